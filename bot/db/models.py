@@ -1,0 +1,230 @@
+"""The tables: the database is the truth for everything that matters (DESIGN.md rule 1).
+
+Every datetime column is aware UTC (`UTCDateTime`). JSON-ish payloads are stored as TEXT holding
+JSON so SQLite and PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.db.types import UTCDateTime
+
+
+def _dt(*, nullable: bool = True, index: bool = False) -> object:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Patient(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    name: str | None = Field(default=None, max_length=200)
+    phone_e164: str | None = Field(default=None, max_length=20, unique=True, index=True)
+    # Telegram ids need 64 bits (user ids pass 2**31; group ids look like -1001234567890).
+    telegram_user_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, unique=True, index=True, nullable=True)
+    )
+    telegram_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    preferred_channel: str = Field(default="telegram", max_length=16)
+    telegram_consent_at: datetime | None = _dt()  # type: ignore[assignment]
+    sms_consent_at: datetime | None = _dt()  # type: ignore[assignment]
+    sms_opted_out_at: datetime | None = _dt()  # type: ignore[assignment]
+    phone_invalid_at: datetime | None = _dt()  # type: ignore[assignment]
+    telegram_blocked_at: datetime | None = _dt()  # type: ignore[assignment]
+    approved_at: datetime | None = _dt()  # type: ignore[assignment]
+    approved_by: str | None = Field(default=None, max_length=64)
+    erased_at: datetime | None = _dt()  # type: ignore[assignment]
+    created_by: str | None = Field(default=None, max_length=64)  # "staff:<id>" for phone-only
+
+
+class StaffMember(SQLModel, table=True):
+    __tablename__ = "staff_member"
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(
+        sa_column=Column(BigInteger, unique=True, index=True, nullable=False)
+    )
+    name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Appointment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=Column(Integer, ForeignKey("patient.id"), nullable=False))
+    service: str = Field(max_length=64, index=True)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # End of the time the units are held (end + buffer, on the claim grid): what others must avoid.
+    held_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(default="booked", max_length=16, index=True)
+    # The units this appointment occupies, e.g. "infusion_chair:2,nurse:1" (claims hold the lock).
+    resources: str = Field(default="", max_length=255)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by: str = Field(default="patient", max_length=64)
+    confirmed_at: datetime | None = _dt()  # type: ignore[assignment]
+    driver_confirmed_at: datetime | None = _dt()  # type: ignore[assignment]
+    cancelled_at: datetime | None = _dt()  # type: ignore[assignment]
+    cancel_reason: str | None = Field(default=None, max_length=255)
+    late_cancel: bool = False
+    completed_at: datetime | None = _dt()  # type: ignore[assignment]
+    rescheduled_from_id: int | None = Field(default=None, foreign_key="appointment.id")
+    series_id: str | None = Field(default=None, max_length=64, index=True)
+    # Idempotency: the same booking request (draft, SMS message, staff action) books once.
+    request_key: str | None = Field(default=None, max_length=128, unique=True)
+
+
+class SlotClaim(SQLModel, table=True):
+    """One row per (resource unit, grid step) an active appointment occupies.
+
+    The unique constraint is what makes double booking impossible on both databases: two
+    overlapping appointments on one unit would need the same (unit, step) row.
+    """
+
+    __tablename__ = "slot_claim"
+    __table_args__ = (UniqueConstraint("resource_unit", "step_start", name="uq_slot_claim_unit"),)
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("appointment.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    resource_unit: str = Field(max_length=64)
+    step_start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TimeBlock(SQLModel, table=True):
+    """Time staff closed (training, maintenance); `resource_pool` None closes the whole clinic."""
+
+    __tablename__ = "time_block"
+    id: int | None = Field(default=None, primary_key=True)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    resource_pool: str | None = Field(default=None, max_length=64)
+    reason: str = Field(default="", max_length=255)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    removed_at: datetime | None = _dt()  # type: ignore[assignment]
+
+
+class BookingDraft(SQLModel, table=True):
+    """A booking (or SMS conversation) in progress: the choices so far live here, not in memory."""
+
+    __tablename__ = "booking_draft"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_draft_channel_address"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=64)  # telegram user id or E.164 phone
+    patient_id: int | None = Field(default=None, foreign_key="patient.id")
+    flow: str = Field(default="book", max_length=32)  # book / reschedule / sms_book / checkin ...
+    step: str = Field(max_length=32)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Bumped on every step so buttons from older prompts can be recognised as expired.
+    version: int = 0
+    prompt_message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime | None = _dt()  # type: ignore[assignment]
+
+
+class ScreeningAnswer(SQLModel, table=True):
+    __tablename__ = "screening_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    code: str = Field(max_length=16)
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    answered_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Outbox(SQLModel, table=True):
+    """A message the bot will send later (DESIGN.md rule 2)."""
+
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
+        Index("ix_outbox_due", "status", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=160)
+    kind: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id", index=True)
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # A reminder is pointless once this passes (the appointment started): skipped, never late.
+    not_after: datetime | None = _dt()  # type: ignore[assignment]
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    claimed_until: datetime | None = _dt()  # type: ignore[assignment]
+    sent_at: datetime | None = _dt()  # type: ignore[assignment]
+    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CheckIn(SQLModel, table=True):
+    """One post-session questionnaire sent to a patient (E, D1, D3, D7, D14, weekly...)."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("appointment_id", "slot", name="uq_checkin_slot"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    appointment_id: int = Field(foreign_key="appointment.id", index=True)
+    slot: str = Field(max_length=16)
+    status: str = Field(default="planned", max_length=16)  # planned/open/done/missed/cancelled
+    sent_at: datetime | None = _dt()  # type: ignore[assignment]
+    completed_at: datetime | None = _dt()  # type: ignore[assignment]
+    nudged_at: datetime | None = _dt()  # type: ignore[assignment]
+    position: int = 0  # index of the next question to ask
+    questions: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+
+
+class CheckInAnswer(SQLModel, table=True):
+    __tablename__ = "checkin_answer"
+    __table_args__ = (UniqueConstraint("checkin_id", "question", name="uq_checkin_answer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    checkin_id: int = Field(foreign_key="checkin.id", index=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    question: str = Field(max_length=32)
+    value: str = Field(max_length=64)
+    answered_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class Escalation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    level: str = Field(max_length=24)
+    rule: str = Field(max_length=64)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    acknowledged_at: datetime | None = _dt()  # type: ignore[assignment]
+    acknowledged_by: str | None = Field(default=None, max_length=64)
+    pages_sent: int = 0
+    last_paged_at: datetime | None = _dt()  # type: ignore[assignment]
+
+
+class StaffTask(SQLModel, table=True):
+    """Non-urgent work for the front desk (call an unconfirmed patient, a missed check-in...)."""
+
+    __tablename__ = "staff_task"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    done_at: datetime | None = _dt()  # type: ignore[assignment]
+    done_by: str | None = Field(default=None, max_length=64)
+    dedupe_key: str | None = Field(default=None, max_length=160, unique=True)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: str = Field(max_length=64)  # "patient:12", "staff:123456", "system", "sms:+1..."(masked)
+    action: str = Field(max_length=64, index=True)
+    subject: str = Field(default="", sa_column=Column(String(64), nullable=False))
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))

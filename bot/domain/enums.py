@@ -1,0 +1,78 @@
+"""Named states and kinds shared by every layer (values are what the database stores)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    SMS = "sms"
+    STAFF = "staff"  # the staff Telegram chat
+    ONCALL = "oncall"  # SMS to the on-call phone
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+ACTIVE_STATUSES = (AppointmentStatus.BOOKED,)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class OutboxKind(StrEnum):
+    CONFIRMATION = "confirmation"
+    REMINDER_72H = "reminder_72h"
+    REMINDER_24H = "reminder_24h"
+    REMINDER_2H = "reminder_2h"
+    DISCHARGE = "discharge"
+    CHECKIN = "checkin"  # one per check-in slot (E, D1, ...); the slot is in the dedupe key
+    CHECKIN_NUDGE = "checkin_nudge"
+    STAFF_NOTICE = "staff_notice"
+    ESCALATION_PAGE = "escalation_page"
+    SMS_REPLY = "sms_reply"
+
+
+class DraftStep(StrEnum):
+    SERVICE = "service"
+    DATE = "date"
+    TIME = "time"
+    NAME = "name"
+    PHONE = "phone"
+    SCREENING = "screening"
+    MEDICINES = "medicines"
+    PAIN_NOW = "pain_now"
+    PAIN_AVERAGE = "pain_average"
+    DRIVER = "driver"
+    SMS_CONSENT = "sms_consent"
+    SUMMARY = "summary"
+    DONE = "done"
+
+
+class EscalationLevel(StrEnum):
+    """How fast staff must act; ordered from most to least urgent."""
+
+    URGENT = "urgent"  # page on-call now, re-page until acknowledged
+    CALLBACK_1H = "callback_1h"
+    SAME_DAY = "same_day"
+    BUSINESS_DAY = "business_day"
+    NEXT_BUSINESS_DAY = "next_business_day"
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"

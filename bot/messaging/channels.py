@@ -1,0 +1,66 @@
+"""The small interfaces every outbound channel implements, and how they fail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class DeliveryFailed(Exception):
+    """A send did not happen.
+
+    permanent=True means retrying cannot help (blocked bot, unsubscribed or invalid number); the
+    outbox then routes to the fallback channel or to staff. Otherwise the outbox retries with backoff,
+    no sooner than `retry_after` seconds when the provider said so (Telegram 429).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool,
+        code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.code = code
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: `data` is compact callback data (<= 64 bytes), or `url` for a link."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A channel-neutral message: HTML-safe text for Telegram, plain text for SMS."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    attachment: Attachment | None = None
+
+
+class SmsSender(Protocol):
+    async def send_sms(self, *, to: str, body: str) -> str:
+        """Send one SMS and return the provider's message id; raise DeliveryFailed."""
+        ...
+
+
+class TelegramSender(Protocol):
+    async def send(self, *, chat_id: int, message: OutgoingMessage) -> int:
+        """Send to a Telegram chat and return the message id; raise DeliveryFailed."""
+        ...

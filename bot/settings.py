@@ -1,0 +1,211 @@
+"""Deployment settings from the environment (python-dotenv reads `.env`); validated once, at start-up.
+
+Only the composition root calls `load_settings`; everything else receives values.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import phonenumbers
+from dotenv import dotenv_values
+
+from bot.domain.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///var/clinic.db"
+DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_TWILIO_BASE_URL = "https://api.twilio.com"
+_TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    account_sid: str
+    auth_token: str
+    from_number: str | None
+    messaging_service_sid: str | None
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: str | None
+    telegram_base_url: str
+    database_url: str
+    staff_chat_id: int | None
+    staff_user_ids: frozenset[int]
+    oncall_phone: str | None
+    twilio: TwilioSettings | None
+    public_base_url: str | None
+    telegram_webhook_secret: str | None
+    port: int
+    clinic_profile: Path | None
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return self.twilio is not None
+
+    @property
+    def http_server_needed(self) -> bool:
+        return self.sms_enabled or self.public_base_url is not None
+
+
+def _fail(name: str, problem: str, fix: str) -> ConfigError:
+    return ConfigError(f"{name}: {problem}. Fix: {fix} (see config.example.env).")
+
+
+def _opt(env: Mapping[str, str | None], name: str) -> str | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str | None], name: str, *, fix: str) -> int | None:
+    raw = _opt(env, name)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise _fail(name, f"{raw!r} is not a whole number", fix) from None
+
+
+def _url(env: Mapping[str, str | None], name: str, *, default: str | None = None) -> str | None:
+    raw = _opt(env, name) or default
+    if raw is None:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise _fail(name, f"{raw!r} is not an http(s) URL", "give a full URL like https://host/path")
+    return raw.rstrip("/") if name != "TELEGRAM_BASE_URL" else raw
+
+
+def _phone(env: Mapping[str, str | None], name: str) -> str | None:
+    raw = _opt(env, name)
+    if raw is None:
+        return None
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise _fail(name, "is not a valid phone number", "use E.164 form, e.g. +15551234567")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def parse_settings(env: Mapping[str, str | None]) -> Settings:
+    """Build and validate settings from a mapping of environment variables."""
+    token = _opt(env, "TELEGRAM_BOT_TOKEN")
+    if token is not None and not _TOKEN_RE.match(token):
+        raise _fail(
+            "TELEGRAM_BOT_TOKEN",
+            "does not look like a bot token",
+            "copy the token BotFather gave you (digits, a colon, then letters); leave it empty to "
+            "use the local sandbox",
+        )
+    staff_ids: set[int] = set()
+    for part in (_opt(env, "STAFF_USER_IDS") or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            staff_ids.add(int(part))
+        except ValueError:
+            raise _fail(
+                "STAFF_USER_IDS", f"{part!r} is not a Telegram user id", "list numeric ids: 111,222"
+            ) from None
+
+    twilio: TwilioSettings | None = None
+    sid = _opt(env, "TWILIO_ACCOUNT_SID")
+    auth = _opt(env, "TWILIO_AUTH_TOKEN")
+    from_number = _phone(env, "TWILIO_FROM_NUMBER")
+    service_sid = _opt(env, "TWILIO_MESSAGING_SERVICE_SID")
+    if sid or auth or from_number or service_sid:
+        if not sid or not sid.startswith("AC"):
+            raise _fail("TWILIO_ACCOUNT_SID", "missing or not an account SID", "it starts with AC")
+        if not auth:
+            raise _fail("TWILIO_AUTH_TOKEN", "missing", "copy the auth token from Twilio's console")
+        if bool(from_number) == bool(service_sid):
+            raise _fail(
+                "TWILIO_FROM_NUMBER",
+                "set exactly one of TWILIO_FROM_NUMBER and TWILIO_MESSAGING_SERVICE_SID",
+                "keep the one you use and empty the other",
+            )
+        if service_sid and not service_sid.startswith("MG"):
+            raise _fail("TWILIO_MESSAGING_SERVICE_SID", "is not a service SID", "it starts with MG")
+        twilio = TwilioSettings(
+            account_sid=sid,
+            auth_token=auth,
+            from_number=from_number,
+            messaging_service_sid=service_sid,
+            base_url=_url(env, "TWILIO_BASE_URL", default=DEFAULT_TWILIO_BASE_URL)
+            or DEFAULT_TWILIO_BASE_URL,
+        )
+
+    secret = _opt(env, "TELEGRAM_WEBHOOK_SECRET")
+    if secret is not None and not _SECRET_RE.match(secret):
+        raise _fail(
+            "TELEGRAM_WEBHOOK_SECRET",
+            "may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)",
+            "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+        )
+    public = _url(env, "PUBLIC_BASE_URL")
+    if public is not None and token is not None and secret is None:
+        raise _fail(
+            "TELEGRAM_WEBHOOK_SECRET",
+            "is required when PUBLIC_BASE_URL turns on webhook mode",
+            "set a random secret so only Telegram can post updates",
+        )
+    port = _int(env, "PORT", fix="a TCP port such as 8080")
+    if port is not None and not 1 <= port <= 65535:
+        raise _fail("PORT", f"{port} is out of range", "use 1-65535")
+    profile_raw = _opt(env, "CLINIC_PROFILE")
+    profile = Path(profile_raw) if profile_raw else None
+    if profile is not None and not profile.is_file():
+        raise _fail("CLINIC_PROFILE", f"no file at {profile}", "point it at a readable .toml file")
+    level = (_opt(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise _fail("LOG_LEVEL", f"{level!r} is not a level", "use DEBUG, INFO, WARNING or ERROR")
+    database_url = _opt(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not database_url.startswith(("sqlite", "postgresql")):
+        raise _fail(
+            "DATABASE_URL",
+            "only SQLite and PostgreSQL are supported",
+            "use sqlite:///path.db or postgresql+psycopg://user@host/db",
+        )
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return Settings(
+        telegram_bot_token=token,
+        telegram_base_url=_url(env, "TELEGRAM_BASE_URL", default=DEFAULT_TELEGRAM_BASE_URL)
+        or DEFAULT_TELEGRAM_BASE_URL,
+        database_url=database_url,
+        staff_chat_id=_int(env, "STAFF_CHAT_ID", fix="the numeric id of the staff group, e.g. -100123"),
+        staff_user_ids=frozenset(staff_ids),
+        oncall_phone=_phone(env, "ONCALL_PHONE"),
+        twilio=twilio,
+        public_base_url=public,
+        telegram_webhook_secret=secret,
+        port=port or 8080,
+        clinic_profile=profile,
+        log_level=level,
+    )
+
+
+def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
+    """Read `.env` (if present) under the real environment, then validate."""
+    merged: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        merged.update(dotenv_values(env_file))
+    merged.update(os.environ)
+    return parse_settings(merged)

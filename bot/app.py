@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
@@ -13,6 +14,7 @@ from bot.domain.errors import ConfigError
 from bot.profile import ClinicProfile, load_profile
 from bot.services.booking import BookingService
 from bot.settings import Settings, load_settings
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,10 @@ class Core:
     profile: ClinicProfile
     db: Database
     clock: Clock
+    texts: Texts
     booking: BookingService
+    # Adapters wired later by the runtime (Telegram sender, SMS sender, dispatcher...).
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def load_settings_or_exit() -> Settings:
@@ -45,13 +50,22 @@ def build_core(
 ) -> Core:
     """Validate the profile, open and migrate the database, and build the services."""
     profile = load_profile(settings.clinic_profile)
+    texts = Texts(profile.texts)
     database = db or Database(settings.database_url)
     database.check()
     if migrate_db:
         upgrade(database)
     the_clock = clock or SystemClock()
+    # --- services (add new ones here) ---
     booking = BookingService(db=database, profile=profile, clock=the_clock)
-    return Core(settings=settings, profile=profile, db=database, clock=the_clock, booking=booking)
+    return Core(
+        settings=settings,
+        profile=profile,
+        db=database,
+        clock=the_clock,
+        texts=texts,
+        booking=booking,
+    )
 
 
 def migrate() -> None:
@@ -61,15 +75,29 @@ def migrate() -> None:
     upgrade(database)
 
 
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def run() -> int:
     """Start the bot: the local sandbox when no token is set."""
     settings = load_settings_or_exit()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     if settings.telegram_bot_token is None:
         print("No TELEGRAM_BOT_TOKEN set: starting the local sandbox instead.", flush=True)
         return run_sandbox(database_url=None)
-    raise ConfigError("the Telegram runtime is not wired yet")
+    from bot.runtime import run_telegram
+
+    code: int = run_telegram(build_core(settings))
+    return code
 
 
 def run_sandbox(*, database_url: str | None) -> int:
-    raise ConfigError("the sandbox is not wired yet")
+    """Chat with the real bot in this terminal against the built-in Telegram double."""
+    from bot.sandbox.console import run_console
+
+    code: int = run_console(database_url=database_url)
+    return code

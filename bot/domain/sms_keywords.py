@@ -1,0 +1,134 @@
+"""Read what an inbound SMS asks for: a keyword, a number, or free text.
+
+The parser knows words, not context. "C" / "CONFIRM" is CONFIRM and "Y" / "YES" is YES, because a
+reminder asks "Reply C to confirm" while a check-in asks Yes / No: the caller decides what YES
+means for the message the patient is answering (and, from an opted-out number, YES is also a
+carrier re-subscribe word, like START). "X" cancels an appointment, never "CANCEL": CANCEL is a
+per se opt-out word under the FCC's 2024 revocation rule, so it only ever opts out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class InboundKind(StrEnum):
+    CONFIRM = "confirm"
+    CANCEL_APPOINTMENT = "cancel_appointment"
+    RESCHEDULE = "reschedule"
+    BOOK = "book"
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    HELP = "help"
+    NUMBER = "number"
+    YES = "yes"
+    NO = "no"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One inbound SMS read: its kind, the number for NUMBER, and the (bounded) text as sent."""
+
+    kind: InboundKind
+    number: int | None = None
+    text: str = ""
+
+
+# Twilio caps a message body at 1,600 characters, so nothing longer comes from it; cutting
+# there keeps every step below small and linear whatever is posted to the webhook.
+MAX_BODY_CHARS = 1600
+MAX_NUMBER = 10  # every numeric answer we ask for (0-10 pain, PGIC, PHQ, slot choices) fits
+# Keywords are short; a longer message is only searched for plain-language opt-outs.
+MAX_KEYWORD_CHARS = 40
+
+_KEYWORDS: dict[str, InboundKind] = {
+    "c": InboundKind.CONFIRM,
+    "confirm": InboundKind.CONFIRM,
+    "confirmed": InboundKind.CONFIRM,
+    "x": InboundKind.CANCEL_APPOINTMENT,
+    "r": InboundKind.RESCHEDULE,
+    "reschedule": InboundKind.RESCHEDULE,
+    "book": InboundKind.BOOK,
+    "y": InboundKind.YES,
+    "yes": InboundKind.YES,
+    "n": InboundKind.NO,
+    "no": InboundKind.NO,
+    "help": InboundKind.HELP,
+    "info": InboundKind.HELP,
+    # Only the words Twilio's own opt-out handling also treats as re-subscribe, so our record and
+    # Twilio's block list never disagree (SUBSCRIBE would leave Twilio still refusing with 21610).
+    "start": InboundKind.OPT_IN,
+    "unstop": InboundKind.OPT_IN,
+}
+
+# CLINICAL.md section 6 and the FCC's list, plus the spellings phones and people produce.
+OPT_OUT_WORDS = frozenset(
+    {
+        "stop",
+        "stopall",
+        "stop all",
+        "stop it",
+        "quit",
+        "end",
+        "revoke",
+        "opt out",
+        "optout",
+        "cancel",
+        "cancel all",
+        "unsubscribe",
+        "unsubscribe me",
+    }
+)
+
+# Plain-language revocations count wherever they appear in the message (FCC 2024: "any
+# reasonable means"). Opting out by mistake costs one confirmation and a START; missing one is
+# a violation, so these lean inclusive. No nested quantifiers: matching stays linear.
+_PLAIN_OPT_OUT = re.compile(
+    r"\b(?:"
+    r"stop (?:texting|messaging|sending|contacting|txting)"
+    r"|stop (?:the |these |all |your |all the )?(?:texts|text messages|messages|sms|msgs)"
+    r"|(?:do not|dont) (?:text|txt|message|msg|sms|contact) me"
+    r"|(?:do not|dont) want (?:these|your|any|the|any more) (?:texts|messages|sms)"
+    r"|no more (?:texts|text messages|messages|sms|msgs)"
+    r"|unsubscribe"
+    r"|opt me out|opt out|optout"
+    r"|(?:remove|take) me (?:off|from)"
+    r"|(?:delete|remove) my (?:number|phone)"
+    r"|wrong number"
+    r")\b"
+)
+
+# Politeness around a keyword ("please stop", "C thanks") does not change what it asks for.
+_LEADING_FILLER = re.compile(r"^(?:(?:please|pls|plz|ok|okay) )+")
+_TRAILING_FILLER = re.compile(r"(?: (?:please|pls|plz|thanks|thx|ty|thank you|now))+$")
+# Read from the raw text, not the normalised words, so "-1" or "+5" is not taken for 1 or 5.
+_NUMBER = re.compile(r"(\d{1,2})(?:\s*/\s*10|\s+out of 10)?[.!]*")
+_NOT_WORD = re.compile(r"[^\w/]+")
+
+
+def _normalise(body: str) -> str:
+    """Lower-case, unify apostrophes, turn punctuation runs into single spaces, trim."""
+    lowered = body.casefold().replace("’", "").replace("'", "")
+    return _NOT_WORD.sub(" ", lowered).strip()
+
+
+def parse_inbound(body: str) -> Inbound:
+    """Return the intent of an inbound SMS body; anything unrecognised is TEXT."""
+    text = body[:MAX_BODY_CHARS].strip()
+    words = _normalise(text)
+    core = words
+    if len(words) <= MAX_KEYWORD_CHARS:
+        core = _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", words)) or words
+
+    if core in OPT_OUT_WORDS or _PLAIN_OPT_OUT.search(words):
+        return Inbound(InboundKind.OPT_OUT, text=text)
+    kind = _KEYWORDS.get(core)
+    if kind is not None:
+        return Inbound(kind, text=text)
+    number = _NUMBER.fullmatch(text.casefold())
+    if number is not None and int(number.group(1)) <= MAX_NUMBER:
+        return Inbound(InboundKind.NUMBER, number=int(number.group(1)), text=text)
+    return Inbound(InboundKind.TEXT, text=text)

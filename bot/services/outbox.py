@@ -1,0 +1,183 @@
+"""The outbox: every message the bot will send later is a row (DESIGN.md rule 2).
+
+Planning functions take the caller's session so rows are written or cancelled in the same
+transaction as the change that caused them. Claiming is atomic on both databases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import Outbox
+from bot.domain.enums import Channel, OutboxKind, OutboxStatus
+
+CLAIM_LEASE = timedelta(minutes=2)
+OPEN_STATUSES = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: OutboxKind,
+    channel: Channel,
+    due_at: datetime,
+    dedupe_key: str,
+    now: datetime,
+    patient_id: int | None = None,
+    appointment_id: int | None = None,
+    not_after: datetime | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> bool:
+    """Plan a message; returns False (and changes nothing) when the key is already planned."""
+    existing = session.exec(
+        select(Outbox).where(col(Outbox.dedupe_key) == dedupe_key)
+    ).one_or_none()
+    if existing is not None:
+        if existing.status == OutboxStatus.CANCELLED:
+            # Re-planned after a cancel (e.g. an appointment restored): reuse the row.
+            existing.status = OutboxStatus.PENDING
+            existing.due_at = due_at
+            existing.not_after = not_after
+            existing.attempts = 0
+            existing.last_error = None
+            existing.payload = json.dumps(dict(payload or {}), default=str)
+            return True
+        return False
+    row = Outbox(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        channel=channel,
+        patient_id=patient_id,
+        appointment_id=appointment_id,
+        due_at=due_at,
+        not_after=not_after,
+        status=OutboxStatus.PENDING,
+        payload=json.dumps(dict(payload or {}), default=str),
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False  # planned concurrently by another request
+    return True
+
+
+def cancel_pending(
+    session: Session,
+    *,
+    appointment_id: int,
+    kinds: Iterable[OutboxKind] | None = None,
+    reason: str = "cancelled",
+) -> int:
+    """Cancel every not-yet-sent row of an appointment (optionally only some kinds)."""
+    statement = (
+        update(Outbox)
+        .where(col(Outbox.appointment_id) == appointment_id)
+        .where(col(Outbox.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason)
+    )
+    if kinds is not None:
+        statement = statement.where(col(Outbox.kind).in_([k.value for k in kinds]))
+    result = session.exec(statement)
+    return int(result.rowcount or 0)
+
+
+def payload_of(row: Outbox) -> dict[str, Any]:
+    data = json.loads(row.payload or "{}")
+    return data if isinstance(data, dict) else {}
+
+
+def claim_due(db: Database, *, now: datetime, limit: int = 50) -> list[Outbox]:
+    """Atomically claim due rows (and rows whose claim lease ran out), oldest first."""
+    due = and_(
+        col(Outbox.due_at) <= now,
+        or_(
+            col(Outbox.status) == OutboxStatus.PENDING,
+            and_(col(Outbox.status) == OutboxStatus.CLAIMED, col(Outbox.claimed_until) < now),
+        ),
+    )
+    with db.session() as session:
+        if db.is_sqlite:
+            # BEGIN IMMEDIATE already holds the write lock: select then update is atomic here.
+            ids = list(
+                session.exec(
+                    select(Outbox.id)
+                    .where(due)
+                    .order_by(col(Outbox.due_at), col(Outbox.id))
+                    .limit(limit)
+                ).all()
+            )
+        else:
+            ids = list(
+                session.exec(
+                    select(Outbox.id)
+                    .where(due)
+                    .order_by(col(Outbox.due_at), col(Outbox.id))
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                ).all()
+            )
+        if not ids:
+            return []
+        rows = list(
+            session.exec(
+                update(Outbox)
+                .where(col(Outbox.id).in_(ids))
+                .values(
+                    status=OutboxStatus.CLAIMED,
+                    claimed_until=now + CLAIM_LEASE,
+                    attempts=Outbox.attempts + 1,  # type: ignore[operator]
+                )
+                .returning(Outbox)
+            ).scalars()
+        )
+        rows.sort(key=lambda r: (r.due_at, r.id or 0))
+        return rows
+
+
+def next_due_at(db: Database) -> datetime | None:
+    """When the earliest pending row falls due (to arm a one-shot job for it)."""
+    with db.session(write=False) as session:
+        return session.exec(
+            select(Outbox.due_at)
+            .where(col(Outbox.status) == OutboxStatus.PENDING)
+            .order_by(col(Outbox.due_at))
+            .limit(1)
+        ).first()
+
+
+def finish(
+    db: Database,
+    row_id: int,
+    *,
+    status: OutboxStatus,
+    now: datetime,
+    error: str | None = None,
+    provider_id: str | None = None,
+    retry_at: datetime | None = None,
+) -> None:
+    """Record the outcome of one claimed row; `retry_at` puts it back as pending."""
+    values: dict[str, Any] = {"claimed_until": None, "last_error": error}
+    if retry_at is not None:
+        values.update(status=OutboxStatus.PENDING, due_at=retry_at)
+    else:
+        values["status"] = status
+        if status == OutboxStatus.SENT:
+            values["sent_at"] = now
+            values["provider_id"] = provider_id
+    with db.session() as session:
+        session.exec(
+            update(Outbox)
+            .where(col(Outbox.id) == row_id)
+            .where(col(Outbox.status) == OutboxStatus.CLAIMED)
+            .values(**values)
+        )

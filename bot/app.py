@@ -7,12 +7,22 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Bot
+
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.errors import ConfigError
 from bot.profile import ClinicProfile, load_profile
+from bot.domain.enums import OutboxKind
+from bot.messaging.sms import TwilioSmsSender
+from bot.messaging.telegram import PtbTelegramSender
+from bot.scheduling.jobs import OutboxTicker
+from bot.services import reminder_messages, staff_notices
 from bot.services.booking import BookingService
+from bot.services.dispatch import Channels, Dispatcher
+from bot.services.planner import OutboxPlanner
+from bot.services.rendering import Renderer
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
 
@@ -29,8 +39,32 @@ class Core:
     clock: Clock
     texts: Texts
     booking: BookingService
-    # Adapters wired later by the runtime (Telegram sender, SMS sender, dispatcher...).
+    channels: Channels
+    renderers: dict[OutboxKind, Renderer]
+    # Adapters wired later by the runtime (dispatcher, ticker...), by name.
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def attach_telegram(self, bot: Bot) -> OutboxTicker:
+        """Wire the Telegram bot into the channels and build the outbox dispatcher and ticker."""
+        self.channels.telegram = PtbTelegramSender(bot)
+        dispatcher = Dispatcher(
+            db=self.db,
+            profile=self.profile,
+            texts=self.texts,
+            clock=self.clock,
+            channels=self.channels,
+            renderers=self.renderers,
+        )
+        ticker = OutboxTicker(dispatcher=dispatcher, db=self.db, clock=self.clock)
+        self.extras["dispatcher"] = dispatcher
+        self.extras["ticker"] = ticker
+        return ticker
+
+    def kick_outbox(self) -> None:
+        """Dispatch soon: something due now was just queued."""
+        ticker = self.extras.get("ticker")
+        if ticker is not None:
+            ticker.kick()
 
 
 def load_settings_or_exit() -> Settings:
@@ -57,7 +91,11 @@ def build_core(
         upgrade(database)
     the_clock = clock or SystemClock()
     # --- services (add new ones here) ---
-    booking = BookingService(db=database, profile=profile, clock=the_clock)
+    planner = OutboxPlanner(profile=profile)
+    booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
+    renderers: dict[OutboxKind, Renderer] = {}
+    for module in (reminder_messages, staff_notices):
+        renderers.update(module.RENDERERS)
     return Core(
         settings=settings,
         profile=profile,
@@ -65,6 +103,27 @@ def build_core(
         clock=the_clock,
         texts=texts,
         booking=booking,
+        channels=build_channels(settings),
+        renderers=renderers,
+    )
+
+
+def build_channels(settings: Settings) -> Channels:
+    """SMS and the staff/on-call addresses; Telegram is added when the bot exists."""
+    sms = None
+    if settings.twilio is not None:
+        sms = TwilioSmsSender(
+            account_sid=settings.twilio.account_sid,
+            auth_token=settings.twilio.auth_token,
+            from_number=settings.twilio.from_number,
+            messaging_service_sid=settings.twilio.messaging_service_sid,
+            base_url=settings.twilio.base_url,
+            status_callback=(
+                f"{settings.public_base_url}/twilio/status" if settings.public_base_url else None
+            ),
+        )
+    return Channels(
+        sms=sms, staff_chat_id=settings.staff_chat_id, oncall_phone=settings.oncall_phone
     )
 
 

@@ -1,0 +1,372 @@
+"""Sends what the outbox says is due: claim, route, render, send, record (DESIGN.md rule 2)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.db.engine import Database
+from bot.db.models import Appointment, Outbox, Patient
+from bot.domain.clock import Clock
+from bot.domain.enums import Channel, OutboxKind, OutboxStatus
+from bot.domain.reminders import backoff, next_sms_window
+from bot.messaging.channels import DeliveryFailed, OutgoingMessage, SmsSender, TelegramSender
+from bot.profile import ClinicProfile
+from bot.services.outbox import claim_due, finish, payload_of
+from bot.services.planner import staff_notice
+from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# Sent by SMS at any hour: safety messages are never held back by quiet hours (CLINICAL.md 6).
+SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE})
+# A failure of these is worth telling staff about; staff messages themselves fall back to on-call.
+PATIENT_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
+
+
+@dataclass
+class Channels:
+    telegram: TelegramSender | None = None
+    sms: SmsSender | None = None
+    staff_chat_id: int | None = None
+    oncall_phone: str | None = None
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retried: int = 0
+    postponed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.skipped + self.failed + self.retried + self.postponed
+
+
+def sms_usable(patient: Patient, channels: Channels) -> bool:
+    return (
+        channels.sms is not None
+        and patient.phone_e164 is not None
+        and patient.sms_consent_at is not None
+        and patient.sms_opted_out_at is None
+        and patient.phone_invalid_at is None
+        and patient.erased_at is None
+    )
+
+
+def telegram_usable(patient: Patient, channels: Channels) -> bool:
+    return (
+        channels.telegram is not None
+        and patient.telegram_chat_id is not None
+        and patient.telegram_blocked_at is None
+        and patient.erased_at is None
+    )
+
+
+def route_patient(patient: Patient, channels: Channels) -> Channel | None:
+    """The channel a patient message goes out on now: preferred first, then the other."""
+    order = (
+        (Channel.SMS, Channel.TELEGRAM)
+        if patient.preferred_channel == Channel.SMS
+        else (Channel.TELEGRAM, Channel.SMS)
+    )
+    for channel in order:
+        if channel is Channel.TELEGRAM and telegram_usable(patient, channels):
+            return channel
+        if channel is Channel.SMS and sms_usable(patient, channels):
+            return channel
+    return None
+
+
+PermanentFailureHook = Callable[[Session, Patient, DeliveryFailed, datetime], None]
+
+
+def mark_unreachable(
+    session: Session, patient: Patient, failure: DeliveryFailed, now: datetime
+) -> None:
+    """Record a permanent failure on the patient so routing stops using that channel."""
+    if failure.code == "403" or (failure.code == "400" and "chat not found" in failure.reason):
+        patient.telegram_blocked_at = now
+        if patient.sms_consent_at is not None and patient.sms_opted_out_at is None:
+            patient.preferred_channel = Channel.SMS
+    elif failure.code == "21610":
+        patient.sms_opted_out_at = now
+    elif failure.code == "21211":
+        patient.phone_invalid_at = now
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        profile: ClinicProfile,
+        texts: Texts,
+        clock: Clock,
+        channels: Channels,
+        renderers: Renderers,
+        on_permanent_failure: PermanentFailureHook = mark_unreachable,
+        batch_size: int = 50,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.texts = texts
+        self.clock = clock
+        self.channels = channels
+        self.renderers = renderers
+        self.on_permanent_failure = on_permanent_failure
+        self.batch_size = batch_size
+
+    async def run_due(self, *, max_rows: int | None = None) -> DispatchReport:
+        """Send everything due now, batch by batch, oldest first."""
+        report = DispatchReport()
+        while max_rows is None or report.handled < max_rows:
+            now = self.clock.now()
+            rows = claim_due(self.db, now=now, limit=self.batch_size)
+            if not rows:
+                break
+            for row in rows:
+                await self._deliver(row, report)
+        return report
+
+    async def _deliver(self, row: Outbox, report: DispatchReport) -> None:
+        assert row.id is not None
+        now = self.clock.now()
+        try:
+            await self._deliver_or_raise(row, report, now)
+        except Exception as exc:  # a bug in one message must not stop the others
+            log.exception("outbox row %s (%s) failed unexpectedly", row.id, row.kind)
+            finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=f"bug: {exc!r}")
+            report.failed += 1
+            report.errors.append(f"{row.id}: {exc!r}")
+
+    async def _deliver_or_raise(self, row: Outbox, report: DispatchReport, now: datetime) -> None:
+        assert row.id is not None
+        if row.not_after is not None and now >= row.not_after:
+            finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error="purpose passed")
+            report.skipped += 1
+            return
+        renderer = self.renderers.get(OutboxKind(row.kind))
+        if renderer is None:
+            finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error="no renderer")
+            report.failed += 1
+            return
+        with self.db.session() as session:
+            patient = session.get(Patient, row.patient_id) if row.patient_id else None
+            appointment = (
+                session.get(Appointment, row.appointment_id) if row.appointment_id else None
+            )
+            channel = self._route(row, patient)
+            if channel is None:
+                self._unreachable(session, row, patient, appointment, "no usable channel", now)
+                outcome = "skip-unreachable"
+            elif channel is Channel.SMS and OutboxKind(row.kind) not in SAFETY_KINDS:
+                window = next_sms_window(now, self.profile.tz)
+                outcome = "postpone" if window > now else "send"
+            else:
+                outcome = "send"
+            message: OutgoingMessage | None = None
+            if outcome == "send":
+                assert channel is not None
+                try:
+                    message = renderer(
+                        self._context(session, row, patient, appointment, channel, now)
+                    )
+                except Skip as skip:
+                    outcome = f"skip:{skip.reason}"
+        if outcome == "skip-unreachable":
+            finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error="no usable channel")
+            report.skipped += 1
+            return
+        if outcome.startswith("skip:"):
+            finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error=outcome[5:])
+            report.skipped += 1
+            return
+        if outcome == "postpone":
+            window = next_sms_window(now, self.profile.tz)
+            if row.not_after is not None and window >= row.not_after:
+                finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error="quiet hours")
+                report.skipped += 1
+            else:
+                finish(
+                    self.db,
+                    row.id,
+                    status=OutboxStatus.PENDING,
+                    now=now,
+                    error="quiet hours",
+                    retry_at=window,
+                )
+                report.postponed += 1
+            return
+        assert message is not None and channel is not None
+        await self._send(row, channel, message, report, now)
+
+    def _route(self, row: Outbox, patient: Patient | None) -> Channel | None:
+        channel = Channel(row.channel)
+        if channel is Channel.STAFF:
+            if self.channels.staff_chat_id is not None and self.channels.telegram is not None:
+                return Channel.STAFF
+            # No staff chat: safety pages still reach the on-call phone.
+            if OutboxKind(row.kind) in SAFETY_KINDS and self.channels.oncall_phone:
+                return Channel.ONCALL
+            return None
+        if channel is Channel.ONCALL:
+            return Channel.ONCALL if self.channels.oncall_phone and self.channels.sms else None
+        if patient is None:
+            return None
+        return route_patient(patient, self.channels)
+
+    def _context(
+        self,
+        session: Session,
+        row: Outbox,
+        patient: Patient | None,
+        appointment: Appointment | None,
+        channel: Channel,
+        now: datetime,
+    ) -> RenderContext:
+        return RenderContext(
+            session=session,
+            row=row,
+            payload=payload_of(row),
+            patient=patient,
+            appointment=appointment,
+            channel=channel,
+            now=now,
+            profile=self.profile,
+            texts=self.texts,
+        )
+
+    async def _transmit(self, channel: Channel, row: Outbox, message: OutgoingMessage) -> str:
+        if channel is Channel.STAFF:
+            assert self.channels.telegram is not None and self.channels.staff_chat_id is not None
+            sent_id = await self.channels.telegram.send(
+                chat_id=self.channels.staff_chat_id, message=message
+            )
+            return str(sent_id)
+        if channel is Channel.ONCALL:
+            assert self.channels.sms is not None and self.channels.oncall_phone is not None
+            return await self.channels.sms.send_sms(
+                to=self.channels.oncall_phone, body=message.text
+            )
+        with self.db.session(write=False) as session:
+            patient = session.get(Patient, row.patient_id)
+        assert patient is not None
+        if channel is Channel.TELEGRAM:
+            assert self.channels.telegram is not None and patient.telegram_chat_id is not None
+            return str(
+                await self.channels.telegram.send(chat_id=patient.telegram_chat_id, message=message)
+            )
+        assert self.channels.sms is not None and patient.phone_e164 is not None
+        return await self.channels.sms.send_sms(to=patient.phone_e164, body=message.text)
+
+    async def _send(
+        self,
+        row: Outbox,
+        channel: Channel,
+        message: OutgoingMessage,
+        report: DispatchReport,
+        now: datetime,
+    ) -> None:
+        assert row.id is not None
+        try:
+            provider_id = await self._transmit(channel, row, message)
+        except DeliveryFailed as failure:
+            await self._failed(row, channel, failure, report, now)
+            return
+        finish(self.db, row.id, status=OutboxStatus.SENT, now=now, provider_id=provider_id)
+        report.sent += 1
+        log.info("sent outbox row %s kind=%s via %s", row.id, row.kind, channel)
+
+    async def _failed(
+        self,
+        row: Outbox,
+        channel: Channel,
+        failure: DeliveryFailed,
+        report: DispatchReport,
+        now: datetime,
+    ) -> None:
+        assert row.id is not None
+        error = f"{channel}: {failure.reason}"[:500]
+        if not failure.permanent:
+            retry_at = now + backoff(row.attempts, retry_after=failure.retry_after)
+            too_late = row.not_after is not None and retry_at >= row.not_after
+            if row.attempts < MAX_ATTEMPTS and not too_late:
+                finish(
+                    self.db,
+                    row.id,
+                    status=OutboxStatus.PENDING,
+                    now=now,
+                    error=error,
+                    retry_at=retry_at,
+                )
+                report.retried += 1
+                log.warning("outbox row %s: transient failure, retry at %s", row.id, retry_at)
+                return
+        log.warning(
+            "outbox row %s: %s failure on %s",
+            row.id,
+            "permanent" if failure.permanent else "final",
+            channel,
+        )
+        fallback: Channel | None = None
+        with self.db.session() as session:
+            patient = session.get(Patient, row.patient_id) if row.patient_id else None
+            appointment = (
+                session.get(Appointment, row.appointment_id) if row.appointment_id else None
+            )
+            if channel in PATIENT_CHANNELS and patient is not None:
+                if failure.permanent:
+                    self.on_permanent_failure(session, patient, failure, now)
+                    session.flush()
+                    fallback = route_patient(patient, self.channels)
+                    if fallback == channel:
+                        fallback = None
+                if fallback is None:
+                    self._unreachable(session, row, patient, appointment, failure.reason, now)
+        if fallback is not None:
+            # Re-route the same row now (e.g. Telegram blocked -> SMS with consent).
+            finish(self.db, row.id, status=OutboxStatus.PENDING, now=now, error=error, retry_at=now)
+            report.retried += 1
+            return
+        finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=error)
+        report.failed += 1
+
+    def _unreachable(
+        self,
+        session: Session,
+        row: Outbox,
+        patient: Patient | None,
+        appointment: Appointment | None,
+        reason: str,
+        now: datetime,
+    ) -> None:
+        """Tell staff a patient message could not be delivered on any channel."""
+        if Channel(row.channel) not in PATIENT_CHANNELS:
+            return
+        staff_notice(
+            session,
+            appointment=appointment,
+            event="unreachable" if appointment is not None else "message",
+            now=now,
+            patient_id=patient.id if patient else None,
+            extra={
+                "reason": reason[:200],
+                "html": self.texts.html(
+                    "notice_unreachable",
+                    appointment_id="-",
+                    patient=(patient.name or "?") if patient else "?",
+                    reason=reason[:200],
+                ),
+            },
+            key=f"unreachable:{row.id}",
+        )

@@ -1,0 +1,143 @@
+"""Plans and cancels outbox rows in the same transaction as each appointment change."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.db.models import Appointment, Patient
+from bot.domain.enums import Channel, OutboxKind
+from bot.domain.reminders import plan_reminders
+from bot.profile import ClinicProfile
+from bot.services.outbox import cancel_pending, enqueue
+
+REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
+PATIENT_KINDS = (OutboxKind.CONFIRMATION, *REMINDER_KINDS)
+
+
+def patient_channel(patient: Patient) -> Channel:
+    return Channel.SMS if patient.preferred_channel == Channel.SMS else Channel.TELEGRAM
+
+
+class OutboxPlanner:
+    """An AppointmentObserver: reminders for the patient, a notice for staff, on every change."""
+
+    def __init__(self, *, profile: ClinicProfile) -> None:
+        self.profile = profile
+
+    def booked(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
+        self._plan_patient_messages(session, appointment, now=now)
+        self._staff_notice(session, appointment, event="booked", now=now)
+
+    def cancelled(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
+        assert appointment.id is not None
+        cancel_pending(session, appointment_id=appointment.id, reason="appointment cancelled")
+        self._staff_notice(session, appointment, event="cancelled", now=now)
+
+    def rescheduled(
+        self, session: Session, old: Appointment, new: Appointment, *, now: datetime
+    ) -> None:
+        assert old.id is not None
+        cancel_pending(session, appointment_id=old.id, reason="appointment rescheduled")
+        self._plan_patient_messages(session, new, now=now)
+        self._staff_notice(session, new, event="rescheduled", now=now, extra={"old_id": old.id})
+
+    def _plan_patient_messages(
+        self, session: Session, appointment: Appointment, *, now: datetime
+    ) -> None:
+        assert appointment.id is not None
+        patient = session.get(Patient, appointment.patient_id)
+        if patient is None:
+            return
+        channel = patient_channel(patient)
+        # A patient booking in their own Telegram chat gets the confirmation as the reply there.
+        if not appointment.created_by.startswith("patient"):
+            enqueue(
+                session,
+                kind=OutboxKind.CONFIRMATION,
+                channel=channel,
+                due_at=now,
+                not_after=appointment.starts_at,
+                dedupe_key=f"{appointment.id}:{OutboxKind.CONFIRMATION}:{channel}",
+                patient_id=patient.id,
+                appointment_id=appointment.id,
+                now=now,
+            )
+        for reminder in plan_reminders(
+            starts_at=appointment.starts_at,
+            booked_at=now,
+            offsets_hours=list(self.profile.reminders.offsets_hours),
+        ):
+            enqueue(
+                session,
+                kind=reminder.kind,
+                channel=channel,
+                due_at=reminder.due_at,
+                not_after=appointment.starts_at,
+                dedupe_key=f"{appointment.id}:{reminder.kind}:{channel}",
+                patient_id=patient.id,
+                appointment_id=appointment.id,
+                now=now,
+                payload={"offset_hours": reminder.offset_hours},
+            )
+        self._plan_call_list_check(session, appointment, now=now)
+
+    def _plan_call_list_check(
+        self, session: Session, appointment: Appointment, *, now: datetime
+    ) -> None:
+        due = appointment.starts_at - timedelta(
+            hours=self.profile.reminders.unconfirmed_call_list_hours
+        )
+        if due <= now:
+            return
+        enqueue(
+            session,
+            kind=OutboxKind.STAFF_NOTICE,
+            channel=Channel.STAFF,
+            due_at=due,
+            not_after=appointment.starts_at,
+            dedupe_key=f"{appointment.id}:check_24h:{Channel.STAFF}",
+            patient_id=appointment.patient_id,
+            appointment_id=appointment.id,
+            now=now,
+            payload={"event": "check_24h"},
+        )
+
+    def _staff_notice(
+        self,
+        session: Session,
+        appointment: Appointment,
+        *,
+        event: str,
+        now: datetime,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        staff_notice(session, appointment=appointment, event=event, now=now, extra=extra)
+
+
+def staff_notice(
+    session: Session,
+    *,
+    appointment: Appointment | None,
+    event: str,
+    now: datetime,
+    patient_id: int | None = None,
+    extra: dict[str, object] | None = None,
+    key: str | None = None,
+) -> bool:
+    """Queue a message for the staff chat (due now; the dispatcher is kicked by the caller)."""
+    appointment_id = appointment.id if appointment is not None else None
+    return enqueue(
+        session,
+        kind=OutboxKind.STAFF_NOTICE,
+        channel=Channel.STAFF,
+        due_at=now,
+        dedupe_key=key or f"staff:{event}:{appointment_id}:{now.timestamp():.6f}",
+        patient_id=patient_id
+        if patient_id is not None
+        else (appointment.patient_id if appointment is not None else None),
+        appointment_id=appointment_id,
+        now=now,
+        payload={"event": event, **(extra or {})},
+    )

@@ -1,0 +1,147 @@
+"""Renderers for the confirmation, reminders and discharge message (CLINICAL.md section 2)."""
+
+from __future__ import annotations
+
+from bot.db.models import Appointment
+from bot.domain.enums import AppointmentStatus, OutboxKind
+from bot.domain.reminders import fasting_times
+from bot.messaging.channels import Button, OutgoingMessage
+from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.rendering import RenderContext, Renderers, Skip
+
+
+def appointment_buttons(
+    ctx: RenderContext, appointment_id: int, *, confirm: bool
+) -> list[list[Button]]:
+    t = ctx.texts
+    rows: list[list[Button]] = []
+    if confirm:
+        rows.append([Button(t.plain("btn_confirm"), data=f"rm:ok:{appointment_id}")])
+    rows.append(
+        [
+            Button(t.plain("btn_reschedule"), data=f"ap:rs:{appointment_id}"),
+            Button(t.plain("btn_cancel"), data=f"ap:cx:{appointment_id}"),
+        ]
+    )
+    return rows
+
+
+def _active(ctx: RenderContext) -> Appointment:
+    appointment = ctx.appointment
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
+        raise Skip("appointment no longer active")
+    if appointment.starts_at <= ctx.now:
+        raise Skip("appointment already started")
+    return appointment
+
+
+def _values(ctx: RenderContext, appointment: Appointment) -> dict[str, str]:
+    tz = ctx.profile.tz
+    service = ctx.profile.services.get(appointment.service)
+    return {
+        "service": service.label if service else appointment.service,
+        "when": when_short(appointment.starts_at, tz)
+        if ctx.is_sms
+        else when_long(appointment.starts_at, tz),
+        "time": clock_time(appointment.starts_at, tz),
+        "address": ctx.profile.clinic.address,
+        "phone": ctx.profile.clinic.phone,
+        "clinic": ctx.profile.clinic.name,
+        "preparation": service.preparation if service else "",
+    }
+
+
+def fasting_line(ctx: RenderContext, appointment: Appointment) -> str:
+    tz = ctx.profile.tz
+    fasting = ctx.profile.fasting
+    times = fasting_times(
+        appointment.starts_at,
+        light_meal_hours=fasting.light_meal_until_hours,
+        clear_liquids_hours=fasting.clear_liquids_until_hours,
+    )
+    return ctx.texts.plain(
+        "fasting_rule",
+        meal_until=clock_time(times.light_meal_until, tz),
+        liquids_until=clock_time(times.clear_liquids_until, tz),
+    )
+
+
+def _checklist(ctx: RenderContext, appointment: Appointment, *, day_before: bool) -> str:
+    service = ctx.profile.services.get(appointment.service)
+    if service is None or not (service.fasting or service.driver_required):
+        return ctx.texts.html(
+            "checklist_consultation", preparation=service.preparation if service else ""
+        )
+    key = "checklist_treatment_24h" if day_before else "checklist_treatment"
+    return ctx.texts.html(key, fasting=fasting_line(ctx, appointment))
+
+
+def render_confirmation(ctx: RenderContext) -> OutgoingMessage:
+    appointment = _active(ctx)
+    assert appointment.id is not None
+    values = _values(ctx, appointment)
+    if ctx.is_sms:
+        return OutgoingMessage(ctx.texts.plain("booked_sms", **values))
+    return OutgoingMessage(
+        ctx.texts.html("booked_tg", **values),
+        buttons=appointment_buttons(ctx, appointment.id, confirm=True),
+    )
+
+
+def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
+    appointment = _active(ctx)
+    assert appointment.id is not None
+    values = _values(ctx, appointment)
+    suffix = {
+        OutboxKind.REMINDER_72H: "72h",
+        OutboxKind.REMINDER_24H: "24h",
+        OutboxKind.REMINDER_2H: "2h",
+    }[kind]
+    if ctx.is_sms:
+        return OutgoingMessage(ctx.texts.plain(f"reminder_{suffix}_sms", **values))
+    if kind is OutboxKind.REMINDER_2H:
+        return OutgoingMessage(ctx.texts.html("reminder_2h_tg", **values))
+    checklist = _checklist(ctx, appointment, day_before=kind is OutboxKind.REMINDER_24H)
+    text = ctx.texts.raw(f"reminder_{suffix}_tg").format(
+        **{k: _escape(v) for k, v in values.items()}, checklist=checklist
+    )
+    buttons = appointment_buttons(ctx, appointment.id, confirm=appointment.confirmed_at is None)
+    service = ctx.profile.services.get(appointment.service)
+    if (
+        kind is OutboxKind.REMINDER_24H
+        and service is not None
+        and service.driver_required
+        and appointment.driver_confirmed_at is None
+    ):
+        buttons.insert(
+            0,
+            [
+                Button(ctx.texts.plain("btn_driver_yes"), data=f"rm:dy:{appointment.id}"),
+                Button(ctx.texts.plain("btn_driver_no"), data=f"rm:dn:{appointment.id}"),
+            ],
+        )
+    return OutgoingMessage(text, buttons=buttons)
+
+
+def _escape(value: str) -> str:
+    import html
+
+    return html.escape(value, quote=False)
+
+
+def render_discharge(ctx: RenderContext) -> OutgoingMessage:
+    values = {"clinic": ctx.profile.clinic.name}
+    if ctx.is_sms:
+        return OutgoingMessage(ctx.texts.plain("discharge_sms", **values))
+    return OutgoingMessage(
+        ctx.texts.html("discharge_tg", emergency=ctx.texts.plain("emergency_notice"))
+    )
+
+
+RENDERERS: Renderers = {
+    OutboxKind.CONFIRMATION: render_confirmation,
+    OutboxKind.REMINDER_72H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_72H),
+    OutboxKind.REMINDER_24H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_24H),
+    OutboxKind.REMINDER_2H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_2H),
+    OutboxKind.DISCHARGE: render_discharge,
+}

@@ -1,0 +1,181 @@
+"""Renders STAFF_NOTICE rows: what the staff chat sees for every booking and change."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.db.models import Appointment, Patient, ScreeningAnswer, StaffTask
+from bot.domain.enums import AppointmentStatus, OutboxKind
+from bot.messaging.channels import Button, OutgoingMessage
+from bot.profile import ServiceKind
+from bot.services.formatting import when_long
+from bot.services.phones import mask_phone
+from bot.services.rendering import RenderContext, Renderers, Skip
+
+FLAG_ANSWERS = {"yes", "not_sure"}
+SCREENING_FLAG_CODES = tuple(f"S{n}" for n in range(1, 10))
+
+
+def patient_line(ctx: RenderContext, patient: Patient | None) -> str:
+    if patient is None:
+        return "(unknown patient)"
+    return ctx.texts.html(
+        "notice_patient",
+        name=patient.name or "(no name yet)",
+        phone=patient.phone_e164 or "no phone",
+        channel=patient.preferred_channel,
+    )
+
+
+def screening_flags(ctx: RenderContext, appointment: Appointment) -> str:
+    answers = ctx.session.exec(
+        select(ScreeningAnswer)
+        .where(col(ScreeningAnswer.patient_id) == appointment.patient_id)
+        .where(col(ScreeningAnswer.code).in_(SCREENING_FLAG_CODES))
+        .order_by(col(ScreeningAnswer.answered_at).desc())
+    ).all()
+    latest: dict[str, str] = {}
+    for answer in answers:
+        latest.setdefault(answer.code, answer.answer)
+    flagged = [code for code in SCREENING_FLAG_CODES if latest.get(code) in FLAG_ANSWERS]
+    if not flagged:
+        return ctx.texts.html("notice_flags_none")
+    items = "\n".join(
+        f"• {ctx.texts.plain(f'screen_label_{code}')}: {latest[code].replace('_', ' ')}"
+        for code in flagged
+    )
+    return ctx.texts.raw("notice_flags").format(items=items)
+
+
+def _buttons(
+    ctx: RenderContext, appointment: Appointment, patient: Patient | None
+) -> list[list[Button]]:
+    t = ctx.texts
+    service = ctx.profile.services.get(appointment.service)
+    rows: list[list[Button]] = []
+    if service is not None and service.kind is ServiceKind.CONSULTATION:
+        if patient is not None and patient.approved_at is None:
+            rows.append([Button(t.plain("btn_approve"), data=f"st:ap:{appointment.patient_id}")])
+    rows.append(
+        [
+            Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}"),
+            Button(t.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
+        ]
+    )
+    return rows
+
+
+def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
+    event = str(ctx.payload.get("event", ""))
+    appointment = ctx.appointment
+    patient = ctx.patient
+    tz = ctx.profile.tz
+    if event == "message":
+        # Free-form notices from other services (already HTML-safe, built from texts).
+        return OutgoingMessage(str(ctx.payload.get("html", "")))
+    if appointment is None:
+        raise Skip(f"staff notice {event!r} without an appointment")
+    service = ctx.profile.services.get(appointment.service)
+    values = {
+        "appointment_id": str(appointment.id),
+        "patient": patient_line(ctx, patient),
+        "service": service.label if service else appointment.service,
+        "when": when_long(appointment.starts_at, tz),
+    }
+    t = ctx.texts
+    if event == "booked":
+        text = t.raw("notice_booked").format(
+            **{k: v if k == "patient" else _e(v) for k, v in values.items()},
+            flags=screening_flags(ctx, appointment),
+        )
+        return OutgoingMessage(text, buttons=_buttons(ctx, appointment, patient))
+    if event == "rescheduled":
+        old = ctx.session.get(Appointment, int(str(ctx.payload.get("old_id", 0))))
+        old_when = when_long(old.starts_at, tz) if old else "?"
+        return OutgoingMessage(
+            _fill(
+                ctx,
+                "notice_rescheduled",
+                values,
+                old_id=str(ctx.payload.get("old_id", "?")),
+                old_when=old_when,
+            ),
+            buttons=_buttons(ctx, appointment, patient),
+        )
+    if event == "cancelled":
+        late = t.plain("notice_late_suffix") if appointment.late_cancel else ""
+        return OutgoingMessage(_fill(ctx, "notice_cancelled", values, late=late))
+    if event == "confirmed":
+        return OutgoingMessage(_fill(ctx, "notice_confirmed", values))
+    if event == "unreachable":
+        return OutgoingMessage(
+            _fill(ctx, "notice_unreachable", values, reason=str(ctx.payload.get("reason", "")))
+        )
+    if event == "driver_missing":
+        return OutgoingMessage(
+            _fill(ctx, "notice_driver_missing", values),
+            buttons=[
+                [Button(t.plain("btn_called"), data=f"st:cl:{ctx.payload.get('task_id', 0)}")]
+            ],
+        )
+    if event == "check_24h":
+        return _check_24h(ctx, appointment, values)
+    raise Skip(f"unknown staff notice event {event!r}")
+
+
+def _check_24h(
+    ctx: RenderContext, appointment: Appointment, values: dict[str, str]
+) -> OutgoingMessage:
+    """At T-24 h: an unconfirmed patient goes on the staff call list (a task plus this notice)."""
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= ctx.now:
+        raise Skip("appointment no longer active")
+    if appointment.confirmed_at is not None:
+        raise Skip("patient confirmed")
+    task = ensure_task(
+        ctx,
+        kind="call_unconfirmed",
+        appointment=appointment,
+        detail="not confirmed 24 h before",
+    )
+    return OutgoingMessage(
+        _fill(ctx, "notice_unconfirmed", values),
+        buttons=[[Button(ctx.texts.plain("btn_called"), data=f"st:cl:{task.id}")]],
+    )
+
+
+def ensure_task(
+    ctx: RenderContext, *, kind: str, appointment: Appointment, detail: str
+) -> StaffTask:
+    key = f"{kind}:{appointment.id}"
+    task = ctx.session.exec(select(StaffTask).where(col(StaffTask.dedupe_key) == key)).one_or_none()
+    if task is None:
+        task = StaffTask(
+            kind=kind,
+            patient_id=appointment.patient_id,
+            appointment_id=appointment.id,
+            detail=detail,
+            created_at=ctx.now,
+            dedupe_key=key,
+        )
+        ctx.session.add(task)
+        ctx.session.flush()
+    return task
+
+
+def _e(value: str) -> str:
+    import html
+
+    return html.escape(value, quote=False)
+
+
+def _fill(ctx: RenderContext, key: str, values: dict[str, str], **more: str) -> str:
+    merged = {k: (v if k == "patient" else _e(v)) for k, v in values.items()}
+    merged.update({k: _e(v) for k, v in more.items()})
+    return ctx.texts.raw(key).format(**merged)
+
+
+def masked(patient: Patient | None) -> str:
+    return mask_phone(patient.phone_e164 if patient else None)
+
+
+RENDERERS: Renderers = {OutboxKind.STAFF_NOTICE: render_staff_notice}

@@ -23,6 +23,7 @@ from bot.services.booking import BookingService
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.planner import OutboxPlanner
 from bot.services.rendering import Renderer
+from bot.services.staff_auth import StaffDirectory
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
 
@@ -39,6 +40,7 @@ class Core:
     clock: Clock
     texts: Texts
     booking: BookingService
+    staff: StaffDirectory
     channels: Channels
     renderers: dict[OutboxKind, Renderer]
     # Adapters wired later by the runtime (dispatcher, ticker...), by name.
@@ -103,6 +105,11 @@ def build_core(
         clock=the_clock,
         texts=texts,
         booking=booking,
+        staff=StaffDirectory(
+            db=database,
+            staff_user_ids=settings.staff_user_ids,
+            staff_chat_id=settings.staff_chat_id,
+        ),
         channels=build_channels(settings),
         renderers=renderers,
     )

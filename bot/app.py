@@ -12,11 +12,11 @@ from telegram import Bot
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.domain.clock import Clock, SystemClock
-from bot.domain.errors import ConfigError
-from bot.profile import ClinicProfile, load_profile
 from bot.domain.enums import OutboxKind
+from bot.domain.errors import ConfigError
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
+from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
 from bot.services import reminder_messages, staff_notices
 from bot.services.booking import BookingService

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
-import datetime as dt
 from datetime import date, time, timedelta
 from enum import StrEnum
 from importlib import resources

@@ -68,16 +68,18 @@ class Database:
         self.engine = make_engine(url, echo=echo)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._writer = (
-            self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
         )
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         try:
-            with Session(self._writer if write else self.engine, expire_on_commit=False) as s:
-                with s.begin():
-                    yield s
+            bind = self._writer if write else self.engine
+            with Session(bind, expire_on_commit=False) as s, s.begin():
+                yield s
         except OperationalError as exc:
             raise DatabaseUnavailable(f"database error: {exc.orig}") from exc
 

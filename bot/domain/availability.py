@@ -6,7 +6,6 @@ aware UTC except wall-clock values (`time`, `date`) which are clinic-local.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -85,7 +84,9 @@ def _ceil_to_grid(moment: datetime, step: timedelta) -> datetime:
     return floored if floored == moment else floored + step
 
 
-def occupied_span(start: datetime, service: ServiceSpec, step: timedelta) -> tuple[datetime, datetime]:
+def occupied_span(
+    start: datetime, service: ServiceSpec, step: timedelta
+) -> tuple[datetime, datetime]:
     """The interval an appointment holds its units for, widened to the claim grid.
 
     Widening to the UTC grid can only make two appointments conflict that would have fitted with
@@ -108,7 +109,7 @@ def claim_steps(start: datetime, service: ServiceSpec, step: timedelta) -> list[
 
 
 def local_to_utc(day: date, wall: time, tz: ZoneInfo) -> datetime | None:
-    """The first real instant showing `wall` on `day`, or None when that wall time does not exist."""
+    """The first real instant showing `wall` on `day`; None when that wall time does not exist."""
     local = datetime.combine(day, wall, tzinfo=tz).replace(fold=0)
     moment = local.astimezone(UTC)
     back = moment.astimezone(tz)
@@ -138,39 +139,86 @@ def _local_candidates(day: date, calendar: ClinicCalendar) -> Iterable[tuple[dat
             yield start, closing
 
 
-class _UnitIndex:
-    """Busy intervals per unit, sorted, for fast overlap tests."""
+def _minutes(moment: datetime) -> int:
+    return int((moment - EPOCH).total_seconds()) // 60
 
-    def __init__(self, busy: Iterable[Busy], blocks: Iterable[Block]) -> None:
-        per_unit: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+
+class _Occupancy:
+    """Occupied claim-grid steps per unit and per blocked pool, as integer sets.
+
+    Working in integer steps (not datetimes) keeps a 60-day query over a busy clinic to a few
+    milliseconds; the grid is the same one the database claims use, so the answer matches them.
+    """
+
+    def __init__(self, step_minutes: int, busy: Iterable[Busy], blocks: Iterable[Block]) -> None:
+        self.step = step_minutes
+        self.by_unit: dict[str, set[int]] = defaultdict(set)
         for item in busy:
-            per_unit[item.unit].append((item.start, item.end))
-        self._starts: dict[str, list[datetime]] = {}
-        self._intervals: dict[str, list[tuple[datetime, datetime]]] = {}
-        for unit, intervals in per_unit.items():
-            intervals.sort()
-            self._intervals[unit] = intervals
-            self._starts[unit] = [s for s, _ in intervals]
-        self._max_len = max(
-            (e - s for ivs in self._intervals.values() for s, e in ivs), default=timedelta(0)
-        )
-        self._blocks = list(blocks)
+            self.by_unit[item.unit].update(self.steps(item.start, item.end))
+        self.by_pool: dict[str | None, set[int]] = defaultdict(set)
+        for block in blocks:
+            self.by_pool[block.pool].update(self.steps(block.start, block.end))
 
-    def unit_free(self, unit: str, start: datetime, end: datetime) -> bool:
-        intervals = self._intervals.get(unit)
-        if not intervals:
-            return True
-        starts = self._starts[unit]
-        # Any interval overlapping [start, end) begins before `end` and after start - max length.
-        lo = bisect.bisect_right(starts, start - self._max_len)
-        hi = bisect.bisect_left(starts, end)
-        return all(not (s < end and start < e) for s, e in intervals[max(lo - 1, 0) : hi])
+    def steps(self, start: datetime, end: datetime) -> range:
+        first = _minutes(start) // self.step
+        last = -(-_minutes(end) // self.step)  # ceiling: partly covered steps count
+        return range(first, last)
 
-    def blocked(self, pool: str, start: datetime, end: datetime) -> bool:
-        return any(
-            (b.pool is None or b.pool == pool) and b.start < end and start < b.end
-            for b in self._blocks
-        )
+    def pick(
+        self, pools: tuple[str, ...], units: Mapping[str, list[str]], steps: range
+    ) -> tuple[str, ...] | None:
+        closed_all = self.by_pool.get(None)
+        if closed_all and not closed_all.isdisjoint(steps):
+            return None
+        chosen: list[str] = []
+        for pool in pools:
+            closed = self.by_pool.get(pool)
+            if closed and not closed.isdisjoint(steps):
+                return None
+            for unit in units[pool]:
+                taken = self.by_unit.get(unit)
+                if not taken or taken.isdisjoint(steps):
+                    chosen.append(unit)
+                    break
+            else:
+                return None
+        return tuple(chosen)
+
+
+def _day_starts(day: date, calendar: ClinicCalendar) -> Iterable[tuple[datetime, datetime]]:
+    """Like _local_candidates, but by plain addition when no UTC offset change falls in a range."""
+    tz = calendar.tz
+    step = calendar.step
+    for opens, closes in calendar.hours.get(day.weekday(), ()):
+        first_wall = opens.hour * 60 + opens.minute
+        first_wall += (-first_wall) % calendar.step_minutes
+        if first_wall >= closes.hour * 60 + closes.minute:
+            continue
+        begin = datetime.combine(day, time(first_wall // 60, first_wall % 60), tzinfo=tz)
+        finish = datetime.combine(day, closes, tzinfo=tz)
+        if begin.utcoffset() != finish.utcoffset():
+            yield from _local_candidates_for(day, calendar, opens, closes)
+            continue
+        closing = finish.astimezone(UTC)
+        cursor = begin.astimezone(UTC)
+        while cursor < closing:
+            yield cursor, closing
+            cursor += step
+
+
+def _local_candidates_for(
+    day: date, calendar: ClinicCalendar, opens: time, closes: time
+) -> Iterable[tuple[datetime, datetime]]:
+    single = ClinicCalendar(
+        tz=calendar.tz,
+        step_minutes=calendar.step_minutes,
+        hours={day.weekday(): ((opens, closes),)},
+        closed_days=frozenset(),
+        capacities=calendar.capacities,
+        minimum_notice=calendar.minimum_notice,
+        horizon=calendar.horizon,
+    )
+    yield from _local_candidates(day, single)
 
 
 def free_slots(
@@ -186,42 +234,24 @@ def free_slots(
     """Every bookable start for `service` on clinic-local days first_day..last_day, in order."""
     earliest = now + calendar.minimum_notice
     latest = now + calendar.horizon
-    index = _UnitIndex(busy, [b for b in blocks if b.end > earliest])
-    step = calendar.step
+    occupancy = _Occupancy(calendar.step_minutes, busy, [b for b in blocks if b.end > earliest])
+    units = {pool: calendar.units(pool) for pool in service.pools}
+    hold = service.duration + service.buffer
     slots: list[Slot] = []
     day = first_day
     while day <= last_day:
         if day not in calendar.closed_days:
-            for start, closing in _local_candidates(day, calendar):
+            for start, closing in _day_starts(day, calendar):
                 if start < earliest or start > latest:
                     continue
                 end = start + service.duration
                 if end > closing:
                     continue
-                hold_start, hold_end = occupied_span(start, service, step)
-                chosen = _pick_units(calendar, service, index, hold_start, hold_end)
+                chosen = occupancy.pick(service.pools, units, occupancy.steps(start, start + hold))
                 if chosen is not None:
                     slots.append(Slot(start=start, end=end, units=chosen))
         day += timedelta(days=1)
     return slots
-
-
-def _pick_units(
-    calendar: ClinicCalendar,
-    service: ServiceSpec,
-    index: _UnitIndex,
-    start: datetime,
-    end: datetime,
-) -> tuple[str, ...] | None:
-    chosen: list[str] = []
-    for pool in service.pools:
-        if index.blocked(pool, start, end):
-            return None
-        unit = next((u for u in calendar.units(pool) if index.unit_free(u, start, end)), None)
-        if unit is None:
-            return None
-        chosen.append(unit)
-    return tuple(chosen)
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:

@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.enums import OutboxKind
 
-_KIND_BY_HOURS = {72.0: OutboxKind.REMINDER_72H, 24.0: OutboxKind.REMINDER_24H, 2.0: OutboxKind.REMINDER_2H}
+_KIND_BY_HOURS = {
+    72.0: OutboxKind.REMINDER_72H,
+    24.0: OutboxKind.REMINDER_24H,
+    2.0: OutboxKind.REMINDER_2H,
+}
 
 # SMS may only be sent between these clinic-local times, except safety messages (CLINICAL.md 6).
 SMS_WINDOW = (time(8, 0), time(21, 0))

@@ -167,14 +167,12 @@ class BookingService:
                 .where(col(Appointment.starts_at) < window_end)
                 .where(col(Appointment.held_until) > window_start)
             ).all()
-            step = self.calendar.step
             for appointment_id, resources, starts_at, held_until in rows:
                 if appointment_id == exclude_appointment_id:
                     continue
-                for unit in filter(None, resources.split(",")):
-                    if pool_of(unit) in pools:
-                        hold_start = occupied_span(starts_at, spec, step)[0]
-                        busy.append(Busy(unit=unit, start=hold_start, end=held_until))
+                for unit in resources.split(","):
+                    if unit and pool_of(unit) in pools:
+                        busy.append(Busy(unit=unit, start=starts_at, end=held_until))
         blocks = [
             Block(start=b.starts_at, end=b.ends_at, pool=b.resource_pool)
             for b in session.exec(

@@ -53,9 +53,9 @@ def _buttons(
     t = ctx.texts
     service = ctx.profile.services.get(appointment.service)
     rows: list[list[Button]] = []
-    if service is not None and service.kind is ServiceKind.CONSULTATION:
-        if patient is not None and patient.approved_at is None:
-            rows.append([Button(t.plain("btn_approve"), data=f"st:ap:{appointment.patient_id}")])
+    consultation = service is not None and service.kind is ServiceKind.CONSULTATION
+    if consultation and patient is not None and patient.approved_at is None:
+        rows.append([Button(t.plain("btn_approve"), data=f"st:ap:{appointment.patient_id}")])
     rows.append(
         [
             Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}"),

@@ -73,7 +73,7 @@ DEFAULTS: dict[str, str] = {
         "Please check the number with them."
     ),
     "sms_staff_oncall_failed": (
-        "<b>On-call SMS not delivered</b> to {phone} (error {code}). "
+        "<b>On-call SMS not delivered</b> (error {code}). "
         "Please reach the on-call clinician another way."
     ),
     "routing_staff_telegram_blocked_sms": (

@@ -1,0 +1,138 @@
+"""A patient confirms they are coming, and whether their driver is arranged (reminder buttons, SMS C)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import Appointment, Patient, StaffTask
+from bot.domain.clock import Clock
+from bot.domain.enums import AppointmentStatus
+from bot.domain.errors import AppointmentNotActive, AppointmentNotFound
+from bot.services.audit import audit
+from bot.services.planner import staff_notice
+
+
+class Outcome(StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already"
+    DRIVER_NOTED = "driver_noted"
+    DRIVER_MISSING = "driver_missing"
+
+
+@dataclass(frozen=True)
+class ConfirmationResult:
+    outcome: Outcome
+    appointment: Appointment
+
+
+class ConfirmationService:
+    def __init__(self, *, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def confirm(self, *, appointment_id: int, patient_id: int, actor: str) -> ConfirmationResult:
+        """Record that the patient will come; staff see it. Confirming twice changes nothing."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            appointment = self._own_active(session, appointment_id, patient_id)
+            if appointment.confirmed_at is not None:
+                return ConfirmationResult(Outcome.ALREADY, appointment)
+            appointment.confirmed_at = now
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="appointment.confirm",
+                subject=f"appointment:{appointment_id}",
+            )
+            staff_notice(
+                session,
+                appointment=appointment,
+                event="confirmed",
+                now=now,
+                key=f"staff:confirmed:{appointment_id}",
+            )
+            return ConfirmationResult(Outcome.CONFIRMED, appointment)
+
+    def driver(
+        self, *, appointment_id: int, patient_id: int, arranged: bool, actor: str
+    ) -> ConfirmationResult:
+        """Driver arranged: noted. Not arranged: a front-desk task and a staff notice."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            appointment = self._own_active(session, appointment_id, patient_id)
+            if arranged:
+                if appointment.driver_confirmed_at is None:
+                    appointment.driver_confirmed_at = now
+                    audit(
+                        session,
+                        at=now,
+                        actor=actor,
+                        action="appointment.driver_confirmed",
+                        subject=f"appointment:{appointment_id}",
+                    )
+                return ConfirmationResult(Outcome.DRIVER_NOTED, appointment)
+            key = f"driver_missing:{appointment_id}"
+            task = session.exec(
+                select(StaffTask).where(col(StaffTask.dedupe_key) == key)
+            ).one_or_none()
+            if task is None:
+                task = StaffTask(
+                    kind="driver_missing",
+                    patient_id=patient_id,
+                    appointment_id=appointment_id,
+                    detail="driver not arranged",
+                    created_at=now,
+                    dedupe_key=key,
+                )
+                session.add(task)
+                session.flush()
+                staff_notice(
+                    session,
+                    appointment=appointment,
+                    event="driver_missing",
+                    now=now,
+                    extra={"task_id": task.id},
+                    key=f"staff:{key}",
+                )
+                audit(
+                    session,
+                    at=now,
+                    actor=actor,
+                    action="appointment.driver_missing",
+                    subject=f"appointment:{appointment_id}",
+                )
+            return ConfirmationResult(Outcome.DRIVER_MISSING, appointment)
+
+    def patient_for_telegram(self, telegram_user_id: int) -> int | None:
+        with self.db.session(write=False) as session:
+            patient = session.exec(
+                select(Patient).where(col(Patient.telegram_user_id) == telegram_user_id)
+            ).one_or_none()
+            return patient.id if patient is not None else None
+
+    @staticmethod
+    def _own_active(session: Session, appointment_id: int, patient_id: int) -> Appointment:
+        appointment = session.get(Appointment, appointment_id)
+        # Someone else's appointment id is reported exactly like a missing one.
+        if appointment is None or appointment.patient_id != patient_id:
+            raise AppointmentNotFound(f"no appointment {appointment_id} for this patient")
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise AppointmentNotActive(f"appointment {appointment_id} is {appointment.status}")
+        return appointment
+
+
+def next_appointment(session: Session, patient: Patient, *, after: object) -> Appointment | None:
+    """The patient's next booked appointment (what SMS "C" confirms)."""
+    return session.exec(
+        select(Appointment)
+        .where(col(Appointment.patient_id) == patient.id)
+        .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+        .where(col(Appointment.starts_at) > after)
+        .order_by(col(Appointment.starts_at))
+        .limit(1)
+    ).first()

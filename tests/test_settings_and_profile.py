@@ -1,0 +1,104 @@
+"""Configuration fails fast with a message naming the setting or field and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.domain.errors import ConfigError
+from bot.profile import default_profile_text, load_profile, parse_profile
+from bot.settings import parse_settings
+
+TOKEN = "123456:" + "A" * 35
+
+
+def test_an_empty_environment_gives_the_sandbox_defaults():
+    settings = parse_settings({})
+    assert settings.telegram_bot_token is None
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.port == 8080
+    assert not settings.sms_enabled
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+        ({"STAFF_USER_IDS": "12,abc"}, "STAFF_USER_IDS"),
+        ({"STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"),
+        ({"ONCALL_PHONE": "12345"}, "ONCALL_PHONE"),
+        ({"PORT": "99999"}, "PORT"),
+        ({"PORT": "eighty"}, "PORT"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_FROM_NUMBER"),
+        ({"TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM_NUMBER": "+12025550143"}, "TWILIO_ACCOUNT_SID"),
+        ({"PUBLIC_BASE_URL": "ftp://x"}, "PUBLIC_BASE_URL"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "PUBLIC_BASE_URL": "https://bot.example"},
+            "TELEGRAM_WEBHOOK_SECRET",
+        ),
+        ({"TELEGRAM_WEBHOOK_SECRET": "has spaces"}, "TELEGRAM_WEBHOOK_SECRET"),
+        ({"CLINIC_PROFILE": "/nope/profile.toml"}, "CLINIC_PROFILE"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+    ],
+)
+def test_a_bad_setting_is_refused_with_its_name_and_a_fix(env, named):
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(env)
+    message = str(caught.value)
+    assert message.startswith(named)
+    assert "Fix:" in message
+
+
+def test_twilio_settings_are_normalised():
+    settings = parse_settings(
+        {
+            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+            "TWILIO_AUTH_TOKEN": "secret",
+            "TWILIO_FROM_NUMBER": "+1 (202) 555-0143",
+            "ONCALL_PHONE": "+12025550188",
+        }
+    )
+    assert settings.twilio is not None
+    assert settings.twilio.from_number == "+12025550143"
+    assert settings.http_server_needed
+
+
+def test_the_built_in_profile_is_complete():
+    profile = load_profile()
+    assert profile.consultation_code == "consultation"
+    assert {"iv_infusion", "nasal_spray", "booster"} <= set(profile.services)
+    assert profile.resources["infusion_chair"] == 3
+    assert profile.clinic.timezone == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (
+            ("duration_minutes = 45", "duration_minutes = -5"),
+            "services.consultation.duration_minutes",
+        ),
+        (('timezone = "America/New_York"', 'timezone = "Mars/Base"'), "clinic.timezone"),
+        (('monday = ["08:30-17:30"]', 'monday = ["17:30-08:30"]'), "hours"),
+        (('resources = ["infusion_chair"]', 'resources = ["helipad"]'), "helipad"),
+        (("horizon_days = 60", 'horizon_days = "soon"'), "booking.horizon_days"),
+        (("[clinic]", '[clinic]\nfavourite_colour = "blue"'), "clinic.favourite_colour"),
+    ],
+)
+def test_a_bad_profile_names_the_field_and_the_problem(change, path):
+    old, new = change
+    text = default_profile_text()
+    assert old in text
+    with pytest.raises(ConfigError) as caught:
+        parse_profile(text.replace(old, new, 1), source="clinic.toml")
+    assert "clinic profile clinic.toml" in str(caught.value)
+    assert path in str(caught.value)
+
+
+def test_a_profile_that_is_not_toml_is_refused(tmp_path: Path):
+    broken = tmp_path / "p.toml"
+    broken.write_text("[clinic\nname=")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_profile(broken)

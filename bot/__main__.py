@@ -72,7 +72,9 @@ def _print_slots(service: str, first: date, days: int) -> int:
     label = core.profile.service(service).label
     print(f"{label}: {len(slots)} free slot(s) in {core.profile.clinic.timezone}")
     if not slots:
-        print("(closed, fully booked, in the past, inside the minimum notice or beyond the horizon)")
+        print(
+            "(closed, fully booked, in the past, inside the minimum notice or beyond the horizon)"
+        )
     current: date | None = None
     for slot in slots:
         local = slot.start.astimezone(tz)

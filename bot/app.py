@@ -11,6 +11,7 @@ from telegram import Bot
 
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
+from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
@@ -19,10 +20,16 @@ from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
 from bot.services import reminder_messages, staff_notices
+from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
+from bot.services.checkins import CheckinService
+from bot.services.checkins import check_sms_texts as check_checkin_sms_texts
 from bot.services.dispatch import Channels, Dispatcher
+from bot.services.escalation import EscalationService
 from bot.services.planner import OutboxPlanner
 from bot.services.rendering import Renderer
+from bot.services.routing import permanent_failure_hook
+from bot.services.sms_inbound import SmsInbound, check_sms_texts
 from bot.services.staff_auth import StaffDirectory
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
@@ -41,6 +48,9 @@ class Core:
     texts: Texts
     booking: BookingService
     staff: StaffDirectory
+    aftercare: AftercareService
+    checkins: CheckinService
+    escalation: EscalationService
     channels: Channels
     renderers: dict[OutboxKind, Renderer]
     # Adapters wired later by the runtime (dispatcher, ticker...), by name.
@@ -56,7 +66,9 @@ class Core:
             clock=self.clock,
             channels=self.channels,
             renderers=self.renderers,
+            on_permanent_failure=permanent_failure_hook(self.texts),
         )
+        self.escalation.use_dispatcher(dispatcher)
         ticker = OutboxTicker(dispatcher=dispatcher, db=self.db, clock=self.clock)
         self.extras["dispatcher"] = dispatcher
         self.extras["ticker"] = ticker
@@ -87,6 +99,8 @@ def build_core(
     """Validate the profile, open and migrate the database, and build the services."""
     profile = load_profile(settings.clinic_profile)
     texts = Texts(profile.texts)
+    catalog = parse_checkin_catalog(profile.model_dump())
+    check_checkin_sms_texts(texts, profile)
     database = db or Database(settings.database_url)
     database.check()
     if migrate_db:
@@ -98,6 +112,30 @@ def build_core(
     renderers: dict[OutboxKind, Renderer] = {}
     for module in (reminder_messages, staff_notices):
         renderers.update(module.RENDERERS)
+    escalation = EscalationService(
+        db=database, profile=profile, clock=the_clock, texts=texts, catalog=catalog
+    )
+    checkins = CheckinService(
+        db=database,
+        profile=profile,
+        clock=the_clock,
+        catalog=catalog,
+        texts=texts,
+        escalation=escalation,
+    )
+    aftercare = AftercareService(
+        db=database, profile=profile, clock=the_clock, catalog=catalog, texts=texts
+    )
+    renderers.update(checkins.renderers)
+    renderers.update(escalation.renderers)
+    check_sms_texts(texts, profile)
+    sms_inbound = SmsInbound(
+        db=database,
+        profile=profile,
+        texts=texts,
+        booking=booking,
+        checkin_answer=checkins.answer_sms,
+    )
     return Core(
         settings=settings,
         profile=profile,
@@ -110,8 +148,12 @@ def build_core(
             staff_user_ids=settings.staff_user_ids,
             staff_chat_id=settings.staff_chat_id,
         ),
+        aftercare=aftercare,
+        checkins=checkins,
+        escalation=escalation,
         channels=build_channels(settings),
         renderers=renderers,
+        extras={"sms_inbound": sms_inbound},
     )
 
 

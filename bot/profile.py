@@ -45,7 +45,9 @@ class ClinicInfo(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone such as America/New_York") from None
+            raise ValueError(
+                f"{value!r} is not an IANA time zone such as America/New_York"
+            ) from None
         return value
 
 
@@ -187,7 +189,9 @@ class ClinicProfile(_Strict):
 
     def opening_ranges(self, weekday: int) -> list[tuple[time, time]]:
         """Opening ranges for a weekday (0 = Monday), in clinic-local wall time."""
-        return [parse_range(r, where=WEEKDAYS[weekday]) for r in self.hours.get(WEEKDAYS[weekday], [])]
+        return [
+            parse_range(r, where=WEEKDAYS[weekday]) for r in self.hours.get(WEEKDAYS[weekday], [])
+        ]
 
     def closed_on(self, day: date) -> bool:
         return any(c.covers(day) for c in self.closures)

@@ -86,7 +86,9 @@ def _url(env: Mapping[str, str | None], name: str, *, default: str | None = None
         return None
     parsed = urlparse(raw)
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-        raise _fail(name, f"{raw!r} is not an http(s) URL", "give a full URL like https://host/path")
+        raise _fail(
+            name, f"{raw!r} is not an http(s) URL", "give a full URL like https://host/path"
+        )
     return raw.rstrip("/") if name != "TELEGRAM_BASE_URL" else raw
 
 
@@ -160,6 +162,13 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
             "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
         )
     public = _url(env, "PUBLIC_BASE_URL")
+    if twilio is not None and public is None:
+        raise _fail(
+            "PUBLIC_BASE_URL",
+            "is required with SMS: Twilio must reach /twilio/sms to deliver replies such as STOP",
+            "set the public https URL of this server and point Twilio's webhook at "
+            "PUBLIC_BASE_URL/twilio/sms",
+        )
     if public is not None and token is not None and secret is None:
         raise _fail(
             "TELEGRAM_WEBHOOK_SECRET",
@@ -190,7 +199,9 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
         telegram_base_url=_url(env, "TELEGRAM_BASE_URL", default=DEFAULT_TELEGRAM_BASE_URL)
         or DEFAULT_TELEGRAM_BASE_URL,
         database_url=database_url,
-        staff_chat_id=_int(env, "STAFF_CHAT_ID", fix="the numeric id of the staff group, e.g. -100123"),
+        staff_chat_id=_int(
+            env, "STAFF_CHAT_ID", fix="the numeric id of the staff group, e.g. -100123"
+        ),
         staff_user_ids=frozenset(staff_ids),
         oncall_phone=_phone(env, "ONCALL_PHONE"),
         twilio=twilio,

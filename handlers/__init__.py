@@ -1,0 +1,31 @@
+"""Telegram handlers: each module parses updates, calls one service and renders the reply."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers import (
+    appointments,
+    booking,
+    checkins,
+    errors,
+    escalations,
+    membership,
+    reminders,
+    start,
+)
+from handlers.common import AnyApplication
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+
+def register_all(application: AnyApplication, core: Core) -> None:
+    """Register every handler module, in order: the first matching handler takes an update.
+
+    `errors` goes last: its fallbacks (unknown command, unsupported message, unknown button)
+    must only see what no other module took.
+    """
+    for module in (start, booking, appointments, reminders, checkins, escalations, membership):
+        module.register(application, core)
+    errors.register(application, core)

@@ -14,6 +14,7 @@ from bot.services import reminder_messages, staff_notices
 from bot.services.booking import BookingService
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.planner import OutboxPlanner
+from bot.services.routing import permanent_failure_hook
 from bot.texts import Texts
 from tests.fakes import FakeSms, FakeTelegram
 
@@ -54,6 +55,7 @@ def dispatcher(
             telegram=telegram, sms=sms, staff_chat_id=STAFF_CHAT, oncall_phone=ONCALL
         ),
         renderers=merged,
+        on_permanent_failure=permanent_failure_hook(Texts()),
     )
 
 

@@ -35,6 +35,14 @@ def test_an_empty_environment_gives_the_sandbox_defaults():
         ({"TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM_NUMBER": "+12025550143"}, "TWILIO_ACCOUNT_SID"),
         ({"PUBLIC_BASE_URL": "ftp://x"}, "PUBLIC_BASE_URL"),
         (
+            {
+                "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                "TWILIO_AUTH_TOKEN": "t",
+                "TWILIO_FROM_NUMBER": "+12025550143",
+            },
+            "PUBLIC_BASE_URL",
+        ),
+        (
             {"TELEGRAM_BOT_TOKEN": TOKEN, "PUBLIC_BASE_URL": "https://bot.example"},
             "TELEGRAM_WEBHOOK_SECRET",
         ),
@@ -58,11 +66,13 @@ def test_twilio_settings_are_normalised():
             "TWILIO_AUTH_TOKEN": "secret",
             "TWILIO_FROM_NUMBER": "+1 (202) 555-0143",
             "ONCALL_PHONE": "+12025550188",
+            "PUBLIC_BASE_URL": "https://bot.example.org/",
         }
     )
     assert settings.twilio is not None
     assert settings.twilio.from_number == "+12025550143"
     assert settings.http_server_needed
+    assert settings.public_base_url == "https://bot.example.org"
 
 
 def test_the_built_in_profile_is_complete():

@@ -90,20 +90,6 @@ def route_patient(patient: Patient, channels: Channels) -> Channel | None:
 PermanentFailureHook = Callable[[Session, Patient, DeliveryFailed, datetime], None]
 
 
-def mark_unreachable(
-    session: Session, patient: Patient, failure: DeliveryFailed, now: datetime
-) -> None:
-    """Record a permanent failure on the patient so routing stops using that channel."""
-    if failure.code == "403" or (failure.code == "400" and "chat not found" in failure.reason):
-        patient.telegram_blocked_at = now
-        if patient.sms_consent_at is not None and patient.sms_opted_out_at is None:
-            patient.preferred_channel = Channel.SMS
-    elif failure.code == "21610":
-        patient.sms_opted_out_at = now
-    elif failure.code == "21211":
-        patient.phone_invalid_at = now
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -114,7 +100,7 @@ class Dispatcher:
         clock: Clock,
         channels: Channels,
         renderers: Renderers,
-        on_permanent_failure: PermanentFailureHook = mark_unreachable,
+        on_permanent_failure: PermanentFailureHook,
         batch_size: int = 50,
     ) -> None:
         self.db = db

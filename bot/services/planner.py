@@ -51,8 +51,9 @@ class OutboxPlanner:
         if patient is None:
             return
         channel = patient_channel(patient)
-        # A patient booking in their own Telegram chat gets the confirmation as the reply there.
-        if not appointment.created_by.startswith("patient"):
+        # A patient booking in their own chat (Telegram, or by text) gets the confirmation as the
+        # reply there; bookings made for them (staff, phone-only) are confirmed through the outbox.
+        if not appointment.created_by.startswith(("patient", "sms")):
             enqueue(
                 session,
                 kind=OutboxKind.CONFIRMATION,

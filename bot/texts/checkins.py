@@ -1,9 +1,62 @@
-"""Texts of the post-session check-ins (question wording itself lives in the clinic profile)."""
+"""Texts of the post-session check-ins (the question wording itself lives in the clinic profile).
+
+Telegram texts are HTML. `sms_checkin_` texts are read on a lock screen: plain GSM-7, one segment
+with the clinic's name filled in, and never the treatment, a drug, "pain", a diagnosis or a
+symptom (`assert_sms_safe`). By SMS a check-in asks only the safety screen, by the numbers of the
+warning signs on the patient's printed aftercare sheet, and one 0-10 score in neutral words.
+"""
 
 DEFAULTS: dict[str, str] = {
+    # --- Telegram (HTML) ---
     "checkin_intro": (
         "A few quick questions about how you have been since your treatment.\n\n{emergency}"
     ),
     "checkin_nudge": "A reminder: your check-in is still open. It takes about a minute.",
     "checkin_done": "Thank you. Your answers are saved for your care team.",
+    "checkin_answered": "{question}\n→ <b>{answer}</b>",
+    # Toasts shown on a button press that records nothing.
+    "checkin_already_recorded": "Already recorded, thank you.",
+    "checkin_closed": "This check-in is already closed. Thank you.",
+    "checkin_not_asked": "This question is no longer open.",
+    "checkin_not_found": "This check-in is not available.",
+    # --- staff chat (HTML) ---
+    "checkin_staff_missed": (
+        "📋 <b>Check-in not completed</b>: {slot} after session #{appointment_id}\n"
+        "{patient}\nAnswered {answered} of {total} questions; nudged once. Please call them."
+    ),
+    # --- SMS (plain, neutral, one segment) ---
+    "sms_checkin_open": "{clinic}: {question} Emergency? Call 911",
+    "sms_checkin_nudge": "{clinic} reminder: {question}",
+    "sms_checkin_next": "{clinic}: {question}",
+    "sms_checkin_q_signs": (
+        "Since your visit, any of the URGENT warning signs {first}-{last} on your aftercare "
+        "sheet? Reply Y or N."
+    ),
+    "sms_checkin_q_sign": "Since your visit, warning sign {number} on your aftercare sheet? Reply Y or N.",
+    "sms_checkin_q_score": "Rate how you feel now, 0 (fine) to 10 (worst). Reply with the number.",
+    "sms_checkin_yes_no": "{clinic}: please reply Y or N. Emergency? Call 911",
+    "sms_checkin_number": "{clinic}: please reply with one number from 0 to 10. Emergency? Call 911",
+    "sms_checkin_done": "{clinic}: thank you, your answers are saved. Emergency? Call 911",
+    "sms_checkin_closed": "{clinic}: thank you, nothing is waiting for a reply. Emergency? Call 911",
+    # The fixed red-flag replies (CLINICAL.md section 4) in words a lock screen may show; by key
+    # of the profile's [red_flags.replies]. A key without its own text uses sms_checkin_reply.
+    "sms_checkin_reply_emergency": (
+        "{clinic}: Call 911 now or go to the nearest emergency room. Don't drive yourself."
+    ),
+    "sms_checkin_reply_crisis": (
+        "{clinic}: call or text 988 now to talk to someone, any time. If you are in danger, "
+        "call 911. Our on-call team will contact you."
+    ),
+    "sms_checkin_reply_crisis_urgent": (
+        "{clinic}: please call or text 988 now, or call 911 if you are in danger. "
+        "Our on-call team will contact you."
+    ),
+    "sms_checkin_reply_clinician_today": (
+        "{clinic}: a clinician will contact you today. If it gets worse, call 911."
+    ),
+    "sms_checkin_reply_care_team_informed": "{clinic}: we've let your care team know.",
+    "sms_checkin_reply_care_team_review": "{clinic}: thanks, your care team will review this.",
+    "sms_checkin_reply": (
+        "{clinic}: thank you, your care team will contact you. If it gets worse, call 911."
+    ),
 }

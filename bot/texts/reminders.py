@@ -18,9 +18,7 @@ DEFAULTS: dict[str, str] = {
     "reminder_72h_tg": (
         "<b>Reminder:</b> {service} on {when}\n📍 {address}\n\n{checklist}\n\nPlease confirm you're coming."
     ),
-    "reminder_24h_tg": (
-        "<b>See you soon:</b> {service} on {when}\n📍 {address}\n\n{checklist}"
-    ),
+    "reminder_24h_tg": ("<b>See you soon:</b> {service} on {when}\n📍 {address}\n\n{checklist}"),
     "reminder_2h_tg": "See you at {time} today at {address}. Call {phone} if you're running late.",
     "reminder_72h_sms": "{clinic}: reminder of your appt {when}. Reply C to confirm, R to change, X to cancel.",
     "reminder_24h_sms": "{clinic}: your appt is {when}. Please follow the prep sheet. Reply C to confirm. {phone}",

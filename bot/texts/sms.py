@@ -25,12 +25,16 @@ DEFAULTS: dict[str, str] = {
         "{clinic}: you are subscribed to appointment texts again. Msg & data rates may apply. "
         "Reply HELP for help, STOP to opt out."
     ),
-    "sms_confirmed": "{clinic}: thank you, your visit on {when} is confirmed. Reply X to cancel, R to change.",
+    "sms_confirmed": (
+        "{clinic}: thank you, your visit on {when} is confirmed. Reply X to cancel, R to change."
+    ),
     "sms_no_appointment": (
         "{clinic}: we have no upcoming visit for this number. Reply BOOK to book one, "
         "or call {phone}."
     ),
-    "sms_cancelled": "{clinic}: your visit on {when} is cancelled. Reply BOOK to book again, or call {phone}.",
+    "sms_cancelled": (
+        "{clinic}: your visit on {when} is cancelled. Reply BOOK to book again, or call {phone}."
+    ),
     "sms_cancelled_late": (
         "{clinic}: your visit on {when} is cancelled. It was less than {hours} h away, "
         "so we may call you. Reply BOOK to book again."
@@ -39,10 +43,16 @@ DEFAULTS: dict[str, str] = {
         "{clinic}: your visit on {when} is less than {hours} h away. "
         "Please call {phone} to cancel or change it."
     ),
-    "sms_reschedule_offer": "{clinic}: new times: {options}. Reply {choices} to choose, or call {phone}.",
+    "sms_reschedule_offer": (
+        "{clinic}: new times: {options}. Reply {choices} to choose, or call {phone}."
+    ),
     "sms_book_offer": "{clinic}: free times: {options}. Reply {choices} to book, or call {phone}.",
-    "sms_slot_taken": "{clinic}: sorry, that time was just taken. Free times: {options}. Reply {choices}.",
-    "sms_no_times": "{clinic}: there are no free times to book by text right now. Please call {phone}.",
+    "sms_slot_taken": (
+        "{clinic}: sorry, that time was just taken. Free times: {options}. Reply {choices}."
+    ),
+    "sms_no_times": (
+        "{clinic}: there are no free times to book by text right now. Please call {phone}."
+    ),
     "sms_pick_number": "{clinic}: please reply {choices} to choose a time, or call {phone}.",
     "sms_ask_name": "{clinic}: to book {when}, please reply with your full name.",
     "sms_ask_name_again": (

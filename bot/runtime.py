@@ -1,0 +1,174 @@
+"""The Telegram side of the composition root: the PTB Application, its handlers and jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
+
+from starlette.types import ASGIApp
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+import handlers
+from bot.domain.errors import ConfigError
+from bot.scheduling.jobs import register_jobs
+from bot.services.booking_flow import BookingFlow
+from bot.web.app import create_web_app, serve
+from handlers import errors
+from handlers.common import FLOW_KEY
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+# Used only when a local double answers instead of Telegram (tests, the sandbox).
+OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
+COMMANDS = ("start", "book", "appointments", "contact", "privacy", "help")
+
+
+def build_application(
+    core: Core,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> AnyApplication:
+    """The real Application: handlers, the global error handler, commands and outbox jobs."""
+    token = core.settings.telegram_bot_token
+    if token is None:
+        if request is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN: missing. Fix: set the token BotFather gave you, or run "
+                "`python -m bot sandbox` to try the bot locally."
+            )
+        token = OFFLINE_TOKEN
+    base_url = core.settings.telegram_base_url
+    builder = ApplicationBuilder().token(token).base_url(base_url).post_init(_post_init(core))
+    if base_url.endswith("/bot"):
+        # A self-hosted Bot API server serves files beside its methods: <root>/file/bot<token>.
+        builder = builder.base_file_url(base_url.removesuffix("bot") + "file/bot")
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    application: AnyApplication = builder.build()
+    if not isinstance(core.extras.get(FLOW_KEY), BookingFlow):
+        core.extras[FLOW_KEY] = BookingFlow(
+            db=core.db,
+            profile=core.profile,
+            clock=core.clock,
+            texts=core.texts,
+            booking=core.booking,
+        )
+    handlers.register_all(application, core)
+    application.add_error_handler(errors.error_handler(core))
+    register_jobs(application, core)
+    return application
+
+
+async def set_commands(application: AnyApplication, core: Core) -> None:
+    """Publish the command menu Telegram shows next to the text box."""
+    commands = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
+    await application.bot.set_my_commands(commands)
+
+
+def _post_init(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:
+    async def post_init(application: AnyApplication) -> None:
+        await set_commands(application, core)
+
+    return post_init
+
+
+def web_app_for(application: AnyApplication, core: Core) -> ASGIApp:
+    """The HTTP routes (Twilio, health, and Telegram's webhook in webhook mode)."""
+    hook = None
+    if core.settings.public_base_url and core.settings.telegram_webhook_secret:
+
+        async def hook(data: dict[str, Any]) -> None:
+            await application.update_queue.put(Update.de_json(data, application.bot))
+
+    return create_web_app(core=core, inbound=core.extras["sms_inbound"], telegram_webhook=hook)
+
+
+async def _start_http(application: AnyApplication, core: Core) -> None:
+    server = await serve(web_app_for(application, core), port=core.settings.port)
+    core.extras["http"] = server
+    log.info("HTTP server listening on port %s", server.port)
+
+
+async def _stop_http(core: Core) -> None:
+    server = core.extras.pop("http", None)
+    if server is not None:
+        await server.stop()
+
+
+async def _run_webhook(application: AnyApplication, core: Core) -> None:
+    """Webhook mode: Telegram posts updates to our own HTTP server (shared with Twilio)."""
+    public = core.settings.public_base_url
+    assert public is not None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await set_commands(application, core)
+        await application.bot.set_webhook(
+            url=f"{public}/telegram",
+            secret_token=core.settings.telegram_webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await application.start()
+        await _start_http(application, core)
+        log.info("webhook mode: Telegram posts to %s/telegram", public)
+        try:
+            await stop.wait()
+        finally:
+            await _stop_http(core)
+            await application.stop()
+
+
+def run_telegram(core: Core) -> int:
+    """Run until interrupted (long polling, or a webhook when PUBLIC_BASE_URL is set)."""
+    try:
+        application = build_application(core)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", flush=True)
+        return 2
+    try:
+        if core.settings.public_base_url is not None:
+            asyncio.run(_run_webhook(application, core))
+            return 0
+        if core.settings.http_server_needed:
+            previous_init = application.post_init
+
+            async def post_init(app: AnyApplication) -> None:
+                if previous_init is not None:
+                    await previous_init(app)
+                await _start_http(app, core)
+
+            async def post_stop(_app: AnyApplication) -> None:
+                await _stop_http(core)
+
+            application.post_init = post_init
+            application.post_stop = post_stop
+        log.info("starting long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except InvalidToken:
+        print(
+            "configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected the token. "
+            "Fix: copy it again from BotFather (see config.example.env).",
+            flush=True,
+        )
+        return 2
+    except TelegramError as exc:
+        log.error("Telegram stopped the bot: %s", exc.message)
+        return 1
+    return 0

@@ -1,0 +1,249 @@
+"""The local sandbox: chat with the real bot in a terminal, against the built-in Telegram double.
+
+The person at the keyboard is a patient. Bot messages are printed with their buttons numbered;
+typing a number presses one, anything else is sent as a message. What the staff chat receives is
+printed with a "[staff]" prefix. `/clock +1d` moves time forward so planned messages fall due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.app import Core, build_core
+from bot.domain.clock import OffsetClock
+from bot.runtime import build_application, set_commands
+from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
+from bot.services.formatting import when_long
+from bot.settings import parse_settings
+
+DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"
+STAFF_CHAT_ID = -1000000000042
+STAFF_USER_ID = 9001
+PATIENT_ID = 5001
+PATIENT_PHONE = "+12025550123"
+_SHIFT = re.compile(r"^\+(\d{1,4})([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+HELP = f"""Sandbox commands (everything else goes to the bot as your message):
+  <number>            press the button with that number
+  /contact [+number]  share your phone number (default {PATIENT_PHONE})
+  /clock +1d          move the clock forward (+30m, +3h, +1d, +1w) and send what falls due
+  //command           send /command to the bot (e.g. //help)
+  /help               this list
+  /quit               leave the sandbox
+Bot commands such as /start, /book and /appointments go straight to the bot."""
+
+
+@dataclass(frozen=True)
+class _Choice:
+    message_id: int | None  # None: a reply-keyboard button
+    label: str
+    url: str | None = None
+
+
+class Console:
+    """One sandbox session: prints what the chats show and turns typed lines into updates."""
+
+    def __init__(
+        self,
+        core: Core,
+        *,
+        clock: OffsetClock,
+        write: Callable[[str], None] = print,
+    ) -> None:
+        self.core = core
+        self.clock = clock
+        self.write = write
+        self.double = FakeBotApi(clock=clock, bot_first_name=core.profile.clinic.name)
+        self.double.group(STAFF_CHAT_ID, title="Front desk (staff)")
+        self.application = build_application(core, request=self.double, updates_request=self.double)
+        self.patient: FakeUser = self.double.user(
+            PATIENT_ID, "Sam", last_name="Sandbox", phone=PATIENT_PHONE
+        )
+        self.choices: list[_Choice] = []
+        self._unsubscribe = self.double.subscribe(self._show)
+
+    async def __aenter__(self) -> Console:
+        await self.application.initialize()
+        await self.application.start()
+        self.double.attach(self.application)
+        await set_commands(self.application, self.core)
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._unsubscribe()
+        self.double.detach()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def handle(self, line: str) -> bool:
+        """Act on one typed line; False when the person wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        command, _, rest = line.partition(" ")
+        if command in ("/quit", "/exit"):
+            return False
+        if command == "/help":
+            self.write(HELP)
+        elif command == "/contact":
+            await self.patient.share_contact(rest.strip() or PATIENT_PHONE)
+        elif command == "/clock":
+            await self._move_clock(rest.strip())
+        elif line.startswith("//"):
+            await self.patient.send_text(line[1:])
+        elif line.isdigit():
+            await self._press(int(line))
+        else:
+            await self.patient.send_text(line)
+        return True
+
+    async def _press(self, number: int) -> None:
+        if not 1 <= number <= len(self.choices):
+            self.write(f"(no button {number}; type /help for the sandbox commands)")
+            return
+        choice = self.choices[number - 1]
+        if choice.url is not None:
+            self.write(f"(opens {choice.url})")
+            return
+        try:
+            if choice.message_id is None:
+                await self.patient.press(choice.label)
+            else:
+                await self.patient.press_on(choice.message_id, choice.label)
+        except NoSuchButton:
+            self.write("(that button is no longer shown)")
+
+    async def _move_clock(self, text: str) -> None:
+        match = _SHIFT.match(text)
+        if match is None:
+            self.write("(use /clock +30m, +3h, +1d or +1w)")
+            return
+        amount, unit = int(match.group(1)), _UNITS[match.group(2)]
+        now = self.clock.advance(timedelta(**{unit: amount}))
+        self.write(f"(clock: {when_long(now, self.core.profile.tz)}, clinic time)")
+        await self.dispatch()
+
+    async def dispatch(self) -> None:
+        """Send what the outbox holds now, as the scheduler's tick would."""
+        dispatcher = self.core.extras.get("dispatcher")
+        if dispatcher is not None:
+            await dispatcher.run_due()
+
+    # --- printing ----------------------------------------------------------------------
+
+    def _show(self, event: BotEvent) -> None:
+        message = event.message
+        if event.kind == "callback_answer":
+            if event.text:
+                self.write(f"  ({event.text})")
+            return
+        if message is None or not message.from_bot or event.kind not in ("sent", "edited"):
+            return
+        if event.chat_id == STAFF_CHAT_ID:
+            self._print_staff(message)
+        elif event.chat_id == PATIENT_ID:
+            self._print_patient(message, edited=event.kind == "edited")
+
+    def _print_staff(self, message: MessageRecord) -> None:
+        lines = message.text.splitlines() or [""]
+        self.write("\n".join(f"[staff] {line}" for line in lines))
+        labels = [label for row in message.buttons for label, _ in row]
+        if labels:
+            self.write("[staff] " + "  ".join(f"<{label}>" for label in labels))
+
+    def _print_patient(self, message: MessageRecord, *, edited: bool) -> None:
+        self.write("")
+        if edited:
+            self.write("(updated)")
+        if message.text:
+            self.write(message.text)
+        if message.document_name:
+            self.write(
+                f"[file: {message.document_name}, {len(message.document_bytes or b'')} bytes]"
+            )
+        choices: list[_Choice] = []
+        for row in message.inline_keyboard or []:
+            for button in row:
+                choices.append(_Choice(message.message_id, button["text"], button.get("url")))
+        for row_labels in message.reply_keyboard:
+            for label in row_labels:
+                choices.append(_Choice(None, label))
+        if not choices:
+            return
+        self.choices = choices
+        self.write(_numbered(message, choices))
+
+
+def _numbered(message: MessageRecord, choices: list[_Choice]) -> str:
+    lines: list[str] = []
+    number = 1
+    rows: list[list[str]] = [
+        [button["text"] for button in row] for row in message.inline_keyboard or []
+    ]
+    rows += [list(row) for row in message.reply_keyboard]
+    for row in rows:
+        cells = []
+        for label in row:
+            cells.append(f"[{number}] {label}")
+            number += 1
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+def sandbox_core(database_url: str | None, *, clock: OffsetClock, env: dict[str, str]) -> Core:
+    """The real services over a local database, with staff ids the console can show."""
+    settings = parse_settings(
+        {
+            "DATABASE_URL": database_url or DEFAULT_DATABASE_URL,
+            "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
+            "STAFF_USER_IDS": str(STAFF_USER_ID),
+            "CLINIC_PROFILE": env.get("CLINIC_PROFILE", ""),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return build_core(settings, clock=clock)
+
+
+async def chat(console: Console, read_line: Callable[[], Awaitable[str | None]]) -> None:
+    """Read lines until /quit or end of input."""
+    async with console:
+        console.write(f"Sandbox for {console.core.profile.clinic.name}. Type /help for help.")
+        await console.handle("/start")
+        while True:
+            line = await read_line()
+            if line is None or not await console.handle(line):
+                break
+    console.write("Bye.")
+
+
+async def _stdin_line() -> str | None:
+    try:
+        return await asyncio.to_thread(input, "> ")
+    except EOFError:
+        return None
+
+
+def run_console(database_url: str | None) -> int:
+    """Chat with the bot in this terminal; no token, no network."""
+    # Log lines would interleave with the chat; only problems are worth showing here.
+    logging.getLogger().setLevel(logging.WARNING)
+    clock = OffsetClock()
+    core = sandbox_core(database_url, clock=clock, env=dict(os.environ))
+    console = Console(core, clock=clock)
+    try:
+        asyncio.run(chat(console, _stdin_line))
+    except KeyboardInterrupt:
+        print("\nBye.", file=sys.stderr)
+        return 130
+    finally:
+        core.db.dispose()
+    return 0

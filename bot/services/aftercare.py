@@ -1,0 +1,240 @@
+"""Session end (issue 4, part 4): staff press Done or No-show on the session's notice.
+
+Done completes the appointment and, after a treatment session, plans the discharge message (due
+now) and the check-ins of CLINICAL.md section 3 (E, D1, D3, D7, D14, then weekly) as CheckIn rows
+with CHECKIN outbox rows, in clinic time and in the same transaction. A consultation gets
+neither. No-show records the miss and cancels whatever the appointment still had planned.
+Both are audited, and pressing either twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import Appointment, CheckIn, Patient
+from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
+from bot.domain.clock import Clock
+from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.domain.errors import AppointmentNotActive, AppointmentNotFound, ClinicError
+from bot.profile import ClinicProfile, ServiceKind
+from bot.services.audit import audit
+from bot.services.checkins import CheckinStatus, drop_sms_draft
+from bot.services.outbox import cancel_pending, enqueue
+from bot.services.planner import patient_channel
+from bot.texts import Texts
+
+# The discharge advice covers the next 24 hours; half a day late it has lost its point.
+DISCHARGE_STALE_AFTER = timedelta(hours=12)
+
+
+class SessionNotStarted(ClinicError):
+    """Done was pressed before the session's start time."""
+
+
+def checkin_key(appointment_id: int, slot: str, channel: Channel | str) -> str:
+    return f"{appointment_id}:checkin:{slot}:{channel}"
+
+
+class AftercareService:
+    """Done and No-show for a session, with everything that follows from them."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        profile: ClinicProfile,
+        clock: Clock,
+        catalog: CheckinCatalog,
+        texts: Texts,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.clock = clock
+        self.catalog = catalog
+        self.texts = texts
+
+    def mark_done(self, *, appointment_id: int, actor: str) -> Appointment:
+        """Complete the session; after a treatment, plan discharge and check-ins (caller kicks)."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            appointment = self._appointment(session, appointment_id)
+            if appointment.status == AppointmentStatus.COMPLETED:
+                return appointment
+            if appointment.status == AppointmentStatus.CANCELLED:
+                raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
+            if now < appointment.starts_at:
+                raise SessionNotStarted(f"appointment {appointment_id} has not started yet")
+            corrected = appointment.status == AppointmentStatus.NO_SHOW
+            appointment.status = AppointmentStatus.COMPLETED
+            appointment.completed_at = now
+            slots: list[str] = []
+            if self._is_treatment(appointment):
+                slots = self._plan_aftercare(session, appointment, now=now)
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="appointment.done",
+                subject=f"appointment:{appointment_id}",
+                detail={"checkins": slots, "was_no_show": corrected},
+            )
+            return appointment
+
+    def mark_no_show(self, *, appointment_id: int, actor: str) -> Appointment:
+        """Record a no-show and cancel what was still planned for the appointment."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            appointment = self._appointment(session, appointment_id)
+            if appointment.status == AppointmentStatus.NO_SHOW:
+                return appointment
+            if appointment.status == AppointmentStatus.CANCELLED:
+                raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
+            corrected = appointment.status == AppointmentStatus.COMPLETED
+            appointment.status = AppointmentStatus.NO_SHOW
+            appointment.completed_at = None
+            cancelled_rows = cancel_pending(
+                session, appointment_id=appointment_id, reason="no-show"
+            )
+            # A Done pressed by mistake planned check-ins: they must not go out.
+            open_ids = list(
+                session.exec(
+                    select(CheckIn.id)
+                    .where(col(CheckIn.appointment_id) == appointment_id)
+                    .where(
+                        col(CheckIn.status).in_(
+                            [CheckinStatus.PLANNED, CheckinStatus.OPEN, CheckinStatus.MISSED]
+                        )
+                    )
+                ).all()
+            )
+            if open_ids:
+                session.exec(
+                    update(CheckIn)
+                    .where(col(CheckIn.id).in_(open_ids))
+                    .values(status=CheckinStatus.CANCELLED)
+                )
+                drop_sms_draft(
+                    session,
+                    checkin_ids=[i for i in open_ids if i is not None],
+                    patient_id=appointment.patient_id,
+                )
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="appointment.no_show",
+                subject=f"appointment:{appointment_id}",
+                detail={
+                    "cancelled_messages": cancelled_rows,
+                    "cancelled_checkins": len(open_ids),
+                    "was_done": corrected,
+                },
+            )
+            return appointment
+
+    def _plan_aftercare(
+        self, session: Session, appointment: Appointment, *, now: datetime
+    ) -> list[str]:
+        assert appointment.id is not None
+        patient = session.get(Patient, appointment.patient_id)
+        if patient is None:
+            return []
+        channel = patient_channel(patient)
+        enqueue(
+            session,
+            kind=OutboxKind.DISCHARGE,
+            channel=channel,
+            due_at=now,
+            dedupe_key=f"{appointment.id}:{OutboxKind.DISCHARGE}:{channel}",
+            now=now,
+            patient_id=patient.id,
+            appointment_id=appointment.id,
+            not_after=now + DISCHARGE_STALE_AFTER,
+        )
+        # Pressed early, the session ended now; pressed late, it ended at its booked end.
+        session_end = min(now, appointment.ends_at)
+        planned = plan_checkins(
+            session_end=session_end,
+            tz=self.profile.tz,
+            catalog=self.catalog,
+            next_session_start=self._next_in_series(session, appointment, after=session_end),
+        )
+        # A check-in already past when Done is pressed is not sent late (like a reminder).
+        planned = [p for p in planned if p.due_at_utc > now]
+        for index, item in enumerate(planned):
+            checkin = self._checkin_row(session, appointment, item.slot)
+            assert checkin.id is not None
+            enqueue(
+                session,
+                kind=OutboxKind.CHECKIN,
+                channel=channel,
+                due_at=item.due_at_utc,
+                dedupe_key=checkin_key(appointment.id, item.slot, channel),
+                now=now,
+                patient_id=patient.id,
+                appointment_id=appointment.id,
+                not_after=self._stale_at(planned, index),
+                payload={"slot": item.slot, "checkin_id": checkin.id},
+            )
+        return [p.slot for p in planned]
+
+    def _stale_at(self, planned: list[PlannedCheckin], index: int) -> datetime:
+        """A check-in not sent by the time the next one is due is skipped, not sent late."""
+        if index + 1 < len(planned):
+            return planned[index + 1].due_at_utc
+        return planned[index].due_at_utc + timedelta(days=self.catalog.weekly.every_days)
+
+    @staticmethod
+    def _checkin_row(session: Session, appointment: Appointment, slot: str) -> CheckIn:
+        checkin = session.exec(
+            select(CheckIn)
+            .where(col(CheckIn.appointment_id) == appointment.id)
+            .where(col(CheckIn.slot) == slot)
+        ).one_or_none()
+        if checkin is None:
+            assert appointment.id is not None
+            checkin = CheckIn(
+                patient_id=appointment.patient_id,
+                appointment_id=appointment.id,
+                slot=slot,
+                status=CheckinStatus.PLANNED,
+            )
+            session.add(checkin)
+            session.flush()
+        elif checkin.status == CheckinStatus.CANCELLED:
+            # Done again after a mistaken No-show: the same check-in is planned again.
+            checkin.status = CheckinStatus.PLANNED
+            checkin.questions = "[]"
+            checkin.position = 0
+        return checkin
+
+    def _next_in_series(
+        self, session: Session, appointment: Appointment, *, after: datetime
+    ) -> datetime | None:
+        """Start of the patient's next booked session of the same series, if any."""
+        if appointment.series_id is None:
+            return None
+        return session.exec(
+            select(Appointment.starts_at)
+            .where(col(Appointment.patient_id) == appointment.patient_id)
+            .where(col(Appointment.series_id) == appointment.series_id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > after)
+            .order_by(col(Appointment.starts_at))
+            .limit(1)
+        ).first()
+
+    def _is_treatment(self, appointment: Appointment) -> bool:
+        service = self.profile.services.get(appointment.service)
+        return service is not None and service.kind is ServiceKind.TREATMENT
+
+    @staticmethod
+    def _appointment(session: Session, appointment_id: int) -> Appointment:
+        appointment = session.get(Appointment, appointment_id)
+        if appointment is None:
+            raise AppointmentNotFound(f"appointment {appointment_id} not found")
+        return appointment

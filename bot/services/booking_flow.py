@@ -1,0 +1,761 @@
+"""The patient's journey in a chat: consent, the booking draft state machine, and appointments.
+
+Every choice lives in the `BookingDraft` row (`bot.services.drafts`), whose version grows with
+each step: a restart loses nothing, and buttons from older prompts are recognised. Each entry
+point handles one kind of update and returns a `Reply` the Telegram handlers render.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import Appointment, BookingDraft, Patient
+from bot.domain.availability import local_day
+from bot.domain.clock import Clock
+from bot.domain.enums import AppointmentStatus, Channel, DraftStep
+from bot.domain.errors import (
+    AppointmentNotActive,
+    AppointmentNotFound,
+    InvalidPhone,
+    InvalidSlot,
+    NotApproved,
+    SlotTaken,
+    TooLateToCancel,
+)
+from bot.profile import ClinicProfile
+from bot.services.audit import audit
+from bot.services.booking import BookingService
+from bot.services.booking_screens import BookingScreens, minutes_arg, monday_of
+from bot.services.chat_replies import Reply, Screen, Who
+from bot.services.drafts import (
+    ANSWERS,
+    BOOK,
+    DRAFT_COLUMNS,
+    HEALTH_KEYS,
+    RESCHEDULE,
+    SCREENING_CODES,
+    Draft,
+    DraftRecorder,
+    DraftStore,
+    draft_on,
+    next_step,
+    request_key,
+    snapshot_columns,
+)
+from bot.services.formatting import when_long
+from bot.services.patients import get_or_create_telegram_patient, patient_by_phone
+from bot.services.phones import normalize_phone
+from bot.texts import Texts
+
+__all__ = ["BookingFlow", "Reply", "Screen", "Who"]
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 100
+MAX_MEDICINES = 1000
+OFFERED_TIMES = 4
+UPCOMING_SHOWN = 10
+# A press on the prompt just answered, this soon after, is a double tap: acknowledge it quietly.
+DOUBLE_TAP = timedelta(seconds=10)
+_ALL_OPEN_STEPS = frozenset(DraftStep) - {DraftStep.DONE}
+_PATIENT_OF = select(Patient).where(col(Patient.telegram_user_id) == bindparam("user_id"))
+_PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+_PATIENT_FIELDS = tuple(column.name for column in _PATIENTS.columns)
+_TURN = (
+    select(_PATIENTS, *DRAFT_COLUMNS)
+    .select_from(_PATIENTS.outerjoin(BookingDraft, draft_on(Channel.TELEGRAM.value)))
+    .where(_PATIENTS.c.telegram_user_id == bindparam("user_id"))
+)
+# What "Change something" clears, so the person walks through it again.
+_CHANGES: dict[str, tuple[str, ...]] = {
+    "": (),
+    "sum": (),
+    "svc": ("service", "day", "start", "week", "offered"),
+    "when": ("day", "start", "week", "offered"),
+    "name": ("name",),
+    "phone": ("phone",),
+    "health": HEALTH_KEYS,
+    "sms": ("sms",),
+}
+
+
+@dataclass
+class _Turn:
+    """One update's context: who, their patient row and draft, the time, notes for the reply."""
+
+    who: Who
+    patient: Patient
+    draft: Draft | None
+    now: datetime
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def open_draft(self) -> Draft:
+        assert self.draft is not None
+        return self.draft
+
+    @property
+    def patient_id(self) -> int:
+        assert self.patient.id is not None
+        return self.patient.id
+
+
+_Step = Callable[[_Turn, str], Reply]
+
+
+class BookingFlow:
+    """Consent, menu, booking and appointment changes for patients chatting on Telegram."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        profile: ClinicProfile,
+        clock: Clock,
+        texts: Texts,
+        booking: BookingService,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.clock = clock
+        self.texts = texts
+        self.booking = booking
+        self.tz = profile.tz
+        self.drafts = DraftStore(db=db, expiry=timedelta(hours=profile.booking.draft_expiry_hours))
+        self.screens = BookingScreens(profile=profile, texts=texts, booking=booking)
+        # The recorder must run inside every booking transaction, before staff notices are planned.
+        if not any(isinstance(o, DraftRecorder) for o in booking.observers):
+            booking.observers.insert(0, DraftRecorder())
+        self._verbs: dict[str, tuple[frozenset[DraftStep], _Step]] = {
+            "sv": (frozenset({DraftStep.SERVICE}), self._on_service),
+            "wk": (frozenset({DraftStep.DATE}), self._on_week),
+            "dy": (frozenset({DraftStep.DATE}), self._on_day),
+            "tm": (frozenset({DraftStep.TIME}), self._on_time),
+            "ot": (frozenset({DraftStep.TIME, DraftStep.SUMMARY}), self._on_other_days),
+            "sq": (frozenset({DraftStep.SCREENING}), self._on_screening),
+            "md": (frozenset({DraftStep.MEDICINES}), self._on_no_medicines),
+            "pn": (frozenset({DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE}), self._on_pain),
+            "dr": (frozenset({DraftStep.DRIVER}), self._on_driver),
+            "sm": (frozenset({DraftStep.SMS_CONSENT}), self._on_sms),
+            "ok": (frozenset({DraftStep.SUMMARY}), self._on_confirm),
+            "ch": (frozenset({DraftStep.SUMMARY}), self._on_change),
+            "kp": (frozenset({DraftStep.DATE, DraftStep.TIME, DraftStep.SUMMARY}), self._on_keep),
+            "qt": (_ALL_OPEN_STEPS, self._on_stop),
+            "rs": (_ALL_OPEN_STEPS, self._on_resume),
+            "rr": (_ALL_OPEN_STEPS, self._on_restart),
+        }
+
+    # --- welcome, consent and information ----------------------------------------------
+
+    def start(self, who: Who) -> Reply:
+        """/start: greet, ask for consent once, then offer the menu (or the booking underway)."""
+        now = self.clock.now()
+        patient = self._ensure_patient(who, now=now)
+        first_name = who.first_name or "there"
+        if patient.telegram_consent_at is None:
+            welcome = self.texts.html(
+                "start_welcome", first_name=first_name, clinic=self.profile.clinic.name
+            )
+            return Reply((self.screens.consent(lead=welcome),))
+        draft = self.drafts.load(who.user_id)
+        if draft is not None and draft.active(now):
+            return Reply((self.screens.resume_offer(draft),))
+        welcome_back = self.texts.html("start_welcome_back", first_name=first_name)
+        return Reply((self.screens.menu(patient, lead=welcome_back),))
+
+    def consent(self, who: Who, *, agreed: bool) -> Reply:
+        """Store the answer to "may we message you here?" with its time."""
+        now = self.clock.now()
+        patient = self._ensure_patient(who, now=now)
+        if not agreed:
+            declined = self.texts.html("start_consent_declined", phone=self.profile.clinic.phone)
+            return Reply(edit=Screen(declined))
+        if patient.telegram_consent_at is None:
+            with self.db.session() as session:
+                row = session.get(Patient, patient.id)
+                assert row is not None
+                if row.telegram_consent_at is None:
+                    row.telegram_consent_at = now
+                    audit(
+                        session,
+                        at=now,
+                        actor=f"patient:{row.id}",
+                        action="consent.telegram",
+                        subject=f"patient:{row.id}",
+                    )
+                patient = row
+        thanks = self.texts.html("start_consent_thanks")
+        return Reply(edit=self.screens.menu(patient, lead=thanks))
+
+    def contact_details(self) -> Reply:
+        return Reply((self.screens.contact_details(),))
+
+    def privacy(self) -> Reply:
+        return Reply((self.screens.privacy(),))
+
+    def help(self) -> Reply:
+        return Reply((self.screens.help(),))
+
+    def unknown_command(self, who: Who) -> Reply:
+        return self._lost(who, self.texts.html("input_unknown_command"))
+
+    def unsupported(self, who: Who) -> Reply:
+        return self._lost(who, self.texts.html("input_unsupported"))
+
+    def expired_button(self, who: Who) -> Reply:
+        """A button this bot no longer knows (or never made)."""
+        return self._lost(who, self.texts.html("book_button_expired"))
+
+    # --- the booking ---------------------------------------------------------------------
+
+    def begin_booking(self, who: Who) -> Reply:
+        """/book or the menu's Book: a new draft, or an offer to resume the one underway."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        draft = turn.draft
+        if draft is not None and draft.active(turn.now):
+            return Reply((self.screens.resume_offer(draft),))
+        expired = draft is not None and draft.expired(turn.now)
+        return Reply((self._new_booking(turn, expired=expired),))
+
+    def press(self, who: Who, *, verb: str, version: int, arg: str) -> Reply:
+        """A `bk:` button: check it belongs to the current step, then apply it."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        draft = turn.draft
+        if (
+            draft is not None
+            and version == draft.version - 1
+            and turn.now - draft.updated_at < DOUBLE_TAP
+        ):
+            # The prompt this press came from was answered a moment ago (a double tap).
+            return Reply(toast=self.texts.plain("book_toast_noted"))
+        if draft is None or not draft.active(turn.now):
+            return self._lost(who, self.texts.html("book_button_expired"), patient=turn.patient)
+        entry = self._verbs.get(verb)
+        if version != draft.version or entry is None or draft.step not in entry[0]:
+            turn.notes.append(self.texts.html("book_button_expired_here"))
+            return Reply((self._current(turn),))
+        return entry[1](turn, arg)
+
+    def text(self, who: Who, text: str) -> Reply:
+        """Typed text: an answer at a typing step, otherwise a kind pointer to the buttons."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        draft = turn.draft
+        if draft is None or not draft.active(turn.now):
+            return Reply((self.screens.menu(turn.patient, lead=self._idle_note(turn)),))
+        text = text.strip()
+        if draft.step is DraftStep.NAME:
+            return self._on_name(turn, text)
+        if draft.step is DraftStep.PHONE:
+            return self._on_phone(turn, text)
+        if draft.step is DraftStep.MEDICINES:
+            return self._on_medicines(turn, text)
+        return self._again(turn, "book_use_buttons")
+
+    def shared_contact(self, who: Who, *, phone: str, owner_id: int | None) -> Reply:
+        """A contact shared with the reply keyboard: only the person's own number counts."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        draft = turn.draft
+        if draft is None or not draft.active(turn.now):
+            return Reply((self.screens.menu(turn.patient, lead=self._idle_note(turn)),))
+        if draft.step is not DraftStep.PHONE:
+            return self._again(turn, "book_use_buttons")
+        if owner_id != who.user_id:
+            return self._again(turn, "book_phone_not_yours")
+        number = phone.strip()
+        if number and not number.startswith("+"):
+            number = "+" + number  # Telegram shares numbers without the plus sign
+        return self._on_phone(turn, number)
+
+    # --- my appointments -----------------------------------------------------------------
+
+    def appointments(self, who: Who) -> Reply:
+        """My appointments: the upcoming ones, each with Change and Cancel."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        return Reply((self._appointments_screen(turn),))
+
+    def appointment_action(self, who: Who, *, verb: str, appointment_id: int) -> Reply:
+        """`ap:` buttons: rs = reschedule, cx = ask to cancel, cy = cancel, ck = keep."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        appointment = self._own_appointment(turn, appointment_id)
+        if appointment is None or verb not in {"rs", "cx", "cy", "ck"}:
+            return self._appointments_gone(turn)
+        if verb == "ck":
+            return Reply(edit=self.screens.kept(appointment))
+        if appointment.starts_at <= turn.now:
+            return Reply((self.screens.started(),))
+        if self._refused_late(appointment, turn.now):
+            return Reply((self.screens.too_late(),))
+        if verb == "rs":
+            return Reply((self._begin_reschedule(turn, appointment),))
+        if verb == "cx":
+            return Reply((self.screens.cancel_question(appointment),))
+        try:
+            result = self.booking.cancel(
+                appointment_id=appointment_id, actor=f"patient:{turn.patient_id}"
+            )
+        except TooLateToCancel:
+            return Reply((self.screens.too_late(),))
+        except (AppointmentNotActive, AppointmentNotFound):
+            return self._appointments_gone(turn)
+        return Reply(edit=self.screens.cancelled(appointment, late=result.late), changed=True)
+
+    # --- steps -------------------------------------------------------------------------
+
+    def _on_service(self, turn: _Turn, arg: str) -> Reply:
+        if arg not in self.booking.services_for(turn.patient):
+            return self._show_current(turn)
+        data = turn.open_draft.copy_data()
+        for key in ("day", "start", "week", "offered"):
+            data.pop(key, None)
+        if arg != data.get("service"):
+            for key in HEALTH_KEYS:
+                data.pop(key, None)
+        data["service"] = arg
+        return self._advance(turn, data)
+
+    def _on_week(self, turn: _Turn, arg: str) -> Reply:
+        week = _parse_day(arg)
+        if week is None:
+            return self._show_current(turn)
+        first, last = self.screens.bookable_range(turn.now)
+        data = turn.open_draft.copy_data()
+        data["week"] = monday_of(max(min(week, last), first)).isoformat()
+        return self._advance(turn, data)
+
+    def _on_day(self, turn: _Turn, arg: str) -> Reply:
+        day = _parse_day(arg)
+        data = turn.open_draft.copy_data()
+        if day is None or not self.screens.slots_on(str(data["service"]), day, now=turn.now):
+            shown = f"{day:%a} {day.day} {day:%b}" if day else ""
+            turn.notes.append(self.texts.html("book_day_full", day=shown))
+            return self._show_current(turn)
+        data["day"] = day.isoformat()
+        data.pop("start", None)
+        data.pop("offered", None)
+        return self._advance(turn, data)
+
+    def _on_time(self, turn: _Turn, arg: str) -> Reply:
+        start = _from_minutes(arg)
+        data = turn.open_draft.copy_data()
+        service = str(data["service"])
+        free = (
+            self.screens.slots_on(service, local_day(start, self.tz), now=turn.now)
+            if start is not None
+            else []
+        )
+        if start is None or not any(slot.start == start for slot in free):
+            turn.notes.append(self.texts.html("book_time_gone"))
+            return self._show_current(turn)
+        data["start"] = start.isoformat()
+        data["day"] = local_day(start, self.tz).isoformat()
+        data.pop("offered", None)
+        return self._advance(turn, data)
+
+    def _on_other_days(self, turn: _Turn, arg: str) -> Reply:
+        data = turn.open_draft.copy_data()
+        for key in ("day", "start", "offered"):
+            data.pop(key, None)
+        return self._advance(turn, data)
+
+    def _on_screening(self, turn: _Turn, arg: str) -> Reply:
+        answer = ANSWERS.get(arg)
+        data = turn.open_draft.copy_data()
+        screening = dict(data.get("screening") or {})
+        if answer is None or len(screening) >= len(SCREENING_CODES):
+            return self._show_current(turn)
+        screening[SCREENING_CODES[len(screening)]] = answer.value
+        data["screening"] = screening
+        return self._advance(turn, data)
+
+    def _on_no_medicines(self, turn: _Turn, arg: str) -> Reply:
+        data = turn.open_draft.copy_data()
+        data["medicines"] = self.texts.plain("book_medicines_none")
+        return self._advance(turn, data)
+
+    def _on_pain(self, turn: _Turn, arg: str) -> Reply:
+        if not arg.isdigit() or not 0 <= int(arg) <= 10:
+            return self._show_current(turn)
+        data = turn.open_draft.copy_data()
+        now_asked = turn.open_draft.step is DraftStep.PAIN_NOW
+        data["pain_now" if now_asked else "pain_average"] = int(arg)
+        return self._advance(turn, data)
+
+    def _on_driver(self, turn: _Turn, arg: str) -> Reply:
+        answer = ANSWERS.get(arg)
+        if answer is None:
+            return self._show_current(turn)
+        data = turn.open_draft.copy_data()
+        data["driver"] = answer.value
+        return self._advance(turn, data)
+
+    def _on_sms(self, turn: _Turn, arg: str) -> Reply:
+        if arg not in {"y", "n"}:
+            return self._show_current(turn)
+        data = turn.open_draft.copy_data()
+        data["sms"] = arg == "y"
+        return self._advance(turn, data)
+
+    def _on_name(self, turn: _Turn, text: str) -> Reply:
+        name = " ".join(text.split())
+        if not name or len(name) > MAX_NAME or not any(ch.isalpha() for ch in name):
+            return self._again(turn, "book_name_invalid", max=MAX_NAME)
+        data = turn.open_draft.copy_data()
+        data["name"] = name
+        return self._advance(turn, data, send=True)
+
+    def _on_phone(self, turn: _Turn, text: str) -> Reply:
+        try:
+            phone = normalize_phone(text, region=self.profile.clinic.phone_region)
+        except InvalidPhone as exc:
+            button = self.texts.plain("book_share_phone")
+            return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+        if self._phone_taken(phone, turn.patient):
+            return self._again(turn, "book_phone_taken", phone=self.profile.clinic.phone)
+        data = turn.open_draft.copy_data()
+        data["phone"] = phone
+        saved = Screen(self.texts.html("book_phone_saved", phone=phone), clear_keyboard=True)
+        return self._advance(turn, data, send=True, before=(saved,))
+
+    def _on_medicines(self, turn: _Turn, text: str) -> Reply:
+        if not text:
+            return self._again(turn, "book_use_buttons")
+        if len(text) > MAX_MEDICINES:
+            return self._again(turn, "book_medicines_too_long", max=MAX_MEDICINES)
+        data = turn.open_draft.copy_data()
+        data["medicines"] = text
+        return self._advance(turn, data, send=True)
+
+    def _on_change(self, turn: _Turn, arg: str) -> Reply:
+        if arg not in _CHANGES:
+            return self._show_current(turn)
+        data = turn.open_draft.copy_data()
+        data["changing"] = arg == ""
+        for key in _CHANGES[arg]:
+            data.pop(key, None)
+        return self._advance(turn, data)
+
+    def _on_keep(self, turn: _Turn, arg: str) -> Reply:
+        """Abandon a reschedule: the appointment stays as it was."""
+        draft = turn.open_draft
+        self.drafts.finish(draft, now=turn.now)
+        appointment = self._own_appointment(turn, int(draft.data.get("appointment_id", 0)))
+        if appointment is None:
+            return Reply(edit=Screen(self.texts.html("book_stopped")))
+        return Reply(edit=self.screens.kept(appointment))
+
+    def _on_stop(self, turn: _Turn, arg: str) -> Reply:
+        self.drafts.finish(turn.open_draft, now=turn.now)
+        stopped = self.texts.html("book_stopped")
+        return Reply(edit=self.screens.menu(turn.patient, lead=stopped))
+
+    def _on_resume(self, turn: _Turn, arg: str) -> Reply:
+        return self._show_current(turn)
+
+    def _on_restart(self, turn: _Turn, arg: str) -> Reply:
+        return Reply(edit=self._new_booking(turn, expired=False))
+
+    def _on_confirm(self, turn: _Turn, arg: str) -> Reply:
+        draft = turn.open_draft
+        if next_step(draft.flow, draft.data, self.profile) is not DraftStep.SUMMARY:
+            return self._advance(turn, draft.copy_data())
+        if draft.flow == BOOK:
+            phone = draft.data.get("phone")
+            if isinstance(phone, str) and self._phone_taken(phone, turn.patient):
+                data = draft.copy_data()
+                data.pop("phone", None)
+                clinic_phone = self.profile.clinic.phone
+                turn.notes.append(self.texts.html("book_phone_taken", phone=clinic_phone))
+                return self._advance(turn, data)
+        # Claim this confirmation first: of many simultaneous taps, one books and answers.
+        claimed = self.drafts.save(
+            draft, step=DraftStep.SUMMARY, data=draft.copy_data(), now=turn.now
+        )
+        if claimed is None:
+            return Reply(toast=self.texts.plain("book_toast_noted"))
+        turn.draft = claimed
+        start = datetime.fromisoformat(str(claimed.data["start"]))
+        try:
+            appointment = self._book(turn, claimed, start)
+        except SlotTaken:
+            return self._offer_next(turn, start, taken=True)
+        except InvalidSlot:
+            return self._offer_next(turn, start, taken=False)
+        except NotApproved:
+            data = claimed.copy_data()
+            for stale in ("service", "day", "start", "week"):
+                data.pop(stale, None)
+            turn.notes.append(self.texts.html("book_not_approved"))
+            return self._advance(turn, data)
+        except TooLateToCancel:
+            self.drafts.finish(claimed, now=turn.now)
+            return Reply(edit=self.screens.too_late())
+        except (AppointmentNotActive, AppointmentNotFound):
+            self.drafts.finish(claimed, now=turn.now)
+            return self._appointments_gone(turn)
+        log.info("appointment %s booked from chat draft %s", appointment.id, claimed.id)
+        return self._confirmation(appointment, moved=claimed.flow == RESCHEDULE)
+
+    def _book(self, turn: _Turn, draft: Draft, start: datetime) -> Appointment:
+        actor = f"patient:{turn.patient_id}"
+        if draft.flow == RESCHEDULE:
+            return self.booking.reschedule(
+                appointment_id=int(draft.data["appointment_id"]),
+                new_start=start,
+                actor=actor,
+                request_key=request_key(draft),
+            )
+        return self.booking.book(
+            patient_id=turn.patient_id,
+            service=str(draft.data["service"]),
+            start=start,
+            actor=actor,
+            request_key=request_key(draft),
+        )
+
+    def _offer_next(self, turn: _Turn, start: datetime, *, taken: bool) -> Reply:
+        """The chosen time went: say so and offer the next free ones."""
+        data = turn.open_draft.copy_data()
+        following = self.booking.next_free(service=str(data["service"]), count=OFFERED_TIMES)
+        data.pop("start", None)
+        key = "book_slot_taken" if taken else "book_slot_unavailable"
+        turn.notes.append(self.texts.html(key, when=when_long(start, self.tz)))
+        if following:
+            data["offered"] = [int(minutes_arg(slot.start)) for slot in following]
+        else:
+            data.pop("day", None)
+            data.pop("week", None)
+        return self._advance(turn, data)
+
+    def _confirmation(self, appointment: Appointment, *, moved: bool) -> Reply:
+        root, sequence = self._reschedule_root(appointment)
+        confirmation, calendar = self.screens.confirmation(
+            appointment, moved=moved, root=root, sequence=sequence, now=self.clock.now()
+        )
+        return Reply((calendar,), edit=confirmation, changed=True)
+
+    # --- moving the draft ----------------------------------------------------------------
+
+    def _advance(
+        self,
+        turn: _Turn,
+        data: dict[str, Any],
+        *,
+        send: bool = False,
+        before: tuple[Screen, ...] = (),
+    ) -> Reply:
+        """Store the new choices, move to the first unanswered step and show it."""
+        draft = turn.open_draft
+        step = self._prepare(draft.flow, data)
+        saved = self.drafts.save(draft, step=step, data=data, now=turn.now)
+        if saved is None:
+            # Another update moved this draft first (a double tap): it has already answered.
+            return Reply(toast=self.texts.plain("book_toast_noted"))
+        turn.draft = saved
+        screen = self._current(turn)
+        if send or screen.contact_button is not None:
+            return Reply((*before, screen))
+        return Reply(before, edit=screen)
+
+    def _prepare(self, flow: str, data: dict[str, Any]) -> DraftStep:
+        """The step the data leads to, with the calendar opened at the first free week."""
+        step = next_step(flow, data, self.profile)
+        if step is DraftStep.DATE and "week" not in data:
+            first = self.booking.next_free(service=str(data["service"]), count=1)
+            if first:
+                data["week"] = monday_of(local_day(first[0].start, self.tz)).isoformat()
+        if step is not DraftStep.SUMMARY:
+            data.pop("changing", None)
+        return step
+
+    def _new_booking(self, turn: _Turn, *, expired: bool) -> Screen:
+        patient = turn.patient
+        data: dict[str, Any] = {}
+        if patient.name:
+            data["name"] = patient.name
+        if patient.phone_e164:
+            data["phone"] = patient.phone_e164
+            if patient.sms_consent_at is not None and patient.sms_opted_out_at is None:
+                data["sms"] = True
+        services = self.booking.services_for(patient)
+        if len(services) == 1:
+            data["service"] = services[0]
+        self._begin(turn, flow=BOOK, data=data)
+        if expired:
+            turn.notes.append(self.texts.html("book_draft_expired"))
+        return self._current(turn)
+
+    def _begin_reschedule(self, turn: _Turn, appointment: Appointment) -> Screen:
+        data = {
+            "appointment_id": appointment.id,
+            "service": appointment.service,
+            "was": appointment.starts_at.isoformat(),
+        }
+        self._begin(turn, flow=RESCHEDULE, data=data)
+        return self._current(turn)
+
+    def _begin(self, turn: _Turn, *, flow: str, data: dict[str, Any]) -> None:
+        step = self._prepare(flow, data)
+        turn.draft = self.drafts.begin(
+            user_id=turn.who.user_id,
+            patient_id=turn.patient_id,
+            flow=flow,
+            step=step,
+            data=data,
+            now=turn.now,
+        )
+
+    def _current(self, turn: _Turn) -> Screen:
+        """The prompt for the step the draft is at, with this turn's notes on top."""
+        screen = self.screens.step(turn.open_draft, turn.patient, now=turn.now)
+        notes, turn.notes = turn.notes, []
+        return screen.under("\n\n".join(notes))
+
+    def _show_current(self, turn: _Turn) -> Reply:
+        return Reply(edit=self._current(turn))
+
+    def _again(self, turn: _Turn, key: str, **values: object) -> Reply:
+        """Ask the current step again, as a new message, under a kind note."""
+        turn.notes.append(self.texts.html(key, **values))
+        return Reply((self._current(turn),))
+
+    # --- look-ups ------------------------------------------------------------------------
+
+    def _turn(self, who: Who) -> _Turn | None:
+        """Load the patient and draft; None when the patient has not agreed to chat here."""
+        now = self.clock.now()
+        # One query for both: this runs for every update, so it is kept cheap.
+        with self.db.engine.connect() as connection:
+            found = connection.execute(
+                _TURN, {"user_id": who.user_id, "address": str(who.user_id)}
+            ).one_or_none()
+        if found is None:
+            return None
+        values = found._mapping
+        patient = Patient(**{name: values[name] for name in _PATIENT_FIELDS})
+        if patient.erased_at is not None or patient.telegram_consent_at is None:
+            return None
+        return _Turn(who=who, patient=patient, draft=snapshot_columns(values), now=now)
+
+    def _lost(self, who: Who, lead: str, *, patient: Patient | None = None) -> Reply:
+        """Something we can't act on: say so, then show where the person can go from here."""
+        now = self.clock.now()
+        patient = patient or self._find_patient(who)
+        if patient is None or patient.telegram_consent_at is None:
+            return Reply((self.screens.consent(lead=lead),))
+        draft = self.drafts.load(who.user_id)
+        if draft is not None and draft.active(now):
+            turn = _Turn(who=who, patient=patient, draft=draft, now=now, notes=[lead])
+            return Reply((self._current(turn),))
+        return Reply((self.screens.menu(patient, lead=lead),))
+
+    def _consent_needed(self) -> Reply:
+        lead = self.texts.html("start_consent_needed")
+        return Reply((self.screens.consent(lead=lead),))
+
+    def _idle_note(self, turn: _Turn) -> str:
+        if turn.draft is not None and turn.draft.expired(turn.now):
+            return self.texts.html("book_draft_cleared")
+        return self.texts.html("book_nothing_to_do")
+
+    def _appointments_screen(self, turn: _Turn) -> Screen:
+        with self.db.session(write=False) as session:
+            upcoming = list(
+                session.exec(
+                    select(Appointment)
+                    .where(col(Appointment.patient_id) == turn.patient.id)
+                    .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+                    .where(col(Appointment.starts_at) > turn.now)
+                    .order_by(col(Appointment.starts_at))
+                    .limit(UPCOMING_SHOWN)
+                ).all()
+            )
+        return self.screens.appointments(upcoming, turn.patient)
+
+    def _appointments_gone(self, turn: _Turn) -> Reply:
+        gone = self.texts.html("appts_gone")
+        return Reply((self._appointments_screen(turn).under(gone),))
+
+    def _ensure_patient(self, who: Who, *, now: datetime) -> Patient:
+        existing = self._find_patient(who)
+        if existing is not None and existing.telegram_chat_id == who.chat_id:
+            return existing
+        with self.db.session() as session:
+            return get_or_create_telegram_patient(
+                session, telegram_user_id=who.user_id, chat_id=who.chat_id, now=now
+            )
+
+    def _find_patient(self, who: Who) -> Patient | None:
+        with self.db.session(write=False) as session:
+            return self._patient_row(session, who)
+
+    def _patient_row(self, session: Session, who: Who) -> Patient | None:
+        patient = session.exec(_PATIENT_OF, params={"user_id": who.user_id}).one_or_none()
+        if patient is not None and patient.erased_at is not None:
+            return None
+        return patient
+
+    def _own_appointment(self, turn: _Turn, appointment_id: int) -> Appointment | None:
+        with self.db.session(write=False) as session:
+            appointment = session.get(Appointment, appointment_id)
+        if appointment is None or appointment.patient_id != turn.patient.id:
+            return None
+        if appointment.status != AppointmentStatus.BOOKED:
+            return None
+        return appointment
+
+    def _reschedule_root(self, appointment: Appointment) -> tuple[int, int]:
+        """The first appointment of a chain of moves, and how many moves since (for SEQUENCE)."""
+        assert appointment.id is not None
+        root, moves = appointment.id, 0
+        previous = appointment.rescheduled_from_id
+        with self.db.session(write=False) as session:
+            while previous is not None and moves < 50:
+                row = session.get(Appointment, previous)
+                if row is None or row.id is None:
+                    break
+                root, moves, previous = row.id, moves + 1, row.rescheduled_from_id
+        return root, moves
+
+    def _refused_late(self, appointment: Appointment, now: datetime) -> bool:
+        policy = self.profile.booking.late_cancellation_policy
+        return policy == "refuse" and self.booking.is_late(appointment, now=now)
+
+    def _phone_taken(self, phone: str, patient: Patient) -> bool:
+        with self.db.session(write=False) as session:
+            owner = patient_by_phone(session, phone)
+        return owner is not None and owner.id != patient.id
+
+
+def _parse_day(text: str) -> date | None:
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _from_minutes(text: str) -> datetime | None:
+    if not text.isdigit() or len(text) > 12:
+        return None
+    return datetime.fromtimestamp(int(text) * 60, UTC)

@@ -1,0 +1,491 @@
+"""The screens of the patient's chat: each step of a booking, the menu, consent, appointments.
+
+Words come from `bot.texts` (values escaped for Telegram HTML); buttons carry compact callback
+data, `bk:<verb>:<draft version>:<argument>` for a step of the draft, `mn:<verb>` for the menu and
+`ap:<verb>:<appointment id>` for an appointment (the same data reminders use).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from bot.db.models import Appointment, Patient
+from bot.domain.availability import Slot, local_day
+from bot.domain.enums import DraftStep
+from bot.messaging.channels import Attachment, Button
+from bot.messaging.ics import MIME_TYPE, CalendarEvent, calendar_file
+from bot.profile import WEEKDAYS, ClinicProfile
+from bot.services.booking import BookingService
+from bot.services.chat_replies import Rows, Screen, rows
+from bot.services.drafts import RESCHEDULE, SCREENING_CODES, Draft
+from bot.services.formatting import clock_time, day_label, when_long
+from bot.texts import Texts
+
+TIMES_PER_ROW = 4
+DAYS_PER_ROW = 3
+
+
+def step_data(verb: str, version: int, arg: str = "") -> str:
+    """Callback data for a button of the draft at `version`."""
+    return f"bk:{verb}:{version}:{arg}"
+
+
+def minutes_arg(moment: datetime) -> str:
+    """A start time as whole minutes since the epoch (short, and exact across DST)."""
+    return str(int(moment.timestamp()) // 60)
+
+
+def day_arg(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def short_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+class BookingScreens:
+    """Builds every screen from the profile, the texts and the current free time."""
+
+    def __init__(self, *, profile: ClinicProfile, texts: Texts, booking: BookingService) -> None:
+        self.profile = profile
+        self.texts = texts
+        self.booking = booking
+        self.tz = profile.tz
+
+    # --- the draft's steps -------------------------------------------------------------
+
+    def step(self, draft: Draft, patient: Patient, *, now: datetime) -> Screen:
+        """The prompt for the step the draft is at."""
+        t = self.texts
+        v = draft.version
+        data = draft.data
+        step = draft.step
+        stop = (Button(t.plain("book_stop"), data=step_data("qt", v)),)
+        if draft.flow == RESCHEDULE:
+            stop = (Button(t.plain("resched_keep"), data=step_data("kp", v)),)
+        if step is DraftStep.SERVICE:
+            choices = [
+                (Button(self.profile.services[code].label, data=step_data("sv", v, code)),)
+                for code in self.booking.services_for(patient)
+            ]
+            return Screen(t.html("book_choose_service"), (*choices, stop))
+        if step is DraftStep.DATE:
+            return self._calendar(draft, stop, now=now)
+        if step is DraftStep.TIME:
+            return self._times(draft, stop, now=now)
+        if step is DraftStep.NAME:
+            return Screen(t.html("book_ask_name"), (stop,))
+        if step is DraftStep.PHONE:
+            label = t.plain("book_share_phone")
+            return Screen(t.html("book_ask_phone", button=label), contact_button=label)
+        if step is DraftStep.SCREENING:
+            return self._screening(draft, stop)
+        if step is DraftStep.MEDICINES:
+            none = (Button(t.plain("book_no_medicines"), data=step_data("md", v)),)
+            return Screen(t.html("book_ask_medicines"), (none, stop))
+        if step in (DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE):
+            key = "book_ask_pain_now" if step is DraftStep.PAIN_NOW else "book_ask_pain_average"
+            scores = [Button(str(n), data=step_data("pn", v, str(n))) for n in range(11)]
+            return Screen(t.html(key), (tuple(scores[:6]), tuple(scores[6:]), stop))
+        if step is DraftStep.DRIVER:
+            return Screen(t.html("book_ask_driver"), (self._answers("dr", v)[:2], stop))
+        if step is DraftStep.SMS_CONSENT:
+            choices_row = (
+                Button(t.plain("book_sms_yes"), data=step_data("sm", v, "y")),
+                Button(t.plain("book_sms_no"), data=step_data("sm", v, "n")),
+            )
+            text = t.html("book_ask_sms", phone=data.get("phone", ""))
+            return Screen(text, (choices_row, stop))
+        if step is DraftStep.SUMMARY:
+            if draft.flow == RESCHEDULE:
+                return self._reschedule_summary(draft)
+            if data.get("changing"):
+                return self._change_menu(draft, patient)
+            return self._summary(draft)
+        return Screen(t.html("book_button_expired"))
+
+    def _answers(self, verb: str, version: int) -> tuple[Button, ...]:
+        t = self.texts
+        return (
+            Button(t.plain("book_answer_yes"), data=step_data(verb, version, "y")),
+            Button(t.plain("book_answer_no"), data=step_data(verb, version, "n")),
+            Button(t.plain("book_answer_not_sure"), data=step_data(verb, version, "u")),
+        )
+
+    def _screening(self, draft: Draft, stop: tuple[Button, ...]) -> Screen:
+        t = self.texts
+        number = len(draft.data.get("screening") or {}) + 1
+        text = t.html(
+            "book_screening_question",
+            number=number,
+            total=len(SCREENING_CODES),
+            question=t.plain(f"screening_{SCREENING_CODES[number - 1]}"),
+        )
+        if number == 1:
+            text = t.html("book_screening_intro") + "\n\n" + text
+        return Screen(text, (self._answers("sq", draft.version), stop))
+
+    def _calendar(self, draft: Draft, stop: tuple[Button, ...], *, now: datetime) -> Screen:
+        """A week of days that have free time, with Earlier / Later inside the horizon."""
+        t = self.texts
+        v = draft.version
+        if "week" not in draft.data:
+            text = t.html(
+                "book_no_free_days", days=self.profile.booking.horizon_days, phone=self._phone()
+            )
+            return Screen(text, (stop,))
+        service = str(draft.data["service"])
+        first, last = self.bookable_range(now)
+        week = date.fromisoformat(str(draft.data["week"]))
+        shown_first, shown_last = max(week, first), min(week + timedelta(days=6), last)
+        days = (
+            self.booking.bookable_days(service=service, first_day=shown_first, last_day=shown_last)
+            if shown_first <= shown_last
+            else []
+        )
+        buttons = [Button(short_day(d), data=step_data("dy", v, day_arg(d))) for d in days]
+        paging: list[Button] = []
+        if week > monday_of(first):
+            earlier = day_arg(week - timedelta(days=7))
+            paging.append(Button(t.plain("book_earlier"), data=step_data("wk", v, earlier)))
+        if week + timedelta(days=7) <= last:
+            later = day_arg(week + timedelta(days=7))
+            paging.append(Button(t.plain("book_later"), data=step_data("wk", v, later)))
+        values = {
+            "service": self.service_label(service),
+            "first": short_day(shown_first),
+            "last": short_day(shown_last),
+        }
+        if draft.flow == RESCHEDULE:
+            text = t.html("book_choose_new_day", current=self._was(draft), **values)
+        else:
+            text = t.html("book_choose_day", **values)
+        if not days:
+            text += "\n\n" + t.html("book_week_empty")
+        layout = rows(buttons, DAYS_PER_ROW)
+        if paging:
+            layout.append(tuple(paging))
+        return Screen(text, (*layout, stop))
+
+    def _times(self, draft: Draft, stop: tuple[Button, ...], *, now: datetime) -> Screen:
+        """Free start times of the chosen day, or the next free times after a clash."""
+        t = self.texts
+        v = draft.version
+        data = draft.data
+        other = (Button(t.plain("book_other_days"), data=step_data("ot", v)),)
+        offered = [datetime.fromtimestamp(int(m) * 60, self.tz) for m in data.get("offered") or []]
+        if offered:
+            buttons = [
+                Button(
+                    f"{day_label(s, self.tz)}, {clock_time(s, self.tz)}",
+                    data=step_data("tm", v, minutes_arg(s)),
+                )
+                for s in offered
+            ]
+            text = t.html("book_choose_offered", zone=self.zone(offered[0]))
+            return Screen(text, (*rows(buttons, 2), other, stop))
+        service = str(data["service"])
+        day = date.fromisoformat(str(data["day"]))
+        slots = self.slots_on(service, day, now=now)
+        if not slots:
+            return Screen(t.html("book_day_full", day=short_day(day)), (other, stop))
+        buttons = [
+            Button(clock_time(s.start, self.tz), data=step_data("tm", v, minutes_arg(s.start)))
+            for s in slots
+        ]
+        text = t.html(
+            "book_choose_time",
+            service=self.service_label(service),
+            day=f"{day:%A} {day.day} {day:%B}",
+            zone=self.zone(slots[0].start),
+        )
+        return Screen(text, (*rows(buttons, TIMES_PER_ROW), other, stop))
+
+    def _summary(self, draft: Draft) -> Screen:
+        t = self.texts
+        v = draft.version
+        data = draft.data
+        start = datetime.fromisoformat(str(data["start"]))
+        text = t.html(
+            "book_summary",
+            service=self.service_label(str(data["service"])),
+            when=when_long(start, self.tz),
+            address=self.profile.clinic.address,
+            name=data.get("name", ""),
+            phone=data.get("phone", ""),
+            sms=t.plain("book_yes" if data.get("sms") else "book_no"),
+        )
+        if "screening" in data:
+            text += t.html("book_summary_health")
+        buttons = (
+            (Button(t.plain("book_confirm"), data=step_data("ok", v)),),
+            (Button(t.plain("book_change"), data=step_data("ch", v)),),
+            (Button(t.plain("book_stop"), data=step_data("qt", v)),),
+        )
+        return Screen(text, buttons)
+
+    def _change_menu(self, draft: Draft, patient: Patient) -> Screen:
+        t = self.texts
+        v = draft.version
+        options = [
+            ("when", "book_change_when"),
+            ("name", "book_change_name"),
+            ("phone", "book_change_phone"),
+        ]
+        if len(self.booking.services_for(patient)) > 1:
+            options.insert(0, ("svc", "book_change_service"))
+        if "screening" in draft.data:
+            options.append(("health", "book_change_health"))
+        options.append(("sms", "book_change_sms"))
+        buttons = [Button(t.plain(key), data=step_data("ch", v, target)) for target, key in options]
+        back = (Button(t.plain("book_back_to_summary"), data=step_data("ch", v, "sum")),)
+        return Screen(t.html("book_change_prompt"), (*rows(buttons, 2), back))
+
+    def _reschedule_summary(self, draft: Draft) -> Screen:
+        t = self.texts
+        v = draft.version
+        start = datetime.fromisoformat(str(draft.data["start"]))
+        text = t.html(
+            "resched_summary",
+            service=self.service_label(str(draft.data["service"])),
+            old=self._was(draft),
+            new=when_long(start, self.tz),
+        )
+        buttons = (
+            (Button(t.plain("resched_confirm"), data=step_data("ok", v)),),
+            (Button(t.plain("resched_other_time"), data=step_data("ot", v)),),
+            (Button(t.plain("resched_keep"), data=step_data("kp", v)),),
+        )
+        return Screen(text, buttons)
+
+    def _was(self, draft: Draft) -> str:
+        was = draft.data.get("was")
+        return when_long(datetime.fromisoformat(str(was)), self.tz) if was else ""
+
+    def resume_offer(self, draft: Draft) -> Screen:
+        t = self.texts
+        buttons = (
+            (
+                Button(t.plain("book_resume"), data=step_data("rs", draft.version)),
+                Button(t.plain("book_restart"), data=step_data("rr", draft.version)),
+            ),
+        )
+        return Screen(t.html("book_resume_offer"), buttons)
+
+    # --- after booking -----------------------------------------------------------------
+
+    def confirmation(
+        self, appointment: Appointment, *, moved: bool, root: int, sequence: int, now: datetime
+    ) -> tuple[Screen, Screen]:
+        """The confirmation with Reschedule / Cancel, and the calendar file to add it."""
+        assert appointment.id is not None
+        t = self.texts
+        clinic = self.profile.clinic
+        definition = self.profile.services.get(appointment.service)
+        values = {
+            "service": self.service_label(appointment.service),
+            "when": when_long(appointment.starts_at, self.tz),
+            "address": clinic.address,
+            "phone": clinic.phone,
+        }
+        if moved:
+            text = t.html("resched_done", **values)
+        else:
+            preparation = definition.preparation if definition else ""
+            text = t.html("book_confirmed", preparation=preparation, **values)
+        buttons = (
+            (
+                Button(t.plain("btn_reschedule"), data=f"ap:rs:{appointment.id}"),
+                Button(t.plain("btn_cancel"), data=f"ap:cx:{appointment.id}"),
+            ),
+        )
+        document = Screen(
+            t.html("book_calendar_caption"),
+            attachment=self.calendar_file(appointment, root=root, sequence=sequence, now=now),
+        )
+        return Screen(text, buttons), document
+
+    def calendar_file(
+        self, appointment: Appointment, *, root: int, sequence: int, now: datetime
+    ) -> Attachment:
+        """An .ics with a neutral summary: calendars sync to other devices and services."""
+        clinic = self.profile.clinic
+        event = CalendarEvent(
+            uid=f"appointment-{root}@{_slug(clinic.name)}.clinic-bot",
+            start=appointment.starts_at,
+            end=appointment.ends_at,
+            summary=self.texts.plain("ics_summary", clinic=clinic.name),
+            location=clinic.address,
+            description=self.texts.plain(
+                "ics_description", clinic=clinic.name, address=clinic.address, phone=clinic.phone
+            ),
+            sequence=sequence,
+        )
+        content = calendar_file(event, stamp=now, product=clinic.name)
+        return Attachment(filename="appointment.ics", content=content, mime_type=MIME_TYPE)
+
+    def appointments(self, upcoming: list[Appointment], patient: Patient) -> Screen:
+        t = self.texts
+        if not upcoming:
+            return Screen(
+                t.html("appts_none"), ((Button(self.book_label(patient), data="mn:bk"),),)
+            )
+        lines = [t.html("appts_header")]
+        buttons: list[tuple[Button, ...]] = []
+        for number, appointment in enumerate(upcoming, start=1):
+            lines.append(
+                t.html(
+                    "appts_item",
+                    number=number,
+                    service=self.service_label(appointment.service),
+                    when=when_long(appointment.starts_at, self.tz),
+                )
+            )
+            change = t.plain("appts_btn_reschedule", number=number)
+            cancel = t.plain("appts_btn_cancel", number=number)
+            buttons.append(
+                (
+                    Button(change, data=f"ap:rs:{appointment.id}"),
+                    Button(cancel, data=f"ap:cx:{appointment.id}"),
+                )
+            )
+        return Screen("\n".join(lines), tuple(buttons))
+
+    def cancel_question(self, appointment: Appointment) -> Screen:
+        t = self.texts
+        buttons = (
+            (
+                Button(t.plain("appts_cancel_yes"), data=f"ap:cy:{appointment.id}"),
+                Button(t.plain("appts_cancel_keep"), data=f"ap:ck:{appointment.id}"),
+            ),
+        )
+        text = t.html(
+            "appts_cancel_ask",
+            service=self.service_label(appointment.service),
+            when=when_long(appointment.starts_at, self.tz),
+        )
+        return Screen(text, buttons)
+
+    def cancelled(self, appointment: Appointment, *, late: bool) -> Screen:
+        t = self.texts
+        text = t.html(
+            "appts_cancelled",
+            service=self.service_label(appointment.service),
+            when=when_long(appointment.starts_at, self.tz),
+        )
+        if late:
+            text += t.html("appts_cancelled_late", hours=self._cutoff_hours())
+        return Screen(text, ((Button(t.plain("appts_book_again"), data="mn:bk"),),))
+
+    def kept(self, appointment: Appointment) -> Screen:
+        return Screen(self.texts.html("appts_kept", when=when_long(appointment.starts_at, self.tz)))
+
+    def too_late(self) -> Screen:
+        text = self.texts.html("appts_too_late", hours=self._cutoff_hours(), phone=self._phone())
+        return Screen(text)
+
+    def started(self) -> Screen:
+        return Screen(self.texts.html("appts_started", phone=self._phone()))
+
+    # --- welcome, menu, information ----------------------------------------------------
+
+    def menu(self, patient: Patient, *, lead: str = "") -> Screen:
+        t = self.texts
+        buttons: Rows = (
+            (Button(self.book_label(patient), data="mn:bk"),),
+            (Button(t.plain("menu_appointments"), data="mn:ap"),),
+            (
+                Button(t.plain("menu_contact"), data="mn:ct"),
+                Button(t.plain("menu_privacy"), data="mn:pv"),
+            ),
+        )
+        return Screen(t.html("menu_prompt"), buttons).under(lead)
+
+    def consent(self, *, lead: str = "") -> Screen:
+        t = self.texts
+        buttons = (
+            (
+                Button(t.plain("start_consent_yes"), data="mn:cy"),
+                Button(t.plain("start_consent_no"), data="mn:cn"),
+            ),
+        )
+        text = t.html("start_consent") + "\n\n" + t.html("start_emergency")
+        return Screen(text, buttons).under(lead)
+
+    def contact_details(self) -> Screen:
+        clinic = self.profile.clinic
+        text = self.texts.html(
+            "contact_details",
+            clinic=clinic.name,
+            address=clinic.address,
+            phone=clinic.phone,
+            hours=self._opening_hours(),
+            emergency=self.texts.plain("start_emergency"),
+        )
+        return Screen(text)
+
+    def privacy(self) -> Screen:
+        buttons: Rows = ()
+        url = self.profile.clinic.privacy_url
+        if url.startswith(("https://", "http://")):
+            buttons = ((Button(self.texts.plain("menu_privacy_policy"), url=url),),)
+        return Screen(self.texts.html("privacy_details", phone=self._phone()), buttons)
+
+    def help(self) -> Screen:
+        return Screen(
+            self.texts.html("help_details", emergency=self.texts.plain("start_emergency"))
+        )
+
+    # --- look-ups shared with the flow -------------------------------------------------
+
+    def slots_on(self, service: str, day: date, *, now: datetime) -> list[Slot]:
+        return self.booking.free_slots(service=service, first_day=day, last_day=day, now=now)
+
+    def bookable_range(self, now: datetime) -> tuple[date, date]:
+        horizon = timedelta(days=self.profile.booking.horizon_days)
+        return local_day(now, self.tz), local_day(now + horizon, self.tz)
+
+    def service_label(self, code: str) -> str:
+        service = self.profile.services.get(code)
+        return service.label if service else code
+
+    def book_label(self, patient: Patient) -> str:
+        key = "menu_book_approved" if patient.approved_at is not None else "menu_book"
+        return self.texts.plain(key)
+
+    def zone(self, moment: datetime) -> str:
+        return moment.astimezone(self.tz).tzname() or self.profile.clinic.timezone
+
+    def _phone(self) -> str:
+        return self.profile.clinic.phone
+
+    def _cutoff_hours(self) -> str:
+        return f"{self.profile.booking.cancellation_cutoff_hours:g}"
+
+    def _opening_hours(self) -> str:
+        lines = []
+        for weekday, name in enumerate(WEEKDAYS):
+            ranges = self.profile.opening_ranges(weekday)
+            shown = (
+                ", ".join(f"{_wall_time(a)} – {_wall_time(b)}" for a, b in ranges)
+                if ranges
+                else self.texts.plain("contact_closed")
+            )
+            lines.append(
+                self.texts.plain("contact_hours_line", weekday=name.capitalize(), ranges=shown)
+            )
+        return "\n".join(lines)
+
+
+def _wall_time(moment: time) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def _slug(name: str) -> str:
+    cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in name).strip("-")
+    return cleaned or "clinic"

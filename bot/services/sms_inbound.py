@@ -1,0 +1,651 @@
+"""The SMS conversation: one inbound text in, at most one reply out (sent back as TwiML).
+
+Keywords (issue 5, CLINICAL.md section 6): C / CONFIRM, and YES when no check-in question is
+open, confirm the next appointment; X cancels it under the profile's cut-off policy; R offers the
+next free times for it; BOOK offers the next consultation times, then asks the name, then books;
+STOP and every opt-out word opt out at once with one confirmation; START re-subscribes; HELP
+answers with the programme, contact, frequency and rates. Anything else gets a one-line menu.
+An opted-out number gets no reply except to START and HELP.
+
+The conversation's state is a BookingDraft row keyed by ("sms", phone). Twilio may post one
+message twice, so each MessageSid is handled once: a marker row in the outbox (kind SMS_REPLY,
+dedupe key "sms_in:<sid>") claims it before anything changes and keeps the reply for a retry.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import Appointment, BookingDraft, Outbox, Patient
+from bot.domain.enums import AppointmentStatus, Channel, DraftStep, OutboxKind, OutboxStatus
+from bot.domain.errors import (
+    AppointmentNotActive,
+    AppointmentNotFound,
+    ConfigError,
+    InvalidSlot,
+    SlotTaken,
+    TooLateToCancel,
+)
+from bot.domain.sms_keywords import Inbound, InboundKind, parse_inbound
+from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
+from bot.profile import ClinicProfile
+from bot.services.audit import audit
+from bot.services.booking import BookingService
+from bot.services.formatting import when_short
+from bot.services.outbox import payload_of
+from bot.services.patients import get_or_create_sms_patient, patient_by_phone
+from bot.services.phones import mask_phone
+from bot.services.planner import staff_notice
+from bot.services.routing import (
+    InvalidPatientName,
+    can_telegram,
+    clean_patient_name,
+    enqueue_staff_notice,
+    patient_label,
+    sms_lost,
+)
+from bot.texts import Texts
+from bot.texts.sms import DEFAULTS as SMS_TEXTS
+
+log = logging.getLogger(__name__)
+
+CheckinAnswer = Callable[[Session, int, Inbound, datetime], str | None]
+"""The check-in service's seam: (session, patient_id, the parsed answer, now) -> reply or None.
+
+Called inside this service's write transaction, so answers, escalations and outbox rows the
+check-in service writes commit together with the message being marked handled.
+"""
+
+Reply = str | None
+_Deferred = Callable[[], Reply]
+
+FLOW_BOOK = "sms_book"
+FLOW_RESCHEDULE = "sms_reschedule"
+FLOW_CHECKIN = "checkin"  # owned by the check-in service; never written or deleted here
+OUR_FLOWS = (FLOW_BOOK, FLOW_RESCHEDULE)
+OFFER_COUNT = 3
+MARKER_PREFIX = "sms_in:"
+
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+_SID = re.compile(r"[A-Za-z]{2}[0-9a-fA-F]{32}")
+# Keywords that start something new even in the middle of a booking by text.
+_RESTARTS = (
+    InboundKind.CONFIRM,
+    InboundKind.CANCEL_APPOINTMENT,
+    InboundKind.RESCHEDULE,
+    InboundKind.BOOK,
+)
+_CHECKIN_ANSWERS = (InboundKind.YES, InboundKind.NO, InboundKind.NUMBER)
+
+
+def numbered(starts: Sequence[datetime], tz: ZoneInfo) -> str:
+    """Numbered choices for a reply: "1) Tue 2 Mar 9:00 AM; 2) ..."."""
+    return "; ".join(f"{n}) {when_short(start, tz)}" for n, start in enumerate(starts, 1))
+
+
+def choices(count: int) -> str:
+    """How to answer `count` numbered choices: "1", "1 or 2", "1, 2 or 3"."""
+    labels = [str(n) for n in range(1, count + 1)]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+class SmsInbound:
+    """Answer inbound texts; each MessageSid is handled once."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        profile: ClinicProfile,
+        texts: Texts,
+        booking: BookingService,
+        checkin_answer: CheckinAnswer | None = None,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.texts = texts
+        self.booking = booking
+        self.checkin_answer = checkin_answer
+        self.tz = profile.tz
+
+    # --- the entry point ----------------------------------------------------------------
+
+    def handle(self, *, from_number: str, body: str, message_sid: str, now: datetime) -> Reply:
+        """Act on one inbound SMS and return the reply text (None: send nothing)."""
+        phone = from_number.strip()
+        if not _E164.fullmatch(phone) or not _SID.fullmatch(message_sid):
+            # Short codes, alphanumeric senders and malformed posts get no conversation.
+            log.info("sms %s ignored: sender or sid is not usable", message_sid[:34])
+            return None
+        inbound = parse_inbound(body)
+        # Most messages are answered in one write transaction: the claim, the change and the
+        # reply commit together, so a failure leaves nothing behind for the retry to trip on.
+        with self.db.session() as session:
+            claimed, earlier = self._claim(session, message_sid, now)
+            if not claimed:
+                log.info("sms %s already handled", message_sid)
+                return earlier
+            log.info("sms %s from %s: %s", message_sid, mask_phone(phone), inbound.kind)
+            outcome = self._decide(session, phone, inbound, message_sid, now)
+            if outcome is None or isinstance(outcome, str):
+                self._record(session, message_sid, phone, outcome)
+                return outcome
+        # A booking change runs in the booking service's own transactions, after ours closed
+        # (on SQLite a second writer inside an open write transaction would wait on itself).
+        # The claim is committed meanwhile, so a Twilio retry is not handled twice.
+        try:
+            reply = outcome()
+        except Exception:
+            # Let a retry of this message start over rather than be answered with nothing.
+            self._release(message_sid)
+            raise
+        with self.db.session() as session:
+            self._record(session, message_sid, phone, reply)
+        return reply
+
+    # --- once per MessageSid ------------------------------------------------------------
+
+    @staticmethod
+    def _marker(session: Session, message_sid: str) -> Outbox | None:
+        return session.exec(
+            select(Outbox).where(col(Outbox.dedupe_key) == MARKER_PREFIX + message_sid)
+        ).one_or_none()
+
+    def _claim(self, session: Session, message_sid: str, now: datetime) -> tuple[bool, Reply]:
+        """Mark the message as ours to handle; for a repeat, return the reply given before."""
+        row = self._marker(session, message_sid)
+        if row is not None:
+            data = payload_of(row)
+            reply = data.get("reply") if data.get("done") else None
+            return False, reply if isinstance(reply, str) else None
+        marker = Outbox(
+            dedupe_key=MARKER_PREFIX + message_sid,
+            kind=OutboxKind.SMS_REPLY,
+            channel=Channel.SMS,
+            due_at=now,
+            # Never pending, so the dispatcher never sends it: the reply rides the response.
+            status=OutboxStatus.SKIPPED,
+            last_error="handling",
+            payload=json.dumps({"done": False}),
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(marker)
+        except IntegrityError:
+            return False, None  # the same message is being handled right now
+        return True, None
+
+    def _release(self, message_sid: str) -> None:
+        with self.db.session() as session:
+            session.execute(
+                delete(Outbox).where(col(Outbox.dedupe_key) == MARKER_PREFIX + message_sid)
+            )
+
+    def _record(self, session: Session, message_sid: str, phone: str, reply: Reply) -> None:
+        """Keep the reply with the claim, so a retry of this message gets the same answer."""
+        row = self._marker(session, message_sid)
+        assert row is not None
+        patient = patient_by_phone(session, phone)
+        row.patient_id = patient.id if patient is not None else None
+        row.payload = json.dumps({"done": True, "reply": reply})
+        row.status = OutboxStatus.SENT if reply is not None else OutboxStatus.SKIPPED
+        row.sent_at = row.due_at if reply is not None else None
+        row.last_error = None if reply is not None else "no reply"
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def _decide(
+        self, session: Session, phone: str, inbound: Inbound, sid: str, now: datetime
+    ) -> Reply | _Deferred:
+        patient = patient_by_phone(session, phone)
+        draft = self._open_draft(session, phone, now)
+        kind = inbound.kind
+        opted_out = patient is not None and patient.sms_opted_out_at is not None
+        if opted_out and kind is InboundKind.YES:
+            kind = InboundKind.OPT_IN  # a carrier re-subscribe word, as Twilio treats it
+        if kind is InboundKind.OPT_OUT:
+            return self._opt_out(session, phone, patient, now)
+        if kind is InboundKind.OPT_IN:
+            return self._opt_in(session, patient, now)
+        if kind is InboundKind.HELP:
+            return self._text("sms_help")
+        if opted_out:
+            return None
+
+        if draft is not None and draft.flow == FLOW_CHECKIN:
+            if kind in _CHECKIN_ANSWERS and self.checkin_answer is not None and patient:
+                assert patient.id is not None
+                return self.checkin_answer(session, patient.id, inbound, now)
+            if kind not in (InboundKind.CONFIRM, InboundKind.CANCEL_APPOINTMENT):
+                return self._text("sms_answer_question_first")
+            draft = None  # C and X still act on the appointment; the question stays open
+        elif draft is not None and kind in _RESTARTS:
+            session.delete(draft)
+            draft = None
+
+        if draft is not None:
+            return self._continue(session, draft, patient, inbound, sid, now)
+        return self._keyword(session, phone, patient, kind, now)
+
+    def _keyword(
+        self,
+        session: Session,
+        phone: str,
+        patient: Patient | None,
+        kind: InboundKind,
+        now: datetime,
+    ) -> Reply | _Deferred:
+        if kind is InboundKind.BOOK:
+            patient_id = patient.id if patient is not None else None
+            consultation = self.profile.consultation_code
+            return lambda: self._offer(
+                phone,
+                flow=FLOW_BOOK,
+                service=consultation,
+                patient_id=patient_id,
+                now=now,
+                key="sms_book_offer",
+            )
+        if kind not in (
+            InboundKind.CONFIRM,
+            InboundKind.YES,
+            InboundKind.CANCEL_APPOINTMENT,
+            InboundKind.RESCHEDULE,
+        ):
+            return self._text("sms_menu")
+        appointment = self._next_appointment(session, patient, now)
+        if patient is None or appointment is None:
+            return self._text("sms_no_appointment")
+        assert patient.id is not None and appointment.id is not None
+        when = when_short(appointment.starts_at, self.tz)
+        if kind in (InboundKind.CONFIRM, InboundKind.YES):
+            if appointment.confirmed_at is None:
+                appointment.confirmed_at = now
+                audit(
+                    session,
+                    at=now,
+                    actor=f"sms:{patient.id}",
+                    action="appointment.confirm",
+                    subject=f"appointment:{appointment.id}",
+                )
+                # The same key as a confirmation by Telegram button: staff hear of it once.
+                staff_notice(
+                    session,
+                    appointment=appointment,
+                    event="confirmed",
+                    now=now,
+                    key=f"staff:confirmed:{appointment.id}",
+                )
+            return self._text("sms_confirmed", when=when)
+        patient_id, appointment_id = patient.id, appointment.id
+        if kind is InboundKind.CANCEL_APPOINTMENT:
+            return lambda: self._cancel(patient_id, appointment_id, when)
+        if self._refuses_late_change(appointment, now):
+            return self._text("sms_too_late", when=when)
+        service = appointment.service
+        return lambda: self._offer(
+            phone,
+            flow=FLOW_RESCHEDULE,
+            service=service,
+            patient_id=patient_id,
+            now=now,
+            key="sms_reschedule_offer",
+            extra={"appointment_id": appointment_id, "current_when": when},
+        )
+
+    def _continue(
+        self,
+        session: Session,
+        draft: BookingDraft,
+        patient: Patient | None,
+        inbound: Inbound,
+        sid: str,
+        now: datetime,
+    ) -> Reply | _Deferred:
+        """Take the next answer in a booking or rescheduling by text."""
+        data = _data(draft)
+        phone = draft.address
+        service = str(data.get("service") or self.profile.consultation_code)
+        if draft.step == DraftStep.TIME:
+            offers = [datetime.fromisoformat(s) for s in data.get("offers", [])]
+            number = inbound.number if inbound.kind is InboundKind.NUMBER else None
+            if number is None or not 1 <= number <= len(offers):
+                return self._text("sms_pick_number", choices=choices(len(offers)))
+            start = offers[number - 1]
+            if draft.flow == FLOW_RESCHEDULE:
+                appointment_id = int(data["appointment_id"])
+                current_when = str(data.get("current_when", ""))
+                patient_id = draft.patient_id
+                assert patient_id is not None
+                return lambda: self._reschedule(
+                    phone, patient_id, appointment_id, start, current_when, sid, now
+                )
+            if patient is not None and patient.name:
+                return lambda: self._book(phone, service, start, None, sid, now)
+            draft.step = DraftStep.NAME
+            draft.version += 1
+            draft.data = json.dumps({"service": service, "start": start.isoformat()})
+            draft.updated_at = now
+            return self._text("sms_ask_name", when=when_short(start, self.tz))
+        if draft.step == DraftStep.NAME and inbound.kind is InboundKind.TEXT:
+            try:
+                name = clean_patient_name(inbound.text)
+            except InvalidPatientName:
+                return self._text("sms_ask_name_again")
+            start = datetime.fromisoformat(str(data["start"]))
+            return lambda: self._book(phone, service, start, name, sid, now)
+        return self._text("sms_ask_name_again")
+
+    # --- consent ------------------------------------------------------------------------
+
+    def _opt_out(
+        self, session: Session, phone: str, patient: Patient | None, now: datetime
+    ) -> Reply:
+        if patient is not None and patient.sms_opted_out_at is not None:
+            return None  # one confirmation only: they were told the first time
+        known = patient is not None
+        if patient is None:
+            # Remember the opt-out even for a number we do not know, so no later record
+            # created for it (by staff, or a booking) ever texts it.
+            patient = get_or_create_sms_patient(session, phone_e164=phone, now=now)
+        patient.sms_opted_out_at = now
+        sms_lost(patient)
+        self._drop_draft(session, phone)
+        audit(
+            session,
+            at=now,
+            actor=f"sms:{patient.id}",
+            action="patient.sms_opt_out",
+            subject=f"patient:{patient.id}",
+            detail={"via": "keyword"},
+        )
+        if known:
+            enqueue_staff_notice(
+                session,
+                texts=self.texts,
+                key="sms_staff_opted_out",
+                dedupe_key=f"staff:sms_opted_out:{patient.id}:{now.isoformat()}",
+                now=now,
+                patient_id=patient.id,
+                patient=patient_label(patient),
+                phone=mask_phone(patient.phone_e164),
+            )
+        return self._text("sms_opted_out")
+
+    def _opt_in(self, session: Session, patient: Patient | None, now: datetime) -> Reply:
+        if patient is not None:
+            was_out = patient.sms_opted_out_at is not None
+            patient.sms_opted_out_at = None
+            # They texted us from this number, so it works and they asked for texts.
+            patient.phone_invalid_at = None
+            patient.sms_consent_at = now
+            if not can_telegram(patient):
+                patient.preferred_channel = Channel.SMS
+            audit(
+                session,
+                at=now,
+                actor=f"sms:{patient.id}",
+                action="patient.sms_opt_in",
+                subject=f"patient:{patient.id}",
+                detail={"was_opted_out": was_out},
+            )
+        return self._text("sms_opted_in")
+
+    # --- booking changes (outside our transaction) ----------------------------------------
+
+    def _offer(
+        self,
+        phone: str,
+        *,
+        flow: str,
+        service: str,
+        patient_id: int | None,
+        now: datetime,
+        key: str,
+        extra: dict[str, Any] | None = None,
+    ) -> Reply:
+        starts = [slot.start for slot in self.booking.next_free(service=service, count=OFFER_COUNT)]
+        with self.db.session() as session:
+            if not starts:
+                self._drop_draft(session, phone)
+                return self._text("sms_no_times")
+            data = {"service": service, "offers": [s.isoformat() for s in starts], **(extra or {})}
+            self._save_draft(session, phone, flow=flow, patient_id=patient_id, data=data, now=now)
+        return self._text(key, options=numbered(starts, self.tz), choices=choices(len(starts)))
+
+    def _book(
+        self,
+        phone: str,
+        service: str,
+        start: datetime,
+        name: str | None,
+        sid: str,
+        now: datetime,
+    ) -> Reply:
+        with self.db.session() as session:
+            patient = get_or_create_sms_patient(session, phone_e164=phone, now=now)
+            if patient.name is None and name is not None:
+                patient.name = name
+            if patient.sms_consent_at is None:
+                # They started this conversation by text: consent to reply and remind by SMS.
+                patient.sms_consent_at = now
+                audit(
+                    session,
+                    at=now,
+                    actor=f"sms:{patient.id}",
+                    action="patient.sms_consent",
+                    subject=f"patient:{patient.id}",
+                    detail={"via": "booking by text"},
+                )
+            patient_id = patient.id
+        assert patient_id is not None
+        try:
+            appointment = self.booking.book(
+                patient_id=patient_id,
+                service=service,
+                start=start,
+                actor=f"sms:{patient_id}",
+                # A Twilio retry of this message books once.
+                request_key=f"sms:{sid}",
+            )
+        except (SlotTaken, InvalidSlot):
+            return self._offer(
+                phone,
+                flow=FLOW_BOOK,
+                service=service,
+                patient_id=patient_id,
+                now=now,
+                key="sms_slot_taken",
+            )
+        with self.db.session() as session:
+            self._drop_draft(session, phone)
+        return self._text("sms_booked", when=when_short(appointment.starts_at, self.tz))
+
+    def _reschedule(
+        self,
+        phone: str,
+        patient_id: int,
+        appointment_id: int,
+        start: datetime,
+        current_when: str,
+        sid: str,
+        now: datetime,
+    ) -> Reply:
+        try:
+            moved = self.booking.reschedule(
+                appointment_id=appointment_id,
+                new_start=start,
+                actor=f"sms:{patient_id}",
+                request_key=f"sms:{sid}",
+            )
+        except (SlotTaken, InvalidSlot):
+            service = self._service_of(appointment_id)
+            return self._offer(
+                phone,
+                flow=FLOW_RESCHEDULE,
+                service=service,
+                patient_id=patient_id,
+                now=now,
+                key="sms_slot_taken",
+                extra={"appointment_id": appointment_id, "current_when": current_when},
+            )
+        except TooLateToCancel:
+            reply: Reply = self._text("sms_too_late", when=current_when)
+        except (AppointmentNotActive, AppointmentNotFound):
+            reply = self._text("sms_no_appointment")
+        else:
+            reply = self._text("sms_rescheduled", when=when_short(moved.starts_at, self.tz))
+        with self.db.session() as session:
+            self._drop_draft(session, phone)
+        return reply
+
+    def _cancel(self, patient_id: int, appointment_id: int, when: str) -> Reply:
+        try:
+            result = self.booking.cancel(
+                appointment_id=appointment_id,
+                actor=f"sms:{patient_id}",
+                reason="patient texted X",
+            )
+        except TooLateToCancel:
+            return self._text("sms_too_late", when=when)
+        except (AppointmentNotActive, AppointmentNotFound):
+            return self._text("sms_no_appointment")
+        return self._text("sms_cancelled_late" if result.late else "sms_cancelled", when=when)
+
+    # --- small helpers ------------------------------------------------------------------
+
+    def _text(self, key: str, **values: object) -> str:
+        common: dict[str, object] = {
+            "clinic": self.profile.clinic.name,
+            "phone": self.profile.clinic.phone,
+            "program": self.profile.clinic.sms_program,
+            "frequency": self.profile.clinic.sms_frequency,
+            "hours": f"{self.profile.booking.cancellation_cutoff_hours:g}",
+        }
+        return self.texts.plain(key, **{**common, **values})
+
+    def _refuses_late_change(self, appointment: Appointment, now: datetime) -> bool:
+        return self.profile.booking.late_cancellation_policy == "refuse" and self.booking.is_late(
+            appointment, now=now
+        )
+
+    def _service_of(self, appointment_id: int) -> str:
+        with self.db.session(write=False) as session:
+            appointment = session.get(Appointment, appointment_id)
+            return appointment.service if appointment else self.profile.consultation_code
+
+    @staticmethod
+    def _next_appointment(
+        session: Session, patient: Patient | None, now: datetime
+    ) -> Appointment | None:
+        if patient is None:
+            return None
+        return session.exec(
+            select(Appointment)
+            .where(col(Appointment.patient_id) == patient.id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > now)
+            .order_by(col(Appointment.starts_at))
+            .limit(1)
+        ).first()
+
+    @staticmethod
+    def _open_draft(session: Session, phone: str, now: datetime) -> BookingDraft | None:
+        draft = session.exec(
+            select(BookingDraft)
+            .where(col(BookingDraft.channel) == Channel.SMS)
+            .where(col(BookingDraft.address) == phone)
+        ).one_or_none()
+        if draft is None:
+            return None
+        if draft.expires_at is not None and draft.expires_at <= now:
+            if draft.flow in OUR_FLOWS:
+                session.delete(draft)
+            return None
+        return draft
+
+    def _save_draft(
+        self,
+        session: Session,
+        phone: str,
+        *,
+        flow: str,
+        patient_id: int | None,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        draft = session.exec(
+            select(BookingDraft)
+            .where(col(BookingDraft.channel) == Channel.SMS)
+            .where(col(BookingDraft.address) == phone)
+        ).one_or_none()
+        if draft is None:
+            draft = BookingDraft(
+                channel=Channel.SMS, address=phone, step=DraftStep.TIME, updated_at=now
+            )
+            session.add(draft)
+        draft.flow = flow
+        draft.step = DraftStep.TIME
+        draft.patient_id = patient_id
+        draft.data = json.dumps(data)
+        draft.version += 1
+        draft.updated_at = now
+        draft.expires_at = now + timedelta(hours=self.profile.booking.draft_expiry_hours)
+
+    @staticmethod
+    def _drop_draft(session: Session, phone: str) -> None:
+        session.execute(
+            delete(BookingDraft)
+            .where(col(BookingDraft.channel) == Channel.SMS)
+            .where(col(BookingDraft.address) == phone)
+            .where(col(BookingDraft.flow).in_(OUR_FLOWS))
+        )
+
+
+def _data(draft: BookingDraft) -> dict[str, Any]:
+    loaded = json.loads(draft.data or "{}")
+    return loaded if isinstance(loaded, dict) else {}
+
+
+# --- the SMS texts, checked ----------------------------------------------------------------
+
+SAMPLE_WHEN = "Wed 29 Sep 10:45 AM"  # as long as when_short gets
+
+
+def sms_text_samples(profile: ClinicProfile) -> dict[str, dict[str, object]]:
+    """Realistic values for every patient SMS text (the longest times, the profile's words)."""
+    options = "; ".join(f"{n}) {SAMPLE_WHEN}" for n in range(1, OFFER_COUNT + 1))
+    common: dict[str, object] = {
+        "clinic": profile.clinic.name,
+        "phone": profile.clinic.phone,
+        "program": profile.clinic.sms_program,
+        "frequency": profile.clinic.sms_frequency,
+        "hours": f"{profile.booking.cancellation_cutoff_hours:g}",
+        "when": SAMPLE_WHEN,
+        "options": options,
+        "choices": choices(OFFER_COUNT),
+    }
+    return {key: common for key in SMS_TEXTS if key.startswith("sms_") and "_staff_" not in key}
+
+
+def check_sms_texts(texts: Texts, profile: ClinicProfile, *, max_segments: int = 2) -> None:
+    """Refuse to start when a patient SMS text (e.g. a profile override) breaks the SMS policy."""
+    for key, values in sms_text_samples(profile).items():
+        try:
+            assert_sms_safe(texts.plain(key, **values), max_segments=max_segments)
+        except UnsafeSmsText as exc:
+            raise ConfigError(f"clinic profile texts.{key}: {exc}") from None

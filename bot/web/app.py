@@ -1,0 +1,383 @@
+"""HTTP: Twilio webhooks, Telegram's webhook, a health check, and the server that runs them.
+
+Every write route is authenticated before anything changes: Twilio's signature (checked with the
+twilio package's RequestValidator against PUBLIC_BASE_URL + path, never the Host header a client
+sends) and Telegram's secret-token header (compared in constant time). Bodies are size-capped
+before they are parsed. Nothing here logs a message body, a name or a full phone number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import socket
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+import anyio
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import ImmutableMultiDict
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+from twilio.request_validator import RequestValidator
+
+from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Twilio caps an SMS body at 1,600 characters; with the other fields, percent-encoded, a real
+# webhook stays well under this.
+MAX_TWILIO_BODY_BYTES = 32 * 1024
+MAX_TWILIO_FIELDS = 100
+# Telegram updates are JSON objects; even a long message with entities is a few kilobytes.
+MAX_TELEGRAM_BODY_BYTES = 1024 * 1024
+TWILIO_SIGNATURE_HEADER = "X-Twilio-Signature"
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+SERVER_STOP_TIMEOUT_SECONDS = 10.0
+DB_WORKERS = 16  # concurrent webhook handlers on PostgreSQL (SQLite: one)
+KICK_INTERVAL_SECONDS = 1.0
+
+
+class InboundSms(Protocol):
+    """What /twilio/sms hands an inbound message to (bot.services.sms_inbound.SmsInbound)."""
+
+    def handle(
+        self, *, from_number: str, body: str, message_sid: str, now: datetime
+    ) -> str | None: ...
+
+
+TelegramWebhook = Callable[[dict[str, Any]], Awaitable[object]]
+"""Takes one Update as decoded JSON: `lambda data: app.update_queue.put(Update.de_json(...))`."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def twiml_reply(text: str | None) -> str:
+    """The TwiML that sends `text` back to the sender (nothing when None), XML-escaped."""
+    if text is None:
+        return EMPTY_TWIML
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<Response><Message>{escape(text)}</Message></Response>"
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """Read at most `limit` bytes; raise _TooLarge past it, whatever Content-Length claims."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _TooLarge
+    return bytes(body)
+
+
+def _too_large() -> Response:
+    return PlainTextResponse("request body too large", status_code=413)
+
+
+def _forbidden() -> Response:
+    return PlainTextResponse("forbidden", status_code=403)
+
+
+class _Routes:
+    """The route handlers, bound to the services they call."""
+
+    def __init__(
+        self,
+        *,
+        core: Core,
+        inbound: InboundSms,
+        telegram_webhook: TelegramWebhook | None,
+        delivery_status: DeliveryStatusService,
+    ) -> None:
+        self.core = core
+        self.inbound = inbound
+        self.telegram_webhook = telegram_webhook
+        self.delivery_status = delivery_status
+        twilio = core.settings.twilio
+        self.validator = RequestValidator(twilio.auth_token) if twilio is not None else None
+        self.account_sid = twilio.account_sid if twilio is not None else None
+        self.public_base_url = core.settings.public_base_url
+        # SQLite takes one writer at a time: threads queueing on its lock spin in its busy
+        # handler and the unlucky ones wait seconds. One worker turns that into a fair queue.
+        self.db_workers = anyio.CapacityLimiter(1 if core.db.is_sqlite else DB_WORKERS)
+        self._last_kick = float("-inf")
+        if twilio is not None and self.public_base_url is None:
+            log.warning("PUBLIC_BASE_URL is not set: every Twilio webhook will be refused (403)")
+
+    async def _twilio_form(self, request: Request) -> ImmutableMultiDict[str, str] | Response:
+        """The webhook's form fields once the signature checks out, else the refusal to send."""
+        if self.validator is None:
+            return PlainTextResponse("SMS is not configured", status_code=404)
+        try:
+            body = await _read_body(request, MAX_TWILIO_BODY_BYTES)
+        except _TooLarge:
+            return _too_large()
+        content_type = request.headers.get("content-type", "")
+        if not content_type.startswith("application/x-www-form-urlencoded"):
+            return PlainTextResponse("expected a form", status_code=415)
+        try:
+            fields = parse_qsl(
+                body.decode("ascii"), keep_blank_values=True, max_num_fields=MAX_TWILIO_FIELDS
+            )
+        except (UnicodeDecodeError, ValueError):
+            return PlainTextResponse("malformed form", status_code=400)
+        form: ImmutableMultiDict[str, str] = ImmutableMultiDict(fields)
+        signature = request.headers.get(TWILIO_SIGNATURE_HEADER)
+        if not signature or self.public_base_url is None:
+            log.warning("twilio webhook %s refused: no signature", request.url.path)
+            return _forbidden()
+        # Twilio signs the URL it was told to call; ours is the configured public one, so a
+        # request replayed against another URL, or a spoofed Host header, cannot pass.
+        url = self.public_base_url + request.url.path
+        if request.url.query:
+            url += "?" + request.url.query
+        if not self.validator.validate(url, form, signature):
+            log.warning("twilio webhook %s refused: bad signature", request.url.path)
+            return _forbidden()
+        if form.get("AccountSid") != self.account_sid:
+            log.warning("twilio webhook %s refused: another account", request.url.path)
+            return _forbidden()
+        return form
+
+    async def _in_worker(self, work: Callable[[], T]) -> T:
+        """Run blocking database work off the event loop, within the database's concurrency."""
+        return await anyio.to_thread.run_sync(work, limiter=self.db_workers)
+
+    def _kick_outbox(self) -> None:
+        """Let staff notices a webhook queued go out now, at most once a second under load."""
+        now = time.monotonic()
+        if now - self._last_kick >= KICK_INTERVAL_SECONDS:
+            self._last_kick = now
+            self.core.kick_outbox()
+
+    async def sms(self, request: Request) -> Response:
+        """POST /twilio/sms: an inbound text; the reply goes back as TwiML."""
+        form = await self._twilio_form(request)
+        if isinstance(form, Response):
+            return form
+        message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+        from_number = form.get("From") or ""
+        if not message_sid or not from_number:
+            return PlainTextResponse("MessageSid and From are required", status_code=400)
+        try:
+            reply = await self._in_worker(
+                partial(
+                    self.inbound.handle,
+                    from_number=from_number,
+                    body=form.get("Body") or "",
+                    message_sid=message_sid,
+                    now=self.core.clock.now(),
+                )
+            )
+        except Exception as exc:
+            # Database errors quote the statement's parameters (numbers, names): type only.
+            log.error("inbound sms %s failed: %s", message_sid, type(exc).__name__)
+            log.debug("inbound sms %s failed", message_sid, exc_info=True)
+            return PlainTextResponse("internal error", status_code=500)
+        try:
+            # A red flag answered by text is paged now, not at the next outbox tick.
+            await self.core.escalation.page_if_waiting()
+        except Exception:
+            log.exception(
+                "paging after inbound sms %s failed; the outbox tick retries", message_sid
+            )
+        self._kick_outbox()
+        return Response(twiml_reply(reply), media_type="text/xml")
+
+    async def status(self, request: Request) -> Response:
+        """POST /twilio/status: a delivery status callback for a message we sent."""
+        form = await self._twilio_form(request)
+        if isinstance(form, Response):
+            return form
+        message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+        status = form.get("MessageStatus") or form.get("SmsStatus") or ""
+        if not message_sid or not status:
+            return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
+        try:
+            outcome = await self._in_worker(
+                partial(
+                    self.delivery_status.record,
+                    message_sid=message_sid,
+                    status=status,
+                    error_code=form.get("ErrorCode"),
+                    now=self.core.clock.now(),
+                )
+            )
+        except Exception as exc:
+            log.error("status callback %s failed: %s", message_sid, type(exc).__name__)
+            log.debug("status callback %s failed", message_sid, exc_info=True)
+            return PlainTextResponse("internal error", status_code=500)
+        log.debug("status callback %s: %s", message_sid, outcome)
+        if outcome is StatusOutcome.UPDATED:
+            self._kick_outbox()
+        return Response(status_code=204)
+
+    async def telegram(self, request: Request) -> Response:
+        """POST /telegram: an Update from Telegram (webhook mode)."""
+        secret = self.core.settings.telegram_webhook_secret
+        if self.telegram_webhook is None or secret is None:
+            return PlainTextResponse("not found", status_code=404)
+        given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
+            log.warning("telegram webhook refused: wrong or missing secret token")
+            return _forbidden()
+        try:
+            body = await _read_body(request, MAX_TELEGRAM_BODY_BYTES)
+        except _TooLarge:
+            return _too_large()
+        try:
+            update = json.loads(body)
+        except (UnicodeDecodeError, ValueError):
+            return PlainTextResponse("malformed JSON", status_code=400)
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return PlainTextResponse("not an Update", status_code=400)
+        try:
+            await self.telegram_webhook(update)
+        except Exception as exc:
+            # A non-200 makes Telegram retry the update later, which is what we want here.
+            log.error("telegram update %s not queued: %s", update["update_id"], type(exc).__name__)
+            return PlainTextResponse("internal error", status_code=500)
+        return Response(status_code=200)
+
+    async def healthz(self, request: Request) -> Response:
+        """GET /healthz: 200 when the database answers, 503 when it does not."""
+        try:
+            await run_in_threadpool(self.core.db.check)
+        except Exception as exc:
+            log.warning("health check: database unavailable (%s)", type(exc).__name__)
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "up"})
+
+
+def create_web_app(
+    *,
+    core: Core,
+    inbound: InboundSms,
+    telegram_webhook: TelegramWebhook | None = None,
+    delivery_status: DeliveryStatusService | None = None,
+) -> Starlette:
+    """Build the Starlette app: /twilio/sms, /twilio/status, /telegram and /healthz."""
+    routes = _Routes(
+        core=core,
+        inbound=inbound,
+        telegram_webhook=telegram_webhook,
+        delivery_status=delivery_status or DeliveryStatusService(db=core.db, texts=core.texts),
+    )
+    return Starlette(
+        routes=[
+            Route("/twilio/sms", routes.sms, methods=["POST"]),
+            Route("/twilio/status", routes.status, methods=["POST"]),
+            Route("/telegram", routes.telegram, methods=["POST"]),
+            Route("/healthz", routes.healthz, methods=["GET"]),
+        ]
+    )
+
+
+# --- running it inside the bot's event loop -------------------------------------------------
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn without its signal handlers: the bot's runtime owns SIGINT / SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (uvicorn listens on it).
+
+    Made with proto=IPPROTO_TCP on purpose: asyncio turns Nagle off only for sockets that say
+    they are TCP, and `socket.create_server` leaves proto at 0. With Nagle on, every response
+    (headers, then body) waited ~40 ms for the client's delayed ACK.
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+@dataclass
+class RunningServer:
+    """A uvicorn server running as a task in the current loop."""
+
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    port: int
+
+    async def stop(self, *, grace_seconds: float = SERVER_STOP_TIMEOUT_SECONDS) -> None:
+        """Stop accepting, let requests in flight finish (up to `grace_seconds`), then return."""
+        self.server.should_exit = True
+        try:
+            await asyncio.wait_for(asyncio.shield(self.task), grace_seconds)
+        except TimeoutError:
+            self.server.force_exit = True
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+
+
+async def serve(
+    app: ASGIApp,
+    *,
+    port: int,
+    host: str = "0.0.0.0",
+    graceful_seconds: int = int(SERVER_STOP_TIMEOUT_SECONDS),
+) -> RunningServer:
+    """Start uvicorn on `host:port` in the running loop and return once it accepts connections.
+
+    The socket is bound here, so a port already in use raises OSError to the caller instead of
+    uvicorn's sys.exit inside a task. `port=0` picks a free port (see RunningServer.port).
+    """
+    sock = _bound_socket(host, port)
+    bound_port = int(sock.getsockname()[1])
+    config = uvicorn.Config(
+        app,
+        log_config=None,  # keep the bot's logging set-up
+        access_log=False,  # paths only, but a health check every few seconds is noise
+        lifespan="off",
+        server_header=False,
+        timeout_graceful_shutdown=graceful_seconds,
+    )
+    server = _EmbeddedServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]), name=f"http-server:{bound_port}")
+    while not server.started:
+        if task.done():
+            sock.close()
+            task.result()  # raises what stopped it
+            raise RuntimeError("the HTTP server stopped while starting")
+        await asyncio.sleep(0.01)
+    log.info("HTTP server listening on %s:%d", host, bound_port)
+    return RunningServer(server=server, task=task, port=bound_port)

@@ -1,0 +1,47 @@
+"""My appointments: /appointments and the `ap:` buttons (reschedule, cancel) on any message."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.services.chat_replies import Reply, Who
+from handlers.common import AnyApplication, flow_of, respond, unpack
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+
+def register(application: AnyApplication, core: Core) -> None:
+    """Add the appointment list and change handlers."""
+    flow = flow_of(core)
+
+    def kick(reply: Reply) -> None:
+        if reply.changed:
+            core.kick_outbox()
+
+    async def listing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """List the patient's upcoming appointments with Change and Cancel buttons."""
+        await respond(update, context, flow.appointments)
+
+    async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Reschedule, cancel or keep one appointment."""
+        query = update.callback_query
+        data = unpack(query.data if query else None)
+
+        def act(who: Who) -> Reply:
+            appointment_id = data.number(0) if data is not None else None
+            if data is None or appointment_id is None:
+                return flow.expired_button(who)
+            return flow.appointment_action(who, verb=data.verb, appointment_id=appointment_id)
+
+        await respond(update, context, act, after=kick)
+
+    application.add_handler(
+        CommandHandler(
+            "appointments", listing, filters=filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        )
+    )
+    application.add_handler(CallbackQueryHandler(change, pattern=r"^ap:"))

@@ -1,0 +1,63 @@
+"""The booking in progress: /book, its buttons (`bk:`), typed answers and a shared contact."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.services.chat_replies import Reply, Who
+from handlers.common import AnyApplication, flow_of, respond, unpack
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+
+def register(application: AnyApplication, core: Core) -> None:
+    """Add the booking handlers."""
+    flow = flow_of(core)
+    # New messages only: an edited old message is not a new answer.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+    def kick(reply: Reply) -> None:
+        if reply.changed:
+            core.kick_outbox()
+
+    async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Start a booking, or offer to resume the one underway."""
+        await respond(update, context, flow.begin_booking)
+
+    async def step_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Apply a booking button, if it belongs to the current step."""
+        query = update.callback_query
+        data = unpack(query.data if query else None)
+
+        def press(who: Who) -> Reply:
+            version = data.number(0) if data is not None else None
+            if data is None or version is None:
+                return flow.expired_button(who)
+            return flow.press(who, verb=data.verb, version=version, arg=data.text(1))
+
+        await respond(update, context, press, after=kick)
+
+    async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Take typed text as the answer to the current step."""
+        message = update.effective_message
+        text = message.text if message is not None and message.text else ""
+        await respond(update, context, lambda who: flow.text(who, text))
+
+    async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Take a shared contact as the phone number."""
+        message = update.effective_message
+        shared = message.contact if message is not None else None
+        phone = shared.phone_number if shared is not None else ""
+        owner = shared.user_id if shared is not None else None
+        await respond(
+            update, context, lambda who: flow.shared_contact(who, phone=phone, owner_id=owner)
+        )
+
+    application.add_handler(CommandHandler("book", book, filters=private))
+    application.add_handler(CallbackQueryHandler(step_button, pattern=r"^bk:"))
+    application.add_handler(MessageHandler(filters.CONTACT & private, contact))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, typed))

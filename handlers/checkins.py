@@ -1,0 +1,68 @@
+"""The patient's check-in answer buttons ("ci:<check-in>:<question>:<option>")."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.messaging.telegram import inline_keyboard
+from bot.services.checkins import AnswerStatus, CheckinService, parse_callback
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+PATTERN = r"^ci:\d{1,12}:[A-Z][A-Z0-9_]{0,7}:[a-z0-9_]{1,8}$"
+
+
+class CheckinCore(Protocol):
+    checkins: CheckinService
+    texts: Texts
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any], core: CheckinCore) -> None:
+    """Add the check-in answer button handler."""
+
+    async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Record the answer, then show the next question, a fixed reply or thanks."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or query.data is None or chat is None:
+            return
+        parsed = parse_callback(query.data)
+        if parsed is None:
+            await query.answer(core.texts.plain("checkin_not_asked"))
+            return
+        checkin_id, question, value = parsed
+        result = await core.checkins.answer(
+            telegram_user_id=query.from_user.id,
+            checkin_id=checkin_id,
+            question=question,
+            value=value,
+        )
+        await query.answer(result.notice)
+        if result.status is AnswerStatus.RECORDED and result.answered is not None:
+            await _quietly(query.edit_message_text(result.answered, parse_mode=ParseMode.HTML))
+        elif result.status is AnswerStatus.CLOSED:
+            await _quietly(query.edit_message_reply_markup(reply_markup=None))
+        for message in result.messages:
+            await context.bot.send_message(
+                chat_id=chat.id,
+                text=message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=inline_keyboard(message),
+            )
+
+    application.add_handler(CallbackQueryHandler(on_answer, pattern=PATTERN))
+
+
+async def _quietly(edit: Any) -> None:
+    """Edits are cosmetic: an old or unchanged message must not stop the next question."""
+    try:
+        await edit
+    except TelegramError as exc:
+        log.info("could not edit a check-in message: %s", exc)

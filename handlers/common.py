@@ -1,0 +1,235 @@
+"""What every handler shares: reading compact callback data and rendering a `Reply` as Bot API calls.
+
+Callback data is `area:verb[:more...]`, ASCII, at most 64 bytes (Telegram's limit): `bk:` for the
+booking in progress (`bk:<verb>:<draft version>:<argument>`), `mn:` for the menu, `ap:` for an
+appointment (`ap:<verb>:<appointment id>`). The choices themselves live in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    LinkPreviewOptions,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, ContextTypes
+
+from bot.messaging.channels import Button
+from bot.services.booking_flow import BookingFlow
+from bot.services.chat_replies import Reply, Screen, Who
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+CALLBACK_DATA_LIMIT = 64
+FLOW_KEY = "booking_flow"
+CAPTION_LIMIT = 1024
+_PART = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    """Parsed callback data: `bk:dy:7:20270302` -> area "bk", verb "dy", args ("7", "20270302")."""
+
+    area: str
+    verb: str
+    args: tuple[str, ...] = ()
+
+    def pack(self) -> str:
+        return pack(self.area, self.verb, *self.args)
+
+    def number(self, index: int) -> int | None:
+        """The argument at `index` as a non-negative int, or None when absent or not a number."""
+        if index >= len(self.args) or not self.args[index].isdigit():
+            return None
+        if len(self.args[index]) > 18:
+            return None
+        return int(self.args[index])
+
+    def text(self, index: int) -> str:
+        return self.args[index] if index < len(self.args) else ""
+
+
+def pack(*parts: str) -> str:
+    """Join parts into callback data, refusing anything Telegram would reject."""
+    for part in parts:
+        if not _PART.match(part):
+            raise ValueError(f"callback part {part!r} must be up to 40 of A-Z a-z 0-9 _ . -")
+    data = ":".join(parts)
+    if len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"callback data {data!r} is longer than {CALLBACK_DATA_LIMIT} bytes")
+    return data
+
+
+def unpack(data: str | None) -> CallbackData | None:
+    """Read callback data; None for anything malformed (old clients, forged presses)."""
+    if not data or len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+        return None
+    parts = data.split(":")
+    if len(parts) < 2 or not all(_PART.match(part) for part in parts):
+        return None
+    return CallbackData(parts[0], parts[1], tuple(parts[2:]))
+
+
+def inline_markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard from channel-neutral buttons (callback data, or a URL)."""
+    keyboard = [
+        [
+            InlineKeyboardButton(b.text, url=b.url)
+            if b.url
+            else InlineKeyboardButton(b.text, callback_data=b.data)
+            for b in row
+        ]
+        for row in rows
+        if row
+    ]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def reply_markup(
+    screen: Screen,
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    if screen.contact_button is not None:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(screen.contact_button, request_contact=True)]],
+            one_time_keyboard=True,
+            resize_keyboard=True,
+        )
+    if screen.clear_keyboard:
+        return ReplyKeyboardRemove()
+    return inline_markup(screen.buttons)
+
+
+def who_of(update: Update) -> Who | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Who(user_id=user.id, chat_id=chat.id, first_name=user.first_name or "")
+
+
+def flow_of(core: Core) -> BookingFlow:
+    """The patient journey service the runtime put into the core."""
+    flow = core.extras.get(FLOW_KEY)
+    if not isinstance(flow, BookingFlow):
+        raise RuntimeError("build the Application with bot.runtime.build_application")
+    return flow
+
+
+async def answer_quietly(update: Update, text: str | None = None) -> None:
+    """Answer the button press (once) so the client stops its spinner."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(text=text[:200] if text else None)
+    except BadRequest as exc:
+        # A press older than Telegram keeps queries (after a long restart) cannot be answered.
+        log.info("callback query not answered: %s", exc.message)
+
+
+async def respond(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    compute: Callable[[Who], Reply],
+    *,
+    after: Callable[[Reply], None] | None = None,
+) -> None:
+    """Run one service call off the event loop (SQLite may wait for a lock), then render it."""
+    who = who_of(update)
+    if who is None:
+        await answer_quietly(update)
+        return
+    try:
+        reply = await asyncio.to_thread(compute, who)
+    except Exception:
+        await answer_quietly(update)  # the global error handler speaks to the person
+        raise
+    await render(update, context, reply)
+    if after is not None:
+        after(reply)
+
+
+async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Answer the press, replace the pressed message if asked, then send the screens."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    query = update.callback_query
+    if query is not None:
+        await answer_quietly(update, reply.toast)
+    screens = list(reply.screens)
+    if reply.edit is not None:
+        message = query.message if query is not None else None
+        if not (isinstance(message, Message) and await _edited(context, message, reply.edit)):
+            screens.insert(0, reply.edit)
+    for screen in screens:
+        await send_screen(context, chat.id, screen)
+
+
+async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: Screen) -> bool:
+    """Replace the pressed message; False when it cannot be (then the screen is sent instead)."""
+    if not _can_edit(message, screen):
+        return False
+    try:
+        await context.bot.edit_message_text(
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            text=screen.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline_markup(screen.buttons),
+            link_preview_options=_NO_PREVIEW,
+        )
+    except BadRequest as exc:
+        # Deleted by the person, or too old to edit: the answer still has to reach them.
+        log.info("edit refused, sending instead: %s", exc.message)
+        return False
+    return True
+
+
+def _can_edit(message: Message, screen: Screen) -> bool:
+    """Edit only a text message, and only when the edit changes it (Telegram refuses no-ops)."""
+    if message.text is None or screen.attachment is not None:
+        return False
+    if screen.contact_button is not None or screen.clear_keyboard:
+        return False
+    same_markup = message.reply_markup == inline_markup(screen.buttons)
+    return not (same_markup and message.text_html == screen.text)
+
+
+async def send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> None:
+    if screen.attachment is not None:
+        attachment = screen.attachment
+        await context.bot.send_document(
+            chat_id=chat_id,
+            document=InputFile(attachment.content, filename=attachment.filename),
+            caption=screen.text[:CAPTION_LIMIT] or None,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup(screen),
+        )
+        return
+    await context.bot.send_message(
+        chat_id=chat_id,
+        text=screen.text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=reply_markup(screen),
+        link_preview_options=_NO_PREVIEW,
+    )

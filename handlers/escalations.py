@@ -1,0 +1,61 @@
+"""The Acknowledge button on urgent red-flag alerts in the staff chat ("esc:ack:<id>")."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.domain.clock import Clock
+from bot.services.escalation import AckStatus, EscalationService
+from bot.services.staff_auth import StaffDirectory
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+PATTERN = r"^esc:ack:\d{1,12}$"
+
+
+class EscalationCore(Protocol):
+    escalation: EscalationService
+    staff: StaffDirectory
+    clock: Clock
+    texts: Texts
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any], core: EscalationCore) -> None:
+    """Add the Acknowledge button handler (staff only)."""
+
+    async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Record who took the alert, stop re-paging, and show it in the staff chat."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        user = query.from_user
+        if not core.staff.check(user_id=user.id, action="escalation.ack", now=core.clock.now()):
+            await query.answer(core.texts.plain("esc_not_authorised"), show_alert=True)
+            return
+        escalation_id = int(query.data.rsplit(":", 1)[1])
+        ack = core.escalation.acknowledge(
+            escalation_id=escalation_id, actor=StaffDirectory.actor(user.id)
+        )
+        await query.answer(core.escalation.ack_toast(ack))
+        if ack.status is AckStatus.NOT_FOUND:
+            return
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.info("could not remove the Acknowledge button: %s", exc)
+        if ack.status is AckStatus.ACKNOWLEDGED and query.message is not None:
+            await context.bot.send_message(
+                chat_id=query.message.chat.id,
+                text=core.escalation.ack_line(ack, name=user.full_name),
+                parse_mode=ParseMode.HTML,
+                reply_to_message_id=query.message.message_id,
+            )
+
+    application.add_handler(CallbackQueryHandler(on_acknowledge, pattern=PATTERN))

@@ -1,0 +1,173 @@
+"""My appointments: the upcoming list, cancelling under the cut-off policy, and rescheduling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain.enums import AppointmentStatus
+from tests.booking_helpers import add_patient
+from tests.journey_helpers import (
+    ALICE,
+    BOB,
+    STAFF_CHAT,
+    book_consultation,
+    new_database,
+    open_journey,
+    profile_file,
+    start_and_consent,
+)
+
+CONFIRM = "✅ Confirm booking"
+TUESDAY_0830 = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def database(tmp_path):
+    db = new_database(tmp_path / "journey.db")
+    yield db
+    db.dispose()
+
+
+async def booked_alice(journey):
+    alice = journey.patient(ALICE, "Alice")
+    await start_and_consent(alice)
+    await book_consultation(alice)
+    await alice.press(CONFIRM)
+    await journey.dispatch()
+    return alice
+
+
+async def test_my_appointments_lists_the_upcoming_ones(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await start_and_consent(alice)
+        await alice.press("🗂 My appointments")
+        assert "no upcoming appointments" in alice.last_message().text
+        await book_consultation(alice)
+        await alice.press(CONFIRM)
+        await alice.send_command("/appointments")
+        listing = alice.last_message()
+        assert "1. Free consultation" in listing.text
+        assert "Tuesday 2 March 2027 at 8:30 AM" in listing.text
+        assert listing.button_labels == ["🔁 Change #1", "✖️ Cancel #1"]
+
+
+async def test_cancelling_outside_the_cutoff_frees_the_time_and_tells_staff(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        await alice.send_command("/appointments")
+        await alice.press("✖️ Cancel #1")
+        question = alice.last_message()
+        assert "Cancel your <b>" not in question.text and "Free consultation" in question.text
+        await alice.press("Yes, cancel it")
+        reply = alice.last_message()
+        assert "is cancelled" in reply.text and "let the clinic know" not in reply.text
+        [appointment] = journey.appointments()
+        assert appointment.status == AppointmentStatus.CANCELLED and not appointment.late_cancel
+        await journey.dispatch()
+        assert "Cancelled" in journey.double.last_message(STAFF_CHAT).text
+        # The time is free again for someone else.
+        bob = add_patient(journey.core.db, now=clock.now())
+        for _ in range(2):
+            journey.core.booking.book(patient_id=bob, service="consultation", start=TUESDAY_0830)
+
+
+async def test_keeping_an_appointment_changes_nothing(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        await alice.press("✖️ Cancel")  # on the confirmation message
+        await alice.press("No, keep it")
+        assert "stays as it is" in alice.last_message().text
+        assert journey.appointments()[0].status == AppointmentStatus.BOOKED
+
+
+async def test_a_late_cancellation_is_allowed_and_flagged_by_default(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        clock.advance(timedelta(hours=1))  # 23.5 h before
+        await alice.send_command("/appointments")
+        await alice.press("✖️ Cancel #1")
+        await alice.press("Yes, cancel it")
+        assert "less than 24 hours before" in alice.last_message().text
+        assert journey.appointments()[0].late_cancel is True
+        await journey.dispatch()
+        assert "late" in journey.double.last_message(STAFF_CHAT).text
+
+
+async def test_a_late_change_is_refused_with_the_clinic_phone_when_the_policy_says_so(
+    database, clock, tmp_path
+):
+    refuse = profile_file(
+        tmp_path,
+        replace={
+            'late_cancellation_policy = "allow_and_flag"': 'late_cancellation_policy = "refuse"'
+        },
+    )
+    async with open_journey(database, clock, profile_path=refuse) as journey:
+        alice = await booked_alice(journey)
+        clock.advance(timedelta(hours=1))
+        await alice.send_command("/appointments")
+        await alice.press("✖️ Cancel #1")
+        reply = alice.last_message()
+        assert "need a quick call" in reply.text and "+1 555 010 0199" in reply.text
+        await alice.press_on(journey.bot_messages(ALICE)[-2].message_id, "🔁 Change #1")
+        assert "need a quick call" in alice.last_message().text
+        assert journey.appointments()[0].status == AppointmentStatus.BOOKED
+
+
+async def test_rescheduling_moves_the_appointment_and_frees_the_old_time(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        first_calendar = journey.bot_messages(ALICE)[-1].document_bytes.decode()
+        await alice.press("🔁 Change time")  # on the confirmation message
+        calendar = alice.last_message()
+        assert "Choose a new day" in calendar.text
+        assert "Tuesday 2 March 2027 at 8:30 AM" in calendar.text
+        await alice.press("Thu 4 Mar")
+        await alice.press("10:00 AM")
+        summary = alice.last_message()
+        assert "Move your appointment?" in summary.text
+        assert "Thursday 4 March 2027 at 10:00 AM" in summary.text
+        await alice.press("✅ Move it")
+        moved, ics = journey.bot_messages(ALICE)[-2:]
+        assert "has moved" in moved.text
+        old, new = journey.appointments()
+        assert old.status == AppointmentStatus.CANCELLED
+        assert new.status == AppointmentStatus.BOOKED
+        assert new.starts_at == datetime(2027, 3, 4, 15, 0, tzinfo=UTC)
+        assert new.rescheduled_from_id == old.id
+        # The same calendar event, a higher sequence: calendar apps move it.
+        uid = next(line for line in first_calendar.splitlines() if line.startswith("UID:"))
+        assert uid in ics.document_bytes.decode()
+        assert "SEQUENCE:1" in ics.document_bytes.decode()
+        await journey.dispatch()
+        assert "Rescheduled" in journey.double.last_message(STAFF_CHAT).text
+
+
+async def test_keeping_the_current_time_abandons_the_reschedule(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        await alice.press("🔁 Change time")
+        await alice.press("Keep the current time")
+        assert "stays as it is" in alice.last_message().text
+        [appointment] = journey.appointments()
+        assert appointment.status == AppointmentStatus.BOOKED
+
+
+async def test_buttons_for_someone_elses_appointment_are_refused(database, clock):
+    async with open_journey(database, clock) as journey:
+        await booked_alice(journey)
+        [appointment] = journey.appointments()
+        bob = journey.patient(BOB, "Bob")
+        await start_and_consent(bob)
+        for verb in ("rs", "cx", "cy"):
+            update = journey.double.make_update(
+                user_id=BOB,
+                callback_data=f"ap:{verb}:{appointment.id}",
+                message_id=bob.last_message().message_id,
+            )
+            await journey.double.deliver(update)
+            assert "no longer active" in bob.last_message().text
+        assert journey.appointments()[0].status == AppointmentStatus.BOOKED

@@ -1,0 +1,91 @@
+"""The local sandbox: the real bot in a terminal, buttons numbered, staff chat shown, clock movable."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.domain.clock import OffsetClock
+from bot.sandbox.console import HELP, Console, chat, sandbox_core
+
+
+@pytest.fixture
+def console(tmp_path):
+    clock = OffsetClock()
+    core = sandbox_core(f"sqlite:///{tmp_path / 'sandbox.db'}", clock=clock, env={})
+    lines: list[str] = []
+    yield Console(core, clock=clock, write=lines.append), lines
+    core.db.dispose()
+
+
+def number_of(console: Console, label: str) -> str:
+    for index, choice in enumerate(console.choices, start=1):
+        if choice.label == label or choice.label.startswith(label):
+            return str(index)
+    raise AssertionError(f"{label!r} not among {[c.label for c in console.choices]}")
+
+
+async def test_a_patient_books_in_the_sandbox_and_sees_the_staff_chat(console):
+    console, lines = console
+    async with console:
+        await console.handle("/start")
+        assert any("[1] Yes, message me here  [2] No, thanks" in line for line in lines)
+        await console.handle("1")
+        await console.handle(number_of(console, "📅 Book"))
+        await console.handle("1")  # the first day shown
+        await console.handle("1")  # its first time
+        await console.handle("Sam Sandbox")
+        await console.handle(number_of(console, "📱 Share my number"))
+        assert any("+12025550123" in line for line in lines)
+        for _ in range(9):
+            await console.handle(number_of(console, "No"))
+        await console.handle("none")
+        await console.handle(number_of(console, "3"))
+        await console.handle(number_of(console, "3"))
+        await console.handle(number_of(console, "Yes"))
+        await console.handle(number_of(console, "No, just Telegram"))
+        await console.handle(number_of(console, "✅ Confirm booking"))
+        assert any("You're booked" in line for line in lines)
+        assert any(line.startswith("[file: appointment.ics") for line in lines)
+        await console.handle("/clock +1m")
+        assert any(line.startswith("(clock: ") for line in lines)
+        assert any(line.startswith("[staff] 🆕 New booking") for line in lines)
+        assert core_appointments(console) == 1
+
+
+def core_appointments(console: Console) -> int:
+    from sqlmodel import select
+
+    from bot.db.models import Appointment
+
+    with console.core.db.session(write=False) as session:
+        return len(session.exec(select(Appointment)).all())
+
+
+async def test_the_sandbox_answers_its_own_commands(console):
+    console, lines = console
+    async with console:
+        await console.handle("/help")
+        assert HELP in lines
+        await console.handle("/clock tomorrow")
+        assert lines[-1].startswith("(use /clock")
+        await console.handle("42")
+        assert lines[-1].startswith("(no button 42")
+        await console.handle("//help")
+        assert any("/appointments" in line for line in lines)
+        assert await console.handle("/quit") is False
+
+
+async def test_chat_reads_lines_until_quit(console):
+    console, lines = console
+    script = iter(["/contact", "hello", "/quit", "never read"])
+
+    async def read_line():
+        await asyncio.sleep(0)
+        return next(script)
+
+    await chat(console, read_line)
+    assert lines[-1] == "Bye."
+    assert any("Before we begin" in line for line in lines)
+    assert next(script) == "never read"

@@ -1,0 +1,332 @@
+"""POST /twilio/sms: only Twilio-signed requests for our URL get in; replies go back as TwiML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from bot.app import Core, build_core
+from bot.db.models import Appointment, AuditLog, BookingDraft, Outbox, Patient
+from bot.domain.sms_policy import assert_sms_safe
+from bot.services.sms_inbound import SmsInbound
+from bot.settings import parse_settings
+from bot.web.app import EMPTY_TWIML, create_web_app, twiml_reply
+from tests.test_sms_inbound import PHONE, phone_patient
+from tests.twilio_double import (
+    TEST_ACCOUNT_SID,
+    TEST_AUTH_TOKEN,
+    inbound_sms_params,
+    sign_request,
+)
+
+PUBLIC = "https://bot.example.org"
+SMS_URL = f"{PUBLIC}/twilio/sms"
+WEBHOOK_SECRET = "s3cret-Token_123"
+
+
+def settings_env(**overrides: str | None) -> dict[str, str | None]:
+    env: dict[str, str | None] = {
+        "TWILIO_ACCOUNT_SID": TEST_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": "+15005550006",
+        "PUBLIC_BASE_URL": PUBLIC,
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    env.update(overrides)
+    return env
+
+
+def make_core(db, clock, **overrides: str | None) -> Core:
+    return build_core(
+        parse_settings(settings_env(**overrides)), clock=clock, db=db, migrate_db=False
+    )
+
+
+def inbound_for(core: Core) -> SmsInbound:
+    return SmsInbound(db=core.db, profile=core.profile, texts=core.texts, booking=core.booking)
+
+
+def asgi_client(app) -> httpx.AsyncClient:
+    """An HTTP client that calls the app in process (no sockets)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def post_signed(
+    client: httpx.AsyncClient,
+    path: str,
+    params: dict[str, str],
+    *,
+    signed_url: str | None = None,
+    token: str = TEST_AUTH_TOKEN,
+):
+    """POST a form as Twilio would, signed for `signed_url` (default: our public URL + path)."""
+    signature = sign_request(token, signed_url or PUBLIC + path, params)
+    return await client.post(
+        path,
+        content=urlencode(params),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        },
+    )
+
+
+def reply_of(response) -> str | None:
+    """The text of the TwiML <Message>, or None for an empty <Response/>."""
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/xml")
+    root = ET.fromstring(response.text)
+    assert root.tag == "Response"
+    message = root.find("Message")
+    if message is None:
+        return None
+    assert_sms_safe(message.text)  # every SMS the tests produce meets the privacy policy
+    return message.text
+
+
+def counts(db) -> dict[str, int]:
+    with db.session(write=False) as session:
+        return {
+            model.__name__: len(session.exec(select(model)).all())
+            for model in (Patient, Appointment, BookingDraft, Outbox, AuditLog)
+        }
+
+
+@pytest.fixture
+def core(sqlite_db, clock) -> Core:
+    return make_core(sqlite_db, clock)
+
+
+@pytest.fixture
+async def client(core):
+    async with asgi_client(create_web_app(core=core, inbound=inbound_for(core))) as http:
+        yield http
+
+
+def sms(body: str, *, from_number: str = PHONE) -> dict[str, str]:
+    return inbound_sms_params(from_number=from_number, body=body)
+
+
+# --- the signature ------------------------------------------------------------------------------
+
+
+async def test_a_signed_request_gets_the_reply_as_twiml(client, core):
+    reply = reply_of(await post_signed(client, "/twilio/sms", sms("HELP")))
+
+    assert reply is not None and core.profile.clinic.sms_program in reply
+
+
+async def test_the_reply_is_xml_escaped(client):
+    response = await post_signed(client, "/twilio/sms", sms("HELP"))
+
+    assert "Msg &amp; data rates may apply" in response.text
+    assert "Msg & data rates may apply" in reply_of(response)
+
+
+async def test_an_unsigned_request_is_refused_and_changes_nothing(client, sqlite_db, clock):
+    phone_patient(sqlite_db, clock)
+    before = counts(sqlite_db)
+
+    response = await client.post(
+        "/twilio/sms",
+        content=urlencode(sms("STOP")),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 403
+    assert counts(sqlite_db) == before
+    with sqlite_db.session(write=False) as session:
+        assert session.exec(select(Patient)).one().sms_opted_out_at is None
+
+
+async def test_a_badly_signed_request_is_refused_and_changes_nothing(client, sqlite_db, clock):
+    phone_patient(sqlite_db, clock)
+    before = counts(sqlite_db)
+
+    response = await post_signed(client, "/twilio/sms", sms("STOP"), token="not-the-auth-token")
+
+    assert response.status_code == 403
+    assert counts(sqlite_db) == before
+
+
+async def test_a_tampered_body_is_refused(client, sqlite_db):
+    params = sms("HELP")
+    signature = sign_request(TEST_AUTH_TOKEN, SMS_URL, params)
+    params["Body"] = "STOP"
+    before = counts(sqlite_db)
+
+    response = await client.post(
+        "/twilio/sms",
+        content=urlencode(params),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        },
+    )
+
+    assert response.status_code == 403
+    assert counts(sqlite_db) == before
+
+
+@pytest.mark.parametrize(
+    "signed_url",
+    [
+        "https://evil.example.org/twilio/sms",
+        f"{PUBLIC}/twilio/status",
+        "http://testserver/twilio/sms",  # what the Host header says: never trusted
+        f"{PUBLIC}/twilio/sms?extra=1",
+    ],
+)
+async def test_a_request_signed_for_another_url_is_refused(signed_url, client, sqlite_db):
+    before = counts(sqlite_db)
+
+    response = await post_signed(client, "/twilio/sms", sms("BOOK"), signed_url=signed_url)
+
+    assert response.status_code == 403
+    assert counts(sqlite_db) == before
+
+
+async def test_a_request_signed_for_another_twilio_account_is_refused(client, sqlite_db):
+    params = inbound_sms_params(from_number=PHONE, body="BOOK", account_sid="AC" + "f" * 32)
+    before = counts(sqlite_db)
+
+    response = await post_signed(client, "/twilio/sms", params)
+
+    assert response.status_code == 403
+    assert counts(sqlite_db) == before
+
+
+async def test_without_twilio_settings_the_routes_are_not_there(sqlite_db, clock):
+    core = make_core(
+        sqlite_db,
+        clock,
+        TWILIO_ACCOUNT_SID=None,
+        TWILIO_AUTH_TOKEN=None,
+        TWILIO_FROM_NUMBER=None,
+    )
+    client = asgi_client(create_web_app(core=core, inbound=inbound_for(core)))
+
+    assert (await post_signed(client, "/twilio/sms", sms("HELP"))).status_code == 404
+
+
+# --- request hygiene ----------------------------------------------------------------------------
+
+
+async def test_an_oversized_body_is_refused_before_it_is_parsed(client, sqlite_db):
+    params = sms("x" * 40_000)
+    before = counts(sqlite_db)
+
+    response = await post_signed(client, "/twilio/sms", params)
+
+    assert response.status_code == 413
+    assert counts(sqlite_db) == before
+
+
+async def test_a_body_that_is_not_a_form_is_refused(client):
+    response = await client.post(
+        "/twilio/sms",
+        content=b'{"Body": "BOOK"}',
+        headers={"Content-Type": "application/json", "X-Twilio-Signature": "x"},
+    )
+
+    assert response.status_code == 415
+
+
+async def test_only_post_is_allowed(client):
+    assert (await client.get("/twilio/sms")).status_code == 405
+
+
+async def test_a_signed_request_without_a_sender_is_a_bad_request(client):
+    params = sms("HELP")
+    del params["From"]
+
+    assert (await post_signed(client, "/twilio/sms", params)).status_code == 400
+
+
+def test_twiml_for_no_reply_is_an_empty_response():
+    assert twiml_reply(None) == EMPTY_TWIML
+    assert ET.fromstring(twiml_reply("a < b & c")).find("Message").text == "a < b & c"
+
+
+# --- whole conversations through HTTP ------------------------------------------------------------
+
+
+async def test_a_full_booking_by_text_over_http(client, sqlite_db, core):
+    offer = reply_of(await post_signed(client, "/twilio/sms", sms("Book")))
+    ask = reply_of(await post_signed(client, "/twilio/sms", sms("1")))
+    done = reply_of(await post_signed(client, "/twilio/sms", sms("Ada Lovelace")))
+    confirm = reply_of(await post_signed(client, "/twilio/sms", sms("C")))
+
+    assert "1) " in offer and "full name" in ask and "you are booked for" in done
+    assert "is confirmed" in confirm
+    with sqlite_db.session(write=False) as session:
+        [appointment] = session.exec(select(Appointment)).all()
+        patient = session.get(Patient, appointment.patient_id)
+    assert appointment.service == core.profile.consultation_code
+    assert appointment.confirmed_at is not None
+    assert patient.phone_e164 == PHONE and patient.name == "Ada Lovelace"
+
+
+async def test_a_twilio_retry_of_one_message_is_handled_once(client, sqlite_db):
+    await post_signed(client, "/twilio/sms", sms("BOOK"))
+    await post_signed(client, "/twilio/sms", sms("2"))
+    name = sms("Ada Lovelace")
+
+    first = reply_of(await post_signed(client, "/twilio/sms", name))
+    retry = reply_of(await post_signed(client, "/twilio/sms", name))
+
+    assert retry == first
+    with sqlite_db.session(write=False) as session:
+        assert len(session.exec(select(Appointment)).all()) == 1
+
+
+async def test_stop_then_start_over_http(client, sqlite_db, clock):
+    phone_patient(sqlite_db, clock)
+
+    stop = reply_of(await post_signed(client, "/twilio/sms", sms("Stop")))
+    ignored = reply_of(await post_signed(client, "/twilio/sms", sms("BOOK")))
+    start = reply_of(await post_signed(client, "/twilio/sms", sms("START")))
+
+    assert "unsubscribed" in stop
+    assert ignored is None
+    assert "subscribed to appointment texts again" in start
+
+
+class ExplodingInbound:
+    def handle(self, *, from_number, body, message_sid, now):
+        raise RuntimeError(f"boom for {from_number}: {body}")
+
+
+async def test_a_failure_inside_is_a_500_that_logs_no_number_or_body(core, caplog):
+    client = asgi_client(create_web_app(core=core, inbound=ExplodingInbound()))
+
+    response = await post_signed(client, "/twilio/sms", sms("Secret words"))
+
+    assert response.status_code == 500
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "RuntimeError" in logged
+    assert PHONE not in logged and "Secret words" not in logged
+
+
+class CountingTicker:
+    """Stands in for the outbox ticker: counts the kicks."""
+
+    def __init__(self) -> None:
+        self.kicks = 0
+
+    def kick(self) -> None:
+        self.kicks += 1
+
+
+async def test_a_handled_message_kicks_the_outbox_at_most_once_a_second(core):
+    ticker = CountingTicker()
+    core.extras["ticker"] = ticker
+    async with asgi_client(create_web_app(core=core, inbound=inbound_for(core))) as client:
+        await post_signed(client, "/twilio/sms", sms("STOP"))
+        await post_signed(client, "/twilio/sms", sms("START"))
+
+    assert ticker.kicks == 1

@@ -9,6 +9,7 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from benchmarks.common import postgres_db, sqlite_db, summary, timings
 from bot.db.engine import Database
 from bot.db.models import Appointment, Patient
 from bot.domain.availability import occupied_span
@@ -17,7 +18,6 @@ from bot.profile import load_profile
 from bot.services.booking import BookingService
 from bot.services.calendar import service_spec
 from bot.services.planner import OutboxPlanner
-from benchmarks.common import postgres_db, sqlite_db, summary, timings
 
 NOW = datetime(2027, 3, 1, 13, tzinfo=UTC)
 TOTAL = 10_000

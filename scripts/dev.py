@@ -22,8 +22,9 @@ STAMP = VENV / ".installed"
 
 def ensure_env() -> None:
     """Create the virtual environment and install the project when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is required (found %d.%d)." % sys.version_info[:2])
+    if sys.version_info < (3, 11):  # noqa: UP036 (this script may be started by an older Python)
+        found = ".".join(str(part) for part in sys.version_info[:2])
+        sys.exit(f"Python 3.11 or newer is required (found {found}).")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not PY.exists():
         print("Creating .venv ...", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -161,13 +162,11 @@ async def test_a_transient_failure_is_retried_with_backoff_and_retry_after(
     )
     worker = dispatcher(sqlite_db, profile, clock, telegram=telegram)
     await worker.run_due(max_rows=1)
-    first = rows(sqlite_db)[0]
-    failed = [r for r in rows(sqlite_db) if r.last_error and "rate limited" in r.last_error][0]
+    failed = next(r for r in rows(sqlite_db) if r.last_error and "rate limited" in r.last_error)
     assert failed.status == OutboxStatus.PENDING
     assert failed.due_at >= clock.now() + timedelta(seconds=90)
     clock.advance(timedelta(seconds=91))
     await worker.run_due()
-    assert first is not None
     assert [r.status for r in rows(sqlite_db) if r.id == failed.id] == [OutboxStatus.SENT]
 
 
@@ -218,7 +217,7 @@ async def test_sms_is_held_until_eight_in_the_morning_clinic_time(sqlite_db, pro
     sms = FakeSms()
     await dispatcher(sqlite_db, profile, clock, sms=sms, telegram=FakeTelegram()).run_due()
     assert sms.sent == []
-    held = [r for r in rows(sqlite_db) if r.dedupe_key == "quiet"][0]
+    held = next(r for r in rows(sqlite_db) if r.dedupe_key == "quiet")
     assert held.due_at.astimezone(NY).hour == 8
     assert next_sms_window(late_evening, NY) == held.due_at
 
@@ -241,7 +240,7 @@ def test_the_pacer_keeps_one_message_per_second_per_chat_and_25_overall():
     asyncio.run(burst())
     for chat in range(40):
         times = [t for t, c in sent if c == chat]
-        assert all(b - a >= 1.0 - 1e-9 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(times))
     for start, _ in sent:
         assert sum(1 for t, _ in sent if start <= t < start + 1.0) <= 25
 

@@ -12,6 +12,7 @@ from handlers import (
     escalations,
     membership,
     reminders,
+    staff,
     start,
 )
 from handlers.common import AnyApplication
@@ -26,6 +27,16 @@ def register_all(application: AnyApplication, core: Core) -> None:
     `errors` goes last: its fallbacks (unknown command, unsupported message, unknown button)
     must only see what no other module took.
     """
-    for module in (start, booking, appointments, reminders, checkins, escalations, membership):
+    # `staff` first: a staff member's /help in a private chat is the staff help.
+    for module in (
+        staff,
+        start,
+        booking,
+        appointments,
+        reminders,
+        checkins,
+        escalations,
+        membership,
+    ):
         module.register(application, core)
     errors.register(application, core)

@@ -44,6 +44,7 @@ class OutboxKind(StrEnum):
     STAFF_NOTICE = "staff_notice"
     ESCALATION_PAGE = "escalation_page"
     SMS_REPLY = "sms_reply"
+    PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
 
 
 class DraftStep(StrEnum):

@@ -1,0 +1,710 @@
+"""Staff commands and buttons: read the update, check staff, call StaffOps, render the answer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.domain.errors import (
+    AppointmentNotFound,
+    ClinicError,
+    InvalidPhone,
+    InvalidSlot,
+    NotApproved,
+    SlotTaken,
+    UnknownService,
+)
+from bot.messaging.channels import OutgoingMessage
+from bot.messaging.telegram import inline_keyboard
+from bot.profile import ServiceKind
+from bot.services import staff_messages as views
+from bot.services.formatting import when_short
+from bot.services.staff_ops import (
+    AmbiguousPatient,
+    BlockNotFound,
+    InvalidRequest,
+    NotATreatment,
+    PatientMatch,
+    PatientNotFound,
+    SeriesDoesNotFit,
+    StaffOps,
+    StaleAction,
+    TaskNotFound,
+)
+from handlers.staff_args import (
+    BadArgument,
+    parse_block,
+    parse_day,
+    parse_id,
+    parse_new_patient,
+    parse_range,
+    parse_series,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+Context = ContextTypes.DEFAULT_TYPE
+Command = Callable[[Update, Context], Coroutine[Any, Any, None]]
+BUTTON = re.compile(r"^st:(ap|dn|ns|cl|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,3}))?$")
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+DIGEST_JOB = "staff-digest"
+WARMUP_JOB = "staff-outcomes-warmup"
+
+
+def register(application: AnyApplication, core: Core) -> None:
+    """Add the staff commands, the staff buttons and the daily digest job."""
+    ops = StaffOps(
+        db=core.db, profile=core.profile, clock=core.clock, booking=core.booking, texts=core.texts
+    )
+    core.extras["staff_ops"] = ops
+    staff = StaffHandlers(core, ops)
+    for name, command in staff.commands().items():
+        application.add_handler(CommandHandler(name, command))
+    # Only staff get the staff /help; everyone else falls through to the patients' /help.
+    application.add_handler(
+        CommandHandler(
+            "help", staff.help, filters=filters.User(user_id=sorted(core.staff.staff_user_ids))
+        )
+    )
+    application.add_handler(CallbackQueryHandler(staff.on_button, pattern=BUTTON))
+    schedule_digest(application, core, ops)
+    if application.job_queue is not None:
+
+        async def warm_outcomes(_context: Context) -> None:
+            await asyncio.to_thread(ops.clinic_outcomes)
+
+        # Read the outcome history once in the background, so the first /outcomes is quick.
+        application.job_queue.run_once(warm_outcomes, when=5, name=WARMUP_JOB)
+
+
+def schedule_digest(application: AnyApplication, core: Core, ops: StaffOps) -> None:
+    """A daily job at each weekday's opening time (clinic time) queues the digest."""
+    queue = application.job_queue
+    if queue is None:
+        log.warning("no JobQueue: the daily staff digest is not scheduled")
+        return
+
+    async def digest(_context: Context) -> None:
+        if ops.queue_daily_digest():
+            core.kick_outbox()
+
+    openings: dict[time, list[int]] = {}
+    for weekday in range(7):
+        ranges = core.profile.opening_ranges(weekday)
+        if ranges:
+            openings.setdefault(ranges[0][0], []).append(weekday)
+
+    for opens, weekdays in sorted(openings.items()):
+        queue.run_daily(
+            digest,
+            time=opens.replace(tzinfo=core.profile.tz),
+            # PTB counts days from Sunday (0); Python's weekday() from Monday (0).
+            days=tuple(sorted((weekday + 1) % 7 for weekday in weekdays)),
+            name=f"{DIGEST_JOB}-{opens:%H%M}",
+        )
+
+
+@dataclass(frozen=True)
+class Press:
+    """One staff button press: the update and what its callback data says."""
+
+    update: Update
+    context: Context
+    number: int  # the id the button acts on
+    extra: int | None  # e.g. which offered time
+    actor: str
+    data: str
+
+    @property
+    def query(self) -> CallbackQuery:
+        query = self.update.callback_query
+        assert query is not None
+        return query
+
+
+class StaffHandlers:
+    def __init__(self, core: Core, ops: StaffOps) -> None:
+        self.core = core
+        self.ops = ops
+        self.texts = core.texts
+        self.profile = core.profile
+        self.catalog = ops.outcomes.catalog
+
+    def commands(self) -> dict[str, Command]:
+        return {
+            "today": self.guarded("today", self.today),
+            "tomorrow": self.guarded("tomorrow", self.tomorrow),
+            "week": self.guarded("week", self.week),
+            "patient": self.guarded("patient", self.patient),
+            "approve": self.guarded("approve", self.approve),
+            "series": self.guarded("series", self.series),
+            "block": self.guarded("block", self.block),
+            "unblock": self.guarded("unblock", self.unblock),
+            "flags": self.guarded("flags", self.flags),
+            "export": self.guarded("export", self.export),
+            "outcomes": self.guarded("outcomes", self.outcomes),
+            "newpatient": self.guarded("newpatient", self.new_patient),
+        }
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def guarded(self, name: str, command: Command) -> Command:
+        """Run `command` for staff only; anyone else is told no and the attempt is audited."""
+
+        async def run(update: Update, context: Context) -> None:
+            if not await self.allowed(update, f"/{name}"):
+                return
+            try:
+                await command(update, context)
+            except BadArgument as exc:
+                await self.usage(update, context, name, problem=str(exc))
+
+        run.__doc__ = command.__doc__
+        return run
+
+    async def allowed(self, update: Update, action: str) -> bool:
+        user = update.effective_user
+        now = self.core.clock.now()
+        if self.core.staff.check(user_id=user.id if user else None, action=action, now=now):
+            return True
+        refusal = self.texts.plain("staff_not_authorised")
+        if update.callback_query is not None:
+            await update.callback_query.answer(refusal, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(refusal)
+        return False
+
+    def actor(self, update: Update) -> str:
+        user = update.effective_user
+        assert user is not None
+        return self.core.staff.actor(user.id)
+
+    async def send(self, update: Update, context: Context, message: OutgoingMessage | str) -> None:
+        """Reply in the chat the command came from, split to Telegram's length limit."""
+        chat = update.effective_chat
+        assert chat is not None
+        if isinstance(message, str):
+            message = OutgoingMessage(message)
+        parts = views.split_message(message.text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await context.bot.send_message(
+                chat_id=chat.id,
+                text=part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=inline_keyboard(message) if last else None,
+                link_preview_options=NO_PREVIEW,
+            )
+
+    async def usage(self, update: Update, context: Context, name: str, *, problem: str) -> None:
+        await self.send(
+            update,
+            context,
+            self.texts.html("staff_bad_argument", problem=problem, usage=self.usage_line(name)),
+        )
+
+    def usage_line(self, name: str) -> str:
+        return self.texts.plain(f"usage_{name}")
+
+    def args(self, context: Context) -> list[str]:
+        return list(context.args or [])
+
+    @property
+    def month_first(self) -> bool:
+        # "3/5" is March 5 in the US and Canada, 3 May elsewhere.
+        return self.profile.clinic.phone_region in ("US", "CA")
+
+    async def resolve(self, update: Update, context: Context, query: str) -> PatientMatch | None:
+        """One patient from what staff typed; otherwise say who matched (or that none did)."""
+        try:
+            return self.ops.resolve_patient(query)
+        except PatientNotFound:
+            await self.send(update, context, self.texts.html("staff_unknown_patient", query=query))
+        except AmbiguousPatient as exc:
+            await self.send(
+                update,
+                context,
+                OutgoingMessage(
+                    views.render_matches(self.texts, query, exc.matches),
+                    buttons=views.match_buttons(exc.matches),
+                ),
+            )
+        return None
+
+    async def refuse(self, update: Update, context: Context, reason: str) -> None:
+        await self.send(update, context, self.texts.html("staff_refused", reason=reason))
+
+    # --- schedule -----------------------------------------------------------------------
+
+    async def today(self, update: Update, context: Context) -> None:
+        """Today's schedule per resource."""
+        day = self.ops.today()
+        await self.schedule(update, context, day, day, "staff_title_today")
+
+    async def tomorrow(self, update: Update, context: Context) -> None:
+        """Tomorrow's schedule per resource."""
+        day = self.ops.today() + timedelta(days=1)
+        await self.schedule(update, context, day, day, "staff_title_tomorrow")
+
+    async def week(self, update: Update, context: Context) -> None:
+        """Seven days from today (or from a given date)."""
+        words = self.args(context)
+        first = (
+            parse_day(words, today=self.ops.today(), month_first=self.month_first)
+            if words
+            else self.ops.today()
+        )
+        await self.schedule(update, context, first, first + timedelta(days=6), "staff_title_week")
+
+    async def schedule(
+        self, update: Update, context: Context, first: date, last: date, title_key: str
+    ) -> None:
+        days = self.ops.schedule(first_day=first, last_day=last)
+        await self.send(
+            update,
+            context,
+            views.render_schedule(self.texts, self.profile, days, title_key=title_key),
+        )
+
+    # --- patients -----------------------------------------------------------------------
+
+    async def patient(self, update: Update, context: Context) -> None:
+        """A patient's card and pain chart."""
+        query = " ".join(self.args(context))
+        if not query:
+            raise BadArgument("say which patient")
+        match = await self.resolve(update, context, query)
+        if match is not None:
+            await self.show_card(update, context, match.id)
+
+    async def show_card(self, update: Update, context: Context, patient_id: int) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        try:
+            card = self.ops.patient_card(patient_id)
+        except PatientNotFound:
+            await self.send(
+                update, context, self.texts.html("staff_unknown_patient", query=f"#{patient_id}")
+            )
+            return
+        self.ops.note_access(actor=self.actor(update), patient_id=patient_id)
+        await self.send(update, context, views.render_patient_card(self.texts, self.profile, card))
+        await context.bot.send_photo(
+            chat_id=chat.id,
+            photo=InputFile(
+                views.patient_chart(card, self.profile, self.catalog), filename="pain.png"
+            ),
+            caption=self.texts.plain("staff_chart_caption", id=patient_id),
+        )
+
+    async def approve(self, update: Update, context: Context) -> None:
+        """Approve a patient for treatment; they are told."""
+        query = " ".join(self.args(context))
+        if not query:
+            raise BadArgument("say which patient")
+        match = await self.resolve(update, context, query)
+        if match is None:
+            return
+        approval = self.ops.approve(patient_id=match.id, actor=self.actor(update))
+        await self.send(update, context, views.render_approval(self.texts, approval))
+        self.core.kick_outbox()
+
+    # --- series -------------------------------------------------------------------------
+
+    def treatments(self) -> list[str]:
+        return [c for c, s in self.profile.services.items() if s.kind is ServiceKind.TREATMENT]
+
+    async def series(self, update: Update, context: Context) -> None:
+        """Plan a treatment series at the next free times, for staff to confirm."""
+        args = parse_series(self.args(context), services=self.treatments())
+        match = await self.resolve(update, context, args.patient)
+        if match is None:
+            return
+        try:
+            plan = self.ops.plan_series(
+                patient_id=match.id,
+                service=args.service,
+                count=args.count,
+                actor=self.actor(update),
+            )
+        except NotApproved:
+            await self.send(
+                update,
+                context,
+                self.texts.html(
+                    "staff_not_approved", name=views.patient_name(match.name), id=match.id
+                ),
+            )
+            return
+        except (SeriesDoesNotFit, InvalidRequest) as exc:
+            await self.send(
+                update, context, self.texts.html("staff_series_no_fit", reason=str(exc))
+            )
+            return
+        except (NotATreatment, UnknownService):
+            await self.send(
+                update,
+                context,
+                self.texts.html(
+                    "staff_not_treatment",
+                    service=args.service,
+                    services=", ".join(self.treatments()),
+                ),
+            )
+            return
+        await self.send(update, context, views.render_series_plan(self.texts, self.profile, plan))
+
+    # --- blocks -------------------------------------------------------------------------
+
+    async def block(self, update: Update, context: Context) -> None:
+        """Close time; booked patients in it are listed, never cancelled."""
+        args = parse_block(
+            self.args(context),
+            today=self.ops.today(),
+            pools=self.profile.resources,
+            month_first=self.month_first,
+        )
+        try:
+            outcome = self.ops.block_time(
+                day=args.day,
+                start=args.start,
+                end=args.end,
+                pool=args.pool,
+                reason=args.reason,
+                actor=self.actor(update),
+            )
+        except InvalidRequest as exc:
+            raise BadArgument(str(exc)) from None
+        await self.send(
+            update, context, views.render_block_outcome(self.texts, self.profile, outcome)
+        )
+
+    async def unblock(self, update: Update, context: Context) -> None:
+        """List upcoming blocks, or reopen one by its number."""
+        words = self.args(context)
+        if not words:
+            blocks = self.ops.upcoming_blocks()
+            await self.send(update, context, views.render_blocks(self.texts, self.profile, blocks))
+            return
+        block_id = parse_id(words)
+        try:
+            block = self.ops.unblock(block_id=block_id, actor=self.actor(update))
+        except BlockNotFound:
+            await self.send(update, context, self.texts.html("staff_block_not_found", id=block_id))
+            return
+        await self.send(update, context, views.render_unblocked(self.texts, self.profile, block))
+
+    # --- flags, export, outcomes --------------------------------------------------------
+
+    async def flags(self, update: Update, context: Context) -> None:
+        """Open escalations and staff tasks, oldest first."""
+        await self.send(
+            update, context, views.render_flags(self.texts, self.profile, self.ops.open_flags())
+        )
+
+    async def export(self, update: Update, context: Context) -> None:
+        """A CSV of appointments and outcomes, as a document."""
+        words = self.args(context)
+        if not words:
+            raise BadArgument("the dates are missing")
+        first, last = parse_range(words, today=self.ops.today(), month_first=self.month_first)
+        try:
+            export = self.ops.export_csv(first_day=first, last_day=last, actor=self.actor(update))
+        except InvalidRequest as exc:
+            raise BadArgument(str(exc)) from None
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_document(
+            chat_id=chat.id,
+            document=InputFile(export.content, filename=export.filename),
+            caption=views.render_export_caption(self.texts, export),
+            parse_mode=ParseMode.HTML,
+        )
+
+    async def outcomes(self, update: Update, context: Context) -> None:
+        """The clinic's outcomes (CLINICAL.md section 5), all time or for a date range."""
+        words = self.args(context)
+        first = last = None
+        if words:
+            first, last = parse_range(words, today=self.ops.today(), month_first=self.month_first)
+        # The first summary after a start reads every patient (about a second on two years of
+        # history): off the event loop, so other chats are not kept waiting.
+        summary = await asyncio.to_thread(self.ops.clinic_outcomes, first_day=first, last_day=last)
+        await self.send(update, context, views.render_outcomes(self.texts, summary, self.catalog))
+
+    # --- phone-only patients ------------------------------------------------------------
+
+    async def new_patient(self, update: Update, context: Context) -> None:
+        """Add a patient without Telegram and offer consultation times as buttons."""
+        phone, name = parse_new_patient(self.args(context))
+        try:
+            offer = self.ops.new_phone_patient(phone=phone, name=name, actor=self.actor(update))
+        except (InvalidPhone, InvalidRequest) as exc:
+            raise BadArgument(str(exc)) from None
+        await self.send(update, context, views.render_offer(self.texts, self.profile, offer))
+
+    async def help(self, update: Update, context: Context) -> None:
+        """The staff commands."""
+        await self.send(
+            update,
+            context,
+            self.texts.html(
+                "staff_help",
+                services=", ".join(self.profile.services),
+                resources=", ".join(self.profile.resources),
+            ),
+        )
+
+    # --- buttons ------------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """Act on a staff button (approve, done, no-show, called, confirm, reopen, book)."""
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        match = BUTTON.match(query.data)
+        assert match is not None
+        action, number = match.group(1), int(match.group(2))
+        extra = int(match.group(3)) if match.group(3) is not None else None
+        if not await self.allowed(update, f"button:{query.data}"):
+            return
+        press = Press(update, context, number, extra, self.actor(update), query.data)
+        try:
+            await self.buttons()[action](press)
+        except StaleAction:
+            await query.answer(self.texts.plain("staff_expired"), show_alert=True)
+        except (AppointmentNotFound, TaskNotFound, PatientNotFound, BlockNotFound):
+            await query.answer(self.texts.plain("staff_toast_not_found"), show_alert=True)
+
+    def buttons(self) -> dict[str, Callable[[Press], Coroutine[Any, Any, None]]]:
+        return {
+            "ap": self.press_approve,
+            "dn": self.press_done,
+            "ns": self.press_no_show,
+            "cl": self.press_called,
+            "sc": self.press_confirm_series,
+            "bf": self.press_block_anyway,
+            "xx": self.press_cancel,
+            "ub": self.press_unblock,
+            "of": self.press_offer,
+            "pt": self.press_patient,
+        }
+
+    async def press_approve(self, press: Press) -> None:
+        approval = self.ops.approve(patient_id=press.number, actor=press.actor)
+        await press.query.answer(views.render_approval(self.texts, approval)[:200])
+        if approval.already:  # approved elsewhere: the button is simply spent
+            await self.drop_button(press.update, press.data)
+            return
+        await self.stamp(press.update, "staff_stamp_approved", drop=press.data)
+        self.core.kick_outbox()
+
+    async def press_done(self, press: Press) -> None:
+        await self.mark(press, done=True)
+
+    async def press_no_show(self, press: Press) -> None:
+        await self.mark(press, done=False)
+
+    async def mark(self, press: Press, *, done: bool) -> None:
+        """Done or No-show through aftercare (discharge and check-ins, or their cancellation)."""
+        aftercare = self.core.aftercare
+        try:
+            if done:
+                aftercare.mark_done(appointment_id=press.number, actor=press.actor)
+            else:
+                aftercare.mark_no_show(appointment_id=press.number, actor=press.actor)
+        except AppointmentNotFound:
+            raise
+        except ClinicError as exc:  # cancelled, or not started yet: say so, change nothing
+            reason = self.texts.plain("staff_refused", reason=str(exc))[:200]
+            await press.query.answer(reason, show_alert=True)
+            return
+        await press.query.answer(
+            self.texts.plain("staff_toast_done" if done else "staff_toast_no_show")
+        )
+        await self.stamp(
+            press.update,
+            "staff_stamp_done" if done else "staff_stamp_no_show",
+            drop_prefixes=(f"st:dn:{press.number}", f"st:ns:{press.number}"),
+        )
+        self.core.kick_outbox()
+
+    async def press_called(self, press: Press) -> None:
+        closed = self.ops.close_task(task_id=press.number, actor=press.actor)
+        await press.query.answer(
+            self.texts.plain("staff_toast_already", status="done")
+            if closed.already
+            else self.texts.plain("staff_toast_called")
+        )
+        await self.stamp(press.update, "staff_stamp_called", drop=press.data)
+
+    async def press_confirm_series(self, press: Press) -> None:
+        result = self.ops.confirm_series(draft_id=press.number, actor=press.actor)
+        await press.query.answer()
+        if result.replanned is not None:
+            await self.replace(press.update, self.texts.html("staff_series_replanned"))
+            plan = views.render_series_plan(self.texts, self.profile, result.replanned)
+            await self.send(press.update, press.context, plan)
+            return
+        await self.replace(
+            press.update, views.render_series_booking(self.texts, self.profile, result)
+        )
+        self.core.kick_outbox()
+
+    async def press_block_anyway(self, press: Press) -> None:
+        try:
+            outcome = self.ops.confirm_block(draft_id=press.number, actor=press.actor)
+        except InvalidRequest as exc:
+            await press.query.answer()
+            await self.replace(press.update, self.texts.html("staff_refused", reason=str(exc)))
+            return
+        await press.query.answer()
+        rendered = views.render_block_outcome(self.texts, self.profile, outcome)
+        await self.replace(press.update, rendered.text)
+
+    async def press_cancel(self, press: Press) -> None:
+        self.ops.cancel_draft(draft_id=press.number, actor=press.actor)
+        await press.query.answer()
+        await self.replace(press.update, self.texts.html("staff_cancelled"))
+
+    async def press_unblock(self, press: Press) -> None:
+        block = self.ops.unblock(block_id=press.number, actor=press.actor)
+        await press.query.answer()
+        reopened = views.render_unblocked(self.texts, self.profile, block)
+        await self.send(press.update, press.context, reopened)
+        await self.drop_button(press.update, press.data)
+
+    async def press_offer(self, press: Press) -> None:
+        await self.book_offer(
+            press.update, press.context, press.number, press.extra or 0, press.actor
+        )
+
+    async def press_patient(self, press: Press) -> None:
+        await press.query.answer()
+        await self.show_card(press.update, press.context, press.number)
+
+    async def book_offer(
+        self, update: Update, context: Context, draft_id: int, index: int, actor: str
+    ) -> None:
+        query = update.callback_query
+        assert query is not None
+        try:
+            booked = self.ops.book_offer(draft_id=draft_id, index=index, actor=actor)
+        except (SlotTaken, InvalidSlot):
+            await query.answer(self.texts.plain("staff_slot_taken"), show_alert=True)
+            draft_patient = self.ops.offer_patient(draft_id)
+            offer = self.ops.offer_consultation(patient_id=draft_patient)
+            await self.send(update, context, views.render_offer(self.texts, self.profile, offer))
+            return
+        await query.answer()
+        await self.replace(update, views.render_offer_booked(self.texts, self.profile, booked))
+        self.core.kick_outbox()
+
+    # --- editing the pressed message ----------------------------------------------------
+
+    async def replace(self, update: Update, text: str) -> None:
+        """Replace the pressed message's text and drop its buttons."""
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        if not isinstance(message, Message):
+            return  # too old for Telegram to show us; the toast already answered
+        try:
+            await message.edit_text(
+                views.split_message(text)[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            log.info("could not edit a staff message: %s", exc.message)
+
+    async def stamp(
+        self,
+        update: Update,
+        key: str,
+        *,
+        drop: str | None = None,
+        drop_prefixes: tuple[str, ...] = (),
+    ) -> None:
+        """Append who did what to the pressed message and remove the buttons now used."""
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        if not isinstance(message, Message):
+            return
+        user = query.from_user
+        stamp = self.texts.html(
+            key,
+            by=user.first_name or str(user.id),
+            when=when_short(self.core.clock.now(), self.profile.tz),
+        )
+        body = message.text_html if message.text else (message.caption_html or "")
+        text = f"{body}\n{stamp}"
+        markup = _without(message.reply_markup, drop=drop, prefixes=drop_prefixes)
+        try:
+            if message.text:
+                await message.edit_text(
+                    views.split_message(text)[0],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+            else:
+                await message.edit_caption(
+                    text[: views.CAPTION_LIMIT], parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+        except BadRequest as exc:
+            log.info("could not stamp a staff message: %s", exc.message)
+
+    async def drop_button(self, update: Update, data: str | None) -> None:
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        if not isinstance(message, Message):
+            return
+        try:
+            await message.edit_reply_markup(reply_markup=_without(message.reply_markup, drop=data))
+        except BadRequest as exc:
+            log.info("could not update staff buttons: %s", exc.message)
+
+
+def _without(
+    markup: InlineKeyboardMarkup | None, *, drop: str | None = None, prefixes: tuple[str, ...] = ()
+) -> InlineKeyboardMarkup | None:
+    """The keyboard minus the buttons just used (by exact data or data prefix)."""
+    if markup is None:
+        return None
+    rows = []
+    for row in markup.inline_keyboard:
+        kept = [
+            button
+            for button in row
+            if not (
+                isinstance(button.callback_data, str)
+                and (button.callback_data == drop or button.callback_data.startswith(prefixes))
+            )
+        ]
+        if kept:
+            rows.append(kept)
+    return InlineKeyboardMarkup(rows) if rows else None

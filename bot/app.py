@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot
+from telegram.error import NetworkError
 
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
@@ -183,8 +184,22 @@ def migrate() -> None:
     upgrade(database)
 
 
+class _NoNetworkTracebacks(logging.Filter):
+    """A network outage is one line in the log, not a 40-line traceback per retry."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], NetworkError):
+            record.msg = f"{record.getMessage()} ({record.exc_info[1]})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_NoNetworkTracebacks())
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)

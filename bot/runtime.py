@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -160,7 +160,10 @@ def run_telegram(core: Core) -> int:
             application.post_init = post_init
             application.post_stop = post_stop
         log.info("starting long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        # Keep retrying the start-up calls through a short outage instead of exiting at once.
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, close_loop=False, bootstrap_retries=5
+        )
     except InvalidToken:
         print(
             "configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected the token. "
@@ -168,6 +171,14 @@ def run_telegram(core: Core) -> int:
             flush=True,
         )
         return 2
+    except NetworkError as exc:
+        print(
+            f"error: cannot reach the Telegram Bot API at TELEGRAM_BASE_URL "
+            f"({core.settings.telegram_base_url}): {exc.message}. Check the network; "
+            "the process manager should restart the bot.",
+            flush=True,
+        )
+        return 1
     except TelegramError as exc:
         log.error("Telegram stopped the bot: %s", exc.message)
         return 1

@@ -19,6 +19,7 @@ from bot.domain.errors import (
     AppointmentNotActive,
     InvalidSlot,
     NotApproved,
+    PatientBusy,
     SlotTaken,
     TooLateToCancel,
     UnknownService,
@@ -299,8 +300,8 @@ def test_random_changes_never_leave_two_appointments_overlapping_on_a_unit(
                     mine.append(appointment_id)
             elif op == "cancel" and mine:
                 service.cancel(appointment_id=mine.pop(pick % len(mine)), actor="staff:1")
-        except SlotTaken:
-            pass
+        except (SlotTaken, PatientBusy):
+            pass  # refusals are fine: the property is about what was accepted
     with db.session(write=False) as session:
         active = session.exec(select(Appointment).where(col(Appointment.status) == "booked")).all()
     held = [(unit, a.starts_at, a.held_until) for a in active for unit in a.resources.split(",")]
@@ -308,3 +309,13 @@ def test_random_changes_never_leave_two_appointments_overlapping_on_a_unit(
         for other_unit, other_start, other_end in held[i + 1 :]:
             assert not (unit == other_unit and start < other_end and other_start < end)
     db.dispose()
+
+
+def test_a_patient_cannot_hold_two_appointments_at_the_same_time(sqlite_db, profile, clock):
+    service = make_service(sqlite_db, profile, clock)
+    patient = add_patient(sqlite_db, now=clock.now(), approved=True)
+    start = first_free(service, "consultation", clock=clock)
+    service.book(patient_id=patient, service="consultation", start=start)
+    with pytest.raises(PatientBusy):
+        service.book(patient_id=patient, service="iv_infusion", start=start)
+    assert active_count(sqlite_db) == 1

@@ -51,3 +51,19 @@ def test_someone_elses_appointment_looks_like_a_missing_one(sqlite_db, profile, 
     service = ConfirmationService(db=sqlite_db, clock=clock)
     with pytest.raises(AppointmentNotFound):
         service.confirm(appointment_id=appointment.id, patient_id=stranger, actor="patient")
+
+
+def test_an_old_reminder_button_pressed_after_the_visit_confirms_nothing(sqlite_db, profile, clock):
+    from datetime import timedelta
+
+    from bot.domain.errors import AppointmentNotActive
+
+    patient_id, appointment = booked(sqlite_db, profile, clock)
+    clock.set(appointment.starts_at + timedelta(days=3))
+    service = ConfirmationService(db=sqlite_db, clock=clock)
+    with pytest.raises(AppointmentNotActive):
+        service.confirm(appointment_id=appointment.id, patient_id=patient_id, actor="patient")
+    with pytest.raises(AppointmentNotActive):
+        service.driver(
+            appointment_id=appointment.id, patient_id=patient_id, arranged=True, actor="patient"
+        )

@@ -89,3 +89,21 @@ async def test_chat_reads_lines_until_quit(console):
     assert lines[-1] == "Bye."
     assert any("Before we begin" in line for line in lines)
     assert next(script) == "never read"
+
+
+async def test_the_sandbox_lets_the_person_act_as_staff(tmp_path):
+    """Staff buttons are pressable (s1, s2...) and staff commands can be typed with /staff."""
+    from bot.domain.clock import OffsetClock
+    from bot.sandbox.console import Console, sandbox_core
+
+    lines: list[str] = []
+    clock = OffsetClock()
+    core = sandbox_core(f"sqlite:///{tmp_path / 's.db'}", clock=clock, env={})
+    console = Console(core, clock=clock, write=lines.append)
+    async with console:
+        await console.handle("/staff /today")
+        await console.handle("/staff today")
+    core.db.dispose()
+    text = "\n".join(lines)
+    assert "[staff]" in text and "Today" in text
+    assert "(use /staff /today" in text

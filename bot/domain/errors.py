@@ -23,6 +23,10 @@ class InvalidSlot(ClinicError):
     """The requested start is not a bookable time (outside hours, past, off-grid, too soon...)."""
 
 
+class PatientBusy(InvalidSlot):
+    """The patient already has an appointment overlapping this time."""
+
+
 class SlotTaken(ClinicError):
     """Somebody else booked this time first; offer the next free times."""
 

@@ -29,6 +29,7 @@ STAFF_USER_ID = 9001
 PATIENT_ID = 5001
 PATIENT_PHONE = "+12025550123"
 _SHIFT = re.compile(r"^\+(\d{1,4})([mhdw])$")
+_STAFF_PRESS = re.compile(r"^s\d{1,4}$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 HELP = f"""Sandbox commands (everything else goes to the bot as your message):
@@ -36,6 +37,8 @@ HELP = f"""Sandbox commands (everything else goes to the bot as your message):
   /contact [+number]  share your phone number (default {PATIENT_PHONE})
   /clock +1d          move the clock forward (+30m, +3h, +1d, +1w) and send what falls due
   //command           send /command to the bot (e.g. //help)
+  s<number>           press a button in the staff chat, as the staff member (e.g. s2 = Done)
+  /staff /command     send a command as the staff member (e.g. /staff /today, /staff /flags)
   /help               this list
   /quit               leave the sandbox
 Bot commands such as /start, /book and /appointments go straight to the bot."""
@@ -67,7 +70,11 @@ class Console:
         self.patient: FakeUser = self.double.user(
             PATIENT_ID, "Sam", last_name="Sandbox", phone=PATIENT_PHONE
         )
+        # A staff member in the staff group: presses staff buttons and types staff commands.
+        self.staff_member: FakeUser = self.double.user(STAFF_USER_ID, "Front", last_name="Desk")
+        self.staff_in_group = self.staff_member.in_chat(STAFF_CHAT_ID)
         self.choices: list[_Choice] = []
+        self.staff_choices: list[_Choice] = []
         self._unsubscribe = self.double.subscribe(self._show)
 
     async def __aenter__(self) -> Console:
@@ -100,6 +107,13 @@ class Console:
             await self._move_clock(rest.strip())
         elif line.startswith("//"):
             await self.patient.send_text(line[1:])
+        elif command == "/staff":
+            if rest.strip().startswith("/"):
+                await self.staff_in_group.send_text(rest.strip())
+            else:
+                self.write("(use /staff /today, /staff /flags, /staff /help ...)")
+        elif _STAFF_PRESS.match(line):
+            await self._press_staff(int(line[1:]))
         elif line.isdigit():
             await self._press(int(line))
         else:
@@ -121,6 +135,18 @@ class Console:
                 await self.patient.press_on(choice.message_id, choice.label)
         except NoSuchButton:
             self.write("(that button is no longer shown)")
+
+    async def _press_staff(self, number: int) -> None:
+        if not 1 <= number <= len(self.staff_choices):
+            self.write(f"(no staff button s{number})")
+            return
+        choice = self.staff_choices[number - 1]
+        try:
+            assert choice.message_id is not None
+            await self.staff_in_group.press_on(choice.message_id, choice.label)
+        except NoSuchButton:
+            self.write("(that staff button is no longer shown)")
+        await self.dispatch()
 
     async def _move_clock(self, text: str) -> None:
         match = _SHIFT.match(text)
@@ -158,7 +184,11 @@ class Console:
         self.write("\n".join(f"[staff] {line}" for line in lines))
         labels = [label for row in message.buttons for label, _ in row]
         if labels:
-            self.write("[staff] " + "  ".join(f"<{label}>" for label in labels))
+            cells = []
+            for label in labels:
+                self.staff_choices.append(_Choice(message.message_id, label))
+                cells.append(f"<s{len(self.staff_choices)} {label}>")
+            self.write("[staff] " + "  ".join(cells))
 
     def _print_patient(self, message: MessageRecord, *, edited: bool) -> None:
         self.write("")

@@ -34,6 +34,7 @@ from bot.domain.errors import (
     ClinicError,
     InvalidSlot,
     NotApproved,
+    PatientBusy,
     SlotTaken,
     TooLateToCancel,
 )
@@ -380,7 +381,14 @@ class BookingService:
         if slot is None:
             self._explain_unavailable(session, spec, start, now)
             raise _Retry(start)  # unreachable: _explain_unavailable always raises
-        hold_start, held_until = occupied_span(start, spec, self.calendar.step)
+        self._check_patient_free(
+            session,
+            patient_id=patient_id,
+            start=start,
+            end=slot.end,
+            moving=rescheduled_from.id if rescheduled_from else None,
+        )
+        _, held_until = occupied_span(start, spec, self.calendar.step)
         appointment = Appointment(
             patient_id=patient_id,
             service=service,
@@ -427,8 +435,23 @@ class BookingService:
             )
             for observer in self.observers:
                 observer.booked(session, appointment, now=now)
-        _ = hold_start
         return appointment
+
+    @staticmethod
+    def _check_patient_free(
+        session: Session, *, patient_id: int, start: datetime, end: datetime, moving: int | None
+    ) -> None:
+        """One person cannot be in two places: refuse a time overlapping their other bookings."""
+        clash = session.exec(
+            select(Appointment.id)
+            .where(col(Appointment.patient_id) == patient_id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) < end)
+            .where(col(Appointment.ends_at) > start)
+            .where(col(Appointment.id) != (moving or -1))
+        ).first()
+        if clash is not None:
+            raise PatientBusy("you already have an appointment at that time")
 
     def _explain_unavailable(
         self, session: Session, spec: ServiceSpec, start: datetime, now: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
@@ -38,7 +39,7 @@ class ConfirmationService:
         """Record that the patient will come; staff see it. Confirming twice changes nothing."""
         now = self.clock.now()
         with self.db.session() as session:
-            appointment = self._own_active(session, appointment_id, patient_id)
+            appointment = self._own_active(session, appointment_id, patient_id, now=now)
             if appointment.confirmed_at is not None:
                 return ConfirmationResult(Outcome.ALREADY, appointment)
             appointment.confirmed_at = now
@@ -64,7 +65,7 @@ class ConfirmationService:
         """Driver arranged: noted. Not arranged: a front-desk task and a staff notice."""
         now = self.clock.now()
         with self.db.session() as session:
-            appointment = self._own_active(session, appointment_id, patient_id)
+            appointment = self._own_active(session, appointment_id, patient_id, now=now)
             if arranged:
                 if appointment.driver_confirmed_at is None:
                     appointment.driver_confirmed_at = now
@@ -108,6 +109,23 @@ class ConfirmationService:
                 )
             return ConfirmationResult(Outcome.DRIVER_MISSING, appointment)
 
+    def answer_reminder(
+        self, *, appointment_id: int, telegram_user_id: int, action: str
+    ) -> ConfirmationResult:
+        """A reminder button: "ok" confirms, "dy" driver arranged, "dn" no driver yet."""
+        patient_id = self.patient_for_telegram(telegram_user_id)
+        if patient_id is None:
+            raise AppointmentNotFound("no patient for this Telegram user")
+        actor = f"patient:{patient_id}"
+        if action == "ok":
+            return self.confirm(appointment_id=appointment_id, patient_id=patient_id, actor=actor)
+        return self.driver(
+            appointment_id=appointment_id,
+            patient_id=patient_id,
+            arranged=action == "dy",
+            actor=actor,
+        )
+
     def patient_for_telegram(self, telegram_user_id: int) -> int | None:
         with self.db.session(write=False) as session:
             patient = session.exec(
@@ -116,13 +134,18 @@ class ConfirmationService:
             return patient.id if patient is not None else None
 
     @staticmethod
-    def _own_active(session: Session, appointment_id: int, patient_id: int) -> Appointment:
+    def _own_active(
+        session: Session, appointment_id: int, patient_id: int, *, now: datetime
+    ) -> Appointment:
         appointment = session.get(Appointment, appointment_id)
         # Someone else's appointment id is reported exactly like a missing one.
         if appointment is None or appointment.patient_id != patient_id:
             raise AppointmentNotFound(f"no appointment {appointment_id} for this patient")
         if appointment.status != AppointmentStatus.BOOKED:
             raise AppointmentNotActive(f"appointment {appointment_id} is {appointment.status}")
+        if appointment.starts_at <= now:
+            # An old reminder's button pressed after the visit: nothing left to confirm.
+            raise AppointmentNotActive(f"appointment {appointment_id} has already started")
         return appointment
 
 

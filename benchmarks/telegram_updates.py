@@ -137,7 +137,7 @@ async def _rate(
     return len(updates) / (time.perf_counter() - started)
 
 
-async def main(patients: int, echo_count: int, rounds: int) -> None:
+async def measure(patients: int, echo_count: int, rounds: int) -> None:
     booking: list[float] = []
     bare: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,10 +153,16 @@ async def main(patients: int, echo_count: int, rounds: int) -> None:
     print(f"(median of {rounds} rounds; {patients * QUESTIONS} booking updates, {echo_count} echo)")
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--patients", type=int, default=200)
     parser.add_argument("--echo", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    asyncio.run(main(args.patients, args.echo, args.rounds))
+    args = parser.parse_args(argv or [])
+    asyncio.run(measure(args.patients, args.echo, args.rounds))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -108,7 +108,8 @@ def booking_throughput(db: Database, label: str, *, threads: int) -> None:
         db=db, profile=profile, clock=clock, observers=[OutboxPlanner(profile=profile)]
     )
     with db.session() as session:
-        patients = [Patient(created_at=NOW, name=f"P{n}") for n in range(threads)]
+        # One patient per booking: a person cannot hold two overlapping appointments.
+        patients = [Patient(created_at=NOW, name=f"P{n}") for n in range(threads * 100)]
         session.add_all(patients)
         session.flush()
         ids = [p.id for p in patients]
@@ -122,9 +123,10 @@ def booking_throughput(db: Database, label: str, *, threads: int) -> None:
     def worker(index: int) -> None:
         mine = slots[index::threads][:per_thread]
         done = 0
-        for slot in mine:
+        for number, slot in enumerate(mine):
             try:
-                service.book(patient_id=ids[index], service="consultation", start=slot.start)
+                patient_id = ids[index * 100 + number]
+                service.book(patient_id=patient_id, service="consultation", start=slot.start)
                 done += 1
             except Exception:
                 pass

@@ -95,7 +95,7 @@ def _server_main(db_path: str, ports: Any, stop: Event) -> None:
     from bot.settings import parse_settings
     from bot.web.app import create_web_app, serve
 
-    async def main() -> None:
+    async def main(argv: list[str] | None = None) -> None:
         core = build_core(
             parse_settings(_settings_env(Path(db_path))), clock=FixedClock(NOW), migrate_db=False
         )
@@ -199,13 +199,13 @@ def report(name: str, samples: list[float], elapsed: float) -> str:
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rate", type=float, default=50.0, help="requests/s of the fixed run")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the fixed run")
     parser.add_argument("--flat-out", type=int, default=2000, help="requests of the flat-out run")
     parser.add_argument("--workers", type=int, default=8, help="concurrent flat-out clients")
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "bench.db"
@@ -234,4 +234,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

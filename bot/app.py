@@ -130,6 +130,7 @@ def build_core(
     renderers.update(checkins.renderers)
     renderers.update(escalation.renderers)
     check_sms_texts(texts, profile)
+    reminder_messages.check_reminder_sms_texts(texts, profile)
     sms_inbound = SmsInbound(
         db=database,
         profile=profile,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from bot.db.models import Appointment
 from bot.domain.enums import AppointmentStatus, OutboxKind
+from bot.domain.errors import ConfigError
 from bot.domain.reminders import fasting_times
+from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
+from bot.profile import ClinicProfile
 from bot.services.formatting import clock_time, when_long, when_short
 from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.texts import Texts
 
 
 def appointment_buttons(
@@ -145,3 +149,29 @@ RENDERERS: Renderers = {
     OutboxKind.REMINDER_2H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_2H),
     OutboxKind.DISCHARGE: render_discharge,
 }
+
+
+REMINDER_SMS_KEYS = (
+    "booked_sms",
+    "reminder_72h_sms",
+    "reminder_24h_sms",
+    "reminder_2h_sms",
+    "discharge_sms",
+)
+# The widest date and time the SMS texts can show, so the one-segment check is honest.
+_LONGEST_WHEN = "Wed 30 Sep 12:45 PM"
+
+
+def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
+    """Refuse to start when a reminder SMS (e.g. a profile override) is unsafe or over 1 segment."""
+    values = {
+        "clinic": profile.clinic.name,
+        "phone": profile.clinic.phone,
+        "when": _LONGEST_WHEN,
+        "time": "12:45 PM",
+    }
+    for key in REMINDER_SMS_KEYS:
+        try:
+            assert_sms_safe(texts.plain(key, **values), max_segments=1)
+        except UnsafeSmsText as exc:
+            raise ConfigError(f"clinic profile texts.{key}: {exc}") from None

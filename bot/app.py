@@ -18,6 +18,7 @@ from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
+from bot.messaging.telegram_html import parse_html
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
 from bot.services import reminder_messages, staff_messages, staff_notices
@@ -100,6 +101,7 @@ def build_core(
     """Validate the profile, open and migrate the database, and build the services."""
     profile = load_profile(settings.clinic_profile)
     texts = Texts(profile.texts)
+    texts.check_html(parse_html)
     catalog = parse_checkin_catalog(profile.model_dump())
     check_checkin_sms_texts(texts, profile)
     database = db or Database(settings.database_url)

@@ -222,9 +222,12 @@ def next_question(w: World, checkin_id: int) -> str | None:
 async def tap(
     w: World, checkin_id: int, question: str, value: str, *, user: int = PATIENT_CHAT
 ) -> AnswerResult:
-    return await w.checkins.answer(
+    """Press an answer button, then let the pages it started in the background go out."""
+    result = await w.checkins.answer(
         telegram_user_id=user, checkin_id=checkin_id, question=question, value=value
     )
+    await w.escalation.wait_for_pages()
+    return result
 
 
 async def walk(
@@ -675,9 +678,10 @@ async def test_a_yes_by_sms_gets_the_emergency_reply_and_pages_at_once(w: World)
     appointment_id = done_session(w, patient_id=patient_id)
     checkin_id = await open_slot(w, appointment_id, "D1")
 
-    nothing_waiting = await w.escalation.page_if_waiting()
+    nothing_waiting = await w.escalation.page_now_for_phone(PATIENT_PHONE)
     reply = sms_answer(w, patient_id, InboundKind.YES)
-    report = await w.escalation.page_if_waiting()  # what the SMS webhook does after replying
+    # What the SMS webhook has done in the background after replying.
+    report = await w.escalation.page_now_for_phone(PATIENT_PHONE)
 
     assert nothing_waiting is None and report is not None and report.sent == 2
     assert reply == (
@@ -699,7 +703,7 @@ async def test_yes_to_warning_sign_4_by_sms_is_paged_as_urgent(w: World) -> None
     sms_answer(w, patient_id, InboundKind.NO)
 
     reply = sms_answer(w, patient_id, InboundKind.YES)
-    await w.escalation.page_now()
+    await w.escalation.page_now_for_phone(PATIENT_PHONE)
 
     assert "988" in reply and "911" in reply
     assert_sms_safe(reply)

@@ -3,6 +3,7 @@ urgent ones page at once and again every 10 minutes until someone acknowledges."
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import time
@@ -21,12 +22,15 @@ from bot.db.models import AuditLog, Outbox, Patient, ScreeningAnswer, StaffTask
 from bot.domain.clock import FixedClock
 from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
+from bot.messaging.channels import OutgoingMessage
 from bot.messaging.pacing import Pacer
 from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import ClinicProfile
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services.checkins import BASELINE_SCREENING_CODE, AnswerStatus
+from bot.services.dispatch import Channels
 from bot.services.escalation import AckStatus
+from bot.services.planner import staff_notice
 from bot.services.staff_auth import StaffDirectory
 from handlers import checkins as checkin_handlers
 from handlers import escalations as escalation_handlers
@@ -168,6 +172,7 @@ async def test_in_telegram_a_pressed_red_flag_alerts_staff_and_on_call_within_on
         started = time.perf_counter()
         await patient.press("Yes")  # SAFE2
         elapsed = time.perf_counter() - started
+        await w.escalation.wait_for_pages()  # they went out in the background meanwhile
 
         reply = double.last_message(PATIENT_CHAT)
         alert = double.last_message(STAFF_CHAT)
@@ -196,6 +201,146 @@ async def test_in_telegram_a_pressed_red_flag_alerts_staff_and_on_call_within_on
         denied = session.exec(select(AuditLog).where(col(AuditLog.action) == "staff.denied")).all()
     assert [d.actor for d in denied] == ["telegram:4242"]
     assert escalations(w)[0].acknowledged_by == f"staff:{STAFF_USER}"
+
+
+class Timeline:
+    """Every message the fakes below let out, in order, whoever it went to; `hold()` stops them.
+
+    A held send waits until `release()`, so whatever awaits a send cannot finish meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+        self._open = asyncio.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def note(self, to: str, text: str) -> None:
+        self.events.append((to, text))
+
+    async def passing(self, to: str, text: str) -> int:
+        await self._open.wait()
+        self.note(to, text)
+        return len(self.events)
+
+
+@dataclass
+class TimelineTelegram:
+    timeline: Timeline
+
+    async def send(self, *, chat_id: int, message: OutgoingMessage) -> int:
+        return await self.timeline.passing(f"telegram:{chat_id}", message.text)
+
+
+@dataclass
+class TimelineSms:
+    timeline: Timeline
+
+    async def send_sms(self, *, to: str, body: str) -> str:
+        return f"SM{await self.timeline.passing(f'sms:{to}', body):032x}"
+
+
+def on_timeline(channels: Channels) -> Timeline:
+    """Route the staff chat, on-call and patients' messages through one timeline."""
+    timeline = Timeline()
+    channels.telegram = TimelineTelegram(timeline)
+    channels.sms = TimelineSms(timeline)
+    return timeline
+
+
+def queue_staff_notices(db: Database, *, now: datetime, count: int) -> list[int]:
+    """A backlog: `count` staff notices due now, queued before the red flag."""
+    with db.session() as session:
+        for n in range(count):
+            staff_notice(
+                session,
+                appointment=None,
+                event="message",
+                now=now,
+                extra={"html": f"Backlog notice {n}"},
+                key=f"test:backlog:{n}",
+            )
+    with db.session(write=False) as session:
+        return [
+            row_id
+            for row_id in session.exec(
+                select(Outbox.id).where(col(Outbox.dedupe_key).startswith("test:backlog:"))
+            ).all()
+            if row_id is not None
+        ]
+
+
+def statuses(db: Database, ids: list[int]) -> set[str]:
+    with db.session(write=False) as session:
+        return {
+            row.status for row in session.exec(select(Outbox).where(col(Outbox.id).in_(ids))).all()
+        }
+
+
+async def test_a_red_flag_is_answered_and_paged_ahead_of_a_backlog_of_staff_notices(
+    w: World,
+) -> None:
+    timeline = on_timeline(w.dispatcher.channels)
+    checkin_id = await open_slot(w, done_session(w), "D1")
+    backlog = queue_staff_notices(w.db, now=w.clock.now(), count=60)
+    timeline.events.clear()
+    timeline.hold()  # nothing goes out until the patient has had the reply
+
+    # An answer that waited for any send would wait forever here.
+    async with asyncio.timeout(10):
+        result = await w.checkins.answer(
+            telegram_user_id=PATIENT_CHAT, checkin_id=checkin_id, question="SAFE1", value="yes"
+        )
+    for message in result.messages:  # what the handler sends as soon as `answer` returns
+        timeline.note(f"telegram:{PATIENT_CHAT}", message.text)
+    timeline.release()
+    await w.escalation.wait_for_pages()
+
+    (escalation,) = escalations(w)
+    assert [to for to, _ in timeline.events] == [
+        f"telegram:{PATIENT_CHAT}",
+        f"telegram:{STAFF_CHAT}",
+        f"sms:{ONCALL}",
+    ]
+    reply, alert, page = (text for _, text in timeline.events)
+    assert reply == EMERGENCY
+    assert "URGENT red flag" in alert and f"#{escalation.id}" in alert
+    assert page.startswith(f"Riverside Health URGENT alert {escalation.id}: call patient")
+    assert statuses(w.db, backlog) == {OutboxStatus.PENDING}  # left for the outbox tick
+    await w.dispatcher.run_due()
+    assert len(timeline.events) == 3 + len(backlog)
+    assert statuses(w.db, backlog) == {OutboxStatus.SENT}
+
+
+class BrokenDispatcher:
+    """A dispatcher whose database went away: nothing is claimed, the call fails."""
+
+    async def run_due(self, **_: object) -> None:
+        raise RuntimeError("database went away")
+
+
+async def test_a_failed_background_page_stays_in_the_outbox_for_the_tick(
+    w: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    checkin_id = await open_slot(w, done_session(w), "D1")
+    w.escalation.use_dispatcher(BrokenDispatcher())
+
+    result = await tap(w, checkin_id, "SAFE1", "yes")
+    unsent = {p.status for p in pages(w)}
+    await w.dispatcher.run_due()  # the next outbox tick
+
+    assert [m.text for m in result.messages] == [EMERGENCY]
+    assert "paging failed (RuntimeError); the outbox tick retries" in caplog.text
+    assert unsent == {OutboxStatus.PENDING}
+    (escalation,) = escalations(w)
+    assert any(f"#{escalation.id}" in t for t in staff_texts(w))
+    first_pages = [p for p in pages(w) if json.loads(p.payload)["page"] == 1]
+    assert {p.status for p in first_pages} == {OutboxStatus.SENT}
 
 
 # --- re-paging --------------------------------------------------------------------------------

@@ -68,10 +68,10 @@ async def test_cancelling_outside_the_cutoff_frees_the_time_and_tells_staff(data
         assert appointment.status == AppointmentStatus.CANCELLED and not appointment.late_cancel
         await journey.dispatch()
         assert "Cancelled" in journey.double.last_message(STAFF_CHAT).text
-        # The time is free again for someone else.
-        bob = add_patient(journey.core.db, now=clock.now())
-        for _ in range(2):
-            journey.core.booking.book(patient_id=bob, service="consultation", start=TUESDAY_0830)
+        # The time is free again: both rooms can be booked by others.
+        for name in ("Bob", "Cy"):
+            other = add_patient(journey.core.db, now=clock.now(), name=name)
+            journey.core.booking.book(patient_id=other, service="consultation", start=TUESDAY_0830)
 
 
 async def test_keeping_an_appointment_changes_nothing(database, clock):

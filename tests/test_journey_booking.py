@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.db.models import AuditLog, BookingDraft, Patient, TimeBlock
+from bot.db.models import AuditLog, BookingDraft, Patient, StaffTask, TimeBlock
 from bot.domain.enums import DraftStep
 from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
@@ -290,20 +290,202 @@ async def test_someone_elses_contact_is_not_taken_as_the_phone(database, clock):
         assert journey.draft(ALICE).step == DraftStep.PHONE
 
 
-async def test_a_phone_linked_to_another_patient_is_refused_kindly(database, clock):
+def add_sms_patient(
+    journey, *, phone: str = "+12015550123", name: str = "Alice Smith", **fields
+) -> int:
+    """A patient who so far reached the clinic only by SMS (or through the front desk)."""
+    now = journey.clock.now()
+    with journey.core.db.session() as session:
+        patient = Patient(
+            created_at=now,
+            name=name,
+            phone_e164=phone,
+            preferred_channel="sms",
+            sms_consent_at=now,
+            created_by="sms",
+            **fields,
+        )
+        session.add(patient)
+        session.flush()
+        return patient.id
+
+
+def open_tasks(journey) -> list[StaffTask]:
+    with journey.core.db.session(write=False) as session:
+        return list(session.exec(select(StaffTask).order_by(StaffTask.id)).all())
+
+
+def audit_actions(journey) -> list[str]:
+    with journey.core.db.session(write=False) as session:
+        return [row.action for row in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
+
+
+async def typed_phone_booking(journey) -> list[str]:
+    """Alice books typing 201-555-0123 and asking for texts; what the chat showed her."""
+    alice = journey.patient(ALICE, "Alice")
+    await start_and_consent(alice)
+    await book_consultation(alice)  # types the number, answers Yes to text reminders
+    await alice.press(CONFIRM)
+    return [m.text for m in journey.bot_messages(ALICE)]
+
+
+async def test_a_typed_number_on_another_record_is_never_revealed(tmp_path, clock):
+    """Whether a number belongs to a patient here is private: the chat reads the same."""
+    unknown_db, known_db = new_database(tmp_path / "a.db"), new_database(tmp_path / "b.db")
+    try:
+        async with open_journey(unknown_db, clock) as journey:
+            unknown = await typed_phone_booking(journey)
+        async with open_journey(known_db, clock) as journey:
+            add_sms_patient(journey)
+            known = await typed_phone_booking(journey)
+    finally:
+        unknown_db.dispose()
+        known_db.dispose()
+    assert known == unknown
+    assert "You're booked" in known[-2]
+    assert not any("record" in text or "linked" in text for text in known)
+
+
+async def test_a_typed_number_on_another_record_books_and_asks_staff_to_merge(any_db, clock):
+    async with open_journey(any_db, clock) as journey:
+        owner_id = add_sms_patient(journey)
+        await typed_phone_booking(journey)
+
+        [appointment] = journey.appointments()
+        owner, alice = journey.patients()
+        assert owner.id == owner_id and owner.phone_e164 == "+12015550123"
+        assert owner.telegram_user_id is None
+        # The number stays with its record; this chat's record is booked without it.
+        assert appointment.patient_id == alice.id != owner_id
+        assert (alice.telegram_user_id, alice.phone_e164) == (ALICE, None)
+        assert alice.sms_consent_at is None  # texts were asked for that number, not this record
+        [task] = open_tasks(journey)
+        assert task.kind == "duplicate_record"
+        assert (task.patient_id, task.appointment_id) == (alice.id, appointment.id)
+        assert task.detail.startswith(
+            f"possible duplicate record; phone matches patient #{owner_id}"
+        )
+        assert "text reminders" in task.detail
+        assert "patient.possible_duplicate" in audit_actions(journey)
+        assert "telegram_linked" not in " ".join(audit_actions(journey))
+
+
+async def test_sharing_your_own_contact_joins_the_record_holding_the_number(any_db, clock):
+    async with open_journey(any_db, clock) as journey:
+        owner_id = add_sms_patient(journey)
+        earlier = journey.core.booking.book(
+            patient_id=owner_id,
+            service="consultation",
+            start=datetime(2027, 3, 4, 15, 0, tzinfo=UTC),
+            actor="sms",
+        )
+        alice = journey.patient(ALICE, "Alice", phone="12015550123")
+        await start_and_consent(alice)
+        await alice.press("📅 Book a consultation")
+        await press_first_day(alice)
+        await press_first_time(alice)
+        await alice.send_text("alice  SMITH")  # the same name as on record, typed loosely
+        await alice.press("📱 Share my number")
+        saved, question = journey.bot_messages(ALICE)[-2:]
+        assert "+12015550123" in saved.text
+        assert "Question 1 of 9" in question.text
+        await answer_screening(alice)
+        await alice.press("Yes, text me too")
+        await alice.press(CONFIRM)
+
+        # One record: the phone's, now reached on Telegram; the empty chat record is gone.
+        [patient] = journey.patients()
+        assert patient.id == owner_id
+        assert (patient.telegram_user_id, patient.telegram_chat_id) == (ALICE, ALICE)
+        assert patient.telegram_consent_at == clock.now()
+        assert patient.preferred_channel == "telegram"
+        assert patient.sms_consent_at == clock.now()  # kept from before
+        assert {a.patient_id for a in journey.appointments()} == {owner_id}
+        assert len(journey.appointments()) == 2
+        assert journey.draft(ALICE).patient_id == owner_id
+        assert open_tasks(journey) == []
+        assert "patient.telegram_linked" in audit_actions(journey)
+
+        # The appointment booked by SMS is now hers to see and change in the chat.
+        await alice.send_command("/appointments")
+        listing = alice.last_message()
+        assert "Thursday 4 March" in listing.text
+        assert f"ap:rs:{earlier.id}" in [data for row in listing.buttons for _, data in row]
+
+
+async def test_a_shared_contact_leaves_a_record_with_another_telegram_account_alone(
+    database, clock
+):
     async with open_journey(database, clock) as journey:
-        with journey.core.db.session() as session:
-            session.add(Patient(created_at=clock.now(), phone_e164="+12015550123"))
-        alice = journey.patient(ALICE, "Alice")
+        owner_id = add_sms_patient(
+            journey, telegram_user_id=BOB, telegram_chat_id=BOB, telegram_consent_at=clock.now()
+        )
+        alice = journey.patient(ALICE, "Alice", phone="12015550123")
         await start_and_consent(alice)
         await alice.press("📅 Book a consultation")
         await press_first_day(alice)
         await press_first_time(alice)
         await alice.send_text("Alice Smith")
-        await alice.send_text("201-555-0123")
-        assert "already linked to another record" in alice.last_message().text
-        await alice.send_text("201-555-0188")
+        await alice.press("📱 Share my number")
         assert "Question 1 of 9" in alice.last_message().text
+        await answer_screening(alice)
+        await alice.press("No, just Telegram")
+        await alice.press(CONFIRM)
+
+        owner, alice_record = journey.patients()
+        assert (owner.id, owner.telegram_user_id) == (owner_id, BOB)
+        assert (alice_record.telegram_user_id, alice_record.phone_e164) == (ALICE, None)
+        [appointment] = journey.appointments()
+        assert appointment.patient_id == alice_record.id
+        [task] = open_tasks(journey)
+        assert task.detail == f"possible duplicate record; phone matches patient #{owner_id}"
+
+
+async def test_a_shared_contact_leaves_a_record_under_another_name_alone(database, clock):
+    """Numbers pass to new owners: a record in someone else's name is for staff to check."""
+    async with open_journey(database, clock) as journey:
+        owner_id = add_sms_patient(journey, name="Maria Garcia")
+        alice = journey.patient(ALICE, "Alice", phone="12015550123")
+        await start_and_consent(alice)
+        await alice.press("📅 Book a consultation")
+        await press_first_day(alice)
+        await press_first_time(alice)
+        await alice.send_text("Alice Smith")
+        await alice.press("📱 Share my number")
+        assert "Question 1 of 9" in alice.last_message().text
+        await answer_screening(alice)
+        await alice.press("No, just Telegram")
+        await alice.press(CONFIRM)
+
+        owner, alice_record = journey.patients()
+        assert (owner.id, owner.name, owner.telegram_user_id) == (owner_id, "Maria Garcia", None)
+        assert alice_record.telegram_user_id == ALICE
+        [task] = open_tasks(journey)
+        assert task.patient_id == alice_record.id
+        assert f"patient #{owner_id}" in task.detail
+
+
+async def test_a_shared_contact_does_not_merge_a_chat_record_with_history(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice", phone="12015550123")
+        await start_and_consent(alice)
+        await book_consultation(alice, name="Alice Smith")  # typed 201-555-0123
+        await alice.press(CONFIRM)
+        # Staff then gave the number to a new phone-only record (a second file for her).
+        with journey.core.db.session() as session:
+            mine = session.exec(select(Patient)).one()
+            mine.phone_e164 = None
+        owner_id = add_sms_patient(journey)
+        clock.advance(timedelta(days=1))
+        await alice.send_command("/book")
+        await press_first_day(alice)
+        await press_first_time(alice)
+        await alice.press("📱 Share my number")
+        assert "Question 1 of 9" in alice.last_message().text
+
+        mine, owner = sorted(journey.patients(), key=lambda p: p.id)
+        assert mine.telegram_user_id == ALICE and owner.telegram_user_id is None
+        assert owner.id == owner_id
 
 
 async def test_changing_the_time_from_the_summary_returns_to_the_summary(database, clock):

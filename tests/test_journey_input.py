@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from bot.db.models import BookingDraft
 from bot.domain.enums import DraftStep
 from handlers.common import CallbackData, pack, unpack
 from tests.journey_helpers import (
@@ -193,6 +196,80 @@ async def test_emoji_and_right_to_left_names_are_escaped(database, clock):
         )
         await alice.press(CONFIRM)
         assert journey.patients()[0].name == name
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Ali\x00ce Smith", "\x1b[31mAlice Smith", "Alice\u202e htimS", "Alice \ud800Smith"],
+    ids=["nul", "escape", "bidi_override", "lone_surrogate"],
+)
+async def test_a_name_with_control_characters_is_asked_for_again(database, clock, typed):
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await reach_name_step(alice)
+        await alice.send_text(typed)
+        reply = alice.last_message()
+        assert reply.text.startswith("Sorry, I can't use that as a name.")
+        assert "What is your full name?" in reply.text
+        assert journey.draft(ALICE).step == DraftStep.NAME
+        await alice.send_text("Alice Smith")
+        assert "phone number" in alice.last_message().text
+
+
+async def test_names_and_medicines_are_stored_clean_on_every_database(any_db, clock):
+    async with open_journey(any_db, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await reach_name_step(alice)
+        await alice.send_text("Ali\x00ce Smith")
+        await alice.send_text("  Alice \t Smith  ")
+        await alice.send_text("201 555 0123")
+        for _ in range(9):
+            await alice.press("No")
+        await alice.send_text("Gabapentin\x00 300 mg\r\ntwice a day\x07")
+        for label in ("6", "5", "Yes", "No, just Telegram", CONFIRM):
+            await alice.press(label)
+        assert len(journey.appointments()) == 1
+        assert journey.patients()[0].name == "Alice Smith"
+        assert journey.screening()["S10"] == "Gabapentin 300 mg\ntwice a day"
+
+
+async def test_a_medicines_answer_of_only_control_characters_is_asked_again(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await reach_name_step(alice)
+        await alice.send_text("Alice Smith")
+        await alice.send_text("201 555 0123")
+        for _ in range(9):
+            await alice.press("No")
+        await alice.send_text("\x00\x01\x02")
+        reply = alice.last_message()
+        assert reply.text.startswith("Please answer with one of the buttons below.")
+        assert "Your current medicines" in reply.text
+        assert journey.draft(ALICE).step == DraftStep.MEDICINES
+
+
+async def test_a_draft_saved_with_a_nul_in_the_name_asks_again_instead_of_failing(any_db, clock):
+    """Drafts written before names were checked: Confirm must not fail on them forever."""
+    async with open_journey(any_db, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await start_and_consent(alice)
+        await book_consultation(alice)
+        with journey.core.db.session() as session:
+            row = session.exec(select(BookingDraft)).one()
+            data = json.loads(row.data)
+            data["name"] = "Ali\x00ce Smith"
+            data["medicines"] = "Gabapentin\x00"
+            row.data = json.dumps(data)
+        await alice.press(CONFIRM)
+        reply = alice.last_message()
+        assert reply.text.startswith("Sorry, I can't use that as a name.")
+        assert journey.draft(ALICE).step == DraftStep.NAME
+        await alice.send_text("Alice Smith")
+        assert "Please check your booking" in alice.last_message().text
+        await alice.press(CONFIRM)
+        assert len(journey.appointments()) == 1
+        assert journey.patients()[0].name == "Alice Smith"
+        assert journey.screening()["S10"] == "Gabapentin"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ import contextlib
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import select
 
+from bot.db.models import AuditLog, Patient, StaffTask
 from bot.domain.enums import DraftStep
 from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
@@ -127,3 +129,73 @@ async def test_two_patients_racing_for_one_slot_get_one_booking(any_db, clock):
         loser = last_bob if last_alice.document_name else last_alice
         assert "was just taken" in loser.text
         assert "📅 Other days" in loser.button_labels
+
+
+async def test_two_patients_confirming_one_typed_number_are_both_booked_and_staff_told(
+    any_db, clock
+):
+    database = any_db
+    async with contextlib.AsyncExitStack() as stack:
+        first = await stack.enter_async_context(open_journey(database, clock))
+        second = await stack.enter_async_context(open_journey(database, clock))
+        alice = first.patient(ALICE, "Alice")
+        bob = second.patient(BOB, "Bob")
+        await start_and_consent(alice)
+        await start_and_consent(bob)
+        # Both type 201-555-0123 while no record holds it, and both ask for texts.
+        await book_consultation(alice, name="Alice Smith")
+        await book_consultation(bob, name="Bob Jones")
+
+        await asyncio.gather(alice.press(CONFIRM), bob.press(CONFIRM))
+
+        # Both are booked and told the same thing; the number went to one record only.
+        assert len(first.appointments()) == 2
+        for journey, user in ((first, alice), (second, bob)):
+            confirmation, calendar = journey.bot_messages(user.id)[-2:]
+            assert "You're booked" in confirmation.text
+            assert calendar.document_name == "appointment.ics"
+        patients = {p.telegram_user_id: p for p in first.patients()}
+        holder, other = sorted(patients.values(), key=lambda p: p.phone_e164 is None)
+        assert (holder.phone_e164, other.phone_e164) == ("+12015550123", None)
+        assert holder.sms_consent_at is not None and other.sms_consent_at is None
+        with database.session(write=False) as session:
+            [task] = session.exec(select(StaffTask)).all()
+        [appointment] = [a for a in first.appointments() if a.patient_id == other.id]
+        assert (task.kind, task.patient_id, task.appointment_id) == (
+            "duplicate_record",
+            other.id,
+            appointment.id,
+        )
+        assert f"phone matches patient #{holder.id}" in task.detail
+
+
+async def test_a_contact_shared_three_times_at_once_joins_the_records_once(any_db, clock):
+    async with open_journey(any_db, clock) as journey:
+        with any_db.session() as session:
+            owner = Patient(
+                created_at=clock.now(),
+                name="Alice Smith",
+                phone_e164="+12015550123",
+                preferred_channel="sms",
+                created_by="sms",
+            )
+            session.add(owner)
+            session.flush()
+            owner_id = owner.id
+        alice = journey.patient(ALICE, "Alice", phone="12015550123")
+        await start_and_consent(alice)
+        await alice.press("📅 Book a consultation")
+        await press_first_day(alice)
+        await press_first_time(alice)
+        await alice.send_text("Alice Smith")
+
+        await asyncio.gather(*(alice.share_contact() for _ in range(3)))
+
+        [patient] = journey.patients()
+        assert (patient.id, patient.telegram_user_id) == (owner_id, ALICE)
+        assert journey.draft(ALICE).step == DraftStep.SCREENING
+        with any_db.session(write=False) as session:
+            links = session.exec(
+                select(AuditLog).where(AuditLog.action == "patient.telegram_linked")
+            ).all()
+        assert len(links) == 1

@@ -179,6 +179,9 @@ async def test_a_blocked_telegram_falls_back_to_sms_when_the_patient_consented(
     await dispatcher(sqlite_db, profile, clock, telegram=telegram, sms=sms).run_due()
     assert len(sms.bodies_to("+15555550123")) == 1
     assert "Reply C to confirm" in sms.bodies_to("+15555550123")[0]
+    sent = next(r for r in rows(sqlite_db) if r.kind == OutboxKind.REMINDER_72H)
+    assert sent.status == OutboxStatus.SENT
+    assert sent.channel == "sms"  # so Twilio's delivery reports find it
 
 
 async def test_a_blocked_patient_without_sms_consent_is_reported_to_staff(
@@ -220,6 +223,53 @@ async def test_sms_is_held_until_eight_in_the_morning_clinic_time(sqlite_db, pro
     held = next(r for r in rows(sqlite_db) if r.dedupe_key == "quiet")
     assert held.due_at.astimezone(NY).hour == 8
     assert next_sms_window(late_evening, NY) == held.due_at
+
+
+def staff_notes(db, *, due_at, names, now) -> list[int]:
+    """Staff notices due at `due_at`, one per name (its text); returns their row ids."""
+    with db.session() as session:
+        for name in names:
+            enqueue(
+                session,
+                kind=OutboxKind.STAFF_NOTICE,
+                channel="staff",
+                due_at=due_at,
+                dedupe_key=f"note:{name}",
+                now=now,
+                payload={"event": "message", "html": name},
+            )
+    return [r.id for r in rows(db) if r.dedupe_key in {f"note:{name}" for name in names}]
+
+
+def test_claiming_by_id_takes_only_those_rows_when_due_and_never_older_ones(any_db, clock):
+    now = clock.now()
+    backlog = staff_notes(any_db, due_at=now - timedelta(hours=1), names=["a", "b", "c"], now=now)
+    (own,) = staff_notes(any_db, due_at=now, names=["own"], now=now)
+    (later,) = staff_notes(any_db, due_at=now + timedelta(minutes=10), names=["later"], now=now)
+
+    nothing = claim_due(any_db, now=now, ids=[])
+    claimed = claim_due(any_db, now=now, ids=[own, later])
+    again = claim_due(any_db, now=now, ids=[own])
+
+    assert nothing == []
+    assert [r.id for r in claimed] == [own]  # `later` is not due yet
+    assert again == []  # leased to the first claim
+    statuses = {r.id: r.status for r in rows(any_db)}
+    assert [statuses[i] for i in backlog] == [OutboxStatus.PENDING] * 3
+    assert statuses[later] == OutboxStatus.PENDING
+
+
+async def test_running_due_rows_by_id_sends_only_those(sqlite_db, profile, clock):
+    now = clock.now()
+    backlog = staff_notes(sqlite_db, due_at=now, names=[f"n{n}" for n in range(60)], now=now)
+    (own,) = staff_notes(sqlite_db, due_at=now, names=["own"], now=now)
+    telegram = FakeTelegram()
+
+    report = await dispatcher(sqlite_db, profile, clock, telegram=telegram).run_due(ids=[own])
+
+    assert telegram.texts_to(STAFF_CHAT) == ["own"]
+    assert report.sent == 1 and report.handled == 1
+    assert {r.status for r in rows(sqlite_db) if r.id in backlog} == {OutboxStatus.PENDING}
 
 
 def test_the_pacer_keeps_one_message_per_second_per_chat_and_25_overall():
@@ -283,3 +333,26 @@ def test_appointment_model_keeps_held_until_for_availability(sqlite_db, profile,
         assert stored is not None
         assert stored.held_until - stored.starts_at == timedelta(minutes=60)
         assert session.get(Outbox, 1) is not None
+
+
+def test_safety_pages_are_claimed_before_an_older_backlog(sqlite_db, clock):
+    with sqlite_db.session() as session:
+        for n in range(5):
+            enqueue(
+                session,
+                kind=OutboxKind.STAFF_NOTICE,
+                channel="staff",
+                due_at=clock.now() - timedelta(hours=1),
+                dedupe_key=f"old{n}",
+                now=clock.now(),
+            )
+        enqueue(
+            session,
+            kind=OutboxKind.ESCALATION_PAGE,
+            channel="staff",
+            due_at=clock.now(),
+            dedupe_key="page",
+            now=clock.now(),
+        )
+    claimed = claim_due(sqlite_db, now=clock.now(), limit=2)
+    assert claimed[0].kind == OutboxKind.ESCALATION_PAGE

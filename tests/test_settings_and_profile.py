@@ -112,3 +112,19 @@ def test_a_profile_that_is_not_toml_is_refused(tmp_path: Path):
     broken.write_text("[clinic\nname=")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_profile(broken)
+
+
+def test_a_text_override_telegram_cannot_parse_stops_start_up(tmp_path: Path):
+    from bot.app import build_core
+
+    profile = tmp_path / "clinic.toml"
+    profile.write_text(
+        default_profile_text().replace(
+            "[texts]", '[texts]\nstart_welcome = "Hello {first_name} <3, welcome to {clinic}."', 1
+        )
+    )
+    settings = parse_settings(
+        {"CLINIC_PROFILE": str(profile), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    )
+    with pytest.raises(ConfigError, match=r"texts\.start_welcome"):
+        build_core(settings)

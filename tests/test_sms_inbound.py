@@ -16,16 +16,32 @@ from sqlmodel import Session, col, select
 from bot.db.engine import Database
 from bot.db.models import Appointment, AuditLog, BookingDraft, Outbox, Patient
 from bot.domain.clock import FixedClock
-from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
+from bot.domain.enums import (
+    AppointmentStatus,
+    Channel,
+    EscalationLevel,
+    OutboxKind,
+    OutboxStatus,
+)
 from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.booking import BookingService
+from bot.services.checkins import SMS_SIGNS
 from bot.services.routing import create_phone_patient
 from bot.services.sms_inbound import FLOW_CHECKIN, SmsInbound
 from bot.texts import Texts
 from tests.booking_helpers import with_capacity
-from tests.outbox_helpers import booking_with_planner
+from tests.outbox_helpers import ONCALL, STAFF_CHAT, booking_with_planner
+from tests.test_checkins_service import (
+    PATIENT_PHONE,
+    build_world,
+    done_session,
+    escalations,
+    open_slot,
+    sms_patient,
+    stored_answers,
+)
 
 PHONE = "+12025550143"
 OTHER_PHONE = "+16175550100"
@@ -334,7 +350,15 @@ def test_x_inside_the_cutoff_is_refused_when_the_policy_refuses(sqlite_db, profi
 def test_a_retried_x_cancels_only_one_appointment(chat, sqlite_db, booking, profile, clock):
     patient_id = phone_patient(sqlite_db, clock)
     first = book_next(booking, patient_id, profile)
-    second = book_next(booking, patient_id, profile)
+    # One person cannot be booked twice at once: the second visit starts after the first.
+    later = next(
+        slot
+        for slot in booking.next_free(service=profile.consultation_code, count=20)
+        if slot.start >= first.ends_at
+    )
+    second = booking.book(
+        patient_id=patient_id, service=profile.consultation_code, start=later.start, actor="staff:1"
+    )
     sid = new_sid()
 
     reply = chat.send("X", sid=sid)
@@ -371,10 +395,21 @@ def test_r_without_an_appointment_offers_to_book(chat):
 @dataclass
 class FakeCheckins:
     answers: list[tuple[int, Inbound]] = field(default_factory=list)
+    opted_out: list[bool] = field(default_factory=list)
 
-    def __call__(self, session: Session, patient_id: int, inbound: Inbound, now: datetime):
+    def __call__(
+        self,
+        session: Session,
+        patient_id: int,
+        inbound: Inbound,
+        now: datetime,
+        /,
+        *,
+        opted_out: bool = False,
+    ):
         assert isinstance(session, Session)
         self.answers.append((patient_id, inbound))
+        self.opted_out.append(opted_out)
         return "Riverside Health: thank you."
 
 
@@ -407,6 +442,7 @@ def test_yes_no_and_numbers_answer_an_open_checkin_instead(sqlite_db, profile, c
         (patient_id, InboundKind.NO, None),
         (patient_id, InboundKind.NUMBER, 7),
     ]
+    assert checkins.opted_out == [False] * 3
     [appointment] = appointments(sqlite_db)
     assert appointment.confirmed_at is None
 
@@ -427,6 +463,52 @@ def test_during_a_checkin_c_still_confirms_and_book_waits(sqlite_db, profile, cl
     assert "answer our last question first" in chatter
     assert draft_for(sqlite_db).flow == FLOW_CHECKIN
     assert checkins.answers == []
+
+
+async def test_after_stop_a_yes_to_the_safety_question_still_escalates(any_db, profile, clock):
+    w = build_world(any_db, profile, clock)
+    chat = Conversation(
+        make_inbound(any_db, profile, clock, checkin_answer=w.checkins.answer_sms),
+        clock,
+        phone=PATIENT_PHONE,
+    )
+    patient_id = sms_patient(w)
+    checkin_id = await open_slot(w, done_session(w, patient_id=patient_id), "D1")
+    asked = w.sms.bodies_to(PATIENT_PHONE)[-1]
+
+    stopped = chat.send("STOP")
+    reply = chat.send("Y")
+    await w.escalation.page_now_for_phone(PATIENT_PHONE)  # what the webhook does next
+
+    assert "URGENT warning signs 1-3" in asked and "unsubscribed" in stopped
+    assert reply == (
+        "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
+    )
+    (escalation,) = escalations(w)
+    assert (escalation.rule, escalation.level) == ("emergency", EscalationLevel.URGENT)
+    assert escalation.checkin_id == checkin_id
+    assert [t for t in w.telegram.texts_to(STAFF_CHAT) if "URGENT red flag" in t]
+    assert len(w.sms.bodies_to(ONCALL)) == 1
+    assert patient_by(any_db, PATIENT_PHONE).sms_opted_out_at is not None  # not re-subscribed
+
+
+async def test_after_stop_a_benign_answer_is_recorded_without_a_reply(any_db, profile, clock):
+    w = build_world(any_db, profile, clock)
+    chat = Conversation(
+        make_inbound(any_db, profile, clock, checkin_answer=w.checkins.answer_sms),
+        clock,
+        phone=PATIENT_PHONE,
+    )
+    patient_id = sms_patient(w)
+    checkin_id = await open_slot(w, done_session(w, patient_id=patient_id), "D1")
+
+    chat.send("STOP")
+    reply = chat.send("N")
+
+    assert reply is None  # no next question to a number that said STOP
+    assert stored_answers(w, checkin_id) == {SMS_SIGNS: "no"}
+    assert escalations(w) == []
+    assert patient_by(any_db, PATIENT_PHONE).sms_opted_out_at is not None
 
 
 # --- consent: STOP, START, HELP ------------------------------------------------------------------
@@ -523,6 +605,30 @@ def test_yes_from_an_opted_out_number_re_subscribes_like_twilio_does(chat, sqlit
 
     assert "subscribed to appointment texts again" in reply
     assert patient_by(sqlite_db).sms_opted_out_at is None
+
+
+def test_an_opted_out_number_answering_an_open_checkin_is_not_re_subscribed(
+    sqlite_db, profile, clock, booking
+):
+    checkins = FakeCheckins()
+    chat = Conversation(make_inbound(sqlite_db, profile, clock, checkin_answer=checkins), clock)
+    patient_id = phone_patient(sqlite_db, clock)
+    open_checkin(sqlite_db, patient_id, clock.now())
+    chat.send("STOP")
+
+    replies = [chat.send(body) for body in ("Y", "YES", "n", "4")]
+
+    assert replies == ["Riverside Health: thank you."] * 4  # whatever the check-in answers
+    assert [i.kind for _, i in checkins.answers] == [
+        InboundKind.YES,
+        InboundKind.YES,
+        InboundKind.NO,
+        InboundKind.NUMBER,
+    ]
+    assert checkins.opted_out == [True] * 4
+    assert patient_by(sqlite_db).sms_opted_out_at is not None
+    assert chat.send("C") is None  # still opted out for everything else
+    assert "subscribed to appointment texts again" in chat.send("START")
 
 
 def test_help_names_the_programme_contact_frequency_and_rates(chat, profile):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
@@ -11,10 +12,23 @@ from sqlmodel import select
 
 from bot.app import Core, build_core
 from bot.db.models import Appointment, AuditLog, BookingDraft, Outbox, Patient
+from bot.domain.enums import OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
+from bot.services.dispatch import Dispatcher
+from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound
 from bot.settings import parse_settings
 from bot.web.app import EMPTY_TWIML, create_web_app, twiml_reply
+from tests.outbox_helpers import ONCALL, STAFF_CHAT
+from tests.test_checkins_service import (
+    PATIENT_PHONE,
+    World,
+    done_session,
+    escalations,
+    open_slot,
+    sms_patient,
+)
+from tests.test_escalation import on_timeline, queue_staff_notices, statuses
 from tests.test_sms_inbound import PHONE, phone_patient
 from tests.twilio_double import (
     TEST_ACCOUNT_SID,
@@ -330,3 +344,63 @@ async def test_a_handled_message_kicks_the_outbox_at_most_once_a_second(core):
         await post_signed(client, "/twilio/sms", sms("START"))
 
     assert ticker.kicks == 1
+
+
+# --- a red flag answered by text ---------------------------------------------------------------
+
+
+async def test_a_red_flag_by_text_is_answered_and_paged_ahead_of_a_backlog(sqlite_db, clock):
+    core = make_core(sqlite_db, clock)
+    core.channels.staff_chat_id, core.channels.oncall_phone = STAFF_CHAT, ONCALL
+    timeline = on_timeline(core.channels)
+    dispatcher = Dispatcher(
+        db=core.db,
+        profile=core.profile,
+        texts=core.texts,
+        clock=clock,
+        channels=core.channels,
+        renderers=core.renderers,
+        on_permanent_failure=permanent_failure_hook(core.texts),
+    )
+    core.escalation.use_dispatcher(dispatcher)
+    w = World(
+        db=core.db,
+        profile=core.profile,
+        clock=clock,
+        catalog=core.checkins.catalog,
+        texts=core.texts,
+        telegram=core.channels.telegram,
+        sms=core.channels.sms,
+        escalation=core.escalation,
+        checkins=core.checkins,
+        aftercare=core.aftercare,
+        dispatcher=dispatcher,
+    )
+    await open_slot(w, done_session(w, patient_id=sms_patient(w)), "D1")
+    backlog = queue_staff_notices(core.db, now=clock.now(), count=40)
+    timeline.events.clear()
+    timeline.hold()  # nothing goes out until the patient has had the reply
+
+    # A webhook that waited for any send would wait forever here (and Twilio gives up at 15 s).
+    async with (
+        asyncio.timeout(10),
+        asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as client,
+    ):
+        answer = await post_signed(client, "/twilio/sms", sms("Y", from_number=PATIENT_PHONE))
+    timeline.note(f"sms:{PATIENT_PHONE}", reply_of(answer))  # Twilio sends the TwiML reply
+    timeline.release()
+    await core.escalation.wait_for_pages()
+
+    (escalation,) = escalations(w)
+    assert [to for to, _ in timeline.events] == [
+        f"sms:{PATIENT_PHONE}",
+        f"telegram:{STAFF_CHAT}",
+        f"sms:{ONCALL}",
+    ]
+    reply, alert, page = (text for _, text in timeline.events)
+    assert reply == (
+        "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
+    )
+    assert "URGENT red flag" in alert and f"#{escalation.id}" in alert
+    assert page.startswith(f"Riverside Health URGENT alert {escalation.id}: call patient")
+    assert statuses(core.db, backlog) == {OutboxStatus.PENDING}  # left for the outbox tick

@@ -8,16 +8,28 @@ point handles one kind of update and returns a `Reply` the Telegram handlers ren
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
-from bot.db.models import Appointment, BookingDraft, Patient
+from bot.db.models import (
+    Appointment,
+    BookingDraft,
+    CheckIn,
+    Escalation,
+    Outbox,
+    Patient,
+    ScreeningAnswer,
+    StaffTask,
+)
 from bot.domain.availability import local_day
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, DraftStep
@@ -53,19 +65,28 @@ from bot.services.drafts import (
 from bot.services.formatting import when_long
 from bot.services.patients import get_or_create_telegram_patient, patient_by_phone
 from bot.services.phones import normalize_phone
+from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patient_name
 from bot.texts import Texts
 
 __all__ = ["BookingFlow", "Reply", "Screen", "Who"]
 
 log = logging.getLogger(__name__)
 
-MAX_NAME = 100
 MAX_MEDICINES = 1000
 OFFERED_TIMES = 4
 UPCOMING_SHOWN = 10
 # A press on the prompt just answered, this soon after, is a double tap: acknowledge it quietly.
 DOUBLE_TAP = timedelta(seconds=10)
 _ALL_OPEN_STEPS = frozenset(DraftStep) - {DraftStep.DONE}
+# Rows that make a chat's own patient record more than an empty shell (then it is not merged).
+_HISTORY = (
+    Appointment.patient_id,
+    ScreeningAnswer.patient_id,
+    CheckIn.patient_id,
+    Escalation.patient_id,
+    StaffTask.patient_id,
+    Outbox.patient_id,
+)
 _PATIENT_OF = select(Patient).where(col(Patient.telegram_user_id) == bindparam("user_id"))
 _PATIENTS = Patient.__table__  # type: ignore[attr-defined]
 _PATIENT_FIELDS = tuple(column.name for column in _PATIENTS.columns)
@@ -280,7 +301,7 @@ class BookingFlow:
         number = phone.strip()
         if number and not number.startswith("+"):
             number = "+" + number  # Telegram shares numbers without the plus sign
-        return self._on_phone(turn, number)
+        return self._on_phone(turn, number, verified=True)
 
     # --- my appointments -----------------------------------------------------------------
 
@@ -416,33 +437,38 @@ class BookingFlow:
         return self._advance(turn, data)
 
     def _on_name(self, turn: _Turn, text: str) -> Reply:
-        name = " ".join(text.split())
-        if not name or len(name) > MAX_NAME or not any(ch.isalpha() for ch in name):
-            return self._again(turn, "book_name_invalid", max=MAX_NAME)
+        try:
+            name = clean_patient_name(text)
+        except InvalidPatientName:
+            return self._again(turn, "book_name_invalid", max=MAX_NAME_CHARS)
         data = turn.open_draft.copy_data()
         data["name"] = name
         return self._advance(turn, data, send=True)
 
-    def _on_phone(self, turn: _Turn, text: str) -> Reply:
+    def _on_phone(self, turn: _Turn, text: str, *, verified: bool = False) -> Reply:
+        """Note the number, never saying whether another record holds it."""
         try:
             phone = normalize_phone(text, region=self.profile.clinic.phone_region)
         except InvalidPhone as exc:
             button = self.texts.plain("book_share_phone")
             return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
-        if self._phone_taken(phone, turn.patient):
-            return self._again(turn, "book_phone_taken", phone=self.profile.clinic.phone)
         data = turn.open_draft.copy_data()
+        # Saying so would tell anyone who types a number whether its owner is a patient here.
+        # Telegram vouches for a shared contact, which may join that record; else staff decide.
+        if verified:
+            self._link_own_phone(turn, phone, name=str(data.get("name") or ""))
         data["phone"] = phone
         saved = Screen(self.texts.html("book_phone_saved", phone=phone), clear_keyboard=True)
         return self._advance(turn, data, send=True, before=(saved,))
 
     def _on_medicines(self, turn: _Turn, text: str) -> Reply:
-        if not text:
+        answer = clean_free_text(text)
+        if not answer:
             return self._again(turn, "book_use_buttons")
-        if len(text) > MAX_MEDICINES:
+        if len(answer) > MAX_MEDICINES:
             return self._again(turn, "book_medicines_too_long", max=MAX_MEDICINES)
         data = turn.open_draft.copy_data()
-        data["medicines"] = text
+        data["medicines"] = answer
         return self._advance(turn, data, send=True)
 
     def _on_change(self, turn: _Turn, arg: str) -> Reply:
@@ -479,13 +505,9 @@ class BookingFlow:
         if next_step(draft.flow, draft.data, self.profile) is not DraftStep.SUMMARY:
             return self._advance(turn, draft.copy_data())
         if draft.flow == BOOK:
-            phone = draft.data.get("phone")
-            if isinstance(phone, str) and self._phone_taken(phone, turn.patient):
-                data = draft.copy_data()
-                data.pop("phone", None)
-                clinic_phone = self.profile.clinic.phone
-                turn.notes.append(self.texts.html("book_phone_taken", phone=clinic_phone))
-                return self._advance(turn, data)
+            repaired = self._repaired_answers(turn, draft.copy_data())
+            if repaired is not None:
+                return self._advance(turn, repaired)
         # Claim this confirmation first: of many simultaneous taps, one books and answers.
         claimed = self.drafts.save(
             draft, step=DraftStep.SUMMARY, data=draft.copy_data(), now=turn.now
@@ -740,10 +762,108 @@ class BookingFlow:
         policy = self.profile.booking.late_cancellation_policy
         return policy == "refuse" and self.booking.is_late(appointment, now=now)
 
-    def _phone_taken(self, phone: str, patient: Patient) -> bool:
-        with self.db.session(write=False) as session:
-            owner = patient_by_phone(session, phone)
-        return owner is not None and owner.id != patient.id
+    def _repaired_answers(self, turn: _Turn, data: dict[str, Any]) -> dict[str, Any] | None:
+        """Typed answers a draft saved before they were checked, cleaned or cleared to ask again.
+
+        None when all are fine: a NUL in a name would otherwise fail every Confirm.
+        """
+        changed = False
+        name = data.get("name")
+        if isinstance(name, str):
+            try:
+                clean_patient_name(name)
+            except InvalidPatientName:
+                data.pop("name")
+                turn.notes.append(self.texts.html("book_name_invalid", max=MAX_NAME_CHARS))
+                changed = True
+        medicines = data.get("medicines")
+        if isinstance(medicines, str) and clean_free_text(medicines) != medicines:
+            answer = clean_free_text(medicines)
+            if answer and len(answer) <= MAX_MEDICINES:
+                data["medicines"] = answer
+            else:
+                data.pop("medicines")
+            changed = True
+        return data if changed else None
+
+    def _link_own_phone(self, turn: _Turn, phone: str, *, name: str) -> None:
+        """Join this chat to the record holding `phone`, which Telegram says is the sender's.
+
+        Only when it is safe: that record has no Telegram account of its own (two accounts
+        claiming one number is for staff to sort out) and no other name than the one typed (a
+        number can pass to a new owner), and this chat's record is still an empty shell (nothing
+        booked or answered). Then the chat moves onto the phone's record, with its appointments
+        and consents, and the shell is removed. Otherwise nothing changes here and the booking
+        raises a duplicate-record task for staff.
+        """
+        try:
+            with self.db.session() as session:
+                owner = patient_by_phone(session, phone)
+                shell = session.get(Patient, turn.patient_id)
+                if owner is None or shell is None or owner.id == shell.id:
+                    return
+                if not _may_take_over(session, owner=owner, shell=shell, name=name):
+                    return
+                user_id, chat_id = shell.telegram_user_id, shell.telegram_chat_id
+                consent_at = shell.telegram_consent_at
+                # The Telegram id is unique: it must leave the shell before the owner takes it.
+                shell.telegram_user_id = None
+                shell.telegram_chat_id = None
+                session.flush()
+                owner.telegram_user_id, owner.telegram_chat_id = user_id, chat_id
+                owner.telegram_consent_at = consent_at
+                owner.telegram_blocked_at = None
+                owner.preferred_channel = Channel.TELEGRAM
+                session.execute(
+                    update(BookingDraft)
+                    .where(col(BookingDraft.patient_id) == shell.id)
+                    .values(patient_id=owner.id)
+                )
+                session.flush()
+                session.delete(shell)
+                audit(
+                    session,
+                    at=turn.now,
+                    actor=f"patient:{owner.id}",
+                    action="patient.telegram_linked",
+                    subject=f"patient:{owner.id}",
+                    detail={
+                        "from": f"patient:{shell.id}",
+                        "via": "shared_contact",
+                        "telegram_consent_at": consent_at,
+                    },
+                )
+        except (IntegrityError, StaleDataError):
+            # A simultaneous update (a double tap) linked or changed the records first.
+            return
+        log.info("telegram chat of patient %s moved onto patient %s", shell.id, owner.id)
+        turn.patient = owner
+
+
+def clean_free_text(raw: str) -> str:
+    """The typed answer without NUL, other control characters or lone surrogates, trimmed."""
+    # PostgreSQL refuses NUL in text and UTF-8 can't hold a lone surrogate; lines and tabs stay.
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return "".join(kept).strip()
+
+
+def _may_take_over(session: Session, *, owner: Patient, shell: Patient, name: str) -> bool:
+    """Whether the chat's record `shell` may move onto the phone record `owner` unattended."""
+    if owner.telegram_user_id is not None or owner.erased_at is not None:
+        return False
+    if owner.name is not None and _comparable(owner.name) != _comparable(name):
+        return False
+    if shell.phone_e164 is not None or shell.approved_at is not None:
+        return False
+    return all(
+        session.exec(select(column).where(column == shell.id).limit(1)).first() is None
+        for column in _HISTORY
+    )
+
+
+def _comparable(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _parse_day(text: str) -> date | None:

@@ -163,6 +163,7 @@ class _Step:
     finished: bool = False
     ended_by_flag: bool = False
     first: bool = False  # the answered question opened the check-in
+    escalations: tuple[int, ...] = ()  # raised by this answer, to page once committed
 
 
 def parse_callback(data: str) -> tuple[int, str, str] | None:
@@ -446,7 +447,12 @@ class CheckinService:
     async def answer(
         self, *, telegram_user_id: int, checkin_id: int, question: str, value: str
     ) -> AnswerResult:
-        """Record a button answer; a red flag is escalated and paged before this returns."""
+        """Record a button answer; a red flag is escalated, and its pages are on their way.
+
+        The pages go out in a background task started here: the handler shows the patient the
+        fixed reply in `messages` at once, never after the staff alert and on-call SMS are sent
+        (nor after anything else the outbox holds).
+        """
         now = self.clock.now()
         with self.db.session() as session:
             patient = patient_by_telegram(session, telegram_user_id)
@@ -457,48 +463,64 @@ class CheckinService:
                 )
             step = self._step(session, checkin, question, value, now, sms=False)
             result = self._telegram_result(checkin, step)
-        if step.flags:
-            await self.escalation.page_now()
+        if step.escalations:
+            self.escalation.page_soon(step.escalations)
         return result
 
     def answer_sms(
-        self, session: Session, patient_id: int, inbound: Inbound, now: datetime
+        self,
+        session: Session,
+        patient_id: int,
+        inbound: Inbound,
+        now: datetime,
+        *,
+        opted_out: bool = False,
     ) -> str | None:
         """The SMS seam: an answer to the open check-in question, in the caller's transaction.
 
         Returns the reply to send back. When the answer raised a red flag, its pages are due
-        now: the caller awaits `EscalationService.page_now()` right after committing.
+        now: once the reply is committed the caller has them sent with
+        `EscalationService.page_soon_for_phone()`. From an opted-out number the answer counts
+        and escalates as usual, but the only reply is a red flag's fixed safety reply: STOP
+        means no further questions, thanks or prompts by text.
         """
+        reply, flagged = self._answer_sms(session, patient_id, inbound, now)
+        return reply if flagged or not opted_out else None
+
+    def _answer_sms(
+        self, session: Session, patient_id: int, inbound: Inbound, now: datetime
+    ) -> tuple[str | None, bool]:
+        """The reply to an SMS answer, and whether it is a red flag's safety reply."""
         patient = session.get(Patient, patient_id)
         if patient is None or patient.phone_e164 is None:
-            return None
+            return None, False
         draft = _sms_draft(session, patient.phone_e164)
         checkin_id = _draft_checkin_id(draft) if draft is not None else None
         checkin = session.get(CheckIn, checkin_id) if checkin_id is not None else None
         if checkin is None or checkin.patient_id != patient_id or checkin.status in CLOSED:
             if draft is not None and draft.flow == FLOW_CHECKIN:
                 session.delete(draft)
-            return self._sms_plain("sms_checkin_closed")
+            return self._sms_plain("sms_checkin_closed"), False
         assert checkin.id is not None
         code = _next_code(_codes_of(checkin), self._answers(session, checkin.id))
         if code is None:
-            return self._sms_plain("sms_checkin_closed")
+            return self._sms_plain("sms_checkin_closed"), False
         question = self._question(code)
         value = _sms_value(question, inbound) if question is not None else None
         if question is None or value is None:
             numeric = question is not None and question.kind is QuestionKind.SCALE_0_10
-            return self._sms_plain("sms_checkin_number" if numeric else "sms_checkin_yes_no")
+            return self._sms_plain("sms_checkin_number" if numeric else "sms_checkin_yes_no"), False
         step = self._step(session, checkin, code, value, now, sms=True)
         if step.status is not AnswerStatus.RECORDED:
-            return self._sms_plain("sms_checkin_closed")
+            return self._sms_plain("sms_checkin_closed"), False
         if step.flags:
-            return self._sms_reply(step.flags[0])
+            return self._sms_reply(step.flags[0]), True
         if step.next_code is not None:
             if draft is not None:
                 draft.step = step.next_code
                 draft.updated_at = now
-            return self._sms("sms_checkin_next", self._sms_question(step.next_code))
-        return self._sms_plain("sms_checkin_done")
+            return self._sms("sms_checkin_next", self._sms_question(step.next_code)), False
+        return self._sms_plain("sms_checkin_done"), False
 
     def _step(
         self,
@@ -540,10 +562,13 @@ class CheckinService:
         except IntegrityError:
             return _Step(AnswerStatus.ALREADY_ANSWERED)
         flags, ask_next = self._evaluate(session, checkin, code, value, answers, sms=sms)
+        escalations: list[int] = []
         for flag in flags:
-            self.escalation.raise_flag(
+            escalation = self.escalation.raise_flag(
                 session, patient_id=checkin.patient_id, flag=flag, now=now, checkin_id=checkin.id
             )
+            assert escalation.id is not None
+            escalations.append(escalation.id)
         answers[code] = value
         ended = any(flag.ends_checkin for flag in flags) or (sms and bool(flags))
         if not ended and ask_next:
@@ -564,6 +589,7 @@ class CheckinService:
             finished=next_code is None,
             ended_by_flag=ended,
             first=codes[0] == code,
+            escalations=tuple(escalations),
         )
 
     def _evaluate(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -112,12 +112,14 @@ class Dispatcher:
         self.on_permanent_failure = on_permanent_failure
         self.batch_size = batch_size
 
-    async def run_due(self, *, max_rows: int | None = None) -> DispatchReport:
-        """Send everything due now, batch by batch, oldest first."""
+    async def run_due(
+        self, *, max_rows: int | None = None, ids: Collection[int] | None = None
+    ) -> DispatchReport:
+        """Send everything due now (or only the rows `ids` names), batch by batch, oldest first."""
         report = DispatchReport()
         while max_rows is None or report.handled < max_rows:
             now = self.clock.now()
-            rows = claim_due(self.db, now=now, limit=self.batch_size)
+            rows = claim_due(self.db, now=now, limit=self.batch_size, ids=ids)
             if not rows:
                 break
             for row in rows:
@@ -269,7 +271,14 @@ class Dispatcher:
         except DeliveryFailed as failure:
             await self._failed(row, channel, failure, report, now)
             return
-        finish(self.db, row.id, status=OutboxStatus.SENT, now=now, provider_id=provider_id)
+        finish(
+            self.db,
+            row.id,
+            status=OutboxStatus.SENT,
+            now=now,
+            provider_id=provider_id,
+            sent_on=channel if channel != Channel(row.channel) else None,
+        )
         report.sent += 1
         log.info("sent outbox row %s kind=%s via %s", row.id, row.kind, channel)
 
@@ -354,5 +363,6 @@ class Dispatcher:
                     reason=reason[:200],
                 ),
             },
-            key=f"unreachable:{row.id}",
+            # One notice per patient per day, however many messages could not go out.
+            key=f"unreachable:{patient.id if patient else row.id}:{now.date().isoformat()}",
         )

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
-from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer
+from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer, StaffTask
 from bot.domain.enums import Answer, Channel, DraftStep
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
@@ -37,6 +37,7 @@ EXTRA_ANSWERS = (
     ("S12", "driver"),
 )
 HEALTH_KEYS = ("screening", "medicines", "pain_now", "pain_average", "driver")
+DUPLICATE_TASK = "duplicate_record"
 _REQUEST_PREFIX = "tg"
 
 # Built once: the statements every button press runs (building them costs more than running them).
@@ -347,14 +348,23 @@ def _record_details(
     if isinstance(name, str) and name:
         patient.name = name
     phone = data.get("phone")
-    # Checked at the phone step too; a number claimed since then stays with its owner.
+    if isinstance(phone, str) and phone != patient.phone_e164:
+        owner = patient_by_phone(session, phone)
+        if owner is None:
+            patient.phone_e164 = phone
+        else:
+            # Someone else's record holds the number (typed, or claimed since): book quietly,
+            # never saying so, and let staff decide whether the two records are one person.
+            _flag_possible_duplicate(
+                session, patient, owner, appointment, wants_sms=data.get("sms") is True, now=now
+            )
+    consented_number = phone is None or phone == patient.phone_e164
     if (
-        isinstance(phone, str)
-        and phone != patient.phone_e164
-        and patient_by_phone(session, phone) is None
+        data.get("sms") is True
+        and patient.sms_consent_at is None
+        and patient.phone_e164
+        and consented_number
     ):
-        patient.phone_e164 = phone
-    if data.get("sms") is True and patient.sms_consent_at is None and patient.phone_e164:
         patient.sms_consent_at = now
         audit(
             session,
@@ -374,4 +384,37 @@ def _record_details(
             answered_at=now,
         )
         for code, value in answers
+    )
+
+
+def _flag_possible_duplicate(
+    session: Session,
+    patient: Patient,
+    owner: Patient,
+    appointment: Appointment,
+    *,
+    wants_sms: bool,
+    now: datetime,
+) -> None:
+    """A front-desk task to merge by hand: the phone given is already on record `owner`."""
+    detail = f"possible duplicate record; phone matches patient #{owner.id}"
+    if wants_sms:
+        detail += "; asked for text reminders, which need the number on this record"
+    session.add(
+        StaffTask(
+            kind=DUPLICATE_TASK,
+            patient_id=patient.id,
+            appointment_id=appointment.id,
+            detail=detail,
+            created_at=now,
+            dedupe_key=f"{DUPLICATE_TASK}:{appointment.id}",
+        )
+    )
+    audit(
+        session,
+        at=now,
+        actor=f"patient:{patient.id}",
+        action="patient.possible_duplicate",
+        subject=f"patient:{patient.id}",
+        detail={"matches": f"patient:{owner.id}", "appointment": appointment.id},
     )

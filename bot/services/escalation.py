@@ -2,7 +2,9 @@
 
 A red flag is an `Escalation` row written in the caller's transaction. An URGENT one becomes
 ESCALATION_PAGE outbox rows for the staff chat (with an Acknowledge button) and the on-call
-phone, due now; the caller then awaits `page_now()`, so a page never waits for the outbox tick.
+phone, due now; the caller then hands the escalation to `page_soon()`, which sends those rows,
+and only those, in a background task: a page never waits for the outbox tick or its backlog,
+and the patient's fixed reply never waits for the pages.
 Each page that goes out plans the next one `repage_after` later on the same channel, until
 someone acknowledges (a page rendered after that is skipped). Lower levels go to the staff chat
 as a flagged notice plus a StaffTask, with no page. Staff and on-call channels ignore patient
@@ -11,13 +13,15 @@ opt-outs, and pages ignore SMS quiet hours (`dispatch.SAFETY_KINDS`).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
@@ -43,11 +47,18 @@ REPAGE_AFTER = timedelta(minutes=10)
 ACK_PREFIX = "esc:ack:"
 TASK_KIND = "red_flag"
 PAGE_CHANNELS = (Channel.STAFF, Channel.ONCALL)
+# Every outbox row an escalation plans (its pages, its staff notice) has a key under this.
+KEY_PREFIX = "esc:"
 
 
 def page_key(escalation_id: int, page: int, channel: Channel | str) -> str:
     """Dedupe key of one page of one escalation on one channel."""
-    return f"esc:{escalation_id}:page{page}:{channel}"
+    return f"{_rows_of(escalation_id)}page{page}:{channel}"
+
+
+def _rows_of(escalation_id: int) -> str:
+    """The key prefix of every outbox row one escalation plans."""
+    return f"{KEY_PREFIX}{escalation_id}:"
 
 
 def ack_data(escalation_id: int) -> str:
@@ -88,6 +99,8 @@ class EscalationService:
         self.texts = texts
         self.repage_after = repage_after
         self._dispatcher: Dispatcher | None = None
+        # Paging tasks in flight: the loop keeps only weak references to tasks.
+        self._paging: set[asyncio.Task[None]] = set()
 
     def use_dispatcher(self, dispatcher: Dispatcher) -> None:
         """Page through this dispatcher (wired once the Telegram bot exists)."""
@@ -110,8 +123,8 @@ class EscalationService:
     ) -> Escalation:
         """Record a red flag and queue what staff must see, in the caller's transaction.
 
-        The caller sends `flag.reply_text` to the patient itself and awaits `page_now()` once
-        its transaction has committed.
+        The caller sends `flag.reply_text` to the patient itself and, once its transaction has
+        committed, hands the escalation to `page_soon()`.
         """
         escalation = Escalation(
             patient_id=patient_id,
@@ -142,24 +155,56 @@ class EscalationService:
         )
         return escalation
 
-    async def page_now(self) -> DispatchReport | None:
-        """Send what is due now, pages included, without waiting for the outbox tick."""
+    async def page_now(self, escalation_ids: Collection[int]) -> DispatchReport | None:
+        """Send what these escalations queued and is due: their own rows only, never the backlog."""
+        if not escalation_ids:
+            return None
+        theirs = or_(*(col(Outbox.dedupe_key).startswith(_rows_of(e)) for e in escalation_ids))
+        return await self._send_due(theirs)
+
+    async def page_now_for_phone(self, phone: str) -> DispatchReport | None:
+        """Send what escalations of this number's patient queued and is due (the SMS webhook)."""
+        patients = select(Patient.id).where(col(Patient.phone_e164) == phone.strip())
+        return await self._send_due(col(Outbox.patient_id).in_(patients))
+
+    def page_soon(self, escalation_ids: Collection[int]) -> None:
+        """`page_now()` in a background task, so the patient's reply goes out without waiting."""
+        wanted = tuple(escalation_ids)
+        self._in_background(lambda: self.page_now(wanted), name="page-escalations")
+
+    def page_soon_for_phone(self, phone: str) -> None:
+        """`page_now_for_phone()` in a background task: the TwiML reply must not wait for it."""
+        self._in_background(lambda: self.page_now_for_phone(phone), name="page-after-sms")
+
+    async def wait_for_pages(self) -> None:
+        """Return once the pages handed to the background have been sent (or have failed)."""
+        while self._paging:
+            await asyncio.gather(*self._paging, return_exceptions=True)
+
+    async def _send_due(self, which: ColumnElement[bool]) -> DispatchReport | None:
+        with self.db.session(write=False) as session:
+            found = session.exec(
+                select(Outbox.id)
+                .where(col(Outbox.dedupe_key).startswith(KEY_PREFIX))
+                .where(col(Outbox.status) == OutboxStatus.PENDING)
+                .where(col(Outbox.due_at) <= self.clock.now())
+                .where(which)
+            ).all()
+        ids = [row_id for row_id in found if row_id is not None]
+        if not ids:
+            return None
         if self._dispatcher is None:
             log.error("no dispatcher wired: pages wait for the outbox tick")
             return None
-        return await self._dispatcher.run_due()
+        return await self._dispatcher.run_due(ids=ids)
 
-    async def page_if_waiting(self) -> DispatchReport | None:
-        """`page_now()` only when a page is due: for callers that cannot tell (the SMS webhook)."""
-        with self.db.session(write=False) as session:
-            waiting = session.exec(
-                select(Outbox.id)
-                .where(col(Outbox.status) == OutboxStatus.PENDING)
-                .where(col(Outbox.kind) == OutboxKind.ESCALATION_PAGE)
-                .where(col(Outbox.due_at) <= self.clock.now())
-                .limit(1)
-            ).first()
-        return None if waiting is None else await self.page_now()
+    def _in_background(
+        self, paging: Callable[[], Awaitable[DispatchReport | None]], *, name: str
+    ) -> None:
+        loop = asyncio.get_running_loop()  # first: no coroutine is left unawaited without one
+        task = loop.create_task(_logged(paging()), name=name)
+        self._paging.add(task)
+        task.add_done_callback(self._paging.discard)
 
     def _plan_page(
         self,
@@ -215,7 +260,7 @@ class EscalationService:
                 ),
                 "escalation_id": escalation.id,
             },
-            key=f"esc:{escalation.id}:notice",
+            key=f"{_rows_of(escalation.id)}notice",
         )
 
     # --- paging -------------------------------------------------------------------------------
@@ -318,7 +363,7 @@ class EscalationService:
             session.exec(
                 update(Outbox)
                 .where(col(Outbox.kind) == OutboxKind.ESCALATION_PAGE)
-                .where(col(Outbox.dedupe_key).startswith(f"esc:{escalation_id}:page"))
+                .where(col(Outbox.dedupe_key).startswith(f"{_rows_of(escalation_id)}page"))
                 .where(col(Outbox.status) == OutboxStatus.PENDING)
                 .values(status=OutboxStatus.CANCELLED, last_error="acknowledged")
             )
@@ -349,6 +394,24 @@ class EscalationService:
         if ack.status is AckStatus.ALREADY and ack.at is not None:
             return self.texts.plain("esc_ack_already", time=clock_time(ack.at, self.profile.tz))
         return self.texts.plain("esc_ack_unknown")
+
+
+async def _logged(paging: Awaitable[DispatchReport | None]) -> None:
+    """Run a background paging; a failure is logged, and its rows stay for the outbox tick."""
+    try:
+        report = await paging
+    except asyncio.CancelledError:
+        log.warning("paging cancelled; the outbox tick sends what is left")
+        raise
+    except Exception as exc:
+        # Database errors quote the statement's parameters (a phone number): the type only.
+        log.error(
+            "paging failed (%s); the outbox tick retries what was not sent", type(exc).__name__
+        )
+        log.debug("paging failed", exc_info=True)
+        return
+    if report is not None and report.errors:
+        log.error("paging: %d page(s) failed; see the outbox", len(report.errors))
 
 
 def _patient_line(patient: Patient | None) -> str:

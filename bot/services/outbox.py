@@ -7,11 +7,11 @@ transaction as the change that caused them. Claiming is atomic on both databases
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, case, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -96,8 +96,15 @@ def payload_of(row: Outbox) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def claim_due(db: Database, *, now: datetime, limit: int = 50) -> list[Outbox]:
-    """Atomically claim due rows (and rows whose claim lease ran out), oldest first."""
+def claim_due(
+    db: Database, *, now: datetime, limit: int = 50, ids: Collection[int] | None = None
+) -> list[Outbox]:
+    """Atomically claim due rows (and rows whose claim lease ran out), oldest first.
+
+    `ids` claims only those rows: a red flag sends its own pages at once, never the backlog.
+    """
+    if ids is not None and not ids:
+        return []
     due = and_(
         col(Outbox.due_at) <= now,
         or_(
@@ -105,33 +112,36 @@ def claim_due(db: Database, *, now: datetime, limit: int = 50) -> list[Outbox]:
             and_(col(Outbox.status) == OutboxStatus.CLAIMED, col(Outbox.claimed_until) < now),
         ),
     )
+    if ids is not None:
+        due = and_(due, col(Outbox.id).in_(sorted(ids)))
+    # Safety pages jump the queue: after downtime they must not wait behind a backlog.
+    order = (
+        case((col(Outbox.kind) == OutboxKind.ESCALATION_PAGE, 0), else_=1),
+        col(Outbox.due_at),
+        col(Outbox.id),
+    )
     with db.session() as session:
         if db.is_sqlite:
             # BEGIN IMMEDIATE already holds the write lock: select then update is atomic here.
-            ids = list(
-                session.exec(
-                    select(Outbox.id)
-                    .where(due)
-                    .order_by(col(Outbox.due_at), col(Outbox.id))
-                    .limit(limit)
-                ).all()
+            claimable = list(
+                session.exec(select(Outbox.id).where(due).order_by(*order).limit(limit)).all()
             )
         else:
-            ids = list(
+            claimable = list(
                 session.exec(
                     select(Outbox.id)
                     .where(due)
-                    .order_by(col(Outbox.due_at), col(Outbox.id))
+                    .order_by(*order)
                     .limit(limit)
                     .with_for_update(skip_locked=True)
                 ).all()
             )
-        if not ids:
+        if not claimable:
             return []
         rows = list(
             session.exec(
                 update(Outbox)
-                .where(col(Outbox.id).in_(ids))
+                .where(col(Outbox.id).in_(claimable))
                 .values(
                     status=OutboxStatus.CLAIMED,
                     claimed_until=now + CLAIM_LEASE,
@@ -140,7 +150,7 @@ def claim_due(db: Database, *, now: datetime, limit: int = 50) -> list[Outbox]:
                 .returning(Outbox)
             ).scalars()
         )
-        rows.sort(key=lambda r: (r.due_at, r.id or 0))
+        rows.sort(key=lambda r: (r.kind != OutboxKind.ESCALATION_PAGE, r.due_at, r.id or 0))
         return rows
 
 
@@ -164,9 +174,15 @@ def finish(
     error: str | None = None,
     provider_id: str | None = None,
     retry_at: datetime | None = None,
+    sent_on: Channel | None = None,
 ) -> None:
-    """Record the outcome of one claimed row; `retry_at` puts it back as pending."""
+    """Record the outcome of one claimed row; `retry_at` puts it back as pending.
+
+    `sent_on` records the channel actually used (a fallback), so delivery reports find the row.
+    """
     values: dict[str, Any] = {"claimed_until": None, "last_error": error}
+    if sent_on is not None:
+        values["channel"] = sent_on
     if retry_at is not None:
         values.update(status=OutboxStatus.PENDING, due_at=retry_at)
     else:

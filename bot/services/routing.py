@@ -32,6 +32,9 @@ UNSUBSCRIBED = "21610"
 # landline or unreachable carrier (30006). Retrying will not help; a person must check it.
 DEAD_NUMBER_CODES = frozenset({"21211", "30003", "30005", "30006"})
 _SPACES = re.compile(r"\s+")
+# Invisible but part of real names: joiners (emoji sequences, Persian and Indic scripts) and
+# direction marks (names mixing right-to-left and left-to-right scripts).
+_NAME_FORMAT_CHARS = frozenset("\u200c\u200d\u200e\u200f")
 
 
 class InvalidPatientName(ClinicError):
@@ -53,7 +56,8 @@ def clean_patient_name(raw: str) -> str:
         raise InvalidPatientName("a name has 1 to 100 characters")
     if not any(ch.isalpha() for ch in name):
         raise InvalidPatientName("a name needs letters")
-    if any(not ch.isprintable() for ch in name):
+    if any(not ch.isprintable() and ch not in _NAME_FORMAT_CHARS for ch in name):
+        # NUL, other controls and lone surrogates: PostgreSQL refuses them and staff can't read them.
         raise InvalidPatientName("a name cannot hold control characters")
     return name
 

@@ -5,7 +5,8 @@ open, confirm the next appointment; X cancels it under the profile's cut-off pol
 next free times for it; BOOK offers the next consultation times, then asks the name, then books;
 STOP and every opt-out word opt out at once with one confirmation; START re-subscribes; HELP
 answers with the programme, contact, frequency and rates. Anything else gets a one-line menu.
-An opted-out number gets no reply except to START and HELP.
+An opted-out number gets no reply except to START and HELP; its Y / N / number still answers an
+open check-in question (escalating as usual), and a red flag still gets its fixed safety reply.
 
 The conversation's state is a BookingDraft row keyed by ("sms", phone). Twilio may post one
 message twice, so each MessageSid is handled once: a marker row in the outbox (kind SMS_REPLY,
@@ -19,7 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
@@ -60,12 +61,26 @@ from bot.texts.sms import DEFAULTS as SMS_TEXTS
 
 log = logging.getLogger(__name__)
 
-CheckinAnswer = Callable[[Session, int, Inbound, datetime], str | None]
-"""The check-in service's seam: (session, patient_id, the parsed answer, now) -> reply or None.
 
-Called inside this service's write transaction, so answers, escalations and outbox rows the
-check-in service writes commit together with the message being marked handled.
-"""
+class CheckinAnswer(Protocol):
+    """The check-in service's seam: (session, patient_id, the parsed answer, now) -> reply or None.
+
+    Called inside this service's write transaction, so answers, escalations and outbox rows the
+    check-in service writes commit together with the message being marked handled. `opted_out`:
+    the number has texted STOP, so only a red flag's fixed safety reply may go back.
+    """
+
+    def __call__(
+        self,
+        session: Session,
+        patient_id: int,
+        inbound: Inbound,
+        now: datetime,
+        /,
+        *,
+        opted_out: bool = False,
+    ) -> str | None: ...
+
 
 Reply = str | None
 _Deferred = Callable[[], Reply]
@@ -215,6 +230,18 @@ class SmsInbound:
         draft = self._open_draft(session, phone, now)
         kind = inbound.kind
         opted_out = patient is not None and patient.sms_opted_out_at is not None
+        checkin_open = draft is not None and draft.flow == FLOW_CHECKIN
+        if checkin_open and kind in _CHECKIN_ANSWERS and self.checkin_answer and patient:
+            # An answer to the open check-in question, even after STOP: a Yes to a safety
+            # question must reach staff, and opt-out never silences that (DESIGN.md rule 6).
+            # It does not re-subscribe: after STOP only START / UNSTOP do (CTIA; the FCC's
+            # 2024 revocation rule), and a patient answering "Y" to "warning signs?" is not
+            # asking for texts again. Twilio's long codes lift their own block on "YES" too,
+            # so our record may be the stricter one: we send less than Twilio allows, never
+            # more. While Twilio's block stands it drops even the safety reply (21610); the
+            # staff alert and on-call page, which carry the callback number, still go out.
+            assert patient.id is not None
+            return self.checkin_answer(session, patient.id, inbound, now, opted_out=opted_out)
         if opted_out and kind is InboundKind.YES:
             kind = InboundKind.OPT_IN  # a carrier re-subscribe word, as Twilio treats it
         if kind is InboundKind.OPT_OUT:
@@ -226,10 +253,7 @@ class SmsInbound:
         if opted_out:
             return None
 
-        if draft is not None and draft.flow == FLOW_CHECKIN:
-            if kind in _CHECKIN_ANSWERS and self.checkin_answer is not None and patient:
-                assert patient.id is not None
-                return self.checkin_answer(session, patient.id, inbound, now)
+        if checkin_open:
             if kind not in (InboundKind.CONFIRM, InboundKind.CANCEL_APPOINTMENT):
                 return self._text("sms_answer_question_first")
             draft = None  # C and X still act on the appointment; the question stays open

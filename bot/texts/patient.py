@@ -1,6 +1,7 @@
 """What a patient reads in their Telegram chat: welcome, consent, booking, appointments (HTML).
 
-Values are escaped when inserted; button labels and command descriptions are plain text.
+Values are escaped when inserted; button labels and command descriptions are plain text
+(`PLAIN_KEYS` lists those the naming rules of `bot.texts` do not already cover).
 Screening questions follow CLINICAL.md section 1. Nothing here advises, interprets answers or
 promises results, and nothing tells anyone to stop a medicine.
 """
@@ -100,7 +101,10 @@ DEFAULTS: dict[str, str] = {
     ),
     # --- name and phone ---
     "book_ask_name": "What is your full name? Please type it as it appears on your photo ID.",
-    "book_name_invalid": "Please type your full name, using up to {max} characters.",
+    "book_name_invalid": (
+        "Sorry, I can't use that as a name. Please type your full name in letters, using up to "
+        "{max} characters."
+    ),
     "book_ask_phone": (
         "What phone number can we reach you on?\nTap <b>{button}</b> below, or type the number "
         "with its area code."
@@ -110,10 +114,6 @@ DEFAULTS: dict[str, str] = {
         "Sorry, {reason}. Please type the number again with its area code, or tap <b>{button}</b>."
     ),
     "book_phone_not_yours": "Please share your own number with the button, or type it.",
-    "book_phone_taken": (
-        "That number is already linked to another record at the clinic. Please type a different "
-        "number, or call us on {phone} and we'll sort it out."
-    ),
     "book_phone_saved": "Thank you, I've noted {phone}.",
     # --- screening (CLINICAL.md section 1) ---
     "book_screening_intro": (
@@ -255,3 +255,51 @@ DEFAULTS: dict[str, str] = {
         "The calendar file below has the new time."
     ),
 }
+
+# Shown as they are (buttons, a toast, words inserted escaped into other texts), never as HTML.
+PLAIN_KEYS = frozenset(
+    {
+        "start_consent_yes",
+        "start_consent_no",
+        "menu_book",
+        "menu_book_approved",
+        "menu_appointments",
+        "menu_contact",
+        "menu_privacy",
+        "menu_privacy_policy",
+        "contact_hours_line",
+        "contact_closed",
+        "book_earlier",
+        "book_later",
+        "book_other_days",
+        "book_share_phone",
+        "book_answer_yes",
+        "book_answer_no",
+        "book_answer_not_sure",
+        *(f"screening_S{n}" for n in range(1, 10)),
+        "book_no_medicines",
+        "book_medicines_none",
+        "book_sms_yes",
+        "book_sms_no",
+        "book_yes",
+        "book_no",
+        "book_confirm",
+        "book_change",
+        "book_stop",
+        "book_change_service",
+        "book_change_when",
+        "book_change_name",
+        "book_change_phone",
+        "book_change_health",
+        "book_change_sms",
+        "book_back_to_summary",
+        "book_resume",
+        "book_restart",
+        "appts_cancel_yes",
+        "appts_cancel_keep",
+        "appts_book_again",
+        "resched_confirm",
+        "resched_other_time",
+        "resched_keep",
+    }
+)

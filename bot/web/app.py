@@ -200,8 +200,9 @@ class _Routes:
             log.debug("inbound sms %s failed", message_sid, exc_info=True)
             return PlainTextResponse("internal error", status_code=500)
         try:
-            # A red flag answered by text is paged now, not at the next outbox tick.
-            await self.core.escalation.page_if_waiting()
+            # A red flag answered by text is paged now, not at the next outbox tick, and in the
+            # background: Twilio gives up on a reply after 15 s, and this one may say "call 911".
+            self.core.escalation.page_soon_for_phone(from_number)
         except Exception:
             log.exception(
                 "paging after inbound sms %s failed; the outbox tick retries", message_sid

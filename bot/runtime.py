@@ -50,7 +50,13 @@ def build_application(
             )
         token = OFFLINE_TOKEN
     base_url = core.settings.telegram_base_url
-    builder = ApplicationBuilder().token(token).base_url(base_url).post_init(_post_init(core))
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .post_init(_post_init(core))
+        .post_stop(_post_stop(core))
+    )
     if base_url.endswith("/bot"):
         # A self-hosted Bot API server serves files beside its methods: <root>/file/bot<token>.
         builder = builder.base_file_url(base_url.removesuffix("bot") + "file/bot")
@@ -77,6 +83,19 @@ async def set_commands(application: AnyApplication, core: Core) -> None:
     """Publish the command menu Telegram shows next to the text box."""
     commands = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
     await application.bot.set_my_commands(commands)
+
+
+def _post_stop(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:
+    async def post_stop(_application: AnyApplication) -> None:
+        # A page handed to the background at shutdown goes out now, not after its claim lease.
+        try:
+            async with asyncio.timeout(10):
+                await core.escalation.wait_for_pages()
+        except TimeoutError:
+            log.warning("stopping with pages still being sent; the next start resends them")
+        await _stop_http(core)
+
+    return post_stop
 
 
 def _post_init(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:
@@ -131,7 +150,7 @@ async def _run_webhook(application: AnyApplication, core: Core) -> None:
         try:
             await stop.wait()
         finally:
-            await _stop_http(core)
+            await _post_stop(core)(application)  # not called for us outside run_polling
             await application.stop()
 
 
@@ -154,11 +173,7 @@ def run_telegram(core: Core) -> int:
                     await previous_init(app)
                 await _start_http(app, core)
 
-            async def post_stop(_app: AnyApplication) -> None:
-                await _stop_http(core)
-
             application.post_init = post_init
-            application.post_stop = post_stop
         log.info("starting long polling")
         # Keep retrying the start-up calls through a short outage instead of exiting at once.
         application.run_polling(

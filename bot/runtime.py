@@ -128,15 +128,21 @@ async def _stop_http(core: Core) -> None:
         await server.stop()
 
 
-async def _run_webhook(application: AnyApplication, core: Core) -> None:
-    """Webhook mode: Telegram posts updates to our own HTTP server (shared with Twilio)."""
+async def run_webhook(
+    application: AnyApplication, core: Core, *, stop: asyncio.Event | None = None
+) -> None:
+    """Webhook mode: Telegram posts updates to our own HTTP server (shared with Twilio).
+
+    Runs until `stop` is set (by default: until SIGINT or SIGTERM).
+    """
     public = core.settings.public_base_url
     assert public is not None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, stop.set)
     async with application:
         await set_commands(application, core)
         await application.bot.set_webhook(
@@ -163,7 +169,7 @@ def run_telegram(core: Core) -> int:
         return 2
     try:
         if core.settings.public_base_url is not None:
-            asyncio.run(_run_webhook(application, core))
+            asyncio.run(run_webhook(application, core))
             return 0
         if core.settings.http_server_needed:
             previous_init = application.post_init

@@ -82,3 +82,57 @@ async def test_a_failing_update_is_logged_and_answered_kindly(database, clock, c
         # Every press was still answered, and the booking itself stands.
         assert len(journey.double.callback_answers) == len(journey.double.pressed_queries)
         assert len(journey.appointments()) == 1
+
+
+async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clock):
+    """Telegram posts to /telegram with its secret; the reply goes out; a wrong secret is refused."""
+    import asyncio
+    import socket
+
+    import httpx
+
+    from bot.runtime import run_webhook
+    from bot.sandbox.telegram_double import FakeBotApi
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    core = journey_core(database, clock)
+    core.settings = dataclasses.replace(
+        core.settings,
+        public_base_url="https://bot.example.org",
+        telegram_webhook_secret="s3cret-token",
+        port=port,
+    )
+    double = FakeBotApi(clock=clock)
+    application = build_application(core, request=double, updates_request=double)
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_webhook(application, core, stop=stop))
+    try:
+        async with asyncio.timeout(10):
+            # setWebhook is the last Bot API call before the HTTP server starts.
+            await double.wait_until(lambda: bool(double.calls_to("setWebhook")))
+            while "http" not in core.extras:  # noqa: ASYNC110 (state outside any event)
+                await asyncio.sleep(0.02)
+        assert double.webhook_url == "https://bot.example.org/telegram"
+        update = double.make_update(user_id=ALICE, text="/start")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            refused = await client.post(
+                "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            )
+            accepted = await client.post(
+                "/telegram",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+            )
+            health = await client.get("/healthz")
+        assert refused.status_code == 403
+        assert accepted.status_code == 200
+        assert health.status_code == 200
+        async with asyncio.timeout(10):
+            await double.wait_until(lambda: bool(double.calls_to("sendMessage")))
+        assert "welcome" in double.last_message(ALICE).text.lower()
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 15)
+    assert "http" not in core.extras

@@ -11,6 +11,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.domain.errors import ConfigError
+from bot.domain.privacy import mask_phone
 from bot.domain.sms_policy import segments
 from bot.messaging.channels import DeliveryFailed
 
@@ -23,13 +24,6 @@ UNSUBSCRIBED = 21610  # the recipient replied STOP; Twilio refuses until they re
 INVALID_NUMBER = 21211
 NOT_MOBILE = 21614
 TOO_MANY_REQUESTS = 20429
-
-
-def mask_phone(number: str) -> str:
-    """Hide all but the country prefix and the last four digits: +1******4567."""
-    if len(number) <= 6:
-        return "*" * len(number)
-    return number[:2] + "*" * (len(number) - 6) + number[-4:]
 
 
 def delivery_failure(*, status: int, code: int | None) -> DeliveryFailed:

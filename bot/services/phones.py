@@ -5,6 +5,9 @@ from __future__ import annotations
 import phonenumbers
 
 from bot.domain.errors import InvalidPhone
+from bot.domain.privacy import mask_phone
+
+__all__ = ["MAX_INPUT", "mask_phone", "normalize_phone"]
 
 MAX_INPUT = 40
 
@@ -21,10 +24,3 @@ def normalize_phone(raw: str, *, region: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone("that number is not valid; check the digits and the area code")
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
-def mask_phone(e164: str | None) -> str:
-    """For logs and staff lists where the full number is not needed: +1******4567."""
-    if not e164:
-        return "-"
-    return e164[:2] + "*" * max(len(e164) - 6, 0) + e164[-4:]

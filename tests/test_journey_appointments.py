@@ -15,6 +15,8 @@ from tests.journey_helpers import (
     book_consultation,
     new_database,
     open_journey,
+    press_first_day,
+    press_first_time,
     profile_file,
     start_and_consent,
 )
@@ -171,3 +173,28 @@ async def test_buttons_for_someone_elses_appointment_are_refused(database, clock
             await journey.double.deliver(update)
             assert "no longer active" in bob.last_message().text
         assert journey.appointments()[0].status == AppointmentStatus.BOOKED
+
+
+async def test_booking_a_second_visit_at_the_same_time_says_why_it_cannot(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        await alice.send_command("/book")
+        if "📅 Book a consultation" in alice.last_message().button_labels:
+            await alice.press("📅 Book a consultation")
+        await press_first_day(alice)
+        await press_first_time(alice)
+        for _ in range(20):  # walk to the summary, whatever is asked again
+            message = alice.last_message()
+            labels = message.button_labels
+            if CONFIRM in labels:
+                break
+            if "No" in labels:
+                await alice.press("No")
+            elif labels and labels[0] not in ("Stop booking",):
+                await alice.press(labels[0])
+            else:
+                await alice.send_text("Alice Smith" if "name" in message.text else "none")
+        await alice.press(CONFIRM)
+        texts = [m.text for m in alice.chat_log() if m.from_bot]
+        assert any("You already have an appointment at" in t for t in texts)
+        assert len(journey.appointments()) == 1

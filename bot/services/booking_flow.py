@@ -39,6 +39,7 @@ from bot.domain.errors import (
     InvalidPhone,
     InvalidSlot,
     NotApproved,
+    PatientBusy,
     SlotTaken,
     TooLateToCancel,
 )
@@ -520,6 +521,8 @@ class BookingFlow:
             appointment = self._book(turn, claimed, start)
         except SlotTaken:
             return self._offer_next(turn, start, taken=True)
+        except PatientBusy:
+            return self._offer_next(turn, start, taken=False, key="book_patient_busy")
         except InvalidSlot:
             return self._offer_next(turn, start, taken=False)
         except NotApproved:
@@ -554,12 +557,14 @@ class BookingFlow:
             request_key=request_key(draft),
         )
 
-    def _offer_next(self, turn: _Turn, start: datetime, *, taken: bool) -> Reply:
+    def _offer_next(
+        self, turn: _Turn, start: datetime, *, taken: bool, key: str | None = None
+    ) -> Reply:
         """The chosen time went: say so and offer the next free ones."""
         data = turn.open_draft.copy_data()
         following = self.booking.next_free(service=str(data["service"]), count=OFFERED_TIMES)
         data.pop("start", None)
-        key = "book_slot_taken" if taken else "book_slot_unavailable"
+        key = key or ("book_slot_taken" if taken else "book_slot_unavailable")
         turn.notes.append(self.texts.html(key, when=when_long(start, self.tz)))
         if following:
             data["offered"] = [int(minutes_arg(slot.start)) for slot in following]

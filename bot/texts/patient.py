@@ -95,6 +95,7 @@ DEFAULTS: dict[str, str] = {
     "book_time_gone": "Sorry, that time is no longer free. Please choose another.",
     "book_slot_taken": "Sorry, {when} was just taken by someone else.",
     "book_slot_unavailable": "Sorry, {when} can no longer be booked.",
+    "book_patient_busy": "You already have an appointment at {when}, so I can't book this one then.",
     "book_choose_offered": "Here are the next free times (clinic time, {zone}):",
     "book_not_approved": (
         "That appointment needs a clinician's approval first. You can book a free consultation."

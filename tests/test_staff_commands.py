@@ -323,10 +323,11 @@ async def test_flags_list_oldest_first_and_a_task_is_closed_by_button(scene):
     assert lines[0] == "🚩 Open flags and tasks, oldest first: 2"
     assert lines[1].startswith("1. 📋 call unconfirmed") and "Ben Okafor (#3)" in lines[1]
     assert lines[2].startswith("2. 🔴 callback 1h") and "Severe nausea at D1" in lines[2]
+    escalation_button = next(b for b in message.button_labels if b.startswith("✅ Acknowledge #"))
     await staff.press(f"✔ task #{task}")
     stamped = scene.double.message(staff.chat_id, message.message_id)
     assert "📞 Called · Sam at Mon 1 Mar 8:00 AM" in stamped.text
-    assert stamped.button_labels == []
+    assert stamped.button_labels == [escalation_button]  # the open alert can still be acknowledged
     with scene.db.session(write=False) as session:
         assert session.get(StaffTask, task).done_by == f"staff:{STAFF}"
 

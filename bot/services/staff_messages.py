@@ -21,6 +21,7 @@ from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.charts import PainChart, pain_chart_png
+from bot.services.escalation import ACK_PREFIX
 from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
@@ -699,12 +700,20 @@ def render_flags(
     lines = fit_lines(
         texts, flag_lines(texts, profile, items), budget=MESSAGE_LIMIT - len(title) - 8
     )
+    # Open alerts can be acknowledged from here too (the escalation handler owns the button).
+    alerts = [i for i in items if i.kind == "escalation"][:MAX_TASK_BUTTONS]
     tasks = [i for i in items if i.kind == "task"][:MAX_TASK_BUTTONS]
     return OutgoingMessage(
         "\n".join([title, *lines]),
         buttons=[
-            [Button(texts.plain("btn_staff_task_done", id=t.id), data=callback("cl", t.id))]
-            for t in tasks
+            *(
+                [Button(f"{texts.plain('esc_btn_ack')} #{a.id}", data=f"{ACK_PREFIX}{a.id}")]
+                for a in alerts
+            ),
+            *(
+                [Button(texts.plain("btn_staff_task_done", id=t.id), data=callback("cl", t.id))]
+                for t in tasks
+            ),
         ],
     )
 

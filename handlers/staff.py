@@ -225,7 +225,9 @@ class StaffHandlers:
         )
 
     def usage_line(self, name: str) -> str:
-        return self.texts.plain(f"usage_{name}")
+        key = f"usage_{name}"
+        # A command without its own usage line still gets an answer: the staff help.
+        return self.texts.plain(key) if key in self.texts else "/help"
 
     def args(self, context: Context) -> list[str]:
         return list(context.args or [])
@@ -302,19 +304,21 @@ class StaffHandlers:
         chat = update.effective_chat
         assert chat is not None
         try:
-            card = self.ops.patient_card(patient_id)
+            # A long history takes time to load and draw: keep it off the event loop.
+            card = await asyncio.to_thread(self.ops.patient_card, patient_id)
         except PatientNotFound:
             await self.send(
                 update, context, self.texts.html("staff_unknown_patient", query=f"#{patient_id}")
             )
             return
-        self.ops.note_access(actor=self.actor(update), patient_id=patient_id)
+        await asyncio.to_thread(
+            self.ops.note_access, actor=self.actor(update), patient_id=patient_id
+        )
         await self.send(update, context, views.render_patient_card(self.texts, self.profile, card))
+        chart = await asyncio.to_thread(views.patient_chart, card, self.profile, self.catalog)
         await context.bot.send_photo(
             chat_id=chat.id,
-            photo=InputFile(
-                views.patient_chart(card, self.profile, self.catalog), filename="pain.png"
-            ),
+            photo=InputFile(chart, filename="pain.png"),
             caption=self.texts.plain("staff_chart_caption", id=patient_id),
         )
 

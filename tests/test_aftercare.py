@@ -203,6 +203,17 @@ def test_done_before_the_session_starts_is_refused(w: World) -> None:
     assert outbox(w, appointment_id) == []
 
 
+def test_no_show_before_the_session_starts_is_refused_and_reminders_stay(w: World) -> None:
+    patient_id = telegram_patient(w.db, now=w.clock.now())
+    appointment_id = add_appointment(w, patient_id)
+    w.clock.set(SESSION_START - timedelta(days=2))
+
+    with pytest.raises(SessionNotStarted):
+        w.aftercare.mark_no_show(appointment_id=appointment_id, actor="staff:1")
+
+    assert appointment(w, appointment_id).status == AppointmentStatus.BOOKED
+
+
 def test_a_cancelled_or_unknown_appointment_cannot_be_marked(w: World) -> None:
     patient_id = telegram_patient(w.db, now=w.clock.now())
     cancelled = add_appointment(w, patient_id, status="cancelled")

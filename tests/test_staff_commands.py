@@ -545,3 +545,10 @@ async def test_the_patient_card_shows_outcomes_computed_from_the_answers(scene):
     assert "Relief after series ending Sat 23 Jan 1:00 PM: 21 days" in card.text
     assert "PGIC: much or very much improved" in card.text
     assert chart.photo_bytes.startswith(PNG)
+
+
+async def test_a_bad_date_after_week_gets_the_usage_line(scene):
+    staff = scene.staff()
+    replies = await said(scene, staff, "/week 2/30")
+    assert replies, "the staff member must get an answer"
+    assert "/week [date]" in replies[-1].text

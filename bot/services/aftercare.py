@@ -93,6 +93,9 @@ class AftercareService:
                 return appointment
             if appointment.status == AppointmentStatus.CANCELLED:
                 raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
+            if now < appointment.starts_at:
+                # Nobody can miss a visit that has not begun; reminders must keep going.
+                raise SessionNotStarted(f"appointment {appointment_id} has not started yet")
             corrected = appointment.status == AppointmentStatus.COMPLETED
             appointment.status = AppointmentStatus.NO_SHOW
             appointment.completed_at = None

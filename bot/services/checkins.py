@@ -257,6 +257,8 @@ class CheckinService:
             kind=OutboxKind.CHECKIN_NUDGE,
             channel=Channel(ctx.row.channel),
             due_at=nudge_due(sent_at=now, tz=self.profile.tz, catalog=self.catalog),
+            # A nudge is pointless once the next check-in is due (e.g. after downtime).
+            not_after=ctx.row.not_after,
             dedupe_key=_nudge_key(checkin.id),
             now=now,
             patient_id=checkin.patient_id,

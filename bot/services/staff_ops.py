@@ -465,7 +465,9 @@ class StaffOps:
                     return [_match(p) for p in found]
             statement = alive
             for word in text.lower().split():
-                statement = statement.where(func.lower(col(Patient.name)).contains(word))
+                statement = statement.where(
+                    func.lower(col(Patient.name)).contains(word, autoescape=True)
+                )
             found = session.exec(
                 statement.order_by(col(Patient.name), col(Patient.id)).limit(MATCH_LIMIT + 1)
             ).all()

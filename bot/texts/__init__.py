@@ -102,6 +102,9 @@ class Texts:
                 )
             self._texts[key] = value
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._texts
+
     def keys(self) -> list[str]:
         return sorted(self._texts)
 

@@ -319,3 +319,20 @@ def test_a_patient_cannot_hold_two_appointments_at_the_same_time(sqlite_db, prof
     with pytest.raises(PatientBusy):
         service.book(patient_id=patient, service="iv_infusion", start=start)
     assert active_count(sqlite_db) == 1
+
+
+def test_free_times_for_a_patient_leave_out_their_own_bookings(sqlite_db, profile, clock):
+    service = make_service(sqlite_db, profile, clock)
+    patient = add_patient(sqlite_db, now=clock.now(), approved=True)
+    start = first_free(service, "consultation", clock=clock)
+    booked = service.book(patient_id=patient, service="consultation", start=start)
+    day = start.date()
+    for_anyone = service.free_slots(service="iv_infusion", first_day=day, last_day=day)
+    for_her = service.free_slots(
+        service="iv_infusion", first_day=day, last_day=day, for_patient=patient
+    )
+    assert any(s.start < booked.ends_at and booked.starts_at < s.end for s in for_anyone)
+    assert not any(s.start < booked.ends_at and booked.starts_at < s.end for s in for_her)
+    assert service.next_free(service="iv_infusion", count=1, for_patient=patient)[0].start >= (
+        booked.ends_at
+    )

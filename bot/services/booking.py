@@ -100,11 +100,16 @@ class BookingService:
         last_day: date,
         now: datetime | None = None,
         exclude_appointment_id: int | None = None,
+        for_patient: int | None = None,
     ) -> list[Slot]:
-        """Free starts for a service over clinic-local days (inclusive)."""
+        """Free starts for a service over clinic-local days (inclusive).
+
+        `for_patient` also leaves out times that overlap that patient's own bookings, so they
+        are never offered a time they would then be refused.
+        """
         spec = service_spec(self.profile, service)
         with self.db.session(write=False) as session:
-            return self._free_slots(
+            slots = self._free_slots(
                 session,
                 spec,
                 first_day,
@@ -112,9 +117,25 @@ class BookingService:
                 now or self.clock.now(),
                 exclude_appointment_id=exclude_appointment_id,
             )
+            if for_patient is None or not slots:
+                return slots
+            own = session.exec(
+                select(Appointment.starts_at, Appointment.ends_at)
+                .where(col(Appointment.patient_id) == for_patient)
+                .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+                .where(col(Appointment.starts_at) < slots[-1].end)
+                .where(col(Appointment.ends_at) > slots[0].start)
+                .where(col(Appointment.id) != (exclude_appointment_id or -1))
+            ).all()
+        return [s for s in slots if not any(a < s.end and s.start < b for a, b in own)]
 
     def next_free(
-        self, *, service: str, count: int = 3, after: datetime | None = None
+        self,
+        *,
+        service: str,
+        count: int = 3,
+        after: datetime | None = None,
+        for_patient: int | None = None,
     ) -> list[Slot]:
         """The first `count` free starts from now (or `after`) within the horizon."""
         now = self.clock.now()
@@ -125,18 +146,26 @@ class BookingService:
         while day <= last_day and len(found) < count:
             chunk_end = min(day + timedelta(days=6), last_day)
             for slot in self.free_slots(
-                service=service, first_day=day, last_day=chunk_end, now=now
+                service=service,
+                first_day=day,
+                last_day=chunk_end,
+                now=now,
+                for_patient=for_patient,
             ):
                 if after is None or slot.start > after:
                     found.append(slot)
             day = chunk_end + timedelta(days=1)
         return found[:count]
 
-    def bookable_days(self, *, service: str, first_day: date, last_day: date) -> list[date]:
+    def bookable_days(
+        self, *, service: str, first_day: date, last_day: date, for_patient: int | None = None
+    ) -> list[date]:
         tz = self.calendar.tz
         days = {
             local_day(s.start, tz)
-            for s in self.free_slots(service=service, first_day=first_day, last_day=last_day)
+            for s in self.free_slots(
+                service=service, first_day=first_day, last_day=last_day, for_patient=for_patient
+            )
         }
         return sorted(days)
 

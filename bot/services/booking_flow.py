@@ -367,7 +367,9 @@ class BookingFlow:
     def _on_day(self, turn: _Turn, arg: str) -> Reply:
         day = _parse_day(arg)
         data = turn.open_draft.copy_data()
-        if day is None or not self.screens.slots_on(str(data["service"]), day, now=turn.now):
+        if day is None or not self.screens.slots_on(
+            str(data["service"]), day, now=turn.now, patient_id=turn.patient_id
+        ):
             shown = f"{day:%a} {day.day} {day:%b}" if day else ""
             turn.notes.append(self.texts.html("book_day_full", day=shown))
             return self._show_current(turn)
@@ -381,7 +383,9 @@ class BookingFlow:
         data = turn.open_draft.copy_data()
         service = str(data["service"])
         free = (
-            self.screens.slots_on(service, local_day(start, self.tz), now=turn.now)
+            self.screens.slots_on(
+                service, local_day(start, self.tz), now=turn.now, patient_id=turn.patient_id
+            )
             if start is not None
             else []
         )
@@ -562,7 +566,9 @@ class BookingFlow:
     ) -> Reply:
         """The chosen time went: say so and offer the next free ones."""
         data = turn.open_draft.copy_data()
-        following = self.booking.next_free(service=str(data["service"]), count=OFFERED_TIMES)
+        following = self.booking.next_free(
+            service=str(data["service"]), count=OFFERED_TIMES, for_patient=turn.patient_id
+        )
         data.pop("start", None)
         key = key or ("book_slot_taken" if taken else "book_slot_unavailable")
         turn.notes.append(self.texts.html(key, when=when_long(start, self.tz)))

@@ -7,6 +7,7 @@ data, `bk:<verb>:<draft version>:<argument>` for a step of the draft, `mn:<verb>
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 
 from bot.db.models import Appointment, Patient
@@ -60,6 +61,8 @@ class BookingScreens:
 
     def step(self, draft: Draft, patient: Patient, *, now: datetime) -> Screen:
         """The prompt for the step the draft is at."""
+        if draft.patient_id is None and patient.id is not None:
+            draft = dataclasses.replace(draft, patient_id=patient.id)
         t = self.texts
         v = draft.version
         data = draft.data
@@ -143,7 +146,12 @@ class BookingScreens:
         week = date.fromisoformat(str(draft.data["week"]))
         shown_first, shown_last = max(week, first), min(week + timedelta(days=6), last)
         days = (
-            self.booking.bookable_days(service=service, first_day=shown_first, last_day=shown_last)
+            self.booking.bookable_days(
+                service=service,
+                first_day=shown_first,
+                last_day=shown_last,
+                for_patient=draft.patient_id,
+            )
             if shown_first <= shown_last
             else []
         )
@@ -190,7 +198,7 @@ class BookingScreens:
             return Screen(text, (*rows(buttons, 2), other, stop))
         service = str(data["service"])
         day = date.fromisoformat(str(data["day"]))
-        slots = self.slots_on(service, day, now=now)
+        slots = self.slots_on(service, day, now=now, patient_id=draft.patient_id)
         if not slots:
             return Screen(t.html("book_day_full", day=short_day(day)), (other, stop))
         buttons = [
@@ -442,8 +450,12 @@ class BookingScreens:
 
     # --- look-ups shared with the flow -------------------------------------------------
 
-    def slots_on(self, service: str, day: date, *, now: datetime) -> list[Slot]:
-        return self.booking.free_slots(service=service, first_day=day, last_day=day, now=now)
+    def slots_on(
+        self, service: str, day: date, *, now: datetime, patient_id: int | None = None
+    ) -> list[Slot]:
+        return self.booking.free_slots(
+            service=service, first_day=day, last_day=day, now=now, for_patient=patient_id
+        )
 
     def bookable_range(self, now: datetime) -> tuple[date, date]:
         horizon = timedelta(days=self.profile.booking.horizon_days)

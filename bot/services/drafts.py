@@ -72,6 +72,7 @@ class Draft:
     data: dict[str, Any]
     updated_at: datetime
     expires_at: datetime | None
+    patient_id: int | None = None
 
     def active(self, now: datetime) -> bool:
         if self.step is DraftStep.DONE:
@@ -196,6 +197,7 @@ class DraftStore:
             data=data,
             updated_at=now,
             expires_at=expires,
+            patient_id=draft.patient_id,
         )
 
     def begin(
@@ -251,7 +253,16 @@ class DraftStore:
 # The draft's columns under prefixed names, to read a draft in the same query as its owner.
 DRAFT_COLUMNS = tuple(
     _DRAFTS.c[name].label(f"draft_{name}")
-    for name in ("id", "flow", "step", "version", "data", "updated_at", "expires_at")
+    for name in (
+        "id",
+        "flow",
+        "step",
+        "version",
+        "data",
+        "updated_at",
+        "expires_at",
+        "patient_id",
+    )
 )
 
 
@@ -276,6 +287,7 @@ def snapshot_columns(values: Mapping[Any, Any]) -> Draft | None:
         data=decode(values["draft_data"]),
         updated_at=values["draft_updated_at"],
         expires_at=values["draft_expires_at"],
+        patient_id=values["draft_patient_id"],
     )
 
 
@@ -291,6 +303,7 @@ def snapshot(row: BookingDraft) -> Draft:
         step=step,
         version=row.version,
         data=decode(row.data),
+        patient_id=row.patient_id,
         updated_at=row.updated_at,
         expires_at=row.expires_at,
     )

@@ -442,7 +442,8 @@ class SmsInbound:
         key: str,
         extra: dict[str, Any] | None = None,
     ) -> Reply:
-        starts = [slot.start for slot in self.booking.next_free(service=service, count=OFFER_COUNT)]
+        offered = self.booking.next_free(service=service, count=OFFER_COUNT, for_patient=patient_id)
+        starts = [slot.start for slot in offered]
         with self.db.session() as session:
             if not starts:
                 self._drop_draft(session, phone)

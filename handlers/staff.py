@@ -533,10 +533,8 @@ class StaffHandlers:
         """Done or No-show through aftercare (discharge and check-ins, or their cancellation)."""
         aftercare = self.core.aftercare
         try:
-            if done:
-                aftercare.mark_done(appointment_id=press.number, actor=press.actor)
-            else:
-                aftercare.mark_no_show(appointment_id=press.number, actor=press.actor)
+            mark = aftercare.mark_done if done else aftercare.mark_no_show
+            await asyncio.to_thread(mark, appointment_id=press.number, actor=press.actor)
         except AppointmentNotFound:
             raise
         except ClinicError as exc:  # cancelled, or not started yet: say so, change nothing

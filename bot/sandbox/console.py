@@ -37,7 +37,8 @@ HELP = f"""Sandbox commands (everything else goes to the bot as your message):
   /contact [+number]  share your phone number (default {PATIENT_PHONE})
   /clock +1d          move the clock forward (+30m, +3h, +1d, +1w) and send what falls due
   //command           send /command to the bot (e.g. //help)
-  s<number>           press a button in the staff chat, as the staff member (e.g. s2 = Done)
+  s<number>           press a button in the staff chat, as the staff member (e.g. s2 = Done);
+                      numbers count from this session's start (after a restart use /staff commands)
   /staff /command     send a command as the staff member (e.g. /staff /today, /staff /flags)
   /help               this list
   /quit               leave the sandbox

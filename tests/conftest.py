@@ -46,6 +46,14 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """A SQLite file database for the journey tests (the same as sqlite_db, by its journey name)."""
+    db = sqlite_database(tmp_path / "journey.db")
+    yield db
+    db.dispose()
+
+
 def postgres_url() -> str | None:
     url = os.environ.get(PG_ENV)
     if not url:

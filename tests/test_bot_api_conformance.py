@@ -22,7 +22,6 @@ from tests.journey_helpers import (
     SPEC_PATH,
     answer_screening,
     conformance_problems,
-    new_database,
     open_journey,
     press_first_day,
     press_first_time,
@@ -30,13 +29,6 @@ from tests.journey_helpers import (
 )
 
 pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason="shared Bot API spec not present")
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = new_database(tmp_path / "journey.db")
-    yield db
-    db.dispose()
 
 
 async def test_a_conversation_through_every_screen_makes_only_valid_calls(database, clock):

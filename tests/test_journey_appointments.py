@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.domain.enums import AppointmentStatus
 from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
@@ -13,7 +11,6 @@ from tests.journey_helpers import (
     BOB,
     STAFF_CHAT,
     book_consultation,
-    new_database,
     open_journey,
     press_first_day,
     press_first_time,
@@ -23,13 +20,6 @@ from tests.journey_helpers import (
 
 CONFIRM = "✅ Confirm booking"
 TUESDAY_0830 = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = new_database(tmp_path / "journey.db")
-    yield db
-    db.dispose()
 
 
 async def booked_alice(journey):

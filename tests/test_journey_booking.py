@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from bot.db.models import AuditLog, BookingDraft, Patient, StaffTask, TimeBlock
@@ -24,13 +23,6 @@ from tests.journey_helpers import (
 )
 
 CONFIRM = "✅ Confirm booking"
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = new_database(tmp_path / "journey.db")
-    yield db
-    db.dispose()
 
 
 async def test_a_new_patient_books_a_consultation_with_buttons(any_db, clock):

@@ -16,7 +16,6 @@ from tests.journey_helpers import (
     ALICE,
     answer_screening,
     book_consultation,
-    new_database,
     open_journey,
     press_first_day,
     press_first_time,
@@ -25,13 +24,6 @@ from tests.journey_helpers import (
 
 CONFIRM = "✅ Confirm booking"
 LONG = "pain " * 1000  # 5,000 characters
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = new_database(tmp_path / "journey.db")
-    yield db
-    db.dispose()
 
 
 async def reach_name_step(alice) -> None:

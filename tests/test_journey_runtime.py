@@ -5,24 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-import pytest
-
 from bot.runtime import COMMANDS, build_application, run_telegram
 from tests.journey_helpers import (
     ALICE,
     book_consultation,
     journey_core,
-    new_database,
     open_journey,
     start_and_consent,
 )
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = new_database(tmp_path / "journey.db")
-    yield db
-    db.dispose()
 
 
 def test_the_bot_api_root_comes_from_telegram_base_url(database, clock):

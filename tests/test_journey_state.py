@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime
 
-import pytest
 from sqlmodel import select
 
 from bot.db.models import AuditLog, Patient, StaffTask
@@ -16,7 +15,6 @@ from tests.journey_helpers import (
     ALICE,
     BOB,
     book_consultation,
-    new_database,
     open_journey,
     press_first_day,
     press_first_time,
@@ -24,13 +22,6 @@ from tests.journey_helpers import (
 )
 
 CONFIRM = "✅ Confirm booking"
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = new_database(tmp_path / "journey.db")
-    yield db
-    db.dispose()
 
 
 async def test_a_restart_mid_booking_resumes_where_the_patient_was(database, clock):

@@ -817,3 +817,49 @@ def test_start_up_refuses_an_sms_text_override_that_names_a_symptom(profile: Cli
 
     with pytest.raises(ConfigError, match=r"texts\.sms_checkin_.*pain"):
         check_sms_texts(unsafe, profile)
+
+
+async def _weekly_after(w: World, *, average_pain: str) -> tuple[int, list[CheckIn]]:
+    """Baseline average pain 8, a session, D7 and D14 answered with `average_pain`, then W21 due."""
+    from bot.db.models import ScreeningAnswer
+
+    patient_id = telegram_patient(w.db, now=w.clock.now())
+    with w.db.session() as session:
+        session.add(
+            ScreeningAnswer(
+                patient_id=patient_id,
+                code="S11_avg",
+                answer="8",
+                answered_at=SESSION_START - timedelta(days=7),
+            )
+        )
+    appointment_id = done_session(w, patient_id=patient_id)
+    for slot in ("D7", "D14"):
+        checkin_id = await open_slot(w, appointment_id, slot)
+        await walk(w, checkin_id, {w.catalog.outcomes.pain_question: average_pain})
+    row = checkin_row(w, appointment_id, "W21")
+    w.clock.set(row.due_at)
+    await w.dispatcher.run_due()
+    with w.db.session(write=False) as session:
+        weekly = list(
+            session.exec(
+                select(CheckIn)
+                .where(col(CheckIn.appointment_id) == appointment_id)
+                .where(col(CheckIn.slot).startswith("W"))
+                .order_by(col(CheckIn.id))
+            ).all()
+        )
+    return appointment_id, weekly
+
+
+async def test_weekly_check_ins_stop_once_relief_is_lost(w: World) -> None:
+    appointment_id, weekly = await _weekly_after(w, average_pain="8")  # 0% better, twice
+    assert {c.status for c in weekly} == {CheckinStatus.CANCELLED}
+    later = [checkin_row(w, appointment_id, slot) for slot in ("W21", "W28", "W56")]
+    assert [r.status for r in later] == [OutboxStatus.SKIPPED] + [OutboxStatus.CANCELLED] * 2
+
+
+async def test_weekly_check_ins_go_on_while_relief_lasts(w: World) -> None:
+    _, weekly = await _weekly_after(w, average_pain="3")  # 62% better than baseline
+    assert weekly[0].status == CheckinStatus.OPEN
+    assert all(c.status == CheckinStatus.PLANNED for c in weekly[1:])

@@ -72,7 +72,7 @@ from bot.domain.enums import (
     OutboxStatus,
 )
 from bot.domain.errors import ConfigError
-from bot.domain.outcomes import PainReport, baseline_pain
+from bot.domain.outcomes import PainReport, baseline_pain, percent_reduction
 from bot.domain.redflags import RedFlag, evaluate_answer
 from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
@@ -80,7 +80,7 @@ from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.escalation import EscalationService
-from bot.services.outbox import enqueue
+from bot.services.outbox import cancel_pending, enqueue
 from bot.services.patients import patient_by_telegram
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import patient_line
@@ -229,6 +229,11 @@ class CheckinService:
         if checkin.status != CheckinStatus.PLANNED and self._answers(ctx.session, checkin.id):
             raise Skip("check-in already under way")
         self._wait_for_morning(ctx, evening=self._is_evening(checkin.slot))
+        if checkin.slot.startswith(self.catalog.weekly.prefix) and self._relief_lost(
+            ctx.session, checkin, appointment
+        ):
+            self._stop_weekly(ctx, checkin)
+            raise Skip("relief lost: weekly check-ins end (CLINICAL.md section 3)")
         codes = self._codes(ctx.session, checkin, sms=ctx.is_sms)
         if not codes:
             raise Skip("nothing to ask on this channel")
@@ -668,10 +673,60 @@ class CheckinService:
             for flag in flags.values()
         ]
 
+    def _relief_lost(self, session: Session, checkin: CheckIn, appointment: Appointment) -> bool:
+        """Two consecutive check-ins since this session below the responder threshold."""
+        baseline = self._patient_baseline(session, checkin)
+        if baseline is None:
+            return False
+        code = self.catalog.outcomes.pain_question
+        question = self.catalog.questions[code]
+        values = session.exec(
+            select(CheckInAnswer.value)
+            .join(CheckIn, col(CheckIn.id) == col(CheckInAnswer.checkin_id))
+            .where(col(CheckIn.appointment_id) == appointment.id)
+            .where(col(CheckInAnswer.question) == code)
+            .order_by(col(CheckInAnswer.answered_at).desc())
+            .limit(2)
+        ).all()
+        if len(values) < 2:
+            return False
+        threshold = self.catalog.outcomes.responder_pct
+        reductions = [
+            percent_reduction(baseline=baseline, pain=question.score(value)) for value in values
+        ]
+        return all(r is not None and r < threshold for r in reductions)
+
+    def _stop_weekly(self, ctx: RenderContext, checkin: CheckIn) -> None:
+        """Cancel the rest of this session's weekly check-ins; staff see it in the audit log."""
+        ctx.session.exec(
+            update(CheckIn)
+            .where(col(CheckIn.appointment_id) == checkin.appointment_id)
+            .where(col(CheckIn.status) == CheckinStatus.PLANNED)
+            .values(status=CheckinStatus.CANCELLED)
+        )
+        cancel_pending(
+            ctx.session,
+            appointment_id=checkin.appointment_id,
+            kinds=(OutboxKind.CHECKIN,),
+            reason="relief lost",
+        )
+        audit(
+            ctx.session,
+            at=ctx.now,
+            actor="system",
+            action="checkin.weekly_stopped",
+            subject=f"appointment:{checkin.appointment_id}",
+            detail={"reason": "relief lost", "slot": checkin.slot},
+        )
+
     def _baseline(self, session: Session, checkin: CheckIn, code: str) -> float | None:
         rules = [r for r in self.catalog.red_flags if r.match is RuleMatch.ABOVE_BASELINE]
         if not any(code in rule.questions for rule in rules):
             return None
+        return self._patient_baseline(session, checkin)
+
+    def _patient_baseline(self, session: Session, checkin: CheckIn) -> float | None:
+        """Mean "average pain" before the first treatment session (CLINICAL.md section 5)."""
         treatments = [
             c for c, s in self.profile.services.items() if s.kind is ServiceKind.TREATMENT
         ]

@@ -168,18 +168,11 @@ def run_telegram(core: Core) -> int:
         print(f"configuration error: {exc}", flush=True)
         return 2
     try:
+        # SMS needs PUBLIC_BASE_URL (settings refuse it otherwise), so the HTTP server is only
+        # ever needed in webhook mode, where it also receives Telegram's updates.
         if core.settings.public_base_url is not None:
             asyncio.run(run_webhook(application, core))
             return 0
-        if core.settings.http_server_needed:
-            previous_init = application.post_init
-
-            async def post_init(app: AnyApplication) -> None:
-                if previous_init is not None:
-                    await previous_init(app)
-                await _start_http(app, core)
-
-            application.post_init = post_init
         log.info("starting long polling")
         # Keep retrying the start-up calls through a short outage instead of exiting at once.
         application.run_polling(

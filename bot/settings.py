@@ -53,10 +53,6 @@ class Settings:
     def sms_enabled(self) -> bool:
         return self.twilio is not None
 
-    @property
-    def http_server_needed(self) -> bool:
-        return self.sms_enabled or self.public_base_url is not None
-
 
 def _fail(name: str, problem: str, fix: str) -> ConfigError:
     return ConfigError(f"{name}: {problem}. Fix: {fix} (see config.example.env).")

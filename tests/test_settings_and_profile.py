@@ -71,7 +71,6 @@ def test_twilio_settings_are_normalised():
     )
     assert settings.twilio is not None
     assert settings.twilio.from_number == "+12025550143"
-    assert settings.http_server_needed
     assert settings.public_base_url == "https://bot.example.org"
 
 

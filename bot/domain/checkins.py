@@ -239,14 +239,15 @@ def plan_checkins(
     tz: ZoneInfo,
     catalog: CheckinCatalog,
     weeks: int | None = None,
-    months: int = 0,
+    months: int | None = None,
     next_session_start: datetime | None = None,
 ) -> list[PlannedCheckin]:
     """When each check-in after a treatment session is due, in time order, as aware UTC.
 
     Nothing is due inside quiet hours: a day slot there moves to the end of quiet hours, and the
     evening slot follows its own rule (see EveningSlot / the profile). `weeks` weekly check-ins
-    (default: the profile's count) follow the last day slot, then `months` monthly ones.
+    (default: the profile's count) follow the last day slot, then `months` monthly ones
+    (default: the profile's count, 0 in the built-in profile).
     In a daily series (`next_session_start` before the end of D1's day), the next session's
     pre-session check replaces E and D1 (the profile's `replaced_in_daily_series`): a session
     later on D1's day still makes a morning D1 redundant, not only one before 09:00.
@@ -264,7 +265,8 @@ def plan_checkins(
 
     day = max((s.day for s in catalog.slots if isinstance(s, DaySlot)), default=0)
     weekly_count = catalog.weekly.count if weeks is None else weeks
-    for plan, count in ((catalog.weekly, weekly_count), (catalog.monthly, months)):
+    monthly_count = catalog.monthly.count if months is None else months
+    for plan, count in ((catalog.weekly, weekly_count), (catalog.monthly, monthly_count)):
         if count < 0:
             raise ValueError("weeks and months must not be negative")
         for _ in range(count):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -192,9 +192,6 @@ class ClinicProfile(_Strict):
         return [
             parse_range(r, where=WEEKDAYS[weekday]) for r in self.hours.get(WEEKDAYS[weekday], [])
         ]
-
-    def closed_on(self, day: date) -> bool:
-        return any(c.covers(day) for c in self.closures)
 
 
 def parse_range(text: str, *, where: str) -> tuple[time, time]:

@@ -19,9 +19,6 @@ class AppointmentStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
-ACTIVE_STATUSES = (AppointmentStatus.BOOKED,)
-
-
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     CLAIMED = "claimed"

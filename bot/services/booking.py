@@ -501,17 +501,11 @@ class BookingService:
             raise InvalidSlot("the clinic is closed that day")
         raise InvalidSlot("that time is not a bookable slot")
 
-    def patient_may_book(self, patient: Patient, service: str) -> bool:
-        definition = self.profile.service(service)
-        return not definition.requires_approval or patient.approved_at is not None
-
     def services_for(self, patient: Patient | None) -> list[str]:
         """Service codes this patient may book: new patients only the consultation."""
         approved = patient is not None and patient.approved_at is not None
         return [
             code
             for code, s in self.profile.services.items()
-            if s.kind is ServiceKind.CONSULTATION
-            or (approved and not s.requires_approval)
-            or (approved and s.requires_approval)
+            if s.kind is ServiceKind.CONSULTATION or approved
         ]

@@ -40,23 +40,8 @@ class ConfirmationService:
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._own_active(session, appointment_id, patient_id, now=now)
-            if appointment.confirmed_at is not None:
+            if not record_confirmation(session, appointment, actor=actor, now=now):
                 return ConfirmationResult(Outcome.ALREADY, appointment)
-            appointment.confirmed_at = now
-            audit(
-                session,
-                at=now,
-                actor=actor,
-                action="appointment.confirm",
-                subject=f"appointment:{appointment_id}",
-            )
-            staff_notice(
-                session,
-                appointment=appointment,
-                event="confirmed",
-                now=now,
-                key=f"staff:confirmed:{appointment_id}",
-            )
             return ConfirmationResult(Outcome.CONFIRMED, appointment)
 
     def driver(
@@ -149,13 +134,26 @@ class ConfirmationService:
         return appointment
 
 
-def next_appointment(session: Session, patient: Patient, *, after: object) -> Appointment | None:
-    """The patient's next booked appointment (what SMS "C" confirms)."""
-    return session.exec(
-        select(Appointment)
-        .where(col(Appointment.patient_id) == patient.id)
-        .where(col(Appointment.status) == AppointmentStatus.BOOKED)
-        .where(col(Appointment.starts_at) > after)
-        .order_by(col(Appointment.starts_at))
-        .limit(1)
-    ).first()
+def record_confirmation(
+    session: Session, appointment: Appointment, *, actor: str, now: datetime
+) -> bool:
+    """Mark the appointment confirmed, audit it and tell staff once; False if it already was."""
+    if appointment.confirmed_at is not None:
+        return False
+    appointment.confirmed_at = now
+    audit(
+        session,
+        at=now,
+        actor=actor,
+        action="appointment.confirm",
+        subject=f"appointment:{appointment.id}",
+    )
+    # One key for every channel (button, SMS C): staff hear of a confirmation once.
+    staff_notice(
+        session,
+        appointment=appointment,
+        event="confirmed",
+        now=now,
+        key=f"staff:confirmed:{appointment.id}",
+    )
+    return True

@@ -43,11 +43,11 @@ from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
+from bot.services.confirmations import record_confirmation
 from bot.services.formatting import when_short
 from bot.services.outbox import payload_of
 from bot.services.patients import get_or_create_sms_patient, patient_by_phone
 from bot.services.phones import mask_phone
-from bot.services.planner import staff_notice
 from bot.services.routing import (
     InvalidPatientName,
     can_telegram,
@@ -297,23 +297,7 @@ class SmsInbound:
         assert patient.id is not None and appointment.id is not None
         when = when_short(appointment.starts_at, self.tz)
         if kind in (InboundKind.CONFIRM, InboundKind.YES):
-            if appointment.confirmed_at is None:
-                appointment.confirmed_at = now
-                audit(
-                    session,
-                    at=now,
-                    actor=f"sms:{patient.id}",
-                    action="appointment.confirm",
-                    subject=f"appointment:{appointment.id}",
-                )
-                # The same key as a confirmation by Telegram button: staff hear of it once.
-                staff_notice(
-                    session,
-                    appointment=appointment,
-                    event="confirmed",
-                    now=now,
-                    key=f"staff:confirmed:{appointment.id}",
-                )
+            record_confirmation(session, appointment, actor=f"sms:{patient.id}", now=now)
             return self._text("sms_confirmed", when=when)
         patient_id, appointment_id = patient.id, appointment.id
         if kind is InboundKind.CANCEL_APPOINTMENT:

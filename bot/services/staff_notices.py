@@ -9,7 +9,6 @@ from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ServiceKind
 from bot.services.formatting import when_long
-from bot.services.phones import mask_phone
 from bot.services.rendering import RenderContext, Renderers, Skip
 
 FLAG_ANSWERS = {"yes", "not_sure"}
@@ -172,10 +171,6 @@ def _fill(ctx: RenderContext, key: str, values: dict[str, str], **more: str) -> 
     merged = {k: (v if k == "patient" else _e(v)) for k, v in values.items()}
     merged.update({k: _e(v) for k, v in more.items()})
     return ctx.texts.raw(key).format(**merged)
-
-
-def masked(patient: Patient | None) -> str:
-    return mask_phone(patient.phone_e164 if patient else None)
 
 
 RENDERERS: Renderers = {OutboxKind.STAFF_NOTICE: render_staff_notice}

@@ -104,3 +104,9 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         database.dispose()
     else:
         yield from postgres_database()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI the published API specs must be there: their tests may not quietly skip."""
+    if os.environ.get("CLINIC_REQUIRE_SPECS") and not (SPECS / "telegram-bot-api.json").exists():
+        raise pytest.UsageError(f"CLINIC_REQUIRE_SPECS is set but {SPECS} has no Bot API spec")

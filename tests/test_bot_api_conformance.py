@@ -1,7 +1,7 @@
 """Every Bot API call the bot makes is one Telegram accepts.
 
 Each journey test checks its own calls when it closes (`open_journey`): the calls are validated
-against ../shared/specs/telegram-bot-api.json (method exists, parameters declared, required ones
+against tests/specs/telegram-bot-api.json (method exists, parameters declared, required ones
 present, types), nothing was rejected, callback_data fits 64 bytes, text fits 4096 characters and
 captions 1024 after HTML parsing, the HTML parses as Telegram's parser does, and every button
 press was answered exactly once. This file runs one long conversation through every screen and
@@ -28,7 +28,9 @@ from tests.journey_helpers import (
     start_and_consent,
 )
 
-pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason="shared Bot API spec not present")
+pytestmark = pytest.mark.skipif(
+    not SPEC_PATH.exists(), reason="tests/specs/telegram-bot-api.json not present"
+)
 
 
 async def test_a_conversation_through_every_screen_makes_only_valid_calls(database, clock):

@@ -45,8 +45,10 @@ from bot.sandbox.telegram_double import (
     parse_html,
 )
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "specs" / "telegram-bot-api.json"
-needs_spec = pytest.mark.skipif(not SPEC_PATH.exists(), reason="shared Bot API spec not present")
+SPEC_PATH = Path(__file__).resolve().parent / "specs" / "telegram-bot-api.json"
+needs_spec = pytest.mark.skipif(
+    not SPEC_PATH.exists(), reason="tests/specs/telegram-bot-api.json not present"
+)
 
 ALICE = 42
 STAFF_CHAT = -1001234567890

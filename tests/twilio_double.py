@@ -28,7 +28,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.domain.sms_policy import segments
 
-SPEC_PATH = Path("/work/shared/specs/twilio_api_v2010.json")
+SPEC_PATH = Path(__file__).resolve().parent / "specs" / "twilio_api_v2010.json"
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
 DEFAULT_BASE_URL = "https://api.twilio.com"
 TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2

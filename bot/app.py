@@ -19,6 +19,7 @@ from bot.domain.errors import ConfigError
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
+from bot.messaging.voice import TwilioVoiceCaller
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
 from bot.services import reminder_messages, staff_messages, staff_notices
@@ -33,6 +34,7 @@ from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
 from bot.services.staff_auth import StaffDirectory
+from bot.services.staff_chat import StaffChat
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
 
@@ -116,7 +118,12 @@ def build_core(
     for module in (reminder_messages, staff_notices, staff_messages):
         renderers.update(module.RENDERERS)
     escalation = EscalationService(
-        db=database, profile=profile, clock=the_clock, texts=texts, catalog=catalog
+        db=database,
+        profile=profile,
+        clock=the_clock,
+        texts=texts,
+        catalog=catalog,
+        call_after_pages=settings.oncall_call_after_pages,
     )
     checkins = CheckinService(
         db=database,
@@ -139,6 +146,7 @@ def build_core(
         texts=texts,
         booking=booking,
         checkin_answer=checkins.answer_sms,
+        acknowledge=escalation.acknowledge_sms,
     )
     return Core(
         settings=settings,
@@ -155,15 +163,33 @@ def build_core(
         aftercare=aftercare,
         checkins=checkins,
         escalation=escalation,
-        channels=build_channels(settings),
+        channels=build_channels(settings, db=database, texts=texts),
         renderers=renderers,
         extras={"sms_inbound": sms_inbound},
     )
 
 
-def build_channels(settings: Settings) -> Channels:
-    """SMS and the staff/on-call addresses; Telegram is added when the bot exists."""
+def build_channels(
+    settings: Settings, *, db: Database | None = None, texts: Texts | None = None
+) -> Channels:
+    """SMS, voice and the staff/on-call addresses; Telegram is added when the bot exists."""
     sms = None
+    voice = None
+    twilio = settings.twilio
+    if (
+        twilio is not None
+        and twilio.caller_id is not None
+        and settings.public_base_url is not None
+        and settings.oncall_phone is not None
+    ):
+        voice = TwilioVoiceCaller(
+            account_sid=twilio.account_sid,
+            auth_token=twilio.auth_token,
+            from_number=twilio.caller_id,
+            public_base_url=settings.public_base_url,
+            prompt=(texts or Texts()).plain("voice_press_1", escalation_id="{escalation_id}"),
+            base_url=twilio.base_url,
+        )
     if settings.twilio is not None:
         sms = TwilioSmsSender(
             account_sid=settings.twilio.account_sid,
@@ -176,7 +202,14 @@ def build_channels(settings: Settings) -> Channels:
             ),
         )
     return Channels(
-        sms=sms, staff_chat_id=settings.staff_chat_id, oncall_phone=settings.oncall_phone
+        sms=sms,
+        staff_chat_id=settings.staff_chat_id,
+        oncall_phone=settings.oncall_phone,
+        backup_phone=settings.oncall_backup_phone,
+        voice=voice,
+        staff_chat=(
+            StaffChat(db=db, configured_id=settings.staff_chat_id) if db is not None else None
+        ),
     )
 
 

@@ -20,6 +20,9 @@ from bot.domain.errors import ConfigError
 DEFAULT_DATABASE_URL = "sqlite:///var/clinic.db"
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_TWILIO_BASE_URL = "https://api.twilio.com"
+DEFAULT_CALL_AFTER_PAGES = 2
+# The example every phone setting's error cites: it must itself pass (a test checks it).
+PHONE_EXAMPLE = "+14155550123"
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
 
@@ -31,6 +34,8 @@ class TwilioSettings:
     from_number: str | None
     messaging_service_sid: str | None
     base_url: str
+    # The number voice calls to on-call come from (Twilio needs one even with a service).
+    caller_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class Settings:
     port: int
     clinic_profile: Path | None
     log_level: str = "INFO"
+    oncall_backup_phone: str | None = None
+    oncall_call_after_pages: int = DEFAULT_CALL_AFTER_PAGES
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -97,7 +104,7 @@ def _phone(env: Mapping[str, str | None], name: str) -> str | None:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise _fail(name, "is not a valid phone number", "use E.164 form, e.g. +15551234567")
+        raise _fail(name, "is not a valid phone number", f"use E.164 form, e.g. {PHONE_EXAMPLE}")
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -148,6 +155,40 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
             messaging_service_sid=service_sid,
             base_url=_url(env, "TWILIO_BASE_URL", default=DEFAULT_TWILIO_BASE_URL)
             or DEFAULT_TWILIO_BASE_URL,
+            caller_id=_phone(env, "TWILIO_CALLER_ID") or from_number,
+        )
+    elif _opt(env, "TWILIO_CALLER_ID") is not None:
+        raise _fail(
+            "TWILIO_CALLER_ID",
+            "is set but Twilio is not configured",
+            "set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender, or empty it",
+        )
+    oncall = _phone(env, "ONCALL_PHONE")
+    backup = _phone(env, "ONCALL_BACKUP_PHONE")
+    if backup is not None and oncall is None:
+        raise _fail(
+            "ONCALL_BACKUP_PHONE",
+            "is set without ONCALL_PHONE: the backup is called when on-call does not answer",
+            "set ONCALL_PHONE too",
+        )
+    if backup is not None and backup == oncall:
+        raise _fail(
+            "ONCALL_BACKUP_PHONE",
+            "is the on-call number itself",
+            "give another person's phone, or leave it empty",
+        )
+    call_after = _int(env, "ONCALL_CALL_AFTER_PAGES", fix="a whole number of pages, e.g. 2")
+    if call_after is not None and not 1 <= call_after <= 10:
+        raise _fail(
+            "ONCALL_CALL_AFTER_PAGES",
+            f"{call_after} is out of range",
+            "use 1-10 unacknowledged pages before the voice call, e.g. 2",
+        )
+    if twilio is not None and oncall is not None and twilio.caller_id is None:
+        raise _fail(
+            "TWILIO_CALLER_ID",
+            "is required to call the on-call phone when SMS goes through a Messaging Service",
+            f"set the E.164 Twilio number calls come from, e.g. {PHONE_EXAMPLE}",
         )
 
     secret = _opt(env, "TELEGRAM_WEBHOOK_SECRET")
@@ -190,22 +231,45 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
         )
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    staff_chat_id = _int(
+        env, "STAFF_CHAT_ID", fix="the numeric id of the staff group, e.g. -100123"
+    )
+    if token is not None:
+        # Real mode: a red flag must always have somewhere to go (issue 10 item 5).
+        if staff_chat_id is None:
+            raise _fail(
+                "STAFF_CHAT_ID",
+                "is required with TELEGRAM_BOT_TOKEN: alerts and notices go to the staff chat",
+                "add the bot to the staff group and set its numeric id, e.g. -100123",
+            )
+        if not staff_ids:
+            raise _fail(
+                "STAFF_USER_IDS",
+                "is required with TELEGRAM_BOT_TOKEN: nobody could acknowledge an alert",
+                "list the staff members' numeric Telegram user ids: 111,222",
+            )
+        if twilio is not None and oncall is None:
+            raise _fail(
+                "ONCALL_PHONE",
+                "is required with Twilio: urgent alerts page the on-call phone",
+                f"set the on-call clinician's number in E.164 form, e.g. {PHONE_EXAMPLE}",
+            )
     return Settings(
         telegram_bot_token=token,
         telegram_base_url=_url(env, "TELEGRAM_BASE_URL", default=DEFAULT_TELEGRAM_BASE_URL)
         or DEFAULT_TELEGRAM_BASE_URL,
         database_url=database_url,
-        staff_chat_id=_int(
-            env, "STAFF_CHAT_ID", fix="the numeric id of the staff group, e.g. -100123"
-        ),
+        staff_chat_id=staff_chat_id,
         staff_user_ids=frozenset(staff_ids),
-        oncall_phone=_phone(env, "ONCALL_PHONE"),
+        oncall_phone=oncall,
         twilio=twilio,
         public_base_url=public,
         telegram_webhook_secret=secret,
         port=port or 8080,
         clinic_profile=profile,
         log_level=level,
+        oncall_backup_phone=backup,
+        oncall_call_after_pages=call_after or DEFAULT_CALL_AFTER_PAGES,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
@@ -27,6 +27,19 @@ class EscalationCore(Protocol):
     texts: Texts
 
 
+def without_button(message: object, data: str) -> InlineKeyboardMarkup | None:
+    """The message's keyboard minus the rows holding the button pressed (None when empty)."""
+    markup = getattr(message, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return None
+    rows = [
+        list(row)
+        for row in markup.inline_keyboard
+        if not any(button.callback_data == data for button in row)
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def register(application: Application[Any, Any, Any, Any, Any, Any], core: EscalationCore) -> None:
     """Add the Acknowledge button handler (staff only)."""
 
@@ -46,8 +59,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Escal
         await query.answer(core.escalation.ack_toast(ack))
         if ack.status is AckStatus.NOT_FOUND:
             return
+        if ack.status is AckStatus.ACKNOWLEDGED:
+            core.escalation.page_soon([escalation_id])  # the patient hears it now
         try:
-            await query.edit_message_reply_markup(reply_markup=None)
+            # Only this alert's button goes: a /flags list keeps the others working.
+            await query.edit_message_reply_markup(
+                reply_markup=without_button(query.message, query.data)
+            )
         except TelegramError as exc:
             log.info("could not remove the Acknowledge button: %s", exc)
         if ack.status is AckStatus.ACKNOWLEDGED and query.message is not None:

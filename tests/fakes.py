@@ -43,3 +43,21 @@ class FakeSms:
 
     def bodies_to(self, number: str) -> list[str]:
         return [b for t, b in self.sent if t == number]
+
+
+@dataclass
+class FakeVoice:
+    """Records the calls placed: (number, what is said, the press-1 callback's query)."""
+
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+    failures: list[DeliveryFailed] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def call(self, *, to: str, say: str, ack_query: str) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.calls.append((to, say, ack_query))
+        return f"CA{next(self._ids):032x}"
+
+    def to(self, number: str) -> list[str]:
+        return [say for t, say, _ in self.calls if t == number]

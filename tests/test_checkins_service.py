@@ -761,8 +761,10 @@ def test_every_default_sms_check_in_and_on_call_text_is_neutral_and_one_segment(
         "page": 12,
         "patient_ref": "ref 123456",
         "callback": " on +15555550123",
+        "ids": "123456, 123457",
+        "time": "12:59 PM",
     }
-    keys = [k for k in [*CHECKIN_TEXTS, *ESCALATION_TEXTS] if k.startswith("sms_")]
+    keys = [k for k in [*CHECKIN_TEXTS, *ESCALATION_TEXTS] if k.startswith(("sms_", "voice_"))]
     assert len(keys) >= 15
     for key in keys:
         assert_sms_safe(texts.plain(key, **values))

@@ -320,6 +320,8 @@ async def test_a_red_flag_is_answered_and_paged_ahead_of_a_backlog_of_staff_noti
 class BrokenDispatcher:
     """A dispatcher whose database went away: nothing is claimed, the call fails."""
 
+    channels = Channels()
+
     async def run_due(self, **_: object) -> None:
         raise RuntimeError("database went away")
 
@@ -385,13 +387,13 @@ async def test_a_page_already_queued_when_someone_acknowledges_is_not_sent(w: Wo
             .where(col(Outbox.status) == OutboxStatus.PENDING)
             .values(status=OutboxStatus.CLAIMED, claimed_until=w.clock.now())
         )
-    sent_before = (len(w.telegram.sent), len(w.sms.sent))
+    sent_before = (len(staff_texts(w)), len(w.sms.sent))
 
     w.escalation.acknowledge(escalation_id=escalation_id, actor="staff:1")
     w.clock.advance(timedelta(minutes=5))  # the claim lease ran out: the rows are retried
     await w.dispatcher.run_due()
 
-    assert (len(w.telegram.sent), len(w.sms.sent)) == sent_before
+    assert (len(staff_texts(w)), len(w.sms.sent)) == sent_before
     assert {p.last_error for p in pages(w) if p.status == OutboxStatus.SKIPPED} == {"acknowledged"}
 
 
@@ -461,12 +463,14 @@ async def test_without_sms_the_staff_chat_is_still_paged(
     assert "URGENT red flag" in staff_texts(w)[-1]
 
 
-async def test_a_lower_level_flag_is_a_staff_notice_and_task_without_a_page(w: World) -> None:
+async def test_a_lower_level_flag_is_a_staff_notice_and_task_without_a_page_before_its_deadline(
+    w: World,
+) -> None:
     appointment_id = done_session(w)
-    checkin_id = await open_slot(w, appointment_id, "E")
+    checkin_id = await open_slot(w, appointment_id, "D1")  # Tuesday 09:00, the clinic is open
 
     await walk(w, checkin_id, {"SE_NAU": "sev"})
-    w.clock.advance(timedelta(hours=2))
+    w.clock.advance(timedelta(minutes=59))
     await w.dispatcher.run_due()
 
     (escalation,) = escalations(w)
@@ -475,6 +479,7 @@ async def test_a_lower_level_flag_is_a_staff_notice_and_task_without_a_page(w: W
     assert "Red flag: call the patient back within 1 hour" in notice
     assert "nausea: Severe" in notice and html.escape(CLINICIAN_TODAY, quote=False) in notice
     assert "<b>Ana</b> · +15555550123" in notice
+    assert "⏰ Deadline: Tue 2 Mar 10:00 AM · owner: staff chat" in notice
     (task,) = tasks(w)
     assert task.kind == "red_flag" and task.dedupe_key == f"escalation:{escalation.id}"
     assert w.sms.sent == [] and pages(w) == []
@@ -714,7 +719,9 @@ async def test_every_red_flag_row_reaches_staff_at_its_level(w: World, row: Row)
         level_words = w.texts.plain(f"esc_level_{row.level}")
         assert f"Red flag: {html_unescape(level_words)}" in html_unescape(notice)
         assert any(t.dedupe_key == f"escalation:{escalation.id}" for t in tasks(w))
-        if not any(e.level == EscalationLevel.URGENT for e in escalations(w)):
+        if escalation.climbed_at is not None:  # raised after hours: on-call is paged at once
+            assert any(f"alert {escalation.id}" in body for body in w.sms.bodies_to(ONCALL))
+        elif not any(e.level == EscalationLevel.URGENT for e in escalations(w)):
             assert w.sms.bodies_to(ONCALL) == []
         assert results[-1][1].messages[-1].text.startswith("Thank you.")
 

@@ -127,3 +127,112 @@ def test_a_text_override_telegram_cannot_parse_stops_start_up(tmp_path: Path):
     )
     with pytest.raises(ConfigError, match=r"texts\.start_welcome"):
         build_core(settings)
+
+
+# --- issue 10 item 5: nowhere to send is an error ------------------------------------------------
+
+REAL = {
+    "TELEGRAM_BOT_TOKEN": TOKEN,
+    "STAFF_CHAT_ID": "-1001234567890",
+    "STAFF_USER_IDS": "111,222",
+}
+TWILIO = {
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "t",
+    "TWILIO_FROM_NUMBER": "+12025550143",
+    "PUBLIC_BASE_URL": "https://bot.example.org",
+    "TELEGRAM_WEBHOOK_SECRET": "s3cret",
+}
+
+
+@pytest.mark.parametrize("missing", ["STAFF_CHAT_ID", "STAFF_USER_IDS"])
+def test_real_mode_refuses_to_start_without_somewhere_to_send_alerts(missing):
+    env = {k: v for k, v in REAL.items() if k != missing}
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(env)
+    assert str(caught.value).startswith(missing)
+    assert "\n" not in str(caught.value)
+
+
+def test_real_mode_with_twilio_needs_an_on_call_phone():
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({**REAL, **TWILIO})
+    assert str(caught.value).startswith("ONCALL_PHONE")
+    settings = parse_settings({**REAL, **TWILIO, "ONCALL_PHONE": "+14155550123"})
+    assert settings.oncall_phone == "+14155550123"
+    assert settings.twilio is not None and settings.twilio.caller_id == "+12025550143"
+
+
+def test_the_sandbox_needs_none_of_them():
+    assert parse_settings({}).staff_chat_id is None
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ONCALL_BACKUP_PHONE": "+14155550188"}, "ONCALL_BACKUP_PHONE"),
+        (
+            {"ONCALL_PHONE": "+14155550123", "ONCALL_BACKUP_PHONE": "+1 415 555 0123"},
+            "ONCALL_BACKUP_PHONE",
+        ),
+        ({"ONCALL_BACKUP_PHONE": "12"}, "ONCALL_BACKUP_PHONE"),
+        ({"ONCALL_CALL_AFTER_PAGES": "0"}, "ONCALL_CALL_AFTER_PAGES"),
+        ({"ONCALL_CALL_AFTER_PAGES": "two"}, "ONCALL_CALL_AFTER_PAGES"),
+        ({"TWILIO_CALLER_ID": "+14155550123"}, "TWILIO_CALLER_ID"),
+        (
+            {
+                **{k: v for k, v in TWILIO.items() if k != "TWILIO_FROM_NUMBER"},
+                "TWILIO_MESSAGING_SERVICE_SID": "MG" + "0" * 32,
+                "ONCALL_PHONE": "+14155550123",
+            },
+            "TWILIO_CALLER_ID",
+        ),
+    ],
+)
+def test_bad_ladder_settings_are_refused_with_their_name(env, named):
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(env)
+    assert str(caught.value).startswith(named)
+
+
+def test_the_ladder_settings_are_read():
+    settings = parse_settings(
+        {
+            "ONCALL_PHONE": "+14155550123",
+            "ONCALL_BACKUP_PHONE": "+1 (415) 555-0188",
+            "ONCALL_CALL_AFTER_PAGES": "3",
+        }
+    )
+    assert settings.oncall_backup_phone == "+14155550188"
+    assert settings.oncall_call_after_pages == 3
+
+
+# Every error that cites an example, and the setting the example is for.
+CITING = [
+    ({"ONCALL_PHONE": "12345"}, "ONCALL_PHONE"),
+    ({"ONCALL_BACKUP_PHONE": "12"}, "ONCALL_BACKUP_PHONE"),
+    ({**TWILIO, "TWILIO_FROM_NUMBER": "5"}, "TWILIO_FROM_NUMBER"),
+    ({"STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"),
+    ({k: v for k, v in REAL.items() if k != "STAFF_CHAT_ID"}, "STAFF_CHAT_ID"),
+    ({"STAFF_USER_IDS": "12,abc"}, "STAFF_USER_IDS"),
+    ({**REAL, **TWILIO}, "ONCALL_PHONE"),
+    ({"ONCALL_CALL_AFTER_PAGES": "0"}, "ONCALL_CALL_AFTER_PAGES"),
+    ({"PORT": "eighty"}, "PORT"),
+]
+
+
+@pytest.mark.parametrize(("env", "named"), CITING, ids=[n for _, n in CITING])
+def test_every_example_an_error_cites_is_itself_valid(env, named):
+    import re
+
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(env)
+    message = str(caught.value)
+    examples = re.findall(r"(?:e\.g\.|such as|ids:) ([^\s()]+?)[.)]?(?:\s|$)", message)
+    assert examples, message
+    for example in examples:
+        fixed = {**env, named: example}
+        if named == "ONCALL_BACKUP_PHONE":
+            fixed.setdefault("ONCALL_PHONE", "+12025550143")
+        parsed = parse_settings(fixed)  # the example itself passes validation
+        assert parsed is not None

@@ -128,7 +128,7 @@ async def test_healthz_says_ok_when_the_database_answers(client):
     response = await client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "staff_chat": "ok"}
 
 
 class DownDatabase(Database):

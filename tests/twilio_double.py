@@ -30,6 +30,7 @@ from bot.domain.sms_policy import segments
 
 SPEC_PATH = Path(__file__).resolve().parent / "specs" / "twilio_api_v2010.json"
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
+CALLS_PATH = "/2010-04-01/Accounts/{AccountSid}/Calls.json"
 DEFAULT_BASE_URL = "https://api.twilio.com"
 TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 TEST_AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -77,6 +78,15 @@ class SentMessage:
     from_: str | None
     messaging_service_sid: str | None
     status_callback: str | None
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    sid: str
+    to: str
+    from_: str
+    twiml: str | None
+    url: str | None
 
 
 @cache
@@ -200,6 +210,7 @@ class TwilioDouble(HttpClient):  # type: ignore[misc]
         self.auth_token = auth_token
         self.requests: list[RecordedRequest] = []
         self.sent: list[SentMessage] = []
+        self.calls: list[PlacedCall] = []
         self.violations: list[str] = []
         self._next_failures: deque[TwilioFailure] = deque()
         self._failures_by_number: dict[str, TwilioFailure] = {}
@@ -231,10 +242,14 @@ class TwilioDouble(HttpClient):  # type: ignore[misc]
         self.violations += [f"{method} {url}: {problem}" for problem in problems]
 
         path = url[len(self.base_url) :]
-        if method != "POST" or not re.fullmatch(r"/2010-04-01/Accounts/[^/]+/Messages\.json", path):
+        is_call = re.fullmatch(r"/2010-04-01/Accounts/[^/]+/Calls\.json", path) is not None
+        is_message = re.fullmatch(r"/2010-04-01/Accounts/[^/]+/Messages\.json", path) is not None
+        if method != "POST" or not (is_call or is_message):
             return _error(404, 20404, "The requested resource was not found")
         if auth != (self.account_sid, self.auth_token):
             return _error(401, 20003, "Authenticate")
+        if is_call:
+            return self._call(form, timeout)
         if "From" not in form and "MessagingServiceSid" not in form:
             return _error(400, 21603, "A 'From' phone number is required.")
         if not form.get("Body") and "MediaUrl" not in form and "ContentSid" not in form:
@@ -252,6 +267,52 @@ class TwilioDouble(HttpClient):  # type: ignore[misc]
             status, code, message = _ERRORS[failure]
             return _error(status, code, message.format(to=to))
         return self._created(form)
+
+    def _call(self, form: dict[str, Any], timeout: float | None) -> Response:
+        """Answer a Calls.json POST like Twilio: 201 with a queued Call resource."""
+        if "To" not in form or "From" not in form:
+            return _error(400, 21201, "No 'To' number is specified")
+        if not any(name in form for name in ("Twiml", "Url", "ApplicationSid")):
+            return _error(400, 21205, "Url, ApplicationSid or Twiml is required")
+        to = str(form["To"])
+        failure = self._failures_by_number.get(to)
+        if failure is None and self._next_failures:
+            failure = self._next_failures.popleft()
+        if failure is TwilioFailure.TIMEOUT:
+            raise requests.exceptions.ReadTimeout(f"Read timed out. (read timeout={timeout})")
+        if failure is TwilioFailure.CONNECTION_ERROR:
+            raise requests.exceptions.ConnectionError("Failed to establish a new connection")
+        if failure is not None:
+            status, code, message = _ERRORS[failure]
+            return _error(status, code, message.format(to=to))
+        sid = "CA" + uuid.uuid4().hex
+        now = format_datetime(datetime.now(UTC), usegmt=False)
+        resource = {
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "date_created": now,
+            "date_updated": now,
+            "direction": "outbound-api",
+            "from": form["From"],
+            "from_formatted": form["From"],
+            "sid": sid,
+            "status": "queued",
+            "to": to,
+            "to_formatted": to,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}.json",
+        }
+        twiml = form.get("Twiml")
+        url = form.get("Url")
+        self.calls.append(
+            PlacedCall(
+                sid=sid,
+                to=to,
+                from_=str(form["From"]),
+                twiml=None if twiml is None else str(twiml),
+                url=None if url is None else str(url),
+            )
+        )
+        return Response(201, json.dumps(resource), {"Content-Type": "application/json"})
 
     def _check(self, record: RecordedRequest) -> list[str]:
         if not record.url.startswith(self.base_url + "/"):
@@ -378,3 +439,30 @@ def status_callback_params(
     if error_code is not None:
         params["ErrorCode"] = str(error_code)
     return params
+
+
+def gather_callback_params(
+    *,
+    call_sid: str,
+    digits: str,
+    to_number: str,
+    from_number: str = "+15005550006",
+    account_sid: str = TEST_ACCOUNT_SID,
+) -> dict[str, str]:
+    """Return the form fields Twilio POSTs to a <Gather> action when the callee presses keys.
+
+    On an outbound call `To` is the person we called and `From` our number.
+    """
+    return {
+        "AccountSid": account_sid,
+        "ApiVersion": "2010-04-01",
+        "CallSid": call_sid,
+        "CallStatus": "in-progress",
+        "Called": to_number,
+        "Caller": from_number,
+        "Digits": digits,
+        "Direction": "outbound-api",
+        "From": from_number,
+        "FinishedOnKey": "",
+        "To": to_number,
+    }

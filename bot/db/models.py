@@ -212,6 +212,18 @@ class Escalation(SQLModel, table=True):
     acknowledged_by: str | None = Field(default=None, max_length=64)
     pages_sent: int = 0
     last_paged_at: datetime | None = _dt()  # type: ignore[assignment]
+    # By when someone must take it, and whose it is now (CLINICAL.md 4a): staff / oncall / backup.
+    deadline_at: datetime | None = _dt(index=True)  # type: ignore[assignment]
+    owner: str | None = Field(default=None, max_length=16)
+    # The channel the patient used (telegram / sms): they hear there when a clinician takes it.
+    patient_channel: str | None = Field(default=None, max_length=16)
+    # The answers that raised it ("SE_LIVER"), so one rule can fire again for another answer.
+    trigger: str | None = Field(default=None, max_length=64)
+    # When the deadline passed (or fell outside opening hours) and the ladder started.
+    climbed_at: datetime | None = _dt()  # type: ignore[assignment]
+    closed_at: datetime | None = _dt()  # type: ignore[assignment]
+    closed_by: str | None = Field(default=None, max_length=64)
+    outcome: str | None = Field(default=None, max_length=16)  # called / no_answer / not_needed
 
 
 class StaffTask(SQLModel, table=True):
@@ -227,6 +239,16 @@ class StaffTask(SQLModel, table=True):
     done_at: datetime | None = _dt()  # type: ignore[assignment]
     done_by: str | None = Field(default=None, max_length=64)
     dedupe_key: str | None = Field(default=None, max_length=160, unique=True)
+    outcome: str | None = Field(default=None, max_length=16)  # called / no_answer / not_needed
+
+
+class RuntimeState(SQLModel, table=True):
+    """Facts every replica must agree on, learned while running (the staff chat's current id)."""
+
+    __tablename__ = "runtime_state"
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(default="", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class AuditLog(SQLModel, table=True):

@@ -10,6 +10,9 @@ class Channel(StrEnum):
     SMS = "sms"
     STAFF = "staff"  # the staff Telegram chat
     ONCALL = "oncall"  # SMS to the on-call phone
+    ONCALL_CALL = "oncall_call"  # a voice call to the on-call phone
+    BACKUP = "backup"  # SMS to the backup phone (on-call did not acknowledge)
+    BACKUP_CALL = "backup_call"  # a voice call to the backup phone
 
 
 class AppointmentStatus(StrEnum):
@@ -40,6 +43,9 @@ class OutboxKind(StrEnum):
     CHECKIN_NUDGE = "checkin_nudge"
     STAFF_NOTICE = "staff_notice"
     ESCALATION_PAGE = "escalation_page"
+    # An escalation's deadline: no message of its own; past it, unacknowledged, the ladder starts.
+    ESCALATION_DEADLINE = "escalation_deadline"
+    ESCALATION_TAKEN = "escalation_taken"  # the patient hears a clinician has taken their answer
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
 
@@ -68,6 +74,14 @@ class EscalationLevel(StrEnum):
     SAME_DAY = "same_day"
     BUSINESS_DAY = "business_day"
     NEXT_BUSINESS_DAY = "next_business_day"
+
+
+class CloseOutcome(StrEnum):
+    """What staff did about a flag or task when they closed it."""
+
+    CALLED = "called"
+    NO_ANSWER = "no_answer"
+    NOT_NEEDED = "not_needed"
 
 
 class Answer(StrEnum):

@@ -21,12 +21,15 @@ class DeliveryFailed(Exception):
         permanent: bool,
         code: str | None = None,
         retry_after: float | None = None,
+        migrate_to: int | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.code = code
         self.retry_after = retry_after
+        # Telegram moved the chat (a group became a supergroup): send there instead.
+        self.migrate_to = migrate_to
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class OutgoingMessage:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     attachment: Attachment | None = None
+    # For a voice call: the query string of its "press 1" callback (e.g. "escalation=12").
+    voice_ack: str | None = None
 
 
 class SmsSender(Protocol):
@@ -63,4 +68,10 @@ class SmsSender(Protocol):
 class TelegramSender(Protocol):
     async def send(self, *, chat_id: int, message: OutgoingMessage) -> int:
         """Send to a Telegram chat and return the message id; raise DeliveryFailed."""
+        ...
+
+
+class VoiceCaller(Protocol):
+    async def call(self, *, to: str, say: str, ack_query: str) -> str:
+        """Call `to`, say `say` and ask for 1 to acknowledge; return the call's id."""
         ...

@@ -6,7 +6,15 @@ import logging
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.messaging.channels import DeliveryFailed, OutgoingMessage
 from bot.messaging.pacing import Pacer
@@ -59,6 +67,13 @@ class PtbTelegramSender:
                     reply_markup=markup,
                     link_preview_options=None,
                 )
+        except ChatMigrated as exc:
+            raise DeliveryFailed(
+                "chat migrated to a supergroup",
+                permanent=False,
+                code="migrated",
+                migrate_to=int(exc.new_chat_id),
+            ) from None
         except Forbidden as exc:
             raise DeliveryFailed(f"forbidden: {exc.message}", permanent=True, code="403") from None
         except RetryAfter as exc:

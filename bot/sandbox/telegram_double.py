@@ -107,6 +107,7 @@ CHAT_NOT_FOUND = "Bad Request: chat not found"
 CHAT_ID_EMPTY = "Bad Request: chat_id is empty"
 BOT_BLOCKED = "Forbidden: bot was blocked by the user"
 BOT_KICKED = "Forbidden: bot was kicked from the group chat"
+CHAT_UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 WRONG_FILE = "Bad Request: wrong file identifier/HTTP URL specified"
 INVALID_FILE_ID = "Bad Request: invalid file_id"
 FILE_EMPTY = "Bad Request: file must be non-empty"
@@ -263,16 +264,26 @@ class NoSuchMessage(LookupError):
 
 
 class _ApiError(Exception):
-    def __init__(self, code: int, description: str, *, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to = migrate_to
 
     def response(self) -> tuple[int, bytes]:
         body: Json = {"ok": False, "error_code": self.code, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to}
         return self.code, _encode(body)
 
 
@@ -408,6 +419,7 @@ class FakeBotApi(BaseRequest):
         self._queries: dict[str, _Query] = {}
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._blocked: set[int] = set()
+        self._migrated: dict[int, int] = {}
         self._missing_chats: set[int] = set()
         self._failures: list[_Failure] = []
         self._send_times: list[tuple[int, float]] = []
@@ -562,6 +574,11 @@ class FakeBotApi(BaseRequest):
 
     def unblock_chat(self, chat_id: int) -> None:
         self._blocked.discard(chat_id)
+
+    def migrate_chat(self, chat_id: int, *, to: int) -> None:
+        """The group became a supergroup: sends to the old id get 400 with migrate_to_chat_id."""
+        self._migrated[chat_id] = to
+        self._ensure_chat(to)
 
     def chat_not_found(self, chat_id: int) -> None:
         """Telegram does not know this chat: every call naming it gets 400 chat not found."""
@@ -872,6 +889,8 @@ class FakeBotApi(BaseRequest):
             if self._strict_chats:
                 raise _ApiError(400, CHAT_NOT_FOUND)
             chat = self._ensure_chat(chat_id)
+        if writing and chat_id in self._migrated:
+            raise _ApiError(400, CHAT_UPGRADED, migrate_to=self._migrated[chat_id])
         if writing and chat_id in self._blocked:
             raise _ApiError(403, BOT_BLOCKED if chat_id > 0 else BOT_KICKED)
         return chat

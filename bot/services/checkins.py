@@ -572,7 +572,12 @@ class CheckinService:
         escalations: list[int] = []
         for flag in flags:
             escalation = self.escalation.raise_flag(
-                session, patient_id=checkin.patient_id, flag=flag, now=now, checkin_id=checkin.id
+                session,
+                patient_id=checkin.patient_id,
+                flag=flag,
+                now=now,
+                checkin_id=checkin.id,
+                channel=Channel.SMS if sms else Channel.TELEGRAM,
             )
             assert escalation.id is not None
             escalations.append(escalation.id)
@@ -962,6 +967,8 @@ def check_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
         "escalation_id": 999999,
         "patient_ref": "ref 999999",
         "callback": " on +15555550123",
+        "ids": "999997, 999998, 999999",
+        "time": "12:59 PM",
     }
     samples["repeat"] = texts.plain("sms_oncall_repeat", **samples)
     questions = [
@@ -969,7 +976,8 @@ def check_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
         for key in ("sms_checkin_q_signs", "sms_checkin_q_sign", "sms_checkin_q_score")
     ]
     for key in [*CHECKIN_TEXTS, *ESCALATION_TEXTS]:
-        if not key.startswith("sms_"):
+        # Spoken call texts are as public as an SMS (a loudspeaker, a voicemail).
+        if not key.startswith(("sms_", "voice_")):
             continue
         for question in questions:
             try:

@@ -14,20 +14,31 @@ from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 from bot.domain.reminders import backoff, next_sms_window
-from bot.messaging.channels import DeliveryFailed, OutgoingMessage, SmsSender, TelegramSender
+from bot.messaging.channels import (
+    DeliveryFailed,
+    OutgoingMessage,
+    SmsSender,
+    TelegramSender,
+    VoiceCaller,
+)
 from bot.profile import ClinicProfile
 from bot.services.outbox import claim_due, finish, payload_of
 from bot.services.planner import staff_notice
 from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.staff_chat import StaffChat
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 # Sent by SMS at any hour: safety messages are never held back by quiet hours (CLINICAL.md 6).
-SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE})
+SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_TAKEN})
+# Timers: rows that send nothing themselves; their renderer acts, whatever the channels.
+TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE})
 # A failure of these is worth telling staff about; staff messages themselves fall back to on-call.
 PATIENT_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
+CALL_CHANNELS = (Channel.ONCALL_CALL, Channel.BACKUP_CALL)
+STAFF_REFUSED = "staff chat refused: "
 
 
 @dataclass
@@ -36,6 +47,34 @@ class Channels:
     sms: SmsSender | None = None
     staff_chat_id: int | None = None
     oncall_phone: str | None = None
+    backup_phone: str | None = None
+    voice: VoiceCaller | None = None
+    # The staff chat's current id and health in the database (None: trust staff_chat_id).
+    staff_chat: StaffChat | None = None
+    staff_chat_lost: str | None = None  # why the staff chat refuses messages, when it does
+
+    def staff_chat_usable(self) -> bool:
+        return (
+            self.staff_chat_id is not None
+            and self.telegram is not None
+            and self.staff_chat_lost is None
+        )
+
+    def refresh_staff_chat(self) -> None:
+        """Read the staff chat's current id and health (other replicas may have learned them)."""
+        if self.staff_chat is None:
+            return
+        status = self.staff_chat.status(current=self.staff_chat_id)
+        self.staff_chat_id = status.chat_id
+        self.staff_chat_lost = status.lost_reason
+
+    def phone_for(self, channel: Channel) -> str | None:
+        """The clinician's number a staff-side SMS or call channel goes to."""
+        if channel in (Channel.ONCALL, Channel.ONCALL_CALL):
+            return self.oncall_phone
+        if channel in (Channel.BACKUP, Channel.BACKUP_CALL):
+            return self.backup_phone
+        return None
 
 
 @dataclass
@@ -117,6 +156,7 @@ class Dispatcher:
     ) -> DispatchReport:
         """Send everything due now (or only the rows `ids` names), batch by batch, oldest first."""
         report = DispatchReport()
+        self.channels.refresh_staff_chat()
         while max_rows is None or report.handled < max_rows:
             now = self.clock.now()
             rows = claim_due(self.db, now=now, limit=self.batch_size, ids=ids)
@@ -200,17 +240,36 @@ class Dispatcher:
 
     def _route(self, row: Outbox, patient: Patient | None) -> Channel | None:
         channel = Channel(row.channel)
+        kind = OutboxKind(row.kind)
+        if kind in TIMER_KINDS:
+            return channel
         if channel is Channel.STAFF:
-            if self.channels.staff_chat_id is not None and self.channels.telegram is not None:
+            has_chat = (
+                self.channels.staff_chat_id is not None and self.channels.telegram is not None
+            )
+            # A chat known to refuse messages is still tried once per message, so a chat that
+            # works again is noticed; a page it refused goes to on-call straight after.
+            refused_this_one = (row.last_error or "").startswith(STAFF_REFUSED)
+            if has_chat and not refused_this_one:
                 return Channel.STAFF
-            # No staff chat: safety pages still reach the on-call phone.
-            if OutboxKind(row.kind) in SAFETY_KINDS and self.channels.oncall_phone:
+            # No staff chat, or it refuses messages: safety pages still reach the on-call phone.
+            if kind in SAFETY_KINDS and self.channels.oncall_phone and self.channels.sms:
                 return Channel.ONCALL
             return None
-        if channel is Channel.ONCALL:
-            return Channel.ONCALL if self.channels.oncall_phone and self.channels.sms else None
+        if channel in (Channel.ONCALL, Channel.BACKUP):
+            texts = self.channels.phone_for(channel) is not None and self.channels.sms is not None
+            return channel if texts else None
+        if channel in CALL_CHANNELS:
+            calls = self.channels.phone_for(channel) is not None and self.channels.voice is not None
+            return channel if calls else None
         if patient is None:
             return None
+        if kind is OutboxKind.ESCALATION_TAKEN:
+            # The patient hears it where they wrote from, when that still works.
+            if channel is Channel.SMS and sms_usable(patient, self.channels):
+                return channel
+            if channel is Channel.TELEGRAM and telegram_usable(patient, self.channels):
+                return channel
         return route_patient(patient, self.channels)
 
     def _context(
@@ -241,10 +300,15 @@ class Dispatcher:
                 chat_id=self.channels.staff_chat_id, message=message
             )
             return str(sent_id)
-        if channel is Channel.ONCALL:
-            assert self.channels.sms is not None and self.channels.oncall_phone is not None
-            return await self.channels.sms.send_sms(
-                to=self.channels.oncall_phone, body=message.text
+        if channel in (Channel.ONCALL, Channel.BACKUP):
+            number = self.channels.phone_for(channel)
+            assert self.channels.sms is not None and number is not None
+            return await self.channels.sms.send_sms(to=number, body=message.text)
+        if channel in CALL_CHANNELS:
+            number = self.channels.phone_for(channel)
+            assert self.channels.voice is not None and number is not None
+            return await self.channels.voice.call(
+                to=number, say=message.text, ack_query=message.voice_ack or ""
             )
         with self.db.session(write=False) as session:
             patient = session.get(Patient, row.patient_id)
@@ -269,8 +333,15 @@ class Dispatcher:
         try:
             provider_id = await self._transmit(channel, row, message)
         except DeliveryFailed as failure:
+            if channel is Channel.STAFF and await self._staff_chat_failed(row, failure, now):
+                report.retried += 1
+                return
             await self._failed(row, channel, failure, report, now)
             return
+        if channel is Channel.STAFF and self.channels.staff_chat_lost is not None:
+            if self.channels.staff_chat is not None:
+                self.channels.staff_chat.restored(now=now)
+            self.channels.staff_chat_lost = None
         finish(
             self.db,
             row.id,
@@ -335,6 +406,52 @@ class Dispatcher:
             return
         finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=error)
         report.failed += 1
+
+    async def _staff_chat_failed(self, row: Outbox, failure: DeliveryFailed, now: datetime) -> bool:
+        """The staff chat refused a message: follow a migration, or record it lost.
+
+        Returns True when the row was put back to go out again now (to the new chat, or, for a
+        page, to the on-call phone).
+        """
+        assert row.id is not None
+        chat_id = self.channels.staff_chat_id
+        if failure.migrate_to is not None and chat_id is not None:
+            if self.channels.staff_chat is not None:
+                self.channels.staff_chat.migrated(
+                    old_id=chat_id, new_id=failure.migrate_to, now=now
+                )
+            else:
+                log.error(
+                    "the staff chat was migrated to %s; update STAFF_CHAT_ID", failure.migrate_to
+                )
+            self.channels.staff_chat_id = failure.migrate_to
+            finish(
+                self.db,
+                row.id,
+                status=OutboxStatus.PENDING,
+                now=now,
+                error="chat migrated",
+                retry_at=now,
+            )
+            return True
+        if not failure.permanent or chat_id is None:
+            return False
+        if self.channels.staff_chat is not None:
+            self.channels.staff_chat.lost(chat_id=chat_id, reason=failure.reason, now=now)
+        else:
+            log.error("the staff chat refuses messages (%s)", failure.reason[:200])
+        self.channels.staff_chat_lost = failure.reason
+        if OutboxKind(row.kind) not in SAFETY_KINDS:
+            return False
+        finish(
+            self.db,
+            row.id,
+            status=OutboxStatus.PENDING,
+            now=now,
+            error=f"{STAFF_REFUSED}{failure.reason}"[:500],
+            retry_at=now,
+        )
+        return True
 
     def _unreachable(
         self,

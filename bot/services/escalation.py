@@ -1,13 +1,24 @@
-"""Red flags reach people at once (CLINICAL.md section 4): staff alert, on-call page, re-pages.
+"""Red flags reach a person in time (CLINICAL.md section 4 and 4a): deadlines and the ladder.
 
-A red flag is an `Escalation` row written in the caller's transaction. An URGENT one becomes
-ESCALATION_PAGE outbox rows for the staff chat (with an Acknowledge button) and the on-call
-phone, due now; the caller then hands the escalation to `page_soon()`, which sends those rows,
-and only those, in a background task: a page never waits for the outbox tick or its backlog,
-and the patient's fixed reply never waits for the pages.
-Each page that goes out plans the next one `repage_after` later on the same channel, until
-someone acknowledges (a page rendered after that is skipped). Lower levels go to the staff chat
-as a flagged notice plus a StaffTask, with no page. Staff and on-call channels ignore patient
+A red flag is an `Escalation` row written in the caller's transaction, with a deadline and an
+owner (`bot.domain.deadlines`). An URGENT one becomes ESCALATION_PAGE outbox rows for the staff
+chat (with an Acknowledge button) and the on-call phone, due now; the caller then hands the
+escalation to `page_soon()`, which sends those rows, and only those, in a background task: a page
+never waits for the outbox tick or its backlog, and the patient's fixed reply never waits for
+the pages.
+
+The ladder is rounds of pages `repage_after` apart, each round planned by the one before it,
+until someone acknowledges (a page rendered after that is skipped): staff chat and on-call SMS
+every round; from round `call_after_pages + 1` also a voice call to on-call; from the round after
+that also an SMS and a call to the backup phone. A staff chat that refuses messages sends its
+pages to on-call, with a call at once.
+
+Lower levels go to the staff chat as a flagged notice plus a StaffTask. "Callback within 1 h" and
+"same day" also get an ESCALATION_DEADLINE row at their deadline: unacknowledged then, the
+ladder starts. A deadline outside opening hours starts it at once. Task levels (next business
+day) stay tasks, first in the digest once overdue. Acknowledging (button, "ACK 12" by SMS from
+the on-call or backup phone, 1 on the call) stops the ladder and tells the patient, on the
+channel they used, that a clinician has taken it. Staff and on-call channels ignore patient
 opt-outs, and pages ignore SMS quiet hours (`dispatch.SAFETY_KINDS`).
 """
 
@@ -16,9 +27,10 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Awaitable, Callable, Collection
+import re
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, or_, update
@@ -28,14 +40,16 @@ from bot.db.engine import Database
 from bot.db.models import Escalation, Outbox, Patient, StaffTask
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.clock import Clock
+from bot.domain.deadlines import PAGED_AT_DEADLINE, Deadline, Owner, deadline_for
 from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
+from bot.domain.privacy import mask_phone
 from bot.domain.redflags import RedFlag
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.dispatch import Dispatcher, DispatchReport
-from bot.services.formatting import clock_time
+from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
 from bot.services.planner import staff_notice
 from bot.services.rendering import RenderContext, Renderers, Skip
@@ -44,11 +58,17 @@ from bot.texts import Texts
 log = logging.getLogger(__name__)
 
 REPAGE_AFTER = timedelta(minutes=10)
+CALL_AFTER_PAGES = 2  # unacknowledged rounds of pages before on-call gets a voice call
 ACK_PREFIX = "esc:ack:"
 TASK_KIND = "red_flag"
 PAGE_CHANNELS = (Channel.STAFF, Channel.ONCALL)
+BACKUP_CHANNELS = (Channel.BACKUP, Channel.BACKUP_CALL)
 # Every outbox row an escalation plans (its pages, its staff notice) has a key under this.
 KEY_PREFIX = "esc:"
+# "ACK", "ack 12", "Ack #12": the on-call clinician's reply to a page SMS.
+_SMS_ACK = re.compile(r"\s*ack(?:nowledged?)?\s*#?\s*(\d{1,12})?\s*[.!]?\s*", re.IGNORECASE)
+# Pages send themselves and what they plan for now (a call when the staff chat is lost).
+_PAGE_PASSES = 3
 
 
 def page_key(escalation_id: int, page: int, channel: Channel | str) -> str:
@@ -65,10 +85,20 @@ def ack_data(escalation_id: int) -> str:
     return f"{ACK_PREFIX}{escalation_id}"
 
 
+def deadline_key(escalation_id: int) -> str:
+    return f"{_rows_of(escalation_id)}deadline"
+
+
+def is_sms_ack(body: str) -> bool:
+    """Whether an inbound text is an acknowledgement ("ACK", "ACK 12")."""
+    return _SMS_ACK.fullmatch(body or "") is not None
+
+
 class AckStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     ALREADY = "already"
     NOT_FOUND = "not_found"
+    REFUSED = "refused"  # from a number or person who may not acknowledge
 
 
 @dataclass(frozen=True)
@@ -80,7 +110,7 @@ class Acknowledgement:
 
 
 class EscalationService:
-    """Raise red flags, page until acknowledged, and record acknowledgements."""
+    """Raise red flags, page up the ladder until acknowledged, and record acknowledgements."""
 
     def __init__(
         self,
@@ -91,6 +121,7 @@ class EscalationService:
         texts: Texts,
         catalog: CheckinCatalog,
         repage_after: timedelta = REPAGE_AFTER,
+        call_after_pages: int = CALL_AFTER_PAGES,
     ) -> None:
         self.db = db
         self.catalog = catalog
@@ -98,6 +129,7 @@ class EscalationService:
         self.clock = clock
         self.texts = texts
         self.repage_after = repage_after
+        self.call_after_pages = call_after_pages
         self._dispatcher: Dispatcher | None = None
         # Paging tasks in flight: the loop keeps only weak references to tasks.
         self._paging: set[asyncio.Task[None]] = set()
@@ -108,7 +140,34 @@ class EscalationService:
 
     @property
     def renderers(self) -> Renderers:
-        return {OutboxKind.ESCALATION_PAGE: self.render_page}
+        return {
+            OutboxKind.ESCALATION_PAGE: self.render_page,
+            OutboxKind.ESCALATION_DEADLINE: self.render_deadline,
+            OutboxKind.ESCALATION_TAKEN: self.render_taken,
+        }
+
+    # --- deadlines --------------------------------------------------------------------------
+
+    def opening(self, day: date) -> Sequence[tuple[time, time]]:
+        """The clinic's opening ranges on a local date (none on a closure day)."""
+        if any(closure.covers(day) for closure in self.profile.closures):
+            return []
+        return self.profile.opening_ranges(day.weekday())
+
+    def deadline(self, level: EscalationLevel, *, now: datetime) -> Deadline:
+        """By when a flag of `level` raised `now` must be taken, and whose it is."""
+        return deadline_for(level, now=now, opening=self.opening, tz=self.profile.tz)
+
+    def deadline_text(self, escalation: Escalation) -> str:
+        """The deadline and owner as staff read them on every alert (plain text)."""
+        owner = self.texts.plain(f"esc_owner_{escalation.owner or Owner.STAFF}")
+        if escalation.level == EscalationLevel.URGENT or escalation.deadline_at is None:
+            return self.texts.plain("esc_deadline_now", owner=owner)
+        return self.texts.plain(
+            "esc_deadline_at",
+            when=when_short(escalation.deadline_at, self.profile.tz),
+            owner=owner,
+        )
 
     # --- raising ----------------------------------------------------------------------------
 
@@ -120,12 +179,15 @@ class EscalationService:
         flag: RedFlag,
         now: datetime,
         checkin_id: int | None = None,
+        channel: Channel | str | None = None,
     ) -> Escalation:
         """Record a red flag and queue what staff must see, in the caller's transaction.
 
-        The caller sends `flag.reply_text` to the patient itself and, once its transaction has
-        committed, hands the escalation to `page_soon()`.
+        `channel` is where the patient wrote from (telegram / sms): they hear there when a
+        clinician takes it. The caller sends `flag.reply_text` to the patient itself and, once
+        its transaction has committed, hands the escalation to `page_soon()`.
         """
+        deadline = self.deadline(flag.level, now=now)
         escalation = Escalation(
             patient_id=patient_id,
             checkin_id=checkin_id,
@@ -133,27 +195,79 @@ class EscalationService:
             rule=flag.rule,
             detail=flag.staff_summary,
             created_at=now,
+            deadline_at=deadline.at,
+            owner=deadline.owner,
+            patient_channel=str(channel) if channel is not None else None,
+            trigger=",".join(flag.questions)[:64] or None,
         )
         session.add(escalation)
         session.flush()
         assert escalation.id is not None
         if flag.level is EscalationLevel.URGENT:
-            for channel in PAGE_CHANNELS:
-                self._plan_page(session, escalation, page=1, channel=channel, due=now, now=now)
+            self._plan_round(session, escalation, page=1, due=now, now=now)
         else:
-            self._notify(session, escalation, flag, now=now)
+            self._notify(session, escalation, flag, now=now, paging=deadline.page_now)
+            if deadline.page_now:
+                self._climb(session, escalation, now=now)
+            elif flag.level in PAGED_AT_DEADLINE:
+                enqueue(
+                    session,
+                    kind=OutboxKind.ESCALATION_DEADLINE,
+                    channel=Channel.STAFF,
+                    due_at=deadline.at,
+                    dedupe_key=deadline_key(escalation.id),
+                    now=now,
+                    patient_id=patient_id,
+                    payload={"escalation_id": escalation.id},
+                )
         audit(
             session,
             at=now,
             actor="system",
             action="escalation.raise",
             subject=f"escalation:{escalation.id}",
-            detail={"rule": flag.rule, "level": str(flag.level), "checkin_id": checkin_id},
+            detail={
+                "rule": flag.rule,
+                "level": str(flag.level),
+                "checkin_id": checkin_id,
+                "deadline": deadline.at.isoformat(),
+                "owner": str(deadline.owner),
+                "paged": flag.level is EscalationLevel.URGENT or deadline.page_now,
+            },
         )
         log.warning(
-            "red flag %s (%s) raised as escalation %s", flag.rule, flag.level, escalation.id
+            "red flag %s (%s) raised as escalation %s, owner %s",
+            flag.rule,
+            flag.level,
+            escalation.id,
+            deadline.owner,
         )
         return escalation
+
+    def _climb(self, session: Session, escalation: Escalation, *, now: datetime) -> None:
+        """Start the ladder for a lower-level flag: its deadline passed or is after hours."""
+        escalation.climbed_at = now
+        escalation.owner = Owner.ONCALL
+        self._plan_round(session, escalation, page=1, due=now, now=now)
+
+    def render_deadline(self, ctx: RenderContext) -> OutgoingMessage:
+        """At the deadline: taken already, nothing; otherwise the ladder starts now."""
+        escalation = ctx.session.get(Escalation, int(ctx.payload.get("escalation_id", 0)))
+        if escalation is None:
+            raise Skip("escalation not found")
+        if escalation.acknowledged_at is not None or escalation.closed_at is not None:
+            raise Skip("taken before the deadline")
+        self._climb(ctx.session, escalation, now=ctx.now)
+        audit(
+            ctx.session,
+            at=ctx.now,
+            actor="system",
+            action="escalation.deadline_passed",
+            subject=f"escalation:{escalation.id}",
+            detail={"level": escalation.level},
+        )
+        log.warning("escalation %s: deadline passed unacknowledged, paging", escalation.id)
+        raise Skip("deadline passed: the ladder started")
 
     async def page_now(self, escalation_ids: Collection[int]) -> DispatchReport | None:
         """Send what these escalations queued and is due: their own rows only, never the backlog."""
@@ -182,21 +296,26 @@ class EscalationService:
             await asyncio.gather(*self._paging, return_exceptions=True)
 
     async def _send_due(self, which: ColumnElement[bool]) -> DispatchReport | None:
-        with self.db.session(write=False) as session:
-            found = session.exec(
-                select(Outbox.id)
-                .where(col(Outbox.dedupe_key).startswith(KEY_PREFIX))
-                .where(col(Outbox.status) == OutboxStatus.PENDING)
-                .where(col(Outbox.due_at) <= self.clock.now())
-                .where(which)
-            ).all()
-        ids = [row_id for row_id in found if row_id is not None]
-        if not ids:
-            return None
-        if self._dispatcher is None:
-            log.error("no dispatcher wired: pages wait for the outbox tick")
-            return None
-        return await self._dispatcher.run_due(ids=ids)
+        report: DispatchReport | None = None
+        # A pass can plan more that is due now (a call once the staff chat is found lost).
+        for _ in range(_PAGE_PASSES):
+            with self.db.session(write=False) as session:
+                found = session.exec(
+                    select(Outbox.id)
+                    .where(col(Outbox.dedupe_key).startswith(KEY_PREFIX))
+                    .where(col(Outbox.status) == OutboxStatus.PENDING)
+                    .where(col(Outbox.due_at) <= self.clock.now())
+                    .where(which)
+                ).all()
+            ids = [row_id for row_id in found if row_id is not None]
+            if not ids:
+                break
+            if self._dispatcher is None:
+                log.error("no dispatcher wired: pages wait for the outbox tick")
+                return None
+            done = await self._dispatcher.run_due(ids=ids)
+            report = done if report is None else _merged(report, done)
+        return report
 
     def _in_background(
         self, paging: Callable[[], Awaitable[DispatchReport | None]], *, name: str
@@ -205,6 +324,30 @@ class EscalationService:
         task = loop.create_task(_logged(paging()), name=name)
         self._paging.add(task)
         task.add_done_callback(self._paging.discard)
+
+    def _rungs(self, page: int) -> tuple[Channel, ...]:
+        """The channels of one round of pages: the ladder climbs with every unanswered round."""
+        rungs = list(PAGE_CHANNELS)
+        if page > self.call_after_pages:
+            rungs.append(Channel.ONCALL_CALL)
+        if page > self.call_after_pages + 1:
+            rungs += BACKUP_CHANNELS
+        channels = self._dispatcher.channels if self._dispatcher is not None else None
+        if channels is None:
+            return tuple(rungs)
+        # Rungs this deployment cannot use (no voice, no backup phone) are not planned at all.
+        return tuple(
+            rung
+            for rung in rungs
+            if rung in PAGE_CHANNELS
+            or (channels.phone_for(rung) and (channels.voice if "call" in rung else channels.sms))
+        )
+
+    def _plan_round(
+        self, session: Session, escalation: Escalation, *, page: int, due: datetime, now: datetime
+    ) -> None:
+        for channel in self._rungs(page):
+            self._plan_page(session, escalation, page=page, channel=channel, due=due, now=now)
 
     def _plan_page(
         self,
@@ -229,9 +372,15 @@ class EscalationService:
         )
 
     def _notify(
-        self, session: Session, escalation: Escalation, flag: RedFlag, *, now: datetime
+        self,
+        session: Session,
+        escalation: Escalation,
+        flag: RedFlag,
+        *,
+        now: datetime,
+        paging: bool = False,
     ) -> None:
-        """A lower-level flag: a task on the staff list and a flagged notice, no page."""
+        """A lower-level flag: a task on the staff list and a flagged notice with its deadline."""
         assert escalation.id is not None
         patient = session.get(Patient, escalation.patient_id)
         level = self.texts.plain(f"esc_level_{flag.level}")
@@ -244,6 +393,8 @@ class EscalationService:
                 dedupe_key=f"escalation:{escalation.id}",
             )
         )
+        if paging:
+            return  # the page itself tells staff, with the reason and the deadline
         staff_notice(
             session,
             appointment=None,
@@ -257,6 +408,7 @@ class EscalationService:
                     patient=_patient_line(patient),
                     summary=html.escape(flag.staff_summary, quote=False),
                     reply=html.escape(flag.reply_text, quote=False),
+                    deadline=html.escape(self.deadline_text(escalation), quote=False),
                 ),
                 "escalation_id": escalation.id,
             },
@@ -266,17 +418,28 @@ class EscalationService:
     # --- paging -------------------------------------------------------------------------------
 
     def render_page(self, ctx: RenderContext) -> OutgoingMessage:
-        """One page: skipped once acknowledged; otherwise it plans the next one first."""
+        """One page: skipped once acknowledged; otherwise it plans the next round first."""
         escalation = ctx.session.get(Escalation, int(ctx.payload.get("escalation_id", 0)))
         if escalation is None:
             raise Skip("escalation not found")
         if escalation.acknowledged_at is not None:
             raise Skip("acknowledged")
+        if escalation.closed_at is not None:
+            raise Skip("closed")
         assert escalation.id is not None
         page = int(ctx.payload.get("page", 1))
         planned_on = Channel(ctx.row.channel)
         if planned_on is Channel.STAFF and ctx.channel is Channel.ONCALL:
-            # No staff chat: the dispatcher sends staff pages to on-call, which has its own row.
+            # No staff chat, or it refuses messages: on-call gets a call now, not rounds later.
+            self._plan_page(
+                ctx.session,
+                escalation,
+                page=page,
+                channel=Channel.ONCALL_CALL,
+                due=ctx.now,
+                now=ctx.now,
+            )
+            # The dispatcher sends staff pages to on-call, which has its own row.
             twin = ctx.session.exec(
                 select(Outbox.id).where(
                     col(Outbox.dedupe_key) == page_key(escalation.id, page, Channel.ONCALL)
@@ -284,30 +447,49 @@ class EscalationService:
             ).first()
             if twin is not None:
                 raise Skip("the on-call page covers it")
-        self._plan_page(
-            ctx.session,
-            escalation,
-            page=page + 1,
-            channel=planned_on,
-            due=ctx.now + self.repage_after,
-            now=ctx.now,
+        self._plan_round(
+            ctx.session, escalation, page=page + 1, due=ctx.now + self.repage_after, now=ctx.now
         )
         escalation.pages_sent = max(escalation.pages_sent, page)
         escalation.last_paged_at = ctx.now
-        if ctx.is_sms:
+        if planned_on in BACKUP_CHANNELS:
+            escalation.owner = Owner.BACKUP
+        elif escalation.owner != Owner.BACKUP:
+            escalation.owner = Owner.ONCALL
+        if ctx.channel in (Channel.ONCALL_CALL, Channel.BACKUP_CALL):
+            return OutgoingMessage(
+                self._call_text(escalation, page), voice_ack=f"escalation={escalation.id}"
+            )
+        if ctx.is_sms or ctx.channel in (Channel.ONCALL, Channel.BACKUP):
             return OutgoingMessage(self._oncall_text(ctx, escalation, page))
+        return OutgoingMessage(
+            self._alert_text(ctx, escalation, page),
+            buttons=[[Button(self.texts.plain("esc_btn_ack"), data=ack_data(escalation.id))]],
+        )
+
+    def _alert_text(self, ctx: RenderContext, escalation: Escalation, page: int) -> str:
         reply = self._reply_for(escalation)
-        key = "esc_alert" if page == 1 else "esc_alert_repeat"
-        text = self.texts.raw(key).format(
+        if page > 1:
+            key = "esc_alert_repeat"
+        elif escalation.level == EscalationLevel.URGENT:
+            key = "esc_alert"
+        else:
+            key = "esc_alert_climbed"
+        why = (
+            self.texts.plain("esc_why_after_hours")
+            if escalation.deadline_at is not None
+            and escalation.deadline_at <= escalation.created_at
+            else self.texts.plain("esc_why_deadline_passed")
+        )
+        return self.texts.raw(key).format(
             escalation_id=escalation.id,
             page=page,
             patient=_patient_line(ctx.patient),
             summary=html.escape(escalation.detail, quote=False),
             reply=html.escape(reply, quote=False),
-        )
-        return OutgoingMessage(
-            text,
-            buttons=[[Button(self.texts.plain("esc_btn_ack"), data=ack_data(escalation.id))]],
+            level=html.escape(self.texts.plain(f"esc_level_{escalation.level}"), quote=False),
+            why=html.escape(why, quote=False),
+            deadline=html.escape(self.deadline_text(escalation), quote=False),
         )
 
     def _oncall_text(self, ctx: RenderContext, escalation: Escalation, page: int) -> str:
@@ -320,13 +502,21 @@ class EscalationService:
             "callback": callback,
             "repeat": self.texts.plain("sms_oncall_repeat", page=page) if page > 1 else "",
         }
-        text = self.texts.plain("sms_oncall_page", **values)
+        return self._sms_safe("sms_oncall_page", values)
+
+    def _call_text(self, escalation: Escalation, page: int) -> str:
+        values = {"clinic": self.profile.clinic.name, "escalation_id": escalation.id}
+        return self._sms_safe("voice_oncall_call", values)
+
+    def _sms_safe(self, key: str, values: Mapping[str, object]) -> str:
+        """A text a lock screen (or a loudspeaker) may carry: a profile override that is not
+        neutral falls back to the built-in wording."""
+        text = self.texts.plain(key, **values)
         try:
             assert_sms_safe(text, max_segments=2)
         except UnsafeSmsText:
-            # A profile override must never leak symptoms to a lock screen: fall back to ours.
-            log.error("texts.sms_oncall_page is not SMS-safe; sending the built-in wording")
-            text = Texts().plain("sms_oncall_page", **values)
+            log.error("texts.%s is not SMS-safe; sending the built-in wording", key)
+            text = Texts().plain(key, **values)
         return text
 
     def _reply_for(self, escalation: Escalation) -> str:
@@ -336,10 +526,25 @@ class EscalationService:
                 return self.catalog.replies.get(rule.reply, "")
         return ""
 
+    def render_taken(self, ctx: RenderContext) -> OutgoingMessage:
+        """Tell the patient a clinician has taken what they reported."""
+        if ctx.patient is None:
+            raise Skip("no patient")
+        if ctx.is_sms:
+            return OutgoingMessage(
+                self._sms_safe("sms_esc_taken", {"clinic": self.profile.clinic.name})
+            )
+        return OutgoingMessage(self.texts.html("esc_taken"))
+
     # --- acknowledging ------------------------------------------------------------------------
 
-    def acknowledge(self, *, escalation_id: int, actor: str) -> Acknowledgement:
-        """Record who took the alert and stop re-paging; pressing again changes nothing."""
+    def acknowledge(
+        self, *, escalation_id: int, actor: str, via: str | None = None
+    ) -> Acknowledgement:
+        """Record who took the alert, stop the ladder and tell the patient; again: nothing.
+
+        `via` names a phone acknowledgement ("on-call, SMS reply"): staff see it in the chat.
+        """
         now = self.clock.now()
         with self.db.session() as session:
             escalation = session.get(Escalation, escalation_id)
@@ -362,20 +567,148 @@ class EscalationService:
                 )
             session.exec(
                 update(Outbox)
-                .where(col(Outbox.kind) == OutboxKind.ESCALATION_PAGE)
-                .where(col(Outbox.dedupe_key).startswith(f"{_rows_of(escalation_id)}page"))
+                .where(
+                    col(Outbox.kind).in_(
+                        [OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_DEADLINE]
+                    )
+                )
+                .where(col(Outbox.dedupe_key).startswith(_rows_of(escalation_id)))
                 .where(col(Outbox.status) == OutboxStatus.PENDING)
                 .values(status=OutboxStatus.CANCELLED, last_error="acknowledged")
             )
+            self._tell_patient(session, escalation, now=now)
+            if via is not None:
+                staff_notice(
+                    session,
+                    appointment=None,
+                    event="message",
+                    now=now,
+                    patient_id=escalation.patient_id,
+                    extra={
+                        "html": self.texts.html(
+                            "esc_acked",
+                            escalation_id=escalation_id,
+                            name=via,
+                            time=clock_time(now, self.profile.tz),
+                        )
+                    },
+                    key=f"{_rows_of(escalation_id)}acked",
+                )
             audit(
                 session,
                 at=now,
                 actor=actor,
                 action="escalation.acknowledge",
                 subject=f"escalation:{escalation_id}",
-                detail={"level": escalation.level, "rule": escalation.rule},
+                detail={"level": escalation.level, "rule": escalation.rule, "via": via},
             )
         return Acknowledgement(AckStatus.ACKNOWLEDGED, escalation_id, by=actor, at=now)
+
+    def _tell_patient(self, session: Session, escalation: Escalation, *, now: datetime) -> None:
+        assert escalation.id is not None
+        patient = session.get(Patient, escalation.patient_id)
+        if patient is None:
+            return
+        channel = escalation.patient_channel or patient.preferred_channel
+        enqueue(
+            session,
+            kind=OutboxKind.ESCALATION_TAKEN,
+            channel=Channel.SMS if channel == Channel.SMS else Channel.TELEGRAM,
+            due_at=now,
+            dedupe_key=f"{_rows_of(escalation.id)}taken",
+            now=now,
+            patient_id=escalation.patient_id,
+            payload={"escalation_id": escalation.id},
+        )
+
+    def responder(self, phone: str) -> str | None:
+        """Which clinician's phone this is ("oncall" / "backup"), None for anyone else."""
+        channels = self._dispatcher.channels if self._dispatcher is not None else None
+        number = phone.strip()
+        if channels is None or not number:
+            return None
+        if number == channels.oncall_phone:
+            return str(Owner.ONCALL)
+        if number == channels.backup_phone:
+            return str(Owner.BACKUP)
+        return None
+
+    def acknowledge_sms(self, *, phone: str, body: str) -> str:
+        """Act on "ACK 12" (or plain "ACK" with one alert open) texted by on-call or backup.
+
+        Anyone else is refused and audited. Returns the reply to text back.
+        """
+        match = _SMS_ACK.fullmatch(body or "")
+        who = self.responder(phone)
+        if who is None or match is None:
+            self._refused(phone=phone, how="sms")
+            return self._sms_safe("sms_ack_refused", {"clinic": self.profile.clinic.name})
+        if match.group(1) is not None:
+            escalation_id = int(match.group(1))
+        else:
+            open_ids = self.paged_open()
+            if len(open_ids) != 1:
+                return self._sms_safe(
+                    "sms_ack_which",
+                    {"ids": ", ".join(str(i) for i in open_ids[:5]) or "none"},
+                )
+            escalation_id = open_ids[0]
+        ack = self.acknowledge(
+            escalation_id=escalation_id,
+            actor=f"{who}:sms",
+            via=self.texts.plain(f"esc_via_{who}_sms"),
+        )
+        if ack.status is AckStatus.NOT_FOUND:
+            return self._sms_safe("sms_ack_unknown", {"escalation_id": escalation_id})
+        if ack.status is AckStatus.ALREADY:
+            return self._sms_safe(
+                "sms_ack_already",
+                {
+                    "escalation_id": escalation_id,
+                    "time": clock_time(ack.at or self.clock.now(), self.profile.tz),
+                },
+            )
+        return self._sms_safe("sms_ack_done", {"escalation_id": escalation_id})
+
+    def acknowledge_call(self, *, escalation_id: int, callee: str, digits: str) -> AckStatus:
+        """Act on a key pressed on a page call: 1 acknowledges, from on-call or backup only."""
+        who = self.responder(callee)
+        if who is None:
+            self._refused(phone=callee, how="call")
+            return AckStatus.REFUSED
+        if digits.strip() != "1":
+            return AckStatus.NOT_FOUND
+        ack = self.acknowledge(
+            escalation_id=escalation_id,
+            actor=f"{who}:call",
+            via=self.texts.plain(f"esc_via_{who}_call"),
+        )
+        return ack.status
+
+    def paged_open(self) -> list[int]:
+        """Escalations being paged and not yet acknowledged, oldest first."""
+        with self.db.session(write=False) as session:
+            found = session.exec(
+                select(Escalation.id)
+                .where(col(Escalation.acknowledged_at).is_(None))
+                .where(col(Escalation.closed_at).is_(None))
+                .where(col(Escalation.last_paged_at).is_not(None))
+                .order_by(col(Escalation.created_at), col(Escalation.id))
+            ).all()
+        return [i for i in found if i is not None]
+
+    def _refused(self, *, phone: str, how: str) -> None:
+        now = self.clock.now()
+        with self.db.session() as session:
+            audit(
+                session,
+                at=now,
+                actor=f"{how}:{mask_phone(phone)}",
+                action="escalation.ack_refused",
+                subject="escalation",
+                detail={"how": how},
+            )
+        log.warning("acknowledgement by %s from %s refused", how, mask_phone(phone))
 
     def ack_line(self, ack: Acknowledgement, *, name: str) -> str:
         """The staff-chat line that shows who acknowledged (HTML)."""
@@ -394,6 +727,17 @@ class EscalationService:
         if ack.status is AckStatus.ALREADY and ack.at is not None:
             return self.texts.plain("esc_ack_already", time=clock_time(ack.at, self.profile.tz))
         return self.texts.plain("esc_ack_unknown")
+
+
+def _merged(first: DispatchReport, second: DispatchReport) -> DispatchReport:
+    return DispatchReport(
+        sent=first.sent + second.sent,
+        skipped=first.skipped + second.skipped,
+        failed=first.failed + second.failed,
+        retried=first.retried + second.retried,
+        postponed=first.postponed + second.postponed,
+        errors=[*first.errors, *second.errors],
+    )
 
 
 async def _logged(paging: Awaitable[DispatchReport | None]) -> None:

@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,7 @@ from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.confirmations import record_confirmation
+from bot.services.escalation import is_sms_ack
 from bot.services.formatting import when_short
 from bot.services.outbox import payload_of
 from bot.services.patients import get_or_create_sms_patient, patient_by_phone
@@ -80,6 +82,12 @@ class CheckinAnswer(Protocol):
         *,
         opted_out: bool = False,
     ) -> str | None: ...
+
+
+class SmsAcknowledge(Protocol):
+    """The escalation service's seam: an "ACK 12" texted by on-call -> the reply to send."""
+
+    def __call__(self, *, phone: str, body: str) -> str: ...
 
 
 Reply = str | None
@@ -128,12 +136,14 @@ class SmsInbound:
         texts: Texts,
         booking: BookingService,
         checkin_answer: CheckinAnswer | None = None,
+        acknowledge: SmsAcknowledge | None = None,
     ) -> None:
         self.db = db
         self.profile = profile
         self.texts = texts
         self.booking = booking
         self.checkin_answer = checkin_answer
+        self.acknowledge = acknowledge
         self.tz = profile.tz
 
     # --- the entry point ----------------------------------------------------------------
@@ -154,7 +164,12 @@ class SmsInbound:
                 log.info("sms %s already handled", message_sid)
                 return earlier
             log.info("sms %s from %s: %s", message_sid, mask_phone(phone), inbound.kind)
-            outcome = self._decide(session, phone, inbound, message_sid, now)
+            outcome: Reply | _Deferred
+            if self.acknowledge is not None and is_sms_ack(body):
+                # On-call answering a page; the escalation service checks who is asking.
+                outcome = partial(self.acknowledge, phone=phone, body=body)
+            else:
+                outcome = self._decide(session, phone, inbound, message_sid, now)
             if outcome is None or isinstance(outcome, str):
                 self._record(session, message_sid, phone, outcome)
                 return outcome

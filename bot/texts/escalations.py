@@ -8,16 +8,34 @@ details are in the staff chat.
 DEFAULTS: dict[str, str] = {
     "esc_alert": (
         "🚨 <b>URGENT red flag</b> #{escalation_id}\n{patient}\n{summary}\n"
-        "Patient was told: “{reply}”\nPage on-call now. Press Acknowledge when you take it."
+        "Patient was told: “{reply}”\n⏰ {deadline}\n"
+        "Page on-call now. Press Acknowledge when you take it."
+    ),
+    "esc_alert_climbed": (
+        "🚨 <b>URGENT now: {why}</b> #{escalation_id}\nRed flag: {level}\n{patient}\n"
+        "{summary}\nPatient was told: “{reply}”\n⏰ {deadline}\n"
+        "On-call is paged. Press Acknowledge when you take it."
     ),
     "esc_alert_repeat": (
         "🚨 <b>STILL NOT ACKNOWLEDGED</b> (page {page}) #{escalation_id}\n{patient}\n{summary}\n"
-        "Patient was told: “{reply}”\nPress Acknowledge when you take it."
+        "Patient was told: “{reply}”\n⏰ {deadline}\nPress Acknowledge when you take it."
     ),
     "esc_notice": (
         "⚠️ <b>Red flag: {level}</b> #{escalation_id}\n{patient}\n{summary}\n"
-        "Patient was told: “{reply}”\nA task is on the staff list."
+        "Patient was told: “{reply}”\n⏰ {deadline}\nA task is on the staff list."
     ),
+    "esc_why_after_hours": "outside opening hours",
+    "esc_why_deadline_passed": "deadline passed",
+    "esc_deadline_now": "Deadline: now · owner: {owner}",
+    "esc_deadline_at": "Deadline: {when} · owner: {owner}",
+    "esc_owner_staff": "staff chat",
+    "esc_owner_oncall": "on-call",
+    "esc_owner_backup": "backup phone",
+    "esc_via_oncall_sms": "on-call (SMS reply)",
+    "esc_via_backup_sms": "backup phone (SMS reply)",
+    "esc_via_oncall_call": "on-call (pressed 1 on the call)",
+    "esc_via_backup_call": "backup phone (pressed 1 on the call)",
+    "esc_taken": "A clinician has seen your answer and will contact you.",
     "esc_level_urgent": "urgent, page on-call now",
     "esc_level_callback_1h": "call the patient back within 1 hour",
     "esc_level_same_day": "same-day clinician call",
@@ -31,7 +49,33 @@ DEFAULTS: dict[str, str] = {
     "esc_not_authorised": "Not authorised: only clinic staff can acknowledge alerts.",
     "sms_oncall_page": (
         "{clinic} URGENT alert {escalation_id}{repeat}: call patient {patient_ref} now{callback}. "
-        "Acknowledge in the staff chat."
+        "Reply ACK {escalation_id} or acknowledge in the staff chat."
     ),
     "sms_oncall_repeat": " (page {page}, unacknowledged)",
+    "sms_esc_taken": "{clinic}: A clinician has seen your answer and will contact you.",
+    "sms_ack_done": "Alert {escalation_id} acknowledged. Paging stopped. Thank you.",
+    "sms_ack_already": "Alert {escalation_id} was already acknowledged at {time}.",
+    "sms_ack_unknown": "There is no alert {escalation_id}. Reply ACK and the alert number.",
+    "sms_ack_which": "Reply ACK and the alert number, e.g. ACK 12. Open alerts: {ids}.",
+    "sms_ack_refused": "{clinic}: this number cannot acknowledge alerts.",
+    # Spoken on the voice call to on-call or backup: as neutral as an SMS (a loudspeaker).
+    "voice_oncall_call": (
+        "This is {clinic}. Urgent alert {escalation_id} needs a clinician now. "
+        "Please check the staff chat or your text messages."
+    ),
+    "voice_press_1": "Press 1 to acknowledge alert {escalation_id}.",
+    "voice_acknowledged": "Alert {escalation_id} is acknowledged. Paging has stopped. Goodbye.",
+    "voice_not_acknowledged": "Nothing was acknowledged. Goodbye.",
+    "voice_refused": "This number cannot acknowledge alerts. Goodbye.",
 }
+
+# Spoken by Twilio on a call: never parsed as Telegram HTML.
+PLAIN_KEYS = frozenset(
+    {
+        "voice_oncall_call",
+        "voice_press_1",
+        "voice_acknowledged",
+        "voice_not_acknowledged",
+        "voice_refused",
+    }
+)

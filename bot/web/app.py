@@ -34,7 +34,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 from twilio.request_validator import RequestValidator
 
+from bot.messaging.voice import GATHER_PATH, say_twiml
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
+from bot.services.escalation import AckStatus
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -238,6 +240,47 @@ class _Routes:
             self._kick_outbox()
         return Response(status_code=204)
 
+    async def voice_gather(self, request: Request) -> Response:
+        """POST /twilio/voice/gather: the key pressed on a page call; 1 acknowledges."""
+        form = await self._twilio_form(request)
+        if isinstance(form, Response):
+            return form
+        raw_id = request.query_params.get("escalation", "")
+        callee = form.get("To") or ""
+        if not raw_id.isdigit() or len(raw_id) > 12 or not callee:
+            return PlainTextResponse("escalation and To are required", status_code=400)
+        escalation = self.core.escalation
+        try:
+            status = await self._in_worker(
+                partial(
+                    escalation.acknowledge_call,
+                    escalation_id=int(raw_id),
+                    callee=callee,
+                    digits=form.get("Digits") or "",
+                )
+            )
+        except Exception as exc:
+            log.error("voice callback for escalation %s failed: %s", raw_id, type(exc).__name__)
+            log.debug("voice callback failed", exc_info=True)
+            return PlainTextResponse("internal error", status_code=500)
+        texts = self.core.texts
+        if status in (AckStatus.ACKNOWLEDGED, AckStatus.ALREADY):
+            spoken = texts.plain("voice_acknowledged", escalation_id=int(raw_id))
+            self.core.kick_outbox()  # the patient and the staff chat hear it now
+        elif status is AckStatus.REFUSED:
+            spoken = texts.plain("voice_refused")
+        else:
+            spoken = texts.plain("voice_not_acknowledged")
+        return Response(say_twiml(spoken), media_type="text/xml")
+
+    async def healthz_staff_chat(self) -> str | None:
+        """Why the staff chat refuses messages, when it does (None: fine or not configured)."""
+        staff_chat = self.core.channels.staff_chat
+        if staff_chat is None:
+            return None
+        status = await run_in_threadpool(staff_chat.status)
+        return status.lost_reason
+
     async def telegram(self, request: Request) -> Response:
         """POST /telegram: an Update from Telegram (webhook mode)."""
         secret = self.core.settings.telegram_webhook_secret
@@ -266,13 +309,25 @@ class _Routes:
         return Response(status_code=200)
 
     async def healthz(self, request: Request) -> Response:
-        """GET /healthz: 200 when the database answers, 503 when it does not."""
+        """GET /healthz: 200 when the database answers and the staff chat takes messages."""
         try:
             await run_in_threadpool(self.core.db.check)
         except Exception as exc:
             log.warning("health check: database unavailable (%s)", type(exc).__name__)
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+        lost = await self.healthz_staff_chat()
+        if lost is not None:
+            # Red flags still reach on-call by SMS and call, but someone must fix the chat.
+            return JSONResponse(
+                {
+                    "status": "degraded",
+                    "database": "up",
+                    "staff_chat": "refusing messages",
+                    "reason": f"staff chat refuses messages: {lost}",
+                },
+                status_code=503,
+            )
+        return JSONResponse({"status": "ok", "database": "up", "staff_chat": "ok"})
 
 
 def create_web_app(
@@ -282,7 +337,8 @@ def create_web_app(
     telegram_webhook: TelegramWebhook | None = None,
     delivery_status: DeliveryStatusService | None = None,
 ) -> Starlette:
-    """Build the Starlette app: /twilio/sms, /twilio/status, /telegram and /healthz."""
+    """Build the Starlette app: /twilio/sms, /twilio/status, /twilio/voice/gather, /telegram and
+    /healthz."""
     routes = _Routes(
         core=core,
         inbound=inbound,
@@ -293,6 +349,7 @@ def create_web_app(
         routes=[
             Route("/twilio/sms", routes.sms, methods=["POST"]),
             Route("/twilio/status", routes.status, methods=["POST"]),
+            Route(GATHER_PATH, routes.voice_gather, methods=["POST"]),
             Route("/telegram", routes.telegram, methods=["POST"]),
             Route("/healthz", routes.healthz, methods=["GET"]),
         ]

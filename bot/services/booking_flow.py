@@ -897,7 +897,7 @@ def _parse_day(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
         return None
     try:
-        return datetime.strptime(text, "%Y%m%d").date()
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
 

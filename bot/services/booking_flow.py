@@ -43,6 +43,7 @@ from bot.domain.errors import (
     SlotTaken,
     TooLateToCancel,
 )
+from bot.domain.typed_answers import matching_label
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
@@ -285,7 +286,22 @@ class BookingFlow:
             return self._on_phone(turn, text)
         if draft.step is DraftStep.MEDICINES:
             return self._on_medicines(turn, text)
+        pressed = self._typed_button(turn, text)
+        if pressed is not None:
+            return self.press(who, verb=pressed[0], version=pressed[1], arg=pressed[2])
         return self._again(turn, "book_use_buttons")
+
+    def _typed_button(self, turn: _Turn, text: str) -> tuple[str, int, str] | None:
+        """The step button whose label the text says ("yes", "6", "six"), as (verb, version, arg)."""
+        screen = self.screens.step(turn.open_draft, turn.patient, now=turn.now)
+        buttons = [b for row in screen.buttons for b in row if b.data and b.data.startswith("bk:")]
+        index = matching_label(text, [b.text for b in buttons])
+        if index is None:
+            return None
+        parts = (buttons[index].data or "").split(":", 3)
+        if len(parts) != 4 or not parts[2].isdigit():
+            return None
+        return parts[1], int(parts[2]), parts[3]
 
     def shared_contact(self, who: Who, *, phone: str, owner_id: int | None) -> Reply:
         """A contact shared with the reply keyboard: only the person's own number counts."""
@@ -881,7 +897,7 @@ def _parse_day(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
         return None
     try:
-        return datetime.strptime(text, "%Y%m%d").date()
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
 

@@ -262,6 +262,9 @@ class Dispatcher:
         if channel in CALL_CHANNELS:
             calls = self.channels.phone_for(channel) is not None and self.channels.voice is not None
             return channel if calls else None
+        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+            # An answer to a text goes back to the number that sent it, patient or not.
+            return Channel.SMS if self.channels.sms and payload_of(row).get("to") else None
         if patient is None:
             return None
         if kind is OutboxKind.ESCALATION_TAKEN:
@@ -309,6 +312,11 @@ class Dispatcher:
             assert self.channels.voice is not None and number is not None
             return await self.channels.voice.call(
                 to=number, say=message.text, ack_query=message.voice_ack or ""
+            )
+        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+            assert self.channels.sms is not None
+            return await self.channels.sms.send_sms(
+                to=str(payload_of(row)["to"]), body=message.text
             )
         with self.db.session(write=False) as session:
             patient = session.get(Patient, row.patient_id)

@@ -1,7 +1,7 @@
 """aftercare gaps (issue 11): assumed attendance and a version on appointments
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "0004"
-down_revision: str | None = "0001"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -209,6 +209,9 @@ class Dispatcher:
             return None
         if channel is Channel.ONCALL:
             return Channel.ONCALL if self.channels.oncall_phone and self.channels.sms else None
+        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+            # An answer to a text goes back to the number that sent it, patient or not.
+            return Channel.SMS if self.channels.sms and payload_of(row).get("to") else None
         if patient is None:
             return None
         return route_patient(patient, self.channels)
@@ -245,6 +248,11 @@ class Dispatcher:
             assert self.channels.sms is not None and self.channels.oncall_phone is not None
             return await self.channels.sms.send_sms(
                 to=self.channels.oncall_phone, body=message.text
+            )
+        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+            assert self.channels.sms is not None
+            return await self.channels.sms.send_sms(
+                to=str(payload_of(row)["to"]), body=message.text
             )
         with self.db.session(write=False) as session:
             patient = session.get(Patient, row.patient_id)

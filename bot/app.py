@@ -141,6 +141,7 @@ def build_core(
     )
     check_crisis_sms_texts(texts, profile)
     renderers.update(checkins.renderers)
+    renderers.update(aftercare.renderers)
     renderers.update(escalation.renderers)
     renderers.update(crisis.renderers)
     check_sms_texts(texts, profile)

@@ -1,7 +1,7 @@
 """crisis words patients wrote, kept with their escalation
 
 Revision ID: 0003
-Revises: 0006
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "0003"
-down_revision: str | None = "0006"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

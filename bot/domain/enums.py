@@ -46,6 +46,7 @@ class OutboxKind(StrEnum):
     # An escalation's deadline: no message of its own; past it, unacknowledged, the ladder starts.
     ESCALATION_DEADLINE = "escalation_deadline"
     ESCALATION_TAKEN = "escalation_taken"  # the patient hears a clinician has taken their answer
+    CRISIS_FOLLOWUP = "crisis_followup"  # more crisis words on an open escalation, for staff
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
     # Staff chat: a treatment session past its end with no Done / No-show (prompt, repeat,

@@ -69,6 +69,8 @@ KEY_PREFIX = "esc:"
 _SMS_ACK = re.compile(r"\s*ack(?:nowledged?)?\s*#?\s*(\d{1,12})?\s*[.!]?\s*", re.IGNORECASE)
 # Pages send themselves and what they plan for now (a call when the staff chat is lost).
 _PAGE_PASSES = 3
+# Escalations raised by crisis words in free text (bot.services.crisis): "crisis_<kind>".
+CRISIS_RULE_PREFIX = "crisis_"
 
 
 def page_key(escalation_id: int, page: int, channel: Channel | str) -> str:
@@ -268,6 +270,17 @@ class EscalationService:
         )
         log.warning("escalation %s: deadline passed unacknowledged, paging", escalation.id)
         raise Skip("deadline passed: the ladder started")
+
+    def open_urgent(self, session: Session, *, patient_id: int) -> Escalation | None:
+        """The patient's newest urgent escalation nobody has acknowledged yet, if any."""
+        return session.exec(
+            select(Escalation)
+            .where(col(Escalation.patient_id) == patient_id)
+            .where(col(Escalation.level) == EscalationLevel.URGENT)
+            .where(col(Escalation.acknowledged_at).is_(None))
+            .order_by(col(Escalation.created_at).desc(), col(Escalation.id).desc())
+            .limit(1)
+        ).first()
 
     async def page_now(self, escalation_ids: Collection[int]) -> DispatchReport | None:
         """Send what these escalations queued and is due: their own rows only, never the backlog."""
@@ -521,6 +534,10 @@ class EscalationService:
 
     def _reply_for(self, escalation: Escalation) -> str:
         """The fixed reply the rule gives the patient, quoted in the staff alert."""
+        if escalation.rule.startswith(CRISIS_RULE_PREFIX):
+            kind = escalation.rule.removeprefix(CRISIS_RULE_PREFIX)
+            key = f"crisis_reply_{kind}"
+            return self.texts.plain(key) if key in self.texts else ""
         for rule in self.catalog.red_flags:
             if rule.code == escalation.rule:
                 return self.catalog.replies.get(rule.reply, "")

@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 Command = Callable[[Update, Context], Coroutine[Any, Any, None]]
-BUTTON = re.compile(r"^st:(ap|dn|ns|cl|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,3}))?$")
+BUTTON = re.compile(r"^st:(ap|dn|ns|cl|co|ce|cx|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,3}))?$")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DIGEST_JOB = "staff-digest"
 WARMUP_JOB = "staff-outcomes-warmup"
@@ -562,7 +562,10 @@ class StaffHandlers:
             "ap": self.press_approve,
             "dn": self.press_done,
             "ns": self.press_no_show,
-            "cl": self.press_called,
+            "cl": self.press_close,
+            "ce": self.press_close,
+            "co": self.press_outcome,
+            "cx": self.press_outcome,
             "sc": self.press_confirm_series,
             "bf": self.press_block_anyway,
             "xx": self.press_cancel,
@@ -608,14 +611,37 @@ class StaffHandlers:
         )
         self.core.kick_outbox()
 
-    async def press_called(self, press: Press) -> None:
-        closed = self.ops.close_task(task_id=press.number, actor=press.actor)
+    async def press_close(self, press: Press) -> None:
+        """Closing a task ("cl") or a red flag ("ce") first asks what was done."""
+        kind = press.data.split(":")[1]
+        await press.query.answer()
+        question = views.render_close_question(self.texts, kind=kind, number=press.number)
+        await self.send(press.update, press.context, question)
+
+    async def press_outcome(self, press: Press) -> None:
+        """Close the task ("co") or red flag ("cx") with the outcome pressed."""
+        index = (press.extra or 0) - 1
+        if not 0 <= index < len(views.CLOSE_OUTCOMES):
+            raise StaleAction(press.data)
+        outcome = views.CLOSE_OUTCOMES[index]
+        if press.data.startswith("st:co:"):
+            closed = self.ops.close_task(task_id=press.number, actor=press.actor, outcome=outcome)
+        else:
+            closed = self.ops.close_flag(
+                escalation_id=press.number, actor=press.actor, outcome=outcome
+            )
         await press.query.answer(
             self.texts.plain("staff_toast_already", status="done")
             if closed.already
             else self.texts.plain("staff_toast_called")
         )
-        await self.stamp(press.update, "staff_stamp_called", drop=press.data)
+        action = press.data.split(":")[1]
+        await self.stamp(
+            press.update,
+            "staff_stamp_closed",
+            drop_prefixes=(f"st:{action}:{press.number}:",),
+            outcome=self.texts.plain(f"staff_outcome_{closed.outcome or outcome}"),
+        )
 
     async def press_confirm_series(self, press: Press) -> None:
         result = self.ops.confirm_series(draft_id=press.number, actor=press.actor)
@@ -705,6 +731,7 @@ class StaffHandlers:
         *,
         drop: str | None = None,
         drop_prefixes: tuple[str, ...] = (),
+        **values: object,
     ) -> None:
         """Append who did what to the pressed message and remove the buttons now used."""
         query = update.callback_query
@@ -717,6 +744,7 @@ class StaffHandlers:
             key,
             by=user.first_name or str(user.id),
             when=when_short(self.core.clock.now(), self.profile.tz),
+            **values,
         )
         body = message.text_html if message.text else (message.caption_html or "")
         text = f"{body}\n{stamp}"

@@ -763,6 +763,7 @@ def test_every_default_sms_check_in_and_on_call_text_is_neutral_and_one_segment(
         "callback": " on +15555550123",
         "ids": "123456, 123457",
         "time": "12:59 PM",
+        "when": "Wed 30 Sep 12:59 PM",
     }
     keys = [k for k in [*CHECKIN_TEXTS, *ESCALATION_TEXTS] if k.startswith(("sms_", "voice_"))]
     assert len(keys) >= 15

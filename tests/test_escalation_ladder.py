@@ -357,3 +357,82 @@ async def test_a_deadline_survives_a_restart_because_it_is_an_outbox_row(
     await restarted.dispatcher.run_due()
 
     assert any(f"alert {escalation.id}" in body for body in restarted.sms.bodies_to(ONCALL))
+
+
+# --- item 4: every rule fires ---------------------------------------------------------------------
+
+
+async def test_one_check_in_records_every_flag_and_the_highest_level_pages(w: World) -> None:
+    checkin_id = await open_slot(w, done_session(w), "D1")
+
+    await walk(w, checkin_id, {"SE_LIVER": "yes", "SE_RASH": "yes", "SE_NAU": "sev"})
+
+    raised = [(e.rule, e.level, e.trigger) for e in escalations(w)]
+    assert ("liver", EscalationLevel.SAME_DAY, "SE_LIVER") in raised
+    assert ("liver", EscalationLevel.SAME_DAY, "SE_RASH") in raised
+    assert ("severe_se", EscalationLevel.CALLBACK_1H, "SE_NAU") in raised
+    w.clock.advance(timedelta(hours=1))
+    await w.dispatcher.run_due()
+    # The 1 h callback's deadline passed first: it is the one that pages.
+    pages = w.sms.bodies_to(ONCALL)
+    callback = next(e for e in escalations(w) if e.level == EscalationLevel.CALLBACK_1H)
+    assert len(pages) == 1 and f"alert {callback.id}" in pages[0]
+
+
+# --- item 6: one path for self-harm answers ---------------------------------------------------------
+
+
+async def test_an_abandoned_self_harm_follow_up_is_paged_as_urgent_after_15_minutes(
+    w: World,
+) -> None:
+    checkin_id = await open_slot(w, done_session(w), "D1")
+    await walk_until(w, checkin_id, "SAFE4")
+    result = await tap(w, checkin_id, "SAFE4", "yes")  # then the patient stops answering
+    escalation = only(w)
+    assert escalation.level == EscalationLevel.SAME_DAY
+    assert result.messages[-1].buttons  # the first C-SSRS question is waiting
+
+    await tick(w, 14)
+    assert w.sms.bodies_to(ONCALL) == []
+    await tick(w, 1)
+
+    paged = only(w)
+    assert paged.level == EscalationLevel.URGENT
+    assert "not answered within 15 minutes" in paged.detail
+    assert len(w.sms.bodies_to(ONCALL)) == 1
+    assert "URGENT red flag" in staff(w)[-1]
+
+
+async def test_a_follow_up_answered_in_time_stays_at_its_level(w: World) -> None:
+    checkin_id = await open_slot(w, done_session(w), "D1")
+    await walk_until(w, checkin_id, "SAFE4")
+    await tap(w, checkin_id, "SAFE4", "yes")
+    for code in ("CS1", "CS2", "CS6"):
+        await tap(w, checkin_id, code, "no")
+
+    await tick(w, 16)
+
+    assert only(w).level == EscalationLevel.SAME_DAY
+    assert w.sms.bodies_to(ONCALL) == []
+
+
+async def test_the_reply_after_a_lower_level_flag_says_when_we_call_and_what_to_do(
+    w: World,
+) -> None:
+    checkin_id = await open_slot(w, done_session(w), "D1")  # Tuesday 09:00
+
+    results = await walk(w, checkin_id, {"SE_LIVER": "yes"})
+
+    replies = [m.text for _, r in results for m in r.messages if not m.buttons]
+    assert (
+        "We've let your care team know.\nWe will call you today, before 5:30 PM. If it gets "
+        "worse, call 911." in replies
+    )
+
+
+async def walk_until(w: World, checkin_id: int, stop: str) -> None:
+    """Answer benignly up to (not including) the question `stop`."""
+    from tests.test_checkins_service import BENIGN, next_question
+
+    while (code := next_question(w, checkin_id)) is not None and code != stop:
+        await tap(w, checkin_id, code, BENIGN[w.catalog.questions[code].kind])

@@ -328,22 +328,29 @@ async def test_unblock_lists_blocks_and_reopens_one(scene):
 # --- flags, export, outcomes -----------------------------------------------------------
 
 
-async def test_flags_list_oldest_first_and_a_task_is_closed_by_button(scene):
+async def test_flags_list_the_most_urgent_first_and_closing_asks_what_was_done(scene):
     staff = scene.staff()
     task = add_task(scene, scene.ids["ben"], hours_ago=5)
     add_escalation(scene, scene.ids["ana"], hours_ago=1)
     message = (await said(scene, staff, "/flags"))[0]
     lines = message.text.split("\n")
-    assert lines[0] == "🚩 Open flags and tasks, oldest first: 2"
-    assert lines[1].startswith("1. 📋 call unconfirmed") and "Ben Okafor (#3)" in lines[1]
-    assert lines[2].startswith("2. 🔴 callback 1h") and "Severe nausea at D1" in lines[2]
+    assert lines[0] == "🚩 Open flags and tasks, most urgent first: 2"
+    assert lines[1].startswith("1. 🟠 callback 1h") and "Severe nausea at D1" in lines[1]
+    assert lines[2].startswith("2. 📋 call unconfirmed") and "Ben Okafor (#3)" in lines[2]
     escalation_button = next(b for b in message.button_labels if b.startswith("✅ Acknowledge #"))
     await staff.press(f"✔ task #{task}")
-    stamped = scene.double.message(staff.chat_id, message.message_id)
-    assert "📞 Called · Sam at Mon 1 Mar 8:00 AM" in stamped.text
-    assert stamped.button_labels == [escalation_button]  # the open alert can still be acknowledged
+    question = staff.last_message()
+    assert question.text == f"What was done for task #{task}?"
+    assert question.button_labels == ["📞 Called", "📵 No answer", "✖ Not needed"]
+    await staff.press("📵 No answer")
+    stamped = scene.double.message(staff.chat_id, question.message_id)
+    assert "✔ Closed (no answer) · Sam at Mon 1 Mar 8:00 AM" in stamped.text
+    assert stamped.button_labels == []
+    listed = scene.double.message(staff.chat_id, message.message_id)
+    assert escalation_button in listed.button_labels  # the open alert can still be acknowledged
     with scene.db.session(write=False) as session:
-        assert session.get(StaffTask, task).done_by == f"staff:{STAFF}"
+        closed = session.get(StaffTask, task)
+        assert (closed.done_by, closed.outcome) == (f"staff:{STAFF}", "no_answer")
 
 
 async def test_no_flags_is_said_plainly(scene):
@@ -455,11 +462,13 @@ async def test_done_before_the_session_starts_is_refused(scene):
 async def test_the_call_list_button_closes_its_task(scene):
     await scene.dispatch()
     call = notice(scene, "Call list")
-    await scene.staff(in_group=True).press_on(call.message_id, "Called")
+    member = scene.staff(in_group=True)
+    await member.press_on(call.message_id, "Called")
+    await member.press("📞 Called")
     with scene.db.session(write=False) as session:
         task = session.exec(select(StaffTask)).one()
-    assert task.done_by == f"staff:{STAFF}"
-    assert "📞 Called · Sam" in scene.double.message(STAFF_CHAT, call.message_id).text
+    assert (task.done_by, task.outcome) == (f"staff:{STAFF}", "called")
+    assert "✔ Closed (called) · Sam" in scene.double.last_message(STAFF_CHAT).text
 
 
 async def test_an_old_or_forged_button_gets_a_clear_answer(scene):

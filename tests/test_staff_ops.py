@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 
 from bot.db.models import Appointment, BookingDraft, Outbox, Patient, StaffTask, TimeBlock
 from bot.domain.clock import FixedClock
-from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.domain.enums import AppointmentStatus, Channel, CloseOutcome, OutboxKind
 from bot.domain.errors import InvalidPhone, NotApproved
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services.outbox import payload_of
@@ -354,21 +354,44 @@ def test_unblocking_reopens_the_time_once(scene):
 # --- flags -----------------------------------------------------------------------------
 
 
-def test_flags_list_open_escalations_and_tasks_oldest_first(scene):
+def test_flags_list_each_item_once_by_level_then_deadline(scene):
     newer_task = add_task(scene, scene.ids["ben"], hours_ago=1)
     alert = add_escalation(scene, scene.ids["ana"], hours_ago=3)
     older_task = add_task(scene, scene.ids["anabel"], hours_ago=5)
     items = scene.ops.open_flags()
     assert [(i.kind, i.id) for i in items] == [
-        ("task", older_task),
         ("escalation", alert),
+        ("task", older_task),
         ("task", newer_task),
     ]
-    closed = scene.ops.close_task(task_id=older_task, actor=ACTOR)
+    closed = scene.ops.close_task(task_id=older_task, actor=ACTOR, outcome=CloseOutcome.NOT_NEEDED)
     assert not closed.already and scene.ops.close_task(task_id=older_task, actor=ACTOR).already
     assert len(scene.ops.open_flags()) == 2
     with scene.db.session(write=False) as session:
-        assert session.get(StaffTask, older_task).done_by == ACTOR
+        task = session.get(StaffTask, older_task)
+        assert (task.done_by, task.outcome) == (ACTOR, "not_needed")
+
+
+def test_a_red_flag_and_its_task_are_one_item_closed_together(scene):
+    alert = add_escalation(scene, scene.ids["ana"], hours_ago=3)
+    with scene.db.session() as session:
+        session.add(
+            StaffTask(
+                kind="red_flag",
+                patient_id=scene.ids["ana"],
+                detail="same flag",
+                created_at=scene.clock.now(),
+                dedupe_key=f"escalation:{alert}",
+            )
+        )
+    assert [(i.kind, i.id) for i in scene.ops.open_flags()] == [("escalation", alert)]
+
+    scene.ops.close_flag(escalation_id=alert, actor=ACTOR, outcome=CloseOutcome.CALLED)
+
+    assert scene.ops.open_flags() == []
+    with scene.db.session(write=False) as session:
+        task = session.exec(select(StaffTask)).one()
+        assert (task.done_by, task.outcome) == (ACTOR, "called")
 
 
 # --- export ----------------------------------------------------------------------------

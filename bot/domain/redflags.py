@@ -49,6 +49,11 @@ class AnswerVerdict:
         return any(flag.ends_checkin for flag in self.flags)
 
 
+def flag_key(flag: RedFlag) -> str:
+    """The rule and the answers that raised it: "liver:SE_LIVER"."""
+    return f"{flag.rule}:{','.join(flag.questions)}"
+
+
 def evaluate(
     *,
     slot: str,
@@ -85,7 +90,9 @@ def evaluate_answer(
     """Escalations and follow-up questions caused by one new answer, at once.
 
     `answers` holds this check-in's earlier answers; `raised` the rule codes already escalated
-    for it, which are not raised twice. Yes to safety item 4 or a PHQ-9 item 9 >= 1 raises the
+    for it, which are not raised twice: a rule code blocks the rule, and a `flag_key` (rule and
+    the answers behind it) blocks only that, so one rule can fire again for another answer
+    (yellow skin, then a rash with fever). Yes to safety item 4 or a PHQ-9 item 9 >= 1 raises the
     same-day flag with the 988 / 911 reply and asks the C-SSRS screener next; Yes to its intent,
     plan or preparation items raises the urgent one. A flag that ends the check-in asks nothing.
     A question code the catalogue no longer has (an old button) sets off nothing.
@@ -102,6 +109,7 @@ def evaluate_answer(
                 rule, slot, merged, baseline_pain, previous or {}, catalog, question_code
             )
         )
+        and flag_key(flag) not in raised
     ]
     flags.sort(key=lambda flag: _URGENCY[flag.level])
     if any(flag.ends_checkin for flag in flags):

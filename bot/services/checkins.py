@@ -167,6 +167,7 @@ class _Step:
     ended_by_flag: bool = False
     first: bool = False  # the answered question opened the check-in
     escalations: tuple[int, ...] = ()  # raised by this answer, to page once committed
+    promises: tuple[str | None, ...] = ()  # per flag: when we call, and what to do meanwhile
 
 
 def parse_callback(data: str) -> tuple[int, str, str] | None:
@@ -596,7 +597,16 @@ class CheckinService:
         if step.status is not AnswerStatus.RECORDED:
             return self._sms_plain("sms_checkin_closed"), False
         if step.flags:
-            return self._sms_reply(step.flags[0]), True
+            reply = self._sms_reply(step.flags[0])
+            promise = step.promises[0] if step.promises else None
+            if promise is not None:
+                with_promise = f"{reply} {promise}"
+                try:
+                    assert_sms_safe(with_promise, max_segments=3)
+                    reply = with_promise
+                except UnsafeSmsText as exc:
+                    log.error("the SMS red-flag reply with its promise is not SMS-safe (%s)", exc)
+            return reply, True
         if step.next_code is not None:
             if draft is not None:
                 draft.step = step.next_code
@@ -645,6 +655,8 @@ class CheckinService:
             return _Step(AnswerStatus.ALREADY_ANSWERED)
         flags, ask_next = self._evaluate(session, checkin, code, value, answers, sms=sms)
         escalations: list[int] = []
+        promises: list[str | None] = []
+        ended = any(flag.ends_checkin for flag in flags) or (sms and bool(flags))
         for flag in flags:
             escalation = self.escalation.raise_flag(
                 session,
@@ -656,8 +668,13 @@ class CheckinService:
             )
             assert escalation.id is not None
             escalations.append(escalation.id)
+            promises.append(self.escalation.promise(escalation))
+            if ask_next and not ended and flag.level is not EscalationLevel.URGENT:
+                # The C-SSRS follow-up left unanswered for 15 minutes is paged as urgent.
+                self.escalation.watch_followup(
+                    session, escalation, checkin_id=checkin.id, questions=ask_next, now=now
+                )
         answers[code] = value
-        ended = any(flag.ends_checkin for flag in flags) or (sms and bool(flags))
         if not ended and ask_next:
             codes = _insert_after(codes, code, ask_next)
         next_code = None if ended else _next_code(codes, answers)
@@ -677,6 +694,7 @@ class CheckinService:
             ended_by_flag=ended,
             first=codes[0] == code,
             escalations=tuple(escalations),
+            promises=tuple(promises),
         )
 
     def _evaluate(
@@ -691,11 +709,16 @@ class CheckinService:
     ) -> tuple[list[RedFlag], list[str]]:
         """Red flags this answer raises now, and the follow-up questions it asks."""
         assert checkin.id is not None
-        raised = set(
-            session.exec(
-                select(Escalation.rule).where(col(Escalation.checkin_id) == checkin.id)
+        # A rule fires again for another answer (liver signs, then a rash with fever); rows
+        # without the answers behind them block their whole rule, as before.
+        raised = {
+            rule if trigger is None else f"{rule}:{trigger}"
+            for rule, trigger in session.exec(
+                select(Escalation.rule, Escalation.trigger).where(
+                    col(Escalation.checkin_id) == checkin.id
+                )
             ).all()
-        )
+        }
         if code == SMS_SIGNS:
             return self._signs_flags(checkin, value, raised), []
         verdict = evaluate_answer(
@@ -901,10 +924,15 @@ class CheckinService:
         )
         if step.first:
             answered = f"{self._intro()}\n\n{answered}"
-        messages = [
-            OutgoingMessage(html.escape(reply, quote=False))
-            for reply in _unique(flag.reply_text for flag in step.flags)
+        replies = [
+            reply if promise is None else f"{reply}\n{promise}"
+            for reply, promise in zip(
+                (flag.reply_text for flag in step.flags),
+                (*step.promises, *([None] * len(step.flags))),
+                strict=False,
+            )
         ]
+        messages = [OutgoingMessage(html.escape(reply, quote=False)) for reply in _unique(replies)]
         if step.next_code is not None:
             messages.append(self._question_message(checkin, step.next_code))
         elif not step.ended_by_flag:
@@ -1044,6 +1072,7 @@ def check_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
         "callback": " on +15555550123",
         "ids": "999997, 999998, 999999",
         "time": "12:59 PM",
+        "when": "Wed 30 Sep 12:59 PM",
     }
     samples["repeat"] = texts.plain("sms_oncall_repeat", **samples)
     questions = [

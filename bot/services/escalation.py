@@ -37,7 +37,7 @@ from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
-from bot.db.models import Escalation, Outbox, Patient, StaffTask
+from bot.db.models import CheckInAnswer, Escalation, Outbox, Patient, StaffTask
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.clock import Clock
 from bot.domain.deadlines import PAGED_AT_DEADLINE, Deadline, Owner, deadline_for
@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 
 REPAGE_AFTER = timedelta(minutes=10)
 CALL_AFTER_PAGES = 2  # unacknowledged rounds of pages before on-call gets a voice call
+# A self-harm Yes whose follow-up questions stay unanswered this long is paged as urgent.
+FOLLOWUP_WITHIN = timedelta(minutes=15)
 ACK_PREFIX = "esc:ack:"
 TASK_KIND = "red_flag"
 PAGE_CHANNELS = (Channel.STAFF, Channel.ONCALL)
@@ -171,6 +173,48 @@ class EscalationService:
             owner=owner,
         )
 
+    def promise(self, escalation: Escalation) -> str | None:
+        """What a patient is told after a lower-level flag: when we call, and what meanwhile.
+
+        Plain, SMS-safe words from the deadline in clinic time ("We will call you today, before
+        5:30 PM. If it gets worse, call 911."); None for urgent flags, whose reply says it all.
+        """
+        if escalation.level == EscalationLevel.URGENT or escalation.deadline_at is None:
+            return None
+        tz = self.profile.tz
+        if escalation.climbed_at is not None:
+            return self.texts.plain("sms_esc_promise_on_call")
+        deadline = escalation.deadline_at.astimezone(tz)
+        if deadline.date() == escalation.created_at.astimezone(tz).date():
+            return self.texts.plain("sms_esc_promise_today", time=clock_time(deadline, tz))
+        return self.texts.plain("sms_esc_promise_by", when=when_short(deadline, tz))
+
+    def watch_followup(
+        self,
+        session: Session,
+        escalation: Escalation,
+        *,
+        checkin_id: int,
+        questions: Sequence[str],
+        now: datetime,
+    ) -> None:
+        """Page as urgent if these follow-up questions (C-SSRS) are not all answered in time."""
+        assert escalation.id is not None
+        enqueue(
+            session,
+            kind=OutboxKind.ESCALATION_DEADLINE,
+            channel=Channel.STAFF,
+            due_at=now + FOLLOWUP_WITHIN,
+            dedupe_key=f"{_rows_of(escalation.id)}followup",
+            now=now,
+            patient_id=escalation.patient_id,
+            payload={
+                "escalation_id": escalation.id,
+                "checkin_id": checkin_id,
+                "followup": list(questions),
+            },
+        )
+
     # --- raising ----------------------------------------------------------------------------
 
     def raise_flag(
@@ -259,6 +303,15 @@ class EscalationService:
             raise Skip("escalation not found")
         if escalation.acknowledged_at is not None or escalation.closed_at is not None:
             raise Skip("taken before the deadline")
+        followup = [str(code) for code in ctx.payload.get("followup", [])]
+        if followup:
+            if self._followup_answered(ctx.session, ctx.payload.get("checkin_id"), followup):
+                raise Skip("follow-up answered")
+            # An abandoned C-SSRS rules nothing out: treated as urgent (issue 10 item 6).
+            escalation.level = EscalationLevel.URGENT
+            escalation.detail = (
+                f"{escalation.detail}. {self.texts.plain('esc_followup_unanswered')}"
+            )
         self._climb(ctx.session, escalation, now=ctx.now)
         audit(
             ctx.session,
@@ -281,6 +334,19 @@ class EscalationService:
             .order_by(col(Escalation.created_at).desc(), col(Escalation.id).desc())
             .limit(1)
         ).first()
+
+    @staticmethod
+    def _followup_answered(session: Session, checkin_id: object, codes: Sequence[str]) -> bool:
+        if not isinstance(checkin_id, int):
+            return False
+        answered = set(
+            session.exec(
+                select(CheckInAnswer.question)
+                .where(col(CheckInAnswer.checkin_id) == checkin_id)
+                .where(col(CheckInAnswer.question).in_(list(codes)))
+            ).all()
+        )
+        return answered >= set(codes)
 
     async def page_now(self, escalation_ids: Collection[int]) -> DispatchReport | None:
         """Send what these escalations queued and is due: their own rows only, never the backlog."""

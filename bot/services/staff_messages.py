@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot.db.models import Patient
 from bot.domain.checkins import CheckinCatalog
-from bot.domain.enums import AppointmentStatus, OutboxKind
+from bot.domain.enums import AppointmentStatus, CloseOutcome, OutboxKind
 from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
@@ -65,6 +65,10 @@ _MARKS = {
     AppointmentStatus.NO_SHOW: "🚫",
     AppointmentStatus.CANCELLED: "✖️",
 }
+
+
+# The answers to "what was done?" when a task or a flag is closed, numbered 1-3 in buttons.
+CLOSE_OUTCOMES = (CloseOutcome.CALLED, CloseOutcome.NO_ANSWER, CloseOutcome.NOT_NEEDED)
 
 
 def callback(action: str, *numbers: int) -> str:
@@ -723,17 +727,29 @@ def flag_lines(texts: Texts, profile: ClinicProfile, items: Sequence[FlagItem]) 
             else "-"
         )
         key = "staff_flag_escalation" if item.kind == "escalation" else "staff_flag_task"
+        mark = texts.plain(f"staff_flag_mark_{item.label}") if item.kind == "escalation" else ""
+        if item.kind != "escalation" or item.deadline_at is None:
+            deadline = ""
+        elif item.overdue:
+            deadline = texts.plain(
+                "staff_flag_overdue", when=when_short(item.deadline_at, profile.tz)
+            )
+        else:
+            deadline = texts.plain("staff_flag_due", when=when_short(item.deadline_at, profile.tz))
         lines.append(
             fill(
                 texts,
                 key,
                 n=n,
+                mark=mark,
                 level=item.label.replace("_", " "),
                 kind=item.label.replace("_", " "),
                 when=when_short(item.created_at, profile.tz),
                 name=name,
                 detail=(item.detail or "-")[:160],
                 id=item.id,
+                deadline=deadline,
+                taken=texts.plain("staff_flag_taken") if item.acknowledged else "",
             )
         )
     return lines
@@ -748,20 +764,33 @@ def render_flags(
     lines = fit_lines(
         texts, flag_lines(texts, profile, items), budget=MESSAGE_LIMIT - len(title) - 8
     )
-    # Open alerts can be acknowledged from here too (the escalation handler owns the button).
-    alerts = [i for i in items if i.kind == "escalation"][:MAX_TASK_BUTTONS]
-    tasks = [i for i in items if i.kind == "task"][:MAX_TASK_BUTTONS]
+    # Each item keeps its own button: pressing one leaves the others working.
+    buttons: list[list[Button]] = []
+    for item in items[: MAX_TASK_BUTTONS * 2]:
+        if item.kind == "escalation" and not item.acknowledged:
+            label = f"{texts.plain('esc_btn_ack')} #{item.id}"
+            buttons.append([Button(label, data=f"{ACK_PREFIX}{item.id}")])
+        elif item.kind == "escalation":
+            label = texts.plain("btn_staff_flag_close", id=item.id)
+            buttons.append([Button(label, data=callback("ce", item.id))])
+        else:
+            label = texts.plain("btn_staff_task_done", id=item.id)
+            buttons.append([Button(label, data=callback("cl", item.id))])
+    return OutgoingMessage("\n".join([title, *lines]), buttons=buttons)
+
+
+def render_close_question(texts: Texts, *, kind: str, number: int) -> OutgoingMessage:
+    """Ask what was done before closing a task ("cl") or a red flag ("ce")."""
+    action = "co" if kind == "cl" else "cx"
     return OutgoingMessage(
-        "\n".join([title, *lines]),
+        texts.html("staff_close_question", what=texts.plain(f"staff_close_what_{kind}", id=number)),
         buttons=[
-            *(
-                [Button(f"{texts.plain('esc_btn_ack')} #{a.id}", data=f"{ACK_PREFIX}{a.id}")]
-                for a in alerts
-            ),
-            *(
-                [Button(texts.plain("btn_staff_task_done", id=t.id), data=callback("cl", t.id))]
-                for t in tasks
-            ),
+            [
+                Button(
+                    texts.plain(f"btn_staff_outcome_{outcome}"), data=callback(action, number, n)
+                )
+                for n, outcome in enumerate(CLOSE_OUTCOMES, 1)
+            ]
         ],
     )
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, or_, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -31,6 +31,7 @@ from bot.db.models import (
     CheckIn,
     CheckInAnswer,
     Escalation,
+    Outbox,
     Patient,
     ScreeningAnswer,
     StaffTask,
@@ -39,11 +40,19 @@ from bot.db.models import (
 from bot.domain.availability import Slot, local_day, local_to_utc
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.clock import Clock
-from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.domain.enums import (
+    AppointmentStatus,
+    Channel,
+    CloseOutcome,
+    EscalationLevel,
+    OutboxKind,
+    OutboxStatus,
+)
 from bot.domain.errors import ClinicError, InvalidPhone, NotApproved
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.booking import HOLDING, BookingService
+from bot.services.escalation import KEY_PREFIX as ESCALATION_KEY_PREFIX
 from bot.services.outbox import enqueue
 from bot.services.outcomes_report import (
     AppointmentOutcome,
@@ -58,6 +67,9 @@ from bot.services.staff_messages import enqueue_patient_notice, render_digest
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
+# A red flag's staff task carries this key prefix and the escalation id.
+ESCALATION_TASK_PREFIX = "escalation:"
+LEVEL_ORDER = {str(level): rank for rank, level in enumerate(EscalationLevel)}
 # How far back the digest looks for treatment sessions nobody closed.
 OPEN_SESSION_LOOKBACK = timedelta(days=7)
 
@@ -244,6 +256,20 @@ class FlagItem:
     label: str  # escalation level or task kind
     detail: str
     appointment_id: int | None
+    deadline_at: datetime | None = None
+    acknowledged: bool = False  # an escalation someone has taken (it stays until closed)
+    overdue: bool = False
+
+    @property
+    def rank(self) -> int:
+        """Urgent first, then each lower level; plain tasks last."""
+        if self.kind == "task":
+            return len(LEVEL_ORDER)
+        return LEVEL_ORDER.get(self.label, len(LEVEL_ORDER))
+
+    @property
+    def due(self) -> datetime:
+        return self.deadline_at or self.created_at
 
 
 @dataclass(frozen=True)
@@ -252,6 +278,7 @@ class TaskClosed:
     patient_name: str | None
     already: bool
     done_by: str | None
+    outcome: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +343,27 @@ EXPORT_COLUMNS = (
     "latest_pgic",
     "worst_side_effect",
 )
+
+
+def _close_escalation(
+    session: Session, escalation: Escalation, *, actor: str, outcome: str, now: datetime
+) -> None:
+    """Record the outcome; a flag closed before anyone acknowledged it stops paging too."""
+    escalation.closed_at = now
+    escalation.closed_by = actor[:64]
+    escalation.outcome = outcome
+    if escalation.acknowledged_at is None:
+        escalation.acknowledged_at = now
+        escalation.acknowledged_by = actor[:64]
+        session.exec(
+            update(Outbox)
+            .where(
+                col(Outbox.kind).in_([OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_DEADLINE])
+            )
+            .where(col(Outbox.dedupe_key).startswith(f"{ESCALATION_KEY_PREFIX}{escalation.id}:"))
+            .where(col(Outbox.status) == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.CANCELLED, last_error="closed")
+        )
 
 
 class StaffOps:
@@ -596,13 +644,19 @@ class StaffOps:
             select(func.count())
             .select_from(Escalation)
             .where(col(Escalation.patient_id) == patient_id)
-            .where(col(Escalation.acknowledged_at).is_(None))
+            .where(col(Escalation.closed_at).is_(None))
         ).one()
         tasks = session.exec(
             select(func.count())
             .select_from(StaffTask)
             .where(col(StaffTask.patient_id) == patient_id)
             .where(col(StaffTask.done_at).is_(None))
+            .where(
+                or_(
+                    col(StaffTask.dedupe_key).is_(None),
+                    ~col(StaffTask.dedupe_key).startswith(ESCALATION_TASK_PREFIX),
+                )
+            )
         ).one()
         return int(escalations) + int(tasks)
 
@@ -955,17 +1009,27 @@ class StaffOps:
     # --- flags and tasks ----------------------------------------------------------------
 
     def open_flags(self) -> list[FlagItem]:
-        """Open escalations and staff tasks, oldest first."""
+        """Open red flags and staff tasks, once each, by level (urgent first) then deadline.
+
+        A red flag's own task is not listed again: the flag is the item, open until closed.
+        """
+        now = self.clock.now()
         with self.db.session(write=False) as session:
             escalations = session.exec(
                 select(Escalation, Patient.name)
                 .join(Patient, col(Patient.id) == col(Escalation.patient_id))
-                .where(col(Escalation.acknowledged_at).is_(None))
+                .where(col(Escalation.closed_at).is_(None))
             ).all()
             tasks = session.exec(
                 select(StaffTask, Patient.name)
                 .join(Patient, col(Patient.id) == col(StaffTask.patient_id), isouter=True)
                 .where(col(StaffTask.done_at).is_(None))
+                .where(
+                    or_(
+                        col(StaffTask.dedupe_key).is_(None),
+                        ~col(StaffTask.dedupe_key).startswith(ESCALATION_TASK_PREFIX),
+                    )
+                )
             ).all()
         items = [
             FlagItem(
@@ -977,6 +1041,11 @@ class StaffOps:
                 label=e.level,
                 detail=e.detail or e.rule,
                 appointment_id=None,
+                deadline_at=e.deadline_at,
+                acknowledged=e.acknowledged_at is not None,
+                overdue=e.acknowledged_at is None
+                and e.deadline_at is not None
+                and e.deadline_at <= now,
             )
             for e, name in escalations
         ] + [
@@ -992,10 +1061,15 @@ class StaffOps:
             )
             for t, name in tasks
         ]
-        return sorted(items, key=lambda i: (i.created_at, i.kind, i.id))
+        return sorted(items, key=lambda i: (i.rank, i.due, i.created_at, i.kind, i.id))
 
-    def close_task(self, *, task_id: int, actor: str) -> TaskClosed:
-        """Mark a staff task done (the patient was called); a second press changes nothing."""
+    def close_task(
+        self, *, task_id: int, actor: str, outcome: CloseOutcome = CloseOutcome.CALLED
+    ) -> TaskClosed:
+        """Close a staff task with what was done; a second press changes nothing.
+
+        A red flag's task closes its flag too (and the other way round, in `close_flag`).
+        """
         now = self.clock.now()
         with self.db.session() as session:
             task = session.get(StaffTask, task_id)
@@ -1004,11 +1078,64 @@ class StaffOps:
             patient = session.get(Patient, task.patient_id) if task.patient_id else None
             name = patient.name if patient is not None else None
             if task.done_at is not None:
-                return TaskClosed(task_id, name, already=True, done_by=task.done_by)
+                return TaskClosed(
+                    task_id, name, already=True, done_by=task.done_by, outcome=task.outcome
+                )
             task.done_at = now
             task.done_by = actor[:64]
-            audit(session, at=now, actor=actor, action="staff.task_done", subject=f"task:{task_id}")
-            return TaskClosed(task_id, name, already=False, done_by=task.done_by)
+            task.outcome = outcome
+            key = task.dedupe_key or ""
+            if (
+                key.startswith(ESCALATION_TASK_PREFIX)
+                and key[len(ESCALATION_TASK_PREFIX) :].isdigit()
+            ):
+                escalation = session.get(Escalation, int(key[len(ESCALATION_TASK_PREFIX) :]))
+                if escalation is not None:
+                    _close_escalation(session, escalation, actor=actor, outcome=outcome, now=now)
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="staff.task_done",
+                subject=f"task:{task_id}",
+                detail={"outcome": str(outcome)},
+            )
+            return TaskClosed(task_id, name, already=False, done_by=task.done_by, outcome=outcome)
+
+    def close_flag(self, *, escalation_id: int, actor: str, outcome: CloseOutcome) -> TaskClosed:
+        """Close a red flag with what was done (it stops paging if nobody had taken it)."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            escalation = session.get(Escalation, escalation_id)
+            if escalation is None:
+                raise TaskNotFound(str(escalation_id))
+            patient = session.get(Patient, escalation.patient_id)
+            name = patient.name if patient is not None else None
+            if escalation.closed_at is not None:
+                return TaskClosed(
+                    escalation_id,
+                    name,
+                    already=True,
+                    done_by=escalation.closed_by,
+                    outcome=escalation.outcome,
+                )
+            _close_escalation(session, escalation, actor=actor, outcome=outcome, now=now)
+            task = session.exec(
+                select(StaffTask).where(
+                    col(StaffTask.dedupe_key) == f"{ESCALATION_TASK_PREFIX}{escalation_id}"
+                )
+            ).one_or_none()
+            if task is not None and task.done_at is None:
+                task.done_at, task.done_by, task.outcome = now, actor[:64], outcome
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="staff.flag_closed",
+                subject=f"escalation:{escalation_id}",
+                detail={"outcome": str(outcome)},
+            )
+            return TaskClosed(escalation_id, name, already=False, done_by=actor, outcome=outcome)
 
     # --- export -------------------------------------------------------------------------
 
@@ -1103,7 +1230,8 @@ class StaffOps:
             day=day,
             today=today,
             unconfirmed=unconfirmed,
-            flags=tuple(self.open_flags()),
+            # Overdue flags lead the digest; then by level and deadline as in /flags.
+            flags=tuple(sorted(self.open_flags(), key=lambda i: not i.overdue)),
             open_sessions=tuple(self.open_sessions()),
         )
 

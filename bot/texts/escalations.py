@@ -36,6 +36,15 @@ DEFAULTS: dict[str, str] = {
     "esc_via_oncall_call": "on-call (pressed 1 on the call)",
     "esc_via_backup_call": "backup phone (pressed 1 on the call)",
     "esc_taken": "A clinician has seen your answer and will contact you.",
+    "esc_followup_unanswered": (
+        "The follow-up questions were not answered within 15 minutes: paged as urgent"
+    ),
+    # What a patient hears after a lower-level flag (Telegram and SMS alike: plain words).
+    "sms_esc_promise_today": "We will call you today, before {time}. If it gets worse, call 911.",
+    "sms_esc_promise_by": "We will call you by {when}. If it gets worse, call 911.",
+    "sms_esc_promise_on_call": (
+        "Our on-call clinician has been alerted and will call you. If it gets worse, call 911."
+    ),
     "esc_level_urgent": "urgent, page on-call now",
     "esc_level_callback_1h": "call the patient back within 1 hour",
     "esc_level_same_day": "same-day clinician call",

@@ -135,8 +135,10 @@ async def telegram_runs(runs: int, folder: Path, gap: float) -> dict[str, list[f
                 pages_before = len(sms.sent)
                 started = time.perf_counter()
                 await application.update_queue.put(Update.de_json(raw, application.bot))
-                await _wait_for(lambda u=user_id: _first_after(_sends_to(double, u), started))
-                await _wait_for(lambda: len(sms.sent) > pages_before)
+                await _wait_for(
+                    lambda u=user_id, t=started: _first_after(_sends_to(double, u), t) is not None
+                )
+                await _wait_for(lambda before=pages_before: len(sms.sent) > before)
                 await core.escalation.wait_for_pages()
                 reply = _first_after(_sends_to(double, user_id), started)
                 staff = _first_after(_sends_to(double, STAFF_CHAT), started)

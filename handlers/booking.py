@@ -45,7 +45,7 @@ def register(application: AnyApplication, core: Core) -> None:
         """Take typed text as the answer to the current step."""
         message = update.effective_message
         text = message.text if message is not None and message.text else ""
-        await respond(update, context, lambda who: flow.text(who, text))
+        await respond(update, context, lambda who: flow.text(who, text), after=kick)
 
     async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Take a shared contact as the phone number."""

@@ -42,6 +42,7 @@ class OutboxKind(StrEnum):
     ESCALATION_PAGE = "escalation_page"
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
+    PHONE_CODE = "phone_code"  # a one-time code to a typed number (payload "to"), any hour
 
 
 class DraftStep(StrEnum):
@@ -50,6 +51,7 @@ class DraftStep(StrEnum):
     TIME = "time"
     NAME = "name"
     PHONE = "phone"
+    PHONE_CODE = "phone_code"  # waiting for the code texted to a typed number
     SCREENING = "screening"
     MEDICINES = "medicines"
     PAIN_NOW = "pain_now"

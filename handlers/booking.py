@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.messaging.telegram import inline_keyboard
 from bot.services.chat_replies import Reply, Who
 from handlers.common import AnyApplication, flow_of, respond, unpack
 
@@ -45,6 +47,19 @@ def register(application: AnyApplication, core: Core) -> None:
         """Take typed text as the answer to the current step."""
         message = update.effective_message
         text = message.text if message is not None and message.text else ""
+        user, chat = update.effective_user, update.effective_chat
+        if user is not None and chat is not None:
+            # Typed "6" or "yes" while a check-in question is open answers it (issue 11).
+            answered = await core.checkins.answer_typed(telegram_user_id=user.id, text=text)
+            if answered is not None:
+                for outgoing in answered.messages:
+                    await context.bot.send_message(
+                        chat_id=chat.id,
+                        text=outgoing.text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=inline_keyboard(outgoing),
+                    )
+                return
         await respond(update, context, lambda who: flow.text(who, text), after=kick)
 
     async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

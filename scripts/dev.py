@@ -38,6 +38,9 @@ def ensure_env() -> None:
     STAMP.write_text(wanted)
 
 
+LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+
+
 def run(*args: str) -> int:
     return subprocess.run([str(PY), *args], cwd=ROOT).returncode
 
@@ -57,6 +60,8 @@ def main() -> int:
         ("ruff check", ["-m", "ruff", "check", "."]),
         ("ruff format --check", ["-m", "ruff", "format", "--check", "."]),
         ("mypy", ["-m", "mypy", "bot", "handlers"]),
+        # Layer rules from pyproject.toml ([tool.importlinter]); a broken one names the import.
+        ("lint-imports", ["-c", LINT_IMPORTS]),
         ("pytest", ["-m", "pytest", *rest]),
     ]
     for name, argv in steps:

@@ -66,5 +66,5 @@ def test_long_lines_fold_at_75_octets_without_splitting_characters():
 
 
 def test_an_event_must_end_after_it_starts():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must end after it starts"):
         calendar_file(event(end=START), stamp=START, product="X")

@@ -376,10 +376,50 @@ def test_callback_data_round_trips_and_stays_within_64_bytes():
         "bk", "dy", ("12", "20270302")
     )
     assert unpack("bk:ok:7:") == CallbackData("bk", "ok", ("7", ""))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="longer than 64 bytes"):
         pack("bk", "x" * 40, "y" * 30)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be up to 40"):
         pack("bk", "bad:colon")
     assert unpack("a" * 65) is None
     assert unpack("bk:é:1") is None
     assert unpack(None) is None
+
+
+async def test_typed_answers_that_say_a_buttons_label_count_as_pressing_it(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await reach_name_step(alice)
+        await alice.send_text("Alice Smith")
+        await alice.send_text("201 555 0123")
+        # Case, spacing, punctuation and emoji do not matter; "no" is the button "No".
+        for typed in ["yes", "  NO ", "no.", "No 👍", "not   sure", "no", "no", "no", "no"]:
+            await alice.send_text(typed)
+        await alice.send_text("none")  # medicines: a typing step keeps the words
+        await alice.send_text("6")  # pain now, as digits
+        await alice.send_text("five")  # pain on average, as a word
+        await alice.send_text("Yes")  # driver
+        await alice.send_text("yes")  # "Yes, text me too"
+        draft = journey.draft(ALICE)
+        assert draft is not None and draft.step == DraftStep.SUMMARY
+        data = json.loads(draft.data)
+        assert data["screening"]["S1"] == "yes"
+        assert data["screening"]["S2"] == "no"
+        assert data["screening"]["S5"] == "not_sure"
+        assert (data["pain_now"], data["pain_average"], data["driver"], data["sms"]) == (
+            6,
+            5,
+            "yes",
+            True,
+        )
+
+
+async def test_typed_text_that_is_not_exactly_a_label_is_still_refused_kindly(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await reach_name_step(alice)
+        await alice.send_text("Alice Smith")
+        await alice.send_text("201 555 0123")
+        await alice.send_text("yes and no")
+        assert alice.last_message().text.startswith("Please answer with one of the buttons")
+        draft = journey.draft(ALICE)
+        assert draft is not None and json.loads(draft.data).get("screening", {}) == {}

@@ -205,5 +205,5 @@ def test_max_segments_allows_longer_texts_when_asked():
 
 
 def test_unsafe_sms_text_is_a_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="forbidden words: pain"):
         assert_sms_safe("pain")

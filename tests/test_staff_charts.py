@@ -81,7 +81,7 @@ def test_the_encoder_writes_exactly_the_pixels_drawn():
 
 
 def test_the_encoder_refuses_pixel_data_of_the_wrong_size():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="does not match the size"):
         encode_png(2, 2, b"\x00" * 5)
 
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.typed_answers import number_word
+
 
 class InboundKind(StrEnum):
     CONFIRM = "confirm"
@@ -131,4 +133,7 @@ def parse_inbound(body: str) -> Inbound:
     number = _NUMBER.fullmatch(text.casefold())
     if number is not None and int(number.group(1)) <= MAX_NUMBER:
         return Inbound(InboundKind.NUMBER, number=int(number.group(1)), text=text)
+    spelled = number_word(core)
+    if spelled is not None:
+        return Inbound(InboundKind.NUMBER, number=spelled, text=text)
     return Inbound(InboundKind.TEXT, text=text)

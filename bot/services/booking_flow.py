@@ -44,6 +44,7 @@ from bot.domain.errors import (
     TooLateToCancel,
 )
 from bot.domain.phone_codes import CODE_VALID_FOR, as_code
+from bot.domain.typed_answers import matching_label
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
@@ -301,7 +302,22 @@ class BookingFlow:
             return self._on_code(turn, text)
         if draft.step is DraftStep.MEDICINES:
             return self._on_medicines(turn, text)
+        pressed = self._typed_button(turn, text)
+        if pressed is not None:
+            return self.press(who, verb=pressed[0], version=pressed[1], arg=pressed[2])
         return self._again(turn, "book_use_buttons")
+
+    def _typed_button(self, turn: _Turn, text: str) -> tuple[str, int, str] | None:
+        """The step button whose label the text says ("yes", "6", "six"), as (verb, version, arg)."""
+        screen = self.screens.step(turn.open_draft, turn.patient, now=turn.now)
+        buttons = [b for row in screen.buttons for b in row if b.data and b.data.startswith("bk:")]
+        index = matching_label(text, [b.text for b in buttons])
+        if index is None:
+            return None
+        parts = (buttons[index].data or "").split(":", 3)
+        if len(parts) != 4 or not parts[2].isdigit():
+            return None
+        return parts[1], int(parts[2]), parts[3]
 
     def shared_contact(self, who: Who, *, phone: str, owner_id: int | None) -> Reply:
         """A contact shared with the reply keyboard: only the person's own number counts."""
@@ -496,6 +512,9 @@ class BookingFlow:
         phone = str(data.get("phone_claim") or "")
         code = as_code(text)
         if code is None:
+            pressed = self._typed_button(turn, text)
+            if pressed is not None:
+                return self.press(turn.who, verb=pressed[0], version=pressed[1], arg=pressed[2])
             return self._again(turn, "book_phone_code_format")
         with self.db.session() as session:
             result = check_code(
@@ -1028,7 +1047,7 @@ def _parse_day(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
         return None
     try:
-        return datetime.strptime(text, "%Y%m%d").date()
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
 

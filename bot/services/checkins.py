@@ -18,6 +18,7 @@ BookingDraft with flow "checkin" is open for the phone number.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -67,6 +68,7 @@ from bot.domain.clock import Clock
 from bot.domain.enums import (
     AppointmentStatus,
     Channel,
+    DraftStep,
     EscalationLevel,
     OutboxKind,
     OutboxStatus,
@@ -76,6 +78,7 @@ from bot.domain.outcomes import PainReport, baseline_pain, percent_reduction
 from bot.domain.redflags import RedFlag, evaluate_answer
 from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
+from bot.domain.typed_answers import matching_label
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
@@ -473,6 +476,78 @@ class CheckinService:
         if step.escalations:
             self.escalation.page_soon(step.escalations)
         return result
+
+    async def answer_typed(self, *, telegram_user_id: int, text: str) -> AnswerResult | None:
+        """Typed text saying an option of the open question ("6", "six", "yes") answers it.
+
+        None when the text is not such an answer, or a booking the person touched after the
+        question was asked is waiting for it: then the text is the booking's.
+        """
+        found = await asyncio.to_thread(self._answer_typed, telegram_user_id, text)
+        if found is None:
+            return None
+        result, escalations = found
+        if escalations:
+            self.escalation.page_soon(escalations)
+        return result
+
+    def _answer_typed(
+        self, telegram_user_id: int, text: str
+    ) -> tuple[AnswerResult, tuple[int, ...]] | None:
+        now = self.clock.now()
+        with self.db.session() as session:
+            patient = patient_by_telegram(session, telegram_user_id)
+            if patient is None or patient.id is None:
+                return None
+            checkin = session.exec(
+                select(CheckIn)
+                .where(col(CheckIn.patient_id) == patient.id)
+                .where(col(CheckIn.status).in_([CheckinStatus.OPEN, CheckinStatus.MISSED]))
+                .where(col(CheckIn.sent_at) > now - SMS_ANSWER_WINDOW)
+                .order_by(col(CheckIn.sent_at).desc())
+                .limit(1)
+            ).first()
+            if checkin is None or checkin.id is None or checkin.sent_at is None:
+                return None
+            answers = self._answers(session, checkin.id)
+            code = _next_code(_codes_of(checkin), answers)
+            question = self._question(code) if code is not None else None
+            if code is None or question is None:
+                return None
+            index = matching_label(text, [option.label for option in question.options])
+            if index is None or self._booking_waits(session, telegram_user_id, checkin, now):
+                return None
+            step = self._step(session, checkin, code, question.options[index].code, now, sms=False)
+            result = self._telegram_result(checkin, step)
+            if result.status is AnswerStatus.RECORDED and result.answered is not None:
+                # No button was pressed, so the question is not edited: say what was recorded.
+                result = replace(
+                    result, messages=(OutgoingMessage(result.answered), *result.messages)
+                )
+            return result, step.escalations
+
+    @staticmethod
+    def _booking_waits(
+        session: Session, telegram_user_id: int, checkin: CheckIn, now: datetime
+    ) -> bool:
+        """A booking step shown after the check-in's last question gets typed text first."""
+        draft = session.exec(
+            select(BookingDraft)
+            .where(col(BookingDraft.channel) == Channel.TELEGRAM)
+            .where(col(BookingDraft.address) == str(telegram_user_id))
+        ).one_or_none()
+        if draft is None or draft.step == DraftStep.DONE:
+            return False
+        if draft.expires_at is not None and draft.expires_at <= now:
+            return False
+        last_asked = session.exec(
+            select(CheckInAnswer.answered_at)
+            .where(col(CheckInAnswer.checkin_id) == checkin.id)
+            .order_by(col(CheckInAnswer.answered_at).desc())
+            .limit(1)
+        ).first()
+        asked = max(filter(None, (checkin.sent_at, last_asked)))
+        return draft.updated_at > asked
 
     def answer_sms(
         self,

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.domain.crisis import BadPhrase, check_negation, compile_phrase
 from bot.domain.errors import ConfigError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -121,6 +122,34 @@ class Reminders(_Strict):
     unconfirmed_call_list_hours: float = 24
 
 
+class CrisisWords(_Strict):
+    """Phrases the clinic adds to the built-in crisis lists (bot/domain/crisis.py), per class."""
+
+    self_harm: list[str] = []
+    emergency: list[str] = []
+    negations: list[str] = []
+
+    @field_validator("self_harm", "emergency")
+    @classmethod
+    def _phrases(cls, value: list[str]) -> list[str]:
+        for phrase in value:
+            try:
+                compile_phrase(phrase)
+            except BadPhrase as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("negations")
+    @classmethod
+    def _negations(cls, value: list[str]) -> list[str]:
+        for word in value:
+            try:
+                check_negation(word)
+            except BadPhrase as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+
 class ClinicProfile(_Strict):
     clinic: ClinicInfo
     booking: BookingRules = BookingRules()
@@ -131,6 +160,7 @@ class ClinicProfile(_Strict):
     fasting: Fasting = Fasting()
     reminders: Reminders = Reminders()
     texts: dict[str, str] = {}
+    crisis: CrisisWords = CrisisWords()
     # Sections owned by other modules (check-ins, red flags) are validated by their own parsers.
     checkins: dict[str, Any] = {}
     red_flags: dict[str, Any] = {}

@@ -19,6 +19,9 @@ import handlers
 from bot.domain.errors import ConfigError
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
+from bot.services.sms_inbound import SmsInbound
+from bot.services.sms_recovery import recover_sms
+from bot.updates import ChatOrderedProcessor, InboxQueue
 from bot.web.app import create_web_app, serve
 from handlers import errors
 from handlers.common import FLOW_KEY
@@ -32,6 +35,8 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # Used only when a local double answers instead of Telegram (tests, the sandbox).
 OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
 COMMANDS = ("start", "book", "appointments", "contact", "privacy", "help")
+INBOX_KEY = "inbox_queue"
+INBOX_RECOVER_SECONDS = 30.0
 
 
 def build_application(
@@ -50,10 +55,13 @@ def build_application(
             )
         token = OFFLINE_TOKEN
     base_url = core.settings.telegram_base_url
+    queue = InboxQueue(db=core.db, clock=core.clock)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
+        .update_queue(queue)
+        .concurrent_updates(ChatOrderedProcessor(on_processed=queue.processed))
         .post_init(_post_init(core))
         .post_stop(_post_stop(core))
     )
@@ -65,6 +73,8 @@ def build_application(
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application: AnyApplication = builder.build()
+    queue.bot = application.bot
+    core.extras[INBOX_KEY] = queue
     if not isinstance(core.extras.get(FLOW_KEY), BookingFlow):
         core.extras[FLOW_KEY] = BookingFlow(
             db=core.db,
@@ -77,7 +87,37 @@ def build_application(
     handlers.register_all(application, core)
     application.add_error_handler(errors.error_handler(core))
     register_jobs(application, core)
+    _register_inbox_recovery(application, queue, core)
     return application
+
+
+def _register_inbox_recovery(application: AnyApplication, queue: InboxQueue, core: Core) -> None:
+    """Process what a crash left in the inbox: at start, then every tick (a replica may die)."""
+    first_run = [core.db.is_sqlite]
+
+    async def recover(_context: Any) -> None:
+        try:
+            # With one process (SQLite) nothing else can hold an update at start: take them all.
+            await queue.recover(ignore_leases=first_run[0])
+            sms_inbound = core.extras.get("sms_inbound")
+            if core.settings.twilio is not None and isinstance(sms_inbound, SmsInbound):
+                recovered = await asyncio.to_thread(
+                    recover_sms,
+                    core.db,
+                    sms_inbound,
+                    now=core.clock.now(),
+                    ignore_leases=first_run[0],
+                )
+                if recovered:
+                    core.kick_outbox()
+        except Exception as exc:
+            log.warning("inbox recovery failed (%s); the next tick retries", type(exc).__name__)
+        first_run[0] = False
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        recover, interval=INBOX_RECOVER_SECONDS, first=0.1, name="inbox-recover"
+    )
 
 
 async def set_commands(application: AnyApplication, core: Core) -> None:
@@ -110,9 +150,12 @@ def web_app_for(application: AnyApplication, core: Core) -> ASGIApp:
     """The HTTP routes (Twilio, health, and Telegram's webhook in webhook mode)."""
     hook = None
     if core.settings.public_base_url and core.settings.telegram_webhook_secret:
+        queue = core.extras[INBOX_KEY]
+        assert isinstance(queue, InboxQueue)
 
         async def hook(data: dict[str, Any]) -> None:
-            await application.update_queue.put(Update.de_json(data, application.bot))
+            # Committed before /telegram answers 200; a redelivered update is dropped here.
+            await queue.accept(data)
 
     return create_web_app(core=core, inbound=core.extras["sms_inbound"], telegram_webhook=hook)
 

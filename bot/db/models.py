@@ -172,6 +172,11 @@ class Outbox(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     claimed_until: datetime | None = _dt()  # type: ignore[assignment]
+    # Whose claim this is: only the holder of the token may record the outcome.
+    claim_token: str | None = Field(default=None, max_length=32)
+    # Set just before the provider is called, cleared with the outcome: a row claimed again with
+    # this still set crashed mid-send, so whether it went out is unknown.
+    send_started_at: datetime | None = _dt()  # type: ignore[assignment]
     sent_at: datetime | None = _dt()  # type: ignore[assignment]
     provider_id: str | None = Field(default=None, max_length=64, index=True)
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
@@ -285,3 +290,38 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64, index=True)
     subject: str = Field(default="", sa_column=Column(String(64), nullable=False))
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class InboxItem(SQLModel, table=True):
+    """An inbound Telegram update or SMS, stored before it is acknowledged (DESIGN.md rule 7).
+
+    Unique on (source, external_id): a redelivered update (same update_id) or a retried SMS (same
+    MessageSid) is recognised and ignored. Processed from here; on restart, or when the replica
+    that stored it died (its lease ran out), whatever is not processed yet is processed again.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_inbox_source_external_id"),
+        Index("ix_inbox_open", "processed_at", "claimed_until"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=16)  # telegram / sms
+    external_id: str = Field(max_length=64)  # update_id or MessageSid
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_until: datetime | None = _dt()  # type: ignore[assignment]
+    processed_at: datetime | None = _dt()  # type: ignore[assignment]
+    attempts: int = 0
+
+
+class RateSlot(SQLModel, table=True):
+    """The earliest time the next message under one send limit may go, shared by all replicas.
+
+    Keys like "tg:bot", "tg:chat:<id>", "sms:<sender>". A send reserves the next slot (moving
+    `next_at` on by the limit's spacing) in one transaction; a 429's retry_after moves it too.
+    """
+
+    __tablename__ = "rate_slot"
+    key: str = Field(primary_key=True, max_length=80)
+    next_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -217,6 +217,9 @@ class Dispatcher:
             return Channel.ONCALL if self.channels.oncall_phone and self.channels.sms else None
         if OutboxKind(row.kind) in CODE_KINDS:
             return Channel.SMS if self.channels.sms is not None else None
+        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+            # An answer to a text goes back to the number that sent it, patient or not.
+            return Channel.SMS if self.channels.sms and payload_of(row).get("to") else None
         if patient is None:
             return None
         return route_patient(patient, self.channels)
@@ -254,7 +257,7 @@ class Dispatcher:
             return await self.channels.sms.send_sms(
                 to=self.channels.oncall_phone, body=message.text
             )
-        if OutboxKind(row.kind) in CODE_KINDS:
+        if OutboxKind(row.kind) in CODE_KINDS or OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
             assert self.channels.sms is not None
             return await self.channels.sms.send_sms(
                 to=str(payload_of(row)["to"]), body=message.text

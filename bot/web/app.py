@@ -34,6 +34,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 from twilio.request_validator import RequestValidator
 
+from bot.db.engine import DatabaseUnavailable
+from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 
 if TYPE_CHECKING:
@@ -101,6 +103,11 @@ def _too_large() -> Response:
 
 def _forbidden() -> Response:
     return PlainTextResponse("forbidden", status_code=403)
+
+
+def _unavailable() -> Response:
+    # Telegram and Twilio both retry a 503: nothing is lost while the database is away.
+    return PlainTextResponse("database unavailable, retry later", status_code=503)
 
 
 class _Routes:
@@ -184,16 +191,41 @@ class _Routes:
         from_number = form.get("From") or ""
         if not message_sid or not from_number:
             return PlainTextResponse("MessageSid and From are required", status_code=400)
+        body = form.get("Body") or ""
         try:
+            # Stored first: if this process dies while handling it, recovery answers it by SMS.
+            # A retry of a stored message falls through to `handle`, which knows each MessageSid.
+            await self._in_worker(
+                partial(
+                    inbox.store,
+                    self.core.db,
+                    source=inbox.InboxSource.SMS,
+                    external_id=message_sid[:64],
+                    payload={"from": from_number, "body": body},
+                    now=self.core.clock.now(),
+                )
+            )
             reply = await self._in_worker(
                 partial(
                     self.inbound.handle,
                     from_number=from_number,
-                    body=form.get("Body") or "",
+                    body=body,
                     message_sid=message_sid,
                     now=self.core.clock.now(),
                 )
             )
+            await self._in_worker(
+                partial(
+                    inbox.mark_processed,
+                    self.core.db,
+                    source=inbox.InboxSource.SMS,
+                    external_ids=[message_sid[:64]],
+                    now=self.core.clock.now(),
+                )
+            )
+        except DatabaseUnavailable:
+            log.error("inbound sms %s: database unavailable, Twilio will retry", message_sid)
+            return _unavailable()
         except Exception as exc:
             # Database errors quote the statement's parameters (numbers, names): type only.
             log.error("inbound sms %s failed: %s", message_sid, type(exc).__name__)
@@ -259,6 +291,9 @@ class _Routes:
             return PlainTextResponse("not an Update", status_code=400)
         try:
             await self.telegram_webhook(update)
+        except DatabaseUnavailable:
+            log.error("telegram update %s not stored: database unavailable", update["update_id"])
+            return _unavailable()
         except Exception as exc:
             # A non-200 makes Telegram retry the update later, which is what we want here.
             log.error("telegram update %s not queued: %s", update["update_id"], type(exc).__name__)

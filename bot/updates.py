@@ -1,0 +1,158 @@
+"""Telegram updates: stored before they are acknowledged, processed per chat in order.
+
+Both ways in go through `InboxQueue`, the Application's update queue: the webhook calls
+`accept(data)` before it answers 200, and PTB's Updater calls `put(update)` before its next
+getUpdates confirms the offset. Either way the update is committed to the inbox table first, and
+a redelivered one (same update_id) is dropped there. `ChatOrderedProcessor` runs updates from
+different chats concurrently and one chat's in arrival order, then marks each one processed.
+What a crash left unprocessed is claimed back by `InboxQueue.recover` (at start, then every tick).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+from bot.db.engine import Database
+from bot.domain.clock import Clock
+from bot.services import inbox
+from bot.services.inbox import InboxSource
+
+log = logging.getLogger(__name__)
+
+# Enough for a busy clinic's peak; each waiting update costs a task and a coroutine, no thread.
+MAX_CONCURRENT_UPDATES = 512
+
+
+def chat_key(update: object) -> int | None:
+    """What must stay in order: a chat's updates (or a user's, for updates without a chat)."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return None
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Different chats concurrently, each chat's updates one at a time in arrival order."""
+
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        *,
+        on_processed: Callable[[object], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(max_concurrent_updates)
+        self.on_processed = on_processed
+        # asyncio.Lock wakes its waiters first come, first served: that is the per-chat order.
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = chat_key(update)
+        if key is None:
+            await coroutine
+        else:
+            lock = self._locks.setdefault(key, asyncio.Lock())
+            self._users[key] = self._users.get(key, 0) + 1
+            try:
+                async with lock:
+                    await coroutine
+            finally:
+                self._users[key] -= 1
+                if self._users[key] == 0:  # forget idle chats: memory stays flat
+                    del self._users[key]
+                    del self._locks[key]
+                if asyncio.iscoroutine(coroutine):
+                    coroutine.close()  # cancelled while waiting: no "never awaited" warning
+        if self.on_processed is not None:
+            await self.on_processed(update)
+
+    async def initialize(self) -> None:
+        """Nothing to set up: locks are made per chat as updates arrive."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free: an update not finished stays unprocessed in the inbox."""
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The Application's update queue, storing each update before anything acknowledges it."""
+
+    def __init__(self, *, db: Database, clock: Clock) -> None:
+        super().__init__()
+        self.db = db
+        self.clock = clock
+        self.bot: Any = None  # set by the runtime once the Application exists (for de_json)
+        self.in_flight: set[str] = set()
+
+    async def _store(self, update_id: int, data: dict[str, Any]) -> bool:
+        key = str(update_id)
+        stored = await asyncio.to_thread(
+            inbox.store,
+            self.db,
+            source=InboxSource.TELEGRAM,
+            external_id=key,
+            payload=data,
+            now=self.clock.now(),
+        )
+        if stored:
+            self.in_flight.add(key)
+        else:
+            log.info("telegram update %s already stored: ignored", update_id)
+        return stored
+
+    async def put(self, item: object) -> None:
+        """From PTB's Updater (polling): store first, so the next offset confirms a stored update."""
+        if isinstance(item, Update) and not await self._store(item.update_id, item.to_dict()):
+            return
+        await super().put(item)
+
+    async def accept(self, data: dict[str, Any]) -> bool:
+        """From the webhook: commit the raw update, then queue it; False for a redelivery."""
+        if not await self._store(int(data["update_id"]), data):
+            return False
+        await super().put(Update.de_json(data, self.bot))
+        return True
+
+    async def processed(self, update: object) -> None:
+        """Close an update in the inbox once its handlers ran (errors included: they answered)."""
+        if not isinstance(update, Update):
+            return
+        key = str(update.update_id)
+        try:
+            await asyncio.to_thread(
+                inbox.mark_processed,
+                self.db,
+                source=InboxSource.TELEGRAM,
+                external_ids=[key],
+                now=self.clock.now(),
+            )
+        except Exception as exc:
+            # It stays open and is processed again after its lease: handlers are idempotent.
+            log.warning("telegram update %s not marked processed: %s", key, type(exc).__name__)
+        finally:
+            self.in_flight.discard(key)
+
+    async def recover(self, *, ignore_leases: bool = False) -> int:
+        """Queue updates stored but never processed (a crash, or a replica that died)."""
+        items = await asyncio.to_thread(
+            inbox.claim_unprocessed,
+            self.db,
+            source=InboxSource.TELEGRAM,
+            now=self.clock.now(),
+            exclude=sorted(self.in_flight),
+            ignore_leases=ignore_leases,
+        )
+        for item in items:
+            self.in_flight.add(item.external_id)
+            await super().put(Update.de_json(item.payload, self.bot))
+        if items:
+            log.info("recovered %d telegram update(s) stored but not processed", len(items))
+        return len(items)

@@ -1,0 +1,173 @@
+"""Crisis language in free text (CLINICAL.md 4b): the matcher against a corpus of patient words."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.crisis import (
+    BadPhrase,
+    CrisisKind,
+    CrisisMatcher,
+    check_negation,
+    compile_phrase,
+    normalise,
+)
+from bot.profile import load_profile
+from bot.services.crisis import bot_texts_to_ignore
+from bot.texts import Texts
+
+DATA = Path(__file__).parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+POSITIVE = [
+    tuple(part.strip() for part in line.split("|", 1)) for line in _lines("crisis_positive.txt")
+]
+NEGATIVE = _lines("crisis_negative.txt")
+PROFILE = load_profile()
+MATCHER = CrisisMatcher(quoted=bot_texts_to_ignore(PROFILE, Texts(PROFILE.texts)))
+
+
+def test_the_corpus_has_at_least_a_hundred_sentences_each_way():
+    assert len(POSITIVE) >= 100
+    assert len(NEGATIVE) >= 100
+    assert {kind for kind, _ in POSITIVE} == {"self_harm", "emergency"}
+
+
+@pytest.mark.parametrize(("kind", "sentence"), POSITIVE, ids=[s for _, s in POSITIVE])
+def test_crisis_sentence_is_caught_with_its_class(kind, sentence):
+    found = MATCHER.match(sentence)
+    assert found is not None, sentence
+    assert found.kind is CrisisKind(kind)
+    assert found.phrase
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE, ids=NEGATIVE)
+def test_everyday_or_negated_sentence_does_not_fire(sentence):
+    assert MATCHER.match(sentence) is None
+
+
+def test_a_message_with_both_classes_names_both_emergency_first():
+    found = MATCHER.match("i took all my pills and now i cant breathe")
+    assert found is not None
+    assert found.kinds == (CrisisKind.EMERGENCY, CrisisKind.SELF_HARM)
+
+
+def test_the_match_names_the_words_that_fired():
+    found = MATCHER.match("Honestly I've been thinking about ending it all lately")
+    assert found is not None
+    assert found.phrase == "ending it all"
+
+
+def test_a_pasted_bot_question_does_not_fire_but_words_after_it_do():
+    question = PROFILE.checkins["questions"][0]["text"]
+    assert MATCHER.match(question) is None
+    found = MATCHER.match(f"{question} yes and now i cant breathe")
+    assert found is not None and found.kind is CrisisKind.EMERGENCY
+
+
+def test_normalising_reads_apostrophes_repeats_and_misspellings():
+    assert normalise("I CAN'T BREATHHHH!!") == ["i", "cant", "breath", "|"]
+    assert normalise("cant breathe") == normalise("can’t breath") == normalise("can not breathe")
+    assert normalise("im suicidel") == ["im", "suicidal", "|"]
+    assert normalise("no chest pain but cant breathe") == [
+        "no",
+        "chest",
+        "pain",
+        "|",
+        "cant",
+        "breath",
+        "|",
+    ]
+
+
+def test_the_clinic_adds_phrases_and_negations():
+    plain = CrisisMatcher()
+    assert plain.match("i am going to take the car into the lake") is None
+    added = CrisisMatcher(
+        extra_self_harm=["drive* ... into the lake"],
+        extra_emergency=["heart ... racing"],
+        extra_negations=["nah"],
+    )
+    found = added.match("i am going to drive the car into the lake")
+    assert found is not None and found.kind is CrisisKind.SELF_HARM
+    assert added.match("my heart is racing") is not None
+    assert added.match("nah chest pain") is None
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["", "...", ".. chest", "chest ...", "chest ... ... pain", "ch*", "chest <b>", "a b", "x" * 0],
+)
+def test_a_phrase_the_matcher_cannot_use_is_refused(phrase):
+    with pytest.raises(BadPhrase):
+        compile_phrase(phrase)
+
+
+def test_a_negation_must_be_one_word():
+    assert check_negation("Nah") == "nah"
+    with pytest.raises(BadPhrase):
+        check_negation("not at all")
+
+
+SEPARATORS = st.sampled_from([" ", "  ", "\n", " , ", "... ", " - ", "!! "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sentence=st.sampled_from(POSITIVE),
+    upper=st.lists(st.booleans(), min_size=80, max_size=80),
+    punctuation=st.sampled_from(["", ".", "!", "!!!", "?", " :(", " pls"]),
+    drop_apostrophes=st.booleans(),
+)
+def test_case_apostrophes_and_trailing_punctuation_never_hide_a_crisis(
+    sentence, upper, punctuation, drop_apostrophes
+):
+    kind, text = sentence
+    if drop_apostrophes:
+        text = text.replace("'", "").replace("’", "")
+    cased = "".join(ch.upper() if upper[i % 80] else ch.lower() for i, ch in enumerate(text))
+    found = MATCHER.match(cased + punctuation)
+    assert found is not None and found.kind is CrisisKind(kind)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sentence=st.sampled_from(NEGATIVE),
+    upper=st.booleans(),
+    trailing=st.sampled_from(["", ".", "!!", " lol", " thanks"]),
+)
+def test_case_and_trailing_punctuation_never_turn_a_negative_into_a_page(sentence, upper, trailing):
+    text = sentence.upper() if upper else sentence.lower()
+    assert MATCHER.match(text + trailing) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=string.printable + "’‘“”éñ🙂", max_size=300))
+def test_any_text_is_read_without_error(text):
+    found = MATCHER.match(text)
+    assert found is None or found.kind in CrisisKind
+
+
+def test_the_profile_adds_phrases_and_refuses_one_it_cannot_use():
+    from bot.domain.errors import ConfigError
+    from bot.profile import default_profile_text, parse_profile
+
+    text = default_profile_text().replace("emergency = []", 'emergency = ["heart ... racing"]')
+    profile = parse_profile(text)
+    assert profile.crisis.emergency == ["heart ... racing"]
+    bad = default_profile_text().replace("self_harm = []", 'self_harm = ["ch* ... x"]')
+    with pytest.raises(ConfigError, match=r"crisis\.self_harm"):
+        parse_profile(bad)
+    bad_negation = default_profile_text().replace("negations = []", 'negations = ["not at all"]')
+    with pytest.raises(ConfigError, match=r"crisis\.negations"):
+        parse_profile(bad_negation)

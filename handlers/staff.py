@@ -315,7 +315,9 @@ class StaffHandlers:
             self.ops.note_access, actor=self.actor(update), patient_id=patient_id
         )
         await self.send(update, context, views.render_patient_card(self.texts, self.profile, card))
-        chart = await asyncio.to_thread(views.patient_chart, card, self.profile, self.catalog)
+        chart = await asyncio.to_thread(
+            views.patient_chart, self.texts, card, self.profile, self.catalog
+        )
         await context.bot.send_photo(
             chat_id=chat.id,
             photo=InputFile(chart, filename="pain.png"),

@@ -20,7 +20,7 @@ from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
-from bot.services.charts import PainChart, pain_chart_png
+from bot.services.charts import ChartLabels, PainChart, pain_chart_png
 from bot.services.escalation import ACK_PREFIX
 from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
@@ -447,19 +447,34 @@ def response_label(texts: Texts, response: Response | None) -> str:
     return texts.plain(f"staff_response_{response.value}")
 
 
-def patient_chart(card: PatientCard, profile: ClinicProfile, catalog: CheckinCatalog) -> bytes:
+def patient_chart(
+    texts: Texts, card: PatientCard, profile: ClinicProfile, catalog: CheckinCatalog
+) -> bytes:
     """The PNG of the patient's pain over time (screening and check-in answers)."""
+    return pain_chart_png(pain_chart_for(texts, card, catalog), tz=profile.tz)
+
+
+def pain_chart_for(texts: Texts, card: PatientCard, catalog: CheckinCatalog) -> PainChart:
+    """What the pain chart shows for a patient: labelled with their number, never their name."""
     report = card.report
     assert card.patient.id is not None
-    return pain_chart_png(
-        PainChart(
-            points=[(r.at, r.score) for r in report.pain_reports],
-            sessions=report.session_starts,
-            baseline=report.outcome.baseline_pain,
-            responder_pct=catalog.outcomes.responder_pct,
-            title=f"#{card.patient.id} AVERAGE PAIN, 0-10",
+    baseline = report.outcome.baseline_pain
+    pct = catalog.outcomes.responder_pct
+    return PainChart(
+        points=[(r.at, r.score) for r in report.pain_reports],
+        sessions=report.session_starts,
+        baseline=baseline,
+        responder_pct=pct,
+        title=texts.plain("staff_chart_title", id=card.patient.id),
+        labels=ChartLabels(
+            pain=texts.plain("staff_chart_pain"),
+            session_day=texts.plain("staff_chart_session_day"),
+            baseline=texts.plain(
+                "staff_chart_baseline", value="" if baseline is None else f"{baseline:.1f}"
+            ),
+            responder=texts.plain("staff_chart_responder", pct=f"{pct:g}"),
+            empty=texts.plain("staff_chart_empty"),
         ),
-        tz=profile.tz,
     )
 
 

@@ -43,6 +43,9 @@ class OutboxKind(StrEnum):
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
     PHONE_CODE = "phone_code"  # a one-time code to a typed number (payload "to"), any hour
+    # Staff chat: a treatment session past its end with no Done / No-show (prompt, repeat,
+    # then aftercare starts as if attended); the step is in the payload.
+    SESSION_END = "session_end"
 
 
 class DraftStep(StrEnum):

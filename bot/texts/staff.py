@@ -14,6 +14,7 @@ DEFAULTS: dict[str, str] = {
         "/patient &lt;phone, name or #id&gt; – visits, screening, consent, check-ins, "
         "outcomes and a pain chart\n"
         "/approve &lt;patient&gt; – approved for treatment after the consultation\n"
+        "/done &lt;appointment #id&gt;, /noshow &lt;appointment #id&gt; – close a session\n"
         "/series &lt;patient&gt; &lt;service&gt; &lt;count&gt; – plan a treatment series, "
         "then confirm\n"
         "/block &lt;date&gt; &lt;from&gt;-&lt;to&gt; [resource] [reason] – close time\n"

@@ -230,6 +230,23 @@ class Escalation(SQLModel, table=True):
     last_paged_at: datetime | None = _dt()  # type: ignore[assignment]
 
 
+class CrisisMessage(SQLModel, table=True):
+    """Crisis words a patient wrote (CLINICAL.md 4b), kept with the escalation they raised or
+    joined: the first one pages, later ones while it is open are follow-up lines for staff."""
+
+    __tablename__ = "crisis_message"
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    channel: str = Field(max_length=16)  # telegram / sms
+    kind: str = Field(max_length=16)  # emergency / self_harm
+    phrase: str = Field(max_length=120)  # the words that matched, normalised
+    text: str = Field(sa_column=Column(Text, nullable=False))  # what the patient wrote (capped)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    raised: bool = False  # this message raised the escalation (and paged)
+    shown_at: datetime | None = _dt()  # type: ignore[assignment]  # when staff saw it quoted
+
+
 class StaffTask(SQLModel, table=True):
     """Non-urgent work for the front desk (call an unconfirmed patient, a missed check-in...)."""
 

@@ -40,6 +40,7 @@ class OutboxKind(StrEnum):
     CHECKIN_NUDGE = "checkin_nudge"
     STAFF_NOTICE = "staff_notice"
     ESCALATION_PAGE = "escalation_page"
+    CRISIS_FOLLOWUP = "crisis_followup"  # more crisis words on an open escalation, for staff
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
     PHONE_CODE = "phone_code"  # a one-time code to a typed number (payload "to"), any hour

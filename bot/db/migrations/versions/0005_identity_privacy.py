@@ -6,7 +6,7 @@ revision was never checked, so it moves to an unverified claim (the patient can 
 a code next time they book) and stops being that record's SMS identity.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "0005"
-down_revision: str | None = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

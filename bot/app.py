@@ -22,7 +22,13 @@ from bot.messaging.telegram_html import parse_html
 from bot.messaging.voice import TwilioVoiceCaller
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
-from bot.services import reminder_messages, sms_recovery, staff_messages, staff_notices
+from bot.services import (
+    phone_claims,
+    reminder_messages,
+    sms_recovery,
+    staff_messages,
+    staff_notices,
+)
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
 from bot.services.checkins import CheckinService
@@ -117,7 +123,7 @@ def build_core(
     planner = OutboxPlanner(profile=profile)
     booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
     renderers: dict[OutboxKind, Renderer] = {}
-    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery):
+    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery, phone_claims):
         renderers.update(module.RENDERERS)
     escalation = EscalationService(
         db=database,
@@ -153,6 +159,7 @@ def build_core(
     renderers.update(crisis.renderers)
     check_sms_texts(texts, profile)
     reminder_messages.check_reminder_sms_texts(texts, profile)
+    phone_claims.check_code_sms_text(texts, profile)
     sms_inbound = SmsInbound(
         db=database,
         profile=profile,

@@ -22,7 +22,7 @@ from bot.messaging.channels import (
     VoiceCaller,
 )
 from bot.profile import ClinicProfile
-from bot.services.outbox import claim_due, finish, payload_of
+from bot.services.outbox import claim_due, finish, forget_code, payload_of
 from bot.services.planner import staff_notice
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_chat import StaffChat
@@ -35,6 +35,10 @@ MAX_ATTEMPTS = 8
 SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_TAKEN})
 # Timers: rows that send nothing themselves; their renderer acts, whatever the channels.
 TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE})
+# A one-time code goes at any hour too: the person is waiting for it in the chat. It goes to the
+# number in its payload (a claim, not yet the patient's number) and its code is cleared after.
+CODE_KINDS = frozenset({OutboxKind.PHONE_CODE})
+ANY_HOUR_KINDS = SAFETY_KINDS | CODE_KINDS
 # A failure of these is worth telling staff about; staff messages themselves fall back to on-call.
 PATIENT_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
 CALL_CHANNELS = (Channel.ONCALL_CALL, Channel.BACKUP_CALL)
@@ -176,6 +180,8 @@ class Dispatcher:
             finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=f"bug: {exc!r}")
             report.failed += 1
             report.errors.append(f"{row.id}: {exc!r}")
+        if OutboxKind(row.kind) in CODE_KINDS:
+            forget_code(self.db, row.id)
 
     async def _deliver_or_raise(self, row: Outbox, report: DispatchReport, now: datetime) -> None:
         assert row.id is not None
@@ -197,7 +203,7 @@ class Dispatcher:
             if channel is None:
                 self._unreachable(session, row, patient, appointment, "no usable channel", now)
                 outcome = "skip-unreachable"
-            elif channel is Channel.SMS and OutboxKind(row.kind) not in SAFETY_KINDS:
+            elif channel is Channel.SMS and OutboxKind(row.kind) not in ANY_HOUR_KINDS:
                 window = next_sms_window(now, self.profile.tz)
                 outcome = "postpone" if window > now else "send"
             else:
@@ -262,6 +268,8 @@ class Dispatcher:
         if channel in CALL_CHANNELS:
             calls = self.channels.phone_for(channel) is not None and self.channels.voice is not None
             return channel if calls else None
+        if OutboxKind(row.kind) in CODE_KINDS:
+            return Channel.SMS if self.channels.sms is not None else None
         if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
             # An answer to a text goes back to the number that sent it, patient or not.
             return Channel.SMS if self.channels.sms and payload_of(row).get("to") else None
@@ -313,7 +321,7 @@ class Dispatcher:
             return await self.channels.voice.call(
                 to=number, say=message.text, ack_query=message.voice_ack or ""
             )
-        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+        if OutboxKind(row.kind) in CODE_KINDS or OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
             assert self.channels.sms is not None
             return await self.channels.sms.send_sms(
                 to=str(payload_of(row)["to"]), body=message.text
@@ -398,7 +406,11 @@ class Dispatcher:
             appointment = (
                 session.get(Appointment, row.appointment_id) if row.appointment_id else None
             )
-            if channel in PATIENT_CHANNELS and patient is not None:
+            if (
+                channel in PATIENT_CHANNELS
+                and patient is not None
+                and OutboxKind(row.kind) not in CODE_KINDS
+            ):
                 if failure.permanent:
                     self.on_permanent_failure(session, patient, failure, now)
                     session.flush()
@@ -471,7 +483,7 @@ class Dispatcher:
         now: datetime,
     ) -> None:
         """Tell staff a patient message could not be delivered on any channel."""
-        if Channel(row.channel) not in PATIENT_CHANNELS:
+        if Channel(row.channel) not in PATIENT_CHANNELS or OutboxKind(row.kind) in CODE_KINDS:
             return
         staff_notice(
             session,

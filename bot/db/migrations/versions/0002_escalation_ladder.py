@@ -1,7 +1,7 @@
 """escalation ladder: deadlines, owners, closing outcomes, runtime state
 
 Revision ID: 0002
-Revises: 0003
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "0002"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -647,14 +647,17 @@ async def test_an_sms_check_in_asks_only_the_safety_screen_and_one_score_in_neut
     ]
 
     assert opening == (
-        "Riverside Health: Since your visit, any of the URGENT warning signs 1-3 on your "
-        "aftercare sheet? Reply Y or N. Emergency? Call 911"
+        "Riverside Health: Since your visit, any trouble with your chest or breathing, passing "
+        "out, sudden weakness on one side, trouble speaking or seeing, or swelling of your face "
+        "or throat? Reply Y or N. Emergency: call 911. Crisis: call or text 988"
     )
-    assert "warning sign 4" in replies[0]
+    assert "aftercare sheet" not in opening
+    assert "Are you having thoughts of harming yourself? Reply Y or N." in replies[0]
+    assert replies[0].endswith("Emergency: call 911. Crisis: call or text 988")
     assert "Rate how you feel now, 0 (fine) to 10 (worst)" in replies[1]
     assert replies[2].startswith("Riverside Health: thank you, your answers are saved")
     for text in [opening, *replies]:
-        assert_sms_safe(text)
+        assert_sms_safe(text, max_segments=2)
     assert stored_answers(w, checkin_id) == {SMS_SIGNS: "no", "SAFE4": "no", "PAINNOW": "4"}
     assert checkin(w, checkin_id).status == CheckinStatus.DONE
     with w.db.session(write=False) as session:
@@ -690,7 +693,7 @@ async def test_a_yes_by_sms_gets_the_emergency_reply_and_pages_at_once(w: World)
     assert_sms_safe(reply)
     (escalation,) = escalations(w)
     assert (escalation.rule, escalation.level) == ("emergency", EscalationLevel.URGENT)
-    assert "by SMS, Yes to warning signs 1-3" in escalation.detail
+    assert "by SMS, Yes to the urgent signs question (safety items 1-3" in escalation.detail
     assert len(w.telegram.texts_to(STAFF_CHAT)) == 1
     assert len(w.sms.bodies_to(ONCALL)) == 1
     assert checkin(w, checkin_id).status == CheckinStatus.DONE
@@ -723,7 +726,10 @@ async def test_an_sms_reply_that_does_not_answer_the_question_is_asked_again(w: 
     sms_answer(w, patient_id, InboundKind.NO)
     not_a_number = sms_answer(w, patient_id, InboundKind.YES)
 
-    assert wrong_kind == "Riverside Health: please reply Y or N. Emergency? Call 911"
+    assert (
+        wrong_kind
+        == "Riverside Health: please reply Y or N. Emergency: call 911. Crisis: call or text 988"
+    )
     assert not_a_number.startswith("Riverside Health: please reply with one number")
     assert stored_answers(w, checkin_id) == {SMS_SIGNS: "no", "SAFE4": "no"}
 
@@ -740,9 +746,9 @@ async def test_a_check_in_opened_in_telegram_is_nudged_by_sms_in_neutral_words(w
     nudge = w.sms.bodies_to(PATIENT_PHONE)[-1]
     reply = sms_answer(w, patient_id, InboundKind.NO)
 
-    assert nudge.startswith("Riverside Health reminder: Since your visit, any of the URGENT")
-    assert_sms_safe(nudge)
-    assert "warning sign 4" in reply
+    assert nudge.startswith("Riverside Health reminder: Since your visit, any trouble with")
+    assert_sms_safe(nudge, max_segments=2)
+    assert "thoughts of harming yourself" in reply
     assert stored_answers(w, checkin_id) == {"SAFE1": "no", SMS_SIGNS: "no"}
 
 
@@ -753,6 +759,7 @@ def test_every_default_sms_check_in_and_on_call_text_is_neutral_and_one_segment(
     values = {
         "clinic": profile.clinic.name,
         "question": texts.plain("sms_checkin_q_signs", first=1, last=3),
+        "text": "Are you having thoughts of harming yourself?",
         "first": 1,
         "last": 3,
         "number": 4,
@@ -768,13 +775,17 @@ def test_every_default_sms_check_in_and_on_call_text_is_neutral_and_one_segment(
     keys = [k for k in [*CHECKIN_TEXTS, *ESCALATION_TEXTS] if k.startswith(("sms_", "voice_"))]
     assert len(keys) >= 15
     for key in keys:
-        assert_sms_safe(texts.plain(key, **values))
-    for question in ("sms_checkin_q_sign", "sms_checkin_q_score"):
+        # The question-bearing texts may take two segments, as the sender allows.
+        assert_sms_safe(texts.plain(key, **values), max_segments=2)
+    for question in ("sms_checkin_q_sign", "sms_checkin_q_sign_other", "sms_checkin_q_score"):
         for wrapper in ("sms_checkin_open", "sms_checkin_nudge"):
             body = texts.plain(
-                wrapper, clinic=profile.clinic.name, question=texts.plain(question, number=4)
+                wrapper,
+                clinic=profile.clinic.name,
+                question=texts.plain(question, number=4, text=values["text"]),
             )
-            assert_sms_safe(body)
+            assert_sms_safe(body, max_segments=2)
+            assert body.endswith("Emergency: call 911. Crisis: call or text 988")
 
 
 async def test_an_unsafe_sms_override_is_never_sent(
@@ -788,7 +799,10 @@ async def test_an_unsafe_sms_override_is_never_sent(
 
     reply = sms_answer(w, patient_id, InboundKind.NUMBER, 2)
 
-    assert reply == "Riverside Health: thank you, your answers are saved. Emergency? Call 911"
+    assert (
+        reply
+        == "Riverside Health: thank you, your answers are saved. Emergency: call 911. Crisis: call or text 988"
+    )
 
 
 def test_an_sms_reply_for_a_check_in_that_is_gone_gets_a_clear_answer(w: World) -> None:

@@ -481,7 +481,7 @@ async def test_after_stop_a_yes_to_the_safety_question_still_escalates(any_db, p
     reply = chat.send("Y")
     await w.escalation.page_now_for_phone(PATIENT_PHONE)  # what the webhook does next
 
-    assert "URGENT warning signs 1-3" in asked and "unsubscribed" in stopped
+    assert "trouble with your chest or breathing" in asked and "unsubscribed" in stopped
     assert reply == (
         "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
     )

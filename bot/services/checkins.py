@@ -9,9 +9,9 @@ last one closes the check-in with thanks and its scores in the audit log. No rep
 after the profile's delay, then a staff task (not an emergency). Nothing goes to the patient in
 the check-in quiet hours: a message that falls there waits for the morning.
 
-By SMS the check-in asks only what a lock screen may show: the safety screen by the numbers of
-the warning signs on the patient's printed aftercare sheet (the urgent ones together, then each
-other one), and one 0-10 score in neutral words. A Yes whose follow-up questions cannot be asked
+By SMS the check-in asks only what a lock screen may show: the safety screen in plain words that
+pass the SMS policy (the urgent signs together in one question, then each other one in the
+profile's own words when they are SMS-safe), and one 0-10 score in neutral words. A Yes whose follow-up questions cannot be asked
 by SMS is paged as urgent. The SMS service hands open-check-in replies to `answer_sms` while a
 BookingDraft with flow "checkin" is open for the phone number.
 """
@@ -208,7 +208,10 @@ class CheckinService:
             code=SMS_SIGNS,
             kind=QuestionKind.YES_NO,
             text=self._signs_text(),
-            label="urgent warning signs on the aftercare sheet (SMS)",
+            label=(
+                "by SMS, one question for the urgent signs (chest or breathing, passing out, "
+                "one-sided weakness, speech or sight, swelling)"
+            ),
             options=first.options,
         )
 
@@ -770,7 +773,9 @@ class CheckinService:
             replace(
                 flag,
                 staff_summary=f"{self._rule_label(flag.rule)} ({checkin.slot}): by SMS, Yes to "
-                f"warning signs {numbers[0]}-{numbers[1]} (which one is not known)",
+                f"the urgent signs question (safety items {numbers[0]}-{numbers[1]} asked "
+                "together: chest or breathing, passing out, one-sided weakness, speech or sight, "
+                "swelling; which one is not known)",
                 questions=(SMS_SIGNS,),
             )
             for flag in flags.values()
@@ -995,7 +1000,18 @@ class CheckinService:
         if code == SMS_SIGNS:
             return self._signs_text()
         if code in self._safety_numbers:
-            return self.texts.plain("sms_checkin_q_sign", number=self._safety_numbers[code])
+            # The profile's own plain words, when a lock screen may show them.
+            words = self.catalog.questions[code].text.replace(PERIOD_PLACEHOLDER, "").strip()
+            question = self.texts.plain(
+                "sms_checkin_q_sign", text=words, number=self._safety_numbers[code]
+            )
+            try:
+                assert_sms_safe(question, max_segments=2)
+            except UnsafeSmsText:
+                return self.texts.plain(
+                    "sms_checkin_q_sign_other", number=self._safety_numbers[code]
+                )
+            return question
         return self.texts.plain("sms_checkin_q_score")
 
     def _sms(self, key: str, question: str) -> str:
@@ -1075,9 +1091,15 @@ def check_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
         "when": "Wed 30 Sep 12:59 PM",
     }
     samples["repeat"] = texts.plain("sms_oncall_repeat", **samples)
+    samples["text"] = "Are you having thoughts of harming yourself?"
     questions = [
         texts.plain(key, **samples)
-        for key in ("sms_checkin_q_signs", "sms_checkin_q_sign", "sms_checkin_q_score")
+        for key in (
+            "sms_checkin_q_signs",
+            "sms_checkin_q_sign",
+            "sms_checkin_q_sign_other",
+            "sms_checkin_q_score",
+        )
     ]
     for key in [*CHECKIN_TEXTS, *ESCALATION_TEXTS]:
         # Spoken call texts are as public as an SMS (a loudspeaker, a voicemail).

@@ -2,8 +2,9 @@
 
 Telegram texts are HTML. `sms_checkin_` texts are read on a lock screen: plain GSM-7, one segment
 with the clinic's name filled in, and never the treatment, a drug, "pain", a diagnosis or a
-symptom (`assert_sms_safe`). By SMS a check-in asks only the safety screen, by the numbers of the
-warning signs on the patient's printed aftercare sheet, and one 0-10 score in neutral words.
+symptom (`assert_sms_safe`). By SMS a check-in asks only the safety screen, in plain words that
+pass that check (the urgent signs together), and one 0-10 score in neutral words. Each carries
+the emergency and crisis numbers.
 """
 
 DEFAULTS: dict[str, str] = {
@@ -25,19 +26,25 @@ DEFAULTS: dict[str, str] = {
         "{patient}\nAnswered {answered} of {total} questions; nudged once. Please call them."
     ),
     # --- SMS (plain, neutral, one segment) ---
-    "sms_checkin_open": "{clinic}: {question} Emergency? Call 911",
-    "sms_checkin_nudge": "{clinic} reminder: {question}",
-    "sms_checkin_next": "{clinic}: {question}",
+    "sms_checkin_open": "{clinic}: {question} Emergency: call 911. Crisis: call or text 988",
+    "sms_checkin_nudge": "{clinic} reminder: {question} Emergency: call 911. Crisis: call or text 988",
+    "sms_checkin_next": "{clinic}: {question} Emergency: call 911. Crisis: call or text 988",
+    # The urgent safety items asked together, in words a lock screen may show.
     "sms_checkin_q_signs": (
-        "Since your visit, any of the URGENT warning signs {first}-{last} on your aftercare "
-        "sheet? Reply Y or N."
+        "Since your visit, any trouble with your chest or breathing, passing out, sudden "
+        "weakness on one side, trouble speaking or seeing, or swelling of your face or throat? "
+        "Reply Y or N."
     ),
-    "sms_checkin_q_sign": "Since your visit, warning sign {number} on your aftercare sheet? Reply Y or N.",
+    # Another safety item, in the profile's own words when they are SMS-safe ({text}).
+    "sms_checkin_q_sign": "{text} Reply Y or N.",
+    "sms_checkin_q_sign_other": (
+        "Since your visit, anything else worrying you should tell us now? Reply Y or N."
+    ),
     "sms_checkin_q_score": "Rate how you feel now, 0 (fine) to 10 (worst). Reply with the number.",
-    "sms_checkin_yes_no": "{clinic}: please reply Y or N. Emergency? Call 911",
-    "sms_checkin_number": "{clinic}: please reply with one number from 0 to 10. Emergency? Call 911",
-    "sms_checkin_done": "{clinic}: thank you, your answers are saved. Emergency? Call 911",
-    "sms_checkin_closed": "{clinic}: thank you, nothing is waiting for a reply. Emergency? Call 911",
+    "sms_checkin_yes_no": "{clinic}: please reply Y or N. Emergency: call 911. Crisis: call or text 988",
+    "sms_checkin_number": "{clinic}: please reply with one number from 0 to 10. Emergency: call 911. Crisis: call or text 988",
+    "sms_checkin_done": "{clinic}: thank you, your answers are saved. Emergency: call 911. Crisis: call or text 988",
+    "sms_checkin_closed": "{clinic}: thank you, nothing is waiting for a reply. Emergency: call 911. Crisis: call or text 988",
     # The fixed red-flag replies (CLINICAL.md section 4) in words a lock screen may show; by key
     # of the profile's [red_flags.replies]. A key without its own text uses sms_checkin_reply.
     "sms_checkin_reply_emergency": (

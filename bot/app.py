@@ -21,7 +21,13 @@ from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
-from bot.services import reminder_messages, sms_recovery, staff_messages, staff_notices
+from bot.services import (
+    preparation,
+    reminder_messages,
+    sms_recovery,
+    staff_messages,
+    staff_notices,
+)
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
 from bot.services.checkins import CheckinService
@@ -113,7 +119,7 @@ def build_core(
     planner = OutboxPlanner(profile=profile)
     booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
     renderers: dict[OutboxKind, Renderer] = {}
-    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery):
+    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery, preparation):
         renderers.update(module.RENDERERS)
     escalation = EscalationService(
         db=database, profile=profile, clock=the_clock, texts=texts, catalog=catalog

@@ -36,6 +36,7 @@ async def test_a_14_hour_notice_infusion_confirmation_carries_the_fasting_times(
             patient = session.exec(select(Patient)).one()
             patient.approved_at = clock.now()
             patient.name, patient.phone_e164 = "Alice Smith", "+12015550123"
+            patient.phone_verified_at = clock.now()
         await alice.send_command("/book")
         await alice.press("IV infusion session")
         await press_first_day(alice)

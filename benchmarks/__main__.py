@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("booking", "dispatch", "telegram_updates", "sms_webhook", "staff")
+ALL = ("booking", "dispatch", "telegram_updates", "sms_webhook", "staff", "charts")
 
 
 def main(names: list[str]) -> int:

@@ -130,6 +130,7 @@ def build_core(
         db=database, profile=profile, clock=the_clock, catalog=catalog, texts=texts
     )
     renderers.update(checkins.renderers)
+    renderers.update(aftercare.renderers)
     renderers.update(escalation.renderers)
     check_sms_texts(texts, profile)
     reminder_messages.check_reminder_sms_texts(texts, profile)

@@ -122,6 +122,30 @@ class Reminders(_Strict):
     unconfirmed_call_list_hours: float = 24
 
 
+class SessionEnd(_Strict):
+    """What happens when nobody presses Done or No-show after a treatment session (issue 11)."""
+
+    # After the scheduled end + this, the staff chat is asked (with both buttons) ...
+    prompt_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 15
+    # ... and asked once more this much later; then it is listed in the digest.
+    repeat_after_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    # Still nothing this long after the end: aftercare starts as if attended, marked "assumed".
+    assume_attended_after_minutes: Annotated[int, Field(ge=1, le=48 * 60)] = 120
+    # Done pressed more than this before the scheduled end asks staff to confirm the patient
+    # is leaving now before the discharge advice goes out.
+    early_done_minutes: Annotated[int, Field(ge=0, le=12 * 60)] = 30
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SessionEnd:
+        if self.prompt_after_minutes + self.repeat_after_minutes >= (
+            self.assume_attended_after_minutes
+        ):
+            raise ValueError(
+                "assume_attended_after_minutes must come after the prompt and its repeat"
+            )
+        return self
+
+
 class CrisisWords(_Strict):
     """Phrases the clinic adds to the built-in crisis lists (bot/domain/crisis.py), per class."""
 
@@ -159,6 +183,7 @@ class ClinicProfile(_Strict):
     services: dict[str, Service]
     fasting: Fasting = Fasting()
     reminders: Reminders = Reminders()
+    session_end: SessionEnd = SessionEnd()
     texts: dict[str, str] = {}
     crisis: CrisisWords = CrisisWords()
     # Sections owned by other modules (check-ins, red flags) are validated by their own parsers.

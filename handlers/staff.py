@@ -165,6 +165,8 @@ class StaffHandlers:
             "export": self.guarded("export", self.export),
             "outcomes": self.guarded("outcomes", self.outcomes),
             "newpatient": self.guarded("newpatient", self.new_patient),
+            "done": self.guarded("done", self.done),
+            "noshow": self.guarded("noshow", self.no_show),
         }
 
     # --- plumbing -----------------------------------------------------------------------
@@ -260,9 +262,9 @@ class StaffHandlers:
     # --- schedule -----------------------------------------------------------------------
 
     async def today(self, update: Update, context: Context) -> None:
-        """Today's schedule per resource."""
+        """Today's schedule per resource, with Done / No-show for the sessions that are due."""
         day = self.ops.today()
-        await self.schedule(update, context, day, day, "staff_title_today")
+        await self.schedule(update, context, day, day, "staff_title_today", due_buttons=True)
 
     async def tomorrow(self, update: Update, context: Context) -> None:
         """Tomorrow's schedule per resource."""
@@ -280,14 +282,67 @@ class StaffHandlers:
         await self.schedule(update, context, first, first + timedelta(days=6), "staff_title_week")
 
     async def schedule(
-        self, update: Update, context: Context, first: date, last: date, title_key: str
+        self,
+        update: Update,
+        context: Context,
+        first: date,
+        last: date,
+        title_key: str,
+        *,
+        due_buttons: bool = False,
     ) -> None:
         days = self.ops.schedule(first_day=first, last_day=last)
-        await self.send(
-            update,
-            context,
-            views.render_schedule(self.texts, self.profile, days, title_key=title_key),
+        text = views.render_schedule(self.texts, self.profile, days, title_key=title_key)
+        buttons = (
+            views.due_session_buttons(self.texts, days, now=self.core.clock.now())
+            if due_buttons
+            else []
         )
+        await self.send(update, context, OutgoingMessage(text, buttons=buttons))
+
+    # --- session end ----------------------------------------------------------------------
+
+    async def done(self, update: Update, context: Context) -> None:
+        """Mark a session Done (discharge advice and check-ins follow a treatment)."""
+        await self.close_session(update, context, "done", done=True)
+
+    async def no_show(self, update: Update, context: Context) -> None:
+        """Mark a session No-show (what it still had planned is cancelled)."""
+        await self.close_session(update, context, "noshow", done=False)
+
+    async def close_session(
+        self, update: Update, context: Context, name: str, *, done: bool
+    ) -> None:
+        words = self.args(context)
+        number = words[0].lstrip("#") if len(words) == 1 else ""
+        if not number.isdigit() or len(number) > 12:
+            raise BadArgument("say which appointment, by its #id")
+        appointment_id = int(number)
+        aftercare = self.core.aftercare
+        mark = aftercare.mark_done if done else aftercare.mark_no_show
+        try:
+            appointment = await asyncio.to_thread(
+                mark, appointment_id=appointment_id, actor=self.actor(update)
+            )
+        except AppointmentNotFound:
+            await self.refuse(update, context, f"there is no appointment #{appointment_id}")
+            return
+        except ClinicError as exc:  # cancelled, or not started yet: say so, change nothing
+            await self.refuse(update, context, str(exc))
+            return
+        if done:
+            service = self.profile.services.get(appointment.service)
+            treatment = service is not None and service.kind is ServiceKind.TREATMENT
+            follow = "staff_done_aftercare" if treatment else "staff_done_no_aftercare"
+            text = self.texts.html(
+                "staff_done_recorded",
+                appointment_id=appointment_id,
+                aftercare=self.texts.plain(follow),
+            )
+        else:
+            text = self.texts.html("staff_noshow_recorded", appointment_id=appointment_id)
+        await self.send(update, context, text)
+        self.core.kick_outbox()
 
     # --- patients -----------------------------------------------------------------------
 
@@ -315,7 +370,9 @@ class StaffHandlers:
             self.ops.note_access, actor=self.actor(update), patient_id=patient_id
         )
         await self.send(update, context, views.render_patient_card(self.texts, self.profile, card))
-        chart = await asyncio.to_thread(views.patient_chart, card, self.profile, self.catalog)
+        chart = await asyncio.to_thread(
+            views.patient_chart, self.texts, card, self.profile, self.catalog
+        )
         await context.bot.send_photo(
             chat_id=chat.id,
             photo=InputFile(chart, filename="pain.png"),

@@ -10,7 +10,10 @@ import pytest
 from sqlmodel import col, func, select
 
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask, TimeBlock
+from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.services import staff_messages as views
+from bot.services.charts import pain_chart_svg
 from bot.services.staff_messages import PATIENT_NOTICE
 from tests.staff_scene import (
     STAFF,
@@ -210,6 +213,17 @@ async def test_the_patient_card_comes_with_a_pain_chart(scene):
     assert "Mon 1 Mar 9:00 AM Free consultation · ✅ booked #1" in card.text
     assert chart.kind == "photo" and chart.photo_bytes.startswith(PNG)
     assert scene.audits("staff.view_patient")[-1].subject == "patient:1"
+
+
+def test_the_pain_chart_names_the_patient_by_number_never_by_name(scene):
+    card = scene.ops.patient_card(scene.ids["ana"])
+    catalog = parse_checkin_catalog(scene.core.profile.model_dump())
+    chart = views.pain_chart_for(scene.core.texts, card, catalog)
+    assert chart.title == f"#{scene.ids['ana']} Average pain (0-10)"
+    svg = pain_chart_svg(chart, tz=scene.core.profile.tz)
+    assert f"#{scene.ids['ana']} Average pain (0-10)" in svg
+    assert "Ana" not in svg and "Lopez" not in svg
+    assert views.patient_chart(scene.core.texts, card, scene.core.profile, catalog).startswith(PNG)
 
 
 async def test_an_unknown_patient_or_a_missing_argument_gets_a_clear_answer(scene):

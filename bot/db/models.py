@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlmodel import Field, SQLModel
 
@@ -78,6 +79,10 @@ class Appointment(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, max_length=255)
     late_cancel: bool = False
     completed_at: datetime | None = _dt()  # type: ignore[assignment]
+    # Nobody pressed Done or No-show in time: aftercare started as if attended (issue 11).
+    attendance_assumed_at: datetime | None = _dt()  # type: ignore[assignment]
+    # Bumped on every change, so a staff button made for an older state is recognised.
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     rescheduled_from_id: int | None = Field(default=None, foreign_key="appointment.id")
     series_id: str | None = Field(default=None, max_length=64, index=True)
     # Idempotency: the same booking request (draft, SMS message, staff action) books once.
@@ -242,6 +247,12 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64, index=True)
     subject: str = Field(default="", sa_column=Column(String(64), nullable=False))
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+@event.listens_for(Appointment, "before_update")
+def _bump_appointment_version(_mapper: object, _connection: object, target: Appointment) -> None:
+    """Every change through the ORM makes older staff buttons recognisable as stale."""
+    target.version = (target.version or 0) + 1
 
 
 class InboxItem(SQLModel, table=True):

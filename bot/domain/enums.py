@@ -42,6 +42,9 @@ class OutboxKind(StrEnum):
     ESCALATION_PAGE = "escalation_page"
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
+    # Staff chat: a treatment session past its end with no Done / No-show (prompt, repeat,
+    # then aftercare starts as if attended); the step is in the payload.
+    SESSION_END = "session_end"
 
 
 class DraftStep(StrEnum):

@@ -9,6 +9,7 @@ Both are audited, and pressing either twice changes nothing the second time.
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -20,11 +21,15 @@ from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound, ClinicError
+from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.checkins import CheckinStatus, drop_sms_draft
+from bot.services.formatting import clock_time, when_long
 from bot.services.outbox import cancel_pending, enqueue
-from bot.services.planner import patient_channel
+from bot.services.planner import SessionEndStep, patient_channel
+from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.staff_notices import patient_line
 from bot.texts import Texts
 
 # The discharge advice covers the next 24 hours; half a day late it has lost its point.
@@ -33,6 +38,16 @@ DISCHARGE_STALE_AFTER = timedelta(hours=12)
 
 class SessionNotStarted(ClinicError):
     """Done was pressed before the session's start time."""
+
+
+def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]]:
+    """Done and No-show for one appointment (the staff handler acts on `st:dn` / `st:ns`)."""
+    return [
+        [
+            Button(texts.plain("btn_done"), data=f"st:dn:{appointment.id}"),
+            Button(texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
+        ]
+    ]
 
 
 def checkin_key(appointment_id: int, slot: str, channel: Channel | str) -> str:
@@ -63,11 +78,25 @@ class AftercareService:
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
             if appointment.status == AppointmentStatus.COMPLETED:
+                if appointment.attendance_assumed_at is not None:
+                    # Staff confirm what the bot assumed: aftercare is already under way.
+                    appointment.attendance_assumed_at = None
+                    audit(
+                        session,
+                        at=now,
+                        actor=actor,
+                        action="appointment.done",
+                        subject=f"appointment:{appointment_id}",
+                        detail={"confirmed_assumed": True},
+                    )
                 return appointment
             if appointment.status == AppointmentStatus.CANCELLED:
                 raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
             if now < appointment.starts_at:
-                raise SessionNotStarted(f"appointment {appointment_id} has not started yet")
+                raise SessionNotStarted(
+                    f"appointment {appointment_id} has not started (it starts "
+                    f"{self._when(appointment)}): it cannot be marked Done before it starts"
+                )
             corrected = appointment.status == AppointmentStatus.NO_SHOW
             appointment.status = AppointmentStatus.COMPLETED
             appointment.completed_at = now
@@ -95,10 +124,14 @@ class AftercareService:
                 raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
             if now < appointment.starts_at:
                 # Nobody can miss a visit that has not begun; reminders must keep going.
-                raise SessionNotStarted(f"appointment {appointment_id} has not started yet")
+                raise SessionNotStarted(
+                    f"appointment {appointment_id} has not started (it starts "
+                    f"{self._when(appointment)}): it cannot be a no-show before it starts"
+                )
             corrected = appointment.status == AppointmentStatus.COMPLETED
             appointment.status = AppointmentStatus.NO_SHOW
             appointment.completed_at = None
+            appointment.attendance_assumed_at = None
             cancelled_rows = cancel_pending(
                 session, appointment_id=appointment_id, reason="no-show"
             )
@@ -138,6 +171,65 @@ class AftercareService:
                 },
             )
             return appointment
+
+    # --- a session nobody closed ----------------------------------------------------------
+
+    @property
+    def renderers(self) -> Renderers:
+        return {OutboxKind.SESSION_END: self.render_session_end}
+
+    def render_session_end(self, ctx: RenderContext) -> OutgoingMessage:
+        """Ask staff for Done / No-show; at the last step, start aftercare as if attended."""
+        appointment = ctx.appointment
+        if appointment is None or appointment.id is None:
+            raise Skip("session-end prompt without an appointment")
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise Skip(f"session already {appointment.status}")
+        step = str(ctx.payload.get("step", SessionEndStep.PROMPT))
+        values = {
+            "appointment_id": str(appointment.id),
+            "patient": patient_line(ctx, ctx.patient),
+            "service": self._label(appointment),
+            "when": when_long(appointment.starts_at, self.profile.tz),
+            "end": clock_time(appointment.ends_at, self.profile.tz),
+        }
+        buttons = session_buttons(ctx.texts, appointment)
+        if step != SessionEndStep.ASSUME:
+            key = (
+                "staff_session_open_again"
+                if step == SessionEndStep.REPEAT
+                else "staff_session_open"
+            )
+            return OutgoingMessage(self._fill(key, values), buttons=buttons)
+        appointment.status = AppointmentStatus.COMPLETED
+        appointment.completed_at = ctx.now
+        appointment.attendance_assumed_at = ctx.now
+        slots = self._plan_aftercare(ctx.session, appointment, now=ctx.now)
+        audit(
+            ctx.session,
+            at=ctx.now,
+            actor="system",
+            action="appointment.assumed_attended",
+            subject=f"appointment:{appointment.id}",
+            detail={"checkins": slots},
+        )
+        # Done (confirming) or No-show (correcting) remain possible on the assumed session.
+        return OutgoingMessage(
+            self._fill("staff_session_assumed", values),
+            buttons=buttons,
+        )
+
+    def _fill(self, key: str, values: dict[str, str]) -> str:
+        return self.texts.raw(key).format(
+            **{k: v if k == "patient" else html.escape(v, quote=False) for k, v in values.items()}
+        )
+
+    def _label(self, appointment: Appointment) -> str:
+        service = self.profile.services.get(appointment.service)
+        return service.label if service is not None else appointment.service
+
+    def _when(self, appointment: Appointment) -> str:
+        return when_long(appointment.starts_at, self.profile.tz)
 
     def _plan_aftercare(
         self, session: Session, appointment: Appointment, *, now: datetime

@@ -3,17 +3,55 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlmodel import Session
 
 from bot.db.models import Appointment, Patient
 from bot.domain.enums import Channel, OutboxKind
 from bot.domain.reminders import plan_reminders
-from bot.profile import ClinicProfile
+from bot.profile import ClinicProfile, ServiceKind
 from bot.services.outbox import cancel_pending, enqueue
 
 REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
 PATIENT_KINDS = (OutboxKind.CONFIRMATION, *REMINDER_KINDS)
+
+
+class SessionEndStep(StrEnum):
+    PROMPT = "prompt"
+    REPEAT = "repeat"
+    ASSUME = "assume"
+
+
+def plan_session_end(
+    session: Session, appointment: Appointment, *, profile: ClinicProfile, now: datetime
+) -> None:
+    """The staff prompts (and the assumed start) for a treatment session nobody closes."""
+    service = profile.services.get(appointment.service)
+    if service is None or service.kind is not ServiceKind.TREATMENT or appointment.id is None:
+        return
+    rules = profile.session_end
+    prompt = appointment.ends_at + timedelta(minutes=rules.prompt_after_minutes)
+    steps = (
+        (SessionEndStep.PROMPT, prompt),
+        (SessionEndStep.REPEAT, prompt + timedelta(minutes=rules.repeat_after_minutes)),
+        (
+            SessionEndStep.ASSUME,
+            appointment.ends_at + timedelta(minutes=rules.assume_attended_after_minutes),
+        ),
+    )
+    for step, due in steps:
+        enqueue(
+            session,
+            kind=OutboxKind.SESSION_END,
+            channel=Channel.STAFF,
+            due_at=max(due, now),
+            dedupe_key=f"{appointment.id}:{OutboxKind.SESSION_END}:{step}",
+            now=now,
+            patient_id=appointment.patient_id,
+            appointment_id=appointment.id,
+            payload={"step": step},
+        )
 
 
 def patient_channel(patient: Patient) -> Channel:
@@ -83,6 +121,7 @@ class OutboxPlanner:
                 payload={"offset_hours": reminder.offset_hours},
             )
         self._plan_call_list_check(session, appointment, now=now)
+        plan_session_end(session, appointment, profile=self.profile, now=now)
 
     def _plan_call_list_check(
         self, session: Session, appointment: Appointment, *, now: datetime

@@ -20,7 +20,7 @@ from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
-from bot.services.charts import PainChart, pain_chart_png
+from bot.services.charts import ChartLabels, PainChart, pain_chart_png
 from bot.services.escalation import ACK_PREFIX
 from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
@@ -57,6 +57,8 @@ PATIENT_NOTICE_KEYS = frozenset({"approved"})
 
 PATIENT_NOTICE = OutboxKind.PATIENT_NOTICE
 
+# Done by nobody: attendance assumed after the session-end prompts went unanswered (issue 11).
+ASSUMED_MARK = "✔️?"
 # Which appointment states each mark stands for in the schedule.
 _MARKS = {
     AppointmentStatus.COMPLETED: "✔️",
@@ -207,11 +209,42 @@ def day_lines(texts: Texts, profile: ClinicProfile, day: DaySchedule) -> list[st
     return lines
 
 
+# Enough for a clinic's day of chairs; more would make the message hard to use.
+MAX_DUE_ROWS = 12
+
+
+def due_session_buttons(
+    texts: Texts, days: Sequence[DaySchedule], *, now: datetime
+) -> list[list[Button]]:
+    """Done / No-show for each session that has started and nobody has closed yet."""
+    due = [
+        entry
+        for day in days
+        for entry in day.entries
+        if entry.status == AppointmentStatus.BOOKED and entry.starts_at <= now
+    ]
+    return [
+        [
+            Button(
+                texts.plain("staff_btn_done_row", appointment_id=e.appointment_id),
+                data=callback("dn", e.appointment_id),
+            ),
+            Button(
+                texts.plain("staff_btn_noshow_row", appointment_id=e.appointment_id),
+                data=callback("ns", e.appointment_id),
+            ),
+        ]
+        for e in due[:MAX_DUE_ROWS]
+    ]
+
+
 def _wall(moment: time) -> str:
     return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def status_mark(entry: ScheduleEntry) -> str:
+    if entry.assumed:
+        return ASSUMED_MARK
     if entry.status in _MARKS:
         return _MARKS[entry.status]
     return "✅" if entry.confirmed else "⏳"
@@ -447,19 +480,34 @@ def response_label(texts: Texts, response: Response | None) -> str:
     return texts.plain(f"staff_response_{response.value}")
 
 
-def patient_chart(card: PatientCard, profile: ClinicProfile, catalog: CheckinCatalog) -> bytes:
+def patient_chart(
+    texts: Texts, card: PatientCard, profile: ClinicProfile, catalog: CheckinCatalog
+) -> bytes:
     """The PNG of the patient's pain over time (screening and check-in answers)."""
+    return pain_chart_png(pain_chart_for(texts, card, catalog), tz=profile.tz)
+
+
+def pain_chart_for(texts: Texts, card: PatientCard, catalog: CheckinCatalog) -> PainChart:
+    """What the pain chart shows for a patient: labelled with their number, never their name."""
     report = card.report
     assert card.patient.id is not None
-    return pain_chart_png(
-        PainChart(
-            points=[(r.at, r.score) for r in report.pain_reports],
-            sessions=report.session_starts,
-            baseline=report.outcome.baseline_pain,
-            responder_pct=catalog.outcomes.responder_pct,
-            title=f"#{card.patient.id} AVERAGE PAIN, 0-10",
+    baseline = report.outcome.baseline_pain
+    pct = catalog.outcomes.responder_pct
+    return PainChart(
+        points=[(r.at, r.score) for r in report.pain_reports],
+        sessions=report.session_starts,
+        baseline=baseline,
+        responder_pct=pct,
+        title=texts.plain("staff_chart_title", id=card.patient.id),
+        labels=ChartLabels(
+            pain=texts.plain("staff_chart_pain"),
+            session_day=texts.plain("staff_chart_session_day"),
+            baseline=texts.plain(
+                "staff_chart_baseline", value="" if baseline is None else f"{baseline:.1f}"
+            ),
+            responder=texts.plain("staff_chart_responder", pct=f"{pct:g}"),
+            empty=texts.plain("staff_chart_empty"),
         ),
-        tz=profile.tz,
     )
 
 
@@ -845,8 +893,28 @@ def render_digest(texts: Texts, profile: ClinicProfile, digest: Digest) -> str:
         for e in digest.unconfirmed
     ] or [texts.plain("staff_digest_none")]
     flags = flag_lines(texts, profile, digest.flags) or [texts.plain("staff_digest_none")]
+    open_sessions = [
+        fill(
+            texts,
+            "staff_digest_open_item",
+            when=when_short(e.starts_at, tz),
+            service=service_label(profile, e.service),
+            name=patient_name(e.patient_name),
+            patient_id=e.patient_id,
+            appointment_id=e.appointment_id,
+            assumed=texts.plain("staff_digest_assumed") if e.assumed else "",
+        )
+        for e in digest.open_sessions
+    ]
     # Each section gets a share of the message; whatever does not fit says how much is left.
-    budget = (MESSAGE_LIMIT - 300) // 3
+    budget = (MESSAGE_LIMIT - 300) // (4 if open_sessions else 3)
+    if open_sessions:
+        # First: a session nobody closed may be a patient without check-ins.
+        head += [
+            "",
+            fill(texts, "staff_digest_open_sessions", count=len(open_sessions)),
+            *fit_lines(texts, open_sessions, budget=budget),
+        ]
     lines = [
         *head,
         "",

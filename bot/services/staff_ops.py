@@ -58,6 +58,8 @@ from bot.services.staff_messages import enqueue_patient_notice, render_digest
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
+# How far back the digest looks for treatment sessions nobody closed.
+OPEN_SESSION_LOOKBACK = timedelta(days=7)
 
 STAFF_CHANNEL = "staff"
 SERIES_FLOW = "staff_series"
@@ -142,6 +144,8 @@ class ScheduleEntry:
     status: AppointmentStatus
     confirmed: bool
     units: tuple[str, ...]
+    # Completed because nobody pressed Done or No-show in time (issue 11).
+    assumed: bool = False
 
     @property
     def primary_unit(self) -> str:
@@ -266,6 +270,8 @@ class Digest:
     today: DaySchedule
     unconfirmed: tuple[ScheduleEntry, ...]
     flags: tuple[FlagItem, ...]
+    # Treatment sessions past their end nobody closed, and those whose attendance was assumed.
+    open_sessions: tuple[ScheduleEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -397,6 +403,7 @@ class StaffOps:
                 col(Appointment.status),
                 col(Appointment.confirmed_at),
                 col(Appointment.resources),
+                col(Appointment.attendance_assumed_at),
             )
             .join(Patient, col(Patient.id) == col(Appointment.patient_id))
             .where(col(Appointment.status).in_(list(statuses)))
@@ -413,7 +420,9 @@ class StaffOps:
             statement = statement.limit(limit)
         entries = []
         for row in session.execute(statement):
-            appointment_id, pid, name, service, starts, ends, status, confirmed, units = row
+            appointment_id, pid, name, service, starts, ends, status, confirmed, units, assumed = (
+                row
+            )
             assert appointment_id is not None
             entries.append(
                 ScheduleEntry(
@@ -426,6 +435,7 @@ class StaffOps:
                     status=AppointmentStatus(status),
                     confirmed=confirmed is not None,
                     units=tuple(u for u in units.split(",") if u),
+                    assumed=assumed is not None,
                 )
             )
         return entries
@@ -1089,7 +1099,43 @@ class StaffOps:
             for e in (*today.entries, *tomorrow.entries)
             if e.status == AppointmentStatus.BOOKED and not e.confirmed and e.starts_at > now
         )
-        return Digest(day=day, today=today, unconfirmed=unconfirmed, flags=tuple(self.open_flags()))
+        return Digest(
+            day=day,
+            today=today,
+            unconfirmed=unconfirmed,
+            flags=tuple(self.open_flags()),
+            open_sessions=tuple(self.open_sessions()),
+        )
+
+    def open_sessions(self) -> list[ScheduleEntry]:
+        """Treatment sessions of the last week nobody closed after both prompts, or assumed."""
+        now = self.clock.now()
+        rules = self.profile.session_end
+        asked_twice = timedelta(minutes=rules.prompt_after_minutes + rules.repeat_after_minutes)
+        treatments = set(self.treatment_codes())
+        with self.db.session(write=False) as session:
+            entries = self._entries(
+                session,
+                start=now - OPEN_SESSION_LOOKBACK,
+                end=now,
+                statuses=(AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
+            )
+        return [
+            e
+            for e in entries
+            if e.service in treatments
+            and (
+                e.assumed
+                or (e.status == AppointmentStatus.BOOKED and e.ends_at + asked_twice <= now)
+            )
+        ]
+
+    def treatment_codes(self) -> list[str]:
+        return [
+            code
+            for code, service in self.profile.services.items()
+            if service.kind is ServiceKind.TREATMENT
+        ]
 
     def queue_daily_digest(self, *, now: datetime | None = None) -> bool:
         """Queue today's digest for the staff chat once the clinic opens; once a day at most.

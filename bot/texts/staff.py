@@ -14,6 +14,7 @@ DEFAULTS: dict[str, str] = {
         "/patient &lt;phone, name or #id&gt; – visits, screening, consent, check-ins, "
         "outcomes and a pain chart\n"
         "/approve &lt;patient&gt; – approved for treatment after the consultation\n"
+        "/done &lt;appointment #id&gt;, /noshow &lt;appointment #id&gt; – close a session\n"
         "/series &lt;patient&gt; &lt;service&gt; &lt;count&gt; – plan a treatment series, "
         "then confirm\n"
         "/block &lt;date&gt; &lt;from&gt;-&lt;to&gt; [resource] [reason] – close time\n"
@@ -95,6 +96,13 @@ DEFAULTS: dict[str, str] = {
     "staff_card_other": "PEG change {peg} · PHQ-2 latest {phq} · sessions with a Moderate+ side effect {moderate}",
     "staff_card_open_flags": "🚩 Open flags and tasks: {count} → /flags",
     "staff_chart_caption": "Average pain (0-10) over time; shaded bars are session days. #{id}",
+    # The words drawn on the chart itself (plain text; never the patient's name).
+    "staff_chart_title": "#{id} Average pain (0-10)",
+    "staff_chart_pain": "Average pain",
+    "staff_chart_session_day": "Session day",
+    "staff_chart_baseline": "Baseline {value}",
+    "staff_chart_responder": "−{pct}% (responder)",
+    "staff_chart_empty": "No pain answers yet",
     "staff_response_none": "no response",
     "staff_response_responder": "responder",
     "staff_response_substantial": "substantial",
@@ -194,3 +202,16 @@ DEFAULTS: dict[str, str] = {
     ),
     "patient_approved_sms": "{clinic}: you can now book your next visits. Call us on {phone} to choose your times.",
 }
+
+# Drawn on the chart picture or sent as its caption, never parsed as HTML.
+PLAIN_KEYS = frozenset(
+    {
+        "staff_chart_caption",
+        "staff_chart_title",
+        "staff_chart_pain",
+        "staff_chart_session_day",
+        "staff_chart_baseline",
+        "staff_chart_responder",
+        "staff_chart_empty",
+    }
+)

@@ -1,0 +1,35 @@
+"""Issue 11: sessions nobody closed, preparation at booking, approvals, series, the driver (HTML).
+
+`patient_*_sms` texts follow the SMS privacy rules (no treatment words) and stay short.
+"""
+
+DEFAULTS: dict[str, str] = {
+    # --- a session past its end without Done / No-show (staff chat) ---
+    "staff_session_open": (
+        "⏰ <b>Session not closed</b> #{appointment_id}\n{patient}\n{service}, {when} "
+        "(ended {end})\nDid the patient attend? Press Done (discharge advice and check-ins "
+        "start) or No-show."
+    ),
+    "staff_session_open_again": (
+        "⏰ <b>Still not closed</b> #{appointment_id}\n{patient}\n{service}, {when} "
+        "(ended {end})\nWithout an answer, aftercare starts as if the patient attended."
+    ),
+    "staff_session_assumed": (
+        "⚠️ <b>Attendance assumed</b> #{appointment_id}\n{patient}\n{service}, {when} "
+        "(ended {end})\nNobody pressed Done or No-show, so discharge advice and check-ins "
+        "started as if the patient attended. Press No-show if they did not come, Done to "
+        "confirm."
+    ),
+    "staff_digest_open_sessions": "<b>Sessions not closed</b> ({count}):",
+    "staff_digest_open_item": "• {when} {service} · {name} (#{patient_id}) · appointment "
+    "#{appointment_id}{assumed} · /done {appointment_id} or /noshow {appointment_id}",
+    "staff_digest_assumed": " · attendance assumed",
+    "usage_done": "/done <appointment #id>, e.g. /done 42",
+    "usage_noshow": "/noshow <appointment #id>, e.g. /noshow 42",
+    "staff_done_recorded": "✔️ #{appointment_id} marked Done. {aftercare}",
+    "staff_done_aftercare": "Discharge advice and check-ins are on their way.",
+    "staff_done_no_aftercare": "No aftercare after a consultation.",
+    "staff_noshow_recorded": "🚫 #{appointment_id} marked No-show; what it still had planned is cancelled.",
+    "staff_btn_done_row": "✔️ Done #{appointment_id}",
+    "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
+}

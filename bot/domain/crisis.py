@@ -125,7 +125,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     f"{_END} .. everything",
     f"{_END} things",
     f"{_END} it $",
-    f"{_END} it tonight|today|now|soon|for_good|forever|once_and_for_all",
+    f"{_END} it tonight|today|now|soon|for_good|forever|once_and_for_all|this_weekend|this_week"
+    "|tomorrow|for_real",
     f"think* about|of {_END} it",
     "want* it .. to end $",
     "it_all|everything .. to .. stop|end $",
@@ -160,7 +161,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "than with me",
     "better off ... life_insurance|insurance_money",
     "dont|doesnt|didnt|not|no|never|wont wanna|want|wants|wanted|wanting .. be .. here|alive|around"
-    " ... anymore|more|now|no_more",
+    "|on_this_earth|on_earth|in_this_world|on_this_planet ... anymore|more|now|no_more",
     "dont|doesnt|didnt|not|no|never|wont wanna|want|wants|wanted|wanting .. to .. be_alive|live"
     "|living|exist|wake_up|keep_living|survive|be_here",
     "dont|doesnt|didnt|not|no|never want|wants .. to go_on|continue|keep_going $",
@@ -184,9 +185,10 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "when|after|once i .. die|am_gone|am_dead",
     # no way forward
     "no reason to live",
-    "no|any|dont_see|cant_see|without|lost|what|whats|nothing|zero ... reason*|point|purpose"
+    "no|any|dont_see|cant_see|without|lost|what|whats|nothing|zero|cant_think_of|cant_find"
+    "|not_one|not_a_single|not_any ... reason*|point|purpose"
     " ... live|living|alive|exist|existing|keep_going|keep_living|keep_fighting|go_on|going_on"
-    "|carry_on|be_here|wake_up|get_up|stay_alive",
+    "|carry_on|be_here|be_alive|wake_up|get_up|stay_alive",
     "nothing .. to live for",
     "nothing left to live for",
     "not worth living",
@@ -203,6 +205,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "cant keep going $",
     "cant do this|it anymore|any_more|no_more",
     "cant take it|this anymore|any_more|no_more",
+    "cant|cannot|couldnt take|handle|bear|stand it|this ... anymore|any_more|no_more|much_longer"
+    "|another_day",
     "cant live like this",
     "cant|cannot anymore $",
     "cant|cannot even|just anymore $",
@@ -237,6 +241,45 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "quiere|quiero|quieren|va|voy|vas ... matar|morir|suicidar|matarse|matarme|morirse|morirme",
     "nothing|nada left|more|mas ... for me|to_live_for|to_look_forward_to",
     "i want out $",
+    "how long .. does|would|will|to ... die",
+    "die|dying from|of ... overdose|overdosing|pills",
+    "ill|i_will .. be dead",
+    "hurt*|cut*|burn*|burnt|hit|hitting|scratch*|bang*|punch*|bit|bite|biting|starv*|slit|slash*"
+    " ... on_purpose|deliberately|intentionally|to_feel_something|so_i_could_feel|to_punish",
+    "cut*|slit|slice*|slash* ... with .. razor|blade|blades|boxcutter|box_cutter|scissors",
+    "cut*|slit|slice*|slash* ... arm|arms|leg|legs|thigh|thighs|wrist|wrists|skin|stomach again",
+    "giving|give|gave|given up completely|entirely|for_good|on_everything|on_it_all",
+    "feel* like giving_up|give_up $",
+    "want* .. to not|never .. be .. here|alive|around",
+    "want* .. to not|never exist*",
+    "own funeral|death|grave|suicide",
+    "think* about|of ... dying|death|not_being_here|killing_myself|ending_it|ending_my_life",
+    "take|taking|took|swallow*|down ... rest_of_the_bottle|rest_of_my_pills|rest_of_the_pills"
+    "|rest_of_the_pack|rest_of_them",
+    "go|going|get to heaven",
+    "be with .. god|jesus|the_lord",
+    f"{_SELF} ... with .. razor|razors|blade|blades|knife|rope|gun|noose",
+    f"{_PILLS} and ... vodka|whiskey|booze|liquor|alcohol",
+    f"vodka|whiskey|booze|liquor and ... {_PILLS}",
+    "cansad*|harta|harto de vivir|la_vida|estar_vivo|estar_viva",
+    "ojala ... muera|muriera|morir*|no_despert*|no_despiert*",
+    "cant|dont|cannot|couldnt|never see|imagine|picture .. a|any|my .. future",
+    "no future $",
+    "no future for me",
+    "said|say|saying goodbye|goodbyes|bye to my .. kids|family|children|loved_ones|parents",
+    "dont|not|doesnt deserve .. to .. live|be_alive|exist|be_here|wake_up",
+    f"{_END} it ... only|option|answer|solution|way_out",
+    "leave|leaving|left|depart|departing this|the world|earth|life|planet",
+    "on_this_earth|on_earth|in_this_world|on_this_planet|in_this_life anymore|no_more|any_longer",
+    "please|pls|plz|just|someone|somebody kill me",
+    "kill me now|already|please|pls $",
+    f"{_END} me $",
+    "wont|not|never|dont|no_need_to|stop ... worry_about_me|deal_with_me|put_up_with_me"
+    "|bother_with_me|take_care_of_me ... much_longer|anymore|any_longer|for_long",
+    "plan*|planned ... my .. death|funeral|exit|suicide|last_day",
+    "made|make|making .. peace with .. it|dying|death|leaving|going|everything",
+    f"{_PILLS}|gun|knife|rope|razor|blade|blades|noose ... in_front_of_me|next_to_me|in_my_hand"
+    "|beside_me|in_my_lap",
     "i|just want* to be gone $",
     "done|tired_of|finished|quit|stop fighting $",
     "what|whats ... point ... waking_up|wake_up|getting_up|living|being_alive|going_on|trying",
@@ -335,7 +378,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "lethal|fatal|deadly|killing|toxic|overdose dose|doses|amount|amounts|quantity|level",
     f"how many|much ... {_PILLS}|it|would|does|to ... die|kill|fatal|lethal|overdose|od|deadly",
     "way|ways|method|methods|how|easiest|quickest|painless|best to .. die|dying|kill_myself"
-    "|end_my_life|end_it",
+    "|end_my_life|end_it|kill_yourself|kill_oneself",
+    "kill|killing|end|ending .. yourself|oneself|myself painless*|quickly|quietly|peacefully",
     "painless|peaceful death|exit|suicide",
     "painless|peaceful|quick|quickest|easiest|easy way|ways ... die|dying|end_it|end_my_life|kill",
     # Spanish and Spanglish
@@ -393,7 +437,10 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "gasping",
     "choking",
     "suffocat*",
-    "wheez*",
+    "wheez* $",
+    "wheez* badly|bad|a_lot|and|so|really|heavily|worse|loud|loudly|nonstop|constantly|after"
+    "|since|now|like",
+    "started|starting|began|begun|keep|cant_stop wheez*",
     "cant get .. air",
     "air hunger",
     "turning|turned blue|purple|grey|gray",
@@ -501,16 +548,23 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "blood ... everywhere|all_over|gushing|spurting|pouring|pumping|squirting|soaking|soaked"
     "|streaming|wont_stop|keeps_coming|running_down",
     "gushing|spurting|pouring|pumping|squirting|streaming ... blood",
-    "lots|lot|tons|pool|puddle|pools|much|cups|buckets ... of blood",
+    "gushing|spurting|squirting $",
+    "wound|incision|stitches|cut|site|drain ... gushing|spurting|pouring|pumping|squirting"
+    "|bleeding_heavily|wont_stop_bleeding|burst|split_open|ripped_open",
+    "lots|lot|tons|pool|puddle|pools|much|cups|buckets ... of blood|bleeding",
+    "bleed*|blood ... from ... wont_stop|not_stopping|doesnt_stop|cant_stop|isnt_stopping",
     "soak*|bled ... through ... bandage*|gauze|towel*|dressing|shirt|sheets|pad*",
     "bandage*|gauze|towel*|dressing ... soak*|full_of_blood",
     # pills, calling for help
     "overdosed|overdosing",
+    "took|taken|swallowed|drank|ate ... whole|entire bottle|pack|box|packet|supply",
     "an overdose",
     f"took|taken|swallowed ... too many|much ... {_PILLS}|doses|dose",
     f"took|taken|swallowed|ate 10|12|15|20|25|30|40|50|60|100|ten|twelve|fifteen|twenty|thirty"
     f"|forty|fifty|hundred ... {_PILLS}|of_my|of_them",
     "sudden|suddenly ... numb*|weak*|paraly*|droop*|slurr*",
+    "numb*|weak*|paraly*|droop*|slurr* ... sudden|suddenly|all_of_a_sudden|out_of_nowhere",
+    f"{_FAMILY} ... isnt|not|wont|stopped .. moving|move",
     "numb*|weak*|paraly* ... arm_and_leg|leg_and_arm|arm_and_face|face_and_arm|hand_and_face",
     "feel* like im dying",
     "think im dying",
@@ -538,7 +592,8 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "convulsion*|convulsiona*",
     "derrame|embolia",
     "no despierta|reacciona|despertaba",
-    "mover ... brazo|pierna|lado|cara",
+    "no puede|puedo|podia .. mover ... brazo|pierna|lado|cara",
+    "boca|cara|labio ... torcid*|caid*|chueca|chueco|dormid*",
     "cara ... caida|torcida|dormida",
     "labios|lengua|garganta|cara ... hinchad*|hinchando",
     "hinchaz*|hinchad* ... labios|lengua|garganta",
@@ -593,9 +648,11 @@ PAST_PHRASES: tuple[str, ...] = (
     "years|months ago",
     "as a kid|child|teen|teenager",
     "when i was .. young|little|kid|child|teen|teenager",
+    "when|as he|she|they|we|i was|were .. young|little|kid|child|baby|teen|teenager|toddler|infant",
+    "as a baby|toddler|infant",
     "in|during|at high_school|college|middle_school|grade_school|elementary|childhood|university",
     "family history",
-    "last year|spring|summer|fall|autumn|winter",
+    "last year|spring|summer|fall|autumn|winter|time|visit|appointment|session|infusion",
     "back in|when",
     "used to",
     "no problems|issues|episodes|attacks|symptoms since",
@@ -677,15 +734,25 @@ IDIOMS: tuple[str, ...] = (
     "|chat|office|clinic|pharmacy|insurance|doctor|receptionist|staff|nobody|noone|anyone"
     "|laptop|printer|program|wifi|internet ... not|isnt|wont|doesnt|didnt|stopped|cant|havent"
     "|hasnt .. respond|responding|responsive|react|reacting",
+    "app|site|website|page|link|portal|bot|system|phone|computer|screen|server|button|form|chat"
+    "|laptop|printer|program ... unresponsive",
     "respond|responding|react|reacting to .. treatment|meds|medication|medications|medicine"
     "|ketamine|infusion|infusions|therapy|it|injection|injections|block|physio|email|emails"
     "|text|texts|message|messages|calls|call|voicemail|my_email|my_message|my_text|my_texts"
     "|my_calls|my_messages|the_treatment|the_meds|the_medication|the_infusion|the_injection"
     "|the_block|my_email|steroids|antibiotics|drugs|pills|anything_else|the_first",
+    "unresponsive|unresponsiveness to .. text|texts|email|emails|message|messages|calls|call"
+    "|treatment|meds|medication|therapy",
     "wake|waking|woke .. up .. early|in_time|on_time|so_early|that_early|rested|refreshed",
     "face fell|dropped when|at",
     "side effect|effects",
     "with a limp",
+    "move|moving|moved .. my|the|our|your|it|a .. appointment|appt|slot|booking|visit|session|date"
+    "|time|car|day|call",
+    "disappear into .. a|the|my .. book|books|show|series|movie|novel|game|hobby|garden|work",
+    "cant|cannot|couldnt take .. medication|meds|pills|medicine|drug|tablets|gabapentin|opioids",
+    "suicide|suicidal prevention|awareness|month|walk|poster|research|statistics|rates",
+    "stroke of .. luck|genius|midnight|fate|fortune",
     "snor* ... choking|gasping|suffocat*|stops_breathing|stopped_breathing",
     "me corte|corto el|la|un|una|mi",
     "muriendo|muero|morir|morirme de hambre|risa|sueno|frio|calor|ganas|aburrimiento",
@@ -772,7 +839,9 @@ _STATEMENT_ENDS = frozenset(["and", "but", "because", "then", "now"])
 # "do you / are you / have you ..." before the words: the patient is asking, not reporting.
 _ASKING = frozenset(["do", "are", "have", "did", "were"])
 # A negation followed by these is a doubt ("not sure", "dont know"), which never cancels.
-_DOUBTS = frozenset(["sure", "know", "certain", "think", "just", "only"])
+_DOUBTS = frozenset(
+    ["sure", "know", "certain", "think", "just", "only", "stop", "stopping", "quit", "quitting"]
+)
 # A clause that is only one of these negates the clause before it ("Chest pain: no").
 _ANSWER_NO = frozenset(["no", "none", "nope", "nah", "negative", "never", "0"])
 # "if / in case / whether" before emergency words: a question about what to do, not a report
@@ -824,6 +893,13 @@ _INFORMATION = frozenset(
         "avoid",
         "avoiding",
         "sintomas",
+        "thinking",
+        "thought",
+        "thoughts",
+        "considering",
+        "considered",
+        "googling",
+        "researching",
         "senales",
     ]
 )
@@ -898,6 +974,16 @@ _SOFTENERS = frozenset(
         "probably",
     ]
 )
+# The patient says an emergency word is over or minor ("... but I'm fine now").
+_REASSURED = re.compile(
+    r"(?:^| )(?:(?:im|i am|i feel|feel|feeling|its|all|doing) (?:totally |completely |perfectly )?"
+    r"(?:fine|ok|okay|alright|better) now|no big deal|not a big deal|nothing serious)(?= |$)"
+)
+# For a passing event (fainting, passing out), a plain "I'm fine" after it is enough.
+_REASSURED_EVENT = re.compile(
+    r"(?:^| )(?:im|i am|i feel|feel|feeling) (?:fine|ok|okay|alright)(?= |$)"
+)
+_PASSING_EVENTS = frozenset(["passed", "past", "fainted", "blacked", "collapsed", "bled"])
 # Numbness put down to a local anaesthetic is expected, not a stroke.
 _ANAESTHETICS = frozenset(
     [
@@ -1365,7 +1451,8 @@ def compile_phrase(source: str) -> Phrase:
         if not _TOKEN.match(token):
             raise BadPhrase(
                 f"{source!r}: {token!r} is not a word; use letters and digits, "
-                "a|b for alternatives, word* for a prefix, .. or ... for a gap"
+                "a|b for alternatives, a_b for several words as one alternative, word* for a prefix, "
+                ".. or ... for a gap"
             )
         if any(a.endswith("*") and len(a.split("_")[-1]) < 4 for a in token.split("|")):
             raise BadPhrase(f"{source!r}: {token!r}: a prefix needs three letters before *")
@@ -1502,7 +1589,8 @@ class CrisisMatcher:
 
     def _negated(self, kind: CrisisKind, words: list[str], first: int, last: int) -> bool:
         if (
-            self._negation_before(words, first)
+            _about_an_animal(words, first)
+            or self._negation_before(words, first)
             or self._in_past_or_over(words, first, last)
             or _answered_no(words, last)
             or _reported_denial(words, first, last)
@@ -1512,10 +1600,10 @@ class CrisisMatcher:
             return (
                 _hypothetical(words, first, last)
                 or _asking_for_information(words, first)
-                or _about_an_animal(words, first)
                 or _about_the_dead_or_history(words, first)
                 or _about_oneself_waking(words, first, last)
                 or _numb_from_anaesthetic(words, first, last)
+                or _reassured_after(words, first, last)
             )
         return False
 
@@ -1653,6 +1741,21 @@ def _hypothetical(words: list[str], first: int, last: int) -> bool:
     return False
 
 
+def _reassured_after(words: list[str], first: int, last: int) -> bool:
+    """ "I almost passed out from the heat but I'm fine": the patient says it is over or minor."""
+    after = [word for word in words[last : last + 14] if word != CLAUSE]
+    joined, starts = _join(after)
+    index_of = {start: i for i, start in enumerate(starts)}
+    patterns = [_REASSURED]
+    if not _PASSING_EVENTS.isdisjoint(words[first:last]):
+        patterns.append(_REASSURED_EVENT)
+    for found in (found for pattern in patterns for found in pattern.finditer(joined)):
+        begin = index_of.get(found.start() + (1 if found.group().startswith(" ") else 0), 0)
+        if begin == 0 or after[begin - 1] not in NEGATIONS:
+            return True
+    return False
+
+
 def _numb_from_anaesthetic(words: list[str], first: int, last: int) -> bool:
     """ "the lidocaine made my lip numb": numbness the clause puts down to a local anaesthetic."""
     if not any(word.startswith("numb") for word in words[first:last]):
@@ -1676,10 +1779,10 @@ def _asking_for_information(words: list[str], first: int) -> bool:
 
 
 def _about_an_animal(words: list[str], first: int) -> bool:
-    """ "my dog had a seizure": the emergency words are about an animal."""
+    """ "my dog had a seizure", "the cat keeps biting herself": the words are about an animal."""
     before = _clause_before(words, first, 6)
     for word in before:
-        if word in _STATEMENT_ENDS:
+        if word in _STATEMENT_ENDS or word in _FIRST_PERSON or word == "me":
             return False
         if word in _ANIMALS:
             return True

@@ -21,11 +21,18 @@ from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
-from bot.services import reminder_messages, sms_recovery, staff_messages, staff_notices
+from bot.services import (
+    phone_claims,
+    reminder_messages,
+    sms_recovery,
+    staff_messages,
+    staff_notices,
+)
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
 from bot.services.checkins import CheckinService
 from bot.services.checkins import check_sms_texts as check_checkin_sms_texts
+from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_texts
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService
 from bot.services.planner import OutboxPlanner
@@ -53,6 +60,7 @@ class Core:
     aftercare: AftercareService
     checkins: CheckinService
     escalation: EscalationService
+    crisis: CrisisService
     channels: Channels
     renderers: dict[OutboxKind, Renderer]
     # Adapters wired later by the runtime (dispatcher, ticker...), by name.
@@ -113,7 +121,7 @@ def build_core(
     planner = OutboxPlanner(profile=profile)
     booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
     renderers: dict[OutboxKind, Renderer] = {}
-    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery):
+    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery, phone_claims):
         renderers.update(module.RENDERERS)
     escalation = EscalationService(
         db=database, profile=profile, clock=the_clock, texts=texts, catalog=catalog
@@ -129,17 +137,29 @@ def build_core(
     aftercare = AftercareService(
         db=database, profile=profile, clock=the_clock, catalog=catalog, texts=texts
     )
+    crisis = CrisisService(
+        db=database,
+        profile=profile,
+        clock=the_clock,
+        texts=texts,
+        escalation=escalation,
+        matcher=build_matcher(profile, texts),
+    )
+    check_crisis_sms_texts(texts, profile)
     renderers.update(checkins.renderers)
     renderers.update(aftercare.renderers)
     renderers.update(escalation.renderers)
+    renderers.update(crisis.renderers)
     check_sms_texts(texts, profile)
     reminder_messages.check_reminder_sms_texts(texts, profile)
+    phone_claims.check_code_sms_text(texts, profile)
     sms_inbound = SmsInbound(
         db=database,
         profile=profile,
         texts=texts,
         booking=booking,
         checkin_answer=checkins.answer_sms,
+        crisis=crisis,
     )
     return Core(
         settings=settings,
@@ -156,6 +176,7 @@ def build_core(
         aftercare=aftercare,
         checkins=checkins,
         escalation=escalation,
+        crisis=crisis,
         channels=build_channels(settings),
         renderers=renderers,
         extras={"sms_inbound": sms_inbound},

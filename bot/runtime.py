@@ -82,6 +82,7 @@ def build_application(
             clock=core.clock,
             texts=core.texts,
             booking=core.booking,
+            sms_available=lambda: core.channels.sms is not None,
         )
     handlers.register_all(application, core)
     application.add_error_handler(errors.error_handler(core))

@@ -8,6 +8,7 @@ from handlers import (
     appointments,
     booking,
     checkins,
+    crisis,
     errors,
     escalations,
     membership,
@@ -26,7 +27,10 @@ def register_all(application: AnyApplication, core: Core) -> None:
 
     `errors` goes last: its fallbacks (unknown command, unsupported message, unknown button)
     must only see what no other module took.
+    `crisis` registers in its own group, ahead of all of these: crisis words in any text are
+    answered before any other handler sees the update.
     """
+    crisis.register(application, core)
     # `staff` first: a staff member's /help in a private chat is the staff help.
     for module in (
         staff,

@@ -60,7 +60,7 @@ def register(application: AnyApplication, core: Core) -> None:
                         reply_markup=inline_keyboard(outgoing),
                     )
                 return
-        await respond(update, context, lambda who: flow.text(who, text))
+        await respond(update, context, lambda who: flow.text(who, text), after=kick)
 
     async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Take a shared contact as the phone number."""

@@ -142,7 +142,7 @@ async def test_screening_flags_reach_the_staff_notice(database, clock):
         await press_first_day(alice)
         await press_first_time(alice)
         await alice.send_text("Alice Smith")
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         first = alice.last_message().text
         assert "Question 1 of 9" in first and "heart" in first
         await answer_screening(alice, ["Yes", "No", "No", "Not sure", "No", "No", "No", "No", "No"])
@@ -211,6 +211,7 @@ async def test_an_approved_patient_chooses_among_their_treatments(database, cloc
             patient = session.exec(select(Patient)).one()
             patient.approved_at = clock.now()
             patient.name, patient.phone_e164 = "Alice Smith", "+12015550123"
+            patient.phone_verified_at = clock.now()
         await alice.send_command("/book")
         labels = alice.last_message().button_labels
         assert labels[:4] == [
@@ -313,10 +314,15 @@ def audit_actions(journey) -> list[str]:
 
 
 async def typed_phone_booking(journey) -> list[str]:
-    """Alice books typing 201-555-0123 and asking for texts; what the chat showed her."""
+    """Alice books typing 201-555-0123 (no SMS to confirm it with); what the chat showed her."""
     alice = journey.patient(ALICE, "Alice")
     await start_and_consent(alice)
-    await book_consultation(alice)  # types the number, answers Yes to text reminders
+    await alice.press("📅 Book a consultation")
+    await press_first_day(alice)
+    await press_first_time(alice)
+    await alice.send_text("Alice Smith")
+    await alice.send_text("201-555-0123")
+    await answer_screening(alice)
     await alice.press(CONFIRM)
     return [m.text for m in journey.bot_messages(ALICE)]
 
@@ -338,28 +344,21 @@ async def test_a_typed_number_on_another_record_is_never_revealed(tmp_path, cloc
     assert not any("record" in text or "linked" in text for text in known)
 
 
-async def test_a_typed_number_on_another_record_books_and_asks_staff_to_merge(any_db, clock):
+async def test_an_unconfirmed_typed_number_on_another_record_touches_nothing(any_db, clock):
     async with open_journey(any_db, clock) as journey:
         owner_id = add_sms_patient(journey)
-        await typed_phone_booking(journey)
+        messages = await typed_phone_booking(journey)
 
         [appointment] = journey.appointments()
         owner, alice = journey.patients()
         assert owner.id == owner_id and owner.phone_e164 == "+12015550123"
         assert owner.telegram_user_id is None
-        # The number stays with its record; this chat's record is booked without it.
+        # A typed number is only a claim: this chat's record is booked without it, no texts.
         assert appointment.patient_id == alice.id != owner_id
         assert (alice.telegram_user_id, alice.phone_e164) == (ALICE, None)
-        assert alice.sms_consent_at is None  # texts were asked for that number, not this record
-        [task] = open_tasks(journey)
-        assert task.kind == "duplicate_record"
-        assert (task.patient_id, task.appointment_id) == (alice.id, appointment.id)
-        assert task.detail.startswith(
-            f"possible duplicate record; phone matches patient #{owner_id}"
-        )
-        assert "text reminders" in task.detail
-        assert "patient.possible_duplicate" in audit_actions(journey)
-        assert "telegram_linked" not in " ".join(audit_actions(journey))
+        assert alice.sms_consent_at is None
+        assert open_tasks(journey) == []
+        assert any("confirmed with a code" in text for text in messages)
 
 
 async def test_sharing_your_own_contact_joins_the_record_holding_the_number(any_db, clock):

@@ -157,7 +157,7 @@ async def test_a_5000_character_message_is_answered_at_every_step(database, cloc
         await alice.send_text("Alice Smith")
         await alice.send_text(LONG)  # as a phone number
         assert "does not look like a phone number" in alice.last_message().text
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         await alice.send_text(LONG)  # at a Yes/No question
         assert "Please answer with one of the buttons" in alice.last_message().text
         for _ in range(9):
@@ -178,7 +178,7 @@ async def test_emoji_and_right_to_left_names_are_escaped(database, clock):
         await press_first_day(alice)
         await press_first_time(alice)
         await alice.send_text(name)
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         await answer_screening(alice)
         await alice.press("No, just Telegram")
         summary = alice.last_message()
@@ -214,7 +214,7 @@ async def test_names_and_medicines_are_stored_clean_on_every_database(any_db, cl
         await reach_name_step(alice)
         await alice.send_text("Ali\x00ce Smith")
         await alice.send_text("  Alice \t Smith  ")
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         for _ in range(9):
             await alice.press("No")
         await alice.send_text("Gabapentin\x00 300 mg\r\ntwice a day\x07")
@@ -230,7 +230,7 @@ async def test_a_medicines_answer_of_only_control_characters_is_asked_again(data
         alice = journey.patient(ALICE, "Alice")
         await reach_name_step(alice)
         await alice.send_text("Alice Smith")
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         for _ in range(9):
             await alice.press("No")
         await alice.send_text("\x00\x01\x02")
@@ -309,7 +309,7 @@ async def test_twenty_taps_on_one_answer_record_it_once(database, clock, concurr
         alice = journey.patient(ALICE, "Alice")
         await reach_name_step(alice)
         await alice.send_text("Alice Smith")
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         question = alice.last_message()
         before = len(journey.bot_messages(ALICE))
         taps = [
@@ -390,7 +390,7 @@ async def test_typed_answers_that_say_a_buttons_label_count_as_pressing_it(datab
         alice = journey.patient(ALICE, "Alice")
         await reach_name_step(alice)
         await alice.send_text("Alice Smith")
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")  # a typed number would need its code first
         # Case, spacing, punctuation and emoji do not matter; "no" is the button "No".
         for typed in ["yes", "  NO ", "no.", "No 👍", "not   sure", "no", "no", "no", "no"]:
             await alice.send_text(typed)

@@ -32,7 +32,7 @@ async def test_a_restart_mid_booking_resumes_where_the_patient_was(database, clo
         await press_first_day(alice)
         await press_first_time(alice)
         await alice.send_text("Alice Smith")
-        await alice.send_text("201 555 0123")
+        await alice.share_contact("+12015550123")
         await alice.press("No")
         await alice.press("No")
         question = alice.last_message()
@@ -99,7 +99,7 @@ async def test_two_patients_racing_for_one_slot_get_one_booking(any_db, clock):
         await press_first_day(bob)
         await press_first_time(bob)
         await bob.send_text("Bob Jones")
-        await bob.send_text("201 555 0188")
+        await bob.share_contact("+12015550188")
         for _ in range(9):
             await bob.press("No")
         await bob.send_text("none")

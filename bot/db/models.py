@@ -48,6 +48,12 @@ class Patient(SQLModel, table=True):
     approved_by: str | None = Field(default=None, max_length=64)
     erased_at: datetime | None = _dt()  # type: ignore[assignment]
     created_by: str | None = Field(default=None, max_length=64)  # "staff:<id>" for phone-only
+    # `phone_e164` is the SMS identity and is only ever a verified number: how it was verified
+    # ("code", "contact", "staff", "sms") and when. A typed, unverified number is a PhoneClaim.
+    phone_verified_at: datetime | None = _dt()  # type: ignore[assignment]
+    phone_verified_via: str | None = Field(default=None, max_length=16)
+    # "stop" in Telegram: no care messages in the chat (safety replies excepted) until /start.
+    care_messages_stopped_at: datetime | None = _dt()  # type: ignore[assignment]
 
 
 class StaffMember(SQLModel, table=True):
@@ -224,6 +230,23 @@ class Escalation(SQLModel, table=True):
     last_paged_at: datetime | None = _dt()  # type: ignore[assignment]
 
 
+class CrisisMessage(SQLModel, table=True):
+    """Crisis words a patient wrote (CLINICAL.md 4b), kept with the escalation they raised or
+    joined: the first one pages, later ones while it is open are follow-up lines for staff."""
+
+    __tablename__ = "crisis_message"
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    channel: str = Field(max_length=16)  # telegram / sms
+    kind: str = Field(max_length=16)  # emergency / self_harm
+    phrase: str = Field(max_length=120)  # the words that matched, normalised
+    text: str = Field(sa_column=Column(Text, nullable=False))  # what the patient wrote (capped)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    raised: bool = False  # this message raised the escalation (and paged)
+    shown_at: datetime | None = _dt()  # type: ignore[assignment]  # when staff saw it quoted
+
+
 class StaffTask(SQLModel, table=True):
     """Non-urgent work for the front desk (call an unconfirmed patient, a missed check-in...)."""
 
@@ -237,6 +260,48 @@ class StaffTask(SQLModel, table=True):
     done_at: datetime | None = _dt()  # type: ignore[assignment]
     done_by: str | None = Field(default=None, max_length=64)
     dedupe_key: str | None = Field(default=None, max_length=160, unique=True)
+
+
+class PhoneClaim(SQLModel, table=True):
+    """A number someone typed, and the one-time code sent to it to prove it is theirs.
+
+    The code is never stored: only HMAC-SHA-256 of (number, code) under a per-code random salt.
+    """
+
+    __tablename__ = "phone_claim"
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("patient.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    telegram_user_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    phone_e164: str | None = Field(default=None, max_length=20)
+    code_hash: str | None = Field(default=None, max_length=64)
+    code_salt: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    attempts: int = 0
+    locked_until: datetime | None = _dt()  # type: ignore[assignment]
+    verified_at: datetime | None = _dt()  # type: ignore[assignment]
+    # A newer code for this patient replaced this one (still recognised as "the old code").
+    superseded_at: datetime | None = _dt()  # type: ignore[assignment]
+
+
+class DataRequest(SQLModel, table=True):
+    """A patient's request about their data (erasure), decided by staff."""
+
+    __tablename__ = "data_request"
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    kind: str = Field(max_length=16)  # "erase"
+    status: str = Field(max_length=16)  # pending / held / approved / declined / done
+    requested_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    requested_by: str = Field(max_length=64)
+    decided_at: datetime | None = _dt()  # type: ignore[assignment]
+    decided_by: str | None = Field(default=None, max_length=64)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    completed_at: datetime | None = _dt()  # type: ignore[assignment]
 
 
 class AuditLog(SQLModel, table=True):

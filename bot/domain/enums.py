@@ -40,8 +40,10 @@ class OutboxKind(StrEnum):
     CHECKIN_NUDGE = "checkin_nudge"
     STAFF_NOTICE = "staff_notice"
     ESCALATION_PAGE = "escalation_page"
+    CRISIS_FOLLOWUP = "crisis_followup"  # more crisis words on an open escalation, for staff
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
+    PHONE_CODE = "phone_code"  # a one-time code to a typed number (payload "to"), any hour
     # Staff chat: a treatment session past its end with no Done / No-show (prompt, repeat,
     # then aftercare starts as if attended); the step is in the payload.
     SESSION_END = "session_end"
@@ -53,6 +55,7 @@ class DraftStep(StrEnum):
     TIME = "time"
     NAME = "name"
     PHONE = "phone"
+    PHONE_CODE = "phone_code"  # waiting for the code texted to a typed number
     SCREENING = "screening"
     MEDICINES = "medicines"
     PAIN_NOW = "pain_now"

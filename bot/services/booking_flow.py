@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -43,6 +43,7 @@ from bot.domain.errors import (
     SlotTaken,
     TooLateToCancel,
 )
+from bot.domain.phone_codes import CODE_VALID_FOR, as_code
 from bot.domain.typed_answers import matching_label
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
@@ -66,6 +67,14 @@ from bot.services.drafts import (
 )
 from bot.services.formatting import when_long
 from bot.services.patients import get_or_create_telegram_patient, patient_by_phone
+from bot.services.phone_claims import (
+    CodeOutcome,
+    CodeResult,
+    Verified,
+    apply_verified,
+    check_code,
+    request_code,
+)
 from bot.services.phones import normalize_phone
 from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patient_name
 from bot.texts import Texts
@@ -104,7 +113,7 @@ _CHANGES: dict[str, tuple[str, ...]] = {
     "svc": ("service", "day", "start", "week", "offered"),
     "when": ("day", "start", "week", "offered"),
     "name": ("name",),
-    "phone": ("phone",),
+    "phone": ("phone", "phone_claim", "phone_verified", "sms"),
     "health": HEALTH_KEYS,
     "sms": ("sms",),
 }
@@ -145,8 +154,12 @@ class BookingFlow:
         clock: Clock,
         texts: Texts,
         booking: BookingService,
+        sms_available: Callable[[], bool] = lambda: False,
     ) -> None:
         self.db = db
+        # Whether a code can be texted now (SMS configured): without it a typed number is kept
+        # unconfirmed, for staff to call, and never used for texts.
+        self.sms_available = sms_available
         self.profile = profile
         self.clock = clock
         self.texts = texts
@@ -168,6 +181,7 @@ class BookingFlow:
             "pn": (frozenset({DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE}), self._on_pain),
             "dr": (frozenset({DraftStep.DRIVER}), self._on_driver),
             "sm": (frozenset({DraftStep.SMS_CONSENT}), self._on_sms),
+            "pc": (frozenset({DraftStep.PHONE_CODE}), self._on_code_button),
             "ok": (frozenset({DraftStep.SUMMARY}), self._on_confirm),
             "ch": (frozenset({DraftStep.SUMMARY}), self._on_change),
             "kp": (frozenset({DraftStep.DATE, DraftStep.TIME, DraftStep.SUMMARY}), self._on_keep),
@@ -284,6 +298,8 @@ class BookingFlow:
             return self._on_name(turn, text)
         if draft.step is DraftStep.PHONE:
             return self._on_phone(turn, text)
+        if draft.step is DraftStep.PHONE_CODE:
+            return self._on_code(turn, text)
         if draft.step is DraftStep.MEDICINES:
             return self._on_medicines(turn, text)
         pressed = self._typed_button(turn, text)
@@ -311,14 +327,19 @@ class BookingFlow:
         draft = turn.draft
         if draft is None or not draft.active(turn.now):
             return Reply((self.screens.menu(turn.patient, lead=self._idle_note(turn)),))
-        if draft.step is not DraftStep.PHONE:
+        if draft.step not in (DraftStep.PHONE, DraftStep.PHONE_CODE):
             return self._again(turn, "book_use_buttons")
         if owner_id != who.user_id:
             return self._again(turn, "book_phone_not_yours")
         number = phone.strip()
         if number and not number.startswith("+"):
             number = "+" + number  # Telegram shares numbers without the plus sign
-        return self._on_phone(turn, number, verified=True)
+        try:
+            phone = normalize_phone(number, region=self.profile.clinic.phone_region)
+        except InvalidPhone as exc:
+            button = self.texts.plain("book_share_phone")
+            return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+        return self._phone_proved(turn, phone, via=Verified.CONTACT)
 
     # --- my appointments -----------------------------------------------------------------
 
@@ -466,20 +487,146 @@ class BookingFlow:
         data["name"] = name
         return self._advance(turn, data, send=True)
 
-    def _on_phone(self, turn: _Turn, text: str, *, verified: bool = False) -> Reply:
-        """Note the number, never saying whether another record holds it."""
+    def _on_phone(self, turn: _Turn, text: str) -> Reply:
+        """A typed number is a claim: text it a code, never saying whether a record holds it."""
         try:
             phone = normalize_phone(text, region=self.profile.clinic.phone_region)
         except InvalidPhone as exc:
             button = self.texts.plain("book_share_phone")
             return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+        if phone == turn.patient.phone_e164 and turn.patient.phone_verified_at is not None:
+            return self._phone_settled(turn, phone, verified=True, key="book_phone_saved")
+        if not self.sms_available():
+            return self._phone_settled(turn, phone, verified=False)
         data = turn.open_draft.copy_data()
-        # Saying so would tell anyone who types a number whether its owner is a patient here.
-        # Telegram vouches for a shared contact, which may join that record; else staff decide.
-        if verified:
-            self._link_own_phone(turn, phone, name=str(data.get("name") or ""))
+        for key in ("phone", "phone_verified"):
+            data.pop(key, None)
+        data["phone_claim"] = phone
+        result = self._request_code(turn, phone)
+        reply = self._advance(turn, data, send=True)
+        return replace(reply, changed=result.outcome is CodeOutcome.SENT)
+
+    def _on_code(self, turn: _Turn, text: str) -> Reply:
+        """The code typed back: the number is proved, or say what went wrong."""
+        data = turn.open_draft.copy_data()
+        phone = str(data.get("phone_claim") or "")
+        code = as_code(text)
+        if code is None:
+            pressed = self._typed_button(turn, text)
+            if pressed is not None:
+                return self.press(turn.who, verb=pressed[0], version=pressed[1], arg=pressed[2])
+            return self._again(turn, "book_phone_code_format")
+        with self.db.session() as session:
+            result = check_code(
+                session,
+                patient_id=turn.patient_id,
+                telegram_user_id=turn.who.user_id,
+                phone=phone,
+                code=code,
+                now=turn.now,
+            )
+        if result.outcome is CodeOutcome.VERIFIED:
+            return self._phone_proved(turn, phone, via=Verified.CODE)
+        key, values = self._code_note(result, phone)
+        return self._again(turn, key, **values)
+
+    def _on_code_button(self, turn: _Turn, arg: str) -> Reply:
+        data = turn.open_draft.copy_data()
+        phone = str(data.get("phone_claim") or "")
+        if arg == "r" and phone:
+            result = self._request_code(turn, phone)
+            sent = result.outcome is CodeOutcome.SENT
+            return replace(Reply((self._current(turn),)), changed=sent)
+        if arg == "o":
+            for key in ("phone", "phone_claim", "phone_verified"):
+                data.pop(key, None)
+            return self._advance(turn, data, send=True)
+        if arg == "s" and phone:
+            return self._phone_settled(turn, phone, verified=False)
+        return self._show_current(turn)
+
+    def _request_code(self, turn: _Turn, phone: str) -> CodeResult:
+        with self.db.session() as session:
+            result = request_code(
+                session,
+                patient_id=turn.patient_id,
+                telegram_user_id=turn.who.user_id,
+                phone=phone,
+                now=turn.now,
+            )
+        if result.outcome is CodeOutcome.SENT:
+            turn.notes.append(self._sent_note(phone))
+        else:
+            key, values = self._code_note(result, phone)
+            turn.notes.append(self.texts.html(key, **values))
+        return result
+
+    def _sent_note(self, phone: str) -> str:
+        minutes = int(CODE_VALID_FOR.total_seconds() // 60)
+        return self.texts.html("book_phone_code_sent", phone=phone, minutes=minutes)
+
+    def _code_note(self, result: CodeResult, phone: str) -> tuple[str, dict[str, object]]:
+        """The text key and values that tell the person what happened to their code."""
+        resend = self.texts.plain("book_phone_code_resend")
+        until = when_long(result.until, self.tz) if result.until is not None else ""
+        minutes = int(CODE_VALID_FOR.total_seconds() // 60)
+        outcome = result.outcome
+        if outcome is CodeOutcome.WRONG:
+            word = "book_phone_code_try" if result.tries_left == 1 else "book_phone_code_tries"
+            return "book_phone_code_wrong", {
+                "tries": result.tries_left,
+                "tries_word": self.texts.plain(word),
+            }
+        if outcome is CodeOutcome.EXPIRED:
+            return "book_phone_code_expired", {"minutes": minutes, "button": resend}
+        if outcome is CodeOutcome.LOCKED:
+            return "book_phone_code_locked", {"until": until}
+        if outcome is CodeOutcome.TOO_SOON:
+            return "book_phone_code_too_soon", {"button": resend}
+        if outcome is CodeOutcome.TOO_MANY:
+            return "book_phone_code_too_many", {"until": until}
+        if outcome is CodeOutcome.OTHER_NUMBER:
+            return "book_phone_code_other_number", {"phone": phone}
+        if outcome is CodeOutcome.OTHER_ACCOUNT:
+            return "book_phone_code_other_account", {}
+        return "book_phone_code_none", {"phone": phone, "button": resend}
+
+    def _phone_proved(self, turn: _Turn, phone: str, *, via: Verified) -> Reply:
+        """The number is the sender's: it may join their record to one holding it, and is theirs.
+
+        Whether another record holds it is never said: the reply is the same either way.
+        """
+        data = turn.open_draft.copy_data()
+        self._link_own_phone(turn, phone, name=str(data.get("name") or ""))
+        with self.db.session() as session:
+            patient = session.get(Patient, turn.patient_id)
+            if patient is not None:
+                apply_verified(
+                    session,
+                    patient=patient,
+                    phone=phone,
+                    via=via,
+                    actor=f"patient:{patient.id}",
+                    now=turn.now,
+                )
+                session.flush()
+                session.refresh(patient)
+                session.expunge(patient)
+                turn.patient = patient
+        key = "book_phone_confirmed" if via is Verified.CODE else "book_phone_saved"
+        return self._phone_settled(turn, phone, verified=True, key=key)
+
+    def _phone_settled(
+        self, turn: _Turn, phone: str, *, verified: bool, key: str = "book_phone_unconfirmed"
+    ) -> Reply:
+        """Note the number (proved or not) and move on; an unproved one never gets texts."""
+        data = turn.open_draft.copy_data()
+        data.pop("phone_claim", None)
         data["phone"] = phone
-        saved = Screen(self.texts.html("book_phone_saved", phone=phone), clear_keyboard=True)
+        data["phone_verified"] = verified
+        if not verified:
+            data["sms"] = False
+        saved = Screen(self.texts.html(key, phone=phone), clear_keyboard=True)
         return self._advance(turn, data, send=True, before=(saved,))
 
     def _on_medicines(self, turn: _Turn, text: str) -> Reply:
@@ -641,8 +788,9 @@ class BookingFlow:
         data: dict[str, Any] = {}
         if patient.name:
             data["name"] = patient.name
-        if patient.phone_e164:
+        if patient.phone_e164 and patient.phone_verified_at is not None:
             data["phone"] = patient.phone_e164
+            data["phone_verified"] = True
             if patient.sms_consent_at is not None and patient.sms_opted_out_at is None:
                 data["sms"] = True
         services = self.booking.services_for(patient)
@@ -814,7 +962,9 @@ class BookingFlow:
         return data if changed else None
 
     def _link_own_phone(self, turn: _Turn, phone: str, *, name: str) -> None:
-        """Join this chat to the record holding `phone`, which Telegram says is the sender's.
+        """Join this chat to the record holding `phone`, proved to be the sender's.
+
+        Proved by a contact Telegram says is theirs, or by the code texted to it.
 
         Only when it is safe: that record has no Telegram account of its own (two accounts
         claiming one number is for staff to sort out) and no other name than the one typed (a

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from bot.db.models import Appointment, Patient
 from bot.domain.availability import Slot, local_day
@@ -85,6 +86,14 @@ class BookingScreens:
         if step is DraftStep.PHONE:
             label = t.plain("book_share_phone")
             return Screen(t.html("book_ask_phone", button=label), contact_button=label)
+        if step is DraftStep.PHONE_CODE:
+            code_rows: Rows = (
+                (Button(t.plain("book_phone_code_resend"), data=step_data("pc", v, "r")),),
+                (Button(t.plain("book_phone_code_other"), data=step_data("pc", v, "o")),),
+                (Button(t.plain("book_phone_code_skip"), data=step_data("pc", v, "s")),),
+            )
+            text = t.html("book_ask_phone_code", phone=data.get("phone_claim", ""))
+            return Screen(text, (*code_rows, stop))
         if step is DraftStep.SCREENING:
             return self._screening(draft, stop)
         if step is DraftStep.MEDICINES:
@@ -224,7 +233,7 @@ class BookingScreens:
             when=when_long(start, self.tz),
             address=self.profile.clinic.address,
             name=data.get("name", ""),
-            phone=data.get("phone", ""),
+            phone=self.phone_shown(data),
             sms=t.plain("book_yes" if data.get("sms") else "book_no"),
         )
         if "screening" in data:
@@ -235,6 +244,13 @@ class BookingScreens:
             (Button(t.plain("book_stop"), data=step_data("qt", v)),),
         )
         return Screen(text, buttons)
+
+    def phone_shown(self, data: dict[str, Any]) -> str:
+        """The draft's number, marked when it was not confirmed with a code or a contact."""
+        phone = str(data.get("phone", ""))
+        if phone and data.get("phone_verified") is False:
+            return self.texts.plain("book_phone_unverified_mark", phone=phone)
+        return phone
 
     def _change_menu(self, draft: Draft, patient: Patient) -> Screen:
         t = self.texts

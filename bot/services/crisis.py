@@ -1,16 +1,346 @@
-"""Crisis language in free text (CLINICAL.md 4b): the fixed reply, and an urgent escalation."""
+"""Crisis language in free text (CLINICAL.md 4b): the fixed reply, and an urgent escalation.
+
+Every text a patient sends, on Telegram or by SMS and in any state, is read by the matcher
+(`bot.domain.crisis`) before anything else. On a match the caller sends the fixed reply at once,
+then records the message here: the first one raises an URGENT escalation whose staff alert quotes
+what the patient wrote (the on-call SMS stays neutral), and pages now. Further crisis messages
+while that escalation is open (not acknowledged) join it instead of paging again: each is kept
+(`CrisisMessage`) and staff see them as follow-up lines, at most one a minute per escalation so a
+flood cannot bury the staff chat (Telegram allows a group 20 messages a minute). The patient gets
+the reply every time: someone typing "I can't breathe" twice must never meet silence, and a
+reply costs nothing next to the risk of the one that was not sent.
+
+A sender with no patient record (an unknown Telegram user, a number that never texted before) gets
+one, as /start and STOP already do: an escalation belongs to a patient, the alert needs a callback
+number or chat, and the record carries no consent, so nothing else is ever sent to it.
+"""
 
 from __future__ import annotations
 
+import html
+import logging
 import re
 import string
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import CrisisMessage, Escalation, Outbox, Patient
 from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.clock import Clock
+from bot.domain.crisis import CrisisKind, CrisisMatch, CrisisMatcher
+from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
+from bot.domain.errors import ConfigError
+from bot.domain.redflags import RedFlag
+from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
+from bot.messaging.channels import OutgoingMessage
 from bot.profile import ClinicProfile
+from bot.services.audit import audit
+from bot.services.escalation import CRISIS_RULE_PREFIX, KEY_PREFIX, EscalationService
+from bot.services.outbox import enqueue
+from bot.services.patients import (
+    get_or_create_sms_patient,
+    get_or_create_telegram_patient,
+    patient_by_phone,
+    patient_by_telegram,
+)
+from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
 
+log = logging.getLogger(__name__)
+
+# Staff see a flood as one follow-up line a minute per escalation, each naming how many came.
+FOLLOWUP_EVERY = timedelta(minutes=1)
+# What staff read of one message: enough for any real message, never a wall of text.
+QUOTE_LIMIT = 500
+SMS_KEYS = {
+    (CrisisKind.EMERGENCY,): "sms_crisis_emergency",
+    (CrisisKind.SELF_HARM,): "sms_crisis_self_harm",
+    (CrisisKind.EMERGENCY, CrisisKind.SELF_HARM): "sms_crisis_both",
+}
 _TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class CrisisRaised:
+    """What recording one crisis message did."""
+
+    escalation_id: int
+    paged: bool  # True: it raised a new escalation (paged now); False: it joined an open one
+    patient_id: int
+
+
+def rule_of(kind: CrisisKind) -> str:
+    return f"{CRISIS_RULE_PREFIX}{kind}"
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The patient's words as staff read them: one line per line, capped."""
+    cleaned = " ".join(text.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+class CrisisService:
+    """Read free text for crisis words; answer, escalate, and keep every message."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        profile: ClinicProfile,
+        clock: Clock,
+        texts: Texts,
+        escalation: EscalationService,
+        matcher: CrisisMatcher,
+    ) -> None:
+        self.db = db
+        self.profile = profile
+        self.clock = clock
+        self.texts = texts
+        self.escalation = escalation
+        self.matcher = matcher
+
+    @property
+    def renderers(self) -> Renderers:
+        return {OutboxKind.CRISIS_FOLLOWUP: self.render_followup}
+
+    # --- reading and replying -------------------------------------------------------------
+
+    def match(self, text: str) -> CrisisMatch | None:
+        """The crisis words in `text`, or None (pure, fast: safe on the event loop)."""
+        return self.matcher.match(text)
+
+    def telegram_reply(self, found: CrisisMatch) -> str:
+        """The fixed reply(s) for Telegram (HTML): emergency first, then who was alerted."""
+        replies = [
+            f"<b>{html.escape(self.texts.plain(f'crisis_reply_{kind}'), quote=False)}</b>"
+            for kind in found.kinds
+        ]
+        return "\n\n".join([*replies, self.texts.html("crisis_alerted")])
+
+    def sms_reply(self, found: CrisisMatch) -> str:
+        """The fixed reply by SMS: neutral words a lock screen may show (checked at start-up)."""
+        key = SMS_KEYS.get(found.kinds, SMS_KEYS[(found.kind,)])
+        values = {"clinic": self.profile.clinic.name}
+        text = self.texts.plain(key, **values)
+        try:
+            assert_sms_safe(text, max_segments=2)
+        except UnsafeSmsText:
+            log.error("texts.%s is not SMS-safe; sending the built-in wording", key)
+            text = Texts().plain(key, **values)
+        return text
+
+    # --- recording ------------------------------------------------------------------------
+
+    def record_telegram(
+        self, *, user_id: int, chat_id: int, first_name: str, text: str, found: CrisisMatch
+    ) -> CrisisRaised:
+        """Record a crisis message from a Telegram chat (own transaction); page the caller."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            known = patient_by_telegram(session, user_id) is not None
+            patient = get_or_create_telegram_patient(
+                session, telegram_user_id=user_id, chat_id=chat_id, now=now
+            )
+            if not known:
+                patient.created_by = "crisis"
+            sender = ""
+            if not patient.name:
+                sender = self.texts.plain(
+                    "crisis_sender_telegram", name=first_name or "?", user_id=user_id
+                )
+            return self._record(
+                session,
+                patient,
+                channel=Channel.TELEGRAM,
+                sender=sender,
+                text=text,
+                found=found,
+                now=now,
+            )
+
+    def record_sms(
+        self, session: Session, *, phone: str, text: str, found: CrisisMatch, now: datetime
+    ) -> CrisisRaised:
+        """Record a crisis text in the SMS webhook's transaction (any sender, even opted out)."""
+        patient = patient_by_phone(session, phone)
+        sender = ""
+        if patient is None:
+            # The number texted us: enough to call back. No consent is recorded with it.
+            patient = get_or_create_sms_patient(
+                session, phone_e164=phone, now=now, created_by="sms:crisis"
+            )
+            sender = self.texts.plain("crisis_sender_unknown")
+        elif patient.sms_opted_out_at is not None:
+            sender = self.texts.plain("crisis_sender_opted_out")
+        return self._record(
+            session, patient, channel=Channel.SMS, sender=sender, text=text, found=found, now=now
+        )
+
+    def _record(
+        self,
+        session: Session,
+        patient: Patient,
+        *,
+        channel: Channel,
+        sender: str,
+        text: str,
+        found: CrisisMatch,
+        now: datetime,
+    ) -> CrisisRaised:
+        assert patient.id is not None
+        open_one = self.escalation.open_urgent(session, patient_id=patient.id)
+        if open_one is not None:
+            assert open_one.id is not None
+            self._join(session, open_one, patient, channel=channel, text=text, found=found, now=now)
+            return CrisisRaised(open_one.id, paged=False, patient_id=patient.id)
+        kinds = ", ".join(self.texts.plain(f"crisis_kind_{kind}") for kind in found.kinds)
+        summary = self.texts.plain(
+            "crisis_summary",
+            kinds=kinds,
+            channel=self.texts.plain(f"crisis_channel_{channel}"),
+            sender=sender,
+            quote=quote(text),
+            phrase=found.phrase,
+        )
+        flag = RedFlag(
+            rule=rule_of(found.kind),
+            level=EscalationLevel.URGENT,
+            reply_key=f"crisis_reply_{found.kind}",
+            reply_text=self.texts.plain(f"crisis_reply_{found.kind}"),
+            staff_summary=summary,
+            questions=(),
+        )
+        escalation = self.escalation.raise_flag(session, patient_id=patient.id, flag=flag, now=now)
+        assert escalation.id is not None
+        session.add(self._message(escalation.id, patient.id, channel, text, found, now, True))
+        audit(
+            session,
+            at=now,
+            actor=f"patient:{patient.id}",
+            action="crisis.raise",
+            subject=f"escalation:{escalation.id}",
+            detail={"channel": str(channel), "kinds": [str(k) for k in found.kinds]},
+        )
+        log.warning("crisis words (%s) by %s: escalation %s", found.kind, channel, escalation.id)
+        return CrisisRaised(escalation.id, paged=True, patient_id=patient.id)
+
+    def _join(
+        self,
+        session: Session,
+        escalation: Escalation,
+        patient: Patient,
+        *,
+        channel: Channel,
+        text: str,
+        found: CrisisMatch,
+        now: datetime,
+    ) -> None:
+        """Keep the message with the open escalation and plan a follow-up line (one a minute)."""
+        assert escalation.id is not None and patient.id is not None
+        session.add(self._message(escalation.id, patient.id, channel, text, found, now, False))
+        prefix = _followup_prefix(escalation.id)
+        planned = session.exec(
+            select(Outbox)
+            .where(col(Outbox.dedupe_key).startswith(prefix))
+            .order_by(col(Outbox.due_at).desc())
+        ).all()
+        if not any(row.status == OutboxStatus.PENDING for row in planned):
+            # The alert itself, or the last line, showed what came before: wait a minute after it.
+            last = planned[0].due_at if planned else escalation.created_at
+            due = max(now, last + FOLLOWUP_EVERY)
+            enqueue(
+                session,
+                kind=OutboxKind.CRISIS_FOLLOWUP,
+                channel=Channel.STAFF,
+                due_at=due,
+                dedupe_key=f"{prefix}{int(due.timestamp())}",
+                now=now,
+                patient_id=patient.id,
+                payload={"escalation_id": escalation.id},
+            )
+        audit(
+            session,
+            at=now,
+            actor=f"patient:{patient.id}",
+            action="crisis.follow_up",
+            subject=f"escalation:{escalation.id}",
+            detail={"channel": str(channel), "kinds": [str(k) for k in found.kinds]},
+        )
+        log.warning("more crisis words by %s joined escalation %s", channel, escalation.id)
+
+    @staticmethod
+    def _message(
+        escalation_id: int,
+        patient_id: int,
+        channel: Channel,
+        text: str,
+        found: CrisisMatch,
+        now: datetime,
+        raised: bool,
+    ) -> CrisisMessage:
+        return CrisisMessage(
+            escalation_id=escalation_id,
+            patient_id=patient_id,
+            channel=channel,
+            kind=found.kind,
+            phrase=found.phrase[:120],
+            text=quote(text, limit=2000),
+            received_at=now,
+            raised=raised,
+            shown_at=now if raised else None,
+        )
+
+    # --- the follow-up line ---------------------------------------------------------------
+
+    def render_followup(self, ctx: RenderContext) -> OutgoingMessage:
+        """Every crisis message not yet shown to staff, as one line quoting the latest."""
+        escalation_id = int(ctx.payload.get("escalation_id", 0))
+        waiting = ctx.session.exec(
+            select(CrisisMessage)
+            .where(col(CrisisMessage.escalation_id) == escalation_id)
+            .where(col(CrisisMessage.shown_at).is_(None))
+            .order_by(col(CrisisMessage.received_at), col(CrisisMessage.id))
+        ).all()
+        if not waiting:
+            raise Skip("nothing new since the last line")
+        for message in waiting:
+            message.shown_at = ctx.now
+        return OutgoingMessage(
+            self.texts.html(
+                "crisis_staff_followup",
+                escalation_id=escalation_id,
+                count=len(waiting),
+                quote=quote(waiting[-1].text),
+            )
+        )
+
+
+def _followup_prefix(escalation_id: int) -> str:
+    # Under the escalation's own key prefix, so page_now() sends a line that is due at once.
+    return f"{KEY_PREFIX}{escalation_id}:crisis_followup:"
+
+
+def build_matcher(profile: ClinicProfile, texts: Texts) -> CrisisMatcher:
+    """The matcher with the clinic's added phrases, ignoring the bot's own texts pasted back."""
+    return CrisisMatcher(
+        extra_self_harm=tuple(profile.crisis.self_harm),
+        extra_emergency=tuple(profile.crisis.emergency),
+        extra_negations=tuple(profile.crisis.negations),
+        quoted=bot_texts_to_ignore(profile, texts),
+    )
+
+
+def check_crisis_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
+    """Refuse to start when a crisis SMS reply (e.g. a profile override) breaks the SMS policy."""
+    for key in sorted(set(SMS_KEYS.values())):
+        try:
+            assert_sms_safe(texts.plain(key, clinic=profile.clinic.name), max_segments=2)
+        except UnsafeSmsText as exc:
+            raise ConfigError(f"clinic profile texts.{key}: {exc}") from None
 
 
 def bot_texts_to_ignore(profile: ClinicProfile, texts: Texts) -> list[str]:
@@ -26,6 +356,6 @@ def bot_texts_to_ignore(profile: ClinicProfile, texts: Texts) -> list[str]:
 
 def _literal_pieces(template: str) -> Iterator[str]:
     for literal, _name, _spec, _conversion in string.Formatter().parse(template):
-        piece = _TAG.sub(" ", literal).strip()
+        piece = html.unescape(_TAG.sub(" ", literal)).strip()
         if piece:
             yield piece

@@ -16,7 +16,7 @@ from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 from bot.domain.reminders import backoff, next_sms_window
 from bot.messaging.channels import DeliveryFailed, OutgoingMessage, SmsSender, TelegramSender
 from bot.profile import ClinicProfile
-from bot.services.outbox import claim_due, finish, payload_of
+from bot.services.outbox import claim_due, finish, forget_code, payload_of
 from bot.services.planner import staff_notice
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # Sent by SMS at any hour: safety messages are never held back by quiet hours (CLINICAL.md 6).
 SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE})
+# A one-time code goes at any hour too: the person is waiting for it in the chat. It goes to the
+# number in its payload (a claim, not yet the patient's number) and its code is cleared after.
+CODE_KINDS = frozenset({OutboxKind.PHONE_CODE})
+ANY_HOUR_KINDS = SAFETY_KINDS | CODE_KINDS
 # A failure of these is worth telling staff about; staff messages themselves fall back to on-call.
 PATIENT_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
 
@@ -136,6 +140,8 @@ class Dispatcher:
             finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=f"bug: {exc!r}")
             report.failed += 1
             report.errors.append(f"{row.id}: {exc!r}")
+        if OutboxKind(row.kind) in CODE_KINDS:
+            forget_code(self.db, row.id)
 
     async def _deliver_or_raise(self, row: Outbox, report: DispatchReport, now: datetime) -> None:
         assert row.id is not None
@@ -157,7 +163,7 @@ class Dispatcher:
             if channel is None:
                 self._unreachable(session, row, patient, appointment, "no usable channel", now)
                 outcome = "skip-unreachable"
-            elif channel is Channel.SMS and OutboxKind(row.kind) not in SAFETY_KINDS:
+            elif channel is Channel.SMS and OutboxKind(row.kind) not in ANY_HOUR_KINDS:
                 window = next_sms_window(now, self.profile.tz)
                 outcome = "postpone" if window > now else "send"
             else:
@@ -209,6 +215,8 @@ class Dispatcher:
             return None
         if channel is Channel.ONCALL:
             return Channel.ONCALL if self.channels.oncall_phone and self.channels.sms else None
+        if OutboxKind(row.kind) in CODE_KINDS:
+            return Channel.SMS if self.channels.sms is not None else None
         if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
             # An answer to a text goes back to the number that sent it, patient or not.
             return Channel.SMS if self.channels.sms and payload_of(row).get("to") else None
@@ -249,7 +257,7 @@ class Dispatcher:
             return await self.channels.sms.send_sms(
                 to=self.channels.oncall_phone, body=message.text
             )
-        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+        if OutboxKind(row.kind) in CODE_KINDS or OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
             assert self.channels.sms is not None
             return await self.channels.sms.send_sms(
                 to=str(payload_of(row)["to"]), body=message.text
@@ -327,7 +335,11 @@ class Dispatcher:
             appointment = (
                 session.get(Appointment, row.appointment_id) if row.appointment_id else None
             )
-            if channel in PATIENT_CHANNELS and patient is not None:
+            if (
+                channel in PATIENT_CHANNELS
+                and patient is not None
+                and OutboxKind(row.kind) not in CODE_KINDS
+            ):
                 if failure.permanent:
                     self.on_permanent_failure(session, patient, failure, now)
                     session.flush()
@@ -354,7 +366,7 @@ class Dispatcher:
         now: datetime,
     ) -> None:
         """Tell staff a patient message could not be delivered on any channel."""
-        if Channel(row.channel) not in PATIENT_CHANNELS:
+        if Channel(row.channel) not in PATIENT_CHANNELS or OutboxKind(row.kind) in CODE_KINDS:
             return
         staff_notice(
             session,

@@ -92,7 +92,14 @@ def steps_of(flow: str, data: dict[str, Any], profile: ClinicProfile) -> list[Dr
     """The steps a draft goes through; screening only before a consultation."""
     if flow == RESCHEDULE:
         return [DraftStep.DATE, DraftStep.TIME]
-    steps = [DraftStep.SERVICE, DraftStep.DATE, DraftStep.TIME, DraftStep.NAME, DraftStep.PHONE]
+    steps = [
+        DraftStep.SERVICE,
+        DraftStep.DATE,
+        DraftStep.TIME,
+        DraftStep.NAME,
+        DraftStep.PHONE,
+        DraftStep.PHONE_CODE,
+    ]
     service = profile.services.get(str(data.get("service", "")))
     if service is None or service.kind is ServiceKind.CONSULTATION:
         steps += [
@@ -116,7 +123,9 @@ def next_step(flow: str, data: dict[str, Any], profile: ClinicProfile) -> DraftS
         DraftStep.DATE: "day" in data,
         DraftStep.TIME: "start" in data,
         DraftStep.NAME: bool(data.get("name")),
-        DraftStep.PHONE: bool(data.get("phone")),
+        # A typed number waits at PHONE_CODE for its code; "phone" is set once settled.
+        DraftStep.PHONE: bool(data.get("phone") or data.get("phone_claim")),
+        DraftStep.PHONE_CODE: bool(data.get("phone")),
         DraftStep.SCREENING: len(data.get("screening") or {}) >= len(SCREENING_CODES),
         DraftStep.MEDICINES: "medicines" in data,
         DraftStep.PAIN_NOW: "pain_now" in data,
@@ -361,22 +370,22 @@ def _record_details(
     if isinstance(name, str) and name:
         patient.name = name
     phone = data.get("phone")
-    if isinstance(phone, str) and phone != patient.phone_e164:
+    # Only a proved number is ever the patient's (set when it was proved); a typed one stays a
+    # claim. A proved number another record holds is for staff to look at, never said here.
+    verified = data.get("phone_verified") is True
+    if isinstance(phone, str) and verified and phone != patient.phone_e164:
         owner = patient_by_phone(session, phone)
-        if owner is None:
-            patient.phone_e164 = phone
-        else:
-            # Someone else's record holds the number (typed, or claimed since): book quietly,
-            # never saying so, and let staff decide whether the two records are one person.
+        if owner is not None and owner.id != patient.id:
             _flag_possible_duplicate(
                 session, patient, owner, appointment, wants_sms=data.get("sms") is True, now=now
             )
-    consented_number = phone is None or phone == patient.phone_e164
     if (
         data.get("sms") is True
+        and verified
         and patient.sms_consent_at is None
         and patient.phone_e164
-        and consented_number
+        and patient.phone_verified_at is not None
+        and phone in (None, patient.phone_e164)
     ):
         patient.sms_consent_at = now
         audit(

@@ -49,6 +49,8 @@ TASK_KIND = "red_flag"
 PAGE_CHANNELS = (Channel.STAFF, Channel.ONCALL)
 # Every outbox row an escalation plans (its pages, its staff notice) has a key under this.
 KEY_PREFIX = "esc:"
+# Escalations raised by crisis words in free text (bot.services.crisis): "crisis_<kind>".
+CRISIS_RULE_PREFIX = "crisis_"
 
 
 def page_key(escalation_id: int, page: int, channel: Channel | str) -> str:
@@ -154,6 +156,17 @@ class EscalationService:
             "red flag %s (%s) raised as escalation %s", flag.rule, flag.level, escalation.id
         )
         return escalation
+
+    def open_urgent(self, session: Session, *, patient_id: int) -> Escalation | None:
+        """The patient's newest urgent escalation nobody has acknowledged yet, if any."""
+        return session.exec(
+            select(Escalation)
+            .where(col(Escalation.patient_id) == patient_id)
+            .where(col(Escalation.level) == EscalationLevel.URGENT)
+            .where(col(Escalation.acknowledged_at).is_(None))
+            .order_by(col(Escalation.created_at).desc(), col(Escalation.id).desc())
+            .limit(1)
+        ).first()
 
     async def page_now(self, escalation_ids: Collection[int]) -> DispatchReport | None:
         """Send what these escalations queued and is due: their own rows only, never the backlog."""
@@ -331,6 +344,10 @@ class EscalationService:
 
     def _reply_for(self, escalation: Escalation) -> str:
         """The fixed reply the rule gives the patient, quoted in the staff alert."""
+        if escalation.rule.startswith(CRISIS_RULE_PREFIX):
+            kind = escalation.rule.removeprefix(CRISIS_RULE_PREFIX)
+            key = f"crisis_reply_{kind}"
+            return self.texts.plain(key) if key in self.texts else ""
         for rule in self.catalog.red_flags:
             if rule.code == escalation.rule:
                 return self.catalog.replies.get(rule.reply, "")

@@ -197,3 +197,14 @@ def finish(
             .where(col(Outbox.status) == OutboxStatus.CLAIMED)
             .values(**values)
         )
+
+
+def forget_code(db: Database, row_id: int) -> None:
+    """Clear a one-time code from its row once the row will not be sent (again)."""
+    with db.session() as session:
+        session.exec(
+            update(Outbox)
+            .where(col(Outbox.id) == row_id)
+            .where(col(Outbox.status).not_in(OPEN_STATUSES))
+            .values(payload="{}")
+        )

@@ -43,9 +43,12 @@ def get_or_create_sms_patient(
 ) -> Patient:
     patient = patient_by_phone(session, phone_e164)
     if patient is None:
+        # The number texted us itself (Twilio-signed): that proves it.
         patient = Patient(
             created_at=now,
             phone_e164=phone_e164,
+            phone_verified_at=now,
+            phone_verified_via="staff" if created_by.startswith("staff:") else "sms",
             preferred_channel=Channel.SMS,
             created_by=created_by,
         )

@@ -293,10 +293,13 @@ def create_phone_patient(
     patient = patient_by_phone(session, e164)
     created = patient is None
     if patient is None:
+        # Staff entered the number while talking to the patient: that verifies it.
         patient = Patient(
             created_at=now,
             name=clean,
             phone_e164=e164,
+            phone_verified_at=now,
+            phone_verified_via="staff",
             preferred_channel=Channel.SMS,
             created_by=staff_actor[:64],
         )

@@ -7,6 +7,8 @@ STOP and every opt-out word opt out at once with one confirmation; START re-subs
 answers with the programme, contact, frequency and rates. Anything else gets a one-line menu.
 An opted-out number gets no reply except to START and HELP; its Y / N / number still answers an
 open check-in question (escalating as usual), and a red flag still gets its fixed safety reply.
+Crisis words (bot.services.crisis) come before all of this, from every sender: the fixed reply
+and an urgent page, whatever the state of the conversation, which stays as it was.
 
 The conversation's state is a BookingDraft row keyed by ("sms", phone). Twilio may post one
 message twice, so each MessageSid is handled once: a marker row in the outbox (kind SMS_REPLY,
@@ -44,6 +46,7 @@ from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.confirmations import record_confirmation
+from bot.services.crisis import CrisisService
 from bot.services.formatting import when_short
 from bot.services.outbox import payload_of
 from bot.services.patients import get_or_create_sms_patient, patient_by_phone
@@ -128,12 +131,14 @@ class SmsInbound:
         texts: Texts,
         booking: BookingService,
         checkin_answer: CheckinAnswer | None = None,
+        crisis: CrisisService | None = None,
     ) -> None:
         self.db = db
         self.profile = profile
         self.texts = texts
         self.booking = booking
         self.checkin_answer = checkin_answer
+        self.crisis = crisis
         self.tz = profile.tz
 
     # --- the entry point ----------------------------------------------------------------
@@ -226,6 +231,13 @@ class SmsInbound:
     def _decide(
         self, session: Session, phone: str, inbound: Inbound, sid: str, now: datetime
     ) -> Reply | _Deferred:
+        # Crisis words first, from any sender and in any state (CLINICAL.md 4b): the fixed reply
+        # and a page, even from an unknown or opted-out number. An open booking or check-in is
+        # left as it was: the next answer continues it.
+        found = self.crisis.match(inbound.text) if self.crisis is not None else None
+        if found is not None and self.crisis is not None:
+            self.crisis.record_sms(session, phone=phone, text=inbound.text, found=found, now=now)
+            return self.crisis.sms_reply(found)
         patient = patient_by_phone(session, phone)
         draft = self._open_draft(session, phone, now)
         kind = inbound.kind

@@ -1,0 +1,209 @@
+"""Crisis words texted to the clinic, through the signed Twilio webhook, from every sender.
+
+Known, unknown and opted-out numbers, in the middle of a booking or a check-in: the TwiML reply
+is the fixed SMS-safe crisis reply, staff read the words quoted, on-call gets a neutral page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from sqlmodel import col, select
+
+from bot.app import Core
+from bot.db.models import AuditLog, BookingDraft, CrisisMessage, Escalation, Patient
+from bot.domain.enums import DraftStep, EscalationLevel
+from bot.domain.sms_policy import assert_sms_safe
+from bot.services.dispatch import Dispatcher
+from bot.services.routing import permanent_failure_hook
+from bot.web.app import create_web_app
+from tests.outbox_helpers import ONCALL, STAFF_CHAT
+from tests.test_checkins_service import (
+    PATIENT_PHONE,
+    World,
+    done_session,
+    open_slot,
+    sms_patient,
+    stored_answers,
+)
+from tests.test_escalation import Timeline, on_timeline
+from tests.test_sms_inbound import PHONE, phone_patient
+from tests.test_web_sms import asgi_client, make_core, post_signed, reply_of, sms
+
+SELF_HARM = (
+    "Riverside Health: please call or text 988 now to talk to someone, any time. "
+    "In an emergency call 911. Our on-call team has been alerted."
+)
+EMERGENCY = (
+    "Riverside Health: call 911 now or go to the nearest emergency room. Don't drive yourself. "
+    "Our on-call team has been alerted."
+)
+
+
+@dataclass
+class Line:
+    core: Core
+    timeline: Timeline
+    client: httpx.AsyncClient
+
+    async def text(self, body: str, *, from_number: str = PHONE, sid: str | None = None) -> str:
+        """Text the clinic; return the TwiML reply once the pages it set off have gone out."""
+        params = sms(body, from_number=from_number)
+        if sid is not None:
+            params["MessageSid"] = sid
+        reply = reply_of(await post_signed(self.client, "/twilio/sms", params))
+        assert reply is not None
+        self.timeline.note(f"sms:{from_number}", reply)  # Twilio sends the TwiML reply
+        await self.core.escalation.wait_for_pages()
+        return reply
+
+    def staff(self) -> list[str]:
+        return [text for to, text in self.timeline.events if to == f"telegram:{STAFF_CHAT}"]
+
+    def oncall(self) -> list[str]:
+        return [text for to, text in self.timeline.events if to == f"sms:{ONCALL}"]
+
+    def escalations(self) -> list[Escalation]:
+        with self.core.db.session(write=False) as session:
+            return list(session.exec(select(Escalation).order_by(col(Escalation.id))).all())
+
+    def world(self) -> World:
+        dispatcher = self.core.extras["dispatcher"]
+        return World(
+            db=self.core.db,
+            profile=self.core.profile,
+            clock=self.core.clock,  # type: ignore[arg-type]
+            catalog=self.core.checkins.catalog,
+            texts=self.core.texts,
+            telegram=self.core.channels.telegram,  # type: ignore[arg-type]
+            sms=self.core.channels.sms,  # type: ignore[arg-type]
+            escalation=self.core.escalation,
+            checkins=self.core.checkins,
+            aftercare=self.core.aftercare,
+            dispatcher=dispatcher,
+        )
+
+
+@pytest.fixture
+async def line(sqlite_db, clock) -> AsyncIterator[Line]:
+    core = make_core(sqlite_db, clock)
+    core.channels.staff_chat_id, core.channels.oncall_phone = STAFF_CHAT, ONCALL
+    timeline = on_timeline(core.channels)
+    dispatcher = Dispatcher(
+        db=core.db,
+        profile=core.profile,
+        texts=core.texts,
+        clock=clock,
+        channels=core.channels,
+        renderers=core.renderers,
+        on_permanent_failure=permanent_failure_hook(core.texts),
+    )
+    core.escalation.use_dispatcher(dispatcher)
+    core.extras["dispatcher"] = dispatcher
+    app = create_web_app(core=core, inbound=core.extras["sms_inbound"])
+    async with asgi_client(app) as client:
+        yield Line(core=core, timeline=timeline, client=client)
+
+
+async def test_an_unknown_number_gets_988_and_reaches_staff_and_on_call(line):
+    reply = await line.text("i want to kill myself", from_number=PHONE)
+    assert reply == SELF_HARM
+    [escalation] = line.escalations()
+    assert (escalation.level, escalation.rule) == (EscalationLevel.URGENT, "crisis_self_harm")
+    [alert] = line.staff()
+    assert "“i want to kill myself”" in alert and PHONE in alert
+    assert "no patient record before" in alert
+    [page] = line.oncall()
+    assert "kill" not in page and PHONE in page
+    assert_sms_safe(page, max_segments=2)
+    # The reply went back before anything else was sent.
+    assert line.timeline.events[0] == (f"sms:{PHONE}", SELF_HARM)
+    with line.core.db.session(write=False) as session:
+        patient = session.exec(select(Patient).where(col(Patient.phone_e164) == PHONE)).one()
+    assert patient.created_by == "sms:crisis" and patient.sms_consent_at is None
+
+
+async def test_an_opted_out_number_still_gets_the_reply_and_pages(line):
+    await line.text("STOP")
+    reply = await line.text("cant breath chest hurts")
+    assert reply == EMERGENCY
+    [alert] = line.staff()
+    assert "opted out" in alert and "“cant breath chest hurts”" in alert
+    assert len(line.oncall()) == 1
+
+
+async def test_crisis_words_at_the_name_step_of_a_booking_by_text_keep_the_booking(line):
+    await line.text("BOOK")
+    await line.text("1")
+    assert "full name" in line.timeline.events[-1][1]
+    reply = await line.text("honestly i just want to die")
+    assert reply == SELF_HARM
+    with line.core.db.session(write=False) as session:
+        draft = session.exec(select(BookingDraft).where(col(BookingDraft.address) == PHONE)).one()
+    assert draft.step == DraftStep.NAME and "die" not in draft.data
+    booked = await line.text("Ada Lovelace")
+    assert "you are booked" in booked
+
+
+async def test_crisis_words_during_an_sms_check_in_leave_the_question_open(line):
+    w = line.world()
+    checkin_id = await open_slot(w, done_session(w, patient_id=sms_patient(w)), "D1")
+    reply = await line.text(
+        "my face is drooping and i cant talk properly", from_number=PATIENT_PHONE
+    )
+    assert reply == EMERGENCY
+    assert len(line.oncall()) == 1
+    with line.core.db.session(write=False) as session:
+        draft = session.exec(
+            select(BookingDraft).where(col(BookingDraft.address) == PATIENT_PHONE)
+        ).one()
+    assert draft.flow == "checkin"
+    assert stored_answers(w, checkin_id) == {}
+    await line.text("N", from_number=PATIENT_PHONE)  # the check-in carries on
+    assert list(stored_answers(w, checkin_id).values()) == ["no"]
+
+
+async def test_a_known_patient_is_named_in_the_alert(line):
+    phone_patient(line.core.db, line.core.clock, name="Ada Byron")  # type: ignore[arg-type]
+    await line.text("I've been thinking about ending it all")
+    [alert] = line.staff()
+    assert "Ada Byron" in alert and "no patient record" not in alert
+
+
+async def test_a_negation_by_text_gets_the_menu_and_pages_nobody(line):
+    reply = await line.text("no chest pain, not suicidal")
+    assert reply not in (SELF_HARM, EMERGENCY)
+    assert line.escalations() == [] and line.oncall() == []
+
+
+async def test_a_flood_of_texts_pages_once_and_answers_each(line):
+    replies = [await line.text(body) for body in ["i cant breathe"] * 3 + ["chest pain"] * 3]
+    assert replies == [EMERGENCY] * 6
+    assert len(line.escalations()) == 1
+    assert len(line.oncall()) == 1
+    assert len(line.staff()) == 1  # the alert; the follow-up line waits a minute
+    with line.core.db.session(write=False) as session:
+        kept = session.exec(select(CrisisMessage)).all()
+        follow_ups = session.exec(
+            select(AuditLog).where(col(AuditLog.action) == "crisis.follow_up")
+        ).all()
+    assert len(kept) == 6 and len(follow_ups) == 5
+
+
+async def test_a_twilio_retry_of_the_same_message_is_recorded_once(line):
+    sid = "SM" + "ab" * 16
+    first = await line.text("i want to die", sid=sid)
+    again = await line.text("i want to die", sid=sid)
+    assert first == again == SELF_HARM
+    with line.core.db.session(write=False) as session:
+        assert len(session.exec(select(CrisisMessage)).all()) == 1
+    assert len(line.oncall()) == 1
+
+
+def test_every_crisis_sms_reply_is_neutral_and_fits_two_segments(line):
+    for key in ("sms_crisis_self_harm", "sms_crisis_emergency", "sms_crisis_both"):
+        text = line.core.texts.plain(key, clinic="A" * 40)
+        assert_sms_safe(text, max_segments=2)

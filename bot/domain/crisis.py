@@ -241,6 +241,20 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "quiere|quiero|quieren|va|voy|vas ... matar|morir|suicidar|matarse|matarme|morirse|morirme",
     "nothing|nada left|more|mas ... for me|to_live_for|to_look_forward_to",
     "i want out $",
+    "better off not .. being|existing|alive|here|around",
+    "tried|try|trying|attempted|attempt ... overdose|od|kill_myself|kill_himself|kill_herself"
+    "|end_it|end_my_life|hang_myself|take_my_life|take_my_own_life|jump|suicide",
+    "until|till|til|untill i .. die|am_dead|dont_wake_up|stop_breathing",
+    f"danger|threat|risk to {_SELF}",
+    "why ... keep_living|stay_alive|be_alive|live|bother_living|even_live|go_on_living"
+    "|keep_waking_up|still_alive|even_alive",
+    "tired|sick|exhausted|weary|done ... stay_alive|staying_alive|keep_living|to_live|to_survive"
+    "|being_alive",
+    "how easy|simple|quick it would be $",
+    f"take|taking|swallow* all .. {_PILLS} ... and ... sleep|die|be_done|end_it|never_wake|forget",
+    "cant wait to .. be_dead|die|be_gone|not_exist|not_be_here",
+    "no ... sentido ... vida|vivir",
+    "vida ... no|sin ... sentido",
     "how long .. does|would|will|to ... die",
     "die|dying from|of ... overdose|overdosing|pills",
     "ill|i_will .. be dead",
@@ -329,7 +343,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "gave|give|giving|given ... stuff|things|belongings|possessions|everything away",
     "wont|not be needing ... anymore|where_im_going",
     # guns, heights, trains, cars
-    "buy|bought|buying|got|have|get|getting|found|loaded|load|loading|holding|hold|own|borrowed"
+    "buy|bought|buying|got|have|has|had|get|getting|found|loaded|load|loading|holding|hold|own"
+    "|borrowed"
     " ... gun|pistol|rifle|shotgun|firearm|handgun",
     f"gun|pistol|rifle|shotgun|firearm|handgun ... {_SELF}|head|mouth|temple",
     "pull* the trigger",
@@ -363,7 +378,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "|doses|it|them ... on_purpose|deliberately|intentionally",
     f"took|taken|swallow* all ... {_PILLS}",
     f"take|taking|swallow* all .. {_PILLS} .. at_once|together|tonight|now",
-    f"going_to|gonna|want*|plan*|ready|about_to ... take|swallow*|down|eat ... all ..."
+    f"going_to|gonna|want*|plan*|ready|about_to|could ... take|swallow*|down|eat ... all ..."
     f" {_PILLS}|of_them|of_it|at_once|together",
     "take|taking|took|swallow*|down|downing them|it|em|those|these|everything all",
     "take|taking|took|swallow*|down|downing all of_them|of_it|at_once $",
@@ -516,6 +531,12 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "trouble|difficulty speaking|talking",
     "slurr*",
     "worst headache",
+    "sudden|suddenly ... headache",
+    "headache ... worst|explod*|sudden|suddenly|thunderclap",
+    "vision|sight|eye|eyes ... went_black|went_dark|went_blank|gone_black|gone_dark|blacked_out"
+    "|went_blurry|went_dim|went_grey|went_gray",
+    "fell|fallen|falling ... cant|cannot|unable|couldnt .. get_up|stand|stand_up|move",
+    "confused|slurring|slurred|dizzy|drowsy|hes|shes|he_is|she_is ... not|isnt making_sense",
     "sudden ... severe headache",
     "thunderclap",
     "lost|losing .. vision|sight",
@@ -747,6 +768,12 @@ IDIOMS: tuple[str, ...] = (
     "face fell|dropped when|at",
     "side effect|effects",
     "with a limp",
+    "die|dying .. of old_age",
+    "movie|show|book|article|documentary|podcast|song|series|film|class|training|lecture|news"
+    " ... about|on ... suicid*|overdose*|self_harm|seizure*|stroke*|overdos*",
+    "stops|stop|stopped|quit breathing ... at_night|in_his_sleep|in_her_sleep|in_my_sleep"
+    "|while_sleeping|when_asleep|when_he_sleeps|when_she_sleeps|cpap",
+    "sleep apnea|apnoea",
     "move|moving|moved .. my|the|our|your|it|a .. appointment|appt|slot|booking|visit|session|date"
     "|time|car|day|call",
     "disappear into .. a|the|my .. book|books|show|series|movie|novel|game|hobby|garden|work",
@@ -984,6 +1011,21 @@ _REASSURED_EVENT = re.compile(
     r"(?:^| )(?:im|i am|i feel|feel|feeling) (?:fine|ok|okay|alright)(?= |$)"
 )
 _PASSING_EVENTS = frozenset(["passed", "past", "fainted", "blacked", "collapsed", "bled"])
+# "sometimes" just after emergency words: now and then; exertion after breathlessness.
+_HABITUAL = frozenset(["sometimes", "occasionally", "usually", "often"])
+_EXERTION = frozenset(
+    [
+        "climbing",
+        "stairs",
+        "exercise",
+        "exercising",
+        "running",
+        "hiking",
+        "workout",
+        "gym",
+        "walking",
+    ]
+)
 # Numbness put down to a local anaesthetic is expected, not a stroke.
 _ANAESTHETICS = frozenset(
     [
@@ -1130,6 +1172,8 @@ SPELLINGS: dict[str, str] = {
     "od": "overdose",
     "oding": "overdosing",
     "endit": "end it",
+    "2": "to",
+    "4": "for",
     "unalived": "unalive",
     # more shorthand and misspellings
     "idk": "dont know",
@@ -1604,6 +1648,7 @@ class CrisisMatcher:
                 or _about_oneself_waking(words, first, last)
                 or _numb_from_anaesthetic(words, first, last)
                 or _reassured_after(words, first, last)
+                or _sometimes_or_on_exertion(words, first, last)
             )
         return False
 
@@ -1754,6 +1799,20 @@ def _reassured_after(words: list[str], first: int, last: int) -> bool:
         if begin == 0 or after[begin - 1] not in NEGATIONS:
             return True
     return False
+
+
+def _sometimes_or_on_exertion(words: list[str], first: int, last: int) -> bool:
+    """ "short of breath sometimes", "out of breath climbing stairs": now and then, or from
+    exertion, not an emergency now."""
+    after = []
+    for word in words[last : last + 4]:
+        if word == CLAUSE or word in _STATEMENT_ENDS:
+            break
+        after.append(word)
+    if not _HABITUAL.isdisjoint(after):
+        return True
+    breathing = any(word.startswith(("breath", "winded")) for word in words[first:last])
+    return breathing and not _EXERTION.isdisjoint(after)
 
 
 def _numb_from_anaesthetic(words: list[str], first: int, last: int) -> bool:

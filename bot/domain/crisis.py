@@ -241,6 +241,17 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "quiere|quiero|quieren|va|voy|vas ... matar|morir|suicidar|matarse|matarme|morirse|morirme",
     "nothing|nada left|more|mas ... for me|to_live_for|to_look_forward_to",
     "i want out $",
+    "dormir ... no|nunca .. despertar|despertarme",
+    "se|me corto|corte|cortaba|corta|cortando ... brazos|brazo|venas|munecas|muneca|piernas|piel",
+    "cortandose|cortarse|cortandome",
+    "relapse*|relapsing ... cut|cutting|self_harm*|burning|burned|harming",
+    f"dont|cant|never see|picture|imagine {_SELF} ... alive|here|around|living|being_alive"
+    "|making_it",
+    "how much longer ... can|could .. keep_going|go_on|do_this|take_this|take_it|live|survive"
+    "|handle|last",
+    f"take|taking 10|12|15|20|25|30|40|50|60|100|ten|twelve|fifteen|twenty|thirty|forty|fifty"
+    f"|hundred ... {_PILLS}|of_my|of_them",
+    "take|took|swallow* ... will|would|could|can i die|overdose|od",
     "better off not .. being|existing|alive|here|around",
     "tried|try|trying|attempted|attempt ... overdose|od|kill_myself|kill_himself|kill_herself"
     "|end_it|end_my_life|hang_myself|take_my_life|take_my_own_life|jump|suicide",
@@ -349,6 +360,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     f"gun|pistol|rifle|shotgun|firearm|handgun ... {_SELF}|head|mouth|temple",
     "pull* the trigger",
     "jump* off|from|out ... bridge|building|roof|rooftop|cliff|balcony|window|overpass|ledge"
+    "|something|somewhere|high"
     "|parking|tower",
     "edge|ledge of ... roof|rooftop|bridge|building|cliff|balcony|platform|tracks|overpass"
     "|parking|garage|tower",
@@ -385,7 +397,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     f"whole|entire|full bottle|bottles|box|pack|packet|supply|prescription|strip|blister|jar"
     f"|container .. of .. {_PILLS}",
     "take|taking|took|taken|swallow*|down|downed|downing|chug*|empty|gulp* ... whole|entire|full"
-    " bottle|pack|packet|supply|prescription|strip|blister|container|jar|box",
+    " .. bottle|pack|packet|supply|prescription|strip|blister|container|jar|box",
     f"handful|handfuls|fistful|bunch|pile of .. {_PILLS}",
     f"stockpil*|hoard*|stash*|sav*|squirrel* ... {_PILLS}",
     f"{_PILLS} ... lined_up|counted_out|in_one_place|piled_up",
@@ -485,6 +497,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "unconscious",
     "unresponsive",
     "collapsed",
+    "slumped|slumping",
     "collapsing",
     "wont|cant|isnt|not|doesnt|didnt|couldnt|wouldnt .. wake|waking|wake_up|waking_up",
     "cant wake him|her|them|my",
@@ -578,7 +591,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "bandage*|gauze|towel*|dressing ... soak*|full_of_blood",
     # pills, calling for help
     "overdosed|overdosing",
-    "took|taken|swallowed|drank|ate ... whole|entire bottle|pack|box|packet|supply",
+    "took|taken|swallowed|drank|ate ... whole|entire .. bottle|pack|box|packet|supply",
     "an overdose",
     f"took|taken|swallowed ... too many|much ... {_PILLS}|doses|dose",
     f"took|taken|swallowed|ate 10|12|15|20|25|30|40|50|60|100|ten|twelve|fifteen|twenty|thirty"
@@ -768,6 +781,8 @@ IDIOMS: tuple[str, ...] = (
     "face fell|dropped when|at",
     "side effect|effects",
     "with a limp",
+    "bottle|supply|pack|pills|meds ... to|into|for .. the|my|a .. pharmacy|pharmacist|clinic"
+    "|appointment|doctor|office|count|pill_count|refill",
     "die|dying .. of old_age",
     "movie|show|book|article|documentary|podcast|song|series|film|class|training|lecture|news"
     " ... about|on ... suicid*|overdose*|self_harm|seizure*|stroke*|overdos*",

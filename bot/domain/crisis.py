@@ -241,6 +241,12 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "quiere|quiero|quieren|va|voy|vas ... matar|morir|suicidar|matarse|matarme|morirse|morirme",
     "nothing|nada left|more|mas ... for me|to_live_for|to_look_forward_to",
     "i want out $",
+    "no .. reason*|point|purpose left|anymore",
+    f"hid|hide|hiding|hidden ... {_PILLS} ... for_weeks|for_months|for_days|for_a_while|in_case"
+    "|just_in_case|for_later|for_when",
+    "lethal",
+    "roof|rooftop|bridge|ledge|balcony|overpass ... looking_down|look_down|staring_down|stare_down"
+    "|jump|jumping",
     "dormir ... no|nunca .. despertar|despertarme",
     "se|me corto|corte|cortaba|corta|cortando ... brazos|brazo|venas|munecas|muneca|piernas|piel",
     "cortandose|cortarse|cortandome",
@@ -341,7 +347,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "noose",
     "rope|noose|gun|knife|blade|razor .. ready",
     "goodbye note|notes|letter|letters|message|messages",
-    "say*|said ... goodbye to everyone|you_all|all_of_you|the_world",
+    "say*|said ... goodbye to everyone|you_all|all_of_you|the_world|people|everybody|friends"
+    "|loved_ones",
     "say|said|saying|made my goodbyes",
     "my goodbyes",
     "tell ... i said goodbye|bye",
@@ -1571,7 +1578,7 @@ class CrisisMatcher:
     _phrases: dict[CrisisKind, tuple[Phrase, ...]] = field(init=False, repr=False)
     _past: tuple[Phrase, ...] = field(init=False, repr=False)
     _over: tuple[Phrase, ...] = field(init=False, repr=False)
-    _idioms: tuple[Phrase, ...] = field(init=False, repr=False)
+    _idioms: _PhraseIndex = field(init=False, repr=False)
     _negations: frozenset[str] = field(init=False, repr=False)
     _quotes: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     _index: dict[CrisisKind, _PhraseIndex] = field(init=False, repr=False)
@@ -1588,7 +1595,7 @@ class CrisisMatcher:
         self._index = {kind: _PhraseIndex(phrases) for kind, phrases in self._phrases.items()}
         self._past = tuple(compile_phrase(p) for p in PAST_PHRASES)
         self._over = tuple(compile_phrase(p) for p in OVER_PHRASES)
-        self._idioms = tuple(compile_phrase(p) for p in IDIOMS)
+        self._idioms = _PhraseIndex([compile_phrase(p) for p in IDIOMS])
         self._negations = frozenset(NEGATIONS) | {check_negation(w) for w in self.extra_negations}
         # Only the bot's texts that would themselves fire need checking against a message.
         quotes: dict[tuple[str, ...], None] = {}
@@ -1712,9 +1719,7 @@ class CrisisMatcher:
         index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
         covered: set[int] = set()
-        for idiom in self._idioms:
-            if not _may_match(idiom, present):
-                continue
+        for idiom in self._idioms.candidates(present):
             for found in idiom.pattern.finditer(joined):
                 first = index_of[found.start()]
                 covered.update(range(first, first + found.group().count(" ") + 1))
@@ -1895,17 +1900,6 @@ def _about_oneself_waking(words: list[str], first: int, last: int) -> bool:
         if word in _OTHERS:
             return False
     return False
-
-
-def _may_match(phrase: Phrase, present: frozenset[str]) -> bool:
-    """False when the text holds none of the phrase's anchor words (so it cannot match)."""
-    for word, prefix in phrase.anchors:
-        if prefix:
-            if any(candidate.startswith(word) for candidate in present):
-                return True
-        elif word in present:
-            return True
-    return not phrase.anchors
 
 
 class _PhraseIndex:

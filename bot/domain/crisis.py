@@ -226,7 +226,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "feel* like dying",
     "sleep forever",
     "better|happier|easier ... without me",
-    "better|happier|easier|fine ... if|when i|im ... disappeared|disappear|died|die|was_gone"
+    "better|happier|easier|fine|relieved|glad|happy|free ... if|when i|im ... disappeared|disappear|died|die|was_gone"
     "|were_gone|wasnt_here|werent_here|was_dead|were_dead|killed_myself",
     "disappear*|vanish* ... for_good|forever|permanently",
     "i have|ive_got|i_made|got a plan $",
@@ -241,6 +241,52 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "quiere|quiero|quieren|va|voy|vas ... matar|morir|suicidar|matarse|matarme|morirse|morirme",
     "nothing|nada left|more|mas ... for me|to_live_for|to_look_forward_to",
     "i want out $",
+    "last day|night|week|days|hours alive|on_earth|on_this_earth|of_my_life|here",
+    "made|make|making my peace",
+    "cant|cannot|couldnt handle|stand|bear|take|do ... being_alive|living|existing|life|this_life",
+    "stop|stops|stopped my heart",
+    f"drink*|drank|starv*|smok*|bleed|bleeding|freeze|freezing .. {_SELF} to death",
+    "my|own funeral|obituary|memorial",
+    "garage ... running|exhaust|engine_on|car_on|engine_running|car_running",
+    "hose ... exhaust|tailpipe",
+    "carbon monoxide",
+    "whats|what_is the point $",
+    "whats|what_is the point of|in .. anything|it_all|any_of_this|life|living|trying|going_on"
+    "|being_here|being_alive|it_anymore|any_of_it|me",
+    "want*|wish ... it|this|everything|it_all ... over|end|stop ... forever|for_good|permanently",
+    "cant|couldnt|cannot|wont ... survive|last|make_it|get_through ... another|one_more"
+    "|much_longer",
+    "would be better off $",
+    "dont_think|not_sure|doubt ... can|could|ill|i_will .. survive|last|make_it|get_through ..."
+    " another|one_more|much_longer",
+    "im|i_am|feel_like|feel* .. just|such|a|nothing_but|only .. burden",
+    "wish*|hope*|pray* ... hit_by|run_over|struck_by|get_cancer|heart_attack|die|dead",
+    "dont|doesnt belong ... world|earth|alive|anywhere|here_anymore",
+    "think*|thought|thinking ... how_to_do_it|how_i_would_do_it|how_id_do_it|when_to_do_it"
+    "|where_to_do_it",
+    "welcome ... death|dying|the_end",
+    "god|lord|jesus ... take me|let_me_die|end_this|end_it|end_my_life",
+    "no hope for me|left",
+    "should|deserve .. to .. die|be_dead",
+    "waste of space|oxygen|air|life",
+    "threaten*|threat* ... kill|overdose|od|end_it|take_all|jump|hang|shoot|suicide|hurt_himself"
+    "|hurt_herself|hurt_themself|his_pills|her_pills",
+    f"bullet|bullets ... head|brain|mouth|{_SELF}",
+    "dont|doesnt|didnt care if|whether i ... wake_up|live|die|survive|make_it|am_alive|exist",
+    "told|tell|telling|texted my .. wife|husband|kids|children|family|mom|dad|son|daughter|parents"
+    " ... goodbye|bye",
+    "nothingness|eternal_sleep|endless_sleep|permanent_sleep|the_void|big_sleep",
+    f"collect*|gather*|pile* ... {_PILLS} ... in_a|jar|stash|for_weeks|for_months|for_later"
+    "|for_when|just_in_case",
+    "on|at|standing_on|sitting_on the ledge|rooftop|roof ... now|right_now|tonight|alone|edge",
+    "better|rather|belong|should_be ... in the .. ground|grave|coffin|box",
+    "six feet under",
+    "going_to|gonna|will|plan_to|ready_to end|stop my|this|the .. pain|suffering|misery ..."
+    " permanently|forever|for_good|myself|tonight",
+    "cant|couldnt|cannot go_on|keep_going|continue with|living .. life|living|this_life|it_all",
+    "love ... you|them|her|him|everyone|all ... im_sorry|sorry_for_everything|forgive_me|goodbye",
+    "sorry|forgive_me for everything $",
+    "please forgive me $",
     "no .. reason*|point|purpose left|anymore",
     f"hid|hide|hiding|hidden ... {_PILLS} ... for_weeks|for_months|for_days|for_a_while|in_case"
     "|just_in_case|for_later|for_when",
@@ -345,7 +391,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "if i wasnt|werent .. around|alive|here",
     "bought|buy|got|have|found|tied|tying .. rope|noose",
     "noose",
-    "rope|noose|gun|knife|blade|razor .. ready",
+    "rope|noose|gun|knife|blade|blades|razor|razors ... ready|hidden|hid|hiding|stashed|saved"
+    "|waiting",
     "goodbye note|notes|letter|letters|message|messages",
     "say*|said ... goodbye to everyone|you_all|all_of_you|the_world|people|everybody|friends"
     "|loved_ones",

@@ -216,7 +216,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "only way out",
     "dont|cant see .. way out",
     "no point anymore",
-    "no point in going on|anything|trying",
+    "no point in going_on|anything|trying",
     "whats the point anymore|of_anything|of_living|of_life|of_going_on",
     "how much longer can i|anyone|someone",
     "death|dying|die ... only|answer|solution|way_out|escape|relief|release|peace",
@@ -391,6 +391,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "if i wasnt|werent .. around|alive|here",
     "bought|buy|got|have|found|tied|tying .. rope|noose",
     "noose",
+    f"got|have|ive_got|i_have the|my|all_my|enough .. {_PILLS} ready $",
     "rope|noose|gun|knife|blade|blades|razor|razors ... ready|hidden|hid|hiding|stashed|saved"
     "|waiting",
     "goodbye note|notes|letter|letters|message|messages",
@@ -768,7 +769,8 @@ IDIOMS: tuple[str, ...] = (
     "sleep paraly*",
     "dying to|for",
     "to die for",
-    "chest x ray|xray",
+    "chest x ray",
+    "chest xray",
     # accidents, not self-harm
     "hurt|hurting|cut|cutting|burn|burned|burnt|burning|injure|injured|injuring myself|himself"
     "|herself ... lifting|shaving|cooking|chopping|gardening|ironing|playing|working|exercising"
@@ -802,7 +804,7 @@ IDIOMS: tuple[str, ...] = (
     "heart_attack|stroke|died|fainted|passed_out ... when_i_saw|when_i_heard|when_i_read"
     "|when_i_got|when_i_opened|at_the_price|at_the_bill",
     "suffocat* under|in|by|with ... paperwork|work|bills|debt|forms|stress|emails"
-    "|responsibilit*|pressure|heat|humidity",
+    "|responsib*|pressure|heat|humidity",
     "suffocat* under",
     "collaps* into|onto .. bed|couch|sofa|chair|pillow|recliner",
     "pass* out ... couch|sofa|recliner|bed|asleep|snoring|drunk|exhaustion|exhausted|tired",
@@ -1428,6 +1430,8 @@ def canonical_word(word: str) -> str:
             return _FUZZY_TARGETS[candidate]
     if len(word) >= 6 and word not in _REAL_WORDS:
         for target, canonical in _FUZZY_TARGETS.items():
+            if word[0] != target[0] and word[1] != target[1]:
+                continue  # typos rarely change both of the first two letters
             limit = 2 if len(target) >= 9 and len(word) >= 9 else 1
             if _osa_distance(word, target, limit) <= limit:
                 return canonical
@@ -1473,6 +1477,7 @@ def normalise(text: str) -> list[str]:
 _CLAUSE_END = (
     r"(?: (?:pls|plz|please|lol|now|today|tonight|honestly|help|really|anymore))*(?= \||$)"
 )
+_STEM_MAX = 12  # the longest prefix (word*) a phrase may use
 # One word of a phrase: alternatives split by "|"; "_" joins words into one alternative
 # ("keep_going"); a "*" at the end of an alternative makes its last word a prefix.
 _ALTERNATIVE = r"[a-z0-9]+(?:_[a-z0-9]+)*\*?"
@@ -1538,6 +1543,7 @@ def _anchors(tokens: Sequence[str]) -> tuple[tuple[str, bool], ...]:
     return best
 
 
+@lru_cache(maxsize=4096)
 def compile_phrase(source: str) -> Phrase:
     """Compile a phrase such as "chest ... hurt*" or "cant|couldnt .. breath"; BadPhrase if not."""
     text = _strip_accents(source).lower().translate(_APOSTROPHES).strip()
@@ -1567,8 +1573,13 @@ def compile_phrase(source: str) -> Phrase:
                 "a|b for alternatives, a_b for several words as one alternative, word* for a prefix, "
                 ".. or ... for a gap"
             )
-        if any(a.endswith("*") and len(a.split("_")[-1]) < 4 for a in token.split("|")):
-            raise BadPhrase(f"{source!r}: {token!r}: a prefix needs three letters before *")
+        if any(
+            a.endswith("*") and not 4 <= len(a.split("_")[-1]) <= _STEM_MAX + 1
+            for a in token.split("|")
+        ):
+            raise BadPhrase(
+                f"{source!r}: {token!r}: a prefix needs 3 to {_STEM_MAX} letters before *"
+            )
         if parts:
             parts.append(" " + gap)
         parts.append(_word_pattern(token))

@@ -128,6 +128,15 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     f"{_END} it tonight|today|now|soon|for_good|forever|once_and_for_all|this_weekend|this_week"
     "|tomorrow|for_real",
     f"think* about|of {_END} it",
+    f"feel* like {_END} it",
+    "slit* ... wrist*|wrists|throat",
+    "cut* ... wrist*",
+    "tired|sick of living|life",
+    "tired|sick of being alive",
+    f"going to take all ... {_PILLS}",
+    f"want* to take all ... {_PILLS}",
+    f"took|taken|swallow*|downed ... many .. {_PILLS}",
+    f"took|taken|swallow*|downed ... bottle of .. {_PILLS}",
     "want* it .. to end $",
     "it_all|everything .. to .. stop|end $",
     "it_all|everything ... stop|end|over ... forever|for_good|permanently",
@@ -301,9 +310,9 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "|making_it",
     "how much longer ... can|could .. keep_going|go_on|do_this|take_this|take_it|live|survive"
     "|handle|last",
-    f"take|taking 10|12|15|20|25|30|40|50|60|100|ten|twelve|fifteen|twenty|thirty|forty|fifty"
-    f"|hundred ... {_PILLS}|of_my|of_them",
     "take|took|swallow* ... will|would|could|can i die|overdose|od",
+    "take|taking|took|swallow* many|a_lot|all ... will|would|could|enough|to ... die|kill|od"
+    "|overdose|dead",
     "better off not .. being|existing|alive|here|around",
     "tried|try|trying|attempted|attempt ... overdose|od|kill_myself|kill_himself|kill_herself"
     "|end_it|end_my_life|hang_myself|take_my_life|take_my_own_life|jump|suicide",
@@ -497,6 +506,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "|stabbing ... chest",
     "chest feels like",
     "elephant .. on my chest",
+    "heart ... explode|exploding",
     "heart attack",
     "cardiac arrest",
     "heart stopped",
@@ -663,7 +673,9 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "its an emergency",
     "having an emergency",
     "medical emergency",
-    "911",
+    "call|called|calling|dial|dialed|dialing|ring|phone .. 911",
+    "need .. 911",
+    "911 now",
     "ambulance",
     "to the emergency room",
     # Spanish and Spanglish
@@ -741,7 +753,7 @@ PAST_PHRASES: tuple[str, ...] = (
     "as a baby|toddler|infant",
     "in|during|at high_school|college|middle_school|grade_school|elementary|childhood|university",
     "family history",
-    "last year|spring|summer|fall|autumn|winter|time|visit|appointment|session|infusion",
+    "last year|month|spring|summer|fall|autumn|winter|time|visit|appointment|session|infusion",
     "back in|when",
     "used to",
     "no problems|issues|episodes|attacks|symptoms since",
@@ -936,6 +948,10 @@ _SCOPE_STOPS = frozenset(["i", "im", "ive", "id", "ill", "and", "but", "because"
 _STATEMENT_ENDS = frozenset(["and", "but", "because", "then", "now"])
 # "do you / are you / have you ..." before the words: the patient is asking, not reporting.
 _ASKING = frozenset(["do", "are", "have", "did", "were"])
+# Words just before crisis words that make them a question about risk, not a report.
+_NOT_A_REPORT = frozenset(
+    ["cause", "causes", "causing", "risk", "risks", "chance", "prevent", "treat", "treats"]
+)
 # A negation followed by these is a doubt ("not sure", "dont know"), which never cancels.
 _DOUBTS = frozenset(
     ["sure", "know", "certain", "think", "just", "only", "stop", "stopping", "quit", "quitting"]
@@ -1378,6 +1394,13 @@ _REAL_WORDS = frozenset(
         "yourself",
         "oneself",
         "emergent",
+        "emergence",
+        "blurred",
+        "blurry",
+        "slurped",
+        "slurping",
+        "swallowed",
+        "swallowing",
     ]
 )
 
@@ -1417,9 +1440,16 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+_EMERGENCY_NUMBERS = frozenset({"911", "988", "999", "112"})
+
+
 @lru_cache(maxsize=8192)
 def canonical_word(word: str) -> str:
     """One word in canonical form (possibly several words: "chestpain" -> "chest pain")."""
+    if word.isdigit() and word not in SPELLINGS:
+        # "took 20 pills" reads as "took many pills"; emergency numbers stay as they are.
+        many = word not in _EMERGENCY_NUMBERS and len(word) <= 3 and int(word) >= 10
+        return "many" if many else word
     if word not in SPELLINGS and not word.isdigit() and not word.isalpha():
         word = word.translate(_LEET)
     shortened = _REPEATS.sub(r"\1", word)
@@ -1742,6 +1772,8 @@ class CrisisMatcher:
                 return False
             if word == "you" and index > 0 and words[index - 1] in _ASKING:
                 return True  # "do you have chest pain?": a question to someone, not a report
+            if word in _NOT_A_REPORT:
+                return True  # "can it cause seizures", "at risk of stroke": asking, not telling
             if word in self._negations:
                 following = words[index + 1] if index + 1 < len(words) else ""
                 if following not in _DOUBTS:

@@ -496,9 +496,51 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "sin razon|razones para vivir",
     "no tengo razon|razones|motivo|motivos para vivir",
     "dormir|dormirme para siempre",
+    # euphemisms for not being alive soon (erring on escalation: staff close false alarms)
+    "wont|not|never be around|here|alive ... anymore|much_longer|any_longer|for_long|by_then"
+    "|after_tonight|after_this|by_christmas|by_new_year",
+    "wont|not|never see|make_it_to ... new_year|christmas|my_birthday|next_week|next_month",
+    "wont|not|dont|might_not|may_not make_it|survive through|past the|this|tonight",
+    "wont need ... where_im_going|anymore|any_more|after_tonight|after_this",
+    "where im going",
+    "cash|cashing out",
+    "checking|check out tonight|for_good|of_life|of_this_life",
+    "easy|only|quick way out",
+    "out of the picture",
+    "be|go_be|join ... with my late|dead|passed",
+    "join ... in heaven",
+    "my last day|night|week",
+    "affairs in order",
+    "gone gone",
+    "make sure of that",
+    "everything is|its set|ready for tonight",
+    "saying|said|say|posted|post* ... goodbye|goodbyes|bye ... everyone|everybody|family|all|to",
+    "deleting|deleted|delete ... all my",
+    "have|got|made ... a|the plan $",
+    "a|the plan and i know|when|how",
+    "have|got ... the means|the_rope",
+    "access to ... firearm*|gun|guns|a_gun",
+    "on|off ... my|his|her own terms",
+    "engine running",
+    "walk* ... into the lake|river|ocean|sea|traffic|water",
+    "swallowed|took|taken|taking ... everything|whole|all|handful|bunch|like|about ... pills|pill|oxys"
+    "|meds|bottle|organizer|tablets|of_my",
+    "od|overdose ... on",
+    "razor|razors|scissors|knife|blade ... my|me|legs|arms|thigh|wrist",
+    "banging|hitting|slamming my head",
+    "wants|want|wanting ... to die|be_dead|join",
+    "voices ... telling|tell ... me",
 )
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
+    # breathing that has slowed or stopped, someone who cannot be woken (erring on escalation)
+    "breathing like|only|about ... times|per a|minute",
+    "stop|stops|stopped|stopping|keeps_stopping breathing",
+    "cant|cannot|couldnt|cant_seem_to wake|rouse ... him|her|them|up|my",
+    "squeez*|crush*|fire|burning ... my|the heart|chest",
+    "chest is|feels on fire",
+    "gushing|pouring|spurting|soaking",
+    "bleeding heavy|heavily|a_lot|alot|badly|through",
     # chest
     "chest ... pain*|pian|hurt*|pressure|tight*|ache*|aching|burning|crushing|squeez*|heavy"
     "|heaviness|killing|sore|exploding|stabbing",

@@ -18,7 +18,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
@@ -36,6 +36,7 @@ from bot.messaging.telegram import inline_keyboard
 from bot.profile import ServiceKind
 from bot.services import staff_messages as views
 from bot.services.formatting import when_short
+from bot.services.staff_auth import Admission
 from bot.services.staff_ops import (
     AmbiguousPatient,
     BlockNotFound,
@@ -84,7 +85,9 @@ def register(application: AnyApplication, core: Core) -> None:
     # Only staff get the staff /help; everyone else falls through to the patients' /help.
     application.add_handler(
         CommandHandler(
-            "help", staff.help, filters=filters.User(user_id=sorted(core.staff.staff_user_ids))
+            "help",
+            staff.guarded("help", staff.help),
+            filters=filters.User(user_id=sorted(core.staff.staff_user_ids)),
         )
     )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=BUTTON))
@@ -186,11 +189,20 @@ class StaffHandlers:
         return run
 
     async def allowed(self, update: Update, action: str) -> bool:
-        user = update.effective_user
-        now = self.core.clock.now()
-        if self.core.staff.check(user_id=user.id if user else None, action=action, now=now):
+        """Staff, in the staff chat or their own private chat; anyone or anywhere else: no."""
+        user, chat = update.effective_user, update.effective_chat
+        admission = await asyncio.to_thread(
+            self.core.staff.admit,
+            user_id=user.id if user else None,
+            chat_id=chat.id if chat else None,
+            private=chat is not None and chat.type == ChatType.PRIVATE,
+            action=action,
+            now=self.core.clock.now(),
+        )
+        if admission is Admission.ALLOWED:
             return True
-        refusal = self.texts.plain("staff_not_authorised")
+        key = "staff_wrong_place" if admission is Admission.WRONG_PLACE else "staff_not_authorised"
+        refusal = self.texts.plain(key)
         if update.callback_query is not None:
             await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:

@@ -51,6 +51,10 @@ DEFAULTS: dict[str, str] = {
         "confirmed with a code, so reminders will come here in Telegram."
     ),
     "book_phone_unverified_mark": "{phone} (not confirmed)",
+    # --- staff tools outside staff places ---
+    "staff_wrong_place": (
+        "Staff commands work only in the staff chat or in your private chat with me."
+    ),
 }
 
 PLAIN_KEYS = frozenset(
@@ -61,5 +65,6 @@ PLAIN_KEYS = frozenset(
         "book_phone_code_try",
         "book_phone_code_tries",
         "book_phone_unverified_mark",
+        "staff_wrong_place",
     }
 )

@@ -152,9 +152,8 @@ class EscalationService:
             subject=f"escalation:{escalation.id}",
             detail={"rule": flag.rule, "level": str(flag.level), "checkin_id": checkin_id},
         )
-        log.warning(
-            "red flag %s (%s) raised as escalation %s", flag.rule, flag.level, escalation.id
-        )
+        # The rule's name says what the patient answered: it stays in the database.
+        log.warning("red flag (%s) raised as escalation %s", flag.level, escalation.id)
         return escalation
 
     def open_urgent(self, session: Session, *, patient_id: int) -> Escalation | None:

@@ -37,6 +37,7 @@ from bot.profile import ServiceKind
 from bot.services import staff_messages as views
 from bot.services.formatting import when_short
 from bot.services.staff_auth import Admission
+from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import (
     AmbiguousPatient,
     BlockNotFound,
@@ -179,6 +180,11 @@ class StaffHandlers:
 
         async def run(update: Update, context: Context) -> None:
             if not await self.allowed(update, f"/{name}"):
+                return
+            message = update.effective_message
+            if message is not None and has_control_characters(message.text or ""):
+                # PostgreSQL refuses NUL in text; other control characters are never meant.
+                await self.send(update, context, self.texts.html("staff_control_characters"))
                 return
             try:
                 await command(update, context)

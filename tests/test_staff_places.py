@@ -120,3 +120,31 @@ async def test_staff_writing_in_another_members_private_chat_id_is_not_a_staff_p
     assert directory.in_staff_place(user_id=STAFF, chat_id=STAFF, private=True)
     assert not directory.in_staff_place(user_id=STAFF, chat_id=501, private=True)
     assert not directory.in_staff_place(user_id=STAFF, chat_id=OTHER_GROUP, private=False)
+
+
+# --- control characters in staff arguments ------------------------------------------------------
+
+CONTROL = "That command holds an invisible control character, so nothing was done."
+
+
+@pytest.fixture
+async def scene_on_any_db(tmp_path, any_db):
+    built = await open_scene(tmp_path, db=any_db)
+    yield built
+    await close_scene(built)
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b[31m"])
+async def test_a_control_character_in_any_staff_argument_is_refused_politely(scene_on_any_db, bad):
+    scene = scene_on_any_db
+    staff = scene.staff(in_group=True)
+    commands = every_staff_command(scene)
+    before = state(scene)
+
+    for command in commands:
+        name, _, rest = command.partition(" ")
+        await staff.send_command(f"{name} {rest[:3]}{bad}{rest[3:]}".rstrip())
+
+    replies = scene.replies(STAFF_CHAT)[-len(commands) :]
+    assert all(reply.startswith(CONTROL) for reply in replies), replies
+    assert state(scene) == before

@@ -51,6 +51,10 @@ DEFAULTS: dict[str, str] = {
         "confirmed with a code, so reminders will come here in Telegram."
     ),
     "book_phone_unverified_mark": "{phone} (not confirmed)",
+    "staff_control_characters": (
+        "That command holds an invisible control character, so nothing was done. "
+        "Please type it again."
+    ),
     # --- staff tools outside staff places ---
     "staff_wrong_place": (
         "Staff commands work only in the staff chat or in your private chat with me."

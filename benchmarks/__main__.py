@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("booking", "dispatch", "telegram_updates", "sms_webhook", "staff", "charts")
+ALL = ("booking", "dispatch", "telegram_updates", "sms_webhook", "staff", "charts", "crisis")
 
 
 def main(names: list[str]) -> int:

@@ -137,7 +137,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "no point in life",
     "life is pointless",
     "cant go on $",
-    "cant go on like this|anymore|living",
+    "cant go on like this",
+    "cant go on anymore|living",
     "cant keep going $",
     "cant keep going like this",
     "cant do this anymore",
@@ -150,9 +151,11 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "no way out",
     "dont see .. way out",
     "no point anymore",
-    "no point in going on|anything",
+    "no point in going on",
+    "no point in anything",
     "whats the point anymore",
-    "how much longer .. can do|take|go on|keep",
+    "how much longer .. can do|take|keep",
+    "how much longer .. can go on",
     "think* about|of dying|death",
     "feel* like dying",
     "sleep forever",
@@ -242,9 +245,10 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "face|mouth|smile ... droop*|dropping|droping|crooked|lopsided|uneven|sagging",
     "side of my face ... numb*|weak*|sag*|frozen|paraly*",
     "one side ... numb*|weak*|paraly*|droop*|dropping",
-    "numb* ... one side|left side|right side|half",
+    "numb* ... one|left|right side",
+    "numb* ... half",
     "left|right|one side ... numb*|weak*|paraly*|droop*",
-    "weak* ... one side|left side|right side",
+    "weak* ... one|left|right side",
     "paraly*",
     "cant feel|move ... left|right|one side",
     "face ... numb*",
@@ -279,7 +283,9 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "vomit*|throw*|threw .. up blood",
     "vomit* blood",
     "bleed* heavily",
-    "bleed* a lot|badly|so much",
+    "bleed* a lot",
+    "bleed* badly",
+    "bleed* so much",
     "wont stop bleeding",
     "bleeding wont stop",
     "overdosed|overdosing",
@@ -330,6 +336,7 @@ NEGATIONS: tuple[str, ...] = (
 PAST_PHRASES: tuple[str, ...] = (
     "history of",
     "years|months ago",
+    "last year",
     "as a kid|child|teen|teenager",
     "when i was .. young|little|kid|child|teen|teenager",
     "family history",
@@ -349,7 +356,8 @@ IDIOMS: tuple[str, ...] = (
     "sleep paraly*",
     "dying to|for",
     "to die for",
-    "chest x ray|xray",
+    "chest x ray",
+    "chest xray",
 )
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
@@ -621,6 +629,8 @@ def canonical_word(word: str) -> str:
             return _FUZZY_TARGETS[candidate]
     if len(word) >= 6 and word not in _REAL_WORDS:
         for target, canonical in _FUZZY_TARGETS.items():
+            if word[0] != target[0] and word[1] != target[1]:
+                continue  # typos rarely change both of the first two letters
             limit = 2 if len(target) >= 9 and len(word) >= 9 else 1
             if _osa_distance(word, target, limit) <= limit:
                 return canonical
@@ -665,6 +675,7 @@ def normalise(text: str) -> list[str]:
 _CLAUSE_END = (
     r"(?: (?:pls|plz|please|lol|now|today|tonight|honestly|help|really|anymore))*(?= \||$)"
 )
+_STEM_MAX = 12  # the longest prefix (word*) a phrase may use
 _TOKEN = re.compile(r"^[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*$")
 
 
@@ -679,6 +690,10 @@ class Phrase:
     source: str
     pattern: re.Pattern[str]
     words: frozenset[str] = frozenset()
+    # The first word's alternatives (exact words, and prefixes of `word*`): a text holding none
+    # of them cannot match, so the pattern need not run (most texts hold no crisis word).
+    first_words: frozenset[str] = frozenset()
+    first_prefixes: tuple[str, ...] = ()
 
     def negated_inside(self, matched: Sequence[str], negations: frozenset[str]) -> bool:
         """A negation in a gap of the match ("lips and tongue are fine no swelling")."""
@@ -697,6 +712,7 @@ def _word_pattern(token: str) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+@lru_cache(maxsize=2048)
 def compile_phrase(source: str) -> Phrase:
     """Compile a phrase such as "chest ... hurt*" or "cant|couldnt .. breath"; BadPhrase if not."""
     text = _strip_accents(source).lower().translate(_APOSTROPHES).strip()
@@ -725,8 +741,10 @@ def compile_phrase(source: str) -> Phrase:
                 f"{source!r}: {token!r} is not a word; use letters and digits, "
                 "a|b for alternatives, word* for a prefix, .. or ... for a gap"
             )
-        if any(a.endswith("*") and len(a) < 4 for a in token.split("|")):
-            raise BadPhrase(f"{source!r}: {token!r}: a prefix needs three letters before *")
+        if any(a.endswith("*") and not 4 <= len(a) <= _STEM_MAX + 1 for a in token.split("|")):
+            raise BadPhrase(
+                f"{source!r}: {token!r}: a prefix needs 3 to {_STEM_MAX} letters before *"
+            )
         if parts:
             parts.append(" " + gap)
         parts.append(_word_pattern(token))
@@ -739,7 +757,19 @@ def compile_phrase(source: str) -> Phrase:
         if token not in ("..", "...")
         for alt in token.split("|")
     )
-    return Phrase(source=source, pattern=pattern, words=own)
+    first = tokens[0].split("|")
+    return Phrase(
+        source=source,
+        pattern=pattern,
+        words=own,
+        first_words=frozenset(
+            part
+            for alt in first
+            if not alt.endswith("*")
+            for part in canonical_word(alt).split()[:1]
+        ),
+        first_prefixes=tuple(alt.rstrip("*") for alt in first if alt.endswith("*")),
+    )
 
 
 def check_negation(word: str) -> str:
@@ -787,6 +817,8 @@ class CrisisMatcher:
     _over: tuple[Phrase, ...] = field(init=False, repr=False)
     _idioms: tuple[Phrase, ...] = field(init=False, repr=False)
     _negations: frozenset[str] = field(init=False, repr=False)
+    # First word (or prefix) -> the phrases it can start, per class: most texts need no pattern.
+    _starts: dict[CrisisKind, dict[str, tuple[int, ...]]] = field(init=False, repr=False)
     _quotes: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -798,6 +830,13 @@ class CrisisMatcher:
                 compile_phrase(p) for p in (*SELF_HARM_PHRASES, *self.extra_self_harm)
             ),
         }
+        self._starts = {}
+        for kind, phrases in self._phrases.items():
+            index: dict[str, list[int]] = {}
+            for number, phrase in enumerate(phrases):
+                for word in (*phrase.first_words, *phrase.first_prefixes):
+                    index.setdefault(word, []).append(number)
+            self._starts[kind] = {word: tuple(found) for word, found in index.items()}
         self._past = tuple(compile_phrase(p) for p in PAST_PHRASES)
         self._over = tuple(compile_phrase(p) for p in OVER_PHRASES)
         self._idioms = tuple(compile_phrase(p) for p in IDIOMS)
@@ -828,18 +867,31 @@ class CrisisMatcher:
         """The first match of each class that is neither ignored nor negated."""
         hits: list[_Hit] = []
         joined, starts = _join(words)
+        present = frozenset(words)
+        stems = frozenset(w[:k] for w in present for k in range(3, min(len(w), _STEM_MAX) + 1))
         for kind in KIND_ORDER:
-            hit = self._first_hit(kind, words, joined, starts, ignored)
+            hit = self._first_hit(kind, words, joined, starts, ignored, present, stems)
             if hit is not None:
                 hits.append(hit)
         return hits
 
     def _first_hit(
-        self, kind: CrisisKind, words: list[str], joined: str, starts: list[int], ignored: set[int]
+        self,
+        kind: CrisisKind,
+        words: list[str],
+        joined: str,
+        starts: list[int],
+        ignored: set[int],
+        present: frozenset[str],
+        stems: frozenset[str],
     ) -> _Hit | None:
-        for phrase in self._phrases[kind]:
+        index_of = {offset: i for i, offset in enumerate(starts)}
+        starting = self._starts[kind]
+        candidates = sorted({n for w in present | stems for n in starting.get(w, ())})
+        phrases = self._phrases[kind]
+        for phrase in (phrases[n] for n in candidates):
             for found in phrase.pattern.finditer(joined):
-                first = starts.index(found.start())
+                first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
                 if ignored.intersection(range(first, last)):
                     continue

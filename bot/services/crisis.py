@@ -24,6 +24,7 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -326,11 +327,27 @@ def _followup_prefix(escalation_id: int) -> str:
 
 def build_matcher(profile: ClinicProfile, texts: Texts) -> CrisisMatcher:
     """The matcher with the clinic's added phrases, ignoring the bot's own texts pasted back."""
+    return _matcher(
+        tuple(profile.crisis.self_harm),
+        tuple(profile.crisis.emergency),
+        tuple(profile.crisis.negations),
+        tuple(bot_texts_to_ignore(profile, texts)),
+    )
+
+
+@lru_cache(maxsize=8)
+def _matcher(
+    self_harm: tuple[str, ...],
+    emergency: tuple[str, ...],
+    negations: tuple[str, ...],
+    quoted: tuple[str, ...],
+) -> CrisisMatcher:
+    # Building reads every bot text (a few hundred ms): once per set of words, not per Core.
     return CrisisMatcher(
-        extra_self_harm=tuple(profile.crisis.self_harm),
-        extra_emergency=tuple(profile.crisis.emergency),
-        extra_negations=tuple(profile.crisis.negations),
-        quoted=bot_texts_to_ignore(profile, texts),
+        extra_self_harm=self_harm,
+        extra_emergency=emergency,
+        extra_negations=negations,
+        quoted=quoted,
     )
 
 

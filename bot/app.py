@@ -36,6 +36,7 @@ from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_t
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService
 from bot.services.planner import OutboxPlanner
+from bot.services.privacy import PrivacyChat, PrivacyService
 from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
@@ -61,6 +62,8 @@ class Core:
     checkins: CheckinService
     escalation: EscalationService
     crisis: CrisisService
+    privacy: PrivacyService
+    privacy_chat: PrivacyChat
     channels: Channels
     renderers: dict[OutboxKind, Renderer]
     # Adapters wired later by the runtime (dispatcher, ticker...), by name.
@@ -161,6 +164,7 @@ def build_core(
         checkin_answer=checkins.answer_sms,
         crisis=crisis,
     )
+    privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
     return Core(
         settings=settings,
         profile=profile,
@@ -177,6 +181,8 @@ def build_core(
         checkins=checkins,
         escalation=escalation,
         crisis=crisis,
+        privacy=privacy,
+        privacy_chat=PrivacyChat(service=privacy, texts=texts, profile=profile),
         channels=build_channels(settings),
         renderers=renderers,
         extras={"sms_inbound": sms_inbound},

@@ -36,6 +36,7 @@ from bot.messaging.telegram import inline_keyboard
 from bot.profile import ServiceKind
 from bot.services import staff_messages as views
 from bot.services.formatting import when_short
+from bot.services.privacy import Decision, RequestNotFound
 from bot.services.staff_auth import Admission
 from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import (
@@ -171,6 +172,8 @@ class StaffHandlers:
             "newpatient": self.guarded("newpatient", self.new_patient),
             "done": self.guarded("done", self.done),
             "noshow": self.guarded("noshow", self.no_show),
+            "erase": self.guarded("erase", self.erase),
+            "erasure": self.guarded("erasure", self.erasure),
         }
 
     # --- plumbing -----------------------------------------------------------------------
@@ -408,6 +411,73 @@ class StaffHandlers:
         approval = self.ops.approve(patient_id=match.id, actor=self.actor(update))
         await self.send(update, context, views.render_approval(self.texts, approval))
         self.core.kick_outbox()
+
+    # --- data rights ----------------------------------------------------------------------
+
+    async def erase(self, update: Update, context: Context) -> None:
+        """Erase a patient's data at their request made by phone (held for an open red flag)."""
+        query = " ".join(self.args(context))
+        if not query:
+            raise BadArgument("say which patient")
+        match = await self.resolve(update, context, query)
+        if match is None:
+            return
+        decision = await asyncio.to_thread(
+            self.core.privacy.erase_on_staff_request,
+            patient_id=match.id,
+            actor=self.actor(update),
+            reason="requested by phone",
+        )
+        await self.send(update, context, self.erasure_line(decision))
+
+    async def erasure(self, update: Update, context: Context) -> None:
+        """Erasure requests: list them, or approve / decline one (declining needs a reason)."""
+        args = self.args(context)
+        privacy = self.core.privacy
+        if not args:
+            await asyncio.to_thread(privacy.resume_held)
+            pending = await asyncio.to_thread(privacy.pending)
+            lines = [
+                self.texts.html(
+                    "privacy_staff_request_line",
+                    request=r.id,
+                    patient=r.patient_id,
+                    status=r.status,
+                    when=when_short(r.requested_at, self.profile.tz),
+                )
+                for r in pending
+            ]
+            await self.send(
+                update,
+                context,
+                "\n".join(lines) or self.texts.html("privacy_staff_no_requests"),
+            )
+            return
+        verb = args[0].lower()
+        if verb not in ("approve", "decline") or len(args) < 2 or not args[1].lstrip("#").isdigit():
+            raise BadArgument("approve <number> or decline <number> <reason>")
+        reason = " ".join(args[2:])
+        if verb == "decline" and not reason:
+            raise BadArgument("a decline needs a reason")
+        try:
+            decision = await asyncio.to_thread(
+                privacy.decide,
+                request_id=int(args[1].lstrip("#")),
+                approve=verb == "approve",
+                actor=self.actor(update),
+                reason=reason,
+            )
+        except RequestNotFound:
+            await self.send(update, context, self.texts.html("privacy_staff_no_such_request"))
+            return
+        await self.send(update, context, self.erasure_line(decision))
+
+    def erasure_line(self, decision: Decision) -> str:
+        return self.texts.html(
+            f"privacy_staff_{decision.status}",
+            request=decision.request_id,
+            patient=decision.patient_id,
+        )
 
     # --- series -------------------------------------------------------------------------
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import time
 from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.services.chat_replies import Reply, Who
+from bot.services.retention import apply_retention
 from handlers.common import AnyApplication, respond, unpack
 
 if TYPE_CHECKING:
     from bot.app import Core
 
+log = logging.getLogger(__name__)
+
 STOP_WORDS = r"(?i)^\s*(stop|/stop)\s*[.!]?\s*$"
+RETENTION_JOB = "retention"
+RETENTION_AT = time(3, 15)  # clinic time: quiet, and before the morning digest
 
 
 def register(application: AnyApplication, core: Core) -> None:
@@ -51,4 +59,33 @@ def register(application: AnyApplication, core: Core) -> None:
     )
     application.add_handler(
         MessageHandler(filters.Regex(STOP_WORDS) & filters.ChatType.PRIVATE & new_messages, stop)
+    )
+
+    schedule_retention(application, core)
+
+
+def schedule_retention(application: AnyApplication, core: Core) -> None:
+    """Daily: remove what the profile keeps only for a while; finish erasures no longer held."""
+    queue = application.job_queue
+    if queue is None:
+        log.warning("no JobQueue: the daily retention job is not scheduled")
+        return
+
+    async def retention(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        report = await asyncio.to_thread(
+            apply_retention, core.db, periods=core.profile.retention, now=core.clock.now()
+        )
+        erased = await asyncio.to_thread(core.privacy.resume_held)
+        log.info(
+            "retention: removed %d draft(s), %d message body(ies), %d code(s), %d inbound "
+            "item(s); %d held erasure(s) done",
+            report.drafts,
+            report.message_bodies,
+            report.codes,
+            report.inbound,
+            len(erased),
+        )
+
+    queue.run_daily(
+        retention, time=RETENTION_AT.replace(tzinfo=core.profile.tz), name=RETENTION_JOB
     )

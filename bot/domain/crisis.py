@@ -71,6 +71,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     f"{_END} things",
     f"{_END} it tonight|today|now|soon",
     f"think* about|of {_END} it",
+    f"feel* like {_END} it",
     "want* to end it $",
     "want* it .. to end $",
     "going to end it $",
@@ -87,6 +88,8 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "harm|harming|harmed myself",
     "self harm*",
     "cutting myself",
+    "slit* ... wrist*|wrists|throat",
+    "cut* ... wrist*",
     "want* ... cut myself",
     "cut* myself on purpose",
     "started cutting",
@@ -154,6 +157,9 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "no point in going on",
     "no point in anything",
     "whats the point anymore",
+    "whats the point $",
+    "tired|sick of living|life",
+    "tired|sick of being alive",
     "how much longer .. can do|take|keep",
     "how much longer .. can go on",
     "think* about|of dying|death",
@@ -176,8 +182,10 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "plan* .. overdose",
     "going to overdose",
     f"took|taken|swallow* all ... {_PILLS}",
-    f"going to take all .. {_PILLS}",
-    f"want* to take all .. {_PILLS}",
+    f"going to take all ... {_PILLS}",
+    f"want* to take all ... {_PILLS}",
+    f"took|taken|swallow*|downed ... many .. {_PILLS}",
+    f"took|taken|swallow*|downed ... bottle of .. {_PILLS}",
     f"whole bottle of .. {_PILLS}",
     f"handful of .. {_PILLS}",
     f"bunch of .. {_PILLS}",
@@ -195,6 +203,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "chest ... pain*|hurt*|pressure|tight*|ache*|aching|burning|crushing|squeez*|heavy|heaviness|killing",
     "pain*|pressure|tightness|crushing|ache*|hurt*|hurting|squeez* ... chest",
     "chest feels like",
+    "heart ... explode|exploding",
     "elephant .. on my chest",
     "heart attack",
     "heart stopped",
@@ -299,7 +308,9 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "its an emergency",
     "having an emergency",
     "medical emergency",
-    "911",
+    "call|called|calling|dial|dialed|dialing|ring|phone .. 911",
+    "need .. 911",
+    "911 now",
     "ambulance",
     "to the emergency room",
 )
@@ -336,7 +347,7 @@ NEGATIONS: tuple[str, ...] = (
 PAST_PHRASES: tuple[str, ...] = (
     "history of",
     "years|months ago",
-    "last year",
+    "last year|month",
     "as a kid|child|teen|teenager",
     "when i was .. young|little|kid|child|teen|teenager",
     "family history",
@@ -409,6 +420,10 @@ _SCOPE_STOPS = frozenset(["i", "im", "ive", "id", "ill", "and", "but", "because"
 _STATEMENT_ENDS = frozenset(["and", "but", "because", "then", "now"])
 # "do you / are you / have you ..." before the words: the patient is asking, not reporting.
 _ASKING = frozenset(["do", "are", "have", "did", "were"])
+# Words just before crisis words that make them a question about risk, not a report.
+_NOT_A_REPORT = frozenset(
+    ["cause", "causes", "causing", "risk", "risks", "chance", "prevent", "treat", "treats"]
+)
 # A negation followed by these is a doubt ("not sure", "dont know"), which never cancels.
 _DOUBTS = frozenset(["sure", "know", "certain", "think", "just", "only"])
 # A clause that is only one of these negates the clause before it ("Chest pain: no").
@@ -581,6 +596,13 @@ _REAL_WORDS = frozenset(
         "yourself",
         "oneself",
         "emergent",
+        "emergence",
+        "blurred",
+        "blurry",
+        "slurped",
+        "slurping",
+        "swallowed",
+        "swallowing",
     ]
 )
 
@@ -618,9 +640,16 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+_EMERGENCY_NUMBERS = frozenset({"911", "988", "999", "112"})
+
+
 @lru_cache(maxsize=8192)
 def canonical_word(word: str) -> str:
     """One word in canonical form (possibly several words: "chestpain" -> "chest pain")."""
+    if word.isdigit():
+        # "took 20 pills" reads as "took many pills"; emergency numbers stay as they are.
+        many = word not in _EMERGENCY_NUMBERS and len(word) <= 3 and int(word) >= 10
+        return "many" if many else word
     shortened = _REPEATS.sub(r"\1", word)
     for candidate in (word, shortened, _REPEATS.sub(r"\1\1", word)):
         if candidate in SPELLINGS:
@@ -919,6 +948,8 @@ class CrisisMatcher:
                 return False
             if word == "you" and index > 0 and words[index - 1] in _ASKING:
                 return True  # "do you have chest pain?": a question to someone, not a report
+            if word in _NOT_A_REPORT:
+                return True  # "can it cause seizures", "at risk of stroke": asking, not telling
             if word in self._negations:
                 following = words[index + 1] if index + 1 < len(words) else ""
                 if following not in _DOUBTS:

@@ -23,6 +23,7 @@ from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
 from bot.services import (
     phone_claims,
+    preparation,
     reminder_messages,
     sms_recovery,
     staff_messages,
@@ -124,7 +125,14 @@ def build_core(
     planner = OutboxPlanner(profile=profile)
     booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
     renderers: dict[OutboxKind, Renderer] = {}
-    for module in (reminder_messages, staff_notices, staff_messages, sms_recovery, phone_claims):
+    for module in (
+        reminder_messages,
+        staff_notices,
+        staff_messages,
+        sms_recovery,
+        phone_claims,
+        preparation,
+    ):
         renderers.update(module.RENDERERS)
     escalation = EscalationService(
         db=database, profile=profile, clock=the_clock, texts=texts, catalog=catalog

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import select
+
+from bot.db.models import Appointment, Patient
 from bot.domain.enums import AppointmentStatus
 from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
@@ -43,7 +46,35 @@ async def test_my_appointments_lists_the_upcoming_ones(database, clock):
         listing = alice.last_message()
         assert "1. Free consultation" in listing.text
         assert "Tuesday 2 March 2027 at 8:30 AM" in listing.text
-        assert listing.button_labels == ["🔁 Change #1", "✖️ Cancel #1"]
+        assert listing.button_labels == ["🔁 Change #1", "✖️ Cancel #1", "📅 #1"]
+
+
+async def test_my_appointments_shows_address_status_and_preparation_and_resends_the_ics(
+    database, clock
+):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        with journey.core.db.session() as session:
+            patient = session.exec(select(Patient)).one()
+            patient.approved_at = clock.now()
+            consult = session.exec(select(Appointment)).one()
+        journey.core.booking.book(
+            patient_id=patient.id,
+            service="iv_infusion",
+            start=consult.starts_at + timedelta(days=1),
+            actor="staff:1",
+        )
+        await alice.send_command("/appointments")
+        listing = alice.last_message()
+        assert "1. Free consultation" in listing.text and "2. IV infusion session" in listing.text
+        assert listing.text.count("120 Main Street, Suite 300, Springfield") == 2
+        assert listing.text.count("not confirmed yet") == 2
+        assert "Wed 3 Mar: light meal by 2:30 AM, clear liquids until 6:30 AM" in listing.text
+        assert "An adult must drive you home" in listing.text
+        await alice.press("📅 #2")
+        document = alice.last_message()
+        assert document.document_name == "appointment.ics"
+        assert b"DTSTART:20270303T133000Z" in (document.document_bytes or b"")
 
 
 async def test_cancelling_outside_the_cutoff_frees_the_time_and_tells_staff(database, clock):

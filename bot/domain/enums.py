@@ -47,6 +47,8 @@ class OutboxKind(StrEnum):
     # Staff chat: a treatment session past its end with no Done / No-show (prompt, repeat,
     # then aftercare starts as if attended); the step is in the payload.
     SESSION_END = "session_end"
+    # A treatment booked too late for the reminders that carry its preparation (issue 11).
+    PREPARATION = "preparation"
 
 
 class DraftStep(StrEnum):

@@ -372,15 +372,28 @@ class BookingFlow:
         return Reply((self._appointments_screen(turn),))
 
     def appointment_action(self, who: Who, *, verb: str, appointment_id: int) -> Reply:
-        """`ap:` buttons: rs = reschedule, cx = ask to cancel, cy = cancel, ck = keep."""
+        """`ap:` buttons: rs = reschedule, cx = ask to cancel, cy = cancel, ck = keep, ic = .ics."""
         turn = self._turn(who)
         if turn is None:
             return self._consent_needed()
         appointment = self._own_appointment(turn, appointment_id)
-        if appointment is None or verb not in {"rs", "cx", "cy", "ck"}:
+        if appointment is None or verb not in {"rs", "cx", "cy", "ck", "ic"}:
             return self._appointments_gone(turn)
         if verb == "ck":
             return Reply(edit=self.screens.kept(appointment))
+        if verb == "ic":
+            # The calendar file again, on request (My appointments).
+            root, sequence = self._reschedule_root(appointment)
+            return Reply(
+                (
+                    Screen(
+                        self.texts.html("book_calendar_caption"),
+                        attachment=self.screens.calendar_file(
+                            appointment, root=root, sequence=sequence, now=turn.now
+                        ),
+                    ),
+                )
+            )
         if appointment.starts_at <= turn.now:
             return Reply((self.screens.started(),))
         if self._refused_late(appointment, turn.now):

@@ -21,6 +21,7 @@ from bot.services.booking import BookingService
 from bot.services.chat_replies import Rows, Screen, rows
 from bot.services.drafts import RESCHEDULE, SCREENING_CODES, Draft
 from bot.services.formatting import clock_time, day_label, when_long
+from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
 
 TIMES_PER_ROW = 4
@@ -321,6 +322,9 @@ class BookingScreens:
         else:
             preparation = definition.preparation if definition else ""
             text = t.html("book_confirmed", preparation=preparation, **values)
+            block = preparation_block(t, self.profile, appointment, with_service=False)
+            if block:
+                text = f"{text}\n\n{block}"
         buttons = (
             (
                 Button(t.plain("btn_reschedule"), data=f"ap:rs:{appointment.id}"),
@@ -369,12 +373,21 @@ class BookingScreens:
                     when=when_long(appointment.starts_at, self.tz),
                 )
             )
+            status = "appts_confirmed" if appointment.confirmed_at else "appts_not_confirmed"
+            lines.append(
+                t.html(
+                    "appts_item_detail", address=self.profile.clinic.address, status=t.html(status)
+                )
+            )
+            lines.extend(f"    {line}" for line in preparation_lines(t, self.profile, appointment))
             change = t.plain("appts_btn_reschedule", number=number)
             cancel = t.plain("appts_btn_cancel", number=number)
+            calendar = t.plain("appts_btn_calendar", number=number)
             buttons.append(
                 (
                     Button(change, data=f"ap:rs:{appointment.id}"),
                     Button(cancel, data=f"ap:cx:{appointment.id}"),
+                    Button(calendar, data=f"ap:ic:{appointment.id}"),
                 )
             )
         return Screen("\n".join(lines), tuple(buttons))

@@ -12,8 +12,11 @@ from bot.domain.enums import Channel, OutboxKind
 from bot.domain.reminders import plan_reminders
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.outbox import cancel_pending, enqueue
+from bot.services.preparation import needs_preparation, plan_preparation
 
 REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
+# The reminders whose checklist carries a treatment's preparation (fasting, driver, medicines).
+PREPARATION_REMINDERS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H)
 PATIENT_KINDS = (OutboxKind.CONFIRMATION, *REMINDER_KINDS)
 
 
@@ -103,11 +106,16 @@ class OutboxPlanner:
                 appointment_id=appointment.id,
                 now=now,
             )
-        for reminder in plan_reminders(
+        reminders = plan_reminders(
             starts_at=appointment.starts_at,
             booked_at=now,
             offsets_hours=list(self.profile.reminders.offsets_hours),
-        ):
+        )
+        service = self.profile.services.get(appointment.service)
+        if needs_preparation(service):
+            carried = any(r.kind in PREPARATION_REMINDERS for r in reminders)
+            plan_preparation(session, appointment, channel=channel, carried=carried, now=now)
+        for reminder in reminders:
             enqueue(
                 session,
                 kind=reminder.kind,

@@ -10,6 +10,7 @@ from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
 from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.preparation import preparation_block
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
 
@@ -86,8 +87,10 @@ def render_confirmation(ctx: RenderContext) -> OutgoingMessage:
     values = _values(ctx, appointment)
     if ctx.is_sms:
         return OutgoingMessage(ctx.texts.plain("booked_sms", **values))
+    text = ctx.texts.html("booked_tg", **values)
+    block = preparation_block(ctx.texts, ctx.profile, appointment, with_service=False)
     return OutgoingMessage(
-        ctx.texts.html("booked_tg", **values),
+        f"{text}\n\n{block}" if block else text,
         buttons=appointment_buttons(ctx, appointment.id, confirm=True),
     )
 

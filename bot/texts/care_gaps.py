@@ -4,6 +4,22 @@
 """
 
 DEFAULTS: dict[str, str] = {
+    # --- a treatment's preparation (confirmation, preparation message, My appointments) ---
+    "prep_title": "<b>How to prepare</b>",
+    "prep_fasting": "• {cutoffs}, then nothing by mouth.",
+    "prep_driver": "• An adult must drive you home and stay with you afterwards.",
+    "prep_medicines": (
+        "• Take your usual medicines with a sip of water unless the clinic told you otherwise."
+    ),
+    "prep_message_tg": "<b>Preparing for your visit:</b> {service} on {when}\n📍 {address}\n\n{block}",
+    "appts_item_detail": "    📍 {address}\n    {status}",
+    "appts_confirmed": "✅ confirmed",
+    "appts_not_confirmed": "⏳ not confirmed yet",
+    "appts_btn_calendar": "📅 #{number}",
+    "prep_message_sms": (
+        "{clinic}: before your appt {when}: {cutoffs}, then nothing by mouth. An adult must "
+        "drive you home. Questions? {phone}"
+    ),
     # --- a session past its end without Done / No-show (staff chat) ---
     "staff_session_open": (
         "⏰ <b>Session not closed</b> #{appointment_id}\n{patient}\n{service}, {when} "

@@ -41,6 +41,7 @@ from bot.services.staff_auth import Admission
 from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import (
     AmbiguousPatient,
+    ApprovalRefused,
     BlockNotFound,
     InvalidRequest,
     NotATreatment,
@@ -69,7 +70,7 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 Command = Callable[[Update, Context], Coroutine[Any, Any, None]]
-BUTTON = re.compile(r"^st:(ap|dn|ns|cl|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,3}))?$")
+BUTTON = re.compile(r"^st:(ap|dn|ns|cl|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,12}))?$")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DIGEST_JOB = "staff-digest"
 WARMUP_JOB = "staff-outcomes-warmup"
@@ -401,14 +402,28 @@ class StaffHandlers:
         )
 
     async def approve(self, update: Update, context: Context) -> None:
-        """Approve a patient for treatment; they are told."""
-        query = " ".join(self.args(context))
+        """Approve a patient for treatment after a consultation marked Done (or with a reason)."""
+        words = self.args(context)
+        lowered = [word.casefold() for word in words]
+        reason: str | None = None
+        if "override" in lowered:
+            at = lowered.index("override")
+            words, reason = words[:at], " ".join(words[at + 1 :]).strip()
+            if not reason:
+                raise BadArgument("an override needs its reason")
+        query = " ".join(words)
         if not query:
             raise BadArgument("say which patient")
         match = await self.resolve(update, context, query)
         if match is None:
             return
-        approval = self.ops.approve(patient_id=match.id, actor=self.actor(update))
+        try:
+            approval = self.ops.approve(
+                patient_id=match.id, actor=self.actor(update), reason=reason
+            )
+        except ApprovalRefused as exc:
+            await self.refuse(update, context, str(exc))
+            return
         await self.send(update, context, views.render_approval(self.texts, approval))
         self.core.kick_outbox()
 
@@ -660,7 +675,14 @@ class StaffHandlers:
         }
 
     async def press_approve(self, press: Press) -> None:
-        approval = self.ops.approve(patient_id=press.number, actor=press.actor)
+        try:
+            approval = self.ops.approve(
+                patient_id=press.number, actor=press.actor, consultation_id=press.extra
+            )
+        except ApprovalRefused as exc:
+            reason = self.texts.plain("staff_refused", reason=str(exc))[:200]
+            await press.query.answer(reason, show_alert=True)
+            return
         await press.query.answer(views.render_approval(self.texts, approval)[:200])
         if approval.already:  # approved elsewhere: the button is simply spent
             await self.drop_button(press.update, press.data)

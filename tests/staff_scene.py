@@ -304,3 +304,12 @@ def add_appointment(
         session.flush()
         assert appointment.id is not None
         return appointment.id
+
+
+def attend(scene: Scene, appointment_id: int) -> None:
+    """The visit took place and staff marked it Done (written directly, no aftercare)."""
+    with scene.db.session() as session:
+        appointment = session.get(Appointment, appointment_id)
+        assert appointment is not None
+        appointment.status = AppointmentStatus.COMPLETED
+        appointment.completed_at = appointment.ends_at

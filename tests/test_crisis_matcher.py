@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import string
 from pathlib import Path
 
@@ -10,6 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.crisis import (
+    CLAUSE,
+    EMERGENCY_PHRASES,
+    IDIOMS,
+    SELF_HARM_PHRASES,
     BadPhrase,
     CrisisKind,
     CrisisMatcher,
@@ -73,6 +78,75 @@ def test_a_pasted_bot_question_does_not_fire_but_words_after_it_do():
     assert MATCHER.match(question) is None
     found = MATCHER.match(f"{question} yes and now i cant breathe")
     assert found is not None and found.kind is CrisisKind.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("my son says he wants to kill himself", CrisisKind.SELF_HARM),
+        ("she said she'd shoot herself", CrisisKind.SELF_HARM),
+        ("me quiero matar", CrisisKind.SELF_HARM),
+        ("thinking about sewerslide", CrisisKind.SELF_HARM),
+        ("i want to k*ll myself", CrisisKind.SELF_HARM),
+        ("su1c1dal again", CrisisKind.SELF_HARM),
+        ("my wife fell and isnt responding", CrisisKind.EMERGENCY),
+        ("mi esposo no puede respirar", CrisisKind.EMERGENCY),
+        ("the right side of my body went numb", CrisisKind.EMERGENCY),
+    ],
+)
+def test_other_persons_spanish_and_disguised_spellings_are_caught(sentence, kind):
+    found = MATCHER.match(sentence)
+    assert found is not None and found.kind is kind
+
+
+def test_a_question_about_what_to_do_is_not_a_report_but_a_doubt_still_fires():
+    assert MATCHER.match("who do i call if i have trouble breathing after the injection") is None
+    assert MATCHER.match("do i call 911 if i get chest pain at home") is None
+    assert MATCHER.match("what are the signs of a stroke") is None
+    found = MATCHER.match("i dont know if this is serious my chest is crushing")
+    assert found is not None and found.kind is CrisisKind.EMERGENCY
+
+
+def test_a_screening_question_reported_with_a_no_does_not_fire_but_with_a_yes_does():
+    assert MATCHER.match("my therapist asked about suicide and i said no") is None
+    assert MATCHER.match("my therapist asked about suicide and i said yes") is not None
+
+
+def test_waking_and_responding_fire_only_when_said_of_someone_else():
+    assert MATCHER.match("i couldnt wake up this morning so i missed my call") is None
+    assert MATCHER.match("sorry i didnt respond sooner") is None
+    found = MATCHER.match("my husband wont wake up")
+    assert found is not None and found.kind is CrisisKind.EMERGENCY
+
+
+def test_an_underscore_joins_words_into_one_alternative():
+    phrase = compile_phrase("cant .. keep_going|go_on $")
+    assert phrase.pattern.search(" ".join(normalise("i just cant keep going")))
+    assert phrase.pattern.search(" ".join(normalise("i cant go on")))
+    assert not phrase.pattern.search(" ".join(normalise("i cant keep the appointment going")))
+    with pytest.raises(BadPhrase):
+        compile_phrase("keep_go*|x_ab*")
+
+
+def test_the_anchor_index_never_skips_a_phrase_that_matches():
+    """The matcher only tries phrases whose anchor word is in the text: that must be safe."""
+    sentences = [normalise(sentence) for sentence in [s for _, s in POSITIVE] + NEGATIVE]
+    present = [{word for word in words if word != CLAUSE} for words in sentences]
+    # One text of all sentences (each ends with a clause mark), and where each one starts.
+    starts = []
+    offset = 0
+    for words in sentences:
+        starts.append(offset)
+        offset += len(" ".join(words)) + 1
+    text = " ".join(" ".join(words) for words in sentences)
+    for source in [*SELF_HARM_PHRASES, *EMERGENCY_PHRASES, *IDIOMS]:
+        phrase = compile_phrase(source)
+        for found in phrase.pattern.finditer(text):
+            words = present[bisect.bisect_right(starts, found.start()) - 1]
+            assert any(
+                any(w.startswith(anchor) for w in words) if prefix else anchor in words
+                for anchor, prefix in phrase.anchors
+            ), (source, found.group())
 
 
 def test_normalising_reads_apostrophes_repeats_and_misspellings():

@@ -24,6 +24,7 @@ from tests.staff_scene import (
     add_escalation,
     add_patient,
     add_task,
+    attend,
     close_scene,
     local,
     open_scene,
@@ -233,6 +234,7 @@ async def test_an_unknown_patient_or_a_missing_argument_gets_a_clear_answer(scen
 
 
 async def test_approving_tells_the_patient(scene):
+    attend(scene, scene.ids["ana_consult"])
     text = text_of(await said(scene, scene.staff(), "/approve Ana Lopez"))
     assert "Ana Lopez (#1) is approved for treatment" in text
     with scene.db.session(write=False) as session:
@@ -424,19 +426,23 @@ async def test_approve_done_and_no_show_buttons_act_and_stamp_the_notice(scene):
     await scene.dispatch()
     desk = scene.staff(in_group=True)
     ana = notice(scene, "New booking #1")
+    await desk.press_on(ana.message_id, "Approve for treatment")  # before the consultation
+    assert "no consultation marked Done" in scene.double.callback_answers[-1].text
+    scene.clock.set(local(1, 11))
+    await desk.press_on(ana.message_id, "No-show")
+    await desk.press_on(ana.message_id, "Approve for treatment")  # a no-show is no consultation
+    assert "no-show; nothing was approved" in scene.double.callback_answers[-1].text
+    attend(scene, scene.ids["ana_consult"])  # staff corrected it: she came after all
     await desk.press_on(ana.message_id, "Approve for treatment")
     ana = scene.double.message(STAFF_CHAT, ana.message_id)
-    assert "✅ Approved by Sam at Mon 1 Mar 8:00 AM" in ana.text
-    assert ana.button_labels == ["Done", "No-show"]
-    scene.clock.set(local(1, 11))
+    assert "✅ Approved by Sam at Mon 1 Mar 11:00 AM" in ana.text
     ben = notice(scene, "New booking #2")
     await desk.press_on(ben.message_id, "Done")
-    await desk.press_on(ana.message_id, "No-show")
     with scene.db.session(write=False) as session:
         statuses = {a.id: a.status for a in session.exec(select(Appointment)).all()}
         approved = session.get(Patient, scene.ids["ana"]).approved_at
     assert statuses[scene.ids["ben_infusion"]] == AppointmentStatus.COMPLETED
-    assert statuses[scene.ids["ana_consult"]] == AppointmentStatus.NO_SHOW
+    assert statuses[scene.ids["ana_consult"]] == AppointmentStatus.COMPLETED
     assert approved is not None
     ben = scene.double.message(STAFF_CHAT, ben.message_id)
     assert "✔️ Done · Sam at Mon 1 Mar 11:00 AM" in ben.text and ben.button_labels == []
@@ -497,6 +503,7 @@ async def test_the_daily_digest_runs_at_each_opening_time_in_clinic_time(scene):
 
 async def test_approving_from_a_second_notice_only_removes_the_spent_button(scene):
     await scene.dispatch()
+    attend(scene, scene.ids["ana_consult"])
     await said(scene, scene.staff(), "/approve Ana Lopez")
     ana = notice(scene, "New booking #1")
     await scene.staff(in_group=True).press_on(ana.message_id, "Approve for treatment")

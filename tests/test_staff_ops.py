@@ -38,6 +38,7 @@ from tests.staff_scene import (
     add_escalation,
     add_patient,
     add_task,
+    attend,
     build,
     local,
     seed_clinic,
@@ -120,6 +121,7 @@ def patient_notices(scene: Scene) -> list[Outbox]:
 
 
 def test_approving_tells_the_patient_once(scene):
+    attend(scene, scene.ids["ana_consult"])
     first = scene.ops.approve(patient_id=scene.ids["ana"], actor=ACTOR)
     again = scene.ops.approve(patient_id=scene.ids["ana"], actor=ACTOR)
     assert (first.already, again.already) == (False, True)
@@ -135,6 +137,7 @@ def test_approving_tells_the_patient_once(scene):
 
 @pytest.mark.parametrize("channel", [Channel.SMS, Channel.TELEGRAM])
 def test_the_approval_notice_reads_well_and_sms_stays_private(scene, channel):
+    attend(scene, scene.ids["ana_consult"])
     scene.ops.approve(patient_id=scene.ids["ana"], actor=ACTOR)
     row = patient_notices(scene)[0]
     with scene.db.session(write=False) as session:

@@ -9,20 +9,32 @@ with one button, while a missed crisis cannot be undone.
 
 How a text is read:
 1. Normalised into words: lower case, accents and apostrophes dropped ("can't" -> "cant"), runs of
-   three or more letters shortened ("killlll" -> "kill"), common misspellings and glued words
-   mapped ("breath"/"breathe"/"breth" -> "breath", "suicidel" -> "suicidal", "kil" -> "kill",
+   three or more letters shortened ("killlll" -> "kill"), digits and stars inside words read as
+   letters ("su1c1de", "k*ll"), common misspellings, shorthand and glued words mapped
+   ("breathe"/"breth" -> "breath", "pian" -> "pain", "lfe" -> "life", "idk" -> "dont know",
    "cantbreathe" -> "cant breath"), and a few key words matched within one typo.
-2. Split into clauses at punctuation, line breaks and "but / and / so / because", so a negation
+2. Split into clauses at punctuation, line breaks and "but / because / however", so a negation
    never reaches across a clause ("no chest pain but I cant breathe" fires on the second part).
-3. Each phrase is a pattern of words: `a|b` alternatives, `word*` a prefix, `..` up to one word
-   in between, `...` up to three ("chest ... hurt*" reads "my chest really hurts").
+3. Each phrase is a pattern of words that stands for a concept, not one sentence: `a|b`
+   alternatives, `a_b` several words as one alternative ("keep_going"), `word*` a prefix, `..` up
+   to one word in between, `...` up to three ("chest ... hurt*" reads "my chest really hurts").
+   Other persons (himself, herself, "my wife ... isnt responding") and Spanish are phrased too.
 4. A match is dropped when a negation ("no", "not", "never", "dont", "without", ...) stands just
    before it in the same clause, counting only a couple of words besides "having / any / had"
    ("I have not had any chest pain", "not suicidal", "Im not going to hurt myself"), when the
-   clause speaks of the past ("history of seizures", "a seizure years ago"), when the next
-   clause is only "no" / "none" ("Chest pain: no"), or when the words are the bot's own
-   question pasted back ("Do you have chest pain?"). "not sure" and "dont know" are doubts, not
-   negations, and never cancel a match.
+   statement speaks of the past ("history of seizures", "a seizure years ago", "in 2012"), when
+   the next clause is only "no" / "none" / "not at all" ("Chest pain: no"), when a screening
+   question is reported with its no ("they asked about suicide and I said no"), when it falls
+   inside an everyday idiom or accident ("to die for", "cut myself shaving", "nearly had a heart
+   attack when I saw the bill"), or when the words are the bot's own question pasted back ("Do
+   you have chest pain?"). Emergency words are also dropped in a question about what to do
+   ("what if I feel faint", "who do I call if I have trouble breathing", "the signs of a
+   stroke"), about an animal ("my dog had a seizure"), someone who died or a family history, a
+   local anaesthetic's numbness, and "I cant wake up early" / "sorry I didnt respond" (waking
+   and responding are emergencies only said of someone else). "not sure", "dont know if" are
+   doubts, not negations, and never cancel a match.
+5. Speed: each phrase is indexed by its most telling word, so a message only tries the few
+   phrases whose word it contains (about 0.1-0.3 ms a message, a few ms for 1,600 characters).
 
 The defaults below are in code; the clinic profile's `[crisis]` table adds phrases and negation
 words (validated at start-up with `compile_phrase` / `check_negation`).
@@ -54,179 +66,491 @@ MAX_CHARS = 4096
 MAX_PHRASE_WORDS = 12
 
 # --- the default phrases ------------------------------------------------------------------------
+# Concepts, not sentences: each phrase stands for a family of phrasings (word alternatives, gaps,
+# prefixes, other persons, Spanish), so that sentences nobody has written yet are caught too.
 
-_END = "end|ending|ended|ends"
-_PILLS = "pills|pill|meds|medication|medications|medicine|medicines|tablets"
+_END = "end|ending|ended|ends|finish|finishing|finished"
+_SELF = "myself|himself|herself|themself|themselves"
+_SUBJECT = "i|im|ive|id|ill|he|hes|she|shes|they|theyre"
+_DRUGS = (
+    "oxy|oxys|oxycodone|oxycontin|percocet|percs|vicodin|norco|hydrocodone|morphine|fentanyl|"
+    "tramadol|gabapentin|gabapentine|pregabalin|lyrica|amitriptyline|nortriptyline|xanax|"
+    "valium|klonopin|ativan|benzos|ambien|zolpidem|trazodone|seroquel|quetiapine|lithium|"
+    "methadone|suboxone|opioids|opiates|painkillers|tylenol|acetaminophen|paracetamol|"
+    "ibuprofen|advil|aspirin|insulin|ketamine|baclofen|cyclobenzaprine|flexeril|duloxetine|"
+    "cymbalta|sleeping_pills|sleeping_tablets|pastillas"
+)
+_PILLS = f"pills|pill|meds|medication|medications|medicine|medicines|tablets|capsules|{_DRUGS}"
+_FAMILY = (
+    "he|she|they|him|her|them|hes|shes|husband|wife|partner|son|daughter|mom|mum|dad|mother|"
+    "father|friend|boyfriend|girlfriend|baby|child|kid|brother|sister|grandma|grandpa|"
+    "grandmother|grandfather|roommate|fiance|fiancee|uncle|aunt|esposo|esposa|hijo|hija|mama|papa"
+)
 
 SELF_HARM_PHRASES: tuple[str, ...] = (
-    # naming it
+    # naming it, text-speak
     "suicid*",
-    "kill|killing|killed|kills .. myself",
+    "sewerslide*",
+    "sewer_slide*",
     "kms",
+    "kys",
     "unalive*",
-    f"{_END} .. my life",
-    f"{_END} .. my own life",
+    "self_delete*",
+    "selfdelete",
+    "toaster_bath",
+    "self_harm*",
+    "self_injur*",
+    f"kill|killing|killed|kills|off|offing|offed|end|ending {_SELF}",
+    # hurting oneself, by any means; accidents are IDIOMS below
+    f"hurt|hurting|hurts|harm|harming|harmed|harms|injure|injuring|injured|cut|cuts|cutting|"
+    f"burn|burned|burnt|burning|burns|slit|slitting|slash|slashing|slashed|stab|stabbing|"
+    f"stabbed|carve|carving|carved|scratch|scratching|punish|punishing {_SELF}",
+    f"hang|hanging|hanged|hung|shoot|shooting|shot|drown|drowning|drowned|poison|poisoning|"
+    f"poisoned|strangle|strangling|suffocate|suffocating|starve|starving|gas|gassing|"
+    f"electrocute|overdose|overdosing|od|hit|hitting|punch|punching|bang|banging|beat|beating"
+    f"|bite|biting|bruise|bruising {_SELF}",
+    f"want*|going_to|plan*|think*|urge*|tempted|need|ready ... hurt|harm|cut|burn|kill|punish"
+    f" .. {_SELF}",
+    f"do ... to {_SELF}",
+    "do_something stupid|drastic|permanent|irreversible|dumb|terrible|crazy|dangerous",
+    "scared|afraid|terrified|frightened|worried of|about what i",
+    "slit|slitting|slash|slashing|slashed|cut|cutting|cuts|open ... wrist|wrists|vein|veins|throat",
+    "started|start|been|keep|kept|back_to|again|relapsed ... cutting|burning|self_harming",
+    "cutting|burning again",
+    "hang|hanging|hanged|hung|shoot|shooting|drown|drowning|stab|stabbing|kill|killing|end|off"
+    " .. my|his|her self",
+    # ending one's life
+    f"{_END}|take|taking|took|taken|stop|stopping|quit|quitting .. my|his|her|their|own .. life",
     f"{_END} it all",
     f"{_END} .. everything",
     f"{_END} things",
-    f"{_END} it tonight|today|now|soon",
+    f"{_END} it $",
+    f"{_END} it tonight|today|now|soon|for_good|forever|once_and_for_all|this_weekend|this_week"
+    "|tomorrow|for_real",
     f"think* about|of {_END} it",
     f"feel* like {_END} it",
-    "want* to end it $",
-    "want* it .. to end $",
-    "going to end it $",
-    f"{_END} .. suffering",
-    "stop existing",
-    "take|taking|took my own life",
-    "take|taking my life",
-    "hurting myself",
-    "want* ... hurt myself",
-    "going to hurt myself",
-    "urge* to hurt myself",
-    "think* about|of hurt* myself",
-    "hurt* myself on purpose",
-    "harm|harming|harmed myself",
-    "self harm*",
-    "cutting myself",
     "slit* ... wrist*|wrists|throat",
     "cut* ... wrist*",
-    "want* ... cut myself",
-    "cut* myself on purpose",
-    "started cutting",
-    "hang|hanging myself",
-    "shoot|shooting myself",
-    "drown|drowning myself",
-    "stab|stabbing myself",
-    "jump* off ... bridge|building|roof|cliff|balcony",
-    "jump* in front of ... train|car|truck|bus",
-    "step* in front of ... train|car|truck|bus",
-    "walk* into traffic",
+    "tired|sick of living|life",
+    "tired|sick of being alive",
+    f"going to take all ... {_PILLS}",
+    f"want* to take all ... {_PILLS}",
+    f"took|taken|swallow*|downed ... many .. {_PILLS}",
+    f"took|taken|swallow*|downed ... bottle of .. {_PILLS}",
+    "want* it .. to end $",
+    "it_all|everything .. to .. stop|end $",
+    "it_all|everything ... stop|end|over ... forever|for_good|permanently",
+    "make|making ... stop ... forever|for_good|permanently",
+    "stop|end|over forever|permanently",
+    "tonight|today is the_night|the_day",
+    f"{_END} .. suffering",
+    "stop|quit|done|finished|cease|give_up ... living|existing|being_alive|being_here",
+    "not|never exist*",
+    "cease to exist",
+    "up on life|living|myself|everything",
+    "tired|sick|exhausted|weary ... of .. living|life|being_alive|existing|being_here",
+    "done|finished with .. life|living|being_alive|this_world|it_all|everything_and_everyone",
+    "check* out ... life|world|existence|for_good|permanently",
+    "take|taking|took my own life",
+    "take|taking my life",
     # wanting to be dead, not to be here
-    "want* to .. die",
-    "want* to be dead",
-    "ready to die",
-    "i should .. die",
-    "wish i .. die|dead",
-    "wish i ... never .. born",
-    "rather be dead",
+    "want*|wanna|wish|ready|prefer|rather|decided|deserve ... to .. die",
+    "want*|wish|rather|prefer|ready|better ... be|being dead",
+    "i should .. die|dead",
+    "should be dead",
+    "wish i .. die|dead|died|gone|wasnt_born|werent_born",
+    "wish i ... never .. born|existed",
+    "wish ... didnt|wasnt|werent|never ... exist|existed|born|alive",
     "better off dead",
     "better off without me",
     "better off if im gone|dead",
-    "better off if i ... dead|gone|died|here",
+    "better off if i ... dead|gone|died|here|around",
     "better off .. gone",
-    "dont want to be here|alive|around ... anymore|more",
-    "dont want to be alive",
-    "dont want to live",
-    "dont want to exist",
-    "dont want to wake up",
+    "better off ... than .. me",
+    "than with me",
+    "better off ... life_insurance|insurance_money",
+    "dont|doesnt|didnt|not|no|never|wont wanna|want|wants|wanted|wanting .. be .. here|alive|around"
+    "|on_this_earth|on_earth|in_this_world|on_this_planet ... anymore|more|now|no_more",
+    "dont|doesnt|didnt|not|no|never|wont wanna|want|wants|wanted|wanting .. to .. be_alive|live"
+    "|living|exist|wake_up|keep_living|survive|be_here",
+    "dont|doesnt|didnt|not|no|never want|wants .. to go_on|continue|keep_going $",
     "hope i dont wake up",
-    "dont want to go on",
     "not sure .. want to live",
     "not sure .. want to be alive|here",
     "never wake up",
     "not wake up",
     "wouldnt wake up",
-    "want* to disappear",
+    "go_to_sleep|sleep|fall_asleep ... never|not .. wake|waking",
+    "want*|wish to disappear|vanish",
+    "wish i could disappear|vanish",
     "disappear forever",
+    "wont|not|never .. be alive",
+    "not|dont|wont|never ... alive|here|around ... much_longer|long_enough|for_long",
+    "ill|i_will|going_to|gonna .. be .. dead by|before|soon|tomorrow|then|next|tonight",
+    "ill|i_will|going_to|gonna .. be .. gone before|forever|for_good",
+    "after|once|when im|i_am .. dead",
+    "after|once im gone",
+    "in_case|incase im|i ... not .. here|around|alive",
+    "when|after|once i .. die|am_gone|am_dead",
     # no way forward
     "no reason to live",
+    "no|any|dont_see|cant_see|without|lost|what|whats|nothing|zero|cant_think_of|cant_find"
+    "|not_one|not_a_single|not_any ... reason*|point|purpose"
+    " ... live|living|alive|exist|existing|keep_going|keep_living|keep_fighting|go_on|going_on"
+    "|carry_on|be_here|be_alive|wake_up|get_up|stay_alive",
     "nothing .. to live for",
     "nothing left to live for",
     "not worth living",
     "isnt worth living",
-    "life isnt worth it",
+    "not worth it anymore",
+    "life .. isnt|not|aint worth",
     "no point .. living",
-    "point of living",
+    "point of living|life|being_alive",
     "no point in life",
-    "life is pointless",
+    "life is pointless|meaningless|over",
     "cant go on $",
-    "cant go on like this",
-    "cant go on anymore|living",
+    "cant|couldnt|cannot .. go_on|keep_going|keep_living|live|continue|survive ... like_this"
+    "|anymore|living|with_this|another_day|one_more_day|much_longer|any_longer",
     "cant keep going $",
-    "cant keep going like this",
-    "cant do this anymore",
-    "cant take it|this anymore",
+    "cant do this|it anymore|any_more|no_more",
+    "cant take it|this anymore|any_more|no_more",
+    "cant|cannot|couldnt take|handle|bear|stand it|this ... anymore|any_more|no_more|much_longer"
+    "|another_day",
     "cant live like this",
-    "no one would miss me",
-    "nobody would miss me",
-    "nobody would care if",
-    "no one would care if",
+    "cant|cannot anymore $",
+    "cant|cannot even|just anymore $",
+    "no_one|noone|nobody would ... miss|care|notice",
+    "no_one|noone|nobody ... miss_me|care_if|notice_if",
     "no way out",
-    "dont see .. way out",
+    "only way out",
+    "dont|cant see .. way out",
     "no point anymore",
-    "no point in going on",
-    "no point in anything",
-    "whats the point anymore",
-    "whats the point $",
-    "tired|sick of living|life",
-    "tired|sick of being alive",
-    "how much longer .. can do|take|keep",
-    "how much longer .. can go on",
-    "think* about|of dying|death",
+    "no point in going_on|anything|trying",
+    "whats the point anymore|of_anything|of_living|of_life|of_going_on",
+    "how much longer can i|anyone|someone",
+    "death|dying|die ... only|answer|solution|way_out|escape|relief|release|peace",
+    "think* about|of dying|death|not_being_here|not_waking_up|not_existing|not_being_alive",
+    "thoughts of|about .. dying|death|killing|ending|not_waking|not_being",
+    "dark thoughts",
     "feel* like dying",
     "sleep forever",
     "better|happier|easier ... without me",
-    "if i wasnt|werent .. around|alive",
-    "bought|buy|got|have|found .. rope",
+    "better|happier|easier|fine|relieved|glad|happy|free ... if|when i|im ... disappeared|disappear|died|die|was_gone"
+    "|were_gone|wasnt_here|werent_here|was_dead|were_dead|killed_myself",
+    "disappear*|vanish* ... for_good|forever|permanently",
+    "i have|ive_got|i_made|got a plan $",
+    f"plan ... and|to ... the|my|enough ... {_PILLS}|gun|rope|means|noose",
+    "wrote|writing|written|write|left|leave|leaving ... note|letter|letters|notes ... for|to ..."
+    " family|kids|children|wife|husband|son|daughter|parents|mom|dad|everyone|loved_ones",
+    "rather|prefer .. die|dead|not_be_alive|not_live|not_exist",
+    "not|wont|dont|never ... make_it|survive|last ... through_the_night|til_morning"
+    "|until_morning|the_night|the_weekend|til_tomorrow|until_tomorrow",
+    "want*|going_to|gonna|plan*|think*|tempted|urge* ... crash|wreck|crashing|wrecking|swerve"
+    "|swerving ... car|truck|myself|into|off",
+    "quiere|quiero|quieren|va|voy|vas ... matar|morir|suicidar|matarse|matarme|morirse|morirme",
+    "nothing|nada left|more|mas ... for me|to_live_for|to_look_forward_to",
+    "i want out $",
+    "last day|night|week|days|hours alive|on_earth|on_this_earth|of_my_life|here",
+    "made|make|making my peace",
+    "cant|cannot|couldnt handle|stand|bear|take|do ... being_alive|living|existing|life|this_life",
+    "stop|stops|stopped my heart",
+    f"drink*|drank|starv*|smok*|bleed|bleeding|freeze|freezing .. {_SELF} to death",
+    "my|own funeral|obituary|memorial",
+    "garage ... running|exhaust|engine_on|car_on|engine_running|car_running",
+    "hose ... exhaust|tailpipe",
+    "carbon monoxide",
+    "whats|what_is the point $",
+    "whats|what_is the point of|in .. anything|it_all|any_of_this|life|living|trying|going_on"
+    "|being_here|being_alive|it_anymore|any_of_it|me",
+    "want*|wish ... it|this|everything|it_all ... over|end|stop ... forever|for_good|permanently",
+    "cant|couldnt|cannot|wont ... survive|last|make_it|get_through ... another|one_more"
+    "|much_longer",
+    "would be better off $",
+    "dont_think|not_sure|doubt ... can|could|ill|i_will .. survive|last|make_it|get_through ..."
+    " another|one_more|much_longer",
+    "im|i_am|feel_like|feel* .. just|such|a|nothing_but|only .. burden",
+    "wish*|hope*|pray* ... hit_by|run_over|struck_by|get_cancer|heart_attack|die|dead",
+    "dont|doesnt belong ... world|earth|alive|anywhere|here_anymore",
+    "think*|thought|thinking ... how_to_do_it|how_i_would_do_it|how_id_do_it|when_to_do_it"
+    "|where_to_do_it",
+    "welcome ... death|dying|the_end",
+    "god|lord|jesus ... take me|let_me_die|end_this|end_it|end_my_life",
+    "no hope for me|left",
+    "should|deserve .. to .. die|be_dead",
+    "waste of space|oxygen|air|life",
+    "threaten*|threat* ... kill|overdose|od|end_it|take_all|jump|hang|shoot|suicide|hurt_himself"
+    "|hurt_herself|hurt_themself|his_pills|her_pills",
+    f"bullet|bullets ... head|brain|mouth|{_SELF}",
+    "dont|doesnt|didnt care if|whether i ... wake_up|live|die|survive|make_it|am_alive|exist",
+    "told|tell|telling|texted my .. wife|husband|kids|children|family|mom|dad|son|daughter|parents"
+    " ... goodbye|bye",
+    "nothingness|eternal_sleep|endless_sleep|permanent_sleep|the_void|big_sleep",
+    f"collect*|gather*|pile* ... {_PILLS} ... in_a|jar|stash|for_weeks|for_months|for_later"
+    "|for_when|just_in_case",
+    "on|at|standing_on|sitting_on the ledge|rooftop|roof ... now|right_now|tonight|alone|edge",
+    "better|rather|belong|should_be ... in the .. ground|grave|coffin|box",
+    "six feet under",
+    "going_to|gonna|will|plan_to|ready_to end|stop my|this|the .. pain|suffering|misery ..."
+    " permanently|forever|for_good|myself|tonight",
+    "cant|couldnt|cannot go_on|keep_going|continue with|living .. life|living|this_life|it_all",
+    "love ... you|them|her|him|everyone|all ... im_sorry|sorry_for_everything|forgive_me|goodbye",
+    "sorry|forgive_me for everything $",
+    "please forgive me $",
+    "no .. reason*|point|purpose left|anymore",
+    f"hid|hide|hiding|hidden ... {_PILLS} ... for_weeks|for_months|for_days|for_a_while|in_case"
+    "|just_in_case|for_later|for_when",
+    "lethal",
+    "roof|rooftop|bridge|ledge|balcony|overpass ... looking_down|look_down|staring_down|stare_down"
+    "|jump|jumping",
+    "dormir ... no|nunca .. despertar|despertarme",
+    "se|me corto|corte|cortaba|corta|cortando ... brazos|brazo|venas|munecas|muneca|piernas|piel",
+    "cortandose|cortarse|cortandome",
+    "relapse*|relapsing ... cut|cutting|self_harm*|burning|burned|harming",
+    f"dont|cant|never see|picture|imagine {_SELF} ... alive|here|around|living|being_alive"
+    "|making_it",
+    "how much longer ... can|could .. keep_going|go_on|do_this|take_this|take_it|live|survive"
+    "|handle|last",
+    "take|took|swallow* ... will|would|could|can i die|overdose|od",
+    "take|taking|took|swallow* many|a_lot|all ... will|would|could|enough|to ... die|kill|od"
+    "|overdose|dead",
+    "better off not .. being|existing|alive|here|around",
+    "tried|try|trying|attempted|attempt ... overdose|od|kill_myself|kill_himself|kill_herself"
+    "|end_it|end_my_life|hang_myself|take_my_life|take_my_own_life|jump|suicide",
+    "until|till|til|untill i .. die|am_dead|dont_wake_up|stop_breathing",
+    f"danger|threat|risk to {_SELF}",
+    "why ... keep_living|stay_alive|be_alive|live|bother_living|even_live|go_on_living"
+    "|keep_waking_up|still_alive|even_alive",
+    "tired|sick|exhausted|weary|done ... stay_alive|staying_alive|keep_living|to_live|to_survive"
+    "|being_alive",
+    "how easy|simple|quick it would be $",
+    f"take|taking|swallow* all .. {_PILLS} ... and ... sleep|die|be_done|end_it|never_wake|forget",
+    "cant wait to .. be_dead|die|be_gone|not_exist|not_be_here",
+    "no ... sentido ... vida|vivir",
+    "vida ... no|sin ... sentido",
+    "how long .. does|would|will|to ... die",
+    "die|dying from|of ... overdose|overdosing|pills",
+    "ill|i_will .. be dead",
+    "hurt*|cut*|burn*|burnt|hit|hitting|scratch*|bang*|punch*|bit|bite|biting|starv*|slit|slash*"
+    " ... on_purpose|deliberately|intentionally|to_feel_something|so_i_could_feel|to_punish",
+    "cut*|slit|slice*|slash* ... with .. razor|blade|blades|boxcutter|box_cutter|scissors",
+    "cut*|slit|slice*|slash* ... arm|arms|leg|legs|thigh|thighs|wrist|wrists|skin|stomach again",
+    "giving|give|gave|given up completely|entirely|for_good|on_everything|on_it_all",
+    "feel* like giving_up|give_up $",
+    "want* .. to not|never .. be .. here|alive|around",
+    "want* .. to not|never exist*",
+    "own funeral|death|grave|suicide",
+    "think* about|of ... dying|death|not_being_here|killing_myself|ending_it|ending_my_life",
+    "take|taking|took|swallow*|down ... rest_of_the_bottle|rest_of_my_pills|rest_of_the_pills"
+    "|rest_of_the_pack|rest_of_them",
+    "go|going|get to heaven",
+    "be with .. god|jesus|the_lord",
+    f"{_SELF} ... with .. razor|razors|blade|blades|knife|rope|gun|noose",
+    f"{_PILLS} and ... vodka|whiskey|booze|liquor|alcohol",
+    f"vodka|whiskey|booze|liquor and ... {_PILLS}",
+    "cansad*|harta|harto de vivir|la_vida|estar_vivo|estar_viva",
+    "ojala ... muera|muriera|morir*|no_despert*|no_despiert*",
+    "cant|dont|cannot|couldnt|never see|imagine|picture .. a|any|my .. future",
+    "no future $",
+    "no future for me",
+    "said|say|saying goodbye|goodbyes|bye to my .. kids|family|children|loved_ones|parents",
+    "dont|not|doesnt deserve .. to .. live|be_alive|exist|be_here|wake_up",
+    f"{_END} it ... only|option|answer|solution|way_out",
+    "leave|leaving|left|depart|departing this|the world|earth|life|planet",
+    "on_this_earth|on_earth|in_this_world|on_this_planet|in_this_life anymore|no_more|any_longer",
+    "please|pls|plz|just|someone|somebody kill me",
+    "kill me now|already|please|pls $",
+    f"{_END} me $",
+    "wont|not|never|dont|no_need_to|stop ... worry_about_me|deal_with_me|put_up_with_me"
+    "|bother_with_me|take_care_of_me ... much_longer|anymore|any_longer|for_long",
+    "plan*|planned ... my .. death|funeral|exit|suicide|last_day",
+    "made|make|making .. peace with .. it|dying|death|leaving|going|everything",
+    f"{_PILLS}|gun|knife|rope|razor|blade|blades|noose ... in_front_of_me|next_to_me|in_my_hand"
+    "|beside_me|in_my_lap",
+    "i|just want* to be gone $",
+    "done|tired_of|finished|quit|stop fighting $",
+    "what|whats ... point ... waking_up|wake_up|getting_up|living|being_alive|going_on|trying",
+    "want* it|everything|this .. over $",
+    "knife|blade|razor|gun|pistol ... to|on|against my|his|her|the ... wrist|wrists|throat|head"
+    "|neck|temple",
+    "will|going_to|gonna|wants_to|threatening_to|about_to|ready_to|trying_to jump $",
+    "tell ... my|the kids|family|children|wife|husband|mom|dad|son|daughter|parents|everyone"
+    " ... i_love_them|i_love_her|i_love_him|im_sorry|i_am_sorry|goodbye|i_said_goodbye",
+    "took|swallowed|taken|ate|downed everything|all|whatever ... cabinet|drawer|i_had"
+    "|i_could_find|in_the_house",
+    f"took|taken|swallowed|downed a_lot|lots|loads|tons|bunch|handful ... {_PILLS}|of_my|of_them",
+    "hope|wish|pray|praying ... i ... die|dont_wake|never_wake|dont_make_it|dont_survive"
+    "|dont_come_back|dead",
+    "hope|wish|pray|praying ... kill|kills|finish|finishes|end|ends me",
+    "live|lived or die|died",
+    "not safe|dont_feel_safe ... with|around myself|alone|tonight",
+    "think*|thought|thoughts|urge*|want*|plan* about|of|to jumping|hanging|shooting_myself"
+    "|drowning|overdosing|od",
+    "way_out|answer|solution|option|escape ... is|would_be|seems ... death|dying|to_die|suicide",
+    "want*|going_to|gonna|plan*|think*|tempted|urge* ... drive|driving ... off|into ... road|cliff"
+    "|bridge|wall|tree|traffic|river|lake|oncoming|edge",
+    "no .. quiero|quiere|quieren|puedo|puede|aguanto|aguanta|vale ... vivir|seguir|despertar",
+    "tomar*|tome|tomo|trague|tragar*|tragu* ... todas|todo|muchas|demasiadas ... pastillas"
+    "|pildoras|medicinas|medicamentos",
+    "todas mis|sus pastillas|pildoras|medicinas",
+    "dont_think|not_sure|doubt ... make_it|survive|last ... through_the_night|til_morning"
+    "|until_morning|the_night|the_weekend",
+    "goodbye|bye everyone|all|world|forever|cruel_world|my_friends|my_family",
+    "this is my last message|text|goodbye",
+    "my last words|goodbye",
+    "if i wasnt|werent .. around|alive|here",
+    "bought|buy|got|have|found|tied|tying .. rope|noose",
     "noose",
-    f"{_PILLS}|rope|note .. ready",
-    "goodbye note|letter",
-    "say* goodbye to everyone",
+    f"got|have|ive_got|i_have the|my|all_my|enough .. {_PILLS} ready $",
+    "rope|noose|gun|knife|blade|blades|razor|razors ... ready|hidden|hid|hiding|stashed|saved"
+    "|waiting",
+    "goodbye note|notes|letter|letters|message|messages",
+    "say*|said ... goodbye to everyone|you_all|all_of_you|the_world|people|everybody|friends"
+    "|loved_ones",
+    "say|said|saying|made my goodbyes",
+    "my goodbyes",
+    "tell ... i said goodbye|bye",
+    "said goodbye|bye ... wont|never|not .. coming_back|be_back|see|be_around|be_here",
     "this is goodbye",
-    "goodbye forever",
+    "goodbye forever|cruel",
     "final|last goodbye",
-    # pills on purpose
+    "gave|give|giving|given away ... stuff|things|belongings|possessions|everything|my_things"
+    "|my_stuff|all_my",
+    "gave|give|giving|given ... stuff|things|belongings|possessions|everything away",
+    "wont|not be needing ... anymore|where_im_going",
+    # guns, heights, trains, cars
+    "buy|bought|buying|got|have|has|had|get|getting|found|loaded|load|loading|holding|hold|own"
+    "|borrowed"
+    " ... gun|pistol|rifle|shotgun|firearm|handgun",
+    f"gun|pistol|rifle|shotgun|firearm|handgun ... {_SELF}|head|mouth|temple",
+    "pull* the trigger",
+    "jump* off|from|out ... bridge|building|roof|rooftop|cliff|balcony|window|overpass|ledge"
+    "|something|somewhere|high"
+    "|parking|tower",
+    "edge|ledge of ... roof|rooftop|bridge|building|cliff|balcony|platform|tracks|overpass"
+    "|parking|garage|tower",
+    "standing|sitting|stood|sat|climb*|climbed ... ledge|railing|overpass",
+    "on|onto|standing|sitting|stood|sat|climb*|lie|lying|lay|laying ... roof|rooftop|bridge"
+    " ... jump*|end|die|edge|think*",
+    "step*|jump*|throw* .. in_front_of|infront_of|under .. it|a|the|train|truck|bus|car|cars"
+    "|traffic|subway|tram|lorry",
+    "lie|lying|lay|laying|walk*|run|running|stand|standing .. in_front_of|infront_of|under ..."
+    " train|truck|bus|car|cars|traffic|subway|tram|lorry",
+    "in_front_of|infront_of ... train|truck|traffic|subway|tram|lorry|semi",
+    "walk*|step*|wander* ... into traffic|the_highway|oncoming",
+    "on|onto the|train|railroad|railway tracks",
+    "lie|lying|lay|laying|stand*|sit|sitting|walk* ... tracks|railroad|railway",
+    "driv*|crash*|steer*|swerv*|ram|ramming ... into|off|onto ... wall|tree|pole|bridge|cliff"
+    "|traffic|truck|river|lake|ocean|oncoming|barrier|overpass|pillar|semi|concrete",
+    "driv*|crash*|steer*|swerv* ... wall|tree|pole|cliff|traffic|truck|oncoming|river|lake"
+    " ... on_purpose|deliberately|intentionally",
+    "crash* ... on_purpose|deliberately|intentionally",
+    # pills on purpose, hoarding, lethal doses
     "overdos* on purpose",
-    "overdos* ... purpose",
-    "want* .. overdose",
-    "plan* .. overdose",
-    "going to overdose",
+    "overdos* ... purpose|deliberately|intentionally",
+    "want* .. overdose|od",
+    "plan* .. overdose|od",
+    "going to overdose|od",
+    f"took|take|taking|taken|swallow*|extra|too_many|too_much|double|more|all ... {_PILLS}|dose"
+    "|doses|it|them ... on_purpose|deliberately|intentionally",
     f"took|taken|swallow* all ... {_PILLS}",
-    f"going to take all ... {_PILLS}",
-    f"want* to take all ... {_PILLS}",
-    f"took|taken|swallow*|downed ... many .. {_PILLS}",
-    f"took|taken|swallow*|downed ... bottle of .. {_PILLS}",
-    f"whole bottle of .. {_PILLS}",
-    f"handful of .. {_PILLS}",
-    f"bunch of .. {_PILLS}",
-    f"stockpil* .. {_PILLS}",
-    f"sav* up .. {_PILLS}",
-)
-
-_FAMILY = (
-    "he|she|husband|wife|partner|son|daughter|mom|mum|dad|mother|father|friend|boyfriend|"
-    "girlfriend|baby|child|kid"
+    f"take|taking|swallow* all .. {_PILLS} .. at_once|together|tonight|now",
+    f"going_to|gonna|want*|plan*|ready|about_to|could ... take|swallow*|down|eat ... all ..."
+    f" {_PILLS}|of_them|of_it|at_once|together",
+    "take|taking|took|swallow*|down|downing them|it|em|those|these|everything all",
+    "take|taking|took|swallow*|down|downing all of_them|of_it|at_once $",
+    f"whole|entire|full bottle|bottles|box|pack|packet|supply|prescription|strip|blister|jar"
+    f"|container .. of .. {_PILLS}",
+    "take|taking|took|taken|swallow*|down|downed|downing|chug*|empty|gulp* ... whole|entire|full"
+    " .. bottle|pack|packet|supply|prescription|strip|blister|container|jar|box",
+    f"handful|handfuls|fistful|bunch|pile of .. {_PILLS}",
+    f"stockpil*|hoard*|stash*|sav*|squirrel* ... {_PILLS}",
+    f"{_PILLS} ... lined_up|counted_out|in_one_place|piled_up",
+    f"all ... {_PILLS} ... one_place|lined_up|in_a_pile",
+    "lethal|fatal|deadly|killing|toxic|overdose dose|doses|amount|amounts|quantity|level",
+    f"how many|much ... {_PILLS}|it|would|does|to ... die|kill|fatal|lethal|overdose|od|deadly",
+    "way|ways|method|methods|how|easiest|quickest|painless|best to .. die|dying|kill_myself"
+    "|end_my_life|end_it|kill_yourself|kill_oneself",
+    "kill|killing|end|ending .. yourself|oneself|myself painless*|quickly|quietly|peacefully",
+    "painless|peaceful death|exit|suicide",
+    "painless|peaceful|quick|quickest|easiest|easy way|ways ... die|dying|end_it|end_my_life|kill",
+    # Spanish and Spanglish
+    "quiero|quisiera|deseo|prefiero|ganas|pensando|pienso|voy ... morir|morirme|matarme|suicidarme"
+    "|estar_muerto|estar_muerta|desaparecer|quitarme_la_vida",
+    "me quiero|voy|puedo .. morir|matar|suicidar",
+    "matarme",
+    "morirme",
+    "quitarme|quitar ... vida",
+    "acabar|terminar|terminado ... vida",
+    "acabar|terminar con todo",
+    "no .. quiero|puedo|aguanto|vale ... vivir|seguir|despertar",
+    "ya no aguanto|puedo",
+    "no aguanto|puedo mas",
+    "no vale la pena vivir",
+    "mejor muert*",
+    "mejor|mejores ... sin mi",
+    "hacerme|haciendome|me_hago ... dano|danio",
+    "cortarme",
+    "me corte|corto|cortaba",
+    "cort* ... venas",
+    "todas las pastillas",
+    "sin razon|razones para vivir",
+    "no tengo razon|razones|motivo|motivos para vivir",
+    "dormir|dormirme para siempre",
 )
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
     # chest
-    "chest ... pain*|hurt*|pressure|tight*|ache*|aching|burning|crushing|squeez*|heavy|heaviness|killing",
-    "pain*|pressure|tightness|crushing|ache*|hurt*|hurting|squeez* ... chest",
+    "chest ... pain*|pian|hurt*|pressure|tight*|ache*|aching|burning|crushing|squeez*|heavy"
+    "|heaviness|killing|sore|exploding|stabbing",
+    "pain*|pian|pressure|tight|tightness|crushing|ache*|hurt*|hurting|squeez*|heavy|heaviness"
+    "|stabbing ... chest",
     "chest feels like",
-    "heart ... explode|exploding",
     "elephant .. on my chest",
+    "heart ... explode|exploding",
     "heart attack",
+    "cardiac arrest",
     "heart stopped",
     "heart is stopping",
     # breathing
-    "cant|couldnt .. breath|breathing",
-    "barely .. breath|breathing",
+    "cant|couldnt|cannot .. breath|breathing",
+    "barely|hardly .. breath|breathing",
     "hard .. to breath",
     "hard time breathing",
-    "trouble|difficulty|difficult|problems|struggling|struggle|labored ... breath|breathing",
+    "trouble|difficulty|difficult|problems|struggling|struggle|labored|laboured ... breath"
+    "|breathing",
     "short of breath",
     "shortness of breath",
     "cant catch my breath",
-    "not breathing",
-    "stopped breathing",
-    "isnt breathing",
+    "not|isnt|stopped|hasnt|stops|quit breathing",
+    "breathing|breaths|breath ... weird|weirdly|slow|slowly|shallow|strange|funny|odd|irregular"
+    "|gurgl*|rattl*|noisy|labored|laboured|raspy|wrong|stopping|stops|pauses|far_apart|faint"
+    "|barely",
+    "breathing is not|isnt right|normal",
     "gasping",
     "choking",
     "suffocat*",
+    "wheez* $",
+    "wheez* badly|bad|a_lot|and|so|really|heavily|worse|loud|loudly|nonstop|constantly|after"
+    "|since|now|like",
+    "started|starting|began|begun|keep|cant_stop wheez*",
     "cant get .. air",
-    "turning blue",
-    "lips ... blue",
-    # fainting, consciousness
+    "air hunger",
+    "turning|turned blue|purple|grey|gray",
+    "asthma attack",
+    "inhaler ... not|isnt|doesnt|wont ... working|helping|work|help",
+    "no|cant_find|cant_feel|weak a .. pulse|heartbeat",
+    "went|gone|is|body|baby|hes|shes limp|floppy",
+    f"{_FAMILY}|toddler|kids|grandson|granddaughter ... swallowed|ate|got_into|chewed ... {_PILLS}"
+    "|bottle|battery|batteries|magnet|magnets|bleach|poison|detergent|pod|pods",
+    "hit|hitting|banged|bumped|struck ... head ... throwing_up|vomit*|confused|passed_out"
+    "|unconscious|bleeding|knocked_out|drowsy|sleepy",
+    "fell|fall|fallen and|then .. hit|banged|bumped|cracked ... head",
+    "knocked out",
+    "head injury",
+    "severe|heavy|massive|uncontrolled|uncontrollable bleeding|blood_loss",
+    "lips|face|skin|fingers|fingertips ... blue|purple|grey|gray",
+    "lips ... blue|purple|grey|gray",
+    # fainting, consciousness, seizures
     "pass|passed|passing|passes|past out",
     "fainted",
     "fainting",
@@ -238,40 +562,59 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "unconscious",
     "unresponsive",
     "collapsed",
+    "slumped|slumping",
     "collapsing",
-    f"{_FAMILY} .. wont wake up",
+    "wont|cant|isnt|not|doesnt|didnt|couldnt|wouldnt .. wake|waking|wake_up|waking_up",
     "cant wake him|her|them|my",
-    f"{_FAMILY} .. wont|isnt|not|stopped respond*",
+    "wont|isnt|not|doesnt|didnt|stopped|cant .. respond|responding|responsive|react|reacting"
+    "|come_to|coming_to",
     "blanked out",
-    # seizure
     "seizure*",
     "seizing",
-    "having a fit",
+    "having|had|has|have a|another fit",
     "epileptic fit",
+    "foam*|frothing ... mouth",
+    "eyes ... rolled|rolling .. back",
     "convuls*",
-    # stroke
+    "shaking|jerking|twitching|trembling ... all_over|uncontrollably|wont_stop|cant_stop"
+    "|and_jerking",
+    # stroke: one side, face, arm, speech, vision
     "stroke",
-    "face|mouth|smile ... droop*|dropping|droping|crooked|lopsided|uneven|sagging",
-    "side of my face ... numb*|weak*|sag*|frozen|paraly*",
-    "one side ... numb*|weak*|paraly*|droop*|dropping",
-    "numb* ... one|left|right side",
-    "numb* ... half",
-    "left|right|one side ... numb*|weak*|paraly*|droop*",
-    "weak* ... one|left|right side",
+    "face|mouth|smile|lip ... droop*|dropping|droping|crooked|lopsided|uneven|sagging|saggy"
+    "|slack|fell|fallen|dropped|twisted|paraly*",
+    "side of my|his|her|the ... face|body|mouth|head ... numb*|weak*|sag*|frozen|paraly*|droop*"
+    "|dead|limp|heavy|fell|dropped|tingl*|not_working|wont_move",
+    "one|left|right|half|whole|entire side ... numb*|weak*|paraly*|droop*|dropping|dead|limp"
+    "|sag*|not_working|wont_move|frozen",
+    "numb*|weak*|paraly*|limp ... one|left|right|half|whole|entire side",
+    "half ... face|body ... numb*|weak*|paraly*|droop*|dead|limp|fell",
     "paraly*",
-    "cant feel|move ... left|right|one side",
+    "hemipleg*",
+    "cant|couldnt|cannot feel|move ... arm|arms|leg|legs|face|hand|hands|side|body",
+    "cant|couldnt|cannot lift|raise|use|grip|move|feel ... left|right|his|her .. arm|leg|hand|side",
+    "arm|leg|hand|foot|face ... dragging|limp|floppy|useless|dead_weight|gave_out|wont_work"
+    "|not_working|stopped_working|wont_move|numb_and_weak|weak_and_numb",
+    "dragging|drags|dragged .. his|her|my|their|a .. arm|leg|foot",
     "face ... numb*",
-    "speech ... garbled|weird|strange|funny|slurred|off",
+    "speech ... garbled|weird|strange|funny|slurred|off|gibberish|jumbled|nonsense",
     "garbled",
-    "cant speak $",
-    "cant speak|talk properly|straight|clearly|normally",
-    "cant speak at all",
+    "gibberish",
+    "talking|talks|speaking nonsense|funny|weird|strange",
+    "cant|couldnt speak|talk $",
+    "cant|couldnt speak|talk and|properly|clearly|normally|straight|at_all|suddenly|sense|words"
+    "|well",
     "cant get .. words out",
     "cant form words|sentences",
     "words ... jumbled|garbled|wrong|slurred",
     "trouble|difficulty speaking|talking",
     "slurr*",
     "worst headache",
+    "sudden|suddenly ... headache",
+    "headache ... worst|explod*|sudden|suddenly|thunderclap",
+    "vision|sight|eye|eyes ... went_black|went_dark|went_blank|gone_black|gone_dark|blacked_out"
+    "|went_blurry|went_dim|went_grey|went_gray",
+    "fell|fallen|falling ... cant|cannot|unable|couldnt .. get_up|stand|stand_up|move",
+    "confused|slurring|slurred|dizzy|drowsy|hes|shes|he_is|she_is ... not|isnt making_sense",
     "sudden ... severe headache",
     "thunderclap",
     "lost|losing .. vision|sight",
@@ -280,26 +623,48 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "went|gone|going blind",
     "blind in one eye",
     # swelling, allergy
-    "lips|lip|tongue|throat|face|mouth ... swell*|swollen|puff*",
-    "swell*|swollen|puff* ... lips|lip|tongue|throat",
+    "lips|lip|tongue|throat|face|mouth ... swell*|swollen|puff*|huge|fat|thick|numb*|tingl*"
+    "|closing|closed",
+    "swell*|swollen|puff*|huge|fat|thick ... lips|lip|tongue|throat",
     "throat ... clos*|tight*",
-    "cant swallow",
+    "cant|couldnt|barely|hardly|cannot .. swallow*",
+    "hard|trouble|difficulty|problems ... swallow*",
+    "hives ... all_over|everywhere|and|spreading|face|throat|lips",
     "anaphyla*",
     "allergic reaction",
-    "epipen",
-    # bleeding, pills, calling for help
+    "epipen ... use|used|using|gave|give|giving|needed|need|inject*|jab*",
+    "use|used|using|gave|give|giving|needed|need|inject*|jab* ... epipen",
+    # bleeding
     "cough* .. up blood",
     "vomit*|throw*|threw .. up blood",
     "vomit* blood",
-    "bleed* heavily",
-    "bleed* a lot",
-    "bleed* badly",
-    "bleed* so much",
+    "bleed* .. heavily|badly|profusely|everywhere|nonstop|non_stop|alot|a_lot|so_much|too_much"
+    "|through|like_crazy|really_bad|bad|out",
+    "bleed* ... wont_stop|not_stopping|doesnt_stop|cant_stop|wont_quit|keeps_going|wont_clot"
+    "|isnt_stopping",
     "wont stop bleeding",
-    "bleeding wont stop",
+    "cant|couldnt|wont|not|isnt|doesnt ... stop ... bleed*|blood",
+    "blood ... everywhere|all_over|gushing|spurting|pouring|pumping|squirting|soaking|soaked"
+    "|streaming|wont_stop|keeps_coming|running_down",
+    "gushing|spurting|pouring|pumping|squirting|streaming ... blood",
+    "gushing|spurting|squirting $",
+    "wound|incision|stitches|cut|site|drain ... gushing|spurting|pouring|pumping|squirting"
+    "|bleeding_heavily|wont_stop_bleeding|burst|split_open|ripped_open",
+    "lots|lot|tons|pool|puddle|pools|much|cups|buckets ... of blood|bleeding",
+    "bleed*|blood ... from ... wont_stop|not_stopping|doesnt_stop|cant_stop|isnt_stopping",
+    "soak*|bled ... through ... bandage*|gauze|towel*|dressing|shirt|sheets|pad*",
+    "bandage*|gauze|towel*|dressing ... soak*|full_of_blood",
+    # pills, calling for help
     "overdosed|overdosing",
+    "took|taken|swallowed|drank|ate ... whole|entire .. bottle|pack|box|packet|supply",
     "an overdose",
     f"took|taken|swallowed ... too many|much ... {_PILLS}|doses|dose",
+    f"took|taken|swallowed|ate 10|12|15|20|25|30|40|50|60|100|ten|twelve|fifteen|twenty|thirty"
+    f"|forty|fifty|hundred ... {_PILLS}|of_my|of_them",
+    "sudden|suddenly ... numb*|weak*|paraly*|droop*|slurr*",
+    "numb*|weak*|paraly*|droop*|slurr* ... sudden|suddenly|all_of_a_sudden|out_of_nowhere",
+    f"{_FAMILY} ... isnt|not|wont|stopped .. moving|move",
+    "numb*|weak*|paraly* ... arm_and_leg|leg_and_arm|arm_and_face|face_and_arm|hand_and_face",
     "feel* like im dying",
     "think im dying",
     "im dying $",
@@ -313,6 +678,35 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "911 now",
     "ambulance",
     "to the emergency room",
+    # Spanish and Spanglish
+    "no puede|puedo|podia|pudo|podemos .. respirar",
+    "no respira|respiro",
+    "falta ... aire",
+    "ahog*",
+    "dolor ... pecho",
+    "pecho ... dolor|duele|apretado|presion|opresion|apretando",
+    "duele ... pecho",
+    "infarto",
+    "ataque ... corazon|cardiaco",
+    "desmay*",
+    "inconsciente",
+    "convulsion*|convulsiona*",
+    "derrame|embolia",
+    "no despierta|reacciona|despertaba",
+    "no puede|puedo|podia .. mover ... brazo|pierna|lado|cara",
+    "boca|cara|labio ... torcid*|caid*|chueca|chueco|dormid*",
+    "cara ... caida|torcida|dormida",
+    "labios|lengua|garganta|cara ... hinchad*|hinchando",
+    "hinchaz*|hinchad* ... labios|lengua|garganta",
+    "no para de sangrar",
+    "cuesta|dificultad|problemas|trabajo ... respirar",
+    "no siento ... brazo|pierna|cara|lado|brazos|piernas",
+    "sangr* mucho|sin_parar",
+    "sangre por todos|todas",
+    "sobredosis",
+    "emergencia",
+    "ambulancia",
+    "me|se estoy|esta muriendo",
 )
 
 NEGATIONS: tuple[str, ...] = (
@@ -341,17 +735,33 @@ NEGATIONS: tuple[str, ...] = (
     "neither",
     "zero",
     "free",
+    # Spanish
+    "nunca",
+    "jamas",
+    "ni",
+    "sin",
+    "tampoco",
 )
 
 # A clause that speaks of the past is history, not a crisis now.
 PAST_PHRASES: tuple[str, ...] = (
     "history of",
     "years|months ago",
-    "last year|month",
     "as a kid|child|teen|teenager",
     "when i was .. young|little|kid|child|teen|teenager",
+    "when|as he|she|they|we|i was|were .. young|little|kid|child|baby|teen|teenager|toddler|infant",
+    "as a baby|toddler|infant",
+    "in|during|at high_school|college|middle_school|grade_school|elementary|childhood|university",
     "family history",
+    "last year|month|spring|summer|fall|autumn|winter|time|visit|appointment|session|infusion",
+    "back in|when",
+    "used to",
+    "no problems|issues|episodes|attacks|symptoms since",
+    "none since",
+    "fully recovered",
 )
+# A year ("in 2012", "since 2019") in the statement is history too.
+_YEAR = re.compile(r"(?:^| )(?:in|since|back|from|of|year) (?:19|20)[0-9]{2}(?= |$)")
 # Words just after a match that say it is over or routine ("the chest pain is gone").
 OVER_PHRASES: tuple[str, ...] = (
     "gone",
@@ -359,6 +769,10 @@ OVER_PHRASES: tuple[str, ...] = (
     "went away",
     "as prescribed|directed|usual|normal|always",
     "like always|normal|usual",
+    "free",
+    "under control",
+    "well controlled",
+    "controlled",
 )
 # Everyday phrases that contain crisis words but are not crisis language: a match that falls
 # inside one does not count ("my back is seizing up", "sleep paralysis").
@@ -369,6 +783,91 @@ IDIOMS: tuple[str, ...] = (
     "to die for",
     "chest x ray",
     "chest xray",
+    # accidents, not self-harm
+    "hurt|hurting|cut|cutting|burn|burned|burnt|burning|injure|injured|injuring myself|himself"
+    "|herself ... lifting|shaving|cooking|chopping|gardening|ironing|playing|working|exercising"
+    "|falling|slipped|tripped|fell|moving|carrying|accident*|accidentally|at_work|at_the_gym"
+    "|reaching|bending|walking|running|stove|oven|pan|kettle|grill|stovetop|stretching|laughing"
+    "|sneezing|coughing|workout|physio",
+    "hurt|hurting|cut|cutting|burn|burned|burnt|burning|injure|injured|injuring|hit|bang|banged"
+    "|bumped myself|himself|herself on|with a|the|some can|can_opener|nail|fence|door|edge"
+    "|corner|branch|tin|lid|stove"
+    "|oven|pan|grill|iron|paper",
+    "accidentally|accidently .. hurt|cut|burn*|injur*",
+    "cut|cuts|cutting .. back|down|out|off|costs|carbs|sugar|hair|grass|wood|onions|vegetables"
+    "|meat|lawn|slack|class|ties|corners",
+    "burn* .. out|off|calories",
+    "shoot|shot|shooting .. myself .. in_the_foot",
+    "shoot|shot .. you|an|me .. email|text|message|line|note",
+    "take|taking|took .. my .. life .. back",
+    "take|taking|took my_life_back",
+    "kill|killing .. myself .. laughing|working",
+    # the patient asking about medicine they take as prescribed
+    "can|should|may|could|do|will i .. take|swallow",
+    "ok|okay|safe|fine|alright|allowed to take|swallow",
+    # idioms and everyday words that contain crisis words
+    "die|dye|dying|died .. my|her|his|your|the .. hair",
+    "dead tired|serious|set|last|end|center|wrong|right|ringer|weight|battery|phone",
+    "phone|battery|car|laptop|computer|plants|plant|charger|ac|tv is|was|went .. dead",
+    "nearly|almost|practically|basically|about ... had|have|gave|give|died|fainted|passed_out"
+    " .. heart_attack|stroke|cardiac_arrest",
+    "gave|give|giving|gives me .. heart_attack|stroke",
+    "nearly|almost|practically|basically died|had_a_heart_attack|had_a_stroke",
+    "heart_attack|stroke|died|fainted|passed_out ... when_i_saw|when_i_heard|when_i_read"
+    "|when_i_got|when_i_opened|at_the_price|at_the_bill",
+    "suffocat* under|in|by|with ... paperwork|work|bills|debt|forms|stress|emails"
+    "|responsib*|pressure|heat|humidity",
+    "suffocat* under",
+    "collaps* into|onto .. bed|couch|sofa|chair|pillow|recliner",
+    "pass* out ... couch|sofa|recliner|bed|asleep|snoring|drunk|exhaustion|exhausted|tired",
+    "laugh*|laughed|crying|cried|giggl* so_hard|so_much ... breath|breathing|breathe",
+    "breath*|breathe ... laugh*|laughed|giggl*",
+    "stroke of luck|genius|midnight",
+    "brush|key|back|golf|swim|swimming|pen stroke|strokes",
+    "stroking|stroked|strokes my|his|her|the .. hair|cat|dog|head|back|beard",
+    "hard|bitter pill to swallow",
+    "cant|couldnt|cannot|trouble|hard|difficulty|problems|struggle|struggling ... swallow* ..."
+    " pills|pill|tablets|tablet|capsules|capsule|meds|medication|vitamins",
+    "blood work|test|tests|pressure|sugar|sugars|draw|drawn|panel|results|result|type|thinner"
+    "|thinners|donation|bank|count|counts|levels|level|glucose",
+    "fit about|over|when|because|if",
+    "jump* .. out_of_my_skin|to|ahead|the_gun|through_hoops|the_queue|the_line|the_list",
+    "app|site|website|page|link|portal|bot|system|phone|computer|screen|server|button|email|form"
+    "|chat|office|clinic|pharmacy|insurance|doctor|receptionist|staff|nobody|noone|anyone"
+    "|laptop|printer|program|wifi|internet ... not|isnt|wont|doesnt|didnt|stopped|cant|havent"
+    "|hasnt .. respond|responding|responsive|react|reacting",
+    "app|site|website|page|link|portal|bot|system|phone|computer|screen|server|button|form|chat"
+    "|laptop|printer|program ... unresponsive",
+    "respond|responding|react|reacting to .. treatment|meds|medication|medications|medicine"
+    "|ketamine|infusion|infusions|therapy|it|injection|injections|block|physio|email|emails"
+    "|text|texts|message|messages|calls|call|voicemail|my_email|my_message|my_text|my_texts"
+    "|my_calls|my_messages|the_treatment|the_meds|the_medication|the_infusion|the_injection"
+    "|the_block|my_email|steroids|antibiotics|drugs|pills|anything_else|the_first",
+    "unresponsive|unresponsiveness to .. text|texts|email|emails|message|messages|calls|call"
+    "|treatment|meds|medication|therapy",
+    "wake|waking|woke .. up .. early|in_time|on_time|so_early|that_early|rested|refreshed",
+    "face fell|dropped when|at",
+    "side effect|effects",
+    "with a limp",
+    "bottle|supply|pack|pills|meds ... to|into|for .. the|my|a .. pharmacy|pharmacist|clinic"
+    "|appointment|doctor|office|count|pill_count|refill",
+    "die|dying .. of old_age",
+    "movie|show|book|article|documentary|podcast|song|series|film|class|training|lecture|news"
+    " ... about|on ... suicid*|overdose*|self_harm|seizure*|stroke*|overdos*",
+    "stops|stop|stopped|quit breathing ... at_night|in_his_sleep|in_her_sleep|in_my_sleep"
+    "|while_sleeping|when_asleep|when_he_sleeps|when_she_sleeps|cpap",
+    "sleep apnea|apnoea",
+    "move|moving|moved .. my|the|our|your|it|a .. appointment|appt|slot|booking|visit|session|date"
+    "|time|car|day|call",
+    "disappear into .. a|the|my .. book|books|show|series|movie|novel|game|hobby|garden|work",
+    "cant|cannot|couldnt take .. medication|meds|pills|medicine|drug|tablets|gabapentin|opioids",
+    "suicide|suicidal prevention|awareness|month|walk|poster|research|statistics|rates",
+    "stroke of .. luck|genius|midnight|fate|fortune",
+    "snor* ... choking|gasping|suffocat*|stops_breathing|stopped_breathing",
+    "me corte|corto el|la|un|una|mi",
+    "muriendo|muero|morir|morirme de hambre|risa|sueno|frio|calor|ganas|aburrimiento",
+    "speech therapy|therapist",
+    "sleep ... forever_ago|like_a_baby",
 )
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
@@ -410,6 +909,35 @@ _FILLERS = frozenset(
         "thoughts",
         "thought",
         "about",
+        "plans",
+        "plan",
+        "intention",
+        "intentions",
+        "urge",
+        "urges",
+        "desire",
+        "wish",
+        "tried",
+        # Spanish
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "un",
+        "una",
+        "tengo",
+        "tiene",
+        "tenido",
+        "hay",
+        "pensamientos",
+        "ideas",
+        "ganas",
+        "ningun",
+        "ninguna",
+        "nada",
+        "muy",
+        "estoy",
     ]
 )
 # How many other words may stand between a negation and the phrase it negates.
@@ -425,9 +953,225 @@ _NOT_A_REPORT = frozenset(
     ["cause", "causes", "causing", "risk", "risks", "chance", "prevent", "treat", "treats"]
 )
 # A negation followed by these is a doubt ("not sure", "dont know"), which never cancels.
-_DOUBTS = frozenset(["sure", "know", "certain", "think", "just", "only"])
+_DOUBTS = frozenset(
+    ["sure", "know", "certain", "think", "just", "only", "stop", "stopping", "quit", "quitting"]
+)
 # A clause that is only one of these negates the clause before it ("Chest pain: no").
-_ANSWER_NO = frozenset(["no", "none", "nope", "nah", "negative", "never"])
+_ANSWER_NO = frozenset(["no", "none", "nope", "nah", "negative", "never", "0"])
+# "if / in case / whether" before emergency words: a question about what to do, not a report
+# ("who do I call if I have trouble breathing"), unless the "if" is a doubt ("not sure if").
+_CONDITIONS = frozenset(["if", "whether", "incase", "unless"])
+_CONDITION_DOUBTS = frozenset(
+    [
+        "know",
+        "sure",
+        "unsure",
+        "wonder",
+        "wondering",
+        "wondered",
+        "ask",
+        "asking",
+        "check",
+        "see",
+        "tell",
+        "clue",
+        "idea",
+        "question",
+        "unclear",
+        "matter",
+        "even",
+    ]
+)
+# How many words may stand between "if" and the emergency words it makes hypothetical; calling
+# words ("should I call 911") may stand anywhere in the question.
+_CONDITION_REACH = 6
+_CALLING = frozenset(["911", "ambulance", "emergency", "epipen"])
+# "the signs of a stroke", "risk of seizures": asking for information.
+_INFORMATION = frozenset(
+    [
+        "signs",
+        "sign",
+        "symptoms",
+        "symptom",
+        "risk",
+        "risks",
+        "chance",
+        "chances",
+        "danger",
+        "dangers",
+        "warning",
+        "likelihood",
+        "odds",
+        "prevent",
+        "preventing",
+        "avoid",
+        "avoiding",
+        "sintomas",
+        "thinking",
+        "thought",
+        "thoughts",
+        "considering",
+        "considered",
+        "googling",
+        "researching",
+        "senales",
+    ]
+)
+_INFORMATION_FILLERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "having",
+        "getting",
+        "any",
+        "about",
+        "to",
+        "from",
+        "like",
+        "de",
+        "un",
+        "una",
+        "early",
+        "common",
+    ]
+)
+# An animal as the subject: "my dog had a seizure".
+_ANIMALS = frozenset(
+    [
+        "dog",
+        "dogs",
+        "cat",
+        "cats",
+        "puppy",
+        "pup",
+        "kitten",
+        "pet",
+        "pets",
+        "horse",
+        "bird",
+        "parrot",
+        "rabbit",
+        "bunny",
+        "hamster",
+        "ferret",
+        "doggy",
+        "doggo",
+        "kitty",
+        "vet",
+        "perro",
+        "gato",
+    ]
+)
+# Someone who has died, or a family/medical history: emergency words in that clause are history.
+_DECEASED = frozenset(["died", "funeral", "deceased", "passed", "rip", "murio", "fallecio"])
+_DECEASED_NEXT = frozenset(["away", "last", "in", "on", "before", "after", "when", "from"])
+# Waking and responding are about someone else: "I cant wake up early" is not an emergency.
+_OTHERS_ONLY = frozenset(
+    ["wake", "waking", "respond", "responding", "responsive", "react", "reacting"]
+)
+_FIRST_PERSON = frozenset(["i", "im", "ive", "id", "ill", "we", "you", "u"])
+_OTHERS = frozenset(_FAMILY.split("|")) - {"i"}
+_SOFTENERS = frozenset(
+    [
+        "just",
+        "really",
+        "literally",
+        "still",
+        "usually",
+        "often",
+        "always",
+        "sometimes",
+        "normally",
+        "probably",
+    ]
+)
+# The patient says an emergency word is over or minor ("... but I'm fine now").
+_REASSURED = re.compile(
+    r"(?:^| )(?:(?:im|i am|i feel|feel|feeling|its|all|doing) (?:totally |completely |perfectly )?"
+    r"(?:fine|ok|okay|alright|better) now|no big deal|not a big deal|nothing serious)(?= |$)"
+)
+# For a passing event (fainting, passing out), a plain "I'm fine" after it is enough.
+_REASSURED_EVENT = re.compile(
+    r"(?:^| )(?:im|i am|i feel|feel|feeling) (?:fine|ok|okay|alright)(?= |$)"
+)
+_PASSING_EVENTS = frozenset(["passed", "past", "fainted", "blacked", "collapsed", "bled"])
+# "sometimes" just after emergency words: now and then; exertion after breathlessness.
+_HABITUAL = frozenset(["sometimes", "occasionally", "usually", "often"])
+_EXERTION = frozenset(
+    [
+        "climbing",
+        "stairs",
+        "exercise",
+        "exercising",
+        "running",
+        "hiking",
+        "workout",
+        "gym",
+        "walking",
+    ]
+)
+# Numbness put down to a local anaesthetic is expected, not a stroke.
+_ANAESTHETICS = frozenset(
+    [
+        "lidocaine",
+        "novocaine",
+        "numbing",
+        "dentist",
+        "dental",
+        "anesthetic",
+        "anaesthetic",
+        "anesthesia",
+        "anaesthesia",
+        "epidural",
+        "block",
+        "lidocaina",
+    ]
+)
+# A screening question reported with its answer: "my therapist asked about suicide and i said no".
+_ASKED = frozenset(
+    [
+        "asked",
+        "ask",
+        "asks",
+        "asking",
+        "question",
+        "questions",
+        "questionnaire",
+        "screening",
+        "screener",
+        "survey",
+        "form",
+        "item",
+        "q9",
+        "pregunta",
+        "preguntaron",
+    ]
+)
+_SAID = frozenset(
+    [
+        "said",
+        "say",
+        "says",
+        "saying",
+        "answered",
+        "answer",
+        "answering",
+        "put",
+        "ticked",
+        "checked",
+        "circled",
+        "marked",
+        "told",
+        "wrote",
+        "replied",
+        "dije",
+        "conteste",
+    ]
+)
+_SAID_NO = frozenset(["no", "not", "never", "none", "nope", "zero", "0", "nah"])
 
 # --- normalising --------------------------------------------------------------------------------
 
@@ -514,7 +1258,60 @@ SPELLINGS: dict[str, str] = {
     "selfharm": "self harm",
     "od": "overdose",
     "oding": "overdosing",
+    "endit": "end it",
+    "2": "to",
+    "4": "for",
+    "unalived": "unalive",
+    # more shorthand and misspellings
+    "idk": "dont know",
+    "dunno": "dont know",
+    "ima": "im going to",
+    "imma": "im going to",
+    "finna": "going to",
+    "gunna": "going to",
+    "wna": "want to",
+    "alot": "a lot",
+    "pian": "pain",
+    "pianful": "painful",
+    "lfe": "life",
+    "lfie": "life",
+    "lyfe": "life",
+    "liv": "live",
+    "urself": "yourself",
+    "myslf": "myself",
+    "mysef": "myself",
+    "myselfe": "myself",
+    "hisself": "himself",
+    "themselfs": "themselves",
+    "tonite": "tonight",
+    "2nite": "tonight",
+    "2day": "today",
+    "tmrw": "tomorrow",
+    "2morrow": "tomorrow",
+    "b4": "before",
+    "thru": "through",
+    "cheast": "chest",
+    "chets": "chest",
+    "chst": "chest",
+    "hart": "heart",
+    "attak": "attack",
+    "atack": "attack",
+    "bleedin": "bleeding",
+    "bleding": "bleeding",
+    "bledding": "bleeding",
+    "breathng": "breathing",
+    "respondin": "responding",
+    "slitted": "slit",
+    "wrsit": "wrist",
+    "wirst": "wrist",
+    "nobdy": "nobody",
+    "swallo": "swallow",
+    "numbb": "numb",
+    "numbe": "numb",
+    "unresposive": "unresponsive",
 }
+# Digits written for letters inside words ("su1c1de", "k1ll").
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 # Two-word spellings joined into one word.
 _PAIRS: dict[tuple[str, str], str] = {
     ("can", "not"): "cant",
@@ -543,6 +1340,7 @@ _PAIRS: dict[tuple[str, str], str] = {
     ("my", "self"): "myself",
     ("epi", "pen"): "epipen",
     ("unable", "to"): "cant",
+    ("i", "ll"): "ill",
 }
 # Key words recognised within one typo (two for long words), mapped to their canonical form.
 _FUZZY_TARGETS: dict[str, str] = {
@@ -610,6 +1408,8 @@ _APOSTROPHES = str.maketrans({c: "" for c in "'’‘`´ʼ"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n\r()\[\]{}\"“”«»•]+|\s[-–—]+\s|[-–—]{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+# Letters starred out inside a word ("k*ll", "su*cide") are read as if the star were not there.
+_CENSORED = re.compile(r"(?<=[a-z])[*#]+(?=[a-z])")
 # Words that start a new clause: "no chest pain but I cant breathe" is two statements. ("and"
 # is not one: "chest and arm pain" is one; it only ends a negation's reach, see _SCOPE_STOPS.)
 _JOINERS = frozenset(["but", "because", "however", "although", "though"])
@@ -646,10 +1446,12 @@ _EMERGENCY_NUMBERS = frozenset({"911", "988", "999", "112"})
 @lru_cache(maxsize=8192)
 def canonical_word(word: str) -> str:
     """One word in canonical form (possibly several words: "chestpain" -> "chest pain")."""
-    if word.isdigit():
+    if word.isdigit() and word not in SPELLINGS:
         # "took 20 pills" reads as "took many pills"; emergency numbers stay as they are.
         many = word not in _EMERGENCY_NUMBERS and len(word) <= 3 and int(word) >= 10
         return "many" if many else word
+    if word not in SPELLINGS and not word.isdigit() and not word.isalpha():
+        word = word.translate(_LEET)
     shortened = _REPEATS.sub(r"\1", word)
     for candidate in (word, shortened, _REPEATS.sub(r"\1\1", word)):
         if candidate in SPELLINGS:
@@ -670,6 +1472,7 @@ def normalise(text: str) -> list[str]:
     """The text as canonical words, with CLAUSE ("|") between clauses."""
     lowered = _strip_accents(unicodedata.normalize("NFKC", text[:MAX_CHARS])).lower()
     lowered = lowered.translate(_APOSTROPHES).replace("&", " and ")
+    lowered = _CENSORED.sub("", lowered)
     words: list[str] = []
     for part in _CLAUSE_BREAK.split(lowered):
         raw = _WORD.findall(part)
@@ -705,7 +1508,10 @@ _CLAUSE_END = (
     r"(?: (?:pls|plz|please|lol|now|today|tonight|honestly|help|really|anymore))*(?= \||$)"
 )
 _STEM_MAX = 12  # the longest prefix (word*) a phrase may use
-_TOKEN = re.compile(r"^[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*$")
+# One word of a phrase: alternatives split by "|"; "_" joins words into one alternative
+# ("keep_going"); a "*" at the end of an alternative makes its last word a prefix.
+_ALTERNATIVE = r"[a-z0-9]+(?:_[a-z0-9]+)*\*?"
+_TOKEN = re.compile(rf"^{_ALTERNATIVE}(?:\|{_ALTERNATIVE})*$")
 
 
 class BadPhrase(ValueError):
@@ -719,29 +1525,55 @@ class Phrase:
     source: str
     pattern: re.Pattern[str]
     words: frozenset[str] = frozenset()
-    # The first word's alternatives (exact words, and prefixes of `word*`): a text holding none
-    # of them cannot match, so the pattern need not run (most texts hold no crisis word).
-    first_words: frozenset[str] = frozenset()
-    first_prefixes: tuple[str, ...] = ()
+    # The alternatives of its most telling word, as (first word, is a prefix): a text holding
+    # none of them cannot match, so the pattern is not even tried (see CrisisMatcher).
+    anchors: tuple[tuple[str, bool], ...] = ()
 
     def negated_inside(self, matched: Sequence[str], negations: frozenset[str]) -> bool:
         """A negation in a gap of the match ("lips and tongue are fine no swelling")."""
         return any(word in negations and word not in self.words for word in matched)
 
 
+def _alternative_words(alt: str) -> list[str]:
+    """The canonical words of one alternative ("keep_going" -> ["keep", "going"]); a prefix's
+    last word is kept as written."""
+    prefix = alt.endswith("*")
+    pieces = alt.rstrip("*").split("_")
+    words: list[str] = []
+    for index, piece in enumerate(pieces):
+        if prefix and index == len(pieces) - 1:
+            words.append(piece)
+        else:
+            words.extend(canonical_word(piece).split())
+    return words
+
+
 def _word_pattern(token: str) -> str:
     alternatives = []
     for alt in token.split("|"):
         # Each alternative is normalised like the text it is matched against.
-        prefix = alt.endswith("*")
-        word = alt.rstrip("*")
-        canonical = canonical_word(word) if not prefix else word
-        escaped = r"\ ".join(re.escape(part) for part in canonical.split())
-        alternatives.append(escaped + (r"[^\s|]*" if prefix else ""))
+        escaped = r"\ ".join(re.escape(part) for part in _alternative_words(alt))
+        alternatives.append(escaped + (r"[^\s|]*" if alt.endswith("*") else ""))
     return "(?:" + "|".join(alternatives) + ")"
 
 
-@lru_cache(maxsize=2048)
+def _anchors(tokens: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """The alternatives of the token least likely to be in an ordinary message: the one whose
+    shortest alternative is longest (fewest alternatives on a tie)."""
+    best: tuple[tuple[str, bool], ...] = ()
+    best_score = (-1, 0)
+    for token in tokens:
+        keys = []
+        for alt in token.split("|"):
+            words = _alternative_words(alt)
+            keys.append((words[0], alt.endswith("*") and "_" not in alt))
+        score = (min(len(word) for word, _ in keys), -len(keys))
+        if score > best_score:
+            best, best_score = tuple(keys), score
+    return best
+
+
+@lru_cache(maxsize=4096)
 def compile_phrase(source: str) -> Phrase:
     """Compile a phrase such as "chest ... hurt*" or "cant|couldnt .. breath"; BadPhrase if not."""
     text = _strip_accents(source).lower().translate(_APOSTROPHES).strip()
@@ -768,9 +1600,13 @@ def compile_phrase(source: str) -> Phrase:
         if not _TOKEN.match(token):
             raise BadPhrase(
                 f"{source!r}: {token!r} is not a word; use letters and digits, "
-                "a|b for alternatives, word* for a prefix, .. or ... for a gap"
+                "a|b for alternatives, a_b for several words as one alternative, word* for a prefix, "
+                ".. or ... for a gap"
             )
-        if any(a.endswith("*") and not 4 <= len(a) <= _STEM_MAX + 1 for a in token.split("|")):
+        if any(
+            a.endswith("*") and not 4 <= len(a.split("_")[-1]) <= _STEM_MAX + 1
+            for a in token.split("|")
+        ):
             raise BadPhrase(
                 f"{source!r}: {token!r}: a prefix needs 3 to {_STEM_MAX} letters before *"
             )
@@ -780,25 +1616,11 @@ def compile_phrase(source: str) -> Phrase:
         gap = ""
     end = _CLAUSE_END if at_end else r"(?![^\s])"
     pattern = re.compile(r"(?<![^\s])" + "".join(parts) + end)
+    words = [token for token in tokens if token not in ("..", "...")]
     own = frozenset(
-        canonical_word(alt.rstrip("*"))
-        for token in tokens
-        if token not in ("..", "...")
-        for alt in token.split("|")
+        word for token in words for alt in token.split("|") for word in _alternative_words(alt)
     )
-    first = tokens[0].split("|")
-    return Phrase(
-        source=source,
-        pattern=pattern,
-        words=own,
-        first_words=frozenset(
-            part
-            for alt in first
-            if not alt.endswith("*")
-            for part in canonical_word(alt).split()[:1]
-        ),
-        first_prefixes=tuple(alt.rstrip("*") for alt in first if alt.endswith("*")),
-    )
+    return Phrase(source=source, pattern=pattern, words=own, anchors=_anchors(words))
 
 
 def check_negation(word: str) -> str:
@@ -844,11 +1666,10 @@ class CrisisMatcher:
     _phrases: dict[CrisisKind, tuple[Phrase, ...]] = field(init=False, repr=False)
     _past: tuple[Phrase, ...] = field(init=False, repr=False)
     _over: tuple[Phrase, ...] = field(init=False, repr=False)
-    _idioms: tuple[Phrase, ...] = field(init=False, repr=False)
+    _idioms: _PhraseIndex = field(init=False, repr=False)
     _negations: frozenset[str] = field(init=False, repr=False)
-    # First word (or prefix) -> the phrases it can start, per class: most texts need no pattern.
-    _starts: dict[CrisisKind, dict[str, tuple[int, ...]]] = field(init=False, repr=False)
     _quotes: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
+    _index: dict[CrisisKind, _PhraseIndex] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._phrases = {
@@ -859,16 +1680,10 @@ class CrisisMatcher:
                 compile_phrase(p) for p in (*SELF_HARM_PHRASES, *self.extra_self_harm)
             ),
         }
-        self._starts = {}
-        for kind, phrases in self._phrases.items():
-            index: dict[str, list[int]] = {}
-            for number, phrase in enumerate(phrases):
-                for word in (*phrase.first_words, *phrase.first_prefixes):
-                    index.setdefault(word, []).append(number)
-            self._starts[kind] = {word: tuple(found) for word, found in index.items()}
+        self._index = {kind: _PhraseIndex(phrases) for kind, phrases in self._phrases.items()}
         self._past = tuple(compile_phrase(p) for p in PAST_PHRASES)
         self._over = tuple(compile_phrase(p) for p in OVER_PHRASES)
-        self._idioms = tuple(compile_phrase(p) for p in IDIOMS)
+        self._idioms = _PhraseIndex([compile_phrase(p) for p in IDIOMS])
         self._negations = frozenset(NEGATIONS) | {check_negation(w) for w in self.extra_negations}
         # Only the bot's texts that would themselves fire need checking against a message.
         quotes: dict[tuple[str, ...], None] = {}
@@ -896,10 +1711,10 @@ class CrisisMatcher:
         """The first match of each class that is neither ignored nor negated."""
         hits: list[_Hit] = []
         joined, starts = _join(words)
+        index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
-        stems = frozenset(w[:k] for w in present for k in range(3, min(len(w), _STEM_MAX) + 1))
         for kind in KIND_ORDER:
-            hit = self._first_hit(kind, words, joined, starts, ignored, present, stems)
+            hit = self._first_hit(kind, words, joined, index_of, present, ignored)
             if hit is not None:
                 hits.append(hit)
         return hits
@@ -909,34 +1724,43 @@ class CrisisMatcher:
         kind: CrisisKind,
         words: list[str],
         joined: str,
-        starts: list[int],
-        ignored: set[int],
+        index_of: dict[int, int],
         present: frozenset[str],
-        stems: frozenset[str],
+        ignored: set[int],
     ) -> _Hit | None:
-        index_of = {offset: i for i, offset in enumerate(starts)}
-        starting = self._starts[kind]
-        candidates = sorted({n for w in present | stems for n in starting.get(w, ())})
-        phrases = self._phrases[kind]
-        for phrase in (phrases[n] for n in candidates):
+        for phrase in self._index[kind].candidates(present):
             for found in phrase.pattern.finditer(joined):
                 first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
                 if ignored.intersection(range(first, last)):
                     continue
-                if self._negated(words, first, last) or phrase.negated_inside(
+                if self._negated(kind, words, first, last) or phrase.negated_inside(
                     words[first:last], self._negations
                 ):
                     continue
                 return _Hit(kind, found.group(), first, last)
         return None
 
-    def _negated(self, words: list[str], first: int, last: int) -> bool:
-        return (
-            self._negation_before(words, first)
+    def _negated(self, kind: CrisisKind, words: list[str], first: int, last: int) -> bool:
+        if (
+            _about_an_animal(words, first)
+            or self._negation_before(words, first)
             or self._in_past_or_over(words, first, last)
             or _answered_no(words, last)
-        )
+            or _reported_denial(words, first, last)
+        ):
+            return True
+        if kind is CrisisKind.EMERGENCY:
+            return (
+                _hypothetical(words, first, last)
+                or _asking_for_information(words, first)
+                or _about_the_dead_or_history(words, first)
+                or _about_oneself_waking(words, first, last)
+                or _numb_from_anaesthetic(words, first, last)
+                or _reassured_after(words, first, last)
+                or _sometimes_or_on_exertion(words, first, last)
+            )
+        return False
 
     def _negation_before(self, words: list[str], first: int) -> bool:
         """A negation just before the match, in the same statement ("I have not had any ...")."""
@@ -972,7 +1796,7 @@ class CrisisMatcher:
         while end < len(words) and words[end] != CLAUSE and words[end] not in _STATEMENT_ENDS:
             end += 1
         statement, _ = _join(words[start:end])
-        if any(p.pattern.search(statement) for p in self._past):
+        if _YEAR.search(statement) or any(p.pattern.search(statement) for p in self._past):
             return True
         stop = last
         while stop < min(end, last + 4) and words[stop] not in _SCOPE_STOPS:
@@ -982,10 +1806,12 @@ class CrisisMatcher:
 
     def _idiom_positions(self, words: list[str]) -> set[int]:
         joined, starts = _join(words)
+        index_of = {start: i for i, start in enumerate(starts)}
+        present = frozenset(words)
         covered: set[int] = set()
-        for idiom in self._idioms:
+        for idiom in self._idioms.candidates(present):
             for found in idiom.pattern.finditer(joined):
-                first = starts.index(found.start())
+                first = index_of[found.start()]
                 covered.update(range(first, first + found.group().count(" ") + 1))
         return covered
 
@@ -1005,15 +1831,198 @@ class CrisisMatcher:
 
 
 def _answered_no(words: list[str], last: int) -> bool:
-    """The next clause is only "no" / "none": an answer to what came before ("Chest pain: no")."""
+    """The next clause is only "no" / "none" / "not at all": an answer to what came before
+    ("Chest pain: no")."""
     end = last
     while end < len(words) and words[end] != CLAUSE:
         end += 1
     following = words[end + 1 :]
     next_clause = following[: following.index(CLAUSE)] if CLAUSE in following else following
+    if next_clause[:3] == ["not", "at", "all"] and len(next_clause) <= 4:
+        return True
     if not next_clause or next_clause[0] not in _ANSWER_NO or len(next_clause) > 2:
         return False
     return len(next_clause) == 1 or next_clause[1] not in ("idea", "clue", "one", "more")
+
+
+def _clause_before(words: list[str], first: int, reach: int) -> list[str]:
+    """Up to `reach` words before index `first`, in the same clause, nearest first."""
+    before: list[str] = []
+    index = first - 1
+    while index >= 0 and words[index] != CLAUSE and len(before) < reach:
+        before.append(words[index])
+        index -= 1
+    return before
+
+
+def _reported_denial(words: list[str], first: int, last: int) -> bool:
+    """A screening question reported with a no: "they asked about suicide and I said no"."""
+    if not _ASKED.intersection(_clause_before(words, first, 6)):
+        return False
+    after = [word for word in words[last : last + 14] if word != CLAUSE]
+    for i, word in enumerate(after):
+        if word in _SAID and _SAID_NO.intersection(after[i + 1 : i + 3]):
+            return True
+        if word == "no" and i + 1 < len(after) and after[i + 1] == "to":
+            return True
+        if after[i : i + 3] == ["not", "at", "all"]:
+            return True
+    return False
+
+
+def _hypothetical(words: list[str], first: int, last: int) -> bool:
+    """ "what if I feel faint", "who do I call if I have trouble breathing": a question about
+    what to do, not a report. "not sure if ..." is a doubt and does not count."""
+    calling = not _CALLING.isdisjoint(words[first:last])
+    before = _clause_before(words, first, 12)
+    for distance, word in enumerate(before):
+        is_condition = word in _CONDITIONS or (
+            word == "case" and distance + 1 < len(before) and before[distance + 1] == "in"
+        )
+        if not is_condition:
+            continue
+        ahead = before[distance + 1] if distance + 1 < len(before) else ""
+        if word == "if" and ahead in _CONDITION_DOUBTS:
+            # "how do I know if ..." asks; "I dont know if ..." doubts.
+            return "how" in before[distance + 1 : distance + 5]
+        return distance <= _CONDITION_REACH or calling
+    if calling:
+        # "do I call 911 if I get chest pain": the condition may come after the question.
+        end = last
+        while end < len(words) and words[end] != CLAUSE and end - last < 6:
+            if words[end] in _CONDITIONS:
+                return True
+            end += 1
+    return False
+
+
+def _reassured_after(words: list[str], first: int, last: int) -> bool:
+    """ "I almost passed out from the heat but I'm fine": the patient says it is over or minor."""
+    after = [word for word in words[last : last + 14] if word != CLAUSE]
+    joined, starts = _join(after)
+    index_of = {start: i for i, start in enumerate(starts)}
+    patterns = [_REASSURED]
+    if not _PASSING_EVENTS.isdisjoint(words[first:last]):
+        patterns.append(_REASSURED_EVENT)
+    for found in (found for pattern in patterns for found in pattern.finditer(joined)):
+        begin = index_of.get(found.start() + (1 if found.group().startswith(" ") else 0), 0)
+        if begin == 0 or after[begin - 1] not in NEGATIONS:
+            return True
+    return False
+
+
+def _sometimes_or_on_exertion(words: list[str], first: int, last: int) -> bool:
+    """ "short of breath sometimes", "out of breath climbing stairs": now and then, or from
+    exertion, not an emergency now."""
+    after = []
+    for word in words[last : last + 4]:
+        if word == CLAUSE or word in _STATEMENT_ENDS:
+            break
+        after.append(word)
+    if not _HABITUAL.isdisjoint(after):
+        return True
+    breathing = any(word.startswith(("breath", "winded")) for word in words[first:last])
+    return breathing and not _EXERTION.isdisjoint(after)
+
+
+def _numb_from_anaesthetic(words: list[str], first: int, last: int) -> bool:
+    """ "the lidocaine made my lip numb": numbness the clause puts down to a local anaesthetic."""
+    if not any(word.startswith("numb") for word in words[first:last]):
+        return False
+    start = first
+    while start > 0 and words[start - 1] != CLAUSE:
+        start -= 1
+    end = last
+    while end < len(words) and words[end] != CLAUSE:
+        end += 1
+    return not _ANAESTHETICS.isdisjoint(words[start:end])
+
+
+def _asking_for_information(words: list[str], first: int) -> bool:
+    """ "the signs of a stroke", "risk of seizures": asking, not reporting."""
+    for word in _clause_before(words, first, 4):
+        if word in _INFORMATION_FILLERS:
+            continue
+        return word in _INFORMATION
+    return False
+
+
+def _about_an_animal(words: list[str], first: int) -> bool:
+    """ "my dog had a seizure", "the cat keeps biting herself": the words are about an animal."""
+    before = _clause_before(words, first, 6)
+    for word in before:
+        if word in _STATEMENT_ENDS or word in _FIRST_PERSON or word == "me":
+            return False
+        if word in _ANIMALS:
+            return True
+    return False
+
+
+def _about_the_dead_or_history(words: list[str], first: int) -> bool:
+    """The clause speaks of someone who died, or of a family or medical history."""
+    start = first
+    while start > 0 and words[start - 1] != CLAUSE:
+        start -= 1
+    end = first
+    while end < len(words) and words[end] != CLAUSE:
+        end += 1
+    clause = words[start:end]
+    for i, word in enumerate(clause):
+        following = clause[i + 1] if i + 1 < len(clause) else ""
+        if word in _DECEASED and (word != "passed" or following in _DECEASED_NEXT):
+            return True
+        if word == "history" and i > 0 and clause[i - 1] in ("family", "medical"):
+            return True
+    return False
+
+
+def _about_oneself_waking(words: list[str], first: int, last: int) -> bool:
+    """ "I cant wake up early", "sorry I didnt respond": waking and responding are emergencies
+    only when said of someone else ("pills to not wake up" is self-harm language)."""
+    if _OTHERS_ONLY.isdisjoint(words[first:last]):
+        return False
+    before = [word for word in _clause_before(words, first, 10) if word not in _SOFTENERS]
+    if before and before[0] == "to":
+        return True
+    for word in before:
+        if word in _FIRST_PERSON:
+            return True
+        if word in _OTHERS:
+            return False
+    return False
+
+
+class _PhraseIndex:
+    """The phrases of one class by anchor word, so a message only tries the phrases whose most
+    telling word it contains (a dictionary look-up per word instead of every pattern)."""
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        self._phrases = tuple(phrases)
+        self._exact: dict[str, list[int]] = {}
+        self._prefixes: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for position, phrase in enumerate(self._phrases):
+            if not phrase.anchors:
+                self._always.append(position)
+            for word, prefix in phrase.anchors:
+                table = self._prefixes if prefix else self._exact
+                table.setdefault(word, []).append(position)
+        self._prefix_lengths = sorted({len(prefix) for prefix in self._prefixes})
+
+    def candidates(self, present: frozenset[str]) -> list[Phrase]:
+        """The phrases that may match a text made of the words in `present`, in list order."""
+        positions: set[int] = set(self._always)
+        for word in present:
+            found = self._exact.get(word)
+            if found:
+                positions.update(found)
+            for size in self._prefix_lengths:
+                if size > len(word):
+                    break
+                found = self._prefixes.get(word[:size])
+                if found:
+                    positions.update(found)
+        return [self._phrases[position] for position in sorted(positions)]
 
 
 def _join(words: Sequence[str]) -> tuple[str, list[int]]:

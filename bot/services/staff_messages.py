@@ -335,7 +335,9 @@ def render_patient_card(texts: Texts, profile: ClinicProfile, card: PatientCard)
         )
     else:
         lines.append(fill(texts, "staff_card_not_approved", id=patient.id))
-    if card.screening_flags:
+    if not card.screened:
+        lines.append(texts.plain("staff_card_not_screened"))
+    elif card.screening_flags:
         items = "\n".join(
             f"• {_e(texts.plain(f'screen_label_{code}'))}: {_e(answer.replace('_', ' '))}"
             for code, answer in card.screening_flags

@@ -36,6 +36,8 @@ def screening_flags(ctx: RenderContext, appointment: Appointment) -> str:
     latest: dict[str, str] = {}
     for answer in answers:
         latest.setdefault(answer.code, answer.answer)
+    if not latest:
+        return ctx.texts.html("notice_not_screened")
     flagged = [code for code in SCREENING_FLAG_CODES if latest.get(code) in FLAG_ANSWERS]
     if not flagged:
         return ctx.texts.html("notice_flags_none")
@@ -54,7 +56,8 @@ def _buttons(
     rows: list[list[Button]] = []
     consultation = service is not None and service.kind is ServiceKind.CONSULTATION
     if consultation and patient is not None and patient.approved_at is None:
-        rows.append([Button(t.plain("btn_approve"), data=f"st:ap:{appointment.patient_id}")])
+        data = f"st:ap:{appointment.patient_id}:{appointment.id}"
+        rows.append([Button(t.plain("btn_approve"), data=data)])
     rows.append(
         [
             Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}"),

@@ -44,6 +44,7 @@ from bot.domain.errors import ClinicError, InvalidPhone, NotApproved
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.booking import HOLDING, BookingService
+from bot.services.formatting import when_short
 from bot.services.outbox import enqueue
 from bot.services.outcomes_report import (
     AppointmentOutcome,
@@ -107,6 +108,10 @@ class NotATreatment(ClinicError):
 
 class InvalidRequest(ClinicError):
     """Arguments that cannot be acted on (a past date, an empty range...): say why."""
+
+
+class ApprovalRefused(ClinicError):
+    """Approve without an attended consultation and without an override reason (issue 11)."""
 
 
 class StaleAction(ClinicError):
@@ -199,6 +204,8 @@ class PatientCard:
     checkins: tuple[CheckinLine, ...]
     open_flags: int
     report: PatientReport
+    # No screening answer on record (booked by staff or by SMS): never shown as "no flags".
+    screened: bool = True
 
 
 @dataclass(frozen=True)
@@ -542,6 +549,7 @@ class StaffOps:
             medicines=latest.get(MEDICINES_CODE),
             driver=latest.get(DRIVER_CODE),
             checkins=checkins,
+            screened=any(code in latest for code in SCREENING_FLAG_CODES),
             open_flags=open_flags,
             report=self.outcomes.patient(patient_id),
         )
@@ -608,15 +616,37 @@ class StaffOps:
 
     # --- approval -----------------------------------------------------------------------
 
-    def approve(self, *, patient_id: int, actor: str) -> Approval:
-        """Approve for treatment after the consultation; the patient is told once."""
+    def approve(
+        self,
+        *,
+        patient_id: int,
+        actor: str,
+        reason: str | None = None,
+        consultation_id: int | None = None,
+    ) -> Approval:
+        """Approve for treatment after an attended consultation; the patient is told once.
+
+        Approval is a clinical decision: without a consultation marked Done it needs an explicit
+        override with a reason, which is recorded. `consultation_id` is the consultation a button
+        was made for: if it was cancelled or moved since, the button says so and does nothing.
+        """
         now = self.clock.now()
+        reason = (reason or "").strip()[:300] or None
         with self.db.session() as session:
             patient = session.get(Patient, patient_id)
             if patient is None or patient.erased_at is not None:
                 raise PatientNotFound(str(patient_id))
             if patient.approved_at is not None:
                 return Approval(patient=_match(patient), already=True)
+            if consultation_id is not None:
+                self._check_consultation_button(session, patient_id, consultation_id)
+            attended = self._attended_consultation(session, patient_id)
+            if attended is None and reason is None:
+                raise ApprovalRefused(
+                    "no consultation marked Done for this patient. Mark it Done after the "
+                    "visit, or approve with a reason: /approve #"
+                    f"{patient_id} override <reason>"
+                )
             patient.approved_at = now
             patient.approved_by = actor[:64]
             audit(
@@ -625,10 +655,55 @@ class StaffOps:
                 actor=actor,
                 action="patient.approve",
                 subject=f"patient:{patient_id}",
+                detail={"consultation": attended, "override": reason},
             )
             enqueue_patient_notice(session, patient=patient, text_key="approved", now=now)
             session.flush()
             return Approval(patient=_match(patient), already=False)
+
+    def _attended_consultation(self, session: Session, patient_id: int) -> int | None:
+        consultations = [
+            code
+            for code, service in self.profile.services.items()
+            if service.kind is ServiceKind.CONSULTATION
+        ]
+        return session.exec(
+            select(Appointment.id)
+            .where(col(Appointment.patient_id) == patient_id)
+            .where(col(Appointment.service).in_(consultations))
+            .where(col(Appointment.status) == AppointmentStatus.COMPLETED)
+            .order_by(col(Appointment.starts_at).desc())
+            .limit(1)
+        ).first()
+
+    def _check_consultation_button(
+        self, session: Session, patient_id: int, consultation_id: int
+    ) -> None:
+        """An Approve button made for a consultation that has changed says what happened."""
+        appointment = session.get(Appointment, consultation_id)
+        if appointment is None or appointment.patient_id != patient_id:
+            raise StaleAction("this button is not for this patient")
+        if appointment.status == AppointmentStatus.COMPLETED:
+            return
+        moved_to = session.exec(
+            select(Appointment)
+            .where(col(Appointment.rescheduled_from_id) == consultation_id)
+            .limit(1)
+        ).first()
+        if moved_to is not None:
+            raise ApprovalRefused(
+                f"consultation #{consultation_id} was moved to #{moved_to.id} "
+                f"({when_short(moved_to.starts_at, self.tz)}, now {moved_to.status}); "
+                "nothing was approved"
+            )
+        if appointment.status == AppointmentStatus.CANCELLED:
+            raise ApprovalRefused(
+                f"consultation #{consultation_id} was cancelled; nothing was approved"
+            )
+        if appointment.status == AppointmentStatus.NO_SHOW:
+            raise ApprovalRefused(
+                f"consultation #{consultation_id} was a no-show; nothing was approved"
+            )
 
     # --- series -------------------------------------------------------------------------
 

@@ -4,6 +4,9 @@
 """
 
 DEFAULTS: dict[str, str] = {
+    # --- screening never done (booked by staff or by SMS) ---
+    "notice_not_screened": "⚠️ Screening: not screened (no answers on record)",
+    "staff_card_not_screened": "⚠️ Screening: not screened (no answers on record)",
     # --- a treatment's preparation (confirmation, preparation message, My appointments) ---
     "prep_title": "<b>How to prepare</b>",
     "prep_fasting": "• {cutoffs}, then nothing by mouth.",

@@ -33,7 +33,7 @@ DEFAULTS: dict[str, str] = {
     "usage_today": "/today",
     "usage_tomorrow": "/tomorrow",
     "usage_flags": "/flags",
-    "usage_approve": "/approve <phone, name or #id>",
+    "usage_approve": "/approve <phone, name or #id> [override <reason>]",
     "usage_series": "/series <patient> <service> <count>, e.g. /series #12 iv_infusion 6",
     "usage_block": "/block <date> <from>-<to> [resource] [reason], e.g. /block 2027-03-05 12-14 training",
     "usage_unblock": "/unblock [#id]",

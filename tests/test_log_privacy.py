@@ -115,6 +115,10 @@ async def test_a_whole_journey_at_debug_logs_no_name_number_text_answer_or_rule(
         with core.db.session(write=False) as session:
             patient = session.exec(select(Patient).where(Patient.telegram_user_id == ALICE)).one()
         assert patient.id is not None
+        [consultation] = journey.appointments()
+        assert consultation.id is not None
+        clock.set(consultation.ends_at)
+        core.aftercare.mark_done(appointment_id=consultation.id, actor=f"staff:{STAFF_USER}")
         core.extras["staff_ops"].approve(patient_id=patient.id, actor=f"staff:{STAFF_USER}")
         [slot] = core.booking.next_free(service="iv_infusion", count=1, for_patient=patient.id)
         session_visit = core.booking.book(

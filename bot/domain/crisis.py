@@ -69,7 +69,7 @@ MAX_PHRASE_WORDS = 12
 # Concepts, not sentences: each phrase stands for a family of phrasings (word alternatives, gaps,
 # prefixes, other persons, Spanish), so that sentences nobody has written yet are caught too.
 
-_END = "end|ending|ended|ends|finish|finishing|finished"
+_END = "end|ending|ended|ends|endin|finish|finishing|finished"
 _SELF = "myself|himself|herself|themself|themselves"
 _SUBJECT = "i|im|ive|id|ill|he|hes|she|shes|they|theyre"
 _DRUGS = (
@@ -496,9 +496,101 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "sin razon|razones para vivir",
     "no tengo razon|razones|motivo|motivos para vivir",
     "dormir|dormirme para siempre",
+    # euphemisms for not being alive soon (erring on escalation: staff close false alarms)
+    "wont|not|never be around|here|alive ... anymore|much_longer|any_longer|for_long|by_then"
+    "|after_tonight|after_this|by_christmas|by_new_year",
+    "wont|not|never see|make_it_to ... new_year|christmas|my_birthday|next_week|next_month",
+    "wont|not|dont|might_not|may_not make_it|survive through|past the|this|tonight",
+    "wont need ... where_im_going|anymore|any_more|after_tonight|after_this",
+    "where im going",
+    "cash|cashing out",
+    "checking|check out tonight|for_good|of_life|of_this_life",
+    "easy|only|quick way out",
+    "out of the picture",
+    "be|go_be|join ... with my late|dead|passed",
+    "join ... in heaven",
+    "my last day|night|week",
+    "affairs in order",
+    "gone gone",
+    "make sure of that",
+    "everything is|its set|ready for tonight",
+    "saying|said|say|posted|post* ... goodbye|goodbyes|bye ... everyone|everybody|family|all|to",
+    "deleting|deleted|delete ... all my",
+    "have|got|made ... a|the plan $",
+    "a|the plan and i know|when|how",
+    "have|got ... the means|the_rope",
+    "access to ... firearm*|gun|guns|a_gun",
+    "on|off ... my|his|her own terms",
+    "engine running",
+    "walk* ... into the lake|river|ocean|sea|traffic|water",
+    "swallowed|took|taken|taking ... everything|whole|all|handful|bunch|like|about ... pills|pill|oxys"
+    "|meds|bottle|organizer|tablets|of_my",
+    "od|overdose ... on",
+    "razor|razors|scissors|knife|blade ... my|me|legs|arms|thigh|wrist",
+    "banging|hitting|slamming my head",
+    "wants|want|wanting ... to die|be_dead|join",
+    "voices ... telling|tell ... me",
+    "wont|dont|not ... be_needing|need ... them|appointments|appts|it|refills|anything ... after",
+    "decided ... im|i_am done",
+    "ive|i_have|i decided|made_up_my_mind ... tonight|today|to_do_it|its_time|im_done|to_go",
+    "tonight|today|tomorrow|this_weekend is|s|its the night|day",
+    "tonights|todays the night|day",
+    "picked|set|chose|chosen a|the date|day",
+    "went|go|going|finally ... through with it",
+    "left|wrote|writing|leaving ... a|goodbye|suicide note|notes",
+    "goodbye|suicide letter|letters",
+    "left|wrote|writing|leaving ... letters|a_letter ... to my|for my ... kids|children|family|wife"
+    "|husband|son|daughter|mom|dad|parents ... in_case|goodbye|when_im_gone",
+    "note ... saying|says sorry|goodbye",
+    "permanent one|solution|relief|fix|sleep|way_out",
+    "will to live|keep_going|go_on|carry_on",
+    "how many ... pills|tablets|meds|of_my ... would|to take|kill|it_takes|is_lethal|would_take",
+    "on|off|from the|a bridge|roof|ledge|overpass",
+    "burn*|cut*|scratch*|carv*|slash*|pick*|punch* ... my|his|her ... arm*|leg*|wrist*|thigh*|skin"
+    "|wound|wall ... again|on_purpose|lighter|razor|blade|till|until|til|so_i|to_feel",
+    "scratch*|pick*|cut* ... till|until|til ... bleed*",
+    "on purpose so|to ... wont|not|die|hurt|bleed|infect*|heal",
+    "wish ... hadnt|didnt|wouldnt|not|never ... wake|woken|woke",
+    "god|jesus|lord ... take|takes|took me",
+    "going|gonna|want ... to see|join|be_with ... grandma|grandpa|mom|dad|wife|husband|her|him"
+    " ... soon|in_heaven",
+    "swallow* ... pills|meds|tablets|bottle|rest|bleach|antifreeze|poison|drain_cleaner",
+    "reschedule|book|move me ... to|for never",
+    "posted|post|wrote|said|texted|sent ... my|his|her|a goodbye",
+    "stopped|stop|not ... eating|drinking ... on_purpose|to_die|so_i_die",
+    "want|need ... this|it|everything|all_this to be over",
+    "not|dont|never ... plan* ... on|to ... being|be alive|around|here",
+    "not coming out alive",
+    "painless|quick|quickest|easy|easiest|best ... way|ways ... to go|die|do_it|end",
+    "bath*|tub ... razor*|blade*",
+    "razor*|blade* ... bath*|tub|wrist*",
+    "giving|gave|give ... away ... my|his|her ... stuff|things|jewelry|tools|belongings|possessions",
+    "if im gone|dead",
+    "try|trying again ... die|kill|end|overdose|suicid*",
+    "still want* to try|do_it again",
 )
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
+    # breathing that has slowed or stopped, someone who cannot be woken (erring on escalation)
+    "breathing like|only|about ... times|per a|minute",
+    "stop|stops|stopped|stopping|keeps_stopping breathing",
+    "cant|cannot|couldnt|cant_seem_to wake|rouse ... him|her|them|up|my",
+    "squeez*|crush*|fire|burning ... my|the heart|chest",
+    "chest is|feels on fire",
+    "gushing|pouring|spurting|soaking",
+    "bleeding heavy|heavily|a_lot|alot|badly|through",
+    "no responde|reacciona|despierta",
+    "respira ... despacio|despacito|raro|poco|mal",
+    "dolor ... en el pecho",
+    "inhaler ... not|isnt|doesnt|wont|aint ... work*|help*|doing",
+    "hit|banged|bumped|struck ... head ... confused|throwing|vomit*|drowsy|unconscious|passed"
+    "|pupil*|sleepy",
+    "woke|came_to|found_myself ... on the floor|ground",
+    "how long i was out",
+    "grey|gray|ashen|pale ... sweat*|clammy",
+    "cough*|vomit*|throw*|spit* ... up ... blood",
+    "blacking|black out",
+    "wheez* ... super|really|very|so|badly|bad",
     # chest
     "chest ... pain*|pian|hurt*|pressure|tight*|ache*|aching|burning|crushing|squeez*|heavy"
     "|heaviness|killing|sore|exploding|stabbing",
@@ -777,6 +869,8 @@ OVER_PHRASES: tuple[str, ...] = (
 # Everyday phrases that contain crisis words but are not crisis language: a match that falls
 # inside one does not count ("my back is seizing up", "sleep paralysis").
 IDIOMS: tuple[str, ...] = (
+    "emergency contact*",
+    "no aguanto las ganas",
     "seiz* up",
     "sleep paraly*",
     "dying to|for",
@@ -1073,6 +1167,7 @@ _OTHERS_ONLY = frozenset(
     ["wake", "waking", "respond", "responding", "responsive", "react", "reacting"]
 )
 _FIRST_PERSON = frozenset(["i", "im", "ive", "id", "ill", "we", "you", "u"])
+_OBJECTS = frozenset(["him", "her", "them", "his", "hes", "shes", "theyre"])
 _OTHERS = frozenset(_FAMILY.split("|")) - {"i"}
 _SOFTENERS = frozenset(
     [
@@ -1407,6 +1502,7 @@ _REAL_WORDS = frozenset(
 _APOSTROPHES = str.maketrans({c: "" for c in "'’‘`´ʼ"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n\r()\[\]{}\"“”«»•]+|\s[-–—]+\s|[-–—]{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
+_ELLIPSIS = re.compile(r"(?<=[a-z])\s*(?:\.{2,}|…)\s*(?=[a-z])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Letters starred out inside a word ("k*ll", "su*cide") are read as if the star were not there.
 _CENSORED = re.compile(r"(?<=[a-z])[*#]+(?=[a-z])")
@@ -1473,6 +1569,8 @@ def normalise(text: str) -> list[str]:
     lowered = _strip_accents(unicodedata.normalize("NFKC", text[:MAX_CHARS])).lower()
     lowered = lowered.translate(_APOSTROPHES).replace("&", " and ")
     lowered = _CENSORED.sub("", lowered)
+    # An ellipsis between words is hesitation ("cant... breathe"), not the end of a clause.
+    lowered = _ELLIPSIS.sub(" ", lowered)
     words: list[str] = []
     for part in _CLAUSE_BREAK.split(lowered):
         raw = _WORD.findall(part)
@@ -1981,6 +2079,8 @@ def _about_oneself_waking(words: list[str], first: int, last: int) -> bool:
     only when said of someone else ("pills to not wake up" is self-harm language)."""
     if _OTHERS_ONLY.isdisjoint(words[first:last]):
         return False
+    if any(word in _OBJECTS or word in _OTHERS for word in words[first : last + 3]):
+        return False  # "I cant wake HIM up": someone else
     before = [word for word in _clause_before(words, first, 10) if word not in _SOFTENERS]
     if before and before[0] == "to":
         return True

@@ -463,7 +463,10 @@ async def test_the_call_list_button_closes_its_task(scene):
     call = notice(scene, "Call list")
     await scene.staff(in_group=True).press_on(call.message_id, "Called")
     with scene.db.session(write=False) as session:
-        task = session.exec(select(StaffTask)).one()
+        # Ben's infusion also lacks a driver (a task of its own since issue 11).
+        task = session.exec(
+            select(StaffTask).where(col(StaffTask.kind) == "call_unconfirmed")
+        ).one()
     assert task.done_by == f"staff:{STAFF}"
     assert "📞 Called · Sam" in scene.double.message(STAFF_CHAT, call.message_id).text
 

@@ -131,18 +131,36 @@ def _check_24h(
     """At T-24 h: an unconfirmed patient goes on the staff call list (a task plus this notice)."""
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= ctx.now:
         raise Skip("appointment no longer active")
-    if appointment.confirmed_at is not None:
+    service = ctx.profile.services.get(appointment.service)
+    # Unanswered counts like "no": every treatment needs a confirmed driver (issue 11), on
+    # Telegram and by SMS alike, so the front desk calls.
+    no_driver = (
+        service is not None and service.driver_required and appointment.driver_confirmed_at is None
+    )
+    if appointment.confirmed_at is not None and not no_driver:
         raise Skip("patient confirmed")
-    task = ensure_task(
-        ctx,
-        kind="call_unconfirmed",
-        appointment=appointment,
-        detail="not confirmed 24 h before",
-    )
-    return OutgoingMessage(
-        _fill(ctx, "notice_unconfirmed", values),
-        buttons=[[Button(ctx.texts.plain("btn_called"), data=f"st:cl:{task.id}")]],
-    )
+    parts: list[str] = []
+    buttons: list[list[Button]] = []
+    if appointment.confirmed_at is None:
+        task = ensure_task(
+            ctx,
+            kind="call_unconfirmed",
+            appointment=appointment,
+            detail="not confirmed 24 h before",
+        )
+        parts.append(_fill(ctx, "notice_unconfirmed", values))
+        buttons.append([Button(ctx.texts.plain("btn_called"), data=f"st:cl:{task.id}")])
+    if no_driver:
+        driver = ensure_task(
+            ctx,
+            kind="driver_missing",
+            appointment=appointment,
+            detail="no driver confirmed 24 h before",
+        )
+        parts.append(_fill(ctx, "notice_driver_missing", values))
+        if not buttons:
+            buttons.append([Button(ctx.texts.plain("btn_called"), data=f"st:cl:{driver.id}")])
+    return OutgoingMessage("\n\n".join(parts), buttons=buttons)
 
 
 def ensure_task(

@@ -55,8 +55,9 @@ DEFAULTS: dict[str, str] = {
         "• No alcohol or cannabis.\n\n"
         "We'll check in with you later with a few short questions.\n\n{emergency}"
     ),
+    # The same advice as discharge_tg, in neutral words and one segment.
     "discharge_sms": (
-        "{clinic}: thank you for your visit. Next 24 h: no driving, no alcohol, keep an adult with "
-        "you. Urgent? Call 911."
+        "{clinic}: thanks for your visit. Next 24 h: no driving, machinery, big decisions, "
+        "alcohol or cannabis. Keep an adult with you. Urgent? Call 911."
     ),
 }

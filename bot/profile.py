@@ -131,9 +131,6 @@ class SessionEnd(_Strict):
     repeat_after_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
     # Still nothing this long after the end: aftercare starts as if attended, marked "assumed".
     assume_attended_after_minutes: Annotated[int, Field(ge=1, le=48 * 60)] = 120
-    # Done pressed more than this before the scheduled end asks staff to confirm the patient
-    # is leaving now before the discharge advice goes out.
-    early_done_minutes: Annotated[int, Field(ge=0, le=12 * 60)] = 30
 
     @model_validator(mode="after")
     def _ordered(self) -> SessionEnd:

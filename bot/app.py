@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from telegram import Bot
 from telegram.error import NetworkError
@@ -38,6 +38,7 @@ from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_t
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService
 from bot.services.planner import OutboxPlanner
+from bot.services.privacy import PrivacyChat, PrivacyService
 from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
@@ -64,6 +65,8 @@ class Core:
     checkins: CheckinService
     escalation: EscalationService
     crisis: CrisisService
+    privacy: PrivacyService
+    privacy_chat: PrivacyChat
     channels: Channels
     renderers: dict[OutboxKind, Renderer]
     # Adapters wired later by the runtime (dispatcher, ticker...), by name.
@@ -177,6 +180,7 @@ def build_core(
         acknowledge=escalation.acknowledge_sms,
         crisis=crisis,
     )
+    privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
     return Core(
         settings=settings,
         profile=profile,
@@ -193,6 +197,8 @@ def build_core(
         checkins=checkins,
         escalation=escalation,
         crisis=crisis,
+        privacy=privacy,
+        privacy_chat=PrivacyChat(service=privacy, texts=texts, profile=profile),
         channels=build_channels(settings, db=database, texts=texts),
         renderers=renderers,
         extras={"sms_inbound": sms_inbound},
@@ -262,13 +268,53 @@ class _NoNetworkTracebacks(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# Libraries that log request and response bodies, SQL or URLs with the token below WARNING:
+# message texts, names and phone numbers would reach the log. They are capped at WARNING.
+CAPPED_LOGGERS = (
+    "telegram",
+    "httpx",
+    "httpcore",
+    "hpack",
+    "twilio",
+    "urllib3",
+    "sqlalchemy",
+    "alembic",
+    "multipart",
+    "python_multipart",
+    "apscheduler",
+    "asyncio",
+    "uvicorn.access",
+)
+OUR_LOGGERS = ("bot", "handlers", "benchmarks", "__main__")
+
+
+class _OnlyOursBelowWarning(logging.Filter):
+    """Below WARNING only the project's own loggers, which never log bodies, names or numbers.
+
+    A safety net for libraries not in CAPPED_LOGGERS: LOG_LEVEL=DEBUG shows our detail, not a
+    vendor's dump of a request.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return record.name.split(".", 1)[0] in OUR_LOGGERS
+
+
+def configure_logging(level: str, *, stream: TextIO | None = None) -> None:
+    """Log at LOG_LEVEL to stderr (or `stream`), replacing whatever was configured before."""
+    # force: `python -m bot` configured WARNING for the CLI before the settings were read.
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=stream,
+        force=True,
+    )
     for handler in logging.getLogger().handlers:
         handler.addFilter(_NoNetworkTracebacks())
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+        handler.addFilter(_OnlyOursBelowWarning())
+    for name in CAPPED_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def run() -> int:

@@ -171,6 +171,21 @@ class CrisisWords(_Strict):
         return value
 
 
+class Retention(_Strict):
+    """How long what is only needed for a while is kept (the daily retention job removes it)."""
+
+    # An abandoned booking's answers, counted from when the draft expired.
+    expired_drafts_days: Annotated[int, Field(ge=0, le=3650)] = 7
+    # The words of a message once it is sent, failed, skipped or cancelled (the row stays).
+    message_bodies_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    # One-time phone codes and unconfirmed numbers typed with them.
+    verification_codes_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    # Inbound Telegram updates and texts stored before handling, once handled.
+    handled_inbound_days: Annotated[int, Field(ge=1, le=3650)] = 7
+    # The pseudonymous clinical record of an erased patient (years; not removed by the job).
+    clinical_record_years: Annotated[int, Field(ge=1, le=100)] = 7
+
+
 class ClinicProfile(_Strict):
     clinic: ClinicInfo
     booking: BookingRules = BookingRules()
@@ -183,6 +198,7 @@ class ClinicProfile(_Strict):
     session_end: SessionEnd = SessionEnd()
     texts: dict[str, str] = {}
     crisis: CrisisWords = CrisisWords()
+    retention: Retention = Retention()
     # Sections owned by other modules (check-ins, red flags) are validated by their own parsers.
     checkins: dict[str, Any] = {}
     red_flags: dict[str, Any] = {}

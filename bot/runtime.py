@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # Used only when a local double answers instead of Telegram (tests, the sandbox).
 OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
-COMMANDS = ("start", "book", "appointments", "contact", "privacy", "help")
+COMMANDS = ("start", "book", "appointments", "contact", "privacy", "mydata", "stop", "help")
 INBOX_KEY = "inbox_queue"
 INBOX_RECOVER_SECONDS = 30.0
 

@@ -12,6 +12,7 @@ from handlers import (
     errors,
     escalations,
     membership,
+    privacy,
     reminders,
     staff,
     start,
@@ -35,6 +36,7 @@ def register_all(application: AnyApplication, core: Core) -> None:
     for module in (
         staff,
         start,
+        privacy,
         booking,
         appointments,
         reminders,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Protocol
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.clock import Clock
 from bot.services.escalation import AckStatus, EscalationService
-from bot.services.staff_auth import StaffDirectory
+from bot.services.staff_auth import Admission, StaffDirectory
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,20 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Escal
         query = update.callback_query
         if query is None or query.data is None:
             return
-        user = query.from_user
-        if not core.staff.check(user_id=user.id, action="escalation.ack", now=core.clock.now()):
-            await query.answer(core.texts.plain("esc_not_authorised"), show_alert=True)
+        user, chat = query.from_user, update.effective_chat
+        admission = await asyncio.to_thread(
+            core.staff.admit,
+            user_id=user.id,
+            chat_id=chat.id if chat else None,
+            private=chat is not None and chat.type == ChatType.PRIVATE,
+            action="escalation.ack",
+            now=core.clock.now(),
+        )
+        if admission is not Admission.ALLOWED:
+            key = (
+                "staff_wrong_place" if admission is Admission.WRONG_PLACE else "esc_not_authorised"
+            )
+            await query.answer(core.texts.plain(key), show_alert=True)
             return
         escalation_id = int(query.data.rsplit(":", 1)[1])
         ack = core.escalation.acknowledge(

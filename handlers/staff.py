@@ -18,7 +18,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
@@ -36,6 +36,9 @@ from bot.messaging.telegram import inline_keyboard
 from bot.profile import ServiceKind
 from bot.services import staff_messages as views
 from bot.services.formatting import when_short
+from bot.services.privacy import Decision, RequestNotFound
+from bot.services.staff_auth import Admission
+from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import (
     AmbiguousPatient,
     ApprovalRefused,
@@ -85,7 +88,9 @@ def register(application: AnyApplication, core: Core) -> None:
     # Only staff get the staff /help; everyone else falls through to the patients' /help.
     application.add_handler(
         CommandHandler(
-            "help", staff.help, filters=filters.User(user_id=sorted(core.staff.staff_user_ids))
+            "help",
+            staff.guarded("help", staff.help),
+            filters=filters.User(user_id=sorted(core.staff.staff_user_ids)),
         )
     )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=BUTTON))
@@ -168,6 +173,8 @@ class StaffHandlers:
             "newpatient": self.guarded("newpatient", self.new_patient),
             "done": self.guarded("done", self.done),
             "noshow": self.guarded("noshow", self.no_show),
+            "erase": self.guarded("erase", self.erase),
+            "erasure": self.guarded("erasure", self.erasure),
         }
 
     # --- plumbing -----------------------------------------------------------------------
@@ -178,6 +185,11 @@ class StaffHandlers:
         async def run(update: Update, context: Context) -> None:
             if not await self.allowed(update, f"/{name}"):
                 return
+            message = update.effective_message
+            if message is not None and has_control_characters(message.text or ""):
+                # PostgreSQL refuses NUL in text; other control characters are never meant.
+                await self.send(update, context, self.texts.html("staff_control_characters"))
+                return
             try:
                 await command(update, context)
             except BadArgument as exc:
@@ -187,11 +199,20 @@ class StaffHandlers:
         return run
 
     async def allowed(self, update: Update, action: str) -> bool:
-        user = update.effective_user
-        now = self.core.clock.now()
-        if self.core.staff.check(user_id=user.id if user else None, action=action, now=now):
+        """Staff, in the staff chat or their own private chat; anyone or anywhere else: no."""
+        user, chat = update.effective_user, update.effective_chat
+        admission = await asyncio.to_thread(
+            self.core.staff.admit,
+            user_id=user.id if user else None,
+            chat_id=chat.id if chat else None,
+            private=chat is not None and chat.type == ChatType.PRIVATE,
+            action=action,
+            now=self.core.clock.now(),
+        )
+        if admission is Admission.ALLOWED:
             return True
-        refusal = self.texts.plain("staff_not_authorised")
+        key = "staff_wrong_place" if admission is Admission.WRONG_PLACE else "staff_not_authorised"
+        refusal = self.texts.plain(key)
         if update.callback_query is not None:
             await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:
@@ -405,6 +426,73 @@ class StaffHandlers:
             return
         await self.send(update, context, views.render_approval(self.texts, approval))
         self.core.kick_outbox()
+
+    # --- data rights ----------------------------------------------------------------------
+
+    async def erase(self, update: Update, context: Context) -> None:
+        """Erase a patient's data at their request made by phone (held for an open red flag)."""
+        query = " ".join(self.args(context))
+        if not query:
+            raise BadArgument("say which patient")
+        match = await self.resolve(update, context, query)
+        if match is None:
+            return
+        decision = await asyncio.to_thread(
+            self.core.privacy.erase_on_staff_request,
+            patient_id=match.id,
+            actor=self.actor(update),
+            reason="requested by phone",
+        )
+        await self.send(update, context, self.erasure_line(decision))
+
+    async def erasure(self, update: Update, context: Context) -> None:
+        """Erasure requests: list them, or approve / decline one (declining needs a reason)."""
+        args = self.args(context)
+        privacy = self.core.privacy
+        if not args:
+            await asyncio.to_thread(privacy.resume_held)
+            pending = await asyncio.to_thread(privacy.pending)
+            lines = [
+                self.texts.html(
+                    "privacy_staff_request_line",
+                    request=r.id,
+                    patient=r.patient_id,
+                    status=r.status,
+                    when=when_short(r.requested_at, self.profile.tz),
+                )
+                for r in pending
+            ]
+            await self.send(
+                update,
+                context,
+                "\n".join(lines) or self.texts.html("privacy_staff_no_requests"),
+            )
+            return
+        verb = args[0].lower()
+        if verb not in ("approve", "decline") or len(args) < 2 or not args[1].lstrip("#").isdigit():
+            raise BadArgument("approve <number> or decline <number> <reason>")
+        reason = " ".join(args[2:])
+        if verb == "decline" and not reason:
+            raise BadArgument("a decline needs a reason")
+        try:
+            decision = await asyncio.to_thread(
+                privacy.decide,
+                request_id=int(args[1].lstrip("#")),
+                approve=verb == "approve",
+                actor=self.actor(update),
+                reason=reason,
+            )
+        except RequestNotFound:
+            await self.send(update, context, self.texts.html("privacy_staff_no_such_request"))
+            return
+        await self.send(update, context, self.erasure_line(decision))
+
+    def erasure_line(self, decision: Decision) -> str:
+        return self.texts.html(
+            f"privacy_staff_{decision.status}",
+            request=decision.request_id,
+            patient=decision.patient_id,
+        )
 
     # --- series -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from telegram.ext import ApplicationBuilder
 
 from bot.app import Core, build_core
+from bot.db.engine import Database
 from bot.db.models import (
     Appointment,
     AuditLog,
@@ -48,7 +49,11 @@ def local(day: int, hour: int, minute: int = 0, *, month: int = 3) -> datetime:
 
 
 def build(
-    tmp_path: Path, clock: FixedClock, *, staff: tuple[int, ...] = (STAFF, OTHER_STAFF)
+    tmp_path: Path,
+    clock: FixedClock,
+    *,
+    staff: tuple[int, ...] = (STAFF, OTHER_STAFF),
+    db: Database | None = None,
 ) -> Core:
     settings = parse_settings(
         {
@@ -57,7 +62,7 @@ def build(
             "DATABASE_URL": f"sqlite:///{tmp_path / 'clinic.db'}",
         }
     )
-    db = sqlite_database(tmp_path / "clinic.db")
+    db = db or sqlite_database(tmp_path / "clinic.db")
     return build_core(settings, clock=clock, db=db, migrate_db=False)
 
 
@@ -104,9 +109,9 @@ class Scene:
             return list(session.exec(select(AuditLog).where(col(AuditLog.action) == action)).all())
 
 
-async def open_scene(tmp_path: Path, *, seed: bool = True) -> Scene:
+async def open_scene(tmp_path: Path, *, seed: bool = True, db: Database | None = None) -> Scene:
     clock = FixedClock(BOOKING_TIME)
-    core = build(tmp_path, clock)
+    core = build(tmp_path, clock, db=db)
     double = FakeBotApi(spec_path=SPECS / "telegram-bot-api.json", clock=clock)
     double.group(STAFF_CHAT, title="Front desk")
     application = (

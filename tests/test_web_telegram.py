@@ -94,6 +94,25 @@ async def test_a_body_that_is_not_an_update_is_a_bad_request(body, client, sink)
     assert sink.updates == []
 
 
+@pytest.mark.parametrize("depth", [65, 100_000])
+async def test_a_deeply_nested_body_is_a_bad_request_not_a_crash(depth, client, sink):
+    nested = b'{"update_id": 1, "message": ' + b"[" * depth + b"]" * depth + b"}"
+
+    response = await post_update(client, secret=WEBHOOK_SECRET, body=nested)
+
+    assert response.status_code == 400
+    assert sink.updates == []
+
+
+async def test_brackets_inside_strings_do_not_count_as_nesting(client, sink):
+    update = {**UPDATE, "message": {**UPDATE["message"], "text": "[" * 5000}}
+
+    response = await post_update(client, secret=WEBHOOK_SECRET, body=json.dumps(update).encode())
+
+    assert response.status_code == 200
+    assert sink.updates == [update]
+
+
 async def test_an_oversized_update_is_refused(client, sink):
     huge = json.dumps({"update_id": 1, "padding": "x" * (2 * 1024 * 1024)}).encode()
 

@@ -202,11 +202,32 @@ class BookingFlow:
                 "start_welcome", first_name=first_name, clinic=self.profile.clinic.name
             )
             return Reply((self.screens.consent(lead=welcome),))
+        resumed = self._resume_care_messages(patient, now=now)
         draft = self.drafts.load(who.user_id)
         if draft is not None and draft.active(now):
             return Reply((self.screens.resume_offer(draft),))
         welcome_back = self.texts.html("start_welcome_back", first_name=first_name)
+        if resumed:
+            welcome_back = f"{self.texts.html('start_messages_resumed')}\n\n{welcome_back}"
         return Reply((self.screens.menu(patient, lead=welcome_back),))
+
+    def _resume_care_messages(self, patient: Patient, *, now: datetime) -> bool:
+        """/start after "stop": care messages are on again (audited)."""
+        if patient.care_messages_stopped_at is None:
+            return False
+        with self.db.session() as session:
+            row = session.get(Patient, patient.id)
+            if row is None or row.care_messages_stopped_at is None:
+                return False
+            row.care_messages_stopped_at = None
+            audit(
+                session,
+                at=now,
+                actor=f"patient:{row.id}",
+                action="consent.care_messages_resumed",
+                subject=f"patient:{row.id}",
+            )
+        return True
 
     def consent(self, who: Who, *, agreed: bool) -> Reply:
         """Store the answer to "may we message you here?" with its time."""

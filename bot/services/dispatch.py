@@ -115,6 +115,16 @@ def telegram_usable(patient: Patient, channels: Channels) -> bool:
     )
 
 
+def care_stopped(row: Outbox, patient: Patient | None) -> bool:
+    """The patient said "stop" in Telegram: care messages to them wait for /start."""
+    return (
+        patient is not None
+        and patient.care_messages_stopped_at is not None
+        and Channel(row.channel) in PATIENT_CHANNELS
+        and OutboxKind(row.kind) not in ANY_HOUR_KINDS
+    )
+
+
 def route_patient(patient: Patient, channels: Channels) -> Channel | None:
     """The channel a patient message goes out on now: preferred first, then the other."""
     order = (
@@ -200,7 +210,9 @@ class Dispatcher:
                 session.get(Appointment, row.appointment_id) if row.appointment_id else None
             )
             channel = self._route(row, patient)
-            if channel is None:
+            if care_stopped(row, patient):
+                channel, outcome = None, "skip:stopped by patient"
+            elif channel is None:
                 self._unreachable(session, row, patient, appointment, "no usable channel", now)
                 outcome = "skip-unreachable"
             elif channel is Channel.SMS and OutboxKind(row.kind) not in ANY_HOUR_KINDS:

@@ -281,9 +281,9 @@ class EscalationService:
                 "paged": flag.level is EscalationLevel.URGENT or deadline.page_now,
             },
         )
+        # The rule's name says what the patient answered: it stays in the database.
         log.warning(
-            "red flag %s (%s) raised as escalation %s, owner %s",
-            flag.rule,
+            "red flag (%s) raised as escalation %s, owner %s",
             flag.level,
             escalation.id,
             deadline.owner,

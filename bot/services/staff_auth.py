@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from bot.db.engine import Database
 from bot.services.audit import audit
+
+
+class Admission(StrEnum):
+    ALLOWED = "allowed"
+    NOT_STAFF = "not_staff"
+    WRONG_PLACE = "wrong_place"  # staff, but in a chat where patient data must not appear
 
 
 class StaffDirectory:
@@ -34,6 +41,40 @@ class StaffDirectory:
                 subject=action[:64],
             )
         return False
+
+    def in_staff_place(self, *, user_id: int | None, chat_id: int | None, private: bool) -> bool:
+        """The staff chat, or a staff member's own private chat with the bot."""
+        if chat_id is None:
+            return False
+        if self.staff_chat_id is not None and chat_id == self.staff_chat_id:
+            return True
+        return private and chat_id == user_id
+
+    def admit(
+        self,
+        *,
+        user_id: int | None,
+        chat_id: int | None,
+        private: bool,
+        action: str,
+        now: datetime,
+    ) -> Admission:
+        """Staff only, and only where staff are: anything else is refused and audited."""
+        if not self.is_staff(user_id):
+            self.check(user_id=user_id, action=action, now=now)
+            return Admission.NOT_STAFF
+        if self.in_staff_place(user_id=user_id, chat_id=chat_id, private=private):
+            return Admission.ALLOWED
+        with self.db.session() as session:
+            audit(
+                session,
+                at=now,
+                actor=self.actor(user_id) if user_id is not None else "telegram:None",
+                action="staff.wrong_place",
+                subject=action[:64],
+                detail={"chat": chat_id},
+            )
+        return Admission.WRONG_PLACE
 
     @staticmethod
     def actor(user_id: int) -> str:

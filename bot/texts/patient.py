@@ -60,7 +60,15 @@ DEFAULTS: dict[str, str] = {
         "Telegram chats with bots are not end-to-end encrypted, so we keep medical details out "
         "of messages wherever a button will do. Text reminders show only the date, time and "
         "clinic name.\n\n"
-        "For a copy of your data, or to ask us to delete it, call {phone}."
+        "A phone number you type is used for texts only after you confirm it with the code we "
+        "text to it.\n\n"
+        "/mydata sends you a copy of your data here, or asks us to delete it: staff review the "
+        "request, then your name, number, Telegram link and our messages are removed, and the "
+        "clinical record we must keep stays under a code instead of your name.\n"
+        "Send <b>stop</b> to stop reminders and check-ins here (urgent replies still come); "
+        "/start turns them back on.\n"
+        "Unfinished bookings, the words of messages we sent and old codes are deleted after a "
+        "while; a log of who did what is kept. Questions: call {phone}."
     ),
     "help_details": (
         "I can help with:\n"

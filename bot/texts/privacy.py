@@ -51,6 +51,68 @@ DEFAULTS: dict[str, str] = {
         "confirmed with a code, so reminders will come here in Telegram."
     ),
     "book_phone_unverified_mark": "{phone} (not confirmed)",
+    # --- /mydata, delete my data, stop ---
+    "cmd_mydata": "A copy of your data, or ask us to delete it",
+    "cmd_stop": "Stop care messages in this chat",
+    "mydata_offer": (
+        "<b>Your data</b>\nI can send you, here in this chat, a copy of everything the clinic "
+        "holds about you: your details, consents, appointments and answers, with dates.\n\n"
+        "You can also ask us to delete your data. Staff review each request; the clinical "
+        "record the law requires us to keep stays, under a code instead of your name."
+    ),
+    "mydata_send": "Send me my data",
+    "mydata_delete": "Delete my data",
+    "mydata_caption": "Your data at {clinic}, as of today.",
+    "mydata_not_you": (
+        "For your privacy I can only do this for the patient themselves, in their own private "
+        "chat with me."
+    ),
+    "mydata_delete_confirm": (
+        "Delete your data? Your name, phone number and Telegram link, and our messages, will be "
+        "removed and the bot will no longer know you. Staff review the request first."
+    ),
+    "mydata_delete_yes": "Yes, ask to delete my data",
+    "mydata_delete_no": "No, keep it",
+    "mydata_delete_requested": (
+        "Thank you. Your request is with the clinic's staff; we'll do it as soon as it is "
+        "reviewed. For questions call {phone}."
+    ),
+    "mydata_delete_kept": "Nothing was changed.",
+    "stop_done": (
+        "Done: I won't send you reminders or check-ins here any more. If you write something "
+        "that sounds urgent I will still answer with emergency numbers.\n\n"
+        "To receive care messages again, send /start. Your appointments are not changed; to "
+        "cancel one, use /appointments or call {phone}."
+    ),
+    "stop_already": "Care messages are already stopped. Send /start to receive them again.",
+    "start_messages_resumed": "Care messages are on again.",
+    "privacy_staff_erasure_requested": (
+        "🗑 Erasure request #{request} from patient #{patient}. "
+        "/erasure approve {request} or /erasure decline {request} &lt;reason&gt;"
+    ),
+    "privacy_staff_request_line": "#{request}: patient #{patient}, {status}, asked {when}",
+    "privacy_staff_no_requests": "No erasure requests waiting.",
+    "privacy_staff_no_such_request": "No open erasure request with that number.",
+    "privacy_staff_done": (
+        "Erased: patient #{patient}'s identity and messages are gone; the clinical record stays "
+        "under the name “Erased patient #{patient}” (request #{request})."
+    ),
+    "privacy_staff_held": (
+        "Held: patient #{patient} has an open red flag. The erasure (request #{request}) goes "
+        "ahead once it is acknowledged (/erasure checks again)."
+    ),
+    "privacy_staff_declined": "Declined request #{request} for patient #{patient}; reason kept.",
+    "privacy_staff_pending": "Request #{request} for patient #{patient} is waiting.",
+    "usage_erase": "/erase <patient name or #number>",
+    "usage_erasure": "/erasure, /erasure approve <number>, /erasure decline <number> <reason>",
+    "staff_control_characters": (
+        "That command holds an invisible control character, so nothing was done. "
+        "Please type it again."
+    ),
+    # --- staff tools outside staff places ---
+    "staff_wrong_place": (
+        "Staff commands work only in the staff chat or in your private chat with me."
+    ),
 }
 
 PLAIN_KEYS = frozenset(
@@ -61,5 +123,12 @@ PLAIN_KEYS = frozenset(
         "book_phone_code_try",
         "book_phone_code_tries",
         "book_phone_unverified_mark",
+        "staff_wrong_place",
+        "cmd_mydata",
+        "cmd_stop",
+        "mydata_send",
+        "mydata_delete",
+        "mydata_delete_yes",
+        "mydata_delete_no",
     }
 )

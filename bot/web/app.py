@@ -60,6 +60,32 @@ DB_WORKERS = 16  # concurrent webhook handlers on PostgreSQL (SQLite: one)
 KICK_INTERVAL_SECONDS = 1.0
 
 
+# A real Update nests about ten levels; thousands would overflow the parser (and later copies).
+MAX_JSON_DEPTH = 64
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 class InboundSms(Protocol):
     """What /twilio/sms hands an inbound message to (bot.services.sms_inbound.SmsInbound)."""
 
@@ -326,9 +352,11 @@ class _Routes:
             body = await _read_body(request, MAX_TELEGRAM_BODY_BYTES)
         except _TooLarge:
             return _too_large()
+        if json_depth(body) > MAX_JSON_DEPTH:
+            return PlainTextResponse("JSON nested too deeply", status_code=400)
         try:
             update = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return PlainTextResponse("malformed JSON", status_code=400)
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return PlainTextResponse("not an Update", status_code=400)

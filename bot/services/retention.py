@@ -1,0 +1,82 @@
+"""The daily retention job: remove what is only needed for a while, keep the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+from sqlmodel import col
+
+from bot.db.engine import Database
+from bot.db.models import BookingDraft, InboxItem, Outbox, PhoneClaim
+from bot.domain.enums import DraftStep
+from bot.profile import Retention
+from bot.services.audit import audit
+from bot.services.outbox import OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    drafts: int
+    message_bodies: int
+    codes: int
+    inbound: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "drafts": self.drafts,
+            "message_bodies": self.message_bodies,
+            "codes": self.codes,
+            "inbound": self.inbound,
+        }
+
+
+def apply_retention(db: Database, *, periods: Retention, now: datetime) -> RetentionReport:
+    """Remove expired drafts, old message words, old codes and handled inbound items (audited)."""
+    with db.session() as session:
+        drafts = session.exec(
+            delete(BookingDraft).where(
+                or_(
+                    col(BookingDraft.expires_at)
+                    < now - timedelta(days=periods.expired_drafts_days),
+                    # Finished drafts keep only an appointment id; old ones go too.
+                    (col(BookingDraft.step) == DraftStep.DONE)
+                    & (
+                        col(BookingDraft.updated_at)
+                        < now - timedelta(days=periods.expired_drafts_days)
+                    ),
+                )
+            )
+        ).rowcount
+        bodies = session.exec(
+            update(Outbox)
+            .where(col(Outbox.status).not_in(list(OPEN_STATUSES)))
+            .where(col(Outbox.due_at) < now - timedelta(days=periods.message_bodies_days))
+            .where(col(Outbox.payload) != "{}")
+            .values(payload="{}")
+        ).rowcount
+        codes = session.exec(
+            delete(PhoneClaim).where(
+                col(PhoneClaim.created_at) < now - timedelta(days=periods.verification_codes_days)
+            )
+        ).rowcount
+        inbound = session.exec(
+            delete(InboxItem)
+            .where(col(InboxItem.processed_at).is_not(None))
+            .where(col(InboxItem.processed_at) < now - timedelta(days=periods.handled_inbound_days))
+        ).rowcount
+        report = RetentionReport(
+            drafts=int(drafts or 0),
+            message_bodies=int(bodies or 0),
+            codes=int(codes or 0),
+            inbound=int(inbound or 0),
+        )
+        audit(
+            session,
+            at=now,
+            actor="system",
+            action="retention.applied",
+            detail=report.as_dict(),
+        )
+    return report

@@ -1,0 +1,91 @@
+"""/mydata (a copy of one's data, or a request to delete it) and "stop" in a patient's chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import time
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.services.chat_replies import Reply, Who
+from bot.services.retention import apply_retention
+from handlers.common import AnyApplication, respond, unpack
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+STOP_WORDS = r"(?i)^\s*(stop|/stop)\s*[.!]?\s*$"
+RETENTION_JOB = "retention"
+RETENTION_AT = time(3, 15)  # clinic time: quiet, and before the morning digest
+
+
+def register(application: AnyApplication, core: Core) -> None:
+    """Add /mydata, its buttons (`pv:`) and stop."""
+    chat = core.privacy_chat
+    new_messages = filters.UpdateType.MESSAGE
+
+    def kick(reply: Reply) -> None:
+        if reply.changed:
+            core.kick_outbox()
+
+    async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Offer a copy of the patient's data, or to ask for its deletion."""
+        await respond(update, context, chat.offer)
+
+    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send the copy, or take the deletion request (only the patient, in their own chat)."""
+        query = update.callback_query
+        data = unpack(query.data if query else None)
+        verb = data.verb if data is not None else ""
+        await respond(update, context, lambda who: chat.press(who, verb), after=kick)
+
+    async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop care messages in this chat, saying how to restart."""
+
+        def compute(who: Who) -> Reply:
+            return chat.stop(who)
+
+        await respond(update, context, compute)
+
+    application.add_handler(CommandHandler("mydata", mydata, filters=new_messages))
+    application.add_handler(CallbackQueryHandler(button, pattern=r"^pv:(ex|dl|dy|dn)$"))
+    application.add_handler(
+        CommandHandler("stop", stop, filters=filters.ChatType.PRIVATE & new_messages)
+    )
+    application.add_handler(
+        MessageHandler(filters.Regex(STOP_WORDS) & filters.ChatType.PRIVATE & new_messages, stop)
+    )
+
+    schedule_retention(application, core)
+
+
+def schedule_retention(application: AnyApplication, core: Core) -> None:
+    """Daily: remove what the profile keeps only for a while; finish erasures no longer held."""
+    queue = application.job_queue
+    if queue is None:
+        log.warning("no JobQueue: the daily retention job is not scheduled")
+        return
+
+    async def retention(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        report = await asyncio.to_thread(
+            apply_retention, core.db, periods=core.profile.retention, now=core.clock.now()
+        )
+        erased = await asyncio.to_thread(core.privacy.resume_held)
+        log.info(
+            "retention: removed %d draft(s), %d message body(ies), %d code(s), %d inbound "
+            "item(s); %d held erasure(s) done",
+            report.drafts,
+            report.message_bodies,
+            report.codes,
+            report.inbound,
+            len(erased),
+        )
+
+    queue.run_daily(
+        retention, time=RETENTION_AT.replace(tzinfo=core.profile.tz), name=RETENTION_JOB
+    )

@@ -192,6 +192,7 @@ def build_core(
             db=database,
             staff_user_ids=settings.staff_user_ids,
             staff_chat_id=settings.staff_chat_id,
+            staff_chat=StaffChat(db=database, configured_id=settings.staff_chat_id),
         ),
         aftercare=aftercare,
         checkins=checkins,

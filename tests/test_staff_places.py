@@ -148,3 +148,15 @@ async def test_a_control_character_in_any_staff_argument_is_refused_politely(sce
     replies = scene.replies(STAFF_CHAT)[-len(commands) :]
     assert all(reply.startswith(CONTROL) for reply in replies), replies
     assert state(scene) == before
+
+
+async def test_staff_commands_answer_in_the_supergroup_the_staff_chat_migrated_to(scene):
+    migrated_to = -1009990001
+    scene.core.channels.staff_chat.migrated(
+        old_id=STAFF_CHAT, new_id=migrated_to, now=scene.clock.now()
+    )
+    in_new_group = scene.staff().in_chat(migrated_to)
+    await in_new_group.send_command("/today")
+
+    assert "Ana Lopez" in scene.replies(migrated_to)[-1]
+    assert wrong_place_audits(scene) == []

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from bot.db.engine import Database
 from bot.services.audit import audit
+from bot.services.staff_chat import StaffChat
 
 
 class Admission(StrEnum):
@@ -19,11 +20,18 @@ class StaffDirectory:
     """Staff are exactly the Telegram user ids in STAFF_USER_IDS, wherever they write from."""
 
     def __init__(
-        self, *, db: Database, staff_user_ids: frozenset[int], staff_chat_id: int | None
+        self,
+        *,
+        db: Database,
+        staff_user_ids: frozenset[int],
+        staff_chat_id: int | None,
+        staff_chat: StaffChat | None = None,
     ) -> None:
         self.db = db
         self.staff_user_ids = staff_user_ids
         self.staff_chat_id = staff_chat_id
+        # Knows where the staff chat went if Telegram migrated it to a supergroup.
+        self.staff_chat = staff_chat
 
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.staff_user_ids
@@ -48,7 +56,9 @@ class StaffDirectory:
             return False
         if self.staff_chat_id is not None and chat_id == self.staff_chat_id:
             return True
-        return private and chat_id == user_id
+        if private:
+            return chat_id == user_id
+        return self.staff_chat is not None and chat_id == self.staff_chat.status().chat_id
 
     def admit(
         self,

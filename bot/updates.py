@@ -94,17 +94,26 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def _store(self, update_id: int, data: dict[str, Any]) -> bool:
         key = str(update_id)
-        stored = await asyncio.to_thread(
-            inbox.store,
-            self.db,
-            source=InboxSource.TELEGRAM,
-            external_id=key,
-            payload=data,
-            now=self.clock.now(),
-        )
-        if stored:
-            self.in_flight.add(key)
-        else:
+        if key in self.in_flight:
+            log.info("telegram update %s is being processed: the redelivery is ignored", key)
+            return False
+        # Marked in flight before the row exists: a recovery that finds the row meanwhile (it
+        # runs in a thread) sees the mark and leaves the update to us.
+        self.in_flight.add(key)
+        try:
+            stored = await asyncio.to_thread(
+                inbox.store,
+                self.db,
+                source=InboxSource.TELEGRAM,
+                external_id=key,
+                payload=data,
+                now=self.clock.now(),
+            )
+        except BaseException:
+            self.in_flight.discard(key)
+            raise
+        if not stored:
+            self.in_flight.discard(key)
             log.info("telegram update %s already stored: ignored", update_id)
         return stored
 
@@ -150,6 +159,8 @@ class InboxQueue(asyncio.Queue[object]):
             exclude=sorted(self.in_flight),
             ignore_leases=ignore_leases,
         )
+        # Whatever this process took in while the claim ran is its own already.
+        items = [item for item in items if item.external_id not in self.in_flight]
         for item in items:
             self.in_flight.add(item.external_id)
             await super().put(Update.de_json(item.payload, self.bot))

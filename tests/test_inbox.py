@@ -272,3 +272,13 @@ def test_a_stored_update_is_not_taken_over_while_its_lease_runs(sqlite_db, clock
     later = clock.now() + inbox.PROCESSING_LEASE * 2
     taken = inbox.claim_unprocessed(sqlite_db, source=InboxSource.TELEGRAM, now=later)
     assert [item.external_id for item in taken] == ["7"]
+
+
+async def test_recovery_leaves_alone_an_update_this_process_took_in_meanwhile(sqlite_db, clock):
+    queue = InboxQueue(db=sqlite_db, clock=clock)
+    queue.in_flight.add("77")  # accepted while the recovery's claim ran in its thread
+    inbox.store(
+        sqlite_db, source=InboxSource.TELEGRAM, external_id="77", payload={}, now=clock.now()
+    )
+    assert await queue.recover(ignore_leases=True) == 0
+    assert queue.qsize() == 0

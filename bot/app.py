@@ -23,6 +23,7 @@ from bot.messaging.voice import TwilioVoiceCaller
 from bot.profile import ClinicProfile, load_profile
 from bot.scheduling.jobs import OutboxTicker
 from bot.services import (
+    calendar_files,
     phone_claims,
     preparation,
     reminder_messages,
@@ -133,6 +134,7 @@ def build_core(
         staff_messages,
         sms_recovery,
         phone_claims,
+        calendar_files,
         preparation,
     ):
         renderers.update(module.RENDERERS)

@@ -152,8 +152,13 @@ class CrisisWords(_Strict):
     self_harm: list[str] = []
     emergency: list[str] = []
     negations: list[str] = []
+    # Softer signs: the patient is asked "are you safe right now?" and staff get a notice.
+    soft_self_harm: list[str] = []
+    soft_emergency: list[str] = []
+    # A soft sign's check unanswered this long (or answered "no" / "call me"): on-call is paged.
+    check_minutes: Annotated[int, Field(ge=1, le=120)] = 10
 
-    @field_validator("self_harm", "emergency")
+    @field_validator("self_harm", "emergency", "soft_self_harm", "soft_emergency")
     @classmethod
     def _phrases(cls, value: list[str]) -> list[str]:
         for phrase in value:

@@ -15,9 +15,12 @@ from bot.domain.crisis import (
     EMERGENCY_PHRASES,
     IDIOMS,
     SELF_HARM_PHRASES,
+    SOFT_EMERGENCY_PHRASES,
+    SOFT_SELF_HARM_PHRASES,
     BadPhrase,
     CrisisKind,
     CrisisMatcher,
+    CrisisTier,
     check_negation,
     compile_phrase,
     normalise,
@@ -38,6 +41,7 @@ POSITIVE = [
     tuple(part.strip() for part in line.split("|", 1)) for line in _lines("crisis_positive.txt")
 ]
 NEGATIVE = _lines("crisis_negative.txt")
+SOFT = [tuple(part.strip() for part in line.split("|", 1)) for line in _lines("crisis_soft.txt")]
 PROFILE = load_profile()
 MATCHER = CrisisMatcher(quoted=bot_texts_to_ignore(PROFILE, Texts(PROFILE.texts)))
 
@@ -54,11 +58,72 @@ def test_crisis_sentence_is_caught_with_its_class(kind, sentence):
     assert found is not None, sentence
     assert found.kind is CrisisKind(kind)
     assert found.phrase
+    assessed = MATCHER.assess(sentence)
+    assert assessed is not None and assessed.tier is CrisisTier.STRONG
 
 
 @pytest.mark.parametrize("sentence", NEGATIVE, ids=NEGATIVE)
 def test_everyday_or_negated_sentence_does_not_fire(sentence):
     assert MATCHER.match(sentence) is None
+    assert MATCHER.assess(sentence) is None  # not even the "are you safe?" check
+
+
+@pytest.mark.parametrize(("kind", "sentence"), SOFT, ids=[s for _, s in SOFT])
+def test_a_softer_sign_is_caught_at_least_softly_with_its_class(kind, sentence):
+    found = MATCHER.assess(sentence)
+    assert found is not None, sentence
+    assert found.kind is CrisisKind(kind)
+    assert found.phrase
+
+
+def test_the_soft_corpus_is_mostly_soft_and_never_read_by_match_alone():
+    tiers = [MATCHER.assess(sentence) for _, sentence in SOFT]
+    soft = [found for found in tiers if found is not None and found.tier is CrisisTier.SOFT]
+    assert len(SOFT) >= 50 and len(soft) >= 0.8 * len(SOFT)
+    # match() is the strong tier only: a soft sign never reaches a caller that pages on it.
+    assert all(MATCHER.match(s) is None for (_, s), f in zip(SOFT, tiers, strict=True) if f in soft)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tier"),
+    [
+        ("i had suicidal thoughts after my last infusion", CrisisTier.SOFT),  # recent: asked
+        ("i had suicidal thoughts after my last infusion, doing well now", None),
+        ("i tried to overdose last week", CrisisTier.STRONG),  # a recent attempt still pages
+        ("I had suicidal thoughts years ago, I'm fine now", None),
+        ("history of suicide attempts", None),  # distant: not even asked
+        ("chest felt tight but it went away", CrisisTier.SOFT),  # may come back: asked
+        ("chest feels tight and it's not going away", CrisisTier.STRONG),
+        ("this pain is killing me", None),
+        ("I'd die for a coffee", None),
+        ("my brother died by suicide", None),
+        ("my brother died by suicide and i want to die too", CrisisTier.STRONG),
+        ("I'm going to end it with my boyfriend", None),
+        ("im going to end it", CrisisTier.STRONG),
+    ],
+)
+def test_past_settled_and_idiomatic_words_are_soft_or_nothing(sentence, tier):
+    found = MATCHER.assess(sentence)
+    assert (found.tier if found is not None else None) is tier, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tier"),
+    [
+        ("bp 220/130 and a headache", CrisisTier.STRONG),
+        ("blood pressure is 185 over 122", CrisisTier.STRONG),
+        ("my bp is 185/100", CrisisTier.SOFT),
+        ("pressure 150/112", CrisisTier.SOFT),
+        ("bp 130/85 at the pharmacy", None),
+        ("bp 12/8", None),
+        ("room 220/130", None),
+    ],
+)
+def test_a_typed_blood_pressure_reading_is_read_by_its_level(sentence, tier):
+    found = MATCHER.assess(sentence)
+    assert (found.tier if found is not None else None) is tier, sentence
+    if tier is not None:
+        assert found is not None and found.kind is CrisisKind.EMERGENCY
 
 
 def test_a_message_with_both_classes_names_both_emergency_first():
@@ -130,7 +195,7 @@ def test_an_underscore_joins_words_into_one_alternative():
 
 def test_the_anchor_index_never_skips_a_phrase_that_matches():
     """The matcher only tries phrases whose anchor word is in the text: that must be safe."""
-    sentences = [normalise(sentence) for sentence in [s for _, s in POSITIVE] + NEGATIVE]
+    sentences = [normalise(sentence) for sentence in [s for _, s in POSITIVE + SOFT] + NEGATIVE]
     present = [{word for word in words if word != CLAUSE} for words in sentences]
     # One text of all sentences (each ends with a clause mark), and where each one starts.
     starts = []
@@ -139,7 +204,8 @@ def test_the_anchor_index_never_skips_a_phrase_that_matches():
         starts.append(offset)
         offset += len(" ".join(words)) + 1
     text = " ".join(" ".join(words) for words in sentences)
-    for source in [*SELF_HARM_PHRASES, *EMERGENCY_PHRASES, *IDIOMS]:
+    every = [*SELF_HARM_PHRASES, *EMERGENCY_PHRASES, *IDIOMS]
+    for source in [*every, *SOFT_SELF_HARM_PHRASES, *SOFT_EMERGENCY_PHRASES]:
         phrase = compile_phrase(source)
         for found in phrase.pattern.finditer(text):
             words = present[bisect.bisect_right(starts, found.start()) - 1]

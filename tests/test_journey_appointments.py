@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from icalendar import Calendar
 from sqlmodel import select
 
 from bot.db.models import Appointment, Patient
@@ -23,6 +24,11 @@ from tests.journey_helpers import (
 
 CONFIRM = "✅ Confirm booking"
 TUESDAY_0830 = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
+
+
+def event_of(ics: bytes):
+    [event] = Calendar.from_ical(ics).walk("VEVENT")
+    return event
 
 
 async def booked_alice(journey):
@@ -74,7 +80,9 @@ async def test_my_appointments_shows_address_status_and_preparation_and_resends_
         await alice.press("📅 #2")
         document = alice.last_message()
         assert document.document_name == "appointment.ics"
-        assert b"DTSTART:20270303T133000Z" in (document.document_bytes or b"")
+        assert event_of(document.document_bytes).decoded("DTSTART") == datetime(
+            2027, 3, 3, 13, 30, tzinfo=UTC
+        )
 
 
 async def test_cancelling_outside_the_cutoff_frees_the_time_and_tells_staff(database, clock):
@@ -95,6 +103,46 @@ async def test_cancelling_outside_the_cutoff_frees_the_time_and_tells_staff(data
         for name in ("Bob", "Cy"):
             other = add_patient(journey.core.db, now=clock.now(), name=name)
             journey.core.booking.book(patient_id=other, service="consultation", start=TUESDAY_0830)
+
+
+async def test_cancelling_sends_the_calendar_a_cancellation_of_the_same_event(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        booked = event_of(journey.bot_messages(ALICE)[-1].document_bytes)
+        await alice.send_command("/appointments")
+        await alice.press("✖️ Cancel #1")
+        await alice.press("Yes, cancel it")
+        await journey.dispatch()
+        reply, calendar = journey.bot_messages(ALICE)[-2:]
+        assert "is cancelled" in reply.text
+        assert calendar.document_name == "appointment.ics"
+        assert "cancelled" in calendar.text
+        cancel = Calendar.from_ical(calendar.document_bytes)
+        assert str(cancel["METHOD"]) == "CANCEL"
+        [event] = cancel.walk("VEVENT")
+        assert str(event["UID"]) == str(booked["UID"])
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert int(event["SEQUENCE"]) == int(booked["SEQUENCE"]) + 1
+        await journey.dispatch()  # sent once
+        assert journey.bot_messages(ALICE)[-1].message_id == calendar.message_id
+
+
+async def test_a_moved_then_cancelled_visit_cancels_the_moved_event(database, clock):
+    async with open_journey(database, clock) as journey:
+        alice = await booked_alice(journey)
+        booked = event_of(journey.bot_messages(ALICE)[-1].document_bytes)
+        await alice.press("🔁 Change time")
+        await alice.press("Thu 4 Mar")
+        await alice.press("10:00 AM")
+        await alice.press("✅ Move it")
+        await alice.send_command("/appointments")
+        await alice.press("✖️ Cancel #1")
+        await alice.press("Yes, cancel it")
+        await journey.dispatch()
+        [event] = Calendar.from_ical(alice.last_message().document_bytes).walk("VEVENT")
+        assert str(event["UID"]) == str(booked["UID"])
+        assert int(event["SEQUENCE"]) == 2  # booked 0, moved 1, cancelled 2
+        assert event.decoded("DTSTART") == datetime(2027, 3, 4, 15, 0, tzinfo=UTC)
 
 
 async def test_keeping_an_appointment_changes_nothing(database, clock):
@@ -143,7 +191,7 @@ async def test_a_late_change_is_refused_with_the_clinic_phone_when_the_policy_sa
 async def test_rescheduling_moves_the_appointment_and_frees_the_old_time(database, clock):
     async with open_journey(database, clock) as journey:
         alice = await booked_alice(journey)
-        first_calendar = journey.bot_messages(ALICE)[-1].document_bytes.decode()
+        first_calendar = journey.bot_messages(ALICE)[-1].document_bytes
         await alice.press("🔁 Change time")  # on the confirmation message
         calendar = alice.last_message()
         assert "Choose a new day" in calendar.text
@@ -161,10 +209,11 @@ async def test_rescheduling_moves_the_appointment_and_frees_the_old_time(databas
         assert new.status == AppointmentStatus.BOOKED
         assert new.starts_at == datetime(2027, 3, 4, 15, 0, tzinfo=UTC)
         assert new.rescheduled_from_id == old.id
-        # The same calendar event, a higher sequence: calendar apps move it.
-        uid = next(line for line in first_calendar.splitlines() if line.startswith("UID:"))
-        assert uid in ics.document_bytes.decode()
-        assert "SEQUENCE:1" in ics.document_bytes.decode()
+        # The same calendar event, a higher sequence, the new time: calendar apps move it.
+        before, after = event_of(first_calendar), event_of(ics.document_bytes)
+        assert str(after["UID"]) == str(before["UID"])
+        assert (int(before["SEQUENCE"]), int(after["SEQUENCE"])) == (0, 1)
+        assert after.decoded("DTSTART") == new.starts_at
         await journey.dispatch()
         assert "Rescheduled" in journey.double.last_message(STAFF_CHAT).text
 

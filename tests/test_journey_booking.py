@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from icalendar import Calendar
 from sqlmodel import select
 
 from bot.db.models import AuditLog, BookingDraft, Patient, StaffTask, TimeBlock
@@ -62,9 +63,12 @@ async def test_a_new_patient_books_a_consultation_with_buttons(any_db, clock):
         assert confirmation.button_labels == ["🔁 Change time", "✖️ Cancel"]
         assert calendar.document_name == "appointment.ics"
         ics = calendar.document_bytes.decode("utf-8")
-        assert "DTSTART:20270302T133000Z" in ics
-        assert "SUMMARY:Appointment at Riverside Health" in ics
+        [event] = Calendar.from_ical(ics).walk("VEVENT")
+        assert event.decoded("DTSTART") == datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
+        assert "DTSTART;TZID=America/New_York:20270302T083000" in ics  # clinic time
+        assert str(event["SUMMARY"]) == "Appointment at Riverside Health"
         assert "ketamine" not in ics.lower() and "pain" not in ics.lower()
+        assert "Alice" not in ics and "consultation" not in ics.lower()
 
         await journey.dispatch()
         [notice] = [m for m in journey.double.chat_log(STAFF_CHAT) if m.from_bot]

@@ -36,6 +36,13 @@ How a text is read:
 5. Speed: each phrase is indexed by its most telling word, so a message only tries the few
    phrases whose word it contains (about 0.1-0.3 ms a message, a few ms for 1,600 characters).
 
+Two tiers. `match()` is the strong tier: the fixed reply and an on-call page. `assess()` tries the
+strong tier first and then the soft one (SOFT_*_PHRASES: hopelessness, "i give up", farewells,
+affairs in order, confusion or someone not answering; strong words in a recent past, "last
+session"; emergency words "but it went away"; a high typed blood pressure below crisis level):
+the patient is asked "are you safe right now?" and staff get a notice, and on-call is paged only
+on a "no", a "call me" or no answer (bot/services/crisis.py).
+
 The defaults below are in code; the clinic profile's `[crisis]` table adds phrases and negation
 words (validated at start-up with `compile_phrase` / `check_negation`).
 """
@@ -64,6 +71,12 @@ KIND_ORDER = (CrisisKind.EMERGENCY, CrisisKind.SELF_HARM)
 # needed, and the cap keeps the work per message bounded whatever is posted.
 MAX_CHARS = 4096
 MAX_PHRASE_WORDS = 12
+
+# A strong match dropped for one of these reasons is still a soft sign (see `assess`).
+_DEMOTABLE = {
+    CrisisKind.SELF_HARM: frozenset({"recent_past"}),
+    CrisisKind.EMERGENCY: frozenset({"settled"}),
+}
 
 # --- the default phrases ------------------------------------------------------------------------
 # Concepts, not sentences: each phrase stands for a family of phrasings (word alternatives, gaps,
@@ -417,6 +430,19 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "|my_stuff|all_my",
     "gave|give|giving|given ... stuff|things|belongings|possessions|everything away",
     "wont|not be needing ... anymore|where_im_going",
+    # plans and intent said outright (issue 10, outside probe round 5 categories)
+    f"plan*|planning|planned|decided|going_to|gonna|about_to|ready_to .. to .. {_END} it",
+    f"{_END} it myself|for_good|permanently",
+    "this time ... do_it|get_it|make_it|go_through right|properly|for_real|for_good",
+    "tried ... before|once|already ... this time ... do_it|get_it|succeed|work|for_real|right",
+    "decided ... im|i_am finished|done|ready|going",
+    "tap|tapping|tapped out for_good|forever|permanently|of_life",
+    "no more pain|fighting|suffering|hurting after|by|past tonight|today|tomorrow|this_weekend",
+    "wont|not|never be .. a|an .. problem|burden|bother|nuisance ... much_longer|for_long|anymore"
+    "|any_longer|soon",
+    "how high|tall ... building|bridge|roof|floor|fall|drop|jump",
+    f"every .. {_PILLS} ... cabinet|house|drawer|bottle|i_have|i_own|i_could_find|at_once",
+    "punch*|hit*|bang*|slam* ... until|till|til ... break|breaks|broke|broken|bleed|bleeds|bled",
     # guns, heights, trains, cars
     "buy|bought|buying|got|have|has|had|get|getting|found|loaded|load|loading|holding|hold|own"
     "|borrowed"
@@ -591,6 +617,21 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "cough*|vomit*|throw*|spit* ... up ... blood",
     "blacking|black out",
     "wheez* ... super|really|very|so|badly|bad",
+    # round 5 categories: crushing weight, a heart about to burst, air, neck swelling, blue,
+    # jerking limbs, everything going dark, someone found on the floor, an empty pill bottle
+    "elephant ... sitting|standing|on me",
+    "crush*|squeez* ... my|the .. ribs|ribcage|sternum|breastbone",
+    "weight|pressure ... crushing|squeezing|sitting_on ... ribs|chest",
+    "heart ... going_to|gonna|about_to explode|burst|pop|jump_out",
+    "struggling|struggle|cant|trouble|hard|hardly|barely ... get|getting .. air",
+    "neck ... swell*|swollen|closing",
+    "lips|lip|face|skin|fingers|fingertips|nails ... bluish|blueish|bluey|blue_ish|going_blue"
+    "|turning_blue",
+    "jerk*|twitch*|shak*|convuls* ... cant|cannot|wont|couldnt control|stop",
+    "everything|vision|world|eyes|it ... going|went|gone|turning|turned|goes dark|black",
+    f"found|find|finding .. {_FAMILY} ... on .. the .. floor|ground|bathroom_floor",
+    f"found|find|finding .. {_FAMILY} ... unconscious|not_breathing|passed_out|unresponsive",
+    "empty .. pill|pills|medicine|meds|tablet|tablets bottle|bottles|packet|packets|box",
     # chest
     "chest ... pain*|pian|hurt*|pressure|tight*|ache*|aching|burning|crushing|squeez*|heavy"
     "|heaviness|killing|sore|exploding|stabbing",
@@ -801,6 +842,116 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "me|se estoy|esta muriendo",
 )
 
+# --- the soft tier --------------------------------------------------------------------------
+# Weaker signs: hopelessness, a passive wish to be dead, giving up, farewells and affairs put in
+# order, means hinted at; confusion or someone not answering. The patient is asked "are you safe
+# right now?" and staff get a notice; no answer, "no" or "call me" pages on-call (the strong
+# path). Strong phrases are tried first, so a soft phrase only matters when nothing strong fired.
+
+SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
+    # hopelessness
+    "feel*|im|so|completely|totally|utterly|just|really|feeling hopeless",
+    "lost|losing|no|zero|out_of|given_up|gave_up all .. hope",
+    "never|not_ever|wont_ever ... going_to|gonna|will|get ... get_better|change|end|improve",
+    "nothing ... ever ... change|changes|get_better|gets_better|help|helps|work|works",
+    "out of options|hope|chances",
+    "nothing else|left to try",
+    "lost|losing everything",
+    "the|this pain wins|won|has_won|is_winning|always_wins",
+    "no way forward",
+    "cant|dont|cannot see .. a|any|the .. way_forward|light|end|future",
+    "what|whats ... point of|in ... treatment|infusions|this|it|trying|anything",
+    "be around to see|watch|find_out|know|enjoy",
+    "no|any|without reason* to stay|stick_around|be_around|keep_trying|try",
+    "isnt|not|aint living|a_life $",
+    "this|it|life isnt|not|aint living|a_life",
+    # a passive wish to be dead, or not to be here
+    "wouldnt|would_not mind|care ... if ... die|died|dying|didnt_wake|never_woke|gone|wasnt_here"
+    "|werent_here|didnt_make_it",
+    "if i died|die tomorrow|tonight|today|in_my_sleep",
+    "dont|doesnt care anymore|about_anything|what_happens_to_me $",
+    "so|too|really|just|im tired|sick|exhausted|weary of|from fighting|hurting|suffering|everything"
+    "|it_all|trying|being_in_pain|being_me",
+    "cant|cannot|couldnt ... fight|fighting|do_this|keep_fighting ... anymore|any_longer"
+    "|much_longer",
+    "no more fighting|trying|hurting",
+    "why ... bother|try $",
+    "deserve to suffer|hurt|be_punished|the_pain|this_pain|pain",
+    "i deserve it|this $",
+    "disappear|vanish $",
+    "want|wish|wanna ... to .. sleep ... forever|and_never|for_a_long_time|and_not",
+    # giving up, being done
+    "give|gave|giving|given up $",
+    "i|im|ive give|gave|giving|given up on .. me|myself|treatment|getting_better|everything",
+    "im|i_am|so|just|completely|totally|really|officially done $",
+    "done|finished with everything|everyone|all_of_this|all_of_it|all_this|trying|fighting",
+    "tap|tapping|tapped out",
+    "throw*|threw in the towel",
+    "ive|i_have|i had enough $",
+    "cant do this $",
+    "ready to go ... tired|done|hurting|enough|pain",
+    "thank*|thanks ... for trying|everything_you_tried|all_you_tried|all_youve_tried",
+    "tried to do for me",
+    "thank*|thanks for everything ... wont|dont_need|not_need|goodbye|bye|sorry|done|im_done",
+    # goodbyes, affairs in order, things given away
+    "wont|not|never be around $",
+    "wont|not|never ... need|be_needing|be_coming_to|make_it_to ... appointment*|appt|appts"
+    "|infusion*|refill*|treatment|next_session|sessions ... anymore|again|ever|after",
+    "here|around|coming|there|be_back ... or ever",
+    "or ever $",
+    "will|wills is|are|all sorted|done|ready|in_order|written|signed|updated|taken_care_of",
+    "sorted|updated|wrote|write|writing|finished|made|make|making|changed|redid|redo my will",
+    "everything|things|all .. in order",
+    "put|putting|got|getting|sort*|get ... affairs|everything|things ... in_order|sorted",
+    "life_insurance|insurance_money|insurance_payout",
+    "dog|cat|dogs|cats|pets|pet ... going|go|goes|will_go|to_go to my|his|her .. sister|brother|mom"
+    "|mum|dad|friend|son|daughter|neighbor|neighbour|parents",
+    "who will|who_will|whos_going_to take|look_after|feed ... dog|cat|pets|kids|children",
+    "told|tell|telling ... i_love_her|i_love_him|i_love_them|i_love_you|that_i_love|i_loved",
+    "take care of .. my .. kids|children|family|mom|dad|wife|husband ... for me",
+    # means hinted at, harm done to oneself
+    "punch*|hit*|bang*|slam* ... wall|walls|door|doors|head",
+    "going_to|gonna|will|ready_to|about_to stop it|this|everything $",
+    "last infusion|session|appointment|treatment ... if .. nothing|it|this ... changes|works"
+    "|helps|doesnt|dont",
+    "if ... nothing|it|this|treatment|infusion|ketamine ... doesnt|dont|isnt|wont|cant ... work"
+    "|help|change ... done|finished|over|end|the_end|out|it_for_me",
+    "if ... no|dont_get|dont_have|cant_get relief ... done|finished|over|end|it_for_me",
+)
+
+SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
+    # confusion, hallucinations that last, someone not answering
+    "see|seeing|sees|hear|hearing|hears ... things|stuff|bugs|people|demons|voices|spiders"
+    " ... arent|isnt|wasnt|werent|not there|real",
+    "see|seeing|sees|saw demons|monsters|spiders|bugs|ghosts",
+    "bugs|spiders|insects|ants .. crawling",
+    "run|running|ran|runs ... into the road|street|traffic",
+    "dont|doesnt|didnt|cant|cannot know|remember where|who ... im|hes|shes|theyre|were|i_was"
+    "|he_is|she_is|his|her|anyone|anybody",
+    "dont|doesnt|didnt|cant|cannot|wont recogni* me|us|his|her|family|anyone|anybody|people",
+    "confused|disoriented|delirious ... hours|since|worse|all_day|still|yesterday|this_morning",
+    "walls ... moving|breathing|melting|closing",
+    "cant|cannot find my|the way out",
+    "he|she|hes|shes|husband|wife|mom|dad|son|daughter|they|im|i_am ... not|isnt|doesnt|wont ..."
+    " making|make|talking .. sense",
+    "making no sense",
+    "he|she|hes|shes|they|theyre ... attacking|hitting|punching ... walls|wall|people|us|me",
+    "not|isnt|wont|doesnt|cant|stopped answering|answer ... me|us",
+    "fell|fall|fallen ... and|but ... hasnt|hadnt|cant|cannot|wont|couldnt ... get|gotten|got up",
+    "fell|fallen|falling down .. the|some|a_flight_of stairs|steps",
+    "lump|bump|egg|gash|cut on .. his|her|my|the head|forehead",
+    # pills taken by mistake
+    "took|take|taken|taking ... twice|double|extra|again ... by_mistake|accidentally|by_accident",
+    "by_mistake|accidentally|by_accident|accidently ... took|taken|double|doubled|twice|extra",
+    "took|taken ... them|it|his_pills|her_pills|my_pills again and again",
+    # the heart, faintness, vision
+    "heart ... fluttering|racing|pounding|skipping|hammering ... dizzy|faint|floor|chest|cant"
+    "|dark|black",
+    "on the floor $",
+    "someone|somebody|please call ... 911|ambulance|help $",
+    "someone|somebody call $",
+)
+
 NEGATIONS: tuple[str, ...] = (
     "no",
     "not",
@@ -874,6 +1025,12 @@ IDIOMS: tuple[str, ...] = (
     "seiz* up",
     "sleep paraly*",
     "dying to|for",
+    # what might have been ("the old me would have given up")
+    "wouldve|would_have|couldve|could_have|almost|nearly .. given|gave|give up",
+    # someone else's death, told to the clinic (bereavement, not the patient's intent)
+    "died|death|passed|passed_away|lost|losing ... by|to|from|of suicide",
+    # ending a relationship, not a life
+    "end|ending|ended|ends it with|between",
     "to die for",
     "chest x ray",
     "chest xray",
@@ -1187,6 +1344,30 @@ _SOFTENERS = frozenset(
 _REASSURED = re.compile(
     r"(?:^| )(?:(?:im|i am|i feel|feel|feeling|its|all|doing) (?:totally |completely |perfectly )?"
     r"(?:fine|ok|okay|alright|better) now|no big deal|not a big deal|nothing serious)(?= |$)"
+)
+# After self-harm words put in the past: the patient says they are well now (no check needed).
+_WELL_NOW = re.compile(
+    r"(?:^| )(?:(?:im|i am|doing|feeling|feel|its|things are|life is|now)(?: so| much| really"
+    r"| a lot| pretty| very)? (?:fine|ok|okay|alright|better|well|good|great|happy|safe)"
+    r"|in a good place|looking forward|now im planning)(?= |$)"
+)
+# Past statements about self-harm that are recent enough to ask about, and those that are not.
+_RECENT_PAST = re.compile(
+    r"(?:^| )last (?:night|week|weekend|time|session|infusion|appointment|visit)(?= |$)"
+)
+_DISTANT_PAST = re.compile(
+    r"(?:^| )(?:years? ago|as a (?:kid|child|teen|teenager)|when i was|history|used to|back in"
+    r"|(?:19|20)[0-9]{2})(?= |$)"
+)
+# A blood pressure reading: "bp 220/130", "blood pressure is 230 over 140", "pressure 190-125".
+_BP_READING = re.compile(
+    r"\b(?:bp|b\.p\.|blood pressure|pressure)\b[^0-9.!?\n]{0,30}?\b([0-9]{2,3})\s*(?:/|over|-|\\)\s*"
+    r"([0-9]{2,3})\b"
+)
+# Emergency words that have eased since: asked about (soft), not paged.
+_SETTLED = re.compile(
+    r"(?:^| )(?:it|that|which|this|they|pain|tightness|pressure) (?:went|has gone|had gone|goes) "
+    r"away|(?:^| )(?:it|that|which|this) (?:passed|settled|eased|calmed)(?= |$)"
 )
 # For a passing event (fainting, passing out), a plain "I'm fine" after it is enough.
 _REASSURED_EVENT = re.compile(
@@ -1732,6 +1913,13 @@ def check_negation(word: str) -> str:
 # --- matching -----------------------------------------------------------------------------------
 
 
+class CrisisTier(StrEnum):
+    """How sure the words are: STRONG pages on-call at once; SOFT asks the patient first."""
+
+    STRONG = "strong"
+    SOFT = "soft"
+
+
 @dataclass(frozen=True)
 class CrisisMatch:
     """What was found: the class to act on, the words that matched, and every class present."""
@@ -1739,6 +1927,7 @@ class CrisisMatch:
     kind: CrisisKind
     phrase: str
     kinds: tuple[CrisisKind, ...]
+    tier: CrisisTier = CrisisTier.STRONG
 
 
 @dataclass(frozen=True)
@@ -1761,6 +1950,8 @@ class CrisisMatcher:
     extra_emergency: Sequence[str] = ()
     extra_negations: Sequence[str] = ()
     quoted: Iterable[str] = ()
+    extra_soft_self_harm: Sequence[str] = ()
+    extra_soft_emergency: Sequence[str] = ()
     _phrases: dict[CrisisKind, tuple[Phrase, ...]] = field(init=False, repr=False)
     _past: tuple[Phrase, ...] = field(init=False, repr=False)
     _over: tuple[Phrase, ...] = field(init=False, repr=False)
@@ -1768,6 +1959,7 @@ class CrisisMatcher:
     _negations: frozenset[str] = field(init=False, repr=False)
     _quotes: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     _index: dict[CrisisKind, _PhraseIndex] = field(init=False, repr=False)
+    _soft_index: dict[CrisisKind, _PhraseIndex] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._phrases = {
@@ -1779,6 +1971,14 @@ class CrisisMatcher:
             ),
         }
         self._index = {kind: _PhraseIndex(phrases) for kind, phrases in self._phrases.items()}
+        self._soft_index = {
+            CrisisKind.EMERGENCY: _PhraseIndex(
+                [compile_phrase(p) for p in (*SOFT_EMERGENCY_PHRASES, *self.extra_soft_emergency)]
+            ),
+            CrisisKind.SELF_HARM: _PhraseIndex(
+                [compile_phrase(p) for p in (*SOFT_SELF_HARM_PHRASES, *self.extra_soft_self_harm)]
+            ),
+        }
         self._past = tuple(compile_phrase(p) for p in PAST_PHRASES)
         self._over = tuple(compile_phrase(p) for p in OVER_PHRASES)
         self._idioms = _PhraseIndex([compile_phrase(p) for p in IDIOMS])
@@ -1788,68 +1988,140 @@ class CrisisMatcher:
         for text in self.quoted:
             words = normalise(text)
             plain = tuple(w for w in words if w != CLAUSE)
-            if len(plain) >= 3 and self._hits(words, self._idiom_positions(words)):
+            idioms = self._idiom_positions(words)
+            if len(plain) >= 3 and (
+                self._hits(words, idioms) or self._hits(words, idioms, tier=CrisisTier.SOFT)
+            ):
                 quotes.setdefault(plain)
         self._quotes = tuple(quotes)
 
     def match(self, text: str) -> CrisisMatch | None:
-        """The crisis language in `text`, or None."""
+        """The strong crisis language in `text` (the fixed reply and a page), or None."""
         if not text or not text.strip():
             return None
         words = normalise(text)
         ignored = self._quoted_positions(words) | self._idiom_positions(words)
-        hits = self._hits(words, ignored)
-        if not hits:
-            return None
-        kinds = tuple(kind for kind in KIND_ORDER if any(hit.kind is kind for hit in hits))
-        first = next(hit for hit in hits if hit.kind is kinds[0])
-        return CrisisMatch(kind=kinds[0], phrase=first.phrase, kinds=kinds)
+        found = _found(self._hits(words, ignored), CrisisTier.STRONG)
+        if found is None and _high_blood_pressure(text) is CrisisTier.STRONG:
+            return CrisisMatch(
+                kind=CrisisKind.EMERGENCY,
+                phrase="blood pressure reading",
+                kinds=(CrisisKind.EMERGENCY,),
+            )
+        return found
 
-    def _hits(self, words: list[str], ignored: set[int]) -> list[_Hit]:
-        """The first match of each class that is neither ignored nor negated."""
+    def assess(self, text: str) -> CrisisMatch | None:
+        """The strong crisis language in `text`; failing that, a softer sign; or None.
+
+        Soft: a phrase of the soft lists, or strong words the statement puts in the past with
+        nothing saying it is over now ("I tried to overdose last year"), or emergency words
+        followed by "but it went away" (it may come back: the patient is asked, not paged).
+        """
+        if not text or not text.strip():
+            return None
+        words = normalise(text)
+        ignored = self._quoted_positions(words) | self._idiom_positions(words)
+        demoted: list[_Hit] = []
+        strong = self._hits(words, ignored, demoted=demoted)
+        if strong:
+            return _found(strong, CrisisTier.STRONG)
+        if _high_blood_pressure(text) is CrisisTier.STRONG:
+            return CrisisMatch(
+                kind=CrisisKind.EMERGENCY,
+                phrase="blood pressure reading",
+                kinds=(CrisisKind.EMERGENCY,),
+            )
+        soft = self._hits(words, ignored, tier=CrisisTier.SOFT)
+        if _WELL_NOW.search(" ".join(words)) is None:
+            soft += [hit for hit in demoted if all(h.kind is not hit.kind for h in soft)]
+        found = _found(soft, CrisisTier.SOFT)
+        if found is None and _high_blood_pressure(text) is CrisisTier.SOFT:
+            return CrisisMatch(
+                kind=CrisisKind.EMERGENCY,
+                phrase="blood pressure reading",
+                kinds=(CrisisKind.EMERGENCY,),
+                tier=CrisisTier.SOFT,
+            )
+        return found
+
+    def _hits(
+        self,
+        words: list[str],
+        ignored: set[int],
+        *,
+        tier: CrisisTier = CrisisTier.STRONG,
+        demoted: list[_Hit] | None = None,
+    ) -> list[_Hit]:
+        """The first match of each class that is neither ignored nor negated.
+
+        `demoted` collects, per class, the first strong match dropped only because it is in
+        the past (self-harm) or said to have passed (emergency): a soft sign.
+        """
         hits: list[_Hit] = []
         joined, starts = _join(words)
         index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
+        index = self._index if tier is CrisisTier.STRONG else self._soft_index
         for kind in KIND_ORDER:
-            hit = self._first_hit(kind, words, joined, index_of, present, ignored)
+            hit = self._first_hit(
+                index[kind], kind, words, joined, index_of, present, ignored, demoted
+            )
             if hit is not None:
                 hits.append(hit)
         return hits
 
     def _first_hit(
         self,
+        index: _PhraseIndex,
         kind: CrisisKind,
         words: list[str],
         joined: str,
         index_of: dict[int, int],
         present: frozenset[str],
         ignored: set[int],
+        demoted: list[_Hit] | None,
     ) -> _Hit | None:
-        for phrase in self._index[kind].candidates(present):
+        for phrase in index.candidates(present):
             for found in phrase.pattern.finditer(joined):
                 first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
                 if ignored.intersection(range(first, last)):
                     continue
-                if self._negated(kind, words, first, last) or phrase.negated_inside(
-                    words[first:last], self._negations
-                ):
+                if phrase.negated_inside(words[first:last], self._negations):
                     continue
-                return _Hit(kind, found.group(), first, last)
+                reason = self._dropped(kind, words, first, last)
+                if reason is None:
+                    return _Hit(kind, found.group(), first, last)
+                if (
+                    demoted is not None
+                    and reason in _DEMOTABLE[kind]
+                    and all(hit.kind is not kind for hit in demoted)
+                ):
+                    demoted.append(_Hit(kind, found.group(), first, last))
         return None
 
-    def _negated(self, kind: CrisisKind, words: list[str], first: int, last: int) -> bool:
+    def _dropped(self, kind: CrisisKind, words: list[str], first: int, last: int) -> str | None:
+        """Why a match does not count ("negated", "past", "settled", ...), or None if it does."""
         if (
             _about_an_animal(words, first)
             or self._negation_before(words, first)
-            or self._in_past_or_over(words, first, last)
             or _answered_no(words, last)
             or _reported_denial(words, first, last)
         ):
-            return True
+            return "negated"
+        if self._in_past(words, first, last):
+            # Last night or last session is recent: asked about; years ago or as a teen is not.
+            start, end = self._statement(words, first, last)
+            statement, _ = _join(words[start:end])
+            if _RECENT_PAST.search(statement) and not _DISTANT_PAST.search(statement):
+                return "recent_past"
+            return "past"
+        if self._over_after(words, first, last):
+            return "over"
         if kind is CrisisKind.EMERGENCY:
-            return (
+            if _settled_after(words, last):
+                return "settled"
+            if (
                 _hypothetical(words, first, last)
                 or _asking_for_information(words, first)
                 or _about_the_dead_or_history(words, first)
@@ -1857,8 +2129,9 @@ class CrisisMatcher:
                 or _numb_from_anaesthetic(words, first, last)
                 or _reassured_after(words, first, last)
                 or _sometimes_or_on_exertion(words, first, last)
-            )
-        return False
+            ):
+                return "not_now"
+        return None
 
     def _negation_before(self, words: list[str], first: int) -> bool:
         """A negation just before the match, in the same statement ("I have not had any ...")."""
@@ -1885,17 +2158,25 @@ class CrisisMatcher:
             index -= 1
         return False
 
-    def _in_past_or_over(self, words: list[str], first: int, last: int) -> bool:
-        """The statement speaks of the past, or says it is over, routine, or gone."""
+    @staticmethod
+    def _statement(words: list[str], first: int, last: int) -> tuple[int, int]:
         start = first
         while start > 0 and words[start - 1] != CLAUSE and words[start - 1] not in _STATEMENT_ENDS:
             start -= 1
         end = last
         while end < len(words) and words[end] != CLAUSE and words[end] not in _STATEMENT_ENDS:
             end += 1
+        return start, end
+
+    def _in_past(self, words: list[str], first: int, last: int) -> bool:
+        """The statement speaks of the past ("years ago", "in 2012", "history of")."""
+        start, end = self._statement(words, first, last)
         statement, _ = _join(words[start:end])
-        if _YEAR.search(statement) or any(p.pattern.search(statement) for p in self._past):
-            return True
+        return bool(_YEAR.search(statement)) or any(p.pattern.search(statement) for p in self._past)
+
+    def _over_after(self, words: list[str], first: int, last: int) -> bool:
+        """The words just after say it is over, routine, or gone ("the chest pain is gone")."""
+        _, end = self._statement(words, first, last)
         stop = last
         while stop < min(end, last + 4) and words[stop] not in _SCOPE_STOPS:
             stop += 1
@@ -1926,6 +2207,35 @@ class CrisisMatcher:
                 if flat[start] == quote[0] and tuple(flat[start : start + size]) == quote:
                     covered.update(plain[k][0] for k in range(start, start + size))
         return covered
+
+
+def _found(hits: Sequence[_Hit], tier: CrisisTier) -> CrisisMatch | None:
+    if not hits:
+        return None
+    kinds = tuple(kind for kind in KIND_ORDER if any(hit.kind is kind for hit in hits))
+    first = next(hit for hit in hits if hit.kind is kinds[0])
+    return CrisisMatch(kind=kinds[0], phrase=first.phrase, kinds=kinds, tier=tier)
+
+
+def _high_blood_pressure(text: str) -> CrisisTier | None:
+    """A blood pressure reading typed as numbers ("bp 220/130", "pressure is 230 over 140"):
+    strong at a hypertensive-crisis level (180/120, or 200 systolic), soft from 180 or /110."""
+    found = None
+    for reading in _BP_READING.finditer(text[:MAX_CHARS].lower()):
+        systolic, diastolic = int(reading.group(1)), int(reading.group(2))
+        if not 60 <= systolic <= 320 or not 30 <= diastolic <= 220 or diastolic >= systolic:
+            continue
+        if (systolic >= 180 and diastolic >= 120) or systolic >= 200:
+            return CrisisTier.STRONG
+        if systolic >= 180 or diastolic >= 110:
+            found = CrisisTier.SOFT
+    return found
+
+
+def _settled_after(words: list[str], last: int) -> bool:
+    """ "... but it went away", "it passed after a minute": over for now, it may come back."""
+    after, _ = _join([word for word in words[last : last + 10] if word != CLAUSE])
+    return _SETTLED.search(after) is not None
 
 
 def _answered_no(words: list[str], last: int) -> bool:

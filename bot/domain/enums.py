@@ -49,6 +49,7 @@ class OutboxKind(StrEnum):
     CRISIS_FOLLOWUP = "crisis_followup"  # more crisis words on an open escalation, for staff
     SMS_REPLY = "sms_reply"
     PATIENT_NOTICE = "patient_notice"  # a one-off message to a patient (e.g. approved by staff)
+    CALENDAR = "calendar"  # the .ics for a change made outside the patient's chat (Telegram only)
     PHONE_CODE = "phone_code"  # a one-time code to a typed number (payload "to"), any hour
     # Staff chat: a treatment session past its end with no Done / No-show (prompt, repeat,
     # then aftercare starts as if attended); the step is in the payload.

@@ -1,17 +1,28 @@
-"""Calendar files (RFC 5545) for a booking: UTC times, a neutral summary, CRLF and folded lines."""
+"""Calendar files (RFC 5545) for an appointment, built with the icalendar library.
+
+Times are written in the clinic's zone with its VTIMEZONE (built from zoneinfo), so calendar
+apps show the clinic's local time on both sides of a DST change. Escaping and line folding are
+the library's. One event per file, identified by `uid`: a later file with the same `uid` and a
+higher `sequence` replaces it (a moved appointment), and a `cancelled` one removes it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone
 
 MIME_TYPE = "text/calendar"
-_FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 3.1)
+# The VTIMEZONE carries the zone's rules from a year before the visit to a year after it: enough
+# for any app to place the event, small enough to stay a short file.
+_ZONE_MARGIN = timedelta(days=366)
 
 
 @dataclass(frozen=True)
 class CalendarEvent:
-    """One event; `sequence` grows when the same `uid` moves, so calendar apps update it."""
+    """One event; `sequence` grows each time the event with this `uid` changes."""
 
     uid: str
     start: datetime
@@ -20,63 +31,49 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     sequence: int = 0
+    cancelled: bool = False
+    # A reminder alarm this long before the start (none for a cancellation).
+    alarm_before: timedelta | None = None
 
 
-def escape_text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma and newlines (RFC 5545 3.3.11)."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def utc_stamp(moment: datetime) -> str:
-    """A DATE-TIME in UTC form, e.g. 20270302T150000Z."""
-    if moment.tzinfo is None:
-        raise ValueError("calendar times must be aware")
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def fold(line: str) -> str:
-    """Split a content line into 75-octet pieces joined by CRLF + space, never inside a character."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= _FOLD_AT:
-        return line
-    pieces: list[str] = []
-    current = ""
-    size = 0
-    limit = _FOLD_AT
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-            limit = _FOLD_AT - 1  # continuation lines start with one space
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
-def calendar_file(event: CalendarEvent, *, stamp: datetime, product: str) -> bytes:
-    """The .ics bytes for one event, published (not an invitation)."""
+def calendar_file(event: CalendarEvent, *, stamp: datetime, product: str, tz: ZoneInfo) -> bytes:
+    """The .ics bytes: METHOD:PUBLISH for a booked event, METHOD:CANCEL for a cancelled one."""
+    for moment in (event.start, event.end, stamp):
+        if moment.tzinfo is None:
+            raise ValueError("calendar times must be aware")
     if event.end <= event.start:
         raise ValueError("an event must end after it starts")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//{escape_text(product)}//Booking bot//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(event.uid)}",
-        f"DTSTAMP:{utc_stamp(stamp)}",
-        f"DTSTART:{utc_stamp(event.start)}",
-        f"DTEND:{utc_stamp(event.end)}",
-        f"SEQUENCE:{event.sequence}",
-        f"SUMMARY:{escape_text(event.summary)}",
-    ]
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{product}//Booking bot//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if event.cancelled else "PUBLISH")
+    calendar.add_component(
+        Timezone.from_tzinfo(
+            tz,
+            tzid=tz.key,
+            first_date=(event.start.astimezone(tz) - _ZONE_MARGIN).date(),
+            last_date=(event.end.astimezone(tz) + _ZONE_MARGIN).date(),
+        )
+    )
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp.astimezone(UTC))
+    vevent.add("dtstart", event.start.astimezone(tz))
+    vevent.add("dtend", event.end.astimezone(tz))
+    vevent.add("sequence", event.sequence)
+    vevent.add("summary", event.summary)
     if event.location:
-        lines.append(f"LOCATION:{escape_text(event.location)}")
+        vevent.add("location", event.location)
     if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+        vevent.add("description", event.description)
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("transp", "OPAQUE")
+    if event.alarm_before is not None and not event.cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", event.summary)
+        alarm.add("trigger", -event.alarm_before)
+        vevent.add_component(alarm)
+    calendar.add_component(vevent)
+    return bytes(calendar.to_ical())

@@ -49,6 +49,7 @@ from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.booking_screens import BookingScreens, minutes_arg, monday_of
+from bot.services.calendar_files import event_chain
 from bot.services.chat_replies import Reply, Screen, Who
 from bot.services.drafts import (
     ANSWERS,
@@ -956,16 +957,8 @@ class BookingFlow:
 
     def _reschedule_root(self, appointment: Appointment) -> tuple[int, int]:
         """The first appointment of a chain of moves, and how many moves since (for SEQUENCE)."""
-        assert appointment.id is not None
-        root, moves = appointment.id, 0
-        previous = appointment.rescheduled_from_id
         with self.db.session(write=False) as session:
-            while previous is not None and moves < 50:
-                row = session.get(Appointment, previous)
-                if row is None or row.id is None:
-                    break
-                root, moves, previous = row.id, moves + 1, row.rescheduled_from_id
-        return root, moves
+            return event_chain(session, appointment)
 
     def _refused_late(self, appointment: Appointment, now: datetime) -> bool:
         policy = self.profile.booking.late_cancellation_policy

@@ -15,9 +15,9 @@ from bot.db.models import Appointment, Patient
 from bot.domain.availability import Slot, local_day
 from bot.domain.enums import DraftStep
 from bot.messaging.channels import Attachment, Button
-from bot.messaging.ics import MIME_TYPE, CalendarEvent, calendar_file
 from bot.profile import WEEKDAYS, ClinicProfile
 from bot.services.booking import BookingService
+from bot.services.calendar_files import appointment_calendar
 from bot.services.chat_replies import Rows, Screen, rows
 from bot.services.drafts import RESCHEDULE, SCREENING_CODES, Draft
 from bot.services.formatting import clock_time, day_label, when_long
@@ -340,21 +340,16 @@ class BookingScreens:
     def calendar_file(
         self, appointment: Appointment, *, root: int, sequence: int, now: datetime
     ) -> Attachment:
-        """An .ics with a neutral summary: calendars sync to other devices and services."""
-        clinic = self.profile.clinic
-        event = CalendarEvent(
-            uid=f"appointment-{root}@{_slug(clinic.name)}.clinic-bot",
-            start=appointment.starts_at,
-            end=appointment.ends_at,
-            summary=self.texts.plain("ics_summary", clinic=clinic.name),
-            location=clinic.address,
-            description=self.texts.plain(
-                "ics_description", clinic=clinic.name, address=clinic.address, phone=clinic.phone
-            ),
-            sequence=sequence,
+        """The .ics (neutral words); `sequence` counts the moves since it was booked."""
+        return appointment_calendar(
+            appointment,
+            profile=self.profile,
+            texts=self.texts,
+            root=root,
+            moves=sequence,
+            cancelled=False,
+            now=now,
         )
-        content = calendar_file(event, stamp=now, product=clinic.name)
-        return Attachment(filename="appointment.ics", content=content, mime_type=MIME_TYPE)
 
     def appointments(self, upcoming: list[Appointment], patient: Patient) -> Screen:
         t = self.texts
@@ -525,8 +520,3 @@ class BookingScreens:
 def _wall_time(moment: time) -> str:
     hour = moment.hour % 12 or 12
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
-
-
-def _slug(name: str) -> str:
-    cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in name).strip("-")
-    return cleaned or "clinic"

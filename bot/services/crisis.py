@@ -334,6 +334,8 @@ def build_matcher(profile: ClinicProfile, texts: Texts) -> CrisisMatcher:
         tuple(profile.crisis.emergency),
         tuple(profile.crisis.negations),
         tuple(bot_texts_to_ignore(profile, texts)),
+        tuple(profile.crisis.soft_self_harm),
+        tuple(profile.crisis.soft_emergency),
     )
 
 
@@ -343,6 +345,8 @@ def _matcher(
     emergency: tuple[str, ...],
     negations: tuple[str, ...],
     quoted: tuple[str, ...],
+    soft_self_harm: tuple[str, ...] = (),
+    soft_emergency: tuple[str, ...] = (),
 ) -> CrisisMatcher:
     # Building reads every bot text (a few hundred ms): once per set of words, not per Core.
     return CrisisMatcher(
@@ -350,6 +354,8 @@ def _matcher(
         extra_emergency=emergency,
         extra_negations=negations,
         quoted=quoted,
+        extra_soft_self_harm=soft_self_harm,
+        extra_soft_emergency=soft_emergency,
     )
 
 

@@ -74,6 +74,7 @@ class OutboxPlanner:
     def cancelled(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
         assert appointment.id is not None
         cancel_pending(session, appointment_id=appointment.id, reason="appointment cancelled")
+        self._calendar_file(session, appointment, cancelled=True, now=now)
         self._staff_notice(session, appointment, event="cancelled", now=now)
 
     def rescheduled(
@@ -106,6 +107,10 @@ class OutboxPlanner:
                 appointment_id=appointment.id,
                 now=now,
             )
+        if not appointment.created_by.startswith("patient"):
+            # Not from the patient's Telegram chat (whose reply carries the file): staff, or a
+            # text from a patient who also reads Telegram.
+            self._calendar_file(session, appointment, cancelled=False, now=now)
         reminders = plan_reminders(
             starts_at=appointment.starts_at,
             booked_at=now,
@@ -130,6 +135,34 @@ class OutboxPlanner:
             )
         self._plan_call_list_check(session, appointment, now=now)
         plan_session_end(session, appointment, profile=self.profile, now=now)
+
+    def _calendar_file(
+        self, session: Session, appointment: Appointment, *, cancelled: bool, now: datetime
+    ) -> None:
+        """Queue the .ics for a Telegram patient (built when sent: bot/services/calendar_files.py).
+
+        Bookings and moves made in the patient's own Telegram chat carry it in the reply instead;
+        every cancellation comes here, whoever made it.
+        """
+        assert appointment.id is not None
+        patient = session.get(Patient, appointment.patient_id)
+        if patient is None or patient_channel(patient) is not Channel.TELEGRAM:
+            return
+        if appointment.starts_at <= now:
+            return
+        event = "cancel" if cancelled else "add"
+        enqueue(
+            session,
+            kind=OutboxKind.CALENDAR,
+            channel=Channel.TELEGRAM,
+            due_at=now,
+            not_after=appointment.starts_at,
+            dedupe_key=f"{appointment.id}:{OutboxKind.CALENDAR}:{event}:{Channel.TELEGRAM}",
+            patient_id=patient.id,
+            appointment_id=appointment.id,
+            now=now,
+            payload={"event": event},
+        )
 
     def _plan_call_list_check(
         self, session: Session, appointment: Appointment, *, now: datetime

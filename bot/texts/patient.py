@@ -210,6 +210,9 @@ DEFAULTS: dict[str, str] = {
         "or call {phone}."
     ),
     "book_calendar_caption": "Add this to your calendar.",
+    "book_calendar_cancel_caption": (
+        "This visit is cancelled. Open this file to take it out of your calendar."
+    ),
     "book_stopped": "OK, I've stopped. Nothing was booked.",
     "book_resume_offer": (
         "You were part-way through booking. Would you like to carry on where you left off, or "

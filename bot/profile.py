@@ -137,6 +137,9 @@ class SessionEnd(_Strict):
     repeat_after_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
     # Still nothing this long after the end: aftercare starts as if attended, marked "assumed".
     assume_attended_after_minutes: Annotated[int, Field(ge=1, le=48 * 60)] = 120
+    # Done pressed more than this before the scheduled end asks staff to confirm the patient
+    # is leaving now before the discharge advice goes out (issue 11 item 5).
+    early_done_minutes: Annotated[int, Field(ge=1, le=12 * 60)] = 30
 
     @model_validator(mode="after")
     def _ordered(self) -> SessionEnd:
@@ -249,6 +252,18 @@ class ClinicProfile(_Strict):
                         f"services.{code}.resources: {pool!r} is not in [resources] "
                         f"({', '.join(sorted(self.resources))})"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _early_done_fits(self) -> ClinicProfile:
+        early = self.session_end.early_done_minutes
+        for code, service in self.services.items():
+            if service.kind is ServiceKind.TREATMENT and early >= service.duration_minutes:
+                raise ValueError(
+                    f"session_end.early_done_minutes ({early}) must be shorter than "
+                    f"services.{code}.duration_minutes ({service.duration_minutes}), or Done "
+                    "would never ask whether the patient is leaving early"
+                )
         return self
 
     @property

@@ -35,7 +35,8 @@ from bot.messaging.channels import OutgoingMessage
 from bot.messaging.telegram import inline_keyboard
 from bot.profile import ServiceKind
 from bot.services import staff_messages as views
-from bot.services.formatting import when_short
+from bot.services.aftercare import LeavingEarly, leaving_buttons
+from bot.services.formatting import clock_time, when_short
 from bot.services.privacy import Decision, RequestNotFound
 from bot.services.staff_auth import Admission
 from bot.services.staff_input import has_control_characters
@@ -70,7 +71,7 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 Command = Callable[[Update, Context], Coroutine[Any, Any, None]]
-BUTTON = re.compile(r"^st:(ap|dn|ns|cl|co|ce|cx|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,12}))?$")
+BUTTON = re.compile(r"^st:(ap|dn|dl|ns|cl|co|ce|cx|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,12}))?$")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DIGEST_JOB = "staff-digest"
 WARMUP_JOB = "staff-outcomes-warmup"
@@ -348,6 +349,9 @@ class StaffHandlers:
             )
         except AppointmentNotFound:
             await self.refuse(update, context, f"there is no appointment #{appointment_id}")
+            return
+        except LeavingEarly as early:
+            await self.send(update, context, self.leaving_question(early))
             return
         except ClinicError as exc:  # cancelled, or not started yet: say so, change nothing
             await self.refuse(update, context, str(exc))
@@ -671,6 +675,7 @@ class StaffHandlers:
         return {
             "ap": self.press_approve,
             "dn": self.press_done,
+            "dl": self.press_leaving_now,
             "ns": self.press_no_show,
             "cl": self.press_close,
             "ce": self.press_close,
@@ -709,14 +714,39 @@ class StaffHandlers:
     async def press_no_show(self, press: Press) -> None:
         await self.mark(press, done=False)
 
-    async def mark(self, press: Press, *, done: bool) -> None:
+    async def press_leaving_now(self, press: Press) -> None:
+        """Staff confirm an early Done: the patient is leaving now."""
+        await self.mark(press, done=True, leaving_now=True)
+
+    def leaving_question(self, early: LeavingEarly) -> OutgoingMessage:
+        text = self.texts.html(
+            "staff_leaving_early",
+            appointment_id=early.appointment_id,
+            end=clock_time(early.ends_at, self.profile.tz),
+        )
+        return OutgoingMessage(text, buttons=leaving_buttons(self.texts, early.appointment_id))
+
+    async def mark(self, press: Press, *, done: bool, leaving_now: bool = False) -> None:
         """Done or No-show through aftercare (discharge and check-ins, or their cancellation)."""
         aftercare = self.core.aftercare
         try:
-            mark = aftercare.mark_done if done else aftercare.mark_no_show
-            await asyncio.to_thread(mark, appointment_id=press.number, actor=press.actor)
+            if done:
+                await asyncio.to_thread(
+                    aftercare.mark_done,
+                    appointment_id=press.number,
+                    actor=press.actor,
+                    leaving_now=leaving_now,
+                )
+            else:
+                await asyncio.to_thread(
+                    aftercare.mark_no_show, appointment_id=press.number, actor=press.actor
+                )
         except AppointmentNotFound:
             raise
+        except LeavingEarly as early:
+            await press.query.answer()
+            await self.send(press.update, press.context, self.leaving_question(early))
+            return
         except ClinicError as exc:  # cancelled, or not started yet: say so, change nothing
             reason = self.texts.plain("staff_refused", reason=str(exc))[:200]
             await press.query.answer(reason, show_alert=True)
@@ -727,7 +757,11 @@ class StaffHandlers:
         await self.stamp(
             press.update,
             "staff_stamp_done" if done else "staff_stamp_no_show",
-            drop_prefixes=(f"st:dn:{press.number}", f"st:ns:{press.number}"),
+            drop_prefixes=(
+                f"st:dn:{press.number}",
+                f"st:ns:{press.number}",
+                f"st:dl:{press.number}",
+            ),
         )
         self.core.kick_outbox()
 

@@ -103,18 +103,22 @@ def test_done_plans_the_discharge_now_and_every_check_in_in_clinic_time(w: World
     assert {c.status for c in planned} == {CheckinStatus.PLANNED}
     for row, checkin in zip(rows, planned, strict=True):
         assert row.dedupe_key == f"{appointment_id}:checkin:{checkin.slot}:telegram"
-        assert json.loads(row.payload) == {"slot": checkin.slot, "checkin_id": checkin.id}
+        expected: dict[str, object] = {"slot": checkin.slot, "checkin_id": checkin.id}
+        if checkin.slot == "E":  # the evening safety question goes at any hour (issue 11 item 5)
+            expected.update(any_hour=True, nudge_until=rows[1].due_at.isoformat())
+        assert json.loads(row.payload) == expected
         assert row.patient_id == checkin.patient_id
 
 
-def test_no_check_in_is_due_between_nine_at_night_and_eight_in_the_morning(w: World) -> None:
-    late = SESSION_START.replace(hour=21)  # 16:00-20:00 EST: E would fall at midnight
+def test_no_check_in_but_the_evening_one_is_due_between_nine_at_night_and_eight(w: World) -> None:
+    late = SESSION_START.replace(hour=21)  # 16:00-20:00 EST: E falls at midnight
     appointment_id = done_session(w, start=late)
 
     rows = outbox(w, appointment_id, OutboxKind.CHECKIN)
 
-    assert [json.loads(r.payload)["slot"] for r in rows][:2] == ["D1", "D3"]
-    for row in rows:
+    assert [json.loads(r.payload)["slot"] for r in rows][:3] == ["E", "D1", "D3"]
+    assert rows[0].due_at.astimezone(NY).hour == 0  # the evening safety question is not dropped
+    for row in rows[1:]:
         assert 8 <= row.due_at.astimezone(NY).hour < 21
 
 
@@ -123,7 +127,8 @@ def test_each_check_in_is_skipped_rather_than_sent_after_the_next_one_is_due(w: 
 
     rows = outbox(w, appointment_id, OutboxKind.CHECKIN)
 
-    for row, following in itertools.pairwise(rows):
+    assert rows[0].not_after == rows[0].due_at + timedelta(hours=2)  # E: 4-6 h after the end
+    for row, following in itertools.pairwise(rows[1:]):
         assert row.not_after == following.due_at
     assert rows[-1].not_after == rows[-1].due_at + timedelta(days=7)
 

@@ -161,12 +161,34 @@ def test_bad_clock_time_names_its_path(value: str) -> None:
         parse_changed(change)
 
 
-def test_evening_latest_inside_quiet_hours_is_refused():
+def test_evening_window_that_ends_before_it_starts_is_refused():
     def change(data):
-        data["checkins"]["slots"][0]["latest"] = "22:00"
+        data["checkins"]["slots"][0]["until_minutes"] = 200
 
-    with pytest.raises(ConfigError, match=r"^checkins\.slots\[0\]\.latest: must be outside"):
+    with pytest.raises(ConfigError, match=r"^checkins\.slots\[0\]\.until_minutes: must be at"):
         parse_changed(change)
+
+
+def test_evening_mode_must_be_known_and_the_old_latest_time_is_refused():
+    def bad_mode(data):
+        data["checkins"]["slots"][0]["mode"] = "never"
+
+    def old_latest(data):
+        data["checkins"]["slots"][0]["latest"] = "20:30"
+
+    with pytest.raises(ConfigError, match=r"^checkins\.slots\[0\]\.mode: must be one of"):
+        parse_changed(bad_mode)
+    with pytest.raises(ConfigError, match=r"^checkins\.slots\[0\]\.latest: unknown setting"):
+        parse_changed(old_latest)
+
+
+def test_discharge_mode_needs_a_next_morning_check_in_with_the_same_questions():
+    def no_morning_safety(data):
+        data["checkins"]["slots"][0]["mode"] = "discharge"
+        data["checkins"]["slots"][1]["sets"] = ["pain"]
+
+    with pytest.raises(ConfigError, match=r"^checkins\.slots\[0\]\.mode: .*day-1 check-in"):
+        parse_changed(no_morning_safety)
 
 
 def test_missing_outcomes_table_is_named():
@@ -222,20 +244,49 @@ def test_weekly_count_defaults_to_the_profile_and_monthly_follow():
     assert slots[-2:] == ["M84", "M112"]  # 56 (last weekly) + 28, + 56
 
 
-def test_evening_check_in_falling_in_quiet_hours_moves_back_to_the_latest_time():
-    due = due_by_slot(plan_checkins(session_end=local(2026, 6, 10, 17, 30), tz=NY, catalog=CATALOG))
-    assert due["E"] == local(2026, 6, 10, 20, 30)
-
-
-def test_evening_check_in_too_close_to_a_late_session_is_dropped():
+def test_evening_check_in_after_a_late_session_is_sent_at_night_four_hours_later():
     planned = plan_checkins(session_end=local(2026, 6, 10, 19), tz=NY, catalog=CATALOG)
-    assert "E" not in due_by_slot(planned)
+    evening = next(p for p in planned if p.slot == "E")
+    assert evening.due_at_utc == local(2026, 6, 10, 23)  # inside quiet hours: still sent
+    assert evening.any_hour is True
+    assert evening.not_after == local(2026, 6, 11, 1)  # 6 h after the end: never later
     assert due_by_slot(planned)["D1"] == local(2026, 6, 11, 9)
 
 
-def test_evening_check_in_after_a_night_session_is_dropped_not_sent_at_night():
+def test_evening_check_in_of_a_half_past_five_end_is_not_pulled_back():
+    due = due_by_slot(plan_checkins(session_end=local(2026, 6, 10, 17, 30), tz=NY, catalog=CATALOG))
+    assert due["E"] == local(2026, 6, 10, 21, 30)
+
+
+def test_evening_check_in_after_a_night_session_is_sent_not_dropped():
     planned = plan_checkins(session_end=local(2026, 6, 10, 23, 30), tz=NY, catalog=CATALOG)
-    assert [p.slot for p in planned][:2] == ["D1", "D3"]
+    assert [p.slot for p in planned][:2] == ["E", "D1"]
+    assert due_by_slot(planned)["E"] == local(2026, 6, 11, 3, 30)
+
+
+def test_only_the_evening_check_in_may_go_at_any_hour():
+    planned = plan_checkins(session_end=local(2026, 6, 10, 13), tz=NY, catalog=CATALOG)
+    assert [p.slot for p in planned if p.any_hour] == ["E"]
+    assert all(p.not_after is None for p in planned if p.slot != "E")
+
+
+def test_discharge_mode_asks_two_hours_after_discharge_and_again_next_morning():
+    def discharge(data):
+        data["checkins"]["slots"][0]["mode"] = "discharge"
+
+    catalog = parse_changed(discharge)
+    planned = plan_checkins(
+        session_end=local(2026, 6, 10, 17),
+        discharged_at=local(2026, 6, 10, 17, 20),
+        tz=NY,
+        catalog=catalog,
+    )
+    due = due_by_slot(planned)
+    assert due["E"] == local(2026, 6, 10, 19, 20)
+    assert due["D1"] == local(2026, 6, 11, 9)
+    assert set(catalog.sets["safety"]) <= {
+        q.code for q in questions_for("D1", catalog, phq9_due=False)
+    }
 
 
 def test_morning_check_in_set_inside_quiet_hours_moves_to_the_end_of_quiet_hours():
@@ -266,9 +317,9 @@ def test_evening_on_the_november_dst_day_is_four_real_hours_later():
     assert due["E"] - local(2026, 11, 1, 16) == timedelta(hours=4)
 
 
-def test_evening_pulled_back_on_the_march_dst_day_is_half_past_eight_local():
+def test_evening_after_a_late_session_on_the_march_dst_day_is_four_real_hours_later():
     due = due_by_slot(plan_checkins(session_end=local(2027, 3, 14, 17, 45), tz=NY, catalog=CATALOG))
-    assert due["E"] == datetime(2027, 3, 15, 0, 30, tzinfo=UTC)  # 20:30 EDT
+    assert due["E"] == datetime(2027, 3, 15, 1, 45, tzinfo=UTC)  # 21:45 EDT
 
 
 def test_next_day_session_replaces_evening_and_day_one():
@@ -348,7 +399,7 @@ ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Sa
     weeks=st.integers(min_value=0, max_value=8),
     months=st.integers(min_value=0, max_value=3),
 )
-def test_planned_check_ins_are_never_quiet_and_always_after_the_session(
+def test_planned_check_ins_are_never_quiet_but_the_evening_and_always_after_the_session(
     end, zone, gap_hours, weeks, months
 ):
     tz = ZoneInfo(zone)
@@ -363,7 +414,8 @@ def test_planned_check_ins_are_never_quiet_and_always_after_the_session(
     )
     for p in planned:
         assert p.due_at_utc > end
-        assert not in_quiet_hours(p.due_at_utc, tz=tz, quiet=CATALOG.quiet)
+        assert p.any_hour or not in_quiet_hours(p.due_at_utc, tz=tz, quiet=CATALOG.quiet)
+        assert p.not_after is None or p.due_at_utc < p.not_after
     assert [p.due_at_utc for p in planned] == sorted(p.due_at_utc for p in planned)
     assert len({p.slot for p in planned}) == len(planned)
 

@@ -226,3 +226,57 @@ async def test_the_digest_lists_sessions_nobody_closed_and_assumed_ones(scene):
     assert f"#{infusion} · attendance assumed · /done {infusion} or /noshow {infusion}" in text
     await said(scene, f"/done {infusion}")  # staff confirm: no longer assumed
     assert scene.ops.digest(day=scene.ops.today()).open_sessions == ()
+
+
+# --- issue 11 item 5: Done pressed long before the scheduled end -------------------------------
+
+
+async def test_done_long_before_the_end_asks_staff_to_confirm_the_patient_is_leaving(scene):
+    infusion = scene.ids["ben_infusion"]  # Mon 1 Mar 10:00-14:00
+    scene.clock.set(local(1, 11, 0))
+
+    asked = await said(scene, f"/done {infusion}")
+
+    assert len(asked) == 1 and "Leaving early?" in asked[0] and "2:00 PM" in asked[0]
+    assert scene.double.last_message(STAFF_CHAT).button_labels == ["Yes, leaving now"]
+    assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
+    assert checkin_slots(scene, infusion) == []
+
+    await scene.staff(in_group=True).press("Yes, leaving now")
+
+    done = appointment(scene, infusion)
+    assert done.status == AppointmentStatus.COMPLETED and done.completed_at == local(1, 11, 0)
+    assert checkin_slots(scene, infusion)[:2] == ["E", "D1"]
+    with scene.db.session(write=False) as session:
+        audit = session.exec(
+            select(AuditLog)
+            .where(col(AuditLog.subject) == f"appointment:{infusion}")
+            .where(col(AuditLog.action) == "appointment.done")
+        ).one()
+    assert json.loads(audit.detail)["left_early"] is True
+
+
+async def test_done_on_the_button_long_before_the_end_asks_too(scene):
+    infusion = scene.ids["ben_infusion"]
+    scene.clock.set(local(1, 12, 0))
+    await said(scene, "/today")
+    await scene.staff(in_group=True).press(f"✔️ Done #{infusion}")
+    assert "Leaving early?" in scene.replies(STAFF_CHAT)[-1]
+    assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
+
+
+async def test_done_shortly_before_the_end_needs_no_confirmation(scene):
+    infusion = scene.ids["ben_infusion"]
+    scene.clock.set(local(1, 13, 40))  # 20 min early: within the profile's 30 minutes
+    done = await said(scene, f"/done {infusion}")
+    assert done[0].startswith(f"✔️ #{infusion} marked Done")
+
+
+def test_early_done_minutes_must_be_shorter_than_every_treatment(profile):
+    from bot.profile import ClinicProfile
+
+    assert profile.session_end.early_done_minutes == 30
+    data = profile.model_dump()
+    data["session_end"]["early_done_minutes"] = 150  # the nasal spray session lasts 120
+    with pytest.raises(ValueError, match="early_done_minutes"):
+        ClinicProfile.model_validate(data)

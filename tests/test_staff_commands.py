@@ -445,14 +445,17 @@ async def test_approve_done_and_no_show_buttons_act_and_stamp_the_notice(scene):
     assert "✅ Approved by Sam at Mon 1 Mar 11:00 AM" in ana.text
     ben = notice(scene, "New booking #2")
     await desk.press_on(ben.message_id, "Done")
+    # 11:00 and booked until 2:00 PM: staff first confirm the patient is leaving now.
+    assert "Leaving early?" in scene.replies(STAFF_CHAT)[-1]
+    await desk.press("Yes, leaving now")
     with scene.db.session(write=False) as session:
         statuses = {a.id: a.status for a in session.exec(select(Appointment)).all()}
         approved = session.get(Patient, scene.ids["ana"]).approved_at
     assert statuses[scene.ids["ben_infusion"]] == AppointmentStatus.COMPLETED
     assert statuses[scene.ids["ana_consult"]] == AppointmentStatus.COMPLETED
     assert approved is not None
-    ben = scene.double.message(STAFF_CHAT, ben.message_id)
-    assert "✔️ Done · Sam at Mon 1 Mar 11:00 AM" in ben.text and ben.button_labels == []
+    leaving = scene.double.last_message(STAFF_CHAT)
+    assert "✔️ Done · Sam at Mon 1 Mar 11:00 AM" in leaving.text and leaving.button_labels == []
 
 
 async def test_done_before_the_session_starts_is_refused(scene):

@@ -115,16 +115,36 @@ class QuietHours:
         return self.start <= moment < self.end
 
 
+class EveningMode(StrEnum):
+    """When the evening safety check-in goes (issue 11 item 5; the clinic chooses)."""
+
+    AFTER_END = "after_end"  # `after` the session's end, at any hour, within `until`
+    DISCHARGE = "discharge"  # `after_discharge` after Done, and the next morning's check-in
+
+
 @dataclass(frozen=True)
 class EveningSlot:
-    """A check-in a fixed time after the session ends (E), pulled back to `latest` if quiet."""
+    """The evening safety check-in (E): never dropped, sent even inside quiet hours.
+
+    It is the one check-in that may go at night (like a safety reply): the question that
+    matters most on the day of a session is not moved past the night nor dropped. It is skipped
+    only when it could not go out within its window (the bot was down), never sent late.
+    """
 
     code: str
     after: timedelta
-    latest: time
-    min_after: timedelta
+    until: timedelta  # the window closes this long after the session ends (after_end mode)
+    mode: EveningMode
+    after_discharge: timedelta
     sets: tuple[str, ...]
     period: str | None  # the resolved recall-period text
+
+    def due(self, *, session_end: datetime, discharged_at: datetime) -> tuple[datetime, datetime]:
+        """When it is due and when its window closes (aware UTC)."""
+        if self.mode is EveningMode.DISCHARGE:
+            due = discharged_at + self.after_discharge
+            return due, due + (self.until - self.after)
+        return session_end + self.after, session_end + self.until
 
 
 @dataclass(frozen=True)
@@ -222,6 +242,10 @@ class CheckinCatalog:
 class PlannedCheckin:
     slot: str
     due_at_utc: datetime
+    # Not sent at or after this (None: until the next check-in is due).
+    not_after: datetime | None = None
+    # Sent even inside quiet hours (the evening safety check-in only).
+    any_hour: bool = False
 
 
 # ------------------------------------------------------------------------------------------------
@@ -241,11 +265,14 @@ def plan_checkins(
     weeks: int | None = None,
     months: int | None = None,
     next_session_start: datetime | None = None,
+    discharged_at: datetime | None = None,
 ) -> list[PlannedCheckin]:
     """When each check-in after a treatment session is due, in time order, as aware UTC.
 
-    Nothing is due inside quiet hours: a day slot there moves to the end of quiet hours, and the
-    evening slot follows its own rule (see EveningSlot / the profile). `weeks` weekly check-ins
+    A day slot inside quiet hours moves to the end of quiet hours. The evening slot is never
+    moved nor dropped for quiet hours (see EveningSlot): it goes its profile time after the end
+    (or after `discharged_at`, default the end, in discharge mode), with a window it must not
+    be sent after. `weeks` weekly check-ins
     (default: the profile's count) follow the last day slot, then `months` monthly ones
     (default: the profile's count, 0 in the built-in profile).
     In a daily series (`next_session_start` before the end of D1's day), the next session's
@@ -253,14 +280,15 @@ def plan_checkins(
     later on D1's day still makes a morning D1 redundant, not only one before 09:00.
     """
     end = _utc(session_end, "session_end")
+    discharged = end if discharged_at is None else _utc(discharged_at, "discharged_at")
     session_date = end.astimezone(tz).date()
     planned: list[PlannedCheckin] = []
     for slot in catalog.slots:
         if isinstance(slot, EveningSlot):
-            due = _evening_due(end, slot, tz=tz, quiet=catalog.quiet)
+            due, closes = slot.due(session_end=end, discharged_at=discharged)
+            planned.append(PlannedCheckin(slot.code, due, not_after=closes, any_hour=True))
         else:
             due = _day_due(session_date, slot.day, slot.at, tz=tz, quiet=catalog.quiet)
-        if due is not None:
             planned.append(PlannedCheckin(slot.code, due))
 
     day = max((s.day for s in catalog.slots if isinstance(s, DaySlot)), default=0)
@@ -319,19 +347,6 @@ def _day_due(
     session_date: date, day: int, at: time, *, tz: ZoneInfo, quiet: QuietHours
 ) -> datetime:
     return _leave_quiet(_local(session_date + timedelta(days=day), at, tz), tz=tz, quiet=quiet)
-
-
-def _evening_due(
-    end: datetime, slot: EveningSlot, *, tz: ZoneInfo, quiet: QuietHours
-) -> datetime | None:
-    due = end + slot.after
-    if not in_quiet_hours(due, tz=tz, quiet=quiet):
-        return due
-    # Moving E past the night would only repeat D1, so it comes earlier or not at all.
-    latest = _local(end.astimezone(tz).date(), slot.latest, tz)
-    if end + slot.min_after <= latest <= due and not in_quiet_hours(latest, tz=tz, quiet=quiet):
-        return latest
-    return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -744,22 +759,43 @@ def _parse_slots(items: list[_Table], ctx: _SlotContext) -> list[EveningSlot | D
             at = item.clock("at", default=ctx.morning_at)
             slot = DaySlot(code, item.integer("day", minimum=1, maximum=366), at, sets, period)
         else:
-            latest = item.clock("latest")
-            if ctx.quiet.contains(latest):
-                raise ConfigError(f"{item.at('latest')}: must be outside quiet hours")
-            slot = EveningSlot(
-                code=code,
-                after=item.minutes("after_minutes"),
-                latest=latest,
-                min_after=timedelta(minutes=item.integer("min_after_minutes", minimum=0)),
-                sets=sets,
-                period=period,
-            )
+            slot = _parse_evening(item, code, sets, period)
         item.close()
         slots.append(slot)
     if not slots:
         raise ConfigError("checkins.slots: must list at least one check-in")
+    for index, evening in enumerate(slots):
+        if isinstance(evening, EveningSlot) and evening.mode is EveningMode.DISCHARGE:
+            morning = [s for s in slots if isinstance(s, DaySlot) and s.day == 1]
+            if not any(set(evening.sets) <= set(m.sets) for m in morning):
+                raise ConfigError(
+                    f"{items[index].at('mode')}: discharge mode needs a day-1 check-in asking "
+                    f"the same question sets ({', '.join(evening.sets)}): it is the second one"
+                )
     return slots
+
+
+def _parse_evening(
+    item: _Table, code: str, sets: tuple[str, ...], period: str | None
+) -> EveningSlot:
+    after = item.minutes("after_minutes")
+    until_minutes = item.integer("until_minutes", minimum=1, maximum=24 * 60)
+    if timedelta(minutes=until_minutes) <= after:
+        raise ConfigError(
+            f"{item.at('until_minutes')}: must be at least after_minutes + 1, got {until_minutes}"
+        )
+    mode = EveningMode(item.choice("mode", [m.value for m in EveningMode]))
+    return EveningSlot(
+        code=code,
+        after=after,
+        until=timedelta(minutes=until_minutes),
+        mode=mode,
+        after_discharge=timedelta(
+            minutes=item.integer("discharge_after_minutes", minimum=1, maximum=12 * 60)
+        ),
+        sets=sets,
+        period=period,
+    )
 
 
 def _parse_repeat(table: _Table, ctx: _SlotContext) -> RepeatPlan:

@@ -851,12 +851,29 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
 SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     # hopelessness
     "feel*|im|so|completely|totally|utterly|just|really|feeling hopeless",
+    "dont|cant|cannot|doesnt see .. the|any point",
+    "whats|what ... point $",
+    "no|any|without|lost meaning|purpose",
+    "wont|doesnt|wouldnt|will_not matter anymore|soon|much_longer|any_longer|for_long",
+    "being|be a .. burden",
+    "im|i_am|feel_like|feel .. a|such_a|just_a waste",
+    "think*|thought ... of|about .. ways|a_way out",
+    "after this|that ... im|i_am out|done|gone $",
+    "how much|many ... it|would|does .. take $",
+    "last time ... hear|hearing from me",
+    "wont|never hear from me again",
     "lost|losing|no|zero|out_of|given_up|gave_up all .. hope",
     "never|not_ever|wont_ever ... going_to|gonna|will|get ... get_better|change|end|improve",
     "nothing ... ever ... change|changes|get_better|gets_better|help|helps|work|works",
-    "out of options|hope|chances",
+    "out of options|hope|chances $",
+    "out of hope|chances",
+    "out of options ... at_this_point|now|left|anymore|already",
+    "run|ran|running out of options",
     "nothing else|left to try",
-    "lost|losing everything",
+    "lost|losing everything $",
+    "lost|losing everything this|last|in_one year|month|week",
+    "lost|losing everything ... job|marriage|house|family|health|home|kids|wife|husband|savings"
+    "|friends|career",
     "the|this pain wins|won|has_won|is_winning|always_wins",
     "no way forward",
     "cant|dont|cannot see .. a|any|the .. way_forward|light|end|future",
@@ -874,6 +891,8 @@ SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     "|it_all|trying|being_in_pain|being_me",
     "cant|cannot|couldnt ... fight|fighting|do_this|keep_fighting ... anymore|any_longer"
     "|much_longer",
+    "not|wont|never|cant|cannot|dont_want_to ... fight|fighting ... anymore|any_longer|much_longer",
+    "cant|cannot|couldnt keep living|going_on|doing_this",
     "no more fighting|trying|hurting",
     "why ... bother|try $",
     "deserve to suffer|hurt|be_punished|the_pain|this_pain|pain",
@@ -923,8 +942,12 @@ SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     # confusion, hallucinations that last, someone not answering
     "see|seeing|sees|hear|hearing|hears ... things|stuff|bugs|people|demons|voices|spiders"
     " ... arent|isnt|wasnt|werent|not there|real",
-    "see|seeing|sees|saw demons|monsters|spiders|bugs|ghosts",
+    "see|seeing|sees|saw demons|monsters|ghosts",
+    "see*|saw ... spiders|bugs|insects|snakes ... crawling|on_me|on_him|on_her|everywhere"
+    "|on_the_walls|on_the_ceiling|on_my_skin|all_over",
     "bugs|spiders|insects|ants .. crawling",
+    "im|hes|shes|keep|keeps|been|started|still seeing|hearing things|voices|stuff",
+    "confused|disoriented ... cant|cannot|couldnt|unable",
     "run|running|ran|runs ... into the road|street|traffic",
     "dont|doesnt|didnt|cant|cannot know|remember where|who ... im|hes|shes|theyre|were|i_was"
     "|he_is|she_is|his|her|anyone|anybody",
@@ -1025,6 +1048,8 @@ IDIOMS: tuple[str, ...] = (
     "seiz* up",
     "sleep paraly*",
     "dying to|for",
+    # options for parking, not for living
+    "options for|on|about|regarding|with",
     # what might have been ("the old me would have given up")
     "wouldve|would_have|couldve|could_have|almost|nearly .. given|gave|give up",
     # someone else's death, told to the clinic (bereavement, not the patient's intent)
@@ -2443,3 +2468,55 @@ def _join(words: Sequence[str]) -> tuple[str, list[int]]:
         starts.append(offset)
         offset += len(word) + 1
     return " ".join(words), starts
+
+
+# --- answers to "are you safe right now?" -------------------------------------------------------
+
+
+class CheckAnswer(StrEnum):
+    """The patient's answer to the soft tier's safety check."""
+
+    SAFE = "safe"
+    NOT_SAFE = "not_safe"
+    CALL = "call"
+
+
+_CHECK_NOISE = re.compile(r"[^a-z ]+")
+_CHECK_SAFE = re.compile(
+    r"(?:(?:yes|yeah|yep|yea|y) )?(?:(?:i am|im|i m) )?(?:safe|ok|okay|fine|alright|all right)"
+    r"(?: now| thanks| thank you| thx)*"
+)
+_CHECK_NOT_SAFE = re.compile(
+    r"(?:(?:no|nope|nah|n) )?(?:(?:(?:i am|im|i m) )?(?:not safe|unsafe|not ok|not okay|not fine"
+    r"|not alright)|(?:i )?(?:dont|do not) feel (?:safe|ok|okay))(?: now| right now)?"
+)
+_CHECK_CALL = re.compile(
+    r"(?:(?:yes|please|pls|plz|can you|could you|can someone|someone) )*call(?: me)?"
+    r"(?: please| pls| plz| now| asap| back)*"
+)
+_CHECK_YES = frozenset({"yes", "y", "yeah", "yep", "yea", "yes i am", "yes i am safe"})
+_CHECK_NO = frozenset({"no", "n", "nope", "nah", "not really", "no im not", "no i am not"})
+
+
+def parse_check_answer(text: str, *, yes_no: bool) -> CheckAnswer | None:
+    """A short typed answer to "are you safe right now?" ("im safe", "CALL", "not safe").
+
+    A bare yes / no counts only when `yes_no` (no other yes/no question is waiting for it).
+    Anything longer is not an answer: it is read as a message, crisis words first.
+    """
+    if not text or len(text) > 60:
+        return None
+    plain = " ".join(
+        _CHECK_NOISE.sub(" ", _strip_accents(text).lower().translate(_APOSTROPHES)).split()
+    )
+    if _CHECK_NOT_SAFE.fullmatch(plain):
+        return CheckAnswer.NOT_SAFE
+    if _CHECK_CALL.fullmatch(plain):
+        return CheckAnswer.CALL
+    if _CHECK_SAFE.fullmatch(plain) and plain not in ("ok", "okay", "fine", "alright"):
+        return CheckAnswer.SAFE
+    if yes_no and plain in _CHECK_YES:
+        return CheckAnswer.SAFE
+    if yes_no and plain in _CHECK_NO:
+        return CheckAnswer.NOT_SAFE
+    return None

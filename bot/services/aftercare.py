@@ -10,6 +10,7 @@ Both are audited, and pressing either twice changes nothing the second time.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -38,6 +39,20 @@ DISCHARGE_STALE_AFTER = timedelta(hours=12)
 
 class SessionNotStarted(ClinicError):
     """Done was pressed before the session's start time."""
+
+
+class LeavingEarly(ClinicError):
+    """Done pressed long before a treatment's scheduled end: staff confirm the patient leaves."""
+
+    def __init__(self, appointment_id: int, ends_at: datetime) -> None:
+        super().__init__(f"appointment {appointment_id} is booked until {ends_at.isoformat()}")
+        self.appointment_id = appointment_id
+        self.ends_at = ends_at
+
+
+def leaving_buttons(texts: Texts, appointment_id: int) -> list[list[Button]]:
+    """The one button that confirms an early Done (the staff handler acts on `st:dl`)."""
+    return [[Button(texts.plain("btn_leaving_now"), data=f"st:dl:{appointment_id}")]]
 
 
 def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]]:
@@ -72,8 +87,15 @@ class AftercareService:
         self.catalog = catalog
         self.texts = texts
 
-    def mark_done(self, *, appointment_id: int, actor: str) -> Appointment:
-        """Complete the session; after a treatment, plan discharge and check-ins (caller kicks)."""
+    def mark_done(
+        self, *, appointment_id: int, actor: str, leaving_now: bool = False
+    ) -> Appointment:
+        """Complete the session; after a treatment, plan discharge and check-ins (caller kicks).
+
+        Pressed more than the profile's `early_done_minutes` before a treatment's scheduled end,
+        it raises LeavingEarly and changes nothing until staff confirm (`leaving_now=True`) that
+        the patient is leaving now: the discharge advice must not reach someone still in the chair.
+        """
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
@@ -97,19 +119,29 @@ class AftercareService:
                     f"appointment {appointment_id} has not started (it starts "
                     f"{self._when(appointment)}): it cannot be marked Done before it starts"
                 )
+            early = now < appointment.ends_at - timedelta(
+                minutes=self.profile.session_end.early_done_minutes
+            )
+            treatment = self._is_treatment(appointment)
+            if early and treatment and not leaving_now:
+                assert appointment.id is not None
+                raise LeavingEarly(appointment.id, appointment.ends_at)
             corrected = appointment.status == AppointmentStatus.NO_SHOW
             appointment.status = AppointmentStatus.COMPLETED
             appointment.completed_at = now
             slots: list[str] = []
-            if self._is_treatment(appointment):
+            if treatment:
                 slots = self._plan_aftercare(session, appointment, now=now)
+            detail: dict[str, object] = {"checkins": slots, "was_no_show": corrected}
+            if early and treatment:
+                detail["left_early"] = True
             audit(
                 session,
                 at=now,
                 actor=actor,
                 action="appointment.done",
                 subject=f"appointment:{appointment_id}",
-                detail={"checkins": slots, "was_no_show": corrected},
+                detail=detail,
             )
             return appointment
 
@@ -257,12 +289,26 @@ class AftercareService:
             tz=self.profile.tz,
             catalog=self.catalog,
             next_session_start=self._next_in_series(session, appointment, after=session_end),
+            discharged_at=now,
         )
-        # A check-in already past when Done is pressed is not sent late (like a reminder).
-        planned = [p for p in planned if p.due_at_utc > now]
+        # A check-in already past when Done is pressed is not sent late (like a reminder), but
+        # the evening safety check-in still inside its window goes at once (never dropped).
+        planned = sorted(
+            (
+                p if p.due_at_utc > now else replace(p, due_at_utc=now)
+                for p in planned
+                if p.due_at_utc > now or (p.not_after is not None and now < p.not_after)
+            ),
+            key=lambda p: p.due_at_utc,
+        )
         for index, item in enumerate(planned):
             checkin = self._checkin_row(session, appointment, item.slot)
             assert checkin.id is not None
+            payload: dict[str, object] = {"slot": item.slot, "checkin_id": checkin.id}
+            if item.any_hour:
+                payload["any_hour"] = True
+                # Its window closes early; its nudge may still go until the next check-in.
+                payload["nudge_until"] = self._stale_at(planned, index).isoformat()
             enqueue(
                 session,
                 kind=OutboxKind.CHECKIN,
@@ -272,8 +318,8 @@ class AftercareService:
                 now=now,
                 patient_id=patient.id,
                 appointment_id=appointment.id,
-                not_after=self._stale_at(planned, index),
-                payload={"slot": item.slot, "checkin_id": checkin.id},
+                not_after=item.not_after or self._stale_at(planned, index),
+                payload=payload,
             )
         return [p.slot for p in planned]
 

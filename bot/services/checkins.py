@@ -7,7 +7,8 @@ emergency notice and the first question. Every answer is stored once, evaluated 
 once (a flag is escalated before the next question), may add follow-up questions (C-SSRS), and the
 last one closes the check-in with thanks and its scores in the audit log. No reply: one nudge
 after the profile's delay, then a staff task (not an emergency). Nothing goes to the patient in
-the check-in quiet hours: a message that falls there waits for the morning.
+the check-in quiet hours: a message that falls there waits for the morning, except the
+evening safety check-in, which goes at any hour inside its window (issue 11 item 5).
 
 By SMS the check-in asks only what a lock screen may show: the safety screen in plain words that
 pass the SMS policy (the urgent signs together in one question, then each other one in the
@@ -235,7 +236,9 @@ class CheckinService:
         assert checkin.id is not None
         if checkin.status != CheckinStatus.PLANNED and self._answers(ctx.session, checkin.id):
             raise Skip("check-in already under way")
-        self._wait_for_morning(ctx, evening=self._is_evening(checkin.slot))
+        if not self._is_evening(checkin.slot):
+            # The evening safety check-in goes at any hour inside its window (issue 11 item 5).
+            self._wait_for_morning(ctx)
         if checkin.slot.startswith(self.catalog.weekly.prefix) and self._relief_lost(
             ctx.session, checkin, appointment
         ):
@@ -270,7 +273,7 @@ class CheckinService:
             channel=Channel(ctx.row.channel),
             due_at=nudge_due(sent_at=now, tz=self.profile.tz, catalog=self.catalog),
             # A nudge is pointless once the next check-in is due (e.g. after downtime).
-            not_after=ctx.row.not_after,
+            not_after=_nudge_until(ctx),
             dedupe_key=_nudge_key(checkin.id),
             now=now,
             patient_id=checkin.patient_id,
@@ -428,17 +431,11 @@ class CheckinService:
             text, buttons=[[Button(self.texts.plain("btn_called"), data=f"st:cl:{task.id}")]]
         )
 
-    def _wait_for_morning(self, ctx: RenderContext, *, evening: bool = False) -> None:
-        """Inside quiet hours (a late retry, a restart): send the same message at quiet end.
-
-        An evening check-in is dropped instead, as the planner does: moved past the night it
-        would only repeat the next morning's check-in.
-        """
+    def _wait_for_morning(self, ctx: RenderContext) -> None:
+        """Inside quiet hours (a late retry, a restart): send the same message at quiet end."""
         tz, quiet = self.profile.tz, self.catalog.quiet
         if not in_quiet_hours(ctx.now, tz=tz, quiet=quiet):
             return
-        if evening:
-            raise Skip("quiet hours: the evening check-in is not moved past the night")
         local = ctx.now.astimezone(tz)
         day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
         due = datetime.combine(day, quiet.end, tzinfo=tz).astimezone(UTC)
@@ -1195,6 +1192,17 @@ def _insert_after(codes: Sequence[str], code: str, extra: Sequence[str]) -> list
 
 def _unique(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(texts))
+
+
+def _nudge_until(ctx: RenderContext) -> datetime | None:
+    """The evening check-in's row closes with its window; its nudge, at the next check-in."""
+    until = ctx.payload.get("nudge_until")
+    if isinstance(until, str):
+        try:
+            return datetime.fromisoformat(until)
+        except ValueError:
+            pass
+    return ctx.row.not_after
 
 
 def _nudge_key(checkin_id: int) -> str:

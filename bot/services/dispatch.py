@@ -47,6 +47,13 @@ CALL_CHANNELS = (Channel.ONCALL_CALL, Channel.BACKUP_CALL)
 STAFF_REFUSED = "staff chat refused: "
 
 
+def any_hour(row: Outbox) -> bool:
+    """Whether a row goes by SMS outside 08:00-21:00: safety pages, codes, the evening check-in."""
+    if OutboxKind(row.kind) in ANY_HOUR_KINDS:
+        return True
+    return OutboxKind(row.kind) is OutboxKind.CHECKIN and payload_of(row).get("any_hour") is True
+
+
 @dataclass
 class Channels:
     telegram: TelegramSender | None = None
@@ -246,7 +253,7 @@ class Dispatcher:
             elif channel is None:
                 self._unreachable(session, row, patient, appointment, "no usable channel", now)
                 outcome = "skip-unreachable"
-            elif channel is Channel.SMS and OutboxKind(row.kind) not in ANY_HOUR_KINDS:
+            elif channel is Channel.SMS and not any_hour(row):
                 window = next_sms_window(now, self.profile.tz)
                 outcome = "postpone" if window > now else "send"
             else:

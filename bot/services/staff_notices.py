@@ -75,7 +75,13 @@ def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
     tz = ctx.profile.tz
     if event == "message":
         # Free-form notices from other services (already HTML-safe, built from texts).
-        return OutgoingMessage(str(ctx.payload.get("html", "")))
+        ack = ctx.payload.get("ack_escalation_id")
+        buttons = (
+            [[Button(ctx.texts.plain("esc_btn_ack"), data=f"esc:ack:{ack}")]]
+            if isinstance(ack, int)
+            else []
+        )
+        return OutgoingMessage(str(ctx.payload.get("html", "")), buttons=buttons)
     if appointment is None:
         raise Skip(f"staff notice {event!r} without an appointment")
     service = ctx.profile.services.get(appointment.service)

@@ -49,6 +49,12 @@ DEFAULTS: dict[str, str] = {
     "staff_done_aftercare": "Discharge advice and check-ins are on their way.",
     "staff_done_no_aftercare": "No aftercare after a consultation.",
     "staff_noshow_recorded": "🚫 #{appointment_id} marked No-show; what it still had planned is cancelled.",
+    "staff_leaving_early": (
+        "❓ <b>Leaving early?</b> #{appointment_id} is booked until {end}. Press Yes if the "
+        "patient is leaving now: the discharge advice and check-ins start then. If not, press "
+        "Done when they leave."
+    ),
+    "btn_leaving_now": "Yes, leaving now",
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }

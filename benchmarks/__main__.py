@@ -25,6 +25,13 @@ def main(names: list[str]) -> int:
     if names and names[0] in ("crisis-recall", "crisis_recall"):
         importlib.import_module("benchmarks.crisis_recall").main(names[1:])
         return 0
+    if len(names) > 1 and names[1].startswith("--"):
+        # One benchmark with its own options: `python -m benchmarks concurrency --crowd 50`.
+        if names[0] not in ALL:
+            print(f"unknown benchmark {names[0]!r}; choose from {', '.join(ALL)}")
+            return 2
+        importlib.import_module(f"benchmarks.{names[0]}").main(names[1:])
+        return 0
     for name in names or ALL:
         if name not in ALL:
             print(f"unknown benchmark {name!r}; choose from {', '.join(ALL)}")

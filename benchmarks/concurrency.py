@@ -39,7 +39,7 @@ from bot.updates import ChatOrderedProcessor, InboxQueue
 from tests.journey_helpers import (
     STAFF_CHAT,
     STAFF_USER,
-    book_consultation,
+    answer_screening,
     start_and_consent,
 )
 
@@ -98,6 +98,26 @@ async def _running(folder: Path, latency: float) -> tuple[Any, QueuedDouble, Any
     return core, double, application
 
 
+def buttons_with(user: Any, prefix: str) -> list[str]:
+    message = user.last_message()
+    return [data for row in message.buttons for _label, data in row if data.startswith(prefix)]
+
+
+async def book_own_slot(user: Any, n: int) -> None:
+    """Patient n takes their own free hour (day n mod 5), so the crowd does not all race for one
+    slot: that would measure "this time has just been taken" 29 times, not 30 bookings."""
+    await user.press("📅 Book a consultation")
+    days = buttons_with(user, "bk:dy:")
+    await user.press(days[n % len(days)])
+    times = buttons_with(user, "bk:tm:")
+    # Every 4th quarter-hour: a consultation takes 45 min plus a 15 min buffer.
+    await user.press(times[(n // len(days)) * 4 % len(times)])
+    await user.send_text(f"Pat Bench {n}")
+    await user.share_contact(f"+1201555{100 + n % 100:04d}")
+    await answer_screening(user)
+    await user.press("Yes, text me too")
+
+
 async def booking_crowd(folder: Path, *, patients: int, latency: float) -> tuple[float, int]:
     core, double, application = await _running(folder, latency)
     async with application:
@@ -107,8 +127,15 @@ async def booking_crowd(folder: Path, *, patients: int, latency: float) -> tuple
 
             async def journey(user: Any) -> None:
                 await start_and_consent(user)
-                await book_consultation(user, name=f"Pat Bench {user.id % 1000}")
+                await book_own_slot(user, user.id - FIRST_USER)
                 await user.press("✅ Confirm booking")
+                for _ in range(
+                    10
+                ):  # taken meanwhile: take the next free time offered, as people do
+                    if "just taken" not in user.last_message().text:
+                        break
+                    await user.press(buttons_with(user, "bk:tm:")[0])
+                    await user.press("✅ Confirm booking")
 
             started = time.perf_counter()
             await asyncio.gather(*(journey(u) for u in users))

@@ -2,6 +2,8 @@
 
 `python -m benchmarks crisis-recall --dir FOLDER` counts what the crisis matcher catches in a folder
 of sentence files (see benchmarks/crisis_recall.py); it takes arguments, so it is not in ALL.
+`python -m benchmarks replicas` is the load proof of replicas behind nginx on PostgreSQL (see
+benchmarks/replicas.py): it needs Debian's nginx and takes minutes, so it is not in ALL either.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ ALL = (
 
 
 def main(names: list[str]) -> int:
+    if names and names[0] == "replicas":
+        # Needs nginx and PostgreSQL and takes minutes: run on its own, never in ALL.
+        importlib.import_module("benchmarks.replicas").main(names[1:])
+        return 0
     if names and names[0] in ("crisis-recall", "crisis_recall"):
         importlib.import_module("benchmarks.crisis_recall").main(names[1:])
         return 0

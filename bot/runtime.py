@@ -17,10 +17,13 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.db.runner import leader
+from bot.domain.clock import SystemClock
 from bot.domain.errors import ConfigError
 from bot.messaging.pacing import NoPacing
+from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
+from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound
 from bot.services.sms_recovery import recover_sms
 from bot.updates import ChatOrderedProcessor, InboxQueue
@@ -73,6 +76,10 @@ def build_application(
     if base_url.endswith("/bot"):
         # A self-hosted Bot API server serves files beside its methods: <root>/file/bot<token>.
         builder = builder.base_file_url(base_url.removesuffix("bot") + "file/bot")
+    if core.settings.telegram_bot_token is not None:
+        # Handlers' direct replies stay inside Telegram's limits, shared by every replica.
+        limiter = SharedReplyLimiter(SharedPacer(db=core.db, clock=SystemClock()))
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # (RLARGS: str)
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
@@ -18,6 +19,7 @@ from telegram.error import (
 
 from bot.messaging.channels import DeliveryFailed, OutgoingMessage
 from bot.messaging.pacing import Pacing
+from bot.messaging.telegram_limits import PACED
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,10 @@ class PtbTelegramSender:
     async def send(self, *, chat_id: int, message: OutgoingMessage) -> int:
         await self.pacer.wait(chat_id)
         markup = inline_keyboard(message)
+        # Paced above: PTB's rate limiter (direct replies) must not hold it a second time.
+        paced: dict[str, Any] = (
+            {"rate_limit_args": PACED} if getattr(self.bot, "rate_limiter", None) else {}
+        )
         try:
             if message.attachment is not None:
                 sent = await self.bot.send_document(
@@ -58,6 +64,7 @@ class PtbTelegramSender:
                     caption=message.text[:1024] or None,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
+                    **paced,
                 )
             else:
                 sent = await self.bot.send_message(
@@ -66,6 +73,7 @@ class PtbTelegramSender:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     link_preview_options=None,
+                    **paced,
                 )
         except ChatMigrated as exc:
             raise DeliveryFailed(

@@ -118,6 +118,12 @@ class SharedPacer:
         """Return when a Telegram message to `chat` may be sent (and count it as sent)."""
         await self.wait_for(telegram_limits(chat))
 
+    async def wait_reply(self, chat: int | str) -> None:
+        """A handler's direct reply: the bot-wide limit, and a group's own (not a private chat's:
+        a reply of two messages to one tap is fine, and a 429 there is obeyed and retried)."""
+        limits = telegram_limits(chat)
+        await self.wait_for(limits if str(chat).startswith("-") else limits[:1])
+
     async def pause_chat(self, chat: int | str, seconds: float) -> None:
         """Telegram answered 429 for this chat: nobody sends to it for `seconds`."""
         now = self.clock.now()

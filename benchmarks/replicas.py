@@ -68,7 +68,7 @@ from bot.domain.enums import OutboxKind
 from bot.profile import load_profile
 from bot.sandbox.telegram_double import FakeBotApi, FakeUser
 from bot.services.planner import OutboxPlanner
-from tests.journey_helpers import answer_screening, start_and_consent
+from tests.journey_helpers import start_and_consent
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "L" * 35
@@ -401,14 +401,36 @@ async def book(user: FakeUser, n: int) -> None:
     await user.press(wanted or buttons_with(user, "bk:tm:")[0])
     await user.send_text(f"Load Patient {n}")
     await user.share_contact(f"+1201555{n % 10000:04d}")
-    await answer_screening(user)
-    await user.press("Yes, text me too")
-    await user.press("✅ Confirm booking")
-    for _ in range(10):  # taken meanwhile: take the next free time offered, as people do
-        if "just taken" not in user.last_message().text:
+    await answer_until_booked(user)
+
+
+async def answer_until_booked(user: FakeUser) -> None:
+    """Answer whatever the bot asks next, as the journey tests do, until the booking is made.
+
+    A time taken by someone else meanwhile is answered with the first free time offered (the
+    flow then goes on where it was), as a person would."""
+    for _ in range(40):
+        message = user.last_message()
+        labels, said = message.button_labels, message.text.lower()
+        if "add this to your calendar" in said or "you're booked" in said:
             return
-        await user.press(buttons_with(user, "bk:tm:")[0])
-        await user.press("✅ Confirm booking")
+        if "✅ Confirm booking" in labels:
+            await user.press("✅ Confirm booking")
+        elif buttons_with(user, "bk:tm:"):
+            await user.press(buttons_with(user, "bk:tm:")[0])
+        elif "Yes, text me too" in labels:
+            await user.press("Yes, text me too")
+        elif "6" in labels:
+            await user.press("6")
+        elif "medicines" in said:
+            await user.send_text("Gabapentin 300 mg twice a day")
+        elif "Yes" in labels and "driv" in said:
+            await user.press("Yes")
+        elif "No" in labels:
+            await user.press("No")
+        else:
+            raise AssertionError(f"no answer for {message.text[:80]!r} {labels}")
+    raise AssertionError("not booked after 40 answers")
 
 
 def seed_reminders(engine: Engine, count: int, now: datetime) -> list[int]:

@@ -526,6 +526,37 @@ async def test_a_time_taken_meanwhile_offers_the_next_free_times(database, clock
         assert [a.starts_at for a in mine] == [start + timedelta(hours=1)]  # 45 min + 15 min buffer
 
 
+async def test_an_offered_time_taken_meanwhile_offers_fresh_times_not_the_same_list(
+    database, clock
+):
+    # Found by the replicas load proof: displaced patients all pressed the first time offered;
+    # the losers were told "no longer free" and shown the same list again, for ever.
+    async with open_journey(database, clock) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await start_and_consent(alice)
+        await book_consultation(alice)
+        start = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
+        for name in ("Bea", "Cy"):
+            other = add_patient(journey.core.db, now=clock.now(), name=name)
+            journey.core.booking.book(patient_id=other, service="consultation", start=start)
+        await alice.press(CONFIRM)
+        assert alice.last_message().button_labels[0] == "Tue 2 Mar, 9:30 AM"
+        # The first time offered goes to two others before Alice presses it.
+        for name in ("Dee", "Eve"):
+            other = add_patient(journey.core.db, now=clock.now(), name=name)
+            journey.core.booking.book(
+                patient_id=other, service="consultation", start=start + timedelta(hours=1)
+            )
+        await alice.press("Tue 2 Mar, 9:30 AM")
+        fresh = alice.last_message()
+        assert "Tue 2 Mar, 9:30 AM" not in fresh.button_labels
+        await alice.press(fresh.button_labels[0])
+        assert "Please check your booking" in alice.last_message().text
+        await alice.press(CONFIRM)
+        mine = [a for a in journey.appointments() if a.created_by.startswith("patient:")]
+        assert [a.starts_at for a in mine] == [start + timedelta(hours=2)]
+
+
 async def test_stopping_a_booking_books_nothing(database, clock):
     async with open_journey(database, clock) as journey:
         alice = journey.patient(ALICE, "Alice")

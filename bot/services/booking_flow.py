@@ -462,6 +462,9 @@ class BookingFlow:
             else []
         )
         if start is None or not any(slot.start == start for slot in free):
+            if start is not None and data.get("offered"):
+                # The list offered after a clash is stale too: offer the next free times afresh.
+                return self._offer_next(turn, start, taken=True)
             turn.notes.append(self.texts.html("book_time_gone"))
             return self._show_current(turn)
         data["start"] = start.isoformat()

@@ -83,6 +83,7 @@ REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.R
 GLOBAL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 PATIENT_TIMEOUT = 420.0  # seconds a patient waits for one update (a 2-minute lease and more)
+ANSWERS = 80  # a patient displaced again and again under contention keeps choosing
 TEXT_PARAMS = {"text", "caption", "callback_query_id", "url", "secret_token", "parse_mode"}
 
 
@@ -409,7 +410,7 @@ async def answer_until_booked(user: FakeUser) -> None:
 
     A time taken by someone else meanwhile is answered with the first free time offered (the
     flow then goes on where it was), as a person would."""
-    for _ in range(40):
+    for _ in range(ANSWERS):
         message = user.last_message()
         labels, said = message.button_labels, message.text.lower()
         if "add this to your calendar" in said or "you're booked" in said:
@@ -430,7 +431,7 @@ async def answer_until_booked(user: FakeUser) -> None:
             await user.press("No")
         else:
             raise AssertionError(f"no answer for {message.text[:80]!r} {labels}")
-    raise AssertionError("not booked after 40 answers")
+    raise AssertionError(f"not booked after {ANSWERS} answers")
 
 
 def seed_reminders(engine: Engine, count: int, now: datetime) -> list[int]:

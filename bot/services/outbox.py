@@ -180,27 +180,31 @@ def begin_send(db: Database, row: Outbox, *, now: datetime) -> bool:
     """
     assert row.id is not None and row.claim_token is not None
     with db.session() as session:
+        # This row first: the only lock here that may be waited for. Sends of one batch run side
+        # by side, so the renewal below skips rows another transaction holds instead of waiting
+        # for them: a renewal never waits, and two transactions cannot wait on each other.
+        result = session.exec(
+            update(Outbox)
+            .where(col(Outbox.id) == row.id)
+            .where(col(Outbox.claim_token) == row.claim_token)
+            .where(col(Outbox.status) == OutboxStatus.CLAIMED)
+            .values(send_started_at=now, claimed_until=now + CLAIM_LEASE)
+        )
+        if not result.rowcount:
+            return False
         batch = select(Outbox.id).where(
             col(Outbox.claim_token) == row.claim_token,
             col(Outbox.status) == OutboxStatus.CLAIMED,
+            col(Outbox.id) != row.id,
         )
         if not db.is_sqlite:
-            # Sends of one batch run side by side: rows another renewal (or a finish) holds are
-            # skipped, not waited for, so two renewals never wait on each other (deadlock).
             batch = batch.order_by(col(Outbox.id)).with_for_update(skip_locked=True)
         session.exec(
             update(Outbox)
             .where(col(Outbox.id).in_(batch.scalar_subquery()))
             .values(claimed_until=now + CLAIM_LEASE)
         )
-        result = session.exec(
-            update(Outbox)
-            .where(col(Outbox.id) == row.id)
-            .where(col(Outbox.claim_token) == row.claim_token)
-            .where(col(Outbox.status) == OutboxStatus.CLAIMED)
-            .values(send_started_at=now)
-        )
-        return bool(result.rowcount)
+        return True
 
 
 def finish(

@@ -469,10 +469,9 @@ def seed_reminders(engine: Engine, count: int, now: datetime) -> list[int]:
             session.flush()
             planner.booked(session, appointment, now=booked_at)
             chats.append(chat)
-            if n % 500 == 499:
-                session.commit()
-        session.commit()
-        # Only the reminders: the seeded bookings' staff notices would be 10,000 group messages.
+        session.flush()
+        # Only the reminders (the seeded bookings' staff notices would be 10,000 group messages),
+        # removed in the same transaction: no replica ever sees (and claims) the others.
         seeded = select(Appointment.id).where(Appointment.created_at == booked_at)
         for row in session.exec(
             select(Outbox).where(

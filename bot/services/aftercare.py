@@ -28,7 +28,7 @@ from bot.services.audit import audit
 from bot.services.checkins import CheckinStatus, drop_sms_draft
 from bot.services.formatting import clock_time, when_long
 from bot.services.outbox import cancel_pending, enqueue
-from bot.services.planner import SessionEndStep, patient_channel
+from bot.services.planner import SessionEndStep, patient_channel, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import patient_line
 from bot.texts import Texts
@@ -167,6 +167,8 @@ class AftercareService:
             cancelled_rows = cancel_pending(
                 session, appointment_id=appointment_id, reason="no-show"
             )
+            # A missed session of a series: a staff task if nothing is rebooked in the gap.
+            plan_series_check(session, appointment, profile=self.profile, now=now)
             # A Done pressed by mistake planned check-ins: they must not go out.
             open_ids = list(
                 session.exec(

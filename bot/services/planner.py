@@ -57,6 +57,37 @@ def plan_session_end(
         )
 
 
+def plan_series_check(
+    session: Session, appointment: Appointment, *, profile: ClinicProfile, now: datetime
+) -> None:
+    """A missed or cancelled session of a series: look again when the service's gap runs out.
+
+    If by then no session of the same service is booked or attended inside the gap, the staff
+    chat gets a "series interrupted" task (issue 11 item 8; `staff_notices`, event series_check).
+    """
+    service = profile.services.get(appointment.service)
+    if (
+        appointment.series_id is None
+        or appointment.id is None
+        or service is None
+        or service.kind is not ServiceKind.TREATMENT
+        or service.series_max_gap_days is None
+    ):
+        return
+    due = appointment.starts_at + timedelta(days=service.series_max_gap_days)
+    enqueue(
+        session,
+        kind=OutboxKind.STAFF_NOTICE,
+        channel=Channel.STAFF,
+        due_at=max(due, now),
+        dedupe_key=f"{appointment.id}:series_check:{Channel.STAFF}",
+        patient_id=appointment.patient_id,
+        appointment_id=appointment.id,
+        now=now,
+        payload={"event": "series_check"},
+    )
+
+
 def patient_channel(patient: Patient) -> Channel:
     return Channel.SMS if patient.preferred_channel == Channel.SMS else Channel.TELEGRAM
 
@@ -76,6 +107,7 @@ class OutboxPlanner:
         cancel_pending(session, appointment_id=appointment.id, reason="appointment cancelled")
         self._calendar_file(session, appointment, cancelled=True, now=now)
         self._staff_notice(session, appointment, event="cancelled", now=now)
+        plan_series_check(session, appointment, profile=self.profile, now=now)
 
     def rescheduled(
         self, session: Session, old: Appointment, new: Appointment, *, now: datetime

@@ -55,6 +55,13 @@ DEFAULTS: dict[str, str] = {
         "Done when they leave."
     ),
     "btn_leaving_now": "Yes, leaving now",
+    # --- a series session missed or cancelled, nothing rebooked within the gap (staff) ---
+    "notice_series_interrupted": (
+        "🔁 <b>Series interrupted</b> #{appointment_id}\n{patient}\n{service}, {when}: "
+        "{missed}, and nothing booked within {days} days. Please call the patient."
+    ),
+    "notice_series_no_show": "no-show",
+    "notice_series_cancelled": "cancelled",
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }

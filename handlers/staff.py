@@ -174,6 +174,7 @@ class StaffHandlers:
             "newpatient": self.guarded("newpatient", self.new_patient),
             "done": self.guarded("done", self.done),
             "noshow": self.guarded("noshow", self.no_show),
+            "driver": self.guarded("driver", self.driver),
             "erase": self.guarded("erase", self.erase),
             "erasure": self.guarded("erasure", self.erasure),
         }
@@ -369,6 +370,30 @@ class StaffHandlers:
             text = self.texts.html("staff_noshow_recorded", appointment_id=appointment_id)
         await self.send(update, context, text)
         self.core.kick_outbox()
+
+    async def driver(self, update: Update, context: Context) -> None:
+        """Store (or clear with "none") the phone of the adult who drives a patient home."""
+        words = self.args(context)
+        if len(words) < 2:
+            raise BadArgument("say which patient (#id) and the driver's phone, or none")
+        patient_id = parse_id(words[:1])
+        phone = "".join(words[1:])
+        clear = phone.casefold() in ("none", "-")
+        try:
+            stored = self.ops.set_driver_phone(
+                patient_id=patient_id, phone=None if clear else phone, actor=self.actor(update)
+            )
+        except InvalidPhone as exc:
+            raise BadArgument(str(exc)) from None
+        except PatientNotFound:
+            await self.refuse(update, context, f"there is no patient #{patient_id}")
+            return
+        key = "staff_driver_cleared" if stored is None else "staff_driver_saved"
+        await self.send(
+            update,
+            context,
+            self.texts.html(key, patient_id=patient_id, ending=(stored or "")[-4:]),
+        )
 
     # --- patients -----------------------------------------------------------------------
 

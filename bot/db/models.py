@@ -54,6 +54,9 @@ class Patient(SQLModel, table=True):
     phone_verified_via: str | None = Field(default=None, max_length=16)
     # "stop" in Telegram: no care messages in the chat (safety replies excepted) until /start.
     care_messages_stopped_at: datetime | None = _dt()  # type: ignore[assignment]
+    # The adult who drives the patient home, stored by staff (/driver): texted "ready to be
+    # picked up" at Done, in neutral words (issue 11 item 7). Not an identity; erased with them.
+    driver_phone: str | None = Field(default=None, max_length=20)
 
 
 class StaffMember(SQLModel, table=True):

@@ -56,6 +56,10 @@ class OutboxKind(StrEnum):
     SESSION_END = "session_end"
     # A treatment booked too late for the reminders that carry its preparation (issue 11).
     PREPARATION = "preparation"
+    # At Done: the patient hears they can be picked up; the stored driver's phone is texted
+    # (payload "to"), in neutral words (issue 11 item 7).
+    PICKUP = "pickup"
+    DRIVER_PICKUP = "driver_pickup"
 
 
 class DraftStep(StrEnum):

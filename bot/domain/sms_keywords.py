@@ -27,6 +27,7 @@ class InboundKind(StrEnum):
     NUMBER = "number"
     YES = "yes"
     NO = "no"
+    DRIVER = "driver"  # "D": my ride home is arranged (asked the day before a treatment)
     TEXT = "text"
 
 
@@ -54,6 +55,9 @@ _KEYWORDS: dict[str, InboundKind] = {
     "r": InboundKind.RESCHEDULE,
     "reschedule": InboundKind.RESCHEDULE,
     "book": InboundKind.BOOK,
+    "d": InboundKind.DRIVER,
+    "driver": InboundKind.DRIVER,
+    "ride": InboundKind.DRIVER,
     "y": InboundKind.YES,
     "yes": InboundKind.YES,
     "n": InboundKind.NO,

@@ -35,6 +35,8 @@ from bot.texts import Texts
 
 # The discharge advice covers the next 24 hours; half a day late it has lost its point.
 DISCHARGE_STALE_AFTER = timedelta(hours=12)
+# "Ready to be picked up" an hour late is no longer true.
+PICKUP_STALE_AFTER = timedelta(hours=1)
 
 
 class SessionNotStarted(ClinicError):
@@ -131,7 +133,7 @@ class AftercareService:
             appointment.completed_at = now
             slots: list[str] = []
             if treatment:
-                slots = self._plan_aftercare(session, appointment, now=now)
+                slots = self._plan_aftercare(session, appointment, now=now, pickup=True)
             detail: dict[str, object] = {"checkins": slots, "was_no_show": corrected}
             if early and treatment:
                 detail["left_early"] = True
@@ -266,7 +268,7 @@ class AftercareService:
         return when_long(appointment.starts_at, self.profile.tz)
 
     def _plan_aftercare(
-        self, session: Session, appointment: Appointment, *, now: datetime
+        self, session: Session, appointment: Appointment, *, now: datetime, pickup: bool = False
     ) -> list[str]:
         assert appointment.id is not None
         patient = session.get(Patient, appointment.patient_id)
@@ -284,6 +286,10 @@ class AftercareService:
             appointment_id=appointment.id,
             not_after=now + DISCHARGE_STALE_AFTER,
         )
+        if pickup:
+            # Staff pressed Done: the patient is leaving now (an assumed attendance is hours
+            # later, when they are long gone, so it sends no pick-up message).
+            self._plan_pickup(session, appointment, patient, channel=channel, now=now)
         # Pressed early, the session ended now; pressed late, it ended at its booked end.
         session_end = min(now, appointment.ends_at)
         planned = plan_checkins(
@@ -324,6 +330,41 @@ class AftercareService:
                 payload=payload,
             )
         return [p.slot for p in planned]
+
+    @staticmethod
+    def _plan_pickup(
+        session: Session,
+        appointment: Appointment,
+        patient: Patient,
+        *,
+        channel: Channel,
+        now: datetime,
+    ) -> None:
+        assert appointment.id is not None
+        enqueue(
+            session,
+            kind=OutboxKind.PICKUP,
+            channel=channel,
+            due_at=now,
+            dedupe_key=f"{appointment.id}:{OutboxKind.PICKUP}:{channel}",
+            now=now,
+            patient_id=patient.id,
+            appointment_id=appointment.id,
+            not_after=now + PICKUP_STALE_AFTER,
+        )
+        if patient.driver_phone:
+            enqueue(
+                session,
+                kind=OutboxKind.DRIVER_PICKUP,
+                channel=Channel.SMS,
+                due_at=now,
+                dedupe_key=f"{appointment.id}:{OutboxKind.DRIVER_PICKUP}:{Channel.SMS}",
+                now=now,
+                patient_id=patient.id,
+                appointment_id=appointment.id,
+                not_after=now + PICKUP_STALE_AFTER,
+                payload={"to": patient.driver_phone},
+            )
 
     def _stale_at(self, planned: list[PlannedCheckin], index: int) -> datetime:
         """A check-in not sent by the time the next one is due is skipped, not sent late."""

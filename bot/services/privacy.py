@@ -358,6 +358,7 @@ def erase_patient(session: Session, *, patient_id: int, now: datetime) -> None:
     phones = {p for p in (phone, *claimed) if p}
     patient.name = pseudonym(patient_id)
     patient.phone_e164 = None
+    patient.driver_phone = None
     patient.phone_verified_at = None
     patient.phone_verified_via = None
     patient.telegram_user_id = None

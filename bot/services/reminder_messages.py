@@ -104,8 +104,17 @@ def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
         OutboxKind.REMINDER_24H: "24h",
         OutboxKind.REMINDER_2H: "2h",
     }[kind]
+    service = ctx.profile.services.get(appointment.service)
+    ask_driver = (
+        kind is OutboxKind.REMINDER_24H
+        and service is not None
+        and service.driver_required
+        and appointment.driver_confirmed_at is None
+    )
     if ctx.is_sms:
-        return OutgoingMessage(ctx.texts.plain(f"reminder_{suffix}_sms", **values))
+        # The day before, an SMS patient is asked about the driver too: reply D (issue 11).
+        key = "reminder_24h_driver_sms" if ask_driver else f"reminder_{suffix}_sms"
+        return OutgoingMessage(ctx.texts.plain(key, **values))
     if kind is OutboxKind.REMINDER_2H:
         return OutgoingMessage(ctx.texts.html("reminder_2h_tg", **values))
     checklist = _checklist(ctx, appointment, day_before=kind is OutboxKind.REMINDER_24H)
@@ -113,13 +122,7 @@ def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
         **{k: _escape(v) for k, v in values.items()}, checklist=checklist
     )
     buttons = appointment_buttons(ctx, appointment.id, confirm=appointment.confirmed_at is None)
-    service = ctx.profile.services.get(appointment.service)
-    if (
-        kind is OutboxKind.REMINDER_24H
-        and service is not None
-        and service.driver_required
-        and appointment.driver_confirmed_at is None
-    ):
+    if ask_driver:
         buttons.insert(
             0,
             [
@@ -145,12 +148,39 @@ def render_discharge(ctx: RenderContext) -> OutgoingMessage:
     )
 
 
+def render_pickup(ctx: RenderContext) -> OutgoingMessage:
+    """At Done: the patient may be picked up now (Telegram or a neutral SMS)."""
+    values = {
+        "clinic": ctx.profile.clinic.name,
+        "address": ctx.profile.clinic.address,
+        "phone": ctx.profile.clinic.phone,
+    }
+    if ctx.is_sms:
+        return OutgoingMessage(ctx.texts.plain("pickup_sms", **values))
+    return OutgoingMessage(ctx.texts.html("pickup_tg", **values))
+
+
+def render_driver_pickup(ctx: RenderContext) -> OutgoingMessage:
+    """At Done: the stored driver's phone hears where and that it is time; nothing about care."""
+    appointment = ctx.appointment
+    if appointment is None or appointment.status != AppointmentStatus.COMPLETED:
+        raise Skip("session not completed")
+    values = {
+        "clinic": ctx.profile.clinic.name,
+        "address": ctx.profile.clinic.address,
+        "phone": ctx.profile.clinic.phone,
+    }
+    return OutgoingMessage(ctx.texts.plain("driver_pickup_sms", **values))
+
+
 RENDERERS: Renderers = {
     OutboxKind.CONFIRMATION: render_confirmation,
     OutboxKind.REMINDER_72H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_72H),
     OutboxKind.REMINDER_24H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_24H),
     OutboxKind.REMINDER_2H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_2H),
     OutboxKind.DISCHARGE: render_discharge,
+    OutboxKind.PICKUP: render_pickup,
+    OutboxKind.DRIVER_PICKUP: render_driver_pickup,
 }
 
 
@@ -158,8 +188,11 @@ REMINDER_SMS_KEYS = (
     "booked_sms",
     "reminder_72h_sms",
     "reminder_24h_sms",
+    "reminder_24h_driver_sms",
     "reminder_2h_sms",
     "discharge_sms",
+    "pickup_sms",
+    "driver_pickup_sms",
 )
 # The widest date and time the SMS texts can show, so the one-segment check is honest.
 _LONGEST_WHEN = "Wed 30 Sep 12:45 PM"
@@ -170,6 +203,7 @@ def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
     values = {
         "clinic": profile.clinic.name,
         "phone": profile.clinic.phone,
+        "address": profile.clinic.address,
         "when": _LONGEST_WHEN,
         "time": "12:45 PM",
     }

@@ -46,7 +46,7 @@ from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
-from bot.services.confirmations import record_confirmation
+from bot.services.confirmations import record_confirmation, record_driver
 from bot.services.crisis import CrisisService
 from bot.services.escalation import is_sms_ack
 from bot.services.formatting import when_short
@@ -108,6 +108,7 @@ _SID = re.compile(r"[A-Za-z]{2}[0-9a-fA-F]{32}")
 # Keywords that start something new even in the middle of a booking by text.
 _RESTARTS = (
     InboundKind.CONFIRM,
+    InboundKind.DRIVER,
     InboundKind.CANCEL_APPOINTMENT,
     InboundKind.RESCHEDULE,
     InboundKind.BOOK,
@@ -281,7 +282,11 @@ class SmsInbound:
             return None
 
         if checkin_open:
-            if kind not in (InboundKind.CONFIRM, InboundKind.CANCEL_APPOINTMENT):
+            if kind not in (
+                InboundKind.CONFIRM,
+                InboundKind.CANCEL_APPOINTMENT,
+                InboundKind.DRIVER,
+            ):
                 return self._text("sms_answer_question_first")
             draft = None  # C and X still act on the appointment; the question stays open
         elif draft is not None and kind in _RESTARTS:
@@ -311,6 +316,8 @@ class SmsInbound:
                 now=now,
                 key="sms_book_offer",
             )
+        if kind is InboundKind.DRIVER:
+            return self._driver(session, patient, now)
         if kind not in (
             InboundKind.CONFIRM,
             InboundKind.YES,
@@ -573,6 +580,25 @@ class SmsInbound:
             "hours": f"{self.profile.booking.cancellation_cutoff_hours:g}",
         }
         return self.texts.plain(key, **{**common, **values})
+
+    def _driver(self, session: Session, patient: Patient | None, now: datetime) -> Reply:
+        """ "D": the ride home for the next visit that needs one is arranged (issue 11)."""
+        if patient is None:
+            return self._text("sms_no_appointment")
+        needs_driver = [c for c, s in self.profile.services.items() if s.driver_required]
+        appointment = session.exec(
+            select(Appointment)
+            .where(col(Appointment.patient_id) == patient.id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > now)
+            .where(col(Appointment.service).in_(needs_driver))
+            .order_by(col(Appointment.starts_at))
+            .limit(1)
+        ).first()
+        if appointment is None:
+            return self._text("sms_no_appointment")
+        record_driver(session, appointment, actor=f"sms:{patient.id}", now=now)
+        return self._text("sms_driver_noted", when=when_short(appointment.starts_at, self.tz))
 
     def _refuses_late_change(self, appointment: Appointment, now: datetime) -> bool:
         return self.profile.booking.late_cancellation_policy == "refuse" and self.booking.is_late(

@@ -1372,6 +1372,25 @@ class StaffOps:
 
     # --- phone-only patients ------------------------------------------------------------
 
+    def set_driver_phone(self, *, patient_id: int, phone: str | None, actor: str) -> str | None:
+        """Store the driver's phone (E.164) texted at Done, or clear it; audited, unlogged."""
+        number = normalize_phone(phone, region=self.profile.clinic.phone_region) if phone else None
+        now = self.clock.now()
+        with self.db.session() as session:
+            patient = session.get(Patient, patient_id)
+            if patient is None or patient.erased_at is not None:
+                raise PatientNotFound(str(patient_id))
+            patient.driver_phone = number
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="patient.driver_phone",
+                subject=f"patient:{patient_id}",
+                detail={"stored": number is not None},
+            )
+        return number
+
     def new_phone_patient(self, *, phone: str, name: str, actor: str) -> SlotOffer:
         """Create (or find) a patient without Telegram and offer consultation times."""
         now = self.clock.now()

@@ -62,6 +62,13 @@ DEFAULTS: dict[str, str] = {
     ),
     "notice_series_no_show": "no-show",
     "notice_series_cancelled": "cancelled",
+    # --- the driver's phone (/driver) ---
+    "usage_driver": "/driver <patient #id> <phone or none>, e.g. /driver #12 +1 617 555 0177",
+    "staff_driver_saved": (
+        "🚗 Driver's phone saved for patient #{patient_id} (…{ending}). At Done they get a "
+        "text that the patient is ready to be picked up (no details of the visit)."
+    ),
+    "staff_driver_cleared": "🚗 Driver's phone removed for patient #{patient_id}.",
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }

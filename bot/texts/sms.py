@@ -8,6 +8,7 @@ The `sms_staff_` and `routing_staff_` texts go to the staff Telegram chat (HTML)
 """
 
 DEFAULTS: dict[str, str] = {
+    "sms_driver_noted": "{clinic}: thanks, your ride home for {when} is noted. Questions? {phone}",
     # --- replies to an inbound SMS ---
     "sms_help": (
         "{program}: {frequency}. Msg & data rates may apply. Call {phone} for help. "

@@ -15,6 +15,8 @@ DEFAULTS: dict[str, str] = {
         "outcomes and a pain chart\n"
         "/approve &lt;patient&gt; – approved for treatment after the consultation\n"
         "/done &lt;appointment #id&gt;, /noshow &lt;appointment #id&gt; – close a session\n"
+        "/driver &lt;patient #id&gt; &lt;phone or none&gt; – who picks the patient up (texted "
+        "at Done)\n"
         "/series &lt;patient&gt; &lt;service&gt; &lt;count&gt; – plan a treatment series, "
         "then confirm\n"
         "/block &lt;date&gt; &lt;from&gt;-&lt;to&gt; [resource] [reason] – close time\n"

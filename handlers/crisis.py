@@ -2,25 +2,36 @@
 
 Registered in group -1, so it sees each private text (and caption) first, whatever the chat's
 state: no draft, mid-booking at a typed step, mid-check-in, before consent, unknown sender. On a
-match the fixed reply goes out at once, before anything is written; then the message is recorded
-(an urgent escalation, or a follow-up on the open one) and paged in the background. The update
-then stops here: crisis words are never taken as a name or an answer, and the booking in
-progress is left as it was.
+strong match the fixed reply goes out at once, before anything is written; then the message is
+recorded (an urgent escalation, or a follow-up on the open one) and paged in the background. A
+soft sign gets "are you safe right now?" with Yes / No / Call me buttons instead, and staff a
+notice; a No, a Call me (pressed or typed) or no answer in time pages on-call. The update then
+stops here: crisis words are never taken as a name or an answer, and the booking in progress is
+left as it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from functools import partial
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
-from handlers.common import AnyApplication
+from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisTier, parse_check_answer
+from bot.services.crisis import CHECK_PATTERN
+from handlers.common import AnyApplication, inline_markup
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -29,10 +40,11 @@ log = logging.getLogger(__name__)
 
 # Before the journey's handlers (group 0), which would take the words as an answer.
 GROUP = -1
+_CHECK = re.compile(CHECK_PATTERN)
 
 
 def register(application: AnyApplication, core: Core) -> None:
-    """Add the crisis reader ahead of every other handler."""
+    """Add the crisis reader and the safety check's buttons ahead of every other handler."""
     crisis = core.crisis
     # Edited messages too: words typed into an old message are still the patient's words.
     private_words = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
@@ -45,16 +57,31 @@ def register(application: AnyApplication, core: Core) -> None:
         if message is None or user is None or chat is None:
             return
         text = message.text or message.caption or ""
-        found = crisis.match(text)
+        answer = parse_check_answer(text, yes_no=True)
+        if answer is not None:
+            answered = await asyncio.to_thread(
+                partial(
+                    crisis.answer_check_telegram,
+                    user_id=user.id,
+                    chat_id=chat.id,
+                    first_name=user.first_name or "",
+                    answer=answer,
+                    kind=None,
+                    typed=True,
+                )
+            )
+            if answered is not None:
+                await _send(context, chat.id, crisis.check_reply_telegram(answered))
+                core.escalation.page_soon([answered.escalation_id])
+                raise ApplicationHandlerStop
+        found = crisis.assess(text)
         if found is None:
             return  # not ours: the journey's handlers take it
-        try:
-            await context.bot.send_message(
-                chat_id=chat.id, text=crisis.telegram_reply(found), parse_mode=ParseMode.HTML
-            )
-        except TelegramError as exc:
-            # Blocked or gone: staff must still hear of it, so record and page all the same.
-            log.warning("crisis reply not delivered: %s", exc)
+        if found.tier is CrisisTier.SOFT:
+            words, buttons = crisis.telegram_check(found)
+            await _send(context, chat.id, words, markup=inline_markup(buttons))
+        else:
+            await _send(context, chat.id, crisis.telegram_reply(found))
         record = partial(
             crisis.record_telegram,
             user_id=user.id,
@@ -71,4 +98,64 @@ def register(application: AnyApplication, core: Core) -> None:
         core.escalation.page_soon([raised.escalation_id])
         raise ApplicationHandlerStop
 
+    async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Yes, I'm safe / No / Call me under the safety check."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or query.data is None or chat is None:
+            return
+        found = _CHECK.fullmatch(query.data)
+        if found is None or chat.type != ChatType.PRIVATE:
+            await query.answer()
+            return
+        answer, kind = CheckAnswer(found.group(1)), CrisisKind(found.group(2))
+        await query.answer()
+        user = query.from_user
+        try:
+            answered = await asyncio.to_thread(
+                partial(
+                    crisis.answer_check_telegram,
+                    user_id=user.id,
+                    chat_id=chat.id,
+                    first_name=user.first_name or "",
+                    answer=answer,
+                    kind=kind,
+                    typed=False,
+                )
+            )
+        except Exception:
+            log.exception("the safety check answer could not be recorded")
+            if answer is not CheckAnswer.SAFE:
+                # Nothing was recorded: the patient still gets the numbers to call.
+                await _send(context, chat.id, crisis.telegram_reply_for(kind))
+            raise ApplicationHandlerStop from None
+        if answered is not None:
+            await _send(context, chat.id, crisis.check_reply_telegram(answered))
+            core.escalation.page_soon([answered.escalation_id])
+        else:
+            await _send(context, chat.id, core.texts.html("crisis_check_thanks"))
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.info("could not remove the safety check buttons: %s", exc)
+        raise ApplicationHandlerStop
+
     application.add_handler(MessageHandler(private_words, on_words), group=GROUP)
+    application.add_handler(
+        CallbackQueryHandler(on_check_button, pattern=CHECK_PATTERN), group=GROUP
+    )
+
+
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, *, markup: object = None
+) -> None:
+    try:
+        await context.bot.send_message(
+            chat_id=chat_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,  # type: ignore[arg-type]
+        )
+    except TelegramError as exc:
+        # Blocked or gone: staff must still hear of it, so record and page all the same.
+        log.warning("crisis reply not delivered: %s", exc)

@@ -18,12 +18,14 @@ from bot.domain.crisis import (
     SOFT_EMERGENCY_PHRASES,
     SOFT_SELF_HARM_PHRASES,
     BadPhrase,
+    CheckAnswer,
     CrisisKind,
     CrisisMatcher,
     CrisisTier,
     check_negation,
     compile_phrase,
     normalise,
+    parse_check_answer,
 )
 from bot.profile import load_profile
 from bot.services.crisis import bot_texts_to_ignore
@@ -117,9 +119,12 @@ def test_past_settled_and_idiomatic_words_are_soft_or_nothing(sentence, tier):
         ("bp 130/85 at the pharmacy", None),
         ("bp 12/8", None),
         ("room 220/130", None),
+        ("my heart rate is 165 and i feel awful", CrisisTier.SOFT),
+        ("pulse 150 on the treadmill", None),  # exercise
+        ("resting heart rate 70", None),
     ],
 )
-def test_a_typed_blood_pressure_reading_is_read_by_its_level(sentence, tier):
+def test_a_typed_blood_pressure_or_pulse_is_read_by_its_level(sentence, tier):
     found = MATCHER.assess(sentence)
     assert (found.tier if found is not None else None) is tier, sentence
     if tier is not None:
@@ -311,3 +316,26 @@ def test_the_profile_adds_phrases_and_refuses_one_it_cannot_use():
     bad_negation = default_profile_text().replace("negations = []", 'negations = ["not at all"]')
     with pytest.raises(ConfigError, match=r"crisis\.negations"):
         parse_profile(bad_negation)
+
+
+@pytest.mark.parametrize(
+    ("text", "yes_no", "answer"),
+    [
+        ("SAFE", False, CheckAnswer.SAFE),
+        ("I'm safe", False, CheckAnswer.SAFE),
+        ("yes im ok thanks", False, CheckAnswer.SAFE),
+        ("ok", True, None),  # too vague to stand down a check
+        ("yes", True, CheckAnswer.SAFE),
+        ("yes", False, None),  # a check-in question may be waiting for it
+        ("No", True, CheckAnswer.NOT_SAFE),
+        ("no", False, None),
+        ("not safe", False, CheckAnswer.NOT_SAFE),
+        ("I don't feel safe", False, CheckAnswer.NOT_SAFE),
+        ("CALL", False, CheckAnswer.CALL),
+        ("please call me asap", False, CheckAnswer.CALL),
+        ("call me tomorrow about my appointment", False, None),
+        ("im safe but i want to die", False, None),  # a message: read for crisis words
+    ],
+)
+def test_a_short_answer_to_the_safety_check_is_read(text, yes_no, answer):
+    assert parse_check_answer(text, yes_no=yes_no) is answer

@@ -620,6 +620,8 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     # round 5 categories: crushing weight, a heart about to burst, air, neck swelling, blue,
     # jerking limbs, everything going dark, someone found on the floor, an empty pill bottle
     "elephant ... sitting|standing|on me",
+    "hard|difficult|impossible|struggling|trouble to|waking wake|rouse|waking|rousing",
+    "crashed|wrecked|rolled|totaled|totalled ... the|my|his|her|our|their car|truck|van|suv",
     "crush*|squeez* ... my|the .. ribs|ribcage|sternum|breastbone",
     "weight|pressure ... crushing|squeezing|sitting_on ... ribs|chest",
     "heart ... going_to|gonna|about_to explode|burst|pop|jump_out",
@@ -851,12 +853,29 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
 SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     # hopelessness
     "feel*|im|so|completely|totally|utterly|just|really|feeling hopeless",
+    "dont|cant|cannot|doesnt see .. the|any point",
+    "whats|what ... point $",
+    "no|any|without|lost meaning|purpose",
+    "wont|doesnt|wouldnt|will_not matter anymore|soon|much_longer|any_longer|for_long",
+    "being|be a .. burden",
+    "im|i_am|feel_like|feel .. a|such_a|just_a waste",
+    "think*|thought ... of|about .. ways|a_way out",
+    "after this|that ... im|i_am out|done|gone $",
+    "how much|many ... it|would|does .. take $",
+    "last time ... hear|hearing from me",
+    "wont|never hear from me again",
     "lost|losing|no|zero|out_of|given_up|gave_up all .. hope",
     "never|not_ever|wont_ever ... going_to|gonna|will|get ... get_better|change|end|improve",
     "nothing ... ever ... change|changes|get_better|gets_better|help|helps|work|works",
-    "out of options|hope|chances",
+    "out of options|hope|chances $",
+    "out of hope|chances",
+    "out of options ... at_this_point|now|left|anymore|already",
+    "run|ran|running out of options",
     "nothing else|left to try",
-    "lost|losing everything",
+    "lost|losing everything $",
+    "lost|losing everything this|last|in_one year|month|week",
+    "lost|losing everything ... job|marriage|house|family|health|home|kids|wife|husband|savings"
+    "|friends|career",
     "the|this pain wins|won|has_won|is_winning|always_wins",
     "no way forward",
     "cant|dont|cannot see .. a|any|the .. way_forward|light|end|future",
@@ -874,6 +893,8 @@ SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     "|it_all|trying|being_in_pain|being_me",
     "cant|cannot|couldnt ... fight|fighting|do_this|keep_fighting ... anymore|any_longer"
     "|much_longer",
+    "not|wont|never|cant|cannot|dont_want_to ... fight|fighting ... anymore|any_longer|much_longer",
+    "cant|cannot|couldnt keep living|going_on|doing_this",
     "no more fighting|trying|hurting",
     "why ... bother|try $",
     "deserve to suffer|hurt|be_punished|the_pain|this_pain|pain",
@@ -923,8 +944,30 @@ SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     # confusion, hallucinations that last, someone not answering
     "see|seeing|sees|hear|hearing|hears ... things|stuff|bugs|people|demons|voices|spiders"
     " ... arent|isnt|wasnt|werent|not there|real",
-    "see|seeing|sees|saw demons|monsters|spiders|bugs|ghosts",
+    "see|seeing|sees|saw demons|monsters|ghosts",
+    "see*|saw ... spiders|bugs|insects|snakes ... crawling|on_me|on_him|on_her|everywhere"
+    "|on_the_walls|on_the_ceiling|on_my_skin|all_over",
     "bugs|spiders|insects|ants .. crawling",
+    "im|hes|shes|keep|keeps|been|started|still seeing|hearing things|voices|stuff",
+    "confused|disoriented ... cant|cannot|couldnt|unable",
+    # ketamine's bladder, stomach and balance; the heart racing; behaviour that is not theirs
+    "cant|cannot|couldnt|havent_been_able_to|unable_to|not_able_to ... pee|urinate|wee"
+    "|pass_urine|go_to_the_bathroom",
+    "blood clots ... pee|urine|peeing|wee",
+    "peeing|pissing|passing|weeing blood|clots",
+    "throwing_up|vomiting|puking|sick ... nonstop|non_stop|all_day|all_night|for_hours"
+    "|cant_stop|wont_stop|every_hour|everything",
+    "cant|cannot|couldnt keep ... water|fluids|anything|food|liquids ... down",
+    "something|somethings ... really|very|seriously|terribly|badly wrong with me|him|her",
+    "acting|behaving ... strange|strangely|weird|weirdly|crazy|aggressive|aggressively|violent"
+    "|paranoid|psychotic|not_himself|not_herself",
+    "heartbeat|heart ... irregular|skipping|fluttering|racing|pounding ... weak|faint|dizzy"
+    "|short|lightheaded",
+    "panic attack ... cant|chest|heart|breath",
+    "severe|worst|excruciating|unbearable|terrible ... stomach|belly|abdominal|abdomen|tummy"
+    " .. pain|ache|cramps",
+    "spinning ... falling|fall|cant_stand|cant_walk|collapse",
+    "keep|keeps|kept falling over|down",
     "run|running|ran|runs ... into the road|street|traffic",
     "dont|doesnt|didnt|cant|cannot know|remember where|who ... im|hes|shes|theyre|were|i_was"
     "|he_is|she_is|his|her|anyone|anybody",
@@ -1025,6 +1068,8 @@ IDIOMS: tuple[str, ...] = (
     "seiz* up",
     "sleep paraly*",
     "dying to|for",
+    # options for parking, not for living
+    "options for|on|about|regarding|with",
     # what might have been ("the old me would have given up")
     "wouldve|would_have|couldve|could_have|almost|nearly .. given|gave|give up",
     # someone else's death, told to the clinic (bereavement, not the patient's intent)
@@ -1363,6 +1408,14 @@ _DISTANT_PAST = re.compile(
 _BP_READING = re.compile(
     r"\b(?:bp|b\.p\.|blood pressure|pressure)\b[^0-9.!?\n]{0,30}?\b([0-9]{2,3})\s*(?:/|over|-|\\)\s*"
     r"([0-9]{2,3})\b"
+)
+# A typed pulse: "heart rate is 170", "pulse 160", "hr 150", "150 bpm".
+_HEART_RATE = re.compile(
+    r"\b(?:heart ?rate|pulse|hr|heartbeat)\b\D{0,25}?\b([0-9]{2,3})\b|\b([0-9]{2,3}) ?bpm\b"
+)
+_EXERTION_WORDS = re.compile(
+    r"\b(?:treadmill|exercis\w*|workout|work out|gym|running|jogging|run|cardio|hike|hiking"
+    r"|stairs|climbing|walk|walking|bike|cycling|swim\w*)\b"
 )
 # Emergency words that have eased since: asked about (soft), not paged.
 _SETTLED = re.compile(
@@ -2035,6 +2088,13 @@ class CrisisMatcher:
         if _WELL_NOW.search(" ".join(words)) is None:
             soft += [hit for hit in demoted if all(h.kind is not hit.kind for h in soft)]
         found = _found(soft, CrisisTier.SOFT)
+        if found is None and _fast_heart_rate(text):
+            return CrisisMatch(
+                kind=CrisisKind.EMERGENCY,
+                phrase="heart rate",
+                kinds=(CrisisKind.EMERGENCY,),
+                tier=CrisisTier.SOFT,
+            )
         if found is None and _high_blood_pressure(text) is CrisisTier.SOFT:
             return CrisisMatch(
                 kind=CrisisKind.EMERGENCY,
@@ -2230,6 +2290,18 @@ def _high_blood_pressure(text: str) -> CrisisTier | None:
         if systolic >= 180 or diastolic >= 110:
             found = CrisisTier.SOFT
     return found
+
+
+def _fast_heart_rate(text: str) -> bool:
+    """A typed pulse of 140 or more ("heart rate is 170", "pulse 160", "150 bpm"), unless the
+    message puts it down to exercise (soft: a racing heart after treatment is asked about)."""
+    lowered = text[:MAX_CHARS].lower()
+    if _EXERTION_WORDS.search(lowered):
+        return False
+    return any(
+        140 <= int(found.group(1) or found.group(2)) <= 300
+        for found in _HEART_RATE.finditer(lowered)
+    )
 
 
 def _settled_after(words: list[str], last: int) -> bool:
@@ -2443,3 +2515,55 @@ def _join(words: Sequence[str]) -> tuple[str, list[int]]:
         starts.append(offset)
         offset += len(word) + 1
     return " ".join(words), starts
+
+
+# --- answers to "are you safe right now?" -------------------------------------------------------
+
+
+class CheckAnswer(StrEnum):
+    """The patient's answer to the soft tier's safety check."""
+
+    SAFE = "safe"
+    NOT_SAFE = "not_safe"
+    CALL = "call"
+
+
+_CHECK_NOISE = re.compile(r"[^a-z ]+")
+_CHECK_SAFE = re.compile(
+    r"(?:(?:yes|yeah|yep|yea|y) )?(?:(?:i am|im|i m) )?(?:safe|ok|okay|fine|alright|all right)"
+    r"(?: now| thanks| thank you| thx)*"
+)
+_CHECK_NOT_SAFE = re.compile(
+    r"(?:(?:no|nope|nah|n) )?(?:(?:(?:i am|im|i m) )?(?:not safe|unsafe|not ok|not okay|not fine"
+    r"|not alright)|(?:i )?(?:dont|do not) feel (?:safe|ok|okay))(?: now| right now)?"
+)
+_CHECK_CALL = re.compile(
+    r"(?:(?:yes|please|pls|plz|can you|could you|can someone|someone) )*call(?: me)?"
+    r"(?: please| pls| plz| now| asap| back)*"
+)
+_CHECK_YES = frozenset({"yes", "y", "yeah", "yep", "yea", "yes i am", "yes i am safe"})
+_CHECK_NO = frozenset({"no", "n", "nope", "nah", "not really", "no im not", "no i am not"})
+
+
+def parse_check_answer(text: str, *, yes_no: bool) -> CheckAnswer | None:
+    """A short typed answer to "are you safe right now?" ("im safe", "CALL", "not safe").
+
+    A bare yes / no counts only when `yes_no` (no other yes/no question is waiting for it).
+    Anything longer is not an answer: it is read as a message, crisis words first.
+    """
+    if not text or len(text) > 60:
+        return None
+    plain = " ".join(
+        _CHECK_NOISE.sub(" ", _strip_accents(text).lower().translate(_APOSTROPHES)).split()
+    )
+    if _CHECK_NOT_SAFE.fullmatch(plain):
+        return CheckAnswer.NOT_SAFE
+    if _CHECK_CALL.fullmatch(plain):
+        return CheckAnswer.CALL
+    if _CHECK_SAFE.fullmatch(plain) and plain not in ("ok", "okay", "fine", "alright"):
+        return CheckAnswer.SAFE
+    if yes_no and plain in _CHECK_YES:
+        return CheckAnswer.SAFE
+    if yes_no and plain in _CHECK_NO:
+        return CheckAnswer.NOT_SAFE
+    return None

@@ -32,12 +32,12 @@ from bot.db.engine import Database
 from bot.db.models import CrisisMessage, Escalation, Outbox, Patient
 from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock
-from bot.domain.crisis import CrisisKind, CrisisMatch, CrisisMatcher
+from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisMatch, CrisisMatcher, CrisisTier
 from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError
 from bot.domain.redflags import RedFlag
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
-from bot.messaging.channels import OutgoingMessage
+from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.escalation import CRISIS_RULE_PREFIX, KEY_PREFIX, EscalationService
@@ -63,6 +63,11 @@ SMS_KEYS = {
     (CrisisKind.EMERGENCY, CrisisKind.SELF_HARM): "sms_crisis_both",
 }
 _TAG = re.compile(r"<[^>]*>")
+# A possible crisis (the soft tier) is an escalation "crisis_check_<kind>" until it is urgent.
+CHECK_RULE_PREFIX = f"{CRISIS_RULE_PREFIX}check_"
+# The safety check's buttons: "cc:<answer>:<kind>" (the pressing user says whose check it is).
+CHECK_PATTERN = r"^cc:(safe|not_safe|call):(self_harm|emergency)$"
+CHECK_SMS_KEYS = ("sms_crisis_check", "sms_crisis_check_safe", "sms_crisis_check_call")
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,35 @@ class CrisisRaised:
     patient_id: int
 
 
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What an answer to the safety check did."""
+
+    answer: CheckAnswer
+    kind: CrisisKind
+    escalation_id: int
+    paged: bool  # on-call is paged now (No / Call me)
+
+
 def rule_of(kind: CrisisKind) -> str:
     return f"{CRISIS_RULE_PREFIX}{kind}"
+
+
+def check_rule(kind: CrisisKind) -> str:
+    return f"{CHECK_RULE_PREFIX}{kind}"
+
+
+def check_data(answer: CheckAnswer, kind: CrisisKind) -> str:
+    return f"cc:{answer}:{kind}"
+
+
+def _kind_of(rule: str) -> CrisisKind:
+    suffix = rule.removeprefix(CHECK_RULE_PREFIX)
+    return CrisisKind(suffix) if suffix in set(CrisisKind) else CrisisKind.SELF_HARM
+
+
+def _strong(kind: CrisisKind, phrase: str) -> CrisisMatch:
+    return CrisisMatch(kind=kind, phrase=phrase, kinds=(kind,))
 
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
@@ -111,8 +143,16 @@ class CrisisService:
     # --- reading and replying -------------------------------------------------------------
 
     def match(self, text: str) -> CrisisMatch | None:
-        """The crisis words in `text`, or None (pure, fast: safe on the event loop)."""
+        """The strong crisis words in `text`, or None (pure, fast: safe on the event loop)."""
         return self.matcher.match(text)
+
+    def assess(self, text: str) -> CrisisMatch | None:
+        """Strong crisis words, else a soft sign, else None (pure, fast)."""
+        return self.matcher.assess(text)
+
+    def telegram_reply_for(self, kind: CrisisKind) -> str:
+        """The fixed reply for one class (HTML)."""
+        return self.telegram_reply(_strong(kind, str(kind)))
 
     def telegram_reply(self, found: CrisisMatch) -> str:
         """The fixed reply(s) for Telegram (HTML): emergency first, then who was alerted."""
@@ -124,6 +164,8 @@ class CrisisService:
 
     def sms_reply(self, found: CrisisMatch) -> str:
         """The fixed reply by SMS: neutral words a lock screen may show (checked at start-up)."""
+        if found.tier is CrisisTier.SOFT:
+            return self._sms_text("sms_crisis_check")
         key = SMS_KEYS.get(found.kinds, SMS_KEYS[(found.kind,)])
         values = {"clinic": self.profile.clinic.name}
         text = self.texts.plain(key, **values)
@@ -194,10 +236,17 @@ class CrisisService:
     ) -> CrisisRaised:
         assert patient.id is not None
         open_one = self.escalation.open_urgent(session, patient_id=patient.id)
+        check = self.open_check(session, patient_id=patient.id)
+        if open_one is None and found.tier is CrisisTier.SOFT:
+            open_one = check  # more soft words while the check waits: staff see them
         if open_one is not None:
             assert open_one.id is not None
             self._join(session, open_one, patient, channel=channel, text=text, found=found, now=now)
             return CrisisRaised(open_one.id, paged=False, patient_id=patient.id)
+        if found.tier is CrisisTier.SOFT:
+            return self._raise_check(
+                session, patient, channel=channel, sender=sender, text=text, found=found, now=now
+            )
         kinds = ", ".join(self.texts.plain(f"crisis_kind_{kind}") for kind in found.kinds)
         summary = self.texts.plain(
             "crisis_summary",
@@ -207,6 +256,22 @@ class CrisisService:
             quote=quote(text),
             phrase=found.phrase,
         )
+        if check is not None:
+            # Strong words while the safety check waits: that escalation pages now.
+            assert check.id is not None
+            self.escalation.escalate_check(
+                session, check, reason=summary, now=now, rule=rule_of(found.kind)
+            )
+            session.add(self._message(check.id, patient.id, channel, text, found, now, True))
+            audit(
+                session,
+                at=now,
+                actor=f"patient:{patient.id}",
+                action="crisis.raise",
+                subject=f"escalation:{check.id}",
+                detail={"channel": str(channel), "kinds": [str(k) for k in found.kinds]},
+            )
+            return CrisisRaised(check.id, paged=True, patient_id=patient.id)
         flag = RedFlag(
             rule=rule_of(found.kind),
             level=EscalationLevel.URGENT,
@@ -297,6 +362,261 @@ class CrisisService:
             shown_at=now if raised else None,
         )
 
+    # --- the soft tier: "are you safe right now?" -------------------------------------------
+
+    def telegram_check(self, found: CrisisMatch) -> tuple[str, list[list[Button]]]:
+        """The gentle check for a soft sign (HTML) and its Yes / No / Call me buttons."""
+        kind = found.kind
+        buttons = [
+            [
+                Button(
+                    self.texts.plain("crisis_btn_safe"), data=check_data(CheckAnswer.SAFE, kind)
+                ),
+                Button(
+                    self.texts.plain("crisis_btn_not_safe"),
+                    data=check_data(CheckAnswer.NOT_SAFE, kind),
+                ),
+                Button(
+                    self.texts.plain("crisis_btn_call"), data=check_data(CheckAnswer.CALL, kind)
+                ),
+            ]
+        ]
+        return self.texts.html(f"crisis_check_{kind}"), buttons
+
+    def answer_check_telegram(
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        answer: CheckAnswer,
+        kind: CrisisKind | None,
+        typed: bool,
+    ) -> CheckOutcome | None:
+        """Act on an answer to the safety check (own transaction).
+
+        A typed answer with no check waiting is not one (None: the journey takes the words).
+        A pressed No / Call me always reaches on-call, even on an old or closed check.
+        """
+        now = self.clock.now()
+        with self.db.session() as session:
+            patient = patient_by_telegram(session, user_id)
+            if patient is None:
+                if typed or answer is CheckAnswer.SAFE:
+                    return None
+                patient = get_or_create_telegram_patient(
+                    session, telegram_user_id=user_id, chat_id=chat_id, now=now
+                )
+                patient.created_by = "crisis"
+            sender = ""
+            if not patient.name:
+                sender = self.texts.plain(
+                    "crisis_sender_telegram", name=first_name or "?", user_id=user_id
+                )
+            return self._answer(
+                session,
+                patient,
+                answer=answer,
+                kind=kind,
+                typed=typed,
+                channel=Channel.TELEGRAM,
+                sender=sender,
+                now=now,
+            )
+
+    def answer_check_sms(
+        self, session: Session, *, phone: str, answer: CheckAnswer, now: datetime
+    ) -> str | None:
+        """A texted answer to the safety check: the reply, or None when no check is waiting."""
+        patient = patient_by_phone(session, phone)
+        if patient is None:
+            return None
+        outcome = self._answer(
+            session,
+            patient,
+            answer=answer,
+            kind=None,
+            typed=True,
+            channel=Channel.SMS,
+            sender="",
+            now=now,
+        )
+        if outcome is None:
+            return None
+        if outcome.answer is CheckAnswer.NOT_SAFE:
+            return self.sms_reply(_strong(outcome.kind, "not safe"))
+        key = (
+            "sms_crisis_check_safe"
+            if outcome.answer is CheckAnswer.SAFE
+            else "sms_crisis_check_call"
+        )
+        return self._sms_text(key)
+
+    def check_reply_telegram(self, outcome: CheckOutcome) -> str:
+        """What the patient reads after answering the check (HTML)."""
+        if outcome.answer is CheckAnswer.SAFE:
+            return self.texts.html("crisis_check_thanks")
+        if outcome.answer is CheckAnswer.CALL:
+            return self.texts.html("crisis_check_calling")
+        return self.telegram_reply(_strong(outcome.kind, "not safe"))
+
+    def _answer(
+        self,
+        session: Session,
+        patient: Patient,
+        *,
+        answer: CheckAnswer,
+        kind: CrisisKind | None,
+        typed: bool,
+        channel: Channel,
+        sender: str,
+        now: datetime,
+    ) -> CheckOutcome | None:
+        assert patient.id is not None
+        check = self.open_check(session, patient_id=patient.id)
+        if check is not None:
+            kind = _kind_of(check.rule)
+        kind = kind or CrisisKind.SELF_HARM
+        if check is None:
+            urgent = self.escalation.open_urgent(session, patient_id=patient.id)
+            if answer is CheckAnswer.SAFE and not typed and urgent is not None:
+                # "I'm safe" pressed after on-call was paged: staff see it on the open alert,
+                # which stays open until someone takes it.
+                assert urgent.id is not None
+                self._join(
+                    session,
+                    urgent,
+                    patient,
+                    channel=channel,
+                    text=self.texts.plain("crisis_check_pressed_safe"),
+                    found=_strong(kind, str(answer)),
+                    now=now,
+                )
+                self._audit_answer(session, patient.id, urgent.id, answer, channel, now)
+                return CheckOutcome(answer, kind, urgent.id, paged=False)
+            if typed or answer is CheckAnswer.SAFE:
+                return None
+            # A No / Call me pressed on an old check: never left unanswered.
+            key = (
+                "crisis_check_pressed_not_safe"
+                if answer is CheckAnswer.NOT_SAFE
+                else "crisis_check_pressed_call"
+            )
+            raised = self._record(
+                session,
+                patient,
+                channel=channel,
+                sender=sender,
+                text=self.texts.plain(key),
+                found=_strong(kind, str(answer)),
+                now=now,
+            )
+            self._audit_answer(session, patient.id, raised.escalation_id, answer, channel, now)
+            return CheckOutcome(answer, kind, raised.escalation_id, paged=True)
+        assert check.id is not None
+        if answer is CheckAnswer.SAFE:
+            self.escalation.settle_check(session, check, now=now)
+            paged = False
+        else:
+            reason = self.texts.plain(
+                "crisis_check_said_not_safe"
+                if answer is CheckAnswer.NOT_SAFE
+                else "crisis_check_said_call"
+            )
+            self.escalation.escalate_check(session, check, reason=reason, now=now)
+            paged = True
+        self._audit_answer(session, patient.id, check.id, answer, channel, now)
+        return CheckOutcome(answer, kind, check.id, paged=paged)
+
+    @staticmethod
+    def _audit_answer(
+        session: Session,
+        patient_id: int,
+        escalation_id: int,
+        answer: CheckAnswer,
+        channel: Channel,
+        now: datetime,
+    ) -> None:
+        audit(
+            session,
+            at=now,
+            actor=f"patient:{patient_id}",
+            action="crisis.check_answer",
+            subject=f"escalation:{escalation_id}",
+            detail={"answer": str(answer), "channel": str(channel)},
+        )
+        log.warning("safety check %s answered (%s) by %s", escalation_id, answer, channel)
+
+    def open_check(self, session: Session, *, patient_id: int) -> Escalation | None:
+        """The patient's newest possible-crisis escalation whose check waits for an answer."""
+        found = session.exec(
+            select(Escalation)
+            .where(col(Escalation.patient_id) == patient_id)
+            .where(col(Escalation.rule).startswith(CHECK_RULE_PREFIX))
+            .where(col(Escalation.level) != EscalationLevel.URGENT)
+            .where(col(Escalation.acknowledged_at).is_(None))
+            .where(col(Escalation.closed_at).is_(None))
+            .order_by(col(Escalation.created_at).desc(), col(Escalation.id).desc())
+            .limit(1)
+        ).first()
+        if found is None or found.id is None:
+            return None
+        return found if self.escalation.pending_check(session, found.id) is not None else None
+
+    def _raise_check(
+        self,
+        session: Session,
+        patient: Patient,
+        *,
+        channel: Channel,
+        sender: str,
+        text: str,
+        found: CrisisMatch,
+        now: datetime,
+    ) -> CrisisRaised:
+        assert patient.id is not None
+        kinds = ", ".join(self.texts.plain(f"crisis_kind_{kind}") for kind in found.kinds)
+        summary = self.texts.plain(
+            "crisis_check_summary",
+            kinds=kinds,
+            channel=self.texts.plain(f"crisis_channel_{channel}"),
+            sender=sender,
+            quote=quote(text),
+            phrase=found.phrase,
+        )
+        escalation = self.escalation.raise_check(
+            session,
+            patient_id=patient.id,
+            rule=check_rule(found.kind),
+            summary=summary,
+            asked=self.texts.plain(f"crisis_reply_check_{found.kind}"),
+            within=timedelta(minutes=self.profile.crisis.check_minutes),
+            now=now,
+            channel=channel,
+        )
+        assert escalation.id is not None
+        session.add(self._message(escalation.id, patient.id, channel, text, found, now, True))
+        audit(
+            session,
+            at=now,
+            actor=f"patient:{patient.id}",
+            action="crisis.check",
+            subject=f"escalation:{escalation.id}",
+            detail={"channel": str(channel), "kinds": [str(k) for k in found.kinds]},
+        )
+        log.warning("possible crisis (%s) by %s: escalation %s", found.kind, channel, escalation.id)
+        return CrisisRaised(escalation.id, paged=False, patient_id=patient.id)
+
+    def _sms_text(self, key: str) -> str:
+        values = {"clinic": self.profile.clinic.name}
+        text = self.texts.plain(key, **values)
+        try:
+            assert_sms_safe(text, max_segments=2)
+        except UnsafeSmsText:
+            log.error("texts.%s is not SMS-safe; sending the built-in wording", key)
+            text = Texts().plain(key, **values)
+        return text
+
     # --- the follow-up line ---------------------------------------------------------------
 
     def render_followup(self, ctx: RenderContext) -> OutgoingMessage:
@@ -361,7 +681,7 @@ def _matcher(
 
 def check_crisis_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
     """Refuse to start when a crisis SMS reply (e.g. a profile override) breaks the SMS policy."""
-    for key in sorted(set(SMS_KEYS.values())):
+    for key in sorted({*SMS_KEYS.values(), *CHECK_SMS_KEYS}):
         try:
             assert_sms_safe(texts.plain(key, clinic=profile.clinic.name), max_segments=2)
         except UnsafeSmsText as exc:

@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Outbox, Patient
+from bot.domain.crisis import parse_check_answer
 from bot.domain.enums import AppointmentStatus, Channel, DraftStep, OutboxKind, OutboxStatus
 from bot.domain.errors import (
     AppointmentNotActive,
@@ -250,7 +251,19 @@ class SmsInbound:
         # Crisis words first, from any sender and in any state (CLINICAL.md 4b): the fixed reply
         # and a page, even from an unknown or opted-out number. An open booking or check-in is
         # left as it was: the next answer continues it.
-        found = self.crisis.match(inbound.text) if self.crisis is not None else None
+        if self.crisis is not None:
+            answer = parse_check_answer(inbound.text, yes_no=True)
+            if answer is not None and parse_check_answer(inbound.text, yes_no=False) is None:
+                # A bare yes / no: an open check-in question takes it first.
+                waiting = self._open_draft(session, phone, now)
+                if waiting is not None and waiting.flow == FLOW_CHECKIN:
+                    answer = None
+            if answer is not None:
+                # "SAFE", "CALL", "not safe": the answer to "are you safe right now?".
+                checked = self.crisis.answer_check_sms(session, phone=phone, answer=answer, now=now)
+                if checked is not None:
+                    return checked
+        found = self.crisis.assess(inbound.text) if self.crisis is not None else None
         if found is not None and self.crisis is not None:
             self.crisis.record_sms(session, phone=phone, text=inbound.text, found=found, now=now)
             return self.crisis.sms_reply(found)

@@ -213,6 +213,10 @@ class CheckinCatalog:
     replies: Mapping[str, str]
     red_flags: tuple[RedFlagRule, ...]
     outcomes: OutcomeSettings
+    # One schedule per patient (issue 11 item 4): no two check-ins closer than this, and at
+    # most this many planned in a clinic week (the evening safety question is never dropped).
+    min_gap: timedelta = timedelta(hours=4)
+    max_per_week: int = 7
 
     def slot(self, code: str) -> EveningSlot | DaySlot | RepeatPlan:
         """The plan behind a slot code (E, D1, W21, M70...); raises ValueError if unknown."""
@@ -594,6 +598,10 @@ def parse_checkin_catalog(data: Mapping[str, object]) -> CheckinCatalog:
         replies=replies,
         red_flags=tuple(rules),
         outcomes=_parse_outcomes(section.table("outcomes"), questions, sets),
+        min_gap=timedelta(
+            minutes=section.integer("min_gap_minutes", minimum=0, maximum=24 * 60, default=240)
+        ),
+        max_per_week=section.integer("max_per_week", minimum=1, maximum=50, default=7),
     )
     section.close()
     return catalog

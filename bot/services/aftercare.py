@@ -17,17 +17,18 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
-from bot.db.models import Appointment, CheckIn, Patient
+from bot.db.models import Appointment, CheckIn, Outbox, Patient
 from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
-from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound, ClinicError
+from bot.domain.series_schedule import Candidate, Planned, merge_schedule
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.checkins import CheckinStatus, drop_sms_draft
 from bot.services.formatting import clock_time, when_long
-from bot.services.outbox import cancel_pending, enqueue
+from bot.services.outbox import cancel_pending, enqueue, payload_of
 from bot.services.planner import SessionEndStep, patient_channel, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import patient_line
@@ -309,6 +310,9 @@ class AftercareService:
             ),
             key=lambda p: p.due_at_utc,
         )
+        if appointment.series_id is not None:
+            self._supersede_earlier_in_series(session, appointment)
+        planned = self._fit(session, appointment, planned, now=now)
         for index, item in enumerate(planned):
             checkin = self._checkin_row(session, appointment, item.slot)
             assert checkin.id is not None
@@ -330,6 +334,86 @@ class AftercareService:
                 payload=payload,
             )
         return [p.slot for p in planned]
+
+    def _supersede_earlier_in_series(self, session: Session, appointment: Appointment) -> None:
+        """One schedule per series: the latest session's check-ins replace the earlier ones'."""
+        earlier = [
+            i
+            for i in session.exec(
+                select(Appointment.id)
+                .where(col(Appointment.patient_id) == appointment.patient_id)
+                .where(col(Appointment.series_id) == appointment.series_id)
+                .where(col(Appointment.id) != appointment.id)
+                .where(col(Appointment.starts_at) < appointment.starts_at)
+            ).all()
+            if i is not None
+        ]
+        if not earlier:
+            return
+        for earlier_id in earlier:
+            cancel_pending(
+                session,
+                appointment_id=earlier_id,
+                kinds=[OutboxKind.CHECKIN],
+                reason="replaced by a later session of the series",
+            )
+        session.exec(
+            update(CheckIn)
+            .where(col(CheckIn.appointment_id).in_(earlier))
+            .where(col(CheckIn.status) == CheckinStatus.PLANNED)
+            .values(status=CheckinStatus.CANCELLED)
+        )
+
+    def _fit(
+        self,
+        session: Session,
+        appointment: Appointment,
+        planned: list[PlannedCheckin],
+        *,
+        now: datetime,
+    ) -> list[PlannedCheckin]:
+        """Space the new check-ins against the patient's others, their sessions and the cap."""
+        others = session.exec(
+            select(Outbox)
+            .where(col(Outbox.patient_id) == appointment.patient_id)
+            .where(col(Outbox.kind) == OutboxKind.CHECKIN)
+            .where(col(Outbox.status) == OutboxStatus.PENDING)
+            .where(col(Outbox.appointment_id) != appointment.id)
+        ).all()
+        sessions = [
+            (a.starts_at, a.ends_at)
+            for a in session.exec(
+                select(Appointment)
+                .where(col(Appointment.patient_id) == appointment.patient_id)
+                .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+                .where(col(Appointment.ends_at) > now)
+                .where(col(Appointment.id) != appointment.id)
+            ).all()
+        ]
+        merged = merge_schedule(
+            [Candidate(p.slot, p.due_at_utc, p.any_hour) for p in planned],
+            [
+                Planned(row.id, row.due_at, payload_of(row).get("any_hour") is True)
+                for row in others
+                if row.id is not None
+            ],
+            sessions,
+            min_gap=self.catalog.min_gap,
+            per_week=self.catalog.max_per_week,
+            tz=self.profile.tz,
+        )
+        for row in others:
+            if row.id in merged.cancel:
+                row.status = OutboxStatus.CANCELLED
+                row.last_error = "gave way to a closer check-in"
+                checkin = session.get(CheckIn, payload_of(row).get("checkin_id", 0))
+                if checkin is not None and checkin.status == CheckinStatus.PLANNED:
+                    checkin.status = CheckinStatus.CANCELLED
+        due = {c.slot: c.due for c in merged.keep}
+        return sorted(
+            (replace(p, due_at_utc=due[p.slot]) for p in planned if p.slot in due),
+            key=lambda p: p.due_at_utc,
+        )
 
     @staticmethod
     def _plan_pickup(

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
-from bot.db.models import Appointment, CheckIn, Outbox, Patient
+from bot.db.models import Appointment, CheckIn, Escalation, Outbox, Patient
 from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
@@ -66,6 +66,21 @@ def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]
             Button(texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
         ]
     ]
+
+
+def session_held(session: Session, appointment_id: int) -> bool:
+    """Whether a Yes on the session's pre-session check still waits for a staff review."""
+    return (
+        session.exec(
+            select(Escalation.id)
+            .join(CheckIn, col(CheckIn.id) == col(Escalation.checkin_id))
+            .where(col(CheckIn.appointment_id) == appointment_id)
+            .where(col(Escalation.acknowledged_at).is_(None))
+            .where(col(Escalation.closed_at).is_(None))
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def checkin_key(appointment_id: int, slot: str, channel: Channel | str) -> str:
@@ -312,6 +327,7 @@ class AftercareService:
         )
         if appointment.series_id is not None:
             self._supersede_earlier_in_series(session, appointment)
+            self._plan_presession(session, appointment, channel=channel, now=now)
         planned = self._fit(session, appointment, planned, now=now)
         for index, item in enumerate(planned):
             checkin = self._checkin_row(session, appointment, item.slot)
@@ -364,6 +380,48 @@ class AftercareService:
             .values(status=CheckinStatus.CANCELLED)
         )
 
+    def _plan_presession(
+        self, session: Session, appointment: Appointment, *, channel: Channel, now: datetime
+    ) -> None:
+        """The next session of the series gets its pre-session check (CLINICAL.md 4c)."""
+        plan = self.catalog.presession
+        if plan is None:
+            return
+        following = session.exec(
+            select(Appointment)
+            .where(col(Appointment.patient_id) == appointment.patient_id)
+            .where(col(Appointment.series_id) == appointment.series_id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > appointment.starts_at)
+            .order_by(col(Appointment.starts_at))
+            .limit(1)
+        ).first()
+        if following is None or following.id is None:
+            return
+        due = plan.due(
+            start=following.starts_at, previous_start=appointment.starts_at, tz=self.profile.tz
+        )
+        if due is None or following.starts_at <= now:
+            return
+        checkin = self._checkin_row(session, following, plan.code)
+        enqueue(
+            session,
+            kind=OutboxKind.CHECKIN,
+            channel=channel,
+            due_at=max(due, now),
+            dedupe_key=checkin_key(following.id, plan.code, channel),
+            now=now,
+            patient_id=following.patient_id,
+            appointment_id=following.id,
+            not_after=following.starts_at,  # asked after the start, it is no longer "before"
+            payload={"slot": plan.code, "checkin_id": checkin.id, "presession": True},
+        )
+
+    def held_for_review(self, appointment_id: int) -> bool:
+        """A Yes on this session's pre-session check that nobody has acknowledged yet."""
+        with self.db.session(write=False) as session:
+            return session_held(session, appointment_id)
+
     def _fit(
         self,
         session: Session,
@@ -393,7 +451,12 @@ class AftercareService:
         merged = merge_schedule(
             [Candidate(p.slot, p.due_at_utc, p.any_hour) for p in planned],
             [
-                Planned(row.id, row.due_at, payload_of(row).get("any_hour") is True)
+                Planned(
+                    row.id,
+                    row.due_at,
+                    payload_of(row).get("any_hour") is True
+                    or payload_of(row).get("presession") is True,
+                )
                 for row in others
                 if row.id is not None
             ],

@@ -50,6 +50,7 @@ from bot.domain.enums import (
 )
 from bot.domain.errors import ClinicError, InvalidPhone, NotApproved
 from bot.profile import ClinicProfile, ServiceKind
+from bot.services.aftercare import session_held
 from bot.services.audit import audit
 from bot.services.booking import HOLDING, BookingService
 from bot.services.escalation import KEY_PREFIX as ESCALATION_KEY_PREFIX
@@ -163,6 +164,8 @@ class ScheduleEntry:
     units: tuple[str, ...]
     # Completed because nobody pressed Done or No-show in time (issue 11).
     assumed: bool = False
+    # A Yes on its pre-session check nobody has acknowledged yet: held until reviewed.
+    held: bool = False
 
     @property
     def primary_unit(self) -> str:
@@ -491,6 +494,8 @@ class StaffOps:
                     confirmed=confirmed is not None,
                     units=tuple(u for u in units.split(",") if u),
                     assumed=assumed is not None,
+                    held=status == AppointmentStatus.BOOKED
+                    and session_held(session, appointment_id),
                 )
             )
         return entries

@@ -61,6 +61,8 @@ class OutboxKind(StrEnum):
     # At Done: the patient hears they can be picked up; the stored driver's phone is texted
     # (payload "to"), in neutral words (issue 11 item 7).
     PICKUP = "pickup"
+    # /series: one message listing every booked visit instead of one confirmation each.
+    SERIES_SUMMARY = "series_summary"
     DRIVER_PICKUP = "driver_pickup"
 
 

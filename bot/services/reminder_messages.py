@@ -199,6 +199,45 @@ def render_driver_pickup(ctx: RenderContext) -> OutgoingMessage:
     return OutgoingMessage(ctx.texts.plain("driver_pickup_sms", **values))
 
 
+def render_series_summary(ctx: RenderContext) -> OutgoingMessage:
+    """Every visit of a series booked by staff, in one message (issue 11 item 6)."""
+    series_id = str(ctx.payload.get("series_id", ""))
+    visits = list(
+        ctx.session.exec(
+            select(Appointment)
+            .where(col(Appointment.series_id) == series_id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > ctx.now)
+            .order_by(col(Appointment.starts_at))
+        ).all()
+    )
+    if not visits:
+        raise Skip("no visit of the series is still booked")
+    tz = ctx.profile.tz
+    if ctx.is_sms:
+        return OutgoingMessage(
+            ctx.texts.plain(
+                "series_summary_sms",
+                clinic=ctx.profile.clinic.name,
+                count=len(visits),
+                dates="; ".join(when_short(v.starts_at, tz) for v in visits),
+                phone=ctx.profile.clinic.phone,
+            )
+        )
+    service = ctx.profile.services.get(visits[0].service)
+    items = "\n".join(
+        ctx.texts.html("series_summary_item", when=when_long(v.starts_at, tz)) for v in visits
+    )
+    text = ctx.texts.raw("series_summary_tg").format(
+        count=len(visits),
+        service=_escape(service.label if service else visits[0].service),
+        items=items,
+        address=_escape(ctx.profile.clinic.address),
+        preparation=preparation_block(ctx.texts, ctx.profile, visits[0], with_service=False),
+    )
+    return OutgoingMessage(text)
+
+
 RENDERERS: Renderers = {
     OutboxKind.CONFIRMATION: render_confirmation,
     OutboxKind.REMINDER_72H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_72H),
@@ -206,6 +245,7 @@ RENDERERS: Renderers = {
     OutboxKind.REMINDER_2H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_2H),
     OutboxKind.DISCHARGE: render_discharge,
     OutboxKind.PICKUP: render_pickup,
+    OutboxKind.SERIES_SUMMARY: render_series_summary,
     OutboxKind.DRIVER_PICKUP: render_driver_pickup,
 }
 

@@ -581,6 +581,10 @@ def render_series_plan(texts: Texts, profile: ClinicProfile, plan: SeriesPlan) -
         max_gap=service.series_max_gap_days,
         markup={"items": items},
     )
+    if plan.open_flags:
+        text += "\n" + fill(texts, "staff_series_warn_flags", count=plan.open_flags)
+    if not plan.screened:
+        text += "\n" + fill(texts, "staff_series_warn_not_screened")
     return OutgoingMessage(
         text,
         buttons=[

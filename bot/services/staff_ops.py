@@ -64,6 +64,7 @@ from bot.services.outcomes_report import (
 )
 from bot.services.patients import patient_by_phone
 from bot.services.phones import normalize_phone
+from bot.services.planner import plan_series_summary
 from bot.services.routing import InvalidPatientName, create_phone_patient
 from bot.services.staff_messages import enqueue_patient_notice, render_digest
 from bot.texts import Texts
@@ -235,6 +236,9 @@ class SeriesPlan:
     patient: PatientMatch
     service: str
     starts: tuple[datetime, ...]
+    # Said before booking (issue 11 item 6): open red flags, and never screened.
+    open_flags: int = 0
+    screened: bool = True
 
 
 @dataclass(frozen=True)
@@ -779,6 +783,21 @@ class StaffOps:
                 raise PatientNotFound(str(patient_id))
             if definition.requires_approval and patient.approved_at is None:
                 raise NotApproved("approve the patient for treatment first")
+            open_flags = len(
+                session.exec(
+                    select(Escalation.id)
+                    .where(col(Escalation.patient_id) == patient_id)
+                    .where(col(Escalation.closed_at).is_(None))
+                ).all()
+            )
+            screened = (
+                session.exec(
+                    select(ScreeningAnswer.id)
+                    .where(col(ScreeningAnswer.patient_id) == patient_id)
+                    .limit(1)
+                ).first()
+                is not None
+            )
         starts = self._series_starts(patient_id=patient_id, service=service, count=count)
         now = self.clock.now()
         with self.db.session() as session:
@@ -795,7 +814,12 @@ class StaffOps:
                 },
             )
         return SeriesPlan(
-            draft_id=draft_id, patient=_match(patient), service=service, starts=tuple(starts)
+            draft_id=draft_id,
+            patient=_match(patient),
+            service=service,
+            starts=tuple(starts),
+            open_flags=open_flags,
+            screened=screened,
         )
 
     def _series_starts(self, *, patient_id: int, service: str, count: int) -> list[datetime]:
@@ -886,6 +910,11 @@ class StaffOps:
                 failed.append((start, str(exc)))
         self._close_draft(draft_id, step=STEP_DONE)
         with self.db.session() as session:
+            patient = session.get(Patient, match.id)
+            if booked and patient is not None:
+                plan_series_summary(
+                    session, patient=patient, series_id=series_id, first=booked[0], now=now
+                )
             audit(
                 session,
                 at=now,

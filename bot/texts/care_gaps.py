@@ -69,6 +69,21 @@ DEFAULTS: dict[str, str] = {
         "text that the patient is ready to be picked up (no details of the visit)."
     ),
     "staff_driver_cleared": "🚗 Driver's phone removed for patient #{patient_id}.",
+    # --- /series: warnings before booking, one summary to the patient after ---
+    "staff_series_warn_flags": (
+        "⚠️ <b>{count} open red flag(s)</b> for this patient: see /flags before booking."
+    ),
+    "staff_series_warn_not_screened": (
+        "⚠️ <b>Not screened</b>: no screening answers on record. Check them before booking."
+    ),
+    "series_summary_tg": (
+        "<b>Your {count} sessions are booked</b> ({service})\n{items}\n📍 {address}\n\n"
+        "{preparation}\n\nA calendar file for each visit follows; a reminder comes before each."
+    ),
+    "series_summary_item": "• {when}",
+    "series_summary_sms": (
+        "{clinic}: {count} appts booked: {dates}. A reminder comes before each. Questions? {phone}"
+    ),
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }

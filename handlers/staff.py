@@ -761,10 +761,14 @@ class StaffHandlers:
                     appointment_id=press.number,
                     actor=press.actor,
                     leaving_now=leaving_now,
+                    version=press.extra,
                 )
             else:
                 await asyncio.to_thread(
-                    aftercare.mark_no_show, appointment_id=press.number, actor=press.actor
+                    aftercare.mark_no_show,
+                    appointment_id=press.number,
+                    actor=press.actor,
+                    version=press.extra,
                 )
         except AppointmentNotFound:
             raise

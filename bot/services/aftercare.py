@@ -27,7 +27,7 @@ from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.checkins import CheckinStatus, drop_sms_draft
-from bot.services.formatting import clock_time, when_long
+from bot.services.formatting import clock_time, when_long, when_short
 from bot.services.outbox import cancel_pending, enqueue, payload_of
 from bot.services.planner import SessionEndStep, patient_channel, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip
@@ -42,6 +42,10 @@ PICKUP_STALE_AFTER = timedelta(hours=1)
 
 class SessionNotStarted(ClinicError):
     """Done was pressed before the session's start time."""
+
+
+class StaleButton(ClinicError):
+    """A staff button made for an older state of the appointment: what happened since."""
 
 
 class LeavingEarly(ClinicError):
@@ -62,8 +66,10 @@ def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]
     """Done and No-show for one appointment (the staff handler acts on `st:dn` / `st:ns`)."""
     return [
         [
-            Button(texts.plain("btn_done"), data=f"st:dn:{appointment.id}"),
-            Button(texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
+            Button(texts.plain("btn_done"), data=f"st:dn:{appointment.id}:{appointment.version}"),
+            Button(
+                texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}:{appointment.version}"
+            ),
         ]
     ]
 
@@ -106,7 +112,12 @@ class AftercareService:
         self.texts = texts
 
     def mark_done(
-        self, *, appointment_id: int, actor: str, leaving_now: bool = False
+        self,
+        *,
+        appointment_id: int,
+        actor: str,
+        leaving_now: bool = False,
+        version: int | None = None,
     ) -> Appointment:
         """Complete the session; after a treatment, plan discharge and check-ins (caller kicks).
 
@@ -117,6 +128,7 @@ class AftercareService:
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
+            self._check_version(session, appointment, version)
             if appointment.status == AppointmentStatus.COMPLETED:
                 if appointment.attendance_assumed_at is not None:
                     # Staff confirm what the bot assumed: aftercare is already under way.
@@ -163,11 +175,14 @@ class AftercareService:
             )
             return appointment
 
-    def mark_no_show(self, *, appointment_id: int, actor: str) -> Appointment:
+    def mark_no_show(
+        self, *, appointment_id: int, actor: str, version: int | None = None
+    ) -> Appointment:
         """Record a no-show and cancel what was still planned for the appointment."""
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
+            self._check_version(session, appointment, version)
             if appointment.status == AppointmentStatus.NO_SHOW:
                 return appointment
             if appointment.status == AppointmentStatus.CANCELLED:
@@ -224,6 +239,45 @@ class AftercareService:
             )
             return appointment
 
+    def _check_version(
+        self, session: Session, appointment: Appointment, version: int | None
+    ) -> None:
+        """A button made for an older state says what happened instead of acting.
+
+        Changes that leave the session booked as it was (the patient confirmed, the driver was
+        noted) do not spoil the button; a cancellation, a move, Done or No-show do.
+        """
+        if version is None or appointment.version == version:
+            return
+        if appointment.status == AppointmentStatus.BOOKED:
+            return
+        raise StaleButton(self._what_happened(session, appointment))
+
+    def _what_happened(self, session: Session, appointment: Appointment) -> str:
+        tz = self.profile.tz
+        number = appointment.id
+        if appointment.status == AppointmentStatus.CANCELLED:
+            moved = session.exec(
+                select(Appointment).where(col(Appointment.rescheduled_from_id) == number)
+            ).first()
+            if moved is not None:
+                return self.texts.plain(
+                    "staff_toast_stale_moved",
+                    id=number,
+                    new=moved.id,
+                    when=when_short(moved.starts_at, tz),
+                )
+            when = appointment.cancelled_at or appointment.starts_at
+            return self.texts.plain(
+                "staff_toast_stale_cancelled", id=number, when=when_short(when, tz)
+            )
+        if appointment.status == AppointmentStatus.NO_SHOW:
+            return self.texts.plain("staff_toast_stale_no_show", id=number)
+        if appointment.attendance_assumed_at is not None:
+            return self.texts.plain("staff_toast_stale_assumed", id=number)
+        when = appointment.completed_at or appointment.ends_at
+        return self.texts.plain("staff_toast_stale_done", id=number, when=when_short(when, tz))
+
     # --- a session nobody closed ----------------------------------------------------------
 
     @property
@@ -238,6 +292,7 @@ class AftercareService:
         if appointment.status != AppointmentStatus.BOOKED:
             raise Skip(f"session already {appointment.status}")
         step = str(ctx.payload.get("step", SessionEndStep.PROMPT))
+        ctx.session.flush()  # the buttons carry the version the staff will see
         values = {
             "appointment_id": str(appointment.id),
             "patient": patient_line(ctx, ctx.patient),
@@ -266,9 +321,10 @@ class AftercareService:
             detail={"checkins": slots},
         )
         # Done (confirming) or No-show (correcting) remain possible on the assumed session.
+        ctx.session.flush()
         return OutgoingMessage(
             self._fill("staff_session_assumed", values),
-            buttons=buttons,
+            buttons=session_buttons(ctx.texts, appointment),
         )
 
     def _fill(self, key: str, values: dict[str, str]) -> str:

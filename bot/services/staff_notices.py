@@ -63,8 +63,9 @@ def _buttons(
         rows.append([Button(t.plain("btn_approve"), data=data)])
     rows.append(
         [
-            Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}"),
-            Button(t.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
+            # The version makes a press on an older state recognisable (issue 11 item 3).
+            Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}:{appointment.version}"),
+            Button(t.plain("btn_no_show"), data=f"st:ns:{appointment.id}:{appointment.version}"),
         ]
     )
     return rows

@@ -84,6 +84,19 @@ DEFAULTS: dict[str, str] = {
     "series_summary_sms": (
         "{clinic}: {count} appts booked: {dates}. A reminder comes before each. Questions? {phone}"
     ),
+    # --- a staff button pressed on an older state of the appointment (plain toasts) ---
+    "staff_toast_stale_moved": "Out of date: #{id} was moved to #{new} ({when}); nothing was changed.",
+    "staff_toast_stale_cancelled": "Out of date: #{id} was cancelled ({when}); nothing was changed.",
+    "staff_toast_stale_no_show": (
+        "Out of date: #{id} was marked No-show; nothing was changed. To correct: /done {id}"
+    ),
+    "staff_toast_stale_assumed": (
+        "Out of date: #{id} was marked attended (assumed); nothing was changed. To confirm: "
+        "/done {id}, to correct: /noshow {id}"
+    ),
+    "staff_toast_stale_done": (
+        "Out of date: #{id} was marked Done ({when}); nothing was changed. To correct: /noshow {id}"
+    ),
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }

@@ -12,7 +12,7 @@ The choices being made live in the buttons themselves (nothing is stored until J
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -32,6 +32,7 @@ from bot.domain.waitlist import (
 from bot.messaging.channels import Button
 from bot.profile import WEEKDAYS
 from bot.services.chat_replies import Reply, Rows, Screen, Who
+from bot.services.drafts import BOOK, DraftStore
 from bot.services.waitlist import Answer, WaitlistService, preferences_of
 
 _PARTS = (PartOfDay.ANY, PartOfDay.MORNING, PartOfDay.AFTERNOON)
@@ -51,6 +52,8 @@ class WaitlistChat:
         self.texts = waitlist.texts
         self.profile = waitlist.profile
         self.db = waitlist.db
+        expiry = timedelta(hours=self.profile.booking.draft_expiry_hours)
+        self.drafts = DraftStore(db=self.db, expiry=expiry)
 
     def press(self, who: Who, *, verb: str, args: tuple[str, ...]) -> Reply:
         patient = self._patient(who)
@@ -62,6 +65,7 @@ class WaitlistChat:
                 return Reply(edit=Screen(self.texts.html("book_button_expired")))
             if verb == "p":
                 return Reply(edit=self.choices_screen(*parsed))
+            self._finish_booking(who)
             return self._join(patient.id, *parsed)
         if verb == "x":
             return Reply(edit=Screen(self.texts.html("wl_not_now")))
@@ -202,6 +206,12 @@ class WaitlistChat:
             prefs=self.waitlist.describe(preferences),
         )
         return Reply(edit=Screen(text))
+
+    def _finish_booking(self, who: Who) -> None:
+        """Joining instead of choosing a time ends the booking underway (nothing to resume)."""
+        draft = self.drafts.load(who.user_id)
+        if draft is not None and draft.flow == BOOK and draft.active(self.now()):
+            self.drafts.finish(draft, now=self.now())
 
     def _preferences(self, mask: int, part: str, earliest: int, latest: int) -> Preferences:
         today = local_day(self.waitlist.clock.now(), self.profile.tz)

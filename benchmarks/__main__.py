@@ -9,7 +9,16 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("booking", "dispatch", "telegram_updates", "sms_webhook", "staff", "charts", "crisis")
+ALL = (
+    "booking",
+    "dispatch",
+    "telegram_updates",
+    "sms_webhook",
+    "staff",
+    "charts",
+    "crisis",
+    "concurrency",
+)
 
 
 def main(names: list[str]) -> int:

@@ -12,6 +12,7 @@ import json
 import os
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -20,13 +21,13 @@ from bot.db.engine import Database
 from bot.db.models import Outbox, Patient
 from bot.domain.clock import FixedClock
 from bot.domain.enums import Channel, OutboxKind
-from bot.messaging.pacing import Pacer
 from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import load_profile
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services import reminder_messages, staff_messages, staff_notices
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.outbox import claim_due, next_due_at
+from bot.services.rate_limits import SharedPacer
 from bot.services.routing import permanent_failure_hook
 from bot.texts import Texts
 from tests.fakes import FakeTelegram
@@ -107,6 +108,23 @@ def throughput() -> None:
         )
 
 
+class VirtualPacer(SharedPacer):
+    """The shared, database-kept limits on a virtual clock (seconds in `virtual[0]`)."""
+
+    def __init__(self, db: Database, virtual: list[float], sleep: Any) -> None:
+        clock = _VirtualClock(virtual)
+        super().__init__(db=db, clock=clock, sleep=sleep)
+
+
+class _VirtualClock(FixedClock):
+    def __init__(self, virtual: list[float]) -> None:
+        super().__init__(NOW)
+        self._virtual = virtual
+
+    def now(self) -> datetime:
+        return NOW + timedelta(seconds=self._virtual[0])
+
+
 def pacing() -> None:
     """The real PTB sender and pacer against the Bot API double, on a virtual clock."""
     with sqlite_db() as db:
@@ -125,9 +143,7 @@ def pacing() -> None:
 
             bot = Bot("123456:" + "A" * 35, request=double, get_updates_request=double)
             await bot.initialize()
-            sender = PtbTelegramSender(
-                bot, pacer=Pacer(monotonic=lambda: virtual[0], sleep=fake_sleep)
-            )
+            sender = PtbTelegramSender(bot, pacer=VirtualPacer(db, virtual, fake_sleep))
             report = await make_dispatcher(db, FixedClock(NOW), sender).run_due()
             await bot.shutdown()
             return report.sent

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TextIO
 
 from telegram import Bot
 from telegram.error import NetworkError
 
-from bot.db.engine import Database
-from bot.db.migrate import upgrade
+from bot.db.engine import Database, DatabaseUnavailable
+from bot.db.migrate import SchemaMismatch, check_revision, upgrade
+from bot.db.runner import AlreadyRunning, guard_for
 from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
+from bot.messaging.pacing import Pacing
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
@@ -40,6 +44,7 @@ from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService
 from bot.services.planner import OutboxPlanner
 from bot.services.privacy import PrivacyChat, PrivacyService
+from bot.services.rate_limits import SharedPacer
 from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
@@ -50,6 +55,7 @@ from bot.settings import Settings, load_settings
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
+RUNNER_KEY = "runner_guard"
 
 
 @dataclass
@@ -74,9 +80,15 @@ class Core:
     # Adapters wired later by the runtime (dispatcher, ticker...), by name.
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def attach_telegram(self, bot: Bot) -> OutboxTicker:
-        """Wire the Telegram bot into the channels and build the outbox dispatcher and ticker."""
-        self.channels.telegram = PtbTelegramSender(bot)
+    def attach_telegram(self, bot: Bot, *, pacer: Pacing | None = None) -> OutboxTicker:
+        """Wire the Telegram bot into the channels and build the outbox dispatcher and ticker.
+
+        `pacer`: by default Telegram's limits, kept in the database for all replicas (real time,
+        whatever the business clock says).
+        """
+        self.channels.telegram = PtbTelegramSender(
+            bot, pacer=pacer or SharedPacer(db=self.db, clock=SystemClock())
+        )
         dispatcher = Dispatcher(
             db=self.db,
             profile=self.profile,
@@ -123,7 +135,12 @@ def build_core(
     database = db or Database(settings.database_url)
     database.check()
     if migrate_db:
-        upgrade(database)
+        if database.is_sqlite:
+            upgrade(database)  # one process owns a SQLite file: it migrates as it starts
+        else:
+            # Replicas never migrate: the release step did, once. A replica of another release
+            # refuses here instead of running against a schema it was not built for.
+            check_revision(database)
     the_clock = clock or SystemClock()
     # --- services (add new ones here) ---
     planner = OutboxPlanner(profile=profile)
@@ -209,14 +226,26 @@ def build_core(
         crisis=crisis,
         privacy=privacy,
         privacy_chat=PrivacyChat(service=privacy, texts=texts, profile=profile),
-        channels=build_channels(settings, db=database, texts=texts),
+        channels=build_channels(
+            settings,
+            db=database,
+            texts=texts,
+            sms_rate=partial(
+                SharedPacer(db=database, clock=SystemClock()).wait_sms,
+                per_second=profile.sending.sms_per_second,
+            ),
+        ),
         renderers=renderers,
         extras={"sms_inbound": sms_inbound, "waitlist": waitlist},
     )
 
 
 def build_channels(
-    settings: Settings, *, db: Database | None = None, texts: Texts | None = None
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    texts: Texts | None = None,
+    sms_rate: Callable[[str], Awaitable[None]] | None = None,
 ) -> Channels:
     """SMS, voice and the staff/on-call addresses; Telegram is added when the bot exists."""
     sms = None
@@ -246,6 +275,7 @@ def build_channels(
             status_callback=(
                 f"{settings.public_base_url}/twilio/status" if settings.public_base_url else None
             ),
+            rate_wait=sms_rate,
         )
     return Channels(
         sms=sms,
@@ -336,7 +366,25 @@ def run() -> int:
         return run_sandbox(database_url=None)
     from bot.runtime import run_telegram
 
-    code: int = run_telegram(build_core(settings))
+    database = Database(settings.database_url)
+    try:
+        database.check()
+        # SQLite and long polling take one process; PostgreSQL in webhook mode takes many.
+        guard = guard_for(database, webhook=settings.public_base_url is not None)
+    except (DatabaseUnavailable, AlreadyRunning) as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        core = build_core(settings, db=database)
+    except SchemaMismatch as exc:
+        guard.release()
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    core.extras[RUNNER_KEY] = guard
+    try:
+        code: int = run_telegram(core)
+    finally:
+        guard.release()
     return code
 
 

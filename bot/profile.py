@@ -122,6 +122,12 @@ class Reminders(_Strict):
     unconfirmed_call_list_hours: float = 24
 
 
+class Sending(_Strict):
+    # Messages per second one sender number may send (Twilio queues the excess): US long codes
+    # 1/s, toll-free 3/s, short codes 100/s. Held for all replicas together.
+    sms_per_second: Annotated[float, Field(gt=0, le=100)] = 1.0
+
+
 class SessionEnd(_Strict):
     """What happens when nobody presses Done or No-show after a treatment session (issue 11)."""
 
@@ -212,6 +218,7 @@ class ClinicProfile(_Strict):
     services: dict[str, Service]
     fasting: Fasting = Fasting()
     reminders: Reminders = Reminders()
+    sending: Sending = Sending()
     session_end: SessionEnd = SessionEnd()
     texts: dict[str, str] = {}
     crisis: CrisisWords = CrisisWords()

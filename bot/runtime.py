@@ -16,7 +16,9 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 import handlers
+from bot.db.runner import leader
 from bot.domain.errors import ConfigError
+from bot.messaging.pacing import NoPacing
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
 from bot.services.sms_inbound import SmsInbound
@@ -54,6 +56,9 @@ def build_application(
                 "`python -m bot sandbox` to try the bot locally."
             )
         token = OFFLINE_TOKEN
+        # A local double answers, not Telegram: it has no limits to keep to (unless the caller,
+        # a benchmark, put a pacer in place to measure them).
+        core.extras.setdefault("pacing", NoPacing())
     base_url = core.settings.telegram_base_url
     queue = InboxQueue(db=core.db, clock=core.clock)
     builder = (
@@ -157,7 +162,20 @@ def web_app_for(application: AnyApplication, core: Core) -> ASGIApp:
             # Committed before /telegram answers 200; a redelivered update is dropped here.
             await queue.accept(data)
 
-    return create_web_app(core=core, inbound=core.extras["sms_inbound"], telegram_webhook=hook)
+    staff_chat = core.settings.staff_chat_id
+
+    async def staff_chat_reachable() -> bool:
+        if staff_chat is None:
+            return False
+        await application.bot.get_chat(staff_chat)
+        return True
+
+    return create_web_app(
+        core=core,
+        inbound=core.extras["sms_inbound"],
+        telegram_webhook=hook,
+        staff_chat_check=staff_chat_reachable,
+    )
 
 
 async def _start_http(application: AnyApplication, core: Core) -> None:
@@ -188,12 +206,17 @@ async def run_webhook(
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signum, stop.set)
     async with application:
-        await set_commands(application, core)
-        await application.bot.set_webhook(
-            url=f"{public}/telegram",
-            secret_token=core.settings.telegram_webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        guard = core.extras.get("runner_guard")
+        # Several replicas: the one holding the leader lock tells Telegram; the rest just serve.
+        if guard is None or await asyncio.to_thread(leader, core.db, guard):
+            await set_commands(application, core)
+            await application.bot.set_webhook(
+                url=f"{public}/telegram",
+                secret_token=core.settings.telegram_webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            log.info("another replica sets the webhook and commands; this one serves")
         await application.start()
         await _start_http(application, core)
         log.info("webhook mode: Telegram posts to %s/telegram", public)

@@ -108,6 +108,25 @@ def _phone(env: Mapping[str, str | None], name: str) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+# Hosting platforms hand out postgres://... (Heroku, Render, Fly) or postgresql://...; SQLAlchemy
+# reads the first as an unknown dialect and the second as psycopg2, which is not installed.
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
+
+
+def database_url_for(url: str) -> str:
+    """DATABASE_URL as SQLAlchemy needs it: PostgreSQL URLs mapped to the psycopg driver."""
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    if url.startswith("sqlite:"):
+        return url
+    raise _fail(
+        "DATABASE_URL",
+        "only SQLite and PostgreSQL are supported",
+        "use sqlite:///path.db, or postgres://user:password@host/db as hosting platforms give it",
+    )
+
+
 def parse_settings(env: Mapping[str, str | None]) -> Settings:
     """Build and validate settings from a mapping of environment variables."""
     token = _opt(env, "TELEGRAM_BOT_TOKEN")
@@ -222,15 +241,7 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
     level = (_opt(env, "LOG_LEVEL") or "INFO").upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise _fail("LOG_LEVEL", f"{level!r} is not a level", "use DEBUG, INFO, WARNING or ERROR")
-    database_url = _opt(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith(("sqlite", "postgresql")):
-        raise _fail(
-            "DATABASE_URL",
-            "only SQLite and PostgreSQL are supported",
-            "use sqlite:///path.db or postgresql+psycopg://user@host/db",
-        )
-    if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    database_url = database_url_for(_opt(env, "DATABASE_URL") or DEFAULT_DATABASE_URL)
     staff_chat_id = _int(
         env, "STAFF_CHAT_ID", fix="the numeric id of the staff group, e.g. -100123"
     )

@@ -18,7 +18,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.db.engine import Database
+from bot.db.engine import Database, DatabaseUnavailable
 from bot.domain.clock import Clock
 from bot.services import inbox
 from bot.services.inbox import InboxSource
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 # Enough for a busy clinic's peak; each waiting update costs a task and a coroutine, no thread.
 MAX_CONCURRENT_UPDATES = 512
+MAX_STORE_RETRY_SECONDS = 10.0
 
 
 def chat_key(update: object) -> int | None:
@@ -118,9 +119,23 @@ class InboxQueue(asyncio.Queue[object]):
         return stored
 
     async def put(self, item: object) -> None:
-        """From PTB's Updater (polling): store first, so the next offset confirms a stored update."""
-        if isinstance(item, Update) and not await self._store(item.update_id, item.to_dict()):
-            return
+        """From PTB's Updater (polling): store first, so the next offset confirms a stored update.
+
+        While the database is unreachable this waits and retries: polling pauses with the offset
+        unconfirmed (an error here would end PTB's polling loop for good) and resumes by itself.
+        """
+        if isinstance(item, Update):
+            delay = 0.5
+            while True:
+                try:
+                    stored = await self._store(item.update_id, item.to_dict())
+                    break
+                except DatabaseUnavailable:
+                    log.warning("database unavailable: polling paused, retry in %.0f s", delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, MAX_STORE_RETRY_SECONDS)
+            if not stored:
+                return
         await super().put(item)
 
     async def accept(self, data: dict[str, Any]) -> bool:

@@ -65,8 +65,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Escal
             await query.answer(core.texts.plain(key), show_alert=True)
             return
         escalation_id = int(query.data.rsplit(":", 1)[1])
-        ack = core.escalation.acknowledge(
-            escalation_id=escalation_id, actor=StaffDirectory.actor(user.id)
+        ack = await asyncio.to_thread(
+            core.escalation.acknowledge,
+            escalation_id=escalation_id,
+            actor=StaffDirectory.actor(user.id),
         )
         await query.answer(core.escalation.ack_toast(ack))
         if ack.status is AckStatus.NOT_FOUND:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -27,18 +28,21 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) 
         assert match is not None
         action, appointment_id = match.group(1), int(match.group(2))
         texts = core.texts
-        patient_id = service.patient_for_telegram(query.from_user.id)
+        # Database work in a worker thread: the event loop keeps serving other chats.
+        patient_id = await asyncio.to_thread(service.patient_for_telegram, query.from_user.id)
         try:
             if patient_id is None:
                 raise AppointmentNotFound("no patient for this Telegram user")
             if action == "ok":
-                result = service.confirm(
+                result = await asyncio.to_thread(
+                    service.confirm,
                     appointment_id=appointment_id,
                     patient_id=patient_id,
                     actor=f"patient:{patient_id}",
                 )
             else:
-                result = service.driver(
+                result = await asyncio.to_thread(
+                    service.driver,
                     appointment_id=appointment_id,
                     patient_id=patient_id,
                     arranged=action == "dy",

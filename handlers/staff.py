@@ -268,7 +268,7 @@ class StaffHandlers:
     async def resolve(self, update: Update, context: Context, query: str) -> PatientMatch | None:
         """One patient from what staff typed; otherwise say who matched (or that none did)."""
         try:
-            return self.ops.resolve_patient(query)
+            return await asyncio.to_thread(self.ops.resolve_patient, query)
         except PatientNotFound:
             await self.send(update, context, self.texts.html("staff_unknown_patient", query=query))
         except AmbiguousPatient as exc:
@@ -317,7 +317,7 @@ class StaffHandlers:
         *,
         due_buttons: bool = False,
     ) -> None:
-        days = self.ops.schedule(first_day=first, last_day=last)
+        days = await asyncio.to_thread(self.ops.schedule, first_day=first, last_day=last)
         text = views.render_schedule(self.texts, self.profile, days, title_key=title_key)
         buttons = (
             views.due_session_buttons(self.texts, days, now=self.core.clock.now())
@@ -452,8 +452,8 @@ class StaffHandlers:
         if match is None:
             return
         try:
-            approval = self.ops.approve(
-                patient_id=match.id, actor=self.actor(update), reason=reason
+            approval = await asyncio.to_thread(
+                self.ops.approve, patient_id=match.id, actor=self.actor(update), reason=reason
             )
         except ApprovalRefused as exc:
             await self.refuse(update, context, str(exc))
@@ -540,7 +540,8 @@ class StaffHandlers:
         if match is None:
             return
         try:
-            plan = self.ops.plan_series(
+            plan = await asyncio.to_thread(
+                self.ops.plan_series,
                 patient_id=match.id,
                 service=args.service,
                 count=args.count,
@@ -584,7 +585,8 @@ class StaffHandlers:
             month_first=self.month_first,
         )
         try:
-            outcome = self.ops.block_time(
+            outcome = await asyncio.to_thread(
+                self.ops.block_time,
                 day=args.day,
                 start=args.start,
                 end=args.end,
@@ -602,12 +604,14 @@ class StaffHandlers:
         """List upcoming blocks, or reopen one by its number."""
         words = self.args(context)
         if not words:
-            blocks = self.ops.upcoming_blocks()
+            blocks = await asyncio.to_thread(self.ops.upcoming_blocks)
             await self.send(update, context, views.render_blocks(self.texts, self.profile, blocks))
             return
         block_id = parse_id(words)
         try:
-            block = self.ops.unblock(block_id=block_id, actor=self.actor(update))
+            block = await asyncio.to_thread(
+                self.ops.unblock, block_id=block_id, actor=self.actor(update)
+            )
         except BlockNotFound:
             await self.send(update, context, self.texts.html("staff_block_not_found", id=block_id))
             return
@@ -617,9 +621,8 @@ class StaffHandlers:
 
     async def flags(self, update: Update, context: Context) -> None:
         """Open escalations and staff tasks, oldest first."""
-        await self.send(
-            update, context, views.render_flags(self.texts, self.profile, self.ops.open_flags())
-        )
+        flags = await asyncio.to_thread(self.ops.open_flags)
+        await self.send(update, context, views.render_flags(self.texts, self.profile, flags))
 
     async def export(self, update: Update, context: Context) -> None:
         """A CSV of appointments and outcomes, as a document."""
@@ -628,7 +631,9 @@ class StaffHandlers:
             raise BadArgument("the dates are missing")
         first, last = parse_range(words, today=self.ops.today(), month_first=self.month_first)
         try:
-            export = self.ops.export_csv(first_day=first, last_day=last, actor=self.actor(update))
+            export = await asyncio.to_thread(
+                self.ops.export_csv, first_day=first, last_day=last, actor=self.actor(update)
+            )
         except InvalidRequest as exc:
             raise BadArgument(str(exc)) from None
         chat = update.effective_chat
@@ -657,7 +662,9 @@ class StaffHandlers:
         """Add a patient without Telegram and offer consultation times as buttons."""
         phone, name = parse_new_patient(self.args(context))
         try:
-            offer = self.ops.new_phone_patient(phone=phone, name=name, actor=self.actor(update))
+            offer = await asyncio.to_thread(
+                self.ops.new_phone_patient, phone=phone, name=name, actor=self.actor(update)
+            )
         except (InvalidPhone, InvalidRequest) as exc:
             raise BadArgument(str(exc)) from None
         await self.send(update, context, views.render_offer(self.texts, self.profile, offer))
@@ -714,8 +721,11 @@ class StaffHandlers:
 
     async def press_approve(self, press: Press) -> None:
         try:
-            approval = self.ops.approve(
-                patient_id=press.number, actor=press.actor, consultation_id=press.extra
+            approval = await asyncio.to_thread(
+                self.ops.approve,
+                patient_id=press.number,
+                actor=press.actor,
+                consultation_id=press.extra,
             )
         except ApprovalRefused as exc:
             reason = self.texts.plain("staff_refused", reason=str(exc))[:200]
@@ -799,10 +809,15 @@ class StaffHandlers:
             raise StaleAction(press.data)
         outcome = views.CLOSE_OUTCOMES[index]
         if press.data.startswith("st:co:"):
-            closed = self.ops.close_task(task_id=press.number, actor=press.actor, outcome=outcome)
+            closed = await asyncio.to_thread(
+                self.ops.close_task, task_id=press.number, actor=press.actor, outcome=outcome
+            )
         else:
-            closed = self.ops.close_flag(
-                escalation_id=press.number, actor=press.actor, outcome=outcome
+            closed = await asyncio.to_thread(
+                self.ops.close_flag,
+                escalation_id=press.number,
+                actor=press.actor,
+                outcome=outcome,
             )
         await press.query.answer(
             self.texts.plain("staff_toast_already", status="done")
@@ -818,7 +833,9 @@ class StaffHandlers:
         )
 
     async def press_confirm_series(self, press: Press) -> None:
-        result = self.ops.confirm_series(draft_id=press.number, actor=press.actor)
+        result = await asyncio.to_thread(
+            self.ops.confirm_series, draft_id=press.number, actor=press.actor
+        )
         await press.query.answer()
         if result.replanned is not None:
             await self.replace(press.update, self.texts.html("staff_series_replanned"))
@@ -832,7 +849,9 @@ class StaffHandlers:
 
     async def press_block_anyway(self, press: Press) -> None:
         try:
-            outcome = self.ops.confirm_block(draft_id=press.number, actor=press.actor)
+            outcome = await asyncio.to_thread(
+                self.ops.confirm_block, draft_id=press.number, actor=press.actor
+            )
         except InvalidRequest as exc:
             await press.query.answer()
             await self.replace(press.update, self.texts.html("staff_refused", reason=str(exc)))
@@ -842,12 +861,12 @@ class StaffHandlers:
         await self.replace(press.update, rendered.text)
 
     async def press_cancel(self, press: Press) -> None:
-        self.ops.cancel_draft(draft_id=press.number, actor=press.actor)
+        await asyncio.to_thread(self.ops.cancel_draft, draft_id=press.number, actor=press.actor)
         await press.query.answer()
         await self.replace(press.update, self.texts.html("staff_cancelled"))
 
     async def press_unblock(self, press: Press) -> None:
-        block = self.ops.unblock(block_id=press.number, actor=press.actor)
+        block = await asyncio.to_thread(self.ops.unblock, block_id=press.number, actor=press.actor)
         await press.query.answer()
         reopened = views.render_unblocked(self.texts, self.profile, block)
         await self.send(press.update, press.context, reopened)
@@ -868,11 +887,13 @@ class StaffHandlers:
         query = update.callback_query
         assert query is not None
         try:
-            booked = self.ops.book_offer(draft_id=draft_id, index=index, actor=actor)
+            booked = await asyncio.to_thread(
+                self.ops.book_offer, draft_id=draft_id, index=index, actor=actor
+            )
         except (SlotTaken, InvalidSlot):
             await query.answer(self.texts.plain("staff_slot_taken"), show_alert=True)
-            draft_patient = self.ops.offer_patient(draft_id)
-            offer = self.ops.offer_consultation(patient_id=draft_patient)
+            draft_patient = await asyncio.to_thread(self.ops.offer_patient, draft_id)
+            offer = await asyncio.to_thread(self.ops.offer_consultation, patient_id=draft_patient)
             await self.send(update, context, views.render_offer(self.texts, self.profile, offer))
             return
         await query.answer()

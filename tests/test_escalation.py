@@ -23,7 +23,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import OutgoingMessage
-from bot.messaging.pacing import Pacer
+from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import ClinicProfile
 from bot.sandbox.telegram_double import FakeBotApi
@@ -163,7 +163,7 @@ async def test_in_telegram_a_pressed_red_flag_alerts_staff_and_on_call_within_on
     stranger = double.user(4242, "Sam").in_chat(STAFF_CHAT)
     async with application:
         double.attach(application)
-        w.dispatcher.channels.telegram = PtbTelegramSender(application.bot, pacer=Pacer())
+        w.dispatcher.channels.telegram = PtbTelegramSender(application.bot, pacer=NoPacing())
         appointment_id = done_session(w)
         checkin_id = await open_slot(w, appointment_id, "D1")
         await patient.press("No")  # SAFE1

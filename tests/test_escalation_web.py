@@ -17,7 +17,7 @@ from bot.app import Core, build_core
 from bot.db.models import AuditLog, RuntimeState
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import DeliveryFailed
-from bot.messaging.pacing import Pacer
+from bot.messaging.pacing import NoPacing
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.voice import TwilioVoiceCaller
@@ -258,7 +258,7 @@ async def test_a_migrated_staff_chat_is_followed_and_every_replica_agrees(sqlite
     double.group(STAFF)
     double.migrate_chat(STAFF, to=MIGRATED)
     async with application:
-        sender = PtbTelegramSender(application.bot, pacer=Pacer())
+        sender = PtbTelegramSender(application.bot, pacer=NoPacing())
         core, w = make(sqlite_db, clock, telegram=sender)
         escalation_id = await red_flag(w)
 

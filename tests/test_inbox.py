@@ -282,3 +282,36 @@ async def test_recovery_leaves_alone_an_update_this_process_took_in_meanwhile(sq
     )
     assert await queue.recover(ignore_leases=True) == 0
     assert queue.qsize() == 0
+
+
+class FlakyDatabase(Database):
+    """Unreachable for the first `failures` transactions, then fine."""
+
+    def __init__(self, url: str, failures: int) -> None:
+        super().__init__(url)
+        self.failures = failures
+
+    def session(self, *, write: bool = True):
+        if self.failures > 0:
+            self.failures -= 1
+            from bot.db.engine import DatabaseUnavailable
+
+            raise DatabaseUnavailable("database error: connection refused")
+        return super().session(write=write)
+
+
+async def test_polling_waits_out_an_unreachable_database_and_loses_nothing(tmp_path, clock):
+    from sqlmodel import SQLModel
+    from telegram import Update
+
+    flaky = FlakyDatabase(f"sqlite:///{tmp_path / 'flaky.db'}", failures=0)
+    SQLModel.metadata.create_all(flaky.engine)
+    flaky.failures = 2
+    queue = InboxQueue(db=flaky, clock=clock)
+    double = FakeBotApi(clock=clock)
+    update = Update.de_json(double.make_update(user_id=ALICE, text="/start"), None)
+    async with asyncio.timeout(10):
+        await queue.put(update)
+    assert flaky.failures == 0
+    assert queue.qsize() == 1
+    assert [r.external_id for r in inbox_rows(flaky)] == [str(update.update_id)]

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask, TimeBlock
 from bot.domain.checkins import parse_checkin_catalog
-from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
 from bot.services import staff_messages as views
 from bot.services.charts import pain_chart_svg
 from bot.services.staff_messages import PATIENT_NOTICE
@@ -469,6 +469,10 @@ async def test_done_before_the_session_starts_is_refused(scene):
 
 
 async def test_the_call_list_button_closes_its_task(scene):
+    # Ben's confirmation went out on Saturday (the bot was running then): he had his chance.
+    with scene.db.session() as session:
+        for row in session.exec(select(Outbox).where(Outbox.kind == OutboxKind.CONFIRMATION)).all():
+            row.status, row.sent_at = OutboxStatus.SENT, row.created_at
     await scene.dispatch()
     call = notice(scene, "Call list")
     member = scene.staff(in_group=True)

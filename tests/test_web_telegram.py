@@ -143,11 +143,11 @@ async def test_an_update_that_cannot_be_queued_is_a_500_so_telegram_retries(core
 # --- health -------------------------------------------------------------------------------------
 
 
-async def test_healthz_says_ok_when_the_database_answers(client):
-    response = await client.get("/healthz")
+async def test_readyz_says_ok_when_the_database_answers(client):
+    response = await client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up", "staff_chat": "ok"}
+    assert response.json() == {"status": "ok", "database": "up", "outbox_lag_seconds": 0.0}
 
 
 class DownDatabase(Database):
@@ -157,13 +157,15 @@ class DownDatabase(Database):
         raise DatabaseUnavailable("DATABASE_URL: cannot connect")
 
 
-async def test_healthz_is_503_when_the_database_is_down(core, tmp_path):
+async def test_readyz_is_503_but_healthz_200_when_the_database_is_down(core, tmp_path):
     core.db = DownDatabase(f"sqlite:///{tmp_path / 'down.db'}")
     async with asgi_client(create_web_app(core=core, inbound=inbound_for(core))) as client:
-        response = await client.get("/healthz")
+        ready = await client.get("/readyz")
+        alive = await client.get("/healthz")
 
-    assert response.status_code == 503
-    assert response.json()["database"] == "down"
+    assert ready.status_code == 503
+    assert ready.json()["database"] == "down"
+    assert alive.status_code == 200
 
 
 # --- the server ---------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
+    # The sender died mid-send: the provider may or may not have it (staff were told).
+    POSSIBLY_SENT = "possibly_sent"
 
 
 class OutboxKind(StrEnum):

@@ -14,6 +14,18 @@ _KIND_BY_HOURS = {
     2.0: OutboxKind.REMINDER_2H,
 }
 
+# Until how many hours before the start each reminder is still worth sending: after downtime a
+# 72 h reminder that could not go out by 48 h before is dropped (the 24 h one follows), a 24 h one
+# by 6 h before (the 2 h one follows), a 2 h one until the start.
+USEFUL_UNTIL_HOURS = {
+    OutboxKind.REMINDER_72H: 48.0,
+    OutboxKind.REMINDER_24H: 6.0,
+    OutboxKind.REMINDER_2H: 0.0,
+}
+# A patient has had a chance to confirm once a reminder asking them to was sent this long ago;
+# before that they do not go on the staff call list.
+CONFIRM_GRACE = timedelta(hours=2)
+
 # SMS may only be sent between these clinic-local times, except safety messages (CLINICAL.md 6).
 SMS_WINDOW = (time(8, 0), time(21, 0))
 
@@ -23,6 +35,7 @@ class PlannedReminder:
     kind: OutboxKind
     due_at: datetime
     offset_hours: float
+    useful_until: datetime
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,14 @@ def reminder_kind(offset_hours: float) -> OutboxKind:
         return _KIND_BY_HOURS[offset_hours]
     nearest = min(_KIND_BY_HOURS, key=lambda h: abs(h - offset_hours))
     return _KIND_BY_HOURS[nearest]
+
+
+def useful_until(kind: OutboxKind, *, offset_hours: float, starts_at: datetime) -> datetime:
+    """When a reminder stops being worth sending (never later than the start)."""
+    hours = USEFUL_UNTIL_HOURS.get(kind, 0.0)
+    if hours >= offset_hours:  # a clinic's own offset nearer the start than the usual window
+        hours = 0.0
+    return starts_at.astimezone(UTC) - timedelta(hours=hours)
 
 
 def plan_reminders(
@@ -57,7 +78,14 @@ def plan_reminders(
         if due <= booked_at or kind in seen:
             continue
         seen.add(kind)
-        planned.append(PlannedReminder(kind=kind, due_at=due, offset_hours=hours))
+        planned.append(
+            PlannedReminder(
+                kind=kind,
+                due_at=due,
+                offset_hours=hours,
+                useful_until=useful_until(kind, offset_hours=hours, starts_at=starts_at),
+            )
+        )
     return planned
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http import HttpClient
@@ -62,6 +63,7 @@ class TwilioSmsSender:
         status_callback: str | None = None,
         http_client: HttpClient | None = None,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        rate_wait: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         if (from_number is None) == (messaging_service_sid is None):
             raise ConfigError(
@@ -70,6 +72,8 @@ class TwilioSmsSender:
         self._from_number = from_number
         self._messaging_service_sid = messaging_service_sid
         self._status_callback = status_callback
+        # Awaited with the sender's id before each message: the sender's rate, shared by replicas.
+        self._rate_wait = rate_wait
         self._client = Client(
             account_sid,
             auth_token,
@@ -86,6 +90,8 @@ class TwilioSmsSender:
     async def send_sms(self, *, to: str, body: str) -> str:
         """Send one SMS and return its Message SID; raise DeliveryFailed."""
         masked = mask_phone(to)
+        if self._rate_wait is not None:
+            await self._rate_wait(self._from_number or self._messaging_service_sid or "")
         try:
             # The twilio client blocks on HTTP: keep it off the event loop.
             sid = await asyncio.to_thread(self._create, to, body)

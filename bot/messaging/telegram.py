@@ -17,7 +17,7 @@ from telegram.error import (
 )
 
 from bot.messaging.channels import DeliveryFailed, OutgoingMessage
-from bot.messaging.pacing import Pacer
+from bot.messaging.pacing import Pacing
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ def inline_keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
 class PtbTelegramSender:
     """The TelegramSender used by the outbox dispatcher and escalations."""
 
-    def __init__(self, bot: Bot, *, pacer: Pacer | None = None) -> None:
+    def __init__(self, bot: Bot, *, pacer: Pacing) -> None:
         self.bot = bot
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer
 
     async def send(self, *, chat_id: int, message: OutgoingMessage) -> int:
         await self.pacer.wait(chat_id)
@@ -79,6 +79,8 @@ class PtbTelegramSender:
         except RetryAfter as exc:
             retry = exc.retry_after
             seconds = retry if isinstance(retry, int | float) else retry.total_seconds()
+            # Every replica holds this chat now, not only the one that was told.
+            await self.pacer.pause_chat(chat_id, float(seconds))
             raise DeliveryFailed(
                 "rate limited", permanent=False, code="429", retry_after=float(seconds)
             ) from None

@@ -160,10 +160,14 @@ class Console:
         await self.dispatch()
 
     async def dispatch(self) -> None:
-        """Send what the outbox holds now, as the scheduler's tick would."""
-        dispatcher = self.core.extras.get("dispatcher")
-        if dispatcher is not None:
-            await dispatcher.run_due()
+        """Send what the outbox holds now, as the scheduler's tick would.
+
+        Through the ticker, whose lock waits for a tick already sending (e.g. one a handler's
+        kick started), so everything due has gone out when this returns.
+        """
+        ticker = self.core.extras.get("ticker")
+        if ticker is not None:
+            await ticker.tick()
 
     # --- printing ----------------------------------------------------------------------
 

@@ -78,7 +78,7 @@ class OutboxTicker:
 
 def register_jobs(application: Application[Any, Any, Any, Any, Any, Any], core: Any) -> None:
     """Build the outbox ticker for this bot (composition root) and attach it to the JobQueue."""
-    ticker: OutboxTicker = core.attach_telegram(application.bot)
+    ticker: OutboxTicker = core.attach_telegram(application.bot, pacer=core.extras.get("pacing"))
     if application.job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     ticker.attach(application.job_queue)

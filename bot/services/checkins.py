@@ -464,19 +464,26 @@ class CheckinService:
         fixed reply in `messages` at once, never after the staff alert and on-call SMS are sent
         (nor after anything else the outbox holds).
         """
+        # The database work runs off the event loop: other chats' updates go on meanwhile.
+        result, escalations = await asyncio.to_thread(
+            self._answer, telegram_user_id, checkin_id, question, value
+        )
+        if escalations:
+            self.escalation.page_soon(escalations)
+        return result
+
+    def _answer(
+        self, telegram_user_id: int, checkin_id: int, question: str, value: str
+    ) -> tuple[AnswerResult, tuple[int, ...]]:
         now = self.clock.now()
         with self.db.session() as session:
             patient = patient_by_telegram(session, telegram_user_id)
             checkin = session.get(CheckIn, checkin_id)
             if patient is None or checkin is None or checkin.patient_id != patient.id:
-                return AnswerResult(
-                    AnswerStatus.NOT_FOUND, notice=self.texts.plain("checkin_not_found")
-                )
+                notice = self.texts.plain("checkin_not_found")
+                return AnswerResult(AnswerStatus.NOT_FOUND, notice=notice), ()
             step = self._step(session, checkin, question, value, now, sms=False)
-            result = self._telegram_result(checkin, step)
-        if step.escalations:
-            self.escalation.page_soon(step.escalations)
-        return result
+            return self._telegram_result(checkin, step), tuple(step.escalations)
 
     async def answer_typed(self, *, telegram_user_id: int, text: str) -> AnswerResult | None:
         """Typed text saying an option of the open question ("6", "six", "yes") answers it.

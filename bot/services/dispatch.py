@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -22,9 +24,9 @@ from bot.messaging.channels import (
     VoiceCaller,
 )
 from bot.profile import ClinicProfile
-from bot.services.outbox import claim_due, finish, forget_code, payload_of
+from bot.services.outbox import begin_send, claim_due, finish, forget_code, payload_of
 from bot.services.planner import staff_notice
-from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
 from bot.services.staff_chat import StaffChat
 from bot.texts import Texts
 
@@ -180,7 +182,10 @@ class Dispatcher:
         self.channels.refresh_staff_chat()
         while max_rows is None or report.handled < max_rows:
             now = self.clock.now()
-            rows = claim_due(self.db, now=now, limit=self.batch_size, ids=ids)
+            # Database work runs in worker threads: the event loop keeps answering patients.
+            rows = await asyncio.to_thread(
+                claim_due, self.db, now=now, limit=self.batch_size, ids=ids
+            )
             if not rows:
                 break
             for row in rows:
@@ -194,23 +199,49 @@ class Dispatcher:
             await self._deliver_or_raise(row, report, now)
         except Exception as exc:  # a bug in one message must not stop the others
             log.exception("outbox row %s (%s) failed unexpectedly", row.id, row.kind)
-            finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=f"bug: {exc!r}")
+            await asyncio.to_thread(
+                self._finish, row, status=OutboxStatus.FAILED, now=now, error=f"bug: {exc!r}"
+            )
             report.failed += 1
             report.errors.append(f"{row.id}: {exc!r}")
         if OutboxKind(row.kind) in CODE_KINDS:
-            forget_code(self.db, row.id)
+            await asyncio.to_thread(forget_code, self.db, row.id)
+
+    def _finish(self, row: Outbox, **outcome: Any) -> bool:
+        """Record an outcome if the claim is still ours (else someone else owns the row now)."""
+        done = finish(self.db, row, **outcome)
+        if not done:
+            log.warning("outbox row %s: claim lost (lease ran out); outcome not recorded", row.id)
+        return done
 
     async def _deliver_or_raise(self, row: Outbox, report: DispatchReport, now: datetime) -> None:
+        ready = await asyncio.to_thread(self._prepare, row, report, now)
+        if ready is not None:
+            channel, message = ready
+            await self._send(row, channel, message, report, now)
+
+    def _prepare(
+        self, row: Outbox, report: DispatchReport, now: datetime
+    ) -> tuple[Channel, OutgoingMessage] | None:
+        """Route and render one row (in a worker thread); None when it was settled without a send."""
         assert row.id is not None
-        if row.not_after is not None and now >= row.not_after:
-            finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error="purpose passed")
+        if row.send_started_at is not None and OutboxKind(row.kind) not in SAFETY_KINDS:
+            # Its last dispatcher died between calling the provider and recording the outcome.
+            # Neither Telegram's sendMessage nor Twilio's Messages API takes an idempotency key,
+            # so a resend could be a duplicate: staff are told instead. Safety pages are resent
+            # (a second page is harmless; a missing one is not).
+            self._possibly_sent(row, now)
             report.skipped += 1
-            return
+            return None
+        if row.not_after is not None and now >= row.not_after:
+            self._finish(row, status=OutboxStatus.SKIPPED, now=now, error="purpose passed")
+            report.skipped += 1
+            return None
         renderer = self.renderers.get(OutboxKind(row.kind))
         if renderer is None:
-            finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error="no renderer")
+            self._finish(row, status=OutboxStatus.FAILED, now=now, error="no renderer")
             report.failed += 1
-            return
+            return None
         with self.db.session() as session:
             patient = session.get(Patient, row.patient_id) if row.patient_id else None
             appointment = (
@@ -228,6 +259,7 @@ class Dispatcher:
             else:
                 outcome = "send"
             message: OutgoingMessage | None = None
+            postponed = Postpone(now, "")
             if outcome == "send":
                 assert channel is not None
                 try:
@@ -236,32 +268,48 @@ class Dispatcher:
                     )
                 except Skip as skip:
                     outcome = f"skip:{skip.reason}"
+                except Postpone as later:
+                    outcome = "later"
+                    postponed = later
         if outcome == "skip-unreachable":
-            finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error="no usable channel")
+            self._finish(row, status=OutboxStatus.SKIPPED, now=now, error="no usable channel")
             report.skipped += 1
-            return
+            return None
         if outcome.startswith("skip:"):
-            finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error=outcome[5:])
+            self._finish(row, status=OutboxStatus.SKIPPED, now=now, error=outcome[5:])
             report.skipped += 1
-            return
+            return None
+        if outcome == "later":
+            if row.not_after is not None and postponed.until >= row.not_after:
+                self._finish(row, status=OutboxStatus.SKIPPED, now=now, error=postponed.reason)
+                report.skipped += 1
+            else:
+                self._finish(
+                    row,
+                    status=OutboxStatus.PENDING,
+                    now=now,
+                    error=postponed.reason,
+                    retry_at=postponed.until,
+                )
+                report.postponed += 1
+            return None
         if outcome == "postpone":
             window = next_sms_window(now, self.profile.tz)
             if row.not_after is not None and window >= row.not_after:
-                finish(self.db, row.id, status=OutboxStatus.SKIPPED, now=now, error="quiet hours")
+                self._finish(row, status=OutboxStatus.SKIPPED, now=now, error="quiet hours")
                 report.skipped += 1
             else:
-                finish(
-                    self.db,
-                    row.id,
+                self._finish(
+                    row,
                     status=OutboxStatus.PENDING,
                     now=now,
                     error="quiet hours",
                     retry_at=window,
                 )
                 report.postponed += 1
-            return
+            return None
         assert message is not None and channel is not None
-        await self._send(row, channel, message, report, now)
+        return channel, message
 
     def _route(self, row: Outbox, patient: Patient | None) -> Channel | None:
         channel = Channel(row.channel)
@@ -345,8 +393,7 @@ class Dispatcher:
             return await self.channels.sms.send_sms(
                 to=str(payload_of(row)["to"]), body=message.text
             )
-        with self.db.session(write=False) as session:
-            patient = session.get(Patient, row.patient_id)
+        patient = await asyncio.to_thread(self._patient, row.patient_id)
         assert patient is not None
         if channel is Channel.TELEGRAM:
             assert self.channels.telegram is not None and patient.telegram_chat_id is not None
@@ -355,6 +402,34 @@ class Dispatcher:
             )
         assert self.channels.sms is not None and patient.phone_e164 is not None
         return await self.channels.sms.send_sms(to=patient.phone_e164, body=message.text)
+
+    def _possibly_sent(self, row: Outbox, now: datetime) -> None:
+        with self.db.session() as session:
+            patient = session.get(Patient, row.patient_id) if row.patient_id else None
+            appointment = (
+                session.get(Appointment, row.appointment_id) if row.appointment_id else None
+            )
+            label = (patient.name or f"#{patient.id}") if patient is not None else "staff/on-call"
+            staff_notice(
+                session,
+                appointment=appointment,
+                event="message",
+                now=now,
+                patient_id=patient.id if patient else None,
+                extra={
+                    "html": self.texts.html(
+                        "notice_possibly_sent", kind=str(row.kind), patient=label
+                    )
+                },
+                key=f"possibly_sent:{row.id}",
+            )
+        self._finish(
+            row,
+            status=OutboxStatus.POSSIBLY_SENT,
+            now=now,
+            error="outcome unknown (crash mid-send)",
+        )
+        log.warning("outbox row %s: outcome unknown after a crash mid-send; staff told", row.id)
 
     async def _send(
         self,
@@ -365,21 +440,26 @@ class Dispatcher:
         now: datetime,
     ) -> None:
         assert row.id is not None
+        if not await asyncio.to_thread(begin_send, self.db, row, now=self.clock.now()):
+            log.warning("outbox row %s: claim lost before sending; left to its new holder", row.id)
+            return
         try:
             provider_id = await self._transmit(channel, row, message)
         except DeliveryFailed as failure:
-            if channel is Channel.STAFF and await self._staff_chat_failed(row, failure, now):
+            if channel is Channel.STAFF and await asyncio.to_thread(
+                self._staff_chat_failed, row, failure, now
+            ):
                 report.retried += 1
                 return
-            await self._failed(row, channel, failure, report, now)
+            await asyncio.to_thread(self._failed, row, channel, failure, report, now)
             return
         if channel is Channel.STAFF and self.channels.staff_chat_lost is not None:
             if self.channels.staff_chat is not None:
-                self.channels.staff_chat.restored(now=now)
+                await asyncio.to_thread(self.channels.staff_chat.restored, now=now)
             self.channels.staff_chat_lost = None
-        finish(
-            self.db,
-            row.id,
+        await asyncio.to_thread(
+            self._finish,
+            row,
             status=OutboxStatus.SENT,
             now=now,
             provider_id=provider_id,
@@ -388,7 +468,11 @@ class Dispatcher:
         report.sent += 1
         log.info("sent outbox row %s kind=%s via %s", row.id, row.kind, channel)
 
-    async def _failed(
+    def _patient(self, patient_id: int | None) -> Patient | None:
+        with self.db.session(write=False) as session:
+            return session.get(Patient, patient_id) if patient_id is not None else None
+
+    def _failed(
         self,
         row: Outbox,
         channel: Channel,
@@ -402,9 +486,8 @@ class Dispatcher:
             retry_at = now + backoff(row.attempts, retry_after=failure.retry_after)
             too_late = row.not_after is not None and retry_at >= row.not_after
             if row.attempts < MAX_ATTEMPTS and not too_late:
-                finish(
-                    self.db,
-                    row.id,
+                self._finish(
+                    row,
                     status=OutboxStatus.PENDING,
                     now=now,
                     error=error,
@@ -440,13 +523,13 @@ class Dispatcher:
                     self._unreachable(session, row, patient, appointment, failure.reason, now)
         if fallback is not None:
             # Re-route the same row now (e.g. Telegram blocked -> SMS with consent).
-            finish(self.db, row.id, status=OutboxStatus.PENDING, now=now, error=error, retry_at=now)
+            self._finish(row, status=OutboxStatus.PENDING, now=now, error=error, retry_at=now)
             report.retried += 1
             return
-        finish(self.db, row.id, status=OutboxStatus.FAILED, now=now, error=error)
+        self._finish(row, status=OutboxStatus.FAILED, now=now, error=error)
         report.failed += 1
 
-    async def _staff_chat_failed(self, row: Outbox, failure: DeliveryFailed, now: datetime) -> bool:
+    def _staff_chat_failed(self, row: Outbox, failure: DeliveryFailed, now: datetime) -> bool:
         """The staff chat refused a message: follow a migration, or record it lost.
 
         Returns True when the row was put back to go out again now (to the new chat, or, for a
@@ -464,9 +547,8 @@ class Dispatcher:
                     "the staff chat was migrated to %s; update STAFF_CHAT_ID", failure.migrate_to
                 )
             self.channels.staff_chat_id = failure.migrate_to
-            finish(
-                self.db,
-                row.id,
+            self._finish(
+                row,
                 status=OutboxStatus.PENDING,
                 now=now,
                 error="chat migrated",
@@ -482,9 +564,8 @@ class Dispatcher:
         self.channels.staff_chat_lost = failure.reason
         if OutboxKind(row.kind) not in SAFETY_KINDS:
             return False
-        finish(
-            self.db,
-            row.id,
+        self._finish(
+            row,
             status=OutboxStatus.PENDING,
             now=now,
             error=f"{STAFF_REFUSED}{failure.reason}"[:500],

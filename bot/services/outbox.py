@@ -7,6 +7,7 @@ transaction as the change that caused them. Claiming is atomic on both databases
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,6 +102,8 @@ def claim_due(
 ) -> list[Outbox]:
     """Atomically claim due rows (and rows whose claim lease ran out), oldest first.
 
+    Every claimed row carries one new `claim_token`; only its holder can `finish` them. A row
+    returned with `send_started_at` set was being sent when its last holder died.
     `ids` claims only those rows: a red flag sends its own pages at once, never the backlog.
     """
     if ids is not None and not ids:
@@ -120,6 +123,7 @@ def claim_due(
         col(Outbox.due_at),
         col(Outbox.id),
     )
+    token = uuid.uuid4().hex
     with db.session() as session:
         if db.is_sqlite:
             # BEGIN IMMEDIATE already holds the write lock: select then update is atomic here.
@@ -145,6 +149,8 @@ def claim_due(
                 .values(
                     status=OutboxStatus.CLAIMED,
                     claimed_until=now + CLAIM_LEASE,
+                    # A new holder: a dispatcher whose lease ran out can no longer finish these.
+                    claim_token=token,
                     attempts=Outbox.attempts + 1,  # type: ignore[operator]
                 )
                 .returning(Outbox)
@@ -165,9 +171,34 @@ def next_due_at(db: Database) -> datetime | None:
         ).first()
 
 
+def begin_send(db: Database, row: Outbox, *, now: datetime) -> bool:
+    """Note that the provider is about to be called, and renew the lease of the whole batch.
+
+    Returns False when the claim is no longer ours (the lease ran out and another dispatcher
+    took the row): then the row must not be sent. Called before every send, so a batch keeps its
+    lease however slow the provider is, as long as each send is shorter than the lease.
+    """
+    assert row.id is not None and row.claim_token is not None
+    with db.session() as session:
+        session.exec(
+            update(Outbox)
+            .where(col(Outbox.claim_token) == row.claim_token)
+            .where(col(Outbox.status) == OutboxStatus.CLAIMED)
+            .values(claimed_until=now + CLAIM_LEASE)
+        )
+        result = session.exec(
+            update(Outbox)
+            .where(col(Outbox.id) == row.id)
+            .where(col(Outbox.claim_token) == row.claim_token)
+            .where(col(Outbox.status) == OutboxStatus.CLAIMED)
+            .values(send_started_at=now)
+        )
+        return bool(result.rowcount)
+
+
 def finish(
     db: Database,
-    row_id: int,
+    row: Outbox,
     *,
     status: OutboxStatus,
     now: datetime,
@@ -175,12 +206,20 @@ def finish(
     provider_id: str | None = None,
     retry_at: datetime | None = None,
     sent_on: Channel | None = None,
-) -> None:
+) -> bool:
     """Record the outcome of one claimed row; `retry_at` puts it back as pending.
 
+    Only the holder of the row's claim token can: returns False (and changes nothing) when the
+    claim was lost (its lease ran out and another dispatcher claimed the row).
     `sent_on` records the channel actually used (a fallback), so delivery reports find the row.
     """
-    values: dict[str, Any] = {"claimed_until": None, "last_error": error}
+    assert row.id is not None
+    values: dict[str, Any] = {
+        "claimed_until": None,
+        "claim_token": None,
+        "send_started_at": None,
+        "last_error": error,
+    }
     if sent_on is not None:
         values["channel"] = sent_on
     if retry_at is not None:
@@ -190,13 +229,16 @@ def finish(
         if status == OutboxStatus.SENT:
             values["sent_at"] = now
             values["provider_id"] = provider_id
+    statement = (
+        update(Outbox)
+        .where(col(Outbox.id) == row.id)
+        .where(col(Outbox.status) == OutboxStatus.CLAIMED)
+        .where(col(Outbox.claim_token) == row.claim_token)
+        .values(**values)
+    )
     with db.session() as session:
-        session.exec(
-            update(Outbox)
-            .where(col(Outbox.id) == row_id)
-            .where(col(Outbox.status) == OutboxStatus.CLAIMED)
-            .values(**values)
-        )
+        result = session.exec(statement)
+        return bool(result.rowcount)
 
 
 def forget_code(db: Database, row_id: int) -> None:

@@ -126,7 +126,8 @@ class OutboxPlanner:
                 kind=reminder.kind,
                 channel=channel,
                 due_at=reminder.due_at,
-                not_after=appointment.starts_at,
+                # After downtime a reminder past its window is skipped, never sent late.
+                not_after=reminder.useful_until,
                 dedupe_key=f"{appointment.id}:{reminder.kind}:{channel}",
                 patient_id=patient.id,
                 appointment_id=appointment.id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bot.db.models import Appointment
-from bot.domain.enums import AppointmentStatus, OutboxKind
+from sqlmodel import col, select
+
+from bot.db.models import Appointment, Outbox
+from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError
-from bot.domain.reminders import fasting_times
+from bot.domain.reminders import fasting_times, useful_until
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
@@ -95,9 +97,33 @@ def render_confirmation(ctx: RenderContext) -> OutgoingMessage:
     )
 
 
+REMINDERS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
+_DEFAULT_OFFSETS = {OutboxKind.REMINDER_72H: 72.0, OutboxKind.REMINDER_24H: 24.0}
+
+
+def _still_useful(ctx: RenderContext, kind: OutboxKind, appointment: Appointment) -> None:
+    """Skip a reminder past its window, or one a later reminder due now replaces."""
+    offset = ctx.payload.get("offset_hours", _DEFAULT_OFFSETS.get(kind, 2.0))
+    until = useful_until(kind, offset_hours=float(offset), starts_at=appointment.starts_at)
+    if ctx.now >= until:
+        raise Skip("stale: past its window")
+    later = ctx.session.exec(
+        select(Outbox.id)
+        .where(col(Outbox.appointment_id) == appointment.id)
+        .where(col(Outbox.kind).in_([k.value for k in REMINDERS]))
+        .where(col(Outbox.due_at) > ctx.row.due_at)
+        .where(col(Outbox.due_at) <= ctx.now)
+        .where(col(Outbox.status).in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]))
+        .where(col(Outbox.not_after).is_(None) | (col(Outbox.not_after) > ctx.now))
+    ).first()
+    if later is not None:
+        raise Skip("superseded by a later reminder")  # after downtime: only the latest one
+
+
 def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
     appointment = _active(ctx)
     assert appointment.id is not None
+    _still_useful(ctx, kind, appointment)
     values = _values(ctx, appointment)
     suffix = {
         OutboxKind.REMINDER_72H: "72h",

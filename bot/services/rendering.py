@@ -28,6 +28,15 @@ class Skip(Exception):
         self.reason = reason
 
 
+class Postpone(Exception):
+    """Not yet: try this message again at `until` (skipped if that is past its `not_after`)."""
+
+    def __init__(self, until: datetime, reason: str) -> None:
+        super().__init__(reason)
+        self.until = until
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class RenderContext:
     session: Session

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.db.models import Appointment, Patient, ScreeningAnswer, StaffTask
-from bot.domain.enums import AppointmentStatus, OutboxKind
+from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask
+from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
+from bot.domain.reminders import CONFIRM_GRACE, reminder_kind
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ServiceKind
 from bot.services.formatting import when_long
-from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
 
 FLAG_ANSWERS = {"yes", "not_sure"}
 SCREENING_FLAG_CODES = tuple(f"S{n}" for n in range(1, 10))
@@ -145,9 +146,18 @@ def _check_24h(
     )
     if appointment.confirmed_at is not None and not no_driver:
         raise Skip("patient confirmed")
+    unconfirmed = appointment.confirmed_at is None
+    if unconfirmed:
+        # Nobody goes on the call list before being asked to confirm (and given time): issue 13.
+        try:
+            _had_a_chance_to_confirm(ctx, appointment)
+        except (Postpone, Skip):
+            if not no_driver:
+                raise
+            unconfirmed = False  # the driver call goes now; staff confirm the visit on it
     parts: list[str] = []
     buttons: list[list[Button]] = []
-    if appointment.confirmed_at is None:
+    if unconfirmed:
         task = ensure_task(
             ctx,
             kind="call_unconfirmed",
@@ -167,6 +177,40 @@ def _check_24h(
         if not buttons:
             buttons.append([Button(ctx.texts.plain("btn_called"), data=f"st:cl:{driver.id}")])
     return OutgoingMessage("\n\n".join(parts), buttons=buttons)
+
+
+def _had_a_chance_to_confirm(ctx: RenderContext, appointment: Appointment) -> None:
+    """Postpone (or skip) the call list until a reminder asking to confirm has had time to work.
+
+    After downtime, or for a booking made a day ahead, the reminder asking to confirm may go out
+    together with this check: calling a patient who was asked a minute ago wastes staff time.
+    """
+    asking = sorted(
+        {reminder_kind(h).value for h in ctx.profile.reminders.confirm_at_hours}
+        | {OutboxKind.CONFIRMATION.value}
+    )
+    reminders = ctx.session.exec(
+        select(Outbox.status, Outbox.sent_at, Outbox.due_at)
+        .where(col(Outbox.appointment_id) == appointment.id)
+        .where(col(Outbox.kind).in_(asking))
+    ).all()
+    sent = [
+        sent_at
+        for status, sent_at, _ in reminders
+        if sent_at is not None and status in (OutboxStatus.SENT, OutboxStatus.DELIVERED)
+    ]
+    if any(sent_at <= ctx.now - CONFIRM_GRACE for sent_at in sent):
+        return
+    if sent:
+        raise Postpone(max(sent) + CONFIRM_GRACE, "asked to confirm moments ago")
+    waiting = [
+        due_at
+        for status, _, due_at in reminders
+        if status in (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
+    ]
+    if waiting:
+        raise Postpone(max(min(waiting), ctx.now) + CONFIRM_GRACE, "not asked to confirm yet")
+    raise Skip("never asked to confirm (no reminder could be sent)")
 
 
 def ensure_task(

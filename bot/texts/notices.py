@@ -18,6 +18,11 @@ DEFAULTS: dict[str, str] = {
     "notice_unreachable": (
         "⚠️ <b>Could not reach patient</b> for #{appointment_id}\n{patient}\nReason: {reason}"
     ),
+    "notice_possibly_sent": (
+        "❓ <b>Possibly sent</b>: a {kind} message to {patient} was being sent when the bot "
+        "stopped. It may or may not have arrived, so it is not sent again. Check with the "
+        "patient if it matters."
+    ),
     "notice_flags_none": "Screening: no flags",
     "notice_flags": "⚠️ Screening flags for clinician review:\n{items}",
     "notice_patient": "{name} · {phone} · {channel}",

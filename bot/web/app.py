@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 
 import anyio
 import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
@@ -39,6 +40,7 @@ from bot.messaging.voice import GATHER_PATH, say_twiml
 from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.services.escalation import AckStatus
+from bot.web.metrics import outbox_lag_seconds, registry_for
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -58,6 +60,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 SERVER_STOP_TIMEOUT_SECONDS = 10.0
 DB_WORKERS = 16  # concurrent webhook handlers on PostgreSQL (SQLite: one)
 KICK_INTERVAL_SECONDS = 1.0
+STAFF_CHECK_TTL = 60.0
 
 
 # A real Update nests about ten levels; thousands would overflow the parser (and later copies).
@@ -148,8 +151,12 @@ class _Routes:
         inbound: InboundSms,
         telegram_webhook: TelegramWebhook | None,
         delivery_status: DeliveryStatusService,
+        staff_chat_check: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.core = core
+        self.staff_chat_check = staff_chat_check
+        self._staff_chat_cache: tuple[float, bool] | None = None
+        self.registry = registry_for(db=core.db, clock=core.clock)
         self.inbound = inbound
         self.telegram_webhook = telegram_webhook
         self.delivery_status = delivery_status
@@ -372,25 +379,71 @@ class _Routes:
         return Response(status_code=200)
 
     async def healthz(self, request: Request) -> Response:
-        """GET /healthz: 200 when the database answers and the staff chat takes messages."""
+        """GET /healthz: the process is alive; 503 only for what a person must fix at once.
+
+        The staff chat refusing messages (bot removed, group gone) is such a thing: red flags then
+        reach on-call by SMS and call only (issue 10). Load balancers should route by /readyz.
+        """
         try:
-            await run_in_threadpool(self.core.db.check)
-        except Exception as exc:
-            log.warning("health check: database unavailable (%s)", type(exc).__name__)
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        lost = await self.healthz_staff_chat()
+            lost = await self.healthz_staff_chat()
+        except Exception as exc:  # the database is /readyz's business, not liveness
+            log.warning("health: staff chat status unknown (%s)", type(exc).__name__)
+            lost = None
         if lost is not None:
-            # Red flags still reach on-call by SMS and call, but someone must fix the chat.
             return JSONResponse(
                 {
                     "status": "degraded",
-                    "database": "up",
                     "staff_chat": "refusing messages",
                     "reason": f"staff chat refuses messages: {lost}",
                 },
                 status_code=503,
             )
-        return JSONResponse({"status": "ok", "database": "up", "staff_chat": "ok"})
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(self, request: Request) -> Response:
+        """GET /readyz: 200 when the database answers (webhooks can be stored), else 503.
+
+        Also reports the outbox lag and whether the staff chat is reachable: a load balancer
+        taking every replica out over those would stop patients too, so they inform, not decide.
+        """
+        try:
+            await run_in_threadpool(self.core.db.check)
+            lag = await run_in_threadpool(outbox_lag_seconds, self.core.db, self.core.clock.now())
+        except Exception as exc:
+            log.warning("readiness: database unavailable (%s)", type(exc).__name__)
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        body: dict[str, object] = {
+            "status": "ok",
+            "database": "up",
+            "outbox_lag_seconds": round(lag, 1),
+        }
+        if await self.healthz_staff_chat() is not None:
+            body["staff_chat"] = "refusing messages"
+        elif self.staff_chat_check is not None:
+            body["staff_chat"] = "reachable" if await self._staff_chat_ok() else "unreachable"
+        return JSONResponse(body)
+
+    async def _staff_chat_ok(self) -> bool:
+        """Asked of Telegram at most once a minute (probes come every few seconds)."""
+        now = time.monotonic()
+        if self._staff_chat_cache is None or now - self._staff_chat_cache[0] > STAFF_CHECK_TTL:
+            assert self.staff_chat_check is not None
+            try:
+                ok = await self.staff_chat_check()
+            except Exception as exc:
+                log.warning("readiness: staff chat check failed (%s)", type(exc).__name__)
+                ok = False
+            self._staff_chat_cache = (now, ok)
+        return self._staff_chat_cache[1]
+
+    async def metrics(self, request: Request) -> Response:
+        """GET /metrics: Prometheus text format, read from the database."""
+        try:
+            body = await run_in_threadpool(generate_latest, self.registry)
+        except Exception as exc:
+            log.warning("metrics: database unavailable (%s)", type(exc).__name__)
+            return PlainTextResponse("database unavailable", status_code=503)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 def create_web_app(
@@ -399,14 +452,16 @@ def create_web_app(
     inbound: InboundSms,
     telegram_webhook: TelegramWebhook | None = None,
     delivery_status: DeliveryStatusService | None = None,
+    staff_chat_check: Callable[[], Awaitable[bool]] | None = None,
 ) -> Starlette:
-    """Build the Starlette app: /twilio/sms, /twilio/status, /twilio/voice/gather, /telegram and
-    /healthz."""
+    """Build the Starlette app: Twilio's and Telegram's webhooks (SMS, delivery status, voice
+    gather, Telegram), health, readiness, metrics."""
     routes = _Routes(
         core=core,
         inbound=inbound,
         telegram_webhook=telegram_webhook,
         delivery_status=delivery_status or DeliveryStatusService(db=core.db, texts=core.texts),
+        staff_chat_check=staff_chat_check,
     )
     return Starlette(
         routes=[
@@ -415,6 +470,8 @@ def create_web_app(
             Route(GATHER_PATH, routes.voice_gather, methods=["POST"]),
             Route("/telegram", routes.telegram, methods=["POST"]),
             Route("/healthz", routes.healthz, methods=["GET"]),
+            Route("/readyz", routes.readyz, methods=["GET"]),
+            Route("/metrics", routes.metrics, methods=["GET"]),
         ]
     )
 

@@ -1,0 +1,130 @@
+"""Send limits shared by every replica, kept in the database (DESIGN.md rule 8).
+
+Each limit is a key with the earliest time its next message may go (`rate_slot.next_at`). A send
+reserves a slot under all its keys in one transaction (the bot's 25/s, the chat's 1/s or the
+group's 20/min, the SMS sender's rate): it goes at the latest of their `next_at`, and each key
+moves on by its spacing. The row locks (PostgreSQL) or the write lock (SQLite) make two replicas
+take different slots, so together they stay inside the limit. A 429's retry_after moves the key
+on for everyone. Sends wait for their slot outside the transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from bot.db.engine import Database
+from bot.db.models import RateSlot
+from bot.domain.clock import Clock
+
+# Telegram's published limits (core.telegram.org/bots/faq): about 30 messages/s overall (we keep
+# to 25), 1/s in one private chat, 20/min in one group.
+BOT_PER_SECOND = 25
+PRIVATE_CHAT_INTERVAL = timedelta(seconds=1)
+GROUP_INTERVAL = timedelta(minutes=1) / 20
+BOT_KEY = "tg:bot"
+
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    interval: timedelta  # the spacing between two messages under this key
+
+
+def telegram_limits(chat_id: int | str) -> list[Limit]:
+    """The bot's overall limit plus the chat's own (groups and channels have negative ids)."""
+    chat = int(chat_id) if isinstance(chat_id, int) or str(chat_id).lstrip("-").isdigit() else 0
+    per_chat = GROUP_INTERVAL if chat < 0 else PRIVATE_CHAT_INTERVAL
+    return [
+        Limit(BOT_KEY, timedelta(seconds=1) / BOT_PER_SECOND),
+        Limit(f"tg:chat:{chat_id}", per_chat),
+    ]
+
+
+def sms_limits(sender: str, *, per_second: float) -> list[Limit]:
+    return [Limit(f"sms:{sender}", timedelta(seconds=1) / per_second)]
+
+
+def _ensure_rows(db: Database, session: Session, keys: Sequence[str], now: datetime) -> None:
+    """Make sure a row exists for each key (concurrent creators: the first one wins)."""
+    values = [{"key": key, "next_at": now} for key in keys]
+    if db.is_sqlite:
+        session.execute(sqlite_insert(RateSlot).values(values).on_conflict_do_nothing())
+    else:
+        session.execute(pg_insert(RateSlot).values(values).on_conflict_do_nothing())
+
+
+def reserve(db: Database, limits: Sequence[Limit], *, now: datetime) -> datetime:
+    """Take the next slot under every limit; returns when the message may be sent."""
+    ordered = sorted(limits, key=lambda limit: limit.key)  # one lock order: no deadlocks
+    keys = [limit.key for limit in ordered]
+    with db.session() as session:
+        _ensure_rows(db, session, keys, now)
+        query = select(RateSlot).where(col(RateSlot.key).in_(keys)).order_by(col(RateSlot.key))
+        if not db.is_sqlite:
+            query = query.with_for_update()
+        rows = {row.key: row for row in session.exec(query).all()}
+        at = max([now, *(row.next_at for row in rows.values())])
+        for limit in ordered:
+            rows[limit.key].next_at = at + limit.interval
+    return at
+
+
+def pause(db: Database, key: str, *, until: datetime, now: datetime) -> None:
+    """Hold every message under `key` until `until` (a 429's retry_after), for all replicas."""
+    with db.session() as session:
+        _ensure_rows(db, session, [key], now)
+        session.execute(
+            update(RateSlot)
+            .where(col(RateSlot.key) == key)
+            .where(col(RateSlot.next_at) < until)
+            .values(next_at=until)
+        )
+
+
+class SharedPacer:
+    """What a sender awaits before each message: a slot reserved in the shared table."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self._sleep = sleep
+
+    async def wait_for(self, limits: Sequence[Limit]) -> None:
+        now = self.clock.now()
+        at = await asyncio.to_thread(reserve, self.db, limits, now=now)
+        delay = (at - now).total_seconds()
+        if delay > 0:
+            await self._sleep(delay)
+
+    async def wait_sms(self, sender: str, *, per_second: float) -> None:
+        """Return when the sender number (or Messaging Service) may send its next text."""
+        await self.wait_for(sms_limits(sender, per_second=per_second))
+
+    async def wait(self, chat: int | str) -> None:
+        """Return when a Telegram message to `chat` may be sent (and count it as sent)."""
+        await self.wait_for(telegram_limits(chat))
+
+    async def pause_chat(self, chat: int | str, seconds: float) -> None:
+        """Telegram answered 429 for this chat: nobody sends to it for `seconds`."""
+        now = self.clock.now()
+        await asyncio.to_thread(
+            pause,
+            self.db,
+            f"tg:chat:{chat}",
+            until=now + timedelta(seconds=seconds),
+            now=now,
+        )

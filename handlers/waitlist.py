@@ -19,8 +19,8 @@ WAITLIST_KEY = "waitlist"
 
 def register(application: AnyApplication, core: Core) -> None:
     """Add the waitlist button handler."""
-    chat = WaitlistChat(waitlist=core.extras[WAITLIST_KEY])
     flow = flow_of(core)
+    chat = WaitlistChat(waitlist=core.extras[WAITLIST_KEY], screens=flow.screens)
 
     def kick(reply: Reply) -> None:
         if reply.changed:

@@ -180,7 +180,9 @@ async def test_a_cancelled_time_is_offered_in_turn_and_expires_to_the_next(
         assert booked_at(journey, TUESDAY_0830) == []
 
         await bob.press(ACCEPT)
-        assert "Booked: Free consultation" in bob.last_message().text
+        confirmation, calendar = journey.bot_messages(BOB)[-2:]
+        assert "You're booked" in confirmation.text and "Tuesday 2 March 2027" in confirmation.text
+        assert calendar.document_name == "appointment.ics"
         [appointment] = booked_at(journey, TUESDAY_0830)
         bob_entry, alice_entry = entries(journey)[1], entries(journey)[0]
         assert appointment.patient_id == bob_entry.patient_id
@@ -237,9 +239,12 @@ async def test_the_race_for_one_freed_time_books_once(database, clock, tmp_path)
         await asyncio.gather(alice.press(ACCEPT), bob.press(ACCEPT))
 
         [appointment] = booked_at(journey, TUESDAY_0830)
-        replies = {alice.last_message().text, bob.last_message().text}
-        assert any("Booked:" in r for r in replies)
-        assert any("just been taken" in r for r in replies)
+        replies = [
+            m.text for m in journey.bot_messages(ALICE)[-2:] + journey.bot_messages(BOB)[-2:]
+        ]
+        assert sum("You're booked" in r for r in replies) == 1
+        assert sum("just been taken" in r for r in replies) == 1
+        assert sorted(o.status for o in offers(journey)) == ["accepted", "gone"]
         winner = appointment.patient_id
         by_patient = {e.patient_id: e for e in entries(journey)}
         loser = next(p for p in by_patient if p != winner)
@@ -394,3 +399,41 @@ def test_every_waitlist_sms_text_is_neutral_and_one_segment(profile):
     for key in keys:
         text = texts.plain(key, clinic=profile.clinic.name, when=SAMPLE_WHEN, deadline=SAMPLE_WHEN)
         assert_sms_safe(text, max_segments=1)
+
+
+async def test_a_time_booked_by_someone_else_first_closes_the_open_offer(database, clock, tmp_path):
+    async with open_journey(database, clock, profile_path=one_room(tmp_path)) as journey:
+        carol_appointment = carol_at_0830(journey)
+        await join(journey, ALICE, "Alice")
+        alice = journey.patient(ALICE, "Alice")
+        journey.core.booking.cancel(appointment_id=carol_appointment, actor="staff:1")
+        await journey.dispatch()
+        dan = add_patient(journey.core.db, now=clock.now(), name="Dan")
+        journey.core.booking.book(
+            patient_id=dan, service="consultation", start=TUESDAY_0830, actor="staff:1"
+        )
+        assert [o.status for o in offers(journey)] == ["gone"]
+        await alice.press(ACCEPT)
+        assert "just been taken" in alice.last_message().text
+        assert entries(journey)[0].left_at is None
+
+
+async def test_a_text_offer_made_at_night_counts_its_time_from_8_am(sqlite_db, clock, tmp_path):
+    from bot.web.app import create_web_app
+    from tests.test_web_sms import asgi_client, make_core, post_signed, reply_of, sms
+
+    clock.set(datetime(2027, 3, 2, 2, 30, tzinfo=UTC))  # Monday 9:30 PM in New York
+    core = make_core(sqlite_db, clock, CLINIC_PROFILE=str(one_room(tmp_path)))
+    wednesday_0830 = datetime(2027, 3, 3, 13, 30, tzinfo=UTC)
+    carol = add_patient(core.db, now=clock.now(), name="Carol")
+    taken = core.booking.book(
+        patient_id=carol, service="consultation", start=wednesday_0830, actor="staff:1"
+    )
+    inbound = core.extras["sms_inbound"]
+    async with asgi_client(create_web_app(core=core, inbound=inbound)) as client:
+        reply_of(await post_signed(client, "/twilio/sms", sms("WAIT", from_number="+12015550188")))
+    core.booking.cancel(appointment_id=taken.id, actor="staff:1")
+    with core.db.session(write=False) as session:
+        [offer] = session.exec(select(WaitlistOffer)).all()
+    # Texts wait for 08:00 (Tuesday 13:00 UTC); the two hours to answer start then.
+    assert offer.expires_at == datetime(2027, 3, 2, 15, 0, tzinfo=UTC)

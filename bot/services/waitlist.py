@@ -261,6 +261,21 @@ class WaitlistService:
                 offer.status = OfferStatus.ACCEPTED
                 offer.answered_at = now
                 offer.appointment_id = appointment.id
+        session.flush()
+        # Others offered this time (first to accept) can no longer have it, if it is full now.
+        others = session.exec(
+            select(WaitlistOffer)
+            .where(col(WaitlistOffer.service) == appointment.service)
+            .where(col(WaitlistOffer.starts_at) == appointment.starts_at)
+            .where(col(WaitlistOffer.status) == OfferStatus.OPEN)
+        ).all()
+        if others and not self._is_free(
+            session, appointment.service, appointment.starts_at, now=now
+        ):
+            for other in others:
+                other.status = OfferStatus.GONE
+                other.answered_at = now
+        passed_on: list[WaitlistOffer] = []
         for entry in session.exec(
             select(WaitlistEntry)
             .where(col(WaitlistEntry.patient_id) == appointment.patient_id)
@@ -270,14 +285,18 @@ class WaitlistService:
             entry.left_at = now
             entry.left_reason = "booked"
             entry.updated_at = now
-            # Other offers made to this entry are of no use now.
-            for offer in session.exec(
+            # Other times offered to this entry go to the next patient.
+            for open_offer in session.exec(
                 select(WaitlistOffer)
                 .where(col(WaitlistOffer.entry_id) == entry.id)
                 .where(col(WaitlistOffer.status) == OfferStatus.OPEN)
             ).all():
-                offer.status = OfferStatus.DECLINED
-                offer.answered_at = now
+                open_offer.status = OfferStatus.DECLINED
+                open_offer.answered_at = now
+                passed_on.append(open_offer)
+        session.flush()
+        for passed in passed_on:
+            self._offer_start(session, passed.service, passed.starts_at, now=now)
 
     def cancelled(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
         session.flush()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from bot.db.models import Patient
+from bot.db.models import Appointment, Patient
 from bot.domain.availability import local_day
 from bot.domain.enums import Channel
 from bot.domain.waitlist import (
@@ -31,6 +31,8 @@ from bot.domain.waitlist import (
 )
 from bot.messaging.channels import Button
 from bot.profile import WEEKDAYS
+from bot.services.booking_screens import BookingScreens
+from bot.services.calendar_files import event_chain
 from bot.services.chat_replies import Reply, Rows, Screen, Who
 from bot.services.drafts import BOOK, DraftStore
 from bot.services.waitlist import Answer, WaitlistService, preferences_of
@@ -47,8 +49,10 @@ def choices_data(
 class WaitlistChat:
     """What the `wl:` buttons answer with."""
 
-    def __init__(self, *, waitlist: WaitlistService) -> None:
+    def __init__(self, *, waitlist: WaitlistService, screens: BookingScreens | None = None) -> None:
         self.waitlist = waitlist
+        # The booking confirmation (with the calendar file) when an offer is accepted.
+        self.screens = screens
         self.texts = waitlist.texts
         self.profile = waitlist.profile
         self.db = waitlist.db
@@ -89,6 +93,10 @@ class WaitlistChat:
             )
             if result.answer is Answer.ALREADY:
                 return Reply(toast=self.texts.plain("wl_answered_toast"))
+            if result.answer is Answer.ACCEPTED and result.appointment_id is not None:
+                confirmed = self._confirmation(result.appointment_id)
+                if confirmed is not None:
+                    return confirmed
             words = self.waitlist.answer_words(result, sms=False)
             return Reply(edit=Screen(words), changed=result.answer is not Answer.UNKNOWN)
         return Reply(edit=Screen(self.texts.html("book_button_expired")))
@@ -206,6 +214,20 @@ class WaitlistChat:
             prefs=self.waitlist.describe(preferences),
         )
         return Reply(edit=Screen(text))
+
+    def _confirmation(self, appointment_id: int) -> Reply | None:
+        """The same confirmation and calendar file as a booking made in the chat."""
+        if self.screens is None:
+            return None
+        with self.db.session(write=False) as session:
+            appointment = session.get(Appointment, appointment_id)
+            if appointment is None:
+                return None
+            root, sequence = event_chain(session, appointment)
+        confirmation, calendar = self.screens.confirmation(
+            appointment, moved=False, root=root, sequence=sequence, now=self.now()
+        )
+        return Reply((calendar,), edit=confirmation, changed=True)
 
     def _finish_booking(self, who: Who) -> None:
         """Joining instead of choosing a time ends the booking underway (nothing to resume)."""

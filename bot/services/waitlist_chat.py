@@ -164,9 +164,7 @@ class WaitlistChat:
             service=self.waitlist.service_label(service),
             days=days,
             part=part_text,
-            dates=dates[0]
-            if dates
-            else t.plain("wl_dates", earliest=t.plain("wl_now"), latest=t.plain("wl_any_date")),
+            dates=dates[0] if dates else t.plain("wl_any_date"),
         )
         return Screen(text, tuple(row for row in rows if row))
 

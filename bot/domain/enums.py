@@ -58,6 +58,10 @@ class OutboxKind(StrEnum):
     SESSION_END = "session_end"
     # A treatment booked too late for the reminders that carry its preparation (issue 11).
     PREPARATION = "preparation"
+    # A freed time offered to a waiting patient (issue 15); its deadline is a timer row of its
+    # own, which sends nothing: past it, the offer expires and the next patient is asked.
+    WAITLIST_OFFER = "waitlist_offer"
+    WAITLIST_EXPIRY = "waitlist_expiry"
 
 
 class DraftStep(StrEnum):

@@ -27,6 +27,8 @@ class InboundKind(StrEnum):
     NUMBER = "number"
     YES = "yes"
     NO = "no"
+    WAITLIST = "waitlist"  # join the waitlist (issue 15)
+    LEAVE_WAITLIST = "leave_waitlist"
     TEXT = "text"
 
 
@@ -54,6 +56,10 @@ _KEYWORDS: dict[str, InboundKind] = {
     "r": InboundKind.RESCHEDULE,
     "reschedule": InboundKind.RESCHEDULE,
     "book": InboundKind.BOOK,
+    "wait": InboundKind.WAITLIST,
+    "waitlist": InboundKind.WAITLIST,
+    "wait list": InboundKind.WAITLIST,
+    "leave": InboundKind.LEAVE_WAITLIST,
     "y": InboundKind.YES,
     "yes": InboundKind.YES,
     "n": InboundKind.NO,

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import (
@@ -53,6 +53,7 @@ from bot.services.staff_ops import (
     StaleAction,
     TaskNotFound,
 )
+from bot.services.waitlist import NoSuchEntry, WaitlistService
 from handlers.staff_args import (
     BadArgument,
     parse_block,
@@ -61,6 +62,7 @@ from handlers.staff_args import (
     parse_new_patient,
     parse_range,
     parse_series,
+    parse_time,
 )
 
 if TYPE_CHECKING:
@@ -177,6 +179,7 @@ class StaffHandlers:
             "driver": self.guarded("driver", self.driver),
             "erase": self.guarded("erase", self.erase),
             "erasure": self.guarded("erasure", self.erasure),
+            "waitlist": self.guarded("waitlist", self.waitlist),
         }
 
     # --- plumbing -----------------------------------------------------------------------
@@ -323,6 +326,33 @@ class StaffHandlers:
             else []
         )
         await self.send(update, context, OutgoingMessage(text, buttons=buttons))
+
+    # --- waitlist (issue 15) ----------------------------------------------------------------
+
+    async def waitlist(self, update: Update, context: Context) -> None:
+        """Who is waiting; `/waitlist offer #id <date> <time>` offers them a time by hand."""
+        service: WaitlistService = self.core.extras["waitlist"]
+        words = self.args(context)
+        if not words:
+            await self.send(update, context, await asyncio.to_thread(service.staff_text))
+            return
+        if words[0].lower() != "offer" or len(words) < 4:
+            raise BadArgument("say /waitlist, or /waitlist offer #id date time")
+        entry_id = parse_id(words[1:2])
+        day = parse_day(words[2:-1], today=self.ops.today(), month_first=self.month_first)
+        start = datetime.combine(day, parse_time(words[-1]), self.profile.tz).astimezone(UTC)
+        try:
+            offer = await asyncio.to_thread(
+                service.staff_offer, entry_id=entry_id, start=start, actor=self.actor(update)
+            )
+        except NoSuchEntry:
+            await self.send(update, context, self.texts.html("wl_staff_no_entry", id=entry_id))
+            return
+        except InvalidSlot as exc:
+            await self.refuse(update, context, str(exc))
+            return
+        self.core.kick_outbox()
+        await self.send(update, context, service.staff_offer_text(offer))
 
     # --- session end ----------------------------------------------------------------------
 

@@ -624,7 +624,8 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "crashed|wrecked|rolled|totaled|totalled ... the|my|his|her|our|their car|truck|van|suv",
     "crush*|squeez* ... my|the .. ribs|ribcage|sternum|breastbone",
     "weight|pressure ... crushing|squeezing|sitting_on ... ribs|chest",
-    "heart ... going_to|gonna|about_to explode|burst|pop|jump_out",
+    "heart ... going_to|gonna|about_to explode|burst|pop|jump_out|stop|give_out",
+    "wont|cant|doesnt|isnt|not|cannot open|opening .. his|her|their|my eyes",
     "struggling|struggle|cant|trouble|hard|hardly|barely ... get|getting .. air",
     "neck ... swell*|swollen|closing",
     "lips|lip|face|skin|fingers|fingertips|nails ... bluish|blueish|bluey|blue_ish|going_blue"
@@ -864,6 +865,27 @@ SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     "how much|many ... it|would|does .. take $",
     "last time ... hear|hearing from me",
     "wont|never hear from me again",
+    # round 4 (written afresh): Spanish, nobody caring, pointless, over it all, end of the rope,
+    # another year like this, dreaming of not waking, a family relieved, "thinking about it again"
+    "cansad*|harta|harto de luchar|sufrir|todo|esto|seguir",
+    "me rindo",
+    "no tiene sentido",
+    "sin|no_hay|perdi|perdido la .. esperanza",
+    "sin esperanza",
+    "para que seguir|vivir|luchar",
+    "anyone|anybody ... care|notice|miss ... if i",
+    "everything|it_all|life|all_of_it|all_this feels|is|seems .. pointless|meaningless|hopeless"
+    "|empty",
+    "over it all|everything|life|living $",
+    "nothing matters|means_anything $",
+    "end of my rope|tether $",
+    "cant|cannot|couldnt|dont_think_i_can|not_sure_i_can ... do|survive|face|take|handle ..."
+    " another|one_more year|month|week|day"
+    "|flare ... like_this|of_this",
+    "dream*|fantasi*|daydream* about|of ... not_waking_up|not_waking|dying|being_dead|death"
+    "|not_being_here|disappearing",
+    "family|kids|wife|husband|everyone|they ... would|d be ... relieved|free",
+    "thinking|thought about it again",
     "lost|losing|no|zero|out_of|given_up|gave_up all .. hope",
     "never|not_ever|wont_ever ... going_to|gonna|will|get ... get_better|change|end|improve",
     "nothing ... ever ... change|changes|get_better|gets_better|help|helps|work|works",
@@ -950,6 +972,9 @@ SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     "bugs|spiders|insects|ants .. crawling",
     "im|hes|shes|keep|keeps|been|started|still seeing|hearing things|voices|stuff",
     "confused|disoriented ... cant|cannot|couldnt|unable",
+    "double|extra|twice ... dose|doses|spray|sprays|sprays|amount",
+    "very|really|too|so sleepy|drowsy ... took|after|since|dose",
+    "cant|cannot|couldnt see $",
     # ketamine's bladder, stomach and balance; the heart racing; behaviour that is not theirs
     "cant|cannot|couldnt|havent_been_able_to|unable_to|not_able_to ... pee|urinate|wee"
     "|pass_urine|go_to_the_bathroom",

@@ -64,6 +64,10 @@ class OutboxKind(StrEnum):
     # /series: one message listing every booked visit instead of one confirmation each.
     SERIES_SUMMARY = "series_summary"
     DRIVER_PICKUP = "driver_pickup"
+    # A freed time offered to a waiting patient (issue 15); its deadline is a timer row of its
+    # own, which sends nothing: past it, the offer expires and the next patient is asked.
+    WAITLIST_OFFER = "waitlist_offer"
+    WAITLIST_EXPIRY = "waitlist_expiry"
 
 
 class DraftStep(StrEnum):

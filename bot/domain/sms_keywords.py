@@ -28,6 +28,8 @@ class InboundKind(StrEnum):
     YES = "yes"
     NO = "no"
     DRIVER = "driver"  # "D": my ride home is arranged (asked the day before a treatment)
+    WAITLIST = "waitlist"  # join the waitlist (issue 15)
+    LEAVE_WAITLIST = "leave_waitlist"
     TEXT = "text"
 
 
@@ -58,6 +60,10 @@ _KEYWORDS: dict[str, InboundKind] = {
     "d": InboundKind.DRIVER,
     "driver": InboundKind.DRIVER,
     "ride": InboundKind.DRIVER,
+    "wait": InboundKind.WAITLIST,
+    "waitlist": InboundKind.WAITLIST,
+    "wait list": InboundKind.WAITLIST,
+    "leave": InboundKind.LEAVE_WAITLIST,
     "y": InboundKind.YES,
     "yes": InboundKind.YES,
     "n": InboundKind.NO,

@@ -36,7 +36,7 @@ MAX_ATTEMPTS = 8
 # Sent by SMS at any hour: safety messages are never held back by quiet hours (CLINICAL.md 6).
 SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_TAKEN})
 # Timers: rows that send nothing themselves; their renderer acts, whatever the channels.
-TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE})
+TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE, OutboxKind.WAITLIST_EXPIRY})
 # A one-time code goes at any hour too: the person is waiting for it in the chat. It goes to the
 # number in its payload (a claim, not yet the patient's number) and its code is cleared after.
 CODE_KINDS = frozenset({OutboxKind.PHONE_CODE})

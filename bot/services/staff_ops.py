@@ -1113,6 +1113,9 @@ class StaffOps:
                 raise BlockNotFound(str(block_id))
             block.removed_at = now
             audit(session, at=now, actor=actor, action="staff.unblock", subject=f"block:{block_id}")
+            session.flush()
+            # Waiting patients hear of the reopened time (issue 15 item 2).
+            self.booking.time_freed(session, start=block.starts_at, end=block.ends_at, now=now)
             return _block_view(block)
 
     # --- flags and tasks ----------------------------------------------------------------

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, str] = {
         "/block &lt;date&gt; &lt;from&gt;-&lt;to&gt; [resource] [reason] – close time\n"
         "/unblock [#id] – reopen blocked time\n"
         "/flags – open escalations and staff tasks, oldest first\n"
+        "/waitlist [offer #id &lt;date&gt; &lt;time&gt;] – who is waiting for a freed time; "
+        "offer one a time by hand\n"
         "/export &lt;from&gt; &lt;to&gt; – CSV of appointments and outcomes\n"
         "/outcomes [from to] – the clinic's outcomes\n"
         "/newpatient &lt;phone&gt; &lt;name&gt; – a patient without Telegram; pick a "

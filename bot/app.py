@@ -50,6 +50,7 @@ from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
+from bot.services.waitlist import WaitlistService, check_waitlist_sms_texts
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
 
@@ -188,6 +189,11 @@ def build_core(
     renderers.update(escalation.renderers)
     renderers.update(crisis.renderers)
     check_sms_texts(texts, profile)
+    waitlist = WaitlistService(
+        db=database, profile=profile, clock=the_clock, texts=texts, booking=booking
+    )
+    renderers.update(waitlist.renderers)
+    check_waitlist_sms_texts(texts, profile)
     reminder_messages.check_reminder_sms_texts(texts, profile)
     phone_claims.check_code_sms_text(texts, profile)
     sms_inbound = SmsInbound(
@@ -198,6 +204,7 @@ def build_core(
         checkin_answer=checkins.answer_sms,
         acknowledge=escalation.acknowledge_sms,
         crisis=crisis,
+        waitlist=waitlist,
     )
     privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
     return Core(
@@ -229,7 +236,7 @@ def build_core(
             ),
         ),
         renderers=renderers,
-        extras={"sms_inbound": sms_inbound},
+        extras={"sms_inbound": sms_inbound, "waitlist": waitlist},
     )
 
 

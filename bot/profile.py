@@ -185,6 +185,15 @@ class CrisisWords(_Strict):
         return value
 
 
+class Waitlist(_Strict):
+    """Freed times offered to waiting patients (issue 15 item 2)."""
+
+    # in_order: one patient at a time, in the order they joined; first_to_accept: all at once.
+    order: Literal["in_order", "first_to_accept"] = "in_order"
+    # How long a patient has to accept an offered time before the next one is asked.
+    offer_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 120
+
+
 class Retention(_Strict):
     """How long what is only needed for a while is kept (the daily retention job removes it)."""
 
@@ -214,6 +223,7 @@ class ClinicProfile(_Strict):
     texts: dict[str, str] = {}
     crisis: CrisisWords = CrisisWords()
     retention: Retention = Retention()
+    waitlist: Waitlist = Waitlist()
     # Sections owned by other modules (check-ins, red flags) are validated by their own parsers.
     checkins: dict[str, Any] = {}
     red_flags: dict[str, Any] = {}

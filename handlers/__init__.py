@@ -16,6 +16,7 @@ from handlers import (
     reminders,
     staff,
     start,
+    waitlist,
 )
 from handlers.common import AnyApplication
 
@@ -39,6 +40,7 @@ def register_all(application: AnyApplication, core: Core) -> None:
         privacy,
         booking,
         appointments,
+        waitlist,
         reminders,
         checkins,
         escalations,

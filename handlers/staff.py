@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import (
@@ -53,6 +53,7 @@ from bot.services.staff_ops import (
     StaleAction,
     TaskNotFound,
 )
+from bot.services.waitlist import NoSuchEntry, WaitlistService
 from handlers.staff_args import (
     BadArgument,
     parse_block,
@@ -61,6 +62,7 @@ from handlers.staff_args import (
     parse_new_patient,
     parse_range,
     parse_series,
+    parse_time,
 )
 
 if TYPE_CHECKING:
@@ -174,8 +176,10 @@ class StaffHandlers:
             "newpatient": self.guarded("newpatient", self.new_patient),
             "done": self.guarded("done", self.done),
             "noshow": self.guarded("noshow", self.no_show),
+            "driver": self.guarded("driver", self.driver),
             "erase": self.guarded("erase", self.erase),
             "erasure": self.guarded("erasure", self.erasure),
+            "waitlist": self.guarded("waitlist", self.waitlist),
         }
 
     # --- plumbing -----------------------------------------------------------------------
@@ -323,6 +327,33 @@ class StaffHandlers:
         )
         await self.send(update, context, OutgoingMessage(text, buttons=buttons))
 
+    # --- waitlist (issue 15) ----------------------------------------------------------------
+
+    async def waitlist(self, update: Update, context: Context) -> None:
+        """Who is waiting; `/waitlist offer #id <date> <time>` offers them a time by hand."""
+        service: WaitlistService = self.core.extras["waitlist"]
+        words = self.args(context)
+        if not words:
+            await self.send(update, context, await asyncio.to_thread(service.staff_text))
+            return
+        if words[0].lower() != "offer" or len(words) < 4:
+            raise BadArgument("say /waitlist, or /waitlist offer #id date time")
+        entry_id = parse_id(words[1:2])
+        day = parse_day(words[2:-1], today=self.ops.today(), month_first=self.month_first)
+        start = datetime.combine(day, parse_time(words[-1]), self.profile.tz).astimezone(UTC)
+        try:
+            offer = await asyncio.to_thread(
+                service.staff_offer, entry_id=entry_id, start=start, actor=self.actor(update)
+            )
+        except NoSuchEntry:
+            await self.send(update, context, self.texts.html("wl_staff_no_entry", id=entry_id))
+            return
+        except InvalidSlot as exc:
+            await self.refuse(update, context, str(exc))
+            return
+        self.core.kick_outbox()
+        await self.send(update, context, service.staff_offer_text(offer))
+
     # --- session end ----------------------------------------------------------------------
 
     async def done(self, update: Update, context: Context) -> None:
@@ -369,6 +400,30 @@ class StaffHandlers:
             text = self.texts.html("staff_noshow_recorded", appointment_id=appointment_id)
         await self.send(update, context, text)
         self.core.kick_outbox()
+
+    async def driver(self, update: Update, context: Context) -> None:
+        """Store (or clear with "none") the phone of the adult who drives a patient home."""
+        words = self.args(context)
+        if len(words) < 2:
+            raise BadArgument("say which patient (#id) and the driver's phone, or none")
+        patient_id = parse_id(words[:1])
+        phone = "".join(words[1:])
+        clear = phone.casefold() in ("none", "-")
+        try:
+            stored = self.ops.set_driver_phone(
+                patient_id=patient_id, phone=None if clear else phone, actor=self.actor(update)
+            )
+        except InvalidPhone as exc:
+            raise BadArgument(str(exc)) from None
+        except PatientNotFound:
+            await self.refuse(update, context, f"there is no patient #{patient_id}")
+            return
+        key = "staff_driver_cleared" if stored is None else "staff_driver_saved"
+        await self.send(
+            update,
+            context,
+            self.texts.html(key, patient_id=patient_id, ending=(stored or "")[-4:]),
+        )
 
     # --- patients -----------------------------------------------------------------------
 
@@ -736,10 +791,14 @@ class StaffHandlers:
                     appointment_id=press.number,
                     actor=press.actor,
                     leaving_now=leaving_now,
+                    version=press.extra,
                 )
             else:
                 await asyncio.to_thread(
-                    aftercare.mark_no_show, appointment_id=press.number, actor=press.actor
+                    aftercare.mark_no_show,
+                    appointment_id=press.number,
+                    actor=press.actor,
+                    version=press.extra,
                 )
         except AppointmentNotFound:
             raise

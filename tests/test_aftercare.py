@@ -237,7 +237,8 @@ async def test_the_discharge_message_goes_out_when_the_outbox_runs(w: World) -> 
 
     await w.dispatcher.run_due()
 
-    (text,) = w.telegram.texts_to(PATIENT_CHAT)
+    text, pickup = w.telegram.texts_to(PATIENT_CHAT)  # the advice, then "ready to go home"
+    assert "ready to go home" in pickup
     assert "No driving, no machinery and no big decisions" in text
     assert "This chat is not monitored 24/7" in text
 

@@ -58,11 +58,11 @@ async def test_a_series_booked_by_staff_reaches_a_telegram_patients_calendar(sce
     assert [event.decoded("DTSTART") for _, event in files] == [a.starts_at for a in booked]
     assert len({str(event["UID"]) for _, event in files}) == 3
     assert all(int(event["SEQUENCE"]) == 0 for _, event in files)
-    # Each file follows its confirmation, which keeps its buttons.
+    # One file per visit and one summary of the series, not a confirmation each (issue 11).
     texts = [m for m in scene.double.chat_log(CARA) if m.from_bot]
-    assert [m.document_name is not None for m in texts] == [False, True] * 3
-    assert "Your appointment is booked" in texts[0].text
-    assert texts[0].button_labels
+    assert sorted(m.document_name is not None for m in texts) == [False, True, True, True]
+    (summary,) = [m for m in texts if m.document_name is None]
+    assert "Your 3 sessions are booked" in summary.text
 
 
 async def test_a_patient_on_sms_gets_no_calendar_file(scene):

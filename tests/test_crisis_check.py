@@ -186,6 +186,24 @@ async def test_the_check_button_of_a_closed_check_still_pages_on_no(database, cl
         assert len(escalations(journey)) == 2
 
 
+async def test_safe_pressed_after_the_page_reaches_staff_and_pages_nobody_again(database, clock):
+    async with crisis_journey(database, clock) as (journey, sms):
+        alice, _ = await soft_words_sent(journey, clock)
+        message_id = alice.last_message().message_id
+        clock.advance(timedelta(minutes=CHECK_MINUTES + 1))
+        await journey.dispatch()
+        assert len(sms.bodies_to(ONCALL)) == 1
+        await alice.press_on(message_id, "Yes, I'm safe")
+        await journey.core.escalation.wait_for_pages()
+        assert "Thank you" in alice.last_message().text
+        clock.advance(timedelta(minutes=1, seconds=1))
+        await journey.dispatch()
+        followups = [t for t in staff_texts(journey) if "More from the patient" in t]
+        assert len(followups) == 1 and "Yes, I'm safe" in followups[0]
+        assert len(sms.bodies_to(ONCALL)) == 1
+        assert len(escalations(journey)) == 1
+
+
 # --- SMS ---------------------------------------------------------------------------------
 
 SMS_WORDS = "i cant see any way forward anymore"

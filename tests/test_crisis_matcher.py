@@ -119,9 +119,12 @@ def test_past_settled_and_idiomatic_words_are_soft_or_nothing(sentence, tier):
         ("bp 130/85 at the pharmacy", None),
         ("bp 12/8", None),
         ("room 220/130", None),
+        ("my heart rate is 165 and i feel awful", CrisisTier.SOFT),
+        ("pulse 150 on the treadmill", None),  # exercise
+        ("resting heart rate 70", None),
     ],
 )
-def test_a_typed_blood_pressure_reading_is_read_by_its_level(sentence, tier):
+def test_a_typed_blood_pressure_or_pulse_is_read_by_its_level(sentence, tier):
     found = MATCHER.assess(sentence)
     assert (found.tier if found is not None else None) is tier, sentence
     if tier is not None:

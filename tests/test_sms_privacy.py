@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.db.models import Outbox
+from bot.db.models import Outbox, Patient
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.sms_policy import assert_sms_safe
@@ -154,6 +154,14 @@ async def test_every_reply_of_a_tour_through_all_paths_is_safe(sqlite_db, profil
     clock.set(appointment.starts_at - timedelta(hours=1))
     refusing.send("X")
     Conversation(make_inbound(sqlite_db, closed, clock), clock, phone="+12125551234").send("BOOK")
+    # "D": the ride home for a treatment is arranged (issue 11 item 7).
+    rider = Conversation(service, clock, phone="+16175550144")
+    rider_id = phone_patient(sqlite_db, clock, phone=rider.phone, name="Rider")
+    with sqlite_db.session() as session:
+        session.get(Patient, rider_id).approved_at = clock.now()
+    [ride_slot] = booking.next_free(service="iv_infusion", count=1, for_patient=rider_id)
+    booking.book(patient_id=rider_id, service="iv_infusion", start=ride_slot.start)
+    rider.send("D")
 
     with sqlite_db.session(write=False) as session:
         markers = session.exec(select(Outbox).where(col(Outbox.kind) == OutboxKind.SMS_REPLY)).all()

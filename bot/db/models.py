@@ -54,6 +54,9 @@ class Patient(SQLModel, table=True):
     phone_verified_via: str | None = Field(default=None, max_length=16)
     # "stop" in Telegram: no care messages in the chat (safety replies excepted) until /start.
     care_messages_stopped_at: datetime | None = _dt()  # type: ignore[assignment]
+    # The adult who drives the patient home, stored by staff (/driver): texted "ready to be
+    # picked up" at Done, in neutral words (issue 11 item 7). Not an identity; erased with them.
+    driver_phone: str | None = Field(default=None, max_length=20)
 
 
 class StaffMember(SQLModel, table=True):
@@ -375,3 +378,55 @@ class RateSlot(SQLModel, table=True):
     __tablename__ = "rate_slot"
     key: str = Field(primary_key=True, max_length=80)
     next_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A patient waiting for a freed time of one service (issue 15 item 2).
+
+    One row per (patient, service): joining again updates the preferences (and, after leaving,
+    rejoins at the back of the list). Preferences are clinic-local: a weekday mask (bit 0 =
+    Monday, 0 = any day), "a"ny / "m"orning / "e" (afternoon), and an inclusive date range.
+    """
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "service", name="uq_waitlist_patient_service"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("patient.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    service: str = Field(max_length=64, index=True)
+    weekdays: int = 0
+    part_of_day: str = Field(default="a", max_length=1)
+    earliest: str | None = Field(default=None, max_length=10)  # ISO date
+    latest: str | None = Field(default=None, max_length=10)  # ISO date
+    joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    left_at: datetime | None = _dt()  # type: ignore[assignment]
+    left_reason: str | None = Field(default=None, max_length=16)  # left / booked / staff
+    channel: str = Field(default="telegram", max_length=16)  # where they joined
+
+
+class WaitlistOffer(SQLModel, table=True):
+    """A freed time offered to one waiting patient, with a deadline to accept."""
+
+    __tablename__ = "waitlist_offer"
+    __table_args__ = (Index("ix_waitlist_offer_slot", "service", "starts_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("waitlist_entry.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    service: str = Field(max_length=64)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(default="open", max_length=16)  # open/accepted/declined/expired/gone
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by: str = Field(default="system", max_length=64)
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    answered_at: datetime | None = _dt()  # type: ignore[assignment]
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")

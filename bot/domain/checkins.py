@@ -171,6 +171,33 @@ class RepeatPlan:
 
 
 @dataclass(frozen=True)
+class PreSessionPlan:
+    """The check before each series session after the first (CLINICAL.md 4c, issue 11 item 4).
+
+    The day before at `at`; when the previous session was less than a week before (a daily or
+    same-week series, where the day before is the previous session's day), the morning of the
+    session at `same_week_at` instead, if that is still before it starts.
+    """
+
+    code: str
+    at: time
+    same_week_at: time
+    sets: tuple[str, ...]
+    period: str | None = None
+
+    def due(self, *, start: datetime, previous_start: datetime, tz: ZoneInfo) -> datetime | None:
+        """When to ask before the session starting at `start` (None: no time fits before it)."""
+        start, previous = _utc(start, "start"), _utc(previous_start, "previous_start")
+        day = start.astimezone(tz).date()
+        if start - previous < timedelta(days=7):
+            morning = _local(day, self.same_week_at, tz)
+            if previous < morning < start:
+                return morning
+        day_before = _local(day - timedelta(days=1), self.at, tz)
+        return day_before if previous < day_before < start else None
+
+
+@dataclass(frozen=True)
 class RedFlagRule:
     code: str
     label: str
@@ -213,12 +240,19 @@ class CheckinCatalog:
     replies: Mapping[str, str]
     red_flags: tuple[RedFlagRule, ...]
     outcomes: OutcomeSettings
+    # One schedule per patient (issue 11 item 4): no two check-ins closer than this, and at
+    # most this many planned in a clinic week (the evening safety question is never dropped).
+    min_gap: timedelta = timedelta(hours=4)
+    max_per_week: int = 7
+    presession: PreSessionPlan | None = None
 
-    def slot(self, code: str) -> EveningSlot | DaySlot | RepeatPlan:
-        """The plan behind a slot code (E, D1, W21, M70...); raises ValueError if unknown."""
+    def slot(self, code: str) -> EveningSlot | DaySlot | RepeatPlan | PreSessionPlan:
+        """The plan behind a slot code (E, D1, W21, M70, P...); raises ValueError if unknown."""
         for slot in self.slots:
             if slot.code == code:
                 return slot
+        if self.presession is not None and code == self.presession.code:
+            return self.presession
         for plan in (self.weekly, self.monthly):
             rest = code.removeprefix(plan.prefix)
             if rest != code and rest.isdigit():
@@ -232,6 +266,8 @@ class CheckinCatalog:
             return 0
         if isinstance(plan, DaySlot):
             return plan.day
+        if isinstance(plan, PreSessionPlan):
+            return 0
         return int(code.removeprefix(plan.prefix))
 
     def set_questions(self, name: str) -> tuple[Question, ...]:
@@ -565,6 +601,13 @@ def parse_checkin_catalog(data: Mapping[str, object]) -> CheckinCatalog:
     weekly = _parse_repeat(section.table("weekly"), context)
     monthly = _parse_repeat(section.table("monthly"), context)
     slot_codes = [s.code for s in slots]
+    presession = _parse_presession(section, context) if section.has("presession") else None
+    if presession is not None:
+        if presession.code in slot_codes:
+            raise ConfigError(
+                f"{section.at('presession.code')}: duplicate slot {presession.code!r}"
+            )
+        slot_codes.append(presession.code)
     if weekly.prefix == monthly.prefix:
         raise ConfigError(f"{section.at('monthly.prefix')}: must differ from weekly.prefix")
     replaced = section.names("replaced_in_daily_series")
@@ -594,6 +637,11 @@ def parse_checkin_catalog(data: Mapping[str, object]) -> CheckinCatalog:
         replies=replies,
         red_flags=tuple(rules),
         outcomes=_parse_outcomes(section.table("outcomes"), questions, sets),
+        min_gap=timedelta(
+            minutes=section.integer("min_gap_minutes", minimum=0, maximum=24 * 60, default=240)
+        ),
+        max_per_week=section.integer("max_per_week", minimum=1, maximum=50, default=7),
+        presession=presession,
     )
     section.close()
     return catalog
@@ -796,6 +844,23 @@ def _parse_evening(
         sets=sets,
         period=period,
     )
+
+
+def _parse_presession(section: _Table, ctx: _SlotContext) -> PreSessionPlan:
+    table = section.table("presession")
+    sets, period = _parse_asks(table, ctx)
+    plan = PreSessionPlan(
+        code=table.code("code", _SLOT_CODE, "1-8 characters A-Z or 0-9, starting with a letter"),
+        at=table.clock("at", default=ctx.morning_at),
+        same_week_at=table.clock("same_week_at", default=ctx.quiet.end),
+        sets=sets,
+        period=period,
+    )
+    for key in ("at", "same_week_at"):
+        if ctx.quiet.contains(getattr(plan, key)):
+            raise ConfigError(f"{table.at(key)}: must be outside quiet hours")
+    table.close()
+    return plan
 
 
 def _parse_repeat(table: _Table, ctx: _SlotContext) -> RepeatPlan:

@@ -620,9 +620,12 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     # round 5 categories: crushing weight, a heart about to burst, air, neck swelling, blue,
     # jerking limbs, everything going dark, someone found on the floor, an empty pill bottle
     "elephant ... sitting|standing|on me",
+    "hard|difficult|impossible|struggling|trouble to|waking wake|rouse|waking|rousing",
+    "crashed|wrecked|rolled|totaled|totalled ... the|my|his|her|our|their car|truck|van|suv",
     "crush*|squeez* ... my|the .. ribs|ribcage|sternum|breastbone",
     "weight|pressure ... crushing|squeezing|sitting_on ... ribs|chest",
-    "heart ... going_to|gonna|about_to explode|burst|pop|jump_out",
+    "heart ... going_to|gonna|about_to explode|burst|pop|jump_out|stop|give_out",
+    "wont|cant|doesnt|isnt|not|cannot open|opening .. his|her|their|my eyes",
     "struggling|struggle|cant|trouble|hard|hardly|barely ... get|getting .. air",
     "neck ... swell*|swollen|closing",
     "lips|lip|face|skin|fingers|fingertips|nails ... bluish|blueish|bluey|blue_ish|going_blue"
@@ -862,6 +865,27 @@ SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     "how much|many ... it|would|does .. take $",
     "last time ... hear|hearing from me",
     "wont|never hear from me again",
+    # round 4 (written afresh): Spanish, nobody caring, pointless, over it all, end of the rope,
+    # another year like this, dreaming of not waking, a family relieved, "thinking about it again"
+    "cansad*|harta|harto de luchar|sufrir|todo|esto|seguir",
+    "me rindo",
+    "no tiene sentido",
+    "sin|no_hay|perdi|perdido la .. esperanza",
+    "sin esperanza",
+    "para que seguir|vivir|luchar",
+    "anyone|anybody ... care|notice|miss ... if i",
+    "everything|it_all|life|all_of_it|all_this feels|is|seems .. pointless|meaningless|hopeless"
+    "|empty",
+    "over it all|everything|life|living $",
+    "nothing matters|means_anything $",
+    "end of my rope|tether $",
+    "cant|cannot|couldnt|dont_think_i_can|not_sure_i_can ... do|survive|face|take|handle ..."
+    " another|one_more year|month|week|day"
+    "|flare ... like_this|of_this",
+    "dream*|fantasi*|daydream* about|of ... not_waking_up|not_waking|dying|being_dead|death"
+    "|not_being_here|disappearing",
+    "family|kids|wife|husband|everyone|they ... would|d be ... relieved|free",
+    "thinking|thought about it again",
     "lost|losing|no|zero|out_of|given_up|gave_up all .. hope",
     "never|not_ever|wont_ever ... going_to|gonna|will|get ... get_better|change|end|improve",
     "nothing ... ever ... change|changes|get_better|gets_better|help|helps|work|works",
@@ -948,6 +972,27 @@ SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     "bugs|spiders|insects|ants .. crawling",
     "im|hes|shes|keep|keeps|been|started|still seeing|hearing things|voices|stuff",
     "confused|disoriented ... cant|cannot|couldnt|unable",
+    "double|extra|twice ... dose|doses|spray|sprays|sprays|amount",
+    "very|really|too|so sleepy|drowsy ... took|after|since|dose",
+    "cant|cannot|couldnt see $",
+    # ketamine's bladder, stomach and balance; the heart racing; behaviour that is not theirs
+    "cant|cannot|couldnt|havent_been_able_to|unable_to|not_able_to ... pee|urinate|wee"
+    "|pass_urine|go_to_the_bathroom",
+    "blood clots ... pee|urine|peeing|wee",
+    "peeing|pissing|passing|weeing blood|clots",
+    "throwing_up|vomiting|puking|sick ... nonstop|non_stop|all_day|all_night|for_hours"
+    "|cant_stop|wont_stop|every_hour|everything",
+    "cant|cannot|couldnt keep ... water|fluids|anything|food|liquids ... down",
+    "something|somethings ... really|very|seriously|terribly|badly wrong with me|him|her",
+    "acting|behaving ... strange|strangely|weird|weirdly|crazy|aggressive|aggressively|violent"
+    "|paranoid|psychotic|not_himself|not_herself",
+    "heartbeat|heart ... irregular|skipping|fluttering|racing|pounding ... weak|faint|dizzy"
+    "|short|lightheaded",
+    "panic attack ... cant|chest|heart|breath",
+    "severe|worst|excruciating|unbearable|terrible ... stomach|belly|abdominal|abdomen|tummy"
+    " .. pain|ache|cramps",
+    "spinning ... falling|fall|cant_stand|cant_walk|collapse",
+    "keep|keeps|kept falling over|down",
     "run|running|ran|runs ... into the road|street|traffic",
     "dont|doesnt|didnt|cant|cannot know|remember where|who ... im|hes|shes|theyre|were|i_was"
     "|he_is|she_is|his|her|anyone|anybody",
@@ -1388,6 +1433,14 @@ _DISTANT_PAST = re.compile(
 _BP_READING = re.compile(
     r"\b(?:bp|b\.p\.|blood pressure|pressure)\b[^0-9.!?\n]{0,30}?\b([0-9]{2,3})\s*(?:/|over|-|\\)\s*"
     r"([0-9]{2,3})\b"
+)
+# A typed pulse: "heart rate is 170", "pulse 160", "hr 150", "150 bpm".
+_HEART_RATE = re.compile(
+    r"\b(?:heart ?rate|pulse|hr|heartbeat)\b\D{0,25}?\b([0-9]{2,3})\b|\b([0-9]{2,3}) ?bpm\b"
+)
+_EXERTION_WORDS = re.compile(
+    r"\b(?:treadmill|exercis\w*|workout|work out|gym|running|jogging|run|cardio|hike|hiking"
+    r"|stairs|climbing|walk|walking|bike|cycling|swim\w*)\b"
 )
 # Emergency words that have eased since: asked about (soft), not paged.
 _SETTLED = re.compile(
@@ -2060,6 +2113,13 @@ class CrisisMatcher:
         if _WELL_NOW.search(" ".join(words)) is None:
             soft += [hit for hit in demoted if all(h.kind is not hit.kind for h in soft)]
         found = _found(soft, CrisisTier.SOFT)
+        if found is None and _fast_heart_rate(text):
+            return CrisisMatch(
+                kind=CrisisKind.EMERGENCY,
+                phrase="heart rate",
+                kinds=(CrisisKind.EMERGENCY,),
+                tier=CrisisTier.SOFT,
+            )
         if found is None and _high_blood_pressure(text) is CrisisTier.SOFT:
             return CrisisMatch(
                 kind=CrisisKind.EMERGENCY,
@@ -2255,6 +2315,18 @@ def _high_blood_pressure(text: str) -> CrisisTier | None:
         if systolic >= 180 or diastolic >= 110:
             found = CrisisTier.SOFT
     return found
+
+
+def _fast_heart_rate(text: str) -> bool:
+    """A typed pulse of 140 or more ("heart rate is 170", "pulse 160", "150 bpm"), unless the
+    message puts it down to exercise (soft: a racing heart after treatment is asked about)."""
+    lowered = text[:MAX_CHARS].lower()
+    if _EXERTION_WORDS.search(lowered):
+        return False
+    return any(
+        140 <= int(found.group(1) or found.group(2)) <= 300
+        for found in _HEART_RATE.finditer(lowered)
+    )
 
 
 def _settled_after(words: list[str], last: int) -> bool:

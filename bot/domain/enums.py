@@ -58,6 +58,16 @@ class OutboxKind(StrEnum):
     SESSION_END = "session_end"
     # A treatment booked too late for the reminders that carry its preparation (issue 11).
     PREPARATION = "preparation"
+    # At Done: the patient hears they can be picked up; the stored driver's phone is texted
+    # (payload "to"), in neutral words (issue 11 item 7).
+    PICKUP = "pickup"
+    # /series: one message listing every booked visit instead of one confirmation each.
+    SERIES_SUMMARY = "series_summary"
+    DRIVER_PICKUP = "driver_pickup"
+    # A freed time offered to a waiting patient (issue 15); its deadline is a timer row of its
+    # own, which sends nothing: past it, the offer expires and the next patient is asked.
+    WAITLIST_OFFER = "waitlist_offer"
+    WAITLIST_EXPIRY = "waitlist_expiry"
 
 
 class DraftStep(StrEnum):

@@ -27,6 +27,9 @@ class InboundKind(StrEnum):
     NUMBER = "number"
     YES = "yes"
     NO = "no"
+    DRIVER = "driver"  # "D": my ride home is arranged (asked the day before a treatment)
+    WAITLIST = "waitlist"  # join the waitlist (issue 15)
+    LEAVE_WAITLIST = "leave_waitlist"
     TEXT = "text"
 
 
@@ -54,6 +57,13 @@ _KEYWORDS: dict[str, InboundKind] = {
     "r": InboundKind.RESCHEDULE,
     "reschedule": InboundKind.RESCHEDULE,
     "book": InboundKind.BOOK,
+    "d": InboundKind.DRIVER,
+    "driver": InboundKind.DRIVER,
+    "ride": InboundKind.DRIVER,
+    "wait": InboundKind.WAITLIST,
+    "waitlist": InboundKind.WAITLIST,
+    "wait list": InboundKind.WAITLIST,
+    "leave": InboundKind.LEAVE_WAITLIST,
     "y": InboundKind.YES,
     "yes": InboundKind.YES,
     "n": InboundKind.NO,

@@ -17,28 +17,35 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
-from bot.db.models import Appointment, CheckIn, Patient
+from bot.db.models import Appointment, CheckIn, Escalation, Outbox, Patient
 from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
-from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
+from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound, ClinicError
+from bot.domain.series_schedule import Candidate, Planned, merge_schedule
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.checkins import CheckinStatus, drop_sms_draft
-from bot.services.formatting import clock_time, when_long
-from bot.services.outbox import cancel_pending, enqueue
-from bot.services.planner import SessionEndStep, patient_channel
+from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.outbox import cancel_pending, enqueue, payload_of
+from bot.services.planner import SessionEndStep, patient_channel, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import patient_line
 from bot.texts import Texts
 
 # The discharge advice covers the next 24 hours; half a day late it has lost its point.
 DISCHARGE_STALE_AFTER = timedelta(hours=12)
+# "Ready to be picked up" an hour late is no longer true.
+PICKUP_STALE_AFTER = timedelta(hours=1)
 
 
 class SessionNotStarted(ClinicError):
     """Done was pressed before the session's start time."""
+
+
+class StaleButton(ClinicError):
+    """A staff button made for an older state of the appointment: what happened since."""
 
 
 class LeavingEarly(ClinicError):
@@ -59,10 +66,27 @@ def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]
     """Done and No-show for one appointment (the staff handler acts on `st:dn` / `st:ns`)."""
     return [
         [
-            Button(texts.plain("btn_done"), data=f"st:dn:{appointment.id}"),
-            Button(texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
+            Button(texts.plain("btn_done"), data=f"st:dn:{appointment.id}:{appointment.version}"),
+            Button(
+                texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}:{appointment.version}"
+            ),
         ]
     ]
+
+
+def session_held(session: Session, appointment_id: int) -> bool:
+    """Whether a Yes on the session's pre-session check still waits for a staff review."""
+    return (
+        session.exec(
+            select(Escalation.id)
+            .join(CheckIn, col(CheckIn.id) == col(Escalation.checkin_id))
+            .where(col(CheckIn.appointment_id) == appointment_id)
+            .where(col(Escalation.acknowledged_at).is_(None))
+            .where(col(Escalation.closed_at).is_(None))
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def checkin_key(appointment_id: int, slot: str, channel: Channel | str) -> str:
@@ -88,7 +112,12 @@ class AftercareService:
         self.texts = texts
 
     def mark_done(
-        self, *, appointment_id: int, actor: str, leaving_now: bool = False
+        self,
+        *,
+        appointment_id: int,
+        actor: str,
+        leaving_now: bool = False,
+        version: int | None = None,
     ) -> Appointment:
         """Complete the session; after a treatment, plan discharge and check-ins (caller kicks).
 
@@ -99,6 +128,7 @@ class AftercareService:
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
+            self._check_version(session, appointment, version)
             if appointment.status == AppointmentStatus.COMPLETED:
                 if appointment.attendance_assumed_at is not None:
                     # Staff confirm what the bot assumed: aftercare is already under way.
@@ -131,7 +161,7 @@ class AftercareService:
             appointment.completed_at = now
             slots: list[str] = []
             if treatment:
-                slots = self._plan_aftercare(session, appointment, now=now)
+                slots = self._plan_aftercare(session, appointment, now=now, pickup=True)
             detail: dict[str, object] = {"checkins": slots, "was_no_show": corrected}
             if early and treatment:
                 detail["left_early"] = True
@@ -145,11 +175,14 @@ class AftercareService:
             )
             return appointment
 
-    def mark_no_show(self, *, appointment_id: int, actor: str) -> Appointment:
+    def mark_no_show(
+        self, *, appointment_id: int, actor: str, version: int | None = None
+    ) -> Appointment:
         """Record a no-show and cancel what was still planned for the appointment."""
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
+            self._check_version(session, appointment, version)
             if appointment.status == AppointmentStatus.NO_SHOW:
                 return appointment
             if appointment.status == AppointmentStatus.CANCELLED:
@@ -167,6 +200,8 @@ class AftercareService:
             cancelled_rows = cancel_pending(
                 session, appointment_id=appointment_id, reason="no-show"
             )
+            # A missed session of a series: a staff task if nothing is rebooked in the gap.
+            plan_series_check(session, appointment, profile=self.profile, now=now)
             # A Done pressed by mistake planned check-ins: they must not go out.
             open_ids = list(
                 session.exec(
@@ -204,6 +239,45 @@ class AftercareService:
             )
             return appointment
 
+    def _check_version(
+        self, session: Session, appointment: Appointment, version: int | None
+    ) -> None:
+        """A button made for an older state says what happened instead of acting.
+
+        Changes that leave the session booked as it was (the patient confirmed, the driver was
+        noted) do not spoil the button; a cancellation, a move, Done or No-show do.
+        """
+        if version is None or appointment.version == version:
+            return
+        if appointment.status == AppointmentStatus.BOOKED:
+            return
+        raise StaleButton(self._what_happened(session, appointment))
+
+    def _what_happened(self, session: Session, appointment: Appointment) -> str:
+        tz = self.profile.tz
+        number = appointment.id
+        if appointment.status == AppointmentStatus.CANCELLED:
+            moved = session.exec(
+                select(Appointment).where(col(Appointment.rescheduled_from_id) == number)
+            ).first()
+            if moved is not None:
+                return self.texts.plain(
+                    "staff_toast_stale_moved",
+                    id=number,
+                    new=moved.id,
+                    when=when_short(moved.starts_at, tz),
+                )
+            when = appointment.cancelled_at or appointment.starts_at
+            return self.texts.plain(
+                "staff_toast_stale_cancelled", id=number, when=when_short(when, tz)
+            )
+        if appointment.status == AppointmentStatus.NO_SHOW:
+            return self.texts.plain("staff_toast_stale_no_show", id=number)
+        if appointment.attendance_assumed_at is not None:
+            return self.texts.plain("staff_toast_stale_assumed", id=number)
+        when = appointment.completed_at or appointment.ends_at
+        return self.texts.plain("staff_toast_stale_done", id=number, when=when_short(when, tz))
+
     # --- a session nobody closed ----------------------------------------------------------
 
     @property
@@ -218,6 +292,7 @@ class AftercareService:
         if appointment.status != AppointmentStatus.BOOKED:
             raise Skip(f"session already {appointment.status}")
         step = str(ctx.payload.get("step", SessionEndStep.PROMPT))
+        ctx.session.flush()  # the buttons carry the version the staff will see
         values = {
             "appointment_id": str(appointment.id),
             "patient": patient_line(ctx, ctx.patient),
@@ -246,9 +321,10 @@ class AftercareService:
             detail={"checkins": slots},
         )
         # Done (confirming) or No-show (correcting) remain possible on the assumed session.
+        ctx.session.flush()
         return OutgoingMessage(
             self._fill("staff_session_assumed", values),
-            buttons=buttons,
+            buttons=session_buttons(ctx.texts, appointment),
         )
 
     def _fill(self, key: str, values: dict[str, str]) -> str:
@@ -264,7 +340,7 @@ class AftercareService:
         return when_long(appointment.starts_at, self.profile.tz)
 
     def _plan_aftercare(
-        self, session: Session, appointment: Appointment, *, now: datetime
+        self, session: Session, appointment: Appointment, *, now: datetime, pickup: bool = False
     ) -> list[str]:
         assert appointment.id is not None
         patient = session.get(Patient, appointment.patient_id)
@@ -282,6 +358,10 @@ class AftercareService:
             appointment_id=appointment.id,
             not_after=now + DISCHARGE_STALE_AFTER,
         )
+        if pickup:
+            # Staff pressed Done: the patient is leaving now (an assumed attendance is hours
+            # later, when they are long gone, so it sends no pick-up message).
+            self._plan_pickup(session, appointment, patient, channel=channel, now=now)
         # Pressed early, the session ended now; pressed late, it ended at its booked end.
         session_end = min(now, appointment.ends_at)
         planned = plan_checkins(
@@ -301,6 +381,10 @@ class AftercareService:
             ),
             key=lambda p: p.due_at_utc,
         )
+        if appointment.series_id is not None:
+            self._supersede_earlier_in_series(session, appointment)
+            self._plan_presession(session, appointment, channel=channel, now=now)
+        planned = self._fit(session, appointment, planned, now=now)
         for index, item in enumerate(planned):
             checkin = self._checkin_row(session, appointment, item.slot)
             assert checkin.id is not None
@@ -322,6 +406,168 @@ class AftercareService:
                 payload=payload,
             )
         return [p.slot for p in planned]
+
+    def _supersede_earlier_in_series(self, session: Session, appointment: Appointment) -> None:
+        """One schedule per series: the latest session's check-ins replace the earlier ones'."""
+        earlier = [
+            i
+            for i in session.exec(
+                select(Appointment.id)
+                .where(col(Appointment.patient_id) == appointment.patient_id)
+                .where(col(Appointment.series_id) == appointment.series_id)
+                .where(col(Appointment.id) != appointment.id)
+                .where(col(Appointment.starts_at) < appointment.starts_at)
+            ).all()
+            if i is not None
+        ]
+        if not earlier:
+            return
+        for earlier_id in earlier:
+            cancel_pending(
+                session,
+                appointment_id=earlier_id,
+                kinds=[OutboxKind.CHECKIN],
+                reason="replaced by a later session of the series",
+            )
+        session.exec(
+            update(CheckIn)
+            .where(col(CheckIn.appointment_id).in_(earlier))
+            .where(col(CheckIn.status) == CheckinStatus.PLANNED)
+            .values(status=CheckinStatus.CANCELLED)
+        )
+
+    def _plan_presession(
+        self, session: Session, appointment: Appointment, *, channel: Channel, now: datetime
+    ) -> None:
+        """The next session of the series gets its pre-session check (CLINICAL.md 4c)."""
+        plan = self.catalog.presession
+        if plan is None:
+            return
+        following = session.exec(
+            select(Appointment)
+            .where(col(Appointment.patient_id) == appointment.patient_id)
+            .where(col(Appointment.series_id) == appointment.series_id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > appointment.starts_at)
+            .order_by(col(Appointment.starts_at))
+            .limit(1)
+        ).first()
+        if following is None or following.id is None:
+            return
+        due = plan.due(
+            start=following.starts_at, previous_start=appointment.starts_at, tz=self.profile.tz
+        )
+        if due is None or following.starts_at <= now:
+            return
+        checkin = self._checkin_row(session, following, plan.code)
+        enqueue(
+            session,
+            kind=OutboxKind.CHECKIN,
+            channel=channel,
+            due_at=max(due, now),
+            dedupe_key=checkin_key(following.id, plan.code, channel),
+            now=now,
+            patient_id=following.patient_id,
+            appointment_id=following.id,
+            not_after=following.starts_at,  # asked after the start, it is no longer "before"
+            payload={"slot": plan.code, "checkin_id": checkin.id, "presession": True},
+        )
+
+    def held_for_review(self, appointment_id: int) -> bool:
+        """A Yes on this session's pre-session check that nobody has acknowledged yet."""
+        with self.db.session(write=False) as session:
+            return session_held(session, appointment_id)
+
+    def _fit(
+        self,
+        session: Session,
+        appointment: Appointment,
+        planned: list[PlannedCheckin],
+        *,
+        now: datetime,
+    ) -> list[PlannedCheckin]:
+        """Space the new check-ins against the patient's others, their sessions and the cap."""
+        others = session.exec(
+            select(Outbox)
+            .where(col(Outbox.patient_id) == appointment.patient_id)
+            .where(col(Outbox.kind) == OutboxKind.CHECKIN)
+            .where(col(Outbox.status) == OutboxStatus.PENDING)
+            .where(col(Outbox.appointment_id) != appointment.id)
+        ).all()
+        sessions = [
+            (a.starts_at, a.ends_at)
+            for a in session.exec(
+                select(Appointment)
+                .where(col(Appointment.patient_id) == appointment.patient_id)
+                .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+                .where(col(Appointment.ends_at) > now)
+                .where(col(Appointment.id) != appointment.id)
+            ).all()
+        ]
+        merged = merge_schedule(
+            [Candidate(p.slot, p.due_at_utc, p.any_hour) for p in planned],
+            [
+                Planned(
+                    row.id,
+                    row.due_at,
+                    payload_of(row).get("any_hour") is True
+                    or payload_of(row).get("presession") is True,
+                )
+                for row in others
+                if row.id is not None
+            ],
+            sessions,
+            min_gap=self.catalog.min_gap,
+            per_week=self.catalog.max_per_week,
+            tz=self.profile.tz,
+        )
+        for row in others:
+            if row.id in merged.cancel:
+                row.status = OutboxStatus.CANCELLED
+                row.last_error = "gave way to a closer check-in"
+                checkin = session.get(CheckIn, payload_of(row).get("checkin_id", 0))
+                if checkin is not None and checkin.status == CheckinStatus.PLANNED:
+                    checkin.status = CheckinStatus.CANCELLED
+        due = {c.slot: c.due for c in merged.keep}
+        return sorted(
+            (replace(p, due_at_utc=due[p.slot]) for p in planned if p.slot in due),
+            key=lambda p: p.due_at_utc,
+        )
+
+    @staticmethod
+    def _plan_pickup(
+        session: Session,
+        appointment: Appointment,
+        patient: Patient,
+        *,
+        channel: Channel,
+        now: datetime,
+    ) -> None:
+        assert appointment.id is not None
+        enqueue(
+            session,
+            kind=OutboxKind.PICKUP,
+            channel=channel,
+            due_at=now,
+            dedupe_key=f"{appointment.id}:{OutboxKind.PICKUP}:{channel}",
+            now=now,
+            patient_id=patient.id,
+            appointment_id=appointment.id,
+            not_after=now + PICKUP_STALE_AFTER,
+        )
+        if patient.driver_phone:
+            enqueue(
+                session,
+                kind=OutboxKind.DRIVER_PICKUP,
+                channel=Channel.SMS,
+                due_at=now,
+                dedupe_key=f"{appointment.id}:{OutboxKind.DRIVER_PICKUP}:{Channel.SMS}",
+                now=now,
+                patient_id=patient.id,
+                appointment_id=appointment.id,
+                not_after=now + PICKUP_STALE_AFTER,
+                payload={"to": patient.driver_phone},
+            )
 
     def _stale_at(self, planned: list[PlannedCheckin], index: int) -> datetime:
         """A check-in not sent by the time the next one is due is skipped, not sent late."""

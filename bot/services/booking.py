@@ -222,6 +222,24 @@ class BookingService:
             blocks=blocks,
         )
 
+    def free_in(
+        self, session: Session, *, service: str, first_day: date, last_day: date, now: datetime
+    ) -> list[Slot]:
+        """Free starts inside the caller's transaction (observers deciding who to offer)."""
+        return self._free_slots(
+            session, service_spec(self.profile, service), first_day, last_day, now
+        )
+
+    def time_freed(
+        self, session: Session, *, start: datetime, end: datetime, now: datetime
+    ) -> None:
+        """Time opened other than by a cancellation (a staff block removed): observers that
+        care (the waitlist) are told inside the same transaction."""
+        for observer in self.observers:
+            hook = getattr(observer, "time_freed", None)
+            if hook is not None:
+                hook(session, start=start, end=end, now=now)
+
     # --- changes ------------------------------------------------------------------------
 
     def book(

@@ -11,7 +11,9 @@ import dataclasses
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.db.models import Appointment, Patient
+from sqlmodel import col, select
+
+from bot.db.models import Appointment, Patient, WaitlistEntry
 from bot.domain.availability import Slot, local_day
 from bot.domain.enums import DraftStep
 from bot.messaging.channels import Attachment, Button
@@ -150,6 +152,8 @@ class BookingScreens:
             text = t.html(
                 "book_no_free_days", days=self.profile.booking.horizon_days, phone=self._phone()
             )
+            if draft.flow != RESCHEDULE and "service" in draft.data:
+                return Screen(text, ((self.waitlist_button(str(draft.data["service"])),), stop))
             return Screen(text, (stop,))
         service = str(draft.data["service"])
         first, last = self.bookable_range(now)
@@ -194,7 +198,10 @@ class BookingScreens:
         t = self.texts
         v = draft.version
         data = draft.data
-        other = (Button(t.plain("book_other_days"), data=step_data("ot", v)),)
+        other: tuple[Button, ...] = (Button(t.plain("book_other_days"), data=step_data("ot", v)),)
+        if draft.flow != RESCHEDULE:
+            # No time suits: wait for one to free up (issue 15); choices are made on the way.
+            other = (*other, self.waitlist_button(str(data["service"])))
         offered = [datetime.fromtimestamp(int(m) * 60, self.tz) for m in data.get("offered") or []]
         if offered:
             buttons = [
@@ -435,7 +442,13 @@ class BookingScreens:
                 Button(t.plain("menu_privacy"), data="mn:pv"),
             ),
         )
+        if patient.id is not None and self._waiting(patient.id):
+            buttons = (*buttons[:2], (Button(t.plain("wl_btn_mine"), data="wl:m"),), *buttons[2:])
         return Screen(t.html("menu_prompt"), buttons).under(lead)
+
+    def waitlist_button(self, service: str) -> Button:
+        """ "None of these times suit me": the waitlist's choices for this service."""
+        return Button(self.texts.plain("wl_btn_none_suit"), data=f"wl:p:{service}:0:a:0:0")
 
     def consent(self, *, lead: str = "") -> Screen:
         t = self.texts
@@ -473,6 +486,17 @@ class BookingScreens:
         )
 
     # --- look-ups shared with the flow -------------------------------------------------
+
+    def _waiting(self, patient_id: int) -> bool:
+        """Whether the patient is on the waitlist (the menu then offers "My waitlist")."""
+        with self.booking.db.session(write=False) as session:
+            found = session.exec(
+                select(WaitlistEntry.id)
+                .where(col(WaitlistEntry.patient_id) == patient_id)
+                .where(col(WaitlistEntry.left_at).is_(None))
+                .limit(1)
+            ).first()
+        return found is not None
 
     def slots_on(
         self, service: str, day: date, *, now: datetime, patient_id: int | None = None

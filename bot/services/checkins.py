@@ -84,6 +84,7 @@ from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.escalation import EscalationService
+from bot.services.formatting import when_long
 from bot.services.outbox import cancel_pending, enqueue
 from bot.services.patients import patient_by_telegram
 from bot.services.rendering import RenderContext, Renderers, Skip
@@ -231,7 +232,15 @@ class CheckinService:
         if checkin.status in CLOSED:
             raise Skip(f"check-in {checkin.status}")
         appointment = ctx.appointment
-        if appointment is None or appointment.status != AppointmentStatus.COMPLETED:
+        presession = self._is_presession(checkin.slot)
+        if presession:
+            if (
+                appointment is None
+                or appointment.status != AppointmentStatus.BOOKED
+                or appointment.starts_at <= ctx.now
+            ):
+                raise Skip("the session is no longer ahead")
+        elif appointment is None or appointment.status != AppointmentStatus.COMPLETED:
             raise Skip("session not completed")
         assert checkin.id is not None
         if checkin.status != CheckinStatus.PLANNED and self._answers(ctx.session, checkin.id):
@@ -250,7 +259,16 @@ class CheckinService:
         self._open(ctx, checkin, codes)
         if ctx.is_sms:
             return OutgoingMessage(self._sms("sms_checkin_open", self._sms_question(codes[0])))
-        return self._question_message(checkin, codes[0], lead=self._intro())
+        lead = (
+            self.texts.html(
+                "checkin_presession_intro",
+                when=when_long(appointment.starts_at, self.profile.tz),
+                emergency=self.texts.plain("emergency_notice"),
+            )
+            if presession
+            else self._intro()
+        )
+        return self._question_message(checkin, codes[0], lead=lead)
 
     def _open(self, ctx: RenderContext, checkin: CheckIn, codes: Sequence[str]) -> None:
         session, now = ctx.session, ctx.now
@@ -285,9 +303,8 @@ class CheckinService:
 
     def _codes(self, session: Session, checkin: CheckIn, *, sms: bool) -> list[str]:
         try:
-            questions = questions_for(
-                checkin.slot, self.catalog, phq9_due=self._phq9_due(session, checkin)
-            )
+            phq9_due = not self._is_presession(checkin.slot) and self._phq9_due(session, checkin)
+            questions = questions_for(checkin.slot, self.catalog, phq9_due=phq9_due)
         except ValueError:
             raise Skip(f"slot {checkin.slot} is no longer in the profile") from None
         # Answers come from buttons (or SMS keywords), so free text cannot be asked here.
@@ -965,6 +982,10 @@ class CheckinService:
         if lead:
             text = f"{lead}\n\n{text}"
         return OutgoingMessage(text, buttons=_buttons(checkin.id, question))
+
+    def _is_presession(self, slot: str) -> bool:
+        plan = self.catalog.presession
+        return plan is not None and slot == plan.code
 
     def _is_evening(self, slot: str) -> bool:
         try:

@@ -52,15 +52,7 @@ class ConfirmationService:
         with self.db.session() as session:
             appointment = self._own_active(session, appointment_id, patient_id, now=now)
             if arranged:
-                if appointment.driver_confirmed_at is None:
-                    appointment.driver_confirmed_at = now
-                    audit(
-                        session,
-                        at=now,
-                        actor=actor,
-                        action="appointment.driver_confirmed",
-                        subject=f"appointment:{appointment_id}",
-                    )
+                record_driver(session, appointment, actor=actor, now=now)
                 return ConfirmationResult(Outcome.DRIVER_NOTED, appointment)
             key = f"driver_missing:{appointment_id}"
             task = session.exec(
@@ -132,6 +124,21 @@ class ConfirmationService:
             # An old reminder's button pressed after the visit: nothing left to confirm.
             raise AppointmentNotActive(f"appointment {appointment_id} has already started")
         return appointment
+
+
+def record_driver(session: Session, appointment: Appointment, *, actor: str, now: datetime) -> bool:
+    """Note that the patient's ride home is arranged (button or SMS D); False if it was."""
+    if appointment.driver_confirmed_at is not None:
+        return False
+    appointment.driver_confirmed_at = now
+    audit(
+        session,
+        at=now,
+        actor=actor,
+        action="appointment.driver_confirmed",
+        subject=f"appointment:{appointment.id}",
+    )
+    return True
 
 
 def record_confirmation(

@@ -478,6 +478,22 @@ class CrisisService:
             kind = _kind_of(check.rule)
         kind = kind or CrisisKind.SELF_HARM
         if check is None:
+            urgent = self.escalation.open_urgent(session, patient_id=patient.id)
+            if answer is CheckAnswer.SAFE and not typed and urgent is not None:
+                # "I'm safe" pressed after on-call was paged: staff see it on the open alert,
+                # which stays open until someone takes it.
+                assert urgent.id is not None
+                self._join(
+                    session,
+                    urgent,
+                    patient,
+                    channel=channel,
+                    text=self.texts.plain("crisis_check_pressed_safe"),
+                    found=_strong(kind, str(answer)),
+                    now=now,
+                )
+                self._audit_answer(session, patient.id, urgent.id, answer, channel, now)
+                return CheckOutcome(answer, kind, urgent.id, paged=False)
             if typed or answer is CheckAnswer.SAFE:
                 return None
             # A No / Call me pressed on an old check: never left unanswered.

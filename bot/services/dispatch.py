@@ -36,11 +36,13 @@ MAX_ATTEMPTS = 8
 # Sent by SMS at any hour: safety messages are never held back by quiet hours (CLINICAL.md 6).
 SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_TAKEN})
 # Timers: rows that send nothing themselves; their renderer acts, whatever the channels.
-TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE})
+TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE, OutboxKind.WAITLIST_EXPIRY})
 # A one-time code goes at any hour too: the person is waiting for it in the chat. It goes to the
 # number in its payload (a claim, not yet the patient's number) and its code is cleared after.
 CODE_KINDS = frozenset({OutboxKind.PHONE_CODE})
 ANY_HOUR_KINDS = SAFETY_KINDS | CODE_KINDS
+# Texts to the number in the payload ("to"), not to the patient's own channel.
+TO_NUMBER_KINDS = frozenset({OutboxKind.SMS_REPLY, OutboxKind.DRIVER_PICKUP})
 # A failure of these is worth telling staff about; staff messages themselves fall back to on-call.
 PATIENT_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
 CALL_CHANNELS = (Channel.ONCALL_CALL, Channel.BACKUP_CALL)
@@ -355,8 +357,9 @@ class Dispatcher:
             return channel if calls else None
         if OutboxKind(row.kind) in CODE_KINDS:
             return Channel.SMS if self.channels.sms is not None else None
-        if OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
-            # An answer to a text goes back to the number that sent it, patient or not.
+        if OutboxKind(row.kind) in TO_NUMBER_KINDS:
+            # An answer to a text goes back to the number that sent it, patient or not; the
+            # driver's pick-up text goes to the driver's number.
             return Channel.SMS if self.channels.sms and payload_of(row).get("to") else None
         if patient is None:
             return None
@@ -406,7 +409,7 @@ class Dispatcher:
             return await self.channels.voice.call(
                 to=number, say=message.text, ack_query=message.voice_ack or ""
             )
-        if OutboxKind(row.kind) in CODE_KINDS or OutboxKind(row.kind) is OutboxKind.SMS_REPLY:
+        if OutboxKind(row.kind) in CODE_KINDS or OutboxKind(row.kind) in TO_NUMBER_KINDS:
             assert self.channels.sms is not None
             return await self.channels.sms.send_sms(
                 to=str(payload_of(row)["to"]), body=message.text

@@ -14,6 +14,8 @@ from bot.profile import ClinicProfile, ServiceKind
 from bot.services.outbox import cancel_pending, enqueue
 from bot.services.preparation import needs_preparation, plan_preparation
 
+# Request keys of the sessions /series books ("series:<series id>:<index>").
+SERIES_KEY_PREFIX = "series:"
 REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
 # The reminders whose checklist carries a treatment's preparation (fasting, driver, medicines).
 PREPARATION_REMINDERS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H)
@@ -57,6 +59,61 @@ def plan_session_end(
         )
 
 
+def plan_series_check(
+    session: Session, appointment: Appointment, *, profile: ClinicProfile, now: datetime
+) -> None:
+    """A missed or cancelled session of a series: look again when the service's gap runs out.
+
+    If by then no session of the same service is booked or attended inside the gap, the staff
+    chat gets a "series interrupted" task (issue 11 item 8; `staff_notices`, event series_check).
+    """
+    service = profile.services.get(appointment.service)
+    if (
+        appointment.series_id is None
+        or appointment.id is None
+        or service is None
+        or service.kind is not ServiceKind.TREATMENT
+        or service.series_max_gap_days is None
+    ):
+        return
+    due = appointment.starts_at + timedelta(days=service.series_max_gap_days)
+    enqueue(
+        session,
+        kind=OutboxKind.STAFF_NOTICE,
+        channel=Channel.STAFF,
+        due_at=max(due, now),
+        dedupe_key=f"{appointment.id}:series_check:{Channel.STAFF}",
+        patient_id=appointment.patient_id,
+        appointment_id=appointment.id,
+        now=now,
+        payload={"event": "series_check"},
+    )
+
+
+def from_series(appointment: Appointment) -> bool:
+    """Booked by /series (its request key says so): confirmed by one summary, not one each."""
+    return (appointment.request_key or "").startswith(SERIES_KEY_PREFIX)
+
+
+def plan_series_summary(
+    session: Session, *, patient: Patient, series_id: str, first: Appointment, now: datetime
+) -> None:
+    """One message to the patient listing every visit of a series booked by staff."""
+    channel = patient_channel(patient)
+    enqueue(
+        session,
+        kind=OutboxKind.SERIES_SUMMARY,
+        channel=channel,
+        due_at=now,
+        not_after=first.starts_at,
+        dedupe_key=f"series:{series_id}:{OutboxKind.SERIES_SUMMARY}:{channel}",
+        patient_id=patient.id,
+        appointment_id=first.id,
+        now=now,
+        payload={"series_id": series_id},
+    )
+
+
 def patient_channel(patient: Patient) -> Channel:
     return Channel.SMS if patient.preferred_channel == Channel.SMS else Channel.TELEGRAM
 
@@ -69,13 +126,16 @@ class OutboxPlanner:
 
     def booked(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
         self._plan_patient_messages(session, appointment, now=now)
-        self._staff_notice(session, appointment, event="booked", now=now)
+        if not from_series(appointment):
+            # A /series booking is one summary in the staff chat (the confirmed plan).
+            self._staff_notice(session, appointment, event="booked", now=now)
 
     def cancelled(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
         assert appointment.id is not None
         cancel_pending(session, appointment_id=appointment.id, reason="appointment cancelled")
         self._calendar_file(session, appointment, cancelled=True, now=now)
         self._staff_notice(session, appointment, event="cancelled", now=now)
+        plan_series_check(session, appointment, profile=self.profile, now=now)
 
     def rescheduled(
         self, session: Session, old: Appointment, new: Appointment, *, now: datetime
@@ -95,7 +155,9 @@ class OutboxPlanner:
         channel = patient_channel(patient)
         # A patient booking in their own chat (Telegram, or by text) gets the confirmation as the
         # reply there; bookings made for them (staff, phone-only) are confirmed through the outbox.
-        if not appointment.created_by.startswith(("patient", "sms")):
+        series = from_series(appointment)
+        if not appointment.created_by.startswith(("patient", "sms")) and not series:
+            # A /series booking is confirmed once for all its visits (SERIES_SUMMARY).
             enqueue(
                 session,
                 kind=OutboxKind.CONFIRMATION,
@@ -117,7 +179,7 @@ class OutboxPlanner:
             offsets_hours=list(self.profile.reminders.offsets_hours),
         )
         service = self.profile.services.get(appointment.service)
-        if needs_preparation(service):
+        if needs_preparation(service) and not series:  # the series summary carries it
             carried = any(r.kind in PREPARATION_REMINDERS for r in reminders)
             plan_preparation(session, appointment, channel=channel, carried=carried, now=now)
         for reminder in reminders:

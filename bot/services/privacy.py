@@ -29,6 +29,8 @@ from bot.db.models import (
     PhoneClaim,
     RateSlot,
     ScreeningAnswer,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxStatus
@@ -358,6 +360,7 @@ def erase_patient(session: Session, *, patient_id: int, now: datetime) -> None:
     phones = {p for p in (phone, *claimed) if p}
     patient.name = pseudonym(patient_id)
     patient.phone_e164 = None
+    patient.driver_phone = None
     patient.phone_verified_at = None
     patient.phone_verified_via = None
     patient.telegram_user_id = None
@@ -365,6 +368,9 @@ def erase_patient(session: Session, *, patient_id: int, now: datetime) -> None:
     patient.preferred_channel = Channel.TELEGRAM
     patient.erased_at = now
     session.exec(delete(PhoneClaim).where(col(PhoneClaim.patient_id) == patient_id))
+    # Off the waitlist: its offers go with it (their messages are skipped when due).
+    session.exec(delete(WaitlistOffer).where(col(WaitlistOffer.patient_id) == patient_id))
+    session.exec(delete(WaitlistEntry).where(col(WaitlistEntry.patient_id) == patient_id))
     addresses = [str(a) for a in (user_id, *phones) if a is not None]
     session.exec(
         delete(BookingDraft).where(

@@ -130,8 +130,17 @@ def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
         OutboxKind.REMINDER_24H: "24h",
         OutboxKind.REMINDER_2H: "2h",
     }[kind]
+    service = ctx.profile.services.get(appointment.service)
+    ask_driver = (
+        kind is OutboxKind.REMINDER_24H
+        and service is not None
+        and service.driver_required
+        and appointment.driver_confirmed_at is None
+    )
     if ctx.is_sms:
-        return OutgoingMessage(ctx.texts.plain(f"reminder_{suffix}_sms", **values))
+        # The day before, an SMS patient is asked about the driver too: reply D (issue 11).
+        key = "reminder_24h_driver_sms" if ask_driver else f"reminder_{suffix}_sms"
+        return OutgoingMessage(ctx.texts.plain(key, **values))
     if kind is OutboxKind.REMINDER_2H:
         return OutgoingMessage(ctx.texts.html("reminder_2h_tg", **values))
     checklist = _checklist(ctx, appointment, day_before=kind is OutboxKind.REMINDER_24H)
@@ -139,13 +148,7 @@ def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
         **{k: _escape(v) for k, v in values.items()}, checklist=checklist
     )
     buttons = appointment_buttons(ctx, appointment.id, confirm=appointment.confirmed_at is None)
-    service = ctx.profile.services.get(appointment.service)
-    if (
-        kind is OutboxKind.REMINDER_24H
-        and service is not None
-        and service.driver_required
-        and appointment.driver_confirmed_at is None
-    ):
+    if ask_driver:
         buttons.insert(
             0,
             [
@@ -171,12 +174,79 @@ def render_discharge(ctx: RenderContext) -> OutgoingMessage:
     )
 
 
+def render_pickup(ctx: RenderContext) -> OutgoingMessage:
+    """At Done: the patient may be picked up now (Telegram or a neutral SMS)."""
+    values = {
+        "clinic": ctx.profile.clinic.name,
+        "address": ctx.profile.clinic.address,
+        "phone": ctx.profile.clinic.phone,
+    }
+    if ctx.is_sms:
+        return OutgoingMessage(ctx.texts.plain("pickup_sms", **values))
+    return OutgoingMessage(ctx.texts.html("pickup_tg", **values))
+
+
+def render_driver_pickup(ctx: RenderContext) -> OutgoingMessage:
+    """At Done: the stored driver's phone hears where and that it is time; nothing about care."""
+    appointment = ctx.appointment
+    if appointment is None or appointment.status != AppointmentStatus.COMPLETED:
+        raise Skip("session not completed")
+    values = {
+        "clinic": ctx.profile.clinic.name,
+        "address": ctx.profile.clinic.address,
+        "phone": ctx.profile.clinic.phone,
+    }
+    return OutgoingMessage(ctx.texts.plain("driver_pickup_sms", **values))
+
+
+def render_series_summary(ctx: RenderContext) -> OutgoingMessage:
+    """Every visit of a series booked by staff, in one message (issue 11 item 6)."""
+    series_id = str(ctx.payload.get("series_id", ""))
+    visits = list(
+        ctx.session.exec(
+            select(Appointment)
+            .where(col(Appointment.series_id) == series_id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > ctx.now)
+            .order_by(col(Appointment.starts_at))
+        ).all()
+    )
+    if not visits:
+        raise Skip("no visit of the series is still booked")
+    tz = ctx.profile.tz
+    if ctx.is_sms:
+        return OutgoingMessage(
+            ctx.texts.plain(
+                "series_summary_sms",
+                clinic=ctx.profile.clinic.name,
+                count=len(visits),
+                dates="; ".join(when_short(v.starts_at, tz) for v in visits),
+                phone=ctx.profile.clinic.phone,
+            )
+        )
+    service = ctx.profile.services.get(visits[0].service)
+    items = "\n".join(
+        ctx.texts.html("series_summary_item", when=when_long(v.starts_at, tz)) for v in visits
+    )
+    text = ctx.texts.raw("series_summary_tg").format(
+        count=len(visits),
+        service=_escape(service.label if service else visits[0].service),
+        items=items,
+        address=_escape(ctx.profile.clinic.address),
+        preparation=preparation_block(ctx.texts, ctx.profile, visits[0], with_service=False),
+    )
+    return OutgoingMessage(text)
+
+
 RENDERERS: Renderers = {
     OutboxKind.CONFIRMATION: render_confirmation,
     OutboxKind.REMINDER_72H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_72H),
     OutboxKind.REMINDER_24H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_24H),
     OutboxKind.REMINDER_2H: lambda ctx: _reminder(ctx, OutboxKind.REMINDER_2H),
     OutboxKind.DISCHARGE: render_discharge,
+    OutboxKind.PICKUP: render_pickup,
+    OutboxKind.SERIES_SUMMARY: render_series_summary,
+    OutboxKind.DRIVER_PICKUP: render_driver_pickup,
 }
 
 
@@ -184,8 +254,11 @@ REMINDER_SMS_KEYS = (
     "booked_sms",
     "reminder_72h_sms",
     "reminder_24h_sms",
+    "reminder_24h_driver_sms",
     "reminder_2h_sms",
     "discharge_sms",
+    "pickup_sms",
+    "driver_pickup_sms",
 )
 # The widest date and time the SMS texts can show, so the one-segment check is honest.
 _LONGEST_WHEN = "Wed 30 Sep 12:45 PM"
@@ -196,6 +269,7 @@ def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
     values = {
         "clinic": profile.clinic.name,
         "phone": profile.clinic.phone,
+        "address": profile.clinic.address,
         "when": _LONGEST_WHEN,
         "time": "12:45 PM",
     }

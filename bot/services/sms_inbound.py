@@ -44,10 +44,11 @@ from bot.domain.errors import (
 )
 from bot.domain.sms_keywords import Inbound, InboundKind, parse_inbound
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
+from bot.domain.waitlist import Preferences
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
-from bot.services.confirmations import record_confirmation
+from bot.services.confirmations import record_confirmation, record_driver
 from bot.services.crisis import CrisisService
 from bot.services.escalation import is_sms_ack
 from bot.services.formatting import when_short
@@ -62,6 +63,7 @@ from bot.services.routing import (
     patient_label,
     sms_lost,
 )
+from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
 from bot.texts.sms import DEFAULTS as SMS_TEXTS
 
@@ -109,6 +111,7 @@ _SID = re.compile(r"[A-Za-z]{2}[0-9a-fA-F]{32}")
 # Keywords that start something new even in the middle of a booking by text.
 _RESTARTS = (
     InboundKind.CONFIRM,
+    InboundKind.DRIVER,
     InboundKind.CANCEL_APPOINTMENT,
     InboundKind.RESCHEDULE,
     InboundKind.BOOK,
@@ -142,8 +145,10 @@ class SmsInbound:
         checkin_answer: CheckinAnswer | None = None,
         acknowledge: SmsAcknowledge | None = None,
         crisis: CrisisService | None = None,
+        waitlist: WaitlistService | None = None,
     ) -> None:
         self.db = db
+        self.waitlist = waitlist
         self.profile = profile
         self.texts = texts
         self.booking = booking
@@ -292,9 +297,16 @@ class SmsInbound:
             return self._text("sms_help")
         if opted_out:
             return None
+        waitlisted = self._waitlist_answer(session, phone, patient, draft, kind, checkin_open, now)
+        if waitlisted is not None:
+            return waitlisted
 
         if checkin_open:
-            if kind not in (InboundKind.CONFIRM, InboundKind.CANCEL_APPOINTMENT):
+            if kind not in (
+                InboundKind.CONFIRM,
+                InboundKind.CANCEL_APPOINTMENT,
+                InboundKind.DRIVER,
+            ):
                 return self._text("sms_answer_question_first")
             draft = None  # C and X still act on the appointment; the question stays open
         elif draft is not None and kind in _RESTARTS:
@@ -324,6 +336,8 @@ class SmsInbound:
                 now=now,
                 key="sms_book_offer",
             )
+        if kind is InboundKind.DRIVER:
+            return self._driver(session, patient, now)
         if kind not in (
             InboundKind.CONFIRM,
             InboundKind.YES,
@@ -397,6 +411,79 @@ class SmsInbound:
             start = datetime.fromisoformat(str(data["start"]))
             return lambda: self._book(phone, service, start, name, sid, now)
         return self._text("sms_ask_name_again")
+
+    # --- the waitlist (issue 15) ---------------------------------------------------------
+
+    def _waitlist_answer(
+        self,
+        session: Session,
+        phone: str,
+        patient: Patient | None,
+        draft: BookingDraft | None,
+        kind: InboundKind,
+        checkin_open: bool,
+        now: datetime,
+    ) -> _Deferred | None:
+        """WAIT joins, LEAVE leaves; YES / NO answer an open offer of a freed time."""
+        waitlist = self.waitlist
+        if waitlist is None or checkin_open:
+            return None
+        patient_id = patient.id if patient is not None else None
+        if kind in (InboundKind.YES, InboundKind.NO) and patient_id is not None:
+            offer_id = waitlist.open_offer_for(session, patient_id, now)
+            if offer_id is None:
+                return None
+            accept = kind is InboundKind.YES
+            return lambda: waitlist.answer_words(
+                waitlist.answer(
+                    patient_id=patient_id,
+                    offer_id=offer_id,
+                    accept=accept,
+                    actor=f"sms:{patient_id}",
+                ),
+                sms=True,
+            )
+        if kind is InboundKind.LEAVE_WAITLIST:
+            if patient_id is None:
+                return lambda: self._text("sms_wl_not_on")
+            return lambda: self._text(
+                "sms_wl_left"
+                if waitlist.leave(patient_id=patient_id, actor=f"sms:{patient_id}")
+                else "sms_wl_not_on"
+            )
+        if kind is InboundKind.WAITLIST:
+            service = self.profile.consultation_code
+            if draft is not None and draft.flow == FLOW_BOOK:
+                service = str(_data(draft).get("service") or service)
+            return lambda: self._join_waitlist(phone, service, now)
+        return None
+
+    def _join_waitlist(self, phone: str, service: str, now: datetime) -> Reply:
+        assert self.waitlist is not None
+        with self.db.session() as session:
+            patient = get_or_create_sms_patient(session, phone_e164=phone, now=now)
+            if patient.sms_consent_at is None:
+                # They asked for it by text: consent to text them about it.
+                patient.sms_consent_at = now
+                audit(
+                    session,
+                    at=now,
+                    actor=f"sms:{patient.id}",
+                    action="patient.sms_consent",
+                    subject=f"patient:{patient.id}",
+                    detail={"via": "waitlist by text"},
+                )
+            self._drop_draft(session, phone)
+            patient_id = patient.id
+        assert patient_id is not None
+        self.waitlist.join(
+            patient_id=patient_id,
+            service=service,
+            preferences=Preferences(),
+            channel=Channel.SMS,
+            actor=f"sms:{patient_id}",
+        )
+        return self._text("sms_wl_joined")
 
     # --- consent ------------------------------------------------------------------------
 
@@ -586,6 +673,25 @@ class SmsInbound:
             "hours": f"{self.profile.booking.cancellation_cutoff_hours:g}",
         }
         return self.texts.plain(key, **{**common, **values})
+
+    def _driver(self, session: Session, patient: Patient | None, now: datetime) -> Reply:
+        """ "D": the ride home for the next visit that needs one is arranged (issue 11)."""
+        if patient is None:
+            return self._text("sms_no_appointment")
+        needs_driver = [c for c, s in self.profile.services.items() if s.driver_required]
+        appointment = session.exec(
+            select(Appointment)
+            .where(col(Appointment.patient_id) == patient.id)
+            .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+            .where(col(Appointment.starts_at) > now)
+            .where(col(Appointment.service).in_(needs_driver))
+            .order_by(col(Appointment.starts_at))
+            .limit(1)
+        ).first()
+        if appointment is None:
+            return self._text("sms_no_appointment")
+        record_driver(session, appointment, actor=f"sms:{patient.id}", now=now)
+        return self._text("sms_driver_noted", when=when_short(appointment.starts_at, self.tz))
 
     def _refuses_late_change(self, appointment: Appointment, now: datetime) -> bool:
         return self.profile.booking.late_cancellation_policy == "refuse" and self.booking.is_late(

@@ -59,6 +59,8 @@ PATIENT_NOTICE = OutboxKind.PATIENT_NOTICE
 
 # Done by nobody: attendance assumed after the session-end prompts went unanswered (issue 11).
 ASSUMED_MARK = "✔️?"
+# Held: a Yes on the pre-session check waits for a staff review (issue 11 item 4).
+HELD_MARK = "⛔"
 # Which appointment states each mark stands for in the schedule.
 _MARKS = {
     AppointmentStatus.COMPLETED: "✔️",
@@ -247,6 +249,8 @@ def _wall(moment: time) -> str:
 
 
 def status_mark(entry: ScheduleEntry) -> str:
+    if entry.held:
+        return HELD_MARK
     if entry.assumed:
         return ASSUMED_MARK
     if entry.status in _MARKS:
@@ -577,6 +581,10 @@ def render_series_plan(texts: Texts, profile: ClinicProfile, plan: SeriesPlan) -
         max_gap=service.series_max_gap_days,
         markup={"items": items},
     )
+    if plan.open_flags:
+        text += "\n" + fill(texts, "staff_series_warn_flags", count=plan.open_flags)
+    if not plan.screened:
+        text += "\n" + fill(texts, "staff_series_warn_not_screened")
     return OutgoingMessage(
         text,
         buttons=[

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask
@@ -61,8 +63,9 @@ def _buttons(
         rows.append([Button(t.plain("btn_approve"), data=data)])
     rows.append(
         [
-            Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}"),
-            Button(t.plain("btn_no_show"), data=f"st:ns:{appointment.id}"),
+            # The version makes a press on an older state recognisable (issue 11 item 3).
+            Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}:{appointment.version}"),
+            Button(t.plain("btn_no_show"), data=f"st:ns:{appointment.id}:{appointment.version}"),
         ]
     )
     return rows
@@ -129,6 +132,8 @@ def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
         )
     if event == "check_24h":
         return _check_24h(ctx, appointment, values)
+    if event == "series_check":
+        return _series_check(ctx, appointment, values)
     raise Skip(f"unknown staff notice event {event!r}")
 
 
@@ -177,6 +182,77 @@ def _check_24h(
         if not buttons:
             buttons.append([Button(ctx.texts.plain("btn_called"), data=f"st:cl:{driver.id}")])
     return OutgoingMessage("\n\n".join(parts), buttons=buttons)
+
+
+SERIES_TASK = "series_interrupted"
+MISSED = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+KEPT = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
+
+
+def _series_check(
+    ctx: RenderContext, appointment: Appointment, values: dict[str, str]
+) -> OutgoingMessage:
+    """The gap after a missed or cancelled series session ran out: rebooked, or a staff task."""
+    service = ctx.profile.services.get(appointment.service)
+    if appointment.series_id is None or service is None or service.series_max_gap_days is None:
+        raise Skip("not a series session")
+    if appointment.status not in MISSED:
+        raise Skip("the session took place after all")
+    gap = timedelta(days=service.series_max_gap_days)
+    same = (
+        select(Appointment.starts_at)
+        .where(col(Appointment.patient_id) == appointment.patient_id)
+        .where(col(Appointment.service) == appointment.service)
+        .where(col(Appointment.id) != appointment.id)
+    )
+    # Sessions attended before the miss do not count as a rebooking; anything kept after the
+    # last of them, up to the gap after the missed one, does (a later session of the series
+    # still booked, or a new one).
+    last_attended = ctx.session.exec(
+        same.where(col(Appointment.status) == AppointmentStatus.COMPLETED)
+        .where(col(Appointment.starts_at) < appointment.starts_at)
+        .order_by(col(Appointment.starts_at).desc())
+        .limit(1)
+    ).first()
+    since = last_attended or appointment.starts_at - gap
+    rebooked = ctx.session.exec(
+        same.where(col(Appointment.status).in_(KEPT))
+        .where(col(Appointment.starts_at) > since)
+        .where(col(Appointment.starts_at) <= appointment.starts_at + gap)
+        .limit(1)
+    ).first()
+    if rebooked is not None:
+        raise Skip("rebooked within the series gap")
+    prefix = f"{SERIES_TASK}:{appointment.series_id}:"
+    already = ctx.session.exec(
+        select(StaffTask.id)
+        .where(col(StaffTask.dedupe_key).startswith(prefix))
+        .where(col(StaffTask.done_at).is_(None))
+        .limit(1)
+    ).first()
+    if already is not None:
+        raise Skip("the series' interruption is already a staff task")
+    missed = "no-show" if appointment.status == AppointmentStatus.NO_SHOW else "cancelled"
+    task = StaffTask(
+        kind=SERIES_TASK,
+        patient_id=appointment.patient_id,
+        appointment_id=appointment.id,
+        detail=f"series session {missed}; nothing booked within {gap.days} days",
+        created_at=ctx.now,
+        dedupe_key=f"{prefix}{appointment.id}",
+    )
+    ctx.session.add(task)
+    ctx.session.flush()
+    return OutgoingMessage(
+        _fill(
+            ctx,
+            "notice_series_interrupted",
+            values,
+            missed=ctx.texts.plain(f"notice_series_{missed.replace('-', '_')}"),
+            days=str(gap.days),
+        ),
+        buttons=[[Button(ctx.texts.plain("btn_called"), data=f"st:cl:{task.id}")]],
+    )
 
 
 def _had_a_chance_to_confirm(ctx: RenderContext, appointment: Appointment) -> None:

@@ -50,6 +50,7 @@ from bot.domain.enums import (
 )
 from bot.domain.errors import ClinicError, InvalidPhone, NotApproved
 from bot.profile import ClinicProfile, ServiceKind
+from bot.services.aftercare import session_held
 from bot.services.audit import audit
 from bot.services.booking import HOLDING, BookingService
 from bot.services.escalation import KEY_PREFIX as ESCALATION_KEY_PREFIX
@@ -63,6 +64,7 @@ from bot.services.outcomes_report import (
 )
 from bot.services.patients import patient_by_phone
 from bot.services.phones import normalize_phone
+from bot.services.planner import plan_series_summary
 from bot.services.routing import InvalidPatientName, create_phone_patient
 from bot.services.staff_messages import enqueue_patient_notice, render_digest
 from bot.texts import Texts
@@ -163,6 +165,8 @@ class ScheduleEntry:
     units: tuple[str, ...]
     # Completed because nobody pressed Done or No-show in time (issue 11).
     assumed: bool = False
+    # A Yes on its pre-session check nobody has acknowledged yet: held until reviewed.
+    held: bool = False
 
     @property
     def primary_unit(self) -> str:
@@ -232,6 +236,9 @@ class SeriesPlan:
     patient: PatientMatch
     service: str
     starts: tuple[datetime, ...]
+    # Said before booking (issue 11 item 6): open red flags, and never screened.
+    open_flags: int = 0
+    screened: bool = True
 
 
 @dataclass(frozen=True)
@@ -491,6 +498,8 @@ class StaffOps:
                     confirmed=confirmed is not None,
                     units=tuple(u for u in units.split(",") if u),
                     assumed=assumed is not None,
+                    held=status == AppointmentStatus.BOOKED
+                    and session_held(session, appointment_id),
                 )
             )
         return entries
@@ -774,6 +783,21 @@ class StaffOps:
                 raise PatientNotFound(str(patient_id))
             if definition.requires_approval and patient.approved_at is None:
                 raise NotApproved("approve the patient for treatment first")
+            open_flags = len(
+                session.exec(
+                    select(Escalation.id)
+                    .where(col(Escalation.patient_id) == patient_id)
+                    .where(col(Escalation.closed_at).is_(None))
+                ).all()
+            )
+            screened = (
+                session.exec(
+                    select(ScreeningAnswer.id)
+                    .where(col(ScreeningAnswer.patient_id) == patient_id)
+                    .limit(1)
+                ).first()
+                is not None
+            )
         starts = self._series_starts(patient_id=patient_id, service=service, count=count)
         now = self.clock.now()
         with self.db.session() as session:
@@ -790,7 +814,12 @@ class StaffOps:
                 },
             )
         return SeriesPlan(
-            draft_id=draft_id, patient=_match(patient), service=service, starts=tuple(starts)
+            draft_id=draft_id,
+            patient=_match(patient),
+            service=service,
+            starts=tuple(starts),
+            open_flags=open_flags,
+            screened=screened,
         )
 
     def _series_starts(self, *, patient_id: int, service: str, count: int) -> list[datetime]:
@@ -881,6 +910,11 @@ class StaffOps:
                 failed.append((start, str(exc)))
         self._close_draft(draft_id, step=STEP_DONE)
         with self.db.session() as session:
+            patient = session.get(Patient, match.id)
+            if booked and patient is not None:
+                plan_series_summary(
+                    session, patient=patient, series_id=series_id, first=booked[0], now=now
+                )
             audit(
                 session,
                 at=now,
@@ -1079,6 +1113,9 @@ class StaffOps:
                 raise BlockNotFound(str(block_id))
             block.removed_at = now
             audit(session, at=now, actor=actor, action="staff.unblock", subject=f"block:{block_id}")
+            session.flush()
+            # Waiting patients hear of the reopened time (issue 15 item 2).
+            self.booking.time_freed(session, start=block.starts_at, end=block.ends_at, now=now)
             return _block_view(block)
 
     # --- flags and tasks ----------------------------------------------------------------
@@ -1371,6 +1408,25 @@ class StaffOps:
         return queued
 
     # --- phone-only patients ------------------------------------------------------------
+
+    def set_driver_phone(self, *, patient_id: int, phone: str | None, actor: str) -> str | None:
+        """Store the driver's phone (E.164) texted at Done, or clear it; audited, unlogged."""
+        number = normalize_phone(phone, region=self.profile.clinic.phone_region) if phone else None
+        now = self.clock.now()
+        with self.db.session() as session:
+            patient = session.get(Patient, patient_id)
+            if patient is None or patient.erased_at is not None:
+                raise PatientNotFound(str(patient_id))
+            patient.driver_phone = number
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="patient.driver_phone",
+                subject=f"patient:{patient_id}",
+                detail={"stored": number is not None},
+            )
+        return number
 
     def new_phone_patient(self, *, phone: str, name: str, actor: str) -> SlotOffer:
         """Create (or find) a patient without Telegram and offer consultation times."""

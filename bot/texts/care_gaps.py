@@ -55,6 +55,48 @@ DEFAULTS: dict[str, str] = {
         "Done when they leave."
     ),
     "btn_leaving_now": "Yes, leaving now",
+    # --- a series session missed or cancelled, nothing rebooked within the gap (staff) ---
+    "notice_series_interrupted": (
+        "🔁 <b>Series interrupted</b> #{appointment_id}\n{patient}\n{service}, {when}: "
+        "{missed}, and nothing booked within {days} days. Please call the patient."
+    ),
+    "notice_series_no_show": "no-show",
+    "notice_series_cancelled": "cancelled",
+    # --- the driver's phone (/driver) ---
+    "usage_driver": "/driver <patient #id> <phone or none>, e.g. /driver #12 +1 617 555 0177",
+    "staff_driver_saved": (
+        "🚗 Driver's phone saved for patient #{patient_id} (…{ending}). At Done they get a "
+        "text that the patient is ready to be picked up (no details of the visit)."
+    ),
+    "staff_driver_cleared": "🚗 Driver's phone removed for patient #{patient_id}.",
+    # --- /series: warnings before booking, one summary to the patient after ---
+    "staff_series_warn_flags": (
+        "⚠️ <b>{count} open red flag(s)</b> for this patient: see /flags before booking."
+    ),
+    "staff_series_warn_not_screened": (
+        "⚠️ <b>Not screened</b>: no screening answers on record. Check them before booking."
+    ),
+    "series_summary_tg": (
+        "<b>Your {count} sessions are booked</b> ({service})\n{items}\n📍 {address}\n\n"
+        "{preparation}\n\nA calendar file for each visit follows; a reminder comes before each."
+    ),
+    "series_summary_item": "• {when}",
+    "series_summary_sms": (
+        "{clinic}: {count} appts booked: {dates}. A reminder comes before each. Questions? {phone}"
+    ),
+    # --- a staff button pressed on an older state of the appointment (plain toasts) ---
+    "staff_toast_stale_moved": "Out of date: #{id} was moved to #{new} ({when}); nothing was changed.",
+    "staff_toast_stale_cancelled": "Out of date: #{id} was cancelled ({when}); nothing was changed.",
+    "staff_toast_stale_no_show": (
+        "Out of date: #{id} was marked No-show; nothing was changed. To correct: /done {id}"
+    ),
+    "staff_toast_stale_assumed": (
+        "Out of date: #{id} was marked attended (assumed); nothing was changed. To confirm: "
+        "/done {id}, to correct: /noshow {id}"
+    ),
+    "staff_toast_stale_done": (
+        "Out of date: #{id} was marked Done ({when}); nothing was changed. To correct: /noshow {id}"
+    ),
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }

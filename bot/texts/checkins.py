@@ -12,6 +12,10 @@ DEFAULTS: dict[str, str] = {
     "checkin_intro": (
         "A few quick questions about how you have been since your treatment.\n\n{emergency}"
     ),
+    "checkin_presession_intro": (
+        "A few questions before your session on {when}. Your care team reads them before "
+        "you come in.\n\n{emergency}"
+    ),
     "checkin_nudge": "A reminder: your check-in is still open. It takes about a minute.",
     "checkin_done": "Thank you. Your answers are saved for your care team.",
     "checkin_answered": "{question}\n→ <b>{answer}</b>",

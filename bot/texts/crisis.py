@@ -98,6 +98,7 @@ DEFAULTS: dict[str, str] = {
     "crisis_check_no_answer": "No answer to the safety check within {minutes} min",
     "crisis_check_pressed_not_safe": "(answered “No” to “Are you safe right now?”)",
     "crisis_check_pressed_call": "(asked to be called after “Are you safe right now?”)",
+    "crisis_check_pressed_safe": "(answered “Yes, I'm safe” to “Are you safe right now?”)",
     "crisis_staff_followup": (
         "🚨 <b>More from the patient</b> on alert #{escalation_id}, not acknowledged yet "
         "({count} message(s) since the last line). Latest:\n“{quote}”"
@@ -124,5 +125,6 @@ PLAIN_KEYS = frozenset(
         "crisis_check_no_answer",
         "crisis_check_pressed_not_safe",
         "crisis_check_pressed_call",
+        "crisis_check_pressed_safe",
     }
 )

@@ -48,6 +48,20 @@ DEFAULTS: dict[str, str] = {
     "already_confirmed": "You're already confirmed for {when}.",
     "appointment_not_active": "That appointment is no longer active. Tap /start to see your options.",
     # --- after a session ---
+    # --- at Done: the patient may be picked up; the stored driver's phone is told (issue 11) ---
+    "pickup_tg": (
+        "🚗 <b>You're ready to go home.</b> Your driver can pick you up now at {address}. "
+        "Please wait for them inside: don't leave on your own."
+    ),
+    "pickup_sms": "{clinic}: you are ready to go home. Your ride can pick you up now at {address}.",
+    # To the driver: a time and a place, no name and nothing about the visit.
+    "driver_pickup_sms": (
+        "{clinic}: your passenger is ready to be picked up now at {address}. Questions? {phone}"
+    ),
+    "reminder_24h_driver_sms": (
+        "{clinic}: your appt is {when}. Follow the prep sheet. Reply C to confirm, D once "
+        "your ride home is arranged. {phone}"
+    ),
     "discharge_tg": (
         "<b>Thank you for coming in today.</b>\nFor the next 24 hours:\n"
         "• No driving, no machinery and no big decisions.\n"

@@ -8,6 +8,7 @@ The `sms_staff_` and `routing_staff_` texts go to the staff Telegram chat (HTML)
 """
 
 DEFAULTS: dict[str, str] = {
+    "sms_driver_noted": "{clinic}: thanks, your ride home for {when} is noted. Questions? {phone}",
     # --- replies to an inbound SMS ---
     "sms_help": (
         "{program}: {frequency}. Msg & data rates may apply. Call {phone} for help. "
@@ -51,7 +52,8 @@ DEFAULTS: dict[str, str] = {
         "{clinic}: sorry, that time was just taken. Free times: {options}. Reply {choices}."
     ),
     "sms_no_times": (
-        "{clinic}: there are no free times to book by text right now. Please call {phone}."
+        "{clinic}: no free times to book by text right now. Reply WAIT to join our waitlist, "
+        "or call {phone}."
     ),
     "sms_pick_number": "{clinic}: please reply {choices} to choose a time, or call {phone}.",
     "sms_ask_name": "{clinic}: to book {when}, please reply with your full name.",

@@ -1,0 +1,274 @@
+"""The waitlist in a patient's Telegram chat: choosing preferences, joining, offers, leaving.
+
+Buttons carry compact callback data, `wl:<verb>:...`:
+  wl:p:<service>:<days mask>:<part>:<earliest weeks>:<latest weeks>  the choices screen
+  wl:j:<same>                                                          join with those choices
+  wl:x                                                                 not now
+  wl:m                                                                 my waitlist
+  wl:l:<entry id>                                                      leave one entry
+  wl:a:<offer id> / wl:d:<offer id>                                    accept / decline an offer
+The choices being made live in the buttons themselves (nothing is stored until Join).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from bot.db.models import Appointment, Patient
+from bot.domain.availability import local_day
+from bot.domain.enums import Channel
+from bot.domain.waitlist import (
+    EARLIEST_WEEKS,
+    LATEST_WEEKS,
+    PartOfDay,
+    Preferences,
+    date_range,
+    next_choice,
+    toggle_day,
+    weekdays_of,
+)
+from bot.messaging.channels import Button
+from bot.profile import WEEKDAYS
+from bot.services.booking_screens import BookingScreens
+from bot.services.calendar_files import event_chain
+from bot.services.chat_replies import Reply, Rows, Screen, Who
+from bot.services.drafts import BOOK, DraftStore
+from bot.services.waitlist import Answer, WaitlistService, preferences_of
+
+_PARTS = (PartOfDay.ANY, PartOfDay.MORNING, PartOfDay.AFTERNOON)
+
+
+def choices_data(
+    verb: str, service: str, mask: int = 0, part: str = "a", earliest: int = 0, latest: int = 0
+) -> str:
+    return f"wl:{verb}:{service}:{mask}:{part}:{earliest}:{latest}"
+
+
+class WaitlistChat:
+    """What the `wl:` buttons answer with."""
+
+    def __init__(self, *, waitlist: WaitlistService, screens: BookingScreens | None = None) -> None:
+        self.waitlist = waitlist
+        # The booking confirmation (with the calendar file) when an offer is accepted.
+        self.screens = screens
+        self.texts = waitlist.texts
+        self.profile = waitlist.profile
+        self.db = waitlist.db
+        expiry = timedelta(hours=self.profile.booking.draft_expiry_hours)
+        self.drafts = DraftStore(db=self.db, expiry=expiry)
+
+    def press(self, who: Who, *, verb: str, args: tuple[str, ...]) -> Reply:
+        patient = self._patient(who)
+        if patient is None or patient.id is None:
+            return Reply(edit=Screen(self.texts.html("start_consent_needed")))
+        if verb in ("p", "j"):
+            parsed = self._choices(patient, args)
+            if parsed is None:
+                return Reply(edit=Screen(self.texts.html("book_button_expired")))
+            if verb == "p":
+                return Reply(edit=self.choices_screen(*parsed))
+            self._finish_booking(who)
+            return self._join(patient.id, *parsed)
+        if verb == "x":
+            return Reply(edit=Screen(self.texts.html("wl_not_now")))
+        if verb == "m":
+            return Reply((self.mine(patient.id),))
+        number = int(args[0]) if args and args[0].isdigit() and len(args[0]) < 13 else None
+        if verb == "l" and number is not None:
+            left = self.waitlist.leave(
+                patient_id=patient.id, entry_id=number, actor=f"patient:{patient.id}"
+            )
+            if not left:
+                return Reply(edit=self.mine(patient.id))
+            note = self.texts.html("wl_left", service=self.waitlist.service_label(left[0]))
+            return Reply(edit=self.mine(patient.id).under(note))
+        if verb in ("a", "d") and number is not None:
+            result = self.waitlist.answer(
+                patient_id=patient.id,
+                offer_id=number,
+                accept=verb == "a",
+                actor=f"patient:{patient.id}",
+            )
+            if result.answer is Answer.ALREADY:
+                return Reply(toast=self.texts.plain("wl_answered_toast"))
+            if result.answer is Answer.ACCEPTED and result.appointment_id is not None:
+                confirmed = self._confirmation(result.appointment_id)
+                if confirmed is not None:
+                    return confirmed
+            words = self.waitlist.answer_words(result, sms=False)
+            return Reply(edit=Screen(words), changed=result.answer is not Answer.UNKNOWN)
+        return Reply(edit=Screen(self.texts.html("book_button_expired")))
+
+    # --- screens ------------------------------------------------------------------------
+
+    def choices_screen(
+        self, service: str, mask: int, part: str, earliest: int, latest: int
+    ) -> Screen:
+        t = self.texts
+        preferences = self._preferences(mask, part, earliest, latest)
+        open_days = [d for d in range(7) if self.profile.opening_ranges(d)]
+        day_buttons = []
+        for day in open_days:
+            chosen = mask & (1 << day)
+            label = WEEKDAYS[day][:3].capitalize()
+            day_buttons.append(
+                Button(
+                    f"✓ {label}" if chosen else label,
+                    data=choices_data("p", service, toggle_day(mask, day), part, earliest, latest),
+                )
+            )
+        part_buttons = tuple(
+            Button(
+                ("✓ " if p.value == part else "") + t.plain(f"wl_btn_part_{p.value}"),
+                data=choices_data("p", service, mask, p.value, earliest, latest),
+            )
+            for p in _PARTS
+        )
+        from_value = t.plain("wl_now") if earliest == 0 else t.plain("wl_in_weeks", weeks=earliest)
+        until_value = (
+            t.plain("wl_any_date") if latest == 0 else t.plain("wl_weeks_ahead", weeks=latest)
+        )
+        range_buttons = (
+            Button(
+                t.plain("wl_btn_earliest", value=from_value),
+                data=choices_data(
+                    "p", service, mask, part, next_choice(EARLIEST_WEEKS, earliest), latest
+                ),
+            ),
+            Button(
+                t.plain("wl_btn_latest", value=until_value),
+                data=choices_data(
+                    "p", service, mask, part, earliest, next_choice(LATEST_WEEKS, latest)
+                ),
+            ),
+        )
+        rows: Rows = (
+            tuple(day_buttons[:4]),
+            tuple(day_buttons[4:]),
+            part_buttons,
+            range_buttons,
+            (
+                Button(
+                    t.plain("wl_btn_join"),
+                    data=choices_data("j", service, mask, part, earliest, latest),
+                ),
+            ),
+            (Button(t.plain("wl_btn_not_now"), data="wl:x"),),
+        )
+        described = self.waitlist.describe(preferences)
+        days, part_text, *dates = described.split("; ")
+        text = t.html(
+            "wl_prefs",
+            service=self.waitlist.service_label(service),
+            days=days,
+            part=part_text,
+            dates=dates[0] if dates else t.plain("wl_any_date"),
+        )
+        return Screen(text, tuple(row for row in rows if row))
+
+    def mine(self, patient_id: int) -> Screen:
+        t = self.texts
+        entries = self.waitlist.entries_of(patient_id)
+        if not entries:
+            return Screen(t.html("wl_mine_none"))
+        lines = "\n".join(
+            t.html(
+                "wl_mine_line",
+                service=self.waitlist.service_label(e.service),
+                prefs=self.waitlist.describe(preferences_of(e)),
+            )
+            for e in entries
+        )
+        buttons = tuple(
+            (
+                Button(
+                    t.plain("wl_btn_leave", service=self.waitlist.service_label(e.service)),
+                    data=f"wl:l:{e.id}",
+                ),
+            )
+            for e in entries
+        )
+        return Screen(t.raw("wl_mine").format(lines=lines), buttons)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _join(
+        self, patient_id: int, service: str, mask: int, part: str, earliest: int, latest: int
+    ) -> Reply:
+        preferences = self._preferences(mask, part, earliest, latest)
+        joined = self.waitlist.join(
+            patient_id=patient_id,
+            service=service,
+            preferences=preferences,
+            channel=Channel.TELEGRAM,
+            actor=f"patient:{patient_id}",
+        )
+        key = "wl_updated" if joined.updated else "wl_joined"
+        text = self.texts.html(
+            key,
+            service=self.waitlist.service_label(service),
+            prefs=self.waitlist.describe(preferences),
+        )
+        return Reply(edit=Screen(text))
+
+    def _confirmation(self, appointment_id: int) -> Reply | None:
+        """The same confirmation and calendar file as a booking made in the chat."""
+        if self.screens is None:
+            return None
+        with self.db.session(write=False) as session:
+            appointment = session.get(Appointment, appointment_id)
+            if appointment is None:
+                return None
+            root, sequence = event_chain(session, appointment)
+        confirmation, calendar = self.screens.confirmation(
+            appointment, moved=False, root=root, sequence=sequence, now=self.now()
+        )
+        return Reply((calendar,), edit=confirmation, changed=True)
+
+    def _finish_booking(self, who: Who) -> None:
+        """Joining instead of choosing a time ends the booking underway (nothing to resume)."""
+        draft = self.drafts.load(who.user_id)
+        if draft is not None and draft.flow == BOOK and draft.active(self.now()):
+            self.drafts.finish(draft, now=self.now())
+
+    def _preferences(self, mask: int, part: str, earliest: int, latest: int) -> Preferences:
+        today = local_day(self.waitlist.clock.now(), self.profile.tz)
+        first, last = date_range(today, earliest_weeks=earliest, latest_weeks=latest)
+        return Preferences(
+            weekdays=weekdays_of(mask),
+            part=PartOfDay(part),
+            earliest=first if earliest else None,
+            latest=last,
+        )
+
+    def _choices(
+        self, patient: Patient, args: tuple[str, ...]
+    ) -> tuple[str, int, str, int, int] | None:
+        if len(args) != 5:
+            return None
+        service, mask, part, earliest, latest = args
+        if service not in self.profile.services or part not in ("a", "m", "e"):
+            return None
+        if not all(x.isdigit() and len(x) <= 3 for x in (mask, earliest, latest)):
+            return None
+        if int(earliest) not in EARLIEST_WEEKS or int(latest) not in LATEST_WEEKS:
+            return None
+        if service not in self.waitlist.booking.services_for(patient):
+            return None
+        return service, int(mask) & 0b1111111, part, int(earliest), int(latest)
+
+    def _patient(self, who: Who) -> Patient | None:
+        with self.db.session(write=False) as session:
+            patient = session.exec(
+                select(Patient).where(col(Patient.telegram_user_id) == who.user_id)
+            ).one_or_none()
+        if patient is None or patient.erased_at is not None:
+            return None
+        if patient.telegram_consent_at is None:
+            return None
+        return patient
+
+    def now(self) -> datetime:
+        return self.waitlist.clock.now()

@@ -76,8 +76,9 @@ def build_application(
     if base_url.endswith("/bot"):
         # A self-hosted Bot API server serves files beside its methods: <root>/file/bot<token>.
         builder = builder.base_file_url(base_url.removesuffix("bot") + "file/bot")
-    if core.settings.telegram_bot_token is not None:
-        # Handlers' direct replies stay inside Telegram's limits, shared by every replica.
+    if core.settings.telegram_bot_token is not None and request is None:
+        # Handlers' direct replies stay inside Telegram's limits, shared by every replica (not
+        # with a local Bot API double handed in: it has no limits, as for the outbox above).
         limiter = SharedReplyLimiter(SharedPacer(db=core.db, clock=SystemClock()))
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # (RLARGS: str)
     if request is not None:

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from bot.db.engine import Database
 from bot.db.models import Appointment, Patient, WaitlistEntry, WaitlistOffer
 from bot.domain.availability import local_day
+from bot.domain.callback_data import WaitlistPress, WaitlistVerb
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
 from bot.domain.errors import (
@@ -751,8 +752,14 @@ class WaitlistService:
         )
         buttons = [
             [
-                Button(ctx.texts.plain("wl_btn_accept"), data=f"wl:a:{offer.id}"),
-                Button(ctx.texts.plain("wl_btn_decline"), data=f"wl:d:{offer.id}"),
+                Button(
+                    ctx.texts.plain("wl_btn_accept"),
+                    data=WaitlistPress(WaitlistVerb.ACCEPT, offer.id).pack(),
+                ),
+                Button(
+                    ctx.texts.plain("wl_btn_decline"),
+                    data=WaitlistPress(WaitlistVerb.DECLINE, offer.id).pack(),
+                ),
             ]
         ]
         return OutgoingMessage(text, buttons=buttons)

@@ -2,7 +2,7 @@
 
 Views take the plain records of `bot.services.staff_ops` and return Telegram HTML (values
 escaped, words from `bot/texts/staff.py`). Staff buttons carry compact callback data
-("st:<action>:<id>[:<n>]", far below Telegram's 64 bytes).
+(`st:<action>:<id>[:<n>]`, packed by `bot.domain.callback_data`).
 """
 
 from __future__ import annotations

@@ -23,13 +23,16 @@ from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
+from bot.services.chat_replies import Reply
 from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound
 from bot.services.sms_recovery import recover_sms
 from bot.updates import ChatOrderedProcessor, InboxQueue
 from bot.web.app import create_web_app, serve
+from bot.web.miniapp import MiniAppConfig
 from handlers import errors
 from handlers.common import FLOW_KEY
+from handlers.common import deliver as send_reply
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -41,6 +44,9 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
 COMMANDS = ("start", "book", "appointments", "contact", "privacy", "mydata", "stop", "help")
 INBOX_KEY = "inbox_queue"
+# The sandbox signs its Mini App launches with a key of its own (it has no bot token).
+MINI_APP_TOKEN_KEY = "mini_app_token"
+MINI_APP_URL_KEY = "mini_app_url"
 INBOX_RECOVER_SECONDS = 30.0
 
 
@@ -96,6 +102,7 @@ def build_application(
             texts=core.texts,
             booking=core.booking,
             sms_available=lambda: core.channels.sms is not None,
+            mini_app_url=core.extras.get(MINI_APP_URL_KEY) or core.settings.mini_app_url,
         )
     handlers.register_all(application, core)
     application.add_error_handler(errors.error_handler(core))
@@ -183,7 +190,23 @@ def web_app_for(application: AnyApplication, core: Core) -> ASGIApp:
         inbound=core.extras["sms_inbound"],
         telegram_webhook=hook,
         staff_chat_check=staff_chat_reachable,
+        miniapp=mini_app_for(application, core),
     )
+
+
+def mini_app_for(application: AnyApplication, core: Core) -> MiniAppConfig | None:
+    """The Mini App's routes, where its button is shown (MINI_APP_URL or the sandbox)."""
+    flow = core.extras.get(FLOW_KEY)
+    token = core.extras.get(MINI_APP_TOKEN_KEY) or core.settings.telegram_bot_token
+    if not isinstance(flow, BookingFlow) or flow.screens.mini_app_url is None or token is None:
+        return None
+
+    async def deliver(chat_id: int, reply: Reply) -> None:
+        await send_reply(application.bot, chat_id, reply)
+        if reply.changed:
+            core.kick_outbox()
+
+    return MiniAppConfig(bot_token=str(token), flow=flow, deliver=deliver)
 
 
 async def _start_http(application: AnyApplication, core: Core) -> None:

@@ -253,6 +253,11 @@ class AftercareService:
             return
         raise StaleButton(self._what_happened(session, appointment))
 
+    def what_happened(self, appointment_id: int) -> str:
+        """What became of an appointment a form or button was made for (cancelled, moved...)."""
+        with self.db.session(write=False) as session:
+            return self._what_happened(session, self._appointment(session, appointment_id))
+
     def _what_happened(self, session: Session, appointment: Appointment) -> str:
         tz = self.profile.tz
         number = appointment.id

@@ -36,6 +36,7 @@ from bot.services.booking_flow import BookingFlow, WebChoice
 from bot.services.chat_replies import Reply
 from bot.services.miniapp import DayRefused, DayView, MiniAppBooking, MiniAppRefused, MonthView
 from bot.settings import MINI_APP_PATH
+from bot.web.console.security import security_headers
 from bot.web.miniapp.initdata import InitDataRefused, WebAppUser, verify_init_data
 
 if TYPE_CHECKING:
@@ -65,12 +66,9 @@ _REFUSALS: dict[WebChoice, tuple[int, str]] = {
 def miniapp_headers() -> dict[str, str]:
     """The Mini App's security headers: no X-Frame-Options (Telegram Web frames it), a CSP
     whose frame-ancestors admit only Telegram's web clients, no inline script or style."""
-    return {
-        "Content-Security-Policy": CSP,
-        "Referrer-Policy": "no-referrer",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-    }
+    headers = security_headers(csp=CSP)
+    headers.pop("X-Frame-Options")  # frame-ancestors above says who may frame it
+    return headers
 
 
 @dataclass(frozen=True)

@@ -511,8 +511,13 @@ class BookingFlow:
             patient_id=turn.patient_id,
         )
         if not any(slot.start == start for slot in free):
+            # Offered as after a clash in the chat, at the time step (from the calendar too).
+            data["day"] = local_day(start, self.tz).isoformat()
+            turn.draft = replace(draft, data=data)
             reply = self._offer_next(turn, start, taken=True)
-            return (WebChoice.TAKEN if reply.toast is None else WebChoice.NOT_NOW), reply
+            if reply.toast is not None:
+                return WebChoice.NOT_NOW, Reply()
+            return WebChoice.TAKEN, reply
         data["start"] = start.isoformat()
         data["day"] = local_day(start, self.tz).isoformat()
         data.pop("offered", None)

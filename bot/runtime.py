@@ -202,15 +202,20 @@ def web_app_for(application: AnyApplication, core: Core, *, sandbox: bool = Fals
         console=ConsoleConfig(
             bot_token=core.settings.telegram_bot_token, bot_username=bot_username, sandbox=sandbox
         ),
-        miniapp=mini_app_for(application, core),
+        miniapp=mini_app_for(application, core, sandbox=sandbox),
     )
 
 
-def mini_app_for(application: AnyApplication, core: Core) -> MiniAppConfig | None:
-    """The Mini App's routes, where its button is shown (MINI_APP_URL or the sandbox)."""
+def mini_app_for(
+    application: AnyApplication, core: Core, *, sandbox: bool = False
+) -> MiniAppConfig | None:
+    """The Mini App's routes, where its button is shown (MINI_APP_URL), and in the sandbox
+    (which points the button at its own server once it listens)."""
     flow = core.extras.get(FLOW_KEY)
     token = core.extras.get(MINI_APP_TOKEN_KEY) or core.settings.telegram_bot_token
-    if not isinstance(flow, BookingFlow) or flow.screens.mini_app_url is None or token is None:
+    if not isinstance(flow, BookingFlow) or token is None:
+        return None
+    if flow.screens.mini_app_url is None and not sandbox:
         return None
 
     async def deliver(chat_id: int, reply: Reply) -> None:

@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime
 from sqlmodel import select
 
 from bot.db.models import AuditLog
-from bot.domain.enums import DraftStep
+from bot.domain.enums import AppointmentStatus, DraftStep
 from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
     ALICE,
     BOB,
     answer_screening,
+    book_consultation,
     open_journey,
     start_and_consent,
 )
@@ -317,3 +318,24 @@ async def test_the_console_stays_unframable_beside_the_mini_app(tmp_path):
     assert login.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in login.headers["content-security-policy"]
     scene.db.dispose()
+
+
+async def test_a_new_time_for_a_booked_visit_can_be_chosen_on_the_calendar_too(database, clock):
+    async with open_journey(database, clock, configure=with_mini_app) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await start_and_consent(alice)
+        await book_consultation(alice)
+        await alice.press(CONFIRM)
+        await alice.press("🔁 Change time")
+        assert mini_app_button(alice.last_message()) is not None
+        init = init_data(ALICE)
+        async with web_client(journey) as client:
+            times = (await call(client, "day", init, day="2027-03-03")).json()["times"]
+            chosen = await call(client, "choose", init, start=times[0]["start"])
+        assert chosen.status_code == 200
+        summary = alice.last_message()
+        assert "on the calendar" in summary.text
+        assert "Wednesday 3 March 2027 at 8:30 AM" in summary.text
+        await alice.press(summary.button_labels[0])  # confirm the move
+        booked = [a for a in journey.appointments() if a.status == AppointmentStatus.BOOKED]
+        assert [a.starts_at for a in booked] == [datetime(2027, 3, 3, 13, 30, tzinfo=UTC)]

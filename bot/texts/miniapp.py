@@ -18,9 +18,7 @@ DEFAULTS: dict[str, str] = {
     "miniapp_no_free_days": "No free times this month: try another month.",
     "miniapp_times_on": "Free times on {day} (clinic time, {zone}):",
     "miniapp_day_full": "Sorry, {day} has just filled up. Please choose another day.",
-    "miniapp_chosen": (
-        "{when} is noted. Continue in the chat: we'll ask a few more questions before you confirm."
-    ),
+    "miniapp_chosen": "{when} is noted. Continue in the chat to finish: it shows the next step.",
     "miniapp_taken": (
         "Sorry, {when} was just taken by someone else. Please choose another time here or in "
         "the chat."

@@ -246,9 +246,19 @@ async def test_junk_dates_and_times_are_refused_clearly(database, clock):
             assert "outside the days you can book" in far.json()["message"]
             past = await call(client, "day", init, day="2027-02-26")
             assert past.status_code == 422
-            for start in ("not a time", "2027-03-02T08:30:00", "9" * 50, None):
+            for start in (
+                "not a time",
+                "2027-03-02T08:30:00",
+                "0001-01-01T00:00:00+00:00",
+                "9999-12-31T23:59:00-12:00",
+                "9" * 50,
+                None,
+            ):
                 answer = await call(client, "choose", init, start=start)
                 assert answer.status_code == 400, start
+            for start in ("2031-01-07T13:30:00+00:00", "2027-02-26T14:00:00+00:00"):
+                answer = await call(client, "choose", init, start=start)
+                assert answer.status_code == 422, start
             not_json = await client.post(
                 "/miniapp/api/day",
                 content=b"day=2027-03-02",

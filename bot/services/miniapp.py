@@ -160,6 +160,9 @@ class MiniAppBooking:
     def choose(self, user_id: int, *, start: datetime, first_name: str = "") -> Outcome:
         """Put `start` into the draft as the chat's time button would, or say it has gone."""
         context = self._context(user_id)
+        first, last = self.screens.bookable_range(context.now)
+        if not first <= local_day(start, self.tz) <= last:
+            raise DayRefused(out_of_range=True)  # never a time the page offered: no chat message
         chat_id = context.patient.telegram_chat_id or user_id
         who = Who(user_id=user_id, chat_id=chat_id, first_name=first_name)
         choice, reply = self.flow.choose_time_from_web(who, start=start)

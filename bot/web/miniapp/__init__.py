@@ -178,9 +178,12 @@ class MiniAppRoutes:
 
     async def _choose(self, user: WebAppUser, body: dict[str, Any]) -> Response:
         start = _start_arg(body.get("start"))
-        outcome = await self.run(
-            self.booking.choose, user.user_id, start=start, first_name=user.first_name
-        )
+        try:
+            outcome = await self.run(
+                self.booking.choose, user.user_id, start=start, first_name=user.first_name
+            )
+        except DayRefused:
+            return self._message(422, "bad_day", "miniapp_out_of_range")
         if outcome.chat_id is not None:
             await self._deliver(outcome.chat_id, outcome.reply)
         if outcome.choice is WebChoice.CHOSEN:
@@ -332,7 +335,8 @@ def _start_arg(raw: object) -> datetime:
         start = datetime.fromisoformat(raw)
     except ValueError:
         raise _BadRequest("miniapp_bad_day") from None
-    if start.tzinfo is None:
+    # Aware, and far from datetime's limits (converting year 1 to the clinic's zone overflows).
+    if start.tzinfo is None or not 2000 <= start.year <= 2999:
         raise _BadRequest("miniapp_bad_day")
     return start.astimezone(UTC)
 

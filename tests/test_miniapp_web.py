@@ -78,7 +78,8 @@ async def test_without_a_mini_app_url_the_chat_shows_only_its_own_buttons(databa
         assert mini_app_button(alice.last_message()) is None
 
 
-async def test_a_time_chosen_in_the_mini_app_continues_the_booking_in_the_chat(database, clock):
+async def test_a_time_chosen_in_the_mini_app_continues_the_booking_in_the_chat(any_db, clock):
+    database = any_db
     async with open_journey(database, clock, configure=with_mini_app) as journey:
         alice = await open_calendar(journey)
         init = init_data(ALICE)
@@ -123,7 +124,8 @@ async def test_a_time_chosen_in_the_mini_app_continues_the_booking_in_the_chat(d
         assert "You're booked" in journey.bot_messages(ALICE)[-2].text
 
 
-async def test_a_time_taken_a_second_ago_is_refused_on_the_page_and_in_the_chat(database, clock):
+async def test_a_time_taken_a_second_ago_is_refused_on_the_page_and_in_the_chat(any_db, clock):
+    database = any_db
     async with open_journey(database, clock, configure=with_mini_app) as journey:
         alice = await open_calendar(journey)
         init = init_data(ALICE)

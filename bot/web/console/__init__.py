@@ -58,7 +58,16 @@ def console_routes(*, core: Core, config: ConsoleConfig, in_worker: InWorker) ->
         Route(f"{PREFIX}/patients/{{patient_id:int}}/chart.svg", console.chart, methods=get),
         Route(f"{PREFIX}/patients/{{patient_id:int}}/approve", console.approve, methods=post),
         Route(f"{PREFIX}/outcomes", console.outcomes, methods=get),
+        Route(f"{PREFIX}/outcomes.svg", console.outcomes_chart, methods=get),
         Route(f"{PREFIX}/export.csv", console.export, methods=get),
+        Route(
+            f"{PREFIX}/visits/{{appointment_id:int}}/reschedule",
+            console.reschedule_form,
+            methods=get,
+        ),
+        Route(
+            f"{PREFIX}/visits/{{appointment_id:int}}/reschedule", console.reschedule, methods=post
+        ),
         Route(
             f"{PREFIX}/visits/{{appointment_id:int}}/{{action:str}}",
             console.visit,

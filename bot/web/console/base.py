@@ -315,6 +315,7 @@ NOTES = {
     "done": "{ref} marked Done.",
     "noshow": "{ref} marked No-show.",
     "cancelled": "{ref} cancelled; its reminders are stopped.",
+    "moved": "Moved: the visit is now {ref}; the patient gets the new time and reminders.",
     "acknowledged": "{ref} acknowledged; the patient hears a clinician has seen it.",
     "already_acknowledged": "{ref} was already acknowledged.",
     "closed": "{ref} closed.",

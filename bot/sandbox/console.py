@@ -8,22 +8,37 @@ printed with a "[staff]" prefix. `/clock +1d` moves time forward so planned mess
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
+import secrets
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
 from bot.app import Core, build_core
 from bot.domain.clock import OffsetClock
-from bot.runtime import build_application, set_commands
+from bot.runtime import (
+    MINI_APP_TOKEN_KEY,
+    build_application,
+    set_commands,
+    web_app_for,
+)
 from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
+from bot.services.booking_flow import BookingFlow
 from bot.services.formatting import when_long
-from bot.settings import parse_settings
+from bot.settings import MINI_APP_PATH, parse_settings
+from bot.web.app import RunningServer, serve
+from bot.web.miniapp.initdata import sign_init_data
+from handlers.common import FLOW_KEY
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"
+# The staff console (http://127.0.0.1:PORT/console, local sign-in): SANDBOX_CONSOLE_PORT or 8080.
+DEFAULT_CONSOLE_PORT = 8080
 STAFF_CHAT_ID = -1000000000042
 STAFF_USER_ID = 9001
 PATIENT_ID = 5001
@@ -50,6 +65,7 @@ class _Choice:
     message_id: int | None  # None: a reply-keyboard button
     label: str
     url: str | None = None
+    web_app: str | None = None  # the Mini App a button opens
 
 
 class Console:
@@ -65,6 +81,9 @@ class Console:
         self.core = core
         self.clock = clock
         self.write = write
+        # The sandbox has no bot token: Mini App launches are signed with a key of this session.
+        if core.settings.telegram_bot_token is None:
+            core.extras.setdefault(MINI_APP_TOKEN_KEY, f"{PATIENT_ID}:{secrets.token_urlsafe(32)}")
         self.double = FakeBotApi(clock=clock, bot_first_name=core.profile.clinic.name)
         self.double.group(STAFF_CHAT_ID, title="Front desk (staff)")
         self.application = build_application(core, request=self.double, updates_request=self.double)
@@ -129,6 +148,11 @@ class Console:
         if choice.url is not None:
             self.write(f"(opens {choice.url})")
             return
+        if choice.web_app is not None:
+            self.write(
+                f"(open the calendar in your browser: {self.mini_app_launch(choice.web_app)})"
+            )
+            return
         try:
             if choice.message_id is None:
                 await self.patient.press(choice.label)
@@ -136,6 +160,21 @@ class Console:
                 await self.patient.press_on(choice.message_id, choice.label)
         except NoSuchButton:
             self.write("(that button is no longer shown)")
+
+    def mini_app_launch(self, url: str) -> str:
+        """The Mini App's URL as Telegram opens it: initData signed for the sandbox patient in
+        the fragment (the page reads it there, as it does Telegram's)."""
+        token = self.core.extras.get(MINI_APP_TOKEN_KEY)
+        if not isinstance(token, str):
+            return url
+        user = {"id": PATIENT_ID, "first_name": "Sam", "last_name": "Sandbox"}
+        fields = {
+            "user": json.dumps(user, separators=(",", ":")),
+            "auth_date": str(int(time.time())),  # real time: initData expires after an hour
+            "chat_type": "private",
+        }
+        signed = sign_init_data(fields, bot_token=token)
+        return f"{url}#tgWebAppData={quote(signed, safe='')}&tgWebAppPlatform=sandbox"
 
     async def _press_staff(self, number: int) -> None:
         if not 1 <= number <= len(self.staff_choices):
@@ -208,7 +247,12 @@ class Console:
         choices: list[_Choice] = []
         for row in message.inline_keyboard or []:
             for button in row:
-                choices.append(_Choice(message.message_id, button["text"], button.get("url")))
+                web_app = button.get("web_app") or {}
+                choices.append(
+                    _Choice(
+                        message.message_id, button["text"], button.get("url"), web_app.get("url")
+                    )
+                )
         for row_labels in message.reply_keyboard:
             for label in row_labels:
                 choices.append(_Choice(None, label))
@@ -248,16 +292,44 @@ def sandbox_core(database_url: str | None, *, clock: OffsetClock, env: dict[str,
     return build_core(settings, clock=clock)
 
 
-async def chat(console: Console, read_line: Callable[[], Awaitable[str | None]]) -> None:
-    """Read lines until /quit or end of input."""
+async def chat(
+    console: Console,
+    read_line: Callable[[], Awaitable[str | None]],
+    *,
+    web_port: int | None = None,
+) -> None:
+    """Read lines until /quit or end of input (with the staff console on `web_port`, if given)."""
     async with console:
         console.write(f"Sandbox for {console.core.profile.clinic.name}. Type /help for help.")
-        await console.handle("/start")
-        while True:
-            line = await read_line()
-            if line is None or not await console.handle(line):
-                break
+        server = await _start_console(console, web_port) if web_port is not None else None
+        try:
+            await console.handle("/start")
+            while True:
+                line = await read_line()
+                if line is None or not await console.handle(line):
+                    break
+        finally:
+            if server is not None:
+                await server.stop(grace_seconds=2)
     console.write("Bye.")
+
+
+async def _start_console(console: Console, port: int) -> RunningServer | None:
+    """The staff console on this machine only, with the sandbox's local sign-in."""
+    app = web_app_for(console.application, console.core, sandbox=True)
+    try:
+        server = await serve(app, port=port, host="127.0.0.1")
+    except OSError as exc:
+        console.write(f"(staff console not started: port {port} is busy ({exc.strerror}))")
+        return None
+    console.write(
+        f"Staff console: http://127.0.0.1:{server.port}/console (sign in as staff {STAFF_USER_ID})"
+    )
+    # The booking's "Choose a time on a calendar" opens the Mini App on this server.
+    flow = console.core.extras.get(FLOW_KEY)
+    if isinstance(flow, BookingFlow):
+        flow.screens.mini_app_url = f"http://127.0.0.1:{server.port}{MINI_APP_PATH}"
+    return server
 
 
 async def _stdin_line() -> str | None:
@@ -274,8 +346,10 @@ def run_console(database_url: str | None) -> int:
     clock = OffsetClock()
     core = sandbox_core(database_url, clock=clock, env=dict(os.environ))
     console = Console(core, clock=clock)
+    raw_port = os.environ.get("SANDBOX_CONSOLE_PORT", "")
+    port = int(raw_port) if raw_port.isdigit() else DEFAULT_CONSOLE_PORT
     try:
-        asyncio.run(chat(console, _stdin_line))
+        asyncio.run(chat(console, _stdin_line, web_port=port))
     except KeyboardInterrupt:
         print("\nBye.", file=sys.stderr)
         return 130

@@ -306,7 +306,9 @@ class WaitlistService:
     def rescheduled(
         self, session: Session, old: Appointment, new: Appointment, *, now: datetime
     ) -> None:
-        session.flush()
+        # The new time is a booking of the service like any other: off its list, and offers of
+        # that time to others closed if it is full now. Then the old time is free for the list.
+        self.booked(session, new, now=now)
         self.time_freed(session, start=old.starts_at, end=old.ends_at, now=now)
 
     def time_freed(

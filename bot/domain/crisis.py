@@ -1424,7 +1424,8 @@ _SOFTENERS = frozenset(
 _REASSURED = re.compile(
     r"(?:^| )(?:(?:im|i am|i feel|feel|feeling|its|all|doing) (?:totally |completely |perfectly )?"
     r"(?:fine|ok|okay|alright|better) now|(?:much |way |a lot )?better now|no big deal"
-    r"|not a big deal|nothing serious)(?= |$)"
+    r"|not a big deal|nothing serious|always (?:have|has|had|do|does)|normal for me|as usual"
+    r"|(?:just )?a (?:little|small|tiny) bump)(?= |$)"
 )
 # After self-harm words put in the past: the patient says they are well now (no check needed).
 _WELL_NOW = re.compile(
@@ -1491,6 +1492,14 @@ _EXERTION = frozenset(
         "workout",
         "gym",
         "walking",
+        "treadmill",
+        "jogging",
+        "cardio",
+        "biking",
+        "cycling",
+        "swimming",
+        "sports",
+        "hills",
     ]
 )
 # Numbness put down to a local anaesthetic is expected, not a stroke.
@@ -1828,6 +1837,23 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
 _EMERGENCY_NUMBERS = frozenset({"911", "988", "999", "112"})
 
 
+# Every word the default phrases use: a dropped final g ("cuttin", "hurtin", "livin") is put back
+# only when that gives one of them (so "gabapentin" and "again" stay as they are).
+_PHRASE_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        " ".join(
+            (
+                *SELF_HARM_PHRASES,
+                *EMERGENCY_PHRASES,
+                *SOFT_SELF_HARM_PHRASES,
+                *SOFT_EMERGENCY_PHRASES,
+            )
+        ),
+    )
+)
+
+
 @lru_cache(maxsize=8192)
 def canonical_word(word: str) -> str:
     """One word in canonical form (possibly several words: "chestpain" -> "chest pain")."""
@@ -1855,6 +1881,8 @@ def canonical_word(word: str) -> str:
             limit = 2 if len(target) >= 9 and len(word) >= 9 else 1
             if _osa_distance(word, target, limit) <= limit:
                 return canonical
+    if len(word) >= 5 and word.endswith("in") and word + "g" in _PHRASE_WORDS:
+        return word + "g"
     return shortened if shortened != word and len(shortened) >= 2 else word
 
 
@@ -2437,7 +2465,7 @@ def _clause_before(words: list[str], first: int, reach: int) -> list[str]:
 
 def _reported_denial(words: list[str], first: int, last: int) -> bool:
     """A screening question reported with a no: "they asked about suicide and I said no"."""
-    if not _ASKED.intersection(_clause_before(words, first, 6)):
+    if not _ASKED.intersection(_clause_before(words, first, 8)):
         return False
     after = [word for word in words[last : last + 14] if word != CLAUSE]
     for i, word in enumerate(after):

@@ -154,7 +154,21 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "|ravine|canyon|quarry",
     "theyll|theyd|everyone_will|everyone_would|they_will|they_would|kids_will|family_will ..."
     " better off $",
+    "hope|wish|pray* ... i|ill|id .. overdose|od|stop_breathing|stop_waking|never_wake_up"
+    "|dont_wake_up|wont_wake_up|dont_survive|dont_make_it",
+    "hope|wish|pray* ... heart ... stops|stop|gives_out|give_out|gave_out|quits",
+    f"hurt|harm|kill|hurting|harming|killing someone|somebody|people|others|him|her|them|everyone"
+    f" or|and {SELF}",
+    "nobody|no_one|noone|never ... will|would|going_to .. find me",
+    "bathroom|bedroom|garage|closet|basement ... with .. a|the|his|her|my .. knife|gun|rope"
+    "|razor|blade|noose",
+    f"locked ... in ... with .. a|the|his|her|my|all .. {PILLS}|knife|gun|rope|razor|blade",
+    "too late ... already .. did|took|done|swallowed|taken",
     # family members reporting
+    "said|says|saying|told_me|texted|keeps_saying ... cant|cannot|couldnt go_on|take_it_anymore"
+    "|do_this_anymore|keep_going|live_like_this",
+    f"{PILLS}|gun|rope|razor|knife|noose ... and .. said|says|saying|texted|wrote .. sorry|goodbye"
+    "|bye|forgive_me|i_love_you",
     "says|said|saying|thinks|think|feels|believes|convinced|told_me|keeps_saying|wrote ... better"
     " .. off ... without him|her|them",
     "said|texted|told|sent|saying|says ... goodbye|bye|sorry_for_everything ... wont|isnt|not"
@@ -190,12 +204,17 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "dont|do_not try to stop me $",
     "this is|feels_like|seems_like the end for me",
     "this is the end $",
     "i quit $",
     "life ... too|so .. hard|much ... quit|give_up|done|out",
     "im|i_am .. sorry .. mom|mum|dad|kids|everyone|family|mama $",
     "left|leaving|leave ... my will|note|letter|letters",
+    "wrote|made|written|writing|updated|redid|signed|finished|did ... a|his|her|my|their .. will"
+    " ... gave|giving|given|and|last_night|yesterday|today",
+    "gave|giving|given|give ... away .. his|her|my|their|the .. dog|cat|pets|pet|guitar|car"
+    "|clothes|jewelry|books|tools|things|stuff",
     "will ... letter|note|letters|notes ... table|desk|bed|kitchen|drawer|for",
     "when|once|after im|i_am gone $",
     "deserve better than ... me|a_mom_like_me|a_dad_like_me|someone_like_me",
@@ -223,6 +242,8 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
     "|lighter_fluid|lye|drain_cleaner|nicotine|vape_juice|my_spray|nasal_spray|gasoline",
     "face|lips|lip|tongue|throat|eyes|eye|mouth ... blowing_up|ballooning|blown_up|balloon*"
     "|puffing_up|swelling_up|swelled_up",
+    "blood ... coming|pouring|running|gushing out .. of .. my|his|her|the .. mouth|nose|ears|ear",
+    "so_much|too_much|lots_of|a_lot_of blood ... cant|wont|everywhere|stop|help|wont_stop",
     "stiff neck ... fever|confused|confusion|rash|vomit*",
     "fever|confused|rash ... stiff neck",
     "and|he|she|hes|shes|baby|body ... isnt|not|wont|stopped|hasnt .. moving|move|moved $",
@@ -232,6 +253,8 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
 )
 
 FAMILY_SOFT_EMERGENCY: tuple[str, ...] = (
+    "vision|seeing|see|eyes ... double|went_double|blurry_and_double",
+    "double vision",
     "heart|pulse|heart_rate ... wont|isnt|doesnt|not .. slow|slowing|calm|calming|settle"
     "|settling ... down",
 )
@@ -249,6 +272,17 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    "cant|cannot|dont see anything ahead|forward|good|positive|else|but|in_my_future",
+    "can|could|will|do|does|would you|people|patients|someone|it|ketamine|the_infusion .."
+    " pass_out|faint|have_a_seizure|stop_breathing ... from|after|during|with|on",
+    "hit|hitting|bumped|banged|bang|knocked|smacked my|his|her head|knee|elbow|arm|shin|toe|hand"
+    " on|against .. the|a|my .. cabinet|door|shelf|table|car|desk|counter|corner|cupboard"
+    "|ceiling|bed|frame|chair|doorframe|fridge",
+    "goodbye|bye ... at .. the .. airport|station|door|school|gate|bus_stop|party|hospital"
+    "|funeral|train",
+    "could|couldve|can sleep .. forever|for_days|for_a_week|for_a_year",
+    "jumped|jump|jumping|jumps ... high_dive|diving_board|trampoline|dock|boat|parachute"
+    "|bungee|pool|plane|puddle|puddles|waves",
     "die|dying|died of|from embarrassment|shame|laughter|laughing|boredom|cringe|cuteness|heat",
     "goodbye|bye to .. his|her|my|the|our|their .. coworkers|colleagues|team|class|students"
     "|guests|house|old_house|job|office|boss|patients|neighbors|neighbours",
@@ -292,6 +326,36 @@ FAMILY_SPELLINGS: dict[str, str] = {
     "overdoze": "overdose",
     "ovrdose": "overdose",
     "nosebleeds": "nosebleed",
+    # text-speak and short key words a typo away (too short for the one-typo matching)
+    "wnat": "want",
+    "wamt": "want",
+    "whant": "want",
+    "wanan": "want to",
+    "dei": "die",
+    "dy": "die",
+    "ddie": "die",
+    "hrt": "hurt",
+    "hurtt": "hurt",
+    "pils": "pills",
+    "pillz": "pills",
+    "pilss": "pills",
+    "dissapear": "disappear",
+    "disapear": "disappear",
+    "dissappear": "disappear",
+    "w": "with",
+    "ppl": "people",
+    "idc": "dont care",
+    "idgaf": "dont care",
+    "tn": "tonight",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "bro": "brother",
+    "sis": "sister",
+    "hubby": "husband",
+    "jus": "just",
+    "af": "very",
+    "livin": "living",
+    "sleepin": "sleeping",
 }
 
 FAMILY_PAIRS: dict[tuple[str, str], str] = {
@@ -300,4 +364,5 @@ FAMILY_PAIRS: dict[tuple[str, str], str] = {
     ("over", "dosed"): "overdosed",
     ("over", "dosing"): "overdosing",
     ("nose", "bleed"): "nosebleed",
+    ("w", "o"): "without",
 }

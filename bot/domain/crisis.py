@@ -1470,6 +1470,7 @@ _WORE_OFF = re.compile(r"(?:^| )(?:wore|worn|wearing|wears|wear) off(?= |$)")
 # Mild, expected effects of the treatment: "went away" is as good as "wore off" for them.
 _MILD_EFFECTS = frozenset(["tingling", "tingly", "tingled", "numb", "numbness", "dizzy", "floaty"])
 _WENT_AWAY = re.compile(r"(?:^| )(?:went away|passed|settled|wore off|worn off)(?= |$)")
+_PROMISES = frozenset(["promise", "guarantee", "swear", "say"])
 _PURPOSELY = frozenset(["deliberately", "intentionally", "purposely", "purposefully"])
 _TREATMENT_WORDS = frozenset(
     ["infusion", "infusions", "session", "spray", "treatment", "ketamine", "dose", "iv", "shot"]
@@ -2297,6 +2298,8 @@ class CrisisMatcher:
                 return True  # "can it cause seizures", "at risk of stroke": asking, not telling
             if word in self._negations:
                 following = words[index + 1] if index + 1 < len(words) else ""
+                if _promise_doubted(words, index):
+                    return False  # "I can't promise I won't hurt myself": not a denial
                 if following not in _DOUBTS:
                     return True
             if word in ("or", "nor"):
@@ -2407,6 +2410,17 @@ def _settled_after(words: list[str], last: int) -> bool:
     """ "... but it went away", "it passed after a minute": over for now, it may come back."""
     after, _ = _join([word for word in words[last : last + 10] if word != CLAUSE])
     return _SETTLED.search(after) is not None
+
+
+def _promise_doubted(words: list[str], negation: int) -> bool:
+    """The negation at `negation` is a promise that is itself doubted ("I can't promise I won't",
+    "not sure I won't", "I can't guarantee I won't")."""
+    before = _clause_before(words, negation, 4)
+    for distance, word in enumerate(before):
+        if word in _PROMISES or (word == "sure" and "not" in before[distance + 1 : distance + 3]):
+            doubted = before[distance + 1 : distance + 3]
+            return word == "sure" or any(w in NEGATIONS or w == "cant" for w in doubted)
+    return False
 
 
 def _on_purpose(words: list[str], first: int, last: int) -> bool:

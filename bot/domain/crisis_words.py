@@ -164,6 +164,30 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "|razor|blade|noose",
     f"locked ... in ... with .. a|the|his|her|my|all .. {PILLS}|knife|gun|rope|razor|blade",
     "too late ... already .. did|took|done|swallowed|taken",
+    "act|acting on .. my|the|these|those|them|suicidal .. thoughts|urges|impulses|plan",
+    "not long for this world",
+    "looked_up|look_up|looking_up|googl*|search*|found ... tallest|highest ... building|bridge"
+    "|cliff|roof|parking_garage|tower .. near|nearby|around|close_to|to_jump|in_my_area",
+    "looked_up|look_up|looking_up|googl*|search*|found ... tallest|highest ... building|bridge"
+    "|cliff|roof|parking_garage|tower $",
+    "stop|stopped|stopping taking ... so|until|till|and_let ... stops|stop|die|dead|gone|over",
+    "so|until|till i .. can|could|will|just ... fade|die|disappear|waste_away|be_gone|not_wake"
+    "|never_wake|stop_existing",
+    "see you on the other side $",
+    "going|go|went home to god|jesus|the_lord|heaven",
+    "favor|favour|favours|favors ... by .. dying|die|dead|being_gone|disappearing|killing"
+    "|ending_it",
+    "want*|wish|need|ready ... rest|peace|sleep ... forever|for_good|permanently|eternally",
+    "permanent|eternal|endless|final peace|rest|sleep|silence",
+    "only thing|reason|one|person|things|reasons ... stopping|stops|stopped|keeping|keeps|holding"
+    "|held me ... is|are|was .. my|the .. dog|cat|kids|kid|son|daughter|wife|husband|mom|mum|dad"
+    "|family|pets|faith|god|children",
+    "keeping|keeps|kept|keep me alive|from_doing_it|from_ending_it|from_killing_myself",
+    "if it wasnt|werent|wasnt_for|werent_for ... id|i_would|i_wouldve ... be .. gone|dead|done",
+    "if it wasnt|werent|wasnt_for|werent_for ... id|i_would|i_wouldve ... done_it|ended_it"
+    "|killed_myself|ended_things",
+    "cant|cannot be here|alive|around anymore|any_longer|much_longer",
+    "at_peace with ... dying|death|leaving_this|ending_it|going|dying_now",
     # family members reporting
     "said|says|saying|told_me|texted|keeps_saying ... cant|cannot|couldnt go_on|take_it_anymore"
     "|do_this_anymore|keep_going|live_like_this",
@@ -204,6 +228,19 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "counting|counted|lined_up|laid_out|got_out|pouring_out|poured_out ... pills|meds|tablets"
+    " ... now|right_now|tonight|table|counter|bed|again",
+    "cant_stop|keep|keeps|been thinking|think about|of ... the|my .. pills|gun|rope|bridge|knife"
+    "|razor|blade|overpass|tracks $",
+    "cant_stop|keep|keeps|been thinking|think about|of ... the|my .. pills|gun|rope|knife|razor"
+    "|blade in|under|on .. my|the .. drawer|cabinet|closet|bag|car|nightstand|table|counter",
+    "keep|keeps|cant_stop|been thinking about it $",
+    "at_peace with .. my .. decision|choice $",
+    "time for me to go $",
+    "ready to let_go|let_it_all_go $",
+    "only|one way ... this|it ... ends|will_end|can_end $",
+    "not|no_longer|never|isnt|arent scared|afraid|frightened ... die|dying|death",
+    "dying|death ... doesnt|dont|no_longer|not|doesnt_even ... scare|frighten|bother",
     "dont|do_not try to stop me $",
     "this is|feels_like|seems_like the end for me",
     "this is the end $",
@@ -272,6 +309,13 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    # coming to a place, not coming round ("he isnt coming to the appointment")
+    "coming|come to the|my|his|her|our|your|this|next|an|a|tomorrows|todays .. appointment|appt"
+    "|appointments|session|sessions|infusion|infusions|clinic|visit|dinner|class|office|meeting"
+    "|party|house|place|consult|consultation|checkup|check_up|group|therapy",
+    "coming|come to work|school|town|see|pick|get|visit|me|us|dinner|class|clinic|therapy|group",
+    "permanent solution|fix|relief|cure for .. my|the|this|his|her ... back|pain|knee|neck|hip"
+    "|migraine|migraines|problem|headaches|shoulder|joints|nerve",
     "cant|cannot|dont see anything ahead|forward|good|positive|else|but|in_my_future",
     "can|could|will|do|does|would you|people|patients|someone|it|ketamine|the_infusion .."
     " pass_out|faint|have_a_seizure|stop_breathing ... from|after|during|with|on",

@@ -210,6 +210,11 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "pistola|arma|cuerda|soga ... en_la_mano|lista|preparada|aqui|conmigo",
     "tirarme|aventarme|lanzarme ... puente|edificio|techo|azotea|balcon|tren",
     "no .. me .. siento .. segur* ... conmigo|sola|solo",
+    "carta|cartas|nota|notas|mensaje|mensajes de despedida",
+    "voy|quiero|vas|va ... tirar|aventar|lanzar ... puente|edificio|techo|azotea|balcon|tren"
+    "|carro|camion|ventana",
+    "ahorcar*|colgarme|colgarse",
+    "tomar*|tome|tomo|trag* ... frasco|bote|caja entero|entera|completo|completa",
 )
 
 FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
@@ -285,8 +290,12 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
     "fever|confused|rash ... stiff neck",
     "and|he|she|hes|shes|baby|body ... isnt|not|wont|stopped|hasnt .. moving|move|moved $",
     # Spanish
-    "hincha|hinchan|hinchando|hinchado|hinchada|inflama|inflamando ... lengua|labios|garganta"
-    "|cara|boca",
+    "hinch*|inflama|inflamando|inflamaron ... lengua|labios|garganta|cara|boca",
+    "presion|opresion|peso|apreton|ardor|aplastando ... pecho",
+    "vomit*|devolviendo|devolvi ... sangre",
+    "sangre ... vomito|vomitos",
+    "cierra|cerrando|cerro|cerrado ... garganta",
+    "garganta ... cierra|cerrando|cerrada|cerro",
 )
 
 FAMILY_SOFT_EMERGENCY: tuple[str, ...] = (
@@ -370,6 +379,11 @@ FAMILY_SPELLINGS: dict[str, str] = {
     "overdoze": "overdose",
     "ovrdose": "overdose",
     "nosebleeds": "nosebleed",
+    "kiero": "quiero",
+    "kiere": "quiere",
+    "kieres": "quieres",
+    "xq": "porque",
+    "pq": "porque",
     # text-speak and short key words a typo away (too short for the one-typo matching)
     "wnat": "want",
     "wamt": "want",

@@ -1425,7 +1425,10 @@ _REASSURED = re.compile(
     r"(?:^| )(?:(?:im|i am|i feel|feel|feeling|its|all|doing) (?:totally |completely |perfectly )?"
     r"(?:fine|ok|okay|alright|better) now|(?:much |way |a lot )?better now|no big deal"
     r"|not a big deal|nothing serious|always (?:have|has|had|do|does)|normal for me|as usual"
-    r"|(?:just )?a (?:little|small|tiny) bump)(?= |$)"
+    r"|(?:just )?a (?:little|small|tiny) bump|(?:fine|ok|okay|alright) now|no harm done"
+    r"|(?<!says )(?<!said )(?<!claims )(?<!insists )(?<!thinks )(?<!swears )"
+    r"(?:hes|shes|theyre|were|everyones|he is|she is|they are|we are|everyone is|baby is) "
+    r"(?:totally |completely |perfectly |all )?(?:fine|ok|okay|alright|breathing fine))(?= |$)"
 )
 # After self-harm words put in the past: the patient says they are well now (no check needed).
 _WELL_NOW = re.compile(
@@ -1501,6 +1504,10 @@ _EXERTION = frozenset(
         "swimming",
         "sports",
         "hills",
+        "shoveling",
+        "shovelling",
+        "lifting",
+        "carrying",
     ]
 )
 # Numbness put down to a local anaesthetic is expected, not a stroke.
@@ -2462,6 +2469,8 @@ def _answered_no(words: list[str], last: int) -> bool:
     next_clause = following[: following.index(CLAUSE)] if CLAUSE in following else following
     if next_clause[:3] == ["not", "at", "all"] and len(next_clause) <= 4:
         return True
+    if next_clause[:2] == ["no", "to"] and len(next_clause) <= 4:
+        return True  # "Any chest pain or shortness of breath? No to both"
     if not next_clause or next_clause[0] not in _ANSWER_NO or len(next_clause) > 2:
         return False
     return len(next_clause) == 1 or next_clause[1] not in ("idea", "clue", "one", "more")

@@ -233,6 +233,7 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "or any|another .. appointment|appointments|session|sessions|infusion|infusions ... ever|again",
     "counting|counted|lined_up|laid_out|got_out|pouring_out|poured_out ... pills|meds|tablets"
     " ... now|right_now|tonight|table|counter|bed|again",
     "cant_stop|keep|keeps|been thinking|think about|of ... the|my .. pills|gun|rope|bridge|knife"
@@ -318,6 +319,10 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    "could|would|id die for",
+    "rather die than .. do|doing|sit|sitting|wait|waiting|miss|pay|paying|eat|eating|drive"
+    "|driving|call|calling|fill|go_back_to|go_to_the|work|cook|clean|deal_with_insurance|watch",
+    "choking|choke|choked the life out",
     # coming to a place, not coming round ("he isnt coming to the appointment")
     "coming|come to the|my|his|her|our|your|this|next|an|a|tomorrows|todays .. appointment|appt"
     "|appointments|session|sessions|infusion|infusions|clinic|visit|dinner|class|office|meeting"

@@ -43,8 +43,10 @@ session"; emergency words "but it went away"; a high typed blood pressure below 
 the patient is asked "are you safe right now?" and staff get a notice, and on-call is paged only
 on a "no", a "call me" or no answer (bot/services/crisis.py).
 
-The defaults below are in code; the clinic profile's `[crisis]` table adds phrases and negation
-words (validated at start-up with `compile_phrase` / `check_negation`).
+The defaults below are in code (the shared word classes and the phrase families written for
+language a keyword list tends to miss are in bot/domain/crisis_words.py); the clinic profile's
+`[crisis]` table adds phrases and negation words (validated at start-up with `compile_phrase` /
+`check_negation`).
 """
 
 from __future__ import annotations

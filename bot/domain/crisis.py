@@ -1430,7 +1430,9 @@ _REASSURED = re.compile(
     r"|(?:just )?a (?:little|small|tiny) bump|(?:fine|ok|okay|alright) now|no harm done"
     r"|(?<!says )(?<!said )(?<!claims )(?<!insists )(?<!thinks )(?<!swears )"
     r"(?:hes|shes|theyre|were|everyones|he is|she is|they are|we are|everyone is|baby is) "
-    r"(?:totally |completely |perfectly |all )?(?:fine|ok|okay|alright|breathing fine))(?= |$)"
+    r"(?:totally |completely |perfectly |all )?(?:fine|ok|okay|alright|breathing fine)"
+    r"|(?:it|that|everything) (?:was|is|felt|went) (?:fine|ok|okay|normal|back to normal)"
+    r"(?! (?:yesterday|before|earlier|until|till|this morning|last|but)))(?= |$)"
 )
 # After self-harm words put in the past: the patient says they are well now (no check needed).
 _WELL_NOW = re.compile(

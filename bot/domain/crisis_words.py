@@ -188,6 +188,10 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "|killed_myself|ended_things",
     "cant|cannot be here|alive|around anymore|any_longer|much_longer",
     "at_peace with ... dying|death|leaving_this|ending_it|going|dying_now",
+    "not|wont|never .. going_to .. keep|continue|go_on .. living|existing|going_on",
+    "want*|need|wish ... it_all|everything|all_of_this|all_of_it ... over|end|stop $",
+    "never|not .. get_up|wake_up|come_back|get_out_of_bed again|ever_again",
+    f"found|caught|saw me with .. the|my|a|all .. {PILLS}|rope|gun|knife|razor|blade|noose",
     # family members reporting
     "said|says|saying|told_me|texted|keeps_saying ... cant|cannot|couldnt go_on|take_it_anymore"
     "|do_this_anymore|keep_going|live_like_this",
@@ -233,6 +237,7 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "permanent|final ones|plans|plan $",
     "or any|another .. appointment|appointments|session|sessions|infusion|infusions ... ever|again",
     "counting|counted|lined_up|laid_out|got_out|pouring_out|poured_out ... pills|meds|tablets"
     " ... now|right_now|tonight|table|counter|bed|again",
@@ -319,6 +324,10 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    "goodbye|bye to .. my|the|those .. old|bad|unhealthy .. habits|habit|ways|pain|meds|crutches"
+    "|cane|wheelchair|self",
+    "face|smile|mouth|eye ... droop*|crooked|lopsided|swollen|puffy ... in|on .. the|that|this|a"
+    "|my .. photo|photos|picture|pictures|pic|pics|selfie|video|mirror",
     "could|would|id die for",
     "rather die than .. do|doing|sit|sitting|wait|waiting|miss|pay|paying|eat|eating|drive"
     "|driving|call|calling|fill|go_back_to|go_to_the|work|cook|clean|deal_with_insurance|watch",

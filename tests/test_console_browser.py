@@ -44,6 +44,7 @@ if CHROMIUM is None or CHROMEDRIVER is None:
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 
 class _Server:
@@ -192,3 +193,23 @@ def test_download_the_csv(world):
     assert [f.name for f in files] == ["appointments_2027-03-01_2027-03-07.csv"]
     text = files[0].read_bytes().decode("utf-8-sig")
     assert text.startswith("appointment_id,") and f"\r\n{scene.ids['ben_infusion']}," in text
+
+
+def test_reads_on_a_tablet_without_sideways_scrolling(world):
+    driver, base = world["driver"], world["base"]
+    driver.set_window_size(820, 1180)
+    try:
+        for path, name in (
+            ("/console/day", "08-tablet-day"),
+            ("/console/flags", "09-tablet-flags"),
+        ):
+            driver.get(base + path)
+            width = driver.execute_script("return document.documentElement.scrollWidth")
+            assert width <= driver.execute_script("return window.innerWidth"), path
+            shot(driver, name)
+        # Keyboard: the first Tab reaches the skip link, which leads to the page's content.
+        body = driver.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.text == "Skip to content"
+    finally:
+        driver.set_window_size(1280, 1000)

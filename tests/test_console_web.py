@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from sqlmodel import col, select
@@ -26,6 +27,7 @@ from bot.web.console.security import (
     widget_hash,
 )
 from tests.console_helpers import (
+    AFTERNOON,
     BOT_USERNAME,
     TOKEN,
     client,
@@ -34,7 +36,7 @@ from tests.console_helpers import (
     login_url,
     signed_login,
 )
-from tests.staff_scene import STAFF, STRANGER
+from tests.staff_scene import STAFF, STRANGER, add_patient
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
@@ -477,3 +479,77 @@ async def test_week_view_names_its_week_and_lists_each_day(tmp_path):
     assert "Tuesday 02 March" in week.text and "Sunday 07 March" in week.text
     assert f"A-{scene.ids['anabel_consult']}" in week.text and "Anabel Ruiz" in week.text
     assert bad_day.status_code == 200 and "Monday 1 March 2027" in bad_day.text
+
+
+async def test_reschedule_to_a_free_time_and_refuse_a_time_just_taken(tmp_path):
+    from bot.domain.availability import local_day
+
+    scene = console_scene(tmp_path)
+    anabel = scene.ids["anabel_consult"]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    slots = scene.core.booking.free_slots(
+        service="consultation",
+        first_day=local_day(AFTERNOON, scene.core.profile.tz) + timedelta(days=2),
+        last_day=local_day(AFTERNOON, scene.core.profile.tz) + timedelta(days=2),
+    )
+    first = slots[0].start
+    second = next(s.start for s in slots if s.start >= first + timedelta(hours=2))
+    async with client(console_app(scene)) as http:
+        csrf = await signed_in(http)
+        page = await http.get(f"/console/visits/{anabel}/reschedule", params={"date": "2027-03-03"})
+        assert page.status_code == 200 and first.isoformat() in page.text
+        # Between the page and the press, every clinician at the first time gets booked.
+        day = local_day(first, scene.core.profile.tz)
+        for n in range(10):
+            free = scene.core.booking.free_slots(
+                service="consultation", first_day=day, last_day=day
+            )
+            if first not in {s.start for s in free}:
+                break
+            other = add_patient(scene, f"Walk In {n}")
+            scene.core.booking.book(patient_id=other, service="consultation", start=first)
+        taken = await http.post(
+            f"/console/visits/{anabel}/reschedule",
+            content=urlencode({"csrf": csrf, "version": "0", "start": first.isoformat()}),
+            headers=form,
+        )
+        assert taken.status_code == 409 and "no longer free" in taken.text
+        assert appointment(scene, anabel).status == AppointmentStatus.BOOKED
+        moved = await http.post(
+            f"/console/visits/{anabel}/reschedule",
+            content=urlencode({"csrf": csrf, "version": "0", "start": second.isoformat()}),
+            headers=form,
+        )
+        assert moved.status_code == 303 and "ok=moved" in moved.headers["location"]
+        again = await http.post(
+            f"/console/visits/{anabel}/reschedule",
+            content=urlencode({"csrf": csrf, "version": "0", "start": first.isoformat()}),
+            headers=form,
+        )
+        day = await http.get(moved.headers["location"])
+    old = appointment(scene, anabel)
+    assert old.status == AppointmentStatus.CANCELLED and old.cancel_reason == "rescheduled"
+    with scene.db.session(write=False) as session:
+        new = session.exec(
+            select(Appointment).where(col(Appointment.rescheduled_from_id) == anabel)
+        ).one()
+    assert new.starts_at == second and f"A-{new.id}" in day.text
+    assert again.status_code == 409 and f"moved to A-{new.id}" in again.text
+
+
+async def test_outcomes_chart_is_an_svg_for_the_range(tmp_path):
+    scene = console_scene(tmp_path)
+    async with client(console_app(scene)) as http:
+        await signed_in(http)
+        page = await http.get(
+            "/console/outcomes", params={"first": "2027-02-01", "last": "2027-03-07"}
+        )
+        chart = await http.get(
+            "/console/outcomes.svg", params={"first": "2027-02-01", "last": "2027-03-07"}
+        )
+        backwards = await http.get(
+            "/console/outcomes.svg", params={"first": "2027-03-07", "last": "2027-02-01"}
+        )
+    assert 'src="/console/outcomes.svg?first=2027-02-01&amp;last=2027-03-07"' in page.text
+    assert chart.status_code == 200 and chart.text.lstrip().startswith("<?xml")
+    assert "<svg" in chart.text and backwards.status_code == 400

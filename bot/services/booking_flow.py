@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -31,6 +32,7 @@ from bot.db.models import (
     StaffTask,
 )
 from bot.domain.availability import local_day
+from bot.domain.callback_data import AppointmentVerb, BookingStep, BookingVerb, unpack_as
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, DraftStep
 from bot.domain.errors import (
@@ -80,7 +82,7 @@ from bot.services.phones import normalize_phone
 from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patient_name
 from bot.texts import Texts
 
-__all__ = ["BookingFlow", "Reply", "Screen", "Who"]
+__all__ = ["WEB_STEPS", "BookingFlow", "Reply", "Screen", "WebChoice", "Who"]
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,17 @@ class _Turn:
 
 
 _Step = Callable[[_Turn, str], Reply]
+# The steps at which the Mini App's calendar stands in for the chat's day and time buttons.
+WEB_STEPS = frozenset({DraftStep.DATE, DraftStep.TIME})
+
+
+class WebChoice(StrEnum):
+    """What became of a time chosen in the Mini App."""
+
+    CHOSEN = "chosen"  # in the draft; the chat goes on to the next step
+    TAKEN = "taken"  # no longer free: the chat offers the next free times
+    NO_CONSENT = "no_consent"  # no patient here, or one who has not agreed to messages
+    NOT_NOW = "not_now"  # no booking waiting for a day or time (it moved on, or never began)
 
 
 class BookingFlow:
@@ -156,6 +169,7 @@ class BookingFlow:
         texts: Texts,
         booking: BookingService,
         sms_available: Callable[[], bool] = lambda: False,
+        mini_app_url: str | None = None,
     ) -> None:
         self.db = db
         # Whether a code can be texted now (SMS configured): without it a typed number is kept
@@ -167,28 +181,39 @@ class BookingFlow:
         self.booking = booking
         self.tz = profile.tz
         self.drafts = DraftStore(db=db, expiry=timedelta(hours=profile.booking.draft_expiry_hours))
-        self.screens = BookingScreens(profile=profile, texts=texts, booking=booking)
+        self.screens = BookingScreens(
+            profile=profile, texts=texts, booking=booking, mini_app_url=mini_app_url
+        )
         # The recorder must run inside every booking transaction, before staff notices are planned.
         if not any(isinstance(o, DraftRecorder) for o in booking.observers):
             booking.observers.insert(0, DraftRecorder())
-        self._verbs: dict[str, tuple[frozenset[DraftStep], _Step]] = {
-            "sv": (frozenset({DraftStep.SERVICE}), self._on_service),
-            "wk": (frozenset({DraftStep.DATE}), self._on_week),
-            "dy": (frozenset({DraftStep.DATE}), self._on_day),
-            "tm": (frozenset({DraftStep.TIME}), self._on_time),
-            "ot": (frozenset({DraftStep.TIME, DraftStep.SUMMARY}), self._on_other_days),
-            "sq": (frozenset({DraftStep.SCREENING}), self._on_screening),
-            "md": (frozenset({DraftStep.MEDICINES}), self._on_no_medicines),
-            "pn": (frozenset({DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE}), self._on_pain),
-            "dr": (frozenset({DraftStep.DRIVER}), self._on_driver),
-            "sm": (frozenset({DraftStep.SMS_CONSENT}), self._on_sms),
-            "pc": (frozenset({DraftStep.PHONE_CODE}), self._on_code_button),
-            "ok": (frozenset({DraftStep.SUMMARY}), self._on_confirm),
-            "ch": (frozenset({DraftStep.SUMMARY}), self._on_change),
-            "kp": (frozenset({DraftStep.DATE, DraftStep.TIME, DraftStep.SUMMARY}), self._on_keep),
-            "qt": (_ALL_OPEN_STEPS, self._on_stop),
-            "rs": (_ALL_OPEN_STEPS, self._on_resume),
-            "rr": (_ALL_OPEN_STEPS, self._on_restart),
+        self._verbs: dict[BookingVerb, tuple[frozenset[DraftStep], _Step]] = {
+            BookingVerb.SERVICE: (frozenset({DraftStep.SERVICE}), self._on_service),
+            BookingVerb.WEEK: (frozenset({DraftStep.DATE}), self._on_week),
+            BookingVerb.DAY: (frozenset({DraftStep.DATE}), self._on_day),
+            BookingVerb.TIME: (frozenset({DraftStep.TIME}), self._on_time),
+            BookingVerb.OTHER_DAYS: (
+                frozenset({DraftStep.TIME, DraftStep.SUMMARY}),
+                self._on_other_days,
+            ),
+            BookingVerb.SCREENING: (frozenset({DraftStep.SCREENING}), self._on_screening),
+            BookingVerb.NO_MEDICINES: (frozenset({DraftStep.MEDICINES}), self._on_no_medicines),
+            BookingVerb.PAIN: (
+                frozenset({DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE}),
+                self._on_pain,
+            ),
+            BookingVerb.DRIVER: (frozenset({DraftStep.DRIVER}), self._on_driver),
+            BookingVerb.SMS: (frozenset({DraftStep.SMS_CONSENT}), self._on_sms),
+            BookingVerb.PHONE_CODE: (frozenset({DraftStep.PHONE_CODE}), self._on_code_button),
+            BookingVerb.CONFIRM: (frozenset({DraftStep.SUMMARY}), self._on_confirm),
+            BookingVerb.CHANGE: (frozenset({DraftStep.SUMMARY}), self._on_change),
+            BookingVerb.KEEP: (
+                frozenset({DraftStep.DATE, DraftStep.TIME, DraftStep.SUMMARY}),
+                self._on_keep,
+            ),
+            BookingVerb.STOP: (_ALL_OPEN_STEPS, self._on_stop),
+            BookingVerb.RESUME: (_ALL_OPEN_STEPS, self._on_resume),
+            BookingVerb.RESTART: (_ALL_OPEN_STEPS, self._on_restart),
         }
 
     # --- welcome, consent and information ----------------------------------------------
@@ -286,7 +311,7 @@ class BookingFlow:
         expired = draft is not None and draft.expired(turn.now)
         return Reply((self._new_booking(turn, expired=expired),))
 
-    def press(self, who: Who, *, verb: str, version: int, arg: str) -> Reply:
+    def press(self, who: Who, *, verb: BookingVerb, version: int, arg: str) -> Reply:
         """A `bk:` button: check it belongs to the current step, then apply it."""
         turn = self._turn(who)
         if turn is None:
@@ -326,20 +351,20 @@ class BookingFlow:
             return self._on_medicines(turn, text)
         pressed = self._typed_button(turn, text)
         if pressed is not None:
-            return self.press(who, verb=pressed[0], version=pressed[1], arg=pressed[2])
+            return self.press(who, verb=pressed.verb, version=pressed.version, arg=pressed.arg)
         return self._again(turn, "book_use_buttons")
 
-    def _typed_button(self, turn: _Turn, text: str) -> tuple[str, int, str] | None:
-        """The step button whose label the text says ("yes", "6", "six"), as (verb, version, arg)."""
+    def _typed_button(self, turn: _Turn, text: str) -> BookingStep | None:
+        """The step button whose label the text says ("yes", "6", "six")."""
         screen = self.screens.step(turn.open_draft, turn.patient, now=turn.now)
-        buttons = [b for row in screen.buttons for b in row if b.data and b.data.startswith("bk:")]
-        index = matching_label(text, [b.text for b in buttons])
-        if index is None:
-            return None
-        parts = (buttons[index].data or "").split(":", 3)
-        if len(parts) != 4 or not parts[2].isdigit():
-            return None
-        return parts[1], int(parts[2]), parts[3]
+        steps = [
+            (b.text, step)
+            for row in screen.buttons
+            for b in row
+            if (step := unpack_as(b.data, BookingStep)) is not None
+        ]
+        index = matching_label(text, [label for label, _ in steps])
+        return steps[index][1] if index is not None else None
 
     def shared_contact(self, who: Who, *, phone: str, owner_id: int | None) -> Reply:
         """A contact shared with the reply keyboard: only the person's own number counts."""
@@ -372,17 +397,17 @@ class BookingFlow:
             return self._consent_needed()
         return Reply((self._appointments_screen(turn),))
 
-    def appointment_action(self, who: Who, *, verb: str, appointment_id: int) -> Reply:
-        """`ap:` buttons: rs = reschedule, cx = ask to cancel, cy = cancel, ck = keep, ic = .ics."""
+    def appointment_action(self, who: Who, *, verb: AppointmentVerb, appointment_id: int) -> Reply:
+        """`ap:` buttons: reschedule, ask to cancel, cancel, keep, or the calendar file again."""
         turn = self._turn(who)
         if turn is None:
             return self._consent_needed()
         appointment = self._own_appointment(turn, appointment_id)
-        if appointment is None or verb not in {"rs", "cx", "cy", "ck", "ic"}:
+        if appointment is None:
             return self._appointments_gone(turn)
-        if verb == "ck":
+        if verb is AppointmentVerb.KEEP:
             return Reply(edit=self.screens.kept(appointment))
-        if verb == "ic":
+        if verb is AppointmentVerb.CALENDAR:
             # The calendar file again, on request (My appointments).
             root, sequence = self._reschedule_root(appointment)
             return Reply(
@@ -399,9 +424,9 @@ class BookingFlow:
             return Reply((self.screens.started(),))
         if self._refused_late(appointment, turn.now):
             return Reply((self.screens.too_late(),))
-        if verb == "rs":
+        if verb is AppointmentVerb.RESCHEDULE:
             return Reply((self._begin_reschedule(turn, appointment),))
-        if verb == "cx":
+        if verb is AppointmentVerb.ASK_CANCEL:
             return Reply((self.screens.cancel_question(appointment),))
         try:
             result = self.booking.cancel(
@@ -471,6 +496,47 @@ class BookingFlow:
         data["day"] = local_day(start, self.tz).isoformat()
         data.pop("offered", None)
         return self._advance(turn, data)
+
+    def choose_time_from_web(self, who: Who, *, start: datetime) -> tuple[WebChoice, Reply]:
+        """A time chosen in the Mini App: as if its button had been pressed in the chat.
+
+        The reply answers no update, so the runtime sends all of it as new messages.
+        """
+        turn = self._turn(who)
+        if turn is None:
+            return WebChoice.NO_CONSENT, Reply()
+        draft = turn.draft
+        if (
+            draft is None
+            or not draft.active(turn.now)
+            or draft.step not in WEB_STEPS
+            or "service" not in draft.data
+        ):
+            return WebChoice.NOT_NOW, Reply()
+        data = draft.copy_data()
+        free = self.screens.slots_on(
+            str(data["service"]),
+            local_day(start, self.tz),
+            now=turn.now,
+            patient_id=turn.patient_id,
+        )
+        if not any(slot.start == start for slot in free):
+            # Offered as after a clash in the chat, at the time step (from the calendar too).
+            data["day"] = local_day(start, self.tz).isoformat()
+            turn.draft = replace(draft, data=data)
+            reply = self._offer_next(turn, start, taken=True)
+            if reply.toast is not None:
+                return WebChoice.NOT_NOW, Reply()
+            return WebChoice.TAKEN, reply
+        data["start"] = start.isoformat()
+        data["day"] = local_day(start, self.tz).isoformat()
+        data.pop("offered", None)
+        turn.notes.append(self.texts.html("book_mini_app_chosen", when=when_long(start, self.tz)))
+        reply = self._advance(turn, data, send=True)
+        if reply.toast is not None:
+            # Another update moved the draft first: that one has answered in the chat.
+            return WebChoice.NOT_NOW, Reply()
+        return WebChoice.CHOSEN, reply
 
     def _on_other_days(self, turn: _Turn, arg: str) -> Reply:
         data = turn.open_draft.copy_data()
@@ -552,7 +618,9 @@ class BookingFlow:
         if code is None:
             pressed = self._typed_button(turn, text)
             if pressed is not None:
-                return self.press(turn.who, verb=pressed[0], version=pressed[1], arg=pressed[2])
+                return self.press(
+                    turn.who, verb=pressed.verb, version=pressed.version, arg=pressed.arg
+                )
             return self._again(turn, "book_phone_code_format")
         with self.db.session() as session:
             result = check_code(

@@ -83,6 +83,7 @@ class FlagContext:
 @dataclass(frozen=True)
 class AppointmentLine:
     id: int
+    patient_id: int
     service: str
     starts_at: datetime
     ends_at: datetime
@@ -193,6 +194,11 @@ class ConsoleReads:
                 planned_checkins=tuple(planned.get(appointment.id, ())),
             )
         return facts
+
+    def appointment(self, appointment_id: int) -> AppointmentLine | None:
+        with self.db.session(write=False) as session:
+            found = session.get(Appointment, appointment_id)
+            return _appointment_line(found) if found is not None else None
 
     # --- flags --------------------------------------------------------------------------
 
@@ -373,6 +379,7 @@ def _appointment_line(a: Appointment) -> AppointmentLine:
     assert a.id is not None
     return AppointmentLine(
         id=a.id,
+        patient_id=a.patient_id,
         service=a.service,
         starts_at=a.starts_at,
         ends_at=a.ends_at,

@@ -7,17 +7,28 @@ cancelled, closed by someone else) changes nothing and says what happened.
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.domain.availability import local_day
 from bot.domain.enums import CloseOutcome
-from bot.domain.errors import AppointmentNotActive, AppointmentNotFound, ClinicError
+from bot.domain.errors import (
+    AppointmentNotActive,
+    AppointmentNotFound,
+    ClinicError,
+    InvalidSlot,
+    SlotTaken,
+)
 from bot.services.aftercare import LeavingEarly, StaleButton
 from bot.services.escalation import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
 from bot.web.console.base import PREFIX, ConsoleBase
 
 MAX_REASON = 200
+_CHAT_NUMBER = re.compile(r"#(\d+)")
 VISIT_ACTIONS = ("done", "noshow", "cancel")
 
 
@@ -66,7 +77,9 @@ class ConsoleActions(ConsoleBase):
                 if facts.version != version:
                     # Cancelling what staff did not see (moved, confirmed, closed) needs a look.
                     raise StaleButton(
-                        await self.run(self.core.aftercare.what_happened, appointment_id)
+                        _visit_refs(
+                            await self.run(self.core.aftercare.what_happened, appointment_id)
+                        )
                     )
                 reason = " ".join(fields.get("reason", "").split())[:MAX_REASON]
                 await self.run(
@@ -91,7 +104,7 @@ class ConsoleActions(ConsoleBase):
                 back=back,
             )
         except AppointmentNotActive:
-            what = await self.run(self.core.aftercare.what_happened, appointment_id)
+            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
             return self.refuse(
                 request,
                 staff,
@@ -102,7 +115,7 @@ class ConsoleActions(ConsoleBase):
             return self.refuse(
                 request,
                 staff,
-                message=f"{ref} has changed since this page was opened: {stale}",
+                message=f"{ref} has changed since this page was opened: {_visit_refs(str(stale))}",
                 back=back,
             )
         except ClinicError as exc:  # not started yet, and the like: say so, change nothing
@@ -110,6 +123,68 @@ class ConsoleActions(ConsoleBase):
         self.core.kick_outbox()
         note = {"done": "done", "noshow": "noshow"}.get(action, "cancelled")
         return self.back(fields, f"{PREFIX}/day", ok=note, ref=ref)
+
+    async def reschedule(self, request: Request) -> Response:
+        """POST /console/visits/{id}/reschedule: move a visit to a free time picked on the page."""
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        appointment_id = int(request.path_params["appointment_id"])
+        ref = f"A-{appointment_id}"
+        again = f"{PREFIX}/visits/{appointment_id}/reschedule"
+        version = _int(fields.get("version"))
+        try:
+            start = datetime.fromisoformat(fields.get("start", ""))
+        except ValueError:
+            start = None
+        if version is None or start is None or start.tzinfo is None:
+            return self.refuse(
+                request, staff, message="The form was incomplete.", back=again, status=400
+            )
+        current = await self.run(self.reads.visit_facts, [appointment_id])
+        facts = current.get(appointment_id)
+        if facts is None:
+            return self.refuse(
+                request, staff, message=f"There is no appointment {ref}.", back=again, status=404
+            )
+        if facts.version != version:
+            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} has changed since this page was opened: {what}",
+                back=f"{PREFIX}/day",
+            )
+        try:
+            moved = await self.run(
+                self.core.booking.reschedule,
+                appointment_id=appointment_id,
+                new_start=start.astimezone(UTC),
+                actor=self.core.staff.actor(staff.user_id),
+                request_key=f"console:{appointment_id}:v{version}",
+            )
+        except (SlotTaken, InvalidSlot):
+            return self.refuse(
+                request,
+                staff,
+                message="That time is no longer free (someone took it a moment ago). "
+                "Nothing was moved; pick another time.",
+                back=f"{again}?date={local_day(start, self.tz).isoformat()}",
+            )
+        except AppointmentNotActive:
+            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} has changed since this page was opened: {what}",
+                back=f"{PREFIX}/day",
+            )
+        except ClinicError as exc:
+            return self.refuse(request, staff, message=f"{ref}: {exc}", back=again)
+        self.core.kick_outbox()
+        day = local_day(moved.starts_at, self.tz).isoformat()
+        return self.back({}, f"{PREFIX}/day?date={day}", ok="moved", ref=f"A-{moved.id}")
 
     async def acknowledge(self, request: Request) -> Response:
         """POST /console/flags/{id}/ack: take a red flag (stops the paging, tells the patient)."""
@@ -217,3 +292,8 @@ def _int(raw: str | None) -> int | None:
     if raw is None or not raw.isdigit() or len(raw) > 9:
         return None
     return int(raw)
+
+
+def _visit_refs(text: str) -> str:
+    """The chat's words about an appointment ("#12 was moved to #15") with console numbers."""
+    return _CHAT_NUMBER.sub(r"A-\1", text)

@@ -9,8 +9,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.domain.availability import local_day
+from bot.domain.enums import AppointmentStatus
 from bot.services import staff_messages
 from bot.services.charts import pain_chart_svg
+from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
 from bot.services.staff_ops import InvalidRequest, PatientNotFound
 from bot.web.console.base import (
     COOKIE,
@@ -235,6 +238,60 @@ class ConsolePages(ConsoleBase):
             nav="week",
         )
 
+    async def reschedule_form(self, request: Request) -> Response:
+        """GET /console/visits/{id}/reschedule: the free times of a day to move a visit to."""
+        try:
+            staff = await self.staff(request)
+        except NotSignedIn as refused:
+            return refused.response
+        appointment_id = int(request.path_params["appointment_id"])
+        visit = await self.run(self.reads.appointment, appointment_id)
+        if visit is None:
+            return self.refuse(
+                request,
+                staff,
+                message=f"There is no appointment A-{appointment_id}.",
+                back=f"{PREFIX}/day",
+                status=404,
+            )
+        back = f"{PREFIX}/day?date={local_day(visit.starts_at, self.tz).isoformat()}"
+        if visit.status != AppointmentStatus.BOOKED:
+            what = await self.run(self.core.aftercare.what_happened, appointment_id)
+            return self.refuse(
+                request,
+                staff,
+                message=f"A-{appointment_id} cannot be moved: {what.replace('#', 'A-')}",
+                back=back,
+            )
+        today = self.ops.today()
+        last = today + timedelta(days=self.core.profile.booking.horizon_days)
+        day = self.parse_day(request.query_params.get("date"))
+        if not request.query_params.get("date"):
+            day = max(local_day(visit.starts_at, self.tz), today)
+        day = min(max(day, today), last)
+        slots = await self.run(
+            self.core.booking.free_slots,
+            service=visit.service,
+            first_day=day,
+            last_day=day,
+            exclude_appointment_id=appointment_id,
+            for_patient=visit.patient_id,
+        )
+        return self.page(
+            request,
+            "reschedule.html",
+            staff=staff,
+            title=f"Move A-{appointment_id}",
+            visit=visit,
+            day=day,
+            day_title=_day_title(day),
+            slots=slots,
+            previous=day - timedelta(days=1) if day > today else None,
+            following=day + timedelta(days=1) if day < last else None,
+            back=back,
+            nav="day",
+        )
+
     # --- flags --------------------------------------------------------------------------
 
     async def flags(self, request: Request) -> Response:
@@ -335,11 +392,7 @@ class ConsolePages(ConsoleBase):
             staff = await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
-        today = self.ops.today()
-        first = self.parse_day(
-            request.query_params.get("first") or (today - timedelta(days=EXPORT_DAYS)).isoformat()
-        )
-        last = self.parse_day(request.query_params.get("last") or today.isoformat())
+        first, last = self._range(request, default_days=EXPORT_DAYS)
         try:
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
         except InvalidRequest as exc:
@@ -360,6 +413,35 @@ class ConsolePages(ConsoleBase):
             last=last,
             nav="outcomes",
         )
+
+    async def outcomes_chart(self, request: Request) -> Response:
+        """GET /console/outcomes.svg: reduction and responders by check-in for the range."""
+        try:
+            await self.staff(request)
+        except NotSignedIn as refused:
+            return refused.response
+        first, last = self._range(request, default_days=EXPORT_DAYS)
+        try:
+            summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
+        except InvalidRequest:
+            return Response("bad range", status_code=400, headers=security_headers())
+        pct = self.catalog.outcomes.responder_pct
+        labels = OutcomeChartLabels(
+            title="Pain reduction by check-in",
+            reduction="Mean reduction from baseline",
+            responders=f"Responders (at least {pct:g}% less pain)",
+            empty="No check-in answers in this period",
+        )
+        svg = await self.run(slot_chart_svg, summary.slots, labels)
+        return Response(svg, media_type="image/svg+xml", headers=security_headers())
+
+    def _range(self, request: Request, *, default_days: int) -> tuple[date, date]:
+        today = self.ops.today()
+        first = self.parse_day(
+            request.query_params.get("first") or (today - timedelta(days=default_days)).isoformat()
+        )
+        last = self.parse_day(request.query_params.get("last") or today.isoformat())
+        return first, last
 
     async def export(self, request: Request) -> Response:
         """The appointments of a date range with their outcomes, as the chat's /export CSV."""

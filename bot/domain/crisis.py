@@ -2359,11 +2359,12 @@ class CrisisMatcher:
         index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
         covered: set[int] = set()
+        purposeful = "purpose" in present or not _PURPOSELY.isdisjoint(present)
         for idiom in self._idioms.candidates(present):
             for found in idiom.pattern.finditer(joined):
                 first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
-                if not _on_purpose(words, first, last):
+                if not (purposeful and _on_purpose(words, first, last)):
                     covered.update(range(first, last))
         return covered
 

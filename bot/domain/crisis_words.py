@@ -217,6 +217,18 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "overdid|overdo|overdoing|overdone it ... on_purpose|deliberately|intentionally|purposely",
     "not|stop|stopped|stopping|skip*|quit taking|using ... so|until|till|and_let|and_just ..."
     " just_go|die|dead|be_gone|not_wake|never_wake|be_done|stops|it_stops",
+    "make|making it .. look|seem like .. an .. accident",
+    "would|will ... improve|be_better|be_easier|be_happier|be_fine|be_okay ... if|when|once i|im"
+    " .. was_gone|were_gone|gone|dead|died|wasnt_here|werent_here|wasnt_around $",
+    "saving|saved|stashing|keeping|hoarding them|these|those|my_pills|my_meds ... for .. one"
+    "|the_right|that .. night|day|moment",
+    "so|then|and i cut|burn|self_harm $",
+    "want*|need .. to .. feel .. pain|something ... cut|cutting|burn|burning|hurt|hurting",
+    f"burn*|cut*|hurt*|hit|scratch*|punch*|bang* ... my|his|her ... {_BODY}|hand|hands|head ..."
+    f" with|on|against|using ... {_PURPOSE}",
+    "took|grabbed|taking|grabbing|got_out|took_out|pulled_out|has|with .. his|her|a|the|my .."
+    " pistol|gun|rifle|shotgun|handgun|firearm ... left|gone|drove_off|walked_out|missing|wont"
+    "|over|goodbye|done",
     # family members reporting
     "he|she|hes|shes|they|theyre|son|daughter|wife|husband .. has|have|got|made|making a|the plan"
     " $",
@@ -273,6 +285,9 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "im|i_am|ill_be done|finished|out|gone for_good|forever|permanently $",
+    "someone|somebody|anyone|you to know ... going_to|about_to|ready_to do it",
+    "end of the line|road $",
     "not|dont|cant|no see .. any|a|the|no .. reason|point ... continue|go_on|keep_going|carry_on $",
     "drive|walk|swim|go|going|leave|leaving|head_out ... and|to not|never come|coming back $",
     "someone|somebody|anyone|you|please ... stop me $",
@@ -359,6 +374,22 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
     " jerking|convulsing|twitching_all_over|shaking_all_over|seizing",
     "black|tarry|bloody stool|stools|poop|poo ... faint|dizzy|passing_out|pale|lightheaded",
     "feel|feeling|felt dizzy|sick|weak|sweaty|hot|cold and faint",
+    "cough*|coughed|vomit*|spit*|spitting|throwing_up|puking|threw_up ... blood|bloody",
+    "heart ... racing|pounding|hammering ... headache|head_pounding",
+    "headache ... heart ... racing|pounding|hammering",
+    "side ... face|mouth ... flat|flattened|slack|sunken|lopsided|crooked|drooped",
+    "airway|airways ... closing|closed|swelling|swollen|blocked|tight|tightening",
+    "whistling|wheezing|rattling|gurgling|crackling|squeaky|high_pitched sound|sounds|noise"
+    "|noises ... breath*|breathes|breathing",
+    "eyes ... rolling|rolled ... twitch*|shak*|jerk*|seiz*|stiff|fitting",
+    "dose|twice|double|took|after|since|now ... cant|barely|can_barely|cannot|hardly"
+    "|struggling_to keep .. my|his|her|their .. eyes open",
+    "having|have|getting|got .. a .. severe|bad|serious|major|strong|terrible .. reaction $",
+    "having|have|getting|got .. a .. severe|bad|serious|major|strong|terrible .. reaction to"
+    " .. the|my|this|her|his .. infusion|spray|ketamine|meds|medication|dose|shot|injection"
+    "|treatment|pills|sting",
+    "vomit*|throwing_up|drowsy|confused|sleepy ... after|since ... hit|hitting|bump*|bang*|fall"
+    "|fell|falling ... head",
     "stiff neck ... fever|confused|confusion|rash|vomit*",
     "fever|confused|rash ... stiff neck",
     "and|he|she|hes|shes|baby|body ... isnt|not|wont|stopped|hasnt .. moving|move|moved $",
@@ -372,6 +403,7 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
 )
 
 FAMILY_SOFT_EMERGENCY: tuple[str, ...] = (
+    "crushing|blinding|explosive|exploding|excruciating headache",
     "hit|banged|bumped|smacked|whacked|cracked my|his|her head hard|really_hard|badly|so_hard"
     "|pretty_hard",
     "heart ... pounding|racing|beating ... hurts|seeing_spots|spots|dizzy|faint|chest",
@@ -397,6 +429,8 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    "breathing|breath|breaths ... stops|stop|stopped|pauses|pausing ... when|while|in .. he|she|i"
+    "|his|her|my .. sleeps|sleep|sleeping|asleep",
     "what i .. might|will|would|have_to|need_to|should .. owe|pay|cost|find|hear|say|wear|bring"
     "|expect|eat|need|get",
     "knife|knives ... set|cooking|chef|sharpen*|block|cutting_board",

@@ -270,6 +270,7 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
 )
 
 FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
+    "die|dying|death|suicide|suicidal|overdose|overdosing|unalive|dead",
     "wont|not|never be around $",
     "ill|i_will|im_going_to .. be gone $",
     "ill|i_will|im_going_to .. be gone by|soon",
@@ -429,6 +430,28 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    # hyperbole and other people's deaths around the bare death words of the soft net
+    "the death of me|us|him|her",
+    "bored|sick|scared|worried|tired|freezing|frozen|starving|starved to death",
+    "dying|dead|died of|from thirst|hunger|boredom|laughter|cuteness|curiosity|heat|embarrassment",
+    "dying|dead here",
+    "dead to the world",
+    "plant|plants|flowers|cactus|fish|goldfish|succulent ... gave|bought|got|sent ... is|was|are|were|went dead|dying|died",
+    "im|i_am|were|hes|shes|dead dead lol|lmao|haha|rofl|lolol|crying|bruh",
+    "dead on .. my|your|his|her|time|arrival",
+    "death warmed over|up",
+    "death wish",
+    "literally dead|dying",
+    "symptoms|signs|risk|risks|rate|rates|deaths|statistics|epidemic of .. an .. overdose|overdoses",
+    "overdoses|overdose ... rising|epidemic|crisis|deaths|statistics|news|novel|book|movie|show"
+    "|article|character",
+    "character|novel|book|movie|show|article|series|documentary ... overdose*|dies|died|death"
+    "|suicide|dying",
+    f"{FAMILY}|grandmothers|grandfathers|moms|mums|dads|mothers|fathers|husbands|wifes|sons"
+    "|daughters|brothers|sisters|friends|cousins|uncles|aunts|their|dogs|cats death|passing",
+    "battery|phone|plant|plants|car|laptop|flowers|tree|lawn|grass|charger|remote ... dying|dead"
+    "|died",
+    "one more .. form|question|call|minute|email|meeting|thing ... die|dead",
     "breathing|breath|breaths ... stops|stop|stopped|pauses|pausing ... when|while|in .. he|she|i"
     "|his|her|my .. sleeps|sleep|sleeping|asleep",
     "what i .. might|will|would|have_to|need_to|should .. owe|pay|cost|find|hear|say|wear|bring"

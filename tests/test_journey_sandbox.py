@@ -182,3 +182,21 @@ async def test_the_moved_clock_survives_a_restart_and_passes_opening_with_a_dige
     assert "removed" in reset_database(url)
     assert not (tmp_path / "s.db").exists()
     assert "no " in reset_database(url)
+
+
+async def test_a_button_of_an_earlier_message_can_still_be_pressed(console):
+    """Issue 14 item 4: numbers press the newest message's buttons; m<k>.<n> any still shown."""
+    console, lines = console
+    async with console:
+        await console.handle("/start")
+        await console.handle("//start")  # a second consent question: 1 and 2 are now its own
+        marks = [
+            line.rsplit("<m", 1)[1].rstrip(">") for line in lines if "[1] Yes, message" in line
+        ]
+        assert len(marks) == 2 and marks[0] != marks[1]
+        before = len(lines)
+        await console.handle(f"m{marks[0]}.1")  # "Yes" on the first question, still on screen
+        await console.handle("m99.1")
+    after = "\n".join(lines[before:])
+    assert "Thank you. You can change your mind" in after
+    assert "(no button m99.1" in after

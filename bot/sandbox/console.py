@@ -54,10 +54,12 @@ PATIENT_ID = 5001
 PATIENT_PHONE = "+12025550123"
 _SHIFT = re.compile(r"^\+(\d{1,4})([mhdw])$")
 _STAFF_PRESS = re.compile(r"^s\d{1,4}$")
+_EARLIER_PRESS = re.compile(r"^m(\d{1,5})\.(\d{1,3})$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 HELP = f"""Sandbox commands (everything else goes to the bot as your message):
-  <number>            press the button with that number
+  <number>            press the button with that number (on the newest message with buttons)
+  m4.2                press button 2 of the message marked <m4>: any button still on screen
   /contact [+number]  share your phone number (default {PATIENT_PHONE})
   /clock +1d          move the clock forward (+30m, +3h, +1d, +1w) and send what falls due;
                       the moved clock is kept for the next run (start over: sandbox --reset)
@@ -110,6 +112,8 @@ class Console:
         self.staff_member: FakeUser = self.double.user(STAFF_USER_ID, "Front", last_name="Desk")
         self.staff_in_group = self.staff_member.in_chat(STAFF_CHAT_ID)
         self.choices: list[_Choice] = []
+        # Every patient message with buttons, by the number printed beside it (<m4>).
+        self.earlier: dict[int, list[_Choice]] = {}
         self.staff_choices: list[_Choice] = []
         self._unsubscribe = self.double.subscribe(self._show)
 
@@ -154,6 +158,8 @@ class Console:
             await self._press_staff(int(line[1:]))
         elif line.isdigit():
             await self._press(int(line))
+        elif (earlier := _EARLIER_PRESS.match(line)) is not None:
+            await self._press_earlier(int(earlier.group(1)), int(earlier.group(2)))
         else:
             await self.patient.send_text(line)
         return True
@@ -162,7 +168,16 @@ class Console:
         if not 1 <= number <= len(self.choices):
             self.write(f"(no button {number}; type /help for the sandbox commands)")
             return
-        choice = self.choices[number - 1]
+        await self._press_choice(self.choices[number - 1])
+
+    async def _press_earlier(self, message: int, number: int) -> None:
+        choices = self.earlier.get(message, [])
+        if not 1 <= number <= len(choices):
+            self.write(f"(no button m{message}.{number}; type /help for the sandbox commands)")
+            return
+        await self._press_choice(choices[number - 1])
+
+    async def _press_choice(self, choice: _Choice) -> None:
         if choice.url is not None:
             self.write(f"(opens {choice.url})")
             return
@@ -302,7 +317,9 @@ class Console:
         if not choices:
             return
         self.choices = choices
-        self.write(_numbered(message, choices))
+        mark = len(self.earlier) + 1
+        self.earlier[mark] = choices
+        self.write(f"{_numbered(message, choices)}   <m{mark}>")
 
 
 def _numbered(message: MessageRecord, choices: list[_Choice]) -> str:

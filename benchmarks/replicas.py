@@ -410,12 +410,12 @@ async def answer_until_booked(user: FakeUser) -> None:
 
     A time taken by someone else meanwhile is answered with the first free time offered (the
     flow then goes on where it was), as a person would."""
-    for _ in range(ANSWERS + 1):  # the reply to the last answer may be the booking
+    for answered in range(ANSWERS + 1):  # the reply to the last answer may be the booking
         message = user.last_message()
         labels, said = message.button_labels, message.text.lower()
         if "add this to your calendar" in said or "you're booked" in said:
             return
-        if _ == ANSWERS:
+        if answered == ANSWERS:
             break
         if "✅ Confirm booking" in labels:
             await user.press("✅ Confirm booking")

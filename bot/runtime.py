@@ -19,13 +19,16 @@ import handlers
 from bot.db.runner import leader
 from bot.domain.clock import SystemClock
 from bot.domain.errors import ConfigError
+from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
+from bot.services.patients import telegram_language
 from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound
 from bot.services.sms_recovery import recover_sms
+from bot.texts.i18n import use_language
 from bot.updates import ChatOrderedProcessor, InboxQueue
 from bot.web.app import create_web_app, serve
 from handlers import errors
@@ -69,7 +72,9 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .update_queue(queue)
-        .concurrent_updates(ChatOrderedProcessor(on_processed=queue.processed))
+        .concurrent_updates(
+            ChatOrderedProcessor(on_processed=queue.processed, language_of=_language_of(core))
+        )
         .post_init(_post_init(core))
         .post_stop(_post_stop(core))
     )
@@ -102,6 +107,23 @@ def build_application(
     register_jobs(application, core)
     _register_inbox_recovery(application, queue, core)
     return application
+
+
+def _language_of(core: Core) -> Callable[[object], Coroutine[Any, Any, Language]]:
+    """The language to answer an update's sender in: a patient's choice, else their Telegram
+    app's language; staff and group chats read the clinic's language."""
+
+    async def language_of(update: object) -> Language:
+        if not isinstance(update, Update):
+            return DEFAULT_LANGUAGE
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != "private":
+            return DEFAULT_LANGUAGE
+        if user.id in core.settings.staff_user_ids:
+            return DEFAULT_LANGUAGE
+        return await asyncio.to_thread(telegram_language, core.db, user.id, user.language_code)
+
+    return language_of
 
 
 def _register_inbox_recovery(application: AnyApplication, queue: InboxQueue, core: Core) -> None:
@@ -137,6 +159,13 @@ async def set_commands(application: AnyApplication, core: Core) -> None:
     """Publish the command menu Telegram shows next to the text box."""
     commands = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
     await application.bot.set_my_commands(commands)
+    # Telegram shows a user whose app is in Spanish the Spanish descriptions.
+    for language in Language:
+        if language is DEFAULT_LANGUAGE:
+            continue
+        with use_language(language):
+            translated = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(translated, language_code=language.value)
 
 
 def _post_stop(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:

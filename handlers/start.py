@@ -53,6 +53,8 @@ def register(application: AnyApplication, core: Core) -> None:
                 return flow.privacy()
             if verb in ("cy", "cn"):
                 return flow.consent(who, agreed=verb == "cy")
+            if verb == "lg" and data is not None:
+                return flow.choose_language(who, data.text(0))
             return flow.expired_button(who)
 
         await respond(update, context, choose)

@@ -16,15 +16,17 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, Patient, WaitlistEntry
 from bot.domain.availability import Slot, local_day
 from bot.domain.enums import DraftStep
+from bot.domain.language import Language
 from bot.messaging.channels import Attachment, Button
 from bot.profile import WEEKDAYS, ClinicProfile
 from bot.services.booking import BookingService
 from bot.services.calendar_files import appointment_calendar
 from bot.services.chat_replies import Rows, Screen, rows
 from bot.services.drafts import RESCHEDULE, SCREENING_CODES, Draft
-from bot.services.formatting import clock_time, day_label, when_long
+from bot.services.formatting import clock_time, date_long, date_short, day_label, when_long
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
+from bot.texts.i18n import current_language
 
 TIMES_PER_ROW = 4
 DAYS_PER_ROW = 3
@@ -49,7 +51,7 @@ def monday_of(day: date) -> date:
 
 
 def short_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return date_short(day)
 
 
 class BookingScreens:
@@ -225,7 +227,7 @@ class BookingScreens:
         text = t.html(
             "book_choose_time",
             service=self.service_label(service),
-            day=f"{day:%A} {day.day} {day:%B}",
+            day=date_long(day),
             zone=self.zone(slots[0].start),
         )
         return Screen(text, (*rows(buttons, TIMES_PER_ROW), other, stop))
@@ -444,7 +446,13 @@ class BookingScreens:
         )
         if patient.id is not None and self._waiting(patient.id):
             buttons = (*buttons[:2], (Button(t.plain("wl_btn_mine"), data="wl:m"),), *buttons[2:])
+        buttons = (*buttons, (self.language_button(),))
         return Screen(t.html("menu_prompt"), buttons).under(lead)
+
+    def language_button(self) -> Button:
+        """ "🌐 Español" to an English reader, "🌐 English" to a Spanish one."""
+        other = Language.EN if current_language() is Language.ES else Language.ES
+        return Button(self.texts.plain("menu_language"), data=f"mn:lg:{other.value}")
 
     def waitlist_button(self, service: str) -> Button:
         """ "None of these times suit me": the waitlist's choices for this service."""
@@ -457,6 +465,7 @@ class BookingScreens:
                 Button(t.plain("start_consent_yes"), data="mn:cy"),
                 Button(t.plain("start_consent_no"), data="mn:cn"),
             ),
+            (self.language_button(),),
         )
         text = t.html("start_consent") + "\n\n" + t.html("start_emergency")
         return Screen(text, buttons).under(lead)

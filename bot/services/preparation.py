@@ -19,7 +19,7 @@ from bot.domain.reminders import fasting_times
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import OutgoingMessage
 from bot.profile import ClinicProfile, Service
-from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.formatting import clock_time, date_short, when_long, when_short
 from bot.services.outbox import enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
@@ -27,8 +27,7 @@ from bot.texts import Texts
 
 def short_day(moment: datetime, tz: ZoneInfo) -> str:
     """ "Tue 15 Dec" in clinic time."""
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}"
+    return date_short(moment.astimezone(tz).date())
 
 
 def needs_preparation(service: Service | None) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Outbox
@@ -11,7 +14,7 @@ from bot.domain.reminders import fasting_times, useful_until
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
-from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.formatting import clock_time, longest_when_short, when_long, when_short
 from bot.services.preparation import preparation_block
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
@@ -260,8 +263,6 @@ REMINDER_SMS_KEYS = (
     "pickup_sms",
     "driver_pickup_sms",
 )
-# The widest date and time the SMS texts can show, so the one-segment check is honest.
-_LONGEST_WHEN = "Wed 30 Sep 12:45 PM"
 
 
 def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
@@ -270,8 +271,9 @@ def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
         "clinic": profile.clinic.name,
         "phone": profile.clinic.phone,
         "address": profile.clinic.address,
-        "when": _LONGEST_WHEN,
-        "time": "12:45 PM",
+        # The widest date and time the SMS texts can show, so the one-segment check is honest.
+        "when": longest_when_short(),
+        "time": clock_time(datetime(2027, 1, 1, 12, 45, tzinfo=UTC), ZoneInfo("UTC")),
     }
     for key in REMINDER_SMS_KEYS:
         try:

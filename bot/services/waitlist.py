@@ -52,7 +52,13 @@ from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import WEEKDAYS, ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
-from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.formatting import (
+    clock_time,
+    date_short,
+    longest_when_short,
+    when_long,
+    when_short,
+)
 from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
 from bot.services.rendering import RenderContext, Renderers, Skip
@@ -777,7 +783,7 @@ def _with(result: AnswerResult, answer: Answer) -> AnswerResult:
 
 
 def _short_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return date_short(day)
 
 
 SAMPLE_WHEN = "Wed 29 Sep 12:45 PM"
@@ -786,7 +792,8 @@ SAMPLE_WHEN = "Wed 29 Sep 12:45 PM"
 def check_waitlist_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
     """Refuse to start when a waitlist text (e.g. a profile override) breaks the SMS policy."""
     for key in sms_keys(texts):
-        values = {"clinic": profile.clinic.name, "when": SAMPLE_WHEN, "deadline": SAMPLE_WHEN}
+        widest = longest_when_short()
+        values = {"clinic": profile.clinic.name, "when": widest, "deadline": widest}
         try:
             assert_sms_safe(texts.plain(key, **values), max_segments=1)
         except UnsafeSmsText as exc:

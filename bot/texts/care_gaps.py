@@ -100,3 +100,10 @@ DEFAULTS: dict[str, str] = {
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }
+
+# The staff chat's texts (never translated); the rest reach a patient.
+STAFF_KEYS = frozenset(
+    key
+    for key in DEFAULTS
+    if key.startswith(("staff_", "notice_", "usage_")) or key == "btn_leaving_now"
+)

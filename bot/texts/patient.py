@@ -48,6 +48,9 @@ DEFAULTS: dict[str, str] = {
     "menu_contact": "📞 Contact the clinic",
     "menu_privacy": "🔒 Privacy",
     "menu_privacy_policy": "Read our privacy policy",
+    # The other language, named in itself: the Spanish catalogue has "🌐 English" here.
+    "menu_language": "🌐 Español",
+    "language_chosen": "From now on I'll write to you in English.",
     "contact_details": (
         "<b>{clinic}</b>\n📍 {address}\n📞 {phone}\n\n<b>Opening hours</b>\n{hours}\n\n{emergency}"
     ),
@@ -279,6 +282,7 @@ PLAIN_KEYS = frozenset(
         "menu_contact",
         "menu_privacy",
         "menu_privacy_policy",
+        "menu_language",
         "contact_hours_line",
         "contact_closed",
         "book_earlier",

@@ -140,7 +140,10 @@ _FORBIDDEN: tuple[tuple[str, str], ...] = (
     ("benzodiacepina", r"benzodiacepinas?|benzodiazepinas?"),
     ("lidocaína", r"lidoca[ií]na"),
     ("magnesio", r"magnesio"),
-    ("dolor", r"dolor(?:es)?|dolid[oa]s?|dolorid[oa]s?|doloros[oa]s?|duele|duelen|analg[eé]sic[oa]s?|analgesia"),
+    (
+        "dolor",
+        r"dolor(?:es)?|dolid[oa]s?|dolorid[oa]s?|doloros[oa]s?|duele|duelen|analg[eé]sic[oa]s?|analgesia",
+    ),
     ("fibromialgia", r"fibromialgia"),
     ("neuropatía", r"neuropat[ií](?:a|as|c[oa]s?)"),
     ("neuralgia", r"neuralgias?"),

@@ -27,6 +27,7 @@ from bot.services.formatting import clock_time, date_long, date_short, day_label
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
 from bot.texts.i18n import current_language
+from bot.texts.profile_texts import service_label
 
 TIMES_PER_ROW = 4
 DAYS_PER_ROW = 3
@@ -78,7 +79,7 @@ class BookingScreens:
             stop = (Button(t.plain("resched_keep"), data=step_data("kp", v)),)
         if step is DraftStep.SERVICE:
             choices = [
-                (Button(self.profile.services[code].label, data=step_data("sv", v, code)),)
+                (Button(self.service_label(code), data=step_data("sv", v, code)),)
                 for code in self.booking.services_for(patient)
             ]
             return Screen(t.html("book_choose_service"), (*choices, stop))
@@ -520,7 +521,7 @@ class BookingScreens:
 
     def service_label(self, code: str) -> str:
         service = self.profile.services.get(code)
-        return service.label if service else code
+        return service_label(code, service.label) if service else code
 
     def book_label(self, patient: Patient) -> str:
         key = "menu_book_approved" if patient.approved_at is not None else "menu_book"

@@ -23,6 +23,7 @@ from bot.services.formatting import clock_time, date_short, when_long, when_shor
 from bot.services.outbox import enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label, service_preparation
 
 
 def short_day(moment: datetime, tz: ZoneInfo) -> str:
@@ -68,7 +69,8 @@ def preparation_lines(
         lines.append(texts.html("prep_driver"))
     lines.append(texts.html("prep_medicines"))
     if with_service and service.preparation:
-        lines.append(f"• {html.escape(service.preparation, quote=False)}")
+        words = service_preparation(appointment.service, service.preparation)
+        lines.append(f"• {html.escape(words, quote=False)}")
     return lines
 
 
@@ -107,7 +109,7 @@ def render_preparation(ctx: RenderContext) -> OutgoingMessage:
         assert_sms_safe(text, max_segments=PREPARATION_SMS_SEGMENTS)
         return OutgoingMessage(text)
     text = ctx.texts.raw("prep_message_tg").format(
-        service=html.escape(service.label, quote=False),
+        service=html.escape(service_label(appointment.service, service.label), quote=False),
         when=html.escape(when_long(appointment.starts_at, tz), quote=False),
         address=html.escape(clinic.address, quote=False),
         block=preparation_block(ctx.texts, ctx.profile, appointment),

@@ -42,6 +42,7 @@ from bot.services.formatting import when_long
 from bot.services.outbox import OPEN_STATUSES
 from bot.services.routing import enqueue_staff_notice
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label
 
 ERASE = "erase"
 
@@ -162,7 +163,7 @@ class PrivacyService:
             ]
             for visit in appointments:
                 service = self.profile.services.get(visit.service)
-                label = service.label if service is not None else visit.service
+                label = service_label(visit.service, service.label) if service else visit.service
                 line = f"{at(visit.starts_at)}: {label}, {visit.status} (booked {at(visit.created_at)})"
                 if visit.cancelled_at is not None:
                     line += f", cancelled {at(visit.cancelled_at)}"

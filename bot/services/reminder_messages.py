@@ -18,6 +18,7 @@ from bot.services.formatting import clock_time, longest_when_short, when_long, w
 from bot.services.preparation import preparation_block
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label, service_preparation
 
 
 def appointment_buttons(
@@ -49,7 +50,9 @@ def _values(ctx: RenderContext, appointment: Appointment) -> dict[str, str]:
     tz = ctx.profile.tz
     service = ctx.profile.services.get(appointment.service)
     return {
-        "service": service.label if service else appointment.service,
+        "service": service_label(appointment.service, service.label)
+        if service
+        else appointment.service,
         "when": when_short(appointment.starts_at, tz)
         if ctx.is_sms
         else when_long(appointment.starts_at, tz),
@@ -57,7 +60,9 @@ def _values(ctx: RenderContext, appointment: Appointment) -> dict[str, str]:
         "address": ctx.profile.clinic.address,
         "phone": ctx.profile.clinic.phone,
         "clinic": ctx.profile.clinic.name,
-        "preparation": service.preparation if service else "",
+        "preparation": service_preparation(appointment.service, service.preparation)
+        if service
+        else "",
     }
 
 
@@ -80,7 +85,10 @@ def _checklist(ctx: RenderContext, appointment: Appointment, *, day_before: bool
     service = ctx.profile.services.get(appointment.service)
     if service is None or not (service.fasting or service.driver_required):
         return ctx.texts.html(
-            "checklist_consultation", preparation=service.preparation if service else ""
+            "checklist_consultation",
+            preparation=service_preparation(appointment.service, service.preparation)
+            if service
+            else "",
         )
     key = "checklist_treatment_24h" if day_before else "checklist_treatment"
     return ctx.texts.html(key, fasting=fasting_line(ctx, appointment))
@@ -233,7 +241,9 @@ def render_series_summary(ctx: RenderContext) -> OutgoingMessage:
     )
     text = ctx.texts.raw("series_summary_tg").format(
         count=len(visits),
-        service=_escape(service.label if service else visits[0].service),
+        service=_escape(
+            service_label(visits[0].service, service.label) if service else visits[0].service
+        ),
         items=items,
         address=_escape(ctx.profile.clinic.address),
         preparation=preparation_block(ctx.texts, ctx.profile, visits[0], with_service=False),

@@ -63,6 +63,7 @@ from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label
 
 log = logging.getLogger(__name__)
 
@@ -673,7 +674,7 @@ class WaitlistService:
 
     def service_label(self, code: str) -> str:
         service = self.profile.services.get(code)
-        return service.label if service else code
+        return service_label(code, service.label) if service else code
 
     def describe(self, preferences: Preferences, *, today: date | None = None) -> str:
         """ "Mon, Wed; mornings; from Mon 8 Mar until Mon 29 Mar" (plain)."""

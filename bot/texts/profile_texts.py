@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.texts.i18n import profile_text
+from bot.texts.i18n import current_language, profile_text, translated
 
 PROFILE = Path(__file__).resolve().parent.parent / "clinic_profile.toml"
 
@@ -108,3 +108,19 @@ def profile_texts(path: Path = PROFILE) -> Iterator[ProfileText]:
         yield ProfileText(
             f"profile:red_flags.replies.{key}", english, line(english), f"red-flag reply {key}"
         )
+
+
+def option_label(kind: str, question_code: str, option_code: str, english: str) -> str:
+    """An answer button's label: from the shared scale of its kind, or the question's own."""
+    language = current_language()
+    return (
+        translated(language, f"profile:checkins.scales.{kind}.{option_code}", english)
+        or translated(language, f"profile:checkins.scales.{question_code}.{option_code}", english)
+        or english
+    )
+
+
+def period_in_language(english: str, periods: Mapping[str, str]) -> str:
+    """A recall period's words (resolved by the catalogue to English) in the current language."""
+    code = next((key for key, value in periods.items() if value == english), None)
+    return period(code, english) if code is not None else english

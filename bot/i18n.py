@@ -130,9 +130,13 @@ def translated_languages() -> list[Language]:
     return [language for language in Language if language is not DEFAULT_LANGUAGE]
 
 
-def problems(language: Language) -> list[str]:
-    """What the catalogue of `language` lacks: entries, translations, placeholders, a fresh .mo."""
-    catalog = read_catalogue(language)
+def problems(language: Language, catalog: Catalog | None = None) -> list[str]:
+    """What the catalogue of `language` lacks: entries, translations, placeholders, a fresh .mo.
+
+    `catalog` checks another catalogue than the one on disk (its .mo is checked only then).
+    """
+    on_disk = catalog is None
+    catalog = read_catalogue(language) if catalog is None else catalog
     found: list[str] = []
     for message in messages():
         entry = catalog.get(message.english, context=message.context)
@@ -147,7 +151,7 @@ def problems(language: Language) -> list[str]:
         if ours != theirs:
             found.append(f"{where}: placeholders {sorted(theirs)} where English has {sorted(ours)}")
     mo = po_path(language).with_suffix(".mo")
-    if not mo.exists() or mo.read_bytes() != compiled(catalog):
+    if on_disk and (not mo.exists() or mo.read_bytes() != compiled(catalog)):
         found.append(f"{language}: {mo.name} is not compiled from {po_path(language).name}")
     return found
 

@@ -29,7 +29,7 @@ from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound
 from bot.services.sms_recovery import recover_sms
 from bot.texts.i18n import use_language
-from bot.updates import ChatOrderedProcessor, InboxQueue
+from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
 from bot.web.app import create_web_app, serve
 from handlers import errors
 from handlers.common import FLOW_KEY
@@ -72,9 +72,8 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .update_queue(queue)
-        .concurrent_updates(
-            ChatOrderedProcessor(on_processed=queue.processed, language_of=_language_of(core))
-        )
+        .application_class(PatientLanguageApplication)
+        .concurrent_updates(ChatOrderedProcessor(on_processed=queue.processed))
         .post_init(_post_init(core))
         .post_stop(_post_stop(core))
     )
@@ -91,6 +90,8 @@ def build_application(
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application: AnyApplication = builder.build()
+    if isinstance(application, PatientLanguageApplication):
+        application.language_of = _language_of(core)
     queue.bot = application.bot
     core.extras[INBOX_KEY] = queue
     if not isinstance(core.extras.get(FLOW_KEY), BookingFlow):

@@ -16,14 +16,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.db.engine import Database, DatabaseUnavailable
 from bot.domain.clock import Clock
 from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.services import inbox
 from bot.services.inbox import InboxSource
-from bot.texts.i18n import reset_language, set_language
+from bot.texts.i18n import use_language
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
         *,
         on_processed: Callable[[object], Awaitable[None]] | None = None,
-        language_of: Callable[[object], Awaitable[Language]] | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.on_processed = on_processed
-        # The sender's language, read once the chat's turn comes (an earlier update of the
-        # chat may have just changed it): every text the handlers make for them uses it.
-        self.language_of = language_of
         # asyncio.Lock wakes its waiters first come, first served: that is the per-chat order.
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
@@ -65,13 +61,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
-            await self._in_language(update, coroutine)
+            await coroutine
         else:
             lock = self._locks.setdefault(key, asyncio.Lock())
             self._users[key] = self._users.get(key, 0) + 1
             try:
                 async with lock:
-                    await self._in_language(update, coroutine)
+                    await coroutine
             finally:
                 self._users[key] -= 1
                 if self._users[key] == 0:  # forget idle chats: memory stays flat
@@ -81,19 +77,6 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                     coroutine.close()  # cancelled while waiting: no "never awaited" warning
         if self.on_processed is not None:
             await self.on_processed(update)
-
-    async def _in_language(self, update: object, coroutine: Awaitable[Any]) -> None:
-        language = DEFAULT_LANGUAGE
-        if self.language_of is not None:
-            try:
-                language = await self.language_of(update)
-            except DatabaseUnavailable:
-                log.warning("language of an update unknown (database unavailable): English")
-        token = set_language(language)
-        try:
-            await coroutine
-        finally:
-            reset_language(token)
 
     async def initialize(self) -> None:
         """Nothing to set up: locks are made per chat as updates arrive."""
@@ -201,3 +184,25 @@ class InboxQueue(asyncio.Queue[object]):
         if items:
             log.info("recovered %d telegram update(s) stored but not processed", len(items))
         return len(items)
+
+
+class PatientLanguageApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """The Application, answering each update in its sender's language.
+
+    `process_update` is where every update goes (the update processor calls it once the chat's
+    turn comes, so a language just changed by the chat's previous update is seen; the sandbox and
+    the tests' Bot API double call it directly): the sender's language is read first and set for
+    everything the handlers make while the update is handled.
+    """
+
+    language_of: Callable[[object], Awaitable[Language]] | None = None
+
+    async def process_update(self, update: object) -> None:
+        language = DEFAULT_LANGUAGE
+        if self.language_of is not None:
+            try:
+                language = await self.language_of(update)
+            except DatabaseUnavailable:
+                log.warning("language of an update unknown (database unavailable): English")
+        with use_language(language):
+            await super().process_update(update)

@@ -27,7 +27,7 @@ from bot.services.formatting import clock_time, date_long, date_short, day_label
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
 from bot.texts.i18n import current_language
-from bot.texts.profile_texts import service_label
+from bot.texts.profile_texts import service_label, service_preparation
 
 TIMES_PER_ROW = 4
 DAYS_PER_ROW = 3
@@ -330,7 +330,11 @@ class BookingScreens:
         if moved:
             text = t.html("resched_done", **values)
         else:
-            preparation = definition.preparation if definition else ""
+            preparation = (
+                service_preparation(appointment.service, definition.preparation)
+                if definition
+                else ""
+            )
             text = t.html("book_confirmed", preparation=preparation, **values)
             block = preparation_block(t, self.profile, appointment, with_service=False)
             if block:

@@ -1,7 +1,7 @@
 """The patient's language while a message is made, and the compiled Babel catalogues.
 
 Which language a text comes out in is decided where the addressee is known, not at every call:
-the Telegram update processor (`bot.updates`) sets the sender's language for the whole update,
+the Telegram Application (`bot.updates.PatientLanguageApplication`) sets the sender's language for the whole update,
 the outbox dispatcher sets the addressee's for each message it renders, and the SMS inbound
 service the texter's. `Texts` and the date formatting read it with `current_language()`. A
 context variable is per asyncio task (and copied into worker threads by `asyncio.to_thread`),
@@ -19,7 +19,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -44,15 +44,6 @@ def use_language(language: Language) -> Iterator[Language]:
         yield language
     finally:
         _current.reset(token)
-
-
-def set_language(language: Language) -> Token[Language]:
-    """Set the language for the rest of this task (the update processor); reset with the token."""
-    return _current.set(language)
-
-
-def reset_language(token: Token[Language]) -> None:
-    _current.reset(token)
 
 
 @cache

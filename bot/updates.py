@@ -21,6 +21,7 @@ from telegram.ext import Application, BaseUpdateProcessor
 from bot.db.engine import Database, DatabaseUnavailable
 from bot.domain.clock import Clock
 from bot.domain.language import DEFAULT_LANGUAGE, Language
+from bot.group_commit import GroupCommit
 from bot.services import inbox
 from bot.services.inbox import InboxSource
 from bot.texts.i18n import use_language
@@ -94,6 +95,21 @@ class InboxQueue(asyncio.Queue[object]):
         self.clock = clock
         self.bot: Any = None  # set by the runtime once the Application exists (for de_json)
         self.in_flight: set[str] = set()
+        # A burst of updates is stored, and closed, in shared transactions (bot/group_commit.py).
+        self._stores: GroupCommit[tuple[str, dict[str, Any]], set[str]] = GroupCommit(
+            self._store_batch
+        )
+        self._marks: GroupCommit[str, None] = GroupCommit(self._mark_batch)
+
+    def _store_batch(self, items: list[tuple[str, dict[str, Any]]]) -> set[str]:
+        return inbox.store_many(
+            self.db, source=InboxSource.TELEGRAM, items=items, now=self.clock.now()
+        )
+
+    def _mark_batch(self, keys: list[str]) -> None:
+        inbox.mark_processed(
+            self.db, source=InboxSource.TELEGRAM, external_ids=keys, now=self.clock.now()
+        )
 
     async def _store(self, update_id: int, data: dict[str, Any]) -> bool:
         key = str(update_id)
@@ -104,14 +120,7 @@ class InboxQueue(asyncio.Queue[object]):
         # runs in a thread) sees the mark and leaves the update to us.
         self.in_flight.add(key)
         try:
-            stored = await asyncio.to_thread(
-                inbox.store,
-                self.db,
-                source=InboxSource.TELEGRAM,
-                external_id=key,
-                payload=data,
-                now=self.clock.now(),
-            )
+            stored = key in await self._stores.submit((key, data))
         except BaseException:
             self.in_flight.discard(key)
             raise
@@ -153,13 +162,7 @@ class InboxQueue(asyncio.Queue[object]):
             return
         key = str(update.update_id)
         try:
-            await asyncio.to_thread(
-                inbox.mark_processed,
-                self.db,
-                source=InboxSource.TELEGRAM,
-                external_ids=[key],
-                now=self.clock.now(),
-            )
+            await self._marks.submit(key)
         except Exception as exc:
             # It stays open and is processed again after its lease: handlers are idempotent.
             log.warning("telegram update %s not marked processed: %s", key, type(exc).__name__)

@@ -26,6 +26,7 @@ from bot.db.models import (
 )
 from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus
+from bot.messaging.pacing import NoPacing
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services.staff_ops import StaffOps
 from bot.settings import parse_settings
@@ -118,7 +119,8 @@ async def open_scene(tmp_path: Path, *, seed: bool = True, db: Database | None =
         ApplicationBuilder().token("123:TEST").request(double).get_updates_request(double).build()
     )
     staff_handlers.register(application, core)
-    core.attach_telegram(application.bot)
+    # The double has no limits to keep to (as build_application does with a double handed in).
+    core.attach_telegram(application.bot, pacer=NoPacing())
     await application.initialize()
     double.attach(application)
     scene = Scene(core, clock, double, application, core.extras["staff_ops"])

@@ -52,7 +52,58 @@ def store(
     now: datetime,
 ) -> bool:
     """Commit one inbound item; False when it was stored before (a redelivery: ignore it)."""
-    row = InboxItem(
+    row = _row(source, external_id, payload, now)
+    try:
+        with db.session() as session:
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def store_many(
+    db: Database,
+    *,
+    source: InboxSource,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    now: datetime,
+) -> set[str]:
+    """Commit many inbound items in one transaction; the ids that were new (the rest: redeliveries).
+
+    One commit for a burst of updates instead of one each (group commit). If another process
+    stored one of them meanwhile, the batch falls back to `store` item by item.
+    """
+    if not items:
+        return set()
+    ids = [external_id for external_id, _ in items]
+    try:
+        with db.session() as session:
+            seen = set(
+                session.exec(
+                    select(InboxItem.external_id).where(
+                        col(InboxItem.source) == source, col(InboxItem.external_id).in_(ids)
+                    )
+                ).all()
+            )
+            new: set[str] = set()
+            for external_id, payload in items:
+                if external_id in seen or external_id in new:
+                    continue
+                new.add(external_id)
+                session.add(_row(source, external_id, payload, now))
+        return new
+    except IntegrityError:
+        return {
+            external_id
+            for external_id, payload in items
+            if store(db, source=source, external_id=external_id, payload=payload, now=now)
+        }
+
+
+def _row(
+    source: InboxSource, external_id: str, payload: Mapping[str, Any], now: datetime
+) -> InboxItem:
+    return InboxItem(
         source=source,
         external_id=external_id,
         payload=json.dumps(dict(payload), separators=(",", ":")),
@@ -60,12 +111,6 @@ def store(
         claimed_until=now + PROCESSING_LEASE,
         attempts=1,
     )
-    try:
-        with db.session() as session:
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
 
 
 def mark_processed(

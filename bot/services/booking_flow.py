@@ -263,6 +263,13 @@ class BookingFlow:
         thanks = self.texts.html("start_consent_thanks")
         return Reply(edit=self.screens.menu(patient, lead=thanks))
 
+    def _phone_reason(self, exc: Exception) -> str:
+        """Why a typed number was refused, in the patient's words (normalize_phone's reasons)."""
+        invalid = "not valid" in str(exc)
+        return self.texts.plain(
+            "book_phone_reason_invalid" if invalid else "book_phone_reason_format"
+        )
+
     def choose_language(self, who: Who, code: str) -> Reply:
         """The language button (welcome and menu): store it and answer in it from now on."""
         now = self.clock.now()
@@ -388,7 +395,9 @@ class BookingFlow:
             phone = normalize_phone(number, region=self.profile.clinic.phone_region)
         except InvalidPhone as exc:
             button = self.texts.plain("book_share_phone")
-            return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+            return self._again(
+                turn, "book_phone_invalid", reason=self._phone_reason(exc), button=button
+            )
         return self._phone_proved(turn, phone, via=Verified.CONTACT)
 
     # --- my appointments -----------------------------------------------------------------
@@ -559,7 +568,9 @@ class BookingFlow:
             phone = normalize_phone(text, region=self.profile.clinic.phone_region)
         except InvalidPhone as exc:
             button = self.texts.plain("book_share_phone")
-            return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+            return self._again(
+                turn, "book_phone_invalid", reason=self._phone_reason(exc), button=button
+            )
         if phone == turn.patient.phone_e164 and turn.patient.phone_verified_at is not None:
             return self._phone_settled(turn, phone, verified=True, key="book_phone_saved")
         if not self.sms_available():

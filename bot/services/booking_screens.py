@@ -23,7 +23,15 @@ from bot.services.booking import BookingService
 from bot.services.calendar_files import appointment_calendar
 from bot.services.chat_replies import Rows, Screen, rows
 from bot.services.drafts import RESCHEDULE, SCREENING_CODES, Draft
-from bot.services.formatting import clock_time, date_long, date_short, day_label, when_long
+from bot.services.formatting import (
+    clock_time,
+    date_long,
+    date_short,
+    day_label,
+    wall_time,
+    weekday_name,
+    when_long,
+)
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
 from bot.texts.i18n import current_language
@@ -542,7 +550,7 @@ class BookingScreens:
 
     def _opening_hours(self) -> str:
         lines = []
-        for weekday, name in enumerate(WEEKDAYS):
+        for weekday in range(len(WEEKDAYS)):
             ranges = self.profile.opening_ranges(weekday)
             shown = (
                 ", ".join(f"{_wall_time(a)} – {_wall_time(b)}" for a, b in ranges)
@@ -550,11 +558,10 @@ class BookingScreens:
                 else self.texts.plain("contact_closed")
             )
             lines.append(
-                self.texts.plain("contact_hours_line", weekday=name.capitalize(), ranges=shown)
+                self.texts.plain("contact_hours_line", weekday=weekday_name(weekday), ranges=shown)
             )
         return "\n".join(lines)
 
 
 def _wall_time(moment: time) -> str:
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    return wall_time(moment)

@@ -7,10 +7,10 @@ formatted by Babel for their locale (`LOCALES`: US Spanish, "martes, 2 de marzo 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names
 
 from bot.domain.language import DEFAULT_LANGUAGE, LOCALES
 from bot.texts.i18n import current_language
@@ -88,3 +88,25 @@ def date_long(day: date) -> str:
     if locale is not None:
         return _spaces(format_date(day, "EEEE, d 'de' MMMM", locale=locale))
     return f"{day:%A} {day.day} {day:%B}"
+
+
+def weekday_name(weekday: int, *, short: bool = False) -> str:
+    """Monday is 0: 'Monday' / 'Mon' ('Lunes' / 'Lun')."""
+    locale = _locale()
+    if locale is None:
+        name = _WEEKDAYS[weekday]
+        return name[:3] if short else name
+    names = get_day_names("abbreviated" if short else "wide", locale=locale)
+    return _spaces(str(names[weekday])).rstrip(".").capitalize()
+
+
+def wall_time(moment: time) -> str:
+    """A clock time of day: '9:00 AM' ('9:00 a.m.')."""
+    locale = _locale()
+    if locale is not None:
+        return _spaces(format_time(moment, "short", locale=locale))
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

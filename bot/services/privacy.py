@@ -34,6 +34,7 @@ from bot.db.models import (
 )
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxStatus
+from bot.domain.language import DEFAULT_LANGUAGE
 from bot.messaging.channels import Attachment, Button
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
@@ -42,6 +43,7 @@ from bot.services.formatting import when_long
 from bot.services.outbox import OPEN_STATUSES
 from bot.services.routing import enqueue_staff_notice
 from bot.texts import Texts
+from bot.texts.i18n import use_language
 from bot.texts.profile_texts import service_label
 
 ERASE = "erase"
@@ -110,7 +112,15 @@ class PrivacyService:
     # --- a copy of the data --------------------------------------------------------------
 
     def export(self, *, patient_id: int, actor: str) -> bytes:
-        """A readable document of everything held about the patient, with dates (audited)."""
+        """A readable document of everything held about the patient, with dates (audited).
+
+        In the clinic's language for every patient (its headings are not in the catalogue yet),
+        so a Spanish reader's copy is not half Spanish dates and half English headings.
+        """
+        with use_language(DEFAULT_LANGUAGE):
+            return self._export(patient_id=patient_id, actor=actor)
+
+    def _export(self, *, patient_id: int, actor: str) -> bytes:
         now = self.clock.now()
         tz = self.profile.tz
         with self.db.session() as session:

@@ -49,13 +49,14 @@ from bot.domain.waitlist import (
     weekdays_of,
 )
 from bot.messaging.channels import Button, OutgoingMessage
-from bot.profile import WEEKDAYS, ClinicProfile
+from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.formatting import (
     clock_time,
     date_short,
     longest_when_short,
+    weekday_name,
     when_long,
     when_short,
 )
@@ -683,7 +684,7 @@ class WaitlistService:
         if len(preferences.weekdays) == 7:
             days = t.plain("wl_days_any")
         else:
-            days = ", ".join(WEEKDAYS[d][:3].capitalize() for d in sorted(preferences.weekdays))
+            days = ", ".join(weekday_name(d, short=True) for d in sorted(preferences.weekdays))
         parts = [days, t.plain(f"wl_part_{preferences.part.value}")]
         earliest = (
             preferences.earliest if preferences.earliest and preferences.earliest > today else None

@@ -125,6 +125,9 @@ DEFAULTS: dict[str, str] = {
     "book_phone_invalid": (
         "Sorry, {reason}. Please type the number again with its area code, or tap <b>{button}</b>."
     ),
+    # Why a typed number was refused ({reason} above): bot.services.phones.normalize_phone.
+    "book_phone_reason_format": "that does not look like a phone number",
+    "book_phone_reason_invalid": "that number is not valid; check the digits and the area code",
     "book_phone_not_yours": "Please share your own number with the button, or type it.",
     "book_phone_saved": "Thank you, I've noted {phone}.",
     # --- screening (CLINICAL.md section 1) ---
@@ -289,6 +292,8 @@ PLAIN_KEYS = frozenset(
         "book_later",
         "book_other_days",
         "book_share_phone",
+        "book_phone_reason_format",
+        "book_phone_reason_invalid",
         "book_answer_yes",
         "book_answer_no",
         "book_answer_not_sure",

@@ -31,6 +31,7 @@ from bot.services.sms_recovery import recover_sms
 from bot.texts.i18n import use_language
 from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
 from bot.web.app import create_web_app, serve
+from bot.web.console import ConsoleConfig
 from handlers import errors
 from handlers.common import FLOW_KEY
 
@@ -189,8 +190,9 @@ def _post_init(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, Non
     return post_init
 
 
-def web_app_for(application: AnyApplication, core: Core) -> ASGIApp:
-    """The HTTP routes (Twilio, health, and Telegram's webhook in webhook mode)."""
+def web_app_for(application: AnyApplication, core: Core, *, sandbox: bool = False) -> ASGIApp:
+    """The HTTP routes (Twilio, health, the staff console, and Telegram's webhook in webhook
+    mode). `sandbox`: the console offers its local sign-in (only ever without a bot token)."""
     hook = None
     if core.settings.public_base_url and core.settings.telegram_webhook_secret:
         queue = core.extras[INBOX_KEY]
@@ -208,11 +210,21 @@ def web_app_for(application: AnyApplication, core: Core) -> ASGIApp:
         await application.bot.get_chat(staff_chat)
         return True
 
+    def bot_username() -> str | None:
+        try:
+            name: str = application.bot.username
+            return name
+        except RuntimeError:  # not initialized yet (get_me not answered)
+            return None
+
     return create_web_app(
         core=core,
         inbound=core.extras["sms_inbound"],
         telegram_webhook=hook,
         staff_chat_check=staff_chat_reachable,
+        console=ConsoleConfig(
+            bot_token=core.settings.telegram_bot_token, bot_username=bot_username, sandbox=sandbox
+        ),
     )
 
 

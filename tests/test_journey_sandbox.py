@@ -107,3 +107,32 @@ async def test_the_sandbox_lets_the_person_act_as_staff(tmp_path):
     text = "\n".join(lines)
     assert "[staff]" in text and "Today" in text
     assert "(use /staff /today" in text
+
+
+async def test_the_sandbox_serves_the_staff_console_with_its_local_sign_in(console):
+    """Issue 14 item 4 (part): the console on 127.0.0.1 with a local sign-in (no token here)."""
+    import re
+
+    import httpx
+
+    console, lines = console
+    seen: dict[str, str] = {}
+
+    async def read_line():
+        started = next(line for line in lines if line.startswith("Staff console:"))
+        base = started.split()[2].removesuffix("/console")
+        async with httpx.AsyncClient(base_url=base) as http:
+            page = await http.get("/console/login")
+            token = re.search(r'name="token" value="([^"]+)"', page.text)
+            assert token is not None
+            signed = await http.post(
+                "/console/local-login",
+                data={"user_id": "9001", "token": token.group(1)},
+            )
+            day = await http.get("/console/day")
+        seen.update(signed=str(signed.status_code), day=day.text)
+        return "/quit"
+
+    await chat(console, read_line, web_port=0)
+    assert seen["signed"] == "200"
+    assert "Sign out" in seen["day"]

@@ -12,8 +12,9 @@ from sqlmodel import col, select
 from bot.db.engine import Database
 from bot.db.models import Appointment, CheckIn, Escalation, Outbox
 from bot.domain.clock import FixedClock
-from bot.domain.enums import OutboxKind, OutboxStatus
+from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.profile import ClinicProfile
+from bot.services.aftercare import SessionHeld
 from tests.outbox_helpers import STAFF_CHAT, telegram_patient
 from tests.test_checkins_service import (
     PATIENT_CHAT,
@@ -106,6 +107,32 @@ async def test_a_yes_goes_to_staff_before_the_session_and_holds_it(w: World):
     assert "Pre-session check" in staff
     assert any("before your session" in t for t in w.telegram.texts_to(PATIENT_CHAT))
     assert w.aftercare.held_for_review(ids[1]) is True
+
+
+async def test_a_held_session_cannot_be_marked_done_until_the_alert_is_reviewed(w: World):
+    ids = series(w, [0, 1])
+    attend(w, ids[0])
+    (row,) = presession_rows(w)
+    w.clock.set(row.due_at)
+    await w.dispatcher.run_due()
+    await walk(w, int(json.loads(row.payload)["checkin_id"]), {"PS_SUBST": "yes"})
+    with w.db.session(write=False) as session:
+        (flag,) = session.exec(select(Escalation)).all()
+        held = session.get(Appointment, ids[1])
+        assert held is not None
+    w.clock.set(held.ends_at)
+
+    with pytest.raises(SessionHeld, match=f"alert #{flag.id}"):
+        w.aftercare.mark_done(appointment_id=ids[1], actor="staff:1")
+    with w.db.session(write=False) as session:
+        unchanged = session.get(Appointment, ids[1])
+        assert unchanged is not None and unchanged.status == AppointmentStatus.BOOKED
+
+    assert flag.id is not None
+    w.escalation.acknowledge(escalation_id=flag.id, actor="staff:1")
+    done = w.aftercare.mark_done(appointment_id=ids[1], actor="staff:1")
+    assert done.status == AppointmentStatus.COMPLETED
+    assert w.aftercare.held_for_review(ids[1]) is False
 
 
 async def test_a_pre_session_check_after_the_session_started_is_skipped(w: World):

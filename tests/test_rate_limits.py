@@ -95,3 +95,47 @@ def test_a_reservation_after_a_quiet_spell_goes_at_once(sqlite_db, clock):
     later = clock.now() + timedelta(minutes=5)
     assert first == clock.now()
     assert reserve(sqlite_db, telegram_limits(9), now=later) == later
+
+
+class LateSleeper:
+    """Sleeps on the clock, oversleeping by `late` on the first `times` calls (a busy loop)."""
+
+    def __init__(self, clock: FixedClock, late: timedelta, times: int) -> None:
+        self.clock = clock
+        self.late = late
+        self.times = times
+        self.calls = 0
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls += 1
+        extra = self.late if self.calls <= self.times else timedelta(0)
+        self.clock.advance(timedelta(seconds=seconds) + extra)
+
+
+async def test_a_send_woken_long_after_its_slot_takes_a_new_one_instead_of_bunching(
+    sqlite_db, clock
+):
+    reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())  # the next slot is 3 s off
+    sleeper = LateSleeper(clock, late=timedelta(seconds=2), times=1)
+    pacer = SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper)
+    await pacer.wait(STAFF_GROUP)
+    # Woke 2 s after its slot: slept again until a fresh slot, which it met.
+    assert sleeper.calls == 2
+    # The missed slot stays unused, so no window holds more than the limit.
+    taken = reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())
+    assert taken - clock.now() >= timedelta(minutes=1) / 19 - timedelta(milliseconds=1)
+
+
+async def test_a_send_always_late_still_goes_after_a_few_new_slots(sqlite_db, clock):
+    reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())
+    sleeper = LateSleeper(clock, late=timedelta(seconds=1), times=100)
+    pacer = SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper)
+    await pacer.wait(STAFF_GROUP)
+    assert sleeper.calls == 4  # its slot and three new ones, then it goes
+
+
+async def test_a_slight_delay_keeps_the_slot(sqlite_db, clock):
+    reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())
+    sleeper = LateSleeper(clock, late=timedelta(milliseconds=50), times=100)
+    await SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper).wait(STAFF_GROUP)
+    assert sleeper.calls == 1

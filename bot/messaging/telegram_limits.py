@@ -3,7 +3,7 @@
 The outbox paces its own sends (`PtbTelegramSender` waits for a slot under the bot's, the chat's
 or the group's limit, and turns a 429 into a retry later); it marks its calls `PACED` and they pass
 through here untouched. Everything else a handler sends waits here for a slot under the bot-wide
-limit (25/s for all replicas together) and, in a group, the group's 20/min. A private chat is not
+limit (25/s for all replicas together) and, in a group, the group's 19/min (Telegram allows 20). A private chat is not
 throttled here: a reply of two or three messages to one tap is what Telegram's per-chat guidance
 tolerates, and when it does not, its 429 is obeyed: the chat is paused for every replica and the
 call made again, so the patient still gets the next question.

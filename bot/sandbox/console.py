@@ -18,12 +18,15 @@ from datetime import timedelta
 
 from bot.app import Core, build_core
 from bot.domain.clock import OffsetClock
-from bot.runtime import build_application, set_commands
+from bot.runtime import build_application, set_commands, web_app_for
 from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
 from bot.services.formatting import when_long
 from bot.settings import parse_settings
+from bot.web.app import RunningServer, serve
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"
+# The staff console (http://127.0.0.1:PORT/console, local sign-in): SANDBOX_CONSOLE_PORT or 8080.
+DEFAULT_CONSOLE_PORT = 8080
 STAFF_CHAT_ID = -1000000000042
 STAFF_USER_ID = 9001
 PATIENT_ID = 5001
@@ -248,16 +251,40 @@ def sandbox_core(database_url: str | None, *, clock: OffsetClock, env: dict[str,
     return build_core(settings, clock=clock)
 
 
-async def chat(console: Console, read_line: Callable[[], Awaitable[str | None]]) -> None:
-    """Read lines until /quit or end of input."""
+async def chat(
+    console: Console,
+    read_line: Callable[[], Awaitable[str | None]],
+    *,
+    web_port: int | None = None,
+) -> None:
+    """Read lines until /quit or end of input (with the staff console on `web_port`, if given)."""
     async with console:
         console.write(f"Sandbox for {console.core.profile.clinic.name}. Type /help for help.")
-        await console.handle("/start")
-        while True:
-            line = await read_line()
-            if line is None or not await console.handle(line):
-                break
+        server = await _start_console(console, web_port) if web_port is not None else None
+        try:
+            await console.handle("/start")
+            while True:
+                line = await read_line()
+                if line is None or not await console.handle(line):
+                    break
+        finally:
+            if server is not None:
+                await server.stop(grace_seconds=2)
     console.write("Bye.")
+
+
+async def _start_console(console: Console, port: int) -> RunningServer | None:
+    """The staff console on this machine only, with the sandbox's local sign-in."""
+    app = web_app_for(console.application, console.core, sandbox=True)
+    try:
+        server = await serve(app, port=port, host="127.0.0.1")
+    except OSError as exc:
+        console.write(f"(staff console not started: port {port} is busy ({exc.strerror}))")
+        return None
+    console.write(
+        f"Staff console: http://127.0.0.1:{server.port}/console (sign in as staff {STAFF_USER_ID})"
+    )
+    return server
 
 
 async def _stdin_line() -> str | None:
@@ -274,8 +301,10 @@ def run_console(database_url: str | None) -> int:
     clock = OffsetClock()
     core = sandbox_core(database_url, clock=clock, env=dict(os.environ))
     console = Console(core, clock=clock)
+    raw_port = os.environ.get("SANDBOX_CONSOLE_PORT", "")
+    port = int(raw_port) if raw_port.isdigit() else DEFAULT_CONSOLE_PORT
     try:
-        asyncio.run(chat(console, _stdin_line))
+        asyncio.run(chat(console, _stdin_line, web_port=port))
     except KeyboardInterrupt:
         print("\nBye.", file=sys.stderr)
         return 130

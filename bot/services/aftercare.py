@@ -49,6 +49,10 @@ class StaleButton(ClinicError):
     """A staff button made for an older state of the appointment: what happened since."""
 
 
+class SessionHeld(ClinicError):
+    """Done pressed while a Yes on the pre-session check still waits for a clinician's review."""
+
+
 class LeavingEarly(ClinicError):
     """Done pressed long before a treatment's scheduled end: staff confirm the patient leaves."""
 
@@ -75,19 +79,22 @@ def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]
     ]
 
 
+def held_by(session: Session, appointment_id: int) -> int | None:
+    """The alert holding the session: a Yes on its pre-session check nobody has reviewed yet."""
+    return session.exec(
+        select(Escalation.id)
+        .join(CheckIn, col(CheckIn.id) == col(Escalation.checkin_id))
+        .where(col(CheckIn.appointment_id) == appointment_id)
+        .where(col(Escalation.acknowledged_at).is_(None))
+        .where(col(Escalation.closed_at).is_(None))
+        .order_by(col(Escalation.id))
+        .limit(1)
+    ).first()
+
+
 def session_held(session: Session, appointment_id: int) -> bool:
     """Whether a Yes on the session's pre-session check still waits for a staff review."""
-    return (
-        session.exec(
-            select(Escalation.id)
-            .join(CheckIn, col(CheckIn.id) == col(Escalation.checkin_id))
-            .where(col(CheckIn.appointment_id) == appointment_id)
-            .where(col(Escalation.acknowledged_at).is_(None))
-            .where(col(Escalation.closed_at).is_(None))
-            .limit(1)
-        ).first()
-        is not None
-    )
+    return held_by(session, appointment_id) is not None
 
 
 def checkin_key(appointment_id: int, slot: str, channel: Channel | str) -> str:
@@ -149,6 +156,15 @@ class AftercareService:
                 raise SessionNotStarted(
                     f"appointment {appointment_id} has not started (it starts "
                     f"{self._when(appointment)}): it cannot be marked Done before it starts"
+                )
+            alert = held_by(session, appointment_id)
+            if alert is not None:
+                # CLINICAL.md 4c: a Yes before the session is reviewed before it goes ahead; the
+                # review is on record (alert acknowledged) before the session can be recorded.
+                raise SessionHeld(
+                    f"appointment #{appointment_id} is held: the patient answered Yes on the "
+                    f"pre-session check (alert #{alert}). Review it and acknowledge alert "
+                    f"#{alert}, then mark the session Done"
                 )
             early = now < appointment.ends_at - timedelta(
                 minutes=self.profile.session_end.early_done_minutes
@@ -253,6 +269,11 @@ class AftercareService:
         if appointment.status == AppointmentStatus.BOOKED:
             return
         raise StaleButton(self._what_happened(session, appointment))
+
+    def what_happened(self, appointment_id: int) -> str:
+        """What became of an appointment a form or button was made for (cancelled, moved...)."""
+        with self.db.session(write=False) as session:
+            return self._what_happened(session, self._appointment(session, appointment_id))
 
     def _what_happened(self, session: Session, appointment: Appointment) -> str:
         tz = self.profile.tz

@@ -40,6 +40,7 @@ from bot.messaging.voice import GATHER_PATH, say_twiml
 from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.services.escalation import AckStatus
+from bot.web.console import ConsoleConfig, console_routes
 from bot.web.metrics import outbox_lag_seconds, registry_for
 
 if TYPE_CHECKING:
@@ -453,9 +454,10 @@ def create_web_app(
     telegram_webhook: TelegramWebhook | None = None,
     delivery_status: DeliveryStatusService | None = None,
     staff_chat_check: Callable[[], Awaitable[bool]] | None = None,
+    console: ConsoleConfig | None = None,
 ) -> Starlette:
     """Build the Starlette app: Twilio's and Telegram's webhooks (SMS, delivery status, voice
-    gather, Telegram), health, readiness, metrics."""
+    gather, Telegram), health, readiness, metrics, and the staff console when configured."""
     routes = _Routes(
         core=core,
         inbound=inbound,
@@ -472,6 +474,11 @@ def create_web_app(
             Route("/healthz", routes.healthz, methods=["GET"]),
             Route("/readyz", routes.readyz, methods=["GET"]),
             Route("/metrics", routes.metrics, methods=["GET"]),
+            *(
+                console_routes(core=core, config=console, in_worker=routes._in_worker)
+                if console is not None
+                else []
+            ),
         ]
     )
 

@@ -1,0 +1,299 @@
+"""The console's actions (POST only, CSRF-checked): Done, No-show, Cancel, Approve, flags.
+
+Each calls the same service as the chat's button, with the signed-in staff member as the actor
+(so the service's audit entry names them). A form made for a visit that has changed since (moved,
+cancelled, closed by someone else) changes nothing and says what happened.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.domain.availability import local_day
+from bot.domain.enums import CloseOutcome
+from bot.domain.errors import (
+    AppointmentNotActive,
+    AppointmentNotFound,
+    ClinicError,
+    InvalidSlot,
+    SlotTaken,
+)
+from bot.services.aftercare import LeavingEarly, StaleButton
+from bot.services.escalation import AckStatus
+from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
+from bot.web.console.base import PREFIX, ConsoleBase
+
+MAX_REASON = 200
+_CHAT_NUMBER = re.compile(r"#(\d+)")
+VISIT_ACTIONS = ("done", "noshow", "cancel")
+
+
+class ConsoleActions(ConsoleBase):
+    async def visit(self, request: Request) -> Response:
+        """POST /console/visits/{id}/{done|noshow|cancel}."""
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        appointment_id = int(request.path_params["appointment_id"])
+        action = request.path_params["action"]
+        if action not in VISIT_ACTIONS:
+            return self.refuse(
+                request, staff, message="No such action.", back=f"{PREFIX}/day", status=404
+            )
+        actor = self.core.staff.actor(staff.user_id)
+        ref = f"A-{appointment_id}"
+        back = fields.get("back") or f"{PREFIX}/day"
+        version = _int(fields.get("version"))
+        if version is None:
+            return self.refuse(
+                request, staff, message="The form was incomplete.", back=back, status=400
+            )
+        try:
+            if action == "done":
+                await self.run(
+                    self.core.aftercare.mark_done,
+                    appointment_id=appointment_id,
+                    actor=actor,
+                    leaving_now=fields.get("leaving_now") == "1",
+                    version=version,
+                )
+            elif action == "noshow":
+                await self.run(
+                    self.core.aftercare.mark_no_show,
+                    appointment_id=appointment_id,
+                    actor=actor,
+                    version=version,
+                )
+            else:
+                current = await self.run(self.reads.visit_facts, [appointment_id])
+                facts = current.get(appointment_id)
+                if facts is None:
+                    raise AppointmentNotFound(ref)
+                if facts.version != version:
+                    # Cancelling what staff did not see (moved, confirmed, closed) needs a look.
+                    raise StaleButton(
+                        _visit_refs(
+                            await self.run(self.core.aftercare.what_happened, appointment_id)
+                        )
+                    )
+                reason = " ".join(fields.get("reason", "").split())[:MAX_REASON]
+                await self.run(
+                    self.core.booking.cancel,
+                    appointment_id=appointment_id,
+                    actor=actor,
+                    reason=reason or "cancelled by the clinic",
+                )
+        except AppointmentNotFound:
+            return self.refuse(
+                request, staff, message=f"There is no appointment {ref}.", back=back, status=404
+            )
+        except LeavingEarly as early:
+            return self.page(
+                request,
+                "leaving.html",
+                staff=staff,
+                title=f"{ref}: leaving early?",
+                appointment_id=appointment_id,
+                ends_at=early.ends_at,
+                version=version,
+                back=back,
+            )
+        except AppointmentNotActive:
+            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} has changed since this page was opened: {what}",
+                back=back,
+            )
+        except StaleButton as stale:
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} has changed since this page was opened: {_visit_refs(str(stale))}",
+                back=back,
+            )
+        except ClinicError as exc:  # not started yet, and the like: say so, change nothing
+            return self.refuse(request, staff, message=f"{ref}: {exc}", back=back)
+        self.core.kick_outbox()
+        note = {"done": "done", "noshow": "noshow"}.get(action, "cancelled")
+        return self.back(fields, f"{PREFIX}/day", ok=note, ref=ref)
+
+    async def reschedule(self, request: Request) -> Response:
+        """POST /console/visits/{id}/reschedule: move a visit to a free time picked on the page."""
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        appointment_id = int(request.path_params["appointment_id"])
+        ref = f"A-{appointment_id}"
+        again = f"{PREFIX}/visits/{appointment_id}/reschedule"
+        version = _int(fields.get("version"))
+        try:
+            start = datetime.fromisoformat(fields.get("start", ""))
+        except ValueError:
+            start = None
+        if version is None or start is None or start.tzinfo is None:
+            return self.refuse(
+                request, staff, message="The form was incomplete.", back=again, status=400
+            )
+        current = await self.run(self.reads.visit_facts, [appointment_id])
+        facts = current.get(appointment_id)
+        if facts is None:
+            return self.refuse(
+                request, staff, message=f"There is no appointment {ref}.", back=again, status=404
+            )
+        if facts.version != version:
+            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} has changed since this page was opened: {what}",
+                back=f"{PREFIX}/day",
+            )
+        try:
+            moved = await self.run(
+                self.core.booking.reschedule,
+                appointment_id=appointment_id,
+                new_start=start.astimezone(UTC),
+                actor=self.core.staff.actor(staff.user_id),
+                request_key=f"console:{appointment_id}:v{version}",
+            )
+        except (SlotTaken, InvalidSlot):
+            return self.refuse(
+                request,
+                staff,
+                message="That time is no longer free (someone took it a moment ago). "
+                "Nothing was moved; pick another time.",
+                back=f"{again}?date={local_day(start, self.tz).isoformat()}",
+            )
+        except AppointmentNotActive:
+            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} has changed since this page was opened: {what}",
+                back=f"{PREFIX}/day",
+            )
+        except ClinicError as exc:
+            return self.refuse(request, staff, message=f"{ref}: {exc}", back=again)
+        self.core.kick_outbox()
+        day = local_day(moved.starts_at, self.tz).isoformat()
+        return self.back({}, f"{PREFIX}/day?date={day}", ok="moved", ref=f"A-{moved.id}")
+
+    async def acknowledge(self, request: Request) -> Response:
+        """POST /console/flags/{id}/ack: take a red flag (stops the paging, tells the patient)."""
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        escalation_id = int(request.path_params["escalation_id"])
+        ref = f"F-{escalation_id}"
+        ack = await self.run(
+            self.core.escalation.acknowledge,
+            escalation_id=escalation_id,
+            actor=self.core.staff.actor(staff.user_id),
+            via=f"{staff.name} (console)",
+        )
+        if ack.status is AckStatus.NOT_FOUND:
+            return self.refuse(
+                request,
+                staff,
+                message=f"There is no flag {ref}.",
+                back=f"{PREFIX}/flags",
+                status=404,
+            )
+        self.core.kick_outbox()
+        note = "acknowledged" if ack.status is AckStatus.ACKNOWLEDGED else "already_acknowledged"
+        return self.back(fields, f"{PREFIX}/flags", ok=note, ref=ref)
+
+    async def close(self, request: Request) -> Response:
+        """POST /console/{flags|tasks}/{id}/close with what was done."""
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        kind = request.path_params["kind"]
+        if kind not in ("flags", "tasks"):
+            return self.refuse(
+                request, staff, message="No such action.", back=f"{PREFIX}/flags", status=404
+            )
+        number = int(request.path_params["number"])
+        ref = f"{'F' if kind == 'flags' else 'T'}-{number}"
+        try:
+            outcome = CloseOutcome(fields.get("outcome", ""))
+        except ValueError:
+            return self.refuse(
+                request,
+                staff,
+                message="Say what was done before closing.",
+                back=f"{PREFIX}/flags",
+                status=400,
+            )
+        actor = self.core.staff.actor(staff.user_id)
+        try:
+            if kind == "flags":
+                closed = await self.run(
+                    self.ops.close_flag, escalation_id=number, actor=actor, outcome=outcome
+                )
+            else:
+                closed = await self.run(
+                    self.ops.close_task, task_id=number, actor=actor, outcome=outcome
+                )
+        except TaskNotFound:
+            return self.refuse(
+                request, staff, message=f"There is no {ref}.", back=f"{PREFIX}/flags", status=404
+            )
+        if closed.already:
+            by = closed.done_by or "someone"
+            return self.refuse(
+                request,
+                staff,
+                message=f"{ref} was already closed by {by} ({closed.outcome or 'no outcome'}).",
+                back=f"{PREFIX}/flags",
+            )
+        return self.back(fields, f"{PREFIX}/flags", ok="closed", ref=ref)
+
+    async def approve(self, request: Request) -> Response:
+        """POST /console/patients/{id}/approve: approve for treatment after a consultation."""
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        patient_id = int(request.path_params["patient_id"])
+        ref = f"P-{patient_id}"
+        back = f"{PREFIX}/patients/{patient_id}"
+        try:
+            approval = await self.run(
+                self.ops.approve, patient_id=patient_id, actor=self.core.staff.actor(staff.user_id)
+            )
+        except PatientNotFound:
+            return self.refuse(
+                request,
+                staff,
+                message=f"There is no patient {ref}.",
+                back=f"{PREFIX}/patients",
+                status=404,
+            )
+        except ApprovalRefused as exc:
+            return self.refuse(request, staff, message=f"{ref} was not approved: {exc}", back=back)
+        self.core.kick_outbox()
+        return self.back(
+            fields, back, ok="already_approved" if approval.already else "approved", ref=ref
+        )
+
+
+def _int(raw: str | None) -> int | None:
+    if raw is None or not raw.isdigit() or len(raw) > 9:
+        return None
+    return int(raw)
+
+
+def _visit_refs(text: str) -> str:
+    """The chat's words about an appointment ("#12 was moved to #15") with console numbers."""
+    return _CHAT_NUMBER.sub(r"A-\1", text)

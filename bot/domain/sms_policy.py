@@ -155,7 +155,8 @@ _FORBIDDEN: tuple[tuple[str, str], ...] = (
     ("psicosis", r"psicosis|psic[oó]tic[oa]s?"),
     ("esquizofrenia", r"esquizofreni(?:a|c[oa]s?)"),
     ("suicidio", r"suicid(?:io|ios|a|as|arse|arme)"),
-    ("autolesión", r"autolesi(?:[oó]n|ones)|hacerse da[ñn]o|hacerme da[ñn]o"),
+    # As in English ("harming yourself" passes, "self-harm" does not): the plain question stays.
+    ("autolesión", r"autolesi(?:[oó]n|ones)|autolesionarse"),
     ("cistitis", r"cistitis"),
     ("náusea", r"n[aá]useas?|nausead[oa]s?"),
     ("vómito", r"v[oó]mitos?|vomit(?:ar|a|o|ando|ado)"),

@@ -1035,7 +1035,9 @@ class CheckinService:
             return self._signs_text()
         if code in self._safety_numbers:
             # The profile's own plain words, when a lock screen may show them.
-            words = self.catalog.questions[code].text.replace(PERIOD_PLACEHOLDER, "").strip()
+            asked = self.catalog.questions[code]
+            words = profile_texts.question(code, asked.text)
+            words = words.replace(PERIOD_PLACEHOLDER, "").strip()
             question = self.texts.plain(
                 "sms_checkin_q_sign", text=words, number=self._safety_numbers[code]
             )

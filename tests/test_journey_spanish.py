@@ -7,14 +7,19 @@ the staff chat stays English, and the menu switches to English. SMS: Twilio-sign
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 from sqlmodel import select
 
 from bot.db.models import Appointment, AuditLog, Patient
 from bot.domain.enums import OutboxStatus
-from bot.domain.sms_policy import assert_sms_safe
+from bot.domain.language import Language
+from bot.domain.sms_policy import assert_sms_safe, is_gsm7
+from bot.services.preparation import PREPARATION_SMS_SEGMENTS, fasting_cutoffs
+from bot.texts import Texts
+from bot.texts.i18n import use_language
+from tests.booking_helpers import with_capacity
 from tests.fakes import FakeSms
 from tests.journey_helpers import (
     ALICE,
@@ -23,8 +28,8 @@ from tests.journey_helpers import (
     press_first_day,
     press_first_time,
 )
-from tests.outbox_helpers import dispatcher, rows
-from tests.test_sms_inbound import PHONE
+from tests.outbox_helpers import booking_with_planner, dispatcher, rows
+from tests.test_sms_inbound import PHONE, Conversation, make_inbound
 from tests.test_web_sms import post_signed, reply_of, sms
 
 
@@ -182,3 +187,70 @@ async def test_cancel_still_opts_out_and_x_still_cancels_in_spanish(sqlite_db, c
     with sqlite_db.session(write=False) as session:
         [patient] = session.exec(select(Patient)).all()
     assert patient.sms_opted_out_at is not None
+
+
+def test_every_spanish_reply_of_a_tour_through_the_sms_paths_is_neutral_and_one_segment(
+    sqlite_db, profile, clock
+):
+    tight = with_capacity(profile, clinician=1, consult_room=1)
+    service = make_inbound(
+        sqlite_db, tight, clock, booking=booking_with_planner(sqlite_db, tight, clock)
+    )
+    ana = Conversation(service, clock)  # asserts every reply is safe and one segment
+    for body in [
+        "ESPAÑOL",
+        "AYUDA",
+        "¿qué?",
+        "C",
+        "CITA",
+        "9",
+        "1",
+        "42",
+        "Ana López",
+        "C",
+        "R",
+        "2",
+        "X",
+        "ESPERA",
+        "SALIR",
+        "ALTO",
+        "START",
+        "English",
+    ]:
+        ana.send(body)
+    replies = [reply for reply in ana.replies if reply is not None]
+    assert len(replies) == 18
+    spanish, english = replies[:-1], replies[-1]
+    for reply in spanish:
+        assert is_gsm7(reply)
+        assert "Reply" not in reply and "Please" not in reply, reply
+    assert "we will text you in English" in english
+    with sqlite_db.session(write=False) as session:
+        [patient] = session.exec(select(Patient)).all()
+    assert patient.language == "en" and patient.name == "Ana López"
+
+
+def test_fasting_times_read_in_spanish_and_the_preparation_text_fits_two_segments(profile):
+    appointment = Appointment(
+        patient_id=1,
+        service="iv_infusion",
+        starts_at=datetime(2027, 3, 2, 9, 0, tzinfo=UTC),  # 4:00 AM in New York
+        ends_at=datetime(2027, 3, 2, 13, 0, tzinfo=UTC),
+        held_until=datetime(2027, 3, 2, 13, 30, tzinfo=UTC),
+        created_at=datetime(2027, 3, 1, tzinfo=UTC),
+    )
+    texts = Texts()
+    with use_language(Language.ES):
+        cutoffs = fasting_cutoffs(texts, profile, appointment)
+        body = texts.plain(
+            "prep_message_sms",
+            clinic=profile.clinic.name,
+            when="mié 29 sep 12:45 p.m.",
+            cutoffs=cutoffs,
+            phone=profile.clinic.phone,
+        )
+    assert cutoffs == (
+        "lun 1 mar: comida ligera hasta 10:00 p.m.; líquidos claros hasta 2:00 a.m. del mar 2 mar"
+    )
+    assert "liquidos claros" in body  # the accent GSM-7 lacks is off in the SMS
+    assert_sms_safe(body, max_segments=PREPARATION_SMS_SEGMENTS)

@@ -35,7 +35,7 @@ def needs_preparation(service: Service | None) -> bool:
     return service is not None and (service.fasting or service.driver_required)
 
 
-def fasting_cutoffs(profile: ClinicProfile, appointment: Appointment) -> str:
+def fasting_cutoffs(texts: Texts, profile: ClinicProfile, appointment: Appointment) -> str:
     """ "Tue 15 Dec: light meal by 3:00 AM, clear liquids until 7:00 AM" (plain text)."""
     tz = profile.tz
     times = fasting_times(
@@ -47,8 +47,9 @@ def fasting_cutoffs(profile: ClinicProfile, appointment: Appointment) -> str:
     liquids_day = short_day(times.clear_liquids_until, tz)
     liquids = clock_time(times.clear_liquids_until, tz)
     if liquids_day != meal_day:
-        liquids = f"{liquids} on {liquids_day}"
-    return f"{meal_day}: light meal by {clock_time(times.light_meal_until, tz)}, clear liquids until {liquids}"
+        liquids = texts.plain("prep_time_on_day", time=liquids, day=liquids_day)
+    meal = clock_time(times.light_meal_until, tz)
+    return texts.plain("prep_cutoffs", day=meal_day, meal=meal, liquids=liquids)
 
 
 def preparation_lines(
@@ -64,7 +65,9 @@ def preparation_lines(
         return []
     lines: list[str] = []
     if service.fasting:
-        lines.append(texts.html("prep_fasting", cutoffs=fasting_cutoffs(profile, appointment)))
+        lines.append(
+            texts.html("prep_fasting", cutoffs=fasting_cutoffs(texts, profile, appointment))
+        )
     if service.driver_required:
         lines.append(texts.html("prep_driver"))
     lines.append(texts.html("prep_medicines"))
@@ -103,7 +106,7 @@ def render_preparation(ctx: RenderContext) -> OutgoingMessage:
             "prep_message_sms",
             clinic=clinic.name,
             when=when_short(appointment.starts_at, tz),
-            cutoffs=fasting_cutoffs(ctx.profile, appointment),
+            cutoffs=fasting_cutoffs(ctx.texts, ctx.profile, appointment),
             phone=clinic.phone,
         )
         assert_sms_safe(text, max_segments=PREPARATION_SMS_SEGMENTS)

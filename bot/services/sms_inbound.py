@@ -73,6 +73,7 @@ from bot.services.routing import (
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
 from bot.texts.i18n import current_language, use_language
+from bot.texts.profile_texts import clinic_text
 from bot.texts.sms import DEFAULTS as SMS_TEXTS
 
 log = logging.getLogger(__name__)
@@ -706,8 +707,8 @@ class SmsInbound:
         common: dict[str, object] = {
             "clinic": self.profile.clinic.name,
             "phone": self.profile.clinic.phone,
-            "program": self.profile.clinic.sms_program,
-            "frequency": self.profile.clinic.sms_frequency,
+            "program": clinic_text("sms_program", self.profile.clinic.sms_program),
+            "frequency": clinic_text("sms_frequency", self.profile.clinic.sms_frequency),
             "hours": f"{self.profile.booking.cancellation_cutoff_hours:g}",
         }
         return self.texts.plain(key, **{**common, **values})
@@ -824,8 +825,8 @@ def sms_text_samples(profile: ClinicProfile) -> dict[str, dict[str, object]]:
     common: dict[str, object] = {
         "clinic": profile.clinic.name,
         "phone": profile.clinic.phone,
-        "program": profile.clinic.sms_program,
-        "frequency": profile.clinic.sms_frequency,
+        "program": clinic_text("sms_program", profile.clinic.sms_program),
+        "frequency": clinic_text("sms_frequency", profile.clinic.sms_frequency),
         "hours": f"{profile.booking.cancellation_cutoff_hours:g}",
         "when": widest,
         "options": options,

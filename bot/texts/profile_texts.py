@@ -29,6 +29,11 @@ class ProfileText:
     sms: bool = False
 
 
+def clinic_text(field: str, english: str) -> str:
+    """The SMS programme's name or message frequency ([clinic] sms_program, sms_frequency)."""
+    return profile_text(f"profile:clinic.{field}", english)
+
+
 def service_label(code: str, english: str) -> str:
     return profile_text(f"profile:services.{code}.label", english)
 
@@ -70,6 +75,17 @@ def profile_texts(path: Path = PROFILE) -> Iterator[ProfileText]:
     def line(value: str) -> int:
         return _line_of(lines, value.splitlines()[0][:60])
 
+    clinic = data.get("clinic", {})
+    for field in ("sms_program", "sms_frequency"):
+        english = clinic.get(field)
+        if isinstance(english, str) and english:
+            yield ProfileText(
+                f"profile:clinic.{field}",
+                english,
+                line(english),
+                f"[clinic] {field}: the HELP reply by SMS",
+                sms=True,
+            )
     for code, service in data.get("services", {}).items():
         for field in ("label", "preparation"):
             english = service.get(field)

@@ -88,6 +88,13 @@ async def test_a_spanish_speaking_patient_books_on_telegram_in_spanish(database,
         assert "New booking" in notice.text  # staff read the clinic's language
         assert "Tuesday 2 March 2027 at 8:30 AM" in notice.text
 
+        await ana.send_command("/mydata")
+        await ana.press("Enviarme mis datos")
+        copy = ana.last_message().document_bytes.decode("utf-8")
+        assert "Lo que Riverside Health tiene sobre usted" in copy
+        assert "Nombre: Ana García" in copy
+        assert "martes, 2 de marzo de 2027, 8:30 a.m.: Consulta gratuita" in copy
+
         await ana.send_command("/start")
         await ana.press("🌐 English")
         switched = ana.last_message()

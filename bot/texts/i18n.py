@@ -61,25 +61,9 @@ def translated(language: Language, context: str, english: str) -> str | None:
     if language is DEFAULT_LANGUAGE:
         return None
     found = catalogue(language).pgettext(context, english)
-    # gettext answers the msgid itself when the catalogue has no (or an empty) entry.
-    return None if found == english and not _same_on_purpose(language, context, english) else found
-
-
-@cache
-def _identical(language: Language) -> frozenset[tuple[str, str]]:
-    """Entries whose translation is the English itself (a clinic name, "No", "SMS")."""
-    table = getattr(catalogue(language), "_catalog", {})
-    same: set[tuple[str, str]] = set()
-    for key, value in table.items():
-        if isinstance(key, str) and "\x04" in key:
-            context, msgid = key.split("\x04", 1)
-            if value == msgid:
-                same.add((context, msgid))
-    return frozenset(same)
-
-
-def _same_on_purpose(language: Language, context: str, english: str) -> bool:
-    return (context, english) in _identical(language)
+    # gettext answers the msgid itself when the catalogue has no (or an empty) entry; a
+    # translation that is the English itself ("No", "Telegram: {telegram}") reads the same.
+    return None if found == english else found
 
 
 def profile_text(context: str, english: str) -> str:

@@ -24,6 +24,7 @@ from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
+from bot.services.chat_replies import Reply
 from bot.services.patients import telegram_language
 from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound
@@ -32,8 +33,10 @@ from bot.texts.i18n import use_language
 from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
 from bot.web.app import create_web_app, serve
 from bot.web.console import ConsoleConfig
+from bot.web.miniapp import MiniAppConfig
 from handlers import errors
 from handlers.common import FLOW_KEY
+from handlers.common import deliver as send_reply
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -45,6 +48,9 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
 COMMANDS = ("start", "book", "appointments", "contact", "privacy", "mydata", "stop", "help")
 INBOX_KEY = "inbox_queue"
+# The sandbox signs its Mini App launches with a key of its own (it has no bot token).
+MINI_APP_TOKEN_KEY = "mini_app_token"
+MINI_APP_URL_KEY = "mini_app_url"
 INBOX_RECOVER_SECONDS = 30.0
 
 
@@ -103,6 +109,7 @@ def build_application(
             texts=core.texts,
             booking=core.booking,
             sms_available=lambda: core.channels.sms is not None,
+            mini_app_url=core.extras.get(MINI_APP_URL_KEY) or core.settings.mini_app_url,
         )
     handlers.register_all(application, core)
     application.add_error_handler(errors.error_handler(core))
@@ -225,7 +232,28 @@ def web_app_for(application: AnyApplication, core: Core, *, sandbox: bool = Fals
         console=ConsoleConfig(
             bot_token=core.settings.telegram_bot_token, bot_username=bot_username, sandbox=sandbox
         ),
+        miniapp=mini_app_for(application, core, sandbox=sandbox),
     )
+
+
+def mini_app_for(
+    application: AnyApplication, core: Core, *, sandbox: bool = False
+) -> MiniAppConfig | None:
+    """The Mini App's routes, where its button is shown (MINI_APP_URL), and in the sandbox
+    (which points the button at its own server once it listens)."""
+    flow = core.extras.get(FLOW_KEY)
+    token = core.extras.get(MINI_APP_TOKEN_KEY) or core.settings.telegram_bot_token
+    if not isinstance(flow, BookingFlow) or token is None:
+        return None
+    if flow.screens.mini_app_url is None and not sandbox:
+        return None
+
+    async def deliver(chat_id: int, reply: Reply) -> None:
+        await send_reply(application.bot, chat_id, reply)
+        if reply.changed:
+            core.kick_outbox()
+
+    return MiniAppConfig(bot_token=str(token), flow=flow, deliver=deliver)
 
 
 async def _start_http(application: AnyApplication, core: Core) -> None:

@@ -55,6 +55,8 @@ class Settings:
     oncall_backup_phone: str | None = None
     oncall_call_after_pages: int = DEFAULT_CALL_AFTER_PAGES
     extra: Mapping[str, str] = field(default_factory=dict)
+    # The Mini App's calendar page (https; Telegram opens only those); None: chat buttons only.
+    mini_app_url: str | None = None
 
     @property
     def sms_enabled(self) -> bool:
@@ -231,6 +233,7 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
             "is required when PUBLIC_BASE_URL turns on webhook mode",
             "set a random secret so only Telegram can post updates",
         )
+    mini_app = _mini_app_url(env, public=public, token=token)
     port = _int(env, "PORT", fix="a TCP port such as 8080")
     if port is not None and not 1 <= port <= 65535:
         raise _fail("PORT", f"{port} is out of range", "use 1-65535")
@@ -281,7 +284,42 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
         log_level=level,
         oncall_backup_phone=backup,
         oncall_call_after_pages=call_after or DEFAULT_CALL_AFTER_PAGES,
+        mini_app_url=mini_app,
     )
+
+
+MINI_APP_PATH = "/miniapp"
+
+
+def _mini_app_url(
+    env: Mapping[str, str | None], *, public: str | None, token: str | None
+) -> str | None:
+    """MINI_APP_URL, or PUBLIC_BASE_URL/miniapp when that is https; "off" turns it off.
+
+    The page is served by this bot's HTTP server, which runs in webhook mode only, and Telegram
+    opens Mini Apps only from https URLs.
+    """
+    raw = _opt(env, "MINI_APP_URL")
+    if raw is not None and raw.lower() == "off":
+        return None
+    if raw is None:
+        if token is None or public is None or not public.startswith("https://"):
+            return None
+        return public + MINI_APP_PATH
+    url = _url(env, "MINI_APP_URL")
+    if url is None or not url.startswith("https://"):
+        raise _fail(
+            "MINI_APP_URL",
+            "must be an https URL (Telegram opens Mini Apps only over https)",
+            "set https://your-host/miniapp, or off",
+        )
+    if public is None:
+        raise _fail(
+            "MINI_APP_URL",
+            "needs PUBLIC_BASE_URL: the page is served by the bot's HTTP server (webhook mode)",
+            "set PUBLIC_BASE_URL too, or empty MINI_APP_URL",
+        )
+    return url
 
 
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -24,6 +25,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    WebAppInfo,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -91,18 +93,17 @@ def unpack(data: str | None) -> CallbackData | None:
 
 
 def inline_markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard from channel-neutral buttons (callback data, or a URL)."""
-    keyboard = [
-        [
-            InlineKeyboardButton(b.text, url=b.url)
-            if b.url
-            else InlineKeyboardButton(b.text, callback_data=b.data)
-            for b in row
-        ]
-        for row in rows
-        if row
-    ]
+    """Inline keyboard from channel-neutral buttons (callback data, a URL, or a Mini App)."""
+    keyboard = [[_inline_button(b) for b in row] for row in rows if row]
     return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def _inline_button(button: Button) -> InlineKeyboardButton:
+    if button.web_app:
+        return InlineKeyboardButton(button.text, web_app=WebAppInfo(button.web_app))
+    if button.url:
+        return InlineKeyboardButton(button.text, url=button.url)
+    return InlineKeyboardButton(button.text, callback_data=button.data)
 
 
 def reply_markup(
@@ -215,10 +216,21 @@ def _can_edit(message: Message, screen: Screen) -> bool:
     return not (same_markup and message.text_html == screen.text)
 
 
+async def deliver(bot: Bot, chat_id: int, reply: Reply) -> None:
+    """Send a reply that answers no update (a time chosen in the Mini App): each screen anew."""
+    screens = (reply.edit, *reply.screens) if reply.edit is not None else reply.screens
+    for screen in screens:
+        await send_screen_with(bot, chat_id, screen)
+
+
 async def send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> None:
+    await send_screen_with(context.bot, chat_id, screen)
+
+
+async def send_screen_with(bot: Bot, chat_id: int, screen: Screen) -> None:
     if screen.attachment is not None:
         attachment = screen.attachment
-        await context.bot.send_document(
+        await bot.send_document(
             chat_id=chat_id,
             document=InputFile(attachment.content, filename=attachment.filename),
             caption=screen.text[:CAPTION_LIMIT] or None,
@@ -226,7 +238,7 @@ async def send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: 
             reply_markup=reply_markup(screen),
         )
         return
-    await context.bot.send_message(
+    await bot.send_message(
         chat_id=chat_id,
         text=screen.text,
         parse_mode=ParseMode.HTML,

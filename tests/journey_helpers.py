@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,7 @@ async def open_journey(
     *,
     check: bool = True,
     profile_path: Path | None = None,
+    configure: Callable[[Core], None] | None = None,
 ) -> AsyncIterator[Journey]:
     """A running Application (updates processed as they are sent) over `database`.
 
@@ -167,6 +168,8 @@ async def open_journey(
     double = RecordingDouble(spec_path=SPEC_PATH if SPEC_PATH.exists() else None, clock=clock)
     double.group(STAFF_CHAT, title="Front desk")
     core = journey_core(database, clock, profile_path=profile_path)
+    if configure is not None:
+        configure(core)  # before the Application and its booking flow are built
     application = build_application(core, request=double, updates_request=double)
     errors: list[BaseException] = []
 

@@ -28,6 +28,7 @@ from tests.journey_helpers import (
     press_first_day,
     press_first_time,
 )
+from tests.miniapp_helpers import call, init_data, web_client, with_mini_app
 from tests.outbox_helpers import booking_with_planner, dispatcher, rows
 from tests.test_sms_inbound import PHONE, Conversation, make_inbound
 from tests.test_web_sms import post_signed, reply_of, sms
@@ -261,3 +262,29 @@ def test_fasting_times_read_in_spanish_and_the_preparation_text_fits_two_segment
     )
     assert "liquidos claros" in body  # the accent GSM-7 lacks is off in the SMS
     assert_sms_safe(body, max_segments=PREPARATION_SMS_SEGMENTS)
+
+
+async def test_the_mini_app_calendar_answers_a_spanish_patient_in_spanish(database, clock):
+    async with open_journey(database, clock, configure=with_mini_app) as journey:
+        ana = journey.patient(ALICE, "Ana", language_code="es")
+        await ana.send_command("/start")
+        await ana.press("Sí, escríbanme aquí")
+        await ana.press("📅 Reservar una consulta")
+        assert "🗓 Elegir una hora en un calendario" in ana.last_message().button_labels
+        init = init_data(ALICE, first_name="Ana")
+        async with web_client(journey) as client:
+            view = (await call(client, "month", init)).json()
+            assert view["title"] == "Marzo de 2027"
+            assert view["weekdays"][:2] == ["Lun", "Mar"]
+            assert view["intro"].startswith("Consulta gratuita: los días con horas libres")
+            free = [d["day"] for week in view["weeks"] for d in week if d and d["free"]]
+            day = (await call(client, "day", init, day=free[0])).json()
+            assert day["times"][0]["label"] == "8:30 a.m."
+            assert day["heading"].startswith("Horas libres el mar 2 mar")
+            chosen = await call(client, "choose", init, start=day["times"][0]["start"])
+            assert chosen.json()["message"].startswith(
+                "Hemos anotado martes, 2 de marzo de 2027, 8:30 a.m."
+            )
+        asked = ana.last_message()
+        assert "Eligió martes, 2 de marzo de 2027, 8:30 a.m. en el calendario." in asked.text
+        assert "¿Cuál es su nombre completo?" in asked.text

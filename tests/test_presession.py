@@ -13,15 +13,22 @@ from bot.db.engine import Database
 from bot.db.models import Appointment, CheckIn, Escalation, Outbox
 from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
+from bot.domain.sms_keywords import InboundKind
+from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.aftercare import SessionHeld
+from bot.services.checkins import SMS_PRESESSION
 from tests.outbox_helpers import STAFF_CHAT, telegram_patient
 from tests.test_checkins_service import (
     PATIENT_CHAT,
+    PATIENT_PHONE,
     SESSION_START,
     World,
     add_appointment,
     build_world,
+    sms_answer,
+    sms_patient,
+    stored_answers,
     walk,
 )
 
@@ -166,3 +173,55 @@ async def test_the_schedule_shows_a_held_session(w: World):
     (day,) = ops.schedule(first_day=ops.today(), last_day=ops.today())
     (entry,) = [e for e in day.entries if e.appointment_id == ids[1]]
     assert entry.held and status_mark(entry) == HELD_MARK
+
+
+async def sms_presession(w: World) -> tuple[int, list[int], int]:
+    """An SMS patient's daily series, first session attended, the pre-session check opened."""
+    patient_id = sms_patient(w)
+    ids = [
+        add_appointment(w, patient_id, start=SESSION_START + timedelta(days=d), series_id="S")
+        for d in (0, 1)
+    ]
+    attend(w, ids[0])
+    (row,) = presession_rows(w)
+    w.clock.set(row.due_at)
+    await w.dispatcher.run_due()
+    return patient_id, ids, int(json.loads(row.payload)["checkin_id"])
+
+
+async def test_by_sms_the_pre_session_items_are_one_neutral_question_and_yes_holds(w: World):
+    patient_id, ids, checkin_id = await sms_presession(w)
+    opening = w.sms.bodies_to(PATIENT_PHONE)[-1]
+    assert "Before your next visit: any new medicines, chance of pregnancy" in opening
+    assert_sms_safe(opening, max_segments=2)
+
+    reply = sms_answer(w, patient_id, InboundKind.YES)
+    await w.dispatcher.run_due()
+    # By SMS a Yes ends the check-in: the clinic calls before the visit. Said once, no repeat.
+    assert reply.startswith("Riverside Health: thank you. The clinic will call you before your")
+    assert reply.count("If it gets worse, call 911.") == 1
+    assert_sms_safe(reply, max_segments=3)
+
+    assert stored_answers(w, checkin_id) == {SMS_PRESESSION: "yes"}
+    with w.db.session(write=False) as session:
+        (flag,) = session.exec(select(Escalation)).all()
+    assert flag.rule == "presession_yes"
+    assert "by SMS, Yes to the pre-session question" in flag.detail
+    assert "which one is not known" in flag.detail
+    assert w.aftercare.held_for_review(ids[1]) is True
+
+
+async def test_by_sms_no_to_the_pre_session_question_raises_nothing(w: World):
+    patient_id, ids, checkin_id = await sms_presession(w)
+    asked_next = sms_answer(w, patient_id, InboundKind.NO)
+    # How they felt is asked in its own words: 10 is best here, unlike the pain score.
+    assert "How did you feel after your last session? 0 = very unwell, 10 = very well." in (
+        asked_next
+    )
+    assert "0 (fine) to 10 (worst)" not in asked_next
+    assert_sms_safe(asked_next, max_segments=2)
+    sms_answer(w, patient_id, InboundKind.NUMBER, 3)
+    assert stored_answers(w, checkin_id) == {SMS_PRESESSION: "no", "PS_FELT": "3"}
+    with w.db.session(write=False) as session:
+        assert session.exec(select(Escalation)).all() == []
+    assert w.aftercare.held_for_review(ids[1]) is False

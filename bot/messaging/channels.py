@@ -34,11 +34,13 @@ class DeliveryFailed(Exception):
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: `data` is compact callback data (<= 64 bytes), or `url` for a link."""
+    """An inline button: `data` is compact callback data (<= 64 bytes), `url` for a link, or
+    `web_app` for the https URL of a Mini App Telegram opens inside the chat."""
 
     text: str
     data: str | None = None
     url: str | None = None
+    web_app: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,33 @@ printed with a "[staff]" prefix. `/clock +1d` moves time forward so planned mess
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
+import secrets
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
 from bot.app import Core, build_core
 from bot.domain.clock import OffsetClock
-from bot.runtime import build_application, set_commands, web_app_for
+from bot.runtime import (
+    MINI_APP_TOKEN_KEY,
+    build_application,
+    set_commands,
+    web_app_for,
+)
 from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
+from bot.services.booking_flow import BookingFlow
 from bot.services.formatting import when_long
-from bot.settings import parse_settings
+from bot.settings import MINI_APP_PATH, parse_settings
 from bot.web.app import RunningServer, serve
+from bot.web.miniapp.initdata import sign_init_data
+from handlers.common import FLOW_KEY
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"
 # The staff console (http://127.0.0.1:PORT/console, local sign-in): SANDBOX_CONSOLE_PORT or 8080.
@@ -53,6 +65,7 @@ class _Choice:
     message_id: int | None  # None: a reply-keyboard button
     label: str
     url: str | None = None
+    web_app: str | None = None  # the Mini App a button opens
 
 
 class Console:
@@ -68,6 +81,9 @@ class Console:
         self.core = core
         self.clock = clock
         self.write = write
+        # The sandbox has no bot token: Mini App launches are signed with a key of this session.
+        if core.settings.telegram_bot_token is None:
+            core.extras.setdefault(MINI_APP_TOKEN_KEY, f"{PATIENT_ID}:{secrets.token_urlsafe(32)}")
         self.double = FakeBotApi(clock=clock, bot_first_name=core.profile.clinic.name)
         self.double.group(STAFF_CHAT_ID, title="Front desk (staff)")
         self.application = build_application(core, request=self.double, updates_request=self.double)
@@ -132,6 +148,11 @@ class Console:
         if choice.url is not None:
             self.write(f"(opens {choice.url})")
             return
+        if choice.web_app is not None:
+            self.write(
+                f"(open the calendar in your browser: {self.mini_app_launch(choice.web_app)})"
+            )
+            return
         try:
             if choice.message_id is None:
                 await self.patient.press(choice.label)
@@ -139,6 +160,21 @@ class Console:
                 await self.patient.press_on(choice.message_id, choice.label)
         except NoSuchButton:
             self.write("(that button is no longer shown)")
+
+    def mini_app_launch(self, url: str) -> str:
+        """The Mini App's URL as Telegram opens it: initData signed for the sandbox patient in
+        the fragment (the page reads it there, as it does Telegram's)."""
+        token = self.core.extras.get(MINI_APP_TOKEN_KEY)
+        if not isinstance(token, str):
+            return url
+        user = {"id": PATIENT_ID, "first_name": "Sam", "last_name": "Sandbox"}
+        fields = {
+            "user": json.dumps(user, separators=(",", ":")),
+            "auth_date": str(int(time.time())),  # real time: initData expires after an hour
+            "chat_type": "private",
+        }
+        signed = sign_init_data(fields, bot_token=token)
+        return f"{url}#tgWebAppData={quote(signed, safe='')}&tgWebAppPlatform=sandbox"
 
     async def _press_staff(self, number: int) -> None:
         if not 1 <= number <= len(self.staff_choices):
@@ -211,7 +247,12 @@ class Console:
         choices: list[_Choice] = []
         for row in message.inline_keyboard or []:
             for button in row:
-                choices.append(_Choice(message.message_id, button["text"], button.get("url")))
+                web_app = button.get("web_app") or {}
+                choices.append(
+                    _Choice(
+                        message.message_id, button["text"], button.get("url"), web_app.get("url")
+                    )
+                )
         for row_labels in message.reply_keyboard:
             for label in row_labels:
                 choices.append(_Choice(None, label))
@@ -284,6 +325,10 @@ async def _start_console(console: Console, port: int) -> RunningServer | None:
     console.write(
         f"Staff console: http://127.0.0.1:{server.port}/console (sign in as staff {STAFF_USER_ID})"
     )
+    # The booking's "Choose a time on a calendar" opens the Mini App on this server.
+    flow = console.core.extras.get(FLOW_KEY)
+    if isinstance(flow, BookingFlow):
+        flow.screens.mini_app_url = f"http://127.0.0.1:{server.port}{MINI_APP_PATH}"
     return server
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -86,7 +87,7 @@ from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patie
 from bot.texts import Texts
 from bot.texts.i18n import current_language, use_language
 
-__all__ = ["BookingFlow", "Reply", "Screen", "Who"]
+__all__ = ["WEB_STEPS", "BookingFlow", "Reply", "Screen", "WebChoice", "Who"]
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,17 @@ class _Turn:
 
 
 _Step = Callable[[_Turn, str], Reply]
+# The steps at which the Mini App's calendar stands in for the chat's day and time buttons.
+WEB_STEPS = frozenset({DraftStep.DATE, DraftStep.TIME})
+
+
+class WebChoice(StrEnum):
+    """What became of a time chosen in the Mini App."""
+
+    CHOSEN = "chosen"  # in the draft; the chat goes on to the next step
+    TAKEN = "taken"  # no longer free: the chat offers the next free times
+    NO_CONSENT = "no_consent"  # no patient here, or one who has not agreed to messages
+    NOT_NOW = "not_now"  # no booking waiting for a day or time (it moved on, or never began)
 
 
 class BookingFlow:
@@ -162,6 +174,7 @@ class BookingFlow:
         texts: Texts,
         booking: BookingService,
         sms_available: Callable[[], bool] = lambda: False,
+        mini_app_url: str | None = None,
     ) -> None:
         self.db = db
         # Whether a code can be texted now (SMS configured): without it a typed number is kept
@@ -173,7 +186,9 @@ class BookingFlow:
         self.booking = booking
         self.tz = profile.tz
         self.drafts = DraftStore(db=db, expiry=timedelta(hours=profile.booking.draft_expiry_hours))
-        self.screens = BookingScreens(profile=profile, texts=texts, booking=booking)
+        self.screens = BookingScreens(
+            profile=profile, texts=texts, booking=booking, mini_app_url=mini_app_url
+        )
         # The recorder must run inside every booking transaction, before staff notices are planned.
         if not any(isinstance(o, DraftRecorder) for o in booking.observers):
             booking.observers.insert(0, DraftRecorder())
@@ -508,6 +523,47 @@ class BookingFlow:
         data["day"] = local_day(start, self.tz).isoformat()
         data.pop("offered", None)
         return self._advance(turn, data)
+
+    def choose_time_from_web(self, who: Who, *, start: datetime) -> tuple[WebChoice, Reply]:
+        """A time chosen in the Mini App: as if its button had been pressed in the chat.
+
+        The reply answers no update, so the runtime sends all of it as new messages.
+        """
+        turn = self._turn(who)
+        if turn is None:
+            return WebChoice.NO_CONSENT, Reply()
+        draft = turn.draft
+        if (
+            draft is None
+            or not draft.active(turn.now)
+            or draft.step not in WEB_STEPS
+            or "service" not in draft.data
+        ):
+            return WebChoice.NOT_NOW, Reply()
+        data = draft.copy_data()
+        free = self.screens.slots_on(
+            str(data["service"]),
+            local_day(start, self.tz),
+            now=turn.now,
+            patient_id=turn.patient_id,
+        )
+        if not any(slot.start == start for slot in free):
+            # Offered as after a clash in the chat, at the time step (from the calendar too).
+            data["day"] = local_day(start, self.tz).isoformat()
+            turn.draft = replace(draft, data=data)
+            reply = self._offer_next(turn, start, taken=True)
+            if reply.toast is not None:
+                return WebChoice.NOT_NOW, Reply()
+            return WebChoice.TAKEN, reply
+        data["start"] = start.isoformat()
+        data["day"] = local_day(start, self.tz).isoformat()
+        data.pop("offered", None)
+        turn.notes.append(self.texts.html("book_mini_app_chosen", when=when_long(start, self.tz)))
+        reply = self._advance(turn, data, send=True)
+        if reply.toast is not None:
+            # Another update moved the draft first: that one has answered in the chat.
+            return WebChoice.NOT_NOW, Reply()
+        return WebChoice.CHOSEN, reply
 
     def _on_other_days(self, turn: _Turn, arg: str) -> Reply:
         data = turn.open_draft.copy_data()

@@ -66,11 +66,20 @@ def short_day(day: date) -> str:
 class BookingScreens:
     """Builds every screen from the profile, the texts and the current free time."""
 
-    def __init__(self, *, profile: ClinicProfile, texts: Texts, booking: BookingService) -> None:
+    def __init__(
+        self,
+        *,
+        profile: ClinicProfile,
+        texts: Texts,
+        booking: BookingService,
+        mini_app_url: str | None = None,
+    ) -> None:
         self.profile = profile
         self.texts = texts
         self.booking = booking
         self.tz = profile.tz
+        # The calendar page Telegram opens inside the chat; None: the chat's buttons only.
+        self.mini_app_url = mini_app_url
 
     # --- the draft's steps -------------------------------------------------------------
 
@@ -202,7 +211,7 @@ class BookingScreens:
         layout = rows(buttons, DAYS_PER_ROW)
         if paging:
             layout.append(tuple(paging))
-        return Screen(text, (*layout, stop))
+        return Screen(text, (*self._mini_app_row(), *layout, stop))
 
     def _times(self, draft: Draft, stop: tuple[Button, ...], *, now: datetime) -> Screen:
         """Free start times of the chosen day, or the next free times after a clash."""
@@ -223,12 +232,13 @@ class BookingScreens:
                 for s in offered
             ]
             text = t.html("book_choose_offered", zone=self.zone(offered[0]))
-            return Screen(text, (*rows(buttons, 2), other, stop))
+            return Screen(text, (*rows(buttons, 2), *self._mini_app_row(), other, stop))
         service = str(data["service"])
         day = date.fromisoformat(str(data["day"]))
         slots = self.slots_on(service, day, now=now, patient_id=draft.patient_id)
         if not slots:
-            return Screen(t.html("book_day_full", day=short_day(day)), (other, stop))
+            text = t.html("book_day_full", day=short_day(day))
+            return Screen(text, (*self._mini_app_row(), other, stop))
         buttons = [
             Button(clock_time(s.start, self.tz), data=step_data("tm", v, minutes_arg(s.start)))
             for s in slots
@@ -239,7 +249,13 @@ class BookingScreens:
             day=date_long(day),
             zone=self.zone(slots[0].start),
         )
-        return Screen(text, (*rows(buttons, TIMES_PER_ROW), other, stop))
+        return Screen(text, (*rows(buttons, TIMES_PER_ROW), *self._mini_app_row(), other, stop))
+
+    def _mini_app_row(self) -> Rows:
+        """ "Choose a time on a calendar": the Mini App, where one is served (else nothing)."""
+        if self.mini_app_url is None:
+            return ()
+        return ((Button(self.texts.plain("book_btn_mini_app"), web_app=self.mini_app_url),),)
 
     def _summary(self, draft: Draft) -> Screen:
         t = self.texts

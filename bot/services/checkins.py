@@ -98,6 +98,9 @@ log = logging.getLogger(__name__)
 CALLBACK_PREFIX = "ci:"
 # The combined SMS question "any of the URGENT warning signs 1-3?" is stored under this code.
 SMS_SIGNS = "SMS_SAFE"
+# By SMS, the pre-session check's Yes/No items are one question in words a lock screen may show,
+# stored under this code; a Yes raises what a Yes to any of them raises (staff call the patient).
+SMS_PRESESSION = "SMS_PS"
 # The SMS service routes replies to `answer_sms` while a draft of this flow is open.
 FLOW_CHECKIN = "checkin"
 # How long a text reply still counts as an answer; later a "Y" means what it means elsewhere.
@@ -220,6 +223,25 @@ class CheckinService:
             ),
             options=first.options,
         )
+        self._presession_items = self._presession_yes_no(catalog)
+        self._presession_question = Question(
+            code=SMS_PRESESSION,
+            kind=QuestionKind.YES_NO,
+            text=texts.plain("sms_checkin_q_presession"),
+            label=(
+                "by SMS, one question for the pre-session items (medicines, pregnancy, alcohol "
+                "or drugs, fasting, ride home, bladder, an effect still there)"
+            ),
+            options=first.options,
+        )
+
+    @staticmethod
+    def _presession_yes_no(catalog: CheckinCatalog) -> tuple[str, ...]:
+        plan = catalog.presession
+        if plan is None:
+            return ()
+        codes = dict.fromkeys(code for name in plan.sets for code in catalog.sets[name])
+        return tuple(code for code in codes if catalog.questions[code].kind is QuestionKind.YES_NO)
 
     @property
     def renderers(self) -> Renderers:
@@ -316,10 +338,13 @@ class CheckinService:
         return self._sms_codes(codes) if sms else codes
 
     def _sms_codes(self, codes: Sequence[str]) -> list[str]:
-        """What SMS may ask of a check-in: the safety screen by numbers, and one 0-10 score."""
+        """What SMS may ask of a check-in: the safety screen by numbers, the pre-session items
+        as one question, and one 0-10 score."""
         asked: list[str] = []
         if any(code in self._urgent_items for code in codes):
             asked.append(SMS_SIGNS)
+        if any(code in self._presession_items for code in codes):
+            asked.append(SMS_PRESESSION)
         asked += [code for code in codes if code in self._safety_numbers and code not in asked]
         asked = [code for code in asked if code not in self._urgent_items]
         score = next(
@@ -630,7 +655,7 @@ class CheckinService:
             reply = self._sms_reply(step.flags[0])
             promise = step.promises[0] if step.promises else None
             if promise is not None:
-                with_promise = f"{reply} {promise}"
+                with_promise = _with_promise(reply, promise)
                 try:
                     assert_sms_safe(with_promise, max_segments=3)
                     reply = with_promise
@@ -751,6 +776,8 @@ class CheckinService:
         }
         if code == SMS_SIGNS:
             return self._signs_flags(checkin, value, raised), []
+        if code == SMS_PRESESSION:
+            return self._presession_flags(checkin, value, raised), []
         verdict = evaluate_answer(
             code,
             value,
@@ -806,6 +833,33 @@ class CheckinService:
                 questions=(SMS_SIGNS,),
             )
             for flag in flags.values()
+        ]
+
+    def _presession_flags(self, checkin: CheckIn, value: str, raised: set[str]) -> list[RedFlag]:
+        """A Yes by SMS to the combined pre-session question: what a Yes to its first item raises,
+        saying that which item is not known (staff call the patient before the session)."""
+        if self._presession_question.score(value) < 1 or not self._presession_items:
+            return []
+        verdict = evaluate_answer(
+            self._presession_items[0],
+            "yes",
+            slot=checkin.slot,
+            answers={},
+            baseline_pain=None,
+            previous=None,
+            catalog=self.catalog,
+            raised=raised,
+        )
+        labels = ", ".join(self.catalog.questions[c].label for c in self._presession_items)
+        return [
+            replace(
+                flag,
+                staff_summary=f"{self._rule_label(flag.rule)} ({checkin.slot}): by SMS, Yes to "
+                f"the pre-session question (asked together: {labels}; which one is not known): "
+                "call the patient before the session",
+                questions=(SMS_PRESESSION,),
+            )
+            for flag in verdict.flags
         ]
 
     def _relief_lost(self, session: Session, checkin: CheckIn, appointment: Appointment) -> bool:
@@ -1020,6 +1074,8 @@ class CheckinService:
     def _question(self, code: str) -> Question | None:
         if code == SMS_SIGNS:
             return self._signs_question
+        if code == SMS_PRESESSION:
+            return self._presession_question
         return self.catalog.questions.get(code)
 
     def _signs_numbers(self) -> tuple[int, int]:
@@ -1033,6 +1089,8 @@ class CheckinService:
     def _sms_question(self, code: str) -> str:
         if code == SMS_SIGNS:
             return self._signs_text()
+        if code == SMS_PRESESSION:
+            return self._presession_question.text
         if code in self._safety_numbers:
             # The profile's own plain words, when a lock screen may show them.
             asked = self.catalog.questions[code]
@@ -1048,6 +1106,19 @@ class CheckinService:
                     "sms_checkin_q_sign_other", number=self._safety_numbers[code]
                 )
             return question
+        if code != self.catalog.outcomes.pain_question:
+            # Another 0-10 (how they felt after the last session: 10 is best, unlike pain): its
+            # own words and ends of the scale, when a lock screen may show them.
+            own = self.texts.plain(
+                "sms_checkin_q_own_score",
+                text=self.catalog.questions[code].text.replace(PERIOD_PLACEHOLDER, "").strip(),
+            )
+            try:
+                assert_sms_safe(own, max_segments=2)
+            except UnsafeSmsText:
+                pass
+            else:
+                return own
         return self.texts.plain("sms_checkin_q_score")
 
     def _sms(self, key: str, question: str) -> str:
@@ -1135,6 +1206,7 @@ def check_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
             "sms_checkin_q_sign",
             "sms_checkin_q_sign_other",
             "sms_checkin_q_score",
+            "sms_checkin_q_presession",
         )
     ]
     for key in [*CHECKIN_TEXTS, *ESCALATION_TEXTS]:
@@ -1146,6 +1218,14 @@ def check_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
                 assert_sms_safe(texts.plain(key, question=question, **samples), max_segments=2)
             except UnsafeSmsText as exc:
                 raise ConfigError(f"clinic profile texts.{key}: {exc}") from None
+
+
+def _with_promise(reply: str, promise: str) -> str:
+    """The red-flag reply, then when we call; a closing sentence both end with is said once."""
+    last = promise.rsplit(". ", 1)[-1].strip()
+    if last and reply.endswith(last) and reply != last:
+        reply = reply[: -len(last)].rstrip()
+    return f"{reply} {promise}"
 
 
 def drop_sms_draft(session: Session, *, checkin_ids: Iterable[int], patient_id: int) -> None:

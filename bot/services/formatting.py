@@ -110,3 +110,11 @@ def wall_time(moment: time) -> str:
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def month_title(day: date) -> str:
+    """'March 2027' ('Marzo de 2027')."""
+    locale = _locale()
+    if locale is not None:
+        return _spaces(format_date(day, "LLLL 'de' y", locale=locale)).capitalize()
+    return f"{day:%B %Y}"

@@ -44,6 +44,14 @@ DEFAULTS: dict[str, str] = {
     "sms_checkin_q_sign_other": (
         "Since your visit, anything else worrying you should tell us now? Reply Y or N."
     ),
+    # The pre-session Yes/No items asked together (CLINICAL.md 4c), in words a lock screen may show.
+    "sms_checkin_q_presession": (
+        "Before your next visit: any new medicines, chance of pregnancy, alcohol or drugs in "
+        "the last day, trouble fasting, no ride home yet, or a problem from last time? "
+        "Reply Y or N."
+    ),
+    # A 0-10 question other than pain, in the profile's own words ({text}).
+    "sms_checkin_q_own_score": "{text} Reply with the number.",
     "sms_checkin_q_score": "Rate how you feel now, 0 (fine) to 10 (worst). Reply with the number.",
     "sms_checkin_yes_no": "{clinic}: please reply Y or N. Emergency: call 911. Crisis: call or text 988",
     "sms_checkin_number": "{clinic}: please reply with one number from 0 to 10. Emergency: call 911. Crisis: call or text 988",
@@ -67,6 +75,9 @@ DEFAULTS: dict[str, str] = {
     ),
     "sms_checkin_reply_care_team_informed": "{clinic}: we've let your care team know.",
     "sms_checkin_reply_care_team_review": "{clinic}: thanks, your care team will review this.",
+    "sms_checkin_reply_presession_review": (
+        "{clinic}: thank you. The clinic will call you before your visit."
+    ),
     "sms_checkin_reply": (
         "{clinic}: thank you, your care team will contact you. If it gets worse, call 911."
     ),

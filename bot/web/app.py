@@ -42,6 +42,7 @@ from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.services.escalation import AckStatus
 from bot.web.console import ConsoleConfig, console_routes
 from bot.web.metrics import outbox_lag_seconds, registry_for
+from bot.web.miniapp import MiniAppConfig, miniapp_routes
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -455,6 +456,7 @@ def create_web_app(
     delivery_status: DeliveryStatusService | None = None,
     staff_chat_check: Callable[[], Awaitable[bool]] | None = None,
     console: ConsoleConfig | None = None,
+    miniapp: MiniAppConfig | None = None,
 ) -> Starlette:
     """Build the Starlette app: Twilio's and Telegram's webhooks (SMS, delivery status, voice
     gather, Telegram), health, readiness, metrics, and the staff console when configured."""
@@ -477,6 +479,11 @@ def create_web_app(
             *(
                 console_routes(core=core, config=console, in_worker=routes._in_worker)
                 if console is not None
+                else []
+            ),
+            *(
+                miniapp_routes(core=core, config=miniapp, in_worker=routes._in_worker)
+                if miniapp is not None
                 else []
             ),
         ]

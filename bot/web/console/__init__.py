@@ -17,6 +17,7 @@ from starlette.types import Scope
 from bot.web.console.actions import ConsoleActions
 from bot.web.console.base import HERE, PREFIX, ConsoleConfig, InWorker
 from bot.web.console.pages import ConsolePages
+from bot.web.console.planning import ConsolePlanning
 from bot.web.console.security import security_headers
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["ConsoleConfig", "console_routes"]
 
 
-class Console(ConsolePages, ConsoleActions):
+class Console(ConsolePages, ConsoleActions, ConsolePlanning):
     """Every page and action, sharing one ConsoleBase."""
 
 
@@ -57,6 +58,13 @@ def console_routes(*, core: Core, config: ConsoleConfig, in_worker: InWorker) ->
         Route(f"{PREFIX}/patients/{{patient_id:int}}", console.patient, methods=get),
         Route(f"{PREFIX}/patients/{{patient_id:int}}/chart.svg", console.chart, methods=get),
         Route(f"{PREFIX}/patients/{{patient_id:int}}/approve", console.approve, methods=post),
+        Route(f"{PREFIX}/blocks", console.blocks, methods=get),
+        Route(f"{PREFIX}/blocks", console.add_block, methods=post),
+        Route(f"{PREFIX}/blocks/confirm", console.confirm_block, methods=post),
+        Route(f"{PREFIX}/blocks/{{block_id:int}}/unblock", console.unblock, methods=post),
+        Route(f"{PREFIX}/drafts/{{draft_id:int}}/cancel", console.drop_draft, methods=post),
+        Route(f"{PREFIX}/patients/{{patient_id:int}}/series", console.plan_series, methods=post),
+        Route(f"{PREFIX}/series/{{draft_id:int}}/confirm", console.confirm_series, methods=post),
         Route(f"{PREFIX}/outcomes", console.outcomes, methods=get),
         Route(f"{PREFIX}/outcomes.svg", console.outcomes_chart, methods=get),
         Route(f"{PREFIX}/export.csv", console.export, methods=get),

@@ -42,7 +42,7 @@ PREFIX = "/console"
 MAX_FORM_BYTES = 8 * 1024
 MAX_FORM_FIELDS = 20
 HERE = Path(__file__).resolve().parent
-REFERENCE = re.compile(r"^[APFT]-\d{1,12}$")
+REFERENCE = re.compile(r"^[ABPFT]-\d{1,12}$")
 # Where an action may send the browser back to: a console page, never another site.
 BACK = re.compile(r"^/console(/[a-z0-9/_.-]*)?(\?[A-Za-z0-9=&_.:-]*)?$")
 
@@ -104,6 +104,7 @@ class ConsoleBase:
         self.templates.globals.update(
             clinic=core.profile.clinic.name,
             services={code: s.label for code, s in core.profile.services.items()},
+            treatments=self.ops.treatment_codes(),
         )
 
     # --- running work -------------------------------------------------------------------
@@ -320,6 +321,10 @@ NOTES = {
     "already_acknowledged": "{ref} was already acknowledged.",
     "closed": "{ref} closed.",
     "already_closed": "{ref} was already closed; nothing changed.",
+    "blocked": "{ref} blocked.",
+    "already_blocked": "That time was already blocked ({ref}).",
+    "unblocked": "{ref} reopened; anyone waiting for that time hears of it.",
+    "dropped": "Dropped: nothing was booked or blocked.",
     "approved": "{ref} approved for treatment; the patient is told.",
     "already_approved": "{ref} was already approved.",
 }

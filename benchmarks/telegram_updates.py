@@ -27,6 +27,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app import build_core
 from bot.db.models import BookingDraft, Patient
+from bot.domain.callback_data import BookingStep, BookingVerb
 from bot.domain.clock import FixedClock
 from bot.domain.enums import Channel, DraftStep
 from bot.runtime import build_application
@@ -112,7 +113,7 @@ async def booking_step_rate(patients: int, folder: Path) -> float:
         updates = [
             double.make_update(
                 user_id=user_id,
-                callback_data=f"bk:sq:{question + 1}:n",
+                callback_data=BookingStep(BookingVerb.SCREENING, question + 1, "n").pack(),
                 message_id=prompts[user_id],
             )
             for question in range(QUESTIONS)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.domain.callback_data import AppointmentPress, Prefix, has_prefix, unpack_as
 from bot.services.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond, unpack
+from handlers.common import AnyApplication, flow_of, respond
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -29,13 +30,14 @@ def register(application: AnyApplication, core: Core) -> None:
     async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Reschedule, cancel or keep one appointment."""
         query = update.callback_query
-        data = unpack(query.data if query else None)
+        press = unpack_as(query.data if query else None, AppointmentPress)
 
         def act(who: Who) -> Reply:
-            appointment_id = data.number(0) if data is not None else None
-            if data is None or appointment_id is None:
+            if press is None:
                 return flow.expired_button(who)
-            return flow.appointment_action(who, verb=data.verb, appointment_id=appointment_id)
+            return flow.appointment_action(
+                who, verb=press.verb, appointment_id=press.appointment_id
+            )
 
         await respond(update, context, act, after=kick)
 
@@ -44,4 +46,4 @@ def register(application: AnyApplication, core: Core) -> None:
             "appointments", listing, filters=filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         )
     )
-    application.add_handler(CallbackQueryHandler(change, pattern=r"^ap:"))
+    application.add_handler(CallbackQueryHandler(change, pattern=has_prefix(Prefix.APPOINTMENT)))

@@ -8,9 +8,10 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.domain.callback_data import BookingStep, Prefix, has_prefix, unpack_as
 from bot.messaging.telegram import inline_keyboard
 from bot.services.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond, unpack
+from handlers.common import AnyApplication, flow_of, respond
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -33,13 +34,12 @@ def register(application: AnyApplication, core: Core) -> None:
     async def step_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Apply a booking button, if it belongs to the current step."""
         query = update.callback_query
-        data = unpack(query.data if query else None)
+        step = unpack_as(query.data if query else None, BookingStep)
 
         def press(who: Who) -> Reply:
-            version = data.number(0) if data is not None else None
-            if data is None or version is None:
+            if step is None:
                 return flow.expired_button(who)
-            return flow.press(who, verb=data.verb, version=version, arg=data.text(1))
+            return flow.press(who, verb=step.verb, version=step.version, arg=step.arg)
 
         await respond(update, context, press, after=kick)
 
@@ -73,6 +73,6 @@ def register(application: AnyApplication, core: Core) -> None:
         )
 
     application.add_handler(CommandHandler("book", book, filters=private))
-    application.add_handler(CallbackQueryHandler(step_button, pattern=r"^bk:"))
+    application.add_handler(CallbackQueryHandler(step_button, pattern=has_prefix(Prefix.BOOKING)))
     application.add_handler(MessageHandler(filters.CONTACT & private, contact))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, typed))

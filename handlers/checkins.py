@@ -10,13 +10,12 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.domain.callback_data import CheckinAnswer, matches, unpack_as
 from bot.messaging.telegram import inline_keyboard
-from bot.services.checkins import AnswerStatus, CheckinService, parse_callback
+from bot.services.checkins import AnswerStatus, CheckinService
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
-
-PATTERN = r"^ci:\d{1,12}:[A-Z][A-Z0-9_]{0,7}:[a-z0-9_]{1,8}$"
 
 
 class CheckinCore(Protocol):
@@ -33,16 +32,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Check
         chat = update.effective_chat
         if query is None or query.data is None or chat is None:
             return
-        parsed = parse_callback(query.data)
-        if parsed is None:
+        pressed = unpack_as(query.data, CheckinAnswer)
+        if pressed is None:
             await query.answer(core.texts.plain("checkin_not_asked"))
             return
-        checkin_id, question, value = parsed
         result = await core.checkins.answer(
             telegram_user_id=query.from_user.id,
-            checkin_id=checkin_id,
-            question=question,
-            value=value,
+            checkin_id=pressed.checkin_id,
+            question=pressed.question,
+            value=pressed.option,
         )
         await query.answer(result.notice)
         if result.status is AnswerStatus.RECORDED and result.answered is not None:
@@ -57,7 +55,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Check
                 reply_markup=inline_keyboard(message),
             )
 
-    application.add_handler(CallbackQueryHandler(on_answer, pattern=PATTERN))
+    application.add_handler(CallbackQueryHandler(on_answer, pattern=matches(CheckinAnswer)))
 
 
 async def _quietly(edit: Any) -> None:

@@ -1,17 +1,13 @@
-"""What every handler shares: reading compact callback data and rendering a `Reply` as Bot API calls.
+"""What every handler shares: rendering a `Reply` as Bot API calls, and answering presses.
 
-Callback data is `area:verb[:more...]`, ASCII, at most 64 bytes (Telegram's limit): `bk:` for the
-booking in progress (`bk:<verb>:<draft version>:<argument>`), `mn:` for the menu, `ap:` for an
-appointment (`ap:<verb>:<appointment id>`). The choices themselves live in the database.
+Callback data (what buttons carry) is packed and read by `bot.domain.callback_data` only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telegram import (
@@ -41,55 +37,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-CALLBACK_DATA_LIMIT = 64
 FLOW_KEY = "booking_flow"
 CAPTION_LIMIT = 1024
-_PART = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-@dataclass(frozen=True)
-class CallbackData:
-    """Parsed callback data: `bk:dy:7:20270302` -> area "bk", verb "dy", args ("7", "20270302")."""
-
-    area: str
-    verb: str
-    args: tuple[str, ...] = ()
-
-    def pack(self) -> str:
-        return pack(self.area, self.verb, *self.args)
-
-    def number(self, index: int) -> int | None:
-        """The argument at `index` as a non-negative int, or None when absent or not a number."""
-        if index >= len(self.args) or not self.args[index].isdigit():
-            return None
-        if len(self.args[index]) > 18:
-            return None
-        return int(self.args[index])
-
-    def text(self, index: int) -> str:
-        return self.args[index] if index < len(self.args) else ""
-
-
-def pack(*parts: str) -> str:
-    """Join parts into callback data, refusing anything Telegram would reject."""
-    for part in parts:
-        if not _PART.match(part):
-            raise ValueError(f"callback part {part!r} must be up to 40 of A-Z a-z 0-9 _ . -")
-    data = ":".join(parts)
-    if len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
-        raise ValueError(f"callback data {data!r} is longer than {CALLBACK_DATA_LIMIT} bytes")
-    return data
-
-
-def unpack(data: str | None) -> CallbackData | None:
-    """Read callback data; None for anything malformed (old clients, forged presses)."""
-    if not data or len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
-        return None
-    parts = data.split(":")
-    if len(parts) < 2 or not all(_PART.match(part) for part in parts):
-        return None
-    return CallbackData(parts[0], parts[1], tuple(parts[2:]))
 
 
 def inline_markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:

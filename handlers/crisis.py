@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -29,8 +28,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisTier, parse_check_answer
-from bot.services.crisis import CHECK_PATTERN
+from bot.domain.callback_data import CrisisCheckPress, matches, unpack_as
+from bot.domain.crisis import CheckAnswer, CrisisTier, parse_check_answer
 from handlers.common import AnyApplication, inline_markup
 
 if TYPE_CHECKING:
@@ -40,7 +39,6 @@ log = logging.getLogger(__name__)
 
 # Before the journey's handlers (group 0), which would take the words as an answer.
 GROUP = -1
-_CHECK = re.compile(CHECK_PATTERN)
 
 
 def register(application: AnyApplication, core: Core) -> None:
@@ -104,11 +102,11 @@ def register(application: AnyApplication, core: Core) -> None:
         chat = update.effective_chat
         if query is None or query.data is None or chat is None:
             return
-        found = _CHECK.fullmatch(query.data)
-        if found is None or chat.type != ChatType.PRIVATE:
+        pressed = unpack_as(query.data, CrisisCheckPress)
+        if pressed is None or chat.type != ChatType.PRIVATE:
             await query.answer()
             return
-        answer, kind = CheckAnswer(found.group(1)), CrisisKind(found.group(2))
+        answer, kind = pressed.answer, pressed.kind
         await query.answer()
         user = query.from_user
         try:
@@ -142,7 +140,7 @@ def register(application: AnyApplication, core: Core) -> None:
 
     application.add_handler(MessageHandler(private_words, on_words), group=GROUP)
     application.add_handler(
-        CallbackQueryHandler(on_check_button, pattern=CHECK_PATTERN), group=GROUP
+        CallbackQueryHandler(on_check_button, pattern=matches(CrisisCheckPress)), group=GROUP
     )
 
 

@@ -11,14 +11,13 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.domain.callback_data import EscalationAck, matches, unpack_as
 from bot.domain.clock import Clock
 from bot.services.escalation import AckStatus, EscalationService
 from bot.services.staff_auth import Admission, StaffDirectory
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
-
-PATTERN = r"^esc:ack:\d{1,12}$"
 
 
 class EscalationCore(Protocol):
@@ -47,8 +46,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Escal
     async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Record who took the alert, stop re-paging, and show it in the staff chat."""
         query = update.callback_query
-        if query is None or query.data is None:
-            return
+        pressed = unpack_as(query.data if query is not None else None, EscalationAck)
+        if query is None or query.data is None or pressed is None:
+            return  # the pattern lets only Acknowledge buttons through
         user, chat = query.from_user, update.effective_chat
         admission = await asyncio.to_thread(
             core.staff.admit,
@@ -64,7 +64,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Escal
             )
             await query.answer(core.texts.plain(key), show_alert=True)
             return
-        escalation_id = int(query.data.rsplit(":", 1)[1])
+        escalation_id = pressed.escalation_id
         ack = await asyncio.to_thread(
             core.escalation.acknowledge,
             escalation_id=escalation_id,
@@ -90,4 +90,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Escal
                 reply_to_message_id=query.message.message_id,
             )
 
-    application.add_handler(CallbackQueryHandler(on_acknowledge, pattern=PATTERN))
+    application.add_handler(CallbackQueryHandler(on_acknowledge, pattern=matches(EscalationAck)))

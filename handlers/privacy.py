@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.domain.callback_data import PrivacyPress, matches, unpack_as
 from bot.services.chat_replies import Reply, Who
 from bot.services.retention import apply_retention
-from handlers.common import AnyApplication, respond, unpack
+from handlers.common import AnyApplication, respond
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -40,8 +41,8 @@ def register(application: AnyApplication, core: Core) -> None:
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Send the copy, or take the deletion request (only the patient, in their own chat)."""
         query = update.callback_query
-        data = unpack(query.data if query else None)
-        verb = data.verb if data is not None else ""
+        press = unpack_as(query.data if query else None, PrivacyPress)
+        verb = press.verb if press is not None else None
         await respond(update, context, lambda who: chat.press(who, verb), after=kick)
 
     async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +54,7 @@ def register(application: AnyApplication, core: Core) -> None:
         await respond(update, context, compute)
 
     application.add_handler(CommandHandler("mydata", mydata, filters=new_messages))
-    application.add_handler(CallbackQueryHandler(button, pattern=r"^pv:(ex|dl|dy|dn)$"))
+    application.add_handler(CallbackQueryHandler(button, pattern=matches(PrivacyPress)))
     application.add_handler(
         CommandHandler("stop", stop, filters=filters.ChatType.PRIVATE & new_messages)
     )

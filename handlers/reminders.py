@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.domain.callback_data import ReminderPress, ReminderVerb, matches, unpack_as
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound
 from bot.services.confirmations import ConfirmationService, Outcome
 from bot.services.formatting import when_long
-
-PATTERN = re.compile(r"^rm:(ok|dy|dn):(\d{1,12})$")
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) -> None:
@@ -23,17 +21,17 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Record a reminder answer and thank the patient."""
         query = update.callback_query
-        assert query is not None and query.data is not None
-        match = PATTERN.match(query.data)
-        assert match is not None
-        action, appointment_id = match.group(1), int(match.group(2))
+        pressed = unpack_as(query.data if query is not None else None, ReminderPress)
+        if query is None or pressed is None:
+            return  # the pattern lets only reminder buttons through
+        action, appointment_id = pressed.verb, pressed.appointment_id
         texts = core.texts
         # Database work in a worker thread: the event loop keeps serving other chats.
         patient_id = await asyncio.to_thread(service.patient_for_telegram, query.from_user.id)
         try:
             if patient_id is None:
                 raise AppointmentNotFound("no patient for this Telegram user")
-            if action == "ok":
+            if action is ReminderVerb.CONFIRM:
                 result = await asyncio.to_thread(
                     service.confirm,
                     appointment_id=appointment_id,
@@ -45,7 +43,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) 
                     service.driver,
                     appointment_id=appointment_id,
                     patient_id=patient_id,
-                    arranged=action == "dy",
+                    arranged=action is ReminderVerb.DRIVER_YES,
                     actor=f"patient:{patient_id}",
                 )
         except (AppointmentNotFound, AppointmentNotActive):
@@ -63,7 +61,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) 
         await reply(update, context, text)
         core.kick_outbox()
 
-    application.add_handler(CallbackQueryHandler(on_button, pattern=PATTERN))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=matches(ReminderPress)))
 
 
 async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,6 +21,13 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.domain.callback_data import (
+    StaffAction,
+    StaffPress,
+    matches,
+    staff_buttons_about,
+    unpack_as,
+)
 from bot.domain.errors import (
     AppointmentNotFound,
     ClinicError,
@@ -69,11 +75,11 @@ if TYPE_CHECKING:
     from bot.app import Core
 
 log = logging.getLogger(__name__)
+SESSION_ACTIONS = (StaffAction.DONE, StaffAction.NO_SHOW, StaffAction.LEAVING_NOW)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 Command = Callable[[Update, Context], Coroutine[Any, Any, None]]
-BUTTON = re.compile(r"^st:(ap|dn|dl|ns|cl|co|ce|cx|sc|bf|xx|ub|of|pt):(\d{1,12})(?::(\d{1,12}))?$")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DIGEST_JOB = "staff-digest"
 WARMUP_JOB = "staff-outcomes-warmup"
@@ -96,7 +102,7 @@ def register(application: AnyApplication, core: Core) -> None:
             filters=filters.User(user_id=sorted(core.staff.staff_user_ids)),
         )
     )
-    application.add_handler(CallbackQueryHandler(staff.on_button, pattern=BUTTON))
+    application.add_handler(CallbackQueryHandler(staff.on_button, pattern=matches(StaffPress)))
     schedule_digest(application, core, ops)
     if application.job_queue is not None:
 
@@ -140,6 +146,7 @@ class Press:
 
     update: Update
     context: Context
+    action: StaffAction
     number: int  # the id the button acts on
     extra: int | None  # e.g. which offered time
     actor: str
@@ -711,37 +718,43 @@ class StaffHandlers:
     async def on_button(self, update: Update, context: Context) -> None:
         """Act on a staff button (approve, done, no-show, called, confirm, reopen, book)."""
         query = update.callback_query
-        assert query is not None and query.data is not None
-        match = BUTTON.match(query.data)
-        assert match is not None
-        action, number = match.group(1), int(match.group(2))
-        extra = int(match.group(3)) if match.group(3) is not None else None
+        pressed = unpack_as(query.data if query is not None else None, StaffPress)
+        if query is None or query.data is None or pressed is None:
+            return  # the pattern lets only staff buttons through
         if not await self.allowed(update, f"button:{query.data}"):
             return
-        press = Press(update, context, number, extra, self.actor(update), query.data)
+        press = Press(
+            update,
+            context,
+            pressed.action,
+            pressed.number,
+            pressed.extra,
+            self.actor(update),
+            query.data,
+        )
         try:
-            await self.buttons()[action](press)
+            await self.buttons()[pressed.action](press)
         except StaleAction:
             await query.answer(self.texts.plain("staff_expired"), show_alert=True)
         except (AppointmentNotFound, TaskNotFound, PatientNotFound, BlockNotFound):
             await query.answer(self.texts.plain("staff_toast_not_found"), show_alert=True)
 
-    def buttons(self) -> dict[str, Callable[[Press], Coroutine[Any, Any, None]]]:
+    def buttons(self) -> dict[StaffAction, Callable[[Press], Coroutine[Any, Any, None]]]:
         return {
-            "ap": self.press_approve,
-            "dn": self.press_done,
-            "dl": self.press_leaving_now,
-            "ns": self.press_no_show,
-            "cl": self.press_close,
-            "ce": self.press_close,
-            "co": self.press_outcome,
-            "cx": self.press_outcome,
-            "sc": self.press_confirm_series,
-            "bf": self.press_block_anyway,
-            "xx": self.press_cancel,
-            "ub": self.press_unblock,
-            "of": self.press_offer,
-            "pt": self.press_patient,
+            StaffAction.APPROVE: self.press_approve,
+            StaffAction.DONE: self.press_done,
+            StaffAction.LEAVING_NOW: self.press_leaving_now,
+            StaffAction.NO_SHOW: self.press_no_show,
+            StaffAction.CLOSE_TASK: self.press_close,
+            StaffAction.CLOSE_FLAG: self.press_close,
+            StaffAction.TASK_OUTCOME: self.press_outcome,
+            StaffAction.FLAG_OUTCOME: self.press_outcome,
+            StaffAction.CONFIRM_SERIES: self.press_confirm_series,
+            StaffAction.BLOCK_ANYWAY: self.press_block_anyway,
+            StaffAction.CANCEL_DRAFT: self.press_cancel,
+            StaffAction.UNBLOCK: self.press_unblock,
+            StaffAction.OFFER: self.press_offer,
+            StaffAction.PATIENT: self.press_patient,
         }
 
     async def press_approve(self, press: Press) -> None:
@@ -760,7 +773,9 @@ class StaffHandlers:
         if approval.already:  # approved elsewhere: the button is simply spent
             await self.drop_button(press.update, press.data)
             return
-        await self.stamp(press.update, "staff_stamp_approved", drop=press.data)
+        await self.stamp(
+            press.update, "staff_stamp_approved", drop=lambda other: other == press.data
+        )
         self.core.kick_outbox()
 
     async def press_done(self, press: Press) -> None:
@@ -816,28 +831,24 @@ class StaffHandlers:
         await self.stamp(
             press.update,
             "staff_stamp_done" if done else "staff_stamp_no_show",
-            drop_prefixes=(
-                f"st:dn:{press.number}",
-                f"st:ns:{press.number}",
-                f"st:dl:{press.number}",
-            ),
+            # Every Done / No-show / Leaving now of this appointment, and no other's.
+            drop=staff_buttons_about(press.number, *SESSION_ACTIONS),
         )
         self.core.kick_outbox()
 
     async def press_close(self, press: Press) -> None:
-        """Closing a task ("cl") or a red flag ("ce") first asks what was done."""
-        kind = press.data.split(":")[1]
+        """Closing a task or a red flag first asks what was done."""
         await press.query.answer()
-        question = views.render_close_question(self.texts, kind=kind, number=press.number)
+        question = views.render_close_question(self.texts, kind=press.action, number=press.number)
         await self.send(press.update, press.context, question)
 
     async def press_outcome(self, press: Press) -> None:
-        """Close the task ("co") or red flag ("cx") with the outcome pressed."""
+        """Close the task or the red flag with the outcome pressed."""
         index = (press.extra or 0) - 1
         if not 0 <= index < len(views.CLOSE_OUTCOMES):
             raise StaleAction(press.data)
         outcome = views.CLOSE_OUTCOMES[index]
-        if press.data.startswith("st:co:"):
+        if press.action is StaffAction.TASK_OUTCOME:
             closed = await asyncio.to_thread(
                 self.ops.close_task, task_id=press.number, actor=press.actor, outcome=outcome
             )
@@ -853,11 +864,10 @@ class StaffHandlers:
             if closed.already
             else self.texts.plain("staff_toast_called")
         )
-        action = press.data.split(":")[1]
         await self.stamp(
             press.update,
             "staff_stamp_closed",
-            drop_prefixes=(f"st:{action}:{press.number}:",),
+            drop=staff_buttons_about(press.number, press.action),
             outcome=self.texts.plain(f"staff_outcome_{closed.outcome or outcome}"),
         )
 
@@ -953,8 +963,7 @@ class StaffHandlers:
         update: Update,
         key: str,
         *,
-        drop: str | None = None,
-        drop_prefixes: tuple[str, ...] = (),
+        drop: Callable[[object], bool] | None = None,
         **values: object,
     ) -> None:
         """Append who did what to the pressed message and remove the buttons now used."""
@@ -972,7 +981,7 @@ class StaffHandlers:
         )
         body = message.text_html if message.text else (message.caption_html or "")
         text = f"{body}\n{stamp}"
-        markup = _without(message.reply_markup, drop=drop, prefixes=drop_prefixes)
+        markup = _without(message.reply_markup, drop=drop)
         try:
             if message.text:
                 await message.edit_text(
@@ -995,27 +1004,21 @@ class StaffHandlers:
         if not isinstance(message, Message):
             return
         try:
-            await message.edit_reply_markup(reply_markup=_without(message.reply_markup, drop=data))
+            markup = _without(message.reply_markup, drop=lambda other: other == data)
+            await message.edit_reply_markup(reply_markup=markup)
         except BadRequest as exc:
             log.info("could not update staff buttons: %s", exc.message)
 
 
 def _without(
-    markup: InlineKeyboardMarkup | None, *, drop: str | None = None, prefixes: tuple[str, ...] = ()
+    markup: InlineKeyboardMarkup | None, *, drop: Callable[[object], bool] | None = None
 ) -> InlineKeyboardMarkup | None:
-    """The keyboard minus the buttons just used (by exact data or data prefix)."""
+    """The keyboard minus the buttons just used (those whose callback data `drop` picks)."""
     if markup is None:
         return None
     rows = []
     for row in markup.inline_keyboard:
-        kept = [
-            button
-            for button in row
-            if not (
-                isinstance(button.callback_data, str)
-                and (button.callback_data == drop or button.callback_data.startswith(prefixes))
-            )
-        ]
+        kept = [button for button in row if drop is None or not drop(button.callback_data)]
         if kept:
             rows.append(kept)
     return InlineKeyboardMarkup(rows) if rows else None

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.domain.callback_data import MenuPress, MenuVerb, Prefix, has_prefix, unpack_as
 from bot.services.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond, unpack
+from handlers.common import AnyApplication, flow_of, respond
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -39,22 +40,22 @@ def register(application: AnyApplication, core: Core) -> None:
     async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Act on a menu or consent button."""
         query = update.callback_query
-        data = unpack(query.data if query else None)
-        verb = data.verb if data is not None else ""
+        press = unpack_as(query.data if query else None, MenuPress)
+        verb = press.verb if press is not None else None
 
         def choose(who: Who) -> Reply:
-            if verb == "bk":
+            if verb is MenuVerb.BOOK:
                 return flow.begin_booking(who)
-            if verb == "ap":
+            if verb is MenuVerb.APPOINTMENTS:
                 return flow.appointments(who)
-            if verb == "ct":
+            if verb is MenuVerb.CONTACT:
                 return flow.contact_details()
-            if verb == "pv":
+            if verb is MenuVerb.PRIVACY:
                 return flow.privacy()
-            if verb in ("cy", "cn"):
-                return flow.consent(who, agreed=verb == "cy")
-            if verb == "lg" and data is not None:
-                return flow.choose_language(who, data.text(0))
+            if verb in (MenuVerb.CONSENT_YES, MenuVerb.CONSENT_NO):
+                return flow.consent(who, agreed=verb is MenuVerb.CONSENT_YES)
+            if verb is MenuVerb.LANGUAGE and press is not None:
+                return flow.choose_language(who, press.language)
             return flow.expired_button(who)
 
         await respond(update, context, choose)
@@ -63,4 +64,4 @@ def register(application: AnyApplication, core: Core) -> None:
     application.add_handler(CommandHandler("help", help_, filters=private))
     application.add_handler(CommandHandler("contact", contact, filters=private))
     application.add_handler(CommandHandler("privacy", privacy, filters=private))
-    application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^mn:"))
+    application.add_handler(CallbackQueryHandler(menu_button, pattern=has_prefix(Prefix.MENU)))

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.domain.callback_data import Prefix, WaitlistChoices, WaitlistPress, has_prefix, unpack
 from bot.services.chat_replies import Reply, Who
 from bot.services.waitlist_chat import WaitlistChat
-from handlers.common import AnyApplication, flow_of, respond, unpack
+from handlers.common import AnyApplication, flow_of, respond
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -29,13 +30,13 @@ def register(application: AnyApplication, core: Core) -> None:
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Apply a waitlist button."""
         query = update.callback_query
-        data = unpack(query.data if query else None)
+        pressed = unpack(query.data if query else None)
 
         def act(who: Who) -> Reply:
-            if data is None:
+            if not isinstance(pressed, WaitlistChoices | WaitlistPress):
                 return flow.expired_button(who)
-            return chat.press(who, verb=data.verb, args=data.args)
+            return chat.press(who, pressed)
 
         await respond(update, context, act, after=kick)
 
-    application.add_handler(CallbackQueryHandler(button, pattern=r"^wl:"))
+    application.add_handler(CallbackQueryHandler(button, pattern=has_prefix(Prefix.WAITLIST)))

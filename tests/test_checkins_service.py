@@ -24,6 +24,7 @@ from bot.db.models import (
     Patient,
     StaffTask,
 )
+from bot.domain.callback_data import CheckinAnswer, unpack_as
 from bot.domain.checkins import CheckinCatalog, QuestionKind, parse_checkin_catalog
 from bot.domain.clock import FixedClock
 from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
@@ -39,7 +40,6 @@ from bot.services.checkins import (
     CheckinService,
     CheckinStatus,
     check_sms_texts,
-    parse_callback,
 )
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService
@@ -455,9 +455,11 @@ def test_callback_data_fits_telegram_and_parses_back(w: World) -> None:
         for option in question.options:
             data = f"ci:{biggest_id}:{question.code}:{option.code}"
             assert len(data.encode()) <= 64
-            assert parse_callback(data) == (biggest_id, question.code, option.code)
-    assert parse_callback("ci:x:SAFE1:yes") is None
-    assert parse_callback("esc:ack:1") is None
+            pressed = CheckinAnswer(biggest_id, question.code, option.code)
+            assert pressed.pack() == data
+            assert unpack_as(data, CheckinAnswer) == pressed
+    assert unpack_as("ci:x:SAFE1:yes", CheckinAnswer) is None
+    assert unpack_as("esc:ack:1", CheckinAnswer) is None
 
 
 # --- follow-ups and scores ----------------------------------------------------------------------

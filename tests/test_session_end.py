@@ -211,6 +211,36 @@ async def test_today_offers_done_and_noshow_for_sessions_that_are_due(scene):
     ]
 
 
+async def test_closing_session_2_leaves_the_buttons_of_session_21(scene):
+    # The buttons used go by appointment id: "st:ns:2" is no prefix of "st:ns:21".
+    infusion = scene.ids["ben_infusion"]  # Mon 1 Mar 10:00-14:00
+    assert infusion == 2
+    with scene.db.session() as session:
+        session.add(
+            Appointment(
+                id=21,
+                patient_id=scene.ids["anabel"],
+                service="booster",
+                starts_at=local(1, 10),
+                ends_at=local(1, 11),
+                held_until=local(1, 11),
+                resources="infusion_chair:2",
+                created_at=local(1, 8),
+            )
+        )
+    scene.clock.set(local(1, 10, 30))
+
+    await said(scene, "/today")
+    labels = scene.double.last_message(STAFF_CHAT).button_labels
+    assert {"🚫 No-show #2", "✔️ Done #21", "🚫 No-show #21"} <= set(labels)
+    await scene.staff(in_group=True).press("🚫 No-show #2")
+
+    assert appointment(scene, infusion).status == AppointmentStatus.NO_SHOW
+    left = scene.double.last_message(STAFF_CHAT).button_labels
+    assert "🚫 No-show #2" not in left and "✔️ Done #2" not in left
+    assert {"✔️ Done #21", "🚫 No-show #21"} <= set(left)
+
+
 async def test_the_digest_lists_sessions_nobody_closed_and_assumed_ones(scene):
     infusion = scene.ids["ben_infusion"]
     scene.clock.set(local(1, 14, 50))  # asked twice, not yet assumed

@@ -143,6 +143,32 @@ async def test_booking_the_service_takes_the_patient_off_its_list(database, cloc
         assert entry.left_reason == "booked"
 
 
+async def test_moving_a_booking_of_the_service_takes_the_patient_off_its_list(database, clock):
+    async with open_journey(database, clock) as journey:
+        await join(journey, ALICE, "Alice")
+        [patient] = [p for p in journey.patients() if p.telegram_user_id == ALICE]
+        later = journey.core.booking.book(
+            patient_id=patient.id,
+            service="consultation",
+            start=TUESDAY_0830 + timedelta(days=7),
+            actor="staff:1",
+        )
+        # Booking a week later did not end the wait for an earlier time: rejoin, as people do.
+        alice = journey.patient(ALICE, "Alice")
+        await alice.send_command("/book")
+        await press_first_day(alice)
+        await alice.press(NONE_SUIT)
+        await alice.press(JOIN)
+        [entry] = entries(journey)
+        assert entry.left_at is None
+        # The patient moves that visit to a time that suits: the wait is over.
+        journey.core.booking.reschedule(
+            appointment_id=later.id, new_start=TUESDAY_0830, actor=f"patient:{patient.id}"
+        )
+        [entry] = entries(journey)
+        assert entry.left_reason == "booked"
+
+
 # --- offers ---------------------------------------------------------------------------------------
 
 

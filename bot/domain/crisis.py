@@ -43,8 +43,10 @@ session"; emergency words "but it went away"; a high typed blood pressure below 
 the patient is asked "are you safe right now?" and staff get a notice, and on-call is paged only
 on a "no", a "call me" or no answer (bot/services/crisis.py).
 
-The defaults below are in code; the clinic profile's `[crisis]` table adds phrases and negation
-words (validated at start-up with `compile_phrase` / `check_negation`).
+The defaults below are in code (the shared word classes and the phrase families written for
+language a keyword list tends to miss are in bot/domain/crisis_words.py); the clinic profile's
+`[crisis]` table adds phrases and negation words (validated at start-up with `compile_phrase` /
+`check_negation`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+
+from bot.domain.crisis_words import (
+    DRUGS,
+    END,
+    FAMILY,
+    FAMILY_EMERGENCY,
+    FAMILY_IDIOMS,
+    FAMILY_PAIRS,
+    FAMILY_SELF_HARM,
+    FAMILY_SOFT_EMERGENCY,
+    FAMILY_SOFT_SELF_HARM,
+    FAMILY_SPELLINGS,
+    PILLS,
+    SELF,
+    SUBJECT,
+)
 
 
 class CrisisKind(StrEnum):
@@ -82,23 +100,12 @@ _DEMOTABLE = {
 # Concepts, not sentences: each phrase stands for a family of phrasings (word alternatives, gaps,
 # prefixes, other persons, Spanish), so that sentences nobody has written yet are caught too.
 
-_END = "end|ending|ended|ends|endin|finish|finishing|finished"
-_SELF = "myself|himself|herself|themself|themselves"
-_SUBJECT = "i|im|ive|id|ill|he|hes|she|shes|they|theyre"
-_DRUGS = (
-    "oxy|oxys|oxycodone|oxycontin|percocet|percs|vicodin|norco|hydrocodone|morphine|fentanyl|"
-    "tramadol|gabapentin|gabapentine|pregabalin|lyrica|amitriptyline|nortriptyline|xanax|"
-    "valium|klonopin|ativan|benzos|ambien|zolpidem|trazodone|seroquel|quetiapine|lithium|"
-    "methadone|suboxone|opioids|opiates|painkillers|tylenol|acetaminophen|paracetamol|"
-    "ibuprofen|advil|aspirin|insulin|ketamine|baclofen|cyclobenzaprine|flexeril|duloxetine|"
-    "cymbalta|sleeping_pills|sleeping_tablets|pastillas"
-)
-_PILLS = f"pills|pill|meds|medication|medications|medicine|medicines|tablets|capsules|{_DRUGS}"
-_FAMILY = (
-    "he|she|they|him|her|them|hes|shes|husband|wife|partner|son|daughter|mom|mum|dad|mother|"
-    "father|friend|boyfriend|girlfriend|baby|child|kid|brother|sister|grandma|grandpa|"
-    "grandmother|grandfather|roommate|fiance|fiancee|uncle|aunt|esposo|esposa|hijo|hija|mama|papa"
-)
+_END = END
+_SELF = SELF
+_SUBJECT = SUBJECT
+_DRUGS = DRUGS
+_PILLS = PILLS
+_FAMILY = FAMILY
 
 SELF_HARM_PHRASES: tuple[str, ...] = (
     # naming it, text-speak
@@ -595,6 +602,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "try|trying again ... die|kill|end|overdose|suicid*",
     "still want* to try|do_it again",
 )
+SELF_HARM_PHRASES = (*SELF_HARM_PHRASES, *FAMILY_SELF_HARM)
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
     # breathing that has slowed or stopped, someone who cannot be woken (erring on escalation)
@@ -844,6 +852,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "ambulancia",
     "me|se estoy|esta muriendo",
 )
+EMERGENCY_PHRASES = (*EMERGENCY_PHRASES, *FAMILY_EMERGENCY)
 
 # --- the soft tier --------------------------------------------------------------------------
 # Weaker signs: hopelessness, a passive wish to be dead, giving up, farewells and affairs put in
@@ -961,6 +970,7 @@ SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     "|help|change ... done|finished|over|end|the_end|out|it_for_me",
     "if ... no|dont_get|dont_have|cant_get relief ... done|finished|over|end|it_for_me",
 )
+SOFT_SELF_HARM_PHRASES = (*SOFT_SELF_HARM_PHRASES, *FAMILY_SOFT_SELF_HARM)
 
 SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     # confusion, hallucinations that last, someone not answering
@@ -1019,6 +1029,7 @@ SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     "someone|somebody|please call ... 911|ambulance|help $",
     "someone|somebody call $",
 )
+SOFT_EMERGENCY_PHRASES = (*SOFT_EMERGENCY_PHRASES, *FAMILY_SOFT_EMERGENCY)
 
 NEGATIONS: tuple[str, ...] = (
     "no",
@@ -1190,6 +1201,7 @@ IDIOMS: tuple[str, ...] = (
     "speech therapy|therapist",
     "sleep ... forever_ago|like_a_baby",
 )
+IDIOMS = (*IDIOMS, *FAMILY_IDIOMS)
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
 _FILLERS = frozenset(
@@ -1413,7 +1425,14 @@ _SOFTENERS = frozenset(
 # The patient says an emergency word is over or minor ("... but I'm fine now").
 _REASSURED = re.compile(
     r"(?:^| )(?:(?:im|i am|i feel|feel|feeling|its|all|doing) (?:totally |completely |perfectly )?"
-    r"(?:fine|ok|okay|alright|better) now|no big deal|not a big deal|nothing serious)(?= |$)"
+    r"(?:fine|ok|okay|alright|better) now|(?:much |way |a lot )?better now|no big deal"
+    r"|not a big deal|nothing serious|always (?:have|has|had|do|does)|normal for me|as usual"
+    r"|(?:just )?a (?:little|small|tiny) bump|(?:fine|ok|okay|alright) now|no harm done"
+    r"|(?<!says )(?<!said )(?<!claims )(?<!insists )(?<!thinks )(?<!swears )"
+    r"(?:hes|shes|theyre|were|everyones|he is|she is|they are|we are|everyone is|baby is) "
+    r"(?:totally |completely |perfectly |all )?(?:fine|ok|okay|alright|breathing fine)"
+    r"|(?:it|that|everything) (?:was|is|felt|went) (?:fine|ok|okay|normal|back to normal)"
+    r"(?! (?:yesterday|before|earlier|until|till|this morning|last|but)))(?= |$)"
 )
 # After self-harm words put in the past: the patient says they are well now (no check needed).
 _WELL_NOW = re.compile(
@@ -1434,9 +1453,15 @@ _BP_READING = re.compile(
     r"\b(?:bp|b\.p\.|blood pressure|pressure)\b[^0-9.!?\n]{0,30}?\b([0-9]{2,3})\s*(?:/|over|-|\\)\s*"
     r"([0-9]{2,3})\b"
 )
+_BP_WORDS = re.compile(
+    r"\b(?:bp|b\.p\.|blood pressure|pressure)\b[^.!?\n0-9]{0,25}?\b(?:(through the roof|sky ?high"
+    r"|skyrocket\w*|off the charts?|(?:dangerously|crazy|insanely|super|extremely) high"
+    r"|stroke level)|(?:really|very|so|way too|too|scary) high\b[^.!?\n]{0,40}?\b(?:headache|head"
+    r"|vision|chest|dizzy|pounding|nosebleed|nose))(?![^.!\n]*\?)"
+)
 # A typed pulse: "heart rate is 170", "pulse 160", "hr 150", "150 bpm".
 _HEART_RATE = re.compile(
-    r"\b(?:heart ?rate|pulse|hr|heartbeat)\b\D{0,25}?\b([0-9]{2,3})\b|\b([0-9]{2,3}) ?bpm\b"
+    r"\b(?:heart ?rate|pulse|hr|heartbeat|heart)\b\D{0,25}?\b([0-9]{2,3})\b|\b([0-9]{2,3}) ?bpm\b"
 )
 _EXERTION_WORDS = re.compile(
     r"\b(?:treadmill|exercis\w*|workout|work out|gym|running|jogging|run|cardio|hike|hiking"
@@ -1446,6 +1471,16 @@ _EXERTION_WORDS = re.compile(
 _SETTLED = re.compile(
     r"(?:^| )(?:it|that|which|this|they|pain|tightness|pressure) (?:went|has gone|had gone|goes) "
     r"away|(?:^| )(?:it|that|which|this) (?:passed|settled|eased|calmed)(?= |$)"
+    r"|(?:^| )(?:wore|has worn|had worn|wears) off(?= |$)"
+)
+_WORE_OFF = re.compile(r"(?:^| )(?:wore|worn|wearing|wears|wear) off(?= |$)")
+# Mild, expected effects of the treatment: "went away" is as good as "wore off" for them.
+_MILD_EFFECTS = frozenset(["tingling", "tingly", "tingled", "numb", "numbness", "dizzy", "floaty"])
+_WENT_AWAY = re.compile(r"(?:^| )(?:went away|passed|settled|wore off|worn off)(?= |$)")
+_PROMISES = frozenset(["promise", "guarantee", "swear", "say"])
+_PURPOSELY = frozenset(["deliberately", "intentionally", "purposely", "purposefully"])
+_TREATMENT_WORDS = frozenset(
+    ["infusion", "infusions", "session", "spray", "treatment", "ketamine", "dose", "iv", "shot"]
 )
 # For a passing event (fainting, passing out), a plain "I'm fine" after it is enough.
 _REASSURED_EVENT = re.compile(
@@ -1465,6 +1500,18 @@ _EXERTION = frozenset(
         "workout",
         "gym",
         "walking",
+        "treadmill",
+        "jogging",
+        "cardio",
+        "biking",
+        "cycling",
+        "swimming",
+        "sports",
+        "hills",
+        "shoveling",
+        "shovelling",
+        "lifting",
+        "carrying",
     ]
 )
 # Numbness put down to a local anaesthetic is expected, not a stroke.
@@ -1664,7 +1711,10 @@ SPELLINGS: dict[str, str] = {
     "numbe": "numb",
     "unresposive": "unresponsive",
 }
+SPELLINGS.update(FAMILY_SPELLINGS)
 # Digits written for letters inside words ("su1c1de", "k1ll").
+# A time, a dose or an ordinal ("3pm", "50mg", "2nd") is not a word with digits for letters.
+_MEASURE = re.compile(r"[0-9]+(?:am|pm|st|nd|rd|th|h|hr|hrs|min|mins|mg|ml|mcg|x|kg|lbs?)")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 # Two-word spellings joined into one word.
 _PAIRS: dict[tuple[str, str], str] = {
@@ -1696,6 +1746,7 @@ _PAIRS: dict[tuple[str, str], str] = {
     ("unable", "to"): "cant",
     ("i", "ll"): "ill",
 }
+_PAIRS.update(FAMILY_PAIRS)
 # Key words recognised within one typo (two for long words), mapped to their canonical form.
 _FUZZY_TARGETS: dict[str, str] = {
     "suicide": "suicide",
@@ -1798,6 +1849,23 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
 _EMERGENCY_NUMBERS = frozenset({"911", "988", "999", "112"})
 
 
+# Every word the default phrases use: a dropped final g ("cuttin", "hurtin", "livin") is put back
+# only when that gives one of them (so "gabapentin" and "again" stay as they are).
+_PHRASE_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        " ".join(
+            (
+                *SELF_HARM_PHRASES,
+                *EMERGENCY_PHRASES,
+                *SOFT_SELF_HARM_PHRASES,
+                *SOFT_EMERGENCY_PHRASES,
+            )
+        ),
+    )
+)
+
+
 @lru_cache(maxsize=8192)
 def canonical_word(word: str) -> str:
     """One word in canonical form (possibly several words: "chestpain" -> "chest pain")."""
@@ -1805,7 +1873,12 @@ def canonical_word(word: str) -> str:
         # "took 20 pills" reads as "took many pills"; emergency numbers stay as they are.
         many = word not in _EMERGENCY_NUMBERS and len(word) <= 3 and int(word) >= 10
         return "many" if many else word
-    if word not in SPELLINGS and not word.isdigit() and not word.isalpha():
+    if (
+        word not in SPELLINGS
+        and not word.isdigit()
+        and not word.isalpha()
+        and not _MEASURE.fullmatch(word)
+    ):
         word = word.translate(_LEET)
     shortened = _REPEATS.sub(r"\1", word)
     for candidate in (word, shortened, _REPEATS.sub(r"\1\1", word)):
@@ -1820,6 +1893,8 @@ def canonical_word(word: str) -> str:
             limit = 2 if len(target) >= 9 and len(word) >= 9 else 1
             if _osa_distance(word, target, limit) <= limit:
                 return canonical
+    if len(word) >= 5 and word.endswith("in") and word + "g" in _PHRASE_WORDS:
+        return word + "g"
     return shortened if shortened != word and len(shortened) >= 2 else word
 
 
@@ -2188,7 +2263,7 @@ class CrisisMatcher:
     def _dropped(self, kind: CrisisKind, words: list[str], first: int, last: int) -> str | None:
         """Why a match does not count ("negated", "past", "settled", ...), or None if it does."""
         if (
-            _about_an_animal(words, first)
+            (_about_an_animal(words, first) and _FIRST_PERSON.isdisjoint(words[first:last]))
             or self._negation_before(words, first)
             or _answered_no(words, last)
             or _reported_denial(words, first, last)
@@ -2204,6 +2279,8 @@ class CrisisMatcher:
         if self._over_after(words, first, last):
             return "over"
         if kind is CrisisKind.EMERGENCY:
+            if _wore_off_after_treatment(words, last):
+                return "not_now"
             if _settled_after(words, last):
                 return "settled"
             if (
@@ -2232,6 +2309,8 @@ class CrisisMatcher:
                 return True  # "can it cause seizures", "at risk of stroke": asking, not telling
             if word in self._negations:
                 following = words[index + 1] if index + 1 < len(words) else ""
+                if _promise_doubted(words, index):
+                    return False  # "I can't promise I won't hurt myself": not a denial
                 if following not in _DOUBTS:
                     return True
             if word in ("or", "nor"):
@@ -2276,7 +2355,9 @@ class CrisisMatcher:
         for idiom in self._idioms.candidates(present):
             for found in idiom.pattern.finditer(joined):
                 first = index_of[found.start()]
-                covered.update(range(first, first + found.group().count(" ") + 1))
+                last = first + found.group().count(" ") + 1
+                if not _on_purpose(words, first, last):
+                    covered.update(range(first, last))
         return covered
 
     def _quoted_positions(self, words: list[str]) -> set[int]:
@@ -2314,6 +2395,13 @@ def _high_blood_pressure(text: str) -> CrisisTier | None:
             return CrisisTier.STRONG
         if systolic >= 180 or diastolic >= 110:
             found = CrisisTier.SOFT
+    if found is None:
+        # In words ("bp through the roof", "blood pressure is really high and my head pounds"),
+        # unless asked as a question ("can ketamine make my blood pressure really high?").
+        for said in _BP_WORDS.finditer(text[:MAX_CHARS].lower()):
+            if said.group(1):
+                return CrisisTier.STRONG
+            found = CrisisTier.SOFT
     return found
 
 
@@ -2335,6 +2423,46 @@ def _settled_after(words: list[str], last: int) -> bool:
     return _SETTLED.search(after) is not None
 
 
+def _promise_doubted(words: list[str], negation: int) -> bool:
+    """The negation at `negation` is a promise that is itself doubted ("I can't promise I won't",
+    "not sure I won't", "I can't guarantee I won't")."""
+    before = _clause_before(words, negation, 4)
+    for distance, word in enumerate(before):
+        if word in _PROMISES or (word == "sure" and "not" in before[distance + 1 : distance + 3]):
+            doubted = before[distance + 1 : distance + 3]
+            return word == "sure" or any(w in NEGATIONS or w == "cant" for w in doubted)
+    return False
+
+
+def _on_purpose(words: list[str], first: int, last: int) -> bool:
+    """The clause says it was done on purpose ("burned my hand on the stove on purpose"): no
+    accident or everyday idiom covers it (but "not on purpose" is still an accident)."""
+    start = first
+    while start > 0 and words[start - 1] != CLAUSE:
+        start -= 1
+    end = last
+    while end < len(words) and words[end] != CLAUSE:
+        end += 1
+    for index in range(start, end):
+        word = words[index]
+        purposely = word in _PURPOSELY or (
+            word == "on" and index + 1 < end and words[index + 1] == "purpose"
+        )
+        if purposely and (index == 0 or words[index - 1] not in NEGATIONS):
+            return True
+    return False
+
+
+def _wore_off_after_treatment(words: list[str], last: int) -> bool:
+    """ "slurry right after the infusion but it wore off": an expected effect of the treatment
+    that is over (without the treatment named, "it wore off" is only settled: asked about)."""
+    after = " ".join(word for word in words[last : last + 12] if word != CLAUSE)
+    mild = not _MILD_EFFECTS.isdisjoint(words[max(0, last - 4) : last])
+    if not (_WENT_AWAY if mild else _WORE_OFF).search(after):
+        return False
+    return not _TREATMENT_WORDS.isdisjoint(words)
+
+
 def _answered_no(words: list[str], last: int) -> bool:
     """The next clause is only "no" / "none" / "not at all": an answer to what came before
     ("Chest pain: no")."""
@@ -2345,6 +2473,8 @@ def _answered_no(words: list[str], last: int) -> bool:
     next_clause = following[: following.index(CLAUSE)] if CLAUSE in following else following
     if next_clause[:3] == ["not", "at", "all"] and len(next_clause) <= 4:
         return True
+    if next_clause[:2] == ["no", "to"] and len(next_clause) <= 4:
+        return True  # "Any chest pain or shortness of breath? No to both"
     if not next_clause or next_clause[0] not in _ANSWER_NO or len(next_clause) > 2:
         return False
     return len(next_clause) == 1 or next_clause[1] not in ("idea", "clue", "one", "more")
@@ -2362,7 +2492,7 @@ def _clause_before(words: list[str], first: int, reach: int) -> list[str]:
 
 def _reported_denial(words: list[str], first: int, last: int) -> bool:
     """A screening question reported with a no: "they asked about suicide and I said no"."""
-    if not _ASKED.intersection(_clause_before(words, first, 6)):
+    if not _ASKED.intersection(_clause_before(words, first, 8)):
         return False
     after = [word for word in words[last : last + 14] if word != CLAUSE]
     for i, word in enumerate(after):

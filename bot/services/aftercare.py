@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import Appointment, CheckIn, Escalation, Outbox, Patient
+from bot.domain.callback_data import StaffAction, StaffPress
 from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
@@ -31,7 +32,7 @@ from bot.services.formatting import clock_time, when_long, when_short
 from bot.services.outbox import cancel_pending, enqueue, payload_of
 from bot.services.planner import SessionEndStep, patient_channel, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.services.staff_notices import patient_line
+from bot.services.staff_notices import patient_line, session_row
 from bot.texts import Texts
 from bot.texts.profile_texts import service_label
 
@@ -64,19 +65,13 @@ class LeavingEarly(ClinicError):
 
 def leaving_buttons(texts: Texts, appointment_id: int) -> list[list[Button]]:
     """The one button that confirms an early Done (the staff handler acts on `st:dl`)."""
-    return [[Button(texts.plain("btn_leaving_now"), data=f"st:dl:{appointment_id}")]]
+    data = StaffPress(StaffAction.LEAVING_NOW, appointment_id).pack()
+    return [[Button(texts.plain("btn_leaving_now"), data=data)]]
 
 
 def session_buttons(texts: Texts, appointment: Appointment) -> list[list[Button]]:
     """Done and No-show for one appointment (the staff handler acts on `st:dn` / `st:ns`)."""
-    return [
-        [
-            Button(texts.plain("btn_done"), data=f"st:dn:{appointment.id}:{appointment.version}"),
-            Button(
-                texts.plain("btn_no_show"), data=f"st:ns:{appointment.id}:{appointment.version}"
-            ),
-        ]
-    ]
+    return [session_row(texts, appointment)]
 
 
 def held_by(session: Session, appointment_id: int) -> int | None:

@@ -32,6 +32,7 @@ from bot.db.models import (
     StaffTask,
 )
 from bot.domain.availability import local_day
+from bot.domain.callback_data import AppointmentVerb, BookingStep, BookingVerb, unpack_as
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, DraftStep
 from bot.domain.errors import (
@@ -192,24 +193,33 @@ class BookingFlow:
         # The recorder must run inside every booking transaction, before staff notices are planned.
         if not any(isinstance(o, DraftRecorder) for o in booking.observers):
             booking.observers.insert(0, DraftRecorder())
-        self._verbs: dict[str, tuple[frozenset[DraftStep], _Step]] = {
-            "sv": (frozenset({DraftStep.SERVICE}), self._on_service),
-            "wk": (frozenset({DraftStep.DATE}), self._on_week),
-            "dy": (frozenset({DraftStep.DATE}), self._on_day),
-            "tm": (frozenset({DraftStep.TIME}), self._on_time),
-            "ot": (frozenset({DraftStep.TIME, DraftStep.SUMMARY}), self._on_other_days),
-            "sq": (frozenset({DraftStep.SCREENING}), self._on_screening),
-            "md": (frozenset({DraftStep.MEDICINES}), self._on_no_medicines),
-            "pn": (frozenset({DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE}), self._on_pain),
-            "dr": (frozenset({DraftStep.DRIVER}), self._on_driver),
-            "sm": (frozenset({DraftStep.SMS_CONSENT}), self._on_sms),
-            "pc": (frozenset({DraftStep.PHONE_CODE}), self._on_code_button),
-            "ok": (frozenset({DraftStep.SUMMARY}), self._on_confirm),
-            "ch": (frozenset({DraftStep.SUMMARY}), self._on_change),
-            "kp": (frozenset({DraftStep.DATE, DraftStep.TIME, DraftStep.SUMMARY}), self._on_keep),
-            "qt": (_ALL_OPEN_STEPS, self._on_stop),
-            "rs": (_ALL_OPEN_STEPS, self._on_resume),
-            "rr": (_ALL_OPEN_STEPS, self._on_restart),
+        self._verbs: dict[BookingVerb, tuple[frozenset[DraftStep], _Step]] = {
+            BookingVerb.SERVICE: (frozenset({DraftStep.SERVICE}), self._on_service),
+            BookingVerb.WEEK: (frozenset({DraftStep.DATE}), self._on_week),
+            BookingVerb.DAY: (frozenset({DraftStep.DATE}), self._on_day),
+            BookingVerb.TIME: (frozenset({DraftStep.TIME}), self._on_time),
+            BookingVerb.OTHER_DAYS: (
+                frozenset({DraftStep.TIME, DraftStep.SUMMARY}),
+                self._on_other_days,
+            ),
+            BookingVerb.SCREENING: (frozenset({DraftStep.SCREENING}), self._on_screening),
+            BookingVerb.NO_MEDICINES: (frozenset({DraftStep.MEDICINES}), self._on_no_medicines),
+            BookingVerb.PAIN: (
+                frozenset({DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE}),
+                self._on_pain,
+            ),
+            BookingVerb.DRIVER: (frozenset({DraftStep.DRIVER}), self._on_driver),
+            BookingVerb.SMS: (frozenset({DraftStep.SMS_CONSENT}), self._on_sms),
+            BookingVerb.PHONE_CODE: (frozenset({DraftStep.PHONE_CODE}), self._on_code_button),
+            BookingVerb.CONFIRM: (frozenset({DraftStep.SUMMARY}), self._on_confirm),
+            BookingVerb.CHANGE: (frozenset({DraftStep.SUMMARY}), self._on_change),
+            BookingVerb.KEEP: (
+                frozenset({DraftStep.DATE, DraftStep.TIME, DraftStep.SUMMARY}),
+                self._on_keep,
+            ),
+            BookingVerb.STOP: (_ALL_OPEN_STEPS, self._on_stop),
+            BookingVerb.RESUME: (_ALL_OPEN_STEPS, self._on_resume),
+            BookingVerb.RESTART: (_ALL_OPEN_STEPS, self._on_restart),
         }
 
     # --- welcome, consent and information ----------------------------------------------
@@ -336,7 +346,7 @@ class BookingFlow:
         expired = draft is not None and draft.expired(turn.now)
         return Reply((self._new_booking(turn, expired=expired),))
 
-    def press(self, who: Who, *, verb: str, version: int, arg: str) -> Reply:
+    def press(self, who: Who, *, verb: BookingVerb, version: int, arg: str) -> Reply:
         """A `bk:` button: check it belongs to the current step, then apply it."""
         turn = self._turn(who)
         if turn is None:
@@ -376,20 +386,20 @@ class BookingFlow:
             return self._on_medicines(turn, text)
         pressed = self._typed_button(turn, text)
         if pressed is not None:
-            return self.press(who, verb=pressed[0], version=pressed[1], arg=pressed[2])
+            return self.press(who, verb=pressed.verb, version=pressed.version, arg=pressed.arg)
         return self._again(turn, "book_use_buttons")
 
-    def _typed_button(self, turn: _Turn, text: str) -> tuple[str, int, str] | None:
-        """The step button whose label the text says ("yes", "6", "six"), as (verb, version, arg)."""
+    def _typed_button(self, turn: _Turn, text: str) -> BookingStep | None:
+        """The step button whose label the text says ("yes", "6", "six")."""
         screen = self.screens.step(turn.open_draft, turn.patient, now=turn.now)
-        buttons = [b for row in screen.buttons for b in row if b.data and b.data.startswith("bk:")]
-        index = matching_label(text, [b.text for b in buttons])
-        if index is None:
-            return None
-        parts = (buttons[index].data or "").split(":", 3)
-        if len(parts) != 4 or not parts[2].isdigit():
-            return None
-        return parts[1], int(parts[2]), parts[3]
+        steps = [
+            (b.text, step)
+            for row in screen.buttons
+            for b in row
+            if (step := unpack_as(b.data, BookingStep)) is not None
+        ]
+        index = matching_label(text, [label for label, _ in steps])
+        return steps[index][1] if index is not None else None
 
     def shared_contact(self, who: Who, *, phone: str, owner_id: int | None) -> Reply:
         """A contact shared with the reply keyboard: only the person's own number counts."""
@@ -424,17 +434,17 @@ class BookingFlow:
             return self._consent_needed()
         return Reply((self._appointments_screen(turn),))
 
-    def appointment_action(self, who: Who, *, verb: str, appointment_id: int) -> Reply:
-        """`ap:` buttons: rs = reschedule, cx = ask to cancel, cy = cancel, ck = keep, ic = .ics."""
+    def appointment_action(self, who: Who, *, verb: AppointmentVerb, appointment_id: int) -> Reply:
+        """`ap:` buttons: reschedule, ask to cancel, cancel, keep, or the calendar file again."""
         turn = self._turn(who)
         if turn is None:
             return self._consent_needed()
         appointment = self._own_appointment(turn, appointment_id)
-        if appointment is None or verb not in {"rs", "cx", "cy", "ck", "ic"}:
+        if appointment is None:
             return self._appointments_gone(turn)
-        if verb == "ck":
+        if verb is AppointmentVerb.KEEP:
             return Reply(edit=self.screens.kept(appointment))
-        if verb == "ic":
+        if verb is AppointmentVerb.CALENDAR:
             # The calendar file again, on request (My appointments).
             root, sequence = self._reschedule_root(appointment)
             return Reply(
@@ -451,9 +461,9 @@ class BookingFlow:
             return Reply((self.screens.started(),))
         if self._refused_late(appointment, turn.now):
             return Reply((self.screens.too_late(),))
-        if verb == "rs":
+        if verb is AppointmentVerb.RESCHEDULE:
             return Reply((self._begin_reschedule(turn, appointment),))
-        if verb == "cx":
+        if verb is AppointmentVerb.ASK_CANCEL:
             return Reply((self.screens.cancel_question(appointment),))
         try:
             result = self.booking.cancel(
@@ -647,7 +657,9 @@ class BookingFlow:
         if code is None:
             pressed = self._typed_button(turn, text)
             if pressed is not None:
-                return self.press(turn.who, verb=pressed[0], version=pressed[1], arg=pressed[2])
+                return self.press(
+                    turn.who, verb=pressed.verb, version=pressed.version, arg=pressed.arg
+                )
             return self._again(turn, "book_phone_code_format")
         with self.db.session() as session:
             result = check_code(

@@ -1,8 +1,8 @@
 """The screens of the patient's chat: each step of a booking, the menu, consent, appointments.
 
 Words come from `bot.texts` (values escaped for Telegram HTML); buttons carry compact callback
-data, `bk:<verb>:<draft version>:<argument>` for a step of the draft, `mn:<verb>` for the menu and
-`ap:<verb>:<appointment id>` for an appointment (the same data reminders use).
+data (`bot.domain.callback_data`): `bk:` for a step of the draft, `mn:` for the menu and `ap:` for
+an appointment (the same data reminders use).
 """
 
 from __future__ import annotations
@@ -15,6 +15,17 @@ from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient, WaitlistEntry
 from bot.domain.availability import Slot, local_day
+from bot.domain.callback_data import (
+    AppointmentPress,
+    AppointmentVerb,
+    BookingStep,
+    BookingVerb,
+    MenuPress,
+    MenuVerb,
+    WaitlistChoices,
+    WaitlistPress,
+    WaitlistVerb,
+)
 from bot.domain.enums import DraftStep
 from bot.domain.language import Language
 from bot.messaging.channels import Attachment, Button
@@ -41,9 +52,16 @@ TIMES_PER_ROW = 4
 DAYS_PER_ROW = 3
 
 
-def step_data(verb: str, version: int, arg: str = "") -> str:
+def step_data(verb: BookingVerb, version: int, arg: str = "") -> str:
     """Callback data for a button of the draft at `version`."""
-    return f"bk:{verb}:{version}:{arg}"
+    return BookingStep(verb, version, arg).pack()
+
+
+def appointment_data(verb: AppointmentVerb, appointment: Appointment) -> str:
+    """Callback data for a button about one appointment (reminders carry the same)."""
+    if appointment.id is None:
+        raise ValueError("an appointment not stored yet has no buttons")
+    return AppointmentPress(verb, appointment.id).pack()
 
 
 def minutes_arg(moment: datetime) -> str:
@@ -91,12 +109,17 @@ class BookingScreens:
         v = draft.version
         data = draft.data
         step = draft.step
-        stop = (Button(t.plain("book_stop"), data=step_data("qt", v)),)
+        stop = (Button(t.plain("book_stop"), data=step_data(BookingVerb.STOP, v)),)
         if draft.flow == RESCHEDULE:
-            stop = (Button(t.plain("resched_keep"), data=step_data("kp", v)),)
+            stop = (Button(t.plain("resched_keep"), data=step_data(BookingVerb.KEEP, v)),)
         if step is DraftStep.SERVICE:
             choices = [
-                (Button(self.service_label(code), data=step_data("sv", v, code)),)
+                (
+                    Button(
+                        self.service_label(code),
+                        data=step_data(BookingVerb.SERVICE, v, code),
+                    ),
+                )
                 for code in self.booking.services_for(patient)
             ]
             return Screen(t.html("book_choose_service"), (*choices, stop))
@@ -111,27 +134,48 @@ class BookingScreens:
             return Screen(t.html("book_ask_phone", button=label), contact_button=label)
         if step is DraftStep.PHONE_CODE:
             code_rows: Rows = (
-                (Button(t.plain("book_phone_code_resend"), data=step_data("pc", v, "r")),),
-                (Button(t.plain("book_phone_code_other"), data=step_data("pc", v, "o")),),
-                (Button(t.plain("book_phone_code_skip"), data=step_data("pc", v, "s")),),
+                (
+                    Button(
+                        t.plain("book_phone_code_resend"),
+                        data=step_data(BookingVerb.PHONE_CODE, v, "r"),
+                    ),
+                ),
+                (
+                    Button(
+                        t.plain("book_phone_code_other"),
+                        data=step_data(BookingVerb.PHONE_CODE, v, "o"),
+                    ),
+                ),
+                (
+                    Button(
+                        t.plain("book_phone_code_skip"),
+                        data=step_data(BookingVerb.PHONE_CODE, v, "s"),
+                    ),
+                ),
             )
             text = t.html("book_ask_phone_code", phone=data.get("phone_claim", ""))
             return Screen(text, (*code_rows, stop))
         if step is DraftStep.SCREENING:
             return self._screening(draft, stop)
         if step is DraftStep.MEDICINES:
-            none = (Button(t.plain("book_no_medicines"), data=step_data("md", v)),)
+            none = (
+                Button(t.plain("book_no_medicines"), data=step_data(BookingVerb.NO_MEDICINES, v)),
+            )
             return Screen(t.html("book_ask_medicines"), (none, stop))
         if step in (DraftStep.PAIN_NOW, DraftStep.PAIN_AVERAGE):
             key = "book_ask_pain_now" if step is DraftStep.PAIN_NOW else "book_ask_pain_average"
-            scores = [Button(str(n), data=step_data("pn", v, str(n))) for n in range(11)]
+            scores = [
+                Button(str(n), data=step_data(BookingVerb.PAIN, v, str(n))) for n in range(11)
+            ]
             return Screen(t.html(key), (tuple(scores[:6]), tuple(scores[6:]), stop))
         if step is DraftStep.DRIVER:
-            return Screen(t.html("book_ask_driver"), (self._answers("dr", v)[:2], stop))
+            return Screen(
+                t.html("book_ask_driver"), (self._answers(BookingVerb.DRIVER, v)[:2], stop)
+            )
         if step is DraftStep.SMS_CONSENT:
             choices_row = (
-                Button(t.plain("book_sms_yes"), data=step_data("sm", v, "y")),
-                Button(t.plain("book_sms_no"), data=step_data("sm", v, "n")),
+                Button(t.plain("book_sms_yes"), data=step_data(BookingVerb.SMS, v, "y")),
+                Button(t.plain("book_sms_no"), data=step_data(BookingVerb.SMS, v, "n")),
             )
             text = t.html("book_ask_sms", phone=data.get("phone", ""))
             return Screen(text, (choices_row, stop))
@@ -143,7 +187,7 @@ class BookingScreens:
             return self._summary(draft)
         return Screen(t.html("book_button_expired"))
 
-    def _answers(self, verb: str, version: int) -> tuple[Button, ...]:
+    def _answers(self, verb: BookingVerb, version: int) -> tuple[Button, ...]:
         t = self.texts
         return (
             Button(t.plain("book_answer_yes"), data=step_data(verb, version, "y")),
@@ -162,7 +206,7 @@ class BookingScreens:
         )
         if number == 1:
             text = t.html("book_screening_intro") + "\n\n" + text
-        return Screen(text, (self._answers("sq", draft.version), stop))
+        return Screen(text, (self._answers(BookingVerb.SCREENING, draft.version), stop))
 
     def _calendar(self, draft: Draft, stop: tuple[Button, ...], *, now: datetime) -> Screen:
         """A week of days that have free time, with Earlier / Later inside the horizon."""
@@ -189,14 +233,18 @@ class BookingScreens:
             if shown_first <= shown_last
             else []
         )
-        buttons = [Button(short_day(d), data=step_data("dy", v, day_arg(d))) for d in days]
+        buttons = [
+            Button(short_day(d), data=step_data(BookingVerb.DAY, v, day_arg(d))) for d in days
+        ]
         paging: list[Button] = []
         if week > monday_of(first):
             earlier = day_arg(week - timedelta(days=7))
-            paging.append(Button(t.plain("book_earlier"), data=step_data("wk", v, earlier)))
+            paging.append(
+                Button(t.plain("book_earlier"), data=step_data(BookingVerb.WEEK, v, earlier))
+            )
         if week + timedelta(days=7) <= last:
             later = day_arg(week + timedelta(days=7))
-            paging.append(Button(t.plain("book_later"), data=step_data("wk", v, later)))
+            paging.append(Button(t.plain("book_later"), data=step_data(BookingVerb.WEEK, v, later)))
         values = {
             "service": self.service_label(service),
             "first": short_day(shown_first),
@@ -218,7 +266,9 @@ class BookingScreens:
         t = self.texts
         v = draft.version
         data = draft.data
-        other: tuple[Button, ...] = (Button(t.plain("book_other_days"), data=step_data("ot", v)),)
+        other: tuple[Button, ...] = (
+            Button(t.plain("book_other_days"), data=step_data(BookingVerb.OTHER_DAYS, v)),
+        )
         if draft.flow != RESCHEDULE:
             # No time suits: wait for one to free up (issue 15); choices are made on the way.
             other = (*other, self.waitlist_button(str(data["service"])))
@@ -227,7 +277,7 @@ class BookingScreens:
             buttons = [
                 Button(
                     f"{day_label(s, self.tz)}, {clock_time(s, self.tz)}",
-                    data=step_data("tm", v, minutes_arg(s)),
+                    data=step_data(BookingVerb.TIME, v, minutes_arg(s)),
                 )
                 for s in offered
             ]
@@ -240,7 +290,10 @@ class BookingScreens:
             text = t.html("book_day_full", day=short_day(day))
             return Screen(text, (*self._mini_app_row(), other, stop))
         buttons = [
-            Button(clock_time(s.start, self.tz), data=step_data("tm", v, minutes_arg(s.start)))
+            Button(
+                clock_time(s.start, self.tz),
+                data=step_data(BookingVerb.TIME, v, minutes_arg(s.start)),
+            )
             for s in slots
         ]
         text = t.html(
@@ -274,9 +327,9 @@ class BookingScreens:
         if "screening" in data:
             text += t.html("book_summary_health")
         buttons = (
-            (Button(t.plain("book_confirm"), data=step_data("ok", v)),),
-            (Button(t.plain("book_change"), data=step_data("ch", v)),),
-            (Button(t.plain("book_stop"), data=step_data("qt", v)),),
+            (Button(t.plain("book_confirm"), data=step_data(BookingVerb.CONFIRM, v)),),
+            (Button(t.plain("book_change"), data=step_data(BookingVerb.CHANGE, v)),),
+            (Button(t.plain("book_stop"), data=step_data(BookingVerb.STOP, v)),),
         )
         return Screen(text, buttons)
 
@@ -300,8 +353,13 @@ class BookingScreens:
         if "screening" in draft.data:
             options.append(("health", "book_change_health"))
         options.append(("sms", "book_change_sms"))
-        buttons = [Button(t.plain(key), data=step_data("ch", v, target)) for target, key in options]
-        back = (Button(t.plain("book_back_to_summary"), data=step_data("ch", v, "sum")),)
+        buttons = [
+            Button(t.plain(key), data=step_data(BookingVerb.CHANGE, v, target))
+            for target, key in options
+        ]
+        back = (
+            Button(t.plain("book_back_to_summary"), data=step_data(BookingVerb.CHANGE, v, "sum")),
+        )
         return Screen(t.html("book_change_prompt"), (*rows(buttons, 2), back))
 
     def _reschedule_summary(self, draft: Draft) -> Screen:
@@ -315,9 +373,9 @@ class BookingScreens:
             new=when_long(start, self.tz),
         )
         buttons = (
-            (Button(t.plain("resched_confirm"), data=step_data("ok", v)),),
-            (Button(t.plain("resched_other_time"), data=step_data("ot", v)),),
-            (Button(t.plain("resched_keep"), data=step_data("kp", v)),),
+            (Button(t.plain("resched_confirm"), data=step_data(BookingVerb.CONFIRM, v)),),
+            (Button(t.plain("resched_other_time"), data=step_data(BookingVerb.OTHER_DAYS, v)),),
+            (Button(t.plain("resched_keep"), data=step_data(BookingVerb.KEEP, v)),),
         )
         return Screen(text, buttons)
 
@@ -329,8 +387,8 @@ class BookingScreens:
         t = self.texts
         buttons = (
             (
-                Button(t.plain("book_resume"), data=step_data("rs", draft.version)),
-                Button(t.plain("book_restart"), data=step_data("rr", draft.version)),
+                Button(t.plain("book_resume"), data=step_data(BookingVerb.RESUME, draft.version)),
+                Button(t.plain("book_restart"), data=step_data(BookingVerb.RESTART, draft.version)),
             ),
         )
         return Screen(t.html("book_resume_offer"), buttons)
@@ -365,8 +423,14 @@ class BookingScreens:
                 text = f"{text}\n\n{block}"
         buttons = (
             (
-                Button(t.plain("btn_reschedule"), data=f"ap:rs:{appointment.id}"),
-                Button(t.plain("btn_cancel"), data=f"ap:cx:{appointment.id}"),
+                Button(
+                    t.plain("btn_reschedule"),
+                    data=appointment_data(AppointmentVerb.RESCHEDULE, appointment),
+                ),
+                Button(
+                    t.plain("btn_cancel"),
+                    data=appointment_data(AppointmentVerb.ASK_CANCEL, appointment),
+                ),
             ),
         )
         document = Screen(
@@ -393,7 +457,8 @@ class BookingScreens:
         t = self.texts
         if not upcoming:
             return Screen(
-                t.html("appts_none"), ((Button(self.book_label(patient), data="mn:bk"),),)
+                t.html("appts_none"),
+                ((Button(self.book_label(patient), data=MenuPress(MenuVerb.BOOK).pack()),),),
             )
         lines = [t.html("appts_header")]
         buttons: list[tuple[Button, ...]] = []
@@ -418,9 +483,9 @@ class BookingScreens:
             calendar = t.plain("appts_btn_calendar", number=number)
             buttons.append(
                 (
-                    Button(change, data=f"ap:rs:{appointment.id}"),
-                    Button(cancel, data=f"ap:cx:{appointment.id}"),
-                    Button(calendar, data=f"ap:ic:{appointment.id}"),
+                    Button(change, data=appointment_data(AppointmentVerb.RESCHEDULE, appointment)),
+                    Button(cancel, data=appointment_data(AppointmentVerb.ASK_CANCEL, appointment)),
+                    Button(calendar, data=appointment_data(AppointmentVerb.CALENDAR, appointment)),
                 )
             )
         return Screen("\n".join(lines), tuple(buttons))
@@ -429,8 +494,14 @@ class BookingScreens:
         t = self.texts
         buttons = (
             (
-                Button(t.plain("appts_cancel_yes"), data=f"ap:cy:{appointment.id}"),
-                Button(t.plain("appts_cancel_keep"), data=f"ap:ck:{appointment.id}"),
+                Button(
+                    t.plain("appts_cancel_yes"),
+                    data=appointment_data(AppointmentVerb.CANCEL, appointment),
+                ),
+                Button(
+                    t.plain("appts_cancel_keep"),
+                    data=appointment_data(AppointmentVerb.KEEP, appointment),
+                ),
             ),
         )
         text = t.html(
@@ -449,7 +520,9 @@ class BookingScreens:
         )
         if late:
             text += t.html("appts_cancelled_late", hours=self._cutoff_hours())
-        return Screen(text, ((Button(t.plain("appts_book_again"), data="mn:bk"),),))
+        return Screen(
+            text, ((Button(t.plain("appts_book_again"), data=MenuPress(MenuVerb.BOOK).pack()),),)
+        )
 
     def kept(self, appointment: Appointment) -> Screen:
         return Screen(self.texts.html("appts_kept", when=when_long(appointment.starts_at, self.tz)))
@@ -466,33 +539,43 @@ class BookingScreens:
     def menu(self, patient: Patient, *, lead: str = "") -> Screen:
         t = self.texts
         buttons: Rows = (
-            (Button(self.book_label(patient), data="mn:bk"),),
-            (Button(t.plain("menu_appointments"), data="mn:ap"),),
+            (Button(self.book_label(patient), data=MenuPress(MenuVerb.BOOK).pack()),),
+            (Button(t.plain("menu_appointments"), data=MenuPress(MenuVerb.APPOINTMENTS).pack()),),
             (
-                Button(t.plain("menu_contact"), data="mn:ct"),
-                Button(t.plain("menu_privacy"), data="mn:pv"),
+                Button(t.plain("menu_contact"), data=MenuPress(MenuVerb.CONTACT).pack()),
+                Button(t.plain("menu_privacy"), data=MenuPress(MenuVerb.PRIVACY).pack()),
             ),
         )
         if patient.id is not None and self._waiting(patient.id):
-            buttons = (*buttons[:2], (Button(t.plain("wl_btn_mine"), data="wl:m"),), *buttons[2:])
+            buttons = (
+                *buttons[:2],
+                (Button(t.plain("wl_btn_mine"), data=WaitlistPress(WaitlistVerb.MINE).pack()),),
+                *buttons[2:],
+            )
         buttons = (*buttons, (self.language_button(),))
         return Screen(t.html("menu_prompt"), buttons).under(lead)
 
     def language_button(self) -> Button:
         """ "🌐 Español" to an English reader, "🌐 English" to a Spanish one."""
         other = Language.EN if current_language() is Language.ES else Language.ES
-        return Button(self.texts.plain("menu_language"), data=f"mn:lg:{other.value}")
+        return Button(
+            self.texts.plain("menu_language"),
+            data=MenuPress(MenuVerb.LANGUAGE, other.value).pack(),
+        )
 
     def waitlist_button(self, service: str) -> Button:
         """ "None of these times suit me": the waitlist's choices for this service."""
-        return Button(self.texts.plain("wl_btn_none_suit"), data=f"wl:p:{service}:0:a:0:0")
+        return Button(
+            self.texts.plain("wl_btn_none_suit"),
+            data=WaitlistChoices(WaitlistVerb.CHOICES, service).pack(),
+        )
 
     def consent(self, *, lead: str = "") -> Screen:
         t = self.texts
         buttons = (
             (
-                Button(t.plain("start_consent_yes"), data="mn:cy"),
-                Button(t.plain("start_consent_no"), data="mn:cn"),
+                Button(t.plain("start_consent_yes"), data=MenuPress(MenuVerb.CONSENT_YES).pack()),
+                Button(t.plain("start_consent_no"), data=MenuPress(MenuVerb.CONSENT_NO).pack()),
             ),
             (self.language_button(),),
         )

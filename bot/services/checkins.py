@@ -44,6 +44,7 @@ from bot.db.models import (
     ScreeningAnswer,
     StaffTask,
 )
+from bot.domain.callback_data import CheckinAnswer
 from bot.domain.checkins import (
     PERIOD_PLACEHOLDER,
     PHQ2_SET,
@@ -88,14 +89,13 @@ from bot.services.formatting import when_long
 from bot.services.outbox import cancel_pending, enqueue
 from bot.services.patients import patient_by_telegram
 from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.services.staff_notices import patient_line
+from bot.services.staff_notices import called_row, patient_line
 from bot.texts import Texts, profile_texts
 from bot.texts.checkins import DEFAULTS as CHECKIN_TEXTS
 from bot.texts.escalations import DEFAULTS as ESCALATION_TEXTS
 
 log = logging.getLogger(__name__)
 
-CALLBACK_PREFIX = "ci:"
 # The combined SMS question "any of the URGENT warning signs 1-3?" is stored under this code.
 SMS_SIGNS = "SMS_SAFE"
 # By SMS, the pre-session check's Yes/No items are one question in words a lock screen may show,
@@ -173,14 +173,6 @@ class _Step:
     first: bool = False  # the answered question opened the check-in
     escalations: tuple[int, ...] = ()  # raised by this answer, to page once committed
     promises: tuple[str | None, ...] = ()  # per flag: when we call, and what to do meanwhile
-
-
-def parse_callback(data: str) -> tuple[int, str, str] | None:
-    """(check-in id, question code, option code) from "ci:<id>:<question>:<option>"."""
-    parts = data.split(":")
-    if len(parts) != 4 or parts[0] + ":" != CALLBACK_PREFIX or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3]
 
 
 class CheckinService:
@@ -473,9 +465,7 @@ class CheckinService:
             answered=len(answers),
             total=len(codes),
         )
-        return OutgoingMessage(
-            text, buttons=[[Button(self.texts.plain("btn_called"), data=f"st:cl:{task.id}")]]
-        )
+        return OutgoingMessage(text, buttons=[called_row(self.texts, task.id)])
 
     def _wait_for_morning(self, ctx: RenderContext) -> None:
         """Inside quiet hours (a late retry, a restart): send the same message at quiet end."""
@@ -1281,7 +1271,7 @@ def _buttons(checkin_id: int, question: Question) -> list[list[Button]]:
     buttons = [
         Button(
             _label(question, option),
-            data=f"{CALLBACK_PREFIX}{checkin_id}:{question.code}:{option.code}",
+            data=CheckinAnswer(checkin_id, question.code, option.code).pack(),
         )
         for option in question.options
     ]

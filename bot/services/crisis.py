@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import CrisisMessage, Escalation, Outbox, Patient
+from bot.domain.callback_data import CrisisCheckPress
 from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock
 from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisMatch, CrisisMatcher, CrisisTier
@@ -67,8 +68,6 @@ SMS_KEYS = {
 _TAG = re.compile(r"<[^>]*>")
 # A possible crisis (the soft tier) is an escalation "crisis_check_<kind>" until it is urgent.
 CHECK_RULE_PREFIX = f"{CRISIS_RULE_PREFIX}check_"
-# The safety check's buttons: "cc:<answer>:<kind>" (the pressing user says whose check it is).
-CHECK_PATTERN = r"^cc:(safe|not_safe|call):(self_harm|emergency)$"
 CHECK_SMS_KEYS = ("sms_crisis_check", "sms_crisis_check_safe", "sms_crisis_check_call")
 
 
@@ -97,10 +96,6 @@ def rule_of(kind: CrisisKind) -> str:
 
 def check_rule(kind: CrisisKind) -> str:
     return f"{CHECK_RULE_PREFIX}{kind}"
-
-
-def check_data(answer: CheckAnswer, kind: CrisisKind) -> str:
-    return f"cc:{answer}:{kind}"
 
 
 def _kind_of(rule: str) -> CrisisKind:
@@ -372,14 +367,16 @@ class CrisisService:
         buttons = [
             [
                 Button(
-                    self.texts.plain("crisis_btn_safe"), data=check_data(CheckAnswer.SAFE, kind)
+                    self.texts.plain("crisis_btn_safe"),
+                    data=CrisisCheckPress(CheckAnswer.SAFE, kind).pack(),
                 ),
                 Button(
                     self.texts.plain("crisis_btn_not_safe"),
-                    data=check_data(CheckAnswer.NOT_SAFE, kind),
+                    data=CrisisCheckPress(CheckAnswer.NOT_SAFE, kind).pack(),
                 ),
                 Button(
-                    self.texts.plain("crisis_btn_call"), data=check_data(CheckAnswer.CALL, kind)
+                    self.texts.plain("crisis_btn_call"),
+                    data=CrisisCheckPress(CheckAnswer.CALL, kind).pack(),
                 ),
             ]
         ]

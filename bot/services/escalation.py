@@ -38,6 +38,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import CheckInAnswer, Escalation, Outbox, Patient, StaffTask
+from bot.domain.callback_data import EscalationAck
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.clock import Clock
 from bot.domain.deadlines import PAGED_AT_DEADLINE, Deadline, Owner, deadline_for
@@ -61,7 +62,6 @@ REPAGE_AFTER = timedelta(minutes=10)
 CALL_AFTER_PAGES = 2  # unacknowledged rounds of pages before on-call gets a voice call
 # A self-harm Yes whose follow-up questions stay unanswered this long is paged as urgent.
 FOLLOWUP_WITHIN = timedelta(minutes=15)
-ACK_PREFIX = "esc:ack:"
 TASK_KIND = "red_flag"
 PAGE_CHANNELS = (Channel.STAFF, Channel.ONCALL)
 BACKUP_CHANNELS = (Channel.BACKUP, Channel.BACKUP_CALL)
@@ -83,10 +83,6 @@ def page_key(escalation_id: int, page: int, channel: Channel | str) -> str:
 def _rows_of(escalation_id: int) -> str:
     """The key prefix of every outbox row one escalation plans."""
     return f"{KEY_PREFIX}{escalation_id}:"
-
-
-def ack_data(escalation_id: int) -> str:
-    return f"{ACK_PREFIX}{escalation_id}"
 
 
 def deadline_key(escalation_id: int) -> str:
@@ -733,7 +729,9 @@ class EscalationService:
             return OutgoingMessage(self._oncall_text(ctx, escalation, page))
         return OutgoingMessage(
             self._alert_text(ctx, escalation, page),
-            buttons=[[Button(self.texts.plain("esc_btn_ack"), data=ack_data(escalation.id))]],
+            buttons=[
+                [Button(self.texts.plain("esc_btn_ack"), data=EscalationAck(escalation.id).pack())]
+            ],
         )
 
     def _alert_text(self, ctx: RenderContext, escalation: Escalation, page: int) -> str:

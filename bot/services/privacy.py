@@ -32,6 +32,7 @@ from bot.db.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from bot.domain.callback_data import PrivacyPress, PrivacyVerb
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxStatus
 from bot.messaging.channels import Attachment, Button
@@ -439,12 +440,12 @@ class PrivacyChat:
         except NotThePatient:
             return Reply((Screen(t.html("mydata_not_you")),))
         buttons: Rows = (
-            (Button(t.plain("mydata_send"), data="pv:ex"),),
-            (Button(t.plain("mydata_delete"), data="pv:dl"),),
+            (Button(t.plain("mydata_send"), data=PrivacyPress(PrivacyVerb.EXPORT).pack()),),
+            (Button(t.plain("mydata_delete"), data=PrivacyPress(PrivacyVerb.DELETE).pack()),),
         )
         return Reply((Screen(t.html("mydata_offer"), buttons),))
 
-    def press(self, who: Who, verb: str) -> Reply:
+    def press(self, who: Who, verb: PrivacyVerb | None) -> Reply:
         """A `pv:` button: only the patient, in their own private chat, gets anything."""
         t = self.texts
         try:
@@ -454,18 +455,27 @@ class PrivacyChat:
         except NotThePatient:
             return Reply((Screen(t.html("mydata_not_you")),))
         actor = f"patient:{patient_id}"
-        if verb == "ex":
+        if verb is PrivacyVerb.EXPORT:
             document = self.service.export(patient_id=patient_id, actor=actor)
             caption = t.html("mydata_caption", clinic=self.profile.clinic.name)
             attachment = Attachment("my-data.txt", document, "text/plain")
             return Reply((Screen(caption, attachment=attachment),))
-        if verb == "dl":
+        if verb is PrivacyVerb.DELETE:
             buttons: Rows = (
-                (Button(t.plain("mydata_delete_yes"), data="pv:dy"),),
-                (Button(t.plain("mydata_delete_no"), data="pv:dn"),),
+                (
+                    Button(
+                        t.plain("mydata_delete_yes"),
+                        data=PrivacyPress(PrivacyVerb.DELETE_YES).pack(),
+                    ),
+                ),
+                (
+                    Button(
+                        t.plain("mydata_delete_no"), data=PrivacyPress(PrivacyVerb.DELETE_NO).pack()
+                    ),
+                ),
             )
             return Reply(edit=Screen(t.html("mydata_delete_confirm"), buttons))
-        if verb == "dy":
+        if verb is PrivacyVerb.DELETE_YES:
             self.service.request_erasure(patient_id=patient_id, actor=actor)
             text = t.html("mydata_delete_requested", phone=self.profile.clinic.phone)
             return Reply(edit=Screen(text), changed=True)

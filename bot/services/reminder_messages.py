@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Outbox
+from bot.domain.callback_data import AppointmentPress, AppointmentVerb, ReminderPress, ReminderVerb
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError
 from bot.domain.reminders import fasting_times, useful_until
@@ -27,11 +28,14 @@ def appointment_buttons(
     t = ctx.texts
     rows: list[list[Button]] = []
     if confirm:
-        rows.append([Button(t.plain("btn_confirm"), data=f"rm:ok:{appointment_id}")])
+        confirmed = ReminderPress(ReminderVerb.CONFIRM, appointment_id).pack()
+        rows.append([Button(t.plain("btn_confirm"), data=confirmed)])
+    reschedule = AppointmentPress(AppointmentVerb.RESCHEDULE, appointment_id).pack()
+    cancel = AppointmentPress(AppointmentVerb.ASK_CANCEL, appointment_id).pack()
     rows.append(
         [
-            Button(t.plain("btn_reschedule"), data=f"ap:rs:{appointment_id}"),
-            Button(t.plain("btn_cancel"), data=f"ap:cx:{appointment_id}"),
+            Button(t.plain("btn_reschedule"), data=reschedule),
+            Button(t.plain("btn_cancel"), data=cancel),
         ]
     )
     return rows
@@ -163,8 +167,14 @@ def _reminder(ctx: RenderContext, kind: OutboxKind) -> OutgoingMessage:
         buttons.insert(
             0,
             [
-                Button(ctx.texts.plain("btn_driver_yes"), data=f"rm:dy:{appointment.id}"),
-                Button(ctx.texts.plain("btn_driver_no"), data=f"rm:dn:{appointment.id}"),
+                Button(
+                    ctx.texts.plain("btn_driver_yes"),
+                    data=ReminderPress(ReminderVerb.DRIVER_YES, appointment.id).pack(),
+                ),
+                Button(
+                    ctx.texts.plain("btn_driver_no"),
+                    data=ReminderPress(ReminderVerb.DRIVER_NO, appointment.id).pack(),
+                ),
             ],
         )
     return OutgoingMessage(text, buttons=buttons)

@@ -2,7 +2,7 @@
 
 Views take the plain records of `bot.services.staff_ops` and return Telegram HTML (values
 escaped, words from `bot/texts/staff.py`). Staff buttons carry compact callback data
-("st:<action>:<id>[:<n>]", far below Telegram's 64 bytes).
+(`st:<action>:<id>[:<n>]`, packed by `bot.domain.callback_data`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from bot.db.models import Patient
+from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.enums import AppointmentStatus, CloseOutcome, OutboxKind
 from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.charts import ChartLabels, PainChart, pain_chart_png
-from bot.services.escalation import ACK_PREFIX
 from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
-CALLBACK_PREFIX = "st"
 MAX_TASK_BUTTONS = 8
 COURSE_POINTS = 6
 PATIENT_NOTICE_KEYS = frozenset({"approved"})
@@ -73,8 +72,9 @@ _MARKS = {
 CLOSE_OUTCOMES = (CloseOutcome.CALLED, CloseOutcome.NO_ANSWER, CloseOutcome.NOT_NEEDED)
 
 
-def callback(action: str, *numbers: int) -> str:
-    return ":".join([CALLBACK_PREFIX, action, *(str(n) for n in numbers)])
+def callback(action: StaffAction, number: int, extra: int | None = None) -> str:
+    """A staff button's data (`st:<action>:<number>[:<extra>]`)."""
+    return StaffPress(action, number, extra).pack()
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -233,11 +233,11 @@ def due_session_buttons(
         [
             Button(
                 texts.plain("staff_btn_done_row", appointment_id=e.appointment_id),
-                data=callback("dn", e.appointment_id),
+                data=callback(StaffAction.DONE, e.appointment_id),
             ),
             Button(
                 texts.plain("staff_btn_noshow_row", appointment_id=e.appointment_id),
-                data=callback("ns", e.appointment_id),
+                data=callback(StaffAction.NO_SHOW, e.appointment_id),
             ),
         ]
         for e in due[:MAX_DUE_ROWS]
@@ -295,7 +295,8 @@ def match_line(texts: Texts, match: PatientMatch) -> str:
 
 def match_buttons(matches: Sequence[PatientMatch]) -> list[list[Button]]:
     return [
-        [Button(f"#{m.id} {patient_name(m.name)}"[:40], data=callback("pt", m.id))] for m in matches
+        [Button(f"#{m.id} {patient_name(m.name)}"[:40], data=callback(StaffAction.PATIENT, m.id))]
+        for m in matches
     ]
 
 
@@ -591,9 +592,12 @@ def render_series_plan(texts: Texts, profile: ClinicProfile, plan: SeriesPlan) -
             [
                 Button(
                     texts.plain("btn_staff_confirm_series", count=len(plan.starts)),
-                    data=callback("sc", plan.draft_id),
+                    data=callback(StaffAction.CONFIRM_SERIES, plan.draft_id),
                 ),
-                Button(texts.plain("btn_staff_cancel"), data=callback("xx", plan.draft_id)),
+                Button(
+                    texts.plain("btn_staff_cancel"),
+                    data=callback(StaffAction.CANCEL_DRAFT, plan.draft_id),
+                ),
             ]
         ],
     )
@@ -663,9 +667,13 @@ def render_block_outcome(
             buttons=[
                 [
                     Button(
-                        texts.plain("btn_staff_block_anyway"), data=callback("bf", outcome.draft_id)
+                        texts.plain("btn_staff_block_anyway"),
+                        data=callback(StaffAction.BLOCK_ANYWAY, outcome.draft_id),
                     ),
-                    Button(texts.plain("btn_staff_cancel"), data=callback("xx", outcome.draft_id)),
+                    Button(
+                        texts.plain("btn_staff_cancel"),
+                        data=callback(StaffAction.CANCEL_DRAFT, outcome.draft_id),
+                    ),
                 ]
             ],
         )
@@ -709,7 +717,12 @@ def render_blocks(
     return OutgoingMessage(
         fill(texts, "staff_blocks_title", markup={"items": items}),
         buttons=[
-            [Button(texts.plain("btn_staff_unblock", id=b.id), data=callback("ub", b.id))]
+            [
+                Button(
+                    texts.plain("btn_staff_unblock", id=b.id),
+                    data=callback(StaffAction.UNBLOCK, b.id),
+                )
+            ]
             for b in blocks[:MAX_TASK_BUTTONS]
         ],
     )
@@ -779,19 +792,20 @@ def render_flags(
     for item in items[: MAX_TASK_BUTTONS * 2]:
         if item.kind == "escalation" and not item.acknowledged:
             label = f"{texts.plain('esc_btn_ack')} #{item.id}"
-            buttons.append([Button(label, data=f"{ACK_PREFIX}{item.id}")])
+            buttons.append([Button(label, data=EscalationAck(item.id).pack())])
         elif item.kind == "escalation":
             label = texts.plain("btn_staff_flag_close", id=item.id)
-            buttons.append([Button(label, data=callback("ce", item.id))])
+            buttons.append([Button(label, data=callback(StaffAction.CLOSE_FLAG, item.id))])
         else:
             label = texts.plain("btn_staff_task_done", id=item.id)
-            buttons.append([Button(label, data=callback("cl", item.id))])
+            buttons.append([Button(label, data=callback(StaffAction.CLOSE_TASK, item.id))])
     return OutgoingMessage("\n".join([title, *lines]), buttons=buttons)
 
 
-def render_close_question(texts: Texts, *, kind: str, number: int) -> OutgoingMessage:
-    """Ask what was done before closing a task ("cl") or a red flag ("ce")."""
-    action = "co" if kind == "cl" else "cx"
+def render_close_question(texts: Texts, *, kind: StaffAction, number: int) -> OutgoingMessage:
+    """Ask what was done before closing a task (CLOSE_TASK) or a red flag (CLOSE_FLAG)."""
+    close_task = kind is StaffAction.CLOSE_TASK
+    action = StaffAction.TASK_OUTCOME if close_task else StaffAction.FLAG_OUTCOME
     return OutgoingMessage(
         texts.html("staff_close_question", what=texts.plain(f"staff_close_what_{kind}", id=number)),
         buttons=[
@@ -988,10 +1002,22 @@ def render_offer(texts: Texts, profile: ClinicProfile, offer: SlotOffer) -> Outg
         service=label,
     )
     buttons = [
-        [Button(when_short(start, profile.tz), data=callback("of", offer.draft_id, index))]
+        [
+            Button(
+                when_short(start, profile.tz),
+                data=callback(StaffAction.OFFER, offer.draft_id, index),
+            )
+        ]
         for index, start in enumerate(offer.slots)
     ]
-    buttons.append([Button(texts.plain("btn_staff_cancel"), data=callback("xx", offer.draft_id))])
+    buttons.append(
+        [
+            Button(
+                texts.plain("btn_staff_cancel"),
+                data=callback(StaffAction.CANCEL_DRAFT, offer.draft_id),
+            )
+        ]
+    )
     return OutgoingMessage(text, buttons=buttons)
 
 

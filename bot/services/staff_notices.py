@@ -7,15 +7,38 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask
+from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.reminders import CONFIRM_GRACE, reminder_kind
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ServiceKind
 from bot.services.formatting import when_long
 from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
+from bot.texts import Texts
 
 FLAG_ANSWERS = {"yes", "not_sure"}
 SCREENING_FLAG_CODES = tuple(f"S{n}" for n in range(1, 10))
+
+
+def called_row(texts: Texts, task_id: int | None) -> list[Button]:
+    """The "Called" button under a staff task (pressing it asks what was done, then closes it)."""
+    if task_id is None:
+        raise ValueError("a task not stored yet has no button")
+    data = StaffPress(StaffAction.CLOSE_TASK, task_id).pack()
+    return [Button(texts.plain("btn_called"), data=data)]
+
+
+def session_row(texts: Texts, appointment: Appointment) -> list[Button]:
+    """Done and No-show for one appointment; its version makes a press on an older state
+    recognisable (issue 11 item 3)."""
+    if appointment.id is None:
+        raise ValueError("an appointment not stored yet has no buttons")
+    done = StaffPress(StaffAction.DONE, appointment.id, appointment.version)
+    no_show = StaffPress(StaffAction.NO_SHOW, appointment.id, appointment.version)
+    return [
+        Button(texts.plain("btn_done"), data=done.pack()),
+        Button(texts.plain("btn_no_show"), data=no_show.pack()),
+    ]
 
 
 def patient_line(ctx: RenderContext, patient: Patient | None) -> str:
@@ -59,15 +82,9 @@ def _buttons(
     rows: list[list[Button]] = []
     consultation = service is not None and service.kind is ServiceKind.CONSULTATION
     if consultation and patient is not None and patient.approved_at is None:
-        data = f"st:ap:{appointment.patient_id}:{appointment.id}"
+        data = StaffPress(StaffAction.APPROVE, appointment.patient_id, appointment.id).pack()
         rows.append([Button(t.plain("btn_approve"), data=data)])
-    rows.append(
-        [
-            # The version makes a press on an older state recognisable (issue 11 item 3).
-            Button(t.plain("btn_done"), data=f"st:dn:{appointment.id}:{appointment.version}"),
-            Button(t.plain("btn_no_show"), data=f"st:ns:{appointment.id}:{appointment.version}"),
-        ]
-    )
+    rows.append(session_row(t, appointment))
     return rows
 
 
@@ -80,7 +97,7 @@ def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
         # Free-form notices from other services (already HTML-safe, built from texts).
         ack = ctx.payload.get("ack_escalation_id")
         buttons = (
-            [[Button(ctx.texts.plain("esc_btn_ack"), data=f"esc:ack:{ack}")]]
+            [[Button(ctx.texts.plain("esc_btn_ack"), data=EscalationAck(ack).pack())]]
             if isinstance(ack, int)
             else []
         )
@@ -124,11 +141,10 @@ def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
             _fill(ctx, "notice_unreachable", values, reason=str(ctx.payload.get("reason", "")))
         )
     if event == "driver_missing":
+        task_id = ctx.payload.get("task_id", 0)
         return OutgoingMessage(
             _fill(ctx, "notice_driver_missing", values),
-            buttons=[
-                [Button(t.plain("btn_called"), data=f"st:cl:{ctx.payload.get('task_id', 0)}")]
-            ],
+            buttons=[called_row(t, task_id if isinstance(task_id, int) else 0)],
         )
     if event == "check_24h":
         return _check_24h(ctx, appointment, values)
@@ -170,7 +186,7 @@ def _check_24h(
             detail="not confirmed 24 h before",
         )
         parts.append(_fill(ctx, "notice_unconfirmed", values))
-        buttons.append([Button(ctx.texts.plain("btn_called"), data=f"st:cl:{task.id}")])
+        buttons.append(called_row(ctx.texts, task.id))
     if no_driver:
         driver = ensure_task(
             ctx,
@@ -180,7 +196,7 @@ def _check_24h(
         )
         parts.append(_fill(ctx, "notice_driver_missing", values))
         if not buttons:
-            buttons.append([Button(ctx.texts.plain("btn_called"), data=f"st:cl:{driver.id}")])
+            buttons.append(called_row(ctx.texts, driver.id))
     return OutgoingMessage("\n\n".join(parts), buttons=buttons)
 
 
@@ -251,7 +267,7 @@ def _series_check(
             missed=ctx.texts.plain(f"notice_series_{missed.replace('-', '_')}"),
             days=str(gap.days),
         ),
-        buttons=[[Button(ctx.texts.plain("btn_called"), data=f"st:cl:{task.id}")]],
+        buttons=[called_row(ctx.texts, task.id)],
     )
 
 

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from bot.db.engine import Database
 from bot.db.models import Appointment, Patient, WaitlistEntry, WaitlistOffer
 from bot.domain.availability import local_day
+from bot.domain.callback_data import WaitlistPress, WaitlistVerb
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
 from bot.domain.errors import (
@@ -313,7 +314,9 @@ class WaitlistService:
     def rescheduled(
         self, session: Session, old: Appointment, new: Appointment, *, now: datetime
     ) -> None:
-        session.flush()
+        # The new time is a booking of the service like any other: off its list, and offers of
+        # that time to others closed if it is full now. Then the old time is free for the list.
+        self.booked(session, new, now=now)
         self.time_freed(session, start=old.starts_at, end=old.ends_at, now=now)
 
     def time_freed(
@@ -759,8 +762,14 @@ class WaitlistService:
         )
         buttons = [
             [
-                Button(ctx.texts.plain("wl_btn_accept"), data=f"wl:a:{offer.id}"),
-                Button(ctx.texts.plain("wl_btn_decline"), data=f"wl:d:{offer.id}"),
+                Button(
+                    ctx.texts.plain("wl_btn_accept"),
+                    data=WaitlistPress(WaitlistVerb.ACCEPT, offer.id).pack(),
+                ),
+                Button(
+                    ctx.texts.plain("wl_btn_decline"),
+                    data=WaitlistPress(WaitlistVerb.DECLINE, offer.id).pack(),
+                ),
             ]
         ]
         return OutgoingMessage(text, buttons=buttons)

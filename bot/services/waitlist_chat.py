@@ -1,13 +1,8 @@
 """The waitlist in a patient's Telegram chat: choosing preferences, joining, offers, leaving.
 
-Buttons carry compact callback data, `wl:<verb>:...`:
-  wl:p:<service>:<days mask>:<part>:<earliest weeks>:<latest weeks>  the choices screen
-  wl:j:<same>                                                          join with those choices
-  wl:x                                                                 not now
-  wl:m                                                                 my waitlist
-  wl:l:<entry id>                                                      leave one entry
-  wl:a:<offer id> / wl:d:<offer id>                                    accept / decline an offer
-The choices being made live in the buttons themselves (nothing is stored until Join).
+Buttons carry compact callback data, `wl:<verb>:...` (layouts in `bot.domain.callback_data`):
+the choices screen and Join carry the choices being made (nothing is stored until Join); Not now
+and My waitlist; Leave an entry; Accept or Decline an offer.
 """
 
 from __future__ import annotations
@@ -18,6 +13,7 @@ from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient
 from bot.domain.availability import local_day
+from bot.domain.callback_data import WaitlistButton, WaitlistChoices, WaitlistPress, WaitlistVerb
 from bot.domain.enums import Channel
 from bot.domain.waitlist import (
     EARLIEST_WEEKS,
@@ -41,9 +37,9 @@ _PARTS = (PartOfDay.ANY, PartOfDay.MORNING, PartOfDay.AFTERNOON)
 
 
 def choices_data(
-    verb: str, service: str, mask: int = 0, part: str = "a", earliest: int = 0, latest: int = 0
+    verb: WaitlistVerb, service: str, mask: int, part: str, earliest: int, latest: int
 ) -> str:
-    return f"wl:{verb}:{service}:{mask}:{part}:{earliest}:{latest}"
+    return WaitlistChoices(verb, service, mask, PartOfDay(part), earliest, latest).pack()
 
 
 class WaitlistChat:
@@ -59,24 +55,25 @@ class WaitlistChat:
         expiry = timedelta(hours=self.profile.booking.draft_expiry_hours)
         self.drafts = DraftStore(db=self.db, expiry=expiry)
 
-    def press(self, who: Who, *, verb: str, args: tuple[str, ...]) -> Reply:
+    def press(self, who: Who, pressed: WaitlistButton) -> Reply:
         patient = self._patient(who)
         if patient is None or patient.id is None:
             return Reply(edit=Screen(self.texts.html("start_consent_needed")))
-        if verb in ("p", "j"):
-            parsed = self._choices(patient, args)
+        verb = pressed.verb
+        if isinstance(pressed, WaitlistChoices):
+            parsed = self._choices(patient, pressed)
             if parsed is None:
                 return Reply(edit=Screen(self.texts.html("book_button_expired")))
-            if verb == "p":
+            if verb is WaitlistVerb.CHOICES:
                 return Reply(edit=self.choices_screen(*parsed))
             self._finish_booking(who)
             return self._join(patient.id, *parsed)
-        if verb == "x":
+        if verb is WaitlistVerb.NOT_NOW:
             return Reply(edit=Screen(self.texts.html("wl_not_now")))
-        if verb == "m":
+        if verb is WaitlistVerb.MINE:
             return Reply((self.mine(patient.id),))
-        number = int(args[0]) if args and args[0].isdigit() and len(args[0]) < 13 else None
-        if verb == "l" and number is not None:
+        number = pressed.number
+        if verb is WaitlistVerb.LEAVE and number is not None:
             left = self.waitlist.leave(
                 patient_id=patient.id, entry_id=number, actor=f"patient:{patient.id}"
             )
@@ -84,11 +81,11 @@ class WaitlistChat:
                 return Reply(edit=self.mine(patient.id))
             note = self.texts.html("wl_left", service=self.waitlist.service_label(left[0]))
             return Reply(edit=self.mine(patient.id).under(note))
-        if verb in ("a", "d") and number is not None:
+        if verb in (WaitlistVerb.ACCEPT, WaitlistVerb.DECLINE) and number is not None:
             result = self.waitlist.answer(
                 patient_id=patient.id,
                 offer_id=number,
-                accept=verb == "a",
+                accept=verb is WaitlistVerb.ACCEPT,
                 actor=f"patient:{patient.id}",
             )
             if result.answer is Answer.ALREADY:
@@ -116,13 +113,20 @@ class WaitlistChat:
             day_buttons.append(
                 Button(
                     f"✓ {label}" if chosen else label,
-                    data=choices_data("p", service, toggle_day(mask, day), part, earliest, latest),
+                    data=choices_data(
+                        WaitlistVerb.CHOICES,
+                        service,
+                        toggle_day(mask, day),
+                        part,
+                        earliest,
+                        latest,
+                    ),
                 )
             )
         part_buttons = tuple(
             Button(
                 ("✓ " if p.value == part else "") + t.plain(f"wl_btn_part_{p.value}"),
-                data=choices_data("p", service, mask, p.value, earliest, latest),
+                data=choices_data(WaitlistVerb.CHOICES, service, mask, p.value, earliest, latest),
             )
             for p in _PARTS
         )
@@ -134,13 +138,23 @@ class WaitlistChat:
             Button(
                 t.plain("wl_btn_earliest", value=from_value),
                 data=choices_data(
-                    "p", service, mask, part, next_choice(EARLIEST_WEEKS, earliest), latest
+                    WaitlistVerb.CHOICES,
+                    service,
+                    mask,
+                    part,
+                    next_choice(EARLIEST_WEEKS, earliest),
+                    latest,
                 ),
             ),
             Button(
                 t.plain("wl_btn_latest", value=until_value),
                 data=choices_data(
-                    "p", service, mask, part, earliest, next_choice(LATEST_WEEKS, latest)
+                    WaitlistVerb.CHOICES,
+                    service,
+                    mask,
+                    part,
+                    earliest,
+                    next_choice(LATEST_WEEKS, latest),
                 ),
             ),
         )
@@ -152,10 +166,10 @@ class WaitlistChat:
             (
                 Button(
                     t.plain("wl_btn_join"),
-                    data=choices_data("j", service, mask, part, earliest, latest),
+                    data=choices_data(WaitlistVerb.JOIN, service, mask, part, earliest, latest),
                 ),
             ),
-            (Button(t.plain("wl_btn_not_now"), data="wl:x"),),
+            (Button(t.plain("wl_btn_not_now"), data=WaitlistPress(WaitlistVerb.NOT_NOW).pack()),),
         )
         described = self.waitlist.describe(preferences)
         days, part_text, *dates = described.split("; ")
@@ -185,7 +199,7 @@ class WaitlistChat:
             (
                 Button(
                     t.plain("wl_btn_leave", service=self.waitlist.service_label(e.service)),
-                    data=f"wl:l:{e.id}",
+                    data=WaitlistPress(WaitlistVerb.LEAVE, e.id).pack(),
                 ),
             )
             for e in entries
@@ -244,20 +258,16 @@ class WaitlistChat:
         )
 
     def _choices(
-        self, patient: Patient, args: tuple[str, ...]
+        self, patient: Patient, pressed: WaitlistChoices
     ) -> tuple[str, int, str, int, int] | None:
-        if len(args) != 5:
+        service, earliest, latest = pressed.service, pressed.earliest, pressed.latest
+        if service not in self.profile.services:
             return None
-        service, mask, part, earliest, latest = args
-        if service not in self.profile.services or part not in ("a", "m", "e"):
-            return None
-        if not all(x.isdigit() and len(x) <= 3 for x in (mask, earliest, latest)):
-            return None
-        if int(earliest) not in EARLIEST_WEEKS or int(latest) not in LATEST_WEEKS:
+        if earliest not in EARLIEST_WEEKS or latest not in LATEST_WEEKS:
             return None
         if service not in self.waitlist.booking.services_for(patient):
             return None
-        return service, int(mask) & 0b1111111, part, int(earliest), int(latest)
+        return service, pressed.mask & 0b1111111, pressed.part.value, earliest, latest
 
     def _patient(self, who: Who) -> Patient | None:
         with self.db.session(write=False) as session:

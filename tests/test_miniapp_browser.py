@@ -182,3 +182,38 @@ async def test_the_page_reads_telegrams_launch_parameters_without_its_script(dat
             await server.stop(grace_seconds=2)
         draft = journey.draft(ALICE)
         assert draft is not None and draft.step == "date"  # looking changed nothing
+
+
+async def test_a_time_taken_while_the_page_was_open_is_refused_and_others_offered(database, clock):
+    from tests.test_miniapp_web import FIRST, take_every_room
+
+    async with open_journey(database, clock, configure=with_mini_app) as journey:
+        alice = journey.patient(ALICE, "Alice")
+        await start_and_consent(alice)
+        await alice.press("📅 Book a consultation")
+        config = mini_app_for(journey.application, journey.core)
+        app = create_web_app(
+            core=journey.core, inbound=journey.core.extras["sms_inbound"], miniapp=config
+        )
+        server = await serve(app, port=0, host="127.0.0.1")
+        driver = await asyncio.to_thread(chrome)
+        try:
+            await asyncio.to_thread(stub_telegram, driver, init_data(ALICE))
+            await asyncio.to_thread(driver.get, f"http://127.0.0.1:{server.port}/miniapp")
+            assert await pick_first_day_and_time(driver) == "8:30 AM"
+            take_every_room(journey, clock, FIRST)  # others book 8:30 meanwhile
+            times = await wait_for(driver, "button.time")
+            await asyncio.to_thread(times[0].click)
+            refused = await wait_for(driver, ".status.error")
+            text = await asyncio.to_thread(lambda: refused[0].text)
+            assert "Tuesday 2 March 2027 at 8:30 AM was just taken" in text
+            times = await wait_for(driver, "button.time")
+            labels = await asyncio.to_thread(lambda: [t.text for t in times])
+            assert labels and "8:30 AM" not in labels  # the hour it would overlap is gone too
+            enabled = await asyncio.to_thread(lambda: all(t.is_enabled() for t in times))
+            assert enabled  # the person can choose again at once
+            await shot(driver, "05-taken")
+        finally:
+            await asyncio.to_thread(driver.quit)
+            await server.stop(grace_seconds=2)
+        assert "was just taken by someone else" in alice.last_message().text

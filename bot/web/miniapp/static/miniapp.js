@@ -79,6 +79,9 @@
     status.textContent = text || "";
     status.className = "status" + (kind ? " " + kind : "");
     status.hidden = !text;
+    if (text && status.scrollIntoView) {
+      status.scrollIntoView({ block: "nearest" });  // above the calendar: bring it into view
+    }
   }
 
   function post(path, body) {
@@ -152,7 +155,7 @@
         if (day && day.free) {
           var pick = button(String(day.number), "day free", function () {
             markSelected(pick);
-            loadDay(day.day);
+            loadDay(day.day, true);
           });
           pick.setAttribute("data-day", day.day);
           pick.setAttribute("aria-label", day.day + ", " + view.free_label);
@@ -196,7 +199,7 @@
     chosen.classList.add("selected");
   }
 
-  function loadDay(day) {
+  function loadDay(day, picked) {
     say("");
     return post("/day", { day: day }).then(function (answer) {
       if (answer.status !== 200) {
@@ -204,6 +207,9 @@
         return;
       }
       drawDay(answer.data);
+      if (picked && $("times").scrollIntoView) {
+        $("times").scrollIntoView({ block: "nearest" });  // on a phone the times are below
+      }
     }, onError);
   }
 

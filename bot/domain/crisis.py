@@ -1440,6 +1440,11 @@ _WELL_NOW = re.compile(
     r"| a lot| pretty| very)? (?:fine|ok|okay|alright|better|well|good|great|happy|safe)"
     r"|in a good place|looking forward|now im planning)(?= |$)"
 )
+# "Last time" that looks ahead: "this is the last time", "the last time you'll hear from me".
+_FUTURE_LAST = re.compile(
+    r"(?:^| )(?:this is the|this will be the|thats the|its the) last time(?= |$)"
+    r"|(?:^| )last time (?:ill|youll|you will|i will|youre|you are|anyone|they|ever|i ask)(?= |$)"
+)
 # Past statements about self-harm that are recent enough to ask about, and those that are not.
 _RECENT_PAST = re.compile(
     r"(?:^| )last (?:night|week|weekend|time|session|infusion|appointment|visit)(?= |$)"
@@ -2336,6 +2341,8 @@ class CrisisMatcher:
         """The statement speaks of the past ("years ago", "in 2012", "history of")."""
         start, end = self._statement(words, first, last)
         statement, _ = _join(words[start:end])
+        if _FUTURE_LAST.search(statement):
+            return False  # "the last time you'll hear from me" looks ahead, not back
         return bool(_YEAR.search(statement)) or any(p.pattern.search(statement) for p in self._past)
 
     def _over_after(self, words: list[str], first: int, last: int) -> bool:
@@ -2352,11 +2359,12 @@ class CrisisMatcher:
         index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
         covered: set[int] = set()
+        purposeful = "purpose" in present or not _PURPOSELY.isdisjoint(present)
         for idiom in self._idioms.candidates(present):
             for found in idiom.pattern.finditer(joined):
                 first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
-                if not _on_purpose(words, first, last):
+                if not (purposeful and _on_purpose(words, first, last)):
                     covered.update(range(first, last))
         return covered
 
@@ -2696,8 +2704,24 @@ _CHECK_CALL = re.compile(
     r"(?:(?:yes|please|pls|plz|can you|could you|can someone|someone) )*call(?: me)?"
     r"(?: please| pls| plz| now| asap| back)*"
 )
-_CHECK_YES = frozenset({"yes", "y", "yeah", "yep", "yea", "yes i am", "yes i am safe"})
-_CHECK_NO = frozenset({"no", "n", "nope", "nah", "not really", "no im not", "no i am not"})
+# Spanish (issue 15; accents are taken off first): "SEGURO", "estoy a salvo", "no estoy bien",
+# "LLAMAR", "llámenme por favor".
+_CHECK_SAFE_ES = re.compile(
+    r"(?:si )?(?:(?:yo )?estoy )?(?:a salvo|segur[oa]|bien)(?: ahora| gracias)*"
+)
+_CHECK_NOT_SAFE_ES = re.compile(
+    r"(?:no )?(?:(?:yo )?no estoy|no me siento) (?:a salvo|segur[oa]|bien)(?: ahora)?"
+)
+_CHECK_CALL_ES = re.compile(
+    r"(?:(?:si|por favor|pueden|puede) )*(?:llamar(?:me)?|llam(?:e|en)(?:me)?|llamame)"
+    r"(?: por favor| ya| ahora)*"
+)
+_CHECK_YES = frozenset(
+    {"yes", "y", "yeah", "yep", "yea", "yes i am", "yes i am safe", "si", "si estoy"}
+)
+_CHECK_NO = frozenset(
+    {"no", "n", "nope", "nah", "not really", "no im not", "no i am not", "no estoy"}
+)
 
 
 def parse_check_answer(text: str, *, yes_no: bool) -> CheckAnswer | None:
@@ -2711,11 +2735,13 @@ def parse_check_answer(text: str, *, yes_no: bool) -> CheckAnswer | None:
     plain = " ".join(
         _CHECK_NOISE.sub(" ", _strip_accents(text).lower().translate(_APOSTROPHES)).split()
     )
-    if _CHECK_NOT_SAFE.fullmatch(plain):
+    if _CHECK_NOT_SAFE.fullmatch(plain) or _CHECK_NOT_SAFE_ES.fullmatch(plain):
         return CheckAnswer.NOT_SAFE
-    if _CHECK_CALL.fullmatch(plain):
+    if _CHECK_CALL.fullmatch(plain) or _CHECK_CALL_ES.fullmatch(plain):
         return CheckAnswer.CALL
     if _CHECK_SAFE.fullmatch(plain) and plain not in ("ok", "okay", "fine", "alright"):
+        return CheckAnswer.SAFE
+    if _CHECK_SAFE_ES.fullmatch(plain) and plain not in ("bien", "si bien"):
         return CheckAnswer.SAFE
     if yes_no and plain in _CHECK_YES:
         return CheckAnswer.SAFE

@@ -1,6 +1,6 @@
 """The words of staff operations: what staff read, and the patient notices staff actions send.
 
-Views take the plain records of `bot.services.staff_ops` and return Telegram HTML (values
+Views take the plain records of `bot.services.staff_records` and return Telegram HTML (values
 escaped, words from `bot/texts/staff.py`). Staff buttons carry compact callback data
 (`st:<action>:<id>[:<n>]`, packed by `bot.domain.callback_data`).
 """
@@ -30,7 +30,7 @@ from bot.texts import Texts
 
 if TYPE_CHECKING:
     from bot.services.outcomes_report import ClinicSummary
-    from bot.services.staff_ops import (
+    from bot.services.staff_records import (
         Approval,
         BlockOutcome,
         BlockView,

@@ -21,8 +21,9 @@ from bot.domain.errors import (
     ClinicError,
     InvalidSlot,
     SlotTaken,
+    StaleButton,
 )
-from bot.services.aftercare import LeavingEarly, StaleButton
+from bot.services.aftercare import LeavingEarly
 from bot.services.escalation import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
 from bot.web.console.base import PREFIX, ConsoleBase
@@ -84,12 +85,21 @@ class ConsoleActions(ConsoleBase):
                         )
                     )
                 reason = " ".join(fields.get("reason", "").split())[:MAX_REASON]
-                await self.run(
-                    self.core.booking.cancel,
-                    appointment_id=appointment_id,
-                    actor=actor,
-                    reason=reason or "cancelled by the clinic",
-                )
+                try:
+                    await self.run(
+                        self.core.booking.cancel,
+                        appointment_id=appointment_id,
+                        actor=actor,
+                        reason=reason or "cancelled by the clinic",
+                        expected_version=version,
+                    )
+                except StaleButton:
+                    # Changed between the check above and the cancel's own transaction.
+                    raise StaleButton(
+                        _visit_refs(
+                            await self.run(self.core.aftercare.what_happened, appointment_id)
+                        )
+                    ) from None
         except AppointmentNotFound:
             return self.refuse(
                 request, staff, message=f"There is no appointment {ref}.", back=back, status=404
@@ -165,6 +175,7 @@ class ConsoleActions(ConsoleBase):
                 new_start=start.astimezone(UTC),
                 actor=self.core.staff.actor(staff.user_id),
                 request_key=f"console:{appointment_id}:v{version}",
+                expected_version=version,
             )
         except (SlotTaken, InvalidSlot):
             return self.refuse(
@@ -174,7 +185,7 @@ class ConsoleActions(ConsoleBase):
                 "Nothing was moved; pick another time.",
                 back=f"{again}?date={local_day(start, self.tz).isoformat()}",
             )
-        except AppointmentNotActive:
+        except (AppointmentNotActive, StaleButton):
             what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
             return self.refuse(
                 request,

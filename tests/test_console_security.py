@@ -1,0 +1,92 @@
+"""The console's security review fixes: version checks inside the transaction, quiet refusals,
+error pages, the `back` field, sign-in replay and logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from sqlmodel import col, select
+
+from bot.db.models import Appointment, AuditLog
+from bot.domain.enums import AppointmentStatus
+from bot.domain.errors import StaleButton
+from tests.console_helpers import client, console_app, console_scene, login_url, signed_login
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def audits(scene, action: str) -> list[AuditLog]:
+    with scene.db.session(write=False) as session:
+        return list(session.exec(select(AuditLog).where(col(AuditLog.action) == action)).all())
+
+
+def appointment(scene, appointment_id: int) -> Appointment:
+    with scene.db.session(write=False) as session:
+        found = session.get(Appointment, appointment_id)
+        assert found is not None
+        return found
+
+
+async def csrf_of(http) -> str:
+    import re
+
+    response = await http.get(login_url(signed_login()))
+    assert response.status_code == 200, response.text
+    day = await http.get("/console/day")
+    match = re.search(r'name="csrf" value="([0-9a-f]{64})"', day.text)
+    assert match is not None
+    return match.group(1)
+
+
+def confirm_meanwhile(scene, appointment_id: int) -> None:
+    """The patient confirms (still booked, version bumped) after the console's own check."""
+    with scene.db.session() as session:
+        found = session.get(Appointment, appointment_id)
+        assert found is not None
+        found.confirmed_at = scene.clock.now()
+
+
+# --- 1. the version is checked in the booking service's transaction ------------------------
+
+
+def test_booking_refuses_a_stale_version_and_ignores_none(tmp_path):
+    scene = console_scene(tmp_path)
+    anabel = scene.ids["anabel_consult"]
+    confirm_meanwhile(scene, anabel)
+    with pytest.raises(StaleButton):
+        scene.core.booking.cancel(appointment_id=anabel, actor="staff:1", expected_version=0)
+    assert appointment(scene, anabel).status == AppointmentStatus.BOOKED
+    current = appointment(scene, anabel).version
+    scene.core.booking.cancel(appointment_id=anabel, actor="staff:1", expected_version=current)
+    assert appointment(scene, anabel).status == AppointmentStatus.CANCELLED
+
+
+@pytest.mark.parametrize("action", ["cancel", "reschedule"])
+async def test_a_visit_changed_after_the_views_check_is_not_cancelled_or_moved(tmp_path, action):
+    from datetime import timedelta
+
+    from bot.domain.availability import local_day
+    from tests.console_helpers import AFTERNOON
+
+    scene = console_scene(tmp_path)
+    anabel = scene.ids["anabel_consult"]
+    booking = scene.core.booking
+    real = getattr(booking, action)
+
+    def racing(**kwargs):
+        confirm_meanwhile(scene, anabel)
+        return real(**kwargs)
+
+    setattr(booking, action, racing)
+    day = local_day(AFTERNOON, scene.core.profile.tz) + timedelta(days=2)
+    start = booking.free_slots(service="consultation", first_day=day, last_day=day)[0].start
+    body = {"version": "0", "start": start.isoformat(), "reason": "x"}
+    async with client(console_app(scene)) as http:
+        body["csrf"] = await csrf_of(http)
+        answer = await http.post(
+            f"/console/visits/{anabel}/{action}", content=urlencode(body), headers=FORM
+        )
+    assert answer.status_code == 409 and "has changed since this page was opened" in answer.text
+    assert appointment(scene, anabel).status == AppointmentStatus.BOOKED
+    assert audits(scene, "appointment.cancel") == []

@@ -90,3 +90,75 @@ async def test_a_visit_changed_after_the_views_check_is_not_cancelled_or_moved(t
     assert answer.status_code == 409 and "has changed since this page was opened" in answer.text
     assert appointment(scene, anabel).status == AppointmentStatus.BOOKED
     assert audits(scene, "appointment.cancel") == []
+
+
+# --- 2. anonymous junk is not an audit row each ----------------------------------------------
+
+
+async def test_a_flood_of_forged_sign_ins_and_cookies_writes_one_row_a_minute(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.clock import FixedClock
+    from bot.web.app import create_web_app
+    from bot.web.console import ConsoleConfig
+    from tests.console_helpers import BOT_USERNAME, TOKEN
+
+    scene = console_scene(tmp_path)
+    security = FixedClock(datetime.now(UTC))
+    app = create_web_app(
+        core=scene.core,
+        inbound=scene.core.extras["sms_inbound"],
+        console=ConsoleConfig(
+            bot_token=TOKEN, bot_username=lambda: BOT_USERNAME, security_clock=security
+        ),
+    )
+    forged = signed_login()
+    forged["hash"] = "0" * 64
+    async with client(app) as http:
+        for _ in range(30):
+            refused = await http.get(login_url(forged))
+            assert refused.status_code == 403
+            junk = await http.get("/console/day", headers={"Cookie": "clinic_console=junk.x"})
+            assert junk.status_code == 303
+        assert len(audits(scene, "console.login_refused")) == 1
+        assert len(audits(scene, "console.session_refused")) == 1
+        security.advance(timedelta(seconds=61))
+        await http.get(login_url(forged))
+        # A verified identity is still audited every time.
+        from tests.staff_scene import STRANGER
+
+        for _ in range(3):
+            await http.get(login_url(signed_login(STRANGER)))
+    rows = audits(scene, "console.login_refused")
+    assert '"more_since_last_row": 29' in rows[1].detail
+    assert len(rows) == 2 + 3
+
+
+async def test_charts_are_not_drawn_in_the_webhooks_database_workers(tmp_path):
+    import anyio.to_thread
+    from starlette.applications import Starlette
+
+    from bot.web.console import ConsoleConfig, console_routes
+    from tests.console_helpers import BOT_USERNAME, TOKEN
+
+    scene = console_scene(tmp_path)
+    queued: list[str] = []
+
+    async def in_worker(work):
+        queued.append(getattr(getattr(work, "func", work), "__name__", "?"))
+        return await anyio.to_thread.run_sync(work)
+
+    app = Starlette(
+        routes=console_routes(
+            core=scene.core,
+            config=ConsoleConfig(bot_token=TOKEN, bot_username=lambda: BOT_USERNAME),
+            in_worker=in_worker,
+        )
+    )
+    async with client(app) as http:
+        await http.get(login_url(signed_login()))
+        chart = await http.get(f"/console/patients/{scene.ids['ben']}/chart.svg")
+        outcomes = await http.get("/console/outcomes.svg")
+    assert chart.status_code == 200 and outcomes.status_code == 200
+    assert "<svg" in chart.text and "<svg" in outcomes.text
+    assert queued and not any("svg" in name for name in queued)

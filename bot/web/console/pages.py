@@ -382,7 +382,7 @@ class ConsolePages(ConsoleBase):
         except PatientNotFound:
             return Response("no such patient", status_code=404, headers=security_headers())
         chart = staff_messages.pain_chart_for(self.core.texts, card, self.catalog)
-        svg = await self.run(pain_chart_svg, chart, tz=self.tz)
+        svg = await self.draw(pain_chart_svg, chart, tz=self.tz)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
 
     # --- outcomes -----------------------------------------------------------------------
@@ -432,7 +432,7 @@ class ConsolePages(ConsoleBase):
             responders=f"Responders (at least {pct:g}% less pain)",
             empty="No check-in answers in this period",
         )
-        svg = await self.run(slot_chart_svg, summary.slots, labels)
+        svg = await self.draw(slot_chart_svg, summary.slots, labels)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
 
     def _range(self, request: Request, *, default_days: int) -> tuple[date, date]:

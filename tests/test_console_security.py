@@ -162,3 +162,59 @@ async def test_charts_are_not_drawn_in_the_webhooks_database_workers(tmp_path):
     assert chart.status_code == 200 and outcomes.status_code == 200
     assert "<svg" in chart.text and "<svg" in outcomes.text
     assert queued and not any("svg" in name for name in queued)
+
+
+# --- 3. errors: no traceback, the console's headers, 503 when the database is away -------------
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (RuntimeError("SELECT ... ('Ben Okafor', '+15550001234')"), 500),
+        ("unavailable", 503),
+    ],
+)
+async def test_an_unexpected_error_is_a_plain_page_and_logs_only_its_type(
+    tmp_path, caplog, error, status
+):
+    import logging
+
+    from bot.db.engine import DatabaseUnavailable
+
+    scene = console_scene(tmp_path)
+    if error == "unavailable":
+        error = DatabaseUnavailable("database error: ('Ben Okafor', '+15550001234')")
+    async with client(console_app(scene)) as http:
+        await http.get(login_url(signed_login()))
+
+        def broken(*_args, **_kwargs):
+            raise error
+
+        scene.core.staff.is_staff = broken
+        with caplog.at_level(logging.DEBUG):
+            page = await http.get("/console/day")
+    assert page.status_code == status
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "Ben Okafor" not in page.text and "Traceback" not in page.text
+    if status == 503:
+        assert page.headers["retry-after"] == "30" and "Try again" in page.text
+    assert "Ben Okafor" not in caplog.text and "+1555" not in caplog.text
+    assert all(record.exc_info is None for record in caplog.records)
+    assert type(error).__name__ in caplog.text
+
+
+async def test_not_found_and_wrong_method_carry_the_security_headers(tmp_path):
+    scene = console_scene(tmp_path)
+    async with client(console_app(scene)) as http:
+        missing = await http.get("/console/nowhere")
+        wrong = await http.get("/console/logout")
+        style = await http.get("/console/static/console.css")
+        login = await http.get("/console/login")
+    assert missing.status_code == 404 and wrong.status_code == 405
+    for answer in (missing, wrong):
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert "default-src 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["cache-control"] == "no-store"
+    assert "cache-control" not in style.headers  # the console's own answers are left alone
+    assert "https://telegram.org" in login.headers["content-security-policy"]

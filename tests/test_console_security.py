@@ -218,3 +218,33 @@ async def test_not_found_and_wrong_method_carry_the_security_headers(tmp_path):
         assert answer.headers["cache-control"] == "no-store"
     assert "cache-control" not in style.headers  # the console's own answers are left alone
     assert "https://telegram.org" in login.headers["content-security-policy"]
+
+
+# --- 4. the `back` field of a visit's form is a console page or nothing ------------------------
+
+
+@pytest.mark.parametrize(
+    "back", ["javascript:alert(1)", "https://evil.example/", "//evil.example/console"]
+)
+async def test_a_visit_forms_back_link_never_leaves_the_console(tmp_path, back):
+    scene = console_scene(tmp_path)
+    infusion = scene.ids["ben_infusion"]
+    async with client(console_app(scene)) as http:
+        csrf = await csrf_of(http)
+        incomplete = await http.post(
+            f"/console/visits/{infusion}/done",
+            content=urlencode({"csrf": csrf, "back": back}),
+            headers=FORM,
+        )
+        # Done long before the end of a visit asks "leaving early?" with a way back.
+        scene.clock.set(appointment(scene, infusion).starts_at)
+        early = await http.post(
+            f"/console/visits/{infusion}/done",
+            content=urlencode({"csrf": csrf, "version": "0", "back": back}),
+            headers=FORM,
+        )
+    assert incomplete.status_code == 400
+    assert early.status_code == 200 and "leaving" in early.text.lower()
+    for answer in (incomplete, early):
+        assert "evil.example" not in answer.text and "javascript:" not in answer.text
+        assert 'href="/console/day"' in answer.text

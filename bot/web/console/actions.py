@@ -26,7 +26,7 @@ from bot.domain.errors import (
 from bot.services.aftercare import LeavingEarly
 from bot.services.escalation import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
-from bot.web.console.base import PREFIX, ConsoleBase
+from bot.web.console.base import PREFIX, ConsoleBase, safe_back
 
 MAX_REASON = 200
 _CHAT_NUMBER = re.compile(r"#(\d+)")
@@ -50,7 +50,7 @@ class ConsoleActions(ConsoleBase):
             )
         actor = self.core.staff.actor(staff.user_id)
         ref = f"A-{appointment_id}"
-        back = fields.get("back") or f"{PREFIX}/day"
+        back = safe_back(fields.get("back"), f"{PREFIX}/day")
         version = _int(fields.get("version"))
         if version is None:
             return self.refuse(

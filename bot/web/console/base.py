@@ -272,9 +272,7 @@ class ConsoleBase:
     @staticmethod
     def back(fields: dict[str, str], default: str, **note: str) -> Response:
         """303 to the page the form came from (a console page only), with a note on it."""
-        target = fields.get("back", "")
-        if not BACK.match(target):
-            target = default
+        target = safe_back(fields.get("back"), default)
         if note:
             path, _, query = target.partition("?")
             kept = [(k, v) for k, v in parse_qsl(query) if k not in ("ok", "ref")]
@@ -352,6 +350,11 @@ NOTES = {
     "approved": "{ref} approved for treatment; the patient is told.",
     "already_approved": "{ref} was already approved.",
 }
+
+
+def safe_back(target: str | None, default: str) -> str:
+    """A form's way back if it is a console page, else `default` (never another site)."""
+    return target if target and BACK.match(target) else default
 
 
 def unit_label(unit: str) -> str:

@@ -248,3 +248,58 @@ async def test_a_visit_forms_back_link_never_leaves_the_console(tmp_path, back):
     for answer in (incomplete, early):
         assert "evil.example" not in answer.text and "javascript:" not in answer.text
         assert 'href="/console/day"' in answer.text
+
+
+# --- 5. a sign-in URL works once and for minutes; Sign out ends the session everywhere --------
+
+
+def test_a_widget_payload_is_accepted_for_minutes_not_a_day():
+    from datetime import UTC, datetime, timedelta
+
+    from bot.web.console.security import LoginRefused, verify_login
+    from tests.console_helpers import TOKEN
+
+    now = datetime.fromtimestamp(1700000000, tz=UTC)
+    recent = signed_login(auth_date=int((now - timedelta(minutes=4)).timestamp()))
+    assert verify_login(recent, bot_token=TOKEN, now=now).user_id == int(recent["id"])
+    hour_old = signed_login(auth_date=int((now - timedelta(hours=1)).timestamp()))
+    with pytest.raises(LoginRefused, match="too old"):
+        verify_login(hour_old, bot_token=TOKEN, now=now)
+
+
+async def test_a_sign_in_url_from_the_history_does_not_sign_in_again(tmp_path):
+    from tests.staff_scene import STAFF
+
+    scene = console_scene(tmp_path)
+    url = login_url(signed_login())
+    async with client(console_app(scene)) as first:
+        assert (await first.get(url)).status_code == 200
+    async with client(console_app(scene)) as later:  # the next person at the same PC
+        replay = await later.get(url)
+        page = await later.get("/console/day")
+    assert replay.status_code == 403 and "set-cookie" not in replay.headers
+    assert "already used" in replay.text
+    assert page.status_code == 303
+    refused = audits(scene, "console.login_refused")
+    assert [(r.actor, "already used" in r.detail) for r in refused] == [(f"staff:{STAFF}", True)]
+
+
+async def test_sign_out_revokes_the_session_even_for_a_copy_of_the_cookie(tmp_path):
+    scene = console_scene(tmp_path)
+    app = console_app(scene)
+    async with client(app) as http:
+        csrf = await csrf_of(http)
+        cookie = http.cookies["clinic_console"]
+        out = await http.post("/console/logout", content=f"csrf={csrf}", headers=FORM)
+        assert out.status_code == 303
+    async with client(app) as copy:
+        page = await copy.get("/console/day", headers={"Cookie": f"clinic_console={cookie}"})
+        post = await copy.post(
+            f"/console/visits/{scene.ids['ben_infusion']}/done",
+            content=f"csrf={csrf}&version=0",
+            headers={**FORM, "Cookie": f"clinic_console={cookie}"},
+        )
+    assert page.status_code == 303 and "why=signed_out" in page.headers["location"]
+    assert post.status_code == 403
+    assert appointment(scene, scene.ids["ben_infusion"]).status == AppointmentStatus.BOOKED
+    assert "signed out" in audits(scene, "console.session_refused")[0].detail

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.domain.clock import Clock, SystemClock
 from bot.services.audit import audit
 from bot.services.console_reads import ConsoleReads
+from bot.services.console_sessions import is_revoked
 from bot.services.formatting import clock_time, day_label, when_short
 from bot.services.staff_ops import StaffOps
 from bot.web.console.security import (
@@ -150,6 +151,12 @@ class ConsoleBase:
                 request, "console.session_refused", reason="not staff", user_id=found.user_id
             )
             raise NotSignedIn(self._to_login(request, "refused", clear=True))
+        if await self.run(is_revoked, self.core.db, found.session_id):
+            # Signed out (a copy of the cookie, or the browser's back button after Sign out).
+            await self.security_event(
+                request, "console.session_refused", reason="signed out", user_id=found.user_id
+            )
+            raise NotSignedIn(self._to_login(request, "signed_out", clear=True))
         return found
 
     def _to_login(self, request: Request, why: str, *, clear: bool = False) -> Response:

@@ -13,6 +13,7 @@ from bot.domain.availability import local_day
 from bot.domain.enums import AppointmentStatus
 from bot.services import staff_messages
 from bot.services.charts import pain_chart_svg
+from bot.services.console_sessions import claim_login, revoke
 from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
 from bot.services.staff_ops import InvalidRequest, PatientNotFound
 from bot.web.console.base import (
@@ -23,7 +24,15 @@ from bot.web.console.base import (
     ConsoleBase,
     NotSignedIn,
 )
-from bot.web.console.security import LOGIN_CSP, LoginRefused, security_headers, verify_login
+from bot.web.console.security import (
+    LOGIN_CSP,
+    MAX_AUTH_AGE,
+    MAX_CLOCK_SKEW,
+    SESSION_LIFETIME,
+    LoginRefused,
+    security_headers,
+    verify_login,
+)
 
 MAX_LOGIN_FIELDS = 12
 EXPORT_DAYS = 31
@@ -87,6 +96,21 @@ class ConsolePages(ConsoleBase):
             )
             return self._login_refused(
                 request, "This Telegram account is not on the clinic's staff list."
+            )
+        first_use = await self.run(
+            claim_login,
+            self.core.db,
+            fields["hash"],
+            now=self.config.security_clock.now(),
+            keep=2 * (MAX_AUTH_AGE + MAX_CLOCK_SKEW),  # longer than any payload is accepted
+        )
+        if not first_use:
+            # The same signed URL again: from a browser's history, or copied.
+            await self.security_event(
+                request, "console.login_refused", reason="already used", user_id=login.user_id
+            )
+            return self._login_refused(
+                request, "This sign-in was already used. Sign in again with Telegram."
             )
         return await self._signed_in(request, login.user_id, login.first_name, how="telegram")
 
@@ -171,6 +195,14 @@ class ConsolePages(ConsoleBase):
                 )
 
         await self.run(write)
+        # The cookie is deleted below, but a copy of it must not work either.
+        await self.run(
+            revoke,
+            self.core.db,
+            staff.session_id,
+            now=self.config.security_clock.now(),
+            lifetime=SESSION_LIFETIME,
+        )
         response = RedirectResponse(f"{PREFIX}/login?why=signed_out", status_code=303)
         response.delete_cookie(COOKIE, path=PREFIX)
         return response

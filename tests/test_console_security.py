@@ -303,3 +303,51 @@ async def test_sign_out_revokes_the_session_even_for_a_copy_of_the_cookie(tmp_pa
     assert post.status_code == 403
     assert appointment(scene, scene.ids["ben_infusion"]).status == AppointmentStatus.BOOKED
     assert "signed out" in audits(scene, "console.session_refused")[0].detail
+
+
+# --- 6. https, the chart's access record, the Outcomes range -----------------------------------
+
+
+async def test_strict_transport_security_over_https_only(tmp_path):
+    import httpx
+
+    scene = console_scene(tmp_path)
+    app = console_app(scene)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="https://console.example"
+    ) as https:
+        login = await https.get("/console/login")
+        missing = await https.get("/console/nowhere")
+        healthz = await https.get("/healthz")
+    async with client(app) as http:
+        plain = await http.get("/console/login")
+    assert login.headers["strict-transport-security"] == "max-age=31536000"
+    assert missing.headers["strict-transport-security"] == "max-age=31536000"
+    assert "strict-transport-security" not in plain.headers
+    assert "strict-transport-security" not in healthz.headers  # not the console's to say
+
+
+async def test_the_pain_chart_records_who_saw_it(tmp_path):
+    from tests.staff_scene import STAFF
+
+    scene = console_scene(tmp_path)
+    ben = scene.ids["ben"]
+    async with client(console_app(scene)) as http:
+        await http.get(login_url(signed_login()))
+        chart = await http.get(f"/console/patients/{ben}/chart.svg")
+    assert chart.status_code == 200
+    seen = audits(scene, "staff.view_patient")
+    assert [(a.actor, a.subject) for a in seen] == [(f"staff:{STAFF}", f"patient:{ben}")]
+
+
+async def test_outcomes_range_is_capped_like_the_export(tmp_path):
+    scene = console_scene(tmp_path)
+    huge = {"first": "1900-01-01", "last": "2027-03-01"}
+    async with client(console_app(scene)) as http:
+        await http.get(login_url(signed_login()))
+        page = await http.get("/console/outcomes", params=huge)
+        chart = await http.get("/console/outcomes.svg", params=huge)
+        year = await http.get("/console/outcomes", params={"first": "2026-03-02"})
+    assert page.status_code == 400 and "at most 731 days" in page.text
+    assert chart.status_code == 400
+    assert year.status_code == 200

@@ -490,7 +490,16 @@ def create_web_app(
             ),
         ],
         # The console's error pages and headers (its paths only).
-        middleware=[Middleware(ConsoleGuard)] if console is not None else [],
+        middleware=(
+            [
+                Middleware(
+                    ConsoleGuard,
+                    public_https=(core.settings.public_base_url or "").startswith("https://"),
+                )
+            ]
+            if console is not None
+            else []
+        ),
     )
 
 

@@ -18,6 +18,8 @@ from bot.web.console.security import security_headers
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+# A year, this host only (subdomains may be other services of the clinic's).
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
 def is_console(path: str) -> bool:
@@ -34,17 +36,19 @@ def error_page(status: int, title: str, message: str) -> bytes:
 
 class ConsoleGuard:
     """Adds the security headers to /console answers made outside the console's own code (404,
-    405), and turns an unexpected error into a page: 503 with Retry-After when the database is
+    405) and Strict-Transport-Security to every one over https, and turns an unexpected error into a page: 503 with Retry-After when the database is
     unreachable, 500 otherwise; only the exception's type is logged."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, public_https: bool = False) -> None:
         self.app = app
+        self.public_https = public_https  # behind a proxy that ends TLS, the scheme says http
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_console(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         started = False
+        https = self.public_https or scope.get("scheme") == "https"
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
@@ -52,6 +56,10 @@ class ConsoleGuard:
                 started = True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
+                if https and HSTS[0] not in present:
+                    # Served over https: the browser keeps to https for this site from now on.
+                    headers.append(HSTS)
+                    message = {**message, "headers": headers}
                 if b"content-security-policy" not in present:
                     # Not drawn by the console (Starlette's 404/405): the console's headers.
                     headers += [
@@ -98,6 +106,7 @@ class ConsoleGuard:
                     for name, value in security_headers().items()
                 ],
                 *extra,
+                *([HSTS] if https else []),
             ]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})

@@ -15,7 +15,7 @@ from bot.services import staff_messages
 from bot.services.charts import pain_chart_svg
 from bot.services.console_sessions import claim_login, revoke
 from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
-from bot.services.staff_ops import InvalidRequest, PatientNotFound
+from bot.services.staff_ops import MAX_EXPORT_DAYS, InvalidRequest, PatientNotFound
 from bot.web.console.base import (
     COOKIE,
     LOGIN_REASONS,
@@ -405,7 +405,7 @@ class ConsolePages(ConsoleBase):
     async def chart(self, request: Request) -> Response:
         """The pain chart as SVG (matplotlib, the same chart the chat gets as a PNG)."""
         try:
-            await self.staff(request)
+            staff = await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
         patient_id = int(request.path_params["patient_id"])
@@ -413,6 +413,10 @@ class ConsolePages(ConsoleBase):
             card = await self.run(self.ops.patient_card, patient_id)
         except PatientNotFound:
             return Response("no such patient", status_code=404, headers=security_headers())
+        # The chart is the patient's pain record: who saw it is recorded as for the page.
+        await self.run(
+            self.ops.note_access, actor=self.core.staff.actor(staff.user_id), patient_id=patient_id
+        )
         chart = staff_messages.pain_chart_for(self.core.texts, card, self.catalog)
         svg = await self.draw(pain_chart_svg, chart, tz=self.tz)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
@@ -424,8 +428,8 @@ class ConsolePages(ConsoleBase):
             staff = await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
-        first, last = self._range(request, default_days=EXPORT_DAYS)
         try:
+            first, last = self._outcome_range(request)
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
         except InvalidRequest as exc:
             return self.refuse(
@@ -452,8 +456,8 @@ class ConsolePages(ConsoleBase):
             await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
-        first, last = self._range(request, default_days=EXPORT_DAYS)
         try:
+            first, last = self._outcome_range(request)
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
         except InvalidRequest:
             return Response("bad range", status_code=400, headers=security_headers())
@@ -473,6 +477,13 @@ class ConsolePages(ConsoleBase):
             request.query_params.get("first") or (today - timedelta(days=default_days)).isoformat()
         )
         last = self.parse_day(request.query_params.get("last") or today.isoformat())
+        return first, last
+
+    def _outcome_range(self, request: Request) -> tuple[date, date]:
+        """The Outcomes page's range, capped like the CSV export (InvalidRequest beyond)."""
+        first, last = self._range(request, default_days=EXPORT_DAYS)
+        if (last - first).days >= MAX_EXPORT_DAYS:
+            raise InvalidRequest(f"show at most {MAX_EXPORT_DAYS} days at a time")
         return first, last
 
     async def export(self, request: Request) -> Response:

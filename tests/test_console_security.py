@@ -351,3 +351,15 @@ async def test_outcomes_range_is_capped_like_the_export(tmp_path):
     assert page.status_code == 400 and "at most 731 days" in page.text
     assert chart.status_code == 400
     assert year.status_code == 200
+
+
+async def test_the_widgets_auth_url_is_public_base_url_never_the_host_header(tmp_path):
+    import dataclasses
+
+    scene = console_scene(tmp_path)
+    scene.core.settings = dataclasses.replace(scene.core.settings, public_base_url=None)
+    async with client(console_app(scene)) as http:
+        page = await http.get("/console/login", headers={"Host": "evil.example"})
+    assert page.status_code == 200
+    assert "evil.example" not in page.text and "data-auth-url" not in page.text
+    assert "PUBLIC_BASE_URL" in page.text

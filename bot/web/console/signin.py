@@ -36,11 +36,17 @@ class ConsoleSignIn(ConsoleBase):
             "bot_username": None,
             "auth_url": None,
             "local": None,
+            "no_public_url": False,
         }
         if self.config.bot_token is not None:
             values["bot_username"] = self.config.bot_username()
-            base = self.core.settings.public_base_url or str(request.base_url).rstrip("/")
-            values["auth_url"] = f"{base}{PREFIX}/auth"
+            # Where Telegram sends the signed payload: the configured address, never the Host
+            # header (anyone can send one, and the widget would post the sign-in there).
+            base = self.core.settings.public_base_url
+            if base:
+                values["auth_url"] = f"{base.rstrip('/')}{PREFIX}/auth"
+            else:
+                values["no_public_url"] = True
         pre = None
         if self.config.local_sign_in:
             pre = secrets.token_urlsafe(18)

@@ -363,3 +363,23 @@ async def test_the_widgets_auth_url_is_public_base_url_never_the_host_header(tmp
     assert page.status_code == 200
     assert "evil.example" not in page.text and "data-auth-url" not in page.text
     assert "PUBLIC_BASE_URL" in page.text
+
+
+def test_used_sign_ins_and_revoked_sessions_are_shared_and_pruned(any_db):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.console_sessions import claim_login, is_revoked, revoke
+
+    now = datetime(2027, 3, 1, 12, tzinfo=UTC)
+    keep = timedelta(minutes=20)
+    assert claim_login(any_db, "ab" * 32, now=now, keep=keep)
+    assert not claim_login(any_db, "AB" * 32, now=now + timedelta(minutes=1), keep=keep)
+    # Long after it could be accepted, its row is pruned by the next sign-in.
+    assert claim_login(any_db, "cd" * 32, now=now + timedelta(hours=1), keep=keep)
+    assert claim_login(any_db, "ab" * 32, now=now + timedelta(hours=1), keep=keep)
+    assert not is_revoked(any_db, "session-1")
+    revoke(any_db, "session-1", now=now, lifetime=timedelta(hours=10))
+    revoke(any_db, "session-1", now=now, lifetime=timedelta(hours=10))  # twice: no error
+    assert is_revoked(any_db, "session-1")
+    revoke(any_db, "session-2", now=now + timedelta(hours=11), lifetime=timedelta(hours=10))
+    assert not is_revoked(any_db, "session-1") and is_revoked(any_db, "session-2")

@@ -88,6 +88,7 @@ async def test_a_visit_changed_after_the_views_check_is_not_cancelled_or_moved(t
             f"/console/visits/{anabel}/{action}", content=urlencode(body), headers=FORM
         )
     assert answer.status_code == 409 and "has changed since this page was opened" in answer.text
+    assert "updated after this page was drawn" in answer.text and "marked Done" not in answer.text
     assert appointment(scene, anabel).status == AppointmentStatus.BOOKED
     assert audits(scene, "appointment.cancel") == []
 

@@ -271,6 +271,7 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
 
 FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "die|dying|death|suicide|suicidal|overdose|overdosing|unalive|dead",
+    "morir|morirme|muerte|muerto|muerta|suicidio|suicida|suicidarme|sobredosis",
     "wont|not|never be around $",
     "ill|i_will|im_going_to .. be gone $",
     "ill|i_will|im_going_to .. be gone by|soon",
@@ -436,6 +437,10 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "dying|dead|died of|from thirst|hunger|boredom|laughter|cuteness|curiosity|heat|embarrassment",
     "dying|dead here",
     "dead to the world",
+    "muerto|muerta|muertos|muertas|morir|morirme|muero de cansancio|sueno|hambre|risa|frio|calor"
+    "|ganas|aburrimiento|miedo|verguenza|sed",
+    "muerte|sobredosis|suicidio de|del .. mi|su|un|una .. padre|madre|papa|mama|hermano|hermana"
+    "|abuelo|abuela|amigo|amiga|tio|tia|primo|prima|esposo|esposa|hijo|hija|perro|gato",
     "plant|plants|flowers|cactus|fish|goldfish|succulent ... gave|bought|got|sent ... is|was|are|were|went dead|dying|died",
     "im|i_am|were|hes|shes|dead dead lol|lmao|haha|rofl|lolol|crying|bruh",
     "dead on .. my|your|his|her|time|arrival",

@@ -64,6 +64,7 @@ WIRE = [
     ("mn:pv", MenuPress(MenuVerb.PRIVACY)),
     ("mn:cy", MenuPress(MenuVerb.CONSENT_YES)),
     ("mn:cn", MenuPress(MenuVerb.CONSENT_NO)),
+    ("mn:sq", MenuPress(MenuVerb.SCREENING)),
     ("ap:rs:41", AppointmentPress(AppointmentVerb.RESCHEDULE, 41)),
     ("ap:cx:41", AppointmentPress(AppointmentVerb.ASK_CANCEL, 41)),
     ("ap:cy:41", AppointmentPress(AppointmentVerb.CANCEL, 41)),

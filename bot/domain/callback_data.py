@@ -85,6 +85,7 @@ class MenuVerb(StrEnum):
     PRIVACY = "pv"
     CONSENT_YES = "cy"
     CONSENT_NO = "cn"
+    SCREENING = "sq"  # the health questions alone (a patient who was never asked them)
 
 
 class AppointmentVerb(StrEnum):

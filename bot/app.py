@@ -19,6 +19,7 @@ from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
+from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.pacing import Pacing
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
@@ -53,6 +54,7 @@ from bot.services.staff_chat import StaffChat
 from bot.services.waitlist import WaitlistService, check_waitlist_sms_texts
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
+from bot.texts.i18n import use_language
 
 log = logging.getLogger(__name__)
 RUNNER_KEY = "runner_guard"
@@ -119,6 +121,23 @@ def load_settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
+def check_every_sms_text(texts: Texts, profile: ClinicProfile) -> None:
+    """Refuse to start when any patient SMS, in any language, breaks the SMS policy."""
+    for language in Language:
+        with use_language(language):
+            try:
+                check_checkin_sms_texts(texts, profile)
+                check_crisis_sms_texts(texts, profile)
+                check_sms_texts(texts, profile)
+                check_waitlist_sms_texts(texts, profile)
+                reminder_messages.check_reminder_sms_texts(texts, profile)
+                phone_claims.check_code_sms_text(texts, profile)
+            except ConfigError as exc:
+                if language is DEFAULT_LANGUAGE:
+                    raise
+                raise ConfigError(f"{exc} (in the {language.value} catalogue)") from None
+
+
 def build_core(
     settings: Settings,
     *,
@@ -131,7 +150,7 @@ def build_core(
     texts = Texts(profile.texts)
     texts.check_html(parse_html)
     catalog = parse_checkin_catalog(profile.model_dump())
-    check_checkin_sms_texts(texts, profile)
+    check_every_sms_text(texts, profile)
     database = db or Database(settings.database_url)
     database.check()
     if migrate_db:
@@ -183,19 +202,14 @@ def build_core(
         escalation=escalation,
         matcher=build_matcher(profile, texts),
     )
-    check_crisis_sms_texts(texts, profile)
     renderers.update(checkins.renderers)
     renderers.update(aftercare.renderers)
     renderers.update(escalation.renderers)
     renderers.update(crisis.renderers)
-    check_sms_texts(texts, profile)
     waitlist = WaitlistService(
         db=database, profile=profile, clock=the_clock, texts=texts, booking=booking
     )
     renderers.update(waitlist.renderers)
-    check_waitlist_sms_texts(texts, profile)
-    reminder_messages.check_reminder_sms_texts(texts, profile)
-    phone_claims.check_code_sms_text(texts, profile)
     sms_inbound = SmsInbound(
         db=database,
         profile=profile,

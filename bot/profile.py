@@ -220,7 +220,8 @@ class ClinicProfile(_Strict):
     reminders: Reminders = Reminders()
     sending: Sending = Sending()
     session_end: SessionEnd = SessionEnd()
-    texts: dict[str, str] = {}
+    # Overrides by key; a table per language ([texts.es]) overrides that language's words.
+    texts: dict[str, str | dict[str, str]] = {}
     crisis: CrisisWords = CrisisWords()
     retention: Retention = Retention()
     waitlist: Waitlist = Waitlist()

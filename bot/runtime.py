@@ -19,15 +19,18 @@ import handlers
 from bot.db.runner import leader
 from bot.domain.clock import SystemClock
 from bot.domain.errors import ConfigError
+from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
 from bot.services.chat_replies import Reply
+from bot.services.patients import telegram_language
 from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound
 from bot.services.sms_recovery import recover_sms
-from bot.updates import ChatOrderedProcessor, InboxQueue
+from bot.texts.i18n import use_language
+from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
 from bot.web.app import create_web_app, serve
 from bot.web.console import ConsoleConfig
 from bot.web.miniapp import MiniAppConfig
@@ -76,6 +79,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .update_queue(queue)
+        .application_class(PatientLanguageApplication)
         .concurrent_updates(ChatOrderedProcessor(on_processed=queue.processed))
         .post_init(_post_init(core))
         .post_stop(_post_stop(core))
@@ -93,6 +97,8 @@ def build_application(
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application: AnyApplication = builder.build()
+    if isinstance(application, PatientLanguageApplication):
+        application.language_of = _language_of(core)
     queue.bot = application.bot
     core.extras[INBOX_KEY] = queue
     if not isinstance(core.extras.get(FLOW_KEY), BookingFlow):
@@ -110,6 +116,23 @@ def build_application(
     register_jobs(application, core)
     _register_inbox_recovery(application, queue, core)
     return application
+
+
+def _language_of(core: Core) -> Callable[[object], Coroutine[Any, Any, Language]]:
+    """The language to answer an update's sender in: a patient's choice, else their Telegram
+    app's language; staff and group chats read the clinic's language."""
+
+    async def language_of(update: object) -> Language:
+        if not isinstance(update, Update):
+            return DEFAULT_LANGUAGE
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != "private":
+            return DEFAULT_LANGUAGE
+        if user.id in core.settings.staff_user_ids:
+            return DEFAULT_LANGUAGE
+        return await asyncio.to_thread(telegram_language, core.db, user.id, user.language_code)
+
+    return language_of
 
 
 def _register_inbox_recovery(application: AnyApplication, queue: InboxQueue, core: Core) -> None:
@@ -145,6 +168,13 @@ async def set_commands(application: AnyApplication, core: Core) -> None:
     """Publish the command menu Telegram shows next to the text box."""
     commands = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
     await application.bot.set_my_commands(commands)
+    # Telegram shows a user whose app is in Spanish the Spanish descriptions.
+    for language in Language:
+        if language is DEFAULT_LANGUAGE:
+            continue
+        with use_language(language):
+            translated = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(translated, language_code=language.value)
 
 
 def _post_stop(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:

@@ -16,13 +16,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.db.engine import Database, DatabaseUnavailable
 from bot.domain.clock import Clock
+from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.group_commit import GroupCommit
 from bot.services import inbox
 from bot.services.inbox import InboxSource
+from bot.texts.i18n import use_language
 
 log = logging.getLogger(__name__)
 
@@ -185,3 +187,25 @@ class InboxQueue(asyncio.Queue[object]):
         if items:
             log.info("recovered %d telegram update(s) stored but not processed", len(items))
         return len(items)
+
+
+class PatientLanguageApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """The Application, answering each update in its sender's language.
+
+    `process_update` is where every update goes (the update processor calls it once the chat's
+    turn comes, so a language just changed by the chat's previous update is seen; the sandbox and
+    the tests' Bot API double call it directly): the sender's language is read first and set for
+    everything the handlers make while the update is handled.
+    """
+
+    language_of: Callable[[object], Awaitable[Language]] | None = None
+
+    async def process_update(self, update: object) -> None:
+        language = DEFAULT_LANGUAGE
+        if self.language_of is not None:
+            try:
+                language = await self.language_of(update)
+            except DatabaseUnavailable:
+                log.warning("language of an update unknown (database unavailable): English")
+        with use_language(language):
+            await super().process_update(update)

@@ -56,6 +56,8 @@ def register(application: AnyApplication, core: Core) -> None:
                 return flow.begin_screening(who)
             if verb in (MenuVerb.CONSENT_YES, MenuVerb.CONSENT_NO):
                 return flow.consent(who, agreed=verb is MenuVerb.CONSENT_YES)
+            if verb is MenuVerb.LANGUAGE and press is not None:
+                return flow.choose_language(who, press.language)
             return flow.expired_button(who)
 
         await respond(update, context, choose)

@@ -1,9 +1,12 @@
-"""Project commands that set themselves up: `python3 scripts/dev.py run|test|sandbox|bench|lock`.
+"""Project commands that set themselves up: `python3 scripts/dev.py run|test|sandbox|bench|lock|i18n`.
 
 Creates `.venv` on first use and installs exactly what `requirements.lock` pins (every file
 checked against its hash), then the project itself without dependencies; it reinstalls only when
 the lock or pyproject.toml changes. So the README's two commands work on a fresh machine that has
 nothing but Python 3.11+, and install the same versions everywhere (CI included).
+
+`i18n extract|update|compile|check` keeps the Babel message catalogues in `bot/locale` in step
+with the texts (`python -m bot.i18n`).
 
 `lock` rewrites `requirements.lock` from pyproject.toml (runtime and dev dependencies, with
 hashes) using pip-tools in a throw-away environment: pins already in the lock are kept unless
@@ -97,7 +100,7 @@ def run(*args: str) -> int:
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     rest = sys.argv[2:]
-    if command not in {"run", "sandbox", "test", "bench", "migrate", "lock"}:
+    if command not in {"run", "sandbox", "test", "bench", "migrate", "lock", "i18n"}:
         print(__doc__)
         return 2
     if command == "lock":
@@ -107,6 +110,8 @@ def main() -> int:
         return run("-m", "bot", command, *rest)
     if command == "bench":
         return run("-m", "benchmarks", *rest)
+    if command == "i18n":
+        return run("-m", "bot.i18n", *rest)
     steps = [
         ("ruff check", ["-m", "ruff", "check", "."]),
         ("ruff format --check", ["-m", "ruff", "format", "--check", "."]),

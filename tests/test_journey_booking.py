@@ -96,7 +96,7 @@ async def test_start_asks_consent_once_and_stores_it_with_its_time(database, clo
         assert "Riverside Health" in welcome.text
         assert "not end-to-end encrypted" in welcome.text
         assert "988" in welcome.text
-        assert welcome.button_labels == ["Yes, message me here", "No, thanks"]
+        assert welcome.button_labels == ["Yes, message me here", "No, thanks", "🌐 Español"]
         assert journey.patients()[0].telegram_consent_at is None
 
         await alice.press("Yes, message me here")
@@ -106,6 +106,7 @@ async def test_start_asks_consent_once_and_stores_it_with_its_time(database, clo
             "🗂 My appointments",
             "📞 Contact the clinic",
             "🔒 Privacy",
+            "🌐 Español",
         ]
         with journey.core.db.session(write=False) as session:
             actions = [row.action for row in session.exec(select(AuditLog)).all()]

@@ -11,6 +11,7 @@ from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services import preparation
 from bot.services.preparation import PREPARATION_SMS_SEGMENTS, fasting_cutoffs
+from bot.texts import Texts
 from tests.fakes import FakeSms, FakeTelegram
 from tests.journey_helpers import (
     ALICE,
@@ -112,10 +113,10 @@ def test_an_early_morning_visit_names_the_day_before_for_the_meal(profile):
         held_until=datetime(2027, 3, 2, 16, 30, tzinfo=UTC),
         created_at=datetime(2027, 3, 1, tzinfo=UTC),
     )
-    assert fasting_cutoffs(profile, early) == (
+    assert fasting_cutoffs(Texts(), profile, early) == (
         "Tue 2 Mar: light meal by 1:00 AM, clear liquids until 5:00 AM"
     )
     later = early.model_copy(update={"starts_at": datetime(2027, 3, 2, 9, 0, tzinfo=UTC)})
-    assert fasting_cutoffs(profile, later) == (
+    assert fasting_cutoffs(Texts(), profile, later) == (
         "Mon 1 Mar: light meal by 10:00 PM, clear liquids until 2:00 AM on Tue 2 Mar"
     )

@@ -107,6 +107,7 @@ async def test_every_reply_of_a_tour_through_all_paths_is_safe(sqlite_db, profil
     known = Conversation(service, clock, phone=OTHER_PHONE)
 
     new.send("HELP")
+    new.send("ENGLISH")  # the language of our texts (issue 15)
     new.send("what?")
     new.send("C")
     new.send("BOOK")

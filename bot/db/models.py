@@ -57,6 +57,9 @@ class Patient(SQLModel, table=True):
     # The adult who drives the patient home, stored by staff (/driver): texted "ready to be
     # picked up" at Done, in neutral words (issue 11 item 7). Not an identity; erased with them.
     driver_phone: str | None = Field(default=None, max_length=20)
+    # The language the patient reads the bot in ("en", "es"; issue 15). None: not chosen yet, so
+    # Telegram's language_code decides (and English by SMS).
+    language: str | None = Field(default=None, max_length=8)
 
 
 class StaffMember(SQLModel, table=True):

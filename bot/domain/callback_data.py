@@ -7,6 +7,7 @@ only with a reader for the old layout kept beside it (tests/test_callback_data.p
 
   bk:<verb>:<draft version>:<argument>    a step of the booking in progress (BookingStep)
   mn:<verb>                               the main menu and consent (MenuPress)
+  mn:lg:<language>                        the language button: en, es (MenuPress)
   ap:<verb>:<appointment id>              an appointment: change, cancel, calendar file
   rm:<verb>:<appointment id>              a reminder's answer: confirm, driver arranged or not
   wl:p|j:<service>:<days mask>:<part>:<earliest weeks>:<latest weeks>   waitlist choices
@@ -31,6 +32,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from bot.domain.crisis import CheckAnswer, CrisisKind
+from bot.domain.language import Language
 from bot.domain.waitlist import PartOfDay
 
 LIMIT = 64  # bytes, Telegram's limit for callback_data
@@ -86,6 +88,7 @@ class MenuVerb(StrEnum):
     CONSENT_YES = "cy"
     CONSENT_NO = "cn"
     SCREENING = "sq"  # the health questions alone (a patient who was never asked them)
+    LANGUAGE = "lg"  # mn:lg:<language code>: read the bot in that language (issue 15)
 
 
 class AppointmentVerb(StrEnum):
@@ -172,8 +175,11 @@ class BookingStep:
 @dataclass(frozen=True)
 class MenuPress:
     verb: MenuVerb
+    language: str = ""  # LANGUAGE only: the code chosen ("en", "es")
 
     def pack(self) -> str:
+        if self.verb is MenuVerb.LANGUAGE:
+            return _pack(Prefix.MENU, self.verb, self.language)
         return _pack(Prefix.MENU, self.verb)
 
 
@@ -328,8 +334,11 @@ def _booking(args: list[str]) -> BookingStep | None:
 
 
 def _menu(args: list[str]) -> MenuPress | None:
-    verb = _member(MenuVerb, args[0]) if len(args) == 1 else None
-    return MenuPress(verb) if verb is not None else None
+    verb = _member(MenuVerb, args[0]) if args else None
+    if verb is MenuVerb.LANGUAGE:
+        known = len(args) == 2 and args[1] in {language.value for language in Language}
+        return MenuPress(verb, args[1]) if known else None
+    return MenuPress(verb) if verb is not None and len(args) == 1 else None
 
 
 def _appointment(args: list[str]) -> AppointmentPress | None:

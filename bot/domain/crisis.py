@@ -2696,8 +2696,24 @@ _CHECK_CALL = re.compile(
     r"(?:(?:yes|please|pls|plz|can you|could you|can someone|someone) )*call(?: me)?"
     r"(?: please| pls| plz| now| asap| back)*"
 )
-_CHECK_YES = frozenset({"yes", "y", "yeah", "yep", "yea", "yes i am", "yes i am safe"})
-_CHECK_NO = frozenset({"no", "n", "nope", "nah", "not really", "no im not", "no i am not"})
+# Spanish (issue 15; accents are taken off first): "SEGURO", "estoy a salvo", "no estoy bien",
+# "LLAMAR", "llámenme por favor".
+_CHECK_SAFE_ES = re.compile(
+    r"(?:si )?(?:(?:yo )?estoy )?(?:a salvo|segur[oa]|bien)(?: ahora| gracias)*"
+)
+_CHECK_NOT_SAFE_ES = re.compile(
+    r"(?:no )?(?:(?:yo )?no estoy|no me siento) (?:a salvo|segur[oa]|bien)(?: ahora)?"
+)
+_CHECK_CALL_ES = re.compile(
+    r"(?:(?:si|por favor|pueden|puede) )*(?:llamar(?:me)?|llam(?:e|en)(?:me)?|llamame)"
+    r"(?: por favor| ya| ahora)*"
+)
+_CHECK_YES = frozenset(
+    {"yes", "y", "yeah", "yep", "yea", "yes i am", "yes i am safe", "si", "si estoy"}
+)
+_CHECK_NO = frozenset(
+    {"no", "n", "nope", "nah", "not really", "no im not", "no i am not", "no estoy"}
+)
 
 
 def parse_check_answer(text: str, *, yes_no: bool) -> CheckAnswer | None:
@@ -2711,11 +2727,13 @@ def parse_check_answer(text: str, *, yes_no: bool) -> CheckAnswer | None:
     plain = " ".join(
         _CHECK_NOISE.sub(" ", _strip_accents(text).lower().translate(_APOSTROPHES)).split()
     )
-    if _CHECK_NOT_SAFE.fullmatch(plain):
+    if _CHECK_NOT_SAFE.fullmatch(plain) or _CHECK_NOT_SAFE_ES.fullmatch(plain):
         return CheckAnswer.NOT_SAFE
-    if _CHECK_CALL.fullmatch(plain):
+    if _CHECK_CALL.fullmatch(plain) or _CHECK_CALL_ES.fullmatch(plain):
         return CheckAnswer.CALL
     if _CHECK_SAFE.fullmatch(plain) and plain not in ("ok", "okay", "fine", "alright"):
+        return CheckAnswer.SAFE
+    if _CHECK_SAFE_ES.fullmatch(plain) and plain not in ("bien", "si bien"):
         return CheckAnswer.SAFE
     if yes_no and plain in _CHECK_YES:
         return CheckAnswer.SAFE

@@ -193,6 +193,17 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "never|not .. get_up|wake_up|come_back|get_out_of_bed again|ever_again",
     f"found|caught|saw me with .. the|my|a|all .. {PILLS}|rope|gun|knife|razor|blade|noose",
     # family members reporting
+    "he|she|hes|shes|they|theyre|son|daughter|wife|husband .. has|have|got|made|making a|the plan"
+    " $",
+    "has|have|got|made a|the plan ... scared|afraid|worried|terrified",
+    "like ... he|she|hes|shes|theyre|im|i_am|they .. saying|said goodbye",
+    "sounds|sounded|talking|acting|texting|texted like ... goodbye|saying_goodbye|farewell",
+    f"room|bathroom|bedroom|garage|closet|basement|car ... with .. a|the|his|her|my|all .. {PILLS}"
+    "|bottle_of_pills|knife|gun|rope|razor|blade|noose ... wont|locked|refuses|refusing|crying",
+    "if ... doesnt|dont|isnt|wont ... work|help ... ending|end|kill|killing .. it|himself|herself"
+    "|myself|things|his_life|her_life|my_life",
+    "take|look care|after ... kids|children|family|mom|mum|dad|wife|husband|dog|cat|pets ... for"
+    " me $",
     "said|says|saying|told_me|texted|keeps_saying ... cant|cannot|couldnt go_on|take_it_anymore"
     "|do_this_anymore|keep_going|live_like_this",
     f"{PILLS}|gun|rope|razor|knife|noose ... and .. said|says|saying|texted|wrote .. sorry|goodbye"
@@ -237,6 +248,15 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "cuts|scratches|burns|scars|marks ... all_over|on|up_and_down ... his|her|my|their .. arms"
+    "|wrists|legs|thighs|stomach",
+    f"how many|much ... {PILLS} ... too_many|too_much",
+    "running|ran|run out of reasons $",
+    "run|running|ran out of reasons to .. live|stay|keep_going|go_on|be_here|fight",
+    "just want it|everything|this to stop $",
+    "feel*|im|i_am ... empty|hollow|numb ... and .. done|finished|over_it",
+    "losing|lost|no|losing_the .. the .. will|strength|energy|fight .. to .. fight|keep_fighting"
+    "|go_on|keep_going|carry_on|continue $",
     "permanent|final ones|plans|plan $",
     "or any|another .. appointment|appointments|session|sessions|infusion|infusions ... ever|again",
     "counting|counted|lined_up|laid_out|got_out|pouring_out|poured_out ... pills|meds|tablets"
@@ -292,6 +312,18 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
     "|puffing_up|swelling_up|swelled_up",
     "blood ... coming|pouring|running|gushing out .. of .. my|his|her|the .. mouth|nose|ears|ear",
     "so_much|too_much|lots_of|a_lot_of blood ... cant|wont|everywhere|stop|help|wont_stop",
+    "pain|ache|aching|hurt*|pressure|tight*|tightness ... jaw ... arm|arms|shoulder|chest|back",
+    "jaw ... and .. left .. arm|shoulder",
+    "one|left|right eye ... cant_see|went_blind|lost_vision|gone_dark|went_dark|went_black"
+    "|gone_black|cant_see_anything",
+    "suddenly|sudden|all_of_a_sudden ... cant see",
+    "lips|lip|face|skin|fingers|fingertips|nails ... dusky|ashen|bluish|blueish|pale_blue",
+    "hes|shes|he_is|she_is|started|keeps|kept|been|baby_is|son_is|daughter_is fitting|fitted",
+    "went|gone|going|is|was stiff ... jerk*|shak*|twitch*|convuls*|seiz*",
+    "body|he|she|hes|shes|baby|son|daughter|husband|wife ... started|starts|keeps|is|went_into"
+    " jerking|convulsing|twitching_all_over|shaking_all_over|seizing",
+    "black|tarry|bloody stool|stools|poop|poo ... faint|dizzy|passing_out|pale|lightheaded",
+    "feel|feeling|felt dizzy|sick|weak|sweaty|hot|cold and faint",
     "stiff neck ... fever|confused|confusion|rash|vomit*",
     "fever|confused|rash ... stiff neck",
     "and|he|she|hes|shes|baby|body ... isnt|not|wont|stopped|hasnt .. moving|move|moved $",
@@ -305,6 +337,9 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
 )
 
 FAMILY_SOFT_EMERGENCY: tuple[str, ...] = (
+    "breathing|breath ... fast|rapid|quickly|quick ... cant|cannot|wont .. slow|stop|calm",
+    "keep|keeps|been|started dropping|drop things|stuff|everything",
+    "black|tarry|bloody stool|stools|poop|poo",
     "vision|seeing|see|eyes ... double|went_double|blurry_and_double",
     "double vision",
     "heart|pulse|heart_rate ... wont|isnt|doesnt|not .. slow|slowing|calm|calming|settle"
@@ -324,6 +359,19 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    "goodbye|bye ... before|moving|move|moved|leaving_for|trip|vacation|holiday|deployment",
+    "giving|gave|give|given ... away ... since|because|as|when|now ... retired|retiring|moved"
+    "|moving|downsizing|declutter*|decluttering|spring_cleaning|garage_sale|yard_sale",
+    "like this with .. the|my|this|these .. insurance|billing|parking|schedule|scheduling|app"
+    "|pharmacy|traffic|commute|job|boss|work|bills|forms",
+    "everything being|costing|so .. expensive|late|slow|complicated|difficult|delayed",
+    "be|being here early|on_time|so_early|that_early",
+    "be|being here at|by|before 7am|8am|9am|10am|11am|12pm|1pm|2pm|3pm|4pm|5pm|6pm|noon|lunch"
+    "|monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+    "black|tarry|dark stool|stools|poop|poo ... iron|pepto|bismuth|blueberries|licorice|supplement"
+    "|supplements|charcoal",
+    "eye|eyes|vision ... blurry|blurred|blur|dark ... from|after ... drops|eye_drops|dilation|dilated"
+    "|dilating|optometrist|eye_exam|ophthalmologist|glasses|contacts|reading|screen",
     "goodbye|bye to .. my|the|those .. old|bad|unhealthy .. habits|habit|ways|pain|meds|crutches"
     "|cane|wheelchair|self",
     "face|smile|mouth|eye ... droop*|crooked|lopsided|swollen|puffy ... in|on .. the|that|this|a"

@@ -5,14 +5,22 @@ reminder asks "Reply C to confirm" while a check-in asks Yes / No: the caller de
 means for the message the patient is answering (and, from an opted-out number, YES is also a
 carrier re-subscribe word, like START). "X" cancels an appointment, never "CANCEL": CANCEL is a
 per se opt-out word under the FCC's 2024 revocation rule, so it only ever opts out.
+
+Spanish (issue 15) is read beside English, capitals and accents or not ("ESPAÑOL", "espanol",
+"Sí"): AYUDA is HELP; ALTO, PARAR, DETENER, CANCELAR, BAJA, TERMINAR and FIN opt out (the words
+Spanish-language programs register with carriers; CANCELAR, like CANCEL, never cancels a visit:
+X does); ESPAÑOL / ENGLISH choose the language of our texts. Re-subscribing stays START / UNSTOP,
+the words Twilio lifts its own block on.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.language import Language
 from bot.domain.typed_answers import number_word
 
 
@@ -30,6 +38,7 @@ class InboundKind(StrEnum):
     DRIVER = "driver"  # "D": my ride home is arranged (asked the day before a treatment)
     WAITLIST = "waitlist"  # join the waitlist (issue 15)
     LEAVE_WAITLIST = "leave_waitlist"
+    LANGUAGE = "language"  # ESPAÑOL / ENGLISH: the language of our texts (issue 15)
     TEXT = "text"
 
 
@@ -40,6 +49,7 @@ class Inbound:
     kind: InboundKind
     number: int | None = None
     text: str = ""
+    language: Language | None = None  # for LANGUAGE
 
 
 # Twilio caps a message body at 1,600 characters, so nothing longer comes from it; cutting
@@ -74,7 +84,35 @@ _KEYWORDS: dict[str, InboundKind] = {
     # Twilio's block list never disagree (SUBSCRIBE would leave Twilio still refusing with 21610).
     "start": InboundKind.OPT_IN,
     "unstop": InboundKind.OPT_IN,
+    # Spanish, written without accents (they are taken off before matching).
+    "ayuda": InboundKind.HELP,
+    "confirmar": InboundKind.CONFIRM,
+    "confirmo": InboundKind.CONFIRM,
+    "confirmado": InboundKind.CONFIRM,
+    "cambiar": InboundKind.RESCHEDULE,
+    "cita": InboundKind.BOOK,
+    "reservar": InboundKind.BOOK,
+    "chofer": InboundKind.DRIVER,
+    "conductor": InboundKind.DRIVER,
+    "espera": InboundKind.WAITLIST,
+    "lista de espera": InboundKind.WAITLIST,
+    "salir": InboundKind.LEAVE_WAITLIST,
+    "si": InboundKind.YES,
 }
+
+# The words that choose the language of our texts.
+LANGUAGE_WORDS: dict[str, Language] = {
+    "espanol": Language.ES,
+    "en espanol": Language.ES,
+    "spanish": Language.ES,
+    "castellano": Language.ES,
+    "english": Language.EN,
+    "en ingles": Language.EN,
+    "ingles": Language.EN,
+}
+
+# "YES" lifts Twilio's own block on an opted-out number, so it re-subscribes; "SI" does not.
+CARRIER_YES = frozenset({"y", "yes"})
 
 # CLINICAL.md section 6 and the FCC's list, plus the spellings phones and people produce.
 OPT_OUT_WORDS = frozenset(
@@ -92,6 +130,18 @@ OPT_OUT_WORDS = frozenset(
         "cancel all",
         "unsubscribe",
         "unsubscribe me",
+        # Spanish (accents taken off): the carrier-registered words and their common forms.
+        "alto",
+        "parar",
+        "pare",
+        "detener",
+        "cancelar",
+        "baja",
+        "darme de baja",
+        "dar de baja",
+        "terminar",
+        "fin",
+        "basta",
     }
 )
 
@@ -110,21 +160,41 @@ _PLAIN_OPT_OUT = re.compile(
     r"|(?:remove|take) me (?:off|from)"
     r"|(?:delete|remove) my (?:number|phone)"
     r"|wrong number"
+    # Spanish, accents taken off: "no me manden mas mensajes", "dejen de escribirme"...
+    r"|no (?:me )?(?:envie|envien|mande|manden|escriba|escriban|quiero) (?:mas )?(?:mensajes|textos|sms)"
+    r"|no mas (?:mensajes|textos|sms)"
+    r"|dejen? de (?:enviar|mandar|escribir)(?:me|les)?"
+    r"|(?:quiero )?darme de baja"
+    r"|(?:borre|borren|eliminen|quiten|quite) mi (?:numero|telefono)"
+    r"|numero equivocado"
     r")\b"
 )
 
 # Politeness around a keyword ("please stop", "C thanks") does not change what it asks for.
-_LEADING_FILLER = re.compile(r"^(?:(?:please|pls|plz|ok|okay) )+")
-_TRAILING_FILLER = re.compile(r"(?: (?:please|pls|plz|thanks|thx|ty|thank you|now))+$")
+_LEADING_FILLER = re.compile(r"^(?:(?:please|pls|plz|ok|okay|por favor|vale) )+")
+_TRAILING_FILLER = re.compile(
+    r"(?: (?:please|pls|plz|thanks|thx|ty|thank you|now|por favor|gracias|ya))+$"
+)
 # Read from the raw text, not the normalised words, so "-1" or "+5" is not taken for 1 or 5.
 _NUMBER = re.compile(r"(\d{1,2})(?:\s*/\s*10|\s+out of 10)?[.!]*")
 _NOT_WORD = re.compile(r"[^\w/]+")
 
 
 def _normalise(body: str) -> str:
-    """Lower-case, unify apostrophes, turn punctuation runs into single spaces, trim."""
+    """Lower-case, take accents off (ñ too), unify apostrophes, punctuation runs to spaces."""
     lowered = body.casefold().replace("’", "").replace("'", "")
-    return _NOT_WORD.sub(" ", lowered).strip()
+    bare = "".join(
+        ch for ch in unicodedata.normalize("NFD", lowered) if unicodedata.category(ch) != "Mn"
+    )
+    return _NOT_WORD.sub(" ", bare).strip()
+
+
+def keyword_core(body: str) -> str:
+    """The words of a short message without politeness around them ("Sí, gracias" -> "si")."""
+    words = _normalise(body[:MAX_BODY_CHARS])
+    if len(words) > MAX_KEYWORD_CHARS:
+        return words
+    return _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", words)) or words
 
 
 def parse_inbound(body: str) -> Inbound:
@@ -137,6 +207,9 @@ def parse_inbound(body: str) -> Inbound:
 
     if core in OPT_OUT_WORDS or _PLAIN_OPT_OUT.search(words):
         return Inbound(InboundKind.OPT_OUT, text=text)
+    language = LANGUAGE_WORDS.get(core)
+    if language is not None:
+        return Inbound(InboundKind.LANGUAGE, text=text, language=language)
     kind = _KEYWORDS.get(core)
     if kind is not None:
         return Inbound(kind, text=text)

@@ -34,6 +34,7 @@ from bot.services.planner import SessionEndStep, patient_channel, plan_series_ch
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import patient_line, session_row
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label
 
 # The discharge advice covers the next 24 hours; half a day late it has lost its point.
 DISCHARGE_STALE_AFTER = timedelta(hours=12)
@@ -350,7 +351,9 @@ class AftercareService:
 
     def _label(self, appointment: Appointment) -> str:
         service = self.profile.services.get(appointment.service)
-        return service.label if service is not None else appointment.service
+        if service is None:
+            return appointment.service
+        return service_label(appointment.service, service.label)
 
     def _when(self, appointment: Appointment) -> str:
         return when_long(appointment.starts_at, self.profile.tz)

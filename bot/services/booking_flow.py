@@ -46,6 +46,7 @@ from bot.domain.errors import (
     SlotTaken,
     TooLateToCancel,
 )
+from bot.domain.language import Language, language_from_code
 from bot.domain.phone_codes import CODE_VALID_FOR, as_code
 from bot.domain.typed_answers import matching_label
 from bot.profile import ClinicProfile
@@ -71,9 +72,13 @@ from bot.services.drafts import (
     request_key,
     snapshot_columns,
 )
-from bot.services.formatting import when_long
+from bot.services.formatting import date_short, when_long
 from bot.services.outbox import enqueue
-from bot.services.patients import get_or_create_telegram_patient, patient_by_phone
+from bot.services.patients import (
+    choose_language,
+    get_or_create_telegram_patient,
+    patient_by_phone,
+)
 from bot.services.phone_claims import (
     CodeOutcome,
     CodeResult,
@@ -85,6 +90,7 @@ from bot.services.phone_claims import (
 from bot.services.phones import normalize_phone
 from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patient_name
 from bot.texts import Texts
+from bot.texts.i18n import current_language, use_language
 
 __all__ = ["WEB_STEPS", "BookingFlow", "Reply", "Screen", "WebChoice", "Who"]
 
@@ -226,6 +232,9 @@ class BookingFlow:
         """/start: greet, ask for consent once, then offer the menu (or the booking underway)."""
         now = self.clock.now()
         patient = self._ensure_patient(who, now=now)
+        if patient.language is None and patient.id is not None:
+            # Chosen for them from their Telegram app's language; a button changes it.
+            choose_language(self.db, patient.id, current_language(), now=now)
         first_name = who.first_name or "there"
         if patient.telegram_consent_at is None:
             welcome = self.texts.html(
@@ -282,6 +291,32 @@ class BookingFlow:
                 patient = row
         thanks = self.texts.html("start_consent_thanks")
         return Reply(edit=self.screens.menu(patient, lead=thanks))
+
+    def _phone_reason(self, exc: Exception) -> str:
+        """Why a typed number was refused, in the patient's words (normalize_phone's reasons)."""
+        invalid = "not valid" in str(exc)
+        return self.texts.plain(
+            "book_phone_reason_invalid" if invalid else "book_phone_reason_format"
+        )
+
+    def choose_language(self, who: Who, code: str) -> Reply:
+        """The language button (welcome and menu): store it and answer in it from now on."""
+        now = self.clock.now()
+        patient = self._ensure_patient(who, now=now)
+        if code not in {language.value for language in Language} or patient.id is None:
+            return self.expired_button(who)
+        language = language_from_code(code)
+        choose_language(self.db, patient.id, language, now=now)
+        with use_language(language):
+            if patient.telegram_consent_at is None:
+                welcome = self.texts.html(
+                    "start_welcome",
+                    first_name=who.first_name or "there",
+                    clinic=self.profile.clinic.name,
+                )
+                return Reply(edit=self.screens.consent(lead=welcome))
+            lead = self.texts.html("language_chosen")
+            return Reply(edit=self.screens.menu(patient, lead=lead))
 
     def contact_details(self) -> Reply:
         return Reply((self.screens.contact_details(),))
@@ -404,7 +439,9 @@ class BookingFlow:
             phone = normalize_phone(number, region=self.profile.clinic.phone_region)
         except InvalidPhone as exc:
             button = self.texts.plain("book_share_phone")
-            return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+            return self._again(
+                turn, "book_phone_invalid", reason=self._phone_reason(exc), button=button
+            )
         return self._phone_proved(turn, phone, via=Verified.CONTACT)
 
     # --- my appointments -----------------------------------------------------------------
@@ -486,7 +523,7 @@ class BookingFlow:
         if day is None or not self.screens.slots_on(
             str(data["service"]), day, now=turn.now, patient_id=turn.patient_id
         ):
-            shown = f"{day:%a} {day.day} {day:%b}" if day else ""
+            shown = date_short(day) if day else ""
             turn.notes.append(self.texts.html("book_day_full", day=shown))
             return self._show_current(turn)
         data["day"] = day.isoformat()
@@ -616,7 +653,9 @@ class BookingFlow:
             phone = normalize_phone(text, region=self.profile.clinic.phone_region)
         except InvalidPhone as exc:
             button = self.texts.plain("book_share_phone")
-            return self._again(turn, "book_phone_invalid", reason=str(exc), button=button)
+            return self._again(
+                turn, "book_phone_invalid", reason=self._phone_reason(exc), button=button
+            )
         if phone == turn.patient.phone_e164 and turn.patient.phone_verified_at is not None:
             return self._phone_settled(turn, phone, verified=True, key="book_phone_saved")
         if not self.sms_available():

@@ -27,15 +27,26 @@ from bot.domain.callback_data import (
     WaitlistVerb,
 )
 from bot.domain.enums import AppointmentStatus, DraftStep
+from bot.domain.language import Language
 from bot.messaging.channels import Attachment, Button
 from bot.profile import WEEKDAYS, ClinicProfile
 from bot.services.booking import BookingService
 from bot.services.calendar_files import appointment_calendar
 from bot.services.chat_replies import Rows, Screen, rows
 from bot.services.drafts import RESCHEDULE, SCREEN, SCREENING_CODES, Draft
-from bot.services.formatting import clock_time, day_label, when_long
+from bot.services.formatting import (
+    clock_time,
+    date_long,
+    date_short,
+    day_label,
+    wall_time,
+    weekday_name,
+    when_long,
+)
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
+from bot.texts.i18n import current_language
+from bot.texts.profile_texts import service_label, service_preparation
 
 TIMES_PER_ROW = 4
 DAYS_PER_ROW = 3
@@ -67,7 +78,7 @@ def monday_of(day: date) -> date:
 
 
 def short_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return date_short(day)
 
 
 class BookingScreens:
@@ -107,7 +118,7 @@ class BookingScreens:
             choices = [
                 (
                     Button(
-                        self.profile.services[code].label,
+                        self.service_label(code),
                         data=step_data(BookingVerb.SERVICE, v, code),
                     ),
                 )
@@ -292,7 +303,7 @@ class BookingScreens:
         text = t.html(
             "book_choose_time",
             service=self.service_label(service),
-            day=f"{day:%A} {day.day} {day:%B}",
+            day=date_long(day),
             zone=self.zone(slots[0].start),
         )
         return Screen(text, (*rows(buttons, TIMES_PER_ROW), *self._mini_app_row(), other, stop))
@@ -416,7 +427,11 @@ class BookingScreens:
         if moved:
             text = t.html("resched_done", **values)
         else:
-            preparation = definition.preparation if definition else ""
+            preparation = (
+                service_preparation(appointment.service, definition.preparation)
+                if definition
+                else ""
+            )
             text = t.html("book_confirmed", preparation=preparation, **values)
             block = preparation_block(t, self.profile, appointment, with_service=False)
             if block:
@@ -556,7 +571,16 @@ class BookingScreens:
             # Booked by staff or by text, or on the waitlist, without health answers on record.
             screening = Button(t.plain("menu_screening"), data=MenuPress(MenuVerb.SCREENING).pack())
             buttons = (*buttons[:-1], (screening,), buttons[-1])
+        buttons = (*buttons, (self.language_button(),))
         return Screen(t.html("menu_prompt"), buttons).under(lead)
+
+    def language_button(self) -> Button:
+        """ "🌐 Español" to an English reader, "🌐 English" to a Spanish one."""
+        other = Language.EN if current_language() is Language.ES else Language.ES
+        return Button(
+            self.texts.plain("menu_language"),
+            data=MenuPress(MenuVerb.LANGUAGE, other.value).pack(),
+        )
 
     def waitlist_button(self, service: str) -> Button:
         """ "None of these times suit me": the waitlist's choices for this service."""
@@ -572,6 +596,7 @@ class BookingScreens:
                 Button(t.plain("start_consent_yes"), data=MenuPress(MenuVerb.CONSENT_YES).pack()),
                 Button(t.plain("start_consent_no"), data=MenuPress(MenuVerb.CONSENT_NO).pack()),
             ),
+            (self.language_button(),),
         )
         text = t.html("start_consent") + "\n\n" + t.html("start_emergency")
         return Screen(text, buttons).under(lead)
@@ -646,7 +671,7 @@ class BookingScreens:
 
     def service_label(self, code: str) -> str:
         service = self.profile.services.get(code)
-        return service.label if service else code
+        return service_label(code, service.label) if service else code
 
     def book_label(self, patient: Patient) -> str:
         key = "menu_book_approved" if patient.approved_at is not None else "menu_book"
@@ -663,7 +688,7 @@ class BookingScreens:
 
     def _opening_hours(self) -> str:
         lines = []
-        for weekday, name in enumerate(WEEKDAYS):
+        for weekday in range(len(WEEKDAYS)):
             ranges = self.profile.opening_ranges(weekday)
             shown = (
                 ", ".join(f"{_wall_time(a)} – {_wall_time(b)}" for a, b in ranges)
@@ -671,11 +696,10 @@ class BookingScreens:
                 else self.texts.plain("contact_closed")
             )
             lines.append(
-                self.texts.plain("contact_hours_line", weekday=name.capitalize(), ranges=shown)
+                self.texts.plain("contact_hours_line", weekday=weekday_name(weekday), ranges=shown)
             )
         return "\n".join(lines)
 
 
 def _wall_time(moment: time) -> str:
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    return wall_time(moment)

@@ -90,7 +90,7 @@ from bot.services.outbox import cancel_pending, enqueue
 from bot.services.patients import patient_by_telegram
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import called_row, patient_line
-from bot.texts import Texts
+from bot.texts import Texts, profile_texts
 from bot.texts.checkins import DEFAULTS as CHECKIN_TEXTS
 from bot.texts.escalations import DEFAULTS as ESCALATION_TEXTS
 
@@ -195,6 +195,10 @@ class CheckinService:
         self.texts = texts
         self.escalation = escalation
         self._builtin = Texts()
+        # Recall periods by code, to name a slot's period in the patient's language.
+        self._periods: dict[str, str] = dict(
+            profile.model_dump().get("checkins", {}).get("periods", {}) or {}
+        )
         safety = list(catalog.sets[SAFETY_SET])
         # Safety items whose Yes ends the check-in with an emergency reply are asked together by
         # SMS; the others (self-harm, with its follow-ups) one by one.
@@ -554,7 +558,9 @@ class CheckinService:
             question = self._question(code) if code is not None else None
             if code is None or question is None:
                 return None
-            index = matching_label(text, [option.label for option in question.options])
+            index = matching_label(text, [_label(question, option) for option in question.options])
+            if index is None:  # English words are understood whatever the language
+                index = matching_label(text, [option.label for option in question.options])
             if index is None or self._booking_waits(session, telegram_user_id, checkin, now):
                 return None
             step = self._step(session, checkin, code, question.options[index].code, now, sms=False)
@@ -990,14 +996,14 @@ class CheckinService:
         answered = self.texts.html(
             "checkin_answered",
             question=self._display_text(step.question, checkin.slot),
-            answer=step.option.label,
+            answer=_label(step.question, step.option),
         )
         if step.first:
             answered = f"{self._intro()}\n\n{answered}"
         replies = [
             reply if promise is None else f"{reply}\n{promise}"
             for reply, promise in zip(
-                (flag.reply_text for flag in step.flags),
+                (profile_texts.reply(flag.reply_key, flag.reply_text) for flag in step.flags),
                 (*step.promises, *([None] * len(step.flags))),
                 strict=False,
             )
@@ -1042,9 +1048,12 @@ class CheckinService:
             period = self.catalog.slot(slot).period
         except ValueError:
             period = None
+        text = profile_texts.question(question.code, question.text)
         if period is None:
-            return question.text
-        return question.text.replace(PERIOD_PLACEHOLDER, period)
+            return text
+        return text.replace(
+            PERIOD_PLACEHOLDER, profile_texts.period_in_language(period, self._periods)
+        )
 
     def _intro(self) -> str:
         return self.texts.html("checkin_intro", emergency=self.texts.plain("emergency_notice"))
@@ -1074,7 +1083,9 @@ class CheckinService:
             return self._presession_question.text
         if code in self._safety_numbers:
             # The profile's own plain words, when a lock screen may show them.
-            words = self.catalog.questions[code].text.replace(PERIOD_PLACEHOLDER, "").strip()
+            asked = self.catalog.questions[code]
+            words = profile_texts.question(code, asked.text)
+            words = words.replace(PERIOD_PLACEHOLDER, "").strip()
             question = self.texts.plain(
                 "sms_checkin_q_sign", text=words, number=self._safety_numbers[code]
             )
@@ -1251,12 +1262,20 @@ def _sms_value(question: Question, inbound: Inbound) -> str | None:
     return wanted if any(option.code == wanted for option in question.options) else None
 
 
+def _label(question: Question, option: Option) -> str:
+    """An answer's label in the patient's language."""
+    return profile_texts.option_label(str(question.kind), question.code, option.code, option.label)
+
+
 def _buttons(checkin_id: int, question: Question) -> list[list[Button]]:
     buttons = [
-        Button(option.label, data=CheckinAnswer(checkin_id, question.code, option.code).pack())
+        Button(
+            _label(question, option),
+            data=CheckinAnswer(checkin_id, question.code, option.code).pack(),
+        )
         for option in question.options
     ]
-    longest = max((len(option.label) for option in question.options), default=0)
+    longest = max((len(_label(question, option)) for option in question.options), default=0)
     # Numbers side by side, short words three to a row, long answers one per row.
     width = 6 if longest <= 2 else 3 if longest <= 12 else 1
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]

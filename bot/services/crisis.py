@@ -36,6 +36,7 @@ from bot.domain.clock import Clock
 from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisMatch, CrisisMatcher, CrisisTier
 from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError
+from bot.domain.language import Language
 from bot.domain.redflags import RedFlag
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
@@ -50,7 +51,8 @@ from bot.services.patients import (
     patient_by_telegram,
 )
 from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.texts import Texts
+from bot.texts import Texts, profile_texts
+from bot.texts.i18n import use_language
 
 log = logging.getLogger(__name__)
 
@@ -688,12 +690,18 @@ def check_crisis_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
 def bot_texts_to_ignore(profile: ClinicProfile, texts: Texts) -> list[str]:
     """Every text the bot itself sends, in pieces between placeholders, to ignore when pasted."""
     catalog = parse_checkin_catalog(profile.model_dump())
-    found = [question.text for question in catalog.questions.values()]
-    found += list(catalog.replies.values())
+    found: list[str] = []
     keys = texts.keys()  # Texts is not a dict: it lists its keys
-    for key in keys:
-        found.extend(_literal_pieces(texts.raw(key)))
-    return found
+    for language in Language:  # a Spanish question quoted back is no more a crisis
+        with use_language(language):
+            found += [
+                profile_texts.question(code, question.text)
+                for code, question in catalog.questions.items()
+            ]
+            found += [profile_texts.reply(key, text) for key, text in catalog.replies.items()]
+            for key in keys:
+                found.extend(_literal_pieces(texts.raw(key)))
+    return list(dict.fromkeys(found))
 
 
 def _literal_pieces(template: str) -> Iterator[str]:

@@ -15,6 +15,7 @@ from bot.db.engine import Database
 from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxKind, OutboxStatus
+from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.domain.reminders import backoff, next_sms_window
 from bot.messaging.channels import (
     DeliveryFailed,
@@ -25,10 +26,12 @@ from bot.messaging.channels import (
 )
 from bot.profile import ClinicProfile
 from bot.services.outbox import begin_send, claim_due, finish, forget_code, payload_of
+from bot.services.patients import language_of
 from bot.services.planner import staff_notice
 from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
 from bot.services.staff_chat import StaffChat
 from bot.texts import Texts
+from bot.texts.i18n import use_language
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,13 @@ def care_stopped(row: Outbox, patient: Patient | None) -> bool:
         and Channel(row.channel) in PATIENT_CHANNELS
         and OutboxKind(row.kind) not in ANY_HOUR_KINDS
     )
+
+
+def addressee_language(channel: Channel, patient: Patient | None) -> Language:
+    """The language a message on `channel` is read in."""
+    if channel in (Channel.TELEGRAM, Channel.SMS):
+        return language_of(patient)
+    return DEFAULT_LANGUAGE
 
 
 def route_patient(patient: Patient, channels: Channels) -> Channel | None:
@@ -283,9 +293,12 @@ class Dispatcher:
             if outcome == "send":
                 assert channel is not None
                 try:
-                    message = renderer(
-                        self._context(session, row, patient, appointment, channel, now)
-                    )
+                    # In the language of whoever reads it: the patient on their own channels,
+                    # the clinic's language in the staff chat and on the on-call phone.
+                    with use_language(addressee_language(channel, patient)):
+                        message = renderer(
+                            self._context(session, row, patient, appointment, channel, now)
+                        )
                 except Skip as skip:
                     outcome = f"skip:{skip.reason}"
                 except Postpone as later:

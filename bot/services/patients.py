@@ -6,8 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.db.engine import Database
 from bot.db.models import Patient
 from bot.domain.enums import Channel
+from bot.domain.language import Language, language_from_code
+from bot.services.audit import audit
 
 
 def patient_by_telegram(session: Session, telegram_user_id: int) -> Patient | None:
@@ -55,3 +58,37 @@ def get_or_create_sms_patient(
         session.add(patient)
         session.flush()
     return patient
+
+
+def language_of(patient: Patient | None, *, fallback: str | None = None) -> Language:
+    """The language a patient reads: their choice, else `fallback` (Telegram's language_code),
+    else English. Nobody (no patient) reads the fallback's language too."""
+    chosen = patient.language if patient is not None else None
+    return language_from_code(chosen or fallback)
+
+
+def telegram_language(db: Database, telegram_user_id: int, language_code: str | None) -> Language:
+    """The language to answer a Telegram user in (one indexed read)."""
+    with db.session(write=False) as session:
+        chosen = session.exec(
+            select(Patient.language).where(col(Patient.telegram_user_id) == telegram_user_id)
+        ).one_or_none()
+    return language_from_code(chosen or language_code)
+
+
+def choose_language(db: Database, patient_id: int, language: Language, *, now: datetime) -> bool:
+    """Store the patient's language (audited); False when it was already theirs."""
+    with db.session() as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None or patient.language == language.value:
+            return False
+        patient.language = language.value
+        audit(
+            session,
+            at=now,
+            actor=f"patient:{patient_id}",
+            action="patient.language",
+            subject=f"patient:{patient_id}",
+            detail={"language": language.value},
+        )
+        return True

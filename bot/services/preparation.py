@@ -19,23 +19,23 @@ from bot.domain.reminders import fasting_times
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import OutgoingMessage
 from bot.profile import ClinicProfile, Service
-from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.formatting import clock_time, date_short, when_long, when_short
 from bot.services.outbox import enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label, service_preparation
 
 
 def short_day(moment: datetime, tz: ZoneInfo) -> str:
     """ "Tue 15 Dec" in clinic time."""
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}"
+    return date_short(moment.astimezone(tz).date())
 
 
 def needs_preparation(service: Service | None) -> bool:
     return service is not None and (service.fasting or service.driver_required)
 
 
-def fasting_cutoffs(profile: ClinicProfile, appointment: Appointment) -> str:
+def fasting_cutoffs(texts: Texts, profile: ClinicProfile, appointment: Appointment) -> str:
     """ "Tue 15 Dec: light meal by 3:00 AM, clear liquids until 7:00 AM" (plain text)."""
     tz = profile.tz
     times = fasting_times(
@@ -47,8 +47,9 @@ def fasting_cutoffs(profile: ClinicProfile, appointment: Appointment) -> str:
     liquids_day = short_day(times.clear_liquids_until, tz)
     liquids = clock_time(times.clear_liquids_until, tz)
     if liquids_day != meal_day:
-        liquids = f"{liquids} on {liquids_day}"
-    return f"{meal_day}: light meal by {clock_time(times.light_meal_until, tz)}, clear liquids until {liquids}"
+        liquids = texts.plain("prep_time_on_day", time=liquids, day=liquids_day)
+    meal = clock_time(times.light_meal_until, tz)
+    return texts.plain("prep_cutoffs", day=meal_day, meal=meal, liquids=liquids)
 
 
 def preparation_lines(
@@ -64,12 +65,15 @@ def preparation_lines(
         return []
     lines: list[str] = []
     if service.fasting:
-        lines.append(texts.html("prep_fasting", cutoffs=fasting_cutoffs(profile, appointment)))
+        lines.append(
+            texts.html("prep_fasting", cutoffs=fasting_cutoffs(texts, profile, appointment))
+        )
     if service.driver_required:
         lines.append(texts.html("prep_driver"))
     lines.append(texts.html("prep_medicines"))
     if with_service and service.preparation:
-        lines.append(f"• {html.escape(service.preparation, quote=False)}")
+        words = service_preparation(appointment.service, service.preparation)
+        lines.append(f"• {html.escape(words, quote=False)}")
     return lines
 
 
@@ -102,13 +106,13 @@ def render_preparation(ctx: RenderContext) -> OutgoingMessage:
             "prep_message_sms",
             clinic=clinic.name,
             when=when_short(appointment.starts_at, tz),
-            cutoffs=fasting_cutoffs(ctx.profile, appointment),
+            cutoffs=fasting_cutoffs(ctx.texts, ctx.profile, appointment),
             phone=clinic.phone,
         )
         assert_sms_safe(text, max_segments=PREPARATION_SMS_SEGMENTS)
         return OutgoingMessage(text)
     text = ctx.texts.raw("prep_message_tg").format(
-        service=html.escape(service.label, quote=False),
+        service=html.escape(service_label(appointment.service, service.label), quote=False),
         when=html.escape(when_long(appointment.starts_at, tz), quote=False),
         address=html.escape(clinic.address, quote=False),
         block=preparation_block(ctx.texts, ctx.profile, appointment),

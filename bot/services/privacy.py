@@ -43,6 +43,7 @@ from bot.services.formatting import when_long
 from bot.services.outbox import OPEN_STATUSES
 from bot.services.routing import enqueue_staff_notice
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label
 
 ERASE = "erase"
 
@@ -110,7 +111,11 @@ class PrivacyService:
     # --- a copy of the data --------------------------------------------------------------
 
     def export(self, *, patient_id: int, actor: str) -> bytes:
-        """A readable document of everything held about the patient, with dates (audited)."""
+        """A readable document of everything held about the patient, with dates (audited).
+
+        In the patient's language (the language of the update asking for it); the codes stored
+        (status, channel, alert level) and the booking questions' short names stay as stored.
+        """
         now = self.clock.now()
         tz = self.profile.tz
         with self.db.session() as session:
@@ -140,45 +145,57 @@ class PrivacyService:
             def at(moment: datetime | None) -> str:
                 return when_long(moment, tz) if moment is not None else "-"
 
+            t = self.texts.plain
+            phone = t("mydata_doc_phone", phone=patient.phone_e164 or "-")
+            if patient.phone_e164:
+                phone += t("mydata_doc_phone_confirmed", when=at(patient.phone_verified_at))
+            connected = t("mydata_doc_connected") if patient.telegram_user_id else "-"
             lines = [
-                f"What {self.profile.clinic.name} holds about you",
-                f"Prepared {at(now)} (clinic time)",
+                t("mydata_doc_title", clinic=self.profile.clinic.name),
+                t("mydata_doc_prepared", when=at(now)),
                 "",
-                "PROFILE",
-                f"Name: {patient.name or '-'}",
-                f"Phone: {patient.phone_e164 or '-'}"
-                + (f" (confirmed {at(patient.phone_verified_at)})" if patient.phone_e164 else ""),
-                f"Telegram: {'connected' if patient.telegram_user_id else '-'}",
-                f"Messages go by: {patient.preferred_channel}",
-                f"Record created: {at(patient.created_at)}",
-                f"Approved for treatment: {at(patient.approved_at)}",
+                t("mydata_doc_profile"),
+                t("mydata_doc_name", name=patient.name or "-"),
+                phone,
+                t("mydata_doc_telegram", telegram=connected),
+                t("mydata_doc_channel", channel=patient.preferred_channel),
+                t("mydata_doc_created", when=at(patient.created_at)),
+                t("mydata_doc_approved", when=at(patient.approved_at)),
                 "",
-                "CONSENTS",
-                f"Messages in Telegram agreed: {at(patient.telegram_consent_at)}",
-                f"Text reminders agreed: {at(patient.sms_consent_at)}",
-                f"Texts stopped (STOP): {at(patient.sms_opted_out_at)}",
-                f"Care messages stopped in Telegram: {at(patient.care_messages_stopped_at)}",
+                t("mydata_doc_consents"),
+                t("mydata_doc_telegram_consent", when=at(patient.telegram_consent_at)),
+                t("mydata_doc_sms_consent", when=at(patient.sms_consent_at)),
+                t("mydata_doc_sms_stopped", when=at(patient.sms_opted_out_at)),
+                t("mydata_doc_care_stopped", when=at(patient.care_messages_stopped_at)),
                 "",
-                "APPOINTMENTS",
+                t("mydata_doc_appointments"),
             ]
             for visit in appointments:
                 service = self.profile.services.get(visit.service)
-                label = service.label if service is not None else visit.service
-                line = f"{at(visit.starts_at)}: {label}, {visit.status} (booked {at(visit.created_at)})"
+                label = service_label(visit.service, service.label) if service else visit.service
+                line = t(
+                    "mydata_doc_visit",
+                    when=at(visit.starts_at),
+                    service=label,
+                    status=visit.status,
+                    booked=at(visit.created_at),
+                )
                 if visit.cancelled_at is not None:
-                    line += f", cancelled {at(visit.cancelled_at)}"
+                    line += t("mydata_doc_visit_cancelled", when=at(visit.cancelled_at))
                 lines.append(line)
-            lines += ["" if appointments else "-", "ANSWERS TO BOOKING QUESTIONS"]
+            lines += ["" if appointments else "-", t("mydata_doc_screening")]
             for answer in screening:
                 label = self._screening_label(answer.code)
                 lines.append(f"{at(answer.answered_at)}: {label}: {answer.answer}")
-            lines += ["" if screening else "-", "CHECK-IN ANSWERS"]
+            lines += ["" if screening else "-", t("mydata_doc_checkins")]
             for item in checkins:
                 lines.append(f"{at(item.answered_at)}: {item.question}: {item.value}")
-            lines += ["" if checkins else "-", "ALERTS RAISED FOR STAFF"]
+            lines += ["" if checkins else "-", t("mydata_doc_alerts")]
             for alert in alerts:
-                closed = at(alert.acknowledged_at)
-                lines.append(f"{at(alert.created_at)}: {alert.level}, seen by staff {closed}")
+                seen = at(alert.acknowledged_at)
+                lines.append(
+                    t("mydata_doc_alert", when=at(alert.created_at), level=alert.level, seen=seen)
+                )
             if not alerts:
                 lines.append("-")
             audit(

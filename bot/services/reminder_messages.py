@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Outbox
@@ -12,10 +15,11 @@ from bot.domain.reminders import fasting_times, useful_until
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
-from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.formatting import clock_time, longest_when_short, when_long, when_short
 from bot.services.preparation import preparation_block
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label, service_preparation
 
 
 def appointment_buttons(
@@ -50,7 +54,9 @@ def _values(ctx: RenderContext, appointment: Appointment) -> dict[str, str]:
     tz = ctx.profile.tz
     service = ctx.profile.services.get(appointment.service)
     return {
-        "service": service.label if service else appointment.service,
+        "service": service_label(appointment.service, service.label)
+        if service
+        else appointment.service,
         "when": when_short(appointment.starts_at, tz)
         if ctx.is_sms
         else when_long(appointment.starts_at, tz),
@@ -58,7 +64,9 @@ def _values(ctx: RenderContext, appointment: Appointment) -> dict[str, str]:
         "address": ctx.profile.clinic.address,
         "phone": ctx.profile.clinic.phone,
         "clinic": ctx.profile.clinic.name,
-        "preparation": service.preparation if service else "",
+        "preparation": service_preparation(appointment.service, service.preparation)
+        if service
+        else "",
     }
 
 
@@ -81,7 +89,10 @@ def _checklist(ctx: RenderContext, appointment: Appointment, *, day_before: bool
     service = ctx.profile.services.get(appointment.service)
     if service is None or not (service.fasting or service.driver_required):
         return ctx.texts.html(
-            "checklist_consultation", preparation=service.preparation if service else ""
+            "checklist_consultation",
+            preparation=service_preparation(appointment.service, service.preparation)
+            if service
+            else "",
         )
     key = "checklist_treatment_24h" if day_before else "checklist_treatment"
     return ctx.texts.html(key, fasting=fasting_line(ctx, appointment))
@@ -240,7 +251,9 @@ def render_series_summary(ctx: RenderContext) -> OutgoingMessage:
     )
     text = ctx.texts.raw("series_summary_tg").format(
         count=len(visits),
-        service=_escape(service.label if service else visits[0].service),
+        service=_escape(
+            service_label(visits[0].service, service.label) if service else visits[0].service
+        ),
         items=items,
         address=_escape(ctx.profile.clinic.address),
         preparation=preparation_block(ctx.texts, ctx.profile, visits[0], with_service=False),
@@ -270,8 +283,6 @@ REMINDER_SMS_KEYS = (
     "pickup_sms",
     "driver_pickup_sms",
 )
-# The widest date and time the SMS texts can show, so the one-segment check is honest.
-_LONGEST_WHEN = "Wed 30 Sep 12:45 PM"
 
 
 def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
@@ -280,8 +291,9 @@ def check_reminder_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
         "clinic": profile.clinic.name,
         "phone": profile.clinic.phone,
         "address": profile.clinic.address,
-        "when": _LONGEST_WHEN,
-        "time": "12:45 PM",
+        # The widest date and time the SMS texts can show, so the one-segment check is honest.
+        "when": longest_when_short(),
+        "time": clock_time(datetime(2027, 1, 1, 12, 45, tzinfo=UTC), ZoneInfo("UTC")),
     }
     for key in REMINDER_SMS_KEYS:
         try:

@@ -42,7 +42,14 @@ from bot.domain.errors import (
     SlotTaken,
     TooLateToCancel,
 )
-from bot.domain.sms_keywords import Inbound, InboundKind, parse_inbound
+from bot.domain.language import Language
+from bot.domain.sms_keywords import (
+    CARRIER_YES,
+    Inbound,
+    InboundKind,
+    keyword_core,
+    parse_inbound,
+)
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.domain.waitlist import Preferences
 from bot.profile import ClinicProfile
@@ -51,9 +58,9 @@ from bot.services.booking import BookingService
 from bot.services.confirmations import record_confirmation, record_driver
 from bot.services.crisis import CrisisService
 from bot.services.escalation import is_sms_ack
-from bot.services.formatting import when_short
+from bot.services.formatting import longest_when_short, when_short
 from bot.services.outbox import payload_of
-from bot.services.patients import get_or_create_sms_patient, patient_by_phone
+from bot.services.patients import get_or_create_sms_patient, language_of, patient_by_phone
 from bot.services.phones import mask_phone
 from bot.services.routing import (
     InvalidPatientName,
@@ -65,6 +72,8 @@ from bot.services.routing import (
 )
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
+from bot.texts.i18n import current_language, use_language
+from bot.texts.profile_texts import clinic_text
 from bot.texts.sms import DEFAULTS as SMS_TEXTS
 
 log = logging.getLogger(__name__)
@@ -129,7 +138,8 @@ def choices(count: int) -> str:
     labels = [str(n) for n in range(1, count + 1)]
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
+    word = " o " if current_language() is Language.ES else " or "
+    return ", ".join(labels[:-1]) + word + labels[-1]
 
 
 class SmsInbound:
@@ -160,7 +170,22 @@ class SmsInbound:
     # --- the entry point ----------------------------------------------------------------
 
     def handle(self, *, from_number: str, body: str, message_sid: str, now: datetime) -> Reply:
-        """Act on one inbound SMS and return the reply text (None: send nothing)."""
+        """Act on one inbound SMS and return the reply text (None: send nothing).
+
+        The reply is in the texter's language: ESPAÑOL / ENGLISH themselves answer in the
+        language they choose, anything else in the one stored (English for a new number).
+        """
+        inbound = parse_inbound(body)
+        language = inbound.language
+        if language is None:
+            with self.db.session(write=False) as session:
+                language = language_of(patient_by_phone(session, from_number.strip()))
+        with use_language(language):
+            return self._handle(
+                from_number=from_number, body=body, message_sid=message_sid, now=now
+            )
+
+    def _handle(self, *, from_number: str, body: str, message_sid: str, now: datetime) -> Reply:
         phone = from_number.strip()
         if not _E164.fullmatch(phone) or not _SID.fullmatch(message_sid):
             # Short codes, alphanumeric senders and malformed posts get no conversation.
@@ -287,7 +312,7 @@ class SmsInbound:
             # staff alert and on-call page, which carry the callback number, still go out.
             assert patient.id is not None
             return self.checkin_answer(session, patient.id, inbound, now, opted_out=opted_out)
-        if opted_out and kind is InboundKind.YES:
+        if opted_out and kind is InboundKind.YES and keyword_core(inbound.text) in CARRIER_YES:
             kind = InboundKind.OPT_IN  # a carrier re-subscribe word, as Twilio treats it
         if kind is InboundKind.OPT_OUT:
             return self._opt_out(session, phone, patient, now)
@@ -297,6 +322,20 @@ class SmsInbound:
             return self._text("sms_help")
         if opted_out:
             return None
+        if kind is InboundKind.LANGUAGE and inbound.language is not None:
+            # Any time, even mid-booking or with a question open: the next text comes in it.
+            chosen = get_or_create_sms_patient(session, phone_e164=phone, now=now)
+            if chosen.language != inbound.language.value:
+                chosen.language = inbound.language.value
+                audit(
+                    session,
+                    at=now,
+                    actor=f"patient:{chosen.id}",
+                    action="patient.language",
+                    subject=f"patient:{chosen.id}",
+                    detail={"language": inbound.language.value, "via": "sms"},
+                )
+            return self._text("sms_language_set")
         waitlisted = self._waitlist_answer(session, phone, patient, draft, kind, checkin_open, now)
         if waitlisted is not None:
             return waitlisted
@@ -668,8 +707,8 @@ class SmsInbound:
         common: dict[str, object] = {
             "clinic": self.profile.clinic.name,
             "phone": self.profile.clinic.phone,
-            "program": self.profile.clinic.sms_program,
-            "frequency": self.profile.clinic.sms_frequency,
+            "program": clinic_text("sms_program", self.profile.clinic.sms_program),
+            "frequency": clinic_text("sms_frequency", self.profile.clinic.sms_frequency),
             "hours": f"{self.profile.booking.cancellation_cutoff_hours:g}",
         }
         return self.texts.plain(key, **{**common, **values})
@@ -778,19 +817,18 @@ def _data(draft: BookingDraft) -> dict[str, Any]:
 
 # --- the SMS texts, checked ----------------------------------------------------------------
 
-SAMPLE_WHEN = "Wed 29 Sep 10:45 AM"  # as long as when_short gets
-
 
 def sms_text_samples(profile: ClinicProfile) -> dict[str, dict[str, object]]:
     """Realistic values for every patient SMS text (the longest times, the profile's words)."""
-    options = "; ".join(f"{n}) {SAMPLE_WHEN}" for n in range(1, OFFER_COUNT + 1))
+    widest = longest_when_short()
+    options = "; ".join(f"{n}) {widest}" for n in range(1, OFFER_COUNT + 1))
     common: dict[str, object] = {
         "clinic": profile.clinic.name,
         "phone": profile.clinic.phone,
-        "program": profile.clinic.sms_program,
-        "frequency": profile.clinic.sms_frequency,
+        "program": clinic_text("sms_program", profile.clinic.sms_program),
+        "frequency": clinic_text("sms_frequency", profile.clinic.sms_frequency),
         "hours": f"{profile.booking.cancellation_cutoff_hours:g}",
-        "when": SAMPLE_WHEN,
+        "when": widest,
         "options": options,
         "choices": choices(OFFER_COUNT),
     }

@@ -50,14 +50,22 @@ from bot.domain.waitlist import (
     weekdays_of,
 )
 from bot.messaging.channels import Button, OutgoingMessage
-from bot.profile import WEEKDAYS, ClinicProfile
+from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
-from bot.services.formatting import clock_time, when_long, when_short
+from bot.services.formatting import (
+    clock_time,
+    date_short,
+    longest_when_short,
+    weekday_name,
+    when_long,
+    when_short,
+)
 from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
+from bot.texts.profile_texts import service_label
 
 log = logging.getLogger(__name__)
 
@@ -670,7 +678,7 @@ class WaitlistService:
 
     def service_label(self, code: str) -> str:
         service = self.profile.services.get(code)
-        return service.label if service else code
+        return service_label(code, service.label) if service else code
 
     def describe(self, preferences: Preferences, *, today: date | None = None) -> str:
         """ "Mon, Wed; mornings; from Mon 8 Mar until Mon 29 Mar" (plain)."""
@@ -679,7 +687,7 @@ class WaitlistService:
         if len(preferences.weekdays) == 7:
             days = t.plain("wl_days_any")
         else:
-            days = ", ".join(WEEKDAYS[d][:3].capitalize() for d in sorted(preferences.weekdays))
+            days = ", ".join(weekday_name(d, short=True) for d in sorted(preferences.weekdays))
         parts = [days, t.plain(f"wl_part_{preferences.part.value}")]
         earliest = (
             preferences.earliest if preferences.earliest and preferences.earliest > today else None
@@ -786,7 +794,7 @@ def _with(result: AnswerResult, answer: Answer) -> AnswerResult:
 
 
 def _short_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return date_short(day)
 
 
 SAMPLE_WHEN = "Wed 29 Sep 12:45 PM"
@@ -795,7 +803,8 @@ SAMPLE_WHEN = "Wed 29 Sep 12:45 PM"
 def check_waitlist_sms_texts(texts: Texts, profile: ClinicProfile) -> None:
     """Refuse to start when a waitlist text (e.g. a profile override) breaks the SMS policy."""
     for key in sms_keys(texts):
-        values = {"clinic": profile.clinic.name, "when": SAMPLE_WHEN, "deadline": SAMPLE_WHEN}
+        widest = longest_when_short()
+        values = {"clinic": profile.clinic.name, "when": widest, "deadline": widest}
         try:
             assert_sms_safe(texts.plain(key, **values), max_segments=1)
         except UnsafeSmsText as exc:

@@ -33,11 +33,11 @@ from bot.domain.waitlist import (
     weekdays_of,
 )
 from bot.messaging.channels import Button
-from bot.profile import WEEKDAYS
 from bot.services.booking_screens import BookingScreens
 from bot.services.calendar_files import event_chain
 from bot.services.chat_replies import Reply, Rows, Screen, Who
 from bot.services.drafts import BOOK, DraftStore
+from bot.services.formatting import weekday_name
 from bot.services.waitlist import Answer, WaitlistService, preferences_of
 
 _PARTS = (PartOfDay.ANY, PartOfDay.MORNING, PartOfDay.AFTERNOON)
@@ -116,7 +116,7 @@ class WaitlistChat:
         day_buttons = []
         for day in open_days:
             chosen = mask & (1 << day)
-            label = WEEKDAYS[day][:3].capitalize()
+            label = weekday_name(day, short=True)
             day_buttons.append(
                 Button(
                     f"✓ {label}" if chosen else label,

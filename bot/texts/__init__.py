@@ -6,6 +6,10 @@ not supply. Telegram texts are HTML: values are escaped by `html()`; SMS texts a
 
 A text is Telegram HTML unless it is plain by name (`is_plain`) or its module lists it in a
 `PLAIN_KEYS` set; `Texts.check_html` refuses at start-up an HTML text Telegram would not parse.
+
+Patient texts come out in the patient's language (`bot.texts.i18n`: the current language, the
+Babel catalogue in `bot/locale`, the profile's `[texts.es]` overrides); a module's `STAFF_KEYS`
+are staff texts and stay in the clinic's language (English) whoever reads them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import string
 from collections.abc import Callable, Mapping
 
 from bot.domain.errors import ConfigError
+from bot.domain.language import DEFAULT_LANGUAGE, Language, gsm7_spanish
+from bot.texts.i18n import current_language, translated, use_language
 
 # Plain by name: SMS bodies (`sms_staff_` ones go to the staff chat, in HTML), button labels,
 # toasts (callback answers), command descriptions, usage lines and calendar-file fields.
@@ -37,10 +43,18 @@ def is_plain(key: str) -> bool:
     )
 
 
-def _collect_defaults() -> tuple[dict[str, str], frozenset[str]]:
-    """Every module's DEFAULTS merged, and the keys the modules declare plain."""
+def is_sms(key: str) -> bool:
+    """Whether the text `key` is an SMS body (read on a lock screen: GSM-7, neutral words)."""
+    if key.startswith((*_HTML_PREFIXES, "book_")):  # book_ask_sms: a Telegram question
+        return False
+    return key.startswith("sms_") or key.endswith("_sms")
+
+
+def _collect_defaults() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """Every module's DEFAULTS merged, the keys declared plain, and the staff keys."""
     merged: dict[str, str] = {}
     plain: set[str] = set()
+    staff: set[str] = set()
     for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         defaults = getattr(module, "DEFAULTS", None)
@@ -57,7 +71,24 @@ def _collect_defaults() -> tuple[dict[str, str], frozenset[str]]:
                 f"bot/texts/{module_info.name}: PLAIN_KEYS not in DEFAULTS: {unknown}"
             )
         plain |= declared
-    return merged, frozenset(plain)
+        staff |= frozenset(getattr(module, "STAFF_KEYS", ())) & defaults.keys()
+    return merged, frozenset(plain), frozenset(staff)
+
+
+def default_texts() -> dict[str, str]:
+    """The built-in English of every text (what the catalogues translate)."""
+    return _collect_defaults()[0]
+
+
+def patient_keys() -> list[str]:
+    """The keys of every text a patient reads: each has a translation in every catalogue."""
+    texts, _, staff = _collect_defaults()
+    return sorted(texts.keys() - staff)
+
+
+def fields(template: str) -> set[str]:
+    """The placeholders a template uses ({when} -> "when")."""
+    return _fields(template)
 
 
 def _fields(template: str) -> set[str]:
@@ -80,27 +111,71 @@ def _filled(template: str) -> str:
     return "".join(parts)
 
 
+def _one_stop(text: str) -> str:
+    """ "a las 9:30 a.m.." -> "a las 9:30 a.m.": a time at the end of a Spanish sentence."""
+    return text.replace("a.m..", "a.m.").replace("p.m..", "p.m.")
+
+
 class Texts:
     """Look up a text by key and fill in its placeholders."""
 
-    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
-        self._texts, self._plain_keys = _collect_defaults()
+    def __init__(self, overrides: Mapping[str, object] | None = None) -> None:
+        self._texts, self._plain_keys, self._staff_keys = _collect_defaults()
+        self._defaults = dict(self._texts)
+        self._translated: dict[Language, dict[str, str]] = {}
         for key, value in (overrides or {}).items():
-            if key not in self._texts:
-                raise ConfigError(f"clinic profile texts.{key}: unknown text key")
-            try:
-                extra = _fields(value) - _fields(self._texts[key])
-            except ValueError as exc:
-                raise ConfigError(
-                    f"clinic profile texts.{key}: {exc}; write a literal {{ or }} twice"
-                ) from None
-            if extra:
-                allowed = ", ".join(sorted(_fields(self._texts[key]))) or "none"
-                raise ConfigError(
-                    f"clinic profile texts.{key}: unknown placeholder(s) "
-                    f"{', '.join(sorted(extra))}; allowed: {allowed}"
-                )
-            self._texts[key] = value
+            if isinstance(value, Mapping):
+                self._translated[self._language_table(key)] = {
+                    name: self._checked(f"{key}.{name}", name, text) for name, text in value.items()
+                }
+            else:
+                self._texts[key] = self._checked(key, key, value)
+
+    def _language_table(self, name: str) -> Language:
+        language = next((lang for lang in Language if lang.value == name), None)
+        if language is None or language is DEFAULT_LANGUAGE:
+            languages = ", ".join(
+                f"[texts.{lang}]" for lang in Language if lang != DEFAULT_LANGUAGE
+            )
+            raise ConfigError(
+                f"clinic profile texts.{name}: unknown text key; texts in another language go in "
+                f"{languages}"
+            )
+        return language
+
+    def _checked(self, where: str, key: str, value: object) -> str:
+        """An override, refused when its key is unknown or it uses placeholders we don't fill."""
+        if key not in self._defaults:
+            raise ConfigError(f"clinic profile texts.{where}: unknown text key")
+        if not isinstance(value, str):
+            raise ConfigError(f"clinic profile texts.{where}: must be a text in quotes")
+        try:
+            extra = _fields(value) - _fields(self._defaults[key])
+        except ValueError as exc:
+            raise ConfigError(
+                f"clinic profile texts.{where}: {exc}; write a literal {{ or }} twice"
+            ) from None
+        if extra:
+            allowed = ", ".join(sorted(_fields(self._defaults[key]))) or "none"
+            raise ConfigError(
+                f"clinic profile texts.{where}: unknown placeholder(s) "
+                f"{', '.join(sorted(extra))}; allowed: {allowed}"
+            )
+        return value
+
+    def _template(self, key: str) -> str:
+        """The text for `key` in the current language: the clinic's words, the catalogue's, or
+        the English when neither has it (a staff text, or a key not translated yet)."""
+        language = current_language()
+        if language is DEFAULT_LANGUAGE or key in self._staff_keys:
+            return self._texts[key]
+        override = self._translated.get(language, {}).get(key)
+        if override is not None:
+            return override
+        return translated(language, key, self._defaults[key]) or self._texts[key]
+
+    def is_staff(self, key: str) -> bool:
+        return key in self._staff_keys
 
     def __contains__(self, key: object) -> bool:
         return key in self._texts
@@ -119,24 +194,38 @@ class Texts:
         Telegram answers "can't parse entities". Each text must parse on its own: values are
         escaped, and texts placed inside other texts are checked themselves.
         """
-        for key in self.html_keys():
-            filled = _filled(self._texts[key])
-            try:
-                parse(filled)
-            except ValueError as exc:
-                raise ConfigError(
-                    f"clinic profile texts.{key}: Telegram cannot read it as HTML ({exc}); "
-                    "write < as &lt;, > as &gt; and & as &amp;, and close every tag you open"
-                ) from None
+        for language in Language:
+            with use_language(language):
+                for key in self.html_keys():
+                    filled = _filled(self._template(key))
+                    try:
+                        parse(filled)
+                    except ValueError as exc:
+                        where = key if language is DEFAULT_LANGUAGE else f"{language}.{key}"
+                        raise ConfigError(
+                            f"clinic profile texts.{where}: Telegram cannot read it as HTML "
+                            f"({exc}); write < as &lt;, > as &gt; and & as &amp;, and close "
+                            "every tag you open"
+                        ) from None
 
     def raw(self, key: str) -> str:
-        return self._texts[key]
+        return self._template(key)
 
     def plain(self, key: str, /, **values: object) -> str:
-        """A text with values inserted as they are (SMS, button labels)."""
-        return self._texts[key].format(**values)
+        """A text with values inserted as they are (SMS, button labels).
+
+        A Spanish SMS loses the accents GSM-7 has no room for (á í ó ú; ñ and é stay), values
+        included, so one accented service name never turns a one-segment text into three.
+        """
+        text = self._template(key).format(**values)
+        if current_language() is Language.ES:
+            text = _one_stop(text)
+            if is_sms(key):
+                return gsm7_spanish(text)
+        return text
 
     def html(self, key: str, /, **values: object) -> str:
         """A Telegram HTML text with every inserted value escaped."""
         escaped = {k: _html.escape(str(v), quote=False) for k, v in values.items()}
-        return self._texts[key].format(**escaped)
+        text = self._template(key).format(**escaped)
+        return _one_stop(text) if current_language() is Language.ES else text

@@ -10,6 +10,9 @@ DEFAULTS: dict[str, str] = {
     # --- a treatment's preparation (confirmation, preparation message, My appointments) ---
     "prep_title": "<b>How to prepare</b>",
     "prep_fasting": "• {cutoffs}, then nothing by mouth.",
+    # {cutoffs} above and in prep_message_sms (plain; in SMS too: neutral words only).
+    "prep_cutoffs": "{day}: light meal by {meal}, clear liquids until {liquids}",
+    "prep_time_on_day": "{time} on {day}",
     "prep_driver": "• An adult must drive you home and stay with you afterwards.",
     "prep_medicines": (
         "• Take your usual medicines with a sip of water unless the clinic told you otherwise."
@@ -100,3 +103,13 @@ DEFAULTS: dict[str, str] = {
     "staff_btn_done_row": "✔️ Done #{appointment_id}",
     "staff_btn_noshow_row": "🚫 No-show #{appointment_id}",
 }
+
+# Words placed inside other texts (escaped there), never parsed as HTML themselves.
+PLAIN_KEYS = frozenset({"prep_cutoffs", "prep_time_on_day"})
+
+# The staff chat's texts (never translated); the rest reach a patient.
+STAFF_KEYS = frozenset(
+    key
+    for key in DEFAULTS
+    if key.startswith(("staff_", "notice_", "usage_")) or key == "btn_leaving_now"
+)

@@ -82,3 +82,6 @@ DEFAULTS: dict[str, str] = {
         "{clinic}: thank you, your care team will contact you. If it gets worse, call 911."
     ),
 }
+
+# The staff chat's texts (never translated); the rest reach a patient.
+STAFF_KEYS = frozenset({"checkin_staff_missed"})

@@ -128,3 +128,27 @@ PLAIN_KEYS = frozenset(
         "crisis_check_pressed_safe",
     }
 )
+
+# The staff lines (summaries, notices, what the patient answered) stay in the clinic's language.
+STAFF_KEYS = frozenset(
+    key
+    for key in DEFAULTS
+    if key.startswith(
+        (
+            "crisis_kind_",
+            "crisis_channel_",
+            "crisis_summary",
+            "crisis_sender_",
+            "crisis_check_said_",
+            "crisis_check_pressed_",
+            "crisis_staff_",
+        )
+    )
+    or key
+    in {
+        "crisis_check_summary",
+        "crisis_check_notice",
+        "crisis_check_safe_staff",
+        "crisis_check_no_answer",
+    }
+)

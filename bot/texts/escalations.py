@@ -88,3 +88,12 @@ PLAIN_KEYS = frozenset(
         "voice_refused",
     }
 )
+
+# Staff, on-call SMS and voice texts stay in the clinic's language; these reach a patient.
+STAFF_KEYS = frozenset(DEFAULTS) - {
+    "esc_taken",
+    "sms_esc_taken",
+    "sms_esc_promise_today",
+    "sms_esc_promise_by",
+    "sms_esc_promise_on_call",
+}

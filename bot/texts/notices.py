@@ -40,3 +40,6 @@ DEFAULTS: dict[str, str] = {
     "btn_no_show": "No-show",
     "btn_called": "Called",
 }
+
+# Every text here goes to the staff chat: in the clinic's language, never translated.
+STAFF_KEYS = frozenset(DEFAULTS)

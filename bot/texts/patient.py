@@ -48,6 +48,9 @@ DEFAULTS: dict[str, str] = {
     "menu_contact": "📞 Contact the clinic",
     "menu_privacy": "🔒 Privacy",
     "menu_privacy_policy": "Read our privacy policy",
+    # The other language, named in itself: the Spanish catalogue has "🌐 English" here.
+    "menu_language": "🌐 Español",
+    "language_chosen": "From now on I'll write to you in English.",
     "contact_details": (
         "<b>{clinic}</b>\n📍 {address}\n📞 {phone}\n\n<b>Opening hours</b>\n{hours}\n\n{emergency}"
     ),
@@ -122,6 +125,9 @@ DEFAULTS: dict[str, str] = {
     "book_phone_invalid": (
         "Sorry, {reason}. Please type the number again with its area code, or tap <b>{button}</b>."
     ),
+    # Why a typed number was refused ({reason} above): bot.services.phones.normalize_phone.
+    "book_phone_reason_format": "that does not look like a phone number",
+    "book_phone_reason_invalid": "that number is not valid; check the digits and the area code",
     "book_phone_not_yours": "Please share your own number with the button, or type it.",
     "book_phone_saved": "Thank you, I've noted {phone}.",
     # --- screening (CLINICAL.md section 1) ---
@@ -296,12 +302,15 @@ PLAIN_KEYS = frozenset(
         "menu_contact",
         "menu_privacy",
         "menu_privacy_policy",
+        "menu_language",
         "contact_hours_line",
         "contact_closed",
         "book_earlier",
         "book_later",
         "book_other_days",
         "book_share_phone",
+        "book_phone_reason_format",
+        "book_phone_reason_invalid",
         "book_answer_yes",
         "book_answer_no",
         "book_answer_not_sure",

@@ -132,3 +132,8 @@ PLAIN_KEYS = frozenset(
         "mydata_delete_no",
     }
 )
+
+# The staff chat's texts (never translated); the rest reach a patient.
+STAFF_KEYS = frozenset(
+    key for key in DEFAULTS if key.startswith(("privacy_staff_", "usage_", "staff_"))
+)

@@ -68,6 +68,11 @@ DEFAULTS: dict[str, str] = {
         "{clinic}: your visit is now on {when}. Reply X to cancel, R to change. "
         "Questions? Call {phone}."
     ),
+    # ESPAÑOL / ENGLISH: said in the language just chosen (issue 15).
+    "sms_language_set": (
+        "{clinic}: we will text you in English. Reply ESPANOL for Spanish, HELP for help. "
+        "Questions? Call {phone}."
+    ),
     "sms_answer_question_first": (
         "{clinic}: please answer our last question first, as asked, or call {phone}."
     ),
@@ -96,3 +101,6 @@ DEFAULTS: dict[str, str] = {
         "so please call them about their visits."
     ),
 }
+
+# The staff chat's texts (never translated); the rest reach a patient.
+STAFF_KEYS = frozenset(key for key in DEFAULTS if key.startswith(("sms_staff_", "routing_staff_")))

@@ -257,3 +257,6 @@ PLAIN_KEYS = frozenset(
         "staff_chart_empty",
     }
 )
+
+# Staff texts stay in the clinic's language; only the approval message reaches a patient.
+STAFF_KEYS = frozenset(DEFAULTS) - {"patient_approved_tg", "patient_approved_sms"}

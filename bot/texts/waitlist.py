@@ -111,3 +111,6 @@ DEFAULTS: dict[str, str] = {
         "e.g. /waitlist offer #3 2027-03-05 9:30"
     ),
 }
+
+# The staff chat's texts (never translated); the rest reach a patient.
+STAFF_KEYS = frozenset(key for key in DEFAULTS if key.startswith(("wl_staff_", "usage_")))

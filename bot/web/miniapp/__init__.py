@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,8 +34,11 @@ from bot.domain.clock import Clock, SystemClock
 from bot.services.audit import audit
 from bot.services.booking_flow import BookingFlow, WebChoice
 from bot.services.chat_replies import Reply
+from bot.services.formatting import month_title, weekday_name
 from bot.services.miniapp import DayRefused, DayView, MiniAppBooking, MiniAppRefused, MonthView
+from bot.services.patients import telegram_language
 from bot.settings import MINI_APP_PATH
+from bot.texts.i18n import use_language
 from bot.web.console.security import security_headers
 from bot.web.miniapp.initdata import InitDataRefused, WebAppUser, verify_init_data
 
@@ -48,7 +51,6 @@ InWorker = Callable[[Callable[[], Any]], Awaitable[Any]]
 Deliver = Callable[[int, Reply], Awaitable[None]]
 
 HERE = Path(__file__).resolve().parent
-_A_MONDAY = date(2024, 1, 1)
 MAX_BODY_BYTES = 16 * 1024
 # Telegram's web clients frame Mini Apps; the phone and desktop apps open them in a web view.
 FRAME_ANCESTORS = "https://web.telegram.org https://webk.telegram.org https://webz.telegram.org"
@@ -155,7 +157,10 @@ class MiniAppRoutes:
         try:
             body = await self._body(request)
             user = await self._user(request, body)
-            return await handler(user, body)
+            # Answered in the patient's language, as the chat is (issue 15).
+            language = await self.run(telegram_language, self.core.db, user.user_id, None)
+            with use_language(language):
+                return await handler(user, body)
         except _BadRequest as exc:
             return self._message(exc.status, "bad_request", exc.key)
         except MiniAppRefused as exc:
@@ -266,14 +271,14 @@ class MiniAppRoutes:
     def _month_json(self, view: MonthView) -> dict[str, Any]:
         t = self.texts
         return {
-            "title": f"{view.month:%B %Y}",
+            "title": month_title(view.month),
             "month": f"{view.month:%Y-%m}",
             "intro": t.plain("miniapp_intro", service=view.service, zone=view.zone),
             "previous": f"{view.previous:%Y-%m}" if view.previous else None,
             "following": f"{view.following:%Y-%m}" if view.following else None,
             "previous_label": t.plain("miniapp_previous"),
             "following_label": t.plain("miniapp_next"),
-            "weekdays": [f"{_A_MONDAY + timedelta(days=n):%a}" for n in range(7)],
+            "weekdays": [weekday_name(n, short=True) for n in range(7)],
             "free_label": t.plain("miniapp_free_day"),
             "empty": t.plain("miniapp_no_free_days")
             if not any(d and d.free for week in view.weeks for d in week)

@@ -11,7 +11,9 @@ What it starts (all on this machine, nothing on the network):
   messages a second reach it, or more than 20 a minute reach one group;
 - N replicas, `python -m bot run` in webhook mode, each its own process on its own port;
 - nginx from Debian's packages (`apt-get install nginx`), round robin over the replicas, passing
-  a request to the next replica when one does not answer (as a load balancer does).
+  a request to the next replica when one does not answer (as a load balancer does); and in front
+  of the double, stamping each Bot API request with its arrival time, which the double's limits
+  and the busiest-second figures use (the double's own loop may reach a burst late).
 
 Then:
 1. `--patients` patients book a consultation at once, each through nginx the way Telegram posts
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import json
 import os
@@ -81,6 +84,7 @@ SEND_METHODS = {"sendmessage", "senddocument", "sendphoto"}
 REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
 # Telegram's limits, as the double enforces them (https://core.telegram.org/bots/faq).
 GLOBAL_PER_SECOND = 30
+ARRIVED_HEADER = "X-Arrived-At"
 GROUP_PER_MINUTE = 20
 PATIENT_TIMEOUT = 420.0  # seconds a patient waits for one update (a 2-minute lease and more)
 ANSWERS = 80  # a patient displaced again and again under contention keeps choosing
@@ -172,8 +176,12 @@ class HttpBotApi(FakeBotApi):
 
     async def endpoint(self, request: Request) -> Response:
         token, method = request.path_params["token"], request.path_params["method"]
+        # When the request reached nginx (its C event loop stamps it): this process's own loop
+        # runs beside three replicas on two cores and may get to a burst late, which would count
+        # sends that arrived apart as arriving together.
+        arrived = float(request.headers.get(ARRIVED_HEADER) or time.time())
         params, files = parse_form(await request.body(), request.headers.get("content-type", ""))
-        limited = self._over_limit(method.lower(), params)
+        limited = self._over_limit(method.lower(), params, arrived)
         if limited is not None:
             self.sends.refused_429 += 1
             body = {
@@ -187,31 +195,30 @@ class HttpBotApi(FakeBotApi):
         status, body_bytes = await self.do_request(f"http://api/bot{token}/{method}", "POST", data)
         if status == 200 and method.lower() in SEND_METHODS:
             chat = int(params["chat_id"])
-            now = time.monotonic()
-            self.sends.times[chat].append(now)
-            self.sends.all_times.append(now)
+            self.sends.times[chat].append(arrived)
+            self.sends.all_times.append(arrived)
             self.sends.texts[chat].append(str(params.get("text", params.get("caption", ""))))
         return Response(body_bytes, status_code=status, media_type="application/json")
 
-    def _over_limit(self, method: str, params: dict[str, Any]) -> int | None:
+    def _over_limit(self, method: str, params: dict[str, Any], now: float) -> int | None:
         """Telegram's answer to a send over its limits: seconds to wait (None: it may go).
 
-        Counted when the request arrives (as Telegram counts), not when it is answered.
+        Counted when the request arrived (`now`, as Telegram counts), not when it is answered;
+        the admitted times are kept sorted, as requests stamped close together may be handled
+        in another order.
         """
         if method not in SEND_METHODS:
             return None
-        now = time.monotonic()
-        recent = [t for t in self._admitted[-GLOBAL_PER_SECOND:] if now - t < 1.0]
-        if len(recent) >= GLOBAL_PER_SECOND:
+        if _within(self._admitted, now, 1.0) >= GLOBAL_PER_SECOND:
             return 1
         chat = int(params.get("chat_id", 0))
         if chat < 0:
             group = self._admitted_in[chat]
-            minute = [t for t in group[-GROUP_PER_MINUTE:] if now - t < 60.0]
-            if len(minute) >= GROUP_PER_MINUTE:
-                return max(1, int(60.0 - (now - minute[0])) + 1)
-        self._admitted.append(now)
-        self._admitted_in[chat].append(now)
+            if _within(group, now, 60.0) >= GROUP_PER_MINUTE:
+                oldest = group[bisect.bisect_right(group, now - 60.0)]
+                return max(1, int(60.0 - (now - oldest)) + 1)
+        bisect.insort(self._admitted, now)
+        bisect.insort(self._admitted_in[chat], now)
         return None
 
     # --- patients -----------------------------------------------------------------------------
@@ -295,7 +302,14 @@ def nginx_binary() -> str:
     return found
 
 
-def start_nginx(folder: Path, port: int, upstreams: list[int]) -> subprocess.Popen[bytes]:
+def _within(times: list[float], now: float, window: float) -> int:
+    """How many of the sorted `times` fall in the `window` seconds before `now` (or at it)."""
+    return bisect.bisect_right(times, now) - bisect.bisect_right(times, now - window)
+
+
+def start_nginx(
+    folder: Path, port: int, upstreams: list[int], *, api_port: int, double_port: int
+) -> subprocess.Popen[bytes]:
     servers = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in upstreams
     )
@@ -328,6 +342,17 @@ http {{
             proxy_next_upstream error timeout http_502 http_503 non_idempotent;
             proxy_connect_timeout 2s;
             proxy_read_timeout 30s;
+        }}
+    }}
+    # The replicas' Bot API: the double, with each request's arrival time stamped here.
+    server {{
+        listen 127.0.0.1:{api_port};
+        location / {{
+            proxy_pass http://127.0.0.1:{double_port};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header {ARRIVED_HEADER} $msec;
+            proxy_read_timeout 60s;
         }}
     }}
 }}
@@ -410,11 +435,13 @@ async def answer_until_booked(user: FakeUser) -> None:
 
     A time taken by someone else meanwhile is answered with the first free time offered (the
     flow then goes on where it was), as a person would."""
-    for _ in range(ANSWERS):
+    for answered in range(ANSWERS + 1):  # the reply to the last answer may be the booking
         message = user.last_message()
         labels, said = message.button_labels, message.text.lower()
         if "add this to your calendar" in said or "you're booked" in said:
             return
+        if answered == ANSWERS:
+            break
         if "✅ Confirm booking" in labels:
             await user.press("✅ Confirm booking")
         elif buttons_with(user, "bk:tm:"):
@@ -526,7 +553,8 @@ async def run(args: argparse.Namespace) -> None:
     try:
         bot_port, public_port = free_port(), free_port()
         ports = [free_port() for _ in range(args.replicas)]
-        env = replica_env(database_url, bot_port, public_port, ports[0])
+        api_port = free_port()  # nginx, in front of the double (bot_port)
+        env = replica_env(database_url, api_port, public_port, ports[0])
         await asyncio.to_thread(
             subprocess.run,
             [sys.executable, "-m", "bot", "migrate"],
@@ -549,15 +577,18 @@ async def run(args: argparse.Namespace) -> None:
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
         await wait_for_port(bot_port)
+        # nginx first: the replicas reach the double through it from their first call.
+        nginx = start_nginx(folder, public_port, ports, api_port=api_port, double_port=bot_port)
+        processes.append(nginx)
+        await wait_for_port(api_port)
 
-        processes += [
-            start_replica(folder, replica_env(database_url, bot_port, public_port, port))
+        replicas = [
+            start_replica(folder, replica_env(database_url, api_port, public_port, port))
             for port in ports
         ]
+        processes += replicas
         for port in ports:
             await wait_for_port(port)
-        nginx = start_nginx(folder, public_port, ports)
-        processes.append(nginx)
         await wait_for_port(public_port)
         watcher = asyncio.create_task(double.watch_processed())
         print(
@@ -567,7 +598,7 @@ async def run(args: argparse.Namespace) -> None:
         )
 
         # 1. patients booking at once, one replica killed on the way
-        victim = processes[min(1, args.replicas - 1)]
+        victim = replicas[min(1, args.replicas - 1)]
         killed_at: list[float] = []
 
         async def killer() -> None:

@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the bot (the local sandbox when no token is set)")
     sandbox = commands.add_parser("sandbox", help="chat with the bot locally, no token, no network")
     sandbox.add_argument("--db", default="sqlite:///var/sandbox.db", help="database URL")
+    sandbox.add_argument(
+        "--reset", action="store_true", help="delete the sandbox's database first: start clean"
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
     slots = commands.add_parser("slots", help="print free slots in clinic time")
     slots.add_argument("--service", required=True)
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return app.run()
         if args.command == "sandbox":
-            return app.run_sandbox(database_url=args.db)
+            return app.run_sandbox(database_url=args.db, reset=args.reset)
         if args.command == "migrate":
             app.migrate()
             print("database schema is up to date")

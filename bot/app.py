@@ -402,9 +402,9 @@ def run() -> int:
     return code
 
 
-def run_sandbox(*, database_url: str | None) -> int:
+def run_sandbox(*, database_url: str | None, reset: bool = False) -> int:
     """Chat with the real bot in this terminal against the built-in Telegram double."""
     from bot.sandbox.console import run_console
 
-    code: int = run_console(database_url=database_url)
+    code: int = run_console(database_url=database_url, reset=reset)
     return code

@@ -45,6 +45,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 
 class _Server:
@@ -120,10 +121,7 @@ def test_sign_in_and_see_today(world):
     assert "/console/login" in driver.current_url
     shot(driver, "01-login")
     driver.get(base + login_url(signed_login()))
-    deadline = time.monotonic() + 5
-    while "/console/day" not in driver.current_url and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert driver.current_url.endswith("/console/day")
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/console/day"))
     heading = driver.find_element(By.TAG_NAME, "h1").text
     assert "Monday 1 March 2027" in heading
     row = driver.find_element(By.ID, f"A-{scene.ids['ben_infusion']}")
@@ -166,7 +164,8 @@ def test_open_a_patient_and_see_the_chart(world):
     driver.get(base + "/console/patients")
     search = driver.find_element(By.ID, "q")
     search.send_keys(f"P-{scene.ids['ben']}\n")
-    assert driver.current_url.endswith(f"/console/patients/{scene.ids['ben']}")
+    wanted = f"/console/patients/{scene.ids['ben']}"
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith(wanted))
     chart = driver.find_element(By.CSS_SELECTOR, "img.chart")
     deadline = time.monotonic() + 10
     while not driver.execute_script("return arguments[0].complete", chart):

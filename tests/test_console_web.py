@@ -553,3 +553,50 @@ async def test_outcomes_chart_is_an_svg_for_the_range(tmp_path):
     assert 'src="/console/outcomes.svg?first=2027-02-01&amp;last=2027-03-07"' in page.text
     assert chart.status_code == 200 and chart.text.lstrip().startswith("<?xml")
     assert "<svg" in chart.text and backwards.status_code == 400
+
+
+async def test_done_on_a_held_session_names_the_flag_to_review_first(tmp_path):
+    """A Yes on the pre-session check holds the session (issue 11): the console says which F-."""
+    from tests.staff_scene import add_checkin
+
+    scene = console_scene(tmp_path)
+    infusion, ben = scene.ids["ben_infusion"], scene.ids["ben"]
+    checkin = add_checkin(
+        scene,
+        patient_id=ben,
+        appointment_id=infusion,
+        slot="PS",
+        at=AFTERNOON - timedelta(days=1),
+        answers={"PS_SUBST": "yes"},
+    )
+    with scene.db.session() as session:
+        flag = Escalation(
+            patient_id=ben,
+            checkin_id=checkin,
+            level="same_day",
+            rule="presession_yes",
+            detail="Pre-session: alcohol or drugs",
+            created_at=AFTERNOON - timedelta(days=1),
+        )
+        session.add(flag)
+        session.flush()
+        flag_id = flag.id
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with client(console_app(scene)) as http:
+        csrf = await signed_in(http)
+        day = await http.get("/console/day")
+        held = await http.post(
+            f"/console/visits/{infusion}/done", content=f"csrf={csrf}&version=0", headers=form
+        )
+        await http.post(f"/console/flags/{flag_id}/ack", content=f"csrf={csrf}", headers=form)
+        done = await http.post(
+            f"/console/visits/{infusion}/done", content=f"csrf={csrf}&version=0", headers=form
+        )
+    assert "held: pre-session answer to review" in day.text
+    assert (
+        held.status_code == 409
+        and f"F-{flag_id}" in held.text
+        and "#" not in held.text.split("<main")[1]
+    )
+    assert done.status_code == 303
+    assert appointment(scene, infusion).status == AppointmentStatus.COMPLETED

@@ -136,3 +136,67 @@ async def test_the_sandbox_serves_the_staff_console_with_its_local_sign_in(conso
     await chat(console, read_line, web_port=0)
     assert seen["signed"] == "200"
     assert "Sign out" in seen["day"]
+
+
+async def test_the_sandbox_prints_sms_and_takes_texts_as_that_number(tmp_path):
+    """Issue 14 item 4: SMS the bot sends are shown; /sms answers as the SMS patient."""
+    clock = OffsetClock()
+    core = sandbox_core(f"sqlite:///{tmp_path / 's.db'}", clock=clock, env={})
+    lines: list[str] = []
+    console = Console(core, clock=clock, write=lines.append, sms=True)
+    async with console:
+        await console.handle("/sms")
+        await console.handle("/sms +12025550199 hello")
+        await core.channels.sms.send_sms(to="+12025550199", body="Your code is 123456")
+    core.db.dispose()
+    assert "(use /sms your message" in lines[0]
+    texts = [line for line in lines if line.startswith("[sms to +12025550199]")]
+    assert len(texts) == 2 and texts[-1].endswith("Your code is 123456")
+
+
+async def test_the_moved_clock_survives_a_restart_and_passes_opening_with_a_digest(tmp_path):
+    """Issue 14 item 4: the clock is kept in the database; passing opening time sends the digest."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.sandbox.extras import load_clock_offset, reset_database
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    clock = OffsetClock()
+    core = sandbox_core(url, clock=clock, env={})
+    # 7:00 AM on the next Monday, clinic time: the clinic opens at 8:30.
+    tz = ZoneInfo(core.profile.clinic.timezone)
+    today = datetime.now(tz).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    clock.offset = datetime(monday.year, monday.month, monday.day, 7, tzinfo=tz) - datetime.now(UTC)
+    lines: list[str] = []
+    async with Console(core, clock=clock, write=lines.append) as console:
+        await console.handle("/clock +3h")
+    moved = clock.offset
+    core.db.dispose()
+    digest = [line for line in lines if line.startswith("[staff]")]
+    assert digest, lines  # the day's digest reached the staff chat
+    again = sandbox_core(url, clock=OffsetClock(), env={})
+    assert abs(load_clock_offset(again.db) - moved) < timedelta(seconds=1)
+    again.db.dispose()
+    assert "removed" in reset_database(url)
+    assert not (tmp_path / "s.db").exists()
+    assert "no " in reset_database(url)
+
+
+async def test_a_button_of_an_earlier_message_can_still_be_pressed(console):
+    """Issue 14 item 4: numbers press the newest message's buttons; m<k>.<n> any still shown."""
+    console, lines = console
+    async with console:
+        await console.handle("/start")
+        await console.handle("//start")  # a second consent question: 1 and 2 are now its own
+        marks = [
+            line.rsplit("<m", 1)[1].rstrip(">") for line in lines if "[1] Yes, message" in line
+        ]
+        assert len(marks) == 2 and marks[0] != marks[1]
+        before = len(lines)
+        await console.handle(f"m{marks[0]}.1")  # "Yes" on the first question, still on screen
+        await console.handle("m99.1")
+    after = "\n".join(lines[before:])
+    assert "Thank you. You can change your mind" in after
+    assert "(no button m99.1" in after

@@ -1440,6 +1440,11 @@ _WELL_NOW = re.compile(
     r"| a lot| pretty| very)? (?:fine|ok|okay|alright|better|well|good|great|happy|safe)"
     r"|in a good place|looking forward|now im planning)(?= |$)"
 )
+# "Last time" that looks ahead: "this is the last time", "the last time you'll hear from me".
+_FUTURE_LAST = re.compile(
+    r"(?:^| )(?:this is the|this will be the|thats the|its the) last time(?= |$)"
+    r"|(?:^| )last time (?:ill|youll|you will|i will|youre|you are|anyone|they|ever|i ask)(?= |$)"
+)
 # Past statements about self-harm that are recent enough to ask about, and those that are not.
 _RECENT_PAST = re.compile(
     r"(?:^| )last (?:night|week|weekend|time|session|infusion|appointment|visit)(?= |$)"
@@ -2336,6 +2341,8 @@ class CrisisMatcher:
         """The statement speaks of the past ("years ago", "in 2012", "history of")."""
         start, end = self._statement(words, first, last)
         statement, _ = _join(words[start:end])
+        if _FUTURE_LAST.search(statement):
+            return False  # "the last time you'll hear from me" looks ahead, not back
         return bool(_YEAR.search(statement)) or any(p.pattern.search(statement) for p in self._past)
 
     def _over_after(self, words: list[str], first: int, last: int) -> bool:
@@ -2352,11 +2359,12 @@ class CrisisMatcher:
         index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
         covered: set[int] = set()
+        purposeful = "purpose" in present or not _PURPOSELY.isdisjoint(present)
         for idiom in self._idioms.candidates(present):
             for found in idiom.pattern.finditer(joined):
                 first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
-                if not _on_purpose(words, first, last):
+                if not (purposeful and _on_purpose(words, first, last)):
                     covered.update(range(first, last))
         return covered
 

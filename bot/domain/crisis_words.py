@@ -192,6 +192,43 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "want*|need|wish ... it_all|everything|all_of_this|all_of_it ... over|end|stop $",
     "never|not .. get_up|wake_up|come_back|get_out_of_bed again|ever_again",
     f"found|caught|saw me with .. the|my|a|all .. {PILLS}|rope|gun|knife|razor|blade|noose",
+    "scared|afraid|terrified|frightened|worried of|about what im|i_might|i_could|i_will|ill"
+    "|i_may .. do|capable|be_capable|end_up_doing",
+    "brain|head|mind|voice|voices|thoughts ... telling|tells|told|saying|says|keep_telling"
+    "|keeps_telling me to .. die|kill|end|hurt|jump|overdose|cut",
+    "let it_all|everything|myself end|die|slip_away|go_for_good",
+    "no|any|the|whats_the|what_is_the|dont_see_the|cant_see_the point in|of .. me .. being|staying"
+    " here|alive|around",
+    f"{END} this|it|things|everything|it_all .. for_good|forever|permanently|once_and_for_all",
+    "car|engine|truck ... closed|shut .. garage|garage_door",
+    "last time ... hear|hearing .. from .. me|her|him|them",
+    "lost|losing|no|zero|without|dont_have .. all|the|my|any .. desire|will|wish|motivation"
+    "|reason ... live|living|alive|exist|existing|go_on|going_on|continue|continuing",
+    "made|making|make other|final|the_final arrangements $",
+    "final arrangements",
+    "not|dont|cant|no see .. any|a|the|no .. reason|point ... live|living|being_alive|stay_alive",
+    "god|lord|jesus ... let|lets|would_let|will_let .. me .. die|go|sleep_forever",
+    f"{PILLS} ... saved|stashed|stockpiled|hoarded|collected|put_aside .. up|away",
+    "sat|sitting|sit|in .. my|the .. car|garage ... hose|tubing",
+    "tied|tightened|wrapped|put something|a_belt|a_cord|a_rope|a_cable|a_ligature|a_wire|a_noose"
+    " ... around|round .. my|his|her .. neck",
+    f"took|taken|swallowed|downed ... whole|entire|full .. month|months|week|weeks|supply"
+    f"|prescription|refill .. of .. {PILLS}",
+    "overdid|overdo|overdoing|overdone it ... on_purpose|deliberately|intentionally|purposely",
+    "not|stop|stopped|stopping|skip*|quit taking|using ... so|until|till|and_let|and_just ..."
+    " just_go|die|dead|be_gone|not_wake|never_wake|be_done|stops|it_stops",
+    "make|making it .. look|seem like .. an .. accident",
+    "would|will ... improve|be_better|be_easier|be_happier|be_fine|be_okay ... if|when|once i|im"
+    " .. was_gone|were_gone|gone|dead|died|wasnt_here|werent_here|wasnt_around $",
+    "saving|saved|stashing|keeping|hoarding them|these|those|my_pills|my_meds ... for .. one"
+    "|the_right|that .. night|day|moment",
+    "so|then|and i cut|burn|self_harm $",
+    "want*|need .. to .. feel .. pain|something ... cut|cutting|burn|burning|hurt|hurting",
+    f"burn*|cut*|hurt*|hit|scratch*|punch*|bang* ... my|his|her ... {_BODY}|hand|hands|head ..."
+    f" with|on|against|using ... {_PURPOSE}",
+    "took|grabbed|taking|grabbing|got_out|took_out|pulled_out|has|with .. his|her|a|the|my .."
+    " pistol|gun|rifle|shotgun|handgun|firearm ... left|gone|drove_off|walked_out|missing|wont"
+    "|over|goodbye|done",
     # family members reporting
     "he|she|hes|shes|they|theyre|son|daughter|wife|husband .. has|have|got|made|making a|the plan"
     " $",
@@ -233,6 +270,7 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
 )
 
 FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
+    "die|dying|death|suicide|suicidal|overdose|overdosing|unalive|dead",
     "wont|not|never be around $",
     "ill|i_will|im_going_to .. be gone $",
     "ill|i_will|im_going_to .. be gone by|soon",
@@ -248,6 +286,19 @@ FAMILY_SOFT_SELF_HARM: tuple[str, ...] = (
     "dont|cant|no|lost|losing|without .. the|any .. strength|energy|fight ... to .. go_on"
     "|keep_going|keep_living|live|carry_on",
     "before i go $",
+    "im|i_am|ill_be done|finished|out|gone for_good|forever|permanently $",
+    "someone|somebody|anyone|you to know ... going_to|about_to|ready_to do it",
+    "end of the line|road $",
+    "not|dont|cant|no see .. any|a|the|no .. reason|point ... continue|go_on|keep_going|carry_on $",
+    "drive|walk|swim|go|going|leave|leaving|head_out ... and|to not|never come|coming back $",
+    "someone|somebody|anyone|you|please ... stop me $",
+    f"{PILLS}|knife|knives|gun|rope|razor|blade ... would|could .. solve|end everything|it_all"
+    "|all_of_this|my_problems",
+    "looking|staring|stare|look at .. the|my .. knives|knife|gun|rope|pills|bridge|razor ..."
+    " a_lot|again|all_day|for_hours|tonight|all_night|and_thinking",
+    "death|dying|dead|die ... seems|sounds|feels|would_be|looks ... easier|better|like_a_relief"
+    "|peaceful|appealing|tempting|nice",
+    "death|dying|die|dead ... easier|better than .. this|living|the|going_on|another",
     "cuts|scratches|burns|scars|marks ... all_over|on|up_and_down ... his|her|my|their .. arms"
     "|wrists|legs|thighs|stomach",
     f"how many|much ... {PILLS} ... too_many|too_much",
@@ -324,6 +375,22 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
     " jerking|convulsing|twitching_all_over|shaking_all_over|seizing",
     "black|tarry|bloody stool|stools|poop|poo ... faint|dizzy|passing_out|pale|lightheaded",
     "feel|feeling|felt dizzy|sick|weak|sweaty|hot|cold and faint",
+    "cough*|coughed|vomit*|spit*|spitting|throwing_up|puking|threw_up ... blood|bloody",
+    "heart ... racing|pounding|hammering ... headache|head_pounding",
+    "headache ... heart ... racing|pounding|hammering",
+    "side ... face|mouth ... flat|flattened|slack|sunken|lopsided|crooked|drooped",
+    "airway|airways ... closing|closed|swelling|swollen|blocked|tight|tightening",
+    "whistling|wheezing|rattling|gurgling|crackling|squeaky|high_pitched sound|sounds|noise"
+    "|noises ... breath*|breathes|breathing",
+    "eyes ... rolling|rolled ... twitch*|shak*|jerk*|seiz*|stiff|fitting",
+    "dose|twice|double|took|after|since|now ... cant|barely|can_barely|cannot|hardly"
+    "|struggling_to keep .. my|his|her|their .. eyes open",
+    "having|have|getting|got .. a .. severe|bad|serious|major|strong|terrible .. reaction $",
+    "having|have|getting|got .. a .. severe|bad|serious|major|strong|terrible .. reaction to"
+    " .. the|my|this|her|his .. infusion|spray|ketamine|meds|medication|dose|shot|injection"
+    "|treatment|pills|sting",
+    "vomit*|throwing_up|drowsy|confused|sleepy ... after|since ... hit|hitting|bump*|bang*|fall"
+    "|fell|falling ... head",
     "stiff neck ... fever|confused|confusion|rash|vomit*",
     "fever|confused|rash ... stiff neck",
     "and|he|she|hes|shes|baby|body ... isnt|not|wont|stopped|hasnt .. moving|move|moved $",
@@ -337,6 +404,10 @@ FAMILY_EMERGENCY: tuple[str, ...] = (
 )
 
 FAMILY_SOFT_EMERGENCY: tuple[str, ...] = (
+    "crushing|blinding|explosive|exploding|excruciating headache",
+    "hit|banged|bumped|smacked|whacked|cracked my|his|her head hard|really_hard|badly|so_hard"
+    "|pretty_hard",
+    "heart ... pounding|racing|beating ... hurts|seeing_spots|spots|dizzy|faint|chest",
     "breathing|breath ... fast|rapid|quickly|quick ... cant|cannot|wont .. slow|stop|calm",
     "keep|keeps|been|started dropping|drop things|stuff|everything",
     "black|tarry|bloody stool|stools|poop|poo",
@@ -359,6 +430,36 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "risk|chance|danger|possibility|prevent|preventing|avoid|avoiding of .. an .. overdose"
     "|overdosing",
     "naloxone|narcan",
+    # hyperbole and other people's deaths around the bare death words of the soft net
+    "the death of me|us|him|her",
+    "bored|sick|scared|worried|tired|freezing|frozen|starving|starved to death",
+    "dying|dead|died of|from thirst|hunger|boredom|laughter|cuteness|curiosity|heat|embarrassment",
+    "dying|dead here",
+    "dead to the world",
+    "plant|plants|flowers|cactus|fish|goldfish|succulent ... gave|bought|got|sent ... is|was|are|were|went dead|dying|died",
+    "im|i_am|were|hes|shes|dead dead lol|lmao|haha|rofl|lolol|crying|bruh",
+    "dead on .. my|your|his|her|time|arrival",
+    "death warmed over|up",
+    "death wish",
+    "literally dead|dying",
+    "symptoms|signs|risk|risks|rate|rates|deaths|statistics|epidemic of .. an .. overdose|overdoses",
+    "overdoses|overdose ... rising|epidemic|crisis|deaths|statistics|news|novel|book|movie|show"
+    "|article|character",
+    "character|novel|book|movie|show|article|series|documentary ... overdose*|dies|died|death"
+    "|suicide|dying",
+    f"{FAMILY}|grandmothers|grandfathers|moms|mums|dads|mothers|fathers|husbands|wifes|sons"
+    "|daughters|brothers|sisters|friends|cousins|uncles|aunts|their|dogs|cats death|passing",
+    "battery|phone|plant|plants|car|laptop|flowers|tree|lawn|grass|charger|remote ... dying|dead"
+    "|died",
+    "one more .. form|question|call|minute|email|meeting|thing ... die|dead",
+    "breathing|breath|breaths ... stops|stop|stopped|pauses|pausing ... when|while|in .. he|she|i"
+    "|his|her|my .. sleeps|sleep|sleeping|asleep",
+    "what i .. might|will|would|have_to|need_to|should .. owe|pay|cost|find|hear|say|wear|bring"
+    "|expect|eat|need|get",
+    "knife|knives ... set|cooking|chef|sharpen*|block|cutting_board",
+    f"{END} it|things ... with|between .. my|the|an .. ex|boyfriend|girlfriend|fiance|relationship",
+    "razor|razors ... shaving|shave|shaver|beard|legs_smooth",
+    "dangerous|safe|possible|risky|likely|easy|hard|common|rare to .. overdose|od",
     "goodbye|bye ... before|moving|move|moved|leaving_for|trip|vacation|holiday|deployment",
     "giving|gave|give|given ... away ... since|because|as|when|now ... retired|retiring|moved"
     "|moving|downsizing|declutter*|decluttering|spring_cleaning|garage_sale|yard_sale",
@@ -441,6 +542,10 @@ FAMILY_SPELLINGS: dict[str, str] = {
     "overdoze": "overdose",
     "ovrdose": "overdose",
     "nosebleeds": "nosebleed",
+    "hav": "have",
+    "dun": "done",
+    "evrything": "everything",
+    "everythin": "everything",
     "kiero": "quiero",
     "kiere": "quiere",
     "kieres": "quieres",

@@ -15,6 +15,7 @@ import re
 import secrets
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,9 +29,17 @@ from bot.runtime import (
     set_commands,
     web_app_for,
 )
+from bot.sandbox.extras import (
+    TerminalSms,
+    last_opening_passed,
+    load_clock_offset,
+    reset_database,
+    save_clock_offset,
+)
 from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
 from bot.services.booking_flow import BookingFlow
 from bot.services.formatting import when_long
+from bot.services.staff_ops import StaffOps
 from bot.settings import MINI_APP_PATH, parse_settings
 from bot.web.app import RunningServer, serve
 from bot.web.miniapp.initdata import sign_init_data
@@ -45,12 +54,17 @@ PATIENT_ID = 5001
 PATIENT_PHONE = "+12025550123"
 _SHIFT = re.compile(r"^\+(\d{1,4})([mhdw])$")
 _STAFF_PRESS = re.compile(r"^s\d{1,4}$")
+_EARLIER_PRESS = re.compile(r"^m(\d{1,5})\.(\d{1,3})$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 HELP = f"""Sandbox commands (everything else goes to the bot as your message):
-  <number>            press the button with that number
+  <number>            press the button with that number (on the newest message with buttons)
+  m4.2                press button 2 of the message marked <m4>: any button still on screen
   /contact [+number]  share your phone number (default {PATIENT_PHONE})
-  /clock +1d          move the clock forward (+30m, +3h, +1d, +1w) and send what falls due
+  /clock +1d          move the clock forward (+30m, +3h, +1d, +1w) and send what falls due;
+                      the moved clock is kept for the next run (start over: sandbox --reset)
+  /sms [+number] text text the bot as that number (default {PATIENT_PHONE}); what the bot
+                      texts back, and every SMS it sends, prints as [sms to ...]
   //command           send /command to the bot (e.g. //help)
   s<number>           press a button in the staff chat, as the staff member (e.g. s2 = Done);
                       numbers count from this session's start (after a restart use /staff commands)
@@ -77,10 +91,14 @@ class Console:
         *,
         clock: OffsetClock,
         write: Callable[[str], None] = print,
+        sms: bool = False,
     ) -> None:
         self.core = core
         self.clock = clock
         self.write = write
+        if sms:
+            # No Twilio here: texts the bot sends are printed, so codes and reminders are seen.
+            core.channels.sms = TerminalSms(write)
         # The sandbox has no bot token: Mini App launches are signed with a key of this session.
         if core.settings.telegram_bot_token is None:
             core.extras.setdefault(MINI_APP_TOKEN_KEY, f"{PATIENT_ID}:{secrets.token_urlsafe(32)}")
@@ -94,6 +112,8 @@ class Console:
         self.staff_member: FakeUser = self.double.user(STAFF_USER_ID, "Front", last_name="Desk")
         self.staff_in_group = self.staff_member.in_chat(STAFF_CHAT_ID)
         self.choices: list[_Choice] = []
+        # Every patient message with buttons, by the number printed beside it (<m4>).
+        self.earlier: dict[int, list[_Choice]] = {}
         self.staff_choices: list[_Choice] = []
         self._unsubscribe = self.double.subscribe(self._show)
 
@@ -125,6 +145,8 @@ class Console:
             await self.patient.share_contact(rest.strip() or PATIENT_PHONE)
         elif command == "/clock":
             await self._move_clock(rest.strip())
+        elif command == "/sms":
+            await self._text_in(rest.strip())
         elif line.startswith("//"):
             await self.patient.send_text(line[1:])
         elif command == "/staff":
@@ -136,6 +158,8 @@ class Console:
             await self._press_staff(int(line[1:]))
         elif line.isdigit():
             await self._press(int(line))
+        elif (earlier := _EARLIER_PRESS.match(line)) is not None:
+            await self._press_earlier(int(earlier.group(1)), int(earlier.group(2)))
         else:
             await self.patient.send_text(line)
         return True
@@ -144,7 +168,16 @@ class Console:
         if not 1 <= number <= len(self.choices):
             self.write(f"(no button {number}; type /help for the sandbox commands)")
             return
-        choice = self.choices[number - 1]
+        await self._press_choice(self.choices[number - 1])
+
+    async def _press_earlier(self, message: int, number: int) -> None:
+        choices = self.earlier.get(message, [])
+        if not 1 <= number <= len(choices):
+            self.write(f"(no button m{message}.{number}; type /help for the sandbox commands)")
+            return
+        await self._press_choice(choices[number - 1])
+
+    async def _press_choice(self, choice: _Choice) -> None:
         if choice.url is not None:
             self.write(f"(opens {choice.url})")
             return
@@ -194,8 +227,33 @@ class Console:
             self.write("(use /clock +30m, +3h, +1d or +1w)")
             return
         amount, unit = int(match.group(1)), _UNITS[match.group(2)]
+        before = self.clock.now()
         now = self.clock.advance(timedelta(**{unit: amount}))
+        await asyncio.to_thread(save_clock_offset, self.core.db, self.clock.offset)
         self.write(f"(clock: {when_long(now, self.core.profile.tz)}, clinic time)")
+        opening = last_opening_passed(self.core.profile, before=before, after=now)
+        ops = self.core.extras.get("staff_ops")
+        if opening is not None and isinstance(ops, StaffOps):
+            # The job at opening time would have queued the day's digest for the staff chat.
+            await asyncio.to_thread(ops.queue_daily_digest, now=opening)
+        await self.dispatch()
+
+    async def _text_in(self, text: str) -> None:
+        """An SMS to the bot, as the webhook would hand it over; the reply is printed."""
+        phone, _, body = text.partition(" ") if text.startswith("+") else (PATIENT_PHONE, "", text)
+        if not body.strip():
+            self.write("(use /sms your message, or /sms +12025550199 your message)")
+            return
+        inbound = self.core.extras["sms_inbound"]
+        reply = await asyncio.to_thread(
+            inbound.handle,
+            from_number=phone,
+            body=body.strip(),
+            message_sid=f"SM{uuid.uuid4().hex}",
+            now=self.clock.now(),
+        )
+        if reply:
+            self.write(f"[sms to {phone}] {reply}")
         await self.dispatch()
 
     async def dispatch(self) -> None:
@@ -259,7 +317,9 @@ class Console:
         if not choices:
             return
         self.choices = choices
-        self.write(_numbered(message, choices))
+        mark = len(self.earlier) + 1
+        self.earlier[mark] = choices
+        self.write(f"{_numbered(message, choices)}   <m{mark}>")
 
 
 def _numbered(message: MessageRecord, choices: list[_Choice]) -> str:
@@ -339,13 +399,23 @@ async def _stdin_line() -> str | None:
         return None
 
 
-def run_console(database_url: str | None) -> int:
+def run_console(database_url: str | None, *, reset: bool = False) -> int:
     """Chat with the bot in this terminal; no token, no network."""
     # Log lines would interleave with the chat; only problems are worth showing here.
     logging.getLogger().setLevel(logging.WARNING)
+    if reset:
+        try:
+            print(reset_database(database_url or DEFAULT_DATABASE_URL), flush=True)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     clock = OffsetClock()
     core = sandbox_core(database_url, clock=clock, env=dict(os.environ))
-    console = Console(core, clock=clock)
+    # Carry on where the last run moved the clock (the data was made in that future).
+    clock.offset = load_clock_offset(core.db)
+    if clock.offset:
+        print(f"(clock kept from the last run: {when_long(clock.now(), core.profile.tz)})")
+    console = Console(core, clock=clock, sms=True)
     raw_port = os.environ.get("SANDBOX_CONSOLE_PORT", "")
     port = int(raw_port) if raw_port.isdigit() else DEFAULT_CONSOLE_PORT
     try:

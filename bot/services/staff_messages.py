@@ -16,7 +16,7 @@ from babel import Locale
 from sqlmodel import Session
 
 from bot.db.models import Patient
-from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
+from bot.domain.callback_data import EscalationAck, MenuPress, MenuVerb, StaffAction, StaffPress
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.enums import AppointmentStatus, CloseOutcome, OutboxKind
 from bot.domain.language import DEFAULT_LANGUAGE, LOCALES
@@ -54,7 +54,7 @@ MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MAX_TASK_BUTTONS = 8
 COURSE_POINTS = 6
-PATIENT_NOTICE_KEYS = frozenset({"approved"})
+PATIENT_NOTICE_KEYS = frozenset({"approved", "screening_request"})
 
 
 PATIENT_NOTICE = OutboxKind.PATIENT_NOTICE
@@ -569,7 +569,11 @@ def render_patient_notice(ctx: RenderContext) -> OutgoingMessage:
     values = {"clinic": ctx.profile.clinic.name, "phone": ctx.profile.clinic.phone}
     if ctx.is_sms:
         return OutgoingMessage(ctx.texts.plain(f"patient_{key}_sms", **values))
-    return OutgoingMessage(ctx.texts.html(f"patient_{key}_tg", **values))
+    buttons: list[list[Button]] = []
+    if key == "screening_request":
+        label = ctx.texts.plain("menu_screening")
+        buttons = [[Button(label, data=MenuPress(MenuVerb.SCREENING).pack())]]
+    return OutgoingMessage(ctx.texts.html(f"patient_{key}_tg", **values), buttons=buttons)
 
 
 RENDERERS: Renderers = {PATIENT_NOTICE: render_patient_notice}

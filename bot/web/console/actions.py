@@ -29,6 +29,8 @@ from bot.web.console.base import PREFIX, ConsoleBase
 
 MAX_REASON = 200
 _CHAT_NUMBER = re.compile(r"#(\d+)")
+_ALERT_NUMBER = re.compile(r"\balert #(\d+)")
+_PATIENT_NUMBER = re.compile(r"\bpatient #(\d+)")
 VISIT_ACTIONS = ("done", "noshow", "cancel")
 
 
@@ -118,8 +120,8 @@ class ConsoleActions(ConsoleBase):
                 message=f"{ref} has changed since this page was opened: {_visit_refs(str(stale))}",
                 back=back,
             )
-        except ClinicError as exc:  # not started yet, and the like: say so, change nothing
-            return self.refuse(request, staff, message=f"{ref}: {exc}", back=back)
+        except ClinicError as exc:  # not started yet, held for review: say so, change nothing
+            return self.refuse(request, staff, message=f"{ref}: {_visit_refs(str(exc))}", back=back)
         self.core.kick_outbox()
         note = {"done": "done", "noshow": "noshow"}.get(action, "cancelled")
         return self.back(fields, f"{PREFIX}/day", ok=note, ref=ref)
@@ -295,5 +297,8 @@ def _int(raw: str | None) -> int | None:
 
 
 def _visit_refs(text: str) -> str:
-    """The chat's words about an appointment ("#12 was moved to #15") with console numbers."""
+    """The chat's words about an appointment ("#12 was moved to #15", "alert #7") with the
+    console's numbers (A-15, F-7)."""
+    text = _ALERT_NUMBER.sub(r"F-\1", text)
+    text = _PATIENT_NUMBER.sub(r"P-\1", text)
     return _CHAT_NUMBER.sub(r"A-\1", text)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import Appointment, CheckIn, Escalation, Outbox, Patient
+from bot.domain.appointment_states import Change, Verdict, button_still_valid, in_time, transition
 from bot.domain.callback_data import StaffAction, StaffPress
 from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
@@ -132,7 +133,8 @@ class AftercareService:
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
             self._check_version(session, appointment, version)
-            if appointment.status == AppointmentStatus.COMPLETED:
+            step = transition(Change.DONE, appointment.status)
+            if step.verdict is Verdict.ALREADY:
                 if appointment.attendance_assumed_at is not None:
                     # Staff confirm what the bot assumed: aftercare is already under way.
                     appointment.attendance_assumed_at = None
@@ -145,9 +147,9 @@ class AftercareService:
                         detail={"confirmed_assumed": True},
                     )
                 return appointment
-            if appointment.status == AppointmentStatus.CANCELLED:
-                raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
-            if now < appointment.starts_at:
+            if step.verdict is Verdict.REFUSED:
+                raise AppointmentNotActive(f"appointment {appointment_id} was {step.before}")
+            if not in_time(Change.DONE, starts_at=appointment.starts_at, now=now):
                 raise SessionNotStarted(
                     f"appointment {appointment_id} has not started (it starts "
                     f"{self._when(appointment)}): it cannot be marked Done before it starts"
@@ -168,8 +170,8 @@ class AftercareService:
             if early and treatment and not leaving_now:
                 assert appointment.id is not None
                 raise LeavingEarly(appointment.id, appointment.ends_at)
-            corrected = appointment.status == AppointmentStatus.NO_SHOW
-            appointment.status = AppointmentStatus.COMPLETED
+            corrected = step.corrected
+            appointment.status = step.after
             appointment.completed_at = now
             slots: list[str] = []
             if treatment:
@@ -195,18 +197,19 @@ class AftercareService:
         with self.db.session() as session:
             appointment = self._appointment(session, appointment_id)
             self._check_version(session, appointment, version)
-            if appointment.status == AppointmentStatus.NO_SHOW:
+            step = transition(Change.NO_SHOW, appointment.status)
+            if step.verdict is Verdict.ALREADY:
                 return appointment
-            if appointment.status == AppointmentStatus.CANCELLED:
-                raise AppointmentNotActive(f"appointment {appointment_id} was cancelled")
-            if now < appointment.starts_at:
+            if step.verdict is Verdict.REFUSED:
+                raise AppointmentNotActive(f"appointment {appointment_id} was {step.before}")
+            if not in_time(Change.NO_SHOW, starts_at=appointment.starts_at, now=now):
                 # Nobody can miss a visit that has not begun; reminders must keep going.
                 raise SessionNotStarted(
                     f"appointment {appointment_id} has not started (it starts "
                     f"{self._when(appointment)}): it cannot be a no-show before it starts"
                 )
-            corrected = appointment.status == AppointmentStatus.COMPLETED
-            appointment.status = AppointmentStatus.NO_SHOW
+            corrected = step.corrected
+            appointment.status = step.after
             appointment.completed_at = None
             appointment.attendance_assumed_at = None
             cancelled_rows = cancel_pending(
@@ -259,9 +262,7 @@ class AftercareService:
         Changes that leave the session booked as it was (the patient confirmed, the driver was
         noted) do not spoil the button; a cancellation, a move, Done or No-show do.
         """
-        if version is None or appointment.version == version:
-            return
-        if appointment.status == AppointmentStatus.BOOKED:
+        if button_still_valid(appointment.status, made_for=version, current=appointment.version):
             return
         raise StaleButton(self._what_happened(session, appointment))
 

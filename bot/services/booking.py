@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import Appointment, Patient, SlotClaim, TimeBlock
+from bot.domain.appointment_states import Change, Verdict, in_time, transition
 from bot.domain.availability import (
     Block,
     Busy,
@@ -366,13 +367,13 @@ class BookingService:
         appointment = session.get(Appointment, appointment_id)
         if appointment is None:
             raise AppointmentNotFound(f"no appointment {appointment_id}")
-        if appointment.status != AppointmentStatus.BOOKED:
+        if transition(Change.CANCEL, appointment.status).verdict is not Verdict.APPLY:
             raise AppointmentNotActive(f"appointment {appointment_id} is {appointment.status}")
         return appointment
 
     def _check_change_allowed(self, appointment: Appointment, *, now: datetime, actor: str) -> bool:
         """Return whether the change is late; refuse it when the policy says so."""
-        if appointment.starts_at <= now:
+        if not in_time(Change.CANCEL, starts_at=appointment.starts_at, now=now):
             raise TooLateToCancel("the appointment has already started")
         late = self.is_late(appointment, now=now)
         if (

@@ -44,6 +44,7 @@ from bot.services import staff_messages as views
 from bot.services.aftercare import LeavingEarly, leaving_buttons
 from bot.services.formatting import clock_time, when_short
 from bot.services.privacy import Decision, RequestNotFound
+from bot.services.screening_requests import Route, ScreeningRequests
 from bot.services.staff_auth import Admission
 from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import (
@@ -166,6 +167,7 @@ class StaffHandlers:
         self.texts = core.texts
         self.profile = core.profile
         self.catalog = ops.outcomes.catalog
+        self.screening = ScreeningRequests(db=core.db, clock=core.clock, profile=core.profile)
 
     def commands(self) -> dict[str, Command]:
         return {
@@ -187,6 +189,7 @@ class StaffHandlers:
             "erase": self.guarded("erase", self.erase),
             "erasure": self.guarded("erasure", self.erasure),
             "waitlist": self.guarded("waitlist", self.waitlist),
+            "screen": self.guarded("screen", self.screen),
         }
 
     # --- plumbing -----------------------------------------------------------------------
@@ -333,6 +336,30 @@ class StaffHandlers:
             else []
         )
         await self.send(update, context, OutgoingMessage(text, buttons=buttons))
+
+    # --- screening (issue 11 item 3) --------------------------------------------------------
+
+    async def screen(self, update: Update, context: Context) -> None:
+        """Send the health questions to a patient who was never asked them."""
+        query = " ".join(self.args(context))
+        if not query:
+            raise BadArgument("say which patient")
+        match = await self.resolve(update, context, query)
+        if match is None:
+            return
+        result = await asyncio.to_thread(
+            self.screening.request, patient_id=match.id, actor=self.actor(update)
+        )
+        key = {
+            Route.TELEGRAM: "staff_screening_requested",
+            Route.SMS: "staff_screening_by_phone",
+            Route.UNREACHABLE: "staff_screening_not_reachable",
+            Route.ALREADY: "staff_screening_already",
+        }[result.route]
+        name = result.name or "(no name yet)"
+        await self.send(update, context, self.texts.html(key, name=name, id=result.patient_id))
+        if result.queued:
+            self.core.kick_outbox()
 
     # --- waitlist (issue 15) ----------------------------------------------------------------
 

@@ -52,6 +52,8 @@ def register(application: AnyApplication, core: Core) -> None:
                 return flow.contact_details()
             if verb is MenuVerb.PRIVACY:
                 return flow.privacy()
+            if verb is MenuVerb.SCREENING:
+                return flow.begin_screening(who)
             if verb in (MenuVerb.CONSENT_YES, MenuVerb.CONSENT_NO):
                 return flow.consent(who, agreed=verb is MenuVerb.CONSENT_YES)
             if verb is MenuVerb.LANGUAGE and press is not None:

@@ -64,6 +64,7 @@ WIRE = [
     ("mn:pv", MenuPress(MenuVerb.PRIVACY)),
     ("mn:cy", MenuPress(MenuVerb.CONSENT_YES)),
     ("mn:cn", MenuPress(MenuVerb.CONSENT_NO)),
+    ("mn:sq", MenuPress(MenuVerb.SCREENING)),
     ("mn:lg:es", MenuPress(MenuVerb.LANGUAGE, "es")),
     ("mn:lg:en", MenuPress(MenuVerb.LANGUAGE, "en")),
     ("ap:rs:41", AppointmentPress(AppointmentVerb.RESCHEDULE, 41)),

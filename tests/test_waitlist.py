@@ -116,6 +116,18 @@ async def test_joining_from_the_time_choice_with_choices_and_joining_again_updat
         assert entry.joined_at == joined_at and entry.left_at is None
 
 
+async def test_a_patient_never_asked_the_health_questions_is_invited_to_answer_on_joining(
+    database, clock
+):
+    async with open_journey(database, clock) as journey:
+        await join(journey, ALICE, "Alice")
+        alice = journey.patient(ALICE, "Alice")
+        joined = alice.last_message()
+        assert "needs your answers to a few health questions" in joined.text
+        await alice.press("📝 Health questions for the clinic")
+        assert "Question 1 of 9" in alice.last_message().text
+
+
 async def test_leaving_from_the_menu(database, clock):
     async with open_journey(database, clock) as journey:
         await join(journey, ALICE, "Alice")

@@ -87,6 +87,7 @@ class MenuVerb(StrEnum):
     PRIVACY = "pv"
     CONSENT_YES = "cy"
     CONSENT_NO = "cn"
+    SCREENING = "sq"  # the health questions alone (a patient who was never asked them)
     LANGUAGE = "lg"  # mn:lg:<language code>: read the bot in that language (issue 15)
 
 

@@ -7,6 +7,7 @@ point handles one kind of update and returns a `Reply` the Telegram handlers ren
 
 from __future__ import annotations
 
+import html
 import logging
 import unicodedata
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from bot.db.models import (
 from bot.domain.availability import local_day
 from bot.domain.callback_data import AppointmentVerb, BookingStep, BookingVerb, unpack_as
 from bot.domain.clock import Clock
-from bot.domain.enums import AppointmentStatus, Channel, DraftStep
+from bot.domain.enums import AppointmentStatus, Channel, DraftStep, OutboxKind
 from bot.domain.errors import (
     AppointmentNotActive,
     AppointmentNotFound,
@@ -60,16 +61,19 @@ from bot.services.drafts import (
     DRAFT_COLUMNS,
     HEALTH_KEYS,
     RESCHEDULE,
+    SCREEN,
     SCREENING_CODES,
     Draft,
     DraftRecorder,
     DraftStore,
     draft_on,
     next_step,
+    record_screening,
     request_key,
     snapshot_columns,
 )
 from bot.services.formatting import date_short, when_long
+from bot.services.outbox import enqueue
 from bot.services.patients import (
     choose_language,
     get_or_create_telegram_patient,
@@ -345,6 +349,21 @@ class BookingFlow:
             return Reply((self.screens.resume_offer(draft),))
         expired = draft is not None and draft.expired(turn.now)
         return Reply((self._new_booking(turn, expired=expired),))
+
+    def begin_screening(self, who: Who) -> Reply:
+        """The health questions alone, for a patient never asked them (the menu's button, or the
+        clinic's request): answered, they go to the patient's record and staff are told."""
+        turn = self._turn(who)
+        if turn is None:
+            return self._consent_needed()
+        draft = turn.draft
+        if draft is not None and draft.active(turn.now):
+            if draft.flow == SCREEN:
+                return Reply((self._current(turn),))
+            # A booking underway asks the same questions: finish (or stop) it first.
+            return Reply((self.screens.resume_offer(draft),))
+        self._begin(turn, flow=SCREEN, data={})
+        return Reply((self._current(turn),))
 
     def press(self, who: Who, *, verb: BookingVerb, version: int, arg: str) -> Reply:
         """A `bk:` button: check it belongs to the current step, then apply it."""
@@ -828,6 +847,8 @@ class BookingFlow:
         if claimed is None:
             return Reply(toast=self.texts.plain("book_toast_noted"))
         turn.draft = claimed
+        if claimed.flow == SCREEN:
+            return self._send_screening(turn, claimed)
         start = datetime.fromisoformat(str(claimed.data["start"]))
         try:
             appointment = self._book(turn, claimed, start)
@@ -867,6 +888,61 @@ class BookingFlow:
             start=start,
             actor=actor,
             request_key=request_key(draft),
+        )
+
+    def _send_screening(self, turn: _Turn, draft: Draft) -> Reply:
+        """Record the health answers on the patient's record and tell staff, once."""
+        patient_id = turn.patient_id
+        with self.db.session() as session:
+            count = record_screening(
+                session, patient_id, draft.data, appointment_id=None, now=turn.now
+            )
+            audit(
+                session,
+                at=turn.now,
+                actor=f"patient:{patient_id}",
+                action="screening.answered",
+                subject=f"patient:{patient_id}",
+                detail={"answers": count, "draft": draft.id},
+            )
+            enqueue(
+                session,
+                kind=OutboxKind.STAFF_NOTICE,
+                channel=Channel.STAFF,
+                due_at=turn.now,
+                dedupe_key=f"staff:screening:{patient_id}:{draft.id}:{draft.version}",
+                now=turn.now,
+                patient_id=patient_id,
+                payload={"event": "message", "html": self._screening_notice(turn, draft)},
+            )
+        self.drafts.finish(draft, now=turn.now)
+        log.info("screening answers recorded for patient %s from draft %s", patient_id, draft.id)
+        thanks = self.texts.html("screen_sent")
+        return Reply(edit=self.screens.menu(turn.patient, lead=thanks), changed=True)
+
+    def _screening_notice(self, turn: _Turn, draft: Draft) -> str:
+        """For staff (in the clinic's language): who answered, and what needs a clinician."""
+        answers = dict(draft.data.get("screening") or {})
+        flagged = [code for code in SCREENING_CODES if answers.get(code) in ("yes", "not_sure")]
+        if flagged:
+            items = "\n".join(
+                "• "
+                + html.escape(self.texts.plain(f"screen_label_{code}"), quote=False)
+                + ": "
+                + str(answers[code]).replace("_", " ")
+                for code in flagged
+            )
+            flags = self.texts.raw("notice_flags").format(items=items)
+        else:
+            flags = self.texts.html("notice_flags_none")
+        return (
+            self.texts.html(
+                "staff_screening_answered",
+                name=turn.patient.name or "(no name yet)",
+                id=turn.patient_id,
+            )
+            + "\n"
+            + flags
         )
 
     def _offer_next(

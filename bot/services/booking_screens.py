@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.db.models import Appointment, Patient, WaitlistEntry
+from bot.db.models import Appointment, Patient, ScreeningAnswer, WaitlistEntry
 from bot.domain.availability import Slot, local_day
 from bot.domain.callback_data import (
     AppointmentPress,
@@ -26,14 +26,14 @@ from bot.domain.callback_data import (
     WaitlistPress,
     WaitlistVerb,
 )
-from bot.domain.enums import DraftStep
+from bot.domain.enums import AppointmentStatus, DraftStep
 from bot.domain.language import Language
 from bot.messaging.channels import Attachment, Button
 from bot.profile import WEEKDAYS, ClinicProfile
 from bot.services.booking import BookingService
 from bot.services.calendar_files import appointment_calendar
 from bot.services.chat_replies import Rows, Screen, rows
-from bot.services.drafts import RESCHEDULE, SCREENING_CODES, Draft
+from bot.services.drafts import RESCHEDULE, SCREEN, SCREENING_CODES, Draft
 from bot.services.formatting import (
     clock_time,
     date_long,
@@ -110,6 +110,8 @@ class BookingScreens:
         data = draft.data
         step = draft.step
         stop = (Button(t.plain("book_stop"), data=step_data(BookingVerb.STOP, v)),)
+        if draft.flow == SCREEN:
+            stop = (Button(t.plain("screen_stop"), data=step_data(BookingVerb.STOP, v)),)
         if draft.flow == RESCHEDULE:
             stop = (Button(t.plain("resched_keep"), data=step_data(BookingVerb.KEEP, v)),)
         if step is DraftStep.SERVICE:
@@ -182,6 +184,8 @@ class BookingScreens:
         if step is DraftStep.SUMMARY:
             if draft.flow == RESCHEDULE:
                 return self._reschedule_summary(draft)
+            if draft.flow == SCREEN:
+                return self._screening_summary(draft)
             if data.get("changing"):
                 return self._change_menu(draft, patient)
             return self._summary(draft)
@@ -332,6 +336,17 @@ class BookingScreens:
             (Button(t.plain("book_stop"), data=step_data(BookingVerb.STOP, v)),),
         )
         return Screen(text, buttons)
+
+    def _screening_summary(self, draft: Draft) -> Screen:
+        """The health questions answered: send them to the clinic, or answer them again."""
+        t = self.texts
+        v = draft.version
+        buttons = (
+            (Button(t.plain("screen_send"), data=step_data(BookingVerb.CONFIRM, v)),),
+            (Button(t.plain("screen_again"), data=step_data(BookingVerb.CHANGE, v, "health")),),
+            (Button(t.plain("screen_stop"), data=step_data(BookingVerb.STOP, v)),),
+        )
+        return Screen(t.html("screen_summary"), buttons)
 
     def phone_shown(self, data: dict[str, Any]) -> str:
         """The draft's number, marked when it was not confirmed with a code or a contact."""
@@ -552,6 +567,10 @@ class BookingScreens:
                 (Button(t.plain("wl_btn_mine"), data=WaitlistPress(WaitlistVerb.MINE).pack()),),
                 *buttons[2:],
             )
+        if patient.id is not None and self.needs_screening(patient.id):
+            # Booked by staff or by text, or on the waitlist, without health answers on record.
+            screening = Button(t.plain("menu_screening"), data=MenuPress(MenuVerb.SCREENING).pack())
+            buttons = (*buttons[:-1], (screening,), buttons[-1])
         buttons = (*buttons, (self.language_button(),))
         return Screen(t.html("menu_prompt"), buttons).under(lead)
 
@@ -607,6 +626,26 @@ class BookingScreens:
         )
 
     # --- look-ups shared with the flow -------------------------------------------------
+
+    def needs_screening(self, patient_id: int) -> bool:
+        """A patient with a visit booked or a place on the waitlist, and no health answers on
+        record (a new patient answers them while booking: no button for them)."""
+        with self.booking.db.session(write=False) as session:
+            screened = session.exec(
+                select(ScreeningAnswer.id)
+                .where(col(ScreeningAnswer.patient_id) == patient_id)
+                .where(col(ScreeningAnswer.code).in_(SCREENING_CODES))
+                .limit(1)
+            ).first()
+            if screened is not None:
+                return False
+            booked = session.exec(
+                select(Appointment.id)
+                .where(col(Appointment.patient_id) == patient_id)
+                .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+                .limit(1)
+            ).first()
+        return booked is not None or self._waiting(patient_id)
 
     def _waiting(self, patient_id: int) -> bool:
         """Whether the patient is on the waitlist (the menu then offers "My waitlist")."""

@@ -27,6 +27,15 @@ from bot.services.patients import patient_by_phone
 
 BOOK = "book"
 RESCHEDULE = "reschedule"
+# The health questions alone, for a patient who was never asked them (booked by staff or by
+# SMS, on the waitlist): the answers go to the patient's record without an appointment.
+SCREEN = "screen"
+SCREEN_STEPS = (
+    DraftStep.SCREENING,
+    DraftStep.MEDICINES,
+    DraftStep.PAIN_NOW,
+    DraftStep.PAIN_AVERAGE,
+)
 SCREENING_CODES = tuple(f"S{n}" for n in range(1, 10))
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "u": Answer.NOT_SURE}
 # Where the other answers of CLINICAL.md section 1 are stored, keyed by ScreeningAnswer.code.
@@ -92,6 +101,8 @@ def steps_of(flow: str, data: dict[str, Any], profile: ClinicProfile) -> list[Dr
     """The steps a draft goes through; screening only before a consultation."""
     if flow == RESCHEDULE:
         return [DraftStep.DATE, DraftStep.TIME]
+    if flow == SCREEN:
+        return list(SCREEN_STEPS)
     steps = [
         DraftStep.SERVICE,
         DraftStep.DATE,
@@ -395,18 +406,31 @@ def _record_details(
             action="consent.sms",
             subject=f"patient:{patient.id}",
         )
+    record_screening(session, appointment.patient_id, data, appointment_id=appointment.id, now=now)
+
+
+def record_screening(
+    session: Session,
+    patient_id: int,
+    data: Mapping[str, Any],
+    *,
+    appointment_id: int | None,
+    now: datetime,
+) -> int:
+    """The draft's health answers as the patient's screening rows; returns how many."""
     answers = [(code, str(value)) for code, value in dict(data.get("screening") or {}).items()]
     answers += [(code, str(data[key])) for code, key in EXTRA_ANSWERS if key in data]
     session.add_all(
         ScreeningAnswer(
-            patient_id=appointment.patient_id,
-            appointment_id=appointment.id,
+            patient_id=patient_id,
+            appointment_id=appointment_id,
             code=code,
             answer=value,
             answered_at=now,
         )
         for code, value in answers
     )
+    return len(answers)
 
 
 def _flag_possible_duplicate(

@@ -13,7 +13,14 @@ from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient
 from bot.domain.availability import local_day
-from bot.domain.callback_data import WaitlistButton, WaitlistChoices, WaitlistPress, WaitlistVerb
+from bot.domain.callback_data import (
+    MenuPress,
+    MenuVerb,
+    WaitlistButton,
+    WaitlistChoices,
+    WaitlistPress,
+    WaitlistVerb,
+)
 from bot.domain.enums import Channel
 from bot.domain.waitlist import (
     EARLIEST_WEEKS,
@@ -225,7 +232,14 @@ class WaitlistChat:
             service=self.waitlist.service_label(service),
             prefs=self.waitlist.describe(preferences),
         )
-        return Reply(edit=Screen(text))
+        buttons: Rows = ()
+        if self.screens is not None and self.screens.needs_screening(patient_id):
+            # An offered time is booked at once when accepted: the health questions come now,
+            # while they wait, not after (issue 15: no booking without them).
+            text += "\n\n" + self.texts.html("wl_screening_invite")
+            label = self.texts.plain("menu_screening")
+            buttons = ((Button(label, data=MenuPress(MenuVerb.SCREENING).pack()),),)
+        return Reply(edit=Screen(text, buttons))
 
     def _confirmation(self, appointment_id: int) -> Reply | None:
         """The same confirmation and calendar file as a booking made in the chat."""

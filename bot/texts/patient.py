@@ -220,6 +220,23 @@ DEFAULTS: dict[str, str] = {
         "This visit is cancelled. Open this file to take it out of your calendar."
     ),
     "book_stopped": "OK, I've stopped. Nothing was booked.",
+    # --- the health questions alone (booked by staff or by text, or on the waitlist) ---
+    "menu_screening": "📝 Health questions for the clinic",
+    "screen_summary": (
+        "Thank you for answering. Send your answers to the clinic now? A clinician reads them "
+        "before your visit."
+    ),
+    "screen_send": "✅ Send to the clinic",
+    "screen_again": "✏️ Answer again",
+    "screen_stop": "Not now",
+    "screen_sent": "Thank you: the clinic has your answers.",
+    "patient_screening_request_tg": (
+        "{clinic} asks you to answer a few health questions before your visit. It takes about "
+        "two minutes; a clinician reads your answers."
+    ),
+    "patient_screening_request_sms": (
+        "{clinic}: please call us at {phone} to answer a few questions before your visit."
+    ),
     "book_resume_offer": (
         "You were part-way through booking. Would you like to carry on where you left off, or "
         "start again?"
@@ -307,6 +324,10 @@ PLAIN_KEYS = frozenset(
         "book_confirm",
         "book_change",
         "book_stop",
+        "menu_screening",
+        "screen_send",
+        "screen_again",
+        "screen_stop",
         "book_change_service",
         "book_change_when",
         "book_change_name",

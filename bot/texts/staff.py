@@ -22,6 +22,7 @@ DEFAULTS: dict[str, str] = {
         "/block &lt;date&gt; &lt;from&gt;-&lt;to&gt; [resource] [reason] – close time\n"
         "/unblock [#id] – reopen blocked time\n"
         "/flags – open escalations and staff tasks, oldest first\n"
+        "/screen &lt;patient&gt; – send the health questions to a patient never asked them\n"
         "/waitlist [offer #id &lt;date&gt; &lt;time&gt;] – who is waiting for a freed time; "
         "offer one a time by hand\n"
         "/export &lt;from&gt; &lt;to&gt; – CSV of appointments and outcomes\n"
@@ -69,6 +70,8 @@ DEFAULTS: dict[str, str] = {
     # --- patient card ---
     "staff_card_title": "👤 <b>{name}</b> (#{id})",
     "staff_card_contact": "📞 {phone} · prefers {channel}",
+    # Shown for a patient who reads the bot in another language than the clinic's (issue 15).
+    "staff_card_language": "🌐 Reads the bot in {language}",
     "staff_card_consent": "Consent: Telegram {telegram} · SMS {sms}{opt_out}",
     "staff_card_opt_out": " · SMS opt-out {when}",
     "staff_card_blocked": " · Telegram blocked {when}",
@@ -140,6 +143,22 @@ DEFAULTS: dict[str, str] = {
     "staff_not_treatment": "{service} is not a treatment service; series are for: {services}.",
     "staff_not_approved": "{name} (#{id}) is not approved for treatment yet: /approve #{id}",
     "staff_cancelled": "Cancelled; nothing was changed.",
+    "staff_screening_answered": "📝 Health questions answered: {name} (#{id})",
+    "staff_screening_requested": (
+        "📝 Health questions sent to {name} (#{id}) in Telegram; you will see the answers here."
+    ),
+    "staff_screening_by_phone": (
+        "{name} (#{id}) has no Telegram chat with us: a text asks them to call the clinic to "
+        "answer the health questions."
+    ),
+    "staff_screening_not_reachable": (
+        "{name} (#{id}) cannot be reached here (no Telegram chat and no text consent): call "
+        "them to ask the health questions."
+    ),
+    "usage_screen": "/screen <phone, name or #id>",
+    "staff_screening_already": (
+        "{name} (#{id}) has answered the health questions already: /patient #{id}"
+    ),
     "btn_staff_confirm_series": "✅ Book all {count}",
     "btn_staff_cancel": "Cancel",
     # --- blocks ---

@@ -6,6 +6,10 @@ segment with realistic values (`check_waitlist_sms_texts` in bot/services/waitli
 """
 
 DEFAULTS: dict[str, str] = {
+    "wl_screening_invite": (
+        "Before any visit the clinic needs your answers to a few health questions. Answer them "
+        "now, so an offered time can be yours at once."
+    ),
     # --- joining (Telegram) ---
     "wl_btn_none_suit": "⏳ None of these times suit me",
     "wl_prefs": (

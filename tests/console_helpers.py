@@ -34,7 +34,9 @@ def console_scene(tmp_path: Path, *, token: str | None = TOKEN) -> Scene:
     """The seeded clinic (staff_scene) with a bot token set; no Telegram application needed."""
     clock = FixedClock(MONDAY_8AM)
     core = build(tmp_path, clock)
-    core.settings = dataclasses.replace(core.settings, telegram_bot_token=token)
+    core.settings = dataclasses.replace(
+        core.settings, telegram_bot_token=token, public_base_url="http://testserver"
+    )
     ops = StaffOps(
         db=core.db, profile=core.profile, clock=clock, booking=core.booking, texts=core.texts
     )

@@ -26,14 +26,17 @@ SATURDAY_1PM = datetime(2027, 3, 6, 18, 0, tzinfo=UTC)  # 1:00 PM in New York
 
 
 def test_every_patient_text_and_profile_text_has_a_spanish_translation():
-    assert problems(Language.ES) == []
+    # A new or changed patient text: `python3 scripts/dev.py i18n extract`, then `i18n update`,
+    # translate it in bot/locale/es/LC_MESSAGES/messages.po, `i18n compile` (README, Languages);
+    # a staff text goes in its module's STAFF_KEYS instead.
+    assert problems(Language.ES) == [], "see README, Languages: i18n extract/update/compile"
     contexts = {message.context for message in messages()}
     assert set(patient_keys()) <= contexts
     assert {text.context for text in profile_texts()} <= contexts
 
 
 def test_a_missing_translation_or_a_different_placeholder_is_reported():
-    catalog = copy.deepcopy(read_catalogue(Language.ES))
+    catalog = copy.deepcopy(read_catalogue(Language.ES))  # the file on disk stays as it is
     catalog.get(
         "Welcome back, {first_name}.", context="start_welcome_back"
     ).string = "Bienvenido/a de nuevo, {nombre}."
@@ -169,3 +172,16 @@ def test_every_spanish_sms_is_neutral_gsm7_and_reminders_fit_one_segment():
             assert is_gsm7(body), key
             if key in REMINDER_SMS_KEYS:
                 assert segments(body) == 1, (key, body)
+
+
+def test_the_staff_card_says_which_language_a_patient_reads_only_when_not_english():
+    from bot.db.models import Patient
+    from bot.services.staff_messages import language_line
+
+    texts = Texts()
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    assert language_line(texts, Patient(created_at=now, language="es")) == [
+        "🌐 Reads the bot in Spanish"
+    ]
+    assert language_line(texts, Patient(created_at=now, language="en")) == []
+    assert language_line(texts, Patient(created_at=now)) == []

@@ -44,7 +44,8 @@ the patient is asked "are you safe right now?" and staff get a notice, and on-ca
 on a "no", a "call me" or no answer (bot/services/crisis.py).
 
 The defaults below are in code (the shared word classes and the phrase families written for
-language a keyword list tends to miss are in bot/domain/crisis_words.py); the clinic profile's
+language a keyword list tends to miss are in bot/domain/crisis_words.py and
+bot/domain/crisis_emergency_idioms.py); the clinic profile's
 `[crisis]` table adds phrases and negation words (validated at start-up with `compile_phrase` /
 `check_negation`).
 """
@@ -58,17 +59,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from bot.domain.crisis_emergency_idioms import (
+    FAMILY_EMERGENCY,
+    FAMILY_IDIOMS,
+    FAMILY_PAIRS,
+    FAMILY_SOFT_EMERGENCY,
+    FAMILY_SPELLINGS,
+)
 from bot.domain.crisis_words import (
     DRUGS,
     END,
     FAMILY,
-    FAMILY_EMERGENCY,
-    FAMILY_IDIOMS,
-    FAMILY_PAIRS,
     FAMILY_SELF_HARM,
-    FAMILY_SOFT_EMERGENCY,
     FAMILY_SOFT_SELF_HARM,
-    FAMILY_SPELLINGS,
     PILLS,
     SELF,
     SUBJECT,

@@ -51,6 +51,10 @@ class AppointmentNotActive(ClinicError):
     """The appointment was already cancelled, completed or marked no-show."""
 
 
+class StaleButton(ClinicError):
+    """A staff button made for an older state of the appointment: what happened since."""
+
+
 class InvalidPhone(ClinicError):
     pass
 

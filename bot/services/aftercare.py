@@ -23,7 +23,12 @@ from bot.domain.callback_data import StaffAction, StaffPress
 from bot.domain.checkins import CheckinCatalog, PlannedCheckin, plan_checkins
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
-from bot.domain.errors import AppointmentNotActive, AppointmentNotFound, ClinicError
+from bot.domain.errors import (
+    AppointmentNotActive,
+    AppointmentNotFound,
+    ClinicError,
+    StaleButton,
+)
 from bot.domain.series_schedule import Candidate, Planned, merge_schedule
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
@@ -45,10 +50,6 @@ PICKUP_STALE_AFTER = timedelta(hours=1)
 
 class SessionNotStarted(ClinicError):
     """Done was pressed before the session's start time."""
-
-
-class StaleButton(ClinicError):
-    """A staff button made for an older state of the appointment: what happened since."""
 
 
 class SessionHeld(ClinicError):

@@ -37,6 +37,7 @@ from bot.domain.errors import (
     NotApproved,
     PatientBusy,
     SlotTaken,
+    StaleButton,
     TooLateToCancel,
 )
 from bot.profile import ClinicProfile, ServiceKind
@@ -275,11 +276,17 @@ class BookingService:
         new_start: datetime,
         actor: str = "patient",
         request_key: str | None = None,
+        expected_version: int | None = None,
     ) -> Appointment:
-        """Move an appointment; the old time is freed in the same transaction."""
+        """Move an appointment; the old time is freed in the same transaction.
+
+        With `expected_version` (the console's form), a visit changed since the form was drawn
+        is not moved (StaleButton), checked in the transaction that moves it.
+        """
 
         def attempt(session: Session, now: datetime) -> Appointment:
             old = self._active(session, appointment_id)
+            self._check_version(old, expected_version)
             self._check_change_allowed(old, now=now, actor=actor)
             old.status = AppointmentStatus.CANCELLED
             old.cancelled_at = now
@@ -302,12 +309,22 @@ class BookingService:
         return self._with_retries(attempt, request_key=request_key)
 
     def cancel(
-        self, *, appointment_id: int, actor: str = "patient", reason: str = ""
+        self,
+        *,
+        appointment_id: int,
+        actor: str = "patient",
+        reason: str = "",
+        expected_version: int | None = None,
     ) -> CancelResult:
-        """Cancel and free the time; inside the cut-off the profile's policy applies to patients."""
+        """Cancel and free the time; inside the cut-off the profile's policy applies to patients.
+
+        With `expected_version` (the console's form), a visit changed since the form was drawn
+        is not cancelled (StaleButton), checked in the transaction that cancels it.
+        """
         now = self.clock.now()
         with self.db.session() as session:
             appointment = self._active(session, appointment_id)
+            self._check_version(appointment, expected_version)
             late = self._check_change_allowed(appointment, now=now, actor=actor)
             appointment.status = AppointmentStatus.CANCELLED
             appointment.cancelled_at = now
@@ -370,6 +387,15 @@ class BookingService:
         if transition(Change.CANCEL, appointment.status).verdict is not Verdict.APPLY:
             raise AppointmentNotActive(f"appointment {appointment_id} is {appointment.status}")
         return appointment
+
+    @staticmethod
+    def _check_version(appointment: Appointment, expected: int | None) -> None:
+        """Refuse to act on a visit that changed since the caller saw it (None: no check)."""
+        if expected is not None and appointment.version != expected:
+            raise StaleButton(
+                f"appointment {appointment.id} changed since it was shown (version "
+                f"{expected}, now {appointment.version})"
+            )
 
     def _check_change_allowed(self, appointment: Appointment, *, now: datetime, actor: str) -> bool:
         """Return whether the change is late; refuse it when the policy says so."""

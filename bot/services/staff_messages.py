@@ -12,18 +12,21 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
+from babel import Locale
 from sqlmodel import Session
 
 from bot.db.models import Patient
 from bot.domain.callback_data import EscalationAck, MenuPress, MenuVerb, StaffAction, StaffPress
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.enums import AppointmentStatus, CloseOutcome, OutboxKind
+from bot.domain.language import DEFAULT_LANGUAGE, LOCALES
 from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.charts import ChartLabels, PainChart, pain_chart_png
 from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
+from bot.services.patients import language_of
 from bot.services.planner import patient_channel
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
@@ -300,6 +303,15 @@ def match_buttons(matches: Sequence[PatientMatch]) -> list[list[Button]]:
     ]
 
 
+def language_line(texts: Texts, patient: Patient) -> list[str]:
+    """ "Reads the bot in Spanish": staff know to call in it (nothing for the clinic's language)."""
+    language = language_of(patient)
+    if language is DEFAULT_LANGUAGE:
+        return []
+    name = Locale.parse(language.value).get_display_name(LOCALES[DEFAULT_LANGUAGE])
+    return [fill(texts, "staff_card_language", language=name or language.value)]
+
+
 def render_patient_card(texts: Texts, profile: ClinicProfile, card: PatientCard) -> str:
     tz = profile.tz
     patient = card.patient
@@ -325,6 +337,7 @@ def render_patient_card(texts: Texts, profile: ClinicProfile, card: PatientCard)
             phone=patient.phone_e164 or "no phone",
             channel=patient.preferred_channel,
         ),
+        *language_line(texts, patient),
         fill(
             texts,
             "staff_card_consent",

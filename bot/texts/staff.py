@@ -70,6 +70,8 @@ DEFAULTS: dict[str, str] = {
     # --- patient card ---
     "staff_card_title": "👤 <b>{name}</b> (#{id})",
     "staff_card_contact": "📞 {phone} · prefers {channel}",
+    # Shown for a patient who reads the bot in another language than the clinic's (issue 15).
+    "staff_card_language": "🌐 Reads the bot in {language}",
     "staff_card_consent": "Consent: Telegram {telegram} · SMS {sms}{opt_out}",
     "staff_card_opt_out": " · SMS opt-out {when}",
     "staff_card_blocked": " · Telegram blocked {when}",

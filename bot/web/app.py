@@ -29,6 +29,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -41,6 +42,7 @@ from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.services.escalation import AckStatus
 from bot.web.console import ConsoleConfig, console_routes
+from bot.web.console.guard import ConsoleGuard
 from bot.web.metrics import outbox_lag_seconds, registry_for
 from bot.web.miniapp import MiniAppConfig, miniapp_routes
 
@@ -486,7 +488,18 @@ def create_web_app(
                 if miniapp is not None
                 else []
             ),
-        ]
+        ],
+        # The console's error pages and headers (its paths only).
+        middleware=(
+            [
+                Middleware(
+                    ConsoleGuard,
+                    public_https=(core.settings.public_base_url or "").startswith("https://"),
+                )
+            ]
+            if console is not None
+            else []
+        ),
     )
 
 

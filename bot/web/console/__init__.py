@@ -19,6 +19,7 @@ from bot.web.console.base import HERE, PREFIX, ConsoleConfig, InWorker
 from bot.web.console.pages import ConsolePages
 from bot.web.console.planning import ConsolePlanning
 from bot.web.console.security import security_headers
+from bot.web.console.signin import ConsoleSignIn
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["ConsoleConfig", "console_routes"]
 
 
-class Console(ConsolePages, ConsoleActions, ConsolePlanning):
+class Console(ConsoleSignIn, ConsolePages, ConsoleActions, ConsolePlanning):
     """Every page and action, sharing one ConsoleBase."""
 
 

@@ -21,17 +21,23 @@ from bot.domain.errors import (
     ClinicError,
     InvalidSlot,
     SlotTaken,
+    StaleButton,
 )
-from bot.services.aftercare import LeavingEarly, StaleButton
+from bot.services.aftercare import LeavingEarly
 from bot.services.escalation import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
-from bot.web.console.base import PREFIX, ConsoleBase
+from bot.web.console.base import PREFIX, ConsoleBase, safe_back
 
 MAX_REASON = 200
 _CHAT_NUMBER = re.compile(r"#(\d+)")
 _ALERT_NUMBER = re.compile(r"\balert #(\d+)")
 _PATIENT_NUMBER = re.compile(r"\bpatient #(\d+)")
 VISIT_ACTIONS = ("done", "noshow", "cancel")
+# A visit still booked whose version moved on (the patient confirmed, a driver was noted...).
+UPDATED_SINCE = (
+    "it was updated after this page was drawn (the patient confirmed, for example). "
+    "Look at it again, then repeat the action if it still applies."
+)
 
 
 class ConsoleActions(ConsoleBase):
@@ -49,7 +55,7 @@ class ConsoleActions(ConsoleBase):
             )
         actor = self.core.staff.actor(staff.user_id)
         ref = f"A-{appointment_id}"
-        back = fields.get("back") or f"{PREFIX}/day"
+        back = safe_back(fields.get("back"), f"{PREFIX}/day")
         version = _int(fields.get("version"))
         if version is None:
             return self.refuse(
@@ -72,24 +78,19 @@ class ConsoleActions(ConsoleBase):
                     version=version,
                 )
             else:
-                current = await self.run(self.reads.visit_facts, [appointment_id])
-                facts = current.get(appointment_id)
-                if facts is None:
-                    raise AppointmentNotFound(ref)
-                if facts.version != version:
-                    # Cancelling what staff did not see (moved, confirmed, closed) needs a look.
-                    raise StaleButton(
-                        _visit_refs(
-                            await self.run(self.core.aftercare.what_happened, appointment_id)
-                        )
-                    )
+                # Cancelling what staff did not see (moved, confirmed, closed) needs a look: the
+                # booking service checks the version in the transaction that cancels.
                 reason = " ".join(fields.get("reason", "").split())[:MAX_REASON]
-                await self.run(
-                    self.core.booking.cancel,
-                    appointment_id=appointment_id,
-                    actor=actor,
-                    reason=reason or "cancelled by the clinic",
-                )
+                try:
+                    await self.run(
+                        self.core.booking.cancel,
+                        appointment_id=appointment_id,
+                        actor=actor,
+                        reason=reason or "cancelled by the clinic",
+                        expected_version=version,
+                    )
+                except StaleButton:
+                    raise StaleButton(UPDATED_SINCE) from None
         except AppointmentNotFound:
             return self.refuse(
                 request, staff, message=f"There is no appointment {ref}.", back=back, status=404
@@ -144,20 +145,6 @@ class ConsoleActions(ConsoleBase):
             return self.refuse(
                 request, staff, message="The form was incomplete.", back=again, status=400
             )
-        current = await self.run(self.reads.visit_facts, [appointment_id])
-        facts = current.get(appointment_id)
-        if facts is None:
-            return self.refuse(
-                request, staff, message=f"There is no appointment {ref}.", back=again, status=404
-            )
-        if facts.version != version:
-            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
-            return self.refuse(
-                request,
-                staff,
-                message=f"{ref} has changed since this page was opened: {what}",
-                back=f"{PREFIX}/day",
-            )
         try:
             moved = await self.run(
                 self.core.booking.reschedule,
@@ -165,6 +152,7 @@ class ConsoleActions(ConsoleBase):
                 new_start=start.astimezone(UTC),
                 actor=self.core.staff.actor(staff.user_id),
                 request_key=f"console:{appointment_id}:v{version}",
+                expected_version=version,
             )
         except (SlotTaken, InvalidSlot):
             return self.refuse(
@@ -174,8 +162,18 @@ class ConsoleActions(ConsoleBase):
                 "Nothing was moved; pick another time.",
                 back=f"{again}?date={local_day(start, self.tz).isoformat()}",
             )
-        except AppointmentNotActive:
-            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+        except AppointmentNotFound:
+            return self.refuse(
+                request, staff, message=f"There is no appointment {ref}.", back=again, status=404
+            )
+        except (AppointmentNotActive, StaleButton) as changed:
+            # Still booked but changed (StaleButton from booking): the visit's own words would
+            # describe a closed visit, so say it plainly.
+            what = (
+                UPDATED_SINCE
+                if isinstance(changed, StaleButton)
+                else _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            )
             return self.refuse(
                 request,
                 staff,

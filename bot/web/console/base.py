@@ -6,12 +6,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.domain.clock import Clock, SystemClock
 from bot.services.audit import audit
 from bot.services.console_reads import ConsoleReads
+from bot.services.console_sessions import is_revoked
 from bot.services.formatting import clock_time, day_label, when_short
 from bot.services.staff_ops import StaffOps
 from bot.web.console.security import (
@@ -45,6 +48,10 @@ HERE = Path(__file__).resolve().parent
 REFERENCE = re.compile(r"^[ABPFT]-\d{1,12}$")
 # Where an action may send the browser back to: a console page, never another site.
 BACK = re.compile(r"^/console(/[a-z0-9/_.-]*)?(\?[A-Za-z0-9=&_.:-]*)?$")
+# Anonymous junk (forged hashes, cookies without our signature) is audited at most once a
+# minute per kind, with how many more came: a flood cannot fill the audit log, nor queue
+# database writes ahead of the SMS and Telegram webhooks that share the database workers.
+QUIET_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,10 @@ class ConsoleBase:
         self.config = config
         self.in_worker = in_worker
         self.keys = SessionKeys.for_token(config.bot_token)
+        # (action, reason) -> (when its last audit row was written, refusals not written since)
+        self._quiet: dict[tuple[str, str], tuple[datetime, int]] = {}
+        # Charts are drawn on the console's own thread, never in the webhooks' database workers.
+        self.drawing = anyio.CapacityLimiter(1)
         self.ops = StaffOps(
             db=core.db,
             profile=core.profile,
@@ -114,6 +125,10 @@ class ConsoleBase:
         result: T = await self.in_worker(partial(work, *args, **kwargs))
         return result
 
+    async def draw(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """CPU-bound drawing (matplotlib) off the event loop and off the database workers."""
+        return await anyio.to_thread.run_sync(partial(work, *args, **kwargs), limiter=self.drawing)
+
     # --- who is signed in ---------------------------------------------------------------
 
     def secure(self, request: Request) -> bool:
@@ -136,6 +151,12 @@ class ConsoleBase:
                 request, "console.session_refused", reason="not staff", user_id=found.user_id
             )
             raise NotSignedIn(self._to_login(request, "refused", clear=True))
+        if await self.run(is_revoked, self.core.db, found.session_id):
+            # Signed out (a copy of the cookie, or the browser's back button after Sign out).
+            await self.security_event(
+                request, "console.session_refused", reason="signed out", user_id=found.user_id
+            )
+            raise NotSignedIn(self._to_login(request, "signed_out", clear=True))
         return found
 
     def _to_login(self, request: Request, why: str, *, clear: bool = False) -> Response:
@@ -176,8 +197,18 @@ class ConsoleBase:
     ) -> None:
         """Audit a refused sign-in, cookie or form (never the cookie or token itself)."""
         actor = f"staff:{user_id}" if self.core.staff.is_staff(user_id) else f"telegram:{user_id}"
-        detail = {"reason": reason, "path": request.url.path[:80]}
+        detail: dict[str, object] = {"reason": reason, "path": request.url.path[:80]}
         log.warning("console: %s (%s) on %s", action, reason, request.url.path[:80])
+        if user_id is None:
+            # Nobody verified: the log line above always, an audit row once a minute per kind.
+            now = self.config.security_clock.now()
+            last, unwritten = self._quiet.get((action, reason), (None, 0))
+            if last is not None and now - last < QUIET_WINDOW:
+                self._quiet[(action, reason)] = (last, unwritten + 1)
+                return
+            self._quiet[(action, reason)] = (now, 0)
+            if unwritten:
+                detail["more_since_last_row"] = unwritten
 
         def write() -> None:
             with self.core.db.session() as session:
@@ -248,9 +279,7 @@ class ConsoleBase:
     @staticmethod
     def back(fields: dict[str, str], default: str, **note: str) -> Response:
         """303 to the page the form came from (a console page only), with a note on it."""
-        target = fields.get("back", "")
-        if not BACK.match(target):
-            target = default
+        target = safe_back(fields.get("back"), default)
         if note:
             path, _, query = target.partition("?")
             kept = [(k, v) for k, v in parse_qsl(query) if k not in ("ok", "ref")]
@@ -328,6 +357,11 @@ NOTES = {
     "approved": "{ref} approved for treatment; the patient is told.",
     "already_approved": "{ref} was already approved.",
 }
+
+
+def safe_back(target: str | None, default: str) -> str:
+    """A form's way back if it is a console page, else `default` (never another site)."""
+    return target if target and BACK.match(target) else default
 
 
 def unit_label(unit: str) -> str:

@@ -1,10 +1,8 @@
-"""The console's pages: sign-in and out, day and week, flags, a patient, outcomes (GET only)."""
+"""The console's pages: day and week, flags, a patient, outcomes (GET only)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,167 +12,14 @@ from bot.domain.enums import AppointmentStatus
 from bot.services import staff_messages
 from bot.services.charts import pain_chart_svg
 from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
-from bot.services.staff_ops import InvalidRequest, PatientNotFound
-from bot.web.console.base import (
-    COOKIE,
-    LOGIN_REASONS,
-    PRE_COOKIE,
-    PREFIX,
-    ConsoleBase,
-    NotSignedIn,
-)
-from bot.web.console.security import LOGIN_CSP, LoginRefused, security_headers, verify_login
+from bot.services.staff_ops import MAX_EXPORT_DAYS, InvalidRequest, PatientNotFound
+from bot.web.console.base import PREFIX, ConsoleBase, NotSignedIn
+from bot.web.console.security import security_headers
 
-MAX_LOGIN_FIELDS = 12
 EXPORT_DAYS = 31
 
 
 class ConsolePages(ConsoleBase):
-    # --- signing in and out -------------------------------------------------------------
-
-    async def root(self, request: Request) -> Response:
-        return RedirectResponse(f"{PREFIX}/day", status_code=303)
-
-    async def login(self, request: Request) -> Response:
-        why = request.query_params.get("why", "signin")
-        values: dict[str, Any] = {
-            "title": "Sign in",
-            "reason": LOGIN_REASONS.get(why, LOGIN_REASONS["signin"]),
-            "bot_username": None,
-            "auth_url": None,
-            "local": None,
-        }
-        if self.config.bot_token is not None:
-            values["bot_username"] = self.config.bot_username()
-            base = self.core.settings.public_base_url or str(request.base_url).rstrip("/")
-            values["auth_url"] = f"{base}{PREFIX}/auth"
-        pre = None
-        if self.config.local_sign_in:
-            pre = secrets.token_urlsafe(18)
-            values["local"] = {"token": pre, "staff": sorted(self.core.staff.staff_user_ids)}
-        response = self.page(request, "login.html", csp=LOGIN_CSP, **values)
-        if pre is not None:
-            response.set_cookie(
-                PRE_COOKIE, pre, max_age=900, path=PREFIX, httponly=True, samesite="strict"
-            )
-        return response
-
-    async def auth(self, request: Request) -> Response:
-        """GET /console/auth: where Telegram's Login Widget sends the browser, signed."""
-        if self.config.bot_token is None:
-            return self._login_refused(request, "Telegram sign-in is not set up here.")
-        params = request.query_params.multi_items()
-        fields = dict(params)
-        if len(params) > MAX_LOGIN_FIELDS or len(fields) != len(params):
-            await self.security_event(request, "console.login_refused", reason="malformed")
-            return self._login_refused(request, "This sign-in could not be verified.")
-        try:
-            login = verify_login(
-                fields, bot_token=self.config.bot_token, now=self.config.security_clock.now()
-            )
-        except LoginRefused as refused:
-            # Only a verified id names the account; an unverified one is just a claim.
-            await self.security_event(request, "console.login_refused", reason=refused.reason)
-            text = (
-                "This sign-in has expired. Sign in again."
-                if "old" in refused.reason
-                else "This sign-in could not be verified."
-            )
-            return self._login_refused(request, text)
-        if not self.core.staff.is_staff(login.user_id):
-            await self.security_event(
-                request, "console.login_refused", reason="not staff", user_id=login.user_id
-            )
-            return self._login_refused(
-                request, "This Telegram account is not on the clinic's staff list."
-            )
-        return await self._signed_in(request, login.user_id, login.first_name, how="telegram")
-
-    async def local_login(self, request: Request) -> Response:
-        """POST /console/local-login: the sandbox's sign-in (never with a bot token)."""
-        if not self.config.local_sign_in:
-            return self._login_refused(request, "Local sign-in exists only in the sandbox.", 404)
-        fields = await self.form(request)
-        pre = request.cookies.get(PRE_COOKIE, "")
-        if (
-            fields is None
-            or not pre
-            or not secrets.compare_digest(pre.encode(), fields.get("token", "").encode())
-        ):
-            await self.security_event(request, "console.login_refused", reason="local: csrf")
-            return self._login_refused(request, "This form has expired. Open the page again.")
-        user_id = _int_or_none(fields.get("user_id"))
-        if not self.core.staff.is_staff(user_id):
-            await self.security_event(
-                request, "console.login_refused", reason="local: not staff", user_id=user_id
-            )
-            return self._login_refused(request, "That id is not on the staff list.")
-        assert user_id is not None
-        return await self._signed_in(request, user_id, f"Staff {user_id}", how="sandbox")
-
-    async def _signed_in(self, request: Request, user_id: int, name: str, *, how: str) -> Response:
-        # A page, not a redirect: the session cookie is SameSite=Strict and the browser came
-        # from oauth.telegram.org, so it follows a same-site link (the refresh below) instead.
-        response = self.page(
-            request,
-            "signed_in.html",
-            title="Signed in",
-            name=name,
-            target=f"{PREFIX}/day",
-            headers_refresh=True,
-        )
-        self.set_session(request, response, user_id=user_id, name=name)
-        response.delete_cookie(PRE_COOKIE, path=PREFIX)
-
-        def write() -> None:
-            from bot.services.audit import audit
-
-            with self.core.db.session() as session:
-                audit(
-                    session,
-                    at=self.now(),
-                    actor=self.core.staff.actor(user_id),
-                    action="console.login",
-                    subject="console",
-                    detail={"how": how},
-                )
-
-        await self.run(write)
-        return response
-
-    def _login_refused(self, request: Request, message: str, status: int = 403) -> Response:
-        return self.page(
-            request,
-            "message.html",
-            status_code=status,
-            title="Not signed in",
-            message=message,
-            link=(f"{PREFIX}/login", "Back to sign-in"),
-        )
-
-    async def logout(self, request: Request) -> Response:
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, _fields = checked
-
-        def write() -> None:
-            from bot.services.audit import audit
-
-            with self.core.db.session() as session:
-                audit(
-                    session,
-                    at=self.now(),
-                    actor=self.core.staff.actor(staff.user_id),
-                    action="console.logout",
-                    subject="console",
-                )
-
-        await self.run(write)
-        response = RedirectResponse(f"{PREFIX}/login?why=signed_out", status_code=303)
-        response.delete_cookie(COOKIE, path=PREFIX)
-        return response
-
     # --- the schedule -------------------------------------------------------------------
 
     async def day(self, request: Request) -> Response:
@@ -373,7 +218,7 @@ class ConsolePages(ConsoleBase):
     async def chart(self, request: Request) -> Response:
         """The pain chart as SVG (matplotlib, the same chart the chat gets as a PNG)."""
         try:
-            await self.staff(request)
+            staff = await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
         patient_id = int(request.path_params["patient_id"])
@@ -381,8 +226,12 @@ class ConsolePages(ConsoleBase):
             card = await self.run(self.ops.patient_card, patient_id)
         except PatientNotFound:
             return Response("no such patient", status_code=404, headers=security_headers())
+        # The chart is the patient's pain record: who saw it is recorded as for the page.
+        await self.run(
+            self.ops.note_access, actor=self.core.staff.actor(staff.user_id), patient_id=patient_id
+        )
         chart = staff_messages.pain_chart_for(self.core.texts, card, self.catalog)
-        svg = await self.run(pain_chart_svg, chart, tz=self.tz)
+        svg = await self.draw(pain_chart_svg, chart, tz=self.tz)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
 
     # --- outcomes -----------------------------------------------------------------------
@@ -392,8 +241,8 @@ class ConsolePages(ConsoleBase):
             staff = await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
-        first, last = self._range(request, default_days=EXPORT_DAYS)
         try:
+            first, last = self._outcome_range(request)
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
         except InvalidRequest as exc:
             return self.refuse(
@@ -420,8 +269,8 @@ class ConsolePages(ConsoleBase):
             await self.staff(request)
         except NotSignedIn as refused:
             return refused.response
-        first, last = self._range(request, default_days=EXPORT_DAYS)
         try:
+            first, last = self._outcome_range(request)
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
         except InvalidRequest:
             return Response("bad range", status_code=400, headers=security_headers())
@@ -432,7 +281,7 @@ class ConsolePages(ConsoleBase):
             responders=f"Responders (at least {pct:g}% less pain)",
             empty="No check-in answers in this period",
         )
-        svg = await self.run(slot_chart_svg, summary.slots, labels)
+        svg = await self.draw(slot_chart_svg, summary.slots, labels)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
 
     def _range(self, request: Request, *, default_days: int) -> tuple[date, date]:
@@ -441,6 +290,13 @@ class ConsolePages(ConsoleBase):
             request.query_params.get("first") or (today - timedelta(days=default_days)).isoformat()
         )
         last = self.parse_day(request.query_params.get("last") or today.isoformat())
+        return first, last
+
+    def _outcome_range(self, request: Request) -> tuple[date, date]:
+        """The Outcomes page's range, capped like the CSV export (InvalidRequest beyond)."""
+        first, last = self._range(request, default_days=EXPORT_DAYS)
+        if (last - first).days >= MAX_EXPORT_DAYS:
+            raise InvalidRequest(f"show at most {MAX_EXPORT_DAYS} days at a time")
         return first, last
 
     async def export(self, request: Request) -> Response:
@@ -470,12 +326,6 @@ class ConsolePages(ConsoleBase):
         headers = security_headers()
         headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return Response(export.content, media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    if raw is None or not raw.lstrip("-").isdigit() or len(raw) > 20:
-        return None
-    return int(raw)
 
 
 def _day_title(day: date) -> str:

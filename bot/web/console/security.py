@@ -4,7 +4,8 @@ Login Widget (core.telegram.org/widgets/login, "Checking authorization"): the da
 is every received field except `hash`, as `key=value` lines sorted by key and joined with "\\n";
 the secret key is the SHA-256 digest of the bot token; the expected `hash` is the hex
 HMAC-SHA-256 of the data-check-string under that key. `auth_date` older than MAX_AUTH_AGE is
-refused, so a payload copied from a browser history cannot be replayed for long.
+refused, and a payload that signed someone in never does again, so a URL left in a browser's
+history cannot be replayed.
 
 A session is a cookie holding who signed in, when it expires and a random id, signed with
 HMAC-SHA-256 under a key derived from the bot token (every replica derives the same key; a new
@@ -23,7 +24,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-MAX_AUTH_AGE = timedelta(days=1)
+# How old a Login Widget payload may be. Telegram's docs leave the window to the site; the
+# payload is a GET URL that stays in the browser's history on a shared front-desk PC, so the
+# window is just long enough for the redirect from oauth.telegram.org (and some clock skew), and
+# a payload is also accepted only once (bot.services.console_sessions.claim_login).
+MAX_AUTH_AGE = timedelta(minutes=5)
 # A widget payload from a few minutes in the future is a skewed clock; further is not Telegram.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 SESSION_LIFETIME = timedelta(hours=10)  # a clinic day and a bit: sign in once per shift

@@ -167,6 +167,9 @@ class ScheduleEntry:
     assumed: bool = False
     # A Yes on its pre-session check nobody has acknowledged yet: held until reviewed.
     held: bool = False
+    # The appointment's version when read: a row's Done / No-show buttons carry it, so a
+    # button on a changed appointment says what happened instead of acting (issue 11 item 3).
+    version: int | None = None
 
     @property
     def primary_unit(self) -> str:
@@ -466,6 +469,7 @@ class StaffOps:
                 col(Appointment.confirmed_at),
                 col(Appointment.resources),
                 col(Appointment.attendance_assumed_at),
+                col(Appointment.version),
             )
             .join(Patient, col(Patient.id) == col(Appointment.patient_id))
             .where(col(Appointment.status).in_(list(statuses)))
@@ -482,9 +486,19 @@ class StaffOps:
             statement = statement.limit(limit)
         entries = []
         for row in session.execute(statement):
-            appointment_id, pid, name, service, starts, ends, status, confirmed, units, assumed = (
-                row
-            )
+            (
+                appointment_id,
+                pid,
+                name,
+                service,
+                starts,
+                ends,
+                status,
+                confirmed,
+                units,
+                assumed,
+                version,
+            ) = row
             assert appointment_id is not None
             entries.append(
                 ScheduleEntry(
@@ -500,6 +514,7 @@ class StaffOps:
                     assumed=assumed is not None,
                     held=status == AppointmentStatus.BOOKED
                     and session_held(session, appointment_id),
+                    version=version,
                 )
             )
         return entries

@@ -821,7 +821,8 @@ class StaffHandlers:
             appointment_id=early.appointment_id,
             end=clock_time(early.ends_at, self.profile.tz),
         )
-        return OutgoingMessage(text, buttons=leaving_buttons(self.texts, early.appointment_id))
+        buttons = leaving_buttons(self.texts, early.appointment_id, early.version)
+        return OutgoingMessage(text, buttons=buttons)
 
     async def mark(self, press: Press, *, done: bool, leaving_now: bool = False) -> None:
         """Done or No-show through aftercare (discharge and check-ins, or their cancellation)."""

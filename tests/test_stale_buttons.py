@@ -83,3 +83,39 @@ async def test_a_change_that_keeps_the_session_as_it_was_does_not_spoil_the_butt
     await scene.staff(in_group=True).press_on(ben.message_id, "Done")
 
     assert status(scene, infusion) == AppointmentStatus.COMPLETED
+
+
+async def test_a_today_row_done_after_someone_marked_no_show_changes_nothing(scene):
+    infusion = scene.ids["ben_infusion"]  # Mon 1 Mar 10:00-14:00
+    scene.clock.set(local(1, 14, 5))
+    await scene.staff(in_group=True).send_text("/today")
+    today = scene.double.last_message(STAFF_CHAT)
+    row = f"✔️ Done #{infusion}"
+    [data] = [d for r in today.buttons for label, d in r if label.startswith(row)]
+    assert data.startswith(f"st:dn:{infusion}:")  # the version travels along
+    scene.core.aftercare.mark_no_show(appointment_id=infusion, actor="staff:7002")
+
+    await scene.staff(in_group=True).press_on(today.message_id, data)
+
+    answer = scene.double.callback_answers[-1]
+    assert answer.show_alert and "No-show" in answer.text and "nothing was changed" in answer.text
+    assert status(scene, infusion) == AppointmentStatus.NO_SHOW
+
+
+async def test_yes_leaving_now_after_someone_else_closed_the_session_changes_nothing(scene):
+    infusion = scene.ids["ben_infusion"]  # Mon 1 Mar 10:00-14:00
+    scene.clock.set(local(1, 11, 0))
+    await scene.staff(in_group=True).send_text(f"/done {infusion}")
+    asked = scene.double.last_message(STAFF_CHAT)
+    assert asked.buttons[0][0][1].startswith(f"st:dl:{infusion}:")
+    with scene.db.session() as session:
+        appointment = session.get(Appointment, infusion)
+        assert appointment is not None
+        appointment.status = AppointmentStatus.NO_SHOW  # someone else closed it meanwhile
+        appointment.version += 1
+
+    await scene.staff(in_group=True).press("Yes, leaving now")
+
+    answer = scene.double.callback_answers[-1]
+    assert "nothing was changed" in answer.text
+    assert status(scene, infusion) == AppointmentStatus.NO_SHOW

@@ -129,7 +129,7 @@ class EscalationVerb(StrEnum):
 class StaffAction(StrEnum):
     APPROVE = "ap"  # patient id[:consultation id]
     DONE = "dn"  # appointment id[:version]
-    LEAVING_NOW = "dl"  # appointment id
+    LEAVING_NOW = "dl"  # appointment id[:version]
     NO_SHOW = "ns"  # appointment id[:version]
     CLOSE_TASK = "cl"  # task id: asks what was done
     CLOSE_FLAG = "ce"  # escalation id: asks what was done

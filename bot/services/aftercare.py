@@ -59,15 +59,19 @@ class SessionHeld(ClinicError):
 class LeavingEarly(ClinicError):
     """Done pressed long before a treatment's scheduled end: staff confirm the patient leaves."""
 
-    def __init__(self, appointment_id: int, ends_at: datetime) -> None:
+    def __init__(self, appointment_id: int, ends_at: datetime, version: int | None = None) -> None:
         super().__init__(f"appointment {appointment_id} is booked until {ends_at.isoformat()}")
         self.appointment_id = appointment_id
         self.ends_at = ends_at
+        self.version = version
 
 
-def leaving_buttons(texts: Texts, appointment_id: int) -> list[list[Button]]:
-    """The one button that confirms an early Done (the staff handler acts on `st:dl`)."""
-    data = StaffPress(StaffAction.LEAVING_NOW, appointment_id).pack()
+def leaving_buttons(
+    texts: Texts, appointment_id: int, version: int | None = None
+) -> list[list[Button]]:
+    """The one button that confirms an early Done (the staff handler acts on `st:dl`); with the
+    version, a press after the appointment changed says what happened instead of acting."""
+    data = StaffPress(StaffAction.LEAVING_NOW, appointment_id, version).pack()
     return [[Button(texts.plain("btn_leaving_now"), data=data)]]
 
 
@@ -170,7 +174,7 @@ class AftercareService:
             treatment = self._is_treatment(appointment)
             if early and treatment and not leaving_now:
                 assert appointment.id is not None
-                raise LeavingEarly(appointment.id, appointment.ends_at)
+                raise LeavingEarly(appointment.id, appointment.ends_at, appointment.version)
             corrected = step.corrected
             appointment.status = step.after
             appointment.completed_at = now

@@ -123,6 +123,7 @@ class StaffOpsBase:
                 col(Appointment.confirmed_at),
                 col(Appointment.resources),
                 col(Appointment.attendance_assumed_at),
+                col(Appointment.version),
             )
             .join(Patient, col(Patient.id) == col(Appointment.patient_id))
             .where(col(Appointment.status).in_(list(statuses)))
@@ -139,9 +140,19 @@ class StaffOpsBase:
             statement = statement.limit(limit)
         entries = []
         for row in session.execute(statement):
-            appointment_id, pid, name, service, starts, ends, status, confirmed, units, assumed = (
-                row
-            )
+            (
+                appointment_id,
+                pid,
+                name,
+                service,
+                starts,
+                ends,
+                status,
+                confirmed,
+                units,
+                assumed,
+                version,
+            ) = row
             assert appointment_id is not None
             entries.append(
                 ScheduleEntry(
@@ -157,6 +168,7 @@ class StaffOpsBase:
                     assumed=assumed is not None,
                     held=status == AppointmentStatus.BOOKED
                     and session_held(session, appointment_id),
+                    version=version,
                 )
             )
         return entries

@@ -236,11 +236,11 @@ def due_session_buttons(
         [
             Button(
                 texts.plain("staff_btn_done_row", appointment_id=e.appointment_id),
-                data=callback(StaffAction.DONE, e.appointment_id),
+                data=callback(StaffAction.DONE, e.appointment_id, e.version),
             ),
             Button(
                 texts.plain("staff_btn_noshow_row", appointment_id=e.appointment_id),
-                data=callback(StaffAction.NO_SHOW, e.appointment_id),
+                data=callback(StaffAction.NO_SHOW, e.appointment_id, e.version),
             ),
         ]
         for e in due[:MAX_DUE_ROWS]

@@ -111,6 +111,9 @@ class ScheduleEntry:
     assumed: bool = False
     # A Yes on its pre-session check nobody has acknowledged yet: held until reviewed.
     held: bool = False
+    # The appointment's version when read: a row's Done / No-show buttons carry it, so a
+    # button on a changed appointment says what happened instead of acting (issue 11 item 3).
+    version: int | None = None
 
     @property
     def primary_unit(self) -> str:

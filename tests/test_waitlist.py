@@ -218,9 +218,12 @@ async def test_a_cancelled_time_is_offered_in_turn_and_expires_to_the_next(
         assert booked_at(journey, TUESDAY_0830) == []
 
         await bob.press(ACCEPT)
-        confirmation, calendar = journey.bot_messages(BOB)[-2:]
+        confirmation, calendar, invite = journey.bot_messages(BOB)[-3:]
         assert "You're booked" in confirmation.text and "Tuesday 2 March 2027" in confirmation.text
         assert calendar.document_name == "appointment.ics"
+        # Booked from the list before answering the health questions: asked at once.
+        assert "needs your answers to a few health questions" in invite.text
+        assert invite.button_labels == ["📝 Health questions for the clinic"]
         [appointment] = booked_at(journey, TUESDAY_0830)
         bob_entry, alice_entry = entries(journey)[1], entries(journey)[0]
         assert appointment.patient_id == bob_entry.patient_id
@@ -278,7 +281,9 @@ async def test_the_race_for_one_freed_time_books_once(database, clock, tmp_path)
 
         [appointment] = booked_at(journey, TUESDAY_0830)
         replies = [
-            m.text for m in journey.bot_messages(ALICE)[-2:] + journey.bot_messages(BOB)[-2:]
+            # the winner's last three: confirmation, calendar file, the health questions
+            m.text
+            for m in journey.bot_messages(ALICE)[-3:] + journey.bot_messages(BOB)[-3:]
         ]
         assert sum("You're booked" in r for r in replies) == 1
         assert sum("just been taken" in r for r in replies) == 1

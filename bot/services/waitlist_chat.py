@@ -253,6 +253,14 @@ class WaitlistChat:
         confirmation, calendar = self.screens.confirmation(
             appointment, moved=False, root=root, sequence=sequence, now=self.now()
         )
+        if self.screens.needs_screening(appointment.patient_id):
+            # Booked from the waitlist before answering the health questions: ask now.
+            label = self.texts.plain("menu_screening")
+            invite = Screen(
+                self.texts.html("screen_invite_booked"),
+                ((Button(label, data=MenuPress(MenuVerb.SCREENING).pack()),),),
+            )
+            return Reply((calendar, invite), edit=confirmation, changed=True)
         return Reply((calendar,), edit=confirmation, changed=True)
 
     def _finish_booking(self, who: Who) -> None:

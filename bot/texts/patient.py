@@ -230,6 +230,10 @@ DEFAULTS: dict[str, str] = {
     "screen_again": "✏️ Answer again",
     "screen_stop": "Not now",
     "screen_sent": "Thank you: the clinic has your answers.",
+    "screen_invite_booked": (
+        "Before your visit the clinic needs your answers to a few health questions. It takes "
+        "about two minutes."
+    ),
     "patient_screening_request_tg": (
         "{clinic} asks you to answer a few health questions before your visit. It takes about "
         "two minutes; a clinician reads your answers."

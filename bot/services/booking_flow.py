@@ -373,8 +373,13 @@ class BookingFlow:
         draft = turn.draft
         if (
             draft is not None
-            and version == draft.version - 1
             and turn.now - draft.updated_at < DOUBLE_TAP
+            and (
+                version == draft.version - 1
+                # Confirm tapped again while the first tap booked: the booking also finished
+                # the draft (two versions on), and each repeat gets the toast, not a menu.
+                or (version < draft.version and not draft.active(turn.now))
+            )
         ):
             # The prompt this press came from was answered a moment ago (a double tap).
             return Reply(toast=self.texts.plain("book_toast_noted"))

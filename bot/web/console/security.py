@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.web.telegram_signature import data_check_string
+
 # How old a Login Widget payload may be. Telegram's docs leave the window to the site; the
 # payload is a GET URL that stays in the browser's history on a shared front-desk PC, so the
 # window is just long enough for the redirect from oauth.telegram.org (and some clock skew), and
@@ -48,11 +50,6 @@ class TelegramLogin:
     user_id: int
     first_name: str
     auth_date: datetime
-
-
-def data_check_string(fields: Mapping[str, str]) -> str:
-    """Every field but `hash`, as key=value lines sorted by key (Telegram's definition)."""
-    return "\n".join(f"{key}={fields[key]}" for key in sorted(fields) if key != "hash")
 
 
 def widget_hash(fields: Mapping[str, str], *, bot_token: str) -> str:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
+from bot.web.telegram_signature import data_check_string
+
 MAX_AGE = timedelta(hours=1)
 # A few minutes ahead is a skewed clock; further is not Telegram.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -43,11 +45,6 @@ class WebAppUser:
     user_id: int
     first_name: str
     auth_date: datetime
-
-
-def data_check_string(fields: dict[str, str]) -> str:
-    """Every field but `hash`, as key=value lines sorted by key (Telegram's definition)."""
-    return "\n".join(f"{key}={fields[key]}" for key in sorted(fields) if key != "hash")
 
 
 def init_data_hash(fields: dict[str, str], *, bot_token: str) -> str:

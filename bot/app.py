@@ -38,8 +38,8 @@ from bot.services import (
 )
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
+from bot.services.checkin_questions import check_sms_texts as check_checkin_sms_texts
 from bot.services.checkins import CheckinService
-from bot.services.checkins import check_sms_texts as check_checkin_sms_texts
 from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_texts
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService

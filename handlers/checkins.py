@@ -12,7 +12,8 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.callback_data import CheckinAnswer, matches, unpack_as
 from bot.messaging.telegram import inline_keyboard
-from bot.services.checkins import AnswerStatus, CheckinService
+from bot.services.checkin_rows import AnswerStatus
+from bot.services.checkins import CheckinService
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound
 from bot.profile import ClinicProfile
 from bot.services.aftercare import SessionNotStarted
-from bot.services.checkins import CheckinStatus
+from bot.services.checkin_rows import CheckinStatus
 from bot.services.outbox import enqueue
 from tests.outbox_helpers import telegram_patient
 from tests.test_checkins_service import (

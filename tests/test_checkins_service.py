@@ -33,14 +33,9 @@ from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.aftercare import AftercareService
-from bot.services.checkins import (
-    SMS_SIGNS,
-    AnswerResult,
-    AnswerStatus,
-    CheckinService,
-    CheckinStatus,
-    check_sms_texts,
-)
+from bot.services.checkin_questions import check_sms_texts
+from bot.services.checkin_rows import SMS_SIGNS, AnswerResult, AnswerStatus, CheckinStatus
+from bot.services.checkins import CheckinService
 from bot.services.dispatch import Channels, Dispatcher
 from bot.services.escalation import EscalationService
 from bot.services.outbox import next_due_at

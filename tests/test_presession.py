@@ -17,7 +17,7 @@ from bot.domain.sms_keywords import InboundKind
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.aftercare import SessionHeld
-from bot.services.checkins import SMS_PRESESSION
+from bot.services.checkin_rows import SMS_PRESESSION
 from tests.outbox_helpers import STAFF_CHAT, telegram_patient
 from tests.test_checkins_service import (
     PATIENT_CHAT,

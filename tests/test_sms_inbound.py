@@ -27,7 +27,7 @@ from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.booking import BookingService
-from bot.services.checkins import SMS_SIGNS
+from bot.services.checkin_rows import SMS_SIGNS
 from bot.services.routing import create_phone_patient
 from bot.services.sms_inbound import FLOW_CHECKIN, SmsInbound
 from bot.texts import Texts

@@ -33,7 +33,7 @@ from bot.domain.series_schedule import Candidate, Planned, merge_schedule
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
-from bot.services.checkins import CheckinStatus, drop_sms_draft
+from bot.services.checkin_rows import CheckinStatus, drop_sms_draft
 from bot.services.formatting import clock_time, when_long, when_short
 from bot.services.outbox import cancel_pending, enqueue, payload_of
 from bot.services.planner import SessionEndStep, patient_channel, plan_series_check

@@ -10,8 +10,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.domain.outcome_figures import SlotStat
 from bot.services import charts
-from bot.services.outcomes_report import SlotStat
 
 WIDTH_PX, HEIGHT_PX = 960, 460
 REDUCTION = "#1e5ac8"

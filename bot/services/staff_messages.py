@@ -32,7 +32,7 @@ from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.outcomes_report import ClinicSummary
+    from bot.domain.outcome_figures import ClinicSummary
     from bot.services.staff_records import (
         Approval,
         BlockOutcome,

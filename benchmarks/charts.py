@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from benchmarks.common import summary, timings
-from bot.services.charts import ChartLabels, PainChart, pain_chart_png, pain_chart_svg
+from bot.presentation.charts import ChartLabels, PainChart, pain_chart_png, pain_chart_svg
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2027, 3, 1, 10, tzinfo=NY)
@@ -42,7 +42,7 @@ IMPORT = (
 FIRST_CHART = (
     "import time\n"
     "from benchmarks.charts import history\n"
-    "from bot.services.charts import pain_chart_png\n"
+    "from bot.presentation.charts import pain_chart_png\n"
     "chart = history(20, series=1)\n"
     "started = time.perf_counter()\n"
     "pain_chart_png(chart, tz=__import__('zoneinfo').ZoneInfo('America/New_York'))\n"

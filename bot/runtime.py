@@ -22,9 +22,9 @@ from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram_limits import SharedReplyLimiter
+from bot.presentation.chat_replies import Reply
 from bot.scheduling.jobs import register_jobs
 from bot.services.booking_flow import BookingFlow
-from bot.services.chat_replies import Reply
 from bot.services.patients import telegram_language
 from bot.services.rate_limits import SharedPacer
 from bot.services.sms_inbound import SmsInbound

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot.domain.callback_data import BookingStep, Prefix, has_prefix, unpack_as
 from bot.messaging.telegram import inline_keyboard
-from bot.services.chat_replies import Reply, Who
+from bot.presentation.chat_replies import Reply, Who
 from handlers.common import AnyApplication, flow_of, respond
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot.messaging.channels import Button
+from bot.presentation.chat_replies import Reply, Screen, Who
 from bot.services.booking_flow import BookingFlow
-from bot.services.chat_replies import Reply, Screen, Who
 
 if TYPE_CHECKING:
     from bot.app import Core

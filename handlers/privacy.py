@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.domain.callback_data import PrivacyPress, matches, unpack_as
-from bot.services.chat_replies import Reply, Who
+from bot.presentation.chat_replies import Reply, Who
 from bot.services.retention import apply_retention
 from handlers.common import AnyApplication, respond
 

@@ -11,8 +11,8 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.callback_data import ReminderPress, ReminderVerb, matches, unpack_as
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound
+from bot.presentation.formatting import when_long
 from bot.services.confirmations import ConfirmationService, Outcome
-from bot.services.formatting import when_long
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) -> None:

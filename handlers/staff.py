@@ -39,10 +39,10 @@ from bot.domain.errors import (
 )
 from bot.messaging.channels import OutgoingMessage
 from bot.messaging.telegram import inline_keyboard
+from bot.presentation.formatting import clock_time, when_short
 from bot.profile import ServiceKind
 from bot.services import staff_messages as views
 from bot.services.aftercare import LeavingEarly, leaving_buttons
-from bot.services.formatting import clock_time, when_short
 from bot.services.privacy import Decision, RequestNotFound
 from bot.services.screening_requests import Route, ScreeningRequests
 from bot.services.staff_auth import Admission

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.domain.callback_data import MenuPress, MenuVerb, Prefix, has_prefix, unpack_as
-from bot.services.chat_replies import Reply, Who
+from bot.presentation.chat_replies import Reply, Who
 from handlers.common import AnyApplication, flow_of, respond
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.domain.callback_data import Prefix, WaitlistChoices, WaitlistPress, has_prefix, unpack
-from bot.services.chat_replies import Reply, Who
+from bot.presentation.chat_replies import Reply, Who
 from bot.services.waitlist_chat import WaitlistChat
 from handlers.common import AnyApplication, flow_of, respond
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy
 from PIL import Image
 
-from bot.services.charts import (
+from bot.presentation.charts import (
     BASELINE,
     DPI,
     HEIGHT_PX,
@@ -220,7 +220,7 @@ def test_a_fresh_machine_without_a_writable_home_keeps_the_font_cache_in_one_pla
     code = (
         "from datetime import datetime, UTC\n"
         "from zoneinfo import ZoneInfo\n"
-        "from bot.services.charts import ChartLabels, PainChart, pain_chart_png\n"
+        "from bot.presentation.charts import ChartLabels, PainChart, pain_chart_png\n"
         "labels = ChartLabels(pain='p', session_day='s', baseline='b', responder='r', empty='e')\n"
         "chart = PainChart(points=[(datetime(2027, 3, 1, tzinfo=UTC), 5)], sessions=[],\n"
         "                  baseline=None, responder_pct=30, title='#1', labels=labels)\n"

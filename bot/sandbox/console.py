@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from bot.app import Core, build_core
 from bot.domain.clock import OffsetClock
+from bot.presentation.formatting import when_long
 from bot.runtime import (
     MINI_APP_TOKEN_KEY,
     build_application,
@@ -38,7 +39,6 @@ from bot.sandbox.extras import (
 )
 from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
 from bot.services.booking_flow import BookingFlow
-from bot.services.formatting import when_long
 from bot.services.staff_ops import StaffOps
 from bot.settings import MINI_APP_PATH, parse_settings
 from bot.web.app import RunningServer, serve

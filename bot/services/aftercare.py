@@ -31,10 +31,10 @@ from bot.domain.errors import (
 )
 from bot.domain.series_schedule import Candidate, Planned, merge_schedule
 from bot.messaging.channels import Button, OutgoingMessage
+from bot.presentation.formatting import clock_time, when_long, when_short
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.checkin_rows import CheckinStatus, drop_sms_draft
-from bot.services.formatting import clock_time, when_long, when_short
 from bot.services.outbox import cancel_pending, enqueue, payload_of
 from bot.services.planner import SessionEndStep, patient_channel, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip

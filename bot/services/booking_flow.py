@@ -49,12 +49,13 @@ from bot.domain.errors import (
 from bot.domain.language import Language, language_from_code
 from bot.domain.phone_codes import CODE_VALID_FOR, as_code
 from bot.domain.typed_answers import matching_label
+from bot.presentation.chat_replies import Reply, Screen, Who
+from bot.presentation.formatting import date_short, when_long
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.booking_screens import BookingScreens, minutes_arg, monday_of
 from bot.services.calendar_files import event_chain
-from bot.services.chat_replies import Reply, Screen, Who
 from bot.services.drafts import (
     ANSWERS,
     BOOK,
@@ -72,7 +73,6 @@ from bot.services.drafts import (
     request_key,
     snapshot_columns,
 )
-from bot.services.formatting import date_short, when_long
 from bot.services.outbox import enqueue
 from bot.services.patients import (
     choose_language,

@@ -29,12 +29,8 @@ from bot.domain.callback_data import (
 from bot.domain.enums import AppointmentStatus, DraftStep
 from bot.domain.language import Language
 from bot.messaging.channels import Attachment, Button
-from bot.profile import WEEKDAYS, ClinicProfile
-from bot.services.booking import BookingService
-from bot.services.calendar_files import appointment_calendar
-from bot.services.chat_replies import Rows, Screen, rows
-from bot.services.drafts import RESCHEDULE, SCREEN, SCREENING_CODES, Draft
-from bot.services.formatting import (
+from bot.presentation.chat_replies import Rows, Screen, rows
+from bot.presentation.formatting import (
     clock_time,
     date_long,
     date_short,
@@ -43,6 +39,10 @@ from bot.services.formatting import (
     weekday_name,
     when_long,
 )
+from bot.profile import WEEKDAYS, ClinicProfile
+from bot.services.booking import BookingService
+from bot.services.calendar_files import appointment_calendar
+from bot.services.drafts import RESCHEDULE, SCREEN, SCREENING_CODES, Draft
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
 from bot.texts.i18n import current_language

@@ -52,6 +52,7 @@ from bot.domain.enums import (
 from bot.domain.outcomes import percent_reduction
 from bot.domain.sms_keywords import Inbound
 from bot.messaging.channels import OutgoingMessage
+from bot.presentation.formatting import when_long
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.checkin_answers import CheckinAnswers
@@ -74,7 +75,6 @@ from bot.services.checkin_rows import (
     task_key,
 )
 from bot.services.escalation import EscalationService
-from bot.services.formatting import when_long
 from bot.services.outbox import cancel_pending, enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.staff_notices import called_row, patient_line

@@ -47,10 +47,10 @@ from bot.domain.privacy import mask_phone
 from bot.domain.redflags import RedFlag
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
+from bot.presentation.formatting import clock_time, when_short
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.dispatch import Dispatcher, DispatchReport
-from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
 from bot.services.planner import staff_notice
 from bot.services.rendering import RenderContext, Renderers, Skip

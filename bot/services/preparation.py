@@ -18,8 +18,8 @@ from bot.domain.enums import AppointmentStatus, Channel, OutboxKind
 from bot.domain.reminders import fasting_times
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import OutgoingMessage
+from bot.presentation.formatting import clock_time, date_short, when_long, when_short
 from bot.profile import ClinicProfile, Service
-from bot.services.formatting import clock_time, date_short, when_long, when_short
 from bot.services.outbox import enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts

@@ -36,10 +36,10 @@ from bot.domain.callback_data import PrivacyPress, PrivacyVerb
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxStatus
 from bot.messaging.channels import Attachment, Button
+from bot.presentation.chat_replies import Reply, Rows, Screen, Who
+from bot.presentation.formatting import when_long
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
-from bot.services.chat_replies import Reply, Rows, Screen, Who
-from bot.services.formatting import when_long
 from bot.services.outbox import OPEN_STATUSES
 from bot.services.routing import enqueue_staff_notice
 from bot.texts import Texts

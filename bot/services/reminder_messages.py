@@ -14,8 +14,8 @@ from bot.domain.errors import ConfigError
 from bot.domain.reminders import fasting_times, useful_until
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
+from bot.presentation.formatting import clock_time, longest_when_short, when_long, when_short
 from bot.profile import ClinicProfile
-from bot.services.formatting import clock_time, longest_when_short, when_long, when_short
 from bot.services.preparation import preparation_block
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts

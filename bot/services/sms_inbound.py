@@ -52,13 +52,13 @@ from bot.domain.sms_keywords import (
 )
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.domain.waitlist import Preferences
+from bot.presentation.formatting import longest_when_short, when_short
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.confirmations import record_confirmation, record_driver
 from bot.services.crisis import CrisisService
 from bot.services.escalation import is_sms_ack
-from bot.services.formatting import longest_when_short, when_short
 from bot.services.outbox import payload_of
 from bot.services.patients import get_or_create_sms_patient, language_of, patient_by_phone
 from bot.services.phones import mask_phone

@@ -22,9 +22,9 @@ from bot.domain.enums import AppointmentStatus, CloseOutcome, OutboxKind
 from bot.domain.language import DEFAULT_LANGUAGE, LOCALES
 from bot.domain.outcomes import Response
 from bot.messaging.channels import Button, OutgoingMessage
+from bot.presentation.charts import ChartLabels, PainChart, pain_chart_png
+from bot.presentation.formatting import clock_time, when_short
 from bot.profile import ClinicProfile, ServiceKind
-from bot.services.charts import ChartLabels, PainChart, pain_chart_png
-from bot.services.formatting import clock_time, when_short
 from bot.services.outbox import enqueue
 from bot.services.patients import language_of
 from bot.services.planner import patient_channel

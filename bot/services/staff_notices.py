@@ -11,8 +11,8 @@ from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.reminders import CONFIRM_GRACE, reminder_kind
 from bot.messaging.channels import Button, OutgoingMessage
+from bot.presentation.formatting import when_long
 from bot.profile import ServiceKind
-from bot.services.formatting import when_long
 from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
 from bot.texts import Texts
 

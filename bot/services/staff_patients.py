@@ -20,9 +20,9 @@ from bot.db.models import (
 )
 from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import InvalidPhone
+from bot.presentation.formatting import when_short
 from bot.profile import ServiceKind
 from bot.services.audit import audit
-from bot.services.formatting import when_short
 from bot.services.patients import patient_by_phone
 from bot.services.phones import normalize_phone
 from bot.services.routing import InvalidPatientName, create_phone_patient

@@ -50,10 +50,7 @@ from bot.domain.waitlist import (
     weekdays_of,
 )
 from bot.messaging.channels import Button, OutgoingMessage
-from bot.profile import ClinicProfile
-from bot.services.audit import audit
-from bot.services.booking import BookingService
-from bot.services.formatting import (
+from bot.presentation.formatting import (
     clock_time,
     date_short,
     longest_when_short,
@@ -61,6 +58,9 @@ from bot.services.formatting import (
     when_long,
     when_short,
 )
+from bot.profile import ClinicProfile
+from bot.services.audit import audit
+from bot.services.booking import BookingService
 from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
 from bot.services.rendering import RenderContext, Renderers, Skip

@@ -33,11 +33,11 @@ from bot.domain.waitlist import (
     weekdays_of,
 )
 from bot.messaging.channels import Button
+from bot.presentation.chat_replies import Reply, Rows, Screen, Who
+from bot.presentation.formatting import weekday_name
 from bot.services.booking_screens import BookingScreens
 from bot.services.calendar_files import event_chain
-from bot.services.chat_replies import Reply, Rows, Screen, Who
 from bot.services.drafts import BOOK, DraftStore
-from bot.services.formatting import weekday_name
 from bot.services.waitlist import Answer, WaitlistService, preferences_of
 
 _PARTS = (PartOfDay.ANY, PartOfDay.MORNING, PartOfDay.AFTERNOON)

@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.domain.clock import Clock, SystemClock
+from bot.presentation.formatting import clock_time, day_label, when_short
 from bot.services.audit import audit
 from bot.services.console_reads import ConsoleReads
 from bot.services.console_sessions import is_revoked
-from bot.services.formatting import clock_time, day_label, when_short
 from bot.services.staff_ops import StaffOps
 from bot.web.console.security import (
     BASE_CSP,

@@ -9,9 +9,9 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.domain.availability import local_day
 from bot.domain.enums import AppointmentStatus
+from bot.presentation.charts import pain_chart_svg
+from bot.presentation.outcome_charts import OutcomeChartLabels, slot_chart_svg
 from bot.services import staff_messages
-from bot.services.charts import pain_chart_svg
-from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
 from bot.services.staff_ops import MAX_EXPORT_DAYS, InvalidRequest, PatientNotFound
 from bot.web.console.base import PREFIX, ConsoleBase, NotSignedIn
 from bot.web.console.security import security_headers

@@ -1,6 +1,6 @@
 """The outcomes chart of the web console: pain reduction and responders at each check-in.
 
-Drawn like the pain chart (bot/services/charts.py): matplotlib on the Agg canvas, no pyplot,
+Drawn like the pain chart (bot/presentation/charts.py): matplotlib on the Agg canvas, no pyplot,
 one figure at a time, returned as a standalone SVG.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.outcome_figures import SlotStat
-from bot.services import charts
+from bot.presentation import charts
 
 WIDTH_PX, HEIGHT_PX = 960, 460
 REDUCTION = "#1e5ac8"

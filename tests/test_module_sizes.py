@@ -28,7 +28,6 @@ ALLOWED: dict[str, str] = {
     "bot/services/booking.py": "booking transactions",
     "bot/services/dispatch.py": "outbox dispatcher",
     "bot/services/aftercare.py": "aftercare planning",
-    "bot/services/booking_screens.py": "booking screens",
     "bot/services/waitlist.py": "waitlist offers",
     "bot/services/sms_inbound.py": "inbound SMS",
     "bot/services/escalation.py": "escalation ladder",

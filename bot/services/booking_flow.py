@@ -7,7 +7,6 @@ point handles one kind of update and returns a `Reply` the Telegram handlers ren
 
 from __future__ import annotations
 
-import html
 import logging
 import unicodedata
 from collections.abc import Callable
@@ -89,6 +88,7 @@ from bot.services.phone_claims import (
 )
 from bot.services.phones import normalize_phone
 from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patient_name
+from bot.services.screening_notice import screening_notice_html
 from bot.texts import Texts
 from bot.texts.i18n import current_language, use_language
 
@@ -926,28 +926,9 @@ class BookingFlow:
         return Reply(edit=self.screens.menu(turn.patient, lead=thanks), changed=True)
 
     def _screening_notice(self, turn: _Turn, draft: Draft) -> str:
-        """For staff (in the clinic's language): who answered, and what needs a clinician."""
         answers = dict(draft.data.get("screening") or {})
-        flagged = [code for code in SCREENING_CODES if answers.get(code) in ("yes", "not_sure")]
-        if flagged:
-            items = "\n".join(
-                "• "
-                + html.escape(self.texts.plain(f"screen_label_{code}"), quote=False)
-                + ": "
-                + str(answers[code]).replace("_", " ")
-                for code in flagged
-            )
-            flags = self.texts.raw("notice_flags").format(items=items)
-        else:
-            flags = self.texts.html("notice_flags_none")
-        return (
-            self.texts.html(
-                "staff_screening_answered",
-                name=turn.patient.name or "(no name yet)",
-                id=turn.patient_id,
-            )
-            + "\n"
-            + flags
+        return screening_notice_html(
+            self.texts, name=turn.patient.name, patient_id=turn.patient_id, answers=answers
         )
 
     def _offer_next(

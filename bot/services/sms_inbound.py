@@ -71,6 +71,7 @@ from bot.services.routing import (
     sms_lost,
 )
 from bot.services.sms_screening import FLOW_SCREEN, SmsScreening
+from bot.services.waitlist import Answer as WaitlistAnswer
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
 from bot.texts.i18n import current_language, use_language
@@ -489,15 +490,7 @@ class SmsInbound:
             if offer_id is None:
                 return None
             accept = kind is InboundKind.YES
-            return lambda: waitlist.answer_words(
-                waitlist.answer(
-                    patient_id=patient_id,
-                    offer_id=offer_id,
-                    accept=accept,
-                    actor=f"sms:{patient_id}",
-                ),
-                sms=True,
-            )
+            return partial(self._answer_offer, patient_id, offer_id, accept=accept, now=now)
         if kind is InboundKind.LEAVE_WAITLIST:
             if patient_id is None:
                 return lambda: self._text("sms_wl_not_on")
@@ -512,6 +505,19 @@ class SmsInbound:
                 service = str(_data(draft).get("service") or service)
             return lambda: self._join_waitlist(phone, service, now)
         return None
+
+    def _answer_offer(
+        self, patient_id: int, offer_id: int, *, accept: bool, now: datetime
+    ) -> Reply:
+        assert self.waitlist is not None
+        result = self.waitlist.answer(
+            patient_id=patient_id, offer_id=offer_id, accept=accept, actor=f"sms:{patient_id}"
+        )
+        if result.answer is WaitlistAnswer.ACCEPTED and self.screening is not None:
+            # Booked from the list by text, never asked the health questions: invited next.
+            with self.db.session() as session:
+                self.screening.invite_after_booking(session, patient_id, now=now)
+        return self.waitlist.answer_words(result, sms=True)
 
     def _join_waitlist(self, phone: str, service: str, now: datetime) -> Reply:
         assert self.waitlist is not None

@@ -51,7 +51,8 @@ from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
-from bot.services.waitlist import WaitlistService, check_waitlist_sms_texts
+from bot.services.waitlist import WaitlistService
+from bot.services.waitlist_messages import check_waitlist_sms_texts
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
 from bot.texts.i18n import use_language

@@ -52,7 +52,8 @@ from bot.services.sms_inbound import SmsInbound, check_sms_texts
 from bot.services.sms_screening import SmsScreening
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
-from bot.services.waitlist import WaitlistService, check_waitlist_sms_texts
+from bot.services.waitlist import WaitlistService
+from bot.services.waitlist_messages import check_waitlist_sms_texts
 from bot.settings import Settings, load_settings
 from bot.texts import Texts
 from bot.texts.i18n import use_language

@@ -28,12 +28,9 @@ ALLOWED: dict[str, str] = {
     "bot/services/booking.py": "booking transactions",
     "bot/services/dispatch.py": "outbox dispatcher",
     "bot/services/aftercare.py": "aftercare planning",
-    "bot/services/waitlist.py": "waitlist offers",
-    "bot/services/sms_inbound.py": "inbound SMS",
     "bot/services/escalation.py": "escalation ladder",
     "handlers/staff.py": "staff command handlers",
     "bot/services/staff_messages.py": "staff message texts",
-    "bot/services/booking_flow.py": "booking flow",
 }
 
 

@@ -15,13 +15,8 @@ from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services.routing import create_phone_patient
-from bot.services.sms_inbound import (
-    OFFER_COUNT,
-    check_sms_texts,
-    choices,
-    numbered,
-    sms_text_samples,
-)
+from bot.services.sms_actions import OFFER_COUNT, choices, numbered
+from bot.services.sms_inbound import check_sms_texts, sms_text_samples
 from bot.texts import Texts
 from bot.texts.sms import DEFAULTS
 from tests.booking_helpers import with_capacity

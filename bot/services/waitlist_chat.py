@@ -39,7 +39,8 @@ from bot.presentation.formatting import weekday_name
 from bot.services.booking_screens import BookingScreens
 from bot.services.calendar_files import event_chain
 from bot.services.drafts import BOOK, DraftStore
-from bot.services.waitlist import Answer, WaitlistService, preferences_of
+from bot.services.waitlist import WaitlistService
+from bot.services.waitlist_messages import Answer, preferences_of
 
 
 class Intake(Protocol):

@@ -34,7 +34,8 @@ from bot.domain.clock import Clock, SystemClock
 from bot.presentation.chat_replies import Reply
 from bot.presentation.formatting import month_title, weekday_name
 from bot.services.audit import audit
-from bot.services.booking_flow import BookingFlow, WebChoice
+from bot.services.booking_flow import BookingFlow
+from bot.services.booking_steps import WebChoice
 from bot.services.miniapp import DayRefused, DayView, MiniAppBooking, MiniAppRefused, MonthView
 from bot.services.patients import telegram_language
 from bot.settings import MINI_APP_PATH

@@ -15,7 +15,7 @@ from telegram.error import NetworkError
 from bot.db.engine import Database, DatabaseUnavailable
 from bot.db.migrate import SchemaMismatch, check_revision, upgrade
 from bot.db.runner import AlreadyRunning, guard_for
-from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError

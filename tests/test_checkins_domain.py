@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.checkins import (
     CheckinCatalog,
     InvalidAnswer,
@@ -23,7 +24,6 @@ from bot.domain.checkins import (
     follow_ups,
     in_quiet_hours,
     nudge_due,
-    parse_checkin_catalog,
     peg_score,
     pgic_is_responder,
     phq2_total,

@@ -25,7 +25,8 @@ from bot.db.models import (
     StaffTask,
 )
 from bot.domain.callback_data import CheckinAnswer, unpack_as
-from bot.domain.checkins import CheckinCatalog, QuestionKind, parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
+from bot.domain.checkins import CheckinCatalog, QuestionKind
 from bot.domain.clock import FixedClock
 from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError

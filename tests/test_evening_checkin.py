@@ -11,7 +11,7 @@ import pytest
 
 from bot.db.engine import Database
 from bot.db.models import Outbox
-from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.clock import FixedClock
 from bot.domain.enums import OutboxStatus
 from bot.domain.errors import ConfigError

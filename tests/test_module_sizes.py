@@ -24,7 +24,6 @@ ALLOWED: dict[str, str] = {
     # The composition root's HTTP app (owned by the composition-root work, issue 9 item 2).
     "bot/web/app.py": "Starlette app and its wiring (composition-root work)",
     # Still to split (issue 9 item 4).
-    "bot/domain/checkins.py": "check-in catalogue parsing and rules",
     "bot/services/booking.py": "booking transactions",
     "bot/services/dispatch.py": "outbox dispatcher",
     "bot/services/aftercare.py": "aftercare planning",

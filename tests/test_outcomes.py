@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.enums import AppointmentStatus
 from bot.domain.outcomes import (
     CheckinRecord,

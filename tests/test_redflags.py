@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.checkins import InvalidAnswer, Question, parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
+from bot.domain.checkins import InvalidAnswer, Question
 from bot.domain.enums import EscalationLevel
 from bot.domain.redflags import AnswerVerdict, RedFlag, evaluate, evaluate_answer
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask, TimeBlock
-from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
 from bot.presentation.charts import pain_chart_svg
 from bot.services import staff_messages as views

@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from bot.db.engine import Database
 from bot.db.models import CrisisMessage, Escalation, Outbox, Patient
 from bot.domain.callback_data import CrisisCheckPress
-from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.clock import Clock
 from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisMatch, CrisisMatcher, CrisisTier
 from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.db.engine import Database
-from bot.domain.checkins import CheckinCatalog, QuestionKind, parse_checkin_catalog
+from bot.domain.checkin_parsing import parse_checkin_catalog
+from bot.domain.checkins import CheckinCatalog, QuestionKind
 from bot.domain.enums import AppointmentStatus
 from bot.domain.outcome_figures import (
     REPORT_SLOTS,

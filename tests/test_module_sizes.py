@@ -26,7 +26,6 @@ ALLOWED: dict[str, str] = {
     # Still to split (issue 9 item 4).
     "bot/services/booking.py": "booking transactions",
     "bot/services/dispatch.py": "outbox dispatcher",
-    "bot/services/aftercare.py": "aftercare planning",
     "bot/services/escalation.py": "escalation ladder",
     "handlers/staff.py": "staff command handlers",
     "bot/services/staff_messages.py": "staff message texts",

@@ -25,7 +25,8 @@ from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import load_profile
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services import reminder_messages, staff_messages, staff_notices
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.outbox import claim_due, next_due_at
 from bot.services.rate_limits import SharedPacer
 from bot.services.routing import permanent_failure_hook

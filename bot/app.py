@@ -41,7 +41,8 @@ from bot.services.booking import BookingService
 from bot.services.checkin_questions import check_sms_texts as check_checkin_sms_texts
 from bot.services.checkins import CheckinService
 from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_texts
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.escalation import EscalationService
 from bot.services.planner import OutboxPlanner
 from bot.services.privacy import PrivacyChat, PrivacyService

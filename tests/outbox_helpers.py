@@ -12,7 +12,8 @@ from bot.domain.clock import FixedClock
 from bot.profile import ClinicProfile
 from bot.services import reminder_messages, staff_notices
 from bot.services.booking import BookingService
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.planner import OutboxPlanner
 from bot.services.routing import permanent_failure_hook
 from bot.texts import Texts

@@ -37,7 +37,8 @@ from bot.services.aftercare import AftercareService
 from bot.services.checkin_questions import check_sms_texts
 from bot.services.checkin_rows import SMS_SIGNS, AnswerResult, AnswerStatus, CheckinStatus
 from bot.services.checkins import CheckinService
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.escalation import EscalationService
 from bot.services.outbox import next_due_at
 from bot.services.routing import permanent_failure_hook

@@ -27,7 +27,7 @@ from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import ClinicProfile
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services.checkin_rows import BASELINE_SCREENING_CODE, AnswerStatus
-from bot.services.dispatch import Channels
+from bot.services.dispatch_routes import Channels
 from bot.services.escalation import AckStatus
 from bot.services.planner import staff_notice
 from bot.services.staff_auth import StaffDirectory

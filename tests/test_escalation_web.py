@@ -22,7 +22,8 @@ from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.voice import TwilioVoiceCaller
 from bot.sandbox.telegram_double import FakeBotApi
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.routing import permanent_failure_hook
 from bot.services.staff_chat import StaffChat
 from bot.settings import parse_settings

@@ -25,7 +25,6 @@ ALLOWED: dict[str, str] = {
     "bot/web/app.py": "Starlette app and its wiring (composition-root work)",
     # Still to split (issue 9 item 4).
     "bot/services/booking.py": "booking transactions",
-    "bot/services/dispatch.py": "outbox dispatcher",
     "bot/services/escalation.py": "escalation ladder",
     "handlers/staff.py": "staff command handlers",
     "bot/services/staff_messages.py": "staff message texts",

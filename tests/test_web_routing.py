@@ -23,7 +23,8 @@ from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 from bot.domain.errors import InvalidPhone
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import DeliveryFailed
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.routing import (
     InvalidPatientName,
     create_phone_patient,

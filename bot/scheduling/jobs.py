@@ -11,7 +11,8 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.db.engine import Database
 from bot.domain.clock import Clock
-from bot.services.dispatch import Dispatcher, DispatchReport
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_failures import DispatchReport
 from bot.services.outbox import next_due_at
 
 log = logging.getLogger(__name__)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -15,156 +13,41 @@ from bot.db.engine import Database
 from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxKind, OutboxStatus
-from bot.domain.language import DEFAULT_LANGUAGE, Language
-from bot.domain.reminders import backoff, next_sms_window
+from bot.domain.reminders import next_sms_window
 from bot.messaging.channels import (
     DeliveryFailed,
     OutgoingMessage,
-    SmsSender,
-    TelegramSender,
-    VoiceCaller,
 )
 from bot.profile import ClinicProfile
-from bot.services.outbox import begin_send, claim_due, finish, forget_code, payload_of
-from bot.services.patients import language_of
-from bot.services.planner import staff_notice
+from bot.services.dispatch_failures import (
+    STAFF_REFUSED,
+    DispatchFailures,
+    DispatchReport,
+    PermanentFailureHook,
+)
+from bot.services.dispatch_routes import (
+    CALL_CHANNELS,
+    CODE_KINDS,
+    SAFETY_KINDS,
+    TIMER_KINDS,
+    TO_NUMBER_KINDS,
+    Channels,
+    addressee_language,
+    any_hour,
+    care_stopped,
+    route_patient,
+    sms_usable,
+    telegram_usable,
+)
+from bot.services.outbox import begin_send, claim_due, forget_code, payload_of
 from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
-from bot.services.staff_chat import StaffChat
 from bot.texts import Texts
 from bot.texts.i18n import use_language
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-# Sent by SMS at any hour: safety messages are never held back by quiet hours (CLINICAL.md 6).
-SAFETY_KINDS = frozenset({OutboxKind.ESCALATION_PAGE, OutboxKind.ESCALATION_TAKEN})
-# Timers: rows that send nothing themselves; their renderer acts, whatever the channels.
-TIMER_KINDS = frozenset({OutboxKind.ESCALATION_DEADLINE, OutboxKind.WAITLIST_EXPIRY})
-# A one-time code goes at any hour too: the person is waiting for it in the chat. It goes to the
-# number in its payload (a claim, not yet the patient's number) and its code is cleared after.
-CODE_KINDS = frozenset({OutboxKind.PHONE_CODE})
-ANY_HOUR_KINDS = SAFETY_KINDS | CODE_KINDS
-# Texts to the number in the payload ("to"), not to the patient's own channel.
-TO_NUMBER_KINDS = frozenset({OutboxKind.SMS_REPLY, OutboxKind.DRIVER_PICKUP})
-# A failure of these is worth telling staff about; staff messages themselves fall back to on-call.
-PATIENT_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
-CALL_CHANNELS = (Channel.ONCALL_CALL, Channel.BACKUP_CALL)
-STAFF_REFUSED = "staff chat refused: "
 
-
-def any_hour(row: Outbox) -> bool:
-    """Whether a row goes by SMS outside 08:00-21:00: safety pages, codes, the evening check-in."""
-    if OutboxKind(row.kind) in ANY_HOUR_KINDS:
-        return True
-    return OutboxKind(row.kind) is OutboxKind.CHECKIN and payload_of(row).get("any_hour") is True
-
-
-@dataclass
-class Channels:
-    telegram: TelegramSender | None = None
-    sms: SmsSender | None = None
-    staff_chat_id: int | None = None
-    oncall_phone: str | None = None
-    backup_phone: str | None = None
-    voice: VoiceCaller | None = None
-    # The staff chat's current id and health in the database (None: trust staff_chat_id).
-    staff_chat: StaffChat | None = None
-    staff_chat_lost: str | None = None  # why the staff chat refuses messages, when it does
-
-    def staff_chat_usable(self) -> bool:
-        return (
-            self.staff_chat_id is not None
-            and self.telegram is not None
-            and self.staff_chat_lost is None
-        )
-
-    def refresh_staff_chat(self) -> None:
-        """Read the staff chat's current id and health (other replicas may have learned them)."""
-        if self.staff_chat is None:
-            return
-        status = self.staff_chat.status(current=self.staff_chat_id)
-        self.staff_chat_id = status.chat_id
-        self.staff_chat_lost = status.lost_reason
-
-    def phone_for(self, channel: Channel) -> str | None:
-        """The clinician's number a staff-side SMS or call channel goes to."""
-        if channel in (Channel.ONCALL, Channel.ONCALL_CALL):
-            return self.oncall_phone
-        if channel in (Channel.BACKUP, Channel.BACKUP_CALL):
-            return self.backup_phone
-        return None
-
-
-@dataclass
-class DispatchReport:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-    retried: int = 0
-    postponed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.skipped + self.failed + self.retried + self.postponed
-
-
-def sms_usable(patient: Patient, channels: Channels) -> bool:
-    return (
-        channels.sms is not None
-        and patient.phone_e164 is not None
-        and patient.sms_consent_at is not None
-        and patient.sms_opted_out_at is None
-        and patient.phone_invalid_at is None
-        and patient.erased_at is None
-    )
-
-
-def telegram_usable(patient: Patient, channels: Channels) -> bool:
-    return (
-        channels.telegram is not None
-        and patient.telegram_chat_id is not None
-        and patient.telegram_blocked_at is None
-        and patient.erased_at is None
-    )
-
-
-def care_stopped(row: Outbox, patient: Patient | None) -> bool:
-    """The patient said "stop" in Telegram: care messages to them wait for /start."""
-    return (
-        patient is not None
-        and patient.care_messages_stopped_at is not None
-        and Channel(row.channel) in PATIENT_CHANNELS
-        and OutboxKind(row.kind) not in ANY_HOUR_KINDS
-    )
-
-
-def addressee_language(channel: Channel, patient: Patient | None) -> Language:
-    """The language a message on `channel` is read in."""
-    if channel in (Channel.TELEGRAM, Channel.SMS):
-        return language_of(patient)
-    return DEFAULT_LANGUAGE
-
-
-def route_patient(patient: Patient, channels: Channels) -> Channel | None:
-    """The channel a patient message goes out on now: preferred first, then the other."""
-    order = (
-        (Channel.SMS, Channel.TELEGRAM)
-        if patient.preferred_channel == Channel.SMS
-        else (Channel.TELEGRAM, Channel.SMS)
-    )
-    for channel in order:
-        if channel is Channel.TELEGRAM and telegram_usable(patient, channels):
-            return channel
-        if channel is Channel.SMS and sms_usable(patient, channels):
-            return channel
-    return None
-
-
-PermanentFailureHook = Callable[[Session, Patient, DeliveryFailed, datetime], None]
-
-
-class Dispatcher:
+class Dispatcher(DispatchFailures):
     def __init__(
         self,
         *,
@@ -236,13 +119,6 @@ class Dispatcher:
             report.errors.append(f"{row.id}: {exc!r}")
         if OutboxKind(row.kind) in CODE_KINDS:
             await asyncio.to_thread(forget_code, self.db, row.id)
-
-    def _finish(self, row: Outbox, **outcome: Any) -> bool:
-        """Record an outcome if the claim is still ours (else someone else owns the row now)."""
-        done = finish(self.db, row, **outcome)
-        if not done:
-            log.warning("outbox row %s: claim lost (lease ran out); outcome not recorded", row.id)
-        return done
 
     async def _deliver_or_raise(self, row: Outbox, report: DispatchReport, now: datetime) -> None:
         ready = await asyncio.to_thread(self._prepare, row, report, now)
@@ -437,34 +313,6 @@ class Dispatcher:
         assert self.channels.sms is not None and patient.phone_e164 is not None
         return await self.channels.sms.send_sms(to=patient.phone_e164, body=message.text)
 
-    def _possibly_sent(self, row: Outbox, now: datetime) -> None:
-        with self.db.session() as session:
-            patient = session.get(Patient, row.patient_id) if row.patient_id else None
-            appointment = (
-                session.get(Appointment, row.appointment_id) if row.appointment_id else None
-            )
-            label = (patient.name or f"#{patient.id}") if patient is not None else "staff/on-call"
-            staff_notice(
-                session,
-                appointment=appointment,
-                event="message",
-                now=now,
-                patient_id=patient.id if patient else None,
-                extra={
-                    "html": self.texts.html(
-                        "notice_possibly_sent", kind=str(row.kind), patient=label
-                    )
-                },
-                key=f"possibly_sent:{row.id}",
-            )
-        self._finish(
-            row,
-            status=OutboxStatus.POSSIBLY_SENT,
-            now=now,
-            error="outcome unknown (crash mid-send)",
-        )
-        log.warning("outbox row %s: outcome unknown after a crash mid-send; staff told", row.id)
-
     async def _send(
         self,
         row: Outbox,
@@ -505,135 +353,3 @@ class Dispatcher:
     def _patient(self, patient_id: int | None) -> Patient | None:
         with self.db.session(write=False) as session:
             return session.get(Patient, patient_id) if patient_id is not None else None
-
-    def _failed(
-        self,
-        row: Outbox,
-        channel: Channel,
-        failure: DeliveryFailed,
-        report: DispatchReport,
-        now: datetime,
-    ) -> None:
-        assert row.id is not None
-        error = f"{channel}: {failure.reason}"[:500]
-        if not failure.permanent:
-            retry_at = now + backoff(row.attempts, retry_after=failure.retry_after)
-            too_late = row.not_after is not None and retry_at >= row.not_after
-            if row.attempts < MAX_ATTEMPTS and not too_late:
-                self._finish(
-                    row,
-                    status=OutboxStatus.PENDING,
-                    now=now,
-                    error=error,
-                    retry_at=retry_at,
-                )
-                report.retried += 1
-                log.warning("outbox row %s: transient failure, retry at %s", row.id, retry_at)
-                return
-        log.warning(
-            "outbox row %s: %s failure on %s",
-            row.id,
-            "permanent" if failure.permanent else "final",
-            channel,
-        )
-        fallback: Channel | None = None
-        with self.db.session() as session:
-            patient = session.get(Patient, row.patient_id) if row.patient_id else None
-            appointment = (
-                session.get(Appointment, row.appointment_id) if row.appointment_id else None
-            )
-            if (
-                channel in PATIENT_CHANNELS
-                and patient is not None
-                and OutboxKind(row.kind) not in CODE_KINDS
-            ):
-                if failure.permanent:
-                    self.on_permanent_failure(session, patient, failure, now)
-                    session.flush()
-                    fallback = route_patient(patient, self.channels)
-                    if fallback == channel:
-                        fallback = None
-                if fallback is None:
-                    self._unreachable(session, row, patient, appointment, failure.reason, now)
-        if fallback is not None:
-            # Re-route the same row now (e.g. Telegram blocked -> SMS with consent).
-            self._finish(row, status=OutboxStatus.PENDING, now=now, error=error, retry_at=now)
-            report.retried += 1
-            return
-        self._finish(row, status=OutboxStatus.FAILED, now=now, error=error)
-        report.failed += 1
-
-    def _staff_chat_failed(self, row: Outbox, failure: DeliveryFailed, now: datetime) -> bool:
-        """The staff chat refused a message: follow a migration, or record it lost.
-
-        Returns True when the row was put back to go out again now (to the new chat, or, for a
-        page, to the on-call phone).
-        """
-        assert row.id is not None
-        chat_id = self.channels.staff_chat_id
-        if failure.migrate_to is not None and chat_id is not None:
-            if self.channels.staff_chat is not None:
-                self.channels.staff_chat.migrated(
-                    old_id=chat_id, new_id=failure.migrate_to, now=now
-                )
-            else:
-                log.error(
-                    "the staff chat was migrated to %s; update STAFF_CHAT_ID", failure.migrate_to
-                )
-            self.channels.staff_chat_id = failure.migrate_to
-            self._finish(
-                row,
-                status=OutboxStatus.PENDING,
-                now=now,
-                error="chat migrated",
-                retry_at=now,
-            )
-            return True
-        if not failure.permanent or chat_id is None:
-            return False
-        if self.channels.staff_chat is not None:
-            self.channels.staff_chat.lost(chat_id=chat_id, reason=failure.reason, now=now)
-        else:
-            log.error("the staff chat refuses messages (%s)", failure.reason[:200])
-        self.channels.staff_chat_lost = failure.reason
-        if OutboxKind(row.kind) not in SAFETY_KINDS:
-            return False
-        self._finish(
-            row,
-            status=OutboxStatus.PENDING,
-            now=now,
-            error=f"{STAFF_REFUSED}{failure.reason}"[:500],
-            retry_at=now,
-        )
-        return True
-
-    def _unreachable(
-        self,
-        session: Session,
-        row: Outbox,
-        patient: Patient | None,
-        appointment: Appointment | None,
-        reason: str,
-        now: datetime,
-    ) -> None:
-        """Tell staff a patient message could not be delivered on any channel."""
-        if Channel(row.channel) not in PATIENT_CHANNELS or OutboxKind(row.kind) in CODE_KINDS:
-            return
-        staff_notice(
-            session,
-            appointment=appointment,
-            event="unreachable" if appointment is not None else "message",
-            now=now,
-            patient_id=patient.id if patient else None,
-            extra={
-                "reason": reason[:200],
-                "html": self.texts.html(
-                    "notice_unreachable",
-                    appointment_id="-",
-                    patient=(patient.name or "?") if patient else "?",
-                    reason=reason[:200],
-                ),
-            },
-            # One notice per patient per day, however many messages could not go out.
-            key=f"unreachable:{patient.id if patient else row.id}:{now.date().isoformat()}",
-        )

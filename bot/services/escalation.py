@@ -50,7 +50,8 @@ from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.formatting import clock_time, when_short
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
-from bot.services.dispatch import Dispatcher, DispatchReport
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_failures import DispatchReport
 from bot.services.outbox import enqueue
 from bot.services.planner import staff_notice
 from bot.services.rendering import RenderContext, Renderers, Skip

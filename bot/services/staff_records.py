@@ -12,7 +12,7 @@ from bot.db.models import Appointment, BookingDraft, Patient, TimeBlock
 from bot.domain.enums import AppointmentStatus, EscalationLevel
 from bot.domain.errors import ClinicError
 from bot.domain.outcome_figures import PatientReport
-from bot.services.booking import HOLDING
+from bot.services.availability import HOLDING
 
 # A red flag's staff task carries this key prefix and the escalation id.
 ESCALATION_TASK_PREFIX = "escalation:"

@@ -15,18 +15,12 @@ from bot.app import Core, build_core
 from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer
 from bot.domain.clock import FixedClock
+from bot.messaging.telegram_html import EntityParseError, parse_html, utf16_length
 from bot.profile import default_profile_text
 from bot.runtime import build_application
-from bot.sandbox.telegram_double import (
-    CAPTION_LIMIT,
-    TEXT_LIMIT,
-    EntityParseError,
-    FakeBotApi,
-    FakeUser,
-    MessageRecord,
-    parse_html,
-    utf16_length,
-)
+from bot.sandbox.fake_user import FakeUser
+from bot.sandbox.telegram_double import FakeBotApi
+from bot.sandbox.telegram_records import CAPTION_LIMIT, TEXT_LIMIT, MessageRecord
 from bot.settings import parse_settings
 from tests.conftest import SPECS, sqlite_database
 

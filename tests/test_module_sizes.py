@@ -19,8 +19,6 @@ ALLOWED: dict[str, str] = {
     # Owned by the crisis work (issue 12): word lists and matcher, split there, not here.
     "bot/domain/crisis.py": "crisis matcher and its phrase tables (owned by the crisis session)",
     "bot/services/crisis.py": "crisis replies and escalation (owned by the crisis session)",
-    # The in-process Telegram Bot API double of the sandbox and tests (not production code).
-    "bot/sandbox/telegram_double.py": "test double of the Telegram Bot API",
     # The composition root's HTTP app (owned by the composition-root work, issue 9 item 2).
     "bot/web/app.py": "Starlette app and its wiring (composition-root work)",
     # Still to split (issue 9 item 4).

@@ -34,16 +34,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.messaging.telegram_html import EntityParseError, parse_html
 from bot.sandbox.bot_api_spec import UploadedFile, load_spec, validate_call, validate_object
-from bot.sandbox.telegram_double import (
-    AnyApplication,
-    BotEvent,
-    EntityParseError,
-    FakeBotApi,
-    NoSuchButton,
-    NoSuchMessage,
-    parse_html,
-)
+from bot.sandbox.telegram_double import FakeBotApi
+from bot.sandbox.telegram_records import AnyApplication, BotEvent, NoSuchButton, NoSuchMessage
 
 SPEC_PATH = Path(__file__).resolve().parent / "specs" / "telegram-bot-api.json"
 needs_spec = pytest.mark.skipif(

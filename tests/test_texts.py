@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import ConfigError
+from bot.messaging.telegram_html import parse_html
 from bot.profile import load_profile
-from bot.sandbox.telegram_double import parse_html
 from bot.texts import Texts, is_plain
 from tests.journey_helpers import profile_file
 

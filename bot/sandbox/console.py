@@ -37,7 +37,9 @@ from bot.sandbox.extras import (
     reset_database,
     save_clock_offset,
 )
-from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
+from bot.sandbox.fake_user import FakeUser
+from bot.sandbox.telegram_double import FakeBotApi
+from bot.sandbox.telegram_records import BotEvent, MessageRecord, NoSuchButton
 from bot.services.booking_flow import BookingFlow
 from bot.services.staff_ops import StaffOps
 from bot.settings import MINI_APP_PATH, parse_settings

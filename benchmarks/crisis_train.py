@@ -21,6 +21,7 @@ never split across folds, so each fold is scored on rounds it has not seen.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 import time
@@ -45,7 +46,12 @@ TRAIN_FILES = (
     "crisis_negative_everyday.txt",
 )
 HOLDOUT_GLOB = "crisis_holdout_*.txt"
-WEIGHTS = Path(__file__).resolve().parent.parent / "bot" / "domain" / "crisis_model_weights.py"
+DOMAIN = Path(__file__).resolve().parent.parent / "bot" / "domain"
+WEIGHTS = DOMAIN / "crisis_model_weights.py"
+SOURCES = tuple(
+    DOMAIN / name
+    for name in ("crisis.py", "crisis_words.py", "crisis_emergency_idioms.py", "crisis_model.py")
+)
 KINDS = (CrisisKind.EMERGENCY, CrisisKind.SELF_HARM)
 _LABELLED = re.compile(r"^\s*(self_harm|emergency)\s*\|\s*")
 
@@ -117,14 +123,16 @@ class Matrix:
     shape: tuple[int, int]
 
     def dot(self, weights: FloatArray) -> FloatArray:
-        return np.bincount(
+        summed = np.bincount(
             self.rows, weights=self.values * weights[self.cols], minlength=self.shape[0]
         )
+        return np.asarray(summed, dtype=np.float64)
 
     def tdot(self, per_row: FloatArray) -> FloatArray:
-        return np.bincount(
+        summed = np.bincount(
             self.cols, weights=self.values * per_row[self.rows], minlength=self.shape[1]
         )
+        return np.asarray(summed, dtype=np.float64)
 
 
 def vectorise(
@@ -200,14 +208,18 @@ def train_table(words: Sequence[Sequence[str]], rows: Sequence[Sentence]) -> str
     return render_table(_fit_all(matrix, rows), vocabulary)
 
 
-def _fit_all(matrix: Matrix, rows: Sequence[Sentence]) -> dict[CrisisKind, tuple[FloatArray, float]]:
+def _fit_all(
+    matrix: Matrix, rows: Sequence[Sentence]
+) -> dict[CrisisKind, tuple[FloatArray, float]]:
     return {
         kind: fit(matrix, np.array([1.0 if row.label == kind else 0.0 for row in rows]))
         for kind in KINDS
     }
 
 
-def render_table(fitted: dict[CrisisKind, tuple[FloatArray, float]], vocabulary: dict[str, int]) -> str:
+def render_table(
+    fitted: dict[CrisisKind, tuple[FloatArray, float]], vocabulary: dict[str, int]
+) -> str:
     """The stored text of a model (see `parse_weights`)."""
     lines = ["bias\t" + "\t".join(f"{fitted[kind][1]:.{DIGITS}f}" for kind in KINDS)]
     for name, column in vocabulary.items():
@@ -273,7 +285,11 @@ def report(
     for kind in KINDS:
         flagged |= scores[kind] >= thresholds[kind]
     print(f"{title} (thresholds {', '.join(f'{k} {v:.2f}' for k, v in thresholds.items())})")
-    for name, fired in (("rules", by_rules), ("model", flagged), ("rules+model", by_rules | flagged)):
+    for name, fired in (
+        ("rules", by_rules),
+        ("model", flagged),
+        ("rules+model", by_rules | flagged),
+    ):
         parts = []
         for kind in KINDS:
             positive = np.array([row.label == kind for row in rows])
@@ -302,8 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if the stored weights are stale")
     parser.add_argument("--cv-only", action="store_true", help="print the figures, write nothing")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
-    rows = corpus()
     matcher = rules_matcher()
+    rows = corpus()
     started = time.perf_counter()
     words = residues(matcher, rows)
     table = train_table(words, rows)
@@ -320,7 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = dict(DEFAULT_THRESHOLDS)
     scores = cross_validate(words, rows)
     rules = [matcher.assess(row.text) for row in rows]
-    report(f"dev corpus, cross-validated by source ({FOLDS} folds)", rows, scores, rules, thresholds)
+    report(
+        f"dev corpus, cross-validated by source ({FOLDS} folds)", rows, scores, rules, thresholds
+    )
     sweep(rows, scores)
     held = holdout()
     if held:
@@ -340,6 +358,17 @@ def stored_table() -> str:
     return TABLE
 
 
+def corpus_digest(folder: Path = DATA) -> str:
+    """What the stored weights were learned from: the training files, the reading code
+    (normalising and the rules that blank set-aside phrases) and the training settings."""
+    digest = hashlib.sha256()
+    for path in [*(folder / name for name in TRAIN_FILES), *SOURCES]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(f"{STEPS} {RATE} {L2} {PRUNE} {DIGITS}".encode())
+    return digest.hexdigest()
+
+
 def write_weights(table: str) -> None:
     body = table.replace("\t", "\\t")
     WEIGHTS.write_text(
@@ -347,6 +376,8 @@ def write_weights(table: str) -> None:
         "`python -m benchmarks.crisis_train` from the crisis corpus in tests/data; do not edit.\n"
         "One line a feature: name, emergency weight, self-harm weight (tab-separated).\n"
         '"""\n\n'
+        "# sha256 of the training files, reading code and settings (benchmarks.crisis_train)\n"
+        f'CORPUS_SHA256 = "{corpus_digest()}"\n\n'
         f'TABLE = """\\\n{body}"""\n',
         encoding="utf-8",
     )

@@ -138,7 +138,8 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Repl
 
 async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: Screen) -> bool:
     """Replace the pressed message; False when it cannot be (then the screen is sent instead)."""
-    if not _can_edit(message, screen):
+    markup = inline_markup(screen.buttons)
+    if not _can_edit(message, screen, markup):
         return False
     try:
         await context.bot.edit_message_text(
@@ -146,7 +147,7 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
             message_id=message.message_id,
             text=screen.text,
             parse_mode=ParseMode.HTML,
-            reply_markup=inline_markup(screen.buttons),
+            reply_markup=markup,
             link_preview_options=_NO_PREVIEW,
         )
     except BadRequest as exc:
@@ -156,13 +157,13 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
     return True
 
 
-def _can_edit(message: Message, screen: Screen) -> bool:
+def _can_edit(message: Message, screen: Screen, markup: InlineKeyboardMarkup | None) -> bool:
     """Edit only a text message, and only when the edit changes it (Telegram refuses no-ops)."""
     if message.text is None or screen.attachment is not None:
         return False
     if screen.contact_button is not None or screen.clear_keyboard:
         return False
-    same_markup = message.reply_markup == inline_markup(screen.buttons)
+    same_markup = message.reply_markup == markup
     return not (same_markup and message.text_html == screen.text)
 
 

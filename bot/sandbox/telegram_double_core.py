@@ -5,7 +5,6 @@ double; `BotApiMethods` (telegram_double_methods.py) answers each method."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import logging
 import time
@@ -55,6 +54,7 @@ from bot.sandbox.telegram_records import (
 from bot.sandbox.telegram_wire import (
     chat_type,
     int_or_none,
+    json_copy,
     read_markup,
     show_inline_keyboard,
 )
@@ -222,7 +222,7 @@ class BotApiCore(BaseRequest):
             target = chat.visible(record.reply_to_message_id)
             if target is not None:
                 data["reply_to_message"] = self._message_json(target, with_reply=False)
-        entities = copy.deepcopy(record.entities)
+        entities = json_copy(record.entities)
         if record.kind == "text":
             data["text"] = record.text
             if entities:
@@ -253,7 +253,7 @@ class BotApiCore(BaseRequest):
                 if entities:
                     data["caption_entities"] = entities
         if record.inline_keyboard is not None:
-            data["reply_markup"] = {"inline_keyboard": copy.deepcopy(record.inline_keyboard)}
+            data["reply_markup"] = {"inline_keyboard": json_copy(record.inline_keyboard)}
         return data
 
     def _emit(self, event: BotEvent) -> None:

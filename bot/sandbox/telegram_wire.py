@@ -3,7 +3,6 @@ checked as Telegram checks it, bot commands found in text, and send rates measur
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -37,11 +36,17 @@ def chat_type(chat_id: int) -> str:
     return "supergroup" if chat_id <= -1_000_000_000_000 else "group"
 
 
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON values (what Telegram decodes), several times cheaper than deepcopy."""
+    return json.loads(json.dumps(value))
+
+
 def decode_request(request_data: RequestData | None) -> tuple[Json, dict[str, UploadedFile]]:
     """Parameters as Telegram decodes them; multipart files become UploadedFile values."""
     if request_data is None:
         return {}, {}
-    params: Json = copy.deepcopy(request_data.parameters)
+    # PTB's parameters are JSON values already: copied the way Telegram would decode them.
+    params: Json = json_copy(request_data.parameters)
     referenced = {
         value.removeprefix("attach://")
         for value in strings_in(params)
@@ -92,7 +97,7 @@ def read_markup(markup: Any) -> Markup:
             for button in row:
                 check_inline_button(button)
         # An empty inline keyboard shows nothing; Telegram drops it from the message.
-        return Markup(inline=copy.deepcopy(rows) or None)
+        return Markup(inline=json_copy(rows) or None)
     if "keyboard" in markup:
         rows = markup["keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,6 +18,9 @@ import bot.db.models  # noqa: F401
 from bot.db.engine import Database
 from bot.domain.clock import FixedClock
 from bot.profile import ClinicProfile, load_profile
+
+if TYPE_CHECKING:
+    from tests.crisis_sms_helpers import Line
 
 PG_ENV = "CLINIC_TEST_POSTGRES_URL"
 # The published Telegram Bot API and Twilio API specs, kept in the repository (see specs/README.md).
@@ -105,6 +109,15 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         database.dispose()
     else:
         yield from postgres_database()
+
+
+@pytest.fixture
+async def line(sqlite_db: Database, clock: FixedClock) -> AsyncIterator[Line]:
+    """A phone texting the clinic through the signed Twilio webhook (tests/crisis_sms_helpers.py)."""
+    from tests.crisis_sms_helpers import open_line  # the web app, only for the tests that text
+
+    async with open_line(sqlite_db, clock) as opened:
+        yield opened
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -19,8 +19,7 @@ from bot.profile import ClinicProfile
 from bot.services.aftercare import SessionNotStarted
 from bot.services.checkins import CheckinStatus
 from bot.services.outbox import enqueue
-from tests.outbox_helpers import telegram_patient
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     ALL_SLOTS,
     PATIENT_CHAT,
     SESSION_START,
@@ -31,6 +30,7 @@ from tests.test_checkins_service import (
     open_slot,
     sms_patient,
 )
+from tests.outbox_helpers import telegram_patient
 
 NY = ZoneInfo("America/New_York")
 

@@ -11,8 +11,6 @@ missing browser is a failure.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -21,31 +19,17 @@ from typing import Any
 
 import pytest
 import uvicorn
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
 
 from bot.web.app import _bound_socket
+from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 from tests.console_helpers import console_app, console_scene, login_url, signed_login
 
 ARTIFACTS = Path(__file__).parent / "artifacts" / "console"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-REQUIRED = os.environ.get("CLINIC_REQUIRE_BROWSER") == "1"
-
-if CHROMIUM is None or CHROMEDRIVER is None:
-    if REQUIRED:
-        raise RuntimeError(
-            "CLINIC_REQUIRE_BROWSER is set but chromium / chromedriver are missing: "
-            "apt-get install -y chromium chromium-driver"
-        )
-    pytest.skip(
-        "no Chromium here (apt-get install chromium chromium-driver to run the browser tests)",
-        allow_module_level=True,
-    )
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 
 class _Server:

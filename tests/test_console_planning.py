@@ -9,9 +9,8 @@ from sqlmodel import col, select
 
 from bot.db.models import Appointment, TimeBlock
 from bot.domain.enums import AppointmentStatus
-from tests.console_helpers import client, console_app, console_scene
+from tests.console_helpers import audits, client, console_app, console_scene, signed_in
 from tests.staff_scene import STAFF
-from tests.test_console_web import audits, signed_in
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 DRAFT = re.compile(r'name="draft" value="(\d+)"')

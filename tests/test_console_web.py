@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import col, select
 
-from bot.db.models import Appointment, AuditLog, Escalation, Outbox
+from bot.db.models import Appointment, Escalation, Outbox
 from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.web.app import create_web_app
@@ -30,20 +30,15 @@ from tests.console_helpers import (
     AFTERNOON,
     BOT_USERNAME,
     TOKEN,
+    audits,
     client,
     console_app,
     console_scene,
     login_url,
+    signed_in,
     signed_login,
 )
 from tests.staff_scene import STAFF, STRANGER, add_patient
-
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
-
-
-def audits(scene, action: str) -> list[AuditLog]:
-    with scene.db.session(write=False) as session:
-        return list(session.exec(select(AuditLog).where(col(AuditLog.action) == action)).all())
 
 
 def appointment(scene, appointment_id: int) -> Appointment:
@@ -51,17 +46,6 @@ def appointment(scene, appointment_id: int) -> Appointment:
         found = session.get(Appointment, appointment_id)
         assert found is not None
         return found
-
-
-async def signed_in(http, user_id: int = STAFF) -> str:
-    """Sign in through the widget callback; returns the day page's CSRF token."""
-    response = await http.get(login_url(signed_login(user_id)))
-    assert response.status_code == 200, response.text
-    day = await http.get("/console/day")
-    assert day.status_code == 200
-    match = CSRF.search(day.text)
-    assert match is not None
-    return match.group(1)
 
 
 # --- the Login Widget check itself --------------------------------------------------------

@@ -14,23 +14,14 @@ from sqlmodel import col, select
 from bot.db.models import AuditLog, CrisisMessage, Outbox
 from bot.domain.enums import DraftStep, EscalationLevel, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
-from tests.journey_helpers import (
-    ALICE,
-    STAFF_CHAT,
-    press_first_day,
-    press_first_time,
-    start_and_consent,
-)
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_PHONE,
     done_session,
     open_slot,
     sms_patient,
     stored_answers,
 )
-from tests.test_crisis_sms import SELF_HARM as SMS_SELF_HARM
-from tests.test_crisis_sms import line  # noqa: F401  (the SMS fixture)
-from tests.test_crisis_telegram import (
+from tests.crisis_helpers import (
     ONCALL,
     SELF_HARM_REPLY,
     crisis_journey,
@@ -38,7 +29,15 @@ from tests.test_crisis_telegram import (
     say,
     staff_texts,
 )
-from tests.test_sms_inbound import PHONE
+from tests.crisis_sms_helpers import SELF_HARM as SMS_SELF_HARM
+from tests.journey_helpers import (
+    ALICE,
+    STAFF_CHAT,
+    press_first_day,
+    press_first_time,
+    start_and_consent,
+)
+from tests.sms_helpers import PHONE
 
 SOFT_WORDS = "honestly i feel completely hopeless, i give up"
 CHECK = "Are you safe right now?"
@@ -215,7 +214,7 @@ def check_row_status(core) -> list[str]:
     return [row.status for row in rows]
 
 
-async def test_soft_words_by_text_get_a_neutral_check_and_no_page(line):  # noqa: F811
+async def test_soft_words_by_text_get_a_neutral_check_and_no_page(line):
     reply = await line.text(SMS_WORDS)
     assert "are you safe right now?" in reply.lower() and "SAFE" in reply and "CALL" in reply
     assert "way forward" not in reply
@@ -227,7 +226,7 @@ async def test_soft_words_by_text_get_a_neutral_check_and_no_page(line):  # noqa
     assert line.oncall() == []
 
 
-async def test_safe_by_text_stops_the_page(line):  # noqa: F811
+async def test_safe_by_text_stops_the_page(line):
     await line.text(SMS_WORDS)
     reply = await line.text("SAFE")
     assert "thank you" in reply.lower()
@@ -238,7 +237,7 @@ async def test_safe_by_text_stops_the_page(line):  # noqa: F811
     assert check_row_status(line.core) == [OutboxStatus.CANCELLED]
 
 
-async def test_call_by_text_pages_on_call(line):  # noqa: F811
+async def test_call_by_text_pages_on_call(line):
     await line.text(SMS_WORDS)
     reply = await line.text("call me")
     assert "call" in reply.lower()
@@ -247,14 +246,14 @@ async def test_call_by_text_pages_on_call(line):  # noqa: F811
     assert line.escalations()[0].level == EscalationLevel.URGENT
 
 
-async def test_no_by_text_pages_on_call_with_the_crisis_reply(line):  # noqa: F811
+async def test_no_by_text_pages_on_call_with_the_crisis_reply(line):
     await line.text(SMS_WORDS)
     reply = await line.text("no")
     assert reply == SMS_SELF_HARM
     assert len(line.oncall()) == 1
 
 
-async def test_no_reply_by_text_pages_after_the_time_limit(line):  # noqa: F811
+async def test_no_reply_by_text_pages_after_the_time_limit(line):
     await line.text(SMS_WORDS)
     line.core.clock.advance(timedelta(minutes=CHECK_MINUTES + 1))  # type: ignore[attr-defined]
     await line.core.extras["dispatcher"].run_due()
@@ -264,7 +263,7 @@ async def test_no_reply_by_text_pages_after_the_time_limit(line):  # noqa: F811
     assert escalation.level == EscalationLevel.URGENT
 
 
-def test_every_check_text_by_sms_is_neutral_and_fits_two_segments(line):  # noqa: F811
+def test_every_check_text_by_sms_is_neutral_and_fits_two_segments(line):
     for key in ("sms_crisis_check", "sms_crisis_check_safe", "sms_crisis_check_call"):
         assert_sms_safe(line.core.texts.plain(key, clinic="A" * 40), max_segments=2)
 
@@ -284,7 +283,7 @@ async def test_staff_can_take_the_possible_crisis_and_nobody_is_paged(database, 
 
 
 async def test_a_yes_by_text_during_a_check_in_answers_the_check_in_not_the_safety_check(
-    line,  # noqa: F811
+    line,
 ):
     w = line.world()
     checkin_id = await open_slot(w, done_session(w, patient_id=sms_patient(w)), "D1")

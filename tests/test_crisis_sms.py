@@ -6,106 +6,25 @@ is the fixed SMS-safe crisis reply, staff read the words quoted, on-call gets a 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-
-import httpx
-import pytest
 from sqlmodel import col, select
 
-from bot.app import Core
-from bot.db.models import AuditLog, BookingDraft, CrisisMessage, Escalation, Patient
+from bot.db.models import AuditLog, BookingDraft, CrisisMessage, Patient
 from bot.domain.enums import DraftStep, EscalationLevel
 from bot.domain.sms_policy import assert_sms_safe
-from bot.services.dispatch import Dispatcher
-from bot.services.routing import permanent_failure_hook
-from bot.web.app import create_web_app
-from tests.outbox_helpers import ONCALL, STAFF_CHAT
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_PHONE,
-    World,
     done_session,
     open_slot,
     sms_patient,
     stored_answers,
 )
-from tests.test_escalation import Timeline, on_timeline
-from tests.test_sms_inbound import PHONE, phone_patient
-from tests.test_web_sms import asgi_client, make_core, post_signed, reply_of, sms
+from tests.crisis_sms_helpers import SELF_HARM
+from tests.sms_helpers import PHONE, phone_patient
 
-SELF_HARM = (
-    "Riverside Health: please call or text 988 now to talk to someone, any time. "
-    "In an emergency call 911. Our on-call team has been alerted."
-)
 EMERGENCY = (
     "Riverside Health: call 911 now or go to the nearest emergency room. Don't drive yourself. "
     "Our on-call team has been alerted."
 )
-
-
-@dataclass
-class Line:
-    core: Core
-    timeline: Timeline
-    client: httpx.AsyncClient
-
-    async def text(self, body: str, *, from_number: str = PHONE, sid: str | None = None) -> str:
-        """Text the clinic; return the TwiML reply once the pages it set off have gone out."""
-        params = sms(body, from_number=from_number)
-        if sid is not None:
-            params["MessageSid"] = sid
-        reply = reply_of(await post_signed(self.client, "/twilio/sms", params))
-        assert reply is not None
-        self.timeline.note(f"sms:{from_number}", reply)  # Twilio sends the TwiML reply
-        await self.core.escalation.wait_for_pages()
-        return reply
-
-    def staff(self) -> list[str]:
-        return [text for to, text in self.timeline.events if to == f"telegram:{STAFF_CHAT}"]
-
-    def oncall(self) -> list[str]:
-        return [text for to, text in self.timeline.events if to == f"sms:{ONCALL}"]
-
-    def escalations(self) -> list[Escalation]:
-        with self.core.db.session(write=False) as session:
-            return list(session.exec(select(Escalation).order_by(col(Escalation.id))).all())
-
-    def world(self) -> World:
-        dispatcher = self.core.extras["dispatcher"]
-        return World(
-            db=self.core.db,
-            profile=self.core.profile,
-            clock=self.core.clock,  # type: ignore[arg-type]
-            catalog=self.core.checkins.catalog,
-            texts=self.core.texts,
-            telegram=self.core.channels.telegram,  # type: ignore[arg-type]
-            sms=self.core.channels.sms,  # type: ignore[arg-type]
-            escalation=self.core.escalation,
-            checkins=self.core.checkins,
-            aftercare=self.core.aftercare,
-            dispatcher=dispatcher,
-        )
-
-
-@pytest.fixture
-async def line(sqlite_db, clock) -> AsyncIterator[Line]:
-    core = make_core(sqlite_db, clock)
-    core.channels.staff_chat_id, core.channels.oncall_phone = STAFF_CHAT, ONCALL
-    timeline = on_timeline(core.channels)
-    dispatcher = Dispatcher(
-        db=core.db,
-        profile=core.profile,
-        texts=core.texts,
-        clock=clock,
-        channels=core.channels,
-        renderers=core.renderers,
-        on_permanent_failure=permanent_failure_hook(core.texts),
-    )
-    core.escalation.use_dispatcher(dispatcher)
-    core.extras["dispatcher"] = dispatcher
-    app = create_web_app(core=core, inbound=core.extras["sms_inbound"])
-    async with asgi_client(app) as client:
-        yield Line(core=core, timeline=timeline, client=client)
 
 
 async def test_an_unknown_number_gets_988_and_reaches_staff_and_on_call(line):

@@ -6,62 +6,32 @@ neutral SMS; the conversation is left where it was; a flood pages once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from sqlmodel import col, select
 
-from bot.db.models import CheckIn, CrisisMessage, Escalation, Patient
+from bot.db.models import CheckIn, CrisisMessage, Patient
 from bot.domain.enums import DraftStep, EscalationLevel
 from bot.domain.sms_policy import assert_sms_safe
-from tests.fakes import FakeSms
+from tests.aftercare_helpers import MONDAY_9AM, past_session, patient_id_of
+from tests.crisis_helpers import (
+    ONCALL,
+    SELF_HARM_REPLY,
+    crisis_journey,
+    escalations,
+    say,
+    staff_texts,
+)
 from tests.journey_helpers import (
     ALICE,
     BOB,
     STAFF_CHAT,
-    Journey,
-    open_journey,
     press_first_day,
     press_first_time,
     start_and_consent,
 )
-from tests.test_aftercare_gaps import MONDAY_9AM, past_session, patient_id_of
 
-ONCALL = "+15550100999"
-SELF_HARM_REPLY = "If you are thinking about harming yourself, call or text 988 now."
 EMERGENCY_REPLY = "Call 911 now or go to the nearest emergency room. Don't drive yourself."
-
-
-@asynccontextmanager
-async def crisis_journey(database, clock) -> AsyncIterator[tuple[Journey, FakeSms]]:
-    """A journey whose on-call pages go to a fake SMS sender."""
-    async with open_journey(database, clock) as journey:
-        sms = FakeSms()
-        journey.core.channels.sms = sms
-        journey.core.channels.oncall_phone = ONCALL
-        yield journey, sms
-
-
-def staff_texts(journey: Journey) -> list[str]:
-    return [m.text for m in journey.double.chat_log(STAFF_CHAT) if m.from_bot]
-
-
-def escalations(journey: Journey) -> list[Escalation]:
-    with journey.core.db.session(write=False) as session:
-        return list(session.exec(select(Escalation).order_by(col(Escalation.id))).all())
-
-
-def bot_replies_since(journey: Journey, user_id: int, count_before: int) -> list[str]:
-    return [m.text for m in journey.bot_messages(user_id)[count_before:]]
-
-
-async def say(journey: Journey, user, text: str) -> list[str]:
-    """Send `text`, let the background pages go out, and return the bot's replies to it."""
-    before = len(journey.bot_messages(user.id))
-    await user.send_text(text)
-    await journey.core.escalation.wait_for_pages()
-    return bot_replies_since(journey, user.id, before)
 
 
 async def test_self_harm_words_with_no_booking_get_988_first_and_page_on_call(database, clock):

@@ -13,9 +13,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.enums import OutboxKind
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
-from tests.outbox_helpers import booking_with_planner, telegram_patient
-from tests.staff_scene import STAFF_CHAT, close_scene, open_scene
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_CHAT,
     PATIENT_PHONE,
     SESSION_START,
@@ -25,7 +23,9 @@ from tests.test_checkins_service import (
     done_session,
     sms_patient,
 )
-from tests.test_sms_inbound import Conversation, make_inbound
+from tests.outbox_helpers import booking_with_planner, telegram_patient
+from tests.sms_helpers import Conversation, make_inbound
+from tests.staff_scene import STAFF_CHAT, close_scene, open_scene
 
 DRIVER = "+16175550177"
 TREATMENT_WORDS = ("ketamine", "infusion", "pain", "treatment", "session")

@@ -22,7 +22,6 @@ from bot.db.models import AuditLog, Outbox, Patient, ScreeningAnswer, StaffTask
 from bot.domain.clock import FixedClock
 from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
-from bot.messaging.channels import OutgoingMessage
 from bot.messaging.pacing import NoPacing
 from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import ClinicProfile
@@ -30,12 +29,10 @@ from bot.sandbox.telegram_double import FakeBotApi
 from bot.services.checkins import BASELINE_SCREENING_CODE, AnswerStatus
 from bot.services.dispatch import Channels
 from bot.services.escalation import AckStatus
-from bot.services.planner import staff_notice
 from bot.services.staff_auth import StaffDirectory
 from handlers import checkins as checkin_handlers
 from handlers import escalations as escalation_handlers
-from tests.outbox_helpers import ONCALL, STAFF_CHAT, telegram_patient
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_CHAT,
     SESSION_START,
     World,
@@ -46,6 +43,8 @@ from tests.test_checkins_service import (
     tap,
     walk,
 )
+from tests.escalation_helpers import on_timeline, queue_staff_notices, statuses
+from tests.outbox_helpers import ONCALL, STAFF_CHAT, telegram_patient
 
 EMERGENCY = "Call 911 now or go to the nearest emergency room. Don't drive yourself."
 CRISIS = (
@@ -201,85 +200,6 @@ async def test_in_telegram_a_pressed_red_flag_alerts_staff_and_on_call_within_on
         denied = session.exec(select(AuditLog).where(col(AuditLog.action) == "staff.denied")).all()
     assert [d.actor for d in denied] == ["telegram:4242"]
     assert escalations(w)[0].acknowledged_by == f"staff:{STAFF_USER}"
-
-
-class Timeline:
-    """Every message the fakes below let out, in order, whoever it went to; `hold()` stops them.
-
-    A held send waits until `release()`, so whatever awaits a send cannot finish meanwhile.
-    """
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, str]] = []
-        self._open = asyncio.Event()
-        self._open.set()
-
-    def hold(self) -> None:
-        self._open.clear()
-
-    def release(self) -> None:
-        self._open.set()
-
-    def note(self, to: str, text: str) -> None:
-        self.events.append((to, text))
-
-    async def passing(self, to: str, text: str) -> int:
-        await self._open.wait()
-        self.note(to, text)
-        return len(self.events)
-
-
-@dataclass
-class TimelineTelegram:
-    timeline: Timeline
-
-    async def send(self, *, chat_id: int, message: OutgoingMessage) -> int:
-        return await self.timeline.passing(f"telegram:{chat_id}", message.text)
-
-
-@dataclass
-class TimelineSms:
-    timeline: Timeline
-
-    async def send_sms(self, *, to: str, body: str) -> str:
-        return f"SM{await self.timeline.passing(f'sms:{to}', body):032x}"
-
-
-def on_timeline(channels: Channels) -> Timeline:
-    """Route the staff chat, on-call and patients' messages through one timeline."""
-    timeline = Timeline()
-    channels.telegram = TimelineTelegram(timeline)
-    channels.sms = TimelineSms(timeline)
-    return timeline
-
-
-def queue_staff_notices(db: Database, *, now: datetime, count: int) -> list[int]:
-    """A backlog: `count` staff notices due now, queued before the red flag."""
-    with db.session() as session:
-        for n in range(count):
-            staff_notice(
-                session,
-                appointment=None,
-                event="message",
-                now=now,
-                extra={"html": f"Backlog notice {n}"},
-                key=f"test:backlog:{n}",
-            )
-    with db.session(write=False) as session:
-        return [
-            row_id
-            for row_id in session.exec(
-                select(Outbox.id).where(col(Outbox.dedupe_key).startswith("test:backlog:"))
-            ).all()
-            if row_id is not None
-        ]
-
-
-def statuses(db: Database, ids: list[int]) -> set[str]:
-    with db.session(write=False) as session:
-        return {
-            row.status for row in session.exec(select(Outbox).where(col(Outbox.id).in_(ids))).all()
-        }
 
 
 async def test_a_red_flag_is_answered_and_paged_ahead_of_a_backlog_of_staff_notices(

@@ -17,9 +17,7 @@ from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.escalation import AckStatus, is_sms_ack
-from tests.fakes import FakeVoice
-from tests.outbox_helpers import ONCALL, STAFF_CHAT, telegram_patient
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_CHAT,
     World,
     build_world,
@@ -29,6 +27,8 @@ from tests.test_checkins_service import (
     tap,
     walk,
 )
+from tests.fakes import FakeVoice
+from tests.outbox_helpers import ONCALL, STAFF_CHAT, telegram_patient
 
 BACKUP = "+15550002222"
 TAKEN = "A clinician has seen your answer and will contact you."
@@ -432,7 +432,7 @@ async def test_the_reply_after_a_lower_level_flag_says_when_we_call_and_what_to_
 
 async def walk_until(w: World, checkin_id: int, stop: str) -> None:
     """Answer benignly up to (not including) the question `stop`."""
-    from tests.test_checkins_service import BENIGN, next_question
+    from tests.checkin_helpers import BENIGN, next_question
 
     while (code := next_question(w, checkin_id)) is not None and code != stop:
         await tap(w, checkin_id, code, BENIGN[w.catalog.questions[code].kind])

@@ -27,10 +27,9 @@ from bot.services.routing import permanent_failure_hook
 from bot.services.staff_chat import StaffChat
 from bot.settings import parse_settings
 from bot.web.app import create_web_app
+from tests.checkin_helpers import PATIENT_CHAT, World, done_session, escalations, open_slot
+from tests.escalation_helpers import queue_staff_notices
 from tests.fakes import FakeTelegram
-from tests.test_checkins_service import PATIENT_CHAT, World, done_session, escalations, open_slot
-from tests.test_escalation import queue_staff_notices
-from tests.test_web_sms import PUBLIC, asgi_client, post_signed, reply_of, settings_env
 from tests.twilio_double import (
     TEST_ACCOUNT_SID,
     TEST_AUTH_TOKEN,
@@ -38,6 +37,7 @@ from tests.twilio_double import (
     gather_callback_params,
     inbound_sms_params,
 )
+from tests.web_helpers import PUBLIC, asgi_client, post_signed, reply_of, settings_env
 
 ONCALL = "+14155550123"
 BACKUP = "+14155550188"

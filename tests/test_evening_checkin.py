@@ -16,8 +16,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.enums import OutboxStatus
 from bot.domain.errors import ConfigError
 from bot.profile import ClinicProfile
-from tests.outbox_helpers import telegram_patient
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_CHAT,
     PATIENT_PHONE,
     World,
@@ -27,6 +26,7 @@ from tests.test_checkins_service import (
     done_session,
     sms_patient,
 )
+from tests.outbox_helpers import telegram_patient
 
 NY = ZoneInfo("America/New_York")
 # Monday 1 March 2027, 15:00-19:00 clinic time: E is due at 23:00, inside quiet hours.

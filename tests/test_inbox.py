@@ -30,8 +30,8 @@ from tests.fakes import FakeSms
 from tests.inbox_crash_child import WEBHOOK_SECRET as CHILD_SECRET
 from tests.journey_helpers import ALICE, BOB, journey_core
 from tests.outbox_helpers import dispatcher
-from tests.test_sms_inbound import PHONE
-from tests.test_web_sms import WEBHOOK_SECRET, asgi_client, inbound_for, make_core
+from tests.sms_helpers import PHONE
+from tests.web_helpers import WEBHOOK_SECRET, asgi_client, inbound_for, make_core
 
 ROOT = Path(__file__).resolve().parent.parent
 

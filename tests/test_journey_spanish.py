@@ -30,8 +30,8 @@ from tests.journey_helpers import (
 )
 from tests.miniapp_helpers import call, init_data, web_client, with_mini_app
 from tests.outbox_helpers import booking_with_planner, dispatcher, rows
-from tests.test_sms_inbound import PHONE, Conversation, make_inbound
-from tests.test_web_sms import post_signed, reply_of, sms
+from tests.sms_helpers import PHONE, Conversation, make_inbound
+from tests.web_helpers import post_signed, reply_of, sms
 
 
 async def test_a_spanish_speaking_patient_books_on_telegram_in_spanish(database, clock):
@@ -124,13 +124,13 @@ async def test_an_english_app_gets_english_and_can_switch_to_spanish_before_cons
 
 def _signed_client(core):
     from bot.web.app import create_web_app
-    from tests.test_web_sms import asgi_client, inbound_for
+    from tests.web_helpers import asgi_client, inbound_for
 
     return asgi_client(create_web_app(core=core, inbound=inbound_for(core)))
 
 
 async def test_a_spanish_speaking_patient_books_by_sms_through_signed_webhooks(sqlite_db, clock):
-    from tests.test_web_sms import make_core
+    from tests.web_helpers import make_core
 
     core = make_core(sqlite_db, clock)
     async with _signed_client(core) as client:
@@ -177,7 +177,7 @@ async def test_a_spanish_speaking_patient_books_by_sms_through_signed_webhooks(s
 
 
 async def test_cancel_still_opts_out_and_x_still_cancels_in_spanish(sqlite_db, clock):
-    from tests.test_web_sms import make_core
+    from tests.web_helpers import make_core
 
     core = make_core(sqlite_db, clock)
     async with _signed_client(core) as client:

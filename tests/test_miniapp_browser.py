@@ -6,7 +6,7 @@ Telegram's side is played twice: once by a stub of `window.Telegram.WebApp` (ini
 here, a dark theme) put in the page before its scripts, once by the launch parameters Telegram
 puts in the URL fragment. Screenshots go to tests/artifacts/miniapp/.
 
-Skips without Chromium (the console's browser tests decide: CI requires it).
+Skips without Chromium (tests/browser_helpers.py decides: CI requires it).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from selenium.webdriver.common.by import By
 
 from bot.runtime import mini_app_for
 from bot.web.app import create_web_app, serve
+from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 from tests.journey_helpers import ALICE, answer_screening, open_journey, start_and_consent
 from tests.miniapp_helpers import init_data, mini_app_button, with_mini_app
-from tests.test_console_browser import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 
 ARTIFACTS = Path(__file__).parent / "artifacts" / "miniapp"
 DARK = {
@@ -185,7 +185,7 @@ async def test_the_page_reads_telegrams_launch_parameters_without_its_script(dat
 
 
 async def test_a_time_taken_while_the_page_was_open_is_refused_and_others_offered(database, clock):
-    from tests.test_miniapp_web import FIRST, take_every_room
+    from tests.miniapp_helpers import FIRST, take_every_room
 
     async with open_journey(database, clock, configure=with_mini_app) as journey:
         alice = journey.patient(ALICE, "Alice")

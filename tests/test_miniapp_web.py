@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from bot.db.models import AuditLog
 from bot.domain.enums import AppointmentStatus, DraftStep
-from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
     ALICE,
     BOB,
@@ -19,12 +18,19 @@ from tests.journey_helpers import (
     open_journey,
     start_and_consent,
 )
-from tests.miniapp_helpers import URL, call, init_data, mini_app_button, web_client, with_mini_app
+from tests.miniapp_helpers import (
+    FIRST,
+    URL,
+    call,
+    init_data,
+    mini_app_button,
+    take_every_room,
+    web_client,
+    with_mini_app,
+)
 
 BOOK = "📅 Book a consultation"
 CONFIRM = "✅ Confirm booking"
-# The first free consultation after Monday 1 March 2027 08:00 (EST) and the 12 h notice.
-FIRST = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
 
 
 async def open_calendar(journey, user_id=ALICE, name="Alice"):
@@ -32,22 +38,6 @@ async def open_calendar(journey, user_id=ALICE, name="Alice"):
     await start_and_consent(patient)
     await patient.press(BOOK)
     return patient
-
-
-def take_every_room(journey, clock, start: datetime) -> int:
-    """Book `start` for other patients until it is no longer free; how many it took."""
-    booking = journey.core.booking
-    day = start.astimezone(journey.core.profile.tz).date()
-    count = 0
-    while any(
-        s.start == start
-        for s in booking.free_slots(service="consultation", first_day=day, last_day=day)
-    ):
-        other = add_patient(journey.core.db, now=clock.now(), name=f"Other {count}")
-        booking.book(patient_id=other, service="consultation", start=start, actor="staff:9001")
-        count += 1
-    assert count >= 1
-    return count
 
 
 def refusals(journey) -> list[AuditLog]:

@@ -11,7 +11,7 @@ from bot.services.inbox import InboxSource
 from bot.services.outbox import claim_due, enqueue, finish
 from bot.web.app import create_web_app
 from tests.outbox_helpers import telegram_patient
-from tests.test_web_sms import asgi_client, inbound_for, make_core
+from tests.web_helpers import asgi_client, inbound_for, make_core
 
 
 def metric(text: str, name: str) -> float:

@@ -12,32 +12,16 @@ from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.reminders import next_sms_window, plan_reminders
 from bot.messaging.channels import DeliveryFailed
 from bot.services.outbox import CLAIM_LEASE, claim_due, enqueue
-from tests.booking_helpers import first_free
 from tests.fakes import FakeSms, FakeTelegram
 from tests.outbox_helpers import (
     STAFF_CHAT,
-    booking_with_planner,
+    book_consultation,
     dispatcher,
     rows,
     telegram_patient,
 )
 
 NY = ZoneInfo("America/New_York")
-
-
-def book_consultation(db, profile, clock, **patient):
-    booking = booking_with_planner(db, profile, clock)
-    patient_id = telegram_patient(db, now=clock.now(), **patient)
-    start = first_free(booking, "consultation", clock=clock) + timedelta(days=5)
-    start = next(
-        s.start
-        for s in booking.free_slots(
-            service="consultation",
-            first_day=start.date(),
-            last_day=start.date() + timedelta(days=3),
-        )
-    )
-    return booking, booking.book(patient_id=patient_id, service="consultation", start=start)
 
 
 def test_booking_plans_three_reminders_a_call_list_check_and_a_staff_notice(

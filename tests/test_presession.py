@@ -18,8 +18,7 @@ from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
 from bot.services.aftercare import SessionHeld
 from bot.services.checkins import SMS_PRESESSION
-from tests.outbox_helpers import STAFF_CHAT, telegram_patient
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_CHAT,
     PATIENT_PHONE,
     SESSION_START,
@@ -31,6 +30,7 @@ from tests.test_checkins_service import (
     stored_answers,
     walk,
 )
+from tests.outbox_helpers import STAFF_CHAT, telegram_patient
 
 NY = ZoneInfo("America/New_York")
 

@@ -10,8 +10,7 @@ import pytest
 from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.reminders import plan_reminders
 from tests.fakes import FakeTelegram
-from tests.outbox_helpers import STAFF_CHAT, dispatcher, rows
-from tests.test_outbox import book_consultation
+from tests.outbox_helpers import STAFF_CHAT, book_consultation, dispatcher, rows
 
 PATIENT_CHAT = 501
 

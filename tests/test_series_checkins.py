@@ -14,8 +14,8 @@ from bot.db.models import Appointment, Outbox
 from bot.domain.clock import FixedClock
 from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.profile import ClinicProfile
+from tests.checkin_helpers import SESSION_START, World, add_appointment, build_world
 from tests.outbox_helpers import telegram_patient
-from tests.test_checkins_service import SESSION_START, World, add_appointment, build_world
 
 NY = ZoneInfo("America/New_York")
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.db.engine import Database
 from bot.db.models import Appointment, AuditLog, BookingDraft, Outbox, Patient
-from bot.domain.clock import FixedClock
 from bot.domain.enums import (
     AppointmentStatus,
     Channel,
@@ -23,17 +19,14 @@ from bot.domain.enums import (
     OutboxKind,
     OutboxStatus,
 )
-from bot.domain.sms_keywords import Inbound, InboundKind
-from bot.domain.sms_policy import assert_sms_safe
+from bot.domain.sms_keywords import InboundKind
 from bot.profile import ClinicProfile
 from bot.services.booking import BookingService
 from bot.services.checkins import SMS_SIGNS
 from bot.services.routing import create_phone_patient
 from bot.services.sms_inbound import FLOW_CHECKIN, SmsInbound
-from bot.texts import Texts
 from tests.booking_helpers import with_capacity
-from tests.outbox_helpers import ONCALL, STAFF_CHAT, booking_with_planner
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_PHONE,
     build_world,
     done_session,
@@ -42,59 +35,17 @@ from tests.test_checkins_service import (
     sms_patient,
     stored_answers,
 )
-
-PHONE = "+12025550143"
-OTHER_PHONE = "+16175550100"
-
-
-def new_sid() -> str:
-    return "SM" + uuid.uuid4().hex
-
-
-@dataclass
-class Conversation:
-    """One phone texting the service; every reply is checked against the SMS policy."""
-
-    service: SmsInbound
-    clock: FixedClock
-    phone: str = PHONE
-    replies: list[str | None] = field(default_factory=list)
-    last_sid: str = ""
-
-    def send(self, body: str, *, sid: str | None = None) -> str | None:
-        self.last_sid = sid or new_sid()
-        reply = self.service.handle(
-            from_number=self.phone, body=body, message_sid=self.last_sid, now=self.clock.now()
-        )
-        if reply is not None:
-            assert_sms_safe(reply)  # every SMS the tests produce meets the privacy policy
-        self.replies.append(reply)
-        return reply
-
-
-def make_inbound(
-    db: Database,
-    profile: ClinicProfile,
-    clock: FixedClock,
-    *,
-    booking: BookingService | None = None,
-    checkin_answer: Callable[[Session, int, Inbound, datetime], str | None] | None = None,
-) -> SmsInbound:
-    return SmsInbound(
-        db=db,
-        profile=profile,
-        texts=Texts(profile.texts),
-        booking=booking or booking_with_planner(db, profile, clock),
-        checkin_answer=checkin_answer,
-    )
-
-
-def phone_patient(db: Database, clock: FixedClock, *, phone: str = PHONE, name: str = "Ada Byron"):
-    with db.session() as session:
-        patient = create_phone_patient(
-            session, phone=phone, name=name, staff_actor="staff:1", now=clock.now()
-        )
-        return patient.id
+from tests.outbox_helpers import ONCALL, STAFF_CHAT, booking_with_planner
+from tests.sms_helpers import (
+    OTHER_PHONE,
+    PHONE,
+    Conversation,
+    FakeCheckins,
+    make_inbound,
+    new_sid,
+    open_checkin,
+    phone_patient,
+)
 
 
 def patient_by(db: Database, phone: str = PHONE) -> Patient | None:
@@ -391,41 +342,6 @@ def test_r_without_an_appointment_offers_to_book(chat):
 
 
 # --- check-ins are someone else's: the seam ---------------------------------------------------
-
-
-@dataclass
-class FakeCheckins:
-    answers: list[tuple[int, Inbound]] = field(default_factory=list)
-    opted_out: list[bool] = field(default_factory=list)
-
-    def __call__(
-        self,
-        session: Session,
-        patient_id: int,
-        inbound: Inbound,
-        now: datetime,
-        /,
-        *,
-        opted_out: bool = False,
-    ):
-        assert isinstance(session, Session)
-        self.answers.append((patient_id, inbound))
-        self.opted_out.append(opted_out)
-        return "Riverside Health: thank you."
-
-
-def open_checkin(db: Database, patient_id: int, now: datetime, phone: str = PHONE) -> None:
-    with db.session() as session:
-        session.add(
-            BookingDraft(
-                channel=Channel.SMS,
-                address=phone,
-                patient_id=patient_id,
-                flow=FLOW_CHECKIN,
-                step="q1",
-                updated_at=now,
-            )
-        )
 
 
 def test_yes_no_and_numbers_answer_an_open_checkin_instead(sqlite_db, profile, clock, booking):

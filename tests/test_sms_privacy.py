@@ -26,7 +26,7 @@ from bot.texts import Texts
 from bot.texts.sms import DEFAULTS
 from tests.booking_helpers import with_capacity
 from tests.outbox_helpers import booking_with_planner
-from tests.test_sms_inbound import (
+from tests.sms_helpers import (
     OTHER_PHONE,
     Conversation,
     FakeCheckins,

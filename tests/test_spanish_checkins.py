@@ -10,8 +10,7 @@ from bot.domain.language import Language
 from bot.domain.sms_keywords import InboundKind
 from bot.domain.sms_policy import assert_sms_safe, is_gsm7
 from bot.texts.i18n import use_language
-from tests.outbox_helpers import telegram_patient
-from tests.test_checkins_service import (
+from tests.checkin_helpers import (
     PATIENT_PHONE,
     World,
     build_world,
@@ -23,6 +22,7 @@ from tests.test_checkins_service import (
     stored_answers,
     walk,
 )
+from tests.outbox_helpers import telegram_patient
 
 
 @pytest.fixture(name="w")

@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask, TimeBlock
 from bot.domain.checkins import parse_checkin_catalog
@@ -16,6 +16,8 @@ from bot.services import staff_messages as views
 from bot.services.charts import pain_chart_svg
 from bot.services.staff_messages import PATIENT_NOTICE
 from tests.staff_scene import (
+    BUTTONS,
+    COMMANDS,
     STAFF,
     STAFF_CHAT,
     STRANGER,
@@ -26,8 +28,10 @@ from tests.staff_scene import (
     add_task,
     attend,
     close_scene,
+    count,
     local,
     open_scene,
+    state,
 )
 
 NOT_AUTHORISED = "Sorry, this is for clinic staff only."
@@ -52,43 +56,6 @@ def text_of(messages) -> str:
     return "\n".join(m.text for m in messages)
 
 
-def count(scene, model, *conditions) -> int:
-    with scene.db.session(write=False) as session:
-        statement = select(func.count()).select_from(model)
-        for condition in conditions:
-            statement = statement.where(condition)
-        return int(session.exec(statement).one())
-
-
-def state(scene) -> tuple[int, ...]:
-    """A fingerprint of everything a staff command could change."""
-    return (
-        count(scene, Appointment),
-        count(scene, Appointment, col(Appointment.status) == AppointmentStatus.BOOKED),
-        count(scene, Patient),
-        count(scene, Patient, col(Patient.approved_at).is_not(None)),
-        count(scene, TimeBlock),
-        count(scene, TimeBlock, col(TimeBlock.removed_at).is_not(None)),
-        count(scene, StaffTask, col(StaffTask.done_at).is_not(None)),
-    )
-
-
-COMMANDS = [
-    "/today",
-    "/tomorrow",
-    "/week",
-    "/patient Ana Lopez",
-    "/approve Ana Lopez",
-    "/series #3 iv 3",
-    "/block tomorrow 9-12 training",
-    "/unblock #1",
-    "/flags",
-    "/export 2027-03-01 2027-03-07",
-    "/outcomes",
-    "/newpatient +1 617 555 0177 Carla Diaz",
-]
-
-
 @pytest.mark.parametrize("command", COMMANDS)
 async def test_anyone_not_on_the_staff_list_is_refused_and_audited(scene, command):
     before = state(scene)
@@ -109,20 +76,6 @@ async def test_a_stranger_in_the_staff_group_is_refused_too(scene):
 async def test_a_stranger_asking_for_help_gets_no_staff_help(scene):
     replies = await said(scene, scene.stranger(), "/help")
     assert "Staff commands" not in text_of(replies)
-
-
-BUTTONS = [
-    "st:ap:1",
-    "st:dn:2",
-    "st:ns:2",
-    "st:cl:1",
-    "st:sc:1",
-    "st:bf:1",
-    "st:xx:1",
-    "st:ub:1",
-    "st:of:1:0",
-    "st:pt:1",
-]
 
 
 @pytest.mark.parametrize("data", BUTTONS)

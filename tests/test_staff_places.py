@@ -9,14 +9,16 @@ from bot.db.models import AuditLog
 from handlers import escalations as escalation_handlers
 from handlers.staff import StaffHandlers
 from tests.staff_scene import (
+    BUTTONS,
+    COMMANDS,
     STAFF,
     STAFF_CHAT,
     add_escalation,
     add_task,
     close_scene,
     open_scene,
+    state,
 )
-from tests.test_staff_commands import BUTTONS, COMMANDS, state
 
 WRONG_PLACE = "Staff commands work only in the staff chat or in your private chat with me."
 OTHER_GROUP = -100555  # a group the bot was added to that is not the staff chat

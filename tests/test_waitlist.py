@@ -378,7 +378,7 @@ async def test_by_text_wait_joins_and_yes_takes_an_offered_time(sqlite_db, clock
     from bot.services.routing import permanent_failure_hook
     from bot.web.app import create_web_app
     from tests.fakes import FakeSms
-    from tests.test_web_sms import asgi_client, make_core, post_signed, reply_of, sms
+    from tests.web_helpers import asgi_client, make_core, post_signed, reply_of, sms
 
     core = make_core(sqlite_db, clock, CLINIC_PROFILE=str(one_room(tmp_path)))
     core.channels.sms = FakeSms()
@@ -463,7 +463,7 @@ async def test_a_time_booked_by_someone_else_first_closes_the_open_offer(databas
 
 async def test_a_text_offer_made_at_night_counts_its_time_from_8_am(sqlite_db, clock, tmp_path):
     from bot.web.app import create_web_app
-    from tests.test_web_sms import asgi_client, make_core, post_signed, reply_of, sms
+    from tests.web_helpers import asgi_client, make_core, post_signed, reply_of, sms
 
     clock.set(datetime(2027, 3, 2, 2, 30, tzinfo=UTC))  # Monday 9:30 PM in New York
     core = make_core(sqlite_db, clock, CLINIC_PROFILE=str(one_room(tmp_path)))

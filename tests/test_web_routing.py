@@ -42,8 +42,8 @@ from tests.outbox_helpers import (
     renderers,
     telegram_patient,
 )
-from tests.test_sms_inbound import Conversation, make_inbound
-from tests.test_web_sms import make_core
+from tests.sms_helpers import Conversation, make_inbound
+from tests.web_helpers import make_core
 
 CHAT_ID = 501
 PATIENT_PHONE = "+15555550123"  # telegram_patient's default number

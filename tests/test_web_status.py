@@ -13,9 +13,9 @@ from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.texts import Texts
 from bot.web.app import create_web_app
-from tests.test_sms_inbound import PHONE, phone_patient
-from tests.test_web_sms import asgi_client, counts, inbound_for, make_core, post_signed
+from tests.sms_helpers import PHONE, phone_patient
 from tests.twilio_double import status_callback_params
+from tests.web_helpers import asgi_client, counts, inbound_for, make_core, post_signed
 
 SID = "SM" + "a1" * 16
 

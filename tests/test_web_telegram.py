@@ -11,7 +11,7 @@ import pytest
 
 from bot.db.engine import Database, DatabaseUnavailable
 from bot.web.app import create_web_app, serve
-from tests.test_web_sms import WEBHOOK_SECRET, asgi_client, inbound_for, make_core
+from tests.web_helpers import WEBHOOK_SECRET, asgi_client, inbound_for, make_core
 
 UPDATE = {
     "update_id": 10001,

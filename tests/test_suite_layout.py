@@ -1,0 +1,66 @@
+"""The test suite's own rules: a test module never imports another test module.
+
+Shared builders live in helper modules beside the tests (tests/*_helpers.py, staff_scene.py,
+fakes.py, ...) and shared fixtures in conftest.py, so each test module can be moved, run or
+deleted on its own. A broken rule names the file, the line and the import.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+
+
+def is_test_module(dotted: str) -> bool:
+    return dotted.rsplit(".", 1)[-1].startswith("test_")
+
+
+def imports_of_test_modules(path: Path, root: Path = TESTS.parent) -> list[str]:
+    """Every import in `path` of a test module, as `file:line: import`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names if is_test_module(alias.name)]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module and is_test_module(module):
+                names = [module]
+            else:  # `from tests import test_x` or `from . import test_x`
+                names = [
+                    f"{module}.{alias.name}" if module else alias.name
+                    for alias in node.names
+                    if is_test_module(alias.name)
+                ]
+        else:
+            continue
+        where = f"{path.relative_to(root)}:{node.lineno}"
+        found += [f"{where}: imports the test module {name}" for name in names]
+    return found
+
+
+def test_no_module_of_the_suite_imports_a_test_module():
+    offences = [
+        offence for path in sorted(TESTS.rglob("*.py")) for offence in imports_of_test_modules(path)
+    ]
+    assert not offences, (
+        "Test modules must not import each other; move what is shared into a helper module "
+        "(tests/*_helpers.py) or a fixture in conftest.py:\n" + "\n".join(offences)
+    )
+
+
+def test_the_rule_names_the_file_the_line_and_the_import(tmp_path):
+    sneaky = tmp_path / "tests" / "test_sneaky.py"
+    sneaky.parent.mkdir()
+    sneaky.write_text(
+        "from tests.test_web_sms import make_core\n"
+        "import tests.test_outbox\n"
+        "from tests import test_x, web_helpers\n"
+        "from tests.web_helpers import make_core as core\n"
+    )
+    assert imports_of_test_modules(sneaky, root=tmp_path) == [
+        "tests/test_sneaky.py:1: imports the test module tests.test_web_sms",
+        "tests/test_sneaky.py:2: imports the test module tests.test_outbox",
+        "tests/test_sneaky.py:3: imports the test module tests.test_x",
+    ]

@@ -18,13 +18,12 @@ import bot.db.models  # noqa: F401
 from bot.db.engine import Database
 from bot.domain.clock import FixedClock
 from bot.profile import ClinicProfile, load_profile
+from tests.paths import SPECS
 
 if TYPE_CHECKING:
     from tests.crisis_sms_helpers import Line
 
 PG_ENV = "CLINIC_TEST_POSTGRES_URL"
-# The published Telegram Bot API and Twilio API specs, kept in the repository (see specs/README.md).
-SPECS = Path(__file__).resolve().parent / "specs"
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import copy
 import tomllib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,8 +33,8 @@ from bot.domain.checkins import (
     staff_task_due,
 )
 from bot.domain.errors import ConfigError
+from tests.paths import PROFILE
 
-PROFILE = Path(__file__).resolve().parents[1] / "bot" / "clinic_profile.toml"
 NY = ZoneInfo("America/New_York")
 
 

@@ -28,8 +28,9 @@ from selenium.webdriver.support.wait import WebDriverWait
 from bot.web.app import _bound_socket
 from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 from tests.console_helpers import console_app, console_scene, login_url, signed_login
+from tests.paths import ARTIFACTS as TESTS_ARTIFACTS
 
-ARTIFACTS = Path(__file__).parent / "artifacts" / "console"
+ARTIFACTS = TESTS_ARTIFACTS / "console"
 
 
 class _Server:

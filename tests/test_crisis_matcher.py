@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import string
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -30,8 +29,7 @@ from bot.domain.crisis import (
 from bot.profile import load_profile
 from bot.services.crisis import bot_texts_to_ignore
 from bot.texts import Texts
-
-DATA = Path(__file__).parent / "data"
+from tests.paths import DATA
 
 
 def _lines(name: str) -> list[str]:

@@ -10,7 +10,6 @@ import socket
 import sys
 import time
 from asyncio import subprocess
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,10 +29,9 @@ from tests.fakes import FakeSms
 from tests.inbox_crash_child import WEBHOOK_SECRET as CHILD_SECRET
 from tests.journey_helpers import ALICE, BOB, journey_core
 from tests.outbox_helpers import dispatcher
+from tests.paths import ROOT
 from tests.sms_helpers import PHONE
 from tests.web_helpers import WEBHOOK_SECRET, asgi_client, inbound_for, make_core
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def inbox_rows(db: Database) -> list[InboxItem]:

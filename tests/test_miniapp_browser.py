@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -27,8 +26,9 @@ from bot.web.app import create_web_app, serve
 from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 from tests.journey_helpers import ALICE, answer_screening, open_journey, start_and_consent
 from tests.miniapp_helpers import init_data, mini_app_button, with_mini_app
+from tests.paths import ARTIFACTS as TESTS_ARTIFACTS
 
-ARTIFACTS = Path(__file__).parent / "artifacts" / "miniapp"
+ARTIFACTS = TESTS_ARTIFACTS / "miniapp"
 DARK = {
     "bg_color": "#17212b",
     "text_color": "#f5f5f5",

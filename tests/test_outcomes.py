@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,8 +29,8 @@ from bot.domain.outcomes import (
     series_completion_rate,
     series_relief,
 )
+from tests.paths import PROFILE
 
-PROFILE = Path(__file__).resolve().parents[1] / "bot" / "clinic_profile.toml"
 with PROFILE.open("rb") as _f:
     CATALOG = parse_checkin_catalog(tomllib.load(_f))
 NY = ZoneInfo("America/New_York")

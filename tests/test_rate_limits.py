@@ -7,12 +7,11 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from bot.domain.clock import FixedClock
 from bot.services.rate_limits import SharedPacer, reserve, telegram_limits
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 STAFF_GROUP = -1001000000001
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
-from pathlib import Path
 
 import pytest
 
 from bot.domain.checkins import InvalidAnswer, Question, parse_checkin_catalog
 from bot.domain.enums import EscalationLevel
 from bot.domain.redflags import AnswerVerdict, RedFlag, evaluate, evaluate_answer
+from tests.paths import PROFILE
 
-PROFILE = Path(__file__).resolve().parents[1] / "bot" / "clinic_profile.toml"
 with PROFILE.open("rb") as _f:
     CATALOG = parse_checkin_catalog(tomllib.load(_f))
 

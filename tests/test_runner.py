@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from bot.db.runner import AlreadyRunning, guard_for, leader
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 HOLDER = """
 import sys, time

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy
@@ -29,10 +28,10 @@ from bot.services.charts import (
     pain_chart_png,
     pain_chart_svg,
 )
+from tests.paths import ROOT
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2027, 3, 1, 10, tzinfo=NY)
-ROOT = Path(__file__).resolve().parent.parent
 LABELS = ChartLabels(
     pain="Average pain",
     session_day="Session day",

@@ -1,8 +1,11 @@
-"""The test suite's own rules: a test module never imports another test module.
+"""The test suite's own rules, so each test module can be moved, run or deleted on its own.
 
-Shared builders live in helper modules beside the tests (tests/*_helpers.py, staff_scene.py,
-fakes.py, ...) and shared fixtures in conftest.py, so each test module can be moved, run or
-deleted on its own. A broken rule names the file, the line and the import.
+- A test module never imports another test module: shared builders live in helper modules
+  beside the tests (tests/*_helpers.py, staff_scene.py, fakes.py, ...) and shared fixtures in
+  conftest.py.
+- A test module finds files through tests/paths.py, never from its own `__file__`.
+
+A broken rule names the file, the line and the import.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent
+from tests.paths import ROOT, TESTS
 
 
 def is_test_module(dotted: str) -> bool:
     return dotted.rsplit(".", 1)[-1].startswith("test_")
 
 
-def imports_of_test_modules(path: Path, root: Path = TESTS.parent) -> list[str]:
+def imports_of_test_modules(path: Path, root: Path = ROOT) -> list[str]:
     """Every import in `path` of a test module, as `file:line: import`."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
@@ -64,3 +67,19 @@ def test_the_rule_names_the_file_the_line_and_the_import(tmp_path):
         "tests/test_sneaky.py:2: imports the test module tests.test_outbox",
         "tests/test_sneaky.py:3: imports the test module tests.test_x",
     ]
+
+
+def own_file_uses(path: Path, root: Path = ROOT) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        f"{path.relative_to(root)}:{node.lineno}: uses __file__ (use tests/paths.py)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == "__file__"
+    ]
+
+
+def test_test_modules_find_files_through_tests_paths():
+    offences = [
+        offence for path in sorted(TESTS.rglob("test_*.py")) for offence in own_file_uses(path)
+    ]
+    assert not offences, "\n".join(offences)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import html
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from telegram import (
@@ -44,8 +43,9 @@ from bot.sandbox.telegram_double import (
     NoSuchMessage,
     parse_html,
 )
+from tests.paths import SPECS
 
-SPEC_PATH = Path(__file__).resolve().parent / "specs" / "telegram-bot-api.json"
+SPEC_PATH = SPECS / "telegram-bot-api.json"
 needs_spec = pytest.mark.skipif(
     not SPEC_PATH.exists(), reason="tests/specs/telegram-bot-api.json not present"
 )

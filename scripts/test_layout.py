@@ -72,6 +72,8 @@ OUTER = (
 DB_FIXTURES = {"sqlite_db", "any_db", "pg_db", "database"}
 # Test helpers a unit test may use: paths and plain fakes, nothing with a database.
 PURE_HELPERS = {"tests.paths", "tests.fakes"}
+# Files whose mentions of a test module's path are kept up to date by --apply.
+TEXT_SUFFIXES = {".py", ".md", ".toml", ".cfg", ".ini", ".txt", ".yml", ".yaml", ""}
 PIN = re.compile(r"^# test-level: (unit|integration|journeys)\s*$", re.M)
 
 
@@ -110,6 +112,12 @@ def _under(module: str, prefixes: tuple[str, ...] | set[str]) -> bool:
     return any(module == p or module.startswith(p + ".") for p in prefixes)
 
 
+def _package(module: str) -> str:
+    """`bot.web.app` -> `bot.web`, `sqlmodel.sql` -> `sqlmodel`: what a reason names."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "bot" else parts[0]
+
+
 def classify(path: Path) -> Verdict:
     text = path.read_text(encoding="utf-8")
     pinned = PIN.search(text)
@@ -134,17 +142,7 @@ def classify(path: Path) -> Verdict:
     databases = sorted(fixtures & DB_FIXTURES)
     reasons = []
     if outer:
-        reasons.append(
-            "imports "
-            + ", ".join(
-                sorted(
-                    {
-                        m.split(".")[0] if not m.startswith("bot.") else ".".join(m.split(".")[:2])
-                        for m in outer
-                    }
-                )
-            )
-        )
+        reasons.append("imports " + ", ".join(sorted({_package(m) for m in outer})))
     if helpers:
         reasons.append("helpers " + ", ".join(helpers))
     if databases:
@@ -161,8 +159,31 @@ def test_modules() -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
+def rewrite_references(moves: dict[str, str]) -> list[str]:
+    """Point every `tests/test_x.py` written in the repository's text files at its new place."""
+    if not moves:
+        return []
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split("\0")
+    pattern = re.compile(
+        r"(?<![\w/.])(" + "|".join(re.escape(old) for old in sorted(moves)) + r")(?![\w])"
+    )
+    changed = []
+    for name in listed:
+        path = ROOT / name
+        if not name or path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        new = pattern.sub(lambda m: moves[m.group(1)], text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(name)
+    return changed
+
+
 def apply(verdicts: list[Verdict]) -> int:
-    moved = 0
+    moves: dict[str, str] = {}
     for level in LEVELS:
         folder = TESTS / level
         folder.mkdir(exist_ok=True)
@@ -175,18 +196,13 @@ def apply(verdicts: list[Verdict]) -> int:
             continue
         if verdict.target.exists():
             sys.exit(f"{verdict.target.relative_to(ROOT)} exists already")
-        subprocess.run(
-            [
-                "git",
-                "mv",
-                str(verdict.path.relative_to(ROOT)),
-                str(verdict.target.relative_to(ROOT)),
-            ],
-            cwd=ROOT,
-            check=True,
-        )
-        moved += 1
-    return moved
+        old = verdict.path.relative_to(ROOT).as_posix()
+        new = verdict.target.relative_to(ROOT).as_posix()
+        subprocess.run(["git", "mv", old, new], cwd=ROOT, check=True)
+        moves[old] = new
+    for name in rewrite_references(moves):
+        print(f"references updated in {name}")
+    return len(moves)
 
 
 def main() -> int:

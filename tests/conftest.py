@@ -119,6 +119,18 @@ async def line(sqlite_db: Database, clock: FixedClock) -> AsyncIterator[Line]:
         yield opened
 
 
+LEVELS = ("unit", "integration", "journeys")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its level, the folder it is in (tests/unit, tests/integration,
+    tests/journeys), so a level can be chosen by folder or by marker (`-m "not journeys"`)."""
+    for item in items:
+        level = item.path.parent.name
+        if level in LEVELS:
+            item.add_marker(getattr(pytest.mark, level))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI the published API specs must be there: their tests may not quietly skip."""
     if not os.environ.get("CLINIC_REQUIRE_SPECS"):

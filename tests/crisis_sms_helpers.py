@@ -1,5 +1,5 @@
 """Crisis words texted to the clinic: a phone line to the signed Twilio webhook whose pages
-land on one timeline (used by tests/test_crisis_sms.py and tests/test_crisis_check.py)."""
+land on one timeline (used by tests/journeys/test_crisis_sms.py and tests/journeys/test_crisis_check.py)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@
   beside the tests (tests/*_helpers.py, staff_scene.py, fakes.py, ...) and shared fixtures in
   conftest.py.
 - A test module finds files through tests/paths.py, never from its own `__file__`.
+- A test module lives in its level's folder: tests/unit, tests/integration or tests/journeys
+  (scripts/test_layout.py says which, and files it with --apply).
 
 A broken rule names the file, the line and the import.
 """
@@ -11,7 +13,10 @@ A broken rule names the file, the line and the import.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from tests.paths import ROOT, TESTS
 
@@ -83,3 +88,36 @@ def test_test_modules_find_files_through_tests_paths():
         offence for path in sorted(TESTS.rglob("test_*.py")) for offence in own_file_uses(path)
     ]
     assert not offences, "\n".join(offences)
+
+
+def layout_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "test_layout", ROOT / "scripts" / "test_layout.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_layout_script_files_a_module_by_what_it_uses(tmp_path):
+    layout = layout_script()
+    cases = {
+        "test_pure.py": "from bot.domain.sms_policy import assert_sms_safe\n",
+        "test_db.py": "def test_x(sqlite_db):\n    pass\n",
+        "test_web.py": "from bot.web.app import create_web_app\n",
+        "test_chat.py": "from tests.journey_helpers import open_journey\n",
+        "test_pinned.py": "# test-level: journeys\nimport httpx\n",
+    }
+    levels = {}
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+        levels[name] = layout.classify(tmp_path / name).level
+    assert levels == {
+        "test_pure.py": "unit",
+        "test_db.py": "integration",
+        "test_web.py": "integration",
+        "test_chat.py": "journeys",
+        "test_pinned.py": "journeys",
+    }

@@ -655,7 +655,7 @@ def html_unescape(text: str) -> str:
 
 
 def test_section_4_covers_every_check_in_rule_of_the_profile(w: World) -> None:
-    # The pre-session check's rule (CLINICAL.md 4c) asks before a session: tests/test_presession.py.
+    # The pre-session check's rule (CLINICAL.md 4c) asks before a session: tests/integration/test_presession.py.
     rules = {rule.code for rule in w.catalog.red_flags} - {"presession_yes"}
     assert {row.rule for row in SECTION_4} == rules
     assert json.dumps(sorted({row.level for row in SECTION_4})) == json.dumps(

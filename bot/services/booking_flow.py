@@ -48,6 +48,7 @@ from bot.domain.errors import (
 )
 from bot.domain.language import Language, language_from_code
 from bot.domain.phone_codes import CODE_VALID_FOR, as_code
+from bot.domain.refs import patient_ref
 from bot.domain.typed_answers import matching_label
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
@@ -944,7 +945,7 @@ class BookingFlow:
             self.texts.html(
                 "staff_screening_answered",
                 name=turn.patient.name or "(no name yet)",
-                id=turn.patient_id,
+                id=patient_ref(turn.patient_id),
             )
             + "\n"
             + flags

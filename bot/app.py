@@ -49,6 +49,7 @@ from bot.services.rate_limits import SharedPacer
 from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
+from bot.services.sms_screening import SmsScreening
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
 from bot.services.waitlist import WaitlistService, check_waitlist_sms_texts
@@ -219,6 +220,7 @@ def build_core(
         acknowledge=escalation.acknowledge_sms,
         crisis=crisis,
         waitlist=waitlist,
+        screening=SmsScreening(profile=profile, texts=texts),
     )
     privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
     return Core(

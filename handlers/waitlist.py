@@ -21,7 +21,9 @@ WAITLIST_KEY = "waitlist"
 def register(application: AnyApplication, core: Core) -> None:
     """Add the waitlist button handler."""
     flow = flow_of(core)
-    chat = WaitlistChat(waitlist=core.extras[WAITLIST_KEY], screens=flow.screens)
+    chat = WaitlistChat(
+        waitlist=core.extras[WAITLIST_KEY], screens=flow.screens, intake=flow.begin_from_offer
+    )
 
     def kick(reply: Reply) -> None:
         if reply.changed:

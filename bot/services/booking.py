@@ -35,6 +35,7 @@ from bot.domain.errors import (
     StaleButton,
     TooLateToCancel,
 )
+from bot.domain.refs import appointment_ref
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.availability import BookingAvailability
@@ -249,7 +250,7 @@ class BookingService(BookingAvailability):
         """Refuse to act on a visit that changed since the caller saw it (None: no check)."""
         if expected is not None and appointment.version != expected:
             raise StaleButton(
-                f"appointment {appointment.id} changed since it was shown (version "
+                f"appointment {appointment_ref(appointment.id)} changed since it was shown (version "
                 f"{expected}, now {appointment.version})"
             )
 

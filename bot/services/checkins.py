@@ -50,6 +50,7 @@ from bot.domain.enums import (
     OutboxKind,
 )
 from bot.domain.outcomes import percent_reduction
+from bot.domain.refs import appointment_ref
 from bot.domain.sms_keywords import Inbound
 from bot.messaging.channels import OutgoingMessage
 from bot.presentation.formatting import when_long
@@ -294,7 +295,7 @@ class CheckinService:
         checkin.status = CheckinStatus.MISSED
         text = self.texts.raw("checkin_staff_missed").format(
             slot=html.escape(checkin.slot),
-            appointment_id=checkin.appointment_id,
+            appointment_id=appointment_ref(checkin.appointment_id),
             patient=patient_line(ctx, ctx.patient),
             answered=len(answers),
             total=len(codes),

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient
 from bot.domain.outcome_figures import AppointmentOutcome, ClinicSummary
+from bot.domain.refs import appointment_ref, patient_ref
 from bot.services.audit import audit
 from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import EXPORT_COLUMNS, MAX_EXPORT_DAYS, Export, InvalidRequest
@@ -50,8 +51,8 @@ class ExportOps(StaffOpsBase):
             service = self.profile.services.get(appointment.service)
             writer.writerow(
                 [
-                    appointment.id,
-                    appointment.patient_id,
+                    appointment_ref(appointment.id),
+                    patient_ref(appointment.patient_id),
                     _cell(name or ""),
                     appointment.service,
                     service.kind.value if service else "",

@@ -29,6 +29,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services import staff_messages as views
+from bot.services import staff_report_messages as report_views
 from bot.services.outcome_rows import SCREENING_PAIN_AVERAGE
 from bot.services.staff_ops import StaffOps
 from bot.settings import parse_settings
@@ -187,7 +188,7 @@ def bench_services(core: Core, *, rng: random.Random) -> None:
 
     def outcomes(service: StaffOps = ops) -> None:
         summary_ = service.clinic_outcomes()
-        views.render_outcomes(core.texts, summary_, service.outcomes.catalog)
+        report_views.render_outcomes(core.texts, summary_, service.outcomes.catalog)
 
     def cold() -> None:
         outcomes(

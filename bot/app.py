@@ -33,8 +33,8 @@ from bot.services import (
     preparation,
     reminder_messages,
     sms_recovery,
-    staff_messages,
     staff_notices,
+    staff_patient_messages,
 )
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
@@ -171,7 +171,7 @@ def build_core(
     for module in (
         reminder_messages,
         staff_notices,
-        staff_messages,
+        staff_patient_messages,
         sms_recovery,
         phone_claims,
         calendar_files,

@@ -51,6 +51,9 @@ from bot.messaging.telegram import inline_keyboard
 from bot.presentation.formatting import clock_time, when_short
 from bot.profile import ServiceKind
 from bot.services import staff_messages as views
+from bot.services import staff_patient_messages as patient_views
+from bot.services import staff_plan_messages as plan_views
+from bot.services import staff_report_messages as report_views
 from bot.services.aftercare import LeavingEarly, leaving_buttons
 from bot.services.privacy import Decision, RequestNotFound
 from bot.services.screening_requests import Route, ScreeningRequests
@@ -298,8 +301,8 @@ class StaffHandlers:
                 update,
                 context,
                 OutgoingMessage(
-                    views.render_matches(self.texts, query, exc.matches),
-                    buttons=views.match_buttons(exc.matches),
+                    patient_views.render_matches(self.texts, query, exc.matches),
+                    buttons=patient_views.match_buttons(exc.matches),
                 ),
             )
         return None
@@ -504,9 +507,11 @@ class StaffHandlers:
         await asyncio.to_thread(
             self.ops.note_access, actor=self.actor(update), patient_id=patient_id
         )
-        await self.send(update, context, views.render_patient_card(self.texts, self.profile, card))
+        await self.send(
+            update, context, patient_views.render_patient_card(self.texts, self.profile, card)
+        )
         chart = await asyncio.to_thread(
-            views.patient_chart, self.texts, card, self.profile, self.catalog
+            patient_views.patient_chart, self.texts, card, self.profile, self.catalog
         )
         await context.bot.send_photo(
             chat_id=chat.id,
@@ -537,7 +542,7 @@ class StaffHandlers:
         except ApprovalRefused as exc:
             await self.refuse(update, context, str(exc))
             return
-        await self.send(update, context, views.render_approval(self.texts, approval))
+        await self.send(update, context, patient_views.render_approval(self.texts, approval))
         self.core.kick_outbox()
 
     # --- data rights ----------------------------------------------------------------------
@@ -654,7 +659,9 @@ class StaffHandlers:
                 ),
             )
             return
-        await self.send(update, context, views.render_series_plan(self.texts, self.profile, plan))
+        await self.send(
+            update, context, plan_views.render_series_plan(self.texts, self.profile, plan)
+        )
 
     # --- blocks -------------------------------------------------------------------------
 
@@ -679,7 +686,7 @@ class StaffHandlers:
         except InvalidRequest as exc:
             raise BadArgument(str(exc)) from None
         await self.send(
-            update, context, views.render_block_outcome(self.texts, self.profile, outcome)
+            update, context, plan_views.render_block_outcome(self.texts, self.profile, outcome)
         )
 
     async def unblock(self, update: Update, context: Context) -> None:
@@ -687,7 +694,9 @@ class StaffHandlers:
         words = self.args(context)
         if not words:
             blocks = await asyncio.to_thread(self.ops.upcoming_blocks)
-            await self.send(update, context, views.render_blocks(self.texts, self.profile, blocks))
+            await self.send(
+                update, context, plan_views.render_blocks(self.texts, self.profile, blocks)
+            )
             return
         block_id = parse_id(words, RefKind.BLOCK)
         try:
@@ -699,14 +708,16 @@ class StaffHandlers:
                 update, context, self.texts.html("staff_block_not_found", id=block_ref(block_id))
             )
             return
-        await self.send(update, context, views.render_unblocked(self.texts, self.profile, block))
+        await self.send(
+            update, context, plan_views.render_unblocked(self.texts, self.profile, block)
+        )
 
     # --- flags, export, outcomes --------------------------------------------------------
 
     async def flags(self, update: Update, context: Context) -> None:
         """Open escalations and staff tasks, oldest first."""
         flags = await asyncio.to_thread(self.ops.open_flags)
-        await self.send(update, context, views.render_flags(self.texts, self.profile, flags))
+        await self.send(update, context, plan_views.render_flags(self.texts, self.profile, flags))
 
     async def export(self, update: Update, context: Context) -> None:
         """A CSV of appointments and outcomes, as a document."""
@@ -725,7 +736,7 @@ class StaffHandlers:
         await context.bot.send_document(
             chat_id=chat.id,
             document=InputFile(export.content, filename=export.filename),
-            caption=views.render_export_caption(self.texts, export),
+            caption=report_views.render_export_caption(self.texts, export),
             parse_mode=ParseMode.HTML,
         )
 
@@ -738,7 +749,9 @@ class StaffHandlers:
         # The first summary after a start reads every patient (about a second on two years of
         # history): off the event loop, so other chats are not kept waiting.
         summary = await asyncio.to_thread(self.ops.clinic_outcomes, first_day=first, last_day=last)
-        await self.send(update, context, views.render_outcomes(self.texts, summary, self.catalog))
+        await self.send(
+            update, context, report_views.render_outcomes(self.texts, summary, self.catalog)
+        )
 
     # --- phone-only patients ------------------------------------------------------------
 
@@ -751,7 +764,7 @@ class StaffHandlers:
             )
         except (InvalidPhone, InvalidRequest) as exc:
             raise BadArgument(str(exc)) from None
-        await self.send(update, context, views.render_offer(self.texts, self.profile, offer))
+        await self.send(update, context, report_views.render_offer(self.texts, self.profile, offer))
 
     async def help(self, update: Update, context: Context) -> None:
         """The staff commands."""
@@ -821,7 +834,7 @@ class StaffHandlers:
             reason = self.texts.plain("staff_refused", reason=str(exc))[:200]
             await press.query.answer(reason, show_alert=True)
             return
-        await press.query.answer(views.render_approval(self.texts, approval)[:200])
+        await press.query.answer(patient_views.render_approval(self.texts, approval)[:200])
         if approval.already:  # approved elsewhere: the button is simply spent
             await self.drop_button(press.update, press.data)
             return
@@ -892,7 +905,9 @@ class StaffHandlers:
     async def press_close(self, press: Press) -> None:
         """Closing a task or a red flag first asks what was done."""
         await press.query.answer()
-        question = views.render_close_question(self.texts, kind=press.action, number=press.number)
+        question = plan_views.render_close_question(
+            self.texts, kind=press.action, number=press.number
+        )
         await self.send(press.update, press.context, question)
 
     async def press_outcome(self, press: Press) -> None:
@@ -931,11 +946,11 @@ class StaffHandlers:
         await press.query.answer()
         if result.replanned is not None:
             await self.replace(press.update, self.texts.html("staff_series_replanned"))
-            plan = views.render_series_plan(self.texts, self.profile, result.replanned)
+            plan = plan_views.render_series_plan(self.texts, self.profile, result.replanned)
             await self.send(press.update, press.context, plan)
             return
         await self.replace(
-            press.update, views.render_series_booking(self.texts, self.profile, result)
+            press.update, plan_views.render_series_booking(self.texts, self.profile, result)
         )
         self.core.kick_outbox()
 
@@ -949,7 +964,7 @@ class StaffHandlers:
             await self.replace(press.update, self.texts.html("staff_refused", reason=str(exc)))
             return
         await press.query.answer()
-        rendered = views.render_block_outcome(self.texts, self.profile, outcome)
+        rendered = plan_views.render_block_outcome(self.texts, self.profile, outcome)
         await self.replace(press.update, rendered.text)
 
     async def press_cancel(self, press: Press) -> None:
@@ -960,7 +975,7 @@ class StaffHandlers:
     async def press_unblock(self, press: Press) -> None:
         block = await asyncio.to_thread(self.ops.unblock, block_id=press.number, actor=press.actor)
         await press.query.answer()
-        reopened = views.render_unblocked(self.texts, self.profile, block)
+        reopened = plan_views.render_unblocked(self.texts, self.profile, block)
         await self.send(press.update, press.context, reopened)
         await self.drop_button(press.update, press.data)
 
@@ -986,10 +1001,14 @@ class StaffHandlers:
             await query.answer(self.texts.plain("staff_slot_taken"), show_alert=True)
             draft_patient = await asyncio.to_thread(self.ops.offer_patient, draft_id)
             offer = await asyncio.to_thread(self.ops.offer_consultation, patient_id=draft_patient)
-            await self.send(update, context, views.render_offer(self.texts, self.profile, offer))
+            await self.send(
+                update, context, report_views.render_offer(self.texts, self.profile, offer)
+            )
             return
         await query.answer()
-        await self.replace(update, views.render_offer_booked(self.texts, self.profile, booked))
+        await self.replace(
+            update, report_views.render_offer_booked(self.texts, self.profile, booked)
+        )
         self.core.kick_outbox()
 
     # --- editing the pressed message ----------------------------------------------------

@@ -16,7 +16,6 @@ from bot.services.audit import audit
 from bot.services.escalation import KEY_PREFIX as ESCALATION_KEY_PREFIX
 from bot.services.outbox import enqueue
 from bot.services.staff_base import StaffOpsBase
-from bot.services.staff_messages import render_digest
 from bot.services.staff_records import (
     ESCALATION_TASK_PREFIX,
     OPEN_SESSION_LOOKBACK,
@@ -26,6 +25,7 @@ from bot.services.staff_records import (
     TaskClosed,
     TaskNotFound,
 )
+from bot.services.staff_report_messages import render_digest
 
 log = logging.getLogger(__name__)
 

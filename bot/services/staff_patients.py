@@ -28,7 +28,7 @@ from bot.services.patients import patient_by_phone
 from bot.services.phones import normalize_phone
 from bot.services.routing import InvalidPatientName, create_phone_patient
 from bot.services.staff_base import StaffOpsBase
-from bot.services.staff_messages import enqueue_patient_notice
+from bot.services.staff_patient_messages import enqueue_patient_notice
 from bot.services.staff_records import (
     DRIVER_CODE,
     ESCALATION_TASK_PREFIX,

@@ -13,8 +13,8 @@ from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTa
 from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
 from bot.presentation.charts import pain_chart_svg
-from bot.services import staff_messages as views
-from bot.services.staff_messages import PATIENT_NOTICE
+from bot.services import staff_patient_messages as patient_views
+from bot.services.staff_patient_messages import PATIENT_NOTICE
 from tests.staff_scene import (
     BUTTONS,
     COMMANDS,
@@ -172,12 +172,14 @@ async def test_the_patient_card_comes_with_a_pain_chart(scene):
 def test_the_pain_chart_names_the_patient_by_number_never_by_name(scene):
     card = scene.ops.patient_card(scene.ids["ana"])
     catalog = parse_checkin_catalog(scene.core.profile.model_dump())
-    chart = views.pain_chart_for(scene.core.texts, card, catalog)
+    chart = patient_views.pain_chart_for(scene.core.texts, card, catalog)
     assert chart.title == f"P-{scene.ids['ana']} Average pain (0-10)"
     svg = pain_chart_svg(chart, tz=scene.core.profile.tz)
     assert f"P-{scene.ids['ana']} Average pain (0-10)" in svg
     assert "Ana" not in svg and "Lopez" not in svg
-    assert views.patient_chart(scene.core.texts, card, scene.core.profile, catalog).startswith(PNG)
+    assert patient_views.patient_chart(
+        scene.core.texts, card, scene.core.profile, catalog
+    ).startswith(PNG)
 
 
 async def test_an_unknown_patient_or_a_missing_argument_gets_a_clear_answer(scene):

@@ -18,7 +18,6 @@ from bot.domain.errors import InvalidPhone, NotApproved
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services.outbox import payload_of
 from bot.services.rendering import RenderContext
-from bot.services.staff_messages import PATIENT_NOTICE, render_digest, render_patient_notice
 from bot.services.staff_ops import (
     EXPORT_COLUMNS,
     AmbiguousPatient,
@@ -31,6 +30,8 @@ from bot.services.staff_ops import (
     StaleAction,
     plan_series_days,
 )
+from bot.services.staff_patient_messages import PATIENT_NOTICE, render_patient_notice
+from bot.services.staff_report_messages import render_digest
 from tests.staff_scene import (
     BOOKING_TIME,
     Scene,

@@ -25,7 +25,6 @@ ALLOWED: dict[str, str] = {
     # Still to split (issue 9 item 4).
     "bot/services/escalation.py": "escalation ladder",
     "handlers/staff.py": "staff command handlers",
-    "bot/services/staff_messages.py": "staff message texts",
 }
 
 

@@ -12,7 +12,7 @@ from bot.domain.enums import AppointmentStatus
 from bot.domain.refs import BadRef, appointment_ref, patient_ref
 from bot.presentation.charts import pain_chart_svg
 from bot.presentation.outcome_charts import OutcomeChartLabels, slot_chart_svg
-from bot.services import staff_messages
+from bot.services import staff_patient_messages
 from bot.services.staff_ops import MAX_EXPORT_DAYS, InvalidRequest, PatientNotFound
 from bot.web.console.base import PREFIX, ConsoleBase, NotSignedIn
 from bot.web.console.security import security_headers
@@ -241,7 +241,7 @@ class ConsolePages(ConsoleBase):
         await self.run(
             self.ops.note_access, actor=self.core.staff.actor(staff.user_id), patient_id=patient_id
         )
-        chart = staff_messages.pain_chart_for(self.core.texts, card, self.catalog)
+        chart = staff_patient_messages.pain_chart_for(self.core.texts, card, self.catalog)
         svg = await self.draw(pain_chart_svg, chart, tz=self.tz)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
 

@@ -13,7 +13,8 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.callback_data import EscalationAck, matches, unpack_as
 from bot.domain.clock import Clock
-from bot.services.escalation import AckStatus, EscalationService
+from bot.services.escalation import EscalationService
+from bot.services.escalation_ladder import AckStatus
 from bot.services.staff_auth import Admission, StaffDirectory
 from bot.texts import Texts
 

@@ -44,7 +44,8 @@ from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
-from bot.services.escalation import CRISIS_RULE_PREFIX, KEY_PREFIX, EscalationService
+from bot.services.escalation import EscalationService
+from bot.services.escalation_ladder import CRISIS_RULE_PREFIX, KEY_PREFIX
 from bot.services.outbox import enqueue
 from bot.services.patients import (
     get_or_create_sms_patient,

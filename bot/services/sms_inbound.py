@@ -48,7 +48,7 @@ from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.confirmations import record_confirmation
 from bot.services.crisis import CrisisService
-from bot.services.escalation import is_sms_ack
+from bot.services.escalation_ladder import is_sms_ack
 from bot.services.outbox import payload_of
 from bot.services.patients import get_or_create_sms_patient, language_of, patient_by_phone
 from bot.services.phones import mask_phone

@@ -13,7 +13,7 @@ from bot.domain.availability import local_day, local_to_utc
 from bot.domain.enums import AppointmentStatus, Channel, CloseOutcome, OutboxKind, OutboxStatus
 from bot.profile import ServiceKind
 from bot.services.audit import audit
-from bot.services.escalation import KEY_PREFIX as ESCALATION_KEY_PREFIX
+from bot.services.escalation_ladder import KEY_PREFIX as ESCALATION_KEY_PREFIX
 from bot.services.outbox import enqueue
 from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import (

@@ -40,7 +40,7 @@ from bot.db.engine import DatabaseUnavailable
 from bot.messaging.voice import GATHER_PATH, say_twiml
 from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
-from bot.services.escalation import AckStatus
+from bot.services.escalation_ladder import AckStatus
 from bot.web.console import ConsoleConfig, console_routes
 from bot.web.console.guard import ConsoleGuard
 from bot.web.metrics import outbox_lag_seconds, registry_for

@@ -27,7 +27,7 @@ from bot.profile import ClinicProfile
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services.checkin_rows import BASELINE_SCREENING_CODE, AnswerStatus
 from bot.services.dispatch_routes import Channels
-from bot.services.escalation import AckStatus
+from bot.services.escalation_ladder import AckStatus
 from bot.services.staff_auth import StaffDirectory
 from handlers import checkins as checkin_handlers
 from handlers import escalations as escalation_handlers

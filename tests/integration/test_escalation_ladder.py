@@ -16,7 +16,7 @@ from bot.domain.deadlines import Owner, deadline_for, end_of_clinic_day, next_op
 from bot.domain.enums import EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
 from bot.profile import ClinicProfile
-from bot.services.escalation import AckStatus, is_sms_ack
+from bot.services.escalation_ladder import AckStatus, is_sms_ack
 from tests.checkin_helpers import (
     PATIENT_CHAT,
     World,

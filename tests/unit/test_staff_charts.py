@@ -14,8 +14,20 @@ from zoneinfo import ZoneInfo
 import numpy
 from PIL import Image
 
-from bot.presentation.charts import BASELINE, PAIN, RESPONDER, SESSION_BAND, SESSION_MARK, ChartLabels, PainChart, pain_chart_png, pain_chart_svg
-from bot.presentation.charts import DPI, HEIGHT_PX, WIDTH_PX
+from bot.presentation.charts import (
+    BASELINE,
+    DPI,
+    HEIGHT_PX,
+    PAIN,
+    RESPONDER,
+    SESSION_BAND,
+    SESSION_MARK,
+    WIDTH_PX,
+    ChartLabels,
+    PainChart,
+    pain_chart_png,
+    pain_chart_svg,
+)
 from tests.paths import ROOT
 
 NY = ZoneInfo("America/New_York")

@@ -24,7 +24,7 @@ from bot.domain.errors import (
 )
 from bot.domain.refs import appointment_ref, flag_ref, patient_ref, task_ref
 from bot.services.aftercare import LeavingEarly
-from bot.services.escalation import AckStatus
+from bot.services.escalation_ladder import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
 from bot.web.console.base import PREFIX, ConsoleBase, safe_back
 

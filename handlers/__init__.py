@@ -21,7 +21,7 @@ from handlers import (
 from handlers.common import AnyApplication
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 
 def register_all(application: AnyApplication, core: Core) -> None:

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.runtime import COMMANDS, set_commands
+from bot.app import COMMANDS, set_commands
 from bot.sandbox.bot_api_spec import find_method, load_spec
 from tests.journey_helpers import (
     ALICE,

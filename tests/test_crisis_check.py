@@ -233,7 +233,7 @@ async def test_safe_by_text_stops_the_page(line):  # noqa: F811
     assert "thank you" in reply.lower()
     assert_sms_safe(reply, max_segments=2)
     line.core.clock.advance(timedelta(minutes=CHECK_MINUTES + 1))  # type: ignore[attr-defined]
-    await line.core.extras["dispatcher"].run_due()
+    await line.core.dispatcher.run_due()
     assert line.oncall() == []
     assert check_row_status(line.core) == [OutboxStatus.CANCELLED]
 
@@ -257,7 +257,7 @@ async def test_no_by_text_pages_on_call_with_the_crisis_reply(line):  # noqa: F8
 async def test_no_reply_by_text_pages_after_the_time_limit(line):  # noqa: F811
     await line.text(SMS_WORDS)
     line.core.clock.advance(timedelta(minutes=CHECK_MINUTES + 1))  # type: ignore[attr-defined]
-    await line.core.extras["dispatcher"].run_due()
+    await line.core.dispatcher.run_due()
     [page] = line.oncall()
     assert PHONE in page and "way forward" not in page
     [escalation] = line.escalations()

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from bot.app import Core
+from bot.core import Core
 from bot.db.models import AuditLog, BookingDraft, CrisisMessage, Escalation, Patient
 from bot.domain.enums import DraftStep, EscalationLevel
 from bot.domain.sms_policy import assert_sms_safe
@@ -71,7 +71,7 @@ class Line:
             return list(session.exec(select(Escalation).order_by(col(Escalation.id))).all())
 
     def world(self) -> World:
-        dispatcher = self.core.extras["dispatcher"]
+        dispatcher = self.core.dispatcher
         return World(
             db=self.core.db,
             profile=self.core.profile,
@@ -102,8 +102,8 @@ async def line(sqlite_db, clock) -> AsyncIterator[Line]:
         on_permanent_failure=permanent_failure_hook(core.texts),
     )
     core.escalation.use_dispatcher(dispatcher)
-    core.extras["dispatcher"] = dispatcher
-    app = create_web_app(core=core, inbound=core.extras["sms_inbound"])
+    core.dispatcher = dispatcher
+    app = create_web_app(core=core, inbound=core.sms_inbound)
     async with asgi_client(app) as client:
         yield Line(core=core, timeline=timeline, client=client)
 

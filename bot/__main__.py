@@ -82,6 +82,16 @@ def run() -> int:
     return code
 
 
+def migrate(settings: Settings) -> None:
+    """Bring the database schema up to date (the release step)."""
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+
+    database = Database(settings.database_url)
+    database.check()
+    upgrade(database)
+
+
 def run_sandbox(*, database_url: str | None, reset: bool = False) -> int:
     """Chat with the real bot in this terminal against the built-in Telegram double."""
     from bot.sandbox.console import run_console
@@ -98,8 +108,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sandbox":
             return run_sandbox(database_url=args.db, reset=args.reset)
         if args.command == "migrate":
-            from bot.app import migrate
-
             migrate(load_settings_or_exit())
             print("database schema is up to date")
             return 0

@@ -1,11 +1,8 @@
-"""The composition root: the only place that builds services and adapters and wires them.
+"""The composition root: the one place that builds services and adapters and wires them.
 
-`build_core` reads the clinic profile, opens the database and builds every service, the outbox
-dispatcher and its ticker, once, into a typed `bot.core.Core`. `build_application` makes the
-Telegram Application and connects it: the Telegram sender, the handlers (`handlers`), the jobs
-(`bot.scheduling.jobs`) and the command menu. `web_app_for` builds the HTTP routes over the same
-core. Running them (polling, webhook, the HTTP server) is `bot/runtime.py`; the terminal sandbox
-(`bot/sandbox`) and the command line (`bot/__main__.py`) sit on top.
+`build_core`: every service, the outbox dispatcher and its ticker, once, into `bot.core.Core`.
+`build_application`: the Telegram Application, connected to them (sender, handlers, jobs).
+`web_app_for`: the HTTP routes over the same core. `bot/runtime.py` runs what is built here.
 """
 
 from __future__ import annotations
@@ -300,13 +297,6 @@ def build_channels(
             StaffChat(db=db, configured_id=settings.staff_chat_id) if db is not None else None
         ),
     )
-
-
-def migrate(settings: Settings) -> None:
-    """Bring the database schema up to date (the release step)."""
-    database = Database(settings.database_url)
-    database.check()
-    upgrade(database)
 
 
 # --- the Telegram side -------------------------------------------------------------------------

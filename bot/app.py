@@ -54,6 +54,7 @@ from bot.services.confirmations import ConfirmationService
 from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_texts
 from bot.services.delivery_status import DeliveryStatusService
 from bot.services.dispatch import Channels, Dispatcher
+from bot.services.drafts import DraftRecorder
 from bot.services.escalation import EscalationService
 from bot.services.patients import telegram_language
 from bot.services.planner import OutboxPlanner
@@ -127,8 +128,13 @@ def build_core(
             check_revision(database)
     the_clock = clock or SystemClock()
     # --- services (add new ones here, and a field for each in bot/core.py) ---
-    planner = OutboxPlanner(profile=profile)
-    booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
+    # Observers run in each booking's transaction in order: the draft before the staff notices.
+    booking = BookingService(
+        db=database,
+        profile=profile,
+        clock=the_clock,
+        observers=[DraftRecorder(), OutboxPlanner(profile=profile)],
+    )
     renderers: dict[OutboxKind, Renderer] = {}
     for module in (
         reminder_messages,
@@ -174,6 +180,7 @@ def build_core(
     waitlist = WaitlistService(
         db=database, profile=profile, clock=the_clock, texts=texts, booking=booking
     )
+    booking.observers.append(waitlist)
     renderers.update(waitlist.renderers)
     sms_inbound = SmsInbound(
         db=database,
@@ -338,6 +345,13 @@ def build_application(
         pacer = NoPacing()
     base_url = core.settings.telegram_base_url
     queue = InboxQueue(db=core.db, clock=core.clock)
+
+    async def post_init(application: AnyApplication) -> None:
+        await set_commands(application, core)
+
+    async def post_stop(_application: AnyApplication) -> None:
+        await wait_for_pages(core)
+
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -345,8 +359,8 @@ def build_application(
         .update_queue(queue)
         .application_class(PatientLanguageApplication)
         .concurrent_updates(ChatOrderedProcessor(on_processed=queue.processed))
-        .post_init(_post_init(core))
-        .post_stop(_post_stop(core))
+        .post_init(post_init)
+        .post_stop(post_stop)
     )
     if base_url.endswith("/bot"):
         # A self-hosted Bot API server serves files beside its methods: <root>/file/bot<token>.
@@ -424,20 +438,6 @@ async def wait_for_pages(core: Core) -> None:
             await core.escalation.wait_for_pages()
     except TimeoutError:
         log.warning("stopping with pages still being sent; the next start resends them")
-
-
-def _post_stop(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:
-    async def post_stop(_application: AnyApplication) -> None:
-        await wait_for_pages(core)
-
-    return post_stop
-
-
-def _post_init(core: Core) -> Callable[[AnyApplication], Coroutine[Any, Any, None]]:
-    async def post_init(application: AnyApplication) -> None:
-        await set_commands(application, core)
-
-    return post_init
 
 
 # --- the HTTP side -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from starlette.types import ASGIApp
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, Update
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -64,6 +64,7 @@ from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
 from bot.services.screening_requests import ScreeningRequests
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
+from bot.services.sms_screening import SmsScreening
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
 from bot.services.staff_ops import StaffOps
@@ -84,7 +85,6 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # Used only when a local double answers instead of Telegram (tests, the sandbox).
 OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
-COMMANDS = ("start", "book", "appointments", "contact", "privacy", "mydata", "stop", "help")
 
 
 def check_every_sms_text(texts: Texts, profile: ClinicProfile) -> None:
@@ -191,6 +191,7 @@ def build_core(
         acknowledge=escalation.acknowledge_sms,
         crisis=crisis,
         waitlist=waitlist,
+        screening=SmsScreening(profile=profile, texts=texts),
     )
     privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
     channels = build_channels(
@@ -249,7 +250,9 @@ def build_core(
         privacy=privacy,
         privacy_chat=PrivacyChat(service=privacy, texts=texts, profile=profile),
         waitlist=waitlist,
-        waitlist_chat=WaitlistChat(waitlist=waitlist, screens=flow.screens),
+        waitlist_chat=WaitlistChat(
+            waitlist=waitlist, screens=flow.screens, intake=flow.begin_from_offer
+        ),
         sms_inbound=sms_inbound,
         delivery_status=DeliveryStatusService(db=database, texts=texts),
         dispatcher=dispatcher,
@@ -347,7 +350,7 @@ def build_application(
     queue = InboxQueue(db=core.db, clock=core.clock)
 
     async def post_init(application: AnyApplication) -> None:
-        await set_commands(application, core)
+        await handlers.set_commands(application, core.texts)
 
     async def post_stop(_application: AnyApplication) -> None:
         await wait_for_pages(core)
@@ -416,19 +419,6 @@ def _language_of(core: Core) -> Callable[[object], Coroutine[Any, Any, Language]
         return await asyncio.to_thread(telegram_language, core.db, user.id, user.language_code)
 
     return language_of
-
-
-async def set_commands(application: AnyApplication, core: Core) -> None:
-    """Publish the command menu Telegram shows next to the text box."""
-    commands = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
-    await application.bot.set_my_commands(commands)
-    # Telegram shows a user whose app is in Spanish the Spanish descriptions.
-    for language in Language:
-        if language is DEFAULT_LANGUAGE:
-            continue
-        with use_language(language):
-            translated = [BotCommand(name, core.texts.plain(f"cmd_{name}")) for name in COMMANDS]
-        await application.bot.set_my_commands(translated, language_code=language.value)
 
 
 async def wait_for_pages(core: Core) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.app import AnyApplication, build_application, set_commands, wait_for_pages, web_app_for
+import handlers
+from bot.app import AnyApplication, build_application, wait_for_pages, web_app_for
 from bot.core import Core
 from bot.db.runner import RunnerGuard, leader
 from bot.domain.errors import ConfigError
@@ -45,7 +46,7 @@ async def run_webhook(
     async with application:
         # Several replicas: the one holding the leader lock tells Telegram; the rest just serve.
         if guard is None or await asyncio.to_thread(leader, core.db, guard):
-            await set_commands(application, core)
+            await handlers.set_commands(application, core.texts)
             await application.bot.set_webhook(
                 url=f"{public}/telegram",
                 secret_token=core.settings.telegram_webhook_secret,

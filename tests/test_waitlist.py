@@ -10,7 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, select
 
-from bot.db.models import Appointment, AuditLog, Outbox, WaitlistEntry, WaitlistOffer
+from bot.db.models import (
+    Appointment,
+    AuditLog,
+    Outbox,
+    ScreeningAnswer,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services.waitlist import Answer
@@ -20,6 +27,7 @@ from tests.journey_helpers import (
     BOB,
     STAFF_CHAT,
     STAFF_USER,
+    answer_screening,
     open_journey,
     press_first_day,
     profile_file,
@@ -30,6 +38,7 @@ TUESDAY_0830 = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
 NONE_SUIT = "⏳ None of these times suit me"
 JOIN = "✅ Join the waitlist"
 ACCEPT, DECLINE = "✅ Accept", "✖️ Decline"
+CONFIRM = "✅ Confirm booking"
 ONE_ROOM = {"consult_room = 2": "consult_room = 1"}
 
 
@@ -73,6 +82,17 @@ def carol_at_0830(journey) -> int:
     return journey.core.booking.book(
         patient_id=carol, service="consultation", start=TUESDAY_0830, actor="staff:1"
     ).id
+
+
+async def finish_intake(user, *, name: str, confirm: bool = True) -> None:
+    """After Accept: name, a shared number, the health questions, then Confirm."""
+    await user.send_text(name)
+    await user.share_contact(f"+1201555{user.id % 10000:04d}")
+    await answer_screening(user)
+    await user.press("Yes, text me too")
+    assert CONFIRM in user.last_message().button_labels
+    if confirm:
+        await user.press(CONFIRM)
 
 
 # --- joining and leaving -------------------------------------------------------------------------
@@ -217,14 +237,20 @@ async def test_a_cancelled_time_is_offered_in_turn_and_expires_to_the_next(
         assert "ran out" in alice.last_message().text
         assert booked_at(journey, TUESDAY_0830) == []
 
+        # Bob joined before giving his name, number or health answers: Accept asks them first,
+        # with the time held for him, and books at Confirm (issue 15: no booking without them).
         await bob.press(ACCEPT)
-        confirmation, calendar, invite = journey.bot_messages(BOB)[-3:]
+        asked = bob.last_message()
+        assert "The time is held for you until" in asked.text
+        assert booked_at(journey, TUESDAY_0830) == []
+        await finish_intake(bob, name="Bob Jones")
+        confirmation, calendar = journey.bot_messages(BOB)[-2:]
         assert "You're booked" in confirmation.text and "Tuesday 2 March 2027" in confirmation.text
         assert calendar.document_name == "appointment.ics"
-        # Booked from the list before answering the health questions: asked at once.
-        assert "needs your answers to a few health questions" in invite.text
-        assert invite.button_labels == ["📝 Health questions for the clinic"]
         [appointment] = booked_at(journey, TUESDAY_0830)
+        [bob_patient] = [p for p in journey.patients() if p.telegram_user_id == BOB]
+        assert bob_patient.name == "Bob Jones" and bob_patient.phone_e164.startswith("+1201555")
+        assert len(journey.screening()) >= 9
         bob_entry, alice_entry = entries(journey)[1], entries(journey)[0]
         assert appointment.patient_id == bob_entry.patient_id
         assert bob_entry.left_reason == "booked" and alice_entry.left_at is None
@@ -278,12 +304,17 @@ async def test_the_race_for_one_freed_time_books_once(database, clock, tmp_path)
         assert "A time has freed up" in bob.last_message().text
 
         await asyncio.gather(alice.press(ACCEPT), bob.press(ACCEPT))
+        # Neither had given their details: both are asked them, and both confirm at once.
+        await finish_intake(alice, name="Alice Smith", confirm=False)
+        await finish_intake(bob, name="Bob Jones", confirm=False)
+        assert booked_at(journey, TUESDAY_0830) == []
+        await asyncio.gather(alice.press(CONFIRM), bob.press(CONFIRM))
 
         [appointment] = booked_at(journey, TUESDAY_0830)
         replies = [
-            # the winner's last three: confirmation, calendar file, the health questions
+            # the winner's last two: confirmation, calendar file
             m.text
-            for m in journey.bot_messages(ALICE)[-3:] + journey.bot_messages(BOB)[-3:]
+            for m in journey.bot_messages(ALICE)[-2:] + journey.bot_messages(BOB)[-2:]
         ]
         assert sum("You're booked" in r for r in replies) == 1
         assert sum("just been taken" in r for r in replies) == 1
@@ -423,8 +454,12 @@ async def test_by_text_wait_joins_and_yes_takes_an_offered_time(sqlite_db, clock
         left = reply_of(await post_signed(client, "/twilio/sms", sms("LEAVE", from_number=phone)))
         assert "not on the waitlist" in left  # booking took them off already
     with core.db.session(write=False) as session:
-        kinds = {row.kind for row in session.exec(select(Outbox)).all()}
+        rows = session.exec(select(Outbox)).all()
+    kinds = {row.kind for row in rows}
     assert OutboxKind.WAITLIST_OFFER in kinds and OutboxKind.WAITLIST_EXPIRY in kinds
+    # Booked from the list by text without health answers: the invitation to answer by text.
+    [invite] = [r for r in rows if "screening_request" in r.dedupe_key]
+    assert invite.channel == "sms" and invite.patient_id == appointment.patient_id
 
 
 def _appointments(core) -> list[Appointment]:
@@ -480,3 +515,65 @@ async def test_a_text_offer_made_at_night_counts_its_time_from_8_am(sqlite_db, c
         [offer] = session.exec(select(WaitlistOffer)).all()
     # Texts wait for 08:00 (Tuesday 13:00 UTC); the two hours to answer start then.
     assert offer.expires_at == datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
+
+
+async def test_a_hold_that_runs_out_while_answering_passes_the_time_on(database, clock, tmp_path):
+    """Accept holds the time while the questions are answered; past the hold it goes to the
+    next patient, and a late Confirm books nothing and keeps the place on the list."""
+    async with open_journey(database, clock, profile_path=one_room(tmp_path)) as journey:
+        carol_appointment = carol_at_0830(journey)
+        await join(journey, ALICE, "Alice")
+        await join(journey, BOB, "Bob")
+        alice, bob = journey.patient(ALICE, "Alice"), journey.patient(BOB, "Bob")
+        journey.core.booking.cancel(appointment_id=carol_appointment, actor="staff:1")
+        await journey.dispatch()
+        clock.advance(timedelta(minutes=110))  # ten minutes left of the two hours to answer
+        await alice.press(ACCEPT)
+        assert "held for you until" in alice.last_message().text
+        [offer] = offers(journey)
+        assert offer.expires_at == clock.now() + timedelta(minutes=20)  # the hold, not 10 min
+        clock.advance(timedelta(minutes=11))
+        await journey.dispatch()
+        assert [o.status for o in offers(journey)] == ["open"]  # still held at the old deadline
+        await finish_intake(alice, name="Alice Smith", confirm=False)
+        clock.advance(timedelta(minutes=10))
+        await journey.dispatch()
+        await journey.dispatch()
+        assert [o.status for o in offers(journey)] == ["expired", "open"]
+        assert "A time has freed up" in bob.last_message().text
+        await alice.press(CONFIRM)
+        assert "ran out" in alice.last_message().text
+        assert booked_at(journey, TUESDAY_0830) == []
+        assert entries(journey)[0].left_at is None  # Alice keeps her place
+
+
+async def test_answers_given_while_waiting_are_not_asked_again_at_accept(database, clock, tmp_path):
+    async with open_journey(database, clock, profile_path=one_room(tmp_path)) as journey:
+        carol_appointment = carol_at_0830(journey)
+        await join(journey, ALICE, "Alice")
+        alice = journey.patient(ALICE, "Alice")
+        # Invited on joining, Alice answers the health questions while she waits.
+        await alice.press("📝 Health questions for the clinic")
+        for answer in ["No"] * 9:
+            await alice.press(answer)
+        await alice.send_text("none")
+        await alice.press("4")
+        await alice.press("3")
+        await alice.press("✅ Send to the clinic")
+        journey.core.booking.cancel(appointment_id=carol_appointment, actor="staff:1")
+        await journey.dispatch()
+        await alice.press(ACCEPT)
+        await alice.send_text("Alice Smith")
+        await alice.share_contact("+12015550123")
+        # Straight to the ride home: nothing of the nine questions, medicines or scores again.
+        assert "drive you home" in alice.last_message().text
+        await alice.press("Yes")
+        await alice.press("Yes, text me too")
+        await alice.press(CONFIRM)
+        [appointment] = booked_at(journey, TUESDAY_0830)
+        with journey.core.db.session(write=False) as session:
+            rows = session.exec(
+                select(ScreeningAnswer).where(col(ScreeningAnswer.appointment_id) == appointment.id)
+            ).all()
+        assert {row.code for row in rows} >= {f"S{n}" for n in range(1, 10)}
+        assert offers(journey)[0].status == "accepted"

@@ -39,6 +39,7 @@ class InboundKind(StrEnum):
     WAITLIST = "waitlist"  # join the waitlist (issue 15)
     LEAVE_WAITLIST = "leave_waitlist"
     LANGUAGE = "language"  # ESPAÑOL / ENGLISH: the language of our texts (issue 15)
+    SCREEN = "screen"  # Q: start the health questions by text (issue 11 item 3)
     TEXT = "text"
 
 
@@ -98,6 +99,9 @@ _KEYWORDS: dict[str, InboundKind] = {
     "lista de espera": InboundKind.WAITLIST,
     "salir": InboundKind.LEAVE_WAITLIST,
     "si": InboundKind.YES,
+    "q": InboundKind.SCREEN,
+    "questions": InboundKind.SCREEN,
+    "preguntas": InboundKind.SCREEN,
 }
 
 # The words that choose the language of our texts.
@@ -220,3 +224,45 @@ def parse_inbound(body: str) -> Inbound:
     if spelled is not None:
         return Inbound(InboundKind.NUMBER, number=spelled, text=text)
     return Inbound(InboundKind.TEXT, text=text)
+
+
+# The answers to a health question by text: Yes / No / Not sure, as the Telegram buttons.
+_SCREEN_YES = frozenset({"y", "yes", "yeah", "yep", "yea", "si"})
+_SCREEN_NO = frozenset({"n", "no", "nope", "nah", "never", "none", "nunca"})
+_SCREEN_NOT_SURE = frozenset(
+    {
+        "ns",
+        "not sure",
+        "unsure",
+        "maybe",
+        "dont know",
+        "do not know",
+        "i dont know",
+        "idk",
+        "dk",
+        "no se",
+        "no estoy seguro",
+        "no estoy segura",
+        "tal vez",
+        "quizas",
+    }
+)
+
+
+def screening_answer(body: str) -> str | None:
+    """Read a texted answer to a Yes / No / Not sure health question: "yes", "no", "not_sure".
+
+    "?" alone (the text asks for it) is Not sure; anything else unrecognised is None, so the
+    question is asked again rather than guessed.
+    """
+    raw = body[: MAX_KEYWORD_CHARS * 2].strip()
+    if raw and set(raw) <= {"?", "¿"}:
+        return "not_sure"
+    core = keyword_core(raw)
+    if core in _SCREEN_NOT_SURE:
+        return "not_sure"
+    if core in _SCREEN_YES:
+        return "yes"
+    if core in _SCREEN_NO:
+        return "no"
+    return None

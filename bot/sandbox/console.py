@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
-from bot.app import build_application, build_core, set_commands, web_app_for
+from bot.app import build_application, build_core, web_app_for
 from bot.core import Core
 from bot.domain.clock import OffsetClock
 from bot.sandbox.extras import (
@@ -36,6 +36,7 @@ from bot.services.formatting import when_long
 from bot.settings import MINI_APP_PATH, parse_settings
 from bot.web.app import RunningServer, serve
 from bot.web.miniapp.initdata import sign_init_data
+from handlers import set_commands
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"
 # The staff console (http://127.0.0.1:PORT/console, local sign-in): SANDBOX_CONSOLE_PORT or 8080.
@@ -113,7 +114,7 @@ class Console:
         await self.application.initialize()
         await self.application.start()
         self.double.attach(self.application)
-        await set_commands(self.application, self.core)
+        await set_commands(self.application, self.core.texts)
         return self
 
     async def __aexit__(self, *_exc: object) -> None:

@@ -7,7 +7,6 @@ point handles one kind of update and returns a `Reply` the Telegram handlers ren
 
 from __future__ import annotations
 
-import html
 import logging
 import unicodedata
 from collections.abc import Callable
@@ -31,6 +30,8 @@ from bot.db.models import (
     Patient,
     ScreeningAnswer,
     StaffTask,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from bot.domain.availability import local_day
 from bot.domain.callback_data import AppointmentVerb, BookingStep, BookingVerb, unpack_as
@@ -68,10 +69,11 @@ from bot.services.drafts import (
     draft_on,
     next_step,
     record_screening,
+    recorded_answers,
     request_key,
     snapshot_columns,
 )
-from bot.services.formatting import date_short, when_long
+from bot.services.formatting import date_short, same_day_time, when_long
 from bot.services.outbox import enqueue
 from bot.services.patients import (
     choose_language,
@@ -88,6 +90,8 @@ from bot.services.phone_claims import (
 )
 from bot.services.phones import normalize_phone
 from bot.services.routing import MAX_NAME_CHARS, InvalidPatientName, clean_patient_name
+from bot.services.screening_notice import screening_notice_html
+from bot.services.waitlist_intake import OFFER_KEY, OfferLapsed, hold_offer
 from bot.texts import Texts
 from bot.texts.i18n import current_language, use_language
 
@@ -345,6 +349,48 @@ class BookingFlow:
             return Reply((self.screens.resume_offer(draft),))
         expired = draft is not None and draft.expired(turn.now)
         return Reply((self._new_booking(turn, expired=expired),))
+
+    def begin_from_offer(self, who: Who, *, offer_id: int) -> Reply | None:
+        """Accept on a waitlist offer with questions still unanswered: hold the time, ask them.
+
+        None when there is nothing to ask (or the offer is not open): the caller books at once
+        or says why not, as before (`bot.services.waitlist_intake`).
+        """
+        turn = self._turn(who)
+        if turn is None:
+            return None
+        with self.db.session() as session:
+            offer = session.get(WaitlistOffer, offer_id)
+            if offer is None or offer.patient_id != turn.patient_id:
+                return None
+            start = offer.starts_at
+            data = self._known_details(turn.patient)
+            # Health answers given while waiting (the invitation on joining) are not asked again.
+            entry = session.get(WaitlistEntry, offer.entry_id)
+            if entry is not None:
+                data.update(recorded_answers(session, turn.patient_id, since=entry.joined_at))
+            data.update(
+                service=offer.service,
+                day=local_day(start, self.tz).isoformat(),
+                start=start.isoformat(),
+            )
+            data[OFFER_KEY] = offer_id
+            if next_step(BOOK, data, self.profile) is DraftStep.SUMMARY:
+                return None
+            held = hold_offer(
+                session,
+                offer_id=offer_id,
+                patient_id=turn.patient_id,
+                now=turn.now,
+                minimum_notice=timedelta(hours=self.profile.booking.minimum_notice_hours),
+            )
+        if held is None:
+            return None
+        self._begin(turn, flow=BOOK, data=data)
+        deadline = same_day_time(held, now=turn.now, tz=self.tz)
+        turn.notes.append(self.texts.html("wl_intake_held", deadline=deadline))
+        log.info("waitlist offer %s held for patient %s until %s", offer_id, turn.patient_id, held)
+        return Reply(edit=self._current(turn), changed=True)
 
     def begin_screening(self, who: Who) -> Reply:
         """The health questions alone, for a patient never asked them (the menu's button, or the
@@ -854,6 +900,10 @@ class BookingFlow:
         try:
             appointment = self._book(turn, claimed, start)
         except SlotTaken:
+            if _answers_offer(claimed, start):
+                # The offered time went to someone faster: they keep their place on the list.
+                self.drafts.finish(claimed, now=turn.now)
+                return Reply(edit=self._offer_lapsed(turn, OfferLapsed("gone"), start))
             return self._offer_next(turn, start, taken=True)
         except PatientBusy:
             return self._offer_next(turn, start, taken=False, key="book_patient_busy")
@@ -868,6 +918,10 @@ class BookingFlow:
         except TooLateToCancel:
             self.drafts.finish(claimed, now=turn.now)
             return Reply(edit=self.screens.too_late())
+        except OfferLapsed as lapsed:
+            # The waitlist offer these answers were for went meanwhile: they keep their place.
+            self.drafts.finish(claimed, now=turn.now)
+            return Reply(edit=self._offer_lapsed(turn, lapsed, start), changed=True)
         except (AppointmentNotActive, AppointmentNotFound):
             self.drafts.finish(claimed, now=turn.now)
             return self._appointments_gone(turn)
@@ -922,29 +976,22 @@ class BookingFlow:
         return Reply(edit=self.screens.menu(turn.patient, lead=thanks), changed=True)
 
     def _screening_notice(self, turn: _Turn, draft: Draft) -> str:
-        """For staff (in the clinic's language): who answered, and what needs a clinician."""
         answers = dict(draft.data.get("screening") or {})
-        flagged = [code for code in SCREENING_CODES if answers.get(code) in ("yes", "not_sure")]
-        if flagged:
-            items = "\n".join(
-                "• "
-                + html.escape(self.texts.plain(f"screen_label_{code}"), quote=False)
-                + ": "
-                + str(answers[code]).replace("_", " ")
-                for code in flagged
-            )
-            flags = self.texts.raw("notice_flags").format(items=items)
-        else:
-            flags = self.texts.html("notice_flags_none")
-        return (
-            self.texts.html(
-                "staff_screening_answered",
-                name=turn.patient.name or "(no name yet)",
-                id=turn.patient_id,
-            )
-            + "\n"
-            + flags
+        return screening_notice_html(
+            self.texts, name=turn.patient.name, patient_id=turn.patient_id, answers=answers
         )
+
+    def _offer_lapsed(self, turn: _Turn, lapsed: OfferLapsed, start: datetime) -> Screen:
+        offer_id = turn.open_draft.data.get(OFFER_KEY)
+        with self.db.session(write=False) as session:
+            offer = session.get(WaitlistOffer, offer_id) if isinstance(offer_id, int) else None
+            deadline = offer.expires_at if offer is not None else start
+        if lapsed.reason == "gone":
+            text = self.texts.html("wl_gone")
+        else:
+            when = same_day_time(deadline, now=turn.now, tz=self.tz)
+            text = self.texts.html("wl_too_late", deadline=when)
+        return self.screens.menu(turn.patient, lead=text)
 
     def _offer_next(
         self, turn: _Turn, start: datetime, *, taken: bool, key: str | None = None
@@ -1007,6 +1054,18 @@ class BookingFlow:
 
     def _new_booking(self, turn: _Turn, *, expired: bool) -> Screen:
         patient = turn.patient
+        data = self._known_details(patient)
+        services = self.booking.services_for(patient)
+        if len(services) == 1:
+            data["service"] = services[0]
+        self._begin(turn, flow=BOOK, data=data)
+        if expired:
+            turn.notes.append(self.texts.html("book_draft_expired"))
+        return self._current(turn)
+
+    @staticmethod
+    def _known_details(patient: Patient) -> dict[str, Any]:
+        """What a booking need not ask again: the name, and a number already proved theirs."""
         data: dict[str, Any] = {}
         if patient.name:
             data["name"] = patient.name
@@ -1015,13 +1074,7 @@ class BookingFlow:
             data["phone_verified"] = True
             if patient.sms_consent_at is not None and patient.sms_opted_out_at is None:
                 data["sms"] = True
-        services = self.booking.services_for(patient)
-        if len(services) == 1:
-            data["service"] = services[0]
-        self._begin(turn, flow=BOOK, data=data)
-        if expired:
-            turn.notes.append(self.texts.html("book_draft_expired"))
-        return self._current(turn)
+        return data
 
     def _begin_reschedule(self, turn: _Turn, appointment: Appointment) -> Screen:
         data = {
@@ -1229,6 +1282,13 @@ class BookingFlow:
             return
         log.info("telegram chat of patient %s moved onto patient %s", shell.id, owner.id)
         turn.patient = owner
+
+
+def _answers_offer(draft: Draft, start: datetime) -> bool:
+    """Whether a booking draft is the answer to a waitlist offer of `start` (not re-chosen)."""
+    return (
+        isinstance(draft.data.get(OFFER_KEY), int) and draft.data.get("start") == start.isoformat()
+    )
 
 
 def clean_free_text(raw: str) -> str:

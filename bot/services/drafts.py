@@ -24,6 +24,7 @@ from bot.domain.enums import Answer, Channel, DraftStep
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone
+from bot.services.waitlist_intake import OFFER_KEY, check_offer
 
 BOOK = "book"
 RESCHEDULE = "reschedule"
@@ -358,6 +359,10 @@ class DraftRecorder:
         data = decode(draft.data)
         if data.get("nonce") != nonce:
             return
+        offer_id = data.get(OFFER_KEY)
+        if draft.flow == BOOK and isinstance(offer_id, int):
+            # Answering a waitlist offer: only while it is still theirs (raises OfferLapsed).
+            check_offer(session, offer_id=offer_id, start=appointment.starts_at, now=now)
         patient = session.get(Patient, appointment.patient_id)
         if draft.flow == BOOK and patient is not None:
             _record_details(session, patient, appointment, data, now=now)
@@ -407,6 +412,25 @@ def _record_details(
             subject=f"patient:{patient.id}",
         )
     record_screening(session, appointment.patient_id, data, appointment_id=appointment.id, now=now)
+
+
+def recorded_answers(session: Session, patient_id: int, *, since: datetime) -> dict[str, Any]:
+    """Health answers on record since `since`, as draft data (the newest per question).
+
+    The nine Yes / No questions count only all together, as the booking asks them.
+    """
+    rows = session.exec(
+        select(ScreeningAnswer)
+        .where(col(ScreeningAnswer.patient_id) == patient_id)
+        .where(col(ScreeningAnswer.answered_at) >= since)
+        .order_by(col(ScreeningAnswer.answered_at), col(ScreeningAnswer.id))
+    ).all()
+    latest = {row.code: row.answer for row in rows}
+    data: dict[str, Any] = {}
+    if all(code in latest for code in SCREENING_CODES):
+        data["screening"] = {code: latest[code] for code in SCREENING_CODES}
+    data.update({key: latest[code] for code, key in EXTRA_ANSWERS if code in latest})
+    return data
 
 
 def record_screening(

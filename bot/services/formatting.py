@@ -44,6 +44,13 @@ def when_short(moment: datetime, tz: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b} {clock_time(moment, tz)}"
 
 
+def same_day_time(moment: datetime, *, now: datetime, tz: ZoneInfo) -> str:
+    """A deadline as people say it: "3:40 PM" today, "Wed 29 Sep 3:40 PM" another day."""
+    if moment.astimezone(tz).date() == now.astimezone(tz).date():
+        return clock_time(moment, tz)
+    return when_short(moment, tz)
+
+
 def clock_time(moment: datetime, tz: ZoneInfo) -> str:
     local = moment.astimezone(tz)
     locale = _locale()

@@ -3,8 +3,8 @@
 Patients booked by staff or by text, or joining the waitlist, have no screening answers on
 record: their cards say "not screened". `/screen #id` asks them: in Telegram, a message with a
 button that opens the same questions the booking asks (answered, they go to the record and
-staff are told); by text, the questions cannot be asked in words a lock screen may show, so the
-text asks them to call the clinic. Once a day at most per patient.
+staff are told); by text, an invitation to answer nine yes/no questions by text, which the
+patient starts with Q (`bot.services.sms_screening`), or to call. Once a day at most per patient.
 """
 
 from __future__ import annotations
@@ -12,23 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import col, select
-
 from bot.db.engine import Database
-from bot.db.models import Patient, ScreeningAnswer
-from bot.domain.availability import local_day
+from bot.db.models import Patient
 from bot.domain.clock import Clock
-from bot.domain.enums import Channel, OutboxKind
+from bot.domain.enums import Channel
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
-from bot.services.drafts import SCREENING_CODES
-from bot.services.outbox import enqueue
+from bot.services.sms_screening import has_screening, queue_invitation
 from bot.services.staff_ops import PatientNotFound
 
 
 class Route(StrEnum):
     TELEGRAM = "telegram"  # the questions, behind a button in their chat
-    SMS = "sms"  # a text asking them to call
+    SMS = "sms"  # a text offering the questions by text (Q), or a call
     UNREACHABLE = "unreachable"  # neither: staff call them
     ALREADY = "already"  # answers on record already
 
@@ -54,27 +50,17 @@ class ScreeningRequests:
             patient = session.get(Patient, patient_id)
             if patient is None or patient.erased_at is not None:
                 raise PatientNotFound(str(patient_id))
-            answered = session.exec(
-                select(ScreeningAnswer.id)
-                .where(col(ScreeningAnswer.patient_id) == patient_id)
-                .where(col(ScreeningAnswer.code).in_(SCREENING_CODES))
-                .limit(1)
-            ).first()
-            if answered is not None:
+            if has_screening(session, patient_id):
                 return ScreeningRequest(patient_id, patient.name, Route.ALREADY, queued=False)
             route = _route(patient)
             queued = False
             if route is not Route.UNREACHABLE:
-                day = local_day(now, self.profile.tz).isoformat()
-                queued = enqueue(
+                queued = queue_invitation(
                     session,
-                    kind=OutboxKind.PATIENT_NOTICE,
-                    channel=Channel.TELEGRAM if route is Route.TELEGRAM else Channel.SMS,
-                    due_at=now,
-                    dedupe_key=f"patient_notice:screening_request:{patient_id}:{day}",
-                    now=now,
                     patient_id=patient_id,
-                    payload={"text_key": "screening_request"},
+                    channel=Channel.TELEGRAM if route is Route.TELEGRAM else Channel.SMS,
+                    now=now,
+                    tz=self.profile.tz,
                 )
             audit(
                 session,

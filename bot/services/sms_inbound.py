@@ -70,6 +70,8 @@ from bot.services.routing import (
     patient_label,
     sms_lost,
 )
+from bot.services.sms_screening import FLOW_SCREEN, SmsScreening
+from bot.services.waitlist import Answer as WaitlistAnswer
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
 from bot.texts.i18n import current_language, use_language
@@ -124,7 +126,10 @@ _RESTARTS = (
     InboundKind.CANCEL_APPOINTMENT,
     InboundKind.RESCHEDULE,
     InboundKind.BOOK,
+    InboundKind.SCREEN,
 )
+# Keywords that act on the next visit and leave an open health question as it was.
+_ACTS_NOW = (InboundKind.CONFIRM, InboundKind.CANCEL_APPOINTMENT, InboundKind.DRIVER)
 _CHECKIN_ANSWERS = (InboundKind.YES, InboundKind.NO, InboundKind.NUMBER)
 
 
@@ -156,8 +161,10 @@ class SmsInbound:
         acknowledge: SmsAcknowledge | None = None,
         crisis: CrisisService | None = None,
         waitlist: WaitlistService | None = None,
+        screening: SmsScreening | None = None,
     ) -> None:
         self.db = db
+        self.screening = screening
         self.waitlist = waitlist
         self.profile = profile
         self.texts = texts
@@ -285,7 +292,7 @@ class SmsInbound:
             if answer is not None and parse_check_answer(inbound.text, yes_no=False) is None:
                 # A bare yes / no: an open check-in question takes it first.
                 waiting = self._open_draft(session, phone, now)
-                if waiting is not None and waiting.flow == FLOW_CHECKIN:
+                if waiting is not None and waiting.flow in (FLOW_CHECKIN, FLOW_SCREEN):
                     answer = None
             if answer is not None:
                 # "SAFE", "CALL", "not safe": the answer to "are you safe right now?".
@@ -336,6 +343,14 @@ class SmsInbound:
                     detail={"language": inbound.language.value, "via": "sms"},
                 )
             return self._text("sms_language_set")
+        screening_open = draft is not None and draft.flow == FLOW_SCREEN
+        if screening_open and self.screening is not None and draft is not None:
+            if kind not in _RESTARTS or kind is InboundKind.SCREEN:
+                # Y / N / ? answer the open health question; anything else asks it again.
+                return self.screening.answer(session, draft, patient, inbound.text, now)
+            if kind in _ACTS_NOW:
+                # C, X and D act on the visit; the question stays open for the next answer.
+                return self._keyword(session, phone, patient, kind, now)
         waitlisted = self._waitlist_answer(session, phone, patient, draft, kind, checkin_open, now)
         if waitlisted is not None:
             return waitlisted
@@ -377,6 +392,8 @@ class SmsInbound:
             )
         if kind is InboundKind.DRIVER:
             return self._driver(session, patient, now)
+        if kind is InboundKind.SCREEN and self.screening is not None:
+            return self.screening.start(session, phone, patient, now)
         if kind not in (
             InboundKind.CONFIRM,
             InboundKind.YES,
@@ -473,15 +490,7 @@ class SmsInbound:
             if offer_id is None:
                 return None
             accept = kind is InboundKind.YES
-            return lambda: waitlist.answer_words(
-                waitlist.answer(
-                    patient_id=patient_id,
-                    offer_id=offer_id,
-                    accept=accept,
-                    actor=f"sms:{patient_id}",
-                ),
-                sms=True,
-            )
+            return partial(self._answer_offer, patient_id, offer_id, accept=accept, now=now)
         if kind is InboundKind.LEAVE_WAITLIST:
             if patient_id is None:
                 return lambda: self._text("sms_wl_not_on")
@@ -496,6 +505,19 @@ class SmsInbound:
                 service = str(_data(draft).get("service") or service)
             return lambda: self._join_waitlist(phone, service, now)
         return None
+
+    def _answer_offer(
+        self, patient_id: int, offer_id: int, *, accept: bool, now: datetime
+    ) -> Reply:
+        assert self.waitlist is not None
+        result = self.waitlist.answer(
+            patient_id=patient_id, offer_id=offer_id, accept=accept, actor=f"sms:{patient_id}"
+        )
+        if result.answer is WaitlistAnswer.ACCEPTED and self.screening is not None:
+            # Booked from the list by text, never asked the health questions: invited next.
+            with self.db.session() as session:
+                self.screening.invite_after_booking(session, patient_id, now=now)
+        return self.waitlist.answer_words(result, sms=True)
 
     def _join_waitlist(self, phone: str, service: str, now: datetime) -> Reply:
         assert self.waitlist is not None
@@ -648,6 +670,9 @@ class SmsInbound:
             )
         with self.db.session() as session:
             self._drop_draft(session, phone)
+            if self.screening is not None:
+                # Booked by text, never asked the health questions: invited right after.
+                self.screening.invite_after_booking(session, patient_id, now=now)
         return self._text("sms_booked", when=when_short(appointment.starts_at, self.tz))
 
     def _reschedule(

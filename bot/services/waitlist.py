@@ -54,9 +54,9 @@ from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.formatting import (
-    clock_time,
     date_short,
     longest_when_short,
+    same_day_time,
     weekday_name,
     when_long,
     when_short,
@@ -262,12 +262,24 @@ class WaitlistService:
     def booked(self, session: Session, appointment: Appointment, *, now: datetime) -> None:
         """A booking of a service takes the patient off its list; an accepted offer is closed."""
         key = appointment.request_key or ""
+        accepted: list[WaitlistOffer] = []
         if key.startswith(REQUEST_PREFIX) and key[len(REQUEST_PREFIX) :].isdigit():
             offer = session.get(WaitlistOffer, int(key[len(REQUEST_PREFIX) :]))
             if offer is not None:
-                offer.status = OfferStatus.ACCEPTED
-                offer.answered_at = now
-                offer.appointment_id = appointment.id
+                accepted.append(offer)
+        # The patient's own open offer of this time, booked by another way (the chat's
+        # questions after Accept, or the time chosen by hand): accepted too.
+        accepted += session.exec(
+            select(WaitlistOffer)
+            .where(col(WaitlistOffer.patient_id) == appointment.patient_id)
+            .where(col(WaitlistOffer.service) == appointment.service)
+            .where(col(WaitlistOffer.starts_at) == appointment.starts_at)
+            .where(col(WaitlistOffer.status) == OfferStatus.OPEN)
+        ).all()
+        for offer in accepted:
+            offer.status = OfferStatus.ACCEPTED
+            offer.answered_at = now
+            offer.appointment_id = appointment.id
         session.flush()
         # Others offered this time (first to accept) can no longer have it, if it is full now.
         others = session.exec(
@@ -697,9 +709,7 @@ class WaitlistService:
         return "; ".join(parts)
 
     def deadline_text(self, deadline: datetime, *, now: datetime) -> str:
-        if local_day(deadline, self.tz) == local_day(now, self.tz):
-            return clock_time(deadline, self.tz)
-        return when_short(deadline, self.tz)
+        return same_day_time(deadline, now=now, tz=self.tz)
 
     def answer_words(self, result: AnswerResult, *, sms: bool) -> str:
         """The reply to an answer, for the chat (HTML) or a text (plain, neutral)."""

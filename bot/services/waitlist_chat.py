@@ -8,6 +8,7 @@ and My waitlist; Leave an entry; Accept or Decline an offer.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlmodel import col, select
 
@@ -40,6 +41,13 @@ from bot.services.drafts import BOOK, DraftStore
 from bot.services.formatting import weekday_name
 from bot.services.waitlist import Answer, WaitlistService, preferences_of
 
+
+class Intake(Protocol):
+    """The booking flow's questions before an offered time is booked (BookingFlow.begin_from_offer)."""
+
+    def __call__(self, who: Who, *, offer_id: int) -> Reply | None: ...
+
+
 _PARTS = (PartOfDay.ANY, PartOfDay.MORNING, PartOfDay.AFTERNOON)
 
 
@@ -52,8 +60,16 @@ def choices_data(
 class WaitlistChat:
     """What the `wl:` buttons answer with."""
 
-    def __init__(self, *, waitlist: WaitlistService, screens: BookingScreens | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        waitlist: WaitlistService,
+        screens: BookingScreens | None = None,
+        intake: Intake | None = None,
+    ) -> None:
         self.waitlist = waitlist
+        # Accept with questions still unanswered: the chat asks them before booking.
+        self.intake = intake
         # The booking confirmation (with the calendar file) when an offer is accepted.
         self.screens = screens
         self.texts = waitlist.texts
@@ -88,6 +104,10 @@ class WaitlistChat:
                 return Reply(edit=self.mine(patient.id))
             note = self.texts.html("wl_left", service=self.waitlist.service_label(left[0]))
             return Reply(edit=self.mine(patient.id).under(note))
+        if verb is WaitlistVerb.ACCEPT and number is not None and self.intake is not None:
+            asked = self.intake(who, offer_id=number)
+            if asked is not None:
+                return asked
         if verb in (WaitlistVerb.ACCEPT, WaitlistVerb.DECLINE) and number is not None:
             result = self.waitlist.answer(
                 patient_id=patient.id,

@@ -238,8 +238,11 @@ DEFAULTS: dict[str, str] = {
         "{clinic} asks you to answer a few health questions before your visit. It takes about "
         "two minutes; a clinician reads your answers."
     ),
+    # By text the questions come one by one once the patient asks (Q): the invitation says
+    # they will show on the phone (bot/texts/sms_screening.py holds them).
     "patient_screening_request_sms": (
-        "{clinic}: please call us at {phone} to answer a few questions before your visit."
+        "{clinic}: before your visit please answer 9 yes/no health questions by text. They "
+        "will show on your phone. Reply Q to start, or call {phone}."
     ),
     "book_resume_offer": (
         "You were part-way through booking. Would you like to carry on where you left off, or "

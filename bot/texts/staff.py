@@ -148,8 +148,8 @@ DEFAULTS: dict[str, str] = {
         "📝 Health questions sent to {name} (#{id}) in Telegram; you will see the answers here."
     ),
     "staff_screening_by_phone": (
-        "{name} (#{id}) has no Telegram chat with us: a text asks them to call the clinic to "
-        "answer the health questions."
+        "{name} (#{id}) has no Telegram chat with us: a text offers them the health questions "
+        "by text (short wording; they reply Q to start). You will see the answers here."
     ),
     "staff_screening_not_reachable": (
         "{name} (#{id}) cannot be reached here (no Telegram chat and no text consent): call "

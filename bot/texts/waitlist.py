@@ -61,6 +61,11 @@ DEFAULTS: dict[str, str] = {
     "wl_accepted": (
         "✅ Booked: <b>{service}</b> on <b>{when}</b>. You'll find it under My appointments."
     ),
+    # Accept before the booking's questions were answered: they come first (issue 15).
+    "wl_intake_held": (
+        "To book this time the clinic needs a few details first. The time is held for you "
+        "until <b>{deadline}</b>."
+    ),
     "wl_declined": "Thanks for letting us know. You stay on the waitlist.",
     "wl_gone": (
         "Sorry, that time has just been taken. You keep your place on the waitlist and we'll "

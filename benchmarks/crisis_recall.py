@@ -9,7 +9,9 @@ so the bot's own texts are ignored as in production) and counted as strong (the 
 an on-call page), soft (the "are you safe?" check and a staff notice; on-call only if the patient
 does not say they are safe) or none. A file whose name contains "neg" holds sentences that
 should not fire: its strong and soft lines are listed; any other file lists its soft and missed
-lines. `--quiet` prints the counts only.
+lines. `--quiet` prints the counts only. The matcher includes the learned second stage
+(bot/domain/crisis_model.py; its soft hits show as "model 0.83: ..."); `--rules-only` leaves it
+out, to compare. The time each sentence took is printed at the end (p50, p95, max).
 """
 
 from __future__ import annotations
@@ -38,14 +40,19 @@ def sentences(path: Path) -> list[str]:
     return found
 
 
-def assess_file(matcher: CrisisMatcher, path: Path, *, quiet: bool) -> tuple[int, int, int]:
+def assess_file(
+    matcher: CrisisMatcher, path: Path, *, quiet: bool, timings: list[float] | None = None
+) -> tuple[int, int, int]:
     """Print one file's counts and the lines worth a look; return (strong, soft, none)."""
     negative = "neg" in path.name.lower()
     counts = {"strong": 0, "soft": 0, "none": 0}
     kinds: dict[str, int] = {}
     listed: list[str] = []
     for sentence in sentences(path):
+        started = time.perf_counter()
         found = matcher.assess(sentence)
+        if timings is not None:
+            timings.append(time.perf_counter() - started)
         tier = "none" if found is None else str(found.tier)
         counts[tier] += 1
         if found is not None:
@@ -75,17 +82,30 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dir", type=Path, default=CORPUS, help="folder of *.txt files")
     parser.add_argument("--quiet", action="store_true", help="counts only, no sentences")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="without the learned second stage"
+    )
     args = parser.parse_args(argv or [])
     files = sorted(path for path in args.dir.glob("*.txt") if path.is_file())
     if not files:
         raise SystemExit(f"no *.txt files in {args.dir}")
     profile = load_profile()
     started = time.perf_counter()
-    matcher = build_matcher(profile, Texts(profile.texts))
+    matcher = build_matcher(profile, Texts(profile.texts), second_stage=not args.rules_only)
     built = time.perf_counter() - started
-    print(f"matcher built in {built * 1000:.0f} ms; reading {args.dir}")
+    stage = "rules only" if args.rules_only else "rules + learned second stage"
+    print(f"matcher ({stage}) built in {built * 1000:.0f} ms; reading {args.dir}")
+    timings: list[float] = []
     for path in files:
-        assess_file(matcher, path, quiet=args.quiet)
+        assess_file(matcher, path, quiet=args.quiet, timings=timings)
+    if timings:
+        ordered = sorted(timings)
+        p50 = ordered[len(ordered) // 2]
+        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+        print(
+            f"per message: p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, "
+            f"max {ordered[-1] * 1000:.2f} ms over {len(ordered)} sentences"
+        )
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import Protocol
 
 from bot.domain.crisis_emergency_idioms import (
     FAMILY_EMERGENCY,
@@ -2092,6 +2093,23 @@ class CrisisMatch:
 
 
 @dataclass(frozen=True)
+class StageHit:
+    """One class the second stage scored at or above its threshold."""
+
+    kind: CrisisKind
+    probability: float
+    top: tuple[str, ...]  # the words that weighed most, shown to staff
+
+
+class SecondStage(Protocol):
+    """A reader the matcher asks when its phrases found nothing (the learned model)."""
+
+    def flagged(self, words: Sequence[str]) -> Sequence[StageHit]:
+        """The classes found in normalised words, emergency first; empty if none."""
+        ...
+
+
+@dataclass(frozen=True)
 class _Hit:
     kind: CrisisKind
     phrase: str
@@ -2113,6 +2131,9 @@ class CrisisMatcher:
     quoted: Iterable[str] = ()
     extra_soft_self_harm: Sequence[str] = ()
     extra_soft_emergency: Sequence[str] = ()
+    # The learned second stage (bot/domain/crisis_model.py): asked only when the rules found
+    # nothing, and at most a SOFT sign.
+    second_stage: SecondStage | None = None
     _phrases: dict[CrisisKind, tuple[Phrase, ...]] = field(init=False, repr=False)
     _past: tuple[Phrase, ...] = field(init=False, repr=False)
     _over: tuple[Phrase, ...] = field(init=False, repr=False)
@@ -2182,8 +2203,42 @@ class CrisisMatcher:
             return None
         words = normalise(text)
         ignored = self._quoted_positions(words) | self._idiom_positions(words)
+        vetoed: list[_Hit] = []
+        found = self._assess_rules(text, words, ignored, vetoed)
+        if found is not None or self.second_stage is None:
+            return found
+        return self._second_look(self.second_stage, words, ignored, vetoed)
+
+    def residue(self, text: str) -> list[str]:
+        """The words the second stage reads: the bot's pasted texts, idioms and every crisis
+        phrase the rules set aside (negated, past, over, ...) blanked out as clause breaks."""
+        words = normalise(text)
+        ignored = self._quoted_positions(words) | self._idiom_positions(words)
+        vetoed: list[_Hit] = []
+        self._assess_rules(text, words, ignored, vetoed)
+        return _blank(words, ignored, vetoed)
+
+    def _second_look(
+        self, stage: SecondStage, words: list[str], ignored: set[int], vetoed: list[_Hit]
+    ) -> CrisisMatch | None:
+        """The learned model's view of what the rules left: at most a SOFT sign."""
+        flagged = stage.flagged(_blank(words, ignored, vetoed))
+        if not flagged:
+            return None
+        first = flagged[0]
+        shown = ", ".join(first.top) or "-"
+        return CrisisMatch(
+            kind=first.kind,
+            phrase=f"model {first.probability:.2f}: {shown}",
+            kinds=tuple(hit.kind for hit in flagged),
+            tier=CrisisTier.SOFT,
+        )
+
+    def _assess_rules(
+        self, text: str, words: list[str], ignored: set[int], vetoed: list[_Hit]
+    ) -> CrisisMatch | None:
         demoted: list[_Hit] = []
-        strong = self._hits(words, ignored, demoted=demoted)
+        strong = self._hits(words, ignored, demoted=demoted, vetoed=vetoed)
         if strong:
             return _found(strong, CrisisTier.STRONG)
         if _high_blood_pressure(text) is CrisisTier.STRONG:
@@ -2192,7 +2247,7 @@ class CrisisMatcher:
                 phrase="blood pressure reading",
                 kinds=(CrisisKind.EMERGENCY,),
             )
-        soft = self._hits(words, ignored, tier=CrisisTier.SOFT)
+        soft = self._hits(words, ignored, tier=CrisisTier.SOFT, vetoed=vetoed)
         if _WELL_NOW.search(" ".join(words)) is None:
             soft += [hit for hit in demoted if all(h.kind is not hit.kind for h in soft)]
         found = _found(soft, CrisisTier.SOFT)
@@ -2219,6 +2274,7 @@ class CrisisMatcher:
         *,
         tier: CrisisTier = CrisisTier.STRONG,
         demoted: list[_Hit] | None = None,
+        vetoed: list[_Hit] | None = None,
     ) -> list[_Hit]:
         """The first match of each class that is neither ignored nor negated.
 
@@ -2232,7 +2288,7 @@ class CrisisMatcher:
         index = self._index if tier is CrisisTier.STRONG else self._soft_index
         for kind in KIND_ORDER:
             hit = self._first_hit(
-                index[kind], kind, words, joined, index_of, present, ignored, demoted
+                index[kind], kind, words, joined, index_of, present, ignored, demoted, vetoed
             )
             if hit is not None:
                 hits.append(hit)
@@ -2248,6 +2304,7 @@ class CrisisMatcher:
         present: frozenset[str],
         ignored: set[int],
         demoted: list[_Hit] | None,
+        vetoed: list[_Hit] | None = None,
     ) -> _Hit | None:
         for phrase in index.candidates(present):
             for found in phrase.pattern.finditer(joined):
@@ -2256,6 +2313,8 @@ class CrisisMatcher:
                 if ignored.intersection(range(first, last)):
                     continue
                 if phrase.negated_inside(words[first:last], self._negations):
+                    if vetoed is not None:
+                        vetoed.append(_Hit(kind, found.group(), first, last))
                     continue
                 reason = self._dropped(kind, words, first, last)
                 if reason is None:
@@ -2266,6 +2325,8 @@ class CrisisMatcher:
                     and all(hit.kind is not kind for hit in demoted)
                 ):
                     demoted.append(_Hit(kind, found.group(), first, last))
+                elif vetoed is not None:
+                    vetoed.append(_Hit(kind, found.group(), first, last))
         return None
 
     def _dropped(self, kind: CrisisKind, words: list[str], first: int, last: int) -> str | None:
@@ -2384,6 +2445,21 @@ class CrisisMatcher:
                 if flat[start] == quote[0] and tuple(flat[start : start + size]) == quote:
                     covered.update(plain[k][0] for k in range(start, start + size))
         return covered
+
+
+def _blank(words: list[str], ignored: set[int], vetoed: Sequence[_Hit]) -> list[str]:
+    """The words with ignored positions, and the whole clause of each match the rules set
+    aside ("i dont want to die"), turned into clause breaks: the model never second-guesses a
+    negation, a past or an idiom the rules have read."""
+    hidden = set(ignored)
+    for hit in vetoed:
+        start, end = hit.first, hit.last
+        while start > 0 and words[start - 1] != CLAUSE:
+            start -= 1
+        while end < len(words) and words[end] != CLAUSE:
+            end += 1
+        hidden.update(range(start, end))
+    return [CLAUSE if index in hidden else word for index, word in enumerate(words)]
 
 
 def _found(hits: Sequence[_Hit], tier: CrisisTier) -> CrisisMatch | None:

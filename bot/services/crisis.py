@@ -34,6 +34,7 @@ from bot.domain.callback_data import CrisisCheckPress
 from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock
 from bot.domain.crisis import CheckAnswer, CrisisKind, CrisisMatch, CrisisMatcher, CrisisTier
+from bot.domain.crisis_model import load_model
 from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError
 from bot.domain.language import Language
@@ -646,8 +647,11 @@ def _followup_prefix(escalation_id: int) -> str:
     return f"{KEY_PREFIX}{escalation_id}:crisis_followup:"
 
 
-def build_matcher(profile: ClinicProfile, texts: Texts) -> CrisisMatcher:
-    """The matcher with the clinic's added phrases, ignoring the bot's own texts pasted back."""
+def build_matcher(
+    profile: ClinicProfile, texts: Texts, *, second_stage: bool = True
+) -> CrisisMatcher:
+    """The matcher with the clinic's added phrases, ignoring the bot's own texts pasted back,
+    and (unless `second_stage` is False) the learned model asked when the phrases find nothing."""
     return _matcher(
         tuple(profile.crisis.self_harm),
         tuple(profile.crisis.emergency),
@@ -655,6 +659,7 @@ def build_matcher(profile: ClinicProfile, texts: Texts) -> CrisisMatcher:
         tuple(bot_texts_to_ignore(profile, texts)),
         tuple(profile.crisis.soft_self_harm),
         tuple(profile.crisis.soft_emergency),
+        second_stage,
     )
 
 
@@ -666,6 +671,7 @@ def _matcher(
     quoted: tuple[str, ...],
     soft_self_harm: tuple[str, ...] = (),
     soft_emergency: tuple[str, ...] = (),
+    second_stage: bool = True,
 ) -> CrisisMatcher:
     # Building reads every bot text (a few hundred ms): once per set of words, not per Core.
     return CrisisMatcher(
@@ -675,6 +681,7 @@ def _matcher(
         quoted=quoted,
         extra_soft_self_harm=soft_self_harm,
         extra_soft_emergency=soft_emergency,
+        second_stage=load_model() if second_stage else None,
     )
 
 

@@ -69,8 +69,7 @@ from benchmarks.concurrency import buttons_with
 from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.enums import OutboxKind
 from bot.profile import load_profile
-from bot.sandbox.fake_user import FakeUser
-from bot.sandbox.telegram_double import FakeBotApi
+from bot.sandbox.telegram_double import FakeBotApi, FakeUser
 from bot.services.planner import OutboxPlanner
 from tests.journey_helpers import start_and_consent
 

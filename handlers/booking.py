@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -11,15 +11,21 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 from bot.domain.callback_data import BookingStep, Prefix, has_prefix, unpack_as
 from bot.messaging.telegram import inline_keyboard
 from bot.presentation.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond
+from bot.services.booking_flow import BookingFlow
+from bot.services.checkins import CheckinService
+from handlers.common import AnyApplication, respond
 
-if TYPE_CHECKING:
-    from bot.app import Core
+
+class BookingNeeds(Protocol):
+    flow: BookingFlow
+    checkins: CheckinService
+
+    def kick_outbox(self) -> None: ...
 
 
-def register(application: AnyApplication, core: Core) -> None:
+def register(application: AnyApplication, core: BookingNeeds) -> None:
     """Add the booking handlers."""
-    flow = flow_of(core)
+    flow = core.flow
     # New messages only: an edited old message is not a new answer.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 

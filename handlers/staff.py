@@ -13,7 +13,6 @@ from bot.domain.callback_data import (
     StaffPress,
     matches,
 )
-from bot.services.screening_requests import ScreeningRequests
 from bot.services.staff_ops import (
     StaffOps,
 )
@@ -21,7 +20,7 @@ from handlers.staff_buttons import StaffButtons
 from handlers.staff_plumbing import AnyApplication, Command, Context
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +30,7 @@ WARMUP_JOB = "staff-outcomes-warmup"
 
 def register(application: AnyApplication, core: Core) -> None:
     """Add the staff commands, the staff buttons and the daily digest job."""
-    ops = StaffOps(
-        db=core.db, profile=core.profile, clock=core.clock, booking=core.booking, texts=core.texts
-    )
-    core.extras["staff_ops"] = ops
+    ops = core.staff_ops
     staff = StaffHandlers(core, ops)
     for name, command in staff.commands().items():
         application.add_handler(CommandHandler(name, command))
@@ -91,7 +87,7 @@ class StaffHandlers(StaffButtons):
         self.texts = core.texts
         self.profile = core.profile
         self.catalog = ops.outcomes.catalog
-        self.screening = ScreeningRequests(db=core.db, clock=core.clock, profile=core.profile)
+        self.screening = core.screening
 
     def commands(self) -> dict[str, Command]:
         return {

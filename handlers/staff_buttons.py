@@ -29,7 +29,7 @@ from bot.services import staff_patient_messages as patient_views
 from bot.services import staff_plan_messages as plan_views
 from bot.services import staff_report_messages as report_views
 from bot.services.aftercare import LeavingEarly
-from bot.services.staff_ops import (
+from bot.services.staff_records import (
     ApprovalRefused,
     BlockNotFound,
     InvalidRequest,

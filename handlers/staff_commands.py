@@ -33,11 +33,8 @@ from bot.services import staff_patient_messages as patient_views
 from bot.services.aftercare import LeavingEarly
 from bot.services.privacy import RequestNotFound
 from bot.services.screening_requests import Route
-from bot.services.staff_ops import (
-    ApprovalRefused,
-    PatientNotFound,
-)
-from bot.services.waitlist import NoSuchEntry, WaitlistService
+from bot.services.staff_records import ApprovalRefused, PatientNotFound
+from bot.services.waitlist import NoSuchEntry
 from handlers.staff_args import (
     BadArgument,
     parse_day,
@@ -118,7 +115,7 @@ class StaffCommands(StaffPlumbing):
 
     async def waitlist(self, update: Update, context: Context) -> None:
         """Who is waiting; `/waitlist offer W-id <date> <time>` offers them a time by hand."""
-        service: WaitlistService = self.core.extras["waitlist"]
+        service = self.core.waitlist
         words = self.args(context)
         if not words:
             await self.send(update, context, await asyncio.to_thread(service.staff_text))

@@ -43,19 +43,15 @@ from bot.services.privacy import Decision
 from bot.services.screening_requests import ScreeningRequests
 from bot.services.staff_auth import Admission
 from bot.services.staff_input import has_control_characters
-from bot.services.staff_ops import (
-    AmbiguousPatient,
-    PatientMatch,
-    PatientNotFound,
-    StaffOps,
-)
+from bot.services.staff_ops import StaffOps
+from bot.services.staff_records import AmbiguousPatient, PatientMatch, PatientNotFound
 from bot.texts import Texts
 from handlers.staff_args import (
     BadArgument,
 )
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 

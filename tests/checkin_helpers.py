@@ -24,9 +24,10 @@ from bot.domain.enums import OutboxKind
 from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.profile import ClinicProfile
 from bot.services.aftercare import AftercareService
-from bot.services.checkin_rows import AnswerStatus
-from bot.services.checkins import AnswerResult, CheckinService, CheckinStatus
-from bot.services.dispatch import Channels, Dispatcher
+from bot.services.checkin_rows import AnswerStatus, CheckinStatus
+from bot.services.checkins import AnswerResult, CheckinService
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_routes import Channels
 from bot.services.escalation import EscalationService
 from bot.services.routing import permanent_failure_hook
 from bot.texts import Texts

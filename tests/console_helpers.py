@@ -15,7 +15,7 @@ from bot.db.models import AuditLog
 from bot.domain.clock import FixedClock
 from bot.services.staff_ops import StaffOps
 from bot.web.app import create_web_app
-from bot.web.console import ConsoleConfig
+from bot.web.console.base import ConsoleConfig
 from bot.web.console.security import widget_hash
 from tests.staff_scene import (
     MONDAY_8AM,
@@ -55,7 +55,7 @@ def console_app(scene: Scene, *, sandbox: bool = False):
     token = scene.core.settings.telegram_bot_token
     return create_web_app(
         core=scene.core,
-        inbound=scene.core.extras["sms_inbound"],
+        inbound=scene.core.sms_inbound,
         console=ConsoleConfig(bot_token=token, bot_username=lambda: BOT_USERNAME, sandbox=sandbox),
     )
 

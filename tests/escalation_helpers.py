@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from bot.db.engine import Database
 from bot.db.models import Outbox
 from bot.messaging.channels import OutgoingMessage
-from bot.services.dispatch import Channels
+from bot.services.dispatch_routes import Channels
 from bot.services.planner import staff_notice
 
 

@@ -32,10 +32,9 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.domain.clock import Clock
 from bot.sandbox.bot_api_spec import find_method, validate_call
-from bot.sandbox.fake_user import FakeUser
 from bot.sandbox.telegram_double_methods import BotApiMethods
 from bot.sandbox.telegram_records import (
-    DEFAULT_DESCRIPTIONS,
+    LEADING_COMMAND,
     NOT_FOUND,
     TOKEN_PATH,
     AnyApplication,
@@ -43,10 +42,11 @@ from bot.sandbox.telegram_records import (
     ApiError,
     BotEvent,
     CallbackAnswer,
-    Failure,
     Json,
     MessageRecord,
+    NoSuchButton,
     NoSuchMessage,
+    ReplyKeyboard,
     SendRates,
     encode,
 )
@@ -54,6 +54,7 @@ from bot.sandbox.telegram_wire import (
     command_entities,
     command_key,
     decode_request,
+    find_callback,
     max_in_window,
 )
 
@@ -224,50 +225,6 @@ class FakeBotApi(BotApiMethods):
 
     # Failure injection ---------------------------------------------------------------------
 
-    def block_chat(self, chat_id: int) -> None:
-        """The person blocked the bot (or the bot was removed from the group): sends get 403."""
-        self._blocked.add(chat_id)
-
-    def unblock_chat(self, chat_id: int) -> None:
-        self._blocked.discard(chat_id)
-
-    def migrate_chat(self, chat_id: int, *, to: int) -> None:
-        """The group became a supergroup: sends to the old id get 400 with migrate_to_chat_id."""
-        self._migrated[chat_id] = to
-        self._ensure_chat(to)
-
-    def chat_not_found(self, chat_id: int) -> None:
-        """Telegram does not know this chat: every call naming it gets 400 chat not found."""
-        self._missing_chats.add(chat_id)
-
-    def fail_next(
-        self,
-        method: str,
-        *,
-        error_code: int = 429,
-        description: str | None = None,
-        retry_after: int | None = None,
-        chat_id: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Make the next `times` calls of `method` (to `chat_id`, if given) fail with this error."""
-        if error_code == 429 and retry_after is None:
-            retry_after = 1
-        if description is None:
-            description = (
-                f"Too Many Requests: retry after {retry_after}"
-                if error_code == 429
-                else DEFAULT_DESCRIPTIONS.get(error_code, "Unknown Error")
-            )
-        error = ApiError(error_code, description, retry_after=retry_after)
-        self._failures.append(Failure(method.lower(), chat_id, times, error))
-
-    def time_out_next(
-        self, method: str, *, delivered: bool = False, chat_id: int | None = None, times: int = 1
-    ) -> None:
-        """Make the next calls time out; with delivered=True Telegram acted before the timeout."""
-        self._failures.append(Failure(method.lower(), chat_id, times, None, delivered))
-
     # Acting as people ----------------------------------------------------------------------
 
     def make_update(
@@ -391,3 +348,118 @@ class FakeBotApi(BotApiMethods):
 
 
 # --- Small pure helpers ---------------------------------------------------------------------
+
+
+class FakeUser:
+    """A person in one chat (their private chat, or a group via `in_chat`)."""
+
+    def __init__(self, api: FakeBotApi, user_id: int, chat_id: int) -> None:
+        self._api = api
+        self.id = user_id
+        self.chat_id = chat_id
+        self._mark = 0
+
+    def in_chat(self, chat_id: int) -> FakeUser:
+        """The same person acting in another chat, e.g. the staff group."""
+        self._api._ensure_chat(chat_id)
+        return FakeUser(self._api, self.id, chat_id)
+
+    async def send_text(self, text: str) -> Json:
+        """Type and send a message (a leading /command gets its bot_command entity)."""
+        return await self._send(
+            self._api.make_update(user_id=self.id, chat_id=self.chat_id, text=text)
+        )
+
+    async def send_command(self, command: str) -> Json:
+        """Send a command such as "/start" or "/start payload"."""
+        if not LEADING_COMMAND.match(command):
+            raise ValueError(f"{command!r} is not a bot command")
+        return await self.send_text(command)
+
+    async def share_contact(self, phone: str | None = None) -> Json:
+        """Share one's own phone number (by default the one given to `FakeBotApi.user`)."""
+        phone = phone or self._api._phones.get(self.id)
+        if phone is None:
+            raise ValueError(f"user {self.id} has no phone: pass one or register it with user()")
+        update = self._api.make_update(user_id=self.id, chat_id=self.chat_id, contact_phone=phone)
+        return await self._send(update)
+
+    async def press(self, label_or_data: str) -> Json:
+        """Press a button (by label, else by callback data) on the newest keyboard in the chat."""
+        chat = self._api._chats[self.chat_id]
+        for record in reversed(list(chat.messages.values())):
+            if record.deleted or not record.inline_keyboard:
+                continue
+            data = find_callback(record, label_or_data)
+            if data is not None:
+                return await self._press_callback(record.message_id, data)
+            break
+        keyboard = chat.reply_keyboard
+        if keyboard is not None:
+            for row in keyboard.rows:
+                for button in row:
+                    if button["text"] == label_or_data:
+                        return await self._press_reply_button(keyboard, button)
+        raise NoSuchButton(f"no button {label_or_data!r} in chat {self.chat_id}: {self._shown()}")
+
+    async def press_on(self, message_id: int, label_or_data: str) -> Json:
+        """Press a button on a given (possibly old) message that still shows it."""
+        record = self._api._chats[self.chat_id].visible(message_id)
+        data = find_callback(record, label_or_data) if record is not None else None
+        if data is None:
+            raise NoSuchButton(
+                f"message {message_id} in chat {self.chat_id} shows no {label_or_data!r}"
+            )
+        return await self._press_callback(message_id, data)
+
+    def chat_log(self) -> list[MessageRecord]:
+        return self._api.chat_log(self.chat_id)
+
+    def last_message(self) -> MessageRecord:
+        """The newest visible message from the bot in this chat."""
+        return self._api.last_message(self.chat_id)
+
+    async def next_reply(self) -> MessageRecord:
+        """Wait for the first bot message in this chat after this person's last action.
+
+        Bound it with `asyncio.timeout` when the bot may stay silent.
+        """
+        found: list[MessageRecord] = []
+
+        def replied() -> bool:
+            found[:] = [
+                record
+                for record in self._api.chat_log(self.chat_id)
+                if record.from_bot and record.message_id > self._mark
+            ]
+            return bool(found)
+
+        await self._api.wait_until(replied)
+        return found[0]
+
+    async def _send(self, update: Json) -> Json:
+        self._mark = self._api._chats[self.chat_id].next_message_id - 1
+        return await self._api.deliver(update)
+
+    async def _press_callback(self, message_id: int, data: str) -> Json:
+        update = self._api.make_update(
+            user_id=self.id, chat_id=self.chat_id, callback_data=data, message_id=message_id
+        )
+        return await self._send(update)
+
+    async def _press_reply_button(self, keyboard: ReplyKeyboard, button: Json) -> Json:
+        if keyboard.one_time:
+            self._api._chats[self.chat_id].reply_keyboard = None
+        if button.get("request_contact"):
+            return await self.share_contact()
+        return await self.send_text(button["text"])
+
+    def _shown(self) -> str:
+        last = next(
+            (r for r in reversed(self.chat_log()) if r.inline_keyboard and not r.deleted), None
+        )
+        labels = last.button_labels if last is not None else []
+        keyboard = self._api._chats[self.chat_id].reply_keyboard
+        if keyboard is not None:
+            labels += [button["text"] for row in keyboard.rows for button in row]
+        return f"buttons shown: {labels}" if labels else "no buttons shown"

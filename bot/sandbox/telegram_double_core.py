@@ -30,6 +30,7 @@ from bot.sandbox.telegram_records import (
     CHAT_ID_EMPTY,
     CHAT_NOT_FOUND,
     CHAT_UPGRADED,
+    DEFAULT_DESCRIPTIONS,
     FILE_EMPTY,
     FILE_URL,
     MESSAGE_ID_MISSING,
@@ -427,3 +428,47 @@ class BotApiCore(BaseRequest):
         record.edit_date = self._now()
         self._emit(BotEvent("edited", chat.id, dataclasses.replace(record)))
         return self._message_json(record)
+
+    def block_chat(self, chat_id: int) -> None:
+        """The person blocked the bot (or the bot was removed from the group): sends get 403."""
+        self._blocked.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        self._blocked.discard(chat_id)
+
+    def migrate_chat(self, chat_id: int, *, to: int) -> None:
+        """The group became a supergroup: sends to the old id get 400 with migrate_to_chat_id."""
+        self._migrated[chat_id] = to
+        self._ensure_chat(to)
+
+    def chat_not_found(self, chat_id: int) -> None:
+        """Telegram does not know this chat: every call naming it gets 400 chat not found."""
+        self._missing_chats.add(chat_id)
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int = 429,
+        description: str | None = None,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` (to `chat_id`, if given) fail with this error."""
+        if error_code == 429 and retry_after is None:
+            retry_after = 1
+        if description is None:
+            description = (
+                f"Too Many Requests: retry after {retry_after}"
+                if error_code == 429
+                else DEFAULT_DESCRIPTIONS.get(error_code, "Unknown Error")
+            )
+        error = ApiError(error_code, description, retry_after=retry_after)
+        self._failures.append(Failure(method.lower(), chat_id, times, error))
+
+    def time_out_next(
+        self, method: str, *, delivered: bool = False, chat_id: int | None = None, times: int = 1
+    ) -> None:
+        """Make the next calls time out; with delivered=True Telegram acted before the timeout."""
+        self._failures.append(Failure(method.lower(), chat_id, times, None, delivered))

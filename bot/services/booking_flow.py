@@ -33,7 +33,6 @@ from bot.services.booking_turn import Turn
 from bot.services.drafts import (
     BOOK,
     SCREEN,
-    DraftRecorder,
     DraftStore,
     next_step,
     recorded_answers,
@@ -84,9 +83,6 @@ class BookingFlow(AppointmentActions):
         self.screens = BookingScreens(
             profile=profile, texts=texts, booking=booking, mini_app_url=mini_app_url
         )
-        # The recorder must run inside every booking transaction, before staff notices are planned.
-        if not any(isinstance(o, DraftRecorder) for o in booking.observers):
-            booking.observers.insert(0, DraftRecorder())
         self._verbs: dict[BookingVerb, tuple[frozenset[DraftStep], _Step]] = {
             BookingVerb.SERVICE: (frozenset({DraftStep.SERVICE}), self._on_service),
             BookingVerb.WEEK: (frozenset({DraftStep.DATE}), self._on_week),

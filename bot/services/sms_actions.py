@@ -26,6 +26,7 @@ from bot.domain.errors import (
     TooLateToCancel,
 )
 from bot.domain.language import Language
+from bot.domain.privacy import mask_phone
 from bot.domain.sms_keywords import (
     Inbound,
     InboundKind,
@@ -38,7 +39,6 @@ from bot.services.booking import BookingService
 from bot.services.confirmations import record_driver
 from bot.services.crisis import CrisisService
 from bot.services.patients import get_or_create_sms_patient
-from bot.services.phones import mask_phone
 from bot.services.routing import (
     can_telegram,
     enqueue_staff_notice,

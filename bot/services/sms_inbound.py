@@ -34,6 +34,7 @@ from bot.domain.enums import Channel, DraftStep, OutboxKind, OutboxStatus
 from bot.domain.errors import (
     ConfigError,
 )
+from bot.domain.privacy import mask_phone
 from bot.domain.sms_keywords import (
     CARRIER_YES,
     Inbound,
@@ -51,7 +52,6 @@ from bot.services.crisis import CrisisService
 from bot.services.escalation_ladder import is_sms_ack
 from bot.services.outbox import payload_of
 from bot.services.patients import get_or_create_sms_patient, language_of, patient_by_phone
-from bot.services.phones import mask_phone
 from bot.services.routing import (
     InvalidPatientName,
     clean_patient_name,

@@ -75,8 +75,6 @@ class WaitlistService(WaitlistOffers):
         self.texts = texts
         self.booking = booking
         self.tz = profile.tz
-        if self not in booking.observers:
-            booking.observers.append(self)
 
     @property
     def renderers(self) -> Renderers:

@@ -10,13 +10,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from bot.web.miniapp.initdata import (
-    MAX_AGE,
-    InitDataRefused,
-    data_check_string,
-    sign_init_data,
-    verify_init_data,
-)
+from bot.web.miniapp.initdata import MAX_AGE, InitDataRefused, sign_init_data, verify_init_data
+from bot.web.telegram_signature import data_check_string
 
 TOKEN = "123456789:AAminiapp-test-token-for-signing-only"
 NOW = datetime(2027, 3, 1, 13, 0, tzinfo=UTC)

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.errors import ConfigError
+from bot.domain.privacy import mask_phone
 from bot.messaging.channels import DeliveryFailed, SmsSender
-from bot.messaging.sms import TwilioSmsSender, delivery_failure, mask_phone
+from bot.messaging.sms import TwilioSmsSender, delivery_failure
 from tests.twilio_double import (
     TEST_ACCOUNT_SID,
     TEST_AUTH_TOKEN,

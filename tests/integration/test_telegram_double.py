@@ -35,8 +35,8 @@ from telegram.ext import (
 
 from bot.messaging.telegram_html import EntityParseError, parse_html
 from bot.sandbox.bot_api_spec import UploadedFile, load_spec, validate_call, validate_object
-from bot.sandbox.telegram_double import AnyApplication, BotEvent, FakeBotApi, NoSuchMessage
-from bot.sandbox.telegram_records import NoSuchButton
+from bot.sandbox.telegram_double import FakeBotApi
+from bot.sandbox.telegram_records import AnyApplication, BotEvent, NoSuchButton, NoSuchMessage
 from tests.paths import SPECS
 
 SPEC_PATH = SPECS / "telegram-bot-api.json"

@@ -101,14 +101,14 @@ async def test_a_flood_of_forged_sign_ins_and_cookies_writes_one_row_a_minute(tm
 
     from bot.domain.clock import FixedClock
     from bot.web.app import create_web_app
-    from bot.web.console import ConsoleConfig
+    from bot.web.console.base import ConsoleConfig
     from tests.console_helpers import BOT_USERNAME, TOKEN
 
     scene = console_scene(tmp_path)
     security = FixedClock(datetime.now(UTC))
     app = create_web_app(
         core=scene.core,
-        inbound=scene.core.extras["sms_inbound"],
+        inbound=scene.core.sms_inbound,
         console=ConsoleConfig(
             bot_token=TOKEN, bot_username=lambda: BOT_USERNAME, security_clock=security
         ),
@@ -139,7 +139,8 @@ async def test_charts_are_not_drawn_in_the_webhooks_database_workers(tmp_path):
     import anyio.to_thread
     from starlette.applications import Starlette
 
-    from bot.web.console import ConsoleConfig, console_routes
+    from bot.web.console import console_routes
+    from bot.web.console.base import ConsoleConfig
     from tests.console_helpers import BOT_USERNAME, TOKEN
 
     scene = console_scene(tmp_path)

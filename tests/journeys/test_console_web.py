@@ -18,14 +18,9 @@ from bot.db.models import Appointment, Escalation, Outbox
 from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.web.app import create_web_app
-from bot.web.console import ConsoleConfig
-from bot.web.console.security import (
-    LoginRefused,
-    SessionKeys,
-    data_check_string,
-    verify_login,
-    widget_hash,
-)
+from bot.web.console.base import ConsoleConfig
+from bot.web.console.security import LoginRefused, SessionKeys, verify_login, widget_hash
+from bot.web.telegram_signature import data_check_string
 from tests.console_helpers import (
     AFTERNOON,
     BOT_USERNAME,
@@ -229,7 +224,7 @@ async def test_expired_and_forged_cookies_are_refused(tmp_path):
     security = FixedClock(datetime.now(UTC))
     app = create_web_app(
         core=scene.core,
-        inbound=scene.core.extras["sms_inbound"],
+        inbound=scene.core.sms_inbound,
         console=ConsoleConfig(
             bot_token=TOKEN, bot_username=lambda: BOT_USERNAME, security_clock=security
         ),

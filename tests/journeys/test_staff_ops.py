@@ -18,7 +18,9 @@ from bot.domain.errors import InvalidPhone, NotApproved
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services.outbox import payload_of
 from bot.services.rendering import RenderContext
-from bot.services.staff_ops import (
+from bot.services.staff_ops import StaffOps
+from bot.services.staff_patient_messages import PATIENT_NOTICE, render_patient_notice
+from bot.services.staff_records import (
     EXPORT_COLUMNS,
     AmbiguousPatient,
     BlockNotFound,
@@ -26,12 +28,10 @@ from bot.services.staff_ops import (
     NotATreatment,
     PatientNotFound,
     SeriesDoesNotFit,
-    StaffOps,
     StaleAction,
-    plan_series_days,
 )
-from bot.services.staff_patient_messages import PATIENT_NOTICE, render_patient_notice
 from bot.services.staff_report_messages import render_digest
+from bot.services.staff_series import plan_series_days
 from tests.staff_scene import (
     BOOKING_TIME,
     Scene,

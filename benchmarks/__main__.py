@@ -20,6 +20,7 @@ ALL = (
     "charts",
     "crisis",
     "concurrency",
+    "cpu",
 )
 
 

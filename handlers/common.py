@@ -120,25 +120,44 @@ async def respond(
 
 
 async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
-    """Answer the press, replace the pressed message if asked, then send the screens."""
+    """Answer the press, replace the pressed message if asked, then send the screens.
+
+    The press is answered while the screens go out (two round trips at once, not one after
+    the other); the answer is asked first, and the update ends once both are done.
+    """
     chat = update.effective_chat
     if chat is None:
         return
-    query = update.callback_query
-    if query is not None:
-        await answer_quietly(update, reply.toast)
+    if update.callback_query is None:
+        await _show(update, context, chat.id, reply)
+        return
+    answered, shown = await asyncio.gather(
+        answer_quietly(update, reply.toast),
+        _show(update, context, chat.id, reply),
+        return_exceptions=True,
+    )
+    for outcome in (shown, answered):
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+async def _show(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply
+) -> None:
     screens = list(reply.screens)
     if reply.edit is not None:
+        query = update.callback_query
         message = query.message if query is not None else None
         if not (isinstance(message, Message) and await _edited(context, message, reply.edit)):
             screens.insert(0, reply.edit)
     for screen in screens:
-        await send_screen(context, chat.id, screen)
+        await send_screen(context, chat_id, screen)
 
 
 async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: Screen) -> bool:
     """Replace the pressed message; False when it cannot be (then the screen is sent instead)."""
-    if not _can_edit(message, screen):
+    markup = inline_markup(screen.buttons)
+    if not _can_edit(message, screen, markup):
         return False
     try:
         await context.bot.edit_message_text(
@@ -146,7 +165,7 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
             message_id=message.message_id,
             text=screen.text,
             parse_mode=ParseMode.HTML,
-            reply_markup=inline_markup(screen.buttons),
+            reply_markup=markup,
             link_preview_options=_NO_PREVIEW,
         )
     except BadRequest as exc:
@@ -156,13 +175,13 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
     return True
 
 
-def _can_edit(message: Message, screen: Screen) -> bool:
+def _can_edit(message: Message, screen: Screen, markup: InlineKeyboardMarkup | None) -> bool:
     """Edit only a text message, and only when the edit changes it (Telegram refuses no-ops)."""
     if message.text is None or screen.attachment is not None:
         return False
     if screen.contact_button is not None or screen.clear_keyboard:
         return False
-    same_markup = message.reply_markup == inline_markup(screen.buttons)
+    same_markup = message.reply_markup == markup
     return not (same_markup and message.text_html == screen.text)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,10 +18,12 @@ import bot.db.models  # noqa: F401
 from bot.db.engine import Database
 from bot.domain.clock import FixedClock
 from bot.profile import ClinicProfile, load_profile
+from tests.paths import SPECS
+
+if TYPE_CHECKING:
+    from tests.crisis_sms_helpers import Line
 
 PG_ENV = "CLINIC_TEST_POSTGRES_URL"
-# The published Telegram Bot API and Twilio API specs, kept in the repository (see specs/README.md).
-SPECS = Path(__file__).resolve().parent / "specs"
 
 
 @pytest.fixture
@@ -105,6 +108,27 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         database.dispose()
     else:
         yield from postgres_database()
+
+
+@pytest.fixture
+async def line(sqlite_db: Database, clock: FixedClock) -> AsyncIterator[Line]:
+    """A phone texting the clinic through the signed Twilio webhook (tests/crisis_sms_helpers.py)."""
+    from tests.crisis_sms_helpers import open_line  # the web app, only for the tests that text
+
+    async with open_line(sqlite_db, clock) as opened:
+        yield opened
+
+
+LEVELS = ("unit", "integration", "journeys")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its level, the folder it is in (tests/unit, tests/integration,
+    tests/journeys), so a level can be chosen by folder or by marker (`-m "not journeys"`)."""
+    for item in items:
+        level = item.path.parent.name
+        if level in LEVELS:
+            item.add_marker(getattr(pytest.mark, level))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+from sqlmodel import col, select
 
+from bot.db.models import AuditLog
 from bot.domain.clock import FixedClock
 from bot.services.staff_ops import StaffOps
 from bot.web.app import create_web_app
@@ -80,3 +83,22 @@ def client(app) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver", follow_redirects=False
     )
+
+
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+
+
+def audits(scene, action: str) -> list[AuditLog]:
+    with scene.db.session(write=False) as session:
+        return list(session.exec(select(AuditLog).where(col(AuditLog.action) == action)).all())
+
+
+async def signed_in(http, user_id: int = STAFF) -> str:
+    """Sign in through the widget callback; returns the day page's CSRF token."""
+    response = await http.get(login_url(signed_login(user_id)))
+    assert response.status_code == 200, response.text
+    day = await http.get("/console/day")
+    assert day.status_code == 200
+    match = CSRF.search(day.text)
+    assert match is not None
+    return match.group(1)

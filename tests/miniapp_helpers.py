@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from bot.app import Core
 from bot.runtime import MINI_APP_TOKEN_KEY, MINI_APP_URL_KEY, mini_app_for
 from bot.web.app import create_web_app
 from bot.web.miniapp.initdata import sign_init_data
+from tests.booking_helpers import add_patient
 from tests.journey_helpers import Journey
 
 TOKEN = "123456789:AAminiapp-test-token-for-signing-only"
@@ -61,3 +63,23 @@ def mini_app_button(message: Any) -> dict[str, Any] | None:
             if "web_app" in button:
                 return dict(button)
     return None
+
+
+# The first free consultation after Monday 1 March 2027 08:00 (EST) and the 12 h notice.
+FIRST = datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
+
+
+def take_every_room(journey, clock, start: datetime) -> int:
+    """Book `start` for other patients until it is no longer free; how many it took."""
+    booking = journey.core.booking
+    day = start.astimezone(journey.core.profile.tz).date()
+    count = 0
+    while any(
+        s.start == start
+        for s in booking.free_slots(service="consultation", first_day=day, last_day=day)
+    ):
+        other = add_patient(journey.core.db, now=clock.now(), name=f"Other {count}")
+        booking.book(patient_id=other, service="consultation", start=start, actor="staff:9001")
+        count += 1
+    assert count >= 1
+    return count

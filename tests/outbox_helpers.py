@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -16,6 +16,7 @@ from bot.services.dispatch import Channels, Dispatcher
 from bot.services.planner import OutboxPlanner
 from bot.services.routing import permanent_failure_hook
 from bot.texts import Texts
+from tests.booking_helpers import first_free
 from tests.fakes import FakeSms, FakeTelegram
 
 STAFF_CHAT = -1001
@@ -93,3 +94,18 @@ def rows(db: Database, *, appointment_id: int | None = None) -> list[Outbox]:
         if appointment_id is not None:
             statement = statement.where(col(Outbox.appointment_id) == appointment_id)
         return list(session.exec(statement).all())
+
+
+def book_consultation(db, profile, clock, **patient):
+    booking = booking_with_planner(db, profile, clock)
+    patient_id = telegram_patient(db, now=clock.now(), **patient)
+    start = first_free(booking, "consultation", clock=clock) + timedelta(days=5)
+    start = next(
+        s.start
+        for s in booking.free_slots(
+            service="consultation",
+            first_day=start.date(),
+            last_day=start.date() + timedelta(days=3),
+        )
+    )
+    return booking, booking.book(patient_id=patient_id, service="consultation", start=start)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from telegram.ext import ApplicationBuilder
 
 from bot.app import Core, build_core
@@ -23,6 +23,7 @@ from bot.db.models import (
     Patient,
     ScreeningAnswer,
     StaffTask,
+    TimeBlock,
 )
 from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus
@@ -315,3 +316,54 @@ def attend(scene: Scene, appointment_id: int) -> None:
         assert appointment is not None
         appointment.status = AppointmentStatus.COMPLETED
         appointment.completed_at = appointment.ends_at
+
+
+def count(scene, model, *conditions) -> int:
+    with scene.db.session(write=False) as session:
+        statement = select(func.count()).select_from(model)
+        for condition in conditions:
+            statement = statement.where(condition)
+        return int(session.exec(statement).one())
+
+
+def state(scene) -> tuple[int, ...]:
+    """A fingerprint of everything a staff command could change."""
+    return (
+        count(scene, Appointment),
+        count(scene, Appointment, col(Appointment.status) == AppointmentStatus.BOOKED),
+        count(scene, Patient),
+        count(scene, Patient, col(Patient.approved_at).is_not(None)),
+        count(scene, TimeBlock),
+        count(scene, TimeBlock, col(TimeBlock.removed_at).is_not(None)),
+        count(scene, StaffTask, col(StaffTask.done_at).is_not(None)),
+    )
+
+
+COMMANDS = [
+    "/today",
+    "/tomorrow",
+    "/week",
+    "/patient Ana Lopez",
+    "/approve Ana Lopez",
+    "/series #3 iv 3",
+    "/block tomorrow 9-12 training",
+    "/unblock #1",
+    "/flags",
+    "/export 2027-03-01 2027-03-07",
+    "/outcomes",
+    "/newpatient +1 617 555 0177 Carla Diaz",
+]
+
+
+BUTTONS = [
+    "st:ap:1",
+    "st:dn:2",
+    "st:ns:2",
+    "st:cl:1",
+    "st:sc:1",
+    "st:bf:1",
+    "st:xx:1",
+    "st:ub:1",
+    "st:of:1:0",
+    "st:pt:1",
+]

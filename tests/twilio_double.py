@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,8 +26,9 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 
 from bot.domain.sms_policy import segments
+from tests.paths import SPECS
 
-SPEC_PATH = Path(__file__).resolve().parent / "specs" / "twilio_api_v2010.json"
+SPEC_PATH = SPECS / "twilio_api_v2010.json"
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
 CALLS_PATH = "/2010-04-01/Accounts/{AccountSid}/Calls.json"
 DEFAULT_BASE_URL = "https://api.twilio.com"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -81,14 +82,33 @@ class Database:
             if self.is_sqlite
             else self.engine
         )
+        # SQLite has one writer. This process's writers queue here and are handed the turn at
+        # once; waiting inside BEGIN IMMEDIATE instead means SQLite's busy handler, which sleeps
+        # (up to 100 ms a time) and wakes in no order, so a crowd of chats waits far longer than
+        # the writes take. Other processes on the same file still wait in BEGIN IMMEDIATE.
+        self._write_turn: AbstractContextManager[object] = (
+            threading.RLock() if self.is_sqlite else nullcontext()
+        )
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         try:
-            bind = self._writer if write else self.engine
-            with Session(bind, expire_on_commit=False) as s, s.begin():
+            if not write:
+                with Session(self.engine, expire_on_commit=False) as s, s.begin():
+                    yield s
+                return
+            with self._write_turn, Session(self._writer, expire_on_commit=False) as s, s.begin():
                 yield s
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"database error: {exc.orig}") from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A bare connection for a hot read-only look-up (no ORM session to set up)."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
         except OperationalError as exc:
             raise DatabaseUnavailable(f"database error: {exc.orig}") from exc
 

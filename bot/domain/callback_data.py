@@ -3,7 +3,7 @@
 Callback data is `<prefix>:<verb>[:<argument>...]`: ASCII parts of up to 40 of A-Z a-z 0-9 _ . -,
 joined by ":", at most 64 bytes in UTF-8 (Telegram's limit, checked when a button is packed).
 Buttons stay on people's screens for days, so the layouts below are a wire format: change one
-only with a reader for the old layout kept beside it (tests/test_callback_data.py pins them).
+only with a reader for the old layout kept beside it (tests/unit/test_callback_data.py pins them).
 
   bk:<verb>:<draft version>:<argument>    a step of the booking in progress (BookingStep)
   mn:<verb>                               the main menu and consent (MenuPress)

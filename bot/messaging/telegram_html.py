@@ -61,6 +61,9 @@ _SIMPLE_TAG_ENTITIES = {
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
+_MARKUP = re.compile("[<&]")
+
+
 def utf16_length(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
@@ -109,8 +112,11 @@ class _HtmlReader:
                     self.emit(decoded)
                     continue
             if current != "<":
-                self.emit(current)
-                self.pos += 1
+                # Plain text up to the next tag or entity in one piece (one append, one count).
+                end = _MARKUP.search(self.source, self.pos + 1)
+                stop = end.start() if end is not None else len(self.source)
+                self.emit(self.source[self.pos : stop])
+                self.pos = stop
                 continue
             if self.char(1) == "/":
                 self.read_end_tag()

@@ -809,7 +809,7 @@ class FakeBotApi(BaseRequest):
             target = chat.visible(record.reply_to_message_id)
             if target is not None:
                 data["reply_to_message"] = self._message_json(target, with_reply=False)
-        entities = copy.deepcopy(record.entities)
+        entities = _json_copy(record.entities)
         if record.kind == "text":
             data["text"] = record.text
             if entities:
@@ -840,7 +840,7 @@ class FakeBotApi(BaseRequest):
                 if entities:
                     data["caption_entities"] = entities
         if record.inline_keyboard is not None:
-            data["reply_markup"] = {"inline_keyboard": copy.deepcopy(record.inline_keyboard)}
+            data["reply_markup"] = {"inline_keyboard": _json_copy(record.inline_keyboard)}
         return data
 
     def _emit(self, event: BotEvent) -> None:
@@ -1403,11 +1403,17 @@ class FakeUser:
 # --- Small pure helpers ---------------------------------------------------------------------
 
 
+def _json_copy(value: Any) -> Any:
+    """A deep copy of JSON values (what Telegram decodes), several times cheaper than deepcopy."""
+    return json.loads(json.dumps(value))
+
+
 def _decode_request(request_data: RequestData | None) -> tuple[Json, dict[str, UploadedFile]]:
     """Parameters as Telegram decodes them; multipart files become UploadedFile values."""
     if request_data is None:
         return {}, {}
-    params: Json = copy.deepcopy(request_data.parameters)
+    # PTB's parameters are JSON values already: copied the way Telegram would decode them.
+    params: Json = _json_copy(request_data.parameters)
     referenced = {
         value.removeprefix("attach://")
         for value in _strings_in(params)
@@ -1458,7 +1464,7 @@ def _read_markup(markup: Any) -> _Markup:
             for button in row:
                 _check_inline_button(button)
         # An empty inline keyboard shows nothing; Telegram drops it from the message.
-        return _Markup(inline=copy.deepcopy(rows) or None)
+        return _Markup(inline=_json_copy(rows) or None)
     if "keyboard" in markup:
         rows = markup["keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):

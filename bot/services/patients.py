@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
@@ -11,6 +12,9 @@ from bot.db.models import Patient
 from bot.domain.enums import Channel
 from bot.domain.language import Language, language_from_code
 from bot.services.audit import audit
+
+# Built once: a statement object keeps its cache key, so each update skips rebuilding it.
+_LANGUAGE = select(Patient.language).where(col(Patient.telegram_user_id) == bindparam("user_id"))
 
 
 def patient_by_telegram(session: Session, telegram_user_id: int) -> Patient | None:
@@ -68,11 +72,9 @@ def language_of(patient: Patient | None, *, fallback: str | None = None) -> Lang
 
 
 def telegram_language(db: Database, telegram_user_id: int, language_code: str | None) -> Language:
-    """The language to answer a Telegram user in (one indexed read)."""
-    with db.session(write=False) as session:
-        chosen = session.exec(
-            select(Patient.language).where(col(Patient.telegram_user_id) == telegram_user_id)
-        ).one_or_none()
+    """The language to answer a Telegram user in (one indexed read, made for every update)."""
+    with db.reading() as connection:
+        chosen = connection.execute(_LANGUAGE, {"user_id": telegram_user_id}).scalar_one_or_none()
     return language_from_code(chosen or language_code)
 
 

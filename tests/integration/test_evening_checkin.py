@@ -1,0 +1,135 @@
+"""Issue 11 item 5: the evening check-in is never dropped (fake clock, Telegram and SMS fakes)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.db.engine import Database
+from bot.db.models import Outbox
+from bot.domain.checkins import parse_checkin_catalog
+from bot.domain.clock import FixedClock
+from bot.domain.enums import OutboxStatus
+from bot.domain.errors import ConfigError
+from bot.profile import ClinicProfile
+from tests.checkin_helpers import (
+    PATIENT_CHAT,
+    PATIENT_PHONE,
+    World,
+    add_appointment,
+    build_world,
+    checkin_row,
+    done_session,
+    sms_patient,
+)
+from tests.outbox_helpers import telegram_patient
+
+NY = ZoneInfo("America/New_York")
+# Monday 1 March 2027, 15:00-19:00 clinic time: E is due at 23:00, inside quiet hours.
+LATE_START = datetime(2027, 3, 1, 20, 0, tzinfo=UTC)
+INTRO = "A few quick questions"
+
+
+@pytest.fixture(name="w")
+def world_fixture(sqlite_db: Database, profile: ClinicProfile, clock: FixedClock) -> World:
+    return build_world(sqlite_db, profile, clock)
+
+
+def local_hm(moment: datetime) -> str:
+    return moment.astimezone(NY).strftime("%a %H:%M")
+
+
+async def test_a_late_session_gets_its_evening_check_in_at_night_on_telegram(w: World) -> None:
+    appointment_id = done_session(w, start=LATE_START)
+    evening = checkin_row(w, appointment_id, "E")
+    assert local_hm(evening.due_at) == "Mon 23:00"
+    assert evening.not_after is not None and local_hm(evening.not_after) == "Tue 01:00"
+
+    w.clock.set(evening.due_at)
+    await w.dispatcher.run_due()
+
+    assert any(INTRO in t for t in w.telegram.texts_to(PATIENT_CHAT))
+
+
+async def test_a_late_session_gets_its_evening_check_in_at_night_by_sms(w: World) -> None:
+    patient_id = sms_patient(w)
+    appointment_id = done_session(w, patient_id=patient_id, start=LATE_START)
+    evening = checkin_row(w, appointment_id, "E")
+
+    w.clock.set(evening.due_at)  # 23:00: other texts wait for 08:00, this one goes
+    await w.dispatcher.run_due()
+
+    bodies = w.sms.bodies_to(PATIENT_PHONE)
+    assert len(bodies) >= 1 and "Reply" in bodies[-1]
+    with w.db.session(write=False) as session:
+        row = session.get(Outbox, evening.id)
+        assert row is not None and row.status == OutboxStatus.SENT
+
+
+async def test_done_pressed_late_sends_the_evening_check_in_at_once_inside_its_window(
+    w: World,
+) -> None:
+    patient_id = telegram_patient(w.db, now=w.clock.now())
+    appointment_id = add_appointment(w, patient_id, start=LATE_START)
+    w.clock.set(LATE_START + timedelta(hours=9))  # 5 h after the end, Tue 00:00
+    w.aftercare.mark_done(appointment_id=appointment_id, actor="staff:1")
+
+    evening = checkin_row(w, appointment_id, "E")
+    assert evening.due_at == w.clock.now()
+    await w.dispatcher.run_due()
+    assert any(INTRO in t for t in w.telegram.texts_to(PATIENT_CHAT))
+
+
+async def test_an_evening_check_in_that_missed_its_window_is_skipped_not_sent_late(
+    w: World,
+) -> None:
+    appointment_id = done_session(w, start=LATE_START)
+    evening = checkin_row(w, appointment_id, "E")
+    w.clock.set(LATE_START + timedelta(hours=10, minutes=30))  # Tue 01:30: the bot was down
+
+    await w.dispatcher.run_due()
+
+    assert not any(INTRO in t for t in w.telegram.texts_to(PATIENT_CHAT))
+    with w.db.session(write=False) as session:
+        row = session.get(Outbox, evening.id)
+        assert row is not None and row.status == OutboxStatus.SKIPPED
+
+
+def discharge_profile(profile: ClinicProfile) -> ClinicProfile:
+    checkins = copy.deepcopy(profile.checkins)
+    checkins["slots"][0]["mode"] = "discharge"
+    return profile.model_copy(update={"checkins": checkins})
+
+
+async def test_discharge_mode_asks_two_hours_after_done_and_again_next_morning(
+    sqlite_db: Database, clock: FixedClock, profile: ClinicProfile
+) -> None:
+    w = build_world(sqlite_db, discharge_profile(profile), clock)
+    patient_id = telegram_patient(w.db, now=w.clock.now())
+    appointment_id = add_appointment(w, patient_id, start=LATE_START)
+    w.clock.set(LATE_START + timedelta(hours=4, minutes=10))  # Done at 19:10
+    w.aftercare.mark_done(appointment_id=appointment_id, actor="staff:1")
+
+    evening = checkin_row(w, appointment_id, "E")
+    morning = checkin_row(w, appointment_id, "D1")
+    assert local_hm(evening.due_at) == "Mon 21:10"
+    assert local_hm(morning.due_at) == "Tue 09:00"
+    assert json.loads(evening.payload).get("any_hour") is True
+
+
+def test_the_built_in_profile_sends_the_evening_four_to_six_hours_after_the_end(
+    profile: ClinicProfile,
+) -> None:
+    (evening,) = [s for s in profile.checkins["slots"] if s["code"] == "E"]
+    assert (evening["after_minutes"], evening["until_minutes"]) == (240, 360)
+
+
+def test_discharge_mode_without_a_morning_safety_check_is_refused(profile: ClinicProfile) -> None:
+    data = discharge_profile(profile).model_dump()
+    data["checkins"]["slots"][1]["sets"] = ["pain"]
+    with pytest.raises(ConfigError, match="day-1 check-in"):
+        parse_checkin_catalog(data)

@@ -1,0 +1,140 @@
+"""Send limits live in the database, so every replica keeps to them together."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+from bot.domain.clock import FixedClock
+from bot.services.rate_limits import SharedPacer, reserve, telegram_limits
+from tests.paths import ROOT
+
+STAFF_GROUP = -1001000000001
+
+
+def virtual_pacer(db, clock: FixedClock) -> SharedPacer:
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
+    return SharedPacer(db=db, clock=clock, sleep=sleep)
+
+
+def busiest(times: list[datetime], window: timedelta) -> int:
+    ordered = sorted(times)
+    return max(sum(1 for t in ordered[i:] if t < start + window) for i, start in enumerate(ordered))
+
+
+async def test_sends_keep_one_per_second_per_chat_25_per_second_overall_and_20_per_minute_per_group(
+    sqlite_db, clock
+):
+    pacer = virtual_pacer(sqlite_db, clock)
+    sent: list[tuple[datetime, int]] = []
+    for n in range(240):
+        chat = STAFF_GROUP if n % 8 == 0 else n % 40
+        await pacer.wait(chat)
+        sent.append((clock.now(), chat))
+    for chat in {c for _, c in sent}:
+        times = [t for t, c in sent if c == chat]
+        gap = timedelta(seconds=3) if chat < 0 else timedelta(seconds=1)
+        assert all(b - a >= gap for a, b in itertools.pairwise(times))
+    assert busiest([t for t, _ in sent], timedelta(seconds=1)) <= 25
+    group = [t for t, c in sent if c == STAFF_GROUP]
+    assert busiest(group, timedelta(minutes=1)) <= 20
+
+
+async def test_a_429_holds_that_chat_for_every_sender(sqlite_db, clock):
+    one, other = virtual_pacer(sqlite_db, clock), virtual_pacer(sqlite_db, clock)
+    await one.pause_chat(501, 30)
+    started = clock.now()
+    await other.wait(501)
+    assert clock.now() - started >= timedelta(seconds=30)
+
+
+CHILD = """
+import json, sys
+from datetime import UTC, datetime
+from bot.db.engine import Database
+from bot.services.rate_limits import reserve, telegram_limits
+db = Database(sys.argv[1])
+now = datetime(2027, 3, 1, 13, 0, tzinfo=UTC)
+slots = []
+for n in range(60):
+    chat = 700 + n % 3
+    slots.append([chat, reserve(db, telegram_limits(chat), now=now).isoformat()])
+print(json.dumps(slots))
+"""
+
+
+def test_two_processes_on_postgresql_share_the_limits(pg_db):
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, pg_db.url], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    slots: list[tuple[int, datetime]] = []
+    for child in children:
+        out, _ = child.communicate(timeout=120)
+        assert child.returncode == 0
+        slots += [(chat, datetime.fromisoformat(at)) for chat, at in json.loads(out)]
+    assert len(slots) == 120
+    times = [at for _, at in slots]
+    assert len(set(times)) == 120  # no two sends share a slot
+    assert busiest(times, timedelta(seconds=1)) <= 25
+    for chat in {c for c, _ in slots}:
+        mine = sorted(at for c, at in slots if c == chat)
+        assert all(b - a >= timedelta(seconds=1) for a, b in itertools.pairwise(mine))
+
+
+def test_a_reservation_after_a_quiet_spell_goes_at_once(sqlite_db, clock):
+    first = reserve(sqlite_db, telegram_limits(9), now=clock.now())
+    later = clock.now() + timedelta(minutes=5)
+    assert first == clock.now()
+    assert reserve(sqlite_db, telegram_limits(9), now=later) == later
+
+
+class LateSleeper:
+    """Sleeps on the clock, oversleeping by `late` on the first `times` calls (a busy loop)."""
+
+    def __init__(self, clock: FixedClock, late: timedelta, times: int) -> None:
+        self.clock = clock
+        self.late = late
+        self.times = times
+        self.calls = 0
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls += 1
+        extra = self.late if self.calls <= self.times else timedelta(0)
+        self.clock.advance(timedelta(seconds=seconds) + extra)
+
+
+async def test_a_send_woken_long_after_its_slot_takes_a_new_one_instead_of_bunching(
+    sqlite_db, clock
+):
+    reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())  # the next slot is 3 s off
+    sleeper = LateSleeper(clock, late=timedelta(seconds=2), times=1)
+    pacer = SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper)
+    await pacer.wait(STAFF_GROUP)
+    # Woke 2 s after its slot: slept again until a fresh slot, which it met.
+    assert sleeper.calls == 2
+    # The missed slot stays unused, so no window holds more than the limit.
+    taken = reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())
+    assert taken - clock.now() >= timedelta(minutes=1) / 19 - timedelta(milliseconds=1)
+
+
+async def test_a_send_always_late_still_goes_after_a_few_new_slots(sqlite_db, clock):
+    reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())
+    sleeper = LateSleeper(clock, late=timedelta(seconds=1), times=100)
+    pacer = SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper)
+    await pacer.wait(STAFF_GROUP)
+    assert sleeper.calls == 4  # its slot and three new ones, then it goes
+
+
+async def test_a_slight_delay_keeps_the_slot(sqlite_db, clock):
+    reserve(sqlite_db, telegram_limits(STAFF_GROUP), now=clock.now())
+    sleeper = LateSleeper(clock, late=timedelta(milliseconds=50), times=100)
+    await SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper).wait(STAFF_GROUP)
+    assert sleeper.calls == 1

@@ -37,6 +37,15 @@ from bot.domain.errors import (
     SlotTaken,
     UnknownService,
 )
+from bot.domain.refs import (
+    BadRef,
+    RefKind,
+    appointment_ref,
+    block_ref,
+    patient_ref,
+    request_ref,
+    waitlist_ref,
+)
 from bot.messaging.channels import OutgoingMessage
 from bot.messaging.telegram import inline_keyboard
 from bot.profile import ServiceKind
@@ -280,6 +289,8 @@ class StaffHandlers:
         """One patient from what staff typed; otherwise say who matched (or that none did)."""
         try:
             return await asyncio.to_thread(self.ops.resolve_patient, query)
+        except BadRef as wrong:  # A-345 where a patient is wanted: say what it is
+            raise BadArgument(str(wrong)) from None
         except PatientNotFound:
             await self.send(update, context, self.texts.html("staff_unknown_patient", query=query))
         except AmbiguousPatient as exc:
@@ -357,22 +368,24 @@ class StaffHandlers:
             Route.ALREADY: "staff_screening_already",
         }[result.route]
         name = result.name or "(no name yet)"
-        await self.send(update, context, self.texts.html(key, name=name, id=result.patient_id))
+        await self.send(
+            update, context, self.texts.html(key, name=name, id=patient_ref(result.patient_id))
+        )
         if result.queued:
             self.core.kick_outbox()
 
     # --- waitlist (issue 15) ----------------------------------------------------------------
 
     async def waitlist(self, update: Update, context: Context) -> None:
-        """Who is waiting; `/waitlist offer #id <date> <time>` offers them a time by hand."""
+        """Who is waiting; `/waitlist offer W-id <date> <time>` offers them a time by hand."""
         service: WaitlistService = self.core.extras["waitlist"]
         words = self.args(context)
         if not words:
             await self.send(update, context, await asyncio.to_thread(service.staff_text))
             return
         if words[0].lower() != "offer" or len(words) < 4:
-            raise BadArgument("say /waitlist, or /waitlist offer #id date time")
-        entry_id = parse_id(words[1:2])
+            raise BadArgument("say /waitlist, or /waitlist offer W-id date time")
+        entry_id = parse_id(words[1:2], RefKind.WAITLIST)
         day = parse_day(words[2:-1], today=self.ops.today(), month_first=self.month_first)
         start = datetime.combine(day, parse_time(words[-1]), self.profile.tz).astimezone(UTC)
         try:
@@ -380,7 +393,9 @@ class StaffHandlers:
                 service.staff_offer, entry_id=entry_id, start=start, actor=self.actor(update)
             )
         except NoSuchEntry:
-            await self.send(update, context, self.texts.html("wl_staff_no_entry", id=entry_id))
+            await self.send(
+                update, context, self.texts.html("wl_staff_no_entry", id=waitlist_ref(entry_id))
+            )
             return
         except InvalidSlot as exc:
             await self.refuse(update, context, str(exc))
@@ -402,10 +417,9 @@ class StaffHandlers:
         self, update: Update, context: Context, name: str, *, done: bool
     ) -> None:
         words = self.args(context)
-        number = words[0].lstrip("#") if len(words) == 1 else ""
-        if not number.isdigit() or len(number) > 12:
-            raise BadArgument("say which appointment, by its #id")
-        appointment_id = int(number)
+        if len(words) != 1:
+            raise BadArgument("say which appointment, by its identifier (A-12)")
+        appointment_id = parse_id(words, RefKind.APPOINTMENT)
         aftercare = self.core.aftercare
         mark = aftercare.mark_done if done else aftercare.mark_no_show
         try:
@@ -413,7 +427,9 @@ class StaffHandlers:
                 mark, appointment_id=appointment_id, actor=self.actor(update)
             )
         except AppointmentNotFound:
-            await self.refuse(update, context, f"there is no appointment #{appointment_id}")
+            await self.refuse(
+                update, context, f"there is no appointment {appointment_ref(appointment_id)}"
+            )
             return
         except LeavingEarly as early:
             await self.send(update, context, self.leaving_question(early))
@@ -427,11 +443,13 @@ class StaffHandlers:
             follow = "staff_done_aftercare" if treatment else "staff_done_no_aftercare"
             text = self.texts.html(
                 "staff_done_recorded",
-                appointment_id=appointment_id,
+                appointment_id=appointment_ref(appointment_id),
                 aftercare=self.texts.plain(follow),
             )
         else:
-            text = self.texts.html("staff_noshow_recorded", appointment_id=appointment_id)
+            text = self.texts.html(
+                "staff_noshow_recorded", appointment_id=appointment_ref(appointment_id)
+            )
         await self.send(update, context, text)
         self.core.kick_outbox()
 
@@ -439,8 +457,8 @@ class StaffHandlers:
         """Store (or clear with "none") the phone of the adult who drives a patient home."""
         words = self.args(context)
         if len(words) < 2:
-            raise BadArgument("say which patient (#id) and the driver's phone, or none")
-        patient_id = parse_id(words[:1])
+            raise BadArgument("say which patient (P-12) and the driver's phone, or none")
+        patient_id = parse_id(words[:1], RefKind.PATIENT)
         phone = "".join(words[1:])
         clear = phone.casefold() in ("none", "-")
         try:
@@ -450,13 +468,13 @@ class StaffHandlers:
         except InvalidPhone as exc:
             raise BadArgument(str(exc)) from None
         except PatientNotFound:
-            await self.refuse(update, context, f"there is no patient #{patient_id}")
+            await self.refuse(update, context, f"there is no patient {patient_ref(patient_id)}")
             return
         key = "staff_driver_cleared" if stored is None else "staff_driver_saved"
         await self.send(
             update,
             context,
-            self.texts.html(key, patient_id=patient_id, ending=(stored or "")[-4:]),
+            self.texts.html(key, patient_id=patient_ref(patient_id), ending=(stored or "")[-4:]),
         )
 
     # --- patients -----------------------------------------------------------------------
@@ -478,7 +496,9 @@ class StaffHandlers:
             card = await asyncio.to_thread(self.ops.patient_card, patient_id)
         except PatientNotFound:
             await self.send(
-                update, context, self.texts.html("staff_unknown_patient", query=f"#{patient_id}")
+                update,
+                context,
+                self.texts.html("staff_unknown_patient", query=patient_ref(patient_id)),
             )
             return
         await asyncio.to_thread(
@@ -491,7 +511,7 @@ class StaffHandlers:
         await context.bot.send_photo(
             chat_id=chat.id,
             photo=InputFile(chart, filename="pain.png"),
-            caption=self.texts.plain("staff_chart_caption", id=patient_id),
+            caption=self.texts.plain("staff_chart_caption", id=patient_ref(patient_id)),
         )
 
     async def approve(self, update: Update, context: Context) -> None:
@@ -548,8 +568,8 @@ class StaffHandlers:
             lines = [
                 self.texts.html(
                     "privacy_staff_request_line",
-                    request=r.id,
-                    patient=r.patient_id,
+                    request=request_ref(r.id),
+                    patient=patient_ref(r.patient_id),
                     status=r.status,
                     when=when_short(r.requested_at, self.profile.tz),
                 )
@@ -562,15 +582,16 @@ class StaffHandlers:
             )
             return
         verb = args[0].lower()
-        if verb not in ("approve", "decline") or len(args) < 2 or not args[1].lstrip("#").isdigit():
-            raise BadArgument("approve <number> or decline <number> <reason>")
+        if verb not in ("approve", "decline") or len(args) < 2:
+            raise BadArgument("approve <R-number> or decline <R-number> <reason>")
+        request_id = parse_id(args[1:2], RefKind.REQUEST)
         reason = " ".join(args[2:])
         if verb == "decline" and not reason:
             raise BadArgument("a decline needs a reason")
         try:
             decision = await asyncio.to_thread(
                 privacy.decide,
-                request_id=int(args[1].lstrip("#")),
+                request_id=request_id,
                 approve=verb == "approve",
                 actor=self.actor(update),
                 reason=reason,
@@ -583,8 +604,8 @@ class StaffHandlers:
     def erasure_line(self, decision: Decision) -> str:
         return self.texts.html(
             f"privacy_staff_{decision.status}",
-            request=decision.request_id,
-            patient=decision.patient_id,
+            request=request_ref(decision.request_id),
+            patient=patient_ref(decision.patient_id),
         )
 
     # --- series -------------------------------------------------------------------------
@@ -611,7 +632,9 @@ class StaffHandlers:
                 update,
                 context,
                 self.texts.html(
-                    "staff_not_approved", name=views.patient_name(match.name), id=match.id
+                    "staff_not_approved",
+                    name=views.patient_name(match.name),
+                    id=patient_ref(match.id),
                 ),
             )
             return
@@ -666,13 +689,15 @@ class StaffHandlers:
             blocks = await asyncio.to_thread(self.ops.upcoming_blocks)
             await self.send(update, context, views.render_blocks(self.texts, self.profile, blocks))
             return
-        block_id = parse_id(words)
+        block_id = parse_id(words, RefKind.BLOCK)
         try:
             block = await asyncio.to_thread(
                 self.ops.unblock, block_id=block_id, actor=self.actor(update)
             )
         except BlockNotFound:
-            await self.send(update, context, self.texts.html("staff_block_not_found", id=block_id))
+            await self.send(
+                update, context, self.texts.html("staff_block_not_found", id=block_ref(block_id))
+            )
             return
         await self.send(update, context, views.render_unblocked(self.texts, self.profile, block))
 
@@ -818,7 +843,7 @@ class StaffHandlers:
     def leaving_question(self, early: LeavingEarly) -> OutgoingMessage:
         text = self.texts.html(
             "staff_leaving_early",
-            appointment_id=early.appointment_id,
+            appointment_id=appointment_ref(early.appointment_id),
             end=clock_time(early.ends_at, self.profile.tz),
         )
         buttons = leaving_buttons(self.texts, early.appointment_id, early.version)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from bot.domain.refs import BadRef, RefKind, parse_ref, ref
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -55,7 +57,6 @@ _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?h?\s*(am|pm|a|p)?$")
 _RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|\bto\b)\s*(.+)$")
 _PHONE_CHARS = set("+0123456789-().")
-_ID = re.compile(r"^#?(\d{1,9})$")
 
 
 class BadArgument(ValueError):
@@ -297,11 +298,11 @@ def parse_new_patient(words: Sequence[str]) -> tuple[str, str]:
     return phone, name
 
 
-def parse_id(words: Sequence[str]) -> int:
-    """A record number such as 12 or #12."""
+def parse_id(words: Sequence[str], kind: RefKind) -> int:
+    """A record's identifier such as A-12 (for an appointment), or its bare number 12."""
     if len(words) != 1:
-        raise BadArgument("give one number, such as #12")
-    match = _ID.match(words[0].strip())
-    if not match:
-        raise BadArgument(f"“{words[0]}” is not a number such as #12")
-    return int(match.group(1))
+        raise BadArgument(f"give one identifier, such as {ref(kind, 12)}")
+    try:
+        return parse_ref(words[0], kind)
+    except BadRef as exc:
+        raise BadArgument(str(exc)) from None

@@ -29,6 +29,7 @@ from bot.domain.errors import (
     ClinicError,
     StaleButton,
 )
+from bot.domain.refs import appointment_ref, flag_ref
 from bot.domain.series_schedule import Candidate, Planned, merge_schedule
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
@@ -60,7 +61,9 @@ class LeavingEarly(ClinicError):
     """Done pressed long before a treatment's scheduled end: staff confirm the patient leaves."""
 
     def __init__(self, appointment_id: int, ends_at: datetime, version: int | None = None) -> None:
-        super().__init__(f"appointment {appointment_id} is booked until {ends_at.isoformat()}")
+        super().__init__(
+            f"appointment {appointment_ref(appointment_id)} is booked until {ends_at.isoformat()}"
+        )
         self.appointment_id = appointment_id
         self.ends_at = ends_at
         self.version = version
@@ -153,10 +156,12 @@ class AftercareService:
                     )
                 return appointment
             if step.verdict is Verdict.REFUSED:
-                raise AppointmentNotActive(f"appointment {appointment_id} was {step.before}")
+                raise AppointmentNotActive(
+                    f"appointment {appointment_ref(appointment_id)} was {step.before}"
+                )
             if not in_time(Change.DONE, starts_at=appointment.starts_at, now=now):
                 raise SessionNotStarted(
-                    f"appointment {appointment_id} has not started (it starts "
+                    f"appointment {appointment_ref(appointment_id)} has not started (it starts "
                     f"{self._when(appointment)}): it cannot be marked Done before it starts"
                 )
             alert = held_by(session, appointment_id)
@@ -164,9 +169,9 @@ class AftercareService:
                 # CLINICAL.md 4c: a Yes before the session is reviewed before it goes ahead; the
                 # review is on record (alert acknowledged) before the session can be recorded.
                 raise SessionHeld(
-                    f"appointment #{appointment_id} is held: the patient answered Yes on the "
-                    f"pre-session check (alert #{alert}). Review it and acknowledge alert "
-                    f"#{alert}, then mark the session Done"
+                    f"appointment {appointment_ref(appointment_id)} is held: the patient "
+                    f"answered Yes on the pre-session check (alert {flag_ref(alert)}). Review "
+                    f"it and acknowledge alert {flag_ref(alert)}, then mark the session Done"
                 )
             early = now < appointment.ends_at - timedelta(
                 minutes=self.profile.session_end.early_done_minutes
@@ -206,11 +211,13 @@ class AftercareService:
             if step.verdict is Verdict.ALREADY:
                 return appointment
             if step.verdict is Verdict.REFUSED:
-                raise AppointmentNotActive(f"appointment {appointment_id} was {step.before}")
+                raise AppointmentNotActive(
+                    f"appointment {appointment_ref(appointment_id)} was {step.before}"
+                )
             if not in_time(Change.NO_SHOW, starts_at=appointment.starts_at, now=now):
                 # Nobody can miss a visit that has not begun; reminders must keep going.
                 raise SessionNotStarted(
-                    f"appointment {appointment_id} has not started (it starts "
+                    f"appointment {appointment_ref(appointment_id)} has not started (it starts "
                     f"{self._when(appointment)}): it cannot be a no-show before it starts"
                 )
             corrected = step.corrected
@@ -286,20 +293,22 @@ class AftercareService:
             if moved is not None:
                 return self.texts.plain(
                     "staff_toast_stale_moved",
-                    id=number,
-                    new=moved.id,
+                    id=appointment_ref(number),
+                    new=appointment_ref(moved.id),
                     when=when_short(moved.starts_at, tz),
                 )
             when = appointment.cancelled_at or appointment.starts_at
             return self.texts.plain(
-                "staff_toast_stale_cancelled", id=number, when=when_short(when, tz)
+                "staff_toast_stale_cancelled", id=appointment_ref(number), when=when_short(when, tz)
             )
         if appointment.status == AppointmentStatus.NO_SHOW:
-            return self.texts.plain("staff_toast_stale_no_show", id=number)
+            return self.texts.plain("staff_toast_stale_no_show", id=appointment_ref(number))
         if appointment.attendance_assumed_at is not None:
-            return self.texts.plain("staff_toast_stale_assumed", id=number)
+            return self.texts.plain("staff_toast_stale_assumed", id=appointment_ref(number))
         when = appointment.completed_at or appointment.ends_at
-        return self.texts.plain("staff_toast_stale_done", id=number, when=when_short(when, tz))
+        return self.texts.plain(
+            "staff_toast_stale_done", id=appointment_ref(number), when=when_short(when, tz)
+        )
 
     # --- a session nobody closed ----------------------------------------------------------
 
@@ -317,7 +326,7 @@ class AftercareService:
         step = str(ctx.payload.get("step", SessionEndStep.PROMPT))
         ctx.session.flush()  # the buttons carry the version the staff will see
         values = {
-            "appointment_id": str(appointment.id),
+            "appointment_id": appointment_ref(appointment.id),
             "patient": patient_line(ctx, ctx.patient),
             "service": self._label(appointment),
             "when": when_long(appointment.starts_at, self.profile.tz),
@@ -648,5 +657,5 @@ class AftercareService:
     def _appointment(session: Session, appointment_id: int) -> Appointment:
         appointment = session.get(Appointment, appointment_id)
         if appointment is None:
-            raise AppointmentNotFound(f"appointment {appointment_id} not found")
+            raise AppointmentNotFound(f"appointment {appointment_ref(appointment_id)} not found")
         return appointment

@@ -40,6 +40,7 @@ from bot.domain.errors import (
     StaleButton,
     TooLateToCancel,
 )
+from bot.domain.refs import appointment_ref
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.calendar import clinic_calendar, service_spec
@@ -393,7 +394,7 @@ class BookingService:
         """Refuse to act on a visit that changed since the caller saw it (None: no check)."""
         if expected is not None and appointment.version != expected:
             raise StaleButton(
-                f"appointment {appointment.id} changed since it was shown (version "
+                f"appointment {appointment_ref(appointment.id)} changed since it was shown (version "
                 f"{expected}, now {appointment.version})"
             )
 

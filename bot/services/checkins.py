@@ -78,6 +78,7 @@ from bot.domain.enums import (
 from bot.domain.errors import ConfigError
 from bot.domain.outcomes import PainReport, baseline_pain, percent_reduction
 from bot.domain.redflags import RedFlag, evaluate_answer
+from bot.domain.refs import appointment_ref
 from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.domain.typed_answers import matching_label
@@ -460,7 +461,7 @@ class CheckinService:
         checkin.status = CheckinStatus.MISSED
         text = self.texts.raw("checkin_staff_missed").format(
             slot=html.escape(checkin.slot),
-            appointment_id=checkin.appointment_id,
+            appointment_id=appointment_ref(checkin.appointment_id),
             patient=patient_line(ctx, ctx.patient),
             answered=len(answers),
             total=len(codes),

@@ -39,6 +39,7 @@ from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.errors import ConfigError
 from bot.domain.language import Language
 from bot.domain.redflags import RedFlag
+from bot.domain.refs import flag_ref
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
@@ -635,7 +636,7 @@ class CrisisService:
         return OutgoingMessage(
             self.texts.html(
                 "crisis_staff_followup",
-                escalation_id=escalation_id,
+                escalation_id=flag_ref(escalation_id),
                 count=len(waiting),
                 quote=quote(waiting[-1].text),
             )

@@ -16,6 +16,7 @@ from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 from bot.domain.language import DEFAULT_LANGUAGE, Language
+from bot.domain.refs import patient_ref
 from bot.domain.reminders import backoff, next_sms_window
 from bot.messaging.channels import (
     DeliveryFailed,
@@ -443,7 +444,11 @@ class Dispatcher:
             appointment = (
                 session.get(Appointment, row.appointment_id) if row.appointment_id else None
             )
-            label = (patient.name or f"#{patient.id}") if patient is not None else "staff/on-call"
+            label = (
+                f"{patient.name or 'Patient'} ({patient_ref(patient.id)})"
+                if patient is not None
+                else "staff/on-call"
+            )
             staff_notice(
                 session,
                 appointment=appointment,

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer, StaffTask
 from bot.domain.enums import Answer, Channel, DraftStep
+from bot.domain.refs import patient_ref
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone
@@ -467,7 +468,7 @@ def _flag_possible_duplicate(
     now: datetime,
 ) -> None:
     """A front-desk task to merge by hand: the phone given is already on record `owner`."""
-    detail = f"possible duplicate record; phone matches patient #{owner.id}"
+    detail = f"possible duplicate record; phone matches patient {patient_ref(owner.id)}"
     if wants_sms:
         detail += "; asked for text reminders, which need the number on this record"
     session.add(

@@ -45,6 +45,7 @@ from bot.domain.deadlines import PAGED_AT_DEADLINE, Deadline, Owner, deadline_fo
 from bot.domain.enums import Channel, EscalationLevel, OutboxKind, OutboxStatus
 from bot.domain.privacy import mask_phone
 from bot.domain.redflags import RedFlag
+from bot.domain.refs import flag_ref, patient_ref
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile
@@ -67,8 +68,10 @@ PAGE_CHANNELS = (Channel.STAFF, Channel.ONCALL)
 BACKUP_CHANNELS = (Channel.BACKUP, Channel.BACKUP_CALL)
 # Every outbox row an escalation plans (its pages, its staff notice) has a key under this.
 KEY_PREFIX = "esc:"
-# "ACK", "ack 12", "Ack #12": the on-call clinician's reply to a page SMS.
-_SMS_ACK = re.compile(r"\s*ack(?:nowledged?)?\s*#?\s*(\d{1,12})?\s*[.!]?\s*", re.IGNORECASE)
+# "ACK", "ACK F-12", "ack 12", "Ack #12": the on-call clinician's reply to a page SMS.
+_SMS_ACK = re.compile(
+    r"\s*ack(?:nowledged?)?\s*(?:#|f\s*-?)?\s*(\d{1,12})?\s*[.!]?\s*", re.IGNORECASE
+)
 # Pages send themselves and what they plan for now (a call when the staff chat is lost).
 _PAGE_PASSES = 3
 # Escalations raised by crisis words in free text (bot.services.crisis): "crisis_<kind>".
@@ -383,7 +386,7 @@ class EscalationService:
             patient_id=patient_id,
             extra={
                 "html": self.texts.raw("crisis_check_notice").format(
-                    escalation_id=escalation.id,
+                    escalation_id=flag_ref(escalation.id),
                     patient=_patient_line(patient),
                     summary=html.escape(summary, quote=False),
                     reply=html.escape(asked, quote=False),
@@ -478,7 +481,7 @@ class EscalationService:
             patient_id=escalation.patient_id,
             extra={
                 "html": self.texts.raw("crisis_check_safe_staff").format(
-                    escalation_id=escalation.id,
+                    escalation_id=flag_ref(escalation.id),
                     deadline=html.escape(self.deadline_text(escalation), quote=False),
                 )
             },
@@ -669,7 +672,7 @@ class EscalationService:
             extra={
                 "html": self.texts.raw("esc_notice").format(
                     level=html.escape(level, quote=False),
-                    escalation_id=escalation.id,
+                    escalation_id=flag_ref(escalation.id),
                     patient=_patient_line(patient),
                     summary=html.escape(flag.staff_summary, quote=False),
                     reply=html.escape(flag.reply_text, quote=False),
@@ -749,7 +752,7 @@ class EscalationService:
             else self.texts.plain("esc_why_deadline_passed")
         )
         return self.texts.raw(key).format(
-            escalation_id=escalation.id,
+            escalation_id=flag_ref(escalation.id),
             page=page,
             patient=_patient_line(ctx.patient),
             summary=html.escape(escalation.detail, quote=False),
@@ -764,8 +767,8 @@ class EscalationService:
         callback = f" on {patient.phone_e164}" if patient is not None and patient.phone_e164 else ""
         values = {
             "clinic": ctx.profile.clinic.name,
-            "escalation_id": escalation.id,
-            "patient_ref": f"ref {escalation.patient_id}",
+            "escalation_id": flag_ref(escalation.id),
+            "patient_ref": patient_ref(escalation.patient_id),
             "callback": callback,
             "repeat": self.texts.plain("sms_oncall_repeat", page=page) if page > 1 else "",
         }
@@ -858,7 +861,7 @@ class EscalationService:
                     extra={
                         "html": self.texts.html(
                             "esc_acked",
-                            escalation_id=escalation_id,
+                            escalation_id=flag_ref(escalation_id),
                             name=via,
                             time=clock_time(now, self.profile.tz),
                         )
@@ -921,7 +924,7 @@ class EscalationService:
             if len(open_ids) != 1:
                 return self._sms_safe(
                     "sms_ack_which",
-                    {"ids": ", ".join(str(i) for i in open_ids[:5]) or "none"},
+                    {"ids": ", ".join(flag_ref(i) for i in open_ids[:5]) or "none"},
                 )
             escalation_id = open_ids[0]
         ack = self.acknowledge(
@@ -930,16 +933,16 @@ class EscalationService:
             via=self.texts.plain(f"esc_via_{who}_sms"),
         )
         if ack.status is AckStatus.NOT_FOUND:
-            return self._sms_safe("sms_ack_unknown", {"escalation_id": escalation_id})
+            return self._sms_safe("sms_ack_unknown", {"escalation_id": flag_ref(escalation_id)})
         if ack.status is AckStatus.ALREADY:
             return self._sms_safe(
                 "sms_ack_already",
                 {
-                    "escalation_id": escalation_id,
+                    "escalation_id": flag_ref(escalation_id),
                     "time": clock_time(ack.at or self.clock.now(), self.profile.tz),
                 },
             )
-        return self._sms_safe("sms_ack_done", {"escalation_id": escalation_id})
+        return self._sms_safe("sms_ack_done", {"escalation_id": flag_ref(escalation_id)})
 
     def acknowledge_call(self, *, escalation_id: int, callee: str, digits: str) -> AckStatus:
         """Act on a key pressed on a page call: 1 acknowledges, from on-call or backup only."""
@@ -986,7 +989,7 @@ class EscalationService:
         at = ack.at or self.clock.now()
         return self.texts.html(
             "esc_acked",
-            escalation_id=ack.escalation_id,
+            escalation_id=flag_ref(ack.escalation_id),
             name=name,
             time=clock_time(at, self.profile.tz),
         )
@@ -1034,4 +1037,4 @@ def _patient_line(patient: Patient | None) -> str:
         return "(unknown patient)"
     name = html.escape(patient.name or "(no name)", quote=False)
     phone = patient.phone_e164 or "no phone"
-    return f"<b>{name}</b> · {phone} · ref {patient.id}"
+    return f"<b>{name}</b> · {phone} · {patient_ref(patient.id)}"

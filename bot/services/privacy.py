@@ -35,6 +35,7 @@ from bot.db.models import (
 from bot.domain.callback_data import PrivacyPress, PrivacyVerb
 from bot.domain.clock import Clock
 from bot.domain.enums import Channel, OutboxStatus
+from bot.domain.refs import patient_ref, request_ref
 from bot.messaging.channels import Attachment, Button
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
@@ -71,7 +72,7 @@ class Decision:
 
 
 def pseudonym(patient_id: int) -> str:
-    return f"Erased patient #{patient_id}"
+    return f"Erased patient {patient_ref(patient_id)}"
 
 
 class PrivacyService:
@@ -250,8 +251,8 @@ class PrivacyService:
                 dedupe_key=f"erasure_request:{request.id}",
                 now=now,
                 patient_id=patient_id,
-                request=request.id,
-                patient=patient_id,
+                request=request_ref(request.id),
+                patient=patient_ref(patient_id),
             )
             return request.id
 

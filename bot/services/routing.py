@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.db.models import Patient
 from bot.domain.enums import Channel
 from bot.domain.errors import ClinicError
+from bot.domain.refs import patient_ref
 from bot.messaging.channels import DeliveryFailed
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone, patient_by_telegram
@@ -85,7 +86,7 @@ def can_telegram(patient: Patient) -> bool:
 
 def patient_label(patient: Patient) -> str:
     """How staff notices name a patient: their name (staff chat only) and record number."""
-    return f"{patient.name or 'Patient'} (#{patient.id})"
+    return f"{patient.name or 'Patient'} ({patient_ref(patient.id)})"
 
 
 def enqueue_staff_notice(

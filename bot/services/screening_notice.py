@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from bot.domain.refs import patient_ref
 from bot.services.drafts import SCREENING_CODES
 from bot.texts import Texts
 
@@ -28,7 +29,9 @@ def screening_notice_html(
     else:
         flags = texts.html("notice_flags_none")
     return (
-        texts.html("staff_screening_answered", name=name or "(no name yet)", id=patient_id)
+        texts.html(
+            "staff_screening_answered", name=name or "(no name yet)", id=patient_ref(patient_id)
+        )
         + "\n"
         + flags
     )

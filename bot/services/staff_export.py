@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient
+from bot.domain.refs import appointment_ref, patient_ref
 from bot.services.audit import audit
 from bot.services.outcomes_report import AppointmentOutcome, ClinicSummary
 from bot.services.staff_base import StaffOpsBase
@@ -50,8 +51,8 @@ class ExportOps(StaffOpsBase):
             service = self.profile.services.get(appointment.service)
             writer.writerow(
                 [
-                    appointment.id,
-                    appointment.patient_id,
+                    appointment_ref(appointment.id),
+                    patient_ref(appointment.patient_id),
                     _cell(name or ""),
                     appointment.service,
                     service.kind.value if service else "",

@@ -21,6 +21,7 @@ from bot.domain.checkins import CheckinCatalog
 from bot.domain.enums import AppointmentStatus, CloseOutcome, OutboxKind
 from bot.domain.language import DEFAULT_LANGUAGE, LOCALES
 from bot.domain.outcomes import Response
+from bot.domain.refs import appointment_ref, block_ref, flag_ref, patient_ref, task_ref
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.charts import ChartLabels, PainChart, pain_chart_png
@@ -205,7 +206,7 @@ def day_lines(texts: Texts, profile: ClinicProfile, day: DaySchedule) -> list[st
                 end=clock_time(block.ends_at, tz),
                 scope=pool_label(texts, block.pool),
                 reason=block.reason or "-",
-                id=block.id,
+                id=block_ref(block.id),
             )
         )
     if not day.entries:
@@ -235,11 +236,13 @@ def due_session_buttons(
     return [
         [
             Button(
-                texts.plain("staff_btn_done_row", appointment_id=e.appointment_id),
+                texts.plain("staff_btn_done_row", appointment_id=appointment_ref(e.appointment_id)),
                 data=callback(StaffAction.DONE, e.appointment_id, e.version),
             ),
             Button(
-                texts.plain("staff_btn_noshow_row", appointment_id=e.appointment_id),
+                texts.plain(
+                    "staff_btn_noshow_row", appointment_id=appointment_ref(e.appointment_id)
+                ),
                 data=callback(StaffAction.NO_SHOW, e.appointment_id, e.version),
             ),
         ]
@@ -270,9 +273,9 @@ def entry_line(texts: Texts, profile: ClinicProfile, entry: ScheduleEntry) -> st
         end=clock_time(entry.ends_at, tz),
         service=service_label(profile, entry.service),
         name=patient_name(entry.patient_name),
-        patient_id=entry.patient_id,
+        patient_id=patient_ref(entry.patient_id),
         mark=status_mark(entry),
-        appointment_id=entry.appointment_id,
+        appointment_id=appointment_ref(entry.appointment_id),
     )
 
 
@@ -288,7 +291,7 @@ def match_line(texts: Texts, match: PatientMatch) -> str:
     return fill(
         texts,
         "staff_match_line",
-        id=match.id,
+        id=patient_ref(match.id),
         name=patient_name(match.name),
         phone=match.phone or "no phone",
         channel=match.channel,
@@ -298,7 +301,12 @@ def match_line(texts: Texts, match: PatientMatch) -> str:
 
 def match_buttons(matches: Sequence[PatientMatch]) -> list[list[Button]]:
     return [
-        [Button(f"#{m.id} {patient_name(m.name)}"[:40], data=callback(StaffAction.PATIENT, m.id))]
+        [
+            Button(
+                f"{patient_ref(m.id)} {patient_name(m.name)}"[:40],
+                data=callback(StaffAction.PATIENT, m.id),
+            )
+        ]
         for m in matches
     ]
 
@@ -330,7 +338,9 @@ def render_patient_card(texts: Texts, profile: ClinicProfile, card: PatientCard)
             "staff_card_blocked", when=when_short(patient.telegram_blocked_at, tz)
         )
     lines = [
-        fill(texts, "staff_card_title", name=patient_name(patient.name), id=patient.id),
+        fill(
+            texts, "staff_card_title", name=patient_name(patient.name), id=patient_ref(patient.id)
+        ),
         fill(
             texts,
             "staff_card_contact",
@@ -356,7 +366,7 @@ def render_patient_card(texts: Texts, profile: ClinicProfile, card: PatientCard)
             )
         )
     else:
-        lines.append(fill(texts, "staff_card_not_approved", id=patient.id))
+        lines.append(fill(texts, "staff_card_not_approved", id=patient_ref(patient.id)))
     if not card.screened:
         lines.append(texts.plain("staff_card_not_screened"))
     elif card.screening_flags:
@@ -395,7 +405,7 @@ def render_patient_card(texts: Texts, profile: ClinicProfile, card: PatientCard)
                     texts,
                     "staff_card_checkin",
                     slot=checkin.slot,
-                    appointment_id=checkin.appointment_id,
+                    appointment_id=appointment_ref(checkin.appointment_id),
                     status=checkin.status,
                     when=when_short(checkin.at, tz) if checkin.at else "",
                     pain=pain,
@@ -418,7 +428,7 @@ def _visit_lines(
             when=when_short(e.starts_at, profile.tz),
             service=service_label(profile, e.service),
             status=f"{status_mark(e)} {e.status.value.replace('_', '-')}",
-            appointment_id=e.appointment_id,
+            appointment_id=appointment_ref(e.appointment_id),
         )
         for e in entries
     ]
@@ -522,7 +532,7 @@ def pain_chart_for(texts: Texts, card: PatientCard, catalog: CheckinCatalog) -> 
         sessions=report.session_starts,
         baseline=baseline,
         responder_pct=pct,
-        title=texts.plain("staff_chart_title", id=card.patient.id),
+        title=texts.plain("staff_chart_title", id=patient_ref(card.patient.id)),
         labels=ChartLabels(
             pain=texts.plain("staff_chart_pain"),
             session_day=texts.plain("staff_chart_session_day"),
@@ -540,7 +550,9 @@ def pain_chart_for(texts: Texts, card: PatientCard, catalog: CheckinCatalog) -> 
 
 def render_approval(texts: Texts, approval: Approval) -> str:
     key = "staff_already_approved" if approval.already else "staff_approved"
-    return fill(texts, key, name=patient_name(approval.patient.name), id=approval.patient.id)
+    return fill(
+        texts, key, name=patient_name(approval.patient.name), id=patient_ref(approval.patient.id)
+    )
 
 
 def enqueue_patient_notice(
@@ -592,7 +604,7 @@ def render_series_plan(texts: Texts, profile: ClinicProfile, plan: SeriesPlan) -
         texts,
         "staff_series_plan",
         name=patient_name(plan.patient.name),
-        id=plan.patient.id,
+        id=patient_ref(plan.patient.id),
         count=len(plan.starts),
         service=service.label,
         min_gap=max(service.series_min_gap_days, 1),
@@ -623,7 +635,12 @@ def render_series_plan(texts: Texts, profile: ClinicProfile, plan: SeriesPlan) -
 def render_series_booking(texts: Texts, profile: ClinicProfile, result: SeriesBooking) -> str:
     tz = profile.tz
     items = "\n".join(
-        fill(texts, "staff_series_item", n=n, when=f"{when_short(a.starts_at, tz)} #{a.id}")
+        fill(
+            texts,
+            "staff_series_item",
+            n=n,
+            when=f"{when_short(a.starts_at, tz)} {appointment_ref(a.id)}",
+        )
         for n, a in enumerate(result.booked, 1)
     )
     parts = [
@@ -632,7 +649,7 @@ def render_series_booking(texts: Texts, profile: ClinicProfile, result: SeriesBo
             "staff_series_booked",
             count=len(result.booked),
             name=patient_name(result.patient.name),
-            id=result.patient.id,
+            id=patient_ref(result.patient.id),
             series=result.series_id,
             markup={"items": items},
         )
@@ -661,8 +678,8 @@ def _affected_items(texts: Texts, profile: ClinicProfile, entries: Sequence[Sche
             when=when_short(e.starts_at, profile.tz),
             service=service_label(profile, e.service),
             name=patient_name(e.patient_name),
-            patient_id=e.patient_id,
-            appointment_id=e.appointment_id,
+            patient_id=patient_ref(e.patient_id),
+            appointment_id=appointment_ref(e.appointment_id),
         )
         for e in entries
     )
@@ -696,14 +713,14 @@ def render_block_outcome(
         )
     block = outcome.block
     if outcome.already and not outcome.affected:
-        return OutgoingMessage(fill(texts, "staff_block_exists", id=block.id))
+        return OutgoingMessage(fill(texts, "staff_block_exists", id=block_ref(block.id)))
     text = fill(
         texts,
         "staff_blocked",
         when=_block_when(block, profile),
         scope=pool_label(texts, block.pool),
         reason=block.reason or "-",
-        id=block.id,
+        id=block_ref(block.id),
     )
     if outcome.affected:
         text += "\n" + fill(
@@ -723,7 +740,7 @@ def render_blocks(
         fill(
             texts,
             "staff_block_item",
-            id=b.id,
+            id=block_ref(b.id),
             when=_block_when(b, profile),
             scope=pool_label(texts, b.pool),
             reason=b.reason or "-",
@@ -736,7 +753,7 @@ def render_blocks(
         buttons=[
             [
                 Button(
-                    texts.plain("btn_staff_unblock", id=b.id),
+                    texts.plain("btn_staff_unblock", id=block_ref(b.id)),
                     data=callback(StaffAction.UNBLOCK, b.id),
                 )
             ]
@@ -749,7 +766,7 @@ def render_unblocked(texts: Texts, profile: ClinicProfile, block: BlockView) -> 
     return fill(
         texts,
         "staff_unblocked",
-        id=block.id,
+        id=block_ref(block.id),
         when=_block_when(block, profile),
         scope=pool_label(texts, block.pool),
     )
@@ -762,7 +779,7 @@ def flag_lines(texts: Texts, profile: ClinicProfile, items: Sequence[FlagItem]) 
     lines = []
     for n, item in enumerate(items, 1):
         name = (
-            f"{patient_name(item.patient_name)} (#{item.patient_id})"
+            f"{patient_name(item.patient_name)} ({patient_ref(item.patient_id)})"
             if item.patient_id is not None
             else "-"
         )
@@ -787,7 +804,7 @@ def flag_lines(texts: Texts, profile: ClinicProfile, items: Sequence[FlagItem]) 
                 when=when_short(item.created_at, profile.tz),
                 name=name,
                 detail=(item.detail or "-")[:160],
-                id=item.id,
+                id=flag_ref(item.id) if item.kind == "escalation" else task_ref(item.id),
                 deadline=deadline,
                 taken=texts.plain("staff_flag_taken") if item.acknowledged else "",
             )
@@ -808,13 +825,13 @@ def render_flags(
     buttons: list[list[Button]] = []
     for item in items[: MAX_TASK_BUTTONS * 2]:
         if item.kind == "escalation" and not item.acknowledged:
-            label = f"{texts.plain('esc_btn_ack')} #{item.id}"
+            label = f"{texts.plain('esc_btn_ack')} {flag_ref(item.id)}"
             buttons.append([Button(label, data=EscalationAck(item.id).pack())])
         elif item.kind == "escalation":
-            label = texts.plain("btn_staff_flag_close", id=item.id)
+            label = texts.plain("btn_staff_flag_close", id=flag_ref(item.id))
             buttons.append([Button(label, data=callback(StaffAction.CLOSE_FLAG, item.id))])
         else:
-            label = texts.plain("btn_staff_task_done", id=item.id)
+            label = texts.plain("btn_staff_task_done", id=task_ref(item.id))
             buttons.append([Button(label, data=callback(StaffAction.CLOSE_TASK, item.id))])
     return OutgoingMessage("\n".join([title, *lines]), buttons=buttons)
 
@@ -824,7 +841,13 @@ def render_close_question(texts: Texts, *, kind: StaffAction, number: int) -> Ou
     close_task = kind is StaffAction.CLOSE_TASK
     action = StaffAction.TASK_OUTCOME if close_task else StaffAction.FLAG_OUTCOME
     return OutgoingMessage(
-        texts.html("staff_close_question", what=texts.plain(f"staff_close_what_{kind}", id=number)),
+        texts.html(
+            "staff_close_question",
+            what=texts.plain(
+                f"staff_close_what_{kind}",
+                id=task_ref(number) if close_task else flag_ref(number),
+            ),
+        ),
         buttons=[
             [
                 Button(
@@ -957,8 +980,8 @@ def render_digest(texts: Texts, profile: ClinicProfile, digest: Digest) -> str:
             when=when_short(e.starts_at, tz),
             service=service_label(profile, e.service),
             name=patient_name(e.patient_name),
-            patient_id=e.patient_id,
-            appointment_id=e.appointment_id,
+            patient_id=patient_ref(e.patient_id),
+            appointment_id=appointment_ref(e.appointment_id),
         )
         for e in digest.unconfirmed
     ] or [texts.plain("staff_digest_none")]
@@ -970,8 +993,8 @@ def render_digest(texts: Texts, profile: ClinicProfile, digest: Digest) -> str:
             when=when_short(e.starts_at, tz),
             service=service_label(profile, e.service),
             name=patient_name(e.patient_name),
-            patient_id=e.patient_id,
-            appointment_id=e.appointment_id,
+            patient_id=patient_ref(e.patient_id),
+            appointment_id=appointment_ref(e.appointment_id),
             assumed=texts.plain("staff_digest_assumed") if e.assumed else "",
         )
         for e in digest.open_sessions
@@ -1013,7 +1036,7 @@ def render_offer(texts: Texts, profile: ClinicProfile, offer: SlotOffer) -> Outg
             "staff_new_patient_existing" if offer.existed else "staff_new_patient_created"
         ),
         name=patient_name(offer.patient.name),
-        id=offer.patient.id,
+        id=patient_ref(offer.patient.id),
         phone=offer.patient.phone or "no phone",
         channel=offer.patient.channel,
         service=label,
@@ -1045,7 +1068,7 @@ def render_offer_booked(texts: Texts, profile: ClinicProfile, booked: OfferBooke
         "staff_offer_already" if booked.already else "staff_offer_booked",
         service=service_label(profile, appointment.service),
         name=patient_name(booked.patient.name),
-        id=booked.patient.id,
+        id=patient_ref(booked.patient.id),
         when=when_short(appointment.starts_at, profile.tz),
     )
 

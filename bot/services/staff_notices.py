@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask
 from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
+from bot.domain.refs import appointment_ref, patient_ref
 from bot.domain.reminders import CONFIRM_GRACE, reminder_kind
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.profile import ServiceKind
@@ -41,12 +42,22 @@ def session_row(texts: Texts, appointment: Appointment) -> list[Button]:
     ]
 
 
+def _old_ref(old_id: object) -> str:
+    """The moved-from appointment's identifier, from a notice's payload."""
+    return (
+        appointment_ref(int(old_id))
+        if isinstance(old_id, int | str) and str(old_id).isdigit()
+        else "?"
+    )
+
+
 def patient_line(ctx: RenderContext, patient: Patient | None) -> str:
     if patient is None:
         return "(unknown patient)"
     return ctx.texts.html(
         "notice_patient",
         name=patient.name or "(no name yet)",
+        ref=patient_ref(patient.id),
         phone=patient.phone_e164 or "no phone",
         channel=patient.preferred_channel,
     )
@@ -106,7 +117,7 @@ def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
         raise Skip(f"staff notice {event!r} without an appointment")
     service = ctx.profile.services.get(appointment.service)
     values = {
-        "appointment_id": str(appointment.id),
+        "appointment_id": appointment_ref(appointment.id),
         "patient": patient_line(ctx, patient),
         "service": service.label if service else appointment.service,
         "when": when_long(appointment.starts_at, tz),
@@ -126,7 +137,7 @@ def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
                 ctx,
                 "notice_rescheduled",
                 values,
-                old_id=str(ctx.payload.get("old_id", "?")),
+                old_id=_old_ref(ctx.payload.get("old_id")),
                 old_when=old_when,
             ),
             buttons=_buttons(ctx, appointment, patient),

@@ -20,6 +20,7 @@ from bot.db.models import (
 )
 from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import InvalidPhone
+from bot.domain.refs import RefKind, appointment_ref, looks_like_ref, parse_ref, patient_ref
 from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.formatting import when_short
@@ -63,16 +64,20 @@ class PatientOps(StaffOpsBase):
     # --- patients -----------------------------------------------------------------------
 
     def find_patients(self, query: str) -> list[PatientMatch]:
-        """Patients matching a record number (#12), a phone number or part of a name."""
+        """Patients matching an identifier (P-12, #12 or 12), a phone number or part of a name.
+
+        Another kind's identifier (A-345) raises BadRef, which says what it is.
+        """
         text = " ".join(query.split())
         if not text:
             return []
+        typed_id = _typed_patient_id(text)
         with self.db.session(write=False) as session:
             alive = select(Patient).where(col(Patient.erased_at).is_(None))
-            reference = text.removeprefix("#")
-            if reference.isdigit() and len(reference) <= 7 and not text.startswith("+"):
-                found = session.exec(alive.where(col(Patient.id) == int(reference))).all()
-                if found or text.startswith("#"):
+            if typed_id is not None:
+                number, strict = typed_id
+                found = session.exec(alive.where(col(Patient.id) == number)).all()
+                if found or strict:
                     return [match_of(p) for p in found]
             digits = sum(ch.isdigit() for ch in text)
             if digits >= 7:
@@ -253,8 +258,8 @@ class PatientOps(StaffOpsBase):
             if attended is None and reason is None:
                 raise ApprovalRefused(
                     "no consultation marked Done for this patient. Mark it Done after the "
-                    "visit, or approve with a reason: /approve #"
-                    f"{patient_id} override <reason>"
+                    "visit, or approve with a reason: /approve "
+                    f"{patient_ref(patient_id)} override <reason>"
                 )
             patient.approved_at = now
             patient.approved_by = actor[:64]
@@ -301,17 +306,20 @@ class PatientOps(StaffOpsBase):
         ).first()
         if moved_to is not None:
             raise ApprovalRefused(
-                f"consultation #{consultation_id} was moved to #{moved_to.id} "
+                f"consultation {appointment_ref(consultation_id)} was moved to "
+                f"{appointment_ref(moved_to.id)} "
                 f"({when_short(moved_to.starts_at, self.tz)}, now {moved_to.status}); "
                 "nothing was approved"
             )
         if appointment.status == AppointmentStatus.CANCELLED:
             raise ApprovalRefused(
-                f"consultation #{consultation_id} was cancelled; nothing was approved"
+                f"consultation {appointment_ref(consultation_id)} was cancelled; nothing was "
+                "approved"
             )
         if appointment.status == AppointmentStatus.NO_SHOW:
             raise ApprovalRefused(
-                f"consultation #{consultation_id} was a no-show; nothing was approved"
+                f"consultation {appointment_ref(consultation_id)} was a no-show; nothing was "
+                "approved"
             )
 
     # --- phone-only patients ------------------------------------------------------------
@@ -421,3 +429,14 @@ class PatientOps(StaffOpsBase):
         if draft is None or draft.flow != OFFER_FLOW or draft.patient_id is None:
             raise StaleAction("unknown offer")
         return draft.patient_id
+
+
+def _typed_patient_id(text: str) -> tuple[int, bool] | None:
+    """A patient number typed as P-12 or #12 (strict: no other search), or as 12 (a phone or a
+    name may still match); None for anything else. A-345 and the like raise BadRef."""
+    if text.startswith("+") or not looks_like_ref(text):
+        return None
+    number = parse_ref(text, RefKind.PATIENT)
+    if number > 9_999_999:
+        return None
+    return number, not text.isdigit()

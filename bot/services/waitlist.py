@@ -38,6 +38,7 @@ from bot.domain.errors import (
     PatientBusy,
     SlotTaken,
 )
+from bot.domain.refs import patient_ref, waitlist_ref
 from bot.domain.reminders import next_sms_window
 from bot.domain.sms_policy import UnsafeSmsText, assert_sms_safe
 from bot.domain.waitlist import (
@@ -617,8 +618,7 @@ class WaitlistService:
                 lines.append(
                     StaffLine(
                         entry_id=entry.id,
-                        patient=(patient.name if patient and patient.name else "")
-                        or f"patient #{entry.patient_id}",
+                        patient=_named(patient, entry.patient_id),
                         service=entry.service,
                         preferences=preferences_of(entry),
                         joined_at=entry.joined_at,
@@ -647,7 +647,7 @@ class WaitlistService:
                 )
             rows.append(
                 t.raw("wl_staff_line").format(
-                    id=line.entry_id,
+                    id=waitlist_ref(line.entry_id),
                     patient=html.escape(line.patient, quote=False),
                     service=html.escape(self.service_label(line.service), quote=False),
                     prefs=html.escape(self.describe(line.preferences), quote=False),
@@ -661,12 +661,12 @@ class WaitlistService:
     def staff_offer_text(self, offer: WaitlistOffer) -> str:
         with self.db.session(write=False) as session:
             patient = session.get(Patient, offer.patient_id)
-        name = (patient.name if patient and patient.name else "") or f"patient #{offer.patient_id}"
+        name = _named(patient, offer.patient_id)
         return self.texts.html(
             "wl_staff_offered",
             when=when_short(offer.starts_at, self.tz),
             patient=name,
-            id=offer.entry_id,
+            id=waitlist_ref(offer.entry_id),
             deadline=self.deadline_text(offer.expires_at, now=self.clock.now()),
         )
 
@@ -835,3 +835,9 @@ __all__ = [
     "check_waitlist_sms_texts",
     "preferences_of",
 ]
+
+
+def _named(patient: Patient | None, patient_id: int) -> str:
+    """How staff see a waiting patient: their name and identifier (P-12), or the identifier."""
+    ref = patient_ref(patient_id)
+    return f"{patient.name} ({ref})" if patient is not None and patient.name else ref

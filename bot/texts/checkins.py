@@ -26,7 +26,7 @@ DEFAULTS: dict[str, str] = {
     "checkin_not_found": "This check-in is not available.",
     # --- staff chat (HTML) ---
     "checkin_staff_missed": (
-        "📋 <b>Check-in not completed</b>: {slot} after session #{appointment_id}\n"
+        "📋 <b>Check-in not completed</b>: {slot} after session {appointment_id}\n"
         "{patient}\nAnswered {answered} of {total} questions; nudged once. Please call them."
     ),
     # --- SMS (plain, neutral, one segment) ---

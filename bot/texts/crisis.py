@@ -84,13 +84,13 @@ DEFAULTS: dict[str, str] = {
         "Possible crisis ({kinds}) in a {channel} message{sender}: “{quote}” (matched “{phrase}”)"
     ),
     "crisis_check_notice": (
-        "⚠️ <b>Possible crisis</b> #{escalation_id}\n{patient}\n{summary}\n"
+        "⚠️ <b>Possible crisis</b> {escalation_id}\n{patient}\n{summary}\n"
         "Patient was asked: “{reply}”\n"
         "On-call is paged if they answer No or Call me, or do not answer by {time} "
         "({minutes} min). Press Acknowledge if you are taking it now."
     ),
     "crisis_check_safe_staff": (
-        "✅ #{escalation_id}: the patient answered the safety check: <b>I'm safe</b>. "
+        "✅ {escalation_id}: the patient answered the safety check: <b>I'm safe</b>. "
         "Please follow up ({deadline})."
     ),
     "crisis_check_said_not_safe": "They answered the safety check: not safe",
@@ -100,7 +100,7 @@ DEFAULTS: dict[str, str] = {
     "crisis_check_pressed_call": "(asked to be called after “Are you safe right now?”)",
     "crisis_check_pressed_safe": "(answered “Yes, I'm safe” to “Are you safe right now?”)",
     "crisis_staff_followup": (
-        "🚨 <b>More from the patient</b> on alert #{escalation_id}, not acknowledged yet "
+        "🚨 <b>More from the patient</b> on alert {escalation_id}, not acknowledged yet "
         "({count} message(s) since the last line). Latest:\n“{quote}”"
     ),
 }

@@ -7,21 +7,21 @@ details are in the staff chat.
 
 DEFAULTS: dict[str, str] = {
     "esc_alert": (
-        "🚨 <b>URGENT red flag</b> #{escalation_id}\n{patient}\n{summary}\n"
+        "🚨 <b>URGENT red flag</b> {escalation_id}\n{patient}\n{summary}\n"
         "Patient was told: “{reply}”\n⏰ {deadline}\n"
         "Page on-call now. Press Acknowledge when you take it."
     ),
     "esc_alert_climbed": (
-        "🚨 <b>URGENT now: {why}</b> #{escalation_id}\nRed flag: {level}\n{patient}\n"
+        "🚨 <b>URGENT now: {why}</b> {escalation_id}\nRed flag: {level}\n{patient}\n"
         "{summary}\nPatient was told: “{reply}”\n⏰ {deadline}\n"
         "On-call is paged. Press Acknowledge when you take it."
     ),
     "esc_alert_repeat": (
-        "🚨 <b>STILL NOT ACKNOWLEDGED</b> (page {page}) #{escalation_id}\n{patient}\n{summary}\n"
+        "🚨 <b>STILL NOT ACKNOWLEDGED</b> (page {page}) {escalation_id}\n{patient}\n{summary}\n"
         "Patient was told: “{reply}”\n⏰ {deadline}\nPress Acknowledge when you take it."
     ),
     "esc_notice": (
-        "⚠️ <b>Red flag: {level}</b> #{escalation_id}\n{patient}\n{summary}\n"
+        "⚠️ <b>Red flag: {level}</b> {escalation_id}\n{patient}\n{summary}\n"
         "Patient was told: “{reply}”\n⏰ {deadline}\nA task is on the staff list."
     ),
     "esc_why_after_hours": "outside opening hours",
@@ -51,7 +51,7 @@ DEFAULTS: dict[str, str] = {
     "esc_level_business_day": "review within 1 business day",
     "esc_level_next_business_day": "review next business day",
     "esc_btn_ack": "✅ Acknowledge",
-    "esc_acked": "✅ Alert #{escalation_id} acknowledged by {name} at {time}.",
+    "esc_acked": "✅ Alert {escalation_id} acknowledged by {name} at {time}.",
     "esc_ack_toast": "Acknowledged. Re-paging stopped.",
     "esc_ack_already": "Already acknowledged at {time}.",
     "esc_ack_unknown": "This alert no longer exists.",
@@ -65,7 +65,7 @@ DEFAULTS: dict[str, str] = {
     "sms_ack_done": "Alert {escalation_id} acknowledged. Paging stopped. Thank you.",
     "sms_ack_already": "Alert {escalation_id} was already acknowledged at {time}.",
     "sms_ack_unknown": "There is no alert {escalation_id}. Reply ACK and the alert number.",
-    "sms_ack_which": "Reply ACK and the alert number, e.g. ACK 12. Open alerts: {ids}.",
+    "sms_ack_which": "Reply ACK and the alert number, e.g. ACK F-12. Open alerts: {ids}.",
     "sms_ack_refused": "{clinic}: this number cannot acknowledge alerts.",
     # Spoken on the voice call to on-call or backup: as neutral as an SMS (a loudspeaker).
     "voice_oncall_call": (

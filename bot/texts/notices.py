@@ -1,22 +1,22 @@
 """What the staff chat receives for every booking and change (HTML)."""
 
 DEFAULTS: dict[str, str] = {
-    "notice_booked": "🆕 <b>New booking</b> #{appointment_id}\n{patient}\n{service}\n🗓 {when}\n{flags}",
+    "notice_booked": "🆕 <b>New booking</b> {appointment_id}\n{patient}\n{service}\n🗓 {when}\n{flags}",
     "notice_rescheduled": (
-        "🔁 <b>Rescheduled</b> #{appointment_id} (was #{old_id})\n{patient}\n{service}\n"
+        "🔁 <b>Rescheduled</b> {appointment_id} (was {old_id})\n{patient}\n{service}\n"
         "🗓 {old_when} → <b>{when}</b>"
     ),
-    "notice_cancelled": "✖️ <b>Cancelled</b> #{appointment_id}{late}\n{patient}\n{service}\n🗓 {when}",
+    "notice_cancelled": "✖️ <b>Cancelled</b> {appointment_id}{late}\n{patient}\n{service}\n🗓 {when}",
     "notice_late_suffix": " (late: inside the cut-off)",
-    "notice_confirmed": "✅ Confirmed #{appointment_id}: {patient}, {when}",
+    "notice_confirmed": "✅ Confirmed {appointment_id}: {patient}, {when}",
     "notice_unconfirmed": (
-        "📞 <b>Call list</b>: #{appointment_id} not confirmed 24 h before\n{patient}\n{service}\n🗓 {when}"
+        "📞 <b>Call list</b>: {appointment_id} not confirmed 24 h before\n{patient}\n{service}\n🗓 {when}"
     ),
     "notice_driver_missing": (
-        "🚗 <b>Driver not confirmed</b> #{appointment_id}\n{patient}\n{service}\n🗓 {when}"
+        "🚗 <b>Driver not confirmed</b> {appointment_id}\n{patient}\n{service}\n🗓 {when}"
     ),
     "notice_unreachable": (
-        "⚠️ <b>Could not reach patient</b> for #{appointment_id}\n{patient}\nReason: {reason}"
+        "⚠️ <b>Could not reach patient</b> for {appointment_id}\n{patient}\nReason: {reason}"
     ),
     "notice_possibly_sent": (
         "❓ <b>Possibly sent</b>: a {kind} message to {patient} was being sent when the bot "
@@ -25,7 +25,7 @@ DEFAULTS: dict[str, str] = {
     ),
     "notice_flags_none": "Screening: no flags",
     "notice_flags": "⚠️ Screening flags for clinician review:\n{items}",
-    "notice_patient": "{name} · {phone} · {channel}",
+    "notice_patient": "{name} ({ref}) · {phone} · {channel}",
     "screen_label_S1": "S1 heart disease / blood pressure",
     "screen_label_S2": "S2 aneurysm / brain bleed / AVM",
     "screen_label_S3": "S3 psychosis / mania history",

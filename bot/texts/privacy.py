@@ -87,24 +87,24 @@ DEFAULTS: dict[str, str] = {
     "stop_already": "Care messages are already stopped. Send /start to receive them again.",
     "start_messages_resumed": "Care messages are on again.",
     "privacy_staff_erasure_requested": (
-        "🗑 Erasure request #{request} from patient #{patient}. "
+        "🗑 Erasure request {request} from patient {patient}. "
         "/erasure approve {request} or /erasure decline {request} &lt;reason&gt;"
     ),
-    "privacy_staff_request_line": "#{request}: patient #{patient}, {status}, asked {when}",
+    "privacy_staff_request_line": "{request}: patient {patient}, {status}, asked {when}",
     "privacy_staff_no_requests": "No erasure requests waiting.",
     "privacy_staff_no_such_request": "No open erasure request with that number.",
     "privacy_staff_done": (
-        "Erased: patient #{patient}'s identity and messages are gone; the clinical record stays "
-        "under the name “Erased patient #{patient}” (request #{request})."
+        "Erased: patient {patient}'s identity and messages are gone; the clinical record stays "
+        "under the name “Erased patient {patient}” (request {request})."
     ),
     "privacy_staff_held": (
-        "Held: patient #{patient} has an open red flag. The erasure (request #{request}) goes "
+        "Held: patient {patient} has an open red flag. The erasure (request {request}) goes "
         "ahead once it is acknowledged (/erasure checks again)."
     ),
-    "privacy_staff_declined": "Declined request #{request} for patient #{patient}; reason kept.",
-    "privacy_staff_pending": "Request #{request} for patient #{patient} is waiting.",
-    "usage_erase": "/erase <patient name or #number>",
-    "usage_erasure": "/erasure, /erasure approve <number>, /erasure decline <number> <reason>",
+    "privacy_staff_declined": "Declined request {request} for patient {patient}; reason kept.",
+    "privacy_staff_pending": "Request {request} for patient {patient} is waiting.",
+    "usage_erase": "/erase <patient name or P-number>",
+    "usage_erasure": "/erasure, /erasure approve <R-number>, /erasure decline <R-number> <reason>",
     "staff_control_characters": (
         "That command holds an invisible control character, so nothing was done. "
         "Please type it again."

@@ -105,14 +105,14 @@ DEFAULTS: dict[str, str] = {
     ),
     # --- staff (HTML) ---
     "wl_staff_title": "<b>Waitlist</b> ({count})",
-    "wl_staff_line": ("#{id} {patient} — {service}; {prefs}; joined {joined} ({channel}){offer}"),
+    "wl_staff_line": ("{id} {patient} — {service}; {prefs}; joined {joined} ({channel}){offer}"),
     "wl_staff_offer_open": "; offered {when} until {deadline}",
     "wl_staff_empty": "<b>Waitlist</b>\nNobody is waiting.",
-    "wl_staff_offered": "Offered {when} to {patient} (waitlist #{id}) until {deadline}.",
+    "wl_staff_offered": "Offered {when} to {patient} (waitlist {id}) until {deadline}.",
     "wl_staff_not_free": "That time is not free for {service}: {reason}",
-    "wl_staff_no_entry": "There is no one waiting with id #{id}.",
+    "wl_staff_no_entry": "There is no one waiting with id {id}.",
     "usage_waitlist": (
-        "/waitlist — who is waiting; /waitlist offer <#id> <date> <time>, "
+        "/waitlist — who is waiting; /waitlist offer <W-id> <date> <time>, "
         "e.g. /waitlist offer #3 2027-03-05 9:30"
     ),
 }

@@ -128,7 +128,7 @@ async def test_a_red_flag_answer_reaches_the_patient_staff_and_on_call_within_on
     assert alert.buttons == [[alert.buttons[0][0]]]
     assert alert.buttons[0][0].data == f"esc:ack:{escalation.id}"
     (oncall,) = w.sms.bodies_to(ONCALL)
-    assert oncall.startswith(f"Riverside Health URGENT alert {escalation.id}: call patient")
+    assert oncall.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
     assert_sms_safe(oncall)
     sent = [p for p in pages(w) if p.status == OutboxStatus.SENT]
     assert {p.channel for p in sent} == {"staff", "oncall"}
@@ -185,7 +185,7 @@ async def test_in_telegram_a_pressed_red_flag_alerts_staff_and_on_call_within_on
         await dana.press("✅ Acknowledge")
         assert double.callback_answers[-1].text == "Acknowledged. Re-paging stopped."
         ack_line = double.last_message(STAFF_CHAT)
-        assert ack_line.text.startswith(f"✅ Alert #{escalations(w)[0].id} acknowledged by Dana")
+        assert ack_line.text.startswith(f"✅ Alert F-{escalations(w)[0].id} acknowledged by Dana")
         assert double.message(STAFF_CHAT, alert.message_id).buttons == []
 
         late = await w.checkins.answer(
@@ -225,8 +225,8 @@ async def test_a_red_flag_is_answered_and_paged_ahead_of_a_backlog_of_staff_noti
     ]
     reply, alert, page = (text for _, text in timeline.events)
     assert reply == EMERGENCY
-    assert "URGENT red flag" in alert and f"#{escalation.id}" in alert
-    assert page.startswith(f"Riverside Health URGENT alert {escalation.id}: call patient")
+    assert "URGENT red flag" in alert and f"F-{escalation.id}" in alert
+    assert page.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
     assert statuses(w.db, backlog) == {OutboxStatus.PENDING}  # left for the outbox tick
     await w.dispatcher.run_due()
     assert len(timeline.events) == 3 + len(backlog)
@@ -256,7 +256,7 @@ async def test_a_failed_background_page_stays_in_the_outbox_for_the_tick(
     assert "paging failed (RuntimeError); the outbox tick retries" in caplog.text
     assert unsent == {OutboxStatus.PENDING}
     (escalation,) = escalations(w)
-    assert any(f"#{escalation.id}" in t for t in staff_texts(w))
+    assert any(f"F-{escalation.id}" in t for t in staff_texts(w))
     first_pages = [p for p in pages(w) if json.loads(p.payload)["page"] == 1]
     assert {p.status for p in first_pages} == {OutboxStatus.SENT}
 
@@ -625,21 +625,21 @@ async def test_every_red_flag_row_reaches_staff_at_its_level(w: World, row: Row)
     escalation = raised[0]
     staff = staff_texts(w)[staff_before:]
     if row.level is EscalationLevel.URGENT:
-        alert = next(t for t in staff if f"#{escalation.id}" in t)
+        alert = next(t for t in staff if f"F-{escalation.id}" in t)
         assert "URGENT red flag" in alert
-        assert any(f"alert {escalation.id}" in body for body in w.sms.bodies_to(ONCALL))
+        assert any(f"alert F-{escalation.id}" in body for body in w.sms.bodies_to(ONCALL))
         assert results[-1][1].finished and not results[-1][1].messages[-1].buttons
     else:
         # Never only "we've let your care team know": when we call, and what to do meanwhile.
         promise = reply.removeprefix(html_unescape(row.reply)).strip()
         assert promise.startswith(("We will call you", "Our on-call clinician")), promise
         assert promise.endswith("If it gets worse, call 911.")
-        notice = next(t for t in staff if f"#{escalation.id}" in t)
+        notice = next(t for t in staff if f"F-{escalation.id}" in t)
         level_words = w.texts.plain(f"esc_level_{row.level}")
         assert f"Red flag: {html_unescape(level_words)}" in html_unescape(notice)
         assert any(t.dedupe_key == f"escalation:{escalation.id}" for t in tasks(w))
         if escalation.climbed_at is not None:  # raised after hours: on-call is paged at once
-            assert any(f"alert {escalation.id}" in body for body in w.sms.bodies_to(ONCALL))
+            assert any(f"alert F-{escalation.id}" in body for body in w.sms.bodies_to(ONCALL))
         elif not any(e.level == EscalationLevel.URGENT for e in escalations(w)):
             assert w.sms.bodies_to(ONCALL) == []
         assert results[-1][1].messages[-1].text.startswith("Thank you.")

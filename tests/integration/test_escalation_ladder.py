@@ -140,12 +140,12 @@ async def test_a_one_hour_callback_nobody_takes_becomes_urgent_at_its_deadline(w
     await tick(w, 1)
 
     alert = staff(w)[-1]
-    assert f"URGENT now: deadline passed</b> #{escalation.id}" in alert
+    assert f"URGENT now: deadline passed</b> F-{escalation.id}" in alert
     assert "Red flag: call the patient back within 1 hour" in alert
     assert "⏰ Deadline: Tue 2 Mar 10:00 AM · owner: on-call" in alert
     (page,) = w.sms.bodies_to(ONCALL)
-    assert page.startswith(f"Riverside Health URGENT alert {escalation.id}: call patient")
-    assert f"Reply ACK {escalation.id}" in page
+    assert page.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
+    assert f"Reply ACK F-{escalation.id}" in page
     climbed = only(w)
     assert climbed.climbed_at == local(w, "2027-03-02 10:00") and climbed.owner == Owner.ONCALL
     await tick(w, 10)
@@ -189,7 +189,7 @@ async def test_a_same_day_flag_goes_to_on_call_by_sms_at_the_end_of_the_clinic_d
     await w.dispatcher.run_due()
 
     (page,) = w.sms.bodies_to(ONCALL)
-    assert f"alert {escalation.id}" in page
+    assert f"alert F-{escalation.id}" in page
     assert_sms_safe(page)
 
 
@@ -242,7 +242,7 @@ async def test_the_ladder_climbs_to_a_call_and_then_the_backup_phone(w: World) -
     assert w.sms.bodies_to(BACKUP) == []
     await tick(w, 10)  # page 4: the backup phone, by SMS and call
     (backup_page,) = w.sms.bodies_to(BACKUP)
-    assert f"alert {escalation.id}" in backup_page
+    assert f"alert F-{escalation.id}" in backup_page
     assert voice(w).to(BACKUP) and len(voice(w).to(ONCALL)) == 2
     assert only(w).owner == Owner.BACKUP
 
@@ -283,8 +283,8 @@ async def test_on_call_acknowledges_by_replying_ack_and_the_number(w: World) -> 
     again = w.escalation.acknowledge_sms(phone=ONCALL, body=f"ACK #{escalation_id}")
     await tick(w, 0)
 
-    assert reply == f"Alert {escalation_id} acknowledged. Paging stopped. Thank you."
-    assert again.startswith(f"Alert {escalation_id} was already acknowledged at")
+    assert reply == f"Alert F-{escalation_id} acknowledged. Paging stopped. Thank you."
+    assert again.startswith(f"Alert F-{escalation_id} was already acknowledged at")
     assert only(w).acknowledged_by == "oncall:sms"
     assert w.telegram.texts_to(PATIENT_CHAT)[-1] == TAKEN
     assert "acknowledged by on-call (SMS reply)" in staff(w)[-1]
@@ -302,11 +302,14 @@ async def test_a_plain_ack_works_only_when_exactly_one_alert_is_open(w: World) -
     ids = [e.id for e in escalations(w)]
 
     which = w.escalation.acknowledge_sms(phone=ONCALL, body="ACK")
-    assert which == f"Reply ACK and the alert number, e.g. ACK 12. Open alerts: {ids[0]}, {ids[1]}."
-    w.escalation.acknowledge_sms(phone=ONCALL, body=f"ACK {ids[1]}")
+    assert (
+        which
+        == f"Reply ACK and the alert number, e.g. ACK F-12. Open alerts: F-{ids[0]}, F-{ids[1]}."
+    )
+    w.escalation.acknowledge_sms(phone=ONCALL, body=f"ACK F-{ids[1]}")
     done = w.escalation.acknowledge_sms(phone=BACKUP, body="ack")
 
-    assert done == f"Alert {ids[0]} acknowledged. Paging stopped. Thank you."
+    assert done == f"Alert F-{ids[0]} acknowledged. Paging stopped. Thank you."
     assert [e.acknowledged_by for e in escalations(w)] == ["backup:sms", "oncall:sms"]
 
 
@@ -333,7 +336,14 @@ async def test_an_ack_from_any_other_number_is_refused_and_audited(w: World) -> 
 
 @pytest.mark.parametrize(
     ("body", "is_ack"),
-    [("ACK", True), ("ack 12", True), ("Ack #12.", True), ("acknowledged 7", True)],
+    [
+        ("ACK", True),
+        ("ack 12", True),
+        ("Ack #12.", True),
+        ("acknowledged 7", True),
+        ("ACK F-12", True),
+        ("ack f12", True),
+    ],
 )
 def test_ack_words(body: str, is_ack: bool) -> None:
     assert is_sms_ack(body) is is_ack
@@ -356,7 +366,7 @@ async def test_a_deadline_survives_a_restart_because_it_is_an_outbox_row(
     w.clock.advance(timedelta(hours=1))
     await restarted.dispatcher.run_due()
 
-    assert any(f"alert {escalation.id}" in body for body in restarted.sms.bodies_to(ONCALL))
+    assert any(f"alert F-{escalation.id}" in body for body in restarted.sms.bodies_to(ONCALL))
 
 
 # --- item 4: every rule fires ---------------------------------------------------------------------
@@ -376,7 +386,7 @@ async def test_one_check_in_records_every_flag_and_the_highest_level_pages(w: Wo
     # The 1 h callback's deadline passed first: it is the one that pages.
     pages = w.sms.bodies_to(ONCALL)
     callback = next(e for e in escalations(w) if e.level == EscalationLevel.CALLBACK_1H)
-    assert len(pages) == 1 and f"alert {callback.id}" in pages[0]
+    assert len(pages) == 1 and f"alert F-{callback.id}" in pages[0]
 
 
 # --- item 6: one path for self-harm answers ---------------------------------------------------------

@@ -196,7 +196,7 @@ async def test_on_call_replies_ack_to_the_page_and_paging_stops(sqlite_db, clock
     twilio = twilio_of(core)
     escalation_id = await red_flag(w)
     (page,) = texts_to(twilio, ONCALL)
-    assert f"Reply ACK {escalation_id}" in page
+    assert f"Reply ACK F-{escalation_id}" in page
 
     async with asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as web:
         stranger = await post_signed(
@@ -209,7 +209,7 @@ async def test_on_call_replies_ack_to_the_page_and_paging_stops(sqlite_db, clock
         )
 
     assert reply_of(stranger) == "Riverside Health: this number cannot acknowledge alerts."
-    assert reply_of(answer) == f"Alert {escalation_id} acknowledged. Paging stopped. Thank you."
+    assert reply_of(answer) == f"Alert F-{escalation_id} acknowledged. Paging stopped. Thank you."
     (escalation,) = escalations(w)
     assert escalation.acknowledged_by == "oncall:sms"
     await tick(w, 30)
@@ -236,7 +236,7 @@ async def test_a_staff_chat_that_refuses_messages_sends_pages_to_on_call_by_sms_
 
     assert [c.to for c in twilio.calls] == [ONCALL]  # at once, not after two pages
     (page,) = texts_to(twilio, ONCALL)
-    assert f"alert {escalation_id}" in page
+    assert f"alert F-{escalation_id}" in page
     assert any(
         r.levelno == logging.ERROR and "staff chat" in r.getMessage() for r in caplog.records
     )
@@ -263,7 +263,7 @@ async def test_a_migrated_staff_chat_is_followed_and_every_replica_agrees(sqlite
         escalation_id = await red_flag(w)
 
         alert = double.last_message(MIGRATED)
-        assert f"#{escalation_id}" in alert.text
+        assert f"F-{escalation_id}" in alert.text
         assert core.channels.staff_chat_id == MIGRATED
         with core.db.session(write=False) as session:
             assert session.get(RuntimeState, "staff_chat.id") is not None

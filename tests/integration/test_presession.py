@@ -129,7 +129,7 @@ async def test_a_held_session_cannot_be_marked_done_until_the_alert_is_reviewed(
         assert held is not None
     w.clock.set(held.ends_at)
 
-    with pytest.raises(SessionHeld, match=f"alert #{flag.id}"):
+    with pytest.raises(SessionHeld, match=f"alert F-{flag.id}"):
         w.aftercare.mark_done(appointment_id=ids[1], actor="staff:1")
     with w.db.session(write=False) as session:
         unchanged = session.get(Appointment, ids[1])

@@ -6,6 +6,7 @@ from datetime import date, time
 
 import pytest
 
+from bot.domain.refs import RefKind
 from handlers.staff_args import (
     BadArgument,
     parse_block,
@@ -166,8 +167,11 @@ def test_a_new_patient_needs_a_phone_and_a_name(words):
         parse_new_patient(words)
 
 
-def test_record_numbers_are_read_with_or_without_a_hash():
-    assert parse_id(["#12"]) == 12
-    assert parse_id(["12"]) == 12
-    with pytest.raises(BadArgument):
-        parse_id(["twelve"])
+def test_identifiers_are_read_with_their_prefix_a_hash_or_bare():
+    assert parse_id(["B-12"], RefKind.BLOCK) == 12
+    assert parse_id(["#12"], RefKind.BLOCK) == 12
+    assert parse_id(["12"], RefKind.BLOCK) == 12
+    with pytest.raises(BadArgument, match="not a block of closed time such as B-12"):
+        parse_id(["twelve"], RefKind.BLOCK)
+    with pytest.raises(BadArgument, match="A-12 is an appointment; this needs a block"):
+        parse_id(["A-12"], RefKind.BLOCK)

@@ -332,6 +332,6 @@ async def test_a_red_flag_by_text_is_answered_and_paged_ahead_of_a_backlog(sqlit
     assert reply == (
         "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
     )
-    assert "URGENT red flag" in alert and f"#{escalation.id}" in alert
-    assert page.startswith(f"Riverside Health URGENT alert {escalation.id}: call patient")
+    assert "URGENT red flag" in alert and f"F-{escalation.id}" in alert
+    assert page.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
     assert statuses(core.db, backlog) == {OutboxStatus.PENDING}  # left for the outbox tick

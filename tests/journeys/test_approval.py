@@ -47,7 +47,7 @@ async def said(scene, command: str) -> str:
 
 async def test_a_stale_approve_on_a_moved_then_cancelled_consultation_approves_nobody(scene):
     ana, consult = scene.ids["ana"], scene.ids["ana_consult"]
-    booked = notice(scene, f"New booking #{consult}")
+    booked = notice(scene, f"New booking A-{consult}")
     moved = scene.core.booking.reschedule(
         appointment_id=consult, new_start=local(3, 10), actor="patient:ana"
     )
@@ -58,19 +58,19 @@ async def test_a_stale_approve_on_a_moved_then_cancelled_consultation_approves_n
 
     answer = scene.double.callback_answers[-1]
     assert answer.show_alert
-    assert f"consultation #{consult} was moved to #{moved.id}" in answer.text
+    assert f"consultation A-{consult} was moved to A-{moved.id}" in answer.text
     assert "nothing was approved" in answer.text
     assert approved_at(scene, ana) is None and patient_notices(scene) == []
 
 
 async def test_a_stale_approve_on_a_cancelled_consultation_says_so(scene):
     consult = scene.ids["ana_consult"]
-    booked = notice(scene, f"New booking #{consult}")
+    booked = notice(scene, f"New booking A-{consult}")
     scene.core.booking.cancel(appointment_id=consult, actor="patient:ana")
 
     await scene.staff(in_group=True).press_on(booked.message_id, "Approve for treatment")
 
-    assert f"consultation #{consult} was cancelled" in scene.double.callback_answers[-1].text
+    assert f"consultation A-{consult} was cancelled" in scene.double.callback_answers[-1].text
     assert approved_at(scene, scene.ids["ana"]) is None
 
 
@@ -80,7 +80,7 @@ async def test_approve_without_an_attended_consultation_needs_an_override_with_a
     refused = await said(scene, "/approve Ana Lopez")
     empty = await said(scene, "/approve Ana Lopez override")
     assert "Not done: no consultation marked Done" in refused
-    assert f"/approve #{ana} override <reason>" in refused
+    assert f"/approve P-{ana} override <reason>" in refused
     assert "an override needs its reason" in empty
     assert approved_at(scene, ana) is None
 
@@ -108,7 +108,7 @@ async def test_approve_after_the_consultation_was_marked_done(scene):
 
 
 async def test_a_never_screened_patient_shows_not_screened_never_no_flags(scene):
-    ben_notice = notice(scene, f"New booking #{scene.ids['ben_infusion']}")
+    ben_notice = notice(scene, f"New booking A-{scene.ids['ben_infusion']}")
     card = await said(scene, "/patient Ben Okafor")
     ana_card = await said(scene, "/patient Ana Lopez")
 

@@ -86,7 +86,7 @@ async def test_yes_im_safe_stops_the_page_and_tells_staff(database, clock):
         clock.advance(timedelta(minutes=CHECK_MINUTES + 1))
         await journey.dispatch()
         assert sms.bodies_to(ONCALL) == []
-        assert any("safe" in t and "#" in t for t in staff_texts(journey)[1:])
+        assert any("safe" in t and "F-" in t for t in staff_texts(journey)[1:])
         [answer] = audits(journey.core, "crisis.check_answer")
         assert answer.detail and "safe" in answer.detail
         [escalation] = escalations(journey)

@@ -56,7 +56,7 @@ async def test_an_sms_patient_without_a_driver_becomes_a_call_task_at_t_minus_24
     infusion = scene.ids["ben_infusion"]
     assert tasks(scene, infusion) == ["call_unconfirmed", "driver_missing"]
     text = "\n".join(scene.replies(STAFF_CHAT))
-    assert f"Driver not confirmed #{infusion}" in text
+    assert f"Driver not confirmed A-{infusion}" in text
 
 
 async def test_a_confirmed_telegram_patient_who_ignored_the_driver_question_is_called(scene):
@@ -68,8 +68,8 @@ async def test_a_confirmed_telegram_patient_who_ignored_the_driver_question_is_c
     await scene.dispatch()
     assert tasks(scene, infusion) == ["driver_missing"]
     replies = scene.replies(STAFF_CHAT, since=mark)
-    assert any(f"Driver not confirmed #{infusion}" in r for r in replies)
-    assert not any(f"Call list</b>: #{infusion}" in r for r in replies)
+    assert any(f"Driver not confirmed A-{infusion}" in r for r in replies)
+    assert not any(f"Call list</b>: A-{infusion}" in r for r in replies)
 
 
 async def test_a_confirmed_driver_means_no_task(scene):

@@ -434,7 +434,7 @@ async def test_a_shared_contact_leaves_a_record_with_another_telegram_account_al
         [appointment] = journey.appointments()
         assert appointment.patient_id == alice_record.id
         [task] = open_tasks(journey)
-        assert task.detail == f"possible duplicate record; phone matches patient #{owner_id}"
+        assert task.detail == f"possible duplicate record; phone matches patient P-{owner_id}"
 
 
 async def test_a_shared_contact_leaves_a_record_under_another_name_alone(database, clock):
@@ -458,7 +458,7 @@ async def test_a_shared_contact_leaves_a_record_under_another_name_alone(databas
         assert alice_record.telegram_user_id == ALICE
         [task] = open_tasks(journey)
         assert task.patient_id == alice_record.id
-        assert f"patient #{owner_id}" in task.detail
+        assert f"patient P-{owner_id}" in task.detail
 
 
 async def test_a_shared_contact_does_not_merge_a_chat_record_with_history(database, clock):

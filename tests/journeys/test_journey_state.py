@@ -157,7 +157,7 @@ async def test_two_patients_confirming_one_typed_number_are_both_booked_and_staf
             other.id,
             appointment.id,
         )
-        assert f"phone matches patient #{holder.id}" in task.detail
+        assert f"phone matches patient P-{holder.id}" in task.detail
 
 
 async def test_a_contact_shared_three_times_at_once_joins_the_records_once(any_db, clock):

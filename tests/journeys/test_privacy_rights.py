@@ -172,12 +172,12 @@ async def test_approved_erasure_leaves_no_identifying_value_in_any_table(any_db,
         await ask_to_delete(alice)
         assert "Your request is with the clinic's staff" in alice.last_message().text
         await journey.dispatch()
-        assert any("Erasure request #1" in m.text for m in journey.bot_messages(STAFF_CHAT))
+        assert any("Erasure request R-1" in m.text for m in journey.bot_messages(STAFF_CHAT))
         staff = staff_in_chat(journey)
         await staff.send_command("/erasure")
-        assert "#1: patient #1, pending" in journey.bot_messages(STAFF_CHAT)[-1].text
-        await staff.send_command("/erasure approve 1")
-        assert "Erased: patient #1" in journey.bot_messages(STAFF_CHAT)[-1].text
+        assert "R-1: patient P-1, pending" in journey.bot_messages(STAFF_CHAT)[-1].text
+        await staff.send_command("/erasure approve R-1")
+        assert "Erased: patient P-1" in journey.bot_messages(STAFF_CHAT)[-1].text
 
         leaks = [
             (table, column, value)
@@ -186,7 +186,7 @@ async def test_approved_erasure_leaves_no_identifying_value_in_any_table(any_db,
         ]
         assert leaks == []
         after = alice_record(journey)
-        assert after.name == "Erased patient #1" and after.erased_at == clock.now()
+        assert after.name == "Erased patient P-1" and after.erased_at == clock.now()
         # The clinical record stays, under the pseudonym.
         with any_db.session(write=False) as session:
             [visit] = session.exec(select(Appointment)).all()
@@ -236,8 +236,8 @@ async def test_erasure_with_an_open_red_flag_is_held_until_it_is_acknowledged(da
                 )
             )
         staff = staff_in_chat(journey)
-        await staff.send_command(f"/erase #{patient.id}")
-        assert "Held: patient #1 has an open red flag" in journey.bot_messages(STAFF_CHAT)[-1].text
+        await staff.send_command(f"/erase P-{patient.id}")
+        assert "Held: patient P-1 has an open red flag" in journey.bot_messages(STAFF_CHAT)[-1].text
         assert alice_record(journey).name == NAME
 
         with database.session() as session:

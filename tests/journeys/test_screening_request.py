@@ -41,7 +41,7 @@ async def test_staff_send_the_questions_and_the_answers_reach_the_record(databas
         assert ops.patient_card(patient_id).screened is False
 
         staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)
-        await staff.send_text(f"/screen #{patient_id}")
+        await staff.send_text(f"/screen P-{patient_id}")
         assert "Health questions sent to" in staff_texts(journey)[-1]
         await journey.dispatch()
         asked = alice.last_message()
@@ -63,7 +63,7 @@ async def test_staff_send_the_questions_and_the_answers_reach_the_record(databas
         await journey.dispatch()
 
         notice = staff_texts(journey)[-1]
-        assert f"Health questions answered: (no name yet) (#{patient_id})" in notice
+        assert f"Health questions answered: (no name yet) (P-{patient_id})" in notice
         assert "Screening flags" in notice
         card = ops.patient_card(patient_id)
         assert card.screened is True and [code for code, _ in card.screening_flags] == ["S9"]
@@ -83,7 +83,7 @@ async def test_staff_send_the_questions_and_the_answers_reach_the_record(databas
         assert {"screening.requested", "screening.answered"} <= actions
 
         # Asked again: the record has the answers, nothing is sent.
-        await staff.send_text(f"/screen #{patient_id}")
+        await staff.send_text(f"/screen P-{patient_id}")
         assert "has answered the health questions already" in staff_texts(journey)[-1]
 
 
@@ -129,12 +129,12 @@ async def test_a_patient_without_telegram_is_offered_them_by_text_or_staff_are_t
         texting = phone_patient(journey, "Tess", "+12015550177", sms=True)
         silent = phone_patient(journey, "Quinn", "+12015550178", sms=False)
         staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)
-        await staff.send_text(f"/screen #{texting}")
+        await staff.send_text(f"/screen P-{texting}")
         assert "a text offers them the health questions by text" in staff_texts(journey)[-1]
-        await staff.send_text(f"/screen #{silent}")
+        await staff.send_text(f"/screen P-{silent}")
         assert "call them to ask the health questions" in staff_texts(journey)[-1]
         # Once a day: the same request again plans nothing more.
-        await staff.send_text(f"/screen #{texting}")
+        await staff.send_text(f"/screen P-{texting}")
         with journey.core.db.session(write=False) as session:
             rows = session.exec(select(Outbox).where(Outbox.patient_id == texting)).all()
         assert len([r for r in rows if "screening_request" in r.dedupe_key]) == 1

@@ -66,7 +66,7 @@ async def test_a_forgotten_done_is_asked_twice_then_aftercare_starts_as_assumed(
 
     assert await at(scene, local(1, 14, 10)) == []
     first = await at(scene, local(1, 14, 15))
-    assert len(first) == 1 and "Session not closed" in first[0] and f"#{infusion}" in first[0]
+    assert len(first) == 1 and "Session not closed" in first[0] and f"A-{infusion}" in first[0]
     buttons = scene.double.last_message(STAFF_CHAT).button_labels
     assert buttons == ["Done", "No-show"]
     again = await at(scene, local(1, 14, 45))
@@ -168,11 +168,11 @@ async def test_done_and_noshow_commands_close_a_session_and_are_audited(scene):
     infusion, consult = scene.ids["ben_infusion"], scene.ids["ana_consult"]
     scene.clock.set(local(1, 14, 5))
 
-    done = await said(scene, f"/done #{infusion}")
+    done = await said(scene, f"/done A-{infusion}")
     noshow = await said(scene, f"/noshow {consult}")
 
-    assert done == [f"✔️ #{infusion} marked Done. Discharge advice and check-ins are on their way."]
-    assert noshow[0].startswith(f"🚫 #{consult} marked No-show")
+    assert done == [f"✔️ A-{infusion} marked Done. Discharge advice and check-ins are on their way."]
+    assert noshow[0].startswith(f"🚫 A-{consult} marked No-show")
     assert appointment(scene, infusion).status == AppointmentStatus.COMPLETED
     assert appointment(scene, consult).status == AppointmentStatus.NO_SHOW
     assert ("appointment.done", "staff:7001") in audit_actions(scene, infusion)
@@ -190,10 +190,22 @@ async def test_done_on_a_future_session_and_noshow_before_its_start_are_refused(
 
     assert "cannot be marked Done before it starts" in done[0] and "10:00 AM" in done[0]
     assert "cannot be a no-show before it starts" in noshow[0]
-    assert "no appointment #999" in missing[0]
-    assert "Usage: /done <appointment #id>" in bad[0]
+    assert "no appointment A-999" in missing[0]
+    assert "Usage: /done <appointment, e.g. A-42>" in bad[0]
     after = appointment(scene, infusion)
     assert (after.status, after.version) == (before.status, before.version)
+
+
+async def test_done_takes_a_bare_number_and_refuses_a_patient_identifier_plainly(scene):
+    infusion = scene.ids["ben_infusion"]
+    scene.clock.set(local(1, 14, 5))
+    patient_id = appointment(scene, infusion).patient_id
+
+    wrong = await said(scene, f"/done P-{patient_id}")
+    assert f"P-{patient_id} is a patient; this needs an appointment (A-12)" in wrong[0]
+    assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
+    done = await said(scene, f"/done {infusion}")
+    assert done[0].startswith(f"✔️ A-{infusion} marked Done")
 
 
 async def test_today_offers_done_and_noshow_for_sessions_that_are_due(scene):
@@ -203,8 +215,8 @@ async def test_today_offers_done_and_noshow_for_sessions_that_are_due(scene):
     await said(scene, "/today")
     today = scene.double.last_message(STAFF_CHAT)
 
-    assert today.button_labels == [f"✔️ Done #{consult}", f"🚫 No-show #{consult}"]
-    await scene.staff(in_group=True).press(f"✔️ Done #{consult}")
+    assert today.button_labels == [f"✔️ Done A-{consult}", f"🚫 No-show A-{consult}"]
+    await scene.staff(in_group=True).press(f"✔️ Done A-{consult}")
     assert appointment(scene, consult).status == AppointmentStatus.COMPLETED
     assert infusion not in [
         int(label.split("#")[1]) for label in scene.double.last_message(STAFF_CHAT).button_labels
@@ -232,13 +244,13 @@ async def test_closing_session_2_leaves_the_buttons_of_session_21(scene):
 
     await said(scene, "/today")
     labels = scene.double.last_message(STAFF_CHAT).button_labels
-    assert {"🚫 No-show #2", "✔️ Done #21", "🚫 No-show #21"} <= set(labels)
-    await scene.staff(in_group=True).press("🚫 No-show #2")
+    assert {"🚫 No-show A-2", "✔️ Done A-21", "🚫 No-show A-21"} <= set(labels)
+    await scene.staff(in_group=True).press("🚫 No-show A-2")
 
     assert appointment(scene, infusion).status == AppointmentStatus.NO_SHOW
     left = scene.double.last_message(STAFF_CHAT).button_labels
-    assert "🚫 No-show #2" not in left and "✔️ Done #2" not in left
-    assert {"✔️ Done #21", "🚫 No-show #21"} <= set(left)
+    assert "🚫 No-show A-2" not in left and "✔️ Done A-2" not in left
+    assert {"✔️ Done A-21", "🚫 No-show A-21"} <= set(left)
 
 
 async def test_the_digest_lists_sessions_nobody_closed_and_assumed_ones(scene):
@@ -253,7 +265,7 @@ async def test_the_digest_lists_sessions_nobody_closed_and_assumed_ones(scene):
     await scene.dispatch()
     text = "\n".join(scene.replies(STAFF_CHAT, since=mark))
     assert "Sessions not closed</b> (1)" in text or "Sessions not closed (1)" in text
-    assert f"#{infusion} · attendance assumed · /done {infusion} or /noshow {infusion}" in text
+    assert f"A-{infusion} · attendance assumed · /done A-{infusion} or /noshow A-{infusion}" in text
     await said(scene, f"/done {infusion}")  # staff confirm: no longer assumed
     assert scene.ops.digest(day=scene.ops.today()).open_sessions == ()
 
@@ -290,7 +302,7 @@ async def test_done_on_the_button_long_before_the_end_asks_too(scene):
     infusion = scene.ids["ben_infusion"]
     scene.clock.set(local(1, 12, 0))
     await said(scene, "/today")
-    await scene.staff(in_group=True).press(f"✔️ Done #{infusion}")
+    await scene.staff(in_group=True).press(f"✔️ Done A-{infusion}")
     assert "Leaving early?" in scene.replies(STAFF_CHAT)[-1]
     assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
 
@@ -299,7 +311,7 @@ async def test_done_shortly_before_the_end_needs_no_confirmation(scene):
     infusion = scene.ids["ben_infusion"]
     scene.clock.set(local(1, 13, 40))  # 20 min early: within the profile's 30 minutes
     done = await said(scene, f"/done {infusion}")
-    assert done[0].startswith(f"✔️ #{infusion} marked Done")
+    assert done[0].startswith(f"✔️ A-{infusion} marked Done")
 
 
 def test_early_done_minutes_must_be_shorter_than_every_treatment(profile):

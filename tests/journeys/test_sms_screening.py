@@ -79,7 +79,7 @@ async def test_staff_send_the_questions_by_text_and_the_answers_reach_the_record
     async with open_journey(database, clock) as journey:
         patient_id = add_sms_patient(journey)
         staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)
-        await staff.send_text(f"/screen #{patient_id}")
+        await staff.send_text(f"/screen P-{patient_id}")
         assert "a text offers them the health questions by text" in staff_texts(journey)[-1]
         with journey.core.db.session(write=False) as session:
             [invite] = session.exec(
@@ -110,7 +110,7 @@ async def test_staff_send_the_questions_by_text_and_the_answers_reach_the_record
 
         await journey.dispatch()  # (no Twilio here: the invitation itself is reported unsent)
         [notice] = [t for t in staff_texts(journey) if "Health questions answered" in t]
-        assert f"Health questions answered: Tess (#{patient_id})" in notice
+        assert f"Health questions answered: Tess (P-{patient_id})" in notice
         assert "S3 psychosis / mania history: not sure" in notice
         assert "S7 pregnant / breastfeeding: yes" in notice
         assert "Answered by text, in short lock-screen wording" in notice

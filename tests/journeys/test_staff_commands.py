@@ -96,8 +96,8 @@ async def test_a_stranger_pressing_a_staff_button_is_refused_and_audited(scene, 
 async def test_today_lists_each_resource_with_confirmation_marks(scene):
     text = text_of(await said(scene, scene.staff(), "/today"))
     assert "Monday 1 March 2027 · open 8:30 AM–5:30 PM" in text
-    assert "Clinician 1\n  9:00 AM–9:45 AM Free consultation · Ana Lopez (#1) ✅" in text
-    assert "Infusion chair 1\n  10:00 AM–2:00 PM IV infusion session · Ben Okafor (#3) ⏳" in text
+    assert "Clinician 1\n  9:00 AM–9:45 AM Free consultation · Ana Lopez (P-1) ✅" in text
+    assert "Infusion chair 1\n  10:00 AM–2:00 PM IV infusion session · Ben Okafor (P-3) ⏳" in text
     assert "Anabel" not in text
 
 
@@ -105,7 +105,7 @@ async def test_tomorrow_shows_tomorrows_bookings_and_blocks(scene):
     await said(scene, scene.staff(), "/block tomorrow 12-13 lunch talk")
     text = text_of(await said(scene, scene.staff(), "/tomorrow"))
     assert "Tuesday 2 March 2027" in text
-    assert "2:00 PM–2:45 PM Free consultation · Anabel Ruiz (#2) ⏳" in text
+    assert "2:00 PM–2:45 PM Free consultation · Anabel Ruiz (P-2) ⏳" in text
     assert "⛔ Tue 2 Mar 12:00 PM–1:00 PM blocked (whole clinic): lunch talk" in text
 
 
@@ -140,7 +140,7 @@ async def test_a_busy_week_is_split_into_messages_telegram_accepts(scene):
 async def test_names_are_escaped_in_telegram_html(scene):
     add_patient(scene, "Zed <b>& Co</b>")
     replies = await said(scene, scene.staff(), "/patient Zed")
-    assert replies[0].text.startswith("👤 Zed <b>& Co</b> (#4)")
+    assert replies[0].text.startswith("👤 Zed <b>& Co</b> (P-4)")
 
 
 # --- patients --------------------------------------------------------------------------
@@ -150,21 +150,21 @@ async def test_an_ambiguous_name_lists_the_matches_with_buttons(scene):
     staff = scene.staff()
     replies = await said(scene, staff, "/patient ana")
     assert "Several patients match “ana”" in replies[0].text
-    assert replies[0].button_labels == ["#1 Ana Lopez", "#2 Anabel Ruiz"]
-    await staff.press("#2 Anabel Ruiz")
+    assert replies[0].button_labels == ["P-1 Ana Lopez", "P-2 Anabel Ruiz"]
+    await staff.press("P-2 Anabel Ruiz")
     card = scene.double.chat_log(staff.chat_id)[-2]
-    assert card.text.startswith("👤 Anabel Ruiz (#2)")
+    assert card.text.startswith("👤 Anabel Ruiz (P-2)")
 
 
 async def test_the_patient_card_comes_with_a_pain_chart(scene):
     replies = await said(scene, scene.staff(), "/patient 617 555 0101")
     card, chart = replies
-    assert card.text.startswith("👤 Ana Lopez (#1)")
+    assert card.text.startswith("👤 Ana Lopez (P-1)")
     assert (
         "⚠️ Screening flags for clinician review:\n• S1 heart disease / blood pressure: yes"
         in card.text
     )
-    assert "Mon 1 Mar 9:00 AM Free consultation · ✅ booked #1" in card.text
+    assert "Mon 1 Mar 9:00 AM Free consultation · ✅ booked A-1" in card.text
     assert chart.kind == "photo" and chart.photo_bytes.startswith(PNG)
     assert scene.audits("staff.view_patient")[-1].subject == "patient:1"
 
@@ -173,9 +173,9 @@ def test_the_pain_chart_names_the_patient_by_number_never_by_name(scene):
     card = scene.ops.patient_card(scene.ids["ana"])
     catalog = parse_checkin_catalog(scene.core.profile.model_dump())
     chart = views.pain_chart_for(scene.core.texts, card, catalog)
-    assert chart.title == f"#{scene.ids['ana']} Average pain (0-10)"
+    assert chart.title == f"P-{scene.ids['ana']} Average pain (0-10)"
     svg = pain_chart_svg(chart, tz=scene.core.profile.tz)
-    assert f"#{scene.ids['ana']} Average pain (0-10)" in svg
+    assert f"P-{scene.ids['ana']} Average pain (0-10)" in svg
     assert "Ana" not in svg and "Lopez" not in svg
     assert views.patient_chart(scene.core.texts, card, scene.core.profile, catalog).startswith(PNG)
 
@@ -183,17 +183,29 @@ def test_the_pain_chart_names_the_patient_by_number_never_by_name(scene):
 async def test_an_unknown_patient_or_a_missing_argument_gets_a_clear_answer(scene):
     assert "No patient matches “Zoe”" in text_of(await said(scene, scene.staff(), "/patient Zoe"))
     usage = text_of(await said(scene, scene.staff(), "/patient"))
-    assert "Usage: /patient <phone, name or #id>" in usage
+    assert "Usage: /patient <phone, name or P-id>" in usage
+
+
+async def test_patients_are_found_by_p_number_bare_number_or_hash(scene):
+    for typed in ("P-1", "p1", "1", "#1"):
+        card = (await said(scene, scene.staff(), f"/patient {typed}"))[0]
+        assert card.text.startswith("👤 Ana Lopez (P-1)"), typed
+
+
+async def test_another_kinds_identifier_where_a_patient_is_wanted_says_what_it_is(scene):
+    wrong = text_of(await said(scene, scene.staff(), "/patient A-1"))
+    assert "A-1 is an appointment; this needs a patient (P-12)" in wrong
+    assert "Usage: /patient" in wrong
 
 
 async def test_approving_tells_the_patient(scene):
     attend(scene, scene.ids["ana_consult"])
     text = text_of(await said(scene, scene.staff(), "/approve Ana Lopez"))
-    assert "Ana Lopez (#1) is approved for treatment" in text
+    assert "Ana Lopez (P-1) is approved for treatment" in text
     with scene.db.session(write=False) as session:
         notice = session.exec(select(Outbox).where(col(Outbox.kind) == str(PATIENT_NOTICE))).one()
     assert notice.patient_id == scene.ids["ana"]
-    again = text_of(await said(scene, scene.staff(), "/approve #1"))
+    again = text_of(await said(scene, scene.staff(), "/approve P-1"))
     assert "was already approved" in again
 
 
@@ -203,12 +215,12 @@ async def test_approving_tells_the_patient(scene):
 async def test_a_series_is_shown_then_booked_on_confirmation(scene):
     staff = scene.staff()
     plan = (await said(scene, staff, "/series Okafor iv 3"))[0]
-    assert plan.text.startswith("🗓 Series for Ben Okafor (#3): 3 × IV infusion session")
+    assert plan.text.startswith("🗓 Series for Ben Okafor (P-3): 3 × IV infusion session")
     assert "1. Tue 2 Mar 8:30 AM\n2. Wed 3 Mar 8:30 AM\n3. Thu 4 Mar 8:30 AM" in plan.text
     assert count(scene, Appointment, col(Appointment.series_id).is_not(None)) == 0
     await staff.press("✅ Book all 3")
     booked = scene.double.message(staff.chat_id, plan.message_id)
-    assert booked.text.startswith("✅ Booked 3 session(s) for Ben Okafor (#3)")
+    assert booked.text.startswith("✅ Booked 3 session(s) for Ben Okafor (P-3)")
     assert booked.button_labels == []
     assert count(scene, Appointment, col(Appointment.series_id).is_not(None)) == 3
     again = scene.double.make_update(
@@ -222,7 +234,7 @@ async def test_a_series_is_shown_then_booked_on_confirmation(scene):
 
 async def test_a_series_can_be_cancelled_before_booking(scene):
     staff = scene.staff()
-    plan = (await said(scene, staff, "/series #3 nasal 2"))[0]
+    plan = (await said(scene, staff, "/series P-3 nasal 2"))[0]
     await staff.press("Cancel")
     assert (
         scene.double.message(staff.chat_id, plan.message_id).text
@@ -234,7 +246,7 @@ async def test_a_series_can_be_cancelled_before_booking(scene):
 @pytest.mark.parametrize(
     ("command", "answer"),
     [
-        ("/series Ana Lopez iv 3", "Ana Lopez (#1) is not approved for treatment yet"),
+        ("/series Ana Lopez iv 3", "Ana Lopez (P-1) is not approved for treatment yet"),
         ("/series #3 booster 6", "Not planned: 6 sessions 14-42 days apart do not fit"),
         ("/series #3 iv", "Usage: /series <patient> <service> <count>"),
         ("/series #3 massage 3", "is not one of the services"),
@@ -253,7 +265,7 @@ async def test_a_block_over_a_booked_patient_waits_for_confirmation(scene):
     staff = scene.staff()
     warning = (await said(scene, staff, "/block tomorrow 14-15 training"))[0]
     assert "1 booked appointment(s) in that time; nothing changed yet" in warning.text
-    assert "Anabel Ruiz (#2)" in warning.text
+    assert "Anabel Ruiz (P-2)" in warning.text
     assert count(scene, TimeBlock) == 0
     await staff.press("⛔ Block anyway")
     done = scene.double.message(staff.chat_id, warning.message_id)
@@ -273,11 +285,11 @@ async def test_unblock_lists_blocks_and_reopens_one(scene):
     staff = scene.staff()
     await said(scene, staff, "/block 2027-03-03 12-13 chair service")
     listing = (await said(scene, staff, "/unblock"))[0]
-    assert "#1 Wed 3 Mar 12:00 PM–1:00 PM (infusion chair): service" in listing.text
-    await staff.press("Reopen #1")
-    assert "✅ Reopened #1" in scene.double.last_message(staff.chat_id).text
+    assert "B-1 Wed 3 Mar 12:00 PM–1:00 PM (infusion chair): service" in listing.text
+    await staff.press("Reopen B-1")
+    assert "✅ Reopened B-1" in scene.double.last_message(staff.chat_id).text
     assert count(scene, TimeBlock, col(TimeBlock.removed_at).is_not(None)) == 1
-    assert "No open block #1" in text_of(await said(scene, staff, "/unblock #1"))
+    assert "No open block B-1" in text_of(await said(scene, staff, "/unblock B-1"))
 
 
 # --- flags, export, outcomes -----------------------------------------------------------
@@ -291,11 +303,11 @@ async def test_flags_list_the_most_urgent_first_and_closing_asks_what_was_done(s
     lines = message.text.split("\n")
     assert lines[0] == "🚩 Open flags and tasks, most urgent first: 2"
     assert lines[1].startswith("1. 🟠 callback 1h") and "Severe nausea at D1" in lines[1]
-    assert lines[2].startswith("2. 📋 call unconfirmed") and "Ben Okafor (#3)" in lines[2]
-    escalation_button = next(b for b in message.button_labels if b.startswith("✅ Acknowledge #"))
-    await staff.press(f"✔ task #{task}")
+    assert lines[2].startswith("2. 📋 call unconfirmed") and "Ben Okafor (P-3)" in lines[2]
+    escalation_button = next(b for b in message.button_labels if b.startswith("✅ Acknowledge F-"))
+    await staff.press(f"✔ task T-{task}")
     question = staff.last_message()
-    assert question.text == f"What was done for task #{task}?"
+    assert question.text == f"What was done for task T-{task}?"
     assert question.button_labels == ["📞 Called", "📵 No answer", "✖ Not needed"]
     await staff.press("📵 No answer")
     stamped = scene.double.message(staff.chat_id, question.message_id)
@@ -341,11 +353,11 @@ async def test_outcomes_give_the_clinic_summary(scene):
 async def test_a_new_phone_patient_is_booked_by_picking_a_time(scene):
     staff = scene.staff()
     offer = (await said(scene, staff, "/newpatient +1 (617) 555-0177 Carla Diaz"))[0]
-    assert offer.text.startswith("👤 New patient Carla Diaz (#4) · +16175550177 · sms")
+    assert offer.text.startswith("👤 New patient Carla Diaz (P-4) · +16175550177 · sms")
     first_time = offer.button_labels[0]
     await staff.press(first_time)
     booked = scene.double.message(staff.chat_id, offer.message_id)
-    assert booked.text.startswith(f"✅ Booked Free consultation for Carla Diaz (#4): {first_time}")
+    assert booked.text.startswith(f"✅ Booked Free consultation for Carla Diaz (P-4): {first_time}")
     with scene.db.session(write=False) as session:
         confirmation = session.exec(
             select(Outbox)
@@ -385,7 +397,7 @@ def notice(scene, contains: str):
 async def test_approve_done_and_no_show_buttons_act_and_stamp_the_notice(scene):
     await scene.dispatch()
     desk = scene.staff(in_group=True)
-    ana = notice(scene, "New booking #1")
+    ana = notice(scene, "New booking A-1")
     await desk.press_on(ana.message_id, "Approve for treatment")  # before the consultation
     assert "no consultation marked Done" in scene.double.callback_answers[-1].text
     scene.clock.set(local(1, 11))
@@ -396,7 +408,7 @@ async def test_approve_done_and_no_show_buttons_act_and_stamp_the_notice(scene):
     await desk.press_on(ana.message_id, "Approve for treatment")
     ana = scene.double.message(STAFF_CHAT, ana.message_id)
     assert "✅ Approved by Sam at Mon 1 Mar 11:00 AM" in ana.text
-    ben = notice(scene, "New booking #2")
+    ben = notice(scene, "New booking A-2")
     await desk.press_on(ben.message_id, "Done")
     # 11:00 and booked until 2:00 PM: staff first confirm the patient is leaving now.
     assert "Leaving early?" in scene.replies(STAFF_CHAT)[-1]
@@ -413,7 +425,7 @@ async def test_approve_done_and_no_show_buttons_act_and_stamp_the_notice(scene):
 
 async def test_done_before_the_session_starts_is_refused(scene):
     await scene.dispatch()
-    anabel = notice(scene, "New booking #3")
+    anabel = notice(scene, "New booking A-3")
     await scene.staff(in_group=True).press_on(anabel.message_id, "Done")
     answer = scene.double.callback_answers[-1]
     assert answer.show_alert and "not started" in answer.text
@@ -477,7 +489,7 @@ async def test_approving_from_a_second_notice_only_removes_the_spent_button(scen
     await scene.dispatch()
     attend(scene, scene.ids["ana_consult"])
     await said(scene, scene.staff(), "/approve Ana Lopez")
-    ana = notice(scene, "New booking #1")
+    ana = notice(scene, "New booking A-1")
     await scene.staff(in_group=True).press_on(ana.message_id, "Approve for treatment")
     assert "was already approved" in scene.double.callback_answers[-1].text
     ana = scene.double.message(STAFF_CHAT, ana.message_id)
@@ -495,7 +507,7 @@ async def test_the_digest_job_sends_the_day_to_the_staff_chat_once(scene):
     assert len(digests) == 1
     text = digests[0].text
     assert text.startswith("☀️ Good morning: Monday 1 March 2027")
-    assert "9:00 AM–9:45 AM Free consultation · Ana Lopez (#1) ✅" in text
+    assert "9:00 AM–9:45 AM Free consultation · Ana Lopez (P-1) ✅" in text
     assert "Not confirmed yet (today and tomorrow): 2" in text
     assert "Open flags and tasks: 0" in text
 
@@ -531,7 +543,7 @@ async def test_the_patient_card_shows_outcomes_computed_from_the_answers(scene):
             at=local(23, 9, month=1) + timedelta(days=days),
             answers={"PAINAVG": pain, **({"PGIC": "2"} if slot == "D7" else {})},
         )
-    card, chart = await said(scene, scene.staff(), "/patient #3")
+    card, chart = await said(scene, scene.staff(), "/patient P-3")
     assert "Baseline pain 7.0 · latest 6 at W28 (14% reduction, no response)" in card.text
     assert "D1 5 (29%) · D3 4 (43%) · D7 3 (57%) · D14 3 (57%) · W21 5 (29%)" in card.text
     # W21 and W28 both fall below 30%: relief lost at W21, 21 days after 23 January.

@@ -31,7 +31,7 @@ def status(scene, appointment_id: int) -> str:
 
 async def test_done_on_a_notice_after_someone_marked_no_show_says_so_and_changes_nothing(scene):
     infusion = scene.ids["ben_infusion"]  # Mon 1 Mar 10:00-14:00
-    ben = notice(scene, f"New booking #{infusion}")
+    ben = notice(scene, f"New booking A-{infusion}")
     assert ben.buttons[-1][0][1].startswith(f"st:dn:{infusion}:")  # the version travels along
     scene.clock.set(local(1, 14, 5))
     scene.core.aftercare.mark_no_show(appointment_id=infusion, actor="staff:7002")
@@ -45,7 +45,7 @@ async def test_done_on_a_notice_after_someone_marked_no_show_says_so_and_changes
 
 async def test_no_show_on_the_notice_of_a_moved_consultation_names_the_new_appointment(scene):
     consult = scene.ids["anabel_consult"]  # Tue 2 Mar 14:00
-    old = notice(scene, f"New booking #{consult}")
+    old = notice(scene, f"New booking A-{consult}")
     moved = scene.core.booking.reschedule(
         appointment_id=consult, new_start=local(3, 14), actor="staff:7001"
     )
@@ -54,13 +54,13 @@ async def test_no_show_on_the_notice_of_a_moved_consultation_names_the_new_appoi
     await scene.staff(in_group=True).press_on(old.message_id, "No-show")
 
     answer = scene.double.callback_answers[-1]
-    assert f"moved to #{moved.id}" in answer.text and "nothing was changed" in answer.text
+    assert f"moved to A-{moved.id}" in answer.text and "nothing was changed" in answer.text
     assert status(scene, moved.id) == AppointmentStatus.BOOKED
 
 
 async def test_done_on_a_notice_of_a_cancelled_session_says_it_was_cancelled(scene):
     infusion = scene.ids["ben_infusion"]
-    ben = notice(scene, f"New booking #{infusion}")
+    ben = notice(scene, f"New booking A-{infusion}")
     scene.core.booking.cancel(appointment_id=infusion, actor="staff:7001", reason="unwell")
     scene.clock.set(local(1, 14, 5))
 
@@ -73,7 +73,7 @@ async def test_done_on_a_notice_of_a_cancelled_session_says_it_was_cancelled(sce
 
 async def test_a_change_that_keeps_the_session_as_it_was_does_not_spoil_the_button(scene):
     infusion = scene.ids["ben_infusion"]
-    ben = notice(scene, f"New booking #{infusion}")
+    ben = notice(scene, f"New booking A-{infusion}")
     with scene.db.session() as session:
         appointment = session.get(Appointment, infusion)
         assert appointment is not None
@@ -90,7 +90,7 @@ async def test_a_today_row_done_after_someone_marked_no_show_changes_nothing(sce
     scene.clock.set(local(1, 14, 5))
     await scene.staff(in_group=True).send_text("/today")
     today = scene.double.last_message(STAFF_CHAT)
-    row = f"✔️ Done #{infusion}"
+    row = f"✔️ Done A-{infusion}"
     [data] = [d for r in today.buttons for label, d in r if label.startswith(row)]
     assert data.startswith(f"st:dn:{infusion}:")  # the version travels along
     scene.core.aftercare.mark_no_show(appointment_id=infusion, actor="staff:7002")

@@ -385,7 +385,7 @@ async def test_staff_see_the_waitlist_and_offer_a_time_by_hand(database, clock, 
         listing = journey.double.last_message(STAFF_CHAT).text
         assert "Waitlist (1)" in listing and "Free consultation" in listing
         entry_id = entries(journey)[0].id
-        await staff.send_command(f"/waitlist offer #{entry_id} 2027-03-03 10:00")
+        await staff.send_command(f"/waitlist offer W-{entry_id} 2027-03-03 10:00")
         assert "Offered Wed 3 Mar 10:00 AM" in journey.double.last_message(STAFF_CHAT).text
         await journey.dispatch()
         alice = journey.patient(ALICE, "Alice")

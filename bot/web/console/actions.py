@@ -7,7 +7,6 @@ cancelled, closed by someone else) changes nothing and says what happened.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from starlette.requests import Request
@@ -23,15 +22,13 @@ from bot.domain.errors import (
     SlotTaken,
     StaleButton,
 )
+from bot.domain.refs import appointment_ref, flag_ref, patient_ref, task_ref
 from bot.services.aftercare import LeavingEarly
 from bot.services.escalation import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
 from bot.web.console.base import PREFIX, ConsoleBase, safe_back
 
 MAX_REASON = 200
-_CHAT_NUMBER = re.compile(r"#(\d+)")
-_ALERT_NUMBER = re.compile(r"\balert #(\d+)")
-_PATIENT_NUMBER = re.compile(r"\bpatient #(\d+)")
 VISIT_ACTIONS = ("done", "noshow", "cancel")
 # A visit still booked whose version moved on (the patient confirmed, a driver was noted...).
 UPDATED_SINCE = (
@@ -54,7 +51,7 @@ class ConsoleActions(ConsoleBase):
                 request, staff, message="No such action.", back=f"{PREFIX}/day", status=404
             )
         actor = self.core.staff.actor(staff.user_id)
-        ref = f"A-{appointment_id}"
+        ref = appointment_ref(appointment_id)
         back = safe_back(fields.get("back"), f"{PREFIX}/day")
         version = _int(fields.get("version"))
         if version is None:
@@ -107,7 +104,7 @@ class ConsoleActions(ConsoleBase):
                 back=back,
             )
         except AppointmentNotActive:
-            what = _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+            what = await self.run(self.core.aftercare.what_happened, appointment_id)
             return self.refuse(
                 request,
                 staff,
@@ -118,11 +115,11 @@ class ConsoleActions(ConsoleBase):
             return self.refuse(
                 request,
                 staff,
-                message=f"{ref} has changed since this page was opened: {_visit_refs(str(stale))}",
+                message=f"{ref} has changed since this page was opened: {stale}",
                 back=back,
             )
         except ClinicError as exc:  # not started yet, held for review: say so, change nothing
-            return self.refuse(request, staff, message=f"{ref}: {_visit_refs(str(exc))}", back=back)
+            return self.refuse(request, staff, message=f"{ref}: {exc}", back=back)
         self.core.kick_outbox()
         note = {"done": "done", "noshow": "noshow"}.get(action, "cancelled")
         return self.back(fields, f"{PREFIX}/day", ok=note, ref=ref)
@@ -134,7 +131,7 @@ class ConsoleActions(ConsoleBase):
             return checked
         staff, fields = checked
         appointment_id = int(request.path_params["appointment_id"])
-        ref = f"A-{appointment_id}"
+        ref = appointment_ref(appointment_id)
         again = f"{PREFIX}/visits/{appointment_id}/reschedule"
         version = _int(fields.get("version"))
         try:
@@ -172,7 +169,7 @@ class ConsoleActions(ConsoleBase):
             what = (
                 UPDATED_SINCE
                 if isinstance(changed, StaleButton)
-                else _visit_refs(await self.run(self.core.aftercare.what_happened, appointment_id))
+                else await self.run(self.core.aftercare.what_happened, appointment_id)
             )
             return self.refuse(
                 request,
@@ -184,7 +181,7 @@ class ConsoleActions(ConsoleBase):
             return self.refuse(request, staff, message=f"{ref}: {exc}", back=again)
         self.core.kick_outbox()
         day = local_day(moved.starts_at, self.tz).isoformat()
-        return self.back({}, f"{PREFIX}/day?date={day}", ok="moved", ref=f"A-{moved.id}")
+        return self.back({}, f"{PREFIX}/day?date={day}", ok="moved", ref=appointment_ref(moved.id))
 
     async def acknowledge(self, request: Request) -> Response:
         """POST /console/flags/{id}/ack: take a red flag (stops the paging, tells the patient)."""
@@ -193,7 +190,7 @@ class ConsoleActions(ConsoleBase):
             return checked
         staff, fields = checked
         escalation_id = int(request.path_params["escalation_id"])
-        ref = f"F-{escalation_id}"
+        ref = flag_ref(escalation_id)
         ack = await self.run(
             self.core.escalation.acknowledge,
             escalation_id=escalation_id,
@@ -224,7 +221,7 @@ class ConsoleActions(ConsoleBase):
                 request, staff, message="No such action.", back=f"{PREFIX}/flags", status=404
             )
         number = int(request.path_params["number"])
-        ref = f"{'F' if kind == 'flags' else 'T'}-{number}"
+        ref = flag_ref(number) if kind == "flags" else task_ref(number)
         try:
             outcome = CloseOutcome(fields.get("outcome", ""))
         except ValueError:
@@ -266,7 +263,7 @@ class ConsoleActions(ConsoleBase):
             return checked
         staff, fields = checked
         patient_id = int(request.path_params["patient_id"])
-        ref = f"P-{patient_id}"
+        ref = patient_ref(patient_id)
         back = f"{PREFIX}/patients/{patient_id}"
         try:
             approval = await self.run(
@@ -292,11 +289,3 @@ def _int(raw: str | None) -> int | None:
     if raw is None or not raw.isdigit() or len(raw) > 9:
         return None
     return int(raw)
-
-
-def _visit_refs(text: str) -> str:
-    """The chat's words about an appointment ("#12 was moved to #15", "alert #7") with the
-    console's numbers (A-15, F-7)."""
-    text = _ALERT_NUMBER.sub(r"F-\1", text)
-    text = _PATIENT_NUMBER.sub(r"P-\1", text)
-    return _CHAT_NUMBER.sub(r"A-\1", text)

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.refs import appointment_ref, block_ref, flag_ref, patient_ref, task_ref
 from bot.services.audit import audit
 from bot.services.console_reads import ConsoleReads
 from bot.services.console_sessions import is_revoked
@@ -111,6 +112,11 @@ class ConsoleBase:
             day=lambda m: day_label(m, self.tz) if m else "",
             unit=unit_label,
             isoday=lambda m: m.astimezone(self.tz).date().isoformat(),
+            pref=patient_ref,
+            aref=appointment_ref,
+            fref=flag_ref,
+            tref=task_ref,
+            bref=block_ref,
         )
         self.templates.globals.update(
             clinic=core.profile.clinic.name,

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.domain.availability import local_day
 from bot.domain.enums import AppointmentStatus
+from bot.domain.refs import BadRef, appointment_ref, patient_ref
 from bot.services import staff_messages
 from bot.services.charts import pain_chart_svg
 from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
@@ -95,7 +96,7 @@ class ConsolePages(ConsoleBase):
             return self.refuse(
                 request,
                 staff,
-                message=f"There is no appointment A-{appointment_id}.",
+                message=f"There is no appointment {appointment_ref(appointment_id)}.",
                 back=f"{PREFIX}/day",
                 status=404,
             )
@@ -105,7 +106,7 @@ class ConsolePages(ConsoleBase):
             return self.refuse(
                 request,
                 staff,
-                message=f"A-{appointment_id} cannot be moved: {what.replace('#', 'A-')}",
+                message=f"{appointment_ref(appointment_id)} cannot be moved: {what}",
                 back=back,
             )
         today = self.ops.today()
@@ -126,7 +127,7 @@ class ConsolePages(ConsoleBase):
             request,
             "reschedule.html",
             staff=staff,
-            title=f"Move A-{appointment_id}",
+            title=f"Move {appointment_ref(appointment_id)}",
             visit=visit,
             day=day,
             day_title=_day_title(day),
@@ -167,9 +168,19 @@ class ConsolePages(ConsoleBase):
         except NotSignedIn as refused:
             return refused.response
         query = request.query_params.get("q", "").strip()[:80]
-        if query.upper().startswith("P-") and query[2:].isdigit():
-            query = "#" + query[2:]
-        matches = await self.run(self.ops.find_patients, query) if query else []
+        try:
+            matches = await self.run(self.ops.find_patients, query) if query else []
+        except BadRef as wrong:  # A-345 typed where a patient is wanted: say what it is
+            return self.page(
+                request,
+                "patients.html",
+                staff=staff,
+                title="Find a patient",
+                query=query,
+                matches=[],
+                problem=str(wrong),
+                nav="patients",
+            )
         if len(matches) == 1:
             return RedirectResponse(f"{PREFIX}/patients/{matches[0].id}", status_code=303)
         return self.page(
@@ -198,7 +209,7 @@ class ConsolePages(ConsoleBase):
                 staff=staff,
                 status_code=404,
                 title="No such patient",
-                message=f"There is no patient P-{patient_id}.",
+                message=f"There is no patient {patient_ref(patient_id)}.",
                 link=(f"{PREFIX}/patients", "Find a patient"),
             )
         await self.run(
@@ -208,7 +219,7 @@ class ConsolePages(ConsoleBase):
             request,
             "patient.html",
             staff=staff,
-            title=f"P-{patient_id}",
+            title=patient_ref(patient_id),
             card=card,
             record=record,
             now=self.now(),

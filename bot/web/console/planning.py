@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.domain.errors import ClinicError, NotApproved, UnknownService
+from bot.domain.refs import block_ref, patient_ref
 from bot.services.staff_ops import (
     BlockNotFound,
     InvalidRequest,
@@ -97,7 +98,7 @@ class ConsolePlanning(ConsoleBase):
             )
         assert outcome.block is not None
         note = "already_blocked" if outcome.already else "blocked"
-        return self.back({}, BLOCKS, ok=note, ref=f"B-{outcome.block.id}")
+        return self.back({}, BLOCKS, ok=note, ref=block_ref(outcome.block.id))
 
     async def confirm_block(self, request: Request) -> Response:
         """POST /console/blocks/confirm: block over the booked visits listed (they stay booked)."""
@@ -119,7 +120,7 @@ class ConsolePlanning(ConsoleBase):
         if outcome.block is None:
             return self.refuse(request, staff, message="Nothing was blocked.", back=BLOCKS)
         note = "already_blocked" if outcome.already else "blocked"
-        return self.back({}, BLOCKS, ok=note, ref=f"B-{outcome.block.id}")
+        return self.back({}, BLOCKS, ok=note, ref=block_ref(outcome.block.id))
 
     async def unblock(self, request: Request) -> Response:
         """POST /console/blocks/{id}/unblock: reopen the time (waiting patients hear of it)."""
@@ -136,11 +137,11 @@ class ConsolePlanning(ConsoleBase):
             return self.refuse(
                 request,
                 staff,
-                message=f"B-{block_id} is not blocked (any more): nothing changed.",
+                message=f"{block_ref(block_id)} is not blocked (any more): nothing changed.",
                 back=BLOCKS,
             )
         self.core.kick_outbox()
-        return self.back({}, BLOCKS, ok="unblocked", ref=f"B-{block_id}")
+        return self.back({}, BLOCKS, ok="unblocked", ref=block_ref(block_id))
 
     async def drop_draft(self, request: Request) -> Response:
         """POST /console/drafts/{id}/cancel: drop a planned series or block (nothing booked)."""
@@ -196,7 +197,7 @@ class ConsolePlanning(ConsoleBase):
             request,
             "series_plan.html",
             staff=staff,
-            title=f"Series for P-{patient_id}",
+            title=f"Series for {patient_ref(patient_id)}",
             plan=plan,
             replanned=False,
             back=back,
@@ -229,7 +230,7 @@ class ConsolePlanning(ConsoleBase):
                 request,
                 "series_plan.html",
                 staff=staff,
-                title=f"Series for P-{result.patient.id}",
+                title=f"Series for {patient_ref(result.patient.id)}",
                 plan=result.replanned,
                 replanned=True,
                 back=back,
@@ -240,7 +241,7 @@ class ConsolePlanning(ConsoleBase):
             request,
             "series_booked.html",
             staff=staff,
-            title=f"Series for P-{result.patient.id}",
+            title=f"Series for {patient_ref(result.patient.id)}",
             result=result,
             back=back,
             nav="patients",

@@ -160,7 +160,9 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
     if not _can_edit(message, screen, markup):
         return False
     try:
-        await context.bot.edit_message_text(
+        await _call(
+            context.bot,
+            "editMessageText",
             chat_id=message.chat_id,
             message_id=message.message_id,
             text=screen.text,
@@ -173,6 +175,12 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
         log.info("edit refused, sending instead: %s", exc.message)
         return False
     return True
+
+
+async def _call(bot: Bot, method: str, **params: object) -> None:
+    """A Bot API call whose answer is not read. `bot.send_message` and `edit_message_text` make
+    a Message of the answer (a hundred attributes, set one by one) that nobody here looks at."""
+    await bot._post(method, params)
 
 
 def _can_edit(message: Message, screen: Screen, markup: InlineKeyboardMarkup | None) -> bool:
@@ -207,7 +215,9 @@ async def send_screen_with(bot: Bot, chat_id: int, screen: Screen) -> None:
             reply_markup=reply_markup(screen),
         )
         return
-    await bot.send_message(
+    await _call(
+        bot,
+        "sendMessage",
         chat_id=chat_id,
         text=screen.text,
         parse_mode=ParseMode.HTML,

@@ -28,10 +28,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.app import build_core
+from bot.app import build_application, build_core, inbox_of
 from bot.db.models import Appointment
 from bot.domain.clock import FixedClock
-from bot.runtime import INBOX_KEY, build_application
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.settings import parse_settings
 from bot.updates import ChatOrderedProcessor, InboxQueue
@@ -86,7 +85,7 @@ async def _running(folder: Path, latency: float) -> tuple[Any, QueuedDouble, Any
     double = QueuedDouble(clock=clock, latency=latency)
     double.group(STAFF_CHAT, title="Front desk")
     application = build_application(core, request=double, updates_request=double)
-    queue = core.extras[INBOX_KEY]
+    queue = inbox_of(application)
     processor = application.update_processor
     assert isinstance(queue, InboxQueue) and isinstance(processor, ChatOrderedProcessor)
     double.queue = queue

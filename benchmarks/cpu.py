@@ -53,7 +53,7 @@ async def _measured(folder: Path, patients: int, *, booking: bool) -> tuple[floa
             else:
                 await asyncio.gather(*(u.press("🗂 My appointments") for u in users))
             # What the updates left to the outbox (confirmations, staff notices) is their cost.
-            await core.extras["ticker"].tick()
+            await core.ticker.tick()
             cpu = time.process_time() - started
             count = len(double.durations)
         finally:

@@ -35,9 +35,9 @@ import httpx
 from telegram import Update
 from twilio.request_validator import RequestValidator
 
-from bot.app import Core, build_core
+from bot.app import build_application, build_core
+from bot.core import Core
 from bot.domain.clock import FixedClock
-from bot.runtime import build_application
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.settings import parse_settings
 from bot.web.app import create_web_app
@@ -175,7 +175,7 @@ async def sms_runs(runs: int, folder: Path, gap: float) -> dict[str, list[float]
     application = build_application(core, request=double, updates_request=double)
     samples: dict[str, list[float]] = {"reply": [], "staff": [], "oncall": []}
     async with application:
-        app = create_web_app(core=core, inbound=core.extras["sms_inbound"])
+        app = create_web_app(core=core, inbound=core.sms_inbound)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             for n in range(runs):

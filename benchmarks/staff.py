@@ -22,7 +22,8 @@ from sqlmodel import col, select
 from telegram.ext import ApplicationBuilder
 
 from benchmarks.common import postgres_db, sqlite_db, summary, timings
-from bot.app import Core, build_core
+from bot.app import build_core
+from bot.core import Core
 from bot.db.engine import Database
 from bot.db.models import Appointment, CheckIn, CheckInAnswer, Patient, ScreeningAnswer
 from bot.domain.clock import FixedClock

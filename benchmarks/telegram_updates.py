@@ -25,12 +25,11 @@ from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_core
+from bot.app import build_application, build_core
 from bot.db.models import BookingDraft, Patient
 from bot.domain.callback_data import BookingStep, BookingVerb
 from bot.domain.clock import FixedClock
 from bot.domain.enums import Channel, DraftStep
-from bot.runtime import build_application
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.settings import parse_settings
 

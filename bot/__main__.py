@@ -1,4 +1,8 @@
-"""Command line: `python -m bot run | sandbox | migrate | slots`."""
+"""Command line: `python -m bot run | sandbox | migrate | slots`.
+
+The top of the import layers: it picks what to start (the bot, or the sandbox when no token is
+set) and hands it the settings; everything is built by the composition root, `bot/app.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sys
 from datetime import date, datetime, timedelta
 
 from bot.domain.errors import ClinicError, ConfigError
+from bot.settings import Settings, load_settings
 
 
 def _parse_date(text: str) -> date:
@@ -34,17 +39,76 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def run() -> int:
+    """Start the bot: the local sandbox when no token is set."""
+    from bot.app import build_core
+    from bot.db.engine import Database, DatabaseUnavailable
+    from bot.db.migrate import SchemaMismatch
+    from bot.db.runner import AlreadyRunning, guard_for
+    from bot.logs import configure_logging
+    from bot.runtime import run_telegram
+
+    settings = load_settings_or_exit()
+    configure_logging(settings.log_level)
+    if settings.telegram_bot_token is None:
+        print("No TELEGRAM_BOT_TOKEN set: starting the local sandbox instead.", flush=True)
+        return run_sandbox(database_url=None)
+    database = Database(settings.database_url)
+    try:
+        database.check()
+        # SQLite and long polling take one process; PostgreSQL in webhook mode takes many.
+        guard = guard_for(database, webhook=settings.public_base_url is not None)
+    except (DatabaseUnavailable, AlreadyRunning) as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        core = build_core(settings, db=database)
+    except SchemaMismatch as exc:
+        guard.release()
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        code: int = run_telegram(core, guard=guard)
+    finally:
+        guard.release()
+    return code
+
+
+def migrate(settings: Settings) -> None:
+    """Bring the database schema up to date (the release step)."""
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+
+    database = Database(settings.database_url)
+    database.check()
+    upgrade(database)
+
+
+def run_sandbox(*, database_url: str | None, reset: bool = False) -> int:
+    """Chat with the real bot in this terminal against the built-in Telegram double."""
+    from bot.sandbox.console import run_console
+
+    code: int = run_console(database_url=database_url, reset=reset)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from bot import app
-
     try:
         if args.command == "run":
-            return app.run()
+            return run()
         if args.command == "sandbox":
-            return app.run_sandbox(database_url=args.db, reset=args.reset)
+            return run_sandbox(database_url=args.db, reset=args.reset)
         if args.command == "migrate":
-            app.migrate()
+            migrate(load_settings_or_exit())
             print("database schema is up to date")
             return 0
         if args.command == "slots":
@@ -61,9 +125,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_slots(service: str, first: date, days: int) -> int:
-    from bot import app
+    from bot.app import build_core
 
-    core = app.build_core(app.load_settings_or_exit())
+    core = build_core(load_settings_or_exit())
     if service not in core.profile.services:
         known = ", ".join(core.profile.services)
         print(f"error: unknown service {service!r}; choose one of: {known}", file=sys.stderr)

@@ -1,32 +1,40 @@
-"""The composition root: the only place that reads settings and wires adapters to services."""
+"""The composition root: the one place that builds services and adapters and wires them.
+
+`build_core`: every service, the outbox dispatcher and its ticker, once, into `bot.core.Core`.
+`build_application`: the Telegram Application, connected to them (sender, handlers, jobs).
+`web_app_for`: the HTTP routes over the same core. `bot/runtime.py` runs what is built here.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
-from typing import Any, TextIO
+from typing import Any
 
-from telegram import Bot
-from telegram.error import NetworkError
+from starlette.types import ASGIApp
+from telegram import Bot, Update
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
-from bot.db.engine import Database, DatabaseUnavailable
-from bot.db.migrate import SchemaMismatch, check_revision, upgrade
-from bot.db.runner import AlreadyRunning, guard_for
+import handlers
+from bot.core import Core
+from bot.db.engine import Database
+from bot.db.migrate import check_revision, upgrade
 from bot.domain.checkins import parse_checkin_catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
-from bot.messaging.pacing import Pacing
+from bot.messaging.pacing import NoPacing, Pacing
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
+from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.messaging.voice import TwilioVoiceCaller
 from bot.profile import ClinicProfile, load_profile
-from bot.scheduling.jobs import OutboxTicker
+from bot.scheduling.jobs import OutboxTicker, register_inbox_recovery, register_jobs
 from bot.services import (
     calendar_files,
     phone_claims,
@@ -38,88 +46,45 @@ from bot.services import (
 )
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
+from bot.services.booking_flow import BookingFlow
+from bot.services.chat_replies import Reply
 from bot.services.checkins import CheckinService
 from bot.services.checkins import check_sms_texts as check_checkin_sms_texts
+from bot.services.confirmations import ConfirmationService
 from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_texts
+from bot.services.delivery_status import DeliveryStatusService
 from bot.services.dispatch import Channels, Dispatcher
+from bot.services.drafts import DraftRecorder
 from bot.services.escalation import EscalationService
+from bot.services.patients import telegram_language
 from bot.services.planner import OutboxPlanner
 from bot.services.privacy import PrivacyChat, PrivacyService
 from bot.services.rate_limits import SharedPacer
 from bot.services.rendering import Renderer
 from bot.services.routing import permanent_failure_hook
+from bot.services.screening_requests import ScreeningRequests
 from bot.services.sms_inbound import SmsInbound, check_sms_texts
 from bot.services.sms_screening import SmsScreening
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
+from bot.services.staff_ops import StaffOps
 from bot.services.waitlist import WaitlistService, check_waitlist_sms_texts
-from bot.settings import Settings, load_settings
+from bot.services.waitlist_chat import WaitlistChat
+from bot.settings import Settings
 from bot.texts import Texts
 from bot.texts.i18n import use_language
+from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
+from bot.web.app import create_web_app
+from bot.web.console import ConsoleConfig
+from bot.web.miniapp import MiniAppConfig
+from handlers import errors
+from handlers.common import deliver as send_reply
 
 log = logging.getLogger(__name__)
-RUNNER_KEY = "runner_guard"
 
-
-@dataclass
-class Core:
-    """Everything that is not Telegram-specific: settings, profile, database, services."""
-
-    settings: Settings
-    profile: ClinicProfile
-    db: Database
-    clock: Clock
-    texts: Texts
-    booking: BookingService
-    staff: StaffDirectory
-    aftercare: AftercareService
-    checkins: CheckinService
-    escalation: EscalationService
-    crisis: CrisisService
-    privacy: PrivacyService
-    privacy_chat: PrivacyChat
-    channels: Channels
-    renderers: dict[OutboxKind, Renderer]
-    # Adapters wired later by the runtime (dispatcher, ticker...), by name.
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def attach_telegram(self, bot: Bot, *, pacer: Pacing | None = None) -> OutboxTicker:
-        """Wire the Telegram bot into the channels and build the outbox dispatcher and ticker.
-
-        `pacer`: by default Telegram's limits, kept in the database for all replicas (real time,
-        whatever the business clock says).
-        """
-        self.channels.telegram = PtbTelegramSender(
-            bot, pacer=pacer or SharedPacer(db=self.db, clock=SystemClock())
-        )
-        dispatcher = Dispatcher(
-            db=self.db,
-            profile=self.profile,
-            texts=self.texts,
-            clock=self.clock,
-            channels=self.channels,
-            renderers=self.renderers,
-            on_permanent_failure=permanent_failure_hook(self.texts),
-        )
-        self.escalation.use_dispatcher(dispatcher)
-        ticker = OutboxTicker(dispatcher=dispatcher, db=self.db, clock=self.clock)
-        self.extras["dispatcher"] = dispatcher
-        self.extras["ticker"] = ticker
-        return ticker
-
-    def kick_outbox(self) -> None:
-        """Dispatch soon: something due now was just queued."""
-        ticker = self.extras.get("ticker")
-        if ticker is not None:
-            ticker.kick()
-
-
-def load_settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+# Used only when a local double answers instead of Telegram (tests, the sandbox).
+OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
 
 
 def check_every_sms_text(texts: Texts, profile: ClinicProfile) -> None:
@@ -146,7 +111,7 @@ def build_core(
     db: Database | None = None,
     migrate_db: bool = True,
 ) -> Core:
-    """Validate the profile, open and migrate the database, and build the services."""
+    """Validate the profile, open and migrate the database, and build every service once."""
     profile = load_profile(settings.clinic_profile)
     texts = Texts(profile.texts)
     texts.check_html(parse_html)
@@ -162,9 +127,14 @@ def build_core(
             # refuses here instead of running against a schema it was not built for.
             check_revision(database)
     the_clock = clock or SystemClock()
-    # --- services (add new ones here) ---
-    planner = OutboxPlanner(profile=profile)
-    booking = BookingService(db=database, profile=profile, clock=the_clock, observers=[planner])
+    # --- services (add new ones here, and a field for each in bot/core.py) ---
+    # Observers run in each booking's transaction in order: the draft before the staff notices.
+    booking = BookingService(
+        db=database,
+        profile=profile,
+        clock=the_clock,
+        observers=[DraftRecorder(), OutboxPlanner(profile=profile)],
+    )
     renderers: dict[OutboxKind, Renderer] = {}
     for module in (
         reminder_messages,
@@ -210,6 +180,7 @@ def build_core(
     waitlist = WaitlistService(
         db=database, profile=profile, clock=the_clock, texts=texts, booking=booking
     )
+    booking.observers.append(waitlist)
     renderers.update(waitlist.renderers)
     sms_inbound = SmsInbound(
         db=database,
@@ -223,36 +194,69 @@ def build_core(
         screening=SmsScreening(profile=profile, texts=texts),
     )
     privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
+    channels = build_channels(
+        settings,
+        db=database,
+        texts=texts,
+        sms_rate=partial(
+            SharedPacer(db=database, clock=SystemClock()).wait_sms,
+            per_second=profile.sending.sms_per_second,
+        ),
+    )
+    flow = BookingFlow(
+        db=database,
+        profile=profile,
+        clock=the_clock,
+        texts=texts,
+        booking=booking,
+        sms_available=lambda: channels.sms is not None,
+        mini_app_url=settings.mini_app_url,
+    )
+    # The Telegram sender joins `channels` when the bot exists (connect_telegram).
+    dispatcher = Dispatcher(
+        db=database,
+        profile=profile,
+        texts=texts,
+        clock=the_clock,
+        channels=channels,
+        renderers=renderers,
+        on_permanent_failure=permanent_failure_hook(texts),
+    )
     return Core(
         settings=settings,
         profile=profile,
         db=database,
         clock=the_clock,
         texts=texts,
+        channels=channels,
+        renderers=renderers,
         booking=booking,
+        flow=flow,
         staff=StaffDirectory(
             db=database,
             staff_user_ids=settings.staff_user_ids,
             staff_chat_id=settings.staff_chat_id,
             staff_chat=StaffChat(db=database, configured_id=settings.staff_chat_id),
         ),
+        staff_ops=StaffOps(
+            db=database, profile=profile, clock=the_clock, booking=booking, texts=texts
+        ),
+        screening=ScreeningRequests(db=database, clock=the_clock, profile=profile),
+        confirmations=ConfirmationService(db=database, clock=the_clock),
         aftercare=aftercare,
         checkins=checkins,
         escalation=escalation,
         crisis=crisis,
         privacy=privacy,
         privacy_chat=PrivacyChat(service=privacy, texts=texts, profile=profile),
-        channels=build_channels(
-            settings,
-            db=database,
-            texts=texts,
-            sms_rate=partial(
-                SharedPacer(db=database, clock=SystemClock()).wait_sms,
-                per_second=profile.sending.sms_per_second,
-            ),
+        waitlist=waitlist,
+        waitlist_chat=WaitlistChat(
+            waitlist=waitlist, screens=flow.screens, intake=flow.begin_from_offer
         ),
-        renderers=renderers,
-        extras={"sms_inbound": sms_inbound, "waitlist": waitlist},
+        sms_inbound=sms_inbound,
+        delivery_status=DeliveryStatusService(db=database, texts=texts),
+        dispatcher=dispatcher,
+        ticker=OutboxTicker(dispatcher=dispatcher, db=database, clock=the_clock),
     )
 
 
@@ -305,108 +309,182 @@ def build_channels(
     )
 
 
-def migrate() -> None:
-    settings = load_settings_or_exit()
-    database = Database(settings.database_url)
-    database.check()
-    upgrade(database)
+# --- the Telegram side -------------------------------------------------------------------------
 
 
-class _NoNetworkTracebacks(logging.Filter):
-    """A network outage is one line in the log, not a 40-line traceback per retry."""
+def connect_telegram(core: Core, bot: Bot, *, pacer: Pacing | None = None) -> None:
+    """Send through this bot: the Telegram channel of the outbox, and pages go out at once.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], NetworkError):
-            record.msg = f"{record.getMessage()} ({record.exc_info[1]})"
-            record.args = None
-            record.exc_info = None
-            record.exc_text = None
+    `pacer`: by default Telegram's limits, kept in the database for all replicas (real time,
+    whatever the business clock says).
+    """
+    core.channels.telegram = PtbTelegramSender(
+        bot, pacer=pacer or SharedPacer(db=core.db, clock=SystemClock())
+    )
+    core.escalation.use_dispatcher(core.dispatcher)
+
+
+def build_application(
+    core: Core,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    pacer: Pacing | None = None,
+) -> AnyApplication:
+    """The real Application: handlers, the global error handler, commands and the jobs.
+
+    `request`: a local Bot API double instead of Telegram (tests, the sandbox, benchmarks); it
+    has no limits to keep to, so nothing is paced unless `pacer` says otherwise.
+    """
+    token = core.settings.telegram_bot_token
+    if token is None:
+        if request is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN: missing. Fix: set the token BotFather gave you, or run "
+                "`python -m bot sandbox` to try the bot locally."
+            )
+        token = OFFLINE_TOKEN
+    if request is not None and pacer is None:
+        pacer = NoPacing()
+    base_url = core.settings.telegram_base_url
+    queue = InboxQueue(db=core.db, clock=core.clock)
+
+    async def post_init(application: AnyApplication) -> None:
+        await handlers.set_commands(application, core.texts)
+
+    async def post_stop(_application: AnyApplication) -> None:
+        await wait_for_pages(core)
+
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .update_queue(queue)
+        .application_class(PatientLanguageApplication)
+        .concurrent_updates(ChatOrderedProcessor(on_processed=queue.processed))
+        .post_init(post_init)
+        .post_stop(post_stop)
+    )
+    if base_url.endswith("/bot"):
+        # A self-hosted Bot API server serves files beside its methods: <root>/file/bot<token>.
+        builder = builder.base_file_url(base_url.removesuffix("bot") + "file/bot")
+    if core.settings.telegram_bot_token is not None and request is None:
+        # Handlers' direct replies stay inside Telegram's limits, shared by every replica (not
+        # with a local Bot API double handed in: it has no limits, as for the outbox above).
+        limiter = SharedReplyLimiter(SharedPacer(db=core.db, clock=SystemClock()))
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # (RLARGS: str)
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    application: AnyApplication = builder.build()
+    if isinstance(application, PatientLanguageApplication):
+        application.language_of = _language_of(core)
+    queue.bot = application.bot
+    handlers.register_all(application, core)
+    application.add_error_handler(errors.error_handler(core))
+    connect_telegram(core, application.bot, pacer=pacer)
+    register_jobs(application, core.ticker)
+    register_inbox_recovery(
+        application,
+        queue,
+        db=core.db,
+        clock=core.clock,
+        sms_inbound=core.sms_inbound if core.settings.twilio is not None else None,
+        kick_outbox=core.kick_outbox,
+    )
+    return application
+
+
+def inbox_of(application: AnyApplication) -> InboxQueue:
+    """The inbox queue `build_application` gave the Application as its update queue."""
+    queue = application.update_queue
+    if not isinstance(queue, InboxQueue):
+        raise RuntimeError("build the Application with bot.app.build_application")
+    return queue
+
+
+def _language_of(core: Core) -> Callable[[object], Coroutine[Any, Any, Language]]:
+    """The language to answer an update's sender in: a patient's choice, else their Telegram
+    app's language; staff and group chats read the clinic's language."""
+
+    async def language_of(update: object) -> Language:
+        if not isinstance(update, Update):
+            return DEFAULT_LANGUAGE
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != "private":
+            return DEFAULT_LANGUAGE
+        if user.id in core.settings.staff_user_ids:
+            return DEFAULT_LANGUAGE
+        return await asyncio.to_thread(telegram_language, core.db, user.id, user.language_code)
+
+    return language_of
+
+
+async def wait_for_pages(core: Core) -> None:
+    """At shutdown: a page handed to the background goes out now, not after its claim lease."""
+    try:
+        async with asyncio.timeout(10):
+            await core.escalation.wait_for_pages()
+    except TimeoutError:
+        log.warning("stopping with pages still being sent; the next start resends them")
+
+
+# --- the HTTP side -----------------------------------------------------------------------------
+
+
+def web_app_for(application: AnyApplication, core: Core, *, sandbox: bool = False) -> ASGIApp:
+    """The HTTP routes (Twilio, health, the staff console, and Telegram's webhook in webhook
+    mode). `sandbox`: the console offers its local sign-in (only ever without a bot token)."""
+    hook = None
+    if core.settings.public_base_url and core.settings.telegram_webhook_secret:
+        queue = inbox_of(application)
+
+        async def hook(data: dict[str, Any]) -> None:
+            # Committed before /telegram answers 200; a redelivered update is dropped here.
+            await queue.accept(data)
+
+    staff_chat = core.settings.staff_chat_id
+
+    async def staff_chat_reachable() -> bool:
+        if staff_chat is None:
+            return False
+        await application.bot.get_chat(staff_chat)
         return True
 
+    def bot_username() -> str | None:
+        try:
+            name: str = application.bot.username
+            return name
+        except RuntimeError:  # not initialized yet (get_me not answered)
+            return None
 
-# Libraries that log request and response bodies, SQL or URLs with the token below WARNING:
-# message texts, names and phone numbers would reach the log. They are capped at WARNING.
-CAPPED_LOGGERS = (
-    "telegram",
-    "httpx",
-    "httpcore",
-    "hpack",
-    "twilio",
-    "urllib3",
-    "sqlalchemy",
-    "alembic",
-    "multipart",
-    "python_multipart",
-    "apscheduler",
-    "asyncio",
-    "uvicorn.access",
-)
-OUR_LOGGERS = ("bot", "handlers", "benchmarks", "__main__")
-
-
-class _OnlyOursBelowWarning(logging.Filter):
-    """Below WARNING only the project's own loggers, which never log bodies, names or numbers.
-
-    A safety net for libraries not in CAPPED_LOGGERS: LOG_LEVEL=DEBUG shows our detail, not a
-    vendor's dump of a request.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING:
-            return True
-        return record.name.split(".", 1)[0] in OUR_LOGGERS
-
-
-def configure_logging(level: str, *, stream: TextIO | None = None) -> None:
-    """Log at LOG_LEVEL to stderr (or `stream`), replacing whatever was configured before."""
-    # force: `python -m bot` configured WARNING for the CLI before the settings were read.
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=stream,
-        force=True,
+    return create_web_app(
+        core=core,
+        inbound=core.sms_inbound,
+        telegram_webhook=hook,
+        staff_chat_check=staff_chat_reachable,
+        console=ConsoleConfig(
+            bot_token=core.settings.telegram_bot_token, bot_username=bot_username, sandbox=sandbox
+        ),
+        miniapp=mini_app_for(application, core, sandbox=sandbox),
     )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_NoNetworkTracebacks())
-        handler.addFilter(_OnlyOursBelowWarning())
-    for name in CAPPED_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def run() -> int:
-    """Start the bot: the local sandbox when no token is set."""
-    settings = load_settings_or_exit()
-    configure_logging(settings.log_level)
-    if settings.telegram_bot_token is None:
-        print("No TELEGRAM_BOT_TOKEN set: starting the local sandbox instead.", flush=True)
-        return run_sandbox(database_url=None)
-    from bot.runtime import run_telegram
+def mini_app_for(
+    application: AnyApplication, core: Core, *, sandbox: bool = False
+) -> MiniAppConfig | None:
+    """The Mini App's routes, where its button is shown (MINI_APP_URL), and in the sandbox
+    (which points the button at its own server once it listens)."""
+    token = core.mini_app_token or core.settings.telegram_bot_token
+    if token is None:
+        return None
+    if core.flow.screens.mini_app_url is None and not sandbox:
+        return None
 
-    database = Database(settings.database_url)
-    try:
-        database.check()
-        # SQLite and long polling take one process; PostgreSQL in webhook mode takes many.
-        guard = guard_for(database, webhook=settings.public_base_url is not None)
-    except (DatabaseUnavailable, AlreadyRunning) as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    try:
-        core = build_core(settings, db=database)
-    except SchemaMismatch as exc:
-        guard.release()
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    core.extras[RUNNER_KEY] = guard
-    try:
-        code: int = run_telegram(core)
-    finally:
-        guard.release()
-    return code
+    async def deliver(chat_id: int, reply: Reply) -> None:
+        await send_reply(application.bot, chat_id, reply)
+        if reply.changed:
+            core.kick_outbox()
 
-
-def run_sandbox(*, database_url: str | None, reset: bool = False) -> int:
-    """Chat with the real bot in this terminal against the built-in Telegram double."""
-    from bot.sandbox.console import run_console
-
-    code: int = run_console(database_url=database_url, reset=reset)
-    return code
+    return MiniAppConfig(bot_token=token, flow=core.flow, deliver=deliver)

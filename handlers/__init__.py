@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from telegram import BotCommand
+
+from bot.domain.language import DEFAULT_LANGUAGE, Language
+from bot.texts import Texts
+from bot.texts.i18n import use_language
 from handlers import (
     appointments,
     booking,
@@ -21,7 +26,10 @@ from handlers import (
 from handlers.common import AnyApplication
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
+
+# The command menu Telegram shows next to the text box (patients' commands; staff ones are not).
+COMMANDS = ("start", "book", "appointments", "contact", "privacy", "mydata", "stop", "help")
 
 
 def register_all(application: AnyApplication, core: Core) -> None:
@@ -48,3 +56,16 @@ def register_all(application: AnyApplication, core: Core) -> None:
     ):
         module.register(application, core)
     errors.register(application, core)
+
+
+async def set_commands(application: AnyApplication, texts: Texts) -> None:
+    """Publish the command menu Telegram shows next to the text box."""
+    commands = [BotCommand(name, texts.plain(f"cmd_{name}")) for name in COMMANDS]
+    await application.bot.set_my_commands(commands)
+    # Telegram shows a user whose app is in Spanish the Spanish descriptions.
+    for language in Language:
+        if language is DEFAULT_LANGUAGE:
+            continue
+        with use_language(language):
+            translated = [BotCommand(name, texts.plain(f"cmd_{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(translated, language_code=language.value)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.domain.callback_data import AppointmentPress, Prefix, has_prefix, unpack_as
+from bot.services.booking_flow import BookingFlow
 from bot.services.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond
-
-if TYPE_CHECKING:
-    from bot.app import Core
+from handlers.common import AnyApplication, respond
 
 
-def register(application: AnyApplication, core: Core) -> None:
+class AppointmentsNeeds(Protocol):
+    flow: BookingFlow
+
+    def kick_outbox(self) -> None: ...
+
+
+def register(application: AnyApplication, core: AppointmentsNeeds) -> None:
     """Add the appointment list and change handlers."""
-    flow = flow_of(core)
+    flow = core.flow
 
     def kick(reply: Reply) -> None:
         if reply.changed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -10,16 +10,22 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot.domain.callback_data import BookingStep, Prefix, has_prefix, unpack_as
 from bot.messaging.telegram import inline_keyboard
+from bot.services.booking_flow import BookingFlow
 from bot.services.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond
-
-if TYPE_CHECKING:
-    from bot.app import Core
+from bot.services.checkins import CheckinService
+from handlers.common import AnyApplication, respond
 
 
-def register(application: AnyApplication, core: Core) -> None:
+class BookingNeeds(Protocol):
+    flow: BookingFlow
+    checkins: CheckinService
+
+    def kick_outbox(self) -> None: ...
+
+
+def register(application: AnyApplication, core: BookingNeeds) -> None:
     """Add the booking handlers."""
-    flow = flow_of(core)
+    flow = core.flow
     # New messages only: an edited old message is not a new answer.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 

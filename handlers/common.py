@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import (
     Bot,
@@ -28,16 +28,11 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot.messaging.channels import Button
-from bot.services.booking_flow import BookingFlow
 from bot.services.chat_replies import Reply, Screen, Who
-
-if TYPE_CHECKING:
-    from bot.app import Core
 
 log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-FLOW_KEY = "booking_flow"
 CAPTION_LIMIT = 1024
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -75,14 +70,6 @@ def who_of(update: Update) -> Who | None:
     if user is None or chat is None:
         return None
     return Who(user_id=user.id, chat_id=chat.id, first_name=user.first_name or "")
-
-
-def flow_of(core: Core) -> BookingFlow:
-    """The patient journey service the runtime put into the core."""
-    flow = core.extras.get(FLOW_KEY)
-    if not isinstance(flow, BookingFlow):
-        raise RuntimeError("build the Application with bot.runtime.build_application")
-    return flow
 
 
 async def answer_quietly(update: Update, text: str | None = None) -> None:

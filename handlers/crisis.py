@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
@@ -30,10 +30,17 @@ from telegram.ext import (
 
 from bot.domain.callback_data import CrisisCheckPress, matches, unpack_as
 from bot.domain.crisis import CheckAnswer, CrisisTier, parse_check_answer
+from bot.services.crisis import CrisisService
+from bot.services.escalation import EscalationService
+from bot.texts import Texts
 from handlers.common import AnyApplication, inline_markup
 
-if TYPE_CHECKING:
-    from bot.app import Core
+
+class CrisisNeeds(Protocol):
+    crisis: CrisisService
+    escalation: EscalationService
+    texts: Texts
+
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +48,7 @@ log = logging.getLogger(__name__)
 GROUP = -1
 
 
-def register(application: AnyApplication, core: Core) -> None:
+def register(application: AnyApplication, core: CrisisNeeds) -> None:
     """Add the crisis reader and the safety check's buttons ahead of every other handler."""
     crisis = core.crisis
     # Edited messages too: words typed into an old message are still the patient's words.

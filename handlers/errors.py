@@ -7,26 +7,36 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from handlers.common import AnyApplication, answer_quietly, flow_of, respond
+from bot.profile import ClinicProfile
+from bot.services.booking_flow import BookingFlow
+from bot.texts import Texts
+from handlers.common import AnyApplication, answer_quietly, respond
 
-if TYPE_CHECKING:
-    from bot.app import Core
+
+class FallbackNeeds(Protocol):
+    flow: BookingFlow
+
+
+class ErrorNeeds(Protocol):
+    texts: Texts
+    profile: ClinicProfile
+
 
 ErrorCallback = Callable[[object, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 log = logging.getLogger(__name__)
 
 
-def register(application: AnyApplication, core: Core) -> None:
+def register(application: AnyApplication, core: FallbackNeeds) -> None:
     """Add the fallbacks that answer whatever no other handler took."""
-    flow = flow_of(core)
+    flow = core.flow
     # New messages only: an edited old message is not a new answer.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -53,7 +63,7 @@ def register(application: AnyApplication, core: Core) -> None:
     application.add_handler(CallbackQueryHandler(unknown_button))
 
 
-def error_handler(core: Core) -> ErrorCallback:
+def error_handler(core: ErrorNeeds) -> ErrorCallback:
     """The one global error handler: log first, then tell the person something kind."""
     texts = core.texts
     phone = core.profile.clinic.phone

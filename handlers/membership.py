@@ -12,7 +12,7 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes
 from bot.services.routing import telegram_blocked, telegram_unblocked
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 # A private chat's member status for the bot: "kicked" when the user blocked it.
 _BLOCKED = ChatMember.BANNED

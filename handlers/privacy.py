@@ -16,7 +16,7 @@ from bot.services.retention import apply_retention
 from handlers.common import AnyApplication, respond
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 

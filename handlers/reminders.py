@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -11,12 +11,22 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.callback_data import ReminderPress, ReminderVerb, matches, unpack_as
 from bot.domain.errors import AppointmentNotActive, AppointmentNotFound
+from bot.profile import ClinicProfile
 from bot.services.confirmations import ConfirmationService, Outcome
 from bot.services.formatting import when_long
+from bot.texts import Texts
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any], core: Any) -> None:
-    service = ConfirmationService(db=core.db, clock=core.clock)
+class ReminderNeeds(Protocol):
+    confirmations: ConfirmationService
+    texts: Texts
+    profile: ClinicProfile
+
+    def kick_outbox(self) -> None: ...
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any], core: ReminderNeeds) -> None:
+    service = core.confirmations
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Record a reminder answer and thank the patient."""

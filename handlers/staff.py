@@ -53,7 +53,7 @@ from bot.services import staff_messages as views
 from bot.services.aftercare import LeavingEarly, leaving_buttons
 from bot.services.formatting import clock_time, when_short
 from bot.services.privacy import Decision, RequestNotFound
-from bot.services.screening_requests import Route, ScreeningRequests
+from bot.services.screening_requests import Route
 from bot.services.staff_auth import Admission
 from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import (
@@ -69,7 +69,7 @@ from bot.services.staff_ops import (
     StaleAction,
     TaskNotFound,
 )
-from bot.services.waitlist import NoSuchEntry, WaitlistService
+from bot.services.waitlist import NoSuchEntry
 from handlers.staff_args import (
     BadArgument,
     parse_block,
@@ -82,7 +82,7 @@ from handlers.staff_args import (
 )
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 SESSION_ACTIONS = (StaffAction.DONE, StaffAction.NO_SHOW, StaffAction.LEAVING_NOW)
@@ -97,10 +97,7 @@ WARMUP_JOB = "staff-outcomes-warmup"
 
 def register(application: AnyApplication, core: Core) -> None:
     """Add the staff commands, the staff buttons and the daily digest job."""
-    ops = StaffOps(
-        db=core.db, profile=core.profile, clock=core.clock, booking=core.booking, texts=core.texts
-    )
-    core.extras["staff_ops"] = ops
+    ops = core.staff_ops
     staff = StaffHandlers(core, ops)
     for name, command in staff.commands().items():
         application.add_handler(CommandHandler(name, command))
@@ -176,7 +173,7 @@ class StaffHandlers:
         self.texts = core.texts
         self.profile = core.profile
         self.catalog = ops.outcomes.catalog
-        self.screening = ScreeningRequests(db=core.db, clock=core.clock, profile=core.profile)
+        self.screening = core.screening
 
     def commands(self) -> dict[str, Command]:
         return {
@@ -378,7 +375,7 @@ class StaffHandlers:
 
     async def waitlist(self, update: Update, context: Context) -> None:
         """Who is waiting; `/waitlist offer W-id <date> <time>` offers them a time by hand."""
-        service: WaitlistService = self.core.extras["waitlist"]
+        service = self.core.waitlist
         words = self.args(context)
         if not words:
             await self.send(update, context, await asyncio.to_thread(service.staff_text))

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.domain.callback_data import MenuPress, MenuVerb, Prefix, has_prefix, unpack_as
+from bot.services.booking_flow import BookingFlow
 from bot.services.chat_replies import Reply, Who
-from handlers.common import AnyApplication, flow_of, respond
-
-if TYPE_CHECKING:
-    from bot.app import Core
+from handlers.common import AnyApplication, respond
 
 
-def register(application: AnyApplication, core: Core) -> None:
+class StartNeeds(Protocol):
+    flow: BookingFlow
+
+
+def register(application: AnyApplication, core: StartNeeds) -> None:
     """Add the welcome, information and menu handlers."""
-    flow = flow_of(core)
+    flow = core.flow
     # New messages only: an edited old message is not a new answer.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.domain.callback_data import Prefix, WaitlistChoices, WaitlistPress, has_prefix, unpack
+from bot.services.booking_flow import BookingFlow
 from bot.services.chat_replies import Reply, Who
 from bot.services.waitlist_chat import WaitlistChat
-from handlers.common import AnyApplication, flow_of, respond
-
-if TYPE_CHECKING:
-    from bot.app import Core
-
-WAITLIST_KEY = "waitlist"
+from handlers.common import AnyApplication, respond
 
 
-def register(application: AnyApplication, core: Core) -> None:
+class WaitlistNeeds(Protocol):
+    flow: BookingFlow
+    waitlist_chat: WaitlistChat
+
+    def kick_outbox(self) -> None: ...
+
+
+def register(application: AnyApplication, core: WaitlistNeeds) -> None:
     """Add the waitlist button handler."""
-    flow = flow_of(core)
-    chat = WaitlistChat(
-        waitlist=core.extras[WAITLIST_KEY], screens=flow.screens, intake=flow.begin_from_offer
-    )
+    flow = core.flow
+    chat = core.waitlist_chat
 
     def kick(reply: Reply) -> None:
         if reply.changed:

@@ -58,7 +58,7 @@ def console_app(scene: Scene, *, sandbox: bool = False):
     token = scene.core.settings.telegram_bot_token
     return create_web_app(
         core=scene.core,
-        inbound=scene.core.extras["sms_inbound"],
+        inbound=scene.core.sms_inbound,
         console=ConsoleConfig(bot_token=token, bot_username=lambda: BOT_USERNAME, sandbox=sandbox),
     )
 

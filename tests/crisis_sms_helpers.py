@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 from sqlmodel import col, select
 
-from bot.app import Core
+from bot.core import Core
 from bot.db.engine import Database
 from bot.db.models import Escalation
 from bot.domain.clock import FixedClock
@@ -57,7 +57,7 @@ class Line:
             return list(session.exec(select(Escalation).order_by(col(Escalation.id))).all())
 
     def world(self) -> World:
-        dispatcher = self.core.extras["dispatcher"]
+        dispatcher = self.core.dispatcher
         return World(
             db=self.core.db,
             profile=self.core.profile,
@@ -90,7 +90,7 @@ async def open_line(sqlite_db: Database, clock: FixedClock) -> AsyncIterator[Lin
         on_permanent_failure=permanent_failure_hook(core.texts),
     )
     core.escalation.use_dispatcher(dispatcher)
-    core.extras["dispatcher"] = dispatcher
-    app = create_web_app(core=core, inbound=core.extras["sms_inbound"])
+    core.dispatcher = dispatcher
+    app = create_web_app(core=core, inbound=core.sms_inbound)
     async with asgi_client(app) as client:
         yield Line(core=core, timeline=timeline, client=client)

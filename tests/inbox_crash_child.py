@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.app import build_application
 from bot.db.engine import Database
 from bot.domain.clock import FixedClock
-from bot.runtime import build_application, run_webhook
+from bot.runtime import run_webhook
 from bot.sandbox.telegram_double import FakeBotApi
 from tests.journey_helpers import journey_core
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.app import Core, build_core
+from bot.app import build_application, build_core
+from bot.core import Core
 from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer
 from bot.domain.clock import FixedClock
 from bot.profile import default_profile_text
-from bot.runtime import build_application
 from bot.sandbox.telegram_double import (
     CAPTION_LIMIT,
     TEXT_LIMIT,
@@ -128,9 +128,7 @@ class Journey:
 
     async def dispatch(self) -> None:
         """Send what the outbox holds now (staff notices), as the job would."""
-        dispatcher = self.core.extras.get("dispatcher")
-        if dispatcher is not None:
-            await dispatcher.run_due()
+        await self.core.dispatcher.run_due()
 
 
 def journey_core(
@@ -169,7 +167,7 @@ async def open_journey(
     double.group(STAFF_CHAT, title="Front desk")
     core = journey_core(database, clock, profile_path=profile_path)
     if configure is not None:
-        configure(core)  # before the Application and its booking flow are built
+        configure(core)  # before the Application is built
     application = build_application(core, request=double, updates_request=double)
     errors: list[BaseException] = []
 

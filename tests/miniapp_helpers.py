@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from bot.app import Core
-from bot.runtime import MINI_APP_TOKEN_KEY, MINI_APP_URL_KEY, mini_app_for
+from bot.app import mini_app_for
+from bot.core import Core
 from bot.web.app import create_web_app
 from bot.web.miniapp.initdata import sign_init_data
 from tests.booking_helpers import add_patient
@@ -22,8 +22,8 @@ URL = "https://clinic.example/miniapp"
 
 def with_mini_app(core: Core) -> None:
     """Show the Mini App button (as MINI_APP_URL would) and sign initData with TOKEN."""
-    core.extras[MINI_APP_URL_KEY] = URL
-    core.extras[MINI_APP_TOKEN_KEY] = TOKEN
+    core.flow.screens.mini_app_url = URL
+    core.mini_app_token = TOKEN
 
 
 def init_data(
@@ -47,9 +47,7 @@ def init_data(
 def web_client(journey: Journey) -> httpx.AsyncClient:
     config = mini_app_for(journey.application, journey.core)
     assert config is not None
-    app = create_web_app(
-        core=journey.core, inbound=journey.core.extras["sms_inbound"], miniapp=config
-    )
+    app = create_web_app(core=journey.core, inbound=journey.core.sms_inbound, miniapp=config)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 

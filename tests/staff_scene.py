@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, func, select
 from telegram.ext import ApplicationBuilder
 
-from bot.app import Core, build_core
+from bot.app import build_core, connect_telegram
+from bot.core import Core
 from bot.db.engine import Database
 from bot.db.models import (
     Appointment,
@@ -98,7 +99,7 @@ class Scene:
         return log[-1].message_id if log else 0
 
     async def dispatch(self) -> None:
-        await self.core.extras["dispatcher"].run_due()
+        await self.core.dispatcher.run_due()
 
     def denials(self) -> list[AuditLog]:
         with self.db.session(write=False) as session:
@@ -121,10 +122,10 @@ async def open_scene(tmp_path: Path, *, seed: bool = True, db: Database | None =
     )
     staff_handlers.register(application, core)
     # The double has no limits to keep to (as build_application does with a double handed in).
-    core.attach_telegram(application.bot, pacer=NoPacing())
+    connect_telegram(core, application.bot, pacer=NoPacing())
     await application.initialize()
     double.attach(application)
-    scene = Scene(core, clock, double, application, core.extras["staff_ops"])
+    scene = Scene(core, clock, double, application, core.staff_ops)
     if seed:
         seed_clinic(scene)
     return scene

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import httpx
 from sqlmodel import select
 
-from bot.app import Core, build_core
+from bot.app import build_core
+from bot.core import Core
 from bot.db.models import Appointment, AuditLog, BookingDraft, Outbox, Patient
 from bot.domain.sms_policy import assert_sms_safe
 from bot.services.sms_inbound import SmsInbound

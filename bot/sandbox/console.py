@@ -21,14 +21,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
-from bot.app import Core, build_core
+from bot.app import build_application, build_core, web_app_for
+from bot.core import Core
 from bot.domain.clock import OffsetClock
-from bot.runtime import (
-    MINI_APP_TOKEN_KEY,
-    build_application,
-    set_commands,
-    web_app_for,
-)
 from bot.sandbox.extras import (
     TerminalSms,
     last_opening_passed,
@@ -37,13 +32,11 @@ from bot.sandbox.extras import (
     save_clock_offset,
 )
 from bot.sandbox.telegram_double import BotEvent, FakeBotApi, FakeUser, MessageRecord, NoSuchButton
-from bot.services.booking_flow import BookingFlow
 from bot.services.formatting import when_long
-from bot.services.staff_ops import StaffOps
 from bot.settings import MINI_APP_PATH, parse_settings
 from bot.web.app import RunningServer, serve
 from bot.web.miniapp.initdata import sign_init_data
-from handlers.common import FLOW_KEY
+from handlers import set_commands
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"
 # The staff console (http://127.0.0.1:PORT/console, local sign-in): SANDBOX_CONSOLE_PORT or 8080.
@@ -101,7 +94,7 @@ class Console:
             core.channels.sms = TerminalSms(write)
         # The sandbox has no bot token: Mini App launches are signed with a key of this session.
         if core.settings.telegram_bot_token is None:
-            core.extras.setdefault(MINI_APP_TOKEN_KEY, f"{PATIENT_ID}:{secrets.token_urlsafe(32)}")
+            core.mini_app_token = core.mini_app_token or f"{PATIENT_ID}:{secrets.token_urlsafe(32)}"
         self.double = FakeBotApi(clock=clock, bot_first_name=core.profile.clinic.name)
         self.double.group(STAFF_CHAT_ID, title="Front desk (staff)")
         self.application = build_application(core, request=self.double, updates_request=self.double)
@@ -121,7 +114,7 @@ class Console:
         await self.application.initialize()
         await self.application.start()
         self.double.attach(self.application)
-        await set_commands(self.application, self.core)
+        await set_commands(self.application, self.core.texts)
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
@@ -197,8 +190,8 @@ class Console:
     def mini_app_launch(self, url: str) -> str:
         """The Mini App's URL as Telegram opens it: initData signed for the sandbox patient in
         the fragment (the page reads it there, as it does Telegram's)."""
-        token = self.core.extras.get(MINI_APP_TOKEN_KEY)
-        if not isinstance(token, str):
+        token = self.core.mini_app_token
+        if token is None:
             return url
         user = {"id": PATIENT_ID, "first_name": "Sam", "last_name": "Sandbox"}
         fields = {
@@ -232,10 +225,9 @@ class Console:
         await asyncio.to_thread(save_clock_offset, self.core.db, self.clock.offset)
         self.write(f"(clock: {when_long(now, self.core.profile.tz)}, clinic time)")
         opening = last_opening_passed(self.core.profile, before=before, after=now)
-        ops = self.core.extras.get("staff_ops")
-        if opening is not None and isinstance(ops, StaffOps):
+        if opening is not None:
             # The job at opening time would have queued the day's digest for the staff chat.
-            await asyncio.to_thread(ops.queue_daily_digest, now=opening)
+            await asyncio.to_thread(self.core.staff_ops.queue_daily_digest, now=opening)
         await self.dispatch()
 
     async def _text_in(self, text: str) -> None:
@@ -244,7 +236,7 @@ class Console:
         if not body.strip():
             self.write("(use /sms your message, or /sms +12025550199 your message)")
             return
-        inbound = self.core.extras["sms_inbound"]
+        inbound = self.core.sms_inbound
         reply = await asyncio.to_thread(
             inbound.handle,
             from_number=phone,
@@ -262,9 +254,7 @@ class Console:
         Through the ticker, whose lock waits for a tick already sending (e.g. one a handler's
         kick started), so everything due has gone out when this returns.
         """
-        ticker = self.core.extras.get("ticker")
-        if ticker is not None:
-            await ticker.tick()
+        await self.core.ticker.tick()
 
     # --- printing ----------------------------------------------------------------------
 
@@ -386,9 +376,7 @@ async def _start_console(console: Console, port: int) -> RunningServer | None:
         f"Staff console: http://127.0.0.1:{server.port}/console (sign in as staff {STAFF_USER_ID})"
     )
     # The booking's "Choose a time on a calendar" opens the Mini App on this server.
-    flow = console.core.extras.get(FLOW_KEY)
-    if isinstance(flow, BookingFlow):
-        flow.screens.mini_app_url = f"http://127.0.0.1:{server.port}{MINI_APP_PATH}"
+    console.core.flow.screens.mini_app_url = f"http://127.0.0.1:{server.port}{MINI_APP_PATH}"
     return server
 
 

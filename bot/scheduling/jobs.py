@@ -1,9 +1,14 @@
-"""APScheduler (through PTB's JobQueue) only decides *when to look* at the outbox."""
+"""APScheduler (through PTB's JobQueue) only decides *when to look*: at the outbox, at the inbox.
+
+The jobs receive what they act on (the ticker, the inbox queue, the SMS service), built by the
+composition root; nothing here reaches back up into it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,10 +18,15 @@ from bot.db.engine import Database
 from bot.domain.clock import Clock
 from bot.services.dispatch import Dispatcher, DispatchReport
 from bot.services.outbox import next_due_at
+from bot.services.sms_inbound import SmsInbound
+from bot.services.sms_recovery import recover_sms
+from bot.updates import InboxQueue
 
 log = logging.getLogger(__name__)
 
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 TICK_SECONDS = 30.0
+INBOX_RECOVER_SECONDS = 30.0
 
 
 class OutboxTicker:
@@ -76,9 +86,47 @@ class OutboxTicker:
         )
 
 
-def register_jobs(application: Application[Any, Any, Any, Any, Any, Any], core: Any) -> None:
-    """Build the outbox ticker for this bot (composition root) and attach it to the JobQueue."""
-    ticker: OutboxTicker = core.attach_telegram(application.bot, pacer=core.extras.get("pacing"))
+def register_jobs(application: AnyApplication, ticker: OutboxTicker) -> None:
+    """Attach the outbox ticker (built by the composition root) to the Application's JobQueue."""
     if application.job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     ticker.attach(application.job_queue)
+
+
+def register_inbox_recovery(
+    application: AnyApplication,
+    queue: InboxQueue,
+    *,
+    db: Database,
+    clock: Clock,
+    sms_inbound: SmsInbound | None,
+    kick_outbox: Callable[[], None],
+) -> None:
+    """Process what a crash left in the inbox: at start, then every tick (a replica may die).
+
+    `sms_inbound`: also the inbound texts a crash left (None when SMS is not configured).
+    """
+    first_run = [db.is_sqlite]
+
+    async def recover(_context: Any) -> None:
+        try:
+            # With one process (SQLite) nothing else can hold an update at start: take them all.
+            await queue.recover(ignore_leases=first_run[0])
+            if sms_inbound is not None:
+                recovered = await asyncio.to_thread(
+                    recover_sms,
+                    db,
+                    sms_inbound,
+                    now=clock.now(),
+                    ignore_leases=first_run[0],
+                )
+                if recovered:
+                    kick_outbox()
+        except Exception as exc:
+            log.warning("inbox recovery failed (%s); the next tick retries", type(exc).__name__)
+        first_run[0] = False
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        recover, interval=INBOX_RECOVER_SECONDS, first=0.1, name="inbox-recover"
+    )

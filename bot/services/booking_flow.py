@@ -65,7 +65,6 @@ from bot.services.drafts import (
     SCREEN,
     SCREENING_CODES,
     Draft,
-    DraftRecorder,
     DraftStore,
     draft_on,
     next_step,
@@ -198,9 +197,6 @@ class BookingFlow:
         self.screens = BookingScreens(
             profile=profile, texts=texts, booking=booking, mini_app_url=mini_app_url
         )
-        # The recorder must run inside every booking transaction, before staff notices are planned.
-        if not any(isinstance(o, DraftRecorder) for o in booking.observers):
-            booking.observers.insert(0, DraftRecorder())
         self._verbs: dict[BookingVerb, tuple[frozenset[DraftStep], _Step]] = {
             BookingVerb.SERVICE: (frozenset({DraftStep.SERVICE}), self._on_service),
             BookingVerb.WEEK: (frozenset({DraftStep.DATE}), self._on_week),

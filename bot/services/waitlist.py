@@ -141,8 +141,6 @@ class WaitlistService:
         self.texts = texts
         self.booking = booking
         self.tz = profile.tz
-        if self not in booking.observers:
-            booking.observers.append(self)
 
     @property
     def order(self) -> OfferOrder:

@@ -47,7 +47,7 @@ from bot.web.metrics import outbox_lag_seconds, registry_for
 from bot.web.miniapp import MiniAppConfig, miniapp_routes
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -466,7 +466,7 @@ def create_web_app(
         core=core,
         inbound=inbound,
         telegram_webhook=telegram_webhook,
-        delivery_status=delivery_status or DeliveryStatusService(db=core.db, texts=core.texts),
+        delivery_status=delivery_status or core.delivery_status,
         staff_chat_check=staff_chat_check,
     )
     return Starlette(

@@ -13,7 +13,8 @@ import pytest
 from sqlmodel import select
 from telegram.ext import ApplicationBuilder
 
-from bot.app import Core, build_core
+from bot.app import build_core
+from bot.core import Core
 from bot.db.models import AuditLog, RuntimeState
 from bot.domain.sms_policy import assert_sms_safe
 from bot.messaging.channels import DeliveryFailed
@@ -44,6 +45,8 @@ BACKUP = "+14155550188"
 STAFF = -1001234
 MIGRATED = -1009876543210
 FROM = "+15005550006"
+# The Twilio double each core's SMS and voice senders talk to, by id(core).
+_TWILIO: dict[int, TwilioDouble] = {}
 
 
 def make(db, clock, *, telegram=None, staff_chat: int | None = STAFF) -> tuple[Core, World]:
@@ -63,7 +66,7 @@ def make(db, clock, *, telegram=None, staff_chat: int | None = STAFF) -> tuple[C
         http_client=twilio,
     )
     core.channels.telegram = telegram or FakeTelegram()
-    core.extras["twilio"] = twilio
+    _TWILIO[id(core)] = twilio
     dispatcher = Dispatcher(
         db=core.db,
         profile=core.profile,
@@ -91,9 +94,7 @@ def make(db, clock, *, telegram=None, staff_chat: int | None = STAFF) -> tuple[C
 
 
 def twilio_of(core: Core) -> TwilioDouble:
-    twilio = core.extras["twilio"]
-    assert isinstance(twilio, TwilioDouble)
-    return twilio
+    return _TWILIO[id(core)]
 
 
 async def red_flag(w: World) -> int:
@@ -145,7 +146,7 @@ async def test_the_full_ladder_reaches_the_backup_phone_and_pressing_1_acknowled
 
     path = urlsplit(action).path + "?" + urlsplit(action).query
     params = gather_callback_params(call_sid=call.sid, digits="1", to_number=BACKUP)
-    async with asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as web:
+    async with asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as web:
         response = await post_signed(web, path, params)
 
     assert response.status_code == 200
@@ -172,7 +173,7 @@ async def test_a_voice_callback_without_a_valid_signature_is_refused_and_changes
     path = f"/twilio/voice/gather?escalation={escalation_id}"
     params = gather_callback_params(call_sid="CA" + "0" * 32, digits="1", to_number=ONCALL)
 
-    async with asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as web:
+    async with asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as web:
         unsigned = await web.post(
             path,
             content="&".join(f"{k}={v}" for k, v in params.items()),
@@ -198,7 +199,7 @@ async def test_on_call_replies_ack_to_the_page_and_paging_stops(sqlite_db, clock
     (page,) = texts_to(twilio, ONCALL)
     assert f"Reply ACK F-{escalation_id}" in page
 
-    async with asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as web:
+    async with asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as web:
         stranger = await post_signed(
             web, "/twilio/sms", inbound_sms_params(from_number="+14155550199", body="ACK")
         )
@@ -240,7 +241,7 @@ async def test_a_staff_chat_that_refuses_messages_sends_pages_to_on_call_by_sms_
     assert any(
         r.levelno == logging.ERROR and "staff chat" in r.getMessage() for r in caplog.records
     )
-    async with asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as web:
+    async with asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as web:
         health = await web.get("/healthz")
     assert health.status_code == 503
     assert health.json()["staff_chat"] == "refusing messages"
@@ -248,7 +249,7 @@ async def test_a_staff_chat_that_refuses_messages_sends_pages_to_on_call_by_sms_
 
     telegram.blocked.clear()  # the bot is back in the group
     await tick(w, 10)
-    async with asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as web:
+    async with asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as web:
         assert (await web.get("/healthz")).status_code == 200
 
 
@@ -276,9 +277,7 @@ async def test_a_migrated_staff_chat_is_followed_and_every_replica_agrees(sqlite
         )
         replica.refresh_staff_chat()
         assert replica.staff_chat_id == MIGRATED
-        async with asgi_client(
-            create_web_app(core=core, inbound=core.extras["sms_inbound"])
-        ) as web:
+        async with asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as web:
             assert (await web.get("/healthz")).status_code == 200
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-from bot.runtime import OFFLINE_TOKEN
+from bot.app import OFFLINE_TOKEN
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.updates import ChatOrderedProcessor
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
-from bot.app import Core
+from bot.core import Core
 from bot.db.models import Appointment, Patient
 from bot.domain.enums import OutboxStatus
 from bot.services.dispatch import Dispatcher
@@ -269,7 +269,7 @@ class CountingTicker:
 
 async def test_a_handled_message_kicks_the_outbox_at_most_once_a_second(core):
     ticker = CountingTicker()
-    core.extras["ticker"] = ticker
+    core.ticker = ticker  # type: ignore[assignment]
     async with asgi_client(create_web_app(core=core, inbound=inbound_for(core))) as client:
         await post_signed(client, "/twilio/sms", sms("STOP"))
         await post_signed(client, "/twilio/sms", sms("START"))
@@ -315,7 +315,7 @@ async def test_a_red_flag_by_text_is_answered_and_paged_ahead_of_a_backlog(sqlit
     # A webhook that waited for any send would wait forever here (and Twilio gives up at 15 s).
     async with (
         asyncio.timeout(10),
-        asgi_client(create_web_app(core=core, inbound=core.extras["sms_inbound"])) as client,
+        asgi_client(create_web_app(core=core, inbound=core.sms_inbound)) as client,
     ):
         answer = await post_signed(client, "/twilio/sms", sms("Y", from_number=PATIENT_PHONE))
     timeline.note(f"sms:{PATIENT_PHONE}", reply_of(answer))  # Twilio sends the TwiML reply

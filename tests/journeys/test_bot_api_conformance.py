@@ -15,8 +15,8 @@ from datetime import timedelta
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.runtime import COMMANDS, set_commands
 from bot.sandbox.bot_api_spec import find_method, load_spec
+from handlers import COMMANDS, set_commands
 from tests.journey_helpers import (
     ALICE,
     SPEC_PATH,
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
 
 async def test_a_conversation_through_every_screen_makes_only_valid_calls(database, clock):
     async with open_journey(database, clock, check=False) as journey:
-        await set_commands(journey.application, journey.core)
+        await set_commands(journey.application, journey.core.texts)
         alice = journey.patient(ALICE, "سارة 🌷 <Alice>")
         await alice.send_text("hi")
         await start_and_consent(alice)

@@ -108,7 +108,7 @@ async def test_a_flood_of_forged_sign_ins_and_cookies_writes_one_row_a_minute(tm
     security = FixedClock(datetime.now(UTC))
     app = create_web_app(
         core=scene.core,
-        inbound=scene.core.extras["sms_inbound"],
+        inbound=scene.core.sms_inbound,
         console=ConsoleConfig(
             bot_token=TOKEN, bot_username=lambda: BOT_USERNAME, security_clock=security
         ),

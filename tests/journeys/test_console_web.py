@@ -229,7 +229,7 @@ async def test_expired_and_forged_cookies_are_refused(tmp_path):
     security = FixedClock(datetime.now(UTC))
     app = create_web_app(
         core=scene.core,
-        inbound=scene.core.extras["sms_inbound"],
+        inbound=scene.core.sms_inbound,
         console=ConsoleConfig(
             bot_token=TOKEN, bot_username=lambda: BOT_USERNAME, security_clock=security
         ),

@@ -232,7 +232,7 @@ async def test_safe_by_text_stops_the_page(line):
     assert "thank you" in reply.lower()
     assert_sms_safe(reply, max_segments=2)
     line.core.clock.advance(timedelta(minutes=CHECK_MINUTES + 1))  # type: ignore[attr-defined]
-    await line.core.extras["dispatcher"].run_due()
+    await line.core.dispatcher.run_due()
     assert line.oncall() == []
     assert check_row_status(line.core) == [OutboxStatus.CANCELLED]
 
@@ -256,7 +256,7 @@ async def test_no_by_text_pages_on_call_with_the_crisis_reply(line):
 async def test_no_reply_by_text_pages_after_the_time_limit(line):
     await line.text(SMS_WORDS)
     line.core.clock.advance(timedelta(minutes=CHECK_MINUTES + 1))  # type: ignore[attr-defined]
-    await line.core.extras["dispatcher"].run_due()
+    await line.core.dispatcher.run_due()
     [page] = line.oncall()
     assert PHONE in page and "way forward" not in page
     [escalation] = line.escalations()

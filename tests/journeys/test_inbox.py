@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 from sqlmodel import select
 
+from bot.app import build_application, web_app_for
 from bot.db.engine import Database
 from bot.db.models import InboxItem, Outbox
 from bot.domain.enums import OutboxKind, OutboxStatus
-from bot.runtime import build_application, web_app_for
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services import inbox
 from bot.services.inbox import InboxSource

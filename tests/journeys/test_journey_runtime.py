@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from bot.runtime import COMMANDS, build_application, run_telegram
+from bot.app import build_application
+from bot.runtime import run_telegram
+from handlers import COMMANDS
 from tests.journey_helpers import (
     ALICE,
     book_consultation,
@@ -83,6 +85,7 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
 
     from bot.runtime import run_webhook
     from bot.sandbox.telegram_double import FakeBotApi
+    from bot.web.app import RunningServer
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -97,10 +100,13 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
     double = FakeBotApi(clock=clock)
     application = build_application(core, request=double, updates_request=double)
     stop = asyncio.Event()
-    running = asyncio.create_task(run_webhook(application, core, stop=stop))
+    servers: list[RunningServer] = []
+    running = asyncio.create_task(
+        run_webhook(application, core, stop=stop, on_listening=servers.append)
+    )
     try:
         async with asyncio.timeout(10):
-            while "http" not in core.extras:  # noqa: ASYNC110 (state outside any event)
+            while not servers:  # noqa: ASYNC110 (state outside any event)
                 await asyncio.sleep(0.02)
         assert double.webhook_url == "https://bot.example.org/telegram"
         update = double.make_update(user_id=ALICE, text="/start")
@@ -123,4 +129,4 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
     finally:
         stop.set()
         await asyncio.wait_for(running, 15)
-    assert "http" not in core.extras
+    assert servers[0].task.done()  # the HTTP server stopped with the bot

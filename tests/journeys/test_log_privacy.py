@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 
-from bot.app import configure_logging
 from bot.db.models import Appointment, Escalation, Outbox, Patient
 from bot.domain.enums import OutboxKind
+from bot.logs import configure_logging
 from tests.fakes import FakeSms
 from tests.journey_helpers import (
     ALICE,
@@ -119,7 +119,7 @@ async def test_a_whole_journey_at_debug_logs_no_name_number_text_answer_or_rule(
         assert consultation.id is not None
         clock.set(consultation.ends_at)
         core.aftercare.mark_done(appointment_id=consultation.id, actor=f"staff:{STAFF_USER}")
-        core.extras["staff_ops"].approve(patient_id=patient.id, actor=f"staff:{STAFF_USER}")
+        core.staff_ops.approve(patient_id=patient.id, actor=f"staff:{STAFF_USER}")
         [slot] = core.booking.next_free(service="iv_infusion", count=1, for_patient=patient.id)
         session_visit = core.booking.book(
             patient_id=patient.id, service="iv_infusion", start=slot.start, actor="staff:1"
@@ -142,7 +142,7 @@ async def test_a_whole_journey_at_debug_logs_no_name_number_text_answer_or_rule(
         await core.escalation.wait_for_pages()
         await journey.dispatch()
         # A phone-only patient books by text.
-        inbound = core.extras["sms_inbound"]
+        inbound = core.sms_inbound
         for body in ("BOOK", "1", SMS_NAME, "C"):
             inbound.handle(
                 from_number=SMS_PHONE,

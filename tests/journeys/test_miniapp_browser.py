@@ -21,7 +21,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from bot.runtime import mini_app_for
+from bot.app import mini_app_for
 from bot.web.app import create_web_app, serve
 from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 from tests.journey_helpers import ALICE, answer_screening, open_journey, start_and_consent
@@ -105,9 +105,7 @@ async def test_a_patient_picks_a_day_and_a_time_and_the_chat_goes_on_to_confirm(
         await alice.press("📅 Book a consultation")
         assert mini_app_button(alice.last_message()) is not None
         config = mini_app_for(journey.application, journey.core)
-        app = create_web_app(
-            core=journey.core, inbound=journey.core.extras["sms_inbound"], miniapp=config
-        )
+        app = create_web_app(core=journey.core, inbound=journey.core.sms_inbound, miniapp=config)
         server = await serve(app, port=0, host="127.0.0.1")
         driver = await asyncio.to_thread(chrome)
         try:
@@ -155,9 +153,7 @@ async def test_the_page_reads_telegrams_launch_parameters_without_its_script(dat
         await start_and_consent(alice)
         await alice.press("📅 Book a consultation")
         config = mini_app_for(journey.application, journey.core)
-        app = create_web_app(
-            core=journey.core, inbound=journey.core.extras["sms_inbound"], miniapp=config
-        )
+        app = create_web_app(core=journey.core, inbound=journey.core.sms_inbound, miniapp=config)
         server = await serve(app, port=0, host="127.0.0.1")
         driver = await asyncio.to_thread(chrome)
         fragment = (
@@ -192,9 +188,7 @@ async def test_a_time_taken_while_the_page_was_open_is_refused_and_others_offere
         await start_and_consent(alice)
         await alice.press("📅 Book a consultation")
         config = mini_app_for(journey.application, journey.core)
-        app = create_web_app(
-            core=journey.core, inbound=journey.core.extras["sms_inbound"], miniapp=config
-        )
+        app = create_web_app(core=journey.core, inbound=journey.core.sms_inbound, miniapp=config)
         server = await serve(app, port=0, host="127.0.0.1")
         driver = await asyncio.to_thread(chrome)
         try:

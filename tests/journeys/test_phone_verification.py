@@ -55,7 +55,7 @@ def codes_sent(sms: FakeSms, phone: str) -> list[str]:
 
 
 def text_from(journey, phone: str, body: str) -> str | None:
-    inbound = journey.core.extras["sms_inbound"]
+    inbound = journey.core.sms_inbound
     reply = inbound.handle(
         from_number=phone,
         body=body,

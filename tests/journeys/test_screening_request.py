@@ -37,7 +37,7 @@ async def booked_by_staff_after_start(journey) -> tuple[object, int]:
 async def test_staff_send_the_questions_and_the_answers_reach_the_record(database, clock):
     async with open_journey(database, clock) as journey:
         alice, patient_id = await booked_by_staff_after_start(journey)
-        ops: StaffOps = journey.core.extras["staff_ops"]
+        ops: StaffOps = journey.core.staff_ops
         assert ops.patient_card(patient_id).screened is False
 
         staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)

@@ -38,7 +38,7 @@ def add_sms_patient(journey, *, name: str = "Tess", phone: str = PHONE) -> int:
 
 def texter(journey, phone: str = PHONE):
     """Send one SMS to the bot's own inbound service; every reply is checked for the policy."""
-    inbound = journey.core.extras["sms_inbound"]
+    inbound = journey.core.sms_inbound
 
     def send(body: str) -> str:
         reply = inbound.handle(

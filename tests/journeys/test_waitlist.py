@@ -333,7 +333,7 @@ async def test_the_race_in_threads_through_the_service(database, clock, tmp_path
         await join(journey, ALICE, "Alice")
         await join(journey, BOB, "Bob")
         journey.core.booking.cancel(appointment_id=carol_appointment, actor="staff:1")
-        waitlist = journey.core.extras["waitlist"]
+        waitlist = journey.core.waitlist
         barrier = threading.Barrier(2)
         results = {}
 
@@ -355,7 +355,7 @@ async def test_the_race_in_threads_through_the_service(database, clock, tmp_path
 async def test_a_removed_staff_block_is_offered(database, clock, tmp_path):
     async with open_journey(database, clock, profile_path=one_room(tmp_path)) as journey:
         await join(journey, ALICE, "Alice")
-        ops = journey.core.extras["staff_ops"]
+        ops = journey.core.staff_ops
         with journey.core.db.session() as session:
             from bot.db.models import TimeBlock
 
@@ -427,7 +427,7 @@ async def test_by_text_wait_joins_and_yes_takes_an_offered_time(sqlite_db, clock
         patient_id=carol, service="consultation", start=TUESDAY_0830, actor="staff:1"
     )
     phone = "+12015550188"
-    inbound = core.extras["sms_inbound"]
+    inbound = core.sms_inbound
     async with asgi_client(create_web_app(core=core, inbound=inbound)) as client:
         joined = reply_of(await post_signed(client, "/twilio/sms", sms("wait", from_number=phone)))
         assert "you are on our waitlist" in joined
@@ -507,7 +507,7 @@ async def test_a_text_offer_made_at_night_counts_its_time_from_8_am(sqlite_db, c
     taken = core.booking.book(
         patient_id=carol, service="consultation", start=wednesday_0830, actor="staff:1"
     )
-    inbound = core.extras["sms_inbound"]
+    inbound = core.sms_inbound
     async with asgi_client(create_web_app(core=core, inbound=inbound)) as client:
         reply_of(await post_signed(client, "/twilio/sms", sms("WAIT", from_number="+12015550188")))
     core.booking.cancel(appointment_id=taken.id, actor="staff:1")

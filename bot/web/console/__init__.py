@@ -22,7 +22,7 @@ from bot.web.console.security import security_headers
 from bot.web.console.signin import ConsoleSignIn
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 __all__ = ["ConsoleConfig", "console_routes"]
 

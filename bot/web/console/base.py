@@ -32,7 +32,6 @@ from bot.services.audit import audit
 from bot.services.console_reads import ConsoleReads
 from bot.services.console_sessions import is_revoked
 from bot.services.formatting import clock_time, day_label, when_short
-from bot.services.staff_ops import StaffOps
 from bot.web.console.security import (
     BASE_CSP,
     SESSION_LIFETIME,
@@ -42,7 +41,7 @@ from bot.web.console.security import (
 )
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -134,13 +133,7 @@ class ConsoleBase:
         self._quiet: dict[tuple[str, str], tuple[datetime, int]] = {}
         # Charts are drawn on the console's own thread, never in the webhooks' database workers.
         self.drawing = anyio.CapacityLimiter(1)
-        self.ops = StaffOps(
-            db=core.db,
-            profile=core.profile,
-            clock=core.clock,
-            booking=core.booking,
-            texts=core.texts,
-        )
+        self.ops = core.staff_ops
         self.catalog = self.ops.outcomes.catalog
         self.reads = ConsoleReads(db=core.db, texts=core.texts, catalog=self.catalog)
         self.tz = core.profile.tz

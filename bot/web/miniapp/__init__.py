@@ -43,7 +43,7 @@ from bot.web.console.security import security_headers
 from bot.web.miniapp.initdata import InitDataRefused, WebAppUser, verify_init_data
 
 if TYPE_CHECKING:
-    from bot.app import Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

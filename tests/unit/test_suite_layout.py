@@ -5,7 +5,9 @@
   conftest.py.
 - A test module finds files through tests/paths.py, never from its own `__file__`.
 - A test module lives in its level's folder: tests/unit, tests/integration or tests/journeys
-  (scripts/test_layout.py says which, and files it with --apply).
+  (scripts/test_layout.py says which, and files it with --apply). Off CI a module outside them
+  is reported as a skip, so a branch that adds one still lands; CI (CLINIC_REQUIRE_LAYOUT=1,
+  set by .ci/run) fails on it.
 
 A broken rule names the file, the line and the import.
 """
@@ -14,9 +16,12 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from tests.paths import ROOT, TESTS
 
@@ -99,6 +104,19 @@ def layout_script() -> ModuleType:
     sys.modules.setdefault(spec.name, module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
+
+
+def test_every_test_module_is_in_its_levels_folder():
+    layout = layout_script()
+    strays = [layout.classify(path) for path in sorted(TESTS.glob("test_*.py"))]
+    message = (
+        "Test modules go in tests/unit, tests/integration or tests/journeys "
+        "(`python3 scripts/test_layout.py --apply` files them): "
+        + "; ".join(f"{v.path.relative_to(ROOT)} -> tests/{v.level}/ ({v.reason})" for v in strays)
+    )
+    if strays and not os.environ.get("CLINIC_REQUIRE_LAYOUT"):
+        pytest.skip(message)
+    assert not strays, message
 
 
 def test_the_layout_script_files_a_module_by_what_it_uses(tmp_path):

@@ -7,7 +7,6 @@ The stored weights are deterministic (bot/domain/crisis_model_weights.py, writte
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -22,12 +21,12 @@ from benchmarks.crisis_train import (
     residues,
     train_table,
 )
-from bot.domain.crisis import CLAUSE, CrisisKind, CrisisMatcher, CrisisTier, normalise
+from bot.domain.crisis import CLAUSE, MAX_CHARS, CrisisKind, CrisisMatcher, CrisisTier, normalise
 from bot.domain.crisis_model import (
     CHAR_PREFIX,
+    MAX_WORDS,
     WORD_PREFIX,
     features,
-    load_model,
     parse_weights,
     word_features,
 )
@@ -189,16 +188,16 @@ def test_a_broken_weights_table_is_refused():
     assert model.score_text("die")[CrisisKind.EMERGENCY] < 0.2
 
 
-def test_scoring_is_fast_even_for_the_longest_message():
-    model = load_model()
-    longest = ("i cant go on like this, nobody would notice if i was gone " * 80)[:4096]
-    started = time.perf_counter()
-    WITH_MODEL.assess(longest)
-    assert time.perf_counter() - started < 1.0
-    started = time.perf_counter()
-    for _ in range(100):
-        model.score_text("i dont see the point in anything anymore")
-    assert (time.perf_counter() - started) / 100 < 0.02
+def test_the_work_per_message_is_bounded_whatever_is_posted():
+    # No wall-clock bound here (a loaded machine fails those): the work is bounded instead.
+    # Seconds are measured by `python3 scripts/dev.py bench crisis-recall` (p50/p95 per message).
+    longest = ("i cant go on like this, nobody would notice if i was gone " * 400)[:100_000]
+    words = normalise(longest)
+    assert len(words) <= MAX_CHARS  # normalise reads at most MAX_CHARS characters
+    scored = features(words)
+    # Words and pairs, then at most four character n-grams (2 to 5) per padded character.
+    assert len(scored) <= 2 * MAX_WORDS + 4 * (MAX_CHARS + 2 * MAX_WORDS)
+    assert len(features(words * 10)) == len(scored)
 
 
 def test_weights_module_is_generated_not_hand_edited():

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient
-from bot.domain.outcome_figures import AppointmentOutcome, ClinicSummary
 from bot.domain.refs import appointment_ref, patient_ref
 from bot.services.audit import audit
+from bot.services.outcomes_report import AppointmentOutcome, ClinicSummary
 from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import EXPORT_COLUMNS, MAX_EXPORT_DAYS, Export, InvalidRequest
 

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 import httpx
 from sqlmodel import col, select
 
-from bot.db.models import AuditLog
+from bot.db.models import AuditLog, ScreeningAnswer
 from bot.domain.clock import FixedClock
+from bot.services.outcomes_report import SCREENING_PAIN_AVERAGE
 from bot.services.staff_ops import StaffOps
 from bot.web.app import create_web_app
 from bot.web.console import ConsoleConfig
@@ -21,7 +22,9 @@ from tests.staff_scene import (
     MONDAY_8AM,
     STAFF,
     Scene,
+    add_checkin,
     add_escalation,
+    attend,
     build,
     local,
     seed_clinic,
@@ -102,3 +105,31 @@ async def signed_in(http, user_id: int = STAFF) -> str:
     match = CSRF.search(day.text)
     assert match is not None
     return match.group(1)
+
+
+def seed_outcomes(scene: Scene) -> None:
+    """Ben's infusion (Mon 1 Mar) Done, after a baseline pain of 7, with two check-ins: pain 3
+    at D1 with Moderate nausea, pain 4 at D3 with none (for the Outcomes page's charts)."""
+    ben, infusion = scene.ids["ben"], scene.ids["ben_infusion"]
+    with scene.db.session() as session:
+        session.add(
+            ScreeningAnswer(
+                patient_id=ben,
+                code=SCREENING_PAIN_AVERAGE,
+                answer="7",
+                answered_at=local(27, 9, month=2),
+            )
+        )
+    attend(scene, infusion)
+    for slot, at, pain, nausea in (
+        ("D1", local(2, 10), "3", "mod"),
+        ("D3", local(4, 10), "4", "none"),
+    ):
+        add_checkin(
+            scene,
+            patient_id=ben,
+            appointment_id=infusion,
+            slot=slot,
+            at=at,
+            answers={"PAINAVG": pain, "SE_NAU": nausea},
+        )

@@ -55,6 +55,7 @@ class VisitFacts:
     driver_confirmed: bool
     version: int  # what a Done / No-show / Cancel form was made for
     planned_checkins: tuple[PlannedCheckin, ...] = ()
+    approved: bool = False  # the patient is approved for treatment
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class ConsoleReads:
                 driver_confirmed=appointment.driver_confirmed_at is not None,
                 version=appointment.version,
                 planned_checkins=tuple(planned.get(appointment.id, ())),
+                approved=patient is not None and patient.approved_at is not None,
             )
         return facts
 

@@ -27,7 +27,6 @@ from bot.domain.outcomes import (
     PainPoint,
     PainReport,
     PatientOutcome,
-    Response,
     SeriesRecord,
     SeriesRelief,
     SessionRecord,
@@ -41,13 +40,23 @@ from bot.domain.outcomes import (
     series_completion_rate,
     series_relief,
     side_effect_sessions,
+    worst_side_effect,
 )
 from bot.profile import ClinicProfile, ServiceKind
+from bot.services.outcome_groups import (
+    CohortStat,
+    SideEffectStat,
+    SlotStat,
+    cohort_stats,
+    side_effect_stats,
+    slot_stat,
+)
 
 # The screening question "pain on average over the last week" as the booking flow stores it.
 SCREENING_PAIN_AVERAGE = "S11_avg"
 REPORT_SLOTS = ("D1", "D3", "D7", "D14")
 WEEKLY = "weekly"
+ALL_SLOTS = (*REPORT_SLOTS, WEEKLY)
 RESCHEDULED = "rescheduled"
 # SQLite allows 32766 bound parameters; above this many ids, load everything and filter here.
 _MAX_IN_LIST = 500
@@ -92,17 +101,6 @@ class PatientReport:
 
 
 @dataclass(frozen=True)
-class SlotStat:
-    """Pain reduction from baseline at one check-in slot (or all weekly ones), over check-ins."""
-
-    slot: str
-    count: int
-    mean_reduction: float | None
-    responder_share: float | None
-    substantial_share: float | None
-
-
-@dataclass(frozen=True)
 class ClinicSummary:
     first_day: date | None
     last_day: date | None
@@ -125,6 +123,9 @@ class ClinicSummary:
     no_show_rate: float | None
     no_shows: int
     due_appointments: int
+    # Pain reduction by slot per start-month cohort, and the worst side effect per slot.
+    cohorts: tuple[CohortStat, ...] = ()
+    side_effects: tuple[SideEffectStat, ...] = ()
 
     @property
     def median_relief_days(self) -> float | None:
@@ -165,6 +166,7 @@ class _Part:
 
     outcome: PatientOutcome
     slots: dict[str, list[PainPoint]]
+    side_effects: dict[str, list[int]]  # slot group -> worst severity score per check-in
 
 
 @dataclass(frozen=True)
@@ -534,6 +536,8 @@ class OutcomesReport:
         outcomes: list[PatientOutcome] = []
         baselines: list[float] = []
         by_slot: dict[str, list[PainPoint]] = defaultdict(list)
+        cohorts: dict[tuple[int, int], list[Mapping[str, Sequence[PainPoint]]]] = defaultdict(list)
+        side_effects: dict[str, list[int]] = defaultdict(list)
         reliefs: list[SeriesRelief] = []
         phq_high = phq_count = 0
         peg_changes: list[float] = []
@@ -547,6 +551,12 @@ class OutcomesReport:
                 baselines.append(outcome.baseline_pain)
             for group, points in part.slots.items():
                 by_slot[group].extend(points)
+            for group, scores in part.side_effects.items():
+                side_effects[group].extend(scores)
+            started = entry.history.first_session_start
+            if started is not None:
+                month = started.astimezone(self.tz)
+                cohorts[(month.year, month.month)].append(part.slots)
             reliefs.extend(outcome.relief)
             if outcome.peg_change is not None:
                 peg_changes.append(outcome.peg_change)
@@ -562,9 +572,7 @@ class OutcomesReport:
             patients_treated=len(outcomes),
             patients_with_baseline=len(baselines),
             mean_baseline=statistics.fmean(baselines) if baselines else None,
-            slots=tuple(
-                _slot_stat(slot, by_slot.get(slot, [])) for slot in (*REPORT_SLOTS, WEEKLY)
-            ),
+            slots=tuple(slot_stat(slot, by_slot.get(slot, [])) for slot in ALL_SLOTS),
             relief_days=tuple(r.relief_days for r in reliefs if r.relief_days is not None),
             relief_ongoing=sum(1 for r in reliefs if r.relief_days is None),
             pgic_share=pgic_responder_share(outcomes),
@@ -580,6 +588,8 @@ class OutcomesReport:
             no_show_rate=no_show_rate(due),
             no_shows=no_shows,
             due_appointments=no_shows + statuses.count(AppointmentStatus.COMPLETED),
+            cohorts=cohort_stats(cohorts, ALL_SLOTS),
+            side_effects=side_effect_stats(side_effects, ALL_SLOTS, catalog),
         )
 
     def _part(
@@ -601,7 +611,12 @@ class OutcomesReport:
             slots: dict[str, list[PainPoint]] = defaultdict(list)
             for point in outcome.pain_course:
                 slots[self._slot_group(point.slot)].append(point)
-            part = _Part(outcome, dict(slots))
+            side_effects: dict[str, list[int]] = defaultdict(list)
+            for checkin in checkins:
+                worst = worst_side_effect(checkin.answers, self.catalog)
+                if worst is not None:
+                    side_effects[self._slot_group(checkin.slot)].append(worst)
+            part = _Part(outcome, dict(slots), dict(side_effects))
         entry.parts[key] = part
         return part
 
@@ -677,25 +692,6 @@ def _series_spans(sessions: Iterable[SessionRecord]) -> list[_SeriesSpan]:
         )
         for series_id, members in by_series.items()
     ]
-
-
-def _slot_stat(slot: str, points: Sequence[PainPoint]) -> SlotStat:
-    reductions = [p.reduction_pct for p in points if p.reduction_pct is not None]
-    responses = [p.response for p in points if p.response is not None]
-    count = len(reductions)
-    return SlotStat(
-        slot=slot,
-        count=count,
-        mean_reduction=statistics.fmean(reductions) if reductions else None,
-        responder_share=(
-            sum(r in (Response.RESPONDER, Response.SUBSTANTIAL) for r in responses) / count
-            if count
-            else None
-        ),
-        substantial_share=(
-            sum(r is Response.SUBSTANTIAL for r in responses) / count if count else None
-        ),
-    )
 
 
 def _score_0_10(answer: str) -> float | None:

@@ -239,3 +239,45 @@ def test_the_summary_follows_new_answers_and_status_changes_between_calls(clinic
     assert (d3_before.count, d3_after.count) == (1, 2)
     assert after.no_show_rate == 0 and before.no_show_rate == pytest.approx(1 / 6)
     assert outcomes.clinic(now=NOW) == after
+
+
+def test_pain_over_time_by_start_month_cohort(clinic, profile):
+    """P's first session was in June 2026, Q's in July: one line each."""
+    summary = report(clinic, profile).clinic(now=NOW)
+    cohorts = {c.label: c for c in summary.cohorts}
+    assert list(cohorts) == ["Jun 2026", "Jul 2026"]
+    assert (cohorts["Jun 2026"].patients, cohorts["Jul 2026"].patients) == (1, 1)
+    june = {s.slot: s for s in cohorts["Jun 2026"].slots}
+    july = {s.slot: s for s in cohorts["Jul 2026"].slots}
+    assert june["D1"].mean_reduction == pytest.approx(400 / 7)
+    assert june["weekly"].count == 2 and june["weekly"].mean_reduction == pytest.approx(100 / 7)
+    assert july["D1"].mean_reduction == 0 and july["D3"].count == 0
+    assert july["D3"].mean_reduction is None
+
+
+def test_the_worst_side_effect_is_counted_at_each_check_in(clinic, profile):
+    """D1: P Moderate, Q Severe; D3: P None; later check-ins asked no side-effect question."""
+    summary = report(clinic, profile).clinic(now=NOW)
+    by_slot = {s.slot: s for s in summary.side_effects}
+    assert [label for label, _ in by_slot["D1"].by_severity] == [
+        "None",
+        "Mild",
+        "Moderate",
+        "Severe",
+        "Very severe",
+    ]
+    assert by_slot["D1"].count == 2
+    assert dict(by_slot["D1"].by_severity) == {
+        "None": 0,
+        "Mild": 0,
+        "Moderate": 1,
+        "Severe": 1,
+        "Very severe": 0,
+    }
+    assert by_slot["D3"].count == 1 and dict(by_slot["D3"].by_severity)["None"] == 1
+    assert by_slot["D7"].count == 0
+    july = report(clinic, profile).clinic(
+        now=NOW, first_day=date(2026, 7, 1), last_day=date(2026, 7, 31)
+    )
+    assert dict({s.slot: s for s in july.side_effects}["D1"].by_severity)["Severe"] == 1
+    assert {s.slot: s for s in july.side_effects}["D1"].count == 1

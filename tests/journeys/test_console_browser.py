@@ -27,7 +27,13 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from bot.web.app import _bound_socket
 from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
-from tests.console_helpers import console_app, console_scene, login_url, signed_login
+from tests.console_helpers import (
+    console_app,
+    console_scene,
+    login_url,
+    seed_outcomes,
+    signed_login,
+)
 from tests.paths import ARTIFACTS as TESTS_ARTIFACTS
 
 ARTIFACTS = TESTS_ARTIFACTS / "console"
@@ -164,8 +170,18 @@ def test_open_a_patient_and_see_the_chart(world):
 
 def test_download_the_csv(world):
     driver, base, scene = world["driver"], world["base"], world["scene"]
+    seed_outcomes(scene)
     driver.get(base + "/console/outcomes?first=2027-03-01&last=2027-03-07")
     shot(driver, "07-outcomes")
+    for name, chart in (("07b-outcomes-cohorts", "cohorts"), ("07c-side-effects", "side-effects")):
+        image = driver.find_element(By.CSS_SELECTOR, f'img[src^="/console/outcomes/{chart}.svg"]')
+        deadline = time.monotonic() + 10
+        while not driver.execute_script("return arguments[0].complete", image):
+            assert time.monotonic() < deadline, f"the {chart} chart did not load"
+            time.sleep(0.05)
+        assert driver.execute_script("return arguments[0].naturalWidth", image) > 0
+        driver.execute_script("arguments[0].scrollIntoView()", image)
+        shot(driver, name)
     driver.find_element(By.CSS_SELECTOR, "button[formaction]").click()
     deadline = time.monotonic() + 10
     files: list[Path] = []
@@ -176,7 +192,10 @@ def test_download_the_csv(world):
         time.sleep(0.1)
     assert [f.name for f in files] == ["appointments_2027-03-01_2027-03-07.csv"]
     text = files[0].read_bytes().decode("utf-8-sig")
-    assert text.startswith("appointment_id,") and f"\r\n{scene.ids['ben_infusion']}," in text
+    assert (
+        text.startswith("appointment_id,")
+        and f"\r\nA-{scene.ids['ben_infusion']},P-{scene.ids['ben']}," in text
+    )
 
 
 def test_reads_on_a_tablet_without_sideways_scrolling(world):

@@ -68,6 +68,7 @@ def console_routes(*, core: Core, config: ConsoleConfig, in_worker: InWorker) ->
         Route(f"{PREFIX}/series/{{draft_id:int}}/confirm", console.confirm_series, methods=post),
         Route(f"{PREFIX}/outcomes", console.outcomes, methods=get),
         Route(f"{PREFIX}/outcomes.svg", console.outcomes_chart, methods=get),
+        Route(f"{PREFIX}/outcomes/{{chart}}.svg", console.outcomes_chart, methods=get),
         Route(f"{PREFIX}/export.csv", console.export, methods=get),
         Route(
             f"{PREFIX}/visits/{{appointment_id:int}}/reschedule",

@@ -26,7 +26,8 @@ from bot.domain.refs import appointment_ref, flag_ref, patient_ref, task_ref
 from bot.services.aftercare import LeavingEarly
 from bot.services.escalation import AckStatus
 from bot.services.staff_ops import ApprovalRefused, PatientNotFound, TaskNotFound
-from bot.web.console.base import PREFIX, ConsoleBase, safe_back
+from bot.web.console.base import PREFIX, ConsoleBase, posted, safe_back
+from bot.web.console.security import StaffSession
 
 MAX_REASON = 200
 VISIT_ACTIONS = ("done", "noshow", "cancel")
@@ -38,12 +39,11 @@ UPDATED_SINCE = (
 
 
 class ConsoleActions(ConsoleBase):
-    async def visit(self, request: Request) -> Response:
+    @posted
+    async def visit(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/visits/{id}/{done|noshow|cancel}."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         appointment_id = int(request.path_params["appointment_id"])
         action = request.path_params["action"]
         if action not in VISIT_ACTIONS:
@@ -124,12 +124,11 @@ class ConsoleActions(ConsoleBase):
         note = {"done": "done", "noshow": "noshow"}.get(action, "cancelled")
         return self.back(fields, f"{PREFIX}/day", ok=note, ref=ref)
 
-    async def reschedule(self, request: Request) -> Response:
+    @posted
+    async def reschedule(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/visits/{id}/reschedule: move a visit to a free time picked on the page."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         appointment_id = int(request.path_params["appointment_id"])
         ref = appointment_ref(appointment_id)
         again = f"{PREFIX}/visits/{appointment_id}/reschedule"
@@ -183,12 +182,11 @@ class ConsoleActions(ConsoleBase):
         day = local_day(moved.starts_at, self.tz).isoformat()
         return self.back({}, f"{PREFIX}/day?date={day}", ok="moved", ref=appointment_ref(moved.id))
 
-    async def acknowledge(self, request: Request) -> Response:
+    @posted
+    async def acknowledge(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/flags/{id}/ack: take a red flag (stops the paging, tells the patient)."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         escalation_id = int(request.path_params["escalation_id"])
         ref = flag_ref(escalation_id)
         ack = await self.run(
@@ -209,12 +207,11 @@ class ConsoleActions(ConsoleBase):
         note = "acknowledged" if ack.status is AckStatus.ACKNOWLEDGED else "already_acknowledged"
         return self.back(fields, f"{PREFIX}/flags", ok=note, ref=ref)
 
-    async def close(self, request: Request) -> Response:
+    @posted
+    async def close(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/{flags|tasks}/{id}/close with what was done."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         kind = request.path_params["kind"]
         if kind not in ("flags", "tasks"):
             return self.refuse(
@@ -256,18 +253,25 @@ class ConsoleActions(ConsoleBase):
             )
         return self.back(fields, f"{PREFIX}/flags", ok="closed", ref=ref)
 
-    async def approve(self, request: Request) -> Response:
-        """POST /console/patients/{id}/approve: approve for treatment after a consultation."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
+    @posted
+    async def approve(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
+        """POST /console/patients/{id}/approve: approve for treatment after a consultation.
+
+        From the day view the form names the consultation (as the chat's button does): if it
+        was moved, cancelled or missed since, nothing is approved and the page says so.
+        """
         patient_id = int(request.path_params["patient_id"])
         ref = patient_ref(patient_id)
-        back = f"{PREFIX}/patients/{patient_id}"
+        back = safe_back(fields.get("back"), f"{PREFIX}/patients/{patient_id}")
+        consultation = _int(fields.get("consultation"))
         try:
             approval = await self.run(
-                self.ops.approve, patient_id=patient_id, actor=self.core.staff.actor(staff.user_id)
+                self.ops.approve,
+                patient_id=patient_id,
+                actor=self.core.staff.actor(staff.user_id),
+                consultation_id=consultation,
             )
         except PatientNotFound:
             return self.refuse(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
@@ -19,7 +19,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.domain.clock import Clock, SystemClock
-from bot.domain.refs import appointment_ref, block_ref, flag_ref, patient_ref, task_ref
+from bot.domain.refs import (
+    RefKind,
+    appointment_ref,
+    block_ref,
+    flag_ref,
+    patient_ref,
+    task_ref,
+)
+from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.console_reads import ConsoleReads
 from bot.services.console_sessions import is_revoked
@@ -37,6 +45,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+C = TypeVar("C", bound="ConsoleBase")
+Route = Callable[[C, Request], Coroutine[Any, Any, Response]]
 InWorker = Callable[[Callable[[], Any]], Any]
 
 COOKIE = "clinic_console"
@@ -45,7 +55,8 @@ PREFIX = "/console"
 MAX_FORM_BYTES = 8 * 1024
 MAX_FORM_FIELDS = 20
 HERE = Path(__file__).resolve().parent
-REFERENCE = re.compile(r"^[ABPFT]-\d{1,12}$")
+# A note's identifier (A-345 marked Done): one of the kinds staff see (bot.domain.refs).
+REFERENCE = re.compile(rf"^[{''.join(kind.value for kind in RefKind)}]-\d{{1,12}}$")
 # Where an action may send the browser back to: a console page, never another site.
 BACK = re.compile(r"^/console(/[a-z0-9/_.-]*)?(\?[A-Za-z0-9=&_.:-]*)?$")
 # Anonymous junk (forged hashes, cookies without our signature) is audited at most once a
@@ -76,6 +87,40 @@ class NotSignedIn(Exception):
     def __init__(self, response: Response) -> None:
         super().__init__("not signed in")
         self.response = response
+
+
+def signed_in(
+    page: Callable[[C, Request, StaffSession], Awaitable[Response]],
+) -> Route[C]:
+    """A page for signed-in staff: anyone else gets `ConsoleBase.staff`'s answer (to the
+    sign-in page; a refused or revoked cookie audited there), and the page is not run."""
+
+    @wraps(page)
+    async def guarded(self: C, request: Request) -> Response:
+        try:
+            staff = await self.staff(request)
+        except NotSignedIn as refused:
+            return refused.response
+        return await page(self, request, staff)
+
+    return guarded
+
+
+def posted(
+    action: Callable[[C, Request, StaffSession, dict[str, str]], Awaitable[Response]],
+) -> Route[C]:
+    """A form's action: run only for a signed-in staff member whose form carries the session's
+    CSRF token (`ConsoleBase.checked_form`: refusals audited, nothing changed)."""
+
+    @wraps(action)
+    async def guarded(self: C, request: Request) -> Response:
+        checked = await self.checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        staff, fields = checked
+        return await action(self, request, staff, fields)
+
+    return guarded
 
 
 class ConsoleBase:
@@ -115,6 +160,11 @@ class ConsoleBase:
             clinic=core.profile.clinic.name,
             services={code: s.label for code, s in core.profile.services.items()},
             treatments=self.ops.treatment_codes(),
+            consultations=[
+                code
+                for code, s in core.profile.services.items()
+                if s.kind is ServiceKind.CONSULTATION
+            ],
         )
 
     # --- running work -------------------------------------------------------------------

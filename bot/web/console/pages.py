@@ -12,22 +12,33 @@ from bot.domain.enums import AppointmentStatus
 from bot.domain.refs import BadRef, appointment_ref, patient_ref
 from bot.services import staff_messages
 from bot.services.charts import pain_chart_svg
-from bot.services.outcome_charts import OutcomeChartLabels, slot_chart_svg
+from bot.services.outcome_charts import (
+    ChartText,
+    OutcomeChartLabels,
+    cohort_chart_svg,
+    side_effect_chart_svg,
+    slot_chart_svg,
+)
 from bot.services.staff_ops import MAX_EXPORT_DAYS, InvalidRequest, PatientNotFound
-from bot.web.console.base import PREFIX, ConsoleBase, NotSignedIn
-from bot.web.console.security import security_headers
+from bot.web.console.base import PREFIX, ConsoleBase, signed_in
+from bot.web.console.security import StaffSession, security_headers
 
 EXPORT_DAYS = 31
+COHORT_TEXT = ChartText(
+    title="Mean pain reduction over time, by start month",
+    empty="No check-in answers in this period",
+)
+SIDE_EFFECT_TEXT = ChartText(
+    title="Share of check-ins by the worst side effect reported",
+    empty="No side-effect answers in this period",
+)
 
 
 class ConsolePages(ConsoleBase):
     # --- the schedule -------------------------------------------------------------------
 
-    async def day(self, request: Request) -> Response:
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def day(self, request: Request, staff: StaffSession) -> Response:
         day = self.parse_day(request.query_params.get("date"))
         (schedule,) = await self.run(self.ops.schedule, first_day=day, last_day=day)
         ids = [e.appointment_id for e in schedule.entries]
@@ -49,11 +60,8 @@ class ConsolePages(ConsoleBase):
             nav="day",
         )
 
-    async def week(self, request: Request) -> Response:
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def week(self, request: Request, staff: StaffSession) -> Response:
         picked = self.parse_day(request.query_params.get("date"))
         monday = picked - timedelta(days=picked.weekday())
         days = await self.run(
@@ -84,12 +92,9 @@ class ConsolePages(ConsoleBase):
             nav="week",
         )
 
-    async def reschedule_form(self, request: Request) -> Response:
+    @signed_in
+    async def reschedule_form(self, request: Request, staff: StaffSession) -> Response:
         """GET /console/visits/{id}/reschedule: the free times of a day to move a visit to."""
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
         appointment_id = int(request.path_params["appointment_id"])
         visit = await self.run(self.reads.appointment, appointment_id)
         if visit is None:
@@ -140,11 +145,8 @@ class ConsolePages(ConsoleBase):
 
     # --- flags --------------------------------------------------------------------------
 
-    async def flags(self, request: Request) -> Response:
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def flags(self, request: Request, staff: StaffSession) -> Response:
         items = await self.run(self.ops.open_flags)
         context = await self.run(
             self.reads.flag_context, [i.id for i in items if i.kind == "escalation"]
@@ -162,25 +164,14 @@ class ConsolePages(ConsoleBase):
 
     # --- patients -----------------------------------------------------------------------
 
-    async def patients(self, request: Request) -> Response:
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def patients(self, request: Request, staff: StaffSession) -> Response:
         query = request.query_params.get("q", "").strip()[:80]
+        problem = ""
         try:
             matches = await self.run(self.ops.find_patients, query) if query else []
         except BadRef as wrong:  # A-345 typed where a patient is wanted: say what it is
-            return self.page(
-                request,
-                "patients.html",
-                staff=staff,
-                title="Find a patient",
-                query=query,
-                matches=[],
-                problem=str(wrong),
-                nav="patients",
-            )
+            matches, problem = [], str(wrong)
         if len(matches) == 1:
             return RedirectResponse(f"{PREFIX}/patients/{matches[0].id}", status_code=303)
         return self.page(
@@ -190,14 +181,12 @@ class ConsolePages(ConsoleBase):
             title="Find a patient",
             query=query,
             matches=matches,
+            problem=problem,
             nav="patients",
         )
 
-    async def patient(self, request: Request) -> Response:
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def patient(self, request: Request, staff: StaffSession) -> Response:
         patient_id = int(request.path_params["patient_id"])
         try:
             card = await self.run(self.ops.patient_card, patient_id)
@@ -226,12 +215,9 @@ class ConsolePages(ConsoleBase):
             nav="patients",
         )
 
-    async def chart(self, request: Request) -> Response:
+    @signed_in
+    async def chart(self, request: Request, staff: StaffSession) -> Response:
         """The pain chart as SVG (matplotlib, the same chart the chat gets as a PNG)."""
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
         patient_id = int(request.path_params["patient_id"])
         try:
             card = await self.run(self.ops.patient_card, patient_id)
@@ -247,11 +233,8 @@ class ConsolePages(ConsoleBase):
 
     # --- outcomes -----------------------------------------------------------------------
 
-    async def outcomes(self, request: Request) -> Response:
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def outcomes(self, request: Request, staff: StaffSession) -> Response:
         try:
             first, last = self._outcome_range(request)
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
@@ -274,25 +257,32 @@ class ConsolePages(ConsoleBase):
             nav="outcomes",
         )
 
-    async def outcomes_chart(self, request: Request) -> Response:
-        """GET /console/outcomes.svg: reduction and responders by check-in for the range."""
-        try:
-            await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
+    @signed_in
+    async def outcomes_chart(self, request: Request, _staff: StaffSession) -> Response:
+        """GET /console/outcomes.svg (reduction and responders by check-in),
+        /console/outcomes/cohorts.svg (reduction over time by start month) and
+        /console/outcomes/side-effects.svg (the worst side effect by check-in), for the range."""
+        chart = request.path_params.get("chart", "slots")
+        if chart not in ("slots", "cohorts", "side-effects"):
+            return Response("no such chart", status_code=404, headers=security_headers())
         try:
             first, last = self._outcome_range(request)
             summary = await self.run(self.ops.clinic_outcomes, first_day=first, last_day=last)
         except InvalidRequest:
             return Response("bad range", status_code=400, headers=security_headers())
-        pct = self.catalog.outcomes.responder_pct
-        labels = OutcomeChartLabels(
-            title="Pain reduction by check-in",
-            reduction="Mean reduction from baseline",
-            responders=f"Responders (at least {pct:g}% less pain)",
-            empty="No check-in answers in this period",
-        )
-        svg = await self.draw(slot_chart_svg, summary.slots, labels)
+        if chart == "cohorts":
+            svg = await self.draw(cohort_chart_svg, summary.cohorts, COHORT_TEXT)
+        elif chart == "side-effects":
+            svg = await self.draw(side_effect_chart_svg, summary.side_effects, SIDE_EFFECT_TEXT)
+        else:
+            pct = self.catalog.outcomes.responder_pct
+            labels = OutcomeChartLabels(
+                title="Pain reduction by check-in",
+                reduction="Mean reduction from baseline",
+                responders=f"Responders (at least {pct:g}% less pain)",
+                empty="No check-in answers in this period",
+            )
+            svg = await self.draw(slot_chart_svg, summary.slots, labels)
         return Response(svg, media_type="image/svg+xml", headers=security_headers())
 
     def _range(self, request: Request, *, default_days: int) -> tuple[date, date]:
@@ -310,12 +300,9 @@ class ConsolePages(ConsoleBase):
             raise InvalidRequest(f"show at most {MAX_EXPORT_DAYS} days at a time")
         return first, last
 
-    async def export(self, request: Request) -> Response:
+    @signed_in
+    async def export(self, request: Request, staff: StaffSession) -> Response:
         """The appointments of a date range with their outcomes, as the chat's /export CSV."""
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
         today = self.ops.today()
         first = self.parse_day(request.query_params.get("first") or today.isoformat())
         last = self.parse_day(request.query_params.get("last") or today.isoformat())

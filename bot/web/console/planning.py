@@ -21,7 +21,8 @@ from bot.services.staff_ops import (
     SeriesDoesNotFit,
     StaleAction,
 )
-from bot.web.console.base import PREFIX, ConsoleBase, NotSignedIn
+from bot.web.console.base import PREFIX, ConsoleBase, posted, signed_in
+from bot.web.console.security import StaffSession
 
 BLOCKS = f"{PREFIX}/blocks"
 MAX_REASON = 200
@@ -30,12 +31,9 @@ MAX_REASON = 200
 class ConsolePlanning(ConsoleBase):
     # --- blocks -------------------------------------------------------------------------
 
-    async def blocks(self, request: Request) -> Response:
+    @signed_in
+    async def blocks(self, request: Request, staff: StaffSession) -> Response:
         """GET /console/blocks: upcoming blocked time, and a form to block more."""
-        try:
-            staff = await self.staff(request)
-        except NotSignedIn as refused:
-            return refused.response
         upcoming = await self.run(self.ops.upcoming_blocks)
         return self.page(
             request,
@@ -48,12 +46,11 @@ class ConsolePlanning(ConsoleBase):
             nav="blocks",
         )
 
-    async def add_block(self, request: Request) -> Response:
+    @posted
+    async def add_block(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/blocks: block a time; over booked visits, confirm on the next page."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         try:
             day = date.fromisoformat(fields.get("day", ""))
             start = time.fromisoformat(fields.get("start", ""))
@@ -100,12 +97,11 @@ class ConsolePlanning(ConsoleBase):
         note = "already_blocked" if outcome.already else "blocked"
         return self.back({}, BLOCKS, ok=note, ref=block_ref(outcome.block.id))
 
-    async def confirm_block(self, request: Request) -> Response:
+    @posted
+    async def confirm_block(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/blocks/confirm: block over the booked visits listed (they stay booked)."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         draft_id = _int(fields.get("draft"))
         if draft_id is None:
             return self.refuse(request, staff, message="The form was incomplete.", back=BLOCKS)
@@ -122,12 +118,11 @@ class ConsolePlanning(ConsoleBase):
         note = "already_blocked" if outcome.already else "blocked"
         return self.back({}, BLOCKS, ok=note, ref=block_ref(outcome.block.id))
 
-    async def unblock(self, request: Request) -> Response:
+    @posted
+    async def unblock(
+        self, request: Request, staff: StaffSession, _fields: dict[str, str]
+    ) -> Response:
         """POST /console/blocks/{id}/unblock: reopen the time (waiting patients hear of it)."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, _fields = checked
         block_id = int(request.path_params["block_id"])
         try:
             await self.run(
@@ -143,12 +138,11 @@ class ConsolePlanning(ConsoleBase):
         self.core.kick_outbox()
         return self.back({}, BLOCKS, ok="unblocked", ref=block_ref(block_id))
 
-    async def drop_draft(self, request: Request) -> Response:
+    @posted
+    async def drop_draft(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/drafts/{id}/cancel: drop a planned series or block (nothing booked)."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         draft_id = int(request.path_params["draft_id"])
         try:
             await self.run(
@@ -160,12 +154,11 @@ class ConsolePlanning(ConsoleBase):
 
     # --- series -------------------------------------------------------------------------
 
-    async def plan_series(self, request: Request) -> Response:
+    @posted
+    async def plan_series(
+        self, request: Request, staff: StaffSession, fields: dict[str, str]
+    ) -> Response:
         """POST /console/patients/{id}/series: the next free times for N sessions, to confirm."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, fields = checked
         patient_id = int(request.path_params["patient_id"])
         back = f"{PREFIX}/patients/{patient_id}"
         count = _int(fields.get("count"))
@@ -204,12 +197,11 @@ class ConsolePlanning(ConsoleBase):
             nav="patients",
         )
 
-    async def confirm_series(self, request: Request) -> Response:
+    @posted
+    async def confirm_series(
+        self, request: Request, staff: StaffSession, _fields: dict[str, str]
+    ) -> Response:
         """POST /console/series/{draft}/confirm: book every planned session (once)."""
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, _fields = checked
         draft_id = int(request.path_params["draft_id"])
         try:
             result = await self.run(

@@ -9,13 +9,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.services.console_sessions import claim_login, revoke
-from bot.web.console.base import COOKIE, LOGIN_REASONS, PRE_COOKIE, PREFIX, ConsoleBase
+from bot.web.console.base import COOKIE, LOGIN_REASONS, PRE_COOKIE, PREFIX, ConsoleBase, posted
 from bot.web.console.security import (
     LOGIN_CSP,
     MAX_AUTH_AGE,
     MAX_CLOCK_SKEW,
     SESSION_LIFETIME,
     LoginRefused,
+    StaffSession,
     verify_login,
 )
 
@@ -166,11 +167,10 @@ class ConsoleSignIn(ConsoleBase):
             link=(f"{PREFIX}/login", "Back to sign-in"),
         )
 
-    async def logout(self, request: Request) -> Response:
-        checked = await self.checked_form(request)
-        if isinstance(checked, Response):
-            return checked
-        staff, _fields = checked
+    @posted
+    async def logout(
+        self, request: Request, staff: StaffSession, _fields: dict[str, str]
+    ) -> Response:
 
         def write() -> None:
             from bot.services.audit import audit

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import BookingDraft, Outbox, Patient
-from bot.domain.crisis import parse_check_answer
+from bot.domain.crisis import CrisisTier, parse_check_answer
 from bot.domain.enums import Channel, DraftStep, OutboxKind, OutboxStatus
 from bot.domain.errors import (
     ConfigError,
@@ -252,6 +252,15 @@ class SmsInbound(SmsActions):
         found = self.crisis.assess(inbound.text) if self.crisis is not None else None
         if found is not None and self.crisis is not None:
             self.crisis.record_sms(session, phone=phone, text=inbound.text, found=found, now=now)
+            if inbound.kind is InboundKind.OPT_OUT:
+                # "take me off this list, im done": the opt-out is honoured at once whatever
+                # else the text says (FCC 2024); staff still hear of the words, and the safety
+                # words come first (a safety reply may follow STOP, DESIGN.md rule 6).
+                opted = self._opt_out(session, phone, patient_by_phone(session, phone), now)
+                if opted is not None:
+                    if found.tier is CrisisTier.SOFT:
+                        return self._text("sms_crisis_check_unsubscribed")
+                    return f"{self.crisis.sms_reply(found)} {self._text('sms_unsubscribed_short')}"
             return self.crisis.sms_reply(found)
         patient = patient_by_phone(session, phone)
         draft = self._open_draft(session, phone, now)

@@ -71,6 +71,12 @@ DEFAULTS: dict[str, str] = {
         "{clinic}: are you safe right now? Reply SAFE if you are, or CALL and our on-call team "
         "will call you. Emergency: call 911. Crisis: call or text 988."
     ),
+    # The same check when the text also opted out ("take me off this list, im done").
+    "sms_crisis_check_unsubscribed": (
+        "{clinic}: you are unsubscribed. Are you safe right now? Reply SAFE, or CALL and our "
+        "on-call team will call you. Emergency: 911. Crisis: text 988."
+    ),
+    "sms_unsubscribed_short": "You are unsubscribed: reply START to join again.",
     "sms_crisis_check_safe": (
         "{clinic}: thank you. Our care team will be in touch. If that changes, call or text "
         "988, or call 911 in an emergency."

@@ -54,6 +54,19 @@ async def test_an_opted_out_number_still_gets_the_reply_and_pages(line):
     assert len(line.oncall()) == 1
 
 
+async def test_an_opt_out_with_crisis_words_is_honoured_and_still_reaches_staff(line):
+    """ "take me off this list, im done": the words get the safety reply and reach staff, and
+    the opt-out is honoured at once, not swallowed by the crisis reply (FCC 2024)."""
+    phone_patient(line.core.db, line.core.clock)
+    reply = await line.text("stop sending me these messages im done", from_number=PHONE)
+    assert reply is not None
+    assert "Are you safe right now?" in reply and "you are unsubscribed" in reply
+    with line.core.db.session(write=False) as session:
+        patient = session.exec(select(Patient).where(col(Patient.phone_e164) == PHONE)).one()
+    assert patient.sms_opted_out_at is not None
+    assert any("im done" in alert for alert in line.staff())
+
+
 async def test_crisis_words_at_the_name_step_of_a_booking_by_text_keep_the_booking(line):
     await line.text("BOOK")
     await line.text("1")

@@ -250,15 +250,16 @@ def add_checkin(
     answers: dict[str, str],
 ) -> int:
     with scene.db.session() as session:
-        checkin = CheckIn(
-            patient_id=patient_id,
-            appointment_id=appointment_id,
-            slot=slot,
-            status="done",
-            sent_at=at - timedelta(minutes=5),
-            completed_at=at,
-            questions=json.dumps(list(answers)),
-        )
+        # A check-in Done already planned for this slot is the one answered (one per slot).
+        checkin = session.exec(
+            select(CheckIn)
+            .where(col(CheckIn.appointment_id) == appointment_id)
+            .where(col(CheckIn.slot) == slot)
+        ).one_or_none() or CheckIn(patient_id=patient_id, appointment_id=appointment_id, slot=slot)
+        checkin.status = "done"
+        checkin.sent_at = at - timedelta(minutes=5)
+        checkin.completed_at = at
+        checkin.questions = json.dumps(list(answers))
         session.add(checkin)
         session.flush()
         assert checkin.id is not None

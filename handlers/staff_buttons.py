@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import (
     Update,
@@ -39,9 +39,6 @@ from bot.services.staff_records import (
 )
 from handlers.staff_plan_commands import StaffPlanCommands
 from handlers.staff_plumbing import SESSION_ACTIONS, Context, Press
-
-if TYPE_CHECKING:
-    pass
 
 
 class StaffButtons(StaffPlanCommands):

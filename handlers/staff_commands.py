@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from telegram import (
     InputFile,
@@ -42,9 +41,6 @@ from handlers.staff_args import (
     parse_time,
 )
 from handlers.staff_plumbing import Context, StaffPlumbing
-
-if TYPE_CHECKING:
-    pass
 
 
 class StaffCommands(StaffPlumbing):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from telegram import (
     InputFile,
@@ -41,9 +40,6 @@ from handlers.staff_args import (
 )
 from handlers.staff_commands import StaffCommands
 from handlers.staff_plumbing import Context
-
-if TYPE_CHECKING:
-    pass
 
 
 class StaffPlanCommands(StaffCommands):

@@ -63,11 +63,11 @@ from bot.services.checkin_rows import (
     insert_after,
     nudge_key,
     score_answers,
-    sms_draft,
     task_key,
 )
 from bot.services.escalation import EscalationService
 from bot.services.patients import patient_by_telegram
+from bot.services.sms_conversation import sms_draft
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)

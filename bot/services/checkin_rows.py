@@ -34,13 +34,13 @@ from bot.domain.checkins import (
 )
 from bot.domain.enums import (
     AppointmentStatus,
-    Channel,
 )
 from bot.domain.outcomes import PainReport, baseline_pain
 from bot.domain.redflags import RedFlag
 from bot.messaging.channels import OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.rendering import RenderContext, Skip
+from bot.services.sms_conversation import sms_draft
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +185,6 @@ def drop_sms_draft(session: Session, *, checkin_ids: Iterable[int], patient_id: 
     draft = sms_draft(session, patient.phone_e164)
     if draft is not None and draft_checkin_id(draft) in set(checkin_ids):
         session.delete(draft)
-
-
-def sms_draft(session: Session, phone: str) -> BookingDraft | None:
-    return session.exec(
-        select(BookingDraft)
-        .where(col(BookingDraft.channel) == Channel.SMS)
-        .where(col(BookingDraft.address) == phone)
-    ).one_or_none()
 
 
 def draft_checkin_id(draft: BookingDraft) -> int | None:

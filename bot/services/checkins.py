@@ -31,7 +31,6 @@ from sqlmodel import Session, col, select
 from bot.db.engine import Database
 from bot.db.models import (
     Appointment,
-    BookingDraft,
     CheckIn,
     CheckInAnswer,
     Patient,
@@ -72,12 +71,12 @@ from bot.services.checkin_rows import (
     nudge_key,
     nudge_until,
     patient_baseline,
-    sms_draft,
     task_key,
 )
 from bot.services.escalation import EscalationService
 from bot.services.outbox import cancel_pending, enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.sms_conversation import start_sms_conversation
 from bot.services.staff_notices import called_row, patient_line
 from bot.texts import Texts
 
@@ -205,19 +204,16 @@ class CheckinService:
     ) -> None:
         if patient.phone_e164 is None:
             return
-        draft = sms_draft(session, patient.phone_e164)
-        if draft is None:
-            draft = BookingDraft(
-                channel=Channel.SMS, address=patient.phone_e164, step=code, updated_at=now
-            )
-            session.add(draft)
-        draft.flow = FLOW_CHECKIN
-        draft.step = code
-        draft.patient_id = patient.id
-        draft.data = json.dumps({"checkin_id": checkin.id})
-        draft.version += 1
-        draft.updated_at = now
-        draft.expires_at = now + SMS_ANSWER_WINDOW
+        start_sms_conversation(
+            session,
+            patient.phone_e164,
+            flow=FLOW_CHECKIN,
+            step=code,
+            patient_id=patient.id,
+            data={"checkin_id": checkin.id},
+            now=now,
+            expires_at=now + SMS_ANSWER_WINDOW,
+        )
 
     # --- nudge and staff task -----------------------------------------------------------------
 

@@ -45,6 +45,7 @@ from bot.services.routing import (
     patient_label,
     sms_lost,
 )
+from bot.services.sms_conversation import start_sms_conversation
 from bot.services.sms_screening import SmsScreening
 from bot.services.waitlist import WaitlistService
 from bot.services.waitlist_messages import Answer as WaitlistAnswer
@@ -401,23 +402,16 @@ class SmsActions:
         data: dict[str, Any],
         now: datetime,
     ) -> None:
-        draft = session.exec(
-            select(BookingDraft)
-            .where(col(BookingDraft.channel) == Channel.SMS)
-            .where(col(BookingDraft.address) == phone)
-        ).one_or_none()
-        if draft is None:
-            draft = BookingDraft(
-                channel=Channel.SMS, address=phone, step=DraftStep.TIME, updated_at=now
-            )
-            session.add(draft)
-        draft.flow = flow
-        draft.step = DraftStep.TIME
-        draft.patient_id = patient_id
-        draft.data = json.dumps(data)
-        draft.version += 1
-        draft.updated_at = now
-        draft.expires_at = now + timedelta(hours=self.profile.booking.draft_expiry_hours)
+        start_sms_conversation(
+            session,
+            phone,
+            flow=flow,
+            step=DraftStep.TIME,
+            patient_id=patient_id,
+            data=data,
+            now=now,
+            expires_at=now + timedelta(hours=self.profile.booking.draft_expiry_hours),
+        )
 
     @staticmethod
     def _drop_draft(session: Session, phone: str) -> None:

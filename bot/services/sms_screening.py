@@ -29,6 +29,7 @@ from bot.services.audit import audit
 from bot.services.drafts import SCREENING_CODES, record_screening
 from bot.services.outbox import enqueue
 from bot.services.screening_notice import screening_notice_html
+from bot.services.sms_conversation import start_sms_conversation
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -110,23 +111,16 @@ class SmsScreening:
             return self._text("sms_screen_no_record")
         if has_screening(session, patient.id):
             return self._text("sms_screen_already")
-        draft = session.exec(
-            select(BookingDraft)
-            .where(col(BookingDraft.channel) == Channel.SMS)
-            .where(col(BookingDraft.address) == phone)
-        ).one_or_none()
-        if draft is None:
-            draft = BookingDraft(
-                channel=Channel.SMS, address=phone, step=DraftStep.SCREENING, updated_at=now
-            )
-            session.add(draft)
-        draft.flow = FLOW_SCREEN
-        draft.step = DraftStep.SCREENING
-        draft.patient_id = patient.id
-        draft.data = json.dumps({"screening": {}})
-        draft.version += 1
-        draft.updated_at = now
-        draft.expires_at = now + SCREEN_EXPIRY
+        start_sms_conversation(
+            session,
+            phone,
+            flow=FLOW_SCREEN,
+            step=DraftStep.SCREENING,
+            patient_id=patient.id,
+            data={"screening": {}},
+            now=now,
+            expires_at=now + SCREEN_EXPIRY,
+        )
         audit(
             session,
             at=now,

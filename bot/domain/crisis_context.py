@@ -90,6 +90,7 @@ _DISTANT = re.compile(
     r"|growing up|back then|in (?:high )?school|in college"
     r"|once (?:when|as a|in|years|before|during|at a|at the|while)"
     rf"|a los {_AGE}|cuando (?:era|tenia|eramos)|de (?:nino|nina|joven)"
+    r"|hace (?:anos|mucho|tiempo|muchos anos|unos anos|many anos)"
     r")(?= |$)"
 )
 # A relative who had it at an age: "my grandmother had a stroke at 85", "mi abuela tuvo un

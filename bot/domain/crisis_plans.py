@@ -41,6 +41,12 @@ _MEANS_SEEN = (
 _SHARP = "knife|knives|knife_block|blade|blades|razor|razors|rope|noose|gun|pistol|bridge|tracks"
 _DAY = "tomorrow|morning|the_morning|sunrise|the_sunrise|another_day|the_weekend|next_week|monday"
 _WEIGHT = "problem|burden|bother|nuisance|weight|pain|drain|trouble"
+_SOON = (
+    "soon|shortly|tomorrow|tonight|by_tomorrow|by_morning|by_then|by_the_weekend|by_monday"
+    "|by_tuesday|by_wednesday|by_thursday|by_friday|by_saturday|by_sunday|next_week|after_tonight"
+)
+_CARE = "worry_about|deal_with|put_up_with|take_care_of|carry|look_after|pay_for|clean_up_after"
+_HIGH = "overpass|cliff|cliffs|ledge|rooftop|quarry|dam|gorge|canyon|ravine|bluff|pier|seawall"
 _PLACE = "train|railroad|railway|rail tracks|track|line|crossing"
 
 PLAN_SELF_HARM: tuple[str, ...] = (
@@ -65,12 +71,22 @@ PLAN_SELF_HARM: tuple[str, ...] = (
     " me|with_me|about_me",
     "pronto|manana|despues_de_hoy ... no .. voy_a|vas_a|van_a ... ser|tener .. una .. carga"
     "|problema|molestia",
+    f"{_SOON} ... nobody|no_one|noone|none_of_you ... have_to|need_to|needs_to|will_need_to"
+    f"|will_have_to ... {_CARE} ... me",
+    f"{_SOON} ... you|they|everyone|my_family|my_kids|my_wife|my_husband ... wont|will_not|never"
+    f"|no_longer ... have_to|need_to ... {_CARE} ... me",
+    f"wont|no_longer|will_never have_to|need_to {_CARE} me|with_me ... much_longer|for_long"
+    "|after_tonight|after_today|after_this_weekend|soon",
+    f"edge|ledge|top of ... {_HIGH}|waterfall|falls",
     # sitting at a place of means
     f"drove|drive|driven|went|walked|came|biked|got|headed|heading|driving|walking to|out_to ..."
     f" {_PLACE}",
     f"{_PLACE} ... and|im|i_am ... sitting|standing|waiting|parked|here|lying|laying",
     f"sitting|standing|waiting|parked|lying|laying ... by|near|next_to|at|on .. the .. {_PLACE}",
     # a last message
+    "consider_this|this_was|treat_this_as|take_this_as my|a|the goodbye|farewell|last|final"
+    " text|message|note $",
+    "mensaje|texto|carta de despedida",
     "last|final message|text|words|note ... youll|you_will|you_ll|anyone_will|anybody_will"
     "|youre_going_to|you_are_going_to|anyone|you ... get|hear|receive|read|see .. from .. me",
     "this_is|this_will_be|thats|that_is|this_is_going_to_be my|the last|final message|text|note $",
@@ -82,11 +98,22 @@ PLAN_SELF_HARM: tuple[str, ...] = (
     f"prescriptions|scripts|refills|{PILLS} ... so|now|finally|until|till ... i .. have|got"
     "|ive_got .. enough $",
     f"enough {PILLS} saved|stashed|hidden|stockpiled|collected|put_away|set_aside|hoarded",
-    "junte|juntado|guardado|guarde|ahorrado|tengo ... suficientes pastillas|medicinas"
+    "junte|juntado|guardado|guarde|ahorrado|acumule|acumulado|reuni|reunido ... suficientes"
+    " pastillas|medicinas"
     "|medicamentos|pildoras",
     "suficientes pastillas|medicinas|medicamentos|pildoras ... para ... morir|matarme|no_despertar"
     "|acabar",
     # a lethal amount asked for
+    "how_much|how_many|what_amount|what_dose|which_dose|whats_the_amount|whats_the_dose ... would"
+    "|will|to|does_it_take_to|it_takes_to ... stop|keep ... someone|a_person|me|you|people ..."
+    " from .. waking|breathing",
+    "amount|dose|doses|how_much|how_many ... cause|causes|to_cause|would_cause|causing ... death"
+    "|a_coma|coma|the_heart_to_stop|your_heart_to_stop|someone_to_die|you_to_die",
+    f"{PILLS}|meds|medication ... saved|stashed|hidden|hoarded|put_away|collected|saving ..."
+    " for_when|until|till ... im|i_am|i_decide|its_time|the_time_is .. ready|time|right",
+    "listo|lista|preparado|preparada|decidido|decidida|todo_listo ... para|a .. no .. despertar"
+    "|despertarme|amanecer",
+    "no despertar|despertarme|amanecer manana|nunca|nunca_mas|jamas $",
     "what|which|whats|how_much|how_many dose|doses|amount|quantity|number|mg|milligrams|pills"
     "|tablets ... would|will|could|does|to|it_takes_to|it_would_take_to ... kill|be_fatal|be_lethal"
     "|be_deadly|stop_a_heart|stop_my_heart|stop_someones_heart|end_a_life|kill_someone"
@@ -98,6 +125,13 @@ PLAN_SELF_HARM: tuple[str, ...] = (
 )
 
 PLAN_SOFT_SELF_HARM: tuple[str, ...] = (
+    f"im|i_am|sitting|standing|parked|waiting at|on|by|under .. the|a .. {_HIGH}",
+    "train|subway|express|bus|truck|tram ... not|wont|dont|never ... getting_on|get_on|boarding"
+    "|board|to_get_on|riding_it|ride_it",
+    "amount|dose|doses|how_much|how_many ... cause|causes|to_cause|would_cause|causing ..."
+    " liver_failure|organ_failure|liver_damage|kidney_failure",
+    f"looking|staring|stared|looked at .. the|my|a .. {_MEANS_SEEN} ... for .. an|hours|hour|ages"
+    "|a_while|all",
     f"staring|stare|stared|gazing|gaze|eyeing|eyed ... at .. the|my|those|that|a .. {_MEANS_SEEN}",
     f"eyeing|eyed|eye|staring_down the|my|those|that|all_my .. {_MEANS_SEEN}",
     f"keep|kept|cant_stop|been|sitting_here|just ... looking|look|staring|eyeing ... at .. the"
@@ -147,6 +181,12 @@ PLAN_SOFT_EMERGENCY: tuple[str, ...] = (
     "viendo|veo|vi|escuchando|escucho|oigo|oyendo|hablando_con ... cosas|gente|personas|voces"
     " ... que .. no ... estan|existen|son_reales|hay|esta",
     "no se|distingo|puedo_distinguir ... que|lo ... es .. real",
+    "still|since|anymore|days|day_two|day_2 ... dont|doesnt|do_not|does_not|not|never feel|feels"
+    "|seem|seems|look|looks .. real",
+    "dont|doesnt|not feel|feels|seem|seems .. real ... still|since|anymore|days|yesterday",
+    "nobody|no_one|noone else ... sees|hears|can_see|can_hear|is_seeing|is_hearing|see|hear",
+    "talking|talks|talk|speaking|speaks ... to|with ... dead|deceased ... like|as_if|as_though",
+    "oyendo|oigo|escucho|escuchando|oir|oye|escucha voces",
     # blood in the urine said other ways (a review: asked, not paged)
     "blood in|on .. my|the .. urine|pee|wee|piss",
     "pee|peeing|peed|urine|wee|weeing|piss|pissing|urinating ... bright_red|red|pink|bloody"
@@ -154,6 +194,10 @@ PLAN_SOFT_EMERGENCY: tuple[str, ...] = (
     "toilet|bowl|water ... turned|went|is|was .. red|pink ... pee|peed|peeing|wee",
     "orinando|orino|orina|orine|pis|pipi ... sangre|roja|rojo|rosada|con_sangre",
     "sangre en .. la|mi .. orina|pis",
+    "red|pink|bloody|blood in|on .. the .. toilet|bowl|pad|tissue ... pee|peed|peeing|wee|urinate"
+    "|urinating|i_pee|i_go",
+    "urine|pee|wee ... looks|look|is|like ... cranberry|cranberry_juice|red_wine|fruit_punch"
+    "|ketchup|blood|cola|coke",
 )
 
 # Everyday talk next to these words: a language, a small child learning to talk.

@@ -106,7 +106,13 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
     past, and not the patient now: lowered to a soft sign (never dropped)."""
     plain = [word for word in words if word != clause]
     joined = " ".join(plain)
-    if any(word in _NOW for word in plain) or _NOW_PAIRS.search(joined):
+    start, end = first, last
+    while start > 0 and words[start - 1] != clause:
+        start -= 1
+    while end < len(words) and words[end] != clause:
+        end += 1
+    said = list(words[start:end])  # the clause: "now" in another sentence is another matter
+    if any(word in _NOW for word in said) or _NOW_PAIRS.search(" ".join(said)):
         return False
     start, end = first, last
     while start > 0 and words[start - 1] != clause and words[start - 1] not in _JOINS:

@@ -4,8476 +4,8502 @@ One line a feature: name, emergency weight, self-harm weight (tab-separated).
 """
 
 # sha256 of the training files, reading code and settings (benchmarks.crisis_train)
-CORPUS_SHA256 = "961e9dbe3c4581cd58c4530077110b4e5993be58eff000a2bc8ba67028d233fc"
+CORPUS_SHA256 = "b61b7f54fb5bd54c9eebb01058753227a1788ce72b692db5fef15c0c844bacd0"
 
 TABLE = """\
-bias\t-2.6278\t-1.3988
-c: 5\t0\t-0.2854
-c: 5 \t0\t-0.2854
-c: 9\t0.3933\t-0.2435
-c: 91\t0.5222\t0
-c: 911\t0.5222\t0
-c: 911 \t0.5222\t0
-c: a\t0\t-1.3086
-c: a \t-0.4041\t0
-c: ab\t-0.2867\t0.2195
-c: abo\t-0.5546\t0.4294
-c: abou\t-0.5546\t0.4294
-c: abu\t0.2143\t0
-c: abue\t0.2143\t0
-c: ac\t0.2075\t0
-c: acc\t0\t-0.2168
-c: acci\t0\t-0.2217
-c: af\t0.3471\t0
-c: aff\t0\t0.2322
-c: affa\t0\t0.2922
-c: aft\t0.3095\t-0.3344
-c: afte\t0.3095\t-0.3344
-c: ag\t-0.2979\t0.4648
-c: aga\t-0.3516\t0.2806
-c: agai\t-0.3516\t0.2806
-c: ah\t0.3842\t-0.3313
-c: aho\t0.4035\t-0.2206
-c: ahog\t0.4602\t0
-c: ai\t0.7425\t-0.2656
-c: air\t0.7589\t-0.3659
-c: air \t0.5061\t-0.2648
-c: aire\t0.2116\t0
-c: al\t-0.6579\t0.6689
-c: ali\t0\t0.4544
-c: aliv\t0\t0.4544
-c: all\t-0.4273\t0.3461
-c: all \t-0.5499\t0.7129
-c: alle\t0\t-0.3668
-c: alw\t0\t-0.2636
-c: alwa\t0\t-0.2636
-c: am\t0\t0.3783
-c: amo\t0\t0.2826
-c: amou\t0\t0.2826
-c: an\t1.2514\t0
-c: an \t0.6735\t-0.2512
-c: ana\t0.2400\t0
-c: anap\t0.2400\t0
-c: and\t1.1586\t0
-c: and \t1.1586\t0
-c: any\t-0.4714\t0.5587
-c: any \t-0.2221\t0
-c: anym\t-0.3587\t0.5525
-c: ap\t-0.2465\t-0.5589
-c: app\t-0.2156\t-0.5897
-c: app \t0\t-0.2133
-c: appo\t0\t-0.2326
-c: ar\t0.5603\t0
-c: are\t0.2712\t-0.3028
-c: aren\t0.2773\t0
-c: arm\t0.4607\t0
-c: arm \t0.5478\t-0.2345
-c: arms\t0\t0.3296
-c: aro\t-0.2724\t0.2482
-c: arou\t-0.2724\t0.2482
-c: as\t-0.3911\t0
-c: at\t0\t-0.5536
-c: at \t-0.2118\t-0.3068
-c: ate\t0.2682\t0
-c: ate \t0.2682\t0
-c: att\t0.2296\t0
-c: atta\t0.2333\t0
-c: away\t-0.2363\t0
-c: b\t1.3290\t-0.7458
-c: ba\t0.7500\t-0.3424
-c: bab\t0.2634\t-0.2166
-c: baby\t0.2634\t-0.2166
-c: bac\t-0.4551\t-0.2246
-c: back\t-0.4551\t-0.2246
-c: bad\t0.2581\t0.2922
-c: bad \t0\t0.3280
-c: bar\t0.4382\t-0.2029
-c: bare\t0.4382\t-0.2029
-c: bat\t0.3261\t0
-c: be\t-1.4655\t0.5300
-c: be \t-0.7867\t0.5416
-c: bee\t-0.2328\t0.5882
-c: been\t-0.2345\t0.6071
-c: bef\t-0.2290\t-0.2193
-c: befo\t-0.2290\t-0.2193
-c: bei\t0\t0.4318
-c: bein\t0\t0.4318
-c: bet\t-0.3302\t0
-c: bett\t-0.3849\t0
-c: bi\t-0.2892\t-0.9485
-c: bie\t0\t-0.2129
-c: bien\t0\t-0.2129
-c: bil\t0\t-0.2241
-c: bill\t0\t-0.2241
-c: bit\t-0.5087\t-0.4327
-c: bit \t-0.5009\t-0.4257
-c: bl\t1.8590\t-0.5569
-c: bla\t0.4691\t0
-c: blac\t0.6006\t-0.2472
-c: blad\t0\t0.2435
-c: ble\t0.4018\t0
-c: blee\t0.3218\t0
-c: blo\t0.6557\t-0.3146
-c: bloc\t0\t0.2641
-c: bloo\t0.6830\t-0.5712
-c: blu\t0.3689\t-0.2384
-c: blue\t0.3271\t0
-c: bo\t0\t-0.2902
-c: bod\t0.2261\t0
-c: body\t0.2261\t0
-c: boo\t0\t-0.2825
-c: book\t0\t-0.3788
-c: bot\t0.2387\t0
-c: both\t0\t-0.2259
-c: bott\t0\t0.3724
-c: bou\t0\t0.2551
-c: bp\t0.5031\t0
-c: bp \t0.5031\t0
-c: br\t0.5655\t-0.7389
-c: bre\t1.0801\t-1.0190
-c: brea\t1.0801\t-1.0190
-c: brid\t0\t0.5048
-c: brin\t0\t-0.2476
-c: bro\t-0.3337\t0
-c: bu\t0\t0.7381
-c: bun\t0\t0.2051
-c: bunc\t0\t0.2051
-c: bur\t0\t0.5612
-c: burd\t0\t0.2694
-c: burn\t0\t0.3317
-c: by\t0\t0.5208
-c: by \t0\t0.4556
-c: c\t1.2491\t-0.6568
-c: ca\t0.7516\t-0.2242
-c: cal\t0.2862\t-0.3981
-c: call\t0.3755\t-0.4420
-c: cam\t0\t-0.2338
-c: can\t0.5363\t-0.6122
-c: can \t-0.2678\t-0.5845
-c: cant\t1.0180\t0
-c: car\t0\t0.4019
-c: cara\t0.3147\t-0.2016
-c: care\t0\t0.2737
-c: cat\t0\t0.2180
-c: cat \t0\t0.2168
-c: ch\t0.8448\t-0.3579
-c: che\t0.9367\t-0.3315
-c: chec\t-0.2741\t0.2758
-c: ches\t1.2603\t-0.6236
-c: choi\t0\t0.2511
-c: ci\t0\t-0.2318
-c: cit\t0\t-0.3074
-c: cita\t0\t-0.2754
-c: cli\t0\t-0.2647
-c: clin\t0\t-0.3918
-c: clos\t0\t0.2301
-c: co\t0\t-1.0711
-c: col\t0.3935\t-0.2872
-c: cold\t-0.3014\t-0.2310
-c: coll\t0.7642\t0
-c: come\t-0.3073\t0
-c: con\t0.3113\t-0.3242
-c: conf\t0.2214\t-0.2744
-c: conv\t0.3986\t0
-c: coo\t0\t-0.3325
-c: cook\t0\t-0.3325
-c: cor\t-0.2641\t0.3492
-c: cort\t-0.2560\t0.3181
-c: cou\t-0.3900\t-0.2654
-c: coul\t-0.2137\t-0.2416
-c: coun\t-0.2313\t0.2225
-c: cr\t0.2993\t-0.3553
-c: cru\t0.2141\t0
-c: crus\t0.2286\t0
-c: cu\t-0.3706\t0.8250
-c: cut\t-0.3497\t0.6779
-c: cut \t0\t0.3126
-c: cutt\t0\t0.4000
-c: d\t-0.5774\t1.5510
-c: da\t0.4387\t0
-c: dad\t0.3874\t0
-c: dad \t0.2647\t0
-c: de\t0\t1.3444
-c: dea\t-0.3031\t1.3742
-c: dead\t0\t0.8262
-c: deat\t-0.2642\t0.7545
-c: dec\t0\t0.3329
-c: deci\t0\t0.4230
-c: den\t0\t-0.2213
-c: des\t0.5022\t0
-c: desd\t0.2643\t0
-c: desm\t0.5986\t-0.2643
-c: desp\t0\t0.3181
-c: di\t-0.3181\t0.5798
-c: die\t-0.2292\t0.6594
-c: die \t0\t0.9968
-c: diet\t0\t-0.2179
-c: disa\t0\t0.2011
-c: do\t-0.6388\t0
-c: do \t-0.3638\t0
-c: doc\t0\t-0.2634
-c: doct\t0\t-0.2393
-c: doe\t0.2406\t0
-c: does\t0.2406\t0
-c: dog\t0\t0.2126
-c: dog \t0\t0.2126
-c: dol\t0.3513\t-0.2111
-c: dolo\t0.3513\t-0.2111
-c: don\t-0.6458\t0.6118
-c: done\t-0.3144\t0.3075
-c: dont\t-0.3280\t0.3264
-c: dr\t0\t-0.7989
-c: dra\t0.3171\t0
-c: dran\t0.2011\t0
-c: dri\t-0.3848\t-0.3595
-c: driv\t-0.3720\t-0.4495
-c: dro\t0.3939\t-0.4085
-c: droo\t0.2904\t0
-c: dry\t-0.2254\t0
-c: dry \t-0.2254\t0
-c: du\t0.2269\t-0.2570
-c: due\t0\t-0.2110
-c: duel\t0\t-0.2110
-c: dy\t0\t0.3969
-c: dyi\t0\t0.3344
-c: dyin\t0\t0.3344
-c: e\t0.8842\t1.8031
-c: ea\t-0.3321\t-0.3017
-c: ear\t0\t-0.4055
-c: earl\t0\t-0.4637
-c: ed\t0\t0.3290
-c: edg\t0\t0.3290
-c: edge\t0\t0.3290
-c: el\t0.6545\t-0.3888
-c: el \t0.5583\t-0.2687
-c: en\t-0.7262\t1.2725
-c: end\t-0.6544\t1.0222
-c: end \t-0.3953\t0.5453
-c: endi\t-0.2533\t0.4681
-c: enj\t0\t-0.2630
-c: enjo\t0\t-0.2630
-c: eno\t0\t0.2158
-c: enou\t0\t0.2158
-c: er\t0.3091\t0
-c: er \t0.3091\t0
-c: es\t0.5219\t0.2807
-c: es \t0.2371\t0
-c: espo\t0.2317\t0
-c: est\t0.2041\t0.2405
-c: esta\t0.3585\t0
-c: este\t0\t0.2620
-c: ev\t0.4145\t0.5573
-c: eve\t0.4145\t0.5573
-c: ever\t0.3726\t0.5983
-c: ex\t-0.3788\t0.3630
-c: exi\t0\t0.6188
-c: exis\t0\t0.3728
-c: exit\t0\t0.2460
-c: ey\t0.2231\t0
-c: eye\t0.2231\t0
-c: f\t1.0700\t-1.7103
-c: fa\t1.5514\t-0.6448
-c: fac\t0.5803\t-0.3107
-c: face\t0.6237\t-0.2726
-c: fade\t0\t0.2018
-c: fai\t0.9249\t-0.4936
-c: fain\t0.9328\t-0.6402
-c: fal\t0.3047\t0
-c: falt\t0.2116\t0
-c: fam\t0\t0.3606
-c: fami\t0\t0.3606
-c: fas\t0\t-0.2306
-c: fast\t0\t-0.2306
-c: fe\t0.6519\t-0.8529
-c: fee\t0\t-0.3043
-c: feel\t0.2333\t0
-c: fel\t0.2471\t-0.3466
-c: fell\t0.3520\t-0.2289
-c: fi\t-0.6314\t-0.3230
-c: fig\t0\t0.4073
-c: figh\t0\t0.4073
-c: fin\t-0.8171\t-0.2786
-c: fine\t-0.7299\t-0.3016
-c: fit\t0.3611\t0
-c: fit \t0.2824\t0
-c: fl\t0.3593\t-0.3816
-c: flo\t0.6099\t-0.2424
-c: floo\t0.7165\t0
-c: fo\t-0.2266\t0
-c: foo\t0\t-0.2951
-c: food\t0\t-0.2259
-c: for\t-0.6315\t0
-c: for \t-0.2858\t0
-c: fore\t0\t0.4512
-c: form\t0\t-0.7399
-c: forw\t0\t0.3340
-c: fou\t0.2632\t0
-c: foun\t0.2687\t0
-c: fr\t-0.3735\t0
-c: fr \t0\t0.2291
-c: frid\t0\t-0.2191
-c: fune\t0\t0.2339
-c: fut\t0\t0.2364
-c: futu\t0\t0.2364
-c: g\t-0.5616\t0.6681
-c: ga\t0.3099\t0
-c: gara\t0\t0.4560
-c: gas\t0.4315\t0
-c: gasp\t0.4315\t0
-c: gav\t0\t-0.2122
-c: gave\t0\t-0.2122
-c: ge\t0.3051\t0
-c: get\t0.3210\t0
-c: get \t0.3259\t-0.2209
-c: gi\t-0.3788\t0.4924
-c: giv\t-0.2675\t0.3402
-c: gl\t0\t-0.2033
-c: gla\t0\t-0.2033
-c: go\t-0.6632\t1.2620
-c: go \t-0.2879\t0.5856
-c: god\t0\t0.2539
-c: god \t0\t0.2539
-c: goo\t-0.5875\t0.7741
-c: good\t-0.5601\t0.5219
-c: goog\t0\t0.2521
-c: gr\t0\t-0.5607
-c: gra\t0\t-0.3729
-c: gran\t0\t-0.2568
-c: gu\t0\t0.2871
-c: gun\t0\t0.4333
-c: gun \t0\t0.4795
-c: gus\t0.2488\t0
-c: gush\t0.2488\t0
-c: h\t1.4912\t0.7384
-c: ha\t0.5234\t0
-c: hab\t0.2179\t0
-c: habl\t0.2179\t0
-c: had\t0.3562\t-0.4402
-c: had \t0.3723\t-0.4430
-c: han\t-0.2730\t0.4378
-c: hand\t0\t0.3347
-c: hard\t0.2030\t-0.2395
-c: has\t-0.3580\t0.3470
-c: has \t-0.3642\t0.4108
-c: hav\t0.5708\t0
-c: have\t0\t0.2956
-c: havi\t0.6842\t-0.3648
-c: he\t1.7259\t0
-c: he \t0.4731\t0
-c: hea\t1.1184\t-0.6165
-c: head\t0.3436\t-0.6019
-c: hear\t0.6929\t0
-c: heat\t0\t-0.2226
-c: heav\t0.2759\t0
-c: hel\t0\t-0.3395
-c: help\t0\t-0.3593
-c: her\t-0.2361\t1.0705
-c: her \t0.2630\t0
-c: here\t-0.3256\t0.6918
-c: hers\t0\t0.3517
-c: hes\t0.5939\t0
-c: hes \t0.5939\t0
-c: hi\t0.8544\t0.3581
-c: hi \t0\t0.2252
-c: him\t0\t0.4468
-c: hims\t0\t0.4922
-c: hin\t0.2312\t0
-c: hinc\t0.2312\t0
-c: his \t0.2791\t0
-c: hit\t0.2607\t0
-c: hit \t0.2579\t0
-c: ho\t-0.7728\t0.9957
-c: hom\t0\t-0.4374
-c: home\t0\t-0.3408
-c: hon\t-0.2312\t0.2899
-c: hone\t-0.2312\t0.2899
-c: hop\t-0.3152\t0.5963
-c: hope\t-0.3063\t0.4748
-c: how\t-0.2247\t0.4143
-c: how \t-0.2247\t0.4143
-c: hug\t0.2238\t0
-c: huge\t0.2238\t0
-c: i\t0\t0.2954
-c: i \t-0.4673\t0.4651
-c: il\t-0.2489\t0.3159
-c: ill\t-0.2489\t0.3159
-c: ill \t-0.2489\t0.3159
-c: im\t-0.2268\t0.2739
-c: im \t-0.2065\t0.2586
-c: in \t-0.2427\t0
-c: inf\t0.2810\t0
-c: infa\t0.2092\t0
-c: ins\t-0.3072\t-0.2635
-c: insu\t-0.2018\t0
-c: int\t0\t0.3033
-c: into\t0\t0.4531
-c: is\t0.9793\t-0.8911
-c: is \t0.7661\t-0.6585
-c: isn\t0.3048\t-0.2417
-c: isnt\t0.3048\t-0.2417
-c: it\t0\t0.4491
-c: it \t-0.6587\t0.6033
-c: its\t0.4633\t0
-c: its \t0.4633\t0
-c: iv\t-0.3728\t0.5347
-c: iv \t0\t-0.2299
-c: ive\t-0.3518\t0.7645
-c: ive \t-0.3518\t0.7645
-c: iz\t0.2038\t0
-c: izq\t0.2038\t0
-c: izqu\t0.2038\t0
-c: j\t0\t0.6515
-c: jaw\t0.2428\t0
-c: jaw \t0.2428\t0
-c: jo\t0\t-0.2051
-c: ju\t-0.3524\t0.8651
-c: jum\t0\t0.4448
-c: jump\t-0.2097\t0.4744
-c: jus\t-0.2819\t0.5146
-c: just\t-0.2819\t0.5146
-c: k\t-0.3551\t1.2813
-c: ke\t0.2842\t0.2527
-c: kee\t0\t0.4503
-c: keep\t0\t0.4503
-c: ket\t0.2618\t-0.2518
-c: keta\t0.2618\t-0.2518
-c: kid\t0.3156\t0.2146
-c: kid \t0.4108\t-0.2427
-c: kids\t0\t0.4573
-c: kil\t-0.5201\t-0.2721
-c: kill\t-0.5201\t-0.2721
-c: kin\t0\t0.3045
-c: kind\t0\t0.3045
-c: kit\t0.2163\t0
-c: kitc\t0.2281\t0
-c: km\t0\t0.6896
-c: kms\t0\t0.6896
-c: kms \t0\t0.6896
-c: kn\t-0.2802\t0.5508
-c: kne\t-0.2196\t-0.2572
-c: knee\t-0.2196\t-0.2572
-c: kni\t0\t0.4162
-c: knif\t0\t0.3194
-c: kno\t0\t0.3917
-c: know\t0\t0.4138
-c: l\t-0.8107\t0.4840
-c: la\t-0.3375\t-0.5780
-c: la \t0.5305\t0
-c: las\t-0.3946\t0.3960
-c: last\t-0.3272\t0.2048
-c: lat\t-0.3388\t-0.6757
-c: late\t-0.3388\t-0.6757
-c: le\t0.3002\t-0.2830
-c: lea\t0\t-0.2333
-c: lef\t0.2345\t0
-c: left\t0.2345\t0
-c: let\t0\t0.4091
-c: leth\t0\t0.3392
-c: lett\t0\t0.2175
-c: li\t0\t0.8133
-c: lif\t0\t0.7296
-c: life\t0\t0.8806
-c: lik\t0.3867\t0
-c: like\t0.3867\t0
-c: lin\t0\t0.3069
-c: line\t0\t0.3801
-c: lip\t0.6658\t-0.3009
-c: lips\t0.6658\t-0.3009
-c: lit\t-0.3461\t-0.2477
-c: litt\t-0.3461\t-0.2477
-c: liv\t-0.4222\t0.7907
-c: live\t0\t0.2295
-c: livi\t-0.2589\t0.5612
-c: lo\t-0.3313\t0.2963
-c: lol\t-0.5954\t-0.7616
-c: lol \t-0.5954\t-0.7616
-c: lon\t0\t0.2138
-c: long\t0\t0.2138
-c: loo\t0\t0.5010
-c: look\t0\t0.5010
-c: los\t0.2834\t0
-c: lot\t0.3437\t0
-c: lot \t0.2005\t0
-c: lov\t0\t0.2035
-c: love\t0\t0.2035
-c: m\t0.3074\t0.3306
-c: make\t-0.2501\t0
-c: mam\t0.2077\t0
-c: mama\t0.2077\t0
-c: man\t0.6000\t-0.2390
-c: many\t0.7087\t-0.4886
-c: mar\t0\t-0.2959
-c: mat\t0\t0.4416
-c: mata\t0\t0.4149
-c: me\t-0.6676\t0.5559
-c: me \t0\t0.3017
-c: mej\t0\t0.2272
-c: mejo\t0\t0.2272
-c: mem\t0\t-0.2489
-c: mi\t0.4449\t0
-c: mi \t0.4110\t0
-c: min\t0.3861\t0
-c: mind\t0\t0.3571
-c: minu\t0.2944\t0
-c: mo\t0\t-0.2007
-c: mom\t0\t0.2832
-c: mom \t0\t0.2205
-c: mon\t0\t-0.4010
-c: mont\t0\t-0.2293
-c: mor\t-0.2067\t0.3431
-c: mori\t0\t0.3246
-c: morn\t0\t-0.2880
-c: mou\t0.2362\t0
-c: mout\t0.2403\t0
-c: mov\t0.3354\t-0.3123
-c: mu\t0\t0.4195
-c: muc\t0\t0.2567
-c: much\t0\t0.2567
-c: mue\t0\t0.4714
-c: muer\t0\t0.4714
-c: mum\t0.2550\t0
-c: mum \t0.2476\t0
-c: my\t-0.2908\t0.4623
-c: mys\t-0.4388\t0.7004
-c: myse\t-0.4388\t0.7004
-c: n\t-0.9947\t-0.7115
-c: na\t-0.2838\t0
-c: ne\t-0.5340\t-0.4297
-c: nee\t-0.3784\t-0.2825
-c: need\t-0.3784\t-0.2825
-c: nev\t0\t0.2948
-c: neve\t0\t0.2948
-c: new\t0\t-0.3812
-c: new \t0\t-0.3255
-c: ni\t-0.2443\t0.2841
-c: nig\t-0.2068\t0.3521
-c: nigh\t-0.2068\t0.3521
-c: no\t-0.3129\t0
-c: no \t-0.2430\t-0.3168
-c: nob\t0\t0.2797
-c: nobo\t0\t0.2797
-c: non\t0\t-0.3267
-c: none\t0\t-0.2431
-c: nons\t0.2008\t0
-c: noo\t0\t0.3137
-c: noos\t0\t0.3157
-c: nor\t0\t-0.2108
-c: norm\t0\t-0.2108
-c: nos\t0\t-0.2292
-c: nose\t0\t-0.2292
-c: not\t0\t0.6951
-c: not \t0.3079\t0
-c: noth\t-0.2120\t0.4941
-c: nu\t0\t-0.3830
-c: num\t0.3043\t-0.2785
-c: numb\t0.3043\t-0.2785
-c: o\t0.9884\t0.9946
-c: of\t-0.4505\t0.6812
-c: of \t0\t0.2752
-c: off\t-0.3274\t0.4628
-c: off \t-0.2743\t0.3100
-c: ok\t-0.2347\t-0.3797
-c: ok \t-0.2364\t-0.3560
-c: ol\t0\t-0.3328
-c: old\t0\t-0.3328
-c: old \t0\t-0.3328
-c: on\t0\t0.5142
-c: onc\t0\t0.3331
-c: once\t0\t0.2675
-c: one\t0.5509\t0
-c: one \t0.5526\t0
-c: op\t0\t-0.2612
-c: ope\t0\t-0.3766
-c: open\t0\t-0.3766
-c: or\t0.7024\t0
-c: or \t0.4152\t0
-c: ord\t0\t0.2396
-c: orde\t0\t0.2396
-c: ori\t0.3509\t0
-c: orin\t0.3509\t0
-c: ot\t-0.2361\t0.5595
-c: oth\t0\t0.3598
-c: othe\t0\t0.3598
-c: ou\t0.8776\t-0.3460
-c: out\t0.8824\t-0.3073
-c: out \t0.9875\t-0.2146
-c: ov\t0.4319\t0
-c: ove\t0.4319\t0
-c: over\t0.4319\t0
-c: ow\t0\t0.2309
-c: own\t0\t0.2309
-c: own \t0\t0.2309
-c: ox\t0\t0.3688
-c: oxy\t0\t0.3688
-c: oxy \t0\t0.3602
-c: p\t0.5083\t0.2236
-c: pa\t0.5800\t-0.3093
-c: pap\t0\t-0.3292
-c: pape\t0\t-0.2990
-c: par\t-0.3168\t0.2005
-c: para\t0\t0.2233
-c: pas\t0.9478\t-0.3019
-c: pass\t0.7766\t-0.6086
-c: past\t0\t0.3067
-c: pat\t0\t0.3144
-c: pe\t0.9979\t0
-c: pea\t0\t0.2945
-c: peac\t0\t0.3046
-c: pec\t0.5589\t-0.3050
-c: pech\t0.5589\t-0.3050
-c: pee\t0.5988\t-0.2005
-c: pee \t0.2332\t0
-c: peed\t0.2336\t0
-c: pen\t0\t0.2442
-c: pens\t0\t0.2388
-c: peo\t0.3507\t-0.2983
-c: per\t-0.2024\t0.2646
-c: perm\t0\t0.4027
-c: ph\t-0.4006\t-0.2759
-c: pho\t-0.2376\t0
-c: phon\t-0.2376\t0
-c: pi\t0\t0.3959
-c: pic\t-0.2422\t0
-c: pil\t0\t0.2061
-c: pill\t0\t0.2061
-c: pl\t-0.6202\t0.6154
-c: pla\t-0.5157\t0.5444
-c: plan\t-0.4502\t0.6494
-c: po\t-0.2424\t0.7967
-c: poi\t-0.2243\t0.9721
-c: poin\t-0.2243\t0.9721
-c: pou\t0.2189\t0
-c: pr\t0\t-0.8705
-c: pre\t0\t-0.3405
-c: pres\t0\t-0.3052
-c: pro\t0\t-0.4634
-c: prob\t-0.2011\t0
-c: prop\t0.2546\t0
-c: pu\t0.6085\t0.4125
-c: pue\t0.4802\t0
-c: pued\t0.5076\t-0.2549
-c: pur\t0\t0.4070
-c: purp\t0\t0.4089
-c: put\t0\t0.2470
-c: put \t0\t0.2782
-c: q\t-0.4596\t0.8033
-c: qu\t-0.4219\t0.7439
-c: que \t0.3191\t0
-c: qui\t-0.7634\t0.7809
-c: quie\t-0.4705\t0.7291
-c: r\t0.6420\t0.2367
-c: ra\t-0.4457\t0
-c: rai\t0\t-0.2700
-c: rain\t0\t-0.2773
-c: rat\t-0.2516\t0
-c: raz\t0\t0.5367
-c: razo\t0\t0.5367
-c: re\t0.6913\t-0.5288
-c: rea\t0.3027\t0.7954
-c: read\t-0.3288\t0.3152
-c: real\t0.7431\t0
-c: reas\t0\t0.5618
-c: red\t0.5770\t0
-c: red \t0.5770\t0
-c: rem\t0\t-0.3518
-c: res\t0.3752\t-0.4992
-c: resp\t0.9924\t-0.6104
-c: rest\t-0.3591\t0.2003
-c: ri\t0.2536\t0
-c: rig\t0.2723\t0
-c: righ\t0.2070\t0
-c: rin\t0\t0.2161
-c: rind\t0\t0.2161
-c: ro\t0\t0.6814
-c: roof\t0\t0.2826
-c: rop\t0\t0.6896
-c: rope\t0\t0.6896
-c: run\t0\t0.2408
-c: s\t3.3700\t-1.6349
-c: sa\t-0.8477\t0.3287
-c: sad\t0\t-0.2014
-c: sad \t0\t-0.2014
-c: saf\t0\t-0.2514
-c: safe\t0\t-0.2514
-c: sai\t-0.5975\t0.2053
-c: said\t-0.5975\t0.2053
-c: sal\t0.2099\t0
-c: san\t0.4683\t-0.2127
-c: sang\t0.4995\t0
-c: sav\t-0.2607\t0.3649
-c: savi\t0\t0.2739
-c: say\t-0.5017\t0.5008
-c: sayi\t-0.4640\t0.2587
-c: says\t0\t0.2981
-c: sc\t-0.4249\t0
-c: scar\t0\t0.2432
-c: scr\t-0.3229\t0
-c: se\t0.8682\t0.2576
-c: se \t0.4272\t0
-c: see\t0\t0.2728
-c: see \t0\t0.2120
-c: seei\t0\t-0.2080
-c: seg\t0\t0.3038
-c: segu\t0\t0.3038
-c: sei\t1.0330\t-0.4212
-c: seiz\t1.0330\t-0.4212
-c: sel\t0\t0.3184
-c: self\t0\t0.3184
-c: sent\t0\t0.3158
-c: ses\t0\t-0.4526
-c: sess\t0\t-0.4234
-c: sew\t0\t0.2914
-c: sewe\t0\t0.2914
-c: sh\t0.9885\t-0.5592
-c: sha\t0.3005\t-0.3525
-c: she\t0.4504\t0
-c: shes\t0.2228\t0
-c: sho\t0.2179\t-0.2358
-c: si\t1.0772\t0
-c: si \t0\t0.3131
-c: sid\t0.7091\t-0.2162
-c: side\t0.7091\t-0.2162
-c: sien\t0.3009\t0
-c: sigo\t0.2356\t0
-c: sin \t0\t0.3310
-c: sinc\t0.2696\t-0.2501
-c: sit\t0.2233\t0
-c: site\t0.2067\t0
-c: sitt\t0\t0.3026
+bias\t-2.6351\t-1.3631
+c: 5\t0\t-0.2827
+c: 5 \t0\t-0.2827
+c: 9\t0.3870\t-0.2297
+c: 91\t0.5219\t0
+c: 911\t0.5219\t0
+c: 911 \t0.5219\t0
+c: a\t0\t-1.3983
+c: a \t-0.4440\t0
+c: ab\t-0.3061\t0.2248
+c: abo\t-0.5511\t0.4256
+c: abou\t-0.5511\t0.4256
+c: acc\t0\t-0.2207
+c: acci\t0\t-0.2248
+c: af\t0.3280\t0
+c: aff\t0\t0.2344
+c: affa\t0\t0.2930
+c: aft\t0.2948\t-0.3190
+c: afte\t0.2948\t-0.3190
+c: ag\t-0.2797\t0.4540
+c: aga\t-0.3528\t0.2936
+c: agai\t-0.3528\t0.2936
+c: ah\t0.3818\t-0.3286
+c: aho\t0.4008\t-0.2186
+c: ahog\t0.4560\t0
+c: ai\t0.7515\t-0.2687
+c: air\t0.7685\t-0.3680
+c: air \t0.5052\t-0.2639
+c: aire\t0.2236\t0
+c: al\t-0.6689\t0.6747
+c: ali\t0\t0.4623
+c: aliv\t0\t0.4623
+c: all\t-0.4331\t0.3424
+c: all \t-0.5519\t0.7062
+c: alle\t0\t-0.3638
+c: alw\t0\t-0.2599
+c: alwa\t0\t-0.2599
+c: am\t0\t0.3485
+c: amo\t0\t0.2658
+c: amou\t0\t0.2658
+c: an\t1.2139\t0
+c: an \t0.6671\t-0.2543
+c: ana\t0.2366\t0
+c: anap\t0.2366\t0
+c: and\t1.1324\t0
+c: and \t1.1324\t0
+c: any\t-0.4498\t0.5235
+c: any \t-0.2353\t0
+c: anym\t-0.3561\t0.5467
+c: ap\t-0.2524\t-0.5485
+c: app\t-0.2213\t-0.5774
+c: app \t0\t-0.2098
+c: appo\t0\t-0.2245
+c: ar\t0.5880\t0
+c: are\t0.3116\t-0.2980
+c: aren\t0.3212\t0
+c: arm\t0.4624\t0
+c: arm \t0.5494\t-0.2338
+c: arms\t0\t0.3272
+c: aro\t-0.2755\t0.2240
+c: arou\t-0.2755\t0.2240
+c: as\t-0.3641\t-0.2041
+c: at\t0\t-0.5893
+c: at \t-0.2152\t-0.3235
+c: ate\t0.2704\t0
+c: ate \t0.2704\t0
+c: att\t0.2802\t0
+c: atta\t0.2838\t0
+c: away\t-0.2406\t0
+c: b\t1.3108\t-0.7518
+c: ba\t0.7405\t-0.3349
+c: bab\t0.2630\t-0.2181
+c: baby\t0.2630\t-0.2181
+c: bac\t-0.4627\t-0.2147
+c: back\t-0.4627\t-0.2147
+c: bad\t0.2611\t0.2915
+c: bad \t0\t0.3285
+c: bar\t0.4346\t-0.2015
+c: bare\t0.4346\t-0.2015
+c: bat\t0.3203\t0
+c: be\t-1.4762\t0.5418
+c: be \t-0.7876\t0.5259
+c: bee\t-0.2030\t0.5781
+c: been\t-0.2062\t0.5969
+c: bef\t-0.2583\t-0.2124
+c: befo\t-0.2583\t-0.2124
+c: bei\t0\t0.4347
+c: bein\t0\t0.4347
+c: bet\t-0.3313\t0
+c: bett\t-0.3829\t0
+c: bi\t-0.2811\t-0.9526
+c: bie\t0\t-0.2212
+c: bien\t0\t-0.2212
+c: bil\t0\t-0.2217
+c: bill\t0\t-0.2217
+c: bit\t-0.5063\t-0.4351
+c: bit \t-0.4987\t-0.4279
+c: bl\t1.8477\t-0.5689
+c: bla\t0.4654\t0
+c: blac\t0.6015\t-0.2438
+c: blad\t0\t0.2381
+c: ble\t0.3997\t0
+c: blee\t0.3193\t0
+c: blo\t0.6536\t-0.3186
+c: bloc\t0\t0.2655
+c: bloo\t0.6831\t-0.5770
+c: blu\t0.3655\t-0.2379
+c: blue\t0.3234\t0
+c: bo\t0\t-0.2684
+c: bod\t0.2288\t0
+c: body\t0.2288\t0
+c: boo\t0\t-0.2553
+c: book\t0\t-0.3517
+c: bot\t0.2277\t0
+c: both\t0\t-0.2250
+c: bott\t0\t0.3719
+c: bou\t0\t0.2601
+c: bp\t0.4922\t0
+c: bp \t0.4922\t0
+c: br\t0.5732\t-0.7497
+c: braz\t0.2026\t0
+c: bre\t1.0905\t-1.0150
+c: brea\t1.0905\t-1.0150
+c: brid\t0\t0.4892
+c: brin\t0\t-0.2409
+c: bro\t-0.3405\t0
+c: bu\t0\t0.7335
+c: bun\t0\t0.2047
+c: bunc\t0\t0.2047
+c: bur\t0\t0.5552
+c: burd\t0\t0.2672
+c: burn\t0\t0.3278
+c: by\t0\t0.5232
+c: by \t0\t0.4632
+c: c\t1.3050\t-0.6280
+c: ca\t0.7694\t-0.2495
+c: cal\t0.2524\t-0.4227
+c: call\t0.3443\t-0.4652
+c: cam\t0\t-0.2296
+c: can\t0.5276\t-0.6567
+c: can \t-0.2589\t-0.5736
+c: cant\t0.9981\t0
+c: car\t0\t0.4317
+c: cara\t0.3047\t0
+c: care\t0\t0.2715
+c: cat\t0\t0.2111
+c: cat \t0\t0.2096
+c: ch\t0.8332\t-0.4108
+c: cha\t0\t-0.2355
+c: che\t0.9325\t-0.3288
+c: chec\t-0.2748\t0.2764
+c: ches\t1.2516\t-0.6207
+c: choi\t0\t0.2520
+c: ci\t0\t-0.2288
+c: cit\t0\t-0.3009
+c: cita\t0\t-0.2704
+c: cli\t0\t-0.2649
+c: clin\t0\t-0.3934
+c: clos\t0\t0.2242
+c: co\t0\t-1.0793
+c: col\t0.3992\t-0.2869
+c: cold\t-0.2981\t-0.2310
+c: coll\t0.7646\t0
+c: come\t-0.3088\t0
+c: con\t0.3639\t-0.3499
+c: conf\t0.2123\t-0.2756
+c: conv\t0.3893\t0
+c: coo\t0\t-0.3263
+c: cook\t0\t-0.3263
+c: cor\t-0.2662\t0.3483
+c: cort\t-0.2579\t0.3158
+c: cou\t-0.3976\t-0.2466
+c: coul\t-0.2147\t-0.2356
+c: coun\t-0.2381\t0.2373
+c: cr\t0.2730\t-0.2239
+c: cru\t0.2121\t0
+c: crus\t0.2271\t0
+c: cu\t-0.3378\t0.8292
+c: cut\t-0.3604\t0.6856
+c: cut \t0\t0.3187
+c: cutt\t0\t0.3997
+c: d\t-0.5083\t1.5000
+c: da\t0.4880\t0
+c: dad\t0.3801\t0
+c: dad \t0.2590\t0
+c: de\t0\t1.3129
+c: de \t0\t0.2150
+c: dea\t-0.3073\t1.3661
+c: dead\t0\t0.8184
+c: deat\t-0.2650\t0.7529
+c: dec\t0\t0.3377
+c: deci\t0\t0.4252
+c: den\t0\t-0.2203
+c: des\t0.5268\t0
+c: desd\t0.3642\t0
+c: desm\t0.6132\t-0.2556
+c: desp\t0\t0.3225
+c: di\t-0.3236\t0.5741
+c: die\t-0.2258\t0.6539
+c: die \t0\t0.9896
+c: diet\t0\t-0.2154
+c: do\t-0.6363\t0
+c: do \t-0.3366\t0
+c: doc\t0\t-0.2592
+c: doct\t0\t-0.2383
+c: doe\t0.2183\t0
+c: does\t0.2183\t0
+c: dog\t0\t0.2073
+c: dog \t0\t0.2073
+c: doi\t0\t-0.2053
+c: doin\t0\t-0.2053
+c: dol\t0.3530\t-0.2029
+c: dolo\t0.3530\t-0.2029
+c: don\t-0.5977\t0.5815
+c: done\t-0.3167\t0.3038
+c: dont\t-0.2780\t0.3006
+c: dr\t0\t-0.8126
+c: dra\t0.3187\t0
+c: dran\t0.2020\t0
+c: dri\t-0.3855\t-0.3589
+c: driv\t-0.3740\t-0.4484
+c: dro\t0.3938\t-0.4191
+c: droo\t0.2849\t0
+c: dry\t-0.2201\t0
+c: dry \t-0.2201\t0
+c: du\t0\t-0.2719
+c: due\t0\t-0.2230
+c: duel\t0\t-0.2230
+c: dy\t0\t0.3935
+c: dyi\t0\t0.3317
+c: dyin\t0\t0.3317
+c: e\t0.9167\t1.7810
+c: ea\t-0.3324\t-0.2968
+c: ear\t0\t-0.4073
+c: earl\t0\t-0.4644
+c: ed\t0\t0.3240
+c: edg\t0\t0.3240
+c: edge\t0\t0.3240
+c: el\t0.5973\t-0.3969
+c: el \t0.5052\t-0.2759
+c: en\t-0.7256\t1.2335
+c: end\t-0.6607\t0.9818
+c: end \t-0.4005\t0.5030
+c: endi\t-0.2542\t0.4679
+c: enj\t0\t-0.2605
+c: enjo\t0\t-0.2605
+c: eno\t0\t0.2169
+c: enou\t0\t0.2169
+c: er\t0.3035\t0
+c: er \t0.3035\t0
+c: es\t0.3935\t0.3066
+c: espo\t0.2195\t0
+c: est\t0\t0.2501
+c: esta\t0.3116\t0
+c: este\t0\t0.2601
+c: ev\t0.4127\t0.5764
+c: eve\t0.4127\t0.5764
+c: ever\t0.3755\t0.6186
+c: ex\t-0.2399\t0.3219
+c: exi\t0\t0.5749
+c: exis\t0\t0.3331
+c: exit\t0\t0.2417
+c: ey\t0.2057\t0
+c: eye\t0.2057\t0
+c: f\t1.0684\t-1.6541
+c: fa\t1.5682\t-0.6256
+c: fac\t0.5782\t-0.3108
+c: face\t0.6196\t-0.2740
+c: fai\t0.9237\t-0.4944
+c: fain\t0.9316\t-0.6409
+c: fal\t0.2909\t0
+c: falt\t0.2015\t0
+c: fam\t0\t0.3592
+c: fami\t0\t0.3592
+c: fas\t0\t-0.2290
+c: fast\t0\t-0.2290
+c: fe\t0.6517\t-0.8725
+c: fee\t0\t-0.3226
+c: feel\t0.2282\t0
+c: fel\t0.2534\t-0.3449
+c: fell\t0.3556\t-0.2275
+c: fi\t-0.6360\t-0.2746
+c: fig\t0\t0.3989
+c: figh\t0\t0.3989
+c: fil\t0\t-0.2085
+c: fill\t0\t-0.2042
+c: fin\t-0.8221\t-0.2159
+c: fine\t-0.7310\t-0.3065
+c: fit\t0.3656\t0
+c: fit \t0.2821\t0
+c: fl\t0.3603\t-0.3844
+c: flo\t0.6133\t-0.2471
+c: floo\t0.7163\t0
+c: fo\t-0.2563\t0
+c: foo\t0\t-0.2956
+c: food\t0\t-0.2261
+c: for\t-0.6398\t0
+c: for \t-0.2992\t0
+c: fore\t0\t0.4456
+c: form\t0\t-0.7458
+c: forw\t0\t0.3350
+c: fou\t0.2373\t0
+c: foun\t0.2433\t0
+c: fr\t-0.3574\t0
+c: fr \t0\t0.2266
+c: frid\t0\t-0.2143
+c: fu\t0\t0.2042
+c: fune\t0\t0.2321
+c: fut\t0\t0.2393
+c: futu\t0\t0.2393
+c: g\t-0.5728\t0.6447
+c: ga\t0.3095\t0
+c: gara\t0\t0.4616
+c: gas\t0.4316\t0
+c: gasp\t0.4316\t0
+c: gav\t0\t-0.2051
+c: gave\t0\t-0.2051
+c: ge\t0.3059\t0
+c: get\t0.3239\t0
+c: get \t0.3285\t-0.2252
+c: gi\t-0.3810\t0.4993
+c: giv\t-0.2667\t0.3460
+c: gl\t0\t-0.2100
+c: gla\t0\t-0.2100
+c: go\t-0.6727\t1.2634
+c: go \t-0.2943\t0.5915
+c: god\t0\t0.2506
+c: god \t0\t0.2506
+c: goo\t-0.5837\t0.7695
+c: good\t-0.5569\t0.5226
+c: goog\t0\t0.2469
+c: gr\t0\t-0.5825
+c: gra\t0\t-0.3644
+c: gran\t0\t-0.2508
+c: gu\t0\t0.2810
+c: gun\t0\t0.4295
+c: gun \t0\t0.4736
+c: gus\t0.2520\t0
+c: gush\t0.2520\t0
+c: h\t1.4439\t0.6654
+c: ha\t0.4749\t0
+c: hab\t0.2326\t0
+c: habl\t0.2326\t0
+c: had\t0.3943\t-0.4557
+c: had \t0.4111\t-0.4581
+c: han\t-0.2676\t0.4262
+c: hand\t0\t0.3214
+c: hard\t0\t-0.2358
+c: has\t-0.3461\t0.3475
+c: has \t-0.3520\t0.4116
+c: hav\t0.5461\t0
+c: have\t0\t0.3206
+c: havi\t0.6780\t-0.3640
+c: he\t1.7170\t0
+c: he \t0.4576\t0
+c: hea\t1.1071\t-0.6141
+c: head\t0.3748\t-0.6268
+c: hear\t0.6504\t0
+c: heat\t0\t-0.2232
+c: heav\t0.2716\t0
+c: hel\t0\t-0.3448
+c: help\t0\t-0.3543
+c: her\t-0.2365\t1.0715
+c: her \t0.2553\t0
+c: here\t-0.3176\t0.6811
+c: hers\t0\t0.3565
+c: hes\t0.5777\t0
+c: hes \t0.5777\t0
+c: hi\t0.8245\t0.3506
+c: hi \t0\t0.2283
+c: him\t0\t0.4170
+c: hims\t0\t0.4565
+c: hin\t0.2290\t0
+c: hinc\t0.2290\t0
+c: his \t0.2658\t0
+c: hit\t0.2599\t0
+c: hit \t0.2567\t0
+c: ho\t-0.8151\t1.0741
+c: hom\t0\t-0.4370
+c: home\t0\t-0.3425
+c: hon\t-0.2304\t0.2880
+c: hone\t-0.2304\t0.2880
+c: hop\t-0.3108\t0.5772
+c: hope\t-0.3022\t0.4555
+c: how\t-0.2777\t0.5185
+c: how \t-0.2777\t0.5185
+c: hug\t0.2185\t0
+c: huge\t0.2185\t0
+c: i\t0\t0.2978
+c: i \t-0.4525\t0.4609
+c: il\t-0.2530\t0.3110
+c: ill\t-0.2530\t0.3110
+c: ill \t-0.2530\t0.3110
+c: im\t-0.2213\t0.2734
+c: im \t-0.2019\t0.2582
+c: in \t-0.2398\t0
+c: inf\t0.2885\t0
+c: ins\t-0.3533\t-0.2779
+c: inst\t0\t-0.2065
+c: int\t0\t0.3003
+c: into\t0\t0.4510
+c: is\t0.9801\t-0.8850
+c: is \t0.7667\t-0.6541
+c: isn\t0.3064\t-0.2403
+c: isnt\t0.3064\t-0.2403
+c: it\t0\t0.4598
+c: it \t-0.6498\t0.6268
+c: its\t0.4963\t0
+c: its \t0.4963\t0
+c: iv\t-0.3765\t0.5283
+c: iv \t0\t-0.2304
+c: ive\t-0.3591\t0.7586
+c: ive \t-0.3591\t0.7586
+c: iz\t0.2107\t0
+c: izq\t0.2107\t0
+c: izqu\t0.2107\t0
+c: j\t0\t0.6377
+c: jaw\t0.2386\t0
+c: jaw \t0.2386\t0
+c: jo\t0\t-0.2078
+c: ju\t-0.3553\t0.8536
+c: jum\t0\t0.4467
+c: jump\t-0.2070\t0.4754
+c: jus\t-0.2861\t0.5041
+c: just\t-0.2861\t0.5041
+c: k\t-0.3166\t1.2659
+c: ke\t0.2569\t0.2274
+c: kee\t0\t0.4477
+c: keep\t0\t0.4477
+c: ket\t0.2483\t-0.2728
+c: keta\t0.2483\t-0.2728
+c: kid\t0.3132\t0.2148
+c: kid \t0.4086\t-0.2399
+c: kids\t0\t0.4547
+c: kil\t-0.5145\t-0.2558
+c: kill\t-0.5145\t-0.2558
+c: kin\t0\t0.3018
+c: kind\t0\t0.3018
+c: kit\t0.2192\t0
+c: kitc\t0.2309\t0
+c: km\t0\t0.6856
+c: kms\t0\t0.6856
+c: kms \t0\t0.6856
+c: kn\t-0.2308\t0.5519
+c: kne\t-0.2198\t-0.2533
+c: knee\t-0.2198\t-0.2533
+c: kni\t0\t0.4214
+c: knif\t0\t0.3197
+c: kno\t0\t0.3838
+c: know\t0\t0.4062
+c: l\t-0.8897\t0.5279
+c: la\t-0.3773\t-0.5594
+c: la \t0.4941\t0
+c: las\t-0.4118\t0.4185
+c: las \t0\t0.2227
+c: last\t-0.3330\t0
+c: lat\t-0.3316\t-0.6565
+c: late\t-0.3316\t-0.6565
+c: le\t0.3075\t-0.2318
+c: lea\t0\t-0.2364
+c: lef\t0.2377\t0
+c: left\t0.2377\t0
+c: let\t0\t0.4754
+c: leth\t0\t0.4098
+c: lett\t0\t0.2205
+c: li\t0\t0.8007
+c: lif\t0\t0.7195
+c: life\t0\t0.8749
+c: lik\t0.3904\t0
+c: like\t0.3904\t0
+c: lin\t0\t0.3044
+c: line\t0\t0.3802
+c: lip\t0.6475\t-0.3062
+c: lips\t0.6475\t-0.3062
+c: lit\t-0.3448\t-0.2450
+c: litt\t-0.3448\t-0.2450
+c: liv\t-0.4192\t0.7964
+c: live\t0\t0.2387
+c: livi\t-0.2559\t0.5576
+c: lo\t-0.3609\t0.2894
+c: lol\t-0.5908\t-0.7719
+c: lol \t-0.5908\t-0.7719
+c: lon\t0\t0.2115
+c: long\t0\t0.2115
+c: loo\t0\t0.4971
+c: look\t0\t0.4971
+c: los\t0.2630\t0
+c: lot\t0.3245\t0
+c: m\t0.3746\t0.3077
+c: make\t-0.2476\t0
+c: mam\t0.2190\t0
+c: mama\t0.2190\t0
+c: man\t0.6091\t-0.2143
+c: many\t0.7243\t-0.4602
+c: mar\t0\t-0.2925
+c: mat\t0\t0.4338
+c: mata\t0\t0.4070
+c: me\t-0.6932\t0.5430
+c: me \t0\t0.3082
+c: mej\t0\t0.2242
+c: mejo\t0\t0.2242
+c: mem\t0\t-0.2464
+c: mi\t0.4984\t0
+c: mi \t0.4518\t0
+c: min\t0.4009\t0
+c: min \t0.2073\t0
+c: mind\t0\t0.3599
+c: minu\t0.2923\t0
+c: mom\t0\t0.2479
+c: mon\t0\t-0.3946
+c: mont\t0\t-0.2237
+c: mor\t-0.2615\t0.4525
+c: mori\t0\t0.3723
+c: morn\t0\t-0.2453
+c: mou\t0.2357\t0
+c: mout\t0.2395\t0
+c: mov\t0.3355\t-0.3038
+c: mu\t0\t0.4168
+c: muc\t0\t0.2531
+c: much\t0\t0.2531
+c: mue\t0\t0.4679
+c: muer\t0\t0.4679
+c: mum\t0.2547\t0
+c: mum \t0.2472\t0
+c: my\t-0.2894\t0.4448
+c: my \t0\t-0.2237
+c: mys\t-0.4365\t0.7119
+c: myse\t-0.4365\t0.7119
+c: n\t-1.0193\t-0.8034
+c: na\t-0.2868\t0
+c: ne\t-0.5475\t-0.4496
+c: nee\t-0.3800\t-0.2846
+c: need\t-0.3800\t-0.2846
+c: nev\t0\t0.2959
+c: neve\t0\t0.2959
+c: new\t0\t-0.3954
+c: new \t0\t-0.3405
+c: ni\t-0.2586\t0.2828
+c: nig\t-0.2203\t0.3498
+c: nigh\t-0.2203\t0.3498
+c: no\t-0.2851\t-0.2220
+c: no \t0\t-0.2979
+c: nob\t0\t0.2799
+c: nobo\t0\t0.2799
+c: non\t0\t-0.3264
+c: none\t0\t-0.2386
+c: nons\t0.2292\t0
+c: noo\t0\t0.2311
+c: noos\t0\t0.3198
+c: nor\t0\t-0.2248
+c: norm\t0\t-0.2248
+c: nos\t0\t-0.2325
+c: nose\t0\t-0.2325
+c: not\t0\t0.7041
+c: not \t0.3406\t0
+c: noth\t-0.2126\t0.4926
+c: nu\t0\t-0.3897
+c: num\t0.2853\t-0.2849
+c: numb\t0.2853\t-0.2849
+c: o\t1.0589\t0.9759
+c: of\t-0.4576\t0.6580
+c: of \t0\t0.2945
+c: off\t-0.3267\t0.4200
+c: off \t-0.2753\t0.2696
+c: ok\t-0.2468\t-0.3822
+c: ok \t-0.2464\t-0.3596
+c: ol\t0\t-0.3358
+c: old\t0\t-0.3358
+c: old \t0\t-0.3358
+c: on\t0\t0.5058
+c: onc\t0\t0.3262
+c: once\t0\t0.2617
+c: one\t0.5362\t0
+c: one \t0.5379\t0
+c: op\t0\t-0.2637
+c: ope\t0\t-0.3762
+c: open\t0\t-0.3762
+c: or\t0.8030\t0
+c: or \t0.4964\t0
+c: ord\t0\t0.2441
+c: orde\t0\t0.2441
+c: ori\t0.3763\t0
+c: orin\t0.3763\t0
+c: ot\t-0.2366\t0.5526
+c: oth\t0\t0.3529
+c: othe\t0\t0.3529
+c: ou\t0.8700\t-0.3322
+c: out\t0.8753\t-0.2938
+c: out \t0.9811\t-0.2010
+c: ov\t0.4230\t0
+c: ove\t0.4230\t0
+c: over\t0.4230\t0
+c: ow\t0\t0.2291
+c: own\t0\t0.2291
+c: own \t0\t0.2291
+c: ox\t0\t0.3570
+c: oxy\t0\t0.3570
+c: oxy \t0\t0.3511
+c: p\t0.5965\t0
+c: pa\t0.5984\t-0.2853
+c: pap\t0\t-0.3526
+c: pape\t0\t-0.2961
+c: par\t-0.3548\t0.3031
+c: para\t0\t0.2399
+c: pas\t0.9189\t-0.2957
+c: pass\t0.7726\t-0.6144
+c: past\t0\t0.3186
+c: pat\t0\t0.2967
+c: pe\t1.0715\t0
+c: pea\t0\t0.2983
+c: peac\t0\t0.3080
+c: pec\t0.4964\t-0.3105
+c: pech\t0.4964\t-0.3105
+c: pee\t0.5711\t-0.2114
+c: pee \t0.2262\t0
+c: peed\t0.2313\t0
+c: pen\t0\t0.2482
+c: pens\t0\t0.2396
+c: peo\t0.3805\t-0.3010
+c: peop\t0.2255\t-0.2005
+c: per\t0\t0.2244
+c: perm\t0\t0.4039
+c: ph\t-0.3928\t-0.2708
+c: pho\t-0.2301\t0
+c: phon\t-0.2301\t0
+c: pi\t0\t0.3961
+c: pic\t-0.2412\t0
+c: pl\t-0.6493\t0.5834
+c: pla\t-0.5095\t0.5204
+c: plan\t-0.4452\t0.6247
+c: po\t-0.2465\t0.7921
+c: poi\t-0.2237\t0.9674
+c: poin\t-0.2237\t0.9674
+c: pou\t0.2106\t0
+c: pr\t0\t-0.9001
+c: pre\t0.2239\t-0.3754
+c: pres\t0.2117\t-0.3395
+c: pro\t0\t-0.4600
+c: prob\t-0.2060\t0
+c: prop\t0.2802\t0
+c: pu\t0.6131\t0.3964
+c: pue\t0.4838\t0
+c: pued\t0.5111\t-0.2593
+c: pur\t0\t0.3958
+c: purp\t0\t0.3978
+c: put\t0\t0.2476
+c: put \t0\t0.2785
+c: q\t-0.4442\t0.7602
+c: qu\t-0.4059\t0.7020
+c: que\t0.2095\t0
+c: que \t0.3339\t0
+c: qui\t-0.7748\t0.7913
+c: quie\t-0.4850\t0.7375
+c: r\t0.7080\t0.2585
+c: ra\t-0.4731\t0.2343
+c: rain\t0\t-0.2782
+c: rat\t-0.2541\t0
+c: raz\t0\t0.5348
+c: razo\t0\t0.5348
+c: re\t0.7135\t-0.5689
+c: rea\t0.3289\t0.7596
+c: read\t-0.3225\t0.2999
+c: real\t0.7748\t0
+c: reas\t0\t0.5636
+c: red\t0.5727\t0
+c: red \t0.5727\t0
+c: rem\t0\t-0.3487
+c: res\t0.3715\t-0.5036
+c: resp\t0.9853\t-0.6056
+c: rest\t-0.3563\t0
+c: ri\t0.2765\t0
+c: rig\t0.2962\t0
+c: righ\t0.2308\t0
+c: rin\t0\t0.2130
+c: rind\t0\t0.2130
+c: ro\t0\t0.6736
+c: roof\t0\t0.2748
+c: rop\t0\t0.7059
+c: rope\t0\t0.7059
+c: run\t0\t0.2327
+c: s\t3.3381\t-1.6961
+c: sa\t-0.8062\t0.2998
+c: sad\t0\t-0.2031
+c: sad \t0\t-0.2031
+c: saf\t0\t-0.2539
+c: safe\t0\t-0.2539
+c: sai\t-0.5934\t0.2044
+c: said\t-0.5934\t0.2044
+c: sal\t0.2757\t0
+c: sale\t0.2174\t0
+c: san\t0.4971\t-0.2272
+c: sang\t0.5270\t0
+c: sav\t-0.2562\t0.3678
+c: savi\t0\t0.2774
+c: say\t-0.4790\t0.4855
+c: sayi\t-0.4658\t0.2624
+c: says\t0\t0.2798
+c: sc\t-0.4248\t0
+c: scar\t0\t0.2325
+c: scr\t-0.3200\t0
+c: se\t0.9276\t0.2234
+c: se \t0.4239\t0
+c: see\t0\t0.2639
+c: see \t0\t0.2140
+c: seei\t0.2317\t-0.2169
+c: seg\t0\t0.3003
+c: segu\t0\t0.3003
+c: sei\t1.0187\t-0.4205
+c: seiz\t1.0187\t-0.4205
+c: sel\t0\t0.3209
+c: self\t0\t0.3209
+c: sent\t0\t0.3106
+c: ses\t0\t-0.4730
+c: sess\t0\t-0.4482
+c: sew\t0\t0.2907
+c: sewe\t0\t0.2907
+c: sh\t0.9850\t-0.6158
+c: sha\t0.2948\t-0.3451
+c: she\t0.4441\t0
+c: shes\t0.2176\t0
+c: sho\t0.2220\t-0.3017
+c: si\t1.0791\t0
+c: si \t0\t0.3106
+c: sid\t0.7092\t-0.2357
+c: side\t0.7092\t-0.2357
+c: sien\t0.2926\t0
+c: sigo\t0.2138\t0
+c: sin \t0\t0.3297
+c: sinc\t0.3064\t-0.2670
+c: sit\t0.2174\t0
+c: site\t0.2053\t0
+c: sitt\t0\t0.2975
 c: sl\t0\t-0.3031
-c: sle\t-0.4422\t0
-c: slee\t-0.3127\t0
-c: sli\t0\t0.3153
-c: slo\t0\t-0.3885
-c: slot\t0\t-0.2302
-c: slu\t0.4133\t0
-c: slur\t0.2593\t0
-c: sm\t0\t-0.2871
-c: sn\t0\t-0.3599
-c: sno\t0\t-0.3564
-c: snor\t0\t-0.2052
-c: so\t-0.6503\t0
-c: so \t-0.5023\t0
-c: som\t0.3634\t0
-c: some\t0.3634\t0
-c: sor\t-0.5162\t0
-c: sore\t-0.2846\t0
-c: sorr\t0\t0.2907
-c: sp\t0.8155\t-0.4010
-c: spe\t0.3543\t0
-c: spee\t0.2902\t0
-c: spr\t0.2683\t0
-c: spu\t0.2224\t0
-c: spur\t0.2224\t0
-c: st\t1.1298\t-0.2089
-c: sta\t0\t-0.4022
-c: star\t0\t-0.2789
-c: sti\t0.6167\t-0.3863
-c: stif\t0.2265\t0
-c: stil\t0.3060\t-0.2877
-c: sto\t0\t0.4428
-c: stop\t0\t0.3050
-c: str\t0.6054\t0
-c: stro\t0.5590\t0
-c: su\t0.5829\t0.4380
-c: sud\t0.8522\t-0.4386
-c: sudd\t0.8170\t-0.4068
-c: sug\t0\t-0.2636
-c: suga\t0\t-0.2424
-c: sui\t-0.4981\t1.2374
-c: suic\t-0.4981\t1.2374
-c: sum\t0\t-0.2494
-c: summ\t0\t-0.2494
-c: sup\t0.2426\t0
-c: sw\t1.0681\t-0.2847
-c: swa\t0.3987\t0.2593
-c: swal\t0.3987\t0.2593
-c: swe\t0.4759\t-0.3359
-c: swel\t0.3030\t-0.2273
-c: swo\t0.2398\t0
-c: swol\t0.2398\t0
-c: t\t-0.3310\t0.8854
-c: ta\t-0.4655\t0.8279
-c: tak\t-0.2333\t0.4484
-c: take\t-0.2741\t0.4363
-c: talk\t0\t-0.2486
-c: tap\t0\t0.2244
-c: tapp\t0\t0.3026
-c: te\t-0.3579\t0.5323
-c: tel\t0\t0.6366
-c: tell\t0\t0.6366
-c: ten\t0.3633\t0
-c: teng\t0.2535\t0
-c: tex\t-0.3245\t0
-c: text\t-0.2866\t0
-c: th\t-0.4886\t-0.7543
-c: tha\t-0.3524\t-0.4901
-c: than\t-0.2495\t0
-c: that\t0\t-0.3656
-c: the\t-0.7039\t0.3770
-c: the \t-0.8688\t0
-c: them\t0\t0.4757
-c: ther\t0.4396\t0
-c: thi\t-0.4679\t0.9127
-c: thin\t0\t0.5880
-c: this\t-0.7426\t0.4772
-c: thou\t0\t0.2449
-c: thr\t0.8026\t0
-c: thre\t0\t0.2723
-c: thro\t0.9682\t-0.3036
-c: ti\t0.3854\t-0.2138
-c: tie\t0.2003\t0
-c: tied\t0\t0.2017
-c: tien\t0.2518\t0
-c: tig\t0.4536\t0
-c: tigh\t0.4536\t0
-c: tir\t-0.3762\t0
-c: tire\t-0.3488\t0
-c: to\t0\t0.9978
-c: to \t-0.4983\t0.7254
-c: tod\t-0.4621\t0
-c: toda\t-0.3311\t0
-c: todo\t-0.2419\t0.2031
-c: toi\t0.3204\t0
-c: toil\t0.3204\t0
-c: tom\t-0.3360\t0
-c: tomo\t-0.2837\t0
-c: ton\t0\t0.5334
-c: tong\t0.3959\t-0.2122
-c: toni\t-0.3669\t0.7456
-c: too\t0\t0.2081
-c: took\t0.4021\t0
-c: tr\t-0.6128\t0
-c: tra\t-0.2893\t0
-c: trac\t0\t0.2522
-c: traf\t0\t-0.2137
-c: trai\t0\t0.2750
-c: tre\t0\t-0.2442
-c: trea\t0\t-0.4062
-c: trie\t0\t0.4208
-c: trip\t0\t-0.2324
-c: trus\t0\t-0.2255
-c: try\t0\t0.3630
-c: tryi\t0\t0.2498
-c: tu\t0.7072\t-0.3821
-c: tur\t0.5185\t0
-c: turn\t0.5185\t0
-c: tuv\t0.2970\t0
-c: tuvo\t0.2970\t0
-c: tw\t0.8225\t-0.3721
-c: twi\t0.5086\t0
-c: twic\t0.4732\t0
-c: two\t0.3138\t0
-c: two \t0.3138\t0
-c: u\t0.7469\t-0.2559
-c: un\t0.9971\t0
-c: un \t0.4245\t0
-c: unc\t0.3499\t0
-c: unco\t0.3657\t0
-c: unr\t0.2565\t0
-c: unre\t0.2565\t0
-c: us\t-0.2119\t-0.2629
-c: v\t0.2738\t0
-c: ver\t0\t-0.3980
-c: very\t0\t-0.2215
-c: vida\t0\t0.2664
-c: vide\t0\t-0.2136
-c: viv\t0\t0.3329
-c: vivi\t0\t0.3329
-c: vo\t0.4644\t0.3933
-c: voi\t0.2326\t0
-c: voic\t0.2326\t0
-c: vom\t0.3284\t0
-c: vomi\t0.3284\t0
-c: voy\t0\t0.4657
-c: voy \t0\t0.4657
-c: w\t-1.2222\t1.6669
-c: wa\t-1.3432\t0.2780
-c: wai\t-0.2199\t-0.4359
-c: wait\t-0.2199\t-0.4359
-c: wak\t0.3928\t0.2903
-c: wake\t0.3850\t0
-c: wal\t0\t0.2196
-c: wall\t0\t0.3398
-c: wan\t-0.7849\t0.5601
-c: want\t-0.7849\t0.5601
-c: was\t-0.4016\t-0.2187
-c: was \t-0.3462\t-0.3970
-c: wast\t0\t0.2566
-c: wat\t0\t-0.5096
-c: wate\t0\t-0.3367
-c: way\t-0.3320\t0.9096
-c: way \t-0.2939\t0.7426
-c: we\t-0.2770\t-1.7996
-c: we \t-0.2267\t-0.7327
-c: wea\t0\t-0.2802
-c: wee\t-0.2762\t-0.2047
-c: week\t-0.2762\t-0.2047
-c: wen\t0.3200\t-0.2142
-c: went\t0.3200\t-0.2142
-c: wer\t0\t-0.2453
-c: were\t0\t-0.2453
-c: wh\t0.4299\t0.3784
-c: wha\t0\t0.3409
-c: what\t0\t0.3409
-c: whe\t0.2173\t0
-c: who\t0.5369\t0
-c: who \t0\t0.2071
-c: whol\t0.4125\t0
-c: why\t-0.2083\t0
-c: why \t-0.2083\t0
-c: wi\t-0.6905\t0.6391
-c: wil\t-0.3720\t0.4553
-c: will\t-0.3689\t0.4598
-c: wis\t0\t0.4460
-c: wish\t0\t0.4608
-c: wit\t-0.4360\t0
-c: with\t-0.4360\t0
-c: wo\t0.8285\t0.9851
-c: won\t0.3750\t0.4348
-c: won \t0\t0.2888
-c: wont\t0.4695\t0
-c: wor\t0.6865\t-0.3970
-c: word\t0.5895\t-0.3003
-c: wore\t0\t-0.2507
-c: work\t-0.2348\t-0.4447
-c: worl\t0\t0.3262
-c: wors\t0.6511\t0
-c: wort\t0\t0.2424
-c: wou\t0\t0.8477
-c: woul\t-0.3881\t0.9061
-c: woun\t0.3051\t0
-c: wr\t0\t0.5849
-c: wri\t0\t0.4819
-c: wris\t0\t0.4216
-c: wron\t0\t-0.2032
-c: wrot\t0\t0.3140
-c: y\t-0.8267\t0
-c: y \t0.4229\t-0.2145
-c: ya\t-0.3605\t0.4713
-c: ya \t-0.3228\t0.5344
-c: ye\t-0.2967\t0
-c: yea\t-0.3139\t0
-c: year\t-0.3030\t0
-c: yo\t-0.6547\t-0.3299
-c: you\t-0.6406\t-0.3273
-c: you \t-0.4719\t-0.2203
-c: your\t0\t-0.2917
-c:1 \t0.5057\t0
-c:11\t0.5189\t0
-c:11 \t0.5222\t0
-c:5 \t0\t-0.3080
-c:91\t0.5222\t0
-c:911\t0.5222\t0
-c:911 \t0.5222\t0
-c:a \t0\t0.6905
-c:ab\t0\t0.2139
-c:abla\t0.2179\t0
-c:ablar\t0.2179\t0
-c:abo\t-0.5546\t0.4294
-c:abou\t-0.5546\t0.4294
-c:about\t-0.5546\t0.4294
-c:abu\t0.2143\t0
-c:abue\t0.2143\t0
-c:abuel\t0.2143\t0
-c:aby\t0.2634\t-0.2166
-c:aby \t0.2634\t-0.2166
-c:ac\t0.9267\t-1.3697
-c:acc\t0\t-0.2168
-c:acci\t0\t-0.2217
-c:accid\t0\t-0.2217
-c:ace \t0.4271\t-0.2832
-c:ach\t0.2690\t-0.5680
-c:ache\t0\t-0.5538
-c:ache \t0\t-0.5185
-c:ack\t0\t-0.2959
-c:ack \t0\t-0.3359
-c:acked\t0.2066\t0
-c:acks\t0\t0.2421
-c:acks \t0\t0.2421
-c:act\t0.2593\t0
-c:acti\t0.3540\t-0.2394
-c:ad\t0.4412\t0.7639
-c:ad \t0.8138\t0
-c:ada\t0\t-0.3845
-c:adac\t0\t-0.5254
-c:adach\t0\t-0.5254
-c:ade\t-0.3471\t0.5259
-c:ade \t-0.2025\t0.2839
-c:ado\t0.3694\t0
-c:ady\t-0.3578\t0.5022
-c:ady \t-0.3578\t0.5022
-c:af\t0\t-0.4436
-c:afe\t0\t-0.2514
-c:affa\t0\t0.2922
-c:affai\t0\t0.2922
-c:affi\t0\t-0.2137
-c:affic\t0\t-0.2137
-c:aft\t0.2971\t-0.2795
-c:afte\t0.3095\t-0.3344
-c:after\t0.3095\t-0.3344
-c:ag\t-0.5045\t0.9556
-c:aga\t-0.3516\t0.2806
-c:agai\t-0.3516\t0.2806
-c:again\t-0.3516\t0.2806
-c:age\t-0.3132\t0.4894
-c:age \t-0.2124\t0.6205
-c:ah\t0.3076\t-0.2773
-c:aho\t0.4035\t-0.2206
-c:ahog\t0.4602\t0
-c:ahoga\t0.2813\t0
-c:ai\t0.6200\t-1.4454
-c:aid\t-0.4396\t0
-c:aid \t-0.5988\t0
-c:ain\t0.3850\t-0.5754
-c:ain \t-0.4474\t0
-c:ainl\t0\t0.2422
-c:ainle\t0\t0.2422
-c:aint\t0.8002\t-0.5832
-c:aint \t0.2325\t-0.2176
-c:ainte\t0.3966\t-0.2624
-c:air\t0.9805\t-0.3000
-c:air \t0.6493\t-0.3659
-c:aire\t0.2079\t0
-c:aire \t0.2079\t0
-c:ait\t-0.2199\t-0.4359
-c:aiti\t0\t-0.3242
-c:aitin\t0\t-0.3242
-c:ak\t0.8017\t-0.2105
-c:ak \t0.2014\t0
-c:aki\t0.4198\t0
-c:akin\t0.4198\t0
-c:aking\t0.4198\t0
-c:al\t0.3186\t1.2034
-c:al \t-0.3803\t0.7316
-c:ali\t0\t0.6036
-c:aliv\t-0.2108\t0.6246
-c:alive\t0\t0.5245
-c:alk\t0\t-0.3687
-c:alk \t0\t-0.4544
-c:all\t0.4212\t0.3741
-c:all \t-0.3627\t0.5126
-c:alle\t0\t-0.3184
-c:aller\t0\t-0.3668
-c:allo\t0.4858\t0.2069
-c:allow\t0.4662\t0.2101
-c:alm\t0\t0.2325
-c:alta\t0.2116\t0
-c:alta \t0.2116\t0
-c:alw\t0\t-0.2636
-c:alwa\t0\t-0.2636
-c:alway\t0\t-0.2636
-c:am\t0.2878\t0
-c:ama \t0.2077\t0
-c:ame\t0\t-0.2629
-c:ame \t0\t-0.2119
-c:amil\t0\t0.3606
-c:amily\t0\t0.2874
-c:amin\t0.2712\t-0.3765
-c:amine\t0\t-0.2257
-c:amo\t0\t0.3695
-c:amou\t0\t0.2826
-c:amoun\t0\t0.2826
-c:an\t0.9420\t-0.5606
-c:ana\t0\t0.3639
-c:anap\t0.2400\t0
-c:anaph\t0.2400\t0
-c:anc\t0\t-0.5523
-c:ance\t0\t-0.5523
-c:ance \t0\t-0.3881
-c:and\t1.1363\t0
-c:and \t0.8383\t0.4493
-c:andi\t-0.2550\t0.3208
-c:andin\t-0.2550\t0.3208
-c:ando\t0.6533\t0
-c:ando \t0.6726\t0
-c:ane\t0\t0.3766
-c:anen\t0\t0.4027
-c:anent\t0\t0.4027
-c:ang\t0\t-0.2034
-c:ange\t0\t-0.3108
-c:anged\t0\t-0.2337
-c:angr\t0.4389\t0
-c:angre\t0.3221\t0
-c:ank\t0\t-0.4046
-c:anks\t0\t-0.2686
-c:anks \t0\t-0.2686
-c:ann\t-0.2021\t0.2969
-c:anni\t-0.2002\t0.3126
-c:annin\t0\t0.3352
-c:ano \t0\t0.2530
-c:ans\t0\t0.2184
-c:ant\t0.4686\t0
-c:ant \t0.6166\t0
-c:ants\t0\t0.2200
-c:ants \t0\t0.2200
-c:any\t0.2446\t0
-c:any \t0.4689\t-0.6038
-c:anym\t-0.3587\t0.5525
-c:anymo\t-0.3587\t0.5525
-c:ap\t-0.3144\t-0.6762
-c:ap \t0\t-0.2123
-c:ape\t0\t-0.2360
-c:aper\t0\t-0.2880
-c:aph\t0.2400\t0
-c:aphy\t0.2400\t0
-c:aphyl\t0.2400\t0
-c:app\t-0.5532\t0
-c:app \t0\t-0.2133
-c:appi\t0\t0.3236
-c:appin\t0\t0.3026
-c:aps\t0.7312\t0
-c:apse\t0.7190\t0
-c:apsed\t0.5353\t0
-c:ar\t0.4490\t0.6704
-c:ar \t0\t0.9609
-c:ara\t0\t0.7261
-c:ara \t0.2648\t0
-c:arag\t0\t0.4560
-c:arage\t0\t0.4560
-c:are\t0.3053\t0
-c:are \t-0.3065\t0.2044
-c:arel\t0.4382\t-0.2029
-c:arely\t0.4382\t-0.2029
-c:aren\t0.2652\t0
-c:arent\t0.2652\t0
-c:ari\t0\t0.2458
-c:arki\t0\t-0.2710
-c:arkin\t0\t-0.2710
-c:arl\t0\t-0.4218
-c:arli\t0\t-0.2216
-c:arlie\t0\t-0.2216
-c:arly\t0\t-0.2214
-c:arly \t0\t-0.2214
-c:arm\t0\t0.4099
-c:arm \t0.4283\t0
-c:arme\t0\t0.2457
-c:arme \t0\t0.2457
-c:arms\t0\t0.3392
-c:arms \t0\t0.3392
-c:arou\t-0.2724\t0.2482
-c:aroun\t-0.2724\t0.2482
-c:ars \t-0.2037\t0
-c:arse\t0.2410\t0
-c:arse \t0.2410\t0
-c:art\t0.7286\t-0.7387
-c:art \t0.4502\t-0.6086
-c:arti\t0\t-0.2235
-c:artin\t0\t-0.2235
-c:artn\t0\t0.2239
-c:artne\t0\t0.2239
-c:arto\t0.2092\t0
-c:arto \t0.2092\t0
-c:as\t-0.7767\t0.7162
-c:as \t-1.0541\t0.6347
-c:aso\t0\t0.5618
-c:ason\t0\t0.5618
-c:ason \t0\t0.4485
-c:asp\t0.4315\t0
-c:aspi\t0.3641\t0
-c:aspin\t0.3641\t0
-c:ass\t0.6313\t-0.6921
-c:ass \t0.3161\t-0.3519
-c:asse\t0\t-0.3257
-c:assed\t0.2432\t-0.2927
-c:ast\t-0.4079\t0.3443
-c:ast \t-0.2004\t0
-c:aste\t0\t0.2637
-c:aste \t0\t0.2566
-c:asti\t-0.2223\t0.2634
-c:astil\t0\t0.3912
-c:at\t0.3612\t-1.7395
-c:at \t0\t-0.4023
-c:ata\t-0.2086\t0.5387
-c:atar\t0\t0.4149
-c:atar \t0\t0.2746
-c:ate\t-0.3813\t-1.0333
-c:ate \t-0.2627\t-0.8634
-c:atel\t0\t0.2018
-c:aten\t0\t0.3438
-c:ateni\t0\t0.2686
-c:ater\t0\t-0.4969
-c:ater \t0\t-0.4419
-c:ath\t0.9454\t-0.2162
-c:ath \t0.3937\t0.3476
-c:athi\t0.4202\t-0.5167
-c:athin\t0.4202\t-0.5167
-c:ati\t0\t-0.2792
-c:atio\t-0.2257\t-0.3724
-c:ation\t-0.2257\t-0.3724
-c:atm\t0\t-0.3538
-c:atme\t0\t-0.3538
-c:atmen\t0\t-0.3538
-c:att\t0.3288\t0
-c:atta\t0.2333\t0
-c:attac\t0.2333\t0
-c:atter\t0.2000\t0
-c:au\t0\t-0.4165
-c:aus\t-0.2050\t0
-c:av\t0.4132\t-0.6560
-c:ave\t-0.2439\t0
-c:ave \t-0.2053\t0
-c:avi\t0.6987\t-0.3542
-c:avil\t0.2308\t0
-c:avily\t0.2308\t0
-c:avin\t0.4722\t0
-c:aving\t0.4722\t0
-c:aw \t0.3120\t0
-c:away\t-0.2363\t0
-c:away \t-0.2363\t0
-c:ay\t-0.8085\t-0.4369
-c:ay \t-0.8055\t-0.2637
-c:ayi\t-0.4985\t0
-c:ayin\t-0.4985\t0
-c:aying\t-0.4985\t0
-c:ayo\t0.3546\t-0.2015
-c:ayo \t0.3546\t-0.2015
-c:az\t0\t0.4506
-c:azo\t0\t0.5605
-c:azo \t0.2718\t0
-c:azor\t0\t0.5367
-c:azor \t0\t0.5367
-c:b \t0.2771\t0.2128
-c:ba\t0.2589\t0
-c:bab\t0.2492\t0
-c:baby\t0.2634\t-0.2166
-c:baby \t0.2634\t-0.2166
-c:bac\t-0.4551\t-0.2246
-c:back\t-0.4551\t-0.2246
-c:back \t-0.4551\t-0.2246
-c:bad\t0.2581\t0.2922
-c:bad \t0\t0.3280
-c:ban\t-0.2070\t0
-c:bar\t0.4222\t0
-c:bare\t0.4382\t-0.2029
-c:barel\t0.4382\t-0.2029
-c:bat\t0.3261\t0
-c:be\t-1.3517\t0
-c:be \t-0.7107\t0.6321
-c:bed\t0\t-0.2102
-c:bee\t-0.2328\t0.5882
-c:been\t-0.2345\t0.6071
-c:been \t-0.2345\t0.6071
-c:bef\t-0.2290\t-0.2193
-c:befo\t-0.2290\t-0.2193
-c:befor\t-0.2290\t-0.2193
-c:bei\t0\t0.4318
-c:bein\t0\t0.4318
-c:being\t0\t0.4318
-c:ber\t0\t-0.5955
-c:ber \t0\t-0.4053
-c:bet\t-0.3200\t0
-c:bett\t-0.3849\t0
-c:bette\t-0.3849\t0
-c:bi\t-0.3689\t-0.8473
-c:bie\t0\t-0.2129
-c:bien\t0\t-0.2129
-c:bien \t0\t-0.2129
-c:bil\t0\t-0.2241
-c:bill\t0\t-0.2241
-c:bio\t0.2238\t0
-c:bir\t0\t0.2321
-c:bit\t-0.5263\t-0.3936
-c:bit \t-0.5061\t-0.4415
-c:bl\t2.3042\t-0.8590
-c:bla\t0.6870\t0
-c:blac\t0.6006\t-0.2472
-c:black\t0.6006\t-0.2472
-c:blad\t0\t0.2435
-c:blade\t0\t0.2467
-c:blar\t0.2179\t0
-c:blar \t0.2179\t0
-c:ble\t0.5914\t-0.2565
-c:ble \t0.2266\t0
-c:blee\t0.4132\t0
-c:bleed\t0.4132\t0
-c:blo\t0.6557\t-0.3146
-c:bloc\t0\t0.2641
-c:block\t0\t0.2641
-c:bloo\t0.6830\t-0.5712
-c:blood\t0.6830\t-0.5712
-c:blu\t0.3689\t-0.2384
-c:blue\t0.3271\t0
-c:blue \t0.3271\t0
-c:bo\t-0.4218\t0.6366
-c:bod\t0.3054\t0
-c:body\t0.3054\t0
-c:body \t0.3054\t0
-c:boo\t-0.2501\t-0.2614
-c:book\t-0.2349\t-0.3576
-c:booki\t0\t-0.3502
-c:bot\t0.2387\t0
-c:both\t0\t-0.2259
-c:bott\t0\t0.3724
-c:bottl\t0\t0.3724
-c:bou\t-0.6358\t0.7669
-c:bout\t-0.5747\t0.5141
-c:bout \t-0.5747\t0.5141
-c:bp\t0.5031\t0
-c:bp \t0.5031\t0
-c:br\t0.7321\t-0.8176
-c:bra\t0.2746\t0
-c:bre\t1.1066\t-1.0782
-c:brea\t1.0801\t-1.0190
-c:breat\t1.0983\t-0.9565
-c:brid\t0\t0.5048
-c:bridg\t0\t0.5048
-c:brin\t0\t-0.2476
-c:bring\t0\t-0.2476
-c:bro\t-0.3337\t0
+c: sle\t-0.4366\t0
+c: slee\t-0.3074\t0
+c: sli\t0\t0.3190
+c: slo\t0\t-0.3900
+c: slot\t0\t-0.2314
+c: slu\t0.4053\t0
+c: slur\t0.2528\t0
+c: sm\t0\t-0.2841
+c: sn\t0\t-0.3539
+c: sno\t0\t-0.3505
+c: snor\t0\t-0.2023
+c: so\t-0.7155\t0.2158
+c: so \t-0.5423\t0
+c: som\t0.3602\t0
+c: some\t0.3602\t0
+c: sor\t-0.5149\t0
+c: sore\t-0.2858\t-0.2006
+c: sorr\t0\t0.3215
+c: sp\t0.8193\t-0.4018
+c: spe\t0.3665\t0
+c: spee\t0.3095\t0
+c: spr\t0.2620\t0
+c: spu\t0.2204\t0
+c: spur\t0.2204\t0
+c: st\t1.1805\t0
+c: sta\t0\t-0.4390
+c: star\t0.2078\t-0.3008
+c: sti\t0.6654\t-0.4055
+c: stif\t0.2203\t0
+c: stil\t0.3642\t-0.3106
+c: sto\t0\t0.5086
+c: stop\t0\t0.3712
+c: str\t0.5893\t0
+c: stro\t0.5477\t0
+c: su\t0.5656\t0.4363
+c: sud\t0.8448\t-0.4330
+c: sudd\t0.8095\t-0.4033
+c: sug\t0\t-0.2638
+c: suga\t0\t-0.2423
+c: sui\t-0.4951\t1.2321
+c: suic\t-0.4951\t1.2321
+c: sum\t0\t-0.2457
+c: summ\t0\t-0.2457
+c: sup\t0.2380\t0
+c: sw\t1.0694\t-0.2853
+c: swa\t0.4085\t0.2493
+c: swal\t0.4085\t0.2493
+c: swe\t0.4732\t-0.3268
+c: swel\t0.3055\t-0.2208
+c: swo\t0.2356\t0
+c: swol\t0.2356\t0
+c: t\t-0.3188\t0.8437
+c: ta\t-0.4795\t0.8358
+c: tak\t-0.2404\t0.4623
+c: take\t-0.2869\t0.4575
+c: talk\t0\t-0.2390
+c: tap\t0\t0.2185
+c: tapp\t0\t0.2982
+c: te\t-0.3024\t0.5061
+c: tel\t0\t0.6333
+c: tell\t0\t0.6333
+c: ten\t0.4380\t0
+c: teng\t0.2674\t0
+c: tex\t-0.3299\t0
+c: text\t-0.2898\t0
+c: th\t-0.5566\t-0.6731
+c: tha\t-0.3204\t-0.5055
+c: than\t-0.2709\t0
+c: that\t0\t-0.3372
+c: the\t-0.6912\t0.4258
+c: the \t-0.8872\t0
+c: them\t0\t0.4578
+c: ther\t0.4764\t0
+c: they\t0\t0.2097
+c: thi\t-0.4798\t0.9104
+c: thin\t0\t0.6012
+c: this\t-0.7402\t0.4706
+c: thos\t0\t-0.2010
+c: thou\t0\t0.2397
+c: thr\t0.8033\t0
+c: thre\t0\t0.2689
+c: thro\t0.9686\t-0.3070
+c: ti\t0.3804\t-0.2299
+c: tied\t0\t0.2040
+c: tien\t0.2451\t0
+c: tig\t0.4541\t0
+c: tigh\t0.4541\t0
+c: tir\t-0.3712\t0
+c: tire\t-0.3439\t0
+c: to\t0\t1.0230
+c: to \t-0.4795\t0.7096
+c: tod\t-0.4727\t0
+c: toda\t-0.3371\t0
+c: todo\t-0.2473\t0.2037
+c: toi\t0.3186\t0
+c: toil\t0.3186\t0
+c: tom\t-0.3344\t0.2114
+c: tomo\t-0.2843\t0
+c: ton\t0\t0.5351
+c: tong\t0.3923\t-0.2086
+c: toni\t-0.3662\t0.7436
+c: took\t0.4063\t0
+c: tr\t-0.5810\t0
+c: tra\t-0.2895\t-0.2008
+c: trac\t0\t0.2314
+c: traf\t0\t-0.2115
+c: trai\t0\t0.2661
+c: trav\t0\t-0.2413
+c: tre\t0\t-0.2392
+c: trea\t0\t-0.3996
+c: trie\t0\t0.4194
+c: trip\t0\t-0.2274
+c: trus\t0\t-0.2214
+c: try\t0\t0.3502
+c: tryi\t0\t0.2419
+c: tu\t0.7315\t-0.3969
+c: tur\t0.5146\t0
+c: turn\t0.5146\t0
+c: tuv\t0.3305\t0
+c: tuvo\t0.3305\t0
+c: tw\t0.7975\t-0.3698
+c: twi\t0.5054\t0
+c: twic\t0.4693\t0
+c: two\t0.2921\t0
+c: two \t0.2921\t0
+c: u\t0.7481\t-0.2526
+c: un\t0.9983\t0
+c: un \t0.4580\t-0.2182
+c: unc\t0.3447\t0
+c: unco\t0.3606\t0
+c: unr\t0.2545\t0
+c: unre\t0.2545\t0
+c: us\t-0.2220\t-0.2249
+c: v\t0.3636\t0
+c: ve\t0\t-0.2457
+c: ver\t0\t-0.4009
+c: very\t0\t-0.2219
+c: vida\t0\t0.2646
+c: vide\t0\t-0.2140
+c: viv\t0\t0.3302
+c: vivi\t0\t0.3302
+c: vo\t0.4353\t0.4051
+c: voi\t0.2261\t0
+c: voic\t0.2261\t0
+c: vom\t0.3189\t0
+c: vomi\t0.3189\t0
+c: voy\t0\t0.4756
+c: voy \t0\t0.4756
+c: w\t-1.3106\t1.6367
+c: wa\t-1.3784\t0.2510
+c: wai\t-0.2293\t-0.4281
+c: wait\t-0.2293\t-0.4281
+c: wak\t0.3819\t0.2428
+c: wake\t0.3767\t0
+c: wal\t0\t0.2184
+c: wall\t0\t0.3375
+c: wan\t-0.7898\t0.5499
+c: want\t-0.7898\t0.5499
+c: was\t-0.4160\t-0.2131
+c: was \t-0.3613\t-0.3939
+c: wast\t0\t0.2583
+c: wat\t0\t-0.5081
+c: wate\t0\t-0.3369
+c: way\t-0.3358\t0.9086
+c: way \t-0.2956\t0.7393
+c: we\t-0.3309\t-1.7930
+c: we \t-0.2228\t-0.7256
+c: wea\t0\t-0.2913
+c: wee\t-0.2781\t-0.2002
+c: week\t-0.2781\t-0.2002
+c: wel\t-0.2377\t0
+c: well\t-0.2273\t0
+c: wen\t0.3165\t-0.2233
+c: went\t0.3165\t-0.2233
+c: wer\t0\t-0.2422
+c: were\t0\t-0.2422
+c: wh\t0.3962\t0.4133
+c: wha\t0\t0.3630
+c: what\t0\t0.3630
+c: who\t0.5175\t0
+c: who \t0\t0.2105
+c: whol\t0.4138\t0
+c: why\t-0.2138\t0
+c: why \t-0.2138\t0
+c: wi\t-0.6868\t0.6305
+c: wil\t-0.3696\t0.4486
+c: will\t-0.3663\t0.4532
+c: wis\t0\t0.4494
+c: wish\t0\t0.4641
+c: wit\t-0.4321\t0
+c: with\t-0.4321\t0
+c: wo\t0.8431\t0.9448
+c: won\t0.3591\t0.4415
+c: won \t0\t0.2919
+c: wont\t0.4549\t0
+c: wor\t0.7063\t-0.4234
+c: word\t0.5921\t-0.3021
+c: wore\t0\t-0.2452
+c: work\t-0.2362\t-0.4422
+c: worl\t0\t0.3244
+c: wors\t0.6656\t0
+c: wort\t0\t0.2417
+c: wou\t0\t0.8306
+c: woul\t-0.3843\t0.8870
+c: woun\t0.3063\t0
+c: wr\t0\t0.5941
+c: wri\t0\t0.4811
+c: wris\t0\t0.4221
+c: wron\t0\t-0.2024
+c: wrot\t0\t0.3228
+c: y\t-0.8554\t0
+c: y \t0.4365\t-0.2292
+c: ya\t-0.3663\t0.4779
+c: ya \t-0.3303\t0.5416
+c: ye\t-0.3138\t0
+c: yea\t-0.3201\t0
+c: year\t-0.3089\t0
+c: yo\t-0.6756\t-0.2570
+c: you\t-0.6617\t-0.2544
+c: you \t-0.4666\t-0.2472
+c: your\t-0.2237\t0
+c:1 \t0.5051\t0
+c:11\t0.5186\t0
+c:11 \t0.5219\t0
+c:5 \t0\t-0.3064
+c:91\t0.5219\t0
+c:911\t0.5219\t0
+c:911 \t0.5219\t0
+c:a \t0\t0.6599
+c:ab\t0\t0.2076
+c:abla\t0.2326\t0
+c:ablar\t0.2326\t0
+c:abo\t-0.5511\t0.4256
+c:abou\t-0.5511\t0.4256
+c:about\t-0.5511\t0.4256
+c:aby\t0.2630\t-0.2181
+c:aby \t0.2630\t-0.2181
+c:ac\t0.9099\t-1.3953
+c:acc\t0\t-0.2207
+c:acci\t0\t-0.2248
+c:accid\t0\t-0.2248
+c:ace \t0.4198\t-0.2835
+c:ach\t0.2586\t-0.5622
+c:ache\t0\t-0.5498
+c:ache \t0\t-0.5141
+c:ack\t0.2347\t-0.3254
+c:ack \t0\t-0.3445
+c:acked\t0.2080\t0
+c:acks\t0\t0.2171
+c:acks \t0\t0.2171
+c:act\t0.2499\t0
+c:acti\t0.3487\t-0.2376
+c:ad\t0.4156\t0.8890
+c:ad \t0.8231\t0
+c:ada\t0\t-0.3868
+c:adac\t0\t-0.5212
+c:adach\t0\t-0.5212
+c:ade\t-0.3503\t0.5074
+c:ade \t-0.2024\t0.2763
+c:ado\t0.3567\t0
+c:ady\t-0.3530\t0.4878
+c:ady \t-0.3530\t0.4878
+c:af\t0\t-0.4351
+c:afe\t0\t-0.2539
+c:affa\t0\t0.2930
+c:affai\t0\t0.2930
+c:affi\t0\t-0.2115
+c:affic\t0\t-0.2115
+c:aft\t0.2820\t-0.2645
+c:afte\t0.2948\t-0.3190
+c:after\t0.2948\t-0.3190
+c:ag\t-0.4787\t0.9313
+c:aga\t-0.3528\t0.2936
+c:agai\t-0.3528\t0.2936
+c:again\t-0.3528\t0.2936
+c:age\t-0.3076\t0.4774
+c:age \t-0.2070\t0.6099
+c:ah\t0.3049\t-0.2759
+c:aho\t0.4008\t-0.2186
+c:ahog\t0.4560\t0
+c:ahoga\t0.2831\t0
+c:ai\t0.5928\t-1.3993
+c:aid\t-0.4436\t0
+c:aid \t-0.5958\t0
+c:ail\t0\t0.2722
+c:ain\t0.3825\t-0.6439
+c:ain \t-0.4452\t0
+c:ainl\t0\t0.2411
+c:ainle\t0\t0.2411
+c:aint\t0.7982\t-0.5828
+c:aint \t0.2361\t-0.2192
+c:ainte\t0.3903\t-0.2590
+c:air\t0.9908\t-0.3039
+c:air \t0.6466\t-0.3631
+c:aire\t0.2201\t0
+c:aire \t0.2201\t0
+c:ait\t-0.2293\t-0.4281
+c:aiti\t0\t-0.3180
+c:aitin\t0\t-0.3180
+c:ak\t0.7693\t-0.2504
+c:aki\t0.4173\t-0.2062
+c:akin\t0.4173\t-0.2062
+c:aking\t0.4173\t-0.2062
+c:al\t0.3133\t1.2162
+c:al \t-0.3897\t0.7542
+c:ali\t0\t0.6114
+c:aliv\t-0.2146\t0.6325
+c:alive\t0\t0.5298
+c:alk\t0\t-0.3581
+c:alk \t0\t-0.4541
+c:all\t0.3895\t0.3263
+c:all \t-0.3918\t0.4711
+c:alle\t0\t-0.3143
+c:aller\t0\t-0.3638
+c:allo\t0.4948\t0
+c:allow\t0.4748\t0.2007
+c:alm\t0\t0.2276
+c:alta\t0.2015\t0
+c:alta \t0.2015\t0
+c:alw\t0\t-0.2599
+c:alwa\t0\t-0.2599
+c:alway\t0\t-0.2599
+c:am\t0.3371\t-0.2712
+c:ama \t0.2190\t0
+c:ame\t0\t-0.2933
+c:ame \t0\t-0.2411
+c:amil\t0\t0.3592
+c:amily\t0\t0.2883
+c:amin\t0.2606\t-0.3960
+c:amine\t0\t-0.2331
+c:amo\t0\t0.3487
+c:amou\t0\t0.2658
+c:amoun\t0\t0.2658
+c:an\t0.9184\t-0.5145
+c:ana\t0\t0.3568
+c:anap\t0.2366\t0
+c:anaph\t0.2366\t0
+c:anc\t0\t-0.5662
+c:ance\t0\t-0.5662
+c:ance \t0\t-0.3822
+c:and\t1.1813\t0
+c:and \t0.8390\t0.4512
+c:andi\t-0.2516\t0.3130
+c:andin\t-0.2516\t0.3130
+c:ando\t0.6963\t0
+c:ando \t0.7164\t0
+c:ane\t0\t0.3759
+c:anen\t0\t0.4039
+c:anent\t0\t0.4039
+c:ange\t0\t-0.2996
+c:anged\t0\t-0.2310
+c:angr\t0.4642\t0
+c:angre\t0.3540\t0
+c:ank\t0\t-0.4157
+c:anks\t0\t-0.2742
+c:anks \t0\t-0.2742
+c:ann\t0\t0.3066
+c:anni\t0\t0.3214
+c:annin\t0\t0.3451
+c:ano \t0\t0.2502
+c:ans\t0\t0.2212
+c:ant\t0.4045\t0.2991
+c:ant \t0.5735\t0
+c:ants\t0\t0.2203
+c:ants \t0\t0.2203
+c:any\t0.2813\t0
+c:any \t0.4714\t-0.5672
+c:anym\t-0.3561\t0.5467
+c:anymo\t-0.3561\t0.5467
+c:ap\t-0.2695\t-0.7083
+c:ap \t0\t-0.2110
+c:ape\t-0.2052\t-0.2386
+c:aper\t0\t-0.2870
+c:aph\t0.2366\t0
+c:aphy\t0.2366\t0
+c:aphyl\t0.2366\t0
+c:app\t-0.5594\t0
+c:app \t0\t-0.2098
+c:appi\t0\t0.3186
+c:appin\t0\t0.2982
+c:aps\t0.7352\t0
+c:apse\t0.7230\t0
+c:apsed\t0.5396\t0
+c:ar\t0.4410\t0.7025
+c:ar \t0\t0.9137
+c:ara\t0\t0.6757
+c:ara \t0.2311\t0
+c:arag\t0\t0.4616
+c:arage\t0\t0.4616
+c:are\t0.3366\t0
+c:are \t-0.3106\t0.2175
+c:arel\t0.4346\t-0.2015
+c:arely\t0.4346\t-0.2015
+c:aren\t0.3086\t-0.2051
+c:arent\t0.3086\t-0.2051
+c:ari\t0\t0.2480
+c:arke\t0\t0.2841
+c:arked\t0\t0.2841
+c:arki\t0\t-0.2795
+c:arkin\t0\t-0.2795
+c:arl\t0\t-0.4222
+c:arli\t0\t-0.2196
+c:arlie\t0\t-0.2196
+c:arly\t0\t-0.2226
+c:arly \t0\t-0.2226
+c:arm\t0\t0.4074
+c:arm \t0.4327\t0
+c:arme\t0\t0.2422
+c:arme \t0\t0.2422
+c:arms\t0\t0.3360
+c:arms \t0\t0.3360
+c:arou\t-0.2755\t0.2240
+c:aroun\t-0.2755\t0.2240
+c:ars \t-0.2088\t0
+c:arse\t0.2775\t0
+c:arse \t0.2775\t0
+c:art\t0.7528\t-0.6847
+c:art \t0.4715\t-0.5533
+c:arti\t0\t-0.2239
+c:artin\t0\t-0.2239
+c:artn\t0\t0.2215
+c:artne\t0\t0.2215
+c:as\t-0.6923\t0.6666
+c:as \t-0.9270\t0.6349
+c:aso\t0\t0.5636
+c:ason\t0\t0.5636
+c:ason \t0\t0.4529
+c:asp\t0.4316\t0
+c:aspi\t0.3640\t0
+c:aspin\t0.3640\t0
+c:ass\t0.6308\t-0.6998
+c:ass \t0.3132\t-0.3555
+c:asse\t0\t-0.3220
+c:assed\t0.2387\t-0.2888
+c:ast\t-0.4357\t0.3491
+c:ast \t-0.2014\t0
+c:aste\t0\t0.2665
+c:aste \t0\t0.2583
+c:asti\t-0.2417\t0.2765
+c:astil\t0\t0.4034
+c:at\t0.3873\t-1.7423
+c:at \t0\t-0.3908
+c:ata\t-0.2074\t0.5260
+c:atar\t0\t0.4070
+c:atar \t0\t0.2681
+c:ate\t-0.3805\t-1.0052
+c:ate \t-0.2597\t-0.8595
+c:atel\t0\t0.2006
+c:aten\t0\t0.3458
+c:ateni\t0\t0.2670
+c:ater\t0\t-0.4793
+c:ater \t0\t-0.4232
+c:ath\t0.9813\t-0.2188
+c:ath \t0.4029\t0.3481
+c:athe\t0\t-0.2002
+c:ather\t0\t-0.2002
+c:athi\t0.4241\t-0.5139
+c:athin\t0.4241\t-0.5139
+c:ati\t0\t-0.2922
+c:atio\t-0.2272\t-0.3653
+c:ation\t-0.2272\t-0.3653
+c:atm\t0\t-0.3456
+c:atme\t0\t-0.3456
+c:atmen\t0\t-0.3456
+c:att\t0.3758\t0
+c:atta\t0.2838\t0
+c:attac\t0.2838\t0
+c:au\t0\t-0.4156
+c:aus\t-0.2107\t0
+c:av\t0.3867\t-0.6650
+c:ave\t-0.2611\t0
+c:ave \t-0.2137\t0
+c:avel\t0\t-0.2413
+c:avi\t0.6935\t-0.3511
+c:avil\t0.2286\t0
+c:avily\t0.2286\t0
+c:avin\t0.4692\t0
+c:aving\t0.4692\t0
+c:aw \t0.3119\t0
+c:away\t-0.2406\t0
+c:away \t-0.2406\t0
+c:ay\t-0.6443\t-0.4738
+c:ay \t-0.8655\t-0.2788
+c:aya\t0.2173\t0
+c:ayar\t0.2256\t0
+c:ayars\t0.2192\t0
+c:aye\t0.2102\t-0.2101
+c:ayi\t-0.5002\t0
+c:ayin\t-0.5002\t0
+c:aying\t-0.5002\t0
+c:ayo\t0.3351\t0
+c:ayo \t0.3351\t0
+c:az\t0\t0.4528
+c:azo\t0\t0.5629
+c:azo \t0.2752\t0
+c:azor\t0\t0.5348
+c:azor \t0\t0.5348
+c:b \t0.2866\t0.2017
+c:ba\t0.2696\t0
+c:bab\t0.2481\t0
+c:baby\t0.2630\t-0.2181
+c:baby \t0.2630\t-0.2181
+c:bac\t-0.4627\t-0.2147
+c:back\t-0.4627\t-0.2147
+c:back \t-0.4627\t-0.2147
+c:bad\t0.2611\t0.2915
+c:bad \t0\t0.3285
+c:bar\t0.4162\t0
+c:bare\t0.4346\t-0.2015
+c:barel\t0.4346\t-0.2015
+c:bat\t0.3203\t0
+c:be\t-1.3703\t0
+c:be \t-0.7144\t0.6441
+c:bee\t-0.2030\t0.5781
+c:been\t-0.2062\t0.5969
+c:been \t-0.2062\t0.5969
+c:bef\t-0.2583\t-0.2124
+c:befo\t-0.2583\t-0.2124
+c:befor\t-0.2583\t-0.2124
+c:bei\t0\t0.4347
+c:bein\t0\t0.4347
+c:being\t0\t0.4347
+c:ber\t0\t-0.5869
+c:ber \t0\t-0.3976
+c:bet\t-0.3214\t0
+c:bett\t-0.3829\t0
+c:bette\t-0.3829\t0
+c:bi\t-0.3653\t-0.8247
+c:bie\t0\t-0.2212
+c:bien\t0\t-0.2212
+c:bien \t0\t-0.2212
+c:bil\t0\t-0.2217
+c:bill\t0\t-0.2217
+c:bio\t0.2207\t0
+c:bir\t0\t0.2360
+c:bit\t-0.5245\t-0.3976
+c:bit \t-0.5042\t-0.4448
+c:bl\t2.3182\t-0.8847
+c:bla\t0.6980\t0
+c:blac\t0.6015\t-0.2438
+c:black\t0.6015\t-0.2438
+c:blad\t0\t0.2381
+c:blade\t0\t0.2413
+c:blar\t0.2326\t0
+c:blar \t0.2326\t0
+c:ble\t0.5982\t-0.2708
+c:ble \t0.2414\t0
+c:blee\t0.4114\t0
+c:bleed\t0.4114\t0
+c:blo\t0.6536\t-0.3186
+c:bloc\t0\t0.2655
+c:block\t0\t0.2655
+c:bloo\t0.6831\t-0.5770
+c:blood\t0.6831\t-0.5770
+c:blu\t0.3655\t-0.2379
+c:blue\t0.3234\t0
+c:blue \t0.3234\t0
+c:bo\t-0.4134\t0.6543
+c:bod\t0.3046\t0
+c:body\t0.3046\t0
+c:body \t0.3046\t0
+c:boo\t-0.2519\t-0.2344
+c:book\t-0.2368\t-0.3308
+c:booki\t0\t-0.3431
+c:bot\t0.2277\t0
+c:both\t0\t-0.2250
+c:bott\t0\t0.3719
+c:bottl\t0\t0.3719
+c:bou\t-0.6421\t0.7633
+c:bout\t-0.5710\t0.5100
+c:bout \t-0.5710\t0.5100
+c:bp\t0.4922\t0
+c:bp \t0.4922\t0
+c:br\t0.7202\t-0.8262
+c:bra\t0.2721\t0
+c:braz\t0.2026\t0
+c:brazo\t0.2026\t0
+c:bre\t1.1073\t-1.0729
+c:brea\t1.0905\t-1.0150
+c:breat\t1.1082\t-0.9508
+c:brid\t0\t0.4892
+c:bridg\t0\t0.4892
+c:brin\t0\t-0.2409
+c:bring\t0\t-0.2409
+c:bro\t-0.3405\t0
 c:bs\t0\t-0.2169
-c:bu\t0.4505\t0.6246
-c:bue\t0.2143\t0
-c:buel\t0.2143\t0
-c:bun\t0\t0.2051
-c:bunc\t0\t0.2051
-c:bunch\t0\t0.2051
-c:bur\t0\t0.5499
-c:burd\t0\t0.2694
-c:burde\t0\t0.2694
-c:burn\t0\t0.3204
-c:by\t0\t1.0170
-c:by \t0.4066\t0
-c:bye\t-0.3997\t0.8295
-c:bye \t-0.3799\t0.6706
-c:c \t0\t-0.8991
-c:ca\t0.9823\t0
-c:cal\t0.2808\t-0.4805
-c:call\t0.3755\t-0.4420
-c:call \t0.3507\t-0.4408
-c:cam\t0\t-0.2338
-c:can\t0.5253\t-0.6714
-c:can \t-0.2787\t-0.6437
-c:cant\t1.0180\t0
-c:cant \t1.0180\t0
-c:car\t0\t0.6654
-c:cara\t0.3147\t-0.2016
-c:cara \t0.3147\t-0.2016
-c:care\t0\t0.5555
-c:care \t-0.2289\t0.3735
-c:cat \t0\t0.2168
-c:cc\t0\t-0.2306
-c:cci\t0\t-0.2217
-c:ccid\t0\t-0.2217
-c:ccide\t0\t-0.2217
-c:ce\t0.8390\t0
-c:ce \t1.0975\t-0.4031
-c:ces\t0.2269\t0
-c:ces \t0.2592\t0
-c:ch\t1.5410\t-1.0290
-c:che\t0.9924\t-0.7896
-c:che \t0\t-0.4048
-c:chec\t-0.2741\t0.2758
-c:check\t-0.2741\t0.2758
-c:chen\t0.2281\t0
-c:chen \t0.2281\t0
-c:ches\t1.1470\t-0.6458
-c:chest\t1.2603\t-0.6236
-c:cho\t0.6466\t0
-c:cho \t0.7363\t-0.3568
-c:choi\t0\t0.2511
-c:choic\t0\t0.2511
-c:ci\t-0.2532\t0.8128
-c:cid\t-0.2324\t1.0633
-c:cida\t0\t0.5690
-c:cidal\t-0.2455\t0.5717
-c:cide\t0\t0.4141
-c:cide \t0\t0.4290
-c:cided\t0\t0.2068
-c:ciden\t0\t-0.2217
-c:cio\t0.4602\t0
-c:ciou\t0.4602\t0
-c:cious\t0.4602\t0
-c:cit\t0\t-0.3929
-c:cita\t0\t-0.2754
-c:cita \t0\t-0.2754
-c:ck \t0\t-0.2717
-c:cks\t0\t0.2421
-c:cks \t0\t0.2421
-c:cli\t0\t-0.2647
-c:clin\t0\t-0.3918
-c:clini\t0\t-0.3918
-c:clos\t0\t0.2301
-c:close\t0\t0.3170
-c:closi\t0.2742\t0
-c:co\t0\t-0.8237
-c:col\t0.3795\t-0.3107
-c:cold\t-0.3014\t-0.2310
-c:cold \t-0.3014\t-0.2310
-c:coll\t0.7642\t0
-c:colla\t0.7998\t-0.2294
-c:com\t-0.2073\t0
-c:come\t-0.3180\t0.2099
-c:come \t-0.2597\t0.2388
-c:con\t0.6015\t-0.3312
-c:conf\t0.2214\t-0.2744
-c:confu\t0.2399\t0
-c:cons\t0.3722\t0
-c:consc\t0.4602\t0
-c:conv\t0.3986\t0
-c:convu\t0.3986\t0
-c:coo\t0\t-0.3325
-c:cook\t0\t-0.3325
-c:cook \t0\t-0.2209
-c:cor\t-0.3361\t0.3433
-c:cort\t-0.2560\t0.3181
-c:corto\t-0.2027\t0
-c:cou\t-0.3900\t-0.2654
-c:coul\t-0.2137\t-0.2416
-c:could\t-0.2137\t-0.2416
-c:coun\t-0.2313\t0.2225
-c:count\t0\t0.3281
-c:cr\t0\t-0.3890
-c:cri\t0\t-0.2498
-c:cru\t0.2141\t0
-c:crus\t0.2286\t0
-c:crush\t0.2286\t0
-c:cti\t0.3825\t-0.2250
-c:ctio\t0.2315\t-0.2435
-c:ction\t0.2315\t-0.2435
-c:cto\t0\t-0.2393
-c:ctor\t0\t-0.2393
-c:ctor \t0\t-0.2035
-c:ctu\t0\t0.2403
-c:cu\t-0.3161\t0.8684
-c:cut\t-0.3497\t0.6779
-c:cut \t0\t0.3126
-c:cutt\t0\t0.4000
-c:cutti\t0\t0.4000
-c:d \t1.1627\t0
-c:da\t-0.2803\t-0.5889
-c:da \t0\t0.4712
-c:dac\t0\t-0.5254
-c:dach\t0\t-0.5254
-c:dache\t0\t-0.5254
-c:dad\t0.3874\t0
-c:dad \t0.2647\t0
-c:dal\t-0.2455\t0.5717
-c:dal \t-0.2455\t0.5717
-c:day\t-0.4858\t-0.7378
-c:day \t-0.6404\t-0.6309
-c:db\t-0.3602\t0.7644
-c:dby\t-0.3602\t0.7644
-c:dbye\t-0.3602\t0.7644
-c:dbye \t-0.3403\t0.6055
-c:dd\t0.7048\t-0.5023
-c:dde\t0.7468\t-0.3357
-c:dden\t0.7710\t-0.3325
-c:dden \t0.3031\t0
-c:ddenl\t0.4678\t-0.2021
-c:de\t0.8581\t1.2073
-c:de \t0.8831\t0.4296
-c:dea\t-0.3315\t1.3772
-c:dead\t0\t0.8262
-c:dead \t0\t0.8262
-c:deat\t-0.2926\t0.7575
-c:death\t-0.2642\t0.7545
-c:dec\t0\t0.3329
-c:deci\t0\t0.4230
-c:decid\t0\t0.2068
-c:ded\t-0.2832\t0.2567
-c:ded \t0\t0.3327
-c:den\t0.7138\t-0.7460
-c:denl\t0.4678\t-0.2021
-c:denly\t0.4678\t-0.2021
-c:dent\t0\t-0.4151
-c:deo\t0\t-0.2136
-c:deo \t0\t-0.2136
-c:der \t0\t0.2537
-c:ders\t0\t-0.2979
-c:ders \t0\t-0.3067
-c:des\t0.3971\t0.3743
-c:des \t0\t0.2069
-c:desd\t0.2643\t0
-c:desde\t0.2643\t0
-c:desm\t0.5986\t-0.2643
-c:desma\t0.5986\t-0.2643
-c:desp\t0\t0.3181
-c:despe\t0\t0.4874
-c:despi\t0.2364\t0
-c:dg\t-0.2664\t0.7866
-c:dge\t-0.2664\t0.7866
-c:dge \t-0.2664\t0.7866
-c:di\t-0.3556\t1.0370
-c:dic\t-0.2335\t0.2123
-c:did\t-0.2143\t0.2149
-c:die\t-0.2587\t0.7691
-c:die \t0\t1.1065
-c:diet\t0\t-0.2179
-c:diet \t0\t-0.2179
-c:din\t0\t0.2089
-c:ding\t0\t0.2685
-c:ding \t0\t0.2685
-c:disa\t0\t0.2011
-c:disap\t0\t0.2011
-c:dl\t0.2106\t0
-c:do\t0.8044\t0.2457
-c:do \t0.9239\t0
-c:doc\t0\t-0.2711
-c:doct\t0\t-0.2393
-c:docto\t0\t-0.2393
-c:doe\t0.2406\t0
-c:does\t0.2406\t0
-c:does \t0\t-0.3840
-c:doesn\t0\t0.2918
-c:dog\t0\t0.2126
-c:dog \t0\t0.2126
-c:dol\t0.3428\t0
-c:dolo\t0.3513\t-0.2111
-c:dolor\t0.3513\t-0.2111
-c:don\t-0.5772\t0.6079
-c:done\t-0.2322\t0.3157
-c:done \t-0.2322\t0.3157
-c:dont\t-0.3280\t0.3264
-c:dont \t-0.3280\t0.3264
-c:dos\t0.3354\t0.2459
-c:dose\t0.4296\t0
-c:dose \t0\t0.2890
-c:dosed\t0.4199\t-0.2938
-c:dow\t0.2891\t0
-c:down \t0\t-0.2491
-c:dr\t-0.2032\t-0.8523
-c:dra\t0.3171\t0
-c:dran\t0.2011\t0
-c:drank\t0.2011\t0
-c:dri\t-0.3848\t-0.3595
-c:driv\t-0.3720\t-0.4495
-c:drive\t0\t-0.2929
-c:drivi\t-0.2252\t0
-c:dro\t0.3939\t-0.4085
-c:droo\t0.2904\t0
-c:droop\t0.2764\t0
-c:dry\t-0.2344\t0
-c:dry \t-0.2344\t0
-c:du\t0\t-0.4646
-c:due\t0\t-0.2110
-c:duel\t0\t-0.2110
-c:duele\t0\t-0.2110
-c:dy\t0\t1.0483
-c:dy \t0\t0.6514
-c:dyi\t0\t0.3344
-c:dyin\t0\t0.3344
-c:dying\t0\t0.3936
-c:e \t0.6810\t1.5554
-c:ea\t0.3631\t-0.2369
-c:eac\t0\t0.2755
-c:eace\t0\t0.3046
-c:eace \t0\t0.2240
-c:ead\t-0.2623\t0.3493
-c:ead \t0\t0.5376
-c:eada\t0\t-0.5254
-c:eadac\t0\t-0.5254
-c:eady\t-0.3578\t0.5022
-c:eady \t-0.3578\t0.5022
-c:eak\t0.2425\t-0.2794
-c:eak \t0.2014\t0
-c:eal\t0.6506\t0
-c:eal \t0.3529\t-0.2856
-c:eall\t0.3518\t0
-c:eally\t0.3518\t0
-c:eam\t0\t-0.2414
-c:ean\t0\t0.3499
-c:ear\t0\t-0.2068
-c:ear \t0\t0.6339
-c:earl\t0\t-0.4430
-c:earli\t0\t-0.2216
-c:early\t0\t-0.2214
-c:ears\t-0.2037\t0
-c:ears \t-0.2037\t0
-c:eart\t0.5451\t-0.2495
-c:eart \t0.5241\t-0.2903
-c:eas\t-0.3427\t0.5901
-c:easo\t0\t0.5618
-c:eason\t0\t0.5618
-c:eat\t0.4226\t-0.7705
-c:eat \t-0.3400\t-0.3358
-c:eate\t0\t0.3438
-c:eaten\t0\t0.3438
-c:eath\t0.8067\t-0.3767
-c:eath \t0.3937\t0.3476
-c:eathi\t0.4202\t-0.5167
-c:eatm\t0\t-0.3538
-c:eatme\t0\t-0.3538
-c:eav\t0.2314\t0
-c:eavi\t0.2182\t0
-c:eavil\t0.2308\t0
-c:ec\t0.4138\t0
-c:ech\t0.8454\t-0.4047
-c:ech \t0.2865\t0
-c:echo\t0.5589\t-0.3050
-c:echo \t0.5589\t-0.3050
-c:eci\t0\t0.5118
-c:ecid\t0\t0.2068
-c:ecide\t0\t0.2068
-c:eck\t0\t0.2028
-c:ed\t0.4795\t-0.4106
-c:ed \t0.2456\t0
-c:eda\t0\t-0.2032
-c:ede\t0.2941\t0
-c:ede \t0.3127\t0
-c:edg\t0\t0.3290
-c:edge\t0\t0.3290
-c:edge \t0\t0.3290
-c:edi\t0.2861\t0
-c:edin\t0.4180\t-0.2657
-c:eding\t0.4180\t-0.2657
-c:eds\t-0.2453\t0
-c:eds \t-0.2453\t0
-c:edu\t0\t-0.2014
-c:ee\t-0.2877\t-0.7716
-c:ee \t-0.3091\t0
-c:eec\t0.2902\t0
-c:eech\t0.2902\t0
-c:eech \t0.2902\t0
-c:eed\t0.2685\t-0.4283
-c:eedi\t0.4180\t-0.2657
-c:eedin\t0.4180\t-0.2657
-c:eei\t0.3054\t-0.2938
-c:eein\t0.3054\t-0.2938
-c:eeing\t0.3054\t-0.2938
-c:eek\t-0.2762\t-0.2047
-c:eel\t0.2238\t0
-c:eels\t0.3176\t-0.2063
-c:eels \t0.3176\t-0.2063
-c:een\t-0.4318\t0.5727
-c:een \t-0.3722\t0.5746
-c:eep\t-0.2306\t0.2383
-c:eep \t-0.2788\t0.5036
-c:eepi\t0\t-0.2305
-c:eepin\t0\t-0.2305
-c:eet\t-0.2810\t0
-c:eet \t-0.2573\t0
-c:eez\t0.2711\t0
-c:eezi\t0.2236\t0
-c:eezin\t0.2236\t0
-c:ef\t-0.3427\t-0.5442
-c:efo\t-0.2290\t-0.2193
-c:efor\t-0.2290\t-0.2193
-c:efore\t-0.2290\t-0.2193
-c:eft\t0.2345\t0
-c:eft \t0.2484\t0
-c:egu\t0\t0.2704
-c:egui\t0\t0.2512
-c:eguir\t0\t0.2512
-c:ei\t1.4749\t-0.3841
-c:eiz\t1.0330\t-0.4212
-c:eizi\t0.3683\t0
-c:eizin\t0.3683\t0
-c:eizu\t0.6647\t-0.2568
-c:eizur\t0.6647\t-0.2568
-c:ej\t0\t0.3328
-c:ejo\t0\t0.3328
-c:ejor\t0\t0.2272
-c:ejor \t0\t0.2272
-c:ek\t-0.2762\t-0.2047
-c:el\t0.4489\t0.3408
-c:el \t0.5243\t0
-c:ele\t0\t-0.2731
-c:ele \t0\t-0.2110
-c:elf\t-0.8426\t1.5893
-c:elf \t-0.8426\t1.5893
-c:eli\t-0.2649\t0
-c:ell\t0.3544\t0
-c:elli\t0.2020\t0
-c:ellin\t0.2020\t0
-c:elp\t0\t-0.3593
-c:els\t0.4855\t-0.2999
-c:els \t0.4043\t-0.2337
-c:ely\t0.2369\t0
-c:ely \t0.2369\t0
-c:em\t-0.8328\t0.2556
-c:em \t0\t0.4614
-c:emb\t0\t-0.4147
-c:embe\t0\t-0.4147
-c:ember\t0\t-0.4147
-c:eme\t0\t-0.2701
-c:emp\t0\t0.2125
-c:en\t0.7444\t0.3318
-c:en \t0.5467\t0.9565
-c:ena\t0\t0.2529
-c:end\t-0.9059\t0.8897
-c:end \t-0.7338\t0.5457
-c:endi\t-0.3137\t0.4087
-c:endin\t-0.3137\t0.4087
-c:ene\t0.3570\t0
-c:ene \t0.2518\t0
-c:eng\t0.3583\t0
-c:engo\t0.2535\t0
-c:engo \t0.2535\t0
-c:eni\t0\t-0.2454
-c:enj\t0\t-0.2630
-c:enjo\t0\t-0.2630
-c:enjoy\t0\t-0.2630
-c:enl\t0.4678\t-0.2021
-c:enly\t0.4678\t-0.2021
-c:enly \t0.4678\t-0.2021
-c:eno\t0\t0.2235
-c:enou\t0\t0.2158
-c:enoug\t0\t0.2158
-c:ensa\t-0.2203\t0.2142
-c:ent\t0.3150\t-0.7524
-c:ent \t0.2871\t-0.7344
-c:entid\t0\t0.2207
-c:ento\t0.3009\t0
-c:ento \t0.3009\t0
-c:eo\t0.3756\t-0.3311
-c:ep\t-0.5340\t0
-c:ep \t-0.2862\t0.5456
-c:epi\t0\t-0.3164
-c:epin\t0\t-0.2305
-c:eping\t0\t-0.2305
-c:er\t0.5268\t0.4257
-c:er \t0\t-0.3042
-c:era\t-0.3844\t0.3361
-c:eral\t0\t0.2339
-c:eral \t0\t0.2339
-c:erd\t0.6010\t0
-c:erdo\t0.5392\t0
-c:erdos\t0.3633\t0
-c:ere\t0.4255\t0
-c:eres\t0.5800\t0
-c:eres \t0.5800\t0
-c:erg\t0\t-0.4324
-c:ergi\t0\t-0.3003
-c:ergic\t0.2382\t-0.2130
-c:erie\t0\t-0.2663
-c:eries\t0\t-0.3048
-c:ering\t0\t0.2356
-c:erl\t0.2236\t-0.2837
-c:erly\t0.2546\t0
-c:erly \t0.2546\t0
-c:erm\t-0.2145\t0.6599
-c:erma\t0\t0.4180
-c:erman\t0\t0.4180
-c:ero\t-0.3770\t0.7786
-c:ero \t-0.3435\t0.8254
-c:err\t0.3965\t-0.2760
-c:erra\t0.2557\t0
-c:ers\t-0.3085\t-0.3867
-c:ers \t0\t-0.5711
-c:erse\t0\t0.3517
-c:ersel\t0\t0.3517
-c:ert\t0\t0.2597
-c:erta\t0\t0.2448
-c:erta \t0.2084\t0
-c:ertar\t0\t0.2657
-c:erv\t0\t0.2764
-c:erve\t0\t0.2680
-c:erve \t0\t0.2271
-c:ery\t0.2039\t0.2013
-c:ery \t0.3711\t0
-c:eryo\t0\t0.3381
-c:eryon\t0\t0.3381
-c:eryt\t0\t0.2292
-c:eryth\t0\t0.2292
-c:es\t1.7506\t-1.7314
-c:es \t0.5420\t-0.7597
-c:esc\t-0.2516\t0
-c:esd\t0\t-0.2558
-c:esde\t0.2643\t0
-c:esde \t0.2643\t0
-c:ese\t-0.2322\t0
-c:ese \t0\t-0.2257
-c:esio\t0.2334\t0
-c:esion\t0.2334\t0
-c:esm\t0.5986\t-0.2643
-c:esma\t0.5986\t-0.2643
-c:esmay\t0.5986\t-0.2643
-c:esn\t0\t0.2918
-c:esnt\t0\t0.2918
-c:esnt \t0\t0.2918
-c:esp\t1.1439\t-0.2305
-c:espe\t-0.2275\t0.6221
-c:esped\t0\t0.2217
-c:esper\t0\t0.4004
-c:espi\t0.6784\t-0.2925
-c:espie\t0.2364\t0
-c:espir\t0.4420\t-0.2007
-c:espo\t1.0515\t-0.4979
-c:espon\t0.8347\t-0.5176
-c:espos\t0.2317\t0
-c:essi\t-0.2409\t-0.4625
-c:essio\t-0.2776\t-0.4581
-c:est\t0.8822\t0
-c:est \t0.9579\t-0.2337
-c:esta\t0.4647\t0
-c:esta \t0.3924\t0
-c:estar\t0\t0.2288
-c:este \t0\t0.2620
-c:estl\t-0.2312\t0.2899
-c:estly\t-0.2312\t0.2899
-c:et\t-0.4478\t0
-c:et \t0\t-0.3462
-c:eta\t0.2166\t0
-c:etam\t0.2350\t0
-c:etami\t0.2618\t-0.2518
-c:etel\t0\t0.2105
-c:etely\t0\t0.2105
-c:eth\t0\t0.4028
-c:etha\t0\t0.3180
-c:ethal\t0\t0.3392
-c:ett\t-0.4445\t0
-c:ette\t-0.4701\t0.2058
-c:etter\t-0.4511\t0
-c:ev\t0.2618\t0.8150
-c:eve\t0.4604\t0.8475
-c:ever\t0.4012\t1.0672
-c:ever \t0.2960\t0.5975
-c:every\t0\t0.5216
-c:ew\t0\t-0.2689
-c:ew \t0\t-0.5325
-c:ewe\t0\t0.3690
-c:ewer\t0\t0.2914
-c:ex\t-0.5939\t0
-c:exi\t0\t0.6188
-c:exis\t0\t0.3728
-c:exist\t0\t0.3728
-c:exit\t0\t0.2460
-c:exit \t0\t0.2460
-c:ext\t-0.2210\t0
-c:ext \t0\t-0.3842
-c:exte\t0\t0.2232
-c:exted\t0\t0.2232
-c:eye\t0.2231\t0
-c:ez\t0.3003\t0
-c:ezi\t0.2236\t0
-c:ezin\t0.2236\t0
-c:ezing\t0.2236\t0
-c:f \t-0.9920\t2.2831
-c:fa\t1.7128\t-0.4903
-c:fac\t0.5803\t-0.3107
-c:face\t0.6237\t-0.2726
-c:face \t0.6744\t-0.3708
-c:fade\t0\t0.2018
-c:fade \t0\t0.2018
-c:fai\t0.8925\t-0.2014
-c:fain\t0.9328\t-0.6402
-c:faint\t0.9328\t-0.6402
-c:fair\t0\t0.2922
-c:fairs\t0\t0.2922
-c:fal\t0.3047\t0
-c:falt\t0.2116\t0
-c:falta\t0.2116\t0
-c:fam\t0\t0.3606
-c:fami\t0\t0.3606
-c:famil\t0\t0.3606
-c:far\t0.2995\t0
-c:fart\t0.2092\t0
-c:farto\t0.2092\t0
-c:fas\t0\t-0.2848
-c:fast\t0\t-0.2848
-c:fe\t0.3729\t-0.2823
-c:fe \t0\t0.9713
-c:fee\t0\t-0.4509
-c:feel\t0.2333\t0
-c:feels\t0.3176\t-0.2063
-c:fel\t0.2431\t-0.4079
-c:fell\t0.3520\t-0.2289
-c:fell \t0.3520\t-0.2289
-c:ff \t0\t0.2733
-c:ffa\t0\t0.2922
-c:ffai\t0\t0.2922
-c:ffair\t0\t0.2922
-c:ffe\t0\t-0.2410
-c:ffic \t0\t-0.2137
-c:fi\t-0.8304\t-0.5013
-c:fic \t0\t-0.2137
-c:fig\t0\t0.4073
-c:figh\t0\t0.4073
-c:fight\t0\t0.4073
-c:fill \t0\t-0.2021
-c:fin\t-0.8171\t-0.2786
-c:fine\t-0.7299\t-0.3016
-c:fine \t-0.7299\t-0.3016
-c:fit\t0.3611\t0
-c:fit \t0.2824\t0
-c:fl\t0.2692\t-0.4804
-c:flo\t0.6099\t-0.2424
-c:floo\t0.7165\t0
-c:floor\t0.7165\t0
-c:flu\t-0.2049\t0
-c:fo\t-0.2349\t-0.2030
-c:foo\t0\t-0.2951
-c:food\t0\t-0.2259
-c:food \t0\t-0.2259
-c:for\t-0.8331\t0
-c:for \t-0.2682\t0
-c:fore\t-0.3141\t0.2319
-c:fore \t-0.2290\t-0.2193
-c:forev\t0\t0.4512
-c:form\t0\t-0.4862
-c:form \t0\t-0.2558
-c:forms\t0\t-0.2867
-c:forw\t0\t0.3340
-c:forwa\t0\t0.3340
-c:fou\t0.2632\t0
-c:foun\t0.2687\t0
-c:found\t0.2687\t0
-c:fr\t-0.3941\t0
-c:fr \t0\t0.2291
-c:frid\t0\t-0.2191
-c:frie\t0\t0.3046
-c:frien\t0\t0.3046
-c:ft\t0.5493\t-0.2947
-c:ft \t0.3110\t0
-c:fte\t0.2312\t-0.3387
-c:fter\t0.3095\t-0.3344
-c:fter \t0.3060\t0
-c:fu\t0.2417\t0
-c:fune\t0\t0.2339
-c:funer\t0\t0.2339
-c:fus\t0.3663\t-0.2672
-c:fuse\t0.2399\t0
-c:fused\t0.2399\t0
-c:fut\t0\t0.2364
-c:futu\t0\t0.2364
-c:futur\t0\t0.2364
-c:g \t0.9761\t0.2739
-c:ga\t0\t0.2496
-c:ga \t0\t0.2040
-c:gai\t-0.3516\t0.2806
-c:gain\t-0.3516\t0.2806
-c:gain \t-0.3383\t0.2636
-c:gan\t0.4011\t0
-c:gand\t0.2813\t0
-c:gando\t0.2813\t0
-c:gar \t0\t-0.2424
-c:gara\t0\t0.4560
-c:garag\t0\t0.4560
-c:gas\t0.4315\t0
-c:gasp\t0.4315\t0
-c:gaspi\t0.3641\t0
-c:gav\t0\t-0.2122
-c:gave\t0\t-0.2122
-c:gave \t0\t-0.2122
-c:ge\t-0.6515\t0.7890
-c:ge \t-0.3264\t1.2520
-c:ged\t0\t-0.2401
-c:ged \t0\t-0.2401
-c:ger\t-0.3042\t0
-c:ger \t0\t0.2805
-c:get\t0.3942\t-0.2275
-c:get \t0.3250\t-0.2829
-c:gg\t0.3477\t0
-c:gh\t0\t0.8444
-c:gh \t0.3006\t0
-c:ght\t-0.2147\t0.9120
-c:ght \t0\t0.6956
-c:ghti\t0\t0.2019
-c:ghtin\t0\t0.2019
-c:gi\t-0.3404\t0.2073
-c:gic\t0.2382\t-0.2130
-c:gic \t0.2382\t-0.2130
-c:giv\t-0.2499\t0.3295
-c:gla\t0\t-0.2033
-c:gle\t0\t0.2149
-c:gli\t0.2853\t0
-c:glin\t0.2853\t0
-c:gling\t0.2853\t0
-c:go\t0\t1.3898
-c:go \t0.3952\t0.7477
-c:god\t0\t0.2539
-c:god \t0\t0.2539
-c:goo\t-0.5875\t0.7741
-c:good\t-0.5601\t0.5219
-c:good \t0\t-0.2424
-c:goodb\t-0.3602\t0.7644
-c:goog\t0\t0.2521
-c:googl\t0\t0.2521
-c:gr\t0.3239\t-0.8005
-c:gra\t0.2386\t-0.5504
-c:gran\t0.3476\t-0.3086
-c:grand\t0.3476\t-0.3086
-c:gre\t0.3248\t-0.3015
-c:gre \t0.3221\t0
-c:gu\t0.5248\t0.4381
-c:gue\t0.3959\t-0.2122
-c:gue \t0.3959\t-0.2122
-c:gui\t0\t0.2718
-c:guir\t0\t0.2512
-c:guir \t0\t0.2512
-c:gun\t0\t0.4086
-c:gun \t0\t0.4795
-c:gus\t0.2488\t0
-c:gush\t0.2488\t0
-c:gushi\t0.2488\t0
-c:gy\t-0.2035\t-0.3040
-c:h \t0\t0.7906
-c:ha\t0.4548\t-0.6846
-c:hab\t0.2179\t0
-c:habl\t0.2179\t0
-c:habla\t0.2179\t0
-c:had\t0.5534\t-0.4750
-c:had \t0.3723\t-0.4430
-c:hal\t0.2537\t0
-c:hal \t0\t0.3392
-c:han\t-0.5971\t0
-c:hand\t0\t0.3347
-c:hand \t0\t0.2505
-c:hang\t-0.2663\t0
-c:hank\t-0.2404\t-0.3332
-c:hanks\t0\t-0.2686
-c:hard\t0.2030\t-0.2395
-c:hard \t0\t-0.2172
-c:harm\t-0.2018\t0
-c:has\t-0.3845\t0.4429
-c:has \t-0.3907\t0.5068
-c:hav\t0.5408\t0
-c:have\t0\t0.2956
-c:have \t0\t0.2643
-c:havi\t0.6542\t-0.4394
-c:havin\t0.6542\t-0.4394
-c:he\t1.0776\t-0.5815
-c:he \t-0.6167\t-0.3421
-c:hea\t1.0502\t-0.8073
-c:head\t0.2756\t-0.7927
-c:head \t0.2834\t0
-c:heada\t0\t-0.5254
-c:hear\t0.6929\t0
-c:hear \t0\t0.4472
-c:heart\t0.5456\t-0.3077
-c:heat\t0\t-0.2226
-c:heav\t0.2759\t0
-c:heavi\t0.2308\t0
-c:hec\t-0.2741\t0.2758
-c:heck\t-0.2741\t0.2758
-c:hed\t-0.3377\t0
-c:hed \t-0.2089\t0
-c:help\t0\t-0.3593
-c:hem\t0\t0.4757
-c:hem \t0\t0.4757
-c:hen\t0.2674\t0.3658
-c:hen \t0.2674\t0.3658
-c:her\t0.3187\t0.4484
-c:her \t0.2348\t0
-c:here\t0.5348\t0.2388
-c:heres\t0.5800\t0
-c:hers\t0\t0.3413
-c:herse\t0\t0.3517
-c:hes\t1.8391\t-0.8778
-c:hes \t0.6515\t0
-c:hest\t1.2603\t-0.6236
-c:hest \t1.3724\t-0.6155
-c:hi\t0.6200\t0.9720
-c:hi \t0\t0.2252
-c:him\t0\t0.4468
-c:hims\t0\t0.4922
-c:himse\t0\t0.4922
-c:hin\t0.9471\t0.3997
-c:hinc\t0.2312\t0
-c:hinch\t0.2312\t0
-c:hing\t0.5620\t0
-c:hing \t0.4529\t-0.2222
-c:hink\t0\t0.4777
-c:hink \t0.5602\t0
-c:hinki\t-0.4215\t0.5178
-c:his\t-0.5498\t0.4241
-c:his \t-0.4515\t0.6032
-c:hit\t0.2607\t0
-c:hit \t0.2579\t0
-c:ho\t0.5998\t0.2482
-c:ho \t0.8592\t0
-c:hoard\t0\t0.2017
-c:hog\t0.4602\t0
-c:hoga\t0.2813\t0
-c:hogan\t0.2813\t0
-c:hoi\t0\t0.2511
-c:hoic\t0\t0.2511
-c:hoice\t0\t0.2511
-c:hol\t0.3737\t-0.3143
-c:hole\t0.4159\t0
-c:hole \t0.4159\t0
-c:hom\t0\t-0.4374
-c:home\t0\t-0.3408
-c:home \t0\t-0.3408
-c:hon\t-0.5307\t0
-c:hone\t-0.5307\t0
-c:hone \t-0.2376\t0
-c:hones\t-0.2931\t0.2820
-c:hop\t-0.3202\t0.5577
-c:hope\t-0.3063\t0.4748
-c:hope \t0\t0.5071
-c:hor\t0\t-0.2217
-c:hou\t0\t0.2359
-c:houg\t0\t0.2449
-c:hough\t0\t0.2449
-c:hour \t0\t0.2078
-c:how\t0\t0.3477
-c:how \t-0.2383\t0.3993
-c:hr\t0.9883\t0
-c:hre\t0\t0.2723
-c:hrea\t0\t0.3124
-c:hreat\t0\t0.3124
-c:hro\t1.1271\t-0.3027
-c:hroa\t0.4691\t-0.2530
-c:hroat\t0.4691\t-0.2530
-c:hrou\t0.3286\t0
-c:hroug\t0.3286\t0
-c:ht\t-0.2430\t1.0758
-c:ht \t0\t0.6956
-c:hti\t0\t0.2019
-c:htin\t0\t0.2019
-c:hting\t0\t0.2019
-c:hu\t0\t-0.2504
-c:hug\t0.2238\t0
-c:huge\t0.2238\t0
-c:huge \t0.2238\t0
-c:hurt \t0\t0.2543
-c:hy\t0\t-0.2611
-c:hyl\t0.2400\t0
-c:hyla\t0.2400\t0
-c:i \t0\t0.6119
-c:ia\t0\t0.2525
-c:ic\t-0.2298\t0.2553
-c:ic \t0\t-0.8077
-c:ice\t0.5527\t0.2844
-c:ice \t0.3570\t0.2638
-c:ici\t-0.6445\t1.2755
-c:icid\t-0.5052\t1.1408
-c:icida\t-0.2729\t0.6316
-c:icide\t0\t0.4290
-c:ick\t0\t-0.3994
-c:ick \t0\t-0.2857
-c:id\t-0.4801\t1.0827
-c:id \t-0.4499\t-0.4288
-c:ida\t0\t0.5763
-c:ida \t0.2765\t0.2233
-c:idal\t-0.2455\t0.5717
-c:idal \t-0.2455\t0.5717
-c:iday\t0\t-0.2787
-c:ide\t0.4412\t0
-c:ide \t0.3289\t0.3013
-c:iden\t0\t-0.2217
-c:ident\t0\t-0.2217
-c:ideo\t0\t-0.2136
-c:ideo \t0\t-0.2136
-c:idg\t0\t0.4576
-c:idge\t0\t0.4576
-c:idge \t0\t0.4576
-c:ids\t0\t0.2669
-c:ids \t0\t0.2669
-c:ie\t-0.5911\t1.4098
-c:ie \t-0.2047\t0.8876
-c:ied\t-0.2911\t0.3316
-c:ied \t-0.2911\t0.3316
-c:ien\t0.4030\t0.4415
-c:iend\t0\t0.3338
-c:iend \t0\t0.2609
-c:iene\t0.2518\t0
-c:iene \t0.2518\t0
-c:ient\t0.2219\t0
-c:iento\t0.3009\t0
-c:ier\t0\t0.4365
-c:ierd\t0.2038\t0
-c:ierdo\t0.2038\t0
-c:iero\t-0.2624\t0.6026
-c:iero \t-0.2624\t0.6026
-c:iert\t0.2364\t0
-c:ierta\t0.2364\t0
-c:ies\t0\t-0.3087
-c:ies \t0\t-0.3582
-c:iet\t0\t-0.2758
-c:iet \t0\t-0.2758
-c:if\t0\t0.9136
-c:ife\t0\t1.0297
-c:ife \t0\t1.0818
-c:iff\t0.2680\t0
-c:ig\t0.2373\t0.5470
-c:igh\t0\t0.6638
-c:ight\t0\t0.7023
-c:ight \t0\t0.5742
-c:ighti\t0\t0.2019
-c:ik\t0.3781\t0
-c:ike\t0.3797\t0
-c:ike \t0.3797\t0
-c:il\t-0.8721\t0.9472
-c:ild\t-0.2042\t0
-c:ile\t0.3519\t0
-c:ilet\t0.3204\t0
-c:ilet \t0.3204\t0
-c:ill\t-1.0783\t0.5509
-c:ill \t-0.3173\t0
-c:illa\t0\t0.3296
-c:illas\t0\t0.3912
-c:illi\t-0.2684\t-0.4604
-c:illin\t-0.2684\t-0.4604
-c:ills\t0\t0.5171
-c:ills \t0\t0.5171
-c:ily\t0\t0.2036
-c:ily \t0\t0.2036
-c:im\t-0.3140\t0.3347
-c:ime\t0\t-0.2299
-c:ims\t0\t0.4922
-c:imse\t0\t0.4922
-c:imsel\t0\t0.4922
-c:in\t0.8565\t-0.4675
-c:in \t-0.9835\t0.4568
-c:ina\t0.3083\t0
-c:ina \t0.4031\t0
-c:inc\t0.4546\t-0.2853
-c:ince\t0.2696\t-0.2501
-c:ince \t0.2696\t-0.2501
-c:incha\t0.2312\t0
-c:ind\t-0.2643\t0.6553
-c:ind \t0\t0.4952
-c:indo\t0\t0.2161
-c:indo \t0\t0.2161
-c:ine\t-0.8218\t-0.3664
-c:ine \t-0.6730\t-0.4415
-c:ined\t0\t0.2343
-c:ined \t0\t0.2343
-c:ines\t0\t-0.2057
-c:inf\t0.3287\t0
-c:infa\t0.2092\t0
-c:infar\t0.2092\t0
-c:ing\t0.7447\t0.4056
-c:ing \t0.7753\t0.4183
-c:inge\t0\t-0.2192
-c:inger\t0\t-0.2192
-c:ini\t0\t-0.3388
-c:inic\t0\t-0.3918
-c:inic \t0\t-0.2718
-c:ink\t0\t0.4806
-c:ink \t0.5610\t0
-c:inki\t-0.3895\t0.6311
-c:inkin\t-0.3895\t0.6311
-c:inl\t0\t0.2422
-c:inle\t0\t0.2422
-c:inles\t0\t0.2422
-c:ins\t-0.2576\t-0.3329
-c:insu\t-0.2018\t0
-c:insul\t0\t0.2175
-c:insur\t0\t-0.2932
-c:int\t0.5126\t0.2598
-c:int \t0\t0.5324
-c:inte\t0.3532\t-0.3973
-c:inted\t0.4968\t0
-c:inter\t0\t-0.2247
-c:intm\t0\t-0.2326
-c:intme\t0\t-0.2326
-c:into\t0\t0.4531
-c:into \t0\t0.4531
-c:inu\t0.2603\t0
-c:inut\t0.2944\t0
-c:inute\t0.2944\t0
-c:io\t0.5923\t-1.8082
-c:ion\t0\t-1.1665
-c:ion \t0.2394\t-0.8307
-c:ions\t0\t-0.2938
-c:ions \t0\t-0.2938
-c:iou\t0.3564\t-0.3895
-c:ious\t0.3564\t-0.3895
-c:ious \t0.2451\t-0.2506
-c:ip\t0.3866\t-0.9384
-c:ip \t0\t-0.4193
-c:ips\t0.6264\t-0.3466
-c:ips \t0.6264\t-0.3466
-c:ir\t0.7691\t0.5288
-c:ir \t0.4154\t0.4234
-c:ira\t0.5390\t0
-c:irar\t0.4254\t0
-c:irar \t0.4331\t0
-c:ire\t0\t-0.2091
-c:ire \t0.2443\t0
-c:ired\t-0.3858\t-0.2091
-c:ired \t-0.3858\t-0.2091
-c:irl\t0\t0.2463
-c:is\t-0.7126\t0.7980
-c:is \t0\t0.2435
-c:isa\t0\t0.2011
-c:isap\t0\t0.2011
-c:isapp\t0\t0.2011
-c:ise\t-0.5100\t-0.2908
-c:ise \t-0.2832\t-0.3047
-c:ish\t0\t0.5380
-c:ish \t0\t0.5775
-c:isn\t0.3048\t-0.2417
-c:isnt\t0.3048\t-0.2417
-c:isnt \t0.3048\t-0.2417
-c:ist\t-0.6702\t0.3359
-c:ist \t-0.2259\t-0.2843
-c:ists\t0\t0.4057
-c:ists \t0\t0.4057
-c:it\t-0.5553\t-0.6909
-c:it \t-0.5110\t0.2502
-c:ita\t-0.2007\t-0.2542
-c:ita \t0\t-0.2754
-c:itc\t0.3625\t0
-c:itch\t0.3625\t0
-c:itche\t0.2198\t0
-c:ite\t0\t-0.2192
-c:ite \t0.2256\t0
-c:ith\t-0.4360\t0
-c:ith \t-0.3429\t0
-c:iti\t0\t-0.4431
-c:itin\t0\t-0.4287
-c:iting\t0\t-0.4287
-c:its\t0.4633\t0
-c:its \t0.4633\t0
-c:itt\t-0.2929\t0
-c:itti\t0\t0.2040
-c:ittin\t0\t0.2040
-c:ittl\t-0.3461\t-0.2477
-c:ittle\t-0.3461\t-0.2477
-c:iv\t-1.2764\t1.7674
-c:iv \t0\t-0.2299
-c:ive\t-0.4913\t1.0955
-c:ive \t-0.5830\t1.2211
-c:ivi\t-0.8165\t1.0236
-c:ivin\t-0.6789\t0.5906
-c:iving\t-0.6789\t0.5906
-c:ivir\t0\t0.2542
-c:ivir \t0\t0.2542
-c:iz\t1.4078\t-0.9594
-c:ize\t0\t-0.2619
-c:izi\t0.3493\t0
-c:izin\t0.3493\t0
-c:izing\t0.3493\t0
-c:izq\t0.2038\t0
-c:izqu\t0.2038\t0
-c:izqui\t0.2038\t0
-c:izu\t0.6647\t-0.2568
-c:izur\t0.6647\t-0.2568
-c:izure\t0.6647\t-0.2568
-c:izz\t0\t-0.2223
-c:ja\t0.3059\t0
-c:jaw\t0.2428\t0
-c:jaw \t0.2428\t0
-c:jo\t-0.3708\t0
-c:jor\t0\t0.2272
-c:jor \t0\t0.2272
-c:joy\t0\t-0.2630
-c:joy \t0\t-0.2630
-c:ju\t-0.3524\t0.8651
-c:jum\t0\t0.4448
-c:jump\t-0.2097\t0.4744
-c:jump \t0\t0.2731
-c:jumpi\t0\t0.2452
-c:jus\t-0.2819\t0.5146
-c:just\t-0.2819\t0.5146
-c:just \t-0.2819\t0.5146
-c:k \t0.7893\t-1.9247
-c:ke\t1.1311\t0.7065
-c:ke \t1.0301\t0
-c:ked\t0\t0.2419
-c:ked \t0\t0.2419
-c:kee\t0\t0.4503
-c:keep\t0\t0.4503
-c:keep \t0\t0.4343
-c:ket\t0.2571\t-0.2980
-c:keta\t0.2618\t-0.2518
-c:ketam\t0.2618\t-0.2518
-c:ki\t-0.3700\t-0.2728
-c:kid\t0.2889\t0
-c:kid \t0.4108\t-0.2427
-c:kids\t0\t0.2669
-c:kids \t0\t0.2669
-c:kil\t-0.5201\t-0.2721
-c:kill\t-0.5201\t-0.2721
-c:killi\t-0.2645\t0
-c:kin\t-0.3448\t0
-c:kind\t0\t0.3045
-c:kind \t0\t0.2122
-c:king\t-0.2483\t0
-c:king \t-0.2483\t0
-c:kit\t0.2163\t0
-c:kitc\t0.2281\t0
-c:kitch\t0.2281\t0
-c:km\t0\t0.6896
-c:kms\t0\t0.6896
-c:kms \t0\t0.6896
-c:kn\t-0.2267\t0.4984
-c:kne\t0\t-0.3095
-c:knee\t-0.2196\t-0.2572
-c:kni\t0\t0.4162
-c:knif\t0\t0.3194
-c:knife\t0\t0.3194
-c:kno\t0\t0.3917
-c:know\t0\t0.4138
-c:know \t0\t0.3567
-c:l \t-0.9514\t0
-c:la\t0.8207\t-0.5212
-c:la \t0.6201\t0
-c:lab\t0.2996\t0
-c:lac\t0.7274\t-0.4371
-c:lack\t0.6006\t-0.2472
-c:lacke\t0.2865\t0
-c:lade\t0\t0.2467
-c:lan\t-0.3339\t0.4804
-c:lan \t-0.2368\t0.2531
-c:lann\t0\t0.3195
-c:lanni\t0\t0.3352
-c:lap\t0.7076\t0
-c:laps\t0.7190\t0
-c:lapse\t0.7190\t0
-c:lar\t0\t-0.3023
-c:lar \t0.2307\t-0.2677
-c:las\t-0.6742\t0.5421
-c:las \t-0.2169\t0.5261
-c:last\t-0.3272\t0.2048
-c:last \t-0.3859\t0
-c:lat\t-0.3194\t-0.6385
-c:late\t-0.2957\t-0.7044
-c:late \t-0.2351\t-0.5714
-c:lco\t0\t0.2147
-c:ld\t-1.3665\t0.4467
-c:ld \t-1.0944\t0.3697
-c:ldi\t0\t0.2077
-c:ldin\t0\t0.2077
-c:lding\t0\t0.2077
-c:le\t0.5223\t-0.9053
-c:le \t0.3140\t-0.5070
-c:lee\t0\t-0.3354
-c:leed\t0.4132\t0
-c:leed \t0\t0.3135
-c:leedi\t0.4258\t-0.4393
-c:leep\t-0.4084\t0
-c:leep \t-0.3736\t0
-c:lef\t0.2345\t0
-c:left\t0.2345\t0
-c:left \t0.2484\t0
-c:len\t0.3743\t-0.3791
-c:len \t0.4178\t0
-c:ler\t0.2652\t-0.5330
-c:ler \t0.2096\t0
-c:lerg\t0\t-0.3795
-c:lergi\t0\t-0.3003
-c:les\t-0.3133\t0.2850
-c:less\t-0.2171\t0.3742
-c:less \t-0.2034\t0.2503
-c:let\t0\t0.5247
-c:let \t0.2137\t0
-c:lete\t0\t0.2105
-c:letel\t0\t0.2105
-c:leth\t0\t0.3392
-c:letha\t0\t0.3392
-c:lf\t-0.7929\t1.5461
-c:lf \t-0.7042\t1.4063
-c:li\t-0.7026\t0.6924
-c:lide\t0\t0.2914
-c:lide \t0\t0.2914
-c:lie\t0\t-0.4622
-c:lier\t0\t-0.2711
-c:lier \t0\t-0.2711
-c:lif\t0\t0.8606
-c:life\t0\t0.8806
-c:life \t0\t0.9327
-c:lig\t-0.2965\t0
-c:ligh\t-0.2965\t0
-c:light\t-0.2965\t0
-c:lik\t0.3867\t0
-c:like\t0.3867\t0
-c:like \t0.3867\t0
-c:lin\t-0.2116\t-0.3124
-c:line\t0\t0.4235
-c:lined\t0\t0.2343
-c:ling\t0\t-0.3146
-c:ling \t0\t-0.2658
-c:lini\t0\t-0.3918
-c:linic\t0\t-0.3918
-c:lip\t0.6610\t-0.2799
-c:lips\t0.6658\t-0.3009
-c:lips \t0.6658\t-0.3009
-c:lit\t-0.2759\t0
-c:litt\t-0.3481\t-0.2619
-c:littl\t-0.3461\t-0.2477
-c:liv\t-0.6330\t1.4154
-c:live\t-0.3391\t0.7541
-c:live \t-0.3321\t0.6622
-c:livi\t-0.2939\t0.6613
-c:livin\t-0.2589\t0.5612
-c:lk\t0\t-0.3687
-c:lk \t0\t-0.4544
-c:ll\t0.7918\t0
-c:ll \t-0.3493\t0.2562
-c:lla\t0.6487\t0
-c:llap\t0.7998\t-0.2294
-c:llaps\t0.7998\t-0.2294
-c:llas\t0\t0.3912
-c:llas \t0\t0.3912
-c:lle\t0\t-0.3472
-c:lled\t0\t-0.2079
-c:lled \t0\t-0.2079
-c:llen\t0.2777\t0
-c:llen \t0.2777\t0
-c:ller\t0\t-0.3942
-c:llerg\t0\t-0.3668
-c:lli\t0\t-0.5891
-c:llin\t0\t-0.5891
-c:lling\t0\t-0.4534
-c:llo\t0.3559\t0.3134
-c:llow\t0.3861\t0
-c:llowe\t0.2588\t0
-c:lls\t0\t0.5171
-c:lls \t0\t0.5171
-c:lly\t0.2137\t0
-c:lly \t0.2137\t0
-c:lm\t0\t0.3282
-c:lo\t1.6082\t-1.0346
-c:loc\t0\t0.3939
-c:lock\t0\t0.3359
-c:lock \t0\t0.2641
-c:lol\t-0.5954\t-0.7616
-c:lol \t-0.5954\t-0.7616
-c:lon\t0\t0.2663
-c:long\t0\t0.2724
-c:longe\t0\t0.4397
-c:loo\t1.4975\t-0.2522
-c:lood\t0.6830\t-0.5712
-c:lood \t0.6830\t-0.5712
-c:look\t0\t0.5010
-c:looki\t-0.2014\t0.3281
-c:looks\t0.2691\t0
-c:loor\t0.7165\t0
-c:loor \t0.7165\t0
-c:lor\t0\t-0.3149
-c:lor \t0.2810\t-0.3167
-c:los\t0.3718\t0
-c:lose\t0\t0.3170
-c:losi\t0.4046\t0
-c:losin\t0.4046\t0
-c:lot\t0.2797\t-0.3765
-c:lot \t0\t-0.2970
-c:lov\t0\t0.2035
-c:love\t0\t0.2035
-c:low\t0.3067\t0
-c:low \t0\t-0.3240
-c:lowed\t0.2588\t0
-c:lp\t0.2380\t-0.4450
-c:lr\t0\t0.3008
-c:ls\t0.9766\t0.2580
-c:ls \t0.3267\t0.3683
-c:lsi\t0.3986\t0
-c:lsin\t0.2739\t0
-c:lsing\t0.2739\t0
-c:lt\t0\t-0.3039
-c:lta \t0.2116\t0
-c:lu\t0.4053\t-0.3991
-c:lue\t0.3271\t0
-c:lue \t0.3271\t0
-c:lw\t0\t-0.2636
-c:lwa\t0\t-0.2636
-c:lway\t0\t-0.2636
-c:lways\t0\t-0.2636
-c:ly\t1.0438\t0
-c:ly \t1.0438\t0
-c:m \t0.3443\t0
-c:ma\t-0.2300\t0
-c:make\t-0.2501\t0
-c:make \t-0.2273\t0.2259
-c:mal\t-0.2839\t-0.2979
-c:mam\t0.2077\t0
-c:mama\t0.2077\t0
-c:mama \t0.2077\t0
-c:man\t0.3984\t0.2269
-c:mana\t0\t0.2369
-c:mane\t0\t0.4027
-c:manen\t0\t0.4027
-c:many\t0.7087\t-0.4886
-c:many \t0.7087\t-0.4886
-c:mat\t0\t0.4797
-c:mata\t0\t0.4149
-c:matar\t0\t0.4149
-c:may\t0.6356\t-0.2372
-c:mayo\t0.3546\t-0.2015
-c:mayo \t0.3546\t-0.2015
-c:mb\t0.3901\t-0.8367
-c:mb \t0.3504\t0
-c:mbe\t0\t-0.5923
-c:mber\t0\t-0.5923
-c:mber \t0\t-0.4053
-c:me\t-1.0907\t0.3032
-c:me \t0\t0.6614
-c:med\t-0.2034\t0
-c:mej\t0\t0.2272
-c:mejo\t0\t0.2272
-c:mejor\t0\t0.2272
-c:mem\t0\t-0.3946
-c:memb\t0\t-0.3326
-c:membe\t0\t-0.3326
-c:men\t-0.4906\t-0.7935
-c:ment\t-0.3427\t-0.7539
-c:ment \t0\t-0.6040
-c:mer\t0\t-0.3019
-c:mer \t0\t-0.2833
-c:mi\t0.6308\t-0.6074
-c:mi \t0.4110\t0
-c:mig\t-0.2039\t0
-c:mil\t-0.2498\t0.2156
-c:mily\t0\t0.2874
-c:mily \t0\t0.2874
-c:min\t0.4691\t-0.4907
-c:mind\t0\t0.2115
-c:mind \t0\t0.3571
-c:mine\t0\t-0.2257
-c:mine \t0\t-0.2257
-c:minu\t0.2944\t0
-c:minut\t0.2944\t0
-c:mise \t0\t-0.2033
-c:mit\t0.3125\t0
-c:mm\t0\t-0.2522
-c:mme\t0\t-0.2831
-c:mmer\t0\t-0.2494
-c:mmer \t0\t-0.2494
-c:mo\t-0.5544\t0.3667
-c:mom\t0\t0.2832
-c:mom \t0\t0.2205
-c:mon\t0\t-0.4216
-c:mont\t0\t-0.2293
-c:month\t0\t-0.2293
-c:mor\t-0.7427\t0.7169
-c:more\t-0.4308\t0.7124
-c:more \t-0.4308\t0.7124
-c:mori\t0\t0.3246
-c:morir\t0\t0.3246
-c:morn\t0\t-0.2880
-c:morni\t0\t-0.2880
-c:morr\t-0.2104\t0
-c:morro\t-0.2104\t0
-c:mou\t0.2044\t0
-c:moun\t0\t0.2826
-c:mount\t0\t0.2826
-c:mout\t0.2403\t0
-c:mouth\t0.2403\t0
-c:mov\t0.3140\t-0.3665
-c:move\t0\t-0.2422
-c:mp\t0\t0.3028
-c:mpi\t0\t0.2452
-c:mpin\t0\t0.2452
-c:mping\t0\t0.2452
-c:mple\t0\t0.2105
-c:mplet\t0\t0.2105
-c:ms\t-0.6304\t1.1345
-c:ms \t-0.5017\t0.6424
-c:mse\t0\t0.4922
-c:msel\t0\t0.4922
-c:mself\t0\t0.4922
-c:mu\t0\t0.4195
-c:muc\t0\t0.2567
-c:much\t0\t0.2567
-c:much \t-0.2518\t0.2678
-c:mucho\t0.3495\t0
-c:mue\t0\t0.4714
-c:muer\t0\t0.4714
-c:muert\t0\t0.2470
-c:mum\t0.2550\t0
-c:mum \t0.2476\t0
-c:my\t-0.3092\t0.4399
-c:my \t0\t-0.2145
-c:mys\t-0.4388\t0.7004
-c:myse\t-0.4388\t0.7004
-c:mysel\t-0.4388\t0.7004
-c:n \t-0.2050\t0.4037
-c:na\t0.3717\t0.5951
-c:na \t0.4160\t0
-c:nal\t0\t0.2825
-c:nap\t0\t-0.2447
-c:naph\t0.2400\t0
-c:naphy\t0.2400\t0
-c:nas\t0\t0.3941
-c:nas \t0\t0.2765
-c:nc\t0.4320\t0
-c:nce\t0.2049\t-0.5430
-c:nce \t0.3367\t-0.3539
-c:ncha\t0.2312\t0
-c:nco\t0.3608\t0
-c:ncon\t0.3657\t0
-c:ncons\t0.3224\t0
-c:nd\t0.7242\t0.4257
-c:nd \t0.3995\t0.6046
-c:nda\t0\t-0.2413
-c:nders\t0\t-0.2217
-c:ndi\t0\t0.3017
-c:ndin\t0\t0.3188
-c:nding\t0\t0.3188
-c:ndo\t0.8540\t0
-c:ndo \t0.8733\t0
-c:ne\t-1.4201\t0
-c:ne \t-0.6582\t-0.2283
-c:ned\t0\t0.3640
-c:ned \t0\t0.3640
-c:nee\t-0.5961\t-0.5240
-c:need\t-0.3784\t-0.2825
-c:need \t-0.3313\t-0.4051
-c:nen\t0\t0.4027
-c:nent\t0\t0.4027
-c:nent \t0\t0.2628
-c:ner\t-0.2754\t0.3699
-c:nera\t0\t0.2339
-c:neral\t0\t0.2339
-c:ness\t0.3013\t0
-c:ness \t0.3013\t0
-c:nest\t-0.2312\t0.2899
-c:nestl\t-0.2312\t0.2899
-c:nev\t0\t0.2814
-c:neve\t0\t0.2814
-c:never\t0\t0.2948
-c:new\t0\t-0.3812
-c:new \t0\t-0.3255
-c:nf\t0.5404\t-0.3042
-c:nfa\t0.2092\t0
-c:nfar\t0.2092\t0
-c:nfart\t0.2092\t0
-c:nfu\t0.3761\t-0.2500
-c:nfus\t0.3284\t-0.2408
-c:nfuse\t0.2399\t0
-c:ng\t1.6431\t0.2242
-c:ng \t0.9450\t0.5247
-c:nge\t-0.4054\t0
-c:nged\t0\t-0.2337
-c:nged \t0\t-0.2337
-c:nger\t-0.2456\t0
-c:nger \t0\t0.2833
-c:ngo\t0.2535\t0
-c:ngo \t0.2535\t0
-c:ngr\t0.4389\t0
-c:ngre\t0.3221\t0
-c:ngre \t0.3221\t0
-c:ngu\t0.5109\t-0.2644
-c:ngue\t0.3959\t-0.2122
-c:ngue \t0.3959\t-0.2122
-c:ni\t-0.8349\t0
-c:nic\t-0.2378\t-0.6151
-c:nic \t0\t-0.2913
-c:nif\t0\t0.3194
-c:nife\t0\t0.3194
-c:nife \t0\t0.3194
-c:nig\t-0.5501\t0.8146
-c:nigh\t-0.5501\t0.8146
-c:night\t-0.5501\t0.8146
-c:nj\t0\t-0.4011
-c:njo\t0\t-0.2630
-c:njoy\t0\t-0.2630
-c:njoy \t0\t-0.2630
-c:nk \t0.6002\t0
-c:nki\t-0.3895\t0.6311
-c:nkin\t-0.3895\t0.6311
-c:nking\t-0.3895\t0.6311
-c:nks\t0\t-0.2686
-c:nks \t0\t-0.2686
-c:nl\t0.4051\t0
-c:nle\t0\t0.2422
-c:nles\t0\t0.2422
-c:nless\t0\t0.2422
-c:nly\t0.4423\t0
-c:nly \t0.4423\t0
-c:nni\t-0.2293\t0.3724
-c:nnin\t-0.2214\t0.3950
-c:nning\t-0.2214\t0.3950
-c:no\t-0.6212\t0
-c:no \t-0.3683\t0
-c:nob\t0\t0.2797
-c:nobo\t0\t0.2797
-c:nobod\t0\t0.2797
-c:non\t0\t-0.3267
-c:none\t0\t-0.2431
-c:none \t0\t-0.2431
-c:nons\t0.2008\t0
-c:noo\t0\t0.2277
-c:noos\t0\t0.3157
-c:noose\t0\t0.3157
-c:nor\t-0.2686\t-0.4196
-c:norm\t0\t-0.2108
-c:norma\t0\t-0.2108
-c:nos\t0\t-0.3445
-c:nose\t0\t-0.2292
-c:not\t0\t0.7146
-c:not \t0.3079\t0
-c:note \t0\t0.2738
-c:noth\t-0.2132\t0.5136
-c:nothi\t-0.2120\t0.4941
-c:nou\t0\t0.2158
-c:noug\t0\t0.2158
-c:nough\t0\t0.2158
-c:nr\t0.2516\t0
-c:nre\t0.2565\t0
-c:nres\t0.2603\t0
-c:nresp\t0.2603\t0
-c:ns\t0\t-0.5874
-c:ns \t-0.2045\t-0.3086
-c:nsa\t-0.3168\t0.3748
-c:nsad\t0\t0.2201
-c:nsc\t0.4602\t0
-c:nsci\t0.4602\t0
-c:nscio\t0.4602\t0
-c:nsi\t0.2313\t0
-c:nsiv\t0.2603\t0
-c:nsive\t0.2603\t0
-c:nst\t0\t-0.2397
-c:nsu\t-0.2325\t0
-c:nsuli\t0\t0.2175
-c:nsur\t0\t-0.2932
-c:nsura\t0\t-0.2932
-c:nt\t1.1535\t0.6335
-c:nt \t1.2324\t0.2594
-c:nta\t0.2110\t-0.2656
-c:nta \t0.2282\t0
-c:nted\t0.4367\t0
-c:nted \t0.4367\t0
-c:nter\t-0.2116\t0
-c:nth\t0\t-0.2293
-c:ntid\t0\t0.2207
-c:ntido\t0\t0.2207
-c:ntin\t0\t0.2794
-c:ntl\t0\t0.3044
-c:ntm\t0\t-0.2326
-c:ntme\t0\t-0.2326
-c:ntmen\t0\t-0.2326
-c:nto\t0.4090\t0.5095
-c:nto \t0.4090\t0.5095
-c:nts\t-0.2845\t0
-c:nts \t-0.2845\t0
-c:nu\t0.4543\t-0.5549
-c:num\t0.3043\t-0.2785
-c:numb\t0.3043\t-0.2785
-c:numb \t0.3504\t0
-c:nut\t0.3572\t-0.2024
-c:nute\t0.2944\t0
-c:nute \t0.2741\t0
-c:nv\t0.3859\t0
-c:nvu\t0.3986\t0
-c:nvul\t0.3986\t0
-c:nvuls\t0.3986\t0
-c:ny \t0.3677\t-0.6388
-c:nym\t-0.3587\t0.5525
-c:nymo\t-0.3587\t0.5525
-c:nymor\t-0.3587\t0.5525
-c:o \t-0.3467\t0.2943
-c:oa\t0.4338\t0
-c:oad\t0\t0.3028
-c:oat\t0.2968\t-0.2741
-c:oat \t0.4691\t-0.2530
-c:ob\t-0.2113\t0
-c:obo\t0\t0.2797
-c:obod\t0\t0.2797
-c:obody\t0\t0.2797
-c:ock\t0\t0.3946
-c:oct\t0\t-0.2393
-c:octo\t0\t-0.2393
-c:octor\t0\t-0.2393
-c:od\t-0.2050\t0
-c:od \t0.3399\t-0.7356
-c:oda\t-0.3311\t0
-c:oday\t-0.3042\t0
-c:oday \t-0.3042\t0
-c:odb\t-0.3602\t0.7644
-c:odby\t-0.3602\t0.7644
-c:odbye\t-0.3602\t0.7644
-c:odo\t-0.2315\t0.2325
-c:odo \t-0.2011\t0
-c:ody\t0.3054\t0
-c:ody \t0.3054\t0
-c:oe\t0.2984\t0
-c:oes\t0.2984\t0
-c:oes \t0\t-0.3227
-c:oesn\t0\t0.2918
-c:oesnt\t0\t0.2918
-c:of\t-0.4249\t0.6841
-c:of \t0\t0.4443
-c:off\t-0.4240\t0.3162
-c:off \t-0.2743\t0.3100
-c:og\t0.2440\t0.2656
-c:og \t0\t0.2126
-c:oga\t0.2072\t0
-c:ogan\t0.2813\t0
-c:ogand\t0.2813\t0
-c:ogl\t0\t0.2521
-c:oi\t0\t0.5828
-c:oic\t0\t0.2661
-c:oice\t0\t0.2661
-c:oice \t0\t0.2347
-c:oil\t0.3204\t0
-c:oile\t0.3204\t0
-c:oilet\t0.3204\t0
-c:oin\t-0.4039\t0.5576
-c:oint\t-0.3553\t0.6867
-c:oint \t0\t0.7500
-c:ointm\t0\t-0.2326
-c:ok\t0.5081\t-0.7047
-c:ok \t0\t-0.3336
-c:oke\t0.2948\t0
-c:oke \t0.4277\t0
-c:oki\t0\t-0.3446
-c:okin\t0\t-0.3057
-c:oking\t0\t-0.3057
-c:oks\t0.2691\t0
-c:oks \t0.2691\t0
-c:ol\t0\t-1.7440
-c:ol \t-0.8065\t-0.7152
-c:old\t-0.5734\t-0.4749
-c:old \t-0.5409\t-0.5893
-c:ole\t0.4159\t0
-c:ole \t0.4159\t0
-c:oll\t1.0210\t-0.2202
-c:olla\t0.8430\t-0.2479
-c:ollap\t0.7998\t-0.2294
-c:olle\t0.2297\t0
-c:ollen\t0.2398\t0
-c:olo\t0.2537\t-0.2928
-c:olor\t0.2820\t-0.2146
-c:olor \t0.3513\t-0.2111
-c:om\t0\t-0.7158
-c:om \t0.2147\t0
-c:ome \t0\t-0.3585
-c:omi\t0.2445\t-0.4573
-c:omit\t0.3284\t0
-c:omo\t-0.3183\t0
-c:omor\t-0.2104\t0
-c:omorr\t-0.2104\t0
-c:omple\t0\t0.2105
-c:oms\t0\t-0.2153
-c:oms \t0\t-0.2153
-c:on\t0.6227\t0.2665
-c:on \t-0.2679\t0
-c:onc\t0\t0.3733
-c:once\t0\t0.2528
-c:once \t0\t0.2675
-c:ond\t0.4775\t-0.4823
-c:ondi\t0.3686\t-0.2900
-c:ondin\t0.3746\t-0.2756
-c:one\t-0.5355\t0.6196
-c:one \t0\t0.2820
-c:ones\t-0.2999\t0.4329
-c:onest\t-0.2312\t0.2899
-c:onf\t0.2214\t-0.2744
-c:onfu\t0.2399\t0
-c:onfus\t0.2399\t0
-c:ong\t0.4395\t0
-c:ong \t0.2003\t-0.2423
-c:onge\t0\t0.4317
-c:onger\t0\t0.4397
-c:ongu\t0.3959\t-0.2122
-c:ongue\t0.3959\t-0.2122
-c:oni\t-0.4669\t0.6460
-c:onig\t-0.3669\t0.7456
-c:onigh\t-0.3669\t0.7456
-c:ons\t0.6303\t-0.5164
-c:ons \t-0.2031\t-0.2241
-c:onsc\t0.4602\t0
-c:onsci\t0.4602\t0
-c:onsi\t0.2313\t0
-c:onsiv\t0.2603\t0
-c:ont\t0\t0.2562
-c:ont \t0\t0.4677
-c:onth\t0\t-0.2293
-c:onv\t0.3986\t0
-c:onvu\t0.3986\t0
-c:onvul\t0.3986\t0
-c:oo\t0.8296\t0.3394
-c:ood\t0\t-0.2252
-c:ood \t0.3896\t-0.9895
-c:oodb\t-0.3602\t0.7644
-c:oodby\t-0.3602\t0.7644
-c:oof\t0\t0.2826
-c:oof \t0\t0.2826
-c:oog\t0\t0.2521
-c:oogl\t0\t0.2521
-c:ook\t0.3216\t0
-c:ook \t0.3323\t0
-c:ooki\t-0.2925\t0
-c:ookin\t-0.2738\t0
-c:ooks\t0.2691\t0
-c:ooks \t0.2691\t0
-c:oop\t0.2764\t0
-c:oor\t0.6680\t0
-c:oor \t0.6680\t0
-c:oos\t0\t0.4120
-c:oose\t0\t0.3157
-c:oose \t0\t0.3157
-c:op\t0.5041\t0
-c:op \t0.3634\t0
-c:ope\t-0.2505\t0.5447
-c:ope \t-0.4090\t1.0608
-c:open\t0\t-0.3766
-c:oper\t0.2546\t0
-c:operl\t0.2546\t0
-c:ops \t0\t0.2304
-c:or\t-0.9053\t0
-c:or \t0.5658\t0
-c:ord\t0.4194\t0
-c:orde\t0\t0.2396
-c:order\t0\t0.2396
-c:ords\t0.4215\t0
-c:ords \t0.4215\t0
-c:ore\t-1.1238\t0.5621
-c:ore \t-1.0192\t0
-c:orev\t0\t0.4512
-c:oreve\t0\t0.4512
-c:org\t0\t-0.2151
-c:orin\t0.2778\t-0.3375
-c:orina\t0.3509\t0
-c:orir\t0\t0.3246
-c:orir \t0\t0.2100
-c:ork\t-0.2413\t-0.5841
-c:ork \t0\t-0.5877
-c:orl\t0\t0.3262
-c:orld\t0\t0.3262
-c:orld \t0\t0.3262
-c:orm\t-0.3592\t-0.6149
-c:orm \t0\t-0.2558
-c:orms\t0\t-0.2867
-c:orms \t0\t-0.2867
-c:orn\t0\t-0.2370
-c:orni\t0\t-0.2880
-c:ornin\t0\t-0.2880
-c:orr\t-0.2963\t0
-c:orro\t-0.2104\t0
-c:orrow\t-0.2104\t0
-c:orry\t0\t0.3883
-c:orry \t0\t0.3883
-c:ors\t0.5607\t0
-c:orse\t0\t0.2529
-c:orse \t0\t0.2529
-c:orst\t0.6060\t-0.3020
-c:orst \t0.6060\t-0.3020
-c:ort\t-0.5191\t0.4199
-c:orta\t0\t0.3063
-c:orto\t-0.2027\t0
-c:orto \t-0.2027\t0
-c:orw\t0\t0.3340
-c:orwa\t0\t0.3340
-c:orwar\t0\t0.3340
-c:os\t0.6103\t0.2927
-c:ose\t0\t0.5893
-c:ose \t0\t0.7180
-c:osed\t0.3678\t0
-c:osed \t0.3678\t0
-c:osi\t0.3394\t0
-c:osin\t0.3986\t0
-c:osing\t0.3986\t0
-c:oso\t0.2693\t0
-c:oso \t0.2693\t0
-c:oste\t0\t0.2571
-c:ot\t0\t0.6790
-c:ot \t0.2177\t-0.3838
-c:ote\t-0.2139\t0
-c:ote \t0\t0.2488
-c:oth\t-0.3868\t0.6523
-c:oth \t0\t-0.2099
-c:othe\t0\t0.3681
-c:other\t0\t0.3681
-c:othi\t-0.2120\t0.4941
-c:othin\t-0.2120\t0.4941
-c:ots\t0.2090\t0
-c:ots \t0.2090\t0
-c:ott\t0.2140\t0.3605
-c:ottl\t0\t0.3724
-c:ottle\t0\t0.3724
-c:ou\t0.5586\t0
-c:ou \t-0.4719\t-0.2203
-c:oub\t0.2878\t0
-c:oubl\t0.2878\t0
-c:ouble\t0.2878\t0
-c:oug\t0\t0.2440
-c:ough\t0\t0.2440
-c:ough \t0.2557\t0
-c:ought\t-0.2492\t0.3293
-c:oul\t-0.4728\t0.7157
-c:ould\t-0.4695\t0.6079
-c:ould \t-0.3991\t0.6677
-c:oun\t0.2666\t0.4179
-c:ound\t0.5297\t0
-c:ound \t0.2980\t0
-c:ount\t0\t0.6106
-c:ount \t0\t0.2590
-c:ounte\t0\t0.2245
-c:our \t0\t0.2724
-c:ours\t0\t-0.4170
-c:ourse\t0\t-0.2338
-c:ous\t0.4472\t-0.6694
-c:ous \t0.2320\t-0.3959
-c:out\t0.3506\t0
-c:out \t0.2430\t0.2334
-c:outh\t0.2403\t0
-c:outh \t0.2403\t0
-c:ov\t0.6406\t-0.2937
-c:ove\t0.4957\t0
-c:ove \t0\t-0.2070
-c:over\t0.4572\t0
-c:over \t0.2050\t0
-c:overd\t0.3093\t0
-c:ow\t0.6603\t0.2091
-c:ow \t-0.2746\t0
-c:owe\t0.3029\t0.2656
-c:owi\t0.2860\t0
-c:owin\t0.2860\t0
-c:owing\t0.2860\t0
-c:oxy\t0\t0.3688
-c:oxy \t0\t0.3602
-c:p \t0.5702\t-0.3066
-c:pa\t0.2548\t-0.6005
-c:pain \t0\t-0.2225
-c:painl\t0\t0.2422
-c:pan\t0\t-0.2216
-c:pap\t-0.2237\t-0.3741
-c:pape\t0\t-0.2990
-c:paper\t0\t-0.2133
-c:par\t-0.3929\t0
-c:para\t0\t0.2233
-c:parki\t0\t-0.2710
-c:partn\t0\t0.2239
-c:pas\t0.9681\t-0.2334
-c:pass\t0.7651\t-0.5284
-c:pass \t0.3922\t-0.2062
-c:passe\t0.2384\t-0.3078
-c:past\t0\t0.3067
-c:past \t0.3292\t0
-c:pasti\t0\t0.3912
-c:pat\t0\t0.2917
-c:pe\t0.3514\t0.6013
-c:pe \t-0.3342\t1.0118
-c:pea\t0\t0.3386
-c:peac\t0\t0.3046
-c:peace\t0\t0.3046
-c:pec\t0.5017\t-0.2307
-c:pech\t0.5589\t-0.3050
-c:pecho\t0.5589\t-0.3050
-c:ped\t-0.3051\t0
-c:ped \t-0.2031\t-0.3289
-c:pedi\t0\t0.2217
-c:pee\t0.8890\t-0.2940
-c:pee \t0.2332\t0
-c:peec\t0.2902\t0
-c:peech\t0.2902\t0
-c:peed\t0.2336\t0
-c:peed \t0.2336\t0
-c:pen\t-0.2571\t0
-c:peni\t0\t-0.2346
-c:pensa\t0\t0.2200
-c:peo\t0.3507\t-0.2983
-c:per\t0\t0.2796
-c:per \t0\t-0.2165
-c:perl\t0.2546\t0
-c:perly\t0.2546\t0
-c:perm\t0\t0.4027
-c:perma\t0\t0.4027
-c:pert\t0\t0.2657
-c:perta\t0\t0.2657
-c:ph\t0\t-0.3976
-c:pho\t-0.2995\t0
-c:phon\t-0.2995\t0
-c:phone\t-0.2995\t0
-c:phy\t0\t-0.2540
-c:phyl\t0.2400\t0
-c:phyla\t0.2400\t0
-c:pi\t0.5723\t0
-c:pic\t-0.2526\t0
-c:pier\t0.2312\t0
-c:piert\t0.2364\t0
-c:pil\t0\t0.3009
-c:pills\t0\t0.3529
-c:pin\t0.3208\t0
-c:pir\t0.4420\t-0.2007
-c:pira\t0.5866\t0
-c:pirar\t0.4731\t0
-c:pl\t0\t0.2362
-c:pla\t-0.4480\t0.4629
-c:plan\t-0.4502\t0.6494
-c:plan \t-0.2347\t0.3189
-c:plann\t0\t0.3195
-c:ple \t0.2719\t-0.2149
-c:plet\t0\t0.2105
-c:plete\t0\t0.2105
-c:po\t0.4253\t0
-c:poi\t-0.3470\t0.7562
-c:poin\t-0.3470\t0.7562
-c:point\t-0.3470\t0.7562
-c:pon\t0.8215\t-0.4564
-c:pond\t0.5744\t-0.4153
-c:pondi\t0.3746\t-0.2756
-c:pons\t0.2603\t0
-c:ponsi\t0.2603\t0
-c:pos\t0\t0.3958
-c:pose\t0\t0.4079
-c:pose \t0\t0.3677
-c:poso\t0.2693\t0
-c:poso \t0.2693\t0
-c:pou\t0.2189\t0
-c:pp\t-0.5662\t0
-c:pp \t0\t-0.2133
-c:ppe\t-0.4207\t0
-c:pped\t-0.3058\t0
-c:pped \t-0.3058\t0
-c:ppi\t0\t0.3730
-c:ppin\t0\t0.3520
-c:pping\t0\t0.3520
-c:pply\t0.2030\t0
-c:pply \t0.2030\t0
-c:ppo\t-0.2010\t0
-c:pr\t0\t-0.9710
-c:pre\t0\t-0.2991
-c:pres\t0\t-0.3278
-c:pro\t0\t-0.5846
-c:prob\t-0.2011\t0
-c:prop\t0.2546\t0
-c:prope\t0.2546\t0
-c:ps\t1.4463\t-0.3576
-c:ps \t0.6494\t-0.2520
-c:pse\t0.7190\t0
-c:psed\t0.5353\t0
-c:psed \t0.5353\t0
-c:pt\t-0.4104\t0
-c:pty\t0\t0.2207
-c:pu\t0.7142\t0.2840
-c:pue\t0.3986\t-0.2367
-c:pued\t0.5076\t-0.2549
-c:puede\t0.3127\t0
-c:pur\t0.2134\t0.3629
-c:purp\t0\t0.4089
-c:purpo\t0\t0.4290
-c:purt\t0.2224\t0
-c:put\t0\t0.2346
-c:put \t0\t0.2782
-c:py\t0\t-0.3436
-c:py \t0\t-0.3436
-c:qu\t0\t0.6393
-c:que\t0.2555\t0
-c:que \t0.3054\t0
-c:qui\t-0.5878\t0.7163
-c:quie\t-0.2667\t0.6408
-c:quier\t-0.2320\t0.6988
-c:r \t0\t0.9176
-c:ra\t0.3641\t0.4753
-c:ra \t0.3145\t0.3464
-c:rac\t-0.2683\t0
-c:rack\t0\t0.2321
-c:racks\t0\t0.2522
-c:rad\t0.2496\t0
-c:raff\t0\t-0.2137
-c:raffi\t0\t-0.2137
-c:rag\t0\t0.4136
-c:rage\t0\t0.4826
-c:rage \t0\t0.4826
-c:ran\t0\t-0.5987
-c:ranc\t0\t-0.3120
-c:rance\t0\t-0.3120
-c:rand\t0.3191\t-0.2915
-c:rank\t0.2011\t0
-c:rank \t0.2011\t0
-c:rar\t0.4254\t0
-c:rar \t0.4331\t0
-c:rat\t-0.4552\t0
-c:rate\t-0.2189\t0
-c:rav\t0\t-0.2101
-c:rave\t0\t-0.2101
-c:raz\t0\t0.5093
-c:razo\t0\t0.5605
-c:razo \t0.2718\t0
-c:razor\t0\t0.5367
-c:rd\t0.9777\t-0.4038
-c:rd \t0.2302\t0
-c:rda\t0\t-0.2191
-c:rday\t0\t-0.2191
-c:rde\t-0.2027\t0.2268
-c:rdo\t0.5392\t0
-c:rdos\t0.3633\t0
-c:rdose\t0.3633\t0
-c:rds\t0.4052\t-0.2276
-c:rds \t0.4052\t-0.2276
-c:re\t1.2667\t-1.2009
-c:rea\t0.7484\t0
-c:read\t-0.3830\t0.4292
-c:ready\t-0.3578\t0.5022
-c:real\t0.7431\t0
-c:real \t0.3913\t0
-c:reall\t0.3518\t0
-c:ream\t0\t-0.2105
-c:reas\t0\t0.6601
-c:reaso\t0\t0.5618
-c:reat\t0.7963\t-1.1175
-c:reate\t0\t0.3124
-c:reath\t1.0983\t-0.9565
-c:reatm\t0\t-0.3538
-c:red\t0.2271\t-0.3432
-c:red \t0.2271\t-0.3432
-c:ree\t-0.4060\t0
-c:reg\t0.2002\t0
-c:rel\t0.3124\t0
-c:rely\t0.4382\t-0.2029
-c:rely \t0.4382\t-0.2029
-c:rem\t0\t-0.3518
-c:ren\t0.2601\t-0.3283
-c:rent\t0.2672\t-0.3233
-c:rent \t0.2357\t-0.2506
-c:res\t1.1948\t-0.7466
-c:res \t0.6495\t0
-c:resc\t-0.2233\t0
-c:resp\t1.2527\t-0.7127
-c:respi\t0.4420\t-0.2007
-c:respo\t0.8347\t-0.5176
-c:rest\t-0.3591\t0.2003
-c:rest \t-0.2683\t0.2960
-c:rev\t0\t0.4512
-c:reve\t0\t0.4512
-c:rever\t0\t0.4512
-c:rg\t0\t-0.5830
-c:rge\t-0.2173\t0
-c:rgi\t0\t-0.3003
-c:rgic\t0.2382\t-0.2130
-c:rgic \t0.2382\t-0.2130
-c:ri\t-0.8263\t0
-c:ria\t0\t0.3441
-c:rid\t-0.2770\t0
-c:ridg\t0\t0.4576
-c:ridge\t0\t0.4576
-c:rie\t-0.4589\t0.2666
-c:ried\t0\t0.2743
-c:ried \t0\t0.2743
-c:rien\t0\t0.3431
-c:riend\t0\t0.3046
-c:ries\t0\t-0.3048
-c:ries \t0\t-0.3048
-c:rig\t0.5635\t-0.2413
-c:righ\t0.4982\t-0.2349
-c:right\t0.4982\t-0.2349
-c:rina\t0.3303\t0
-c:rina \t0.2394\t0
-c:rind\t0\t0.2161
-c:rindo\t0\t0.2161
-c:ring\t-0.3279\t0
-c:ring \t-0.3092\t0
-c:rip\t0\t-0.2051
-c:rip \t0\t-0.2324
-c:rir\t0\t0.3246
-c:rir \t0\t0.2100
-c:ris\t0\t0.4144
-c:rist\t0\t0.4079
-c:rists\t0\t0.4103
-c:riv\t-0.3772\t-0.5013
-c:rive\t0\t-0.3448
-c:rive \t0\t-0.2758
-c:rivi\t-0.2252\t0
-c:rivin\t-0.2252\t0
-c:rk\t0\t-0.7353
-c:rk \t0\t-0.6109
-c:rked\t0\t0.2024
-c:rked \t0\t0.2024
-c:rki\t0\t-0.3469
-c:rkin\t0\t-0.3469
-c:rking\t0\t-0.3469
-c:rld\t0\t0.3262
-c:rld \t0\t0.3262
-c:rlie\t0\t-0.2216
-c:rlier\t0\t-0.2711
+c:bu\t0.4424\t0.6272
+c:bun\t0\t0.2047
+c:bunc\t0\t0.2047
+c:bunch\t0\t0.2047
+c:bur\t0\t0.5438
+c:burd\t0\t0.2672
+c:burde\t0\t0.2672
+c:burn\t0\t0.3165
+c:by\t0\t1.0109
+c:by \t0.4028\t0
+c:bye\t-0.3985\t0.8181
+c:bye \t-0.3786\t0.6624
+c:c \t0\t-0.8929
+c:ca\t0.9808\t-0.2209
+c:cal\t0.2476\t-0.5036
+c:call\t0.3443\t-0.4652
+c:call \t0.3201\t-0.4644
+c:cam\t0\t-0.2296
+c:can\t0.5169\t-0.7173
+c:can \t-0.2696\t-0.6341
+c:cant\t0.9981\t0
+c:cant \t0.9981\t0
+c:car\t0\t0.6827
+c:car \t0\t0.2004
+c:cara\t0.3047\t0
+c:cara \t0.3047\t0
+c:care\t0\t0.5432
+c:care \t-0.2295\t0.3723
+c:cat \t0\t0.2096
+c:cc\t0\t-0.2346
+c:cci\t0\t-0.2248
+c:ccid\t0\t-0.2248
+c:ccide\t0\t-0.2248
+c:ce\t0.8302\t0
+c:ce \t1.1255\t-0.4231
+c:ces\t0.2122\t0
+c:ces \t0.2432\t0
+c:ch\t1.4836\t-1.0789
+c:che\t0.9839\t-0.7526
+c:che \t0\t-0.3730
+c:chec\t-0.2748\t0.2764
+c:check\t-0.2748\t0.2764
+c:chen\t0.2309\t0
+c:chen \t0.2309\t0
+c:ches\t1.1404\t-0.6441
+c:chest\t1.2516\t-0.6207
+c:cho\t0.5846\t0
+c:cho \t0.6693\t-0.3625
+c:choi\t0\t0.2520
+c:choic\t0\t0.2520
+c:ci\t-0.2600\t0.8157
+c:cid\t-0.2359\t1.0584
+c:cida\t0\t0.5759
+c:cidal\t-0.2451\t0.5774
+c:cide\t0\t0.4041
+c:cide \t0\t0.4229
+c:cided\t0\t0.2060
+c:ciden\t0\t-0.2248
+c:cio\t0.4574\t0
+c:ciou\t0.4574\t0
+c:cious\t0.4574\t0
+c:cit\t0\t-0.3846
+c:cita\t0\t-0.2704
+c:cita \t0\t-0.2704
+c:ck \t0\t-0.2838
+c:cks\t0\t0.2171
+c:cks \t0\t0.2171
+c:cli\t0\t-0.2649
+c:clin\t0\t-0.3934
+c:clini\t0\t-0.3934
+c:clos\t0\t0.2242
+c:close\t0\t0.3126
+c:closi\t0.2731\t0
+c:co\t0\t-0.8287
+c:col\t0.3859\t-0.3097
+c:cold\t-0.2981\t-0.2310
+c:cold \t-0.2981\t-0.2310
+c:coll\t0.7646\t0
+c:colla\t0.8003\t-0.2278
+c:com\t-0.2214\t0
+c:come\t-0.3191\t0.2105
+c:come \t-0.2616\t0.2394
+c:con\t0.6484\t-0.3543
+c:conf\t0.2123\t-0.2756
+c:confu\t0.2318\t0
+c:cons\t0.3679\t0
+c:consc\t0.4574\t0
+c:conv\t0.3893\t0
+c:convu\t0.3893\t0
+c:coo\t0\t-0.3263
+c:cook\t0\t-0.3263
+c:cook \t0\t-0.2164
+c:cor\t-0.3388\t0.3438
+c:cort\t-0.2579\t0.3158
+c:corto\t-0.2038\t0
+c:cou\t-0.3976\t-0.2466
+c:coul\t-0.2147\t-0.2356
+c:could\t-0.2147\t-0.2356
+c:coun\t-0.2381\t0.2373
+c:count\t0\t0.3421
+c:cr\t-0.2142\t-0.2487
+c:cri\t0\t-0.2274
+c:cru\t0.2121\t0
+c:crus\t0.2271\t0
+c:crush\t0.2271\t0
+c:ct\t0\t-0.2199
+c:cti\t0.3740\t-0.2228
+c:ctio\t0.2246\t-0.2412
+c:ction\t0.2246\t-0.2412
+c:cto\t0\t-0.2383
+c:ctor\t0\t-0.2383
+c:ctor \t0\t-0.2032
+c:ctu\t0\t0.2402
+c:cu\t-0.2840\t0.8711
+c:cut\t-0.3604\t0.6856
+c:cut \t0\t0.3187
+c:cutt\t0\t0.3997
+c:cutti\t0\t0.3997
+c:d \t1.1517\t0
+c:da\t-0.2761\t-0.6052
+c:da \t0\t0.4861
+c:dac\t0\t-0.5212
+c:dach\t0\t-0.5212
+c:dache\t0\t-0.5212
+c:dad\t0.3801\t0
+c:dad \t0.2590\t0
+c:dal\t-0.2451\t0.5774
+c:dal \t-0.2451\t0.5774
+c:day\t-0.4532\t-0.7680
+c:day \t-0.6854\t-0.6455
+c:days\t0.2225\t0
+c:days \t0.2225\t0
+c:db\t-0.3586\t0.7581
+c:dby\t-0.3586\t0.7581
+c:dbye\t-0.3586\t0.7581
+c:dbye \t-0.3387\t0.6024
+c:dd\t0.6938\t-0.4960
+c:dde\t0.7338\t-0.3317
+c:dden\t0.7593\t-0.3286
+c:dden \t0.2993\t0
+c:ddenl\t0.4599\t-0.2004
+c:de\t0.8667\t1.2544
+c:de \t0.9281\t0.3832
+c:dea\t-0.3365\t1.3675
+c:dead\t0\t0.8184
+c:dead \t0\t0.8184
+c:deat\t-0.2942\t0.7543
+c:death\t-0.2650\t0.7529
+c:dec\t0\t0.3377
+c:deci\t0\t0.4252
+c:decid\t0\t0.2060
+c:ded\t-0.2796\t0.2503
+c:ded \t0\t0.3246
+c:den\t0.6995\t-0.7453
+c:denl\t0.4599\t-0.2004
+c:denly\t0.4599\t-0.2004
+c:dent\t0\t-0.4166
+c:deo\t0\t-0.2140
+c:deo \t0\t-0.2140
+c:der \t0\t0.2585
+c:ders\t0\t-0.2797
+c:ders \t0\t-0.3040
+c:des\t0.4188\t0.3423
+c:des \t0\t0.2021
+c:desd\t0.3642\t0
+c:desde\t0.3642\t0
+c:desm\t0.6132\t-0.2556
+c:desma\t0.6132\t-0.2556
+c:desp\t0\t0.3225
+c:despe\t0\t0.5013
+c:despi\t0.2295\t0
+c:dg\t-0.2620\t0.7658
+c:dge\t-0.2620\t0.7658
+c:dge \t-0.2620\t0.7658
+c:di\t-0.3718\t1.0407
+c:dic\t-0.2356\t0.2171
+c:did\t-0.2161\t0.2317
+c:die\t-0.2554\t0.7601
+c:die \t0\t1.0959
+c:diet\t0\t-0.2154
+c:diet \t0\t-0.2154
+c:din\t0\t0.2056
+c:ding\t0\t0.2637
+c:ding \t0\t0.2637
+c:dl\t0.2110\t0
+c:do\t0.8009\t0.2352
+c:do \t0.9485\t0
+c:doc\t0\t-0.2675
+c:doct\t0\t-0.2383
+c:docto\t0\t-0.2383
+c:doe\t0.2183\t0
+c:does\t0.2183\t0
+c:does \t0\t-0.3881
+c:doesn\t0\t0.2908
+c:dog\t0\t0.2073
+c:dog \t0\t0.2073
+c:doi\t0\t-0.2053
+c:doin\t0\t-0.2053
+c:doing\t0\t-0.2053
+c:dol\t0.3454\t0
+c:dolo\t0.3530\t-0.2029
+c:dolor\t0.3530\t-0.2029
+c:don\t-0.5327\t0.5761
+c:done\t-0.2369\t0.3105
+c:done \t-0.2369\t0.3105
+c:dont\t-0.2780\t0.3006
+c:dont \t-0.2780\t0.3006
+c:dos\t0.3156\t0.2949
+c:dose\t0.4057\t0
+c:dose \t0\t0.3429
+c:dosed\t0.4172\t-0.2923
+c:dow\t0.2817\t0
+c:down \t0\t-0.2470
+c:dr\t-0.2407\t-0.7141
+c:dra\t0.3187\t0
+c:dran\t0.2020\t0
+c:drank\t0.2020\t0
+c:dre\t-0.2114\t0
+c:dri\t-0.3855\t-0.3589
+c:driv\t-0.3740\t-0.4484
+c:drive\t0\t-0.2952
+c:drivi\t-0.2257\t0
+c:dro\t0.3938\t-0.4191
+c:droo\t0.2849\t0
+c:droop\t0.2704\t0
+c:dry\t-0.2601\t0
+c:dry \t-0.2284\t0
+c:du\t0\t-0.4857
+c:due\t0\t-0.2230
+c:duel\t0\t-0.2230
+c:duele\t0\t-0.2071
+c:dy\t0\t1.0292
+c:dy \t0\t0.6356
+c:dyi\t0\t0.3317
+c:dyin\t0\t0.3317
+c:dying\t0\t0.3922
+c:e \t0.7688\t1.5405
+c:ea\t0.3835\t-0.2660
+c:eac\t0\t0.2774
+c:eace\t0\t0.3080
+c:eace \t0\t0.2275
+c:ead\t-0.2876\t0.2835
+c:ead \t0\t0.4816
+c:eada\t0\t-0.5212
+c:eadac\t0\t-0.5212
+c:eady\t-0.3530\t0.4878
+c:eady \t-0.3530\t0.4878
+c:eak\t0.2382\t-0.2881
+c:eal\t0.6829\t0
+c:eal \t0.3905\t-0.3042
+c:eall\t0.3458\t0
+c:eally\t0.3458\t0
+c:eam\t0\t-0.2372
+c:ean\t0\t0.3502
+c:ear\t-0.2183\t0
+c:ear \t-0.2236\t0.6074
+c:earl\t0\t-0.4421
+c:earli\t0\t-0.2196
+c:early\t0\t-0.2226
+c:ears\t-0.2088\t0
+c:ears \t-0.2088\t0
+c:eart\t0.5663\t0
+c:eart \t0.5444\t-0.2374
+c:eas\t-0.3837\t0.5868
+c:easo\t0\t0.5636
+c:eason\t0\t0.5636
+c:eat\t0.4141\t-0.7800
+c:eat \t-0.3533\t-0.3559
+c:eate\t0\t0.3458
+c:eaten\t0\t0.3458
+c:eath\t0.8169\t-0.3739
+c:eath \t0.4029\t0.3481
+c:eathi\t0.4241\t-0.5139
+c:eatm\t0\t-0.3456
+c:eatme\t0\t-0.3456
+c:eav\t0.2280\t0
+c:eavi\t0.2164\t0
+c:eavil\t0.2286\t0
+c:ec\t0.3625\t0
+c:ech\t0.8022\t-0.4128
+c:ech \t0.3058\t0
+c:echo\t0.4964\t-0.3105
+c:echo \t0.4964\t-0.3105
+c:eci\t0\t0.5150
+c:ecid\t0\t0.2060
+c:ecide\t0\t0.2060
+c:eck\t0\t0.2068
+c:ed\t0.4763\t-0.4216
+c:ed \t0.2425\t0
+c:eda\t0\t-0.2005
+c:ede\t0.3083\t0
+c:ede \t0.3267\t0
+c:edg\t0\t0.3240
+c:edge\t0\t0.3240
+c:edge \t0\t0.3240
+c:edi\t0.2776\t0
+c:edin\t0.4144\t-0.2627
+c:eding\t0.4144\t-0.2627
+c:eds\t-0.2443\t0
+c:eds \t-0.2443\t0
+c:edu\t0\t-0.2079
+c:ee\t-0.2093\t-0.8054
+c:ee \t-0.3218\t0
+c:eec\t0.3095\t0
+c:eech\t0.3095\t0
+c:eech \t0.3095\t0
+c:eed\t0.2628\t-0.4348
+c:eedi\t0.4144\t-0.2627
+c:eedin\t0.4144\t-0.2627
+c:eei\t0.3453\t-0.3146
+c:eein\t0.3453\t-0.3146
+c:eeing\t0.3453\t-0.3146
+c:eek\t-0.2781\t-0.2002
+c:eel\t0.2183\t0
+c:eels\t0.3134\t-0.2051
+c:eels \t0.3134\t-0.2051
+c:een\t-0.4086\t0.5633
+c:een \t-0.3473\t0.5668
+c:eep\t-0.2443\t0.2314
+c:eep \t-0.2855\t0.5053
+c:eepi\t0\t-0.2332
+c:eepin\t0\t-0.2332
+c:eet\t-0.2775\t0
+c:eet \t-0.2544\t0
+c:eez\t0.2765\t0
+c:eezi\t0.2285\t0
+c:eezin\t0.2285\t0
+c:ef\t-0.3610\t-0.5482
+c:efo\t-0.2583\t-0.2124
+c:efor\t-0.2583\t-0.2124
+c:efore\t-0.2583\t-0.2124
+c:eft\t0.2377\t0
+c:eft \t0.2519\t0
+c:egu\t0\t0.2671
+c:egui\t0\t0.2493
+c:eguir\t0\t0.2493
+c:ei\t1.4879\t-0.3835
+c:eing\t0.2201\t0
+c:eing \t0.2201\t0
+c:eiz\t1.0187\t-0.4205
+c:eizi\t0.3609\t0
+c:eizin\t0.3609\t0
+c:eizu\t0.6578\t-0.2578
+c:eizur\t0.6578\t-0.2578
+c:ej\t0\t0.3273
+c:ejo\t0\t0.3273
+c:ejor\t0\t0.2242
+c:ejor \t0\t0.2242
+c:ek\t-0.2781\t-0.2002
+c:el\t0.3274\t0.2741
+c:el \t0.4726\t0
+c:ele\t0\t-0.2715
+c:ele \t0\t-0.2071
+c:elf\t-0.8462\t1.5669
+c:elf \t-0.8462\t1.5669
+c:eli\t-0.2637\t0
+c:ell\t0.3120\t0
+c:elli\t0.2009\t0
+c:ellin\t0.2009\t0
+c:elp\t0\t-0.3543
+c:els\t0.4780\t-0.2999
+c:els \t0.4007\t-0.2330
+c:ely\t0.2397\t0
+c:ely \t0.2397\t0
+c:em\t-0.8338\t0.2437
+c:em \t0\t0.4451
+c:emb\t0\t-0.4038
+c:embe\t0\t-0.4038
+c:ember\t0\t-0.4038
+c:eme\t0\t-0.2633
+c:emp\t0\t0.2066
+c:ems\t-0.2006\t0
+c:ems \t-0.2006\t0
+c:en\t0.9418\t0.3396
+c:en \t0.6921\t0.9183
+c:ena\t0\t0.4039
+c:end\t-0.9351\t0.8475
+c:end \t-0.7371\t0.4988
+c:endi\t-0.3144\t0.4087
+c:endin\t-0.3144\t0.4087
+c:ene\t0.3483\t0
+c:ene \t0.2451\t0
+c:eng\t0.3732\t0
+c:engo\t0.2674\t0
+c:engo \t0.2674\t0
+c:eni\t0\t-0.2720
+c:enj\t0\t-0.2605
+c:enjo\t0\t-0.2605
+c:enjoy\t0\t-0.2605
+c:enl\t0.4599\t-0.2004
+c:enly\t0.4599\t-0.2004
+c:enly \t0.4599\t-0.2004
+c:eno\t0\t0.2081
+c:enou\t0\t0.2169
+c:enoug\t0\t0.2169
+c:ensa\t-0.2217\t0.2137
+c:ent\t0.3541\t-0.7735
+c:ent \t0.3106\t-0.7478
+c:entid\t0\t0.2162
+c:ento\t0.2926\t0
+c:ento \t0.2926\t0
+c:eo\t0.5493\t-0.3589
+c:eop\t0.2255\t-0.2005
+c:eopl\t0.2255\t-0.2005
+c:eople\t0.2255\t-0.2005
+c:ep\t-0.5797\t0
+c:ep \t-0.2931\t0.5484
+c:epi\t0\t-0.3190
+c:epin\t0\t-0.2332
+c:eping\t0\t-0.2332
+c:er\t0.5755\t0.3646
+c:er \t0\t-0.3342
+c:era\t-0.3798\t0.3310
+c:eral\t0\t0.2321
+c:eral \t0\t0.2321
+c:erd\t0.5961\t0
+c:erdo\t0.5459\t0
+c:erdos\t0.3646\t0
+c:ere\t0.4376\t0
+c:eres\t0.5720\t0
+c:eres \t0.5720\t0
+c:erg\t0\t-0.4282
+c:ergi\t0\t-0.2983
+c:ergic\t0.2348\t-0.2104
+c:erie\t0\t-0.2649
+c:eries\t0\t-0.3026
+c:ering\t0\t0.2334
+c:erl\t0.2502\t-0.2848
+c:erly\t0.2802\t0
+c:erly \t0.2802\t0
+c:erm\t-0.2192\t0.6571
+c:erma\t0\t0.4200
+c:erman\t0\t0.4200
+c:ero\t-0.3901\t0.7801
+c:ero \t-0.3561\t0.8263
+c:err\t0.4490\t-0.2991
+c:erra\t0.3088\t0
+c:ers\t0\t-0.4118
+c:ers \t0\t-0.5532
+c:erse\t0\t0.3565
+c:ersel\t0\t0.3565
+c:ert\t0\t0.2588
+c:erta\t0\t0.2382
+c:erta \t0.2023\t0
+c:ertar\t0\t0.2587
+c:erv\t0\t0.2701
+c:erve\t0\t0.2653
+c:erve \t0\t0.2246
+c:ery\t0\t0.2241
+c:ery \t0.3677\t0
+c:eryo\t0\t0.3734
+c:eryon\t0\t0.3734
+c:eryt\t0\t0.2219
+c:eryth\t0\t0.2219
+c:es\t1.7113\t-1.7306
+c:es \t0.4269\t-0.7749
+c:esc\t-0.2568\t0
+c:esd\t0.2623\t-0.2830
+c:esde\t0.3642\t0
+c:esde \t0.3642\t0
+c:ese\t-0.2383\t0
+c:ese \t0\t-0.2380
+c:esi\t0.2161\t0
+c:esio\t0.2524\t0
+c:esion\t0.2524\t0
+c:esm\t0.6132\t-0.2556
+c:esma\t0.6132\t-0.2556
+c:esmay\t0.6132\t-0.2556
+c:esn\t0\t0.2908
+c:esnt\t0\t0.2908
+c:esnt \t0\t0.2908
+c:esp\t1.0768\t-0.2257
+c:espe\t-0.2342\t0.6343
+c:esped\t0\t0.2426
+c:esper\t0\t0.3917
+c:espi\t0.6692\t-0.2872
+c:espie\t0.2295\t0
+c:espir\t0.4397\t0
+c:espo\t1.0352\t-0.4962
+c:espon\t0.8294\t-0.5170
+c:espos\t0.2195\t0
+c:essi\t0\t-0.4902
+c:essio\t-0.2324\t-0.4860
+c:est\t0.8222\t0
+c:est \t0.9511\t-0.2341
+c:esta\t0.4183\t0
+c:esta \t0.3589\t0
+c:estar\t0\t0.2278
+c:este \t0\t0.2601
+c:estl\t-0.2304\t0.2880
+c:estly\t-0.2304\t0.2880
+c:et\t-0.4707\t0
+c:et \t0\t-0.3560
+c:eta\t0.2073\t-0.2125
+c:etam\t0.2247\t0
+c:etami\t0.2483\t-0.2728
+c:etel\t0\t0.2100
+c:etely\t0\t0.2100
+c:eth\t0\t0.4716
+c:etha\t0\t0.3884
+c:ethal\t0\t0.4098
+c:ett\t-0.4467\t0
+c:ette\t-0.4722\t0.2232
+c:etter\t-0.4534\t0
+c:ev\t0.2521\t0.8334
+c:eve\t0.4520\t0.8681
+c:ever\t0.3993\t1.0875
+c:ever \t0.3096\t0.5922
+c:every\t0\t0.5463
+c:ew\t0\t-0.2884
+c:ew \t0\t-0.5514
+c:ewe\t0\t0.3678
+c:ewer\t0\t0.2907
+c:ex\t-0.4696\t0
+c:exi\t0\t0.5749
+c:exis\t0\t0.3331
+c:exist\t0\t0.3331
+c:exit\t0\t0.2417
+c:exit \t0\t0.2417
+c:ext\t-0.2381\t0
+c:ext \t0\t-0.3715
+c:exte\t0\t0.2119
+c:exted\t0\t0.2119
+c:eye\t0.2057\t0
+c:ez\t0.2999\t0
+c:ezi\t0.2285\t0
+c:ezin\t0.2285\t0
+c:ezing\t0.2285\t0
+c:f \t-1.0077\t2.2493
+c:fa\t1.7196\t-0.4722
+c:fac\t0.5782\t-0.3108
+c:face\t0.6196\t-0.2740
+c:face \t0.6708\t-0.3718
+c:fai\t0.8909\t-0.2015
+c:fain\t0.9316\t-0.6409
+c:faint\t0.9316\t-0.6409
+c:fair\t0\t0.2930
+c:fairs\t0\t0.2930
+c:fal\t0.2909\t0
+c:falt\t0.2015\t0
+c:falta\t0.2015\t0
+c:fam\t0\t0.3592
+c:fami\t0\t0.3592
+c:famil\t0\t0.3592
+c:far\t0.2849\t0
+c:fas\t0\t-0.2850
+c:fast\t0\t-0.2850
+c:fe\t0.3835\t-0.3077
+c:fe \t0\t0.9631
+c:fee\t0\t-0.4682
+c:feel\t0.2282\t0
+c:feels\t0.3134\t-0.2051
+c:fel\t0.2495\t-0.4075
+c:fell\t0.3556\t-0.2275
+c:fell \t0.3556\t-0.2275
+c:ff \t0\t0.2356
+c:ffa\t0\t0.2930
+c:ffai\t0\t0.2930
+c:ffair\t0\t0.2930
+c:ffe\t0\t-0.2377
+c:ffic \t0\t-0.2115
+c:fi\t-0.8318\t-0.4655
+c:fic \t0\t-0.2115
+c:fig\t0\t0.3989
+c:figh\t0\t0.3989
+c:fight\t0\t0.3989
+c:fill \t0\t-0.2184
+c:fin\t-0.8221\t-0.2159
+c:fine\t-0.7310\t-0.3065
+c:fine \t-0.7310\t-0.3065
+c:fit\t0.3656\t0
+c:fit \t0.2821\t0
+c:fl\t0.2693\t-0.4866
+c:flo\t0.6133\t-0.2471
+c:floo\t0.7163\t0
+c:floor\t0.7163\t0
+c:flu\t-0.2064\t0
+c:fo\t-0.2954\t0
+c:foo\t0\t-0.2956
+c:food\t0\t-0.2261
+c:food \t0\t-0.2261
+c:for\t-0.8726\t0
+c:for \t-0.2820\t0
+c:fore\t-0.3432\t0.2333
+c:fore \t-0.2583\t-0.2124
+c:forev\t0\t0.4456
+c:form\t0\t-0.4955
+c:form \t0\t-0.2627
+c:forms\t0\t-0.2877
+c:forw\t0\t0.3350
+c:forwa\t0\t0.3350
+c:fou\t0.2373\t0
+c:foun\t0.2433\t0
+c:found\t0.2433\t0
+c:fr\t-0.3846\t0
+c:fr \t0\t0.2266
+c:frid\t0\t-0.2143
+c:frie\t0\t0.3000
+c:frien\t0\t0.3000
+c:ft\t0.5365\t-0.2854
+c:ft \t0.3135\t0
+c:fte\t0.2173\t-0.3235
+c:fter\t0.2948\t-0.3190
+c:fter \t0.2974\t0
+c:fu\t0.2592\t0
+c:fune\t0\t0.2321
+c:funer\t0\t0.2321
+c:fus\t0.3749\t-0.2697
+c:fuse\t0.2318\t0
+c:fused\t0.2318\t0
+c:fut\t0\t0.2393
+c:futu\t0\t0.2393
+c:futur\t0\t0.2393
+c:g \t0.9778\t0.2821
+c:ga\t0\t0.2358
+c:ga \t0\t0.2043
+c:gai\t-0.3528\t0.2936
+c:gain\t-0.3528\t0.2936
+c:gain \t-0.3397\t0.2763
+c:gan\t0.4021\t0
+c:gand\t0.2831\t0
+c:gando\t0.2831\t0
+c:gar \t0\t-0.2423
+c:gara\t0\t0.4616
+c:garag\t0\t0.4616
+c:gas\t0.4316\t0
+c:gasp\t0.4316\t0
+c:gaspi\t0.3640\t0
+c:gav\t0\t-0.2051
+c:gave\t0\t-0.2051
+c:gave \t0\t-0.2051
+c:ge\t-0.6520\t0.7749
+c:ge \t-0.3238\t1.2291
+c:ged\t0\t-0.2370
+c:ged \t0\t-0.2370
+c:ger\t-0.3077\t0
+c:ger \t0\t0.2920
+c:get\t0.3972\t-0.2321
+c:get \t0.3277\t-0.2876
+c:gg\t0.3430\t0
+c:gh\t0\t0.8583
+c:gh \t0.2957\t0
+c:ght\t-0.2184\t0.9229
+c:ght \t0\t0.6872
+c:ghts\t-0.2051\t0.2005
+c:gi\t-0.3466\t0.2147
+c:gic\t0.2348\t-0.2104
+c:gic \t0.2348\t-0.2104
+c:giv\t-0.2494\t0.3355
+c:gla\t0\t-0.2100
+c:gle\t0\t0.2122
+c:gli\t0.2826\t0
+c:glin\t0.2826\t0
+c:gling\t0.2826\t0
+c:go\t0\t1.3673
+c:go \t0.3961\t0.7315
+c:god\t0\t0.2506
+c:god \t0\t0.2506
+c:goo\t-0.5837\t0.7695
+c:good\t-0.5569\t0.5226
+c:good \t0\t-0.2356
+c:goodb\t-0.3586\t0.7581
+c:goog\t0\t0.2469
+c:googl\t0\t0.2469
+c:gr\t0.3386\t-0.8295
+c:gra\t0.2282\t-0.5386
+c:gran\t0.3383\t-0.3028
+c:grand\t0.3383\t-0.3028
+c:gre\t0.3334\t-0.3345
+c:gre \t0.3540\t0
+c:gu\t0.5177\t0.4320
+c:gue\t0.3923\t-0.2086
+c:gue \t0.3923\t-0.2086
+c:gui\t0\t0.2702
+c:guir\t0\t0.2493
+c:guir \t0\t0.2493
+c:gun\t0\t0.4050
+c:gun \t0\t0.4736
+c:gus\t0.2520\t0
+c:gush\t0.2520\t0
+c:gushi\t0.2520\t0
+c:gy\t-0.2008\t-0.3004
+c:h \t0\t0.7739
+c:ha\t0.4932\t-0.7260
+c:hab\t0.2326\t0
+c:habl\t0.2326\t0
+c:habla\t0.2326\t0
+c:had\t0.5848\t-0.4906
+c:had \t0.4111\t-0.4581
+c:hal\t0.2299\t0
+c:hal \t0\t0.4098
+c:han\t-0.6136\t0
+c:han \t0\t0.2237
+c:hand\t0\t0.3214
+c:hand \t0\t0.2374
+c:hang\t-0.2674\t0
+c:hank\t-0.2347\t-0.3434
+c:hanks\t0\t-0.2742
+c:hard\t0\t-0.2358
+c:hard \t0\t-0.2137
+c:harm\t-0.2008\t0
+c:has\t-0.3729\t0.4417
+c:has \t-0.3788\t0.5058
+c:hav\t0.5169\t0
+c:have\t0\t0.3206
+c:have \t0\t0.2852
+c:havi\t0.6488\t-0.4392
+c:havin\t0.6488\t-0.4392
+c:he\t1.0457\t-0.4413
+c:he \t-0.6735\t-0.3390
+c:hea\t1.0390\t-0.8037
+c:head\t0.3068\t-0.8163
+c:head \t0.3193\t-0.2079
+c:heada\t0\t-0.5212
+c:hear\t0.6504\t0
+c:hear \t0\t0.4213
+c:heart\t0.5668\t-0.2549
+c:heat\t0\t-0.2232
+c:heav\t0.2716\t0
+c:heavi\t0.2286\t0
+c:hec\t-0.2748\t0.2764
+c:heck\t-0.2748\t0.2764
+c:hed\t-0.3299\t0
+c:hed \t-0.2041\t0
+c:heez\t0.2006\t0
+c:help\t0\t-0.3543
+c:hem\t0\t0.4578
+c:hem \t0\t0.4578
+c:hen\t0.2552\t0.3653
+c:hen \t0.2552\t0.3653
+c:her\t0.3419\t0.4511
+c:her \t0.2357\t0
+c:here\t0.5550\t0.2352
+c:heres\t0.5720\t0
+c:hers\t0\t0.3461
+c:herse\t0\t0.3565
+c:hes\t1.8108\t-0.8901
+c:hes \t0.6331\t0
+c:hest\t1.2516\t-0.6207
+c:hest \t1.3638\t-0.6129
+c:hey\t0\t0.2547
+c:hi\t0.5851\t0.9453
+c:hi \t0\t0.2283
+c:him\t0\t0.4170
+c:hims\t0\t0.4565
+c:himse\t0\t0.4565
+c:hin\t0.9409\t0.4118
+c:hinc\t0.2290\t0
+c:hinch\t0.2290\t0
+c:hing\t0.5568\t0
+c:hing \t0.4587\t-0.2285
+c:hink\t0\t0.4891
+c:hink \t0.5576\t0
+c:hinki\t-0.4177\t0.5235
+c:his\t-0.5581\t0.4211
+c:his \t-0.4624\t0.6019
+c:hit\t0.2599\t0
+c:hit \t0.2567\t0
+c:ho\t0.4933\t0.2537
+c:ho \t0.7715\t0
+c:hoard\t0\t0.2003
+c:hog\t0.4560\t0
+c:hoga\t0.2831\t0
+c:hogan\t0.2831\t0
+c:hoi\t0\t0.2520
+c:hoic\t0\t0.2520
+c:hoice\t0\t0.2520
+c:hol\t0.3789\t-0.3196
+c:hole\t0.4172\t0
+c:hole \t0.4172\t0
+c:hom\t0\t-0.4370
+c:home\t0\t-0.3425
+c:home \t0\t-0.3425
+c:hon\t-0.5223\t0
+c:hone\t-0.5223\t0
+c:hone \t-0.2301\t0
+c:hones\t-0.2923\t0.2804
+c:hop\t-0.3155\t0.5385
+c:hope\t-0.3022\t0.4555
+c:hope \t0\t0.4905
+c:hor\t0\t-0.2183
+c:hou\t0\t0.2357
+c:houg\t0\t0.2397
+c:hough\t0\t0.2397
+c:hour \t0\t0.2030
+c:how\t-0.2272\t0.3628
+c:how \t-0.2966\t0.4116
+c:hr\t0.9829\t0
+c:hre\t0\t0.2689
+c:hrea\t0\t0.3098
+c:hreat\t0\t0.3098
+c:hro\t1.1227\t-0.3058
+c:hroa\t0.4718\t-0.2561
+c:hroat\t0.4718\t-0.2561
+c:hrou\t0.3289\t0
+c:hroug\t0.3289\t0
+c:ht\t-0.2466\t1.0835
+c:ht \t0\t0.6872
+c:hts\t-0.2051\t0.2005
+c:hu\t0\t-0.2733
+c:hug\t0.2185\t0
+c:huge\t0.2185\t0
+c:huge \t0.2185\t0
+c:hurt \t0\t0.2314
+c:hy\t0\t-0.2581
+c:hyl\t0.2366\t0
+c:hyla\t0.2366\t0
+c:i \t0\t0.6136
+c:ia\t0\t0.2250
+c:ic\t-0.2492\t0.2496
+c:ic \t0\t-0.8058
+c:ice\t0.5390\t0.2838
+c:ice \t0.3529\t0.2625
+c:ici\t-0.6405\t1.2702
+c:icid\t-0.5022\t1.1375
+c:icida\t-0.2731\t0.6363
+c:icide\t0\t0.4229
+c:ick\t0\t-0.3877
+c:ick \t0\t-0.2785
+c:id\t-0.5205\t1.1699
+c:id \t-0.4415\t-0.4442
+c:ida\t0\t0.6132
+c:ida \t0.2527\t0.2490
+c:idal\t-0.2451\t0.5774
+c:idal \t-0.2451\t0.5774
+c:iday\t0\t-0.2721
+c:ide\t0.4130\t0
+c:ide \t0.3294\t0.2710
+c:iden\t0\t-0.2248
+c:ident\t0\t-0.2248
+c:ideo\t0\t-0.2140
+c:ideo \t0\t-0.2140
+c:idg\t0\t0.4418
+c:idge\t0\t0.4418
+c:idge \t0\t0.4418
+c:ids\t0\t0.2697
+c:ids \t0\t0.2697
+c:ie\t-0.5815\t1.4081
+c:ie \t-0.2036\t0.8843
+c:ied\t-0.2849\t0.3397
+c:ied \t-0.2849\t0.3397
+c:ien\t0.4106\t0.4152
+c:iend\t0\t0.3312
+c:iend \t0\t0.2568
+c:iene\t0.2451\t0
+c:iene \t0.2451\t0
+c:ient\t0.2455\t0
+c:iento\t0.2926\t0
+c:ier\t0\t0.4451
+c:ierd\t0.2107\t0
+c:ierdo\t0.2107\t0
+c:iero\t-0.2760\t0.6081
+c:iero \t-0.2760\t0.6081
+c:iert\t0.2295\t0
+c:ierta\t0.2295\t0
+c:ies\t0\t-0.3063
+c:ies \t0\t-0.3570
+c:iet\t0\t-0.2732
+c:iet \t0\t-0.2732
+c:if\t0\t0.9121
+c:ife\t0\t1.0230
+c:ife \t0\t1.0751
+c:iff\t0.2619\t0
+c:ig\t0.2202\t0.5555
+c:igh\t0\t0.6679
+c:ight\t0\t0.7084
+c:ight \t0\t0.5620
+c:ik\t0.3820\t0
+c:ike\t0.3836\t0
+c:ike \t0.3836\t0
+c:il\t-0.8661\t1.0219
+c:ild\t-0.2012\t0
+c:ile\t0.3470\t0
+c:ilet\t0.3186\t0
+c:ilet \t0.3186\t0
+c:ill\t-1.0522\t0.5298
+c:ill \t-0.2607\t-0.2365
+c:illa\t-0.2122\t0.3411
+c:illas\t0\t0.4034
+c:illi\t-0.2657\t-0.4472
+c:illin\t-0.2657\t-0.4472
+c:ills\t0\t0.5459
+c:ills \t0\t0.5459
+c:ily\t0\t0.2040
+c:ily \t0\t0.2040
+c:im\t-0.3153\t0.3032
+c:ime\t0\t-0.2354
+c:ims\t0\t0.4565
+c:imse\t0\t0.4565
+c:imsel\t0\t0.4565
+c:in\t0.8589\t-0.5952
+c:in \t-0.9693\t0.4441
+c:ina\t0.2739\t0
+c:ina \t0.3759\t0
+c:inc\t0.4900\t-0.3013
+c:ince\t0.3064\t-0.2670
+c:ince \t0.3064\t-0.2670
+c:incha\t0.2290\t0
+c:ind\t-0.2650\t0.7342
+c:ind \t0\t0.5746
+c:indo\t0\t0.2130
+c:indo \t0\t0.2130
+c:ine\t-0.7704\t-0.3893
+c:ine \t-0.6238\t-0.4580
+c:ined\t0\t0.2251
+c:ined \t0\t0.2251
+c:ines\t0\t-0.2017
+c:inf\t0.3345\t0
+c:ing\t0.7270\t0.3922
+c:ing \t0.7674\t0.4358
+c:inge\t0\t-0.2191
+c:inger\t0\t-0.2191
+c:ini\t0\t-0.3451
+c:inic\t0\t-0.3934
+c:inic \t0\t-0.2754
+c:ink\t0\t0.4896
+c:ink \t0.5566\t0
+c:inki\t-0.3853\t0.6387
+c:inkin\t-0.3853\t0.6387
+c:inl\t0\t0.2411
+c:inle\t0\t0.2411
+c:inles\t0\t0.2411
+c:ins\t-0.3043\t-0.3454
+c:insul\t0\t0.2168
+c:insur\t0\t-0.2882
+c:int\t0.5104\t0.2601
+c:int \t0\t0.5280
+c:inte\t0.3466\t-0.3952
+c:inted\t0.4906\t0
+c:inter\t0\t-0.2222
+c:intm\t0\t-0.2245
+c:intme\t0\t-0.2245
+c:into\t0\t0.4510
+c:into \t0\t0.4510
+c:inu\t0.2561\t0
+c:inut\t0.2923\t0
+c:inute\t0.2923\t0
+c:io\t0.6270\t-1.8415
+c:ion\t0.2102\t-1.2028
+c:ion \t0.2687\t-0.8549
+c:ions\t0\t-0.3043
+c:ions \t0\t-0.3043
+c:iou\t0.3529\t-0.3904
+c:ious\t0.3529\t-0.3904
+c:ious \t0.2396\t-0.2512
+c:ip\t0.3641\t-0.9499
+c:ip \t0\t-0.4100
+c:ips\t0.6065\t-0.3513
+c:ips \t0.6065\t-0.3513
+c:ir\t0.7357\t0.5507
+c:ir \t0.3780\t0.4661
+c:ira\t0.5331\t0
+c:irar\t0.4178\t0
+c:irar \t0.4256\t0
+c:ire\t0\t-0.2278
+c:ire \t0.2573\t0
+c:ired\t-0.3820\t-0.2186
+c:ired \t-0.3820\t-0.2186
+c:irl\t0\t0.2464
+c:is\t-0.5986\t0.7863
+c:is \t0\t0.2584
+c:ise\t-0.5149\t-0.2877
+c:ise \t-0.2893\t-0.3028
+c:ish\t0\t0.5398
+c:ish \t0\t0.5814
+c:isn\t0.3064\t-0.2403
+c:isnt\t0.3064\t-0.2403
+c:isnt \t0.3064\t-0.2403
+c:ist\t-0.5333\t0.3139
+c:ist \t-0.2289\t-0.2796
+c:isti\t0\t0.2038
+c:istin\t0\t0.2038
+c:ists\t0\t0.4068
+c:ists \t0\t0.4068
+c:it\t-0.5091\t-0.6739
+c:it \t-0.5017\t0.2873
+c:ita\t0\t-0.2558
+c:ita \t0\t-0.2704
+c:itc\t0.3667\t0
+c:itch\t0.3667\t0
+c:itche\t0.2216\t0
+c:ite\t0\t-0.2161
+c:ite \t0.2225\t0
+c:ith\t-0.4321\t0
+c:ith \t-0.3436\t0
+c:iti\t0\t-0.4356
+c:itin\t0\t-0.4208
+c:iting\t0\t-0.4208
+c:its\t0.4963\t0
+c:its \t0.4963\t0
+c:itt\t-0.2921\t0
+c:ittl\t-0.3448\t-0.2450
+c:ittle\t-0.3448\t-0.2450
+c:iv\t-1.2834\t1.7681
+c:iv \t0\t-0.2304
+c:ive\t-0.5028\t1.0969
+c:ive \t-0.5969\t1.2210
+c:ivi\t-0.8157\t1.0242
+c:ivin\t-0.6747\t0.5913
+c:iving\t-0.6747\t0.5913
+c:ivir\t0\t0.2503
+c:ivir \t0\t0.2503
+c:iz\t1.3906\t-0.9762
+c:ize\t0\t-0.2799
+c:izi\t0.3424\t0
+c:izin\t0.3424\t0
+c:izing\t0.3424\t0
+c:izq\t0.2107\t0
+c:izqu\t0.2107\t0
+c:izqui\t0.2107\t0
+c:izu\t0.6578\t-0.2578
+c:izur\t0.6578\t-0.2578
+c:izure\t0.6578\t-0.2578
+c:izz\t0\t-0.2208
+c:ja\t0.2871\t0
+c:jaw\t0.2386\t0
+c:jaw \t0.2386\t0
+c:jo\t-0.3754\t0
+c:jor\t0\t0.2242
+c:jor \t0\t0.2242
+c:joy\t0\t-0.2605
+c:joy \t0\t-0.2605
+c:ju\t-0.3553\t0.8536
+c:jum\t0\t0.4467
+c:jump\t-0.2070\t0.4754
+c:jump \t0\t0.2718
+c:jumpi\t0\t0.2483
+c:jus\t-0.2861\t0.5041
+c:just\t-0.2861\t0.5041
+c:just \t-0.2861\t0.5041
+c:k \t0.8163\t-1.9376
+c:ke\t1.0652\t0.7964
+c:ke \t1.0277\t0
+c:ked\t0\t0.3364
+c:ked \t0\t0.3364
+c:kee\t0\t0.4477
+c:keep\t0\t0.4477
+c:keep \t0\t0.4355
+c:ket\t0.2429\t-0.3186
+c:keta\t0.2483\t-0.2728
+c:ketam\t0.2483\t-0.2728
+c:ki\t-0.3655\t-0.3074
+c:kid\t0.2879\t0
+c:kid \t0.4086\t-0.2399
+c:kids\t0\t0.2697
+c:kids \t0\t0.2697
+c:kil\t-0.5145\t-0.2558
+c:kill\t-0.5145\t-0.2558
+c:killi\t-0.2593\t0
+c:kin\t-0.3469\t0
+c:kind\t0\t0.3018
+c:kind \t0\t0.2107
+c:king\t-0.2515\t0
+c:king \t-0.2515\t0
+c:kit\t0.2192\t0
+c:kitc\t0.2309\t0
+c:kitch\t0.2309\t0
+c:km\t0\t0.6856
+c:kms\t0\t0.6856
+c:kms \t0\t0.6856
+c:kn\t0\t0.5007
+c:kne\t0\t-0.3045
+c:knee\t-0.2198\t-0.2533
+c:kni\t0\t0.4214
+c:knif\t0\t0.3197
+c:knife\t0\t0.3197
+c:kno\t0\t0.3838
+c:know\t0\t0.4062
+c:know \t0\t0.3478
+c:l \t-0.9609\t0
+c:la\t0.7403\t-0.5008
+c:la \t0.5705\t0
+c:lab\t0.2858\t0
+c:lac\t0.7306\t-0.4333
+c:lack\t0.6015\t-0.2438
+c:lacke\t0.2868\t0
+c:lade\t0\t0.2413
+c:lan\t-0.3212\t0.4538
+c:lan \t-0.2342\t0.2099
+c:lann\t0\t0.3303
+c:lanni\t0\t0.3451
+c:lap\t0.7139\t0
+c:laps\t0.7230\t0
+c:lapse\t0.7230\t0
+c:lar\t0\t-0.3044
+c:lar \t0.2464\t-0.2708
+c:las\t-0.7090\t0.5786
+c:las \t-0.2490\t0.5744
+c:last\t-0.3330\t0
+c:last \t-0.3876\t0
+c:lat\t-0.3139\t-0.6191
+c:late\t-0.2895\t-0.6845
+c:late \t-0.2310\t-0.5706
+c:lco\t0\t0.2177
+c:ld\t-1.3463\t0.4358
+c:ld \t-1.0810\t0.3599
+c:ldi\t0\t0.2056
+c:ldin\t0\t0.2056
+c:lding\t0\t0.2056
+c:le\t0.6132\t-0.9108
+c:le \t0.4878\t-0.5411
+c:lee\t0\t-0.3459
+c:leed\t0.4114\t0
+c:leed \t0\t0.3071
+c:leedi\t0.4221\t-0.4371
+c:leep\t-0.4046\t0
+c:leep \t-0.3700\t0
+c:lef\t0.2377\t0
+c:left\t0.2377\t0
+c:left \t0.2519\t0
+c:len\t0.3601\t-0.3946
+c:len \t0.4012\t0
+c:ler\t0.2606\t-0.5280
+c:ler \t0.2069\t0
+c:lerg\t0\t-0.3768
+c:lergi\t0\t-0.2983
+c:les\t-0.3072\t0.2819
+c:less\t-0.2153\t0.3711
+c:less \t-0.2009\t0.2484
+c:let\t0\t0.5920
+c:let \t0.2135\t0
+c:lete\t0\t0.2100
+c:letel\t0\t0.2100
+c:leth\t0\t0.4098
+c:letha\t0\t0.4098
+c:lf\t-0.7973\t1.5246
+c:lf \t-0.7055\t1.3848
+c:li\t-0.7108\t0.6326
+c:lide\t0\t0.2907
+c:lide \t0\t0.2907
+c:lie\t0\t-0.4523
+c:lier\t0\t-0.2702
+c:lier \t0\t-0.2702
+c:lif\t0\t0.8525
+c:life\t0\t0.8749
+c:life \t0\t0.9270
+c:lig\t-0.2938\t0
+c:ligh\t-0.2938\t0
+c:light\t-0.2938\t0
+c:lik\t0.3904\t0
+c:like\t0.3904\t0
+c:like \t0.3904\t0
+c:lin\t-0.2099\t-0.3757
+c:line\t0\t0.4118
+c:lined\t0\t0.2251
+c:ling\t0\t-0.3659
+c:ling \t0\t-0.2820
+c:lini\t0\t-0.3934
+c:linic\t0\t-0.3934
+c:lip\t0.6426\t-0.2852
+c:lips\t0.6475\t-0.3062
+c:lips \t0.6475\t-0.3062
+c:lit\t-0.2740\t0
+c:litt\t-0.3466\t-0.2589
+c:littl\t-0.3448\t-0.2450
+c:liv\t-0.6338\t1.4289
+c:live\t-0.3418\t0.7685
+c:live \t-0.3349\t0.6750
+c:livi\t-0.2920\t0.6604
+c:livin\t-0.2559\t0.5576
+c:lk\t0\t-0.3581
+c:lk \t0\t-0.4541
+c:ll\t0.7671\t0
+c:ll \t-0.3114\t0.2753
+c:lla\t0.6291\t0
+c:llap\t0.8003\t-0.2278
+c:llaps\t0.8003\t-0.2278
+c:llas\t0\t0.4034
+c:llas \t0\t0.4034
+c:lle\t0\t-0.3469
+c:lled\t0\t-0.2096
+c:lled \t0\t-0.2096
+c:llen\t0.2710\t0
+c:llen \t0.2710\t0
+c:ller\t0\t-0.3905
+c:llerg\t0\t-0.3638
+c:lli\t0\t-0.6161
+c:llin\t0\t-0.6161
+c:lling\t0\t-0.4839
+c:llo\t0.3668\t0.2998
+c:llow\t0.3953\t0
+c:llowe\t0.2671\t0
+c:lls\t0\t0.5459
+c:lls \t0\t0.5459
+c:lly\t0.2038\t0
+c:lly \t0.2038\t0
+c:lm\t0\t0.3258
+c:lo\t1.5685\t-1.0559
+c:loc\t0\t0.3913
+c:lock\t0\t0.3309
+c:lock \t0\t0.2550
+c:lol\t-0.5908\t-0.7719
+c:lol \t-0.5908\t-0.7719
+c:lon\t0\t0.2679
+c:long\t0\t0.2736
+c:longe\t0\t0.4455
+c:loo\t1.5067\t-0.2671
+c:lood\t0.6831\t-0.5770
+c:lood \t0.6831\t-0.5770
+c:look\t0\t0.4971
+c:looki\t0\t0.3256
+c:looks\t0.2634\t0
+c:loor\t0.7163\t0
+c:loor \t0.7163\t0
+c:lor\t0\t-0.3108
+c:lor \t0.2833\t-0.3076
+c:los\t0.3566\t0
+c:lose\t0\t0.3126
+c:losi\t0.4055\t0
+c:losin\t0.4055\t0
+c:lot\t0.2599\t-0.3711
+c:lot \t0\t-0.2953
+c:low\t0.3122\t0
+c:low \t0\t-0.3279
+c:lowed\t0.2671\t0
+c:lp\t0.2390\t-0.4394
+c:lr\t-0.2160\t0.4046
+c:ls\t0.9418\t0.2844
+c:ls \t0.3110\t0.3956
+c:lsi\t0.3893\t0
+c:lsin\t0.2668\t0
+c:lsing\t0.2668\t0
+c:lt\t0\t-0.2713
+c:lta \t0.2015\t0
+c:lu\t0.3924\t-0.3995
+c:lue\t0.3234\t0
+c:lue \t0.3234\t0
+c:lw\t0\t-0.2599
+c:lwa\t0\t-0.2599
+c:lway\t0\t-0.2599
+c:lways\t0\t-0.2599
+c:ly\t1.0486\t0
+c:ly \t1.0486\t0
+c:m \t0.3247\t0
+c:ma\t-0.2619\t0
+c:make\t-0.2476\t0
+c:make \t-0.2265\t0.2192
+c:mal\t-0.3089\t-0.3144
+c:mal \t-0.2072\t0
+c:mam\t0.2190\t0
+c:mama\t0.2190\t0
+c:mama \t0.2190\t0
+c:man\t0.4054\t0.2535
+c:mana\t0\t0.2340
+c:mane\t0\t0.4039
+c:manen\t0\t0.4039
+c:many\t0.7243\t-0.4602
+c:many \t0.7243\t-0.4602
+c:mat\t0\t0.4752
+c:mata\t0\t0.4070
+c:matar\t0\t0.4070
+c:may\t0.6442\t0
+c:maya\t0.2256\t0
+c:mayar\t0.2256\t0
+c:mayo\t0.3351\t0
+c:mayo \t0.3351\t0
+c:mb\t0.3811\t-0.8292
+c:mb \t0.3586\t0
+c:mbe\t0\t-0.5802
+c:mber\t0\t-0.5802
+c:mber \t0\t-0.3976
+c:me\t-1.0893\t0.2773
+c:me \t0\t0.6210
+c:med\t-0.2009\t0
+c:mej\t0\t0.2242
+c:mejo\t0\t0.2242
+c:mejor\t0\t0.2242
+c:mem\t0\t-0.3880
+c:memb\t0\t-0.3242
+c:membe\t0\t-0.3242
+c:men\t-0.4951\t-0.7750
+c:ment\t-0.3494\t-0.7336
+c:ment \t0\t-0.5893
+c:mer\t0\t-0.2976
+c:mer \t0\t-0.2794
+c:mi\t0.6583\t-0.6525
+c:mi \t0.4518\t0
+c:mig\t-0.2050\t0
+c:mil\t-0.2494\t0.2117
+c:mily\t0\t0.2883
+c:mily \t0\t0.2883
+c:min\t0.4955\t-0.5321
+c:min \t0.2073\t0
+c:mind\t0\t0.2182
+c:mind \t0\t0.3599
+c:mine\t0\t-0.2331
+c:mine \t0\t-0.2331
+c:minu\t0.2923\t0
+c:minut\t0.2923\t0
+c:mir\t0\t0.2187
+c:mit\t0.3035\t0
+c:mm\t0\t-0.2508
+c:mme\t0\t-0.2798
+c:mmer\t0\t-0.2457
+c:mmer \t0\t-0.2457
+c:mo\t-0.6601\t0.3871
+c:mom\t0\t0.2479
+c:mon\t0\t-0.4197
+c:mont\t0\t-0.2237
+c:month\t0\t-0.2237
+c:mor\t-0.7921\t0.7783
+c:more\t-0.4530\t0.7341
+c:more \t-0.4530\t0.7341
+c:mori\t0\t0.3723
+c:morir\t0\t0.3723
+c:morn\t0\t-0.2453
+c:morni\t0\t-0.2453
+c:morr\t-0.2112\t0
+c:morro\t-0.2112\t0
+c:mou\t0.2060\t0
+c:moun\t0\t0.2658
+c:mount\t0\t0.2658
+c:mout\t0.2395\t0
+c:mouth\t0.2395\t0
+c:mov\t0.3140\t-0.3633
+c:move\t0\t-0.2437
+c:mp\t0\t0.3001
+c:mpi\t0\t0.2483
+c:mpin\t0\t0.2483
+c:mping\t0\t0.2483
+c:mple\t0\t0.2100
+c:mplet\t0\t0.2100
+c:ms\t-0.6359\t1.0932
+c:ms \t-0.5037\t0.6367
+c:mse\t0\t0.4565
+c:msel\t0\t0.4565
+c:mself\t0\t0.4565
+c:mu\t0\t0.4168
+c:muc\t0\t0.2531
+c:much\t0\t0.2531
+c:much \t-0.2517\t0.2642
+c:mucho\t0.3657\t0
+c:mue\t0\t0.4679
+c:muer\t0\t0.4679
+c:muert\t0\t0.2479
+c:mum\t0.2547\t0
+c:mum \t0.2472\t0
+c:my\t-0.3068\t0.4222
+c:my \t0\t-0.2463
+c:mys\t-0.4365\t0.7119
+c:myse\t-0.4365\t0.7119
+c:mysel\t-0.4365\t0.7119
+c:n \t0\t0.3786
+c:na\t0.4406\t0.6615
+c:na \t0.3798\t0
+c:nad\t0\t0.2592
+c:nal\t0\t0.2763
+c:nap\t0\t-0.2424
+c:naph\t0.2366\t0
+c:naphy\t0.2366\t0
+c:nas\t0\t0.3368
+c:nas \t0\t0.2211
+c:nc\t0.4686\t0
+c:nce\t0.2431\t-0.5785
+c:nce \t0.3753\t-0.3702
+c:ncha\t0.2290\t0
+c:nco\t0.3558\t0
+c:ncon\t0.3606\t0
+c:ncons\t0.3180\t0
+c:nd\t0.7144\t0.4641
+c:nd \t0.3716\t0.6747
+c:nda\t0\t-0.2478
+c:nders\t0\t-0.2038
+c:ndi\t0\t0.2930
+c:ndin\t0\t0.3105
+c:nding\t0\t0.3105
+c:ndo\t0.8729\t0
+c:ndo \t0.8930\t0
+c:ne\t-1.4652\t0
+c:ne \t-0.6710\t-0.2057
+c:ned\t0\t0.3511
+c:ned \t0\t0.3511
+c:nee\t-0.5981\t-0.5231
+c:need\t-0.3800\t-0.2846
+c:need \t-0.3345\t-0.4087
+c:nen\t0\t0.4039
+c:nent\t0\t0.4039
+c:nent \t0\t0.2646
+c:ner\t-0.2717\t0.3690
+c:nera\t0\t0.2321
+c:neral\t0\t0.2321
+c:ness\t0.2802\t0
+c:ness \t0.2802\t0
+c:nest\t-0.2304\t0.2880
+c:nestl\t-0.2304\t0.2880
+c:nev\t0\t0.2828
+c:neve\t0\t0.2828
+c:never\t0\t0.2959
+c:new\t0\t-0.3954
+c:new \t0\t-0.3405
+c:nf\t0.5376\t-0.3113
+c:nfu\t0.3847\t-0.2537
+c:nfus\t0.3387\t-0.2444
+c:nfuse\t0.2318\t0
+c:ng\t1.7039\t0
+c:ng \t0.9428\t0.5365
+c:nge\t-0.4135\t0
+c:nged\t0\t-0.2310
+c:nged \t0\t-0.2310
+c:nger\t-0.2497\t0
+c:nger \t-0.2030\t0.2924
+c:ngo\t0.2674\t0
+c:ngo \t0.2674\t0
+c:ngr\t0.4642\t0
+c:ngre\t0.3540\t0
+c:ngre \t0.3540\t0
+c:ngu\t0.5083\t-0.2590
+c:ngue\t0.3923\t-0.2086
+c:ngue \t0.3923\t-0.2086
+c:ni\t-0.8140\t0
+c:nic\t-0.2450\t-0.6108
+c:nic \t0\t-0.2936
+c:nif\t0\t0.3197
+c:nife\t0\t0.3197
+c:nife \t0\t0.3197
+c:nig\t-0.5637\t0.8194
+c:nigh\t-0.5637\t0.8194
+c:night\t-0.5637\t0.8194
+c:nj\t0\t-0.3969
+c:njo\t0\t-0.2605
+c:njoy\t0\t-0.2605
+c:njoy \t0\t-0.2605
+c:nk \t0.5993\t0
+c:nki\t-0.3853\t0.6387
+c:nkin\t-0.3853\t0.6387
+c:nking\t-0.3853\t0.6387
+c:nks\t0\t-0.2742
+c:nks \t0\t-0.2742
+c:nl\t0.3956\t0
+c:nle\t0\t0.2411
+c:nles\t0\t0.2411
+c:nless\t0\t0.2411
+c:nly\t0.4340\t0
+c:nly \t0.4340\t0
+c:nni\t-0.2287\t0.3753
+c:nnin\t-0.2209\t0.3990
+c:nning\t-0.2209\t0.3990
+c:no\t-0.6486\t0
+c:no \t-0.3256\t0
+c:nob\t0\t0.2799
+c:nobo\t0\t0.2799
+c:nobod\t0\t0.2799
+c:non\t0\t-0.3264
+c:none\t0\t-0.2386
+c:none \t0\t-0.2386
+c:nons\t0.2292\t0
+c:noos\t0\t0.3198
+c:noose\t0\t0.3198
+c:nor\t-0.2928\t-0.4304
+c:norm\t0\t-0.2248
+c:norma\t0\t-0.2248
+c:nos\t0\t-0.3475
+c:nose\t0\t-0.2325
+c:not\t0\t0.7270
+c:not \t0.3406\t0
+c:note \t0\t0.2698
+c:noth\t-0.2149\t0.5155
+c:nothi\t-0.2126\t0.4926
+c:nou\t0\t0.2169
+c:noug\t0\t0.2169
+c:nough\t0\t0.2169
+c:nr\t0.2499\t0
+c:nre\t0.2545\t0
+c:nres\t0.2587\t0
+c:nresp\t0.2587\t0
+c:ns\t0\t-0.6125
+c:ns \t0\t-0.3106
+c:nsa\t-0.3143\t0.3681
+c:nsad\t0\t0.2148
+c:nsc\t0.4574\t0
+c:nsci\t0.4574\t0
+c:nscio\t0.4574\t0
+c:nsi\t0.2288\t0
+c:nsiv\t0.2587\t0
+c:nsive\t0.2587\t0
+c:nst\t0\t-0.2579
+c:nsu\t-0.2281\t0
+c:nsuli\t0\t0.2168
+c:nsur\t0\t-0.2882
+c:nsura\t0\t-0.2882
+c:nt\t1.1864\t0.6543
+c:nt \t1.2772\t0.2693
+c:nta\t0\t-0.2360
+c:nta \t0.2319\t0
+c:nted\t0.4180\t0
+c:nted \t0.4180\t0
+c:nter\t-0.2093\t0
+c:nth\t0\t-0.2237
+c:nti\t-0.2144\t0.2447
+c:ntid\t0\t0.3321
+c:ntido\t0\t0.2162
+c:ntin\t0\t0.2647
+c:ntl\t0\t0.3002
+c:ntm\t0\t-0.2245
+c:ntme\t0\t-0.2245
+c:ntmen\t0\t-0.2245
+c:nto\t0.4022\t0.5086
+c:nto \t0.4022\t0.5086
+c:nts\t-0.2533\t0
+c:nts \t-0.2533\t0
+c:nu\t0.4308\t-0.5581
+c:num\t0.2853\t-0.2849
+c:numb\t0.2853\t-0.2849
+c:numb \t0.3586\t0
+c:nut\t0.3545\t-0.2006
+c:nute\t0.2923\t0
+c:nute \t0.2744\t0
+c:nv\t0.3771\t0
+c:nvu\t0.3893\t0
+c:nvul\t0.3893\t0
+c:nvuls\t0.3893\t0
+c:ny \t0.3713\t-0.5971
+c:nym\t-0.3561\t0.5467
+c:nymo\t-0.3561\t0.5467
+c:nymor\t-0.3561\t0.5467
+c:o \t-0.3562\t0.2255
+c:oa\t0.4204\t0
+c:oad\t0\t0.3921
+c:oad \t0\t0.2658
+c:oat\t0.3025\t-0.2776
+c:oat \t0.4718\t-0.2561
+c:ob\t-0.2273\t0
+c:obo\t0\t0.2799
+c:obod\t0\t0.2799
+c:obody\t0\t0.2799
+c:oca\t0.2217\t0
+c:ock\t0\t0.3887
+c:oct\t0\t-0.2383
+c:octo\t0\t-0.2383
+c:octor\t0\t-0.2383
+c:od\t-0.2065\t0
+c:od \t0.3444\t-0.7352
+c:oda\t-0.3371\t0
+c:oday\t-0.3109\t0
+c:oday \t-0.3109\t0
+c:odb\t-0.3586\t0.7581
+c:odby\t-0.3586\t0.7581
+c:odbye\t-0.3586\t0.7581
+c:odo\t-0.2365\t0.2318
+c:odo \t-0.2066\t0
+c:ody\t0.3046\t0
+c:ody \t0.3046\t0
+c:oe\t0.2781\t0
+c:oes\t0.2781\t0
+c:oes \t0\t-0.3274
+c:oesn\t0\t0.2908
+c:oesnt\t0\t0.2908
+c:of\t-0.4291\t0.6585
+c:of \t0\t0.4601
+c:off\t-0.4235\t0.2744
+c:off \t-0.2753\t0.2696
+c:og\t0.2405\t0.2589
+c:og \t0\t0.2073
+c:oga\t0.2058\t0
+c:ogan\t0.2831\t0
+c:ogand\t0.2831\t0
+c:ogl\t0\t0.2469
+c:oi\t0\t0.5700
+c:oic\t0\t0.2674
+c:oice\t0\t0.2674
+c:oice \t0\t0.2351
+c:oil\t0.3186\t0
+c:oile\t0.3186\t0
+c:oilet\t0.3186\t0
+c:oin\t-0.4223\t0.5435
+c:oint\t-0.3587\t0.6895
+c:oint \t0\t0.7472
+c:ointm\t0\t-0.2245
+c:ok\t0.4985\t-0.7022
+c:ok \t0\t-0.3279
+c:oke\t0.2889\t0
+c:oke \t0.4208\t0
+c:oki\t0\t-0.3335
+c:okin\t0\t-0.2952
+c:oking\t0\t-0.2952
+c:oks\t0.2634\t0
+c:oks \t0.2634\t0
+c:ol\t0\t-1.7675
+c:ol \t-0.7957\t-0.7440
+c:old\t-0.5670\t-0.4791
+c:old \t-0.5357\t-0.5908
+c:ole\t0.4172\t0
+c:ole \t0.4172\t0
+c:oll\t1.0136\t-0.2198
+c:olla\t0.8429\t-0.2448
+c:ollap\t0.8003\t-0.2278
+c:olle\t0.2241\t0
+c:ollen\t0.2356\t0
+c:olo\t0.2502\t-0.2848
+c:olor\t0.2857\t-0.2064
+c:olor \t0.3530\t-0.2029
+c:om\t0.2021\t-0.7322
+c:om \t0.2708\t0
+c:ome \t0\t-0.3577
+c:omi\t0.2557\t-0.4525
+c:omit\t0.3189\t0
+c:omo\t-0.3178\t0
+c:omor\t-0.2112\t0
+c:omorr\t-0.2112\t0
+c:omple\t0\t0.2100
+c:oms\t0\t-0.2143
+c:oms \t0\t-0.2143
+c:on\t0.7863\t0.2390
+c:on \t-0.2489\t0
+c:ona\t0.2830\t0
+c:onc\t0\t0.3657
+c:once\t0\t0.2476
+c:once \t0\t0.2617
+c:ond\t0.4720\t-0.4823
+c:ondi\t0.3666\t-0.2895
+c:ondin\t0.3725\t-0.2746
+c:one\t-0.5390\t0.6059
+c:one \t0\t0.3048
+c:ones\t-0.3010\t0.3945
+c:onest\t-0.2304\t0.2880
+c:onf\t0.2123\t-0.2756
+c:onfu\t0.2318\t0
+c:onfus\t0.2318\t0
+c:ong\t0.4326\t0
+c:ong \t0\t-0.2475
+c:onge\t0\t0.4374
+c:onger\t0\t0.4455
+c:ongu\t0.3923\t-0.2086
+c:ongue\t0.3923\t-0.2086
+c:oni\t-0.4701\t0.6426
+c:onig\t-0.3662\t0.7436
+c:onigh\t-0.3662\t0.7436
+c:ons\t0.6791\t-0.5344
+c:ons \t0\t-0.2355
+c:onsc\t0.4574\t0
+c:onsci\t0.4574\t0
+c:onsi\t0.2288\t0
+c:onsiv\t0.2587\t0
+c:ont\t0\t0.2333
+c:ont \t0\t0.4416
+c:onth\t0\t-0.2237
+c:onv\t0.3893\t0
+c:onvu\t0.3893\t0
+c:onvul\t0.3893\t0
+c:oo\t0.8752\t0
+c:ood\t0\t-0.2277
+c:ood \t0.3921\t-0.9858
+c:oodb\t-0.3586\t0.7581
+c:oodby\t-0.3586\t0.7581
+c:oof\t0\t0.2748
+c:oof \t0\t0.2748
+c:oog\t0\t0.2469
+c:oogl\t0\t0.2469
+c:ook\t0.3287\t0
+c:ook \t0.3417\t0
+c:ooki\t-0.2901\t0
+c:ookin\t-0.2709\t0
+c:ooks\t0.2634\t0
+c:ooks \t0.2634\t0
+c:oom\t0.2468\t0
+c:oom \t0.2293\t0
+c:oop\t0.2704\t0
+c:oor\t0.6668\t0
+c:oor \t0.6668\t0
+c:oos\t0\t0.4162
+c:oose\t0\t0.3198
+c:oose \t0\t0.3198
+c:op\t0.5221\t0
+c:op \t0.3681\t0
+c:ope\t-0.2376\t0.5459
+c:ope \t-0.4179\t1.0628
+c:open\t0\t-0.3762
+c:oper\t0.2802\t0
+c:operl\t0.2802\t0
+c:opl\t0.2255\t-0.2005
+c:ople\t0.2255\t-0.2005
+c:ople \t0.2255\t-0.2005
+c:ops\t0\t0.3016
+c:ops \t0\t0.3349
+c:or\t-0.9157\t0
+c:or \t0.6288\t0
+c:ord\t0.4212\t0
+c:orde\t0\t0.2441
+c:order\t0\t0.2441
+c:ords\t0.4219\t0
+c:ords \t0.4219\t0
+c:ore\t-1.1744\t0.5899
+c:ore \t-1.0704\t0
+c:orev\t0\t0.4456
+c:oreve\t0\t0.4456
+c:org\t0\t-0.2364
+c:orin\t0.3048\t-0.3457
+c:orina\t0.3763\t0
+c:orir\t0\t0.3723
+c:orir \t0\t0.2605
+c:ork\t-0.2427\t-0.5803
+c:ork \t0\t-0.5797
+c:orl\t0\t0.3244
+c:orld\t0\t0.3244
+c:orld \t0\t0.3244
+c:orm\t-0.4037\t-0.6046
+c:orm \t0\t-0.2627
+c:orms\t0\t-0.2877
+c:orms \t0\t-0.2877
+c:orni\t0\t-0.2453
+c:ornin\t0\t-0.2453
+c:orr\t-0.2939\t0
+c:orro\t-0.2112\t0
+c:orrow\t-0.2112\t0
+c:orry\t0\t0.4170
+c:orry \t0\t0.4170
+c:ors\t0.5757\t0
+c:orse\t0\t0.2504
+c:orse \t0\t0.2504
+c:orst\t0.6230\t-0.3321
+c:orst \t0.6230\t-0.3321
+c:ort\t-0.5210\t0.4169
+c:orta\t0\t0.3004
+c:orto\t-0.2038\t0
+c:orto \t-0.2038\t0
+c:orw\t0\t0.3350
+c:orwa\t0\t0.3350
+c:orwar\t0\t0.3350
+c:os\t0.5339\t0.4103
+c:ose\t0\t0.6190
+c:ose \t0\t0.7572
+c:osed\t0.3665\t0
+c:osed \t0.3665\t0
+c:osi\t0.3441\t0
+c:osin\t0.3996\t0
+c:osing\t0.3996\t0
+c:oso\t0.2621\t0
+c:oso \t0.2621\t0
+c:oste\t0\t0.2537
+c:ot\t0\t0.6272
+c:ot \t0.2355\t-0.3630
+c:ote\t-0.2140\t0
+c:ote \t0\t0.2586
+c:oth\t-0.4065\t0.6488
+c:oth \t0\t-0.2082
+c:othe\t0\t0.3645
+c:other\t0\t0.3645
+c:othi\t-0.2126\t0.4926
+c:othin\t-0.2126\t0.4926
+c:ott\t0.2084\t0.3602
+c:ottl\t0\t0.3719
+c:ottle\t0\t0.3719
+c:ou\t0.5472\t0
+c:ou \t-0.4666\t-0.2472
+c:oub\t0.3095\t0
+c:oubl\t0.3095\t0
+c:ouble\t0.3095\t0
+c:oug\t0\t0.2484
+c:ough\t0\t0.2484
+c:ough \t0.2485\t0
+c:ought\t-0.2564\t0.3302
+c:oul\t-0.4679\t0.7105
+c:ould\t-0.4646\t0.6033
+c:ould \t-0.3917\t0.6613
+c:oun\t0.2328\t0.4235
+c:ound\t0.5006\t0
+c:ound \t0.2727\t0
+c:ount\t0\t0.6079
+c:ount \t0\t0.2412
+c:ounte\t0\t0.2437
+c:our \t0\t0.3669
+c:ours\t0\t-0.4241
+c:ourse\t0\t-0.2417
+c:ous\t0.4434\t-0.6713
+c:ous \t0.2270\t-0.3980
+c:out\t0.3520\t0
+c:out \t0.2448\t0.2425
+c:outh\t0.2395\t0
+c:outh \t0.2395\t0
+c:ov\t0.6341\t-0.3105
+c:ove\t0.4888\t0
+c:ove \t0\t-0.2227
+c:over\t0.4445\t0
+c:overd\t0.3111\t0
+c:ow\t0.6871\t0.2483
+c:ow \t-0.2742\t0
+c:owe\t0.3184\t0.2597
+c:owi\t0.3026\t0
+c:owin\t0.3026\t0
+c:owing\t0.3026\t0
+c:oxy\t0\t0.3570
+c:oxy \t0\t0.3511
+c:p \t0.5752\t-0.3473
+c:pa\t0.2779\t-0.5817
+c:pain \t0\t-0.2355
+c:painl\t0\t0.2411
+c:pan\t0\t-0.2188
+c:pap\t0\t-0.3979
+c:pape\t0\t-0.2961
+c:paper\t0\t-0.2107
+c:par\t-0.4308\t0.2441
+c:para\t0\t0.2399
+c:parke\t0\t0.2841
+c:parki\t0\t-0.2795
+c:partn\t0\t0.2215
+c:pas\t0.9391\t-0.2254
+c:pass\t0.7612\t-0.5325
+c:pass \t0.3902\t-0.2064
+c:passe\t0.2338\t-0.3038
+c:past\t0\t0.3186
+c:past \t0.3248\t0
+c:pasti\t0\t0.4034
+c:pat\t0\t0.2737
+c:pe\t0.4392\t0.5504
+c:pe \t-0.3463\t1.0145
+c:pea\t0\t0.3445
+c:peac\t0\t0.3080
+c:peace\t0\t0.3080
+c:pec\t0.4392\t-0.2344
+c:pech\t0.4964\t-0.3105
+c:pecho\t0.4964\t-0.3105
+c:ped\t-0.3065\t0
+c:ped \t0\t-0.3399
+c:pedi\t0\t0.2426
+c:pee\t0.8806\t-0.3079
+c:pee \t0.2262\t0
+c:peec\t0.3095\t0
+c:peech\t0.3095\t0
+c:peed\t0.2313\t0
+c:peed \t0.2313\t0
+c:pen\t-0.2824\t0
+c:peni\t0\t-0.2313
+c:pensa\t0\t0.2210
+c:peo\t0.3805\t-0.3010
+c:peop\t0.2255\t-0.2005
+c:peopl\t0.2255\t-0.2005
+c:per\t0\t0.2330
+c:per \t0\t-0.2138
+c:perl\t0.2802\t0
+c:perly\t0.2802\t0
+c:perm\t0\t0.4039
+c:perma\t0\t0.4039
+c:pert\t0\t0.2587
+c:perta\t0\t0.2587
+c:ph\t0\t-0.3935
+c:pho\t-0.2919\t0
+c:phon\t-0.2919\t0
+c:phone\t-0.2919\t0
+c:phy\t0\t-0.2508
+c:phyl\t0.2366\t0
+c:phyla\t0.2366\t0
+c:pi\t0.5294\t0
+c:pic\t-0.2510\t0
+c:pier\t0.2244\t0
+c:piert\t0.2295\t0
+c:pil\t0\t0.2871
+c:pills\t0\t0.3606
+c:pin\t0.3180\t0
+c:pir\t0.4397\t0
+c:pira\t0.5803\t0
+c:pirar\t0.4649\t0
+c:pla\t-0.4490\t0.4390
+c:plan\t-0.4452\t0.6247
+c:plan \t-0.2322\t0.2781
+c:plann\t0\t0.3303
+c:ple \t0.3019\t-0.2198
+c:plet\t0\t0.2100
+c:plete\t0\t0.2100
+c:po\t0.4097\t0
+c:poi\t-0.3503\t0.7570
+c:poin\t-0.3503\t0.7570
+c:point\t-0.3503\t0.7570
+c:pon\t0.8158\t-0.4589
+c:pond\t0.5708\t-0.4139
+c:pondi\t0.3725\t-0.2746
+c:pons\t0.2587\t0
+c:ponsi\t0.2587\t0
+c:pos\t0\t0.3787
+c:pose\t0\t0.3945
+c:pose \t0\t0.3550
+c:poso\t0.2621\t0
+c:poso \t0.2621\t0
+c:pou\t0.2106\t0
+c:pp\t-0.5727\t0
+c:pp \t0\t-0.2098
+c:ppe\t-0.4223\t0
+c:pped\t-0.3023\t0
+c:pped \t-0.3023\t0
+c:ppi\t0\t0.3595
+c:ppin\t0\t0.3390
+c:pping\t0\t0.3390
+c:ppo\t-0.2064\t0
+c:pr\t0\t-0.8945
+c:pre\t0\t-0.2292
+c:pres\t0\t-0.2510
+c:pro\t0\t-0.5814
+c:prob\t-0.2060\t0
+c:prop\t0.2802\t0
+c:prope\t0.2802\t0
+c:ps\t1.4013\t-0.2595
+c:ps \t0.6008\t0
+c:pse\t0.7230\t0
+c:psed\t0.5396\t0
+c:psed \t0.5396\t0
+c:pt\t-0.4129\t0
+c:pty\t0\t0.2082
+c:pu\t0.6769\t0.2586
+c:pue\t0.3615\t-0.2533
+c:pued\t0.5111\t-0.2593
+c:puede\t0.3267\t0
+c:pur\t0.2137\t0.3535
+c:purp\t0\t0.3978
+c:purpo\t0\t0.4177
+c:purt\t0.2204\t0
+c:put\t0\t0.2355
+c:put \t0\t0.2785
+c:py\t0\t-0.3458
+c:py \t0\t-0.3458
+c:qu\t0\t0.5921
+c:que\t0.2711\t0
+c:que \t0.3193\t0
+c:qui\t-0.5925\t0.7242
+c:quie\t-0.2743\t0.6505
+c:quier\t-0.2405\t0.7083
+c:r \t0\t0.9281
+c:ra\t0.3456\t0.4368
+c:ra \t0.2868\t0.3682
+c:rac\t-0.2653\t0
+c:rack\t0\t0.2112
+c:racks\t0\t0.2314
+c:rad\t0.2515\t0
+c:raff\t0\t-0.2115
+c:raffi\t0\t-0.2115
+c:rag\t0\t0.4176
+c:rage\t0\t0.4873
+c:rage \t0\t0.4873
+c:ran\t0\t-0.5964
+c:ranc\t0\t-0.3097
+c:rance\t0\t-0.3097
+c:rand\t0.3123\t-0.2872
+c:rank\t0.2020\t0
+c:rank \t0.2020\t0
+c:rar\t0.4178\t0
+c:rar \t0.4256\t0
+c:rat\t-0.4561\t0
+c:rate\t-0.2216\t0
+c:rav\t0\t-0.2554
+c:rave\t0\t-0.2554
+c:ravel\t0\t-0.2413
+c:raz\t0\t0.5114
+c:razo\t0\t0.5629
+c:razo \t0.2752\t0
+c:razor\t0\t0.5348
+c:rd\t0.9582\t-0.3923
+c:rd \t0.2437\t0
+c:rda\t0\t-0.2136
+c:rday\t0\t-0.2136
+c:rde\t-0.2053\t0.2309
+c:rdo\t0.5459\t0
+c:rdos\t0.3646\t0
+c:rdose\t0.3646\t0
+c:rds\t0.4058\t-0.2258
+c:rds \t0.4058\t-0.2258
+c:re\t1.2761\t-1.1345
+c:re \t0\t0.2180
+c:rea\t0.7680\t-0.2441
+c:read\t-0.3858\t0.4146
+c:ready\t-0.3530\t0.4878
+c:real\t0.7748\t0
+c:real \t0.4289\t0
+c:reall\t0.3458\t0
+c:ream\t0\t-0.2069
+c:reas\t-0.2033\t0.6592
+c:reaso\t0\t0.5636
+c:reat\t0.7872\t-1.1256
+c:reate\t0\t0.3098
+c:reath\t1.1082\t-0.9508
+c:reatm\t0\t-0.3456
+c:red\t0.2160\t-0.3594
+c:red \t0.2160\t-0.3594
+c:ree\t-0.4015\t0
+c:ref\t0\t-0.2023
+c:reg\t0.2020\t0
+c:rel\t0.3125\t0
+c:rely\t0.4346\t-0.2015
+c:rely \t0.4346\t-0.2015
+c:rem\t0\t-0.3487
+c:ren\t0.3022\t-0.3338
+c:rent\t0.3092\t-0.3291
+c:rent \t0.2787\t-0.2578
+c:res\t1.1952\t-0.6927
+c:res \t0.6526\t0
+c:resc\t-0.2213\t0
+c:resp\t1.2439\t-0.7087
+c:respi\t0.4397\t0
+c:respo\t0.8294\t-0.5170
+c:rest\t-0.3563\t0
+c:rest \t-0.2669\t0.2903
+c:rev\t0\t0.4456
+c:reve\t0\t0.4456
+c:rever\t0\t0.4456
+c:rg\t0\t-0.6031
+c:rge\t-0.2162\t0
+c:rgi\t0\t-0.2983
+c:rgic\t0.2348\t-0.2104
+c:rgic \t0.2348\t-0.2104
+c:ri\t-0.8203\t0.2137
+c:ria\t0\t0.3461
+c:rid\t-0.2722\t0
+c:ridg\t0\t0.4418
+c:ridge\t0\t0.4418
+c:rie\t-0.4596\t0.2697
+c:ried\t0\t0.2804
+c:ried \t0\t0.2804
+c:rien\t0\t0.3377
+c:riend\t0\t0.3000
+c:ries\t0\t-0.3026
+c:ries \t0\t-0.3026
+c:rig\t0.5792\t-0.2488
+c:righ\t0.5138\t-0.2427
+c:right\t0.5138\t-0.2427
+c:rina\t0.3558\t0
+c:rina \t0.2740\t0
+c:rind\t0\t0.2130
+c:rindo\t0\t0.2130
+c:ring\t-0.3007\t0
+c:ring \t-0.2816\t0
+c:rip\t0\t-0.2134
+c:rip \t0\t-0.2274
+c:rir\t0\t0.3723
+c:rir \t0\t0.2605
+c:ris\t0\t0.4174
+c:rist\t0\t0.4103
+c:rists\t0\t0.4111
+c:riv\t-0.3793\t-0.5051
+c:rive\t0\t-0.3519
+c:rive \t0\t-0.2850
+c:rivi\t-0.2257\t0
+c:rivin\t-0.2257\t0
+c:rk\t0\t-0.6384
+c:rk \t0\t-0.6007
+c:rke\t0\t0.2920
+c:rked\t0\t0.2950
+c:rked \t0\t0.2950
+c:rki\t0\t-0.3540
+c:rkin\t0\t-0.3540
+c:rking\t0\t-0.3540
+c:rld\t0\t0.3244
+c:rld \t0\t0.3244
+c:rlie\t0\t-0.2196
+c:rlier\t0\t-0.2702
 c:rly\t0\t-0.3122
 c:rly \t0\t-0.3122
-c:rm\t-0.5546\t0.4897
-c:rm \t0.2932\t-0.4117
-c:rma\t-0.3356\t0.2533
-c:rman\t0\t0.4180
-c:rmane\t0\t0.4027
-c:rme\t-0.2437\t0.5036
-c:rme \t-0.2409\t0.5394
-c:rn\t0.2619\t-0.3597
-c:rni\t0\t-0.4365
-c:rnin\t0\t-0.3526
-c:rning\t0\t-0.3526
-c:ro\t0.6174\t0.3156
-c:ro \t-0.5281\t0.8391
-c:roa\t0.4239\t0
-c:roat\t0.4691\t-0.2530
-c:roat \t0.4691\t-0.2530
-c:rob\t-0.2159\t0
-c:rok\t0.4239\t0
-c:roke\t0.4239\t0
-c:roke \t0.5007\t0
-c:rol\t0\t-0.2452
-c:rom\t0\t-0.3130
-c:roo\t0.5755\t0
-c:roof\t0\t0.2826
-c:roof \t0\t0.2826
-c:roop\t0.2764\t0
-c:rop\t0\t0.3933
-c:rope\t0\t0.5825
-c:rope \t0\t0.6896
-c:roper\t0.2546\t0
-c:rot\t-0.2892\t0.3816
-c:rote\t0\t0.3140
-c:rote \t0\t0.3140
-c:rou\t0.2782\t-0.2482
-c:roug\t0.3062\t0
-c:rough\t0.3062\t0
-c:roun\t-0.2340\t0
-c:round\t-0.2340\t0
-c:rp\t0\t0.4169
-c:rpo\t0\t0.3944
-c:rpos\t0\t0.4290
-c:rpose\t0\t0.4290
-c:rr\t0.2859\t-0.2077
-c:rra\t0.2429\t0
-c:rri\t0\t-0.3078
-c:rro\t-0.2402\t0
-c:rrow\t-0.2104\t0
-c:rrow \t-0.2073\t0
-c:rry\t0\t0.4155
-c:rry \t0\t0.4155
-c:rs\t0.2808\t-1.3319
-c:rs \t-0.2124\t-0.6876
-c:rst\t0.6827\t-0.3463
-c:rst \t0.7357\t-0.3551
-c:rt\t0.2762\t0
-c:rt \t0.3088\t-0.5102
-c:rta\t0\t0.6234
-c:rtar\t0\t0.2657
-c:rth\t0\t0.4693
-c:rti\t0\t-0.4867
-c:rtin\t0\t-0.3747
-c:rting\t0\t-0.3747
-c:rtn\t0\t0.2239
-c:rtne\t0\t0.2239
-c:rtner\t0\t0.2239
-c:rts\t0\t-0.2038
-c:rts \t0\t-0.2038
-c:ru\t0\t-0.4328
-c:run\t0\t0.2867
-c:rus\t0\t-0.4741
-c:rush\t0.2286\t0
-c:rushi\t0.2464\t0
-c:rust\t0\t-0.3519
-c:rust \t0\t-0.2255
-c:rv\t-0.2020\t0.4923
-c:rve\t0\t0.3630
-c:rve \t0\t0.2314
-c:rw\t0\t0.2031
-c:rwa\t0\t0.2609
-c:rwar\t0\t0.2855
-c:rward\t0\t0.2855
-c:ry\t-0.5062\t0.8149
-c:ry \t-0.2385\t0
-c:ryi\t0\t0.4232
-c:ryin\t0\t0.4232
-c:rying\t0\t0.4232
-c:ryo\t0\t0.3381
-c:ryon\t0\t0.3381
-c:ryone\t0\t0.3381
-c:ryt\t0\t0.2292
-c:ryth\t0\t0.2292
-c:rythi\t0\t0.2292
-c:s \t0.4585\t-0.7423
-c:sa\t-1.1688\t1.1190
-c:sad\t-0.2227\t0
-c:sad \t0\t-0.2014
-c:saf\t0\t-0.2514
-c:safe\t0\t-0.2514
-c:sai\t-0.5975\t0.2053
-c:said\t-0.5975\t0.2053
-c:said \t-0.5975\t0.2053
-c:san\t0.3941\t0
-c:sang\t0.4995\t0
-c:sangr\t0.4995\t0
-c:sap\t0\t0.2524
-c:sapp\t0\t0.2011
-c:sav\t-0.2671\t0.3127
-c:savi\t0\t0.2739
-c:savin\t0\t0.2739
-c:say\t-0.5017\t0.5008
-c:sayi\t-0.4640\t0.2587
-c:sayin\t-0.4640\t0.2587
-c:says\t0\t0.2981
-c:says \t0\t0.2981
-c:sc\t-0.3270\t0
-c:scar\t0\t0.2432
-c:scare\t0\t0.2817
-c:sch\t-0.2260\t0
-c:sci\t0.4602\t0
-c:scio\t0.4602\t0
-c:sciou\t0.4602\t0
-c:scr\t-0.4909\t0
-c:sd\t0\t-0.3470
-c:sda\t0\t-0.2196
-c:sday\t0\t-0.2196
-c:sday \t0\t-0.2154
-c:sde\t0.2643\t0
-c:sde \t0.2643\t0
-c:se\t0.8833\t0.4029
-c:se \t0.4828\t-0.3995
-c:sed\t1.2116\t-0.6883
-c:sed \t1.2423\t-0.6351
-c:see\t0\t0.2728
-c:see \t0\t0.2120
-c:seei\t0\t-0.2080
-c:seein\t0\t-0.2080
-c:seg\t0\t0.3038
-c:segu\t0\t0.3038
-c:segui\t0\t0.2512
-c:sei\t1.0330\t-0.4212
-c:seiz\t1.0330\t-0.4212
-c:seizi\t0.3683\t0
-c:seizu\t0.6647\t-0.2568
-c:sel\t-0.9129\t1.4837
-c:self\t-0.8426\t1.5893
-c:self \t-0.8426\t1.5893
-c:sent\t0\t0.3158
-c:senti\t0\t0.2207
-c:serie\t0\t-0.2925
-c:serv\t0\t0.2303
-c:ses\t-0.3669\t-0.4830
-c:ses \t-0.2588\t0
-c:sess\t0\t-0.4234
-c:sessi\t0\t-0.4234
-c:set\t0\t0.2156
-c:set \t0\t0.2629
-c:sew\t0\t0.2914
-c:sewe\t0\t0.2914
-c:sewer\t0\t0.2914
-c:sh\t1.4201\t-0.3808
-c:sh \t0\t0.6314
-c:sha\t0.3005\t-0.3525
-c:she\t0.2898\t0
-c:shi\t0.4156\t-0.3689
-c:shin\t0.4650\t0
-c:shing\t0.4650\t0
-c:sho\t0.2179\t-0.2358
-c:si\t1.8298\t-0.7076
-c:si \t0\t0.3131
-c:sid\t0.6021\t0
-c:side\t0.6021\t0
-c:side \t0.6250\t-0.2859
-c:sien\t0.3009\t0
-c:sient\t0.3009\t0
-c:sigo\t0.2356\t0
-c:sigo \t0.2356\t0
-c:sin\t0.8954\t-0.2302
-c:sin \t0\t0.2891
-c:sinc\t0.2696\t-0.2501
-c:since\t0.2696\t-0.2501
-c:sing\t0.7993\t-0.2114
-c:sing \t0.8122\t-0.2823
-c:sio\t0.2840\t-0.6616
-c:sion\t0.3797\t-0.5782
-c:sion \t0.3498\t-0.4324
-c:sit\t0.2002\t0
-c:site\t0.2067\t0
-c:site \t0.2067\t0
-c:sitt\t0\t0.3026
-c:sitti\t0\t0.3026
-c:siv\t0.2970\t0
-c:sive\t0.2970\t0
-c:sive \t0.2970\t0
-c:sl\t-0.2299\t-0.2464
-c:sle\t-0.5385\t-0.2259
-c:slee\t-0.4084\t0
-c:sleep\t-0.4084\t0
-c:sli\t0\t0.4967
-c:slid\t0\t0.2914
-c:slide\t0\t0.2914
-c:slo\t0\t-0.3885
-c:slot\t0\t-0.2302
-c:slot \t0\t-0.2302
-c:slu\t0.4133\t0
-c:slur\t0.2593\t0
-c:slurr\t0.2593\t0
-c:sm\t0.5153\t-0.4167
-c:sma\t0.4691\t-0.2419
-c:smay\t0.5986\t-0.2643
-c:smayo\t0.3546\t-0.2015
-c:sn\t0.4172\t-0.3998
-c:sno\t0\t-0.3564
-c:snor\t0\t-0.2052
-c:snt\t0.4215\t0
-c:snt \t0.4215\t0
-c:so\t-0.5896\t0.7409
-c:so \t0\t0.2172
-c:som\t0.3634\t0
-c:some\t0.3634\t0
-c:some \t0.3938\t-0.3253
-c:son\t0\t0.4073
-c:son \t0\t0.3486
-c:soon \t0\t0.2056
-c:sor\t-0.5162\t0
-c:sore\t-0.2846\t0
-c:sore \t-0.2774\t0
-c:sorr\t0\t0.2907
-c:sorry\t0\t0.2907
-c:sp\t2.2903\t-0.7554
-c:spa\t-0.2333\t0
-c:spe\t0\t0.4348
-c:sped\t0\t0.2217
-c:spedi\t0\t0.2217
-c:spee\t0.2902\t0
-c:speec\t0.2902\t0
-c:sper\t0\t0.4004
-c:spert\t0\t0.2657
-c:spi\t1.0906\t-0.5235
-c:spie\t0.2364\t0
-c:spier\t0.2364\t0
-c:spin\t0.4260\t0
-c:sping\t0.3641\t0
-c:spir\t0.4420\t-0.2007
-c:spira\t0.5866\t0
-c:spo\t0.9937\t-0.6628
-c:spon\t0.8347\t-0.5176
-c:spond\t0.5744\t-0.4153
-c:spons\t0.2603\t0
-c:spos\t0.2277\t0
-c:sposo\t0.2693\t0
-c:spr\t0.2683\t0
-c:spur\t0.2224\t0
-c:spurt\t0.2224\t0
-c:ss\t0.2950\t-1.0935
-c:ss \t0\t-0.2848
-c:sse\t0\t-0.4620
-c:ssed\t0\t-0.3902
-c:ssed \t0\t-0.3902
-c:ssi\t0\t-0.5923
-c:ssio\t-0.2776\t-0.4581
-c:ssion\t-0.2776\t-0.4581
-c:st\t1.0226\t0
-c:st \t0.8940\t-0.6459
-c:sta\t0.4684\t-0.4201
-c:sta \t0.3038\t0
-c:stari\t0\t0.3198
-c:start\t0\t-0.4331
-c:ste\t-0.6948\t0.6209
-c:ste \t0\t0.5186
-c:ster\t-0.3194\t0
-c:ster \t-0.2547\t0
-c:sters\t0\t-0.2240
-c:stif\t0.2265\t0
-c:stiff\t0.2265\t0
-c:stl\t-0.2683\t0.2056
-c:stly\t-0.2546\t0.2350
-c:stly \t-0.2546\t0.2350
-c:sto\t0\t0.3279
-c:stop\t0\t0.2469
-c:stop \t0.4156\t0
-c:stops\t0\t0.3105
-c:str\t0.5685\t-0.2626
-c:stra\t0\t-0.2217
-c:stro\t0.5577\t0
-c:strok\t0.5947\t0
-c:sts\t0\t0.4405
-c:sts \t0\t0.4405
-c:su\t0.2187\t0
-c:sud\t0.8522\t-0.4386
-c:sudd\t0.8170\t-0.4068
-c:sudde\t0.8170\t-0.4068
-c:sug\t0\t-0.2636
-c:suga\t0\t-0.2424
-c:sugar\t0\t-0.2424
-c:sui\t-0.4981\t1.2374
-c:suic\t-0.4981\t1.2374
-c:suici\t-0.4981\t1.2374
-c:suli\t0\t0.2175
-c:sulin\t0\t0.2175
-c:sult\t0\t-0.2281
-c:sum\t0\t-0.2494
-c:summ\t0\t-0.2494
-c:summe\t0\t-0.2494
-c:sup\t0.2426\t0
-c:sur\t0\t-0.2403
-c:sura\t0\t-0.2932
-c:suran\t0\t-0.2932
-c:sure\t0.2757\t0
-c:sure \t0.2757\t0
-c:sw\t0.9941\t0
-c:swa\t0.3987\t0.2593
-c:swal\t0.3987\t0.2593
-c:swall\t0.3987\t0.2593
-c:swe\t0.4595\t-0.3033
-c:sweat\t0.2062\t0
-c:swel\t0.3030\t-0.2273
-c:swell\t0.3030\t-0.2273
-c:swol\t0.2398\t0
-c:swoll\t0.2398\t0
-c:sy\t0\t-0.2085
-c:t \t0\t-0.6930
-c:ta\t0.4848\t0.2691
-c:ta \t0.8168\t-0.3526
-c:tac\t0.2149\t0
-c:tack\t0.2333\t0
-c:tack \t0.2455\t0
-c:takes\t0\t0.2270
-c:talk\t0\t-0.2486
-c:talk \t0\t-0.4241
-c:tam\t0\t-0.2740
-c:tami\t0\t-0.3482
-c:tamin\t0\t-0.3482
-c:tan\t0\t0.3607
-c:tand\t0\t0.3270
-c:tandi\t0\t0.3324
-c:tap\t0\t0.2244
-c:tapp\t0\t0.3026
-c:tappi\t0\t0.3026
-c:tar\t-0.2961\t0.7354
-c:tar \t-0.2967\t0.4875
-c:tari\t0\t0.3198
-c:tarm\t0\t0.2744
-c:tarme\t0\t0.2744
-c:tart\t0\t-0.4331
-c:tart \t0\t-0.2916
-c:tarti\t0\t-0.2235
-c:tc\t0.2087\t0
-c:tch\t0.2087\t0
-c:tchen\t0.2281\t0
-c:tchi\t0\t-0.2353
-c:tchin\t0\t-0.2353
-c:te\t-0.8278\t0.5623
-c:tel\t-0.3172\t0.9843
-c:tell\t0\t0.6366
-c:tell \t0\t0.4092
-c:telli\t0\t0.2274
-c:tely\t0\t0.2597
-c:tely \t0\t0.2597
-c:ten\t0.4244\t0.3207
-c:teng\t0.2535\t0
-c:tengo\t0.2535\t0
-c:tenin\t0\t0.2686
-c:ter\t0\t-0.3727
-c:tes\t-0.2954\t-0.2705
-c:tes \t0\t-0.2178
-c:tex\t-0.2672\t0
-c:text\t-0.2866\t0
-c:texte\t0\t0.2232
-c:th\t0\t-0.9356
-c:tha\t-0.3122\t0
-c:thal\t0\t0.3392
-c:thal \t0\t0.3392
-c:than\t-0.2495\t0
-c:thank\t-0.2404\t-0.3332
-c:that\t0\t-0.3656
-c:the\t-0.8262\t0
-c:the \t-0.8688\t0
-c:them\t0\t0.4757
-c:them \t0\t0.4757
-c:ther\t0.3336\t0
-c:there\t0.5456\t0
-c:thi\t-0.3090\t1.0339
-c:thin\t0.3327\t0.7700
-c:thing\t0\t0.4557
-c:think\t0\t0.4777
-c:this\t-0.7426\t0.4772
-c:this \t-0.7426\t0.4772
-c:tho\t-0.2981\t0
-c:thou\t-0.2914\t0
-c:thoug\t0\t0.2449
-c:thr\t1.0023\t0
-c:thre\t0\t0.2723
-c:threa\t0\t0.3124
-c:thro\t1.1678\t-0.2888
-c:throa\t0.4691\t-0.2530
-c:throu\t0.3286\t0
-c:ti\t0\t-0.6139
-c:tic \t0.2315\t0
-c:tid\t0\t0.2207
-c:tido\t0\t0.2207
-c:tido \t0\t0.2207
-c:tie\t0\t0.2993
-c:tied\t0\t0.2017
-c:tied \t0\t0.2017
-c:tien\t0.2101\t0
-c:tiene\t0.2518\t0
-c:tif\t0.2139\t0
-c:tiff\t0.2265\t0
-c:tiff \t0.2107\t0
-c:tig\t0.4536\t0
-c:tigh\t0.4536\t0
-c:tight\t0.4536\t0
-c:til\t0\t0.2270
-c:till\t0.2536\t0
-c:till \t0.4116\t0
-c:tilla\t0\t0.3912
-c:time\t0\t-0.2299
-c:tin\t0\t0.2208
-c:tio\t0\t-0.6420
-c:tion\t-0.2008\t-0.6281
-c:tion \t0\t-0.4232
-c:tir\t-0.3065\t0
-c:tire\t-0.2791\t-0.2458
-c:tired\t-0.3858\t-0.2091
-c:tl\t-0.5891\t0.5055
-c:tle\t-0.2497\t0.2731
-c:tly\t-0.3053\t0.3017
-c:tly \t-0.3053\t0.3017
-c:tm\t0\t-0.5928
-c:tme\t0\t-0.5918
-c:tmen\t0\t-0.5918
-c:tment\t0\t-0.5918
-c:tn\t0\t0.2092
-c:tne\t0\t0.2092
-c:tner\t0\t0.2239
-c:tner \t0\t0.2239
-c:to\t0.2661\t0.9050
-c:to \t0\t0.9525
-c:tod\t-0.4621\t0
-c:toda\t-0.3311\t0
-c:today\t-0.3042\t0
-c:todo\t-0.2419\t0.2031
-c:todo \t-0.2011\t0
-c:toi\t0.3204\t0
-c:toil\t0.3204\t0
-c:toile\t0.3204\t0
-c:tol\t0\t0.3320
-c:tom\t-0.3729\t0
-c:tomo\t-0.2837\t0
-c:tomor\t-0.2104\t0
-c:ton\t0\t0.4885
-c:tong\t0.3959\t-0.2122
-c:tongu\t0.3959\t-0.2122
-c:toni\t-0.3669\t0.7456
-c:tonig\t-0.3669\t0.7456
-c:too\t0\t0.2014
-c:took\t0.4021\t0
-c:took \t0.4021\t0
-c:top\t0\t0.2136
-c:top \t0.3629\t0
-c:tops\t0\t0.3105
-c:tops \t0\t0.3105
-c:tor\t0\t-0.5163
-c:tor \t0\t-0.2614
-c:tra\t-0.3332\t0
-c:tra \t0\t0.2008
-c:trac\t0\t0.2522
-c:track\t0\t0.2522
-c:traf\t0\t-0.2137
-c:traff\t0\t-0.2137
-c:trai\t0\t0.2015
-c:train\t0\t0.2750
-c:tre\t-0.2379\t-0.2534
-c:trea\t0\t-0.4062
-c:treat\t0\t-0.3654
-c:tri\t-0.2494\t0.2379
-c:trie\t0\t0.4208
-c:tried\t0\t0.4208
-c:trip \t0\t-0.2324
-c:tro\t0.6359\t0
-c:trok\t0.5947\t0
-c:troke\t0.5947\t0
-c:tru\t0\t-0.2236
-c:trus\t0\t-0.2255
-c:trust\t0\t-0.2255
-c:try\t0\t0.3630
-c:tryi\t0\t0.2498
-c:tryin\t0\t0.2498
-c:ts\t-0.4460\t0.3127
-c:ts \t-0.2924\t0.3554
-c:tt\t-0.3023\t0.7984
-c:tta\t0.2333\t0
-c:ttac\t0.2333\t0
-c:ttack\t0.2333\t0
-c:tte\t-0.2551\t0.2595
-c:tter\t-0.2511\t0
-c:tter \t-0.3072\t0
-c:tters\t0\t0.2184
-c:tti\t0\t0.5808
-c:ttin\t0\t0.5808
-c:tting\t0\t0.5949
-c:tu\t0.4492\t0.2627
-c:tur\t0.3381\t0
-c:ture\t0\t0.3152
-c:ture \t0\t0.3152
-c:turn\t0.5080\t0
-c:turne\t0.2462\t0
-c:turni\t0.2756\t0
-c:tuv\t0.2970\t0
-c:tuvo\t0.2970\t0
-c:tuvo \t0.2970\t0
-c:tw\t0.8713\t-0.3479
-c:twi\t0.5086\t0
-c:twic\t0.4732\t0
-c:twice\t0.4732\t0
-c:two\t0.3138\t0
-c:two \t0.3138\t0
-c:u \t-0.6043\t-0.3640
-c:ua\t-0.2204\t0.2913
-c:ual\t-0.2435\t0
-c:ub\t0.2453\t0
-c:ubl\t0.2878\t0
-c:uble\t0.2878\t0
-c:uble \t0.2878\t0
-c:uc\t0\t0.3753
-c:uch\t0\t0.3286
-c:uch \t-0.2310\t0
-c:ucha\t0\t0.2220
-c:ucho\t0.3495\t0
-c:ucho \t0.3495\t0
-c:ud\t0.6621\t-0.4132
-c:udd\t0.8170\t-0.4068
-c:udde\t0.8170\t-0.4068
-c:udden\t0.8170\t-0.4068
-c:ue\t1.4972\t-0.4158
-c:ue \t0.8710\t-0.3282
-c:ued\t0.5076\t-0.2549
-c:uede\t0.3127\t0
-c:uede \t0.3127\t0
-c:uel\t0.3207\t-0.2769
-c:uele\t0\t-0.2110
-c:uele \t0\t-0.2110
-c:uen\t0\t0.2027
-c:uent\t0\t0.2027
-c:uer\t0\t0.3688
-c:ues\t-0.2138\t0
-c:uf\t0.2206\t0
-c:uff\t0.2587\t0
-c:ug\t0.5224\t-0.2387
-c:uga\t0\t-0.2424
-c:ugar\t0\t-0.2424
-c:ugar \t0\t-0.2424
-c:uge\t0.2238\t0
-c:uge \t0.2238\t0
-c:ugh\t0.2062\t0
-c:ugh \t0.2435\t0
-c:ught\t0\t0.3286
-c:ui\t-1.0833\t2.1222
-c:uic\t-0.4449\t1.1756
-c:uici\t-0.4981\t1.2374
-c:uicid\t-0.4981\t1.2374
-c:uie\t-0.2860\t0.7004
-c:uier\t-0.2320\t0.6988
-c:uierd\t0.2038\t0
-c:uiero\t-0.2624\t0.6026
-c:uir\t0\t0.3391
-c:uir \t0\t0.2512
-c:uit\t-0.2084\t0
-c:ula\t0.2172\t0
-c:uld\t-0.4695\t0.6079
-c:uld \t-0.3991\t0.6677
-c:uli\t0\t0.2015
-c:ulin\t0\t0.2015
-c:uls\t0.4997\t-0.2105
-c:ulsi\t0.3986\t0
-c:ulsin\t0.2739\t0
-c:um\t0.6401\t-0.2551
-c:um \t0.2476\t0
-c:umb\t0.3452\t-0.3225
-c:umb \t0.3504\t0
-c:umm\t0\t-0.2494
-c:umme\t0\t-0.2494
-c:ummer\t0\t-0.2494
-c:ump\t0\t0.3251
-c:umpi\t0\t0.2452
-c:umpin\t0\t0.2452
-c:un\t0.5625\t1.2217
-c:un \t0.2397\t0.3360
+c:rm\t-0.6090\t0.4914
+c:rm \t0.3001\t-0.4188
+c:rma\t-0.3620\t0.2414
+c:rman\t0\t0.4200
+c:rmane\t0\t0.4039
+c:rme\t-0.2500\t0.4934
+c:rme \t-0.2471\t0.5288
+c:rn\t0.2504\t-0.3174
+c:rni\t0\t-0.4000
+c:rnin\t0\t-0.3160
+c:rning\t0\t-0.3160
+c:ro\t0.6799\t0.4075
+c:ro \t-0.5368\t0.8387
+c:roa\t0.4081\t0
+c:road\t0\t0.2658
+c:road \t0\t0.2658
+c:roat\t0.4718\t-0.2561
+c:roat \t0.4718\t-0.2561
+c:rob\t-0.2207\t0
+c:rok\t0.4143\t0
+c:roke\t0.4143\t0
+c:roke \t0.4914\t0
+c:rol\t0\t-0.2443
+c:rom\t0\t-0.3252
+c:roo\t0.6215\t0
+c:roof\t0\t0.2748
+c:roof \t0\t0.2748
+c:room\t0.2468\t0
+c:room \t0.2293\t0
+c:roop\t0.2704\t0
+c:rop\t0\t0.4091
+c:rope\t0\t0.6002
+c:rope \t0\t0.7059
+c:roper\t0.2802\t0
+c:rot\t-0.2968\t0.3891
+c:rote\t0\t0.3228
+c:rote \t0\t0.3228
+c:rou\t0.2981\t-0.2730
+c:roug\t0.3051\t0
+c:rough\t0.3051\t0
+c:roun\t-0.2381\t0
+c:round\t-0.2381\t0
+c:rowi\t0.2151\t0
+c:rowin\t0.2151\t0
+c:rp\t0\t0.4104
+c:rpo\t0\t0.3842
+c:rpos\t0\t0.4177
+c:rpose\t0\t0.4177
+c:rr\t0.3313\t-0.2513
+c:rra\t0.2956\t0
+c:rri\t0\t-0.3067
+c:rro\t-0.2409\t0
+c:rrow\t-0.2112\t0
+c:rrow \t-0.2078\t0
+c:rry\t0\t0.4457
+c:rry \t0\t0.4457
+c:rs\t0.4565\t-1.3837
+c:rs \t-0.2275\t-0.6686
+c:rst\t0.6837\t-0.3591
+c:rst \t0.7435\t-0.3834
+c:rt\t0.3011\t0
+c:rt \t0.3254\t-0.4757
+c:rta\t0\t0.6383
+c:rtar\t0\t0.2587
+c:rth\t0\t0.4710
+c:rti\t0\t-0.4821
+c:rtin\t0\t-0.3722
+c:rting\t0\t-0.3722
+c:rtn\t0\t0.2215
+c:rtne\t0\t0.2215
+c:rtner\t0\t0.2215
+c:rts\t0\t-0.2091
+c:rts \t0\t-0.2091
+c:ru\t0\t-0.4387
+c:run\t0\t0.2783
+c:rus\t0\t-0.4666
+c:rush\t0.2271\t0
+c:rushi\t0.2453\t0
+c:rust\t0\t-0.3439
+c:rust \t0\t-0.2214
+c:rv\t-0.2048\t0.4868
+c:rve\t0\t0.3636
+c:rve \t0\t0.2289
+c:rw\t0\t0.2055
+c:rwa\t0\t0.2639
+c:rwar\t0\t0.2878
+c:rward\t0\t0.2878
+c:ry\t-0.5505\t0.9964
+c:ry \t-0.2403\t0
+c:ryi\t0\t0.4129
+c:ryin\t0\t0.4129
+c:rying\t0\t0.4129
+c:ryo\t0\t0.3734
+c:ryon\t0\t0.3734
+c:ryone\t0\t0.3734
+c:ryt\t0\t0.2219
+c:ryth\t0\t0.2219
+c:rythi\t0\t0.2219
+c:s \t0.4582\t-0.7616
+c:sa\t-1.1675\t1.1762
+c:sad\t-0.2176\t0
+c:sad \t0\t-0.2031
+c:saf\t0\t-0.2539
+c:safe\t0\t-0.2539
+c:sai\t-0.5934\t0.2044
+c:said\t-0.5934\t0.2044
+c:said \t-0.5934\t0.2044
+c:sal\t0.2545\t0
+c:sale\t0.2174\t0
+c:san\t0.3966\t0
+c:sang\t0.5270\t0
+c:sangr\t0.5270\t0
+c:sap\t0\t0.2473
+c:sav\t-0.2627\t0.3158
+c:savi\t0\t0.2774
+c:savin\t0\t0.2774
+c:say\t-0.4790\t0.4855
+c:sayi\t-0.4658\t0.2624
+c:sayin\t-0.4658\t0.2624
+c:says\t0\t0.2798
+c:says \t0\t0.2798
+c:sc\t-0.3317\t0
+c:scar\t0\t0.2325
+c:scare\t0\t0.2717
+c:sch\t-0.2220\t0
+c:sci\t0.4574\t0
+c:scio\t0.4574\t0
+c:sciou\t0.4574\t0
+c:scr\t-0.4954\t0
+c:sd\t0\t-0.3670
+c:sda\t0\t-0.2062
+c:sday\t0\t-0.2062
+c:sday \t0\t-0.2022
+c:sde\t0.3642\t0
+c:sde \t0.3642\t0
+c:se\t0.9154\t0.3802
+c:se \t0.4565\t-0.3378
+c:sed\t1.2023\t-0.6909
+c:sed \t1.2338\t-0.6399
+c:see\t0\t0.2639
+c:see \t0\t0.2140
+c:seei\t0.2317\t-0.2169
+c:seein\t0.2317\t-0.2169
+c:seg\t0\t0.3003
+c:segu\t0\t0.3003
+c:segui\t0\t0.2493
+c:sei\t1.0187\t-0.4205
+c:seiz\t1.0187\t-0.4205
+c:seizi\t0.3609\t0
+c:seizu\t0.6578\t-0.2578
+c:sel\t-0.9159\t1.4621
+c:self\t-0.8462\t1.5669
+c:self \t-0.8462\t1.5669
+c:sent\t0\t0.3106
+c:senti\t0\t0.2162
+c:serie\t0\t-0.2909
+c:serv\t0\t0.2250
+c:ses\t-0.3351\t-0.5010
+c:ses \t-0.2580\t0
+c:sess\t0\t-0.4482
+c:sessi\t0\t-0.4482
+c:set\t0\t0.2104
+c:set \t0\t0.2558
+c:sew\t0\t0.2907
+c:sewe\t0\t0.2907
+c:sewer\t0\t0.2907
+c:sh\t1.4208\t-0.4382
+c:sh \t0\t0.6270
+c:sha\t0.2948\t-0.3451
+c:she\t0.2878\t0
+c:shi\t0.4199\t-0.3644
+c:shin\t0.4682\t0
+c:shing\t0.4682\t0
+c:sho\t0.2220\t-0.3017
+c:si\t1.8231\t-0.6786
+c:si \t0\t0.3106
+c:sid\t0.6018\t-0.2011
+c:side\t0.6018\t-0.2011
+c:side \t0.6252\t-0.3050
+c:sien\t0.2926\t0
+c:sient\t0.2926\t0
+c:sigo\t0.2138\t0
+c:sigo \t0.2138\t0
+c:sin\t0.9070\t0
+c:sin \t0\t0.2895
+c:sinc\t0.3064\t-0.2670
+c:since\t0.3064\t-0.2670
+c:sing\t0.7740\t0
+c:sing \t0.7869\t0
+c:sio\t0.3516\t-0.7034
+c:sion\t0.4466\t-0.6217
+c:sion \t0.3887\t-0.4633
+c:site\t0.2053\t0
+c:site \t0.2053\t0
+c:sitt\t0\t0.2975
+c:sitti\t0\t0.2975
+c:siv\t0.2931\t0
+c:sive\t0.2931\t0
+c:sive \t0.2931\t0
+c:sl\t-0.2386\t-0.2491
+c:sle\t-0.5343\t-0.2303
+c:slee\t-0.4046\t0
+c:sleep\t-0.4046\t0
+c:sli\t0\t0.5002
+c:slid\t0\t0.2907
+c:slide\t0\t0.2907
+c:slo\t0\t-0.3900
+c:slot\t0\t-0.2314
+c:slot \t0\t-0.2314
+c:slu\t0.4053\t0
+c:slur\t0.2528\t0
+c:slurr\t0.2528\t0
+c:sm\t0.5273\t-0.4068
+c:sma\t0.4823\t-0.2362
+c:smay\t0.6132\t-0.2556
+c:smaya\t0.2256\t0
+c:smayo\t0.3351\t0
+c:sn\t0.4200\t-0.3931
+c:sno\t0\t-0.3505
+c:snor\t0\t-0.2023
+c:snt\t0.4205\t0
+c:snt \t0.4205\t0
+c:so\t-0.5122\t0.7297
+c:so \t-0.2406\t0.2060
+c:som\t0.3602\t0
+c:some\t0.3602\t0
+c:some \t0.3885\t-0.3188
+c:son\t0\t0.3700
+c:son \t0\t0.3632
+c:soon \t0\t0.2083
+c:sor\t-0.5149\t0
+c:sore\t-0.2858\t-0.2006
+c:sore \t-0.2787\t0
+c:sorr\t0\t0.3215
+c:sorry\t0\t0.3215
+c:sp\t2.2318\t-0.7511
+c:spa\t-0.2236\t0
+c:spe\t0\t0.4452
+c:sped\t0\t0.2426
+c:spedi\t0\t0.2426
+c:spee\t0.3095\t0
+c:speec\t0.3095\t0
+c:sper\t0\t0.3917
+c:spert\t0\t0.2587
+c:spi\t1.0847\t-0.5168
+c:spie\t0.2295\t0
+c:spier\t0.2295\t0
+c:spin\t0.4246\t0
+c:sping\t0.3640\t0
+c:spir\t0.4397\t0
+c:spira\t0.5803\t0
+c:spo\t0.9754\t-0.6619
+c:spon\t0.8294\t-0.5170
+c:spond\t0.5708\t-0.4139
+c:spons\t0.2587\t0
+c:spos\t0.2155\t0
+c:sposo\t0.2621\t0
+c:spr\t0.2620\t0
+c:spur\t0.2204\t0
+c:spurt\t0.2204\t0
+c:ss\t0.2703\t-0.9400
+c:ss \t0\t-0.2945
+c:sse\t0\t-0.4692
+c:ssed\t0\t-0.3973
+c:ssed \t0\t-0.3973
+c:ssi\t0\t-0.5146
+c:ssio\t-0.2324\t-0.4860
+c:ssion\t-0.2324\t-0.4860
+c:st\t1.0477\t0
+c:st \t0.8927\t-0.6895
+c:sta\t0.4315\t-0.3995
+c:sta \t0.2669\t0
+c:stand\t-0.2020\t0.2141
+c:stari\t0\t0.3233
+c:start\t0\t-0.4581
+c:ste\t-0.6011\t0.5664
+c:ste \t0\t0.5184
+c:ster\t-0.3324\t0
+c:ster \t-0.2604\t0.2044
+c:sters\t0\t-0.2163
+c:stif\t0.2203\t0
+c:stiff\t0.2203\t0
+c:stl\t-0.2664\t0.2024
+c:stly\t-0.2542\t0.2322
+c:stly \t-0.2542\t0.2322
+c:sto\t0\t0.3843
+c:stop\t0\t0.3141
+c:stop \t0.4177\t0
+c:stops\t0\t0.4185
+c:str\t0.5530\t-0.2547
+c:stra\t0\t-0.2143
+c:stro\t0.5465\t0
+c:strok\t0.5831\t0
+c:sts\t0\t0.4407
+c:sts \t0\t0.4407
+c:sud\t0.8448\t-0.4330
+c:sudd\t0.8095\t-0.4033
+c:sudde\t0.8095\t-0.4033
+c:sug\t0\t-0.2638
+c:suga\t0\t-0.2423
+c:sugar\t0\t-0.2423
+c:sui\t-0.4951\t1.2321
+c:suic\t-0.4951\t1.2321
+c:suici\t-0.4951\t1.2321
+c:suli\t0\t0.2168
+c:sulin\t0\t0.2168
+c:sult\t0\t-0.2267
+c:sum\t0\t-0.2457
+c:summ\t0\t-0.2457
+c:summe\t0\t-0.2457
+c:sup\t0.2380\t0
+c:sur\t0\t-0.2473
+c:sura\t0\t-0.2882
+c:suran\t0\t-0.2882
+c:sure\t0.2555\t0
+c:sure \t0.2555\t0
+c:sw\t0.9953\t0
+c:swa\t0.4085\t0.2493
+c:swal\t0.4085\t0.2493
+c:swall\t0.4085\t0.2493
+c:swe\t0.4559\t-0.2928
+c:sweat\t0.2008\t0
+c:swel\t0.3055\t-0.2208
+c:swell\t0.3055\t-0.2208
+c:swol\t0.2356\t0
+c:swoll\t0.2356\t0
+c:sy\t0\t-0.2107
+c:t \t0\t-0.7199
+c:ta\t0.3758\t0.3201
+c:ta \t0.7699\t-0.3052
+c:tac\t0.2663\t0
+c:tack\t0.2838\t0
+c:tack \t0.2961\t0
+c:take \t0\t-0.2103
+c:takes\t0\t0.2751
+c:talk\t0\t-0.2390
+c:talk \t0\t-0.4245
+c:tam\t0\t-0.2987
+c:tami\t0\t-0.3685
+c:tamin\t0\t-0.3685
+c:tan\t0\t0.3785
+c:tand\t0\t0.3500
+c:tandi\t0\t0.3245
+c:tap\t0\t0.2185
+c:tapp\t0\t0.2982
+c:tappi\t0\t0.2982
+c:tar\t-0.2669\t0.6961
+c:tar \t-0.2945\t0.4722
+c:tari\t0\t0.3233
+c:tarm\t0\t0.2716
+c:tarme\t0\t0.2716
+c:tart\t0\t-0.4581
+c:tart \t0\t-0.2907
+c:tarti\t0\t-0.2239
+c:tas\t0\t0.2554
+c:tc\t0.2082\t0
+c:tch\t0.2082\t0
+c:tchen\t0.2309\t0
+c:tchi\t0\t-0.2343
+c:tchin\t0\t-0.2343
+c:te\t-0.7189\t0.4548
+c:tel\t-0.3209\t0.9794
+c:tell\t0\t0.6333
+c:tell \t0\t0.4038
+c:telli\t0\t0.2295
+c:tely\t0\t0.2591
+c:tely \t0\t0.2591
+c:ten\t0.6463\t0.2458
+c:teng\t0.2674\t0
+c:tengo\t0.2674\t0
+c:tenin\t0\t0.2670
+c:ter\t0\t-0.3947
+c:tes\t-0.2977\t-0.2682
+c:tes \t0\t-0.2179
+c:tex\t-0.2723\t0
+c:text\t-0.2898\t0
+c:texte\t0\t0.2119
+c:th\t0\t-0.8605
+c:tha\t-0.3045\t0
+c:thal\t0\t0.4098
+c:thal \t0\t0.4098
+c:than\t-0.2709\t0
+c:than \t0\t0.2237
+c:thank\t-0.2347\t-0.3434
+c:that\t0\t-0.3372
+c:the\t-0.8004\t0
+c:the \t-0.8872\t0
+c:them\t0\t0.4578
+c:them \t0\t0.4578
+c:ther\t0.3818\t0
+c:there\t0.5830\t0
+c:they\t0\t0.2097
+c:thi\t-0.3151\t1.0285
+c:thin\t0.3280\t0.7800
+c:thing\t0\t0.4552
+c:think\t0\t0.4891
+c:this\t-0.7402\t0.4706
+c:this \t-0.7402\t0.4706
+c:tho\t-0.2908\t0
+c:thos\t0\t-0.2010
+c:those\t0\t-0.2010
+c:thou\t-0.2840\t0
+c:thoug\t0\t0.2397
+c:thr\t1.0003\t0
+c:thre\t0\t0.2689
+c:threa\t0\t0.3098
+c:thro\t1.1656\t-0.2922
+c:throa\t0.4718\t-0.2561
+c:throu\t0.3289\t0
+c:ti\t0\t-0.5433
+c:tic \t0.2340\t0
+c:tid\t0\t0.3321
+c:tido\t0\t0.2162
+c:tido \t0\t0.2162
+c:tie\t0\t0.2883
+c:tied\t0\t0.2040
+c:tied \t0\t0.2040
+c:tien\t0.2354\t0
+c:tiene\t0.2451\t0
+c:tif\t0.2080\t0
+c:tiff\t0.2203\t0
+c:tiff \t0.2045\t0
+c:tig\t0.4541\t0
+c:tigh\t0.4541\t0
+c:tight\t0.4541\t0
+c:til\t0\t0.2049
+c:till\t0.2927\t0
+c:till \t0.4712\t-0.2210
+c:tilla\t0\t0.4034
+c:time\t0\t-0.2354
+c:tin\t0\t0.2069
+c:tio\t0\t-0.6366
+c:tion\t-0.2162\t-0.6232
+c:tion \t0\t-0.4183
+c:tir\t-0.3022\t0
+c:tire\t-0.2748\t-0.2558
+c:tired\t-0.3820\t-0.2186
+c:tl\t-0.5904\t0.5025
+c:tle\t-0.2522\t0.2753
+c:tly\t-0.3056\t0.2952
+c:tly \t-0.3056\t0.2952
+c:tm\t0\t-0.5753
+c:tme\t0\t-0.5758
+c:tmen\t0\t-0.5758
+c:tment\t0\t-0.5758
+c:tn\t0\t0.2061
+c:tne\t0\t0.2061
+c:tner\t0\t0.2215
+c:tner \t0\t0.2215
+c:to\t0.2247\t1.0210
+c:to \t0\t0.9399
+c:tod\t-0.4727\t0
+c:toda\t-0.3371\t0
+c:today\t-0.3109\t0
+c:todo\t-0.2473\t0.2037
+c:todo \t-0.2066\t0
+c:toi\t0.3186\t0
+c:toil\t0.3186\t0
+c:toile\t0.3186\t0
+c:tol\t0\t0.3384
+c:tom\t-0.3745\t0
+c:tomo\t-0.2843\t0
+c:tomor\t-0.2112\t0
+c:ton\t0\t0.4906
+c:tong\t0.3923\t-0.2086
+c:tongu\t0.3923\t-0.2086
+c:toni\t-0.3662\t0.7436
+c:tonig\t-0.3662\t0.7436
+c:took\t0.4063\t0
+c:took \t0.4063\t0
+c:top\t0\t0.2792
+c:top \t0.3679\t0
+c:tops\t0\t0.4185
+c:tops \t0\t0.4185
+c:tor\t0\t-0.5160
+c:tor \t0\t-0.2627
+c:tra\t-0.3399\t0
+c:tra \t0\t0.2012
+c:trac\t0\t0.2314
+c:track\t0\t0.2314
+c:traf\t0\t-0.2115
+c:traff\t0\t-0.2115
+c:train\t0\t0.2661
+c:trav\t0\t-0.2413
+c:trave\t0\t-0.2413
+c:tre\t-0.2324\t-0.2486
+c:trea\t0\t-0.3996
+c:treat\t0\t-0.3570
+c:tri\t-0.2452\t0.2288
+c:trie\t0\t0.4194
+c:tried\t0\t0.4194
+c:trip \t0\t-0.2274
+c:tro\t0.6511\t0
+c:trok\t0.5831\t0
+c:troke\t0.5831\t0
+c:tru\t0\t-0.2229
+c:trus\t0\t-0.2214
+c:trust\t0\t-0.2214
+c:try\t0\t0.3502
+c:tryi\t0\t0.2419
+c:tryin\t0\t0.2419
+c:ts\t-0.3987\t0.2231
+c:ts \t-0.2325\t0.2476
+c:tt\t-0.2671\t0.8006
+c:tta\t0.2838\t0
+c:ttac\t0.2838\t0
+c:ttack\t0.2838\t0
+c:tte\t-0.2766\t0.2789
+c:tter\t-0.2719\t0
+c:tter \t-0.3214\t0
+c:tters\t0\t0.2297
+c:tti\t0\t0.5747
+c:ttin\t0\t0.5747
+c:tting\t0\t0.5886
+c:tu\t0.4756\t0.2477
+c:tur\t0.3369\t0
+c:ture\t0\t0.3153
+c:ture \t0\t0.3153
+c:turn\t0.5036\t0
+c:turne\t0.2442\t0
+c:turni\t0.2738\t0
+c:tuv\t0.3305\t0
+c:tuvo\t0.3305\t0
+c:tuvo \t0.3305\t0
+c:tw\t0.8424\t-0.3427
+c:twi\t0.5054\t0
+c:twic\t0.4693\t0
+c:twice\t0.4693\t0
+c:two\t0.2921\t0
+c:two \t0.2921\t0
+c:u \t-0.6031\t-0.3889
+c:ua\t0\t0.2852
+c:ual\t-0.2387\t0
+c:ub\t0.2673\t0
+c:ubl\t0.3095\t0
+c:uble\t0.3095\t0
+c:uble \t0.3095\t0
+c:uc\t0\t0.3578
+c:uch\t0\t0.3160
+c:uch \t-0.2263\t0
+c:ucha\t0\t0.2176
+c:ucho\t0.3657\t0
+c:ucho \t0.3657\t0
+c:ud\t0.6575\t-0.4092
+c:udd\t0.8095\t-0.4033
+c:udde\t0.8095\t-0.4033
+c:udden\t0.8095\t-0.4033
+c:ue\t1.5635\t-0.4317
+c:ue \t0.8777\t-0.3485
+c:ued\t0.5111\t-0.2593
+c:uede\t0.3267\t0
+c:uede \t0.3267\t0
+c:uel\t0.2325\t-0.2830
+c:uele\t0\t-0.2071
+c:uele \t0\t-0.2071
+c:uer\t0\t0.3687
+c:ues\t-0.2634\t0
+c:uf\t0.2199\t0
+c:uff\t0.2581\t0
+c:ug\t0.4961\t-0.2267
+c:uga\t0\t-0.2423
+c:ugar\t0\t-0.2423
+c:ugar \t0\t-0.2423
+c:uge\t0.2185\t0
+c:uge \t0.2185\t0
+c:ugh \t0.2364\t0
+c:ught\t0\t0.3331
+c:ui\t-1.0839\t2.1241
+c:uic\t-0.4430\t1.1706
+c:uici\t-0.4951\t1.2321
+c:uicid\t-0.4951\t1.2321
+c:uie\t-0.2944\t0.7098
+c:uier\t-0.2405\t0.7083
+c:uierd\t0.2107\t0
+c:uiero\t-0.2760\t0.6081
+c:uir\t0\t0.3363
+c:uir \t0\t0.2493
+c:uit\t-0.2048\t0
+c:ula\t0.2241\t0
+c:uld\t-0.4646\t0.6033
+c:uld \t-0.3917\t0.6613
+c:uli\t0\t0.2013
+c:ulin\t0\t0.2013
+c:uls\t0.4878\t-0.2123
+c:ulsi\t0.3893\t0
+c:ulsin\t0.2668\t0
+c:um\t0.6207\t-0.2526
+c:um \t0.2472\t0
+c:umb\t0.3252\t-0.3274
+c:umb \t0.3586\t0
+c:umm\t0\t-0.2457
+c:umme\t0\t-0.2457
+c:ummer\t0\t-0.2457
+c:ump\t0\t0.3291
+c:umpi\t0\t0.2483
+c:umpin\t0\t0.2483
+c:un\t0.5529\t1.1933
+c:un \t0.2708\t0.3104
 c:unc\t0\t0.3749
-c:unch\t-0.2126\t0.2849
-c:unco\t0.3657\t0
-c:uncon\t0.3657\t0
-c:und\t0.4961\t0
-c:und \t0.2980\t0
-c:uner\t0\t0.2339
-c:unera\t0\t0.2339
-c:unr\t0.2516\t0
-c:unre\t0.2565\t0
-c:unres\t0.2603\t0
-c:unt\t-0.3265\t0.6073
-c:unt \t0\t0.2590
-c:unter\t0\t0.2151
-c:up\t0.2094\t0
-c:upply\t0.2030\t0
-c:ur\t0.8764\t-0.4235
-c:ur \t0\t0.2724
-c:uran\t0\t-0.2987
-c:uranc\t0\t-0.2932
-c:urden\t0\t0.2694
-c:ure\t0.9433\t0
-c:ure \t0.8633\t0
-c:urn\t0.4297\t0.2120
-c:urni\t0.2488\t0
-c:urnin\t0.2488\t0
-c:urp\t0\t0.4089
-c:urpo\t0\t0.4290
-c:urpos\t0\t0.4290
-c:urr\t0.2061\t0
-c:urs\t0\t-0.8160
-c:urse\t0\t-0.4125
-c:ursel\t0\t-0.2735
-c:urt \t0\t0.2543
-c:urts\t0\t-0.2038
-c:urts \t0\t-0.2038
-c:us\t0.3016\t-1.1195
-c:us \t0.4087\t-0.2985
-c:use\t0\t-0.4562
-c:use \t0\t-0.2147
-c:used\t0.2340\t0
-c:used \t0.2340\t0
-c:ush\t0.4338\t-0.2264
-c:ushi\t0.4952\t0
-c:ushin\t0.4952\t0
-c:ust\t-0.2861\t0
-c:ust \t-0.2562\t0.2730
-c:ut\t0.2924\t0.8812
-c:ut \t0\t0.8201
-c:ute\t0.2591\t-0.2047
-c:ute \t0.2741\t0
-c:uth\t0.2403\t0
-c:uth \t0.2403\t0
-c:utt\t0\t0.3238
-c:utti\t0\t0.3687
-c:uttin\t0\t0.3687
-c:utu\t0\t0.2364
-c:utur\t0\t0.2364
-c:uture\t0\t0.2364
-c:uv\t0.2970\t0
-c:uvo\t0.2970\t0
-c:uvo \t0.2970\t0
-c:v \t0\t-0.3079
-c:va\t-0.2833\t0
-c:ve\t-0.3567\t1.7277
-c:ve \t-0.7488\t0.9813
-c:ved\t0\t0.2997
-c:ved \t0\t0.2997
-c:vel\t0\t-0.2247
-c:ven\t0\t0.2220
-c:ven \t0\t0.3519
-c:ver\t0.9393\t0.6160
-c:ver \t0.4554\t0.4852
-c:verd\t0.3093\t0
-c:verdo\t0.3492\t0
-c:very\t0\t0.3002
-c:very \t0.3214\t0
-c:veryo\t0\t0.3381
-c:veryt\t0\t0.2292
-c:vi\t0\t0.2778
-c:vida\t0\t0.2664
-c:vida \t0\t0.2664
-c:vide\t0\t-0.2373
-c:video\t0\t-0.2136
-c:vil\t0.2308\t0
-c:vily\t0.2308\t0
-c:vily \t0.2308\t0
-c:vin\t0\t0.3137
-c:ving\t0\t0.3137
-c:ving \t0\t0.3137
-c:vir\t0\t0.2542
-c:vir \t0\t0.2542
-c:viv\t0\t0.4538
-c:vivi\t0\t0.3329
-c:vivir\t0\t0.2542
-c:vo\t0.6785\t0.2258
-c:vo \t0.2777\t0
-c:voi\t0.2209\t0
-c:voic\t0.2326\t0
-c:voice\t0.2326\t0
-c:vom\t0.3284\t0
-c:vomi\t0.3284\t0
-c:vomit\t0.3284\t0
-c:voy\t0\t0.4657
-c:voy \t0\t0.4657
-c:vu\t0.3986\t0
-c:vul\t0.3986\t0
-c:vuls\t0.3986\t0
-c:vulsi\t0.3986\t0
-c:w \t0\t-0.8622
-c:wa\t-1.1526\t0
-c:wai\t-0.2199\t-0.4359
-c:wait\t-0.2199\t-0.4359
-c:waiti\t0\t-0.3242
-c:wak\t0.4940\t0
-c:wake\t0.4862\t0
-c:wake \t0.4862\t0
-c:wal\t0.2207\t0.4790
-c:wall\t0.2951\t0.5991
-c:wall \t0\t0.3508
-c:wallo\t0.3987\t0.2593
-c:wan\t-0.7849\t0.5601
-c:want\t-0.7849\t0.5601
-c:want \t-0.6024\t0.2874
-c:wants\t0\t0.2200
-c:war\t0\t0.2421
-c:ward\t0\t0.3066
-c:ward \t0\t0.3551
-c:was\t-0.4016\t-0.2187
-c:was \t-0.3462\t-0.3970
-c:wast\t0\t0.2566
-c:waste\t0\t0.2566
-c:wat\t0\t-0.5096
-c:wate\t0\t-0.3367
-c:water\t0\t-0.3367
-c:way\t-0.6034\t0.6532
-c:way \t-0.4918\t0.7499
-c:we\t0.4408\t-1.3354
-c:we \t-0.2267\t-0.7327
-c:wea\t0.2369\t-0.3888
-c:weat\t0\t-0.2933
-c:wed \t0\t0.2065
-c:wee\t-0.2215\t-0.2138
-c:week\t-0.2762\t-0.2047
-c:well\t0\t-0.3688
-c:welli\t0.3030\t-0.2273
-c:wen\t0.3200\t-0.2142
-c:went\t0.3200\t-0.2142
-c:went \t0.3200\t-0.2142
-c:were\t0\t-0.2453
-c:were \t0\t-0.2453
-c:wh\t0.7837\t0
-c:wha\t0\t0.3409
-c:what\t0\t0.3409
-c:whats\t0\t0.2893
-c:whe\t0.5711\t-0.5577
-c:wher\t0.3650\t-0.5086
-c:where\t0.3650\t-0.5086
-c:who\t0.5369\t0
-c:who \t0\t0.2071
-c:whol\t0.4125\t0
-c:whole\t0.4159\t0
-c:why\t-0.2083\t0
-c:why \t-0.2083\t0
-c:wi\t0\t0.4888
-c:wic\t0.4732\t0
-c:wice\t0.4732\t0
-c:wice \t0.4732\t0
-c:wil\t-0.3720\t0.4553
-c:will\t-0.3689\t0.4598
-c:will \t-0.3689\t0.4598
-c:wing\t0.2860\t0
-c:wing \t0.2860\t0
-c:wis\t0\t0.4086
-c:wish\t0\t0.4608
-c:wish \t0\t0.4679
-c:wit\t-0.4320\t0
-c:with\t-0.4360\t0
-c:with \t-0.3429\t0
-c:wo\t1.1179\t0.6204
-c:wo \t0.3138\t0
-c:wol\t0.2398\t0
-c:woll\t0.2398\t0
-c:wolle\t0.2398\t0
-c:won\t0.3750\t0.4348
-c:won \t0\t0.2888
-c:wont\t0.4695\t0
-c:wont \t0.4695\t0
-c:wor\t0.6225\t-0.4696
-c:word\t0.5422\t0
-c:words\t0.4858\t0
-c:wore\t0\t-0.2507
-c:wore \t0\t-0.2507
-c:work\t-0.2413\t-0.5841
-c:work \t0\t-0.5877
-c:worl\t0\t0.3262
-c:world\t0\t0.3262
-c:wors\t0.6511\t0
-c:worse\t0\t0.2529
-c:worst\t0.6060\t-0.3020
-c:wou\t0\t0.8477
-c:woul\t-0.3881\t0.9061
-c:would\t-0.3881\t0.9061
-c:woun\t0.3051\t0
-c:wound\t0.3051\t0
-c:wr\t0\t0.5849
-c:wri\t0\t0.4819
-c:wris\t0\t0.4216
-c:wrist\t0\t0.4216
-c:wron\t0\t-0.2032
-c:wrong\t0\t-0.2032
-c:wrot\t0\t0.3140
-c:wrote\t0\t0.3140
-c:x \t0\t-0.2023
-c:xi\t0\t0.4545
-c:xis\t0\t0.3451
-c:xist\t0\t0.3728
-c:xit\t0\t0.2460
-c:xit \t0\t0.2460
-c:xt\t-0.2210\t0
-c:xt \t0\t-0.3842
-c:xte\t0\t0.2232
-c:xted\t0\t0.2232
-c:xted \t0\t0.2232
-c:xy\t0\t0.3688
-c:xy \t0\t0.3602
-c:y \t0.6362\t-0.3039
-c:ya\t0\t0.4333
-c:ya \t-0.3228\t0.5344
-c:ye\t-0.2900\t0.4072
-c:ye \t-0.2623\t0.6228
-c:yea\t-0.3139\t0
-c:year\t-0.3030\t0
-c:yi\t-0.5774\t0.9930
-c:yin\t-0.5774\t0.9930
-c:ying\t-0.5665\t1.0522
-c:ying \t-0.5665\t1.0522
-c:yla\t0.2400\t0
-c:ym\t-0.5712\t0.2795
-c:ymo\t-0.3587\t0.5525
-c:ymor\t-0.3587\t0.5525
-c:ymore\t-0.3587\t0.5525
-c:yo\t-0.3738\t0
-c:yo \t0.3546\t-0.2015
-c:yon\t0\t0.5238
-c:yone\t0\t0.5238
-c:yone \t0\t0.4681
-c:you\t-0.6406\t-0.3273
-c:you \t-0.4719\t-0.2203
-c:your\t0\t-0.2917
-c:yours\t0\t-0.3441
-c:ys\t-0.8216\t0.6598
-c:ys \t-0.2651\t0
-c:yse\t-0.4388\t0.7004
-c:ysel\t-0.4388\t0.7004
-c:yself\t-0.4388\t0.7004
-c:yw\t0\t-0.2690
-c:ywh\t0\t-0.2362
-c:ywhe\t0\t-0.2362
-c:ywher\t0\t-0.2362
-c:ze\t0\t-0.3406
-c:ze \t0.2201\t-0.2302
-c:zi\t0.5151\t-0.3037
-c:zin\t0.5151\t-0.3037
-c:zing\t0.5391\t-0.2534
-c:zing \t0.5391\t-0.2534
-c:zo\t0\t0.5605
-c:zo \t0.2718\t0
-c:zor\t0\t0.5367
-c:zor \t0\t0.5367
-c:zq\t0.2038\t0
-c:zqu\t0.2038\t0
-c:zqui\t0.2038\t0
-c:zquie\t0.2038\t0
-c:zu\t0.6647\t-0.2568
-c:zur\t0.6647\t-0.2568
-c:zure\t0.6647\t-0.2568
-c:zure \t0.5847\t-0.2320
-c:zy\t0\t-0.2101
-c:zy \t0\t-0.2101
-c:zz\t0\t-0.2223
-w:0\t0\t0.3073
-w:10am\t0\t0.2884
-w:10am works\t0\t0.2884
-w:14th\t0\t-0.3208
-w:2pm\t0\t0.2898
-w:2pm its\t0\t0.2522
-w:3\t0\t-0.3772
-w:3 towels\t0.2563\t0
-w:3rd\t0\t0.2018
-w:3rd at\t0\t0.2884
-w:5\t-0.2690\t-0.6435
-w:5 minutes\t-0.2441\t0
-w:6 hours\t0.2730\t0
-w:8\t-0.4190\t0
-w:8 out\t-0.2704\t0
-w:9\t0\t-0.2545
-w:911\t1.2322\t-0.2806
-w:911 or\t0.6766\t0
-w:a\t-0.8739\t0
-w:a 0\t0\t0.2322
-w:a big\t0.2670\t-0.2908
-w:a bit\t-0.8243\t-0.9137
-w:a bother\t0.2231\t-0.2717
-w:a bottle\t-0.7137\t0.3018
-w:a bridge\t0\t0.3192
-w:a bullet\t0\t0.2223
-w:a bunch\t0\t0.2220
-w:a burden\t0\t0.6882
-w:a button\t0.3476\t0
-w:a cliff\t0\t0.3328
-w:a clinic\t0\t-0.2071
-w:a cold\t-0.2497\t-0.3358
-w:a counselor\t0\t-0.2789
-w:a day\t0\t-0.5141
-w:a different\t0\t-0.2045
-w:a double\t0.3450\t0
-w:a dream\t0.2415\t0
-w:a drive\t0\t0.2697
-w:a few\t0\t-0.2760
-w:a fit\t0.6608\t0
-w:a future\t0\t0.3134
-w:a glass\t0\t-0.2760
-w:a good\t-0.2015\t0
-w:a goodbye\t-0.2282\t0.4123
-w:a gun\t0\t0.5324
-w:a headache\t-0.2674\t0
-w:a heart\t0.3852\t0.2030
-w:a house\t0\t-0.2829
-w:a kid\t-0.2286\t0
-w:a knife\t0\t0.3932
-w:a lethal\t0\t0.4495
-w:a lighter\t0\t0.2958
-w:a little\t-0.8989\t-0.5512
-w:a los\t0.3831\t0
-w:a lot\t0.3064\t0
-w:a matar\t0\t0.2762
-w:a minute\t0.7311\t0
-w:a month\t0\t0.2255
-w:a nap\t0\t-0.3724
-w:a new\t0\t-0.4097
-w:a noose\t0\t0.7391
-w:a note\t-0.2925\t0.5224
-w:a person\t0\t-0.2914
-w:a plan\t-0.3586\t0.7640
-w:a rash\t0.2906\t0
-w:a razor\t0\t0.5198
-w:a really\t0.4505\t0
-w:a reason\t0\t0.3710
-w:a recibir\t0\t0.2472
-w:a relief\t0\t0.2740
-w:a ride\t0\t-0.2705
-w:a rope\t0\t0.6619
-w:a seizure\t1.3301\t-0.5484
-w:a sentence\t0.2038\t0
-w:a small\t0\t-0.2521
-w:a stash\t0\t0.2133
+c:unch\t-0.2064\t0.2840
+c:unco\t0.3606\t0
+c:uncon\t0.3606\t0
+c:und\t0.4605\t0
+c:und \t0.2727\t0
+c:uner\t0\t0.2321
+c:unera\t0\t0.2321
+c:unr\t0.2499\t0
+c:unre\t0.2545\t0
+c:unres\t0.2587\t0
+c:unt\t-0.3097\t0.5859
+c:unt \t0\t0.2328
+c:unte\t0\t0.2007
+c:unter\t0\t0.2053
+c:up\t0.2180\t0
+c:ur\t0.8500\t-0.3741
+c:ur \t0\t0.3669
+c:uran\t0\t-0.2934
+c:uranc\t0\t-0.2882
+c:urden\t0\t0.2672
+c:ure\t0.9242\t0
+c:ure \t0.8336\t0
+c:urn\t0.4261\t0.2102
+c:urni\t0.2470\t0
+c:urnin\t0.2470\t0
+c:urp\t0\t0.3978
+c:urpo\t0\t0.4177
+c:urpos\t0\t0.4177
+c:urs\t0\t-0.8131
+c:urse\t0\t-0.4189
+c:ursel\t0\t-0.2790
+c:urt \t0\t0.2314
+c:urts\t0\t-0.2091
+c:urts \t0\t-0.2091
+c:us\t0.3315\t-1.0963
+c:us \t0.4046\t-0.3027
+c:use\t0\t-0.4134
+c:used\t0.2220\t0
+c:used \t0.2220\t0
+c:ush\t0.4358\t-0.2269
+c:ushi\t0.4973\t0
+c:ushin\t0.4973\t0
+c:ust\t-0.2903\t0
+c:ust \t-0.2602\t0.2671
+c:ut\t0.2814\t0.9057
+c:ut \t0\t0.8357
+c:ute\t0.2579\t-0.2030
+c:ute \t0.2744\t0
+c:uth\t0.2395\t0
+c:uth \t0.2395\t0
+c:utt\t0\t0.3245
+c:utti\t0\t0.3689
+c:uttin\t0\t0.3689
+c:utu\t0\t0.2393
+c:utur\t0\t0.2393
+c:uture\t0\t0.2393
+c:uv\t0.3305\t0
+c:uvo\t0.3305\t0
+c:uvo \t0.3305\t0
+c:v \t0\t-0.3056
+c:va\t-0.2849\t0
+c:ve\t-0.2254\t1.6627
+c:ve \t-0.7690\t0.9887
+c:ved\t0\t0.2985
+c:ved \t0\t0.2985
+c:vel\t0\t-0.2684
+c:ven\t0\t0.2251
+c:ven \t0\t0.3532
+c:ver\t0.9235\t0.6309
+c:ver \t0.4549\t0.4839
+c:verd\t0.3111\t0
+c:verdo\t0.3498\t0
+c:very\t0\t0.3244
+c:very \t0.3184\t0
+c:veryo\t0\t0.3734
+c:veryt\t0\t0.2219
+c:vi\t0\t0.2895
+c:vida\t0\t0.2646
+c:vida \t0\t0.2646
+c:vide\t0\t-0.2375
+c:video\t0\t-0.2140
+c:vil\t0.2286\t0
+c:vily\t0.2286\t0
+c:vily \t0.2286\t0
+c:vin\t0\t0.3167
+c:ving\t0\t0.3167
+c:ving \t0\t0.3167
+c:vir\t0\t0.2503
+c:vir \t0\t0.2503
+c:viv\t0\t0.4486
+c:vivi\t0\t0.3302
+c:vivir\t0\t0.2503
+c:vo\t0.6829\t0.2138
+c:vo \t0.3104\t0
+c:voi\t0.2148\t0
+c:voic\t0.2261\t0
+c:voice\t0.2261\t0
+c:vom\t0.3189\t0
+c:vomi\t0.3189\t0
+c:vomit\t0.3189\t0
+c:voy\t0\t0.4756
+c:voy \t0\t0.4756
+c:vu\t0.3893\t0
+c:vul\t0.3893\t0
+c:vuls\t0.3893\t0
+c:vulsi\t0.3893\t0
+c:w \t0\t-0.8206
+c:wa\t-1.1868\t0
+c:wai\t-0.2293\t-0.4281
+c:wait\t-0.2293\t-0.4281
+c:waiti\t0\t-0.3180
+c:wak\t0.4809\t0
+c:wake\t0.4757\t0
+c:wake \t0.4757\t0
+c:wal\t0.2396\t0.4677
+c:wall\t0.3079\t0.5868
+c:wall \t0\t0.3476
+c:wallo\t0.4085\t0.2493
+c:wan\t-0.7898\t0.5499
+c:want\t-0.7898\t0.5499
+c:want \t-0.6025\t0.2829
+c:wants\t0\t0.2203
+c:war\t0\t0.2439
+c:ward\t0\t0.3088
+c:ward \t0\t0.3560
+c:was\t-0.4160\t-0.2131
+c:was \t-0.3613\t-0.3939
+c:wast\t0\t0.2583
+c:waste\t0\t0.2583
+c:wat\t0\t-0.5081
+c:wate\t0\t-0.3369
+c:water\t0\t-0.3369
+c:way\t-0.6170\t0.6626
+c:way \t-0.5011\t0.7531
+c:we\t0.3965\t-1.3279
+c:we \t-0.2228\t-0.7256
+c:wea\t0.2356\t-0.3973
+c:weat\t0\t-0.2924
+c:wee\t-0.2265\t-0.2090
+c:week\t-0.2781\t-0.2002
+c:well\t0\t-0.3563
+c:well \t-0.2273\t0
+c:welli\t0.3055\t-0.2208
+c:wen\t0.3165\t-0.2233
+c:went\t0.3165\t-0.2233
+c:went \t0.3165\t-0.2233
+c:were\t0\t-0.2422
+c:were \t0\t-0.2422
+c:wh\t0.7457\t0
+c:wha\t0\t0.3630
+c:what\t0\t0.3630
+c:whats\t0\t0.2749
+c:whe\t0.5438\t-0.5334
+c:wheez\t0.2006\t0
+c:wher\t0.3496\t-0.4797
+c:where\t0.3496\t-0.4797
+c:who\t0.5175\t0
+c:who \t0\t0.2105
+c:whol\t0.4138\t0
+c:whole\t0.4172\t0
+c:why\t-0.2138\t0
+c:why \t-0.2138\t0
+c:wi\t0\t0.4693
+c:wic\t0.4693\t0
+c:wice\t0.4693\t0
+c:wice \t0.4693\t0
+c:wil\t-0.3696\t0.4486
+c:will\t-0.3663\t0.4532
+c:will \t-0.3663\t0.4532
+c:wing\t0.3026\t0
+c:wing \t0.3026\t0
+c:wis\t0\t0.4114
+c:wish\t0\t0.4641
+c:wish \t0\t0.4714
+c:wit\t-0.4288\t0
+c:with\t-0.4321\t0
+c:with \t-0.3436\t0
+c:wo\t1.1083\t0.5925
+c:wo \t0.2921\t0
+c:wol\t0.2356\t0
+c:woll\t0.2356\t0
+c:wolle\t0.2356\t0
+c:won\t0.3591\t0.4415
+c:won \t0\t0.2919
+c:wont\t0.4549\t0
+c:wont \t0.4549\t0
+c:wor\t0.6431\t-0.4934
+c:word\t0.5457\t0
+c:words\t0.4863\t0
+c:wore\t0\t-0.2452
+c:wore \t0\t-0.2452
+c:work\t-0.2427\t-0.5803
+c:work \t0\t-0.5797
+c:worl\t0\t0.3244
+c:world\t0\t0.3244
+c:wors\t0.6656\t0
+c:worse\t0\t0.2504
+c:worst\t0.6230\t-0.3321
+c:wou\t0\t0.8306
+c:woul\t-0.3843\t0.8870
+c:would\t-0.3843\t0.8870
+c:woun\t0.3063\t0
+c:wound\t0.3063\t0
+c:wr\t0\t0.5941
+c:wri\t0\t0.4811
+c:wris\t0\t0.4221
+c:wrist\t0\t0.4221
+c:wron\t0\t-0.2024
+c:wrong\t0\t-0.2024
+c:wrot\t0\t0.3228
+c:wrote\t0\t0.3228
+c:x \t0\t-0.2138
+c:xi\t0\t0.4106
+c:xis\t0\t0.3062
+c:xist\t0\t0.3331
+c:xisti\t0\t0.2038
+c:xit\t0\t0.2417
+c:xit \t0\t0.2417
+c:xt\t-0.2381\t0
+c:xt \t0\t-0.3715
+c:xte\t0\t0.2119
+c:xted\t0\t0.2119
+c:xted \t0\t0.2119
+c:xy\t0\t0.3570
+c:xy \t0\t0.3511
+c:y \t0.6665\t-0.2449
+c:ya\t0\t0.4429
+c:ya \t-0.3303\t0.5416
+c:yar\t0.2217\t0
+c:yars\t0.2192\t0
+c:yarse\t0.2192\t0
+c:ye\t-0.2253\t0.3948
+c:ye \t-0.2628\t0.6146
+c:yea\t-0.3201\t0
+c:year\t-0.3089\t0
+c:years\t-0.2036\t0
+c:yer\t0\t-0.2067
+c:yer \t0\t-0.2067
+c:yi\t-0.5737\t0.9849
+c:yin\t-0.5737\t0.9849
+c:ying\t-0.5630\t1.0455
+c:ying \t-0.5630\t1.0455
+c:yl\t0\t0.3157
+c:yla\t0.2366\t0
+c:ym\t-0.5656\t0.2761
+c:ymo\t-0.3561\t0.5467
+c:ymor\t-0.3561\t0.5467
+c:ymore\t-0.3561\t0.5467
+c:yo\t-0.3893\t0
+c:yo \t0.3351\t0
+c:yon\t0\t0.5092
+c:yone\t0\t0.5092
+c:yone \t0\t0.4917
+c:you\t-0.6617\t-0.2544
+c:you \t-0.4666\t-0.2472
+c:your\t-0.2237\t0
+c:yours\t0\t-0.3508
+c:ys\t-0.7176\t0.6429
+c:yse\t-0.4365\t0.7119
+c:ysel\t-0.4365\t0.7119
+c:yself\t-0.4365\t0.7119
+c:yw\t0\t-0.2599
+c:ywh\t0\t-0.2374
+c:ywhe\t0\t-0.2374
+c:ywher\t0\t-0.2374
+c:ze\t0\t-0.3581
+c:ze \t0.2174\t-0.2286
+c:zi\t0.5145\t-0.3058
+c:zin\t0.5145\t-0.3058
+c:zing\t0.5377\t-0.2556
+c:zing \t0.5377\t-0.2556
+c:zo\t0\t0.5629
+c:zo \t0.2752\t0
+c:zor\t0\t0.5348
+c:zor \t0\t0.5348
+c:zq\t0.2107\t0
+c:zqu\t0.2107\t0
+c:zqui\t0.2107\t0
+c:zquie\t0.2107\t0
+c:zu\t0.6578\t-0.2578
+c:zur\t0.6578\t-0.2578
+c:zure\t0.6578\t-0.2578
+c:zure \t0.5672\t-0.2257
+c:zy\t0\t-0.2089
+c:zy \t0\t-0.2089
+c:zz\t0\t-0.2208
+w:0\t0\t0.2971
+w:10am\t0\t0.2889
+w:10am works\t0\t0.2889
+w:14th\t0\t-0.3227
+w:2pm\t0\t0.2959
+w:2pm its\t0\t0.2494
+w:3\t0\t-0.3721
+w:3 towels\t0.2584\t0
+w:3rd\t0\t0.2029
+w:3rd at\t0\t0.2889
+w:5\t-0.2746\t-0.6349
+w:5 minutes\t-0.2379\t0
+w:6 hours\t0.2662\t0
+w:8\t-0.4254\t0
+w:8 out\t-0.2711\t0
+w:9\t0\t-0.2308
+w:911\t1.2340\t-0.2726
+w:911 or\t0.6645\t0
+w:a\t-0.9580\t0
+w:a 0\t0\t0.2291
+w:a big\t0.2645\t-0.2885
+w:a bit\t-0.8239\t-0.9148
+w:a bother\t0.2154\t-0.2610
+w:a bottle\t-0.7025\t0.2871
+w:a bridge\t0\t0.3059
+w:a bullet\t0\t0.2250
+w:a bunch\t0\t0.2258
+w:a burden\t0\t0.6816
+w:a button\t0.3416\t0
+w:a cliff\t0\t0.3380
+w:a clinic\t0\t-0.2022
+w:a cold\t-0.2404\t-0.3418
+w:a counselor\t0\t-0.2769
+w:a day\t0\t-0.4893
+w:a different\t0\t-0.2007
+w:a double\t0.3379\t0
+w:a dream\t0.2048\t0
+w:a drive\t0\t0.2663
+w:a few\t0\t-0.2839
+w:a fit\t0.6603\t0
+w:a future\t0\t0.3163
+w:a glass\t0\t-0.2838
+w:a good\t-0.2000\t0
+w:a goodbye\t-0.2293\t0.4211
+w:a gun\t0\t0.5323
+w:a headache\t-0.2568\t0
+w:a heart\t0.5493\t0
+w:a house\t0\t-0.2831
+w:a kid\t-0.2293\t0
+w:a knife\t0\t0.3883
+w:a lethal\t0\t0.4035
+w:a lighter\t0\t0.2978
+w:a little\t-0.8966\t-0.5450
+w:a los\t0.3356\t0
+w:a lot\t0.2416\t0
+w:a matar\t0\t0.2529
+w:a minute\t0.7315\t0
+w:a month\t0\t0.2250
+w:a nap\t0\t-0.3687
+w:a new\t0\t-0.4605
+w:a noose\t0\t0.7485
+w:a note\t-0.2853\t0.5111
+w:a person\t0\t-0.2877
+w:a plan\t-0.3476\t0.7890
+w:a rash\t0.2904\t0
+w:a razor\t0\t0.5242
+w:a really\t0.4488\t0
+w:a reason\t0\t0.3825
+w:a recibir\t0\t0.2493
+w:a relief\t0\t0.2736
+w:a ride\t0\t-0.2858
+w:a rope\t0\t0.7210
+w:a seizure\t1.2942\t-0.5334
+w:a small\t0\t-0.2514
+w:a stash\t0\t0.2065
 w:a stiff\t0.3770\t0
-w:a stroke\t1.5185\t-0.3824
-w:a sudden\t0.3164\t-0.2223
-w:a time\t0.4057\t0
-w:a tomar\t0\t0.3202
-w:a train\t0\t0.3504
-w:a tree\t0\t0.4000
-w:a waste\t0\t0.3993
-w:a way\t0\t0.4713
-w:a week\t0\t-0.4034
-w:a weekly\t0\t-0.2726
-w:a whole\t0.7779\t-0.2318
-w:a word\t0.2198\t0
-w:able\t0\t-0.3993
-w:able to\t0\t-0.3993
-w:about\t-1.6671\t1.1132
-w:about an\t0\t0.2648
-w:about booking\t0\t-0.3809
-w:about dying\t-0.3914\t0.4740
-w:about killing\t0\t0.3756
-w:about my\t-0.2021\t0
-w:about stopping\t0\t-0.2494
-w:about suicide\t0\t0.2161
-w:about taking\t0\t0.2459
-w:about the\t-0.2084\t-0.4641
-w:about to\t0.5125\t0
-w:abuela\t0.3739\t0
-w:abuela tuvo\t0.2107\t0
-w:abuelo\t0.2055\t0
-w:abuelo tuvo\t0.2055\t0
-w:accident\t0.2538\t-0.3398
-w:accidentally\t0.2780\t-0.2696
-w:accidentally took\t0.2920\t0
-w:actually\t0\t0.2798
-w:actually never\t0\t0.2152
-w:address\t-0.4600\t0
-w:address is\t-0.4370\t0
-w:affairs\t0\t0.8025
-w:affairs in\t0\t0.4333
-w:affairs sorted\t0\t0.3692
-w:afraid\t0\t0.2404
-w:afraid i\t0.2036\t0
-w:afraid of\t0\t0.2420
-w:after\t1.0352\t-0.5551
-w:after 5\t-0.3260\t0
-w:after an\t-0.2615\t0
-w:after driving\t0\t-0.2417
-w:after her\t0.4272\t0
-w:after ketamine\t0.3431\t0
-w:after my\t0.3704\t0.2971
-w:after swallowing\t0\t0.2954
-w:after the\t1.4368\t-0.8532
-w:after this\t0\t0.8521
-w:after to\t0\t0.2901
-w:after tonight\t0\t0.5649
-w:afternoon\t0\t-0.2240
-w:again\t-0.9792\t0.9065
-w:again after\t0\t0.2901
-w:again last\t0\t0.2622
-w:again please\t0\t-0.3432
-w:ago\t0\t0.3149
-w:ago and\t0.3181\t-0.2437
-w:aguanto\t0\t0.2488
-w:ahead\t0\t-0.3899
-w:ahogando\t0.9195\t-0.3052
-w:ahogo\t0.4970\t-0.2784
-w:aint\t0\t0.2592
-w:aint worth\t0\t0.2592
-w:air\t1.3336\t-0.6933
-w:air in\t0.5086\t-0.2227
-w:aire\t0.5245\t0
-w:alive\t-0.3616\t0.8849
-w:alive and\t0\t-0.4365
-w:alive by\t0\t0.2059
-w:alivio\t0\t0.2831
-w:all\t-1.3925\t1.8309
-w:all at\t0\t0.2073
-w:all good\t0\t-1.2025
-w:all her\t-0.3376\t0.6468
-w:all i\t0\t0.2606
-w:all in\t0\t0.2542
-w:all my\t-0.8136\t1.6704
-w:all of\t0.2655\t-0.4415
-w:all the\t-0.2125\t0.3094
-w:all with\t0\t-0.3625
-w:allergic\t0.6325\t-0.6303
-w:allergic reaction\t0.6175\t0
-w:allergic to\t0\t-0.4132
-w:allergies\t-0.3297\t-0.2006
-w:allergy\t0\t-0.2043
-w:almost did\t0\t0.2689
-w:almost passing\t0.2000\t0
-w:already\t-0.3361\t0.3782
-w:already took\t0\t0.3907
-w:already wrote\t0\t0.2027
-w:also\t0\t0.4306
-w:also i\t0\t0.5291
-w:always\t0\t-0.7534
-w:always have\t0\t-0.2852
-w:ambulance\t0.5884\t0
-w:amitriptyline\t0\t0.2891
-w:amount\t0\t0.7880
-w:amount of\t0\t0.7880
-w:an\t1.8638\t-0.6968
-w:an ambulance\t0.5884\t0
-w:an empty\t0.4459\t0
-w:an hour\t0\t0.5714
-w:an overdose\t0.5536\t-0.3582
-w:anaphylactic\t0.6191\t0
-w:anaphylactic shock\t0.6191\t0
-w:anaphylaxis\t0.2110\t0
-w:anaphylaxis i\t0.2110\t0
-w:and\t2.4684\t-0.5012
-w:and almost\t0\t0.2689
-w:and be\t0\t0.3684
-w:and cant\t0.4411\t-0.4255
-w:and confused\t0.2298\t0
-w:and crashed\t0.2911\t0
-w:and crying\t0\t0.3328
-w:and cut\t0\t0.4163
-w:and done\t-0.2335\t0.4665
-w:and down\t0\t-0.2173
-w:and drinking\t0\t0.4177
-w:and far\t0.2508\t-0.2212
-w:and floaty\t-0.2045\t0
-w:and foaming\t0.3222\t0
-w:and getting\t0.2214\t0
-w:and hard\t0\t-0.2068
-w:and have\t0\t0.4198
-w:and his\t0.4380\t-0.3120
-w:and hit\t0.2248\t-0.2464
-w:and i\t0.8373\t-0.7164
-w:and im\t-0.2604\t0.5168
-w:and is\t0.4723\t-0.4400
-w:and it\t0.7213\t-0.7333
-w:and its\t0.5498\t-0.4920
-w:and just\t0\t0.2312
-w:and ketamine\t-0.2357\t0
-w:and kicking\t0\t-0.4424
-w:and left\t-0.3084\t0
-w:and me\t0\t0.3164
-w:and my\t1.3219\t-0.8619
-w:and never\t0\t0.7041
-w:and now\t1.0540\t-0.5182
-w:and said\t0\t0.5233
-w:and saying\t-0.2241\t0.3236
-w:and says\t0\t0.3940
-w:and slept\t-0.2079\t0
-w:and start\t0\t-0.4883
-w:and taking\t0.3281\t0
-w:and thanks\t0\t-0.2071
-w:and thats\t0\t0.3662
-w:and the\t-0.3099\t0.2272
-w:and this\t0\t0.2171
-w:and took\t-0.3457\t0.4753
-w:and turned\t0\t0.2505
-w:and were\t0\t-0.2377
-w:and whats\t0.2415\t0
-w:and wont\t-0.3404\t0
-w:angry\t0\t0.2494
-w:angry saying\t0\t0.2494
-w:anos\t0\t-0.2875
-w:another clinic\t0\t-0.2855
-w:another year\t0\t0.2398
-w:answer\t-0.2566\t0
-w:answering\t0.2110\t0
-w:answering me\t0.6210\t-0.2257
-w:antibiotics\t0\t-0.2184
-w:anxious\t0\t-0.2752
-w:any\t-0.6699\t0
-w:any appointment\t0\t0.3044
-w:any bleeding\t-0.3472\t0
-w:any more\t0\t0.2517
-w:any sense\t0.2230\t0
-w:any way\t0\t0.4065
-w:anymore\t-0.9682\t1.2269
-w:anymore thanks\t0\t-0.3042
-w:anyone\t0.2220\t0.4761
-w:anyone know\t0.2179\t0
-w:anyone will\t0\t0.2149
-w:anything\t0.2239\t-0.3974
-w:anything stupid\t0\t-0.2186
-w:app\t0\t-0.4991
-w:app now\t0\t-0.2244
-w:appointment\t-0.3870\t-0.7715
-w:appointment coworkers\t0.4264\t0
-w:appointment early\t0\t-0.2033
-w:appointment ever\t0\t0.3044
-w:appointments after\t0\t0.2517
-w:appt\t0\t-0.3010
-w:appt tonight\t0\t-0.2520
-w:are\t0\t-0.3800
-w:are killing\t-0.2392\t0
-w:are lined\t0\t0.2771
-w:are really\t0\t0.3016
-w:are swelling\t0.4003\t0
-w:are with\t0.3925\t0
-w:arent\t0.7623\t-0.3888
-w:arent real\t0.2499\t0
-w:arent there\t0.5471\t-0.3415
-w:arm\t1.3487\t-0.5864
-w:arm and\t0.3004\t0
-w:arm is\t0.4801\t-0.3983
-w:arm with\t0\t0.2495
-w:arms\t-0.2229\t0.9029
-w:arms with\t0\t0.5249
-w:around\t-0.7328\t0.6561
-w:around by\t0\t0.2152
-w:around many\t-0.3411\t0
-w:around next\t0\t-0.3091
-w:around on\t0\t-0.2965
-w:around to\t0\t0.2103
-w:arterial\t0.3539\t0
-w:arterial me\t0.3539\t0
-w:as\t-0.3814\t0
-w:as a\t-0.2475\t0
-w:as much\t0\t-0.2345
-w:as the\t0\t-0.2345
-w:asking\t0\t0.4857
-w:asking for\t0\t0.5744
-w:asleep\t-0.3011\t-0.2536
-w:asthma\t0\t-0.2999
-w:at\t-0.4744\t-0.7467
-w:at 10am\t0\t0.2884
-w:at a\t0.6789\t0
-w:at all\t0.2890\t-0.5141
-w:at home\t0\t-0.4177
-w:at many\t0.6870\t0
-w:at my\t-0.3497\t-0.4347
-w:at once\t-0.2549\t0.3536
-w:at peace\t0\t0.3813
-w:at rest\t-0.3861\t0
-w:at the\t-0.4968\t0.3443
-w:at this\t0\t0.5860
-w:at work\t0\t-0.2883
-w:ate\t0.7229\t-0.3800
-w:ate some\t0.5744\t0
-w:attack\t0.6375\t-0.2237
-w:attack at\t0.2684\t0
-w:awake\t0.2554\t-0.2362
-w:away\t-0.5887\t0
-w:away after\t-0.2075\t0
-w:away his\t0\t0.2630
-w:away in\t-0.2013\t0
-w:ayer\t0\t-0.4129
-w:baby\t0.7717\t-0.6083
-w:baby isnt\t0.2053\t0
-w:baby swallowed\t0.2126\t-0.2676
-w:baby turned\t0.3419\t0
-w:back\t-1.1475\t-0.6009
-w:back from\t0\t0.3188
-w:back hurts\t-0.3779\t0
-w:back ill\t0\t0.2627
-w:back is\t-0.3908\t0
-w:back to\t0\t-0.5502
-w:bad\t0.5255\t0.7105
-w:bad allergic\t0.3885\t0
-w:bad right\t0\t0.3324
-w:bad this\t0\t0.3365
-w:balcony\t0\t0.3763
-w:bandaid\t0\t-0.3591
-w:barely\t1.2033\t-0.5501
-w:barely breath\t0.3547\t0
-w:barely finish\t0.2038\t0
-w:barely say\t0.2381\t0
-w:bathroom\t0.5606\t0
-w:bathroom floor\t0.5661\t0
-w:bathroom with\t-0.2301\t0.4663
-w:bathtub\t0\t0.4367
-w:bathtub and\t0\t0.4367
-w:battery\t0.3476\t0
-w:be\t-2.0103\t1.4114
-w:be a\t0\t-0.5449
-w:be able\t0\t-0.3618
-w:be alive\t0\t0.6276
-w:be around\t-0.2581\t0.3852
-w:be at\t0\t-0.2235
-w:be better\t0\t1.1179
-w:be dead\t0\t1.3007
-w:be done\t0\t0.2425
-w:be fine\t0\t0.3128
-w:be gone\t0\t0.2942
-w:be having\t0.2275\t0
-w:be here\t-0.3874\t0.8929
-w:be late\t0\t-1.4142
-w:be my\t0\t0.3020
-w:be needing\t0\t0.4974
-w:be on\t0\t-0.5906
-w:be over\t0\t0.3563
-w:be reflux\t0\t-0.2402
-w:be right\t0\t-0.4670
-w:be the\t0\t-0.2342
+w:a stroke\t1.4892\t-0.3793
+w:a sudden\t0.3200\t-0.2250
+w:a time\t0.3952\t0
+w:a tomar\t0\t0.3069
+w:a train\t0\t0.3576
+w:a tree\t0\t0.3949
+w:a waste\t0\t0.3944
+w:a way\t0\t0.4800
+w:a week\t0\t-0.3964
+w:a weekly\t0\t-0.2656
+w:a whole\t0.7789\t-0.2306
+w:a word\t0.2531\t0
+w:able\t0\t-0.3904
+w:able to\t0\t-0.3904
+w:about\t-1.6569\t1.1048
+w:about an\t0\t0.2623
+w:about booking\t0\t-0.3753
+w:about dying\t-0.3861\t0.4692
+w:about killing\t0\t0.3809
+w:about my\t-0.2009\t-0.2065
+w:about stopping\t0\t-0.2496
+w:about suicide\t0\t0.2145
+w:about taking\t0\t0.2445
+w:about the\t-0.2074\t-0.4530
+w:about to\t0.5115\t0
+w:abuela\t0.3380\t0
+w:accident\t0.2523\t-0.3566
+w:accidentally\t0.2756\t-0.2606
+w:accidentally took\t0.2895\t0
+w:actually\t0\t0.2837
+w:actually never\t0\t0.2191
+w:address\t-0.4569\t0
+w:address is\t-0.4335\t0
+w:affairs\t0\t0.8040
+w:affairs in\t0\t0.4390
+w:affairs sorted\t0\t0.3650
+w:afraid\t0\t0.2277
+w:afraid of\t0\t0.2268
+w:after\t1.0046\t-0.5263
+w:after 5\t-0.3197\t0
+w:after an\t-0.2673\t0
+w:after driving\t0\t-0.2413
+w:after her\t0.4376\t0
+w:after ketamine\t0.3399\t0
+w:after my\t0.3403\t0.3131
+w:after swallowing\t0\t0.2915
+w:after the\t1.4267\t-0.8538
+w:after this\t0\t0.8520
+w:after to\t0\t0.2891
+w:after tonight\t0\t0.5744
+w:afternoon\t0\t-0.2129
+w:again\t-0.9841\t0.9338
+w:again after\t0\t0.2891
+w:again last\t0\t0.2599
+w:again please\t0\t-0.3280
+w:ago\t0\t0.2548
+w:ago and\t0.3042\t-0.2368
+w:aguanto\t0\t0.2430
+w:ahead\t0\t-0.3874
+w:ahogando\t0.9251\t-0.3074
+w:ahogo\t0.4802\t-0.2696
+w:aint\t0\t0.2566
+w:aint worth\t0\t0.2566
+w:air\t1.3330\t-0.6916
+w:air in\t0.5018\t-0.2181
+w:aire\t0.5543\t0
+w:alive\t-0.3671\t0.8976
+w:alive and\t0\t-0.4307
+w:alive by\t0\t0.2039
+w:alivio\t0\t0.2906
+w:all\t-1.3988\t1.8110
+w:all at\t0\t0.2053
+w:all good\t0\t-1.1961
+w:all her\t-0.3391\t0.6514
+w:all i\t0\t0.2540
+w:all in\t0\t0.2578
+w:all my\t-0.8030\t1.6943
+w:all of\t0.2718\t-0.4563
+w:all the\t-0.2041\t0.3038
+w:all with\t0\t-0.3621
+w:allergic\t0.6217\t-0.6224
+w:allergic reaction\t0.6143\t0
+w:allergic to\t0\t-0.4051
+w:allergies\t-0.3314\t-0.2008
+w:allergy\t0\t-0.2026
+w:almost did\t0\t0.2655
+w:almost passing\t0.2032\t0
+w:already\t-0.3436\t0.3839
+w:already took\t0\t0.3891
+w:already wrote\t0\t0.2025
+w:also\t0\t0.4340
+w:also i\t0\t0.5300
+w:always\t-0.2045\t-0.7444
+w:always have\t0\t-0.2870
+w:ambulance\t0.6086\t0
+w:amitriptyline\t0\t0.2481
+w:amount\t0\t0.7425
+w:amount of\t0\t0.7425
+w:an\t1.8509\t-0.7043
+w:an ambulance\t0.6086\t0
+w:an empty\t0.4419\t0
+w:an hour\t0\t0.5608
+w:an overdose\t0.5537\t-0.3592
+w:anaphylactic\t0.6224\t0
+w:anaphylactic shock\t0.6224\t0
+w:and\t2.4341\t-0.5293
+w:and almost\t0\t0.2655
+w:and be\t0\t0.3625
+w:and cant\t0.4499\t-0.4241
+w:and confused\t0.2261\t0
+w:and crashed\t0.2896\t0
+w:and crying\t0\t0.3294
+w:and cut\t0\t0.4106
+w:and done\t-0.2336\t0.4638
+w:and down\t0\t-0.2093
+w:and drinking\t0\t0.4135
+w:and far\t0.2379\t-0.2128
+w:and foaming\t0.3266\t0
+w:and getting\t0.2245\t0
+w:and hard\t0\t-0.2103
+w:and have\t0\t0.4068
+w:and his\t0.4269\t-0.3127
+w:and hit\t0.2246\t-0.2387
+w:and i\t0.8005\t-0.6928
+w:and im\t-0.2749\t0.5377
+w:and is\t0.4672\t-0.4373
+w:and it\t0.7610\t-0.7746
+w:and its\t0.5162\t-0.4778
+w:and just\t0\t0.2315
+w:and ketamine\t-0.2370\t0
+w:and kicking\t0\t-0.4370
+w:and left\t-0.3108\t0
+w:and me\t0\t0.3139
+w:and my\t1.2968\t-0.8653
+w:and never\t0\t0.7076
+w:and now\t1.0379\t-0.5063
+w:and said\t0\t0.4984
+w:and saying\t-0.2292\t0.3332
+w:and says\t0\t0.3992
+w:and slept\t-0.2069\t0
+w:and start\t0\t-0.4850
+w:and taking\t0.3289\t0
+w:and thanks\t0\t-0.2022
+w:and thats\t0\t0.3665
+w:and the\t-0.3031\t0.2338
+w:and this\t0\t0.2093
+w:and took\t-0.3354\t0.4500
+w:and turned\t0\t0.2578
+w:and were\t0\t-0.2390
+w:and whats\t0.2048\t0
+w:and wont\t-0.3245\t0
+w:angry\t0\t0.2524
+w:angry saying\t0\t0.2524
+w:anos\t0\t-0.2873
+w:another clinic\t0\t-0.2871
+w:another year\t0\t0.2423
+w:answer\t-0.2614\t0
+w:answering\t0.2119\t0
+w:answering me\t0.6152\t-0.2219
+w:antibiotics\t0\t-0.2240
+w:antidepressant\t0\t0.3346
+w:anxious\t0\t-0.2766
+w:any\t-0.7084\t0
+w:any appointment\t0\t0.3130
+w:any bleeding\t-0.3609\t0
+w:any more\t0\t0.2479
+w:any sense\t0.2156\t0
+w:any way\t0\t0.4037
+w:anymore\t-0.9610\t1.2141
+w:anymore thanks\t0\t-0.3057
+w:anyone\t0.3270\t0.4377
+w:anyone will\t0\t0.2056
+w:anything\t0.2180\t-0.3866
+w:anything stupid\t0\t-0.2124
+w:app\t0\t-0.4911
+w:app now\t0\t-0.2247
+w:appointment\t-0.4034\t-0.7661
+w:appointment coworkers\t0.4216\t0
+w:appointment ever\t0\t0.3130
+w:appointments after\t0\t0.2479
+w:appt\t0\t-0.2983
+w:appt tonight\t0\t-0.2535
+w:are\t0\t-0.3494
+w:are killing\t-0.2330\t0
+w:are lined\t0\t0.2680
+w:are really\t0\t0.2986
+w:are swelling\t0.4085\t0
+w:are with\t0.3899\t0
+w:arent\t0.8763\t-0.4128
+w:arent real\t0.2258\t0
+w:arent there\t0.6883\t-0.3663
+w:arm\t1.3541\t-0.5830
+w:arm and\t0.2983\t0
+w:arm is\t0.4890\t-0.3994
+w:arm with\t0\t0.2470
+w:arms\t-0.2227\t0.8943
+w:arms with\t0\t0.5160
+w:around\t-0.7425\t0.5808
+w:around by\t0\t0.2191
+w:around many\t-0.3399\t0
+w:around next\t0\t-0.4408
+w:around on\t0\t-0.2907
+w:arterial\t0.3223\t0
+w:arterial me\t0.3223\t0
+w:as\t-0.2971\t0
+w:as a\t-0.2492\t0
+w:as much\t0\t-0.2299
+w:as the\t0\t-0.2299
+w:asking\t0\t0.4233
+w:asking for\t0\t0.5246
+w:asleep\t-0.3050\t-0.2602
+w:asthma\t0\t-0.2994
+w:at\t-0.4815\t-0.8107
+w:at 10am\t0\t0.2889
+w:at a\t0.6555\t0
+w:at all\t0.2851\t-0.5025
+w:at home\t0\t-0.4149
+w:at many\t0.7212\t0
+w:at my\t-0.3574\t-0.4078
+w:at once\t-0.2531\t0.3495
+w:at peace\t0\t0.3885
+w:at rest\t-0.3849\t0
+w:at the\t-0.4805\t0
+w:at this\t0\t0.5893
+w:at work\t0\t-0.2834
+w:ate\t0.7298\t-0.3828
+w:ate some\t0.5732\t0
+w:attack\t0.7808\t-0.2726
+w:attack at\t0.3244\t0
+w:awake\t0.2499\t-0.2281
+w:away\t-0.6009\t0
+w:away his\t0\t0.2618
+w:away in\t-0.2032\t0
+w:ayer\t0.4507\t-0.5087
+w:ayer veo\t0.4783\t0
+w:baby\t0.7697\t-0.6125
+w:baby swallowed\t0.2172\t-0.2734
+w:baby turned\t0.3387\t0
+w:back\t-1.1677\t-0.5770
+w:back from\t0\t0.3226
+w:back hurts\t-0.3801\t0
+w:back ill\t0\t0.2609
+w:back is\t-0.3885\t0
+w:back to\t0\t-0.5425
+w:bad\t0.5333\t0.7110
+w:bad allergic\t0.3854\t0
+w:bad right\t0\t0.3364
+w:bad this\t0\t0.3340
+w:balcony\t0\t0.3820
+w:bandaid\t0\t-0.3594
+w:bandaid took\t0\t-0.2014
+w:barely\t1.1926\t-0.5456
+w:barely breath\t0.3480\t0
+w:barely say\t0.2370\t0
+w:bathroom\t0.5526\t0
+w:bathroom floor\t0.5631\t0
+w:bathroom with\t-0.2293\t0.4735
+w:bathtub\t0\t0.4284
+w:bathtub and\t0\t0.4284
+w:battery\t0.3416\t0
+w:be\t-2.0155\t1.3447
+w:be a\t0\t-0.5014
+w:be able\t0\t-0.3559
+w:be alive\t0\t0.6437
+w:be around\t-0.2691\t0.3008
+w:be at\t0\t-0.2155
+w:be better\t0\t1.1778
+w:be dead\t0\t1.2892
+w:be done\t0\t0.2364
+w:be fine\t0\t0.3094
+w:be gone\t0\t0.2737
+w:be having\t0.2197\t0
+w:be here\t-0.3899\t0.8814
+w:be late\t0\t-1.3887
+w:be my\t0\t0.2911
+w:be needing\t0\t0.4995
+w:be on\t0\t-0.5893
+w:be over\t0\t0.3569
+w:be reflux\t0\t-0.2407
+w:be right\t0\t-0.4599
+w:be the\t0\t-0.2282
 w:be there\t0\t-0.4521
-w:be with\t0\t0.6322
-w:bebe\t0.2259\t0
-w:bebe esta\t0.2259\t0
-w:bed\t0\t-0.2247
-w:bed early\t0\t-0.3187
-w:been\t-0.6675\t1.6606
-w:been a\t0\t-0.3258
-w:been an\t0.2538\t0
-w:been burning\t0\t0.2174
-w:been collecting\t0\t0.4545
-w:been cutting\t-0.2526\t0.6506
-w:been giving\t0\t0.3038
-w:been hoarding\t0\t0.2527
-w:been saving\t-0.2120\t0
-w:been self\t0\t0.2452
-w:been sleeping\t0\t-0.4147
-w:been stockpiling\t0\t0.4051
-w:been throwing\t0.2730\t0
-w:been two\t0.2415\t0
-w:been up\t0\t-0.2173
-w:before\t-0.6460\t-0.5104
-w:before 9\t0\t-0.3175
-w:before and\t0\t0.2171
-w:before it\t0\t0.2007
-w:before its\t0\t0.2071
-w:before my\t0\t0.3003
-w:before the\t-0.2195\t-0.4042
-w:being\t-0.2966\t1.1144
-w:being a\t0\t0.3741
-w:being alive\t0\t0.3142
-w:being here\t0\t0.4604
-w:best way\t0\t0.2938
-w:better\t-1.1058\t-0.4826
-w:better is\t0\t0.2975
-w:better now\t0\t-0.3651
-w:better off\t-0.2308\t1.1374
-w:better than\t0\t0.2107
-w:better today\t-0.2580\t0
-w:better without\t0\t0.3946
-w:bien\t0\t-0.6624
-w:bien despues\t-0.2936\t0
-w:big\t0.3059\t-0.3016
-w:big bump\t0.3024\t0
-w:big deal\t0\t-0.2106
-w:bill\t0\t-0.4232
-w:biopsy\t0.2297\t0
-w:biopsy site\t0.3045\t0
-w:birthday\t0\t0.3129
-w:bit\t-1.3180\t-1.0806
-w:bit ago\t0.3972\t0
-w:bit dizzy\t-0.2460\t0
-w:black\t0.5771\t-0.2256
-w:blacked\t0.7572\t-0.2134
-w:blacked out\t0.7572\t-0.2134
-w:blacking\t0.3540\t-0.2646
-w:blacking out\t0.3540\t-0.2646
-w:blades\t0\t0.5099
-w:bleach\t0.3533\t0.2153
-w:bleed\t0\t1.0010
-w:bleed when\t0\t0.3908
-w:bleeding\t1.0415\t-1.1976
-w:bleeding a\t0.4924\t-0.2215
-w:bleeding from\t0.2094\t0
-w:bleeding heavily\t0.6548\t0
-w:bleeding no\t-0.3781\t0
-w:bleeding stopped\t-0.2261\t0
-w:block\t0\t0.7167
-w:blood\t2.0196\t-1.5949
-w:blood coming\t0.3189\t0
-w:blood everywhere\t0.3030\t-0.3997
-w:blood is\t0.2103\t0
-w:blue\t0.9548\t-0.4355
-w:bluish\t0.3323\t0
-w:body\t0.5703\t-0.2896
-w:body went\t0.2302\t0
-w:book\t-0.2704\t0
-w:book for\t0\t0.2152
-w:booking\t0\t-0.9751
-w:booking and\t0\t-0.3368
-w:booking the\t0\t-0.3809
-w:booster\t0\t0.2107
-w:booster to\t0\t0.2884
-w:boss\t0\t-0.3164
-w:boss is\t0\t-0.2944
+w:be with\t0\t0.6326
+w:bebe\t0.2274\t0
+w:bebe esta\t0.2274\t0
+w:bed early\t0\t-0.3284
+w:been\t-0.6133\t1.6412
+w:been a\t0\t-0.3184
+w:been an\t0.2368\t0
+w:been burning\t0\t0.2170
+w:been collecting\t0\t0.4501
+w:been cutting\t-0.2580\t0.6391
+w:been giving\t0\t0.3006
+w:been hoarding\t0\t0.2470
+w:been saving\t-0.2137\t0
+w:been self\t0\t0.2485
+w:been sleeping\t0\t-0.4146
+w:been stockpiling\t0\t0.4087
+w:been throwing\t0.2662\t0
+w:been to\t0.3387\t0
+w:been two\t0.2048\t0
+w:been up\t0\t-0.2093
+w:before\t-0.7379\t-0.4113
+w:before 9\t0\t-0.3047
+w:before and\t0\t0.2093
+w:before my\t0\t0.2912
+w:before noon\t0\t-0.2163
+w:before the\t-0.2319\t-0.4773
+w:before your\t0\t0.4685
+w:being\t-0.2971\t1.1207
+w:being a\t0\t0.3615
+w:being alive\t0\t0.3112
+w:being here\t0\t0.4820
+w:benadryl\t0\t0.4685
+w:benadryl before\t0\t0.4685
+w:best way\t0\t0.2834
+w:better\t-1.0995\t-0.4370
+w:better is\t0\t0.2955
+w:better now\t0\t-0.3614
+w:better off\t-0.2316\t1.1966
+w:better today\t-0.2489\t0
+w:better without\t0\t0.3835
+w:bien\t0\t-0.6781
+w:bien despues\t-0.2752\t0
+w:big\t0.3011\t-0.2989
+w:big bump\t0.3003\t0
+w:big deal\t0\t-0.2075
+w:bill\t0\t-0.4246
+w:biopsy\t0.2267\t0
+w:biopsy site\t0.3001\t0
+w:birthday\t0\t0.3201
+w:bit\t-1.3117\t-1.0843
+w:bit ago\t0.3894\t0
+w:bit dizzy\t-0.2426\t0
+w:black\t0.5733\t-0.2265
+w:blacked\t0.7574\t-0.2081
+w:blacked out\t0.7574\t-0.2081
+w:blacking\t0.3590\t-0.2595
+w:blacking out\t0.3590\t-0.2595
+w:blades\t0\t0.4973
+w:bleach\t0.3499\t0.2110
+w:bleed\t0\t0.9889
+w:bleed when\t0\t0.3850
+w:bleeding\t1.0293\t-1.1918
+w:bleeding a\t0.5052\t-0.2210
+w:bleeding from\t0.2071\t0
+w:bleeding heavily\t0.6495\t0
+w:bleeding no\t-0.3774\t0
+w:bleeding stopped\t-0.2202\t0
+w:block\t0\t0.7203
+w:blood\t2.0156\t-1.6075
+w:blood coming\t0.3098\t0
+w:blood everywhere\t0.2985\t-0.3953
+w:blood is\t0.2055\t0
+w:blue\t0.9441\t-0.4375
+w:bluish\t0.3410\t0
+w:body\t0.5764\t-0.2921
+w:body went\t0.2272\t0
+w:book\t-0.2744\t0
+w:book for\t0\t0.2191
+w:booking\t0\t-0.9555
+w:booking and\t0\t-0.3303
+w:booking the\t0\t-0.3753
+w:booster\t0\t0.2109
+w:booster to\t0\t0.2889
+w:boss\t0\t-0.3225
+w:boss is\t0\t-0.3004
 w:both\t0\t-0.4366
-w:bother\t0.2802\t0
-w:bother with\t0\t0.2007
-w:bottle\t0.6164\t0.9394
-w:bottle is\t0\t0.5960
-w:bottle next\t0.4459\t0
-w:bought\t0\t0.4510
-w:bought a\t0\t0.3587
-w:bought rope\t0\t0.2223
-w:bout\t0\t0.2358
-w:box\t0\t-0.2578
-w:box to\t0\t-0.2400
-w:boyfriend is\t0\t-0.2520
-w:bp\t1.1844\t0
-w:bp is\t1.0490\t0
-w:brazo\t0.7520\t-0.3625
-w:brazo izquierdo\t0.5833\t-0.2495
-w:brazos\t0\t0.4218
-w:brazos otra\t0\t0.2471
-w:breath\t1.9136\t-1.1119
-w:breath and\t0.2289\t0
-w:breath last\t0.2495\t0
-w:breath properly\t0.2435\t0
-w:breath right\t0.3029\t0
-w:breath street\t-0.4370\t0
-w:breathing\t1.1345\t-1.4913
-w:breathing after\t0.3925\t0
-w:breathing exercises\t-0.3846\t0
-w:breathing fine\t-0.3711\t0
-w:breathing is\t-0.4811\t0
-w:breathing problems\t-0.5072\t0
-w:breathing question\t0.2038\t0
-w:breathing right\t0.2731\t0
-w:bridge\t-0.3726\t1.2247
-w:bridge and\t-0.2678\t0.4775
-w:bridge need\t0\t0.2501
-w:bridge right\t0\t0.2063
-w:bridge traffic\t0\t-0.3770
-w:bright\t0.5794\t-0.2353
-w:bright red\t0.6972\t-0.2216
-w:bring\t-0.5168\t-0.6065
-w:bring my\t-0.2085\t-0.2005
-w:broke\t-0.2327\t0.3075
-w:broken\t-0.2110\t0
-w:brother\t-0.4431\t0.2371
-w:brother did\t0\t-0.3056
-w:brother had\t0.2684\t0
-w:brother is\t-0.4351\t0.6109
-w:brother on\t0.2394\t0
-w:building\t0\t0.2609
-w:building near\t0\t0.3471
-w:bullet\t0\t0.2223
-w:bullet in\t0\t0.2223
-w:bump\t0.2826\t-0.3012
-w:bump on\t0.3024\t0
-w:bunch\t-0.3466\t0.5121
-w:bunch of\t-0.3466\t0.5121
-w:burden\t0\t0.6882
-w:burned\t0\t0.3523
-w:burned my\t0\t0.2686
-w:burning\t0\t0.4848
-w:burning my\t0\t0.5249
-w:burst\t0.2829\t0
-w:bus\t0\t0.2346
-w:bus stop\t0.2098\t0
-w:button\t0.3476\t0
-w:button battery\t0.3476\t0
-w:by\t0.4349\t1.2526
-w:by accident\t0.4398\t-0.4075
-w:by friday\t0\t0.4359
-w:by mistake\t0.4445\t-0.3624
-w:by morning\t0\t0.2305
-w:by summer\t0\t-0.2733
-w:by the\t0\t0.8747
-w:by then\t0\t0.4960
-w:cabeza\t0.2447\t0
-w:cabeza horrible\t0.2336\t0
-w:cabinet\t0\t0.3140
-w:caida\t0.3809\t-0.3090
-w:caida de\t0.3327\t-0.2659
-w:calendar\t0\t-0.3293
-w:call\t0.8743\t-1.0629
-w:call 911\t1.2603\t-0.2298
-w:call an\t0.5884\t0
-w:call early\t0\t-0.2918
-w:call me\t0\t-0.3112
-w:calm\t0\t0.3115
-w:calm for\t0\t0.3325
-w:cambiar\t0\t-0.2258
-w:came\t0.4475\t-0.4286
-w:came on\t0.6326\t-0.2172
-w:can\t-0.7164\t-1.3790
-w:can barely\t1.0501\t-0.3129
-w:can do\t0\t0.3024
-w:can end\t0\t0.3254
-w:can hardly\t0.2574\t0
-w:can i\t-1.0203\t-0.3393
-w:can just\t0\t0.4604
-w:can only\t0.4875\t-0.2261
-w:can we\t-0.4469\t-1.2258
-w:cancel\t0\t0.2280
-w:cancel all\t0\t0.5945
-w:cancel my\t0\t-0.2622
-w:cancelar\t0\t-0.4359
-w:cancelar mi\t0\t-0.2456
-w:cansada\t-0.3152\t0.4981
-w:cansada de\t0\t0.6424
-w:cant\t2.6256\t-0.3563
-w:cant breath\t0.7880\t-0.3841
-w:cant catch\t0.2324\t0
-w:cant come\t-0.2796\t0
-w:cant do\t-0.5910\t0.7374
-w:cant feel\t0.6470\t-0.3239
-w:cant find\t0.2566\t0
-w:cant get\t1.2632\t-0.7795
-w:cant go\t-0.7452\t0.6627
-w:cant keep\t0\t0.3341
-w:cant lift\t0.4440\t-0.3080
-w:cant live\t0\t0.4832
-w:cant make\t-0.2484\t-0.3229
-w:cant move\t0.4098\t-0.2705
-w:cant rouse\t0.4371\t-0.2157
-w:cant see\t0\t0.4699
-w:cant speak\t0.2914\t-0.2158
-w:cant swallow\t0.3410\t-0.3142
-w:cant take\t-0.2599\t0.8990
-w:cant talk\t0\t-0.4905
-w:cant tell\t0.2508\t0
-w:cant wake\t0\t-0.2172
-w:car\t0\t0.3801
-w:car in\t0\t0.2366
-w:car running\t0\t0.3167
-w:cara\t0.7881\t-0.4984
-w:cara caida\t0.3809\t-0.3090
-w:cara torcida\t0.2010\t0
-w:care\t-0.4617\t0.5492
-w:care if\t0\t0.4695
-w:care of\t-0.2454\t0.2354
-w:care which\t0\t-0.3060
-w:carta\t0\t0.2056
-w:carta de\t0\t0.2056
-w:carved\t0\t0.2719
-w:carved his\t0\t0.2719
-w:cat\t-0.3320\t0.5496
-w:cat goes\t0\t0.3325
-w:cat is\t-0.2186\t0
-w:cat will\t0\t0.2186
-w:catch\t0.2318\t0
-w:catch my\t0.2768\t0
-w:cause\t-0.5426\t0
-w:cause breathing\t-0.3458\t0
-w:causes\t0\t0.2118
-w:causes liver\t0\t0.2118
-w:ceiling\t0.3208\t0
-w:ceiling for\t0.3208\t0
-w:chair\t0.3910\t0
-w:changed\t-0.2705\t-0.6736
-w:changed everything\t-0.2357\t0
-w:changed jobs\t0\t-0.3169
-w:changes by\t0\t0.2038
-w:check\t-0.4530\t0.3223
-w:check in\t-0.2080\t0
-w:check out\t0\t0.5018
-w:checking\t-0.3231\t0.3799
-w:checking out\t-0.2718\t0.4828
-w:chest\t3.3434\t-1.6029
-w:chest feels\t-0.4395\t0
-w:chest felt\t0.3884\t0
-w:chest has\t0.2538\t0
-w:chest hurts\t0.2924\t-0.2041
-w:chest pain\t1.5833\t-0.3823
-w:chest pains\t0.4153\t0
-w:chest tightness\t0.3163\t0
-w:chester\t-0.3154\t0
-w:chester painter\t-0.3154\t0
-w:choice\t0\t0.6274
-w:choking\t0.3498\t0
-w:choking on\t0.2755\t0
-w:cierra\t0.4230\t0
-w:cierra la\t0.4230\t0
-w:cigarettes\t0\t0.4208
-w:cita\t-0.3514\t-0.8225
-w:cita para\t0\t-0.2025
-w:clean\t0\t0.2901
-w:cleaning\t0.4758\t0
-w:cleaning stuff\t0.5509\t0
-w:cleared\t-0.2499\t0
-w:cliff\t0\t0.3328
-w:clinic\t-0.2283\t-0.7742
-w:clinic closer\t0\t-0.2071
-w:closed\t0\t0.3271
-w:closed garage\t0\t0.3271
-w:closer\t0\t-0.2071
-w:closer to\t0\t-0.2071
-w:closet\t0\t0.4230
-w:closing\t0.8530\t-0.2726
-w:closing up\t0.2813\t0
-w:clouds\t-0.2045\t0
-w:cocinando\t-0.2399\t-0.2001
-w:coffee\t-0.2579\t-0.3904
-w:cold\t-0.7575\t-0.5614
-w:collapse\t0.4804\t-0.2743
-w:collapsed\t1.7707\t-0.3652
-w:collapsed at\t0.6192\t0
-w:collapsed in\t0.7993\t-0.2261
-w:collecting\t0\t0.4800
-w:collecting my\t0\t0.4800
-w:come\t-0.6251\t0.2933
-w:come back\t0\t0.4269
-w:come down\t0\t0.3165
-w:come home\t0\t0.2600
-w:come in\t-0.2822\t-0.4580
-w:come soon\t0\t0.2638
-w:coming\t0\t-0.3267
-w:coming from\t0.2464\t0
-w:common\t0.3431\t0
-w:common after\t0.2793\t0
-w:company\t0\t-0.5699
-w:complain\t0.2538\t0
-w:completely\t0\t0.6141
-w:con\t-0.3432\t0.3524
-w:con ese\t0\t-0.2012
-w:con este\t0\t0.3367
-w:con tu\t0\t-0.2353
-w:confirming\t0\t-0.2695
-w:confused\t0.6695\t-0.3709
-w:confused and\t0.2246\t0
-w:confused since\t0.2394\t0
-w:conmigo\t0\t0.4042
-w:conmigo misma\t0\t0.4042
-w:consciousness\t0.4915\t0
-w:considering\t0\t0.2082
-w:considering suicide\t0\t0.2082
-w:consultation\t0\t-0.3347
-w:continue the\t0\t-0.3635
-w:control\t0\t-0.3278
-w:control my\t0\t-0.2075
-w:convulsing\t0.8880\t-0.3802
-w:convulsionando\t0.5032\t0
-w:cook\t0\t-0.5531
-w:cook tonight\t0\t-0.5531
-w:cooking\t0\t-0.2932
-w:cortando\t0\t0.2990
-w:cortando otra\t0\t0.2990
-w:corto\t-0.5282\t0.4038
-w:corto el\t-0.2399\t-0.2001
-w:corto las\t0\t0.3568
-w:corto los\t0\t0.2471
-w:cosas\t0.4295\t0
-w:cosas que\t0.4295\t0
-w:couch\t0\t-0.3956
-w:coughing\t0.4957\t0
-w:coughing up\t0.4749\t0
-w:could\t-0.4668\t-0.5061
-w:could just\t0\t0.2187
-w:could kill\t0\t-0.3149
-w:could take\t0\t0.2351
-w:couldnt breath\t0.2495\t0
-w:couldnt call\t-0.3189\t0
-w:counselor\t0\t-0.2789
-w:counted\t-0.2103\t0
-w:counted my\t-0.2013\t0
-w:counter\t0\t0.5494
-w:counting\t0\t0.3595
-w:counting my\t0\t0.3595
+w:bother\t0.2642\t0
+w:bottle\t0.6055\t0.9456
+w:bottle is\t0\t0.5854
+w:bottle next\t0.4419\t0
+w:bought\t0\t0.4539
+w:bought a\t0\t0.3741
+w:bout\t0\t0.2355
+w:box\t0\t-0.2492
+w:box to\t0\t-0.2314
+w:boyfriend is\t0\t-0.2535
+w:bp\t1.1606\t0
+w:bp is\t1.0353\t0
+w:brazo\t0.7608\t-0.3527
+w:brazo izquierdo\t0.6009\t-0.2460
+w:brazos\t0\t0.4229
+w:brazos otra\t0\t0.2492
+w:breath\t1.9329\t-1.1056
+w:breath and\t0.2257\t0
+w:breath last\t0.2306\t0
+w:breath properly\t0.3525\t0
+w:breath right\t0.2799\t0
+w:breath street\t-0.4335\t0
+w:breathing\t1.1577\t-1.4851
+w:breathing after\t0.3789\t0
+w:breathing exercises\t-0.3860\t0
+w:breathing fine\t-0.3743\t0
+w:breathing is\t-0.4730\t0
+w:breathing problems\t-0.5176\t0
+w:breathing right\t0.2626\t0
+w:bridge\t-0.3626\t1.1871
+w:bridge and\t-0.2604\t0.4614
+w:bridge need\t0\t0.2376
+w:bridge right\t0\t0.2045
+w:bridge traffic\t0\t-0.3709
+w:bright\t0.5743\t-0.2295
+w:bright red\t0.6909\t-0.2161
+w:bring\t-0.5287\t-0.5917
+w:bring my\t-0.2196\t0
+w:broke\t-0.2270\t0.2902
+w:broken\t-0.2119\t0
+w:brother\t-0.4644\t0.2346
+w:brother did\t0\t-0.3076
+w:brother had\t0.2285\t0
+w:brother is\t-0.4297\t0.6088
+w:brother on\t0.2455\t0
+w:building\t0\t0.2624
+w:building near\t0\t0.3445
+w:bullet\t0\t0.2250
+w:bullet in\t0\t0.2250
+w:bump\t0.2808\t-0.2945
+w:bump on\t0.3003\t0
+w:bunch\t-0.3339\t0.5111
+w:bunch of\t-0.3339\t0.5111
+w:burden\t0\t0.6816
+w:burned\t0\t0.3463
+w:burned my\t0\t0.2613
+w:burning\t0\t0.4769
+w:burning my\t0\t0.5160
+w:burst\t0.2764\t0
+w:bus\t0\t0.2314
+w:bus stop\t0.2126\t0
+w:button\t0.3416\t0
+w:button battery\t0.3416\t0
+w:by\t0.4236\t1.2670
+w:by accident\t0.4371\t-0.4189
+w:by friday\t0\t0.4331
+w:by mistake\t0.4353\t-0.3650
+w:by morning\t0\t0.2035
+w:by summer\t0\t-0.2673
+w:by the\t0\t0.8355
+w:by then\t0\t0.5043
+w:cabeza\t0.2333\t0
+w:cabeza horrible\t0.2291\t0
+w:cabinet\t0\t0.3156
+w:caida\t0.3640\t-0.3040
+w:caida de\t0.3176\t-0.2626
+w:calendar\t0\t-0.3324
+w:call\t0.8081\t-1.1246
+w:call 911\t1.2619\t-0.2229
+w:call an\t0.6086\t0
+w:call early\t0\t-0.2895
+w:call me\t-0.2799\t-0.3726
+w:calm\t0\t0.3126
+w:calm for\t0\t0.3330
+w:cambiar\t0\t-0.2236
+w:came\t0.4347\t-0.4188
+w:came on\t0.6208\t-0.2174
+w:can\t-0.6991\t-1.3504
+w:can barely\t1.0310\t-0.3111
+w:can do\t0\t0.3047
+w:can end\t0\t0.3275
+w:can hardly\t0.2535\t0
+w:can i\t-0.9475\t-0.3380
+w:can just\t0\t0.4583
+w:can only\t0.4677\t-0.2161
+w:can we\t-0.4472\t-1.2168
+w:cancel all\t0\t0.6088
+w:cancel my\t0\t-0.2492
+w:cancelar\t0\t-0.4237
+w:cancelar mi\t0\t-0.2361
+w:cansada\t-0.3025\t0.4786
+w:cansada de\t0\t0.6222
+w:cant\t2.5728\t-0.4269
+w:cant breath\t0.8723\t-0.3844
+w:cant catch\t0.2259\t0
+w:cant come\t-0.2769\t0
+w:cant do\t-0.5929\t0.7387
+w:cant feel\t0.6509\t-0.3223
+w:cant find\t0.2623\t0
+w:cant get\t1.2903\t-0.7784
+w:cant go\t-0.7358\t0.6562
+w:cant keep\t0\t0.3379
+w:cant lift\t0.4449\t-0.3191
+w:cant live\t0\t0.4863
+w:cant make\t-0.2454\t-0.3343
+w:cant move\t0.4144\t-0.2659
+w:cant rouse\t0.4316\t-0.2161
+w:cant see\t0\t0.4706
+w:cant speak\t0.2718\t-0.2149
+w:cant stop\t0\t0.2007
+w:cant swallow\t0.3288\t-0.3103
+w:cant take\t-0.2587\t0.8938
+w:cant talk\t0\t-0.4852
+w:cant tell\t0.2159\t0
+w:cant wake\t0\t-0.2086
+w:car\t0\t0.3859
+w:car in\t0\t0.2364
+w:car running\t0\t0.3143
+w:cara\t0.7634\t-0.4898
+w:cara caida\t0.3640\t-0.3040
+w:care\t-0.4650\t0.5489
+w:care if\t0\t0.4790
+w:care of\t-0.2409\t0.2147
+w:care which\t0\t-0.2970
+w:carved\t0\t0.2782
+w:carved his\t0\t0.2782
+w:cat\t-0.3280\t0.5316
+w:cat goes\t0\t0.3330
+w:cat is\t-0.2183\t0
+w:cat will\t0\t0.2057
+w:catch\t0.2261\t0
+w:catch my\t0.2701\t0
+w:cause\t-0.5474\t0
+w:cause breathing\t-0.3489\t0
+w:causes\t0\t0.2177
+w:causes liver\t0\t0.2177
+w:ceiling\t0.3218\t0
+w:ceiling for\t0.3218\t0
+w:chair\t0.3867\t0
+w:changed\t-0.2756\t-0.6657
+w:changed everything\t-0.2370\t0
+w:changed jobs\t0\t-0.3155
+w:changes by\t0\t0.2035
+w:character in\t0\t-0.2457
+w:character kills\t0\t0.2595
+w:check\t-0.4609\t0.3255
+w:check in\t-0.2192\t0
+w:check out\t0\t0.4968
+w:checking\t-0.3170\t0.3765
+w:checking out\t-0.2684\t0.4755
+w:chest\t3.3332\t-1.5982
+w:chest feels\t-0.4269\t0
+w:chest felt\t0.3863\t0
+w:chest has\t0.2368\t0
+w:chest hurts\t0.2872\t0
+w:chest pain\t1.5558\t-0.3821
+w:chest pains\t0.4094\t0
+w:chest tightness\t0.3236\t0
+w:chester\t-0.3158\t0
+w:chester painter\t-0.3158\t0
+w:choice\t0\t0.6294
+w:choking\t0.3578\t0
+w:choking on\t0.2828\t0
+w:cierra\t0.4312\t0
+w:cierra la\t0.4312\t0
+w:cigarettes\t0\t0.4115
+w:cita\t-0.3447\t-0.8081
+w:cita para\t0\t-0.2018
+w:clean\t0\t0.2891
+w:cleaning\t0.4706\t0
+w:cleaning stuff\t0.5475\t0
+w:cleared\t-0.2480\t0
+w:cliff\t0\t0.3380
+w:clinic\t-0.2230\t-0.7842
+w:clinic closer\t0\t-0.2022
+w:closed\t0\t0.3283
+w:closed garage\t0\t0.3283
+w:closer\t0\t-0.2022
+w:closer to\t0\t-0.2022
+w:closet\t0\t0.4100
+w:closing\t0.8496\t-0.2784
+w:closing up\t0.2832\t0
+w:cocinando\t-0.2364\t0
+w:coffee\t-0.2587\t-0.3878
+w:cold\t-0.7495\t-0.5619
+w:collapse\t0.4799\t-0.2731
+w:collapsed\t1.7723\t-0.3619
+w:collapsed at\t0.6164\t0
+w:collapsed in\t0.8035\t-0.2185
+w:collecting\t0\t0.4773
+w:collecting my\t0\t0.4773
+w:come\t-0.6306\t0.2866
+w:come back\t0\t0.4255
+w:come down\t0\t0.3081
+w:come home\t0\t0.2565
+w:come in\t-0.2872\t-0.4351
+w:come soon\t0\t0.2725
+w:coming\t0\t-0.3325
+w:coming from\t0.2405\t0
+w:common\t0.2575\t0
+w:common after\t0.2773\t0
+w:company\t0\t-0.5676
+w:complain\t0.2368\t0
+w:completely\t0\t0.6127
+w:con\t0\t0.2958
+w:con ese\t0\t-0.2002
+w:con este\t0\t0.3371
+w:con sangre\t0.2364\t0
+w:con tu\t0\t-0.2310
+w:confirming\t0\t-0.2761
+w:confused\t0.6450\t-0.3704
+w:confused and\t0.2203\t0
+w:confused since\t0.2223\t0
+w:conmigo\t0\t0.3989
+w:conmigo misma\t0\t0.3989
+w:consciousness\t0.4971\t0
+w:considering\t0\t0.2029
+w:considering suicide\t0\t0.2029
+w:consultation\t0\t-0.3317
+w:continue the\t0\t-0.3552
+w:control\t0\t-0.3268
+w:control my\t0\t-0.2019
+w:convulsing\t0.8639\t-0.3786
+w:convulsionando\t0.4969\t0
+w:cook\t0\t-0.5420
+w:cook tonight\t0\t-0.5420
+w:cooking\t0\t-0.2886
+w:cortando\t0\t0.2964
+w:cortando otra\t0\t0.2964
+w:corto\t-0.5311\t0.4007
+w:corto el\t-0.2364\t0
+w:corto las\t0\t0.3470
+w:corto los\t0\t0.2492
+w:cosas\t0.3940\t0
+w:cosas que\t0.3940\t0
+w:couch\t0\t-0.4052
+w:coughing\t0.4936\t0
+w:coughing up\t0.4731\t0
+w:could\t-0.4635\t-0.4942
+w:could just\t0\t0.2241
+w:could kill\t0\t-0.3146
+w:could take\t0\t0.2357
+w:couldnt breath\t0.2306\t0
+w:couldnt call\t-0.3048\t0
+w:counselor\t0\t-0.2769
+w:counted\t-0.2311\t0
+w:counter\t0\t0.5242
+w:counting\t0\t0.3481
+w:counting my\t0\t0.3481
 w:cover\t0\t0.3889
 w:cover the\t0\t0.3889
-w:coworkers\t0.4264\t0
-w:coworkers are\t0.4264\t0
-w:cpap\t-0.2046\t0
-w:cracked\t-0.2074\t0
-w:cranberry\t0.4519\t0
-w:cranberry juice\t0.4519\t0
-w:crash\t0\t0.2135
-w:crash my\t0\t0.2135
-w:crashed and\t-0.2066\t0
-w:crashed hard\t-0.2079\t0
-w:crashed the\t0.2911\t0
-w:cried\t0\t-0.2138
-w:cried at\t0\t-0.2138
-w:crushing\t0.6875\t0
-w:crushing my\t0.2999\t0
-w:cry\t0\t-0.2867
-w:crying\t-0.2695\t0.4198
-w:cual\t0\t0.2482
-w:cual es\t0\t0.2482
-w:cuchillos\t0\t0.2813
-w:curious\t0\t-0.2898
-w:curling\t0\t0.2627
-w:curling iron\t0\t0.2627
-w:cut\t-0.3925\t0.7474
-w:cut her\t0\t0.3321
-w:cut his\t0\t0.2092
-w:cut last\t0\t0.2285
-w:cut my\t0\t-0.5798
-w:cut so\t0\t0.3140
-w:cuts\t-0.2144\t0
-w:cutting\t-0.4004\t1.1511
-w:cutting again\t0\t0.6636
-w:cutting her\t0\t0.2385
-w:cutting herself\t-0.2273\t0.3520
-w:cutting himself\t0.2203\t-0.3269
-w:dad\t0.7353\t0
-w:dad doesnt\t0.4345\t0
-w:dad is\t0\t-0.2380
-w:dad passed\t-0.2100\t0
-w:dad wont\t0.2474\t-0.2938
-w:dads\t0.3801\t0
-w:dads heart\t0.4183\t0
-w:dano\t0\t0.4193
-w:dark and\t0.2108\t0
-w:dark thoughts\t0\t0.3725
-w:daughter\t0.4634\t0.3569
-w:daughter ate\t0.5744\t0
-w:daughter is\t0.2121\t0.2259
-w:daughters goodbye\t0\t0.2357
-w:daughters wedding\t0\t-0.2528
-w:day\t-0.3863\t0.2904
-w:day to\t0.2924\t-0.2655
-w:de\t-0.2181\t0.6360
-w:de cabeza\t0.3831\t-0.2465
-w:de despedida\t0\t0.4139
-w:de golpe\t0.2336\t0
-w:de insulina\t0\t0.2054
-w:de la\t-0.3750\t-0.3695
-w:de luchar\t0\t0.4041
-w:de mi\t0\t0.3181
-w:de mirar\t0\t0.2813
-w:de paracetamol\t0\t0.2482
-w:de pecho\t0.6293\t-0.3915
-w:de un\t0.3327\t-0.2659
-w:de verlos\t0\t-0.5070
-w:de vivir\t0\t0.2383
-w:dead\t0\t2.1122
-w:dead before\t0\t0.4999
-w:dead is\t0\t0.2650
-w:dead sister\t0.2848\t0
-w:deal\t0\t-0.4894
-w:deal with\t0\t-0.2788
-w:death\t-0.7652\t2.1645
-w:death cant\t0\t0.2638
-w:death seems\t0\t0.2517
-w:death sounds\t0\t0.2177
-w:december\t0\t-0.2119
-w:decided\t0\t0.5291
-w:decision\t0\t0.4408
-w:dedo\t-0.2399\t-0.2001
-w:dedo cocinando\t-0.2399\t-0.2001
-w:dejo\t0\t0.2813
-w:dejo de\t0\t0.2813
-w:del puente\t0\t0.2460
-w:del seguro\t0\t-0.2450
-w:dentist\t-0.2123\t-0.4443
-w:deposit\t0\t-0.2829
-w:depression\t-0.3702\t0
-w:depression lifted\t-0.2498\t0
-w:derrame\t0.2107\t0
-w:derrame a\t0.2107\t0
-w:desaparecer\t0\t0.2266
-w:desaparecer para\t0\t0.2266
-w:desde\t0.7164\t-0.3099
-w:desde ayer\t0.2803\t0
-w:desde la\t0.4360\t0
-w:deserve\t0\t0.3179
-w:deserve to\t0\t0.3526
-w:desk\t0\t-0.2371
-w:desmayarse\t0.5552\t0
-w:desmayarse despues\t0.5552\t0
-w:desmayo\t0.9563\t-0.5484
-w:despedida\t0\t0.4139
-w:despertar\t-0.2438\t0.5433
-w:despertar nunca\t0\t0.2415
-w:despertara\t0\t0.2996
-w:despertara manana\t0\t0.2996
-w:despierta\t0.6842\t-0.2593
-w:despues\t-0.2331\t-0.2158
-w:despues de\t-0.2331\t-0.2158
-w:dice\t-0.3305\t0.3299
-w:dice que\t-0.3305\t0.3299
-w:did\t-0.2438\t0
-w:die\t-0.2799\t2.3593
-w:die from\t0.5536\t-0.3582
-w:die so\t0\t0.2815
-w:died\t-0.2417\t-0.2781
-w:diet\t0\t-0.5291
-w:diet lol\t0\t-0.2236
-w:different\t0\t-0.2045
-w:difficulty\t0.2761\t0
-w:difficulty breathing\t0.2761\t0
-w:dio\t0.2336\t0
-w:dio de\t0.2336\t0
-w:disappear\t0\t0.4033
-w:disappear forever\t0\t0.2705
-w:dizzy\t0.5586\t-0.3220
-w:do\t-0.8747\t-0.3270
-w:do another\t0\t0.2398
-w:do anything\t0\t-0.4505
-w:do i\t0\t-1.4423
-w:do it\t-0.2076\t0.4277
-w:do something\t-0.2863\t0.6818
-w:do this\t0\t0.8540
-w:do want\t0\t-0.2043
-w:doctor\t-0.2138\t-0.5546
-w:doctor said\t0\t-0.2902
-w:does\t0\t-1.0447
-w:does a\t0\t0.2369
-w:does anyone\t0.2179\t0
-w:does it\t0.5357\t-0.4611
-w:does ketamine\t-0.4401\t0
-w:does nothing\t0\t-0.2954
-w:does the\t-0.2404\t0
-w:doesnt\t0.2924\t0.7328
-w:doesnt control\t0\t-0.2075
-w:doesnt know\t0.3195\t0
-w:doesnt recognize\t0.3059\t0
-w:doesnt scare\t0\t0.2607
-w:doesnt work\t0\t0.3501
-w:dog\t-0.4621\t0.5706
-w:doing\t0\t-0.4976
-w:doing this\t0\t-0.2517
-w:dolor\t0.9176\t-0.5415
-w:dolor de\t0.8441\t-0.7198
-w:done\t-0.7984\t0.5632
-w:done with\t-0.3350\t-0.5542
-w:dont\t-0.8377\t0.5833
-w:dont bother\t0\t0.2283
-w:dont call\t0\t0.5990
-w:dont expect\t0\t0.2474
-w:dont feel\t0\t-0.6688
-w:dont hear\t0\t0.3342
-w:dont know\t0\t0.6945
-w:dont message\t0\t-0.2855
-w:dont need\t0\t-0.3147
-w:dont plan\t0\t0.4342
-w:dont text\t0\t-0.3432
+w:coworkers\t0.4216\t0
+w:coworkers are\t0.4216\t0
+w:cpap\t-0.2078\t0
+w:cracked\t-0.2044\t0
+w:cranberry\t0.4493\t0
+w:cranberry juice\t0.4493\t0
+w:crash\t0\t0.2087
+w:crash my\t0\t0.2087
+w:crashed hard\t-0.2069\t0
+w:crashed the\t0.2896\t0
+w:cried\t0\t-0.2065
+w:cried at\t0\t-0.2065
+w:crossing\t0\t0.3459
+w:crushing\t0.6843\t0
+w:crushing my\t0.2983\t0
+w:cry\t0\t-0.2927
+w:crying\t-0.2623\t0.4141
+w:cual\t0\t0.2367
+w:cual es\t0\t0.2367
+w:cuantas\t0\t0.2721
+w:cuantas pastillas\t0\t0.2721
+w:cuchillos\t0\t0.2744
+w:curious\t0\t-0.2876
+w:curling\t0\t0.2619
+w:curling iron\t0\t0.2619
+w:cut\t-0.4019\t0.7607
+w:cut her\t0\t0.3290
+w:cut his\t0\t0.2085
+w:cut last\t0\t0.2255
+w:cut my\t0\t-0.5630
+w:cut shaving\t0\t-0.2014
+w:cut so\t0\t0.3173
+w:cuts\t-0.2162\t0
+w:cutting\t-0.4186\t1.1527
+w:cutting again\t0\t0.6678
+w:cutting her\t0\t0.2355
+w:cutting herself\t-0.2278\t0.3492
+w:cutting himself\t0.2150\t-0.3176
+w:dad\t0.7234\t0
+w:dad doesnt\t0.4313\t0
+w:dad is\t0\t-0.2502
+w:dad passed\t-0.2115\t0
+w:dad wont\t0.2495\t-0.2842
+w:dads\t0.3754\t0
+w:dads heart\t0.4126\t0
+w:dano\t0\t0.4075
+w:dark and\t0.2032\t0
+w:dark thoughts\t0\t0.3815
+w:daughter\t0.4510\t0.3709
+w:daughter ate\t0.5732\t0
+w:daughter is\t0.2047\t0.2321
+w:daughters goodbye\t0\t0.2260
+w:daughters wedding\t0\t-0.2489
+w:day\t-0.4157\t0
+w:day off\t0\t-0.2163
+w:day to\t0.2774\t-0.2541
+w:days\t0.2905\t0
+w:days since\t0.2335\t0
+w:de\t-0.3668\t0.7445
+w:de cabeza\t0.3710\t-0.2389
+w:de despedida\t0\t0.4846
+w:de golpe\t0.2291\t0
+w:de insulina\t0\t0.2016
+w:de la\t-0.4586\t-0.3910
+w:de luchar\t0\t0.3959
+w:de mi\t0\t0.3158
+w:de mirar\t0\t0.2744
+w:de paracetamol\t0\t0.2367
+w:de pecho\t0.6482\t-0.3850
+w:de un\t0.3176\t-0.2626
+w:de verlos\t0\t-0.5143
+w:de vivir\t0\t0.2263
+w:dead\t0\t2.0916
+w:dead before\t0\t0.4902
+w:dead is\t0\t0.2503
+w:dead sister\t0.2659\t0
+w:deal\t0\t-0.4875
+w:deal with\t0\t-0.2800
+w:death\t-0.7667\t2.1604
+w:death cant\t0\t0.2725
+w:death seems\t0\t0.2562
+w:death sounds\t0\t0.2149
+w:december\t0\t-0.2057
+w:decided\t0\t0.5267
+w:decision\t0\t0.4499
+w:dedo\t-0.2364\t0
+w:dedo cocinando\t-0.2364\t0
+w:dejo\t0\t0.2744
+w:dejo de\t0\t0.2744
+w:del puente\t0\t0.2436
+w:del seguro\t0\t-0.2443
+w:dentist\t-0.2142\t-0.4400
+w:deposit\t0\t-0.2831
+w:depression\t-0.3707\t0
+w:depression lifted\t-0.2474\t0
+w:derrame\t0.3463\t0
+w:desaparecer\t0\t0.2180
+w:desaparecer para\t0\t0.2180
+w:desde\t1.0218\t-0.4130
+w:desde ayer\t0.6486\t-0.2883
+w:desde la\t0.3732\t0
+w:deserve\t0\t0.3141
+w:deserve to\t0\t0.3603
+w:desk\t0\t-0.2304
+w:desmayarse\t0.6605\t0
+w:desmayarse despues\t0.6605\t0
+w:desmayo\t0.9042\t-0.5338
+w:despedida\t0\t0.4846
+w:despertar\t-0.2457\t0.5198
+w:despertar nunca\t0\t0.2358
+w:despertara\t0\t0.3004
+w:despertara manana\t0\t0.3004
+w:despierta\t0.6639\t-0.2537
+w:despues\t-0.3169\t-0.2438
+w:despues de\t-0.3169\t-0.2438
+w:dice\t-0.3391\t0.3420
+w:dice que\t-0.3391\t0.3420
+w:did\t-0.2342\t0
+w:die\t-0.2773\t2.3425
+w:die from\t0.5537\t-0.3592
+w:die so\t0\t0.2535
+w:died\t-0.2376\t-0.2798
+w:diet\t0\t-0.5232
+w:diet lol\t0\t-0.2172
+w:different\t0\t-0.2007
+w:difficulty\t0.2753\t0
+w:difficulty breathing\t0.2753\t0
+w:dio\t0.2291\t0
+w:dio de\t0.2291\t0
+w:disappear\t0\t0.4024
+w:disappear forever\t0\t0.2734
+w:dizzy\t0.5413\t-0.3193
+w:do\t-0.7864\t-0.3479
+w:do another\t0\t0.2423
+w:do anything\t0\t-0.4437
+w:do i\t0\t-1.4363
+w:do it\t-0.2091\t0.4106
+w:do something\t-0.2866\t0.6758
+w:do this\t0\t0.8585
+w:doctor\t-0.2149\t-0.5541
+w:doctor said\t0\t-0.2905
+w:does\t0\t-1.0538
+w:does a\t0\t0.2243
+w:does it\t0.5375\t-0.4635
+w:does ketamine\t-0.4383\t0
+w:does nothing\t0\t-0.2883
+w:does the\t-0.2199\t0
+w:doesnt\t0.2834\t0.7299
+w:doesnt control\t0\t-0.2019
+w:doesnt know\t0.3064\t0
+w:doesnt recognize\t0.3054\t0
+w:doesnt scare\t0\t0.2591
+w:doesnt work\t0\t0.3539
+w:dog\t-0.4532\t0.5583
+w:doing\t0\t-0.5476
+w:doing this\t0\t-0.2440
+w:dolor\t0.9250\t-0.5204
+w:dolor de\t0.8613\t-0.7089
+w:done\t-0.8030\t0.5551
+w:done with\t-0.3331\t-0.5429
+w:dont\t-0.7188\t0.5263
+w:dont bother\t0\t0.2257
+w:dont call\t0\t0.6089
+w:dont expect\t0\t0.2493
+w:dont feel\t0\t-0.6540
+w:dont hear\t0\t0.3367
+w:dont know\t0\t0.6184
+w:dont message\t0\t-0.2871
+w:dont need\t0\t-0.3134
+w:dont plan\t0\t0.2937
+w:dont text\t0\t-0.3280
 w:dont use\t0\t-0.3035
-w:dont wake\t0\t0.4285
-w:dont want\t0\t-0.6484
-w:dont wish\t0.2275\t0
-w:dose by\t0.3731\t0
-w:dose so\t0\t0.2198
-w:dose would\t-0.2293\t0
-w:dosis\t0\t0.4536
-w:dosis de\t0\t0.2054
-w:dosis mortal\t0\t0.2482
-w:double\t0.5097\t-0.2042
-w:double dose\t0.3731\t0
-w:down\t0.5927\t-0.5322
-w:down for\t0\t-0.2608
-w:down the\t0.6116\t0.3732
-w:down to\t0\t-0.2285
-w:downed\t0\t0.2779
-w:downed all\t0\t0.2416
-w:dr said\t0\t-0.2285
-w:dragging\t0.3180\t0
-w:dragging when\t0.2732\t0
-w:drank\t0.6017\t0
-w:drank a\t-0.2143\t0
-w:drank bleach\t0.3882\t0
-w:drank some\t0.5509\t0
-w:drawer\t0\t0.3643
-w:drinking\t0\t0.3087
-w:drinking and\t0.2901\t0
-w:drinking so\t0\t0.3647
-w:drive\t-0.2981\t-0.6404
-w:drive after\t0\t-0.2382
-w:drive and\t0\t0.2697
-w:drive home\t0\t-0.3390
-w:drive in\t0\t-0.2735
-w:drive into\t0\t0.4917
-w:drive me\t0\t-0.4735
-w:drive now\t0\t-0.5010
-w:drive off\t0\t0.3640
-w:driving\t-0.5896\t-0.4270
-w:driving into\t0\t0.2846
-w:driving me\t0\t-0.7256
-w:driving off\t0\t0.3928
-w:drooping\t0.4898\t0
-w:droopy\t0.2092\t-0.2002
-w:dropping\t0\t-0.2421
-w:drove home\t0.2911\t0
-w:dry\t-0.5798\t-0.2582
-w:dry and\t-0.2443\t0
-w:duele\t0.2240\t-0.5652
-w:duele el\t0.4704\t0
-w:duele la\t-0.3718\t-0.3235
-w:dusky\t0.4216\t0
-w:dying\t0\t1.0841
-w:dying all\t0\t0.2104
-w:dying doesnt\t0\t0.2607
-w:earlier\t0\t-0.7033
-w:earlier slot\t0\t-0.5175
-w:early\t-0.2889\t-0.6905
-w:ease\t0\t-0.2596
-w:easier\t0\t0.2087
-w:eaten in\t0\t0.2060
-w:eating\t-0.3252\t0.3919
-w:eating and\t0\t0.4640
-w:edge\t-0.2556\t0.8233
-w:edge of\t0\t0.7036
-w:el\t1.3906\t-0.7044
-w:el aire\t0.5245\t0
-w:el brazo\t0.7520\t-0.3625
-w:el dedo\t-0.2399\t-0.2001
-w:el martes\t0\t-0.2025
-w:el pecho\t0.8745\t-0.4331
-w:el peor\t0.3831\t-0.2465
-w:el suicidio\t0\t0.2243
+w:dont wake\t0\t0.4413
+w:dont want\t0\t-0.6840
+w:dont wish\t0.2197\t0
+w:dormir\t0\t0.2806
+w:dose by\t0.3667\t0
+w:dose of\t0\t0.2926
+w:dose so\t0\t0.2138
+w:dose would\t-0.2297\t0
+w:dosis\t0\t0.4383
+w:dosis de\t0\t0.2016
+w:dosis mortal\t0\t0.2367
+w:double\t0.4942\t-0.2102
+w:double dose\t0.3667\t0
+w:down\t0.5777\t-0.5298
+w:down for\t0\t-0.2599
+w:down the\t0.6162\t0.3642
+w:down to\t0\t-0.2176
+w:downed\t0\t0.2681
+w:downed all\t0\t0.2323
+w:dr said\t0\t-0.2176
+w:dragging\t0.3190\t0
+w:dragging when\t0.2745\t0
+w:drank\t0.6032\t0
+w:drank a\t-0.2104\t0
+w:drank bleach\t0.3844\t0
+w:drank some\t0.5475\t0
+w:drawer\t0\t0.3568
+w:drinking\t0\t0.3148
+w:drinking and\t0.2884\t0
+w:drinking so\t0\t0.3599
+w:drive\t-0.2990\t-0.6532
+w:drive after\t0\t-0.2424
+w:drive and\t0\t0.2663
+w:drive home\t0\t-0.3344
+w:drive in\t0\t-0.2622
+w:drive into\t0\t0.4900
+w:drive me\t0\t-0.4676
+w:drive now\t0\t-0.4921
+w:drive off\t0\t0.3490
+w:driving\t-0.5915\t-0.4191
+w:driving into\t0\t0.2815
+w:driving me\t0\t-0.7282
+w:driving off\t0\t0.3986
+w:drooping\t0.4750\t0
+w:droopy\t0.2067\t-0.2009
+w:dropping\t0\t-0.2375
+w:drove home\t0.2896\t0
+w:dry\t-0.5662\t-0.2761
+w:dry and\t-0.2396\t0
+w:duela\t-0.2545\t0
+w:duela el\t-0.2545\t0
+w:duele\t0.2966\t-0.5552
+w:duele el\t0.5290\t0
+w:duele la\t-0.3702\t-0.3221
+w:dusky\t0.4246\t0
+w:dying\t0\t1.0805
+w:dying all\t0\t0.2073
+w:dying doesnt\t0\t0.2591
+w:earlier\t0\t-0.7016
+w:earlier slot\t0\t-0.5184
+w:early\t-0.2862\t-0.6964
+w:ease\t0\t-0.2483
+w:easier\t0\t0.2058
+w:eaten in\t0\t0.2151
+w:eating\t-0.3269\t0.3891
+w:eating and\t0\t0.4596
+w:edge\t-0.2561\t0.8103
+w:edge of\t0\t0.6957
+w:el\t1.2511\t-0.7241
+w:el aire\t0.5543\t0
+w:el brazo\t0.7608\t-0.3527
+w:el dedo\t-0.2364\t0
+w:el martes\t0\t-0.2018
+w:el pecho\t0.6923\t-0.4536
+w:el peor\t0.3710\t-0.2389
+w:el suicidio\t0\t0.2189
 w:el tiempo\t0\t0.2164
-w:el trabajo\t-0.2039\t0
-w:el ultimo\t0\t0.2472
-w:else\t0.2445\t0
-w:else sees\t0.3583\t0
-w:empty\t0.3425\t0.2991
-w:empty and\t0\t0.5228
-w:empty pill\t0.4459\t0
-w:en\t0\t0.6038
-w:en el\t0\t-0.3031
-w:en la\t0\t0.2911
-w:en many\t-0.2091\t0
-w:en matarme\t0\t0.2689
-w:en quitarme\t0\t0.2258
-w:encuentro\t0\t0.2493
-w:encuentro sentido\t0\t0.2493
-w:end\t-0.9564\t1.0899
-w:end already\t0\t-0.3258
-w:end it\t-0.3192\t1.3431
-w:end my\t0\t-0.3994
-w:end the\t0\t-0.2918
-w:end things\t0\t0.7060
-w:ending\t-0.6819\t1.2217
-w:ending it\t-0.4123\t1.2306
-w:ending my\t-0.2077\t0
-w:enjoy\t0\t-0.7173
-w:enjoy life\t0\t-0.3886
-w:enjoy my\t0\t-0.3287
-w:enough\t0\t0.6001
-w:enough air\t0.5605\t-0.3316
-w:enough to\t0\t0.2803
-w:entero\t0\t0.2239
-w:entire\t0.2693\t0
-w:entire life\t0.2693\t0
-w:er\t0.6684\t-0.2645
-w:es\t0.6430\t0.2895
-w:es la\t0\t0.2482
-w:es normal\t0.6300\t0
-w:escribi\t0\t0.2056
-w:escribi mi\t0\t0.2056
-w:ese\t0\t-0.2012
-w:ese video\t0\t-0.2012
-w:espalda\t-0.4016\t0
-w:esperanza\t0\t0.4217
-w:esperanza ya\t0\t0.4217
-w:esposa\t0\t0.2865
-w:esposo\t0.7943\t-0.3071
-w:esposo no\t0.6774\t-0.2219
-w:esta\t1.0560\t-0.4573
-w:esta convulsionando\t0.5032\t0
-w:esta en\t-0.2091\t0
-w:esta morado\t0.2259\t0
-w:esta noche\t0\t0.2762
-w:esta roja\t0.3654\t0
-w:estan\t0.4295\t0
-w:estar\t0\t0.2594
-w:estar muerta\t0\t0.2594
-w:estarian\t-0.2379\t0.5845
-w:estarian mejor\t-0.2379\t0.5845
-w:este\t-0.3563\t0.6858
-w:este dolor\t0\t0.3367
-w:este es\t-0.2440\t0.3491
-w:estoy\t0\t-0.5913
-w:estoy ahogando\t0.7970\t0
-w:estoy cansada\t-0.3152\t0.4981
-w:estoy cortando\t0\t0.2990
-w:estoy en\t-0.2039\t0
-w:estoy orinando\t0.4143\t0
-w:estoy pensando\t-0.2389\t0.5220
-w:estoy sangrando\t0.5724\t0
-w:estoy vomitando\t0.4124\t0
-w:even\t0\t0.3333
-w:evening\t0\t-0.3682
-w:evening pills\t0.2920\t0
-w:ever\t1.0999\t0
-w:ever get\t0\t0.2830
-w:ever had\t0.5477\t-0.2497
-w:every\t0.4086\t0.3555
-w:every day\t-0.2375\t0.4348
-w:every night\t0\t0.2250
-w:every time\t0.6011\t-0.5395
-w:everyone\t-0.4564\t0.8360
-w:everything\t-0.6509\t0.6867
-w:everything feels\t-0.4134\t0.7041
-w:everything i\t0\t0.2616
-w:everything im\t0\t-0.2071
-w:everything in\t0\t0.2819
-w:everything is\t0.4742\t0
-w:everything still\t0.2508\t-0.2212
-w:everything this\t0\t0.2315
-w:everywhere\t0.5141\t-0.5635
-w:exam\t-0.2581\t0
-w:exams\t0\t-0.2168
-w:exams finally\t0\t-0.2168
-w:except\t0\t0.3190
-w:excited\t0\t-0.2018
-w:exercises\t-0.3868\t0
-w:exercises the\t-0.2601\t0
-w:exhausted\t0\t-0.5000
-w:exist\t0\t0.4408
-w:existing\t0\t0.5425
-w:exit\t0\t0.7194
-w:expect\t0\t0.2474
-w:expect to\t0\t0.2474
-w:explode\t0.3918\t-0.2482
-w:eye\t0\t-0.2254
-w:eyes\t0.4555\t-0.3037
-w:face\t1.7445\t-0.9502
-w:face is\t0.4706\t-0.3156
-w:face went\t0.2174\t0
-w:facebook\t0\t0.2907
-w:fade\t0\t0.5152
-w:failure\t0\t0.2118
-w:failure fast\t0\t0.2118
-w:faint\t0.6694\t-0.7839
-w:faint at\t-0.2454\t0
-w:faint when\t-0.2474\t0
-w:fainted\t1.4378\t-0.5814
-w:fainted and\t0.3228\t-0.3010
-w:fainted this\t0.2000\t0
-w:fainted twice\t0.8483\t0
-w:fainting\t0.5297\t-0.2921
-w:fainting common\t0.2793\t0
-w:fainting every\t0.2504\t-0.2807
-w:fake\t0.2508\t-0.2212
-w:fake and\t0.2508\t-0.2212
-w:falta\t0.5245\t0
-w:falta el\t0.5245\t0
-w:family\t-0.3638\t0.7385
-w:family today\t0\t0.2411
-w:family would\t0\t0.3686
-w:far\t0.2508\t-0.2212
-w:far away\t0.2508\t-0.2212
-w:fast\t-0.2130\t-0.3300
-w:fasting\t0\t-0.3706
-w:fasting rule\t0\t-0.2898
-w:fatal\t0\t0.3614
-w:father\t0\t-0.2160
-w:feel a\t-0.2768\t0
-w:feel calm\t0\t0.3325
-w:feel empty\t0\t0.5228
-w:feel faint\t0.3289\t0
-w:feel great\t-0.2079\t0
-w:feel heavy\t-0.2045\t0
-w:feel like\t0.5722\t0.2132
-w:feel my\t0.4553\t-0.2151
-w:feel pain\t0\t0.3200
-w:feel something\t0\t0.2065
-w:feel suicidal\t0\t0.3058
-w:feel the\t0\t-0.3522
-w:feel tired\t-0.2018\t0
-w:feeling\t-0.6157\t0.2326
-w:feeling after\t0\t0.4358
-w:feeling better\t0\t-0.5638
-w:feeling lighter\t0\t-0.3661
-w:feeling really\t0\t0.2226
-w:feeling unalive\t0\t0.4309
-w:feeling worse\t0\t0.3725
-w:feels\t0.7253\t-0.3845
-w:feels better\t-0.2556\t0
-w:feels fake\t0.2508\t-0.2212
-w:feels huge\t0.3774\t0
-w:feels lighter\t-0.2498\t0
-w:feels like\t0.5992\t-0.4393
-w:feels peaceful\t0\t0.2419
-w:feels pointless\t-0.3507\t0.7194
-w:feels tight\t0.2667\t0
-w:feet\t-0.2013\t-0.3562
-w:fell\t0.8729\t-0.5874
-w:fell and\t0.3230\t0
-w:fell asleep\t-0.2901\t-0.2052
-w:fell down\t0.7424\t0
-w:felt\t-0.2885\t-0.3191
-w:felt faint\t-0.2998\t0
-w:felt tight\t0.3884\t0
-w:fever\t0.3317\t-0.2702
+w:el trabajo\t-0.2020\t0
+w:el ultimo\t0\t0.2493
+w:else\t0.2334\t0
+w:else sees\t0.3472\t0
+w:empty\t0.3362\t0.3026
+w:empty and\t0\t0.5207
+w:empty pill\t0.4419\t0
+w:en\t0\t0.6039
+w:en el\t0\t-0.2882
+w:en la\t0\t0.3218
+w:en matarme\t0\t0.2701
+w:en quitarme\t0\t0.2263
+w:encuentro\t0\t0.2456
+w:encuentro sentido\t0\t0.2456
+w:end\t-0.9704\t0.9685
+w:end already\t0\t-0.3184
+w:end it\t-0.3202\t1.3461
+w:end my\t0\t-0.3587
+w:end the\t0\t-0.2895
+w:end things\t0\t0.7201
+w:ending\t-0.6843\t1.2215
+w:ending it\t-0.4129\t1.2178
+w:ending my\t-0.2112\t0
+w:enjoy\t0\t-0.7108
+w:enjoy life\t0\t-0.3871
+w:enjoy my\t0\t-0.3238
+w:enough\t0\t0.6024
+w:enough air\t0.5495\t-0.3240
+w:enough to\t0\t0.2660
+w:entero\t0\t0.2180
+w:entire\t0.2706\t0
+w:entire life\t0.2706\t0
+w:er\t0.6563\t-0.2594
+w:es\t0.4840\t0.2557
+w:es la\t0\t0.2367
+w:es normal\t0.4941\t0
+w:escribi\t0\t0.2878
+w:ese\t0\t-0.2002
+w:ese video\t0\t-0.2002
+w:espalda\t-0.3834\t0
+w:esperanza\t0\t0.4164
+w:esperanza ya\t0\t0.4164
+w:esposa\t0\t0.2828
+w:esposo\t0.7734\t-0.2994
+w:esposo no\t0.6558\t-0.2151
+w:esta\t0.9732\t-0.4083
+w:esta convulsionando\t0.4969\t0
+w:esta en\t-0.2432\t0
+w:esta morado\t0.2274\t0
+w:esta noche\t0\t0.3430
+w:esta roja\t0.3323\t0
+w:estan\t0.3940\t0
+w:estar\t0\t0.2543
+w:estar muerta\t0\t0.2543
+w:estarian\t-0.2408\t0.5859
+w:estarian mejor\t-0.2408\t0.5859
+w:este\t-0.3553\t0.6804
+w:este dolor\t0\t0.3371
+w:este es\t-0.2339\t0.3433
+w:estoy\t0\t-0.6318
+w:estoy ahogando\t0.7948\t0
+w:estoy cansada\t-0.3025\t0.4786
+w:estoy cortando\t0\t0.2964
+w:estoy en\t-0.2020\t0
+w:estoy orinando\t0.3803\t0
+w:estoy pensando\t-0.2441\t0.5220
+w:estoy sangrando\t0.5582\t0
+w:estoy vomitando\t0.3898\t0
+w:even\t0\t0.3344
+w:evening\t0\t-0.3719
+w:evening pills\t0.2895\t0
+w:ever\t1.1453\t0
+w:ever get\t0\t0.2815
+w:ever had\t0.6634\t-0.2851
+w:every\t0.4061\t0.3495
+w:every day\t-0.2375\t0.4469
+w:every night\t0\t0.2144
+w:every time\t0.6057\t-0.5440
+w:everyone\t-0.4831\t0.9234
+w:everything\t-0.6539\t0.6629
+w:everything feels\t-0.4131\t0.6973
+w:everything i\t0\t0.2619
+w:everything im\t0\t-0.2022
+w:everything in\t0\t0.2926
+w:everything is\t0.4733\t0
+w:everything still\t0.2379\t-0.2128
+w:everything this\t0\t0.2249
+w:everywhere\t0.5087\t-0.5659
+w:exam\t-0.2665\t0
+w:exams\t0\t-0.2152
+w:exams finally\t0\t-0.2152
+w:except\t0\t0.3132
+w:excitement\t-0.2046\t0
+w:exercises\t-0.3882\t0
+w:exercises the\t-0.2573\t0
+w:exhausted\t0\t-0.4945
+w:exist\t0\t0.4567
+w:existen\t0.4783\t0
+w:existing\t0\t0.5540
+w:exit\t0\t0.7073
+w:expect\t0\t0.2493
+w:expect to\t0\t0.2493
+w:explode\t0.3810\t-0.2520
+w:eye\t0\t-0.2241
+w:eyes\t0.4457\t-0.3093
+w:face\t1.7351\t-0.9524
+w:face is\t0.4626\t-0.3155
+w:face went\t0.2149\t0
+w:facebook\t0\t0.2894
+w:fade\t0\t0.5072
+w:failure\t0\t0.2177
+w:failure fast\t0\t0.2177
+w:faint\t0.6798\t-0.7851
+w:faint at\t-0.2453\t0
+w:faint when\t-0.2458\t0
+w:fainted\t1.4217\t-0.5800
+w:fainted and\t0.3152\t-0.2888
+w:fainted this\t0.2032\t0
+w:fainted twice\t0.8400\t0
+w:fainting\t0.5312\t-0.2964
+w:fainting common\t0.2773\t0
+w:fainting every\t0.2539\t-0.2853
+w:fake\t0.2379\t-0.2128
+w:fake and\t0.2379\t-0.2128
+w:falta\t0.4863\t0
+w:falta el\t0.5543\t0
+w:family\t-0.3594\t0.7409
+w:family today\t0\t0.2393
+w:family would\t0\t0.3737
+w:far\t0.2379\t-0.2128
+w:far away\t0.2379\t-0.2128
+w:fast\t-0.2023\t-0.3297
+w:fasting\t0\t-0.3680
+w:fasting rule\t0\t-0.2876
+w:fatal\t0\t0.3472
+w:father\t0\t-0.2163
+w:feel a\t-0.2826\t0
+w:feel calm\t0\t0.3330
+w:feel empty\t0\t0.5207
+w:feel faint\t0.3366\t0
+w:feel great\t-0.2069\t0
+w:feel like\t0.5474\t0.2554
+w:feel my\t0.4555\t-0.2120
+w:feel pain\t0\t0.3242
+w:feel something\t0\t0.2086
+w:feel suicidal\t0\t0.2974
+w:feel the\t0\t-0.3638
+w:feeling\t-0.6103\t0.2752
+w:feeling after\t0\t0.4257
+w:feeling better\t0\t-0.5491
+w:feeling lighter\t0\t-0.3495
+w:feeling really\t0\t0.2172
+w:feeling unalive\t0\t0.4331
+w:feeling worse\t0\t0.3815
+w:feels\t0.7138\t-0.3837
+w:feels better\t-0.2466\t0
+w:feels fake\t0.2379\t-0.2128
+w:feels huge\t0.3754\t0
+w:feels lighter\t-0.2474\t0
+w:feels like\t0.5919\t-0.4491
+w:feels peaceful\t0\t0.2414
+w:feels pointless\t-0.3473\t0.7122
+w:feels tight\t0.2672\t0
+w:feet\t0\t-0.3498
+w:fell\t0.8809\t-0.5838
+w:fell and\t0.3253\t0
+w:fell asleep\t-0.2947\t-0.2022
+w:fell down\t0.7434\t0
+w:felt\t-0.2825\t-0.3179
+w:felt faint\t-0.2972\t0
+w:felt tight\t0.3863\t0
+w:fever\t0.3259\t-0.2669
 w:fever and\t0.3770\t0
-w:few\t0.2013\t-0.3337
-w:few words\t0.3470\t0
-w:fight\t0\t0.4895
-w:fight left\t0\t0.2026
-w:fighting\t-0.2431\t0.5477
-w:fill\t0\t-0.3053
-w:fill out\t0\t-0.2761
-w:filled the\t0\t0.3316
-w:filling\t0\t-0.2563
-w:finally\t-0.2031\t0
-w:finally have\t0\t0.3817
-w:finally ready\t0\t-0.5457
-w:finally updated\t0\t0.4446
-w:finally went\t0\t0.2522
-w:find more\t0\t0.2433
-w:find parking\t0\t-0.2892
-w:fine\t-2.1021\t-0.8069
-w:fine breathing\t-0.5865\t0
-w:fine dead\t0\t0.2848
-w:fine now\t-0.4759\t-0.2989
-w:finger\t0\t-0.2086
-w:finger cooking\t0\t-0.2086
-w:fingers\t0\t-0.2031
-w:finish\t0.2113\t0.4378
-w:finish a\t0.2038\t0
-w:finish it\t0\t0.4326
-w:fit\t0.6608\t0
-w:fit on\t0.2443\t0
-w:fitting\t0.2407\t0
-w:fitting on\t0.3073\t0
-w:fix\t0\t-0.2800
-w:flare\t-0.2515\t0
-w:flare end\t0\t-0.3258
-w:flare started\t0\t0.4540
-w:floaty\t-0.3823\t0
-w:floaty after\t-0.2045\t0
-w:floor\t1.9352\t-0.5048
-w:flu\t-0.2938\t0
-w:foaming\t0.3222\t0
-w:foaming at\t0.3222\t0
-w:food\t0.2342\t-0.5914
-w:for\t-0.6577\t0
-w:for 6\t0.2730\t0
-w:for a\t0.3297\t-0.2407
-w:for air\t0.6420\t0
-w:for christmas\t0\t-0.2235
-w:for everything\t-0.2393\t-0.4986
-w:for good\t0\t1.2017
-w:for hours\t0.3208\t0
-w:for ketamine\t0.2684\t0
-w:for me\t-0.3100\t1.8408
-w:for my\t-0.4532\t-0.3474
-w:for now\t0\t-0.5067
-w:for the\t-0.7276\t-1.2077
-w:for this\t0\t0.2509
-w:for trying\t0\t0.9681
-w:for two\t0\t-0.2119
-w:for weeks\t0\t0.3592
-w:for work\t0\t-0.4292
-w:forever\t-0.2312\t1.2033
-w:forever lol\t0\t0.2238
-w:form\t-0.3142\t-1.1545
-w:form is\t0\t-0.2957
-w:forms\t0\t-0.7151
-w:forward\t-0.2658\t0.7966
-w:found\t0.7702\t0
-w:found another\t0\t-0.2855
-w:found me\t0\t0.3284
-w:found my\t0.9592\t0
-w:fr\t0\t0.5353
-w:frasco\t0\t0.2239
-w:frasco entero\t0\t0.2239
-w:free\t-0.2050\t0
-w:friday\t0\t-0.4083
-w:friend\t-0.2395\t0.2857
-w:friend posted\t0\t0.2635
-w:friend took\t0\t-0.2262
-w:frightened\t0.2538\t0
-w:from\t0\t-0.4224
-w:from allergies\t-0.3233\t0
-w:from an\t0.5536\t-0.3582
-w:from her\t0\t0.2204
-w:from ketamine\t0.2860\t0
-w:from me\t0\t1.3852
-w:from my\t0.3599\t-0.5912
-w:from sleeping\t-0.4038\t0
-w:from the\t0.4739\t-0.5042
-w:front\t-0.3534\t0.2820
-w:front desk\t0\t-0.2371
-w:front of\t-0.2037\t0.6581
-w:frustrated\t0\t-0.3832
-w:fuerte\t0.3874\t-0.2770
-w:funeral\t-0.3043\t0.6816
-w:funeral and\t0\t0.2419
-w:funny\t0\t-0.3075
-w:further\t0\t0.2641
-w:further treatment\t0\t0.2641
-w:future\t0\t0.6540
-w:future appointments\t0\t0.2234
-w:gabapentin\t-0.2638\t0.3570
+w:few\t0.2044\t-0.3404
+w:few words\t0.3440\t0
+w:fight\t0\t0.4727
+w:fight left\t0\t0.2052
+w:fighting\t-0.2402\t0.5413
+w:fill\t0\t-0.3233
+w:fill out\t0\t-0.2898
+w:filled the\t0\t0.3220
+w:filling\t0\t-0.2515
+w:finally\t-0.2013\t0
+w:finally have\t0\t0.3753
+w:finally ready\t0\t-0.5409
+w:finally updated\t0\t0.4375
+w:finally went\t0\t0.2494
+w:find me\t0\t0.3649
+w:find more\t0\t0.2214
+w:find parking\t0\t-0.2969
+w:fine\t-2.1054\t-0.8196
+w:fine breathing\t-0.5801\t0
+w:fine dead\t0\t0.2810
+w:fine no\t-0.2006\t0
+w:fine now\t-0.4777\t-0.3011
+w:finger\t0\t-0.2059
+w:finger cooking\t0\t-0.2059
+w:fingers\t0\t-0.2099
+w:finish\t0.2054\t0.4328
+w:finish it\t0\t0.4253
+w:fit\t0.6603\t0
+w:fit on\t0.2478\t0
+w:fitting\t0.2546\t0
+w:fitting on\t0.3127\t0
+w:fix\t0\t-0.2823
+w:flare\t-0.2518\t0
+w:flare end\t0\t-0.3184
+w:flare started\t0\t0.4535
+w:floaty\t-0.3778\t0
+w:floor\t1.9330\t-0.5188
+w:flu\t-0.2994\t0
+w:foaming\t0.3266\t0
+w:foaming at\t0.3266\t0
+w:food\t0.2438\t-0.5918
+w:for\t-0.6938\t0
+w:for 6\t0.2662\t0
+w:for a\t0.3288\t-0.2240
+w:for air\t0.6482\t0
+w:for christmas\t0\t-0.2155
+w:for everyone\t0\t0.2326
+w:for everything\t-0.2336\t-0.5086
+w:for good\t0\t1.2120
+w:for hours\t0.3218\t0
+w:for ketamine\t0.2285\t0
+w:for me\t-0.3049\t1.7887
+w:for my\t-0.4600\t-0.4083
+w:for now\t0\t-0.5021
+w:for the\t-0.7053\t-1.2641
+w:for this\t0\t0.2469
+w:for trying\t0\t0.9653
+w:for two\t0\t-0.2057
+w:for weeks\t0\t0.3558
+w:for work\t0\t-0.4290
+w:forever\t-0.2306\t1.1904
+w:forever lol\t0\t0.2220
+w:form\t-0.3078\t-1.1674
+w:form is\t0\t-0.2946
+w:forms\t0\t-0.7181
+w:forward\t-0.2611\t0.7997
+w:found\t0.7151\t0
+w:found another\t0\t-0.2871
+w:found me\t0\t0.3029
+w:found my\t0.9752\t0
+w:fr\t0\t0.5298
+w:frasco\t0\t0.2180
+w:frasco entero\t0\t0.2180
+w:free\t-0.2052\t0
+w:friday\t0\t-0.3976
+w:friend\t-0.2393\t0.2781
+w:friend posted\t0\t0.2664
+w:friend took\t0\t-0.2258
+w:frightened\t0.2368\t0
+w:from\t0\t-0.4647
+w:from allergies\t-0.3238\t0
+w:from an\t0.5537\t-0.3592
+w:from her\t0\t0.2137
+w:from ketamine\t0.4011\t0
+w:from me\t0\t1.3803
+w:from my\t0.3479\t-0.5856
+w:from sleeping\t-0.4169\t0
+w:from the\t0.4497\t-0.4935
+w:front\t-0.3560\t0.2894
+w:front desk\t0\t-0.2304
+w:front of\t-0.2027\t0.6586
+w:frustrated\t0\t-0.3716
+w:fuerte\t0.3875\t-0.2683
+w:funeral\t-0.2993\t0.6759
+w:funeral and\t0\t0.2414
+w:funny\t0\t-0.2974
+w:further\t0\t0.2615
+w:further treatment\t0\t0.2615
+w:future\t0\t0.6620
+w:future appointments\t0\t0.2273
+w:gabapentin\t-0.2715\t0.3429
 w:gabapentin an\t0\t0.3487
-w:gabapentin for\t0\t0.3159
-w:gabapentin is\t0\t0.2960
-w:game\t0\t-0.3109
-w:ganas\t0\t0.3064
-w:ganas de\t0\t0.3064
-w:garage\t-0.3673\t1.1947
-w:garage with\t0\t0.4527
-w:garden\t0\t-0.3393
-w:garganta\t0.4726\t-0.2089
-w:gasping\t1.0575\t-0.2259
-w:gasping for\t0.6420\t0
-w:gauze\t0.3045\t0
-w:gauze off\t0.3045\t0
-w:gave\t-0.2808\t-0.5656
-w:gave up\t0\t-0.5326
-w:get\t0.6991\t-0.7743
-w:get a\t0\t0.4214
-w:get air\t0.3935\t0
-w:get enough\t0.5478\t0
-w:get from\t0\t0.4979
-w:get liquid\t0\t-0.2011
-w:get migraines\t0\t-0.2766
-w:get out\t0.2461\t0
-w:get this\t0\t-0.7306
-w:gets\t-0.3067\t0.4289
-w:gets bad\t0\t0.2763
-w:gets the\t0\t0.2245
-w:getting\t0.3227\t0
-w:girlfriend\t-0.3252\t0.5645
-w:girlfriend is\t-0.2253\t0.4201
-w:given\t0\t0.2716
-w:given up\t0\t0.2558
-w:giving\t-0.5216\t0.5922
-w:giving away\t0\t0.6195
-w:giving up\t-0.3072\t-0.2217
-w:glass\t0\t-0.2760
-w:glass of\t0\t-0.2760
-w:go\t-0.6615\t1.3248
-w:go back\t0\t-0.3541
-w:go be\t0\t0.3261
-w:go for\t0\t0.3445
-w:go on\t-0.7528\t0.4770
-w:go outside\t-0.2186\t0
-w:go to\t0.4254\t0
-w:goal\t0\t-0.2676
-w:god\t0\t0.6455
-w:god please\t0\t0.3099
-w:god takes\t0\t0.4111
-w:goes\t0.2209\t0.2327
-w:goes to\t0.2411\t0.2952
-w:going a\t0\t0.2322
-w:going black\t0.3949\t0
-w:going dark\t0.2165\t0
-w:going into\t0.2141\t0
-w:going on\t0.3885\t0
-w:going out\t0\t-0.2387
-w:going to\t-0.7590\t0.5708
-w:golpe\t0.2336\t0
-w:golpe un\t0.2336\t0
-w:gone\t-0.3759\t0
-w:gone and\t0\t0.3164
-w:gone before\t0\t0.2007
-w:gone for\t0\t-0.2538
-w:gone less\t0\t-0.2295
-w:gone numb\t0.4922\t0
-w:gone on\t0\t-0.2155
-w:good\t-0.5432\t-0.6763
-w:good here\t0\t-0.4428
-w:goodbye\t-0.9972\t1.7892
-w:goodbye and\t0\t-0.3983
-w:goodbye for\t0\t-0.4439
-w:goodbye letter\t0\t0.2357
-w:goodbye on\t0\t0.2907
-w:goodbye text\t0\t0.3296
-w:goodbyes\t0\t0.4204
-w:goodbyes to\t0\t0.2411
-w:googled\t0\t0.3592
-w:googled how\t0\t0.2960
-w:googling\t0\t0.3739
-w:googling painless\t0\t0.2763
-w:got\t0.2017\t-0.2028
-w:got a\t-0.2697\t-0.2551
-w:got all\t0\t0.5682
-w:got into\t0.5097\t0
-w:gracias\t-0.2899\t-0.4233
-w:grandkids\t0\t-0.4817
-w:grandpa\t0.2218\t0
-w:great\t-0.4658\t-0.3107
-w:great now\t-0.2079\t0
-w:grey\t0.3237\t0
-w:grieving\t-0.2013\t0
-w:gun\t-0.4206\t1.1663
-w:gun and\t0\t0.4401
-w:gun yesterday\t0\t0.2334
-w:gurgling\t0.2278\t-0.2302
-w:gushing\t0.7060\t-0.2709
-w:gym\t-0.3611\t-0.4837
-w:hablar\t0.5861\t-0.3006
-w:hablar ahora\t-0.2039\t0
-w:hablar bien\t0.3979\t0
-w:hace\t0\t-0.2875
-w:hace anos\t0\t-0.2875
-w:hacerme\t0\t0.4193
-w:hacerme dano\t0\t0.4193
-w:had\t0.8837\t-1.0901
-w:had a\t1.2305\t-0.7759
-w:had came\t0.2900\t0
-w:had in\t0.2276\t0
-w:haha nah\t0\t0.2763
-w:half\t0.3692\t-0.4350
-w:half my\t0.4078\t0
-w:hand\t0\t0.5417
-w:hand broke\t0\t0.4734
-w:hang\t0\t0.2342
-w:hanging\t-0.2816\t0
-w:hanging in\t-0.2142\t0
-w:hard\t0.2973\t-0.5963
-w:hard after\t-0.2079\t0
-w:hard i\t0\t0.2402
-w:hard to\t0.4980\t-0.3353
-w:hardly\t0.2574\t0
-w:harm\t-0.2201\t0.2700
-w:harm urges\t0\t0.3016
-w:harming\t-0.2463\t0
-w:harming yourself\t0\t-0.5193
-w:has\t-0.8998\t0.9327
-w:has a\t-0.5485\t0.3392
-w:has been\t-0.3881\t0
-w:has gone\t0.3785\t0
-w:has me\t0.2538\t0
-w:has won\t0\t0.7158
-w:hate this\t0\t-0.2570
-w:have\t0\t0.5876
-w:have a\t0.3419\t-0.4981
-w:have all\t0\t-0.2726
-w:have an\t0\t-0.2090
-w:have been\t-0.2520\t1.0388
-w:have chest\t0.8152\t0
-w:have enough\t-0.2012\t0
-w:have ever\t0.2276\t0
-w:have made\t0\t0.3375
-w:have many\t0\t0.2580
-w:have other\t0\t0.2662
-w:have pills\t0\t0.2325
-w:have the\t0\t1.1032
-w:have to\t0\t-0.4474
-w:havent eaten\t0\t0.2060
-w:having\t1.9133\t-0.9412
-w:having a\t1.0293\t-1.0270
-w:having an\t0.3015\t0
-w:having difficulty\t0.2020\t0
-w:having si\t0\t0.3365
-w:having trouble\t0.3181\t0
-w:he\t1.4415\t-0.2812
-w:he could\t0\t-0.2606
-w:he drove\t0.2911\t0
-w:he is\t0.3888\t0.2187
-w:he isnt\t0\t-0.3995
-w:he keeps\t0.3682\t0
-w:he overdosed\t0.2071\t-0.2022
-w:he walks\t0.2732\t0
-w:he wants\t0\t0.2318
-w:he wrote\t0\t0.3968
-w:head\t0.7515\t-0.2018
-w:head and\t0.2210\t0
-w:headache\t0.4051\t-1.4095
-w:headache after\t-0.2478\t0
-w:headache i\t0.2276\t0
-w:headache ive\t0.3201\t0
-w:headache of\t0.9264\t-0.4387
-w:headaches\t-0.2548\t0
-w:headaches are\t-0.2548\t0
-w:hear\t0\t1.1242
-w:hear back\t0\t0.3342
-w:hear from\t0\t0.8056
-w:hear voices\t0.2499\t0
-w:hearing\t0.3114\t0
-w:hearing voices\t0.3114\t0
-w:heart\t1.4222\t-0.7761
-w:heart attack\t0.5920\t0
-w:heart feels\t0.2218\t0
-w:heart is\t1.2061\t-0.7516
-w:heart just\t0\t0.3665
-w:heart rate\t-0.4747\t0
-w:heart stopped\t0.9182\t-0.2021
-w:heat\t-0.3333\t-0.3823
-w:heating\t0\t-0.2007
-w:heaven\t0\t0.2854
-w:heavily\t0.6851\t0
-w:heavily after\t0.2493\t0
-w:heavily from\t0.4182\t0
-w:heavy\t0.2010\t0
-w:hed\t0\t0.2367
-w:hed be\t0\t0.2367
-w:help\t0.6401\t0
-w:help my\t0.2132\t0
-w:helped\t0\t-0.2492
-w:helping\t0\t-0.3190
-w:helps\t0\t-0.4044
-w:helps as\t0\t-0.2345
-w:her\t0.8789\t0
-w:her chair\t0.2792\t0
-w:her dead\t0.2848\t0
-w:her face\t0.2458\t-0.2335
-w:her heart\t0.4657\t0
-w:her meds\t0\t0.4458
-w:her pills\t-0.3179\t0.3359
-w:her thighs\t0\t0.4001
-w:her wrists\t0\t0.3321
-w:here\t-0.8426\t1.8358
-w:here anymore\t0\t0.2584
-w:here for\t0\t0.2522
-w:here no\t0\t-0.3898
-w:here on\t0\t-0.3523
-w:here tomorrow\t0\t0.4887
-w:herself\t-0.3550\t1.0194
-w:herself again\t0\t0.2763
-w:hes\t1.6791\t-0.2461
-w:hes been\t0\t0.2461
-w:hes choking\t0.2755\t0
-w:hes done\t-0.2094\t0.3774
-w:hes going\t0\t0.2863
-w:hes not\t0.8083\t-0.4173
-w:hes seizing\t0.2335\t0
-w:hes snoring\t0\t-0.2162
-w:hes still\t0.2394\t0
-w:hes your\t0\t0.2460
-w:hi\t0\t0.5385
-w:hi can\t0\t0.4630
-w:high\t0\t-0.3071
-w:high fever\t0.2906\t0
-w:hija tomo\t0\t0.2949
-w:hiking\t0\t-0.2543
-w:hiking this\t0\t-0.2543
-w:him\t0.3609\t0
-w:himself\t-0.3426\t1.3444
-w:himself when\t0\t0.2959
-w:hincha\t0.2919\t0
-w:hincha la\t0.2919\t0
-w:hincharon\t0.3286\t0
-w:hincharon los\t0.3286\t0
-w:his\t0.8578\t0.2273
-w:his arm\t0.4003\t0
-w:his exam\t-0.2581\t0
-w:his face\t0.3054\t-0.2131
-w:his gun\t-0.2202\t0
-w:his head\t0.4488\t-0.2089
-w:his lips\t0.3764\t-0.2278
-w:his name\t0\t0.2472
-w:his pills\t0\t0.2495
-w:his pistol\t0\t0.2494
-w:his wrists\t0\t0.2092
-w:history\t-0.2360\t-0.4571
-w:hit\t0.6719\t0
-w:hit me\t0.3576\t0
-w:hit my\t0.3316\t0
-w:hit the\t0\t0.3237
-w:hives\t0.4607\t-0.4102
-w:hives and\t0.2769\t0
-w:hoarding\t-0.2153\t0.5319
-w:hoarding my\t0\t0.4233
-w:hold\t0\t-0.4334
-w:holding\t0\t0.2957
-w:holidays\t0\t-0.2603
-w:home\t0\t-0.8437
-w:home after\t0.2591\t0
-w:homicidal\t0\t-0.2939
-w:honestly\t-0.7105\t0.7732
-w:honestly kms\t0\t0.2200
-w:hope\t-0.4910\t1.2665
-w:hope for\t0\t0.4001
-w:hope i\t0\t0.5061
-w:hope my\t0\t0.3665
-w:hopeful\t-0.2311\t-0.2208
-w:hopeless\t0\t0.2394
-w:hoping\t0\t0.2884
-w:hoping so\t0\t0.2884
-w:horrible\t0.3027\t0
-w:hospital last\t0\t0.2954
-w:hour\t0.2838\t0.4639
-w:hour ago\t0\t0.6738
-w:hours\t0\t-0.2923
-w:hours after\t0.2048\t0
-w:hours feel\t-0.2079\t0
-w:house deposit\t0\t-0.2829
-w:how\t-0.6607\t1.0631
-w:how are\t0\t0.4358
-w:how do\t0\t-0.3683
-w:how long\t0.2866\t-0.5383
-w:how many\t-0.3243\t0
-w:how much\t-0.2612\t0.5457
-w:how tall\t0\t0.2501
-w:how to\t0\t0.3544
-w:hoy\t0\t0.2352
-w:huge\t0.6142\t-0.2747
-w:huge and\t0.2139\t0
-w:hurt\t0\t0.6951
-w:hurt myself\t0\t0.6105
-w:hurting myself\t0\t0.4157
-w:hurting yourself\t0\t-0.2917
-w:hurts\t0\t-0.4883
-w:husband found\t0\t0.2715
-w:husband has\t-0.3656\t0.2876
-w:husband is\t0\t-0.2784
-w:husband just\t0.5003\t0
-w:husband on\t0.2625\t0
-w:husband said\t-0.2380\t0
-w:husband who\t0\t0.2223
-w:husband will\t0\t-0.2417
-w:husbands\t-0.3029\t0
-w:husbands snoring\t0\t-0.2181
-w:i\t-1.0169\t0
-w:i accidentally\t0.2920\t0
-w:i already\t0\t0.5149
-w:i be\t0\t-0.2366
-w:i been\t0\t0.2466
-w:i blacked\t0.6411\t0
-w:i bleed\t0\t0.3485
-w:i book\t0\t0.2037
-w:i bought\t0\t0.4364
-w:i bring\t-0.4839\t-0.2303
-w:i burned\t0\t0.2433
-w:i call\t1.2217\t-0.3774
-w:i can\t0.6709\t1.0684
-w:i cant\t0.3103\t0.6565
-w:i carved\t0\t0.2719
-w:i changed\t0\t-0.3408
-w:i come\t0\t-0.2900
-w:i could\t-0.2696\t0
-w:i counted\t-0.2013\t0
-w:i crashed\t-0.2079\t0
-w:i cried\t0\t-0.2138
-w:i die\t0\t0.2431
-w:i do\t0.3816\t-0.4853
-w:i dont\t-0.7499\t0
-w:i drove\t0\t0.2087
-w:i fainted\t0.9562\t-0.2855
-w:i feel\t0.4170\t0.5924
-w:i felt\t-0.3805\t0
-w:i finally\t0\t0.6339
-w:i found\t0.2401\t-0.2677
-w:i gave\t0\t-0.7071
-w:i get\t-0.5566\t0
-w:i go\t0\t-0.2695
-w:i googled\t0\t0.3592
-w:i had\t-0.6274\t0
-w:i have\t-0.7102\t0.9397
-w:i hear\t0.2499\t0
-w:i hit\t0\t0.4782
-w:i hope\t-0.4419\t0.7753
-w:i just\t-0.2079\t0.5692
-w:i keep\t0.7707\t0.6542
-w:i killed\t0\t-0.2693
-w:i know\t0\t0.7589
-w:i looked\t0\t0.2609
-w:i love\t0\t0.3934
-w:i loved\t0\t0.3623
-w:i may\t0.2228\t0
-w:i mean\t0\t0.2310
-w:i might\t-0.2917\t0
-w:i move\t0\t0.2884
-w:i need\t-0.4819\t-0.2924
-w:i not\t0\t0.3721
-w:i overdosed\t0.8952\t-0.5395
-w:i pass\t0.3281\t0
-w:i passed\t0.4228\t0
-w:i past\t0.7508\t0
-w:i pee\t0.3970\t0
-w:i peed\t0.6121\t0
-w:i probably\t0\t0.2095
-w:i promise\t0\t-0.3756
-w:i quit\t-0.2807\t-0.2027
-w:i relapsed\t0\t0.2285
-w:i said\t0\t-0.4247
-w:i saw\t-0.2876\t0
-w:i scratch\t0\t0.3908
-w:i see\t0.3417\t0
-w:i should\t-0.2854\t0.6471
-w:i slit\t0\t0.3467
-w:i stand\t0\t-0.3864
-w:i started\t-0.2516\t0.4200
-w:i stopped\t-0.2361\t0
-w:i swallowed\t-0.5101\t1.0966
-w:i take\t0\t-0.3166
-w:i texted\t0\t0.2010
-w:i think\t2.1352\t-0.3029
-w:i tied\t0\t0.5102
-w:i took\t0.7098\t0.3526
-w:i tried\t0\t0.3655
-w:i trust\t0\t-0.5010
-w:i wake\t0\t0.2335
-w:i want\t-0.8198\t0.3318
-w:i welcome\t0\t0.3218
-w:i went\t0\t0.2810
-w:i will\t0\t-0.2980
-w:i wish\t-0.2159\t1.1209
-w:i wont\t-0.8028\t1.3074
-w:id\t-0.2905\t-0.3495
-w:id be\t0\t0.4013
-w:id kill\t0\t-0.3591
-w:id love\t0\t-0.3353
-w:if\t-0.3298\t0.4577
-w:if i\t-0.4872\t0.3344
-w:if it\t0\t-0.4181
-w:if ketamine\t0.3053\t0
-w:if nothing\t0\t0.2038
-w:if round\t0\t0.2103
-w:if the\t0\t0.4715
-w:ill\t-0.6447\t0.8378
-w:ill be\t-0.2218\t0.5665
-w:ill do\t0\t0.2263
-w:ill hear\t0\t0.2204
-w:ill just\t0\t0.2416
-w:ill need\t0\t-0.2021
-w:ill still\t0\t0.3577
-w:im\t-0.4421\t0
-w:im a\t0\t0.3922
-w:im about\t0.2020\t0
-w:im afraid\t0\t0.2404
-w:im allergic\t0\t-0.4132
-w:im at\t0\t0.8498
-w:im better\t0\t0.2628
-w:im bleeding\t0.4519\t-0.2948
-w:im burning\t0\t0.3465
-w:im checking\t-0.2718\t0.4828
-w:im considering\t0\t0.2082
-w:im coughing\t0.3923\t0
-w:im counting\t0\t0.3595
-w:im doing\t0\t-0.4357
-w:im drinking\t0.3281\t0
-w:im dying\t1.0186\t-0.5559
-w:im finally\t0\t-0.5985
-w:im gasping\t0.2038\t0
-w:im giving\t0\t0.3335
-w:im going\t0\t1.0113
-w:im having\t1.0380\t-0.6518
-w:im hoarding\t0\t0.3254
-w:im in\t0\t-0.2146
-w:im just\t0\t0.3260
-w:im late\t0\t-0.3348
-w:im learning\t0\t-0.2497
-w:im looking\t0\t-0.2528
-w:im not\t-0.2016\t0.5369
-w:im officially\t0\t0.3082
-w:im ok\t-0.3568\t0
-w:im on\t0\t0.3096
-w:im over\t0\t-0.2864
-w:im overwhelmed\t0\t0.3485
-w:im peeing\t0.3882\t-0.2411
-w:im ready\t0\t0.3605
-w:im running\t0\t0.2447
-w:im safe\t-0.2110\t0
-w:im saving\t-0.2207\t0.6275
-w:im scared\t0.2472\t0.5233
-w:im seeing\t0.4051\t-0.2670
-w:im seizing\t0.3898\t0
-w:im sitting\t0\t0.2492
-w:im sleeping\t0\t-0.2564
-w:im so\t-0.3241\t0
-w:im sorry\t0\t1.0478
-w:im starting\t0\t-0.3886
-w:im still\t-0.2444\t-0.2811
-w:im struggling\t0.3598\t0
-w:im suffocating\t0.5388\t0
-w:im tapping\t-0.2474\t0.5107
-w:im thinking\t-0.2156\t0.2345
-w:im throwing\t0.2089\t0
-w:im tired\t0\t0.3295
-w:im transferring\t0\t-0.2071
-w:im travelling\t0\t-0.2338
-w:im walking\t-0.2045\t0
-w:im wheezing\t0.3212\t0
-w:imagining\t0\t0.2592
-w:imagining my\t0\t0.2592
-w:in\t-0.4902\t0.2304
-w:in a\t-0.3643\t-0.6146
-w:in days\t0\t0.2060
-w:in december\t0\t-0.2119
-w:in done\t0\t-0.2648
-w:in front\t-0.2761\t0.5191
-w:in half\t0\t-0.2422
-w:in march\t-0.2175\t-0.2307
-w:in me\t0\t0.2502
-w:in months\t0\t-0.2723
-w:in my\t0.8293\t1.0313
-w:in order\t0\t0.6875
-w:in pain\t0\t-0.2939
-w:in the\t0.8415\t1.3185
-w:in there\t-0.2142\t0
-w:in these\t0\t0.4711
-w:in this\t0\t-0.2089
-w:in urine\t-0.2776\t0
-w:increase\t0\t0.2198
-w:increase my\t0\t0.2198
-w:infarto\t0.5428\t-0.2193
-w:infarto hace\t0.2055\t0
-w:inform\t0\t0.2689
-w:inform dr\t0\t0.2689
-w:infusion\t0.2964\t0
-w:infusion and\t0.2745\t0
-w:infusion doesnt\t0\t0.3209
-w:infusion i\t0.2626\t0
-w:infusion kills\t0\t0.2373
-w:infusion would\t0\t0.3264
-w:infusions honestly\t0\t0.4711
-w:inhaler\t0.2213\t0
-w:inhaler isnt\t0.2387\t0
-w:injection\t0.2838\t-0.4108
-w:instead\t-0.2734\t-0.3537
-w:insulin\t0\t0.3938
-w:insulina\t0\t0.2054
-w:insulina seria\t0\t0.2054
-w:insurance\t-0.4441\t-0.8525
-w:insurance company\t0\t-0.5699
+w:gabapentin for\t0\t0.3157
+w:gabapentin is\t0\t0.2797
+w:game\t0\t-0.3445
+w:ganas\t0\t0.3006
+w:ganas de\t0\t0.3006
+w:garage\t-0.3568\t1.2089
+w:garage with\t0\t0.4481
+w:garden\t0\t-0.3341
+w:garganta\t0.4857\t-0.2092
+w:gasping\t1.0570\t-0.2222
+w:gasping for\t0.6482\t0
+w:gauze\t0.3001\t0
+w:gauze off\t0.3001\t0
+w:gave\t-0.2791\t-0.5477
+w:gave up\t0\t-0.5255
+w:get\t0.7078\t-0.7813
+w:get a\t0\t0.4114
+w:get air\t0.3914\t0
+w:get enough\t0.5372\t0
+w:get from\t0\t0.4870
+w:get liquid\t0\t-0.2040
+w:get migraines\t0\t-0.2651
+w:get out\t0.2382\t0
+w:get relief\t0\t0.2079
+w:get this\t0\t-0.7229
+w:gets\t-0.3049\t0.4287
+w:gets bad\t0\t0.2791
+w:gets the\t0\t0.2267
+w:getting\t0.3220\t0
+w:girlfriend\t-0.3341\t0.5656
+w:girlfriend is\t-0.2301\t0.4177
+w:given\t0\t0.2698
+w:given up\t0\t0.2536
+w:giving\t-0.5176\t0.5943
+w:giving away\t0\t0.6144
+w:giving up\t-0.3023\t-0.2142
+w:glass\t0\t-0.2838
+w:glass of\t0\t-0.2838
+w:go\t-0.6790\t1.3420
+w:go back\t0\t-0.3475
+w:go be\t0\t0.3238
+w:go for\t0\t0.3412
+w:go on\t-0.7431\t0.4651
+w:go outside\t-0.2183\t0
+w:go to\t0.3908\t0
+w:goal\t0\t-0.2667
+w:god\t0\t0.6371
+w:god please\t0\t0.3114
+w:god takes\t0\t0.3996
+w:goes\t0.2223\t0.2299
+w:goes to\t0.2416\t0.2945
+w:going a\t0\t0.2291
+w:going black\t0.3927\t0
+w:going dark\t0.2160\t0
+w:going into\t0.2174\t0
+w:going on\t0.3854\t0
+w:going out\t0\t-0.2351
+w:going to\t-0.7577\t0.5790
+w:golpe\t0.2291\t0
+w:golpe un\t0.2291\t0
+w:gone\t-0.3907\t0
+w:gone and\t0\t0.3139
+w:gone for\t0\t-0.2461
+w:gone less\t0\t-0.2262
+w:gone numb\t0.4804\t0
+w:gone on\t0\t-0.2148
+w:good\t-0.5402\t-0.6585
+w:good here\t0\t-0.4354
+w:goodbye\t-0.9929\t1.7775
+w:goodbye and\t0\t-0.3857
+w:goodbye for\t0\t-0.4378
+w:goodbye letter\t0\t0.2260
+w:goodbye on\t0\t0.2894
+w:goodbye text\t0\t0.3381
+w:goodbyes\t0\t0.4119
+w:goodbyes to\t0\t0.2393
+w:googled\t0\t0.3448
+w:googled how\t0\t0.2797
+w:googling\t0\t0.3726
+w:googling painless\t0\t0.2765
+w:got a\t-0.2663\t-0.2487
+w:got all\t0\t0.5643
+w:got into\t0.5054\t0
+w:gracias\t-0.2998\t-0.4138
+w:grandkids\t0\t-0.4681
+w:grandpa\t0.2160\t0
+w:great\t-0.5228\t-0.3652
+w:great now\t-0.2069\t0
+w:grey\t0.3245\t0
+w:grieving\t-0.2032\t0
+w:gun\t-0.4257\t1.1509
+w:gun and\t-0.2005\t0.4391
+w:gun yesterday\t0\t0.2312
+w:gurgling\t0.2307\t-0.2238
+w:gushing\t0.7158\t-0.2710
+w:gym\t-0.3539\t-0.4780
+w:hablar\t0.6111\t-0.3141
+w:hablar ahora\t-0.2020\t0
+w:hablar bien\t0.4348\t0
+w:hace\t0\t-0.2873
+w:hace anos\t0\t-0.2873
+w:hacerme\t0\t0.4075
+w:hacerme dano\t0\t0.4075
+w:had\t1.0038\t-1.1367
+w:had a\t1.3405\t-0.8037
+w:had came\t0.2775\t0
+w:had in\t0.2025\t0
+w:haha nah\t0\t0.2765
+w:half\t0.3746\t-0.4329
+w:half my\t0.4117\t0
+w:hand\t0\t0.5100
+w:hand broke\t0\t0.4653
+w:hang\t0\t0.2401
+w:hanging\t-0.2865\t0
+w:hanging in\t-0.2220\t0
+w:hard\t0.2878\t-0.5872
+w:hard after\t-0.2069\t0
+w:hard i\t0\t0.2417
+w:hard to\t0.4906\t-0.3353
+w:hardly\t0.2535\t0
+w:harm\t-0.2149\t0.2663
+w:harm urges\t0\t0.2986
+w:harming\t-0.2503\t0
+w:harming yourself\t0\t-0.5218
+w:has\t-0.8576\t0.9313
+w:has a\t-0.5594\t0.3487
+w:has anyone\t0.2292\t0
+w:has been\t-0.4227\t0
+w:has gone\t0.3657\t0
+w:has me\t0.2368\t0
+w:has won\t0\t0.7234
+w:hate this\t0\t-0.2506
+w:have\t0\t0.6194
+w:have a\t0.3613\t-0.4975
+w:have all\t0\t-0.2656
+w:have an\t0\t-0.2133
+w:have been\t-0.2590\t1.0343
+w:have chest\t0.8134\t0
+w:have ever\t0.2025\t0
+w:have made\t0\t0.3329
+w:have many\t0\t0.2410
+w:have other\t0\t0.2703
+w:have pills\t0\t0.2249
+w:have the\t0\t1.0586
+w:have to\t0\t-0.4593
+w:havent eaten\t0\t0.2151
+w:having\t1.8915\t-0.9398
+w:having a\t1.0457\t-1.0246
+w:having an\t0.2954\t0
+w:having difficulty\t0.2006\t0
+w:having si\t0\t0.3340
+w:having trouble\t0.2917\t0
+w:he\t1.4070\t-0.2646
+w:he could\t0\t-0.2603
+w:he drove\t0.2896\t0
+w:he is\t0.3893\t0.2265
+w:he isnt\t0\t-0.4054
+w:he keeps\t0.3539\t0
+w:he overdosed\t0.2097\t-0.2082
+w:he walks\t0.2745\t0
+w:he wants\t0\t0.2352
+w:he wrote\t0\t0.3868
+w:head\t0.8426\t-0.2773
+w:head and\t0.2146\t0
+w:headache\t0.3876\t-1.3986
+w:headache after\t-0.2452\t0
+w:headache i\t0.2025\t0
+w:headache ive\t0.3058\t0
+w:headache of\t0.9137\t-0.4388
+w:headaches\t-0.2482\t0
+w:headaches are\t-0.2482\t0
+w:hear\t0\t1.0595
+w:hear back\t0\t0.3367
+w:hear from\t0\t0.8022
+w:hear voices\t0.2258\t0
+w:hearing\t0.3146\t0
+w:hearing voices\t0.3146\t0
+w:heart\t1.4679\t-0.5745
+w:heart attack\t0.7517\t0
+w:heart feels\t0.2136\t0
+w:heart is\t1.1975\t-0.7762
+w:heart just\t0\t0.3086
+w:heart rate\t-0.4842\t0
+w:heart stopped\t0.9041\t-0.2298
+w:heart stops\t0\t0.4685
+w:heat\t-0.3205\t-0.3820
+w:heating\t0\t-0.2029
+w:heaven\t0\t0.2879
+w:heavily\t0.6790\t0
+w:heavily after\t0.2492\t0
+w:heavily from\t0.4122\t0
+w:hed\t0\t0.2378
+w:hed be\t0\t0.2378
+w:help\t0.6489\t0
+w:help my\t0.2066\t0
+w:helped\t0\t-0.2429
+w:helping\t0\t-0.3159
+w:helps\t0\t-0.4000
+w:helps as\t0\t-0.2299
+w:her\t0.8547\t0
+w:her chair\t0.2808\t0
+w:her dead\t0.2659\t0
+w:her face\t0.2378\t-0.2362
+w:her heart\t0.4574\t0
+w:her meds\t0\t0.4497
+w:her pills\t-0.3117\t0.3332
+w:her thighs\t0\t0.3872
+w:her wrists\t0\t0.3290
+w:here\t-0.8218\t1.8048
+w:here anymore\t0\t0.2611
+w:here for\t0\t0.2494
+w:here no\t0\t-0.3826
+w:here on\t0\t-0.3511
+w:here staring\t0\t0.2030
+w:here tomorrow\t0\t0.4571
+w:herself\t-0.3578\t1.0327
+w:herself again\t0\t0.2791
+w:hes\t1.6378\t-0.2511
+w:hes been\t0\t0.2404
+w:hes choking\t0.2828\t0
+w:hes done\t-0.2083\t0.3704
+w:hes going\t0\t0.2920
+w:hes not\t0.7637\t-0.4048
+w:hes seizing\t0.2178\t0
+w:hes snoring\t0\t-0.2192
+w:hes still\t0.2223\t0
+w:hes your\t0\t0.2275
+w:hi\t0\t0.5461
+w:hi can\t0\t0.4640
+w:high\t0\t-0.2950
+w:high fever\t0.2904\t0
+w:hija tomo\t0\t0.2894
+w:hijo se\t-0.2075\t0
+w:hiking\t0\t-0.2508
+w:hiking this\t0\t-0.2508
+w:him\t0.3581\t0
+w:himself\t-0.3515\t1.2623
+w:himself at\t0\t-0.2457
+w:himself when\t0\t0.3005
+w:hincha\t0.2944\t0
+w:hincha la\t0.2944\t0
+w:hincharon\t0.3198\t0
+w:hincharon los\t0.3198\t0
+w:his\t0.8242\t0.2406
+w:his arm\t0.3990\t0
+w:his exam\t-0.2665\t0
+w:his face\t0.2973\t-0.2147
+w:his gun\t-0.2217\t0
+w:his head\t0.4435\t-0.2085
+w:his lips\t0.3858\t-0.2272
+w:his name\t0\t0.2547
+w:his pills\t0\t0.2424
+w:his pistol\t0\t0.2524
+w:his wrists\t0\t0.2085
+w:history\t-0.2326\t-0.4604
+w:hit\t0.6675\t0
+w:hit me\t0.3559\t0
+w:hit my\t0.3278\t0
+w:hit the\t0\t0.3181
+w:hives\t0.4695\t-0.4107
+w:hives and\t0.2874\t0
+w:hoarding\t-0.2187\t0.5279
+w:hoarding my\t0\t0.4264
+w:hold\t0\t-0.4383
+w:holding\t0\t0.2886
+w:holidays\t0\t-0.2565
+w:home\t0\t-0.8491
+w:home after\t0.2580\t0
+w:homicidal\t0\t-0.2876
+w:honestly\t-0.7072\t0.7691
+w:honestly kms\t0\t0.2190
+w:hope\t-0.4899\t1.2215
+w:hope for\t0\t0.3959
+w:hope i\t0\t0.5214
+w:hope my\t0\t0.3086
+w:hopeful\t-0.2249\t-0.2173
+w:hopeless\t0\t0.2343
+w:hoping\t0\t0.2889
+w:hoping so\t0\t0.2889
+w:horrible\t0.2945\t0
+w:hospital last\t0\t0.2915
+w:hour\t0.2785\t0.4511
+w:hour ago\t0\t0.6816
+w:hours\t0\t-0.2872
+w:hours after\t0.2051\t0
+w:hours feel\t-0.2069\t0
+w:house deposit\t0\t-0.2831
+w:how\t-0.8052\t1.3796
+w:how are\t0\t0.4257
+w:how do\t0\t-0.3813
+w:how long\t0.3066\t-0.5572
+w:how many\t-0.5065\t0.6784
+w:how much\t-0.2545\t0.4943
+w:how tall\t0\t0.2376
+w:how to\t0\t0.3278
+w:hoy\t0\t0.2298
+w:huge\t0.6007\t-0.2691
+w:huge and\t0.2015\t0
+w:hurt\t-0.2071\t0.6330
+w:hurt myself\t0\t0.6293
+w:hurting myself\t0\t0.4175
+w:hurting yourself\t0\t-0.2925
+w:hurts\t0\t-0.5039
+w:husband found\t0\t0.2496
+w:husband has\t-0.3766\t0.2902
+w:husband is\t0\t-0.2721
+w:husband just\t0.4836\t0
+w:husband on\t0.2579\t0
+w:husband said\t-0.2399\t0
+w:husband who\t0\t0.2229
+w:husband will\t0\t-0.2413
+w:husbands\t-0.3069\t0
+w:husbands snoring\t0\t-0.2122
+w:i\t-0.9944\t0
+w:i accidentally\t0.2895\t0
+w:i already\t0\t0.5157
+w:i be\t0\t-0.2304
+w:i been\t0\t0.2479
+w:i blacked\t0.6473\t0
+w:i bleed\t0\t0.3448
+w:i book\t0\t0.2074
+w:i bought\t0\t0.4400
+w:i bring\t-0.4963\t-0.2301
+w:i burned\t0\t0.2390
+w:i call\t1.2252\t-0.3700
+w:i can\t0.6465\t1.0699
+w:i cant\t0.3735\t0.6566
+w:i carved\t0\t0.2782
+w:i changed\t0\t-0.3404
+w:i come\t0\t-0.2850
+w:i could\t-0.2665\t0
+w:i crashed\t-0.2069\t0
+w:i cried\t0\t-0.2065
+w:i die\t0\t0.2401
+w:i do\t0.3551\t-0.4839
+w:i dont\t-0.8217\t0
+w:i fainted\t0.9534\t-0.2962
+w:i feel\t0.4178\t0.5826
+w:i felt\t-0.3759\t0
+w:i finally\t0\t0.6247
+w:i gave\t0\t-0.6878
+w:i get\t-0.5614\t0
+w:i go\t0\t-0.2881
+w:i googled\t0\t0.3448
+w:i had\t-0.6493\t0
+w:i have\t-0.7663\t1.0062
+w:i hear\t0.2258\t0
+w:i hit\t0\t0.4775
+w:i hope\t-0.4406\t0.7381
+w:i just\t-0.2140\t0.5847
+w:i keep\t0.7320\t0.6666
+w:i killed\t0\t-0.2687
+w:i know\t-0.2087\t0.8236
+w:i looked\t0\t0.2624
+w:i love\t0\t0.3750
+w:i loved\t0\t0.3572
+w:i may\t0.2149\t0
+w:i mean\t0\t0.2288
+w:i might\t-0.2900\t0
+w:i move\t0\t0.2889
+w:i need\t-0.4850\t-0.3321
+w:i not\t0\t0.3717
+w:i overdosed\t0.8879\t-0.5334
+w:i pass\t0.3289\t0
+w:i passed\t0.4095\t0
+w:i past\t0.7407\t0
+w:i pee\t0.3959\t0
+w:i peed\t0.6061\t0
+w:i probably\t0\t0.2118
+w:i promise\t0\t-0.3754
+w:i quit\t-0.2774\t0
+w:i relapsed\t0\t0.2255
+w:i said\t0\t-0.4076
+w:i saw\t-0.2815\t0
+w:i scratch\t0\t0.3850
+w:i see\t0.3309\t0
+w:i should\t-0.2779\t0.6586
+w:i slit\t0\t0.3537
+w:i stand\t0\t-0.3908
+w:i started\t-0.2601\t0.4348
+w:i still\t0.2375\t0
+w:i stopped\t-0.2309\t0
+w:i swallowed\t-0.4970\t1.0939
+w:i take\t0\t-0.3151
+w:i think\t2.1287\t-0.3058
+w:i tied\t0\t0.5157
+w:i took\t0.7080\t0.3350
+w:i tried\t0\t0.3618
+w:i trust\t0\t-0.4921
+w:i wake\t0\t0.2405
+w:i want\t-0.8158\t0.3549
+w:i welcome\t0\t0.3220
+w:i went\t0\t0.2700
+w:i will\t0\t-0.2894
+w:i wish\t-0.2201\t1.1270
+w:i wont\t-0.8218\t1.2694
+w:id\t-0.2861\t-0.3569
+w:id be\t0\t0.3961
+w:id kill\t0\t-0.3616
+w:id love\t0\t-0.3255
+w:if\t-0.3511\t0.4714
+w:if i\t-0.4950\t0.3592
+w:if it\t0\t-0.4161
+w:if ketamine\t0.2931\t0
+w:if nothing\t0\t0.2035
+w:if the\t0\t0.4654
+w:ill\t-0.6538\t0.8153
+w:ill be\t-0.2172\t0.5468
+w:ill do\t0\t0.2130
+w:ill hear\t0\t0.2137
+w:ill just\t0\t0.2270
+w:ill need\t0\t-0.2015
+w:ill still\t0\t0.3399
+w:im\t-0.4500\t0
+w:im a\t0\t0.3817
+w:im about\t0.2044\t0
+w:im afraid\t0\t0.2277
+w:im allergic\t0\t-0.4051
+w:im at\t0\t0.8953
+w:im better\t0\t0.2592
+w:im bleeding\t0.4563\t-0.3013
+w:im burning\t0\t0.3382
+w:im checking\t-0.2684\t0.4755
+w:im considering\t0\t0.2029
+w:im coughing\t0.3922\t0
+w:im counting\t0\t0.3481
+w:im doing\t0\t-0.4851
+w:im drinking\t0.3289\t0
+w:im dying\t1.0136\t-0.5550
+w:im exhausted\t0\t-0.2002
+w:im finally\t0\t-0.5945
+w:im giving\t0\t0.3334
+w:im going\t0\t0.9756
+w:im having\t1.0197\t-0.6555
+w:im hoarding\t0\t0.3275
+w:im in\t0\t-0.2135
+w:im just\t0\t0.3545
+w:im late\t0\t-0.3462
+w:im learning\t0\t-0.2527
+w:im looking\t0\t-0.2489
+w:im not\t-0.2285\t0.5925
+w:im officially\t0\t0.3017
+w:im ok\t-0.3490\t0
+w:im on\t0\t0.2844
+w:im over\t0\t-0.2893
+w:im overwhelmed\t0\t0.3448
+w:im parked\t0\t0.3459
+w:im peeing\t0.3361\t-0.2723
+w:im ready\t0\t0.3404
+w:im running\t0\t0.2326
+w:im safe\t-0.2049\t0
+w:im saving\t-0.2142\t0.6342
+w:im scared\t0.2313\t0.4994
+w:im seeing\t0.5777\t-0.2960
+w:im seizing\t0.3981\t0
+w:im sitting\t0\t0.2475
+w:im sleeping\t0\t-0.2510
+w:im so\t-0.3080\t0
+w:im sorry\t0\t1.2667
+w:im starting\t0\t-0.3871
+w:im still\t-0.2505\t-0.2821
+w:im struggling\t0.3568\t0
+w:im suffocating\t0.5420\t0
+w:im tapping\t-0.2399\t0.4958
+w:im thinking\t-0.2125\t0.2303
+w:im throwing\t0.2045\t0
+w:im tired\t0\t0.3108
+w:im transferring\t0\t-0.2022
+w:im travelling\t0\t-0.3745
+w:im wheezing\t0.3228\t0
+w:imagining\t0\t0.2565
+w:imagining my\t0\t0.2565
+w:in\t-0.4759\t0.2077
+w:in a\t-0.3570\t-0.5931
+w:in days\t0\t0.2151
+w:in december\t0\t-0.2057
+w:in done\t0\t-0.2587
+w:in front\t-0.2766\t0.5198
+w:in half\t0\t-0.2418
+w:in march\t-0.2183\t-0.2286
+w:in me\t0\t0.2526
+w:in months\t0\t-0.2694
+w:in my\t0.9418\t1.0265
+w:in order\t0\t0.6968
+w:in pain\t0\t-0.2876
+w:in the\t0.7683\t1.1936
+w:in there\t-0.2220\t0
+w:in these\t0\t0.4421
+w:in urine\t-0.2769\t0
+w:increase\t0\t0.2138
+w:increase my\t0\t0.2138
+w:infarto\t0.5177\t-0.2194
+w:inform\t0\t0.2659
+w:inform dr\t0\t0.2659
+w:infusion\t0.2551\t0
+w:infusion and\t0.2545\t0
+w:infusion doesnt\t0\t0.3251
+w:infusion i\t0.2385\t0
+w:infusion kills\t0\t0.2335
+w:infusion would\t0\t0.3223
+w:infusions honestly\t0\t0.4421
+w:inhaler\t0.2120\t0
+w:inhaler isnt\t0.2363\t0
+w:injection\t0.2727\t-0.4060
+w:instead\t-0.4006\t-0.4031
+w:insulin\t0\t0.3956
+w:insulina\t0\t0.2016
+w:insulina seria\t0\t0.2016
+w:insurance\t-0.4363\t-0.8395
+w:insurance company\t0\t-0.5676
 w:insurance should\t0\t0.3889
-w:intake\t0\t-0.4880
-w:intake form\t0\t-0.2599
-w:intake forms\t0\t-0.2281
-w:into\t0.3638\t1.1177
-w:into a\t0\t0.4558
-w:into anaphylactic\t0.2104\t0
-w:into my\t0.3763\t0
-w:into oncoming\t0\t0.2131
-w:into the\t0\t0.5205
-w:ir\t0\t-0.2359
-w:ir todavia\t0\t-0.3227
-w:iron\t0\t0.2627
-w:iron on\t0\t0.2627
-w:is\t1.9197\t-1.9241
-w:is 8\t-0.2704\t0
-w:is a\t-0.2811\t0
-w:is about\t0.3071\t0
-w:is all\t0\t0.3546
-w:is better\t0\t0.3681
-w:is blood\t0\t-0.3459
-w:is chest\t0.2380\t0
-w:is chester\t-0.3154\t0
-w:is closing\t0.3003\t0
-w:is convulsing\t0.3341\t0
-w:is crushing\t0.3626\t0
-w:is done\t0\t0.2755
-w:is dragging\t0.3180\t0
-w:is driving\t0\t-0.4693
-w:is drooping\t0.4016\t0
-w:is fainting\t0.2793\t0
-w:is fatal\t0\t0.2960
-w:is fine\t-0.7820\t0
-w:is gasping\t0.2026\t0
-w:is going\t0.6561\t-1.6023
-w:is goodbye\t0\t0.4045
-w:is gushing\t0.5307\t0
-w:is having\t0\t-0.3436
-w:is in\t-0.5953\t0.8353
-w:is it\t-0.2543\t-0.7636
-w:is killing\t-0.2480\t-0.7165
-w:is many\t0.6090\t-0.3508
-w:is my\t-0.5144\t0.8140
-w:is no\t0\t0.5554
-w:is nothing\t0\t0.4884
-w:is numb\t0.2309\t0
-w:is on\t-0.5096\t0.9191
-w:is over\t-0.2033\t0.2185
-w:is pounding\t0.3739\t-0.2961
-w:is really\t0.6004\t0
-w:is safe\t0.3053\t0
-w:is saying\t0\t-0.4059
-w:is scratchy\t-0.3799\t0
-w:is seizing\t0.3399\t0
-w:is self\t0\t0.2765
-w:is slumped\t0.3910\t0
-w:is slurred\t0.2867\t0
-w:is sore\t-0.4060\t0
-w:is standing\t-0.2947\t0.4619
-w:is suicidal\t-0.2159\t0.2961
-w:is swelling\t0.6208\t0
-w:is talking\t0\t0.6078
-w:is that\t-0.5987\t-0.4131
-w:is the\t-0.4777\t1.1442
-w:is there\t-0.3786\t0
-w:is thick\t0.2275\t0
-w:is this\t0\t-0.2878
-w:is threatening\t-0.3181\t0.8363
-w:is through\t0.5597\t0
-w:is too\t0\t0.5758
-w:is turning\t0.5019\t0
-w:is unconscious\t0.4781\t0
-w:is unresponsive\t0.5778\t-0.2131
-w:is usually\t-0.3411\t0
-w:is very\t0.2448\t0
-w:isnt\t0.8504\t-0.6225
-w:isnt answering\t0.2384\t0
-w:isnt breathing\t0.2942\t0
-w:isnt responding\t0.5640\t-0.3018
-w:isnt worth\t0\t0.2585
-w:it\t-1.6171\t1.1927
-w:it all\t0\t0.9234
-w:it anymore\t0\t0.3865
-w:it does\t0\t-0.2954
-w:it in\t0\t-0.2627
-w:it ok\t0\t-0.2266
-w:it on\t0\t-0.3499
-w:it opens\t0\t-0.4114
-w:it passed\t-0.3191\t0
-w:it runs\t0\t0.2007
+w:intake\t0\t-0.4885
+w:intake form\t0\t-0.2604
+w:intake forms\t0\t-0.2280
+w:into\t0.3692\t1.1110
+w:into a\t0\t0.4504
+w:into anaphylactic\t0.2140\t0
+w:into my\t0.3712\t0
+w:into oncoming\t0\t0.2093
+w:into the\t0\t0.5115
+w:ir\t0\t-0.2430
+w:ir todavia\t0\t-0.3219
+w:iron\t0\t0.2619
+w:iron on\t0\t0.2619
+w:is\t1.9127\t-1.8864
+w:is 8\t-0.2711\t0
+w:is a\t-0.2793\t0
+w:is about\t0.3035\t0
+w:is all\t0\t0.3555
+w:is better\t0\t0.3492
+w:is blood\t0\t-0.3353
+w:is chest\t0.2452\t0
+w:is chester\t-0.3158\t0
+w:is closing\t0.2996\t0
+w:is convulsing\t0.3316\t0
+w:is crushing\t0.3589\t0
+w:is done\t0\t0.2790
+w:is dragging\t0.3190\t0
+w:is driving\t0\t-0.4688
+w:is drooping\t0.3892\t0
+w:is fainting\t0.2773\t0
+w:is fatal\t0\t0.2797
+w:is fine\t-0.7747\t0
+w:is gasping\t0.2013\t0
+w:is going\t0.6526\t-1.5794
+w:is goodbye\t0\t0.4043
+w:is gushing\t0.5454\t0
+w:is having\t0.2154\t-0.3406
+w:is in\t-0.5931\t0.8323
+w:is it\t0\t-0.7670
+w:is killing\t-0.2377\t-0.7137
+w:is many\t0.5318\t-0.3626
+w:is my\t-0.5194\t0.8009
+w:is no\t0\t0.5478
+w:is nothing\t0\t0.4827
+w:is numb\t0.2499\t0
+w:is on\t-0.5104\t0.9047
+w:is over\t-0.2063\t0.2195
+w:is pounding\t0.3618\t-0.2972
+w:is real\t0.2335\t0
+w:is really\t0.5999\t0
+w:is safe\t0.2931\t0
+w:is saying\t0\t-0.4028
+w:is scratchy\t-0.3754\t0
+w:is seizing\t0.3343\t0
+w:is self\t0\t0.2826
+w:is slumped\t0.3867\t0
+w:is slurred\t0.2723\t0
+w:is sore\t-0.4077\t0
+w:is standing\t-0.2888\t0.4506
+w:is suicidal\t-0.2106\t0.2801
+w:is swelling\t0.6306\t0
+w:is talking\t0\t0.6116
+w:is that\t-0.6849\t-0.4190
+w:is the\t-0.5454\t1.3823
+w:is there\t-0.3893\t0
+w:is thick\t0.2197\t0
+w:is this\t0\t-0.2766
+w:is threatening\t-0.3255\t0.8314
+w:is through\t0.5626\t0
+w:is too\t0\t0.5562
+w:is turning\t0.4948\t0
+w:is unconscious\t0.4616\t0
+w:is unresponsive\t0.5730\t-0.2153
+w:is usually\t-0.3399\t0
+w:is very\t0.2422\t0
+w:isnt\t0.8519\t-0.6196
+w:isnt answering\t0.2396\t0
+w:isnt breathing\t0.2791\t0
+w:isnt responding\t0.5690\t-0.3006
+w:isnt worth\t0\t0.2609
+w:it\t-1.5742\t1.2369
+w:it all\t0\t0.9106
+w:it anymore\t0\t0.3769
+w:it does\t0\t-0.2883
+w:it in\t0\t-0.2609
+w:it normal\t0.2515\t0
+w:it ok\t0\t-0.2332
+w:it on\t0\t-0.3506
+w:it opens\t0\t-0.4101
+w:it passed\t-0.3183\t0
 w:it safe\t0\t-0.3679
-w:it seems\t0\t0.2390
-w:it spurts\t0.3045\t0
-w:it take\t0.5088\t-0.3479
-w:it to\t0\t0.2873
-w:it tomorrow\t0\t-0.2150
-w:it was\t0\t-0.3076
-w:it went\t0.2859\t0
-w:it will\t0\t0.2171
-w:it wont\t0.4257\t-0.5509
-w:it wore\t0\t-0.5779
-w:itchy\t0.3933\t0
-w:its\t1.2154\t0
-w:its all\t0\t0.2727
-w:its been\t0.5194\t-0.7294
-w:its bleeding\t0.2467\t0
-w:its day\t0.2508\t-0.2212
-w:its going\t0.2000\t-0.2743
-w:its gone\t-0.4708\t0
-w:its hard\t0.4285\t0
-w:its lethal\t0\t0.2071
-w:its never\t0\t0.2975
-w:its time\t0\t0.4260
-w:its too\t0\t0.5436
-w:iv\t0\t-0.5696
-w:ive\t-0.9604\t1.8880
-w:ive been\t-0.6729\t0.3544
-w:ive decided\t0\t0.2389
-w:ive ever\t0.3201\t0
-w:ive got\t0\t0.3884
-w:ive made\t0\t0.3503
-w:ive picked\t0\t0.4316
-w:ive started\t0\t-0.4399
-w:izquierdo\t0.5833\t-0.2495
-w:jaw\t0.5674\t-0.2463
-w:jaw and\t0.2262\t0
-w:jerking\t0.5114\t0
-w:jobs\t0\t-0.3169
-w:juice\t0.4519\t0
-w:jump\t-0.2586\t0.7272
-w:jump off\t0\t0.2457
-w:jump on\t0\t-0.2494
-w:jumping\t-0.2294\t0.6467
-w:jumping in\t0\t0.2937
-w:jumping off\t0\t0.3529
-w:junte los\t0\t-0.2450
-w:junte suficientes\t0\t0.2815
-w:just\t-0.7983\t0.5099
-w:just a\t0\t-0.2490
-w:just anxious\t0\t-0.2312
-w:just call\t0\t-0.2109
-w:just collapsed\t0.7189\t0
-w:just curious\t0\t-0.2898
-w:just die\t0\t0.3069
-w:just disappear\t0\t0.2010
-w:just end\t0\t0.3264
-w:just exhausted\t0\t-0.3038
-w:just fade\t0\t0.5152
-w:just frustrated\t0\t-0.2099
-w:just go\t0\t0.2444
-w:just googling\t0\t0.2763
-w:just had\t0.5440\t0
-w:just hit\t0.2693\t0
-w:just me\t-0.2128\t-0.2881
-w:just need\t0\t-0.5994
-w:just passed\t0.2579\t0
-w:just planning\t0\t-0.3899
-w:just really\t0\t-0.3190
-w:just sitting\t-0.2355\t0.5471
-w:just sleep\t0\t0.4589
-w:just sore\t0\t-0.3200
-w:just staring\t0.6093\t-0.2093
-w:just stop\t0\t0.3264
-w:just stops\t-0.2353\t0.5082
-w:just swallowed\t-0.3222\t0.4030
-w:just texted\t0\t0.2020
-w:just tired\t0\t-0.6846
-w:just took\t0\t0.2240
-w:just want\t-0.3577\t0.2165
-w:just wanted\t0\t0.3007
-w:keep\t0.3530\t1.0960
-w:keep almost\t0.2000\t0
-w:keep blacking\t0.3540\t-0.2646
-w:keep fainting\t0.2504\t-0.2807
-w:keep going\t-0.6171\t0.7091
-w:keep having\t0\t0.2153
-w:keep imagining\t0\t0.2592
-w:keep living\t0\t0.3561
-w:keep losing\t0.4915\t0
-w:keep my\t0\t-0.3569
-w:keep passing\t0.3003\t-0.2351
-w:keep picturing\t0\t0.2501
-w:keep staring\t0\t0.4249
-w:keep talking\t0.4782\t-0.2323
-w:keep water\t0.2730\t0
-w:keep wondering\t-0.2060\t0.2144
-w:keeps\t0.3022\t0
-w:keeps hearing\t0.3114\t0
-w:keeps saying\t-0.3403\t0.2600
-w:ketamina\t0.5552\t0
-w:ketamine\t0\t-0.7495
-w:ketamine cause\t-0.4137\t0
-w:ketamine changed\t-0.2357\t0
-w:ketamine is\t0.3053\t0
-w:ketamine nasal\t0\t0.4146
-w:ketamine spray\t0.4702\t0
-w:ketamine would\t0\t0.2164
-w:kicking\t0\t-0.4424
-w:kicking lol\t0\t-0.2648
-w:kid\t1.2199\t-0.6687
-w:kid drank\t0.3882\t0
-w:kid got\t0.4702\t0
-w:kid swallowed\t0.6518\t-0.3650
-w:kids\t-0.2393\t1.1659
-w:kids i\t0\t0.4726
-w:kids need\t0\t-0.2195
-w:kids that\t0\t0.2010
-w:kids without\t0\t-0.2898
-w:kill\t-0.4311\t0
-w:kill for\t0\t-0.3246
-w:kill herself\t0\t0.3024
-w:kill himself\t0\t0.2953
-w:kill me\t0\t-0.2555
-w:kill myself\t0\t0.3895
-w:kill this\t0\t-0.3758
-w:kill to\t0\t-0.2373
-w:kill yourself\t0\t0.2938
-w:killed\t0\t-0.3403
-w:killed himself\t0\t0.3324
-w:killed me\t0\t-0.2848
-w:killing\t-0.7200\t-0.2210
-w:killing me\t-0.3827\t-0.8067
-w:killing myself\t0\t0.6697
-w:killingsworth\t0\t-0.2320
-w:kills\t0\t0.4328
-w:kills me\t0\t0.2373
-w:kind\t0\t0.5314
-w:kind of\t0\t0.4096
-w:kinda\t0\t0.2224
-w:kitchen\t0.6728\t0.2640
-w:kitchen a\t0\t0.2321
-w:kitchen table\t0\t0.3644
-w:kms\t-0.2679\t1.7521
-w:kms fr\t0\t0.4389
-w:kms kms\t0\t0.2851
-w:knee\t-0.3999\t-0.4197
-w:knees\t0\t-0.2558
-w:knife\t-0.2197\t0.8181
-w:knife and\t0\t0.3008
-w:knife block\t0\t0.4249
-w:knives\t0\t0.2321
-w:knives in\t0\t0.2321
-w:know\t0\t0.7797
-w:know how\t0\t0.5455
-w:know if\t0.2306\t-0.3588
-w:know what\t0\t0.2002
-w:know where\t0.3530\t0
-w:know why\t0\t0.2467
-w:la\t1.2516\t0
-w:la cara\t0.7881\t-0.4984
-w:la cita\t0\t-0.2278
-w:la dosis\t0\t0.2482
-w:la espalda\t-0.2332\t0
-w:la garganta\t0.4726\t-0.2089
-w:la infusion\t-0.5363\t-0.2112
-w:la ketamina\t0.5552\t0
-w:la lengua\t0.2919\t0
-w:la mano\t0\t0.2571
-w:la muerte\t0\t0.4853
-w:la orina\t0.2803\t0
-w:la pena\t0\t0.3620
-w:la pistola\t0\t0.2571
-w:la presion\t0.5375\t0
-w:la soga\t0\t0.4262
-w:la vida\t-0.2109\t0.6702
-w:labios\t0.3286\t0
-w:lado\t0.3327\t-0.2659
-w:landlord\t0\t-0.2007
-w:landlord about\t0\t-0.2007
-w:las\t0\t0.5049
-w:las venas\t0\t0.3568
-w:last\t-1.0349\t0.4216
-w:last infusion\t0\t-0.2189
-w:last message\t0\t0.3073
-w:last month\t0\t-0.2439
-w:last night\t-0.2341\t0.8612
-w:last one\t0\t-0.2345
-w:last text\t0\t0.4451
-w:last time\t0\t0.3932
-w:last until\t0\t-0.3807
-w:last week\t0\t0.4011
-w:late\t-0.5600\t-1.3613
-w:late again\t0\t-0.4701
-w:late husband\t0\t0.3520
-w:lately\t-0.3944\t0
-w:later\t0\t-0.2858
-w:laughing\t0\t-0.2177
-w:laughing at\t0\t-0.2177
-w:le\t0.4610\t0
-w:le encuentro\t0\t0.2493
-w:le hincharon\t0.3286\t0
-w:learning\t0\t-0.2497
-w:learning to\t0\t-0.2497
-w:left\t0.5794\t0.4132
-w:left a\t-0.2029\t0
-w:left angry\t0\t0.2494
-w:left arm\t0.7327\t-0.3683
-w:left for\t-0.2076\t0
-w:left in\t0\t0.2026
-w:left side\t1.0908\t-0.4735
-w:left to\t-0.2258\t0.5818
-w:leg\t0\t-0.2966
-w:legs all\t0.2343\t0
-w:legs feel\t-0.2045\t0
-w:lengua\t0.2919\t0
-w:less\t0\t-0.4935
-w:less for\t0\t-0.2295
-w:less pain\t0\t-0.2640
-w:let me\t0\t0.3121
-w:let this\t0\t-0.3258
-w:lethal\t0\t0.9437
-w:lethal amount\t0\t0.5108
-w:lets\t0\t-0.3621
-w:lets me\t0\t-0.3621
-w:letter to\t0\t-0.3531
-w:letters\t0\t0.4829
-w:letters to\t0\t0.2362
-w:lie\t0\t-0.3194
-w:lie down\t0\t-0.3232
-w:life\t-0.4037\t2.2001
-w:life again\t0\t-0.3886
-w:life back\t0\t-0.3678
-w:life came\t0.2824\t0
-w:life honestly\t0\t-0.3868
-w:life insurance\t0\t0.5133
-w:life is\t0\t0.3788
-w:life isnt\t0\t0.2585
-w:life just\t0.2693\t0
-w:life with\t0\t-0.4128
-w:lift\t0.4440\t-0.3080
-w:lift my\t0.2558\t0
-w:lifted\t-0.2498\t0
-w:lifted honestly\t-0.2498\t0
-w:lighter\t-0.3443\t0
-w:lighter since\t-0.2498\t0
-w:lightheaded\t0\t-0.2238
-w:like\t1.0170\t0
-w:like cranberry\t0.4519\t0
-w:like dr\t0\t-0.2285
-w:like driving\t0\t0.3328
-w:like dying\t-0.3337\t0.4814
-w:like ending\t-0.2135\t0.4067
-w:like giving\t-0.2585\t0
-w:like going\t0\t-0.2387
-w:like im\t1.7285\t-0.9393
-w:like its\t0.4456\t-0.2992
-w:like jumping\t0\t0.4303
-w:like killing\t0\t0.2776
-w:like many\t-0.4057\t0.4050
-w:like my\t0.4207\t-0.2392
-w:like myself\t0\t-0.9924
-w:like shes\t0.2848\t0
-w:like someone\t0.2636\t0
-w:like the\t-0.2175\t0
-w:like theres\t0\t0.2793
-w:like this\t-0.3656\t1.0429
-w:like you\t0\t-0.3184
-w:line\t0\t0.2600
-w:lined\t0\t0.5960
-w:lined up\t0\t0.5960
-w:lips\t1.9020\t-0.8299
-w:lips and\t0.3257\t0
-w:lips are\t0.5835\t-0.3306
-w:lips look\t0.5455\t-0.2032
-w:liquid\t0\t-0.2011
-w:lista\t0\t0.4262
-w:little\t-0.9413\t-0.6819
-w:live\t-0.3996\t0.2514
-w:live again\t0\t-0.5457
-w:live anymore\t0\t0.3898
-w:live for\t0\t0.3561
-w:live like\t0\t0.2282
-w:live without\t0\t-0.6716
-w:liver\t0\t0.2118
-w:liver failure\t0\t0.2118
-w:living\t-0.6845\t1.4886
-w:loaded\t0\t0.3306
-w:locked\t0\t0.2805
-w:lol\t-1.5865\t-1.9639
-w:long\t0.3554\t-0.5889
-w:long does\t0.3849\t-0.4177
-w:long for\t0\t0.2509
-w:long pauses\t0.2291\t0
-w:longer\t-0.4166\t1.1293
-w:look\t0.2490\t0.4428
-w:look after\t0\t0.4441
-w:look bluish\t0.2582\t0
-w:look dusky\t0.4216\t0
-w:looked\t0\t0.2908
-w:looked up\t0\t0.3057
-w:looking\t-0.5246\t0.8049
-w:looking at\t-0.2159\t0.3361
-w:looking down\t0\t0.3317
-w:looking up\t0\t0.2391
-w:looks\t0.7689\t-0.2883
-w:looks like\t0.5340\t0
-w:los\t0.3901\t0.3125
-w:los brazos\t0\t0.4218
-w:los cuchillos\t0\t0.2813
-w:los labios\t0.3286\t0
-w:los many\t0.3831\t0
-w:los papeles\t0\t-0.2450
-w:losing\t0.4718\t0
-w:losing consciousness\t0.4915\t0
-w:lost the\t-0.2079\t0
-w:lot\t0.4788\t0
-w:lot more\t0\t-0.4147
-w:lot of\t0\t0.3472
-w:lots\t0.4271\t0
-w:lots of\t0.4271\t0
-w:love them\t0\t0.3113
-w:love to\t0\t-0.3353
-w:loved\t0\t0.3623
-w:loved them\t0\t0.3623
-w:low\t-0.2114\t-0.3823
-w:low sugar\t0\t-0.2011
-w:lower\t-0.2302\t0
-w:lowkey\t0\t0.3170
-w:lowkey planning\t0\t0.2835
-w:luchar\t0\t0.4041
-w:made\t-0.3498\t0
-w:made me\t0\t-0.3345
-w:make\t-0.5685\t0.5900
-w:make it\t-0.4421\t0.3619
-w:makes\t0\t-0.3718
-w:makes me\t0\t-0.3123
-w:making\t0.4121\t-0.3013
-w:making any\t0.2230\t0
-w:mama\t0.5535\t-0.2579
-w:manana\t0\t0.5413
-w:mano\t0\t0.2571
-w:many\t1.5320\t-1.1652
-w:many after\t0.3122\t0
-w:many and\t0.2850\t0
-w:many at\t-0.4224\t0
-w:many breath\t-0.4370\t0
-w:many hours\t-0.3217\t0
-w:many is\t0.4198\t0
-w:many many\t0.9620\t-0.2586
-w:many min\t0.2821\t0
-w:many of\t0.3273\t0.2164
-w:many out\t-0.2438\t0
-w:many over\t0\t-0.3016
-w:many pills\t0.7524\t-0.7746
-w:many today\t-0.4687\t0
-w:many years\t-0.2043\t0
-w:marca\t0.3539\t0
-w:marca many\t0.3539\t0
-w:march\t-0.2175\t-0.2307
-w:march and\t-0.2013\t0
-w:maria\t0\t-0.2320
-w:maria killingsworth\t0\t-0.2320
-w:martes\t0\t-0.3929
-w:mas\t0\t0.3127
-w:mas con\t0\t0.3901
-w:mas tiempo\t0\t-0.3227
-w:matar\t-0.3838\t0.7043
-w:matar esta\t0\t0.2762
-w:matarme\t0\t0.4385
-w:matter\t0.2728\t0
-w:matter for\t0.2684\t0
-w:matters anymore\t0\t0.3098
-w:may\t0\t-0.2307
-w:maybe\t0\t0.3010
-w:me\t-0.2067\t0.4321
-w:me a\t0\t0.2892
-w:me again\t0\t0.2420
-w:me ahogo\t0.4970\t-0.2784
-w:me anymore\t0\t-0.5099
-w:me at\t0.2485\t0
-w:me cierra\t0.4230\t0
-w:me dio\t0.2336\t0
-w:me duele\t0.2240\t-0.5652
-w:me esta\t0.2145\t0
-w:me estoy\t0.6969\t0
-w:me falta\t0.5245\t0
-w:me frightened\t0.2538\t0
-w:me hincha\t0.2919\t0
-w:me if\t0\t-0.4690
-w:me in\t0\t0.5417
-w:me is\t0\t0.4081
-w:me last\t0\t-0.2132
-w:me marca\t0.3539\t0
-w:me much\t0\t0.2801
-w:me muera\t0\t0.2352
-w:me muero\t0\t0.3826
-w:me now\t0\t0.6199
-w:me really\t-0.2665\t0
-w:me rindo\t0\t0.6113
-w:me ronda\t0\t0.2243
-w:me salen\t0.3979\t0
-w:me siento\t0\t0.4042
-w:me sleep\t0\t-0.2421
-w:me that\t0\t0.2193
-w:me the\t0\t-0.3353
-w:me to\t-0.2864\t0
-w:me tome\t0\t0.2579
-w:me up\t0\t-0.3846
-w:me voy\t0\t0.7284
-w:me want\t0\t-0.3123
-w:me with\t0\t0.5380
-w:means\t0\t0.2834
-w:medication\t0\t0.2071
-w:medication so\t0\t0.3254
-w:meds\t-0.4295\t0
-w:meds and\t0\t0.2696
-w:meds by\t0.2685\t0
-w:meds in\t0\t-0.2356
-w:meds up\t0\t0.3710
-w:mejor\t-0.3589\t0.6694
-w:mejor me\t0\t0.2326
-w:mejor sin\t-0.2379\t0.5845
-w:membership\t0\t-0.5096
-w:mensaje\t-0.2702\t0
-w:mensaje de\t0\t0.2083
-w:mensaje que\t0\t0.2472
-w:message\t0\t0.4270
-w:message anyone\t0\t0.2149
-w:message me\t0\t-0.2855
-w:messages\t0\t-0.3068
-w:messages please\t0\t-0.2182
-w:methadone\t0.2291\t0
-w:mi\t1.2233\t0
-w:mi abuela\t0.3091\t0
-w:mi abuelo\t0.2055\t0
-w:mi bebe\t0.2259\t0
-w:mi carta\t0\t0.2056
-w:mi cita\t0\t-0.4339
-w:mi esposa\t0\t0.2865
-w:mi esposo\t0.7943\t-0.3071
-w:mi mama\t0.4901\t-0.2082
-w:mi mensaje\t0\t0.2083
-w:mi orina\t0.3654\t0
-w:mi presion\t-0.2091\t0
-w:mi vida\t0.3373\t0
-w:might\t-0.3819\t0
-w:might be\t0\t-0.5831
-w:might do\t0\t0.6376
-w:might want\t0\t-0.2481
-w:migraines\t0\t-0.2766
-w:migraines anymore\t0\t-0.2420
-w:mild\t-0.5245\t-0.2412
-w:mild headache\t-0.4084\t-0.2318
-w:min\t0.5192\t-0.2335
-w:mind\t-0.2556\t0.9364
-w:mind again\t0\t0.5110
-w:mind i\t0\t0.2152
-w:minute\t0.7311\t0
-w:minutes\t0\t-0.3637
-w:mirar\t0\t0.2813
-w:mirar los\t0\t0.2813
-w:mis\t0\t0.3449
-w:mis pastillas\t0\t0.3449
-w:misma\t0\t0.4042
-w:miss me\t0\t0.3407
-w:mistake\t0.3863\t-0.4837
-w:mom\t0.2037\t0.5030
-w:mom collapsed\t0.3182\t0
-w:mom for\t0\t0.2788
-w:mom is\t-0.2210\t0
-w:mom keeps\t0.2213\t0
-w:moment\t0\t0.2895
-w:moms\t0\t-0.3469
-w:moms phone\t0\t-0.2232
-w:monday\t0.2204\t-0.2950
-w:month\t-0.3868\t0
-w:month of\t-0.2123\t0.2721
-w:months\t0.2284\t-0.4230
-w:months supply\t0.5885\t0
-w:mood\t-0.3670\t0
-w:mood has\t0\t-0.2173
-w:morado\t0.2259\t0
-w:morado y\t0.2259\t0
-w:more\t-0.2225\t0.3256
-w:more appointments\t0\t0.2517
-w:more day\t0\t0.2115
-w:more messages\t0\t-0.2182
-w:more pain\t0\t0.3406
-w:more pills\t0\t-0.3296
-w:more than\t0\t-0.3164
-w:more trying\t0\t0.3301
-w:morir\t0\t0.5976
-w:morir the\t0\t0.2102
-w:morirme\t0\t0.3389
-w:morning\t0\t-0.6218
-w:morning and\t0.2237\t0
-w:mornings\t-0.2585\t0
-w:mortal\t0\t0.4536
-w:mortal de\t0\t0.2482
-w:mouth\t0.6534\t0
-w:move\t0.3329\t-0.3737
-w:move half\t0.3314\t0
-w:move it\t0\t-0.3517
-w:move my\t0\t0.2401
-w:moving\t0.4890\t-0.2157
-w:moving that\t0.3583\t0
-w:much\t-0.6883\t0.7284
-w:much as\t0\t-0.2345
-w:much better\t0\t-0.3837
-w:much gabapentin\t0\t0.2960
-w:much longer\t-0.4166\t1.1293
-w:much of\t0\t-0.3264
-w:muchas\t0\t0.2949
-w:muchas pastillas\t0\t0.2949
-w:mucho\t1.0097\t-0.3111
-w:mucho y\t0.2698\t0
-w:muera\t0\t0.2352
-w:muera hoy\t0\t0.2352
-w:muero\t0\t0.3826
-w:muerta\t0\t0.2594
-w:muerte\t0\t0.4853
-w:muerte seria\t0\t0.2831
-w:muerte todo\t0\t0.2022
-w:mum\t0.6465\t0
-w:mum fell\t0.6465\t0
-w:murder\t0\t-0.2825
-w:muy\t0.3743\t-0.2323
-w:muy fuerte\t0.3094\t-0.2173
-w:my\t0.8164\t-0.9807
-w:my 2pm\t0\t0.2050
-w:my address\t-0.4600\t0
-w:my affairs\t0\t0.8025
+w:it seems\t0\t0.2365
+w:it spurts\t0.3001\t0
+w:it take\t0.5123\t-0.3723
+w:it takes\t0\t0.2538
+w:it to\t0\t0.2878
+w:it tomorrow\t0\t-0.2313
+w:it was\t0\t-0.3036
+w:it went\t0.2871\t0
+w:it will\t0\t0.2093
+w:it wont\t0.4151\t-0.5519
+w:it wore\t0\t-0.5668
+w:itchy\t0.3958\t0
+w:its\t1.2832\t0
+w:its all\t0\t0.2772
+w:its been\t0.6738\t-0.7845
+w:its bleeding\t0.2493\t0
+w:its day\t0.2379\t-0.2128
+w:its going\t0\t-0.2708
+w:its gone\t-0.4756\t0
+w:its hard\t0.4105\t0
+w:its never\t0\t0.2955
+w:its over\t0\t0.2079
+w:its time\t0\t0.4288
+w:its too\t0\t0.5451
+w:iv\t0\t-0.5713
+w:ive\t-0.9825\t1.8750
+w:ive been\t-0.6815\t0.3659
+w:ive decided\t0\t0.2344
+w:ive ever\t0.3058\t0
+w:ive got\t0\t0.3911
+w:ive made\t0\t0.3468
+w:ive picked\t0\t0.4299
+w:ive started\t0\t-0.4271
+w:izquierdo\t0.6009\t-0.2460
+w:jaw\t0.5581\t-0.2463
+w:jaw and\t0.2197\t0
+w:jerking\t0.5061\t0
+w:jobs\t0\t-0.3155
+w:juice\t0.4493\t0
+w:jump\t-0.2560\t0.7244
+w:jump off\t0\t0.2536
+w:jump on\t0\t-0.2501
+w:jumping\t-0.2266\t0.6553
+w:jumping in\t0\t0.2922
+w:jumping off\t0\t0.3631
+w:junte los\t0\t-0.2443
+w:junte suficientes\t0\t0.2692
+w:just\t-0.8128\t0.4991
+w:just a\t0\t-0.2420
+w:just anxious\t0\t-0.2301
+w:just call\t0\t-0.2048
+w:just collapsed\t0.7145\t0
+w:just curious\t0\t-0.2876
+w:just die\t0\t0.3073
+w:just disappear\t0\t0.2037
+w:just end\t0\t0.3328
+w:just exhausted\t0\t-0.2942
+w:just fade\t0\t0.5072
+w:just frustrated\t0\t-0.2034
+w:just go\t0\t0.2492
+w:just googling\t0\t0.2765
+w:just had\t0.5327\t0
+w:just hit\t0.2706\t0
+w:just me\t-0.2028\t-0.2927
+w:just need\t0\t-0.5808
+w:just passed\t0.2696\t0
+w:just planning\t0\t-0.3874
+w:just really\t0\t-0.3101
+w:just sitting\t-0.2308\t0.5262
+w:just sleep\t0\t0.4578
+w:just sore\t0\t-0.3224
+w:just staring\t0.6036\t-0.2058
+w:just stop\t0\t0.3223
+w:just stops\t-0.2206\t0.4329
+w:just swallowed\t-0.3208\t0.3838
+w:just tired\t0\t-0.6799
+w:just took\t0\t0.2248
+w:just want\t-0.3514\t0.2167
+w:just wanted\t0\t0.2908
+w:keep\t0.3284\t1.0958
+w:keep almost\t0.2032\t0
+w:keep blacking\t0.3590\t-0.2595
+w:keep fainting\t0.2539\t-0.2853
+w:keep going\t-0.6062\t0.7054
+w:keep having\t0\t0.2156
+w:keep imagining\t0\t0.2565
+w:keep living\t0\t0.3579
+w:keep losing\t0.4971\t0
+w:keep my\t0\t-0.3518
+w:keep passing\t0.3024\t-0.2469
+w:keep picturing\t0\t0.2500
+w:keep staring\t0\t0.4313
+w:keep talking\t0.4339\t-0.2293
+w:keep water\t0.2662\t0
+w:keep wondering\t-0.2061\t0.2086
+w:keeps\t0.2805\t0
+w:keeps hearing\t0.3146\t0
+w:keeps saying\t-0.3364\t0.2471
+w:ketamina\t0.4060\t0
+w:ketamine\t0\t-0.7684
+w:ketamine cause\t-0.4134\t0
+w:ketamine changed\t-0.2370\t0
+w:ketamine is\t0.2931\t0
+w:ketamine nasal\t0\t0.4097
+w:ketamine spray\t0.4650\t0
+w:ketamine would\t0\t0.2183
+w:kicking\t0\t-0.4370
+w:kicking lol\t0\t-0.2587
+w:kid\t1.2131\t-0.6612
+w:kid drank\t0.3844\t0
+w:kid got\t0.4650\t0
+w:kid swallowed\t0.6518\t-0.3635
+w:kids\t-0.2415\t1.1715
+w:kids i\t0\t0.4681
+w:kids need\t0\t-0.2161
+w:kids without\t0\t-0.2851
+w:kill\t-0.4336\t0
+w:kill for\t0\t-0.3229
+w:kill herself\t0\t0.3072
+w:kill himself\t0\t0.3146
+w:kill me\t0\t-0.2676
+w:kill myself\t0\t0.3778
+w:kill this\t0\t-0.3688
+w:kill to\t0\t-0.2398
+w:kill yourself\t0\t0.2834
+w:killed\t0\t-0.3414
+w:killed himself\t0\t0.3394
+w:killed me\t0\t-0.2930
+w:killing\t-0.7052\t-0.2154
+w:killing me\t-0.3699\t-0.8069
+w:killing myself\t0\t0.6661
+w:killingsworth\t0\t-0.2262
+w:kills\t0\t0.4931
+w:kills himself\t0\t0.2595
+w:kills me\t0\t0.2335
+w:kind\t0\t0.5274
+w:kind of\t0\t0.4076
+w:kinda\t0\t0.2191
+w:kitchen\t0.6805\t0.2761
+w:kitchen a\t0\t0.2437
+w:kitchen table\t0\t0.3518
+w:kms\t-0.2642\t1.7424
+w:kms fr\t0\t0.4336
+w:kms kms\t0\t0.2833
+w:knee\t-0.3968\t-0.4161
+w:knees\t0\t-0.2500
+w:knife\t-0.2160\t0.8195
+w:knife and\t0\t0.2986
+w:knife block\t0\t0.4313
+w:knives\t0\t0.2437
+w:knives in\t0\t0.2437
+w:know\t0.2751\t0.7545
+w:know how\t0\t0.5189
+w:know if\t0.2137\t-0.3571
+w:know what\t0.3317\t0
+w:know where\t0.3188\t0
+w:know why\t0\t0.2480
+w:la\t1.1697\t0
+w:la cara\t0.7634\t-0.4898
+w:la cita\t0\t-0.2246
+w:la dosis\t0\t0.2367
+w:la espalda\t-0.2255\t0
+w:la garganta\t0.4857\t-0.2092
+w:la infusion\t-0.4990\t0
+w:la ketamina\t0.4060\t0
+w:la lengua\t0.2944\t0
+w:la mano\t0\t0.2618
+w:la muerte\t0\t0.4919
+w:la pena\t0\t0.3618
+w:la pistola\t0\t0.2618
+w:la presion\t0.6584\t0
+w:la soga\t0\t0.4342
+w:la vida\t-0.2054\t0.6604
+w:labios\t0.3198\t0
+w:lado\t0.3176\t-0.2626
+w:landlord\t0\t-0.2029
+w:landlord about\t0\t-0.2029
+w:las\t-0.2111\t0.6007
+w:las venas\t0\t0.3470
+w:last\t-1.0383\t0.3982
+w:last infusion\t0\t-0.2156
+w:last message\t0\t0.2864
+w:last month\t0\t-0.2400
+w:last night\t-0.2384\t0.8571
+w:last one\t0\t-0.2299
+w:last text\t0\t0.4491
+w:last time\t0\t0.3809
+w:last until\t0\t-0.3784
+w:last week\t0\t0.3924
+w:late\t-0.5522\t-1.3618
+w:late again\t0\t-0.4498
+w:late husband\t0\t0.3485
+w:lately\t-0.3770\t0
+w:later\t0\t-0.2282
+w:laughing\t0\t-0.2133
+w:laughing at\t0\t-0.2133
+w:le\t0.5151\t0
+w:le encuentro\t0\t0.2456
+w:le hincharon\t0.3198\t0
+w:learning\t0\t-0.2527
+w:learning to\t0\t-0.2527
+w:left\t0.5876\t0.3984
+w:left a\t-0.2026\t0
+w:left angry\t0\t0.2524
+w:left arm\t0.7401\t-0.3616
+w:left for\t-0.2072\t0
+w:left in\t0\t0.2052
+w:left side\t1.0986\t-0.4910
+w:left to\t-0.2249\t0.5756
+w:leg\t0\t-0.2902
+w:legs all\t0.2357\t0
+w:lengua\t0.2944\t0
+w:less\t0\t-0.4885
+w:less for\t0\t-0.2262
+w:less pain\t0\t-0.2622
+w:let me\t0\t0.2984
+w:let this\t0\t-0.3184
+w:lethal\t0\t1.1516
+w:lethal amount\t0\t0.4571
+w:lethal dose\t0\t0.4617
+w:lets\t0\t-0.3611
+w:lets me\t0\t-0.3611
+w:letter to\t0\t-0.3576
+w:letters\t0\t0.5230
+w:letters to\t0\t0.2826
+w:lie\t0\t-0.3167
+w:lie down\t0\t-0.3218
+w:life\t-0.3638\t2.1858
+w:life again\t0\t-0.3871
+w:life back\t0\t-0.3599
+w:life came\t0.2815\t0
+w:life has\t0\t0.2001
+w:life honestly\t0\t-0.3755
+w:life insurance\t0\t0.5147
+w:life is\t0\t0.3891
+w:life isnt\t0\t0.2609
+w:life just\t0.2706\t0
+w:life with\t0\t-0.4063
+w:lift\t0.4449\t-0.3191
+w:lift my\t0.2576\t0
+w:lifted\t-0.2474\t0
+w:lifted honestly\t-0.2474\t0
+w:lighter\t-0.3416\t0
+w:lighter since\t-0.2474\t0
+w:lightheaded\t0\t-0.2222
+w:like\t1.0285\t0
+w:like cranberry\t0.4493\t0
+w:like dr\t0\t-0.2176
+w:like driving\t0\t0.3380
+w:like dying\t-0.3299\t0.4881
+w:like ending\t-0.2149\t0.4067
+w:like giving\t-0.2547\t0
+w:like going\t0\t-0.2351
+w:like im\t1.7313\t-0.9457
+w:like its\t0.4323\t-0.2988
+w:like jumping\t0\t0.4360
+w:like killing\t0\t0.2771
+w:like many\t-0.4086\t0.3825
+w:like my\t0.4125\t-0.2523
+w:like myself\t0\t-0.9777
+w:like shes\t0.2659\t0
+w:like someone\t0.2555\t0
+w:like the\t-0.2144\t0
+w:like theres\t0\t0.2790
+w:like this\t-0.3594\t1.0397
+w:like you\t0\t-0.3186
+w:line\t0\t0.2785
+w:lined\t0\t0.5721
+w:lined up\t0\t0.5721
+w:lips\t1.8557\t-0.8430
+w:lips and\t0.3325\t0
+w:lips are\t0.6020\t-0.3354
+w:lips look\t0.5597\t-0.2002
+w:liquid\t0\t-0.2040
+w:lista\t0\t0.4342
+w:little\t-0.9371\t-0.6743
+w:live\t-0.4000\t0.2700
+w:live again\t0\t-0.5409
+w:live anymore\t0\t0.3869
+w:live for\t0\t0.3542
+w:live like\t0\t0.2276
+w:live without\t0\t-0.6625
+w:liver\t0\t0.2177
+w:liver failure\t0\t0.2177
+w:living\t-0.6771\t1.4788
+w:lo\t-0.2098\t0
+w:loaded\t0\t0.3142
+w:locked\t0\t0.2873
+w:lol\t-1.5756\t-1.9880
+w:long\t0.3659\t-0.6113
+w:long does\t0.4031\t-0.4238
+w:long for\t0\t0.2469
+w:long pauses\t0.2193\t0
+w:longer\t-0.4193\t1.1440
+w:look\t0.2688\t0.4375
+w:look after\t0\t0.4425
+w:look bluish\t0.2663\t0
+w:look dusky\t0.4246\t0
+w:looked\t0\t0.2903
+w:looked up\t0\t0.3051
+w:looking\t-0.5143\t0.7953
+w:looking at\t-0.2138\t0.3442
+w:looking down\t0\t0.3328
+w:looking up\t0\t0.2162
+w:looks\t0.7535\t-0.2864
+w:looks like\t0.5270\t0
+w:los\t0.3348\t0.3218
+w:los brazos\t0\t0.4229
+w:los cuchillos\t0\t0.2744
+w:los labios\t0.3198\t0
+w:los many\t0.3356\t0
+w:los papeles\t0\t-0.2443
+w:losing\t0.4788\t0
+w:losing consciousness\t0.4971\t0
+w:lot\t0.4272\t0
+w:lot more\t0\t-0.4146
+w:lot of\t0\t0.3433
+w:lots\t0.4253\t0
+w:lots of\t0.4253\t0
+w:love them\t0\t0.2932
+w:love to\t0\t-0.3255
+w:loved\t0\t0.3572
+w:loved them\t0\t0.3572
+w:low\t-0.2067\t-0.3873
+w:low sugar\t0\t-0.2076
+w:lower\t-0.2316\t0
+w:lowkey\t0\t0.3132
+w:lowkey planning\t0\t0.2815
+w:luchar\t0\t0.3959
+w:made\t-0.3524\t0
+w:made me\t0\t-0.3432
+w:make\t-0.5665\t0.5726
+w:make it\t-0.4424\t0.3551
+w:makes\t0\t-0.3763
+w:makes me\t0\t-0.3159
+w:making\t0.4093\t-0.2894
+w:making any\t0.2156\t0
+w:mama\t0.5704\t-0.2707
+w:manana\t0\t0.5359
+w:mano\t0\t0.2618
+w:many\t1.6063\t-1.0568
+w:many after\t0.2950\t0
+w:many and\t0.2494\t0
+w:many at\t-0.4212\t0
+w:many benadryl\t0\t0.4685
+w:many breath\t-0.4335\t0
+w:many hours\t-0.3204\t0
+w:many is\t0.4033\t0
+w:many many\t1.0376\t-0.3144
+w:many min\t0.3425\t0
+w:many of\t0.2503\t0.2916
+w:many out\t-0.2443\t0
+w:many over\t0\t-0.3233
+w:many pills\t0.7271\t-0.8463
+w:many today\t-0.4760\t0
+w:many years\t-0.2164\t0
+w:marca\t0.3223\t0
+w:marca many\t0.3223\t0
+w:march\t-0.2183\t-0.2286
+w:march and\t-0.2032\t0
+w:maria\t0\t-0.2262
+w:maria killingsworth\t0\t-0.2262
+w:martes\t0\t-0.3895
+w:mas\t-0.2016\t0.3043
+w:mas con\t0\t0.3846
+w:mas tiempo\t0\t-0.3219
+w:matar\t-0.3763\t0.6885
+w:matar esta\t0\t0.2529
+w:matarme\t0\t0.4347
+w:matter\t0.2280\t0
+w:matter for\t0.2285\t0
+w:matters anymore\t0\t0.3116
+w:may\t0\t-0.2244
+w:maybe\t0\t0.3860
+w:me\t-0.2795\t0.4927
+w:me a\t0\t0.2880
+w:me again\t0\t0.2606
+w:me ahogo\t0.4802\t-0.2696
+w:me anymore\t0\t-0.5118
+w:me at\t0.2490\t0
+w:me cierra\t0.4312\t0
+w:me dio\t0.2291\t0
+w:me duele\t0.2966\t-0.5552
+w:me esta\t0.2195\t0
+w:me estoy\t0.6946\t0
+w:me falta\t0.5543\t0
+w:me frightened\t0.2368\t0
+w:me hincha\t0.2944\t0
+w:me if\t0\t-0.4726
+w:me in\t0\t0.5307
+w:me is\t0\t0.3988
+w:me last\t0\t-0.2134
+w:me marca\t0.3223\t0
+w:me much\t0\t0.2712
+w:me muera\t0\t0.2298
+w:me muero\t0\t0.3760
+w:me now\t0\t0.6148
+w:me quiero\t0\t0.2042
+w:me really\t-0.2639\t0
+w:me rindo\t0\t0.6024
+w:me ronda\t0\t0.2189
+w:me salen\t0.3695\t0
+w:me siento\t0\t0.3989
+w:me sleep\t0\t-0.2395
+w:me that\t0\t0.2186
+w:me the\t0\t-0.3381
+w:me to\t-0.2695\t0
+w:me tome\t0\t0.2447
+w:me up\t0\t-0.3710
+w:me voy\t0\t0.6911
+w:me want\t0\t-0.3159
+w:me with\t0\t0.5131
+w:means\t0\t0.2864
+w:medication\t0\t0.2113
+w:medication so\t0\t0.3275
+w:meds\t-0.4312\t-0.2090
+w:meds an\t0\t0.2068
+w:meds and\t0\t0.2723
+w:meds by\t0.2653\t0
+w:meds in\t0\t-0.2320
+w:meds up\t0\t0.3825
+w:mejor\t-0.3540\t0.6614
+w:mejor me\t0\t0.2284
+w:mejor sin\t-0.2408\t0.5859
+w:membership\t0\t-0.4978
+w:mensaje\t-0.2652\t0
+w:mensaje que\t0\t0.2493
+w:message\t0\t0.3951
+w:message anyone\t0\t0.2056
+w:message me\t0\t-0.2871
+w:messages\t0\t-0.3157
+w:messages please\t0\t-0.2237
+w:methadone\t0.2193\t0
+w:mi\t1.3376\t0
+w:mi abuela\t0.2697\t0
+w:mi bebe\t0.2274\t0
+w:mi cita\t0\t-0.4227
+w:mi esposa\t0\t0.2828
+w:mi esposo\t0.7734\t-0.2994
+w:mi mama\t0.5028\t-0.2201
+w:mi orina\t0.5687\t0
+w:mi presion\t-0.2432\t0
+w:mi vida\t0.3183\t0
+w:might\t-0.3809\t0
+w:might be\t0\t-0.5725
+w:might do\t0\t0.6460
+w:might want\t0\t-0.2480
+w:migraines\t0\t-0.2651
+w:migraines anymore\t0\t-0.2319
+w:mild\t-0.5203\t-0.2440
+w:mild headache\t-0.4031\t-0.2343
+w:min\t0.5656\t-0.3050
+w:mind\t-0.2583\t0.9435
+w:mind again\t0\t0.5103
+w:mind i\t0\t0.2191
+w:minute\t0.7315\t0
+w:minutes\t0\t-0.3596
+w:mirar\t0\t0.2744
+w:mirar los\t0\t0.2744
+w:mis\t0\t0.3278
+w:mis pastillas\t0\t0.3278
+w:misma\t0\t0.3989
+w:miss\t0\t0.2120
+w:miss me\t0\t0.3463
+w:mistake\t0.3756\t-0.4843
+w:mom\t0\t0.4133
+w:mom collapsed\t0.3292\t0
+w:mom for\t0\t0.2806
+w:mom keeps\t0.2054\t0
+w:moment\t0\t0.2903
+w:moms\t0\t-0.3449
+w:moms phone\t0\t-0.2202
+w:monday\t0.2104\t-0.2905
+w:month\t-0.3824\t0
+w:month of\t-0.2115\t0.2726
+w:months\t0.2251\t-0.4181
+w:months supply\t0.5789\t0
+w:mood\t-0.3737\t0
+w:mood has\t0\t-0.2093
+w:morado\t0.2274\t0
+w:morado y\t0.2274\t0
+w:more\t-0.2780\t0.3724
+w:more appointments\t0\t0.2479
+w:more day\t0\t0.2158
+w:more messages\t0\t-0.2237
+w:more pain\t0\t0.3326
+w:more pills\t0\t-0.3283
+w:more than\t0\t-0.2095
+w:more trying\t0\t0.3184
+w:morir\t-0.2815\t0.7307
+w:morirme\t0\t0.3300
+w:morning\t0\t-0.4597
+w:morning and\t0.2281\t0
+w:morning theyll\t0\t0.3368
+w:mornings\t-0.2535\t-0.2009
+w:mortal\t0\t0.4383
+w:mortal de\t0\t0.2367
+w:mouth\t0.6509\t0
+w:move\t0.3383\t-0.3678
+w:move half\t0.3358\t0
+w:move it\t0\t-0.3533
+w:move my\t0\t0.2413
+w:moving\t0.4903\t-0.2182
+w:moving that\t0.3472\t0
+w:much\t-0.6876\t0.7150
+w:much as\t0\t-0.2299
+w:much better\t0\t-0.3821
+w:much gabapentin\t0\t0.2797
+w:much longer\t-0.4193\t1.1440
+w:much of\t0\t-0.3161
+w:muchas\t0\t0.2894
+w:muchas pastillas\t0\t0.2894
+w:mucho\t1.0480\t-0.3062
+w:mucho y\t0.2622\t0
+w:muera\t0\t0.2298
+w:muera hoy\t0\t0.2298
+w:muero\t0\t0.3760
+w:muerta\t0\t0.2543
+w:muerte\t0\t0.4919
+w:muerte seria\t0\t0.2906
+w:muerte todo\t0\t0.2013
+w:mum\t0.6454\t0
+w:mum fell\t0.6454\t0
+w:murder\t0\t-0.2831
+w:muy\t0.3738\t-0.2244
+w:muy fuerte\t0.3055\t-0.2092
+w:my\t0.7805\t-1.0066
+w:my 2pm\t0\t0.2043
+w:my address\t-0.4569\t0
+w:my affairs\t0\t0.8040
+w:my antidepressant\t0\t0.3346
 w:my appointment\t0\t-0.6804
-w:my appointments\t0\t-0.2458
-w:my arm\t0\t0.2703
-w:my arms\t0\t0.8616
-w:my baby\t0.4864\t-0.4527
-w:my back\t-0.4738\t-0.3307
-w:my balcony\t0\t0.2994
-w:my birthday\t0\t0.3129
-w:my body\t0.4998\t0
-w:my booster\t0\t0.2884
-w:my boss\t0\t-0.3164
-w:my brother\t-0.4719\t0.3198
-w:my car\t0\t0.5395
-w:my cat\t-0.2807\t0
-w:my chest\t1.6783\t-0.9001
-w:my choice\t0\t0.5266
-w:my dad\t0.7694\t-0.2597
-w:my dads\t0.3801\t0
-w:my daughter\t0.7220\t0
-w:my decision\t0\t0.4408
-w:my dog\t-0.4089\t0.5144
-w:my entire\t0.2693\t0
-w:my evening\t0.2236\t-0.2195
-w:my exams\t0\t-0.2168
-w:my exit\t0\t0.7194
-w:my face\t1.0148\t-0.4721
-w:my family\t0\t0.8417
-w:my father\t0\t-0.2065
-w:my finger\t0\t-0.2086
-w:my forms\t0\t-0.3129
-w:my friend\t-0.2040\t0.4061
-w:my funeral\t0\t0.3040
-w:my future\t0\t0.3406
-w:my gabapentin\t-0.5743\t0.4800
-w:my garden\t0\t-0.3393
-w:my girlfriend\t-0.3252\t0.5645
-w:my goodbye\t0\t0.5066
+w:my appointments\t0\t-0.2273
+w:my arm\t0\t0.2604
+w:my arms\t0\t0.8518
+w:my baby\t0.4833\t-0.4552
+w:my back\t-0.4864\t-0.3275
+w:my balcony\t0\t0.3076
+w:my birthday\t0\t0.3201
+w:my body\t0.5086\t0
+w:my booster\t0\t0.2889
+w:my boss\t0\t-0.3225
+w:my brother\t-0.4936\t0.3158
+w:my car\t0\t0.5294
+w:my cat\t-0.2781\t0
+w:my chest\t1.6501\t-0.8932
+w:my choice\t0\t0.5235
+w:my dad\t0.7530\t-0.2443
+w:my dads\t0.3754\t0
+w:my daughter\t0.7116\t0
+w:my day\t0\t-0.2328
+w:my decision\t0\t0.4499
+w:my dog\t-0.4005\t0.4995
+w:my entire\t0.2706\t0
+w:my evening\t0.2224\t-0.2212
+w:my exams\t0\t-0.2152
+w:my exit\t0\t0.7073
+w:my face\t1.0176\t-0.4739
+w:my family\t0\t0.8474
+w:my father\t0\t-0.2060
+w:my finger\t0\t-0.2059
+w:my forms\t0\t-0.3171
+w:my friend\t-0.2030\t0.3969
+w:my funeral\t0\t0.3027
+w:my future\t0\t0.3457
+w:my gabapentin\t-0.5746\t0.4750
+w:my garden\t0\t-0.3341
+w:my girlfriend\t-0.3341\t0.5656
+w:my goodbye\t0\t0.5049
 w:my goodbyes\t0\t0.2724
-w:my grandkids\t0\t-0.4107
-w:my hand\t-0.2136\t0.8731
-w:my head\t0.2833\t0
-w:my headache\t-0.2875\t0
-w:my health\t0\t0.2315
-w:my heart\t0.3440\t-0.2626
-w:my husband\t0\t-0.3072
-w:my husbands\t-0.3029\t0
-w:my insurance\t0\t-0.3638
-w:my jaw\t0.4906\t-0.2093
-w:my ketamine\t0.3128\t0.3143
-w:my kid\t1.4486\t-0.5321
-w:my kids\t0\t0.7608
-w:my knee\t-0.2592\t-0.3031
-w:my landlord\t0\t-0.2007
-w:my last\t-0.2029\t0
-w:my late\t0\t0.4904
-w:my left\t1.1192\t-0.5664
-w:my life\t0.3563\t-0.6430
-w:my lips\t0.8358\t-0.3773
-w:my medication\t0\t0.2251
-w:my meds\t-0.4428\t0.4157
-w:my membership\t0\t-0.3334
-w:my mind\t-0.2344\t0.7213
-w:my mom\t0.3762\t-0.3962
-w:my moms\t0\t-0.3019
-w:my mouth\t0.2293\t0
-w:my mum\t0.6465\t0
-w:my name\t-0.2201\t0
-w:my neighbour\t0\t0.2186
-w:my next\t0\t0.3316
-w:my nose\t0\t-0.2016
-w:my note\t0\t0.2027
-w:my old\t0\t-0.3601
-w:my own\t-0.3751\t0.5696
-w:my oxy\t-0.2549\t0.3707
-w:my pain\t-0.7708\t-0.2803
-w:my partner\t0\t0.5993
-w:my percocet\t0\t0.2253
-w:my phone\t-0.2586\t-0.3710
-w:my pills\t0.6545\t0
-w:my prescription\t-0.2443\t0
-w:my refill\t0\t-0.4294
-w:my ribs\t0.2999\t0
-w:my right\t0.3371\t-0.2503
-w:my rope\t0\t0.2147
-w:my series\t0\t-0.2449
-w:my session\t0\t-0.2313
-w:my sister\t-0.5584\t0.4575
-w:my sisters\t0\t-0.5515
-w:my size\t0\t-0.3045
-w:my sleep\t0\t0.5803
-w:my sleeping\t0\t0.5727
-w:my son\t0.3870\t0
-w:my speech\t0.5527\t0
-w:my stuff\t0\t0.4830
-w:my teen\t0\t0.3464
-w:my throat\t0.6639\t-0.3542
-w:my toddler\t0.4820\t0
-w:my tongue\t0.8179\t-0.3796
-w:my trip\t0\t-0.2286
-w:my uncle\t0\t0.2397
-w:my urine\t0.8069\t0
-w:my vacation\t0\t-0.2081
-w:my vision\t0.3567\t0
-w:my wife\t0.4886\t-0.2844
-w:my will\t0\t1.0828
-w:my words\t0\t-0.2523
-w:my wrists\t0\t0.5188
-w:myself\t-1.1968\t1.8546
-w:myself again\t0\t-0.4673
-w:myself is\t0\t0.2556
-w:myself to\t0\t-0.5601
-w:myself today\t0\t-0.3680
-w:n\t0\t-0.2176
-w:nadie\t0\t0.2865
-w:nah\t0\t0.2763
-w:nah im\t0\t0.2763
-w:name\t-0.2419\t0.2048
-w:name into\t0\t0.2719
-w:name is\t-0.3154\t0
-w:nap\t0\t-0.3724
-w:nap im\t0\t-0.2481
-w:nasal\t0\t0.3306
-w:nasal spray\t0\t0.3522
-w:nausea\t-0.3136\t-0.2122
-w:near me\t0\t0.3471
-w:near you\t0\t-0.2892
-w:neck\t0.4369\t0
+w:my grandkids\t0\t-0.4014
+w:my hand\t-0.2107\t0.8480
+w:my head\t0.2743\t0
+w:my headache\t-0.2734\t0
+w:my health\t0\t0.2249
+w:my heart\t0.3492\t-0.3848
+w:my husband\t0\t-0.3167
+w:my husbands\t-0.3069\t0
+w:my insurance\t0\t-0.3566
+w:my jaw\t0.4858\t-0.2098
+w:my ketamine\t0.3062\t0.3137
+w:my kid\t1.4424\t-0.5253
+w:my kids\t0\t0.7764
+w:my knee\t-0.2556\t-0.2953
+w:my landlord\t0\t-0.2029
+w:my last\t-0.2039\t0
+w:my late\t0\t0.4839
+w:my left\t1.1180\t-0.5751
+w:my life\t0.4071\t-0.6718
+w:my lips\t0.8565\t-0.3769
+w:my medication\t0\t0.2299
+w:my meds\t-0.4408\t0.3414
+w:my membership\t0\t-0.3260
+w:my mind\t-0.2365\t0.7244
+w:my mom\t0.3165\t-0.3994
+w:my moms\t0\t-0.3011
+w:my mouth\t0.2261\t0
+w:my mum\t0.6454\t0
+w:my name\t-0.2223\t0
+w:my neighbour\t0\t0.2057
+w:my next\t0\t0.3243
+w:my nose\t0\t-0.2050
+w:my note\t0\t0.2025
+w:my old\t0\t-0.3527
+w:my own\t-0.3735\t0.5654
+w:my oxy\t-0.2505\t0.3674
+w:my pain\t-0.7807\t-0.2673
+w:my partner\t0\t0.5929
+w:my percocet\t0\t0.2299
+w:my phone\t-0.2531\t-0.3655
+w:my pills\t0.6072\t0
+w:my prescription\t-0.2477\t0
+w:my razor\t0\t0.2030
+w:my refill\t0\t-0.4327
+w:my ribs\t0.2983\t0
+w:my right\t0.3347\t-0.2473
+w:my rope\t0\t0.2120
+w:my series\t0\t-0.2480
+w:my session\t0.2383\t-0.2861
+w:my sister\t-0.5568\t0.4672
+w:my sisters\t0\t-0.5324
+w:my size\t0\t-0.3010
+w:my sleep\t0\t0.5759
+w:my sleeping\t0\t0.5506
+w:my son\t0.3627\t0
+w:my speech\t0.6166\t0
+w:my stuff\t0\t0.4841
+w:my teen\t0\t0.3568
+w:my throat\t0.6657\t-0.3550
+w:my toddler\t0.4811\t0
+w:my tongue\t0.8057\t-0.3758
+w:my trip\t0\t-0.2229
+w:my uncle\t0\t0.2448
+w:my urine\t0.7949\t0
+w:my vacation\t0\t-0.2039
+w:my vision\t0.3430\t0
+w:my wife\t0.4891\t-0.2884
+w:my will\t0\t1.0690
+w:my words\t0\t-0.2627
+w:my wrists\t0\t0.5243
+w:myself\t-1.1901\t1.8843
+w:myself again\t0\t-0.4571
+w:myself is\t0\t0.2538
+w:myself to\t0\t-0.5502
+w:myself today\t0\t-0.3630
+w:n\t0\t-0.2092
+w:nadie\t0\t0.2778
+w:nah\t0\t0.2765
+w:nah im\t0\t0.2765
+w:name\t-0.2505\t0.2133
+w:name into\t0\t0.2782
+w:name is\t-0.3158\t0
+w:nap\t0\t-0.3687
+w:nap im\t0\t-0.2444
+w:nasal\t0\t0.3252
+w:nasal spray\t0\t0.3470
+w:nausea\t-0.3155\t-0.2103
+w:near me\t0\t0.3445
+w:near you\t0\t-0.2969
+w:neck\t0.4322\t0
 w:neck and\t0.3770\t0
-w:neck is\t0.2008\t0
-w:need\t-0.8477\t-1.0408
-w:need a\t0\t-0.4467
-w:need it\t0\t0.4097
-w:need me\t0\t-0.2195
-w:need someone\t0\t0.3058
-w:need to\t-0.3275\t-0.5133
-w:needing\t0\t0.4974
-w:needing any\t0\t0.2517
-w:needing them\t0\t0.2457
-w:neighbour\t0\t0.2186
-w:nerve\t0\t0.2757
-w:nerve block\t0\t0.2918
-w:never\t-0.3343\t0.6139
-w:never going\t0\t0.2975
-w:never mind\t0\t0.2152
-w:never take\t0\t-0.4047
-w:never wake\t0\t0.5168
-w:new\t0\t-0.8513
-w:next\t0\t-0.4640
-w:next appointment\t0\t0.3997
-w:next infusion\t0\t0.4195
-w:next round\t0\t-0.2760
-w:next to\t0.5423\t0
-w:night\t-0.5025\t0.7471
-w:night before\t0\t-0.4281
-w:night i\t0\t0.3111
-w:no\t-0.8859\t-0.6609
-w:no aguanto\t0\t0.2488
-w:no bleeding\t-0.4795\t0
-w:no blood\t-0.6704\t0
-w:no dejo\t0\t0.2813
-w:no despertar\t-0.2249\t0.4865
-w:no despertara\t0\t0.2996
-w:no despierta\t0.6842\t-0.2593
-w:no estan\t0.4295\t0
-w:no fight\t0\t0.2026
-w:no hope\t0\t0.4001
-w:no i\t0\t-0.4710
-w:no le\t0\t0.2493
-w:no more\t0\t0.7865
-w:no one\t0\t0.4899
-w:no para\t0.2698\t0
-w:no plans\t0\t-0.2729
-w:no point\t0\t0.3979
-w:no puede\t0.8481\t-0.3583
-w:no puedo\t0.9097\t0
-w:no quiero\t0\t0.4458
-w:no rash\t-0.2119\t0
-w:no reason\t0\t0.6280
-w:no respira\t0.2295\t0
-w:no siento\t0.3603\t0
-w:no swelling\t-1.0257\t0
-w:no tiene\t0\t0.3651
-w:no to\t0\t-0.7670
-w:no vale\t0\t0.3620
-w:no way\t0\t0.5366
-w:nobody\t0.2371\t0.7236
-w:nobody else\t0.3583\t0
-w:nobody will\t0\t0.2569
-w:nobody would\t0\t0.3818
-w:noche\t0\t0.2762
-w:none\t-0.4379\t-0.7622
-w:none since\t-0.3064\t0
-w:nonstop\t0.4540\t0
-w:nonstop for\t0.4540\t0
-w:noose\t0\t0.7391
-w:noose in\t0\t0.3395
-w:nope\t0\t-0.5465
-w:normal\t-0.3755\t-0.5473
-w:normal desmayarse\t0.5552\t0
-w:normal tuesday\t0\t0.2763
-w:nose\t0\t-0.4293
-w:nosebleed\t0.2441\t0
-w:nosebleed that\t0.2947\t0
-w:not\t0.8545\t0
-w:not a\t0\t-0.2106
-w:not at\t0\t-0.3630
-w:not breathing\t0.6749\t-0.2700
-w:not come\t0\t0.3501
-w:not existing\t0\t0.2664
-w:not going\t0\t-0.5356
-w:not here\t0\t0.3168
-w:not homicidal\t0\t-0.2939
-w:not long\t0\t0.2509
-w:not making\t0.2426\t0
-w:not on\t0\t-0.2811
-w:not one\t0.2538\t0
-w:not planning\t0\t0.2187
-w:not responding\t0.3536\t-0.4191
-w:not safe\t0\t0.5407
-w:not see\t0\t0.3439
-w:not sure\t0.2958\t0
-w:note\t-0.3760\t0.6513
-w:note and\t0\t0.3968
-w:note it\t0\t-0.3878
-w:nothing\t-0.6062\t0.8845
-w:nothing changes\t0\t0.2038
-w:nothing left\t-0.3137\t0.7777
-w:nothingness\t0\t0.5620
-w:now\t-0.3180\t-0.2753
-w:now hes\t0\t-0.2360
-w:now im\t0.5513\t-0.3072
-w:now looking\t0\t0.2063
-w:now please\t0\t0.2634
-w:now what\t0.2335\t0
-w:nowhere\t0.4982\t-0.3028
-w:numb\t0.9030\t0
-w:numb and\t0.3748\t0
-w:numb from\t-0.3198\t0
-w:numb i\t0\t0.2054
-w:number\t0\t-0.4921
+w:need\t-0.8561\t-1.0596
+w:need a\t0\t-0.4404
+w:need it\t0\t0.4139
+w:need me\t0\t-0.2161
+w:need someone\t0\t0.3134
+w:need to\t-0.3316\t-0.5672
+w:needing\t0\t0.4995
+w:needing any\t0\t0.2479
+w:needing them\t0\t0.2515
+w:neighbour\t0\t0.2057
+w:nerve\t0\t0.2738
+w:nerve block\t0\t0.2890
+w:never\t-0.3351\t0.6163
+w:never going\t0\t0.2955
+w:never mind\t0\t0.2191
+w:never take\t0\t-0.4105
+w:never wake\t0\t0.5211
+w:new\t0\t-0.8907
+w:next\t0\t-0.4655
+w:next appointment\t0\t0.3925
+w:next infusion\t0\t0.4174
+w:next round\t0\t-0.2709
+w:next to\t0.5363\t0
+w:night\t-0.5038\t0.6977
+w:night before\t0\t-0.4367
+w:night i\t0\t0.3057
+w:no\t-0.7376\t-0.6448
+w:no aguanto\t0\t0.2430
+w:no bleeding\t-0.4827\t0
+w:no blood\t-0.6856\t0
+w:no dejo\t0\t0.2744
+w:no despertar\t-0.2261\t0.4624
+w:no despertara\t0\t0.3004
+w:no despierta\t0.6639\t-0.2537
+w:no estan\t0.3940\t0
+w:no existen\t0.4783\t0
+w:no fight\t0\t0.2052
+w:no hope\t0\t0.3959
+w:no i\t0\t-0.4389
+w:no le\t0\t0.2456
+w:no more\t0\t0.7564
+w:no one\t0\t0.4951
+w:no para\t0.2622\t0
+w:no plans\t0\t-0.2620
+w:no point\t0\t0.3960
+w:no puede\t0.8719\t-0.3686
+w:no puedo\t0.8708\t0
+w:no quiero\t0\t0.4392
+w:no rash\t-0.2143\t0
+w:no reason\t0\t0.6199
+w:no respira\t0.2309\t0
+w:no siento\t0.3550\t0
+w:no swelling\t-1.0335\t0
+w:no tiene\t0\t0.3560
+w:no to\t0\t-0.7685
+w:no vale\t0\t0.3618
+w:no way\t0\t0.5308
+w:nobody\t0.2270\t0.7236
+w:nobody else\t0.3472\t0
+w:nobody will\t0\t0.2501
+w:nobody would\t0\t0.3868
+w:noche\t0\t0.3430
+w:none\t-0.4600\t-0.7480
+w:none since\t-0.3266\t0
+w:nonstop\t0.4474\t0
+w:nonstop for\t0.4474\t0
+w:noon on\t0\t-0.2163
+w:noose\t0\t0.7485
+w:noose in\t0\t0.3463
+w:nope\t0\t-0.5375
+w:normal\t-0.4211\t-0.5835
+w:normal desmayarse\t0.6605\t0
+w:normal que\t-0.2545\t0
+w:normal tuesday\t0\t0.2765
+w:nose\t0\t-0.4324
+w:nosebleed\t0.2459\t0
+w:nosebleed that\t0.2933\t0
+w:not\t0.9224\t0
+w:not a\t0\t-0.2075
+w:not at\t0\t-0.3529
+w:not breathing\t0.6442\t-0.2682
+w:not come\t0\t0.3445
+w:not existing\t0\t0.2696
+w:not going\t0\t-0.5247
+w:not here\t0\t0.3080
+w:not homicidal\t0\t-0.2876
+w:not long\t0\t0.2469
+w:not making\t0.2343\t0
+w:not on\t0\t-0.2801
+w:not one\t0.2368\t0
+w:not planning\t0\t0.2534
+w:not responding\t0.3460\t-0.4139
+w:not safe\t0\t0.5249
+w:not see\t0\t0.3435
+w:not sure\t0.2606\t0
+w:note\t-0.3681\t0.6432
+w:note and\t0\t0.3868
+w:note it\t0\t-0.3819
+w:nothing\t-0.6095\t0.8864
+w:nothing changes\t0\t0.2035
+w:nothing left\t-0.3118\t0.7720
+w:nothingness\t0\t0.5553
+w:now\t-0.2794\t-0.2793
+w:now hes\t0\t-0.2312
+w:now im\t0.5338\t-0.3020
+w:now looking\t0\t0.2045
+w:now please\t0\t0.2646
+w:now what\t0.2178\t0
+w:nowhere\t0.4912\t-0.3024
+w:numb\t0.9245\t0
+w:numb and\t0.3824\t0
+w:numb from\t-0.3255\t0
+w:numb i\t0\t0.2001
+w:number\t0\t-0.4889
 w:number anymore\t0\t-0.3035
-w:nunca\t0\t0.2415
-w:nurse\t-0.2628\t-0.4761
-w:nurse said\t-0.2030\t0
-w:obviously\t0\t-0.2811
-w:of\t-0.2504\t0.4990
-w:of a\t0\t0.3267
-w:of antibiotics\t0\t-0.2184
-w:of being\t0\t0.3609
-w:of driving\t0\t0.2131
-w:of everything\t0\t0.2274
-w:of fighting\t0\t0.4420
-w:of gabapentin\t0.4334\t0.2347
-w:of harming\t0\t-0.5193
-w:of her\t0\t-0.4638
-w:of hoping\t0\t0.2884
-w:of ketamine\t-0.3682\t-0.3252
-w:of life\t0\t0.2886
-w:of living\t0\t0.3541
-w:of low\t0\t-0.2011
-w:of many\t-0.6529\t0
-w:of mom\t0\t0.3482
-w:of my\t2.2031\t-0.2491
-w:of not\t0\t0.2659
-w:of nowhere\t0.4982\t-0.3028
-w:of options\t0\t0.2607
-w:of oxy\t0.5536\t-0.3582
-w:of pills\t-0.7288\t1.1485
-w:of reasons\t0\t0.3203
-w:of sleeping\t0.4394\t0
-w:of space\t0\t0.2972
-w:of the\t0\t-0.2978
-w:of this\t0\t0.4501
-w:of those\t0\t-0.4400
-w:of treatment\t0\t0.2502
-w:of tylenol\t0.4364\t0.2205
-w:of vodka\t0\t0.2214
-w:of waiting\t0\t-0.3548
+w:nunca\t0\t0.2358
+w:nurse\t-0.2587\t-0.4715
+w:nurse said\t-0.2051\t0
+w:obviously\t0\t-0.2801
+w:of\t-0.2738\t0.5659
+w:of a\t0\t0.3308
+w:of antibiotics\t0\t-0.2240
+w:of being\t0\t0.3524
+w:of driving\t0\t0.2093
+w:of everything\t0\t0.2195
+w:of fighting\t0\t0.4359
+w:of gabapentin\t0.4234\t0.2382
+w:of harming\t0\t-0.5218
+w:of her\t0\t-0.4535
+w:of hoping\t0\t0.2889
+w:of ketamine\t-0.3728\t-0.3153
+w:of life\t0\t0.2839
+w:of living\t0\t0.3435
+w:of low\t0\t-0.2076
+w:of many\t-0.6587\t0
+w:of mom\t0\t0.3499
+w:of my\t2.1785\t0
+w:of not\t0\t0.2690
+w:of nowhere\t0.4912\t-0.3024
+w:of options\t0\t0.2580
+w:of oxy\t0.5537\t-0.3592
+w:of pills\t-0.7290\t1.1784
+w:of reasons\t0\t0.3130
+w:of sleeping\t0.4447\t0
+w:of space\t0\t0.2957
+w:of the\t0\t-0.2791
+w:of this\t0\t0.4534
+w:of those\t0\t-0.4444
+w:of treatment\t0\t0.2539
+w:of tylenol\t0.4353\t0.2018
+w:of vodka\t0\t0.2116
+w:of waiting\t0\t-0.3577
 w:of water\t0\t-0.4140
-w:of what\t0\t0.2155
-w:of wine\t-0.2571\t0
-w:of yourself\t0\t-0.2586
-w:off\t-0.7115\t0.7516
-w:off a\t0\t0.3538
-w:off dead\t0\t0.3753
-w:off meds\t0\t-0.6048
-w:off my\t0\t0.2994
-w:off not\t0\t0.2538
-w:off the\t0\t0.4659
-w:off with\t0\t0.2134
-w:officially\t0\t0.3082
-w:officially done\t0\t0.3082
-w:ojala\t0\t0.5348
-w:ojala me\t0\t0.2352
-w:ojala no\t0\t0.2996
-w:ok\t-0.7182\t-0.8606
-w:ok to\t0\t-0.2057
-w:old\t-0.2808\t-0.8217
-w:old me\t0\t-0.2797
-w:on being\t0\t0.3567
-w:on clouds\t-0.2045\t0
-w:on facebook\t0\t0.2907
-w:on food\t0.2755\t0
-w:on friday\t0\t-0.4269
-w:on his\t0.2299\t0
-w:on hold\t0\t-0.3800
-w:on it\t-0.3279\t0
-w:on living\t0\t0.2048
-w:on one\t0.3646\t-0.3099
-w:on purpose\t0\t0.9709
-w:on saturday\t0\t-0.3497
-w:on suddenly\t0.3601\t0
-w:on the\t0.5968\t1.2416
-w:on this\t0\t-0.3824
-w:on thursday\t0\t-0.2451
-w:on time\t0\t-0.8225
-w:on vacation\t0\t-0.2352
-w:on waking\t0\t0.2985
-w:once\t0\t0.6081
-w:once and\t0\t0.2198
-w:once at\t0.2955\t0
-w:once before\t0\t0.2171
-w:oncoming\t0\t0.2131
-w:oncoming traffic\t0\t0.2131
-w:one\t1.3461\t-0.3038
-w:one can\t0\t0.2385
-w:one im\t0\t0.3712
-w:one more\t0\t0.2115
-w:one of\t0.2126\t-0.2676
-w:one or\t0.3197\t0
-w:one side\t0.5563\t-0.4451
-w:one to\t0.2538\t0
-w:one would\t0\t0.2871
-w:ones\t0\t0.2662
-w:only\t0\t0.2755
-w:only get\t0.3197\t0
-w:only option\t0\t0.2390
-w:only thing\t-0.2758\t0
-w:open\t0\t-0.2122
-w:opens\t0\t-0.4114
-w:opens up\t0\t-0.4114
-w:option\t0\t0.2390
-w:options\t0\t0.2607
-w:options at\t0\t0.2607
-w:or\t0.8503\t-0.3465
-w:or any\t0\t0.3044
-w:or go\t0.6766\t0
-w:or two\t0.4888\t0
-w:order\t0\t0.6875
-w:order now\t0\t0.2542
-w:order today\t0\t0.3325
-w:organizer\t0\t-0.2191
-w:orina\t0.6458\t-0.3011
-w:orina desde\t0.2803\t0
-w:orina esta\t0.3654\t0
-w:orinando\t0.4143\t0
-w:orinando sangre\t0.4143\t0
-w:other\t0\t1.0210
-w:other plans\t0\t0.2662
-w:other side\t0\t0.4977
-w:otherwise\t-0.2227\t0
-w:otra\t-0.2325\t0.5461
-w:otra vez\t-0.2325\t0.5461
-w:our\t0\t-0.2753
-w:out\t2.4909\t-0.4916
-w:out after\t0.4534\t0
-w:out again\t0.2000\t0
-w:out for\t0.4170\t0.6638
-w:out if\t0\t0.2103
-w:out in\t0.8314\t0
-w:out my\t0\t-0.2374
-w:out of\t-1.1032\t0.2869
-w:out once\t0.2955\t0
-w:out one\t0.2461\t0
-w:out to\t-0.2054\t0
-w:out today\t0\t-0.2387
-w:out tonight\t0\t0.2605
-w:out twice\t0.2320\t0
-w:outside\t-0.2186\t0
-w:over\t0.3502\t-0.7565
-w:over and\t0\t-0.3051
-w:over it\t0\t0.2190
-w:over many\t0\t-0.3016
-w:over this\t0\t-0.7698
-w:overdose\t-0.2622\t1.0437
-w:overdose last\t0\t0.2209
-w:overdose of\t0.5536\t-0.3582
-w:overdose on\t0\t0.3695
-w:overdosed\t1.1969\t-0.8894
-w:overdosed on\t0.5871\t-0.2950
-w:overpass\t0\t0.2338
-w:overwhelmed\t0\t0.3485
-w:own\t-0.4156\t0.6530
-w:own funeral\t0\t0.4021
-w:oxy\t0\t0.8763
-w:oxy early\t0\t0.7323
-w:oxy for\t0\t0.4574
-w:oxy like\t0\t-0.3706
-w:oyendo\t0.2520\t0
-w:oyendo voces\t0.2520\t0
-w:pain\t0\t-0.9557
-w:pain after\t0\t0.3338
-w:pain anymore\t0\t0.3021
-w:pain better\t0\t-0.2497
-w:pain for\t0\t-0.3758
-w:pain has\t0\t0.7158
-w:pain in\t0.4521\t-0.2953
-w:pain is\t-1.0377\t0
-w:pain lets\t0\t-0.2421
-w:pain makes\t0\t-0.3123
-w:pain many\t0\t0.2322
-w:pain one\t0\t0.2115
-w:pain radiating\t0.3691\t0
-w:pain so\t0\t0.3182
-w:pain stops\t0\t0.2002
-w:pain that\t0.2876\t0
-w:pain to\t0\t-0.3147
-w:painless\t0\t0.3411
-w:painless ways\t0\t0.2913
-w:painlessly\t0\t0.3868
-w:pains\t0.4153\t0
-w:painter\t-0.3154\t0
-w:palabras\t0.3979\t0
-w:papeles\t0\t-0.2450
-w:papeles del\t0\t-0.2450
-w:paper\t-0.2194\t0
-w:paperwork\t0\t-0.3833
-w:para\t0\t0.5284
-w:para no\t0\t0.2450
-w:para siempre\t0\t0.3865
-w:paracetamol\t0\t0.2482
-w:parked\t0\t0.5475
-w:parked by\t0\t0.5842
-w:parking\t-0.3441\t-0.7017
-w:parking garage\t0\t0.2402
-w:parking near\t0\t-0.2892
-w:partner\t0\t0.5993
-w:partner is\t0\t0.2470
-w:party\t0\t-0.2291
-w:party on\t0\t-0.2291
-w:pass\t1.0154\t-0.6978
-w:pass out\t1.0154\t-0.6978
-w:passed\t0.5947\t-0.8071
-w:passed away\t-0.2879\t0
-w:passed his\t-0.2581\t0
-w:passed out\t1.7263\t-0.5966
-w:passing\t0.5073\t-0.3613
-w:passing out\t0.5073\t-0.3613
-w:passwords\t0\t0.3325
-w:past\t0.7508\t0
-w:past out\t0.7508\t0
-w:pastillas\t-0.4756\t1.1705
-w:patel\t0\t0.4371
-w:patel that\t0\t0.2689
-w:patient\t0\t0.4448
-w:pauses\t0.2291\t0
-w:peace\t-0.2665\t0.6382
-w:peace with\t0\t0.4069
-w:peaceful\t0\t0.2452
-w:pecho\t1.5039\t-0.8246
-w:pecho mucho\t0.3120\t0
-w:pecho y\t0.3139\t0
-w:pee\t0.5457\t-0.2463
-w:peed\t0.6121\t0
-w:peeing\t0.3882\t-0.2411
-w:peeing bright\t0.4075\t0
-w:pena\t0\t0.3620
-w:penicillin\t0\t-0.4065
-w:pensando\t-0.2389\t0.5220
-w:pensando en\t-0.2389\t0.5220
-w:people\t0.5386\t-0.5358
-w:people who\t0.5471\t-0.3415
-w:peor\t0.3831\t-0.2465
-w:peor de\t0.2336\t0
-w:percocet\t0\t0.2253
-w:percocet just\t0\t0.2253
-w:permanent\t0\t0.7115
-w:permanent ones\t0\t0.2662
-w:permanently\t0\t0.3839
-w:person\t0\t-0.3713
-w:person my\t0\t-0.2914
-w:pharmacy to\t0\t0.4326
-w:phone\t-0.6262\t-0.2982
-w:physical\t0\t-0.2212
-w:physical therapy\t0\t-0.2212
-w:physio\t-0.3305\t-0.2598
-w:physio showed\t-0.2601\t0
-w:pick\t0\t-0.4569
-w:pick me\t0\t-0.4082
-w:picked\t0\t0.3043
-w:picked the\t0\t0.3867
-w:picturing\t0\t0.2501
-w:picturing my\t0\t0.2419
-w:pienso\t0\t0.3231
-w:pienso en\t0\t0.3231
-w:pill\t0.4260\t-0.3675
-w:pill bottle\t0.4225\t-0.2366
-w:pills\t0\t0.7649
-w:pills are\t0\t0.2126
-w:pills at\t-0.2300\t-0.3022
-w:pills box\t0\t-0.2400
-w:pills by\t0.2800\t-0.2156
-w:pills for\t-0.2566\t0.4073
-w:pills in\t-0.2446\t0
-w:pills just\t0\t0.2901
-w:pills lined\t0\t0.2947
-w:pills right\t0\t0.5095
-w:pills saved\t0\t0.4077
-w:pills than\t0\t-0.3296
-w:pills to\t0\t-0.3487
-w:pills together\t0.3637\t0
-w:pills twice\t0.2920\t0
-w:pistol\t0\t0.2494
-w:pistol and\t0\t0.2494
-w:pistola\t0\t0.2571
-w:pistola en\t0\t0.2571
-w:place\t0\t-0.2410
-w:plan\t-0.5500\t0.6948
-w:plan and\t0\t0.7523
-w:plan for\t0\t-0.4400
-w:plan is\t0\t-0.2053
-w:plan on\t0\t0.3350
-w:plan to\t0\t0.4176
-w:planning\t-0.5629\t0.9005
-w:planning ahead\t0\t-0.3899
-w:planning my\t0\t0.9108
-w:planning to\t0\t0.4168
-w:platform\t0\t0.2801
-w:platform today\t0\t0.2079
-w:play\t0\t-0.2898
-w:play with\t0\t-0.2898
-w:please call\t0.5082\t0
-w:please dont\t0\t0.4528
-w:please help\t0\t0.3317
-w:please i\t0\t0.2634
-w:please inform\t0\t0.2689
-w:please note\t0\t-0.3878
-w:please stop\t-0.2347\t-0.3801
-w:please take\t0\t0.4587
-w:point\t-0.3563\t2.0366
-w:point anymore\t0\t0.4160
-w:point in\t0\t0.6444
-w:pointless\t-0.3507\t0.7194
-w:pointless since\t0\t0.4540
-w:por\t0\t-0.2285
-w:posted\t-0.3518\t0.5277
-w:posted a\t0\t0.2635
-w:pounding\t0.4299\t-0.3436
-w:practice\t0\t-0.2064
-w:pray god\t0\t0.4111
-w:pray the\t0\t-0.2421
-w:prescribed\t0\t-0.2144
-w:prescribed on\t0\t0.2743
-w:prescription\t-0.2443\t0
-w:prescription ran\t-0.2087\t0
-w:presion\t0.4213\t0
-w:presion arterial\t0.3539\t0
-w:presion esta\t-0.2091\t0
-w:pressure\t0.4838\t-0.2858
-w:pressure in\t0.3988\t0
-w:probably\t0\t0.2095
-w:problems\t-0.5761\t0
-w:procedure\t0.3072\t-0.2638
-w:promise\t-0.3583\t-0.6038
-w:properly\t0.7734\t-0.3226
-w:puede\t0.8481\t-0.3583
-w:puede hablar\t0.3921\t0
-w:puede respirar\t0.3231\t0
-w:puedo\t0.5818\t-0.3715
-w:puedo mas\t0\t0.3901
-w:puedo quedarme\t0\t-0.3227
-w:puedo respirar\t0.8837\t-0.2429
-w:puente\t0\t0.2460
-w:pulse\t0.2999\t0
-w:purpose\t0\t1.1295
-w:purpose a\t0.3972\t0
-w:purpose obviously\t0\t-0.2811
-w:put\t0\t0.6677
-w:put a\t0\t0.2223
-w:put my\t0\t0.3325
-w:q\t0\t0.4358
-w:que\t0.8593\t0.2701
-w:que dosis\t0\t0.2054
-w:que me\t0.7137\t-0.4825
-w:que no\t0.4295\t0
-w:que se\t-0.4177\t0.3401
-w:que vas\t0\t0.2472
-w:quedarme\t0\t-0.3227
-w:quedarme mas\t0\t-0.3227
-w:quickly\t-0.3049\t0
-w:quiere\t-0.4458\t0.4779
-w:quiere matar\t-0.2844\t0.3258
-w:quiero\t-0.7707\t1.7813
-w:quiero cambiar\t0\t-0.2025
-w:quiero cancelar\t0\t-0.4359
-w:quiero desaparecer\t0\t0.2266
-w:quiero morir\t0\t0.5164
-w:quiero vivir\t0\t0.2035
-w:quisiera\t0\t0.2594
-w:quisiera estar\t0\t0.2594
-w:quit\t-0.2807\t-0.2027
-w:quit smoking\t0\t-0.3879
-w:quitarme\t0\t0.3771
-w:quitarme la\t0\t0.3771
-w:radiating\t0.3807\t0
-w:radiating to\t0.3807\t0
-w:rain\t0\t-0.2545
-w:raining\t0\t-0.4246
-w:ran\t-0.2711\t0
-w:ran out\t-0.2287\t0
-w:rate\t-0.5004\t0
-w:rate is\t-0.2562\t0
-w:rather be\t0\t0.2025
-w:rating\t0\t0.2322
-w:rating my\t0\t0.2322
-w:razor\t-0.4455\t1.3991
-w:razor blades\t0\t0.3483
-w:reaction\t0.5761\t-0.2260
-w:reaction going\t0.3885\t0
-w:ready\t-0.5882\t0.8200
-w:real\t1.0272\t-0.2362
-w:real and\t0.2415\t0
-w:real since\t0.2240\t0
-w:really\t0.9331\t0.3555
-w:really bad\t0.3168\t-0.2466
-w:really help\t-0.2601\t0
-w:really short\t0.2714\t0
-w:really strong\t0\t0.4729
-w:really suicidal\t0\t0.2226
-w:really tired\t0\t-0.2799
-w:really wrong\t0.4312\t0
-w:reason\t-0.4121\t1.1335
-w:reason to\t-0.2839\t0.5550
-w:reasons\t0\t0.3203
-w:rebook\t0\t-0.2021
-w:recibir\t0\t0.2472
-w:recibir de\t0\t0.2472
-w:recognize\t0.2915\t0
-w:recognize us\t0.4345\t0
-w:red\t1.5519\t-0.4655
-w:red in\t0.3970\t0
-w:red when\t0.6121\t0
-w:refill\t-0.2119\t-0.2758
-w:refill ill\t0\t0.2007
-w:refill on\t0\t0.6431
-w:reflux\t0\t-0.2402
-w:relapsed\t-0.2278\t0.5113
-w:relapsed and\t0\t0.4163
-w:relief honestly\t0\t0.2177
-w:remember\t0\t-0.3596
-w:remember if\t0\t-0.2400
-w:reminder\t0\t0.2356
-w:reminders\t0\t-0.6858
-w:reminders anymore\t0\t-0.2117
-w:reply\t0\t-0.2215
-w:require\t0\t0.2689
-w:require further\t0\t0.2689
-w:reschedule\t-0.2065\t0
-w:respira\t0.2943\t0
-w:respirar\t1.3835\t-0.4214
-w:respirar bien\t0.6485\t0
-w:respiro\t-0.4857\t0
-w:respiro bien\t-0.4857\t0
-w:respond\t0.3235\t-0.2914
-w:respond to\t0.2874\t-0.2226
-w:responding\t1.0192\t-0.7556
-w:responding to\t0.6573\t-0.3666
-w:rest\t-0.6693\t0.7949
-w:rest of\t-0.2164\t0.7343
-w:resting\t-0.3750\t0
-w:resting heart\t-0.2482\t0
-w:results\t-0.2528\t-0.3069
-w:ribs\t0.2999\t0
-w:ride\t0\t-0.3619
-w:right\t0.5641\t-0.3249
-w:right for\t0\t-0.2914
-w:right moment\t0\t0.4574
-w:right now\t0\t1.1199
-w:rindo\t0\t0.6113
-w:river\t0\t0.2320
-w:road\t0\t0.2577
-w:roja\t0.3654\t0
-w:ronda\t0\t0.2243
-w:ronda la\t0\t0.2243
-w:roof\t0\t0.6983
-w:roof and\t-0.2457\t0.4691
-w:room\t0\t-0.5242
-w:room is\t0.2923\t0
-w:rope\t-0.4693\t1.6837
-w:rope and\t0\t0.2616
-w:rope in\t0\t0.4792
-w:rope today\t0\t0.2223
-w:round helps\t0\t-0.2345
-w:round two\t0\t0.2103
-w:rouse\t0.4371\t-0.2157
-w:rouse him\t0.3350\t0
-w:rule\t0\t-0.2898
-w:running\t-0.3642\t0.2863
-w:runs out\t0\t0.2007
-w:sad\t-0.2068\t-0.4638
-w:safe\t-0.2109\t-0.2709
-w:safe for\t0.3001\t-0.2187
-w:safe right\t0\t0.4852
-w:safe to\t0\t-0.2901
-w:safety\t0\t-0.2072
-w:said\t-1.5079\t0.4388
-w:said he\t0\t0.3419
-w:said hes\t-0.2383\t0.4297
-w:said no\t0\t-0.5410
-w:said she\t-0.2139\t0.4048
-w:said shes\t0\t0.2459
-w:said this\t0\t0.2820
-w:said tonight\t0\t0.2335
-w:salen\t0.3979\t0
-w:salen unas\t0.3979\t0
-w:sangrando\t0.5724\t0
-w:sangrando mucho\t0.5724\t0
-w:sangre\t1.1070\t-0.3639
-w:sangre en\t0.2803\t0
-w:sat\t0\t0.4368
-w:sat looking\t0\t0.2535
-w:saturday\t0\t-0.4437
-w:saved\t-0.2364\t0
-w:saved my\t0\t-0.2670
-w:saved up\t0\t0.2141
-w:saving\t-0.4425\t0.6349
-w:saving for\t0\t-0.2829
-w:saving my\t0\t0.6989
-w:saving up\t-0.2356\t0.2506
-w:saw\t0.2153\t-0.2312
-w:saw spiders\t0.2899\t0
-w:say\t0.4720\t0
-w:say a\t0.4058\t-0.2056
-w:say im\t0\t-0.2648
-w:saying\t-1.2325\t0.5208
-w:saying goodbye\t-0.2406\t0.3457
-w:saying its\t0\t0.2494
-w:saying sorry\t0\t0.2365
-w:says\t-0.4741\t0.6994
-w:says he\t0\t0.4263
-w:says she\t-0.2262\t0.2988
-w:says take\t0\t-0.3654
-w:scare\t0\t0.2607
-w:scare me\t0\t0.2607
-w:scared\t0.2472\t0.5233
-w:scared ill\t0\t0.5099
-w:schedule\t0\t-0.3220
-w:school\t-0.2425\t0
-w:scratch\t0\t0.3908
-w:scratch until\t0\t0.3485
-w:scratchy\t-0.3191\t0
-w:scratchy from\t-0.3799\t0
-w:scream\t0\t-0.3042
-w:screen\t-0.2151\t0
-w:se\t1.1686\t0
-w:se corto\t-0.5282\t0.4038
-w:se desmayo\t0.9563\t-0.5484
-w:se le\t0.3286\t0
-w:se me\t0.7645\t-0.3413
-w:se quiere\t-0.4087\t0.4070
-w:see\t-0.3839\t0.3818
-w:see a\t0\t0.5027
-w:see any\t0\t0.4947
-w:see shadows\t0.3583\t0
-w:see you\t0\t-0.4707
-w:seeing\t0.4660\t-0.5650
-w:seeing things\t0.2636\t-0.2157
-w:seems\t0\t0.4907
-w:seems like\t0\t0.3573
-w:seguir\t0\t0.7504
-w:seguir viviendo\t0\t0.2585
-w:segura\t0\t0.4042
-w:segura conmigo\t0\t0.4042
-w:seguro\t0\t-0.2450
-w:seizing\t1.0505\t-0.4622
-w:seizing right\t0.2335\t0
-w:seizure\t1.4993\t-0.5929
-w:seizure in\t0.2546\t0
-w:seizures\t0.2381\t0
-w:self\t-0.3404\t0.9182
-w:self harm\t0\t0.3966
-w:self harming\t0\t0.5216
-w:send\t0\t-0.2239
-w:sending\t0\t-0.2269
-w:sense\t0.2881\t0
-w:sent\t-0.2737\t0.2527
-w:sent me\t0\t0.2510
-w:sentence\t0.2818\t0
-w:sentido\t0\t0.6144
-w:sentido a\t0\t0.2493
-w:sentido seguir\t0\t0.3651
-w:seria\t0\t0.4886
-w:seria mortal\t0\t0.2054
-w:seria un\t0\t0.2831
-w:series\t0\t-0.7998
-w:session\t-0.3696\t-0.8593
-w:session yesterday\t0.2240\t0
-w:sessions\t0\t-0.2818
-w:severe\t0.5497\t-0.2206
-w:sewer\t0\t0.3758
-w:sewer slide\t0\t0.3758
-w:sewerslide\t0\t0.5450
-w:sewerslide is\t0\t0.4203
-w:shadows\t0.3583\t0
-w:shadows moving\t0.3583\t0
-w:shaking\t0.3937\t-0.4077
-w:shaking all\t0.2828\t-0.2058
-w:she\t0.6270\t0.2707
-w:she collapsed\t0.2530\t0
-w:she doesnt\t0.2596\t0
-w:she has\t-0.2116\t0
-w:she is\t0.5046\t0
-w:she said\t0\t0.3790
-w:she saw\t0.3208\t0
-w:she took\t0.5072\t-0.2396
-w:she wants\t-0.2231\t0.3358
-w:shes\t0.7693\t0
-w:shes been\t0\t0.3740
-w:shes fitting\t0.3073\t0
-w:shes going\t0\t0.3855
-w:shes in\t0.2848\t0
-w:shes unconscious\t0.2374\t0
-w:shes unresponsive\t0.2871\t0
-w:shock\t0.6191\t0
-w:shock help\t0.4088\t0
-w:shoot\t0\t0.2866
-w:shoot himself\t0\t0.2614
-w:short\t0\t-0.3754
-w:short of\t0.3682\t0
-w:short three\t-0.2013\t0
-w:should\t0.2557\t0
+w:of wine\t-0.2552\t0
+w:of yourself\t0\t-0.2612
+w:off\t-0.7138\t0.6782
+w:off a\t0\t0.3606
+w:off dead\t0\t0.3737
+w:off meds\t0\t-0.5636
+w:off my\t0\t0.3076
+w:off not\t0\t0.2540
+w:off the\t0\t0.4598
+w:off with\t0\t0.2137
+w:officially\t0\t0.3017
+w:officially done\t0\t0.3017
+w:ojala\t0\t0.5302
+w:ojala me\t0\t0.2298
+w:ojala no\t0\t0.3004
+w:ok\t-0.7381\t-0.8691
+w:ok to\t0\t-0.2134
+w:old\t-0.2862\t-0.8286
+w:old me\t0\t-0.2850
+w:on being\t0\t0.3805
+w:on facebook\t0\t0.2894
+w:on food\t0.2828\t0
+w:on friday\t0\t-0.4168
+w:on his\t0.2268\t0
+w:on hold\t0\t-0.3850
+w:on it\t-0.3381\t0
+w:on living\t0\t0.2069
+w:on one\t0.3575\t-0.3141
+w:on purpose\t0\t0.9435
+w:on saturday\t0\t-0.3399
+w:on suddenly\t0.3575\t0
+w:on the\t0.5711\t1.3634
+w:on this\t0\t-0.3707
+w:on thursday\t0\t-0.2439
+w:on time\t0\t-0.8190
+w:on vacation\t0\t-0.2322
+w:once\t0\t0.5941
+w:once and\t0\t0.2138
+w:once at\t0.2826\t0
+w:once before\t0\t0.2093
+w:oncoming\t0\t0.2093
+w:oncoming traffic\t0\t0.2093
+w:one\t1.3108\t-0.3098
+w:one can\t0\t0.2355
+w:one im\t0\t0.3658
+w:one more\t0\t0.2158
+w:one of\t0.2172\t-0.2734
+w:one or\t0.3093\t0
+w:one side\t0.5522\t-0.4522
+w:one to\t0.2368\t0
+w:one would\t0\t0.2922
+w:ones\t0\t0.2703
+w:only\t0\t0.2670
+w:only get\t0.3093\t0
+w:only option\t0\t0.2365
+w:only thing\t-0.2760\t0
+w:open\t0\t-0.2169
+w:opens\t0\t-0.4101
+w:opens up\t0\t-0.4101
+w:option\t0\t0.2365
+w:options\t0\t0.2580
+w:options at\t0\t0.2580
+w:or\t1.0503\t-0.4039
+w:or any\t0\t0.3130
+w:or go\t0.6645\t0
+w:or not\t0.2335\t0
+w:or two\t0.4840\t0
+w:order\t0\t0.6968
+w:order now\t0\t0.2578
+w:order today\t0\t0.3330
+w:organizer\t0\t-0.2697
+w:orina\t0.7390\t-0.3327
+w:orina esta\t0.3323\t0
+w:orina sale\t0.2364\t0
+w:orinando\t0.3803\t0
+w:orinando sangre\t0.3803\t0
+w:other\t-0.2023\t1.0069
+w:other plans\t0\t0.2703
+w:other side\t0\t0.4779
+w:otherwise\t-0.2224\t0
+w:otra\t-0.2322\t0.5457
+w:otra vez\t-0.2322\t0.5457
+w:our\t0\t-0.2815
+w:out\t2.4933\t-0.4746
+w:out after\t0.4417\t0
+w:out again\t0.2032\t0
+w:out for\t0.4180\t0.6630
+w:out in\t0.8478\t0
+w:out my\t0\t-0.2420
+w:out of\t-1.1090\t0.2517
+w:out once\t0.2826\t0
+w:out one\t0.2382\t0
+w:out today\t0\t-0.2351
+w:out tonight\t0\t0.2537
+w:out twice\t0.2309\t0
+w:outside\t-0.2183\t0
+w:over\t0.3249\t-0.7541
+w:over and\t0\t-0.3028
+w:over it\t0\t0.2139
+w:over many\t0\t-0.3233
+w:over this\t0\t-0.7727
+w:overdose\t-0.2518\t1.0189
+w:overdose last\t0\t0.2131
+w:overdose of\t0.5537\t-0.3592
+w:overdose on\t0\t0.3807
+w:overdosed\t1.1912\t-0.8871
+w:overdosed on\t0.5787\t-0.2845
+w:overpass\t0\t0.2388
+w:overwhelmed\t0\t0.3448
+w:own\t-0.4126\t0.6473
+w:own funeral\t0\t0.3970
+w:oxy\t0\t0.8545
+w:oxy early\t0\t0.7180
+w:oxy for\t0\t0.4512
+w:oxy like\t0\t-0.3559
+w:oyendo\t0.2239\t0
+w:oyendo voces\t0.2239\t0
+w:pain\t0\t-0.9860
+w:pain after\t0\t0.3262
+w:pain anymore\t0\t0.3029
+w:pain better\t0\t-0.2527
+w:pain for\t0\t-0.3688
+w:pain has\t0\t0.7234
+w:pain in\t0.4355\t-0.2831
+w:pain is\t-1.0473\t0
+w:pain isnt\t-0.2049\t0
+w:pain lets\t0\t-0.2395
+w:pain makes\t0\t-0.3159
+w:pain many\t0\t0.2291
+w:pain one\t0\t0.2158
+w:pain radiating\t0.3681\t0
+w:pain so\t0\t0.3188
+w:pain that\t0.2864\t0
+w:pain to\t0\t-0.3022
+w:painless\t0\t0.3415
+w:painless ways\t0\t0.2918
+w:painlessly\t0\t0.3827
+w:pains\t0.4094\t0
+w:painter\t-0.3158\t0
+w:palabras\t0.3695\t0
+w:papeles\t0\t-0.2443
+w:papeles del\t0\t-0.2443
+w:paper\t-0.2317\t0
+w:paperwork\t0\t-0.3798
+w:para\t0\t0.5955
+w:para no\t0\t0.2266
+w:para siempre\t0\t0.3698
+w:paracetamol\t0\t0.2367
+w:parked\t0\t0.8461
+w:parked by\t0\t0.5451
+w:parked on\t0\t0.3459
+w:parking\t-0.3414\t-0.7238
+w:parking garage\t0\t0.2411
+w:parking near\t0\t-0.2969
+w:partner\t0\t0.5929
+w:partner is\t0\t0.2441
+w:party\t0\t-0.2324
+w:party on\t0\t-0.2324
+w:pass\t1.0094\t-0.7025
+w:pass out\t1.0094\t-0.7025
+w:passed\t0.5842\t-0.7976
+w:passed away\t-0.2858\t0
+w:passed his\t-0.2665\t0
+w:passed out\t1.7159\t-0.5940
+w:passing\t0.5125\t-0.3841
+w:passing out\t0.5125\t-0.3841
+w:passwords\t0\t0.3330
+w:past\t0.7407\t0
+w:past out\t0.7407\t0
+w:pastillas\t-0.5389\t1.2097
+w:patel\t0\t0.4332
+w:patel that\t0\t0.2659
+w:patient\t0\t0.4150
+w:pauses\t0.2193\t0
+w:peace\t-0.2727\t0.6479
+w:peace with\t0\t0.4131
+w:peaceful\t0\t0.2445
+w:pecho\t1.3406\t-0.8385
+w:pecho despues\t-0.2545\t0
+w:pecho mucho\t0.3521\t0
+w:pecho y\t0.3440\t0
+w:pee\t0.5290\t-0.2440
+w:peed\t0.6061\t0
+w:peeing\t0.3361\t-0.2723
+w:peeing a\t-0.2107\t0
+w:peeing bright\t0.4025\t0
+w:pena\t0\t0.3618
+w:penicillin\t0\t-0.3963
+w:pensando\t-0.2441\t0.5220
+w:pensando en\t-0.2441\t0.5220
+w:people\t0.6231\t-0.5507
+w:people who\t0.4849\t-0.3313
+w:peor\t0.3710\t-0.2389
+w:peor de\t0.2291\t0
+w:percocet\t0\t0.2299
+w:percocet just\t0\t0.2299
+w:permanent\t0\t0.7166
+w:permanent ones\t0\t0.2703
+w:permanently\t0\t0.3829
+w:person\t0\t-0.3573
+w:person my\t0\t-0.2877
+w:personas\t0.4783\t0
+w:personas que\t0.4783\t0
+w:pharmacy to\t0\t0.4253
+w:phone\t-0.6062\t-0.2968
+w:physical\t0\t-0.2180
+w:physical therapy\t0\t-0.2180
+w:physio\t-0.3314\t-0.2558
+w:physio showed\t-0.2573\t0
+w:pick\t0\t-0.4394
+w:pick me\t0\t-0.3932
+w:picked\t0\t0.3065
+w:picked the\t0\t0.3893
+w:picturing\t0\t0.2500
+w:picturing my\t0\t0.2414
+w:pienso\t0\t0.3233
+w:pienso en\t0\t0.3233
+w:pill\t0.4126\t-0.4244
+w:pill bottle\t0.4192\t-0.2367
+w:pills\t0\t0.7608
+w:pills are\t0\t0.2853
+w:pills at\t-0.2276\t-0.3046
+w:pills box\t0\t-0.2314
+w:pills by\t0.2785\t-0.2252
+w:pills for\t-0.2438\t0.4057
+w:pills in\t-0.2371\t0
+w:pills just\t0\t0.2853
+w:pills lined\t0\t0.2794
+w:pills on\t0\t0.2329
+w:pills right\t0\t0.4949
+w:pills saved\t0\t0.3959
+w:pills than\t0\t-0.3283
+w:pills to\t0\t-0.3464
+w:pills together\t0.3643\t0
+w:pills twice\t0.2895\t0
+w:pistol\t0\t0.2524
+w:pistol and\t0\t0.2524
+w:pistola\t0\t0.2618
+w:pistola en\t0\t0.2618
+w:place\t0\t-0.2418
+w:plan\t-0.5444\t0.6092
+w:plan and\t0\t0.7471
+w:plan for\t0\t-0.4246
+w:plan to\t0\t0.4324
+w:planning\t-0.5572\t0.9284
+w:planning ahead\t0\t-0.3874
+w:planning my\t0\t0.8978
+w:planning to\t0\t0.4194
+w:platform\t0\t0.2775
+w:platform today\t0\t0.2051
+w:play\t0\t-0.2851
+w:play with\t0\t-0.2851
+w:please\t-0.2218\t0
+w:please call\t0.3932\t-0.2249
+w:please dont\t0\t0.4627
+w:please help\t0\t0.3436
+w:please i\t0\t0.2646
+w:please inform\t0\t0.2659
+w:please note\t0\t-0.3819
+w:please stop\t-0.2288\t-0.3734
+w:please take\t0\t0.4518
+w:point\t-0.3566\t2.0280
+w:point anymore\t0\t0.4174
+w:point in\t0\t0.6187
+w:pointless\t-0.3473\t0.7122
+w:pointless since\t0\t0.4535
+w:por\t0\t-0.2282
+w:posted\t-0.3546\t0.5225
+w:posted a\t0\t0.2664
+w:pounding\t0.4191\t-0.3477
+w:practice\t0\t-0.2033
+w:pray god\t0\t0.3996
+w:pray the\t0\t-0.2395
+w:prescribed\t0\t-0.2457
+w:prescribed on\t0\t0.2501
+w:prescription\t-0.2477\t0
+w:prescription ran\t-0.2115\t0
+w:presion\t0.5102\t-0.2189
+w:presion arterial\t0.3223\t0
+w:presion en\t0.2778\t0
+w:presion esta\t-0.2432\t0
+w:pressure\t0.4662\t-0.2925
+w:pressure in\t0.3832\t-0.2030
+w:probably\t0\t0.2118
+w:problems\t-0.5903\t0
+w:procedure\t0.3291\t-0.2829
+w:promise\t-0.3728\t-0.5961
+w:properly\t0.8332\t-0.3181
+w:puede\t0.8719\t-0.3686
+w:puede hablar\t0.4436\t-0.2027
+w:puede respirar\t0.3039\t0
+w:puedo\t0.5501\t-0.3667
+w:puedo mas\t0\t0.3846
+w:puedo quedarme\t0\t-0.3219
+w:puedo respirar\t0.8777\t-0.2372
+w:puente\t0\t0.2436
+w:pulse\t0.2914\t0
+w:purpose\t0\t1.0984
+w:purpose a\t0.3894\t0
+w:purpose obviously\t0\t-0.2801
+w:put\t0\t0.6679
+w:put a\t0\t0.2250
+w:put my\t0\t0.3330
+w:q\t0\t0.4257
+w:que\t0.9515\t0
+w:que dosis\t0\t0.2016
+w:que duela\t-0.2545\t0
+w:que me\t0.6974\t-0.4745
+w:que no\t0.8723\t-0.2859
+w:que se\t-0.4228\t0.3458
+w:que vas\t0\t0.2493
+w:quedarme\t0\t-0.3219
+w:quedarme mas\t0\t-0.3219
+w:quickly\t-0.3060\t0
+w:quiere\t-0.4506\t0.4846
+w:quiere matar\t-0.2888\t0.3364
+w:quiero\t-0.8028\t1.7785
+w:quiero cambiar\t0\t-0.2018
+w:quiero cancelar\t0\t-0.4237
+w:quiero desaparecer\t0\t0.2180
+w:quiero morir\t0\t0.5459
+w:quiero vivir\t0\t0.2050
+w:quisiera\t0\t0.2543
+w:quisiera estar\t0\t0.2543
+w:quit\t-0.2774\t0
+w:quit smoking\t0\t-0.3780
+w:quitarme\t0\t0.3735
+w:quitarme la\t0\t0.3735
+w:radiating\t0.3799\t0
+w:radiating to\t0.3799\t0
+w:railroad\t0\t0.4758
+w:railroad crossing\t0\t0.3459
+w:rain\t0\t-0.2568
+w:raining\t0\t-0.4251
+w:ran\t-0.2728\t0
+w:ran out\t-0.2312\t0
+w:rate\t-0.5089\t0
+w:rate is\t-0.2603\t0
+w:rate many\t-0.2008\t0
+w:rather be\t0\t0.2001
+w:rating\t0\t0.2291
+w:rating my\t0\t0.2291
+w:razor\t-0.4535\t1.3948
+w:razor blades\t0\t0.3457
+w:reaction\t0.5716\t-0.2263
+w:reaction going\t0.3854\t0
+w:ready\t-0.5687\t0.7795
+w:real\t1.1102\t-0.2866
+w:real and\t0.2048\t0
+w:real or\t0.2335\t0
+w:really\t0.9151\t0.3499
+w:really bad\t0.3128\t-0.2445
+w:really help\t-0.2573\t0
+w:really short\t0.2525\t0
+w:really strong\t0\t0.4705
+w:really suicidal\t0\t0.2172
+w:really tired\t0\t-0.2715
+w:really wrong\t0.4273\t0
+w:reason\t-0.4257\t1.1447
+w:reason to\t-0.2935\t0.5534
+w:reasons\t0\t0.3130
+w:rebook\t0\t-0.2015
+w:recibir\t0\t0.2493
+w:recibir de\t0\t0.2493
+w:recognize\t0.2912\t0
+w:recognize us\t0.4313\t0
+w:red\t1.5402\t-0.4579
+w:red in\t0.3959\t0
+w:red when\t0.6061\t0
+w:refill\t-0.2074\t-0.2979
+w:refill on\t0\t0.6348
+w:reflux\t0\t-0.2407
+w:relapsed\t-0.2179\t0.5058
+w:relapsed and\t0\t0.4106
+w:relief honestly\t0\t0.2149
+w:relief this\t0\t0.2079
+w:remember\t0\t-0.3495
+w:remember if\t0\t-0.2314
+w:reminder\t0\t0.2397
+w:reminders\t0\t-0.6792
+w:reminders anymore\t0\t-0.2072
+w:reply\t0\t-0.2288
+w:require\t0\t0.2659
+w:require further\t0\t0.2659
+w:reschedule\t-0.2049\t0
+w:respira\t0.2992\t0
+w:respirar\t1.3572\t-0.4105
+w:respirar bien\t0.6188\t0
+w:respiro\t-0.4754\t0
+w:respiro bien\t-0.4754\t0
+w:respond\t0.3254\t-0.2902
+w:respond to\t0.2881\t-0.2218
+w:responding\t1.0131\t-0.7527
+w:responding to\t0.6574\t-0.3675
+w:rest\t-0.6662\t0.7803
+w:rest of\t-0.2152\t0.7218
+w:resting\t-0.3748\t0
+w:resting heart\t-0.2515\t0
+w:results\t-0.2573\t-0.3050
+w:ribs\t0.2983\t0
+w:ride\t0\t-0.3737
+w:right\t0.6308\t-0.3502
+w:right away\t-0.2013\t0
+w:right for\t0\t-0.2877
+w:right moment\t0\t0.4512
+w:right now\t0.2184\t1.0911
+w:rindo\t0\t0.6024
+w:river\t0\t0.2277
+w:road\t0\t0.2427
+w:roja\t0.3323\t0
+w:ronda\t0\t0.2189
+w:ronda la\t0\t0.2189
+w:roof\t0\t0.6785
+w:roof and\t-0.2409\t0.4655
+w:room\t0\t-0.5379
+w:room is\t0.2794\t0
+w:room that\t0.2034\t0
+w:rope\t-0.4895\t1.7182
+w:rope and\t0\t0.2435
+w:rope in\t0\t0.4845
+w:rope today\t0\t0.2941
+w:round helps\t0\t-0.2299
+w:rouse\t0.4316\t-0.2161
+w:rouse him\t0.3322\t0
+w:rule\t0\t-0.2876
+w:running\t-0.3639\t0.2716
+w:sad\t-0.2012\t-0.4672
+w:safe\t-0.2225\t-0.2739
+w:safe for\t0.2880\t-0.2180
+w:safe right\t0\t0.4672
+w:safe to\t0\t-0.2858
+w:safety\t0\t-0.2063
+w:said\t-1.4975\t0.4353
+w:said he\t0\t0.3584
+w:said hes\t-0.2340\t0.4261
+w:said no\t0\t-0.5303
+w:said she\t-0.2085\t0.4012
+w:said shes\t0\t0.2419
+w:said this\t0\t0.2753
+w:said tonight\t0\t0.2182
+w:sale\t0.2364\t0
+w:sale con\t0.2364\t0
+w:salen\t0.3695\t0
+w:salen unas\t0.3695\t0
+w:sangrando\t0.5582\t0
+w:sangrando mucho\t0.5582\t0
+w:sangre\t1.1768\t-0.3954
+w:sat\t0\t0.4315
+w:sat looking\t0\t0.2506
+w:saturday\t0\t-0.4375
+w:saved\t-0.2302\t0
+w:saved my\t0\t-0.2601
+w:saved up\t0\t0.2097
+w:saving\t-0.4375\t0.6438
+w:saving for\t0\t-0.2831
+w:saving my\t0\t0.7074
+w:saving up\t-0.2353\t0.2508
+w:saw\t0.2229\t-0.2321
+w:saw spiders\t0.2905\t0
+w:say\t0.4608\t0
+w:say a\t0.3954\t0
+w:say im\t0\t-0.2587
+w:saying\t-1.2383\t0.5352
+w:saying goodbye\t-0.2384\t0.3472
+w:saying its\t0\t0.2524
+w:saying sorry\t0\t0.2289
+w:says\t-0.3979\t0.6467
+w:says arent\t0.2034\t0
+w:says he\t0\t0.4307
+w:says she\t-0.2295\t0.3054
+w:says take\t0\t-0.3650
+w:scare\t0\t0.2591
+w:scare me\t0\t0.2591
+w:scared\t0.2313\t0.4994
+w:scared ill\t0\t0.5033
+w:schedule\t0\t-0.3279
+w:school\t-0.2404\t0
+w:scratch\t0\t0.3850
+w:scratch until\t0\t0.3448
+w:scratchy\t-0.3158\t0
+w:scratchy from\t-0.3754\t0
+w:scream\t0\t-0.3031
+w:screen\t-0.2100\t0
+w:se\t1.1538\t0
+w:se corto\t-0.5311\t0.4007
+w:se desmayo\t0.9042\t-0.5338
+w:se le\t0.3851\t0
+w:se me\t0.7801\t-0.3371
+w:se quiere\t-0.4115\t0.4124
+w:see\t-0.4038\t0.3884
+w:see a\t0\t0.5104
+w:see any\t0\t0.5000
+w:see shadows\t0.3472\t0
+w:see you\t0\t-0.4734
+w:seeing\t0.6205\t-0.5882
+w:seeing people\t0.2545\t0
+w:seeing things\t0.2446\t-0.2107
+w:seems\t0\t0.4927
+w:seems like\t0\t0.3577
+w:seguir\t0\t0.7444
+w:seguir viviendo\t0\t0.2607
+w:segura\t0\t0.3989
+w:segura conmigo\t0\t0.3989
+w:seguro\t0\t-0.2443
+w:seizing\t1.0336\t-0.4578
+w:seizing right\t0.2178\t0
+w:seizure\t1.4541\t-0.5768
+w:seizure in\t0.2489\t0
+w:seizures\t0.2663\t0
+w:self\t-0.3437\t0.9250
+w:self harm\t0\t0.3939
+w:self harming\t0\t0.5311
+w:send\t0\t-0.2181
+w:sending\t0\t-0.2285
+w:sense\t0.2790\t0
+w:sent\t-0.2761\t0.2503
+w:sent me\t0\t0.2492
+w:sentence\t0.2709\t0
+w:sentido\t0\t0.6016
+w:sentido a\t0\t0.2456
+w:sentido seguir\t0\t0.3560
+w:seria\t0\t0.4922
+w:seria mortal\t0\t0.2016
+w:seria un\t0\t0.2906
+w:series\t0\t-0.7945
+w:session\t-0.2744\t-0.9264
+w:sessions\t0\t-0.2765
+w:severe\t0.5333\t-0.2150
+w:sewer\t0\t0.3745
+w:sewer slide\t0\t0.3745
+w:sewerslide\t0\t0.5439
+w:sewerslide is\t0\t0.4202
+w:shadows\t0.3472\t0
+w:shadows moving\t0.3472\t0
+w:shaking\t0.3875\t-0.3936
+w:shaking all\t0.2857\t-0.2003
+w:shaving\t0\t-0.2014
+w:she\t0.6254\t0.2724
+w:she collapsed\t0.2528\t0
+w:she doesnt\t0.2481\t0
+w:she has\t-0.2077\t0
+w:she is\t0.4920\t0
+w:she said\t0\t0.3726
+w:she saw\t0.3218\t0
+w:she took\t0.5028\t-0.2344
+w:she wants\t-0.2217\t0.3348
+w:shes\t0.7563\t0
+w:shes been\t0\t0.3682
+w:shes fitting\t0.3127\t0
+w:shes going\t-0.2001\t0.3866
+w:shes in\t0.2659\t0
+w:shes unconscious\t0.2386\t0
+w:shes unresponsive\t0.2875\t0
+w:shock\t0.6224\t0
+w:shock help\t0.4084\t0
+w:shoot\t0\t0.3129
+w:shoot himself\t0\t0.2851
+w:shoots\t0\t-0.2457
+w:shoots himself\t0\t-0.2457
+w:short\t0\t-0.3673
+w:short of\t0.3456\t0
+w:should\t0.2651\t0
 w:should cover\t0\t0.3889
-w:should i\t0.6954\t-1.0645
-w:should just\t-0.3007\t0.7843
-w:should know\t0\t0.2334
-w:showed\t-0.2601\t0
-w:showed me\t-0.2601\t0
-w:shower\t0.3858\t0
-w:si\t0\t0.8906
-w:si again\t0\t0.3365
-w:side\t1.7678\t-0.5636
-w:side has\t0.4616\t0
-w:side of\t0.6749\t-0.5554
-w:siempre\t-0.3911\t0.2386
-w:siento\t0.8601\t0
-w:siento el\t0.3603\t0
-w:siento que\t0.5130\t-0.3097
-w:siento segura\t0\t0.4042
-w:sigo\t0.6815\t-0.2199
-w:sigo oyendo\t0.2520\t0
-w:sigo viendo\t0.4295\t0
-w:sin\t-0.3703\t1.0062
-w:sin esperanza\t0\t0.4217
-w:sin mi\t-0.2379\t0.5845
-w:since\t0.7057\t-0.6235
-w:since i\t0\t-0.2548
-w:since monday\t0.3583\t0
-w:since my\t0.2240\t0
-w:since the\t-0.4708\t0
-w:since this\t0.4403\t0
-w:since yesterdays\t0.2848\t0
-w:sister\t-0.2736\t0.3508
-w:sister gets\t0\t0.2245
-w:sister is\t0\t-0.2745
-w:sister like\t0.2848\t0
-w:sister took\t0\t0.3995
-w:sisters\t0\t-0.5515
-w:site\t0.5997\t-0.3477
-w:site is\t-0.2294\t0
-w:site wont\t0.2905\t0
-w:sitting\t0\t0.7864
-w:sitting here\t-0.2355\t0.5471
-w:sitting in\t0\t0.5639
-w:sitting still\t0.2289\t0
-w:size\t0\t-0.3425
-w:sleep\t-0.6559\t0.4683
-w:sleep and\t0\t0.3885
-w:sleep forever\t0\t0.4430
-w:sleep through\t0\t-0.4061
-w:sleeping\t0\t-0.5514
-w:sleeping a\t0\t-0.4147
-w:sleeping in\t0\t-0.2564
-w:sleeping on\t-0.3434\t0
-w:sleeping pills\t0.4222\t0.3442
-w:sleepy\t0\t-0.2707
-w:slept\t-0.3760\t0
-w:slept many\t-0.2606\t0
-w:slide\t0\t0.3758
-w:slide thoughts\t0\t0.3102
-w:slight\t-0.3010\t0
-w:slight headache\t-0.2518\t0
-w:slit\t0\t0.4359
-w:slit my\t0\t0.4359
-w:slot\t-0.2426\t-0.6016
-w:slot if\t0\t-0.4114
-w:slow\t0.2535\t-0.3666
-w:slumped\t0.3910\t0
-w:slumped in\t0.2139\t0
-w:slurred\t0.4957\t0
-w:slurred speech\t0.2090\t0
-w:slurring\t0.2549\t0
-w:small\t-0.2545\t-0.3139
-w:smile\t0.2308\t0
-w:smile is\t0.2308\t0
-w:smoking\t0\t-0.3879
-w:snoring\t0\t-0.5132
-w:snoring is\t0\t-0.2181
-w:snow\t0\t-0.3528
-w:so\t-1.2787\t0
-w:so bad\t0\t0.6596
-w:so done\t0\t-0.2338
-w:so i\t-0.2905\t0.4731
-w:so ill\t0\t-0.3620
-w:so im\t0\t-0.2963
-w:so much\t0\t-0.5830
-w:so my\t0\t-0.2272
-w:so numb\t0\t0.2054
-w:so over\t0\t-0.3244
-w:so tired\t0\t0.4051
-w:so whats\t0\t0.2502
-w:so you\t0\t-0.2872
-w:soaked\t0.2563\t0
-w:soaked through\t0.2563\t0
-w:soaking\t0.2054\t0
-w:soga\t0\t0.4262
-w:soga lista\t0\t0.4262
-w:solo\t0\t-0.3211
-w:solo me\t0.3979\t0
-w:some\t1.0576\t-0.9504
-w:some of\t1.3850\t-0.5433
-w:some relief\t0\t-0.3068
-w:someone\t0\t0.3828
-w:someone to\t0\t0.6746
-w:something\t0\t0.5523
-w:something i\t0\t0.3159
-w:something is\t0.7383\t-0.4052
-w:something stupid\t0\t0.4271
-w:sometimes\t-0.2148\t-0.2985
-w:son\t0.3870\t0
-w:son collapsed\t0.2545\t0
-w:son cut\t0\t0.2092
-w:son has\t-0.2582\t0
-w:son is\t0.4379\t-0.2227
-w:son said\t0\t0.2303
-w:son swallowed\t0.2597\t-0.2879
-w:son unconscious\t0.2460\t0
-w:son wont\t0.2615\t0
-w:soon\t-0.4438\t0.5969
-w:soon enough\t0\t0.2638
-w:soon it\t0\t0.2372
-w:sore\t-0.7216\t-0.5532
-w:sore from\t-0.3449\t0
-w:sorry\t-0.5232\t0.7031
-w:sorry and\t0\t0.2365
-w:sorry mom\t0\t0.3483
-w:sorted it\t0\t-0.2505
-w:sounds like\t0\t0.2177
-w:space\t0\t0.2972
-w:space and\t0\t0.2972
-w:speak\t0.2085\t-0.2576
-w:speak properly\t0.2859\t0
-w:speech\t0.8108\t-0.2397
-w:speech after\t0.2090\t0
-w:speech is\t0.6018\t-0.2283
-w:spiders\t0.2899\t0
-w:spiders on\t0.3208\t0
-w:spinning\t0.2758\t0
-w:spot\t-0.2344\t-0.2483
-w:spray\t0.5358\t0
-w:spray bottle\t0\t0.4146
-w:spurting\t0.2779\t0
-w:spurts\t0.3045\t0
-w:spurts when\t0.3045\t0
-w:stairs\t0.2902\t-0.3394
-w:stairs will\t0\t-0.2074
-w:stand\t0\t-0.5042
-w:stand up\t0\t-0.2235
-w:standing\t-0.5126\t0.8425
-w:standing at\t0\t0.2354
-w:standing on\t-0.3817\t0.7031
-w:staring\t0.4243\t0.3257
-w:staring at\t0\t0.5351
-w:start\t0\t-0.6675
-w:start again\t0\t-0.3368
-w:started\t0\t0.2727
-w:started cutting\t0\t0.5658
-w:started saying\t0\t-0.4399
-w:starting\t0.2157\t-0.6711
-w:starting to\t0\t-0.4044
-w:stash\t0\t0.2133
-w:stay\t0\t-0.3323
-w:stay awake\t0.2461\t-0.2257
-w:stepping\t0\t0.2083
-w:stepping in\t0\t0.2083
-w:stiff\t0.5605\t-0.3161
+w:should i\t0.6978\t-1.0650
+w:should just\t-0.2919\t0.7915
+w:should know\t0\t0.2312
+w:show\t0\t-0.2901
+w:show shoots\t0\t-0.2457
+w:showed\t-0.2573\t0
+w:showed me\t-0.2573\t0
+w:shower\t0.3939\t0
+w:si\t-0.2074\t0.8833
+w:si again\t0\t0.3340
+w:side\t1.7665\t-0.6078
+w:side has\t0.4482\t0
+w:side of\t0.6864\t-0.5649
+w:siempre\t-0.3764\t0.2190
+w:siento\t0.8364\t0
+w:siento el\t0.3550\t0
+w:siento que\t0.4969\t-0.2992
+w:siento segura\t0\t0.3989
+w:sigo\t0.6180\t-0.2063
+w:sigo oyendo\t0.2239\t0
+w:sigo viendo\t0.3940\t0
+w:sin\t-0.3717\t1.0023
+w:sin esperanza\t0\t0.4164
+w:sin mi\t-0.2408\t0.5859
+w:since\t0.7666\t-0.6594
+w:since i\t0\t-0.2310
+w:since monday\t0.3472\t0
+w:since my\t0.4210\t0
+w:since the\t-0.5268\t0
+w:since this\t0.4210\t0
+w:since yesterdays\t0.2943\t0
+w:sister\t-0.2909\t0.3692
+w:sister gets\t0\t0.2267
+w:sister is\t0\t-0.2686
+w:sister like\t0.2659\t0
+w:sister took\t0\t0.4036
+w:sisters\t0\t-0.5324
+w:site\t0.5956\t-0.3433
+w:site is\t-0.2241\t0
+w:site wont\t0.2907\t0
+w:sitting\t0\t0.7736
+w:sitting here\t-0.2308\t0.5262
+w:sitting in\t0\t0.5696
+w:sitting still\t0.2097\t0
+w:size\t0\t-0.3389
+w:sleep\t-0.6443\t0.4724
+w:sleep and\t0\t0.3903
+w:sleep forever\t0\t0.4365
+w:sleep through\t0\t-0.4057
+w:sleeping\t0\t-0.5545
+w:sleeping a\t0\t-0.4146
+w:sleeping in\t0\t-0.2510
+w:sleeping on\t-0.3525\t0
+w:sleeping pills\t0.4358\t0.3341
+w:sleepy\t0\t-0.2791
+w:slept\t-0.3753\t0
+w:slept many\t-0.2578\t0
+w:slice\t0\t0.2034
+w:slice my\t0\t0.2034
+w:slide\t0\t0.3745
+w:slide thoughts\t0\t0.3099
+w:slight\t-0.2962\t0
+w:slight headache\t-0.2447\t0
+w:slit\t0\t0.4452
+w:slit my\t0\t0.4452
+w:slot\t-0.2411\t-0.6059
+w:slot if\t0\t-0.4101
+w:slow\t0.2491\t-0.3686
+w:slumped\t0.3867\t0
+w:slumped in\t0.2053\t0
+w:slurred\t0.4717\t0
+w:slurring\t0.2610\t0
+w:small\t-0.2547\t-0.3168
+w:small cut\t0\t-0.2014
+w:smile\t0.2231\t0
+w:smile is\t0.2231\t0
+w:smoking\t0\t-0.3780
+w:snoring\t0\t-0.5072
+w:snoring is\t0\t-0.2122
+w:snow\t0\t-0.3465
+w:so\t-1.3812\t0
+w:so bad\t0\t0.6614
+w:so done\t0\t-0.2224
+w:so i\t-0.2833\t0.5011
+w:so ill\t0\t-0.3707
+w:so im\t0\t-0.2914
+w:so much\t0\t-0.5717
+w:so my\t0\t-0.2181
+w:so numb\t0\t0.2001
+w:so over\t0\t-0.3313
+w:so tired\t0\t0.4006
+w:so whats\t0\t0.2539
+w:so you\t0\t-0.2805
+w:soaked\t0.2584\t0
+w:soaked through\t0.2584\t0
+w:soga\t0\t0.4342
+w:soga lista\t0\t0.4342
+w:solo\t0\t-0.3217
+w:solo me\t0.3695\t0
+w:some\t1.0445\t-0.9348
+w:some of\t1.3787\t-0.5575
+w:some relief\t0\t-0.3018
+w:someone\t0\t0.3832
+w:someone to\t0\t0.6741
+w:something\t0\t0.5483
+w:something i\t0\t0.3146
+w:something is\t0.7325\t-0.4102
+w:something stupid\t0\t0.4184
+w:sometimes\t-0.2073\t-0.3023
+w:son\t0.3627\t0
+w:son collapsed\t0.2495\t0
+w:son cut\t0\t0.2085
+w:son has\t-0.2611\t0
+w:son is\t0.4291\t-0.2123
+w:son said\t0\t0.2317
+w:son swallowed\t0.2580\t-0.2939
+w:son unconscious\t0.2499\t0
+w:son wont\t0.2628\t0
+w:soon\t-0.4489\t0.6034
+w:soon enough\t0\t0.2725
+w:soon it\t0\t0.2394
+w:sore\t-0.7256\t-0.5582
+w:sore from\t-0.3482\t0
+w:sorry\t-0.5205\t0.8300
+w:sorry and\t0\t0.2289
+w:sorry mom\t0\t0.2757
+w:sorted it\t0\t-0.2419
+w:sounds like\t0\t0.2149
+w:space\t0\t0.2957
+w:space and\t0\t0.2957
+w:speak\t0\t-0.2548
+w:speak properly\t0.2594\t0
+w:speech\t0.8628\t-0.2482
+w:speech is\t0.6634\t-0.2374
+w:spiders\t0.2905\t0
+w:spiders on\t0.3218\t0
+w:spinning\t0.2711\t0
+w:spot\t-0.2321\t-0.2474
+w:spray\t0.5352\t0
+w:spray bottle\t0\t0.4097
+w:spurting\t0.2765\t0
+w:spurts\t0.3001\t0
+w:spurts when\t0.3001\t0
+w:stairs\t0.2972\t-0.3508
+w:stairs will\t0\t-0.2129
+w:stand\t0\t-0.5067
+w:stand up\t0\t-0.2213
+w:standing\t-0.5069\t0.8221
+w:standing at\t0\t0.2342
+w:standing on\t-0.3769\t0.6829
+w:staring\t0.4180\t0.3344
+w:staring at\t0\t0.5402
+w:start\t0\t-0.6646
+w:start again\t0\t-0.3303
+w:started\t0\t0.2132
+w:started cutting\t0\t0.5708
+w:started many\t0.2007\t0
+w:started saying\t0\t-0.4271
+w:starting\t0.2207\t-0.6719
+w:starting to\t0\t-0.4021
+w:stash\t0\t0.2065
+w:stay\t0\t-0.3286
+w:stay awake\t0.2413\t-0.2173
+w:stepping\t0\t0.2108
+w:stepping in\t0\t0.2108
+w:stiff\t0.5432\t-0.3078
 w:stiff neck\t0.3770\t0
-w:still\t0.9053\t-0.7224
-w:still be\t0\t0.3577
-w:still cant\t0.2495\t0
-w:still confused\t0.2394\t0
-w:still feels\t0.2105\t-0.2587
-w:still grieving\t-0.2013\t0
-w:still not\t0.4361\t-0.2007
-w:still want\t0\t0.2954
-w:stockpiling\t0\t0.4051
-w:stockpiling my\t0\t0.4051
-w:stomach\t0\t-0.2147
-w:stop\t0.6520\t0
-w:stop a\t-0.2068\t0.3164
-w:stop bleeding\t0.2604\t-0.2541
-w:stop existing\t0\t0.2760
-w:stop for\t0.2787\t0
-w:stop living\t-0.2286\t0
-w:stop looking\t0\t0.2034
-w:stop me\t0\t0.6613
-w:stop raining\t0\t-0.4246
-w:stop texting\t0\t-0.3428
-w:stop the\t0.3992\t-0.4865
-w:stop thinking\t-0.3666\t0
-w:stopped\t-0.4230\t0
-w:stopped after\t-0.3260\t0
-w:stopped eating\t0\t0.4640
-w:stopped quickly\t-0.2710\t0
-w:stopped taking\t0\t-0.4278
-w:stopping me\t0\t0.4130
-w:stopping the\t0\t-0.3386
-w:stops\t-0.2393\t0.7485
-w:stove on\t0\t0.2054
-w:street\t-0.4370\t0
-w:stroke\t1.5185\t-0.3824
-w:stroke at\t0.4038\t0
-w:stroke from\t0.7100\t0
-w:strong\t0\t0.4033
-w:strong today\t0\t0.4729
-w:struggling\t0.5659\t0
-w:struggling to\t0.5659\t0
-w:stuff\t0.4857\t0.3441
-w:stuff this\t0\t0.2245
-w:stupid\t0\t0.2086
-w:sudden\t0.9292\t-0.5430
-w:sudden weakness\t0.2149\t0
-w:suddenly\t1.2808\t-0.5458
-w:suffer\t0\t0.2018
-w:suffocating\t0.5388\t0
-w:sugar\t0\t-0.6331
-w:suicidal\t-0.6680\t2.1003
-w:suicidal again\t0\t0.5886
-w:suicidal thoughts\t0\t0.3378
-w:suicidal today\t0\t0.2226
-w:suicidarme\t0\t0.2077
-w:suicide\t-0.6381\t1.3618
-w:suicidio\t0\t0.2243
-w:suicidio me\t0\t0.2243
-w:summer\t0\t-0.6122
-w:super\t0.2213\t0
-w:supply\t0.5885\t0
-w:supply of\t0.5885\t0
-w:sure\t0.2741\t0.2444
-w:sure ill\t0\t0.2103
-w:sure whats\t0.2415\t0
-w:survive\t0\t0.3040
-w:swallow\t0.2617\t0
-w:swallow the\t0\t0.3145
-w:swallowed\t0.8388\t0.4765
-w:swallowed a\t0\t0.2878
-w:swallowed all\t0\t0.2307
-w:swallowed like\t-0.3222\t0.4030
-w:swallowed my\t0.3042\t-0.2315
-w:swallowed one\t0.2126\t-0.2676
-w:swallowed some\t0.2993\t-0.3621
-w:swallowed the\t0.4506\t0.3565
-w:swallowing bleach\t0\t0.2954
-w:sweating\t0.3289\t-0.2590
-w:sweaty\t0.2530\t0
-w:swelling\t0.7589\t-0.6619
-w:swelling after\t0.2342\t0
-w:swelling up\t0.6480\t0
-w:switching\t0\t-0.2992
-w:switching to\t0\t-0.2992
-w:swollen\t0.6637\t-0.2298
-w:symptoms\t0\t-0.2368
-w:table\t-0.2417\t0.3742
-w:table with\t0\t0.2050
-w:take\t-0.5444\t0.3802
-w:take a\t0\t-0.2481
-w:take all\t-0.2638\t0
-w:take back\t0\t0.3247
-w:take care\t0\t0.3897
-w:take it\t0\t0.2817
-w:take me\t0\t0.2963
-w:take more\t0\t-0.7343
-w:take the\t0.2172\t0.3006
-w:take them\t0\t0.3275
-w:take this\t0\t0.2634
-w:take to\t0.5088\t-0.3479
-w:takes\t0\t0.5464
-w:takes me\t0\t0.4111
-w:talk\t0\t-1.0792
-w:talk right\t0\t-0.2725
-w:talking\t0\t0.5208
-w:talking about\t-0.4796\t0.8431
-w:talking to\t0.7361\t-0.4225
-w:tall\t0\t0.2501
-w:tall does\t0\t0.2501
-w:tallest\t0\t0.2609
-w:tallest building\t0\t0.2609
-w:taper\t0\t-0.2083
-w:tapping\t-0.3775\t0.8806
-w:tapping out\t-0.3775\t0.8806
-w:tbh\t0\t0.3243
-w:teen\t-0.3004\t0.2053
-w:teen daughter\t0\t0.2765
-w:tell\t0\t1.0332
-w:tell my\t0\t0.6704
-w:tell whats\t0.2240\t0
-w:telling\t-0.2077\t0.5450
-w:telling me\t0\t0.2605
-w:tengo\t0.6272\t0.2131
-w:tengo dolor\t0.4244\t-0.2362
-w:tengo ganas\t0\t0.3064
-w:tengo la\t0\t0.4174
-w:tengo sangre\t0.2803\t0
-w:test\t-0.3142\t0
-w:texas\t0\t-0.2318
-w:text\t-0.3601\t-0.5625
-w:text me\t0\t-0.7654
-w:text reminders\t0\t-0.2534
-w:text youll\t0\t0.2830
-w:texted\t-0.2005\t0.5711
-w:texted me\t0\t0.3701
-w:texted my\t0\t0.2010
-w:texting\t-0.2179\t0
-w:texting me\t-0.2044\t0
-w:than\t0\t0.6054
-w:than before\t0\t0.5304
-w:than i\t0\t-0.3296
-w:than this\t0\t0.2795
-w:thank\t-0.2743\t-0.2163
-w:thank you\t-0.2455\t-0.2447
-w:thanks\t-0.3970\t-0.9530
-w:thanks for\t-0.2438\t0
-w:that\t-0.2054\t-0.5222
-w:that arent\t0.2499\t0
-w:that causes\t0\t0.2118
-w:that goes\t0.2596\t0
-w:that i\t0\t0.5457
-w:that matter\t0.2684\t0
-w:that nobody\t0.3583\t0
-w:that normal\t-0.4976\t0
-w:that ok\t0.2125\t0
-w:that wont\t0.4685\t0
-w:thats\t-0.2582\t-0.4953
-w:thats the\t0\t-0.2676
-w:thats why\t0\t-0.2924
-w:the\t-1.9455\t-1.2102
-w:the 14th\t0\t-0.3208
-w:the 3rd\t0\t0.2884
-w:the amount\t0\t0.2118
-w:the app\t0\t-0.2882
-w:the appointment\t0\t-0.5572
-w:the appt\t0\t-0.3573
-w:the bathroom\t0.5772\t0.2054
-w:the bathtub\t0\t0.4367
-w:the bill\t0\t-0.2831
-w:the biopsy\t0.2297\t0
-w:the bottle\t-0.2063\t0.6639
-w:the bridge\t-0.3394\t0.9055
-w:the call\t0\t-0.2918
-w:the ceiling\t0.3208\t0
-w:the cleaning\t0.5509\t0
-w:the clinic\t0\t-0.3480
-w:the closed\t0\t0.3271
-w:the closet\t0\t0.4527
-w:the cold\t-0.3515\t0
-w:the consultation\t0\t-0.2863
-w:the couch\t0\t-0.3956
-w:the counter\t0\t0.5593
-w:the curling\t0\t0.2352
-w:the day\t0\t0.3531
-w:the dentist\t-0.2123\t-0.4443
-w:the depression\t-0.2603\t0
-w:the diet\t0\t-0.3055
+w:still\t1.0310\t-0.7797
+w:still be\t0\t0.3399
+w:still cant\t0.2306\t0
+w:still confused\t0.2223\t0
+w:still dont\t0.3538\t0
+w:still feels\t0\t-0.2480
+w:still grieving\t-0.2032\t0
+w:still not\t0.3883\t0
+w:still want\t0\t0.2915
+w:stockpiling\t0\t0.4087
+w:stockpiling my\t0\t0.4087
+w:stomach\t0\t-0.2047
+w:stop\t0.6635\t0
+w:stop a\t-0.2024\t0.2831
+w:stop bleeding\t0.2562\t-0.2525
+w:stop existing\t0\t0.2845
+w:stop for\t0.2770\t0
+w:stop living\t-0.2223\t0
+w:stop looking\t0\t0.2126
+w:stop me\t0\t0.6622
+w:stop raining\t0\t-0.4251
+w:stop talking\t-0.2002\t0
+w:stop texting\t0\t-0.3380
+w:stop the\t0.4026\t-0.4815
+w:stop thinking\t-0.3651\t0
+w:stopped\t-0.4183\t-0.2057
+w:stopped after\t-0.3197\t0
+w:stopped eating\t0\t0.4596
+w:stopped quickly\t-0.2720\t0
+w:stopped taking\t0\t-0.4170
+w:stopping me\t0\t0.3965
+w:stopping the\t0\t-0.3430
+w:stops\t-0.3214\t1.1084
+w:stove on\t0\t0.2001
+w:street\t-0.4335\t0
+w:stroke\t1.4892\t-0.3793
+w:stroke at\t0.3847\t0
+w:stroke from\t0.6993\t0
+w:strong\t0\t0.4006
+w:strong today\t0\t0.4705
+w:struggling\t0.5586\t0
+w:struggling to\t0.5586\t0
+w:stuff\t0.4811\t0.3425
+w:stuff this\t0\t0.2267
+w:stupid\t0\t0.2060
+w:sudden\t0.9284\t-0.5383
+w:sudden weakness\t0.2174\t0
+w:suddenly\t1.2590\t-0.5412
+w:suffer\t0\t0.2061
+w:suffocating\t0.5420\t0
+w:sugar\t0\t-0.6328
+w:suicidal\t-0.6662\t2.1040
+w:suicidal again\t0\t0.5659
+w:suicidal thoughts\t0\t0.3203
+w:suicidal today\t0\t0.2172
+w:suicidarme\t0\t0.2045
+w:suicide\t-0.6392\t1.3414
+w:suicidio\t0\t0.2189
+w:suicidio me\t0\t0.2189
+w:summer\t0\t-0.6038
+w:super\t0.2177\t0
+w:supply\t0.5789\t0
+w:supply of\t0.5789\t0
+w:sure\t0.2395\t0.2325
+w:sure whats\t0.2048\t0
+w:survive\t0\t0.2980
+w:swallow\t0.2557\t0
+w:swallow the\t0\t0.3076
+w:swallowed\t0.8612\t0.4559
+w:swallowed a\t0\t0.2856
+w:swallowed all\t0\t0.2373
+w:swallowed like\t-0.3208\t0.3838
+w:swallowed my\t0.3102\t-0.2316
+w:swallowed one\t0.2172\t-0.2734
+w:swallowed some\t0.2984\t-0.3664
+w:swallowed the\t0.4530\t0.3538
+w:swallowing bleach\t0\t0.2915
+w:sweating\t0.3216\t-0.2545
+w:sweaty\t0.2439\t0
+w:swelling\t0.7630\t-0.6423
+w:swelling after\t0.2391\t0
+w:swelling up\t0.6556\t0
+w:switching\t0\t-0.2961
+w:switching to\t0\t-0.2961
+w:swollen\t0.6518\t-0.2322
+w:symptoms\t0\t-0.2363
+w:table\t-0.2363\t0.3562
+w:take\t-0.5009\t0.3189
+w:take a\t0\t-0.2444
+w:take all\t-0.2586\t0
+w:take back\t0\t0.3271
+w:take care\t0\t0.3742
+w:take it\t0\t0.2763
+w:take me\t0\t0.2981
+w:take more\t0\t-0.7387
+w:take the\t0.2172\t0.2914
+w:take them\t0\t0.3194
+w:take this\t0\t0.2646
+w:take to\t0.5123\t-0.3723
+w:takes\t-0.2032\t0.6534
+w:takes me\t0\t0.3996
+w:talk\t0\t-1.0822
+w:talk right\t0\t-0.2691
+w:talking\t0\t0.5495
+w:talking about\t-0.4647\t0.8539
+w:talking to\t0.6712\t-0.4089
+w:tall\t0\t0.2376
+w:tall does\t0\t0.2376
+w:tallest\t0\t0.2624
+w:tallest building\t0\t0.2624
+w:taper\t0\t-0.2132
+w:tapping\t-0.3664\t0.8680
+w:tapping out\t-0.3664\t0.8680
+w:tbh\t0\t0.3209
+w:teen\t-0.3076\t0.2200
+w:teen daughter\t0\t0.2826
+w:tell\t0\t1.0186
+w:tell my\t0\t0.6491
+w:telling\t-0.2041\t0.5497
+w:telling me\t0\t0.2698
+w:tengo\t0.6587\t0.2020
+w:tengo dolor\t0.4249\t-0.2314
+w:tengo ganas\t0\t0.3006
+w:tengo la\t0.2176\t0.3776
+w:test\t-0.3176\t0
+w:texas\t0\t-0.2276
+w:text\t-0.3685\t-0.5416
+w:text me\t0\t-0.7486
+w:text reminders\t0\t-0.2464
+w:text youll\t0\t0.2815
+w:texted\t0\t0.5429
+w:texted me\t0\t0.3606
+w:texting\t-0.2181\t0
+w:texting me\t-0.2022\t0
+w:than\t0\t0.6561
+w:than before\t0\t0.5050
+w:than i\t0\t-0.3283
+w:than this\t0\t0.2662
+w:thank\t-0.2683\t-0.2284
+w:thank you\t-0.2405\t-0.2550
+w:thanks\t-0.3872\t-0.9681
+w:thanks for\t-0.2344\t0
+w:that\t0\t-0.4754
+w:that arent\t0.2258\t0
+w:that causes\t0\t0.2177
+w:that goes\t0.2600\t0
+w:that i\t0\t0.5254
+w:that matter\t0.2285\t0
+w:that my\t0.2186\t0
+w:that nobody\t0.3472\t0
+w:that normal\t-0.5719\t0
+w:that ok\t0.2014\t0
+w:that wont\t0.4642\t0
+w:thats\t-0.2521\t-0.4907
+w:thats the\t0\t-0.2667
+w:thats why\t0\t-0.2897
+w:the\t-2.0047\t-1.2449
+w:the 14th\t0\t-0.3227
+w:the 3rd\t0\t0.2889
+w:the amount\t0\t0.2177
+w:the app\t0\t-0.2863
+w:the appointment\t0\t-0.5559
+w:the appt\t0\t-0.3606
+w:the bathroom\t0.5694\t0.2048
+w:the bathtub\t0\t0.4284
+w:the bill\t0\t-0.2874
+w:the biopsy\t0.2267\t0
+w:the book\t0\t0.2595
+w:the bottle\t-0.2371\t0.6999
+w:the bridge\t-0.3312\t0.8812
+w:the call\t0\t-0.2895
+w:the ceiling\t0.3218\t0
+w:the cleaning\t0.5475\t0
+w:the clinic\t0\t-0.3413
+w:the closed\t0\t0.3283
+w:the closet\t0\t0.4493
+w:the cold\t-0.3464\t0
+w:the consultation\t0\t-0.2826
+w:the couch\t0\t-0.4052
+w:the counter\t0\t0.5337
+w:the curling\t0\t0.2341
+w:the day\t0\t0.3578
+w:the dentist\t-0.2142\t-0.4400
+w:the depression\t-0.2574\t0
+w:the diet\t0\t-0.3060
 w:the doctor\t0\t-0.3922
-w:the drive\t0\t-0.2243
-w:the earlier\t0\t-0.5377
-w:the edge\t0\t0.7036
-w:the er\t0.6684\t-0.2645
-w:the fasting\t0\t-0.3140
-w:the flare\t0\t0.4963
-w:the floor\t1.3692\t-0.3555
-w:the form\t-0.2154\t-0.4235
-w:the front\t0\t-0.2371
-w:the gabapentin\t0\t-0.6537
-w:the garage\t0\t0.5025
-w:the gauze\t0.3045\t0
-w:the goal\t0\t-0.2676
-w:the gun\t0\t0.4678
-w:the gym\t-0.2664\t-0.3075
-w:the heat\t-0.2060\t0
-w:the heating\t0\t-0.2007
-w:the holidays\t0\t-0.2603
-w:the house\t0\t0.2315
-w:the infusion\t0.9459\t0
-w:the infusions\t0\t-0.4076
-w:the injection\t0.2947\t-0.2548
-w:the insurance\t0\t-0.3790
-w:the intake\t0\t-0.3585
-w:the iv\t0\t-0.5326
-w:the job\t0\t0.2315
-w:the kids\t0\t0.4220
-w:the kitchen\t0.6966\t0.3928
-w:the knife\t0\t0.4249
-w:the knives\t0\t0.2321
-w:the left\t0.2562\t0
-w:the lethal\t0\t0.2168
-w:the life\t0\t0.4778
-w:the line\t0\t0.2958
-w:the means\t0\t0.2442
-w:the mouth\t0.3222\t0
-w:the nerve\t0\t0.2980
-w:the new\t0\t-0.2940
-w:the night\t0\t-0.4105
-w:the nothingness\t0\t0.5620
-w:the nurse\t0\t-0.4050
-w:the old\t0\t-0.4187
-w:the only\t-0.3541\t0.5015
-w:the other\t0\t0.5132
-w:the overpass\t0\t0.2338
-w:the oxy\t0\t0.7875
-w:the pain\t-0.6101\t0.6308
-w:the party\t0\t-0.2291
-w:the physio\t-0.3097\t0
-w:the pills\t-0.3849\t0.8022
-w:the platform\t0\t0.2079
-w:the point\t-0.2224\t1.0528
-w:the procedure\t0\t-0.2309
-w:the razor\t0\t0.4880
-w:the reminder\t0\t0.2356
-w:the rest\t-0.2164\t0.7343
-w:the right\t0\t0.3107
-w:the river\t0\t0.2320
-w:the road\t0\t0.2577
-w:the roof\t0\t0.6983
-w:the room\t0.4683\t-0.2023
-w:the rope\t0\t0.4533
-w:the session\t-0.3906\t-0.2639
-w:the shower\t0.3858\t0
-w:the snow\t0\t-0.3528
-w:the spray\t0\t-0.3043
-w:the stairs\t0.3260\t0
-w:the tallest\t0\t0.2609
-w:the time\t0\t0.5735
-w:the toilet\t0.8706\t-0.2094
-w:the towel\t0\t0.5237
-w:the train\t0\t0.4267
-w:the treatment\t0.4069\t-0.3214
-w:the waiting\t-0.2879\t-0.2808
-w:the wall\t-0.2344\t0.8342
-w:the whole\t0.4927\t0
-w:the will\t0\t0.2046
-w:the worst\t0.6303\t-0.2352
-w:the wound\t0.8005\t0
-w:them\t-0.3957\t1.1472
-w:them after\t0\t0.2234
-w:them all\t0\t0.3674
-w:them and\t0\t0.2010
-w:them away\t0\t0.2433
-w:then\t0\t0.4836
-w:therapy\t-0.2808\t-0.3550
-w:therapy and\t-0.2357\t0
-w:there\t0\t-0.3005
-w:there is\t0.2002\t0.7765
-w:there parking\t-0.2506\t0
-w:theres\t1.5301\t0.3496
-w:theres an\t0.4459\t0
-w:theres blood\t0.6393\t0
-w:theres no\t0\t0.5923
-w:theres red\t0.3970\t0
-w:these\t-0.2934\t-0.4190
-w:these infusions\t0\t0.4711
-w:these reminders\t0\t-0.2454
-w:these stairs\t0\t-0.2074
-w:they let\t0\t0.4138
-w:thick\t0.3197\t0
-w:thighs\t0\t0.4267
-w:thighs where\t0\t0.2385
-w:thing\t-0.2839\t0
-w:thing stopping\t0\t0.4130
-w:things\t0.3066\t0.3699
-w:things would\t0\t-0.2295
-w:think\t1.5594\t0
-w:think about\t-0.3519\t1.0369
-w:think i\t0\t-0.2133
-w:think ill\t0\t0.3346
-w:think im\t1.5649\t-1.0953
-w:think my\t0.2776\t-0.2354
-w:think of\t-0.3104\t0
-w:thinking\t-1.1760\t1.4027
-w:thinking about\t-0.7053\t0
-w:thinking of\t-0.2470\t0.5667
-w:this\t-1.8660\t0.8083
-w:this anymore\t0\t0.4231
-w:this app\t0\t-0.2109
-w:this booking\t0\t-0.3368
-w:this diet\t0\t-0.2236
-w:this done\t0\t-0.4969
-w:this flare\t0\t-0.5225
-w:this form\t0\t-0.2957
-w:this heat\t0\t-0.3145
-w:this insurance\t0\t-0.2702
-w:this is\t0\t0.9975
-w:this morning\t0\t-0.9011
-w:this next\t0\t-0.2345
+w:the drive\t0\t-0.2219
+w:the earlier\t0\t-0.5391
+w:the edge\t0\t0.6957
+w:the er\t0.6563\t-0.2594
+w:the fasting\t0\t-0.3108
+w:the flare\t0\t0.4937
+w:the floor\t1.3699\t-0.3604
+w:the form\t-0.2136\t-0.4374
+w:the front\t0\t-0.2304
+w:the gabapentin\t0\t-0.6499
+w:the garage\t0\t0.5161
+w:the gauze\t0.3001\t0
+w:the goal\t0\t-0.2667
+w:the gun\t0\t0.4559
+w:the gym\t-0.2602\t-0.3063
+w:the heating\t0\t-0.2029
+w:the holidays\t0\t-0.2565
+w:the house\t0\t0.2249
+w:the infusion\t0.9054\t0
+w:the infusions\t0\t-0.4034
+w:the injection\t0.2835\t-0.2513
+w:the insurance\t0\t-0.3751
+w:the intake\t0\t-0.3590
+w:the iv\t0\t-0.5344
+w:the job\t0\t0.2249
+w:the kids\t0\t0.4118
+w:the kitchen\t0.7029\t0.3984
+w:the knife\t0\t0.4313
+w:the knives\t0\t0.2437
+w:the left\t0.2655\t0
+w:the lethal\t0\t0.5153
+w:the life\t0\t0.4776
+w:the line\t0\t0.3145
+w:the means\t0\t0.2475
+w:the mouth\t0.3266\t0
+w:the nerve\t0\t0.2947
+w:the new\t0\t-0.2862
+w:the night\t0\t-0.4493
+w:the nothingness\t0\t0.5553
+w:the nurse\t0\t-0.4014
+w:the old\t0\t-0.4263
+w:the only\t-0.3558\t0.4928
+w:the other\t0\t0.4939
+w:the overpass\t0\t0.2388
+w:the oxy\t0\t0.7752
+w:the pain\t-0.6071\t0.5924
+w:the party\t0\t-0.2324
+w:the physio\t-0.3106\t0
+w:the pills\t-0.3918\t0.8309
+w:the platform\t0\t0.2051
+w:the point\t-0.2208\t1.0427
+w:the procedure\t0\t-0.2511
+w:the railroad\t0\t0.4758
+w:the razor\t0\t0.4747
+w:the reminder\t0\t0.2397
+w:the rest\t-0.2152\t0.7218
+w:the right\t0\t0.3053
+w:the river\t0\t0.2277
+w:the road\t0\t0.2427
+w:the roof\t0\t0.6785
+w:the room\t0.4448\t0
+w:the rope\t0\t0.4563
+w:the session\t-0.4333\t-0.2867
+w:the show\t0\t-0.2457
+w:the shower\t0.3939\t0
+w:the snow\t0\t-0.3465
+w:the spray\t0\t-0.3037
+w:the stairs\t0.3322\t0
+w:the tallest\t0\t0.2624
+w:the time\t0\t0.5647
+w:the toilet\t0.8688\t-0.2090
+w:the towel\t0\t0.5180
+w:the train\t0\t0.3892
+w:the treatment\t0.3979\t-0.3094
+w:the waiting\t-0.2947\t-0.2726
+w:the wall\t-0.2279\t0.8265
+w:the whole\t0.5008\t0
+w:the worst\t0.6188\t-0.2339
+w:the wound\t0.8087\t0
+w:them\t-0.3897\t1.1064
+w:them after\t0\t0.2273
+w:them all\t0\t0.3581
+w:them away\t0\t0.2214
+w:then\t0\t0.4851
+w:therapy\t-0.2814\t-0.3503
+w:therapy and\t-0.2370\t0
+w:there\t0\t-0.3496
+w:there is\t0\t0.7711
+w:there parking\t-0.2585\t0
+w:theres\t1.5085\t0.3355
+w:theres an\t0.4419\t0
+w:theres blood\t0.6260\t0
+w:theres no\t0\t0.5901
+w:theres red\t0.3959\t0
+w:these\t-0.2955\t-0.4559
+w:these infusions\t0\t0.4421
+w:these reminders\t0\t-0.2437
+w:these stairs\t0\t-0.2129
+w:they let\t0\t0.4046
+w:theyll\t0\t0.4525
+w:theyll find\t0\t0.3368
+w:thick\t0.3118\t0
+w:thighs\t0\t0.4139
+w:thighs where\t0\t0.2355
+w:thing\t-0.2842\t0
+w:thing stopping\t0\t0.3965
+w:things\t0.2755\t0.3964
+w:things would\t0\t-0.2262
+w:think\t1.5507\t0
+w:think about\t-0.3449\t1.0303
+w:think i\t0\t-0.2108
+w:think ill\t0\t0.3401
+w:think im\t1.5554\t-1.0953
+w:think my\t0.2875\t-0.2280
+w:think of\t-0.3109\t0
+w:thinking\t-1.1660\t1.4180
+w:thinking about\t-0.7028\t0
+w:thinking of\t-0.2453\t0.5706
+w:this\t-1.8628\t0.7846
+w:this anymore\t0\t0.4166
+w:this app\t0\t-0.2048
+w:this booking\t0\t-0.3303
+w:this diet\t0\t-0.2172
+w:this done\t0\t-0.4897
+w:this flare\t0\t-0.5160
+w:this form\t0\t-0.2946
+w:this heat\t0\t-0.3142
+w:this insurance\t0\t-0.2688
+w:this is\t0\t0.9694
+w:this morning\t0\t-0.9720
+w:this next\t0\t-0.2299
 w:this number\t0\t-0.3035
-w:this one\t0\t0.3712
-w:this pain\t-0.2596\t-0.2423
-w:this paperwork\t0\t-0.3833
-w:this point\t0\t0.5860
-w:this pressure\t0.2538\t0
-w:this rain\t0\t-0.2545
-w:this summer\t0\t-0.2760
-w:this time\t-0.3029\t1.2878
-w:this treatment\t0\t-0.3868
-w:this was\t0\t0.3342
-w:this weather\t0\t-0.4949
-w:this will\t0\t0.3020
-w:this world\t0\t0.7759
-w:this year\t0\t0.2315
-w:those\t0\t-0.4400
-w:thought\t0\t0.3541
-w:thought you\t0\t0.2334
-w:thoughts\t-0.5517\t0
-w:thoughts again\t0\t0.3789
-w:thoughts of\t-0.2632\t-0.3186
-w:threatening\t-0.3181\t0.8363
-w:threatening suicide\t0\t0.3439
-w:threatening to\t0\t0.4924
-w:throat\t1.4090\t-0.7399
-w:throat closing\t0.3535\t0
-w:throat feels\t0.3066\t-0.2446
-w:throat is\t0.3279\t0
-w:through\t0.9014\t-0.4132
-w:through 3\t0.2563\t0
-w:through the\t0.5752\t-0.6271
-w:through with\t0\t0.2522
-w:throwing\t0.5393\t0.2374
-w:throwing in\t0\t0.6084
-w:throwing up\t0.6693\t-0.3710
-w:thursday\t0\t-0.4845
-w:thursday actually\t0\t0.2152
-w:thx\t0\t0.4358
-w:tied\t0\t0.5102
-w:tied a\t0\t0.3276
-w:tiene\t0.6467\t0
-w:tiene la\t0.5883\t-0.3065
-w:tiene sentido\t0\t0.3651
-w:tight\t0.9479\t-0.4937
-w:tight for\t0.3884\t0
-w:tightness\t0.3163\t0
-w:till\t0.2748\t0.2111
-w:till i\t0.3281\t0
-w:till my\t0\t0.3237
-w:time for\t0\t0.2845
-w:time i\t0.5143\t0
-w:time ill\t0\t0.2204
-w:time in\t0\t-0.2965
-w:time it\t0\t0.2171
-w:time you\t0\t0.4289
-w:tingling\t0\t-0.2030
-w:tired\t-0.9990\t-0.5822
-w:tired of\t-0.2981\t0.5840
-w:to\t-1.0762\t1.0228
-w:to a\t0\t-0.5254
-w:to all\t0\t-0.5286
-w:to be\t-0.2524\t-0.4168
-w:to bed\t0\t-0.2247
-w:to bleed\t0\t0.4734
-w:to both\t0\t-0.2384
-w:to breath\t0.8676\t0
-w:to bring\t0\t-0.2036
-w:to burst\t0.2413\t0
-w:to check\t0\t0.5018
-w:to collapse\t0.4804\t-0.2743
-w:to complain\t0.2538\t0
-w:to cook\t0\t-0.5531
-w:to crash\t0\t0.2135
-w:to cut\t0\t0.2897
-w:to deal\t0\t-0.2788
-w:to die\t0\t1.5772
-w:to down\t0\t0.4153
-w:to drive\t-0.2550\t-0.4208
-w:to ease\t0\t-0.2043
-w:to end\t-0.7242\t0.7140
-w:to enjoy\t0\t-0.7173
-w:to exist\t0\t0.2517
-w:to explode\t0.3918\t-0.2482
-w:to faint\t0.6932\t-0.4754
-w:to feel\t-0.2212\t0.2386
-w:to fight\t0\t0.2869
-w:to fill\t0\t-0.2374
-w:to finish\t0\t0.4864
-w:to go\t0\t0.3592
-w:to hang\t0\t0.2342
-w:to have\t0\t-0.3130
-w:to her\t0.8106\t-0.3620
-w:to hiking\t0\t-0.2543
-w:to home\t0\t-0.2071
-w:to hurt\t0\t0.5247
-w:to jump\t-0.2067\t0.6817
-w:to just\t0\t0.4359
-w:to keep\t-0.4069\t0.2308
-w:to kill\t-0.2784\t0.2992
-w:to kms\t0\t0.3784
-w:to know\t0.2311\t0
-w:to last\t0\t-0.3807
-w:to lie\t0\t-0.2443
-w:to live\t-0.2557\t-0.2189
-w:to make\t-0.2319\t0.4294
-w:to me\t0.2657\t0
-w:to my\t0.7522\t0.2957
-w:to overdose\t-0.7077\t1.2836
-w:to pass\t0.6752\t-0.5239
-w:to penicillin\t0\t-0.4065
-w:to people\t0.4379\t-0.2768
-w:to play\t0\t-0.2898
-w:to put\t0\t0.2762
-w:to question\t0\t0.2377
-w:to rebook\t0\t-0.2021
-w:to remember\t0\t-0.3466
-w:to shoot\t0\t0.2060
-w:to sleep\t-0.2300\t0
-w:to suffer\t0\t0.2018
-w:to swallow\t0\t0.3492
-w:to take\t-0.4131\t-0.3358
-w:to talk\t0\t-0.3727
-w:to text\t0\t-0.3185
-w:to the\t0.3286\t-0.3703
-w:to to\t0\t-0.2285
-w:to try\t-0.2009\t0
-w:to vent\t0\t-0.2186
-w:to wake\t0\t0.8352
-w:to walk\t0\t0.2093
-w:to waste\t0\t0.2060
-w:to work\t0\t-0.3966
-w:to years\t0\t0.2901
-w:todas\t0\t0.4929
-w:todas mis\t0\t0.3449
-w:todavia\t0\t-0.3227
-w:today\t-0.8780\t-0.4395
-w:today and\t0\t0.2921
-w:toddler\t0.4228\t0
-w:toddler drank\t0.5509\t0
-w:todo\t-0.5398\t0.2603
-w:todo bien\t-0.3909\t0
+w:this one\t0\t0.3658
+w:this pain\t-0.2608\t0
+w:this paperwork\t0\t-0.3798
+w:this point\t0\t0.5893
+w:this pressure\t0.2368\t0
+w:this rain\t0\t-0.2568
+w:this summer\t0\t-0.2722
+w:this time\t-0.3001\t1.2699
+w:this treatment\t0\t-0.3755
+w:this was\t0\t0.3367
+w:this weather\t0\t-0.4984
+w:this will\t0\t0.2911
+w:this world\t0\t0.7733
+w:this year\t0\t0.2249
+w:those\t0\t-0.4444
+w:thought\t0\t0.3490
+w:thought you\t0\t0.2312
+w:thoughts\t-0.5447\t0
+w:thoughts again\t0\t0.3760
+w:thoughts of\t-0.2673\t-0.3225
+w:threatening\t-0.3255\t0.8314
+w:threatening suicide\t0\t0.3409
+w:threatening to\t0\t0.4906
+w:throat\t1.4160\t-0.7500
+w:throat closing\t0.3558\t0
+w:throat feels\t0.3046\t-0.2417
+w:throat is\t0.3364\t0
+w:through\t0.9021\t-0.4154
+w:through 3\t0.2584\t0
+w:through the\t0.5780\t-0.6252
+w:through with\t0\t0.2494
+w:throwing\t0.5288\t0.2398
+w:throwing in\t0\t0.6007
+w:throwing up\t0.6504\t-0.3609
+w:thursday\t-0.2021\t-0.4625
+w:thursday actually\t0\t0.2191
+w:thx\t0\t0.4257
+w:tied\t0\t0.5157
+w:tied a\t0\t0.3326
+w:tiene\t0.6296\t0
+w:tiene la\t0.5703\t-0.2971
+w:tiene sentido\t0\t0.3560
+w:tight\t0.9418\t-0.4906
+w:tight for\t0.3863\t0
+w:tightness\t0.3236\t0
+w:till\t0.2781\t0.2006
+w:till i\t0.3289\t0
+w:till my\t0\t0.3181
+w:time for\t0\t0.2825
+w:time i\t0.5148\t0
+w:time ill\t0\t0.2137
+w:time in\t0\t-0.2903
+w:time it\t0\t0.2093
+w:time its\t0\t0.2079
+w:time you\t0\t0.4242
+w:tingling\t0\t-0.2015
+w:tired\t-0.9830\t-0.6026
+w:tired of\t-0.2899\t0.5613
+w:to\t-1.0587\t1.0035
+w:to a\t0\t-0.5076
+w:to all\t0\t-0.5318
+w:to be\t-0.2543\t-0.3817
+w:to bleed\t0\t0.4715
+w:to both\t0\t-0.2367
+w:to breath\t0.8472\t0
+w:to burst\t0.2369\t0
+w:to cancel\t0\t-0.2207
+w:to check\t0\t0.4968
+w:to collapse\t0.4799\t-0.2731
+w:to complain\t0.2368\t0
+w:to cook\t0\t-0.5420
+w:to crash\t0\t0.2087
+w:to cut\t0\t0.2947
+w:to days\t0.2335\t0
+w:to deal\t0\t-0.2800
+w:to die\t0\t1.5712
+w:to down\t0\t0.4077
+w:to drive\t-0.2575\t-0.4141
+w:to end\t-0.7268\t0.7823
+w:to enjoy\t0\t-0.7108
+w:to exist\t0\t0.2659
+w:to explode\t0.3810\t-0.2520
+w:to faint\t0.6938\t-0.4767
+w:to feel\t-0.2182\t0.2448
+w:to fight\t0\t0.2675
+w:to fill\t0\t-0.2442
+w:to finish\t0\t0.4801
+w:to go\t-0.2033\t0.4270
+w:to hang\t0\t0.2401
+w:to have\t0\t-0.3201
+w:to her\t0.7871\t-0.3548
+w:to hiking\t0\t-0.2508
+w:to home\t0\t-0.2022
+w:to hurt\t0\t0.4508
+w:to jump\t-0.2030\t0.6818
+w:to just\t0\t0.4301
+w:to keep\t-0.4063\t0.2304
+w:to kill\t-0.2809\t0.2762
+w:to kms\t0\t0.3764
+w:to know\t0.2151\t0
+w:to last\t0\t-0.3784
+w:to lie\t0\t-0.2429
+w:to live\t-0.2585\t-0.2039
+w:to make\t-0.2321\t0.4148
+w:to me\t0.2822\t0
+w:to my\t0.7277\t0.3439
+w:to overdose\t-0.6989\t1.2602
+w:to pass\t0.6686\t-0.5254
+w:to penicillin\t0\t-0.3963
+w:to people\t0.3893\t-0.2699
+w:to play\t0\t-0.2851
+w:to put\t0\t0.2779
+w:to question\t0\t0.2391
+w:to rebook\t0\t-0.2015
+w:to remember\t0\t-0.3368
+w:to shoot\t0\t0.2234
+w:to sleep\t-0.2227\t0
+w:to slice\t0\t0.2034
+w:to suffer\t0\t0.2061
+w:to swallow\t0\t0.3410
+w:to take\t-0.4025\t-0.3409
+w:to talk\t0\t-0.3676
+w:to text\t0\t-0.3174
+w:to the\t0.3223\t-0.3792
+w:to to\t0\t-0.2176
+w:to vent\t0\t-0.2124
+w:to wake\t0\t0.7714
+w:to walk\t0\t0.2046
+w:to waste\t0\t0.2151
+w:to work\t0\t-0.3893
+w:to years\t0\t0.2891
+w:todas\t0\t0.4637
+w:todas mis\t0\t0.3278
+w:todavia\t0\t-0.3219
+w:today\t-0.8906\t-0.4037
+w:today and\t0\t0.3793
+w:toddler\t0.4239\t0
+w:toddler drank\t0.5475\t0
+w:todo\t-0.5549\t0.2664
+w:todo bien\t-0.4063\t0
 w:todo el\t0\t0.2164
-w:todos\t0\t0.2910
-w:todos estarian\t0\t0.2399
-w:together\t0.2243\t-0.3135
-w:together till\t0.3281\t0
-w:toilet\t0.7970\t-0.2557
-w:toilet every\t0.3970\t0
-w:toilet water\t0.6121\t0
-w:told\t-0.2147\t0.3108
-w:told my\t0\t0.3337
-w:tomar\t0\t0.3202
-w:tome\t0\t0.2579
-w:tome todas\t0\t0.2579
-w:tomo\t-0.2058\t0.3761
-w:tomo muchas\t0\t0.2949
-w:tomorrow\t-0.5823\t-0.5305
-w:tomorrow morning\t0\t0.2490
-w:tongue\t1.0968\t-0.5850
-w:tongue feels\t0.3774\t0
-w:tongue is\t0.5116\t0
-w:tonight\t-0.9955\t1.9574
-w:tonight is\t0\t0.5488
-w:too\t0\t-0.2103
-w:too fast\t-0.3413\t0
-w:too hard\t0\t0.2599
-w:too late\t0\t0.3122
-w:too many\t0.5359\t-0.4638
-w:took\t1.2525\t0
-w:took a\t0.9417\t0
-w:took all\t-0.4480\t1.3116
-w:took everything\t-0.2081\t0.4028
-w:took her\t-0.2533\t0
-w:took many\t1.1348\t-0.4171
-w:took my\t0\t-0.7128
-w:took them\t0\t0.3940
-w:took too\t0.8145\t-0.8124
-w:took tylenol\t-0.2834\t0
-w:took way\t0\t0.2281
-w:torcida\t0.3339\t0
-w:torcida y\t0.3339\t0
-w:towel\t0\t0.5237
-w:towels\t0.2563\t0
-w:trabajo\t-0.2039\t0
-w:tracks\t0\t0.7354
-w:tracks waiting\t0\t0.5842
-w:traffic\t0\t-0.5265
-w:train\t-0.2030\t0.7770
-w:train tracks\t0\t0.4670
-w:transferring\t0\t-0.2071
-w:transferring to\t0\t-0.2071
-w:travelling\t0\t-0.2338
-w:treatment\t0\t-0.9582
-w:treatment plan\t0\t-0.2761
-w:treatment saved\t0\t-0.2670
-w:tree\t0\t0.4000
-w:tried\t-0.2884\t1.1740
-w:tried once\t0\t0.2171
-w:tried to\t-0.2610\t0.7703
-w:trip\t0\t-0.5739
-w:trouble\t0.3181\t0
-w:trouble breathing\t0.3096\t0
-w:trust\t0\t-0.5880
-w:trust myself\t0\t-0.5880
-w:try\t-0.2948\t0.2656
-w:try a\t0\t-0.2003
-w:try again\t0\t0.5235
-w:try the\t0\t-0.2056
-w:trying\t0\t0.7822
-w:trying to\t0\t-0.5249
-w:trying with\t0\t0.5169
-w:tu\t0\t-0.2353
-w:tu mensaje\t0\t-0.2353
-w:tuesday\t-0.2532\t0
-w:turned\t0.7035\t0
-w:turned blue\t0.3419\t0
-w:turned his\t0\t0.2505
-w:turned out\t0\t-0.2402
-w:turned red\t0.6121\t0
-w:turning\t0.7720\t-0.2891
-w:turning blue\t0.5500\t-0.2360
-w:turning grey\t0.2219\t0
-w:tuvo\t0.8268\t-0.2539
-w:tuvo un\t0.5886\t0
-w:tuvo una\t0.2382\t0
-w:twice\t1.3986\t-0.4095
-w:twice today\t0.7802\t0
-w:two\t0.7256\t-0.5017
-w:two days\t0.2415\t0
-w:two out\t0.2427\t0
-w:two weeks\t0\t-0.2577
-w:two words\t0.2461\t0
-w:two works\t0\t0.2103
-w:tylenol\t-0.3266\t0
-w:tylenol and\t-0.2834\t0
-w:tylenol before\t0\t0.2071
-w:tylenol that\t0\t0.2118
-w:un\t1.0351\t-0.4595
-w:un alivio\t0\t0.2831
-w:un derrame\t0.2107\t0
-w:un dolor\t0.3665\t-0.2284
-w:un infarto\t0.5428\t-0.2193
-w:un lado\t0.3327\t-0.2659
-w:una\t0.3097\t0
-w:una convulsing\t0.3443\t-0.2302
-w:unalive\t0\t0.5363
-w:unalive y\t0\t0.4309
-w:unas\t0.3979\t0
-w:unas palabras\t0.3979\t0
-w:uncle\t0\t0.2397
-w:uncle killed\t0\t0.2959
-w:unconscious\t1.0540\t0
-w:unconscious on\t0.2410\t0
-w:unresponsive\t0.8649\t-0.3414
-w:unresponsive after\t0.3311\t0
-w:until\t-0.3332\t0
-w:until i\t0\t0.3356
-w:until my\t0\t-0.2310
-w:up\t0.4405\t0
-w:up again\t0\t0.2492
-w:up blood\t0.5843\t-0.2392
-w:up completely\t0\t0.4542
-w:up fast\t0.2619\t0
-w:up for\t0\t0.2850
-w:up in\t0\t0.2135
-w:up my\t-0.2729\t0.2022
-w:up nonstop\t0.2730\t0
-w:up on\t-0.4623\t0.2165
-w:up sugar\t0\t-0.3338
-w:up the\t0\t0.3204
-w:up tomorrow\t0\t1.1892
-w:up too\t-0.3413\t0
-w:up trying\t0\t-0.4357
-w:update\t0\t-0.3226
-w:update my\t0\t-0.3226
-w:updated\t0\t0.4053
-w:updated my\t0\t0.4053
-w:urge\t0\t0.2195
-w:urge to\t0\t0.2195
-w:urges\t-0.2252\t0.3223
-w:urges are\t0\t0.3016
-w:urine\t0.5293\t0
-w:urine a\t-0.2776\t0
-w:urine looks\t0.4519\t0
-w:urine today\t0.3550\t0
-w:us\t0.4687\t0
-w:use\t-0.2608\t-0.2913
+w:todos\t0\t0.2877
+w:todos estarian\t0\t0.2368
+w:together\t0.2240\t-0.3142
+w:together till\t0.3289\t0
+w:toilet\t0.7922\t-0.2556
+w:toilet every\t0.3959\t0
+w:toilet water\t0.6061\t0
+w:told\t-0.2100\t0.3174
+w:told my\t0\t0.3352
+w:tomar\t0\t0.3069
+w:tome\t0\t0.2447
+w:tome todas\t0\t0.2447
+w:tomo\t-0.2052\t0.3654
+w:tomo muchas\t0\t0.2894
+w:tomorrow\t-0.5849\t-0.3807
+w:tomorrow morning\t0\t0.5469
+w:tongue\t1.0866\t-0.5749
+w:tongue feels\t0.3754\t0
+w:tongue is\t0.4994\t0
+w:tonight\t-0.9951\t1.9565
+w:tonight is\t0\t0.5260
+w:too\t0\t-0.2259
+w:too fast\t-0.3408\t0
+w:too hard\t0\t0.2617
+w:too late\t0\t0.3132
+w:too many\t0.5446\t-0.4809
+w:took\t1.2571\t0
+w:took a\t0.9578\t0
+w:took all\t-0.4485\t1.3286
+w:took care\t0\t-0.2014
+w:took everything\t-0.2074\t0.4067
+w:took her\t-0.2476\t0
+w:took many\t1.1183\t-0.4320
+w:took my\t0\t-0.7070
+w:took them\t0\t0.3791
+w:took too\t0.8168\t-0.8098
+w:took tylenol\t-0.2802\t0
+w:took way\t0\t0.2039
+w:torcida\t0.3196\t0
+w:torcida y\t0.3196\t0
+w:towel\t0\t0.5180
+w:towels\t0.2584\t0
+w:trabajo\t-0.2020\t0
+w:tracks\t0\t0.6757
+w:tracks waiting\t0\t0.5451
+w:traffic\t0\t-0.5211
+w:train\t0\t0.7469
+w:train tracks\t0\t0.4349
+w:transferring\t0\t-0.2022
+w:transferring to\t0\t-0.2022
+w:travelling\t0\t-0.3745
+w:treatment\t0\t-0.9346
+w:treatment plan\t0\t-0.2626
+w:treatment saved\t0\t-0.2601
+w:tree\t0\t0.3949
+w:tried\t-0.2832\t1.1694
+w:tried once\t0\t0.2093
+w:tried to\t-0.2566\t0.7788
+w:trip\t0\t-0.5621
+w:trouble\t0.4112\t0
+w:trouble breathing\t0.4031\t0
+w:trust\t0\t-0.5772
+w:trust myself\t0\t-0.5772
+w:try\t-0.2943\t0.2545
+w:try again\t0\t0.5137
+w:trying\t0\t0.7600
+w:trying to\t0\t-0.5331
+w:trying with\t0\t0.5166
+w:tu\t0\t-0.2310
+w:tu mensaje\t0\t-0.2310
+w:tuesday\t-0.2624\t0
+w:turned\t0.6976\t0
+w:turned blue\t0.3387\t0
+w:turned his\t0\t0.2578
+w:turned out\t0\t-0.2407
+w:turned red\t0.6061\t0
+w:turning\t0.7670\t-0.2941
+w:turning blue\t0.5422\t-0.2372
+w:turning grey\t0.2247\t0
+w:tuvo\t0.9204\t-0.3149
+w:tuvo un\t0.6990\t-0.2257
+w:tuvo una\t0.2213\t0
+w:twice\t1.3873\t-0.4177
+w:twice today\t0.7758\t0
+w:two\t0.6708\t-0.4861
+w:two days\t0.2048\t0
+w:two out\t0.2458\t0
+w:two weeks\t0\t-0.2483
+w:two words\t0.2382\t0
+w:tylenol\t-0.3208\t0
+w:tylenol and\t-0.2802\t0
+w:tylenol that\t0\t0.2177
+w:un\t1.1349\t-0.5120
+w:un alivio\t0\t0.2906
+w:un derrame\t0.3463\t0
+w:un dolor\t0.3611\t-0.2201
+w:un infarto\t0.5177\t-0.2194
+w:un lado\t0.3176\t-0.2626
+w:una\t0.2894\t0
+w:una convulsing\t0.3236\t-0.2247
+w:unalive\t0\t0.5367
+w:unalive y\t0\t0.4331
+w:unas\t0.3695\t0
+w:unas palabras\t0.3695\t0
+w:uncle\t0\t0.2448
+w:uncle killed\t0\t0.3005
+w:unconscious\t1.0419\t-0.2011
+w:unconscious on\t0.2292\t0
+w:unresponsive\t0.8605\t-0.3445
+w:unresponsive after\t0.3273\t0
+w:until\t-0.3287\t0
+w:until i\t0\t0.3217
+w:until my\t0\t-0.2312
+w:up\t0.4675\t0
+w:up again\t0\t0.2497
+w:up before\t0\t-0.3237
+w:up blood\t0.5795\t-0.2311
+w:up completely\t0\t0.4559
+w:up fast\t0.2672\t0
+w:up for\t0\t0.2966
+w:up in\t0\t0.2127
+w:up my\t-0.2762\t0.2062
+w:up nonstop\t0.2662\t0
+w:up on\t-0.4584\t0.2028
+w:up sugar\t0\t-0.3288
+w:up the\t0\t0.3233
+w:up tomorrow\t0\t1.1612
+w:up too\t-0.3408\t0
+w:up trying\t0\t-0.4391
+w:update\t0\t-0.3134
+w:update my\t0\t-0.3134
+w:updated\t0\t0.3993
+w:updated my\t0\t0.3993
+w:urge\t0\t0.2175
+w:urge to\t0\t0.2175
+w:urges\t-0.2282\t0.3190
+w:urges are\t0\t0.2986
+w:urine\t0.5181\t0
+w:urine a\t-0.2769\t0
+w:urine looks\t0.4493\t0
+w:urine today\t0.3456\t0
+w:us\t0.4669\t0
+w:use\t-0.2790\t0
 w:use this\t0\t-0.3035
-w:usual\t0\t-0.2386
-w:usually\t-0.3411\t0
-w:usually around\t-0.3411\t0
-w:vacation\t0\t-0.5165
-w:vale\t0\t0.3620
-w:vale la\t0\t0.3620
-w:vas\t0\t0.2472
-w:vas a\t0\t0.2472
-w:venas\t0\t0.3568
-w:vent\t0\t-0.2186
-w:verlos\t0\t-0.5070
-w:very\t0.4314\t-0.6039
-w:very sleepy\t0.2011\t0
-w:very tired\t0\t-0.3680
-w:vet\t-0.2005\t0
-w:vez\t-0.2325\t0.5461
-w:vida\t0\t0.7470
-w:video\t-0.2044\t-0.5778
-w:viendo\t0.4295\t0
-w:viendo cosas\t0.4295\t0
-w:vision\t0.5052\t-0.2281
-w:vision suddenly\t0.3141\t0
-w:visit\t0\t-0.2407
-w:vitamins\t-0.2100\t-0.2603
-w:viviendo\t0\t0.2585
-w:vivir\t0\t0.6830
-w:voces\t0.2520\t0
-w:voces desde\t0.2520\t0
-w:vodka\t0\t0.2214
-w:voices\t0.5243\t0
-w:voices since\t0.3114\t0
-w:voices that\t0.2499\t0
-w:vomitando\t0.4124\t0
-w:vomitando sangre\t0.4124\t0
-w:vomiting\t0.5785\t-0.2619
-w:vomiting blood\t0.4880\t0
-w:voy\t-0.2449\t1.1725
-w:voy a\t-0.2449\t1.1725
-w:waiting\t-0.4925\t-0.9270
-w:waiting on\t0\t-0.4269
-w:waiting room\t-0.3089\t-0.4871
-w:wake\t1.0233\t0.3199
-w:wake up\t0.6474\t0.8793
-w:waking\t0\t0.3243
-w:waking up\t0\t0.3243
-w:walk into\t0\t0.2093
-w:walking\t-0.2523\t0
-w:walking on\t-0.2045\t0
-w:walks\t0.2732\t0
-w:wall\t-0.2566\t0.8900
-w:wall till\t0\t0.3237
-w:want\t-1.4786\t0
-w:want my\t0\t-0.5670
-w:want relief\t0\t-0.4773
-w:want someone\t0\t0.2050
-w:want the\t0\t0.4664
-w:want these\t0\t-0.2117
-w:want to\t-1.2068\t0.2962
-w:wanted\t0\t0.2615
-w:wants\t-0.4832\t0.5530
-w:wants to\t-0.4407\t0.6967
-w:was\t-0.9513\t-1.1064
-w:was a\t-0.2126\t-0.2517
-w:was dead\t0\t0.2825
-w:was many\t0.3701\t0
-w:was my\t0\t0.3402
-w:was standing\t0\t0.2079
-w:waste\t0\t0.6053
-w:waste away\t0\t0.2060
-w:waste of\t0\t0.3993
-w:watching\t0\t-0.3230
-w:water\t0.5019\t-0.8549
-w:water down\t0.2730\t0
-w:water turned\t0.6121\t0
-w:water with\t0\t-0.3290
-w:way\t-0.7425\t1.9036
-w:way forward\t0\t0.7190
-w:way home\t0\t0.2136
-w:way more\t0\t0.2743
-w:way out\t-0.3291\t1.0287
-w:way over\t0\t-0.2021
-w:way to\t0\t0.3458
-w:ways\t0\t0.4801
-w:ways to\t0\t0.4664
-w:we\t-0.5547\t-1.7685
-w:we do\t0\t-0.3985
-w:we move\t0\t-0.3517
-w:weak\t0.3549\t0
-w:weakness on\t0.2078\t0
-w:wearing\t-0.2045\t0
-w:wearing off\t-0.2045\t0
-w:weather\t0\t-0.4949
-w:weather honestly\t0\t-0.2133
-w:wedding\t0\t-0.2528
-w:week\t-0.4219\t-0.2766
-w:week after\t0\t0.2867
-w:weekend\t-0.2495\t0
-w:weekend and\t0\t0.3662
-w:weekly\t0\t-0.2726
-w:weekly organizer\t0\t-0.2726
-w:weeks in\t0\t-0.2119
-w:weird\t0.5390\t-0.4595
-w:weird and\t0.2050\t0
-w:welcome\t0\t0.3728
-w:welcome death\t0\t0.3728
-w:well\t-0.4794\t-0.3931
-w:went\t0.8619\t-0.6034
-w:went away\t0\t-0.2009
-w:went numb\t0.2111\t-0.2085
-w:went through\t0\t0.2237
-w:were\t-0.2053\t-0.6494
-w:weve\t0\t-0.2829
-w:weve been\t0\t-0.2829
-w:what\t-0.2113\t0.3344
-w:what do\t0.3570\t0
-w:what dose\t0\t-0.2490
-w:what i\t0\t0.5860
-w:what is\t0\t0.5485
-w:what time\t0\t-0.2190
-w:whatever\t0\t-0.3060
-w:whatever works\t0\t-0.3060
-w:whats\t0\t0.7869
-w:whats real\t0.4655\t0
-w:whats the\t0\t0.7473
-w:wheezing\t0.4235\t0
-w:when\t0\t0.2251
-w:when he\t0.4102\t0
-w:when i\t0.3162\t-0.7142
-w:when im\t0\t0.5608
-w:when the\t-0.2567\t0.2644
-w:where\t0\t-0.2954
-w:where do\t0\t-0.4246
-w:where no\t0\t0.2385
-w:where she\t0.3798\t0
-w:which\t-0.2931\t0
-w:which dose\t-0.2068\t0.3164
-w:which time\t0\t-0.3060
-w:while\t0\t-0.2955
-w:while i\t0\t-0.3361
-w:who\t0.3604\t0.5033
-w:who arent\t0.5471\t-0.3415
-w:who passed\t0\t0.2223
-w:who will\t0\t0.4441
-w:whole\t1.3229\t-0.4869
-w:whole bottle\t1.2996\t0
-w:whole bunch\t0\t0.2901
-w:whole month\t-0.2123\t0.2721
-w:whole months\t0.2685\t0
-w:whole series\t0\t-0.3809
-w:why\t-0.5422\t0.2047
-w:wife\t0.5753\t-0.2058
-w:wife isnt\t0.6093\t-0.2093
-w:wife passed\t0.2488\t0
-w:wife said\t-0.2166\t0
-w:will\t-0.9377\t1.1144
-w:will be\t0\t-0.5514
-w:will get\t0\t0.3979
-w:will go\t0\t0.2186
-w:will i\t0\t-0.3725
-w:will is\t0\t0.2542
-w:will look\t0\t0.4441
-w:will on\t0\t0.2050
-w:will pick\t0\t-0.2431
-w:will this\t0\t0.4446
-w:will to\t0\t0.4512
-w:will work\t0\t0.2171
-w:wine\t-0.2622\t0
-w:winter\t0\t-0.4118
-w:wish\t0\t1.1847
-w:wish i\t0\t0.7820
-w:wish the\t0\t0.4777
-w:wish to\t0.2275\t0
-w:with\t-0.8179\t0
-w:with a\t-0.2072\t1.6913
-w:with cigarettes\t0\t0.4208
-w:with food\t0\t-0.5360
-w:with it\t0\t0.5193
-w:with life\t0\t1.0552
-w:with me\t0.5820\t-0.4778
-w:with my\t-0.4288\t-0.9512
-w:with the\t-0.2563\t-0.3366
-w:with this\t0\t-0.2546
-w:without\t-0.2603\t0
-w:without her\t0\t0.2229
-w:without hurting\t0\t-0.2898
-w:without me\t0\t0.6727
-w:without pain\t0\t-0.7561
-w:won\t0\t0.7158
-w:wondering\t-0.2508\t0
-w:wont\t1.3195\t0.4149
-w:wont be\t-0.5606\t0
-w:wont come\t0\t0.3885
-w:wont hear\t0\t0.5852
-w:wont make\t0\t0.3662
-w:wont need\t0\t0.8118
-w:wont require\t0\t0.2689
-w:wont respond\t0.3235\t-0.2914
-w:wont stop\t1.3299\t-0.8463
-w:wont talk\t-0.2993\t0.2407
-w:wont wake\t1.0324\t-1.4262
-w:word\t0.2198\t0
-w:words\t1.1783\t-0.6517
-w:words and\t0.2058\t0
-w:words at\t0.4057\t0
-w:wore\t-0.2262\t-0.6141
-w:wore off\t0\t-0.6005
-w:work\t0\t-1.0760
-w:work after\t0.4264\t0
-w:work im\t0\t0.3209
-w:works\t-0.2454\t0
-w:world\t0\t0.8453
-w:world is\t0\t0.3421
-w:worried about\t0\t-0.3238
-w:worry\t0\t0.2628
-w:worry about\t0\t0.2628
-w:worse\t0\t0.8193
-w:worse after\t0\t0.3725
-w:worse than\t0\t0.5304
-w:worst\t1.6482\t-0.8201
-w:worst ever\t0.2050\t0
-w:worst headache\t1.4433\t-0.7353
-w:worth\t-0.2390\t0.4834
-w:worth it\t0\t0.2249
-w:worth living\t0\t0.2585
-w:would\t-1.0057\t2.2801
-w:would be\t-0.2512\t0.7664
-w:would just\t0\t0.4541
-w:would miss\t0\t0.2667
-w:would never\t0\t-0.4047
-w:would stop\t-0.2462\t0.4149
-w:wound\t0.8401\t0
-w:wound is\t0.5043\t0
-w:wrists\t-0.2811\t1.0601
-w:written\t0\t0.2111
-w:written letters\t0\t0.2057
-w:wrong\t0.2966\t-0.5617
-w:wrong with\t0.3967\t-0.2505
-w:wrote\t-0.2750\t0.7404
-w:wrote a\t-0.2228\t0
-w:wrote letters\t0\t0.2375
-w:wrote my\t0\t0.3245
-w:y\t1.2606\t-0.3228
-w:y el\t0.2229\t0
-w:y no\t1.1797\t-0.2643
-w:ya\t-0.8953\t1.4808
-w:ya escribi\t0\t0.2056
-w:ya no\t-0.2684\t0.8346
-w:year\t-0.2753\t0
-w:year like\t0\t0.2398
-w:years\t-0.5038\t-0.3083
-w:years ago\t0\t-0.3084
-w:years clean\t0\t0.2901
-w:yes id\t0\t0.2334
-w:yes to\t0\t0.2250
-w:yesterdays\t0.2848\t0
-w:yesterdays session\t0.2848\t0
-w:you\t-1.2355\t-0.8189
-w:you cancel\t0\t0.2741
-w:you feeling\t0\t0.4358
-w:you had\t0\t-0.2212
-w:you have\t0.6234\t0
-w:you having\t0\t-0.2529
-w:you increase\t0\t0.2198
-w:you know\t0\t-0.2872
-w:you should\t0\t0.2334
-w:you so\t0\t-0.2045
-w:you tell\t0\t0.3434
-w:you wont\t0\t0.3940
-w:youll\t0\t0.2830
-w:youll ever\t0\t0.2830
-w:your\t-0.4170\t0
-w:your patient\t0\t0.2878
-w:yourself\t0\t-0.7758
-w:yourself painlessly\t0\t0.2938
+w:usual\t0\t-0.2399
+w:usually\t-0.3399\t0
+w:usually around\t-0.3399\t0
+w:vacation\t0\t-0.5090
+w:vale\t0\t0.3618
+w:vale la\t0\t0.3618
+w:vas\t0\t0.2493
+w:vas a\t0\t0.2493
+w:venas\t0\t0.3470
+w:vent\t0\t-0.2124
+w:veo\t0.4783\t0
+w:veo personas\t0.4783\t0
+w:verlos\t0\t-0.5143
+w:very\t0.4248\t-0.6051
+w:very tired\t0\t-0.3630
+w:vet\t-0.2126\t0
+w:vez\t-0.2322\t0.5457
+w:vida\t0\t0.7420
+w:video\t-0.2133\t-0.5787
+w:viendo\t0.3940\t0
+w:viendo cosas\t0.3940\t0
+w:vision\t0.4752\t-0.2230
+w:vision suddenly\t0.3079\t0
+w:visit\t0\t-0.2390
+w:vitamins\t-0.2065\t-0.2586
+w:viviendo\t0\t0.2607
+w:vivir\t0\t0.6713
+w:voces\t0.2239\t0
+w:voces desde\t0.2239\t0
+w:vodka\t0\t0.2116
+w:voices\t0.5025\t0
+w:voices since\t0.3146\t0
+w:voices that\t0.2258\t0
+w:vomitando\t0.3898\t0
+w:vomitando sangre\t0.3898\t0
+w:vomiting\t0.5712\t-0.2578
+w:vomiting blood\t0.4810\t0
+w:voy\t-0.2601\t1.1951
+w:voy a\t-0.2601\t1.1951
+w:waiting\t-0.5215\t-0.9190
+w:waiting on\t0\t-0.4329
+w:waiting room\t-0.3165\t-0.4794
+w:wake\t1.0015\t0.3396
+w:wake up\t0.6171\t0.8841
+w:waking\t0\t0.2063
+w:waking up\t0\t0.2063
+w:walk into\t0\t0.2046
+w:walking\t-0.2468\t0
+w:walks\t0.2745\t0
+w:wall\t-0.2492\t0.8819
+w:wall till\t0\t0.3181
+w:want\t-1.4808\t0
+w:want my\t0\t-0.5539
+w:want relief\t0\t-0.4738
+w:want the\t0\t0.4696
+w:want these\t0\t-0.2072
+w:want to\t-1.2115\t0.2709
+w:wanted\t0\t0.2530
+w:wants\t-0.4864\t0.5537
+w:wants to\t-0.4433\t0.7004
+w:was\t-0.9858\t-1.1017
+w:was a\t-0.2151\t-0.2456
+w:was dead\t0\t0.2830
+w:was many\t0.3330\t0
+w:was my\t0\t0.3430
+w:was standing\t0\t0.2051
+w:waste\t0\t0.6095
+w:waste away\t0\t0.2151
+w:waste of\t0\t0.3944
+w:watching\t0\t-0.3211
+w:water\t0.5036\t-0.8555
+w:water down\t0.2662\t0
+w:water turned\t0.6061\t0
+w:water with\t0\t-0.3281
+w:way\t-0.7466\t1.8898
+w:way forward\t0\t0.7178
+w:way home\t0\t0.2090
+w:way more\t0\t0.2501
+w:way out\t-0.3407\t1.0322
+w:way over\t0\t-0.2015
+w:way to\t0\t0.3443
+w:ways\t0\t0.4871
+w:ways to\t0\t0.4736
+w:we\t-0.5454\t-1.7509
+w:we do\t0\t-0.3964
+w:we move\t0\t-0.3533
+w:weak\t0.3586\t0
+w:weakness on\t0.2103\t0
+w:weather\t0\t-0.4984
+w:weather honestly\t0\t-0.2140
+w:wedding\t0\t-0.2489
+w:week\t-0.4367\t-0.2855
+w:week after\t0\t0.2828
+w:weekend\t-0.2418\t0
+w:weekend and\t0\t0.3665
+w:weekly\t0\t-0.2656
+w:weekly organizer\t0\t-0.2656
+w:weeks in\t0\t-0.2057
+w:weird\t0.5412\t-0.4613
+w:weird and\t0.2017\t0
+w:welcome\t0\t0.3751
+w:welcome death\t0\t0.3751
+w:well\t-0.6060\t-0.3666
+w:went\t0.8507\t-0.6213
+w:went numb\t0.2074\t-0.2079
+w:went through\t0\t0.2219
+w:were\t-0.2095\t-0.6413
+w:weve\t0\t-0.2831
+w:weve been\t0\t-0.2831
+w:what\t0\t0.4563
+w:what do\t0.3350\t0
+w:what dose\t0\t-0.2645
+w:what i\t0\t0.5636
+w:what is\t0\t0.7713
+w:what time\t0\t-0.2364
+w:whatever\t0\t-0.2970
+w:whatever works\t0\t-0.2970
+w:whats\t0\t0.7480
+w:whats real\t0.3923\t0
+w:whats the\t0\t0.7122
+w:wheezing\t0.4248\t0
+w:when\t0\t0.2087
+w:when he\t0.3863\t0
+w:when i\t0.3025\t-0.7045
+w:when im\t0\t0.5474
+w:when the\t-0.2531\t0.2666
+w:where\t0\t-0.2305
+w:where do\t0\t-0.4359
+w:where no\t0\t0.2355
+w:where she\t0.3703\t0
+w:which\t-0.2926\t0
+w:which dose\t-0.2024\t0.2831
+w:which time\t0\t-0.2970
+w:while\t0\t-0.2931
+w:while i\t0\t-0.3336
+w:who\t0.3031\t0.5123
+w:who arent\t0.4849\t-0.3313
+w:who passed\t0\t0.2229
+w:who will\t0\t0.4425
+w:whole\t1.3274\t-0.4917
+w:whole bottle\t1.3121\t0
+w:whole bunch\t0\t0.2853
+w:whole month\t-0.2115\t0.2726
+w:whole months\t0.2637\t0
+w:whole series\t0\t-0.3753
+w:why\t-0.5573\t0.2036
+w:wife\t0.5731\t-0.2107
+w:wife isnt\t0.6036\t-0.2058
+w:wife passed\t0.2434\t0
+w:wife said\t-0.2107\t0
+w:will\t-0.9305\t1.0964
+w:will be\t0\t-0.5023
+w:will get\t0\t0.3832
+w:will go\t0\t0.2057
+w:will i\t0\t-0.3691
+w:will is\t0\t0.2578
+w:will look\t0\t0.4425
+w:will pick\t0\t-0.2332
+w:will this\t0\t0.4375
+w:will to\t0\t0.4284
+w:will work\t0\t0.2093
+w:wine\t-0.2601\t0
+w:wine the\t0\t-0.2019
+w:winter\t0\t-0.4111
+w:wish\t0\t1.1933
+w:wish i\t0\t0.7885
+w:wish the\t0\t0.4762
+w:wish to\t0.2197\t0
+w:with\t-0.8219\t0
+w:with a\t-0.2086\t1.6896
+w:with cigarettes\t0\t0.4115
+w:with food\t0\t-0.5367
+w:with it\t0\t0.5128
+w:with life\t0\t1.0528
+w:with me\t0.5760\t-0.4784
+w:with my\t-0.4289\t-0.9308
+w:with the\t-0.2472\t-0.3627
+w:with this\t0\t-0.2273
+w:without\t-0.2481\t0
+w:without her\t0\t0.2205
+w:without hurting\t0\t-0.2851
+w:without me\t0\t0.6615
+w:without pain\t0\t-0.7476
+w:won\t0\t0.7234
+w:wondering\t-0.2533\t0
+w:wont\t1.2775\t0.4065
+w:wont be\t-0.5803\t0
+w:wont come\t0\t0.3803
+w:wont hear\t0\t0.5886
+w:wont make\t0\t0.3665
+w:wont need\t0\t0.8238
+w:wont require\t0\t0.2659
+w:wont respond\t0.3254\t-0.2902
+w:wont stop\t1.3176\t-0.8515
+w:wont talk\t-0.2853\t0.2369
+w:wont wake\t1.0162\t-1.3809
+w:word\t0.2531\t0
+w:words\t1.1832\t-0.6533
+w:words at\t0.3952\t0
+w:wore\t-0.2190\t-0.6007
+w:wore off\t0\t-0.5882
+w:work\t0\t-1.0603
+w:work after\t0.4216\t0
+w:work im\t0\t0.3251
+w:works\t-0.2460\t0
+w:world\t0\t0.8398
+w:world is\t0\t0.3346
+w:worried about\t0\t-0.3262
+w:worried my\t0\t0.2032
+w:worry\t0\t0.2572
+w:worry about\t0\t0.2572
+w:worse\t0\t0.8100
+w:worse after\t0\t0.3815
+w:worse than\t0\t0.5050
+w:worst\t1.6863\t-0.8957
+w:worst headache\t1.3924\t-0.7209
+w:worth\t-0.2464\t0.4841
+w:worth it\t0\t0.2233
+w:worth living\t0\t0.2609
+w:would\t-0.9954\t2.2286
+w:would be\t-0.2500\t0.7469
+w:would just\t0\t0.4540
+w:would miss\t0\t0.2709
+w:would never\t0\t-0.4105
+w:would stop\t-0.2411\t0.3889
+w:wound\t0.8452\t0
+w:wound is\t0.5190\t0
+w:wrists\t-0.2853\t1.0619
+w:written\t0\t0.2058
+w:written letters\t0\t0.2003
+w:wrong\t0.2773\t-0.5597
+w:wrong with\t0.3939\t-0.2537
+w:wrote\t-0.2761\t0.7737
+w:wrote a\t-0.2137\t0
+w:wrote letters\t0\t0.2858
+w:wrote my\t0\t0.3223
+w:y\t1.2894\t-0.3516
+w:y el\t0.2459\t0
+w:y no\t1.1459\t-0.2635
+w:ya\t-0.9166\t1.5056
+w:ya escribi\t0\t0.2878
+w:ya no\t-0.2805\t0.8168
+w:year\t-0.2768\t0
+w:year like\t0\t0.2423
+w:years\t-0.5174\t-0.2970
+w:years ago\t-0.2012\t-0.2999
+w:years clean\t0\t0.2891
+w:yes id\t0\t0.2312
+w:yes to\t0\t0.2265
+w:yesterdays\t0.2943\t0
+w:yesterdays session\t0.2659\t0
+w:you\t-1.2232\t-0.8863
+w:you cancel\t0\t0.2800
+w:you feeling\t0\t0.4257
+w:you had\t0\t-0.2217
+w:you have\t0.6063\t0
+w:you having\t0\t-0.2539
+w:you increase\t0\t0.2138
+w:you know\t0\t-0.2805
+w:you should\t0\t0.2312
+w:you so\t0\t-0.2044
+w:you tell\t0\t0.3410
+w:you wont\t0\t0.3941
+w:youll\t0\t0.2815
+w:youll ever\t0\t0.2815
+w:your\t-0.4982\t0.4858
+w:your heart\t0\t0.4685
+w:your patient\t0\t0.2624
+w:yourself\t0\t-0.7922
+w:yourself painlessly\t0\t0.2834
 """

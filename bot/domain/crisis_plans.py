@@ -57,6 +57,15 @@ PLAN_SELF_HARM: tuple[str, ...] = (
     f" waking|wake ... up ... {_DAY}|again|ever|after_tonight|after_this",
     f"wont|will_not|not_going_to|never see|make_it_to|live_to_see|be_here_for|be_alive_for {_DAY}",
     "no pienso|planeo|voy_a|quiero despertar|amanecer ... manana|mas|otra_vez $",
+    "wont|will_not|never|not_going_to|not_gonna be .. waking|wake .. up $",
+    "wont|will_not|never|not_going_to|not_gonna be .. waking|wake .. up again|ever|after_tonight"
+    "|after_today",
+    "wont|will_not|never|not_going_to be .. waking|wake .. up tomorrow $",
+    "theyll|they_will|someone_will|somebody_will|youll|you_will|people_will|my_family_will"
+    "|my_kids_will find me $",
+    "theyll|they_will|someone_will|somebody_will|youll|you_will|people_will|my_family_will"
+    "|my_kids_will find me dead|gone|cold|in_the_morning|tomorrow|hanging",
+    "find|found|finds my body",
     # soon no longer a weight to anyone
     f"soon|shortly|tomorrow|tonight|after_tonight|after_today|after_this ... wont|will_not|not"
     f"|no_longer|never be .. a|an|any .. {_WEIGHT} $",
@@ -104,6 +113,10 @@ PLAN_SELF_HARM: tuple[str, ...] = (
     "suficientes pastillas|medicinas|medicamentos|pildoras ... para ... morir|matarme|no_despertar"
     "|acabar",
     # a lethal amount asked for
+    "how_many|how_much ... before|until|till|to_make|would_make ... your|my|the|someones|a .."
+    " heart .. stops|stop|stopped|gives_out",
+    "how_many|how_much ... before|until|till ... you|i|someone|a_person|people .. die|dies"
+    "|stop_breathing|stops_breathing|dont_wake_up|never_wake_up",
     "how_much|how_many|what_amount|what_dose|which_dose|whats_the_amount|whats_the_dose ... would"
     "|will|to|does_it_take_to|it_takes_to ... stop|keep ... someone|a_person|me|you|people ..."
     " from .. waking|breathing",
@@ -125,6 +138,10 @@ PLAN_SELF_HARM: tuple[str, ...] = (
 )
 
 PLAN_SOFT_SELF_HARM: tuple[str, ...] = (
+    "everyone|everybody|my_family|they|you_all|you_guys|my_kids|the_world will|would|gonna .. be"
+    " better_off $",
+    "everyone|everybody|my_family|they|you_all|you_guys|my_kids|the_world will|would|gonna .. be"
+    " better_off soon|by|next_week|tomorrow|after_tonight",
     f"im|i_am|sitting|standing|parked|waiting at|on|by|under .. the|a .. {_HIGH}",
     "train|subway|express|bus|truck|tram ... not|wont|dont|never ... getting_on|get_on|boarding"
     "|board|to_get_on|riding_it|ride_it",
@@ -143,6 +160,11 @@ PLAN_SOFT_SELF_HARM: tuple[str, ...] = (
 )
 
 PLAN_EMERGENCY: tuple[str, ...] = (
+    "speech|words|talking ... coming_out|come_out|comes_out ... nonsense|gibberish|wrong|jumbled"
+    "|garbled|slurred|weird|backwards|mixed_up",
+    "worst|most_painful|most_intense|most_severe head pain|pain_in_my_head|head_pain ... life"
+    "|ever|ive_ever",
+    "se_le|se_me|me|le cae|caida|caido ... la|el .. boca|cara|labio|parpado",
     # speech down to a word or two
     "can|could only|barely|just say|speak|talk|get_out|get|manage ... a_few|one|two|a_couple"
     "|couple|single|a_word|few ... word|words",
@@ -187,6 +209,10 @@ PLAN_SOFT_EMERGENCY: tuple[str, ...] = (
     "nobody|no_one|noone else ... sees|hears|can_see|can_hear|is_seeing|is_hearing|see|hear",
     "talking|talks|talk|speaking|speaks ... to|with ... dead|deceased ... like|as_if|as_though",
     "oyendo|oigo|escucho|escuchando|oir|oye|escucha voces",
+    "dont_know|doesnt_know|do_not_know|not_sure|unsure|no_idea ... whats|what_is|what|if .. real"
+    "|reality|a_dream|dreaming",
+    "says|said|swears|insists|told_me ... arent|isnt|werent|wasnt|not there $",
+    "says|said|swears|insists|told_me ... arent|isnt|werent|wasnt|not real $",
     # blood in the urine said other ways (a review: asked, not paged)
     "blood in|on .. my|the .. urine|pee|wee|piss",
     "pee|peeing|peed|urine|wee|weeing|piss|pissing|urinating ... bright_red|red|pink|bloody"

@@ -17,6 +17,10 @@ double answers no 429s. Measured:
 - 200 patients sending a message at the same moment (the menu's "My appointments"), each reply's
   time from the webhook post to the Bot API's answer to the reply: p50 / p95 (target p95 < 400
   ms with the 120 ms Bot API), and the bot process's CPU time per update meanwhile.
+
+BENCH_VARIANT=onepool (PTB's default: one pool of 256 connections to the Bot API) and/or nofreeze
+(start-up objects left in the garbage collector's sight) run the bot as it was before those
+changes, for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -304,6 +308,15 @@ def serve() -> int:
     configure_logging(settings.log_level)
     core = build_core(settings)
     request = PooledHTTPXRequest()  # what build_application gives the bot in production
+    variant = os.environ.get("BENCH_VARIANT", "")
+    if "onepool" in variant:
+        from telegram.request import HTTPXRequest
+
+        request = HTTPXRequest(connection_pool_size=256)
+    if "nofreeze" in variant:
+        import bot.runtime
+
+        bot.runtime.freeze_start_up_objects = lambda: None
     application = build_application(core, request=request)
     asyncio.run(run_webhook(application, core))
     core.db.dispose()

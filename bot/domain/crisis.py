@@ -32,7 +32,9 @@ How a text is read:
    stroke"), about an animal ("my dog had a seizure"), someone who died or a family history, a
    local anaesthetic's numbness, and "I cant wake up early" / "sorry I didnt respond" (waking
    and responding are emergencies only said of someone else). "not sure", "dont know if" are
-   doubts, not negations, and never cancel a match.
+   doubts, not negations, and never cancel a match. Nor does a negation whose statement a
+   later clause turns round ("i dont want to hurt myself but i think i will":
+   bot/domain/crisis_turn.py).
 5. Speed: each phrase is indexed by its most telling word, so a message only tries the few
    phrases whose word it contains (about 0.1-0.3 ms a message, a few ms for 1,600 characters).
 
@@ -67,6 +69,7 @@ from bot.domain.crisis_emergency_idioms import (
     FAMILY_SOFT_EMERGENCY,
     FAMILY_SPELLINGS,
 )
+from bot.domain.crisis_turn import turned_round
 from bot.domain.crisis_words import (
     DRUGS,
     END,
@@ -1280,7 +1283,9 @@ _FILLERS = frozenset(
 # How many other words may stand between a negation and the phrase it negates.
 _NEGATION_REACH = 2
 # A new subject or a joining word starts another statement: a negation before it is not ours.
-_SCOPE_STOPS = frozenset(["i", "im", "ive", "id", "ill", "and", "but", "because", "then", "now"])
+_SCOPE_STOPS = frozenset(
+    ["i", "im", "ive", "id", "ill", "and", "but", "because", "then", "now", "yet"]
+)
 # Where a statement ends, for history ("years ago") and "it's gone now".
 _STATEMENT_ENDS = frozenset(["and", "but", "because", "then", "now"])
 # "do you / are you / have you ..." before the words: the patient is asking, not reporting.
@@ -1827,7 +1832,7 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _CENSORED = re.compile(r"(?<=[a-z])[*#]+(?=[a-z])")
 # Words that start a new clause: "no chest pain but I cant breathe" is two statements. ("and"
 # is not one: "chest and arm pain" is one; it only ends a negation's reach, see _SCOPE_STOPS.)
-_JOINERS = frozenset(["but", "because", "however", "although", "though"])
+_JOINERS = frozenset(["but", "because", "however", "although", "though", "pero", "aunque"])
 CLAUSE = "|"
 
 
@@ -2090,6 +2095,9 @@ class CrisisMatch:
     phrase: str
     kinds: tuple[CrisisKind, ...]
     tier: CrisisTier = CrisisTier.STRONG
+    # Found by the learned second stage alone (always SOFT): the words may well be an answer
+    # ("ready to go home"), so the conversation goes on beside the safety check.
+    learned: bool = False
 
 
 @dataclass(frozen=True)
@@ -2232,6 +2240,7 @@ class CrisisMatcher:
             phrase=f"model {first.probability:.2f}: {shown}",
             kinds=tuple(hit.kind for hit in flagged),
             tier=CrisisTier.SOFT,
+            learned=True,
         )
 
     def _assess_rules(
@@ -2312,7 +2321,9 @@ class CrisisMatcher:
                 last = first + found.group().count(" ") + 1
                 if ignored.intersection(range(first, last)):
                     continue
-                if phrase.negated_inside(words[first:last], self._negations):
+                if phrase.negated_inside(words[first:last], self._negations) and not (
+                    turned_round(words, last, self._negations, CLAUSE)
+                ):
                     if vetoed is not None:
                         vetoed.append(_Hit(kind, found.group(), first, last))
                     continue
@@ -2333,7 +2344,10 @@ class CrisisMatcher:
         """Why a match does not count ("negated", "past", "settled", ...), or None if it does."""
         if (
             (_about_an_animal(words, first) and _FIRST_PERSON.isdisjoint(words[first:last]))
-            or self._negation_before(words, first)
+            or (
+                self._negation_before(words, first)
+                and not turned_round(words, last, self._negations, CLAUSE)
+            )
             or _answered_no(words, last)
             or _reported_denial(words, first, last)
         ):

@@ -67,6 +67,7 @@ from bot.services.sms_actions import (
     SmsActions,
     choices,
     draft_data,
+    join_replies,
 )
 from bot.services.sms_screening import FLOW_SCREEN, SmsScreening
 from bot.services.waitlist import WaitlistService
@@ -261,7 +262,22 @@ class SmsInbound(SmsActions):
                     if found.tier is CrisisTier.SOFT:
                         return self._text("sms_crisis_check_unsubscribed")
                     return f"{self.crisis.sms_reply(found)} {self._text('sms_unsubscribed_short')}"
+            if found.learned:
+                # The model alone: the words may be an answer ("ready to go home"). The safety
+                # check goes first, then the conversation's own reply, as two texts.
+                check = self.crisis.sms_reply(found)
+                outcome = self._flow(session, phone, inbound, sid, now)
+                if outcome is None or isinstance(outcome, str):
+                    return join_replies(check, outcome)
+                deferred = outcome
+                return lambda: join_replies(check, deferred())
             return self.crisis.sms_reply(found)
+        return self._flow(session, phone, inbound, sid, now)
+
+    def _flow(
+        self, session: Session, phone: str, inbound: Inbound, sid: str, now: datetime
+    ) -> Reply | Deferred:
+        """The conversation's answer to a text that is not (only) about a crisis."""
         patient = patient_by_phone(session, phone)
         draft = self._open_draft(session, phone, now)
         kind = inbound.kind

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from bot.db.models import Escalation, Outbox, Patient, StaffTask
 from bot.domain.availability import local_day, local_to_utc
 from bot.domain.enums import AppointmentStatus, Channel, CloseOutcome, OutboxKind, OutboxStatus
+from bot.presentation.staff_views import FlagItem, ScheduleEntry
 from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.escalation_ladder import KEY_PREFIX as ESCALATION_KEY_PREFIX
@@ -20,8 +21,6 @@ from bot.services.staff_records import (
     ESCALATION_TASK_PREFIX,
     OPEN_SESSION_LOOKBACK,
     Digest,
-    FlagItem,
-    ScheduleEntry,
     TaskClosed,
     TaskNotFound,
 )

@@ -21,12 +21,7 @@ from bot.domain.refs import appointment_ref, patient_ref
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.charts import ChartLabels, PainChart, pain_chart_png
 from bot.presentation.formatting import when_short
-from bot.profile import ClinicProfile
-from bot.services.outbox import enqueue
-from bot.services.patients import language_of
-from bot.services.planner import patient_channel
-from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.services.staff_messages import (
+from bot.presentation.staff_messages import (
     COURSE_POINTS,
     callback,
     esc,
@@ -36,15 +31,16 @@ from bot.services.staff_messages import (
     signed_text,
     status_mark,
 )
+from bot.profile import ClinicProfile
+from bot.services.outbox import enqueue
+from bot.services.patients import language_of
+from bot.services.planner import patient_channel
+from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.staff_records import (
-        Approval,
-        PatientCard,
-        PatientMatch,
-        ScheduleEntry,
-    )
+    from bot.presentation.staff_views import PatientMatch, ScheduleEntry
+    from bot.services.staff_records import Approval, PatientCard
 
 
 PATIENT_NOTICE_KEYS = frozenset({"approved", "screening_request"})

@@ -22,6 +22,7 @@ from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import InvalidPhone
 from bot.domain.refs import RefKind, appointment_ref, looks_like_ref, parse_ref, patient_ref
 from bot.presentation.formatting import when_short
+from bot.presentation.staff_views import PatientMatch
 from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone
@@ -49,7 +50,6 @@ from bot.services.staff_records import (
     InvalidRequest,
     OfferBooked,
     PatientCard,
-    PatientMatch,
     PatientNotFound,
     SlotOffer,
     StaleAction,

@@ -23,7 +23,7 @@ from bot.domain.refs import (
 )
 from bot.presentation import staff_messages as views
 from bot.presentation import staff_plan_messages as plan_views
-from bot.services import staff_report_messages as report_views
+from bot.presentation import staff_report_messages as report_views
 from bot.services.staff_records import (
     BlockNotFound,
     InvalidRequest,

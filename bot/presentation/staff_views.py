@@ -23,6 +23,9 @@ class BookedVisit(Protocol):
     @property
     def starts_at(self) -> datetime: ...
 
+    @property
+    def service(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class PatientMatch:
@@ -136,6 +139,42 @@ class FlagItem:
     @property
     def due(self) -> datetime:
         return self.deadline_at or self.created_at
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content: bytes
+    rows: int
+    totals: dict[str, int]
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: date
+    today: DaySchedule
+    unconfirmed: tuple[ScheduleEntry, ...]
+    flags: tuple[FlagItem, ...]
+    # Treatment sessions past their end nobody closed, and those whose attendance was assumed.
+    open_sessions: tuple[ScheduleEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotOffer:
+    draft_id: int
+    patient: PatientMatch
+    existed: bool
+    service: str
+    slots: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class OfferBooked:
+    appointment: BookedVisit
+    patient: PatientMatch
+    already: bool
 
 
 def unit_sort_key(unit: str) -> tuple[str, int]:

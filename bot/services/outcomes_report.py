@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from bot.db.engine import Database
 from bot.domain.checkins import CheckinCatalog, QuestionKind
 from bot.domain.outcomes import pain_course
+from bot.presentation.outcome_views import ClinicSummary
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.outcome_records import (
     AppointmentOutcome,
-    ClinicSummary,
     PatientHistory,
     PatientReport,
     catalog_for,

@@ -22,7 +22,7 @@ from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import InvalidPhone
 from bot.domain.refs import RefKind, appointment_ref, looks_like_ref, parse_ref, patient_ref
 from bot.presentation.formatting import when_short
-from bot.presentation.staff_views import PatientMatch
+from bot.presentation.staff_views import OfferBooked, PatientMatch, SlotOffer
 from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone
@@ -48,10 +48,8 @@ from bot.services.staff_records import (
     ApprovalRefused,
     CheckinLine,
     InvalidRequest,
-    OfferBooked,
     PatientCard,
     PatientNotFound,
-    SlotOffer,
     StaleAction,
     draft_data,
     match_of,

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot.db.models import Appointment, BookingDraft, Patient, TimeBlock
+from bot.db.models import BookingDraft, Patient, TimeBlock
 from bot.domain.errors import ClinicError
 from bot.presentation.staff_views import (
     BlockView,
-    DaySchedule,
-    FlagItem,
     PatientMatch,
     ScheduleEntry,
 )
@@ -131,42 +129,6 @@ class TaskClosed:
     already: bool
     done_by: str | None
     outcome: str | None = None
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
-    totals: dict[str, int]
-    first_day: date
-    last_day: date
-
-
-@dataclass(frozen=True)
-class Digest:
-    day: date
-    today: DaySchedule
-    unconfirmed: tuple[ScheduleEntry, ...]
-    flags: tuple[FlagItem, ...]
-    # Treatment sessions past their end nobody closed, and those whose attendance was assumed.
-    open_sessions: tuple[ScheduleEntry, ...] = ()
-
-
-@dataclass(frozen=True)
-class SlotOffer:
-    draft_id: int
-    patient: PatientMatch
-    existed: bool
-    service: str
-    slots: tuple[datetime, ...]
-
-
-@dataclass(frozen=True)
-class OfferBooked:
-    appointment: Appointment
-    patient: PatientMatch
-    already: bool
 
 
 EXPORT_COLUMNS = (

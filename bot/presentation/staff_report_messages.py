@@ -28,13 +28,8 @@ from bot.profile import ClinicProfile, ServiceKind
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.outcome_records import ClinicSummary
-    from bot.services.staff_records import (
-        Digest,
-        Export,
-        OfferBooked,
-        SlotOffer,
-    )
+    from bot.presentation.outcome_views import ClinicSummary
+    from bot.presentation.staff_views import Digest, Export, OfferBooked, SlotOffer
 
 
 def render_export_caption(texts: Texts, export: Export) -> str:

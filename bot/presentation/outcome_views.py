@@ -1,5 +1,5 @@
 """The outcome figures as the staff see them (CLINICAL.md section 5): the clinic summary and its
-per-slot, per-cohort and side-effect groups, as plain records. `bot/services/outcome_summary.py`
+per-slot, per-cohort and side-effect groups, and one patient's report, as plain records. `bot/services/outcome_summary.py`
 and `outcome_groups.py` compute them; the staff wording and the console's charts show them.
 """
 
@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from bot.domain.enums import AppointmentStatus
+from bot.domain.outcomes import PainPoint, PainReport, PatientOutcome, SessionRecord
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,19 @@ class ClinicSummary:
         if not self.side_effect_sessions:
             return None
         return self.moderate_sessions / self.side_effect_sessions
+
+
+@dataclass(frozen=True)
+class PatientReport:
+    patient_id: int
+    outcome: PatientOutcome
+    pain_reports: tuple[PainReport, ...]  # every average-pain answer (screening and check-ins)
+    sessions: tuple[SessionRecord, ...]
+
+    @property
+    def latest(self) -> PainPoint | None:
+        return self.outcome.pain_course[-1] if self.outcome.pain_course else None
+
+    @property
+    def session_starts(self) -> list[datetime]:
+        return [s.starts_at for s in self.sessions if s.status == AppointmentStatus.COMPLETED]

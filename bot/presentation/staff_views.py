@@ -1,5 +1,5 @@
 """What the staff screens show, as plain records: the schedule, patients found, series and blocks
-planned, flags. The staff use cases (`bot/services/staff_*.py`) fill them from the database; the
+planned, flags, the patient card. The staff use cases (`bot/services/staff_*.py`) fill them from the database; the
 staff wording (`staff_messages`, `staff_plan_messages`) renders them.
 """
 
@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from typing import Literal, Protocol
 
 from bot.domain.enums import AppointmentStatus, EscalationLevel
+from bot.presentation.outcome_views import PatientReport
 
 LEVEL_ORDER = {str(level): rank for rank, level in enumerate(EscalationLevel)}
 
@@ -25,6 +26,43 @@ class BookedVisit(Protocol):
 
     @property
     def service(self) -> str: ...
+
+
+class PatientOnFile(Protocol):
+    """A patient's record as the patient card reads it (a `bot.db.models.Patient`)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def phone_e164(self) -> str | None: ...
+
+    @property
+    def preferred_channel(self) -> str: ...
+
+    @property
+    def telegram_consent_at(self) -> datetime | None: ...
+
+    @property
+    def sms_consent_at(self) -> datetime | None: ...
+
+    @property
+    def sms_opted_out_at(self) -> datetime | None: ...
+
+    @property
+    def telegram_blocked_at(self) -> datetime | None: ...
+
+    @property
+    def approved_at(self) -> datetime | None: ...
+
+    @property
+    def approved_by(self) -> str | None: ...
+
+    @property
+    def language(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -173,6 +211,38 @@ class SlotOffer:
 @dataclass(frozen=True)
 class OfferBooked:
     appointment: BookedVisit
+    patient: PatientMatch
+    already: bool
+
+
+@dataclass(frozen=True)
+class CheckinLine:
+    checkin_id: int
+    appointment_id: int
+    slot: str
+    status: str
+    at: datetime | None
+    pain: int | None
+
+
+@dataclass(frozen=True)
+class PatientCard:
+    patient: PatientOnFile
+    upcoming: tuple[ScheduleEntry, ...]
+    recent: tuple[ScheduleEntry, ...]
+    status_counts: dict[str, int]
+    screening_flags: tuple[tuple[str, str], ...]
+    medicines: str | None
+    driver: str | None
+    checkins: tuple[CheckinLine, ...]
+    open_flags: int
+    report: PatientReport
+    # No screening answer on record (booked by staff or by SMS): never shown as "no flags".
+    screened: bool = True
+
+
+@dataclass(frozen=True)
+class Approval:
     patient: PatientMatch
     already: bool
 

@@ -16,9 +16,7 @@ from bot.domain.checkins import CheckinCatalog
 from bot.domain.enums import AppointmentStatus
 from bot.domain.outcomes import (
     CheckinRecord,
-    PainPoint,
     PainReport,
-    PatientOutcome,
     SessionRecord,
 )
 from bot.profile import ClinicProfile
@@ -51,22 +49,6 @@ class PatientHistory:
             (s.starts_at for s in self.sessions if s.status == AppointmentStatus.COMPLETED),
             default=None,
         )
-
-
-@dataclass(frozen=True)
-class PatientReport:
-    patient_id: int
-    outcome: PatientOutcome
-    pain_reports: tuple[PainReport, ...]  # every average-pain answer (screening and check-ins)
-    sessions: tuple[SessionRecord, ...]
-
-    @property
-    def latest(self) -> PainPoint | None:
-        return self.outcome.pain_course[-1] if self.outcome.pain_course else None
-
-    @property
-    def session_starts(self) -> list[datetime]:
-        return [s.starts_at for s in self.sessions if s.status == AppointmentStatus.COMPLETED]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.db.models import BookingDraft, Patient, TimeBlock
@@ -13,10 +13,8 @@ from bot.domain.errors import ClinicError
 from bot.presentation.staff_views import (
     BlockView,
     PatientMatch,
-    ScheduleEntry,
 )
 from bot.services.availability import HOLDING
-from bot.services.outcome_records import PatientReport
 
 # A red flag's staff task carries this key prefix and the escalation id.
 ESCALATION_TASK_PREFIX = "escalation:"
@@ -88,38 +86,6 @@ class TaskNotFound(ClinicError):
 
 
 # --- records -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckinLine:
-    checkin_id: int
-    appointment_id: int
-    slot: str
-    status: str
-    at: datetime | None
-    pain: int | None
-
-
-@dataclass(frozen=True)
-class PatientCard:
-    patient: Patient
-    upcoming: tuple[ScheduleEntry, ...]
-    recent: tuple[ScheduleEntry, ...]
-    status_counts: dict[str, int]
-    screening_flags: tuple[tuple[str, str], ...]
-    medicines: str | None
-    driver: str | None
-    checkins: tuple[CheckinLine, ...]
-    open_flags: int
-    report: PatientReport
-    # No screening answer on record (booked by staff or by SMS): never shown as "no flags".
-    screened: bool = True
-
-
-@dataclass(frozen=True)
-class Approval:
-    patient: PatientMatch
-    already: bool
 
 
 @dataclass(frozen=True)

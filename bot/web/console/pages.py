@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.domain.availability import local_day
 from bot.domain.enums import AppointmentStatus
 from bot.domain.refs import BadRef, appointment_ref, patient_ref
+from bot.presentation import staff_patient_messages
 from bot.presentation.charts import pain_chart_svg
 from bot.presentation.outcome_charts import (
     ChartText,
@@ -18,7 +19,6 @@ from bot.presentation.outcome_charts import (
     side_effect_chart_svg,
     slot_chart_svg,
 )
-from bot.services import staff_patient_messages
 from bot.services.staff_ops import MAX_EXPORT_DAYS, InvalidRequest, PatientNotFound
 from bot.web.console.base import PREFIX, ConsoleBase, signed_in
 from bot.web.console.security import StaffSession, security_headers

@@ -31,7 +31,7 @@ from bot.domain.enums import AppointmentStatus
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.services import staff_messages as views
 from bot.services import staff_report_messages as report_views
-from bot.services.outcomes_report import SCREENING_PAIN_AVERAGE
+from bot.services.outcome_records import SCREENING_PAIN_AVERAGE
 from bot.services.staff_ops import StaffOps
 from bot.settings import parse_settings
 from handlers import staff as staff_handlers

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 import handlers
+from bot.channel_setup import build_channels, check_every_sms_text
 from bot.core import Core
 from bot.db.engine import Database
 from bot.db.migrate import check_revision, upgrade
@@ -28,13 +29,12 @@ from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.pacing import NoPacing, Pacing
-from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
+from bot.messaging.telegram_http import PooledHTTPXRequest
 from bot.messaging.telegram_limits import SharedReplyLimiter
-from bot.messaging.voice import TwilioVoiceCaller
 from bot.presentation.chat_replies import Reply
-from bot.profile import ClinicProfile, load_profile
+from bot.profile import load_profile
 from bot.scheduling.jobs import OutboxTicker, register_inbox_recovery, register_jobs
 from bot.services import (
     calendar_files,
@@ -48,13 +48,12 @@ from bot.services import (
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
 from bot.services.booking_flow import BookingFlow
-from bot.services.checkin_questions import check_sms_texts as check_checkin_sms_texts
 from bot.services.checkins import CheckinService
 from bot.services.confirmations import ConfirmationService
-from bot.services.crisis import CrisisService, build_matcher, check_crisis_sms_texts
+from bot.services.console_reads import ConsoleReads
+from bot.services.crisis import CrisisService, build_matcher
 from bot.services.delivery_status import DeliveryStatusService
 from bot.services.dispatch import Dispatcher
-from bot.services.dispatch_routes import Channels
 from bot.services.drafts import DraftRecorder
 from bot.services.escalation import EscalationService
 from bot.services.patients import telegram_language
@@ -62,19 +61,18 @@ from bot.services.planner import OutboxPlanner
 from bot.services.privacy import PrivacyChat, PrivacyService
 from bot.services.rate_limits import SharedPacer
 from bot.services.rendering import Renderer
-from bot.services.routing import permanent_failure_hook
+from bot.services.retention import RetentionService
+from bot.services.routing import TelegramMembership, permanent_failure_hook
 from bot.services.screening_requests import ScreeningRequests
-from bot.services.sms_inbound import SmsInbound, check_sms_texts
+from bot.services.sms_inbound import SmsInbound
 from bot.services.sms_screening import SmsScreening
 from bot.services.staff_auth import StaffDirectory
 from bot.services.staff_chat import StaffChat
 from bot.services.staff_ops import StaffOps
 from bot.services.waitlist import WaitlistService
 from bot.services.waitlist_chat import WaitlistChat
-from bot.services.waitlist_messages import check_waitlist_sms_texts
 from bot.settings import Settings
 from bot.texts import Texts
-from bot.texts.i18n import use_language
 from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
 from bot.web.app import create_web_app
 from bot.web.console.base import ConsoleConfig
@@ -87,23 +85,6 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # Used only when a local double answers instead of Telegram (tests, the sandbox).
 OFFLINE_TOKEN = "123456789:offline-sandbox-token-not-for-telegram"
-
-
-def check_every_sms_text(texts: Texts, profile: ClinicProfile) -> None:
-    """Refuse to start when any patient SMS, in any language, breaks the SMS policy."""
-    for language in Language:
-        with use_language(language):
-            try:
-                check_checkin_sms_texts(texts, profile)
-                check_crisis_sms_texts(texts, profile)
-                check_sms_texts(texts, profile)
-                check_waitlist_sms_texts(texts, profile)
-                reminder_messages.check_reminder_sms_texts(texts, profile)
-                phone_claims.check_code_sms_text(texts, profile)
-            except ConfigError as exc:
-                if language is DEFAULT_LANGUAGE:
-                    raise
-                raise ConfigError(f"{exc} (in the {language.value} catalogue)") from None
 
 
 def build_core(
@@ -137,6 +118,9 @@ def build_core(
         clock=the_clock,
         observers=[DraftRecorder(), OutboxPlanner(profile=profile)],
     )
+    # The renderer registry: the modules' renderers now, each service's as it is built below.
+    # The dispatcher reads it as it sends, so it is built first and the services that send at
+    # once (escalation pages) take it in their constructor.
     renderers: dict[OutboxKind, Renderer] = {}
     for module in (
         reminder_messages,
@@ -148,12 +132,32 @@ def build_core(
         preparation,
     ):
         renderers.update(module.RENDERERS)
+    channels = build_channels(
+        settings,
+        db=database,
+        texts=texts,
+        sms_rate=partial(
+            SharedPacer(db=database, clock=SystemClock()).wait_sms,
+            per_second=profile.sending.sms_per_second,
+        ),
+    )
+    # The Telegram sender joins `channels` when the bot exists (connect_telegram).
+    dispatcher = Dispatcher(
+        db=database,
+        profile=profile,
+        texts=texts,
+        clock=the_clock,
+        channels=channels,
+        renderers=renderers,
+        on_permanent_failure=permanent_failure_hook(texts),
+    )
     escalation = EscalationService(
         db=database,
         profile=profile,
         clock=the_clock,
         texts=texts,
         catalog=catalog,
+        dispatcher=dispatcher,
         call_after_pages=settings.oncall_call_after_pages,
     )
     checkins = CheckinService(
@@ -196,15 +200,6 @@ def build_core(
         screening=SmsScreening(profile=profile, texts=texts),
     )
     privacy = PrivacyService(db=database, profile=profile, clock=the_clock, texts=texts)
-    channels = build_channels(
-        settings,
-        db=database,
-        texts=texts,
-        sms_rate=partial(
-            SharedPacer(db=database, clock=SystemClock()).wait_sms,
-            per_second=profile.sending.sms_per_second,
-        ),
-    )
     flow = BookingFlow(
         db=database,
         profile=profile,
@@ -214,15 +209,8 @@ def build_core(
         sms_available=lambda: channels.sms is not None,
         mini_app_url=settings.mini_app_url,
     )
-    # The Telegram sender joins `channels` when the bot exists (connect_telegram).
-    dispatcher = Dispatcher(
-        db=database,
-        profile=profile,
-        texts=texts,
-        clock=the_clock,
-        channels=channels,
-        renderers=renderers,
-        on_permanent_failure=permanent_failure_hook(texts),
+    staff_ops = StaffOps(
+        db=database, profile=profile, clock=the_clock, booking=booking, texts=texts
     )
     return Core(
         settings=settings,
@@ -240,9 +228,7 @@ def build_core(
             staff_chat_id=settings.staff_chat_id,
             staff_chat=StaffChat(db=database, configured_id=settings.staff_chat_id),
         ),
-        staff_ops=StaffOps(
-            db=database, profile=profile, clock=the_clock, booking=booking, texts=texts
-        ),
+        staff_ops=staff_ops,
         screening=ScreeningRequests(db=database, clock=the_clock, profile=profile),
         confirmations=ConfirmationService(db=database, clock=the_clock),
         aftercare=aftercare,
@@ -251,63 +237,19 @@ def build_core(
         crisis=crisis,
         privacy=privacy,
         privacy_chat=PrivacyChat(service=privacy, texts=texts, profile=profile),
+        retention=RetentionService(
+            db=database, periods=profile.retention, clock=the_clock, privacy=privacy
+        ),
+        membership=TelegramMembership(db=database, texts=texts, clock=the_clock),
         waitlist=waitlist,
         waitlist_chat=WaitlistChat(
             waitlist=waitlist, screens=flow.screens, intake=flow.begin_from_offer
         ),
         sms_inbound=sms_inbound,
         delivery_status=DeliveryStatusService(db=database, texts=texts),
+        console_reads=ConsoleReads(db=database, texts=texts, catalog=staff_ops.outcomes.catalog),
         dispatcher=dispatcher,
         ticker=OutboxTicker(dispatcher=dispatcher, db=database, clock=the_clock),
-    )
-
-
-def build_channels(
-    settings: Settings,
-    *,
-    db: Database | None = None,
-    texts: Texts | None = None,
-    sms_rate: Callable[[str], Awaitable[None]] | None = None,
-) -> Channels:
-    """SMS, voice and the staff/on-call addresses; Telegram is added when the bot exists."""
-    sms = None
-    voice = None
-    twilio = settings.twilio
-    if (
-        twilio is not None
-        and twilio.caller_id is not None
-        and settings.public_base_url is not None
-        and settings.oncall_phone is not None
-    ):
-        voice = TwilioVoiceCaller(
-            account_sid=twilio.account_sid,
-            auth_token=twilio.auth_token,
-            from_number=twilio.caller_id,
-            public_base_url=settings.public_base_url,
-            prompt=(texts or Texts()).plain("voice_press_1", escalation_id="{escalation_id}"),
-            base_url=twilio.base_url,
-        )
-    if settings.twilio is not None:
-        sms = TwilioSmsSender(
-            account_sid=settings.twilio.account_sid,
-            auth_token=settings.twilio.auth_token,
-            from_number=settings.twilio.from_number,
-            messaging_service_sid=settings.twilio.messaging_service_sid,
-            base_url=settings.twilio.base_url,
-            status_callback=(
-                f"{settings.public_base_url}/twilio/status" if settings.public_base_url else None
-            ),
-            rate_wait=sms_rate,
-        )
-    return Channels(
-        sms=sms,
-        staff_chat_id=settings.staff_chat_id,
-        oncall_phone=settings.oncall_phone,
-        backup_phone=settings.oncall_backup_phone,
-        voice=voice,
-        staff_chat=(
-            StaffChat(db=db, configured_id=settings.staff_chat_id) if db is not None else None
-        ),
     )
 
 
@@ -315,7 +257,7 @@ def build_channels(
 
 
 def connect_telegram(core: Core, bot: Bot, *, pacer: Pacing | None = None) -> None:
-    """Send through this bot: the Telegram channel of the outbox, and pages go out at once.
+    """Send through this bot: the Telegram channel of the outbox (pages included).
 
     `pacer`: by default Telegram's limits, kept in the database for all replicas (real time,
     whatever the business clock says).
@@ -323,7 +265,6 @@ def connect_telegram(core: Core, bot: Bot, *, pacer: Pacing | None = None) -> No
     core.channels.telegram = PtbTelegramSender(
         bot, pacer=pacer or SharedPacer(db=core.db, clock=SystemClock())
     )
-    core.escalation.use_dispatcher(core.dispatcher)
 
 
 def build_application(
@@ -375,8 +316,8 @@ def build_application(
         # with a local Bot API double handed in: it has no limits, as for the outbox above).
         limiter = SharedReplyLimiter(SharedPacer(db=core.db, clock=SystemClock()))
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # (RLARGS: str)
-    if request is not None:
-        builder = builder.request(request)
+    # PTB's HTTPXRequest in small pools: one pool of 256 costs a crowd dearly (telegram_http.py).
+    builder = builder.request(request if request is not None else PooledHTTPXRequest())
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application: AnyApplication = builder.build()

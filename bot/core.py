@@ -18,6 +18,7 @@ from bot.services.booking import BookingService
 from bot.services.booking_flow import BookingFlow
 from bot.services.checkins import CheckinService
 from bot.services.confirmations import ConfirmationService
+from bot.services.console_reads import ConsoleReads
 from bot.services.crisis import CrisisService
 from bot.services.delivery_status import DeliveryStatusService
 from bot.services.dispatch import Dispatcher
@@ -25,6 +26,8 @@ from bot.services.dispatch_routes import Channels
 from bot.services.escalation import EscalationService
 from bot.services.privacy import PrivacyChat, PrivacyService
 from bot.services.rendering import Renderer
+from bot.services.retention import RetentionService
+from bot.services.routing import TelegramMembership
 from bot.services.screening_requests import ScreeningRequests
 from bot.services.sms_inbound import SmsInbound
 from bot.services.staff_auth import StaffDirectory
@@ -64,10 +67,13 @@ class Core:
     crisis: CrisisService
     privacy: PrivacyService
     privacy_chat: PrivacyChat
+    retention: RetentionService
+    membership: TelegramMembership
     waitlist: WaitlistService
     waitlist_chat: WaitlistChat
     sms_inbound: SmsInbound
     delivery_status: DeliveryStatusService
+    console_reads: ConsoleReads
     # --- the outbox ---
     dispatcher: Dispatcher
     ticker: OutboxTicker

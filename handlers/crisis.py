@@ -7,7 +7,9 @@ recorded (an urgent escalation, or a follow-up on the open one) and paged in the
 soft sign gets "are you safe right now?" with Yes / No / Call me buttons instead, and staff a
 notice; a No, a Call me (pressed or typed) or no answer in time pages on-call. The update then
 stops here: crisis words are never taken as a name or an answer, and the booking in progress is
-left as it was.
+left as it was. Except for a soft sign found by the learned model alone (`found.learned`): its
+words are often an ordinary answer ("ready to go home"), so after the check the update goes on
+to the journey's handlers, which take it as usual (the check first, then their reply).
 """
 
 from __future__ import annotations
@@ -99,8 +101,14 @@ def register(application: AnyApplication, core: CrisisNeeds) -> None:
             raised = await asyncio.to_thread(record)
         except Exception:
             log.exception("crisis words could not be recorded; nothing was paged")
+            if found.learned:
+                return
             raise ApplicationHandlerStop from None
         core.escalation.page_soon([raised.escalation_id])
+        if found.learned:
+            # The model alone: the words may be an answer ("ready to go home"). The check went
+            # out first; the journey's handlers now take the message as usual.
+            return
         raise ApplicationHandlerStop
 
     async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

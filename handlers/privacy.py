@@ -5,18 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.domain.callback_data import PrivacyPress, matches, unpack_as
 from bot.presentation.chat_replies import Reply, Who
-from bot.services.retention import apply_retention
+from bot.profile import ClinicProfile
+from bot.services.privacy import PrivacyChat
+from bot.services.retention import RetentionService
 from handlers.common import AnyApplication, respond
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,15 @@ RETENTION_JOB = "retention"
 RETENTION_AT = time(3, 15)  # clinic time: quiet, and before the morning digest
 
 
-def register(application: AnyApplication, core: Core) -> None:
+class PrivacyNeeds(Protocol):
+    profile: ClinicProfile
+    privacy_chat: PrivacyChat
+    retention: RetentionService
+
+    def kick_outbox(self) -> None: ...
+
+
+def register(application: AnyApplication, core: PrivacyNeeds) -> None:
     """Add /mydata, its buttons (`pv:`) and stop."""
     chat = core.privacy_chat
     new_messages = filters.UpdateType.MESSAGE
@@ -65,7 +72,7 @@ def register(application: AnyApplication, core: Core) -> None:
     schedule_retention(application, core)
 
 
-def schedule_retention(application: AnyApplication, core: Core) -> None:
+def schedule_retention(application: AnyApplication, core: PrivacyNeeds) -> None:
     """Daily: remove what the profile keeps only for a while; finish erasures no longer held."""
     queue = application.job_queue
     if queue is None:
@@ -73,10 +80,8 @@ def schedule_retention(application: AnyApplication, core: Core) -> None:
         return
 
     async def retention(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        report = await asyncio.to_thread(
-            apply_retention, core.db, periods=core.profile.retention, now=core.clock.now()
-        )
-        erased = await asyncio.to_thread(core.privacy.resume_held)
+        done = await asyncio.to_thread(core.retention.run)
+        report = done.report
         log.info(
             "retention: removed %d draft(s), %d message body(ies), %d code(s), %d inbound "
             "item(s); %d held erasure(s) done",
@@ -84,7 +89,7 @@ def schedule_retention(application: AnyApplication, core: Core) -> None:
             report.message_bodies,
             report.codes,
             report.inbound,
-            len(erased),
+            done.erased,
         )
 
     queue.run_daily(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import time
-from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -17,10 +16,7 @@ from bot.services.staff_ops import (
     StaffOps,
 )
 from handlers.staff_buttons import StaffButtons
-from handlers.staff_plumbing import AnyApplication, Command, Context
-
-if TYPE_CHECKING:
-    from bot.core import Core
+from handlers.staff_plumbing import AnyApplication, Command, Context, StaffNeeds
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +24,7 @@ DIGEST_JOB = "staff-digest"
 WARMUP_JOB = "staff-outcomes-warmup"
 
 
-def register(application: AnyApplication, core: Core) -> None:
+def register(application: AnyApplication, core: StaffNeeds) -> None:
     """Add the staff commands, the staff buttons and the daily digest job."""
     ops = core.staff_ops
     staff = StaffHandlers(core, ops)
@@ -53,7 +49,7 @@ def register(application: AnyApplication, core: Core) -> None:
         application.job_queue.run_once(warm_outcomes, when=5, name=WARMUP_JOB)
 
 
-def schedule_digest(application: AnyApplication, core: Core, ops: StaffOps) -> None:
+def schedule_digest(application: AnyApplication, core: StaffNeeds, ops: StaffOps) -> None:
     """A daily job at each weekday's opening time (clinic time) queues the digest."""
     queue = application.job_queue
     if queue is None:
@@ -81,7 +77,7 @@ def schedule_digest(application: AnyApplication, core: Core, ops: StaffOps) -> N
 
 
 class StaffHandlers(StaffButtons):
-    def __init__(self, core: Core, ops: StaffOps) -> None:
+    def __init__(self, core: StaffNeeds, ops: StaffOps) -> None:
         self.core = core
         self.ops = ops
         self.texts = core.texts

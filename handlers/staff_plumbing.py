@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telegram import (
     CallbackQuery,
@@ -26,6 +26,7 @@ from bot.domain.callback_data import (
     StaffAction,
 )
 from bot.domain.checkins import CheckinCatalog
+from bot.domain.clock import Clock
 from bot.domain.refs import (
     BadRef,
     appointment_ref,
@@ -38,22 +39,36 @@ from bot.presentation.formatting import clock_time, when_short
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services import staff_messages as views
 from bot.services import staff_patient_messages as patient_views
-from bot.services.aftercare import LeavingEarly, leaving_buttons
-from bot.services.privacy import Decision
+from bot.services.aftercare import AftercareService, LeavingEarly, leaving_buttons
+from bot.services.privacy import Decision, PrivacyService
 from bot.services.screening_requests import ScreeningRequests
-from bot.services.staff_auth import Admission
+from bot.services.staff_auth import Admission, StaffDirectory
 from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import StaffOps
 from bot.services.staff_records import AmbiguousPatient, PatientMatch, PatientNotFound
+from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
 from handlers.staff_args import (
     BadArgument,
 )
 
-if TYPE_CHECKING:
-    from bot.core import Core
-
 log = logging.getLogger(__name__)
+
+
+class StaffNeeds(Protocol):
+    """What the staff commands and buttons use (`bot.core.Core` has it)."""
+
+    profile: ClinicProfile
+    clock: Clock
+    texts: Texts
+    staff: StaffDirectory
+    staff_ops: StaffOps
+    screening: ScreeningRequests
+    aftercare: AftercareService
+    waitlist: WaitlistService
+    privacy: PrivacyService
+
+    def kick_outbox(self) -> None: ...
 
 
 class StaffPlumbing:
@@ -62,7 +77,7 @@ class StaffPlumbing:
     The attributes are set by `StaffHandlers.__init__`.
     """
 
-    core: Core
+    core: StaffNeeds
     ops: StaffOps
     texts: Texts
     profile: ClinicProfile

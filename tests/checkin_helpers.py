@@ -76,17 +76,9 @@ def build_world(
 ) -> World:
     catalog = parse_checkin_catalog(profile.model_dump())
     texts = Texts()
-    escalation = EscalationService(
-        db=db, profile=profile, clock=clock, texts=texts, catalog=catalog
-    )
-    checkins = CheckinService(
-        db=db, profile=profile, clock=clock, catalog=catalog, texts=texts, escalation=escalation
-    )
-    aftercare = AftercareService(db=db, profile=profile, clock=clock, catalog=catalog, texts=texts)
     telegram, sms = FakeTelegram(), FakeSms()
     merged = renderers()
-    merged.update(checkins.renderers)
-    merged.update(escalation.renderers)
+    # As in bot/app.py: the dispatcher first, over the registry the services then fill.
     dispatcher = Dispatcher(
         db=db,
         profile=profile,
@@ -98,7 +90,15 @@ def build_world(
         renderers=merged,
         on_permanent_failure=permanent_failure_hook(texts),
     )
-    escalation.use_dispatcher(dispatcher)
+    escalation = EscalationService(
+        db=db, profile=profile, clock=clock, texts=texts, catalog=catalog, dispatcher=dispatcher
+    )
+    checkins = CheckinService(
+        db=db, profile=profile, clock=clock, catalog=catalog, texts=texts, escalation=escalation
+    )
+    aftercare = AftercareService(db=db, profile=profile, clock=clock, catalog=catalog, texts=texts)
+    merged.update(checkins.renderers)
+    merged.update(escalation.renderers)
     return World(
         db,
         profile,

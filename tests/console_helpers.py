@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from bot.db.models import AuditLog, ScreeningAnswer
 from bot.domain.clock import FixedClock
-from bot.services.outcomes_report import SCREENING_PAIN_AVERAGE
+from bot.services.outcome_records import SCREENING_PAIN_AVERAGE
 from bot.services.staff_ops import StaffOps
 from bot.web.app import create_web_app
 from bot.web.console.base import ConsoleConfig

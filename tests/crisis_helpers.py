@@ -3,12 +3,15 @@ what staff and the patient were sent."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 
+from bot.core import Core
 from bot.db.models import Escalation
+from bot.domain.crisis import CLAUSE, CrisisKind, StageHit, normalise
 from tests.fakes import FakeSms
 from tests.journey_helpers import (
     STAFF_CHAT,
@@ -49,3 +52,24 @@ async def say(journey: Journey, user, text: str) -> list[str]:
     await user.send_text(text)
     await journey.core.escalation.wait_for_pages()
     return bot_replies_since(journey, user.id, before)
+
+
+@dataclass(frozen=True)
+class ModelDouble:
+    """The learned second stage, as a double: it flags exactly the given texts (self-harm,
+    0.9), so a test names a model-only soft hit without leaning on the stored weights."""
+
+    texts: frozenset[tuple[str, ...]]
+
+    def flagged(self, words: Sequence[str]) -> list[StageHit]:
+        plain = tuple(word for word in words if word != CLAUSE)
+        if plain not in self.texts:
+            return []
+        return [StageHit(CrisisKind.SELF_HARM, 0.9, ("model",))]
+
+
+def model_flags(core: Core, *texts: str) -> None:
+    """Make the learned stage of `core`'s matcher flag exactly `texts` (a fresh matcher: the
+    built one is shared by every Core of the same profile)."""
+    double = ModelDouble(frozenset(tuple(w for w in normalise(t) if w != CLAUSE) for t in texts))
+    core.crisis.matcher = replace(core.crisis.matcher, second_stage=double)

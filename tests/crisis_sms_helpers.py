@@ -89,7 +89,7 @@ async def open_line(sqlite_db: Database, clock: FixedClock) -> AsyncIterator[Lin
         renderers=core.renderers,
         on_permanent_failure=permanent_failure_hook(core.texts),
     )
-    core.escalation.use_dispatcher(dispatcher)
+    core.escalation.dispatcher = dispatcher
     core.dispatcher = dispatcher
     app = create_web_app(core=core, inbound=core.sms_inbound)
     async with asgi_client(app) as client:

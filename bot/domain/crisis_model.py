@@ -18,7 +18,8 @@ well under a millisecond, in pure Python (no numeric library at run time, no dow
 
 The model only ever adds: the matcher asks it when its own phrases found nothing, and a score at
 or above `threshold` becomes a SOFT sign (the patient is asked "are you safe right now?" and
-staff get a notice). It never removes or lowers a rule match.
+staff get a notice), marked `learned`: the message also goes on to the conversation as usual,
+since the words are often an ordinary answer. It never removes or lowers a rule match.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ MAX_WORDS = MAX_CHARS // 4
 MIN_WORDS = 3
 # The cut-offs, chosen on cross-validation by source over the dev corpus (benchmarks/crisis_train.py):
 # at 0.8 the model alone catches about 64% of unseen self-harm and 75% of unseen emergency
-# sentences while firing on about 3-4% of the (deliberately hard) negatives. A hit swallows the
-# message (the patient is asked "are you safe?" instead of the flow going on), so false alarms
-# cost more than a staff notice: 0.7 would catch about 73% at 5.5%.
+# sentences while firing on about 3-4% of the (deliberately hard) negatives. A hit no longer
+# swallows the message (the safety check goes out beside the flow's own reply,
+# `CrisisMatch.learned`), but a false alarm still asks a patient "are you safe?" about
+# "ready to go home" and sends staff a notice: 0.7 would catch about 73% at 5.5%.
 DEFAULT_THRESHOLDS = {CrisisKind.EMERGENCY: 0.8, CrisisKind.SELF_HARM: 0.8}
 
 

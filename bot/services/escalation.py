@@ -61,6 +61,7 @@ class EscalationService(EscalationAcks):
         clock: Clock,
         texts: Texts,
         catalog: CheckinCatalog,
+        dispatcher: Dispatcher,
         repage_after: timedelta = REPAGE_AFTER,
         call_after_pages: int = CALL_AFTER_PAGES,
     ) -> None:
@@ -71,13 +72,10 @@ class EscalationService(EscalationAcks):
         self.texts = texts
         self.repage_after = repage_after
         self.call_after_pages = call_after_pages
-        self._dispatcher: Dispatcher | None = None
+        # Pages go out through it at once (`page_soon`); it renders them with `renderers` below.
+        self.dispatcher = dispatcher
         # Paging tasks in flight: the loop keeps only weak references to tasks.
         self._paging: set[asyncio.Task[None]] = set()
-
-    def use_dispatcher(self, dispatcher: Dispatcher) -> None:
-        """Page through this dispatcher (wired once the Telegram bot exists)."""
-        self._dispatcher = dispatcher
 
     @property
     def renderers(self) -> Renderers:

@@ -112,9 +112,9 @@ class EscalationAcks(CrisisChecks):
 
     def responder(self, phone: str) -> str | None:
         """Which clinician's phone this is ("oncall" / "backup"), None for anyone else."""
-        channels = self._dispatcher.channels if self._dispatcher is not None else None
+        channels = self.dispatcher.channels
         number = phone.strip()
-        if channels is None or not number:
+        if not number:
             return None
         if number == channels.oncall_phone:
             return str(Owner.ONCALL)

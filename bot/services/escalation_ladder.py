@@ -47,7 +47,7 @@ class EscalationLadder:
     texts: Texts
     repage_after: timedelta
     call_after_pages: int
-    _dispatcher: Dispatcher | None
+    dispatcher: Dispatcher
     _paging: set[asyncio.Task[None]]
 
     def opening(self, day: date) -> Sequence[tuple[time, time]]:
@@ -139,9 +139,7 @@ class EscalationLadder:
             rungs.append(Channel.ONCALL_CALL)
         if page > self.call_after_pages + 1:
             rungs += BACKUP_CHANNELS
-        channels = self._dispatcher.channels if self._dispatcher is not None else None
-        if channels is None:
-            return tuple(rungs)
+        channels = self.dispatcher.channels
         # Rungs this deployment cannot use (no voice, no backup phone) are not planned at all.
         return tuple(
             rung

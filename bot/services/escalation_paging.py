@@ -81,10 +81,7 @@ class EscalationPaging(EscalationLadder):
             ids = [row_id for row_id in found if row_id is not None]
             if not ids:
                 break
-            if self._dispatcher is None:
-                log.error("no dispatcher wired: pages wait for the outbox tick")
-                return None
-            done = await self._dispatcher.run_due(ids=ids)
+            done = await self.dispatcher.run_due(ids=ids)
             report = done if report is None else merged_reports(report, done)
         return report
 

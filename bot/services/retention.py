@@ -10,10 +10,12 @@ from sqlmodel import col
 
 from bot.db.engine import Database
 from bot.db.models import BookingDraft, InboxItem, Outbox, PhoneClaim
+from bot.domain.clock import Clock
 from bot.domain.enums import DraftStep
 from bot.profile import Retention
 from bot.services.audit import audit
 from bot.services.outbox import OPEN_STATUSES
+from bot.services.privacy import PrivacyService
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,26 @@ def apply_retention(db: Database, *, periods: Retention, now: datetime) -> Reten
             detail=report.as_dict(),
         )
     return report
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    report: RetentionReport
+    erased: int  # held erasures finished (their red flag is closed now)
+
+
+class RetentionService:
+    """The daily retention job's work (scheduled by handlers/privacy.py)."""
+
+    def __init__(
+        self, *, db: Database, periods: Retention, clock: Clock, privacy: PrivacyService
+    ) -> None:
+        self.db = db
+        self.periods = periods
+        self.clock = clock
+        self.privacy = privacy
+
+    def run(self) -> RetentionRun:
+        """Remove what the profile keeps only for a while; finish erasures no longer held."""
+        report = apply_retention(self.db, periods=self.periods, now=self.clock.now())
+        return RetentionRun(report=report, erased=len(self.privacy.resume_held()))

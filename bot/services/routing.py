@@ -14,7 +14,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.db.engine import Database
 from bot.db.models import Patient
+from bot.domain.clock import Clock
 from bot.domain.enums import Channel
 from bot.domain.errors import ClinicError
 from bot.domain.refs import patient_ref
@@ -163,6 +165,28 @@ def telegram_blocked(
     return telegram_lost(
         session, patient=patient, texts=texts, now=now, reason="blocked the bot on Telegram"
     )
+
+
+class TelegramMembership:
+    """A patient blocked or restarted the bot in their private chat (`my_chat_member`): their
+    messages go by SMS meanwhile, and staff are told."""
+
+    def __init__(self, *, db: Database, texts: Texts, clock: Clock) -> None:
+        self.db = db
+        self.texts = texts
+        self.clock = clock
+
+    def blocked(self, telegram_user_id: int) -> ChannelSwitch | None:
+        with self.db.session() as session:
+            return telegram_blocked(
+                session, telegram_user_id=telegram_user_id, texts=self.texts, now=self.clock.now()
+            )
+
+    def unblocked(self, telegram_user_id: int) -> bool:
+        with self.db.session() as session:
+            return telegram_unblocked(
+                session, telegram_user_id=telegram_user_id, now=self.clock.now()
+            )
 
 
 def telegram_failed_permanently(

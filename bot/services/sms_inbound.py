@@ -8,7 +8,9 @@ answers with the programme, contact, frequency and rates. Anything else gets a o
 An opted-out number gets no reply except to START and HELP; its Y / N / number still answers an
 open check-in question (escalating as usual), and a red flag still gets its fixed safety reply.
 Crisis words (bot.services.crisis) come before all of this, from every sender: the fixed reply
-and an urgent page, whatever the state of the conversation, which stays as it was.
+and an urgent page, whatever the state of the conversation, which stays as it was. A soft sign
+found by the learned model alone is the exception: the safety check goes first and the text is
+then handled as usual, both replies going back as two messages (`join_replies`).
 
 The conversation's state is a BookingDraft row keyed by ("sms", phone). Twilio may post one
 message twice, so each MessageSid is handled once: a marker row in the outbox (kind SMS_REPLY,
@@ -67,6 +69,7 @@ from bot.services.sms_actions import (
     SmsActions,
     choices,
     draft_data,
+    join_replies,
 )
 from bot.services.sms_screening import FLOW_SCREEN, SmsScreening
 from bot.services.waitlist import WaitlistService
@@ -261,7 +264,22 @@ class SmsInbound(SmsActions):
                     if found.tier is CrisisTier.SOFT:
                         return self._text("sms_crisis_check_unsubscribed")
                     return f"{self.crisis.sms_reply(found)} {self._text('sms_unsubscribed_short')}"
+            if found.learned:
+                # The model alone: the words may be an answer ("ready to go home"). The safety
+                # check goes first, then the conversation's own reply, as two texts.
+                check = self.crisis.sms_reply(found)
+                outcome = self._flow(session, phone, inbound, sid, now)
+                if outcome is None or isinstance(outcome, str):
+                    return join_replies(check, outcome)
+                deferred = outcome
+                return lambda: join_replies(check, deferred())
             return self.crisis.sms_reply(found)
+        return self._flow(session, phone, inbound, sid, now)
+
+    def _flow(
+        self, session: Session, phone: str, inbound: Inbound, sid: str, now: datetime
+    ) -> Reply | Deferred:
+        """The conversation's answer to a text that is not (only) about a crisis."""
         patient = patient_by_phone(session, phone)
         draft = self._open_draft(session, phone, now)
         kind = inbound.kind

@@ -21,6 +21,7 @@ from bot.services.inbox import InboxSource
 from bot.services.outbox import enqueue
 from bot.services.patients import patient_by_phone
 from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.sms_actions import reply_parts
 from bot.services.sms_inbound import MARKER_PREFIX, SmsInbound
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def render_late_reply(ctx: RenderContext) -> OutgoingMessage:
     reply = ctx.payload.get("reply")
     if not isinstance(reply, str) or not reply:
         raise Skip("no reply text")
-    return OutgoingMessage(reply)
+    return OutgoingMessage("\n\n".join(reply_parts(reply)))
 
 
 RENDERERS: Renderers = {OutboxKind.SMS_REPLY: render_late_reply}

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, Patient
 from bot.domain.refs import appointment_ref, patient_ref
 from bot.services.audit import audit
-from bot.services.outcomes_report import AppointmentOutcome, ClinicSummary
+from bot.services.outcome_records import AppointmentOutcome, ClinicSummary
 from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import EXPORT_COLUMNS, MAX_EXPORT_DAYS, Export, InvalidRequest
 

@@ -12,7 +12,7 @@ from bot.db.models import Appointment, BookingDraft, Patient, TimeBlock
 from bot.domain.enums import AppointmentStatus, EscalationLevel
 from bot.domain.errors import ClinicError
 from bot.services.availability import HOLDING
-from bot.services.outcomes_report import PatientReport
+from bot.services.outcome_records import PatientReport
 
 # A red flag's staff task carries this key prefix and the escalation id.
 ESCALATION_TASK_PREFIX = "escalation:"

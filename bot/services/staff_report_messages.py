@@ -28,7 +28,7 @@ from bot.services.staff_plan_messages import flag_lines
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.outcomes_report import ClinicSummary
+    from bot.services.outcome_records import ClinicSummary
     from bot.services.staff_records import (
         Digest,
         Export,

@@ -41,6 +41,7 @@ from bot.messaging.voice import GATHER_PATH, say_twiml
 from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.services.escalation_ladder import AckStatus
+from bot.services.sms_actions import reply_parts
 from bot.web.console import ConsoleConfig, console_routes
 from bot.web.console.guard import ConsoleGuard
 from bot.web.metrics import outbox_lag_seconds, registry_for
@@ -110,13 +111,12 @@ class _TooLarge(Exception):
 
 
 def twiml_reply(text: str | None) -> str:
-    """The TwiML that sends `text` back to the sender (nothing when None), XML-escaped."""
+    """The TwiML that sends `text` back to the sender (nothing when None), XML-escaped; each
+    part of a reply of several texts (`join_replies`) as its own <Message>."""
     if text is None:
         return EMPTY_TWIML
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f"<Response><Message>{escape(text)}</Message></Response>"
-    )
+    messages = "".join(f"<Message>{escape(part)}</Message>" for part in reply_parts(text))
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{messages}</Response>'
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -246,7 +246,7 @@ async def test_a_failed_background_page_stays_in_the_outbox_for_the_tick(
     w: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     checkin_id = await open_slot(w, done_session(w), "D1")
-    w.escalation.use_dispatcher(BrokenDispatcher())
+    w.escalation.dispatcher = BrokenDispatcher()  # type: ignore[assignment]
 
     result = await tap(w, checkin_id, "SAFE1", "yes")
     unsent = {p.status for p in pages(w)}

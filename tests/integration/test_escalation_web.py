@@ -77,7 +77,7 @@ def make(db, clock, *, telegram=None, staff_chat: int | None = STAFF) -> tuple[C
         renderers=core.renderers,
         on_permanent_failure=permanent_failure_hook(core.texts),
     )
-    core.escalation.use_dispatcher(dispatcher)
+    core.escalation.dispatcher = dispatcher
     world = World(
         db=core.db,
         profile=core.profile,

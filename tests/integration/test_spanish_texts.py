@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import check_every_sms_text
+from bot.channel_setup import check_every_sms_text
 from bot.domain.errors import ConfigError
 from bot.domain.language import Language, gsm7_spanish, language_from_code
 from bot.domain.sms_policy import forbidden_terms, is_gsm7, segments

@@ -23,7 +23,8 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, CheckIn, CheckInAnswer, Patient, ScreeningAnswer
 from bot.domain.enums import AppointmentStatus
 from bot.domain.outcomes import Response
-from bot.services.outcomes_report import SCREENING_PAIN_AVERAGE, OutcomesReport
+from bot.services.outcome_records import SCREENING_PAIN_AVERAGE
+from bot.services.outcomes_report import OutcomesReport
 from tests.conftest import sqlite_database
 
 NY = ZoneInfo("America/New_York")

@@ -293,7 +293,7 @@ async def test_a_red_flag_by_text_is_answered_and_paged_ahead_of_a_backlog(sqlit
         renderers=core.renderers,
         on_permanent_failure=permanent_failure_hook(core.texts),
     )
-    core.escalation.use_dispatcher(dispatcher)
+    core.escalation.dispatcher = dispatcher
     w = World(
         db=core.db,
         profile=core.profile,

@@ -10,7 +10,9 @@ from sqlmodel import col, select
 from bot.db.models import AuditLog, BookingDraft, InboxItem, Outbox, Patient, PhoneClaim
 from bot.domain.enums import Channel, DraftStep, OutboxKind, OutboxStatus
 from bot.profile import Retention
-from bot.services.retention import apply_retention
+from bot.services.privacy import PrivacyService
+from bot.services.retention import RetentionService, apply_retention
+from bot.texts import Texts
 from tests.journey_helpers import open_journey
 
 PERIODS = Retention(
@@ -105,6 +107,21 @@ def test_audit_rows_are_never_removed(sqlite_db, clock):
 
     with sqlite_db.session(write=False) as session:
         assert len(session.exec(select(AuditLog)).all()) == 2
+
+
+def test_the_daily_jobs_service_applies_its_periods_and_says_what_it_removed(
+    sqlite_db, profile, clock
+):
+    seed(sqlite_db, clock.now())
+    privacy = PrivacyService(db=sqlite_db, profile=profile, clock=clock, texts=Texts())
+    job = RetentionService(db=sqlite_db, periods=PERIODS, clock=clock, privacy=privacy)
+
+    done = job.run()
+
+    assert done.report.as_dict() == {"drafts": 1, "message_bodies": 1, "codes": 1, "inbound": 1}
+    assert done.erased == 0  # no erasure was held for a red flag
+    with sqlite_db.session(write=False) as session:
+        assert [d.address for d in session.exec(select(BookingDraft)).all()] == ["2"]
 
 
 async def test_the_daily_job_is_scheduled(database, clock):

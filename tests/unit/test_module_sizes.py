@@ -22,8 +22,6 @@ ALLOWED: dict[str, str] = {
     "bot/domain/crisis_model_weights.py": "generated model weights",
     # The composition root's HTTP app (owned by the composition-root work, issue 9 item 2).
     "bot/web/app.py": "Starlette app and its wiring (composition-root work)",
-    # Reworked by the console work (cohorts, side effects) as this split landed: split it next.
-    "bot/services/outcomes_report.py": "outcome summaries (console work in flight)",
 }
 
 

@@ -30,7 +30,6 @@ from bot.domain.refs import (
 from bot.presentation.formatting import clock_time, day_label, when_short
 from bot.profile import ServiceKind
 from bot.services.audit import audit
-from bot.services.console_reads import ConsoleReads
 from bot.services.console_sessions import is_revoked
 from bot.web.console.security import (
     BASE_CSP,
@@ -135,7 +134,7 @@ class ConsoleBase:
         self.drawing = anyio.CapacityLimiter(1)
         self.ops = core.staff_ops
         self.catalog = self.ops.outcomes.catalog
-        self.reads = ConsoleReads(db=core.db, texts=core.texts, catalog=self.catalog)
+        self.reads = core.console_reads
         self.tz = core.profile.tz
         self.public_https = (core.settings.public_base_url or "").startswith("https://")
         self.templates = Environment(

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
@@ -70,3 +71,8 @@ def postgres_db() -> Iterator[Database | None]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def buttons_with(user: Any, prefix: str) -> list[str]:
+    message = user.last_message()
+    return [data for row in message.buttons for _label, data in row if data.startswith(prefix)]

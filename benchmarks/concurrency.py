@@ -1,106 +1,65 @@
-"""Many patients at once, through the webhook's path, with a slow and an instant Bot API.
+"""Many patients at once, black-box: webhooks in over HTTP, the Bot API out over HTTP.
 
     python -m benchmarks concurrency [--patients 30] [--crowd 200] [--latency 0.12]
 
-Black-box style: every patient action goes the way a webhook update goes (stored in the inbox,
-queued, run by the per-chat processor, handlers, services, SQLite, replies to the Telegram double)
-and the patient waits for it to be processed before the next action, as a person waits for the
-reply. Measured:
+The bot runs in its own process, as `python -m bot run` runs it in webhook mode (SQLite, the
+inbox, the per-chat processor, handlers, services), with the Bot API double in this process
+answering it over HTTP (the double's work is Telegram's in production, not the bot's CPU).
+Patients post their actions to /telegram as Telegram does and each waits until the update has
+been processed (its inbox row closed) before the next action, as a person waits for the reply.
+The bot is given PTB's own HTTP request, like the double in the tests: it keeps to no Telegram
+limits (in production the bot-wide 25 messages/s would pace a crowd of 200 over 8 s) and the
+double answers no 429s. Measured:
 - 30 patients booking a consultation at once (start, consent, day, time, name, phone, screening,
   SMS consent, confirm), with the double answering every Bot API call in 120 ms vs instantly
   (target: at most 1.5x as long), and one patient alone with the slow Bot API (the latency
   floor: once the crowd is processed faster than that, the ratio above grows for no fault);
 - 200 patients sending a message at the same moment (the menu's "My appointments"), each reply's
-  time from arrival to processed: p50 / p95 (target p95 < 400 ms with the 120 ms Bot API).
+  time from the webhook post to the Bot API's answer to the reply: p50 / p95 (target p95 < 400
+  ms with the 120 ms Bot API), and the bot process's CPU time per update meanwhile.
+
+BENCH_VARIANT=onepool (PTB's default: one pool of 256 connections to the Bot API) and/or nofreeze
+(start-up objects left in the garbage collector's sight) run the bot as it was before those
+changes, for a before/after comparison.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+import uvicorn
+from sqlalchemy import bindparam, create_engine, text
+from sqlalchemy.engine import Engine
+from starlette.applications import Starlette
+from starlette.routing import Route
 
-from bot.app import build_application, build_core, inbox_of
-from bot.db.models import Appointment
-from bot.domain.clock import FixedClock
-from bot.sandbox.telegram_double import FakeBotApi
-from bot.settings import parse_settings
-from bot.updates import ChatOrderedProcessor, InboxQueue
-
-# The journeys the tests drive (run from the repository root, like every benchmark).
-from tests.journey_helpers import (
+from benchmarks.common import buttons_with
+from benchmarks.replicas import (
+    PATIENT_TIMEOUT,
+    ROOT,
+    SECRET,
     STAFF_CHAT,
-    STAFF_USER,
-    answer_screening,
-    start_and_consent,
+    HttpBotApi,
+    _chat_of,
+    free_port,
+    replica_env,
+    wait_for_port,
 )
 
+# The journeys the tests drive (run from the repository root, like every benchmark).
+from tests.journey_helpers import answer_screening, start_and_consent
+
 FIRST_USER = 300_000
-NOW = datetime(2027, 3, 1, 13, 0, tzinfo=UTC)
-
-
-class QueuedDouble(FakeBotApi):
-    """A person's action is posted the webhook's way; the person then waits until it is done."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.queue: InboxQueue | None = None
-        self.waiting: dict[int, asyncio.Future[None]] = {}
-        self.durations: list[float] = []
-
-    async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
-        assert self.queue is not None
-        done = asyncio.get_running_loop().create_future()
-        self.waiting[int(update["update_id"])] = done
-        started = time.perf_counter()
-        await self.queue.accept(update)
-        await done
-        self.durations.append(time.perf_counter() - started)
-        return update
-
-    async def processed(self, update: Any) -> None:
-        future = self.waiting.pop(update.update_id, None)
-        if future is not None and not future.done():
-            future.set_result(None)
-
-
-async def _running(folder: Path, latency: float) -> tuple[Any, QueuedDouble, Any]:
-    clock = FixedClock(NOW)
-    settings = parse_settings(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-            "STAFF_CHAT_ID": str(STAFF_CHAT),
-            "STAFF_USER_IDS": str(STAFF_USER),
-        }
-    )
-    core = build_core(settings, clock=clock)
-    double = QueuedDouble(clock=clock, latency=latency)
-    double.group(STAFF_CHAT, title="Front desk")
-    application = build_application(core, request=double, updates_request=double)
-    queue = inbox_of(application)
-    processor = application.update_processor
-    assert isinstance(queue, InboxQueue) and isinstance(processor, ChatOrderedProcessor)
-    double.queue = queue
-
-    async def processed(update: object) -> None:
-        await queue.processed(update)
-        await double.processed(update)
-
-    processor.on_processed = processed
-    return core, double, application
-
-
-def buttons_with(user: Any, prefix: str) -> list[str]:
-    message = user.last_message()
-    return [data for row in message.buttons for _label, data in row if data.startswith(prefix)]
+POLL_SECONDS = 0.01  # how often the inbox is read for processed updates
 
 
 async def book_own_slot(user: Any, n: int) -> None:
@@ -118,87 +77,250 @@ async def book_own_slot(user: Any, n: int) -> None:
     await user.press("Yes, text me too")
 
 
-async def booking_crowd(folder: Path, *, patients: int, latency: float) -> tuple[float, int]:
-    core, double, application = await _running(folder, latency)
-    async with application:
-        await application.start()
-        try:
-            users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
-
-            async def journey(user: Any) -> None:
-                await start_and_consent(user)
-                await book_own_slot(user, user.id - FIRST_USER)
-                await user.press("✅ Confirm booking")
-                for _ in range(
-                    10
-                ):  # taken meanwhile: take the next free time offered, as people do
-                    if "just taken" not in user.last_message().text:
-                        break
-                    await user.press(buttons_with(user, "bk:tm:")[0])
-                    await user.press("✅ Confirm booking")
-
-            started = time.perf_counter()
-            await asyncio.gather(*(journey(u) for u in users))
-            elapsed = time.perf_counter() - started
-        finally:
-            await application.stop()
-    with core.db.session(write=False) as session:
-        booked = len(session.exec(select(Appointment)).all())
-    core.db.dispose()
-    return elapsed, booked
-
-
-async def reply_crowd(folder: Path, *, patients: int, latency: float) -> list[float]:
-    core, double, application = await _running(folder, latency)
-    async with application:
-        await application.start()
-        try:
-            users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
-            await asyncio.gather(*(start_and_consent(u) for u in users))
-            double.durations.clear()
-            await asyncio.gather(*(u.press("🗂 My appointments") for u in users))
-            durations = list(double.durations)
-        finally:
-            await application.stop()
-    core.db.dispose()
-    return durations
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+# --- the bot in its own process, the double in this one ---------------------------------------
+
+
+class UnlimitedHttpBotApi(HttpBotApi):
+    """The Bot API double over HTTP, without Telegram's 429s (the bot under test is built with
+    an HTTP request of its own, so it keeps to no limits either: this measures processing, not
+    pacing), telling each waiting patient the moment their update is processed."""
+
+    def __init__(self, *, latency: float, webhook_url: str, engine: Engine) -> None:
+        super().__init__(latency=latency, webhook_url=webhook_url, engine=engine)
+        self.done: dict[str, asyncio.Future[None]] = {}
+
+    def _over_limit(self, method: str, params: dict[str, Any], now: float) -> int | None:
+        return None
+
+    async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
+        update_id = str(update["update_id"])
+        chat = _chat_of(update)
+        done = asyncio.get_running_loop().create_future()
+        self.done[update_id] = done
+        started = time.monotonic()
+        answer = await self.http.post(
+            self.webhook_target, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        answer.raise_for_status()
+        self.posted += 1
+        self._waiting.add(update_id)
+        await asyncio.wait_for(done, PATIENT_TIMEOUT)
+        # The patient sees the reply when the Bot API has answered its first call in the chat.
+        firsts = [t for t in self.sends_or_edits(chat) if t >= started]
+        if firsts:
+            self.reply_times.append(min(firsts) - started)
+        return update
+
+    async def watch_processed(self) -> None:
+        while True:
+            waiting = list(self._waiting)
+            if waiting:
+                finished = await asyncio.to_thread(self._processed_among, waiting)
+                self._waiting.difference_update(finished)
+                for update_id in finished:
+                    future = self.done.pop(update_id, None)
+                    if future is not None and not future.done():
+                        future.set_result(None)
+            await asyncio.sleep(POLL_SECONDS)
+
+    def _processed_among(self, ids: list[str]) -> set[str]:
+        query = text(
+            "SELECT external_id FROM inbox WHERE source = 'telegram' "
+            "AND processed_at IS NOT NULL AND external_id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        with self.engine.connect() as connection:
+            return {row[0] for row in connection.execute(query, {"ids": ids})}
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user and system, all threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Running:
+    """One bot process (`python -m benchmarks.concurrency serve`) on a fresh SQLite file and
+    the Bot API double it calls over HTTP, served by this process."""
+
+    def __init__(self, folder: Path, latency: float) -> None:
+        self.folder = folder
+        self.latency = latency
+        self.process: subprocess.Popen[bytes] | None = None
+        self.server: uvicorn.Server | None = None
+        self.serving: asyncio.Task[None] | None = None
+        self.watcher: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> UnlimitedHttpBotApi:
+        api_port, port = free_port(), free_port()
+        env = replica_env(f"sqlite:///{self.folder / 'bench.db'}", api_port, port, port)
+        await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "migrate"],
+            env=env,
+            cwd=self.folder,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        engine = create_engine(f"sqlite:///{self.folder / 'bench.db'}")
+        double = UnlimitedHttpBotApi(
+            latency=self.latency, webhook_url=f"http://127.0.0.1:{port}/telegram", engine=engine
+        )
+        await double.initialize()
+        double.group(STAFF_CHAT, title="Front desk")
+        app = Starlette(routes=[Route("/bot{token}/{method}", double.endpoint, methods=["POST"])])
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.serving = asyncio.create_task(self.server.serve())
+        await wait_for_port(api_port)
+        self.process = start_bot(self.folder, env)
+        await wait_for_port(port)
+        self.watcher = asyncio.create_task(double.watch_processed())
+        self.double = double
+        return double
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+        if self.process is not None:
+            self.process.terminate()
+            await asyncio.to_thread(self.process.wait, 30)
+        if self.server is not None and self.serving is not None:
+            self.server.should_exit = True
+            await self.serving
+        await self.double.http.aclose()
+        self.double.engine.dispose()
+
+
+def start_bot(folder: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log = (folder / "bot.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.concurrency", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
+
+
+def booked_count(folder: Path) -> int:
+    engine = create_engine(f"sqlite:///{folder / 'bench.db'}")
+    with engine.connect() as connection:
+        count = connection.execute(
+            text("SELECT count(*) FROM appointment WHERE status = 'booked'")
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+async def booking_crowd_http(folder: Path, *, patients: int, latency: float) -> tuple[float, int]:
+    async with Running(folder, latency) as double:
+        users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
+        started = time.perf_counter()
+        await asyncio.gather(*(booking_journey(u) for u in users))
+        elapsed = time.perf_counter() - started
+    return elapsed, booked_count(folder)
+
+
+async def booking_journey(user: Any) -> None:
+    await start_and_consent(user)
+    await book_own_slot(user, user.id - FIRST_USER)
+    await user.press("✅ Confirm booking")
+    for _ in range(10):  # taken meanwhile: take the next free time offered, as people do
+        if "just taken" not in user.last_message().text:
+            break
+        await user.press(buttons_with(user, "bk:tm:")[0])
+        await user.press("✅ Confirm booking")
+
+
+async def reply_crowd_http(
+    folder: Path, *, patients: int, latency: float
+) -> tuple[list[float], float]:
+    """Each reply's time (post to the Bot API's answer to the reply), and the bot's CPU
+    seconds per update while the crowd was answered."""
+    running = Running(folder, latency)
+    async with running as double:
+        users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
+        await asyncio.gather(*(start_and_consent(u) for u in users))
+        double.reply_times.clear()
+        assert running.process is not None
+        cpu_before = cpu_seconds(running.process.pid)
+        await asyncio.gather(*(u.press("🗂 My appointments") for u in users))
+        cpu = cpu_seconds(running.process.pid) - cpu_before
+        durations = list(double.reply_times)
+    return durations, cpu / max(1, len(durations))
+
+
 async def measure(patients: int, crowd: int, latency: float) -> None:
+    slow_ms = f"{latency * 1000:.0f} ms"
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         runs = {}
         for name, lat in (("instant", 0.0), ("slow", latency)):
             folder = Path(tmp) / f"book-{name}"
             folder.mkdir()
-            runs[name] = await booking_crowd(folder, patients=patients, latency=lat)
+            runs[name] = await booking_crowd_http(folder, patients=patients, latency=lat)
         # One patient alone with the slow Bot API: the floor no concurrency can go under (each
         # step waits for its Bot API calls). Once processing is faster than that floor, the
         # ratio to the instant run grows although nothing got slower: both are printed.
         folder = Path(tmp) / "book-alone"
         folder.mkdir()
-        alone = (await booking_crowd(folder, patients=1, latency=latency))[0]
+        alone = (await booking_crowd_http(folder, patients=1, latency=latency))[0]
         fast, slow = runs["instant"][0], runs["slow"][0]
         print(
             f"{patients} patients booking at once: instant Bot API {fast:6.1f} s, "
-            f"{latency * 1000:.0f} ms Bot API {slow:6.1f} s, ratio {slow / fast:4.2f} "
-            f"(target <= 1.5); one patient alone with the {latency * 1000:.0f} ms Bot API "
+            f"{slow_ms} Bot API {slow:6.1f} s, ratio {slow / fast:4.2f} "
+            f"(target <= 1.5); one patient alone with the {slow_ms} Bot API "
             f"{alone:4.1f} s (the crowd takes {slow / alone:4.2f}x that); "
-            f"bookings made {runs['instant'][1]} / {runs['slow'][1]}"
+            f"bookings made {runs['instant'][1]} / {runs['slow'][1]}",
+            flush=True,
         )
         folder = Path(tmp) / "crowd"
         folder.mkdir()
-        durations = await reply_crowd(folder, patients=crowd, latency=latency)
+        durations, cpu = await reply_crowd_http(folder, patients=crowd, latency=latency)
         print(
-            f"{crowd} patients replying at once ({latency * 1000:.0f} ms Bot API): "
+            f"{crowd} patients replying at once ({slow_ms} Bot API): "
             f"p50 {statistics.median(durations) * 1000:5.0f} ms, "
             f"p95 {percentile(durations, 0.95) * 1000:5.0f} ms, "
-            f"max {max(durations) * 1000:5.0f} ms (target p95 < 400 ms; n={len(durations)})"
+            f"max {max(durations) * 1000:5.0f} ms (target p95 < 400 ms; n={len(durations)}); "
+            f"the bot's process used {cpu * 1000:.2f} ms CPU per update",
+            flush=True,
         )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+
+
+def serve() -> int:
+    """The bot under test: `python -m bot run`'s webhook mode, its HTTP connections to the Bot
+    API too, but handed in (as a local Bot API is: no limits kept, like the double in the tests)."""
+    from bot.app import build_application, build_core
+    from bot.logs import configure_logging
+    from bot.messaging.telegram_http import PooledHTTPXRequest
+    from bot.runtime import run_webhook
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    core = build_core(settings)
+    request = PooledHTTPXRequest()  # what build_application gives the bot in production
+    variant = os.environ.get("BENCH_VARIANT", "")
+    if "onepool" in variant:
+        from telegram.request import HTTPXRequest
+
+        request = HTTPXRequest(connection_pool_size=256)
+    if "nofreeze" in variant:
+        import bot.runtime
+
+        bot.runtime.freeze_start_up_objects = lambda: None
+    application = build_application(core, request=request)
+    asyncio.run(run_webhook(application, core))
+    core.db.dispose()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -211,4 +333,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["serve"]:
+        raise SystemExit(serve())
     main(sys.argv[1:])

@@ -3,7 +3,7 @@
     python -m benchmarks cpu [--patients 30] [--crowd 200] [--runs 3]
 
 Wall-clock latency on a shared machine is noise; CPU time is not (much). This drives the same
-path as `benchmarks/concurrency.py` (inbox store, per-chat processor, handlers, services, SQLite,
+path as `benchmarks/concurrency.py` in one process (inbox store, per-chat processor, handlers, services, SQLite,
 replies to the in-process Telegram double, with an instant Bot API) and divides the process's CPU
 time (`time.process_time`: every thread) by the updates processed:
 - a booking conversation: `--patients` patients at once, from /start and consent to a confirmed
@@ -23,11 +23,70 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.concurrency import FIRST_USER, _running, book_own_slot
-from tests.journey_helpers import start_and_consent
+from benchmarks.concurrency import FIRST_USER, book_own_slot
+from bot.app import build_application, build_core, inbox_of
+from bot.domain.clock import FixedClock
+from bot.sandbox.telegram_double import FakeBotApi
+from bot.settings import parse_settings
+from bot.updates import ChatOrderedProcessor, InboxQueue
+from tests.journey_helpers import STAFF_CHAT, STAFF_USER, start_and_consent
+
+NOW = datetime(2027, 3, 1, 13, 0, tzinfo=UTC)
+
+
+class QueuedDouble(FakeBotApi):
+    """A person's action is posted the webhook's way; the person then waits until it is done."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.queue: InboxQueue | None = None
+        self.waiting: dict[int, asyncio.Future[None]] = {}
+        self.durations: list[float] = []
+
+    async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
+        assert self.queue is not None
+        done = asyncio.get_running_loop().create_future()
+        self.waiting[int(update["update_id"])] = done
+        started = time.perf_counter()
+        await self.queue.accept(update)
+        await done
+        self.durations.append(time.perf_counter() - started)
+        return update
+
+    async def processed(self, update: Any) -> None:
+        future = self.waiting.pop(update.update_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+
+async def _running(folder: Path, latency: float) -> tuple[Any, QueuedDouble, Any]:
+    clock = FixedClock(NOW)
+    settings = parse_settings(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "STAFF_CHAT_ID": str(STAFF_CHAT),
+            "STAFF_USER_IDS": str(STAFF_USER),
+        }
+    )
+    core = build_core(settings, clock=clock)
+    double = QueuedDouble(clock=clock, latency=latency)
+    double.group(STAFF_CHAT, title="Front desk")
+    application = build_application(core, request=double, updates_request=double)
+    queue = inbox_of(application)
+    processor = application.update_processor
+    assert isinstance(queue, InboxQueue) and isinstance(processor, ChatOrderedProcessor)
+    double.queue = queue
+
+    async def processed(update: object) -> None:
+        await queue.processed(update)
+        await double.processed(update)
+
+    processor.on_processed = processed
+    return core, double, application
 
 
 async def _measured(folder: Path, patients: int, *, booking: bool) -> tuple[float, int]:

@@ -65,7 +65,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from benchmarks.concurrency import buttons_with
+from benchmarks.common import buttons_with
 from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.enums import OutboxKind
 from bot.profile import load_profile

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -20,6 +21,14 @@ from bot.domain.errors import ConfigError
 from bot.web.app import RunningServer, serve
 
 log = logging.getLogger(__name__)
+
+
+def freeze_start_up_objects() -> None:
+    """Once started: what exists now (modules, profile, catalogues, handlers) lives as long as the
+    process, so it is moved out of the garbage collector's sight. Otherwise every full collection
+    walks it all again: one paused the event loop ~170-200 ms inside a measured crowd of replies."""
+    gc.collect()
+    gc.freeze()
 
 
 async def run_webhook(
@@ -59,6 +68,7 @@ async def run_webhook(
         try:
             server = await serve(web_app_for(application, core), port=core.settings.port)
             log.info("HTTP server listening on port %s", server.port)
+            freeze_start_up_objects()
             if on_listening is not None:
                 on_listening(server)
             log.info("webhook mode: Telegram posts to %s/telegram", public)
@@ -85,6 +95,7 @@ def run_telegram(core: Core, *, guard: RunnerGuard | None = None) -> int:
             asyncio.run(run_webhook(application, core, guard=guard))
             return 0
         log.info("starting long polling")
+        freeze_start_up_objects()
         # Keep retrying the start-up calls through a short outage instead of exiting at once.
         application.run_polling(
             allowed_updates=Update.ALL_TYPES, close_loop=False, bootstrap_retries=5

@@ -34,7 +34,9 @@ How a text is read:
    and responding are emergencies only said of someone else). "not sure", "dont know if" are
    doubts, not negations, and never cancel a match. Nor does a negation whose statement a
    later clause turns round ("i dont want to hurt myself but i think i will":
-   bot/domain/crisis_turn.py).
+   bot/domain/crisis_turn.py). A strong match that is clearly a general question about side
+   effects, fiction, or the past ("is chest tightness a side effect?", "my grandmother had a
+   stroke at 85") is lowered to the soft tier, never dropped (bot/domain/crisis_context.py).
 5. Speed: each phrase is indexed by its most telling word, so a message only tries the few
    phrases whose word it contains (about 0.1-0.3 ms a message, a few ms for 1,600 characters).
 
@@ -46,8 +48,8 @@ the patient is asked "are you safe right now?" and staff get a notice, and on-ca
 on a "no", a "call me" or no answer (bot/services/crisis.py).
 
 The defaults below are in code (the shared word classes and the phrase families written for
-language a keyword list tends to miss are in bot/domain/crisis_words.py and
-bot/domain/crisis_emergency_idioms.py); the clinic profile's
+language a keyword list tends to miss are in bot/domain/crisis_words.py,
+bot/domain/crisis_emergency_idioms.py and bot/domain/crisis_plans.py); the clinic profile's
 `[crisis]` table adds phrases and negation words (validated at start-up with `compile_phrase` /
 `check_negation`).
 """
@@ -62,12 +64,21 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
+from bot.domain.crisis_context import not_the_patient_now
 from bot.domain.crisis_emergency_idioms import (
     FAMILY_EMERGENCY,
     FAMILY_IDIOMS,
     FAMILY_PAIRS,
     FAMILY_SOFT_EMERGENCY,
     FAMILY_SPELLINGS,
+)
+from bot.domain.crisis_plans import (
+    PLAN_EMERGENCY,
+    PLAN_IDIOMS,
+    PLAN_SELF_HARM,
+    PLAN_SOFT_EMERGENCY,
+    PLAN_SOFT_SELF_HARM,
+    fixated_on,
 )
 from bot.domain.crisis_turn import turned_round
 from bot.domain.crisis_words import (
@@ -99,8 +110,8 @@ MAX_PHRASE_WORDS = 12
 
 # A strong match dropped for one of these reasons is still a soft sign (see `assess`).
 _DEMOTABLE = {
-    CrisisKind.SELF_HARM: frozenset({"recent_past"}),
-    CrisisKind.EMERGENCY: frozenset({"settled"}),
+    CrisisKind.SELF_HARM: frozenset({"recent_past", "not_the_patient_now"}),
+    CrisisKind.EMERGENCY: frozenset({"settled", "not_the_patient_now"}),
 }
 
 # --- the default phrases ------------------------------------------------------------------------
@@ -609,7 +620,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "try|trying again ... die|kill|end|overdose|suicid*",
     "still want* to try|do_it again",
 )
-SELF_HARM_PHRASES = (*SELF_HARM_PHRASES, *FAMILY_SELF_HARM)
+SELF_HARM_PHRASES = (*SELF_HARM_PHRASES, *FAMILY_SELF_HARM, *PLAN_SELF_HARM)
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
     # breathing that has slowed or stopped, someone who cannot be woken (erring on escalation)
@@ -859,7 +870,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "ambulancia",
     "me|se estoy|esta muriendo",
 )
-EMERGENCY_PHRASES = (*EMERGENCY_PHRASES, *FAMILY_EMERGENCY)
+EMERGENCY_PHRASES = (*EMERGENCY_PHRASES, *FAMILY_EMERGENCY, *PLAN_EMERGENCY)
 
 # --- the soft tier --------------------------------------------------------------------------
 # Weaker signs: hopelessness, a passive wish to be dead, giving up, farewells and affairs put in
@@ -977,7 +988,11 @@ SOFT_SELF_HARM_PHRASES: tuple[str, ...] = (
     "|help|change ... done|finished|over|end|the_end|out|it_for_me",
     "if ... no|dont_get|dont_have|cant_get relief ... done|finished|over|end|it_for_me",
 )
-SOFT_SELF_HARM_PHRASES = (*SOFT_SELF_HARM_PHRASES, *FAMILY_SOFT_SELF_HARM)
+SOFT_SELF_HARM_PHRASES = (
+    *SOFT_SELF_HARM_PHRASES,
+    *FAMILY_SOFT_SELF_HARM,
+    *PLAN_SOFT_SELF_HARM,
+)
 
 SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     # confusion, hallucinations that last, someone not answering
@@ -1036,7 +1051,11 @@ SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
     "someone|somebody|please call ... 911|ambulance|help $",
     "someone|somebody call $",
 )
-SOFT_EMERGENCY_PHRASES = (*SOFT_EMERGENCY_PHRASES, *FAMILY_SOFT_EMERGENCY)
+SOFT_EMERGENCY_PHRASES = (
+    *SOFT_EMERGENCY_PHRASES,
+    *FAMILY_SOFT_EMERGENCY,
+    *PLAN_SOFT_EMERGENCY,
+)
 
 NEGATIONS: tuple[str, ...] = (
     "no",
@@ -1208,7 +1227,7 @@ IDIOMS: tuple[str, ...] = (
     "speech therapy|therapist",
     "sleep ... forever_ago|like_a_baby",
 )
-IDIOMS = (*IDIOMS, *FAMILY_IDIOMS)
+IDIOMS = (*IDIOMS, *FAMILY_IDIOMS, *PLAN_IDIOMS)
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
 _FILLERS = frozenset(
@@ -1464,7 +1483,8 @@ _DISTANT_PAST = re.compile(
 )
 # A blood pressure reading: "bp 220/130", "blood pressure is 230 over 140", "pressure 190-125".
 _BP_READING = re.compile(
-    r"\b(?:bp|b\.p\.|blood pressure|pressure)\b[^0-9.!?\n]{0,30}?\b([0-9]{2,3})\s*(?:/|over|-|\\)\s*"
+    r"\b(?:bp|b\.p\.|blood pressure|pressure|presion|tension)\b[^0-9.!?\n]{0,30}?\b([0-9]{2,3})"
+    r"\s*(?:/|over|sobre|-|\\)\s*"
     r"([0-9]{2,3})\b"
 )
 _BP_WORDS = re.compile(
@@ -2297,7 +2317,16 @@ class CrisisMatcher:
         index = self._index if tier is CrisisTier.STRONG else self._soft_index
         for kind in KIND_ORDER:
             hit = self._first_hit(
-                index[kind], kind, words, joined, index_of, present, ignored, demoted, vetoed
+                index[kind],
+                kind,
+                words,
+                joined,
+                index_of,
+                present,
+                ignored,
+                demoted,
+                vetoed,
+                strong=tier is CrisisTier.STRONG,
             )
             if hit is not None:
                 hits.append(hit)
@@ -2314,6 +2343,8 @@ class CrisisMatcher:
         ignored: set[int],
         demoted: list[_Hit] | None,
         vetoed: list[_Hit] | None = None,
+        *,
+        strong: bool = True,
     ) -> _Hit | None:
         for phrase in index.candidates(present):
             for found in phrase.pattern.finditer(joined):
@@ -2328,6 +2359,8 @@ class CrisisMatcher:
                         vetoed.append(_Hit(kind, found.group(), first, last))
                     continue
                 reason = self._dropped(kind, words, first, last)
+                if reason is None and strong and not_the_patient_now(words, first, last, CLAUSE):
+                    reason = "not_the_patient_now"  # a question, fiction, the past: asked
                 if reason is None:
                     return _Hit(kind, found.group(), first, last)
                 if (
@@ -2442,7 +2475,9 @@ class CrisisMatcher:
             for found in idiom.pattern.finditer(joined):
                 first = index_of[found.start()]
                 last = first + found.group().count(" ") + 1
-                if not (purposeful and _on_purpose(words, first, last)):
+                if not (purposeful and _on_purpose(words, first, last)) and not fixated_on(
+                    words, first, CLAUSE
+                ):
                     covered.update(range(first, last))
         return covered
 
@@ -2488,7 +2523,7 @@ def _high_blood_pressure(text: str) -> CrisisTier | None:
     """A blood pressure reading typed as numbers ("bp 220/130", "pressure is 230 over 140"):
     strong at a hypertensive-crisis level (180/120, or 200 systolic), soft from 180 or /110."""
     found = None
-    for reading in _BP_READING.finditer(text[:MAX_CHARS].lower()):
+    for reading in _BP_READING.finditer(_strip_accents(text[:MAX_CHARS]).lower()):
         systolic, diastolic = int(reading.group(1)), int(reading.group(2))
         if not 60 <= systolic <= 320 or not 30 <= diastolic <= 220 or diastolic >= systolic:
             continue

@@ -4,8105 +4,8502 @@ One line a feature: name, emergency weight, self-harm weight (tab-separated).
 """
 
 # sha256 of the training files, reading code and settings (benchmarks.crisis_train)
-CORPUS_SHA256 = "cc8273d0bdda3e31265ae4eda123f1e6e1c289c9b5c4885b32b686d0bb3d355b"
+CORPUS_SHA256 = "b61b7f54fb5bd54c9eebb01058753227a1788ce72b692db5fef15c0c844bacd0"
 
 TABLE = """\
-bias\t-2.6520\t-1.4718
-c: 5\t0\t-0.2916
-c: 5 \t0\t-0.2916
-c: 9\t0.4261\t-0.2224
-c: 91\t0.5294\t0
-c: 911\t0.5294\t0
-c: 911 \t0.5294\t0
-c: a\t0\t-1.3259
-c: a \t-0.5959\t0.2280
-c: ab\t-0.3712\t0.2520
-c: abo\t-0.5227\t0.4295
-c: abou\t-0.5227\t0.4295
-c: ac\t0.2274\t0
-c: acc\t0\t-0.2061
-c: acci\t0\t-0.2093
-c: af\t0.4356\t0
-c: aff\t0\t0.2379
-c: affa\t0\t0.3033
-c: aft\t0.3816\t-0.3740
-c: afte\t0.3816\t-0.3740
-c: ag\t-0.2493\t0.5020
-c: aga\t-0.3498\t0.3151
-c: agai\t-0.3498\t0.3151
-c: ah\t0.5085\t-0.3228
-c: aho\t0.5306\t-0.2125
-c: ahog\t0.4922\t0
-c: ai\t0.8276\t-0.2675
-c: air\t0.8414\t-0.3717
-c: air \t0.5612\t-0.2690
-c: aire\t0.2344\t0
-c: al\t-0.5598\t0.6762
-c: ali\t0\t0.4618
-c: aliv\t0\t0.4618
-c: all\t-0.3971\t0.3380
-c: all \t-0.5392\t0.7241
-c: alle\t0\t-0.3861
-c: alw\t0\t-0.2632
-c: alwa\t0\t-0.2632
-c: am\t0\t0.2775
-c: an\t1.2967\t0
-c: an \t0.7376\t-0.2994
-c: ana\t0.2391\t0
-c: anap\t0.2391\t0
-c: and\t1.1651\t0
-c: and \t1.1651\t0
-c: any\t-0.4959\t0.5870
-c: anym\t-0.3319\t0.6423
-c: ap\t-0.2336\t-0.4966
-c: app\t-0.2036\t-0.5247
-c: appo\t0\t-0.2511
-c: ar\t0.2478\t0
-c: arm\t0.4562\t0
-c: arm \t0.5435\t-0.2224
-c: arms\t0\t0.3362
-c: aro\t-0.2720\t0.2325
-c: arou\t-0.2720\t0.2325
-c: as\t-0.3564\t-0.2074
-c: at\t0\t-0.6316
-c: at \t-0.3194\t-0.4033
-c: ate\t0.2837\t0
-c: ate \t0.2837\t0
-c: away\t-0.2814\t0
-c: b\t1.6512\t-0.8313
-c: ba\t0.7361\t-0.2924
-c: bab\t0.2978\t-0.2167
-c: baby\t0.2978\t-0.2167
-c: bac\t-0.4437\t-0.2548
-c: back\t-0.4437\t-0.2548
-c: bad\t0.2351\t0.3165
-c: bad \t0\t0.3535
-c: bar\t0.4079\t0
-c: bare\t0.4079\t0
-c: bat\t0.3237\t0
-c: be\t-1.3256\t0.5729
-c: be \t-0.7230\t0.5630
-c: bee\t-0.2149\t0.5731
-c: been\t-0.2216\t0.5922
-c: bef\t-0.2028\t-0.2256
-c: befo\t-0.2028\t-0.2256
-c: bei\t0\t0.4373
-c: bein\t0\t0.4373
-c: bet\t-0.3059\t0
-c: bett\t-0.3674\t0
-c: bi\t0\t-0.8906
-c: big\t0.2007\t0
-c: bit\t-0.4730\t-0.4429
-c: bit \t-0.4659\t-0.4360
-c: bl\t2.0408\t-0.6598
-c: bla\t0.5356\t0
-c: blac\t0.6431\t-0.2463
-c: blad\t0\t0.2554
-c: ble\t0.4046\t0
-c: blee\t0.3461\t0
-c: blo\t0.7083\t-0.4378
-c: bloo\t0.7156\t-0.5559
-c: blu\t0.4288\t-0.2475
-c: blue\t0.3647\t0
-c: bo\t0.2596\t0
-c: bod\t0.2248\t0
-c: body\t0.2248\t0
-c: boo\t0\t-0.3051
-c: book\t0\t-0.4103
-c: bot\t0.2929\t0
-c: bott\t0.2128\t0.3465
-c: bou\t0\t0.2905
-c: boug\t0\t0.2063
-c: bp\t0.5499\t0
-c: bp \t0.5499\t0
-c: br\t0.5480\t-0.7080
-c: braz\t0.2187\t0
-c: bre\t1.1208\t-1.0286
-c: brea\t1.1208\t-1.0286
-c: bri\t0\t0.2165
-c: brid\t0\t0.4660
-c: brin\t0\t-0.2109
-c: bro\t-0.3638\t0
-c: bu\t0\t0.7404
-c: bun\t0\t0.2216
-c: bunc\t0\t0.2216
-c: bur\t0\t0.5397
-c: burd\t0\t0.2465
-c: burn\t0\t0.3362
-c: by\t0\t0.4231
-c: by \t0\t0.3519
-c: c\t1.3093\t-0.7545
-c: ca\t0.7224\t0
-c: cal\t0.3381\t-0.3956
-c: call\t0.4031\t-0.4505
-c: cam\t0\t-0.2399
-c: came\t0.2087\t0
-c: can\t0.4173\t-0.6048
-c: can \t-0.3692\t-0.5315
-c: cant\t1.0835\t0
-c: car\t0\t0.4012
-c: cara\t0.3663\t0
-c: care\t0\t0.2798
-c: cat\t0\t0.2392
-c: cat \t0\t0.2196
-c: ch\t0.8880\t-0.5195
-c: cha\t0\t-0.2389
-c: che\t0.9304\t-0.2910
-c: chec\t-0.2693\t0.3005
-c: ches\t1.2497\t-0.6081
-c: ci\t0\t-0.2027
-c: cit\t0\t-0.2825
-c: cita\t0\t-0.2514
-c: clin\t0\t-0.2630
-c: clo\t0\t0.2118
-c: clos\t0\t0.2472
-c: co\t0\t-1.0880
-c: col\t0.4250\t-0.2871
-c: cold\t-0.2853\t-0.2335
-c: coll\t0.7670\t0
-c: com\t-0.2449\t0
-c: come\t-0.3373\t0
-c: con\t0.4077\t-0.4003
-c: conf\t0.2355\t-0.2718
-c: conv\t0.4324\t0
-c: coo\t0\t-0.3287
-c: cook\t0\t-0.3287
-c: cor\t-0.2562\t0.3539
-c: cort\t-0.2494\t0.3214
-c: cou\t-0.4257\t-0.3026
-c: coul\t-0.2275\t-0.2371
-c: coun\t-0.2052\t0
-c: cr\t0.2710\t-0.3195
-c: cru\t0.2174\t0
-c: crus\t0.2307\t0
-c: cu\t-0.3089\t0.6309
-c: cut\t-0.3609\t0.7242
-c: cut \t0\t0.3205
-c: cutt\t0\t0.4335
-c: d\t-0.5470\t1.6388
-c: da\t0.3987\t0.2391
-c: dad\t0.3920\t0
-c: dad \t0.2646\t0
-c: day\t-0.2791\t0
-c: day \t-0.2329\t0
-c: de\t-0.3825\t1.3687
-c: dea\t-0.3668\t1.3685
-c: dead\t0\t0.8666
-c: deal\t0\t-0.2338
-c: deat\t-0.2544\t0.7521
-c: dec\t0\t0.3556
-c: deci\t0\t0.4500
-c: den\t0\t-0.2240
-c: des\t0.3245\t0.2483
-c: desm\t0.4709\t-0.2686
-c: desp\t0\t0.2279
-c: di\t-0.3613\t0.6470
-c: die\t-0.2265\t0.6784
-c: die \t0\t1.0168
-c: diet\t0\t-0.2179
-c: disa\t0\t0.2084
-c: do\t-0.5529\t-0.2278
-c: do \t-0.4063\t0
-c: doc\t0\t-0.2762
-c: doct\t0\t-0.2528
-c: dog\t-0.2024\t0.2300
-c: dog \t-0.2024\t0.2300
-c: dol\t0.2571\t0
-c: dolo\t0.2571\t0
-c: don\t-0.6201\t0.6140
-c: done\t-0.3085\t0.3184
-c: dont\t-0.3082\t0.3197
-c: dow\t0.2220\t0
-c: down\t0.2220\t0
-c: dr\t0\t-0.8241
-c: dra\t0.3208\t0
-c: dri\t-0.3235\t-0.3702
-c: driv\t-0.3614\t-0.4625
-c: dro\t0.4528\t-0.4356
-c: droo\t0.2878\t0
-c: dry\t-0.2246\t0
-c: dry \t-0.2246\t0
-c: du\t0.2582\t-0.2668
-c: due\t0\t-0.2177
-c: duel\t0\t-0.2177
-c: dy\t0\t0.4077
-c: dyi\t0\t0.3433
-c: dyin\t0\t0.3433
-c: e\t0.4931\t1.8803
-c: ea\t-0.3215\t-0.2984
-c: ear\t0\t-0.3983
-c: earl\t0\t-0.4553
-c: ed\t0\t0.3059
-c: edg\t0\t0.3059
-c: edge\t0\t0.3059
-c: el\t0.5753\t-0.3967
-c: el \t0.5911\t-0.2965
-c: en\t-0.7161\t1.4546
-c: en \t0\t0.2796
-c: end\t-0.6426\t1.0390
-c: end \t-0.3874\t0.5704
-c: endi\t-0.2498\t0.4709
-c: enj\t0\t-0.2708
-c: enjo\t0\t-0.2708
-c: eno\t0\t0.2464
-c: enou\t0\t0.2464
-c: er\t0.3355\t0
-c: er \t0.3355\t0
-c: es\t0.3116\t0.2804
-c: espo\t0.2551\t0
-c: est\t0.2603\t0.2164
-c: esta\t0.2499\t0
-c: ev\t0.3329\t0.5754
-c: eve\t0.3329\t0.5754
-c: ever\t0.2842\t0.6083
-c: ex\t-0.3599\t0.3261
-c: exi\t0\t0.6415
-c: exis\t0\t0.3846
-c: exit\t0\t0.2568
-c: ey\t0.2597\t-0.2107
-c: eye\t0.2597\t-0.2107
-c: f\t1.2760\t-1.7072
-c: fa\t1.5690\t-0.6016
-c: fac\t0.6212\t-0.2607
-c: face\t0.6212\t-0.2607
-c: fade\t0\t0.2022
-c: fai\t0.8942\t-0.5819
-c: fain\t0.8958\t-0.6622
-c: fal\t0.3456\t0
-c: falt\t0.2344\t0
-c: fam\t0\t0.3290
-c: fami\t0\t0.3290
-c: fas\t0\t-0.2869
-c: fast\t0\t-0.2869
-c: fe\t0.7751\t-0.8237
-c: fee\t0.2266\t-0.2921
-c: feel\t0.3054\t0
-c: fel\t0.2840\t-0.3447
-c: fell\t0.3567\t-0.2283
-c: fi\t-0.5390\t-0.3560
-c: fig\t0\t0.4121
-c: figh\t0\t0.4121
-c: fin\t-0.7389\t-0.3489
-c: fine\t-0.6901\t-0.3033
-c: fit\t0.3555\t0
-c: fit \t0.2811\t0
-c: fl\t0.3947\t-0.3995
-c: flo\t0.6305\t-0.2453
-c: floo\t0.7140\t0
-c: foo\t0\t-0.2987
-c: food\t0\t-0.2272
-c: for\t-0.5962\t0
-c: for \t-0.2578\t0
-c: fore\t0\t0.4507
-c: form\t0\t-0.7626
-c: forw\t0\t0.3461
-c: fou\t0.2697\t0
-c: foun\t0.2751\t0
-c: fr\t-0.4384\t0
-c: fr \t0\t0.2362
-c: frid\t0\t-0.2541
-c: from\t0\t-0.2461
-c: fron\t0\t0.2127
-c: fune\t0\t0.2390
-c: fut\t0\t0.2437
-c: futu\t0\t0.2437
-c: g\t-0.4933\t0.5883
-c: ga\t0.3622\t0
-c: gara\t0\t0.4628
-c: gas\t0.4166\t0
-c: gasp\t0.4166\t0
-c: gav\t0\t-0.2049
-c: gave\t0\t-0.2049
-c: ge\t0.2848\t0
-c: get\t0.2848\t0
-c: get \t0.2743\t-0.2877
-c: gi\t-0.3905\t0.5154
-c: giv\t-0.2746\t0.3645
-c: gl\t0\t-0.2238
-c: gla\t0\t-0.2238
-c: go\t-0.5569\t1.2603
-c: go \t-0.2489\t0.5795
-c: god\t0\t0.2438
-c: god \t0\t0.2438
-c: goo\t-0.5575\t0.7788
-c: good\t-0.5292\t0.5233
-c: goog\t0\t0.2555
-c: gr\t0\t-0.5916
-c: gra\t0\t-0.3515
-c: gran\t0\t-0.2452
-c: gu\t0\t0.2180
-c: gun\t0\t0.4385
-c: gun \t0\t0.4817
-c: gus\t0.2444\t0
-c: gush\t0.2444\t0
-c: h\t1.6507\t0.6901
-c: ha\t0.4888\t0
-c: had\t0.2575\t-0.4181
-c: had \t0.2729\t-0.4206
-c: han\t-0.2271\t0.3779
-c: hand\t0\t0.2960
-c: hard\t0.2408\t-0.2832
-c: has\t-0.3023\t0.4003
-c: has \t-0.3403\t0.4160
-c: hav\t0.5816\t0
-c: have\t0\t0.2713
-c: havi\t0.7500\t-0.3761
-c: he\t1.8556\t0
-c: he \t0.4824\t0
-c: hea\t1.1122\t-0.6485
-c: head\t0.3567\t-0.5578
-c: hear\t0.6473\t0
-c: heat\t0\t-0.2253
-c: heav\t0.2992\t0
-c: hel\t0\t-0.3282
-c: help\t0\t-0.3560
-c: her\t0\t1.0051
-c: her \t0.2638\t0
-c: here\t-0.2491\t0.5792
-c: hers\t0\t0.3682
-c: hes\t0.6267\t0
-c: hes \t0.6267\t0
-c: hi\t0.8806\t0.3397
-c: hi \t0\t0.2413
-c: him\t0\t0.3097
-c: hims\t0\t0.3505
-c: hin\t0.2697\t0
-c: hinc\t0.2697\t0
-c: his\t0.2294\t0
-c: his \t0.3066\t0
-c: ho\t-0.6794\t0.9856
-c: hom\t0\t-0.4347
-c: home\t0\t-0.3356
-c: hon\t-0.2270\t0.2988
-c: hone\t-0.2270\t0.2988
-c: hop\t-0.3223\t0.6231
-c: hope\t-0.3132\t0.4904
-c: hour\t0.2114\t0
-c: how\t0\t0.4102
-c: how \t0\t0.4102
-c: hug\t0.2508\t0
-c: huge\t0.2508\t0
-c: i\t0\t0.2749
-c: i \t-0.4276\t0.4696
-c: if\t-0.2120\t0
-c: if \t-0.2120\t0
-c: il\t-0.2301\t0.3757
-c: ill\t-0.2301\t0.3757
-c: ill \t-0.2301\t0.3757
-c: im\t0\t0.3314
-c: im \t0\t0.3113
-c: ins\t-0.2544\t-0.3463
-c: int\t0\t0.3088
-c: into\t0\t0.4650
-c: is\t1.0872\t-0.8325
-c: is \t0.8489\t-0.6132
-c: isn\t0.3231\t-0.2285
-c: isnt\t0.3231\t-0.2285
-c: it\t0\t0.4774
-c: it \t-0.6576\t0.5824
-c: its\t0.4208\t0
-c: its \t0.4208\t0
-c: iv\t-0.3550\t0.5541
-c: iv \t0\t-0.2226
-c: ive\t-0.3416\t0.7767
-c: ive \t-0.3416\t0.7767
-c: iz\t0.2088\t0
-c: izq\t0.2088\t0
-c: izqu\t0.2088\t0
-c: j\t-0.2656\t0.7310
-c: ja\t0.2282\t0
-c: jaw\t0.2705\t0
-c: jaw \t0.2705\t0
-c: ju\t-0.4857\t0.9288
-c: jum\t-0.2105\t0.4757
-c: jump\t-0.2125\t0.4817
-c: jus\t-0.2636\t0.5014
-c: just\t-0.2636\t0.5014
-c: k\t-0.4941\t1.3883
-c: ke\t0\t0.3394
-c: kee\t0\t0.4617
-c: keep\t0\t0.4617
-c: kid\t0.3555\t0.2153
-c: kid \t0.4379\t-0.2477
-c: kids\t0\t0.4630
-c: kil\t-0.4921\t-0.3944
-c: kill\t-0.4921\t-0.3944
-c: kin\t0\t0.3181
-c: kind\t0\t0.3181
-c: kit\t0.2333\t0
-c: kitc\t0.2430\t0
-c: km\t0\t0.7102
-c: kms\t0\t0.7102
-c: kms \t0\t0.7102
-c: kn\t-0.3555\t0.4662
-c: kne\t0\t-0.2526
-c: knee\t0\t-0.2526
-c: kni\t0\t0.2927
-c: kno\t0\t0.4261
-c: know\t0\t0.4491
-c: l\t-0.8537\t0.5108
-c: la\t-0.4919\t-0.5034
-c: la \t0.3026\t0
-c: las\t-0.3350\t0.3935
-c: last\t-0.2694\t0
-c: lat\t-0.3437\t-0.7003
-c: late\t-0.3437\t-0.7003
-c: le\t0.4017\t-0.3055
-c: lea\t0\t-0.2306
-c: lef\t0.2432\t0
-c: left\t0.2432\t0
-c: let\t0\t0.4164
-c: leth\t0\t0.3561
-c: lett\t0\t0.2111
-c: li\t0\t0.7883
-c: lif\t0\t0.7797
-c: life\t-0.2146\t0.9369
-c: lik\t0.3367\t0
-c: like\t0.3367\t0
-c: lin\t0\t0.2998
-c: line\t0\t0.3409
-c: lip\t0.6846\t-0.3030
-c: lips\t0.6846\t-0.3030
-c: lit\t-0.3160\t-0.2417
-c: litt\t-0.3160\t-0.2417
-c: liv\t-0.4071\t0.7377
-c: livi\t-0.2659\t0.5889
-c: lo\t-0.3474\t0.3005
-c: lol\t-0.5644\t-0.7717
-c: lol \t-0.5644\t-0.7717
-c: lon\t0\t0.2017
-c: long\t0\t0.2017
-c: loo\t0\t0.4792
-c: look\t0\t0.4792
-c: los\t0.2116\t0
-c: lot\t0.4014\t0
-c: lot \t0.2341\t0
-c: lov\t0\t0.2043
-c: love\t0\t0.2043
-c: m\t0.6183\t0.3270
-c: ma\t0\t-0.2559
-c: make\t-0.2299\t0
-c: mam\t0.2358\t0
-c: mama\t0.2358\t0
-c: man\t0.4317\t-0.3148
-c: many\t0.4821\t-0.5037
-c: mar\t0\t-0.2844
-c: mat\t0\t0.4547
-c: mata\t0\t0.4305
-c: me\t-0.6447\t0.4080
-c: me \t-0.2824\t0.3377
-c: mej\t0\t0.2187
-c: mejo\t0\t0.2187
-c: mem\t0\t-0.2712
-c: memb\t0\t-0.2120
-c: mi\t0.4797\t0
-c: mi \t0.4015\t0
-c: min\t0.4219\t0
-c: min \t0.2427\t0
-c: mind\t0\t0.3613
-c: minu\t0.3160\t0
-c: mo\t0\t-0.3506
-c: mom\t0\t0.3115
-c: mom \t0\t0.2379
-c: mon\t0\t-0.4284
-c: mont\t0\t-0.2727
-c: mori\t0\t0.3369
-c: morn\t0\t-0.3079
-c: mou\t0.2355\t0
-c: mout\t0.2393\t0
-c: mov\t0.2468\t-0.3267
-c: mu\t0.2407\t0.4143
-c: muc\t0\t0.2736
-c: much\t0\t0.2736
-c: mue\t0\t0.4819
-c: muer\t0\t0.4819
-c: mum\t0.2517\t0
-c: mum \t0.2439\t0
-c: my\t-0.2669\t0.4988
-c: mys\t-0.4422\t0.7325
-c: myse\t-0.4422\t0.7325
-c: n\t-0.9636\t-0.6156
-c: na\t-0.2266\t0
-c: ne\t-0.3981\t-0.4398
-c: nee\t-0.3466\t-0.3182
-c: need\t-0.3466\t-0.3182
-c: nev\t0\t0.2997
-c: neve\t0\t0.2997
-c: new\t0\t-0.3662
-c: new \t0\t-0.3069
-c: ni\t-0.2334\t0.2614
-c: nig\t-0.2029\t0.3225
-c: nigh\t-0.2029\t0.3225
-c: no\t-0.4690\t-0.2186
-c: no \t-0.2607\t-0.3551
-c: nob\t0\t0.2378
-c: nobo\t0\t0.2378
-c: non\t0\t-0.3298
-c: none\t0\t-0.2476
-c: nons\t0.2115\t0
-c: noo\t0\t0.3077
-c: noos\t0\t0.3124
-c: nor\t-0.2850\t0
-c: norm\t-0.2850\t0
-c: nos\t0\t-0.2229
-c: nose\t0\t-0.2229
-c: not\t0\t0.7168
-c: not \t0.2909\t0
-c: noth\t0\t0.5033
-c: nu\t0\t-0.2627
-c: num\t0.3295\t0
-c: numb\t0.3295\t0
-c: o\t1.0147\t1.0559
-c: of\t-0.3240\t0.6471
-c: of \t0\t0.2163
-c: off\t-0.3460\t0.4922
-c: off \t-0.2872\t0.3267
-c: ok\t0\t-0.3680
-c: ok \t0\t-0.3442
-c: ol\t0\t-0.3436
-c: old\t0\t-0.3436
-c: old \t0\t-0.3436
-c: on\t0\t0.5802
-c: onc\t0\t0.3243
-c: once\t0\t0.2526
-c: one\t0.4569\t0
-c: one \t0.4583\t0
-c: op\t0\t-0.2847
-c: ope\t0\t-0.4029
-c: open\t0\t-0.4029
-c: or \t0.2354\t0
-c: ord\t0\t0.2449
-c: orde\t0\t0.2449
-c: ot\t-0.2272\t0.5656
-c: oth\t0\t0.3608
-c: othe\t0\t0.3608
-c: otr\t0\t0.2048
-c: otra\t0\t0.2048
-c: ou\t0.7449\t-0.3278
-c: out\t0.7492\t-0.2879
-c: out \t0.8531\t0
-c: ov\t0.4695\t0
-c: ove\t0.4695\t0
-c: over\t0.4695\t0
-c: ow\t0\t0.2395
-c: own\t0\t0.2395
-c: own \t0\t0.2395
-c: ox\t0\t0.3252
-c: oxy\t0\t0.3252
-c: oxy \t0\t0.3601
-c: p\t0.3645\t0.5039
-c: pa\t0.6493\t-0.4711
-c: pap\t0\t-0.2722
-c: pape\t0\t-0.2295
-c: par\t-0.2128\t0
-c: park\t0\t-0.2436
-c: pas\t0.9960\t-0.3474
-c: pass\t0.7455\t-0.6068
-c: past\t0.2505\t0.2593
-c: pat\t0\t0.3284
-c: pe\t0.3554\t0.3015
-c: pea\t0\t0.2955
-c: peac\t0\t0.3051
-c: pec\t0.6215\t-0.3308
-c: pech\t0.6215\t-0.3308
-c: pen\t0\t0.2126
-c: pens\t0\t0.2265
-c: per\t0\t0.3669
-c: perm\t0\t0.4001
-c: ph\t-0.3591\t-0.2732
-c: pho\t-0.2113\t0
-c: phon\t-0.2113\t0
-c: pi\t0\t0.4161
-c: pic\t-0.2338\t0
-c: pil\t0\t0.2366
-c: pill\t0\t0.2366
-c: pl\t-0.5435\t0.6265
-c: pla\t-0.4741\t0.5408
-c: plan\t-0.4055\t0.6394
-c: po\t0\t0.8576
-c: poi\t-0.2045\t0.9782
-c: poin\t-0.2045\t0.9782
-c: pou\t0.2273\t0
-c: pr\t0\t-0.8307
-c: pre\t0\t-0.3244
-c: pres\t0\t-0.2522
-c: pro\t0\t-0.4331
-c: prop\t0.2559\t0
-c: pu\t0.6390\t0.4171
-c: pue\t0.4843\t0
-c: pued\t0.5104\t-0.2189
-c: pur\t0\t0.3934
-c: purp\t0\t0.3956
-c: put\t0\t0.2184
-c: put \t0\t0.2498
-c: q\t-0.5281\t0.7341
-c: qu\t-0.4929\t0.6565
-c: qui\t-0.7212\t0.8095
-c: quie\t-0.4415\t0.7481
-c: r\t0.2759\t0.3702
-c: ra\t-0.2985\t0
-c: rai\t0\t-0.3267
-c: rain\t0\t-0.2759
-c: rat\t-0.2161\t0
-c: raz\t0\t0.4934
-c: razo\t0\t0.4934
-c: re\t0.2650\t-0.4141
-c: rea\t0\t0.8668
-c: read\t-0.2923\t0.3016
-c: real\t0.4003\t0
-c: reas\t0\t0.5465
-c: rec\t0\t-0.2258
-c: rem\t0\t-0.2734
-c: res\t0.5640\t-0.5258
-c: resp\t1.1040\t-0.6461
-c: rest\t-0.3344\t0.2148
-c: ri\t0.3108\t0
-c: rig\t0.2975\t0
-c: righ\t0.2307\t0
-c: rin\t0\t0.2083
-c: rind\t0\t0.2083
-c: ro\t0\t0.7308
-c: roof\t0\t0.3117
-c: rop\t0\t0.6372
-c: rope\t0\t0.6372
-c: run\t0\t0.2537
-c: s\t3.4985\t-1.6117
-c: sa\t-1.1631\t0.3824
-c: sad\t0\t-0.2043
-c: sad \t0\t-0.2043
-c: saf\t-0.2020\t-0.2474
-c: safe\t-0.2020\t-0.2474
-c: sai\t-0.5769\t0.2332
-c: said\t-0.5769\t0.2332
-c: san\t0.3108\t0
-c: sang\t0.3365\t0
-c: sav\t-0.2471\t0.2623
-c: savi\t0\t0.2545
-c: say\t-0.4393\t0.5592
-c: sayi\t-0.4393\t0.2444
-c: says\t0\t0.2913
-c: sc\t-0.3852\t0
-c: scar\t0\t0.2469
-c: scr\t-0.2894\t0
-c: se\t0.9985\t0.2229
-c: se \t0.4799\t0
-c: see\t0\t0.2307
-c: see \t-0.2019\t0
-c: seei\t0.2188\t-0.2309
-c: seg\t0\t0.3822
-c: segu\t0\t0.3822
-c: sei\t1.0275\t-0.4117
-c: seiz\t1.0275\t-0.4117
-c: sel\t0\t0.3260
-c: self\t0\t0.3260
-c: sent\t0\t0.3201
-c: ses\t-0.2752\t-0.3951
-c: sess\t-0.2752\t-0.3951
-c: sew\t0\t0.2926
-c: sewe\t0\t0.2926
-c: sh\t0.9240\t-0.5237
-c: sha\t0.2089\t-0.3437
-c: she\t0.4842\t0
-c: she \t0.2425\t0
-c: shes\t0.2233\t0
-c: sho\t0.2263\t-0.2253
-c: si\t0.9758\t0.2124
-c: si \t0\t0.3162
-c: sid\t0.7314\t-0.2218
-c: side\t0.7314\t-0.2218
-c: sie\t0.2216\t0
-c: sien\t0.3346\t0
-c: sin \t0\t0.3319
-c: sinc\t0\t-0.2080
-c: sis\t-0.2216\t0
-c: sist\t-0.2216\t0
-c: sit\t0.3258\t0
-c: site\t0.2297\t0
-c: sl\t0\t-0.3116
-c: sle\t-0.4071\t0
-c: slee\t-0.2884\t0
-c: sli\t0\t0.3146
-c: slo\t0\t-0.3830
-c: slot\t0\t-0.2193
-c: slu\t0.4430\t0
-c: slur\t0.2872\t0
-c: sm\t0\t-0.2853
-c: sn\t0\t-0.3672
-c: sno\t0\t-0.3634
-c: snor\t0\t-0.2136
-c: so\t-0.6686\t0
-c: so \t-0.4846\t0
-c: som\t0.3955\t0
-c: some\t0.3955\t0
-c: sor\t-0.5037\t0
-c: sore\t-0.2833\t-0.2076
-c: sorr\t0\t0.2938
-c: sp\t0.9607\t-0.3865
-c: spe\t0.4131\t0
-c: spee\t0.3158\t0
-c: spr\t0.3227\t0
-c: spra\t0.2368\t0
-c: spu\t0.2518\t0
-c: spur\t0.2518\t0
-c: st\t0.8904\t0
-c: sta\t0.2443\t-0.4850
-c: star\t0.2715\t-0.4525
-c: sti\t0.4533\t-0.2711
-c: stif\t0.2401\t0
-c: stil\t0.2019\t0
-c: sto\t0\t0.3874
-c: stop\t0\t0.2756
-c: str\t0.3372\t0
-c: stro\t0.2577\t0
-c: su\t0.5755\t0.3777
-c: sud\t0.8457\t-0.4459
-c: sudd\t0.8039\t-0.4035
-c: sug\t0\t-0.2552
-c: suga\t0\t-0.2352
-c: sui\t-0.4707\t1.2419
-c: suic\t-0.4707\t1.2419
-c: sum\t0\t-0.2487
-c: summ\t0\t-0.2487
-c: sup\t0.2460\t0
-c: sw\t1.0996\t-0.2695
-c: swa\t0.4015\t0.2796
-c: swal\t0.4015\t0.2796
-c: swe\t0.4779\t-0.3302
-c: swel\t0.2880\t-0.2216
-c: swo\t0.2637\t0
-c: swol\t0.2637\t0
-c: t\t-0.2936\t1.0522
-c: ta\t-0.5897\t0.9607
-c: tak\t0\t0.4693
-c: take\t-0.2207\t0.4330
-c: tall\t0\t0.2133
-c: tap\t0\t0.2245
-c: tapp\t0\t0.3009
-c: te\t-0.3955\t0.5681
-c: tel\t0\t0.6535
-c: tell\t0\t0.6535
-c: ten\t0.3142\t0
-c: teng\t0.2903\t0
-c: tex\t-0.2828\t0
-c: text\t-0.2509\t0
-c: th\t-0.5646\t-0.7110
-c: tha\t-0.4430\t-0.6180
-c: than\t-0.2905\t0
-c: that\t0\t-0.4970
-c: the\t-0.7834\t0.3710
-c: the \t-0.8389\t0
-c: them\t0\t0.5321
-c: ther\t0.2770\t0
-c: thi\t-0.4267\t0.8780
-c: thin\t0\t0.5622
-c: this\t-0.7587\t0.4651
-c: tho\t-0.2039\t0
-c: thos\t0\t-0.2023
-c: thou\t0\t0.2465
-c: thr\t0.7914\t0
-c: thre\t0\t0.2768
-c: thro\t0.9580\t-0.2918
-c: ti\t0.2598\t0
-c: tie\t0.2333\t0
-c: tied\t0\t0.2011
-c: tien\t0.2852\t0
-c: tig\t0.4251\t-0.2015
-c: tigh\t0.4251\t-0.2015
-c: tir\t-0.3662\t0
-c: tire\t-0.3401\t0
-c: to\t-0.2162\t0.9718
-c: to \t-0.5114\t0.7640
-c: tod\t-0.3311\t0
-c: toda\t-0.3363\t0
-c: tom\t-0.3314\t0.2349
-c: tomo\t-0.2772\t0
-c: ton\t0\t0.4700
-c: tong\t0.3800\t-0.2063
-c: toni\t-0.3555\t0.6763
-c: too\t0\t0.2860
-c: took\t0.4293\t0
-c: tr\t-0.3802\t0
-c: tra\t0\t-0.2303
-c: traf\t0\t-0.2069
-c: tre\t0\t-0.2549
-c: trea\t0\t-0.4124
-c: tri\t0\t0.2083
-c: trie\t0\t0.4087
-c: trip\t0\t-0.2004
-c: tru\t0\t-0.2021
-c: trus\t0\t-0.2370
-c: try\t0\t0.3364
-c: tryi\t0\t0.2228
-c: tu\t0.3725\t-0.3106
-c: tur\t0.3647\t0
-c: turn\t0.3647\t0
-c: tw\t0.4818\t-0.3153
-c: twi\t0.5129\t0
-c: twic\t0.4743\t0
-c: u\t0.5399\t0
-c: un\t0.8007\t0
-c: un \t0.2651\t0
-c: unc\t0.3688\t0
-c: unco\t0.3710\t0
-c: unr\t0.2512\t0
-c: unre\t0.2512\t0
-c: ver\t0\t-0.3909
-c: very\t0\t-0.2308
-c: vez\t0\t0.2048
-c: vez \t0\t0.2048
-c: vida\t0\t0.3355
-c: vide\t0\t-0.2226
-c: vis\t0.2450\t0
-c: visi\t0.2450\t0
-c: viv\t0\t0.3306
-c: vivi\t0\t0.3306
-c: vo\t0.4441\t0.3865
-c: vom\t0.4170\t0
-c: vomi\t0.4170\t0
-c: voy\t0\t0.4326
-c: voy \t0\t0.4326
-c: w\t-1.2242\t1.5696
-c: wa\t-1.4380\t0
-c: wai\t-0.2046\t-0.5152
-c: wait\t-0.2046\t-0.5152
-c: wak\t0.4579\t0
-c: wake\t0.4092\t0
-c: wal\t0\t0.2392
-c: wall\t0\t0.3515
-c: wan\t-0.8092\t0.5778
-c: want\t-0.8092\t0.5778
-c: was\t-0.4733\t-0.2798
-c: was \t-0.4183\t-0.4651
-c: wast\t0\t0.2618
-c: wat\t0\t-0.5347
-c: watc\t0\t-0.2184
-c: wate\t0\t-0.3163
-c: way\t-0.2985\t0.9427
-c: way \t-0.2636\t0.7746
-c: we\t0\t-1.9264
-c: we \t0\t-0.6988
-c: wea\t0\t-0.2986
-c: weak\t0.2119\t0
-c: wee\t-0.2534\t-0.3454
-c: week\t-0.2534\t-0.3454
-c: wen\t0.3312\t-0.2148
-c: went\t0.3312\t-0.2148
-c: wer\t0\t-0.2487
-c: were\t0\t-0.2487
-c: wh\t0\t0.4196
-c: wha\t0\t0.4511
-c: what\t0\t0.4511
-c: whe\t0\t-0.2363
-c: whee\t0.2009\t0
-c: whi\t0\t-0.2447
-c: who\t0.4107\t0
-c: who \t0\t0.2808
-c: whol\t0.4078\t0
-c: wi\t-0.6758\t0.6777
-c: wil\t-0.3569\t0.3921
-c: will\t-0.3554\t0.3965
-c: wis\t0\t0.4662
-c: wish\t0\t0.4782
-c: wit\t-0.4353\t0
-c: with\t-0.4353\t0
-c: wo\t0.8561\t1.0170
-c: won\t0.4031\t0.4056
-c: won \t0\t0.3027
-c: wont\t0.4842\t0
-c: wor\t0.5259\t-0.3200
-c: word\t0.3575\t-0.2176
-c: wore\t0\t-0.2652
-c: work\t0\t-0.4375
-c: worl\t0\t0.3302
-c: wors\t0.6508\t0
-c: wort\t0\t0.2440
-c: wou\t0\t0.8350
-c: woul\t-0.2937\t0.8890
-c: woun\t0.3101\t0
-c: wr\t0\t0.6184
-c: wri\t0\t0.4960
-c: wris\t0\t0.4310
-c: wrot\t0\t0.3212
-c: y\t-0.8263\t0
-c: y \t0.4034\t-0.2093
-c: ya\t-0.2677\t0.4755
-c: ya \t-0.2260\t0.5324
-c: ye\t-0.2876\t0
-c: yea\t-0.2767\t0
-c: year\t-0.2641\t0
-c: yo\t-0.7237\t-0.3572
-c: you\t-0.7096\t-0.3552
-c: you \t-0.5737\t-0.2476
-c: your\t0\t-0.2894
-c:1 \t0.5164\t0
-c:11\t0.5266\t0
-c:11 \t0.5294\t0
-c:5 \t0\t-0.3171
-c:91\t0.5294\t0
-c:911\t0.5294\t0
-c:911 \t0.5294\t0
-c:a \t0\t0.8645
-c:ab\t0\t0.3596
-c:abo\t-0.5227\t0.4295
-c:abou\t-0.5227\t0.4295
-c:about\t-0.5227\t0.4295
-c:aby\t0.2978\t-0.2167
-c:aby \t0.2978\t-0.2167
-c:ac\t0.9951\t-1.5854
-c:acc\t0\t-0.2061
-c:acci\t0\t-0.2093
-c:accid\t0\t-0.2093
-c:ace \t0.3929\t-0.2638
-c:ach\t0.2431\t-0.5199
-c:ache\t0\t-0.5125
-c:ache \t0\t-0.4722
-c:ack\t0\t-0.4912
-c:ack \t0\t-0.3501
-c:acke\t0.2126\t0
-c:acked\t0.2314\t0
-c:act\t0.3555\t0
-c:acti\t0.4018\t-0.2514
-c:ad\t0.3673\t0.7692
-c:ad \t0.7596\t0
-c:ada\t0\t-0.3195
-c:adac\t0\t-0.4814
-c:adach\t0\t-0.4814
-c:ade\t-0.3038\t0.5198
-c:ade \t0\t0.2667
-c:ado\t0.2932\t0
-c:ado \t0.2190\t0
-c:ads\t0.2093\t0
-c:ads \t0.2093\t0
-c:ady\t-0.3469\t0.4619
-c:ady \t-0.3469\t0.4619
-c:af\t0\t-0.4696
-c:afe\t-0.2020\t-0.2474
-c:affa\t0\t0.3033
-c:affai\t0\t0.3033
-c:affi\t0\t-0.2069
-c:affic\t0\t-0.2069
-c:aft\t0.3675\t-0.3130
-c:afte\t0.3816\t-0.3740
-c:after\t0.3816\t-0.3740
-c:ag\t-0.3896\t1.0202
-c:aga\t-0.3498\t0.3151
-c:agai\t-0.3498\t0.3151
-c:again\t-0.3498\t0.3151
-c:age\t-0.2649\t0.5088
-c:age \t0\t0.6492
-c:ah\t0.4351\t-0.2675
-c:aho\t0.5306\t-0.2125
-c:ahog\t0.4922\t0
-c:ahoga\t0.2931\t0
-c:ai\t0.8332\t-1.5156
-c:aid\t-0.3896\t0
-c:aid \t-0.5656\t0
-c:ain\t0.3769\t-0.6545
-c:ain \t-0.3785\t0
-c:ainl\t0\t0.2460
-c:ainle\t0\t0.2460
-c:aint\t0.7656\t-0.6011
-c:aint \t0.2569\t-0.2221
-c:ainte\t0.3804\t-0.2674
-c:air\t1.0656\t-0.2907
-c:air \t0.7071\t-0.3740
-c:aire\t0.2317\t0
-c:aire \t0.2317\t0
-c:ait\t-0.2046\t-0.5152
-c:aiti\t0\t-0.4095
-c:aitin\t0\t-0.4095
-c:ak\t0.9463\t-0.2770
-c:ak \t0.2424\t0
-c:ake\t0.2202\t0
-c:ake \t0.2092\t0
-c:aki\t0.4738\t-0.2220
-c:akin\t0.4738\t-0.2220
-c:aking\t0.4738\t-0.2220
-c:al\t-0.2167\t1.3014
-c:al \t-0.9012\t0.6399
-c:ali\t0\t0.6406
-c:aliv\t0\t0.6406
-c:alive\t0\t0.5400
-c:alk\t0\t-0.2591
-c:alk \t0\t-0.4806
-c:alki\t-0.2247\t0.2615
-c:alkin\t-0.2247\t0.2615
-c:all\t0.5660\t0.3781
-c:all \t-0.3287\t0.5269
-c:alle\t0\t-0.3322
-c:aller\t0\t-0.3861
-c:allo\t0.4935\t0.2252
-c:allow\t0.4704\t0.2285
-c:ally\t0.2356\t0
-c:ally \t0.2356\t0
-c:alm\t0\t0.2591
-c:alta\t0.2344\t0
-c:alta \t0.2344\t0
-c:alw\t0\t-0.2632
-c:alwa\t0\t-0.2632
-c:alway\t0\t-0.2632
-c:am\t0\t-0.2675
-c:am \t-0.2199\t0
-c:ama \t0.2358\t0
-c:ame\t0\t-0.2441
-c:amil\t0\t0.3290
-c:amily\t0\t0.2472
-c:amin\t0\t-0.2967
-c:an\t0.6839\t-0.5330
-c:ana\t0\t0.3342
-c:anap\t0.2391\t0
-c:anaph\t0.2391\t0
-c:anc\t0\t-0.5030
-c:ance\t0\t-0.5030
-c:ance \t0\t-0.3091
-c:and\t1.2532\t0
-c:and \t0.8996\t0.3960
-c:andi\t-0.2809\t0.3593
-c:andin\t-0.2809\t0.3593
-c:ando\t0.7081\t0
-c:ando \t0.7232\t0
-c:ane\t0\t0.3695
-c:anen\t0\t0.4001
-c:anent\t0\t0.4001
-c:ange\t0\t-0.3118
-c:anged\t0\t-0.2447
-c:angr\t0.2723\t0
-c:ank\t0\t-0.4024
-c:anks\t0\t-0.2158
-c:anks \t0\t-0.2158
-c:ann\t0\t0.2815
-c:anni\t0\t0.2983
-c:annin\t0\t0.3238
-c:ano\t-0.2079\t0.2449
-c:ano \t0\t0.2405
-c:ans\t0\t0.2668
-c:ant\t0.5571\t0
-c:ant \t0.6413\t0
-c:ants\t0\t0.2218
-c:ants \t0\t0.2218
-c:any \t0.2732\t-0.6172
-c:anym\t-0.3319\t0.6423
-c:anymo\t-0.3319\t0.6423
-c:ap\t0\t-0.5877
-c:ap \t0\t-0.2333
-c:aper\t0\t-0.3019
-c:aph\t0.2391\t0
-c:aphy\t0.2391\t0
-c:aphyl\t0.2391\t0
-c:app\t-0.5154\t0
-c:appi\t0\t0.3216
-c:appin\t0\t0.3009
-c:appo\t0\t-0.2073
-c:appoi\t0\t-0.2073
-c:aps\t0.7338\t0
-c:apse\t0.7205\t0
-c:apsed\t0.5397\t0
-c:ar\t0.4480\t0.2472
-c:ar \t0\t0.9304
-c:ara\t0\t0.4961
-c:ara \t0.3689\t0
-c:arag\t0\t0.4628
-c:arage\t0\t0.4628
-c:are\t0\t0.3105
-c:are \t-0.2629\t0.2652
-c:arel\t0.4079\t0
-c:arely\t0.4079\t0
-c:arin\t0.2635\t0
-c:aring\t0.2635\t0
-c:ark\t0\t-0.2351
-c:arki\t0\t-0.2436
-c:arkin\t0\t-0.2436
-c:arl\t0\t-0.4134
-c:arli\t0\t-0.2090
-c:arlie\t0\t-0.2090
-c:arly\t0\t-0.2276
-c:arly \t0\t-0.2276
-c:arm\t0\t0.4462
-c:arm \t0.4291\t0
-c:arme\t0\t0.2352
-c:arme \t0\t0.2352
-c:arms\t0\t0.3453
-c:arms \t0\t0.3453
-c:arou\t-0.2720\t0.2325
-c:aroun\t-0.2720\t0.2325
-c:art\t0.5314\t-0.6897
-c:art \t0.4519\t-0.6347
-c:arti\t0\t-0.2221
-c:artin\t0\t-0.2221
-c:artn\t0\t0.2563
-c:artne\t0\t0.2563
-c:as\t-0.7080\t0.6663
-c:as \t-1.2739\t0.5263
-c:aso\t0\t0.5465
-c:ason\t0\t0.5465
-c:ason \t0\t0.4316
-c:asp\t0.4166\t0
-c:aspi\t0.3460\t0
-c:aspin\t0.3460\t0
-c:ass\t0.6125\t-0.7540
-c:ass \t0.3052\t-0.4206
-c:asse\t0\t-0.3168
-c:assed\t0.2161\t-0.2875
-c:assi\t0.2015\t0
-c:assin\t0.2015\t0
-c:ast\t-0.2422\t0.2427
-c:aste\t0\t0.2652
-c:aste \t0\t0.2618
-c:asti\t0\t0.2196
-c:astil\t0\t0.3425
-c:at\t0\t-1.7026
-c:at \t-0.2597\t-0.3968
-c:ata\t-0.2035\t0.5346
-c:atar\t0\t0.4305
-c:atar \t0\t0.2848
-c:ate\t-0.4979\t-0.9975
-c:ate \t-0.2205\t-0.8923
-c:atel\t0\t0.2142
-c:aten\t0\t0.3450
-c:ateni\t0\t0.2747
-c:ater\t0\t-0.4692
-c:ater \t0\t-0.4134
-c:ath\t1.0173\t-0.2359
-c:ath \t0.4616\t0.3378
-c:athe\t0\t-0.2148
-c:ather\t0\t-0.2148
-c:athi\t0.3956\t-0.5228
-c:athin\t0.3956\t-0.5228
-c:athr\t0.2214\t0
-c:athro\t0.2214\t0
-c:ati\t0\t-0.2541
-c:atio\t0\t-0.3477
-c:ation\t0\t-0.3477
-c:atm\t0\t-0.3647
-c:atme\t0\t-0.3647
-c:atmen\t0\t-0.3647
-c:att\t0.2471\t0
-c:au\t0\t-0.4816
-c:aus\t0\t-0.2683
-c:av\t0.4576\t-0.7053
-c:ave\t-0.2874\t0
-c:ave \t-0.2831\t0
-c:avi\t0.7662\t-0.3843
-c:avil\t0.2408\t0
-c:avily\t0.2408\t0
-c:avin\t0.5291\t-0.2119
-c:aving\t0.5291\t-0.2119
-c:aw \t0.3670\t0
-c:away\t-0.2814\t0
-c:away \t-0.2814\t0
-c:ay\t-1.1348\t-0.2250
-c:ay \t-0.7998\t-0.2107
-c:ayi\t-0.4767\t0
-c:ayin\t-0.4767\t0
-c:aying\t-0.4767\t0
-c:ayo\t0.3919\t-0.2235
-c:ayo \t0.3919\t-0.2235
-c:ays\t-0.2951\t0
-c:ays \t-0.2951\t0
-c:az\t0\t0.4009
-c:azo\t0\t0.5145
-c:azo \t0.2896\t0
-c:azor\t0\t0.4934
-c:azor \t0\t0.4934
-c:b \t0.2662\t0.2229
-c:ba\t0.3016\t0
-c:bab\t0.2839\t0
-c:baby\t0.2978\t-0.2167
-c:baby \t0.2978\t-0.2167
-c:bac\t-0.4437\t-0.2548
-c:back\t-0.4437\t-0.2548
-c:back \t-0.4437\t-0.2548
-c:bad\t0.2351\t0.3165
-c:bad \t0\t0.3535
-c:ban\t-0.2294\t0
-c:band\t-0.2212\t0
-c:bar\t0.3961\t0
-c:bare\t0.4079\t0
-c:barel\t0.4079\t0
-c:bat\t0.3237\t0
-c:bathr\t0.2214\t0
-c:be\t-1.4970\t0.4462
-c:be \t-0.6410\t0.6500
-c:bed\t0\t-0.2360
-c:bee\t-0.2149\t0.5731
-c:been\t-0.2216\t0.5922
-c:been \t-0.2216\t0.5922
-c:bef\t-0.2028\t-0.2256
-c:befo\t-0.2028\t-0.2256
-c:befor\t-0.2028\t-0.2256
-c:bei\t0\t0.4373
-c:bein\t0\t0.4373
-c:being\t0\t0.4373
-c:ber\t0\t-0.3689
-c:bers\t0\t-0.2120
-c:bersh\t0\t-0.2120
-c:bet\t-0.2963\t0
-c:bett\t-0.3674\t0
-c:bette\t-0.3674\t0
-c:bi\t0\t-0.8751
-c:big\t0.2007\t0
-c:bio\t0.2502\t0
-c:bit\t-0.4914\t-0.3954
-c:bit \t-0.4702\t-0.4495
-c:bl\t2.3743\t-0.8744
-c:bla\t0.6986\t0
-c:blac\t0.6431\t-0.2463
-c:black\t0.6431\t-0.2463
-c:blad\t0\t0.2554
-c:blade\t0\t0.2554
-c:ble\t0.5603\t-0.2042
-c:blee\t0.4399\t0
-c:bleed\t0.4399\t0
-c:blo\t0.7083\t-0.4378
-c:bloo\t0.7156\t-0.5559
-c:blood\t0.7156\t-0.5559
-c:blu\t0.4288\t-0.2475
-c:blue\t0.3647\t0
-c:blue \t0.3647\t0
-c:bo\t-0.4098\t0.7199
-c:boo\t-0.2283\t-0.2873
-c:book\t-0.2149\t-0.3924
-c:booki\t0\t-0.3238
-c:bot\t0.2929\t0
-c:bott\t0.2128\t0.3465
-c:bottl\t0.2128\t0.3465
-c:bou\t-0.5989\t0.8090
-c:boug\t0\t0.2063
-c:bough\t0\t0.2063
-c:bout\t-0.5426\t0.5137
-c:bout \t-0.5426\t0.5137
-c:bp\t0.5499\t0
-c:bp \t0.5499\t0
-c:br\t0.5480\t-0.7080
-c:braz\t0.2187\t0
-c:brazo\t0.2187\t0
-c:bre\t1.1208\t-1.0286
-c:brea\t1.1208\t-1.0286
-c:breat\t1.1383\t-0.9702
-c:bri\t0\t0.2165
-c:brid\t0\t0.4660
-c:bridg\t0\t0.4660
-c:brin\t0\t-0.2109
-c:bring\t0\t-0.2109
-c:bro\t-0.3638\t0
-c:bs\t0\t-0.2255
-c:bu\t0.3482\t0.6703
-c:bun\t0\t0.2216
-c:bunc\t0\t0.2216
-c:bunch\t0\t0.2216
-c:bur\t0\t0.5286
-c:burd\t0\t0.2465
-c:burde\t0\t0.2465
-c:burn\t0\t0.3251
-c:by\t0\t0.9038
-c:by \t0.4472\t0
-c:bye\t-0.3792\t0.8199
-c:bye \t-0.3592\t0.6591
-c:c \t0\t-0.8166
-c:ca\t0.8835\t0
-c:cal\t0.3362\t-0.4791
-c:call\t0.4031\t-0.4505
-c:call \t0.3759\t-0.4497
-c:cam\t0\t-0.2399
-c:came\t0.2087\t0
-c:came \t0.2087\t0
-c:can\t0.4066\t-0.6627
-c:can \t-0.3799\t-0.5893
-c:cant\t1.0835\t0
-c:cant \t1.0835\t0
-c:car\t0\t0.6676
-c:car \t0\t0.2123
-c:cara\t0.3663\t0
-c:cara \t0.3663\t0
-c:care\t0\t0.5585
-c:care \t-0.2294\t0.3941
-c:cat \t0\t0.2196
-c:cc\t0\t-0.2216
-c:cci\t0\t-0.2093
-c:ccid\t0\t-0.2093
-c:ccide\t0\t-0.2093
-c:ce\t0.5462\t0
-c:ce \t0.7924\t-0.3563
-c:ch\t1.8209\t-1.3077
-c:che\t1.0100\t-0.6567
-c:che \t0\t-0.3539
-c:chec\t-0.2693\t0.3005
-c:check\t-0.2693\t0.3005
-c:chen\t0.2430\t0
-c:chen \t0.2430\t0
-c:ches\t1.1511\t-0.6425
-c:chest\t1.2497\t-0.6081
-c:cho\t0.7227\t-0.3400
-c:cho \t0.8099\t-0.3812
-c:ci\t0\t0.7087
-c:cid\t0\t1.0940
-c:cida\t0\t0.5603
-c:cidal\t-0.2282\t0.5726
-c:cide\t0\t0.4697
-c:cide \t-0.2057\t0.4457
-c:cided\t0\t0.2333
-c:ciden\t0\t-0.2093
-c:cio\t0.4701\t0
-c:ciou\t0.4701\t0
-c:cious\t0.4701\t0
-c:cit\t0\t-0.3682
-c:cita\t0\t-0.2514
-c:cita \t0\t-0.2514
-c:ck \t0\t-0.4067
-c:clin\t0\t-0.2630
-c:clini\t0\t-0.2630
-c:clo\t0\t0.2118
-c:clos\t0\t0.2472
-c:close\t0\t0.3383
-c:closi\t0.2763\t0
-c:co\t0\t-0.8810
-c:col\t0.4117\t-0.3095
-c:cold\t-0.2853\t-0.2335
-c:cold \t-0.2853\t-0.2335
-c:coll\t0.7670\t0
-c:colla\t0.8068\t-0.2359
-c:com\t-0.2899\t0
-c:come\t-0.3482\t0.2242
-c:come \t-0.3022\t0.2572
-c:compa\t0\t-0.2125
-c:con\t0.7139\t-0.4054
-c:conf\t0.2355\t-0.2718
-c:confu\t0.2529\t0
-c:cons\t0.3894\t0
-c:consc\t0.4701\t0
-c:conv\t0.4324\t0
-c:convu\t0.4324\t0
-c:coo\t0\t-0.3287
-c:cook\t0\t-0.3287
-c:cook \t0\t-0.2269
-c:cor\t-0.3220\t0.3441
-c:cort\t-0.2494\t0.3214
-c:corto\t-0.2011\t0
-c:cou\t-0.4257\t-0.3026
-c:coul\t-0.2275\t-0.2371
-c:could\t-0.2275\t-0.2371
-c:coun\t-0.2052\t0
-c:count\t0\t0.2754
-c:cr\t0\t-0.3100
-c:cri\t0\t-0.2174
-c:cru\t0.2174\t0
-c:crus\t0.2307\t0
-c:crush\t0.2307\t0
-c:ct\t0\t-0.2552
-c:cti\t0.4399\t-0.2267
-c:ctio\t0.2820\t-0.2535
-c:ction\t0.2820\t-0.2535
-c:cto\t0\t-0.2528
-c:ctor\t0\t-0.2528
-c:ctor \t0\t-0.2125
-c:ctu\t0\t0.2785
-c:cu\t-0.2500\t0.6669
-c:cut\t-0.3609\t0.7242
-c:cut \t0\t0.3205
-c:cutt\t0\t0.4335
-c:cutti\t0\t0.4335
-c:d \t1.1226\t0.2774
-c:da\t-0.4942\t-0.4284
-c:da \t0\t0.4763
-c:dac\t0\t-0.4814
-c:dach\t0\t-0.4814
-c:dache\t0\t-0.4814
-c:dad\t0.3920\t0
-c:dad \t0.2646\t0
-c:dal\t-0.2282\t0.5726
-c:dal \t-0.2282\t0.5726
-c:das\t0\t0.2074
-c:das \t0\t0.2074
-c:day\t-0.8306\t-0.6537
-c:day \t-0.7905\t-0.6214
-c:db\t-0.3453\t0.7488
-c:dby\t-0.3453\t0.7488
-c:dbye\t-0.3453\t0.7488
-c:dbye \t-0.3253\t0.5879
-c:dd\t0.7079\t-0.4994
-c:dde\t0.7586\t-0.3276
-c:dden\t0.7586\t-0.3276
-c:dden \t0.2918\t0
-c:ddenl\t0.4668\t-0.2130
-c:de\t0.8279\t1.2001
-c:de \t0.7392\t0.3511
-c:dea\t-0.3938\t1.3672
-c:dead\t0\t0.8666
-c:dead \t0\t0.8666
-c:deal\t0\t-0.2338
-c:deal \t0\t-0.2338
-c:deat\t-0.2813\t0.7509
-c:death\t-0.2544\t0.7521
-c:dec\t0\t0.3556
-c:deci\t0\t0.4500
-c:decid\t0\t0.2333
-c:ded\t-0.2715\t0.2799
-c:ded \t0\t0.3601
-c:den\t0.7244\t-0.6945
-c:den \t0.2060\t0
-c:denl\t0.4668\t-0.2130
-c:denly\t0.4668\t-0.2130
-c:dent\t0\t-0.4046
-c:deo\t0\t-0.2226
-c:deo \t0\t-0.2226
-c:der \t0\t0.2048
-c:ders\t0\t-0.3307
-c:ders \t0\t-0.3245
-c:des\t0.2227\t0.4572
-c:des \t0\t0.2089
-c:desm\t0.4709\t-0.2686
-c:desma\t0.4709\t-0.2686
-c:desp\t0\t0.2279
-c:despe\t0\t0.3956
-c:despi\t0.2507\t0
-c:dg\t-0.2662\t0.7231
-c:dge\t-0.2662\t0.7231
-c:dge \t-0.2662\t0.7231
-c:di\t-0.2744\t0.9923
-c:dic\t-0.2110\t0.2189
-c:did\t-0.2011\t0
-c:die\t-0.2399\t0.7438
-c:die \t0\t1.0822
-c:diet\t0\t-0.2179
-c:diet \t0\t-0.2179
-c:din\t0.2584\t0.2294
-c:ding\t0.2259\t0.2872
-c:ding \t0.2259\t0.2872
-c:disa\t0\t0.2084
-c:disap\t0\t0.2084
-c:dizzy\t0.2052\t0
-c:dl\t0.2116\t0
-c:do\t0.7967\t0.2050
-c:do \t0.8292\t0
-c:doc\t0\t-0.2834
-c:doct\t0\t-0.2528
-c:docto\t0\t-0.2528
-c:does \t0\t-0.3626
-c:doesn\t0\t0.2809
-c:dog\t-0.2024\t0.2300
-c:dog \t-0.2024\t0.2300
-c:dol\t0.2515\t0
-c:dolo\t0.2571\t0
-c:dolor\t0.2571\t0
-c:don\t-0.5377\t0.5604
-c:done\t-0.2156\t0.2766
-c:done \t-0.2156\t0.2766
-c:dont\t-0.3082\t0.3197
-c:dont \t-0.3082\t0.3197
-c:dos\t0.4939\t0
-c:dose\t0.5367\t0
-c:dose \t0\t0.3353
-c:dosed\t0.4165\t-0.3018
-c:down \t0.2139\t-0.2935
-c:dr\t0\t-0.8844
-c:dra\t0.3208\t0
-c:dre\t-0.2623\t0
-c:dri\t-0.3235\t-0.3702
-c:driv\t-0.3614\t-0.4625
-c:drive\t0\t-0.2951
-c:drivi\t-0.2193\t0
-c:dro\t0.4528\t-0.4356
-c:droo\t0.2878\t0
-c:droop\t0.2746\t0
-c:dry\t-0.2333\t0
-c:dry \t-0.2333\t0
-c:du\t0.2336\t-0.4755
-c:due\t0\t-0.2177
-c:duel\t0\t-0.2177
-c:duele\t0\t-0.2177
-c:dy\t0\t0.9989
-c:dy \t0\t0.5912
-c:dyi\t0\t0.3433
-c:dyin\t0\t0.3433
-c:dying\t0\t0.4011
-c:e \t0.4532\t1.3801
-c:ea\t0.4170\t0
-c:eac\t0\t0.2668
-c:eace\t0\t0.3051
-c:eace \t0\t0.2247
-c:ead\t-0.2693\t0.4135
-c:ead \t0\t0.5883
-c:eada\t0\t-0.4814
-c:eadac\t0\t-0.4814
-c:eady\t-0.3469\t0.4619
-c:eady \t-0.3469\t0.4619
-c:eak\t0.2917\t-0.2749
-c:eak \t0.2424\t0
-c:eal\t0.3186\t0
-c:eal \t0\t-0.2278
-c:eall\t0.4020\t0
-c:eally\t0.4020\t0
-c:eam\t0\t-0.2061
-c:ean\t0\t0.3681
-c:ear\t0\t-0.2563
-c:ear \t0\t0.6023
-c:earl\t0\t-0.4365
-c:earli\t0\t-0.2090
-c:early\t0\t-0.2276
-c:eart\t0.5485\t-0.2823
-c:eart \t0.5271\t-0.3220
-c:eas\t-0.2806\t0.5917
-c:easo\t0\t0.5465
-c:eason\t0\t0.5465
-c:eat\t0.5213\t-0.8005
-c:eat \t-0.3175\t-0.3274
-c:eate\t0\t0.3450
-c:eaten\t0\t0.3450
-c:eath\t0.8526\t-0.3973
-c:eath \t0.4616\t0.3378
-c:eathi\t0.3956\t-0.5228
-c:eatm\t0\t-0.3647
-c:eatme\t0\t-0.3647
-c:eav\t0.2570\t0
-c:eavi\t0.2279\t0
-c:eavil\t0.2408\t0
-c:ec\t0.6470\t-0.3361
-c:ech\t0.9343\t-0.4367
-c:ech \t0.3128\t0
-c:echo\t0.6215\t-0.3308
-c:echo \t0.6215\t-0.3308
-c:eci\t0\t0.4382
-c:ecid\t0\t0.2333
-c:ecide\t0\t0.2333
-c:eck\t0\t0.2341
-c:ed\t0.4565\t-0.4902
-c:eda\t0\t-0.2116
-c:ede\t0.3271\t0
-c:ede \t0.3432\t0
-c:edg\t0\t0.3059
-c:edge\t0\t0.3059
-c:edge \t0\t0.3059
-c:edi\t0.3284\t0
-c:edin\t0.4316\t-0.2392
-c:eding\t0.4316\t-0.2392
-c:eds\t-0.2361\t0
-c:eds \t-0.2361\t0
-c:edu\t0\t-0.2020
-c:ee\t-0.6321\t-0.6477
-c:ee \t-0.4627\t0
-c:eec\t0.3158\t0
-c:eech\t0.3158\t0
-c:eech \t0.3158\t0
-c:eed\t0\t-0.4307
-c:eed \t-0.2624\t0
-c:eedi\t0.4316\t-0.2392
-c:eedin\t0.4316\t-0.2392
-c:eei\t0.2429\t-0.2844
-c:eein\t0.2429\t-0.2844
-c:eeing\t0.2429\t-0.2844
-c:eek\t-0.2534\t-0.3454
-c:eel\t0.2969\t0
-c:eels\t0.3256\t0
-c:eels \t0.3256\t0
-c:een\t-0.3720\t0.5846
-c:een \t-0.3160\t0.5903
-c:eep\t-0.2113\t0.2447
-c:eep \t-0.2573\t0.4981
-c:eepi\t0\t-0.2401
-c:eepin\t0\t-0.2401
-c:eet\t-0.2786\t0
-c:eet \t-0.2572\t0
-c:eez\t0.2818\t0
-c:eezi\t0.2282\t0
-c:eezin\t0.2282\t0
-c:ef\t-0.2608\t-0.5536
-c:efo\t-0.2028\t-0.2256
-c:efor\t-0.2028\t-0.2256
-c:efore\t-0.2028\t-0.2256
-c:eft\t0.2432\t0
-c:eft \t0.2576\t0
-c:eg\t0.2084\t0
-c:egu\t0\t0.3413
-c:egui\t0\t0.2465
-c:eguir\t0\t0.2465
-c:ei\t1.4509\t-0.3871
-c:eir\t0.2266\t0
-c:eird \t0.2068\t0
-c:eiz\t1.0275\t-0.4117
-c:eizi\t0.3752\t0
-c:eizin\t0.3752\t0
-c:eizu\t0.6523\t-0.2397
-c:eizur\t0.6523\t-0.2397
-c:ej\t0\t0.2187
-c:ejo\t0\t0.2187
-c:ejor\t0\t0.2187
-c:ejor \t0\t0.2187
-c:ek\t-0.2534\t-0.3454
-c:el\t0.4049\t0.4017
-c:el \t0.6444\t0
-c:ele \t0\t-0.2177
-c:elf\t-0.8363\t1.5098
-c:elf \t-0.8363\t1.5098
-c:eli\t-0.2460\t0
-c:ell\t0.3525\t0
-c:elp\t0\t-0.3560
-c:els\t0.3720\t-0.2329
-c:els \t0.4122\t0
-c:ely\t0.2022\t0
-c:ely \t0.2022\t0
-c:em\t-0.7079\t0.2350
-c:em \t0\t0.4965
-c:emb\t0\t-0.3557
-c:embe\t0\t-0.3557
-c:ember\t0\t-0.3557
-c:emp\t0\t0.2118
-c:en\t0.6456\t0.3651
-c:en \t0.4549\t1.0727
-c:ena\t0\t0.2414
-c:end\t-1.0587\t0.8628
-c:end \t-0.6802\t0.4669
-c:endi\t-0.3037\t0.4154
-c:endin\t-0.3037\t0.4154
-c:ene\t0.3811\t0
-c:ene \t0.2852\t0
-c:eng\t0.4154\t0
-c:engo\t0.2903\t0
-c:engo \t0.2903\t0
-c:eni\t0\t-0.2014
-c:enj\t0\t-0.2708
-c:enjo\t0\t-0.2708
-c:enjoy\t0\t-0.2708
-c:enl\t0.4668\t-0.2130
-c:enly\t0.4668\t-0.2130
-c:enly \t0.4668\t-0.2130
+bias\t-2.6351\t-1.3631
+c: 5\t0\t-0.2827
+c: 5 \t0\t-0.2827
+c: 9\t0.3870\t-0.2297
+c: 91\t0.5219\t0
+c: 911\t0.5219\t0
+c: 911 \t0.5219\t0
+c: a\t0\t-1.3983
+c: a \t-0.4440\t0
+c: ab\t-0.3061\t0.2248
+c: abo\t-0.5511\t0.4256
+c: abou\t-0.5511\t0.4256
+c: acc\t0\t-0.2207
+c: acci\t0\t-0.2248
+c: af\t0.3280\t0
+c: aff\t0\t0.2344
+c: affa\t0\t0.2930
+c: aft\t0.2948\t-0.3190
+c: afte\t0.2948\t-0.3190
+c: ag\t-0.2797\t0.4540
+c: aga\t-0.3528\t0.2936
+c: agai\t-0.3528\t0.2936
+c: ah\t0.3818\t-0.3286
+c: aho\t0.4008\t-0.2186
+c: ahog\t0.4560\t0
+c: ai\t0.7515\t-0.2687
+c: air\t0.7685\t-0.3680
+c: air \t0.5052\t-0.2639
+c: aire\t0.2236\t0
+c: al\t-0.6689\t0.6747
+c: ali\t0\t0.4623
+c: aliv\t0\t0.4623
+c: all\t-0.4331\t0.3424
+c: all \t-0.5519\t0.7062
+c: alle\t0\t-0.3638
+c: alw\t0\t-0.2599
+c: alwa\t0\t-0.2599
+c: am\t0\t0.3485
+c: amo\t0\t0.2658
+c: amou\t0\t0.2658
+c: an\t1.2139\t0
+c: an \t0.6671\t-0.2543
+c: ana\t0.2366\t0
+c: anap\t0.2366\t0
+c: and\t1.1324\t0
+c: and \t1.1324\t0
+c: any\t-0.4498\t0.5235
+c: any \t-0.2353\t0
+c: anym\t-0.3561\t0.5467
+c: ap\t-0.2524\t-0.5485
+c: app\t-0.2213\t-0.5774
+c: app \t0\t-0.2098
+c: appo\t0\t-0.2245
+c: ar\t0.5880\t0
+c: are\t0.3116\t-0.2980
+c: aren\t0.3212\t0
+c: arm\t0.4624\t0
+c: arm \t0.5494\t-0.2338
+c: arms\t0\t0.3272
+c: aro\t-0.2755\t0.2240
+c: arou\t-0.2755\t0.2240
+c: as\t-0.3641\t-0.2041
+c: at\t0\t-0.5893
+c: at \t-0.2152\t-0.3235
+c: ate\t0.2704\t0
+c: ate \t0.2704\t0
+c: att\t0.2802\t0
+c: atta\t0.2838\t0
+c: away\t-0.2406\t0
+c: b\t1.3108\t-0.7518
+c: ba\t0.7405\t-0.3349
+c: bab\t0.2630\t-0.2181
+c: baby\t0.2630\t-0.2181
+c: bac\t-0.4627\t-0.2147
+c: back\t-0.4627\t-0.2147
+c: bad\t0.2611\t0.2915
+c: bad \t0\t0.3285
+c: bar\t0.4346\t-0.2015
+c: bare\t0.4346\t-0.2015
+c: bat\t0.3203\t0
+c: be\t-1.4762\t0.5418
+c: be \t-0.7876\t0.5259
+c: bee\t-0.2030\t0.5781
+c: been\t-0.2062\t0.5969
+c: bef\t-0.2583\t-0.2124
+c: befo\t-0.2583\t-0.2124
+c: bei\t0\t0.4347
+c: bein\t0\t0.4347
+c: bet\t-0.3313\t0
+c: bett\t-0.3829\t0
+c: bi\t-0.2811\t-0.9526
+c: bie\t0\t-0.2212
+c: bien\t0\t-0.2212
+c: bil\t0\t-0.2217
+c: bill\t0\t-0.2217
+c: bit\t-0.5063\t-0.4351
+c: bit \t-0.4987\t-0.4279
+c: bl\t1.8477\t-0.5689
+c: bla\t0.4654\t0
+c: blac\t0.6015\t-0.2438
+c: blad\t0\t0.2381
+c: ble\t0.3997\t0
+c: blee\t0.3193\t0
+c: blo\t0.6536\t-0.3186
+c: bloc\t0\t0.2655
+c: bloo\t0.6831\t-0.5770
+c: blu\t0.3655\t-0.2379
+c: blue\t0.3234\t0
+c: bo\t0\t-0.2684
+c: bod\t0.2288\t0
+c: body\t0.2288\t0
+c: boo\t0\t-0.2553
+c: book\t0\t-0.3517
+c: bot\t0.2277\t0
+c: both\t0\t-0.2250
+c: bott\t0\t0.3719
+c: bou\t0\t0.2601
+c: bp\t0.4922\t0
+c: bp \t0.4922\t0
+c: br\t0.5732\t-0.7497
+c: braz\t0.2026\t0
+c: bre\t1.0905\t-1.0150
+c: brea\t1.0905\t-1.0150
+c: brid\t0\t0.4892
+c: brin\t0\t-0.2409
+c: bro\t-0.3405\t0
+c: bu\t0\t0.7335
+c: bun\t0\t0.2047
+c: bunc\t0\t0.2047
+c: bur\t0\t0.5552
+c: burd\t0\t0.2672
+c: burn\t0\t0.3278
+c: by\t0\t0.5232
+c: by \t0\t0.4632
+c: c\t1.3050\t-0.6280
+c: ca\t0.7694\t-0.2495
+c: cal\t0.2524\t-0.4227
+c: call\t0.3443\t-0.4652
+c: cam\t0\t-0.2296
+c: can\t0.5276\t-0.6567
+c: can \t-0.2589\t-0.5736
+c: cant\t0.9981\t0
+c: car\t0\t0.4317
+c: cara\t0.3047\t0
+c: care\t0\t0.2715
+c: cat\t0\t0.2111
+c: cat \t0\t0.2096
+c: ch\t0.8332\t-0.4108
+c: cha\t0\t-0.2355
+c: che\t0.9325\t-0.3288
+c: chec\t-0.2748\t0.2764
+c: ches\t1.2516\t-0.6207
+c: choi\t0\t0.2520
+c: ci\t0\t-0.2288
+c: cit\t0\t-0.3009
+c: cita\t0\t-0.2704
+c: cli\t0\t-0.2649
+c: clin\t0\t-0.3934
+c: clos\t0\t0.2242
+c: co\t0\t-1.0793
+c: col\t0.3992\t-0.2869
+c: cold\t-0.2981\t-0.2310
+c: coll\t0.7646\t0
+c: come\t-0.3088\t0
+c: con\t0.3639\t-0.3499
+c: conf\t0.2123\t-0.2756
+c: conv\t0.3893\t0
+c: coo\t0\t-0.3263
+c: cook\t0\t-0.3263
+c: cor\t-0.2662\t0.3483
+c: cort\t-0.2579\t0.3158
+c: cou\t-0.3976\t-0.2466
+c: coul\t-0.2147\t-0.2356
+c: coun\t-0.2381\t0.2373
+c: cr\t0.2730\t-0.2239
+c: cru\t0.2121\t0
+c: crus\t0.2271\t0
+c: cu\t-0.3378\t0.8292
+c: cut\t-0.3604\t0.6856
+c: cut \t0\t0.3187
+c: cutt\t0\t0.3997
+c: d\t-0.5083\t1.5000
+c: da\t0.4880\t0
+c: dad\t0.3801\t0
+c: dad \t0.2590\t0
+c: de\t0\t1.3129
+c: de \t0\t0.2150
+c: dea\t-0.3073\t1.3661
+c: dead\t0\t0.8184
+c: deat\t-0.2650\t0.7529
+c: dec\t0\t0.3377
+c: deci\t0\t0.4252
+c: den\t0\t-0.2203
+c: des\t0.5268\t0
+c: desd\t0.3642\t0
+c: desm\t0.6132\t-0.2556
+c: desp\t0\t0.3225
+c: di\t-0.3236\t0.5741
+c: die\t-0.2258\t0.6539
+c: die \t0\t0.9896
+c: diet\t0\t-0.2154
+c: do\t-0.6363\t0
+c: do \t-0.3366\t0
+c: doc\t0\t-0.2592
+c: doct\t0\t-0.2383
+c: doe\t0.2183\t0
+c: does\t0.2183\t0
+c: dog\t0\t0.2073
+c: dog \t0\t0.2073
+c: doi\t0\t-0.2053
+c: doin\t0\t-0.2053
+c: dol\t0.3530\t-0.2029
+c: dolo\t0.3530\t-0.2029
+c: don\t-0.5977\t0.5815
+c: done\t-0.3167\t0.3038
+c: dont\t-0.2780\t0.3006
+c: dr\t0\t-0.8126
+c: dra\t0.3187\t0
+c: dran\t0.2020\t0
+c: dri\t-0.3855\t-0.3589
+c: driv\t-0.3740\t-0.4484
+c: dro\t0.3938\t-0.4191
+c: droo\t0.2849\t0
+c: dry\t-0.2201\t0
+c: dry \t-0.2201\t0
+c: du\t0\t-0.2719
+c: due\t0\t-0.2230
+c: duel\t0\t-0.2230
+c: dy\t0\t0.3935
+c: dyi\t0\t0.3317
+c: dyin\t0\t0.3317
+c: e\t0.9167\t1.7810
+c: ea\t-0.3324\t-0.2968
+c: ear\t0\t-0.4073
+c: earl\t0\t-0.4644
+c: ed\t0\t0.3240
+c: edg\t0\t0.3240
+c: edge\t0\t0.3240
+c: el\t0.5973\t-0.3969
+c: el \t0.5052\t-0.2759
+c: en\t-0.7256\t1.2335
+c: end\t-0.6607\t0.9818
+c: end \t-0.4005\t0.5030
+c: endi\t-0.2542\t0.4679
+c: enj\t0\t-0.2605
+c: enjo\t0\t-0.2605
+c: eno\t0\t0.2169
+c: enou\t0\t0.2169
+c: er\t0.3035\t0
+c: er \t0.3035\t0
+c: es\t0.3935\t0.3066
+c: espo\t0.2195\t0
+c: est\t0\t0.2501
+c: esta\t0.3116\t0
+c: este\t0\t0.2601
+c: ev\t0.4127\t0.5764
+c: eve\t0.4127\t0.5764
+c: ever\t0.3755\t0.6186
+c: ex\t-0.2399\t0.3219
+c: exi\t0\t0.5749
+c: exis\t0\t0.3331
+c: exit\t0\t0.2417
+c: ey\t0.2057\t0
+c: eye\t0.2057\t0
+c: f\t1.0684\t-1.6541
+c: fa\t1.5682\t-0.6256
+c: fac\t0.5782\t-0.3108
+c: face\t0.6196\t-0.2740
+c: fai\t0.9237\t-0.4944
+c: fain\t0.9316\t-0.6409
+c: fal\t0.2909\t0
+c: falt\t0.2015\t0
+c: fam\t0\t0.3592
+c: fami\t0\t0.3592
+c: fas\t0\t-0.2290
+c: fast\t0\t-0.2290
+c: fe\t0.6517\t-0.8725
+c: fee\t0\t-0.3226
+c: feel\t0.2282\t0
+c: fel\t0.2534\t-0.3449
+c: fell\t0.3556\t-0.2275
+c: fi\t-0.6360\t-0.2746
+c: fig\t0\t0.3989
+c: figh\t0\t0.3989
+c: fil\t0\t-0.2085
+c: fill\t0\t-0.2042
+c: fin\t-0.8221\t-0.2159
+c: fine\t-0.7310\t-0.3065
+c: fit\t0.3656\t0
+c: fit \t0.2821\t0
+c: fl\t0.3603\t-0.3844
+c: flo\t0.6133\t-0.2471
+c: floo\t0.7163\t0
+c: fo\t-0.2563\t0
+c: foo\t0\t-0.2956
+c: food\t0\t-0.2261
+c: for\t-0.6398\t0
+c: for \t-0.2992\t0
+c: fore\t0\t0.4456
+c: form\t0\t-0.7458
+c: forw\t0\t0.3350
+c: fou\t0.2373\t0
+c: foun\t0.2433\t0
+c: fr\t-0.3574\t0
+c: fr \t0\t0.2266
+c: frid\t0\t-0.2143
+c: fu\t0\t0.2042
+c: fune\t0\t0.2321
+c: fut\t0\t0.2393
+c: futu\t0\t0.2393
+c: g\t-0.5728\t0.6447
+c: ga\t0.3095\t0
+c: gara\t0\t0.4616
+c: gas\t0.4316\t0
+c: gasp\t0.4316\t0
+c: gav\t0\t-0.2051
+c: gave\t0\t-0.2051
+c: ge\t0.3059\t0
+c: get\t0.3239\t0
+c: get \t0.3285\t-0.2252
+c: gi\t-0.3810\t0.4993
+c: giv\t-0.2667\t0.3460
+c: gl\t0\t-0.2100
+c: gla\t0\t-0.2100
+c: go\t-0.6727\t1.2634
+c: go \t-0.2943\t0.5915
+c: god\t0\t0.2506
+c: god \t0\t0.2506
+c: goo\t-0.5837\t0.7695
+c: good\t-0.5569\t0.5226
+c: goog\t0\t0.2469
+c: gr\t0\t-0.5825
+c: gra\t0\t-0.3644
+c: gran\t0\t-0.2508
+c: gu\t0\t0.2810
+c: gun\t0\t0.4295
+c: gun \t0\t0.4736
+c: gus\t0.2520\t0
+c: gush\t0.2520\t0
+c: h\t1.4439\t0.6654
+c: ha\t0.4749\t0
+c: hab\t0.2326\t0
+c: habl\t0.2326\t0
+c: had\t0.3943\t-0.4557
+c: had \t0.4111\t-0.4581
+c: han\t-0.2676\t0.4262
+c: hand\t0\t0.3214
+c: hard\t0\t-0.2358
+c: has\t-0.3461\t0.3475
+c: has \t-0.3520\t0.4116
+c: hav\t0.5461\t0
+c: have\t0\t0.3206
+c: havi\t0.6780\t-0.3640
+c: he\t1.7170\t0
+c: he \t0.4576\t0
+c: hea\t1.1071\t-0.6141
+c: head\t0.3748\t-0.6268
+c: hear\t0.6504\t0
+c: heat\t0\t-0.2232
+c: heav\t0.2716\t0
+c: hel\t0\t-0.3448
+c: help\t0\t-0.3543
+c: her\t-0.2365\t1.0715
+c: her \t0.2553\t0
+c: here\t-0.3176\t0.6811
+c: hers\t0\t0.3565
+c: hes\t0.5777\t0
+c: hes \t0.5777\t0
+c: hi\t0.8245\t0.3506
+c: hi \t0\t0.2283
+c: him\t0\t0.4170
+c: hims\t0\t0.4565
+c: hin\t0.2290\t0
+c: hinc\t0.2290\t0
+c: his \t0.2658\t0
+c: hit\t0.2599\t0
+c: hit \t0.2567\t0
+c: ho\t-0.8151\t1.0741
+c: hom\t0\t-0.4370
+c: home\t0\t-0.3425
+c: hon\t-0.2304\t0.2880
+c: hone\t-0.2304\t0.2880
+c: hop\t-0.3108\t0.5772
+c: hope\t-0.3022\t0.4555
+c: how\t-0.2777\t0.5185
+c: how \t-0.2777\t0.5185
+c: hug\t0.2185\t0
+c: huge\t0.2185\t0
+c: i\t0\t0.2978
+c: i \t-0.4525\t0.4609
+c: il\t-0.2530\t0.3110
+c: ill\t-0.2530\t0.3110
+c: ill \t-0.2530\t0.3110
+c: im\t-0.2213\t0.2734
+c: im \t-0.2019\t0.2582
+c: in \t-0.2398\t0
+c: inf\t0.2885\t0
+c: ins\t-0.3533\t-0.2779
+c: inst\t0\t-0.2065
+c: int\t0\t0.3003
+c: into\t0\t0.4510
+c: is\t0.9801\t-0.8850
+c: is \t0.7667\t-0.6541
+c: isn\t0.3064\t-0.2403
+c: isnt\t0.3064\t-0.2403
+c: it\t0\t0.4598
+c: it \t-0.6498\t0.6268
+c: its\t0.4963\t0
+c: its \t0.4963\t0
+c: iv\t-0.3765\t0.5283
+c: iv \t0\t-0.2304
+c: ive\t-0.3591\t0.7586
+c: ive \t-0.3591\t0.7586
+c: iz\t0.2107\t0
+c: izq\t0.2107\t0
+c: izqu\t0.2107\t0
+c: j\t0\t0.6377
+c: jaw\t0.2386\t0
+c: jaw \t0.2386\t0
+c: jo\t0\t-0.2078
+c: ju\t-0.3553\t0.8536
+c: jum\t0\t0.4467
+c: jump\t-0.2070\t0.4754
+c: jus\t-0.2861\t0.5041
+c: just\t-0.2861\t0.5041
+c: k\t-0.3166\t1.2659
+c: ke\t0.2569\t0.2274
+c: kee\t0\t0.4477
+c: keep\t0\t0.4477
+c: ket\t0.2483\t-0.2728
+c: keta\t0.2483\t-0.2728
+c: kid\t0.3132\t0.2148
+c: kid \t0.4086\t-0.2399
+c: kids\t0\t0.4547
+c: kil\t-0.5145\t-0.2558
+c: kill\t-0.5145\t-0.2558
+c: kin\t0\t0.3018
+c: kind\t0\t0.3018
+c: kit\t0.2192\t0
+c: kitc\t0.2309\t0
+c: km\t0\t0.6856
+c: kms\t0\t0.6856
+c: kms \t0\t0.6856
+c: kn\t-0.2308\t0.5519
+c: kne\t-0.2198\t-0.2533
+c: knee\t-0.2198\t-0.2533
+c: kni\t0\t0.4214
+c: knif\t0\t0.3197
+c: kno\t0\t0.3838
+c: know\t0\t0.4062
+c: l\t-0.8897\t0.5279
+c: la\t-0.3773\t-0.5594
+c: la \t0.4941\t0
+c: las\t-0.4118\t0.4185
+c: las \t0\t0.2227
+c: last\t-0.3330\t0
+c: lat\t-0.3316\t-0.6565
+c: late\t-0.3316\t-0.6565
+c: le\t0.3075\t-0.2318
+c: lea\t0\t-0.2364
+c: lef\t0.2377\t0
+c: left\t0.2377\t0
+c: let\t0\t0.4754
+c: leth\t0\t0.4098
+c: lett\t0\t0.2205
+c: li\t0\t0.8007
+c: lif\t0\t0.7195
+c: life\t0\t0.8749
+c: lik\t0.3904\t0
+c: like\t0.3904\t0
+c: lin\t0\t0.3044
+c: line\t0\t0.3802
+c: lip\t0.6475\t-0.3062
+c: lips\t0.6475\t-0.3062
+c: lit\t-0.3448\t-0.2450
+c: litt\t-0.3448\t-0.2450
+c: liv\t-0.4192\t0.7964
+c: live\t0\t0.2387
+c: livi\t-0.2559\t0.5576
+c: lo\t-0.3609\t0.2894
+c: lol\t-0.5908\t-0.7719
+c: lol \t-0.5908\t-0.7719
+c: lon\t0\t0.2115
+c: long\t0\t0.2115
+c: loo\t0\t0.4971
+c: look\t0\t0.4971
+c: los\t0.2630\t0
+c: lot\t0.3245\t0
+c: m\t0.3746\t0.3077
+c: make\t-0.2476\t0
+c: mam\t0.2190\t0
+c: mama\t0.2190\t0
+c: man\t0.6091\t-0.2143
+c: many\t0.7243\t-0.4602
+c: mar\t0\t-0.2925
+c: mat\t0\t0.4338
+c: mata\t0\t0.4070
+c: me\t-0.6932\t0.5430
+c: me \t0\t0.3082
+c: mej\t0\t0.2242
+c: mejo\t0\t0.2242
+c: mem\t0\t-0.2464
+c: mi\t0.4984\t0
+c: mi \t0.4518\t0
+c: min\t0.4009\t0
+c: min \t0.2073\t0
+c: mind\t0\t0.3599
+c: minu\t0.2923\t0
+c: mom\t0\t0.2479
+c: mon\t0\t-0.3946
+c: mont\t0\t-0.2237
+c: mor\t-0.2615\t0.4525
+c: mori\t0\t0.3723
+c: morn\t0\t-0.2453
+c: mou\t0.2357\t0
+c: mout\t0.2395\t0
+c: mov\t0.3355\t-0.3038
+c: mu\t0\t0.4168
+c: muc\t0\t0.2531
+c: much\t0\t0.2531
+c: mue\t0\t0.4679
+c: muer\t0\t0.4679
+c: mum\t0.2547\t0
+c: mum \t0.2472\t0
+c: my\t-0.2894\t0.4448
+c: my \t0\t-0.2237
+c: mys\t-0.4365\t0.7119
+c: myse\t-0.4365\t0.7119
+c: n\t-1.0193\t-0.8034
+c: na\t-0.2868\t0
+c: ne\t-0.5475\t-0.4496
+c: nee\t-0.3800\t-0.2846
+c: need\t-0.3800\t-0.2846
+c: nev\t0\t0.2959
+c: neve\t0\t0.2959
+c: new\t0\t-0.3954
+c: new \t0\t-0.3405
+c: ni\t-0.2586\t0.2828
+c: nig\t-0.2203\t0.3498
+c: nigh\t-0.2203\t0.3498
+c: no\t-0.2851\t-0.2220
+c: no \t0\t-0.2979
+c: nob\t0\t0.2799
+c: nobo\t0\t0.2799
+c: non\t0\t-0.3264
+c: none\t0\t-0.2386
+c: nons\t0.2292\t0
+c: noo\t0\t0.2311
+c: noos\t0\t0.3198
+c: nor\t0\t-0.2248
+c: norm\t0\t-0.2248
+c: nos\t0\t-0.2325
+c: nose\t0\t-0.2325
+c: not\t0\t0.7041
+c: not \t0.3406\t0
+c: noth\t-0.2126\t0.4926
+c: nu\t0\t-0.3897
+c: num\t0.2853\t-0.2849
+c: numb\t0.2853\t-0.2849
+c: o\t1.0589\t0.9759
+c: of\t-0.4576\t0.6580
+c: of \t0\t0.2945
+c: off\t-0.3267\t0.4200
+c: off \t-0.2753\t0.2696
+c: ok\t-0.2468\t-0.3822
+c: ok \t-0.2464\t-0.3596
+c: ol\t0\t-0.3358
+c: old\t0\t-0.3358
+c: old \t0\t-0.3358
+c: on\t0\t0.5058
+c: onc\t0\t0.3262
+c: once\t0\t0.2617
+c: one\t0.5362\t0
+c: one \t0.5379\t0
+c: op\t0\t-0.2637
+c: ope\t0\t-0.3762
+c: open\t0\t-0.3762
+c: or\t0.8030\t0
+c: or \t0.4964\t0
+c: ord\t0\t0.2441
+c: orde\t0\t0.2441
+c: ori\t0.3763\t0
+c: orin\t0.3763\t0
+c: ot\t-0.2366\t0.5526
+c: oth\t0\t0.3529
+c: othe\t0\t0.3529
+c: ou\t0.8700\t-0.3322
+c: out\t0.8753\t-0.2938
+c: out \t0.9811\t-0.2010
+c: ov\t0.4230\t0
+c: ove\t0.4230\t0
+c: over\t0.4230\t0
+c: ow\t0\t0.2291
+c: own\t0\t0.2291
+c: own \t0\t0.2291
+c: ox\t0\t0.3570
+c: oxy\t0\t0.3570
+c: oxy \t0\t0.3511
+c: p\t0.5965\t0
+c: pa\t0.5984\t-0.2853
+c: pap\t0\t-0.3526
+c: pape\t0\t-0.2961
+c: par\t-0.3548\t0.3031
+c: para\t0\t0.2399
+c: pas\t0.9189\t-0.2957
+c: pass\t0.7726\t-0.6144
+c: past\t0\t0.3186
+c: pat\t0\t0.2967
+c: pe\t1.0715\t0
+c: pea\t0\t0.2983
+c: peac\t0\t0.3080
+c: pec\t0.4964\t-0.3105
+c: pech\t0.4964\t-0.3105
+c: pee\t0.5711\t-0.2114
+c: pee \t0.2262\t0
+c: peed\t0.2313\t0
+c: pen\t0\t0.2482
+c: pens\t0\t0.2396
+c: peo\t0.3805\t-0.3010
+c: peop\t0.2255\t-0.2005
+c: per\t0\t0.2244
+c: perm\t0\t0.4039
+c: ph\t-0.3928\t-0.2708
+c: pho\t-0.2301\t0
+c: phon\t-0.2301\t0
+c: pi\t0\t0.3961
+c: pic\t-0.2412\t0
+c: pl\t-0.6493\t0.5834
+c: pla\t-0.5095\t0.5204
+c: plan\t-0.4452\t0.6247
+c: po\t-0.2465\t0.7921
+c: poi\t-0.2237\t0.9674
+c: poin\t-0.2237\t0.9674
+c: pou\t0.2106\t0
+c: pr\t0\t-0.9001
+c: pre\t0.2239\t-0.3754
+c: pres\t0.2117\t-0.3395
+c: pro\t0\t-0.4600
+c: prob\t-0.2060\t0
+c: prop\t0.2802\t0
+c: pu\t0.6131\t0.3964
+c: pue\t0.4838\t0
+c: pued\t0.5111\t-0.2593
+c: pur\t0\t0.3958
+c: purp\t0\t0.3978
+c: put\t0\t0.2476
+c: put \t0\t0.2785
+c: q\t-0.4442\t0.7602
+c: qu\t-0.4059\t0.7020
+c: que\t0.2095\t0
+c: que \t0.3339\t0
+c: qui\t-0.7748\t0.7913
+c: quie\t-0.4850\t0.7375
+c: r\t0.7080\t0.2585
+c: ra\t-0.4731\t0.2343
+c: rain\t0\t-0.2782
+c: rat\t-0.2541\t0
+c: raz\t0\t0.5348
+c: razo\t0\t0.5348
+c: re\t0.7135\t-0.5689
+c: rea\t0.3289\t0.7596
+c: read\t-0.3225\t0.2999
+c: real\t0.7748\t0
+c: reas\t0\t0.5636
+c: red\t0.5727\t0
+c: red \t0.5727\t0
+c: rem\t0\t-0.3487
+c: res\t0.3715\t-0.5036
+c: resp\t0.9853\t-0.6056
+c: rest\t-0.3563\t0
+c: ri\t0.2765\t0
+c: rig\t0.2962\t0
+c: righ\t0.2308\t0
+c: rin\t0\t0.2130
+c: rind\t0\t0.2130
+c: ro\t0\t0.6736
+c: roof\t0\t0.2748
+c: rop\t0\t0.7059
+c: rope\t0\t0.7059
+c: run\t0\t0.2327
+c: s\t3.3381\t-1.6961
+c: sa\t-0.8062\t0.2998
+c: sad\t0\t-0.2031
+c: sad \t0\t-0.2031
+c: saf\t0\t-0.2539
+c: safe\t0\t-0.2539
+c: sai\t-0.5934\t0.2044
+c: said\t-0.5934\t0.2044
+c: sal\t0.2757\t0
+c: sale\t0.2174\t0
+c: san\t0.4971\t-0.2272
+c: sang\t0.5270\t0
+c: sav\t-0.2562\t0.3678
+c: savi\t0\t0.2774
+c: say\t-0.4790\t0.4855
+c: sayi\t-0.4658\t0.2624
+c: says\t0\t0.2798
+c: sc\t-0.4248\t0
+c: scar\t0\t0.2325
+c: scr\t-0.3200\t0
+c: se\t0.9276\t0.2234
+c: se \t0.4239\t0
+c: see\t0\t0.2639
+c: see \t0\t0.2140
+c: seei\t0.2317\t-0.2169
+c: seg\t0\t0.3003
+c: segu\t0\t0.3003
+c: sei\t1.0187\t-0.4205
+c: seiz\t1.0187\t-0.4205
+c: sel\t0\t0.3209
+c: self\t0\t0.3209
+c: sent\t0\t0.3106
+c: ses\t0\t-0.4730
+c: sess\t0\t-0.4482
+c: sew\t0\t0.2907
+c: sewe\t0\t0.2907
+c: sh\t0.9850\t-0.6158
+c: sha\t0.2948\t-0.3451
+c: she\t0.4441\t0
+c: shes\t0.2176\t0
+c: sho\t0.2220\t-0.3017
+c: si\t1.0791\t0
+c: si \t0\t0.3106
+c: sid\t0.7092\t-0.2357
+c: side\t0.7092\t-0.2357
+c: sien\t0.2926\t0
+c: sigo\t0.2138\t0
+c: sin \t0\t0.3297
+c: sinc\t0.3064\t-0.2670
+c: sit\t0.2174\t0
+c: site\t0.2053\t0
+c: sitt\t0\t0.2975
+c: sl\t0\t-0.3031
+c: sle\t-0.4366\t0
+c: slee\t-0.3074\t0
+c: sli\t0\t0.3190
+c: slo\t0\t-0.3900
+c: slot\t0\t-0.2314
+c: slu\t0.4053\t0
+c: slur\t0.2528\t0
+c: sm\t0\t-0.2841
+c: sn\t0\t-0.3539
+c: sno\t0\t-0.3505
+c: snor\t0\t-0.2023
+c: so\t-0.7155\t0.2158
+c: so \t-0.5423\t0
+c: som\t0.3602\t0
+c: some\t0.3602\t0
+c: sor\t-0.5149\t0
+c: sore\t-0.2858\t-0.2006
+c: sorr\t0\t0.3215
+c: sp\t0.8193\t-0.4018
+c: spe\t0.3665\t0
+c: spee\t0.3095\t0
+c: spr\t0.2620\t0
+c: spu\t0.2204\t0
+c: spur\t0.2204\t0
+c: st\t1.1805\t0
+c: sta\t0\t-0.4390
+c: star\t0.2078\t-0.3008
+c: sti\t0.6654\t-0.4055
+c: stif\t0.2203\t0
+c: stil\t0.3642\t-0.3106
+c: sto\t0\t0.5086
+c: stop\t0\t0.3712
+c: str\t0.5893\t0
+c: stro\t0.5477\t0
+c: su\t0.5656\t0.4363
+c: sud\t0.8448\t-0.4330
+c: sudd\t0.8095\t-0.4033
+c: sug\t0\t-0.2638
+c: suga\t0\t-0.2423
+c: sui\t-0.4951\t1.2321
+c: suic\t-0.4951\t1.2321
+c: sum\t0\t-0.2457
+c: summ\t0\t-0.2457
+c: sup\t0.2380\t0
+c: sw\t1.0694\t-0.2853
+c: swa\t0.4085\t0.2493
+c: swal\t0.4085\t0.2493
+c: swe\t0.4732\t-0.3268
+c: swel\t0.3055\t-0.2208
+c: swo\t0.2356\t0
+c: swol\t0.2356\t0
+c: t\t-0.3188\t0.8437
+c: ta\t-0.4795\t0.8358
+c: tak\t-0.2404\t0.4623
+c: take\t-0.2869\t0.4575
+c: talk\t0\t-0.2390
+c: tap\t0\t0.2185
+c: tapp\t0\t0.2982
+c: te\t-0.3024\t0.5061
+c: tel\t0\t0.6333
+c: tell\t0\t0.6333
+c: ten\t0.4380\t0
+c: teng\t0.2674\t0
+c: tex\t-0.3299\t0
+c: text\t-0.2898\t0
+c: th\t-0.5566\t-0.6731
+c: tha\t-0.3204\t-0.5055
+c: than\t-0.2709\t0
+c: that\t0\t-0.3372
+c: the\t-0.6912\t0.4258
+c: the \t-0.8872\t0
+c: them\t0\t0.4578
+c: ther\t0.4764\t0
+c: they\t0\t0.2097
+c: thi\t-0.4798\t0.9104
+c: thin\t0\t0.6012
+c: this\t-0.7402\t0.4706
+c: thos\t0\t-0.2010
+c: thou\t0\t0.2397
+c: thr\t0.8033\t0
+c: thre\t0\t0.2689
+c: thro\t0.9686\t-0.3070
+c: ti\t0.3804\t-0.2299
+c: tied\t0\t0.2040
+c: tien\t0.2451\t0
+c: tig\t0.4541\t0
+c: tigh\t0.4541\t0
+c: tir\t-0.3712\t0
+c: tire\t-0.3439\t0
+c: to\t0\t1.0230
+c: to \t-0.4795\t0.7096
+c: tod\t-0.4727\t0
+c: toda\t-0.3371\t0
+c: todo\t-0.2473\t0.2037
+c: toi\t0.3186\t0
+c: toil\t0.3186\t0
+c: tom\t-0.3344\t0.2114
+c: tomo\t-0.2843\t0
+c: ton\t0\t0.5351
+c: tong\t0.3923\t-0.2086
+c: toni\t-0.3662\t0.7436
+c: took\t0.4063\t0
+c: tr\t-0.5810\t0
+c: tra\t-0.2895\t-0.2008
+c: trac\t0\t0.2314
+c: traf\t0\t-0.2115
+c: trai\t0\t0.2661
+c: trav\t0\t-0.2413
+c: tre\t0\t-0.2392
+c: trea\t0\t-0.3996
+c: trie\t0\t0.4194
+c: trip\t0\t-0.2274
+c: trus\t0\t-0.2214
+c: try\t0\t0.3502
+c: tryi\t0\t0.2419
+c: tu\t0.7315\t-0.3969
+c: tur\t0.5146\t0
+c: turn\t0.5146\t0
+c: tuv\t0.3305\t0
+c: tuvo\t0.3305\t0
+c: tw\t0.7975\t-0.3698
+c: twi\t0.5054\t0
+c: twic\t0.4693\t0
+c: two\t0.2921\t0
+c: two \t0.2921\t0
+c: u\t0.7481\t-0.2526
+c: un\t0.9983\t0
+c: un \t0.4580\t-0.2182
+c: unc\t0.3447\t0
+c: unco\t0.3606\t0
+c: unr\t0.2545\t0
+c: unre\t0.2545\t0
+c: us\t-0.2220\t-0.2249
+c: v\t0.3636\t0
+c: ve\t0\t-0.2457
+c: ver\t0\t-0.4009
+c: very\t0\t-0.2219
+c: vida\t0\t0.2646
+c: vide\t0\t-0.2140
+c: viv\t0\t0.3302
+c: vivi\t0\t0.3302
+c: vo\t0.4353\t0.4051
+c: voi\t0.2261\t0
+c: voic\t0.2261\t0
+c: vom\t0.3189\t0
+c: vomi\t0.3189\t0
+c: voy\t0\t0.4756
+c: voy \t0\t0.4756
+c: w\t-1.3106\t1.6367
+c: wa\t-1.3784\t0.2510
+c: wai\t-0.2293\t-0.4281
+c: wait\t-0.2293\t-0.4281
+c: wak\t0.3819\t0.2428
+c: wake\t0.3767\t0
+c: wal\t0\t0.2184
+c: wall\t0\t0.3375
+c: wan\t-0.7898\t0.5499
+c: want\t-0.7898\t0.5499
+c: was\t-0.4160\t-0.2131
+c: was \t-0.3613\t-0.3939
+c: wast\t0\t0.2583
+c: wat\t0\t-0.5081
+c: wate\t0\t-0.3369
+c: way\t-0.3358\t0.9086
+c: way \t-0.2956\t0.7393
+c: we\t-0.3309\t-1.7930
+c: we \t-0.2228\t-0.7256
+c: wea\t0\t-0.2913
+c: wee\t-0.2781\t-0.2002
+c: week\t-0.2781\t-0.2002
+c: wel\t-0.2377\t0
+c: well\t-0.2273\t0
+c: wen\t0.3165\t-0.2233
+c: went\t0.3165\t-0.2233
+c: wer\t0\t-0.2422
+c: were\t0\t-0.2422
+c: wh\t0.3962\t0.4133
+c: wha\t0\t0.3630
+c: what\t0\t0.3630
+c: who\t0.5175\t0
+c: who \t0\t0.2105
+c: whol\t0.4138\t0
+c: why\t-0.2138\t0
+c: why \t-0.2138\t0
+c: wi\t-0.6868\t0.6305
+c: wil\t-0.3696\t0.4486
+c: will\t-0.3663\t0.4532
+c: wis\t0\t0.4494
+c: wish\t0\t0.4641
+c: wit\t-0.4321\t0
+c: with\t-0.4321\t0
+c: wo\t0.8431\t0.9448
+c: won\t0.3591\t0.4415
+c: won \t0\t0.2919
+c: wont\t0.4549\t0
+c: wor\t0.7063\t-0.4234
+c: word\t0.5921\t-0.3021
+c: wore\t0\t-0.2452
+c: work\t-0.2362\t-0.4422
+c: worl\t0\t0.3244
+c: wors\t0.6656\t0
+c: wort\t0\t0.2417
+c: wou\t0\t0.8306
+c: woul\t-0.3843\t0.8870
+c: woun\t0.3063\t0
+c: wr\t0\t0.5941
+c: wri\t0\t0.4811
+c: wris\t0\t0.4221
+c: wron\t0\t-0.2024
+c: wrot\t0\t0.3228
+c: y\t-0.8554\t0
+c: y \t0.4365\t-0.2292
+c: ya\t-0.3663\t0.4779
+c: ya \t-0.3303\t0.5416
+c: ye\t-0.3138\t0
+c: yea\t-0.3201\t0
+c: year\t-0.3089\t0
+c: yo\t-0.6756\t-0.2570
+c: you\t-0.6617\t-0.2544
+c: you \t-0.4666\t-0.2472
+c: your\t-0.2237\t0
+c:1 \t0.5051\t0
+c:11\t0.5186\t0
+c:11 \t0.5219\t0
+c:5 \t0\t-0.3064
+c:91\t0.5219\t0
+c:911\t0.5219\t0
+c:911 \t0.5219\t0
+c:a \t0\t0.6599
+c:ab\t0\t0.2076
+c:abla\t0.2326\t0
+c:ablar\t0.2326\t0
+c:abo\t-0.5511\t0.4256
+c:abou\t-0.5511\t0.4256
+c:about\t-0.5511\t0.4256
+c:aby\t0.2630\t-0.2181
+c:aby \t0.2630\t-0.2181
+c:ac\t0.9099\t-1.3953
+c:acc\t0\t-0.2207
+c:acci\t0\t-0.2248
+c:accid\t0\t-0.2248
+c:ace \t0.4198\t-0.2835
+c:ach\t0.2586\t-0.5622
+c:ache\t0\t-0.5498
+c:ache \t0\t-0.5141
+c:ack\t0.2347\t-0.3254
+c:ack \t0\t-0.3445
+c:acked\t0.2080\t0
+c:acks\t0\t0.2171
+c:acks \t0\t0.2171
+c:act\t0.2499\t0
+c:acti\t0.3487\t-0.2376
+c:ad\t0.4156\t0.8890
+c:ad \t0.8231\t0
+c:ada\t0\t-0.3868
+c:adac\t0\t-0.5212
+c:adach\t0\t-0.5212
+c:ade\t-0.3503\t0.5074
+c:ade \t-0.2024\t0.2763
+c:ado\t0.3567\t0
+c:ady\t-0.3530\t0.4878
+c:ady \t-0.3530\t0.4878
+c:af\t0\t-0.4351
+c:afe\t0\t-0.2539
+c:affa\t0\t0.2930
+c:affai\t0\t0.2930
+c:affi\t0\t-0.2115
+c:affic\t0\t-0.2115
+c:aft\t0.2820\t-0.2645
+c:afte\t0.2948\t-0.3190
+c:after\t0.2948\t-0.3190
+c:ag\t-0.4787\t0.9313
+c:aga\t-0.3528\t0.2936
+c:agai\t-0.3528\t0.2936
+c:again\t-0.3528\t0.2936
+c:age\t-0.3076\t0.4774
+c:age \t-0.2070\t0.6099
+c:ah\t0.3049\t-0.2759
+c:aho\t0.4008\t-0.2186
+c:ahog\t0.4560\t0
+c:ahoga\t0.2831\t0
+c:ai\t0.5928\t-1.3993
+c:aid\t-0.4436\t0
+c:aid \t-0.5958\t0
+c:ail\t0\t0.2722
+c:ain\t0.3825\t-0.6439
+c:ain \t-0.4452\t0
+c:ainl\t0\t0.2411
+c:ainle\t0\t0.2411
+c:aint\t0.7982\t-0.5828
+c:aint \t0.2361\t-0.2192
+c:ainte\t0.3903\t-0.2590
+c:air\t0.9908\t-0.3039
+c:air \t0.6466\t-0.3631
+c:aire\t0.2201\t0
+c:aire \t0.2201\t0
+c:ait\t-0.2293\t-0.4281
+c:aiti\t0\t-0.3180
+c:aitin\t0\t-0.3180
+c:ak\t0.7693\t-0.2504
+c:aki\t0.4173\t-0.2062
+c:akin\t0.4173\t-0.2062
+c:aking\t0.4173\t-0.2062
+c:al\t0.3133\t1.2162
+c:al \t-0.3897\t0.7542
+c:ali\t0\t0.6114
+c:aliv\t-0.2146\t0.6325
+c:alive\t0\t0.5298
+c:alk\t0\t-0.3581
+c:alk \t0\t-0.4541
+c:all\t0.3895\t0.3263
+c:all \t-0.3918\t0.4711
+c:alle\t0\t-0.3143
+c:aller\t0\t-0.3638
+c:allo\t0.4948\t0
+c:allow\t0.4748\t0.2007
+c:alm\t0\t0.2276
+c:alta\t0.2015\t0
+c:alta \t0.2015\t0
+c:alw\t0\t-0.2599
+c:alwa\t0\t-0.2599
+c:alway\t0\t-0.2599
+c:am\t0.3371\t-0.2712
+c:ama \t0.2190\t0
+c:ame\t0\t-0.2933
+c:ame \t0\t-0.2411
+c:amil\t0\t0.3592
+c:amily\t0\t0.2883
+c:amin\t0.2606\t-0.3960
+c:amine\t0\t-0.2331
+c:amo\t0\t0.3487
+c:amou\t0\t0.2658
+c:amoun\t0\t0.2658
+c:an\t0.9184\t-0.5145
+c:ana\t0\t0.3568
+c:anap\t0.2366\t0
+c:anaph\t0.2366\t0
+c:anc\t0\t-0.5662
+c:ance\t0\t-0.5662
+c:ance \t0\t-0.3822
+c:and\t1.1813\t0
+c:and \t0.8390\t0.4512
+c:andi\t-0.2516\t0.3130
+c:andin\t-0.2516\t0.3130
+c:ando\t0.6963\t0
+c:ando \t0.7164\t0
+c:ane\t0\t0.3759
+c:anen\t0\t0.4039
+c:anent\t0\t0.4039
+c:ange\t0\t-0.2996
+c:anged\t0\t-0.2310
+c:angr\t0.4642\t0
+c:angre\t0.3540\t0
+c:ank\t0\t-0.4157
+c:anks\t0\t-0.2742
+c:anks \t0\t-0.2742
+c:ann\t0\t0.3066
+c:anni\t0\t0.3214
+c:annin\t0\t0.3451
+c:ano \t0\t0.2502
+c:ans\t0\t0.2212
+c:ant\t0.4045\t0.2991
+c:ant \t0.5735\t0
+c:ants\t0\t0.2203
+c:ants \t0\t0.2203
+c:any\t0.2813\t0
+c:any \t0.4714\t-0.5672
+c:anym\t-0.3561\t0.5467
+c:anymo\t-0.3561\t0.5467
+c:ap\t-0.2695\t-0.7083
+c:ap \t0\t-0.2110
+c:ape\t-0.2052\t-0.2386
+c:aper\t0\t-0.2870
+c:aph\t0.2366\t0
+c:aphy\t0.2366\t0
+c:aphyl\t0.2366\t0
+c:app\t-0.5594\t0
+c:app \t0\t-0.2098
+c:appi\t0\t0.3186
+c:appin\t0\t0.2982
+c:aps\t0.7352\t0
+c:apse\t0.7230\t0
+c:apsed\t0.5396\t0
+c:ar\t0.4410\t0.7025
+c:ar \t0\t0.9137
+c:ara\t0\t0.6757
+c:ara \t0.2311\t0
+c:arag\t0\t0.4616
+c:arage\t0\t0.4616
+c:are\t0.3366\t0
+c:are \t-0.3106\t0.2175
+c:arel\t0.4346\t-0.2015
+c:arely\t0.4346\t-0.2015
+c:aren\t0.3086\t-0.2051
+c:arent\t0.3086\t-0.2051
+c:ari\t0\t0.2480
+c:arke\t0\t0.2841
+c:arked\t0\t0.2841
+c:arki\t0\t-0.2795
+c:arkin\t0\t-0.2795
+c:arl\t0\t-0.4222
+c:arli\t0\t-0.2196
+c:arlie\t0\t-0.2196
+c:arly\t0\t-0.2226
+c:arly \t0\t-0.2226
+c:arm\t0\t0.4074
+c:arm \t0.4327\t0
+c:arme\t0\t0.2422
+c:arme \t0\t0.2422
+c:arms\t0\t0.3360
+c:arms \t0\t0.3360
+c:arou\t-0.2755\t0.2240
+c:aroun\t-0.2755\t0.2240
+c:ars \t-0.2088\t0
+c:arse\t0.2775\t0
+c:arse \t0.2775\t0
+c:art\t0.7528\t-0.6847
+c:art \t0.4715\t-0.5533
+c:arti\t0\t-0.2239
+c:artin\t0\t-0.2239
+c:artn\t0\t0.2215
+c:artne\t0\t0.2215
+c:as\t-0.6923\t0.6666
+c:as \t-0.9270\t0.6349
+c:aso\t0\t0.5636
+c:ason\t0\t0.5636
+c:ason \t0\t0.4529
+c:asp\t0.4316\t0
+c:aspi\t0.3640\t0
+c:aspin\t0.3640\t0
+c:ass\t0.6308\t-0.6998
+c:ass \t0.3132\t-0.3555
+c:asse\t0\t-0.3220
+c:assed\t0.2387\t-0.2888
+c:ast\t-0.4357\t0.3491
+c:ast \t-0.2014\t0
+c:aste\t0\t0.2665
+c:aste \t0\t0.2583
+c:asti\t-0.2417\t0.2765
+c:astil\t0\t0.4034
+c:at\t0.3873\t-1.7423
+c:at \t0\t-0.3908
+c:ata\t-0.2074\t0.5260
+c:atar\t0\t0.4070
+c:atar \t0\t0.2681
+c:ate\t-0.3805\t-1.0052
+c:ate \t-0.2597\t-0.8595
+c:atel\t0\t0.2006
+c:aten\t0\t0.3458
+c:ateni\t0\t0.2670
+c:ater\t0\t-0.4793
+c:ater \t0\t-0.4232
+c:ath\t0.9813\t-0.2188
+c:ath \t0.4029\t0.3481
+c:athe\t0\t-0.2002
+c:ather\t0\t-0.2002
+c:athi\t0.4241\t-0.5139
+c:athin\t0.4241\t-0.5139
+c:ati\t0\t-0.2922
+c:atio\t-0.2272\t-0.3653
+c:ation\t-0.2272\t-0.3653
+c:atm\t0\t-0.3456
+c:atme\t0\t-0.3456
+c:atmen\t0\t-0.3456
+c:att\t0.3758\t0
+c:atta\t0.2838\t0
+c:attac\t0.2838\t0
+c:au\t0\t-0.4156
+c:aus\t-0.2107\t0
+c:av\t0.3867\t-0.6650
+c:ave\t-0.2611\t0
+c:ave \t-0.2137\t0
+c:avel\t0\t-0.2413
+c:avi\t0.6935\t-0.3511
+c:avil\t0.2286\t0
+c:avily\t0.2286\t0
+c:avin\t0.4692\t0
+c:aving\t0.4692\t0
+c:aw \t0.3119\t0
+c:away\t-0.2406\t0
+c:away \t-0.2406\t0
+c:ay\t-0.6443\t-0.4738
+c:ay \t-0.8655\t-0.2788
+c:aya\t0.2173\t0
+c:ayar\t0.2256\t0
+c:ayars\t0.2192\t0
+c:aye\t0.2102\t-0.2101
+c:ayi\t-0.5002\t0
+c:ayin\t-0.5002\t0
+c:aying\t-0.5002\t0
+c:ayo\t0.3351\t0
+c:ayo \t0.3351\t0
+c:az\t0\t0.4528
+c:azo\t0\t0.5629
+c:azo \t0.2752\t0
+c:azor\t0\t0.5348
+c:azor \t0\t0.5348
+c:b \t0.2866\t0.2017
+c:ba\t0.2696\t0
+c:bab\t0.2481\t0
+c:baby\t0.2630\t-0.2181
+c:baby \t0.2630\t-0.2181
+c:bac\t-0.4627\t-0.2147
+c:back\t-0.4627\t-0.2147
+c:back \t-0.4627\t-0.2147
+c:bad\t0.2611\t0.2915
+c:bad \t0\t0.3285
+c:bar\t0.4162\t0
+c:bare\t0.4346\t-0.2015
+c:barel\t0.4346\t-0.2015
+c:bat\t0.3203\t0
+c:be\t-1.3703\t0
+c:be \t-0.7144\t0.6441
+c:bee\t-0.2030\t0.5781
+c:been\t-0.2062\t0.5969
+c:been \t-0.2062\t0.5969
+c:bef\t-0.2583\t-0.2124
+c:befo\t-0.2583\t-0.2124
+c:befor\t-0.2583\t-0.2124
+c:bei\t0\t0.4347
+c:bein\t0\t0.4347
+c:being\t0\t0.4347
+c:ber\t0\t-0.5869
+c:ber \t0\t-0.3976
+c:bet\t-0.3214\t0
+c:bett\t-0.3829\t0
+c:bette\t-0.3829\t0
+c:bi\t-0.3653\t-0.8247
+c:bie\t0\t-0.2212
+c:bien\t0\t-0.2212
+c:bien \t0\t-0.2212
+c:bil\t0\t-0.2217
+c:bill\t0\t-0.2217
+c:bio\t0.2207\t0
+c:bir\t0\t0.2360
+c:bit\t-0.5245\t-0.3976
+c:bit \t-0.5042\t-0.4448
+c:bl\t2.3182\t-0.8847
+c:bla\t0.6980\t0
+c:blac\t0.6015\t-0.2438
+c:black\t0.6015\t-0.2438
+c:blad\t0\t0.2381
+c:blade\t0\t0.2413
+c:blar\t0.2326\t0
+c:blar \t0.2326\t0
+c:ble\t0.5982\t-0.2708
+c:ble \t0.2414\t0
+c:blee\t0.4114\t0
+c:bleed\t0.4114\t0
+c:blo\t0.6536\t-0.3186
+c:bloc\t0\t0.2655
+c:block\t0\t0.2655
+c:bloo\t0.6831\t-0.5770
+c:blood\t0.6831\t-0.5770
+c:blu\t0.3655\t-0.2379
+c:blue\t0.3234\t0
+c:blue \t0.3234\t0
+c:bo\t-0.4134\t0.6543
+c:bod\t0.3046\t0
+c:body\t0.3046\t0
+c:body \t0.3046\t0
+c:boo\t-0.2519\t-0.2344
+c:book\t-0.2368\t-0.3308
+c:booki\t0\t-0.3431
+c:bot\t0.2277\t0
+c:both\t0\t-0.2250
+c:bott\t0\t0.3719
+c:bottl\t0\t0.3719
+c:bou\t-0.6421\t0.7633
+c:bout\t-0.5710\t0.5100
+c:bout \t-0.5710\t0.5100
+c:bp\t0.4922\t0
+c:bp \t0.4922\t0
+c:br\t0.7202\t-0.8262
+c:bra\t0.2721\t0
+c:braz\t0.2026\t0
+c:brazo\t0.2026\t0
+c:bre\t1.1073\t-1.0729
+c:brea\t1.0905\t-1.0150
+c:breat\t1.1082\t-0.9508
+c:brid\t0\t0.4892
+c:bridg\t0\t0.4892
+c:brin\t0\t-0.2409
+c:bring\t0\t-0.2409
+c:bro\t-0.3405\t0
+c:bs\t0\t-0.2169
+c:bu\t0.4424\t0.6272
+c:bun\t0\t0.2047
+c:bunc\t0\t0.2047
+c:bunch\t0\t0.2047
+c:bur\t0\t0.5438
+c:burd\t0\t0.2672
+c:burde\t0\t0.2672
+c:burn\t0\t0.3165
+c:by\t0\t1.0109
+c:by \t0.4028\t0
+c:bye\t-0.3985\t0.8181
+c:bye \t-0.3786\t0.6624
+c:c \t0\t-0.8929
+c:ca\t0.9808\t-0.2209
+c:cal\t0.2476\t-0.5036
+c:call\t0.3443\t-0.4652
+c:call \t0.3201\t-0.4644
+c:cam\t0\t-0.2296
+c:can\t0.5169\t-0.7173
+c:can \t-0.2696\t-0.6341
+c:cant\t0.9981\t0
+c:cant \t0.9981\t0
+c:car\t0\t0.6827
+c:car \t0\t0.2004
+c:cara\t0.3047\t0
+c:cara \t0.3047\t0
+c:care\t0\t0.5432
+c:care \t-0.2295\t0.3723
+c:cat \t0\t0.2096
+c:cc\t0\t-0.2346
+c:cci\t0\t-0.2248
+c:ccid\t0\t-0.2248
+c:ccide\t0\t-0.2248
+c:ce\t0.8302\t0
+c:ce \t1.1255\t-0.4231
+c:ces\t0.2122\t0
+c:ces \t0.2432\t0
+c:ch\t1.4836\t-1.0789
+c:che\t0.9839\t-0.7526
+c:che \t0\t-0.3730
+c:chec\t-0.2748\t0.2764
+c:check\t-0.2748\t0.2764
+c:chen\t0.2309\t0
+c:chen \t0.2309\t0
+c:ches\t1.1404\t-0.6441
+c:chest\t1.2516\t-0.6207
+c:cho\t0.5846\t0
+c:cho \t0.6693\t-0.3625
+c:choi\t0\t0.2520
+c:choic\t0\t0.2520
+c:ci\t-0.2600\t0.8157
+c:cid\t-0.2359\t1.0584
+c:cida\t0\t0.5759
+c:cidal\t-0.2451\t0.5774
+c:cide\t0\t0.4041
+c:cide \t0\t0.4229
+c:cided\t0\t0.2060
+c:ciden\t0\t-0.2248
+c:cio\t0.4574\t0
+c:ciou\t0.4574\t0
+c:cious\t0.4574\t0
+c:cit\t0\t-0.3846
+c:cita\t0\t-0.2704
+c:cita \t0\t-0.2704
+c:ck \t0\t-0.2838
+c:cks\t0\t0.2171
+c:cks \t0\t0.2171
+c:cli\t0\t-0.2649
+c:clin\t0\t-0.3934
+c:clini\t0\t-0.3934
+c:clos\t0\t0.2242
+c:close\t0\t0.3126
+c:closi\t0.2731\t0
+c:co\t0\t-0.8287
+c:col\t0.3859\t-0.3097
+c:cold\t-0.2981\t-0.2310
+c:cold \t-0.2981\t-0.2310
+c:coll\t0.7646\t0
+c:colla\t0.8003\t-0.2278
+c:com\t-0.2214\t0
+c:come\t-0.3191\t0.2105
+c:come \t-0.2616\t0.2394
+c:con\t0.6484\t-0.3543
+c:conf\t0.2123\t-0.2756
+c:confu\t0.2318\t0
+c:cons\t0.3679\t0
+c:consc\t0.4574\t0
+c:conv\t0.3893\t0
+c:convu\t0.3893\t0
+c:coo\t0\t-0.3263
+c:cook\t0\t-0.3263
+c:cook \t0\t-0.2164
+c:cor\t-0.3388\t0.3438
+c:cort\t-0.2579\t0.3158
+c:corto\t-0.2038\t0
+c:cou\t-0.3976\t-0.2466
+c:coul\t-0.2147\t-0.2356
+c:could\t-0.2147\t-0.2356
+c:coun\t-0.2381\t0.2373
+c:count\t0\t0.3421
+c:cr\t-0.2142\t-0.2487
+c:cri\t0\t-0.2274
+c:cru\t0.2121\t0
+c:crus\t0.2271\t0
+c:crush\t0.2271\t0
+c:ct\t0\t-0.2199
+c:cti\t0.3740\t-0.2228
+c:ctio\t0.2246\t-0.2412
+c:ction\t0.2246\t-0.2412
+c:cto\t0\t-0.2383
+c:ctor\t0\t-0.2383
+c:ctor \t0\t-0.2032
+c:ctu\t0\t0.2402
+c:cu\t-0.2840\t0.8711
+c:cut\t-0.3604\t0.6856
+c:cut \t0\t0.3187
+c:cutt\t0\t0.3997
+c:cutti\t0\t0.3997
+c:d \t1.1517\t0
+c:da\t-0.2761\t-0.6052
+c:da \t0\t0.4861
+c:dac\t0\t-0.5212
+c:dach\t0\t-0.5212
+c:dache\t0\t-0.5212
+c:dad\t0.3801\t0
+c:dad \t0.2590\t0
+c:dal\t-0.2451\t0.5774
+c:dal \t-0.2451\t0.5774
+c:day\t-0.4532\t-0.7680
+c:day \t-0.6854\t-0.6455
+c:days\t0.2225\t0
+c:days \t0.2225\t0
+c:db\t-0.3586\t0.7581
+c:dby\t-0.3586\t0.7581
+c:dbye\t-0.3586\t0.7581
+c:dbye \t-0.3387\t0.6024
+c:dd\t0.6938\t-0.4960
+c:dde\t0.7338\t-0.3317
+c:dden\t0.7593\t-0.3286
+c:dden \t0.2993\t0
+c:ddenl\t0.4599\t-0.2004
+c:de\t0.8667\t1.2544
+c:de \t0.9281\t0.3832
+c:dea\t-0.3365\t1.3675
+c:dead\t0\t0.8184
+c:dead \t0\t0.8184
+c:deat\t-0.2942\t0.7543
+c:death\t-0.2650\t0.7529
+c:dec\t0\t0.3377
+c:deci\t0\t0.4252
+c:decid\t0\t0.2060
+c:ded\t-0.2796\t0.2503
+c:ded \t0\t0.3246
+c:den\t0.6995\t-0.7453
+c:denl\t0.4599\t-0.2004
+c:denly\t0.4599\t-0.2004
+c:dent\t0\t-0.4166
+c:deo\t0\t-0.2140
+c:deo \t0\t-0.2140
+c:der \t0\t0.2585
+c:ders\t0\t-0.2797
+c:ders \t0\t-0.3040
+c:des\t0.4188\t0.3423
+c:des \t0\t0.2021
+c:desd\t0.3642\t0
+c:desde\t0.3642\t0
+c:desm\t0.6132\t-0.2556
+c:desma\t0.6132\t-0.2556
+c:desp\t0\t0.3225
+c:despe\t0\t0.5013
+c:despi\t0.2295\t0
+c:dg\t-0.2620\t0.7658
+c:dge\t-0.2620\t0.7658
+c:dge \t-0.2620\t0.7658
+c:di\t-0.3718\t1.0407
+c:dic\t-0.2356\t0.2171
+c:did\t-0.2161\t0.2317
+c:die\t-0.2554\t0.7601
+c:die \t0\t1.0959
+c:diet\t0\t-0.2154
+c:diet \t0\t-0.2154
+c:din\t0\t0.2056
+c:ding\t0\t0.2637
+c:ding \t0\t0.2637
+c:dl\t0.2110\t0
+c:do\t0.8009\t0.2352
+c:do \t0.9485\t0
+c:doc\t0\t-0.2675
+c:doct\t0\t-0.2383
+c:docto\t0\t-0.2383
+c:doe\t0.2183\t0
+c:does\t0.2183\t0
+c:does \t0\t-0.3881
+c:doesn\t0\t0.2908
+c:dog\t0\t0.2073
+c:dog \t0\t0.2073
+c:doi\t0\t-0.2053
+c:doin\t0\t-0.2053
+c:doing\t0\t-0.2053
+c:dol\t0.3454\t0
+c:dolo\t0.3530\t-0.2029
+c:dolor\t0.3530\t-0.2029
+c:don\t-0.5327\t0.5761
+c:done\t-0.2369\t0.3105
+c:done \t-0.2369\t0.3105
+c:dont\t-0.2780\t0.3006
+c:dont \t-0.2780\t0.3006
+c:dos\t0.3156\t0.2949
+c:dose\t0.4057\t0
+c:dose \t0\t0.3429
+c:dosed\t0.4172\t-0.2923
+c:dow\t0.2817\t0
+c:down \t0\t-0.2470
+c:dr\t-0.2407\t-0.7141
+c:dra\t0.3187\t0
+c:dran\t0.2020\t0
+c:drank\t0.2020\t0
+c:dre\t-0.2114\t0
+c:dri\t-0.3855\t-0.3589
+c:driv\t-0.3740\t-0.4484
+c:drive\t0\t-0.2952
+c:drivi\t-0.2257\t0
+c:dro\t0.3938\t-0.4191
+c:droo\t0.2849\t0
+c:droop\t0.2704\t0
+c:dry\t-0.2601\t0
+c:dry \t-0.2284\t0
+c:du\t0\t-0.4857
+c:due\t0\t-0.2230
+c:duel\t0\t-0.2230
+c:duele\t0\t-0.2071
+c:dy\t0\t1.0292
+c:dy \t0\t0.6356
+c:dyi\t0\t0.3317
+c:dyin\t0\t0.3317
+c:dying\t0\t0.3922
+c:e \t0.7688\t1.5405
+c:ea\t0.3835\t-0.2660
+c:eac\t0\t0.2774
+c:eace\t0\t0.3080
+c:eace \t0\t0.2275
+c:ead\t-0.2876\t0.2835
+c:ead \t0\t0.4816
+c:eada\t0\t-0.5212
+c:eadac\t0\t-0.5212
+c:eady\t-0.3530\t0.4878
+c:eady \t-0.3530\t0.4878
+c:eak\t0.2382\t-0.2881
+c:eal\t0.6829\t0
+c:eal \t0.3905\t-0.3042
+c:eall\t0.3458\t0
+c:eally\t0.3458\t0
+c:eam\t0\t-0.2372
+c:ean\t0\t0.3502
+c:ear\t-0.2183\t0
+c:ear \t-0.2236\t0.6074
+c:earl\t0\t-0.4421
+c:earli\t0\t-0.2196
+c:early\t0\t-0.2226
+c:ears\t-0.2088\t0
+c:ears \t-0.2088\t0
+c:eart\t0.5663\t0
+c:eart \t0.5444\t-0.2374
+c:eas\t-0.3837\t0.5868
+c:easo\t0\t0.5636
+c:eason\t0\t0.5636
+c:eat\t0.4141\t-0.7800
+c:eat \t-0.3533\t-0.3559
+c:eate\t0\t0.3458
+c:eaten\t0\t0.3458
+c:eath\t0.8169\t-0.3739
+c:eath \t0.4029\t0.3481
+c:eathi\t0.4241\t-0.5139
+c:eatm\t0\t-0.3456
+c:eatme\t0\t-0.3456
+c:eav\t0.2280\t0
+c:eavi\t0.2164\t0
+c:eavil\t0.2286\t0
+c:ec\t0.3625\t0
+c:ech\t0.8022\t-0.4128
+c:ech \t0.3058\t0
+c:echo\t0.4964\t-0.3105
+c:echo \t0.4964\t-0.3105
+c:eci\t0\t0.5150
+c:ecid\t0\t0.2060
+c:ecide\t0\t0.2060
+c:eck\t0\t0.2068
+c:ed\t0.4763\t-0.4216
+c:ed \t0.2425\t0
+c:eda\t0\t-0.2005
+c:ede\t0.3083\t0
+c:ede \t0.3267\t0
+c:edg\t0\t0.3240
+c:edge\t0\t0.3240
+c:edge \t0\t0.3240
+c:edi\t0.2776\t0
+c:edin\t0.4144\t-0.2627
+c:eding\t0.4144\t-0.2627
+c:eds\t-0.2443\t0
+c:eds \t-0.2443\t0
+c:edu\t0\t-0.2079
+c:ee\t-0.2093\t-0.8054
+c:ee \t-0.3218\t0
+c:eec\t0.3095\t0
+c:eech\t0.3095\t0
+c:eech \t0.3095\t0
+c:eed\t0.2628\t-0.4348
+c:eedi\t0.4144\t-0.2627
+c:eedin\t0.4144\t-0.2627
+c:eei\t0.3453\t-0.3146
+c:eein\t0.3453\t-0.3146
+c:eeing\t0.3453\t-0.3146
+c:eek\t-0.2781\t-0.2002
+c:eel\t0.2183\t0
+c:eels\t0.3134\t-0.2051
+c:eels \t0.3134\t-0.2051
+c:een\t-0.4086\t0.5633
+c:een \t-0.3473\t0.5668
+c:eep\t-0.2443\t0.2314
+c:eep \t-0.2855\t0.5053
+c:eepi\t0\t-0.2332
+c:eepin\t0\t-0.2332
+c:eet\t-0.2775\t0
+c:eet \t-0.2544\t0
+c:eez\t0.2765\t0
+c:eezi\t0.2285\t0
+c:eezin\t0.2285\t0
+c:ef\t-0.3610\t-0.5482
+c:efo\t-0.2583\t-0.2124
+c:efor\t-0.2583\t-0.2124
+c:efore\t-0.2583\t-0.2124
+c:eft\t0.2377\t0
+c:eft \t0.2519\t0
+c:egu\t0\t0.2671
+c:egui\t0\t0.2493
+c:eguir\t0\t0.2493
+c:ei\t1.4879\t-0.3835
+c:eing\t0.2201\t0
+c:eing \t0.2201\t0
+c:eiz\t1.0187\t-0.4205
+c:eizi\t0.3609\t0
+c:eizin\t0.3609\t0
+c:eizu\t0.6578\t-0.2578
+c:eizur\t0.6578\t-0.2578
+c:ej\t0\t0.3273
+c:ejo\t0\t0.3273
+c:ejor\t0\t0.2242
+c:ejor \t0\t0.2242
+c:ek\t-0.2781\t-0.2002
+c:el\t0.3274\t0.2741
+c:el \t0.4726\t0
+c:ele\t0\t-0.2715
+c:ele \t0\t-0.2071
+c:elf\t-0.8462\t1.5669
+c:elf \t-0.8462\t1.5669
+c:eli\t-0.2637\t0
+c:ell\t0.3120\t0
+c:elli\t0.2009\t0
+c:ellin\t0.2009\t0
+c:elp\t0\t-0.3543
+c:els\t0.4780\t-0.2999
+c:els \t0.4007\t-0.2330
+c:ely\t0.2397\t0
+c:ely \t0.2397\t0
+c:em\t-0.8338\t0.2437
+c:em \t0\t0.4451
+c:emb\t0\t-0.4038
+c:embe\t0\t-0.4038
+c:ember\t0\t-0.4038
+c:eme\t0\t-0.2633
+c:emp\t0\t0.2066
+c:ems\t-0.2006\t0
+c:ems \t-0.2006\t0
+c:en\t0.9418\t0.3396
+c:en \t0.6921\t0.9183
+c:ena\t0\t0.4039
+c:end\t-0.9351\t0.8475
+c:end \t-0.7371\t0.4988
+c:endi\t-0.3144\t0.4087
+c:endin\t-0.3144\t0.4087
+c:ene\t0.3483\t0
+c:ene \t0.2451\t0
+c:eng\t0.3732\t0
+c:engo\t0.2674\t0
+c:engo \t0.2674\t0
+c:eni\t0\t-0.2720
+c:enj\t0\t-0.2605
+c:enjo\t0\t-0.2605
+c:enjoy\t0\t-0.2605
+c:enl\t0.4599\t-0.2004
+c:enly\t0.4599\t-0.2004
+c:enly \t0.4599\t-0.2004
 c:eno\t0\t0.2081
-c:enou\t0\t0.2464
-c:enoug\t0\t0.2464
-c:ent\t0.2513\t-0.6476
-c:ent \t0\t-0.6760
-c:enti\t-0.2496\t0
-c:entid\t0\t0.2136
-c:ento\t0.3346\t0
-c:ento \t0.3346\t0
-c:ep\t-0.4660\t0
-c:ep \t-0.2672\t0.5432
-c:epi\t0\t-0.3280
-c:epin\t0\t-0.2401
-c:eping\t0\t-0.2401
-c:er\t0.3140\t0.5136
-c:er \t0\t-0.2610
-c:era\t-0.3489\t0.3401
-c:eral\t0\t0.2390
-c:eral \t0\t0.2390
-c:erd\t0.4759\t0
-c:erdo\t0.5442\t0
-c:erdos\t0.3565\t0
-c:ere\t0.3554\t0
-c:eres\t0.4441\t0
-c:eres \t0.4441\t0
-c:erg\t0\t-0.4617
-c:ergi\t0\t-0.3148
-c:ergic\t0.2607\t-0.2300
-c:erie\t0\t-0.2624
-c:eries\t0\t-0.3010
-c:erin\t0\t0.2079
-c:ering\t0\t0.2564
-c:erl\t0.2332\t-0.2751
-c:erly\t0.2559\t0
-c:erly \t0.2559\t0
-c:erm\t0\t0.6618
-c:erma\t0\t0.4173
-c:erman\t0\t0.4173
-c:ern\t0\t-0.2193
-c:ero\t-0.3509\t0.7947
-c:ero \t-0.3160\t0.8440
-c:err\t0\t-0.2199
-c:ers\t-0.2586\t-0.3299
-c:ers \t0\t-0.5848
-c:erse\t0\t0.3682
-c:ersel\t0\t0.3682
-c:ersh\t0\t-0.2120
-c:ershi\t0\t-0.2120
-c:ert\t0.2140\t0.2021
-c:erta\t0\t0.2035
-c:erta \t0.2205\t0
-c:ertar\t0\t0.2278
-c:erv\t0\t0.2953
-c:erve\t0\t0.2886
-c:erve \t0\t0.2424
-c:ery\t0\t0.2862
-c:ery \t0.3402\t0
-c:eryo\t0\t0.3496
-c:eryon\t0\t0.3496
-c:eryt\t-0.2156\t0.2871
-c:eryth\t-0.2156\t0.2871
-c:es\t1.5381\t-1.5055
-c:es \t0.2787\t-0.7528
-c:esc\t-0.2199\t0
-c:ese\t-0.2104\t0
-c:ese \t0\t-0.2522
-c:esm\t0.4709\t-0.2686
-c:esma\t0.4709\t-0.2686
-c:esmay\t0.4709\t-0.2686
-c:esn\t0\t0.2809
-c:esnt\t0\t0.2809
-c:esnt \t0\t0.2809
-c:esp\t1.2693\t-0.3555
-c:espe\t0\t0.5341
-c:esper\t0\t0.3664
-c:espi\t0.7454\t-0.3160
-c:espie\t0.2507\t0
-c:espir\t0.4947\t-0.2127
-c:espo\t1.1290\t-0.5294
-c:espon\t0.8913\t-0.5391
-c:espos\t0.2551\t0
-c:essi\t-0.2985\t-0.4414
-c:essio\t-0.3510\t-0.4362
-c:essu\t0.2028\t0
-c:essur\t0.2028\t0
-c:est\t0.8600\t0
-c:est \t0.9578\t0
-c:esta\t0.3619\t0
-c:esta \t0.4334\t0
-c:estar\t0\t0.2361
-c:estl\t-0.2270\t0.2988
-c:estly\t-0.2270\t0.2988
-c:et\t-0.9177\t0
-c:et \t-0.3050\t-0.3396
-c:etel\t0\t0.2174
-c:etely\t0\t0.2174
-c:eth\t0\t0.4219
-c:etha\t0\t0.3340
-c:ethal\t0\t0.3561
-c:ethi\t0\t0.2062
-c:ethin\t0\t0.2062
-c:ett\t-0.4006\t0
-c:ette\t-0.4479\t0
-c:etter\t-0.4276\t0
-c:ev\t0.2263\t0.8429
-c:eve\t0.4054\t0.8759
-c:ever\t0.3360\t1.0875
-c:ever \t0.2899\t0.5285
-c:every\t0\t0.6119
-c:ew\t0\t-0.2635
-c:ew \t0\t-0.5139
-c:ewe\t0\t0.3633
-c:ewer\t0\t0.2926
-c:ex\t-0.4955\t0
-c:exi\t0\t0.6415
-c:exis\t0\t0.3846
-c:exist\t0\t0.3846
-c:exit\t0\t0.2568
-c:exit \t0\t0.2568
-c:ext\t0\t-0.2061
-c:ext \t0\t-0.4775
-c:exte\t0\t0.2325
-c:exted\t0\t0.2325
-c:eye\t0.2597\t-0.2107
-c:ez \t0\t0.2048
-c:ezi\t0.2282\t0
-c:ezin\t0.2282\t0
-c:ezing\t0.2282\t0
-c:f \t-0.9035\t2.1527
-c:fa\t1.6421\t-0.4084
-c:fac\t0.6212\t-0.2607
-c:face\t0.6212\t-0.2607
-c:face \t0.6758\t-0.3632
-c:fade\t0\t0.2022
-c:fade \t0\t0.2022
-c:fai\t0.8605\t-0.2786
-c:fain\t0.8958\t-0.6622
-c:faint\t0.8958\t-0.6622
-c:fair\t0\t0.3033
-c:fairs\t0\t0.3033
-c:fal\t0.3456\t0
-c:falt\t0.2344\t0
-c:falta\t0.2344\t0
-c:fam\t0\t0.3290
-c:fami\t0\t0.3290
-c:famil\t0\t0.3290
-c:fas\t0\t-0.3362
-c:fast\t0\t-0.3362
-c:fast \t0\t-0.2374
-c:fe\t0.3951\t-0.3327
-c:fe \t-0.2458\t0.9022
-c:fee\t0\t-0.4323
-c:feel\t0.3054\t0
-c:feels\t0.3256\t0
-c:fel\t0.2793\t-0.4079
-c:fell\t0.3567\t-0.2283
-c:fell \t0.3567\t-0.2283
-c:ff \t0\t0.3016
-c:ffa\t0\t0.3033
-c:ffai\t0\t0.3033
-c:ffair\t0\t0.3033
-c:ffe\t0\t-0.2519
-c:ffic \t0\t-0.2069
-c:fi\t-0.6782\t-0.5048
-c:fic \t0\t-0.2069
-c:fig\t0\t0.4121
-c:figh\t0\t0.4121
-c:fight\t0\t0.4121
-c:fin\t-0.7389\t-0.3489
-c:fine\t-0.6901\t-0.3033
-c:fine \t-0.6901\t-0.3033
-c:fit\t0.3555\t0
-c:fit \t0.2811\t0
-c:fl\t0.3281\t-0.5113
-c:flo\t0.6305\t-0.2453
-c:floo\t0.7140\t0
-c:floor\t0.7140\t0
-c:fo\t0\t-0.2060
-c:foo\t0\t-0.2987
-c:food\t0\t-0.2272
-c:food \t0\t-0.2272
-c:for\t-0.7746\t0
-c:for \t-0.2426\t0
-c:fore\t-0.2914\t0.2250
-c:fore \t-0.2028\t-0.2256
-c:forev\t0\t0.4507
-c:form\t0\t-0.4842
-c:form \t0\t-0.2402
-c:forms\t0\t-0.3007
-c:forw\t0\t0.3461
-c:forwa\t0\t0.3461
-c:fou\t0.2697\t0
-c:foun\t0.2751\t0
-c:found\t0.2751\t0
-c:fr\t-0.4493\t0
-c:fr \t0\t0.2362
-c:frid\t0\t-0.2541
-c:frida\t0\t-0.2053
-c:frie\t0\t0.3031
-c:frien\t0\t0.3031
-c:from\t0\t-0.2461
-c:from \t0\t-0.2461
-c:fron\t0\t0.2127
-c:front\t0\t0.2127
-c:ft\t0.6503\t-0.3559
-c:ft \t0.3340\t0
-c:fte\t0.3092\t-0.3794
-c:fter\t0.3816\t-0.3740
-c:fter \t0.3391\t-0.2194
-c:fu\t0.2319\t0
-c:fune\t0\t0.2390
-c:funer\t0\t0.2390
-c:fus\t0.3401\t-0.2586
-c:fuse\t0.2529\t0
-c:fused\t0.2529\t0
-c:fut\t0\t0.2437
-c:futu\t0\t0.2437
-c:futur\t0\t0.2437
-c:g \t1.2191\t0
-c:ga\t0\t0.2431
-c:gai\t-0.3498\t0.3151
-c:gain\t-0.3498\t0.3151
-c:gain \t-0.3340\t0.2966
-c:gan\t0.4380\t0
-c:gand\t0.2931\t0
-c:gando\t0.2931\t0
-c:gar \t0\t-0.2352
-c:gara\t0\t0.4628
-c:garag\t0\t0.4628
-c:gas\t0.4166\t0
-c:gasp\t0.4166\t0
-c:gaspi\t0.3460\t0
-c:gav\t0\t-0.2049
-c:gave\t0\t-0.2049
-c:gave \t0\t-0.2049
-c:ge\t-0.5376\t0.7953
-c:ge \t-0.2464\t1.2142
-c:ged\t0\t-0.2515
-c:ged \t0\t-0.2515
-c:ger\t-0.2862\t0
-c:ger \t0\t0.2515
-c:get\t0.3671\t-0.2688
-c:get \t0.2735\t-0.3550
-c:gg\t0.3876\t0
-c:gh\t0\t0.9140
-c:gh \t0.3673\t0
-c:ght\t-0.2144\t0.9444
-c:ght \t0\t0.7321
-c:ghti\t0\t0.2092
-c:ghtin\t0\t0.2092
-c:gi\t-0.2713\t0.2271
-c:gic\t0.2607\t-0.2300
-c:gic \t0.2607\t-0.2300
-c:giv\t-0.2595\t0.3550
-c:gla\t0\t-0.2238
-c:gle\t0\t0.2164
-c:gli\t0.2801\t0
-c:glin\t0.2801\t0
-c:gling\t0.2801\t0
-c:go\t0\t1.5016
-c:go \t0.2838\t0.8546
-c:god\t0\t0.2438
-c:god \t0\t0.2438
-c:goo\t-0.5575\t0.7788
-c:good\t-0.5292\t0.5233
-c:good \t0\t-0.2255
-c:goodb\t-0.3453\t0.7488
-c:goog\t0\t0.2555
-c:googl\t0\t0.2555
-c:gr\t0\t-0.7617
-c:gra\t0\t-0.5376
-c:gran\t0.2535\t-0.2955
-c:grand\t0.2535\t-0.2955
-c:gre\t0\t-0.2229
-c:gu\t0.5856\t0.4555
-c:gue\t0.3800\t-0.2063
-c:gue \t0.3800\t-0.2063
-c:gui\t0\t0.2712
-c:guir\t0\t0.2465
-c:guir \t0\t0.2465
-c:gun\t0\t0.4064
-c:gun \t0\t0.4817
-c:gus\t0.2444\t0
-c:gush\t0.2444\t0
-c:gushi\t0.2444\t0
-c:gy\t0\t-0.3212
-c:h \t0\t0.8000
-c:ha\t0.3605\t-0.6054
-c:had\t0.3374\t-0.4402
-c:had \t0.2729\t-0.4206
-c:hal\t0.2812\t0
-c:hal \t0\t0.3561
-c:han\t-0.5744\t0
-c:han \t0\t0.2014
-c:hand\t0\t0.2960
-c:hand \t0\t0.2126
-c:hang\t-0.2357\t0
-c:hank\t-0.2187\t-0.3363
-c:hanks\t0\t-0.2158
-c:hard\t0.2408\t-0.2832
-c:hard \t0\t-0.2575
-c:has\t-0.3341\t0.5025
-c:has \t-0.3721\t0.5181
-c:hat\t-0.3098\t0
-c:hav\t0.5488\t0
-c:have\t0\t0.2713
-c:have \t0\t0.2446
-c:havi\t0.7171\t-0.4519
-c:havin\t0.7171\t-0.4519
-c:he\t1.1509\t-0.7286
-c:he \t-0.5307\t-0.3134
-c:hea\t1.0478\t-0.8359
-c:head\t0.2925\t-0.7452
-c:head \t0.3088\t0
-c:heada\t0\t-0.4814
-c:hear\t0.6473\t0
-c:hear \t0\t0.3965
-c:heart\t0.5490\t-0.3394
-c:heat\t0\t-0.2253
-c:heav\t0.2992\t0
-c:heavi\t0.2408\t0
-c:hec\t-0.2693\t0.3005
-c:heck\t-0.2693\t0.3005
-c:hed\t-0.3010\t0
-c:heez\t0.2094\t0
-c:help\t0\t-0.3560
-c:hem\t0\t0.5321
-c:hem \t0\t0.5321
-c:hen\t0\t0.3611
-c:hen \t0\t0.3611
-c:her\t0\t0.5685
-c:her \t0\t0.2719
-c:here\t0.4330\t0.2284
-c:heres\t0.4441\t0
-c:hers\t0\t0.3569
-c:herse\t0\t0.3682
-c:hes\t1.8777\t-0.8574
-c:hes \t0.7036\t0
-c:hest\t1.2497\t-0.6081
-c:hest \t1.3619\t-0.6000
-c:hi\t0.7861\t0.7852
-c:hi \t0\t0.2413
-c:him\t0\t0.3097
-c:hims\t0\t0.3505
-c:himse\t0\t0.3505
-c:hin\t0.9839\t0.4620
-c:hinc\t0.2697\t0
-c:hinch\t0.2697\t0
-c:hing\t0.5372\t0
-c:hing \t0.4500\t0
-c:hink\t0\t0.4589
-c:hink \t0.6040\t0
-c:hinki\t-0.4418\t0.5177
-c:hip\t0\t-0.2120
-c:hip \t0\t-0.2120
-c:his\t-0.5359\t0.4499
-c:his \t-0.4407\t0.6158
-c:ho\t0.7864\t0.2092
-c:ho \t0.8109\t0
-c:hog\t0.4922\t0
-c:hoga\t0.2931\t0
-c:hogan\t0.2931\t0
-c:hol\t0.3805\t-0.3274
-c:hole\t0.4117\t0
-c:hole \t0.4117\t0
-c:hom\t0\t-0.4347
-c:home\t0\t-0.3356
-c:home \t0\t-0.3356
-c:hon\t-0.4991\t0
-c:hone\t-0.4991\t0
-c:hone \t-0.2113\t0
-c:hones\t-0.2878\t0.2903
-c:hop\t-0.3317\t0.5612
-c:hope\t-0.3132\t0.4904
-c:hope \t0\t0.5272
-c:hou\t0\t0.2069
-c:houg\t0\t0.2465
-c:hough\t0\t0.2465
-c:hour\t0.2114\t0
-c:how\t0\t0.3588
-c:how \t0\t0.4102
-c:hr\t1.0035\t0
-c:hre\t0\t0.2768
-c:hrea\t0\t0.3197
-c:hreat\t0\t0.3197
-c:hro\t1.1407\t-0.2825
-c:hroa\t0.4730\t-0.2642
-c:hroat\t0.4730\t-0.2642
-c:hroo\t0.2214\t0
-c:hroom\t0.2214\t0
-c:hrou\t0.3181\t0
-c:hroug\t0.3181\t0
-c:ht\t-0.2443\t1.1124
-c:ht \t0\t0.7321
-c:hti\t0\t0.2092
-c:htin\t0\t0.2092
-c:hting\t0\t0.2092
-c:hu\t0\t-0.2506
-c:hug\t0.2508\t0
-c:huge\t0.2508\t0
-c:huge \t0.2508\t0
-c:hurt \t0\t0.2664
-c:hy\t0\t-0.2703
-c:hyl\t0.2391\t0
-c:hyla\t0.2391\t0
-c:i \t0\t0.8721
-c:ia\t-0.2581\t0.2260
-c:ic \t0.2090\t-0.7278
-c:ice\t0.3984\t0.2167
-c:ice \t0.2543\t0
-c:ici\t-0.5761\t1.2590
-c:icid\t-0.4779\t1.1429
-c:icida\t-0.2553\t0.6331
-c:icide\t-0.2057\t0.4457
-c:ick\t0\t-0.3873
-c:ick \t0\t-0.2779
-c:id\t-0.3706\t1.0390
-c:id \t-0.3769\t-0.3944
-c:ida\t0\t0.5499
-c:ida \t0.2159\t0.2306
-c:idal\t-0.2282\t0.5726
-c:idal \t-0.2282\t0.5726
-c:iday\t0\t-0.3139
-c:iday \t0\t-0.2053
-c:ide\t0.4787\t0
-c:ide \t0.3415\t0.3242
-c:ided\t0\t0.2255
-c:ided \t0\t0.2255
-c:iden\t0\t-0.2093
-c:ident\t0\t-0.2093
-c:ideo\t0\t-0.2226
-c:ideo \t0\t-0.2226
-c:idg\t0\t0.4172
-c:idge\t0\t0.4172
-c:idge \t0\t0.4172
-c:ido \t0\t0.2136
-c:ids\t0\t0.2657
-c:ids \t0\t0.2657
-c:ie\t-0.4273\t1.3926
-c:ie \t0\t0.8235
-c:ied\t-0.2892\t0.3370
-c:ied \t-0.2892\t0.3370
-c:ien\t0.4359\t0.4500
-c:iend\t-0.2178\t0.3718
-c:iend \t0\t0.2662
-c:iene\t0.2852\t0
-c:iene \t0.2852\t0
-c:ient\t0.3016\t0
-c:iento\t0.3346\t0
-c:ier\t0\t0.4551
-c:ierd\t0.2088\t0
-c:ierdo\t0.2088\t0
-c:iero\t-0.2430\t0.6108
-c:iero \t-0.2430\t0.6108
-c:iert\t0.2507\t0
-c:ierta\t0.2507\t0
-c:ies\t0\t-0.3019
-c:ies \t0\t-0.3589
-c:iet\t0\t-0.2702
-c:iet \t0\t-0.2702
-c:if\t0\t0.8367
-c:if \t-0.2120\t0
-c:ife\t0\t0.9536
-c:ife \t0\t1.0030
-c:iff\t0.2846\t0
-c:iff \t0.2089\t0
-c:ig\t0\t0.6040
-c:igh\t0\t0.6606
-c:ight\t0\t0.6945
-c:ight \t0\t0.5717
-c:ighti\t0\t0.2092
-c:ik\t0.3272\t0
-c:ike\t0.3288\t0
-c:ike \t0.3288\t0
-c:il\t-0.9799\t0.7218
-c:ild\t-0.2112\t0
-c:ill\t-0.9380\t0.4199
-c:ill \t-0.3165\t0
-c:illa\t0\t0.2755
-c:illas\t0\t0.3425
-c:illi\t-0.2812\t-0.3853
-c:illin\t-0.2812\t-0.3853
-c:ills\t0\t0.4163
-c:ills \t0\t0.4163
-c:im\t-0.2357\t0.3059
-c:im \t0\t0.2037
-c:ims\t0\t0.3505
-c:imse\t0\t0.3505
-c:imsel\t0\t0.3505
-c:in\t0.4258\t-0.3473
-c:in \t-0.7815\t0.3216
-c:inc\t0.3871\t-0.2416
-c:ince\t0\t-0.2080
-c:ince \t0\t-0.2080
-c:inch\t0.2296\t0
-c:incha\t0.2697\t0
-c:ind\t-0.2166\t0.6627
-c:ind \t0\t0.5247
-c:indo\t0\t0.2083
-c:indo \t0\t0.2083
-c:ine\t-1.0849\t-0.3215
-c:ine \t-0.9600\t-0.3196
-c:ines\t0\t-0.2122
-c:ing\t0.7891\t0.3562
-c:ing \t0.9285\t0.3350
-c:inge\t0\t-0.2314
-c:inger\t0\t-0.2314
-c:inic\t0\t-0.2630
-c:ink\t0\t0.5101
-c:ink \t0.5612\t0
-c:inki\t-0.3838\t0.6256
-c:inkin\t-0.3838\t0.6256
-c:inl\t0\t0.2460
-c:inle\t0\t0.2460
-c:inles\t0\t0.2460
-c:ins\t0\t-0.4148
-c:insur\t0\t-0.2277
-c:int\t0.5314\t0.2334
-c:int \t0\t0.5404
-c:inte\t0.3354\t-0.4012
-c:inted\t0.4804\t0
-c:inter\t0\t-0.2243
-c:intm\t0\t-0.2511
-c:intme\t0\t-0.2511
-c:into\t0\t0.4650
-c:into \t0\t0.4650
-c:inu\t0.2881\t0
-c:inut\t0.3160\t0
-c:inute\t0.3160\t0
-c:io\t0.4099\t-1.6642
-c:ion\t0\t-1.0486
-c:ion \t0\t-0.7110
-c:ions\t0\t-0.2888
-c:ions \t0\t-0.2888
-c:iou\t0.3753\t-0.3916
-c:ious\t0.3753\t-0.3916
-c:ious \t0.2569\t-0.2504
-c:ip\t0.4726\t-0.9476
-c:ip \t0\t-0.4124
-c:ips\t0.6498\t-0.3465
-c:ips \t0.6498\t-0.3465
-c:ir\t0.9473\t0.3769
-c:ir \t0.5281\t0.3256
-c:ira\t0.5875\t0
-c:irar\t0.4679\t0
-c:irar \t0.4761\t0
-c:ird \t0.2068\t0
-c:ire\t-0.2462\t0
-c:ired\t-0.3729\t-0.2212
-c:ired \t-0.3729\t-0.2212
-c:irl\t0\t0.2454
-c:is\t-0.4940\t0.7803
-c:isa\t0\t0.2084
-c:isap\t0\t0.2084
-c:isapp\t0\t0.2084
-c:ise\t-0.4839\t-0.3245
-c:ise \t-0.2677\t-0.3403
-c:ish\t0\t0.5834
-c:ish \t0\t0.6175
-c:isio\t0.2131\t0
-c:ision\t0.2131\t0
-c:isn\t0.3231\t-0.2285
-c:isnt\t0.3231\t-0.2285
-c:isnt \t0.3231\t-0.2285
-c:ist\t-0.7188\t0.3720
-c:ist \t-0.2031\t-0.2853
-c:iste\t-0.2328\t0
-c:ister\t-0.2216\t0
-c:isti\t0\t0.2145
-c:istin\t0\t0.2145
-c:ists\t0\t0.4203
-c:ists \t0\t0.4203
-c:it\t-0.3541\t-0.7968
-c:it \t-0.5982\t0.3221
-c:ita\t0\t-0.2967
-c:ita \t0\t-0.2514
-c:itc\t0.3883\t0
-c:itch\t0.3883\t0
-c:itche\t0.2401\t0
-c:ite\t0\t-0.2088
-c:ite \t0.2485\t0
-c:ith\t-0.4353\t0
-c:ith \t-0.3442\t0
-c:iti\t0\t-0.5275
-c:itin\t0\t-0.5112
-c:iting\t0\t-0.5112
-c:its\t0.4208\t0
-c:its \t0.4208\t0
-c:ittl\t-0.3160\t-0.2417
-c:ittle\t-0.3160\t-0.2417
-c:iv\t-1.1890\t1.7253
-c:iv \t0\t-0.2226
-c:ive\t-0.4513\t1.0372
-c:ive \t-0.5522\t1.2471
-c:ivi\t-0.7814\t1.0390
-c:ivin\t-0.6801\t0.6078
-c:iving\t-0.6801\t0.6078
-c:ivir\t0\t0.2611
-c:ivir \t0\t0.2611
-c:iz\t1.4634\t-0.8516
-c:izi\t0.3563\t0
-c:izin\t0.3563\t0
-c:izing\t0.3563\t0
-c:izq\t0.2088\t0
-c:izqu\t0.2088\t0
-c:izqui\t0.2088\t0
-c:izu\t0.6523\t-0.2397
-c:izur\t0.6523\t-0.2397
-c:izure\t0.6523\t-0.2397
-c:izz\t0\t-0.2294
-c:izzy\t0.2052\t0
-c:izzy \t0.2052\t0
-c:ja\t0.2076\t0
-c:jaw\t0.2705\t0
-c:jaw \t0.2705\t0
-c:je\t0\t-0.2001
-c:jo\t-0.2411\t-0.2454
-c:jor\t0\t0.2187
-c:jor \t0\t0.2187
-c:joy\t0\t-0.2708
-c:joy \t0\t-0.2708
-c:ju\t-0.4857\t0.9288
-c:jum\t-0.2105\t0.4757
-c:jump\t-0.2125\t0.4817
-c:jump \t0\t0.2777
-c:jumpi\t0\t0.2476
-c:jus\t-0.2636\t0.5014
-c:just\t-0.2636\t0.5014
-c:just \t-0.2636\t0.5014
-c:k \t1.0075\t-1.9654
-c:ke\t0.8969\t0.6889
-c:ke \t0.7065\t0
-c:kee\t0\t0.4617
-c:keep\t0\t0.4617
-c:keep \t0\t0.4268
-c:ket\t0\t-0.2129
-c:ki\t-0.3378\t-0.3260
-c:kid\t0.3322\t0
-c:kid \t0.4379\t-0.2477
-c:kids\t0\t0.2657
-c:kids \t0\t0.2657
-c:kil\t-0.4921\t-0.3944
-c:kill\t-0.4921\t-0.3944
-c:kille\t0\t-0.2400
-c:killi\t-0.2763\t0
-c:kin\t-0.4094\t0.2007
-c:kind\t0\t0.3181
-c:kind \t0\t0.2231
-c:king\t-0.3265\t0
-c:king \t-0.3265\t0
-c:kit\t0.2333\t0
-c:kitc\t0.2430\t0
-c:kitch\t0.2430\t0
-c:km\t0\t0.7102
-c:kms\t0\t0.7102
-c:kms \t0\t0.7102
-c:kn\t-0.2947\t0.4108
-c:kne\t0\t-0.3080
-c:knee\t0\t-0.2526
-c:kni\t0\t0.2927
-c:kno\t0\t0.4261
-c:know\t0\t0.4491
-c:know \t0\t0.3933
-c:ks\t0\t-0.3155
-c:ks \t0\t-0.3155
-c:l \t-1.1469\t0
-c:la\t0.7361\t-0.5226
-c:la \t0.3293\t0.2559
-c:lac\t0.7645\t-0.4451
-c:lack\t0.6431\t-0.2463
-c:lacke\t0.3094\t0
-c:lade\t0\t0.2554
-c:lades\t0\t0.2001
-c:lan\t-0.2785\t0.4581
-c:lan \t-0.2006\t0.2494
-c:lann\t0\t0.3071
-c:lanni\t0\t0.3238
-c:lap\t0.7211\t0
-c:laps\t0.7205\t0
-c:lapse\t0.7205\t0
-c:lar\t0\t-0.2859
-c:lar \t0\t-0.2404
-c:las\t-0.5481\t0.4792
-c:las \t0\t0.4769
-c:last\t-0.2694\t0
-c:last \t-0.3404\t0
-c:lat\t-0.3165\t-0.6442
-c:late\t-0.2883\t-0.7287
-c:late \t-0.2357\t-0.5969
-c:lco\t0\t0.2246
-c:ld\t-1.2218\t0.3739
-c:ld \t-0.9806\t0.3519
-c:le\t0.2502\t-0.7140
-c:le \t0.2680\t-0.5404
-c:lee\t0\t-0.3271
-c:leed\t0.4399\t0
-c:leed \t0\t0.3217
-c:leedi\t0.4396\t-0.4298
-c:leep\t-0.3833\t0
-c:leep \t-0.3696\t0
-c:lef\t0.2432\t0
-c:left\t0.2432\t0
-c:left \t0.2576\t0
-c:len\t0.3179\t-0.4185
-c:len \t0.3134\t0
-c:ler\t0.2920\t-0.5592
-c:ler \t0.2114\t0
-c:lerg\t0\t-0.3993
-c:lergi\t0\t-0.3148
-c:les\t-0.2854\t0.3688
-c:less\t-0.2113\t0.3693
-c:less \t0\t0.2409
-c:let\t-0.2598\t0.5976
-c:lete\t0\t0.2174
-c:letel\t0\t0.2174
-c:leth\t0\t0.3561
-c:letha\t0\t0.3561
-c:lf\t-0.7810\t1.4633
-c:lf \t-0.6898\t1.3305
-c:li\t-0.6859\t0.7378
-c:lide\t0\t0.2926
-c:lide \t0\t0.2926
-c:lie\t0\t-0.4675
-c:lier\t0\t-0.2659
-c:lier \t0\t-0.2659
-c:lif\t0\t0.9117
-c:life\t-0.2146\t0.9369
-c:life \t-0.2099\t0.9863
-c:lift \t0.2041\t0
-c:lig\t-0.2735\t0
-c:ligh\t-0.2735\t0
-c:light\t-0.2735\t0
-c:lik\t0.3367\t0
-c:like\t0.3367\t0
-c:like \t0.3367\t0
-c:lin\t0\t-0.2722
-c:line\t0\t0.3778
-c:line \t0\t0.2152
-c:ling\t0\t-0.2348
-c:lini\t0\t-0.2630
-c:linic\t0\t-0.2630
-c:lip\t0.6797\t-0.2826
-c:lips\t0.6846\t-0.3030
-c:lips \t0.6846\t-0.3030
-c:lit\t-0.2476\t0
-c:litt\t-0.3178\t-0.2548
-c:littl\t-0.3160\t-0.2417
-c:liv\t-0.6063\t1.3784
-c:live\t-0.3176\t0.6889
-c:live \t-0.3166\t0.6683
-c:livi\t-0.2886\t0.6895
-c:livin\t-0.2659\t0.5889
-c:lk\t0\t-0.2591
-c:lk \t0\t-0.4806
-c:lki\t-0.2247\t0.2615
-c:lkin\t-0.2247\t0.2615
-c:lking\t-0.2247\t0.2615
-c:ll\t1.1384\t0
-c:ll \t-0.3736\t0.3738
-c:lla\t0.7301\t0
-c:llap\t0.8068\t-0.2359
-c:llaps\t0.8068\t-0.2359
-c:llas\t0\t0.3425
-c:llas \t0\t0.3425
-c:lle\t0.2169\t-0.3917
-c:lled\t0\t-0.2456
-c:lled \t0\t-0.2456
-c:llen\t0.3134\t0
-c:llen \t0.3134\t0
-c:ller\t0\t-0.4123
-c:llerg\t0\t-0.3861
-c:lli\t0\t-0.5135
-c:llin\t0\t-0.5135
-c:lling\t0\t-0.3686
-c:llo\t0.4358\t0.2310
-c:llow\t0.4374\t0.2140
-c:llowe\t0.2585\t0.2131
-c:lls\t0\t0.4163
-c:lls \t0\t0.4163
-c:lly\t0.3141\t0
-c:lly \t0.3141\t0
-c:lm\t0\t0.3553
-c:lo\t1.4636\t-1.0281
-c:loc\t0\t0.2815
-c:lock\t0\t0.2208
-c:lol\t-0.5644\t-0.7717
-c:lol \t-0.5644\t-0.7717
-c:lon\t0\t0.2552
-c:long\t0\t0.2602
-c:longe\t0\t0.4284
-c:loo\t1.4397\t-0.2716
-c:lood\t0.7156\t-0.5559
-c:lood \t0.7156\t-0.5559
-c:look\t0\t0.4792
-c:looki\t0\t0.2318
-c:loor\t0.7140\t0
-c:loor \t0.7140\t0
-c:lor\t0\t-0.2456
-c:lor \t0\t-0.2452
-c:los\t0.3034\t0
-c:lose\t0\t0.3383
-c:loset\t0\t0.2040
-c:losi\t0.4149\t0
-c:losin\t0.4149\t0
-c:lot\t0.3580\t-0.3679
-c:lot \t0\t-0.2856
-c:lots\t0.2107\t0
-c:lots \t0.2107\t0
-c:lov\t0\t0.2043
-c:love\t0\t0.2043
-c:low\t0.3620\t0
-c:low \t0\t-0.3379
-c:lowed\t0.2585\t0.2131
-c:lp\t0\t-0.3980
-c:lr\t0\t0.2196
-c:ls\t0.9919\t0.2100
-c:ls \t0.3943\t0.3157
-c:lsi\t0.4324\t0
-c:lsin\t0.2926\t0
-c:lsing\t0.2926\t0
-c:lt\t0\t-0.3671
-c:lta\t0.2125\t0
-c:lta \t0.2344\t0
-c:lu\t0.5281\t-0.4667
-c:lue\t0.3647\t0
-c:lue \t0.3647\t0
-c:lur\t0.2396\t0
-c:lurr\t0.2396\t0
-c:lw\t0\t-0.2632
-c:lwa\t0\t-0.2632
-c:lway\t0\t-0.2632
-c:lways\t0\t-0.2632
-c:ly\t1.1722\t0
-c:ly \t1.1722\t0
-c:m \t0.3392\t0
-c:ma\t-0.2598\t0
-c:ma \t0.2195\t0
-c:make\t-0.2299\t0
-c:make \t-0.2088\t0
-c:mal\t-0.4028\t-0.2677
-c:mal \t-0.3010\t0
-c:mam\t0.2358\t0
-c:mama\t0.2358\t0
-c:mama \t0.2358\t0
-c:man\t0.2435\t0
-c:mane\t0\t0.4001
-c:manen\t0\t0.4001
-c:many\t0.4821\t-0.5037
-c:many \t0.4821\t-0.5037
-c:mat\t-0.2402\t0.4924
-c:mata\t0\t0.4305
-c:matar\t0\t0.4305
-c:may\t0.5290\t-0.2476
-c:mayo\t0.3919\t-0.2235
-c:mayo \t0.3919\t-0.2235
-c:mb\t0.4149\t-0.6441
-c:mb \t0.3441\t0
-c:mbe\t0\t-0.4029
-c:mber\t0\t-0.4029
-c:mbers\t0\t-0.2120
-c:me\t-1.0662\t0.2768
-c:me \t-0.2135\t0.8086
-c:mej\t0\t0.2187
-c:mejo\t0\t0.2187
-c:mejor\t0\t0.2187
-c:mem\t0\t-0.3284
-c:memb\t0\t-0.2691
-c:membe\t0\t-0.2691
-c:men\t-0.3300\t-0.8849
-c:ment\t-0.2911\t-0.7762
-c:ment \t0\t-0.6214
-c:mer\t0\t-0.3132
-c:mer \t0\t-0.2875
-c:methi\t0\t0.2062
-c:mi\t0.6394\t-0.4384
-c:mi \t0.4015\t0
+c:enou\t0\t0.2169
+c:enoug\t0\t0.2169
+c:ensa\t-0.2217\t0.2137
+c:ent\t0.3541\t-0.7735
+c:ent \t0.3106\t-0.7478
+c:entid\t0\t0.2162
+c:ento\t0.2926\t0
+c:ento \t0.2926\t0
+c:eo\t0.5493\t-0.3589
+c:eop\t0.2255\t-0.2005
+c:eopl\t0.2255\t-0.2005
+c:eople\t0.2255\t-0.2005
+c:ep\t-0.5797\t0
+c:ep \t-0.2931\t0.5484
+c:epi\t0\t-0.3190
+c:epin\t0\t-0.2332
+c:eping\t0\t-0.2332
+c:er\t0.5755\t0.3646
+c:er \t0\t-0.3342
+c:era\t-0.3798\t0.3310
+c:eral\t0\t0.2321
+c:eral \t0\t0.2321
+c:erd\t0.5961\t0
+c:erdo\t0.5459\t0
+c:erdos\t0.3646\t0
+c:ere\t0.4376\t0
+c:eres\t0.5720\t0
+c:eres \t0.5720\t0
+c:erg\t0\t-0.4282
+c:ergi\t0\t-0.2983
+c:ergic\t0.2348\t-0.2104
+c:erie\t0\t-0.2649
+c:eries\t0\t-0.3026
+c:ering\t0\t0.2334
+c:erl\t0.2502\t-0.2848
+c:erly\t0.2802\t0
+c:erly \t0.2802\t0
+c:erm\t-0.2192\t0.6571
+c:erma\t0\t0.4200
+c:erman\t0\t0.4200
+c:ero\t-0.3901\t0.7801
+c:ero \t-0.3561\t0.8263
+c:err\t0.4490\t-0.2991
+c:erra\t0.3088\t0
+c:ers\t0\t-0.4118
+c:ers \t0\t-0.5532
+c:erse\t0\t0.3565
+c:ersel\t0\t0.3565
+c:ert\t0\t0.2588
+c:erta\t0\t0.2382
+c:erta \t0.2023\t0
+c:ertar\t0\t0.2587
+c:erv\t0\t0.2701
+c:erve\t0\t0.2653
+c:erve \t0\t0.2246
+c:ery\t0\t0.2241
+c:ery \t0.3677\t0
+c:eryo\t0\t0.3734
+c:eryon\t0\t0.3734
+c:eryt\t0\t0.2219
+c:eryth\t0\t0.2219
+c:es\t1.7113\t-1.7306
+c:es \t0.4269\t-0.7749
+c:esc\t-0.2568\t0
+c:esd\t0.2623\t-0.2830
+c:esde\t0.3642\t0
+c:esde \t0.3642\t0
+c:ese\t-0.2383\t0
+c:ese \t0\t-0.2380
+c:esi\t0.2161\t0
+c:esio\t0.2524\t0
+c:esion\t0.2524\t0
+c:esm\t0.6132\t-0.2556
+c:esma\t0.6132\t-0.2556
+c:esmay\t0.6132\t-0.2556
+c:esn\t0\t0.2908
+c:esnt\t0\t0.2908
+c:esnt \t0\t0.2908
+c:esp\t1.0768\t-0.2257
+c:espe\t-0.2342\t0.6343
+c:esped\t0\t0.2426
+c:esper\t0\t0.3917
+c:espi\t0.6692\t-0.2872
+c:espie\t0.2295\t0
+c:espir\t0.4397\t0
+c:espo\t1.0352\t-0.4962
+c:espon\t0.8294\t-0.5170
+c:espos\t0.2195\t0
+c:essi\t0\t-0.4902
+c:essio\t-0.2324\t-0.4860
+c:est\t0.8222\t0
+c:est \t0.9511\t-0.2341
+c:esta\t0.4183\t0
+c:esta \t0.3589\t0
+c:estar\t0\t0.2278
+c:este \t0\t0.2601
+c:estl\t-0.2304\t0.2880
+c:estly\t-0.2304\t0.2880
+c:et\t-0.4707\t0
+c:et \t0\t-0.3560
+c:eta\t0.2073\t-0.2125
+c:etam\t0.2247\t0
+c:etami\t0.2483\t-0.2728
+c:etel\t0\t0.2100
+c:etely\t0\t0.2100
+c:eth\t0\t0.4716
+c:etha\t0\t0.3884
+c:ethal\t0\t0.4098
+c:ett\t-0.4467\t0
+c:ette\t-0.4722\t0.2232
+c:etter\t-0.4534\t0
+c:ev\t0.2521\t0.8334
+c:eve\t0.4520\t0.8681
+c:ever\t0.3993\t1.0875
+c:ever \t0.3096\t0.5922
+c:every\t0\t0.5463
+c:ew\t0\t-0.2884
+c:ew \t0\t-0.5514
+c:ewe\t0\t0.3678
+c:ewer\t0\t0.2907
+c:ex\t-0.4696\t0
+c:exi\t0\t0.5749
+c:exis\t0\t0.3331
+c:exist\t0\t0.3331
+c:exit\t0\t0.2417
+c:exit \t0\t0.2417
+c:ext\t-0.2381\t0
+c:ext \t0\t-0.3715
+c:exte\t0\t0.2119
+c:exted\t0\t0.2119
+c:eye\t0.2057\t0
+c:ez\t0.2999\t0
+c:ezi\t0.2285\t0
+c:ezin\t0.2285\t0
+c:ezing\t0.2285\t0
+c:f \t-1.0077\t2.2493
+c:fa\t1.7196\t-0.4722
+c:fac\t0.5782\t-0.3108
+c:face\t0.6196\t-0.2740
+c:face \t0.6708\t-0.3718
+c:fai\t0.8909\t-0.2015
+c:fain\t0.9316\t-0.6409
+c:faint\t0.9316\t-0.6409
+c:fair\t0\t0.2930
+c:fairs\t0\t0.2930
+c:fal\t0.2909\t0
+c:falt\t0.2015\t0
+c:falta\t0.2015\t0
+c:fam\t0\t0.3592
+c:fami\t0\t0.3592
+c:famil\t0\t0.3592
+c:far\t0.2849\t0
+c:fas\t0\t-0.2850
+c:fast\t0\t-0.2850
+c:fe\t0.3835\t-0.3077
+c:fe \t0\t0.9631
+c:fee\t0\t-0.4682
+c:feel\t0.2282\t0
+c:feels\t0.3134\t-0.2051
+c:fel\t0.2495\t-0.4075
+c:fell\t0.3556\t-0.2275
+c:fell \t0.3556\t-0.2275
+c:ff \t0\t0.2356
+c:ffa\t0\t0.2930
+c:ffai\t0\t0.2930
+c:ffair\t0\t0.2930
+c:ffe\t0\t-0.2377
+c:ffic \t0\t-0.2115
+c:fi\t-0.8318\t-0.4655
+c:fic \t0\t-0.2115
+c:fig\t0\t0.3989
+c:figh\t0\t0.3989
+c:fight\t0\t0.3989
+c:fill \t0\t-0.2184
+c:fin\t-0.8221\t-0.2159
+c:fine\t-0.7310\t-0.3065
+c:fine \t-0.7310\t-0.3065
+c:fit\t0.3656\t0
+c:fit \t0.2821\t0
+c:fl\t0.2693\t-0.4866
+c:flo\t0.6133\t-0.2471
+c:floo\t0.7163\t0
+c:floor\t0.7163\t0
+c:flu\t-0.2064\t0
+c:fo\t-0.2954\t0
+c:foo\t0\t-0.2956
+c:food\t0\t-0.2261
+c:food \t0\t-0.2261
+c:for\t-0.8726\t0
+c:for \t-0.2820\t0
+c:fore\t-0.3432\t0.2333
+c:fore \t-0.2583\t-0.2124
+c:forev\t0\t0.4456
+c:form\t0\t-0.4955
+c:form \t0\t-0.2627
+c:forms\t0\t-0.2877
+c:forw\t0\t0.3350
+c:forwa\t0\t0.3350
+c:fou\t0.2373\t0
+c:foun\t0.2433\t0
+c:found\t0.2433\t0
+c:fr\t-0.3846\t0
+c:fr \t0\t0.2266
+c:frid\t0\t-0.2143
+c:frie\t0\t0.3000
+c:frien\t0\t0.3000
+c:ft\t0.5365\t-0.2854
+c:ft \t0.3135\t0
+c:fte\t0.2173\t-0.3235
+c:fter\t0.2948\t-0.3190
+c:fter \t0.2974\t0
+c:fu\t0.2592\t0
+c:fune\t0\t0.2321
+c:funer\t0\t0.2321
+c:fus\t0.3749\t-0.2697
+c:fuse\t0.2318\t0
+c:fused\t0.2318\t0
+c:fut\t0\t0.2393
+c:futu\t0\t0.2393
+c:futur\t0\t0.2393
+c:g \t0.9778\t0.2821
+c:ga\t0\t0.2358
+c:ga \t0\t0.2043
+c:gai\t-0.3528\t0.2936
+c:gain\t-0.3528\t0.2936
+c:gain \t-0.3397\t0.2763
+c:gan\t0.4021\t0
+c:gand\t0.2831\t0
+c:gando\t0.2831\t0
+c:gar \t0\t-0.2423
+c:gara\t0\t0.4616
+c:garag\t0\t0.4616
+c:gas\t0.4316\t0
+c:gasp\t0.4316\t0
+c:gaspi\t0.3640\t0
+c:gav\t0\t-0.2051
+c:gave\t0\t-0.2051
+c:gave \t0\t-0.2051
+c:ge\t-0.6520\t0.7749
+c:ge \t-0.3238\t1.2291
+c:ged\t0\t-0.2370
+c:ged \t0\t-0.2370
+c:ger\t-0.3077\t0
+c:ger \t0\t0.2920
+c:get\t0.3972\t-0.2321
+c:get \t0.3277\t-0.2876
+c:gg\t0.3430\t0
+c:gh\t0\t0.8583
+c:gh \t0.2957\t0
+c:ght\t-0.2184\t0.9229
+c:ght \t0\t0.6872
+c:ghts\t-0.2051\t0.2005
+c:gi\t-0.3466\t0.2147
+c:gic\t0.2348\t-0.2104
+c:gic \t0.2348\t-0.2104
+c:giv\t-0.2494\t0.3355
+c:gla\t0\t-0.2100
+c:gle\t0\t0.2122
+c:gli\t0.2826\t0
+c:glin\t0.2826\t0
+c:gling\t0.2826\t0
+c:go\t0\t1.3673
+c:go \t0.3961\t0.7315
+c:god\t0\t0.2506
+c:god \t0\t0.2506
+c:goo\t-0.5837\t0.7695
+c:good\t-0.5569\t0.5226
+c:good \t0\t-0.2356
+c:goodb\t-0.3586\t0.7581
+c:goog\t0\t0.2469
+c:googl\t0\t0.2469
+c:gr\t0.3386\t-0.8295
+c:gra\t0.2282\t-0.5386
+c:gran\t0.3383\t-0.3028
+c:grand\t0.3383\t-0.3028
+c:gre\t0.3334\t-0.3345
+c:gre \t0.3540\t0
+c:gu\t0.5177\t0.4320
+c:gue\t0.3923\t-0.2086
+c:gue \t0.3923\t-0.2086
+c:gui\t0\t0.2702
+c:guir\t0\t0.2493
+c:guir \t0\t0.2493
+c:gun\t0\t0.4050
+c:gun \t0\t0.4736
+c:gus\t0.2520\t0
+c:gush\t0.2520\t0
+c:gushi\t0.2520\t0
+c:gy\t-0.2008\t-0.3004
+c:h \t0\t0.7739
+c:ha\t0.4932\t-0.7260
+c:hab\t0.2326\t0
+c:habl\t0.2326\t0
+c:habla\t0.2326\t0
+c:had\t0.5848\t-0.4906
+c:had \t0.4111\t-0.4581
+c:hal\t0.2299\t0
+c:hal \t0\t0.4098
+c:han\t-0.6136\t0
+c:han \t0\t0.2237
+c:hand\t0\t0.3214
+c:hand \t0\t0.2374
+c:hang\t-0.2674\t0
+c:hank\t-0.2347\t-0.3434
+c:hanks\t0\t-0.2742
+c:hard\t0\t-0.2358
+c:hard \t0\t-0.2137
+c:harm\t-0.2008\t0
+c:has\t-0.3729\t0.4417
+c:has \t-0.3788\t0.5058
+c:hav\t0.5169\t0
+c:have\t0\t0.3206
+c:have \t0\t0.2852
+c:havi\t0.6488\t-0.4392
+c:havin\t0.6488\t-0.4392
+c:he\t1.0457\t-0.4413
+c:he \t-0.6735\t-0.3390
+c:hea\t1.0390\t-0.8037
+c:head\t0.3068\t-0.8163
+c:head \t0.3193\t-0.2079
+c:heada\t0\t-0.5212
+c:hear\t0.6504\t0
+c:hear \t0\t0.4213
+c:heart\t0.5668\t-0.2549
+c:heat\t0\t-0.2232
+c:heav\t0.2716\t0
+c:heavi\t0.2286\t0
+c:hec\t-0.2748\t0.2764
+c:heck\t-0.2748\t0.2764
+c:hed\t-0.3299\t0
+c:hed \t-0.2041\t0
+c:heez\t0.2006\t0
+c:help\t0\t-0.3543
+c:hem\t0\t0.4578
+c:hem \t0\t0.4578
+c:hen\t0.2552\t0.3653
+c:hen \t0.2552\t0.3653
+c:her\t0.3419\t0.4511
+c:her \t0.2357\t0
+c:here\t0.5550\t0.2352
+c:heres\t0.5720\t0
+c:hers\t0\t0.3461
+c:herse\t0\t0.3565
+c:hes\t1.8108\t-0.8901
+c:hes \t0.6331\t0
+c:hest\t1.2516\t-0.6207
+c:hest \t1.3638\t-0.6129
+c:hey\t0\t0.2547
+c:hi\t0.5851\t0.9453
+c:hi \t0\t0.2283
+c:him\t0\t0.4170
+c:hims\t0\t0.4565
+c:himse\t0\t0.4565
+c:hin\t0.9409\t0.4118
+c:hinc\t0.2290\t0
+c:hinch\t0.2290\t0
+c:hing\t0.5568\t0
+c:hing \t0.4587\t-0.2285
+c:hink\t0\t0.4891
+c:hink \t0.5576\t0
+c:hinki\t-0.4177\t0.5235
+c:his\t-0.5581\t0.4211
+c:his \t-0.4624\t0.6019
+c:hit\t0.2599\t0
+c:hit \t0.2567\t0
+c:ho\t0.4933\t0.2537
+c:ho \t0.7715\t0
+c:hoard\t0\t0.2003
+c:hog\t0.4560\t0
+c:hoga\t0.2831\t0
+c:hogan\t0.2831\t0
+c:hoi\t0\t0.2520
+c:hoic\t0\t0.2520
+c:hoice\t0\t0.2520
+c:hol\t0.3789\t-0.3196
+c:hole\t0.4172\t0
+c:hole \t0.4172\t0
+c:hom\t0\t-0.4370
+c:home\t0\t-0.3425
+c:home \t0\t-0.3425
+c:hon\t-0.5223\t0
+c:hone\t-0.5223\t0
+c:hone \t-0.2301\t0
+c:hones\t-0.2923\t0.2804
+c:hop\t-0.3155\t0.5385
+c:hope\t-0.3022\t0.4555
+c:hope \t0\t0.4905
+c:hor\t0\t-0.2183
+c:hou\t0\t0.2357
+c:houg\t0\t0.2397
+c:hough\t0\t0.2397
+c:hour \t0\t0.2030
+c:how\t-0.2272\t0.3628
+c:how \t-0.2966\t0.4116
+c:hr\t0.9829\t0
+c:hre\t0\t0.2689
+c:hrea\t0\t0.3098
+c:hreat\t0\t0.3098
+c:hro\t1.1227\t-0.3058
+c:hroa\t0.4718\t-0.2561
+c:hroat\t0.4718\t-0.2561
+c:hrou\t0.3289\t0
+c:hroug\t0.3289\t0
+c:ht\t-0.2466\t1.0835
+c:ht \t0\t0.6872
+c:hts\t-0.2051\t0.2005
+c:hu\t0\t-0.2733
+c:hug\t0.2185\t0
+c:huge\t0.2185\t0
+c:huge \t0.2185\t0
+c:hurt \t0\t0.2314
+c:hy\t0\t-0.2581
+c:hyl\t0.2366\t0
+c:hyla\t0.2366\t0
+c:i \t0\t0.6136
+c:ia\t0\t0.2250
+c:ic\t-0.2492\t0.2496
+c:ic \t0\t-0.8058
+c:ice\t0.5390\t0.2838
+c:ice \t0.3529\t0.2625
+c:ici\t-0.6405\t1.2702
+c:icid\t-0.5022\t1.1375
+c:icida\t-0.2731\t0.6363
+c:icide\t0\t0.4229
+c:ick\t0\t-0.3877
+c:ick \t0\t-0.2785
+c:id\t-0.5205\t1.1699
+c:id \t-0.4415\t-0.4442
+c:ida\t0\t0.6132
+c:ida \t0.2527\t0.2490
+c:idal\t-0.2451\t0.5774
+c:idal \t-0.2451\t0.5774
+c:iday\t0\t-0.2721
+c:ide\t0.4130\t0
+c:ide \t0.3294\t0.2710
+c:iden\t0\t-0.2248
+c:ident\t0\t-0.2248
+c:ideo\t0\t-0.2140
+c:ideo \t0\t-0.2140
+c:idg\t0\t0.4418
+c:idge\t0\t0.4418
+c:idge \t0\t0.4418
+c:ids\t0\t0.2697
+c:ids \t0\t0.2697
+c:ie\t-0.5815\t1.4081
+c:ie \t-0.2036\t0.8843
+c:ied\t-0.2849\t0.3397
+c:ied \t-0.2849\t0.3397
+c:ien\t0.4106\t0.4152
+c:iend\t0\t0.3312
+c:iend \t0\t0.2568
+c:iene\t0.2451\t0
+c:iene \t0.2451\t0
+c:ient\t0.2455\t0
+c:iento\t0.2926\t0
+c:ier\t0\t0.4451
+c:ierd\t0.2107\t0
+c:ierdo\t0.2107\t0
+c:iero\t-0.2760\t0.6081
+c:iero \t-0.2760\t0.6081
+c:iert\t0.2295\t0
+c:ierta\t0.2295\t0
+c:ies\t0\t-0.3063
+c:ies \t0\t-0.3570
+c:iet\t0\t-0.2732
+c:iet \t0\t-0.2732
+c:if\t0\t0.9121
+c:ife\t0\t1.0230
+c:ife \t0\t1.0751
+c:iff\t0.2619\t0
+c:ig\t0.2202\t0.5555
+c:igh\t0\t0.6679
+c:ight\t0\t0.7084
+c:ight \t0\t0.5620
+c:ik\t0.3820\t0
+c:ike\t0.3836\t0
+c:ike \t0.3836\t0
+c:il\t-0.8661\t1.0219
+c:ild\t-0.2012\t0
+c:ile\t0.3470\t0
+c:ilet\t0.3186\t0
+c:ilet \t0.3186\t0
+c:ill\t-1.0522\t0.5298
+c:ill \t-0.2607\t-0.2365
+c:illa\t-0.2122\t0.3411
+c:illas\t0\t0.4034
+c:illi\t-0.2657\t-0.4472
+c:illin\t-0.2657\t-0.4472
+c:ills\t0\t0.5459
+c:ills \t0\t0.5459
+c:ily\t0\t0.2040
+c:ily \t0\t0.2040
+c:im\t-0.3153\t0.3032
+c:ime\t0\t-0.2354
+c:ims\t0\t0.4565
+c:imse\t0\t0.4565
+c:imsel\t0\t0.4565
+c:in\t0.8589\t-0.5952
+c:in \t-0.9693\t0.4441
+c:ina\t0.2739\t0
+c:ina \t0.3759\t0
+c:inc\t0.4900\t-0.3013
+c:ince\t0.3064\t-0.2670
+c:ince \t0.3064\t-0.2670
+c:incha\t0.2290\t0
+c:ind\t-0.2650\t0.7342
+c:ind \t0\t0.5746
+c:indo\t0\t0.2130
+c:indo \t0\t0.2130
+c:ine\t-0.7704\t-0.3893
+c:ine \t-0.6238\t-0.4580
+c:ined\t0\t0.2251
+c:ined \t0\t0.2251
+c:ines\t0\t-0.2017
+c:inf\t0.3345\t0
+c:ing\t0.7270\t0.3922
+c:ing \t0.7674\t0.4358
+c:inge\t0\t-0.2191
+c:inger\t0\t-0.2191
+c:ini\t0\t-0.3451
+c:inic\t0\t-0.3934
+c:inic \t0\t-0.2754
+c:ink\t0\t0.4896
+c:ink \t0.5566\t0
+c:inki\t-0.3853\t0.6387
+c:inkin\t-0.3853\t0.6387
+c:inl\t0\t0.2411
+c:inle\t0\t0.2411
+c:inles\t0\t0.2411
+c:ins\t-0.3043\t-0.3454
+c:insul\t0\t0.2168
+c:insur\t0\t-0.2882
+c:int\t0.5104\t0.2601
+c:int \t0\t0.5280
+c:inte\t0.3466\t-0.3952
+c:inted\t0.4906\t0
+c:inter\t0\t-0.2222
+c:intm\t0\t-0.2245
+c:intme\t0\t-0.2245
+c:into\t0\t0.4510
+c:into \t0\t0.4510
+c:inu\t0.2561\t0
+c:inut\t0.2923\t0
+c:inute\t0.2923\t0
+c:io\t0.6270\t-1.8415
+c:ion\t0.2102\t-1.2028
+c:ion \t0.2687\t-0.8549
+c:ions\t0\t-0.3043
+c:ions \t0\t-0.3043
+c:iou\t0.3529\t-0.3904
+c:ious\t0.3529\t-0.3904
+c:ious \t0.2396\t-0.2512
+c:ip\t0.3641\t-0.9499
+c:ip \t0\t-0.4100
+c:ips\t0.6065\t-0.3513
+c:ips \t0.6065\t-0.3513
+c:ir\t0.7357\t0.5507
+c:ir \t0.3780\t0.4661
+c:ira\t0.5331\t0
+c:irar\t0.4178\t0
+c:irar \t0.4256\t0
+c:ire\t0\t-0.2278
+c:ire \t0.2573\t0
+c:ired\t-0.3820\t-0.2186
+c:ired \t-0.3820\t-0.2186
+c:irl\t0\t0.2464
+c:is\t-0.5986\t0.7863
+c:is \t0\t0.2584
+c:ise\t-0.5149\t-0.2877
+c:ise \t-0.2893\t-0.3028
+c:ish\t0\t0.5398
+c:ish \t0\t0.5814
+c:isn\t0.3064\t-0.2403
+c:isnt\t0.3064\t-0.2403
+c:isnt \t0.3064\t-0.2403
+c:ist\t-0.5333\t0.3139
+c:ist \t-0.2289\t-0.2796
+c:isti\t0\t0.2038
+c:istin\t0\t0.2038
+c:ists\t0\t0.4068
+c:ists \t0\t0.4068
+c:it\t-0.5091\t-0.6739
+c:it \t-0.5017\t0.2873
+c:ita\t0\t-0.2558
+c:ita \t0\t-0.2704
+c:itc\t0.3667\t0
+c:itch\t0.3667\t0
+c:itche\t0.2216\t0
+c:ite\t0\t-0.2161
+c:ite \t0.2225\t0
+c:ith\t-0.4321\t0
+c:ith \t-0.3436\t0
+c:iti\t0\t-0.4356
+c:itin\t0\t-0.4208
+c:iting\t0\t-0.4208
+c:its\t0.4963\t0
+c:its \t0.4963\t0
+c:itt\t-0.2921\t0
+c:ittl\t-0.3448\t-0.2450
+c:ittle\t-0.3448\t-0.2450
+c:iv\t-1.2834\t1.7681
+c:iv \t0\t-0.2304
+c:ive\t-0.5028\t1.0969
+c:ive \t-0.5969\t1.2210
+c:ivi\t-0.8157\t1.0242
+c:ivin\t-0.6747\t0.5913
+c:iving\t-0.6747\t0.5913
+c:ivir\t0\t0.2503
+c:ivir \t0\t0.2503
+c:iz\t1.3906\t-0.9762
+c:ize\t0\t-0.2799
+c:izi\t0.3424\t0
+c:izin\t0.3424\t0
+c:izing\t0.3424\t0
+c:izq\t0.2107\t0
+c:izqu\t0.2107\t0
+c:izqui\t0.2107\t0
+c:izu\t0.6578\t-0.2578
+c:izur\t0.6578\t-0.2578
+c:izure\t0.6578\t-0.2578
+c:izz\t0\t-0.2208
+c:ja\t0.2871\t0
+c:jaw\t0.2386\t0
+c:jaw \t0.2386\t0
+c:jo\t-0.3754\t0
+c:jor\t0\t0.2242
+c:jor \t0\t0.2242
+c:joy\t0\t-0.2605
+c:joy \t0\t-0.2605
+c:ju\t-0.3553\t0.8536
+c:jum\t0\t0.4467
+c:jump\t-0.2070\t0.4754
+c:jump \t0\t0.2718
+c:jumpi\t0\t0.2483
+c:jus\t-0.2861\t0.5041
+c:just\t-0.2861\t0.5041
+c:just \t-0.2861\t0.5041
+c:k \t0.8163\t-1.9376
+c:ke\t1.0652\t0.7964
+c:ke \t1.0277\t0
+c:ked\t0\t0.3364
+c:ked \t0\t0.3364
+c:kee\t0\t0.4477
+c:keep\t0\t0.4477
+c:keep \t0\t0.4355
+c:ket\t0.2429\t-0.3186
+c:keta\t0.2483\t-0.2728
+c:ketam\t0.2483\t-0.2728
+c:ki\t-0.3655\t-0.3074
+c:kid\t0.2879\t0
+c:kid \t0.4086\t-0.2399
+c:kids\t0\t0.2697
+c:kids \t0\t0.2697
+c:kil\t-0.5145\t-0.2558
+c:kill\t-0.5145\t-0.2558
+c:killi\t-0.2593\t0
+c:kin\t-0.3469\t0
+c:kind\t0\t0.3018
+c:kind \t0\t0.2107
+c:king\t-0.2515\t0
+c:king \t-0.2515\t0
+c:kit\t0.2192\t0
+c:kitc\t0.2309\t0
+c:kitch\t0.2309\t0
+c:km\t0\t0.6856
+c:kms\t0\t0.6856
+c:kms \t0\t0.6856
+c:kn\t0\t0.5007
+c:kne\t0\t-0.3045
+c:knee\t-0.2198\t-0.2533
+c:kni\t0\t0.4214
+c:knif\t0\t0.3197
+c:knife\t0\t0.3197
+c:kno\t0\t0.3838
+c:know\t0\t0.4062
+c:know \t0\t0.3478
+c:l \t-0.9609\t0
+c:la\t0.7403\t-0.5008
+c:la \t0.5705\t0
+c:lab\t0.2858\t0
+c:lac\t0.7306\t-0.4333
+c:lack\t0.6015\t-0.2438
+c:lacke\t0.2868\t0
+c:lade\t0\t0.2413
+c:lan\t-0.3212\t0.4538
+c:lan \t-0.2342\t0.2099
+c:lann\t0\t0.3303
+c:lanni\t0\t0.3451
+c:lap\t0.7139\t0
+c:laps\t0.7230\t0
+c:lapse\t0.7230\t0
+c:lar\t0\t-0.3044
+c:lar \t0.2464\t-0.2708
+c:las\t-0.7090\t0.5786
+c:las \t-0.2490\t0.5744
+c:last\t-0.3330\t0
+c:last \t-0.3876\t0
+c:lat\t-0.3139\t-0.6191
+c:late\t-0.2895\t-0.6845
+c:late \t-0.2310\t-0.5706
+c:lco\t0\t0.2177
+c:ld\t-1.3463\t0.4358
+c:ld \t-1.0810\t0.3599
+c:ldi\t0\t0.2056
+c:ldin\t0\t0.2056
+c:lding\t0\t0.2056
+c:le\t0.6132\t-0.9108
+c:le \t0.4878\t-0.5411
+c:lee\t0\t-0.3459
+c:leed\t0.4114\t0
+c:leed \t0\t0.3071
+c:leedi\t0.4221\t-0.4371
+c:leep\t-0.4046\t0
+c:leep \t-0.3700\t0
+c:lef\t0.2377\t0
+c:left\t0.2377\t0
+c:left \t0.2519\t0
+c:len\t0.3601\t-0.3946
+c:len \t0.4012\t0
+c:ler\t0.2606\t-0.5280
+c:ler \t0.2069\t0
+c:lerg\t0\t-0.3768
+c:lergi\t0\t-0.2983
+c:les\t-0.3072\t0.2819
+c:less\t-0.2153\t0.3711
+c:less \t-0.2009\t0.2484
+c:let\t0\t0.5920
+c:let \t0.2135\t0
+c:lete\t0\t0.2100
+c:letel\t0\t0.2100
+c:leth\t0\t0.4098
+c:letha\t0\t0.4098
+c:lf\t-0.7973\t1.5246
+c:lf \t-0.7055\t1.3848
+c:li\t-0.7108\t0.6326
+c:lide\t0\t0.2907
+c:lide \t0\t0.2907
+c:lie\t0\t-0.4523
+c:lier\t0\t-0.2702
+c:lier \t0\t-0.2702
+c:lif\t0\t0.8525
+c:life\t0\t0.8749
+c:life \t0\t0.9270
+c:lig\t-0.2938\t0
+c:ligh\t-0.2938\t0
+c:light\t-0.2938\t0
+c:lik\t0.3904\t0
+c:like\t0.3904\t0
+c:like \t0.3904\t0
+c:lin\t-0.2099\t-0.3757
+c:line\t0\t0.4118
+c:lined\t0\t0.2251
+c:ling\t0\t-0.3659
+c:ling \t0\t-0.2820
+c:lini\t0\t-0.3934
+c:linic\t0\t-0.3934
+c:lip\t0.6426\t-0.2852
+c:lips\t0.6475\t-0.3062
+c:lips \t0.6475\t-0.3062
+c:lit\t-0.2740\t0
+c:litt\t-0.3466\t-0.2589
+c:littl\t-0.3448\t-0.2450
+c:liv\t-0.6338\t1.4289
+c:live\t-0.3418\t0.7685
+c:live \t-0.3349\t0.6750
+c:livi\t-0.2920\t0.6604
+c:livin\t-0.2559\t0.5576
+c:lk\t0\t-0.3581
+c:lk \t0\t-0.4541
+c:ll\t0.7671\t0
+c:ll \t-0.3114\t0.2753
+c:lla\t0.6291\t0
+c:llap\t0.8003\t-0.2278
+c:llaps\t0.8003\t-0.2278
+c:llas\t0\t0.4034
+c:llas \t0\t0.4034
+c:lle\t0\t-0.3469
+c:lled\t0\t-0.2096
+c:lled \t0\t-0.2096
+c:llen\t0.2710\t0
+c:llen \t0.2710\t0
+c:ller\t0\t-0.3905
+c:llerg\t0\t-0.3638
+c:lli\t0\t-0.6161
+c:llin\t0\t-0.6161
+c:lling\t0\t-0.4839
+c:llo\t0.3668\t0.2998
+c:llow\t0.3953\t0
+c:llowe\t0.2671\t0
+c:lls\t0\t0.5459
+c:lls \t0\t0.5459
+c:lly\t0.2038\t0
+c:lly \t0.2038\t0
+c:lm\t0\t0.3258
+c:lo\t1.5685\t-1.0559
+c:loc\t0\t0.3913
+c:lock\t0\t0.3309
+c:lock \t0\t0.2550
+c:lol\t-0.5908\t-0.7719
+c:lol \t-0.5908\t-0.7719
+c:lon\t0\t0.2679
+c:long\t0\t0.2736
+c:longe\t0\t0.4455
+c:loo\t1.5067\t-0.2671
+c:lood\t0.6831\t-0.5770
+c:lood \t0.6831\t-0.5770
+c:look\t0\t0.4971
+c:looki\t0\t0.3256
+c:looks\t0.2634\t0
+c:loor\t0.7163\t0
+c:loor \t0.7163\t0
+c:lor\t0\t-0.3108
+c:lor \t0.2833\t-0.3076
+c:los\t0.3566\t0
+c:lose\t0\t0.3126
+c:losi\t0.4055\t0
+c:losin\t0.4055\t0
+c:lot\t0.2599\t-0.3711
+c:lot \t0\t-0.2953
+c:low\t0.3122\t0
+c:low \t0\t-0.3279
+c:lowed\t0.2671\t0
+c:lp\t0.2390\t-0.4394
+c:lr\t-0.2160\t0.4046
+c:ls\t0.9418\t0.2844
+c:ls \t0.3110\t0.3956
+c:lsi\t0.3893\t0
+c:lsin\t0.2668\t0
+c:lsing\t0.2668\t0
+c:lt\t0\t-0.2713
+c:lta \t0.2015\t0
+c:lu\t0.3924\t-0.3995
+c:lue\t0.3234\t0
+c:lue \t0.3234\t0
+c:lw\t0\t-0.2599
+c:lwa\t0\t-0.2599
+c:lway\t0\t-0.2599
+c:lways\t0\t-0.2599
+c:ly\t1.0486\t0
+c:ly \t1.0486\t0
+c:m \t0.3247\t0
+c:ma\t-0.2619\t0
+c:make\t-0.2476\t0
+c:make \t-0.2265\t0.2192
+c:mal\t-0.3089\t-0.3144
+c:mal \t-0.2072\t0
+c:mam\t0.2190\t0
+c:mama\t0.2190\t0
+c:mama \t0.2190\t0
+c:man\t0.4054\t0.2535
+c:mana\t0\t0.2340
+c:mane\t0\t0.4039
+c:manen\t0\t0.4039
+c:many\t0.7243\t-0.4602
+c:many \t0.7243\t-0.4602
+c:mat\t0\t0.4752
+c:mata\t0\t0.4070
+c:matar\t0\t0.4070
+c:may\t0.6442\t0
+c:maya\t0.2256\t0
+c:mayar\t0.2256\t0
+c:mayo\t0.3351\t0
+c:mayo \t0.3351\t0
+c:mb\t0.3811\t-0.8292
+c:mb \t0.3586\t0
+c:mbe\t0\t-0.5802
+c:mber\t0\t-0.5802
+c:mber \t0\t-0.3976
+c:me\t-1.0893\t0.2773
+c:me \t0\t0.6210
+c:med\t-0.2009\t0
+c:mej\t0\t0.2242
+c:mejo\t0\t0.2242
+c:mejor\t0\t0.2242
+c:mem\t0\t-0.3880
+c:memb\t0\t-0.3242
+c:membe\t0\t-0.3242
+c:men\t-0.4951\t-0.7750
+c:ment\t-0.3494\t-0.7336
+c:ment \t0\t-0.5893
+c:mer\t0\t-0.2976
+c:mer \t0\t-0.2794
+c:mi\t0.6583\t-0.6525
+c:mi \t0.4518\t0
 c:mig\t-0.2050\t0
-c:mil\t-0.2098\t0
-c:mily\t0\t0.2472
-c:mily \t0\t0.2472
-c:min\t0.3531\t-0.4094
-c:min \t0.2427\t0
-c:mind \t0\t0.3613
-c:minu\t0.3160\t0
-c:minut\t0.3160\t0
-c:mit\t0.4028\t0
-c:miti\t0.2114\t0
-c:mitin\t0.2114\t0
-c:mm\t0\t-0.2310
-c:mme\t0\t-0.2841
-c:mmer\t0\t-0.2487
-c:mmer \t0\t-0.2487
-c:mo\t-0.6521\t0.2250
-c:mom\t0\t0.3115
-c:mom \t0\t0.2379
-c:mon\t0\t-0.4284
-c:mont\t0\t-0.2727
-c:month\t0\t-0.2727
-c:mor\t-0.6588\t0.6572
-c:more\t-0.4506\t0.8071
-c:more \t-0.4506\t0.8071
-c:mori\t0\t0.3369
-c:morir\t0\t0.3369
-c:morn\t0\t-0.3079
-c:morni\t0\t-0.3079
-c:morr\t-0.2023\t0
-c:morro\t-0.2023\t0
-c:mou\t0.2242\t0
-c:mout\t0.2393\t0
-c:mouth\t0.2393\t0
-c:mov\t0.2251\t-0.3743
-c:move\t0\t-0.2267
-c:mp\t0\t0.2964
-c:mpa\t0\t-0.2125
-c:mpan\t0\t-0.2125
-c:mpany\t0\t-0.2125
-c:mpi\t0\t0.2476
-c:mpin\t0\t0.2476
-c:mping\t0\t0.2476
-c:mple\t0\t0.2174
-c:mplet\t0\t0.2174
-c:ms\t-0.5554\t0.9986
-c:ms \t-0.4431\t0.6481
-c:mse\t0\t0.3505
-c:msel\t0\t0.3505
-c:mself\t0\t0.3505
-c:mu\t0.2407\t0.4143
-c:muc\t0\t0.2736
-c:much\t0\t0.2736
-c:much \t-0.2364\t0.2766
-c:mucho\t0.3711\t0
-c:mue\t0\t0.4819
-c:muer\t0\t0.4819
-c:muert\t0\t0.2518
-c:mum\t0.2517\t0
-c:mum \t0.2439\t0
-c:my\t-0.2821\t0.4733
-c:my \t0\t-0.2064
-c:mys\t-0.4422\t0.7325
-c:myse\t-0.4422\t0.7325
-c:mysel\t-0.4422\t0.7325
-c:n \t-0.6322\t0.5142
-c:na\t0\t0.5635
-c:nal\t0\t0.2115
-c:nap\t0\t-0.2602
-c:naph\t0.2391\t0
-c:naphy\t0.2391\t0
-c:nas\t0\t0.4279
-c:nas \t0\t0.3112
-c:nc\t0.3219\t0
-c:nce\t0\t-0.4647
-c:nce \t0\t-0.2466
-c:nch \t-0.2105\t0
-c:ncha\t0.2697\t0
-c:nco\t0.3647\t0
-c:ncon\t0.3710\t0
-c:ncons\t0.3230\t0
-c:nd\t0.7007\t0.6210
-c:nd \t0.5212\t0.7460
-c:nda\t-0.2709\t-0.2330
-c:nders\t0\t-0.2500
-c:ndi\t0\t0.3426
-c:ndin\t0\t0.3624
-c:nding\t0\t0.3624
-c:ndo\t0.7013\t0
-c:ndo \t0.7164\t0
-c:ne\t-1.7744\t0.2008
-c:ne \t-0.9780\t0
-c:ned\t0\t0.3178
-c:ned \t0\t0.3178
-c:nee\t-0.5397\t-0.5541
-c:need\t-0.3466\t-0.3182
-c:need \t-0.3025\t-0.4560
-c:nen\t0\t0.4001
-c:nent\t0\t0.4001
-c:nent \t0\t0.2606
-c:ner\t-0.3002\t0.4283
-c:nera\t0\t0.2390
-c:neral\t0\t0.2390
-c:ness\t0.2913\t0
-c:ness \t0.2913\t0
-c:nest\t-0.2270\t0.2988
-c:nestl\t-0.2270\t0.2988
-c:nev\t0\t0.2857
-c:neve\t0\t0.2857
-c:never\t0\t0.2997
-c:new\t0\t-0.3662
-c:new \t0\t-0.3069
-c:nf\t0.3803\t-0.2483
-c:nfu\t0.2985\t-0.2323
-c:nfus\t0.2985\t-0.2323
-c:nfuse\t0.2529\t0
-c:ng\t1.7829\t0
-c:ng \t1.1481\t0.4316
-c:nge\t-0.3719\t0
-c:nged\t0\t-0.2447
-c:nged \t0\t-0.2447
-c:nger\t-0.2408\t0
-c:nger \t0\t0.2541
-c:ngo\t0.2903\t0
-c:ngo \t0.2903\t0
-c:ngr\t0.2723\t0
-c:ngu\t0.5171\t-0.2612
-c:ngue\t0.3800\t-0.2063
-c:ngue \t0.3800\t-0.2063
-c:ni\t-0.7116\t0.2650
-c:nic\t0\t-0.4900
-c:nic \t0\t-0.2056
-c:nig\t-0.5399\t0.7737
-c:nigh\t-0.5399\t0.7737
-c:night\t-0.5399\t0.7737
-c:nj\t0\t-0.4081
-c:njo\t0\t-0.2708
-c:njoy\t0\t-0.2708
-c:njoy \t0\t-0.2708
-c:nk \t0.5931\t0
-c:nki\t-0.3838\t0.6256
-c:nkin\t-0.3838\t0.6256
-c:nking\t-0.3838\t0.6256
-c:nks\t0\t-0.2158
-c:nks \t0\t-0.2158
-c:nl\t0.3833\t0.2032
-c:nle\t0\t0.2460
-c:nles\t0\t0.2460
-c:nless\t0\t0.2460
-c:nly\t0.4189\t0
-c:nly \t0.4189\t0
-c:nni\t-0.2170\t0.3792
-c:nnin\t-0.2086\t0.4047
-c:nning\t-0.2086\t0.4047
-c:no\t-0.7932\t0
-c:no \t-0.3719\t0
-c:nob\t0\t0.2378
-c:nobo\t0\t0.2378
-c:nobod\t0\t0.2378
-c:non\t0\t-0.3298
-c:none\t0\t-0.2476
-c:none \t0\t-0.2476
-c:nons\t0.2115\t0
-c:noos\t0\t0.3124
-c:noose\t0\t0.3124
-c:nor\t-0.3869\t-0.3992
-c:nori\t0\t-0.2073
-c:norin\t0\t-0.2073
-c:norm\t-0.2850\t0
-c:norma\t-0.2850\t0
-c:nos\t0\t-0.3305
-c:nose\t0\t-0.2229
-c:not\t0\t0.8169
-c:not \t0.2909\t0
-c:note \t0\t0.2742
-c:noth\t-0.2244\t0.6034
-c:nothi\t0\t0.5033
-c:nou\t0\t0.2464
-c:noug\t0\t0.2464
-c:nough\t0\t0.2464
-c:nr\t0.2512\t0
-c:nre\t0.2512\t0
-c:nres\t0.2542\t0
-c:nresp\t0.2542\t0
-c:ns\t0.2788\t-0.7588
-c:ns \t0\t-0.2958
-c:nsa\t-0.2003\t0.3129
-c:nsad\t0\t0.2352
-c:nsc\t0.4701\t0
-c:nsci\t0.4701\t0
-c:nscio\t0.4701\t0
-c:nsi\t0.2250\t0
-c:nsiv\t0.2542\t0
-c:nsive\t0.2542\t0
-c:nst\t0\t-0.2291
-c:nsu\t0\t-0.2743
-c:nsur\t0\t-0.2277
-c:nsura\t0\t-0.2277
-c:nt\t1.3303\t0.7050
-c:nt \t1.2543\t0.2465
-c:nta\t0.2708\t-0.3372
-c:nta \t0.2625\t0
-c:nte\t0.2111\t0
-c:nted\t0.4218\t0
-c:nted \t0.4218\t0
-c:nth\t0\t-0.2727
-c:nti\t-0.3118\t0.2893
-c:ntid\t0\t0.2136
-c:ntido\t0\t0.2136
-c:ntin\t0\t0.2718
-c:ntl\t0\t0.2990
-c:ntm\t0\t-0.2511
-c:ntme\t0\t-0.2511
-c:ntmen\t0\t-0.2511
-c:nto\t0.4691\t0.5250
-c:nto \t0.4691\t0.5250
-c:nts\t-0.2632\t0
-c:nts \t-0.2632\t0
-c:nu\t0.5416\t-0.4503
-c:num\t0.3295\t0
-c:numb\t0.3295\t0
-c:numb \t0.3441\t0
-c:nut\t0.3844\t-0.2084
-c:nute\t0.3160\t0
-c:nute \t0.2874\t0
-c:nv\t0.4194\t0
-c:nvu\t0.4324\t0
-c:nvul\t0.4324\t0
-c:nvuls\t0.4324\t0
-c:ny \t0\t-0.6613
-c:nym\t-0.3319\t0.6423
-c:nymo\t-0.3319\t0.6423
-c:nymor\t-0.3319\t0.6423
-c:o \t-0.5113\t0.4581
-c:oa\t0.5312\t0
-c:oad\t0\t0.2490
-c:oat\t0.3247\t-0.2753
-c:oat \t0.4730\t-0.2642
-c:ob\t-0.3140\t0
-c:obo\t0\t0.2378
-c:obod\t0\t0.2378
-c:obody\t0\t0.2378
-c:oca\t0.2073\t0
-c:ock\t0\t0.2542
-c:oct\t0\t-0.2528
-c:octo\t0\t-0.2528
-c:octor\t0\t-0.2528
-c:od \t0.3927\t-0.7084
-c:oda\t-0.3363\t0
-c:odas\t0\t0.2074
-c:odas \t0\t0.2074
-c:oday\t-0.3089\t0
-c:oday \t-0.3089\t0
-c:odb\t-0.3453\t0.7488
-c:odby\t-0.3453\t0.7488
-c:odbye\t-0.3453\t0.7488
-c:oe\t0.2543\t0
-c:oes\t0.2543\t0
-c:oes \t0\t-0.3035
-c:oesn\t0\t0.2809
-c:oesnt\t0\t0.2809
-c:of\t-0.2892\t0.6687
-c:of \t0\t0.3988
-c:off\t-0.4284\t0.3520
-c:off \t-0.2872\t0.3267
-c:og\t0.3157\t0.2532
-c:og \t-0.2024\t0.2300
-c:oga\t0.2232\t0
-c:ogan\t0.2931\t0
-c:ogand\t0.2931\t0
-c:ogl\t0\t0.2555
-c:oi\t-0.3176\t0.5293
-c:oin\t-0.3374\t0.5570
-c:oint\t-0.3265\t0.6721
-c:oint \t0\t0.7626
-c:ointm\t0\t-0.2511
-c:ok\t0.2467\t-0.7456
-c:ok \t0.2477\t-0.3098
-c:oki\t0\t-0.3976
-c:okin\t0\t-0.3599
-c:oking\t0\t-0.3599
-c:ol\t0\t-1.8399
-c:ol \t-0.7228\t-0.8362
-c:old\t-0.5360\t-0.5257
-c:old \t-0.5180\t-0.5846
-c:ole\t0.4117\t0
-c:ole \t0.4117\t0
-c:oll\t1.0578\t-0.2227
-c:olla\t0.8547\t-0.2527
-c:ollap\t0.8068\t-0.2359
-c:olle\t0.2448\t0
-c:ollen\t0.2637\t0
-c:olo\t0\t-0.2074
-c:olor\t0.2003\t0
-c:olor \t0.2571\t0
-c:om\t0\t-0.7183
-c:ome \t0\t-0.3297
-c:ometh\t0\t0.2062
-c:omi\t0.3413\t-0.4532
-c:omit\t0.4170\t0
-c:omiti\t0.2114\t0
-c:omo\t-0.3040\t0
-c:omor\t-0.2023\t0
-c:omorr\t-0.2023\t0
-c:ompa\t0\t-0.2125
-c:ompan\t0\t-0.2125
-c:omple\t0\t0.2174
-c:oms\t0\t-0.2191
-c:oms \t0\t-0.2191
-c:on\t0.6273\t0.3992
-c:on \t-0.3039\t0
+c:mil\t-0.2494\t0.2117
+c:mily\t0\t0.2883
+c:mily \t0\t0.2883
+c:min\t0.4955\t-0.5321
+c:min \t0.2073\t0
+c:mind\t0\t0.2182
+c:mind \t0\t0.3599
+c:mine\t0\t-0.2331
+c:mine \t0\t-0.2331
+c:minu\t0.2923\t0
+c:minut\t0.2923\t0
+c:mir\t0\t0.2187
+c:mit\t0.3035\t0
+c:mm\t0\t-0.2508
+c:mme\t0\t-0.2798
+c:mmer\t0\t-0.2457
+c:mmer \t0\t-0.2457
+c:mo\t-0.6601\t0.3871
+c:mom\t0\t0.2479
+c:mon\t0\t-0.4197
+c:mont\t0\t-0.2237
+c:month\t0\t-0.2237
+c:mor\t-0.7921\t0.7783
+c:more\t-0.4530\t0.7341
+c:more \t-0.4530\t0.7341
+c:mori\t0\t0.3723
+c:morir\t0\t0.3723
+c:morn\t0\t-0.2453
+c:morni\t0\t-0.2453
+c:morr\t-0.2112\t0
+c:morro\t-0.2112\t0
+c:mou\t0.2060\t0
+c:moun\t0\t0.2658
+c:mount\t0\t0.2658
+c:mout\t0.2395\t0
+c:mouth\t0.2395\t0
+c:mov\t0.3140\t-0.3633
+c:move\t0\t-0.2437
+c:mp\t0\t0.3001
+c:mpi\t0\t0.2483
+c:mpin\t0\t0.2483
+c:mping\t0\t0.2483
+c:mple\t0\t0.2100
+c:mplet\t0\t0.2100
+c:ms\t-0.6359\t1.0932
+c:ms \t-0.5037\t0.6367
+c:mse\t0\t0.4565
+c:msel\t0\t0.4565
+c:mself\t0\t0.4565
+c:mu\t0\t0.4168
+c:muc\t0\t0.2531
+c:much\t0\t0.2531
+c:much \t-0.2517\t0.2642
+c:mucho\t0.3657\t0
+c:mue\t0\t0.4679
+c:muer\t0\t0.4679
+c:muert\t0\t0.2479
+c:mum\t0.2547\t0
+c:mum \t0.2472\t0
+c:my\t-0.3068\t0.4222
+c:my \t0\t-0.2463
+c:mys\t-0.4365\t0.7119
+c:myse\t-0.4365\t0.7119
+c:mysel\t-0.4365\t0.7119
+c:n \t0\t0.3786
+c:na\t0.4406\t0.6615
+c:na \t0.3798\t0
+c:nad\t0\t0.2592
+c:nal\t0\t0.2763
+c:nap\t0\t-0.2424
+c:naph\t0.2366\t0
+c:naphy\t0.2366\t0
+c:nas\t0\t0.3368
+c:nas \t0\t0.2211
+c:nc\t0.4686\t0
+c:nce\t0.2431\t-0.5785
+c:nce \t0.3753\t-0.3702
+c:ncha\t0.2290\t0
+c:nco\t0.3558\t0
+c:ncon\t0.3606\t0
+c:ncons\t0.3180\t0
+c:nd\t0.7144\t0.4641
+c:nd \t0.3716\t0.6747
+c:nda\t0\t-0.2478
+c:nders\t0\t-0.2038
+c:ndi\t0\t0.2930
+c:ndin\t0\t0.3105
+c:nding\t0\t0.3105
+c:ndo\t0.8729\t0
+c:ndo \t0.8930\t0
+c:ne\t-1.4652\t0
+c:ne \t-0.6710\t-0.2057
+c:ned\t0\t0.3511
+c:ned \t0\t0.3511
+c:nee\t-0.5981\t-0.5231
+c:need\t-0.3800\t-0.2846
+c:need \t-0.3345\t-0.4087
+c:nen\t0\t0.4039
+c:nent\t0\t0.4039
+c:nent \t0\t0.2646
+c:ner\t-0.2717\t0.3690
+c:nera\t0\t0.2321
+c:neral\t0\t0.2321
+c:ness\t0.2802\t0
+c:ness \t0.2802\t0
+c:nest\t-0.2304\t0.2880
+c:nestl\t-0.2304\t0.2880
+c:nev\t0\t0.2828
+c:neve\t0\t0.2828
+c:never\t0\t0.2959
+c:new\t0\t-0.3954
+c:new \t0\t-0.3405
+c:nf\t0.5376\t-0.3113
+c:nfu\t0.3847\t-0.2537
+c:nfus\t0.3387\t-0.2444
+c:nfuse\t0.2318\t0
+c:ng\t1.7039\t0
+c:ng \t0.9428\t0.5365
+c:nge\t-0.4135\t0
+c:nged\t0\t-0.2310
+c:nged \t0\t-0.2310
+c:nger\t-0.2497\t0
+c:nger \t-0.2030\t0.2924
+c:ngo\t0.2674\t0
+c:ngo \t0.2674\t0
+c:ngr\t0.4642\t0
+c:ngre\t0.3540\t0
+c:ngre \t0.3540\t0
+c:ngu\t0.5083\t-0.2590
+c:ngue\t0.3923\t-0.2086
+c:ngue \t0.3923\t-0.2086
+c:ni\t-0.8140\t0
+c:nic\t-0.2450\t-0.6108
+c:nic \t0\t-0.2936
+c:nif\t0\t0.3197
+c:nife\t0\t0.3197
+c:nife \t0\t0.3197
+c:nig\t-0.5637\t0.8194
+c:nigh\t-0.5637\t0.8194
+c:night\t-0.5637\t0.8194
+c:nj\t0\t-0.3969
+c:njo\t0\t-0.2605
+c:njoy\t0\t-0.2605
+c:njoy \t0\t-0.2605
+c:nk \t0.5993\t0
+c:nki\t-0.3853\t0.6387
+c:nkin\t-0.3853\t0.6387
+c:nking\t-0.3853\t0.6387
+c:nks\t0\t-0.2742
+c:nks \t0\t-0.2742
+c:nl\t0.3956\t0
+c:nle\t0\t0.2411
+c:nles\t0\t0.2411
+c:nless\t0\t0.2411
+c:nly\t0.4340\t0
+c:nly \t0.4340\t0
+c:nni\t-0.2287\t0.3753
+c:nnin\t-0.2209\t0.3990
+c:nning\t-0.2209\t0.3990
+c:no\t-0.6486\t0
+c:no \t-0.3256\t0
+c:nob\t0\t0.2799
+c:nobo\t0\t0.2799
+c:nobod\t0\t0.2799
+c:non\t0\t-0.3264
+c:none\t0\t-0.2386
+c:none \t0\t-0.2386
+c:nons\t0.2292\t0
+c:noos\t0\t0.3198
+c:noose\t0\t0.3198
+c:nor\t-0.2928\t-0.4304
+c:norm\t0\t-0.2248
+c:norma\t0\t-0.2248
+c:nos\t0\t-0.3475
+c:nose\t0\t-0.2325
+c:not\t0\t0.7270
+c:not \t0.3406\t0
+c:note \t0\t0.2698
+c:noth\t-0.2149\t0.5155
+c:nothi\t-0.2126\t0.4926
+c:nou\t0\t0.2169
+c:noug\t0\t0.2169
+c:nough\t0\t0.2169
+c:nr\t0.2499\t0
+c:nre\t0.2545\t0
+c:nres\t0.2587\t0
+c:nresp\t0.2587\t0
+c:ns\t0\t-0.6125
+c:ns \t0\t-0.3106
+c:nsa\t-0.3143\t0.3681
+c:nsad\t0\t0.2148
+c:nsc\t0.4574\t0
+c:nsci\t0.4574\t0
+c:nscio\t0.4574\t0
+c:nsi\t0.2288\t0
+c:nsiv\t0.2587\t0
+c:nsive\t0.2587\t0
+c:nst\t0\t-0.2579
+c:nsu\t-0.2281\t0
+c:nsuli\t0\t0.2168
+c:nsur\t0\t-0.2882
+c:nsura\t0\t-0.2882
+c:nt\t1.1864\t0.6543
+c:nt \t1.2772\t0.2693
+c:nta\t0\t-0.2360
+c:nta \t0.2319\t0
+c:nted\t0.4180\t0
+c:nted \t0.4180\t0
+c:nter\t-0.2093\t0
+c:nth\t0\t-0.2237
+c:nti\t-0.2144\t0.2447
+c:ntid\t0\t0.3321
+c:ntido\t0\t0.2162
+c:ntin\t0\t0.2647
+c:ntl\t0\t0.3002
+c:ntm\t0\t-0.2245
+c:ntme\t0\t-0.2245
+c:ntmen\t0\t-0.2245
+c:nto\t0.4022\t0.5086
+c:nto \t0.4022\t0.5086
+c:nts\t-0.2533\t0
+c:nts \t-0.2533\t0
+c:nu\t0.4308\t-0.5581
+c:num\t0.2853\t-0.2849
+c:numb\t0.2853\t-0.2849
+c:numb \t0.3586\t0
+c:nut\t0.3545\t-0.2006
+c:nute\t0.2923\t0
+c:nute \t0.2744\t0
+c:nv\t0.3771\t0
+c:nvu\t0.3893\t0
+c:nvul\t0.3893\t0
+c:nvuls\t0.3893\t0
+c:ny \t0.3713\t-0.5971
+c:nym\t-0.3561\t0.5467
+c:nymo\t-0.3561\t0.5467
+c:nymor\t-0.3561\t0.5467
+c:o \t-0.3562\t0.2255
+c:oa\t0.4204\t0
+c:oad\t0\t0.3921
+c:oad \t0\t0.2658
+c:oat\t0.3025\t-0.2776
+c:oat \t0.4718\t-0.2561
+c:ob\t-0.2273\t0
+c:obo\t0\t0.2799
+c:obod\t0\t0.2799
+c:obody\t0\t0.2799
+c:oca\t0.2217\t0
+c:ock\t0\t0.3887
+c:oct\t0\t-0.2383
+c:octo\t0\t-0.2383
+c:octor\t0\t-0.2383
+c:od\t-0.2065\t0
+c:od \t0.3444\t-0.7352
+c:oda\t-0.3371\t0
+c:oday\t-0.3109\t0
+c:oday \t-0.3109\t0
+c:odb\t-0.3586\t0.7581
+c:odby\t-0.3586\t0.7581
+c:odbye\t-0.3586\t0.7581
+c:odo\t-0.2365\t0.2318
+c:odo \t-0.2066\t0
+c:ody\t0.3046\t0
+c:ody \t0.3046\t0
+c:oe\t0.2781\t0
+c:oes\t0.2781\t0
+c:oes \t0\t-0.3274
+c:oesn\t0\t0.2908
+c:oesnt\t0\t0.2908
+c:of\t-0.4291\t0.6585
+c:of \t0\t0.4601
+c:off\t-0.4235\t0.2744
+c:off \t-0.2753\t0.2696
+c:og\t0.2405\t0.2589
+c:og \t0\t0.2073
+c:oga\t0.2058\t0
+c:ogan\t0.2831\t0
+c:ogand\t0.2831\t0
+c:ogl\t0\t0.2469
+c:oi\t0\t0.5700
+c:oic\t0\t0.2674
+c:oice\t0\t0.2674
+c:oice \t0\t0.2351
+c:oil\t0.3186\t0
+c:oile\t0.3186\t0
+c:oilet\t0.3186\t0
+c:oin\t-0.4223\t0.5435
+c:oint\t-0.3587\t0.6895
+c:oint \t0\t0.7472
+c:ointm\t0\t-0.2245
+c:ok\t0.4985\t-0.7022
+c:ok \t0\t-0.3279
+c:oke\t0.2889\t0
+c:oke \t0.4208\t0
+c:oki\t0\t-0.3335
+c:okin\t0\t-0.2952
+c:oking\t0\t-0.2952
+c:oks\t0.2634\t0
+c:oks \t0.2634\t0
+c:ol\t0\t-1.7675
+c:ol \t-0.7957\t-0.7440
+c:old\t-0.5670\t-0.4791
+c:old \t-0.5357\t-0.5908
+c:ole\t0.4172\t0
+c:ole \t0.4172\t0
+c:oll\t1.0136\t-0.2198
+c:olla\t0.8429\t-0.2448
+c:ollap\t0.8003\t-0.2278
+c:olle\t0.2241\t0
+c:ollen\t0.2356\t0
+c:olo\t0.2502\t-0.2848
+c:olor\t0.2857\t-0.2064
+c:olor \t0.3530\t-0.2029
+c:om\t0.2021\t-0.7322
+c:om \t0.2708\t0
+c:ome \t0\t-0.3577
+c:omi\t0.2557\t-0.4525
+c:omit\t0.3189\t0
+c:omo\t-0.3178\t0
+c:omor\t-0.2112\t0
+c:omorr\t-0.2112\t0
+c:omple\t0\t0.2100
+c:oms\t0\t-0.2143
+c:oms \t0\t-0.2143
+c:on\t0.7863\t0.2390
+c:on \t-0.2489\t0
+c:ona\t0.2830\t0
 c:onc\t0\t0.3657
-c:once\t0\t0.2385
-c:once \t0\t0.2526
-c:ond\t0.4697\t-0.5113
-c:ondi\t0.4065\t-0.3018
-c:ondin\t0.4148\t-0.2855
-c:one\t-0.5958\t0.5698
-c:one \t-0.2455\t0.2313
-c:ones\t-0.2931\t0.4434
-c:onest\t-0.2270\t0.2988
-c:onf\t0.2355\t-0.2718
-c:onfu\t0.2529\t0
-c:onfus\t0.2529\t0
-c:ong\t0.5017\t0
-c:ong \t0.2632\t-0.2312
-c:onge\t0\t0.4201
-c:onger\t0\t0.4284
-c:ongu\t0.3800\t-0.2063
-c:ongue\t0.3800\t-0.2063
-c:oni\t-0.4519\t0.5577
-c:onig\t-0.3555\t0.6763
-c:onigh\t-0.3555\t0.6763
-c:ons\t0.6849\t-0.5503
-c:ons \t0\t-0.2176
-c:onsc\t0.4701\t0
-c:onsci\t0.4701\t0
-c:onsi\t0.2250\t0
-c:onsiv\t0.2542\t0
-c:ont\t0\t0.2046
-c:ont \t0\t0.4669
-c:onth\t0\t-0.2727
-c:onv\t0.4324\t0
-c:onvu\t0.4324\t0
-c:onvul\t0.4324\t0
-c:oo\t0.8379\t0.3448
-c:ood\t0\t-0.2035
-c:ood \t0.4426\t-0.9522
-c:oodb\t-0.3453\t0.7488
-c:oodby\t-0.3453\t0.7488
-c:oof\t0\t0.3117
-c:oof \t0\t0.3117
-c:oog\t0\t0.2555
-c:oogl\t0\t0.2555
-c:ook\t0.2858\t-0.2078
-c:ook \t0.3794\t0
-c:ooki\t-0.2165\t-0.2316
-c:oop\t0.2746\t0
-c:oor\t0.6658\t0
-c:oor \t0.6658\t0
-c:oos\t0\t0.4176
-c:oose\t0\t0.3124
-c:oose \t0\t0.3124
-c:op\t0.4625\t0
-c:op \t0.4135\t0
-c:ope\t0\t0.4738
-c:ope \t-0.3520\t1.0284
-c:open\t0\t-0.4029
-c:oper\t0.2559\t0
-c:operl\t0.2559\t0
-c:ops\t0\t0.2263
-c:ops \t0\t0.2569
-c:or\t-1.1558\t0.3219
-c:or \t0.4033\t0
-c:orde\t0\t0.2449
-c:order\t0\t0.2449
-c:ords\t0.2937\t0
-c:ords \t0.2937\t0
-c:ore\t-1.1012\t0.6259
-c:ore \t-0.9941\t0
-c:orev\t0\t0.4507
-c:oreve\t0\t0.4507
-c:org\t0\t-0.2256
-c:orin\t0\t-0.2073
-c:oring\t0\t-0.2073
-c:orir\t0\t0.3369
-c:orir \t0\t0.2151
-c:ork\t0\t-0.5831
-c:ork \t0\t-0.5975
-c:orl\t0\t0.3302
-c:orld\t0\t0.3302
-c:orld \t0\t0.3302
-c:orm\t-0.4767\t-0.5709
-c:orm \t0\t-0.2402
-c:orma\t-0.2926\t0
-c:ormal\t-0.2926\t0
-c:orms\t0\t-0.3007
-c:orms \t0\t-0.3007
-c:orn\t0\t-0.2521
-c:orni\t0\t-0.3079
-c:ornin\t0\t-0.3079
-c:orr\t-0.3540\t0
-c:orro\t-0.2023\t0
-c:orrow\t-0.2023\t0
-c:orry\t0\t0.3501
-c:orry \t0\t0.3501
-c:ors\t0.5741\t0
-c:orse\t0\t0.2474
-c:orse \t0\t0.2474
-c:orst\t0.5857\t-0.2733
-c:orst \t0.5857\t-0.2733
-c:ort\t-0.4721\t0.3358
-c:orto\t-0.2011\t0
-c:orto \t-0.2011\t0
-c:orw\t0\t0.3461
-c:orwa\t0\t0.3461
-c:orwar\t0\t0.3461
-c:os\t0.5144\t0.3623
-c:ose\t0.2211\t0.6588
-c:ose \t0\t0.7540
-c:osed\t0.3518\t0
-c:osed \t0.3518\t0
-c:oset\t0\t0.2040
-c:oset \t0\t0.2040
-c:osi\t0.3966\t0
-c:osin\t0.4086\t0
-c:osing\t0.4086\t0
-c:oso\t0.2712\t0
-c:oso \t0.2712\t0
-c:oste\t0\t0.2683
-c:ot\t0\t0.7149
-c:ot \t0.2751\t-0.4186
-c:ote\t-0.2075\t0
-c:ote \t0\t0.2469
-c:oth\t-0.4378\t0.7554
-c:oth \t0\t-0.2179
-c:othe\t-0.2350\t0.4700
-c:other\t-0.2350\t0.4700
-c:othi\t0\t0.5033
-c:othin\t0\t0.5033
-c:otr\t0\t0.2048
-c:otra\t0\t0.2048
-c:otra \t0\t0.2048
-c:ots\t0.2387\t0
-c:ots \t0.2387\t0
-c:ott\t0.2368\t0.3330
-c:ottl\t0.2128\t0.3465
-c:ottle\t0.2128\t0.3465
-c:ou\t0.5894\t0
-c:ou \t-0.5737\t-0.2476
-c:oub\t0.2955\t0
-c:oubl\t0.2955\t0
-c:ouble\t0.2955\t0
-c:oug\t0\t0.3108
-c:ough\t0\t0.3108
-c:ough \t0.2985\t0
-c:ought\t-0.2517\t0.3738
-c:oul\t-0.3860\t0.5822
-c:ould\t-0.3860\t0.5822
-c:ould \t-0.3026\t0.6393
-c:oun\t0.3343\t0.2943
-c:ound\t0.5506\t0
-c:ound \t0.3139\t0
-c:ount\t0\t0.4622
-c:our\t0\t-0.2064
-c:our \t0\t0.2245
-c:ours\t0\t-0.4174
-c:ourse\t0\t-0.2270
-c:ous\t0.4687\t-0.6455
-c:ous \t0.2508\t-0.3980
-c:out\t0.2579\t0
-c:out \t0\t0.2544
-c:outh\t0.2393\t0
-c:outh \t0.2393\t0
-c:ov\t0.6452\t-0.3774
-c:ove\t0.6027\t-0.2306
-c:ove \t0\t-0.2144
-c:over\t0.5057\t0
-c:over \t0.2472\t0
-c:overd\t0.2996\t0
-c:ow\t0.5884\t0.2956
-c:ow \t-0.2246\t0
-c:owe\t0.3184\t0.3202
-c:owed\t0\t0.2067
-c:owed \t0\t0.2067
-c:owi\t0.3033\t0
-c:owin\t0.3033\t0
-c:owing\t0.3033\t0
-c:ox\t0\t0.2663
-c:oxy\t0\t0.3252
-c:oxy \t0\t0.3601
-c:p \t0.7739\t-0.2932
-c:pa\t0.3167\t-0.8068
-c:pac\t0\t0.2056
-c:painl\t0\t0.2460
-c:pan\t0\t-0.2185
-c:pany\t0\t-0.2125
-c:pany \t0\t-0.2125
-c:pap\t0\t-0.3222
-c:pape\t0\t-0.2295
-c:paper\t0\t-0.2295
-c:par\t-0.2780\t0
-c:park\t0\t-0.2436
-c:parki\t0\t-0.2436
-c:partn\t0\t0.2563
-c:pas\t1.0362\t-0.3400
-c:pass\t0.7439\t-0.5872
-c:pass \t0.3792\t-0.2706
-c:passe\t0.2114\t-0.3000
-c:passi\t0.2015\t0
-c:past\t0.2505\t0.2593
-c:past \t0.3490\t0
-c:pasti\t0\t0.3425
-c:pat\t0\t0.3060
-c:pe\t0\t0.7966
-c:pe \t-0.3695\t1.0244
-c:pea\t0\t0.3554
-c:peac\t0\t0.3051
-c:peace\t0\t0.3051
-c:pec\t0.5698\t-0.3227
-c:pech\t0.6215\t-0.3308
-c:pecho\t0.6215\t-0.3308
-c:ped\t-0.2526\t0
-c:ped \t0\t-0.3106
-c:pee\t0.4266\t0
-c:peec\t0.3158\t0
-c:peech\t0.3158\t0
-c:peni\t0\t-0.2500
-c:pensa\t0\t0.2048
-c:per\t0\t0.3234
-c:per \t0\t-0.2286
-c:perl\t0.2559\t0
-c:perly\t0.2559\t0
-c:perm\t0\t0.4001
-c:perma\t0\t0.4001
-c:pert\t0\t0.2278
-c:perta\t0\t0.2278
-c:ph\t0\t-0.3932
-c:pho\t-0.2722\t0
-c:phon\t-0.2722\t0
-c:phone\t-0.2722\t0
-c:phy\t0\t-0.2597
-c:phyl\t0.2391\t0
-c:phyla\t0.2391\t0
-c:pi\t0.6806\t0
-c:pic\t-0.2436\t0
-c:pie\t0.2071\t0
-c:pier\t0.2448\t0
-c:piert\t0.2507\t0
-c:pil\t0\t0.3396
-c:pill\t0\t0.2288
-c:pills\t0\t0.3892
-c:pin\t0.2381\t0
-c:pir\t0.4947\t-0.2127
-c:pira\t0.6135\t0
-c:pirar\t0.4940\t0
-c:pl\t0\t0.3352
-c:pla\t-0.3938\t0.4536
-c:plan\t-0.4055\t0.6394
-c:plan \t0\t0.3199
-c:plann\t0\t0.3071
-c:plet\t0\t0.2174
-c:plete\t0\t0.2174
-c:ply\t0.2014\t0
-c:ply \t0.2014\t0
-c:po\t0.5984\t0
-c:poi\t-0.3181\t0.7418
-c:poin\t-0.3181\t0.7418
-c:point\t-0.3181\t0.7418
-c:pon\t0.8815\t-0.4789
-c:pond\t0.6371\t-0.4392
-c:pondi\t0.4148\t-0.2855
-c:pons\t0.2542\t0
-c:ponsi\t0.2542\t0
-c:pos\t0\t0.3706
-c:pose\t0\t0.3949
-c:pose \t0\t0.3555
-c:poso\t0.2712\t0
-c:poso \t0.2712\t0
-c:pou\t0.2273\t0
-c:pp\t-0.4953\t0
-c:ppe\t-0.3744\t0
-c:pped\t-0.2845\t0
-c:pped \t-0.2845\t0
-c:ppi\t0\t0.3678
-c:ppin\t0\t0.3471
-c:pping\t0\t0.3471
-c:ppl\t0.2009\t0
-c:pply\t0.2085\t0
-c:pply \t0.2085\t0
-c:ppoi\t0\t-0.2073
-c:ppoin\t0\t-0.2073
-c:pr\t0.2141\t-0.9328
-c:pre\t0\t-0.2812
-c:pres\t0\t-0.2810
-c:pro\t0\t-0.5547
-c:prop\t0.2559\t0
-c:prope\t0.2559\t0
-c:ps\t1.4559\t-0.3120
-c:ps \t0.6400\t-0.2092
-c:pse\t0.7205\t0
-c:psed\t0.5397\t0
-c:psed \t0.5397\t0
-c:pt\t-0.3408\t0
-c:pty\t0\t0.2212
-c:pu\t0.7055\t0.3038
-c:pue\t0.3367\t0
-c:pued\t0.5104\t-0.2189
-c:puede\t0.3432\t0
-c:pur\t0.2439\t0.3509
-c:purp\t0\t0.3956
-c:purpo\t0\t0.4188
-c:purt\t0.2518\t0
-c:put\t0\t0.2061
-c:put \t0\t0.2498
-c:py\t0\t-0.3560
-c:py \t0\t-0.3560
-c:qu\t-0.2495\t0.5568
-c:qui\t-0.5388\t0.7487
-c:quie\t-0.2327\t0.6609
-c:quier\t-0.2067\t0.7131
-c:r \t0\t1.1250
-c:ra\t0.6258\t0
-c:ra \t0.5810\t0.3179
-c:rac\t0\t-0.2432
-c:rad\t0.2514\t0
-c:raff\t0\t-0.2069
-c:raffi\t0\t-0.2069
-c:rag\t0\t0.4235
-c:rage\t0\t0.4884
-c:rage \t0\t0.4884
-c:rai\t0\t-0.2581
-c:rain\t0\t-0.2227
-c:ran\t0\t-0.4612
-c:ranc\t0\t-0.2340
-c:rance\t0\t-0.2340
-c:rand\t0.2312\t-0.2763
-c:rap\t0\t-0.2044
-c:rar\t0.4679\t0
-c:rar \t0.4761\t0
-c:rat\t-0.4155\t0
-c:rav\t0\t-0.2052
-c:rave\t0\t-0.2052
-c:raz\t0\t0.4625
-c:razo\t0\t0.5145
-c:razo \t0.2896\t0
-c:razor\t0\t0.4934
-c:rd\t0.7633\t-0.2719
-c:rd \t0.2039\t0
-c:rde\t0\t0.2049
-c:rdo\t0.5442\t0
-c:rdos\t0.3565\t0
-c:rdose\t0.3565\t0
-c:rds\t0.2760\t0
-c:rds \t0.2760\t0
-c:re\t0.9929\t-0.8895
-c:re \t0\t0.3585
-c:rea\t0.6065\t0
-c:read\t-0.3309\t0.4064
-c:ready\t-0.3469\t0.4619
-c:real\t0.4003\t0
-c:reall\t0.4020\t0
-c:reas\t0\t0.6400
-c:reaso\t0\t0.5465
-c:reat\t0.8699\t-1.1298
-c:reate\t0\t0.3197
-c:reath\t1.1383\t-0.9702
-c:reatm\t0\t-0.3647
-c:red\t0\t-0.2699
-c:red \t0\t-0.2699
-c:ree\t-0.3850\t0
-c:reg\t0.2189\t0
-c:rel\t0.2952\t0
-c:rely\t0.4079\t0
-c:rely \t0.4079\t0
-c:rem\t0\t-0.2734
-c:ren\t0\t-0.2692
-c:rent\t0\t-0.2652
-c:res\t1.1517\t-0.6813
-c:res \t0.4705\t0.2295
-c:resp\t1.3582\t-0.7460
-c:respi\t0.4947\t-0.2127
-c:respo\t0.8913\t-0.5391
-c:ressu\t0.2028\t0
-c:rest\t-0.3344\t0.2148
-c:rest \t-0.2583\t0.2975
-c:rev\t0\t0.4507
-c:reve\t0\t0.4507
-c:rever\t0\t0.4507
-c:rg\t0\t-0.6668
-c:rgi\t0\t-0.3148
-c:rgic\t0.2607\t-0.2300
-c:rgic \t0.2607\t-0.2300
-c:ri\t-1.1731\t0.2801
-c:ria\t0\t0.2948
-c:rid\t-0.2597\t0
-c:rida\t0\t-0.2053
-c:riday\t0\t-0.2053
-c:ridg\t0\t0.4172
-c:ridge\t0\t0.4172
-c:rie\t-0.4517\t0.2766
-c:ried\t0\t0.2837
-c:ried \t0\t0.2837
-c:rien\t0\t0.3417
-c:riend\t0\t0.3031
-c:ries\t0\t-0.3010
-c:ries \t0\t-0.3010
-c:rig\t0.5584\t0
-c:righ\t0.4916\t0
-c:right\t0.4916\t0
-c:rind\t0\t0.2083
-c:rindo\t0\t0.2083
-c:ring\t0\t-0.3319
-c:ring \t0\t-0.2942
-c:rip \t0\t-0.2004
-c:rir\t0\t0.3369
-c:rir \t0\t0.2151
-c:ris\t0\t0.3834
-c:rist\t0\t0.4203
-c:rists\t0\t0.4240
-c:riv\t-0.3657\t-0.5208
-c:rive\t0\t-0.3534
-c:rive \t0\t-0.2827
-c:rivi\t-0.2193\t0
-c:rivin\t-0.2193\t0
-c:rk\t0\t-0.8582
-c:rk \t0\t-0.5948
-c:rki\t0\t-0.3084
-c:rkin\t0\t-0.3084
-c:rking\t0\t-0.3084
-c:rld\t0\t0.3302
-c:rld \t0\t0.3302
-c:rlie\t0\t-0.2090
-c:rlier\t0\t-0.2659
-c:rly\t0\t-0.3265
-c:rly \t0\t-0.3265
-c:rm\t-0.6260\t0.5868
-c:rm \t0.2975\t-0.3783
-c:rma\t-0.4349\t0.2978
-c:rmal\t-0.2926\t0
-c:rmal \t-0.2870\t0
-c:rman\t0\t0.4173
-c:rmane\t0\t0.4001
-c:rme\t-0.2149\t0.5078
-c:rme \t-0.2115\t0.5399
-c:rn\t0\t-0.3778
-c:rni\t0\t-0.4496
-c:rnin\t0\t-0.3641
-c:rning\t0\t-0.3641
-c:ro\t0.6007\t0.3162
-c:ro \t-0.4472\t0.9322
-c:roa\t0.4665\t0
-c:roat\t0.4730\t-0.2642
-c:roat \t0.4730\t-0.2642
-c:rol\t0\t-0.2549
-c:rom\t0\t-0.4324
-c:rom \t0\t-0.2461
-c:ron\t0\t0.2360
-c:ront\t0\t0.2127
-c:ront \t0\t0.2127
-c:roo\t0.5106\t0
-c:roof\t0\t0.3117
-c:roof \t0\t0.3117
-c:roop\t0.2746\t0
-c:rop\t0\t0.3364
-c:rope\t0\t0.5222
-c:rope \t0\t0.6372
-c:roper\t0.2559\t0
-c:rot\t-0.3402\t0.3723
-c:rote\t0\t0.3212
-c:rote \t0\t0.3212
-c:rou\t0.2809\t-0.2685
-c:roug\t0.3015\t0
-c:rough\t0.3015\t0
-c:roun\t-0.2232\t0
-c:round\t-0.2232\t0
-c:rp\t0\t0.3486
-c:rpo\t0\t0.3882
-c:rpos\t0\t0.4188
-c:rpose\t0\t0.4188
-c:rr\t0\t-0.2198
-c:rri\t0\t-0.2756
-c:rro\t-0.2320\t0
-c:rrow\t-0.2023\t0
-c:rrow \t-0.2009\t0
-c:rry\t0\t0.3248
-c:rry \t0\t0.3248
-c:rs\t0.2765\t-1.2134
-c:rs \t0\t-0.6913
-c:rsh\t0\t-0.2120
-c:rshi\t0\t-0.2120
-c:rship\t0\t-0.2120
-c:rst\t0.7087\t-0.3400
-c:rst \t0.7444\t-0.3337
-c:rt\t0.2718\t0
-c:rt \t0.3067\t-0.5289
-c:rta\t0\t0.4414
-c:rtar\t0\t0.2278
-c:rth\t0\t0.4766
-c:rti\t0\t-0.4749
-c:rtin\t0\t-0.3676
-c:rting\t0\t-0.3676
-c:rtn\t0\t0.2563
-c:rtne\t0\t0.2563
-c:rtner\t0\t0.2563
-c:rts\t0\t-0.2074
-c:rts \t0\t-0.2074
-c:ru\t0\t-0.4416
-c:run\t0\t0.3002
-c:rus\t0\t-0.4902
-c:rush\t0.2307\t0
-c:rushi\t0.2478\t0
-c:rust\t0\t-0.3606
-c:rust \t0\t-0.2370
-c:rv\t-0.2105\t0.5145
-c:rve\t0\t0.3877
-c:rve \t0\t0.2464
-c:rw\t0\t0.2098
-c:rwa\t0\t0.2769
-c:rwar\t0\t0.3038
-c:rward\t0\t0.3038
-c:ry\t-0.5837\t0.8052
-c:ry \t-0.3313\t0
-c:ryi\t0\t0.4114
-c:ryin\t0\t0.4114
-c:rying\t0\t0.4114
-c:ryo\t0\t0.3496
-c:ryon\t0\t0.3496
-c:ryone\t0\t0.3496
-c:ryt\t-0.2156\t0.2871
-c:ryth\t-0.2156\t0.2871
-c:rythi\t-0.2156\t0.2871
-c:s \t0\t-0.8937
-c:sa\t-1.4608\t1.1826
-c:sad\t-0.2182\t0
-c:sad \t0\t-0.2043
-c:saf\t-0.2020\t-0.2474
-c:safe\t-0.2020\t-0.2474
-c:sai\t-0.5769\t0.2332
-c:said\t-0.5769\t0.2332
-c:said \t-0.5769\t0.2332
-c:san\t0.2449\t0
-c:sang\t0.3365\t0
-c:sangr\t0.3365\t0
-c:sap\t0\t0.2723
-c:sapp\t0\t0.2084
-c:sav\t-0.2518\t0.2129
-c:savi\t0\t0.2545
-c:savin\t0\t0.2545
-c:say\t-0.4393\t0.5592
-c:sayi\t-0.4393\t0.2444
-c:sayin\t-0.4393\t0.2444
-c:says\t0\t0.2913
-c:says \t0\t0.2913
-c:sc\t-0.2361\t0
-c:scar\t0\t0.2469
-c:scare\t0\t0.2787
-c:sch\t-0.2138\t0
-c:sci\t0.4701\t0
-c:scio\t0.4701\t0
-c:sciou\t0.4701\t0
-c:scr\t-0.4439\t0
-c:sd\t0\t-0.2419
-c:sda\t0\t-0.2284
-c:sday\t0\t-0.2284
-c:sday \t0\t-0.2242
-c:se\t1.1201\t0.3993
-c:se \t0.5202\t-0.2892
-c:sed\t1.1980\t-0.6652
-c:sed \t1.2233\t-0.6106
-c:see\t0\t0.2307
-c:see \t-0.2019\t0
-c:seei\t0.2188\t-0.2309
-c:seein\t0.2188\t-0.2309
-c:seg\t0\t0.3822
-c:segu\t0\t0.3822
-c:segui\t0\t0.2465
-c:sei\t1.0275\t-0.4117
-c:seiz\t1.0275\t-0.4117
-c:seizi\t0.3752\t0
-c:seizu\t0.6523\t-0.2397
-c:sel\t-0.8990\t1.3978
-c:self\t-0.8363\t1.5098
-c:self \t-0.8363\t1.5098
-c:sent\t0\t0.3201
-c:senti\t0\t0.2136
-c:serie\t0\t-0.2896
-c:serv\t0\t0.2305
-c:ses\t-0.5130\t-0.4981
-c:ses \t-0.2378\t0
-c:sess\t-0.2752\t-0.3951
-c:sessi\t-0.2752\t-0.3951
-c:set\t0\t0.2388
-c:set \t0\t0.2835
-c:sew\t0\t0.2926
-c:sewe\t0\t0.2926
-c:sewer\t0\t0.2926
-c:sh\t1.4282\t-0.3058
-c:sh \t0\t0.6790
-c:sha\t0.2089\t-0.3437
-c:she\t0.3397\t0
-c:she \t0.2425\t0
-c:shi\t0.4196\t-0.3808
-c:shin\t0.4647\t0
-c:shing\t0.4647\t0
-c:ship\t0\t-0.2120
-c:ship \t0\t-0.2120
-c:sho\t0.2263\t-0.2253
-c:si\t1.8397\t-0.8104
-c:si \t0\t0.3162
-c:sid\t0.6201\t-0.2360
-c:side\t0.6201\t-0.2360
-c:side \t0.6432\t-0.2935
-c:sien\t0.3346\t0
-c:sient\t0.3346\t0
-c:sin\t0.8491\t0
-c:sin \t0\t0.2935
-c:sinc\t0\t-0.2080
-c:since\t0\t-0.2080
-c:sing\t0.8495\t-0.2159
-c:sing \t0.8602\t-0.2844
-c:sio\t0\t-0.5666
-c:sion\t0\t-0.4822
-c:sion \t0\t-0.3181
-c:sis\t-0.2264\t0
-c:sist\t-0.2216\t0
-c:siste\t-0.2216\t0
-c:sit\t0.3243\t0
-c:site\t0.2297\t0
-c:site \t0.2297\t0
-c:siv\t0.3066\t0
-c:sive\t0.3066\t0
-c:sive \t0.3066\t0
-c:sl\t0\t-0.2541
-c:sle\t-0.5024\t-0.2356
-c:slee\t-0.3833\t0
-c:sleep\t-0.3833\t0
-c:sli\t0\t0.4955
-c:slid\t0\t0.2926
-c:slide\t0\t0.2926
-c:slo\t0\t-0.3830
-c:slot\t0\t-0.2193
-c:slot \t0\t-0.2193
-c:slu\t0.4430\t0
-c:slur\t0.2872\t0
-c:slurr\t0.2872\t0
-c:sm\t0.4009\t-0.4216
-c:sma\t0.3376\t-0.2483
-c:smay\t0.4709\t-0.2686
-c:smayo\t0.3919\t-0.2235
-c:sn\t0.4895\t-0.4003
-c:sno\t0\t-0.3634
-c:snor\t0\t-0.2136
-c:snori\t0\t-0.2073
-c:snt\t0.4793\t0
-c:snt \t0.4793\t0
-c:so\t-0.5481\t0.8031
-c:som\t0.3955\t0
-c:some\t0.3955\t0
-c:some \t0.4006\t-0.3277
-c:son\t0\t0.4851
-c:son \t0\t0.4238
-c:sor\t-0.5037\t0
-c:sore\t-0.2833\t-0.2076
-c:sore \t-0.2769\t-0.2036
-c:sorr\t0\t0.2938
-c:sorry\t0\t0.2938
-c:sp\t2.5448\t-0.8516
-c:spe\t0.2492\t0.3521
-c:spee\t0.3158\t0
-c:speec\t0.3158\t0
-c:sper\t0\t0.3664
-c:spert\t0\t0.2278
-c:spi\t1.1600\t-0.5307
-c:spie\t0.2507\t0
-c:spier\t0.2507\t0
-c:spin\t0.4148\t0
-c:sping\t0.3460\t0
-c:spir\t0.4947\t-0.2127
-c:spira\t0.6135\t0
-c:spo\t1.0616\t-0.6989
-c:spon\t0.8913\t-0.5391
-c:spond\t0.6371\t-0.4392
-c:spons\t0.2542\t0
-c:spos\t0.2504\t0
-c:sposo\t0.2712\t0
-c:spr\t0.3227\t0
-c:spra\t0.2368\t0
-c:spray\t0.2368\t0
-c:spur\t0.2518\t0
-c:spurt\t0.2518\t0
-c:ss\t0.2885\t-1.1161
-c:ss \t0\t-0.3549
-c:sse\t0\t-0.4522
-c:ssed\t0\t-0.3853
-c:ssed \t0\t-0.3853
-c:ssi\t0\t-0.5724
-c:ssin\t0.2015\t0
-c:ssing\t0.2015\t0
-c:ssio\t-0.3510\t-0.4362
-c:ssion\t-0.3510\t-0.4362
-c:ssur\t0.2028\t0
-c:ssure\t0.2028\t0
-c:st\t1.0399\t0
-c:st \t1.0741\t-0.6864
-c:sta\t0.5583\t-0.3803
-c:sta \t0.3775\t0
-c:stan\t0\t0.2221
-c:stand\t0\t0.2070
-c:star\t0\t-0.2164
-c:start\t0\t-0.4207
-c:ste\t-0.6888\t0.5597
-c:ste \t0\t0.3870
-c:ster\t-0.4238\t0
-c:ster \t-0.3410\t0.2499
-c:sters\t0\t-0.2204
-c:stif\t0.2401\t0
-c:stiff\t0.2401\t0
-c:stin\t-0.2133\t0
-c:sting\t-0.2133\t0
-c:stl\t-0.2650\t0.2246
-c:stly\t-0.2529\t0.2530
-c:stly \t-0.2529\t0.2530
-c:sto\t0\t0.2719
-c:stop\t0.2246\t0.2231
-c:stop \t0.4598\t0
-c:stops\t0\t0.3361
-c:str\t0.2973\t-0.2531
-c:stra\t0\t-0.2191
-c:stro\t0.2566\t0
-c:strok\t0.2704\t0
-c:sts\t0\t0.4586
-c:sts \t0\t0.4586
-c:su\t0.3118\t0
-c:sud\t0.8457\t-0.4459
-c:sudd\t0.8039\t-0.4035
-c:sudde\t0.8039\t-0.4035
-c:sug\t0\t-0.2552
-c:suga\t0\t-0.2352
-c:sugar\t0\t-0.2352
-c:sui\t-0.4707\t1.2419
-c:suic\t-0.4707\t1.2419
-c:suici\t-0.4707\t1.2419
+c:once\t0\t0.2476
+c:once \t0\t0.2617
+c:ond\t0.4720\t-0.4823
+c:ondi\t0.3666\t-0.2895
+c:ondin\t0.3725\t-0.2746
+c:one\t-0.5390\t0.6059
+c:one \t0\t0.3048
+c:ones\t-0.3010\t0.3945
+c:onest\t-0.2304\t0.2880
+c:onf\t0.2123\t-0.2756
+c:onfu\t0.2318\t0
+c:onfus\t0.2318\t0
+c:ong\t0.4326\t0
+c:ong \t0\t-0.2475
+c:onge\t0\t0.4374
+c:onger\t0\t0.4455
+c:ongu\t0.3923\t-0.2086
+c:ongue\t0.3923\t-0.2086
+c:oni\t-0.4701\t0.6426
+c:onig\t-0.3662\t0.7436
+c:onigh\t-0.3662\t0.7436
+c:ons\t0.6791\t-0.5344
+c:ons \t0\t-0.2355
+c:onsc\t0.4574\t0
+c:onsci\t0.4574\t0
+c:onsi\t0.2288\t0
+c:onsiv\t0.2587\t0
+c:ont\t0\t0.2333
+c:ont \t0\t0.4416
+c:onth\t0\t-0.2237
+c:onv\t0.3893\t0
+c:onvu\t0.3893\t0
+c:onvul\t0.3893\t0
+c:oo\t0.8752\t0
+c:ood\t0\t-0.2277
+c:ood \t0.3921\t-0.9858
+c:oodb\t-0.3586\t0.7581
+c:oodby\t-0.3586\t0.7581
+c:oof\t0\t0.2748
+c:oof \t0\t0.2748
+c:oog\t0\t0.2469
+c:oogl\t0\t0.2469
+c:ook\t0.3287\t0
+c:ook \t0.3417\t0
+c:ooki\t-0.2901\t0
+c:ookin\t-0.2709\t0
+c:ooks\t0.2634\t0
+c:ooks \t0.2634\t0
+c:oom\t0.2468\t0
+c:oom \t0.2293\t0
+c:oop\t0.2704\t0
+c:oor\t0.6668\t0
+c:oor \t0.6668\t0
+c:oos\t0\t0.4162
+c:oose\t0\t0.3198
+c:oose \t0\t0.3198
+c:op\t0.5221\t0
+c:op \t0.3681\t0
+c:ope\t-0.2376\t0.5459
+c:ope \t-0.4179\t1.0628
+c:open\t0\t-0.3762
+c:oper\t0.2802\t0
+c:operl\t0.2802\t0
+c:opl\t0.2255\t-0.2005
+c:ople\t0.2255\t-0.2005
+c:ople \t0.2255\t-0.2005
+c:ops\t0\t0.3016
+c:ops \t0\t0.3349
+c:or\t-0.9157\t0
+c:or \t0.6288\t0
+c:ord\t0.4212\t0
+c:orde\t0\t0.2441
+c:order\t0\t0.2441
+c:ords\t0.4219\t0
+c:ords \t0.4219\t0
+c:ore\t-1.1744\t0.5899
+c:ore \t-1.0704\t0
+c:orev\t0\t0.4456
+c:oreve\t0\t0.4456
+c:org\t0\t-0.2364
+c:orin\t0.3048\t-0.3457
+c:orina\t0.3763\t0
+c:orir\t0\t0.3723
+c:orir \t0\t0.2605
+c:ork\t-0.2427\t-0.5803
+c:ork \t0\t-0.5797
+c:orl\t0\t0.3244
+c:orld\t0\t0.3244
+c:orld \t0\t0.3244
+c:orm\t-0.4037\t-0.6046
+c:orm \t0\t-0.2627
+c:orms\t0\t-0.2877
+c:orms \t0\t-0.2877
+c:orni\t0\t-0.2453
+c:ornin\t0\t-0.2453
+c:orr\t-0.2939\t0
+c:orro\t-0.2112\t0
+c:orrow\t-0.2112\t0
+c:orry\t0\t0.4170
+c:orry \t0\t0.4170
+c:ors\t0.5757\t0
+c:orse\t0\t0.2504
+c:orse \t0\t0.2504
+c:orst\t0.6230\t-0.3321
+c:orst \t0.6230\t-0.3321
+c:ort\t-0.5210\t0.4169
+c:orta\t0\t0.3004
+c:orto\t-0.2038\t0
+c:orto \t-0.2038\t0
+c:orw\t0\t0.3350
+c:orwa\t0\t0.3350
+c:orwar\t0\t0.3350
+c:os\t0.5339\t0.4103
+c:ose\t0\t0.6190
+c:ose \t0\t0.7572
+c:osed\t0.3665\t0
+c:osed \t0.3665\t0
+c:osi\t0.3441\t0
+c:osin\t0.3996\t0
+c:osing\t0.3996\t0
+c:oso\t0.2621\t0
+c:oso \t0.2621\t0
+c:oste\t0\t0.2537
+c:ot\t0\t0.6272
+c:ot \t0.2355\t-0.3630
+c:ote\t-0.2140\t0
+c:ote \t0\t0.2586
+c:oth\t-0.4065\t0.6488
+c:oth \t0\t-0.2082
+c:othe\t0\t0.3645
+c:other\t0\t0.3645
+c:othi\t-0.2126\t0.4926
+c:othin\t-0.2126\t0.4926
+c:ott\t0.2084\t0.3602
+c:ottl\t0\t0.3719
+c:ottle\t0\t0.3719
+c:ou\t0.5472\t0
+c:ou \t-0.4666\t-0.2472
+c:oub\t0.3095\t0
+c:oubl\t0.3095\t0
+c:ouble\t0.3095\t0
+c:oug\t0\t0.2484
+c:ough\t0\t0.2484
+c:ough \t0.2485\t0
+c:ought\t-0.2564\t0.3302
+c:oul\t-0.4679\t0.7105
+c:ould\t-0.4646\t0.6033
+c:ould \t-0.3917\t0.6613
+c:oun\t0.2328\t0.4235
+c:ound\t0.5006\t0
+c:ound \t0.2727\t0
+c:ount\t0\t0.6079
+c:ount \t0\t0.2412
+c:ounte\t0\t0.2437
+c:our \t0\t0.3669
+c:ours\t0\t-0.4241
+c:ourse\t0\t-0.2417
+c:ous\t0.4434\t-0.6713
+c:ous \t0.2270\t-0.3980
+c:out\t0.3520\t0
+c:out \t0.2448\t0.2425
+c:outh\t0.2395\t0
+c:outh \t0.2395\t0
+c:ov\t0.6341\t-0.3105
+c:ove\t0.4888\t0
+c:ove \t0\t-0.2227
+c:over\t0.4445\t0
+c:overd\t0.3111\t0
+c:ow\t0.6871\t0.2483
+c:ow \t-0.2742\t0
+c:owe\t0.3184\t0.2597
+c:owi\t0.3026\t0
+c:owin\t0.3026\t0
+c:owing\t0.3026\t0
+c:oxy\t0\t0.3570
+c:oxy \t0\t0.3511
+c:p \t0.5752\t-0.3473
+c:pa\t0.2779\t-0.5817
+c:pain \t0\t-0.2355
+c:painl\t0\t0.2411
+c:pan\t0\t-0.2188
+c:pap\t0\t-0.3979
+c:pape\t0\t-0.2961
+c:paper\t0\t-0.2107
+c:par\t-0.4308\t0.2441
+c:para\t0\t0.2399
+c:parke\t0\t0.2841
+c:parki\t0\t-0.2795
+c:partn\t0\t0.2215
+c:pas\t0.9391\t-0.2254
+c:pass\t0.7612\t-0.5325
+c:pass \t0.3902\t-0.2064
+c:passe\t0.2338\t-0.3038
+c:past\t0\t0.3186
+c:past \t0.3248\t0
+c:pasti\t0\t0.4034
+c:pat\t0\t0.2737
+c:pe\t0.4392\t0.5504
+c:pe \t-0.3463\t1.0145
+c:pea\t0\t0.3445
+c:peac\t0\t0.3080
+c:peace\t0\t0.3080
+c:pec\t0.4392\t-0.2344
+c:pech\t0.4964\t-0.3105
+c:pecho\t0.4964\t-0.3105
+c:ped\t-0.3065\t0
+c:ped \t0\t-0.3399
+c:pedi\t0\t0.2426
+c:pee\t0.8806\t-0.3079
+c:pee \t0.2262\t0
+c:peec\t0.3095\t0
+c:peech\t0.3095\t0
+c:peed\t0.2313\t0
+c:peed \t0.2313\t0
+c:pen\t-0.2824\t0
+c:peni\t0\t-0.2313
+c:pensa\t0\t0.2210
+c:peo\t0.3805\t-0.3010
+c:peop\t0.2255\t-0.2005
+c:peopl\t0.2255\t-0.2005
+c:per\t0\t0.2330
+c:per \t0\t-0.2138
+c:perl\t0.2802\t0
+c:perly\t0.2802\t0
+c:perm\t0\t0.4039
+c:perma\t0\t0.4039
+c:pert\t0\t0.2587
+c:perta\t0\t0.2587
+c:ph\t0\t-0.3935
+c:pho\t-0.2919\t0
+c:phon\t-0.2919\t0
+c:phone\t-0.2919\t0
+c:phy\t0\t-0.2508
+c:phyl\t0.2366\t0
+c:phyla\t0.2366\t0
+c:pi\t0.5294\t0
+c:pic\t-0.2510\t0
+c:pier\t0.2244\t0
+c:piert\t0.2295\t0
+c:pil\t0\t0.2871
+c:pills\t0\t0.3606
+c:pin\t0.3180\t0
+c:pir\t0.4397\t0
+c:pira\t0.5803\t0
+c:pirar\t0.4649\t0
+c:pla\t-0.4490\t0.4390
+c:plan\t-0.4452\t0.6247
+c:plan \t-0.2322\t0.2781
+c:plann\t0\t0.3303
+c:ple \t0.3019\t-0.2198
+c:plet\t0\t0.2100
+c:plete\t0\t0.2100
+c:po\t0.4097\t0
+c:poi\t-0.3503\t0.7570
+c:poin\t-0.3503\t0.7570
+c:point\t-0.3503\t0.7570
+c:pon\t0.8158\t-0.4589
+c:pond\t0.5708\t-0.4139
+c:pondi\t0.3725\t-0.2746
+c:pons\t0.2587\t0
+c:ponsi\t0.2587\t0
+c:pos\t0\t0.3787
+c:pose\t0\t0.3945
+c:pose \t0\t0.3550
+c:poso\t0.2621\t0
+c:poso \t0.2621\t0
+c:pou\t0.2106\t0
+c:pp\t-0.5727\t0
+c:pp \t0\t-0.2098
+c:ppe\t-0.4223\t0
+c:pped\t-0.3023\t0
+c:pped \t-0.3023\t0
+c:ppi\t0\t0.3595
+c:ppin\t0\t0.3390
+c:pping\t0\t0.3390
+c:ppo\t-0.2064\t0
+c:pr\t0\t-0.8945
+c:pre\t0\t-0.2292
+c:pres\t0\t-0.2510
+c:pro\t0\t-0.5814
+c:prob\t-0.2060\t0
+c:prop\t0.2802\t0
+c:prope\t0.2802\t0
+c:ps\t1.4013\t-0.2595
+c:ps \t0.6008\t0
+c:pse\t0.7230\t0
+c:psed\t0.5396\t0
+c:psed \t0.5396\t0
+c:pt\t-0.4129\t0
+c:pty\t0\t0.2082
+c:pu\t0.6769\t0.2586
+c:pue\t0.3615\t-0.2533
+c:pued\t0.5111\t-0.2593
+c:puede\t0.3267\t0
+c:pur\t0.2137\t0.3535
+c:purp\t0\t0.3978
+c:purpo\t0\t0.4177
+c:purt\t0.2204\t0
+c:put\t0\t0.2355
+c:put \t0\t0.2785
+c:py\t0\t-0.3458
+c:py \t0\t-0.3458
+c:qu\t0\t0.5921
+c:que\t0.2711\t0
+c:que \t0.3193\t0
+c:qui\t-0.5925\t0.7242
+c:quie\t-0.2743\t0.6505
+c:quier\t-0.2405\t0.7083
+c:r \t0\t0.9281
+c:ra\t0.3456\t0.4368
+c:ra \t0.2868\t0.3682
+c:rac\t-0.2653\t0
+c:rack\t0\t0.2112
+c:racks\t0\t0.2314
+c:rad\t0.2515\t0
+c:raff\t0\t-0.2115
+c:raffi\t0\t-0.2115
+c:rag\t0\t0.4176
+c:rage\t0\t0.4873
+c:rage \t0\t0.4873
+c:ran\t0\t-0.5964
+c:ranc\t0\t-0.3097
+c:rance\t0\t-0.3097
+c:rand\t0.3123\t-0.2872
+c:rank\t0.2020\t0
+c:rank \t0.2020\t0
+c:rar\t0.4178\t0
+c:rar \t0.4256\t0
+c:rat\t-0.4561\t0
+c:rate\t-0.2216\t0
+c:rav\t0\t-0.2554
+c:rave\t0\t-0.2554
+c:ravel\t0\t-0.2413
+c:raz\t0\t0.5114
+c:razo\t0\t0.5629
+c:razo \t0.2752\t0
+c:razor\t0\t0.5348
+c:rd\t0.9582\t-0.3923
+c:rd \t0.2437\t0
+c:rda\t0\t-0.2136
+c:rday\t0\t-0.2136
+c:rde\t-0.2053\t0.2309
+c:rdo\t0.5459\t0
+c:rdos\t0.3646\t0
+c:rdose\t0.3646\t0
+c:rds\t0.4058\t-0.2258
+c:rds \t0.4058\t-0.2258
+c:re\t1.2761\t-1.1345
+c:re \t0\t0.2180
+c:rea\t0.7680\t-0.2441
+c:read\t-0.3858\t0.4146
+c:ready\t-0.3530\t0.4878
+c:real\t0.7748\t0
+c:real \t0.4289\t0
+c:reall\t0.3458\t0
+c:ream\t0\t-0.2069
+c:reas\t-0.2033\t0.6592
+c:reaso\t0\t0.5636
+c:reat\t0.7872\t-1.1256
+c:reate\t0\t0.3098
+c:reath\t1.1082\t-0.9508
+c:reatm\t0\t-0.3456
+c:red\t0.2160\t-0.3594
+c:red \t0.2160\t-0.3594
+c:ree\t-0.4015\t0
+c:ref\t0\t-0.2023
+c:reg\t0.2020\t0
+c:rel\t0.3125\t0
+c:rely\t0.4346\t-0.2015
+c:rely \t0.4346\t-0.2015
+c:rem\t0\t-0.3487
+c:ren\t0.3022\t-0.3338
+c:rent\t0.3092\t-0.3291
+c:rent \t0.2787\t-0.2578
+c:res\t1.1952\t-0.6927
+c:res \t0.6526\t0
+c:resc\t-0.2213\t0
+c:resp\t1.2439\t-0.7087
+c:respi\t0.4397\t0
+c:respo\t0.8294\t-0.5170
+c:rest\t-0.3563\t0
+c:rest \t-0.2669\t0.2903
+c:rev\t0\t0.4456
+c:reve\t0\t0.4456
+c:rever\t0\t0.4456
+c:rg\t0\t-0.6031
+c:rge\t-0.2162\t0
+c:rgi\t0\t-0.2983
+c:rgic\t0.2348\t-0.2104
+c:rgic \t0.2348\t-0.2104
+c:ri\t-0.8203\t0.2137
+c:ria\t0\t0.3461
+c:rid\t-0.2722\t0
+c:ridg\t0\t0.4418
+c:ridge\t0\t0.4418
+c:rie\t-0.4596\t0.2697
+c:ried\t0\t0.2804
+c:ried \t0\t0.2804
+c:rien\t0\t0.3377
+c:riend\t0\t0.3000
+c:ries\t0\t-0.3026
+c:ries \t0\t-0.3026
+c:rig\t0.5792\t-0.2488
+c:righ\t0.5138\t-0.2427
+c:right\t0.5138\t-0.2427
+c:rina\t0.3558\t0
+c:rina \t0.2740\t0
+c:rind\t0\t0.2130
+c:rindo\t0\t0.2130
+c:ring\t-0.3007\t0
+c:ring \t-0.2816\t0
+c:rip\t0\t-0.2134
+c:rip \t0\t-0.2274
+c:rir\t0\t0.3723
+c:rir \t0\t0.2605
+c:ris\t0\t0.4174
+c:rist\t0\t0.4103
+c:rists\t0\t0.4111
+c:riv\t-0.3793\t-0.5051
+c:rive\t0\t-0.3519
+c:rive \t0\t-0.2850
+c:rivi\t-0.2257\t0
+c:rivin\t-0.2257\t0
+c:rk\t0\t-0.6384
+c:rk \t0\t-0.6007
+c:rke\t0\t0.2920
+c:rked\t0\t0.2950
+c:rked \t0\t0.2950
+c:rki\t0\t-0.3540
+c:rkin\t0\t-0.3540
+c:rking\t0\t-0.3540
+c:rld\t0\t0.3244
+c:rld \t0\t0.3244
+c:rlie\t0\t-0.2196
+c:rlier\t0\t-0.2702
+c:rly\t0\t-0.3122
+c:rly \t0\t-0.3122
+c:rm\t-0.6090\t0.4914
+c:rm \t0.3001\t-0.4188
+c:rma\t-0.3620\t0.2414
+c:rman\t0\t0.4200
+c:rmane\t0\t0.4039
+c:rme\t-0.2500\t0.4934
+c:rme \t-0.2471\t0.5288
+c:rn\t0.2504\t-0.3174
+c:rni\t0\t-0.4000
+c:rnin\t0\t-0.3160
+c:rning\t0\t-0.3160
+c:ro\t0.6799\t0.4075
+c:ro \t-0.5368\t0.8387
+c:roa\t0.4081\t0
+c:road\t0\t0.2658
+c:road \t0\t0.2658
+c:roat\t0.4718\t-0.2561
+c:roat \t0.4718\t-0.2561
+c:rob\t-0.2207\t0
+c:rok\t0.4143\t0
+c:roke\t0.4143\t0
+c:roke \t0.4914\t0
+c:rol\t0\t-0.2443
+c:rom\t0\t-0.3252
+c:roo\t0.6215\t0
+c:roof\t0\t0.2748
+c:roof \t0\t0.2748
+c:room\t0.2468\t0
+c:room \t0.2293\t0
+c:roop\t0.2704\t0
+c:rop\t0\t0.4091
+c:rope\t0\t0.6002
+c:rope \t0\t0.7059
+c:roper\t0.2802\t0
+c:rot\t-0.2968\t0.3891
+c:rote\t0\t0.3228
+c:rote \t0\t0.3228
+c:rou\t0.2981\t-0.2730
+c:roug\t0.3051\t0
+c:rough\t0.3051\t0
+c:roun\t-0.2381\t0
+c:round\t-0.2381\t0
+c:rowi\t0.2151\t0
+c:rowin\t0.2151\t0
+c:rp\t0\t0.4104
+c:rpo\t0\t0.3842
+c:rpos\t0\t0.4177
+c:rpose\t0\t0.4177
+c:rr\t0.3313\t-0.2513
+c:rra\t0.2956\t0
+c:rri\t0\t-0.3067
+c:rro\t-0.2409\t0
+c:rrow\t-0.2112\t0
+c:rrow \t-0.2078\t0
+c:rry\t0\t0.4457
+c:rry \t0\t0.4457
+c:rs\t0.4565\t-1.3837
+c:rs \t-0.2275\t-0.6686
+c:rst\t0.6837\t-0.3591
+c:rst \t0.7435\t-0.3834
+c:rt\t0.3011\t0
+c:rt \t0.3254\t-0.4757
+c:rta\t0\t0.6383
+c:rtar\t0\t0.2587
+c:rth\t0\t0.4710
+c:rti\t0\t-0.4821
+c:rtin\t0\t-0.3722
+c:rting\t0\t-0.3722
+c:rtn\t0\t0.2215
+c:rtne\t0\t0.2215
+c:rtner\t0\t0.2215
+c:rts\t0\t-0.2091
+c:rts \t0\t-0.2091
+c:ru\t0\t-0.4387
+c:run\t0\t0.2783
+c:rus\t0\t-0.4666
+c:rush\t0.2271\t0
+c:rushi\t0.2453\t0
+c:rust\t0\t-0.3439
+c:rust \t0\t-0.2214
+c:rv\t-0.2048\t0.4868
+c:rve\t0\t0.3636
+c:rve \t0\t0.2289
+c:rw\t0\t0.2055
+c:rwa\t0\t0.2639
+c:rwar\t0\t0.2878
+c:rward\t0\t0.2878
+c:ry\t-0.5505\t0.9964
+c:ry \t-0.2403\t0
+c:ryi\t0\t0.4129
+c:ryin\t0\t0.4129
+c:rying\t0\t0.4129
+c:ryo\t0\t0.3734
+c:ryon\t0\t0.3734
+c:ryone\t0\t0.3734
+c:ryt\t0\t0.2219
+c:ryth\t0\t0.2219
+c:rythi\t0\t0.2219
+c:s \t0.4582\t-0.7616
+c:sa\t-1.1675\t1.1762
+c:sad\t-0.2176\t0
+c:sad \t0\t-0.2031
+c:saf\t0\t-0.2539
+c:safe\t0\t-0.2539
+c:sai\t-0.5934\t0.2044
+c:said\t-0.5934\t0.2044
+c:said \t-0.5934\t0.2044
+c:sal\t0.2545\t0
+c:sale\t0.2174\t0
+c:san\t0.3966\t0
+c:sang\t0.5270\t0
+c:sangr\t0.5270\t0
+c:sap\t0\t0.2473
+c:sav\t-0.2627\t0.3158
+c:savi\t0\t0.2774
+c:savin\t0\t0.2774
+c:say\t-0.4790\t0.4855
+c:sayi\t-0.4658\t0.2624
+c:sayin\t-0.4658\t0.2624
+c:says\t0\t0.2798
+c:says \t0\t0.2798
+c:sc\t-0.3317\t0
+c:scar\t0\t0.2325
+c:scare\t0\t0.2717
+c:sch\t-0.2220\t0
+c:sci\t0.4574\t0
+c:scio\t0.4574\t0
+c:sciou\t0.4574\t0
+c:scr\t-0.4954\t0
+c:sd\t0\t-0.3670
+c:sda\t0\t-0.2062
+c:sday\t0\t-0.2062
+c:sday \t0\t-0.2022
+c:sde\t0.3642\t0
+c:sde \t0.3642\t0
+c:se\t0.9154\t0.3802
+c:se \t0.4565\t-0.3378
+c:sed\t1.2023\t-0.6909
+c:sed \t1.2338\t-0.6399
+c:see\t0\t0.2639
+c:see \t0\t0.2140
+c:seei\t0.2317\t-0.2169
+c:seein\t0.2317\t-0.2169
+c:seg\t0\t0.3003
+c:segu\t0\t0.3003
+c:segui\t0\t0.2493
+c:sei\t1.0187\t-0.4205
+c:seiz\t1.0187\t-0.4205
+c:seizi\t0.3609\t0
+c:seizu\t0.6578\t-0.2578
+c:sel\t-0.9159\t1.4621
+c:self\t-0.8462\t1.5669
+c:self \t-0.8462\t1.5669
+c:sent\t0\t0.3106
+c:senti\t0\t0.2162
+c:serie\t0\t-0.2909
+c:serv\t0\t0.2250
+c:ses\t-0.3351\t-0.5010
+c:ses \t-0.2580\t0
+c:sess\t0\t-0.4482
+c:sessi\t0\t-0.4482
+c:set\t0\t0.2104
+c:set \t0\t0.2558
+c:sew\t0\t0.2907
+c:sewe\t0\t0.2907
+c:sewer\t0\t0.2907
+c:sh\t1.4208\t-0.4382
+c:sh \t0\t0.6270
+c:sha\t0.2948\t-0.3451
+c:she\t0.2878\t0
+c:shi\t0.4199\t-0.3644
+c:shin\t0.4682\t0
+c:shing\t0.4682\t0
+c:sho\t0.2220\t-0.3017
+c:si\t1.8231\t-0.6786
+c:si \t0\t0.3106
+c:sid\t0.6018\t-0.2011
+c:side\t0.6018\t-0.2011
+c:side \t0.6252\t-0.3050
+c:sien\t0.2926\t0
+c:sient\t0.2926\t0
+c:sigo\t0.2138\t0
+c:sigo \t0.2138\t0
+c:sin\t0.9070\t0
+c:sin \t0\t0.2895
+c:sinc\t0.3064\t-0.2670
+c:since\t0.3064\t-0.2670
+c:sing\t0.7740\t0
+c:sing \t0.7869\t0
+c:sio\t0.3516\t-0.7034
+c:sion\t0.4466\t-0.6217
+c:sion \t0.3887\t-0.4633
+c:site\t0.2053\t0
+c:site \t0.2053\t0
+c:sitt\t0\t0.2975
+c:sitti\t0\t0.2975
+c:siv\t0.2931\t0
+c:sive\t0.2931\t0
+c:sive \t0.2931\t0
+c:sl\t-0.2386\t-0.2491
+c:sle\t-0.5343\t-0.2303
+c:slee\t-0.4046\t0
+c:sleep\t-0.4046\t0
+c:sli\t0\t0.5002
+c:slid\t0\t0.2907
+c:slide\t0\t0.2907
+c:slo\t0\t-0.3900
+c:slot\t0\t-0.2314
+c:slot \t0\t-0.2314
+c:slu\t0.4053\t0
+c:slur\t0.2528\t0
+c:slurr\t0.2528\t0
+c:sm\t0.5273\t-0.4068
+c:sma\t0.4823\t-0.2362
+c:smay\t0.6132\t-0.2556
+c:smaya\t0.2256\t0
+c:smayo\t0.3351\t0
+c:sn\t0.4200\t-0.3931
+c:sno\t0\t-0.3505
+c:snor\t0\t-0.2023
+c:snt\t0.4205\t0
+c:snt \t0.4205\t0
+c:so\t-0.5122\t0.7297
+c:so \t-0.2406\t0.2060
+c:som\t0.3602\t0
+c:some\t0.3602\t0
+c:some \t0.3885\t-0.3188
+c:son\t0\t0.3700
+c:son \t0\t0.3632
+c:soon \t0\t0.2083
+c:sor\t-0.5149\t0
+c:sore\t-0.2858\t-0.2006
+c:sore \t-0.2787\t0
+c:sorr\t0\t0.3215
+c:sorry\t0\t0.3215
+c:sp\t2.2318\t-0.7511
+c:spa\t-0.2236\t0
+c:spe\t0\t0.4452
+c:sped\t0\t0.2426
+c:spedi\t0\t0.2426
+c:spee\t0.3095\t0
+c:speec\t0.3095\t0
+c:sper\t0\t0.3917
+c:spert\t0\t0.2587
+c:spi\t1.0847\t-0.5168
+c:spie\t0.2295\t0
+c:spier\t0.2295\t0
+c:spin\t0.4246\t0
+c:sping\t0.3640\t0
+c:spir\t0.4397\t0
+c:spira\t0.5803\t0
+c:spo\t0.9754\t-0.6619
+c:spon\t0.8294\t-0.5170
+c:spond\t0.5708\t-0.4139
+c:spons\t0.2587\t0
+c:spos\t0.2155\t0
+c:sposo\t0.2621\t0
+c:spr\t0.2620\t0
+c:spur\t0.2204\t0
+c:spurt\t0.2204\t0
+c:ss\t0.2703\t-0.9400
+c:ss \t0\t-0.2945
+c:sse\t0\t-0.4692
+c:ssed\t0\t-0.3973
+c:ssed \t0\t-0.3973
+c:ssi\t0\t-0.5146
+c:ssio\t-0.2324\t-0.4860
+c:ssion\t-0.2324\t-0.4860
+c:st\t1.0477\t0
+c:st \t0.8927\t-0.6895
+c:sta\t0.4315\t-0.3995
+c:sta \t0.2669\t0
+c:stand\t-0.2020\t0.2141
+c:stari\t0\t0.3233
+c:start\t0\t-0.4581
+c:ste\t-0.6011\t0.5664
+c:ste \t0\t0.5184
+c:ster\t-0.3324\t0
+c:ster \t-0.2604\t0.2044
+c:sters\t0\t-0.2163
+c:stif\t0.2203\t0
+c:stiff\t0.2203\t0
+c:stl\t-0.2664\t0.2024
+c:stly\t-0.2542\t0.2322
+c:stly \t-0.2542\t0.2322
+c:sto\t0\t0.3843
+c:stop\t0\t0.3141
+c:stop \t0.4177\t0
+c:stops\t0\t0.4185
+c:str\t0.5530\t-0.2547
+c:stra\t0\t-0.2143
+c:stro\t0.5465\t0
+c:strok\t0.5831\t0
+c:sts\t0\t0.4407
+c:sts \t0\t0.4407
+c:sud\t0.8448\t-0.4330
+c:sudd\t0.8095\t-0.4033
+c:sudde\t0.8095\t-0.4033
+c:sug\t0\t-0.2638
+c:suga\t0\t-0.2423
+c:sugar\t0\t-0.2423
+c:sui\t-0.4951\t1.2321
+c:suic\t-0.4951\t1.2321
+c:suici\t-0.4951\t1.2321
+c:suli\t0\t0.2168
+c:sulin\t0\t0.2168
 c:sult\t0\t-0.2267
-c:sum\t0\t-0.2487
-c:summ\t0\t-0.2487
-c:summe\t0\t-0.2487
-c:sup\t0.2460\t0
-c:suppl\t0.2012\t0
-c:sura\t0\t-0.2277
-c:suran\t0\t-0.2277
-c:sure\t0.2359\t0
-c:sure \t0.2359\t0
-c:sw\t1.0252\t0
-c:swa\t0.4015\t0.2796
-c:swal\t0.4015\t0.2796
-c:swall\t0.4015\t0.2796
-c:swe\t0.4616\t-0.2752
-c:sweat\t0.2207\t0
-c:swel\t0.2880\t-0.2216
-c:swell\t0.2880\t-0.2216
-c:swo\t0.2057\t0
-c:swol\t0.2637\t0
-c:swoll\t0.2637\t0
-c:sy\t0\t-0.2077
-c:t \t0.2171\t-0.6608
-c:ta\t0.4818\t0.2815
-c:ta \t0.9633\t-0.3088
-c:takes\t0\t0.2323
-c:tal\t-0.2011\t0
-c:talk \t0\t-0.4518
-c:talki\t0\t0.2921
-c:tam\t0\t-0.2824
-c:tami\t0\t-0.2691
-c:tamin\t0\t-0.2691
-c:tan\t0\t0.3776
-c:tand\t0\t0.3420
-c:tandi\t-0.2167\t0.3708
-c:tap\t0\t0.2245
-c:tapp\t0\t0.3009
-c:tappi\t0\t0.3009
-c:tar\t0\t0.5357
-c:tar \t-0.2585\t0.4481
-c:tarin\t0.2083\t0
-c:tarm\t0\t0.2687
-c:tarme\t0\t0.2687
-c:tart\t0\t-0.4207
-c:tart \t0\t-0.2866
-c:tarti\t0\t-0.2221
-c:tc\t0.2455\t0
-c:tch\t0.2455\t0
-c:tchen\t0.2430\t0
-c:tchi\t0\t-0.2489
-c:tchin\t0\t-0.2489
-c:te\t-0.7554\t0.5030
-c:te \t0\t-0.3121
-c:ted\t0\t0.2981
-c:ted \t0\t0.2981
-c:tel\t-0.3757\t1.0090
-c:tell\t0\t0.6535
-c:tell \t0\t0.4293
-c:telli\t0\t0.2242
-c:tely\t-0.2009\t0.2648
-c:tely \t-0.2009\t0.2648
-c:ten\t0.4114\t0.4293
-c:teng\t0.2903\t0
-c:tengo\t0.2903\t0
-c:teni\t0\t0.2232
-c:tenin\t0\t0.2747
-c:ter\t-0.4180\t-0.4892
-c:ter \t-0.3446\t-0.2243
-c:tes\t-0.2285\t-0.3134
-c:tes \t0\t-0.2584
-c:tex\t-0.2295\t-0.2398
-c:text\t-0.2509\t0
-c:text \t0\t-0.2946
-c:texte\t0\t0.2325
-c:th\t0\t-0.8886
-c:th \t0\t0.2107
-c:tha\t-0.3844\t-0.2841
-c:thal\t0\t0.3561
-c:thal \t0\t0.3561
-c:than\t-0.2905\t0
-c:than \t0\t0.2014
-c:thank\t-0.2187\t-0.3363
-c:that\t0\t-0.4970
-c:thats\t0\t-0.3056
-c:the\t-0.9843\t0
-c:the \t-0.8389\t0
-c:them\t0\t0.5321
-c:them \t0\t0.5321
-c:ther \t0\t0.2061
-c:there\t0.3637\t0
-c:thi\t-0.2789\t1.0575
-c:thin\t0.3185\t0.8103
-c:thing\t0\t0.5128
-c:think\t0\t0.4589
-c:this\t-0.7587\t0.4651
-c:this \t-0.7587\t0.4651
-c:tho\t-0.3022\t0
-c:thos\t0\t-0.2023
-c:those\t0\t-0.2023
-c:thou\t-0.2948\t0
-c:thoug\t0\t0.2465
-c:thr\t1.0128\t0
-c:thre\t0\t0.2768
-c:threa\t0\t0.3197
-c:thro\t1.1794\t-0.2675
-c:throa\t0.4730\t-0.2642
-c:throo\t0.2214\t0
-c:throu\t0.3181\t0
-c:ths\t0\t-0.2077
-c:ths \t0\t-0.2077
-c:ti\t0\t-0.5558
-c:tic \t0.2213\t0
-c:tid\t0\t0.2136
-c:tido\t0\t0.2136
-c:tido \t0\t0.2136
-c:tie\t0\t0.2818
-c:tied\t0\t0.2011
-c:tied \t0\t0.2011
-c:tien\t0.2514\t0
-c:tiene\t0.2852\t0
-c:tif\t0.2302\t0
-c:tiff\t0.2401\t0
-c:tiff \t0.2211\t0
-c:tig\t0.4251\t-0.2015
-c:tigh\t0.4251\t-0.2015
-c:tight\t0.4251\t-0.2015
-c:til\t0\t0.3993
-c:till\t0.2200\t0.2533
-c:till \t0.3185\t0
-c:tilla\t0\t0.3425
-c:tio\t0\t-0.5905
-c:tion\t0\t-0.5905
-c:tion \t0\t-0.4219
-c:tir\t-0.3990\t0
-c:tire\t-0.3729\t-0.2212
-c:tired\t-0.3729\t-0.2212
-c:tl\t-0.5193\t0.4934
-c:tle\t0\t0.2467
-c:tly\t-0.2930\t0.3159
-c:tly \t-0.2930\t0.3159
-c:tm\t0\t-0.6241
-c:tme\t0\t-0.6220
-c:tmen\t0\t-0.6220
-c:tment\t0\t-0.6220
-c:tn\t0\t0.2452
-c:tne\t0\t0.2452
-c:tner\t0\t0.2563
-c:tner \t0\t0.2563
-c:to\t0.2963\t0.7728
-c:to \t0\t0.9975
-c:tod\t-0.3311\t0
-c:toda\t-0.3363\t0
-c:todas\t0\t0.2074
-c:today\t-0.3089\t0
-c:tol\t0\t0.3125
-c:tom\t-0.3671\t0
-c:tomo\t-0.2772\t0
-c:tomor\t-0.2023\t0
-c:ton\t0\t0.4207
-c:tong\t0.3800\t-0.2063
-c:tongu\t0.3800\t-0.2063
-c:toni\t-0.3555\t0.6763
-c:tonig\t-0.3555\t0.6763
-c:too\t0\t0.2803
-c:took\t0.4293\t0
-c:took \t0.4293\t0
-c:top \t0.4072\t0
-c:tops\t0\t0.3361
-c:tops \t0\t0.3361
-c:tor\t0\t-0.5252
-c:tor \t0\t-0.2672
-c:tr\t-0.2164\t0
-c:tra \t0\t0.2076
-c:traf\t0\t-0.2069
-c:traff\t0\t-0.2069
-c:tre\t0\t-0.2646
-c:trea\t0\t-0.4124
-c:treat\t0\t-0.3762
-c:tri\t-0.2348\t0.2646
-c:trie\t0\t0.4087
-c:tried\t0\t0.4087
-c:trip \t0\t-0.2004
-c:tro\t0.3418\t0
-c:trok\t0.2704\t0
-c:troke\t0.2704\t0
-c:tru\t0\t-0.2368
-c:trus\t0\t-0.2370
-c:trust\t0\t-0.2370
-c:try\t0\t0.3364
-c:tryi\t0\t0.2228
-c:tryin\t0\t0.2228
-c:ts\t-0.3921\t0.2630
-c:ts \t-0.2413\t0.3060
-c:tt\t-0.2268\t0.6673
-c:tte\t-0.2920\t0.2456
-c:tter\t-0.2894\t0
-c:tter \t-0.3684\t0
-c:tters\t0\t0.2230
-c:tti\t0\t0.4993
-c:ttin\t0\t0.4993
-c:tting\t0\t0.5142
-c:tu\t0\t0.4404
-c:tur\t0.2489\t0
-c:ture\t0\t0.3175
-c:ture \t0\t0.3175
-c:turn\t0.3547\t0
-c:turni\t0.2846\t0
-c:tw\t0.5383\t-0.2922
-c:twi\t0.5129\t0
-c:twic\t0.4743\t0
-c:twice\t0.4743\t0
-c:u \t-0.7043\t-0.3810
-c:ual\t-0.2117\t0
-c:ub\t0.2536\t0
-c:ubl\t0.2955\t0
-c:uble\t0.2955\t0
-c:uble \t0.2955\t0
-c:uc\t0\t0.3144
-c:uch\t0\t0.2649
-c:uch \t-0.2146\t0
-c:ucha\t0\t0.2482
-c:ucho\t0.3711\t0
-c:ucho \t0.3711\t0
-c:ud\t0.6587\t-0.4137
-c:udd\t0.8039\t-0.4035
-c:udde\t0.8039\t-0.4035
-c:udden\t0.8039\t-0.4035
-c:ue\t1.2762\t-0.4019
-c:ue \t0.8001\t-0.3741
-c:ued\t0.5104\t-0.2189
-c:uede\t0.3432\t0
-c:uede \t0.3432\t0
-c:uel\t0\t-0.2387
-c:uele\t0\t-0.2177
-c:uele \t0\t-0.2177
-c:uer\t0\t0.3604
-c:ues\t-0.2227\t0
-c:uf\t0.2590\t0
-c:uff\t0.2590\t0
-c:ug\t0.5761\t0
-c:uga\t0\t-0.2352
-c:ugar\t0\t-0.2352
-c:ugar \t0\t-0.2352
-c:uge\t0.2508\t0
-c:uge \t0.2508\t0
-c:ugh\t0.2426\t0.2344
-c:ugh \t0.2864\t0
-c:ught\t0\t0.3735
-c:ui\t-1.1351\t2.2117
-c:uic\t-0.5634\t1.2188
-c:uici\t-0.4707\t1.2419
-c:uicid\t-0.4707\t1.2419
-c:uie\t-0.2479\t0.7233
-c:uier\t-0.2067\t0.7131
-c:uierd\t0.2088\t0
-c:uiero\t-0.2430\t0.6108
-c:uir\t0\t0.3372
-c:uir \t0\t0.2465
-c:ul\t0\t-0.2756
-c:ula\t0.2302\t0
-c:uld\t-0.3860\t0.5822
-c:uld \t-0.3026\t0.6393
-c:uls\t0.5500\t-0.2176
-c:ulsi\t0.4324\t0
-c:ulsin\t0.2926\t0
-c:ult\t0\t-0.2483
-c:um\t0.6583\t0
-c:um \t0.2439\t0
-c:umb\t0.3394\t0
-c:umb \t0.3441\t0
-c:umm\t0\t-0.2487
-c:umme\t0\t-0.2487
-c:ummer\t0\t-0.2487
-c:ump\t0\t0.3212
-c:umpi\t0\t0.2476
-c:umpin\t0\t0.2476
-c:un\t0.5042\t1.1556
-c:un \t0\t0.4136
-c:unc\t0\t0.3043
-c:unch\t-0.2373\t0.3067
-c:unch \t-0.2105\t0
-c:unco\t0.3710\t0
-c:uncon\t0.3710\t0
-c:und\t0.5491\t0
-c:und \t0.3139\t0
-c:uner\t0\t0.2390
-c:unera\t0\t0.2390
-c:unr\t0.2512\t0
-c:unre\t0.2512\t0
-c:unres\t0.2542\t0
-c:unt\t-0.2268\t0.5754
-c:unti\t0\t0.3126
-c:up\t0.2074\t0
-c:uppl\t0.2012\t0
-c:upply\t0.2085\t0
-c:ur\t0.8649\t-0.2809
-c:ur \t0\t0.2245
-c:uran\t0\t-0.2324
-c:uranc\t0\t-0.2277
-c:urden\t0\t0.2465
-c:ure\t0.9038\t0
-c:ure \t0.8704\t0
-c:urn\t0.2836\t0.2279
-c:urni\t0.2567\t0
-c:urnin\t0.2567\t0
-c:urp\t0\t0.3956
-c:urpo\t0\t0.4188
-c:urpos\t0\t0.4188
-c:urr\t0.2620\t0
-c:urs\t0\t-0.8172
-c:urse\t0\t-0.4104
-c:ursel\t0\t-0.2675
-c:urt \t0\t0.2664
-c:urts\t0\t-0.2074
-c:urts \t0\t-0.2074
-c:us\t0.3740\t-1.0954
-c:us \t0.4280\t-0.2909
-c:use\t0\t-0.4098
-c:used\t0.2490\t0
-c:used \t0.2490\t0
-c:ush\t0.4349\t-0.2273
-c:ushi\t0.4922\t0
-c:ushin\t0.4922\t0
-c:ust\t-0.2704\t0
-c:ust \t-0.2367\t0.2480
-c:ut\t0.2294\t0.9064
-c:ut \t0\t0.8202
-c:ute\t0.2783\t-0.2110
-c:ute \t0.2874\t0
-c:uth\t0.2393\t0
-c:uth \t0.2393\t0
-c:utt\t0\t0.3528
-c:utti\t0\t0.4021
-c:uttin\t0\t0.4021
-c:utu\t0\t0.2437
-c:utur\t0\t0.2437
-c:uture\t0\t0.2437
-c:v \t0\t-0.3005
-c:va\t-0.2242\t0
-c:ve\t-0.2557\t1.6347
-c:ve \t-0.7373\t0.9878
-c:ved\t0\t0.2269
-c:ved \t0\t0.2269
-c:vel\t0\t-0.2177
-c:ven\t0\t0.2279
-c:ven \t0\t0.3696
-c:ver\t0.9576\t0.5662
-c:ver \t0.4950\t0.3955
-c:verd\t0.2996\t0
-c:verdo\t0.3459\t0
-c:very\t0\t0.3811
-c:very \t0.2648\t0
-c:veryo\t0\t0.3496
-c:veryt\t-0.2156\t0.2871
-c:vez\t0\t0.2048
-c:vez \t0\t0.2048
-c:vi\t0\t0.3845
-c:vida\t0\t0.3355
-c:vida \t0\t0.3355
-c:vide\t0\t-0.2483
-c:video\t0\t-0.2226
-c:vil\t0.2408\t0
-c:vily\t0.2408\t0
-c:vily \t0.2408\t0
-c:vin\t0\t0.3123
-c:ving\t0\t0.3123
-c:ving \t0\t0.3123
-c:vir\t0\t0.2611
-c:vir \t0\t0.2611
-c:vis\t0.2450\t0
-c:visi\t0.2450\t0
-c:visio\t0.2334\t0
-c:viv\t0\t0.4507
-c:vivi\t0\t0.3306
-c:vivir\t0\t0.2611
-c:vo\t0.4821\t0.3392
-c:vom\t0.4170\t0
-c:vomi\t0.4170\t0
-c:vomit\t0.4170\t0
-c:voy\t0\t0.4326
-c:voy \t0\t0.4326
-c:vu\t0.4324\t0
-c:vul\t0.4324\t0
-c:vuls\t0.4324\t0
-c:vulsi\t0.4324\t0
-c:w \t0\t-0.8392
-c:wa\t-1.2710\t0
-c:wai\t-0.2046\t-0.5152
-c:wait\t-0.2046\t-0.5152
-c:waiti\t0\t-0.4095
-c:wak\t0.5660\t0
-c:wake\t0.5173\t0
-c:wake \t0.5173\t0
-c:wal\t0.2766\t0.5187
-c:wall\t0.2972\t0.6310
-c:wall \t0\t0.3630
-c:wallo\t0.4015\t0.2796
-c:wan\t-0.8092\t0.5778
-c:want\t-0.8092\t0.5778
-c:want \t-0.6477\t0.3012
-c:wants\t0\t0.2218
-c:war\t0\t0.2668
-c:ward\t0\t0.3241
-c:ward \t0\t0.3664
-c:was\t-0.4733\t-0.2798
-c:was \t-0.4183\t-0.4651
-c:wast\t0\t0.2618
-c:waste\t0\t0.2618
-c:wat\t0\t-0.5347
-c:watc\t0\t-0.2184
-c:watch\t0\t-0.2184
-c:wate\t0\t-0.3163
-c:water\t0\t-0.3163
-c:way\t-0.5929\t0.7175
-c:way \t-0.4953\t0.8126
-c:we\t0.5788\t-1.4269
-c:we \t0\t-0.6988
-c:wea\t0.2690\t-0.4072
-c:weak\t0.2119\t0
-c:weat\t0\t-0.2967
-c:wed \t0\t0.2357
-c:wee\t0\t-0.3550
-c:week\t-0.2534\t-0.3454
-c:well\t0\t-0.3560
-c:welli\t0.2880\t-0.2216
-c:wen\t0.3312\t-0.2148
-c:went\t0.3312\t-0.2148
-c:went \t0.3312\t-0.2148
-c:were\t0\t-0.2487
-c:were \t0\t-0.2487
-c:wh\t0.4906\t0
-c:wha\t0\t0.4511
-c:what\t0\t0.4511
-c:what \t0\t0.2248
-c:whats\t0\t0.3208
-c:whe\t0.4029\t-0.6086
-c:whee\t0.2009\t0
-c:wheez\t0.2094\t0
-c:wher\t0.3902\t-0.4740
-c:where\t0.3902\t-0.4740
-c:whi\t0\t-0.2447
-c:who\t0.4107\t0
-c:who \t0\t0.2808
-c:whol\t0.4078\t0
-c:whole\t0.4117\t0
-c:wi\t0\t0.5349
-c:wic\t0.4743\t0
-c:wice\t0.4743\t0
-c:wice \t0.4743\t0
-c:wil\t-0.3569\t0.3921
-c:will\t-0.3554\t0.3965
-c:will \t-0.3554\t0.3965
-c:wing\t0.3033\t0
-c:wing \t0.3033\t0
-c:wis\t0\t0.4259
-c:wish\t0\t0.4782
-c:wish \t0\t0.4844
-c:wit\t-0.4247\t0
-c:with\t-0.4353\t0
-c:with \t-0.3442\t0
-c:wo\t1.0377\t0.6397
-c:wol\t0.2637\t0
-c:woll\t0.2637\t0
-c:wolle\t0.2637\t0
-c:won\t0.4031\t0.4056
-c:won \t0\t0.3027
-c:wont\t0.4842\t0
-c:wont \t0.4842\t0
-c:wor\t0.4614\t-0.3966
-c:word\t0.3093\t0
-c:words\t0.3519\t0
-c:wore\t0\t-0.2652
-c:wore \t0\t-0.2652
-c:work\t0\t-0.5831
-c:work \t0\t-0.5975
-c:worl\t0\t0.3302
-c:world\t0\t0.3302
-c:wors\t0.6508\t0
-c:worse\t0\t0.2474
-c:worst\t0.5857\t-0.2733
-c:wou\t0\t0.8350
-c:woul\t-0.2937\t0.8890
-c:would\t-0.2937\t0.8890
-c:woun\t0.3101\t0
-c:wound\t0.3101\t0
-c:wr\t0\t0.6184
-c:wri\t0\t0.4960
-c:wris\t0\t0.4310
-c:wrist\t0\t0.4310
-c:wrot\t0\t0.3212
-c:wrote\t0\t0.3212
-c:xi\t0\t0.5221
-c:xis\t0\t0.3542
-c:xist\t0\t0.3846
-c:xisti\t0\t0.2145
-c:xit\t0\t0.2568
-c:xit \t0\t0.2568
-c:xt\t0\t-0.2061
-c:xt \t0\t-0.4775
-c:xte\t0\t0.2325
-c:xted\t0\t0.2325
-c:xted \t0\t0.2325
-c:xy\t0\t0.3252
-c:xy \t0\t0.3601
-c:y \t0.8360\t0
-c:ya\t-0.2575\t0.4625
-c:ya \t-0.2260\t0.5324
-c:ye\t-0.3620\t0.4953
-c:ye \t-0.2089\t0.6005
-c:yea\t-0.2767\t0
-c:year\t-0.2641\t0
-c:yi\t-0.5558\t0.9761
-c:yin\t-0.5558\t0.9761
-c:ying\t-0.5452\t1.0339
-c:ying \t-0.5452\t1.0339
-c:yla\t0.2391\t0
-c:ym\t-0.5152\t0.3559
-c:ymo\t-0.3319\t0.6423
-c:ymor\t-0.3319\t0.6423
-c:ymore\t-0.3319\t0.6423
-c:yo\t-0.4867\t0
-c:yo \t0.3919\t-0.2235
-c:yon\t0\t0.4757
-c:yone\t0\t0.4757
-c:yone \t0\t0.4162
-c:you\t-0.7096\t-0.3552
-c:you \t-0.5737\t-0.2476
-c:your\t0\t-0.2894
-c:yours\t0\t-0.3460
-c:ys\t-0.9369\t0.7302
-c:ys \t-0.3849\t0
-c:yse\t-0.4422\t0.7325
-c:ysel\t-0.4422\t0.7325
-c:yself\t-0.4422\t0.7325
-c:yw\t0\t-0.2757
-c:ywh\t0\t-0.2358
-c:ywhe\t0\t-0.2358
-c:ywher\t0\t-0.2358
-c:ze\t0.2447\t-0.2319
-c:ze \t0.2770\t0
-c:zi\t0.5278\t-0.3134
-c:zin\t0.5278\t-0.3134
-c:zing\t0.5535\t-0.2634
-c:zing \t0.5535\t-0.2634
-c:zo\t0\t0.5145
-c:zo \t0.2896\t0
-c:zor\t0\t0.4934
-c:zor \t0\t0.4934
-c:zq\t0.2088\t0
-c:zqu\t0.2088\t0
-c:zqui\t0.2088\t0
-c:zquie\t0.2088\t0
-c:zu\t0.6523\t-0.2397
-c:zur\t0.6523\t-0.2397
-c:zure\t0.6523\t-0.2397
-c:zure \t0.6190\t-0.2291
-c:zy\t0.2316\t-0.2133
-c:zy \t0.2316\t-0.2133
-c:zz\t0\t-0.2294
-c:zzy\t0.2052\t0
-c:zzy \t0.2052\t0
-w:0\t0\t0.3141
-w:10am\t0\t0.3150
-w:10am works\t0\t0.3150
-w:14th\t0\t-0.3104
-w:2pm\t0\t0.2964
-w:2pm its\t0\t0.2604
-w:3\t0\t-0.3773
-w:3 towels\t0.2563\t0
-w:3rd\t0\t0.2162
-w:3rd at\t0\t0.3150
-w:5\t-0.2392\t-0.6612
-w:5 min\t0.2124\t0
-w:5 minutes\t-0.2622\t0
-w:6 hours\t0.3035\t0
-w:8\t-0.3990\t0
-w:8 out\t-0.2719\t0
-w:911\t1.2382\t-0.2979
-w:911 or\t0.7351\t0
-w:a\t-1.2880\t0
-w:a 0\t0\t0.2445
-w:a big\t0.3454\t-0.3210
-w:a bit\t-0.6893\t-0.9383
-w:a bother\t0.2799\t0
-w:a bottle\t-0.7578\t0.3505
-w:a bridge\t0\t0.3297
-w:a bullet\t0\t0.2275
-w:a bunch\t-0.2287\t0.2578
-w:a burden\t0\t0.6343
-w:a button\t0.3928\t0
-w:a cliff\t0\t0.3353
-w:a clinic\t0\t-0.2361
-w:a cold\t-0.2264\t-0.3448
-w:a counselor\t0\t-0.2958
-w:a crushing\t0.2088\t0
-w:a day\t0\t-0.5672
-w:a different\t0\t-0.2248
-w:a double\t0.3429\t0
-w:a drive\t0\t0.2760
-w:a few\t0\t-0.2597
-w:a fit\t0.6572\t0
-w:a future\t0\t0.3096
-w:a glass\t0\t-0.2834
-w:a goodbye\t-0.2281\t0.4216
-w:a gun\t0\t0.4999
-w:a headache\t-0.2325\t0
-w:a heart\t0.2533\t0
-w:a hose\t0\t0.2332
-w:a house\t0\t-0.2846
-w:a kid\t-0.2224\t0
-w:a knife\t0\t0.4243
-w:a lethal\t0\t0.3780
-w:a lighter\t0\t0.2883
-w:a little\t-0.8198\t-0.5594
-w:a lot\t0.3765\t0
-w:a matar\t0\t0.2876
-w:a minute\t0.7669\t0
-w:a month\t0\t0.2213
-w:a nap\t0\t-0.4052
-w:a new\t0\t-0.3580
-w:a noose\t0\t0.7319
-w:a note\t-0.2834\t0.5265
-w:a plan\t-0.2962\t0.7548
-w:a rash\t0.3040\t0
-w:a razor\t0\t0.5646
-w:a really\t0.5096\t0
-w:a reason\t0\t0.3778
-w:a relief\t0\t0.2704
-w:a ride\t0\t-0.3143
-w:a rope\t0\t0.6584
-w:a seizure\t1.3812\t-0.5330
-w:a sentence\t0.2384\t0
-w:a small\t0\t-0.2551
-w:a stash\t0\t0.2460
-w:a stiff\t0.4037\t0
-w:a stroke\t0.6775\t-0.3537
-w:a sudden\t0.3250\t-0.2269
-w:a time\t0.3368\t0
-w:a tomar\t0\t0.3523
-w:a train\t0\t0.4099
-w:a tree\t0\t0.3888
-w:a waste\t0\t0.4195
-w:a way\t0\t0.4662
-w:a week\t0\t-0.4146
-w:a weekly\t0\t-0.2826
-w:a whole\t0.7580\t0
-w:able\t0.2123\t-0.4316
-w:able to\t0.2123\t-0.4316
-w:about\t-1.5753\t1.1255
-w:about an\t0\t0.2841
-w:about booking\t0\t-0.3936
-w:about dying\t-0.3843\t0.4738
-w:about killing\t0\t0.3906
-w:about my\t-0.2119\t0
-w:about stopping\t0\t-0.2541
-w:about suicide\t0\t0.2132
-w:about taking\t0\t0.2476
-w:about the\t-0.2166\t-0.2984
-w:about to\t0.5069\t0
-w:abuela\t0.2018\t0
-w:abuela no\t0.2018\t0
-w:accident\t0.2513\t-0.2952
-w:accidentally\t0.2794\t-0.2817
-w:accidentally took\t0.2890\t0
-w:actually\t0\t0.2929
-w:actually never\t0\t0.2307
-w:address\t-0.4510\t0
-w:address is\t-0.4331\t0
-w:affairs\t0\t0.8314
-w:affairs in\t0\t0.4569
-w:affairs sorted\t0\t0.3745
-w:afraid\t0.2275\t0.2348
-w:afraid i\t0.2482\t0
-w:afraid of\t0\t0.2333
-w:after\t1.0870\t-0.6195
-w:after 5\t-0.3476\t0
-w:after an\t-0.3595\t0
-w:after driving\t0\t-0.2353
-w:after her\t0.4879\t0
-w:after my\t0.4674\t0.3157
-w:after swallowing\t0\t0.3095
-w:after the\t1.6674\t-0.8227
-w:after this\t0\t0.7880
-w:after to\t0\t0.3093
-w:after tonight\t0\t0.3871
-w:afternoon\t0\t-0.2948
-w:again\t-0.9725\t0.9983
-w:again after\t0\t0.3093
-w:again last\t0\t0.2707
-w:again please\t0\t-0.3746
-w:ago\t0\t0.2984
-w:ago and\t0.3413\t-0.2704
-w:aguanto\t0\t0.2798
-w:ahead\t0\t-0.3884
-w:ahogando\t0.9585\t-0.3278
-w:ahogo\t0.5532\t-0.2745
-w:aint\t0\t0.2693
-w:aint worth\t0\t0.2693
-w:air\t1.4370\t-0.7008
-w:air in\t0.5169\t-0.2318
-w:aire\t0.5808\t0
-w:alive\t-0.3693\t0.9016
-w:alive and\t0\t-0.4515
-w:alive by\t0\t0.2171
-w:alivio\t0\t0.2846
-w:all\t-1.3400\t1.8602
-w:all at\t0\t0.2116
-w:all good\t0\t-1.2108
-w:all her\t-0.3472\t0.6452
+c:sum\t0\t-0.2457
+c:summ\t0\t-0.2457
+c:summe\t0\t-0.2457
+c:sup\t0.2380\t0
+c:sur\t0\t-0.2473
+c:sura\t0\t-0.2882
+c:suran\t0\t-0.2882
+c:sure\t0.2555\t0
+c:sure \t0.2555\t0
+c:sw\t0.9953\t0
+c:swa\t0.4085\t0.2493
+c:swal\t0.4085\t0.2493
+c:swall\t0.4085\t0.2493
+c:swe\t0.4559\t-0.2928
+c:sweat\t0.2008\t0
+c:swel\t0.3055\t-0.2208
+c:swell\t0.3055\t-0.2208
+c:swol\t0.2356\t0
+c:swoll\t0.2356\t0
+c:sy\t0\t-0.2107
+c:t \t0\t-0.7199
+c:ta\t0.3758\t0.3201
+c:ta \t0.7699\t-0.3052
+c:tac\t0.2663\t0
+c:tack\t0.2838\t0
+c:tack \t0.2961\t0
+c:take \t0\t-0.2103
+c:takes\t0\t0.2751
+c:talk\t0\t-0.2390
+c:talk \t0\t-0.4245
+c:tam\t0\t-0.2987
+c:tami\t0\t-0.3685
+c:tamin\t0\t-0.3685
+c:tan\t0\t0.3785
+c:tand\t0\t0.3500
+c:tandi\t0\t0.3245
+c:tap\t0\t0.2185
+c:tapp\t0\t0.2982
+c:tappi\t0\t0.2982
+c:tar\t-0.2669\t0.6961
+c:tar \t-0.2945\t0.4722
+c:tari\t0\t0.3233
+c:tarm\t0\t0.2716
+c:tarme\t0\t0.2716
+c:tart\t0\t-0.4581
+c:tart \t0\t-0.2907
+c:tarti\t0\t-0.2239
+c:tas\t0\t0.2554
+c:tc\t0.2082\t0
+c:tch\t0.2082\t0
+c:tchen\t0.2309\t0
+c:tchi\t0\t-0.2343
+c:tchin\t0\t-0.2343
+c:te\t-0.7189\t0.4548
+c:tel\t-0.3209\t0.9794
+c:tell\t0\t0.6333
+c:tell \t0\t0.4038
+c:telli\t0\t0.2295
+c:tely\t0\t0.2591
+c:tely \t0\t0.2591
+c:ten\t0.6463\t0.2458
+c:teng\t0.2674\t0
+c:tengo\t0.2674\t0
+c:tenin\t0\t0.2670
+c:ter\t0\t-0.3947
+c:tes\t-0.2977\t-0.2682
+c:tes \t0\t-0.2179
+c:tex\t-0.2723\t0
+c:text\t-0.2898\t0
+c:texte\t0\t0.2119
+c:th\t0\t-0.8605
+c:tha\t-0.3045\t0
+c:thal\t0\t0.4098
+c:thal \t0\t0.4098
+c:than\t-0.2709\t0
+c:than \t0\t0.2237
+c:thank\t-0.2347\t-0.3434
+c:that\t0\t-0.3372
+c:the\t-0.8004\t0
+c:the \t-0.8872\t0
+c:them\t0\t0.4578
+c:them \t0\t0.4578
+c:ther\t0.3818\t0
+c:there\t0.5830\t0
+c:they\t0\t0.2097
+c:thi\t-0.3151\t1.0285
+c:thin\t0.3280\t0.7800
+c:thing\t0\t0.4552
+c:think\t0\t0.4891
+c:this\t-0.7402\t0.4706
+c:this \t-0.7402\t0.4706
+c:tho\t-0.2908\t0
+c:thos\t0\t-0.2010
+c:those\t0\t-0.2010
+c:thou\t-0.2840\t0
+c:thoug\t0\t0.2397
+c:thr\t1.0003\t0
+c:thre\t0\t0.2689
+c:threa\t0\t0.3098
+c:thro\t1.1656\t-0.2922
+c:throa\t0.4718\t-0.2561
+c:throu\t0.3289\t0
+c:ti\t0\t-0.5433
+c:tic \t0.2340\t0
+c:tid\t0\t0.3321
+c:tido\t0\t0.2162
+c:tido \t0\t0.2162
+c:tie\t0\t0.2883
+c:tied\t0\t0.2040
+c:tied \t0\t0.2040
+c:tien\t0.2354\t0
+c:tiene\t0.2451\t0
+c:tif\t0.2080\t0
+c:tiff\t0.2203\t0
+c:tiff \t0.2045\t0
+c:tig\t0.4541\t0
+c:tigh\t0.4541\t0
+c:tight\t0.4541\t0
+c:til\t0\t0.2049
+c:till\t0.2927\t0
+c:till \t0.4712\t-0.2210
+c:tilla\t0\t0.4034
+c:time\t0\t-0.2354
+c:tin\t0\t0.2069
+c:tio\t0\t-0.6366
+c:tion\t-0.2162\t-0.6232
+c:tion \t0\t-0.4183
+c:tir\t-0.3022\t0
+c:tire\t-0.2748\t-0.2558
+c:tired\t-0.3820\t-0.2186
+c:tl\t-0.5904\t0.5025
+c:tle\t-0.2522\t0.2753
+c:tly\t-0.3056\t0.2952
+c:tly \t-0.3056\t0.2952
+c:tm\t0\t-0.5753
+c:tme\t0\t-0.5758
+c:tmen\t0\t-0.5758
+c:tment\t0\t-0.5758
+c:tn\t0\t0.2061
+c:tne\t0\t0.2061
+c:tner\t0\t0.2215
+c:tner \t0\t0.2215
+c:to\t0.2247\t1.0210
+c:to \t0\t0.9399
+c:tod\t-0.4727\t0
+c:toda\t-0.3371\t0
+c:today\t-0.3109\t0
+c:todo\t-0.2473\t0.2037
+c:todo \t-0.2066\t0
+c:toi\t0.3186\t0
+c:toil\t0.3186\t0
+c:toile\t0.3186\t0
+c:tol\t0\t0.3384
+c:tom\t-0.3745\t0
+c:tomo\t-0.2843\t0
+c:tomor\t-0.2112\t0
+c:ton\t0\t0.4906
+c:tong\t0.3923\t-0.2086
+c:tongu\t0.3923\t-0.2086
+c:toni\t-0.3662\t0.7436
+c:tonig\t-0.3662\t0.7436
+c:took\t0.4063\t0
+c:took \t0.4063\t0
+c:top\t0\t0.2792
+c:top \t0.3679\t0
+c:tops\t0\t0.4185
+c:tops \t0\t0.4185
+c:tor\t0\t-0.5160
+c:tor \t0\t-0.2627
+c:tra\t-0.3399\t0
+c:tra \t0\t0.2012
+c:trac\t0\t0.2314
+c:track\t0\t0.2314
+c:traf\t0\t-0.2115
+c:traff\t0\t-0.2115
+c:train\t0\t0.2661
+c:trav\t0\t-0.2413
+c:trave\t0\t-0.2413
+c:tre\t-0.2324\t-0.2486
+c:trea\t0\t-0.3996
+c:treat\t0\t-0.3570
+c:tri\t-0.2452\t0.2288
+c:trie\t0\t0.4194
+c:tried\t0\t0.4194
+c:trip \t0\t-0.2274
+c:tro\t0.6511\t0
+c:trok\t0.5831\t0
+c:troke\t0.5831\t0
+c:tru\t0\t-0.2229
+c:trus\t0\t-0.2214
+c:trust\t0\t-0.2214
+c:try\t0\t0.3502
+c:tryi\t0\t0.2419
+c:tryin\t0\t0.2419
+c:ts\t-0.3987\t0.2231
+c:ts \t-0.2325\t0.2476
+c:tt\t-0.2671\t0.8006
+c:tta\t0.2838\t0
+c:ttac\t0.2838\t0
+c:ttack\t0.2838\t0
+c:tte\t-0.2766\t0.2789
+c:tter\t-0.2719\t0
+c:tter \t-0.3214\t0
+c:tters\t0\t0.2297
+c:tti\t0\t0.5747
+c:ttin\t0\t0.5747
+c:tting\t0\t0.5886
+c:tu\t0.4756\t0.2477
+c:tur\t0.3369\t0
+c:ture\t0\t0.3153
+c:ture \t0\t0.3153
+c:turn\t0.5036\t0
+c:turne\t0.2442\t0
+c:turni\t0.2738\t0
+c:tuv\t0.3305\t0
+c:tuvo\t0.3305\t0
+c:tuvo \t0.3305\t0
+c:tw\t0.8424\t-0.3427
+c:twi\t0.5054\t0
+c:twic\t0.4693\t0
+c:twice\t0.4693\t0
+c:two\t0.2921\t0
+c:two \t0.2921\t0
+c:u \t-0.6031\t-0.3889
+c:ua\t0\t0.2852
+c:ual\t-0.2387\t0
+c:ub\t0.2673\t0
+c:ubl\t0.3095\t0
+c:uble\t0.3095\t0
+c:uble \t0.3095\t0
+c:uc\t0\t0.3578
+c:uch\t0\t0.3160
+c:uch \t-0.2263\t0
+c:ucha\t0\t0.2176
+c:ucho\t0.3657\t0
+c:ucho \t0.3657\t0
+c:ud\t0.6575\t-0.4092
+c:udd\t0.8095\t-0.4033
+c:udde\t0.8095\t-0.4033
+c:udden\t0.8095\t-0.4033
+c:ue\t1.5635\t-0.4317
+c:ue \t0.8777\t-0.3485
+c:ued\t0.5111\t-0.2593
+c:uede\t0.3267\t0
+c:uede \t0.3267\t0
+c:uel\t0.2325\t-0.2830
+c:uele\t0\t-0.2071
+c:uele \t0\t-0.2071
+c:uer\t0\t0.3687
+c:ues\t-0.2634\t0
+c:uf\t0.2199\t0
+c:uff\t0.2581\t0
+c:ug\t0.4961\t-0.2267
+c:uga\t0\t-0.2423
+c:ugar\t0\t-0.2423
+c:ugar \t0\t-0.2423
+c:uge\t0.2185\t0
+c:uge \t0.2185\t0
+c:ugh \t0.2364\t0
+c:ught\t0\t0.3331
+c:ui\t-1.0839\t2.1241
+c:uic\t-0.4430\t1.1706
+c:uici\t-0.4951\t1.2321
+c:uicid\t-0.4951\t1.2321
+c:uie\t-0.2944\t0.7098
+c:uier\t-0.2405\t0.7083
+c:uierd\t0.2107\t0
+c:uiero\t-0.2760\t0.6081
+c:uir\t0\t0.3363
+c:uir \t0\t0.2493
+c:uit\t-0.2048\t0
+c:ula\t0.2241\t0
+c:uld\t-0.4646\t0.6033
+c:uld \t-0.3917\t0.6613
+c:uli\t0\t0.2013
+c:ulin\t0\t0.2013
+c:uls\t0.4878\t-0.2123
+c:ulsi\t0.3893\t0
+c:ulsin\t0.2668\t0
+c:um\t0.6207\t-0.2526
+c:um \t0.2472\t0
+c:umb\t0.3252\t-0.3274
+c:umb \t0.3586\t0
+c:umm\t0\t-0.2457
+c:umme\t0\t-0.2457
+c:ummer\t0\t-0.2457
+c:ump\t0\t0.3291
+c:umpi\t0\t0.2483
+c:umpin\t0\t0.2483
+c:un\t0.5529\t1.1933
+c:un \t0.2708\t0.3104
+c:unc\t0\t0.3749
+c:unch\t-0.2064\t0.2840
+c:unco\t0.3606\t0
+c:uncon\t0.3606\t0
+c:und\t0.4605\t0
+c:und \t0.2727\t0
+c:uner\t0\t0.2321
+c:unera\t0\t0.2321
+c:unr\t0.2499\t0
+c:unre\t0.2545\t0
+c:unres\t0.2587\t0
+c:unt\t-0.3097\t0.5859
+c:unt \t0\t0.2328
+c:unte\t0\t0.2007
+c:unter\t0\t0.2053
+c:up\t0.2180\t0
+c:ur\t0.8500\t-0.3741
+c:ur \t0\t0.3669
+c:uran\t0\t-0.2934
+c:uranc\t0\t-0.2882
+c:urden\t0\t0.2672
+c:ure\t0.9242\t0
+c:ure \t0.8336\t0
+c:urn\t0.4261\t0.2102
+c:urni\t0.2470\t0
+c:urnin\t0.2470\t0
+c:urp\t0\t0.3978
+c:urpo\t0\t0.4177
+c:urpos\t0\t0.4177
+c:urs\t0\t-0.8131
+c:urse\t0\t-0.4189
+c:ursel\t0\t-0.2790
+c:urt \t0\t0.2314
+c:urts\t0\t-0.2091
+c:urts \t0\t-0.2091
+c:us\t0.3315\t-1.0963
+c:us \t0.4046\t-0.3027
+c:use\t0\t-0.4134
+c:used\t0.2220\t0
+c:used \t0.2220\t0
+c:ush\t0.4358\t-0.2269
+c:ushi\t0.4973\t0
+c:ushin\t0.4973\t0
+c:ust\t-0.2903\t0
+c:ust \t-0.2602\t0.2671
+c:ut\t0.2814\t0.9057
+c:ut \t0\t0.8357
+c:ute\t0.2579\t-0.2030
+c:ute \t0.2744\t0
+c:uth\t0.2395\t0
+c:uth \t0.2395\t0
+c:utt\t0\t0.3245
+c:utti\t0\t0.3689
+c:uttin\t0\t0.3689
+c:utu\t0\t0.2393
+c:utur\t0\t0.2393
+c:uture\t0\t0.2393
+c:uv\t0.3305\t0
+c:uvo\t0.3305\t0
+c:uvo \t0.3305\t0
+c:v \t0\t-0.3056
+c:va\t-0.2849\t0
+c:ve\t-0.2254\t1.6627
+c:ve \t-0.7690\t0.9887
+c:ved\t0\t0.2985
+c:ved \t0\t0.2985
+c:vel\t0\t-0.2684
+c:ven\t0\t0.2251
+c:ven \t0\t0.3532
+c:ver\t0.9235\t0.6309
+c:ver \t0.4549\t0.4839
+c:verd\t0.3111\t0
+c:verdo\t0.3498\t0
+c:very\t0\t0.3244
+c:very \t0.3184\t0
+c:veryo\t0\t0.3734
+c:veryt\t0\t0.2219
+c:vi\t0\t0.2895
+c:vida\t0\t0.2646
+c:vida \t0\t0.2646
+c:vide\t0\t-0.2375
+c:video\t0\t-0.2140
+c:vil\t0.2286\t0
+c:vily\t0.2286\t0
+c:vily \t0.2286\t0
+c:vin\t0\t0.3167
+c:ving\t0\t0.3167
+c:ving \t0\t0.3167
+c:vir\t0\t0.2503
+c:vir \t0\t0.2503
+c:viv\t0\t0.4486
+c:vivi\t0\t0.3302
+c:vivir\t0\t0.2503
+c:vo\t0.6829\t0.2138
+c:vo \t0.3104\t0
+c:voi\t0.2148\t0
+c:voic\t0.2261\t0
+c:voice\t0.2261\t0
+c:vom\t0.3189\t0
+c:vomi\t0.3189\t0
+c:vomit\t0.3189\t0
+c:voy\t0\t0.4756
+c:voy \t0\t0.4756
+c:vu\t0.3893\t0
+c:vul\t0.3893\t0
+c:vuls\t0.3893\t0
+c:vulsi\t0.3893\t0
+c:w \t0\t-0.8206
+c:wa\t-1.1868\t0
+c:wai\t-0.2293\t-0.4281
+c:wait\t-0.2293\t-0.4281
+c:waiti\t0\t-0.3180
+c:wak\t0.4809\t0
+c:wake\t0.4757\t0
+c:wake \t0.4757\t0
+c:wal\t0.2396\t0.4677
+c:wall\t0.3079\t0.5868
+c:wall \t0\t0.3476
+c:wallo\t0.4085\t0.2493
+c:wan\t-0.7898\t0.5499
+c:want\t-0.7898\t0.5499
+c:want \t-0.6025\t0.2829
+c:wants\t0\t0.2203
+c:war\t0\t0.2439
+c:ward\t0\t0.3088
+c:ward \t0\t0.3560
+c:was\t-0.4160\t-0.2131
+c:was \t-0.3613\t-0.3939
+c:wast\t0\t0.2583
+c:waste\t0\t0.2583
+c:wat\t0\t-0.5081
+c:wate\t0\t-0.3369
+c:water\t0\t-0.3369
+c:way\t-0.6170\t0.6626
+c:way \t-0.5011\t0.7531
+c:we\t0.3965\t-1.3279
+c:we \t-0.2228\t-0.7256
+c:wea\t0.2356\t-0.3973
+c:weat\t0\t-0.2924
+c:wee\t-0.2265\t-0.2090
+c:week\t-0.2781\t-0.2002
+c:well\t0\t-0.3563
+c:well \t-0.2273\t0
+c:welli\t0.3055\t-0.2208
+c:wen\t0.3165\t-0.2233
+c:went\t0.3165\t-0.2233
+c:went \t0.3165\t-0.2233
+c:were\t0\t-0.2422
+c:were \t0\t-0.2422
+c:wh\t0.7457\t0
+c:wha\t0\t0.3630
+c:what\t0\t0.3630
+c:whats\t0\t0.2749
+c:whe\t0.5438\t-0.5334
+c:wheez\t0.2006\t0
+c:wher\t0.3496\t-0.4797
+c:where\t0.3496\t-0.4797
+c:who\t0.5175\t0
+c:who \t0\t0.2105
+c:whol\t0.4138\t0
+c:whole\t0.4172\t0
+c:why\t-0.2138\t0
+c:why \t-0.2138\t0
+c:wi\t0\t0.4693
+c:wic\t0.4693\t0
+c:wice\t0.4693\t0
+c:wice \t0.4693\t0
+c:wil\t-0.3696\t0.4486
+c:will\t-0.3663\t0.4532
+c:will \t-0.3663\t0.4532
+c:wing\t0.3026\t0
+c:wing \t0.3026\t0
+c:wis\t0\t0.4114
+c:wish\t0\t0.4641
+c:wish \t0\t0.4714
+c:wit\t-0.4288\t0
+c:with\t-0.4321\t0
+c:with \t-0.3436\t0
+c:wo\t1.1083\t0.5925
+c:wo \t0.2921\t0
+c:wol\t0.2356\t0
+c:woll\t0.2356\t0
+c:wolle\t0.2356\t0
+c:won\t0.3591\t0.4415
+c:won \t0\t0.2919
+c:wont\t0.4549\t0
+c:wont \t0.4549\t0
+c:wor\t0.6431\t-0.4934
+c:word\t0.5457\t0
+c:words\t0.4863\t0
+c:wore\t0\t-0.2452
+c:wore \t0\t-0.2452
+c:work\t-0.2427\t-0.5803
+c:work \t0\t-0.5797
+c:worl\t0\t0.3244
+c:world\t0\t0.3244
+c:wors\t0.6656\t0
+c:worse\t0\t0.2504
+c:worst\t0.6230\t-0.3321
+c:wou\t0\t0.8306
+c:woul\t-0.3843\t0.8870
+c:would\t-0.3843\t0.8870
+c:woun\t0.3063\t0
+c:wound\t0.3063\t0
+c:wr\t0\t0.5941
+c:wri\t0\t0.4811
+c:wris\t0\t0.4221
+c:wrist\t0\t0.4221
+c:wron\t0\t-0.2024
+c:wrong\t0\t-0.2024
+c:wrot\t0\t0.3228
+c:wrote\t0\t0.3228
+c:x \t0\t-0.2138
+c:xi\t0\t0.4106
+c:xis\t0\t0.3062
+c:xist\t0\t0.3331
+c:xisti\t0\t0.2038
+c:xit\t0\t0.2417
+c:xit \t0\t0.2417
+c:xt\t-0.2381\t0
+c:xt \t0\t-0.3715
+c:xte\t0\t0.2119
+c:xted\t0\t0.2119
+c:xted \t0\t0.2119
+c:xy\t0\t0.3570
+c:xy \t0\t0.3511
+c:y \t0.6665\t-0.2449
+c:ya\t0\t0.4429
+c:ya \t-0.3303\t0.5416
+c:yar\t0.2217\t0
+c:yars\t0.2192\t0
+c:yarse\t0.2192\t0
+c:ye\t-0.2253\t0.3948
+c:ye \t-0.2628\t0.6146
+c:yea\t-0.3201\t0
+c:year\t-0.3089\t0
+c:years\t-0.2036\t0
+c:yer\t0\t-0.2067
+c:yer \t0\t-0.2067
+c:yi\t-0.5737\t0.9849
+c:yin\t-0.5737\t0.9849
+c:ying\t-0.5630\t1.0455
+c:ying \t-0.5630\t1.0455
+c:yl\t0\t0.3157
+c:yla\t0.2366\t0
+c:ym\t-0.5656\t0.2761
+c:ymo\t-0.3561\t0.5467
+c:ymor\t-0.3561\t0.5467
+c:ymore\t-0.3561\t0.5467
+c:yo\t-0.3893\t0
+c:yo \t0.3351\t0
+c:yon\t0\t0.5092
+c:yone\t0\t0.5092
+c:yone \t0\t0.4917
+c:you\t-0.6617\t-0.2544
+c:you \t-0.4666\t-0.2472
+c:your\t-0.2237\t0
+c:yours\t0\t-0.3508
+c:ys\t-0.7176\t0.6429
+c:yse\t-0.4365\t0.7119
+c:ysel\t-0.4365\t0.7119
+c:yself\t-0.4365\t0.7119
+c:yw\t0\t-0.2599
+c:ywh\t0\t-0.2374
+c:ywhe\t0\t-0.2374
+c:ywher\t0\t-0.2374
+c:ze\t0\t-0.3581
+c:ze \t0.2174\t-0.2286
+c:zi\t0.5145\t-0.3058
+c:zin\t0.5145\t-0.3058
+c:zing\t0.5377\t-0.2556
+c:zing \t0.5377\t-0.2556
+c:zo\t0\t0.5629
+c:zo \t0.2752\t0
+c:zor\t0\t0.5348
+c:zor \t0\t0.5348
+c:zq\t0.2107\t0
+c:zqu\t0.2107\t0
+c:zqui\t0.2107\t0
+c:zquie\t0.2107\t0
+c:zu\t0.6578\t-0.2578
+c:zur\t0.6578\t-0.2578
+c:zure\t0.6578\t-0.2578
+c:zure \t0.5672\t-0.2257
+c:zy\t0\t-0.2089
+c:zy \t0\t-0.2089
+c:zz\t0\t-0.2208
+w:0\t0\t0.2971
+w:10am\t0\t0.2889
+w:10am works\t0\t0.2889
+w:14th\t0\t-0.3227
+w:2pm\t0\t0.2959
+w:2pm its\t0\t0.2494
+w:3\t0\t-0.3721
+w:3 towels\t0.2584\t0
+w:3rd\t0\t0.2029
+w:3rd at\t0\t0.2889
+w:5\t-0.2746\t-0.6349
+w:5 minutes\t-0.2379\t0
+w:6 hours\t0.2662\t0
+w:8\t-0.4254\t0
+w:8 out\t-0.2711\t0
+w:9\t0\t-0.2308
+w:911\t1.2340\t-0.2726
+w:911 or\t0.6645\t0
+w:a\t-0.9580\t0
+w:a 0\t0\t0.2291
+w:a big\t0.2645\t-0.2885
+w:a bit\t-0.8239\t-0.9148
+w:a bother\t0.2154\t-0.2610
+w:a bottle\t-0.7025\t0.2871
+w:a bridge\t0\t0.3059
+w:a bullet\t0\t0.2250
+w:a bunch\t0\t0.2258
+w:a burden\t0\t0.6816
+w:a button\t0.3416\t0
+w:a cliff\t0\t0.3380
+w:a clinic\t0\t-0.2022
+w:a cold\t-0.2404\t-0.3418
+w:a counselor\t0\t-0.2769
+w:a day\t0\t-0.4893
+w:a different\t0\t-0.2007
+w:a double\t0.3379\t0
+w:a dream\t0.2048\t0
+w:a drive\t0\t0.2663
+w:a few\t0\t-0.2839
+w:a fit\t0.6603\t0
+w:a future\t0\t0.3163
+w:a glass\t0\t-0.2838
+w:a good\t-0.2000\t0
+w:a goodbye\t-0.2293\t0.4211
+w:a gun\t0\t0.5323
+w:a headache\t-0.2568\t0
+w:a heart\t0.5493\t0
+w:a house\t0\t-0.2831
+w:a kid\t-0.2293\t0
+w:a knife\t0\t0.3883
+w:a lethal\t0\t0.4035
+w:a lighter\t0\t0.2978
+w:a little\t-0.8966\t-0.5450
+w:a los\t0.3356\t0
+w:a lot\t0.2416\t0
+w:a matar\t0\t0.2529
+w:a minute\t0.7315\t0
+w:a month\t0\t0.2250
+w:a nap\t0\t-0.3687
+w:a new\t0\t-0.4605
+w:a noose\t0\t0.7485
+w:a note\t-0.2853\t0.5111
+w:a person\t0\t-0.2877
+w:a plan\t-0.3476\t0.7890
+w:a rash\t0.2904\t0
+w:a razor\t0\t0.5242
+w:a really\t0.4488\t0
+w:a reason\t0\t0.3825
+w:a recibir\t0\t0.2493
+w:a relief\t0\t0.2736
+w:a ride\t0\t-0.2858
+w:a rope\t0\t0.7210
+w:a seizure\t1.2942\t-0.5334
+w:a small\t0\t-0.2514
+w:a stash\t0\t0.2065
+w:a stiff\t0.3770\t0
+w:a stroke\t1.4892\t-0.3793
+w:a sudden\t0.3200\t-0.2250
+w:a time\t0.3952\t0
+w:a tomar\t0\t0.3069
+w:a train\t0\t0.3576
+w:a tree\t0\t0.3949
+w:a waste\t0\t0.3944
+w:a way\t0\t0.4800
+w:a week\t0\t-0.3964
+w:a weekly\t0\t-0.2656
+w:a whole\t0.7789\t-0.2306
+w:a word\t0.2531\t0
+w:able\t0\t-0.3904
+w:able to\t0\t-0.3904
+w:about\t-1.6569\t1.1048
+w:about an\t0\t0.2623
+w:about booking\t0\t-0.3753
+w:about dying\t-0.3861\t0.4692
+w:about killing\t0\t0.3809
+w:about my\t-0.2009\t-0.2065
+w:about stopping\t0\t-0.2496
+w:about suicide\t0\t0.2145
+w:about taking\t0\t0.2445
+w:about the\t-0.2074\t-0.4530
+w:about to\t0.5115\t0
+w:abuela\t0.3380\t0
+w:accident\t0.2523\t-0.3566
+w:accidentally\t0.2756\t-0.2606
+w:accidentally took\t0.2895\t0
+w:actually\t0\t0.2837
+w:actually never\t0\t0.2191
+w:address\t-0.4569\t0
+w:address is\t-0.4335\t0
+w:affairs\t0\t0.8040
+w:affairs in\t0\t0.4390
+w:affairs sorted\t0\t0.3650
+w:afraid\t0\t0.2277
+w:afraid of\t0\t0.2268
+w:after\t1.0046\t-0.5263
+w:after 5\t-0.3197\t0
+w:after an\t-0.2673\t0
+w:after driving\t0\t-0.2413
+w:after her\t0.4376\t0
+w:after ketamine\t0.3399\t0
+w:after my\t0.3403\t0.3131
+w:after swallowing\t0\t0.2915
+w:after the\t1.4267\t-0.8538
+w:after this\t0\t0.8520
+w:after to\t0\t0.2891
+w:after tonight\t0\t0.5744
+w:afternoon\t0\t-0.2129
+w:again\t-0.9841\t0.9338
+w:again after\t0\t0.2891
+w:again last\t0\t0.2599
+w:again please\t0\t-0.3280
+w:ago\t0\t0.2548
+w:ago and\t0.3042\t-0.2368
+w:aguanto\t0\t0.2430
+w:ahead\t0\t-0.3874
+w:ahogando\t0.9251\t-0.3074
+w:ahogo\t0.4802\t-0.2696
+w:aint\t0\t0.2566
+w:aint worth\t0\t0.2566
+w:air\t1.3330\t-0.6916
+w:air in\t0.5018\t-0.2181
+w:aire\t0.5543\t0
+w:alive\t-0.3671\t0.8976
+w:alive and\t0\t-0.4307
+w:alive by\t0\t0.2039
+w:alivio\t0\t0.2906
+w:all\t-1.3988\t1.8110
+w:all at\t0\t0.2053
+w:all good\t0\t-1.1961
+w:all her\t-0.3391\t0.6514
 w:all i\t0\t0.2540
-w:all in\t0\t0.2558
-w:all my\t-0.8460\t1.6615
-w:all of\t0.2621\t-0.4306
-w:all the\t0\t0.3297
-w:all with\t0\t-0.3879
-w:allergic\t0.6957\t-0.6793
-w:allergic reaction\t0.6715\t0
-w:allergic to\t0\t-0.4411
-w:allergies\t-0.3348\t0
-w:allergy\t0\t-0.2182
-w:almost did\t0\t0.3082
-w:almost passing\t0.2069\t0
-w:already\t-0.3239\t0.3431
-w:already took\t0\t0.3712
-w:already wrote\t0\t0.2104
-w:also\t0.2397\t0.4238
-w:also i\t0\t0.5264
-w:always\t0\t-0.7493
-w:always have\t0\t-0.2731
-w:ambulance\t0.6341\t0
-w:amitriptyline\t0\t0.2928
-w:amount\t0\t0.5218
-w:amount of\t0\t0.5218
-w:an\t2.0240\t-0.8167
-w:an ambulance\t0.6341\t0
-w:an empty\t0.5277\t0
-w:an hour\t0\t0.4398
-w:an overdose\t0.5669\t-0.3585
-w:anaphylactic\t0.5960\t0
-w:anaphylactic shock\t0.5960\t0
-w:anaphylaxis\t0.2327\t0
-w:anaphylaxis i\t0.2327\t0
-w:and\t2.5090\t-0.5399
-w:and almost\t0\t0.3082
-w:and be\t0\t0.3584
-w:and bleeding\t0.2105\t0
-w:and cant\t0.4578\t-0.4230
-w:and chest\t0.2033\t0
-w:and confused\t0.2287\t0
-w:and crashed\t0.3207\t0
-w:and crying\t0\t0.3599
-w:and cut\t0\t0.4263
-w:and done\t-0.2541\t0.4818
-w:and down\t0\t-0.2166
-w:and drinking\t0\t0.4198
-w:and floaty\t-0.2116\t0
-w:and foaming\t0.3284\t0
-w:and getting\t0.2142\t0
-w:and hard\t0\t-0.2062
-w:and have\t0\t0.4376
-w:and his\t0.3683\t-0.3019
-w:and hit\t0.2513\t-0.2688
-w:and hurts\t0.2172\t0
-w:and i\t0.5871\t-0.7203
-w:and im\t0\t0.3916
-w:and is\t0.5236\t-0.4526
-w:and it\t0.6287\t-0.6962
-w:and its\t0.6757\t-0.5733
-w:and just\t0\t0.2365
-w:and kicking\t0\t-0.4571
-w:and left\t-0.3445\t0
-w:and me\t0\t0.3173
-w:and my\t1.4853\t-0.9101
-w:and never\t0\t0.7268
-w:and now\t1.0639\t-0.5290
-w:and said\t0\t0.5300
-w:and saying\t-0.2328\t0.3469
-w:and says\t0\t0.3996
-w:and start\t0\t-0.4847
-w:and taking\t0.3455\t0
-w:and thanks\t0\t-0.2361
-w:and the\t-0.2486\t0.2249
-w:and this\t0\t0.2194
-w:and took\t-0.3803\t0.4608
-w:and turned\t0\t0.2518
-w:and were\t0\t-0.2414
-w:and wont\t-0.3317\t0
-w:angry\t0\t0.2490
-w:angry saying\t0\t0.2490
-w:anos\t-0.2516\t-0.2668
-w:another\t0\t0.2556
-w:another year\t0\t0.2136
-w:answer\t-0.2609\t0
-w:answering\t0.2150\t0.2082
-w:answering me\t0.6126\t0
-w:antibiotics\t0\t-0.2236
-w:anxious\t0\t-0.2753
-w:any\t-0.5907\t0.2189
-w:any appointment\t0\t0.3106
-w:any bleeding\t-0.3408\t0
-w:any more\t0\t0.2723
-w:any sense\t0.2379\t0
-w:any way\t0\t0.4252
-w:anymore\t-0.8895\t1.4882
-w:anyone\t0\t0.3374
-w:anything\t0.2596\t-0.4298
-w:anything stupid\t0\t-0.2301
-w:app\t0\t-0.2960
-w:appointment\t-0.3807\t-0.8401
-w:appointment coworkers\t0.4526\t0
-w:appointment early\t0\t-0.2113
-w:appointment ever\t0\t0.3106
-w:appointments after\t0\t0.2723
-w:appt\t0\t-0.2979
-w:appt tonight\t0\t-0.2485
-w:are\t0\t-0.2573
-w:are killing\t-0.2211\t0
-w:are lined\t0\t0.3596
-w:are really\t0\t0.2979
-w:are swelling\t0.3858\t0
-w:are with\t0.4291\t0
-w:arm\t1.3410\t-0.5575
-w:arm and\t0.3012\t0
-w:arm is\t0.4916\t-0.3623
-w:arm with\t0\t0.2476
-w:arms\t-0.2236\t0.9186
-w:arms with\t0\t0.5366
-w:around\t-0.7358\t0.6008
-w:around by\t0\t0.2307
-w:around many\t-0.3419\t0
-w:around next\t0\t-0.3001
-w:around on\t0\t-0.3050
-w:as\t-0.3629\t0
-w:as a\t-0.2374\t0
-w:as much\t0\t-0.2384
-w:as the\t0\t-0.2384
-w:asking\t0\t0.3413
-w:asking for\t0\t0.4125
-w:asleep\t-0.2958\t-0.2442
-w:asthma\t0\t-0.2921
-w:at\t-0.6686\t-1.0888
-w:at 10am\t0\t0.3150
-w:at a\t0.3229\t0
-w:at all\t0.3124\t-0.4898
-w:at home\t0\t-0.4141
-w:at my\t-0.2083\t-0.5710
-w:at once\t-0.2103\t0.3060
-w:at peace\t0\t0.3756
-w:at rest\t-0.3814\t0
-w:at this\t0\t0.6232
-w:at work\t0\t-0.2794
-w:ate\t0.7669\t-0.3743
-w:ate some\t0.5647\t0
-w:attack\t0.3301\t0
-w:awake\t0.2768\t-0.2423
-w:away\t-0.7130\t0
-w:away after\t-0.2073\t0
-w:away his\t0\t0.2651
-w:baby\t0.8811\t-0.6086
-w:baby swallowed\t0.2095\t-0.2735
-w:baby turned\t0.4781\t0
-w:back\t-1.1100\t-0.6526
-w:back hurts\t-0.3719\t0
-w:back ill\t0\t0.3103
-w:back is\t-0.4464\t0
-w:back to\t0\t-0.5349
-w:bad\t0.4772\t0.7697
-w:bad allergic\t0.4340\t0
-w:bad cramps\t0.2014\t0
-w:bad right\t0\t0.3368
-w:bad this\t0\t0.3349
-w:balcony\t0\t0.3848
-w:bandaid\t0\t-0.3444
-w:bandaid took\t0\t-0.2032
-w:barely\t1.1564\t-0.5322
-w:barely breath\t0.4370\t0
-w:barely finish\t0.2384\t0
-w:bathroom\t0.6193\t0
-w:bathroom floor\t0.5506\t0
-w:bathroom with\t-0.2358\t0.5234
-w:bathtub\t0\t0.4480
-w:bathtub and\t0\t0.4480
-w:battery\t0.3928\t0
-w:be\t-1.8571\t1.4521
-w:be a\t0.2197\t-0.5038
-w:be able\t0\t-0.3805
-w:be alive\t0\t0.6515
-w:be around\t-0.2577\t0.3450
-w:be at\t0\t-0.2164
-w:be better\t0\t1.1257
-w:be dead\t0\t1.3312
-w:be done\t0\t0.2306
-w:be fine\t0\t0.3048
-w:be gone\t0\t0.3173
-w:be having\t0.2799\t0
-w:be here\t-0.4213\t0.9350
-w:be late\t-0.2072\t-1.4594
-w:be needing\t0\t0.5462
-w:be on\t0\t-0.6724
-w:be over\t0\t0.3611
-w:be reflux\t0\t-0.2595
-w:be the\t0\t-0.2477
-w:be there\t0\t-0.4827
-w:be with\t0\t0.6398
-w:bebe\t0.2317\t0
-w:bebe esta\t0.2317\t0
-w:bed\t0\t-0.2318
-w:bed early\t0\t-0.3280
-w:been\t-0.6111\t1.5905
-w:been a\t0\t-0.3460
-w:been able\t0.2172\t0
-w:been an\t0.2878\t0
-w:been burning\t0\t0.2169
-w:been collecting\t0\t0.4781
-w:been cutting\t-0.2309\t0.6692
-w:been giving\t0\t0.2924
-w:been saving\t-0.2240\t0
-w:been self\t0\t0.2569
-w:been sleeping\t0\t-0.4442
-w:been stockpiling\t0\t0.3277
-w:been throwing\t0.3035\t0
-w:been up\t0\t-0.2166
-w:before\t-0.5751\t-0.5239
-w:before 9\t0\t-0.2156
-w:before and\t0\t0.2194
-w:before its\t0\t0.2384
-w:before my\t0\t0.2612
-w:before the\t0\t-0.4631
-w:being\t-0.2931\t1.1243
-w:being a\t0\t0.3731
-w:being alive\t0\t0.3151
-w:being here\t0\t0.4940
-w:belly\t0.2172\t0
-w:belly is\t0.2172\t0
-w:best way\t0\t0.2941
-w:better\t-1.0581\t-0.4901
-w:better is\t0\t0.3089
-w:better now\t0\t-0.3277
-w:better off\t-0.2266\t1.1301
-w:better than\t0\t0.2050
-w:better today\t-0.2518\t0
-w:better without\t0\t0.4037
-w:between\t0.2050\t0
-w:between breaths\t0.2050\t0
-w:bien\t0.2382\t-0.6222
-w:big\t0.3862\t-0.3319
-w:big bump\t0.3716\t0
-w:big deal\t0\t-0.2251
-w:bill\t0\t-0.4190
-w:biopsy\t0.2730\t0
-w:biopsy site\t0.3541\t0
-w:birthday\t0\t0.3151
-w:bit\t-1.2138\t-1.1034
-w:bit ago\t0.4058\t0
-w:bit dizzy\t-0.2307\t0
-w:bit of\t-0.2049\t0
-w:black\t0.5954\t-0.2311
-w:blacked\t0.8186\t-0.2104
-w:blacked out\t0.8186\t-0.2104
-w:blacking\t0.3925\t-0.2602
-w:blacking out\t0.3925\t-0.2602
-w:blades\t0\t0.5177
-w:bleach\t0.3165\t0.2297
-w:bleed\t0\t1.0027
-w:bleed when\t0\t0.4000
-w:bleeding\t1.0718\t-1.1642
-w:bleeding a\t0.5134\t-0.2528
-w:bleeding heavily\t0.6775\t0
-w:bleeding no\t-0.3976\t0
-w:bleeding stopped\t-0.2389\t0
-w:block\t0\t0.3462
-w:blood\t2.0932\t-1.5542
-w:blood coming\t0.3328\t0
-w:blood everywhere\t0.3650\t-0.3933
-w:blood is\t0.2087\t0
-w:blue\t1.0753\t-0.4503
-w:bluish\t0.3158\t0
-w:body\t0.5695\t-0.2293
-w:body went\t0.2252\t0
-w:book\t-0.2268\t0
-w:book for\t0\t0.2307
-w:booking\t0\t-0.9087
-w:booking and\t0\t-0.3365
-w:booking the\t0\t-0.3936
-w:booster\t0\t0.2301
-w:booster to\t0\t0.3150
-w:boss\t0\t-0.3300
-w:boss is\t0\t-0.3109
-w:both\t0\t-0.4571
-w:bother\t0.3585\t0
-w:bottle\t0.6809\t0.8747
-w:bottle is\t0\t0.6655
-w:bottle next\t0.5277\t0
-w:bottle of\t0\t-0.3078
-w:bought\t0\t0.5391
-w:bought a\t0\t0.4508
-w:bought rope\t0\t0.2040
-w:bout\t0\t0.2370
-w:boyfriend is\t0\t-0.2485
-w:bp\t1.2906\t0
-w:bp is\t1.0869\t0
-w:brazo\t0.7977\t-0.3797
-w:brazo izquierdo\t0.5972\t-0.2464
-w:brazos\t0\t0.4345
-w:brazos otra\t0\t0.2513
-w:breath\t2.0672\t-1.1309
-w:breath and\t0.2431\t0
-w:breath is\t0.2014\t0
-w:breath last\t0.2499\t0
-w:breath properly\t0.2471\t0
-w:breath right\t0.2586\t0
-w:breath street\t-0.4331\t0
-w:breathing\t1.0705\t-1.5131
-w:breathing after\t0.3766\t0
-w:breathing exercises\t-0.3757\t0
-w:breathing fine\t-0.3750\t0
-w:breathing is\t-0.5098\t0
-w:breathing problems\t-0.4684\t0
-w:breathing question\t0.2384\t0
-w:breathing right\t0.2775\t0
-w:breaths\t0.2050\t0
-w:bridge\t-0.3670\t1.1083
-w:bridge and\t-0.2945\t0.5202
-w:bridge need\t0\t0.2668
-w:bridge traffic\t0\t-0.3872
-w:bright\t0.4488\t0
-w:bright red\t0.4488\t0
-w:bring\t-0.5082\t-0.5229
-w:broke\t-0.2145\t0.3225
-w:brother\t-0.5794\t0
-w:brother did\t0\t-0.3433
-w:brother is\t-0.3908\t0.5849
-w:brother on\t0.2570\t0
-w:building\t0\t0.2846
-w:building near\t0\t0.3683
-w:bullet\t0\t0.2275
-w:bullet in\t0\t0.2275
-w:bump\t0.3539\t-0.3323
-w:bump on\t0.3716\t0
-w:bunch\t-0.4032\t0.5547
-w:bunch of\t-0.4032\t0.5547
-w:burden\t0\t0.6343
-w:burned\t0\t0.3589
-w:burned my\t0\t0.2728
-w:burning\t0\t0.5062
-w:burning my\t0\t0.5366
-w:burst\t0.2740\t0
-w:bus\t0\t0.2627
-w:button\t0.3928\t0
-w:button battery\t0.3928\t0
-w:by\t0.4499\t0.9033
-w:by accident\t0.4257\t-0.3813
-w:by friday\t0\t0.3597
-w:by mistake\t0.4289\t-0.3520
-w:by morning\t0\t0.2790
-w:by summer\t0\t-0.2785
-w:by the\t0\t0.4398
-w:by then\t0\t0.5168
-w:bye\t0\t0.2191
-w:cabinet\t0\t0.3034
-w:caida\t0.4169\t-0.2797
-w:caida de\t0.4169\t-0.2797
-w:calendar\t0\t-0.3317
-w:call\t0.9311\t-1.0911
-w:call 911\t1.2649\t-0.2277
-w:call an\t0.6341\t0
-w:call back\t0\t0.2293
-w:call early\t0\t-0.2994
-w:call me\t0\t-0.3325
-w:calm\t0\t0.3294
-w:calm for\t0\t0.3349
-w:cambiar\t0\t-0.2318
-w:came\t0.5311\t-0.4369
-w:came on\t0.6859\t-0.2248
-w:can\t-0.9438\t-1.2828
-w:can barely\t0.9985\t-0.2877
-w:can do\t0\t0.2719
-w:can end\t0\t0.3153
-w:can hardly\t0.2928\t0
-w:can i\t-0.8177\t-0.3722
-w:can just\t0\t0.4800
-w:can only\t0.3368\t0
-w:can we\t-0.3895\t-1.2819
-w:can you\t-0.5296\t0
-w:cancel\t0\t0.2215
-w:cancel all\t0\t0.6108
-w:cancel my\t0\t-0.2761
-w:cancelar\t0\t-0.5018
-w:cancelar la\t0\t-0.2149
-w:cancelar mi\t0\t-0.2870
-w:cansada\t-0.2892\t0.5619
-w:cansada de\t0\t0.7342
-w:cant\t2.7201\t-0.4560
-w:cant breath\t0.7404\t-0.3991
-w:cant catch\t0.2056\t0
-w:cant come\t-0.2780\t0
-w:cant do\t-0.5380\t0.7269
-w:cant feel\t0.6471\t-0.3262
-w:cant find\t0.2980\t0
-w:cant get\t1.2877\t-0.7209
-w:cant go\t-0.7571\t0.6463
-w:cant keep\t0\t0.3678
-w:cant lift\t0.4838\t-0.3227
-w:cant live\t0\t0.4942
-w:cant make\t-0.2225\t-0.2783
-w:cant move\t0.4304\t-0.2606
-w:cant rouse\t0.4340\t-0.2162
-w:cant see\t0\t0.4659
-w:cant speak\t0.2861\t-0.2325
-w:cant swallow\t0.3460\t-0.3346
-w:cant take\t-0.2697\t0.8888
-w:cant talk\t0\t-0.5212
-w:cant wake\t0\t-0.2072
-w:car\t0\t0.4214
-w:car in\t0\t0.2912
-w:car running\t0\t0.3854
-w:cara\t0.9162\t-0.4907
-w:cara caida\t0.4169\t-0.2797
-w:cara torcida\t0.2537\t0
-w:care\t-0.4590\t0.5848
-w:care if\t0\t0.5154
-w:care of\t-0.2518\t0.2596
-w:care which\t0\t-0.3031
-w:carta\t0\t0.2445
-w:carta de\t0\t0.2445
-w:carved\t0\t0.2817
-w:carved his\t0\t0.2817
-w:cat\t-0.3323\t0.5570
-w:cat goes\t0\t0.3349
-w:cat is\t-0.2292\t0
-w:cat will\t0\t0.2350
-w:catch\t0.2081\t0
-w:catch my\t0.2564\t0
-w:cause\t-0.3679\t0
-w:cause breathing\t-0.2908\t0
-w:ceiling\t0.3329\t0
-w:ceiling for\t0.3329\t0
-w:chair\t0.3974\t0
-w:changed\t-0.2165\t-0.7093
-w:changed jobs\t0\t-0.3274
-w:changes\t0\t0.2185
-w:changes by\t0\t0.2355
-w:check\t-0.4291\t0.3332
-w:check in\t-0.2023\t0
-w:check out\t0\t0.5193
-w:checking\t-0.3341\t0.4386
-w:checking out\t-0.2783\t0.5311
-w:chest\t3.3096\t-1.5668
-w:chest feels\t-0.4117\t0
-w:chest felt\t0.4131\t0
-w:chest has\t0.2878\t0
-w:chest hurts\t0.2765\t-0.2086
-w:chest pain\t1.5391\t-0.3260
-w:chest pains\t0.4669\t0
-w:chest tightness\t0.2014\t0
+w:all in\t0\t0.2578
+w:all my\t-0.8030\t1.6943
+w:all of\t0.2718\t-0.4563
+w:all the\t-0.2041\t0.3038
+w:all with\t0\t-0.3621
+w:allergic\t0.6217\t-0.6224
+w:allergic reaction\t0.6143\t0
+w:allergic to\t0\t-0.4051
+w:allergies\t-0.3314\t-0.2008
+w:allergy\t0\t-0.2026
+w:almost did\t0\t0.2655
+w:almost passing\t0.2032\t0
+w:already\t-0.3436\t0.3839
+w:already took\t0\t0.3891
+w:already wrote\t0\t0.2025
+w:also\t0\t0.4340
+w:also i\t0\t0.5300
+w:always\t-0.2045\t-0.7444
+w:always have\t0\t-0.2870
+w:ambulance\t0.6086\t0
+w:amitriptyline\t0\t0.2481
+w:amount\t0\t0.7425
+w:amount of\t0\t0.7425
+w:an\t1.8509\t-0.7043
+w:an ambulance\t0.6086\t0
+w:an empty\t0.4419\t0
+w:an hour\t0\t0.5608
+w:an overdose\t0.5537\t-0.3592
+w:anaphylactic\t0.6224\t0
+w:anaphylactic shock\t0.6224\t0
+w:and\t2.4341\t-0.5293
+w:and almost\t0\t0.2655
+w:and be\t0\t0.3625
+w:and cant\t0.4499\t-0.4241
+w:and confused\t0.2261\t0
+w:and crashed\t0.2896\t0
+w:and crying\t0\t0.3294
+w:and cut\t0\t0.4106
+w:and done\t-0.2336\t0.4638
+w:and down\t0\t-0.2093
+w:and drinking\t0\t0.4135
+w:and far\t0.2379\t-0.2128
+w:and foaming\t0.3266\t0
+w:and getting\t0.2245\t0
+w:and hard\t0\t-0.2103
+w:and have\t0\t0.4068
+w:and his\t0.4269\t-0.3127
+w:and hit\t0.2246\t-0.2387
+w:and i\t0.8005\t-0.6928
+w:and im\t-0.2749\t0.5377
+w:and is\t0.4672\t-0.4373
+w:and it\t0.7610\t-0.7746
+w:and its\t0.5162\t-0.4778
+w:and just\t0\t0.2315
+w:and ketamine\t-0.2370\t0
+w:and kicking\t0\t-0.4370
+w:and left\t-0.3108\t0
+w:and me\t0\t0.3139
+w:and my\t1.2968\t-0.8653
+w:and never\t0\t0.7076
+w:and now\t1.0379\t-0.5063
+w:and said\t0\t0.4984
+w:and saying\t-0.2292\t0.3332
+w:and says\t0\t0.3992
+w:and slept\t-0.2069\t0
+w:and start\t0\t-0.4850
+w:and taking\t0.3289\t0
+w:and thanks\t0\t-0.2022
+w:and thats\t0\t0.3665
+w:and the\t-0.3031\t0.2338
+w:and this\t0\t0.2093
+w:and took\t-0.3354\t0.4500
+w:and turned\t0\t0.2578
+w:and were\t0\t-0.2390
+w:and whats\t0.2048\t0
+w:and wont\t-0.3245\t0
+w:angry\t0\t0.2524
+w:angry saying\t0\t0.2524
+w:anos\t0\t-0.2873
+w:another clinic\t0\t-0.2871
+w:another year\t0\t0.2423
+w:answer\t-0.2614\t0
+w:answering\t0.2119\t0
+w:answering me\t0.6152\t-0.2219
+w:antibiotics\t0\t-0.2240
+w:antidepressant\t0\t0.3346
+w:anxious\t0\t-0.2766
+w:any\t-0.7084\t0
+w:any appointment\t0\t0.3130
+w:any bleeding\t-0.3609\t0
+w:any more\t0\t0.2479
+w:any sense\t0.2156\t0
+w:any way\t0\t0.4037
+w:anymore\t-0.9610\t1.2141
+w:anymore thanks\t0\t-0.3057
+w:anyone\t0.3270\t0.4377
+w:anyone will\t0\t0.2056
+w:anything\t0.2180\t-0.3866
+w:anything stupid\t0\t-0.2124
+w:app\t0\t-0.4911
+w:app now\t0\t-0.2247
+w:appointment\t-0.4034\t-0.7661
+w:appointment coworkers\t0.4216\t0
+w:appointment ever\t0\t0.3130
+w:appointments after\t0\t0.2479
+w:appt\t0\t-0.2983
+w:appt tonight\t0\t-0.2535
+w:are\t0\t-0.3494
+w:are killing\t-0.2330\t0
+w:are lined\t0\t0.2680
+w:are really\t0\t0.2986
+w:are swelling\t0.4085\t0
+w:are with\t0.3899\t0
+w:arent\t0.8763\t-0.4128
+w:arent real\t0.2258\t0
+w:arent there\t0.6883\t-0.3663
+w:arm\t1.3541\t-0.5830
+w:arm and\t0.2983\t0
+w:arm is\t0.4890\t-0.3994
+w:arm with\t0\t0.2470
+w:arms\t-0.2227\t0.8943
+w:arms with\t0\t0.5160
+w:around\t-0.7425\t0.5808
+w:around by\t0\t0.2191
+w:around many\t-0.3399\t0
+w:around next\t0\t-0.4408
+w:around on\t0\t-0.2907
+w:arterial\t0.3223\t0
+w:arterial me\t0.3223\t0
+w:as\t-0.2971\t0
+w:as a\t-0.2492\t0
+w:as much\t0\t-0.2299
+w:as the\t0\t-0.2299
+w:asking\t0\t0.4233
+w:asking for\t0\t0.5246
+w:asleep\t-0.3050\t-0.2602
+w:asthma\t0\t-0.2994
+w:at\t-0.4815\t-0.8107
+w:at 10am\t0\t0.2889
+w:at a\t0.6555\t0
+w:at all\t0.2851\t-0.5025
+w:at home\t0\t-0.4149
+w:at many\t0.7212\t0
+w:at my\t-0.3574\t-0.4078
+w:at once\t-0.2531\t0.3495
+w:at peace\t0\t0.3885
+w:at rest\t-0.3849\t0
+w:at the\t-0.4805\t0
+w:at this\t0\t0.5893
+w:at work\t0\t-0.2834
+w:ate\t0.7298\t-0.3828
+w:ate some\t0.5732\t0
+w:attack\t0.7808\t-0.2726
+w:attack at\t0.3244\t0
+w:awake\t0.2499\t-0.2281
+w:away\t-0.6009\t0
+w:away his\t0\t0.2618
+w:away in\t-0.2032\t0
+w:ayer\t0.4507\t-0.5087
+w:ayer veo\t0.4783\t0
+w:baby\t0.7697\t-0.6125
+w:baby swallowed\t0.2172\t-0.2734
+w:baby turned\t0.3387\t0
+w:back\t-1.1677\t-0.5770
+w:back from\t0\t0.3226
+w:back hurts\t-0.3801\t0
+w:back ill\t0\t0.2609
+w:back is\t-0.3885\t0
+w:back to\t0\t-0.5425
+w:bad\t0.5333\t0.7110
+w:bad allergic\t0.3854\t0
+w:bad right\t0\t0.3364
+w:bad this\t0\t0.3340
+w:balcony\t0\t0.3820
+w:bandaid\t0\t-0.3594
+w:bandaid took\t0\t-0.2014
+w:barely\t1.1926\t-0.5456
+w:barely breath\t0.3480\t0
+w:barely say\t0.2370\t0
+w:bathroom\t0.5526\t0
+w:bathroom floor\t0.5631\t0
+w:bathroom with\t-0.2293\t0.4735
+w:bathtub\t0\t0.4284
+w:bathtub and\t0\t0.4284
+w:battery\t0.3416\t0
+w:be\t-2.0155\t1.3447
+w:be a\t0\t-0.5014
+w:be able\t0\t-0.3559
+w:be alive\t0\t0.6437
+w:be around\t-0.2691\t0.3008
+w:be at\t0\t-0.2155
+w:be better\t0\t1.1778
+w:be dead\t0\t1.2892
+w:be done\t0\t0.2364
+w:be fine\t0\t0.3094
+w:be gone\t0\t0.2737
+w:be having\t0.2197\t0
+w:be here\t-0.3899\t0.8814
+w:be late\t0\t-1.3887
+w:be my\t0\t0.2911
+w:be needing\t0\t0.4995
+w:be on\t0\t-0.5893
+w:be over\t0\t0.3569
+w:be reflux\t0\t-0.2407
+w:be right\t0\t-0.4599
+w:be the\t0\t-0.2282
+w:be there\t0\t-0.4521
+w:be with\t0\t0.6326
+w:bebe\t0.2274\t0
+w:bebe esta\t0.2274\t0
+w:bed early\t0\t-0.3284
+w:been\t-0.6133\t1.6412
+w:been a\t0\t-0.3184
+w:been an\t0.2368\t0
+w:been burning\t0\t0.2170
+w:been collecting\t0\t0.4501
+w:been cutting\t-0.2580\t0.6391
+w:been giving\t0\t0.3006
+w:been hoarding\t0\t0.2470
+w:been saving\t-0.2137\t0
+w:been self\t0\t0.2485
+w:been sleeping\t0\t-0.4146
+w:been stockpiling\t0\t0.4087
+w:been throwing\t0.2662\t0
+w:been to\t0.3387\t0
+w:been two\t0.2048\t0
+w:been up\t0\t-0.2093
+w:before\t-0.7379\t-0.4113
+w:before 9\t0\t-0.3047
+w:before and\t0\t0.2093
+w:before my\t0\t0.2912
+w:before noon\t0\t-0.2163
+w:before the\t-0.2319\t-0.4773
+w:before your\t0\t0.4685
+w:being\t-0.2971\t1.1207
+w:being a\t0\t0.3615
+w:being alive\t0\t0.3112
+w:being here\t0\t0.4820
+w:benadryl\t0\t0.4685
+w:benadryl before\t0\t0.4685
+w:best way\t0\t0.2834
+w:better\t-1.0995\t-0.4370
+w:better is\t0\t0.2955
+w:better now\t0\t-0.3614
+w:better off\t-0.2316\t1.1966
+w:better today\t-0.2489\t0
+w:better without\t0\t0.3835
+w:bien\t0\t-0.6781
+w:bien despues\t-0.2752\t0
+w:big\t0.3011\t-0.2989
+w:big bump\t0.3003\t0
+w:big deal\t0\t-0.2075
+w:bill\t0\t-0.4246
+w:biopsy\t0.2267\t0
+w:biopsy site\t0.3001\t0
+w:birthday\t0\t0.3201
+w:bit\t-1.3117\t-1.0843
+w:bit ago\t0.3894\t0
+w:bit dizzy\t-0.2426\t0
+w:black\t0.5733\t-0.2265
+w:blacked\t0.7574\t-0.2081
+w:blacked out\t0.7574\t-0.2081
+w:blacking\t0.3590\t-0.2595
+w:blacking out\t0.3590\t-0.2595
+w:blades\t0\t0.4973
+w:bleach\t0.3499\t0.2110
+w:bleed\t0\t0.9889
+w:bleed when\t0\t0.3850
+w:bleeding\t1.0293\t-1.1918
+w:bleeding a\t0.5052\t-0.2210
+w:bleeding from\t0.2071\t0
+w:bleeding heavily\t0.6495\t0
+w:bleeding no\t-0.3774\t0
+w:bleeding stopped\t-0.2202\t0
+w:block\t0\t0.7203
+w:blood\t2.0156\t-1.6075
+w:blood coming\t0.3098\t0
+w:blood everywhere\t0.2985\t-0.3953
+w:blood is\t0.2055\t0
+w:blue\t0.9441\t-0.4375
+w:bluish\t0.3410\t0
+w:body\t0.5764\t-0.2921
+w:body went\t0.2272\t0
+w:book\t-0.2744\t0
+w:book for\t0\t0.2191
+w:booking\t0\t-0.9555
+w:booking and\t0\t-0.3303
+w:booking the\t0\t-0.3753
+w:booster\t0\t0.2109
+w:booster to\t0\t0.2889
+w:boss\t0\t-0.3225
+w:boss is\t0\t-0.3004
+w:both\t0\t-0.4366
+w:bother\t0.2642\t0
+w:bottle\t0.6055\t0.9456
+w:bottle is\t0\t0.5854
+w:bottle next\t0.4419\t0
+w:bought\t0\t0.4539
+w:bought a\t0\t0.3741
+w:bout\t0\t0.2355
+w:box\t0\t-0.2492
+w:box to\t0\t-0.2314
+w:boyfriend is\t0\t-0.2535
+w:bp\t1.1606\t0
+w:bp is\t1.0353\t0
+w:brazo\t0.7608\t-0.3527
+w:brazo izquierdo\t0.6009\t-0.2460
+w:brazos\t0\t0.4229
+w:brazos otra\t0\t0.2492
+w:breath\t1.9329\t-1.1056
+w:breath and\t0.2257\t0
+w:breath last\t0.2306\t0
+w:breath properly\t0.3525\t0
+w:breath right\t0.2799\t0
+w:breath street\t-0.4335\t0
+w:breathing\t1.1577\t-1.4851
+w:breathing after\t0.3789\t0
+w:breathing exercises\t-0.3860\t0
+w:breathing fine\t-0.3743\t0
+w:breathing is\t-0.4730\t0
+w:breathing problems\t-0.5176\t0
+w:breathing right\t0.2626\t0
+w:bridge\t-0.3626\t1.1871
+w:bridge and\t-0.2604\t0.4614
+w:bridge need\t0\t0.2376
+w:bridge right\t0\t0.2045
+w:bridge traffic\t0\t-0.3709
+w:bright\t0.5743\t-0.2295
+w:bright red\t0.6909\t-0.2161
+w:bring\t-0.5287\t-0.5917
+w:bring my\t-0.2196\t0
+w:broke\t-0.2270\t0.2902
+w:broken\t-0.2119\t0
+w:brother\t-0.4644\t0.2346
+w:brother did\t0\t-0.3076
+w:brother had\t0.2285\t0
+w:brother is\t-0.4297\t0.6088
+w:brother on\t0.2455\t0
+w:building\t0\t0.2624
+w:building near\t0\t0.3445
+w:bullet\t0\t0.2250
+w:bullet in\t0\t0.2250
+w:bump\t0.2808\t-0.2945
+w:bump on\t0.3003\t0
+w:bunch\t-0.3339\t0.5111
+w:bunch of\t-0.3339\t0.5111
+w:burden\t0\t0.6816
+w:burned\t0\t0.3463
+w:burned my\t0\t0.2613
+w:burning\t0\t0.4769
+w:burning my\t0\t0.5160
+w:burst\t0.2764\t0
+w:bus\t0\t0.2314
+w:bus stop\t0.2126\t0
+w:button\t0.3416\t0
+w:button battery\t0.3416\t0
+w:by\t0.4236\t1.2670
+w:by accident\t0.4371\t-0.4189
+w:by friday\t0\t0.4331
+w:by mistake\t0.4353\t-0.3650
+w:by morning\t0\t0.2035
+w:by summer\t0\t-0.2673
+w:by the\t0\t0.8355
+w:by then\t0\t0.5043
+w:cabeza\t0.2333\t0
+w:cabeza horrible\t0.2291\t0
+w:cabinet\t0\t0.3156
+w:caida\t0.3640\t-0.3040
+w:caida de\t0.3176\t-0.2626
+w:calendar\t0\t-0.3324
+w:call\t0.8081\t-1.1246
+w:call 911\t1.2619\t-0.2229
+w:call an\t0.6086\t0
+w:call early\t0\t-0.2895
+w:call me\t-0.2799\t-0.3726
+w:calm\t0\t0.3126
+w:calm for\t0\t0.3330
+w:cambiar\t0\t-0.2236
+w:came\t0.4347\t-0.4188
+w:came on\t0.6208\t-0.2174
+w:can\t-0.6991\t-1.3504
+w:can barely\t1.0310\t-0.3111
+w:can do\t0\t0.3047
+w:can end\t0\t0.3275
+w:can hardly\t0.2535\t0
+w:can i\t-0.9475\t-0.3380
+w:can just\t0\t0.4583
+w:can only\t0.4677\t-0.2161
+w:can we\t-0.4472\t-1.2168
+w:cancel all\t0\t0.6088
+w:cancel my\t0\t-0.2492
+w:cancelar\t0\t-0.4237
+w:cancelar mi\t0\t-0.2361
+w:cansada\t-0.3025\t0.4786
+w:cansada de\t0\t0.6222
+w:cant\t2.5728\t-0.4269
+w:cant breath\t0.8723\t-0.3844
+w:cant catch\t0.2259\t0
+w:cant come\t-0.2769\t0
+w:cant do\t-0.5929\t0.7387
+w:cant feel\t0.6509\t-0.3223
+w:cant find\t0.2623\t0
+w:cant get\t1.2903\t-0.7784
+w:cant go\t-0.7358\t0.6562
+w:cant keep\t0\t0.3379
+w:cant lift\t0.4449\t-0.3191
+w:cant live\t0\t0.4863
+w:cant make\t-0.2454\t-0.3343
+w:cant move\t0.4144\t-0.2659
+w:cant rouse\t0.4316\t-0.2161
+w:cant see\t0\t0.4706
+w:cant speak\t0.2718\t-0.2149
+w:cant stop\t0\t0.2007
+w:cant swallow\t0.3288\t-0.3103
+w:cant take\t-0.2587\t0.8938
+w:cant talk\t0\t-0.4852
+w:cant tell\t0.2159\t0
+w:cant wake\t0\t-0.2086
+w:car\t0\t0.3859
+w:car in\t0\t0.2364
+w:car running\t0\t0.3143
+w:cara\t0.7634\t-0.4898
+w:cara caida\t0.3640\t-0.3040
+w:care\t-0.4650\t0.5489
+w:care if\t0\t0.4790
+w:care of\t-0.2409\t0.2147
+w:care which\t0\t-0.2970
+w:carved\t0\t0.2782
+w:carved his\t0\t0.2782
+w:cat\t-0.3280\t0.5316
+w:cat goes\t0\t0.3330
+w:cat is\t-0.2183\t0
+w:cat will\t0\t0.2057
+w:catch\t0.2261\t0
+w:catch my\t0.2701\t0
+w:cause\t-0.5474\t0
+w:cause breathing\t-0.3489\t0
+w:causes\t0\t0.2177
+w:causes liver\t0\t0.2177
+w:ceiling\t0.3218\t0
+w:ceiling for\t0.3218\t0
+w:chair\t0.3867\t0
+w:changed\t-0.2756\t-0.6657
+w:changed everything\t-0.2370\t0
+w:changed jobs\t0\t-0.3155
+w:changes by\t0\t0.2035
+w:character in\t0\t-0.2457
+w:character kills\t0\t0.2595
+w:check\t-0.4609\t0.3255
+w:check in\t-0.2192\t0
+w:check out\t0\t0.4968
+w:checking\t-0.3170\t0.3765
+w:checking out\t-0.2684\t0.4755
+w:chest\t3.3332\t-1.5982
+w:chest feels\t-0.4269\t0
+w:chest felt\t0.3863\t0
+w:chest has\t0.2368\t0
+w:chest hurts\t0.2872\t0
+w:chest pain\t1.5558\t-0.3821
+w:chest pains\t0.4094\t0
+w:chest tightness\t0.3236\t0
 w:chester\t-0.3158\t0
 w:chester painter\t-0.3158\t0
-w:choice\t0\t0.3467
-w:choking\t0.3332\t0
-w:choking on\t0.2602\t0
-w:cierra\t0.4682\t0
-w:cierra la\t0.4682\t0
-w:cigarettes\t0\t0.4317
-w:cita\t-0.2317\t-0.7337
-w:cita del\t0\t-0.2149
-w:clean\t0\t0.3093
-w:cleaning\t0.4735\t0
-w:cleaning stuff\t0.5315\t0
-w:cleared\t-0.2138\t0
-w:cliff\t0\t0.3353
-w:clinic\t0\t-0.5163
-w:clinic closer\t0\t-0.2361
-w:clinics\t0\t-0.2083
-w:clinics like\t0\t-0.2083
-w:closed\t0\t0.4006
-w:closed garage\t0\t0.4006
-w:closer\t0\t-0.2361
-w:closer to\t0\t-0.2361
-w:closet\t0\t0.4434
-w:closing\t0.8631\t-0.2840
-w:closing up\t0.2541\t0
-w:clouds\t-0.2116\t0
-w:cocinando\t-0.2329\t-0.2112
-w:coffee\t-0.2179\t-0.3727
-w:cold\t-0.7183\t-0.5688
-w:collapse\t0.4730\t-0.2917
-w:collapsed\t1.8005\t-0.3652
-w:collapsed at\t0.6299\t0
-w:collapsed in\t0.8126\t-0.2338
-w:collecting\t0\t0.5074
-w:collecting my\t0\t0.5074
-w:come\t-0.7235\t0.3242
-w:come back\t0\t0.4452
-w:come down\t0\t0.3245
-w:come home\t-0.2151\t0.2812
-w:come in\t-0.2685\t-0.4796
-w:come soon\t0\t0.2620
-w:coming\t0\t-0.3214
-w:coming from\t0.2708\t0
-w:company\t0\t-0.6081
-w:complain\t0.2878\t0
-w:completely\t0\t0.6345
-w:con\t-0.2903\t0.3457
-w:con ese\t0\t-0.2226
-w:con este\t0\t0.3429
-w:confirming\t0\t-0.2539
-w:confused\t0.7150\t-0.3849
-w:confused and\t0.2266\t0
-w:confused since\t0.3018\t0
-w:conmigo\t0\t0.3968
-w:conmigo misma\t0\t0.3968
-w:consciousness\t0.5243\t0
-w:considering\t0\t0.2461
-w:considering suicide\t0\t0.2461
-w:consultation\t0\t-0.3287
-w:continue the\t0\t-0.3807
-w:control\t0\t-0.3557
-w:control my\t0\t-0.2363
-w:convulsing\t0.9589\t-0.3955
-w:convulsionando\t0.5680\t0
-w:cook\t0\t-0.5682
-w:cook tonight\t0\t-0.5682
-w:cooking\t0\t-0.2676
-w:cortando\t0\t0.3088
-w:cortando otra\t0\t0.3088
-w:corto\t-0.5236\t0.3959
-w:corto el\t-0.2329\t-0.2112
-w:corto las\t0\t0.3557
-w:corto los\t0\t0.2513
-w:couch\t0\t-0.3816
-w:coughing\t0.4880\t0
-w:coughing up\t0.4724\t0
-w:could\t-0.4799\t-0.4980
-w:could just\t0\t0.2410
-w:could kill\t0\t-0.3067
-w:could take\t0\t0.2417
-w:couldnt breath\t0.2499\t0
-w:couldnt call\t-0.3459\t0
-w:counselor\t0\t-0.2958
-w:counted\t-0.2290\t0
-w:counted my\t-0.2196\t0
-w:counter\t0\t0.3848
-w:counting\t0\t0.3836
-w:counting my\t0\t0.3836
-w:cover\t0\t0.4130
-w:cover the\t0\t0.4130
-w:coworkers\t0.4526\t0
-w:coworkers are\t0.4526\t0
-w:cpap\t-0.2001\t0
-w:cracked\t-0.2024\t0
-w:cramps\t0.2014\t0
-w:crash\t0\t0.2195
-w:crash my\t0\t0.2195
-w:crashed and\t-0.2143\t0
-w:crashed the\t0.3207\t0
-w:crazy\t0.2026\t0
-w:creo\t0.2821\t0
-w:creo que\t0.2821\t0
-w:crooked\t0.2254\t0
-w:crushing\t0.6922\t0
-w:crushing my\t0.3000\t0
-w:cry\t0\t-0.2873
-w:crying\t-0.2699\t0.4564
-w:curious\t0\t-0.2804
-w:curling\t0\t0.2772
-w:curling iron\t0\t0.2772
-w:cut\t-0.4028\t0.7593
-w:cut her\t0\t0.3444
-w:cut his\t0\t0.2204
-w:cut last\t0\t0.2345
-w:cut my\t0\t-0.6396
-w:cut shaving\t0\t-0.2032
-w:cut so\t0\t0.3209
-w:cuts\t-0.2207\t0
-w:cutting\t-0.4285\t1.2561
-w:cutting again\t0\t0.7254
-w:cutting her\t0\t0.2337
-w:cutting herself\t-0.2604\t0.3862
-w:cutting himself\t0.2123\t-0.3127
-w:dad\t0.7531\t-0.2026
-w:dad doesnt\t0.4653\t0
-w:dad is\t0.2020\t-0.2570
-w:dad passed\t-0.2047\t0
-w:dad wont\t0.2433\t-0.2880
-w:dads\t0.3950\t0
-w:dads heart\t0.4355\t0
-w:dando\t0.3226\t0
-w:dando un\t0.3226\t0
-w:dano\t0\t0.4241
-w:dark\t0.2589\t0
-w:dark and\t0.2321\t0
-w:dark thoughts\t0\t0.3695
-w:daughter\t0.4514\t0.3637
-w:daughter ate\t0.5647\t0
-w:daughter is\t0\t0.2125
-w:daughters goodbye\t0\t0.2297
-w:daughters wedding\t0\t-0.2532
-w:day\t-0.5842\t0.4155
-w:de despedida\t0\t0.2445
-w:de la\t-0.5204\t-0.2144
-w:de luchar\t0\t0.4682
-w:de mi\t0\t0.2034
-w:de pecho\t0.7152\t-0.4049
-w:de un\t0.4169\t-0.2797
-w:de verlos\t0\t-0.4599
-w:de vivir\t0\t0.2660
-w:dead\t-0.3139\t2.2158
-w:dead before\t0\t0.4845
-w:dead is\t0\t0.2674
-w:deal\t0\t-0.5998
-w:deal with\t0\t-0.3747
-w:death\t-0.7379\t2.1609
-w:death cant\t0\t0.2620
-w:death seems\t0\t0.2552
-w:death sounds\t0\t0.2135
-w:december\t0\t-0.2236
-w:decided\t0\t0.5968
-w:decision\t0\t0.4340
-w:dedo\t-0.2329\t-0.2112
-w:dedo cocinando\t-0.2329\t-0.2112
-w:del martes\t0\t-0.2149
-w:del puente\t0\t0.2406
-w:dentist\t-0.2096\t-0.4489
-w:deposit\t0\t-0.2846
-w:depression\t-0.3432\t0
-w:depression lifted\t-0.2310\t0
-w:desaparecer\t0\t0.2700
-w:desaparecer para\t0\t0.2700
-w:deserve\t0\t0.3065
-w:deserve to\t0\t0.3500
-w:desmayo\t1.0585\t-0.6092
-w:despedi\t0\t0.2034
-w:despedi de\t0\t0.2034
-w:despedida\t0\t0.2445
-w:despertar\t0\t0.3621
-w:despertar nunca\t0\t0.2787
-w:despertara\t0\t0.3638
-w:despertara manana\t0\t0.3638
-w:despierta\t0.7264\t-0.2940
-w:despues\t-0.4411\t0
-w:despues de\t-0.4411\t0
-w:dice\t-0.2948\t0.3343
-w:dice que\t-0.2948\t0.3343
-w:did\t-0.2504\t0
-w:did it\t0\t0.2150
-w:die\t-0.2508\t2.4061
-w:die from\t0.5669\t-0.3585
-w:die so\t0\t0.2891
-w:died\t-0.2582\t-0.2777
-w:diet\t0\t-0.5292
-w:diet lol\t0\t-0.2205
-w:different\t0\t-0.2248
-w:difficulty\t0.2636\t0
-w:difficulty breathing\t0.2636\t0
-w:disappear\t0\t0.4184
-w:disappear and\t0\t0.2092
-w:disappear forever\t0\t0.2732
-w:dizzy\t0.6286\t-0.3272
-w:do\t-1.0328\t-0.4074
-w:do another\t0\t0.2136
-w:do anything\t0\t-0.4906
-w:do i\t0\t-1.4740
-w:do it\t0\t0.4267
-w:do something\t-0.2976\t0.7196
-w:do this\t-0.2512\t0.8922
-w:do want\t0\t-0.2187
-w:doctor\t-0.2076\t-0.5790
-w:doctor said\t0\t-0.3033
-w:does\t0\t-0.9901
-w:does a\t0\t0.2668
-w:does it\t0.5544\t-0.4654
-w:does ketamine\t-0.3267\t0
-w:does nothing\t0\t-0.3140
-w:doesnt\t0.3877\t0.6992
-w:doesnt control\t0\t-0.2363
-w:doesnt know\t0.3854\t0
-w:doesnt recognize\t0.3301\t0
-w:doesnt scare\t0\t0.2706
-w:doesnt work\t0\t0.3425
-w:dog\t-0.4784\t0.6171
-w:doing\t0\t-0.4820
-w:doing this\t0\t-0.2309
-w:dolor\t0.7140\t-0.3622
-w:dolor de\t0.5858\t-0.4941
-w:done\t-0.7856\t0.5994
-w:done with\t-0.3298\t-0.5757
-w:dont\t-0.7963\t0.6401
-w:dont bother\t0\t0.2044
-w:dont call\t0\t0.5892
-w:dont feel\t0\t-0.6869
-w:dont know\t0\t0.6963
-w:dont need\t0\t-0.3442
-w:dont plan\t0\t0.4846
-w:dont text\t0\t-0.3746
-w:dont wake\t0\t0.4465
-w:dont want\t0\t-0.6805
-w:dont wish\t0.2799\t0
-w:dormir\t0\t0.2094
-w:dormir y\t0\t0.2094
-w:dose\t0.4958\t0
-w:dose by\t0.3656\t0
-w:dose so\t0\t0.2091
-w:double\t0.5435\t-0.2172
-w:double dose\t0.3656\t0
-w:down\t0.6893\t-0.6429
-w:down for\t0\t-0.2594
-w:down the\t0.5982\t0.4166
-w:down to\t0\t-0.2594
-w:downed\t0\t0.3033
-w:downed all\t0\t0.2627
-w:dr said\t0\t-0.2594
-w:dragging\t0.3729\t0
-w:dragging when\t0.3362\t0
-w:drank\t0.5486\t0
-w:drank a\t-0.2279\t0
-w:drank bleach\t0.3453\t0
-w:drank some\t0.5315\t0
-w:drawer\t0\t0.2744
-w:drinking\t0\t0.2970
-w:drinking and\t0.3014\t0
-w:drinking so\t0\t0.3690
-w:drive\t-0.2921\t-0.6433
-w:drive after\t0\t-0.2430
-w:drive and\t0\t0.2760
-w:drive home\t0\t-0.3528
-w:drive in\t0\t-0.2736
-w:drive into\t0\t0.5047
-w:drive me\t0\t-0.4929
-w:drive now\t0\t-0.5137
-w:drive off\t0\t0.3932
-w:driving\t-0.5753\t-0.4501
-w:driving into\t0\t0.2960
-w:driving me\t0\t-0.7200
-w:driving off\t0\t0.3861
-w:drooping\t0.4629\t0
-w:droopy\t0.2306\t-0.2081
-w:dropping\t0\t-0.2347
-w:drove\t0.3207\t0
-w:drove home\t0.3207\t0
-w:dry\t-0.5763\t-0.2515
-w:dry and\t-0.2381\t0
-w:duele\t0.2825\t-0.5878
-w:duele el\t0.4895\t0
-w:duele la\t-0.3355\t-0.3568
-w:dusky\t0.4332\t0
-w:dying\t0\t1.1051
-w:dying all\t0\t0.2064
-w:dying doesnt\t0\t0.2706
-w:earlier\t0\t-0.6890
-w:earlier slot\t0\t-0.5130
-w:early\t-0.2747\t-0.7013
-w:ease\t0\t-0.2738
-w:easier\t0\t0.2155
-w:eating\t-0.3353\t0.3943
-w:eating and\t0\t0.4633
-w:edge\t-0.2643\t0.7729
-w:edge of\t0\t0.6476
-w:el\t1.5255\t-0.7818
-w:el aire\t0.5808\t0
-w:el brazo\t0.7977\t-0.3797
-w:el dedo\t-0.2329\t-0.2112
-w:el pecho\t0.9586\t-0.4882
-w:el tiempo\t0\t0.2039
-w:empty\t0.4045\t0.2958
-w:empty and\t0\t0.5398
-w:empty pill\t0.5277\t0
-w:en\t0\t0.8472
-w:en el\t0.4098\t-0.3064
-w:en la\t0\t0.4087
-w:en matarme\t0\t0.2612
-w:en quitarme\t0\t0.2009
-w:encuentro\t0\t0.2265
-w:encuentro sentido\t0\t0.2265
-w:end\t-0.9342\t1.1229
-w:end already\t0\t-0.3460
-w:end it\t-0.3189\t1.3719
-w:end my\t0\t-0.4543
-w:end the\t0\t-0.2994
-w:end things\t0\t0.7149
-w:ending\t-0.6710\t1.2283
-w:ending it\t-0.4092\t1.2593
-w:ending my\t-0.2006\t0
-w:enjoy\t0\t-0.7383
-w:enjoy life\t0\t-0.3967
-w:enjoy my\t0\t-0.3416
-w:enough\t0\t0.6767
-w:enough air\t0.5557\t-0.3446
-w:enough to\t0\t0.2897
-w:entero\t0\t0.2331
-w:er\t0.7253\t-0.2560
-w:escribi\t0\t0.2445
-w:escribi mi\t0\t0.2445
-w:ese\t0\t-0.2226
-w:ese video\t0\t-0.2226
-w:espalda\t-0.3150\t-0.2126
-w:esperanza\t0\t0.4337
-w:esperanza ya\t0\t0.4337
-w:esposa\t0\t0.2530
-w:esposo\t0.8070\t-0.3142
-w:esposo no\t0.6656\t-0.2140
-w:esta\t1.1868\t-0.3790
-w:esta convulsionando\t0.5680\t0
-w:esta dando\t0.3226\t0
-w:esta morado\t0.2317\t0
-w:esta noche\t0\t0.2876
-w:estar\t0\t0.2893
-w:estar muerta\t0\t0.2893
-w:estarian\t-0.2191\t0.5758
-w:estarian mejor\t-0.2191\t0.5758
-w:este\t0\t0.3429
-w:este dolor\t0\t0.3429
-w:estoy\t0\t-0.5480
-w:estoy ahogando\t0.8426\t-0.2120
-w:estoy cansada\t-0.2892\t0.5619
-w:estoy cortando\t0\t0.3088
-w:estoy pensando\t-0.2132\t0.4910
-w:estoy sangrando\t0.6109\t0
-w:estoy vomitando\t0.5661\t0
-w:even\t0\t0.3549
-w:evening\t0\t-0.3769
-w:evening pills\t0.2890\t0
-w:ever\t1.0070\t0
-w:ever had\t0.5828\t-0.2618
-w:every\t0.2400\t0.3976
-w:every day\t0\t0.4072
-w:every night\t0\t0.2209
-w:every time\t0.3245\t-0.4571
-w:everyone\t-0.4049\t0.8621
-w:everything\t-0.6923\t0.8287
-w:everything feels\t-0.3273\t0.6835
-w:everything i\t0\t0.2409
-w:everything im\t0\t-0.2361
-w:everything in\t0\t0.2826
-w:everything is\t0.4863\t0
-w:everything this\t0\t0.2321
-w:everywhere\t0.5846\t-0.5628
-w:exam\t-0.2669\t0
-w:exams\t0\t-0.2109
-w:exams finally\t0\t-0.2109
-w:except\t0\t0.3179
-w:excited\t0\t-0.2006
-w:exercises\t-0.3777\t0
-w:exercises the\t-0.2555\t0
-w:exhausted\t0\t-0.4967
-w:exist\t0\t0.4318
-w:existing\t0\t0.5834
-w:exit\t0\t0.7498
-w:explode\t0.4330\t-0.2488
-w:extra methadone\t0.2050\t0
-w:eye\t0.2172\t-0.2383
-w:eyes\t0.5051\t-0.3376
-w:face\t1.7474\t-0.9322
-w:face is\t0.4381\t-0.3151
-w:face went\t0.2208\t0
-w:facebook\t0\t0.3033
-w:facebook and\t0\t0.2065
-w:fade\t0\t0.5166
-w:failed\t0\t0.2034
-w:faint\t0.7266\t-0.8046
-w:faint at\t-0.2447\t0
-w:faint when\t-0.2154\t0
-w:fainted\t1.4070\t-0.5946
-w:fainted and\t0.3602\t-0.3145
-w:fainted this\t0.2069\t0
-w:fainted twice\t0.7797\t0
-w:fainting\t0.3612\t-0.3139
-w:fainting every\t0.3612\t-0.3139
-w:falta\t0.5808\t0
-w:falta el\t0.5808\t0
-w:familia\t0\t0.2034
-w:family\t-0.2819\t0.6360
-w:family today\t0\t0.2434
-w:family would\t0\t0.4073
-w:fast\t0\t-0.5070
-w:fasting\t0\t-0.3563
-w:fasting rule\t0\t-0.2804
-w:fatal\t0\t0.3069
-w:father\t0\t-0.2508
-w:father has\t0\t-0.2268
-w:feel\t0.2627\t0
-w:feel a\t-0.2399\t0
-w:feel calm\t0\t0.3349
-w:feel empty\t0\t0.5398
-w:feel faint\t0.3097\t0
-w:feel heavy\t-0.2116\t0
-w:feel like\t0.7583\t0
-w:feel my\t0.4790\t-0.2233
-w:feel pain\t0\t0.3265
-w:feel something\t0\t0.2123
-w:feel suicidal\t0\t0.3248
-w:feel the\t0\t-0.3591
-w:feeling\t-0.5869\t0.2440
-w:feeling after\t0\t0.4631
-w:feeling better\t0\t-0.5703
-w:feeling lighter\t0\t-0.3882
-w:feeling really\t0\t0.2201
-w:feeling unalive\t0\t0.4532
-w:feeling worse\t0\t0.3695
-w:feels\t0.7629\t-0.2618
-w:feels better\t-0.2504\t0
-w:feels huge\t0.3828\t0
-w:feels lighter\t-0.2310\t0
-w:feels like\t0.7019\t-0.4700
-w:feels peaceful\t0\t0.2400
-w:feels pointless\t-0.3273\t0.6835
-w:feels tight\t0.2612\t0
-w:feet\t0\t-0.3762
-w:fell\t0.8891\t-0.5854
-w:fell and\t0.3272\t0
-w:fell asleep\t-0.2858\t0
-w:fell down\t0.7319\t0
-w:felt\t-0.2028\t-0.3172
-w:felt faint\t-0.2409\t0
-w:felt tight\t0.4131\t0
-w:fever\t0.3702\t-0.2529
-w:fever and\t0.4037\t0
-w:few\t0.2014\t-0.3230
-w:few words\t0.3368\t0
-w:fight\t0\t0.4834
-w:fighting\t-0.2673\t0.5686
-w:fill\t0\t-0.3274
-w:fill out\t0\t-0.2966
-w:filled\t0\t0.2030
-w:filled the\t0\t0.3485
-w:filling\t0\t-0.2631
-w:finally have\t0\t0.2451
-w:finally ready\t0\t-0.5680
-w:finally updated\t0\t0.5298
-w:finally went\t0\t0.2604
-w:find more\t0\t0.2143
-w:find parking\t0\t-0.2855
-w:fine\t-1.9882\t-0.8114
-w:fine breathing\t-0.6099\t0
-w:fine dead\t0\t0.2696
-w:fine now\t-0.4698\t-0.2920
-w:finger\t0\t-0.2549
-w:fingers\t0\t-0.2042
-w:finish\t0.2510\t0.4520
-w:finish a\t0.2384\t0
-w:finish it\t0\t0.4531
-w:first time\t0.2238\t0
-w:fit\t0.6572\t0
-w:fit on\t0.2416\t0
-w:fitting\t0.2264\t0
-w:fitting on\t0.3069\t0
-w:fix\t0\t-0.2786
-w:flare\t-0.2323\t0
-w:flare end\t0\t-0.3460
-w:flare started\t0\t0.4461
-w:floaty\t-0.3318\t0
-w:floaty after\t-0.2116\t0
-w:floor\t1.9296\t-0.5371
-w:flu\t-0.2855\t0
-w:foaming\t0.3284\t0
-w:foaming at\t0.3284\t0
-w:food\t0.2178\t-0.5966
-w:for\t-0.5552\t0
-w:for 6\t0.3035\t0
-w:for a\t0.4594\t0
-w:for air\t0.5751\t0
-w:for an\t0.2033\t0
-w:for christmas\t0\t-0.2164
-w:for everything\t-0.2026\t-0.4720
-w:for good\t0\t1.2573
-w:for hours\t0.3329\t0
-w:for me\t-0.4488\t1.8073
-w:for my\t-0.4078\t0
-w:for now\t0\t-0.4852
-w:for the\t-0.7049\t-1.0789
-w:for this\t0\t0.2632
-w:for thursday\t0\t0.2079
-w:for tonight\t0\t0.2216
-w:for trying\t0\t0.7677
-w:for two\t0\t-0.2236
-w:for work\t0\t-0.4338
-w:forever\t-0.2405\t1.2037
-w:forever lol\t0\t0.2204
-w:form\t-0.3042\t-1.1756
-w:form is\t0\t-0.3049
-w:forms\t0\t-0.7495
-w:forward\t-0.2537\t0.8279
-w:found\t0.7910\t0
-w:found me\t0\t0.3036
-w:found my\t0.9673\t0
-w:fr\t0\t0.5519
-w:frasco\t0\t0.2331
-w:frasco entero\t0\t0.2331
-w:free\t-0.2124\t0
-w:friday\t0\t-0.4986
-w:friend\t-0.2451\t0.2972
-w:friend posted\t0\t0.2660
-w:friend said\t0\t0.2116
-w:friend took\t0\t-0.2305
-w:frightened\t0.2878\t0
-w:from\t0\t-0.7172
-w:from allergies\t-0.3299\t0
-w:from an\t0.5669\t-0.3585
-w:from her\t0\t0.2414
-w:from me\t0\t0.7751
-w:from my\t0.3952\t-0.5698
-w:from sleeping\t-0.4098\t0
-w:from the\t0\t-0.3569
-w:front\t-0.3506\t0.5237
-w:front of\t-0.2287\t0.7172
-w:frustrated\t0\t-0.3689
-w:fue\t0\t-0.2026
-w:fue hace\t0\t-0.2026
-w:fuerte\t0.4512\t-0.3266
-w:funeral\t-0.2886\t0.6957
-w:funeral and\t0\t0.2400
-w:funny\t0\t-0.3301
-w:further\t0\t0.2726
-w:further treatment\t0\t0.2726
-w:future\t0\t0.6748
-w:future appointments\t0\t0.2516
-w:gabapentin\t-0.2454\t0.3486
-w:gabapentin an\t0\t0.3601
-w:gabapentin for\t0\t0.3276
-w:gabapentin is\t0\t0.3069
-w:game\t0\t-0.3103
-w:ganas\t0\t0.3444
-w:ganas de\t0\t0.3444
-w:garage\t-0.3046\t1.2132
-w:garage with\t0\t0.5339
-w:garden\t0\t-0.3565
-w:garganta\t0.5246\t-0.2081
-w:gasping\t1.0071\t-0.2155
-w:gasping for\t0.5751\t0
-w:gauze\t0.3541\t0
-w:gauze off\t0.3541\t0
-w:gave\t-0.2896\t-0.5491
-w:gave up\t0\t-0.5109
-w:get\t0.6192\t-0.9828
-w:get a\t0\t0.4012
-w:get air\t0.5743\t0
-w:get enough\t0.5405\t0
-w:get liquid\t0\t-0.2059
-w:get migraines\t0\t-0.3041
-w:get this\t0\t-0.6979
-w:gets\t-0.2779\t0.4752
-w:gets bad\t0\t0.3081
-w:gets the\t0\t0.2345
-w:getting\t0.3361\t0
-w:girlfriend\t-0.3411\t0.5534
-w:girlfriend is\t-0.2441\t0.4148
-w:given\t0\t0.2982
-w:given up\t0\t0.2813
-w:giving\t-0.5213\t0.5940
-w:giving away\t0\t0.6081
-w:giving up\t-0.3169\t0
-w:glad\t0\t-0.2285
-w:glass\t0\t-0.2834
-w:glass of\t0\t-0.2834
-w:go\t-0.5635\t1.3075
-w:go away\t0.2014\t0
+w:choice\t0\t0.6294
+w:choking\t0.3578\t0
+w:choking on\t0.2828\t0
+w:cierra\t0.4312\t0
+w:cierra la\t0.4312\t0
+w:cigarettes\t0\t0.4115
+w:cita\t-0.3447\t-0.8081
+w:cita para\t0\t-0.2018
+w:clean\t0\t0.2891
+w:cleaning\t0.4706\t0
+w:cleaning stuff\t0.5475\t0
+w:cleared\t-0.2480\t0
+w:cliff\t0\t0.3380
+w:clinic\t-0.2230\t-0.7842
+w:clinic closer\t0\t-0.2022
+w:closed\t0\t0.3283
+w:closed garage\t0\t0.3283
+w:closer\t0\t-0.2022
+w:closer to\t0\t-0.2022
+w:closet\t0\t0.4100
+w:closing\t0.8496\t-0.2784
+w:closing up\t0.2832\t0
+w:cocinando\t-0.2364\t0
+w:coffee\t-0.2587\t-0.3878
+w:cold\t-0.7495\t-0.5619
+w:collapse\t0.4799\t-0.2731
+w:collapsed\t1.7723\t-0.3619
+w:collapsed at\t0.6164\t0
+w:collapsed in\t0.8035\t-0.2185
+w:collecting\t0\t0.4773
+w:collecting my\t0\t0.4773
+w:come\t-0.6306\t0.2866
+w:come back\t0\t0.4255
+w:come down\t0\t0.3081
+w:come home\t0\t0.2565
+w:come in\t-0.2872\t-0.4351
+w:come soon\t0\t0.2725
+w:coming\t0\t-0.3325
+w:coming from\t0.2405\t0
+w:common\t0.2575\t0
+w:common after\t0.2773\t0
+w:company\t0\t-0.5676
+w:complain\t0.2368\t0
+w:completely\t0\t0.6127
+w:con\t0\t0.2958
+w:con ese\t0\t-0.2002
+w:con este\t0\t0.3371
+w:con sangre\t0.2364\t0
+w:con tu\t0\t-0.2310
+w:confirming\t0\t-0.2761
+w:confused\t0.6450\t-0.3704
+w:confused and\t0.2203\t0
+w:confused since\t0.2223\t0
+w:conmigo\t0\t0.3989
+w:conmigo misma\t0\t0.3989
+w:consciousness\t0.4971\t0
+w:considering\t0\t0.2029
+w:considering suicide\t0\t0.2029
+w:consultation\t0\t-0.3317
+w:continue the\t0\t-0.3552
+w:control\t0\t-0.3268
+w:control my\t0\t-0.2019
+w:convulsing\t0.8639\t-0.3786
+w:convulsionando\t0.4969\t0
+w:cook\t0\t-0.5420
+w:cook tonight\t0\t-0.5420
+w:cooking\t0\t-0.2886
+w:cortando\t0\t0.2964
+w:cortando otra\t0\t0.2964
+w:corto\t-0.5311\t0.4007
+w:corto el\t-0.2364\t0
+w:corto las\t0\t0.3470
+w:corto los\t0\t0.2492
+w:cosas\t0.3940\t0
+w:cosas que\t0.3940\t0
+w:couch\t0\t-0.4052
+w:coughing\t0.4936\t0
+w:coughing up\t0.4731\t0
+w:could\t-0.4635\t-0.4942
+w:could just\t0\t0.2241
+w:could kill\t0\t-0.3146
+w:could take\t0\t0.2357
+w:couldnt breath\t0.2306\t0
+w:couldnt call\t-0.3048\t0
+w:counselor\t0\t-0.2769
+w:counted\t-0.2311\t0
+w:counter\t0\t0.5242
+w:counting\t0\t0.3481
+w:counting my\t0\t0.3481
+w:cover\t0\t0.3889
+w:cover the\t0\t0.3889
+w:coworkers\t0.4216\t0
+w:coworkers are\t0.4216\t0
+w:cpap\t-0.2078\t0
+w:cracked\t-0.2044\t0
+w:cranberry\t0.4493\t0
+w:cranberry juice\t0.4493\t0
+w:crash\t0\t0.2087
+w:crash my\t0\t0.2087
+w:crashed hard\t-0.2069\t0
+w:crashed the\t0.2896\t0
+w:cried\t0\t-0.2065
+w:cried at\t0\t-0.2065
+w:crossing\t0\t0.3459
+w:crushing\t0.6843\t0
+w:crushing my\t0.2983\t0
+w:cry\t0\t-0.2927
+w:crying\t-0.2623\t0.4141
+w:cual\t0\t0.2367
+w:cual es\t0\t0.2367
+w:cuantas\t0\t0.2721
+w:cuantas pastillas\t0\t0.2721
+w:cuchillos\t0\t0.2744
+w:curious\t0\t-0.2876
+w:curling\t0\t0.2619
+w:curling iron\t0\t0.2619
+w:cut\t-0.4019\t0.7607
+w:cut her\t0\t0.3290
+w:cut his\t0\t0.2085
+w:cut last\t0\t0.2255
+w:cut my\t0\t-0.5630
+w:cut shaving\t0\t-0.2014
+w:cut so\t0\t0.3173
+w:cuts\t-0.2162\t0
+w:cutting\t-0.4186\t1.1527
+w:cutting again\t0\t0.6678
+w:cutting her\t0\t0.2355
+w:cutting herself\t-0.2278\t0.3492
+w:cutting himself\t0.2150\t-0.3176
+w:dad\t0.7234\t0
+w:dad doesnt\t0.4313\t0
+w:dad is\t0\t-0.2502
+w:dad passed\t-0.2115\t0
+w:dad wont\t0.2495\t-0.2842
+w:dads\t0.3754\t0
+w:dads heart\t0.4126\t0
+w:dano\t0\t0.4075
+w:dark and\t0.2032\t0
+w:dark thoughts\t0\t0.3815
+w:daughter\t0.4510\t0.3709
+w:daughter ate\t0.5732\t0
+w:daughter is\t0.2047\t0.2321
+w:daughters goodbye\t0\t0.2260
+w:daughters wedding\t0\t-0.2489
+w:day\t-0.4157\t0
+w:day off\t0\t-0.2163
+w:day to\t0.2774\t-0.2541
+w:days\t0.2905\t0
+w:days since\t0.2335\t0
+w:de\t-0.3668\t0.7445
+w:de cabeza\t0.3710\t-0.2389
+w:de despedida\t0\t0.4846
+w:de golpe\t0.2291\t0
+w:de insulina\t0\t0.2016
+w:de la\t-0.4586\t-0.3910
+w:de luchar\t0\t0.3959
+w:de mi\t0\t0.3158
+w:de mirar\t0\t0.2744
+w:de paracetamol\t0\t0.2367
+w:de pecho\t0.6482\t-0.3850
+w:de un\t0.3176\t-0.2626
+w:de verlos\t0\t-0.5143
+w:de vivir\t0\t0.2263
+w:dead\t0\t2.0916
+w:dead before\t0\t0.4902
+w:dead is\t0\t0.2503
+w:dead sister\t0.2659\t0
+w:deal\t0\t-0.4875
+w:deal with\t0\t-0.2800
+w:death\t-0.7667\t2.1604
+w:death cant\t0\t0.2725
+w:death seems\t0\t0.2562
+w:death sounds\t0\t0.2149
+w:december\t0\t-0.2057
+w:decided\t0\t0.5267
+w:decision\t0\t0.4499
+w:dedo\t-0.2364\t0
+w:dedo cocinando\t-0.2364\t0
+w:dejo\t0\t0.2744
+w:dejo de\t0\t0.2744
+w:del puente\t0\t0.2436
+w:del seguro\t0\t-0.2443
+w:dentist\t-0.2142\t-0.4400
+w:deposit\t0\t-0.2831
+w:depression\t-0.3707\t0
+w:depression lifted\t-0.2474\t0
+w:derrame\t0.3463\t0
+w:desaparecer\t0\t0.2180
+w:desaparecer para\t0\t0.2180
+w:desde\t1.0218\t-0.4130
+w:desde ayer\t0.6486\t-0.2883
+w:desde la\t0.3732\t0
+w:deserve\t0\t0.3141
+w:deserve to\t0\t0.3603
+w:desk\t0\t-0.2304
+w:desmayarse\t0.6605\t0
+w:desmayarse despues\t0.6605\t0
+w:desmayo\t0.9042\t-0.5338
+w:despedida\t0\t0.4846
+w:despertar\t-0.2457\t0.5198
+w:despertar nunca\t0\t0.2358
+w:despertara\t0\t0.3004
+w:despertara manana\t0\t0.3004
+w:despierta\t0.6639\t-0.2537
+w:despues\t-0.3169\t-0.2438
+w:despues de\t-0.3169\t-0.2438
+w:dice\t-0.3391\t0.3420
+w:dice que\t-0.3391\t0.3420
+w:did\t-0.2342\t0
+w:die\t-0.2773\t2.3425
+w:die from\t0.5537\t-0.3592
+w:die so\t0\t0.2535
+w:died\t-0.2376\t-0.2798
+w:diet\t0\t-0.5232
+w:diet lol\t0\t-0.2172
+w:different\t0\t-0.2007
+w:difficulty\t0.2753\t0
+w:difficulty breathing\t0.2753\t0
+w:dio\t0.2291\t0
+w:dio de\t0.2291\t0
+w:disappear\t0\t0.4024
+w:disappear forever\t0\t0.2734
+w:dizzy\t0.5413\t-0.3193
+w:do\t-0.7864\t-0.3479
+w:do another\t0\t0.2423
+w:do anything\t0\t-0.4437
+w:do i\t0\t-1.4363
+w:do it\t-0.2091\t0.4106
+w:do something\t-0.2866\t0.6758
+w:do this\t0\t0.8585
+w:doctor\t-0.2149\t-0.5541
+w:doctor said\t0\t-0.2905
+w:does\t0\t-1.0538
+w:does a\t0\t0.2243
+w:does it\t0.5375\t-0.4635
+w:does ketamine\t-0.4383\t0
+w:does nothing\t0\t-0.2883
+w:does the\t-0.2199\t0
+w:doesnt\t0.2834\t0.7299
+w:doesnt control\t0\t-0.2019
+w:doesnt know\t0.3064\t0
+w:doesnt recognize\t0.3054\t0
+w:doesnt scare\t0\t0.2591
+w:doesnt work\t0\t0.3539
+w:dog\t-0.4532\t0.5583
+w:doing\t0\t-0.5476
+w:doing this\t0\t-0.2440
+w:dolor\t0.9250\t-0.5204
+w:dolor de\t0.8613\t-0.7089
+w:done\t-0.8030\t0.5551
+w:done with\t-0.3331\t-0.5429
+w:dont\t-0.7188\t0.5263
+w:dont bother\t0\t0.2257
+w:dont call\t0\t0.6089
+w:dont expect\t0\t0.2493
+w:dont feel\t0\t-0.6540
+w:dont hear\t0\t0.3367
+w:dont know\t0\t0.6184
+w:dont message\t0\t-0.2871
+w:dont need\t0\t-0.3134
+w:dont plan\t0\t0.2937
+w:dont text\t0\t-0.3280
+w:dont use\t0\t-0.3035
+w:dont wake\t0\t0.4413
+w:dont want\t0\t-0.6840
+w:dont wish\t0.2197\t0
+w:dormir\t0\t0.2806
+w:dose by\t0.3667\t0
+w:dose of\t0\t0.2926
+w:dose so\t0\t0.2138
+w:dose would\t-0.2297\t0
+w:dosis\t0\t0.4383
+w:dosis de\t0\t0.2016
+w:dosis mortal\t0\t0.2367
+w:double\t0.4942\t-0.2102
+w:double dose\t0.3667\t0
+w:down\t0.5777\t-0.5298
+w:down for\t0\t-0.2599
+w:down the\t0.6162\t0.3642
+w:down to\t0\t-0.2176
+w:downed\t0\t0.2681
+w:downed all\t0\t0.2323
+w:dr said\t0\t-0.2176
+w:dragging\t0.3190\t0
+w:dragging when\t0.2745\t0
+w:drank\t0.6032\t0
+w:drank a\t-0.2104\t0
+w:drank bleach\t0.3844\t0
+w:drank some\t0.5475\t0
+w:drawer\t0\t0.3568
+w:drinking\t0\t0.3148
+w:drinking and\t0.2884\t0
+w:drinking so\t0\t0.3599
+w:drive\t-0.2990\t-0.6532
+w:drive after\t0\t-0.2424
+w:drive and\t0\t0.2663
+w:drive home\t0\t-0.3344
+w:drive in\t0\t-0.2622
+w:drive into\t0\t0.4900
+w:drive me\t0\t-0.4676
+w:drive now\t0\t-0.4921
+w:drive off\t0\t0.3490
+w:driving\t-0.5915\t-0.4191
+w:driving into\t0\t0.2815
+w:driving me\t0\t-0.7282
+w:driving off\t0\t0.3986
+w:drooping\t0.4750\t0
+w:droopy\t0.2067\t-0.2009
+w:dropping\t0\t-0.2375
+w:drove home\t0.2896\t0
+w:dry\t-0.5662\t-0.2761
+w:dry and\t-0.2396\t0
+w:duela\t-0.2545\t0
+w:duela el\t-0.2545\t0
+w:duele\t0.2966\t-0.5552
+w:duele el\t0.5290\t0
+w:duele la\t-0.3702\t-0.3221
+w:dusky\t0.4246\t0
+w:dying\t0\t1.0805
+w:dying all\t0\t0.2073
+w:dying doesnt\t0\t0.2591
+w:earlier\t0\t-0.7016
+w:earlier slot\t0\t-0.5184
+w:early\t-0.2862\t-0.6964
+w:ease\t0\t-0.2483
+w:easier\t0\t0.2058
+w:eaten in\t0\t0.2151
+w:eating\t-0.3269\t0.3891
+w:eating and\t0\t0.4596
+w:edge\t-0.2561\t0.8103
+w:edge of\t0\t0.6957
+w:el\t1.2511\t-0.7241
+w:el aire\t0.5543\t0
+w:el brazo\t0.7608\t-0.3527
+w:el dedo\t-0.2364\t0
+w:el martes\t0\t-0.2018
+w:el pecho\t0.6923\t-0.4536
+w:el peor\t0.3710\t-0.2389
+w:el suicidio\t0\t0.2189
+w:el tiempo\t0\t0.2164
+w:el trabajo\t-0.2020\t0
+w:el ultimo\t0\t0.2493
+w:else\t0.2334\t0
+w:else sees\t0.3472\t0
+w:empty\t0.3362\t0.3026
+w:empty and\t0\t0.5207
+w:empty pill\t0.4419\t0
+w:en\t0\t0.6039
+w:en el\t0\t-0.2882
+w:en la\t0\t0.3218
+w:en matarme\t0\t0.2701
+w:en quitarme\t0\t0.2263
+w:encuentro\t0\t0.2456
+w:encuentro sentido\t0\t0.2456
+w:end\t-0.9704\t0.9685
+w:end already\t0\t-0.3184
+w:end it\t-0.3202\t1.3461
+w:end my\t0\t-0.3587
+w:end the\t0\t-0.2895
+w:end things\t0\t0.7201
+w:ending\t-0.6843\t1.2215
+w:ending it\t-0.4129\t1.2178
+w:ending my\t-0.2112\t0
+w:enjoy\t0\t-0.7108
+w:enjoy life\t0\t-0.3871
+w:enjoy my\t0\t-0.3238
+w:enough\t0\t0.6024
+w:enough air\t0.5495\t-0.3240
+w:enough to\t0\t0.2660
+w:entero\t0\t0.2180
+w:entire\t0.2706\t0
+w:entire life\t0.2706\t0
+w:er\t0.6563\t-0.2594
+w:es\t0.4840\t0.2557
+w:es la\t0\t0.2367
+w:es normal\t0.4941\t0
+w:escribi\t0\t0.2878
+w:ese\t0\t-0.2002
+w:ese video\t0\t-0.2002
+w:espalda\t-0.3834\t0
+w:esperanza\t0\t0.4164
+w:esperanza ya\t0\t0.4164
+w:esposa\t0\t0.2828
+w:esposo\t0.7734\t-0.2994
+w:esposo no\t0.6558\t-0.2151
+w:esta\t0.9732\t-0.4083
+w:esta convulsionando\t0.4969\t0
+w:esta en\t-0.2432\t0
+w:esta morado\t0.2274\t0
+w:esta noche\t0\t0.3430
+w:esta roja\t0.3323\t0
+w:estan\t0.3940\t0
+w:estar\t0\t0.2543
+w:estar muerta\t0\t0.2543
+w:estarian\t-0.2408\t0.5859
+w:estarian mejor\t-0.2408\t0.5859
+w:este\t-0.3553\t0.6804
+w:este dolor\t0\t0.3371
+w:este es\t-0.2339\t0.3433
+w:estoy\t0\t-0.6318
+w:estoy ahogando\t0.7948\t0
+w:estoy cansada\t-0.3025\t0.4786
+w:estoy cortando\t0\t0.2964
+w:estoy en\t-0.2020\t0
+w:estoy orinando\t0.3803\t0
+w:estoy pensando\t-0.2441\t0.5220
+w:estoy sangrando\t0.5582\t0
+w:estoy vomitando\t0.3898\t0
+w:even\t0\t0.3344
+w:evening\t0\t-0.3719
+w:evening pills\t0.2895\t0
+w:ever\t1.1453\t0
+w:ever get\t0\t0.2815
+w:ever had\t0.6634\t-0.2851
+w:every\t0.4061\t0.3495
+w:every day\t-0.2375\t0.4469
+w:every night\t0\t0.2144
+w:every time\t0.6057\t-0.5440
+w:everyone\t-0.4831\t0.9234
+w:everything\t-0.6539\t0.6629
+w:everything feels\t-0.4131\t0.6973
+w:everything i\t0\t0.2619
+w:everything im\t0\t-0.2022
+w:everything in\t0\t0.2926
+w:everything is\t0.4733\t0
+w:everything still\t0.2379\t-0.2128
+w:everything this\t0\t0.2249
+w:everywhere\t0.5087\t-0.5659
+w:exam\t-0.2665\t0
+w:exams\t0\t-0.2152
+w:exams finally\t0\t-0.2152
+w:except\t0\t0.3132
+w:excitement\t-0.2046\t0
+w:exercises\t-0.3882\t0
+w:exercises the\t-0.2573\t0
+w:exhausted\t0\t-0.4945
+w:exist\t0\t0.4567
+w:existen\t0.4783\t0
+w:existing\t0\t0.5540
+w:exit\t0\t0.7073
+w:expect\t0\t0.2493
+w:expect to\t0\t0.2493
+w:explode\t0.3810\t-0.2520
+w:eye\t0\t-0.2241
+w:eyes\t0.4457\t-0.3093
+w:face\t1.7351\t-0.9524
+w:face is\t0.4626\t-0.3155
+w:face went\t0.2149\t0
+w:facebook\t0\t0.2894
+w:fade\t0\t0.5072
+w:failure\t0\t0.2177
+w:failure fast\t0\t0.2177
+w:faint\t0.6798\t-0.7851
+w:faint at\t-0.2453\t0
+w:faint when\t-0.2458\t0
+w:fainted\t1.4217\t-0.5800
+w:fainted and\t0.3152\t-0.2888
+w:fainted this\t0.2032\t0
+w:fainted twice\t0.8400\t0
+w:fainting\t0.5312\t-0.2964
+w:fainting common\t0.2773\t0
+w:fainting every\t0.2539\t-0.2853
+w:fake\t0.2379\t-0.2128
+w:fake and\t0.2379\t-0.2128
+w:falta\t0.4863\t0
+w:falta el\t0.5543\t0
+w:family\t-0.3594\t0.7409
+w:family today\t0\t0.2393
+w:family would\t0\t0.3737
+w:far\t0.2379\t-0.2128
+w:far away\t0.2379\t-0.2128
+w:fast\t-0.2023\t-0.3297
+w:fasting\t0\t-0.3680
+w:fasting rule\t0\t-0.2876
+w:fatal\t0\t0.3472
+w:father\t0\t-0.2163
+w:feel a\t-0.2826\t0
+w:feel calm\t0\t0.3330
+w:feel empty\t0\t0.5207
+w:feel faint\t0.3366\t0
+w:feel great\t-0.2069\t0
+w:feel like\t0.5474\t0.2554
+w:feel my\t0.4555\t-0.2120
+w:feel pain\t0\t0.3242
+w:feel something\t0\t0.2086
+w:feel suicidal\t0\t0.2974
+w:feel the\t0\t-0.3638
+w:feeling\t-0.6103\t0.2752
+w:feeling after\t0\t0.4257
+w:feeling better\t0\t-0.5491
+w:feeling lighter\t0\t-0.3495
+w:feeling really\t0\t0.2172
+w:feeling unalive\t0\t0.4331
+w:feeling worse\t0\t0.3815
+w:feels\t0.7138\t-0.3837
+w:feels better\t-0.2466\t0
+w:feels fake\t0.2379\t-0.2128
+w:feels huge\t0.3754\t0
+w:feels lighter\t-0.2474\t0
+w:feels like\t0.5919\t-0.4491
+w:feels peaceful\t0\t0.2414
+w:feels pointless\t-0.3473\t0.7122
+w:feels tight\t0.2672\t0
+w:feet\t0\t-0.3498
+w:fell\t0.8809\t-0.5838
+w:fell and\t0.3253\t0
+w:fell asleep\t-0.2947\t-0.2022
+w:fell down\t0.7434\t0
+w:felt\t-0.2825\t-0.3179
+w:felt faint\t-0.2972\t0
+w:felt tight\t0.3863\t0
+w:fever\t0.3259\t-0.2669
+w:fever and\t0.3770\t0
+w:few\t0.2044\t-0.3404
+w:few words\t0.3440\t0
+w:fight\t0\t0.4727
+w:fight left\t0\t0.2052
+w:fighting\t-0.2402\t0.5413
+w:fill\t0\t-0.3233
+w:fill out\t0\t-0.2898
+w:filled the\t0\t0.3220
+w:filling\t0\t-0.2515
+w:finally\t-0.2013\t0
+w:finally have\t0\t0.3753
+w:finally ready\t0\t-0.5409
+w:finally updated\t0\t0.4375
+w:finally went\t0\t0.2494
+w:find me\t0\t0.3649
+w:find more\t0\t0.2214
+w:find parking\t0\t-0.2969
+w:fine\t-2.1054\t-0.8196
+w:fine breathing\t-0.5801\t0
+w:fine dead\t0\t0.2810
+w:fine no\t-0.2006\t0
+w:fine now\t-0.4777\t-0.3011
+w:finger\t0\t-0.2059
+w:finger cooking\t0\t-0.2059
+w:fingers\t0\t-0.2099
+w:finish\t0.2054\t0.4328
+w:finish it\t0\t0.4253
+w:fit\t0.6603\t0
+w:fit on\t0.2478\t0
+w:fitting\t0.2546\t0
+w:fitting on\t0.3127\t0
+w:fix\t0\t-0.2823
+w:flare\t-0.2518\t0
+w:flare end\t0\t-0.3184
+w:flare started\t0\t0.4535
+w:floaty\t-0.3778\t0
+w:floor\t1.9330\t-0.5188
+w:flu\t-0.2994\t0
+w:foaming\t0.3266\t0
+w:foaming at\t0.3266\t0
+w:food\t0.2438\t-0.5918
+w:for\t-0.6938\t0
+w:for 6\t0.2662\t0
+w:for a\t0.3288\t-0.2240
+w:for air\t0.6482\t0
+w:for christmas\t0\t-0.2155
+w:for everyone\t0\t0.2326
+w:for everything\t-0.2336\t-0.5086
+w:for good\t0\t1.2120
+w:for hours\t0.3218\t0
+w:for ketamine\t0.2285\t0
+w:for me\t-0.3049\t1.7887
+w:for my\t-0.4600\t-0.4083
+w:for now\t0\t-0.5021
+w:for the\t-0.7053\t-1.2641
+w:for this\t0\t0.2469
+w:for trying\t0\t0.9653
+w:for two\t0\t-0.2057
+w:for weeks\t0\t0.3558
+w:for work\t0\t-0.4290
+w:forever\t-0.2306\t1.1904
+w:forever lol\t0\t0.2220
+w:form\t-0.3078\t-1.1674
+w:form is\t0\t-0.2946
+w:forms\t0\t-0.7181
+w:forward\t-0.2611\t0.7997
+w:found\t0.7151\t0
+w:found another\t0\t-0.2871
+w:found me\t0\t0.3029
+w:found my\t0.9752\t0
+w:fr\t0\t0.5298
+w:frasco\t0\t0.2180
+w:frasco entero\t0\t0.2180
+w:free\t-0.2052\t0
+w:friday\t0\t-0.3976
+w:friend\t-0.2393\t0.2781
+w:friend posted\t0\t0.2664
+w:friend took\t0\t-0.2258
+w:frightened\t0.2368\t0
+w:from\t0\t-0.4647
+w:from allergies\t-0.3238\t0
+w:from an\t0.5537\t-0.3592
+w:from her\t0\t0.2137
+w:from ketamine\t0.4011\t0
+w:from me\t0\t1.3803
+w:from my\t0.3479\t-0.5856
+w:from sleeping\t-0.4169\t0
+w:from the\t0.4497\t-0.4935
+w:front\t-0.3560\t0.2894
+w:front desk\t0\t-0.2304
+w:front of\t-0.2027\t0.6586
+w:frustrated\t0\t-0.3716
+w:fuerte\t0.3875\t-0.2683
+w:funeral\t-0.2993\t0.6759
+w:funeral and\t0\t0.2414
+w:funny\t0\t-0.2974
+w:further\t0\t0.2615
+w:further treatment\t0\t0.2615
+w:future\t0\t0.6620
+w:future appointments\t0\t0.2273
+w:gabapentin\t-0.2715\t0.3429
+w:gabapentin an\t0\t0.3487
+w:gabapentin for\t0\t0.3157
+w:gabapentin is\t0\t0.2797
+w:game\t0\t-0.3445
+w:ganas\t0\t0.3006
+w:ganas de\t0\t0.3006
+w:garage\t-0.3568\t1.2089
+w:garage with\t0\t0.4481
+w:garden\t0\t-0.3341
+w:garganta\t0.4857\t-0.2092
+w:gasping\t1.0570\t-0.2222
+w:gasping for\t0.6482\t0
+w:gauze\t0.3001\t0
+w:gauze off\t0.3001\t0
+w:gave\t-0.2791\t-0.5477
+w:gave up\t0\t-0.5255
+w:get\t0.7078\t-0.7813
+w:get a\t0\t0.4114
+w:get air\t0.3914\t0
+w:get enough\t0.5372\t0
+w:get from\t0\t0.4870
+w:get liquid\t0\t-0.2040
+w:get migraines\t0\t-0.2651
+w:get out\t0.2382\t0
+w:get relief\t0\t0.2079
+w:get this\t0\t-0.7229
+w:gets\t-0.3049\t0.4287
+w:gets bad\t0\t0.2791
+w:gets the\t0\t0.2267
+w:getting\t0.3220\t0
+w:girlfriend\t-0.3341\t0.5656
+w:girlfriend is\t-0.2301\t0.4177
+w:given\t0\t0.2698
+w:given up\t0\t0.2536
+w:giving\t-0.5176\t0.5943
+w:giving away\t0\t0.6144
+w:giving up\t-0.3023\t-0.2142
+w:glass\t0\t-0.2838
+w:glass of\t0\t-0.2838
+w:go\t-0.6790\t1.3420
 w:go back\t0\t-0.3475
-w:go be\t0\t0.3227
-w:go for\t0\t0.3545
-w:go on\t-0.7643\t0.4551
-w:go outside\t-0.2292\t0
-w:go to\t0.4874\t0
-w:goal\t0\t-0.2468
-w:god\t0\t0.6203
-w:god please\t0\t0.2924
-w:god takes\t0\t0.4041
-w:goes\t0.2726\t0.2313
-w:goes to\t0.2910\t0.2940
-w:going a\t0\t0.2445
-w:going black\t0.4081\t0
-w:going dark\t0.2102\t0
-w:going on\t0.4340\t0
-w:going out\t0\t-0.2552
-w:going to\t-0.7620\t0.6366
-w:gone\t-0.3198\t0
-w:gone and\t0\t0.3173
-w:gone for\t0\t-0.2403
-w:gone less\t0\t-0.2288
-w:gone numb\t0.5220\t0
-w:gone on\t0\t-0.2226
-w:good\t-0.5006\t-0.6347
-w:good here\t0\t-0.4344
-w:goodbye\t-0.9515\t1.7186
-w:goodbye and\t0\t-0.4304
-w:goodbye for\t0\t-0.4240
-w:goodbye letter\t0\t0.2297
-w:goodbye on\t0\t0.3033
-w:goodbyes\t0\t0.4255
-w:goodbyes to\t0\t0.2434
-w:googled\t0\t0.3698
-w:googled how\t0\t0.3069
-w:googling\t0\t0.3737
-w:googling painless\t0\t0.2658
-w:got\t0.3575\t-0.3406
-w:got a\t-0.2835\t-0.2100
-w:got all\t0\t0.4083
-w:got into\t0.5992\t0
-w:gracias\t-0.3250\t-0.3769
-w:grandkids\t0\t-0.4983
-w:great\t-0.4445\t-0.2980
-w:grey\t0.3644\t0
-w:gun\t-0.4203\t1.1713
-w:gun and\t0\t0.4295
-w:gun yesterday\t0\t0.2144
-w:gurgling\t0.2183\t-0.2262
-w:gushing\t0.6926\t-0.2538
-w:guys\t0\t-0.2150
-w:gym\t-0.3001\t-0.5114
-w:hablar\t0.4300\t0
-w:hace\t-0.2516\t-0.2668
-w:hace anos\t-0.2516\t-0.2668
-w:hacerme\t0\t0.4241
-w:hacerme dano\t0\t0.4241
-w:had\t0.6412\t-1.0386
-w:had a\t0.7748\t-0.7416
-w:had came\t0.2471\t0
-w:had in\t0.2955\t0
-w:haha nah\t0\t0.2658
-w:half\t0.3900\t-0.4254
-w:half my\t0.4282\t0
-w:hand\t0\t0.4413
-w:hand broke\t0\t0.4633
-w:hanging\t-0.2504\t0
-w:hard\t0.3646\t-0.6960
-w:hard i\t0\t0.2480
-w:hard to\t0.5504\t-0.4263
-w:hardly\t0.2928\t0
-w:harm\t-0.2078\t0.2861
-w:harm urges\t0\t0.2979
-w:harming\t-0.2573\t0
-w:harming yourself\t0\t-0.5122
-w:has\t-0.8441\t0.9495
-w:has a\t-0.4886\t0.3099
-w:has been\t-0.3958\t0
-w:has gone\t0.4079\t0
-w:has me\t0.2878\t0
-w:has won\t0\t0.7502
-w:hate this\t0\t-0.2565
-w:have\t-0.3461\t0.5247
-w:have a\t0\t-0.5608
-w:have all\t0\t-0.2826
-w:have an\t0\t-0.2264
-w:have been\t-0.2614\t1.0846
-w:have chest\t0.7990\t0
-w:have enough\t0\t0.2645
-w:have ever\t0.2955\t0
-w:have made\t0\t0.3472
-w:have other\t0\t0.2621
-w:have pills\t0\t0.2743
-w:have the\t0\t1.3870
-w:have to\t0\t-0.4833
-w:havent been\t0.2172\t0
-w:having\t2.0672\t-0.9662
-w:having a\t1.2249\t-1.0643
-w:having an\t0.3107\t0
-w:having chest\t0.2181\t0
-w:having si\t0\t0.3349
-w:having thoughts\t-0.2031\t0
-w:having trouble\t0.3039\t0
-w:he\t1.5112\t0
-w:he could\t0\t-0.2740
-w:he drove\t0.3207\t0
-w:he is\t0.3638\t0.2385
-w:he isnt\t0\t-0.4135
-w:he keeps\t0.5719\t0
-w:he overdosed\t0.2099\t-0.2042
-w:he walks\t0.3362\t0
-w:he wants\t0\t0.2414
-w:he wrote\t0\t0.4054
-w:head\t0.8180\t-0.2006
-w:head and\t0.2116\t-0.2066
-w:headache\t0.3543\t-1.2900
-w:headache after\t-0.2685\t0
-w:headache i\t0.2955\t0
-w:headache ive\t0.2873\t0
-w:headache of\t0.7735\t-0.3954
-w:headache this\t-0.2000\t0
-w:headaches\t-0.2352\t0
-w:headaches are\t-0.2352\t0
-w:hear\t0\t1.0166
-w:hear from\t0\t1.0166
-w:hearing\t0.4006\t0
-w:hearing voices\t0.4006\t0
-w:heart\t1.4723\t-0.8772
-w:heart attack\t0.2533\t0
-w:heart feels\t0.2638\t0
-w:heart is\t1.1309\t-0.7200
-w:heart just\t0\t0.4009
-w:heart rate\t-0.3955\t0
-w:heart stopped\t0.9663\t0
-w:heat\t-0.3381\t-0.3710
-w:heating\t0\t-0.2195
-w:heaven\t0\t0.2848
-w:heavily\t0.7093\t0
-w:heavily after\t0.2307\t0
-w:heavily from\t0.4648\t0
-w:heavy\t0.2320\t0
-w:heavy and\t-0.2068\t0
-w:hed\t0\t0.2306
-w:hed be\t0\t0.2306
-w:help\t0.6769\t0
-w:help my\t0.2498\t0
-w:helped\t0\t-0.2293
-w:helping\t0\t-0.3427
-w:helps\t0\t-0.4129
-w:helps as\t0\t-0.2384
-w:her\t0.8869\t0
-w:her chair\t0.2588\t0
-w:her face\t0.2973\t-0.2502
-w:her heart\t0.4937\t0
-w:her meds\t0\t0.4440
-w:her pills\t-0.3503\t0.3320
-w:her procedure\t0.2028\t0
-w:her thighs\t0\t0.3923
-w:her wrists\t0\t0.3444
-w:here\t-0.6324\t1.4950
-w:here anymore\t0\t0.2407
-w:here for\t0\t0.2604
-w:here no\t0\t-0.3752
-w:here on\t0\t-0.3429
-w:here tomorrow\t0\t0.5123
-w:herself\t-0.3795\t1.0681
-w:herself again\t0\t0.2736
-w:hes\t1.7713\t0
-w:hes been\t0\t0.2415
-w:hes choking\t0.2602\t0
-w:hes done\t0\t0.3654
-w:hes going\t0\t0.2994
-w:hes not\t0.6683\t-0.3610
-w:hes seizing\t0.2691\t0
-w:hes snoring\t0\t-0.2211
-w:hes still\t0.3018\t0
-w:hes your\t0\t0.2558
-w:hi\t0\t0.5777
-w:hi can\t0\t0.4881
-w:high\t0\t-0.3092
-w:high fever\t0.3040\t0
-w:hija tomo\t0\t0.3140
-w:hiking\t0\t-0.2463
-w:hiking this\t0\t-0.2463
-w:him\t0.3994\t0
-w:himself\t-0.2966\t0.9689
-w:hincha\t0.3480\t0
-w:hincha la\t0.3480\t0
-w:hincharon\t0.3752\t0
-w:hincharon los\t0.3752\t0
-w:his\t0.9261\t0.2871
-w:his arm\t0.4775\t0
-w:his exam\t-0.2669\t0
-w:his face\t0.2303\t0
-w:his gun\t-0.2320\t0
-w:his head\t0.5127\t-0.2236
-w:his lips\t0.3646\t-0.2343
-w:his name\t0\t0.2581
-w:his pills\t0\t0.2582
-w:his pistol\t0\t0.2490
-w:his words\t0.2144\t0
-w:his wrists\t0\t0.2204
-w:history\t-0.2293\t-0.4226
-w:hit\t0.3362\t0
-w:hit my\t0.3384\t0
-w:hit myself\t0\t0.2030
-w:hit the\t0\t0.3308
-w:hives\t0.4660\t-0.4342
-w:hives and\t0.2710\t0
-w:hoarding\t0\t0.4589
-w:hoarding my\t0\t0.3542
-w:hold\t0\t-0.3750
-w:holidays\t0\t-0.2648
-w:home\t0\t-0.8324
-w:home after\t0.2874\t0
-w:homicidal\t0\t-0.3014
-w:honestly\t-0.6965\t0.7941
-w:honestly kms\t0\t0.2204
-w:hope\t-0.5027\t1.3197
-w:hope for\t0\t0.3863
-w:hope i\t-0.2033\t0.5106
-w:hope my\t0\t0.4009
-w:hopeful\t-0.2335\t-0.2284
-w:hopeless\t0\t0.2351
-w:hoping\t0\t0.3150
-w:hoping so\t0\t0.3150
-w:hose for\t0\t0.2332
-w:hospital last\t0\t0.3095
-w:hour\t0.3733\t0.3328
-w:hour ago\t0\t0.7170
-w:hours\t0.2027\t-0.2892
-w:hours after\t0.2267\t0
-w:house deposit\t0\t-0.2846
-w:how\t-0.5305\t1.0540
-w:how are\t0\t0.4631
-w:how do\t0\t-0.3839
-w:how long\t0.3292\t-0.5488
-w:how many\t-0.2896\t0
-w:how much\t-0.2114\t0.4997
-w:how tall\t0\t0.2668
-w:how to\t0\t0.3811
-w:hoy\t0\t0.2318
-w:huge\t0.6816\t-0.2992
-w:huge and\t0.2849\t0
-w:hurt\t-0.2033\t0.7287
-w:hurt myself\t0\t0.6330
-w:hurting myself\t0\t0.4270
-w:hurting yourself\t0\t-0.2747
-w:hurts\t0\t-0.5034
-w:husband found\t0\t0.2429
-w:husband has\t-0.3693\t0.2791
-w:husband is\t0\t-0.2727
-w:husband just\t0.5670\t0
-w:husband on\t0.2544\t0
-w:husband said\t-0.2435\t0
-w:husband who\t0\t0.2271
-w:husband will\t0\t-0.2353
-w:husbands\t-0.2792\t0
-w:husbands snoring\t0\t-0.2360
-w:i\t-0.9164\t0
-w:i accidentally\t0.2890\t0
-w:i already\t0\t0.4977
-w:i be\t0\t-0.2487
-w:i been\t0\t0.2415
-w:i blacked\t0.6838\t0
-w:i bleed\t0\t0.3477
-w:i book\t0\t0.2199
-w:i bought\t0\t0.5270
-w:i bring\t-0.4803\t-0.2522
-w:i burned\t0\t0.2518
-w:i call\t1.2342\t-0.3842
-w:i can\t0.6602\t1.2427
-w:i cant\t0\t0.6359
-w:i carved\t0\t0.2817
-w:i changed\t0\t-0.3508
-w:i come\t0\t-0.3070
-w:i could\t-0.2810\t0
-w:i counted\t-0.2196\t0
-w:i cut\t0\t-0.2007
-w:i did\t0\t0.2002
-w:i die\t0\t0.2353
-w:i do\t0.4870\t-0.5099
-w:i dont\t-0.6053\t0
-w:i failed\t0\t0.2034
-w:i fainted\t1.0772\t-0.2987
-w:i feel\t0.4649\t0.5830
-w:i felt\t-0.3261\t0
-w:i filled\t0\t0.2030
-w:i finally\t0\t0.5056
-w:i found\t0.2294\t0
-w:i gave\t0\t-0.7138
-w:i get\t-0.3712\t0
-w:i go\t0\t-0.2657
-w:i googled\t0\t0.3698
-w:i got\t0\t-0.2486
-w:i had\t-0.4930\t0
-w:i have\t-0.2644\t1.1464
-w:i hit\t0\t0.5044
-w:i hope\t-0.4621\t0.8294
-w:i just\t-0.3040\t0.5991
-w:i keep\t0.7421\t0.6188
-w:i killed\t0\t-0.2155
-w:i know\t0\t0.7679
-w:i looked\t0\t0.2846
-w:i love\t0\t0.3979
-w:i loved\t0\t0.3663
-w:i may\t0.2759\t0
-w:i mean\t0\t0.2157
-w:i might\t-0.2933\t0
-w:i move\t0\t0.3150
-w:i need\t-0.4514\t-0.2585
-w:i not\t0\t0.3665
-w:i overdosed\t0.8880\t-0.5531
-w:i pass\t0.3455\t0
-w:i passed\t0.2084\t0
-w:i past\t0.7959\t0
-w:i probably\t0\t0.2183
-w:i promise\t0\t-0.4168
-w:i quit\t-0.2705\t0
-w:i relapsed\t0\t0.2345
-w:i said\t0\t-0.4730
-w:i saw\t-0.2239\t0
-w:i scratch\t0\t0.4000
-w:i should\t-0.2815\t0.6465
-w:i slit\t0\t0.3453
-w:i stand\t0\t-0.4073
-w:i started\t-0.2171\t0.4523
-w:i stopped\t-0.2446\t0
-w:i swallowed\t-0.5371\t1.1447
-w:i take\t0.2599\t-0.3116
-w:i texted\t0\t0.2072
-w:i think\t2.1689\t-0.3038
-w:i tied\t0\t0.5128
-w:i took\t0.7814\t0.5332
-w:i tried\t0\t0.3646
-w:i trust\t0\t-0.5137
-w:i wake\t0\t0.2565
-w:i want\t-0.9608\t0.3521
-w:i was\t-0.3394\t0
-w:i welcome\t0\t0.3346
-w:i went\t0\t0.2973
-w:i will\t0\t-0.2705
-w:i wish\t-0.2336\t1.1740
-w:i wont\t-0.7689\t1.0539
-w:id\t-0.2508\t-0.3025
-w:id be\t0\t0.3795
-w:id kill\t0\t-0.3625
-w:id love\t0\t-0.3432
-w:if\t-0.4821\t0.4574
-w:if i\t-0.4319\t0.6128
-w:if it\t0\t-0.4234
-w:if nothing\t0\t0.2355
-w:if the\t0\t0.4752
-w:if you\t0\t-0.2458
-w:ill\t-0.6005\t0.9815
-w:ill be\t0\t0.5164
-w:ill do\t0\t0.2236
-w:ill hear\t0\t0.2414
-w:ill just\t0\t0.2588
-w:ill need\t0\t-0.2218
-w:ill still\t0\t0.3713
-w:im\t-0.3665\t0.2049
-w:im a\t0\t0.3976
-w:im afraid\t0.2275\t0.2348
-w:im allergic\t0\t-0.4411
-w:im at\t0\t0.7894
-w:im better\t0\t0.2689
-w:im bleeding\t0.4222\t-0.2862
-w:im burning\t0\t0.3574
-w:im checking\t-0.2783\t0.5311
-w:im considering\t0\t0.2461
-w:im coughing\t0.4005\t0
-w:im counting\t0\t0.3836
-w:im doing\t0\t-0.4229
-w:im done\t0\t0.2106
-w:im drinking\t0.3455\t0
-w:im dying\t0.9681\t-0.5819
-w:im ending\t0\t0.2160
-w:im exhausted\t0\t-0.2055
-w:im finally\t0\t-0.6230
-w:im gasping\t0.2384\t0
-w:im giving\t0\t0.3230
-w:im going\t0\t1.0117
-w:im having\t1.1643\t-0.6554
-w:im hoarding\t0\t0.3153
-w:im in\t0\t-0.2152
-w:im late\t0\t-0.3247
-w:im learning\t0\t-0.2499
-w:im looking\t0\t-0.2532
-w:im not\t0\t0.5034
-w:im officially\t0\t0.3160
-w:im ok\t-0.3376\t0
-w:im out\t-0.2121\t0
-w:im over\t0\t-0.3071
-w:im overwhelmed\t0\t0.3477
-w:im pregnant\t0.2014\t0
-w:im ready\t0\t0.2385
-w:im running\t0\t0.2410
-w:im safe\t-0.2004\t0
-w:im saving\t-0.2227\t0.6388
-w:im scared\t0.2845\t0.5079
-w:im seeing\t0.4206\t-0.2740
-w:im seizing\t0.3532\t0
-w:im sitting\t0\t0.4219
-w:im so\t-0.3358\t-0.2575
-w:im sorry\t0\t1.0513
-w:im starting\t0\t-0.3967
-w:im still\t-0.2437\t-0.2938
-w:im struggling\t0.3571\t0
-w:im suffocating\t0.5338\t0
-w:im tapping\t-0.2427\t0.5013
-w:im thinking\t-0.2390\t0.2508
-w:im tired\t0\t0.3362
-w:im transferring\t0\t-0.2361
-w:im travelling\t0\t-0.2265
-w:im walking\t-0.2116\t0
-w:im wheezing\t0.3301\t0
-w:imagining\t0\t0.2642
-w:imagining my\t0\t0.2642
-w:in\t-0.3251\t0.2454
-w:in a\t-0.3363\t-0.7471
-w:in case\t0\t0.2072
-w:in december\t0\t-0.2236
-w:in done\t0\t-0.2811
-w:in front\t-0.3075\t0.5723
-w:in half\t0\t-0.2415
-w:in march\t-0.2141\t-0.2271
-w:in me\t0\t0.2410
-w:in months\t0\t-0.2524
-w:in my\t0.7444\t0.9190
-w:in order\t0\t0.7126
-w:in pain\t0\t-0.3014
-w:in the\t0.6527\t1.2388
-w:in these\t0\t0.4688
-w:increase\t0\t0.2091
-w:increase my\t0\t0.2091
-w:infarto\t0.3226\t0
-w:inform\t0\t0.2772
-w:inform dr\t0\t0.2772
-w:infusion\t0.2314\t0
-w:infusion and\t0.2248\t0
-w:infusion doesnt\t0\t0.3094
-w:infusion kills\t0\t0.2534
-w:infusion would\t0\t0.3596
-w:infusions honestly\t0\t0.4688
-w:inhaler\t0.2417\t0
-w:inhaler isnt\t0.2391\t0
-w:injection\t0.3129\t-0.4073
-w:instead\t-0.2479\t-0.3583
-w:insurance\t-0.4294\t-0.6789
-w:insurance company\t0\t-0.6081
-w:insurance should\t0\t0.4130
-w:intake\t0\t-0.5044
-w:intake form\t0\t-0.2589
-w:intake forms\t0\t-0.2455
-w:into\t0.4347\t1.1515
-w:into a\t0\t0.4441
-w:into my\t0.4587\t0
-w:into oncoming\t0\t0.2329
-w:into the\t0\t0.5448
-w:ir\t0\t-0.2489
-w:ir todavia\t0\t-0.3358
-w:iron\t0\t0.2772
-w:iron on\t0\t0.2772
-w:is\t2.0910\t-1.8163
-w:is 8\t-0.2719\t0
-w:is a\t-0.2138\t0
-w:is about\t0.3061\t0
-w:is all\t0\t0.3556
-w:is better\t0\t0.3517
-w:is blood\t0.2123\t-0.3127
+w:go be\t0\t0.3238
+w:go for\t0\t0.3412
+w:go on\t-0.7431\t0.4651
+w:go outside\t-0.2183\t0
+w:go to\t0.3908\t0
+w:goal\t0\t-0.2667
+w:god\t0\t0.6371
+w:god please\t0\t0.3114
+w:god takes\t0\t0.3996
+w:goes\t0.2223\t0.2299
+w:goes to\t0.2416\t0.2945
+w:going a\t0\t0.2291
+w:going black\t0.3927\t0
+w:going dark\t0.2160\t0
+w:going into\t0.2174\t0
+w:going on\t0.3854\t0
+w:going out\t0\t-0.2351
+w:going to\t-0.7577\t0.5790
+w:golpe\t0.2291\t0
+w:golpe un\t0.2291\t0
+w:gone\t-0.3907\t0
+w:gone and\t0\t0.3139
+w:gone for\t0\t-0.2461
+w:gone less\t0\t-0.2262
+w:gone numb\t0.4804\t0
+w:gone on\t0\t-0.2148
+w:good\t-0.5402\t-0.6585
+w:good here\t0\t-0.4354
+w:goodbye\t-0.9929\t1.7775
+w:goodbye and\t0\t-0.3857
+w:goodbye for\t0\t-0.4378
+w:goodbye letter\t0\t0.2260
+w:goodbye on\t0\t0.2894
+w:goodbye text\t0\t0.3381
+w:goodbyes\t0\t0.4119
+w:goodbyes to\t0\t0.2393
+w:googled\t0\t0.3448
+w:googled how\t0\t0.2797
+w:googling\t0\t0.3726
+w:googling painless\t0\t0.2765
+w:got a\t-0.2663\t-0.2487
+w:got all\t0\t0.5643
+w:got into\t0.5054\t0
+w:gracias\t-0.2998\t-0.4138
+w:grandkids\t0\t-0.4681
+w:grandpa\t0.2160\t0
+w:great\t-0.5228\t-0.3652
+w:great now\t-0.2069\t0
+w:grey\t0.3245\t0
+w:grieving\t-0.2032\t0
+w:gun\t-0.4257\t1.1509
+w:gun and\t-0.2005\t0.4391
+w:gun yesterday\t0\t0.2312
+w:gurgling\t0.2307\t-0.2238
+w:gushing\t0.7158\t-0.2710
+w:gym\t-0.3539\t-0.4780
+w:hablar\t0.6111\t-0.3141
+w:hablar ahora\t-0.2020\t0
+w:hablar bien\t0.4348\t0
+w:hace\t0\t-0.2873
+w:hace anos\t0\t-0.2873
+w:hacerme\t0\t0.4075
+w:hacerme dano\t0\t0.4075
+w:had\t1.0038\t-1.1367
+w:had a\t1.3405\t-0.8037
+w:had came\t0.2775\t0
+w:had in\t0.2025\t0
+w:haha nah\t0\t0.2765
+w:half\t0.3746\t-0.4329
+w:half my\t0.4117\t0
+w:hand\t0\t0.5100
+w:hand broke\t0\t0.4653
+w:hang\t0\t0.2401
+w:hanging\t-0.2865\t0
+w:hanging in\t-0.2220\t0
+w:hard\t0.2878\t-0.5872
+w:hard after\t-0.2069\t0
+w:hard i\t0\t0.2417
+w:hard to\t0.4906\t-0.3353
+w:hardly\t0.2535\t0
+w:harm\t-0.2149\t0.2663
+w:harm urges\t0\t0.2986
+w:harming\t-0.2503\t0
+w:harming yourself\t0\t-0.5218
+w:has\t-0.8576\t0.9313
+w:has a\t-0.5594\t0.3487
+w:has anyone\t0.2292\t0
+w:has been\t-0.4227\t0
+w:has gone\t0.3657\t0
+w:has me\t0.2368\t0
+w:has won\t0\t0.7234
+w:hate this\t0\t-0.2506
+w:have\t0\t0.6194
+w:have a\t0.3613\t-0.4975
+w:have all\t0\t-0.2656
+w:have an\t0\t-0.2133
+w:have been\t-0.2590\t1.0343
+w:have chest\t0.8134\t0
+w:have ever\t0.2025\t0
+w:have made\t0\t0.3329
+w:have many\t0\t0.2410
+w:have other\t0\t0.2703
+w:have pills\t0\t0.2249
+w:have the\t0\t1.0586
+w:have to\t0\t-0.4593
+w:havent eaten\t0\t0.2151
+w:having\t1.8915\t-0.9398
+w:having a\t1.0457\t-1.0246
+w:having an\t0.2954\t0
+w:having difficulty\t0.2006\t0
+w:having si\t0\t0.3340
+w:having trouble\t0.2917\t0
+w:he\t1.4070\t-0.2646
+w:he could\t0\t-0.2603
+w:he drove\t0.2896\t0
+w:he is\t0.3893\t0.2265
+w:he isnt\t0\t-0.4054
+w:he keeps\t0.3539\t0
+w:he overdosed\t0.2097\t-0.2082
+w:he walks\t0.2745\t0
+w:he wants\t0\t0.2352
+w:he wrote\t0\t0.3868
+w:head\t0.8426\t-0.2773
+w:head and\t0.2146\t0
+w:headache\t0.3876\t-1.3986
+w:headache after\t-0.2452\t0
+w:headache i\t0.2025\t0
+w:headache ive\t0.3058\t0
+w:headache of\t0.9137\t-0.4388
+w:headaches\t-0.2482\t0
+w:headaches are\t-0.2482\t0
+w:hear\t0\t1.0595
+w:hear back\t0\t0.3367
+w:hear from\t0\t0.8022
+w:hear voices\t0.2258\t0
+w:hearing\t0.3146\t0
+w:hearing voices\t0.3146\t0
+w:heart\t1.4679\t-0.5745
+w:heart attack\t0.7517\t0
+w:heart feels\t0.2136\t0
+w:heart is\t1.1975\t-0.7762
+w:heart just\t0\t0.3086
+w:heart rate\t-0.4842\t0
+w:heart stopped\t0.9041\t-0.2298
+w:heart stops\t0\t0.4685
+w:heat\t-0.3205\t-0.3820
+w:heating\t0\t-0.2029
+w:heaven\t0\t0.2879
+w:heavily\t0.6790\t0
+w:heavily after\t0.2492\t0
+w:heavily from\t0.4122\t0
+w:hed\t0\t0.2378
+w:hed be\t0\t0.2378
+w:help\t0.6489\t0
+w:help my\t0.2066\t0
+w:helped\t0\t-0.2429
+w:helping\t0\t-0.3159
+w:helps\t0\t-0.4000
+w:helps as\t0\t-0.2299
+w:her\t0.8547\t0
+w:her chair\t0.2808\t0
+w:her dead\t0.2659\t0
+w:her face\t0.2378\t-0.2362
+w:her heart\t0.4574\t0
+w:her meds\t0\t0.4497
+w:her pills\t-0.3117\t0.3332
+w:her thighs\t0\t0.3872
+w:her wrists\t0\t0.3290
+w:here\t-0.8218\t1.8048
+w:here anymore\t0\t0.2611
+w:here for\t0\t0.2494
+w:here no\t0\t-0.3826
+w:here on\t0\t-0.3511
+w:here staring\t0\t0.2030
+w:here tomorrow\t0\t0.4571
+w:herself\t-0.3578\t1.0327
+w:herself again\t0\t0.2791
+w:hes\t1.6378\t-0.2511
+w:hes been\t0\t0.2404
+w:hes choking\t0.2828\t0
+w:hes done\t-0.2083\t0.3704
+w:hes going\t0\t0.2920
+w:hes not\t0.7637\t-0.4048
+w:hes seizing\t0.2178\t0
+w:hes snoring\t0\t-0.2192
+w:hes still\t0.2223\t0
+w:hes your\t0\t0.2275
+w:hi\t0\t0.5461
+w:hi can\t0\t0.4640
+w:high\t0\t-0.2950
+w:high fever\t0.2904\t0
+w:hija tomo\t0\t0.2894
+w:hijo se\t-0.2075\t0
+w:hiking\t0\t-0.2508
+w:hiking this\t0\t-0.2508
+w:him\t0.3581\t0
+w:himself\t-0.3515\t1.2623
+w:himself at\t0\t-0.2457
+w:himself when\t0\t0.3005
+w:hincha\t0.2944\t0
+w:hincha la\t0.2944\t0
+w:hincharon\t0.3198\t0
+w:hincharon los\t0.3198\t0
+w:his\t0.8242\t0.2406
+w:his arm\t0.3990\t0
+w:his exam\t-0.2665\t0
+w:his face\t0.2973\t-0.2147
+w:his gun\t-0.2217\t0
+w:his head\t0.4435\t-0.2085
+w:his lips\t0.3858\t-0.2272
+w:his name\t0\t0.2547
+w:his pills\t0\t0.2424
+w:his pistol\t0\t0.2524
+w:his wrists\t0\t0.2085
+w:history\t-0.2326\t-0.4604
+w:hit\t0.6675\t0
+w:hit me\t0.3559\t0
+w:hit my\t0.3278\t0
+w:hit the\t0\t0.3181
+w:hives\t0.4695\t-0.4107
+w:hives and\t0.2874\t0
+w:hoarding\t-0.2187\t0.5279
+w:hoarding my\t0\t0.4264
+w:hold\t0\t-0.4383
+w:holding\t0\t0.2886
+w:holidays\t0\t-0.2565
+w:home\t0\t-0.8491
+w:home after\t0.2580\t0
+w:homicidal\t0\t-0.2876
+w:honestly\t-0.7072\t0.7691
+w:honestly kms\t0\t0.2190
+w:hope\t-0.4899\t1.2215
+w:hope for\t0\t0.3959
+w:hope i\t0\t0.5214
+w:hope my\t0\t0.3086
+w:hopeful\t-0.2249\t-0.2173
+w:hopeless\t0\t0.2343
+w:hoping\t0\t0.2889
+w:hoping so\t0\t0.2889
+w:horrible\t0.2945\t0
+w:hospital last\t0\t0.2915
+w:hour\t0.2785\t0.4511
+w:hour ago\t0\t0.6816
+w:hours\t0\t-0.2872
+w:hours after\t0.2051\t0
+w:hours feel\t-0.2069\t0
+w:house deposit\t0\t-0.2831
+w:how\t-0.8052\t1.3796
+w:how are\t0\t0.4257
+w:how do\t0\t-0.3813
+w:how long\t0.3066\t-0.5572
+w:how many\t-0.5065\t0.6784
+w:how much\t-0.2545\t0.4943
+w:how tall\t0\t0.2376
+w:how to\t0\t0.3278
+w:hoy\t0\t0.2298
+w:huge\t0.6007\t-0.2691
+w:huge and\t0.2015\t0
+w:hurt\t-0.2071\t0.6330
+w:hurt myself\t0\t0.6293
+w:hurting myself\t0\t0.4175
+w:hurting yourself\t0\t-0.2925
+w:hurts\t0\t-0.5039
+w:husband found\t0\t0.2496
+w:husband has\t-0.3766\t0.2902
+w:husband is\t0\t-0.2721
+w:husband just\t0.4836\t0
+w:husband on\t0.2579\t0
+w:husband said\t-0.2399\t0
+w:husband who\t0\t0.2229
+w:husband will\t0\t-0.2413
+w:husbands\t-0.3069\t0
+w:husbands snoring\t0\t-0.2122
+w:i\t-0.9944\t0
+w:i accidentally\t0.2895\t0
+w:i already\t0\t0.5157
+w:i be\t0\t-0.2304
+w:i been\t0\t0.2479
+w:i blacked\t0.6473\t0
+w:i bleed\t0\t0.3448
+w:i book\t0\t0.2074
+w:i bought\t0\t0.4400
+w:i bring\t-0.4963\t-0.2301
+w:i burned\t0\t0.2390
+w:i call\t1.2252\t-0.3700
+w:i can\t0.6465\t1.0699
+w:i cant\t0.3735\t0.6566
+w:i carved\t0\t0.2782
+w:i changed\t0\t-0.3404
+w:i come\t0\t-0.2850
+w:i could\t-0.2665\t0
+w:i crashed\t-0.2069\t0
+w:i cried\t0\t-0.2065
+w:i die\t0\t0.2401
+w:i do\t0.3551\t-0.4839
+w:i dont\t-0.8217\t0
+w:i fainted\t0.9534\t-0.2962
+w:i feel\t0.4178\t0.5826
+w:i felt\t-0.3759\t0
+w:i finally\t0\t0.6247
+w:i gave\t0\t-0.6878
+w:i get\t-0.5614\t0
+w:i go\t0\t-0.2881
+w:i googled\t0\t0.3448
+w:i had\t-0.6493\t0
+w:i have\t-0.7663\t1.0062
+w:i hear\t0.2258\t0
+w:i hit\t0\t0.4775
+w:i hope\t-0.4406\t0.7381
+w:i just\t-0.2140\t0.5847
+w:i keep\t0.7320\t0.6666
+w:i killed\t0\t-0.2687
+w:i know\t-0.2087\t0.8236
+w:i looked\t0\t0.2624
+w:i love\t0\t0.3750
+w:i loved\t0\t0.3572
+w:i may\t0.2149\t0
+w:i mean\t0\t0.2288
+w:i might\t-0.2900\t0
+w:i move\t0\t0.2889
+w:i need\t-0.4850\t-0.3321
+w:i not\t0\t0.3717
+w:i overdosed\t0.8879\t-0.5334
+w:i pass\t0.3289\t0
+w:i passed\t0.4095\t0
+w:i past\t0.7407\t0
+w:i pee\t0.3959\t0
+w:i peed\t0.6061\t0
+w:i probably\t0\t0.2118
+w:i promise\t0\t-0.3754
+w:i quit\t-0.2774\t0
+w:i relapsed\t0\t0.2255
+w:i said\t0\t-0.4076
+w:i saw\t-0.2815\t0
+w:i scratch\t0\t0.3850
+w:i see\t0.3309\t0
+w:i should\t-0.2779\t0.6586
+w:i slit\t0\t0.3537
+w:i stand\t0\t-0.3908
+w:i started\t-0.2601\t0.4348
+w:i still\t0.2375\t0
+w:i stopped\t-0.2309\t0
+w:i swallowed\t-0.4970\t1.0939
+w:i take\t0\t-0.3151
+w:i think\t2.1287\t-0.3058
+w:i tied\t0\t0.5157
+w:i took\t0.7080\t0.3350
+w:i tried\t0\t0.3618
+w:i trust\t0\t-0.4921
+w:i wake\t0\t0.2405
+w:i want\t-0.8158\t0.3549
+w:i welcome\t0\t0.3220
+w:i went\t0\t0.2700
+w:i will\t0\t-0.2894
+w:i wish\t-0.2201\t1.1270
+w:i wont\t-0.8218\t1.2694
+w:id\t-0.2861\t-0.3569
+w:id be\t0\t0.3961
+w:id kill\t0\t-0.3616
+w:id love\t0\t-0.3255
+w:if\t-0.3511\t0.4714
+w:if i\t-0.4950\t0.3592
+w:if it\t0\t-0.4161
+w:if ketamine\t0.2931\t0
+w:if nothing\t0\t0.2035
+w:if the\t0\t0.4654
+w:ill\t-0.6538\t0.8153
+w:ill be\t-0.2172\t0.5468
+w:ill do\t0\t0.2130
+w:ill hear\t0\t0.2137
+w:ill just\t0\t0.2270
+w:ill need\t0\t-0.2015
+w:ill still\t0\t0.3399
+w:im\t-0.4500\t0
+w:im a\t0\t0.3817
+w:im about\t0.2044\t0
+w:im afraid\t0\t0.2277
+w:im allergic\t0\t-0.4051
+w:im at\t0\t0.8953
+w:im better\t0\t0.2592
+w:im bleeding\t0.4563\t-0.3013
+w:im burning\t0\t0.3382
+w:im checking\t-0.2684\t0.4755
+w:im considering\t0\t0.2029
+w:im coughing\t0.3922\t0
+w:im counting\t0\t0.3481
+w:im doing\t0\t-0.4851
+w:im drinking\t0.3289\t0
+w:im dying\t1.0136\t-0.5550
+w:im exhausted\t0\t-0.2002
+w:im finally\t0\t-0.5945
+w:im giving\t0\t0.3334
+w:im going\t0\t0.9756
+w:im having\t1.0197\t-0.6555
+w:im hoarding\t0\t0.3275
+w:im in\t0\t-0.2135
+w:im just\t0\t0.3545
+w:im late\t0\t-0.3462
+w:im learning\t0\t-0.2527
+w:im looking\t0\t-0.2489
+w:im not\t-0.2285\t0.5925
+w:im officially\t0\t0.3017
+w:im ok\t-0.3490\t0
+w:im on\t0\t0.2844
+w:im over\t0\t-0.2893
+w:im overwhelmed\t0\t0.3448
+w:im parked\t0\t0.3459
+w:im peeing\t0.3361\t-0.2723
+w:im ready\t0\t0.3404
+w:im running\t0\t0.2326
+w:im safe\t-0.2049\t0
+w:im saving\t-0.2142\t0.6342
+w:im scared\t0.2313\t0.4994
+w:im seeing\t0.5777\t-0.2960
+w:im seizing\t0.3981\t0
+w:im sitting\t0\t0.2475
+w:im sleeping\t0\t-0.2510
+w:im so\t-0.3080\t0
+w:im sorry\t0\t1.2667
+w:im starting\t0\t-0.3871
+w:im still\t-0.2505\t-0.2821
+w:im struggling\t0.3568\t0
+w:im suffocating\t0.5420\t0
+w:im tapping\t-0.2399\t0.4958
+w:im thinking\t-0.2125\t0.2303
+w:im throwing\t0.2045\t0
+w:im tired\t0\t0.3108
+w:im transferring\t0\t-0.2022
+w:im travelling\t0\t-0.3745
+w:im wheezing\t0.3228\t0
+w:imagining\t0\t0.2565
+w:imagining my\t0\t0.2565
+w:in\t-0.4759\t0.2077
+w:in a\t-0.3570\t-0.5931
+w:in days\t0\t0.2151
+w:in december\t0\t-0.2057
+w:in done\t0\t-0.2587
+w:in front\t-0.2766\t0.5198
+w:in half\t0\t-0.2418
+w:in march\t-0.2183\t-0.2286
+w:in me\t0\t0.2526
+w:in months\t0\t-0.2694
+w:in my\t0.9418\t1.0265
+w:in order\t0\t0.6968
+w:in pain\t0\t-0.2876
+w:in the\t0.7683\t1.1936
+w:in there\t-0.2220\t0
+w:in these\t0\t0.4421
+w:in urine\t-0.2769\t0
+w:increase\t0\t0.2138
+w:increase my\t0\t0.2138
+w:infarto\t0.5177\t-0.2194
+w:inform\t0\t0.2659
+w:inform dr\t0\t0.2659
+w:infusion\t0.2551\t0
+w:infusion and\t0.2545\t0
+w:infusion doesnt\t0\t0.3251
+w:infusion i\t0.2385\t0
+w:infusion kills\t0\t0.2335
+w:infusion would\t0\t0.3223
+w:infusions honestly\t0\t0.4421
+w:inhaler\t0.2120\t0
+w:inhaler isnt\t0.2363\t0
+w:injection\t0.2727\t-0.4060
+w:instead\t-0.4006\t-0.4031
+w:insulin\t0\t0.3956
+w:insulina\t0\t0.2016
+w:insulina seria\t0\t0.2016
+w:insurance\t-0.4363\t-0.8395
+w:insurance company\t0\t-0.5676
+w:insurance should\t0\t0.3889
+w:intake\t0\t-0.4885
+w:intake form\t0\t-0.2604
+w:intake forms\t0\t-0.2280
+w:into\t0.3692\t1.1110
+w:into a\t0\t0.4504
+w:into anaphylactic\t0.2140\t0
+w:into my\t0.3712\t0
+w:into oncoming\t0\t0.2093
+w:into the\t0\t0.5115
+w:ir\t0\t-0.2430
+w:ir todavia\t0\t-0.3219
+w:iron\t0\t0.2619
+w:iron on\t0\t0.2619
+w:is\t1.9127\t-1.8864
+w:is 8\t-0.2711\t0
+w:is a\t-0.2793\t0
+w:is about\t0.3035\t0
+w:is all\t0\t0.3555
+w:is better\t0\t0.3492
+w:is blood\t0\t-0.3353
+w:is chest\t0.2452\t0
 w:is chester\t-0.3158\t0
-w:is closing\t0.2770\t0
-w:is convulsing\t0.3039\t0
-w:is crushing\t0.3509\t0
-w:is done\t0\t0.2651
-w:is dragging\t0.3729\t0
-w:is driving\t0\t-0.4893
-w:is drooping\t0.3800\t0
-w:is fatal\t0\t0.3069
-w:is fine\t-0.8117\t0
-w:is going\t0.6102\t-1.6606
-w:is goodbye\t0\t0.4606
-w:is gushing\t0.5028\t0
-w:is having\t0\t-0.3609
-w:is huge\t0.2305\t0
-w:is in\t-0.6430\t0.9566
-w:is it\t-0.3808\t-0.7361
-w:is killing\t-0.2838\t-0.6996
-w:is many\t1.0573\t-0.3186
-w:is my\t-0.5085\t0.7516
-w:is no\t0\t0.5410
-w:is nothing\t0\t0.4888
-w:is numb\t0.2223\t0
-w:is on\t-0.5534\t0.9220
-w:is over\t-0.2154\t0.2227
-w:is parking\t-0.2019\t0
-w:is pounding\t0.3463\t-0.2773
-w:is really\t0.6338\t0
-w:is saying\t0\t-0.4236
-w:is scratchy\t-0.3762\t0
-w:is seizing\t0.3421\t-0.2015
-w:is self\t0\t0.2805
-w:is set\t0\t0.2216
-w:is slumped\t0.3974\t0
-w:is slurred\t0.2665\t0
-w:is sore\t-0.4259\t0
-w:is standing\t-0.3340\t0.4942
-w:is suicidal\t-0.2148\t0.2924
-w:is swelling\t0.5788\t0
-w:is talking\t0\t0.5289
-w:is that\t-0.3462\t-0.4117
-w:is the\t-0.3169\t0.9929
-w:is there\t-0.3442\t0
-w:is thick\t0.2799\t0
-w:is this\t0\t-0.2658
-w:is threatening\t-0.3289\t0.8512
-w:is through\t0.5417\t0
-w:is too\t0\t0.5990
-w:is turning\t0.5135\t0
-w:is unconscious\t0.4619\t0
-w:is unresponsive\t0.5378\t-0.2108
-w:is usually\t-0.3419\t0
-w:is very\t0.2655\t0
-w:isnt\t0.8936\t-0.5864
-w:isnt answering\t0.2395\t0
-w:isnt breathing\t0.2656\t0
-w:isnt responding\t0.6007\t-0.3191
-w:isnt worth\t0\t0.2513
-w:it\t-1.5757\t1.1640
-w:it all\t0\t0.9513
-w:it anymore\t0\t0.3419
-w:it does\t0\t-0.3140
-w:it in\t0\t-0.2682
-w:it ok\t0\t-0.2317
-w:it on\t0\t-0.3335
-w:it opens\t0\t-0.4133
-w:it passed\t-0.2964\t0
-w:it safe\t0\t-0.3786
-w:it seems\t0\t0.2241
-w:it spurts\t0.3541\t0
-w:it take\t0.5415\t-0.4245
-w:it was\t0\t-0.3677
-w:it went\t0.3018\t0
-w:it will\t0\t0.2194
-w:it wont\t0.4585\t-0.5523
-w:it wore\t0\t-0.6154
-w:itchy\t0.4039\t0
-w:its\t1.1186\t0
-w:its all\t0\t0.2722
-w:its been\t0.4410\t-0.7018
-w:its bleeding\t0.2527\t0
-w:its closing\t0.2240\t0
-w:its going\t0.2412\t-0.2775
-w:its gone\t-0.4558\t0
-w:its hard\t0.4530\t0
-w:its lethal\t0\t0.2384
-w:its never\t0\t0.3089
-w:its time\t0\t0.3866
-w:its too\t0\t0.5538
-w:iv\t0\t-0.5506
-w:ive\t-0.9510\t1.9259
-w:ive been\t-0.6962\t0.3795
-w:ive decided\t0\t0.2861
-w:ive ever\t0.2873\t0
-w:ive got\t0\t0.3270
-w:ive made\t0\t0.2931
-w:ive picked\t0\t0.4414
-w:ive started\t0\t-0.4485
-w:izquierdo\t0.5972\t-0.2464
-w:jaw\t0.6353\t-0.2498
-w:jaw and\t0.2386\t0
-w:jerking\t0.4557\t0
-w:jobs\t0\t-0.3274
-w:jump\t-0.2607\t0.7381
-w:jump off\t0\t0.2599
-w:jump on\t0\t-0.2590
-w:jumping\t-0.2413\t0.6541
-w:jumping in\t0\t0.2930
-w:jumping off\t0\t0.3611
-w:just\t-0.7147\t0.4310
-w:just a\t0\t-0.2658
-w:just anxious\t0\t-0.2275
-w:just call\t0\t-0.2259
-w:just collapsed\t0.7562\t0
-w:just curious\t0\t-0.2804
-w:just die\t0\t0.3305
-w:just disappear\t0\t0.2172
-w:just end\t0\t0.3579
-w:just exhausted\t0\t-0.2912
-w:just fade\t0\t0.5166
-w:just go\t0\t0.2592
-w:just googling\t0\t0.2658
-w:just had\t0.6457\t0
-w:just me\t-0.2365\t-0.2977
-w:just need\t0\t-0.6133
-w:just now\t0.2220\t0
-w:just passed\t0.2834\t0
-w:just planning\t0\t-0.3884
-w:just really\t0\t-0.3267
-w:just sat\t0\t0.2332
-w:just sleep\t0\t0.4622
-w:just sore\t0\t-0.3399
-w:just staring\t0.6014\t0
-w:just stop\t0\t0.3596
-w:just stops\t-0.2654\t0.5579
-w:just swallowed\t-0.3003\t0.4459
-w:just texted\t0\t0.2123
-w:just tired\t0\t-0.7030
-w:just took\t0\t0.2025
-w:just want\t-0.3317\t0.2338
-w:just wanted\t0\t0.3051
-w:keep\t0.4067\t1.0620
-w:keep almost\t0.2069\t0
-w:keep blacking\t0.3925\t-0.2602
-w:keep fainting\t0.3612\t-0.3139
-w:keep going\t-0.5804\t0.7415
-w:keep having\t0\t0.2276
-w:keep imagining\t0\t0.2642
-w:keep living\t0\t0.3759
-w:keep losing\t0.5243\t0
-w:keep my\t0\t-0.3853
-w:keep passing\t0.3479\t-0.2360
-w:keep picturing\t0\t0.2492
-w:keep punching\t0\t0.2220
-w:keep water\t0.3035\t0
-w:keep wondering\t0\t0.2063
-w:keeps\t0.2534\t0.2023
-w:keeps hearing\t0.4006\t0
-w:keeps saying\t-0.2999\t0.2380
-w:ketamine\t0\t-0.6388
-w:ketamine cause\t-0.3105\t0
-w:ketamine nasal\t0\t0.4105
-w:ketamine spray\t0.5585\t0
-w:ketamine would\t0\t0.2286
-w:kicking\t0\t-0.4571
-w:kicking lol\t0\t-0.2811
-w:kid\t1.2946\t-0.6845
-w:kid drank\t0.3453\t0
-w:kid got\t0.5585\t0
-w:kid swallowed\t0.6769\t-0.3873
-w:kids\t-0.2042\t1.1808
-w:kids i\t0\t0.4728
-w:kids need\t0\t-0.2191
-w:kids that\t0\t0.2072
-w:kids without\t0\t-0.3061
-w:kill\t-0.4188\t0
-w:kill for\t0\t-0.3283
-w:kill herself\t0\t0.3184
-w:kill himself\t0\t0.3871
-w:kill me\t0\t-0.2698
-w:kill myself\t0\t0.4076
-w:kill this\t0\t-0.3871
-w:kill to\t0\t-0.2333
-w:kill yourself\t0\t0.2941
-w:killed\t0\t-0.5655
-w:killed me\t0\t-0.2473
-w:killing\t-0.7527\t0
-w:killing me\t-0.3948\t-0.7975
-w:killing myself\t0\t0.7269
-w:killingsworth\t0\t-0.2163
-w:kills\t0\t0.2534
-w:kills me\t0\t0.2534
-w:kind\t0\t0.5579
-w:kind of\t0\t0.4327
-w:kinda\t0\t0.2290
-w:kitchen\t0.7124\t0.4266
-w:kitchen a\t0\t0.2864
-w:kitchen table\t0\t0.3506
-w:kms\t-0.2532\t1.8050
-w:kms fr\t0\t0.4507
-w:kms kms\t0\t0.3076
-w:knee\t-0.3630\t-0.4104
-w:knees\t0\t-0.2523
-w:knife\t0\t0.4243
-w:knife and\t0\t0.3265
-w:knives\t0\t0.2864
-w:knives in\t0\t0.2864
-w:know\t0\t0.8685
-w:know how\t0\t0.5597
-w:know if\t0\t-0.3314
-w:know what\t0\t0.2660
-w:know where\t0.4162\t0
-w:know why\t0\t0.2600
-w:la\t0.6291\t0.2217
-w:la cara\t0.9162\t-0.4907
-w:la cita\t0\t-0.2605
-w:la garganta\t0.5246\t-0.2081
-w:la infusion\t-0.4411\t0
-w:la lengua\t0.3480\t0
-w:la mano\t0\t0.2169
-w:la muerte\t0\t0.4764
-w:la pena\t0\t0.3353
-w:la pistola\t0\t0.2169
-w:la soga\t0\t0.3889
-w:la vida\t0\t0.6091
-w:labios\t0.3752\t0
-w:lado\t0.4169\t-0.2797
-w:landlord\t0\t-0.2195
-w:landlord about\t0\t-0.2195
-w:las\t0\t0.5257
-w:las venas\t0\t0.3557
-w:last\t-0.9175\t0.4393
-w:last infusion\t0\t-0.2180
-w:last message\t0\t0.2940
-w:last month\t0\t-0.2331
-w:last night\t-0.2550\t0.8637
-w:last one\t0\t-0.2384
-w:last time\t0\t0.4313
-w:last week\t0\t0.4698
-w:lasted\t0.2009\t0
-w:lasted 5\t0.2009\t0
-w:late\t-0.5621\t-1.4232
-w:late again\t0\t-0.4887
-w:late husband\t0\t0.3660
-w:lately\t-0.4049\t0
-w:later\t0\t-0.2573
-w:le\t0.5337\t0
-w:le encuentro\t0\t0.2265
-w:le hincharon\t0.3752\t0
-w:learning\t0\t-0.2499
-w:learning to\t0\t-0.2499
-w:left\t0.6060\t0.3737
-w:left angry\t0\t0.2490
-w:left arm\t0.7191\t-0.3713
-w:left side\t1.0648\t-0.4776
-w:left to\t-0.2066\t0.5832
-w:leg\t0\t-0.3055
-w:legs all\t0.2393\t0
-w:legs feel\t-0.2116\t0
-w:lengua\t0.3480\t0
-w:less\t0\t-0.4931
-w:less for\t0\t-0.2288
-w:less pain\t0\t-0.2643
-w:let me\t0\t0.3400
-w:let this\t0\t-0.3460
-w:lethal\t0\t0.9943
-w:lethal amount\t0\t0.5218
-w:lets\t0\t-0.3608
-w:lets me\t0\t-0.3608
-w:letter to\t0\t-0.3887
-w:letters\t0\t0.5145
-w:letters to\t0\t0.2452
-w:lie\t0\t-0.3273
-w:lie down\t0\t-0.3285
-w:life\t-0.5097\t2.3323
-w:life again\t0\t-0.3967
-w:life back\t0\t-0.3481
-w:life came\t0.3718\t0
-w:life has\t0\t0.2060
-w:life honestly\t0\t-0.3626
-w:life insurance\t0\t0.5417
-w:life is\t0\t0.4124
-w:life isnt\t0\t0.2513
-w:life with\t0\t-0.4277
-w:lift\t0.4838\t-0.3227
-w:lift my\t0.2668\t0
-w:lifted\t-0.2310\t0
-w:lifted honestly\t-0.2310\t0
-w:lighter\t-0.3256\t0
-w:lighter since\t-0.2310\t0
-w:lightheaded\t0\t-0.2167
-w:like\t0.8068\t0
-w:like crazy\t0.2126\t0
-w:like dr\t0\t-0.2594
-w:like driving\t0\t0.3353
-w:like dying\t-0.3114\t0.5027
-w:like ending\t-0.2099\t0.4109
-w:like giving\t-0.2619\t0
-w:like going\t0\t-0.2552
-w:like im\t1.8466\t-0.9821
-w:like its\t0.5144\t-0.3163
-w:like jumping\t-0.2015\t0.4239
-w:like killing\t0\t0.2958
-w:like many\t-0.3556\t0.4595
-w:like my\t0.4189\t-0.2455
-w:like myself\t0\t-1.0441
-w:like the\t-0.2201\t0
-w:like theres\t0\t0.2751
-w:like this\t-0.3137\t1.0456
-w:like you\t0\t-0.3304
-w:like yours\t0\t-0.2083
-w:line\t0\t0.3083
-w:lined\t0\t0.4346
-w:lined up\t0\t0.4346
-w:lips\t1.9636\t-0.8381
-w:lips and\t0.2779\t0
-w:lips are\t0.6430\t-0.3658
-w:lips look\t0.5460\t0
-w:lips purple\t0.2050\t0
-w:liquid\t0\t-0.2059
-w:lista\t0\t0.3889
-w:little\t-0.8594\t-0.6661
-w:live\t-0.3569\t0.2230
-w:live again\t0\t-0.5680
-w:live anymore\t0\t0.3581
-w:live for\t0\t0.3654
-w:live like\t0\t0.2445
-w:live without\t0\t-0.6651
-w:living\t-0.7019\t1.5605
-w:living like\t0\t0.2042
-w:loaded\t0\t0.3448
-w:locked\t0\t0.3453
-w:lol\t-1.5052\t-1.9875
-w:long\t0.4132\t-0.5934
-w:long does\t0.4361\t-0.4191
-w:long for\t0\t0.2632
-w:long pauses\t0.2550\t0
-w:longer\t-0.3792\t1.1018
-w:look\t0.2664\t0.4921
-w:look after\t0\t0.4731
-w:look bluish\t0.2380\t0
-w:look dusky\t0.4332\t0
-w:looked\t0\t0.3172
-w:looked up\t0\t0.3345
-w:looking\t-0.3296\t0.5332
-w:looking up\t0\t0.2795
-w:looks\t0.2728\t0
-w:los\t0\t0.3952
-w:los brazos\t0\t0.4345
-w:los labios\t0.3752\t0
-w:losing\t0.5022\t0
-w:losing consciousness\t0.5243\t0
-w:lost my\t0.2248\t0
-w:lost the\t-0.2157\t0
-w:lot\t0.5689\t-0.2002
-w:lot more\t0\t-0.4442
-w:lot of\t0\t0.3687
-w:lot with\t0.2014\t0
-w:lots\t0.5010\t0
-w:lots of\t0.5010\t0
-w:love them\t0\t0.3136
-w:love to\t0\t-0.3432
-w:loved\t0\t0.3663
-w:loved them\t0\t0.3663
-w:low\t-0.2230\t-0.3908
-w:lower\t-0.2181\t0
-w:lowkey\t0\t0.3211
-w:lowkey planning\t0\t0.2867
-w:luchar\t0\t0.4682
-w:made\t-0.2692\t0
-w:made me\t0\t-0.3315
-w:made my\t0\t0.2084
-w:make\t-0.5251\t0.3735
-w:make it\t-0.4066\t0
-w:makes\t0\t-0.3731
+w:is closing\t0.2996\t0
+w:is convulsing\t0.3316\t0
+w:is crushing\t0.3589\t0
+w:is done\t0\t0.2790
+w:is dragging\t0.3190\t0
+w:is driving\t0\t-0.4688
+w:is drooping\t0.3892\t0
+w:is fainting\t0.2773\t0
+w:is fatal\t0\t0.2797
+w:is fine\t-0.7747\t0
+w:is gasping\t0.2013\t0
+w:is going\t0.6526\t-1.5794
+w:is goodbye\t0\t0.4043
+w:is gushing\t0.5454\t0
+w:is having\t0.2154\t-0.3406
+w:is in\t-0.5931\t0.8323
+w:is it\t0\t-0.7670
+w:is killing\t-0.2377\t-0.7137
+w:is many\t0.5318\t-0.3626
+w:is my\t-0.5194\t0.8009
+w:is no\t0\t0.5478
+w:is nothing\t0\t0.4827
+w:is numb\t0.2499\t0
+w:is on\t-0.5104\t0.9047
+w:is over\t-0.2063\t0.2195
+w:is pounding\t0.3618\t-0.2972
+w:is real\t0.2335\t0
+w:is really\t0.5999\t0
+w:is safe\t0.2931\t0
+w:is saying\t0\t-0.4028
+w:is scratchy\t-0.3754\t0
+w:is seizing\t0.3343\t0
+w:is self\t0\t0.2826
+w:is slumped\t0.3867\t0
+w:is slurred\t0.2723\t0
+w:is sore\t-0.4077\t0
+w:is standing\t-0.2888\t0.4506
+w:is suicidal\t-0.2106\t0.2801
+w:is swelling\t0.6306\t0
+w:is talking\t0\t0.6116
+w:is that\t-0.6849\t-0.4190
+w:is the\t-0.5454\t1.3823
+w:is there\t-0.3893\t0
+w:is thick\t0.2197\t0
+w:is this\t0\t-0.2766
+w:is threatening\t-0.3255\t0.8314
+w:is through\t0.5626\t0
+w:is too\t0\t0.5562
+w:is turning\t0.4948\t0
+w:is unconscious\t0.4616\t0
+w:is unresponsive\t0.5730\t-0.2153
+w:is usually\t-0.3399\t0
+w:is very\t0.2422\t0
+w:isnt\t0.8519\t-0.6196
+w:isnt answering\t0.2396\t0
+w:isnt breathing\t0.2791\t0
+w:isnt responding\t0.5690\t-0.3006
+w:isnt worth\t0\t0.2609
+w:it\t-1.5742\t1.2369
+w:it all\t0\t0.9106
+w:it anymore\t0\t0.3769
+w:it does\t0\t-0.2883
+w:it in\t0\t-0.2609
+w:it normal\t0.2515\t0
+w:it ok\t0\t-0.2332
+w:it on\t0\t-0.3506
+w:it opens\t0\t-0.4101
+w:it passed\t-0.3183\t0
+w:it safe\t0\t-0.3679
+w:it seems\t0\t0.2365
+w:it spurts\t0.3001\t0
+w:it take\t0.5123\t-0.3723
+w:it takes\t0\t0.2538
+w:it to\t0\t0.2878
+w:it tomorrow\t0\t-0.2313
+w:it was\t0\t-0.3036
+w:it went\t0.2871\t0
+w:it will\t0\t0.2093
+w:it wont\t0.4151\t-0.5519
+w:it wore\t0\t-0.5668
+w:itchy\t0.3958\t0
+w:its\t1.2832\t0
+w:its all\t0\t0.2772
+w:its been\t0.6738\t-0.7845
+w:its bleeding\t0.2493\t0
+w:its day\t0.2379\t-0.2128
+w:its going\t0\t-0.2708
+w:its gone\t-0.4756\t0
+w:its hard\t0.4105\t0
+w:its never\t0\t0.2955
+w:its over\t0\t0.2079
+w:its time\t0\t0.4288
+w:its too\t0\t0.5451
+w:iv\t0\t-0.5713
+w:ive\t-0.9825\t1.8750
+w:ive been\t-0.6815\t0.3659
+w:ive decided\t0\t0.2344
+w:ive ever\t0.3058\t0
+w:ive got\t0\t0.3911
+w:ive made\t0\t0.3468
+w:ive picked\t0\t0.4299
+w:ive started\t0\t-0.4271
+w:izquierdo\t0.6009\t-0.2460
+w:jaw\t0.5581\t-0.2463
+w:jaw and\t0.2197\t0
+w:jerking\t0.5061\t0
+w:jobs\t0\t-0.3155
+w:juice\t0.4493\t0
+w:jump\t-0.2560\t0.7244
+w:jump off\t0\t0.2536
+w:jump on\t0\t-0.2501
+w:jumping\t-0.2266\t0.6553
+w:jumping in\t0\t0.2922
+w:jumping off\t0\t0.3631
+w:junte los\t0\t-0.2443
+w:junte suficientes\t0\t0.2692
+w:just\t-0.8128\t0.4991
+w:just a\t0\t-0.2420
+w:just anxious\t0\t-0.2301
+w:just call\t0\t-0.2048
+w:just collapsed\t0.7145\t0
+w:just curious\t0\t-0.2876
+w:just die\t0\t0.3073
+w:just disappear\t0\t0.2037
+w:just end\t0\t0.3328
+w:just exhausted\t0\t-0.2942
+w:just fade\t0\t0.5072
+w:just frustrated\t0\t-0.2034
+w:just go\t0\t0.2492
+w:just googling\t0\t0.2765
+w:just had\t0.5327\t0
+w:just hit\t0.2706\t0
+w:just me\t-0.2028\t-0.2927
+w:just need\t0\t-0.5808
+w:just passed\t0.2696\t0
+w:just planning\t0\t-0.3874
+w:just really\t0\t-0.3101
+w:just sitting\t-0.2308\t0.5262
+w:just sleep\t0\t0.4578
+w:just sore\t0\t-0.3224
+w:just staring\t0.6036\t-0.2058
+w:just stop\t0\t0.3223
+w:just stops\t-0.2206\t0.4329
+w:just swallowed\t-0.3208\t0.3838
+w:just tired\t0\t-0.6799
+w:just took\t0\t0.2248
+w:just want\t-0.3514\t0.2167
+w:just wanted\t0\t0.2908
+w:keep\t0.3284\t1.0958
+w:keep almost\t0.2032\t0
+w:keep blacking\t0.3590\t-0.2595
+w:keep fainting\t0.2539\t-0.2853
+w:keep going\t-0.6062\t0.7054
+w:keep having\t0\t0.2156
+w:keep imagining\t0\t0.2565
+w:keep living\t0\t0.3579
+w:keep losing\t0.4971\t0
+w:keep my\t0\t-0.3518
+w:keep passing\t0.3024\t-0.2469
+w:keep picturing\t0\t0.2500
+w:keep staring\t0\t0.4313
+w:keep talking\t0.4339\t-0.2293
+w:keep water\t0.2662\t0
+w:keep wondering\t-0.2061\t0.2086
+w:keeps\t0.2805\t0
+w:keeps hearing\t0.3146\t0
+w:keeps saying\t-0.3364\t0.2471
+w:ketamina\t0.4060\t0
+w:ketamine\t0\t-0.7684
+w:ketamine cause\t-0.4134\t0
+w:ketamine changed\t-0.2370\t0
+w:ketamine is\t0.2931\t0
+w:ketamine nasal\t0\t0.4097
+w:ketamine spray\t0.4650\t0
+w:ketamine would\t0\t0.2183
+w:kicking\t0\t-0.4370
+w:kicking lol\t0\t-0.2587
+w:kid\t1.2131\t-0.6612
+w:kid drank\t0.3844\t0
+w:kid got\t0.4650\t0
+w:kid swallowed\t0.6518\t-0.3635
+w:kids\t-0.2415\t1.1715
+w:kids i\t0\t0.4681
+w:kids need\t0\t-0.2161
+w:kids without\t0\t-0.2851
+w:kill\t-0.4336\t0
+w:kill for\t0\t-0.3229
+w:kill herself\t0\t0.3072
+w:kill himself\t0\t0.3146
+w:kill me\t0\t-0.2676
+w:kill myself\t0\t0.3778
+w:kill this\t0\t-0.3688
+w:kill to\t0\t-0.2398
+w:kill yourself\t0\t0.2834
+w:killed\t0\t-0.3414
+w:killed himself\t0\t0.3394
+w:killed me\t0\t-0.2930
+w:killing\t-0.7052\t-0.2154
+w:killing me\t-0.3699\t-0.8069
+w:killing myself\t0\t0.6661
+w:killingsworth\t0\t-0.2262
+w:kills\t0\t0.4931
+w:kills himself\t0\t0.2595
+w:kills me\t0\t0.2335
+w:kind\t0\t0.5274
+w:kind of\t0\t0.4076
+w:kinda\t0\t0.2191
+w:kitchen\t0.6805\t0.2761
+w:kitchen a\t0\t0.2437
+w:kitchen table\t0\t0.3518
+w:kms\t-0.2642\t1.7424
+w:kms fr\t0\t0.4336
+w:kms kms\t0\t0.2833
+w:knee\t-0.3968\t-0.4161
+w:knees\t0\t-0.2500
+w:knife\t-0.2160\t0.8195
+w:knife and\t0\t0.2986
+w:knife block\t0\t0.4313
+w:knives\t0\t0.2437
+w:knives in\t0\t0.2437
+w:know\t0.2751\t0.7545
+w:know how\t0\t0.5189
+w:know if\t0.2137\t-0.3571
+w:know what\t0.3317\t0
+w:know where\t0.3188\t0
+w:know why\t0\t0.2480
+w:la\t1.1697\t0
+w:la cara\t0.7634\t-0.4898
+w:la cita\t0\t-0.2246
+w:la dosis\t0\t0.2367
+w:la espalda\t-0.2255\t0
+w:la garganta\t0.4857\t-0.2092
+w:la infusion\t-0.4990\t0
+w:la ketamina\t0.4060\t0
+w:la lengua\t0.2944\t0
+w:la mano\t0\t0.2618
+w:la muerte\t0\t0.4919
+w:la pena\t0\t0.3618
+w:la pistola\t0\t0.2618
+w:la presion\t0.6584\t0
+w:la soga\t0\t0.4342
+w:la vida\t-0.2054\t0.6604
+w:labios\t0.3198\t0
+w:lado\t0.3176\t-0.2626
+w:landlord\t0\t-0.2029
+w:landlord about\t0\t-0.2029
+w:las\t-0.2111\t0.6007
+w:las venas\t0\t0.3470
+w:last\t-1.0383\t0.3982
+w:last infusion\t0\t-0.2156
+w:last message\t0\t0.2864
+w:last month\t0\t-0.2400
+w:last night\t-0.2384\t0.8571
+w:last one\t0\t-0.2299
+w:last text\t0\t0.4491
+w:last time\t0\t0.3809
+w:last until\t0\t-0.3784
+w:last week\t0\t0.3924
+w:late\t-0.5522\t-1.3618
+w:late again\t0\t-0.4498
+w:late husband\t0\t0.3485
+w:lately\t-0.3770\t0
+w:later\t0\t-0.2282
+w:laughing\t0\t-0.2133
+w:laughing at\t0\t-0.2133
+w:le\t0.5151\t0
+w:le encuentro\t0\t0.2456
+w:le hincharon\t0.3198\t0
+w:learning\t0\t-0.2527
+w:learning to\t0\t-0.2527
+w:left\t0.5876\t0.3984
+w:left a\t-0.2026\t0
+w:left angry\t0\t0.2524
+w:left arm\t0.7401\t-0.3616
+w:left for\t-0.2072\t0
+w:left in\t0\t0.2052
+w:left side\t1.0986\t-0.4910
+w:left to\t-0.2249\t0.5756
+w:leg\t0\t-0.2902
+w:legs all\t0.2357\t0
+w:lengua\t0.2944\t0
+w:less\t0\t-0.4885
+w:less for\t0\t-0.2262
+w:less pain\t0\t-0.2622
+w:let me\t0\t0.2984
+w:let this\t0\t-0.3184
+w:lethal\t0\t1.1516
+w:lethal amount\t0\t0.4571
+w:lethal dose\t0\t0.4617
+w:lets\t0\t-0.3611
+w:lets me\t0\t-0.3611
+w:letter to\t0\t-0.3576
+w:letters\t0\t0.5230
+w:letters to\t0\t0.2826
+w:lie\t0\t-0.3167
+w:lie down\t0\t-0.3218
+w:life\t-0.3638\t2.1858
+w:life again\t0\t-0.3871
+w:life back\t0\t-0.3599
+w:life came\t0.2815\t0
+w:life has\t0\t0.2001
+w:life honestly\t0\t-0.3755
+w:life insurance\t0\t0.5147
+w:life is\t0\t0.3891
+w:life isnt\t0\t0.2609
+w:life just\t0.2706\t0
+w:life with\t0\t-0.4063
+w:lift\t0.4449\t-0.3191
+w:lift my\t0.2576\t0
+w:lifted\t-0.2474\t0
+w:lifted honestly\t-0.2474\t0
+w:lighter\t-0.3416\t0
+w:lighter since\t-0.2474\t0
+w:lightheaded\t0\t-0.2222
+w:like\t1.0285\t0
+w:like cranberry\t0.4493\t0
+w:like dr\t0\t-0.2176
+w:like driving\t0\t0.3380
+w:like dying\t-0.3299\t0.4881
+w:like ending\t-0.2149\t0.4067
+w:like giving\t-0.2547\t0
+w:like going\t0\t-0.2351
+w:like im\t1.7313\t-0.9457
+w:like its\t0.4323\t-0.2988
+w:like jumping\t0\t0.4360
+w:like killing\t0\t0.2771
+w:like many\t-0.4086\t0.3825
+w:like my\t0.4125\t-0.2523
+w:like myself\t0\t-0.9777
+w:like shes\t0.2659\t0
+w:like someone\t0.2555\t0
+w:like the\t-0.2144\t0
+w:like theres\t0\t0.2790
+w:like this\t-0.3594\t1.0397
+w:like you\t0\t-0.3186
+w:line\t0\t0.2785
+w:lined\t0\t0.5721
+w:lined up\t0\t0.5721
+w:lips\t1.8557\t-0.8430
+w:lips and\t0.3325\t0
+w:lips are\t0.6020\t-0.3354
+w:lips look\t0.5597\t-0.2002
+w:liquid\t0\t-0.2040
+w:lista\t0\t0.4342
+w:little\t-0.9371\t-0.6743
+w:live\t-0.4000\t0.2700
+w:live again\t0\t-0.5409
+w:live anymore\t0\t0.3869
+w:live for\t0\t0.3542
+w:live like\t0\t0.2276
+w:live without\t0\t-0.6625
+w:liver\t0\t0.2177
+w:liver failure\t0\t0.2177
+w:living\t-0.6771\t1.4788
+w:lo\t-0.2098\t0
+w:loaded\t0\t0.3142
+w:locked\t0\t0.2873
+w:lol\t-1.5756\t-1.9880
+w:long\t0.3659\t-0.6113
+w:long does\t0.4031\t-0.4238
+w:long for\t0\t0.2469
+w:long pauses\t0.2193\t0
+w:longer\t-0.4193\t1.1440
+w:look\t0.2688\t0.4375
+w:look after\t0\t0.4425
+w:look bluish\t0.2663\t0
+w:look dusky\t0.4246\t0
+w:looked\t0\t0.2903
+w:looked up\t0\t0.3051
+w:looking\t-0.5143\t0.7953
+w:looking at\t-0.2138\t0.3442
+w:looking down\t0\t0.3328
+w:looking up\t0\t0.2162
+w:looks\t0.7535\t-0.2864
+w:looks like\t0.5270\t0
+w:los\t0.3348\t0.3218
+w:los brazos\t0\t0.4229
+w:los cuchillos\t0\t0.2744
+w:los labios\t0.3198\t0
+w:los many\t0.3356\t0
+w:los papeles\t0\t-0.2443
+w:losing\t0.4788\t0
+w:losing consciousness\t0.4971\t0
+w:lot\t0.4272\t0
+w:lot more\t0\t-0.4146
+w:lot of\t0\t0.3433
+w:lots\t0.4253\t0
+w:lots of\t0.4253\t0
+w:love them\t0\t0.2932
+w:love to\t0\t-0.3255
+w:loved\t0\t0.3572
+w:loved them\t0\t0.3572
+w:low\t-0.2067\t-0.3873
+w:low sugar\t0\t-0.2076
+w:lower\t-0.2316\t0
+w:lowkey\t0\t0.3132
+w:lowkey planning\t0\t0.2815
+w:luchar\t0\t0.3959
+w:made\t-0.3524\t0
+w:made me\t0\t-0.3432
+w:make\t-0.5665\t0.5726
+w:make it\t-0.4424\t0.3551
+w:makes\t0\t-0.3763
 w:makes me\t0\t-0.3159
-w:making\t0.4318\t-0.2813
-w:making any\t0.2379\t0
-w:mama\t0.6284\t-0.2905
-w:manana\t0\t0.4472
-w:mano\t0\t0.2169
-w:many\t1.0251\t-1.2113
-w:many after\t0.4753\t0
-w:many and\t0\t0.2132
-w:many at\t-0.4062\t0
-w:many breath\t-0.4331\t0
-w:many hours\t-0.2947\t0
-w:many is\t0.4813\t0
-w:many many\t1.1363\t0
-w:many min\t0.3851\t0
-w:many of\t0.4442\t0
-w:many out\t-0.2283\t0
-w:many over\t0.3213\t-0.2494
-w:many pills\t0.9493\t-0.7956
-w:many today\t-0.3771\t0
-w:march\t-0.2141\t-0.2271
-w:maria\t0\t-0.2163
-w:maria killingsworth\t0\t-0.2163
-w:martes\t0\t-0.4132
-w:mas\t0\t0.3505
-w:mas con\t0\t0.4060
-w:mas tiempo\t0\t-0.3358
-w:matar\t-0.3820\t0.7299
-w:matar esta\t0\t0.2876
-w:matarme\t0\t0.4528
-w:matters anymore\t0\t0.2825
-w:max\t0\t0.2384
-w:max dose\t0\t0.2384
-w:may\t0\t-0.2494
-w:maybe\t0\t0.3044
-w:me\t-0.4822\t0.5708
-w:me a\t0\t0.2969
-w:me again\t0\t0.4005
-w:me ahogo\t0.5532\t-0.2745
-w:me at\t0.2559\t0
-w:me cierra\t0.4682\t0
-w:me despedi\t0\t0.2034
-w:me duele\t0.2825\t-0.5878
-w:me esta\t0.3790\t0
-w:me estoy\t0.7449\t0
-w:me falta\t0.5808\t0
-w:me frightened\t0.2878\t0
-w:me here\t0\t0.2067
-w:me hincha\t0.3480\t0
-w:me if\t0\t-0.4883
-w:me in\t0\t0.5392
-w:me is\t0\t0.4124
-w:me last\t0\t-0.2204
-w:me muera\t0\t0.2318
-w:me muero\t0\t0.4027
-w:me now\t0\t0.6319
-w:me out\t0\t0.2955
-w:me really\t-0.2622\t0
-w:me rindo\t0\t0.5892
-w:me siento\t0\t0.3968
-w:me sleep\t0\t-0.2460
-w:me that\t0\t0.2255
-w:me the\t0\t-0.3402
-w:me to\t-0.2229\t0
-w:me tome\t0\t0.2926
-w:me up\t0\t-0.3627
-w:me voy\t0\t0.7662
+w:making\t0.4093\t-0.2894
+w:making any\t0.2156\t0
+w:mama\t0.5704\t-0.2707
+w:manana\t0\t0.5359
+w:mano\t0\t0.2618
+w:many\t1.6063\t-1.0568
+w:many after\t0.2950\t0
+w:many and\t0.2494\t0
+w:many at\t-0.4212\t0
+w:many benadryl\t0\t0.4685
+w:many breath\t-0.4335\t0
+w:many hours\t-0.3204\t0
+w:many is\t0.4033\t0
+w:many many\t1.0376\t-0.3144
+w:many min\t0.3425\t0
+w:many of\t0.2503\t0.2916
+w:many out\t-0.2443\t0
+w:many over\t0\t-0.3233
+w:many pills\t0.7271\t-0.8463
+w:many today\t-0.4760\t0
+w:many years\t-0.2164\t0
+w:marca\t0.3223\t0
+w:marca many\t0.3223\t0
+w:march\t-0.2183\t-0.2286
+w:march and\t-0.2032\t0
+w:maria\t0\t-0.2262
+w:maria killingsworth\t0\t-0.2262
+w:martes\t0\t-0.3895
+w:mas\t-0.2016\t0.3043
+w:mas con\t0\t0.3846
+w:mas tiempo\t0\t-0.3219
+w:matar\t-0.3763\t0.6885
+w:matar esta\t0\t0.2529
+w:matarme\t0\t0.4347
+w:matter\t0.2280\t0
+w:matter for\t0.2285\t0
+w:matters anymore\t0\t0.3116
+w:may\t0\t-0.2244
+w:maybe\t0\t0.3860
+w:me\t-0.2795\t0.4927
+w:me a\t0\t0.2880
+w:me again\t0\t0.2606
+w:me ahogo\t0.4802\t-0.2696
+w:me anymore\t0\t-0.5118
+w:me at\t0.2490\t0
+w:me cierra\t0.4312\t0
+w:me dio\t0.2291\t0
+w:me duele\t0.2966\t-0.5552
+w:me esta\t0.2195\t0
+w:me estoy\t0.6946\t0
+w:me falta\t0.5543\t0
+w:me frightened\t0.2368\t0
+w:me hincha\t0.2944\t0
+w:me if\t0\t-0.4726
+w:me in\t0\t0.5307
+w:me is\t0\t0.3988
+w:me last\t0\t-0.2134
+w:me marca\t0.3223\t0
+w:me much\t0\t0.2712
+w:me muera\t0\t0.2298
+w:me muero\t0\t0.3760
+w:me now\t0\t0.6148
+w:me quiero\t0\t0.2042
+w:me really\t-0.2639\t0
+w:me rindo\t0\t0.6024
+w:me ronda\t0\t0.2189
+w:me salen\t0.3695\t0
+w:me siento\t0\t0.3989
+w:me sleep\t0\t-0.2395
+w:me that\t0\t0.2186
+w:me the\t0\t-0.3381
+w:me to\t-0.2695\t0
+w:me tome\t0\t0.2447
+w:me up\t0\t-0.3710
+w:me voy\t0\t0.6911
 w:me want\t0\t-0.3159
-w:me with\t0\t0.5811
-w:means\t0\t0.3158
-w:medication so\t0\t0.3153
-w:meds\t-0.4196\t0
-w:meds an\t0\t0.2283
-w:meds and\t0\t0.2854
-w:meds by\t0.2437\t0
-w:meds in\t0\t-0.2178
-w:meds up\t0\t0.3778
-w:mejor\t-0.3107\t0.6454
-w:mejor me\t0\t0.2312
-w:mejor sin\t-0.2191\t0.5758
-w:membership\t0\t-0.5776
-w:message\t0\t0.5459
-w:messages\t0\t-0.3339
-w:messages please\t0\t-0.2499
-w:methadone\t0.2550\t0
-w:mi\t1.2306\t0.3653
-w:mi bebe\t0.2317\t0
-w:mi carta\t0\t0.2445
-w:mi cita\t0\t-0.4732
-w:mi esposa\t0\t0.2530
-w:mi esposo\t0.8070\t-0.3142
-w:mi familia\t0\t0.2034
-w:mi mama\t0.5591\t-0.2413
-w:might\t-0.3894\t0
-w:might be\t0\t-0.6054
-w:might do\t0\t0.6664
-w:might want\t0\t-0.2471
-w:migraines\t0\t-0.3041
-w:migraines anymore\t0\t-0.2706
-w:mild\t-0.5467\t-0.2467
-w:mild headache\t-0.4303\t-0.2371
-w:min\t0.6684\t-0.2576
-w:min and\t0.2009\t0
-w:mind\t-0.2914\t0.9482
-w:mind again\t0\t0.4986
-w:mind i\t0\t0.2307
-w:minute\t0.7669\t0
-w:minutes\t0\t-0.3698
-w:mis\t0\t0.3919
-w:mis pastillas\t0\t0.3919
-w:misma\t0\t0.3968
-w:miss me\t0\t0.3721
-w:mistake\t0.3713\t-0.4695
-w:mom\t0\t0.5491
-w:mom collapsed\t0.3393\t0
-w:mom for\t0\t0.2945
-w:mom just\t0.2028\t0
-w:moment\t0\t0.3295
-w:moms\t0\t-0.3463
-w:moms phone\t0\t-0.2101
-w:monday\t0\t-0.2469
-w:month\t-0.4051\t0
-w:month of\t-0.2373\t0.2777
-w:months\t0.2626\t-0.5349
-w:months supply\t0.6043\t0
-w:mood\t-0.3654\t0
-w:mood has\t0\t-0.2166
-w:morado\t0.2317\t0
-w:morado y\t0.2317\t0
-w:more\t-0.3158\t0.3292
-w:more appointments\t0\t0.2723
-w:more clinics\t0\t-0.2083
-w:more day\t0\t0.2015
-w:more messages\t0\t-0.2499
-w:more pain\t0\t0.3933
-w:more pills\t0\t-0.3375
-w:more than\t0\t-0.3003
-w:more trying\t0\t0.3723
-w:morir\t0\t0.6118
-w:morir the\t0\t0.2201
-w:morirme\t0\t0.3610
-w:morning\t0\t-0.6703
-w:morning and\t0.2299\t0
-w:mornings\t-0.2458\t0
-w:mouth\t0.6529\t0
-w:move\t0.3545\t-0.3418
-w:move half\t0.3492\t0
-w:move it\t0\t-0.3538
-w:move my\t0\t0.2652
-w:much\t-0.6433\t0.7475
-w:much as\t0\t-0.2384
-w:much better\t0\t-0.3758
-w:much gabapentin\t0\t0.3069
-w:much longer\t-0.3792\t1.1018
-w:much of\t0\t-0.3182
-w:muchas\t0\t0.3140
-w:muchas pastillas\t0\t0.3140
-w:mucho\t1.0751\t-0.3082
-w:mucho y\t0.2760\t0
-w:muera\t0\t0.2318
-w:muera hoy\t0\t0.2318
-w:muero\t0\t0.4027
-w:muerta\t0\t0.2893
-w:muerte\t0\t0.4764
-w:muerte seria\t0\t0.2846
-w:mum\t0.6368\t0
-w:mum fell\t0.6368\t0
-w:murder\t0\t-0.2992
-w:muy\t0.4304\t-0.2726
-w:muy fuerte\t0.3549\t-0.2571
-w:my\t0.8359\t-0.9456
-w:my 2pm\t0\t0.2130
-w:my address\t-0.4510\t0
-w:my affairs\t0\t0.8314
-w:my appointment\t0\t-0.7359
-w:my appointments\t0\t-0.2771
-w:my arm\t0\t0.2756
-w:my arms\t0\t0.8771
-w:my baby\t0.4579\t-0.4549
-w:my back\t-0.5214\t-0.3005
-w:my balcony\t0\t0.2996
-w:my belly\t0.2172\t0
-w:my birthday\t0\t0.3151
-w:my body\t0.4866\t0
-w:my booster\t0\t0.3150
-w:my boss\t0\t-0.3300
-w:my brother\t-0.6148\t0.2712
-w:my car\t0\t0.4609
-w:my cat\t-0.2887\t0
-w:my chest\t1.7058\t-0.9167
-w:my choice\t0\t0.2247
-w:my dad\t0.7665\t-0.2581
-w:my dads\t0.3950\t0
-w:my daughter\t0.7088\t0
-w:my decision\t0\t0.4340
-w:my dog\t-0.4229\t0.5380
-w:my evening\t0.2211\t-0.2221
-w:my exams\t0\t-0.2109
-w:my exit\t0\t0.7498
-w:my face\t1.0102\t-0.4730
-w:my family\t0\t0.7077
-w:my father\t0\t-0.2385
-w:my finger\t0\t-0.2549
-w:my forms\t0\t-0.3202
-w:my friend\t-0.2150\t0.4269
-w:my funeral\t0\t0.3167
-w:my future\t0\t0.3652
-w:my gabapentin\t-0.5432\t0.4702
-w:my garden\t0\t-0.3565
-w:my girlfriend\t-0.3411\t0.5534
-w:my goodbye\t0\t0.3525
-w:my goodbyes\t0\t0.2775
-w:my grandkids\t0\t-0.4281
-w:my hand\t0\t0.7782
-w:my head\t0.2802\t0
-w:my headache\t-0.2745\t0
-w:my health\t0\t0.2321
-w:my heart\t0.3169\t0
-w:my house\t0\t0.2019
-w:my husband\t0\t-0.3281
-w:my husbands\t-0.2792\t0
-w:my inhaler\t0.2116\t0
-w:my jaw\t0.5374\t-0.2121
-w:my ketamine\t0.4211\t0.2984
-w:my kid\t1.5170\t-0.5615
-w:my kids\t0\t0.7623
-w:my knee\t-0.2453\t-0.2967
-w:my landlord\t0\t-0.2195
-w:my late\t0\t0.4989
-w:my left\t1.1284\t-0.5733
-w:my life\t0.5047\t-0.6962
-w:my lips\t0.8527\t-0.3644
-w:my medication\t0\t0.2056
-w:my meds\t-0.4524\t0.3778
-w:my membership\t0\t-0.3787
-w:my mind\t-0.2703\t0.7175
-w:my mom\t0.2937\t-0.3787
-w:my moms\t0\t-0.3005
-w:my mouth\t0.2334\t0
-w:my mum\t0.6368\t0
-w:my name\t-0.2006\t0
-w:my neighbour\t0\t0.2350
-w:my next\t0\t0.3523
-w:my note\t0\t0.2104
-w:my old\t0\t-0.4005
-w:my own\t-0.3768\t0.5994
-w:my oxy\t-0.2222\t0.3129
-w:my pain\t-0.7549\t-0.2921
-w:my partner\t-0.2130\t0.6867
-w:my peace\t0\t0.2084
-w:my percocet\t0\t0.2533
-w:my phone\t-0.2265\t-0.3894
-w:my pills\t0.5394\t0
-w:my prescription\t-0.2103\t0
-w:my ribs\t0.3000\t0
-w:my right\t0.3735\t-0.2725
-w:my rope\t0\t0.2672
-w:my series\t0\t-0.2327
-w:my session\t0\t-0.2490
-w:my sister\t-0.5143\t0.4669
-w:my sisters\t0\t-0.5424
-w:my sleep\t0\t0.5797
-w:my sleeping\t0.2388\t0.2737
-w:my son\t0.3953\t0
-w:my speech\t0.5802\t0
-w:my stuff\t0\t0.4886
-w:my teen\t0\t0.3571
-w:my therapist\t0\t-0.2090
-w:my throat\t0.6575\t-0.3710
-w:my toddler\t0.4528\t0
-w:my tongue\t0.8246\t-0.3952
-w:my vacation\t0\t-0.2126
-w:my vision\t0.3983\t0
-w:my wife\t0.4483\t-0.2133
-w:my will\t0\t1.1795
-w:my words\t0\t-0.2167
-w:my wrists\t0\t0.5305
-w:myself\t-1.2127\t1.9375
-w:myself again\t0\t-0.4872
-w:myself is\t0\t0.2639
-w:myself to\t0\t-0.5919
-w:myself today\t0\t-0.3892
-w:n\t0\t-0.2349
-w:nah\t0\t0.2658
-w:nah im\t0\t0.2658
-w:name\t-0.2045\t0.2139
-w:name into\t0\t0.2817
+w:me with\t0\t0.5131
+w:means\t0\t0.2864
+w:medication\t0\t0.2113
+w:medication so\t0\t0.3275
+w:meds\t-0.4312\t-0.2090
+w:meds an\t0\t0.2068
+w:meds and\t0\t0.2723
+w:meds by\t0.2653\t0
+w:meds in\t0\t-0.2320
+w:meds up\t0\t0.3825
+w:mejor\t-0.3540\t0.6614
+w:mejor me\t0\t0.2284
+w:mejor sin\t-0.2408\t0.5859
+w:membership\t0\t-0.4978
+w:mensaje\t-0.2652\t0
+w:mensaje que\t0\t0.2493
+w:message\t0\t0.3951
+w:message anyone\t0\t0.2056
+w:message me\t0\t-0.2871
+w:messages\t0\t-0.3157
+w:messages please\t0\t-0.2237
+w:methadone\t0.2193\t0
+w:mi\t1.3376\t0
+w:mi abuela\t0.2697\t0
+w:mi bebe\t0.2274\t0
+w:mi cita\t0\t-0.4227
+w:mi esposa\t0\t0.2828
+w:mi esposo\t0.7734\t-0.2994
+w:mi mama\t0.5028\t-0.2201
+w:mi orina\t0.5687\t0
+w:mi presion\t-0.2432\t0
+w:mi vida\t0.3183\t0
+w:might\t-0.3809\t0
+w:might be\t0\t-0.5725
+w:might do\t0\t0.6460
+w:might want\t0\t-0.2480
+w:migraines\t0\t-0.2651
+w:migraines anymore\t0\t-0.2319
+w:mild\t-0.5203\t-0.2440
+w:mild headache\t-0.4031\t-0.2343
+w:min\t0.5656\t-0.3050
+w:mind\t-0.2583\t0.9435
+w:mind again\t0\t0.5103
+w:mind i\t0\t0.2191
+w:minute\t0.7315\t0
+w:minutes\t0\t-0.3596
+w:mirar\t0\t0.2744
+w:mirar los\t0\t0.2744
+w:mis\t0\t0.3278
+w:mis pastillas\t0\t0.3278
+w:misma\t0\t0.3989
+w:miss\t0\t0.2120
+w:miss me\t0\t0.3463
+w:mistake\t0.3756\t-0.4843
+w:mom\t0\t0.4133
+w:mom collapsed\t0.3292\t0
+w:mom for\t0\t0.2806
+w:mom keeps\t0.2054\t0
+w:moment\t0\t0.2903
+w:moms\t0\t-0.3449
+w:moms phone\t0\t-0.2202
+w:monday\t0.2104\t-0.2905
+w:month\t-0.3824\t0
+w:month of\t-0.2115\t0.2726
+w:months\t0.2251\t-0.4181
+w:months supply\t0.5789\t0
+w:mood\t-0.3737\t0
+w:mood has\t0\t-0.2093
+w:morado\t0.2274\t0
+w:morado y\t0.2274\t0
+w:more\t-0.2780\t0.3724
+w:more appointments\t0\t0.2479
+w:more day\t0\t0.2158
+w:more messages\t0\t-0.2237
+w:more pain\t0\t0.3326
+w:more pills\t0\t-0.3283
+w:more than\t0\t-0.2095
+w:more trying\t0\t0.3184
+w:morir\t-0.2815\t0.7307
+w:morirme\t0\t0.3300
+w:morning\t0\t-0.4597
+w:morning and\t0.2281\t0
+w:morning theyll\t0\t0.3368
+w:mornings\t-0.2535\t-0.2009
+w:mortal\t0\t0.4383
+w:mortal de\t0\t0.2367
+w:mouth\t0.6509\t0
+w:move\t0.3383\t-0.3678
+w:move half\t0.3358\t0
+w:move it\t0\t-0.3533
+w:move my\t0\t0.2413
+w:moving\t0.4903\t-0.2182
+w:moving that\t0.3472\t0
+w:much\t-0.6876\t0.7150
+w:much as\t0\t-0.2299
+w:much better\t0\t-0.3821
+w:much gabapentin\t0\t0.2797
+w:much longer\t-0.4193\t1.1440
+w:much of\t0\t-0.3161
+w:muchas\t0\t0.2894
+w:muchas pastillas\t0\t0.2894
+w:mucho\t1.0480\t-0.3062
+w:mucho y\t0.2622\t0
+w:muera\t0\t0.2298
+w:muera hoy\t0\t0.2298
+w:muero\t0\t0.3760
+w:muerta\t0\t0.2543
+w:muerte\t0\t0.4919
+w:muerte seria\t0\t0.2906
+w:muerte todo\t0\t0.2013
+w:mum\t0.6454\t0
+w:mum fell\t0.6454\t0
+w:murder\t0\t-0.2831
+w:muy\t0.3738\t-0.2244
+w:muy fuerte\t0.3055\t-0.2092
+w:my\t0.7805\t-1.0066
+w:my 2pm\t0\t0.2043
+w:my address\t-0.4569\t0
+w:my affairs\t0\t0.8040
+w:my antidepressant\t0\t0.3346
+w:my appointment\t0\t-0.6804
+w:my appointments\t0\t-0.2273
+w:my arm\t0\t0.2604
+w:my arms\t0\t0.8518
+w:my baby\t0.4833\t-0.4552
+w:my back\t-0.4864\t-0.3275
+w:my balcony\t0\t0.3076
+w:my birthday\t0\t0.3201
+w:my body\t0.5086\t0
+w:my booster\t0\t0.2889
+w:my boss\t0\t-0.3225
+w:my brother\t-0.4936\t0.3158
+w:my car\t0\t0.5294
+w:my cat\t-0.2781\t0
+w:my chest\t1.6501\t-0.8932
+w:my choice\t0\t0.5235
+w:my dad\t0.7530\t-0.2443
+w:my dads\t0.3754\t0
+w:my daughter\t0.7116\t0
+w:my day\t0\t-0.2328
+w:my decision\t0\t0.4499
+w:my dog\t-0.4005\t0.4995
+w:my entire\t0.2706\t0
+w:my evening\t0.2224\t-0.2212
+w:my exams\t0\t-0.2152
+w:my exit\t0\t0.7073
+w:my face\t1.0176\t-0.4739
+w:my family\t0\t0.8474
+w:my father\t0\t-0.2060
+w:my finger\t0\t-0.2059
+w:my forms\t0\t-0.3171
+w:my friend\t-0.2030\t0.3969
+w:my funeral\t0\t0.3027
+w:my future\t0\t0.3457
+w:my gabapentin\t-0.5746\t0.4750
+w:my garden\t0\t-0.3341
+w:my girlfriend\t-0.3341\t0.5656
+w:my goodbye\t0\t0.5049
+w:my goodbyes\t0\t0.2724
+w:my grandkids\t0\t-0.4014
+w:my hand\t-0.2107\t0.8480
+w:my head\t0.2743\t0
+w:my headache\t-0.2734\t0
+w:my health\t0\t0.2249
+w:my heart\t0.3492\t-0.3848
+w:my husband\t0\t-0.3167
+w:my husbands\t-0.3069\t0
+w:my insurance\t0\t-0.3566
+w:my jaw\t0.4858\t-0.2098
+w:my ketamine\t0.3062\t0.3137
+w:my kid\t1.4424\t-0.5253
+w:my kids\t0\t0.7764
+w:my knee\t-0.2556\t-0.2953
+w:my landlord\t0\t-0.2029
+w:my last\t-0.2039\t0
+w:my late\t0\t0.4839
+w:my left\t1.1180\t-0.5751
+w:my life\t0.4071\t-0.6718
+w:my lips\t0.8565\t-0.3769
+w:my medication\t0\t0.2299
+w:my meds\t-0.4408\t0.3414
+w:my membership\t0\t-0.3260
+w:my mind\t-0.2365\t0.7244
+w:my mom\t0.3165\t-0.3994
+w:my moms\t0\t-0.3011
+w:my mouth\t0.2261\t0
+w:my mum\t0.6454\t0
+w:my name\t-0.2223\t0
+w:my neighbour\t0\t0.2057
+w:my next\t0\t0.3243
+w:my nose\t0\t-0.2050
+w:my note\t0\t0.2025
+w:my old\t0\t-0.3527
+w:my own\t-0.3735\t0.5654
+w:my oxy\t-0.2505\t0.3674
+w:my pain\t-0.7807\t-0.2673
+w:my partner\t0\t0.5929
+w:my percocet\t0\t0.2299
+w:my phone\t-0.2531\t-0.3655
+w:my pills\t0.6072\t0
+w:my prescription\t-0.2477\t0
+w:my razor\t0\t0.2030
+w:my refill\t0\t-0.4327
+w:my ribs\t0.2983\t0
+w:my right\t0.3347\t-0.2473
+w:my rope\t0\t0.2120
+w:my series\t0\t-0.2480
+w:my session\t0.2383\t-0.2861
+w:my sister\t-0.5568\t0.4672
+w:my sisters\t0\t-0.5324
+w:my size\t0\t-0.3010
+w:my sleep\t0\t0.5759
+w:my sleeping\t0\t0.5506
+w:my son\t0.3627\t0
+w:my speech\t0.6166\t0
+w:my stuff\t0\t0.4841
+w:my teen\t0\t0.3568
+w:my throat\t0.6657\t-0.3550
+w:my toddler\t0.4811\t0
+w:my tongue\t0.8057\t-0.3758
+w:my trip\t0\t-0.2229
+w:my uncle\t0\t0.2448
+w:my urine\t0.7949\t0
+w:my vacation\t0\t-0.2039
+w:my vision\t0.3430\t0
+w:my wife\t0.4891\t-0.2884
+w:my will\t0\t1.0690
+w:my words\t0\t-0.2627
+w:my wrists\t0\t0.5243
+w:myself\t-1.1901\t1.8843
+w:myself again\t0\t-0.4571
+w:myself is\t0\t0.2538
+w:myself to\t0\t-0.5502
+w:myself today\t0\t-0.3630
+w:n\t0\t-0.2092
+w:nadie\t0\t0.2778
+w:nah\t0\t0.2765
+w:nah im\t0\t0.2765
+w:name\t-0.2505\t0.2133
+w:name into\t0\t0.2782
 w:name is\t-0.3158\t0
-w:nap\t0\t-0.4052
-w:nap im\t0\t-0.2724
-w:nasal\t0\t0.3284
-w:nasal spray\t0\t0.3510
-w:nausea\t-0.2926\t-0.2013
-w:near me\t0\t0.3683
-w:near you\t0\t-0.2855
-w:neck\t0.4415\t0
-w:neck and\t0.4037\t0
-w:neck last\t0\t0.2013
-w:need\t-0.7739\t-1.1799
-w:need a\t0\t-0.4720
-w:need it\t0\t0.4122
-w:need me\t0\t-0.2191
-w:need someone\t0\t0.3395
-w:need to\t-0.3054\t-0.6335
-w:needing\t0\t0.5462
-w:needing any\t0\t0.2723
-w:needing them\t0\t0.2739
-w:neighbour\t0\t0.2350
-w:nerve\t0\t0.3289
-w:nerve block\t0\t0.3462
-w:never\t-0.3262\t0.6220
-w:never going\t0\t0.3089
-w:never mind\t0\t0.2307
-w:never take\t0\t-0.4259
-w:never wake\t0\t0.5280
-w:new\t0\t-0.8021
-w:next\t0.2139\t-0.4356
-w:next appointment\t0\t0.3952
-w:next infusion\t0\t0.4205
-w:next round\t0\t-0.2818
-w:next to\t0.6190\t0
-w:night\t-0.4907\t0.6579
-w:night and\t0\t0.2097
-w:night before\t0\t-0.4263
-w:night i\t0\t0.3160
-w:no\t-0.9209\t-0.7496
-w:no aguanto\t0\t0.2798
-w:no bleeding\t-0.4919\t0
-w:no blood\t-0.7230\t0
-w:no despertar\t0\t0.2787
-w:no despertara\t0\t0.3638
-w:no despierta\t0.7264\t-0.2940
-w:no hope\t0\t0.3863
-w:no i\t0\t-0.4876
-w:no le\t0\t0.2265
-w:no more\t0\t0.8622
-w:no one\t0\t0.4955
-w:no para\t0.2760\t0
-w:no plans\t0\t-0.2663
-w:no point\t0\t0.3696
-w:no puede\t0.9313\t-0.3637
-w:no puedo\t0.7760\t0.2178
-w:no quiero\t0\t0.4582
-w:no rash\t-0.2257\t0
-w:no reason\t0\t0.6022
-w:no respira\t0.2347\t0
-w:no responde\t0.2152\t0
-w:no siento\t0.3655\t0
-w:no swelling\t-1.0647\t0
-w:no tiene\t0\t0.3720
-w:no to\t0\t-0.7884
-w:no vale\t0\t0.3353
-w:no way\t0\t0.5285
-w:nobody\t0\t0.6177
-w:nobody would\t0\t0.4452
-w:noche\t0\t0.2876
-w:none\t-0.3151\t-0.7733
-w:nonstop\t0.4541\t0
-w:nonstop for\t0.4541\t0
-w:noose\t0\t0.7319
-w:noose in\t0\t0.3421
-w:nope\t0\t-0.5489
-w:normal\t-0.7645\t-0.4552
-w:normal tuesday\t0\t0.2658
-w:nose\t0\t-0.4288
-w:nosebleed\t0.2518\t0
-w:nosebleed that\t0.3167\t0
-w:not\t0.8242\t0
-w:not a\t0\t-0.2251
-w:not at\t0\t-0.3372
-w:not breathing\t0.5251\t-0.2326
-w:not come\t0\t0.3618
-w:not existing\t0\t0.2773
-w:not going\t0\t-0.5803
-w:not here\t0\t0.3260
-w:not homicidal\t0\t-0.3014
-w:not long\t0\t0.2632
-w:not making\t0.2526\t0
-w:not on\t0\t-0.2879
-w:not one\t0.2878\t0
-w:not responding\t0.4273\t-0.4328
-w:not safe\t0\t0.5425
-w:not see\t0\t0.3372
-w:not sure\t0\t0.2494
-w:not with\t0.2009\t0
-w:note\t-0.3761\t0.6519
-w:note and\t0\t0.4054
-w:note it\t0\t-0.4211
-w:notes\t0\t-0.2071
-w:nothing\t-0.5632\t0.8755
-w:nothing changes\t0\t0.2355
-w:nothing left\t-0.2903\t0.7899
-w:nothingness\t0\t0.5879
-w:now\t0\t-0.3771
-w:now first\t0.2538\t0
-w:now hes\t0\t-0.2268
-w:now im\t0.5154\t-0.3446
-w:now my\t0.2059\t0
-w:now please\t0\t0.2459
-w:now what\t0.2691\t0
-w:nowhere\t0.3501\t-0.2440
-w:numb\t0.8865\t0
-w:numb and\t0.3681\t0
-w:numb from\t-0.3291\t0
-w:numb i\t0\t0.2053
-w:nunca\t0\t0.2787
-w:nurse\t0\t-0.4853
-w:obviously\t0\t-0.2879
-w:of\t0\t0.3379
-w:of a\t0\t0.3617
-w:of antibiotics\t0\t-0.2236
-w:of being\t0\t0.3640
-w:of driving\t0\t0.2329
-w:of everything\t0\t0.2161
-w:of fighting\t0\t0.4468
-w:of gabapentin\t0.4276\t0.2400
-w:of harming\t0\t-0.5122
-w:of her\t0\t-0.4672
-w:of hoping\t0\t0.3150
-w:of it\t0.2146\t0
-w:of ketamine\t0\t-0.3196
-w:of life\t0\t0.3092
-w:of living\t0\t0.3907
-w:of many\t-0.6124\t0
-w:of mom\t0\t0.3692
-w:of my\t2.1002\t-0.3715
-w:of not\t0\t0.2920
-w:of nowhere\t0.3501\t-0.2440
-w:of options\t0\t0.2756
-w:of oxy\t0.5669\t-0.3585
-w:of pills\t-0.7650\t0.9751
-w:of reasons\t0\t0.3250
-w:of sleeping\t0.4163\t0
-w:of space\t0\t0.3153
-w:of stepping\t0\t0.2077
-w:of taking\t0\t0.2208
-w:of the\t0\t-0.2413
-w:of this\t0\t0.4756
-w:of those\t0\t-0.4472
-w:of tramadol\t0\t0.2040
-w:of treatment\t0\t0.2535
-w:of tylenol\t0.4874\t0
-w:of vodka\t0\t0.2312
-w:of waiting\t0\t-0.2957
-w:of water\t0\t-0.4148
-w:of what\t0\t0.2082
-w:of wine\t-0.2745\t0
-w:of yourself\t0\t-0.2628
-w:off\t-0.7395\t0.7966
-w:off a\t0\t0.3565
-w:off dead\t0\t0.3571
-w:off meds\t0\t-0.5922
-w:off my\t0\t0.2996
-w:off not\t0\t0.2663
-w:off the\t0\t0.5114
-w:off with\t0\t0.2126
-w:officially\t0\t0.3160
-w:officially done\t0\t0.3160
-w:ojala\t0\t0.5956
-w:ojala me\t0\t0.2318
-w:ojala no\t0\t0.3638
-w:ok\t-0.5639\t-0.8310
-w:ok to\t0\t-0.2078
-w:old\t-0.2589\t-0.8515
-w:old me\t0\t-0.2758
-w:on being\t0\t0.3831
-w:on clouds\t-0.2116\t0
-w:on facebook\t0\t0.3033
-w:on food\t0.2602\t0
-w:on friday\t0\t-0.4150
-w:on his\t0.3034\t-0.2025
-w:on hold\t0\t-0.3156
-w:on it\t-0.3422\t0
-w:on living\t0\t0.2152
-w:on one\t0.4292\t-0.3341
-w:on out\t0.2471\t0
-w:on purpose\t0\t0.9399
-w:on saturday\t0\t-0.2356
-w:on suddenly\t0.2891\t0
-w:on the\t0.6944\t1.2353
-w:on this\t0\t-0.3975
-w:on thursday\t0\t-0.2624
-w:on time\t0\t-0.8941
-w:on vacation\t0\t-0.2294
-w:once\t-0.2894\t0.5858
-w:once and\t0\t0.2091
-w:once before\t0\t0.2194
-w:oncoming\t0\t0.2329
-w:oncoming traffic\t0\t0.2329
-w:one\t1.1789\t0
-w:one can\t0\t0.2337
-w:one eye\t0.2018\t0
-w:one im\t0\t0.3931
-w:one more\t0\t0.2015
-w:one of\t0.2095\t-0.2735
-w:one side\t0.6212\t-0.4670
-w:one to\t0.2878\t0
-w:one would\t0\t0.3012
-w:ones\t0\t0.2621
-w:only\t0\t0.4637
-w:only option\t0\t0.2241
-w:only say\t0.3368\t0
-w:only thing\t-0.2798\t0
-w:open\t0\t-0.2519
-w:opens\t0\t-0.4133
-w:opens up\t0\t-0.4133
-w:option\t0\t0.2241
-w:options\t0\t0.2756
-w:options at\t0\t0.2756
-w:or\t0.4661\t-0.2295
-w:or any\t0\t0.3106
-w:or go\t0.7351\t0
-w:order\t0\t0.7126
-w:order now\t0\t0.2558
-w:order today\t0\t0.3349
-w:organizer\t0\t-0.2331
-w:other\t0\t1.0277
-w:other plans\t0\t0.2621
-w:other side\t0\t0.5229
-w:otherwise\t-0.2235\t0
-w:otra\t-0.2382\t0.5602
-w:otra vez\t-0.2382\t0.5602
-w:our\t0\t-0.2912
-w:out\t2.2840\t-0.4567
-w:out after\t0.2959\t0
-w:out again\t0.2069\t0
-w:out for\t0.4690\t0.6725
-w:out in\t0.9489\t0
-w:out my\t0\t-0.2264
-w:out of\t-1.1482\t0.3757
-w:out to\t0\t-0.2595
-w:out today\t0\t-0.2552
-w:out tonight\t0\t0.2814
-w:out twice\t0.3244\t0
-w:outside\t-0.2292\t0
-w:over\t0.4277\t-0.6471
-w:over and\t0\t-0.3265
-w:over it\t0\t0.2278
-w:over many\t0.3213\t-0.2494
-w:over this\t0\t-0.8007
-w:overdose\t-0.2745\t1.0868
-w:overdose last\t0\t0.2228
-w:overdose of\t0.5669\t-0.3585
-w:overdose on\t0\t0.3899
-w:overdosed\t1.1869\t-0.9113
-w:overdosed on\t0.5872\t-0.3102
-w:overwhelmed\t0\t0.3477
-w:own\t-0.4106\t0.6796
-w:own funeral\t0\t0.4029
-w:oxy\t0.2163\t0.8710
-w:oxy early\t0\t0.7516
-w:oxy for\t0\t0.4771
-w:oxy like\t0\t-0.4073
-w:pain\t0\t-0.8422
-w:pain after\t0\t0.3871
-w:pain anymore\t0\t0.2800
-w:pain better\t0\t-0.2499
-w:pain for\t0\t-0.3871
-w:pain has\t0\t0.7502
-w:pain in\t0.4591\t-0.2955
-w:pain is\t-1.0037\t0
-w:pain isnt\t-0.2358\t0
-w:pain lets\t0\t-0.2460
+w:nap\t0\t-0.3687
+w:nap im\t0\t-0.2444
+w:nasal\t0\t0.3252
+w:nasal spray\t0\t0.3470
+w:nausea\t-0.3155\t-0.2103
+w:near me\t0\t0.3445
+w:near you\t0\t-0.2969
+w:neck\t0.4322\t0
+w:neck and\t0.3770\t0
+w:need\t-0.8561\t-1.0596
+w:need a\t0\t-0.4404
+w:need it\t0\t0.4139
+w:need me\t0\t-0.2161
+w:need someone\t0\t0.3134
+w:need to\t-0.3316\t-0.5672
+w:needing\t0\t0.4995
+w:needing any\t0\t0.2479
+w:needing them\t0\t0.2515
+w:neighbour\t0\t0.2057
+w:nerve\t0\t0.2738
+w:nerve block\t0\t0.2890
+w:never\t-0.3351\t0.6163
+w:never going\t0\t0.2955
+w:never mind\t0\t0.2191
+w:never take\t0\t-0.4105
+w:never wake\t0\t0.5211
+w:new\t0\t-0.8907
+w:next\t0\t-0.4655
+w:next appointment\t0\t0.3925
+w:next infusion\t0\t0.4174
+w:next round\t0\t-0.2709
+w:next to\t0.5363\t0
+w:night\t-0.5038\t0.6977
+w:night before\t0\t-0.4367
+w:night i\t0\t0.3057
+w:no\t-0.7376\t-0.6448
+w:no aguanto\t0\t0.2430
+w:no bleeding\t-0.4827\t0
+w:no blood\t-0.6856\t0
+w:no dejo\t0\t0.2744
+w:no despertar\t-0.2261\t0.4624
+w:no despertara\t0\t0.3004
+w:no despierta\t0.6639\t-0.2537
+w:no estan\t0.3940\t0
+w:no existen\t0.4783\t0
+w:no fight\t0\t0.2052
+w:no hope\t0\t0.3959
+w:no i\t0\t-0.4389
+w:no le\t0\t0.2456
+w:no more\t0\t0.7564
+w:no one\t0\t0.4951
+w:no para\t0.2622\t0
+w:no plans\t0\t-0.2620
+w:no point\t0\t0.3960
+w:no puede\t0.8719\t-0.3686
+w:no puedo\t0.8708\t0
+w:no quiero\t0\t0.4392
+w:no rash\t-0.2143\t0
+w:no reason\t0\t0.6199
+w:no respira\t0.2309\t0
+w:no siento\t0.3550\t0
+w:no swelling\t-1.0335\t0
+w:no tiene\t0\t0.3560
+w:no to\t0\t-0.7685
+w:no vale\t0\t0.3618
+w:no way\t0\t0.5308
+w:nobody\t0.2270\t0.7236
+w:nobody else\t0.3472\t0
+w:nobody will\t0\t0.2501
+w:nobody would\t0\t0.3868
+w:noche\t0\t0.3430
+w:none\t-0.4600\t-0.7480
+w:none since\t-0.3266\t0
+w:nonstop\t0.4474\t0
+w:nonstop for\t0.4474\t0
+w:noon on\t0\t-0.2163
+w:noose\t0\t0.7485
+w:noose in\t0\t0.3463
+w:nope\t0\t-0.5375
+w:normal\t-0.4211\t-0.5835
+w:normal desmayarse\t0.6605\t0
+w:normal que\t-0.2545\t0
+w:normal tuesday\t0\t0.2765
+w:nose\t0\t-0.4324
+w:nosebleed\t0.2459\t0
+w:nosebleed that\t0.2933\t0
+w:not\t0.9224\t0
+w:not a\t0\t-0.2075
+w:not at\t0\t-0.3529
+w:not breathing\t0.6442\t-0.2682
+w:not come\t0\t0.3445
+w:not existing\t0\t0.2696
+w:not going\t0\t-0.5247
+w:not here\t0\t0.3080
+w:not homicidal\t0\t-0.2876
+w:not long\t0\t0.2469
+w:not making\t0.2343\t0
+w:not on\t0\t-0.2801
+w:not one\t0.2368\t0
+w:not planning\t0\t0.2534
+w:not responding\t0.3460\t-0.4139
+w:not safe\t0\t0.5249
+w:not see\t0\t0.3435
+w:not sure\t0.2606\t0
+w:note\t-0.3681\t0.6432
+w:note and\t0\t0.3868
+w:note it\t0\t-0.3819
+w:nothing\t-0.6095\t0.8864
+w:nothing changes\t0\t0.2035
+w:nothing left\t-0.3118\t0.7720
+w:nothingness\t0\t0.5553
+w:now\t-0.2794\t-0.2793
+w:now hes\t0\t-0.2312
+w:now im\t0.5338\t-0.3020
+w:now looking\t0\t0.2045
+w:now please\t0\t0.2646
+w:now what\t0.2178\t0
+w:nowhere\t0.4912\t-0.3024
+w:numb\t0.9245\t0
+w:numb and\t0.3824\t0
+w:numb from\t-0.3255\t0
+w:numb i\t0\t0.2001
+w:number\t0\t-0.4889
+w:number anymore\t0\t-0.3035
+w:nunca\t0\t0.2358
+w:nurse\t-0.2587\t-0.4715
+w:nurse said\t-0.2051\t0
+w:obviously\t0\t-0.2801
+w:of\t-0.2738\t0.5659
+w:of a\t0\t0.3308
+w:of antibiotics\t0\t-0.2240
+w:of being\t0\t0.3524
+w:of driving\t0\t0.2093
+w:of everything\t0\t0.2195
+w:of fighting\t0\t0.4359
+w:of gabapentin\t0.4234\t0.2382
+w:of harming\t0\t-0.5218
+w:of her\t0\t-0.4535
+w:of hoping\t0\t0.2889
+w:of ketamine\t-0.3728\t-0.3153
+w:of life\t0\t0.2839
+w:of living\t0\t0.3435
+w:of low\t0\t-0.2076
+w:of many\t-0.6587\t0
+w:of mom\t0\t0.3499
+w:of my\t2.1785\t0
+w:of not\t0\t0.2690
+w:of nowhere\t0.4912\t-0.3024
+w:of options\t0\t0.2580
+w:of oxy\t0.5537\t-0.3592
+w:of pills\t-0.7290\t1.1784
+w:of reasons\t0\t0.3130
+w:of sleeping\t0.4447\t0
+w:of space\t0\t0.2957
+w:of the\t0\t-0.2791
+w:of this\t0\t0.4534
+w:of those\t0\t-0.4444
+w:of treatment\t0\t0.2539
+w:of tylenol\t0.4353\t0.2018
+w:of vodka\t0\t0.2116
+w:of waiting\t0\t-0.3577
+w:of water\t0\t-0.4140
+w:of wine\t-0.2552\t0
+w:of yourself\t0\t-0.2612
+w:off\t-0.7138\t0.6782
+w:off a\t0\t0.3606
+w:off dead\t0\t0.3737
+w:off meds\t0\t-0.5636
+w:off my\t0\t0.3076
+w:off not\t0\t0.2540
+w:off the\t0\t0.4598
+w:off with\t0\t0.2137
+w:officially\t0\t0.3017
+w:officially done\t0\t0.3017
+w:ojala\t0\t0.5302
+w:ojala me\t0\t0.2298
+w:ojala no\t0\t0.3004
+w:ok\t-0.7381\t-0.8691
+w:ok to\t0\t-0.2134
+w:old\t-0.2862\t-0.8286
+w:old me\t0\t-0.2850
+w:on being\t0\t0.3805
+w:on facebook\t0\t0.2894
+w:on food\t0.2828\t0
+w:on friday\t0\t-0.4168
+w:on his\t0.2268\t0
+w:on hold\t0\t-0.3850
+w:on it\t-0.3381\t0
+w:on living\t0\t0.2069
+w:on one\t0.3575\t-0.3141
+w:on purpose\t0\t0.9435
+w:on saturday\t0\t-0.3399
+w:on suddenly\t0.3575\t0
+w:on the\t0.5711\t1.3634
+w:on this\t0\t-0.3707
+w:on thursday\t0\t-0.2439
+w:on time\t0\t-0.8190
+w:on vacation\t0\t-0.2322
+w:once\t0\t0.5941
+w:once and\t0\t0.2138
+w:once at\t0.2826\t0
+w:once before\t0\t0.2093
+w:oncoming\t0\t0.2093
+w:oncoming traffic\t0\t0.2093
+w:one\t1.3108\t-0.3098
+w:one can\t0\t0.2355
+w:one im\t0\t0.3658
+w:one more\t0\t0.2158
+w:one of\t0.2172\t-0.2734
+w:one or\t0.3093\t0
+w:one side\t0.5522\t-0.4522
+w:one to\t0.2368\t0
+w:one would\t0\t0.2922
+w:ones\t0\t0.2703
+w:only\t0\t0.2670
+w:only get\t0.3093\t0
+w:only option\t0\t0.2365
+w:only thing\t-0.2760\t0
+w:open\t0\t-0.2169
+w:opens\t0\t-0.4101
+w:opens up\t0\t-0.4101
+w:option\t0\t0.2365
+w:options\t0\t0.2580
+w:options at\t0\t0.2580
+w:or\t1.0503\t-0.4039
+w:or any\t0\t0.3130
+w:or go\t0.6645\t0
+w:or not\t0.2335\t0
+w:or two\t0.4840\t0
+w:order\t0\t0.6968
+w:order now\t0\t0.2578
+w:order today\t0\t0.3330
+w:organizer\t0\t-0.2697
+w:orina\t0.7390\t-0.3327
+w:orina esta\t0.3323\t0
+w:orina sale\t0.2364\t0
+w:orinando\t0.3803\t0
+w:orinando sangre\t0.3803\t0
+w:other\t-0.2023\t1.0069
+w:other plans\t0\t0.2703
+w:other side\t0\t0.4779
+w:otherwise\t-0.2224\t0
+w:otra\t-0.2322\t0.5457
+w:otra vez\t-0.2322\t0.5457
+w:our\t0\t-0.2815
+w:out\t2.4933\t-0.4746
+w:out after\t0.4417\t0
+w:out again\t0.2032\t0
+w:out for\t0.4180\t0.6630
+w:out in\t0.8478\t0
+w:out my\t0\t-0.2420
+w:out of\t-1.1090\t0.2517
+w:out once\t0.2826\t0
+w:out one\t0.2382\t0
+w:out today\t0\t-0.2351
+w:out tonight\t0\t0.2537
+w:out twice\t0.2309\t0
+w:outside\t-0.2183\t0
+w:over\t0.3249\t-0.7541
+w:over and\t0\t-0.3028
+w:over it\t0\t0.2139
+w:over many\t0\t-0.3233
+w:over this\t0\t-0.7727
+w:overdose\t-0.2518\t1.0189
+w:overdose last\t0\t0.2131
+w:overdose of\t0.5537\t-0.3592
+w:overdose on\t0\t0.3807
+w:overdosed\t1.1912\t-0.8871
+w:overdosed on\t0.5787\t-0.2845
+w:overpass\t0\t0.2388
+w:overwhelmed\t0\t0.3448
+w:own\t-0.4126\t0.6473
+w:own funeral\t0\t0.3970
+w:oxy\t0\t0.8545
+w:oxy early\t0\t0.7180
+w:oxy for\t0\t0.4512
+w:oxy like\t0\t-0.3559
+w:oyendo\t0.2239\t0
+w:oyendo voces\t0.2239\t0
+w:pain\t0\t-0.9860
+w:pain after\t0\t0.3262
+w:pain anymore\t0\t0.3029
+w:pain better\t0\t-0.2527
+w:pain for\t0\t-0.3688
+w:pain has\t0\t0.7234
+w:pain in\t0.4355\t-0.2831
+w:pain is\t-1.0473\t0
+w:pain isnt\t-0.2049\t0
+w:pain lets\t0\t-0.2395
 w:pain makes\t0\t-0.3159
-w:pain many\t0\t0.2445
-w:pain one\t0\t0.2015
-w:pain radiating\t0.3625\t0
-w:pain so\t0\t0.3387
-w:pain stops\t0\t0.2088
-w:pain that\t0.3464\t0
-w:pain to\t0\t-0.3405
-w:painless\t0\t0.3384
-w:painless ways\t0\t0.2806
-w:painlessly\t0\t0.4003
-w:pains\t0.4669\t0
-w:pains since\t0.2029\t0
+w:pain many\t0\t0.2291
+w:pain one\t0\t0.2158
+w:pain radiating\t0.3681\t0
+w:pain so\t0\t0.3188
+w:pain that\t0.2864\t0
+w:pain to\t0\t-0.3022
+w:painless\t0\t0.3415
+w:painless ways\t0\t0.2918
+w:painlessly\t0\t0.3827
+w:pains\t0.4094\t0
 w:painter\t-0.3158\t0
-w:palpitations and\t0.2014\t0
-w:paper\t0\t-0.2249
-w:paperwork\t0\t-0.4004
-w:para\t0\t0.2303
-w:para siempre\t0\t0.4369
-w:parking\t-0.3324\t-0.6287
-w:parking free\t-0.2019\t0
-w:parking garage\t0\t0.2832
-w:parking near\t0\t-0.2855
-w:partner\t-0.2130\t0.6867
-w:partner is\t0\t0.2928
-w:party\t0\t-0.2356
-w:party on\t0\t-0.2356
-w:pass\t0.9412\t-0.7065
-w:pass out\t0.9412\t-0.7065
-w:passed\t0.5782\t-0.7972
-w:passed away\t-0.2686\t0
-w:passed his\t-0.2669\t0
-w:passed out\t1.6837\t-0.5729
-w:passing\t0.5619\t-0.3644
-w:passing out\t0.5619\t-0.3644
-w:passwords\t0\t0.3349
-w:past\t0.7959\t0
-w:past out\t0.7959\t0
-w:pastillas\t-0.2759\t0.9632
-w:patel\t0\t0.4746
-w:patel that\t0\t0.2772
-w:patient\t0\t0.4372
-w:pauses\t0.2550\t0
-w:pauses between\t0.2050\t0
-w:peace\t-0.2278\t0.6406
-w:peace with\t0\t0.4010
-w:peaceful\t0\t0.2434
-w:peanuts\t0.2021\t0
-w:pecho\t1.6739\t-0.8931
-w:pecho mucho\t0.3357\t0
-w:pecho y\t0.3083\t0
-w:pee\t0.2172\t0
-w:pee since\t0.2172\t0
-w:pena\t0\t0.3353
-w:penicillin\t0\t-0.4343
-w:pensando\t-0.2132\t0.4910
-w:pensando en\t-0.2132\t0.4910
-w:people\t0\t-0.3169
-w:percocet\t0\t0.2533
-w:percocet just\t0\t0.2533
-w:permanent\t0\t0.7059
-w:permanent ones\t0\t0.2621
-w:permanently\t0\t0.3813
-w:pharmacy to\t0\t0.4531
-w:phone\t-0.5557\t-0.3185
-w:physical\t0\t-0.2244
-w:physical therapy\t0\t-0.2244
-w:physio\t-0.3115\t-0.2681
-w:physio showed\t-0.2555\t0
-w:pick\t0\t-0.4473
-w:pick me\t0\t-0.3879
-w:picked\t0\t0.3178
-w:picked the\t0\t0.3964
-w:picturing\t0\t0.2492
-w:picturing my\t0\t0.2400
-w:pienso\t0\t0.3044
-w:pienso en\t0\t0.3044
-w:pill\t0.5021\t-0.3820
-w:pill bottle\t0.5088\t-0.2575
-w:pills\t0\t0.8371
-w:pills are\t0\t0.2763
-w:pills at\t-0.2043\t-0.2698
-w:pills by\t0.2845\t0
-w:pills for\t-0.2329\t0
-w:pills in\t-0.2153\t0
-w:pills just\t0\t0.2969
-w:pills right\t0\t0.5467
-w:pills saved\t0\t0.2979
-w:pills than\t0\t-0.3375
-w:pills together\t0.3841\t0
-w:pills twice\t0.2890\t0
-w:pills with\t0\t0.2012
-w:pistol\t0\t0.2490
-w:pistol and\t0\t0.2490
-w:pistola\t0\t0.2169
-w:pistola en\t0\t0.2169
-w:place\t0\t-0.2616
-w:place with\t0\t-0.2083
-w:plan\t-0.4635\t0.7126
-w:plan and\t0\t0.7593
-w:plan for\t0\t-0.4529
-w:plan is\t0\t-0.2142
-w:plan on\t0\t0.3831
-w:plan to\t0\t0.4377
-w:planning\t-0.5434\t0.8579
-w:planning ahead\t0\t-0.3884
-w:planning my\t0\t0.9480
-w:planning to\t0\t0.3103
-w:platform\t0\t0.3353
-w:platform today\t0\t0.2448
-w:play\t0\t-0.3061
-w:play with\t0\t-0.3061
-w:please call\t0.5552\t0
-w:please dont\t0\t0.7077
-w:please help\t0\t0.3416
-w:please i\t0\t0.2459
-w:please inform\t0\t0.2772
-w:please note\t0\t-0.4211
-w:please stop\t-0.2473\t-0.3689
-w:please take\t0\t0.4416
-w:point\t-0.3186\t2.0657
-w:point anymore\t0\t0.3471
-w:point in\t0\t0.6266
-w:pointless\t-0.3273\t0.6835
-w:pointless since\t0\t0.4461
-w:posted\t-0.3547\t0.5364
-w:posted a\t0\t0.2660
-w:pounding\t0.4183\t-0.3244
-w:practice\t0\t-0.2105
-w:pray god\t0\t0.4041
-w:pray the\t0\t-0.2460
-w:pregnant\t0.2014\t0
-w:pregnant and\t0.2014\t0
-w:prescribed\t0\t-0.2835
-w:prescribed on\t0\t0.2450
-w:prescription\t-0.2103\t0
-w:pressure\t0.5485\t-0.3068
-w:pressure in\t0.4446\t-0.2136
-w:probably\t0\t0.2183
-w:problems\t-0.4684\t0
-w:procedure\t0.2888\t-0.2551
-w:promise\t-0.3865\t-0.5849
-w:properly\t0.7759\t-0.3454
-w:puede\t0.9313\t-0.3637
-w:puede hablar\t0.4300\t0
-w:puede respirar\t0.3459\t0
-w:puedo\t0.5135\t-0.2672
-w:puedo mas\t0\t0.4060
-w:puedo quedarme\t0\t-0.3358
-w:puedo respirar\t0.9178\t-0.2326
-w:puente\t0\t0.2406
-w:pulse\t0.3477\t0
-w:punching\t0\t0.2220
-w:punching the\t0\t0.2220
-w:purple\t0.2148\t0
-w:purpose\t-0.2174\t1.1001
-w:purpose a\t0.4058\t0
-w:purpose obviously\t0\t-0.2879
-w:put\t0\t0.5933
-w:put a\t0\t0.2275
-w:put my\t0\t0.3349
-w:q\t0\t0.4631
-w:que\t0.4979\t0
-w:que me\t0.9478\t-0.5176
-w:que se\t-0.3771\t0.3564
-w:quedarme\t0\t-0.3358
-w:quedarme mas\t0\t-0.3358
-w:quickly\t-0.3007\t0
-w:quiere\t-0.4441\t0.4907
-w:quiere matar\t-0.2974\t0.3382
-w:quiero\t-0.7186\t1.8157
-w:quiero cancelar\t0\t-0.5018
-w:quiero desaparecer\t0\t0.2700
-w:quiero dormir\t0\t0.2094
-w:quiero morir\t0\t0.5244
-w:quiero vivir\t0\t0.2138
-w:quisiera\t0\t0.2893
-w:quisiera estar\t0\t0.2893
-w:quit\t-0.2705\t0
-w:quit smoking\t0\t-0.3802
-w:quitarme\t0\t0.3446
-w:quitarme la\t0\t0.3446
-w:racing\t0.2023\t0
-w:radiating\t0.3741\t0
-w:radiating to\t0.3741\t0
-w:rain\t0\t-0.2574
-w:raining\t0\t-0.4188
-w:ran\t-0.2453\t0
-w:rate\t-0.4247\t0
-w:rate is\t-0.2303\t0
-w:rating\t0\t0.2445
-w:rating my\t0\t0.2445
-w:razor\t-0.3434\t1.2721
-w:razor blades\t0\t0.3591
-w:reaction\t0.6787\t-0.2544
-w:reaction going\t0.4340\t0
-w:ready\t-0.5752\t0.7602
-w:really\t1.0848\t0.3580
-w:really bad\t0.3098\t-0.2449
-w:really help\t-0.2555\t0
-w:really short\t0.2516\t0
-w:really strong\t0\t0.4689
-w:really suicidal\t0\t0.2201
-w:really tired\t0\t-0.2895
-w:really wrong\t0.4558\t0
-w:reason\t-0.3470\t1.0864
-w:reason to\t-0.2558\t0.5133
-w:reasons\t0\t0.3250
-w:rebook\t0\t-0.2218
-w:recognize\t0.3184\t0
-w:recognize us\t0.4653\t0
-w:red\t0.3454\t-0.2004
-w:referral\t0\t-0.2002
-w:refill on\t0\t0.6329
-w:refilling\t0\t0.2026
-w:refilling anything\t0\t0.2026
-w:reflux\t0\t-0.2595
-w:relapsed\t-0.2432\t0.5304
-w:relapsed and\t0\t0.4263
-w:relief\t0\t-0.2076
-w:relief honestly\t0\t0.2135
-w:reminder\t0\t0.2274
-w:reminders\t0\t-0.7262
-w:reminders anymore\t0\t-0.2543
-w:reply\t0\t-0.2335
-w:require\t0\t0.2772
-w:require further\t0\t0.2772
-w:respira\t0.3102\t0
-w:respirar\t1.4496\t-0.4322
-w:respirar bien\t0.7522\t-0.2226
-w:respiro\t-0.4138\t0
-w:respiro bien\t-0.4138\t0
-w:respond\t0.3512\t-0.3211
-w:respond to\t0.3138\t-0.2496
-w:responde\t0.2152\t0
-w:responding\t1.1252\t-0.7837
-w:responding to\t0.7020\t-0.3916
-w:responding when\t0.2559\t0
-w:rest\t-0.6407\t0.7970
-w:rest of\t-0.2105\t0.7553
-w:resting\t-0.3331\t0
-w:resting heart\t-0.2129\t0
-w:results\t0\t-0.3089
-w:ribs\t0.3000\t0
-w:ride\t0\t-0.3308
-w:right\t0.6193\t-0.2479
-w:right moment\t0\t0.4771
-w:right now\t0\t0.9785
-w:rindo\t0\t0.5892
-w:river\t0\t0.2355
-w:road\t0\t0.2618
-w:roof\t0\t0.7690
-w:roof and\t-0.2456\t0.5074
-w:room\t-0.2439\t-0.3656
-w:room is\t0.3323\t0
-w:rope\t-0.3207\t1.5338
-w:rope and\t0\t0.2586
-w:rope in\t0\t0.3000
-w:rope today\t0\t0.2040
-w:round helps\t0\t-0.2384
-w:rouse\t0.4340\t-0.2162
-w:rouse him\t0.3370\t0
-w:rule\t0\t-0.2804
-w:running\t-0.3667\t0.3489
-w:sad\t-0.2139\t-0.4687
-w:safe\t-0.4373\t-0.2503
-w:safe right\t0\t0.4835
-w:safe to\t0\t-0.2962
-w:safety\t0\t-0.2172
-w:said\t-1.4528\t0.5124
-w:said he\t-0.2064\t0.3590
-w:said hes\t-0.2278\t0.4337
-w:said no\t0\t-0.5896
-w:said none\t0\t-0.2083
-w:said she\t-0.2296\t0.4083
-w:said shes\t0\t0.2492
-w:said this\t0\t0.3026
-w:said tonight\t0\t0.2855
-w:sangrando\t0.6109\t0
-w:sangrando mucho\t0.6109\t0
-w:sangre\t0.5661\t0
-w:sat\t0\t0.2195
-w:sat in\t0\t0.2332
-w:saturday\t0\t-0.3347
-w:saved my\t0\t-0.2578
-w:saved up\t0\t0.2786
-w:saving\t-0.4569\t0.5731
-w:saving for\t0\t-0.2846
-w:saving my\t0\t0.5976
-w:saving up\t-0.2551\t0.3122
-w:saw\t0.2875\t-0.2198
-w:saw spiders\t0.3025\t0
-w:say\t0.4236\t0
-w:say a\t0.3368\t0
-w:say im\t0\t-0.2811
-w:saying\t-1.1638\t0.4793
-w:saying goodbye\t-0.2062\t0.3266
-w:saying its\t0\t0.2490
-w:saying sorry\t0\t0.2316
-w:says\t-0.3443\t0.6810
-w:says he\t0\t0.4407
-w:says i\t0.2021\t0
-w:says she\t-0.2264\t0.2801
-w:says take\t0\t-0.3649
-w:scare\t0\t0.2706
-w:scare me\t0\t0.2706
-w:scared\t0.2845\t0.5079
-w:scared ill\t0\t0.5180
-w:schedule\t0\t-0.3142
-w:school\t-0.2482\t0
-w:scratch\t0\t0.4000
-w:scratch until\t0\t0.3477
-w:scratchy\t-0.3162\t0
-w:scratchy from\t-0.3762\t0
-w:scream\t0\t-0.3164
-w:se\t1.3538\t0
-w:se corto\t-0.5236\t0.3959
-w:se desmayo\t1.0585\t-0.6092
-w:se le\t0.3752\t0
-w:se me\t0.8726\t-0.3475
-w:se quiere\t-0.4119\t0.4256
-w:see\t-0.5135\t0.3421
-w:see a\t0\t0.4918
-w:see any\t0\t0.4858
-w:see you\t0\t-0.3985
-w:seeing\t0.5949\t-0.6286
-w:seeing things\t0.2986\t-0.2208
-w:seems\t0\t0.4793
-w:seems like\t0\t0.3397
-w:seguir\t0\t0.7376
-w:seguir viviendo\t0\t0.2384
-w:segura\t0\t0.3968
-w:segura conmigo\t0\t0.3968
-w:seizing\t1.0567\t-0.4807
-w:seizing right\t0.2691\t0
-w:seizure\t1.5821\t-0.5870
-w:seizure in\t0.3352\t0
-w:seizure just\t0.2538\t0
-w:seizure lasted\t0.2009\t0
-w:self\t-0.3391\t0.9393
-w:self harm\t0\t0.4020
-w:self harming\t0\t0.5373
-w:sending\t0\t-0.2173
-w:sense\t0.3009\t0
-w:sent\t-0.2714\t0.2811
-w:sent me\t0\t0.2582
-w:sentence\t0.3126\t0
-w:sentido\t0\t0.5985
-w:sentido a\t0\t0.2265
-w:sentido seguir\t0\t0.3720
-w:seria\t0\t0.2846
-w:seria un\t0\t0.2846
-w:series\t0\t-0.7955
-w:session\t-0.6443\t-0.7626
-w:sessions\t0\t-0.3035
-w:set\t0\t0.2216
-w:set for\t0\t0.2216
-w:severe\t0.5956\t-0.2236
-w:sewer\t0\t0.3816
-w:sewer slide\t0\t0.3816
-w:sewerslide\t0\t0.5466
-w:sewerslide is\t0\t0.4122
-w:shaking\t0.4223\t-0.4152
-w:shaking all\t0.2931\t-0.2178
-w:shaving\t0\t-0.2032
-w:she\t0.7419\t0.2441
-w:she collapsed\t0.2478\t0
-w:she doesnt\t0.3301\t0
-w:she is\t0.5593\t-0.2074
-w:she said\t0\t0.3966
-w:she saw\t0.3329\t0
-w:she took\t0.5004\t-0.2190
-w:she wants\t-0.2034\t0.3312
-w:shes\t0.7923\t0
-w:shes been\t0\t0.3595
-w:shes fitting\t0.3069\t0
-w:shes going\t0\t0.3785
-w:shes still\t0.2009\t0
-w:shes unconscious\t0.2637\t0
-w:shes unresponsive\t0.3140\t0
-w:shock\t0.5960\t0
-w:shock help\t0.4091\t0
-w:shoot\t0\t0.3251
-w:shoot himself\t0\t0.3000
-w:short\t0\t-0.4041
-w:short of\t0.3678\t0
-w:short three\t-0.2196\t0
-w:should\t0.2602\t0
-w:should cover\t0\t0.4130
-w:should i\t0.6966\t-1.0969
-w:should just\t-0.3295\t0.8395
-w:should know\t0\t0.2144
-w:showed\t-0.2555\t0
-w:showed me\t-0.2555\t0
-w:shower\t0.4137\t0
-w:si\t0\t0.9026
-w:si again\t0\t0.3349
-w:side\t1.8258\t-0.5799
-w:side has\t0.4839\t0
-w:side of\t0.6320\t-0.5588
-w:siempre\t-0.3258\t0.2700
-w:siento\t0.9540\t0
-w:siento el\t0.3655\t0
-w:siento que\t0.5801\t-0.3088
-w:siento segura\t0\t0.3968
-w:sin\t-0.3436\t1.0095
-w:sin esperanza\t0\t0.4337
-w:sin mi\t-0.2191\t0.5758
-w:since\t0.4417\t-0.5080
-w:since i\t0\t-0.2803
-w:since the\t-0.3087\t0
-w:since this\t0.5187\t0
-w:since yesterday\t0.2172\t0
-w:sister\t-0.5143\t0.4669
-w:sister gets\t0\t0.2345
-w:sister is\t0\t-0.2911
-w:sister took\t0\t0.4005
-w:sisters\t0\t-0.5424
-w:site\t0.6630\t-0.3181
-w:site wont\t0.2727\t0
-w:sitting\t0.2968\t0.3779
-w:sitting in\t0\t0.5225
-w:sitting still\t0.2520\t0
-w:sleep\t-0.6475\t0.4614
-w:sleep and\t0\t0.3947
-w:sleep forever\t0\t0.4336
-w:sleep through\t0\t-0.4137
-w:sleeping\t0\t-0.5528
-w:sleeping a\t0\t-0.4442
-w:sleeping on\t-0.3562\t0
-w:sleeping pills\t0.4209\t0
-w:sleepy\t0\t-0.2753
-w:slept\t-0.3443\t0
-w:slept many\t-0.2438\t0
-w:slice\t0\t0.2153
-w:slice my\t0\t0.2153
-w:slide\t0\t0.3816
-w:slide thoughts\t0\t0.3137
-w:slight\t-0.2969\t0
-w:slight headache\t-0.2495\t0
-w:slit\t0\t0.4367
-w:slit my\t0\t0.4367
-w:slot\t-0.2224\t-0.5727
-w:slot if\t0\t-0.4133
-w:slow\t0.2608\t-0.3815
-w:slumped\t0.3974\t0
-w:slumped in\t0.2355\t0
-w:slurred\t0.5247\t0
-w:slurred speech\t0.2582\t0
-w:slurring\t0.3119\t-0.2064
-w:slurring his\t0.2144\t0
-w:small\t-0.2621\t-0.3126
-w:small cut\t0\t-0.2032
-w:smile\t0.2578\t0
-w:smile is\t0.2578\t0
-w:smoking\t0\t-0.3802
-w:snoring\t0\t-0.5360
-w:snoring is\t0\t-0.2360
-w:snow\t0\t-0.3493
-w:so\t-1.2279\t0
-w:so bad\t0\t0.6661
-w:so done\t0\t-0.2512
-w:so i\t-0.2749\t0.5599
-w:so ill\t0\t-0.3925
-w:so im\t0\t-0.3057
-w:so it\t0\t0.2151
-w:so much\t0\t-0.5505
-w:so my\t0\t-0.2197
-w:so numb\t0\t0.2053
-w:so over\t0\t-0.3276
-w:so tired\t0\t0.3794
-w:so whats\t0\t0.2535
-w:so you\t0\t-0.2887
-w:soaked\t0.2563\t0
-w:soaked through\t0.2563\t0
-w:soaking\t0.2391\t0
-w:soga\t0\t0.3889
-w:soga lista\t0\t0.3889
-w:solo\t-0.3260\t-0.3025
-w:some\t1.0750\t-0.9629
-w:some of\t1.3445\t-0.5357
-w:some relief\t0\t-0.3312
-w:someone\t0\t0.2813
-w:someone to\t0\t0.7370
-w:something\t0\t0.5774
-w:something around\t0\t0.2013
-w:something i\t0\t0.3551
-w:something is\t0.7725\t-0.4357
-w:something stupid\t0\t0.4319
-w:sometimes\t-0.2006\t-0.3078
-w:son\t0.3953\t0
-w:son collapsed\t0.2483\t0
-w:son cut\t0\t0.2204
-w:son has\t-0.2542\t0
-w:son is\t0.3910\t0
-w:son said\t0\t0.2259
-w:son swallowed\t0.2483\t-0.2914
-w:son unconscious\t0.2435\t0
-w:son wont\t0.2894\t-0.2181
-w:soon\t-0.3844\t0.5627
-w:soon enough\t0\t0.2620
-w:soon it\t0\t0.2212
-w:sore\t-0.7174\t-0.5815
-w:sore from\t-0.3555\t0
-w:sorry\t-0.4818\t0.7120
-w:sorry and\t0\t0.2316
-w:sorry mom\t0\t0.3684
-w:sorted\t0\t0.2574
-w:sounds like\t0\t0.2135
-w:space\t0\t0.3153
-w:space and\t0\t0.3153
-w:speak\t0.2861\t-0.2325
-w:speak properly\t0.2824\t0
-w:speech\t0.8824\t-0.2538
-w:speech after\t0.2582\t0
-w:speech is\t0.6243\t-0.2412
-w:spiders\t0.3025\t0
-w:spiders on\t0.3329\t0
-w:spinning\t0.2910\t0
-w:spot\t-0.2403\t-0.2557
-w:spray\t0.6630\t0
-w:spray bottle\t0\t0.4105
-w:spurting\t0.3086\t0
-w:spurts\t0.3541\t0
-w:spurts when\t0.3541\t0
-w:stairs\t0.2919\t-0.3147
-w:stand\t0.3156\t-0.5305
-w:stand up\t0\t-0.2166
-w:standing\t-0.5678\t0.9402
-w:standing at\t0\t0.2843
-w:standing on\t-0.4235\t0.7557
-w:staring\t0.6014\t0
-w:start\t0\t-0.6591
-w:start again\t0\t-0.3365
-w:started\t0\t0.2924
-w:started cutting\t0\t0.6185
-w:started saying\t0\t-0.4485
-w:starting\t0.2233\t-0.6667
-w:starting to\t0\t-0.4105
-w:stash\t0\t0.2460
-w:stay\t0\t-0.3258
-w:stay awake\t0.2610\t-0.2283
-w:stepping\t0\t0.2587
-w:stepping in\t0\t0.2587
-w:stiff\t0.5879\t-0.3068
-w:stiff neck\t0.4037\t0
-w:still\t0.6439\t-0.4402
-w:still be\t0\t0.3713
-w:still cant\t0.2499\t0
-w:still confused\t0.3018\t0
-w:still not\t0.2406\t0
-w:still want\t0\t0.3095
-w:stockpiling\t0\t0.3277
-w:stockpiling my\t0\t0.3277
-w:stomach\t0\t-0.2029
-w:stop\t0.7794\t-0.2079
-w:stop bleeding\t0.2481\t-0.2421
-w:stop existing\t0\t0.3061
-w:stop for\t0.2997\t0
-w:stop living\t-0.2414\t0.2136
-w:stop me\t0\t0.7089
-w:stop raining\t0\t-0.4188
-w:stop texting\t0\t-0.3274
-w:stop the\t0.3744\t-0.4840
-w:stop thinking\t-0.4222\t0
-w:stopped\t-0.4149\t0
-w:stopped after\t-0.3476\t0
-w:stopped eating\t0\t0.4633
-w:stopped quickly\t-0.2651\t0
-w:stopped taking\t0\t-0.4320
-w:stopping me\t0\t0.4296
-w:stopping the\t0\t-0.3450
-w:stops\t-0.2690\t0.8110
-w:stove on\t0\t0.2053
-w:straight\t0\t-0.2174
-w:street\t-0.4331\t0
-w:stroke\t0.6775\t-0.3537
-w:strong\t0\t0.3944
-w:strong today\t0\t0.4689
-w:struggling\t0.5716\t0
-w:struggling to\t0.5716\t0
-w:stuff\t0.4719\t0.3659
-w:stuff this\t0\t0.2345
-w:stupid\t-0.2115\t0.2018
-w:sudden\t0.9024\t-0.5033
-w:sudden weakness\t0.2173\t0
-w:suddenly\t1.2706\t-0.5722
-w:suffocating\t0.5338\t0
-w:sugar\t-0.2202\t-0.6154
-w:suicidal\t-0.6249\t2.1123
-w:suicidal again\t0\t0.5814
-w:suicidal thoughts\t0\t0.3450
-w:suicidal today\t0\t0.2201
-w:suicidarme\t0\t0.2090
-w:suicide\t-0.6617\t1.4207
-w:suicide note\t0\t0.2108
-w:summer\t0\t-0.6100
-w:super\t0.2137\t0
-w:supply\t0.6043\t0
-w:supply of\t0.6043\t0
-w:sure\t0\t0.2518
-w:survive\t0\t0.3012
-w:swallow\t0.2496\t0
-w:swallow the\t0\t0.3228
-w:swallowed\t0.8519\t0.5537
-w:swallowed a\t0\t0.3172
-w:swallowed all\t0\t0.2558
-w:swallowed like\t-0.3003\t0.4459
-w:swallowed my\t0.2841\t-0.2408
-w:swallowed one\t0.2095\t-0.2735
-w:swallowed some\t0.2889\t-0.3634
-w:swallowed the\t0.4891\t0.3565
-w:swallowing bleach\t0\t0.3095
-w:sweating\t0.3379\t-0.2534
-w:sweaty\t0.2859\t0
-w:swelling\t0.7285\t-0.6508
-w:swelling after\t0.2781\t0
-w:swelling up\t0.5718\t0
-w:switching\t0\t-0.3071
-w:switching to\t0\t-0.3071
-w:swollen\t0.7295\t-0.2472
-w:symptoms\t0\t-0.2469
-w:table\t-0.2417\t0.3687
-w:take\t-0.4088\t0.3526
-w:take a\t0\t-0.2724
-w:take all\t-0.2783\t0
-w:take back\t0\t0.3742
-w:take care\t0\t0.4110
-w:take it\t0\t0.2578
-w:take me\t0\t0.2852
-w:take more\t0\t-0.7634
-w:take the\t0.2521\t0.3458
-w:take them\t0\t0.3259
-w:take this\t0\t0.2459
-w:take to\t0.5415\t-0.4245
-w:takes\t0\t0.5619
-w:takes me\t0\t0.4041
-w:talk\t0\t-1.1507
-w:talk right\t0\t-0.3012
-w:talking\t-0.3940\t0.8610
-w:talking about\t-0.3926\t0.7877
-w:tall\t0\t0.2668
-w:tall does\t0\t0.2668
-w:tallest\t0\t0.2846
-w:tallest building\t0\t0.2846
-w:taper\t0\t-0.2017
-w:tapping\t-0.3822\t0.8760
-w:tapping out\t-0.3822\t0.8760
-w:tbh\t0\t0.3378
-w:teen\t-0.2602\t0.2109
-w:teen daughter\t0\t0.2805
-w:tell\t-0.2159\t1.0890
-w:tell my\t0\t0.6692
-w:telling\t0\t0.5386
-w:telling me\t0\t0.2503
-w:tengo\t0.7348\t0.3718
-w:tengo dolor\t0.5230\t-0.2609
-w:tengo ganas\t0\t0.3444
-w:tengo la\t0\t0.3261
-w:test\t-0.3090\t0
-w:texas\t0\t-0.2419
-w:text\t-0.2786\t-0.8767
-w:text me\t0\t-0.5896
-w:text reminders\t0\t-0.2525
-w:texted\t0\t0.5948
-w:texted me\t0\t0.3877
-w:texted my\t0\t0.2072
-w:texting\t-0.2302\t0
-w:texting me\t-0.2175\t0
-w:than\t-0.2010\t0.6075
-w:than before\t0\t0.5256
-w:than i\t0\t-0.3375
-w:than this\t0\t0.2832
-w:thank\t-0.2483\t-0.3582
-w:thank you\t-0.2261\t-0.3855
-w:thanks\t-0.3597\t-0.7898
-w:thanks for\t-0.2300\t0.2011
-w:that\t-0.4535\t-0.5419
-w:that goes\t0.3062\t0
-w:that i\t0\t0.5686
-w:that normal\t-0.3711\t0
-w:that ok\t0.2918\t0
-w:that wont\t0.5386\t0
-w:thats\t0\t-0.7982
-w:thats my\t0\t-0.2101
-w:thats the\t0\t-0.2468
-w:thats why\t0\t-0.2692
-w:the\t-1.7900\t-1.3835
-w:the 14th\t0\t-0.3104
-w:the 3rd\t0\t0.3150
-w:the appointment\t0\t-0.5668
-w:the appt\t0\t-0.3578
-w:the bathroom\t0.6363\t0.2324
-w:the bathtub\t0\t0.4480
-w:the bill\t0\t-0.2761
-w:the biopsy\t0.2730\t0
-w:the bottle\t0\t0.5040
-w:the bridge\t-0.3429\t0.7786
-w:the call\t0\t-0.2994
-w:the car\t0.2559\t0
-w:the ceiling\t0.3329\t0
-w:the cleaning\t0.5315\t0
-w:the clinic\t0\t-0.2722
-w:the closed\t0\t0.4006
-w:the closet\t0\t0.4616
-w:the cold\t-0.3373\t0
-w:the consultation\t0\t-0.2794
-w:the couch\t0\t-0.3816
-w:the counter\t0\t0.3934
-w:the curling\t0\t0.2483
-w:the day\t0\t0.3723
-w:the dentist\t-0.2096\t-0.4489
-w:the depression\t-0.2383\t0
-w:the diet\t0\t-0.3087
-w:the doctor\t0\t-0.4020
-w:the drive\t0\t-0.2263
+w:palabras\t0.3695\t0
+w:papeles\t0\t-0.2443
+w:papeles del\t0\t-0.2443
+w:paper\t-0.2317\t0
+w:paperwork\t0\t-0.3798
+w:para\t0\t0.5955
+w:para no\t0\t0.2266
+w:para siempre\t0\t0.3698
+w:paracetamol\t0\t0.2367
+w:parked\t0\t0.8461
+w:parked by\t0\t0.5451
+w:parked on\t0\t0.3459
+w:parking\t-0.3414\t-0.7238
+w:parking garage\t0\t0.2411
+w:parking near\t0\t-0.2969
+w:partner\t0\t0.5929
+w:partner is\t0\t0.2441
+w:party\t0\t-0.2324
+w:party on\t0\t-0.2324
+w:pass\t1.0094\t-0.7025
+w:pass out\t1.0094\t-0.7025
+w:passed\t0.5842\t-0.7976
+w:passed away\t-0.2858\t0
+w:passed his\t-0.2665\t0
+w:passed out\t1.7159\t-0.5940
+w:passing\t0.5125\t-0.3841
+w:passing out\t0.5125\t-0.3841
+w:passwords\t0\t0.3330
+w:past\t0.7407\t0
+w:past out\t0.7407\t0
+w:pastillas\t-0.5389\t1.2097
+w:patel\t0\t0.4332
+w:patel that\t0\t0.2659
+w:patient\t0\t0.4150
+w:pauses\t0.2193\t0
+w:peace\t-0.2727\t0.6479
+w:peace with\t0\t0.4131
+w:peaceful\t0\t0.2445
+w:pecho\t1.3406\t-0.8385
+w:pecho despues\t-0.2545\t0
+w:pecho mucho\t0.3521\t0
+w:pecho y\t0.3440\t0
+w:pee\t0.5290\t-0.2440
+w:peed\t0.6061\t0
+w:peeing\t0.3361\t-0.2723
+w:peeing a\t-0.2107\t0
+w:peeing bright\t0.4025\t0
+w:pena\t0\t0.3618
+w:penicillin\t0\t-0.3963
+w:pensando\t-0.2441\t0.5220
+w:pensando en\t-0.2441\t0.5220
+w:people\t0.6231\t-0.5507
+w:people who\t0.4849\t-0.3313
+w:peor\t0.3710\t-0.2389
+w:peor de\t0.2291\t0
+w:percocet\t0\t0.2299
+w:percocet just\t0\t0.2299
+w:permanent\t0\t0.7166
+w:permanent ones\t0\t0.2703
+w:permanently\t0\t0.3829
+w:person\t0\t-0.3573
+w:person my\t0\t-0.2877
+w:personas\t0.4783\t0
+w:personas que\t0.4783\t0
+w:pharmacy to\t0\t0.4253
+w:phone\t-0.6062\t-0.2968
+w:physical\t0\t-0.2180
+w:physical therapy\t0\t-0.2180
+w:physio\t-0.3314\t-0.2558
+w:physio showed\t-0.2573\t0
+w:pick\t0\t-0.4394
+w:pick me\t0\t-0.3932
+w:picked\t0\t0.3065
+w:picked the\t0\t0.3893
+w:picturing\t0\t0.2500
+w:picturing my\t0\t0.2414
+w:pienso\t0\t0.3233
+w:pienso en\t0\t0.3233
+w:pill\t0.4126\t-0.4244
+w:pill bottle\t0.4192\t-0.2367
+w:pills\t0\t0.7608
+w:pills are\t0\t0.2853
+w:pills at\t-0.2276\t-0.3046
+w:pills box\t0\t-0.2314
+w:pills by\t0.2785\t-0.2252
+w:pills for\t-0.2438\t0.4057
+w:pills in\t-0.2371\t0
+w:pills just\t0\t0.2853
+w:pills lined\t0\t0.2794
+w:pills on\t0\t0.2329
+w:pills right\t0\t0.4949
+w:pills saved\t0\t0.3959
+w:pills than\t0\t-0.3283
+w:pills to\t0\t-0.3464
+w:pills together\t0.3643\t0
+w:pills twice\t0.2895\t0
+w:pistol\t0\t0.2524
+w:pistol and\t0\t0.2524
+w:pistola\t0\t0.2618
+w:pistola en\t0\t0.2618
+w:place\t0\t-0.2418
+w:plan\t-0.5444\t0.6092
+w:plan and\t0\t0.7471
+w:plan for\t0\t-0.4246
+w:plan to\t0\t0.4324
+w:planning\t-0.5572\t0.9284
+w:planning ahead\t0\t-0.3874
+w:planning my\t0\t0.8978
+w:planning to\t0\t0.4194
+w:platform\t0\t0.2775
+w:platform today\t0\t0.2051
+w:play\t0\t-0.2851
+w:play with\t0\t-0.2851
+w:please\t-0.2218\t0
+w:please call\t0.3932\t-0.2249
+w:please dont\t0\t0.4627
+w:please help\t0\t0.3436
+w:please i\t0\t0.2646
+w:please inform\t0\t0.2659
+w:please note\t0\t-0.3819
+w:please stop\t-0.2288\t-0.3734
+w:please take\t0\t0.4518
+w:point\t-0.3566\t2.0280
+w:point anymore\t0\t0.4174
+w:point in\t0\t0.6187
+w:pointless\t-0.3473\t0.7122
+w:pointless since\t0\t0.4535
+w:por\t0\t-0.2282
+w:posted\t-0.3546\t0.5225
+w:posted a\t0\t0.2664
+w:pounding\t0.4191\t-0.3477
+w:practice\t0\t-0.2033
+w:pray god\t0\t0.3996
+w:pray the\t0\t-0.2395
+w:prescribed\t0\t-0.2457
+w:prescribed on\t0\t0.2501
+w:prescription\t-0.2477\t0
+w:prescription ran\t-0.2115\t0
+w:presion\t0.5102\t-0.2189
+w:presion arterial\t0.3223\t0
+w:presion en\t0.2778\t0
+w:presion esta\t-0.2432\t0
+w:pressure\t0.4662\t-0.2925
+w:pressure in\t0.3832\t-0.2030
+w:probably\t0\t0.2118
+w:problems\t-0.5903\t0
+w:procedure\t0.3291\t-0.2829
+w:promise\t-0.3728\t-0.5961
+w:properly\t0.8332\t-0.3181
+w:puede\t0.8719\t-0.3686
+w:puede hablar\t0.4436\t-0.2027
+w:puede respirar\t0.3039\t0
+w:puedo\t0.5501\t-0.3667
+w:puedo mas\t0\t0.3846
+w:puedo quedarme\t0\t-0.3219
+w:puedo respirar\t0.8777\t-0.2372
+w:puente\t0\t0.2436
+w:pulse\t0.2914\t0
+w:purpose\t0\t1.0984
+w:purpose a\t0.3894\t0
+w:purpose obviously\t0\t-0.2801
+w:put\t0\t0.6679
+w:put a\t0\t0.2250
+w:put my\t0\t0.3330
+w:q\t0\t0.4257
+w:que\t0.9515\t0
+w:que dosis\t0\t0.2016
+w:que duela\t-0.2545\t0
+w:que me\t0.6974\t-0.4745
+w:que no\t0.8723\t-0.2859
+w:que se\t-0.4228\t0.3458
+w:que vas\t0\t0.2493
+w:quedarme\t0\t-0.3219
+w:quedarme mas\t0\t-0.3219
+w:quickly\t-0.3060\t0
+w:quiere\t-0.4506\t0.4846
+w:quiere matar\t-0.2888\t0.3364
+w:quiero\t-0.8028\t1.7785
+w:quiero cambiar\t0\t-0.2018
+w:quiero cancelar\t0\t-0.4237
+w:quiero desaparecer\t0\t0.2180
+w:quiero morir\t0\t0.5459
+w:quiero vivir\t0\t0.2050
+w:quisiera\t0\t0.2543
+w:quisiera estar\t0\t0.2543
+w:quit\t-0.2774\t0
+w:quit smoking\t0\t-0.3780
+w:quitarme\t0\t0.3735
+w:quitarme la\t0\t0.3735
+w:radiating\t0.3799\t0
+w:radiating to\t0.3799\t0
+w:railroad\t0\t0.4758
+w:railroad crossing\t0\t0.3459
+w:rain\t0\t-0.2568
+w:raining\t0\t-0.4251
+w:ran\t-0.2728\t0
+w:ran out\t-0.2312\t0
+w:rate\t-0.5089\t0
+w:rate is\t-0.2603\t0
+w:rate many\t-0.2008\t0
+w:rather be\t0\t0.2001
+w:rating\t0\t0.2291
+w:rating my\t0\t0.2291
+w:razor\t-0.4535\t1.3948
+w:razor blades\t0\t0.3457
+w:reaction\t0.5716\t-0.2263
+w:reaction going\t0.3854\t0
+w:ready\t-0.5687\t0.7795
+w:real\t1.1102\t-0.2866
+w:real and\t0.2048\t0
+w:real or\t0.2335\t0
+w:really\t0.9151\t0.3499
+w:really bad\t0.3128\t-0.2445
+w:really help\t-0.2573\t0
+w:really short\t0.2525\t0
+w:really strong\t0\t0.4705
+w:really suicidal\t0\t0.2172
+w:really tired\t0\t-0.2715
+w:really wrong\t0.4273\t0
+w:reason\t-0.4257\t1.1447
+w:reason to\t-0.2935\t0.5534
+w:reasons\t0\t0.3130
+w:rebook\t0\t-0.2015
+w:recibir\t0\t0.2493
+w:recibir de\t0\t0.2493
+w:recognize\t0.2912\t0
+w:recognize us\t0.4313\t0
+w:red\t1.5402\t-0.4579
+w:red in\t0.3959\t0
+w:red when\t0.6061\t0
+w:refill\t-0.2074\t-0.2979
+w:refill on\t0\t0.6348
+w:reflux\t0\t-0.2407
+w:relapsed\t-0.2179\t0.5058
+w:relapsed and\t0\t0.4106
+w:relief honestly\t0\t0.2149
+w:relief this\t0\t0.2079
+w:remember\t0\t-0.3495
+w:remember if\t0\t-0.2314
+w:reminder\t0\t0.2397
+w:reminders\t0\t-0.6792
+w:reminders anymore\t0\t-0.2072
+w:reply\t0\t-0.2288
+w:require\t0\t0.2659
+w:require further\t0\t0.2659
+w:reschedule\t-0.2049\t0
+w:respira\t0.2992\t0
+w:respirar\t1.3572\t-0.4105
+w:respirar bien\t0.6188\t0
+w:respiro\t-0.4754\t0
+w:respiro bien\t-0.4754\t0
+w:respond\t0.3254\t-0.2902
+w:respond to\t0.2881\t-0.2218
+w:responding\t1.0131\t-0.7527
+w:responding to\t0.6574\t-0.3675
+w:rest\t-0.6662\t0.7803
+w:rest of\t-0.2152\t0.7218
+w:resting\t-0.3748\t0
+w:resting heart\t-0.2515\t0
+w:results\t-0.2573\t-0.3050
+w:ribs\t0.2983\t0
+w:ride\t0\t-0.3737
+w:right\t0.6308\t-0.3502
+w:right away\t-0.2013\t0
+w:right for\t0\t-0.2877
+w:right moment\t0\t0.4512
+w:right now\t0.2184\t1.0911
+w:rindo\t0\t0.6024
+w:river\t0\t0.2277
+w:road\t0\t0.2427
+w:roja\t0.3323\t0
+w:ronda\t0\t0.2189
+w:ronda la\t0\t0.2189
+w:roof\t0\t0.6785
+w:roof and\t-0.2409\t0.4655
+w:room\t0\t-0.5379
+w:room is\t0.2794\t0
+w:room that\t0.2034\t0
+w:rope\t-0.4895\t1.7182
+w:rope and\t0\t0.2435
+w:rope in\t0\t0.4845
+w:rope today\t0\t0.2941
+w:round helps\t0\t-0.2299
+w:rouse\t0.4316\t-0.2161
+w:rouse him\t0.3322\t0
+w:rule\t0\t-0.2876
+w:running\t-0.3639\t0.2716
+w:sad\t-0.2012\t-0.4672
+w:safe\t-0.2225\t-0.2739
+w:safe for\t0.2880\t-0.2180
+w:safe right\t0\t0.4672
+w:safe to\t0\t-0.2858
+w:safety\t0\t-0.2063
+w:said\t-1.4975\t0.4353
+w:said he\t0\t0.3584
+w:said hes\t-0.2340\t0.4261
+w:said no\t0\t-0.5303
+w:said she\t-0.2085\t0.4012
+w:said shes\t0\t0.2419
+w:said this\t0\t0.2753
+w:said tonight\t0\t0.2182
+w:sale\t0.2364\t0
+w:sale con\t0.2364\t0
+w:salen\t0.3695\t0
+w:salen unas\t0.3695\t0
+w:sangrando\t0.5582\t0
+w:sangrando mucho\t0.5582\t0
+w:sangre\t1.1768\t-0.3954
+w:sat\t0\t0.4315
+w:sat looking\t0\t0.2506
+w:saturday\t0\t-0.4375
+w:saved\t-0.2302\t0
+w:saved my\t0\t-0.2601
+w:saved up\t0\t0.2097
+w:saving\t-0.4375\t0.6438
+w:saving for\t0\t-0.2831
+w:saving my\t0\t0.7074
+w:saving up\t-0.2353\t0.2508
+w:saw\t0.2229\t-0.2321
+w:saw spiders\t0.2905\t0
+w:say\t0.4608\t0
+w:say a\t0.3954\t0
+w:say im\t0\t-0.2587
+w:saying\t-1.2383\t0.5352
+w:saying goodbye\t-0.2384\t0.3472
+w:saying its\t0\t0.2524
+w:saying sorry\t0\t0.2289
+w:says\t-0.3979\t0.6467
+w:says arent\t0.2034\t0
+w:says he\t0\t0.4307
+w:says she\t-0.2295\t0.3054
+w:says take\t0\t-0.3650
+w:scare\t0\t0.2591
+w:scare me\t0\t0.2591
+w:scared\t0.2313\t0.4994
+w:scared ill\t0\t0.5033
+w:schedule\t0\t-0.3279
+w:school\t-0.2404\t0
+w:scratch\t0\t0.3850
+w:scratch until\t0\t0.3448
+w:scratchy\t-0.3158\t0
+w:scratchy from\t-0.3754\t0
+w:scream\t0\t-0.3031
+w:screen\t-0.2100\t0
+w:se\t1.1538\t0
+w:se corto\t-0.5311\t0.4007
+w:se desmayo\t0.9042\t-0.5338
+w:se le\t0.3851\t0
+w:se me\t0.7801\t-0.3371
+w:se quiere\t-0.4115\t0.4124
+w:see\t-0.4038\t0.3884
+w:see a\t0\t0.5104
+w:see any\t0\t0.5000
+w:see shadows\t0.3472\t0
+w:see you\t0\t-0.4734
+w:seeing\t0.6205\t-0.5882
+w:seeing people\t0.2545\t0
+w:seeing things\t0.2446\t-0.2107
+w:seems\t0\t0.4927
+w:seems like\t0\t0.3577
+w:seguir\t0\t0.7444
+w:seguir viviendo\t0\t0.2607
+w:segura\t0\t0.3989
+w:segura conmigo\t0\t0.3989
+w:seguro\t0\t-0.2443
+w:seizing\t1.0336\t-0.4578
+w:seizing right\t0.2178\t0
+w:seizure\t1.4541\t-0.5768
+w:seizure in\t0.2489\t0
+w:seizures\t0.2663\t0
+w:self\t-0.3437\t0.9250
+w:self harm\t0\t0.3939
+w:self harming\t0\t0.5311
+w:send\t0\t-0.2181
+w:sending\t0\t-0.2285
+w:sense\t0.2790\t0
+w:sent\t-0.2761\t0.2503
+w:sent me\t0\t0.2492
+w:sentence\t0.2709\t0
+w:sentido\t0\t0.6016
+w:sentido a\t0\t0.2456
+w:sentido seguir\t0\t0.3560
+w:seria\t0\t0.4922
+w:seria mortal\t0\t0.2016
+w:seria un\t0\t0.2906
+w:series\t0\t-0.7945
+w:session\t-0.2744\t-0.9264
+w:sessions\t0\t-0.2765
+w:severe\t0.5333\t-0.2150
+w:sewer\t0\t0.3745
+w:sewer slide\t0\t0.3745
+w:sewerslide\t0\t0.5439
+w:sewerslide is\t0\t0.4202
+w:shadows\t0.3472\t0
+w:shadows moving\t0.3472\t0
+w:shaking\t0.3875\t-0.3936
+w:shaking all\t0.2857\t-0.2003
+w:shaving\t0\t-0.2014
+w:she\t0.6254\t0.2724
+w:she collapsed\t0.2528\t0
+w:she doesnt\t0.2481\t0
+w:she has\t-0.2077\t0
+w:she is\t0.4920\t0
+w:she said\t0\t0.3726
+w:she saw\t0.3218\t0
+w:she took\t0.5028\t-0.2344
+w:she wants\t-0.2217\t0.3348
+w:shes\t0.7563\t0
+w:shes been\t0\t0.3682
+w:shes fitting\t0.3127\t0
+w:shes going\t-0.2001\t0.3866
+w:shes in\t0.2659\t0
+w:shes unconscious\t0.2386\t0
+w:shes unresponsive\t0.2875\t0
+w:shock\t0.6224\t0
+w:shock help\t0.4084\t0
+w:shoot\t0\t0.3129
+w:shoot himself\t0\t0.2851
+w:shoots\t0\t-0.2457
+w:shoots himself\t0\t-0.2457
+w:short\t0\t-0.3673
+w:short of\t0.3456\t0
+w:should\t0.2651\t0
+w:should cover\t0\t0.3889
+w:should i\t0.6978\t-1.0650
+w:should just\t-0.2919\t0.7915
+w:should know\t0\t0.2312
+w:show\t0\t-0.2901
+w:show shoots\t0\t-0.2457
+w:showed\t-0.2573\t0
+w:showed me\t-0.2573\t0
+w:shower\t0.3939\t0
+w:si\t-0.2074\t0.8833
+w:si again\t0\t0.3340
+w:side\t1.7665\t-0.6078
+w:side has\t0.4482\t0
+w:side of\t0.6864\t-0.5649
+w:siempre\t-0.3764\t0.2190
+w:siento\t0.8364\t0
+w:siento el\t0.3550\t0
+w:siento que\t0.4969\t-0.2992
+w:siento segura\t0\t0.3989
+w:sigo\t0.6180\t-0.2063
+w:sigo oyendo\t0.2239\t0
+w:sigo viendo\t0.3940\t0
+w:sin\t-0.3717\t1.0023
+w:sin esperanza\t0\t0.4164
+w:sin mi\t-0.2408\t0.5859
+w:since\t0.7666\t-0.6594
+w:since i\t0\t-0.2310
+w:since monday\t0.3472\t0
+w:since my\t0.4210\t0
+w:since the\t-0.5268\t0
+w:since this\t0.4210\t0
+w:since yesterdays\t0.2943\t0
+w:sister\t-0.2909\t0.3692
+w:sister gets\t0\t0.2267
+w:sister is\t0\t-0.2686
+w:sister like\t0.2659\t0
+w:sister took\t0\t0.4036
+w:sisters\t0\t-0.5324
+w:site\t0.5956\t-0.3433
+w:site is\t-0.2241\t0
+w:site wont\t0.2907\t0
+w:sitting\t0\t0.7736
+w:sitting here\t-0.2308\t0.5262
+w:sitting in\t0\t0.5696
+w:sitting still\t0.2097\t0
+w:size\t0\t-0.3389
+w:sleep\t-0.6443\t0.4724
+w:sleep and\t0\t0.3903
+w:sleep forever\t0\t0.4365
+w:sleep through\t0\t-0.4057
+w:sleeping\t0\t-0.5545
+w:sleeping a\t0\t-0.4146
+w:sleeping in\t0\t-0.2510
+w:sleeping on\t-0.3525\t0
+w:sleeping pills\t0.4358\t0.3341
+w:sleepy\t0\t-0.2791
+w:slept\t-0.3753\t0
+w:slept many\t-0.2578\t0
+w:slice\t0\t0.2034
+w:slice my\t0\t0.2034
+w:slide\t0\t0.3745
+w:slide thoughts\t0\t0.3099
+w:slight\t-0.2962\t0
+w:slight headache\t-0.2447\t0
+w:slit\t0\t0.4452
+w:slit my\t0\t0.4452
+w:slot\t-0.2411\t-0.6059
+w:slot if\t0\t-0.4101
+w:slow\t0.2491\t-0.3686
+w:slumped\t0.3867\t0
+w:slumped in\t0.2053\t0
+w:slurred\t0.4717\t0
+w:slurring\t0.2610\t0
+w:small\t-0.2547\t-0.3168
+w:small cut\t0\t-0.2014
+w:smile\t0.2231\t0
+w:smile is\t0.2231\t0
+w:smoking\t0\t-0.3780
+w:snoring\t0\t-0.5072
+w:snoring is\t0\t-0.2122
+w:snow\t0\t-0.3465
+w:so\t-1.3812\t0
+w:so bad\t0\t0.6614
+w:so done\t0\t-0.2224
+w:so i\t-0.2833\t0.5011
+w:so ill\t0\t-0.3707
+w:so im\t0\t-0.2914
+w:so much\t0\t-0.5717
+w:so my\t0\t-0.2181
+w:so numb\t0\t0.2001
+w:so over\t0\t-0.3313
+w:so tired\t0\t0.4006
+w:so whats\t0\t0.2539
+w:so you\t0\t-0.2805
+w:soaked\t0.2584\t0
+w:soaked through\t0.2584\t0
+w:soga\t0\t0.4342
+w:soga lista\t0\t0.4342
+w:solo\t0\t-0.3217
+w:solo me\t0.3695\t0
+w:some\t1.0445\t-0.9348
+w:some of\t1.3787\t-0.5575
+w:some relief\t0\t-0.3018
+w:someone\t0\t0.3832
+w:someone to\t0\t0.6741
+w:something\t0\t0.5483
+w:something i\t0\t0.3146
+w:something is\t0.7325\t-0.4102
+w:something stupid\t0\t0.4184
+w:sometimes\t-0.2073\t-0.3023
+w:son\t0.3627\t0
+w:son collapsed\t0.2495\t0
+w:son cut\t0\t0.2085
+w:son has\t-0.2611\t0
+w:son is\t0.4291\t-0.2123
+w:son said\t0\t0.2317
+w:son swallowed\t0.2580\t-0.2939
+w:son unconscious\t0.2499\t0
+w:son wont\t0.2628\t0
+w:soon\t-0.4489\t0.6034
+w:soon enough\t0\t0.2725
+w:soon it\t0\t0.2394
+w:sore\t-0.7256\t-0.5582
+w:sore from\t-0.3482\t0
+w:sorry\t-0.5205\t0.8300
+w:sorry and\t0\t0.2289
+w:sorry mom\t0\t0.2757
+w:sorted it\t0\t-0.2419
+w:sounds like\t0\t0.2149
+w:space\t0\t0.2957
+w:space and\t0\t0.2957
+w:speak\t0\t-0.2548
+w:speak properly\t0.2594\t0
+w:speech\t0.8628\t-0.2482
+w:speech is\t0.6634\t-0.2374
+w:spiders\t0.2905\t0
+w:spiders on\t0.3218\t0
+w:spinning\t0.2711\t0
+w:spot\t-0.2321\t-0.2474
+w:spray\t0.5352\t0
+w:spray bottle\t0\t0.4097
+w:spurting\t0.2765\t0
+w:spurts\t0.3001\t0
+w:spurts when\t0.3001\t0
+w:stairs\t0.2972\t-0.3508
+w:stairs will\t0\t-0.2129
+w:stand\t0\t-0.5067
+w:stand up\t0\t-0.2213
+w:standing\t-0.5069\t0.8221
+w:standing at\t0\t0.2342
+w:standing on\t-0.3769\t0.6829
+w:staring\t0.4180\t0.3344
+w:staring at\t0\t0.5402
+w:start\t0\t-0.6646
+w:start again\t0\t-0.3303
+w:started\t0\t0.2132
+w:started cutting\t0\t0.5708
+w:started many\t0.2007\t0
+w:started saying\t0\t-0.4271
+w:starting\t0.2207\t-0.6719
+w:starting to\t0\t-0.4021
+w:stash\t0\t0.2065
+w:stay\t0\t-0.3286
+w:stay awake\t0.2413\t-0.2173
+w:stepping\t0\t0.2108
+w:stepping in\t0\t0.2108
+w:stiff\t0.5432\t-0.3078
+w:stiff neck\t0.3770\t0
+w:still\t1.0310\t-0.7797
+w:still be\t0\t0.3399
+w:still cant\t0.2306\t0
+w:still confused\t0.2223\t0
+w:still dont\t0.3538\t0
+w:still feels\t0\t-0.2480
+w:still grieving\t-0.2032\t0
+w:still not\t0.3883\t0
+w:still want\t0\t0.2915
+w:stockpiling\t0\t0.4087
+w:stockpiling my\t0\t0.4087
+w:stomach\t0\t-0.2047
+w:stop\t0.6635\t0
+w:stop a\t-0.2024\t0.2831
+w:stop bleeding\t0.2562\t-0.2525
+w:stop existing\t0\t0.2845
+w:stop for\t0.2770\t0
+w:stop living\t-0.2223\t0
+w:stop looking\t0\t0.2126
+w:stop me\t0\t0.6622
+w:stop raining\t0\t-0.4251
+w:stop talking\t-0.2002\t0
+w:stop texting\t0\t-0.3380
+w:stop the\t0.4026\t-0.4815
+w:stop thinking\t-0.3651\t0
+w:stopped\t-0.4183\t-0.2057
+w:stopped after\t-0.3197\t0
+w:stopped eating\t0\t0.4596
+w:stopped quickly\t-0.2720\t0
+w:stopped taking\t0\t-0.4170
+w:stopping me\t0\t0.3965
+w:stopping the\t0\t-0.3430
+w:stops\t-0.3214\t1.1084
+w:stove on\t0\t0.2001
+w:street\t-0.4335\t0
+w:stroke\t1.4892\t-0.3793
+w:stroke at\t0.3847\t0
+w:stroke from\t0.6993\t0
+w:strong\t0\t0.4006
+w:strong today\t0\t0.4705
+w:struggling\t0.5586\t0
+w:struggling to\t0.5586\t0
+w:stuff\t0.4811\t0.3425
+w:stuff this\t0\t0.2267
+w:stupid\t0\t0.2060
+w:sudden\t0.9284\t-0.5383
+w:sudden weakness\t0.2174\t0
+w:suddenly\t1.2590\t-0.5412
+w:suffer\t0\t0.2061
+w:suffocating\t0.5420\t0
+w:sugar\t0\t-0.6328
+w:suicidal\t-0.6662\t2.1040
+w:suicidal again\t0\t0.5659
+w:suicidal thoughts\t0\t0.3203
+w:suicidal today\t0\t0.2172
+w:suicidarme\t0\t0.2045
+w:suicide\t-0.6392\t1.3414
+w:suicidio\t0\t0.2189
+w:suicidio me\t0\t0.2189
+w:summer\t0\t-0.6038
+w:super\t0.2177\t0
+w:supply\t0.5789\t0
+w:supply of\t0.5789\t0
+w:sure\t0.2395\t0.2325
+w:sure whats\t0.2048\t0
+w:survive\t0\t0.2980
+w:swallow\t0.2557\t0
+w:swallow the\t0\t0.3076
+w:swallowed\t0.8612\t0.4559
+w:swallowed a\t0\t0.2856
+w:swallowed all\t0\t0.2373
+w:swallowed like\t-0.3208\t0.3838
+w:swallowed my\t0.3102\t-0.2316
+w:swallowed one\t0.2172\t-0.2734
+w:swallowed some\t0.2984\t-0.3664
+w:swallowed the\t0.4530\t0.3538
+w:swallowing bleach\t0\t0.2915
+w:sweating\t0.3216\t-0.2545
+w:sweaty\t0.2439\t0
+w:swelling\t0.7630\t-0.6423
+w:swelling after\t0.2391\t0
+w:swelling up\t0.6556\t0
+w:switching\t0\t-0.2961
+w:switching to\t0\t-0.2961
+w:swollen\t0.6518\t-0.2322
+w:symptoms\t0\t-0.2363
+w:table\t-0.2363\t0.3562
+w:take\t-0.5009\t0.3189
+w:take a\t0\t-0.2444
+w:take all\t-0.2586\t0
+w:take back\t0\t0.3271
+w:take care\t0\t0.3742
+w:take it\t0\t0.2763
+w:take me\t0\t0.2981
+w:take more\t0\t-0.7387
+w:take the\t0.2172\t0.2914
+w:take them\t0\t0.3194
+w:take this\t0\t0.2646
+w:take to\t0.5123\t-0.3723
+w:takes\t-0.2032\t0.6534
+w:takes me\t0\t0.3996
+w:talk\t0\t-1.0822
+w:talk right\t0\t-0.2691
+w:talking\t0\t0.5495
+w:talking about\t-0.4647\t0.8539
+w:talking to\t0.6712\t-0.4089
+w:tall\t0\t0.2376
+w:tall does\t0\t0.2376
+w:tallest\t0\t0.2624
+w:tallest building\t0\t0.2624
+w:taper\t0\t-0.2132
+w:tapping\t-0.3664\t0.8680
+w:tapping out\t-0.3664\t0.8680
+w:tbh\t0\t0.3209
+w:teen\t-0.3076\t0.2200
+w:teen daughter\t0\t0.2826
+w:tell\t0\t1.0186
+w:tell my\t0\t0.6491
+w:telling\t-0.2041\t0.5497
+w:telling me\t0\t0.2698
+w:tengo\t0.6587\t0.2020
+w:tengo dolor\t0.4249\t-0.2314
+w:tengo ganas\t0\t0.3006
+w:tengo la\t0.2176\t0.3776
+w:test\t-0.3176\t0
+w:texas\t0\t-0.2276
+w:text\t-0.3685\t-0.5416
+w:text me\t0\t-0.7486
+w:text reminders\t0\t-0.2464
+w:text youll\t0\t0.2815
+w:texted\t0\t0.5429
+w:texted me\t0\t0.3606
+w:texting\t-0.2181\t0
+w:texting me\t-0.2022\t0
+w:than\t0\t0.6561
+w:than before\t0\t0.5050
+w:than i\t0\t-0.3283
+w:than this\t0\t0.2662
+w:thank\t-0.2683\t-0.2284
+w:thank you\t-0.2405\t-0.2550
+w:thanks\t-0.3872\t-0.9681
+w:thanks for\t-0.2344\t0
+w:that\t0\t-0.4754
+w:that arent\t0.2258\t0
+w:that causes\t0\t0.2177
+w:that goes\t0.2600\t0
+w:that i\t0\t0.5254
+w:that matter\t0.2285\t0
+w:that my\t0.2186\t0
+w:that nobody\t0.3472\t0
+w:that normal\t-0.5719\t0
+w:that ok\t0.2014\t0
+w:that wont\t0.4642\t0
+w:thats\t-0.2521\t-0.4907
+w:thats the\t0\t-0.2667
+w:thats why\t0\t-0.2897
+w:the\t-2.0047\t-1.2449
+w:the 14th\t0\t-0.3227
+w:the 3rd\t0\t0.2889
+w:the amount\t0\t0.2177
+w:the app\t0\t-0.2863
+w:the appointment\t0\t-0.5559
+w:the appt\t0\t-0.3606
+w:the bathroom\t0.5694\t0.2048
+w:the bathtub\t0\t0.4284
+w:the bill\t0\t-0.2874
+w:the biopsy\t0.2267\t0
+w:the book\t0\t0.2595
+w:the bottle\t-0.2371\t0.6999
+w:the bridge\t-0.3312\t0.8812
+w:the call\t0\t-0.2895
+w:the ceiling\t0.3218\t0
+w:the cleaning\t0.5475\t0
+w:the clinic\t0\t-0.3413
+w:the closed\t0\t0.3283
+w:the closet\t0\t0.4493
+w:the cold\t-0.3464\t0
+w:the consultation\t0\t-0.2826
+w:the couch\t0\t-0.4052
+w:the counter\t0\t0.5337
+w:the curling\t0\t0.2341
+w:the day\t0\t0.3578
+w:the dentist\t-0.2142\t-0.4400
+w:the depression\t-0.2574\t0
+w:the diet\t0\t-0.3060
+w:the doctor\t0\t-0.3922
+w:the drive\t0\t-0.2219
 w:the earlier\t0\t-0.5391
-w:the edge\t0\t0.6476
-w:the er\t0.7253\t-0.2560
-w:the fasting\t0\t-0.3023
-w:the flare\t0\t0.4983
-w:the floor\t1.3790\t-0.3580
-w:the form\t0\t-0.4268
-w:the gabapentin\t0\t-0.6685
-w:the garage\t0\t0.3673
-w:the gauze\t0.3541\t0
-w:the goal\t0\t-0.2468
-w:the gun\t0\t0.5053
-w:the gym\t-0.2224\t-0.3124
-w:the heating\t0\t-0.2195
-w:the holidays\t0\t-0.2648
-w:the house\t0\t0.2321
-w:the infusion\t0.6341\t0
-w:the infusions\t0\t-0.4117
-w:the injection\t0.3220\t-0.2529
-w:the insurance\t0\t-0.4018
-w:the intake\t0\t-0.3707
-w:the iv\t0\t-0.5179
-w:the job\t0\t0.2321
-w:the kids\t0\t0.4389
-w:the kitchen\t0.7124\t0.4266
-w:the knives\t0\t0.2864
-w:the left\t0.2230\t0
-w:the lethal\t0\t0.3179
-w:the life\t0\t0.5029
-w:the line\t0\t0.3484
-w:the max\t0\t0.2384
-w:the means\t0\t0.2754
-w:the morning\t0\t-0.3445
-w:the mouth\t0.3284\t0
-w:the nerve\t0\t0.3485
-w:the new\t0\t-0.2890
-w:the night\t0\t-0.4683
-w:the nothingness\t0\t0.5879
-w:the nurse\t0\t-0.4071
-w:the old\t0\t-0.4146
-w:the only\t-0.3494\t0.4580
-w:the other\t0\t0.5372
-w:the oxy\t0\t0.8317
-w:the pain\t-0.6224\t0.6928
-w:the party\t0\t-0.2356
-w:the physio\t-0.2924\t0
-w:the pills\t-0.3350\t0.9674
-w:the platform\t0\t0.2448
-w:the point\t-0.2011\t1.0730
-w:the procedure\t0\t-0.2269
-w:the razor\t0\t0.5116
-w:the referral\t0\t-0.2002
-w:the reminder\t0\t0.2274
-w:the rest\t-0.2105\t0.7553
-w:the right\t0\t0.3029
-w:the river\t0\t0.2355
-w:the road\t0\t0.2618
-w:the roof\t0\t0.7690
-w:the rope\t0\t0.2808
-w:the session\t-0.2596\t-0.2760
-w:the shower\t0.4137\t0
-w:the snow\t0\t-0.3493
-w:the spray\t0\t-0.3065
-w:the stairs\t0.3336\t0
-w:the tallest\t0\t0.2846
-w:the time\t0\t0.6547
-w:the towel\t0\t0.5836
-w:the treatment\t0.5291\t-0.3323
-w:the waiting\t-0.2724\t-0.2427
-w:the wall\t-0.2355\t0.8665
-w:the whole\t0.5135\t0
-w:the will\t0\t0.2349
-w:the worst\t0.4616\t0
-w:the wound\t0.8009\t0
-w:them\t-0.3663\t1.2762
-w:them after\t0\t0.2516
-w:them all\t0\t0.3247
-w:them and\t0\t0.2072
-w:them away\t0\t0.2143
-w:then\t0\t0.5113
-w:therapist\t0\t-0.2090
-w:therapy\t-0.2184\t-0.3803
-w:there before\t0\t-0.2156
-w:there is\t0.2506\t0.7762
-w:there parking\t-0.2324\t0
-w:theres\t1.2027\t0.4318
-w:theres a\t0.2653\t0
-w:theres an\t0.5277\t0
-w:theres blood\t0.4442\t0
-w:theres no\t0\t0.5726
-w:these\t-0.2875\t-0.4714
-w:these infusions\t0\t0.4688
-w:these reminders\t0\t-0.2883
-w:they\t0\t0.3208
-w:they let\t0\t0.4347
-w:thick\t0.3775\t0
-w:thighs\t0\t0.4228
-w:thighs where\t0\t0.2337
-w:thing\t-0.2841\t0
-w:thing stopping\t0\t0.4296
-w:things\t0.2440\t0.3782
-w:things and\t0.2345\t0
-w:things would\t0\t-0.2288
-w:think\t1.6606\t-0.2131
-w:think about\t-0.3467\t0.9944
-w:think i\t0\t-0.2346
-w:think ill\t0\t0.3620
-w:think im\t1.6074\t-1.1241
-w:think my\t0.3660\t-0.2397
-w:think of\t-0.2591\t0
-w:thinking\t-1.2319\t1.3929
-w:thinking about\t-0.7604\t0.2081
-w:thinking of\t-0.2943\t0.6927
-w:this\t-1.8961\t0.8130
-w:this anymore\t0\t0.3769
-w:this app\t0\t-0.2259
-w:this booking\t0\t-0.3365
-w:this diet\t0\t-0.2205
-w:this done\t0\t-0.4681
-w:this flare\t0\t-0.5495
-w:this form\t0\t-0.3049
-w:this heat\t0\t-0.3059
-w:this insurance\t0\t-0.2782
-w:this is\t0\t1.0135
-w:this morning\t0.2555\t-0.8558
-w:this next\t0\t-0.2384
-w:this one\t0\t0.3931
-w:this pain\t-0.2333\t-0.2838
-w:this paperwork\t0\t-0.4004
-w:this point\t0\t0.6232
-w:this pressure\t0.2878\t0
-w:this rain\t0\t-0.2574
-w:this summer\t0\t-0.2702
-w:this time\t-0.2885\t1.2910
-w:this treatment\t0\t-0.3626
-w:this weather\t0\t-0.5094
-w:this world\t0\t0.7966
-w:this year\t0\t0.2321
-w:those\t0\t-0.4472
-w:thought\t0\t0.3376
-w:thought you\t0\t0.2144
-w:thoughts\t-0.5710\t0
-w:thoughts again\t0\t0.3816
-w:thoughts of\t-0.2954\t-0.2721
-w:threatening\t-0.3289\t0.8512
-w:threatening suicide\t0\t0.3333
-w:threatening to\t0\t0.5179
-w:throat\t1.4235\t-0.7702
-w:throat closing\t0.3622\t0
-w:throat feels\t0.3062\t-0.2614
-w:throat is\t0.2840\t0
-w:through\t0.8747\t-0.4006
-w:through 3\t0.2563\t0
-w:through the\t0.5572\t-0.6307
-w:through with\t0\t0.2604
-w:throwing\t0.5440\t0.2818
-w:throwing in\t0\t0.6588
-w:throwing up\t0.6774\t-0.3769
-w:thursday\t0\t-0.4668
-w:thursday actually\t0\t0.2307
-w:thx\t0\t0.4631
-w:tied\t0\t0.5128
-w:tied a\t0\t0.3116
-w:tied something\t0\t0.2013
-w:tiene\t0.7357\t0
-w:tiene la\t0.6547\t-0.2964
-w:tiene sentido\t0\t0.3720
-w:tight\t0.9836\t-0.5236
-w:tight for\t0.4131\t0
-w:tightness\t0.2014\t0
-w:tightness that\t0.2014\t0
-w:till\t0.3023\t0.2145
-w:till i\t0.3455\t0
-w:till my\t0\t0.3308
-w:time\t-0.2204\t0
-w:time ever\t0.2538\t0
-w:time for\t0\t0.2816
-w:time i\t0.2369\t0
-w:time ill\t0\t0.2414
-w:time in\t0\t-0.2911
-w:time it\t0\t0.2194
-w:time you\t0\t0.4966
-w:tingling\t0\t-0.2049
-w:tiny\t-0.2055\t0
-w:tiny bit\t-0.2055\t0
-w:tired\t-0.9730\t-0.5967
-w:tired of\t-0.3093\t0.6376
-w:to\t-1.1522\t1.1157
-w:to a\t0\t-0.5953
-w:to all\t0\t-0.5327
-w:to be\t0\t-0.6127
-w:to bed\t0\t-0.2318
-w:to bleed\t0\t0.4776
-w:to both\t0\t-0.2557
-w:to breath\t0.8973\t-0.2012
-w:to bring\t0\t-0.2086
-w:to burst\t0.2248\t0
-w:to check\t0\t0.5193
-w:to collapse\t0.4730\t-0.2917
-w:to complain\t0.2878\t0
-w:to cook\t0\t-0.5682
-w:to crash\t0\t0.2195
-w:to cut\t0\t0.3001
-w:to deal\t0\t-0.3747
-w:to die\t0\t1.6155
-w:to do\t-0.2596\t0
-w:to down\t0\t0.4552
-w:to drive\t-0.2426\t-0.4291
-w:to ease\t0\t-0.2187
-w:to end\t-0.6896\t0.6214
-w:to enjoy\t0\t-0.7383
-w:to exist\t0\t0.2482
-w:to explode\t0.4330\t-0.2488
-w:to faint\t0.7042\t-0.4914
-w:to feel\t0\t0.2450
-w:to fight\t0\t0.2863
-w:to fill\t0\t-0.2561
-w:to finish\t0\t0.5056
-w:to go\t0\t0.3354
-w:to have\t0\t-0.2888
-w:to her\t0.6014\t-0.2757
-w:to hiking\t0\t-0.2463
-w:to home\t0\t-0.2361
-w:to hurt\t0\t0.5473
-w:to jump\t-0.2059\t0.6755
-w:to just\t0\t0.4292
-w:to keep\t-0.3585\t0.2169
-w:to kill\t-0.2706\t0.2958
-w:to kms\t0\t0.3790
-w:to lie\t0\t-0.2459
-w:to live\t-0.2289\t-0.2564
-w:to make\t-0.2547\t0.4943
-w:to me\t0.3115\t0
-w:to my\t0.8131\t0.2985
-w:to overdose\t-0.7225\t1.3311
-w:to pass\t0.5813\t-0.5211
-w:to pee\t0.2172\t0
-w:to penicillin\t0\t-0.4343
-w:to play\t0\t-0.3061
-w:to question\t0\t0.2289
-w:to rebook\t0\t-0.2218
-w:to shoot\t0\t0.2222
-w:to sleep\t-0.2304\t0
-w:to slice\t0\t0.2153
-w:to stop\t0\t0.3229
-w:to swallow\t0\t0.3462
-w:to take\t-0.4429\t-0.3519
-w:to talk\t0\t-0.3906
-w:to the\t0.6141\t-0.7465
-w:to to\t0\t-0.2594
-w:to vent\t0\t-0.2301
-w:to wake\t0\t0.7530
-w:to walk\t0\t0.2180
-w:to work\t0\t-0.3997
-w:to years\t0\t0.3093
-w:todas\t0\t0.5619
-w:todas mis\t0\t0.3919
-w:todavia\t0\t-0.3358
-w:today\t-0.8664\t-0.4679
-w:today and\t0\t0.3330
-w:toddler\t0.4010\t0
-w:toddler drank\t0.5315\t0
-w:todo\t0\t0.2323
-w:todo el\t0\t0.2039
-w:todos\t0\t0.2882
-w:todos estarian\t0\t0.2422
-w:together\t0.2498\t-0.3326
-w:together till\t0.3455\t0
-w:told\t-0.2008\t0.3037
-w:told my\t0\t0.3385
-w:tomar\t0\t0.3523
-w:tomar todas\t0\t0.2065
-w:tome\t0\t0.2926
-w:tome todas\t0\t0.2926
-w:tomo\t-0.2121\t0.4014
-w:tomo muchas\t0\t0.3140
-w:tomorrow\t-0.5639\t-0.4826
-w:tomorrow morning\t0\t0.2875
-w:tongue\t1.0584\t-0.5715
-w:tongue feels\t0.3828\t0
-w:tongue is\t0.5309\t0
-w:tonight\t-0.9656\t1.7521
-w:tonight is\t0\t0.3651
-w:too fast\t-0.3187\t0
-w:too hard\t0\t0.2668
-w:too late\t0\t0.2874
-w:too many\t0.5932\t-0.4487
-w:took\t1.3328\t0
-w:took a\t0.8760\t0
-w:took all\t-0.4757\t1.3031
-w:took care\t0\t-0.2032
-w:took everything\t0\t0.3743
-w:took her\t-0.2744\t0
-w:took many\t1.2623\t-0.4011
-w:took my\t0\t-0.7559
-w:took them\t0\t0.5856
-w:took too\t0.8315\t-0.8012
-w:took tylenol\t-0.3122\t0
-w:took way\t0\t0.2020
-w:torcida\t0.4091\t0
-w:torcida y\t0.4091\t0
-w:towel\t0\t0.5836
-w:towels\t0.2563\t0
-w:traffic\t0\t-0.5061
-w:train\t0\t0.5003
-w:tramadol\t0\t0.2040
-w:transferring\t0\t-0.2361
-w:transferring to\t0\t-0.2361
-w:travelling\t0\t-0.2265
-w:treatment\t0.2347\t-0.9817
-w:treatment plan\t0\t-0.2980
-w:treatment saved\t0\t-0.2578
-w:tree\t0\t0.3888
-w:tried\t-0.2675\t1.1511
-w:tried once\t0\t0.2194
-w:tried to\t-0.2435\t0.7102
-w:trip\t0\t-0.4903
-w:trouble\t0.3039\t0
-w:trouble breathing\t0.2938\t0
-w:trust\t0\t-0.6171
-w:trust myself\t0\t-0.6171
-w:try\t-0.2714\t0.2639
-w:try a\t0\t-0.2196
-w:try again\t0\t0.5518
-w:try the\t0\t-0.2169
-w:trying\t0\t0.7204
-w:trying to\t0\t-0.4297
-w:trying with\t0\t0.5703
-w:tuesday\t-0.2062\t-0.2044
-w:turned\t0.2977\t0
-w:turned blue\t0.4781\t0
-w:turned his\t0\t0.2518
-w:turned out\t0\t-0.2595
-w:turning\t0.7974\t-0.3019
-w:turning blue\t0.5560\t-0.2427
-w:turning grey\t0.2413\t0
-w:tuvo\t0.3554\t0
-w:tuvo una\t0.3554\t0
-w:twice\t1.4254\t-0.4147
-w:twice today\t0.9882\t0
-w:two\t0\t-0.3578
-w:two weeks\t0\t-0.2575
-w:tylenol\t-0.2635\t0
-w:tylenol and\t-0.3122\t0
-w:tylenol before\t0\t0.2384
-w:un\t0.6413\t-0.2714
-w:un alivio\t0\t0.2846
-w:un infarto\t0.3226\t0
-w:un lado\t0.4169\t-0.2797
-w:una\t0.4710\t-0.2541
-w:una convulsing\t0.4710\t-0.2541
-w:unalive\t0\t0.5637
-w:unalive y\t0\t0.4532
-w:unconscious\t1.0631\t-0.2058
-w:unconscious on\t0.2409\t0
-w:unresponsive\t0.8518\t-0.3334
-w:unresponsive after\t0.3156\t0
-w:until\t-0.3171\t0.4218
-w:until i\t0\t0.3076
-w:up\t0.5506\t0
-w:up after\t0\t-0.2228
-w:up again\t0\t0.2522
-w:up blood\t0.4915\t-0.2315
-w:up completely\t0\t0.4749
-w:up fast\t0.2739\t0
-w:up for\t0\t0.2952
-w:up how\t0\t0.2232
-w:up my\t-0.2973\t0.2500
-w:up nonstop\t0.3035\t0
-w:up on\t-0.4140\t0
-w:up sugar\t0\t-0.3221
-w:up the\t0\t0.3632
-w:up tomorrow\t0\t1.0609
-w:up too\t-0.3187\t0
-w:up trying\t0\t-0.4297
-w:update\t0\t-0.3420
-w:update my\t0\t-0.3420
-w:updated\t0\t0.4692
-w:updated my\t0\t0.4692
-w:urge\t0\t0.2128
-w:urge to\t0\t0.2128
-w:urges\t0\t0.3187
-w:urges are\t0\t0.2979
-w:us\t0.4959\t0
-w:use\t-0.2289\t0
-w:usual\t0\t-0.2224
-w:usually\t-0.3419\t0
-w:usually around\t-0.3419\t0
-w:vacation\t-0.2001\t-0.5221
-w:vale\t0\t0.3353
-w:vale la\t0\t0.3353
-w:venas\t0\t0.3557
-w:vent\t0\t-0.2301
-w:verlos\t0\t-0.4599
-w:very\t0.4937\t-0.6292
-w:very sleepy\t0.2293\t0
-w:very tired\t0\t-0.3892
-w:vez\t-0.2382\t0.5602
-w:vida\t-0.2387\t0.8971
-w:video\t0\t-0.6010
-w:vision\t0.6383\t-0.2489
-w:vision suddenly\t0.3394\t0
-w:visit\t0\t-0.2330
-w:vitamins\t0\t-0.2714
-w:viviendo\t0\t0.2384
-w:vivir\t0\t0.7068
-w:vodka\t0\t0.2312
-w:voices\t0.3724\t0
-w:voices since\t0.4006\t0
-w:vomitando\t0.5661\t0
-w:vomitando sangre\t0.5661\t0
-w:vomiting\t0.6563\t-0.2567
-w:vomiting blood\t0.5531\t0
-w:voy\t0\t1.1007
-w:voy a\t0\t1.1007
-w:waiting\t-0.4603\t-1.1946
-w:waiting on\t0\t-0.3556
-w:waiting room\t-0.2916\t-0.4231
-w:wake\t1.0863\t0.3374
-w:wake up\t0.6949\t0.8725
-w:walk into\t0\t0.2180
-w:walking\t-0.2568\t0
-w:walking on\t-0.2116\t0
-w:walks\t0.3362\t0
-w:wall\t-0.2587\t0.9218
-w:wall till\t0\t0.3308
-w:want\t-1.5570\t0
-w:want it\t0\t0.2574
-w:want my\t0\t-0.5684
-w:want relief\t0\t-0.4911
-w:want someone\t0\t0.2286
-w:want the\t0\t0.4805
-w:want these\t0\t-0.2543
-w:want to\t-1.3210\t0.2831
-w:wanted\t0\t0.2633
-w:wants\t-0.4482\t0.5586
-w:wants to\t-0.4143\t0.7034
-w:was\t-1.0795\t-1.2674
-w:was a\t0\t-0.2349
-w:was dead\t0\t0.2862
-w:was standing\t0\t0.2448
-w:waste\t0\t0.6178
-w:waste of\t0\t0.4195
-w:watching\t0\t-0.3387
-w:water\t0\t-0.8014
-w:water down\t0.3035\t0
+w:the edge\t0\t0.6957
+w:the er\t0.6563\t-0.2594
+w:the fasting\t0\t-0.3108
+w:the flare\t0\t0.4937
+w:the floor\t1.3699\t-0.3604
+w:the form\t-0.2136\t-0.4374
+w:the front\t0\t-0.2304
+w:the gabapentin\t0\t-0.6499
+w:the garage\t0\t0.5161
+w:the gauze\t0.3001\t0
+w:the goal\t0\t-0.2667
+w:the gun\t0\t0.4559
+w:the gym\t-0.2602\t-0.3063
+w:the heating\t0\t-0.2029
+w:the holidays\t0\t-0.2565
+w:the house\t0\t0.2249
+w:the infusion\t0.9054\t0
+w:the infusions\t0\t-0.4034
+w:the injection\t0.2835\t-0.2513
+w:the insurance\t0\t-0.3751
+w:the intake\t0\t-0.3590
+w:the iv\t0\t-0.5344
+w:the job\t0\t0.2249
+w:the kids\t0\t0.4118
+w:the kitchen\t0.7029\t0.3984
+w:the knife\t0\t0.4313
+w:the knives\t0\t0.2437
+w:the left\t0.2655\t0
+w:the lethal\t0\t0.5153
+w:the life\t0\t0.4776
+w:the line\t0\t0.3145
+w:the means\t0\t0.2475
+w:the mouth\t0.3266\t0
+w:the nerve\t0\t0.2947
+w:the new\t0\t-0.2862
+w:the night\t0\t-0.4493
+w:the nothingness\t0\t0.5553
+w:the nurse\t0\t-0.4014
+w:the old\t0\t-0.4263
+w:the only\t-0.3558\t0.4928
+w:the other\t0\t0.4939
+w:the overpass\t0\t0.2388
+w:the oxy\t0\t0.7752
+w:the pain\t-0.6071\t0.5924
+w:the party\t0\t-0.2324
+w:the physio\t-0.3106\t0
+w:the pills\t-0.3918\t0.8309
+w:the platform\t0\t0.2051
+w:the point\t-0.2208\t1.0427
+w:the procedure\t0\t-0.2511
+w:the railroad\t0\t0.4758
+w:the razor\t0\t0.4747
+w:the reminder\t0\t0.2397
+w:the rest\t-0.2152\t0.7218
+w:the right\t0\t0.3053
+w:the river\t0\t0.2277
+w:the road\t0\t0.2427
+w:the roof\t0\t0.6785
+w:the room\t0.4448\t0
+w:the rope\t0\t0.4563
+w:the session\t-0.4333\t-0.2867
+w:the show\t0\t-0.2457
+w:the shower\t0.3939\t0
+w:the snow\t0\t-0.3465
+w:the spray\t0\t-0.3037
+w:the stairs\t0.3322\t0
+w:the tallest\t0\t0.2624
+w:the time\t0\t0.5647
+w:the toilet\t0.8688\t-0.2090
+w:the towel\t0\t0.5180
+w:the train\t0\t0.3892
+w:the treatment\t0.3979\t-0.3094
+w:the waiting\t-0.2947\t-0.2726
+w:the wall\t-0.2279\t0.8265
+w:the whole\t0.5008\t0
+w:the worst\t0.6188\t-0.2339
+w:the wound\t0.8087\t0
+w:them\t-0.3897\t1.1064
+w:them after\t0\t0.2273
+w:them all\t0\t0.3581
+w:them away\t0\t0.2214
+w:then\t0\t0.4851
+w:therapy\t-0.2814\t-0.3503
+w:therapy and\t-0.2370\t0
+w:there\t0\t-0.3496
+w:there is\t0\t0.7711
+w:there parking\t-0.2585\t0
+w:theres\t1.5085\t0.3355
+w:theres an\t0.4419\t0
+w:theres blood\t0.6260\t0
+w:theres no\t0\t0.5901
+w:theres red\t0.3959\t0
+w:these\t-0.2955\t-0.4559
+w:these infusions\t0\t0.4421
+w:these reminders\t0\t-0.2437
+w:these stairs\t0\t-0.2129
+w:they let\t0\t0.4046
+w:theyll\t0\t0.4525
+w:theyll find\t0\t0.3368
+w:thick\t0.3118\t0
+w:thighs\t0\t0.4139
+w:thighs where\t0\t0.2355
+w:thing\t-0.2842\t0
+w:thing stopping\t0\t0.3965
+w:things\t0.2755\t0.3964
+w:things would\t0\t-0.2262
+w:think\t1.5507\t0
+w:think about\t-0.3449\t1.0303
+w:think i\t0\t-0.2108
+w:think ill\t0\t0.3401
+w:think im\t1.5554\t-1.0953
+w:think my\t0.2875\t-0.2280
+w:think of\t-0.3109\t0
+w:thinking\t-1.1660\t1.4180
+w:thinking about\t-0.7028\t0
+w:thinking of\t-0.2453\t0.5706
+w:this\t-1.8628\t0.7846
+w:this anymore\t0\t0.4166
+w:this app\t0\t-0.2048
+w:this booking\t0\t-0.3303
+w:this diet\t0\t-0.2172
+w:this done\t0\t-0.4897
+w:this flare\t0\t-0.5160
+w:this form\t0\t-0.2946
+w:this heat\t0\t-0.3142
+w:this insurance\t0\t-0.2688
+w:this is\t0\t0.9694
+w:this morning\t0\t-0.9720
+w:this next\t0\t-0.2299
+w:this number\t0\t-0.3035
+w:this one\t0\t0.3658
+w:this pain\t-0.2608\t0
+w:this paperwork\t0\t-0.3798
+w:this point\t0\t0.5893
+w:this pressure\t0.2368\t0
+w:this rain\t0\t-0.2568
+w:this summer\t0\t-0.2722
+w:this time\t-0.3001\t1.2699
+w:this treatment\t0\t-0.3755
+w:this was\t0\t0.3367
+w:this weather\t0\t-0.4984
+w:this will\t0\t0.2911
+w:this world\t0\t0.7733
+w:this year\t0\t0.2249
+w:those\t0\t-0.4444
+w:thought\t0\t0.3490
+w:thought you\t0\t0.2312
+w:thoughts\t-0.5447\t0
+w:thoughts again\t0\t0.3760
+w:thoughts of\t-0.2673\t-0.3225
+w:threatening\t-0.3255\t0.8314
+w:threatening suicide\t0\t0.3409
+w:threatening to\t0\t0.4906
+w:throat\t1.4160\t-0.7500
+w:throat closing\t0.3558\t0
+w:throat feels\t0.3046\t-0.2417
+w:throat is\t0.3364\t0
+w:through\t0.9021\t-0.4154
+w:through 3\t0.2584\t0
+w:through the\t0.5780\t-0.6252
+w:through with\t0\t0.2494
+w:throwing\t0.5288\t0.2398
+w:throwing in\t0\t0.6007
+w:throwing up\t0.6504\t-0.3609
+w:thursday\t-0.2021\t-0.4625
+w:thursday actually\t0\t0.2191
+w:thx\t0\t0.4257
+w:tied\t0\t0.5157
+w:tied a\t0\t0.3326
+w:tiene\t0.6296\t0
+w:tiene la\t0.5703\t-0.2971
+w:tiene sentido\t0\t0.3560
+w:tight\t0.9418\t-0.4906
+w:tight for\t0.3863\t0
+w:tightness\t0.3236\t0
+w:till\t0.2781\t0.2006
+w:till i\t0.3289\t0
+w:till my\t0\t0.3181
+w:time for\t0\t0.2825
+w:time i\t0.5148\t0
+w:time ill\t0\t0.2137
+w:time in\t0\t-0.2903
+w:time it\t0\t0.2093
+w:time its\t0\t0.2079
+w:time you\t0\t0.4242
+w:tingling\t0\t-0.2015
+w:tired\t-0.9830\t-0.6026
+w:tired of\t-0.2899\t0.5613
+w:to\t-1.0587\t1.0035
+w:to a\t0\t-0.5076
+w:to all\t0\t-0.5318
+w:to be\t-0.2543\t-0.3817
+w:to bleed\t0\t0.4715
+w:to both\t0\t-0.2367
+w:to breath\t0.8472\t0
+w:to burst\t0.2369\t0
+w:to cancel\t0\t-0.2207
+w:to check\t0\t0.4968
+w:to collapse\t0.4799\t-0.2731
+w:to complain\t0.2368\t0
+w:to cook\t0\t-0.5420
+w:to crash\t0\t0.2087
+w:to cut\t0\t0.2947
+w:to days\t0.2335\t0
+w:to deal\t0\t-0.2800
+w:to die\t0\t1.5712
+w:to down\t0\t0.4077
+w:to drive\t-0.2575\t-0.4141
+w:to end\t-0.7268\t0.7823
+w:to enjoy\t0\t-0.7108
+w:to exist\t0\t0.2659
+w:to explode\t0.3810\t-0.2520
+w:to faint\t0.6938\t-0.4767
+w:to feel\t-0.2182\t0.2448
+w:to fight\t0\t0.2675
+w:to fill\t0\t-0.2442
+w:to finish\t0\t0.4801
+w:to go\t-0.2033\t0.4270
+w:to hang\t0\t0.2401
+w:to have\t0\t-0.3201
+w:to her\t0.7871\t-0.3548
+w:to hiking\t0\t-0.2508
+w:to home\t0\t-0.2022
+w:to hurt\t0\t0.4508
+w:to jump\t-0.2030\t0.6818
+w:to just\t0\t0.4301
+w:to keep\t-0.4063\t0.2304
+w:to kill\t-0.2809\t0.2762
+w:to kms\t0\t0.3764
+w:to know\t0.2151\t0
+w:to last\t0\t-0.3784
+w:to lie\t0\t-0.2429
+w:to live\t-0.2585\t-0.2039
+w:to make\t-0.2321\t0.4148
+w:to me\t0.2822\t0
+w:to my\t0.7277\t0.3439
+w:to overdose\t-0.6989\t1.2602
+w:to pass\t0.6686\t-0.5254
+w:to penicillin\t0\t-0.3963
+w:to people\t0.3893\t-0.2699
+w:to play\t0\t-0.2851
+w:to put\t0\t0.2779
+w:to question\t0\t0.2391
+w:to rebook\t0\t-0.2015
+w:to remember\t0\t-0.3368
+w:to shoot\t0\t0.2234
+w:to sleep\t-0.2227\t0
+w:to slice\t0\t0.2034
+w:to suffer\t0\t0.2061
+w:to swallow\t0\t0.3410
+w:to take\t-0.4025\t-0.3409
+w:to talk\t0\t-0.3676
+w:to text\t0\t-0.3174
+w:to the\t0.3223\t-0.3792
+w:to to\t0\t-0.2176
+w:to vent\t0\t-0.2124
+w:to wake\t0\t0.7714
+w:to walk\t0\t0.2046
+w:to waste\t0\t0.2151
+w:to work\t0\t-0.3893
+w:to years\t0\t0.2891
+w:todas\t0\t0.4637
+w:todas mis\t0\t0.3278
+w:todavia\t0\t-0.3219
+w:today\t-0.8906\t-0.4037
+w:today and\t0\t0.3793
+w:toddler\t0.4239\t0
+w:toddler drank\t0.5475\t0
+w:todo\t-0.5549\t0.2664
+w:todo bien\t-0.4063\t0
+w:todo el\t0\t0.2164
+w:todos\t0\t0.2877
+w:todos estarian\t0\t0.2368
+w:together\t0.2240\t-0.3142
+w:together till\t0.3289\t0
+w:toilet\t0.7922\t-0.2556
+w:toilet every\t0.3959\t0
+w:toilet water\t0.6061\t0
+w:told\t-0.2100\t0.3174
+w:told my\t0\t0.3352
+w:tomar\t0\t0.3069
+w:tome\t0\t0.2447
+w:tome todas\t0\t0.2447
+w:tomo\t-0.2052\t0.3654
+w:tomo muchas\t0\t0.2894
+w:tomorrow\t-0.5849\t-0.3807
+w:tomorrow morning\t0\t0.5469
+w:tongue\t1.0866\t-0.5749
+w:tongue feels\t0.3754\t0
+w:tongue is\t0.4994\t0
+w:tonight\t-0.9951\t1.9565
+w:tonight is\t0\t0.5260
+w:too\t0\t-0.2259
+w:too fast\t-0.3408\t0
+w:too hard\t0\t0.2617
+w:too late\t0\t0.3132
+w:too many\t0.5446\t-0.4809
+w:took\t1.2571\t0
+w:took a\t0.9578\t0
+w:took all\t-0.4485\t1.3286
+w:took care\t0\t-0.2014
+w:took everything\t-0.2074\t0.4067
+w:took her\t-0.2476\t0
+w:took many\t1.1183\t-0.4320
+w:took my\t0\t-0.7070
+w:took them\t0\t0.3791
+w:took too\t0.8168\t-0.8098
+w:took tylenol\t-0.2802\t0
+w:took way\t0\t0.2039
+w:torcida\t0.3196\t0
+w:torcida y\t0.3196\t0
+w:towel\t0\t0.5180
+w:towels\t0.2584\t0
+w:trabajo\t-0.2020\t0
+w:tracks\t0\t0.6757
+w:tracks waiting\t0\t0.5451
+w:traffic\t0\t-0.5211
+w:train\t0\t0.7469
+w:train tracks\t0\t0.4349
+w:transferring\t0\t-0.2022
+w:transferring to\t0\t-0.2022
+w:travelling\t0\t-0.3745
+w:treatment\t0\t-0.9346
+w:treatment plan\t0\t-0.2626
+w:treatment saved\t0\t-0.2601
+w:tree\t0\t0.3949
+w:tried\t-0.2832\t1.1694
+w:tried once\t0\t0.2093
+w:tried to\t-0.2566\t0.7788
+w:trip\t0\t-0.5621
+w:trouble\t0.4112\t0
+w:trouble breathing\t0.4031\t0
+w:trust\t0\t-0.5772
+w:trust myself\t0\t-0.5772
+w:try\t-0.2943\t0.2545
+w:try again\t0\t0.5137
+w:trying\t0\t0.7600
+w:trying to\t0\t-0.5331
+w:trying with\t0\t0.5166
+w:tu\t0\t-0.2310
+w:tu mensaje\t0\t-0.2310
+w:tuesday\t-0.2624\t0
+w:turned\t0.6976\t0
+w:turned blue\t0.3387\t0
+w:turned his\t0\t0.2578
+w:turned out\t0\t-0.2407
+w:turned red\t0.6061\t0
+w:turning\t0.7670\t-0.2941
+w:turning blue\t0.5422\t-0.2372
+w:turning grey\t0.2247\t0
+w:tuvo\t0.9204\t-0.3149
+w:tuvo un\t0.6990\t-0.2257
+w:tuvo una\t0.2213\t0
+w:twice\t1.3873\t-0.4177
+w:twice today\t0.7758\t0
+w:two\t0.6708\t-0.4861
+w:two days\t0.2048\t0
+w:two out\t0.2458\t0
+w:two weeks\t0\t-0.2483
+w:two words\t0.2382\t0
+w:tylenol\t-0.3208\t0
+w:tylenol and\t-0.2802\t0
+w:tylenol that\t0\t0.2177
+w:un\t1.1349\t-0.5120
+w:un alivio\t0\t0.2906
+w:un derrame\t0.3463\t0
+w:un dolor\t0.3611\t-0.2201
+w:un infarto\t0.5177\t-0.2194
+w:un lado\t0.3176\t-0.2626
+w:una\t0.2894\t0
+w:una convulsing\t0.3236\t-0.2247
+w:unalive\t0\t0.5367
+w:unalive y\t0\t0.4331
+w:unas\t0.3695\t0
+w:unas palabras\t0.3695\t0
+w:uncle\t0\t0.2448
+w:uncle killed\t0\t0.3005
+w:unconscious\t1.0419\t-0.2011
+w:unconscious on\t0.2292\t0
+w:unresponsive\t0.8605\t-0.3445
+w:unresponsive after\t0.3273\t0
+w:until\t-0.3287\t0
+w:until i\t0\t0.3217
+w:until my\t0\t-0.2312
+w:up\t0.4675\t0
+w:up again\t0\t0.2497
+w:up before\t0\t-0.3237
+w:up blood\t0.5795\t-0.2311
+w:up completely\t0\t0.4559
+w:up fast\t0.2672\t0
+w:up for\t0\t0.2966
+w:up in\t0\t0.2127
+w:up my\t-0.2762\t0.2062
+w:up nonstop\t0.2662\t0
+w:up on\t-0.4584\t0.2028
+w:up sugar\t0\t-0.3288
+w:up the\t0\t0.3233
+w:up tomorrow\t0\t1.1612
+w:up too\t-0.3408\t0
+w:up trying\t0\t-0.4391
+w:update\t0\t-0.3134
+w:update my\t0\t-0.3134
+w:updated\t0\t0.3993
+w:updated my\t0\t0.3993
+w:urge\t0\t0.2175
+w:urge to\t0\t0.2175
+w:urges\t-0.2282\t0.3190
+w:urges are\t0\t0.2986
+w:urine\t0.5181\t0
+w:urine a\t-0.2769\t0
+w:urine looks\t0.4493\t0
+w:urine today\t0.3456\t0
+w:us\t0.4669\t0
+w:use\t-0.2790\t0
+w:use this\t0\t-0.3035
+w:usual\t0\t-0.2399
+w:usually\t-0.3399\t0
+w:usually around\t-0.3399\t0
+w:vacation\t0\t-0.5090
+w:vale\t0\t0.3618
+w:vale la\t0\t0.3618
+w:vas\t0\t0.2493
+w:vas a\t0\t0.2493
+w:venas\t0\t0.3470
+w:vent\t0\t-0.2124
+w:veo\t0.4783\t0
+w:veo personas\t0.4783\t0
+w:verlos\t0\t-0.5143
+w:very\t0.4248\t-0.6051
+w:very tired\t0\t-0.3630
+w:vet\t-0.2126\t0
+w:vez\t-0.2322\t0.5457
+w:vida\t0\t0.7420
+w:video\t-0.2133\t-0.5787
+w:viendo\t0.3940\t0
+w:viendo cosas\t0.3940\t0
+w:vision\t0.4752\t-0.2230
+w:vision suddenly\t0.3079\t0
+w:visit\t0\t-0.2390
+w:vitamins\t-0.2065\t-0.2586
+w:viviendo\t0\t0.2607
+w:vivir\t0\t0.6713
+w:voces\t0.2239\t0
+w:voces desde\t0.2239\t0
+w:vodka\t0\t0.2116
+w:voices\t0.5025\t0
+w:voices since\t0.3146\t0
+w:voices that\t0.2258\t0
+w:vomitando\t0.3898\t0
+w:vomitando sangre\t0.3898\t0
+w:vomiting\t0.5712\t-0.2578
+w:vomiting blood\t0.4810\t0
+w:voy\t-0.2601\t1.1951
+w:voy a\t-0.2601\t1.1951
+w:waiting\t-0.5215\t-0.9190
+w:waiting on\t0\t-0.4329
+w:waiting room\t-0.3165\t-0.4794
+w:wake\t1.0015\t0.3396
+w:wake up\t0.6171\t0.8841
+w:waking\t0\t0.2063
+w:waking up\t0\t0.2063
+w:walk into\t0\t0.2046
+w:walking\t-0.2468\t0
+w:walks\t0.2745\t0
+w:wall\t-0.2492\t0.8819
+w:wall till\t0\t0.3181
+w:want\t-1.4808\t0
+w:want my\t0\t-0.5539
+w:want relief\t0\t-0.4738
+w:want the\t0\t0.4696
+w:want these\t0\t-0.2072
+w:want to\t-1.2115\t0.2709
+w:wanted\t0\t0.2530
+w:wants\t-0.4864\t0.5537
+w:wants to\t-0.4433\t0.7004
+w:was\t-0.9858\t-1.1017
+w:was a\t-0.2151\t-0.2456
+w:was dead\t0\t0.2830
+w:was many\t0.3330\t0
+w:was my\t0\t0.3430
+w:was standing\t0\t0.2051
+w:waste\t0\t0.6095
+w:waste away\t0\t0.2151
+w:waste of\t0\t0.3944
+w:watching\t0\t-0.3211
+w:water\t0.5036\t-0.8555
+w:water down\t0.2662\t0
+w:water turned\t0.6061\t0
 w:water with\t0\t-0.3281
-w:way\t-0.6668\t1.9725
-w:way forward\t0\t0.7392
-w:way home\t0\t0.2282
-w:way more\t0\t0.2450
-w:way out\t-0.2765\t1.0082
-w:way over\t0\t-0.2218
-w:way to\t0\t0.4620
-w:ways\t0\t0.4838
-w:ways to\t0\t0.4684
-w:we\t-0.4382\t-1.6867
-w:we do\t0\t-0.4296
-w:we move\t0\t-0.3538
-w:we talk\t0\t-0.2044
-w:weak\t0.3741\t0
-w:weakness on\t0.2096\t0
-w:wearing\t-0.2116\t0
-w:wearing off\t-0.2116\t0
-w:weather\t0\t-0.5094
-w:weather honestly\t0\t-0.2305
-w:wedding\t0\t-0.2532
-w:wednesday\t0\t-0.2004
-w:week\t-0.4339\t0
-w:week after\t0\t0.2999
-w:weekend\t-0.2033\t-0.3037
-w:weekly\t0\t-0.2826
-w:weekly organizer\t0\t-0.2826
-w:weeks in\t0\t-0.2236
-w:weird\t0.6020\t-0.4667
-w:welcome\t0\t0.3904
-w:welcome death\t0\t0.3904
-w:well\t-0.4989\t-0.3738
-w:went\t0.8940\t-0.6051
-w:went numb\t0\t-0.2230
-w:went through\t0\t0.2299
-w:were\t0\t-0.6576
-w:weve\t0\t-0.2846
-w:weve been\t0\t-0.2846
-w:what\t0\t0.5037
-w:what do\t0.4306\t0
-w:what i\t0\t0.5810
-w:what is\t0\t0.5552
-w:what time\t0\t-0.2465
-w:whatever\t0\t-0.3031
-w:whatever works\t0\t-0.3031
-w:whats\t0\t0.8532
-w:whats a\t0\t0.2040
-w:whats the\t0\t0.7610
-w:wheezing\t0.4342\t0
-w:when\t-0.4119\t0
-w:when he\t0.3502\t0
-w:when i\t-0.2282\t-0.8487
-w:when im\t0\t0.4284
-w:when the\t-0.2425\t0.2964
-w:where\t0.2141\t-0.2549
-w:where do\t0\t-0.4279
-w:where no\t0\t0.2337
-w:where she\t0.4478\t0
-w:which\t0\t-0.3483
-w:which time\t0\t-0.3031
-w:while\t0\t-0.2603
-w:while i\t0\t-0.3177
-w:who\t0\t0.7028
-w:who passed\t0\t0.2271
-w:who will\t0\t0.4731
-w:whole\t1.3156\t-0.4293
-w:whole bottle\t1.2872\t0
-w:whole bunch\t0\t0.2969
-w:whole month\t-0.2373\t0.2777
-w:whole months\t0.2812\t0
-w:whole series\t0\t-0.3936
-w:why\t-0.4664\t0.2083
-w:why im\t0\t0.2060
-w:wife\t0.5495\t0
-w:wife drank\t-0.2092\t0
-w:wife isnt\t0.6014\t0
-w:wife passed\t0.2647\t0
-w:wife said\t-0.2438\t0
-w:wife will\t0\t-0.2004
-w:will\t-0.9070\t0.9827
-w:will be\t0\t-0.6360
-w:will get\t0\t0.2034
-w:will go\t0\t0.2350
-w:will i\t0\t-0.3227
-w:will is\t0\t0.2558
-w:will look\t0\t0.4731
-w:will pick\t0\t-0.2280
-w:will this\t0\t0.5298
-w:will to\t0\t0.4954
-w:will work\t0\t0.2194
-w:wine\t-0.2793\t0
-w:wine and\t-0.2092\t0
-w:winter\t0\t-0.4132
-w:wish\t0\t1.2296
-w:wish i\t0\t0.8045
-w:wish the\t0\t0.5142
-w:wish to\t0.2799\t0
-w:with\t-0.8150\t0
-w:with a\t-0.3282\t1.8683
-w:with bad\t0.2014\t0
-w:with cigarettes\t0\t0.4317
-w:with food\t0\t-0.5456
-w:with it\t0\t0.5188
-w:with life\t0\t1.0667
-w:with me\t0.6686\t-0.6294
-w:with my\t-0.4272\t-0.9405
-w:with the\t-0.2770\t-0.3543
-w:with this\t0\t-0.2771
-w:without\t-0.2559\t0
-w:without her\t0\t0.2244
-w:without hurting\t0\t-0.3061
-w:without me\t0\t0.6888
-w:without pain\t0\t-0.7566
-w:won\t0\t0.7502
-w:wondering\t-0.2148\t0
-w:wont\t1.3715\t0.3454
-w:wont be\t-0.5709\t0
-w:wont come\t0\t0.4343
-w:wont go\t0.2014\t0
-w:wont hear\t0\t0.7751
-w:wont need\t0\t0.8096
-w:wont require\t0\t0.2772
-w:wont respond\t0.3512\t-0.3211
-w:wont stop\t1.2433\t-0.7668
-w:wont talk\t-0.2944\t0.2463
-w:wont wake\t1.0415\t-1.3864
-w:words\t0.8843\t-0.5675
-w:words at\t0.3368\t0
-w:wore\t0\t-0.6497
-w:wore off\t0\t-0.6357
-w:work\t0\t-1.0843
-w:work after\t0.4526\t0
-w:work im\t0\t0.3094
-w:works\t-0.2122\t0
-w:world\t0\t0.8549
-w:world is\t0\t0.3446
-w:worried about\t0\t-0.3474
-w:worried my\t0\t0.2375
-w:worse\t0\t0.8037
-w:worse after\t0\t0.3695
-w:worse than\t0\t0.5256
-w:worst\t1.6100\t-0.7454
-w:worst ever\t0.2539\t0
-w:worst headache\t1.3563\t-0.6572
-w:worth\t-0.2268\t0.4836
-w:worth it\t0\t0.2323
-w:worth living\t0\t0.2513
-w:would\t-0.7446\t2.1876
-w:would be\t-0.2411\t1.0116
-w:would care\t0\t0.2120
-w:would just\t0\t0.4889
-w:would miss\t0\t0.2957
-w:would never\t0\t-0.4259
-w:wound\t0.8485\t0
-w:wound is\t0.4813\t0
-w:wrists\t-0.2886\t1.0953
-w:written\t0\t0.2217
-w:written letters\t0\t0.2159
-w:wrong\t0.3513\t-0.5312
-w:wrong with\t0.4178\t-0.2680
-w:wrote\t-0.2660\t0.7550
-w:wrote a\t-0.2140\t0
-w:wrote letters\t0\t0.2498
-w:wrote my\t0\t0.3356
-w:y\t1.2456\t-0.2907
-w:y el\t0.2317\t0
-w:y no\t1.3008\t-0.2547
-w:ya\t-0.6279\t1.4318
-w:ya escribi\t0\t0.2445
-w:ya me\t0\t0.2034
-w:ya no\t0\t0.8432
-w:year\t-0.2340\t0
-w:year like\t0\t0.2136
-w:years\t-0.4447\t-0.3024
-w:years ago\t0\t-0.3325
-w:years clean\t0\t0.3093
-w:yes id\t0\t0.2144
-w:yes to\t0\t0.2145
-w:yesterday and\t0.2172\t0
-w:you\t-1.5188\t-0.8969
-w:you cancel\t0\t0.2956
-w:you feeling\t0\t0.4631
-w:you guys\t0\t-0.2150
-w:you having\t0\t-0.2547
-w:you increase\t0\t0.2091
-w:you know\t0\t-0.2887
-w:you should\t0\t0.2144
-w:you tell\t0\t0.3464
-w:you tried\t0\t0.2216
-w:you wont\t0\t0.6128
-w:your\t-0.3293\t0
-w:your patient\t0\t0.2900
-w:yours\t0\t-0.2083
-w:yourself\t0\t-0.7557
-w:yourself painlessly\t0\t0.2941
+w:way\t-0.7466\t1.8898
+w:way forward\t0\t0.7178
+w:way home\t0\t0.2090
+w:way more\t0\t0.2501
+w:way out\t-0.3407\t1.0322
+w:way over\t0\t-0.2015
+w:way to\t0\t0.3443
+w:ways\t0\t0.4871
+w:ways to\t0\t0.4736
+w:we\t-0.5454\t-1.7509
+w:we do\t0\t-0.3964
+w:we move\t0\t-0.3533
+w:weak\t0.3586\t0
+w:weakness on\t0.2103\t0
+w:weather\t0\t-0.4984
+w:weather honestly\t0\t-0.2140
+w:wedding\t0\t-0.2489
+w:week\t-0.4367\t-0.2855
+w:week after\t0\t0.2828
+w:weekend\t-0.2418\t0
+w:weekend and\t0\t0.3665
+w:weekly\t0\t-0.2656
+w:weekly organizer\t0\t-0.2656
+w:weeks in\t0\t-0.2057
+w:weird\t0.5412\t-0.4613
+w:weird and\t0.2017\t0
+w:welcome\t0\t0.3751
+w:welcome death\t0\t0.3751
+w:well\t-0.6060\t-0.3666
+w:went\t0.8507\t-0.6213
+w:went numb\t0.2074\t-0.2079
+w:went through\t0\t0.2219
+w:were\t-0.2095\t-0.6413
+w:weve\t0\t-0.2831
+w:weve been\t0\t-0.2831
+w:what\t0\t0.4563
+w:what do\t0.3350\t0
+w:what dose\t0\t-0.2645
+w:what i\t0\t0.5636
+w:what is\t0\t0.7713
+w:what time\t0\t-0.2364
+w:whatever\t0\t-0.2970
+w:whatever works\t0\t-0.2970
+w:whats\t0\t0.7480
+w:whats real\t0.3923\t0
+w:whats the\t0\t0.7122
+w:wheezing\t0.4248\t0
+w:when\t0\t0.2087
+w:when he\t0.3863\t0
+w:when i\t0.3025\t-0.7045
+w:when im\t0\t0.5474
+w:when the\t-0.2531\t0.2666
+w:where\t0\t-0.2305
+w:where do\t0\t-0.4359
+w:where no\t0\t0.2355
+w:where she\t0.3703\t0
+w:which\t-0.2926\t0
+w:which dose\t-0.2024\t0.2831
+w:which time\t0\t-0.2970
+w:while\t0\t-0.2931
+w:while i\t0\t-0.3336
+w:who\t0.3031\t0.5123
+w:who arent\t0.4849\t-0.3313
+w:who passed\t0\t0.2229
+w:who will\t0\t0.4425
+w:whole\t1.3274\t-0.4917
+w:whole bottle\t1.3121\t0
+w:whole bunch\t0\t0.2853
+w:whole month\t-0.2115\t0.2726
+w:whole months\t0.2637\t0
+w:whole series\t0\t-0.3753
+w:why\t-0.5573\t0.2036
+w:wife\t0.5731\t-0.2107
+w:wife isnt\t0.6036\t-0.2058
+w:wife passed\t0.2434\t0
+w:wife said\t-0.2107\t0
+w:will\t-0.9305\t1.0964
+w:will be\t0\t-0.5023
+w:will get\t0\t0.3832
+w:will go\t0\t0.2057
+w:will i\t0\t-0.3691
+w:will is\t0\t0.2578
+w:will look\t0\t0.4425
+w:will pick\t0\t-0.2332
+w:will this\t0\t0.4375
+w:will to\t0\t0.4284
+w:will work\t0\t0.2093
+w:wine\t-0.2601\t0
+w:wine the\t0\t-0.2019
+w:winter\t0\t-0.4111
+w:wish\t0\t1.1933
+w:wish i\t0\t0.7885
+w:wish the\t0\t0.4762
+w:wish to\t0.2197\t0
+w:with\t-0.8219\t0
+w:with a\t-0.2086\t1.6896
+w:with cigarettes\t0\t0.4115
+w:with food\t0\t-0.5367
+w:with it\t0\t0.5128
+w:with life\t0\t1.0528
+w:with me\t0.5760\t-0.4784
+w:with my\t-0.4289\t-0.9308
+w:with the\t-0.2472\t-0.3627
+w:with this\t0\t-0.2273
+w:without\t-0.2481\t0
+w:without her\t0\t0.2205
+w:without hurting\t0\t-0.2851
+w:without me\t0\t0.6615
+w:without pain\t0\t-0.7476
+w:won\t0\t0.7234
+w:wondering\t-0.2533\t0
+w:wont\t1.2775\t0.4065
+w:wont be\t-0.5803\t0
+w:wont come\t0\t0.3803
+w:wont hear\t0\t0.5886
+w:wont make\t0\t0.3665
+w:wont need\t0\t0.8238
+w:wont require\t0\t0.2659
+w:wont respond\t0.3254\t-0.2902
+w:wont stop\t1.3176\t-0.8515
+w:wont talk\t-0.2853\t0.2369
+w:wont wake\t1.0162\t-1.3809
+w:word\t0.2531\t0
+w:words\t1.1832\t-0.6533
+w:words at\t0.3952\t0
+w:wore\t-0.2190\t-0.6007
+w:wore off\t0\t-0.5882
+w:work\t0\t-1.0603
+w:work after\t0.4216\t0
+w:work im\t0\t0.3251
+w:works\t-0.2460\t0
+w:world\t0\t0.8398
+w:world is\t0\t0.3346
+w:worried about\t0\t-0.3262
+w:worried my\t0\t0.2032
+w:worry\t0\t0.2572
+w:worry about\t0\t0.2572
+w:worse\t0\t0.8100
+w:worse after\t0\t0.3815
+w:worse than\t0\t0.5050
+w:worst\t1.6863\t-0.8957
+w:worst headache\t1.3924\t-0.7209
+w:worth\t-0.2464\t0.4841
+w:worth it\t0\t0.2233
+w:worth living\t0\t0.2609
+w:would\t-0.9954\t2.2286
+w:would be\t-0.2500\t0.7469
+w:would just\t0\t0.4540
+w:would miss\t0\t0.2709
+w:would never\t0\t-0.4105
+w:would stop\t-0.2411\t0.3889
+w:wound\t0.8452\t0
+w:wound is\t0.5190\t0
+w:wrists\t-0.2853\t1.0619
+w:written\t0\t0.2058
+w:written letters\t0\t0.2003
+w:wrong\t0.2773\t-0.5597
+w:wrong with\t0.3939\t-0.2537
+w:wrote\t-0.2761\t0.7737
+w:wrote a\t-0.2137\t0
+w:wrote letters\t0\t0.2858
+w:wrote my\t0\t0.3223
+w:y\t1.2894\t-0.3516
+w:y el\t0.2459\t0
+w:y no\t1.1459\t-0.2635
+w:ya\t-0.9166\t1.5056
+w:ya escribi\t0\t0.2878
+w:ya no\t-0.2805\t0.8168
+w:year\t-0.2768\t0
+w:year like\t0\t0.2423
+w:years\t-0.5174\t-0.2970
+w:years ago\t-0.2012\t-0.2999
+w:years clean\t0\t0.2891
+w:yes id\t0\t0.2312
+w:yes to\t0\t0.2265
+w:yesterdays\t0.2943\t0
+w:yesterdays session\t0.2659\t0
+w:you\t-1.2232\t-0.8863
+w:you cancel\t0\t0.2800
+w:you feeling\t0\t0.4257
+w:you had\t0\t-0.2217
+w:you have\t0.6063\t0
+w:you having\t0\t-0.2539
+w:you increase\t0\t0.2138
+w:you know\t0\t-0.2805
+w:you should\t0\t0.2312
+w:you so\t0\t-0.2044
+w:you tell\t0\t0.3410
+w:you wont\t0\t0.3941
+w:youll\t0\t0.2815
+w:youll ever\t0\t0.2815
+w:your\t-0.4982\t0.4858
+w:your heart\t0\t0.4685
+w:your patient\t0\t0.2624
+w:yourself\t0\t-0.7922
+w:yourself painlessly\t0\t0.2834
 """

@@ -26,7 +26,21 @@ from collections.abc import Sequence
 CONTRASTS = frozenset(["but", "though", "although", "yet", "however", "pero", "aunque", "still"])
 # The last word of an elliptical clause that affirms: "i think i WILL", "im going TO".
 _AFFIRMING_ENDS = frozenset(
-    ["will", "might", "may", "could", "would", "to", "do", "does", "did", "am", "be", "should"]
+    [
+        "will",
+        "might",
+        "may",
+        "could",
+        "would",
+        "to",
+        "do",
+        "does",
+        "did",
+        "am",
+        "be",
+        "should",
+        "doing",
+    ]
 )
 # Words between the patient and that last word: "i probably will", "im going to", "i want to".
 _BETWEEN = frozenset(
@@ -65,6 +79,10 @@ _BETWEEN = frozenset(
         "up",
     ]
 )
+# "do it": the same ending as "do".
+_DOING = frozenset(["do", "doing"])
+# The patient and an auxiliary in one word, ending an elliptical clause: "maybe im", "i think ill".
+_PATIENT_AUX = frozenset(["im", "ill", "id"])
 # The patient as the subject ("part of me does" too).
 _PATIENT = frozenset(["i", "im", "ive", "id", "ill", "me"])
 # Words after the last one that change nothing: "i think i will anyway", "im going to tonight".
@@ -130,6 +148,10 @@ def _turns(segment: list[str], negations: frozenset[str]) -> bool:
     end = len(segment)
     while end > 0 and segment[end - 1] in _TRAILING:
         end -= 1
+    if end >= 2 and segment[end - 1] == "it" and segment[end - 2] in _DOING:
+        end -= 1  # "but i might do it anyway"
+    if end > 0 and segment[end - 1] in _PATIENT_AUX:
+        return True  # "well maybe i am" (read "maybe im")
     if end == 0 or segment[end - 1] not in _AFFIRMING_ENDS:
         return False
     index = end - 2

@@ -8,7 +8,9 @@ answers with the programme, contact, frequency and rates. Anything else gets a o
 An opted-out number gets no reply except to START and HELP; its Y / N / number still answers an
 open check-in question (escalating as usual), and a red flag still gets its fixed safety reply.
 Crisis words (bot.services.crisis) come before all of this, from every sender: the fixed reply
-and an urgent page, whatever the state of the conversation, which stays as it was.
+and an urgent page, whatever the state of the conversation, which stays as it was. A soft sign
+found by the learned model alone is the exception: the safety check goes first and the text is
+then handled as usual, both replies going back as two messages (`join_replies`).
 
 The conversation's state is a BookingDraft row keyed by ("sms", phone). Twilio may post one
 message twice, so each MessageSid is handled once: a marker row in the outbox (kind SMS_REPLY,

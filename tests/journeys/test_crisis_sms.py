@@ -139,3 +139,17 @@ def test_every_crisis_sms_reply_is_neutral_and_fits_two_segments(line):
     for key in ("sms_crisis_self_harm", "sms_crisis_emergency", "sms_crisis_both"):
         text = line.core.texts.plain(key, clinic="A" * 40)
         assert_sms_safe(text, max_segments=2)
+
+
+async def test_a_question_about_side_effects_gets_the_check_and_pages_nobody(line):
+    """Strong words asked about in general are lowered to the safety check (issue 10)."""
+    reply = await line.text("is chest tightness a side effect?")
+    assert "are you safe right now?" in reply.lower()
+    [escalation] = line.escalations()
+    assert escalation.rule == "crisis_check_emergency"
+    [notice] = line.staff()
+    assert "Possible crisis" in notice and "chest tightness" in notice
+    assert line.oncall() == []
+    urgent = await line.text("is it normal that my chest hurts and i cant breathe right now?")
+    assert urgent.startswith(EMERGENCY[:20])
+    assert len(line.oncall()) == 1

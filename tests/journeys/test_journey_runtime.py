@@ -6,6 +6,7 @@ import dataclasses
 import logging
 
 from bot.app import build_application
+from bot.messaging.telegram_http import PooledHTTPXRequest
 from bot.runtime import run_telegram
 from handlers import COMMANDS
 from tests.journey_helpers import (
@@ -27,6 +28,8 @@ def test_the_bot_api_root_comes_from_telegram_base_url(database, clock):
     application = build_application(core)
     assert application.bot.base_url == "http://bot-api.internal:8081/bot123456:" + "A" * 30
     assert application.bot.base_file_url.startswith("http://bot-api.internal:8081/file/bot")
+    # Its connections to the Bot API are in small pools (bot/messaging/telegram_http.py).
+    assert isinstance(application.bot.request, PooledHTTPXRequest)
 
 
 def test_running_without_a_token_names_the_setting(database, clock, capsys):
@@ -77,8 +80,10 @@ async def test_a_failing_update_is_logged_and_answered_kindly(database, clock, c
 
 
 async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clock):
-    """Telegram posts to /telegram with its secret; the reply goes out; a wrong secret is refused."""
+    """Telegram posts to /telegram with its secret; the reply goes out; a wrong secret is refused.
+    Once listening, start-up's objects are out of the garbage collector's sight (frozen)."""
     import asyncio
+    import gc
     import socket
 
     import httpx
@@ -109,6 +114,7 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
             while not servers:  # noqa: ASYNC110 (state outside any event)
                 await asyncio.sleep(0.02)
         assert double.webhook_url == "https://bot.example.org/telegram"
+        assert gc.get_freeze_count() > 0
         update = double.make_update(user_id=ALICE, text="/start")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             refused = await client.post(
@@ -129,4 +135,5 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
     finally:
         stop.set()
         await asyncio.wait_for(running, 15)
+        gc.unfreeze()  # the test process goes on: its objects back in sight
     assert servers[0].task.done()  # the HTTP server stopped with the bot

@@ -79,7 +79,7 @@ def test_folds_never_split_a_source():
         "i keep thinking everyone would cope fine if i just wasnt around",
         "i feel like the world would be lighter without me in it",
         "ive made up my mind, tonight is it",
-        "you wont have to worry about me after tonight",
+        "i want to put an end to myself",
     ],
 )
 def test_indirect_self_harm_the_rules_miss_gets_the_soft_check(sentence):
@@ -93,7 +93,7 @@ def test_indirect_self_harm_the_rules_miss_gets_the_soft_check(sentence):
 
 def test_the_model_never_pages_on_its_own():
     # match() is the strong tier (a page): the model is never asked there.
-    assert WITH_MODEL.match("you wont have to worry about me after tonight") is None
+    assert WITH_MODEL.match("i feel like the world would be lighter without me in it") is None
 
 
 @pytest.mark.parametrize(

@@ -57,3 +57,28 @@ def test_only_the_next_two_clauses_are_read():
     assert not turned_round(words, last, frozenset(NEGATIONS), CLAUSE)
     near = normalise("i dont want to hurt myself. i think i will")
     assert turned_round(near, near.index("myself") + 1, frozenset(NEGATIONS), CLAUSE)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "i dont want to die but i might do it anyway",
+        "im not suicidal, well maybe i am",
+        "i dont want to hurt myself but im doing it anyway",
+    ],
+)
+def test_a_denial_taken_back_with_do_it_or_i_am_pages(sentence):
+    found = MATCHER.assess(sentence)
+    assert found is not None and found.tier is CrisisTier.STRONG
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "i wont hurt myself, i promise ill try",
+        "not suicidal, im doing well",
+        "i would never kill myself, i promise i wont",
+    ],
+)
+def test_a_promise_or_a_reassurance_after_a_denial_stays_quiet(sentence):
+    assert MATCHER.assess(sentence) is None

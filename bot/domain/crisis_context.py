@@ -1,0 +1,132 @@
+"""Strong crisis words that are clearly not the patient now (issue 10): asked, not paged.
+
+"is chest tightness a side effect?", "do people ever have seizures from ketamine?", "my
+grandmother had a stroke at 85", "i passed out once at a blood draw when i was 16", "in the book
+the main character kills himself": the words are there, but not as a report of an emergency
+happening to the patient now. Paging on-call for them costs a night's trust in the pager; dropping
+them would bet that nothing lies behind the question. So, as the issue asks ("when unsure, err on
+the side of escalating"), the matcher lowers such a strong hit to SOFT: the patient is asked "are
+you safe right now?" and staff get a notice, without a page.
+
+Only when it is clear:
+- a general question about effects: an asking form (is / do / can / does ... , "side effect",
+  "common", "normal", "es normal") and no word putting the patient in it now ("my chest", "i cant",
+  "right now"); "is it normal that my chest hurts and i cant breathe right now?" stays strong;
+- fiction: a book, film, show or story, and the patient not in the words;
+- the past, of the patient or someone else: an age or a time of life ("at 85", "when i was 16",
+  "as a kid", "once", "a los 80", "cuando era nino") and nothing saying it is now ("now", "again",
+  "today", "just", "still").
+
+Pure: set look-ups over the matcher's normalised words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The patient in the message, now.
+_PATIENT = _words("i im ive id ill me my mine myself we us our yo me mi mis estoy tengo siento nos")
+# Frames of asking or telling that put the patient in the sentence but not in the emergency.
+_FRAMES = re.compile(
+    r"(?:^| )(?:"
+    r"i (?:was |am |im )?(?:wonder|wondering|wondered|curious)"
+    r"|im (?:wondering|curious|just curious|asking)"
+    r"|i (?:want|wanted|would like|d like|need) to (?:ask|know|check)"
+    r"|i (?:have|had|got) a (?:quick )?question"
+    r"|my question"
+    r"|i (?:read|heard|saw|watched|noticed|finished|started|just (?:read|watched|finished|saw))"
+    r"|im (?:reading|watching)"
+    r"|i was (?:reading|watching)"
+    r"|(?:can|could) i ask"
+    r"|(?:for|to) me to (?:watch|read)"
+    r")(?= |$)"
+)
+_RELATIVES = _words(
+    "grandmother grandma grandfather grandpa granny nana mom mum mother dad father "
+    "uncle aunt auntie brother sister cousin greatgrandma abuela abuelo mama papa tio "
+    "tia hermano hermana primo prima"
+)
+# Where a statement ends ("my grandpa had a stroke at 80 and i want to know ...").
+_JOINS = frozenset(["and", "but", "because", "then", "so", "y", "pero", "porque"])
+# Words that say it is happening now: never lowered.
+_NOW = _words(
+    "now today tonight currently again still just keep keeps happening ahora hoy todavia sigo sigue"
+)
+_NOW_PAIRS = re.compile(r"(?:^| )(?:right now|this morning|this evening|at the moment)(?= |$)")
+# In the statement itself: happening now, or meant now ("hes not breathing", "i want to").
+_PRESENT = _words(
+    "hes shes theyre isnt arent cant wont keeps im am want wanna going gonna feel "
+    "feeling need will ill having esta estoy quiero voy puedo puede"
+)
+_ASKING_STARTS = _words(
+    "is are do does did can could will would should has have how what whats why any "
+    "anyone es puede pueden hay alguien que"
+)
+_GENERAL = re.compile(
+    r"(?:^| )(?:side effects?|sideeffects?|side affects?|common|normal|usual|typical|rare|possible"
+    r"|likely|risk|risks|chance|chances|happen|happens|ever|people|anyone|anybody|patients"
+    r"|(?:from|after|with|on) (?:the |an? |my )?(?:ketamine|infusion|infusions|treatment|session"
+    r"|sessions|esketamine|spravato|it|this)"
+    r"|efectos? secundarios?|comun|normal|la gente|alguien)(?= |$)"
+)
+_FICTION = _words(
+    "book novel movie film series episode story character documentary tv netflix "
+    "podcast anime manga chapter plot libro pelicula serie novela personaje"
+)
+# A time of life or an age: the past, clearly (numbers of 10 and more read as "many").
+_AGE = r"(?:[0-9]{1,3}|many)"
+_DISTANT = re.compile(
+    r"(?:^| )(?:"
+    rf"(?:at|aged?) age {_AGE}|aged {_AGE}|at the age of {_AGE}|{_AGE} years old"
+    rf"|when (?:i|he|she|they|we|you) (?:was|were) (?:{_AGE}|a kid|a child|little|young|younger"
+    r"|a teen|a teenager|in (?:high )?school|in college|pregnant|a baby)"
+    r"|as a (?:kid|child|teen|teenager|baby)"
+    r"|growing up|back then|in (?:high )?school|in college"
+    r"|once (?:when|as a|in|years|before|during|at a|at the|while)"
+    rf"|a los {_AGE}|cuando (?:era|tenia|eramos)|de (?:nino|nina|joven)"
+    r"|hace (?:anos|mucho|tiempo|muchos anos|unos anos|many anos)"
+    r")(?= |$)"
+)
+# A relative who had it at an age: "my grandmother had a stroke at 85", "mi abuela tuvo un
+# derrame a los 80" (a bare "at 10" alone may be a time, so only with a relative who "had" it).
+_RELATIVE_AT_AGE = re.compile(
+    rf"^(?:my |mi |his |her |our |their )?(?:{'|'.join(sorted(_RELATIVES))}) (?:[a-z]+ )?"
+    r"(?:had|suffered|got|tuvo|sufrio) (?:[a-z]+ ){1,5}(?:at|a los) many(?= |$)"
+)
+
+
+def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str) -> bool:
+    """Whether strong words at words[first:last] are clearly a general question, fiction, or the
+    past, and not the patient now: lowered to a soft sign (never dropped)."""
+    plain = [word for word in words if word != clause]
+    joined = " ".join(plain)
+    start, end = first, last
+    while start > 0 and words[start - 1] != clause:
+        start -= 1
+    while end < len(words) and words[end] != clause:
+        end += 1
+    said = list(words[start:end])  # the clause: "now" in another sentence is another matter
+    if any(word in _NOW for word in said) or _NOW_PAIRS.search(" ".join(said)):
+        return False
+    start, end = first, last
+    while start > 0 and words[start - 1] != clause and words[start - 1] not in _JOINS:
+        start -= 1
+    while end < len(words) and words[end] != clause and words[end] not in _JOINS:
+        end += 1
+    statement = list(words[start:end])
+    if not _PRESENT.isdisjoint(_FRAMES.sub(" ", " ".join(statement)).split()):
+        return False  # "hes not breathing", "i want to ...": happening, or meant, now
+    spoken = " ".join(statement)
+    if _DISTANT.search(spoken) or _RELATIVE_AT_AGE.search(spoken):
+        return True
+    if set(_FRAMES.sub(" ", joined).split()) & _PATIENT:
+        return False
+    if _FICTION.intersection(plain):
+        return True
+    return statement[0] in _ASKING_STARTS and bool(_GENERAL.search(spoken))

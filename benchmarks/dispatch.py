@@ -24,7 +24,7 @@ from bot.domain.enums import Channel, OutboxKind
 from bot.messaging.telegram import PtbTelegramSender
 from bot.profile import load_profile
 from bot.sandbox.telegram_double import FakeBotApi
-from bot.services import reminder_messages, staff_notices, staff_patient_messages
+from bot.services import patient_notices, reminder_messages, staff_notices
 from bot.services.dispatch import Dispatcher
 from bot.services.dispatch_routes import Channels
 from bot.services.outbox import claim_due, next_due_at
@@ -80,7 +80,7 @@ def make_dispatcher(db: Database, clock: FixedClock, telegram: object) -> Dispat
     profile = load_profile()
     texts = Texts()
     renderers = {}
-    for module in (reminder_messages, staff_notices, staff_patient_messages):
+    for module in (reminder_messages, staff_notices, patient_notices):
         renderers.update(module.RENDERERS)
     return Dispatcher(
         db=db,

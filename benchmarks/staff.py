@@ -28,9 +28,9 @@ from bot.db.engine import Database
 from bot.db.models import Appointment, CheckIn, CheckInAnswer, Patient, ScreeningAnswer
 from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus
+from bot.presentation import staff_messages as views
+from bot.presentation import staff_report_messages as report_views
 from bot.sandbox.telegram_double import FakeBotApi
-from bot.services import staff_messages as views
-from bot.services import staff_report_messages as report_views
 from bot.services.outcome_records import SCREENING_PAIN_AVERAGE
 from bot.services.staff_ops import StaffOps
 from bot.settings import parse_settings

@@ -38,12 +38,12 @@ from bot.profile import load_profile
 from bot.scheduling.jobs import OutboxTicker, register_inbox_recovery, register_jobs
 from bot.services import (
     calendar_files,
+    patient_notices,
     phone_claims,
     preparation,
     reminder_messages,
     sms_recovery,
     staff_notices,
-    staff_patient_messages,
 )
 from bot.services.aftercare import AftercareService
 from bot.services.booking import BookingService
@@ -125,7 +125,7 @@ def build_core(
     for module in (
         reminder_messages,
         staff_notices,
-        staff_patient_messages,
+        patient_notices,
         sms_recovery,
         phone_claims,
         calendar_files,

@@ -15,6 +15,7 @@ from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.voice import TwilioVoiceCaller
+from bot.presentation.waitlist_words import check_waitlist_sms_texts
 from bot.profile import ClinicProfile
 from bot.services import phone_claims, reminder_messages
 from bot.services.checkin_questions import check_sms_texts as check_checkin_sms_texts
@@ -22,7 +23,6 @@ from bot.services.crisis import check_crisis_sms_texts
 from bot.services.dispatch_routes import Channels
 from bot.services.sms_inbound import check_sms_texts
 from bot.services.staff_chat import StaffChat
-from bot.services.waitlist_messages import check_waitlist_sms_texts
 from bot.settings import Settings
 from bot.texts import Texts
 from bot.texts.i18n import use_language

@@ -24,10 +24,10 @@ from bot.domain.errors import (
     InvalidSlot,
     SlotTaken,
 )
-from bot.services import staff_messages as views
-from bot.services import staff_patient_messages as patient_views
-from bot.services import staff_plan_messages as plan_views
-from bot.services import staff_report_messages as report_views
+from bot.presentation import staff_messages as views
+from bot.presentation import staff_patient_messages as patient_views
+from bot.presentation import staff_plan_messages as plan_views
+from bot.presentation import staff_report_messages as report_views
 from bot.services.aftercare import LeavingEarly
 from bot.services.staff_records import (
     ApprovalRefused,

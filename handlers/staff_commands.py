@@ -25,10 +25,10 @@ from bot.domain.refs import (
     waitlist_ref,
 )
 from bot.messaging.channels import OutgoingMessage
+from bot.presentation import staff_messages as views
+from bot.presentation import staff_patient_messages as patient_views
 from bot.presentation.formatting import when_short
 from bot.profile import ServiceKind
-from bot.services import staff_messages as views
-from bot.services import staff_patient_messages as patient_views
 from bot.services.aftercare import LeavingEarly
 from bot.services.privacy import RequestNotFound
 from bot.services.screening_requests import Route

@@ -21,9 +21,9 @@ from bot.domain.refs import (
     block_ref,
     patient_ref,
 )
-from bot.services import staff_messages as views
-from bot.services import staff_plan_messages as plan_views
-from bot.services import staff_report_messages as report_views
+from bot.presentation import staff_messages as views
+from bot.presentation import staff_plan_messages as plan_views
+from bot.presentation import staff_report_messages as report_views
 from bot.services.staff_records import (
     BlockNotFound,
     InvalidRequest,

@@ -35,17 +35,18 @@ from bot.domain.refs import (
 )
 from bot.messaging.channels import OutgoingMessage
 from bot.messaging.telegram import inline_keyboard
+from bot.presentation import staff_messages as views
+from bot.presentation import staff_patient_messages as patient_views
 from bot.presentation.formatting import clock_time, when_short
+from bot.presentation.staff_views import PatientMatch
 from bot.profile import ClinicProfile, ServiceKind
-from bot.services import staff_messages as views
-from bot.services import staff_patient_messages as patient_views
 from bot.services.aftercare import AftercareService, LeavingEarly, leaving_buttons
 from bot.services.privacy import Decision, PrivacyService
 from bot.services.screening_requests import ScreeningRequests
 from bot.services.staff_auth import Admission, StaffDirectory
 from bot.services.staff_input import has_control_characters
 from bot.services.staff_ops import StaffOps
-from bot.services.staff_records import AmbiguousPatient, PatientMatch, PatientNotFound
+from bot.services.staff_records import AmbiguousPatient, PatientNotFound
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
 from handlers.staff_args import (

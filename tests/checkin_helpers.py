@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.db.engine import Database
@@ -20,7 +21,7 @@ from bot.db.models import (
 from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.checkins import CheckinCatalog, QuestionKind
 from bot.domain.clock import FixedClock
-from bot.domain.enums import OutboxKind
+from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.sms_keywords import Inbound, InboundKind
 from bot.profile import ClinicProfile
 from bot.services.aftercare import AftercareService
@@ -167,8 +168,22 @@ def checkin_row(w: World, appointment_id: int, slot: str) -> Outbox:
 
 
 async def open_slot(w: World, appointment_id: int, slot: str) -> int:
-    """Move the clock to the check-in's due time, dispatch, and return the check-in id."""
+    """Move the clock to the check-in's due time, dispatch, and return the check-in id.
+
+    The appointment's earlier check-ins still waiting are cancelled first: the test skips to
+    this one, which is not downtime (after downtime a safety check-in that never went out
+    becomes a staff call task; tests/integration/test_evening_checkin.py covers that).
+    """
     row = checkin_row(w, appointment_id, slot)
+    with w.db.session() as session:
+        session.exec(
+            update(Outbox)
+            .where(col(Outbox.appointment_id) == appointment_id)
+            .where(col(Outbox.kind) == OutboxKind.CHECKIN)
+            .where(col(Outbox.status) == OutboxStatus.PENDING)
+            .where(col(Outbox.due_at) < row.due_at)
+            .values(status=OutboxStatus.CANCELLED)
+        )
     w.clock.set(row.due_at)
     await w.dispatcher.run_due()
     checkin_id = int(json.loads(row.payload)["checkin_id"])

@@ -195,12 +195,22 @@ async def answer_screening(user: FakeUser, answers: list[str] | None = None) -> 
     await user.press("Yes")
 
 
-async def book_consultation(user: FakeUser, *, name: str = "Alice Smith") -> None:
-    """From the menu to the summary, taking the first free day and time."""
+async def choose_first_time(user: FakeUser) -> None:
+    """From the menu to the name question: a consultation at the first free day and time."""
     await user.press("📅 Book a consultation")
     await press_first_day(user)
     await press_first_time(user)
+
+
+async def to_phone_question(user: FakeUser, *, name: str = "Alice Smith") -> None:
+    """From the menu to the phone question: the first free day and time, then `name`."""
+    await choose_first_time(user)
     await user.send_text(name)
+
+
+async def book_consultation(user: FakeUser, *, name: str = "Alice Smith") -> None:
+    """From the menu to the summary, taking the first free day and time."""
+    await to_phone_question(user, name=name)
     # Shared from the person's own account: Telegram vouches for it (a typed one needs a code).
     await user.share_contact("+12015550123")
     await answer_screening(user)

@@ -20,10 +20,13 @@ from bot.db.models import (
     BookingDraft,
     CheckIn,
     CheckInAnswer,
+    Outbox,
     Patient,
     ScreeningAnswer,
+    StaffTask,
 )
 from bot.domain.checkins import (
+    SAFETY_SET,
     CheckinCatalog,
     Option,
     Question,
@@ -34,11 +37,14 @@ from bot.domain.checkins import (
 )
 from bot.domain.enums import (
     AppointmentStatus,
+    Channel,
+    OutboxKind,
 )
 from bot.domain.outcomes import PainReport, baseline_pain
 from bot.domain.redflags import RedFlag
 from bot.messaging.channels import OutgoingMessage
 from bot.profile import ClinicProfile, ServiceKind
+from bot.services.outbox import enqueue, payload_of
 from bot.services.rendering import RenderContext, Skip
 from bot.services.sms_conversation import sms_draft
 
@@ -234,3 +240,53 @@ def nudge_key(checkin_id: int) -> str:
 
 def task_key(checkin_id: int) -> str:
     return f"checkin:{checkin_id}:task"
+
+
+def hand_unsent_to_staff(session: Session, row: Outbox, now: datetime) -> None:
+    """A check-in that could not go out within its window (the bot or the messaging service was
+    down) goes to staff as a call task, so its safety questions still reach a person. The
+    staff stage of the nudge decides: a check-in without the safety screen adds no task."""
+    checkin_id = payload_of(row).get("checkin_id")
+    if not isinstance(checkin_id, int):
+        return
+    enqueue(
+        session,
+        kind=OutboxKind.CHECKIN_NUDGE,
+        channel=Channel.STAFF,
+        due_at=now,
+        dedupe_key=task_key(checkin_id),
+        now=now,
+        patient_id=row.patient_id,
+        appointment_id=row.appointment_id,
+        payload={
+            "checkin_id": checkin_id,
+            "stage": "staff",
+            "unsent": True,
+            "window_closed": row.not_after.isoformat() if row.not_after else None,
+        },
+    )
+
+
+def asks_safety(catalog: CheckinCatalog, slot: str) -> bool:
+    """Whether the check-in `slot` (E, D1, W21...) opens with the safety screen."""
+    return any(s.code == slot and SAFETY_SET in s.sets for s in catalog.slots)
+
+
+def ensure_checkin_task(
+    session: Session, checkin: CheckIn, *, detail: str, now: datetime
+) -> StaffTask:
+    """The one staff call task of a check-in (created once)."""
+    key = f"{TASK_KIND}:{checkin.id}"
+    task = session.exec(select(StaffTask).where(col(StaffTask.dedupe_key) == key)).one_or_none()
+    if task is None:
+        task = StaffTask(
+            kind=TASK_KIND,
+            patient_id=checkin.patient_id,
+            appointment_id=checkin.appointment_id,
+            detail=detail,
+            created_at=now,
+            dedupe_key=key,
+        )
+        session.add(task)
+        session.flush()
+    return task

@@ -34,7 +34,6 @@ from bot.db.models import (
     CheckIn,
     CheckInAnswer,
     Patient,
-    StaffTask,
 )
 from bot.domain.checkins import (
     CheckinCatalog,
@@ -61,12 +60,13 @@ from bot.services.checkin_rows import (
     CLOSED,
     FLOW_CHECKIN,
     SMS_ANSWER_WINDOW,
-    TASK_KIND,
     AnswerResult,
     CheckinStatus,
     answers_of,
+    asks_safety,
     checkin_of,
     codes_of,
+    ensure_checkin_task,
     first_unanswered,
     nudge_key,
     nudge_until,
@@ -252,6 +252,30 @@ class CheckinService:
         lead = f"{self.texts.html('checkin_nudge')}\n\n{self.questions.emergency()}"
         return self.questions.question_message(checkin, code, lead=lead)
 
+    def _unsent_task(self, ctx: RenderContext, checkin: CheckIn) -> OutgoingMessage:
+        """A check-in with the safety screen that never went out: staff call the patient."""
+        if checkin.status != CheckinStatus.PLANNED:
+            raise Skip(f"check-in {checkin.status}")
+        if not asks_safety(self.catalog, checkin.slot):
+            raise Skip("no safety questions in this check-in")
+        assert checkin.id is not None
+        closed = ctx.payload.get("window_closed")
+        until = when_long(datetime.fromisoformat(closed), self.profile.tz) if closed else "?"
+        task = ensure_checkin_task(
+            ctx.session,
+            checkin,
+            detail=f"{checkin.slot} check-in not sent in its window (until {until})",
+            now=ctx.now,
+        )
+        checkin.status = CheckinStatus.MISSED
+        text = self.texts.raw("checkin_staff_unsent").format(
+            slot=html.escape(checkin.slot),
+            appointment_id=appointment_ref(checkin.appointment_id),
+            patient=patient_line(ctx, ctx.patient),
+            until=html.escape(until),
+        )
+        return OutgoingMessage(text, buttons=[called_row(self.texts, task.id)])
+
     def _switch_to_sms(
         self, ctx: RenderContext, checkin: CheckIn, answers: Mapping[str, str]
     ) -> list[str]:
@@ -268,26 +292,19 @@ class CheckinService:
         return codes
 
     def _staff_task(self, ctx: RenderContext, checkin: CheckIn) -> OutgoingMessage:
+        if ctx.payload.get("unsent"):
+            return self._unsent_task(ctx, checkin)
         if checkin.status not in (CheckinStatus.OPEN, CheckinStatus.MISSED):
             raise Skip(f"check-in {checkin.status}")
         assert checkin.id is not None
         answers = answers_of(ctx.session, checkin.id)
         codes = codes_of(checkin)
-        key = f"{TASK_KIND}:{checkin.id}"
-        task = ctx.session.exec(
-            select(StaffTask).where(col(StaffTask.dedupe_key) == key)
-        ).one_or_none()
-        if task is None:
-            task = StaffTask(
-                kind=TASK_KIND,
-                patient_id=checkin.patient_id,
-                appointment_id=checkin.appointment_id,
-                detail=f"{checkin.slot} check-in: {len(answers)} of {len(codes)} answered",
-                created_at=ctx.now,
-                dedupe_key=key,
-            )
-            ctx.session.add(task)
-            ctx.session.flush()
+        task = ensure_checkin_task(
+            ctx.session,
+            checkin,
+            detail=f"{checkin.slot} check-in: {len(answers)} of {len(codes)} answered",
+            now=ctx.now,
+        )
         checkin.status = CheckinStatus.MISSED
         text = self.texts.raw("checkin_staff_missed").format(
             slot=html.escape(checkin.slot),

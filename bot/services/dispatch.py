@@ -140,7 +140,7 @@ class Dispatcher(DispatchFailures):
             report.skipped += 1
             return None
         if row.not_after is not None and now >= row.not_after:
-            self._finish(row, status=OutboxStatus.SKIPPED, now=now, error="purpose passed")
+            self._skip_late(row, now, "purpose passed")
             report.skipped += 1
             return None
         renderer = self.renderers.get(OutboxKind(row.kind))
@@ -190,7 +190,7 @@ class Dispatcher(DispatchFailures):
             return None
         if outcome == "later":
             if row.not_after is not None and postponed.until >= row.not_after:
-                self._finish(row, status=OutboxStatus.SKIPPED, now=now, error=postponed.reason)
+                self._skip_late(row, now, postponed.reason)
                 report.skipped += 1
             else:
                 self._finish(
@@ -205,7 +205,7 @@ class Dispatcher(DispatchFailures):
         if outcome == "postpone":
             window = next_sms_window(now, self.profile.tz)
             if row.not_after is not None and window >= row.not_after:
-                self._finish(row, status=OutboxStatus.SKIPPED, now=now, error="quiet hours")
+                self._skip_late(row, now, "quiet hours")
                 report.skipped += 1
             else:
                 self._finish(

@@ -23,6 +23,7 @@ from bot.messaging.channels import (
     DeliveryFailed,
 )
 from bot.profile import ClinicProfile
+from bot.services.checkin_rows import hand_unsent_to_staff
 from bot.services.dispatch_routes import (
     CODE_KINDS,
     PATIENT_CHANNELS,
@@ -58,6 +59,18 @@ class DispatchFailures:
         if not done:
             log.warning("outbox row %s: claim lost (lease ran out); outcome not recorded", row.id)
         return done
+
+    def _skip_late(self, row: Outbox, now: datetime, reason: str) -> None:
+        """Skip a row that can no longer go out in its window. A check-in that never went out
+        is handed to staff with the skip (one transaction), so its safety questions are not
+        silently lost after downtime or an outage."""
+
+        def hand_over(session: Session) -> None:
+            hand_unsent_to_staff(session, row, now)
+
+        checkin = OutboxKind(row.kind) is OutboxKind.CHECKIN
+        then = hand_over if checkin else None
+        self._finish(row, status=OutboxStatus.SKIPPED, now=now, error=reason, then=then)
 
     def _possibly_sent(self, row: Outbox, now: datetime) -> None:
         with self.db.session() as session:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -217,8 +217,12 @@ def finish(
     provider_id: str | None = None,
     retry_at: datetime | None = None,
     sent_on: Channel | None = None,
+    then: Callable[[Session], None] | None = None,
 ) -> bool:
     """Record the outcome of one claimed row; `retry_at` puts it back as pending.
+
+    `then` runs in the same transaction once the outcome is recorded (not when the claim
+    was lost), so what follows from the outcome is written with it or not at all.
 
     Only the holder of the row's claim token can: returns False (and changes nothing) when the
     claim was lost (its lease ran out and another dispatcher claimed the row).
@@ -249,7 +253,10 @@ def finish(
     )
     with db.session() as session:
         result = session.exec(statement)
-        return bool(result.rowcount)
+        recorded = bool(result.rowcount)
+        if recorded and then is not None:
+            then(session)
+        return recorded
 
 
 def forget_code(db: Database, row_id: int) -> None:

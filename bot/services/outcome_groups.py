@@ -9,44 +9,15 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from bot.domain.checkins import CheckinCatalog, QuestionKind
 from bot.domain.outcomes import PainPoint, Response
+from bot.presentation.outcome_views import CohortStat, SideEffectStat, SlotStat
 
 # The most recent start months drawn as their own line; older cohorts share one.
 MAX_COHORTS = 5
 EARLIER = "earlier"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-@dataclass(frozen=True)
-class SlotStat:
-    """Pain reduction from baseline at one check-in slot (or all weekly ones), over check-ins."""
-
-    slot: str
-    count: int
-    mean_reduction: float | None
-    responder_share: float | None
-    substantial_share: float | None
-
-
-@dataclass(frozen=True)
-class CohortStat:
-    """Pain reduction by slot for the patients who started treatment in one month."""
-
-    label: str  # "Mar 2027", or "earlier" for the older months together
-    patients: int
-    slots: tuple[SlotStat, ...]
-
-
-@dataclass(frozen=True)
-class SideEffectStat:
-    """At one slot: check-ins with side-effect answers, by their worst answer (mildest first)."""
-
-    slot: str
-    count: int
-    by_severity: tuple[tuple[str, int], ...]
 
 
 def slot_stat(slot: str, points: Sequence[PainPoint]) -> SlotStat:

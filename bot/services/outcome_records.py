@@ -6,7 +6,6 @@ Plain data: `outcome_loading` fills the histories, `outcome_summary` and `outcom
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,13 +16,10 @@ from bot.domain.checkins import CheckinCatalog
 from bot.domain.enums import AppointmentStatus
 from bot.domain.outcomes import (
     CheckinRecord,
-    PainPoint,
     PainReport,
-    PatientOutcome,
     SessionRecord,
 )
 from bot.profile import ClinicProfile
-from bot.services.outcome_groups import CohortStat, SideEffectStat, SlotStat
 
 # The screening question "pain on average over the last week" as the booking flow stores it.
 SCREENING_PAIN_AVERAGE = "S11_avg"
@@ -53,60 +49,6 @@ class PatientHistory:
             (s.starts_at for s in self.sessions if s.status == AppointmentStatus.COMPLETED),
             default=None,
         )
-
-
-@dataclass(frozen=True)
-class PatientReport:
-    patient_id: int
-    outcome: PatientOutcome
-    pain_reports: tuple[PainReport, ...]  # every average-pain answer (screening and check-ins)
-    sessions: tuple[SessionRecord, ...]
-
-    @property
-    def latest(self) -> PainPoint | None:
-        return self.outcome.pain_course[-1] if self.outcome.pain_course else None
-
-    @property
-    def session_starts(self) -> list[datetime]:
-        return [s.starts_at for s in self.sessions if s.status == AppointmentStatus.COMPLETED]
-
-
-@dataclass(frozen=True)
-class ClinicSummary:
-    first_day: date | None
-    last_day: date | None
-    patients_treated: int
-    patients_with_baseline: int
-    mean_baseline: float | None
-    slots: tuple[SlotStat, ...]
-    relief_days: tuple[int, ...]  # per series whose relief was lost
-    relief_ongoing: int  # series whose relief has not been lost (or not yet known)
-    pgic_share: float | None
-    pgic_count: int
-    mean_peg_change: float | None
-    peg_count: int
-    phq2_high: int  # patients whose latest PHQ-2 reaches the PHQ-9 threshold
-    phq_count: int
-    moderate_sessions: int
-    side_effect_sessions: int
-    series_completion: float | None
-    series_count: int
-    no_show_rate: float | None
-    no_shows: int
-    due_appointments: int
-    # Pain reduction by slot per start-month cohort, and the worst side effect per slot.
-    cohorts: tuple[CohortStat, ...] = ()
-    side_effects: tuple[SideEffectStat, ...] = ()
-
-    @property
-    def median_relief_days(self) -> float | None:
-        return statistics.median(self.relief_days) if self.relief_days else None
-
-    @property
-    def moderate_share(self) -> float | None:
-        if not self.side_effect_sessions:
-            return None
-        return self.moderate_sessions / self.side_effect_sessions
 
 
 @dataclass(frozen=True)

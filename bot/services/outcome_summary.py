@@ -34,16 +34,10 @@ from bot.domain.outcomes import (
     side_effect_sessions,
     worst_side_effect,
 )
+from bot.presentation.outcome_views import ClinicSummary
 from bot.services.outcome_groups import cohort_stats, side_effect_stats, slot_stat
 from bot.services.outcome_loading import OutcomeLoading
-from bot.services.outcome_records import (
-    ALL_SLOTS,
-    REPORT_SLOTS,
-    WEEKLY,
-    ClinicSummary,
-    DayFilter,
-    PatientHistory,
-)
+from bot.services.outcome_records import ALL_SLOTS, REPORT_SLOTS, WEEKLY, DayFilter, PatientHistory
 
 
 @dataclass

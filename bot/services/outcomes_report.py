@@ -15,14 +15,9 @@ from zoneinfo import ZoneInfo
 from bot.db.engine import Database
 from bot.domain.checkins import CheckinCatalog, QuestionKind
 from bot.domain.outcomes import pain_course
+from bot.presentation.outcome_views import ClinicSummary, PatientReport
 from bot.profile import ClinicProfile, ServiceKind
-from bot.services.outcome_records import (
-    AppointmentOutcome,
-    ClinicSummary,
-    PatientHistory,
-    PatientReport,
-    catalog_for,
-)
+from bot.services.outcome_records import AppointmentOutcome, PatientHistory, catalog_for
 from bot.services.outcome_summary import CachedHistory, OutcomeSummary
 
 # SQLite allows 32766 bound parameters; above this many ids, load everything and filter here.

@@ -33,6 +33,7 @@ from bot.domain.sms_keywords import (
 )
 from bot.domain.waitlist import Preferences
 from bot.presentation.formatting import when_short
+from bot.presentation.waitlist_words import Answer as WaitlistAnswer
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
@@ -48,7 +49,6 @@ from bot.services.routing import (
 from bot.services.sms_conversation import start_sms_conversation
 from bot.services.sms_screening import SmsScreening
 from bot.services.waitlist import WaitlistService
-from bot.services.waitlist_messages import Answer as WaitlistAnswer
 from bot.texts import Texts
 from bot.texts.i18n import current_language
 from bot.texts.profile_texts import clinic_text

@@ -17,6 +17,7 @@ from bot.domain.availability import local_day
 from bot.domain.checkins import CheckinCatalog
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus
+from bot.presentation.staff_views import BlockView, DaySchedule, ScheduleEntry
 from bot.profile import ClinicProfile
 from bot.services.aftercare import session_held
 from bot.services.booking import BookingService
@@ -26,10 +27,7 @@ from bot.services.staff_records import (
     HOLDING_VALUES,
     STAFF_CHANNEL,
     STEP_OPEN,
-    BlockView,
-    DaySchedule,
     InvalidRequest,
-    ScheduleEntry,
     StaleAction,
     block_view,
 )

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from bot.db.models import TimeBlock
 from bot.domain.availability import local_to_utc
 from bot.domain.enums import AppointmentStatus
+from bot.presentation.staff_views import BlockOutcome, BlockView, ScheduleEntry
 from bot.services.audit import audit
 from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import (
@@ -16,10 +17,7 @@ from bot.services.staff_records import (
     STEP_CANCELLED,
     STEP_DONE,
     BlockNotFound,
-    BlockOutcome,
-    BlockView,
     InvalidRequest,
-    ScheduleEntry,
     StaleAction,
     block_view,
     draft_data,

@@ -12,10 +12,12 @@ from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient
 from bot.domain.refs import appointment_ref, patient_ref
+from bot.presentation.outcome_views import ClinicSummary
+from bot.presentation.staff_views import Export
 from bot.services.audit import audit
-from bot.services.outcome_records import AppointmentOutcome, ClinicSummary
+from bot.services.outcome_records import AppointmentOutcome
 from bot.services.staff_base import StaffOpsBase
-from bot.services.staff_records import EXPORT_COLUMNS, MAX_EXPORT_DAYS, Export, InvalidRequest
+from bot.services.staff_records import EXPORT_COLUMNS, MAX_EXPORT_DAYS, InvalidRequest
 
 
 class ExportOps(StaffOpsBase):

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from bot.db.models import Escalation, Outbox, Patient, StaffTask
 from bot.domain.availability import local_day, local_to_utc
 from bot.domain.enums import AppointmentStatus, Channel, CloseOutcome, OutboxKind, OutboxStatus
+from bot.presentation.staff_report_messages import render_digest
+from bot.presentation.staff_views import Digest, FlagItem, ScheduleEntry
 from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.escalation_ladder import KEY_PREFIX as ESCALATION_KEY_PREFIX
@@ -19,13 +21,9 @@ from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import (
     ESCALATION_TASK_PREFIX,
     OPEN_SESSION_LOOKBACK,
-    Digest,
-    FlagItem,
-    ScheduleEntry,
     TaskClosed,
     TaskNotFound,
 )
-from bot.services.staff_report_messages import render_digest
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Staff operations: the day's schedule, patient look-up, approval, series, blocks, flags, export.
 
 Every method takes plain values and returns plain records; the words are in
-`bot.services.staff_messages`. Actions that need a second tap (a series to confirm, a block over
+`bot.presentation.staff_messages`. Actions that need a second tap (a series to confirm, a block over
 booked patients, a slot offered to a phone patient) keep their choices in a draft row, so the
 buttons carry only its id and work after a restart or on another replica.
 
@@ -13,6 +13,25 @@ phone-only patients), `staff_series`, `staff_blocks`, `staff_flags` (flags, task
 
 from __future__ import annotations
 
+from bot.presentation.staff_views import (
+    LEVEL_ORDER,
+    Approval,
+    BlockOutcome,
+    BlockView,
+    CheckinLine,
+    DaySchedule,
+    Digest,
+    Export,
+    FlagItem,
+    OfferBooked,
+    PatientCard,
+    PatientMatch,
+    ScheduleEntry,
+    SeriesBooking,
+    SeriesPlan,
+    SlotOffer,
+    unit_sort_key,
+)
 from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_blocks import BlockOps
 from bot.services.staff_export import ExportOps
@@ -26,7 +45,6 @@ from bot.services.staff_records import (
     EXPORT_COLUMNS,
     FLAG_ANSWERS,
     HOLDING_VALUES,
-    LEVEL_ORDER,
     MATCH_LIMIT,
     MAX_EXPORT_DAYS,
     MAX_SERIES,
@@ -43,34 +61,18 @@ from bot.services.staff_records import (
     STEP_DONE,
     STEP_OPEN,
     AmbiguousPatient,
-    Approval,
     ApprovalRefused,
     BlockNotFound,
-    BlockOutcome,
-    BlockView,
-    CheckinLine,
-    DaySchedule,
-    Digest,
-    Export,
-    FlagItem,
     InvalidRequest,
     NotATreatment,
-    OfferBooked,
-    PatientCard,
-    PatientMatch,
     PatientNotFound,
-    ScheduleEntry,
-    SeriesBooking,
     SeriesDoesNotFit,
-    SeriesPlan,
-    SlotOffer,
     StaleAction,
     TaskClosed,
     TaskNotFound,
     block_view,
     draft_data,
     match_of,
-    unit_sort_key,
 )
 from bot.services.staff_series import SeriesOps, plan_series_days
 

@@ -22,13 +22,21 @@ from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import InvalidPhone
 from bot.domain.refs import RefKind, appointment_ref, looks_like_ref, parse_ref, patient_ref
 from bot.presentation.formatting import when_short
+from bot.presentation.staff_views import (
+    Approval,
+    CheckinLine,
+    OfferBooked,
+    PatientCard,
+    PatientMatch,
+    SlotOffer,
+)
 from bot.profile import ServiceKind
 from bot.services.audit import audit
+from bot.services.patient_notices import enqueue_patient_notice
 from bot.services.patients import patient_by_phone
 from bot.services.phones import normalize_phone
 from bot.services.routing import InvalidPatientName, create_phone_patient
 from bot.services.staff_base import StaffOpsBase
-from bot.services.staff_patient_messages import enqueue_patient_notice
 from bot.services.staff_records import (
     DRIVER_CODE,
     ESCALATION_TASK_PREFIX,
@@ -43,15 +51,9 @@ from bot.services.staff_records import (
     STEP_CANCELLED,
     STEP_DONE,
     AmbiguousPatient,
-    Approval,
     ApprovalRefused,
-    CheckinLine,
     InvalidRequest,
-    OfferBooked,
-    PatientCard,
-    PatientMatch,
     PatientNotFound,
-    SlotOffer,
     StaleAction,
     draft_data,
     match_of,

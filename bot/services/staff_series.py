@@ -12,6 +12,7 @@ from bot.db.models import Appointment, BookingDraft, Escalation, Patient, Screen
 from bot.domain.availability import Slot, local_day
 from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import ClinicError, NotApproved
+from bot.presentation.staff_views import SeriesBooking, SeriesPlan
 from bot.profile import ServiceKind
 from bot.services.audit import audit
 from bot.services.planner import plan_series_summary
@@ -25,9 +26,7 @@ from bot.services.staff_records import (
     InvalidRequest,
     NotATreatment,
     PatientNotFound,
-    SeriesBooking,
     SeriesDoesNotFit,
-    SeriesPlan,
     StaleAction,
     draft_data,
     match_of,

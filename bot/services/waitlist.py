@@ -36,11 +36,11 @@ from bot.domain.waitlist import (
     OfferStatus,
     Preferences,
 )
+from bot.presentation.waitlist_words import Answer, AnswerResult
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.booking import BookingService
 from bot.services.rendering import Renderers
-from bot.services.waitlist_messages import Answer, AnswerResult
 from bot.services.waitlist_offers import REQUEST_PREFIX, WaitlistOffers
 from bot.texts import Texts
 

@@ -36,11 +36,12 @@ from bot.domain.waitlist import (
 from bot.messaging.channels import Button
 from bot.presentation.chat_replies import Reply, Rows, Screen, Who
 from bot.presentation.formatting import weekday_name
+from bot.presentation.waitlist_words import Answer
 from bot.services.booking_screens import BookingScreens
 from bot.services.calendar_files import event_chain
 from bot.services.drafts import BOOK, DraftStore
 from bot.services.waitlist import WaitlistService
-from bot.services.waitlist_messages import Answer, preferences_of
+from bot.services.waitlist_messages import preferences_of
 
 
 class Intake(Protocol):

@@ -29,6 +29,11 @@ DEFAULTS: dict[str, str] = {
         "📋 <b>Check-in not completed</b>: {slot} after session {appointment_id}\n"
         "{patient}\nAnswered {answered} of {total} questions; nudged once. Please call them."
     ),
+    "checkin_staff_unsent": (
+        "📋 <b>Safety check-in not sent</b>: {slot} after session {appointment_id}\n"
+        "{patient}\nIt could not go out before its window closed ({until}): the bot or the "
+        "messaging service was down. The safety questions were not asked. Please call them."
+    ),
     # --- SMS (plain, neutral, one segment) ---
     "sms_checkin_open": "{clinic}: {question} Emergency: call 911. Crisis: call or text 988",
     "sms_checkin_nudge": "{clinic} reminder: {question} Emergency: call 911. Crisis: call or text 988",
@@ -84,4 +89,4 @@ DEFAULTS: dict[str, str] = {
 }
 
 # The staff chat's texts (never translated); the rest reach a patient.
-STAFF_KEYS = frozenset({"checkin_staff_missed"})
+STAFF_KEYS = frozenset({"checkin_staff_missed", "checkin_staff_unsent"})

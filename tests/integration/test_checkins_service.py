@@ -420,7 +420,9 @@ async def test_an_evening_check_in_delayed_into_the_night_is_dropped_for_the_mor
     await w.dispatcher.run_due()
 
     assert not any("A few quick questions" in t for t in patient_messages(w))
-    assert checkin(w, json.loads(evening.payload)["checkin_id"]).status == CheckinStatus.PLANNED
+    # Never sent, so never answered: staff are asked to call instead (nothing falls through).
+    assert checkin(w, json.loads(evening.payload)["checkin_id"]).status == CheckinStatus.MISSED
+    assert any("Safety check-in not sent" in t for t in w.telegram.texts_to(STAFF_CHAT))
     morning = await open_slot(w, appointment_id, "D1")
     assert checkin(w, morning).slot == "D1"
 

@@ -8,17 +8,21 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
 from bot.db.engine import Database
-from bot.db.models import Outbox
+from bot.db.models import CheckIn, Outbox, StaffTask
 from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.clock import FixedClock
 from bot.domain.enums import OutboxStatus
 from bot.domain.errors import ConfigError
+from bot.domain.refs import appointment_ref
 from bot.profile import ClinicProfile
+from bot.services.checkin_rows import CheckinStatus
 from tests.checkin_helpers import (
     PATIENT_CHAT,
     PATIENT_PHONE,
+    STAFF_CHAT,
     World,
     add_appointment,
     build_world,
@@ -97,6 +101,58 @@ async def test_an_evening_check_in_that_missed_its_window_is_skipped_not_sent_la
     with w.db.session(write=False) as session:
         row = session.get(Outbox, evening.id)
         assert row is not None and row.status == OutboxStatus.SKIPPED
+
+
+async def test_an_evening_check_in_never_sent_in_its_window_is_a_call_task_for_staff(
+    w: World,
+) -> None:
+    """Nothing falls through: the safety questions that never went out reach a person."""
+    appointment_id = done_session(w, start=LATE_START)
+    evening = checkin_row(w, appointment_id, "E")
+    checkin_id = json.loads(evening.payload)["checkin_id"]
+    w.clock.set(LATE_START + timedelta(hours=10, minutes=30))  # Tue 01:30: the bot was down
+
+    await w.dispatcher.run_due()
+    await w.dispatcher.run_due()  # a second pass adds nothing
+
+    staff = w.telegram.texts_to(STAFF_CHAT)
+    assert len(staff) == 1, staff
+    assert "Safety check-in not sent" in staff[0]
+    assert "safety questions were not asked" in staff[0]
+    assert appointment_ref(appointment_id) in staff[0]
+    with w.db.session(write=False) as session:
+        task = session.exec(select(StaffTask)).one()
+        opened = session.get(CheckIn, checkin_id)
+    assert task.kind == "checkin_missed" and task.appointment_id == appointment_id
+    assert "not sent" in task.detail
+    assert opened is not None and opened.status == CheckinStatus.MISSED
+
+
+async def test_a_check_in_without_safety_questions_skipped_after_downtime_adds_no_task(
+    w: World,
+) -> None:
+    appointment_id = done_session(w, start=LATE_START)
+    d3 = checkin_row(w, appointment_id, "D3")
+    d7 = checkin_row(w, appointment_id, "D7")
+    w.clock.set(d7.due_at + timedelta(minutes=5))  # down from before D3 until D7 was due
+    for slot in ("E", "D1"):  # the safety check-ins went out and were answered or not
+        row = checkin_row(w, appointment_id, slot)
+        with w.db.session() as session:
+            stored = session.get(Outbox, row.id)
+            assert stored is not None
+            stored.status = OutboxStatus.SENT
+            opened = session.get(CheckIn, json.loads(row.payload)["checkin_id"])
+            assert opened is not None
+            opened.status = CheckinStatus.DONE
+
+    await w.dispatcher.run_due()
+
+    with w.db.session(write=False) as session:
+        skipped = session.get(Outbox, d3.id)
+        tasks = session.exec(select(StaffTask)).all()
+    assert skipped is not None and skipped.status == OutboxStatus.SKIPPED
+    assert tasks == []
+    assert not any("not sent" in t for t in w.telegram.texts_to(STAFF_CHAT))
 
 
 def discharge_profile(profile: ClinicProfile) -> ClinicProfile:

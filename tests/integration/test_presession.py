@@ -153,7 +153,7 @@ async def test_a_pre_session_check_after_the_session_started_is_skipped(w: World
 
 
 async def test_the_schedule_shows_a_held_session(w: World):
-    from bot.services.staff_messages import HELD_MARK, status_mark
+    from bot.presentation.staff_messages import HELD_MARK, status_mark
     from bot.services.staff_ops import StaffOps
     from tests.outbox_helpers import booking_with_planner
 

@@ -176,7 +176,7 @@ def test_every_spanish_sms_is_neutral_gsm7_and_reminders_fit_one_segment():
 
 def test_the_staff_card_says_which_language_a_patient_reads_only_when_not_english():
     from bot.db.models import Patient
-    from bot.services.staff_patient_messages import language_line
+    from bot.presentation.staff_patient_messages import language_line
 
     texts = Texts()
     now = datetime(2027, 3, 1, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.db.models import AuditLog, Outbox, Patient
-from bot.services.staff_patient_messages import PATIENT_NOTICE
+from bot.services.patient_notices import PATIENT_NOTICE
 from tests.staff_scene import STAFF_CHAT, attend, close_scene, local, open_scene
 
 

@@ -21,6 +21,7 @@ from tests.journey_helpers import (
     press_first_day,
     press_first_time,
     start_and_consent,
+    to_phone_question,
 )
 
 CONFIRM = "✅ Confirm booking"
@@ -143,10 +144,7 @@ async def test_screening_flags_reach_the_staff_notice(database, clock):
     async with open_journey(database, clock) as journey:
         alice = journey.patient(ALICE, "Alice")
         await start_and_consent(alice)
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text("Alice Smith")
+        await to_phone_question(alice)
         await alice.share_contact("+12015550123")
         first = alice.last_message().text
         assert "Question 1 of 9" in first and "heart" in first
@@ -263,10 +261,7 @@ async def test_sharing_a_contact_fills_the_phone(database, clock):
     async with open_journey(database, clock) as journey:
         alice = journey.patient(ALICE, "Alice", phone="12015550123")
         await start_and_consent(alice)
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text("Alice Smith")
+        await to_phone_question(alice)
         await alice.press("📱 Share my number")
         saved, question = journey.bot_messages(ALICE)[-2:]
         assert "+12015550123" in saved.text
@@ -277,10 +272,7 @@ async def test_someone_elses_contact_is_not_taken_as_the_phone(database, clock):
     async with open_journey(database, clock) as journey:
         alice = journey.patient(ALICE, "Alice")
         await start_and_consent(alice)
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text("Alice Smith")
+        await to_phone_question(alice)
         update = journey.double.make_update(user_id=ALICE, contact_phone="+12015550199")
         update["message"]["contact"]["user_id"] = BOB
         await journey.double.deliver(update)
@@ -322,10 +314,7 @@ async def typed_phone_booking(journey) -> list[str]:
     """Alice books typing 201-555-0123 (no SMS to confirm it with); what the chat showed her."""
     alice = journey.patient(ALICE, "Alice")
     await start_and_consent(alice)
-    await alice.press("📅 Book a consultation")
-    await press_first_day(alice)
-    await press_first_time(alice)
-    await alice.send_text("Alice Smith")
+    await to_phone_question(alice)
     await alice.send_text("201-555-0123")
     await answer_screening(alice)
     await alice.press(CONFIRM)
@@ -377,10 +366,8 @@ async def test_sharing_your_own_contact_joins_the_record_holding_the_number(any_
         )
         alice = journey.patient(ALICE, "Alice", phone="12015550123")
         await start_and_consent(alice)
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text("alice  SMITH")  # the same name as on record, typed loosely
+        # The same name as on record, typed loosely.
+        await to_phone_question(alice, name="alice  SMITH")
         await alice.press("📱 Share my number")
         saved, question = journey.bot_messages(ALICE)[-2:]
         assert "+12015550123" in saved.text
@@ -418,10 +405,7 @@ async def test_a_shared_contact_leaves_a_record_with_another_telegram_account_al
         )
         alice = journey.patient(ALICE, "Alice", phone="12015550123")
         await start_and_consent(alice)
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text("Alice Smith")
+        await to_phone_question(alice)
         await alice.press("📱 Share my number")
         assert "Question 1 of 9" in alice.last_message().text
         await answer_screening(alice)
@@ -443,10 +427,7 @@ async def test_a_shared_contact_leaves_a_record_under_another_name_alone(databas
         owner_id = add_sms_patient(journey, name="Maria Garcia")
         alice = journey.patient(ALICE, "Alice", phone="12015550123")
         await start_and_consent(alice)
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text("Alice Smith")
+        await to_phone_question(alice)
         await alice.press("📱 Share my number")
         assert "Question 1 of 9" in alice.last_message().text
         await answer_screening(alice)

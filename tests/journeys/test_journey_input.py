@@ -16,10 +16,12 @@ from tests.journey_helpers import (
     ALICE,
     answer_screening,
     book_consultation,
+    choose_first_time,
     open_journey,
     press_first_day,
     press_first_time,
     start_and_consent,
+    to_phone_question,
 )
 
 CONFIRM = "✅ Confirm booking"
@@ -28,9 +30,7 @@ LONG = "pain " * 1000  # 5,000 characters
 
 async def reach_name_step(alice) -> None:
     await start_and_consent(alice)
-    await alice.press("📅 Book a consultation")
-    await press_first_day(alice)
-    await press_first_time(alice)
+    await choose_first_time(alice)
 
 
 async def test_free_text_where_a_button_is_expected_gets_a_kind_reprompt(database, clock):
@@ -149,9 +149,7 @@ async def test_a_5000_character_message_is_answered_at_every_step(database, cloc
         await start_and_consent(alice)
         await alice.send_text(LONG)  # nothing underway
         assert "I work with buttons" in alice.last_message().text
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
+        await choose_first_time(alice)
         await alice.send_text(LONG)  # as a name
         assert "up to 100 characters" in alice.last_message().text
         await alice.send_text("Alice Smith")
@@ -174,10 +172,7 @@ async def test_emoji_and_right_to_left_names_are_escaped(database, clock):
         await alice.send_command("/start")
         assert "Hello <i>Alice</i> 🌷" in alice.last_message().text
         await alice.press("Yes, message me here")
-        await alice.press("📅 Book a consultation")
-        await press_first_day(alice)
-        await press_first_time(alice)
-        await alice.send_text(name)
+        await to_phone_question(alice, name=name)
         await alice.share_contact("+12015550123")
         await answer_screening(alice)
         await alice.press("No, just Telegram")

@@ -19,9 +19,8 @@ from tests.journey_helpers import (
     answer_screening,
     new_database,
     open_journey,
-    press_first_day,
-    press_first_time,
     start_and_consent,
+    to_phone_question,
 )
 
 CONFIRM = "✅ Confirm booking"
@@ -38,10 +37,7 @@ def with_sms(journey) -> FakeSms:
 
 async def to_phone_step(user, *, name: str = "Alice Smith") -> None:
     await start_and_consent(user)
-    await user.press("📅 Book a consultation")
-    await press_first_day(user)
-    await press_first_time(user)
-    await user.send_text(name)
+    await to_phone_question(user, name=name)
 
 
 def codes_sent(sms: FakeSms, phone: str) -> list[str]:

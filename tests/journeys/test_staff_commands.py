@@ -12,9 +12,9 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask, TimeBlock
 from bot.domain.checkin_parsing import parse_checkin_catalog
 from bot.domain.enums import AppointmentStatus, Channel, OutboxKind, OutboxStatus
+from bot.presentation import staff_patient_messages as patient_views
 from bot.presentation.charts import pain_chart_svg
-from bot.services import staff_patient_messages as patient_views
-from bot.services.staff_patient_messages import PATIENT_NOTICE
+from bot.services.patient_notices import PATIENT_NOTICE
 from tests.staff_scene import (
     BUTTONS,
     COMMANDS,

@@ -16,10 +16,11 @@ from bot.domain.clock import FixedClock
 from bot.domain.enums import AppointmentStatus, Channel, CloseOutcome, OutboxKind
 from bot.domain.errors import InvalidPhone, NotApproved
 from bot.domain.sms_policy import assert_sms_safe
+from bot.presentation.staff_report_messages import render_digest
 from bot.services.outbox import payload_of
+from bot.services.patient_notices import PATIENT_NOTICE, render_patient_notice
 from bot.services.rendering import RenderContext
 from bot.services.staff_ops import StaffOps
-from bot.services.staff_patient_messages import PATIENT_NOTICE, render_patient_notice
 from bot.services.staff_records import (
     EXPORT_COLUMNS,
     AmbiguousPatient,
@@ -30,7 +31,6 @@ from bot.services.staff_records import (
     SeriesDoesNotFit,
     StaleAction,
 )
-from bot.services.staff_report_messages import render_digest
 from bot.services.staff_series import plan_series_days
 from tests.staff_scene import (
     BOOKING_TIME,

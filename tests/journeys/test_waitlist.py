@@ -20,7 +20,7 @@ from bot.db.models import (
 )
 from bot.domain.enums import AppointmentStatus, OutboxKind
 from bot.domain.sms_policy import assert_sms_safe
-from bot.services.waitlist_messages import Answer
+from bot.presentation.waitlist_words import Answer
 from tests.booking_helpers import add_patient
 from tests.journey_helpers import (
     ALICE,
@@ -468,7 +468,7 @@ def _appointments(core) -> list[Appointment]:
 
 
 def test_every_waitlist_sms_text_is_neutral_and_one_segment(profile):
-    from bot.services.waitlist_messages import SAMPLE_WHEN, sms_keys
+    from bot.presentation.waitlist_words import SAMPLE_WHEN, sms_keys
     from bot.texts import Texts
 
     texts = Texts(profile.texts)

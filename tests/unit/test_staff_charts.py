@@ -203,7 +203,7 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def test_starting_the_bot_does_not_import_matplotlib():
     result = run_python(
-        "import sys, bot.app, bot.runtime, handlers, bot.services.staff_messages, bot.web.app\n"
+        "import sys, bot.app, bot.runtime, handlers, bot.presentation.staff_messages, bot.web.app\n"
         "print('matplotlib' in sys.modules)",
         env=dict(os.environ),
     )

@@ -10,9 +10,9 @@ from starlette.responses import RedirectResponse, Response
 from bot.domain.availability import local_day
 from bot.domain.enums import AppointmentStatus
 from bot.domain.refs import BadRef, appointment_ref, patient_ref
+from bot.presentation import staff_patient_messages
 from bot.presentation.charts import pain_chart_svg
-from bot.services import staff_patient_messages
-from bot.services.outcome_charts import (
+from bot.presentation.outcome_charts import (
     ChartText,
     OutcomeChartLabels,
     cohort_chart_svg,

@@ -21,10 +21,7 @@ from bot.profile import ClinicProfile
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.staff_records import (
-        DaySchedule,
-        ScheduleEntry,
-    )
+    from bot.presentation.staff_views import DaySchedule, ScheduleEntry
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

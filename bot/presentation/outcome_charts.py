@@ -1,7 +1,7 @@
 """The outcome charts of the web console: pain reduction and responders at each check-in, pain
 reduction over time by start-month cohort, and the worst side effect answered at each check-in.
 
-Drawn like the pain chart (bot/services/charts.py): matplotlib on the Agg canvas, no pyplot,
+Drawn like the pain chart (bot/presentation/charts.py): matplotlib on the Agg canvas, no pyplot,
 one figure at a time, returned as a standalone SVG.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.presentation import charts
-from bot.services.outcome_groups import CohortStat, SideEffectStat, SlotStat
+from bot.presentation.outcome_views import CohortStat, SideEffectStat, SlotStat
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

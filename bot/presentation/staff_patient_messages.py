@@ -1,6 +1,6 @@
 """The staff's words about patients: search results, the patient card with visits and outcomes (and
-its pain chart), approvals, and the notices staff actions send a patient (the PATIENT_NOTICE
-renderer)."""
+its pain chart) and approvals. The notices staff actions send a patient are queued and rendered by
+`bot/services/patient_notices.py`."""
 
 from __future__ import annotations
 
@@ -9,24 +9,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from babel import Locale
-from sqlmodel import Session
 
-from bot.db.models import Patient
-from bot.domain.callback_data import MenuPress, MenuVerb, StaffAction
+from bot.domain.callback_data import StaffAction
 from bot.domain.checkins import CheckinCatalog
-from bot.domain.enums import OutboxKind
-from bot.domain.language import DEFAULT_LANGUAGE, LOCALES
+from bot.domain.language import DEFAULT_LANGUAGE, LOCALES, language_from_code
 from bot.domain.outcomes import Response
 from bot.domain.refs import appointment_ref, patient_ref
-from bot.messaging.channels import Button, OutgoingMessage
+from bot.messaging.channels import Button
 from bot.presentation.charts import ChartLabels, PainChart, pain_chart_png
 from bot.presentation.formatting import when_short
-from bot.profile import ClinicProfile
-from bot.services.outbox import enqueue
-from bot.services.patients import language_of
-from bot.services.planner import patient_channel
-from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.services.staff_messages import (
+from bot.presentation.staff_messages import (
     COURSE_POINTS,
     callback,
     esc,
@@ -36,21 +28,17 @@ from bot.services.staff_messages import (
     signed_text,
     status_mark,
 )
+from bot.profile import ClinicProfile
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.staff_records import (
+    from bot.presentation.staff_views import (
         Approval,
         PatientCard,
         PatientMatch,
+        PatientOnFile,
         ScheduleEntry,
     )
-
-
-PATIENT_NOTICE_KEYS = frozenset({"approved", "screening_request"})
-
-
-PATIENT_NOTICE = OutboxKind.PATIENT_NOTICE
 
 
 def render_matches(texts: Texts, query: str, matches: Sequence[PatientMatch]) -> str:
@@ -82,9 +70,9 @@ def match_buttons(matches: Sequence[PatientMatch]) -> list[list[Button]]:
     ]
 
 
-def language_line(texts: Texts, patient: Patient) -> list[str]:
+def language_line(texts: Texts, patient: PatientOnFile) -> list[str]:
     """ "Reads the bot in Spanish": staff know to call in it (nothing for the clinic's language)."""
-    language = language_of(patient)
+    language = language_from_code(patient.language)
     if language is DEFAULT_LANGUAGE:
         return []
     name = Locale.parse(language.value).get_display_name(LOCALES[DEFAULT_LANGUAGE])
@@ -321,39 +309,3 @@ def render_approval(texts: Texts, approval: Approval) -> str:
     return fill(
         texts, key, name=patient_name(approval.patient.name), id=patient_ref(approval.patient.id)
     )
-
-
-def enqueue_patient_notice(
-    session: Session, *, patient: Patient, text_key: str, now: datetime
-) -> bool:
-    """Queue a fixed notice for a patient on their channel (rendered when it is sent)."""
-    if text_key not in PATIENT_NOTICE_KEYS:
-        raise ValueError(f"unknown patient notice {text_key!r}")
-    assert patient.id is not None
-    return enqueue(
-        session,
-        kind=PATIENT_NOTICE,
-        channel=patient_channel(patient),
-        due_at=now,
-        dedupe_key=f"patient_notice:{text_key}:{patient.id}",
-        now=now,
-        patient_id=patient.id,
-        payload={"text_key": text_key},
-    )
-
-
-def render_patient_notice(ctx: RenderContext) -> OutgoingMessage:
-    key = str(ctx.payload.get("text_key", ""))
-    if key not in PATIENT_NOTICE_KEYS:
-        raise Skip(f"unknown patient notice {key!r}")
-    values = {"clinic": ctx.profile.clinic.name, "phone": ctx.profile.clinic.phone}
-    if ctx.is_sms:
-        return OutgoingMessage(ctx.texts.plain(f"patient_{key}_sms", **values))
-    buttons: list[list[Button]] = []
-    if key == "screening_request":
-        label = ctx.texts.plain("menu_screening")
-        buttons = [[Button(label, data=MenuPress(MenuVerb.SCREENING).pack())]]
-    return OutgoingMessage(ctx.texts.html(f"patient_{key}_tg", **values), buttons=buttons)
-
-
-RENDERERS: Renderers = {PATIENT_NOTICE: render_patient_notice}

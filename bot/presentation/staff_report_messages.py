@@ -10,8 +10,7 @@ from bot.domain.checkins import CheckinCatalog
 from bot.domain.refs import appointment_ref, patient_ref
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.formatting import when_short
-from bot.profile import ClinicProfile, ServiceKind
-from bot.services.staff_messages import (
+from bot.presentation.staff_messages import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     callback,
@@ -24,17 +23,13 @@ from bot.services.staff_messages import (
     service_label,
     signed_text,
 )
-from bot.services.staff_plan_messages import flag_lines
+from bot.presentation.staff_plan_messages import flag_lines
+from bot.profile import ClinicProfile, ServiceKind
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.outcome_records import ClinicSummary
-    from bot.services.staff_records import (
-        Digest,
-        Export,
-        OfferBooked,
-        SlotOffer,
-    )
+    from bot.presentation.outcome_views import ClinicSummary
+    from bot.presentation.staff_views import Digest, Export, OfferBooked, SlotOffer
 
 
 def render_export_caption(texts: Texts, export: Export) -> str:

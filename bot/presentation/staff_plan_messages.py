@@ -10,8 +10,7 @@ from bot.domain.callback_data import EscalationAck, StaffAction
 from bot.domain.refs import appointment_ref, block_ref, flag_ref, patient_ref, task_ref
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.formatting import when_short
-from bot.profile import ClinicProfile
-from bot.services.staff_messages import (
+from bot.presentation.staff_messages import (
     CLOSE_OUTCOMES,
     MAX_TASK_BUTTONS,
     MESSAGE_LIMIT,
@@ -23,10 +22,11 @@ from bot.services.staff_messages import (
     service_label,
     span_text,
 )
+from bot.profile import ClinicProfile
 from bot.texts import Texts
 
 if TYPE_CHECKING:
-    from bot.services.staff_records import (
+    from bot.presentation.staff_views import (
         BlockOutcome,
         BlockView,
         FlagItem,

@@ -11,7 +11,7 @@ from bot.db.models import Appointment, Outbox
 from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.reminders import next_sms_window, plan_reminders
 from bot.messaging.channels import DeliveryFailed
-from bot.services.outbox import CLAIM_LEASE, claim_due, enqueue
+from bot.services.outbox import CLAIM_LEASE, claim_due, enqueue, finish
 from tests.fakes import FakeSms, FakeTelegram
 from tests.outbox_helpers import (
     STAFF_CHAT,
@@ -255,7 +255,10 @@ async def test_running_due_rows_by_id_sends_only_those(sqlite_db, profile, clock
 
 
 def test_two_dispatchers_on_one_postgres_database_never_send_the_same_row(pg_db, profile, clock):
-    patient_id = telegram_patient(pg_db, now=clock.now())
+    patients = [
+        telegram_patient(pg_db, now=clock.now(), chat_id=9000 + n, phone=f"+1555555{n:04d}")
+        for n in range(30)
+    ]
     with pg_db.session() as session:
         for n in range(300):
             enqueue(
@@ -265,7 +268,7 @@ def test_two_dispatchers_on_one_postgres_database_never_send_the_same_row(pg_db,
                 due_at=clock.now(),
                 dedupe_key=f"n{n}",
                 now=clock.now(),
-                patient_id=patient_id,
+                patient_id=patients[n % 30],
                 payload={"event": "message", "html": f"note {n}"},
             )
     senders = [FakeTelegram(), FakeTelegram()]
@@ -315,3 +318,64 @@ def test_safety_pages_are_claimed_before_an_older_backlog(sqlite_db, clock):
         )
     claimed = claim_due(sqlite_db, now=clock.now(), limit=2)
     assert claimed[0].kind == OutboxKind.ESCALATION_PAGE
+
+
+def test_a_claim_takes_a_few_rows_of_each_addressee_not_one_lane_full(any_db, clock):
+    now = clock.now()
+    notes = staff_notes(
+        any_db, due_at=now - timedelta(hours=2), names=[f"n{n}" for n in range(60)], now=now
+    )
+    patient_id = telegram_patient(any_db, now=now)
+    with any_db.session() as session:
+        enqueue(
+            session,
+            kind=OutboxKind.STAFF_NOTICE,
+            channel="telegram",
+            due_at=now - timedelta(hours=1),
+            dedupe_key="patient:row",
+            now=now,
+            patient_id=patient_id,
+            payload={"event": "message", "html": "for the patient"},
+        )
+
+    first = claim_due(any_db, now=now, limit=50)
+
+    assert [r.dedupe_key for r in first] == ["note:n0", "note:n1", "note:n2", "patient:row"]
+    for row in first:
+        finish(any_db, row, status=OutboxStatus.SENT, now=now)
+    second = claim_due(any_db, now=now, limit=50)
+    assert [r.id for r in second] == notes[3:6]  # the same lane goes on, oldest first
+
+
+async def test_a_backlog_of_staff_notices_does_not_hold_back_a_patients_reminder(
+    sqlite_db, profile, clock
+):
+    _, appointment = book_consultation(sqlite_db, profile, clock)
+    clock.set(appointment.starts_at - timedelta(hours=50))  # the 72 h reminder is due
+    now = clock.now()
+    names = [f"n{n}" for n in range(60)]
+    staff_notes(sqlite_db, due_at=now - timedelta(days=1), names=names, now=now)
+    telegram = FakeTelegram()
+
+    report = await dispatcher(sqlite_db, profile, clock, telegram=telegram).run_due()
+
+    addressees = [chat for chat, _ in telegram.sent]
+    # In the first batch (3 of the backlog, the booking's notice, the reminder), not after
+    # all 60 notices.
+    assert addressees.index(501) < 5
+    staff = telegram.texts_to(STAFF_CHAT)
+    assert staff[0].startswith("🆕")  # the booking's own notice, due before the backlog
+    assert staff[1:] == names  # each lane still in its own order, nothing twice
+    assert report.sent == 62  # 60 notes, the booking notice, the reminder
+
+
+def test_a_lane_another_dispatcher_is_sending_is_left_to_it(any_db, clock):
+    """Per addressee, in order: a second claim skips a lane whose rows are in flight."""
+    now = clock.now()
+    notes = staff_notes(any_db, due_at=now, names=[f"n{n}" for n in range(6)], now=now)
+
+    first = claim_due(any_db, now=now, limit=50)
+    second = claim_due(any_db, now=now, limit=50)
+
+    assert [r.id for r in first] == notes[:3]
+    assert second == []  # n3-n5 wait until n0-n2 are finished

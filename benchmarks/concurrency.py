@@ -298,6 +298,8 @@ async def measure(patients: int, crowd: int, latency: float) -> None:
 def serve() -> int:
     """The bot under test: `python -m bot run`'s webhook mode, its HTTP connections to the Bot
     API too, but handed in (as a local Bot API is: no limits kept, like the double in the tests)."""
+    from telegram.request import BaseRequest
+
     from bot.app import build_application, build_core
     from bot.logs import configure_logging
     from bot.messaging.telegram_http import PooledHTTPXRequest
@@ -307,7 +309,7 @@ def serve() -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     core = build_core(settings)
-    request = PooledHTTPXRequest()  # what build_application gives the bot in production
+    request: BaseRequest = PooledHTTPXRequest()  # what the bot has in production
     variant = os.environ.get("BENCH_VARIANT", "")
     if "onepool" in variant:
         from telegram.request import HTTPXRequest

@@ -85,15 +85,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--rules-only", action="store_true", help="without the learned second stage"
     )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help="the model's threshold instead of the profile's [crisis] model_threshold",
+    )
     args = parser.parse_args(argv or [])
     files = sorted(path for path in args.dir.glob("*.txt") if path.is_file())
     if not files:
         raise SystemExit(f"no *.txt files in {args.dir}")
     profile = load_profile()
+    if args.threshold is not None:
+        crisis = profile.crisis.model_copy(update={"model_threshold": args.threshold})
+        profile = profile.model_copy(update={"crisis": crisis})
     started = time.perf_counter()
     matcher = build_matcher(profile, Texts(profile.texts), second_stage=not args.rules_only)
     built = time.perf_counter() - started
-    stage = "rules only" if args.rules_only else "rules + learned second stage"
+    stage = (
+        "rules only"
+        if args.rules_only
+        else f"rules + learned second stage at {profile.crisis.model_threshold:.2f}"
+    )
     print(f"matcher ({stage}) built in {built * 1000:.0f} ms; reading {args.dir}")
     timings: list[float] = []
     for path in files:

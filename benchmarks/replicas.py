@@ -1,7 +1,8 @@
 """Proof under load: PostgreSQL-backed replicas behind nginx, one of them killed mid-run.
 
     python -m benchmarks replicas [--replicas 3] [--patients 200] [--reminders 10000]
-                                  [--latency 0.12] [--kill-after 1500]
+                                  [--latency 0.12] [--kill-after 1500] [--checkins N]
+                                  [--sms-every 50]
 
 What it starts (all on this machine, nothing on the network):
 - a fresh PostgreSQL database `loadproof_<pid>` (admin URL from CLINIC_TEST_POSTGRES_URL, default
@@ -9,24 +10,36 @@ What it starts (all on this machine, nothing on the network):
 - the Bot API double (bot.sandbox.telegram_double) served over HTTP, answering every call after
   `--latency` seconds, and answering 429 with retry_after as Telegram does when more than 30
   messages a second reach it, or more than 20 a minute reach one group;
-- N replicas, `python -m bot run` in webhook mode, each its own process on its own port;
+- the Twilio double (tests/twilio_double.py) served over HTTP by the same process: the replicas'
+  TWILIO_BASE_URL, so every SMS goes through the real Twilio SDK and its HTTP client, and is
+  checked against Twilio's published API;
+- N replicas, `python -m bot run` in webhook mode, each its own process on its own port, with
+  the built-in clinic profile moved to a time zone where it is daytime now (SMS go out only
+  08:00-21:00 clinic time);
 - nginx from Debian's packages (`apt-get install nginx`), round robin over the replicas, passing
   a request to the next replica when one does not answer (as a load balancer does); and in front
-  of the double, stamping each Bot API request with its arrival time, which the double's limits
-  and the busiest-second figures use (the double's own loop may reach a burst late).
+  of the doubles, stamping each Bot API and Twilio request with its arrival time, which the
+  double's limits and the busiest-second figures use (the double's own loop may reach a burst
+  late).
 
 Then:
 1. `--patients` patients book a consultation at once, each through nginx the way Telegram posts
    updates (secret header; a refused post is retried, as Telegram retries), each waiting for their
    update to be processed before the next tap. After `--kill-after` updates one replica gets
    SIGKILL; what it held is finished by another replica once its lease runs out.
-2. `--reminders` reminders fall due at once (seeded as appointments booked three days ago that
-   start in 23.5 h: the 72 h reminder is stale and skipped, the 24 h one is due).
+2. `--checkins` of the booked patients (default: all) answer a check-in: each had an IV infusion
+   that ended 4.5 h ago (seeded); staff marks each one Done with /done in their own chat with
+   the bot, one after another; the evening check-in then goes out at once and the patient
+   answers every question benignly until thanked (benchmarks/replicas_aftercare.py).
+3. `--reminders` reminders fall due at once (seeded as appointments booked three days ago that
+   start in 23.5 h: the 72 h reminder is stale and skipped, the 24 h one is due); every
+   `--sms-every`-th patient has only a phone, so theirs goes by SMS.
 
 Printed: updates/s, reply p50/p95 (first message back in the patient's chat), bookings made,
-updates lost, sends/s for the reminders, the busiest second overall and in one chat, the busiest
-minute in the staff group, 429s the replicas received, duplicate reminders. Targets (issue 13):
-0 duplicates, 0 lost, 0 limits exceeded, sends at 25/s.
+updates lost, the check-ins answered, sends/s for the reminders (Telegram and SMS), the busiest
+second overall, in one patient chat and from the SMS sender, the busiest minute in the staff
+group, 429s the replicas received, duplicate reminders, Twilio API contract violations. Targets
+(issue 13): 0 duplicates, 0 lost, 0 limits exceeded, sends at 25/s.
 """
 
 from __future__ import annotations
@@ -66,6 +79,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from benchmarks.common import buttons_with
+from benchmarks.replicas_aftercare import (
+    TWILIO_ROUTE,
+    HttpTwilio,
+    answer_checkin,
+    checkin_statuses,
+    daytime_profile,
+    describe,
+    mark_done,
+    seed_ended_sessions,
+    twilio_env,
+)
 from bot.db.models import Appointment, Outbox, Patient
 from bot.domain.enums import OutboxKind
 from bot.profile import load_profile
@@ -80,6 +104,7 @@ STAFF_CHAT = -1001234567890
 STAFF_USER = 4242
 FIRST_PATIENT = 600_000
 FIRST_REMINDED = 7_000_000
+FIRST_SMS_NUMBER = 2000  # +1201555NNNN: below it the booking patients' numbers
 SEND_METHODS = {"sendmessage", "senddocument", "sendphoto"}
 REMINDER_KINDS = (OutboxKind.REMINDER_72H, OutboxKind.REMINDER_24H, OutboxKind.REMINDER_2H)
 # Telegram's limits, as the double enforces them (https://core.telegram.org/bots/faq).
@@ -308,7 +333,13 @@ def _within(times: list[float], now: float, window: float) -> int:
 
 
 def start_nginx(
-    folder: Path, port: int, upstreams: list[int], *, api_port: int, double_port: int
+    folder: Path,
+    port: int,
+    upstreams: list[int],
+    *,
+    api_port: int,
+    double_port: int,
+    twilio_port: int,
 ) -> subprocess.Popen[bytes]:
     servers = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in upstreams
@@ -355,6 +386,17 @@ http {{
             proxy_read_timeout 60s;
         }}
     }}
+    # The replicas' Twilio API: the Twilio double (served by the same process), stamped too.
+    server {{
+        listen 127.0.0.1:{twilio_port};
+        location / {{
+            proxy_pass http://127.0.0.1:{double_port};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header {ARRIVED_HEADER} $msec;
+            proxy_read_timeout 60s;
+        }}
+    }}
 }}
 """,
         encoding="utf-8",
@@ -365,9 +407,18 @@ http {{
     )
 
 
-def replica_env(database_url: str, bot_port: int, public_port: int, port: int) -> dict[str, str]:
+def replica_env(
+    database_url: str,
+    bot_port: int,
+    public_port: int,
+    port: int,
+    twilio_port: int | None = None,
+    profile: Path | None = None,
+) -> dict[str, str]:
     return {
         **os.environ,
+        **(twilio_env(f"http://127.0.0.1:{twilio_port}") if twilio_port is not None else {}),
+        **({"CLINIC_PROFILE": str(profile)} if profile is not None else {}),
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url,
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -461,24 +512,42 @@ async def answer_until_booked(user: FakeUser) -> None:
     raise AssertionError(f"not booked after {ANSWERS} answers")
 
 
-def seed_reminders(engine: Engine, count: int, now: datetime) -> list[int]:
-    """Appointments booked three days ago starting in 23.5 h: one 24 h reminder each is due."""
-    profile = load_profile(None)
-    planner = OutboxPlanner(profile=profile)
+def seed_reminders(
+    engine: Engine, count: int, now: datetime, *, sms_every: int = 0, profile: Path | None = None
+) -> tuple[list[int], list[str]]:
+    """Appointments booked three days ago starting in 23.5 h: one 24 h reminder each is due.
+    Every `sms_every`-th patient has no Telegram, only a verified phone and SMS consent.
+    Returns the Telegram chats and the phone numbers reminded."""
+    planner = OutboxPlanner(profile=load_profile(profile))
     booked_at = now - timedelta(hours=72)
     starts = now + timedelta(hours=23, minutes=30)
     chats: list[int] = []
+    phones: list[str] = []
     with Session(engine) as session:
         for n in range(count):
             chat = FIRST_REMINDED + n
-            patient = Patient(
-                created_at=booked_at,
-                name=f"Reminded {n}",
-                telegram_user_id=chat,
-                telegram_chat_id=chat,
-                preferred_channel="telegram",
-                telegram_consent_at=booked_at,
-            )
+            if sms_every and n % sms_every == sms_every - 1:
+                phone = f"+1201555{FIRST_SMS_NUMBER + len(phones):04d}"
+                patient = Patient(
+                    created_at=booked_at,
+                    name=f"Reminded {n}",
+                    phone_e164=phone,
+                    phone_verified_at=booked_at,
+                    phone_verified_via="staff",
+                    preferred_channel="sms",
+                    sms_consent_at=booked_at,
+                )
+                phones.append(phone)
+            else:
+                patient = Patient(
+                    created_at=booked_at,
+                    name=f"Reminded {n}",
+                    telegram_user_id=chat,
+                    telegram_chat_id=chat,
+                    preferred_channel="telegram",
+                    telegram_consent_at=booked_at,
+                )
+                chats.append(chat)
             session.add(patient)
             session.flush()
             assert patient.id is not None
@@ -495,7 +564,6 @@ def seed_reminders(engine: Engine, count: int, now: datetime) -> list[int]:
             session.add(appointment)
             session.flush()
             planner.booked(session, appointment, now=booked_at)
-            chats.append(chat)
         session.flush()
         # Only the reminders (the seeded bookings' staff notices would be 10,000 group messages),
         # removed in the same transaction: no replica ever sees (and claims) the others.
@@ -508,7 +576,7 @@ def seed_reminders(engine: Engine, count: int, now: datetime) -> list[int]:
         ):
             session.delete(row)
         session.commit()
-    return chats
+    return chats, phones
 
 
 def reminder_statuses(engine: Engine) -> Counter[str]:
@@ -518,9 +586,9 @@ def reminder_statuses(engine: Engine) -> Counter[str]:
             text(
                 "SELECT status, count(*) FROM outbox WHERE kind = ANY(:kinds) "
                 "AND appointment_id IN (SELECT a.id FROM appointment a JOIN patient p "
-                "ON p.id = a.patient_id WHERE p.telegram_user_id >= :first) GROUP BY status"
+                "ON p.id = a.patient_id WHERE p.name LIKE 'Reminded %') GROUP BY status"
             ),
-            {"kinds": [k.value for k in REMINDER_KINDS], "first": FIRST_REMINDED},
+            {"kinds": [k.value for k in REMINDER_KINDS]},
         )
         return Counter({str(status): int(count) for status, count in rows})
 
@@ -554,7 +622,9 @@ async def run(args: argparse.Namespace) -> None:
         bot_port, public_port = free_port(), free_port()
         ports = [free_port() for _ in range(args.replicas)]
         api_port = free_port()  # nginx, in front of the double (bot_port)
-        env = replica_env(database_url, api_port, public_port, ports[0])
+        twilio_port = free_port()  # nginx, in front of the Twilio double (also bot_port)
+        profile, zone = daytime_profile(folder)
+        env = replica_env(database_url, api_port, public_port, ports[0], twilio_port, profile)
         await asyncio.to_thread(
             subprocess.run,
             [sys.executable, "-m", "bot", "migrate"],
@@ -570,7 +640,13 @@ async def run(args: argparse.Namespace) -> None:
         )
         await double.initialize()
         double.group(STAFF_CHAT, title="Front desk")
-        app = Starlette(routes=[Route("/bot{token}/{method}", double.endpoint, methods=["POST"])])
+        twilio = HttpTwilio()
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", double.endpoint, methods=["POST"]),
+                Route(TWILIO_ROUTE, twilio.endpoint, methods=["POST"]),
+            ]
+        )
         config = uvicorn.Config(
             app, host="127.0.0.1", port=bot_port, log_level="warning", lifespan="off"
         )
@@ -578,12 +654,22 @@ async def run(args: argparse.Namespace) -> None:
         serving = asyncio.create_task(server.serve())
         await wait_for_port(bot_port)
         # nginx first: the replicas reach the double through it from their first call.
-        nginx = start_nginx(folder, public_port, ports, api_port=api_port, double_port=bot_port)
+        nginx = start_nginx(
+            folder,
+            public_port,
+            ports,
+            api_port=api_port,
+            double_port=bot_port,
+            twilio_port=twilio_port,
+        )
         processes.append(nginx)
         await wait_for_port(api_port)
 
         replicas = [
-            start_replica(folder, replica_env(database_url, api_port, public_port, port))
+            start_replica(
+                folder,
+                replica_env(database_url, api_port, public_port, port, twilio_port, profile),
+            )
             for port in ports
         ]
         processes += replicas
@@ -593,7 +679,8 @@ async def run(args: argparse.Namespace) -> None:
         watcher = asyncio.create_task(double.watch_processed())
         print(
             f"{args.replicas} replicas on PostgreSQL behind nginx (round robin); Bot API double "
-            f"answering in {args.latency * 1000:.0f} ms; logs in {folder}",
+            f"answering in {args.latency * 1000:.0f} ms; Twilio double over HTTP; clinic time "
+            f"zone {zone} (SMS go out 08:00-21:00 there); logs in {folder}",
             flush=True,
         )
 
@@ -643,17 +730,31 @@ async def run(args: argparse.Namespace) -> None:
             last = [m.text[:70] for m in user.chat_log()[-3:]]
             print(f"  patient {user.id}: {outcome!r}"[:160], f"; last messages {last}")
 
-        # 2. reminders falling due at once
+        # 2. check-ins: staff marks sessions Done, the patients answer the evening check-in
+        if args.checkins != 0:
+            await checkins_phase(args, engine, double, users, outcomes)
+
+        # 3. reminders falling due at once
         seed_started = time.monotonic()
-        reminded = await asyncio.to_thread(
-            seed_reminders, engine, args.reminders, datetime.now(UTC)
+        reminded, texted = await asyncio.to_thread(
+            seed_reminders,
+            engine,
+            args.reminders,
+            datetime.now(UTC),
+            sms_every=args.sms_every,
+            profile=profile,
         )
-        print(f"seeded {len(reminded)} reminders in {time.monotonic() - seed_started:.1f} s")
+        print(
+            f"seeded {len(reminded) + len(texted)} reminders ({len(texted)} by SMS) in "
+            f"{time.monotonic() - seed_started:.1f} s",
+            flush=True,
+        )
         sending_started = time.monotonic()
         deadline = sending_started + max(120.0, args.reminders / 10)
         # Done when only the 2 h reminders (due in 21.5 h) are still pending.
         statuses = await asyncio.to_thread(reminder_statuses, engine)
-        while time.monotonic() < deadline and still_to_go(statuses) > len(reminded):
+        seeded_count = len(reminded) + len(texted)
+        while time.monotonic() < deadline and still_to_go(statuses) > seeded_count:
             await asyncio.sleep(1.0)
             statuses = await asyncio.to_thread(reminder_statuses, engine)
         reminder_times = sorted(t for chat in reminded for t in double.sends.times.get(chat, []))
@@ -662,20 +763,42 @@ async def run(args: argparse.Namespace) -> None:
         span = (reminder_times[-1] - reminder_times[0]) if len(reminder_times) > 1 else 0.0
         rate = len(reminder_times) / span if span else 0.0
         print(
-            f"reminders: {len(reminder_times)} of {len(reminded)} sent in {span:.1f} s "
+            f"reminders by Telegram: {len(reminder_times)} of {len(reminded)} sent in {span:.1f} s "
             f"({rate:.1f}/s); not sent {missing}; duplicates {duplicates}; outbox rows by "
             f"status (the 2 h reminders are still pending): {dict(statuses)}"
         )
+        sms_times, sms_missing, sms_duplicates = twilio.sent_to(texted)
+        sms_span = (sms_times[-1] - sms_times[0]) if len(sms_times) > 1 else 0.0
+        print(
+            f"reminders by SMS (through the Twilio SDK to the Twilio double over HTTP): "
+            f"{len(sms_times)} of {len(texted)} sent in {sms_span:.1f} s "
+            f"({len(sms_times) / sms_span if sms_span else 0.0:.2f}/s); not sent {sms_missing}; "
+            f"duplicates {sms_duplicates}"
+        )
 
         sends = double.sends
-        per_chat = max((sends.busiest(t, 1.0) for c, t in sends.times.items() if c > 0), default=0)
+        per_chat = max(
+            (sends.busiest(t, 1.0) for c, t in sends.times.items() if c > 0 and c != STAFF_USER),
+            default=0,
+        )
+        staff_own = sends.busiest(sends.times.get(STAFF_USER, []), 1.0)
         group = sends.busiest(sends.times.get(STAFF_CHAT, []), 60.0)
+        sms_sender = max((sends.busiest(t, 1.0) for t in twilio.by_sender.values()), default=0)
+        sms_ten = max((sends.busiest(t, 10.0) for t in twilio.by_sender.values()), default=0)
+        sms_limit = load_profile(profile).sending.sms_per_second
         print(
             f"busiest second overall {sends.busiest(sends.all_times, 1.0)} messages "
             f"(limit {GLOBAL_PER_SECOND}); busiest second in one patient chat {per_chat}; "
-            f"busiest minute in the staff group {group} (limit {GROUP_PER_MINUTE}); "
-            f"429s given to the replicas {sends.refused_429}"
+            f"in the staff member's own chat {staff_own}; busiest minute in the staff group "
+            f"{group} (limit {GROUP_PER_MINUTE}); 429s given to the replicas "
+            f"{sends.refused_429}; SMS: {sum(len(t) for t in twilio.by_sender.values())} sent, "
+            f"busiest second from one sender {sms_sender} (limit {sms_limit:g}), busiest 10 s "
+            f"{sms_ten} (limit {sms_limit * 10:g}), refused by the "
+            f"Twilio double {twilio.refused}, Twilio API contract violations "
+            f"{len(twilio.double.violations)}"
         )
+        for violation in twilio.double.violations[:3]:
+            print(f"  {violation}"[:200])
         watcher.cancel()
         server.should_exit = True
         await serving
@@ -694,6 +817,47 @@ async def run(args: argparse.Namespace) -> None:
         admin.dispose()
 
 
+async def checkins_phase(
+    args: argparse.Namespace,
+    engine: Engine,
+    double: HttpBotApi,
+    users: list[FakeUser],
+    outcomes: list[Any],
+) -> None:
+    """Sessions that ended 4.5 h ago for the booked patients; staff marks each Done (one after
+    another, in their own chat with the bot); each patient answers the evening check-in."""
+    booked = [u for u, o in zip(users, outcomes, strict=True) if not isinstance(o, BaseException)]
+    chosen = booked[: args.checkins] if args.checkins >= 0 else booked
+    if not chosen:
+        return
+    ids = await asyncio.to_thread(
+        seed_ended_sessions, engine, [u.id for u in chosen], datetime.now(UTC)
+    )
+    posted, replies = double.posted, len(double.reply_times)
+    started = time.monotonic()
+    answering = [asyncio.create_task(answer_checkin(double, user)) for user in chosen]
+    staff = double.user(STAFF_USER, "Sam")
+    confirmed = await mark_done(staff, ids)
+    marked = time.monotonic() - started
+    answered = await asyncio.gather(*answering, return_exceptions=True)
+    elapsed = time.monotonic() - started
+    failed = [a for a in answered if isinstance(a, BaseException)]
+    questions = sum(a for a in answered if isinstance(a, int))
+    updates = double.posted - posted
+    times = double.reply_times[replies:]
+    statuses = await asyncio.to_thread(checkin_statuses, engine, ids)
+    print(
+        f"check-ins: {len(ids)} sessions marked Done by staff in {marked:.1f} s ({confirmed} "
+        f"confirmed); {len(chosen) - len(failed)} patients answered {questions} questions; "
+        f"{updates} updates in {elapsed:.1f} s ({updates / elapsed:.1f} updates/s); reply p50 "
+        f"{statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} "
+        f"ms; failed {len(failed)}; check-ins by slot and status {statuses}",
+        flush=True,
+    )
+    for outcome in failed[:3]:
+        print(f"  {describe(outcome)}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--replicas", type=int, default=3)
@@ -701,6 +865,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--latency", type=float, default=0.12)
     parser.add_argument("--kill-after", type=int, default=1500, help="updates; 0: kill none")
+    parser.add_argument(
+        "--checkins", type=int, default=-1, help="patients answering check-ins (default: all)"
+    )
+    parser.add_argument(
+        "--sms-every", type=int, default=50, help="every n-th reminder goes by SMS; 0: none"
+    )
     asyncio.run(run(parser.parse_args(argv or [])))
 
 

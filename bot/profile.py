@@ -163,6 +163,9 @@ class CrisisWords(_Strict):
     soft_emergency: list[str] = []
     # A soft sign's check unanswered this long (or answered "no" / "call me"): on-call is paged.
     check_minutes: Annotated[int, Field(ge=1, le=120)] = 10
+    # The learned second stage (bot/domain/crisis_model.py) asks "are you safe right now?" when
+    # it scores a message at or above this; lower catches more and asks more often.
+    model_threshold: Annotated[float, Field(ge=0.5, le=0.99)] = 0.7
 
     @field_validator("self_harm", "emergency", "soft_self_harm", "soft_emergency")
     @classmethod

@@ -49,8 +49,8 @@ on a "no", a "call me" or no answer (bot/services/crisis.py).
 
 The defaults below are in code (the shared word classes and the phrase families written for
 language a keyword list tends to miss are in bot/domain/crisis_words.py,
-bot/domain/crisis_emergency_idioms.py and bot/domain/crisis_plans.py); the clinic profile's
-`[crisis]` table adds phrases and negation words (validated at start-up with `compile_phrase` /
+bot/domain/crisis_emergency_idioms.py, bot/domain/crisis_plans.py and
+bot/domain/crisis_intent.py); the clinic profile's `[crisis]` table adds phrases and negation words (validated at start-up with `compile_phrase` /
 `check_negation`).
 """
 
@@ -71,6 +71,16 @@ from bot.domain.crisis_emergency_idioms import (
     FAMILY_PAIRS,
     FAMILY_SOFT_EMERGENCY,
     FAMILY_SPELLINGS,
+)
+from bot.domain.crisis_intent import (
+    INTENT_EMERGENCY,
+    INTENT_IDIOMS,
+    INTENT_SELF_HARM,
+    INTENT_SOFT_EMERGENCY,
+    INTENT_SOFT_SELF_HARM,
+    answered_no_later,
+    back_to_normal_after,
+    message_sign,
 )
 from bot.domain.crisis_plans import (
     PLAN_EMERGENCY,
@@ -620,7 +630,7 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "try|trying again ... die|kill|end|overdose|suicid*",
     "still want* to try|do_it again",
 )
-SELF_HARM_PHRASES = (*SELF_HARM_PHRASES, *FAMILY_SELF_HARM, *PLAN_SELF_HARM)
+SELF_HARM_PHRASES = (*SELF_HARM_PHRASES, *FAMILY_SELF_HARM, *PLAN_SELF_HARM, *INTENT_SELF_HARM)
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
     # breathing that has slowed or stopped, someone who cannot be woken (erring on escalation)
@@ -870,7 +880,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "ambulancia",
     "me|se estoy|esta muriendo",
 )
-EMERGENCY_PHRASES = (*EMERGENCY_PHRASES, *FAMILY_EMERGENCY, *PLAN_EMERGENCY)
+EMERGENCY_PHRASES = (*EMERGENCY_PHRASES, *FAMILY_EMERGENCY, *PLAN_EMERGENCY, *INTENT_EMERGENCY)
 
 # --- the soft tier --------------------------------------------------------------------------
 # Weaker signs: hopelessness, a passive wish to be dead, giving up, farewells and affairs put in
@@ -992,6 +1002,7 @@ SOFT_SELF_HARM_PHRASES = (
     *SOFT_SELF_HARM_PHRASES,
     *FAMILY_SOFT_SELF_HARM,
     *PLAN_SOFT_SELF_HARM,
+    *INTENT_SOFT_SELF_HARM,
 )
 
 SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (
@@ -1055,6 +1066,7 @@ SOFT_EMERGENCY_PHRASES = (
     *SOFT_EMERGENCY_PHRASES,
     *FAMILY_SOFT_EMERGENCY,
     *PLAN_SOFT_EMERGENCY,
+    *INTENT_SOFT_EMERGENCY,
 )
 
 NEGATIONS: tuple[str, ...] = (
@@ -1227,7 +1239,7 @@ IDIOMS: tuple[str, ...] = (
     "speech therapy|therapist",
     "sleep ... forever_ago|like_a_baby",
 )
-IDIOMS = (*IDIOMS, *FAMILY_IDIOMS, *PLAN_IDIOMS)
+IDIOMS = (*IDIOMS, *FAMILY_IDIOMS, *PLAN_IDIOMS, *INTENT_IDIOMS)
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
 _FILLERS = frozenset(
@@ -1552,6 +1564,10 @@ _EXERTION = frozenset(
 _ANAESTHETICS = frozenset(
     [
         "lidocaine",
+        "lozenge",
+        "lozenges",
+        "troche",
+        "troches",
         "novocaine",
         "numbing",
         "dentist",
@@ -2330,6 +2346,9 @@ class CrisisMatcher:
             )
             if hit is not None:
                 hits.append(hit)
+        sign = message_sign(words, CLAUSE, self._negations) if tier is CrisisTier.STRONG else None
+        if sign is not None and all(hit.kind != sign[0] for hit in hits):
+            hits.append(_Hit(CrisisKind(sign[0]), sign[1], 0, 0))  # parts split by punctuation
         return hits
 
     def _first_hit(
@@ -2382,6 +2401,7 @@ class CrisisMatcher:
                 and not turned_round(words, last, self._negations, CLAUSE)
             )
             or _answered_no(words, last)
+            or answered_no_later(words, last, CLAUSE)
             or _reported_denial(words, first, last)
         ):
             return "negated"
@@ -2397,7 +2417,7 @@ class CrisisMatcher:
         if kind is CrisisKind.EMERGENCY:
             if _wore_off_after_treatment(words, last):
                 return "not_now"
-            if _settled_after(words, last):
+            if _settled_after(words, last) or back_to_normal_after(words, last):
                 return "settled"
             if (
                 _hypothetical(words, first, last)

@@ -77,7 +77,45 @@ _GENERAL = re.compile(
 )
 _FICTION = _words(
     "book novel movie film series episode story character documentary tv netflix "
-    "podcast anime manga chapter plot libro pelicula serie novela personaje"
+    "podcast anime manga chapter plot libro pelicula serie novela personaje show scene soap "
+    "opera telenovela sitcom drama cartoon escena"
+)
+# Fiction framed as such: "in the film", "a movie where", "a seizure scene", "the character".
+_FICTION_NAMES = "|".join(sorted(_FICTION))
+_FICTION_FRAME = re.compile(
+    rf"(?:^| )(?:(?:in|on|en) (?:the|a|an|this|that|la|el|una|un) (?:[a-z]+ )?(?:{_FICTION_NAMES})"
+    rf"|(?:{_FICTION_NAMES}) (?:where|when|in which|about|donde|en (?:la|el) que|sobre)"
+    r"|scene|scenes|escena|character|characters|personaje|personajes)(?= |$)"
+)
+# The patient in person (not "my mom"): what keeps a framed fiction from being lowered.
+_IN_PERSON = _words("i im ive id ill me myself yo estoy tengo siento")
+# A relative's past event asked about: "my sister passed out at her first infusion, is that
+# common", "my brother had a reaction once, does that run in families".
+_RELATIVE_PAST = re.compile(
+    rf"^(?:my |mi |our )?(?:{'|'.join(sorted(_RELATIVES))}|wife|husband|son|daughter|friend"
+    r"|esposo|esposa|hijo|hija) (?:[a-z]+ ){0,8}?(?:once|another|other|different|first"
+    r"|previous|years|ago|past|una vez|otra|hace)(?= |$)"
+)
+_ASKED_IF_COMMON = re.compile(
+    r"(?:^| )(?:run|runs|running) in (?:the )?famil(?:y|ies)|genetic|hereditary|inherited"
+    r"|is (?:that|it|this) (?:common|normal|usual|a thing|likely)|does (?:that|it|this) happen"
+    r"|happen a lot|should i worry|something to worry|worry about|es (?:comun|normal|hereditario"
+    r"|genetico)|pasa (?:seguido|mucho)(?= |$)"
+)
+# A practical burden ("a burden asking my daughter to drive me"), and a question whether the
+# treatment could cause it ("will ketamine make me feel suicidal?").
+_ERRAND = _words(
+    "asking ask drive driving drives ride rides lift lifts take taking appointment appointments "
+    "pedirle llevarme traerme"
+)
+_BURDEN = _words("burden carga")
+_TREATMENT_QUESTION = re.compile(
+    r"^(?:will|would|can|could|does|do|might|may|is|puede|podria) (?:[a-z]+ ){0,3}?"
+    r"(?:ketamine|ketamina|spravato|esketamine|infusion|infusions|treatment|it|this|these|the"
+    r" spray|tratamiento) (?:[a-z]+ )?(?:make|makes|cause|causes|give|gives|hacer|causar|dar)"
+    r"(?= |$)"
+    r"|(?:^| )(?:ketamina|spravato|tratamiento|infusion|esto) (?:me |te |le )?(?:puede|podria|va a)"
+    r" (?:dar|causar|provocar|hacer)(?= |$)"
 )
 # A time of life or an age: the past, clearly (numbers of 10 and more read as "many").
 _AGE = r"(?:[0-9]{1,3}|many)"
@@ -112,8 +150,14 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
     while end < len(words) and words[end] != clause:
         end += 1
     said = list(words[start:end])  # the clause: "now" in another sentence is another matter
+    if not _BURDEN.isdisjoint(words[first:last]) and not _ERRAND.isdisjoint(said):
+        return True  # a burden for a ride, not a life: asked, not paged
     if any(word in _NOW for word in said) or _NOW_PAIRS.search(" ".join(said)):
         return False
+    if _FICTION_FRAME.search(joined) and _IN_PERSON.isdisjoint(_FRAMES.sub(" ", joined).split()):
+        return True  # "in the film the character says she doesnt want to be here anymore"
+    if _TREATMENT_QUESTION.search(" ".join(said)):
+        return True  # asked whether the treatment could cause it
     start, end = first, last
     while start > 0 and words[start - 1] != clause and words[start - 1] not in _JOINS:
         start -= 1
@@ -124,6 +168,8 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
         return False  # "hes not breathing", "i want to ...": happening, or meant, now
     spoken = " ".join(statement)
     if _DISTANT.search(spoken) or _RELATIVE_AT_AGE.search(spoken):
+        return True
+    if _RELATIVE_PAST.search(spoken) and _ASKED_IF_COMMON.search(joined):
         return True
     if set(_FRAMES.sub(" ", joined).split()) & _PATIENT:
         return False

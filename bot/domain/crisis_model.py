@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.domain.crisis import CLAUSE, MAX_CHARS, CrisisKind, StageHit, normalise
@@ -44,7 +44,8 @@ MIN_WORDS = 3
 # swallows the message (the safety check goes out beside the flow's own reply,
 # `CrisisMatch.learned`), but a false alarm still asks a patient "are you safe?" about
 # "ready to go home" and sends staff a notice: 0.7 would catch about 73% at 5.5%.
-DEFAULT_THRESHOLDS = {CrisisKind.EMERGENCY: 0.8, CrisisKind.SELF_HARM: 0.8}
+# The clinic profile's [crisis] model_threshold sets both (bot/profile.py); this is its default.
+DEFAULT_THRESHOLDS = {CrisisKind.EMERGENCY: 0.7, CrisisKind.SELF_HARM: 0.7}
 
 
 def word_features(words: Sequence[str]) -> set[str]:
@@ -112,6 +113,10 @@ class CrisisModel:
             top = tuple(name for _, name in sorted(pushes, reverse=True)[:3])
             result.append(StageHit(kind, _logistic(total), top))
         return result
+
+    def with_threshold(self, threshold: float) -> CrisisModel:
+        """The same weights, flagging both classes at or above `threshold`."""
+        return replace(self, thresholds=dict.fromkeys(self.thresholds, threshold))
 
     def score_text(self, text: str) -> dict[CrisisKind, float]:
         """Each class's probability for a raw text (benchmarks and tests)."""

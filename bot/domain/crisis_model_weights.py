@@ -4,8502 +4,8861 @@ One line a feature: name, emergency weight, self-harm weight (tab-separated).
 """
 
 # sha256 of the training files, reading code and settings (benchmarks.crisis_train)
-CORPUS_SHA256 = "b61b7f54fb5bd54c9eebb01058753227a1788ce72b692db5fef15c0c844bacd0"
+CORPUS_SHA256 = "f5dda521735d12d3621354c2ba8c505acef0cd740cfc65a7ccb2de7863fa9fa3"
 
 TABLE = """\
-bias\t-2.6351\t-1.3631
-c: 5\t0\t-0.2827
-c: 5 \t0\t-0.2827
-c: 9\t0.3870\t-0.2297
-c: 91\t0.5219\t0
-c: 911\t0.5219\t0
-c: 911 \t0.5219\t0
-c: a\t0\t-1.3983
-c: a \t-0.4440\t0
-c: ab\t-0.3061\t0.2248
-c: abo\t-0.5511\t0.4256
-c: abou\t-0.5511\t0.4256
-c: acc\t0\t-0.2207
-c: acci\t0\t-0.2248
-c: af\t0.3280\t0
-c: aff\t0\t0.2344
-c: affa\t0\t0.2930
-c: aft\t0.2948\t-0.3190
-c: afte\t0.2948\t-0.3190
-c: ag\t-0.2797\t0.4540
-c: aga\t-0.3528\t0.2936
-c: agai\t-0.3528\t0.2936
-c: ah\t0.3818\t-0.3286
-c: aho\t0.4008\t-0.2186
-c: ahog\t0.4560\t0
-c: ai\t0.7515\t-0.2687
-c: air\t0.7685\t-0.3680
-c: air \t0.5052\t-0.2639
-c: aire\t0.2236\t0
-c: al\t-0.6689\t0.6747
-c: ali\t0\t0.4623
-c: aliv\t0\t0.4623
-c: all\t-0.4331\t0.3424
-c: all \t-0.5519\t0.7062
-c: alle\t0\t-0.3638
-c: alw\t0\t-0.2599
-c: alwa\t0\t-0.2599
-c: am\t0\t0.3485
-c: amo\t0\t0.2658
-c: amou\t0\t0.2658
-c: an\t1.2139\t0
-c: an \t0.6671\t-0.2543
-c: ana\t0.2366\t0
-c: anap\t0.2366\t0
-c: and\t1.1324\t0
-c: and \t1.1324\t0
-c: any\t-0.4498\t0.5235
-c: any \t-0.2353\t0
-c: anym\t-0.3561\t0.5467
-c: ap\t-0.2524\t-0.5485
-c: app\t-0.2213\t-0.5774
-c: app \t0\t-0.2098
-c: appo\t0\t-0.2245
-c: ar\t0.5880\t0
-c: are\t0.3116\t-0.2980
-c: aren\t0.3212\t0
-c: arm\t0.4624\t0
-c: arm \t0.5494\t-0.2338
-c: arms\t0\t0.3272
-c: aro\t-0.2755\t0.2240
-c: arou\t-0.2755\t0.2240
-c: as\t-0.3641\t-0.2041
-c: at\t0\t-0.5893
-c: at \t-0.2152\t-0.3235
-c: ate\t0.2704\t0
-c: ate \t0.2704\t0
-c: att\t0.2802\t0
-c: atta\t0.2838\t0
-c: away\t-0.2406\t0
-c: b\t1.3108\t-0.7518
-c: ba\t0.7405\t-0.3349
-c: bab\t0.2630\t-0.2181
-c: baby\t0.2630\t-0.2181
-c: bac\t-0.4627\t-0.2147
-c: back\t-0.4627\t-0.2147
-c: bad\t0.2611\t0.2915
-c: bad \t0\t0.3285
-c: bar\t0.4346\t-0.2015
-c: bare\t0.4346\t-0.2015
-c: bat\t0.3203\t0
-c: be\t-1.4762\t0.5418
-c: be \t-0.7876\t0.5259
-c: bee\t-0.2030\t0.5781
-c: been\t-0.2062\t0.5969
-c: bef\t-0.2583\t-0.2124
-c: befo\t-0.2583\t-0.2124
-c: bei\t0\t0.4347
-c: bein\t0\t0.4347
-c: bet\t-0.3313\t0
-c: bett\t-0.3829\t0
-c: bi\t-0.2811\t-0.9526
-c: bie\t0\t-0.2212
-c: bien\t0\t-0.2212
-c: bil\t0\t-0.2217
-c: bill\t0\t-0.2217
-c: bit\t-0.5063\t-0.4351
-c: bit \t-0.4987\t-0.4279
-c: bl\t1.8477\t-0.5689
-c: bla\t0.4654\t0
-c: blac\t0.6015\t-0.2438
-c: blad\t0\t0.2381
-c: ble\t0.3997\t0
-c: blee\t0.3193\t0
-c: blo\t0.6536\t-0.3186
-c: bloc\t0\t0.2655
-c: bloo\t0.6831\t-0.5770
-c: blu\t0.3655\t-0.2379
-c: blue\t0.3234\t0
-c: bo\t0\t-0.2684
-c: bod\t0.2288\t0
-c: body\t0.2288\t0
-c: boo\t0\t-0.2553
-c: book\t0\t-0.3517
-c: bot\t0.2277\t0
-c: both\t0\t-0.2250
-c: bott\t0\t0.3719
-c: bou\t0\t0.2601
-c: bp\t0.4922\t0
-c: bp \t0.4922\t0
-c: br\t0.5732\t-0.7497
-c: braz\t0.2026\t0
-c: bre\t1.0905\t-1.0150
-c: brea\t1.0905\t-1.0150
-c: brid\t0\t0.4892
-c: brin\t0\t-0.2409
-c: bro\t-0.3405\t0
+bias\t-2.6605\t-1.2765
+c: 5\t0\t-0.2850
+c: 5 \t0\t-0.2850
+c: 9\t0.3757\t-0.2272
+c: 91\t0.5112\t0
+c: 911\t0.5112\t0
+c: 911 \t0.5112\t0
+c: a\t0\t-1.0918
+c: a \t-0.4065\t0
+c: ab\t-0.3120\t0.2003
+c: abo\t-0.5428\t0.3958
+c: abou\t-0.5428\t0.3958
+c: acc\t0\t-0.2233
+c: acci\t0\t-0.2299
+c: af\t0.3475\t0
+c: aff\t0\t0.2127
+c: affa\t0\t0.2690
+c: aft\t0.3252\t-0.3453
+c: afte\t0.3252\t-0.3453
+c: ag\t-0.3038\t0.4611
+c: aga\t-0.3613\t0.2628
+c: agai\t-0.3613\t0.2628
+c: ah\t0.3715\t-0.3848
+c: aho\t0.4183\t-0.2547
+c: ahog\t0.4610\t-0.2205
+c: ai\t0.7665\t-0.2808
+c: air\t0.7839\t-0.3762
+c: air \t0.5092\t-0.2639
+c: aire\t0.2357\t0
+c: al\t-0.6921\t0.6574
+c: ali\t0\t0.4660
+c: aliv\t0\t0.4660
+c: all\t-0.4236\t0.2902
+c: all \t-0.5514\t0.6370
+c: alle\t0\t-0.3468
+c: alw\t0\t-0.2541
+c: alwa\t0\t-0.2541
+c: am\t0\t0.4008
+c: amo\t0\t0.3313
+c: amou\t0\t0.3384
+c: an\t1.1590\t0
+c: an \t0.6564\t-0.2883
+c: ana\t0.2380\t0
+c: anap\t0.2380\t0
+c: and\t1.1196\t0
+c: and \t1.1196\t0
+c: any\t-0.4975\t0.5436
+c: any \t-0.2367\t0
+c: anym\t-0.3686\t0.5523
+c: ap\t-0.2933\t-0.4209
+c: apo\t0\t0.2228
+c: apol\t0\t0.2228
+c: app\t-0.2583\t-0.6166
+c: app \t0\t-0.2096
+c: appo\t0\t-0.2205
+c: ar\t0.5505\t0
+c: are\t0.2549\t-0.2949
+c: aren\t0.2823\t0
+c: arm\t0.4670\t0
+c: arm \t0.5537\t-0.2334
+c: arms\t0\t0.3238
+c: aro\t-0.2626\t0.2230
+c: arou\t-0.2626\t0.2230
+c: as\t-0.4207\t0
+c: at\t0\t-0.6619
+c: at \t-0.2219\t-0.3886
+c: ate\t0.2640\t0
+c: ate \t0.2640\t0
+c: att\t0.3173\t0
+c: atta\t0.3207\t0
+c: away\t-0.2333\t0
+c: b\t1.3468\t-0.7325
+c: ba\t0.8196\t-0.3859
+c: bab\t0.2639\t-0.2203
+c: baby\t0.2639\t-0.2203
+c: bac\t-0.3467\t0
+c: back\t-0.3467\t0
+c: bad\t0.2740\t0
+c: bad \t0.2129\t0.2308
+c: bar\t0.4475\t-0.2103
+c: bare\t0.4475\t-0.2103
+c: bat\t0.2836\t0.2088
+c: bath\t0\t0.2816
+c: be\t-1.3771\t0.4681
+c: be \t-0.8156\t0.5036
+c: bee\t0\t0.5597
+c: been\t0\t0.5778
+c: bef\t0\t-0.2220
+c: befo\t0\t-0.2220
+c: bei\t0\t0.4033
+c: bein\t0\t0.4033
+c: bet\t-0.3390\t0
+c: bett\t-0.3889\t0
+c: bi\t-0.3313\t-0.9989
+c: bie\t0\t-0.2729
+c: bien\t0\t-0.2729
+c: bil\t0\t-0.2262
+c: bill\t0\t-0.2262
+c: bit\t-0.5144\t-0.4156
+c: bit \t-0.5058\t-0.4084
+c: bl\t1.8376\t-0.5691
+c: bla\t0.4675\t0
+c: blac\t0.5960\t-0.2554
+c: blad\t0\t0.3399
+c: ble\t0.3827\t0
+c: blee\t0.3099\t0
+c: blo\t0.6400\t-0.3302
+c: bloc\t0\t0.2507
+c: bloo\t0.6763\t-0.5729
+c: blu\t0.3851\t-0.2950
+c: blue\t0.3462\t0
+c: bo\t0\t-0.2481
+c: bod\t0.2350\t0
+c: body\t0.2350\t0
+c: boo\t-0.2029\t-0.2246
+c: book\t0\t-0.3156
+c: bot\t0.2094\t0
+c: both\t0\t-0.2241
+c: bott\t0\t0.3525
+c: bou\t0\t0.2737
+c: bp\t0.4969\t0
+c: bp \t0.4969\t0
+c: br\t0.5132\t-0.7158
+c: bre\t1.0694\t-0.9994
+c: brea\t1.0694\t-0.9994
+c: bri\t0\t0.2020
+c: brid\t0\t0.5065
+c: brin\t0\t-0.2346
+c: bro\t-0.3428\t0
 c: bu\t0\t0.7335
-c: bun\t0\t0.2047
-c: bunc\t0\t0.2047
-c: bur\t0\t0.5552
-c: burd\t0\t0.2672
-c: burn\t0\t0.3278
-c: by\t0\t0.5232
-c: by \t0\t0.4632
-c: c\t1.3050\t-0.6280
-c: ca\t0.7694\t-0.2495
-c: cal\t0.2524\t-0.4227
-c: call\t0.3443\t-0.4652
-c: cam\t0\t-0.2296
-c: can\t0.5276\t-0.6567
-c: can \t-0.2589\t-0.5736
-c: cant\t0.9981\t0
-c: car\t0\t0.4317
-c: cara\t0.3047\t0
-c: care\t0\t0.2715
-c: cat\t0\t0.2111
-c: cat \t0\t0.2096
-c: ch\t0.8332\t-0.4108
-c: cha\t0\t-0.2355
-c: che\t0.9325\t-0.3288
-c: chec\t-0.2748\t0.2764
-c: ches\t1.2516\t-0.6207
-c: choi\t0\t0.2520
-c: ci\t0\t-0.2288
-c: cit\t0\t-0.3009
-c: cita\t0\t-0.2704
-c: cli\t0\t-0.2649
-c: clin\t0\t-0.3934
-c: clos\t0\t0.2242
-c: co\t0\t-1.0793
-c: col\t0.3992\t-0.2869
-c: cold\t-0.2981\t-0.2310
-c: coll\t0.7646\t0
-c: come\t-0.3088\t0
-c: con\t0.3639\t-0.3499
-c: conf\t0.2123\t-0.2756
-c: conv\t0.3893\t0
-c: coo\t0\t-0.3263
-c: cook\t0\t-0.3263
-c: cor\t-0.2662\t0.3483
-c: cort\t-0.2579\t0.3158
-c: cou\t-0.3976\t-0.2466
-c: coul\t-0.2147\t-0.2356
-c: coun\t-0.2381\t0.2373
-c: cr\t0.2730\t-0.2239
-c: cru\t0.2121\t0
+c: bur\t0\t0.5914
+c: burd\t0\t0.3068
+c: burn\t0\t0.3227
+c: by\t0\t0.4859
+c: by \t0\t0.4297
+c: c\t1.0865\t-0.6643
+c: ca\t0.8362\t-0.2720
+c: cal\t0.2648\t-0.4239
+c: call\t0.3513\t-0.4616
+c: can\t0.5014\t-0.6227
+c: can \t-0.2616\t-0.5334
+c: cant\t1.0177\t0
+c: car\t0\t0.4275
+c: cara\t0.2995\t-0.2023
+c: care\t0\t0.2623
+c: ch\t0.8156\t-0.4468
+c: cha\t0\t-0.2620
+c: chan\t0\t-0.2012
+c: che\t0.9225\t-0.3410
+c: chec\t-0.2730\t0.2533
+c: ches\t1.2383\t-0.6093
+c: cho\t0\t0.2001
+c: choi\t0\t0.2523
+c: ci\t0\t-0.2191
+c: cit\t0\t-0.2532
+c: cita\t0\t-0.2212
+c: cli\t0\t-0.2691
+c: clin\t0\t-0.3949
+c: co\t0\t-1.0313
+c: col\t0.4352\t-0.2958
+c: cold\t-0.2647\t-0.2282
+c: coll\t0.7657\t0
+c: come\t-0.3184\t0.2860
+c: con\t0.3710\t-0.3720
+c: conf\t0.2213\t-0.2955
+c: conv\t0.3992\t0
+c: coo\t0\t-0.3704
+c: cook\t0\t-0.3704
+c: cor\t-0.2958\t0.4126
+c: cort\t-0.2873\t0.3805
+c: cou\t-0.4231\t-0.2124
+c: coul\t-0.2134\t-0.2197
+c: coun\t-0.2372\t0.2592
+c: cru\t0.2099\t0
 c: crus\t0.2271\t0
-c: cu\t-0.3378\t0.8292
-c: cut\t-0.3604\t0.6856
-c: cut \t0\t0.3187
-c: cutt\t0\t0.3997
-c: d\t-0.5083\t1.5000
-c: da\t0.4880\t0
-c: dad\t0.3801\t0
-c: dad \t0.2590\t0
-c: de\t0\t1.3129
-c: de \t0\t0.2150
-c: dea\t-0.3073\t1.3661
-c: dead\t0\t0.8184
-c: deat\t-0.2650\t0.7529
-c: dec\t0\t0.3377
-c: deci\t0\t0.4252
-c: den\t0\t-0.2203
-c: des\t0.5268\t0
-c: desd\t0.3642\t0
-c: desm\t0.6132\t-0.2556
-c: desp\t0\t0.3225
-c: di\t-0.3236\t0.5741
-c: die\t-0.2258\t0.6539
-c: die \t0\t0.9896
-c: diet\t0\t-0.2154
-c: do\t-0.6363\t0
-c: do \t-0.3366\t0
-c: doc\t0\t-0.2592
-c: doct\t0\t-0.2383
-c: doe\t0.2183\t0
-c: does\t0.2183\t0
-c: dog\t0\t0.2073
-c: dog \t0\t0.2073
-c: doi\t0\t-0.2053
-c: doin\t0\t-0.2053
-c: dol\t0.3530\t-0.2029
-c: dolo\t0.3530\t-0.2029
-c: don\t-0.5977\t0.5815
-c: done\t-0.3167\t0.3038
-c: dont\t-0.2780\t0.3006
-c: dr\t0\t-0.8126
-c: dra\t0.3187\t0
-c: dran\t0.2020\t0
-c: dri\t-0.3855\t-0.3589
-c: driv\t-0.3740\t-0.4484
-c: dro\t0.3938\t-0.4191
-c: droo\t0.2849\t0
-c: dry\t-0.2201\t0
-c: dry \t-0.2201\t0
-c: du\t0\t-0.2719
-c: due\t0\t-0.2230
-c: duel\t0\t-0.2230
-c: dy\t0\t0.3935
-c: dyi\t0\t0.3317
-c: dyin\t0\t0.3317
-c: e\t0.9167\t1.7810
-c: ea\t-0.3324\t-0.2968
-c: ear\t0\t-0.4073
-c: earl\t0\t-0.4644
-c: ed\t0\t0.3240
-c: edg\t0\t0.3240
-c: edge\t0\t0.3240
-c: el\t0.5973\t-0.3969
-c: el \t0.5052\t-0.2759
-c: en\t-0.7256\t1.2335
-c: end\t-0.6607\t0.9818
-c: end \t-0.4005\t0.5030
-c: endi\t-0.2542\t0.4679
-c: enj\t0\t-0.2605
-c: enjo\t0\t-0.2605
-c: eno\t0\t0.2169
-c: enou\t0\t0.2169
-c: er\t0.3035\t0
-c: er \t0.3035\t0
-c: es\t0.3935\t0.3066
-c: espo\t0.2195\t0
-c: est\t0\t0.2501
-c: esta\t0.3116\t0
-c: este\t0\t0.2601
-c: ev\t0.4127\t0.5764
-c: eve\t0.4127\t0.5764
-c: ever\t0.3755\t0.6186
-c: ex\t-0.2399\t0.3219
-c: exi\t0\t0.5749
-c: exis\t0\t0.3331
-c: exit\t0\t0.2417
-c: ey\t0.2057\t0
-c: eye\t0.2057\t0
-c: f\t1.0684\t-1.6541
-c: fa\t1.5682\t-0.6256
-c: fac\t0.5782\t-0.3108
-c: face\t0.6196\t-0.2740
-c: fai\t0.9237\t-0.4944
-c: fain\t0.9316\t-0.6409
-c: fal\t0.2909\t0
-c: falt\t0.2015\t0
-c: fam\t0\t0.3592
-c: fami\t0\t0.3592
-c: fas\t0\t-0.2290
-c: fast\t0\t-0.2290
-c: fe\t0.6517\t-0.8725
-c: fee\t0\t-0.3226
-c: feel\t0.2282\t0
-c: fel\t0.2534\t-0.3449
-c: fell\t0.3556\t-0.2275
-c: fi\t-0.6360\t-0.2746
-c: fig\t0\t0.3989
-c: figh\t0\t0.3989
-c: fil\t0\t-0.2085
-c: fill\t0\t-0.2042
-c: fin\t-0.8221\t-0.2159
-c: fine\t-0.7310\t-0.3065
-c: fit\t0.3656\t0
-c: fit \t0.2821\t0
-c: fl\t0.3603\t-0.3844
-c: flo\t0.6133\t-0.2471
-c: floo\t0.7163\t0
-c: fo\t-0.2563\t0
-c: foo\t0\t-0.2956
-c: food\t0\t-0.2261
-c: for\t-0.6398\t0
-c: for \t-0.2992\t0
-c: fore\t0\t0.4456
-c: form\t0\t-0.7458
-c: forw\t0\t0.3350
-c: fou\t0.2373\t0
-c: foun\t0.2433\t0
-c: fr\t-0.3574\t0
-c: fr \t0\t0.2266
-c: frid\t0\t-0.2143
-c: fu\t0\t0.2042
-c: fune\t0\t0.2321
-c: fut\t0\t0.2393
-c: futu\t0\t0.2393
-c: g\t-0.5728\t0.6447
-c: ga\t0.3095\t0
-c: gara\t0\t0.4616
-c: gas\t0.4316\t0
-c: gasp\t0.4316\t0
-c: gav\t0\t-0.2051
-c: gave\t0\t-0.2051
-c: ge\t0.3059\t0
-c: get\t0.3239\t0
-c: get \t0.3285\t-0.2252
-c: gi\t-0.3810\t0.4993
-c: giv\t-0.2667\t0.3460
-c: gl\t0\t-0.2100
-c: gla\t0\t-0.2100
-c: go\t-0.6727\t1.2634
-c: go \t-0.2943\t0.5915
-c: god\t0\t0.2506
-c: god \t0\t0.2506
-c: goo\t-0.5837\t0.7695
-c: good\t-0.5569\t0.5226
-c: goog\t0\t0.2469
-c: gr\t0\t-0.5825
-c: gra\t0\t-0.3644
-c: gran\t0\t-0.2508
-c: gu\t0\t0.2810
-c: gun\t0\t0.4295
-c: gun \t0\t0.4736
-c: gus\t0.2520\t0
-c: gush\t0.2520\t0
-c: h\t1.4439\t0.6654
-c: ha\t0.4749\t0
-c: hab\t0.2326\t0
-c: habl\t0.2326\t0
-c: had\t0.3943\t-0.4557
-c: had \t0.4111\t-0.4581
-c: han\t-0.2676\t0.4262
-c: hand\t0\t0.3214
-c: hard\t0\t-0.2358
-c: has\t-0.3461\t0.3475
-c: has \t-0.3520\t0.4116
-c: hav\t0.5461\t0
-c: have\t0\t0.3206
-c: havi\t0.6780\t-0.3640
-c: he\t1.7170\t0
-c: he \t0.4576\t0
-c: hea\t1.1071\t-0.6141
-c: head\t0.3748\t-0.6268
-c: hear\t0.6504\t0
-c: heat\t0\t-0.2232
-c: heav\t0.2716\t0
-c: hel\t0\t-0.3448
-c: help\t0\t-0.3543
-c: her\t-0.2365\t1.0715
-c: her \t0.2553\t0
-c: here\t-0.3176\t0.6811
-c: hers\t0\t0.3565
-c: hes\t0.5777\t0
-c: hes \t0.5777\t0
-c: hi\t0.8245\t0.3506
-c: hi \t0\t0.2283
-c: him\t0\t0.4170
-c: hims\t0\t0.4565
-c: hin\t0.2290\t0
-c: hinc\t0.2290\t0
-c: his \t0.2658\t0
-c: hit\t0.2599\t0
-c: hit \t0.2567\t0
-c: ho\t-0.8151\t1.0741
-c: hom\t0\t-0.4370
-c: home\t0\t-0.3425
-c: hon\t-0.2304\t0.2880
-c: hone\t-0.2304\t0.2880
-c: hop\t-0.3108\t0.5772
-c: hope\t-0.3022\t0.4555
-c: how\t-0.2777\t0.5185
-c: how \t-0.2777\t0.5185
-c: hug\t0.2185\t0
-c: huge\t0.2185\t0
-c: i\t0\t0.2978
-c: i \t-0.4525\t0.4609
-c: il\t-0.2530\t0.3110
-c: ill\t-0.2530\t0.3110
-c: ill \t-0.2530\t0.3110
-c: im\t-0.2213\t0.2734
-c: im \t-0.2019\t0.2582
-c: in \t-0.2398\t0
-c: inf\t0.2885\t0
-c: ins\t-0.3533\t-0.2779
-c: inst\t0\t-0.2065
-c: int\t0\t0.3003
-c: into\t0\t0.4510
-c: is\t0.9801\t-0.8850
-c: is \t0.7667\t-0.6541
-c: isn\t0.3064\t-0.2403
-c: isnt\t0.3064\t-0.2403
-c: it\t0\t0.4598
-c: it \t-0.6498\t0.6268
-c: its\t0.4963\t0
-c: its \t0.4963\t0
-c: iv\t-0.3765\t0.5283
-c: iv \t0\t-0.2304
-c: ive\t-0.3591\t0.7586
-c: ive \t-0.3591\t0.7586
-c: iz\t0.2107\t0
-c: izq\t0.2107\t0
-c: izqu\t0.2107\t0
-c: j\t0\t0.6377
-c: jaw\t0.2386\t0
-c: jaw \t0.2386\t0
-c: jo\t0\t-0.2078
-c: ju\t-0.3553\t0.8536
-c: jum\t0\t0.4467
-c: jump\t-0.2070\t0.4754
-c: jus\t-0.2861\t0.5041
-c: just\t-0.2861\t0.5041
-c: k\t-0.3166\t1.2659
-c: ke\t0.2569\t0.2274
-c: kee\t0\t0.4477
-c: keep\t0\t0.4477
-c: ket\t0.2483\t-0.2728
-c: keta\t0.2483\t-0.2728
-c: kid\t0.3132\t0.2148
-c: kid \t0.4086\t-0.2399
-c: kids\t0\t0.4547
-c: kil\t-0.5145\t-0.2558
-c: kill\t-0.5145\t-0.2558
-c: kin\t0\t0.3018
-c: kind\t0\t0.3018
-c: kit\t0.2192\t0
-c: kitc\t0.2309\t0
-c: km\t0\t0.6856
-c: kms\t0\t0.6856
-c: kms \t0\t0.6856
-c: kn\t-0.2308\t0.5519
-c: kne\t-0.2198\t-0.2533
-c: knee\t-0.2198\t-0.2533
-c: kni\t0\t0.4214
-c: knif\t0\t0.3197
-c: kno\t0\t0.3838
-c: know\t0\t0.4062
-c: l\t-0.8897\t0.5279
-c: la\t-0.3773\t-0.5594
-c: la \t0.4941\t0
-c: las\t-0.4118\t0.4185
-c: las \t0\t0.2227
-c: last\t-0.3330\t0
-c: lat\t-0.3316\t-0.6565
-c: late\t-0.3316\t-0.6565
-c: le\t0.3075\t-0.2318
-c: lea\t0\t-0.2364
-c: lef\t0.2377\t0
-c: left\t0.2377\t0
-c: let\t0\t0.4754
-c: leth\t0\t0.4098
-c: lett\t0\t0.2205
-c: li\t0\t0.8007
-c: lif\t0\t0.7195
-c: life\t0\t0.8749
-c: lik\t0.3904\t0
-c: like\t0.3904\t0
-c: lin\t0\t0.3044
-c: line\t0\t0.3802
-c: lip\t0.6475\t-0.3062
-c: lips\t0.6475\t-0.3062
-c: lit\t-0.3448\t-0.2450
-c: litt\t-0.3448\t-0.2450
-c: liv\t-0.4192\t0.7964
-c: live\t0\t0.2387
-c: livi\t-0.2559\t0.5576
-c: lo\t-0.3609\t0.2894
-c: lol\t-0.5908\t-0.7719
-c: lol \t-0.5908\t-0.7719
-c: lon\t0\t0.2115
-c: long\t0\t0.2115
-c: loo\t0\t0.4971
-c: look\t0\t0.4971
-c: los\t0.2630\t0
-c: lot\t0.3245\t0
-c: m\t0.3746\t0.3077
-c: make\t-0.2476\t0
-c: mam\t0.2190\t0
-c: mama\t0.2190\t0
-c: man\t0.6091\t-0.2143
-c: many\t0.7243\t-0.4602
-c: mar\t0\t-0.2925
-c: mat\t0\t0.4338
-c: mata\t0\t0.4070
-c: me\t-0.6932\t0.5430
-c: me \t0\t0.3082
-c: mej\t0\t0.2242
-c: mejo\t0\t0.2242
-c: mem\t0\t-0.2464
-c: mi\t0.4984\t0
-c: mi \t0.4518\t0
-c: min\t0.4009\t0
-c: min \t0.2073\t0
-c: mind\t0\t0.3599
-c: minu\t0.2923\t0
-c: mom\t0\t0.2479
-c: mon\t0\t-0.3946
-c: mont\t0\t-0.2237
-c: mor\t-0.2615\t0.4525
-c: mori\t0\t0.3723
-c: morn\t0\t-0.2453
-c: mou\t0.2357\t0
-c: mout\t0.2395\t0
-c: mov\t0.3355\t-0.3038
-c: mu\t0\t0.4168
-c: muc\t0\t0.2531
-c: much\t0\t0.2531
-c: mue\t0\t0.4679
-c: muer\t0\t0.4679
-c: mum\t0.2547\t0
-c: mum \t0.2472\t0
-c: my\t-0.2894\t0.4448
-c: my \t0\t-0.2237
-c: mys\t-0.4365\t0.7119
-c: myse\t-0.4365\t0.7119
-c: n\t-1.0193\t-0.8034
-c: na\t-0.2868\t0
-c: ne\t-0.5475\t-0.4496
-c: nee\t-0.3800\t-0.2846
-c: need\t-0.3800\t-0.2846
-c: nev\t0\t0.2959
-c: neve\t0\t0.2959
-c: new\t0\t-0.3954
-c: new \t0\t-0.3405
-c: ni\t-0.2586\t0.2828
-c: nig\t-0.2203\t0.3498
-c: nigh\t-0.2203\t0.3498
-c: no\t-0.2851\t-0.2220
-c: no \t0\t-0.2979
-c: nob\t0\t0.2799
-c: nobo\t0\t0.2799
-c: non\t0\t-0.3264
-c: none\t0\t-0.2386
-c: nons\t0.2292\t0
-c: noo\t0\t0.2311
-c: noos\t0\t0.3198
-c: nor\t0\t-0.2248
-c: norm\t0\t-0.2248
-c: nos\t0\t-0.2325
-c: nose\t0\t-0.2325
-c: not\t0\t0.7041
-c: not \t0.3406\t0
-c: noth\t-0.2126\t0.4926
-c: nu\t0\t-0.3897
-c: num\t0.2853\t-0.2849
-c: numb\t0.2853\t-0.2849
-c: o\t1.0589\t0.9759
-c: of\t-0.4576\t0.6580
-c: of \t0\t0.2945
-c: off\t-0.3267\t0.4200
-c: off \t-0.2753\t0.2696
-c: ok\t-0.2468\t-0.3822
-c: ok \t-0.2464\t-0.3596
-c: ol\t0\t-0.3358
-c: old\t0\t-0.3358
-c: old \t0\t-0.3358
-c: on\t0\t0.5058
-c: onc\t0\t0.3262
-c: once\t0\t0.2617
-c: one\t0.5362\t0
-c: one \t0.5379\t0
-c: op\t0\t-0.2637
-c: ope\t0\t-0.3762
-c: open\t0\t-0.3762
-c: or\t0.8030\t0
-c: or \t0.4964\t0
-c: ord\t0\t0.2441
-c: orde\t0\t0.2441
-c: ori\t0.3763\t0
-c: orin\t0.3763\t0
-c: ot\t-0.2366\t0.5526
-c: oth\t0\t0.3529
-c: othe\t0\t0.3529
-c: ou\t0.8700\t-0.3322
-c: out\t0.8753\t-0.2938
-c: out \t0.9811\t-0.2010
-c: ov\t0.4230\t0
-c: ove\t0.4230\t0
-c: over\t0.4230\t0
-c: ow\t0\t0.2291
-c: own\t0\t0.2291
-c: own \t0\t0.2291
-c: ox\t0\t0.3570
-c: oxy\t0\t0.3570
-c: oxy \t0\t0.3511
-c: p\t0.5965\t0
-c: pa\t0.5984\t-0.2853
-c: pap\t0\t-0.3526
-c: pape\t0\t-0.2961
-c: par\t-0.3548\t0.3031
-c: para\t0\t0.2399
-c: pas\t0.9189\t-0.2957
-c: pass\t0.7726\t-0.6144
-c: past\t0\t0.3186
-c: pat\t0\t0.2967
-c: pe\t1.0715\t0
-c: pea\t0\t0.2983
-c: peac\t0\t0.3080
-c: pec\t0.4964\t-0.3105
-c: pech\t0.4964\t-0.3105
-c: pee\t0.5711\t-0.2114
-c: pee \t0.2262\t0
-c: peed\t0.2313\t0
-c: pen\t0\t0.2482
-c: pens\t0\t0.2396
-c: peo\t0.3805\t-0.3010
-c: peop\t0.2255\t-0.2005
-c: per\t0\t0.2244
-c: perm\t0\t0.4039
-c: ph\t-0.3928\t-0.2708
-c: pho\t-0.2301\t0
-c: phon\t-0.2301\t0
-c: pi\t0\t0.3961
-c: pic\t-0.2412\t0
-c: pl\t-0.6493\t0.5834
-c: pla\t-0.5095\t0.5204
-c: plan\t-0.4452\t0.6247
-c: po\t-0.2465\t0.7921
-c: poi\t-0.2237\t0.9674
-c: poin\t-0.2237\t0.9674
-c: pou\t0.2106\t0
-c: pr\t0\t-0.9001
-c: pre\t0.2239\t-0.3754
-c: pres\t0.2117\t-0.3395
-c: pro\t0\t-0.4600
-c: prob\t-0.2060\t0
-c: prop\t0.2802\t0
-c: pu\t0.6131\t0.3964
-c: pue\t0.4838\t0
-c: pued\t0.5111\t-0.2593
-c: pur\t0\t0.3958
-c: purp\t0\t0.3978
-c: put\t0\t0.2476
-c: put \t0\t0.2785
-c: q\t-0.4442\t0.7602
-c: qu\t-0.4059\t0.7020
-c: que\t0.2095\t0
-c: que \t0.3339\t0
-c: qui\t-0.7748\t0.7913
-c: quie\t-0.4850\t0.7375
-c: r\t0.7080\t0.2585
-c: ra\t-0.4731\t0.2343
-c: rain\t0\t-0.2782
-c: rat\t-0.2541\t0
-c: raz\t0\t0.5348
-c: razo\t0\t0.5348
-c: re\t0.7135\t-0.5689
-c: rea\t0.3289\t0.7596
-c: read\t-0.3225\t0.2999
-c: real\t0.7748\t0
-c: reas\t0\t0.5636
-c: red\t0.5727\t0
-c: red \t0.5727\t0
-c: rem\t0\t-0.3487
-c: res\t0.3715\t-0.5036
-c: resp\t0.9853\t-0.6056
-c: rest\t-0.3563\t0
-c: ri\t0.2765\t0
-c: rig\t0.2962\t0
-c: righ\t0.2308\t0
-c: rin\t0\t0.2130
-c: rind\t0\t0.2130
-c: ro\t0\t0.6736
-c: roof\t0\t0.2748
-c: rop\t0\t0.7059
-c: rope\t0\t0.7059
-c: run\t0\t0.2327
-c: s\t3.3381\t-1.6961
-c: sa\t-0.8062\t0.2998
-c: sad\t0\t-0.2031
-c: sad \t0\t-0.2031
-c: saf\t0\t-0.2539
-c: safe\t0\t-0.2539
-c: sai\t-0.5934\t0.2044
-c: said\t-0.5934\t0.2044
-c: sal\t0.2757\t0
-c: sale\t0.2174\t0
-c: san\t0.4971\t-0.2272
-c: sang\t0.5270\t0
-c: sav\t-0.2562\t0.3678
-c: savi\t0\t0.2774
-c: say\t-0.4790\t0.4855
-c: sayi\t-0.4658\t0.2624
-c: says\t0\t0.2798
-c: sc\t-0.4248\t0
-c: scar\t0\t0.2325
-c: scr\t-0.3200\t0
-c: se\t0.9276\t0.2234
-c: se \t0.4239\t0
-c: see\t0\t0.2639
-c: see \t0\t0.2140
-c: seei\t0.2317\t-0.2169
-c: seg\t0\t0.3003
-c: segu\t0\t0.3003
-c: sei\t1.0187\t-0.4205
-c: seiz\t1.0187\t-0.4205
-c: sel\t0\t0.3209
-c: self\t0\t0.3209
-c: sent\t0\t0.3106
-c: ses\t0\t-0.4730
-c: sess\t0\t-0.4482
-c: sew\t0\t0.2907
-c: sewe\t0\t0.2907
-c: sh\t0.9850\t-0.6158
-c: sha\t0.2948\t-0.3451
-c: she\t0.4441\t0
-c: shes\t0.2176\t0
-c: sho\t0.2220\t-0.3017
-c: si\t1.0791\t0
-c: si \t0\t0.3106
-c: sid\t0.7092\t-0.2357
-c: side\t0.7092\t-0.2357
-c: sien\t0.2926\t0
-c: sigo\t0.2138\t0
-c: sin \t0\t0.3297
-c: sinc\t0.3064\t-0.2670
-c: sit\t0.2174\t0
-c: site\t0.2053\t0
-c: sitt\t0\t0.2975
-c: sl\t0\t-0.3031
-c: sle\t-0.4366\t0
-c: slee\t-0.3074\t0
-c: sli\t0\t0.3190
-c: slo\t0\t-0.3900
-c: slot\t0\t-0.2314
-c: slu\t0.4053\t0
-c: slur\t0.2528\t0
-c: sm\t0\t-0.2841
-c: sn\t0\t-0.3539
-c: sno\t0\t-0.3505
-c: snor\t0\t-0.2023
-c: so\t-0.7155\t0.2158
-c: so \t-0.5423\t0
-c: som\t0.3602\t0
-c: some\t0.3602\t0
-c: sor\t-0.5149\t0
-c: sore\t-0.2858\t-0.2006
-c: sorr\t0\t0.3215
-c: sp\t0.8193\t-0.4018
-c: spe\t0.3665\t0
-c: spee\t0.3095\t0
-c: spr\t0.2620\t0
-c: spu\t0.2204\t0
-c: spur\t0.2204\t0
-c: st\t1.1805\t0
-c: sta\t0\t-0.4390
-c: star\t0.2078\t-0.3008
-c: sti\t0.6654\t-0.4055
-c: stif\t0.2203\t0
-c: stil\t0.3642\t-0.3106
-c: sto\t0\t0.5086
-c: stop\t0\t0.3712
-c: str\t0.5893\t0
-c: stro\t0.5477\t0
-c: su\t0.5656\t0.4363
-c: sud\t0.8448\t-0.4330
-c: sudd\t0.8095\t-0.4033
-c: sug\t0\t-0.2638
-c: suga\t0\t-0.2423
-c: sui\t-0.4951\t1.2321
-c: suic\t-0.4951\t1.2321
-c: sum\t0\t-0.2457
-c: summ\t0\t-0.2457
-c: sup\t0.2380\t0
-c: sw\t1.0694\t-0.2853
-c: swa\t0.4085\t0.2493
-c: swal\t0.4085\t0.2493
-c: swe\t0.4732\t-0.3268
-c: swel\t0.3055\t-0.2208
-c: swo\t0.2356\t0
-c: swol\t0.2356\t0
-c: t\t-0.3188\t0.8437
-c: ta\t-0.4795\t0.8358
-c: tak\t-0.2404\t0.4623
-c: take\t-0.2869\t0.4575
-c: talk\t0\t-0.2390
-c: tap\t0\t0.2185
-c: tapp\t0\t0.2982
-c: te\t-0.3024\t0.5061
-c: tel\t0\t0.6333
-c: tell\t0\t0.6333
-c: ten\t0.4380\t0
-c: teng\t0.2674\t0
-c: tex\t-0.3299\t0
-c: text\t-0.2898\t0
-c: th\t-0.5566\t-0.6731
-c: tha\t-0.3204\t-0.5055
-c: than\t-0.2709\t0
-c: that\t0\t-0.3372
-c: the\t-0.6912\t0.4258
-c: the \t-0.8872\t0
-c: them\t0\t0.4578
-c: ther\t0.4764\t0
-c: they\t0\t0.2097
-c: thi\t-0.4798\t0.9104
-c: thin\t0\t0.6012
-c: this\t-0.7402\t0.4706
-c: thos\t0\t-0.2010
-c: thou\t0\t0.2397
-c: thr\t0.8033\t0
-c: thre\t0\t0.2689
-c: thro\t0.9686\t-0.3070
-c: ti\t0.3804\t-0.2299
-c: tied\t0\t0.2040
-c: tien\t0.2451\t0
-c: tig\t0.4541\t0
-c: tigh\t0.4541\t0
-c: tir\t-0.3712\t0
-c: tire\t-0.3439\t0
-c: to\t0\t1.0230
-c: to \t-0.4795\t0.7096
-c: tod\t-0.4727\t0
-c: toda\t-0.3371\t0
-c: todo\t-0.2473\t0.2037
-c: toi\t0.3186\t0
-c: toil\t0.3186\t0
-c: tom\t-0.3344\t0.2114
-c: tomo\t-0.2843\t0
-c: ton\t0\t0.5351
-c: tong\t0.3923\t-0.2086
-c: toni\t-0.3662\t0.7436
-c: took\t0.4063\t0
-c: tr\t-0.5810\t0
-c: tra\t-0.2895\t-0.2008
-c: trac\t0\t0.2314
-c: traf\t0\t-0.2115
-c: trai\t0\t0.2661
-c: trav\t0\t-0.2413
-c: tre\t0\t-0.2392
-c: trea\t0\t-0.3996
-c: trie\t0\t0.4194
-c: trip\t0\t-0.2274
-c: trus\t0\t-0.2214
-c: try\t0\t0.3502
-c: tryi\t0\t0.2419
-c: tu\t0.7315\t-0.3969
-c: tur\t0.5146\t0
-c: turn\t0.5146\t0
-c: tuv\t0.3305\t0
-c: tuvo\t0.3305\t0
-c: tw\t0.7975\t-0.3698
-c: twi\t0.5054\t0
-c: twic\t0.4693\t0
-c: two\t0.2921\t0
-c: two \t0.2921\t0
-c: u\t0.7481\t-0.2526
-c: un\t0.9983\t0
-c: un \t0.4580\t-0.2182
-c: unc\t0.3447\t0
-c: unco\t0.3606\t0
-c: unr\t0.2545\t0
-c: unre\t0.2545\t0
-c: us\t-0.2220\t-0.2249
-c: v\t0.3636\t0
-c: ve\t0\t-0.2457
-c: ver\t0\t-0.4009
-c: very\t0\t-0.2219
-c: vida\t0\t0.2646
-c: vide\t0\t-0.2140
-c: viv\t0\t0.3302
-c: vivi\t0\t0.3302
-c: vo\t0.4353\t0.4051
-c: voi\t0.2261\t0
-c: voic\t0.2261\t0
-c: vom\t0.3189\t0
-c: vomi\t0.3189\t0
-c: voy\t0\t0.4756
-c: voy \t0\t0.4756
-c: w\t-1.3106\t1.6367
-c: wa\t-1.3784\t0.2510
-c: wai\t-0.2293\t-0.4281
-c: wait\t-0.2293\t-0.4281
-c: wak\t0.3819\t0.2428
-c: wake\t0.3767\t0
-c: wal\t0\t0.2184
-c: wall\t0\t0.3375
-c: wan\t-0.7898\t0.5499
-c: want\t-0.7898\t0.5499
-c: was\t-0.4160\t-0.2131
-c: was \t-0.3613\t-0.3939
-c: wast\t0\t0.2583
-c: wat\t0\t-0.5081
-c: wate\t0\t-0.3369
-c: way\t-0.3358\t0.9086
-c: way \t-0.2956\t0.7393
-c: we\t-0.3309\t-1.7930
-c: we \t-0.2228\t-0.7256
-c: wea\t0\t-0.2913
-c: wee\t-0.2781\t-0.2002
-c: week\t-0.2781\t-0.2002
-c: wel\t-0.2377\t0
-c: well\t-0.2273\t0
-c: wen\t0.3165\t-0.2233
-c: went\t0.3165\t-0.2233
-c: wer\t0\t-0.2422
-c: were\t0\t-0.2422
-c: wh\t0.3962\t0.4133
-c: wha\t0\t0.3630
-c: what\t0\t0.3630
-c: who\t0.5175\t0
-c: who \t0\t0.2105
-c: whol\t0.4138\t0
-c: why\t-0.2138\t0
-c: why \t-0.2138\t0
-c: wi\t-0.6868\t0.6305
-c: wil\t-0.3696\t0.4486
-c: will\t-0.3663\t0.4532
-c: wis\t0\t0.4494
-c: wish\t0\t0.4641
-c: wit\t-0.4321\t0
-c: with\t-0.4321\t0
-c: wo\t0.8431\t0.9448
-c: won\t0.3591\t0.4415
-c: won \t0\t0.2919
-c: wont\t0.4549\t0
-c: wor\t0.7063\t-0.4234
-c: word\t0.5921\t-0.3021
-c: wore\t0\t-0.2452
-c: work\t-0.2362\t-0.4422
-c: worl\t0\t0.3244
-c: wors\t0.6656\t0
-c: wort\t0\t0.2417
-c: wou\t0\t0.8306
-c: woul\t-0.3843\t0.8870
-c: woun\t0.3063\t0
-c: wr\t0\t0.5941
-c: wri\t0\t0.4811
-c: wris\t0\t0.4221
-c: wron\t0\t-0.2024
-c: wrot\t0\t0.3228
-c: y\t-0.8554\t0
-c: y \t0.4365\t-0.2292
-c: ya\t-0.3663\t0.4779
-c: ya \t-0.3303\t0.5416
-c: ye\t-0.3138\t0
-c: yea\t-0.3201\t0
-c: year\t-0.3089\t0
-c: yo\t-0.6756\t-0.2570
-c: you\t-0.6617\t-0.2544
-c: you \t-0.4666\t-0.2472
-c: your\t-0.2237\t0
-c:1 \t0.5051\t0
-c:11\t0.5186\t0
-c:11 \t0.5219\t0
-c:5 \t0\t-0.3064
-c:91\t0.5219\t0
-c:911\t0.5219\t0
-c:911 \t0.5219\t0
-c:a \t0\t0.6599
-c:ab\t0\t0.2076
-c:abla\t0.2326\t0
-c:ablar\t0.2326\t0
-c:abo\t-0.5511\t0.4256
-c:abou\t-0.5511\t0.4256
-c:about\t-0.5511\t0.4256
-c:aby\t0.2630\t-0.2181
-c:aby \t0.2630\t-0.2181
-c:ac\t0.9099\t-1.3953
-c:acc\t0\t-0.2207
-c:acci\t0\t-0.2248
-c:accid\t0\t-0.2248
-c:ace \t0.4198\t-0.2835
-c:ach\t0.2586\t-0.5622
-c:ache\t0\t-0.5498
-c:ache \t0\t-0.5141
-c:ack\t0.2347\t-0.3254
-c:ack \t0\t-0.3445
-c:acked\t0.2080\t0
-c:acks\t0\t0.2171
-c:acks \t0\t0.2171
-c:act\t0.2499\t0
-c:acti\t0.3487\t-0.2376
-c:ad\t0.4156\t0.8890
-c:ad \t0.8231\t0
-c:ada\t0\t-0.3868
-c:adac\t0\t-0.5212
-c:adach\t0\t-0.5212
-c:ade\t-0.3503\t0.5074
-c:ade \t-0.2024\t0.2763
-c:ado\t0.3567\t0
-c:ady\t-0.3530\t0.4878
-c:ady \t-0.3530\t0.4878
-c:af\t0\t-0.4351
-c:afe\t0\t-0.2539
-c:affa\t0\t0.2930
-c:affai\t0\t0.2930
-c:affi\t0\t-0.2115
-c:affic\t0\t-0.2115
-c:aft\t0.2820\t-0.2645
-c:afte\t0.2948\t-0.3190
-c:after\t0.2948\t-0.3190
-c:ag\t-0.4787\t0.9313
-c:aga\t-0.3528\t0.2936
-c:agai\t-0.3528\t0.2936
-c:again\t-0.3528\t0.2936
-c:age\t-0.3076\t0.4774
-c:age \t-0.2070\t0.6099
-c:ah\t0.3049\t-0.2759
-c:aho\t0.4008\t-0.2186
-c:ahog\t0.4560\t0
-c:ahoga\t0.2831\t0
-c:ai\t0.5928\t-1.3993
-c:aid\t-0.4436\t0
-c:aid \t-0.5958\t0
-c:ail\t0\t0.2722
-c:ain\t0.3825\t-0.6439
-c:ain \t-0.4452\t0
-c:ainl\t0\t0.2411
-c:ainle\t0\t0.2411
-c:aint\t0.7982\t-0.5828
-c:aint \t0.2361\t-0.2192
-c:ainte\t0.3903\t-0.2590
-c:air\t0.9908\t-0.3039
-c:air \t0.6466\t-0.3631
-c:aire\t0.2201\t0
-c:aire \t0.2201\t0
-c:ait\t-0.2293\t-0.4281
-c:aiti\t0\t-0.3180
-c:aitin\t0\t-0.3180
-c:ak\t0.7693\t-0.2504
-c:aki\t0.4173\t-0.2062
-c:akin\t0.4173\t-0.2062
-c:aking\t0.4173\t-0.2062
-c:al\t0.3133\t1.2162
-c:al \t-0.3897\t0.7542
-c:ali\t0\t0.6114
-c:aliv\t-0.2146\t0.6325
-c:alive\t0\t0.5298
-c:alk\t0\t-0.3581
-c:alk \t0\t-0.4541
-c:all\t0.3895\t0.3263
-c:all \t-0.3918\t0.4711
-c:alle\t0\t-0.3143
-c:aller\t0\t-0.3638
-c:allo\t0.4948\t0
-c:allow\t0.4748\t0.2007
-c:alm\t0\t0.2276
-c:alta\t0.2015\t0
-c:alta \t0.2015\t0
-c:alw\t0\t-0.2599
-c:alwa\t0\t-0.2599
-c:alway\t0\t-0.2599
-c:am\t0.3371\t-0.2712
-c:ama \t0.2190\t0
-c:ame\t0\t-0.2933
-c:ame \t0\t-0.2411
-c:amil\t0\t0.3592
-c:amily\t0\t0.2883
-c:amin\t0.2606\t-0.3960
-c:amine\t0\t-0.2331
-c:amo\t0\t0.3487
-c:amou\t0\t0.2658
-c:amoun\t0\t0.2658
-c:an\t0.9184\t-0.5145
-c:ana\t0\t0.3568
-c:anap\t0.2366\t0
-c:anaph\t0.2366\t0
-c:anc\t0\t-0.5662
-c:ance\t0\t-0.5662
-c:ance \t0\t-0.3822
-c:and\t1.1813\t0
-c:and \t0.8390\t0.4512
-c:andi\t-0.2516\t0.3130
-c:andin\t-0.2516\t0.3130
-c:ando\t0.6963\t0
-c:ando \t0.7164\t0
-c:ane\t0\t0.3759
-c:anen\t0\t0.4039
-c:anent\t0\t0.4039
-c:ange\t0\t-0.2996
-c:anged\t0\t-0.2310
-c:angr\t0.4642\t0
-c:angre\t0.3540\t0
-c:ank\t0\t-0.4157
-c:anks\t0\t-0.2742
-c:anks \t0\t-0.2742
-c:ann\t0\t0.3066
-c:anni\t0\t0.3214
-c:annin\t0\t0.3451
-c:ano \t0\t0.2502
-c:ans\t0\t0.2212
-c:ant\t0.4045\t0.2991
-c:ant \t0.5735\t0
-c:ants\t0\t0.2203
-c:ants \t0\t0.2203
-c:any\t0.2813\t0
-c:any \t0.4714\t-0.5672
-c:anym\t-0.3561\t0.5467
-c:anymo\t-0.3561\t0.5467
-c:ap\t-0.2695\t-0.7083
-c:ap \t0\t-0.2110
-c:ape\t-0.2052\t-0.2386
-c:aper\t0\t-0.2870
-c:aph\t0.2366\t0
-c:aphy\t0.2366\t0
-c:aphyl\t0.2366\t0
-c:app\t-0.5594\t0
-c:app \t0\t-0.2098
-c:appi\t0\t0.3186
-c:appin\t0\t0.2982
-c:aps\t0.7352\t0
-c:apse\t0.7230\t0
-c:apsed\t0.5396\t0
-c:ar\t0.4410\t0.7025
-c:ar \t0\t0.9137
-c:ara\t0\t0.6757
-c:ara \t0.2311\t0
-c:arag\t0\t0.4616
-c:arage\t0\t0.4616
-c:are\t0.3366\t0
-c:are \t-0.3106\t0.2175
-c:arel\t0.4346\t-0.2015
-c:arely\t0.4346\t-0.2015
-c:aren\t0.3086\t-0.2051
-c:arent\t0.3086\t-0.2051
-c:ari\t0\t0.2480
-c:arke\t0\t0.2841
-c:arked\t0\t0.2841
-c:arki\t0\t-0.2795
-c:arkin\t0\t-0.2795
-c:arl\t0\t-0.4222
-c:arli\t0\t-0.2196
-c:arlie\t0\t-0.2196
-c:arly\t0\t-0.2226
-c:arly \t0\t-0.2226
-c:arm\t0\t0.4074
-c:arm \t0.4327\t0
-c:arme\t0\t0.2422
-c:arme \t0\t0.2422
-c:arms\t0\t0.3360
-c:arms \t0\t0.3360
-c:arou\t-0.2755\t0.2240
-c:aroun\t-0.2755\t0.2240
-c:ars \t-0.2088\t0
-c:arse\t0.2775\t0
-c:arse \t0.2775\t0
-c:art\t0.7528\t-0.6847
-c:art \t0.4715\t-0.5533
-c:arti\t0\t-0.2239
-c:artin\t0\t-0.2239
-c:artn\t0\t0.2215
-c:artne\t0\t0.2215
-c:as\t-0.6923\t0.6666
-c:as \t-0.9270\t0.6349
-c:aso\t0\t0.5636
-c:ason\t0\t0.5636
-c:ason \t0\t0.4529
-c:asp\t0.4316\t0
-c:aspi\t0.3640\t0
-c:aspin\t0.3640\t0
-c:ass\t0.6308\t-0.6998
-c:ass \t0.3132\t-0.3555
-c:asse\t0\t-0.3220
-c:assed\t0.2387\t-0.2888
-c:ast\t-0.4357\t0.3491
-c:ast \t-0.2014\t0
-c:aste\t0\t0.2665
-c:aste \t0\t0.2583
-c:asti\t-0.2417\t0.2765
-c:astil\t0\t0.4034
-c:at\t0.3873\t-1.7423
-c:at \t0\t-0.3908
-c:ata\t-0.2074\t0.5260
-c:atar\t0\t0.4070
-c:atar \t0\t0.2681
-c:ate\t-0.3805\t-1.0052
-c:ate \t-0.2597\t-0.8595
-c:atel\t0\t0.2006
-c:aten\t0\t0.3458
-c:ateni\t0\t0.2670
-c:ater\t0\t-0.4793
-c:ater \t0\t-0.4232
-c:ath\t0.9813\t-0.2188
-c:ath \t0.4029\t0.3481
-c:athe\t0\t-0.2002
-c:ather\t0\t-0.2002
-c:athi\t0.4241\t-0.5139
-c:athin\t0.4241\t-0.5139
-c:ati\t0\t-0.2922
-c:atio\t-0.2272\t-0.3653
-c:ation\t-0.2272\t-0.3653
-c:atm\t0\t-0.3456
-c:atme\t0\t-0.3456
-c:atmen\t0\t-0.3456
-c:att\t0.3758\t0
-c:atta\t0.2838\t0
-c:attac\t0.2838\t0
-c:au\t0\t-0.4156
-c:aus\t-0.2107\t0
-c:av\t0.3867\t-0.6650
-c:ave\t-0.2611\t0
-c:ave \t-0.2137\t0
-c:avel\t0\t-0.2413
-c:avi\t0.6935\t-0.3511
-c:avil\t0.2286\t0
-c:avily\t0.2286\t0
-c:avin\t0.4692\t0
-c:aving\t0.4692\t0
-c:aw \t0.3119\t0
-c:away\t-0.2406\t0
-c:away \t-0.2406\t0
-c:ay\t-0.6443\t-0.4738
-c:ay \t-0.8655\t-0.2788
-c:aya\t0.2173\t0
-c:ayar\t0.2256\t0
-c:ayars\t0.2192\t0
-c:aye\t0.2102\t-0.2101
-c:ayi\t-0.5002\t0
-c:ayin\t-0.5002\t0
-c:aying\t-0.5002\t0
-c:ayo\t0.3351\t0
-c:ayo \t0.3351\t0
-c:az\t0\t0.4528
-c:azo\t0\t0.5629
-c:azo \t0.2752\t0
-c:azor\t0\t0.5348
-c:azor \t0\t0.5348
-c:b \t0.2866\t0.2017
-c:ba\t0.2696\t0
-c:bab\t0.2481\t0
-c:baby\t0.2630\t-0.2181
-c:baby \t0.2630\t-0.2181
-c:bac\t-0.4627\t-0.2147
-c:back\t-0.4627\t-0.2147
-c:back \t-0.4627\t-0.2147
-c:bad\t0.2611\t0.2915
-c:bad \t0\t0.3285
-c:bar\t0.4162\t0
-c:bare\t0.4346\t-0.2015
-c:barel\t0.4346\t-0.2015
-c:bat\t0.3203\t0
-c:be\t-1.3703\t0
-c:be \t-0.7144\t0.6441
-c:bee\t-0.2030\t0.5781
-c:been\t-0.2062\t0.5969
-c:been \t-0.2062\t0.5969
-c:bef\t-0.2583\t-0.2124
-c:befo\t-0.2583\t-0.2124
-c:befor\t-0.2583\t-0.2124
-c:bei\t0\t0.4347
-c:bein\t0\t0.4347
-c:being\t0\t0.4347
-c:ber\t0\t-0.5869
-c:ber \t0\t-0.3976
-c:bet\t-0.3214\t0
-c:bett\t-0.3829\t0
-c:bette\t-0.3829\t0
-c:bi\t-0.3653\t-0.8247
-c:bie\t0\t-0.2212
-c:bien\t0\t-0.2212
-c:bien \t0\t-0.2212
-c:bil\t0\t-0.2217
-c:bill\t0\t-0.2217
-c:bio\t0.2207\t0
-c:bir\t0\t0.2360
-c:bit\t-0.5245\t-0.3976
-c:bit \t-0.5042\t-0.4448
-c:bl\t2.3182\t-0.8847
-c:bla\t0.6980\t0
-c:blac\t0.6015\t-0.2438
-c:black\t0.6015\t-0.2438
-c:blad\t0\t0.2381
-c:blade\t0\t0.2413
-c:blar\t0.2326\t0
-c:blar \t0.2326\t0
-c:ble\t0.5982\t-0.2708
-c:ble \t0.2414\t0
-c:blee\t0.4114\t0
-c:bleed\t0.4114\t0
-c:blo\t0.6536\t-0.3186
-c:bloc\t0\t0.2655
-c:block\t0\t0.2655
-c:bloo\t0.6831\t-0.5770
-c:blood\t0.6831\t-0.5770
-c:blu\t0.3655\t-0.2379
-c:blue\t0.3234\t0
-c:blue \t0.3234\t0
-c:bo\t-0.4134\t0.6543
-c:bod\t0.3046\t0
-c:body\t0.3046\t0
-c:body \t0.3046\t0
-c:boo\t-0.2519\t-0.2344
-c:book\t-0.2368\t-0.3308
-c:booki\t0\t-0.3431
-c:bot\t0.2277\t0
-c:both\t0\t-0.2250
-c:bott\t0\t0.3719
-c:bottl\t0\t0.3719
-c:bou\t-0.6421\t0.7633
-c:bout\t-0.5710\t0.5100
-c:bout \t-0.5710\t0.5100
-c:bp\t0.4922\t0
-c:bp \t0.4922\t0
-c:br\t0.7202\t-0.8262
-c:bra\t0.2721\t0
-c:braz\t0.2026\t0
-c:brazo\t0.2026\t0
-c:bre\t1.1073\t-1.0729
-c:brea\t1.0905\t-1.0150
-c:breat\t1.1082\t-0.9508
-c:brid\t0\t0.4892
-c:bridg\t0\t0.4892
-c:brin\t0\t-0.2409
-c:bring\t0\t-0.2409
-c:bro\t-0.3405\t0
-c:bs\t0\t-0.2169
-c:bu\t0.4424\t0.6272
-c:bun\t0\t0.2047
-c:bunc\t0\t0.2047
-c:bunch\t0\t0.2047
-c:bur\t0\t0.5438
-c:burd\t0\t0.2672
-c:burde\t0\t0.2672
-c:burn\t0\t0.3165
-c:by\t0\t1.0109
-c:by \t0.4028\t0
-c:bye\t-0.3985\t0.8181
-c:bye \t-0.3786\t0.6624
-c:c \t0\t-0.8929
-c:ca\t0.9808\t-0.2209
-c:cal\t0.2476\t-0.5036
-c:call\t0.3443\t-0.4652
-c:call \t0.3201\t-0.4644
-c:cam\t0\t-0.2296
-c:can\t0.5169\t-0.7173
-c:can \t-0.2696\t-0.6341
-c:cant\t0.9981\t0
-c:cant \t0.9981\t0
-c:car\t0\t0.6827
-c:car \t0\t0.2004
-c:cara\t0.3047\t0
-c:cara \t0.3047\t0
-c:care\t0\t0.5432
-c:care \t-0.2295\t0.3723
-c:cat \t0\t0.2096
-c:cc\t0\t-0.2346
-c:cci\t0\t-0.2248
-c:ccid\t0\t-0.2248
-c:ccide\t0\t-0.2248
-c:ce\t0.8302\t0
-c:ce \t1.1255\t-0.4231
-c:ces\t0.2122\t0
-c:ces \t0.2432\t0
-c:ch\t1.4836\t-1.0789
-c:che\t0.9839\t-0.7526
-c:che \t0\t-0.3730
-c:chec\t-0.2748\t0.2764
-c:check\t-0.2748\t0.2764
-c:chen\t0.2309\t0
-c:chen \t0.2309\t0
-c:ches\t1.1404\t-0.6441
-c:chest\t1.2516\t-0.6207
-c:cho\t0.5846\t0
-c:cho \t0.6693\t-0.3625
-c:choi\t0\t0.2520
-c:choic\t0\t0.2520
-c:ci\t-0.2600\t0.8157
-c:cid\t-0.2359\t1.0584
-c:cida\t0\t0.5759
-c:cidal\t-0.2451\t0.5774
-c:cide\t0\t0.4041
-c:cide \t0\t0.4229
-c:cided\t0\t0.2060
-c:ciden\t0\t-0.2248
-c:cio\t0.4574\t0
-c:ciou\t0.4574\t0
-c:cious\t0.4574\t0
-c:cit\t0\t-0.3846
-c:cita\t0\t-0.2704
-c:cita \t0\t-0.2704
-c:ck \t0\t-0.2838
-c:cks\t0\t0.2171
-c:cks \t0\t0.2171
-c:cli\t0\t-0.2649
-c:clin\t0\t-0.3934
-c:clini\t0\t-0.3934
-c:clos\t0\t0.2242
-c:close\t0\t0.3126
-c:closi\t0.2731\t0
-c:co\t0\t-0.8287
-c:col\t0.3859\t-0.3097
-c:cold\t-0.2981\t-0.2310
-c:cold \t-0.2981\t-0.2310
-c:coll\t0.7646\t0
-c:colla\t0.8003\t-0.2278
-c:com\t-0.2214\t0
-c:come\t-0.3191\t0.2105
-c:come \t-0.2616\t0.2394
-c:con\t0.6484\t-0.3543
-c:conf\t0.2123\t-0.2756
-c:confu\t0.2318\t0
-c:cons\t0.3679\t0
-c:consc\t0.4574\t0
-c:conv\t0.3893\t0
-c:convu\t0.3893\t0
-c:coo\t0\t-0.3263
-c:cook\t0\t-0.3263
-c:cook \t0\t-0.2164
-c:cor\t-0.3388\t0.3438
-c:cort\t-0.2579\t0.3158
-c:corto\t-0.2038\t0
-c:cou\t-0.3976\t-0.2466
-c:coul\t-0.2147\t-0.2356
-c:could\t-0.2147\t-0.2356
-c:coun\t-0.2381\t0.2373
-c:count\t0\t0.3421
-c:cr\t-0.2142\t-0.2487
-c:cri\t0\t-0.2274
-c:cru\t0.2121\t0
+c: cu\t-0.2272\t0.8808
+c: cut\t-0.3550\t0.7680
+c: cut \t0\t0.3293
+c: cutt\t0\t0.3793
+c: d\t-0.5453\t1.4245
+c: da\t0.4405\t0
+c: dad\t0.3708\t0
+c: dad \t0.2522\t0
+c: day \t-0.2013\t0
+c: de\t0\t1.2784
+c: dea\t-0.3305\t1.2690
+c: dead\t0\t0.7774
+c: deat\t-0.2518\t0.7008
+c: dec\t0\t0.3493
+c: deci\t0\t0.4354
+c: den\t0\t-0.2192
+c: des\t0.5186\t0
+c: desd\t0.3591\t0
+c: desm\t0.6041\t-0.2399
+c: desp\t0\t0.3117
+c: di\t-0.2918\t0.5364
+c: die\t-0.2337\t0.6714
+c: die \t0\t0.9992
+c: diet\t0\t-0.2143
+c: do\t-0.5930\t-0.2529
+c: do \t-0.3782\t0
+c: doc\t0\t-0.3039
+c: doct\t0\t-0.2856
+c: doe\t0.2778\t0
+c: does\t0.2778\t0
+c: dog\t-0.2006\t0
+c: dog \t-0.2006\t0
+c: dol\t0.3491\t-0.2146
+c: dolo\t0.3491\t-0.2146
+c: don\t-0.5619\t0.5595
+c: done\t-0.3270\t0.3151
+c: dont\t-0.2100\t0.2495
+c: dou\t0.2525\t0
+c: doub\t0.2525\t0
+c: dr\t0\t-0.8721
+c: dra\t0.3201\t0
+c: dri\t-0.3824\t-0.4111
+c: driv\t-0.3769\t-0.4932
+c: dro\t0.3892\t-0.4311
+c: droo\t0.2781\t0
+c: dry\t-0.2965\t0
+c: dry \t-0.2965\t0
+c: du\t0.2300\t-0.3114
+c: due\t0\t-0.2562
+c: duel\t0\t-0.2562
+c: dy\t0\t0.3812
+c: dyi\t0\t0.3183
+c: dyin\t0\t0.3183
+c: e\t0.8121\t1.6171
+c: ea\t-0.3235\t-0.3063
+c: ear\t0\t-0.4135
+c: earl\t0\t-0.4737
+c: ed\t0\t0.3190
+c: edg\t0\t0.3190
+c: edge\t0\t0.3190
+c: el\t0.5201\t-0.2787
+c: el \t0.4144\t0
+c: en\t-0.7347\t1.1288
+c: end\t-0.6747\t1.0018
+c: end \t-0.4149\t0.5336
+c: endi\t-0.2501\t0.4523
+c: enj\t0\t-0.2642
+c: enjo\t0\t-0.2642
+c: eno\t0\t0.2222
+c: enou\t0\t0.2222
+c: er\t0.2900\t0
+c: er \t0.2900\t0
+c: es\t0.2945\t0.2758
+c: espo\t0.2248\t0
+c: est\t0\t0.3318
+c: esta\t0.2394\t0
+c: este\t0\t0.2156
+c: ev\t0.4208\t0.5671
+c: eve\t0.4208\t0.5671
+c: ever\t0.3888\t0.6170
+c: ex\t-0.2572\t0.2863
+c: exi\t0\t0.5471
+c: exis\t0\t0.3139
+c: exit\t0\t0.2332
+c: ey\t0\t-0.2476
+c: eye\t0\t-0.2476
+c: f\t1.0420\t-1.6686
+c: fa\t1.6069\t-0.5574
+c: fac\t0.6077\t-0.3175
+c: face\t0.6518\t-0.2815
+c: fai\t0.9391\t-0.5102
+c: fain\t0.9475\t-0.6539
+c: fal\t0.3042\t0
+c: falt\t0.2188\t0
+c: fam\t0\t0.3892
+c: fami\t0\t0.3892
+c: fas\t0\t-0.2361
+c: fast\t0\t-0.2361
+c: fata\t0\t0.2090
+c: fe\t0.6371\t-0.8039
+c: fee\t0\t-0.3415
+c: feel\t0.2076\t0
+c: fel\t0.3026\t-0.3656
+c: fell\t0.4105\t-0.2449
+c: fi\t-0.6121\t-0.3612
+c: fig\t0\t0.3865
+c: figh\t0\t0.3865
+c: fil\t0\t-0.2083
+c: fill\t0\t-0.2041
+c: fin\t-0.8055\t-0.2480
+c: fine\t-0.7257\t-0.2994
+c: fit\t0.3729\t0
+c: fit \t0.2906\t0
+c: fl\t0.3304\t-0.3908
+c: flo\t0.5996\t-0.2594
+c: floo\t0.7036\t0
+c: fo\t-0.3289\t0
+c: foo\t0\t-0.2891
+c: food\t0\t-0.2254
+c: for\t-0.6906\t0.2078
+c: for \t-0.3297\t0
+c: fore\t0\t0.4371
+c: form\t0\t-0.6665
+c: forw\t0\t0.3207
+c: fou\t0.2329\t0
+c: foun\t0.2385\t0
+c: fr\t-0.4034\t0
+c: fr \t0\t0.2225
+c: frid\t0\t-0.2482
+c: fune\t0\t0.2181
+c: fut\t0\t0.2240
+c: futu\t0\t0.2240
+c: g\t-0.5611\t0.6067
+c: ga\t0.3147\t0
+c: gara\t0\t0.4426
+c: gas\t0.4325\t0
+c: gasp\t0.4325\t0
+c: gav\t0\t-0.2055
+c: gave\t0\t-0.2055
+c: ge\t0.3142\t0
+c: get\t0.3524\t0
+c: get \t0.3219\t-0.2289
+c: gi\t-0.3796\t0.4734
+c: giv\t-0.2632\t0.3141
+c: go\t-0.7281\t1.3015
+c: go \t-0.2971\t0.5735
+c: god\t0\t0.2397
+c: god \t0\t0.2397
+c: goo\t-0.5770\t0.7419
+c: good\t-0.5528\t0.5097
+c: goog\t0\t0.2322
+c: gr\t0\t-0.5606
+c: gra\t0\t-0.3293
+c: gran\t0\t-0.2448
+c: gu\t0\t0.2317
+c: gun\t-0.2016\t0.4246
+c: gun \t0\t0.4660
+c: gus\t0.2462\t0
+c: gush\t0.2462\t0
+c: h\t1.6150\t0.6118
+c: ha\t0.5099\t0
+c: hab\t0.2374\t0
+c: habl\t0.2374\t0
+c: hac\t-0.2378\t0
+c: hace\t-0.2378\t0
+c: had\t0.4498\t-0.4713
+c: had \t0.4675\t-0.4729
+c: han\t-0.2738\t0.4219
+c: hand\t0\t0.3118
+c: hard\t0.2021\t-0.2249
+c: has\t-0.2555\t0.2858
+c: has \t-0.2667\t0.3577
+c: hav\t0.4648\t0
+c: have\t0\t0.2878
+c: havi\t0.6296\t-0.3097
+c: he\t1.6600\t0
+c: he \t0.4118\t0
+c: hea\t1.1641\t-0.5920
+c: head\t0.4317\t-0.6007
+c: hear\t0.6671\t0
+c: heat\t0\t-0.2253
+c: heav\t0.2565\t0
+c: hel\t0\t-0.3942
+c: help\t0\t-0.4017
+c: her\t-0.2877\t1.1203
+c: her \t0.2350\t0
+c: here\t-0.3481\t0.7282
+c: hers\t0\t0.3612
+c: hes\t0.5276\t0
+c: hes \t0.5276\t0
+c: hi\t0.7640\t0.2447
+c: hi \t0\t0.2187
+c: him\t0\t0.3934
+c: hims\t0\t0.4493
+c: hin\t0.2210\t0
+c: hinc\t0.2210\t0
+c: his \t0.2355\t0
+c: hit\t0.2334\t0
+c: hit \t0.2305\t0
+c: ho\t-0.8558\t1.1247
+c: hom\t0\t-0.4496
+c: home\t0\t-0.3560
+c: hon\t-0.2328\t0.2776
+c: hone\t-0.2328\t0.2776
+c: hop\t-0.3334\t0.6854
+c: hope\t-0.3021\t0.4524
+c: hopi\t0\t0.2330
+c: hou\t0.2054\t0
+c: hour\t0.2194\t0
+c: how\t-0.3305\t0.5461
+c: how \t-0.3305\t0.5461
+c: hug\t0.2210\t0
+c: huge\t0.2210\t0
+c: i\t-0.2436\t0
+c: i \t-0.4275\t0.4745
+c: if\t0\t0.2101
+c: if \t0\t0.2101
+c: il\t-0.2494\t0.2867
+c: ill\t-0.2494\t0.2867
+c: ill \t-0.2494\t0.2867
+c: im\t0\t0.2409
+c: im \t0\t0.2246
+c: in \t-0.2235\t0
+c: inf\t0.3322\t0
+c: infa\t0.2770\t0
+c: ins\t-0.3506\t-0.2856
+c: inst\t0\t-0.2053
+c: int\t0\t0.2821
+c: inta\t0\t-0.2029
+c: into\t0\t0.4499
+c: is\t1.0271\t-0.9487
+c: is \t0.7891\t-0.7151
+c: isn\t0.3284\t-0.2433
+c: isnt\t0.3284\t-0.2433
+c: it\t0\t0.4355
+c: it \t-0.5912\t0.5695
+c: its\t0.5416\t0
+c: its \t0.5416\t0
+c: iv\t-0.3561\t0.4919
+c: iv \t0\t-0.2286
+c: ive\t-0.3189\t0.7205
+c: ive \t-0.3189\t0.7205
+c: iz\t0.2059\t0
+c: izq\t0.2059\t0
+c: izqu\t0.2059\t0
+c: j\t-0.2104\t0.6677
+c: jaw\t0.2405\t0
+c: jaw \t0.2405\t0
+c: ju\t-0.3981\t0.8699
+c: jum\t0\t0.4955
+c: jump\t-0.2149\t0.5273
+c: jus\t-0.3242\t0.4765
+c: just\t-0.3242\t0.4765
+c: k\t-0.2371\t1.2463
+c: ke\t0.2330\t0.2409
+c: kee\t0\t0.4381
+c: keep\t0\t0.4381
+c: ket\t0.2353\t-0.2744
+c: keta\t0.2353\t-0.2744
+c: ki\t0\t0.2124
+c: kid\t0.3109\t0.2057
+c: kid \t0.4068\t-0.2364
+c: kids\t0\t0.4421
+c: kil\t-0.5452\t0
+c: kill\t-0.5130\t-0.2641
+c: kin\t0\t0.2870
+c: kind\t0\t0.2870
+c: kit\t0.2053\t0
+c: kitc\t0.2167\t0
+c: km\t0\t0.6693
+c: kms\t0\t0.6693
+c: kms \t0\t0.6693
+c: kn\t0\t0.4666
+c: kne\t-0.2162\t-0.2477
+c: knee\t-0.2162\t-0.2477
+c: kni\t0\t0.4076
+c: knif\t0\t0.3074
+c: kno\t0\t0.3066
+c: know\t0\t0.3266
+c: l\t-0.8513\t0.6836
+c: la\t-0.2614\t-0.5276
+c: la \t0.4473\t0
+c: lab\t0.2068\t0
+c: labi\t0.2068\t0
+c: las\t-0.3554\t0.4368
+c: las \t0\t0.2627
+c: last\t-0.2177\t0
+c: lat\t-0.3254\t-0.6815
+c: late\t-0.3254\t-0.6815
+c: le\t0.3713\t-0.2025
+c: le \t0.3107\t0
+c: lea\t0\t-0.2416
+c: lef\t0.2165\t0
+c: left\t0.2165\t0
+c: let\t-0.2323\t0.5433
+c: leth\t0\t0.4746
+c: lett\t0\t0.2276
+c: li\t0\t0.8443
+c: lif\t0\t0.7052
+c: life\t0\t0.8589
+c: lik\t0.4407\t0
+c: like\t0.4407\t0
+c: lin\t0\t0.2773
+c: line\t0\t0.3571
+c: lip\t0.6298\t-0.3248
+c: lips\t0.6298\t-0.3248
+c: lis\t0\t0.2520
+c: list\t0\t0.2520
+c: lit\t-0.3597\t-0.2506
+c: litt\t-0.3597\t-0.2506
+c: liv\t-0.3889\t0.7591
+c: live\t0\t0.2241
+c: livi\t-0.2532\t0.5349
+c: lo\t-0.3973\t0.4022
+c: lol\t-0.5857\t-0.7972
+c: lol \t-0.5857\t-0.7972
+c: lon\t0\t0.3043
+c: long\t0\t0.3043
+c: loo\t0\t0.5537
+c: look\t0\t0.5537
+c: los\t0.3345\t0
+c: los \t0.2063\t0
+c: lot\t0.3315\t0
+c: m\t0.5032\t0
+c: make\t-0.2543\t0
+c: man\t0.6040\t-0.2134
+c: many\t0.7080\t-0.4220
+c: mar\t0\t-0.3059
+c: mat\t0\t0.3982
+c: mata\t0\t0.3711
+c: me\t-0.6660\t0.4679
+c: me \t0\t0.2793
+c: mej\t0\t0.2044
+c: mejo\t0\t0.2044
+c: mem\t0\t-0.2270
+c: mi\t0.4772\t0
+c: mi \t0.4658\t0
+c: min\t0.4116\t0
+c: min \t0.2088\t0
+c: mind\t0\t0.3551
+c: minu\t0.3016\t0
+c: mom\t0\t0.2448
+c: mon\t0\t-0.3142
+c: mor\t-0.2121\t0.4259
+c: mori\t0\t0.3626
+c: morn\t0\t-0.2268
+c: mou\t0.2305\t0
+c: mout\t0.2345\t0
+c: mov\t0.4326\t-0.3670
+c: move\t0\t-0.2378
+c: movi\t0.2752\t0
+c: mu\t0\t0.3624
+c: muc\t0\t0.2195
+c: much\t0\t0.2195
+c: mue\t0\t0.4391
+c: muer\t0\t0.4391
+c: mum\t0.2508\t0
+c: mum \t0.2425\t0
+c: my\t-0.2841\t0.3652
+c: my \t0\t-0.2747
+c: mys\t-0.4582\t0.7003
+c: myse\t-0.4582\t0.7003
+c: n\t-0.8761\t-0.7001
+c: na\t-0.2821\t0
+c: ne\t-0.5498\t-0.3027
+c: nec\t0.2070\t0
+c: neck\t0.2301\t0
+c: nee\t-0.3943\t-0.2426
+c: need\t-0.3943\t-0.2426
+c: nev\t0\t0.3100
+c: neve\t0\t0.3100
+c: new\t0\t-0.3952
+c: new \t0\t-0.3395
+c: ni\t0\t0.2065
+c: nig\t0\t0.2797
+c: nigh\t0\t0.2797
+c: no\t-0.3633\t0
+c: no \t0\t-0.3264
+c: nob\t0\t0.2811
+c: nobo\t0\t0.2811
+c: non\t0.2695\t-0.3158
+c: none\t0\t-0.2222
+c: nons\t0.4258\t0
+c: noo\t0\t0.2903
+c: noos\t0\t0.3773
+c: nor\t0\t-0.2482
+c: norm\t0\t-0.2482
+c: nos\t0\t-0.2265
+c: nose\t0\t-0.2265
+c: not\t0\t0.6146
+c: not \t0.3163\t0
+c: note\t-0.2009\t0
+c: noth\t0\t0.4542
+c: nu\t0\t-0.3554
+c: num\t0.2700\t-0.2981
+c: numb\t0.2700\t-0.2981
+c: o\t1.1796\t0.8165
+c: of\t-0.4747\t0.6767
+c: of \t-0.2098\t0.3023
+c: off\t-0.3253\t0.4305
+c: off \t-0.2774\t0.2855
+c: ok\t-0.2503\t-0.3020
+c: ok \t-0.2475\t-0.2796
+c: ol\t0\t-0.3376
+c: old\t0\t-0.3376
+c: old \t0\t-0.3376
+c: on\t0\t0.5276
+c: onc\t0\t0.2668
+c: once\t0\t0.2034
+c: one\t0.5192\t0
+c: one \t0.5206\t0
+c: op\t0\t-0.2916
+c: ope\t0\t-0.3758
+c: open\t0\t-0.3698
+c: or\t0.8994\t-0.2989
+c: or \t0.5900\t-0.3003
+c: ord\t0\t0.2319
+c: orde\t0\t0.2319
+c: ori\t0.3779\t0
+c: orin\t0.3779\t0
+c: ot\t-0.2627\t0.5997
+c: oth\t0\t0.3325
+c: othe\t0\t0.3325
+c: otr\t0\t0.2671
+c: otra\t0\t0.2671
+c: ou\t0.8613\t-0.3059
+c: out\t0.8657\t-0.2668
+c: out \t0.9677\t0
+c: ov\t0.4070\t0
+c: ove\t0.4070\t0
+c: over\t0.4070\t0
+c: ow\t0\t0.2145
+c: own\t0\t0.2145
+c: own \t0\t0.2145
+c: ox\t0\t0.3408
+c: oxy\t0\t0.3408
+c: oxy \t0\t0.3423
+c: p\t0.3872\t0.3813
+c: pa\t0.4602\t-0.2976
+c: pap\t0\t-0.3906
+c: pape\t0\t-0.3019
+c: par\t-0.4582\t0.5071
+c: para\t0\t0.3860
+c: pas\t0.8744\t-0.3293
+c: pass\t0.7712\t-0.6283
+c: past\t0\t0.2990
+c: pat\t0\t0.2889
+c: pe\t1.0737\t0
+c: pea\t0\t0.2882
+c: peac\t0\t0.2986
+c: pec\t0.4851\t-0.3159
+c: pech\t0.4851\t-0.3159
+c: pee\t0.5686\t-0.2121
+c: pee \t0.2294\t0
+c: peed\t0.2342\t0
+c: pen\t0\t0.2804
+c: pens\t0\t0.2891
+c: peo\t0.3895\t-0.3150
+c: peop\t0.2410\t-0.2162
+c: perm\t0\t0.3817
+c: pers\t0.2110\t-0.2429
+c: ph\t-0.4023\t-0.3387
+c: pho\t-0.2396\t0
+c: phon\t-0.2396\t0
+c: pi\t-0.2075\t0.4055
+c: pic\t-0.2532\t0
+c: pis\t0\t0.2095
+c: pist\t0\t0.2095
+c: pl\t-0.7702\t0.6330
+c: pla\t-0.6179\t0.5814
+c: plan\t-0.5509\t0.6979
+c: po\t-0.3520\t0.8789
+c: poi\t-0.2228\t0.9405
+c: poin\t-0.2228\t0.9405
+c: pou\t0.2148\t0
+c: pr\t0\t-0.7332
+c: pre\t0.2230\t-0.3889
+c: pres\t0.2102\t-0.3455
+c: pro\t0\t-0.3414
+c: prob\t-0.2220\t0
+c: prom\t0\t-0.2071
+c: prop\t0.3583\t0
+c: pu\t0.5679\t0.5281
+c: pue\t0.4514\t0
+c: pued\t0.5071\t-0.2882
+c: pur\t0\t0.3839
+c: purp\t0\t0.3864
+c: put\t0\t0.3429
+c: put \t0\t0.3736
+c: q\t-0.4353\t0.8150
+c: qu\t-0.3998\t0.7628
+c: que \t0.2360\t0.2585
+c: qui\t-0.7008\t0.7125
+c: quie\t-0.4075\t0.6420
+c: r\t0.7413\t0
+c: ra\t-0.4995\t0.2604
+c: rain\t0\t-0.2686
+c: rat\t-0.2427\t0
+c: raz\t0\t0.5266
+c: razo\t0\t0.5266
+c: re\t0.7718\t-0.7890
+c: rea\t0.2966\t0.7567
+c: read\t-0.3220\t0.2718
+c: real\t0.7494\t0
+c: reas\t0\t0.5591
+c: rec\t0\t-0.2538
+c: reco\t0\t-0.2555
+c: red\t0.5759\t0
+c: red \t0.5759\t0
+c: rem\t0\t-0.3872
+c: rep\t0\t-0.2543
+c: res\t0.3641\t-0.4557
+c: resp\t0.9846\t-0.6209
+c: rest\t-0.3497\t0.2517
+c: ri\t0.3099\t0
+c: rig\t0.3331\t0
+c: rin\t0\t0.2073
+c: rind\t0\t0.2073
+c: ro\t0\t0.7045
+c: roof\t0\t0.2721
+c: rop\t-0.2023\t0.7169
+c: rope\t-0.2023\t0.7169
+c: run\t0\t0.2243
+c: s\t3.3585\t-1.4495
+c: sa\t-0.7751\t0.3675
+c: saf\t0\t-0.2830
+c: safe\t0\t-0.2830
+c: sai\t-0.4705\t0.2072
+c: said\t-0.4705\t0.2072
+c: sal\t0.2318\t0
+c: sale\t0.2145\t0
+c: san\t0.4944\t-0.2362
+c: sang\t0.5227\t0
+c: sav\t-0.2516\t0.3750
+c: savi\t0\t0.2588
+c: say\t-0.4734\t0.4317
+c: sayi\t-0.4592\t0.2690
+c: says\t0\t0.2495
+c: sc\t-0.3302\t0
+c: scar\t0\t0.2174
+c: scr\t-0.3193\t0
+c: se\t1.0144\t0
+c: se \t0.5109\t0
+c: see\t0\t0.2646
+c: seei\t0.2144\t-0.2068
+c: seem\t0\t0.2134
+c: seg\t0\t0.2749
+c: segu\t0\t0.2749
+c: sei\t1.0554\t-0.4269
+c: seiz\t1.0554\t-0.4269
+c: sel\t0\t0.3214
+c: self\t0\t0.3214
+c: sent\t0\t0.2942
+c: ses\t0\t-0.3459
+c: sess\t0\t-0.3994
+c: sew\t0\t0.2887
+c: sewe\t0\t0.2887
+c: sh\t1.0242\t-0.6538
+c: sha\t0.2712\t-0.3376
+c: she\t0.3739\t0
+c: shes\t0.2051\t0
+c: sho\t0.3571\t-0.3286
+c: show\t0.2189\t0
+c: si\t1.0942\t0
+c: si \t0\t0.3026
+c: sid\t0.7038\t-0.2569
+c: side\t0.7038\t-0.2569
+c: sien\t0.2584\t0
+c: sigo\t0.2203\t0
+c: sin\t0.2663\t0
+c: sin \t0\t0.3109
+c: sinc\t0.3919\t-0.3872
+c: sit\t0.2343\t0
+c: site\t0.2085\t0
+c: sitt\t0\t0.2764
+c: sl\t0\t-0.3269
+c: sle\t-0.4458\t0
+c: slee\t-0.3052\t0
+c: sli\t0\t0.3161
+c: slo\t0\t-0.3949
+c: slot\t0\t-0.2360
+c: slu\t0.4031\t0
+c: slur\t0.2582\t0
+c: sm\t0\t-0.2846
+c: sn\t0\t-0.3455
+c: sno\t0\t-0.3419
+c: snor\t0\t-0.2001
+c: so\t-0.6634\t0.3703
+c: so \t-0.5425\t0
+c: soa\t0.2448\t0
+c: som\t0.3882\t0
+c: some\t0.3882\t0
+c: sor\t-0.5270\t0
+c: sore\t-0.2786\t-0.2058
+c: sorr\t0\t0.2755
+c: sp\t0.7541\t-0.4209
+c: spe\t0.3520\t0
+c: spee\t0.2940\t0
+c: spr\t0.2508\t0
+c: spu\t0.2148\t0
+c: spur\t0.2148\t0
+c: st\t1.1804\t0
+c: sta\t0\t-0.3477
+c: star\t0\t-0.2234
+c: sti\t0.6555\t-0.3528
+c: stif\t0.2638\t0
+c: stil\t0.3129\t-0.2254
+c: sto\t0\t0.4499
+c: stop\t0\t0.3434
+c: str\t0.6950\t-0.2013
+c: stro\t0.6269\t0
+c: su\t0.5432\t0.3718
+c: sud\t0.8447\t-0.4411
+c: sudd\t0.8014\t-0.4050
+c: sug\t0\t-0.2763
+c: suga\t0\t-0.2524
+c: sui\t-0.5108\t1.2228
+c: suic\t-0.5108\t1.2228
+c: sum\t0\t-0.2475
+c: summ\t0\t-0.2475
+c: sup\t0.2334\t0
+c: sw\t1.0556\t-0.2821
+c: swa\t0.4025\t0.2453
+c: swal\t0.4025\t0.2453
+c: swe\t0.4659\t-0.3208
+c: swel\t0.3128\t-0.2178
+c: swo\t0.2375\t0
+c: swol\t0.2375\t0
+c: t\t-0.2824\t0.6446
+c: ta\t-0.3823\t0.7954
+c: tak\t-0.2482\t0.5000
+c: take\t-0.3017\t0.4954
+c: talk\t0\t-0.2339
+c: tap\t0\t0.2014
+c: tapp\t0\t0.2802
+c: te\t-0.2289\t0.3982
+c: tel\t0\t0.5796
+c: tell\t0\t0.6218
+c: ten\t0.4500\t0
+c: teng\t0.2755\t0
+c: tex\t-0.3365\t0
+c: text\t-0.2941\t0
+c: th\t-0.4864\t-0.7567
+c: tha\t-0.3369\t-0.5813
+c: than\t-0.2760\t0
+c: that\t0\t-0.4163
+c: the\t-0.6878\t0.4930
+c: the \t-0.8536\t0
+c: them\t0\t0.5060
+c: then\t0\t0.2217
+c: ther\t0.4771\t0
+c: they\t0\t0.2051
+c: thi\t-0.4118\t0.9054
+c: thin\t0\t0.6475
+c: this\t-0.6182\t0.4433
+c: tho\t-0.2013\t0
+c: thou\t0\t0.2000
+c: thr\t0.7830\t0
+c: thre\t0\t0.2686
+c: thro\t0.9426\t-0.3007
+c: ti\t0.3795\t-0.2014
+c: tien\t0.2466\t0
+c: tig\t0.4480\t0
+c: tigh\t0.4480\t0
+c: tir\t-0.3592\t0
+c: tire\t-0.3375\t0
+c: to\t0\t1.0591
+c: to \t-0.4782\t0.6632
+c: tod\t-0.4943\t0.2030
+c: toda\t-0.3296\t0
+c: todo\t-0.2719\t0.3200
+c: toi\t0.3260\t0
+c: toil\t0.3260\t0
+c: tom\t-0.3413\t0
+c: tomo\t-0.2998\t0
+c: ton\t0\t0.5684
+c: tong\t0.3971\t-0.2092
+c: toni\t-0.3829\t0.7776
+c: took\t0.4084\t0
+c: tr\t-0.6656\t0
+c: tra\t-0.3579\t0
+c: trac\t0\t0.3115
+c: traf\t0\t-0.2120
+c: trai\t0\t0.3368
+c: trav\t0\t-0.2601
+c: tre\t0\t-0.2329
+c: trea\t0\t-0.3990
+c: trie\t0\t0.4101
+c: trip\t0\t-0.2365
+c: trus\t0\t-0.2176
+c: try\t0\t0.3351
+c: tryi\t0\t0.2291
+c: tu\t0.6876\t-0.2783
+c: tur\t0.5117\t0
+c: turn\t0.5117\t0
+c: tuv\t0.3222\t0
+c: tuvo\t0.3222\t0
+c: tw\t0.8029\t-0.3668
+c: twi\t0.5022\t0
+c: twic\t0.4665\t0
+c: two\t0.3006\t0
+c: two \t0.3006\t0
+c: u\t0.6680\t-0.2187
+c: un\t0.8801\t0
+c: un \t0.4770\t-0.3160
+c: unc\t0.3363\t0
+c: unco\t0.3539\t0
+c: unr\t0.2479\t0
+c: unre\t0.2479\t0
+c: us\t-0.2449\t0
+c: v\t0.2922\t0
+c: vac\t0\t-0.2007
+c: vaca\t0\t-0.2007
+c: ve\t0\t-0.2684
+c: ver\t0\t-0.3854
+c: very\t0\t-0.2149
+c: vida\t0\t0.2247
+c: vide\t0\t-0.2112
+c: viv\t0\t0.4778
+c: vivi\t0\t0.3047
+c: vo\t0.4018\t0.4166
+c: voi\t0.2184\t0
+c: voic\t0.2184\t0
+c: vom\t0.3182\t0
+c: vomi\t0.3182\t0
+c: voy\t0\t0.4441
+c: voy \t0\t0.4441
+c: w\t-1.2408\t1.6686
+c: wa\t-1.2418\t0.2896
+c: wai\t-0.2227\t-0.4561
+c: wait\t-0.2227\t-0.4561
+c: wak\t0.3725\t0.2290
+c: wake\t0.3546\t0
+c: wall\t0\t0.3267
+c: wan\t-0.8049\t0.5402
+c: want\t-0.8049\t0.5402
+c: was\t-0.2743\t-0.2518
+c: was \t-0.2152\t-0.4268
+c: wast\t0\t0.2499
+c: wat\t0.2462\t-0.3876
+c: watc\t0\t-0.2218
+c: way\t-0.3457\t0.9239
+c: way \t-0.3065\t0.7562
+c: we\t-0.4274\t-1.6926
+c: we \t-0.2112\t-0.7539
+c: wea\t0\t-0.2912
+c: weak\t0.2017\t0
+c: wee\t-0.2966\t-0.2526
+c: week\t-0.2966\t-0.2526
+c: wel\t-0.2415\t0
+c: well\t-0.2322\t0
+c: wen\t0.3088\t0
+c: went\t0.3088\t0
+c: wh\t0.4743\t0.4164
+c: wha\t0\t0.4111
+c: what\t0\t0.4111
+c: whe\t0.3141\t0
+c: who\t0.6127\t0
+c: who \t0.2162\t0.2033
+c: whol\t0.3965\t0
+c: why\t-0.2093\t0
+c: why \t-0.2093\t0
+c: wi\t-0.6357\t0.6606
+c: wil\t-0.3686\t0.4310
+c: will\t-0.3649\t0.4350
+c: wis\t0\t0.5187
+c: wish\t0\t0.5337
+c: wit\t-0.4026\t0
+c: with\t-0.4026\t0
+c: wo\t0.8756\t1.0013
+c: won\t0.3492\t0.4483
+c: won \t0\t0.2866
+c: wont\t0.4380\t0
+c: wor\t0.7208\t-0.4316
+c: word\t0.5917\t-0.3044
+c: wore\t0\t-0.2408
+c: work\t-0.2531\t-0.4078
+c: worl\t0\t0.3152
+c: wors\t0.6591\t0
+c: wort\t0\t0.2594
+c: wou\t0\t0.7756
+c: woul\t-0.3936\t0.8341
+c: woun\t0.2988\t0
+c: wr\t-0.2219\t0.6204
+c: wri\t0\t0.5208
+c: wris\t0\t0.4024
+c: wron\t0\t-0.2188
+c: wrot\t0\t0.3256
+c: y\t-0.7485\t0
+c: y \t0.4950\t0
+c: ya\t-0.4649\t0.6080
+c: ya \t-0.4297\t0.6698
+c: ye\t-0.2225\t0
+c: yea\t-0.2011\t0
+c: yo\t-0.6983\t-0.2179
+c: you\t-0.6842\t-0.2153
+c: you \t-0.4911\t-0.2121
+c: your\t-0.2188\t0
+c:1 \t0.4941\t0
+c:11\t0.5072\t0
+c:11 \t0.5112\t0
+c:5 \t0\t-0.3081
+c:91\t0.5112\t0
+c:911\t0.5112\t0
+c:911 \t0.5112\t0
+c:a \t0\t0.6565
+c:ab\t0\t0.2089
+c:aba\t-0.2604\t0.2316
+c:abio\t0.2068\t0
+c:abios\t0.2068\t0
+c:abla\t0.2374\t0
+c:ablar\t0.2374\t0
+c:able\t-0.2102\t0
+c:abo\t-0.5428\t0.3958
+c:abou\t-0.5428\t0.3958
+c:about\t-0.5428\t0.3958
+c:aby\t0.2639\t-0.2203
+c:aby \t0.2639\t-0.2203
+c:ac\t0.8742\t-1.1646
+c:acat\t0\t-0.2007
+c:acati\t0\t-0.2007
+c:acc\t0\t-0.2233
+c:acci\t0\t-0.2299
+c:accid\t0\t-0.2299
+c:ace \t0.4396\t-0.3512
+c:acer\t0\t0.2801
+c:acer \t0\t0.2445
+c:ach\t0.3367\t-0.6102
+c:ache\t0\t-0.5904
+c:ache \t0.2759\t-0.5580
+c:ack\t0.2705\t-0.2305
+c:ack \t0\t-0.3118
+c:acks\t0\t0.2925
+c:acks \t0\t0.2925
+c:act\t0.2354\t0
+c:acti\t0.3379\t0
+c:ad\t0.3803\t0.8107
+c:ad \t0.8013\t0
+c:ada\t0\t-0.5031
+c:adac\t0\t-0.5635
+c:adach\t0\t-0.5635
+c:ade\t-0.3381\t0.5680
+c:ade \t0\t0.3551
+c:ado\t0.3964\t0
+c:ady\t-0.3579\t0.4497
+c:ady \t-0.3579\t0.4497
+c:af\t0\t-0.5170
+c:afe\t0\t-0.2830
+c:affa\t0\t0.2690
+c:affai\t0\t0.2690
+c:affi\t0\t-0.2120
+c:affic\t0\t-0.2120
+c:aft\t0.3122\t-0.2892
+c:afte\t0.3252\t-0.3453
+c:after\t0.3252\t-0.3453
+c:ag\t-0.4851\t0.9077
+c:aga\t-0.3613\t0.2628
+c:agai\t-0.3613\t0.2628
+c:again\t-0.3613\t0.2628
+c:age\t-0.2951\t0.4521
+c:age \t0\t0.5845
+c:ah\t0.2933\t-0.3289
+c:aho\t0.4183\t-0.2547
+c:ahog\t0.4610\t-0.2205
+c:ahoga\t0.2807\t0
+c:ai\t0.7127\t-1.4249
+c:aid\t-0.3287\t0
+c:aid \t-0.4807\t0
+c:ail\t0\t0.2895
+c:ain\t0.3696\t-0.6256
+c:ain \t-0.4601\t0
+c:ainl\t0\t0.2350
+c:ainle\t0\t0.2350
+c:aint\t0.8195\t-0.5990
+c:aint \t0.2271\t-0.2191
+c:ainte\t0.4174\t-0.2704
+c:air\t0.9719\t-0.3606
+c:air \t0.6412\t-0.3603
+c:aire\t0.2320\t0
+c:aire \t0.2320\t0
+c:ait\t-0.2227\t-0.4561
+c:aiti\t0\t-0.3428
+c:aitin\t0\t-0.3428
+c:ak\t0.7221\t-0.2069
+c:ake\t0\t0.2455
+c:aki\t0.4129\t-0.2109
+c:akin\t0.4129\t-0.2109
+c:aking\t0.4129\t-0.2109
+c:al\t0\t1.3397
+c:al \t-0.3466\t0.8267
+c:ali\t0\t0.7155
+c:aliv\t-0.2070\t0.6186
+c:alive\t0\t0.5217
+c:alk\t0\t-0.3627
+c:alk \t0\t-0.4605
+c:all\t0.4024\t0.2275
+c:all \t-0.3913\t0.3956
+c:alle\t0\t-0.3068
+c:aller\t0\t-0.3468
+c:allo\t0.4871\t0
+c:allow\t0.4677\t0
+c:alm\t0\t0.2127
+c:alta\t0.2188\t0
+c:alta \t0.2188\t0
+c:alw\t0\t-0.2541
+c:alwa\t0\t-0.2541
+c:alway\t0\t-0.2541
+c:am\t0\t-0.3386
+c:ama\t0\t-0.2227
+c:ame\t0\t-0.2353
+c:amil\t0\t0.3892
+c:amily\t0\t0.3253
+c:amin\t0.2366\t-0.4850
+c:amine\t0\t-0.2362
+c:amo\t0\t0.4069
+c:amou\t0\t0.3384
+c:amoun\t0\t0.3384
+c:an\t0.7844\t-0.3313
+c:ana\t0\t0.2229
+c:anap\t0.2380\t0
+c:anaph\t0.2380\t0
+c:anc\t-0.2211\t-0.3853
+c:ance\t-0.2211\t-0.3853
+c:ance \t0\t-0.2809
+c:and\t1.2282\t-0.2164
+c:and \t0.8949\t0.4294
+c:andi\t-0.2627\t0.2845
+c:andin\t-0.2627\t0.2845
+c:ando\t0.7133\t0
+c:ando \t0.7346\t0
+c:ane\t0\t0.3415
+c:anen\t0\t0.3817
+c:anent\t0\t0.3817
+c:ang\t0\t-0.2090
+c:ange\t0\t-0.3069
+c:anged\t0\t-0.2574
+c:angr\t0.4623\t0
+c:angre\t0.3493\t0
+c:ank\t0\t-0.4345
+c:anks\t0\t-0.2848
+c:anks \t0\t-0.2848
+c:ann\t0\t0.2854
+c:anni\t0\t0.3008
+c:annin\t0\t0.3239
+c:ano \t0\t0.2359
+c:ans\t0\t0.2089
+c:ant\t0.4010\t0.2275
+c:ant \t0.5898\t0
+c:ants\t0\t0.2151
+c:ants \t0\t0.2151
+c:any\t0.2196\t0
+c:any \t0.4540\t-0.5126
+c:anym\t-0.3686\t0.5523
+c:anymo\t-0.3686\t0.5523
+c:ap\t-0.2345\t-0.6919
+c:ap \t0\t-0.2179
+c:ape\t0\t-0.2587
+c:aper\t0\t-0.2832
+c:aph\t0.2380\t0
+c:aphy\t0.2380\t0
+c:aphyl\t0.2380\t0
+c:apo\t0\t0.2808
+c:apol\t0\t0.2228
+c:apolo\t0\t0.2228
+c:app\t-0.5510\t0
+c:app \t0\t-0.2096
+c:appi\t0\t0.3022
+c:appin\t0\t0.2802
+c:aps\t0.7097\t0
+c:apse\t0.6964\t0
+c:apsed\t0.5153\t0
+c:ar\t0.3330\t0.5806
+c:ar \t0\t0.7764
+c:ara\t0\t0.7919
+c:ara \t0\t0.2387
+c:arag\t0\t0.4426
+c:arage\t0\t0.4426
+c:are\t0.2103\t0.3278
+c:are \t-0.3874\t0.3310
+c:arel\t0.4475\t-0.2103
+c:arely\t0.4475\t-0.2103
+c:aren\t0.2709\t-0.2038
+c:arent\t0.2709\t-0.2038
+c:ari\t0\t0.2236
+c:arke\t0\t0.2476
+c:arked\t0\t0.2476
+c:arki\t0\t-0.2691
+c:arkin\t0\t-0.2691
+c:arl\t0\t-0.4362
+c:arli\t0\t-0.2183
+c:arlie\t0\t-0.2183
+c:arly\t0\t-0.2335
+c:arly \t0\t-0.2335
+c:arm\t0\t0.4250
+c:arm \t0.4318\t0
+c:arme\t0\t0.2740
+c:arme \t0\t0.2740
+c:arms\t0\t0.3348
+c:arms \t0\t0.3348
+c:arou\t-0.2626\t0.2230
+c:aroun\t-0.2626\t0.2230
+c:ars \t-0.2154\t0
+c:arse\t0.2673\t0
+c:arse \t0.2673\t0
+c:art\t0.8407\t-0.6277
+c:art \t0.4965\t-0.5639
+c:artn\t0\t0.2185
+c:artne\t0\t0.2185
+c:arto\t0.2770\t0
+c:arto \t0.2770\t0
+c:as\t-0.4128\t0.7189
+c:as \t-0.8373\t0.7616
+c:aso\t0\t0.5591
+c:ason\t0\t0.5591
+c:ason \t0\t0.4469
+c:asp\t0.4325\t0
+c:aspi\t0.3636\t0
+c:aspin\t0.3636\t0
+c:ass\t0.6242\t-0.6014
+c:ass \t0.3157\t-0.3504
+c:asse\t0\t-0.3176
+c:assed\t0.2359\t-0.2874
+c:ast\t-0.3846\t0.3013
+c:aste\t0\t0.2567
+c:aste \t0\t0.2499
+c:asti\t-0.2985\t0.2636
+c:astil\t-0.2344\t0.3870
+c:at\t0.3830\t-1.6339
+c:at \t0\t-0.3438
+c:ata\t-0.2383\t0.5800
+c:atal\t0\t0.2090
+c:atal \t0\t0.2090
+c:atar\t0\t0.3711
+c:atar \t0\t0.2597
+c:ate\t-0.4608\t-0.8314
+c:ate \t-0.2755\t-0.8181
+c:aten\t0\t0.3464
+c:ateni\t0\t0.2675
+c:ater\t0\t-0.3309
+c:ater \t0\t-0.2767
+c:ath\t0.9417\t0
+c:ath \t0.3834\t0.4149
+c:athi\t0.4170\t-0.5031
+c:athin\t0.4170\t-0.5031
+c:ati\t0\t-0.3253
+c:atio\t-0.2216\t-0.3918
+c:ation\t-0.2216\t-0.3918
+c:atm\t0\t-0.3463
+c:atme\t0\t-0.3463
+c:atmen\t0\t-0.3463
+c:att\t0.4101\t0
+c:atta\t0.3207\t0
+c:attac\t0.3207\t0
+c:au\t0\t-0.4003
+c:aus\t-0.2068\t0
+c:av\t0.2871\t-0.6243
+c:ave\t-0.2932\t0
+c:ave \t-0.2366\t0
+c:avel\t0\t-0.2601
+c:avi\t0.6421\t-0.3195
+c:avil\t0.2212\t0
+c:avily\t0.2212\t0
+c:avin\t0.4250\t0
+c:aving\t0.4250\t0
+c:aw \t0.2919\t0
+c:away\t-0.2333\t0
+c:away \t-0.2333\t0
+c:ay\t-0.8109\t-0.5477
+c:ay \t-0.9446\t-0.2925
+c:aya\t0.2115\t0
+c:ayar\t0.2185\t0
+c:ayars\t0.2120\t0
+c:aye\t0.2082\t-0.2174
+c:ayi\t-0.4965\t0
+c:ayin\t-0.4965\t0
+c:aying\t-0.4965\t0
+c:ayo\t0.3001\t-0.2239
+c:ayo \t0.3001\t-0.2239
+c:az\t0\t0.3829
+c:azo\t0\t0.4955
+c:azo \t0.2774\t0
+c:azor\t0\t0.5266
+c:azor \t0\t0.5266
+c:b \t0.2336\t0.2628
+c:bab\t0.2327\t0
+c:baby\t0.2639\t-0.2203
+c:baby \t0.2639\t-0.2203
+c:bac\t-0.3467\t0
+c:back\t-0.3467\t0
+c:back \t-0.3467\t0
+c:bad\t0.2569\t0.2334
+c:bad \t0.2129\t0.2308
+c:bar\t0.4133\t0
+c:bare\t0.4475\t-0.2103
+c:barel\t0.4475\t-0.2103
+c:bat\t0.2836\t0.2088
+c:bath\t0\t0.2816
+c:be\t-1.1501\t0
+c:be \t-0.7653\t0.6289
+c:bee\t0\t0.5597
+c:been\t0\t0.5778
+c:been \t0\t0.5778
+c:bef\t0\t-0.2220
+c:befo\t0\t-0.2220
+c:befor\t0\t-0.2220
+c:bei\t0\t0.4033
+c:bein\t0\t0.4033
+c:being\t0\t0.4033
+c:ber\t0\t-0.6025
+c:ber \t0\t-0.4261
+c:bet\t-0.3310\t0
+c:bett\t-0.3889\t0
+c:bette\t-0.3889\t0
+c:bi\t-0.3213\t-0.9998
+c:bie\t0\t-0.2729
+c:bien\t0\t-0.2729
+c:bien \t0\t-0.2729
+c:bil\t0\t-0.2262
+c:bill\t0\t-0.2262
+c:bio\t0.3109\t-0.2056
+c:bios\t0.2068\t0
+c:bios \t0.2068\t0
+c:bit\t-0.5342\t-0.3741
+c:bit \t-0.5126\t-0.4231
+c:bl\t2.3462\t-0.8301
+c:bla\t0.7049\t0
+c:blac\t0.5960\t-0.2554
+c:black\t0.5960\t-0.2554
+c:blad\t0\t0.3399
+c:blade\t0\t0.3434
+c:blar\t0.2374\t0
+c:blar \t0.2374\t0
+c:ble\t0.6166\t-0.2564
+c:ble \t0.2100\t0
+c:blee\t0.4021\t0
+c:bleed\t0.4021\t0
+c:blem\t-0.2062\t0
+c:blo\t0.6400\t-0.3302
+c:bloc\t0\t0.2507
+c:block\t0\t0.2507
+c:bloo\t0.6763\t-0.5729
+c:blood\t0.6763\t-0.5729
+c:blu\t0.3851\t-0.2950
+c:blue\t0.3462\t0
+c:blue \t0.3462\t0
+c:bo\t-0.4308\t0.6284
+c:bod\t0.3002\t0
+c:body\t0.3002\t0
+c:body \t0.3002\t0
+c:boo\t-0.2577\t-0.2078
+c:book\t-0.2415\t-0.2989
+c:booki\t0\t-0.3440
+c:bot\t0.2094\t0
+c:both\t0\t-0.2241
+c:bott\t0\t0.3525
+c:bottl\t0\t0.3525
+c:bou\t-0.6372\t0.7448
+c:bout\t-0.5617\t0.4779
+c:bout \t-0.5617\t0.4779
+c:bp\t0.4969\t0
+c:bp \t0.4969\t0
+c:br\t0.6597\t-0.8017
+c:bra\t0.2693\t0
+c:bre\t1.0870\t-1.0648
+c:brea\t1.0694\t-0.9994
+c:breat\t1.0873\t-0.9423
+c:bri\t0\t0.2020
+c:brid\t0\t0.5065
+c:bridg\t0\t0.5065
+c:brin\t0\t-0.2346
+c:bring\t0\t-0.2346
+c:bro\t-0.3428\t0
+c:bs\t0\t-0.2107
+c:bu\t0.3929\t0.6293
+c:bur\t0\t0.5807
+c:burd\t0\t0.3068
+c:burde\t0\t0.3068
+c:burn\t0\t0.3120
+c:by\t0\t0.9533
+c:by \t0.3933\t0
+c:bye\t-0.3998\t0.8006
+c:bye \t-0.3799\t0.6441
+c:c \t0\t-0.8990
+c:ca\t0.9281\t0
+c:ca \t0.2309\t0
+c:cab\t0\t0.2008
+c:cal\t0.2615\t-0.5072
+c:call\t0.3513\t-0.4616
+c:call \t0.3260\t-0.4600
+c:can\t0.4907\t-0.6807
+c:can \t-0.2723\t-0.5913
+c:cant\t1.0177\t0
+c:cant \t1.0177\t0
+c:car\t0\t0.6603
+c:cara\t0.2995\t-0.2023
+c:cara \t0.2995\t-0.2023
+c:care\t0\t0.5217
+c:care \t-0.2338\t0.3621
+c:cc\t0\t-0.2366
+c:cci\t0\t-0.2299
+c:ccid\t0\t-0.2299
+c:ccide\t0\t-0.2299
+c:ce\t0.7716\t0
+c:ce \t1.1136\t-0.5016
+c:cer\t-0.2752\t0.2253
+c:cer \t0\t0.2380
+c:ces\t0.2064\t0
+c:ces \t0.2354\t0
+c:ch\t1.6260\t-0.9367
+c:chan\t0\t-0.2012
+c:che\t1.2847\t-0.6899
+c:che \t0.2851\t-0.3179
+c:chec\t-0.2730\t0.2533
+c:check\t-0.2730\t0.2533
+c:chen\t0.2167\t0
+c:chen \t0.2167\t0
+c:ches\t1.2062\t-0.6412
+c:chest\t1.2383\t-0.6093
+c:cho\t0.5798\t-0.2101
+c:cho \t0.6584\t-0.3776
+c:choi\t0\t0.2523
+c:choic\t0\t0.2523
+c:ci\t-0.3513\t0.7753
+c:cid\t-0.2424\t1.0539
+c:cida\t0\t0.5609
+c:cidal\t-0.2490\t0.5739
+c:cide\t0\t0.4211
+c:cide \t-0.2109\t0.4319
+c:cided\t0\t0.2191
+c:ciden\t0\t-0.2299
+c:cio\t0.4499\t0
+c:ciou\t0.4499\t0
+c:cious\t0.4499\t0
+c:cit\t-0.2320\t-0.3447
+c:cita\t0\t-0.2212
+c:cita \t0\t-0.2808
+c:ck \t0.3471\t-0.3434
+c:cks\t0\t0.2925
+c:cks \t0\t0.2925
+c:cli\t0\t-0.2691
+c:clin\t0\t-0.3949
+c:clini\t0\t-0.3949
+c:close\t0\t0.2822
+c:closi\t0.2725\t0
+c:co\t0.2100\t-0.9017
+c:col\t0.4228\t-0.3182
+c:cold\t-0.2647\t-0.2282
+c:cold \t-0.2647\t-0.2282
+c:coll\t0.7657\t0
+c:colla\t0.8013\t-0.2345
+c:come\t-0.3278\t0.4023
+c:come \t-0.2661\t0.2517
+c:con\t0.6874\t-0.3602
+c:conf\t0.2213\t-0.2955
+c:confu\t0.2412\t0
+c:cons\t0.3600\t0
+c:consc\t0.4499\t0
+c:conv\t0.3992\t0
+c:convu\t0.3992\t0
+c:coo\t0\t-0.3704
+c:cook\t0\t-0.3704
+c:cook \t0\t-0.2077
+c:cor\t-0.3779\t0.4147
+c:cort\t-0.2873\t0.3805
+c:corto\t-0.2108\t0
+c:cou\t-0.4231\t-0.2124
+c:coul\t-0.2134\t-0.2197
+c:could\t-0.2134\t-0.2197
+c:coun\t-0.2372\t0.2592
+c:count\t0\t0.3646
+c:cr\t-0.3321\t-0.2298
+c:cri\t0\t-0.2621
+c:cru\t0.2099\t0
 c:crus\t0.2271\t0
 c:crush\t0.2271\t0
-c:ct\t0\t-0.2199
-c:cti\t0.3740\t-0.2228
-c:ctio\t0.2246\t-0.2412
-c:ction\t0.2246\t-0.2412
-c:cto\t0\t-0.2383
-c:ctor\t0\t-0.2383
-c:ctor \t0\t-0.2032
-c:ctu\t0\t0.2402
-c:cu\t-0.2840\t0.8711
-c:cut\t-0.3604\t0.6856
-c:cut \t0\t0.3187
-c:cutt\t0\t0.3997
-c:cutti\t0\t0.3997
-c:d \t1.1517\t0
-c:da\t-0.2761\t-0.6052
-c:da \t0\t0.4861
-c:dac\t0\t-0.5212
-c:dach\t0\t-0.5212
-c:dache\t0\t-0.5212
-c:dad\t0.3801\t0
-c:dad \t0.2590\t0
-c:dal\t-0.2451\t0.5774
-c:dal \t-0.2451\t0.5774
-c:day\t-0.4532\t-0.7680
-c:day \t-0.6854\t-0.6455
-c:days\t0.2225\t0
-c:days \t0.2225\t0
-c:db\t-0.3586\t0.7581
-c:dby\t-0.3586\t0.7581
-c:dbye\t-0.3586\t0.7581
-c:dbye \t-0.3387\t0.6024
-c:dd\t0.6938\t-0.4960
-c:dde\t0.7338\t-0.3317
-c:dden\t0.7593\t-0.3286
-c:dden \t0.2993\t0
-c:ddenl\t0.4599\t-0.2004
-c:de\t0.8667\t1.2544
-c:de \t0.9281\t0.3832
-c:dea\t-0.3365\t1.3675
-c:dead\t0\t0.8184
-c:dead \t0\t0.8184
-c:deat\t-0.2942\t0.7543
-c:death\t-0.2650\t0.7529
-c:dec\t0\t0.3377
-c:deci\t0\t0.4252
-c:decid\t0\t0.2060
-c:ded\t-0.2796\t0.2503
-c:ded \t0\t0.3246
-c:den\t0.6995\t-0.7453
-c:denl\t0.4599\t-0.2004
-c:denly\t0.4599\t-0.2004
-c:dent\t0\t-0.4166
-c:deo\t0\t-0.2140
-c:deo \t0\t-0.2140
-c:der \t0\t0.2585
-c:ders\t0\t-0.2797
-c:ders \t0\t-0.3040
-c:des\t0.4188\t0.3423
-c:des \t0\t0.2021
-c:desd\t0.3642\t0
-c:desde\t0.3642\t0
-c:desm\t0.6132\t-0.2556
-c:desma\t0.6132\t-0.2556
-c:desp\t0\t0.3225
-c:despe\t0\t0.5013
-c:despi\t0.2295\t0
-c:dg\t-0.2620\t0.7658
-c:dge\t-0.2620\t0.7658
-c:dge \t-0.2620\t0.7658
-c:di\t-0.3718\t1.0407
-c:dic\t-0.2356\t0.2171
-c:did\t-0.2161\t0.2317
-c:die\t-0.2554\t0.7601
-c:die \t0\t1.0959
-c:diet\t0\t-0.2154
-c:diet \t0\t-0.2154
-c:din\t0\t0.2056
-c:ding\t0\t0.2637
-c:ding \t0\t0.2637
-c:dl\t0.2110\t0
-c:do\t0.8009\t0.2352
-c:do \t0.9485\t0
-c:doc\t0\t-0.2675
-c:doct\t0\t-0.2383
-c:docto\t0\t-0.2383
-c:doe\t0.2183\t0
-c:does\t0.2183\t0
-c:does \t0\t-0.3881
-c:doesn\t0\t0.2908
-c:dog\t0\t0.2073
-c:dog \t0\t0.2073
-c:doi\t0\t-0.2053
-c:doin\t0\t-0.2053
-c:doing\t0\t-0.2053
-c:dol\t0.3454\t0
-c:dolo\t0.3530\t-0.2029
-c:dolor\t0.3530\t-0.2029
-c:don\t-0.5327\t0.5761
-c:done\t-0.2369\t0.3105
-c:done \t-0.2369\t0.3105
-c:dont\t-0.2780\t0.3006
-c:dont \t-0.2780\t0.3006
-c:dos\t0.3156\t0.2949
-c:dose\t0.4057\t0
-c:dose \t0\t0.3429
-c:dosed\t0.4172\t-0.2923
-c:dow\t0.2817\t0
-c:down \t0\t-0.2470
-c:dr\t-0.2407\t-0.7141
-c:dra\t0.3187\t0
-c:dran\t0.2020\t0
-c:drank\t0.2020\t0
-c:dre\t-0.2114\t0
-c:dri\t-0.3855\t-0.3589
-c:driv\t-0.3740\t-0.4484
-c:drive\t0\t-0.2952
-c:drivi\t-0.2257\t0
-c:dro\t0.3938\t-0.4191
-c:droo\t0.2849\t0
-c:droop\t0.2704\t0
-c:dry\t-0.2601\t0
-c:dry \t-0.2284\t0
-c:du\t0\t-0.4857
-c:due\t0\t-0.2230
-c:duel\t0\t-0.2230
-c:duele\t0\t-0.2071
-c:dy\t0\t1.0292
-c:dy \t0\t0.6356
-c:dyi\t0\t0.3317
-c:dyin\t0\t0.3317
-c:dying\t0\t0.3922
-c:e \t0.7688\t1.5405
-c:ea\t0.3835\t-0.2660
-c:eac\t0\t0.2774
-c:eace\t0\t0.3080
-c:eace \t0\t0.2275
-c:ead\t-0.2876\t0.2835
-c:ead \t0\t0.4816
-c:eada\t0\t-0.5212
-c:eadac\t0\t-0.5212
-c:eady\t-0.3530\t0.4878
-c:eady \t-0.3530\t0.4878
-c:eak\t0.2382\t-0.2881
-c:eal\t0.6829\t0
-c:eal \t0.3905\t-0.3042
-c:eall\t0.3458\t0
-c:eally\t0.3458\t0
-c:eam\t0\t-0.2372
-c:ean\t0\t0.3502
-c:ear\t-0.2183\t0
-c:ear \t-0.2236\t0.6074
-c:earl\t0\t-0.4421
-c:earli\t0\t-0.2196
-c:early\t0\t-0.2226
-c:ears\t-0.2088\t0
-c:ears \t-0.2088\t0
-c:eart\t0.5663\t0
-c:eart \t0.5444\t-0.2374
-c:eas\t-0.3837\t0.5868
-c:easo\t0\t0.5636
-c:eason\t0\t0.5636
-c:eat\t0.4141\t-0.7800
-c:eat \t-0.3533\t-0.3559
-c:eate\t0\t0.3458
-c:eaten\t0\t0.3458
-c:eath\t0.8169\t-0.3739
-c:eath \t0.4029\t0.3481
-c:eathi\t0.4241\t-0.5139
-c:eatm\t0\t-0.3456
-c:eatme\t0\t-0.3456
-c:eav\t0.2280\t0
-c:eavi\t0.2164\t0
-c:eavil\t0.2286\t0
-c:ec\t0.3625\t0
-c:ech\t0.8022\t-0.4128
-c:ech \t0.3058\t0
-c:echo\t0.4964\t-0.3105
-c:echo \t0.4964\t-0.3105
-c:eci\t0\t0.5150
-c:ecid\t0\t0.2060
-c:ecide\t0\t0.2060
-c:eck\t0\t0.2068
-c:ed\t0.4763\t-0.4216
-c:ed \t0.2425\t0
-c:eda\t0\t-0.2005
-c:ede\t0.3083\t0
-c:ede \t0.3267\t0
-c:edg\t0\t0.3240
-c:edge\t0\t0.3240
-c:edge \t0\t0.3240
-c:edi\t0.2776\t0
-c:edin\t0.4144\t-0.2627
-c:eding\t0.4144\t-0.2627
-c:eds\t-0.2443\t0
-c:eds \t-0.2443\t0
-c:edu\t0\t-0.2079
-c:ee\t-0.2093\t-0.8054
-c:ee \t-0.3218\t0
-c:eec\t0.3095\t0
-c:eech\t0.3095\t0
-c:eech \t0.3095\t0
-c:eed\t0.2628\t-0.4348
-c:eedi\t0.4144\t-0.2627
-c:eedin\t0.4144\t-0.2627
-c:eei\t0.3453\t-0.3146
-c:eein\t0.3453\t-0.3146
-c:eeing\t0.3453\t-0.3146
-c:eek\t-0.2781\t-0.2002
-c:eel\t0.2183\t0
-c:eels\t0.3134\t-0.2051
-c:eels \t0.3134\t-0.2051
-c:een\t-0.4086\t0.5633
-c:een \t-0.3473\t0.5668
-c:eep\t-0.2443\t0.2314
-c:eep \t-0.2855\t0.5053
-c:eepi\t0\t-0.2332
-c:eepin\t0\t-0.2332
-c:eet\t-0.2775\t0
-c:eet \t-0.2544\t0
-c:eez\t0.2765\t0
-c:eezi\t0.2285\t0
-c:eezin\t0.2285\t0
-c:ef\t-0.3610\t-0.5482
-c:efo\t-0.2583\t-0.2124
-c:efor\t-0.2583\t-0.2124
-c:efore\t-0.2583\t-0.2124
-c:eft\t0.2377\t0
-c:eft \t0.2519\t0
-c:egu\t0\t0.2671
-c:egui\t0\t0.2493
-c:eguir\t0\t0.2493
-c:ei\t1.4879\t-0.3835
-c:eing\t0.2201\t0
-c:eing \t0.2201\t0
-c:eiz\t1.0187\t-0.4205
-c:eizi\t0.3609\t0
-c:eizin\t0.3609\t0
-c:eizu\t0.6578\t-0.2578
-c:eizur\t0.6578\t-0.2578
-c:ej\t0\t0.3273
-c:ejo\t0\t0.3273
-c:ejor\t0\t0.2242
-c:ejor \t0\t0.2242
-c:ek\t-0.2781\t-0.2002
-c:el\t0.3274\t0.2741
-c:el \t0.4726\t0
-c:ele\t0\t-0.2715
-c:ele \t0\t-0.2071
-c:elf\t-0.8462\t1.5669
-c:elf \t-0.8462\t1.5669
-c:eli\t-0.2637\t0
-c:ell\t0.3120\t0
-c:elli\t0.2009\t0
-c:ellin\t0.2009\t0
-c:elp\t0\t-0.3543
-c:els\t0.4780\t-0.2999
-c:els \t0.4007\t-0.2330
-c:ely\t0.2397\t0
-c:ely \t0.2397\t0
-c:em\t-0.8338\t0.2437
-c:em \t0\t0.4451
-c:emb\t0\t-0.4038
-c:embe\t0\t-0.4038
-c:ember\t0\t-0.4038
-c:eme\t0\t-0.2633
-c:emp\t0\t0.2066
-c:ems\t-0.2006\t0
-c:ems \t-0.2006\t0
-c:en\t0.9418\t0.3396
-c:en \t0.6921\t0.9183
-c:ena\t0\t0.4039
-c:end\t-0.9351\t0.8475
-c:end \t-0.7371\t0.4988
-c:endi\t-0.3144\t0.4087
-c:endin\t-0.3144\t0.4087
-c:ene\t0.3483\t0
-c:ene \t0.2451\t0
-c:eng\t0.3732\t0
-c:engo\t0.2674\t0
-c:engo \t0.2674\t0
-c:eni\t0\t-0.2720
-c:enj\t0\t-0.2605
-c:enjo\t0\t-0.2605
-c:enjoy\t0\t-0.2605
-c:enl\t0.4599\t-0.2004
-c:enly\t0.4599\t-0.2004
-c:enly \t0.4599\t-0.2004
-c:eno\t0\t0.2081
-c:enou\t0\t0.2169
-c:enoug\t0\t0.2169
-c:ensa\t-0.2217\t0.2137
-c:ent\t0.3541\t-0.7735
-c:ent \t0.3106\t-0.7478
-c:entid\t0\t0.2162
-c:ento\t0.2926\t0
-c:ento \t0.2926\t0
-c:eo\t0.5493\t-0.3589
-c:eop\t0.2255\t-0.2005
-c:eopl\t0.2255\t-0.2005
-c:eople\t0.2255\t-0.2005
-c:ep\t-0.5797\t0
-c:ep \t-0.2931\t0.5484
-c:epi\t0\t-0.3190
-c:epin\t0\t-0.2332
-c:eping\t0\t-0.2332
-c:er\t0.5755\t0.3646
-c:er \t0\t-0.3342
-c:era\t-0.3798\t0.3310
-c:eral\t0\t0.2321
-c:eral \t0\t0.2321
-c:erd\t0.5961\t0
-c:erdo\t0.5459\t0
-c:erdos\t0.3646\t0
-c:ere\t0.4376\t0
-c:eres\t0.5720\t0
-c:eres \t0.5720\t0
-c:erg\t0\t-0.4282
-c:ergi\t0\t-0.2983
-c:ergic\t0.2348\t-0.2104
-c:erie\t0\t-0.2649
-c:eries\t0\t-0.3026
-c:ering\t0\t0.2334
-c:erl\t0.2502\t-0.2848
-c:erly\t0.2802\t0
-c:erly \t0.2802\t0
-c:erm\t-0.2192\t0.6571
-c:erma\t0\t0.4200
-c:erman\t0\t0.4200
-c:ero\t-0.3901\t0.7801
-c:ero \t-0.3561\t0.8263
-c:err\t0.4490\t-0.2991
-c:erra\t0.3088\t0
-c:ers\t0\t-0.4118
-c:ers \t0\t-0.5532
-c:erse\t0\t0.3565
-c:ersel\t0\t0.3565
-c:ert\t0\t0.2588
-c:erta\t0\t0.2382
-c:erta \t0.2023\t0
-c:ertar\t0\t0.2587
-c:erv\t0\t0.2701
-c:erve\t0\t0.2653
-c:erve \t0\t0.2246
-c:ery\t0\t0.2241
-c:ery \t0.3677\t0
-c:eryo\t0\t0.3734
-c:eryon\t0\t0.3734
-c:eryt\t0\t0.2219
-c:eryth\t0\t0.2219
-c:es\t1.7113\t-1.7306
-c:es \t0.4269\t-0.7749
-c:esc\t-0.2568\t0
-c:esd\t0.2623\t-0.2830
-c:esde\t0.3642\t0
-c:esde \t0.3642\t0
-c:ese\t-0.2383\t0
-c:ese \t0\t-0.2380
-c:esi\t0.2161\t0
-c:esio\t0.2524\t0
-c:esion\t0.2524\t0
-c:esm\t0.6132\t-0.2556
-c:esma\t0.6132\t-0.2556
-c:esmay\t0.6132\t-0.2556
-c:esn\t0\t0.2908
-c:esnt\t0\t0.2908
-c:esnt \t0\t0.2908
-c:esp\t1.0768\t-0.2257
-c:espe\t-0.2342\t0.6343
-c:esped\t0\t0.2426
-c:esper\t0\t0.3917
-c:espi\t0.6692\t-0.2872
-c:espie\t0.2295\t0
-c:espir\t0.4397\t0
-c:espo\t1.0352\t-0.4962
-c:espon\t0.8294\t-0.5170
-c:espos\t0.2195\t0
-c:essi\t0\t-0.4902
-c:essio\t-0.2324\t-0.4860
-c:est\t0.8222\t0
-c:est \t0.9511\t-0.2341
-c:esta\t0.4183\t0
-c:esta \t0.3589\t0
-c:estar\t0\t0.2278
-c:este \t0\t0.2601
-c:estl\t-0.2304\t0.2880
-c:estly\t-0.2304\t0.2880
-c:et\t-0.4707\t0
-c:et \t0\t-0.3560
-c:eta\t0.2073\t-0.2125
-c:etam\t0.2247\t0
-c:etami\t0.2483\t-0.2728
-c:etel\t0\t0.2100
-c:etely\t0\t0.2100
-c:eth\t0\t0.4716
-c:etha\t0\t0.3884
-c:ethal\t0\t0.4098
-c:ett\t-0.4467\t0
-c:ette\t-0.4722\t0.2232
-c:etter\t-0.4534\t0
-c:ev\t0.2521\t0.8334
-c:eve\t0.4520\t0.8681
-c:ever\t0.3993\t1.0875
-c:ever \t0.3096\t0.5922
-c:every\t0\t0.5463
-c:ew\t0\t-0.2884
-c:ew \t0\t-0.5514
-c:ewe\t0\t0.3678
-c:ewer\t0\t0.2907
-c:ex\t-0.4696\t0
-c:exi\t0\t0.5749
-c:exis\t0\t0.3331
-c:exist\t0\t0.3331
-c:exit\t0\t0.2417
-c:exit \t0\t0.2417
-c:ext\t-0.2381\t0
-c:ext \t0\t-0.3715
-c:exte\t0\t0.2119
-c:exted\t0\t0.2119
-c:eye\t0.2057\t0
-c:ez\t0.2999\t0
-c:ezi\t0.2285\t0
-c:ezin\t0.2285\t0
-c:ezing\t0.2285\t0
-c:f \t-1.0077\t2.2493
-c:fa\t1.7196\t-0.4722
-c:fac\t0.5782\t-0.3108
-c:face\t0.6196\t-0.2740
-c:face \t0.6708\t-0.3718
-c:fai\t0.8909\t-0.2015
-c:fain\t0.9316\t-0.6409
-c:faint\t0.9316\t-0.6409
-c:fair\t0\t0.2930
-c:fairs\t0\t0.2930
-c:fal\t0.2909\t0
-c:falt\t0.2015\t0
-c:falta\t0.2015\t0
-c:fam\t0\t0.3592
-c:fami\t0\t0.3592
-c:famil\t0\t0.3592
-c:far\t0.2849\t0
-c:fas\t0\t-0.2850
-c:fast\t0\t-0.2850
-c:fe\t0.3835\t-0.3077
-c:fe \t0\t0.9631
-c:fee\t0\t-0.4682
-c:feel\t0.2282\t0
-c:feels\t0.3134\t-0.2051
-c:fel\t0.2495\t-0.4075
-c:fell\t0.3556\t-0.2275
-c:fell \t0.3556\t-0.2275
-c:ff \t0\t0.2356
-c:ffa\t0\t0.2930
-c:ffai\t0\t0.2930
-c:ffair\t0\t0.2930
-c:ffe\t0\t-0.2377
-c:ffic \t0\t-0.2115
-c:fi\t-0.8318\t-0.4655
-c:fic \t0\t-0.2115
-c:fig\t0\t0.3989
-c:figh\t0\t0.3989
-c:fight\t0\t0.3989
-c:fill \t0\t-0.2184
-c:fin\t-0.8221\t-0.2159
-c:fine\t-0.7310\t-0.3065
-c:fine \t-0.7310\t-0.3065
-c:fit\t0.3656\t0
-c:fit \t0.2821\t0
-c:fl\t0.2693\t-0.4866
-c:flo\t0.6133\t-0.2471
-c:floo\t0.7163\t0
-c:floor\t0.7163\t0
-c:flu\t-0.2064\t0
-c:fo\t-0.2954\t0
-c:foo\t0\t-0.2956
-c:food\t0\t-0.2261
-c:food \t0\t-0.2261
-c:for\t-0.8726\t0
-c:for \t-0.2820\t0
-c:fore\t-0.3432\t0.2333
-c:fore \t-0.2583\t-0.2124
-c:forev\t0\t0.4456
-c:form\t0\t-0.4955
-c:form \t0\t-0.2627
-c:forms\t0\t-0.2877
-c:forw\t0\t0.3350
-c:forwa\t0\t0.3350
-c:fou\t0.2373\t0
-c:foun\t0.2433\t0
-c:found\t0.2433\t0
-c:fr\t-0.3846\t0
-c:fr \t0\t0.2266
-c:frid\t0\t-0.2143
-c:frie\t0\t0.3000
-c:frien\t0\t0.3000
-c:ft\t0.5365\t-0.2854
-c:ft \t0.3135\t0
-c:fte\t0.2173\t-0.3235
-c:fter\t0.2948\t-0.3190
-c:fter \t0.2974\t0
-c:fu\t0.2592\t0
-c:fune\t0\t0.2321
-c:funer\t0\t0.2321
-c:fus\t0.3749\t-0.2697
-c:fuse\t0.2318\t0
-c:fused\t0.2318\t0
-c:fut\t0\t0.2393
-c:futu\t0\t0.2393
-c:futur\t0\t0.2393
-c:g \t0.9778\t0.2821
-c:ga\t0\t0.2358
-c:ga \t0\t0.2043
-c:gai\t-0.3528\t0.2936
-c:gain\t-0.3528\t0.2936
-c:gain \t-0.3397\t0.2763
-c:gan\t0.4021\t0
-c:gand\t0.2831\t0
-c:gando\t0.2831\t0
-c:gar \t0\t-0.2423
-c:gara\t0\t0.4616
-c:garag\t0\t0.4616
-c:gas\t0.4316\t0
-c:gasp\t0.4316\t0
-c:gaspi\t0.3640\t0
-c:gav\t0\t-0.2051
-c:gave\t0\t-0.2051
-c:gave \t0\t-0.2051
-c:ge\t-0.6520\t0.7749
-c:ge \t-0.3238\t1.2291
-c:ged\t0\t-0.2370
-c:ged \t0\t-0.2370
-c:ger\t-0.3077\t0
-c:ger \t0\t0.2920
-c:get\t0.3972\t-0.2321
-c:get \t0.3277\t-0.2876
-c:gg\t0.3430\t0
-c:gh\t0\t0.8583
-c:gh \t0.2957\t0
-c:ght\t-0.2184\t0.9229
-c:ght \t0\t0.6872
-c:ghts\t-0.2051\t0.2005
-c:gi\t-0.3466\t0.2147
-c:gic\t0.2348\t-0.2104
-c:gic \t0.2348\t-0.2104
-c:giv\t-0.2494\t0.3355
-c:gla\t0\t-0.2100
-c:gle\t0\t0.2122
-c:gli\t0.2826\t0
-c:glin\t0.2826\t0
-c:gling\t0.2826\t0
-c:go\t0\t1.3673
-c:go \t0.3961\t0.7315
-c:god\t0\t0.2506
-c:god \t0\t0.2506
-c:goo\t-0.5837\t0.7695
-c:good\t-0.5569\t0.5226
-c:good \t0\t-0.2356
-c:goodb\t-0.3586\t0.7581
-c:goog\t0\t0.2469
-c:googl\t0\t0.2469
-c:gr\t0.3386\t-0.8295
-c:gra\t0.2282\t-0.5386
-c:gran\t0.3383\t-0.3028
-c:grand\t0.3383\t-0.3028
-c:gre\t0.3334\t-0.3345
-c:gre \t0.3540\t0
-c:gu\t0.5177\t0.4320
-c:gue\t0.3923\t-0.2086
-c:gue \t0.3923\t-0.2086
-c:gui\t0\t0.2702
-c:guir\t0\t0.2493
-c:guir \t0\t0.2493
-c:gun\t0\t0.4050
-c:gun \t0\t0.4736
-c:gus\t0.2520\t0
-c:gush\t0.2520\t0
-c:gushi\t0.2520\t0
-c:gy\t-0.2008\t-0.3004
-c:h \t0\t0.7739
-c:ha\t0.4932\t-0.7260
-c:hab\t0.2326\t0
-c:habl\t0.2326\t0
-c:habla\t0.2326\t0
-c:had\t0.5848\t-0.4906
-c:had \t0.4111\t-0.4581
-c:hal\t0.2299\t0
-c:hal \t0\t0.4098
-c:han\t-0.6136\t0
-c:han \t0\t0.2237
-c:hand\t0\t0.3214
-c:hand \t0\t0.2374
-c:hang\t-0.2674\t0
-c:hank\t-0.2347\t-0.3434
-c:hanks\t0\t-0.2742
-c:hard\t0\t-0.2358
-c:hard \t0\t-0.2137
-c:harm\t-0.2008\t0
-c:has\t-0.3729\t0.4417
-c:has \t-0.3788\t0.5058
-c:hav\t0.5169\t0
-c:have\t0\t0.3206
-c:have \t0\t0.2852
-c:havi\t0.6488\t-0.4392
-c:havin\t0.6488\t-0.4392
-c:he\t1.0457\t-0.4413
-c:he \t-0.6735\t-0.3390
-c:hea\t1.0390\t-0.8037
-c:head\t0.3068\t-0.8163
-c:head \t0.3193\t-0.2079
-c:heada\t0\t-0.5212
-c:hear\t0.6504\t0
-c:hear \t0\t0.4213
-c:heart\t0.5668\t-0.2549
-c:heat\t0\t-0.2232
-c:heav\t0.2716\t0
-c:heavi\t0.2286\t0
-c:hec\t-0.2748\t0.2764
-c:heck\t-0.2748\t0.2764
-c:hed\t-0.3299\t0
-c:hed \t-0.2041\t0
-c:heez\t0.2006\t0
-c:help\t0\t-0.3543
-c:hem\t0\t0.4578
-c:hem \t0\t0.4578
-c:hen\t0.2552\t0.3653
-c:hen \t0.2552\t0.3653
-c:her\t0.3419\t0.4511
-c:her \t0.2357\t0
-c:here\t0.5550\t0.2352
-c:heres\t0.5720\t0
-c:hers\t0\t0.3461
-c:herse\t0\t0.3565
-c:hes\t1.8108\t-0.8901
-c:hes \t0.6331\t0
-c:hest\t1.2516\t-0.6207
-c:hest \t1.3638\t-0.6129
-c:hey\t0\t0.2547
-c:hi\t0.5851\t0.9453
-c:hi \t0\t0.2283
-c:him\t0\t0.4170
-c:hims\t0\t0.4565
-c:himse\t0\t0.4565
-c:hin\t0.9409\t0.4118
-c:hinc\t0.2290\t0
-c:hinch\t0.2290\t0
-c:hing\t0.5568\t0
-c:hing \t0.4587\t-0.2285
-c:hink\t0\t0.4891
-c:hink \t0.5576\t0
-c:hinki\t-0.4177\t0.5235
-c:his\t-0.5581\t0.4211
-c:his \t-0.4624\t0.6019
-c:hit\t0.2599\t0
-c:hit \t0.2567\t0
-c:ho\t0.4933\t0.2537
-c:ho \t0.7715\t0
-c:hoard\t0\t0.2003
-c:hog\t0.4560\t0
-c:hoga\t0.2831\t0
-c:hogan\t0.2831\t0
-c:hoi\t0\t0.2520
-c:hoic\t0\t0.2520
-c:hoice\t0\t0.2520
-c:hol\t0.3789\t-0.3196
-c:hole\t0.4172\t0
-c:hole \t0.4172\t0
-c:hom\t0\t-0.4370
-c:home\t0\t-0.3425
-c:home \t0\t-0.3425
-c:hon\t-0.5223\t0
-c:hone\t-0.5223\t0
-c:hone \t-0.2301\t0
-c:hones\t-0.2923\t0.2804
-c:hop\t-0.3155\t0.5385
-c:hope\t-0.3022\t0.4555
-c:hope \t0\t0.4905
-c:hor\t0\t-0.2183
-c:hou\t0\t0.2357
-c:houg\t0\t0.2397
-c:hough\t0\t0.2397
-c:hour \t0\t0.2030
-c:how\t-0.2272\t0.3628
-c:how \t-0.2966\t0.4116
-c:hr\t0.9829\t0
-c:hre\t0\t0.2689
-c:hrea\t0\t0.3098
-c:hreat\t0\t0.3098
-c:hro\t1.1227\t-0.3058
-c:hroa\t0.4718\t-0.2561
-c:hroat\t0.4718\t-0.2561
-c:hrou\t0.3289\t0
-c:hroug\t0.3289\t0
-c:ht\t-0.2466\t1.0835
-c:ht \t0\t0.6872
-c:hts\t-0.2051\t0.2005
-c:hu\t0\t-0.2733
-c:hug\t0.2185\t0
-c:huge\t0.2185\t0
-c:huge \t0.2185\t0
-c:hurt \t0\t0.2314
-c:hy\t0\t-0.2581
-c:hyl\t0.2366\t0
-c:hyla\t0.2366\t0
-c:i \t0\t0.6136
-c:ia\t0\t0.2250
-c:ic\t-0.2492\t0.2496
-c:ic \t0\t-0.8058
-c:ice\t0.5390\t0.2838
-c:ice \t0.3529\t0.2625
-c:ici\t-0.6405\t1.2702
-c:icid\t-0.5022\t1.1375
-c:icida\t-0.2731\t0.6363
-c:icide\t0\t0.4229
-c:ick\t0\t-0.3877
-c:ick \t0\t-0.2785
-c:id\t-0.5205\t1.1699
-c:id \t-0.4415\t-0.4442
-c:ida\t0\t0.6132
-c:ida \t0.2527\t0.2490
-c:idal\t-0.2451\t0.5774
-c:idal \t-0.2451\t0.5774
-c:iday\t0\t-0.2721
-c:ide\t0.4130\t0
-c:ide \t0.3294\t0.2710
-c:iden\t0\t-0.2248
-c:ident\t0\t-0.2248
-c:ideo\t0\t-0.2140
-c:ideo \t0\t-0.2140
-c:idg\t0\t0.4418
-c:idge\t0\t0.4418
-c:idge \t0\t0.4418
-c:ids\t0\t0.2697
-c:ids \t0\t0.2697
-c:ie\t-0.5815\t1.4081
-c:ie \t-0.2036\t0.8843
-c:ied\t-0.2849\t0.3397
-c:ied \t-0.2849\t0.3397
-c:ien\t0.4106\t0.4152
-c:iend\t0\t0.3312
-c:iend \t0\t0.2568
-c:iene\t0.2451\t0
-c:iene \t0.2451\t0
-c:ient\t0.2455\t0
-c:iento\t0.2926\t0
-c:ier\t0\t0.4451
-c:ierd\t0.2107\t0
-c:ierdo\t0.2107\t0
-c:iero\t-0.2760\t0.6081
-c:iero \t-0.2760\t0.6081
-c:iert\t0.2295\t0
-c:ierta\t0.2295\t0
-c:ies\t0\t-0.3063
-c:ies \t0\t-0.3570
-c:iet\t0\t-0.2732
-c:iet \t0\t-0.2732
-c:if\t0\t0.9121
-c:ife\t0\t1.0230
-c:ife \t0\t1.0751
-c:iff\t0.2619\t0
-c:ig\t0.2202\t0.5555
-c:igh\t0\t0.6679
-c:ight\t0\t0.7084
-c:ight \t0\t0.5620
-c:ik\t0.3820\t0
-c:ike\t0.3836\t0
-c:ike \t0.3836\t0
-c:il\t-0.8661\t1.0219
-c:ild\t-0.2012\t0
-c:ile\t0.3470\t0
-c:ilet\t0.3186\t0
-c:ilet \t0.3186\t0
-c:ill\t-1.0522\t0.5298
-c:ill \t-0.2607\t-0.2365
-c:illa\t-0.2122\t0.3411
-c:illas\t0\t0.4034
-c:illi\t-0.2657\t-0.4472
-c:illin\t-0.2657\t-0.4472
-c:ills\t0\t0.5459
-c:ills \t0\t0.5459
-c:ily\t0\t0.2040
-c:ily \t0\t0.2040
-c:im\t-0.3153\t0.3032
-c:ime\t0\t-0.2354
-c:ims\t0\t0.4565
-c:imse\t0\t0.4565
-c:imsel\t0\t0.4565
-c:in\t0.8589\t-0.5952
-c:in \t-0.9693\t0.4441
-c:ina\t0.2739\t0
-c:ina \t0.3759\t0
-c:inc\t0.4900\t-0.3013
-c:ince\t0.3064\t-0.2670
-c:ince \t0.3064\t-0.2670
-c:incha\t0.2290\t0
-c:ind\t-0.2650\t0.7342
-c:ind \t0\t0.5746
-c:indo\t0\t0.2130
-c:indo \t0\t0.2130
-c:ine\t-0.7704\t-0.3893
-c:ine \t-0.6238\t-0.4580
-c:ined\t0\t0.2251
-c:ined \t0\t0.2251
-c:ines\t0\t-0.2017
-c:inf\t0.3345\t0
-c:ing\t0.7270\t0.3922
-c:ing \t0.7674\t0.4358
-c:inge\t0\t-0.2191
-c:inger\t0\t-0.2191
-c:ini\t0\t-0.3451
-c:inic\t0\t-0.3934
-c:inic \t0\t-0.2754
-c:ink\t0\t0.4896
-c:ink \t0.5566\t0
-c:inki\t-0.3853\t0.6387
-c:inkin\t-0.3853\t0.6387
-c:inl\t0\t0.2411
-c:inle\t0\t0.2411
-c:inles\t0\t0.2411
-c:ins\t-0.3043\t-0.3454
-c:insul\t0\t0.2168
-c:insur\t0\t-0.2882
-c:int\t0.5104\t0.2601
-c:int \t0\t0.5280
-c:inte\t0.3466\t-0.3952
-c:inted\t0.4906\t0
-c:inter\t0\t-0.2222
-c:intm\t0\t-0.2245
-c:intme\t0\t-0.2245
-c:into\t0\t0.4510
-c:into \t0\t0.4510
-c:inu\t0.2561\t0
-c:inut\t0.2923\t0
-c:inute\t0.2923\t0
-c:io\t0.6270\t-1.8415
-c:ion\t0.2102\t-1.2028
-c:ion \t0.2687\t-0.8549
-c:ions\t0\t-0.3043
-c:ions \t0\t-0.3043
-c:iou\t0.3529\t-0.3904
-c:ious\t0.3529\t-0.3904
-c:ious \t0.2396\t-0.2512
-c:ip\t0.3641\t-0.9499
-c:ip \t0\t-0.4100
-c:ips\t0.6065\t-0.3513
-c:ips \t0.6065\t-0.3513
-c:ir\t0.7357\t0.5507
-c:ir \t0.3780\t0.4661
-c:ira\t0.5331\t0
-c:irar\t0.4178\t0
-c:irar \t0.4256\t0
-c:ire\t0\t-0.2278
-c:ire \t0.2573\t0
-c:ired\t-0.3820\t-0.2186
-c:ired \t-0.3820\t-0.2186
-c:irl\t0\t0.2464
-c:is\t-0.5986\t0.7863
-c:is \t0\t0.2584
-c:ise\t-0.5149\t-0.2877
-c:ise \t-0.2893\t-0.3028
-c:ish\t0\t0.5398
-c:ish \t0\t0.5814
-c:isn\t0.3064\t-0.2403
-c:isnt\t0.3064\t-0.2403
-c:isnt \t0.3064\t-0.2403
-c:ist\t-0.5333\t0.3139
-c:ist \t-0.2289\t-0.2796
-c:isti\t0\t0.2038
-c:istin\t0\t0.2038
-c:ists\t0\t0.4068
-c:ists \t0\t0.4068
-c:it\t-0.5091\t-0.6739
-c:it \t-0.5017\t0.2873
-c:ita\t0\t-0.2558
-c:ita \t0\t-0.2704
-c:itc\t0.3667\t0
-c:itch\t0.3667\t0
-c:itche\t0.2216\t0
-c:ite\t0\t-0.2161
-c:ite \t0.2225\t0
-c:ith\t-0.4321\t0
-c:ith \t-0.3436\t0
-c:iti\t0\t-0.4356
-c:itin\t0\t-0.4208
-c:iting\t0\t-0.4208
-c:its\t0.4963\t0
-c:its \t0.4963\t0
-c:itt\t-0.2921\t0
-c:ittl\t-0.3448\t-0.2450
-c:ittle\t-0.3448\t-0.2450
-c:iv\t-1.2834\t1.7681
-c:iv \t0\t-0.2304
-c:ive\t-0.5028\t1.0969
-c:ive \t-0.5969\t1.2210
-c:ivi\t-0.8157\t1.0242
-c:ivin\t-0.6747\t0.5913
-c:iving\t-0.6747\t0.5913
-c:ivir\t0\t0.2503
-c:ivir \t0\t0.2503
-c:iz\t1.3906\t-0.9762
-c:ize\t0\t-0.2799
-c:izi\t0.3424\t0
-c:izin\t0.3424\t0
-c:izing\t0.3424\t0
-c:izq\t0.2107\t0
-c:izqu\t0.2107\t0
-c:izqui\t0.2107\t0
-c:izu\t0.6578\t-0.2578
-c:izur\t0.6578\t-0.2578
-c:izure\t0.6578\t-0.2578
-c:izz\t0\t-0.2208
-c:ja\t0.2871\t0
-c:jaw\t0.2386\t0
-c:jaw \t0.2386\t0
-c:jo\t-0.3754\t0
-c:jor\t0\t0.2242
-c:jor \t0\t0.2242
-c:joy\t0\t-0.2605
-c:joy \t0\t-0.2605
-c:ju\t-0.3553\t0.8536
-c:jum\t0\t0.4467
-c:jump\t-0.2070\t0.4754
-c:jump \t0\t0.2718
-c:jumpi\t0\t0.2483
-c:jus\t-0.2861\t0.5041
-c:just\t-0.2861\t0.5041
-c:just \t-0.2861\t0.5041
-c:k \t0.8163\t-1.9376
-c:ke\t1.0652\t0.7964
-c:ke \t1.0277\t0
-c:ked\t0\t0.3364
-c:ked \t0\t0.3364
-c:kee\t0\t0.4477
-c:keep\t0\t0.4477
-c:keep \t0\t0.4355
-c:ket\t0.2429\t-0.3186
-c:keta\t0.2483\t-0.2728
-c:ketam\t0.2483\t-0.2728
-c:ki\t-0.3655\t-0.3074
-c:kid\t0.2879\t0
-c:kid \t0.4086\t-0.2399
-c:kids\t0\t0.2697
-c:kids \t0\t0.2697
-c:kil\t-0.5145\t-0.2558
-c:kill\t-0.5145\t-0.2558
-c:killi\t-0.2593\t0
-c:kin\t-0.3469\t0
-c:kind\t0\t0.3018
-c:kind \t0\t0.2107
-c:king\t-0.2515\t0
-c:king \t-0.2515\t0
-c:kit\t0.2192\t0
-c:kitc\t0.2309\t0
-c:kitch\t0.2309\t0
-c:km\t0\t0.6856
-c:kms\t0\t0.6856
-c:kms \t0\t0.6856
-c:kn\t0\t0.5007
-c:kne\t0\t-0.3045
-c:knee\t-0.2198\t-0.2533
-c:kni\t0\t0.4214
-c:knif\t0\t0.3197
-c:knife\t0\t0.3197
-c:kno\t0\t0.3838
-c:know\t0\t0.4062
-c:know \t0\t0.3478
-c:l \t-0.9609\t0
-c:la\t0.7403\t-0.5008
-c:la \t0.5705\t0
-c:lab\t0.2858\t0
-c:lac\t0.7306\t-0.4333
-c:lack\t0.6015\t-0.2438
-c:lacke\t0.2868\t0
-c:lade\t0\t0.2413
-c:lan\t-0.3212\t0.4538
-c:lan \t-0.2342\t0.2099
-c:lann\t0\t0.3303
-c:lanni\t0\t0.3451
-c:lap\t0.7139\t0
-c:laps\t0.7230\t0
-c:lapse\t0.7230\t0
-c:lar\t0\t-0.3044
-c:lar \t0.2464\t-0.2708
-c:las\t-0.7090\t0.5786
-c:las \t-0.2490\t0.5744
-c:last\t-0.3330\t0
-c:last \t-0.3876\t0
-c:lat\t-0.3139\t-0.6191
-c:late\t-0.2895\t-0.6845
-c:late \t-0.2310\t-0.5706
-c:lco\t0\t0.2177
-c:ld\t-1.3463\t0.4358
-c:ld \t-1.0810\t0.3599
-c:ldi\t0\t0.2056
-c:ldin\t0\t0.2056
-c:lding\t0\t0.2056
-c:le\t0.6132\t-0.9108
-c:le \t0.4878\t-0.5411
-c:lee\t0\t-0.3459
-c:leed\t0.4114\t0
-c:leed \t0\t0.3071
-c:leedi\t0.4221\t-0.4371
-c:leep\t-0.4046\t0
-c:leep \t-0.3700\t0
-c:lef\t0.2377\t0
-c:left\t0.2377\t0
-c:left \t0.2519\t0
-c:len\t0.3601\t-0.3946
-c:len \t0.4012\t0
-c:ler\t0.2606\t-0.5280
-c:ler \t0.2069\t0
-c:lerg\t0\t-0.3768
-c:lergi\t0\t-0.2983
-c:les\t-0.3072\t0.2819
-c:less\t-0.2153\t0.3711
-c:less \t-0.2009\t0.2484
-c:let\t0\t0.5920
-c:let \t0.2135\t0
-c:lete\t0\t0.2100
-c:letel\t0\t0.2100
-c:leth\t0\t0.4098
-c:letha\t0\t0.4098
-c:lf\t-0.7973\t1.5246
-c:lf \t-0.7055\t1.3848
-c:li\t-0.7108\t0.6326
-c:lide\t0\t0.2907
-c:lide \t0\t0.2907
-c:lie\t0\t-0.4523
-c:lier\t0\t-0.2702
-c:lier \t0\t-0.2702
-c:lif\t0\t0.8525
-c:life\t0\t0.8749
-c:life \t0\t0.9270
-c:lig\t-0.2938\t0
-c:ligh\t-0.2938\t0
-c:light\t-0.2938\t0
-c:lik\t0.3904\t0
-c:like\t0.3904\t0
-c:like \t0.3904\t0
-c:lin\t-0.2099\t-0.3757
-c:line\t0\t0.4118
-c:lined\t0\t0.2251
-c:ling\t0\t-0.3659
-c:ling \t0\t-0.2820
-c:lini\t0\t-0.3934
-c:linic\t0\t-0.3934
-c:lip\t0.6426\t-0.2852
-c:lips\t0.6475\t-0.3062
-c:lips \t0.6475\t-0.3062
-c:lit\t-0.2740\t0
-c:litt\t-0.3466\t-0.2589
-c:littl\t-0.3448\t-0.2450
-c:liv\t-0.6338\t1.4289
-c:live\t-0.3418\t0.7685
-c:live \t-0.3349\t0.6750
-c:livi\t-0.2920\t0.6604
-c:livin\t-0.2559\t0.5576
-c:lk\t0\t-0.3581
-c:lk \t0\t-0.4541
-c:ll\t0.7671\t0
-c:ll \t-0.3114\t0.2753
-c:lla\t0.6291\t0
-c:llap\t0.8003\t-0.2278
-c:llaps\t0.8003\t-0.2278
-c:llas\t0\t0.4034
-c:llas \t0\t0.4034
-c:lle\t0\t-0.3469
-c:lled\t0\t-0.2096
-c:lled \t0\t-0.2096
-c:llen\t0.2710\t0
-c:llen \t0.2710\t0
-c:ller\t0\t-0.3905
-c:llerg\t0\t-0.3638
-c:lli\t0\t-0.6161
-c:llin\t0\t-0.6161
-c:lling\t0\t-0.4839
-c:llo\t0.3668\t0.2998
-c:llow\t0.3953\t0
-c:llowe\t0.2671\t0
-c:lls\t0\t0.5459
-c:lls \t0\t0.5459
-c:lly\t0.2038\t0
-c:lly \t0.2038\t0
-c:lm\t0\t0.3258
-c:lo\t1.5685\t-1.0559
-c:loc\t0\t0.3913
-c:lock\t0\t0.3309
-c:lock \t0\t0.2550
-c:lol\t-0.5908\t-0.7719
-c:lol \t-0.5908\t-0.7719
-c:lon\t0\t0.2679
-c:long\t0\t0.2736
-c:longe\t0\t0.4455
-c:loo\t1.5067\t-0.2671
-c:lood\t0.6831\t-0.5770
-c:lood \t0.6831\t-0.5770
-c:look\t0\t0.4971
-c:looki\t0\t0.3256
-c:looks\t0.2634\t0
-c:loor\t0.7163\t0
-c:loor \t0.7163\t0
-c:lor\t0\t-0.3108
-c:lor \t0.2833\t-0.3076
-c:los\t0.3566\t0
-c:lose\t0\t0.3126
-c:losi\t0.4055\t0
-c:losin\t0.4055\t0
-c:lot\t0.2599\t-0.3711
-c:lot \t0\t-0.2953
-c:low\t0.3122\t0
-c:low \t0\t-0.3279
-c:lowed\t0.2671\t0
-c:lp\t0.2390\t-0.4394
-c:lr\t-0.2160\t0.4046
-c:ls\t0.9418\t0.2844
-c:ls \t0.3110\t0.3956
-c:lsi\t0.3893\t0
-c:lsin\t0.2668\t0
-c:lsing\t0.2668\t0
-c:lt\t0\t-0.2713
-c:lta \t0.2015\t0
-c:lu\t0.3924\t-0.3995
-c:lue\t0.3234\t0
-c:lue \t0.3234\t0
-c:lw\t0\t-0.2599
-c:lwa\t0\t-0.2599
-c:lway\t0\t-0.2599
-c:lways\t0\t-0.2599
-c:ly\t1.0486\t0
-c:ly \t1.0486\t0
-c:m \t0.3247\t0
-c:ma\t-0.2619\t0
-c:make\t-0.2476\t0
-c:make \t-0.2265\t0.2192
-c:mal\t-0.3089\t-0.3144
-c:mal \t-0.2072\t0
-c:mam\t0.2190\t0
-c:mama\t0.2190\t0
-c:mama \t0.2190\t0
-c:man\t0.4054\t0.2535
-c:mana\t0\t0.2340
-c:mane\t0\t0.4039
-c:manen\t0\t0.4039
-c:many\t0.7243\t-0.4602
-c:many \t0.7243\t-0.4602
-c:mat\t0\t0.4752
-c:mata\t0\t0.4070
-c:matar\t0\t0.4070
-c:may\t0.6442\t0
-c:maya\t0.2256\t0
-c:mayar\t0.2256\t0
-c:mayo\t0.3351\t0
-c:mayo \t0.3351\t0
-c:mb\t0.3811\t-0.8292
-c:mb \t0.3586\t0
-c:mbe\t0\t-0.5802
-c:mber\t0\t-0.5802
-c:mber \t0\t-0.3976
-c:me\t-1.0893\t0.2773
-c:me \t0\t0.6210
-c:med\t-0.2009\t0
-c:mej\t0\t0.2242
-c:mejo\t0\t0.2242
-c:mejor\t0\t0.2242
-c:mem\t0\t-0.3880
-c:memb\t0\t-0.3242
-c:membe\t0\t-0.3242
-c:men\t-0.4951\t-0.7750
-c:ment\t-0.3494\t-0.7336
-c:ment \t0\t-0.5893
-c:mer\t0\t-0.2976
-c:mer \t0\t-0.2794
-c:mi\t0.6583\t-0.6525
-c:mi \t0.4518\t0
-c:mig\t-0.2050\t0
-c:mil\t-0.2494\t0.2117
-c:mily\t0\t0.2883
-c:mily \t0\t0.2883
-c:min\t0.4955\t-0.5321
-c:min \t0.2073\t0
-c:mind\t0\t0.2182
-c:mind \t0\t0.3599
-c:mine\t0\t-0.2331
-c:mine \t0\t-0.2331
-c:minu\t0.2923\t0
-c:minut\t0.2923\t0
-c:mir\t0\t0.2187
-c:mit\t0.3035\t0
-c:mm\t0\t-0.2508
-c:mme\t0\t-0.2798
-c:mmer\t0\t-0.2457
-c:mmer \t0\t-0.2457
-c:mo\t-0.6601\t0.3871
-c:mom\t0\t0.2479
-c:mon\t0\t-0.4197
-c:mont\t0\t-0.2237
-c:month\t0\t-0.2237
-c:mor\t-0.7921\t0.7783
-c:more\t-0.4530\t0.7341
-c:more \t-0.4530\t0.7341
-c:mori\t0\t0.3723
-c:morir\t0\t0.3723
-c:morn\t0\t-0.2453
-c:morni\t0\t-0.2453
-c:morr\t-0.2112\t0
-c:morro\t-0.2112\t0
-c:mou\t0.2060\t0
-c:moun\t0\t0.2658
-c:mount\t0\t0.2658
-c:mout\t0.2395\t0
-c:mouth\t0.2395\t0
-c:mov\t0.3140\t-0.3633
-c:move\t0\t-0.2437
-c:mp\t0\t0.3001
-c:mpi\t0\t0.2483
-c:mpin\t0\t0.2483
-c:mping\t0\t0.2483
-c:mple\t0\t0.2100
-c:mplet\t0\t0.2100
-c:ms\t-0.6359\t1.0932
-c:ms \t-0.5037\t0.6367
-c:mse\t0\t0.4565
-c:msel\t0\t0.4565
-c:mself\t0\t0.4565
-c:mu\t0\t0.4168
-c:muc\t0\t0.2531
-c:much\t0\t0.2531
-c:much \t-0.2517\t0.2642
-c:mucho\t0.3657\t0
-c:mue\t0\t0.4679
-c:muer\t0\t0.4679
-c:muert\t0\t0.2479
-c:mum\t0.2547\t0
-c:mum \t0.2472\t0
-c:my\t-0.3068\t0.4222
-c:my \t0\t-0.2463
-c:mys\t-0.4365\t0.7119
-c:myse\t-0.4365\t0.7119
-c:mysel\t-0.4365\t0.7119
-c:n \t0\t0.3786
-c:na\t0.4406\t0.6615
-c:na \t0.3798\t0
-c:nad\t0\t0.2592
-c:nal\t0\t0.2763
-c:nap\t0\t-0.2424
-c:naph\t0.2366\t0
-c:naphy\t0.2366\t0
-c:nas\t0\t0.3368
-c:nas \t0\t0.2211
-c:nc\t0.4686\t0
-c:nce\t0.2431\t-0.5785
-c:nce \t0.3753\t-0.3702
-c:ncha\t0.2290\t0
-c:nco\t0.3558\t0
-c:ncon\t0.3606\t0
-c:ncons\t0.3180\t0
-c:nd\t0.7144\t0.4641
-c:nd \t0.3716\t0.6747
-c:nda\t0\t-0.2478
-c:nders\t0\t-0.2038
-c:ndi\t0\t0.2930
-c:ndin\t0\t0.3105
-c:nding\t0\t0.3105
-c:ndo\t0.8729\t0
-c:ndo \t0.8930\t0
-c:ne\t-1.4652\t0
-c:ne \t-0.6710\t-0.2057
-c:ned\t0\t0.3511
-c:ned \t0\t0.3511
-c:nee\t-0.5981\t-0.5231
-c:need\t-0.3800\t-0.2846
-c:need \t-0.3345\t-0.4087
-c:nen\t0\t0.4039
-c:nent\t0\t0.4039
-c:nent \t0\t0.2646
-c:ner\t-0.2717\t0.3690
-c:nera\t0\t0.2321
-c:neral\t0\t0.2321
-c:ness\t0.2802\t0
-c:ness \t0.2802\t0
-c:nest\t-0.2304\t0.2880
-c:nestl\t-0.2304\t0.2880
-c:nev\t0\t0.2828
-c:neve\t0\t0.2828
-c:never\t0\t0.2959
-c:new\t0\t-0.3954
-c:new \t0\t-0.3405
-c:nf\t0.5376\t-0.3113
-c:nfu\t0.3847\t-0.2537
-c:nfus\t0.3387\t-0.2444
-c:nfuse\t0.2318\t0
-c:ng\t1.7039\t0
-c:ng \t0.9428\t0.5365
-c:nge\t-0.4135\t0
-c:nged\t0\t-0.2310
-c:nged \t0\t-0.2310
-c:nger\t-0.2497\t0
-c:nger \t-0.2030\t0.2924
-c:ngo\t0.2674\t0
-c:ngo \t0.2674\t0
-c:ngr\t0.4642\t0
-c:ngre\t0.3540\t0
-c:ngre \t0.3540\t0
-c:ngu\t0.5083\t-0.2590
-c:ngue\t0.3923\t-0.2086
-c:ngue \t0.3923\t-0.2086
-c:ni\t-0.8140\t0
-c:nic\t-0.2450\t-0.6108
-c:nic \t0\t-0.2936
-c:nif\t0\t0.3197
-c:nife\t0\t0.3197
-c:nife \t0\t0.3197
-c:nig\t-0.5637\t0.8194
-c:nigh\t-0.5637\t0.8194
-c:night\t-0.5637\t0.8194
-c:nj\t0\t-0.3969
-c:njo\t0\t-0.2605
-c:njoy\t0\t-0.2605
-c:njoy \t0\t-0.2605
-c:nk \t0.5993\t0
-c:nki\t-0.3853\t0.6387
-c:nkin\t-0.3853\t0.6387
-c:nking\t-0.3853\t0.6387
-c:nks\t0\t-0.2742
-c:nks \t0\t-0.2742
-c:nl\t0.3956\t0
-c:nle\t0\t0.2411
-c:nles\t0\t0.2411
-c:nless\t0\t0.2411
-c:nly\t0.4340\t0
-c:nly \t0.4340\t0
-c:nni\t-0.2287\t0.3753
-c:nnin\t-0.2209\t0.3990
-c:nning\t-0.2209\t0.3990
-c:no\t-0.6486\t0
-c:no \t-0.3256\t0
-c:nob\t0\t0.2799
-c:nobo\t0\t0.2799
-c:nobod\t0\t0.2799
-c:non\t0\t-0.3264
-c:none\t0\t-0.2386
-c:none \t0\t-0.2386
-c:nons\t0.2292\t0
-c:noos\t0\t0.3198
-c:noose\t0\t0.3198
-c:nor\t-0.2928\t-0.4304
-c:norm\t0\t-0.2248
-c:norma\t0\t-0.2248
-c:nos\t0\t-0.3475
-c:nose\t0\t-0.2325
-c:not\t0\t0.7270
-c:not \t0.3406\t0
-c:note \t0\t0.2698
-c:noth\t-0.2149\t0.5155
-c:nothi\t-0.2126\t0.4926
-c:nou\t0\t0.2169
-c:noug\t0\t0.2169
-c:nough\t0\t0.2169
-c:nr\t0.2499\t0
-c:nre\t0.2545\t0
-c:nres\t0.2587\t0
-c:nresp\t0.2587\t0
-c:ns\t0\t-0.6125
-c:ns \t0\t-0.3106
-c:nsa\t-0.3143\t0.3681
-c:nsad\t0\t0.2148
-c:nsc\t0.4574\t0
-c:nsci\t0.4574\t0
-c:nscio\t0.4574\t0
-c:nsi\t0.2288\t0
-c:nsiv\t0.2587\t0
-c:nsive\t0.2587\t0
-c:nst\t0\t-0.2579
-c:nsu\t-0.2281\t0
-c:nsuli\t0\t0.2168
-c:nsur\t0\t-0.2882
-c:nsura\t0\t-0.2882
-c:nt\t1.1864\t0.6543
-c:nt \t1.2772\t0.2693
-c:nta\t0\t-0.2360
-c:nta \t0.2319\t0
-c:nted\t0.4180\t0
-c:nted \t0.4180\t0
-c:nter\t-0.2093\t0
-c:nth\t0\t-0.2237
-c:nti\t-0.2144\t0.2447
-c:ntid\t0\t0.3321
-c:ntido\t0\t0.2162
-c:ntin\t0\t0.2647
-c:ntl\t0\t0.3002
-c:ntm\t0\t-0.2245
-c:ntme\t0\t-0.2245
-c:ntmen\t0\t-0.2245
-c:nto\t0.4022\t0.5086
-c:nto \t0.4022\t0.5086
-c:nts\t-0.2533\t0
-c:nts \t-0.2533\t0
-c:nu\t0.4308\t-0.5581
-c:num\t0.2853\t-0.2849
-c:numb\t0.2853\t-0.2849
-c:numb \t0.3586\t0
-c:nut\t0.3545\t-0.2006
-c:nute\t0.2923\t0
-c:nute \t0.2744\t0
-c:nv\t0.3771\t0
-c:nvu\t0.3893\t0
-c:nvul\t0.3893\t0
-c:nvuls\t0.3893\t0
-c:ny \t0.3713\t-0.5971
-c:nym\t-0.3561\t0.5467
-c:nymo\t-0.3561\t0.5467
-c:nymor\t-0.3561\t0.5467
-c:o \t-0.3562\t0.2255
-c:oa\t0.4204\t0
-c:oad\t0\t0.3921
-c:oad \t0\t0.2658
-c:oat\t0.3025\t-0.2776
-c:oat \t0.4718\t-0.2561
-c:ob\t-0.2273\t0
-c:obo\t0\t0.2799
-c:obod\t0\t0.2799
-c:obody\t0\t0.2799
-c:oca\t0.2217\t0
-c:ock\t0\t0.3887
-c:oct\t0\t-0.2383
-c:octo\t0\t-0.2383
-c:octor\t0\t-0.2383
-c:od\t-0.2065\t0
-c:od \t0.3444\t-0.7352
-c:oda\t-0.3371\t0
-c:oday\t-0.3109\t0
-c:oday \t-0.3109\t0
-c:odb\t-0.3586\t0.7581
-c:odby\t-0.3586\t0.7581
-c:odbye\t-0.3586\t0.7581
-c:odo\t-0.2365\t0.2318
-c:odo \t-0.2066\t0
-c:ody\t0.3046\t0
-c:ody \t0.3046\t0
-c:oe\t0.2781\t0
-c:oes\t0.2781\t0
-c:oes \t0\t-0.3274
-c:oesn\t0\t0.2908
-c:oesnt\t0\t0.2908
-c:of\t-0.4291\t0.6585
-c:of \t0\t0.4601
-c:off\t-0.4235\t0.2744
-c:off \t-0.2753\t0.2696
-c:og\t0.2405\t0.2589
-c:og \t0\t0.2073
-c:oga\t0.2058\t0
-c:ogan\t0.2831\t0
-c:ogand\t0.2831\t0
-c:ogl\t0\t0.2469
-c:oi\t0\t0.5700
-c:oic\t0\t0.2674
-c:oice\t0\t0.2674
-c:oice \t0\t0.2351
-c:oil\t0.3186\t0
-c:oile\t0.3186\t0
-c:oilet\t0.3186\t0
-c:oin\t-0.4223\t0.5435
-c:oint\t-0.3587\t0.6895
-c:oint \t0\t0.7472
-c:ointm\t0\t-0.2245
-c:ok\t0.4985\t-0.7022
-c:ok \t0\t-0.3279
-c:oke\t0.2889\t0
-c:oke \t0.4208\t0
-c:oki\t0\t-0.3335
-c:okin\t0\t-0.2952
-c:oking\t0\t-0.2952
-c:oks\t0.2634\t0
-c:oks \t0.2634\t0
-c:ol\t0\t-1.7675
-c:ol \t-0.7957\t-0.7440
-c:old\t-0.5670\t-0.4791
-c:old \t-0.5357\t-0.5908
-c:ole\t0.4172\t0
-c:ole \t0.4172\t0
-c:oll\t1.0136\t-0.2198
-c:olla\t0.8429\t-0.2448
-c:ollap\t0.8003\t-0.2278
-c:olle\t0.2241\t0
-c:ollen\t0.2356\t0
-c:olo\t0.2502\t-0.2848
-c:olor\t0.2857\t-0.2064
-c:olor \t0.3530\t-0.2029
-c:om\t0.2021\t-0.7322
-c:om \t0.2708\t0
-c:ome \t0\t-0.3577
-c:omi\t0.2557\t-0.4525
-c:omit\t0.3189\t0
-c:omo\t-0.3178\t0
-c:omor\t-0.2112\t0
-c:omorr\t-0.2112\t0
-c:omple\t0\t0.2100
-c:oms\t0\t-0.2143
-c:oms \t0\t-0.2143
-c:on\t0.7863\t0.2390
-c:on \t-0.2489\t0
-c:ona\t0.2830\t0
-c:onc\t0\t0.3657
-c:once\t0\t0.2476
-c:once \t0\t0.2617
-c:ond\t0.4720\t-0.4823
-c:ondi\t0.3666\t-0.2895
-c:ondin\t0.3725\t-0.2746
-c:one\t-0.5390\t0.6059
-c:one \t0\t0.3048
-c:ones\t-0.3010\t0.3945
-c:onest\t-0.2304\t0.2880
-c:onf\t0.2123\t-0.2756
-c:onfu\t0.2318\t0
-c:onfus\t0.2318\t0
-c:ong\t0.4326\t0
-c:ong \t0\t-0.2475
-c:onge\t0\t0.4374
-c:onger\t0\t0.4455
-c:ongu\t0.3923\t-0.2086
-c:ongue\t0.3923\t-0.2086
-c:oni\t-0.4701\t0.6426
-c:onig\t-0.3662\t0.7436
-c:onigh\t-0.3662\t0.7436
-c:ons\t0.6791\t-0.5344
-c:ons \t0\t-0.2355
-c:onsc\t0.4574\t0
-c:onsci\t0.4574\t0
-c:onsi\t0.2288\t0
-c:onsiv\t0.2587\t0
-c:ont\t0\t0.2333
-c:ont \t0\t0.4416
-c:onth\t0\t-0.2237
-c:onv\t0.3893\t0
-c:onvu\t0.3893\t0
-c:onvul\t0.3893\t0
-c:oo\t0.8752\t0
-c:ood\t0\t-0.2277
-c:ood \t0.3921\t-0.9858
-c:oodb\t-0.3586\t0.7581
-c:oodby\t-0.3586\t0.7581
-c:oof\t0\t0.2748
-c:oof \t0\t0.2748
-c:oog\t0\t0.2469
-c:oogl\t0\t0.2469
-c:ook\t0.3287\t0
-c:ook \t0.3417\t0
-c:ooki\t-0.2901\t0
-c:ookin\t-0.2709\t0
-c:ooks\t0.2634\t0
-c:ooks \t0.2634\t0
-c:oom\t0.2468\t0
-c:oom \t0.2293\t0
-c:oop\t0.2704\t0
-c:oor\t0.6668\t0
-c:oor \t0.6668\t0
-c:oos\t0\t0.4162
-c:oose\t0\t0.3198
-c:oose \t0\t0.3198
-c:op\t0.5221\t0
-c:op \t0.3681\t0
-c:ope\t-0.2376\t0.5459
-c:ope \t-0.4179\t1.0628
-c:open\t0\t-0.3762
-c:oper\t0.2802\t0
-c:operl\t0.2802\t0
-c:opl\t0.2255\t-0.2005
-c:ople\t0.2255\t-0.2005
-c:ople \t0.2255\t-0.2005
-c:ops\t0\t0.3016
-c:ops \t0\t0.3349
-c:or\t-0.9157\t0
-c:or \t0.6288\t0
-c:ord\t0.4212\t0
-c:orde\t0\t0.2441
-c:order\t0\t0.2441
-c:ords\t0.4219\t0
-c:ords \t0.4219\t0
-c:ore\t-1.1744\t0.5899
-c:ore \t-1.0704\t0
-c:orev\t0\t0.4456
-c:oreve\t0\t0.4456
-c:org\t0\t-0.2364
-c:orin\t0.3048\t-0.3457
-c:orina\t0.3763\t0
-c:orir\t0\t0.3723
-c:orir \t0\t0.2605
-c:ork\t-0.2427\t-0.5803
-c:ork \t0\t-0.5797
-c:orl\t0\t0.3244
-c:orld\t0\t0.3244
-c:orld \t0\t0.3244
-c:orm\t-0.4037\t-0.6046
-c:orm \t0\t-0.2627
-c:orms\t0\t-0.2877
-c:orms \t0\t-0.2877
-c:orni\t0\t-0.2453
-c:ornin\t0\t-0.2453
-c:orr\t-0.2939\t0
-c:orro\t-0.2112\t0
-c:orrow\t-0.2112\t0
-c:orry\t0\t0.4170
-c:orry \t0\t0.4170
-c:ors\t0.5757\t0
-c:orse\t0\t0.2504
-c:orse \t0\t0.2504
-c:orst\t0.6230\t-0.3321
-c:orst \t0.6230\t-0.3321
-c:ort\t-0.5210\t0.4169
-c:orta\t0\t0.3004
-c:orto\t-0.2038\t0
-c:orto \t-0.2038\t0
-c:orw\t0\t0.3350
-c:orwa\t0\t0.3350
-c:orwar\t0\t0.3350
-c:os\t0.5339\t0.4103
-c:ose\t0\t0.6190
-c:ose \t0\t0.7572
-c:osed\t0.3665\t0
-c:osed \t0.3665\t0
-c:osi\t0.3441\t0
-c:osin\t0.3996\t0
-c:osing\t0.3996\t0
-c:oso\t0.2621\t0
-c:oso \t0.2621\t0
-c:oste\t0\t0.2537
-c:ot\t0\t0.6272
-c:ot \t0.2355\t-0.3630
-c:ote\t-0.2140\t0
-c:ote \t0\t0.2586
-c:oth\t-0.4065\t0.6488
-c:oth \t0\t-0.2082
-c:othe\t0\t0.3645
-c:other\t0\t0.3645
-c:othi\t-0.2126\t0.4926
-c:othin\t-0.2126\t0.4926
-c:ott\t0.2084\t0.3602
-c:ottl\t0\t0.3719
-c:ottle\t0\t0.3719
-c:ou\t0.5472\t0
-c:ou \t-0.4666\t-0.2472
-c:oub\t0.3095\t0
-c:oubl\t0.3095\t0
-c:ouble\t0.3095\t0
-c:oug\t0\t0.2484
-c:ough\t0\t0.2484
-c:ough \t0.2485\t0
-c:ought\t-0.2564\t0.3302
-c:oul\t-0.4679\t0.7105
-c:ould\t-0.4646\t0.6033
-c:ould \t-0.3917\t0.6613
-c:oun\t0.2328\t0.4235
-c:ound\t0.5006\t0
-c:ound \t0.2727\t0
-c:ount\t0\t0.6079
-c:ount \t0\t0.2412
-c:ounte\t0\t0.2437
-c:our \t0\t0.3669
-c:ours\t0\t-0.4241
-c:ourse\t0\t-0.2417
-c:ous\t0.4434\t-0.6713
-c:ous \t0.2270\t-0.3980
-c:out\t0.3520\t0
-c:out \t0.2448\t0.2425
-c:outh\t0.2395\t0
-c:outh \t0.2395\t0
-c:ov\t0.6341\t-0.3105
-c:ove\t0.4888\t0
-c:ove \t0\t-0.2227
-c:over\t0.4445\t0
-c:overd\t0.3111\t0
-c:ow\t0.6871\t0.2483
-c:ow \t-0.2742\t0
-c:owe\t0.3184\t0.2597
-c:owi\t0.3026\t0
-c:owin\t0.3026\t0
-c:owing\t0.3026\t0
-c:oxy\t0\t0.3570
-c:oxy \t0\t0.3511
-c:p \t0.5752\t-0.3473
-c:pa\t0.2779\t-0.5817
-c:pain \t0\t-0.2355
-c:painl\t0\t0.2411
-c:pan\t0\t-0.2188
-c:pap\t0\t-0.3979
-c:pape\t0\t-0.2961
-c:paper\t0\t-0.2107
-c:par\t-0.4308\t0.2441
-c:para\t0\t0.2399
-c:parke\t0\t0.2841
-c:parki\t0\t-0.2795
-c:partn\t0\t0.2215
-c:pas\t0.9391\t-0.2254
-c:pass\t0.7612\t-0.5325
-c:pass \t0.3902\t-0.2064
-c:passe\t0.2338\t-0.3038
-c:past\t0\t0.3186
-c:past \t0.3248\t0
-c:pasti\t0\t0.4034
-c:pat\t0\t0.2737
-c:pe\t0.4392\t0.5504
-c:pe \t-0.3463\t1.0145
-c:pea\t0\t0.3445
-c:peac\t0\t0.3080
-c:peace\t0\t0.3080
-c:pec\t0.4392\t-0.2344
-c:pech\t0.4964\t-0.3105
-c:pecho\t0.4964\t-0.3105
-c:ped\t-0.3065\t0
-c:ped \t0\t-0.3399
-c:pedi\t0\t0.2426
-c:pee\t0.8806\t-0.3079
-c:pee \t0.2262\t0
-c:peec\t0.3095\t0
-c:peech\t0.3095\t0
-c:peed\t0.2313\t0
-c:peed \t0.2313\t0
-c:pen\t-0.2824\t0
-c:peni\t0\t-0.2313
-c:pensa\t0\t0.2210
-c:peo\t0.3805\t-0.3010
-c:peop\t0.2255\t-0.2005
-c:peopl\t0.2255\t-0.2005
-c:per\t0\t0.2330
-c:per \t0\t-0.2138
-c:perl\t0.2802\t0
-c:perly\t0.2802\t0
-c:perm\t0\t0.4039
-c:perma\t0\t0.4039
-c:pert\t0\t0.2587
-c:perta\t0\t0.2587
-c:ph\t0\t-0.3935
-c:pho\t-0.2919\t0
-c:phon\t-0.2919\t0
-c:phone\t-0.2919\t0
-c:phy\t0\t-0.2508
-c:phyl\t0.2366\t0
-c:phyla\t0.2366\t0
-c:pi\t0.5294\t0
-c:pic\t-0.2510\t0
-c:pier\t0.2244\t0
-c:piert\t0.2295\t0
-c:pil\t0\t0.2871
-c:pills\t0\t0.3606
-c:pin\t0.3180\t0
-c:pir\t0.4397\t0
-c:pira\t0.5803\t0
-c:pirar\t0.4649\t0
-c:pla\t-0.4490\t0.4390
-c:plan\t-0.4452\t0.6247
-c:plan \t-0.2322\t0.2781
-c:plann\t0\t0.3303
-c:ple \t0.3019\t-0.2198
-c:plet\t0\t0.2100
-c:plete\t0\t0.2100
-c:po\t0.4097\t0
-c:poi\t-0.3503\t0.7570
-c:poin\t-0.3503\t0.7570
-c:point\t-0.3503\t0.7570
-c:pon\t0.8158\t-0.4589
-c:pond\t0.5708\t-0.4139
-c:pondi\t0.3725\t-0.2746
-c:pons\t0.2587\t0
-c:ponsi\t0.2587\t0
-c:pos\t0\t0.3787
-c:pose\t0\t0.3945
-c:pose \t0\t0.3550
-c:poso\t0.2621\t0
-c:poso \t0.2621\t0
-c:pou\t0.2106\t0
-c:pp\t-0.5727\t0
-c:pp \t0\t-0.2098
-c:ppe\t-0.4223\t0
-c:pped\t-0.3023\t0
-c:pped \t-0.3023\t0
-c:ppi\t0\t0.3595
-c:ppin\t0\t0.3390
-c:pping\t0\t0.3390
-c:ppo\t-0.2064\t0
-c:pr\t0\t-0.8945
-c:pre\t0\t-0.2292
-c:pres\t0\t-0.2510
-c:pro\t0\t-0.5814
-c:prob\t-0.2060\t0
-c:prop\t0.2802\t0
-c:prope\t0.2802\t0
-c:ps\t1.4013\t-0.2595
-c:ps \t0.6008\t0
-c:pse\t0.7230\t0
-c:psed\t0.5396\t0
-c:psed \t0.5396\t0
-c:pt\t-0.4129\t0
-c:pty\t0\t0.2082
-c:pu\t0.6769\t0.2586
-c:pue\t0.3615\t-0.2533
-c:pued\t0.5111\t-0.2593
-c:puede\t0.3267\t0
-c:pur\t0.2137\t0.3535
-c:purp\t0\t0.3978
-c:purpo\t0\t0.4177
-c:purt\t0.2204\t0
-c:put\t0\t0.2355
-c:put \t0\t0.2785
-c:py\t0\t-0.3458
-c:py \t0\t-0.3458
-c:qu\t0\t0.5921
-c:que\t0.2711\t0
-c:que \t0.3193\t0
-c:qui\t-0.5925\t0.7242
-c:quie\t-0.2743\t0.6505
-c:quier\t-0.2405\t0.7083
-c:r \t0\t0.9281
-c:ra\t0.3456\t0.4368
-c:ra \t0.2868\t0.3682
-c:rac\t-0.2653\t0
-c:rack\t0\t0.2112
-c:racks\t0\t0.2314
-c:rad\t0.2515\t0
-c:raff\t0\t-0.2115
-c:raffi\t0\t-0.2115
-c:rag\t0\t0.4176
-c:rage\t0\t0.4873
-c:rage \t0\t0.4873
-c:ran\t0\t-0.5964
-c:ranc\t0\t-0.3097
-c:rance\t0\t-0.3097
-c:rand\t0.3123\t-0.2872
-c:rank\t0.2020\t0
-c:rank \t0.2020\t0
-c:rar\t0.4178\t0
-c:rar \t0.4256\t0
-c:rat\t-0.4561\t0
-c:rate\t-0.2216\t0
-c:rav\t0\t-0.2554
-c:rave\t0\t-0.2554
-c:ravel\t0\t-0.2413
-c:raz\t0\t0.5114
-c:razo\t0\t0.5629
-c:razo \t0.2752\t0
-c:razor\t0\t0.5348
-c:rd\t0.9582\t-0.3923
-c:rd \t0.2437\t0
-c:rda\t0\t-0.2136
-c:rday\t0\t-0.2136
-c:rde\t-0.2053\t0.2309
-c:rdo\t0.5459\t0
-c:rdos\t0.3646\t0
-c:rdose\t0.3646\t0
-c:rds\t0.4058\t-0.2258
-c:rds \t0.4058\t-0.2258
-c:re\t1.2761\t-1.1345
-c:re \t0\t0.2180
-c:rea\t0.7680\t-0.2441
-c:read\t-0.3858\t0.4146
-c:ready\t-0.3530\t0.4878
-c:real\t0.7748\t0
-c:real \t0.4289\t0
-c:reall\t0.3458\t0
-c:ream\t0\t-0.2069
-c:reas\t-0.2033\t0.6592
-c:reaso\t0\t0.5636
-c:reat\t0.7872\t-1.1256
-c:reate\t0\t0.3098
-c:reath\t1.1082\t-0.9508
-c:reatm\t0\t-0.3456
-c:red\t0.2160\t-0.3594
-c:red \t0.2160\t-0.3594
-c:ree\t-0.4015\t0
-c:ref\t0\t-0.2023
-c:reg\t0.2020\t0
-c:rel\t0.3125\t0
-c:rely\t0.4346\t-0.2015
-c:rely \t0.4346\t-0.2015
-c:rem\t0\t-0.3487
-c:ren\t0.3022\t-0.3338
-c:rent\t0.3092\t-0.3291
-c:rent \t0.2787\t-0.2578
-c:res\t1.1952\t-0.6927
-c:res \t0.6526\t0
-c:resc\t-0.2213\t0
-c:resp\t1.2439\t-0.7087
-c:respi\t0.4397\t0
-c:respo\t0.8294\t-0.5170
-c:rest\t-0.3563\t0
-c:rest \t-0.2669\t0.2903
-c:rev\t0\t0.4456
-c:reve\t0\t0.4456
-c:rever\t0\t0.4456
-c:rg\t0\t-0.6031
-c:rge\t-0.2162\t0
-c:rgi\t0\t-0.2983
-c:rgic\t0.2348\t-0.2104
-c:rgic \t0.2348\t-0.2104
-c:ri\t-0.8203\t0.2137
-c:ria\t0\t0.3461
-c:rid\t-0.2722\t0
-c:ridg\t0\t0.4418
-c:ridge\t0\t0.4418
-c:rie\t-0.4596\t0.2697
-c:ried\t0\t0.2804
-c:ried \t0\t0.2804
-c:rien\t0\t0.3377
-c:riend\t0\t0.3000
-c:ries\t0\t-0.3026
-c:ries \t0\t-0.3026
-c:rig\t0.5792\t-0.2488
-c:righ\t0.5138\t-0.2427
-c:right\t0.5138\t-0.2427
-c:rina\t0.3558\t0
-c:rina \t0.2740\t0
-c:rind\t0\t0.2130
-c:rindo\t0\t0.2130
-c:ring\t-0.3007\t0
-c:ring \t-0.2816\t0
-c:rip\t0\t-0.2134
-c:rip \t0\t-0.2274
-c:rir\t0\t0.3723
-c:rir \t0\t0.2605
-c:ris\t0\t0.4174
-c:rist\t0\t0.4103
-c:rists\t0\t0.4111
-c:riv\t-0.3793\t-0.5051
-c:rive\t0\t-0.3519
-c:rive \t0\t-0.2850
-c:rivi\t-0.2257\t0
-c:rivin\t-0.2257\t0
-c:rk\t0\t-0.6384
-c:rk \t0\t-0.6007
-c:rke\t0\t0.2920
-c:rked\t0\t0.2950
-c:rked \t0\t0.2950
-c:rki\t0\t-0.3540
-c:rkin\t0\t-0.3540
-c:rking\t0\t-0.3540
-c:rld\t0\t0.3244
-c:rld \t0\t0.3244
-c:rlie\t0\t-0.2196
-c:rlier\t0\t-0.2702
-c:rly\t0\t-0.3122
-c:rly \t0\t-0.3122
-c:rm\t-0.6090\t0.4914
-c:rm \t0.3001\t-0.4188
-c:rma\t-0.3620\t0.2414
-c:rman\t0\t0.4200
-c:rmane\t0\t0.4039
-c:rme\t-0.2500\t0.4934
-c:rme \t-0.2471\t0.5288
-c:rn\t0.2504\t-0.3174
-c:rni\t0\t-0.4000
-c:rnin\t0\t-0.3160
-c:rning\t0\t-0.3160
-c:ro\t0.6799\t0.4075
-c:ro \t-0.5368\t0.8387
-c:roa\t0.4081\t0
-c:road\t0\t0.2658
-c:road \t0\t0.2658
-c:roat\t0.4718\t-0.2561
-c:roat \t0.4718\t-0.2561
-c:rob\t-0.2207\t0
-c:rok\t0.4143\t0
-c:roke\t0.4143\t0
-c:roke \t0.4914\t0
-c:rol\t0\t-0.2443
-c:rom\t0\t-0.3252
-c:roo\t0.6215\t0
-c:roof\t0\t0.2748
-c:roof \t0\t0.2748
-c:room\t0.2468\t0
-c:room \t0.2293\t0
-c:roop\t0.2704\t0
-c:rop\t0\t0.4091
-c:rope\t0\t0.6002
-c:rope \t0\t0.7059
-c:roper\t0.2802\t0
-c:rot\t-0.2968\t0.3891
-c:rote\t0\t0.3228
-c:rote \t0\t0.3228
-c:rou\t0.2981\t-0.2730
-c:roug\t0.3051\t0
-c:rough\t0.3051\t0
-c:roun\t-0.2381\t0
-c:round\t-0.2381\t0
-c:rowi\t0.2151\t0
-c:rowin\t0.2151\t0
-c:rp\t0\t0.4104
-c:rpo\t0\t0.3842
-c:rpos\t0\t0.4177
-c:rpose\t0\t0.4177
-c:rr\t0.3313\t-0.2513
-c:rra\t0.2956\t0
-c:rri\t0\t-0.3067
-c:rro\t-0.2409\t0
-c:rrow\t-0.2112\t0
-c:rrow \t-0.2078\t0
-c:rry\t0\t0.4457
-c:rry \t0\t0.4457
-c:rs\t0.4565\t-1.3837
-c:rs \t-0.2275\t-0.6686
-c:rst\t0.6837\t-0.3591
-c:rst \t0.7435\t-0.3834
-c:rt\t0.3011\t0
-c:rt \t0.3254\t-0.4757
-c:rta\t0\t0.6383
-c:rtar\t0\t0.2587
-c:rth\t0\t0.4710
-c:rti\t0\t-0.4821
-c:rtin\t0\t-0.3722
-c:rting\t0\t-0.3722
-c:rtn\t0\t0.2215
-c:rtne\t0\t0.2215
-c:rtner\t0\t0.2215
-c:rts\t0\t-0.2091
-c:rts \t0\t-0.2091
-c:ru\t0\t-0.4387
-c:run\t0\t0.2783
-c:rus\t0\t-0.4666
+c:ct\t0\t-0.2375
+c:cti\t0.3592\t0
+c:ctio\t0.2232\t-0.2362
+c:ction\t0.2232\t-0.2362
+c:cto\t0\t-0.2856
+c:ctor\t0\t-0.2856
+c:ctor \t0\t-0.2508
+c:ctu\t0\t0.2202
+c:cu\t0\t0.9316
+c:cut\t-0.3550\t0.7680
+c:cut \t0\t0.3293
+c:cutt\t0\t0.3793
+c:cutti\t0\t0.3793
+c:d \t1.3428\t0
+c:da\t-0.3139\t-0.5757
+c:da \t0\t0.4986
+c:dac\t0\t-0.5635
+c:dach\t0\t-0.5635
+c:dache\t0\t-0.5635
+c:dad\t0.3338\t0
+c:dad \t0.2522\t0
+c:dal\t-0.2490\t0.5739
+c:dal \t-0.2490\t0.5739
+c:day\t-0.5377\t-0.8572
+c:day \t-0.7226\t-0.7352
+c:db\t-0.3619\t0.7444
+c:dby\t-0.3619\t0.7444
+c:dbye\t-0.3619\t0.7444
+c:dbye \t-0.3420\t0.5878
+c:dd\t0.6967\t-0.4921
+c:dde\t0.7327\t-0.3332
+c:dden\t0.7551\t-0.3298
+c:dden \t0.2937\t0
+c:ddenl\t0.4613\t-0.2033
+c:de\t0.7209\t1.3326
+c:de \t0.9234\t0.3807
+c:dea\t-0.3583\t1.2684
+c:dead\t0\t0.7774
+c:dead \t0\t0.8261
+c:deat\t-0.2796\t0.7003
+c:death\t-0.2518\t0.7008
+c:dec\t0\t0.3493
+c:deci\t0\t0.4354
+c:decid\t0\t0.2191
+c:ded\t-0.2675\t0.2459
+c:ded \t0\t0.3190
+c:den\t0.6791\t-0.7151
+c:denl\t0.4613\t-0.2033
+c:denly\t0.4613\t-0.2033
+c:dent\t0\t-0.4196
+c:deo\t0\t-0.2112
+c:deo \t0\t-0.2112
+c:der \t0\t0.4376
+c:ders\t0\t-0.2819
+c:ders \t0\t-0.2974
+c:des\t0.4136\t0.3109
+c:des \t0\t0.2000
+c:desd\t0.3591\t0
+c:desde\t0.3591\t0
+c:desm\t0.6041\t-0.2399
+c:desma\t0.6041\t-0.2399
+c:desp\t0\t0.3117
+c:despe\t0\t0.4767
+c:despi\t0.2223\t0
+c:dg\t-0.2857\t0.7795
+c:dge\t-0.2857\t0.7795
+c:dge \t-0.2857\t0.7795
+c:di\t-0.3635\t1.0017
+c:dic\t-0.2289\t0
+c:did\t-0.2248\t0
+c:die\t-0.2590\t0.7594
+c:die \t0\t1.0872
+c:diet\t0\t-0.2143
+c:diet \t0\t-0.2143
+c:din\t0\t0.2178
+c:ding\t0\t0.2783
+c:ding \t0\t0.2783
+c:do\t0.9365\t0.2137
+c:do \t0.9554\t0
+c:doc\t0\t-0.3131
+c:doct\t0\t-0.2856
+c:docto\t0\t-0.2856
+c:doe\t0.2778\t0
+c:does\t0.2778\t0
+c:does \t0\t-0.3783
+c:doesn\t0\t0.2414
+c:dog\t-0.2006\t0
+c:dog \t-0.2006\t0
+c:dol\t0.3427\t0
+c:dolo\t0.3491\t-0.2146
+c:dolor\t0.3491\t-0.2146
+c:don\t-0.5293\t0.5533
+c:done\t-0.2644\t0.3682
+c:done \t-0.2495\t0.3151
+c:dont\t-0.2100\t0.2495
+c:dont \t-0.2100\t0.2495
+c:dos\t0.3571\t0.2227
+c:dose\t0.3477\t0
+c:dose \t0\t0.3105
+c:dosed\t0.4154\t-0.2790
+c:dou\t0.2525\t0
+c:doub\t0.2525\t0
+c:doubl\t0.2525\t0
+c:dow\t0.2286\t0
+c:down \t0\t-0.2636
+c:dr\t-0.3085\t-0.7802
+c:dra\t0.3201\t0
+c:dre\t-0.2017\t0
+c:dri\t-0.3824\t-0.4111
+c:driv\t-0.3769\t-0.4932
+c:drive\t0\t-0.3562
+c:drivi\t-0.2189\t0
+c:dro\t0.3892\t-0.4311
+c:droo\t0.2781\t0
+c:droop\t0.2639\t0
+c:dry\t-0.3390\t0
+c:dry \t-0.3047\t0
+c:du\t0.2190\t-0.4941
+c:due\t0\t-0.2562
+c:duel\t0\t-0.2562
+c:duele\t0\t-0.2384
+c:dy\t0\t0.9816
+c:dy \t0\t0.6005
+c:dyi\t0\t0.3183
+c:dyin\t0\t0.3183
+c:dying\t0\t0.3763
+c:e \t0.6614\t1.3710
+c:ea\t0.4929\t-0.4810
+c:eac\t0\t0.2686
+c:eace\t0\t0.2986
+c:eace \t0\t0.2207
+c:ead\t-0.2626\t0.2388
+c:ead \t0\t0.5704
+c:eada\t0\t-0.5635
+c:eadac\t0\t-0.5635
+c:eady\t-0.3579\t0.4497
+c:eady \t-0.3579\t0.4497
+c:eak\t0.2418\t-0.2904
+c:eal\t0.6580\t0
+c:eal \t0.3667\t-0.3008
+c:eall\t0.3470\t0
+c:eally\t0.3470\t0
+c:eam\t0\t-0.2222
+c:ean\t0\t0.3361
+c:ear\t0\t-0.2619
+c:ear \t0\t0.5311
+c:earl\t0\t-0.4518
+c:earli\t0\t-0.2183
+c:early\t0\t-0.2335
+c:ears\t-0.2154\t0
+c:ears \t-0.2154\t0
+c:eart\t0.5889\t-0.2041
+c:eart \t0.5678\t-0.2478
+c:eas\t-0.3933\t0.5694
+c:easo\t0\t0.5591
+c:eason\t0\t0.5591
+c:eat\t0.4048\t-0.8295
+c:eat \t-0.3549\t-0.3538
+c:eate\t0\t0.3464
+c:eaten\t0\t0.3464
+c:eath\t0.8058\t-0.4139
+c:eath \t0.4065\t0.2951
+c:eathi\t0.4170\t-0.5031
+c:eatm\t0\t-0.3463
+c:eatme\t0\t-0.3463
+c:eav\t0.2167\t0
+c:eavi\t0.2092\t0
+c:eavil\t0.2212\t0
+c:ec\t0.3955\t0
+c:ech\t0.7305\t-0.3065
+c:ech \t0.2898\t0
+c:echo\t0.4851\t-0.3159
+c:echo \t0.4851\t-0.3159
+c:eci\t0\t0.5159
+c:ecid\t0\t0.2191
+c:ecide\t0\t0.2191
+c:eco\t0\t-0.3174
+c:ed\t0.4375\t-0.4301
+c:eda\t0\t-0.2048
+c:ede\t0.2987\t0
+c:ede \t0.3157\t0
+c:edg\t0\t0.3190
+c:edge\t0\t0.3190
+c:edge \t0\t0.3190
+c:edi\t0.2672\t0
+c:edin\t0.3959\t-0.2191
+c:eding\t0.3959\t-0.2191
+c:edo\t0\t-0.2186
+c:edo \t0\t-0.2186
+c:eds\t-0.2363\t0
+c:eds \t-0.2363\t0
+c:ee\t-0.2438\t-0.7637
+c:ee \t-0.2882\t-0.2158
+c:eec\t0.2940\t0
+c:eech\t0.2940\t0
+c:eech \t0.2940\t0
+c:eed\t0.2420\t-0.4109
+c:eedi\t0.3959\t-0.2191
+c:eedin\t0.3959\t-0.2191
+c:eei\t0.3195\t-0.3013
+c:eein\t0.3195\t-0.3013
+c:eeing\t0.3195\t-0.3013
+c:eek\t-0.2966\t-0.2526
+c:eel\t0\t-0.2015
+c:eels\t0.2862\t0
+c:eels \t0.2862\t0
+c:eem\t0\t0.2134
+c:eems\t0\t0.2134
+c:eems \t0\t0.2134
+c:een\t-0.3701\t0.5411
+c:een \t-0.3131\t0.5438
+c:eep\t-0.2563\t0.3326
+c:eep \t-0.3045\t0.4990
+c:eepi\t0\t-0.2348
+c:eepin\t0\t-0.2348
+c:eet\t-0.2749\t0
+c:eet \t-0.2512\t0
+c:eez\t0.2682\t0
+c:eezi\t0.2197\t0
+c:eezin\t0.2197\t0
+c:ef\t-0.2925\t-0.5092
+c:efo\t0\t-0.2220
+c:efor\t0\t-0.2220
+c:efore\t0\t-0.2220
+c:eft\t0.2165\t0
+c:eft \t0.2296\t0
+c:egu\t0\t0.2415
+c:egui\t0\t0.2441
+c:eguir\t0\t0.2441
+c:ei\t1.4148\t-0.3782
+c:eiz\t1.0554\t-0.4269
+c:eizi\t0.3458\t0
+c:eizin\t0.3458\t0
+c:eizu\t0.7095\t-0.2683
+c:eizur\t0.7095\t-0.2683
+c:ej\t0\t0.3119
+c:ejo\t0\t0.3119
+c:ejor\t0\t0.2044
+c:ejor \t0\t0.2044
+c:ek\t-0.2966\t-0.2526
+c:el\t0.2189\t0.3325
+c:el \t0.3636\t0
+c:ele\t0\t-0.2494
+c:ele \t0\t-0.2384
+c:elf\t-0.8777\t1.5578
+c:elf \t-0.8777\t1.5578
+c:eli\t-0.2884\t0
+c:ell\t0.4548\t-0.2329
+c:elli\t0.2103\t0
+c:ellin\t0.2103\t0
+c:elp\t0\t-0.4017
+c:els\t0.4681\t-0.2536
+c:els \t0.3766\t0
+c:ely\t0.2577\t0
+c:ely \t0.2577\t0
+c:em\t-0.8514\t0.2899
+c:em \t0\t0.4915
+c:emb\t0\t-0.4242
+c:embe\t0\t-0.4242
+c:ember\t0\t-0.4242
+c:eme\t0\t-0.2099
+c:emp\t0\t0.2335
+c:ems\t-0.2177\t0
+c:ems \t-0.2177\t0
+c:en\t1.1085\t0.5021
+c:en \t0.6875\t0.9445
+c:ena\t0\t0.3736
+c:end\t-0.9034\t0.8208
+c:end \t-0.7251\t0.4990
+c:endi\t-0.3091\t0.3902
+c:endin\t-0.3091\t0.3902
+c:ene\t0.4256\t0
+c:ene \t0.3648\t0
+c:eng\t0.3713\t0
+c:engo\t0.2755\t0
+c:engo \t0.2755\t0
+c:eni\t0\t-0.2712
+c:enj\t0\t-0.2642
+c:enjo\t0\t-0.2642
+c:enjoy\t0\t-0.2642
+c:enl\t0.4613\t-0.2033
+c:enly\t0.4613\t-0.2033
+c:enly \t0.4613\t-0.2033
+c:enou\t0\t0.2222
+c:enoug\t0\t0.2222
+c:ensa\t-0.2499\t0.2478
+c:ensan\t0\t0.2116
+c:ense\t0.3696\t0
+c:ense \t0.3696\t0
+c:ent\t0.2087\t-0.5968
+c:ent \t0.2489\t-0.7356
+c:ente\t0\t0.3191
+c:ente \t0\t0.2579
+c:entid\t0\t0.2031
+c:ento\t0.2584\t0
+c:ento \t0.2584\t0
+c:eo\t0.4888\t-0.2930
+c:eop\t0.2410\t-0.2162
+c:eopl\t0.2410\t-0.2162
+c:eople\t0.2410\t-0.2162
+c:ep\t-0.6160\t0
+c:ep \t-0.3117\t0.5396
+c:epi\t0\t-0.3219
+c:epin\t0\t-0.2348
+c:eping\t0\t-0.2348
+c:er\t0.7549\t0.2645
+c:er \t0\t-0.2199
+c:era\t-0.2764\t0.3206
+c:eral\t0\t0.2181
+c:eral \t0\t0.2181
+c:erd\t0.5244\t0
+c:erdo\t0.5035\t0
+c:erdos\t0.3573\t0
+c:ere\t0.5835\t0
+c:eres\t0.5420\t0
+c:eres \t0.5420\t0
+c:erg\t0\t-0.4168
+c:ergi\t0\t-0.2887
+c:ergic\t0.2406\t-0.2048
+c:erie\t0\t-0.2592
+c:eries\t0\t-0.2943
+c:ering\t0\t0.2086
+c:erl\t0.2210\t-0.3587
+c:erlo\t0\t-0.2490
+c:erly\t0.2589\t0
+c:erly \t0.2589\t0
+c:erm\t-0.2166\t0.6131
+c:erma\t0\t0.3979
+c:erman\t0\t0.3979
+c:ero\t-0.3184\t0.7074
+c:ero \t-0.3717\t0.7819
+c:err\t0.4928\t-0.3343
+c:erra\t0.3540\t-0.2334
+c:ers\t0\t-0.4355
+c:ers \t0\t-0.5379
+c:erse\t0\t0.3612
+c:ersel\t0\t0.3612
+c:erso\t0.2110\t-0.2429
+c:erson\t0.2110\t-0.2429
+c:ert\t0\t0.2125
+c:erta\t0\t0.2136
+c:ertar\t0\t0.2377
+c:erv\t0\t0.2600
+c:erve\t0\t0.2621
+c:erve \t0\t0.2207
+c:ery\t0\t0.2787
+c:ery \t0.3236\t0
+c:eryo\t0\t0.3648
+c:eryon\t0\t0.3648
+c:eryt\t0\t0.2035
+c:eryth\t0\t0.2035
+c:es\t1.8397\t-1.7776
+c:es \t0.3970\t-0.8101
+c:esc\t-0.2631\t0
+c:esd\t0.2568\t-0.2412
+c:esde\t0.3591\t0
+c:esde \t0.3591\t0
+c:ese \t0\t-0.2514
+c:esi\t0.2105\t0
+c:esio\t0.2440\t0
+c:esion\t0.2440\t0
+c:esm\t0.6041\t-0.2399
+c:esma\t0.6041\t-0.2399
+c:esmay\t0.6041\t-0.2399
+c:esn\t0\t0.2414
+c:esnt\t0\t0.2414
+c:esnt \t0\t0.2414
+c:esp\t1.0756\t-0.2804
+c:espe\t-0.2225\t0.5966
+c:esped\t0\t0.2390
+c:esper\t0\t0.3576
+c:espi\t0.7451\t-0.2901
+c:espie\t0.2223\t0
+c:espir\t0.5229\t-0.2060
+c:espo\t1.0401\t-0.4978
+c:espon\t0.8259\t-0.5060
+c:espos\t0.2248\t0
+c:espu\t-0.2085\t0
+c:espue\t-0.2085\t0
+c:essi\t0\t-0.4428
+c:essio\t0\t-0.4392
+c:est\t0.6808\t0.2191
+c:est \t0.9346\t0
+c:esta\t0.2456\t0
+c:esta \t0.2131\t0
+c:estar\t0\t0.2736
+c:este \t0\t0.2156
+c:estl\t-0.2328\t0.2776
+c:estly\t-0.2328\t0.2776
+c:et\t-0.5120\t0.2303
+c:et \t0\t-0.3335
+c:eta\t0\t-0.2190
+c:etam\t0.2158\t0
+c:etami\t0.2353\t-0.2744
+c:eth\t0\t0.5217
+c:etha\t0\t0.4517
+c:ethal\t0\t0.4746
+c:ett\t-0.4308\t0
+c:ette\t-0.4863\t0.2213
+c:etter\t-0.4678\t0
+c:ev\t0.2484\t0.8225
+c:eve\t0.4346\t0.8668
+c:ever\t0.3873\t1.0901
+c:ever \t0.3372\t0.5512
+c:every\t0\t0.5922
+c:ew\t0\t-0.3207
+c:ew \t0\t-0.5422
+c:ewe\t0\t0.3672
+c:ewer\t0\t0.2887
+c:ex\t-0.5100\t0
+c:exi\t0\t0.5471
+c:exis\t0\t0.3139
+c:exist\t0\t0.3139
+c:exit\t0\t0.2332
+c:exit \t0\t0.2332
+c:ext\t-0.2556\t0
+c:ext \t0\t-0.2846
+c:exte\t0\t0.2109
+c:exted\t0\t0.2109
+c:eye\t0\t-0.2476
+c:ez\t0.3678\t0
+c:ezi\t0.2197\t0
+c:ezin\t0.2197\t0
+c:ezing\t0.2197\t0
+c:f \t-1.0261\t2.2134
+c:fa\t1.8372\t-0.4655
+c:fac\t0.6077\t-0.3175
+c:face\t0.6518\t-0.2815
+c:face \t0.7046\t-0.3746
+c:fai\t0.9076\t-0.2412
+c:fain\t0.9475\t-0.6539
+c:faint\t0.9475\t-0.6539
+c:fair\t0\t0.2690
+c:fairs\t0\t0.2690
+c:fal\t0.3042\t0
+c:falt\t0.2188\t0
+c:falta\t0.2188\t0
+c:fam\t0\t0.3892
+c:fami\t0\t0.3892
+c:famil\t0\t0.3892
+c:far\t0.3687\t-0.2033
+c:fart\t0.2770\t0
+c:farto\t0.2770\t0
+c:fas\t0\t-0.2847
+c:fast\t0\t-0.2847
+c:fata\t0\t0.2090
+c:fatal\t0\t0.2090
+c:fe\t0.3756\t-0.3378
+c:fe \t0\t0.8829
+c:fee\t0\t-0.4912
+c:feel\t0.2076\t0
+c:feels\t0.2862\t0
+c:fel\t0.2986\t-0.4290
+c:fell\t0.4105\t-0.2449
+c:fell \t0.4105\t-0.2449
+c:ff \t0\t0.2132
+c:ffa\t0\t0.2690
+c:ffai\t0\t0.2690
+c:ffair\t0\t0.2690
+c:ffe\t0\t-0.2479
+c:ffic \t0\t-0.2120
+c:fi\t-0.7896\t-0.5635
+c:fic \t0\t-0.2120
+c:fig\t0\t0.3865
+c:figh\t0\t0.3865
+c:fight\t0\t0.3865
+c:fill \t0\t-0.2127
+c:fin\t-0.8055\t-0.2480
+c:fine\t-0.7257\t-0.2994
+c:fine \t-0.7257\t-0.2994
+c:fir\t0\t-0.2079
+c:fit\t0.3729\t0
+c:fit \t0.2906\t0
+c:fl\t0.2452\t-0.4886
+c:flo\t0.5996\t-0.2594
+c:floo\t0.7036\t0
+c:floor\t0.7036\t0
+c:flu\t-0.2135\t0
+c:fo\t-0.2861\t0
+c:foo\t0\t-0.2891
+c:food\t0\t-0.2254
+c:food \t0\t-0.2254
+c:for\t-0.8369\t0
+c:for \t-0.3122\t0
+c:fore\t-0.2571\t0.2151
+c:fore \t0\t-0.2220
+c:forev\t0\t0.4371
+c:form\t0\t-0.4285
+c:form \t0\t-0.2872
+c:forms\t0\t-0.2819
+c:forw\t0\t0.3207
+c:forwa\t0\t0.3207
+c:fou\t0.2329\t0
+c:foun\t0.2385\t0
+c:found\t0.2385\t0
+c:fr\t-0.4453\t0
+c:fr \t0\t0.2225
+c:frid\t0\t-0.2482
+c:frida\t0\t-0.2023
+c:frie\t0\t0.3206
+c:frien\t0\t0.3206
+c:ft\t0.5444\t-0.2788
+c:ft \t0.2912\t0
+c:fte\t0.2468\t-0.3494
+c:fter\t0.3252\t-0.3453
+c:fter \t0.3287\t-0.2243
+c:fun\t0\t0.2013
+c:fune\t0\t0.2181
+c:funer\t0\t0.2181
+c:fus\t0.3454\t-0.3097
+c:fuse\t0.2412\t0
+c:fused\t0.2412\t0
+c:fut\t0\t0.2240
+c:futu\t0\t0.2240
+c:futur\t0\t0.2240
+c:g \t0.9717\t0.3198
+c:ga\t0\t0.2429
+c:ga \t0\t0.2629
+c:gai\t-0.3613\t0.2628
+c:gain\t-0.3613\t0.2628
+c:gain \t-0.3473\t0.2459
+c:gan\t0.3884\t0
+c:gand\t0.2807\t0
+c:gando\t0.2807\t0
+c:gar \t0\t-0.2524
+c:gara\t0\t0.4426
+c:garag\t0\t0.4426
+c:gas\t0.4325\t0
+c:gasp\t0.4325\t0
+c:gaspi\t0.3636\t0
+c:gav\t0\t-0.2055
+c:gave\t0\t-0.2055
+c:gave \t0\t-0.2055
+c:ge\t-0.6486\t0.8020
+c:ge \t-0.3392\t1.2224
+c:ged\t0\t-0.2651
+c:ged \t0\t-0.2651
+c:ger\t-0.2775\t0
+c:ger \t0\t0.3805
+c:get\t0.4282\t-0.2485
+c:get \t0.3210\t-0.2886
+c:gg\t0.3312\t0
+c:gh\t0\t0.8538
+c:gh \t0.2631\t0
+c:ghs\t0\t0.2644
+c:ghs \t0\t0.2644
+c:ght\t0\t0.7979
+c:ght \t0\t0.5448
+c:ghts\t-0.2075\t0.2207
+c:gi\t-0.2688\t0.4231
+c:gic\t0.2406\t-0.2048
+c:gic \t0.2406\t-0.2048
+c:giv\t-0.2469\t0.3353
+c:gli\t0.2752\t0
+c:glin\t0.2752\t0
+c:gling\t0.2752\t0
+c:go\t0\t1.3236
+c:go \t0.4142\t0.6297
+c:god\t0\t0.2397
+c:god \t0\t0.2397
+c:goo\t-0.5770\t0.7419
+c:good\t-0.5528\t0.5097
+c:good \t0\t-0.2347
+c:goodb\t-0.3619\t0.7444
+c:goog\t0\t0.2322
+c:googl\t0\t0.2322
+c:gr\t0.2934\t-0.8856
+c:gra\t0\t-0.5853
+c:gran\t0.3258\t-0.3065
+c:grand\t0.3258\t-0.3065
+c:gre\t0.3303\t-0.3273
+c:gre \t0.3493\t0
+c:gu\t0.5124\t0.5055
+c:gue\t0.3971\t-0.2092
+c:gue \t0.3971\t-0.2092
+c:gui\t0\t0.3882
+c:guir\t0\t0.2441
+c:guir \t0\t0.2441
+c:gun\t0\t0.3993
+c:gun \t0\t0.4660
+c:gus\t0.2462\t0
+c:gush\t0.2462\t0
+c:gushi\t0.2462\t0
+c:gy\t-0.2045\t-0.2917
+c:h \t0\t0.9191
+c:ha\t0.4178\t-0.6999
+c:hab\t0.2374\t0
+c:habl\t0.2374\t0
+c:habla\t0.2374\t0
+c:hac\t-0.2378\t0
+c:hace\t-0.2378\t0
+c:hacer\t0\t0.2801
+c:had\t0.6762\t-0.5454
+c:had \t0.4675\t-0.4729
+c:hal\t0.2009\t0
+c:hal \t0\t0.4746
+c:han\t-0.6344\t0
+c:han \t0\t0.2407
+c:hand\t0\t0.3118
+c:hand \t0\t0.2285
+c:hang\t-0.2841\t0
+c:hank\t-0.2237\t-0.3587
+c:hanks\t0\t-0.2848
+c:hard\t0.2021\t-0.2249
+c:hard \t0\t-0.2030
+c:has\t-0.2790\t0.3810
+c:has \t-0.2902\t0.4528
+c:hav\t0.4378\t0
+c:have\t0\t0.2878
+c:have \t0\t0.2591
+c:havi\t0.6027\t-0.3886
+c:havin\t0.6027\t-0.3886
+c:he\t1.0711\t-0.3531
+c:he \t-0.5928\t-0.2330
+c:hea\t1.1061\t-0.7822
+c:head\t0.3737\t-0.7909
+c:head \t0.2872\t0
+c:heada\t0\t-0.5635
+c:hear\t0.6671\t0
+c:hear \t0\t0.4219
+c:heart\t0.5894\t-0.2643
+c:heat\t0\t-0.2253
+c:heav\t0.2565\t0
+c:heavi\t0.2212\t0
+c:hec\t-0.2730\t0.2533
+c:heck\t-0.2730\t0.2533
+c:hed\t-0.2642\t0
+c:hel\t0\t-0.2459
+c:help\t0\t-0.4017
+c:hem\t0\t0.5060
+c:hem \t0\t0.5060
+c:hen\t0\t0.4371
+c:hen \t0\t0.4371
+c:her\t0.3925\t0.3721
+c:here\t0.7128\t0
+c:heres\t0.5420\t0
+c:hers\t0\t0.3512
+c:herse\t0\t0.3612
+c:hes\t1.8728\t-0.9098
+c:hes \t0.6510\t0
+c:hest\t1.2383\t-0.6093
+c:hest \t1.3447\t-0.6016
+c:hey\t0\t0.2500
+c:hi\t0.4878\t0.8252
+c:him\t0\t0.3934
+c:hims\t0\t0.4493
+c:himse\t0\t0.4493
+c:hin\t0.9533\t0.3490
+c:hinc\t0.2210\t0
+c:hinch\t0.2210\t0
+c:hing\t0.6301\t0
+c:hing \t0.5319\t-0.3356
+c:hink\t0\t0.5249
+c:hink \t0.5297\t0
+c:hinki\t-0.4383\t0.5374
+c:his\t-0.4619\t0.3358
+c:his \t-0.3708\t0.5195
+c:hit\t0.2334\t0
+c:hit \t0.2305\t0
+c:ho\t0.6230\t0
+c:ho \t0.8727\t0
+c:hoard\t0\t0.2069
+c:hog\t0.4610\t-0.2205
+c:hoga\t0.2807\t0
+c:hogan\t0.2807\t0
+c:hoi\t0\t0.2523
+c:hoic\t0\t0.2523
+c:hoice\t0\t0.2523
+c:hol\t0.3451\t-0.3447
+c:hole\t0.3993\t0
+c:hole \t0.3993\t0
+c:hom\t0\t-0.4496
+c:home\t0\t-0.3560
+c:home \t0\t-0.3560
+c:hon\t-0.5335\t0
+c:hone\t-0.5335\t0
+c:hone \t-0.2396\t0
+c:hones\t-0.2939\t0.2703
+c:hop\t-0.3382\t0.6429
+c:hope\t-0.3021\t0.4524
+c:hope \t0\t0.4843
+c:hopi\t0\t0.2330
+c:hopin\t0\t0.2330
+c:hor\t0\t-0.2287
+c:houg\t0\t0.2000
+c:hough\t0\t0.2000
+c:hour\t0.2194\t0
+c:how\t0\t0.3593
+c:how \t-0.2351\t0.4251
+c:hower\t0.2067\t0
+c:hr\t0.9620\t0
+c:hre\t0\t0.2686
+c:hrea\t0\t0.3091
+c:hreat\t0\t0.3091
+c:hro\t1.0982\t-0.3082
+c:hroa\t0.4622\t-0.2444
+c:hroat\t0.4622\t-0.2444
+c:hrou\t0.3211\t0
+c:hroug\t0.3211\t0
+c:ht\t-0.2004\t0.9540
+c:ht \t0\t0.5448
+c:hts\t-0.2075\t0.2207
+c:hu\t0\t-0.2774
+c:hug\t0.2210\t0
+c:huge\t0.2210\t0
+c:huge \t0.2210\t0
+c:hur\t-0.2069\t0
+c:hurt \t0\t0.2284
+c:hy\t0\t-0.2701
+c:hyl\t0.2380\t0
+c:hyla\t0.2380\t0
+c:i \t0\t0.6004
+c:ia\t0\t0.2407
+c:ic\t-0.3634\t0.4205
+c:ic \t0\t-0.8107
+c:ice\t0.5331\t0.2572
+c:ice \t0.3513\t0.2401
+c:ici\t-0.6674\t1.2999
+c:icid\t-0.5167\t1.1292
+c:icida\t-0.2737\t0.6254
+c:icide\t-0.2109\t0.4319
+c:ick\t0\t-0.3811
+c:ick \t0\t-0.3028
+c:id\t-0.4152\t1.0792
+c:id \t-0.3441\t-0.4220
+c:ida\t0\t0.6065
+c:ida \t0.2308\t0.2978
+c:idal\t-0.2490\t0.5739
+c:idal \t-0.2490\t0.5739
+c:iday\t0\t-0.3166
+c:iday \t0\t-0.2023
+c:ide\t0.4034\t0
+c:ide \t0.3187\t0.2616
+c:ided\t0\t0.2118
+c:ided \t0\t0.2118
+c:iden\t0\t-0.2299
+c:ident\t0\t-0.2299
+c:ideo\t0\t-0.2112
+c:ideo \t0\t-0.2112
+c:idg\t0\t0.4606
+c:idge\t0\t0.4606
+c:idge \t0\t0.4606
+c:ids\t0\t0.2641
+c:ids \t0\t0.2641
+c:ie\t-0.3947\t1.3996
+c:ie \t0\t0.8554
+c:ied\t-0.3077\t0.3439
+c:ied \t-0.3077\t0.3439
+c:ien\t0.4076\t0.4112
+c:ien \t0\t-0.2161
+c:iend\t0\t0.3336
+c:iend \t0\t0.2757
+c:iene\t0.2466\t0
+c:iene \t0.2466\t0
+c:ient\t0.2001\t0.2231
+c:iento\t0.2584\t0
+c:ier\t0\t0.3402
+c:ierd\t0.2059\t0
+c:ierdo\t0.2059\t0
+c:iero\t0\t0.5223
+c:iero \t-0.2916\t0.5555
+c:iert\t0.2223\t0
+c:ierta\t0.2223\t0
+c:ies\t0\t-0.2872
+c:ies \t0\t-0.3424
+c:iet\t0\t-0.2712
+c:iet \t0\t-0.2712
+c:if\t0\t0.8420
+c:if \t0\t0.2101
+c:ife\t0\t0.9730
+c:ife \t0\t1.0247
+c:iff\t0.3110\t0
+c:iff \t0.2413\t0
+c:ig\t0.2823\t0.6043
+c:iga\t0\t0.2253
+c:igh\t0\t0.6733
+c:ighs\t0\t0.2644
+c:ighs \t0\t0.2644
+c:ight\t0\t0.6063
+c:ight \t0\t0.4618
+c:ik\t0.4314\t0
+c:ike\t0.4337\t0
+c:ike \t0.4337\t0
+c:il\t-1.0158\t1.1229
+c:ild\t-0.2213\t0
+c:ile\t0.3396\t0
+c:ilet\t0.3260\t0
+c:ilet \t0.3260\t0
+c:ill\t-1.1633\t0.5430
+c:ill \t-0.2951\t0
+c:illa\t-0.2722\t0.3299
+c:illas\t-0.2344\t0.3870
+c:illi\t-0.2874\t-0.4510
+c:illin\t-0.2874\t-0.4510
+c:ills\t0\t0.5379
+c:ills \t0\t0.5379
+c:ily\t0\t0.2390
+c:ily \t0\t0.2390
+c:im\t-0.2526\t0.3044
+c:ime\t0\t-0.2303
+c:ims\t0\t0.4493
+c:imse\t0\t0.4493
+c:imsel\t0\t0.4493
+c:in\t0.8740\t-0.9365
+c:in \t-0.9961\t0.3723
+c:ina\t0.2554\t0
+c:ina \t0.3506\t0
+c:inc\t0.5636\t-0.4511
+c:ince\t0.3919\t-0.3872
+c:ince \t0.3919\t-0.3872
+c:incha\t0.2210\t0
+c:ind\t-0.2586\t0.7155
+c:ind \t0\t0.5680
+c:indo\t0\t0.2073
+c:indo \t0\t0.2073
+c:ine\t-0.7870\t-0.3962
+c:ine \t-0.6355\t-0.4549
+c:ined\t0\t0.2110
+c:ined \t0\t0.2110
+c:inf\t0.3686\t0
+c:infa\t0.2770\t0
+c:infar\t0.2770\t0
+c:ing\t0.7486\t0.4629
+c:ing \t0.7817\t0.4942
+c:ini\t0\t-0.3600
+c:inic\t0\t-0.3949
+c:inic \t0\t-0.2741
+c:ink\t0\t0.5143
+c:ink \t0.5306\t0
+c:inki\t-0.4011\t0.6455
+c:inkin\t-0.4011\t0.6455
+c:inl\t0\t0.2350
+c:inle\t0\t0.2350
+c:inles\t0\t0.2350
+c:ins\t-0.3177\t-0.4421
+c:insul\t0\t0.2007
+c:insur\t0\t-0.2810
+c:int\t0.5240\t0
+c:int \t0\t0.5074
+c:inta\t0\t-0.2029
+c:intak\t0\t-0.2029
+c:inte\t0.3715\t-0.4120
+c:inted\t0.5104\t0
+c:inter\t0\t-0.2229
+c:intm\t0\t-0.2205
+c:intme\t0\t-0.2205
+c:into\t0\t0.4499
+c:into \t0\t0.4499
+c:inu\t0.2664\t0
+c:inut\t0.3016\t0
+c:inute\t0.3016\t0
+c:io\t0.8070\t-1.8689
+c:ion\t0.2238\t-1.1449
+c:ion \t0.2812\t-0.7969
+c:ions\t0\t-0.3037
+c:ions \t0\t-0.3037
+c:iou\t0.3505\t-0.3832
+c:ious\t0.3505\t-0.3832
+c:ious \t0.2410\t-0.2476
+c:ip\t0.3515\t-0.9643
+c:ip \t0\t-0.4058
+c:ips\t0.5924\t-0.3727
+c:ips \t0.5924\t-0.3727
+c:ir\t0.7552\t0.3773
+c:ir \t0.3596\t0.4014
+c:ira\t0.6163\t0
+c:ira \t0.2284\t0
+c:irar\t0.3879\t0
+c:irar \t0.3944\t0
+c:ire\t0\t-0.2484
+c:ire \t0.2556\t0
+c:ired\t-0.3953\t0
+c:ired \t-0.3953\t0
+c:irl\t0\t0.2497
+c:is\t-0.6835\t1.1123
+c:is \t0\t0.3586
+c:ise\t-0.4662\t0
+c:ise \t-0.2440\t0
+c:ish\t0\t0.5882
+c:ish \t0\t0.5492
+c:isn\t0.3284\t-0.2433
+c:isnt\t0.3284\t-0.2433
+c:isnt \t0.3284\t-0.2433
+c:ist\t-0.5652\t0.3777
+c:ist \t-0.2325\t0
+c:isto\t-0.2342\t0
+c:istol\t0\t0.2095
+c:ists\t0\t0.3935
+c:ists \t0\t0.3935
+c:it\t-0.5539\t-0.7073
+c:it \t-0.4700\t0.2390
+c:ita\t-0.2301\t-0.3279
+c:ita \t0\t-0.2808
+c:itc\t0.3471\t0
+c:itch\t0.3471\t0
+c:itche\t0.2020\t0
+c:ite\t0\t-0.2271
+c:ite \t0.2276\t0
+c:ith\t-0.4026\t0
+c:ith \t-0.3160\t0
+c:iti\t0\t-0.4562
+c:itin\t0\t-0.4417
+c:iting\t0\t-0.4417
+c:its\t0.5416\t0
+c:its \t0.5416\t0
+c:itt\t-0.3102\t0
+c:ittl\t-0.3597\t-0.2506
+c:ittle\t-0.3597\t-0.2506
+c:iv\t-1.2849\t1.7969
+c:iv \t0\t-0.2286
+c:ive\t-0.4683\t0.9983
+c:ive \t-0.5377\t1.2112
+c:ivi\t-0.7979\t0.9707
+c:ivin\t-0.6636\t0.5691
+c:iving\t-0.6636\t0.5691
+c:ivir\t0\t0.2285
+c:ivir \t0\t0.2285
+c:iz\t1.4284\t-0.9539
+c:ize\t0\t-0.2357
+c:izi\t0.3269\t0
+c:izin\t0.3269\t0
+c:izing\t0.3269\t0
+c:izq\t0.2059\t0
+c:izqu\t0.2059\t0
+c:izqui\t0.2059\t0
+c:izu\t0.7095\t-0.2683
+c:izur\t0.7095\t-0.2683
+c:izure\t0.7095\t-0.2683
+c:izz\t0\t-0.2204
+c:ja\t0.3125\t0
+c:jaw\t0.2405\t0
+c:jaw \t0.2405\t0
+c:jo\t-0.3086\t0
+c:jor\t0\t0.2044
+c:jor \t0\t0.2044
+c:joy\t0\t-0.2642
+c:joy \t0\t-0.2642
+c:ju\t-0.3981\t0.8699
+c:jum\t0\t0.4955
+c:jump\t-0.2149\t0.5273
+c:jump \t0\t0.2508
+c:jumpi\t0\t0.3229
+c:jus\t-0.3242\t0.4765
+c:just\t-0.3242\t0.4765
+c:just \t-0.3242\t0.4765
+c:k \t0.9327\t-1.9573
+c:ke\t1.1816\t0.7986
+c:ke \t1.2161\t0
+c:ked\t0\t0.2917
+c:ked \t0\t0.2917
+c:kee\t0\t0.4381
+c:keep\t0\t0.4381
+c:keep \t0\t0.4511
+c:ket\t0.2278\t-0.3208
+c:keta\t0.2353\t-0.2744
+c:ketam\t0.2353\t-0.2744
+c:ki\t-0.3511\t-0.2989
+c:kid\t0.2872\t0
+c:kid \t0.4068\t-0.2364
+c:kids\t0\t0.2641
+c:kids \t0\t0.2641
+c:kil\t-0.5452\t0
+c:kill\t-0.5130\t-0.2641
+c:killi\t-0.2563\t0
+c:kin\t-0.2862\t0
+c:kind\t0\t0.2870
+c:kind \t0\t0.2021
+c:king\t0\t-0.2026
+c:king \t0\t-0.2026
+c:kit\t0.2053\t0
+c:kitc\t0.2167\t0
+c:kitch\t0.2167\t0
+c:km\t0\t0.6693
+c:kms\t0\t0.6693
+c:kms \t0\t0.6693
+c:kn\t0\t0.4156
+c:kne\t0\t-0.2987
+c:knee\t-0.2162\t-0.2477
+c:kni\t0\t0.4076
+c:knif\t0\t0.3074
+c:knife\t0\t0.3074
+c:kno\t0\t0.3066
+c:know\t0\t0.3266
+c:know \t0.2268\t0.2651
+c:l \t-1.0732\t0.2930
+c:la\t0.7653\t-0.4003
+c:la \t0.5016\t0
+c:lab\t0.3766\t0
+c:labi\t0.2068\t0
+c:labio\t0.2068\t0
+c:lac\t0.7239\t-0.4495
+c:lack\t0.5960\t-0.2554
+c:lacke\t0.2797\t0
+c:lade\t0\t0.3434
+c:lan\t-0.4125\t0.5258
+c:lan \t-0.3596\t0.3200
+c:lann\t0\t0.3085
+c:lanni\t0\t0.3239
+c:lap\t0.6858\t0
+c:laps\t0.6964\t0
+c:lapse\t0.6964\t0
+c:lar\t0\t-0.3026
+c:lar \t0.2552\t-0.2744
+c:las\t-0.6596\t0.6007
+c:las \t-0.3084\t0.6053
+c:last\t-0.2177\t0
+c:last \t-0.2666\t0
+c:lat\t-0.3031\t-0.6566
+c:late\t-0.2817\t-0.7098
+c:late \t-0.2235\t-0.5808
+c:lc\t0\t0.2298
+c:lco\t0\t0.2699
+c:ld\t-1.3790\t0.3783
+c:ld \t-1.1135\t0.3177
+c:le\t0.6507\t-0.9060
+c:le \t0.6145\t-0.7237
+c:lee\t0\t-0.3811
+c:leed\t0.4021\t0
+c:leed \t0\t0.3009
+c:leedi\t0.4092\t-0.4434
+c:leep\t-0.4016\t0
+c:leep \t-0.3632\t0
+c:lef\t0.2165\t0
+c:left\t0.2165\t0
+c:left \t0.2296\t0
+c:lem\t-0.2109\t0
+c:len\t0.3903\t-0.4120
+c:len \t0.3620\t0
+c:ler\t0.2632\t-0.5148
+c:ler \t0.2011\t0
+c:lerg\t0\t-0.3648
+c:lergi\t0\t-0.2887
+c:les\t-0.3174\t0.2804
+c:less\t-0.2115\t0.3640
+c:less \t0\t0.2474
+c:let\t0\t0.6287
+c:let \t0.2233\t0
+c:leth\t0\t0.4746
+c:letha\t0\t0.4746
+c:lf\t-0.8327\t1.5136
+c:lf \t-0.7393\t1.3702
+c:li\t-0.7688\t0.7562
+c:lid\t0\t0.2378
+c:lide\t0\t0.2887
+c:lide \t0\t0.2887
+c:lie\t0\t-0.4428
+c:lier\t0\t-0.2735
+c:lier \t0\t-0.2735
+c:lif\t0\t0.8356
+c:life\t0\t0.8589
+c:life \t0\t0.9106
+c:lig\t-0.3091\t0
+c:ligh\t-0.3091\t0
+c:light\t-0.3091\t0
+c:lik\t0.4407\t0
+c:like\t0.4407\t0
+c:like \t0.4407\t0
+c:lin\t-0.2328\t-0.4591
+c:line\t0\t0.3924
+c:lined\t0\t0.2110
+c:ling\t0\t-0.4025
+c:ling \t0\t-0.3164
+c:lini\t0\t-0.3949
+c:linic\t0\t-0.3949
+c:lip\t0.6257\t-0.3050
+c:lips\t0.6298\t-0.3248
+c:lips \t0.6298\t-0.3248
+c:lis\t0\t0.2070
+c:list\t0\t0.2070
+c:lit\t-0.2914\t0
+c:litt\t-0.3626\t-0.2625
+c:littl\t-0.3597\t-0.2506
+c:liv\t-0.5959\t1.3776
+c:live\t-0.3077\t0.7458
+c:live \t-0.3007\t0.6565
+c:livi\t-0.2882\t0.6318
+c:livin\t-0.2532\t0.5349
+c:lk\t0\t-0.3627
+c:lk \t0\t-0.4605
+c:ll\t0.7894\t-0.2813
+c:ll \t-0.3201\t0.2112
+c:lla\t0.5685\t0
+c:llap\t0.8013\t-0.2345
+c:llaps\t0.8013\t-0.2345
+c:llas\t-0.2344\t0.3870
+c:llas \t-0.2344\t0.3870
+c:lle\t0\t-0.3508
+c:lled\t0\t-0.2000
+c:lled \t0\t-0.2000
+c:llen\t0.2676\t0
+c:llen \t0.2676\t0
+c:ller\t0\t-0.3729
+c:llerg\t0\t-0.3468
+c:lli\t0\t-0.6224
+c:llin\t0\t-0.6224
+c:lling\t0\t-0.4852
+c:llo\t0.4691\t0.2638
+c:llow\t0.3883\t0
+c:llowe\t0.2682\t0
+c:lls\t0\t0.5379
+c:lls \t0\t0.5379
+c:lly\t0.2116\t0
+c:lly \t0.2116\t0
+c:lm\t0\t0.2968
+c:lo\t1.5528\t-0.8520
+c:loc\t0\t0.3653
+c:lock\t0\t0.3085
+c:lock \t0\t0.2405
+c:lol\t-0.5857\t-0.7972
+c:lol \t-0.5857\t-0.7972
+c:lon\t0\t0.3641
+c:long\t0\t0.3717
+c:longe\t0\t0.4551
+c:loo\t1.4777\t-0.2086
+c:lood\t0.6763\t-0.5729
+c:lood \t0.6763\t-0.5729
+c:look\t0\t0.5537
+c:look \t0\t0.2668
+c:looki\t0\t0.2997
+c:looks\t0.2610\t0
+c:loor\t0.7036\t0
+c:loor \t0.7036\t0
+c:lor\t0\t-0.3336
+c:lor \t0.2825\t-0.3200
+c:los\t0.3846\t0
+c:lose\t0\t0.2822
+c:losi\t0.4000\t0
+c:losin\t0.4000\t0
+c:lot\t0.2689\t-0.3844
+c:lot \t0\t-0.3046
+c:low\t0.3036\t0
+c:low \t0\t-0.3254
+c:lowed\t0.2682\t0
+c:lp\t0.2367\t-0.4824
+c:lr\t-0.2159\t0.4002
+c:ls\t0.9624\t0.3102
+c:ls \t0.2981\t0.4203
+c:lsi\t0.3992\t0
+c:lsin\t0.2677\t0
+c:lsing\t0.2677\t0
+c:lta \t0.2188\t0
+c:lu\t0.3828\t-0.3746
+c:lue\t0.3462\t0
+c:lue \t0.3462\t0
+c:lw\t0\t-0.2541
+c:lwa\t0\t-0.2541
+c:lway\t0\t-0.2541
+c:lways\t0\t-0.2541
+c:ly\t1.0097\t0
+c:ly \t1.0097\t0
+c:m \t0.3685\t0
+c:ma\t-0.3864\t0
+c:make\t-0.2543\t0
+c:make \t-0.2325\t0.2509
+c:mal\t-0.2057\t-0.3421
+c:mal \t0\t-0.2141
+c:man\t0.3464\t0.2286
+c:mane\t0\t0.3817
+c:manen\t0\t0.3817
+c:many\t0.7080\t-0.4220
+c:many \t0.7080\t-0.4220
+c:mar\t0\t-0.2658
+c:mat\t0\t0.4419
+c:mata\t0\t0.3711
+c:matar\t0\t0.3711
+c:may\t0.6258\t0
+c:maya\t0.2185\t0
+c:mayar\t0.2185\t0
+c:mayo\t0.3354\t0
+c:mayo \t0.3354\t0
+c:mb\t0.4331\t-0.8695
+c:mb \t0.3442\t0
+c:mbe\t0\t-0.5954
+c:mber\t0\t-0.5954
+c:mber \t0\t-0.4261
+c:me\t-1.1205\t0.5298
+c:me \t0\t0.7554
+c:mej\t0\t0.2044
+c:mejo\t0\t0.2044
+c:mejor\t0\t0.2044
+c:mem\t0\t-0.4034
+c:memb\t0\t-0.3457
+c:membe\t0\t-0.3457
+c:men\t-0.5473\t-0.7205
+c:ment\t-0.3962\t-0.6661
+c:ment \t-0.2272\t-0.5954
+c:mer\t0\t-0.3055
+c:mer \t0\t-0.2871
+c:mi\t0.6173\t-0.6515
+c:mi \t0.4658\t0
+c:mig\t-0.2122\t0
+c:mil\t-0.2622\t0.2527
+c:mily\t0\t0.3253
+c:mily \t0\t0.3253
+c:min\t0.4777\t-0.5462
+c:min \t0.2088\t0
+c:mind\t0\t0.2131
+c:mind \t0\t0.3551
+c:mine\t0\t-0.2362
+c:mine \t0\t-0.2362
+c:minu\t0.3016\t0
+c:minut\t0.3016\t0
+c:mir\t0\t0.2090
+c:mise\t0\t-0.2071
+c:mise \t0\t-0.2184
+c:mit\t0.3040\t0
+c:mm\t0\t-0.2506
+c:mme\t0\t-0.2812
+c:mmer\t0\t-0.2475
+c:mmer \t0\t-0.2475
+c:mo\t-0.4348\t0.3491
+c:mom\t0\t0.2448
+c:mon\t0\t-0.3377
+c:mor\t-0.7706\t0.7129
+c:more\t-0.4803\t0.7311
+c:more \t-0.4803\t0.7311
+c:mori\t0\t0.3626
+c:morir\t0\t0.3626
+c:morn\t0\t-0.2268
+c:morni\t0\t-0.2268
+c:morr\t-0.2293\t0
+c:morro\t-0.2293\t0
+c:mou\t0\t0.2346
+c:moun\t0\t0.3384
+c:mount\t0\t0.3384
+c:mout\t0.2345\t0
+c:mouth\t0.2345\t0
+c:mov\t0.4117\t-0.4279
+c:move\t0\t-0.2987
+c:move \t0\t-0.2020
+c:movi\t0.2752\t0
+c:mp\t0\t0.3760
+c:mpi\t0\t0.3229
+c:mpin\t0\t0.3229
+c:mping\t0\t0.3229
+c:ms\t-0.6627\t1.1285
+c:ms \t-0.5197\t0.6791
+c:mse\t0\t0.4493
+c:msel\t0\t0.4493
+c:mself\t0\t0.4493
+c:mu\t0\t0.3624
+c:muc\t0\t0.2195
+c:much\t0\t0.2195
+c:much \t-0.2686\t0.2404
+c:mucho\t0.3557\t0
+c:mue\t0\t0.4391
+c:muer\t0\t0.4391
+c:muert\t0\t0.2158
+c:mum\t0.2508\t0
+c:mum \t0.2425\t0
+c:my\t-0.3048\t0.3450
+c:my \t0\t-0.2948
+c:mys\t-0.4582\t0.7003
+c:myse\t-0.4582\t0.7003
+c:mysel\t-0.4582\t0.7003
+c:n \t0\t0.5204
+c:na\t0.4518\t0.4813
+c:na \t0.2942\t0
+c:nad\t0\t0.2353
+c:nal\t0\t0.2754
+c:nap\t0\t-0.2452
+c:naph\t0.2380\t0
+c:naphy\t0.2380\t0
+c:nas\t0\t0.3188
+c:nas \t0\t0.2094
+c:nc\t0.5559\t0
+c:nce\t0.2749\t-0.5641
+c:nce \t0.4542\t-0.4461
+c:ncha\t0.2210\t0
+c:nco\t0.3495\t0
+c:ncon\t0.3559\t0
+c:ncons\t0.3150\t0
+c:nd\t0.6939\t0.6043
+c:nd \t0.4316\t0.6934
+c:nda\t0\t-0.2673
+c:nde\t-0.2530\t0
+c:nder\t-0.2441\t0
+c:nder \t0\t0.2544
+c:nders\t0\t-0.2075
+c:ndi\t0\t0.2593
+c:ndin\t0\t0.2764
+c:nding\t0\t0.2764
+c:ndo\t0.8719\t0
+c:ndo \t0.8932\t0
+c:ne\t-1.4957\t0.2845
+c:ne \t-0.6715\t-0.2347
+c:nec\t0.2070\t0
+c:neck\t0.2301\t0
+c:neck \t0.2301\t0
+c:ned\t0\t0.3375
+c:ned \t0\t0.3375
+c:nee\t-0.6090\t-0.4750
+c:need\t-0.3943\t-0.2426
+c:need \t-0.3467\t-0.4151
+c:needi\t0\t0.2243
+c:nen\t0\t0.4348
+c:nent\t0\t0.3817
+c:nent \t0\t0.2436
+c:ner\t-0.2825\t0.3397
+c:nera\t0\t0.2181
+c:neral\t0\t0.2181
+c:ness\t0.2680\t0
+c:ness \t0.2680\t0
+c:nest\t-0.2328\t0.2776
+c:nestl\t-0.2328\t0.2776
+c:nev\t0\t0.2962
+c:neve\t0\t0.2962
+c:never\t0\t0.3100
+c:new\t0\t-0.3952
+c:new \t0\t-0.3395
+c:nf\t0.5804\t-0.4003
+c:nfa\t0.2770\t0
+c:nfar\t0.2770\t0
+c:nfart\t0.2770\t0
+c:nfu\t0.3490\t-0.2958
+c:nfus\t0.3126\t-0.2871
+c:nfuse\t0.2412\t0
+c:ng\t1.6961\t0
+c:ng \t0.9496\t0.5688
+c:nge\t-0.3914\t0
+c:nged\t0\t-0.2574
+c:nged \t0\t-0.2574
+c:nger\t-0.2133\t0.2413
+c:nger \t0\t0.3783
+c:ngo\t0.2755\t0
+c:ngo \t0.2755\t0
+c:ngr\t0.4623\t0
+c:ngre\t0.3493\t0
+c:ngre \t0.3493\t0
+c:ngu\t0.5029\t-0.2580
+c:ngue\t0.3971\t-0.2092
+c:ngue \t0.3971\t-0.2092
+c:ni\t-0.7676\t0
+c:nic\t-0.2858\t-0.5340
+c:nic \t0\t-0.2959
+c:nif\t0\t0.3074
+c:nife\t0\t0.3074
+c:nife \t0\t0.3074
+c:nig\t-0.4379\t0.7752
+c:nigh\t-0.4379\t0.7752
+c:night\t-0.4379\t0.7752
+c:niz\t0\t-0.2171
+c:nize\t0\t-0.2171
+c:nj\t0\t-0.4000
+c:njo\t0\t-0.2642
+c:njoy\t0\t-0.2642
+c:njoy \t0\t-0.2642
+c:nk \t0.5751\t0
+c:nki\t-0.4011\t0.6455
+c:nkin\t-0.4011\t0.6455
+c:nking\t-0.4011\t0.6455
+c:nks\t0\t-0.2848
+c:nks \t0\t-0.2848
+c:nl\t0.3791\t0
+c:nle\t0\t0.2350
+c:nles\t0\t0.2350
+c:nless\t0\t0.2350
+c:nly\t0.4168\t0
+c:nly \t0.4168\t0
+c:nni\t-0.2189\t0.3486
+c:nnin\t-0.2110\t0.3716
+c:nning\t-0.2110\t0.3716
+c:no\t-0.5285\t0
+c:no \t-0.3079\t0
+c:nob\t0\t0.2811
+c:nobo\t0\t0.2811
+c:nobod\t0\t0.2811
+c:noc\t0\t0.2201
+c:noch\t0\t0.2401
+c:noche\t0\t0.2401
+c:non\t0.2695\t-0.3158
+c:none\t0\t-0.2222
+c:none \t0\t-0.2222
+c:nons\t0.4258\t0
+c:nonse\t0.2797\t0
+c:noo\t0\t0.2141
+c:noos\t0\t0.3773
+c:noose\t0\t0.3773
+c:nor\t0\t-0.4912
+c:norm\t0\t-0.2482
+c:norma\t0\t-0.2482
+c:nos\t0\t-0.3546
+c:nose\t0\t-0.2265
+c:not\t0\t0.6067
+c:not \t0.3163\t0
+c:note\t-0.2009\t0
+c:note \t0\t0.2340
+c:noth\t0\t0.4463
+c:nothi\t0\t0.4542
+c:nou\t0\t0.2222
+c:noug\t0\t0.2222
+c:nough\t0\t0.2222
+c:now\t0.3318\t0
+c:now \t0.2008\t0
+c:nr\t0.2410\t0
+c:nre\t0.2479\t0
+c:nres\t0.2521\t0
+c:nresp\t0.2521\t0
+c:ns\t0\t-0.7056
+c:ns \t-0.2050\t-0.4191
+c:nsa\t-0.3350\t0.3881
+c:nsan\t0\t0.2116
+c:nsand\t0\t0.2116
+c:nsc\t0.4499\t0
+c:nsci\t0.4499\t0
+c:nscio\t0.4499\t0
+c:nse\t0.3030\t0
+c:nse \t0.3696\t0
+c:nsen\t0.2797\t0
+c:nsens\t0.2797\t0
+c:nsi\t0.2219\t0
+c:nsiv\t0.2521\t0
+c:nsive\t0.2521\t0
+c:nst\t0\t-0.2568
+c:nsu\t-0.2255\t0
+c:nsuli\t0\t0.2007
+c:nsur\t0\t-0.2810
+c:nsura\t0\t-0.2810
+c:nt\t1.1533\t0.7534
+c:nt \t1.3019\t0
+c:nta\t0\t-0.2352
+c:nta \t0.2185\t0
+c:ntak\t0\t-0.2029
+c:ntake\t0\t-0.2029
+c:nte \t0\t0.2212
+c:nted\t0.4212\t0
+c:nted \t0.4212\t0
+c:nti\t-0.2100\t0
+c:ntid\t0\t0.3040
+c:ntido\t0\t0.2031
+c:ntin\t0\t0.2398
+c:ntl\t0\t0.2905
+c:ntm\t0\t-0.2205
+c:ntme\t0\t-0.2205
+c:ntmen\t0\t-0.2205
+c:nto\t0.3843\t0.5011
+c:nto \t0.3843\t0.5011
+c:nts\t-0.2488\t0
+c:nts \t-0.2488\t0
+c:nu\t0.4740\t-0.5240
+c:num\t0.2700\t-0.2981
+c:numb\t0.2700\t-0.2981
+c:numb \t0.3442\t0
+c:nut\t0.3641\t-0.2041
+c:nute\t0.3016\t0
+c:nute \t0.2843\t0
+c:nv\t0.3872\t0
+c:nvu\t0.3992\t0
+c:nvul\t0.3992\t0
+c:nvuls\t0.3992\t0
+c:ny \t0.3382\t-0.5670
+c:nym\t-0.3686\t0.5523
+c:nymo\t-0.3686\t0.5523
+c:nymor\t-0.3686\t0.5523
+c:o \t-0.2701\t0.3409
+c:oa\t0.4859\t0
+c:oad\t0\t0.3731
+c:oad \t0\t0.2616
+c:oat\t0.2908\t-0.2710
+c:oat \t0.4622\t-0.2444
+c:ob\t-0.2554\t0.2023
+c:obo\t0\t0.2811
+c:obod\t0\t0.2811
+c:obody\t0\t0.2811
+c:oca\t0.2183\t0
+c:och\t0\t0.2351
+c:oche\t0\t0.2401
+c:oche \t0\t0.2401
+c:ock\t0\t0.3418
+c:oct\t0\t-0.2856
+c:octo\t0\t-0.2856
+c:octor\t0\t-0.2856
+c:od\t-0.2502\t0.2444
+c:od \t0.3347\t-0.7313
+c:oda\t-0.3296\t0
+c:odas\t0\t0.2522
+c:odas \t0\t0.2522
+c:oday\t-0.2901\t0
+c:oday \t-0.2901\t0
+c:odb\t-0.3619\t0.7444
+c:odby\t-0.3619\t0.7444
+c:odbye\t-0.3619\t0.7444
+c:odo\t-0.2608\t0.3429
+c:odo \t-0.2333\t0.2268
+c:ody\t0.3002\t0
+c:ody \t0.3002\t0
+c:oe\t0.3395\t0
+c:oes\t0.3395\t0
+c:oes \t0\t-0.3268
+c:oesn\t0\t0.2414
+c:oesnt\t0\t0.2414
+c:of\t-0.4683\t0.7614
+c:of \t0\t0.4609
+c:off\t-0.4219\t0.2808
+c:off \t-0.2774\t0.2855
+c:og\t0.2493\t0
+c:og \t-0.2006\t0
+c:oga\t0.2092\t0
+c:ogan\t0.2807\t0
+c:ogand\t0.2807\t0
+c:ogl\t0\t0.2322
+c:oi\t0\t0.5553
+c:oic\t0\t0.2631
+c:oice\t0\t0.2631
+c:oice \t0\t0.2350
+c:oil\t0.3260\t0
+c:oile\t0.3260\t0
+c:oilet\t0.3260\t0
+c:oin\t-0.4579\t0.5297
+c:oint\t-0.3791\t0.6654
+c:oint \t0\t0.7265
+c:ointm\t0\t-0.2205
+c:ok\t0.5909\t-0.6280
+c:oke\t0.4357\t0
+c:oke \t0.5633\t0
+c:oki\t-0.2291\t-0.4113
+c:okin\t-0.2113\t-0.3704
+c:oking\t-0.2113\t-0.3704
+c:oks\t0.2610\t0
+c:oks \t0.2610\t0
+c:ol\t0\t-1.5055
+c:ol \t-0.8400\t-0.8072
+c:old\t-0.5586\t-0.4897
+c:old \t-0.5282\t-0.6005
+c:ole\t0.3993\t0
+c:ole \t0.3993\t0
+c:oll\t1.0058\t-0.2264
+c:olla\t0.8422\t-0.2521
+c:ollap\t0.8013\t-0.2345
+c:olle\t0.2191\t0
+c:ollen\t0.2375\t0
+c:olo\t0.2474\t0
+c:olor\t0.2834\t-0.2182
+c:olor \t0.3491\t-0.2146
+c:om\t0.2388\t-0.6462
+c:om \t0.2788\t0
+c:ome \t0\t-0.4013
+c:omi\t0.2543\t-0.4876
+c:omis\t0\t-0.2071
+c:omise\t0\t-0.2071
+c:omit\t0.3182\t0
+c:omo\t-0.2348\t0
+c:omor\t-0.2293\t0
+c:omorr\t-0.2293\t0
+c:oms\t0\t-0.2076
+c:oms \t0\t-0.2076
+c:on\t0.8385\t0
+c:on \t-0.2452\t0
+c:ona\t0.3784\t0
+c:onc\t0\t0.3031
+c:once \t0\t0.2034
+c:ond\t0.4482\t-0.4754
+c:ondi\t0.3581\t-0.2684
+c:ondin\t0.3639\t-0.2540
+c:one\t-0.6791\t0.6362
+c:one \t-0.3039\t0.3095
+c:ones\t-0.3026\t0.3771
+c:onest\t-0.2328\t0.2776
+c:onf\t0.2213\t-0.2955
+c:onfu\t0.2412\t0
+c:onfus\t0.2412\t0
+c:ong\t0.3722\t0
+c:onge\t0\t0.4480
+c:onger\t0\t0.4551
+c:ongu\t0.3971\t-0.2092
+c:ongue\t0.3971\t-0.2092
+c:oni\t-0.4886\t0.6756
+c:onig\t-0.3829\t0.7776
+c:onigh\t-0.3829\t0.7776
+c:ons\t0.8578\t-0.5322
+c:ons \t0\t-0.2320
+c:onsc\t0.4499\t0
+c:onsci\t0.4499\t0
+c:onse\t0.2797\t0
+c:onsen\t0.2797\t0
+c:onsi\t0.2219\t0
+c:onsiv\t0.2521\t0
+c:ont\t0\t0.2774
+c:ont \t0\t0.4034
+c:onv\t0.3992\t0
+c:onvu\t0.3992\t0
+c:onvul\t0.3992\t0
+c:oo\t0.7886\t0
+c:ood\t0\t-0.2267
+c:ood \t0.3819\t-0.9710
+c:oodb\t-0.3619\t0.7444
+c:oodby\t-0.3619\t0.7444
+c:oof\t0\t0.2721
+c:oof \t0\t0.2721
+c:oog\t0\t0.2322
+c:oogl\t0\t0.2322
+c:ook\t0.2887\t0
+c:ook \t0.3321\t0
+c:ooki\t-0.3215\t-0.2478
+c:ookin\t-0.3036\t-0.2069
+c:ooks\t0.2610\t0
+c:ooks \t0.2610\t0
+c:oom\t0.2238\t0
+c:oom \t0.2055\t0
+c:oop\t0.2639\t0
+c:oor\t0.6497\t0
+c:oor \t0.6497\t0
+c:oos\t0\t0.4684
+c:oose\t0\t0.3773
+c:oose \t0\t0.3773
+c:op\t0.6431\t0
+c:op \t0.3679\t0
+c:ope\t0\t0.5474
+c:ope \t-0.4254\t1.0649
+c:open\t0\t-0.3698
+c:oper\t0.3530\t0
+c:operl\t0.2589\t0
+c:opi\t0.2246\t0
+c:opl\t0.2410\t-0.2162
+c:ople\t0.2410\t-0.2162
+c:ople \t0.2410\t-0.2162
+c:ops\t0\t0.2934
+c:ops \t0\t0.3275
+c:or\t-0.8220\t0.2811
+c:or \t0.5427\t0
+c:ord\t0.4119\t0
+c:orde\t0\t0.2319
+c:order\t0\t0.2319
+c:ords\t0.4229\t0
+c:ords \t0.4229\t0
+c:ore\t-1.1150\t0.5735
+c:ore \t-1.0131\t0
+c:orev\t0\t0.4371
+c:oreve\t0\t0.4371
+c:orin\t0.3066\t-0.3280
+c:orina\t0.3779\t0
+c:orir\t0\t0.3626
+c:orir \t0\t0.2478
+c:ork\t-0.2843\t-0.5829
+c:ork \t0\t-0.5820
+c:orl\t0\t0.3152
+c:orld\t0\t0.3152
+c:orld \t0\t0.3152
+c:orm\t-0.3182\t-0.5753
+c:orm \t0\t-0.2872
+c:orms\t0\t-0.2819
+c:orms \t0\t-0.2819
+c:orni\t0\t-0.2268
+c:ornin\t0\t-0.2268
+c:orr\t-0.2863\t0
+c:orro\t-0.2293\t0
+c:orrow\t-0.2293\t0
+c:orry\t0\t0.3522
+c:orry \t0\t0.3522
+c:ors\t0.5709\t0
+c:orse\t0\t0.2130
+c:orse \t0\t0.2130
+c:orst\t0.5839\t-0.3290
+c:orst \t0.5839\t-0.3290
+c:ort\t-0.5723\t0.5730
+c:orta\t0\t0.2573
+c:orte\t0\t0.2243
+c:orth\t0\t0.2110
+c:orto\t-0.2108\t0
+c:orto \t-0.2108\t0
+c:orw\t0\t0.3207
+c:orwa\t0\t0.3207
+c:orwar\t0\t0.3207
+c:os\t0.5101\t0.2907
+c:ose\t0\t0.6404
+c:ose \t0\t0.7898
+c:osed\t0.3506\t0
+c:osed \t0.3506\t0
+c:osi\t0.3445\t0
+c:osin\t0.3941\t0
+c:osing\t0.3941\t0
+c:oso\t0.2676\t0
+c:oso \t0.2676\t0
+c:oss \t0\t-0.2137
+c:oste\t0\t0.2400
+c:ot\t0\t0.6341
+c:ot \t0\t-0.3079
+c:ote\t-0.2375\t0
+c:ote \t-0.2027\t0.2272
+c:oth\t-0.3554\t0.5615
+c:oth \t0\t-0.2094
+c:othe\t-0.2393\t0.3167
+c:other\t-0.2393\t0.3167
+c:othi\t0\t0.4542
+c:othin\t0\t0.4542
+c:otr\t0\t0.2671
+c:otra\t0\t0.2671
+c:otra \t0\t0.2671
+c:ots\t0.2002\t0
+c:ots \t0.2002\t0
+c:ott\t0.2115\t0.3424
+c:ottl\t0\t0.3525
+c:ottle\t0\t0.3525
+c:ou\t0.5939\t0
+c:ou \t-0.4911\t-0.2121
+c:oub\t0.3777\t0
+c:oubl\t0.3777\t0
+c:ouble\t0.3777\t0
+c:oug\t0\t0.2413
+c:ough\t0\t0.2413
+c:ough \t0.2410\t0
+c:ought\t-0.2652\t0.3057
+c:oul\t-0.4884\t0.6783
+c:ould\t-0.4851\t0.5759
+c:ould \t-0.4072\t0.6313
+c:oun\t0.2092\t0.4740
+c:ound\t0.5008\t0
+c:ound \t0.2721\t0
+c:ount\t-0.2250\t0.7030
+c:ount \t0\t0.3125
+c:ounte\t0\t0.2698
+c:our \t0\t0.3460
+c:ours\t0\t-0.4912
+c:ours \t0\t-0.2521
+c:ourse\t0\t-0.2392
+c:ous\t0.4365\t-0.6872
+c:ous \t0.2289\t-0.3935
+c:out\t0.3523\t0
+c:out \t0.2476\t0.2365
+c:outh\t0.2345\t0
+c:outh \t0.2345\t0
+c:ov\t0.7997\t-0.4115
+c:ove\t0.5461\t-0.2831
+c:ove \t0\t-0.2350
+c:over\t0.4327\t0
+c:overd\t0.3026\t0
+c:ovi\t0.2536\t0
+c:ow\t0.8710\t0
+c:owe\t0.3709\t0.2245
+c:owi\t0.2910\t0
+c:owin\t0.2910\t0
+c:owing\t0.2910\t0
+c:ox\t0\t0.2105
+c:oxy\t0\t0.3408
+c:oxy \t0\t0.3423
+c:oy\t0\t0.2336
+c:oy \t-0.2027\t0.2435
+c:p \t0.6148\t-0.2940
+c:pa\t0\t-0.6923
+c:pain \t0\t-0.2547
+c:painl\t0\t0.2350
+c:pan\t0\t-0.2255
+c:pap\t-0.2152\t-0.4328
+c:pape\t0\t-0.3019
+c:paper\t0\t-0.2075
+c:par\t-0.5223\t0.4447
+c:para\t0\t0.3860
+c:para \t0\t0.3505
+c:parke\t0\t0.2476
+c:parki\t0\t-0.2691
+c:partn\t0\t0.2185
+c:pas\t0.8932\t-0.2598
+c:pass\t0.7592\t-0.5489
+c:pass \t0.3907\t-0.2106
+c:passe\t0.2312\t-0.3009
+c:past\t0\t0.2990
+c:past \t0.3377\t0
+c:pasti\t-0.2344\t0.3870
+c:pat\t0\t0.2668
+c:pe\t0.4812\t0.5770
+c:pe \t-0.3641\t1.0197
+c:pea\t0\t0.3239
+c:peac\t0\t0.2986
+c:peace\t0\t0.2986
+c:pec\t0.4005\t-0.2480
+c:pech\t0.4851\t-0.3159
+c:pecho\t0.4851\t-0.3159
+c:ped\t-0.3093\t0
+c:ped \t-0.2095\t-0.3404
+c:pedi\t0\t0.2390
+c:pee\t0.8626\t-0.3067
+c:pee \t0.2294\t0
+c:peec\t0.2940\t0
+c:peech\t0.2940\t0
+c:peed\t0.2342\t0
+c:peed \t0.2342\t0
+c:pen\t-0.2771\t0
+c:peni\t0\t-0.2328
+c:pensa\t0\t0.2685
+c:peo\t0.3895\t-0.3150
+c:peop\t0.2410\t-0.2162
+c:peopl\t0.2410\t-0.2162
+c:per\t0\t0.2466
+c:perl\t0.2589\t0
+c:perly\t0.2589\t0
+c:perm\t0\t0.3817
+c:perma\t0\t0.3817
+c:pers\t0.2110\t-0.2429
+c:perso\t0.2110\t-0.2429
+c:pert\t0\t0.2377
+c:perta\t0\t0.2377
+c:ph\t0\t-0.4680
+c:pho\t-0.3006\t0
+c:phon\t-0.3006\t0
+c:phone\t-0.3006\t0
+c:phy\t0\t-0.2647
+c:phyl\t0.2380\t0
+c:phyla\t0.2380\t0
+c:pi\t0.6093\t0
+c:pic\t-0.2644\t0
+c:pick \t0\t-0.2031
+c:pier\t0.2175\t0
+c:piert\t0.2223\t0
+c:pil\t0\t0.2807
+c:pills\t0\t0.3544
+c:pin\t0.2573\t0
+c:ping\t0\t0.2607
+c:ping \t0\t0.2607
+c:pir\t0.5229\t-0.2060
+c:pira\t0.6585\t0
+c:pira \t0.2284\t0
+c:pirar\t0.4301\t0
+c:pisto\t0\t0.2095
+c:pl\t0\t0.2199
+c:pla\t-0.5680\t0.5056
+c:plan\t-0.5509\t0.6979
+c:plan \t-0.3573\t0.3876
+c:plann\t0\t0.3085
+c:ple \t0.3116\t-0.2367
+c:po\t0.2867\t0.4060
+c:poi\t-0.3716\t0.7318
+c:poin\t-0.3716\t0.7318
+c:point\t-0.3716\t0.7318
+c:polo\t0\t0.2228
+c:polog\t0\t0.2228
+c:pon\t0.8115\t-0.4480
+c:pond\t0.5738\t-0.4058
+c:pondi\t0.3639\t-0.2540
+c:pons\t0.2521\t0
+c:ponsi\t0.2521\t0
+c:pos\t0\t0.3421
+c:pose\t0\t0.3826
+c:pose \t0\t0.3431
+c:poso\t0.2676\t0
+c:poso \t0.2676\t0
+c:pou\t0.2148\t0
+c:pp\t-0.5811\t-0.2194
+c:pp \t0\t-0.2096
+c:ppe\t-0.3928\t0
+c:pped\t-0.3030\t0
+c:pped \t-0.3030\t0
+c:ppi\t0\t0.3253
+c:ppin\t0\t0.3034
+c:pping\t0\t0.3034
+c:ppo\t-0.2292\t0
+c:pr\t0\t-0.7270
+c:pre\t0\t-0.2108
+c:pres\t0\t-0.2771
+c:pro\t0\t-0.5309
+c:prob\t-0.2220\t0
+c:prom\t0\t-0.2071
+c:promi\t0\t-0.2071
+c:prop\t0.3583\t0
+c:prope\t0.2589\t0
+c:ps\t1.3518\t-0.3430
+c:ps \t0.5781\t-0.2329
+c:pse\t0.6964\t0
+c:psed\t0.5153\t0
+c:psed \t0.5153\t0
+c:pt\t-0.4159\t0
+c:pty\t0\t0.2003
+c:pu\t0.5433\t0.3799
+c:pue\t0.2429\t-0.2246
+c:pued\t0.5071\t-0.2882
+c:puede\t0.3157\t0
+c:pues\t-0.2085\t0
+c:pur\t0.2051\t0.3392
+c:purp\t0\t0.3864
+c:purpo\t0\t0.4066
+c:purt\t0.2148\t0
+c:put\t0\t0.3295
+c:put \t0\t0.3736
+c:py\t0\t-0.3547
+c:py \t0\t-0.3547
+c:qu\t0\t0.6362
+c:que \t0.2239\t0.2436
+c:qui\t-0.5205\t0.6338
+c:quie\t-0.2015\t0.5468
+c:quier\t-0.2669\t0.6434
+c:r \t0\t0.9630
+c:ra\t0.3660\t0.4412
+c:ra \t0.3706\t0.5541
+c:rac\t-0.4122\t0
+c:rack\t-0.2435\t0.2898
+c:racks\t0\t0.3115
+c:rad\t0.3117\t0
+c:raff\t0\t-0.2120
+c:raffi\t0\t-0.2120
+c:rag\t0\t0.3990
+c:rage\t0\t0.4666
+c:rage \t0\t0.4666
+c:rain \t0\t0.2238
+c:ran\t0.2271\t-0.6521
+c:ranc\t0\t-0.3047
+c:rance\t0\t-0.3047
+c:rand\t0.3036\t-0.2928
+c:rar\t0.3879\t0
+c:rar \t0.3944\t0
+c:rat\t-0.4483\t0
+c:rate\t-0.2134\t0
+c:rav\t0\t-0.2360
+c:rave\t0\t-0.2743
+c:ravel\t0\t-0.2601
+c:raz\t0\t0.4840
+c:razo\t0\t0.5362
+c:razo \t0.2774\t0
+c:razor\t0\t0.5266
+c:rd\t0.8012\t-0.3435
+c:rd \t0.2368\t0
+c:rda\t0\t-0.2538
+c:rde\t-0.2649\t0.2709
+c:rdo\t0.5035\t0
+c:rdos\t0.3573\t0
+c:rdose\t0.3573\t0
+c:rds\t0.4083\t-0.2352
+c:rds \t0.4083\t-0.2352
+c:re\t1.3077\t-1.2364
+c:re \t0\t0.2977
+c:rea\t0.7178\t-0.2217
+c:read\t-0.3900\t0.3860
+c:ready\t-0.3579\t0.4497
+c:real\t0.7494\t0
+c:real \t0.4024\t0
+c:reall\t0.3470\t0
+c:reas\t-0.2014\t0.6539
+c:reaso\t0\t0.5591
+c:reat\t0.7725\t-1.1154
+c:reate\t0\t0.3091
+c:reath\t1.0873\t-0.9423
+c:reatm\t0\t-0.3463
+c:reco\t0\t-0.2555
+c:red\t0.2129\t-0.3418
+c:red \t0.2129\t-0.3418
+c:ree\t-0.3809\t0
+c:reg\t0.2021\t0
+c:rel\t0.2992\t0
+c:rely\t0.4475\t-0.2103
+c:rely \t0.4475\t-0.2103
+c:rem\t0\t-0.3872
+c:ren\t0.2683\t-0.3388
+c:rent\t0.2749\t-0.3334
+c:rent \t0.2435\t-0.2591
+c:rep\t0\t-0.2943
+c:res\t1.1516\t-0.7046
+c:res \t0.6192\t0
+c:resc\t-0.2162\t0
+c:resp\t1.2367\t-0.7212
+c:respi\t0.5229\t-0.2060
+c:respo\t0.8259\t-0.5060
+c:rest\t-0.3497\t0.2517
+c:rest \t-0.2623\t0.3511
+c:rev\t0\t0.4371
+c:reve\t0\t0.4371
+c:rever\t0\t0.4371
+c:rg\t0\t-0.5735
+c:rge\t-0.2193\t0
+c:rgi\t0\t-0.2574
+c:rgic\t0.2406\t-0.2048
+c:rgic \t0.2406\t-0.2048
+c:ri\t-0.8047\t0
+c:ria\t0\t0.3155
+c:rid\t-0.3257\t0
+c:rida\t0\t-0.2023
+c:riday\t0\t-0.2023
+c:ridg\t0\t0.4606
+c:ridge\t0\t0.4606
+c:rie\t-0.4700\t0.2988
+c:ried\t0\t0.2814
+c:ried \t0\t0.2814
+c:rien\t0\t0.3557
+c:riend\t0\t0.3206
+c:ries\t0\t-0.2943
+c:ries \t0\t-0.2943
+c:rig\t0.6037\t-0.2783
+c:righ\t0.4383\t-0.2356
+c:right\t0.4383\t-0.2356
+c:rin\t0.2155\t0
+c:rina\t0.3631\t0
+c:rina \t0.2785\t0
+c:rind\t0\t0.2073
+c:rindo\t0\t0.2073
+c:ring\t-0.2685\t0
+c:ring \t-0.2506\t0
+c:rip\t0\t-0.2194
+c:rip \t0\t-0.2365
+c:rir\t0\t0.3626
+c:rir \t0\t0.2478
+c:ris\t0\t0.3956
+c:rist\t0\t0.3932
+c:rists\t0\t0.3976
+c:riv\t-0.3825\t-0.5500
+c:rive\t0\t-0.4130
+c:rive \t0\t-0.2564
+c:rivi\t-0.2189\t0
+c:rivin\t-0.2189\t0
+c:rk\t0\t-0.6774
+c:rk \t0\t-0.6099
+c:rke\t0\t0.3189
+c:rked\t0\t0.3215
+c:rked \t0\t0.3215
+c:rki\t0\t-0.3470
+c:rkin\t0\t-0.3470
+c:rking\t0\t-0.3470
+c:rld\t0\t0.3152
+c:rld \t0\t0.3152
+c:rlie\t0\t-0.2183
+c:rlier\t0\t-0.2735
+c:rlo\t0\t-0.2490
+c:rly\t0\t-0.3274
+c:rly \t0\t-0.3274
+c:rm\t-0.5322\t0.5061
+c:rm \t0.2986\t-0.4432
+c:rma\t-0.2664\t0.2698
+c:rman\t0\t0.3979
+c:rmane\t0\t0.3817
+c:rme\t-0.2707\t0.5065
+c:rme \t-0.2674\t0.5409
+c:rn\t0.2419\t-0.3177
+c:rni\t0\t-0.3853
+c:rnin\t0\t-0.3006
+c:rning\t0\t-0.3006
+c:ro\t0.7534\t0.3731
+c:ro \t-0.5457\t0.7746
+c:roa\t0.3999\t0
+c:road\t0\t0.2616
+c:road \t0\t0.2616
+c:roat\t0.4622\t-0.2444
+c:roat \t0.4622\t-0.2444
+c:rob\t-0.2362\t0.2154
+c:rok\t0.4865\t0
+c:roke\t0.4865\t0
+c:roke \t0.5659\t0
+c:rol\t0\t-0.2395
+c:rom\t0\t-0.3689
+c:romi\t0\t-0.2071
+c:romis\t0\t-0.2071
+c:roo\t0.6024\t0
+c:roof\t0\t0.2721
+c:roof \t0\t0.2721
+c:room\t0.2238\t0
+c:room \t0.2055\t0
+c:roop\t0.2639\t0
+c:rop\t0\t0.3759
+c:rope\t0\t0.6072
+c:rope \t-0.2023\t0.7169
+c:roper\t0.2589\t0
+c:rot\t-0.2865\t0.3962
+c:rote\t0\t0.3256
+c:rote \t0\t0.3256
+c:rou\t0.2933\t-0.2615
+c:roug\t0.2939\t0
+c:rough\t0.2939\t0
+c:roun\t-0.2275\t0
+c:round\t-0.2275\t0
+c:rp\t0\t0.3968
+c:rpo\t0\t0.3722
+c:rpos\t0\t0.4066
+c:rpose\t0\t0.4066
+c:rr\t0.3988\t-0.3782
+c:rra\t0.3426\t0
+c:rri\t0\t-0.2892
+c:rro\t-0.2556\t0
+c:rrow\t-0.2293\t0
+c:rrow \t-0.2238\t0
+c:rry\t0\t0.3760
+c:rry \t0\t0.3760
+c:rs\t0.6081\t-1.5698
+c:rs \t0\t-0.7725
+c:rso\t0.2110\t-0.2429
+c:rson\t0.2110\t-0.2429
+c:rsona\t0.2513\t0
+c:rst\t0.6677\t-0.3719
+c:rst \t0.7226\t-0.3874
+c:rt\t0.3197\t0.3131
+c:rt \t0.3415\t-0.4969
+c:rta\t0\t0.6041
+c:rtar\t0\t0.2377
+c:rth\t0\t0.4697
+c:rti\t0\t-0.3787
+c:rtin\t0\t-0.2640
+c:rting\t0\t-0.2640
+c:rtn\t0\t0.2185
+c:rtne\t0\t0.2185
+c:rtner\t0\t0.2185
+c:rts\t0\t-0.2003
+c:rts \t0\t-0.2003
+c:ru\t0\t-0.4365
+c:run\t0\t0.2721
+c:rus\t0\t-0.4612
 c:rush\t0.2271\t0
-c:rushi\t0.2453\t0
-c:rust\t0\t-0.3439
-c:rust \t0\t-0.2214
-c:rv\t-0.2048\t0.4868
-c:rve\t0\t0.3636
-c:rve \t0\t0.2289
-c:rw\t0\t0.2055
-c:rwa\t0\t0.2639
-c:rwar\t0\t0.2878
-c:rward\t0\t0.2878
-c:ry\t-0.5505\t0.9964
-c:ry \t-0.2403\t0
-c:ryi\t0\t0.4129
-c:ryin\t0\t0.4129
-c:rying\t0\t0.4129
-c:ryo\t0\t0.3734
-c:ryon\t0\t0.3734
-c:ryone\t0\t0.3734
-c:ryt\t0\t0.2219
-c:ryth\t0\t0.2219
-c:rythi\t0\t0.2219
-c:s \t0.4582\t-0.7616
-c:sa\t-1.1675\t1.1762
-c:sad\t-0.2176\t0
-c:sad \t0\t-0.2031
-c:saf\t0\t-0.2539
-c:safe\t0\t-0.2539
-c:sai\t-0.5934\t0.2044
-c:said\t-0.5934\t0.2044
-c:said \t-0.5934\t0.2044
-c:sal\t0.2545\t0
-c:sale\t0.2174\t0
-c:san\t0.3966\t0
-c:sang\t0.5270\t0
-c:sangr\t0.5270\t0
-c:sap\t0\t0.2473
-c:sav\t-0.2627\t0.3158
-c:savi\t0\t0.2774
-c:savin\t0\t0.2774
-c:say\t-0.4790\t0.4855
-c:sayi\t-0.4658\t0.2624
-c:sayin\t-0.4658\t0.2624
-c:says\t0\t0.2798
-c:says \t0\t0.2798
-c:sc\t-0.3317\t0
-c:scar\t0\t0.2325
-c:scare\t0\t0.2717
-c:sch\t-0.2220\t0
-c:sci\t0.4574\t0
-c:scio\t0.4574\t0
-c:sciou\t0.4574\t0
-c:scr\t-0.4954\t0
-c:sd\t0\t-0.3670
-c:sda\t0\t-0.2062
-c:sday\t0\t-0.2062
-c:sday \t0\t-0.2022
-c:sde\t0.3642\t0
-c:sde \t0.3642\t0
-c:se\t0.9154\t0.3802
-c:se \t0.4565\t-0.3378
-c:sed\t1.2023\t-0.6909
-c:sed \t1.2338\t-0.6399
-c:see\t0\t0.2639
-c:see \t0\t0.2140
-c:seei\t0.2317\t-0.2169
-c:seein\t0.2317\t-0.2169
-c:seg\t0\t0.3003
-c:segu\t0\t0.3003
-c:segui\t0\t0.2493
-c:sei\t1.0187\t-0.4205
-c:seiz\t1.0187\t-0.4205
-c:seizi\t0.3609\t0
-c:seizu\t0.6578\t-0.2578
-c:sel\t-0.9159\t1.4621
-c:self\t-0.8462\t1.5669
-c:self \t-0.8462\t1.5669
-c:sent\t0\t0.3106
-c:senti\t0\t0.2162
-c:serie\t0\t-0.2909
-c:serv\t0\t0.2250
-c:ses\t-0.3351\t-0.5010
-c:ses \t-0.2580\t0
-c:sess\t0\t-0.4482
-c:sessi\t0\t-0.4482
-c:set\t0\t0.2104
-c:set \t0\t0.2558
-c:sew\t0\t0.2907
-c:sewe\t0\t0.2907
-c:sewer\t0\t0.2907
-c:sh\t1.4208\t-0.4382
-c:sh \t0\t0.6270
-c:sha\t0.2948\t-0.3451
-c:she\t0.2878\t0
-c:shi\t0.4199\t-0.3644
-c:shin\t0.4682\t0
-c:shing\t0.4682\t0
-c:sho\t0.2220\t-0.3017
-c:si\t1.8231\t-0.6786
-c:si \t0\t0.3106
-c:sid\t0.6018\t-0.2011
-c:side\t0.6018\t-0.2011
-c:side \t0.6252\t-0.3050
-c:sien\t0.2926\t0
-c:sient\t0.2926\t0
-c:sigo\t0.2138\t0
-c:sigo \t0.2138\t0
-c:sin\t0.9070\t0
-c:sin \t0\t0.2895
-c:sinc\t0.3064\t-0.2670
-c:since\t0.3064\t-0.2670
-c:sing\t0.7740\t0
-c:sing \t0.7869\t0
-c:sio\t0.3516\t-0.7034
-c:sion\t0.4466\t-0.6217
-c:sion \t0.3887\t-0.4633
-c:site\t0.2053\t0
-c:site \t0.2053\t0
-c:sitt\t0\t0.2975
-c:sitti\t0\t0.2975
-c:siv\t0.2931\t0
-c:sive\t0.2931\t0
-c:sive \t0.2931\t0
-c:sl\t-0.2386\t-0.2491
-c:sle\t-0.5343\t-0.2303
-c:slee\t-0.4046\t0
-c:sleep\t-0.4046\t0
-c:sli\t0\t0.5002
-c:slid\t0\t0.2907
-c:slide\t0\t0.2907
-c:slo\t0\t-0.3900
-c:slot\t0\t-0.2314
-c:slot \t0\t-0.2314
-c:slu\t0.4053\t0
-c:slur\t0.2528\t0
-c:slurr\t0.2528\t0
-c:sm\t0.5273\t-0.4068
-c:sma\t0.4823\t-0.2362
-c:smay\t0.6132\t-0.2556
-c:smaya\t0.2256\t0
-c:smayo\t0.3351\t0
-c:sn\t0.4200\t-0.3931
-c:sno\t0\t-0.3505
-c:snor\t0\t-0.2023
-c:snt\t0.4205\t0
-c:snt \t0.4205\t0
-c:so\t-0.5122\t0.7297
-c:so \t-0.2406\t0.2060
-c:som\t0.3602\t0
-c:some\t0.3602\t0
-c:some \t0.3885\t-0.3188
-c:son\t0\t0.3700
-c:son \t0\t0.3632
-c:soon \t0\t0.2083
-c:sor\t-0.5149\t0
-c:sore\t-0.2858\t-0.2006
-c:sore \t-0.2787\t0
-c:sorr\t0\t0.3215
-c:sorry\t0\t0.3215
-c:sp\t2.2318\t-0.7511
-c:spa\t-0.2236\t0
-c:spe\t0\t0.4452
-c:sped\t0\t0.2426
-c:spedi\t0\t0.2426
-c:spee\t0.3095\t0
-c:speec\t0.3095\t0
-c:sper\t0\t0.3917
-c:spert\t0\t0.2587
-c:spi\t1.0847\t-0.5168
-c:spie\t0.2295\t0
-c:spier\t0.2295\t0
-c:spin\t0.4246\t0
-c:sping\t0.3640\t0
-c:spir\t0.4397\t0
-c:spira\t0.5803\t0
-c:spo\t0.9754\t-0.6619
-c:spon\t0.8294\t-0.5170
-c:spond\t0.5708\t-0.4139
-c:spons\t0.2587\t0
-c:spos\t0.2155\t0
-c:sposo\t0.2621\t0
-c:spr\t0.2620\t0
-c:spur\t0.2204\t0
-c:spurt\t0.2204\t0
-c:ss\t0.2703\t-0.9400
-c:ss \t0\t-0.2945
-c:sse\t0\t-0.4692
-c:ssed\t0\t-0.3973
-c:ssed \t0\t-0.3973
-c:ssi\t0\t-0.5146
-c:ssio\t-0.2324\t-0.4860
-c:ssion\t-0.2324\t-0.4860
-c:st\t1.0477\t0
-c:st \t0.8927\t-0.6895
-c:sta\t0.4315\t-0.3995
-c:sta \t0.2669\t0
-c:stand\t-0.2020\t0.2141
-c:stari\t0\t0.3233
-c:start\t0\t-0.4581
-c:ste\t-0.6011\t0.5664
-c:ste \t0\t0.5184
-c:ster\t-0.3324\t0
-c:ster \t-0.2604\t0.2044
-c:sters\t0\t-0.2163
-c:stif\t0.2203\t0
-c:stiff\t0.2203\t0
-c:stl\t-0.2664\t0.2024
-c:stly\t-0.2542\t0.2322
-c:stly \t-0.2542\t0.2322
-c:sto\t0\t0.3843
-c:stop\t0\t0.3141
-c:stop \t0.4177\t0
-c:stops\t0\t0.4185
-c:str\t0.5530\t-0.2547
-c:stra\t0\t-0.2143
-c:stro\t0.5465\t0
-c:strok\t0.5831\t0
-c:sts\t0\t0.4407
-c:sts \t0\t0.4407
-c:sud\t0.8448\t-0.4330
-c:sudd\t0.8095\t-0.4033
-c:sudde\t0.8095\t-0.4033
-c:sug\t0\t-0.2638
-c:suga\t0\t-0.2423
-c:sugar\t0\t-0.2423
-c:sui\t-0.4951\t1.2321
-c:suic\t-0.4951\t1.2321
-c:suici\t-0.4951\t1.2321
-c:suli\t0\t0.2168
-c:sulin\t0\t0.2168
-c:sult\t0\t-0.2267
-c:sum\t0\t-0.2457
-c:summ\t0\t-0.2457
-c:summe\t0\t-0.2457
-c:sup\t0.2380\t0
-c:sur\t0\t-0.2473
-c:sura\t0\t-0.2882
-c:suran\t0\t-0.2882
-c:sure\t0.2555\t0
-c:sure \t0.2555\t0
-c:sw\t0.9953\t0
-c:swa\t0.4085\t0.2493
-c:swal\t0.4085\t0.2493
-c:swall\t0.4085\t0.2493
-c:swe\t0.4559\t-0.2928
-c:sweat\t0.2008\t0
-c:swel\t0.3055\t-0.2208
-c:swell\t0.3055\t-0.2208
-c:swol\t0.2356\t0
-c:swoll\t0.2356\t0
-c:sy\t0\t-0.2107
-c:t \t0\t-0.7199
-c:ta\t0.3758\t0.3201
-c:ta \t0.7699\t-0.3052
-c:tac\t0.2663\t0
-c:tack\t0.2838\t0
-c:tack \t0.2961\t0
-c:take \t0\t-0.2103
-c:takes\t0\t0.2751
-c:talk\t0\t-0.2390
-c:talk \t0\t-0.4245
-c:tam\t0\t-0.2987
-c:tami\t0\t-0.3685
-c:tamin\t0\t-0.3685
-c:tan\t0\t0.3785
-c:tand\t0\t0.3500
-c:tandi\t0\t0.3245
-c:tap\t0\t0.2185
-c:tapp\t0\t0.2982
-c:tappi\t0\t0.2982
-c:tar\t-0.2669\t0.6961
-c:tar \t-0.2945\t0.4722
-c:tari\t0\t0.3233
-c:tarm\t0\t0.2716
-c:tarme\t0\t0.2716
-c:tart\t0\t-0.4581
-c:tart \t0\t-0.2907
-c:tarti\t0\t-0.2239
-c:tas\t0\t0.2554
-c:tc\t0.2082\t0
-c:tch\t0.2082\t0
-c:tchen\t0.2309\t0
-c:tchi\t0\t-0.2343
-c:tchin\t0\t-0.2343
-c:te\t-0.7189\t0.4548
-c:tel\t-0.3209\t0.9794
-c:tell\t0\t0.6333
-c:tell \t0\t0.4038
-c:telli\t0\t0.2295
-c:tely\t0\t0.2591
-c:tely \t0\t0.2591
-c:ten\t0.6463\t0.2458
-c:teng\t0.2674\t0
-c:tengo\t0.2674\t0
-c:tenin\t0\t0.2670
-c:ter\t0\t-0.3947
-c:tes\t-0.2977\t-0.2682
-c:tes \t0\t-0.2179
-c:tex\t-0.2723\t0
-c:text\t-0.2898\t0
-c:texte\t0\t0.2119
-c:th\t0\t-0.8605
-c:tha\t-0.3045\t0
-c:thal\t0\t0.4098
-c:thal \t0\t0.4098
-c:than\t-0.2709\t0
-c:than \t0\t0.2237
-c:thank\t-0.2347\t-0.3434
-c:that\t0\t-0.3372
-c:the\t-0.8004\t0
-c:the \t-0.8872\t0
-c:them\t0\t0.4578
-c:them \t0\t0.4578
-c:ther\t0.3818\t0
-c:there\t0.5830\t0
-c:they\t0\t0.2097
-c:thi\t-0.3151\t1.0285
-c:thin\t0.3280\t0.7800
-c:thing\t0\t0.4552
-c:think\t0\t0.4891
-c:this\t-0.7402\t0.4706
-c:this \t-0.7402\t0.4706
-c:tho\t-0.2908\t0
-c:thos\t0\t-0.2010
-c:those\t0\t-0.2010
-c:thou\t-0.2840\t0
-c:thoug\t0\t0.2397
-c:thr\t1.0003\t0
-c:thre\t0\t0.2689
-c:threa\t0\t0.3098
-c:thro\t1.1656\t-0.2922
-c:throa\t0.4718\t-0.2561
-c:throu\t0.3289\t0
-c:ti\t0\t-0.5433
-c:tic \t0.2340\t0
-c:tid\t0\t0.3321
-c:tido\t0\t0.2162
-c:tido \t0\t0.2162
-c:tie\t0\t0.2883
-c:tied\t0\t0.2040
-c:tied \t0\t0.2040
-c:tien\t0.2354\t0
-c:tiene\t0.2451\t0
-c:tif\t0.2080\t0
-c:tiff\t0.2203\t0
-c:tiff \t0.2045\t0
-c:tig\t0.4541\t0
-c:tigh\t0.4541\t0
-c:tight\t0.4541\t0
-c:til\t0\t0.2049
-c:till\t0.2927\t0
-c:till \t0.4712\t-0.2210
-c:tilla\t0\t0.4034
-c:time\t0\t-0.2354
-c:tin\t0\t0.2069
-c:tio\t0\t-0.6366
-c:tion\t-0.2162\t-0.6232
-c:tion \t0\t-0.4183
-c:tir\t-0.3022\t0
-c:tire\t-0.2748\t-0.2558
-c:tired\t-0.3820\t-0.2186
-c:tl\t-0.5904\t0.5025
-c:tle\t-0.2522\t0.2753
-c:tly\t-0.3056\t0.2952
-c:tly \t-0.3056\t0.2952
-c:tm\t0\t-0.5753
-c:tme\t0\t-0.5758
-c:tmen\t0\t-0.5758
-c:tment\t0\t-0.5758
-c:tn\t0\t0.2061
-c:tne\t0\t0.2061
-c:tner\t0\t0.2215
-c:tner \t0\t0.2215
-c:to\t0.2247\t1.0210
-c:to \t0\t0.9399
-c:tod\t-0.4727\t0
-c:toda\t-0.3371\t0
-c:today\t-0.3109\t0
-c:todo\t-0.2473\t0.2037
-c:todo \t-0.2066\t0
-c:toi\t0.3186\t0
-c:toil\t0.3186\t0
-c:toile\t0.3186\t0
-c:tol\t0\t0.3384
-c:tom\t-0.3745\t0
-c:tomo\t-0.2843\t0
-c:tomor\t-0.2112\t0
-c:ton\t0\t0.4906
-c:tong\t0.3923\t-0.2086
-c:tongu\t0.3923\t-0.2086
-c:toni\t-0.3662\t0.7436
-c:tonig\t-0.3662\t0.7436
-c:took\t0.4063\t0
-c:took \t0.4063\t0
-c:top\t0\t0.2792
-c:top \t0.3679\t0
-c:tops\t0\t0.4185
-c:tops \t0\t0.4185
-c:tor\t0\t-0.5160
-c:tor \t0\t-0.2627
-c:tra\t-0.3399\t0
-c:tra \t0\t0.2012
-c:trac\t0\t0.2314
-c:track\t0\t0.2314
-c:traf\t0\t-0.2115
-c:traff\t0\t-0.2115
-c:train\t0\t0.2661
-c:trav\t0\t-0.2413
-c:trave\t0\t-0.2413
-c:tre\t-0.2324\t-0.2486
-c:trea\t0\t-0.3996
-c:treat\t0\t-0.3570
-c:tri\t-0.2452\t0.2288
-c:trie\t0\t0.4194
-c:tried\t0\t0.4194
-c:trip \t0\t-0.2274
-c:tro\t0.6511\t0
-c:trok\t0.5831\t0
-c:troke\t0.5831\t0
-c:tru\t0\t-0.2229
-c:trus\t0\t-0.2214
-c:trust\t0\t-0.2214
-c:try\t0\t0.3502
-c:tryi\t0\t0.2419
-c:tryin\t0\t0.2419
-c:ts\t-0.3987\t0.2231
-c:ts \t-0.2325\t0.2476
-c:tt\t-0.2671\t0.8006
-c:tta\t0.2838\t0
-c:ttac\t0.2838\t0
-c:ttack\t0.2838\t0
-c:tte\t-0.2766\t0.2789
-c:tter\t-0.2719\t0
-c:tter \t-0.3214\t0
-c:tters\t0\t0.2297
-c:tti\t0\t0.5747
-c:ttin\t0\t0.5747
-c:tting\t0\t0.5886
-c:tu\t0.4756\t0.2477
-c:tur\t0.3369\t0
-c:ture\t0\t0.3153
-c:ture \t0\t0.3153
-c:turn\t0.5036\t0
-c:turne\t0.2442\t0
-c:turni\t0.2738\t0
-c:tuv\t0.3305\t0
-c:tuvo\t0.3305\t0
-c:tuvo \t0.3305\t0
-c:tw\t0.8424\t-0.3427
-c:twi\t0.5054\t0
-c:twic\t0.4693\t0
-c:twice\t0.4693\t0
-c:two\t0.2921\t0
-c:two \t0.2921\t0
-c:u \t-0.6031\t-0.3889
-c:ua\t0\t0.2852
-c:ual\t-0.2387\t0
-c:ub\t0.2673\t0
-c:ubl\t0.3095\t0
-c:uble\t0.3095\t0
-c:uble \t0.3095\t0
-c:uc\t0\t0.3578
-c:uch\t0\t0.3160
-c:uch \t-0.2263\t0
-c:ucha\t0\t0.2176
-c:ucho\t0.3657\t0
-c:ucho \t0.3657\t0
-c:ud\t0.6575\t-0.4092
-c:udd\t0.8095\t-0.4033
-c:udde\t0.8095\t-0.4033
-c:udden\t0.8095\t-0.4033
-c:ue\t1.5635\t-0.4317
-c:ue \t0.8777\t-0.3485
-c:ued\t0.5111\t-0.2593
-c:uede\t0.3267\t0
-c:uede \t0.3267\t0
-c:uel\t0.2325\t-0.2830
-c:uele\t0\t-0.2071
-c:uele \t0\t-0.2071
-c:uer\t0\t0.3687
-c:ues\t-0.2634\t0
-c:uf\t0.2199\t0
-c:uff\t0.2581\t0
-c:ug\t0.4961\t-0.2267
-c:uga\t0\t-0.2423
-c:ugar\t0\t-0.2423
-c:ugar \t0\t-0.2423
-c:uge\t0.2185\t0
-c:uge \t0.2185\t0
-c:ugh \t0.2364\t0
-c:ught\t0\t0.3331
-c:ui\t-1.0839\t2.1241
-c:uic\t-0.4430\t1.1706
-c:uici\t-0.4951\t1.2321
-c:uicid\t-0.4951\t1.2321
-c:uie\t-0.2944\t0.7098
-c:uier\t-0.2405\t0.7083
-c:uierd\t0.2107\t0
-c:uiero\t-0.2760\t0.6081
-c:uir\t0\t0.3363
-c:uir \t0\t0.2493
-c:uit\t-0.2048\t0
-c:ula\t0.2241\t0
-c:uld\t-0.4646\t0.6033
-c:uld \t-0.3917\t0.6613
-c:uli\t0\t0.2013
-c:ulin\t0\t0.2013
-c:uls\t0.4878\t-0.2123
-c:ulsi\t0.3893\t0
-c:ulsin\t0.2668\t0
-c:um\t0.6207\t-0.2526
-c:um \t0.2472\t0
-c:umb\t0.3252\t-0.3274
-c:umb \t0.3586\t0
-c:umm\t0\t-0.2457
-c:umme\t0\t-0.2457
-c:ummer\t0\t-0.2457
-c:ump\t0\t0.3291
-c:umpi\t0\t0.2483
-c:umpin\t0\t0.2483
-c:un\t0.5529\t1.1933
-c:un \t0.2708\t0.3104
-c:unc\t0\t0.3749
-c:unch\t-0.2064\t0.2840
-c:unco\t0.3606\t0
-c:uncon\t0.3606\t0
-c:und\t0.4605\t0
-c:und \t0.2727\t0
-c:uner\t0\t0.2321
-c:unera\t0\t0.2321
-c:unr\t0.2499\t0
-c:unre\t0.2545\t0
-c:unres\t0.2587\t0
-c:unt\t-0.3097\t0.5859
-c:unt \t0\t0.2328
-c:unte\t0\t0.2007
-c:unter\t0\t0.2053
-c:up\t0.2180\t0
-c:ur\t0.8500\t-0.3741
-c:ur \t0\t0.3669
-c:uran\t0\t-0.2934
-c:uranc\t0\t-0.2882
-c:urden\t0\t0.2672
-c:ure\t0.9242\t0
-c:ure \t0.8336\t0
-c:urn\t0.4261\t0.2102
-c:urni\t0.2470\t0
-c:urnin\t0.2470\t0
-c:urp\t0\t0.3978
-c:urpo\t0\t0.4177
-c:urpos\t0\t0.4177
-c:urs\t0\t-0.8131
-c:urse\t0\t-0.4189
-c:ursel\t0\t-0.2790
-c:urt \t0\t0.2314
-c:urts\t0\t-0.2091
-c:urts \t0\t-0.2091
-c:us\t0.3315\t-1.0963
-c:us \t0.4046\t-0.3027
-c:use\t0\t-0.4134
-c:used\t0.2220\t0
-c:used \t0.2220\t0
-c:ush\t0.4358\t-0.2269
-c:ushi\t0.4973\t0
-c:ushin\t0.4973\t0
-c:ust\t-0.2903\t0
-c:ust \t-0.2602\t0.2671
-c:ut\t0.2814\t0.9057
-c:ut \t0\t0.8357
-c:ute\t0.2579\t-0.2030
-c:ute \t0.2744\t0
-c:uth\t0.2395\t0
-c:uth \t0.2395\t0
-c:utt\t0\t0.3245
-c:utti\t0\t0.3689
-c:uttin\t0\t0.3689
-c:utu\t0\t0.2393
-c:utur\t0\t0.2393
-c:uture\t0\t0.2393
-c:uv\t0.3305\t0
-c:uvo\t0.3305\t0
-c:uvo \t0.3305\t0
-c:v \t0\t-0.3056
-c:va\t-0.2849\t0
-c:ve\t-0.2254\t1.6627
-c:ve \t-0.7690\t0.9887
-c:ved\t0\t0.2985
-c:ved \t0\t0.2985
-c:vel\t0\t-0.2684
-c:ven\t0\t0.2251
-c:ven \t0\t0.3532
-c:ver\t0.9235\t0.6309
-c:ver \t0.4549\t0.4839
-c:verd\t0.3111\t0
-c:verdo\t0.3498\t0
-c:very\t0\t0.3244
-c:very \t0.3184\t0
-c:veryo\t0\t0.3734
-c:veryt\t0\t0.2219
-c:vi\t0\t0.2895
-c:vida\t0\t0.2646
-c:vida \t0\t0.2646
-c:vide\t0\t-0.2375
-c:video\t0\t-0.2140
-c:vil\t0.2286\t0
-c:vily\t0.2286\t0
-c:vily \t0.2286\t0
-c:vin\t0\t0.3167
-c:ving\t0\t0.3167
-c:ving \t0\t0.3167
-c:vir\t0\t0.2503
-c:vir \t0\t0.2503
-c:viv\t0\t0.4486
-c:vivi\t0\t0.3302
-c:vivir\t0\t0.2503
-c:vo\t0.6829\t0.2138
-c:vo \t0.3104\t0
-c:voi\t0.2148\t0
-c:voic\t0.2261\t0
-c:voice\t0.2261\t0
-c:vom\t0.3189\t0
-c:vomi\t0.3189\t0
-c:vomit\t0.3189\t0
-c:voy\t0\t0.4756
-c:voy \t0\t0.4756
-c:vu\t0.3893\t0
-c:vul\t0.3893\t0
-c:vuls\t0.3893\t0
-c:vulsi\t0.3893\t0
-c:w \t0\t-0.8206
-c:wa\t-1.1868\t0
-c:wai\t-0.2293\t-0.4281
-c:wait\t-0.2293\t-0.4281
-c:waiti\t0\t-0.3180
-c:wak\t0.4809\t0
-c:wake\t0.4757\t0
-c:wake \t0.4757\t0
-c:wal\t0.2396\t0.4677
-c:wall\t0.3079\t0.5868
-c:wall \t0\t0.3476
-c:wallo\t0.4085\t0.2493
-c:wan\t-0.7898\t0.5499
-c:want\t-0.7898\t0.5499
-c:want \t-0.6025\t0.2829
-c:wants\t0\t0.2203
-c:war\t0\t0.2439
-c:ward\t0\t0.3088
-c:ward \t0\t0.3560
-c:was\t-0.4160\t-0.2131
-c:was \t-0.3613\t-0.3939
-c:wast\t0\t0.2583
-c:waste\t0\t0.2583
-c:wat\t0\t-0.5081
-c:wate\t0\t-0.3369
-c:water\t0\t-0.3369
-c:way\t-0.6170\t0.6626
-c:way \t-0.5011\t0.7531
-c:we\t0.3965\t-1.3279
-c:we \t-0.2228\t-0.7256
-c:wea\t0.2356\t-0.3973
-c:weat\t0\t-0.2924
-c:wee\t-0.2265\t-0.2090
-c:week\t-0.2781\t-0.2002
-c:well\t0\t-0.3563
-c:well \t-0.2273\t0
-c:welli\t0.3055\t-0.2208
-c:wen\t0.3165\t-0.2233
-c:went\t0.3165\t-0.2233
-c:went \t0.3165\t-0.2233
-c:were\t0\t-0.2422
-c:were \t0\t-0.2422
-c:wh\t0.7457\t0
-c:wha\t0\t0.3630
-c:what\t0\t0.3630
-c:whats\t0\t0.2749
-c:whe\t0.5438\t-0.5334
-c:wheez\t0.2006\t0
-c:wher\t0.3496\t-0.4797
-c:where\t0.3496\t-0.4797
-c:who\t0.5175\t0
-c:who \t0\t0.2105
-c:whol\t0.4138\t0
-c:whole\t0.4172\t0
-c:why\t-0.2138\t0
-c:why \t-0.2138\t0
-c:wi\t0\t0.4693
-c:wic\t0.4693\t0
-c:wice\t0.4693\t0
-c:wice \t0.4693\t0
-c:wil\t-0.3696\t0.4486
-c:will\t-0.3663\t0.4532
-c:will \t-0.3663\t0.4532
-c:wing\t0.3026\t0
-c:wing \t0.3026\t0
-c:wis\t0\t0.4114
-c:wish\t0\t0.4641
-c:wish \t0\t0.4714
-c:wit\t-0.4288\t0
-c:with\t-0.4321\t0
-c:with \t-0.3436\t0
-c:wo\t1.1083\t0.5925
-c:wo \t0.2921\t0
-c:wol\t0.2356\t0
-c:woll\t0.2356\t0
-c:wolle\t0.2356\t0
-c:won\t0.3591\t0.4415
-c:won \t0\t0.2919
-c:wont\t0.4549\t0
-c:wont \t0.4549\t0
-c:wor\t0.6431\t-0.4934
-c:word\t0.5457\t0
-c:words\t0.4863\t0
-c:wore\t0\t-0.2452
-c:wore \t0\t-0.2452
-c:work\t-0.2427\t-0.5803
-c:work \t0\t-0.5797
-c:worl\t0\t0.3244
-c:world\t0\t0.3244
-c:wors\t0.6656\t0
-c:worse\t0\t0.2504
-c:worst\t0.6230\t-0.3321
-c:wou\t0\t0.8306
-c:woul\t-0.3843\t0.8870
-c:would\t-0.3843\t0.8870
-c:woun\t0.3063\t0
-c:wound\t0.3063\t0
-c:wr\t0\t0.5941
-c:wri\t0\t0.4811
-c:wris\t0\t0.4221
-c:wrist\t0\t0.4221
-c:wron\t0\t-0.2024
-c:wrong\t0\t-0.2024
-c:wrot\t0\t0.3228
-c:wrote\t0\t0.3228
-c:x \t0\t-0.2138
-c:xi\t0\t0.4106
-c:xis\t0\t0.3062
-c:xist\t0\t0.3331
-c:xisti\t0\t0.2038
-c:xit\t0\t0.2417
-c:xit \t0\t0.2417
-c:xt\t-0.2381\t0
-c:xt \t0\t-0.3715
-c:xte\t0\t0.2119
-c:xted\t0\t0.2119
-c:xted \t0\t0.2119
-c:xy\t0\t0.3570
-c:xy \t0\t0.3511
-c:y \t0.6665\t-0.2449
-c:ya\t0\t0.4429
-c:ya \t-0.3303\t0.5416
-c:yar\t0.2217\t0
-c:yars\t0.2192\t0
-c:yarse\t0.2192\t0
-c:ye\t-0.2253\t0.3948
-c:ye \t-0.2628\t0.6146
-c:yea\t-0.3201\t0
-c:year\t-0.3089\t0
-c:years\t-0.2036\t0
-c:yer\t0\t-0.2067
-c:yer \t0\t-0.2067
-c:yi\t-0.5737\t0.9849
-c:yin\t-0.5737\t0.9849
-c:ying\t-0.5630\t1.0455
-c:ying \t-0.5630\t1.0455
-c:yl\t0\t0.3157
-c:yla\t0.2366\t0
-c:ym\t-0.5656\t0.2761
-c:ymo\t-0.3561\t0.5467
-c:ymor\t-0.3561\t0.5467
-c:ymore\t-0.3561\t0.5467
-c:yo\t-0.3893\t0
-c:yo \t0.3351\t0
-c:yon\t0\t0.5092
-c:yone\t0\t0.5092
-c:yone \t0\t0.4917
-c:you\t-0.6617\t-0.2544
-c:you \t-0.4666\t-0.2472
-c:your\t-0.2237\t0
-c:yours\t0\t-0.3508
-c:ys\t-0.7176\t0.6429
-c:yse\t-0.4365\t0.7119
-c:ysel\t-0.4365\t0.7119
-c:yself\t-0.4365\t0.7119
-c:yw\t0\t-0.2599
-c:ywh\t0\t-0.2374
-c:ywhe\t0\t-0.2374
-c:ywher\t0\t-0.2374
-c:ze\t0\t-0.3581
-c:ze \t0.2174\t-0.2286
-c:zi\t0.5145\t-0.3058
-c:zin\t0.5145\t-0.3058
-c:zing\t0.5377\t-0.2556
-c:zing \t0.5377\t-0.2556
-c:zo\t0\t0.5629
-c:zo \t0.2752\t0
-c:zor\t0\t0.5348
-c:zor \t0\t0.5348
-c:zq\t0.2107\t0
-c:zqu\t0.2107\t0
-c:zqui\t0.2107\t0
-c:zquie\t0.2107\t0
-c:zu\t0.6578\t-0.2578
-c:zur\t0.6578\t-0.2578
-c:zure\t0.6578\t-0.2578
-c:zure \t0.5672\t-0.2257
-c:zy\t0\t-0.2089
-c:zy \t0\t-0.2089
-c:zz\t0\t-0.2208
-w:0\t0\t0.2971
-w:10am\t0\t0.2889
-w:10am works\t0\t0.2889
-w:14th\t0\t-0.3227
-w:2pm\t0\t0.2959
-w:2pm its\t0\t0.2494
-w:3\t0\t-0.3721
-w:3 towels\t0.2584\t0
-w:3rd\t0\t0.2029
-w:3rd at\t0\t0.2889
-w:5\t-0.2746\t-0.6349
-w:5 minutes\t-0.2379\t0
-w:6 hours\t0.2662\t0
-w:8\t-0.4254\t0
-w:8 out\t-0.2711\t0
-w:9\t0\t-0.2308
-w:911\t1.2340\t-0.2726
-w:911 or\t0.6645\t0
-w:a\t-0.9580\t0
-w:a 0\t0\t0.2291
-w:a big\t0.2645\t-0.2885
-w:a bit\t-0.8239\t-0.9148
-w:a bother\t0.2154\t-0.2610
-w:a bottle\t-0.7025\t0.2871
-w:a bridge\t0\t0.3059
-w:a bullet\t0\t0.2250
-w:a bunch\t0\t0.2258
-w:a burden\t0\t0.6816
-w:a button\t0.3416\t0
-w:a cliff\t0\t0.3380
-w:a clinic\t0\t-0.2022
-w:a cold\t-0.2404\t-0.3418
-w:a counselor\t0\t-0.2769
-w:a day\t0\t-0.4893
-w:a different\t0\t-0.2007
-w:a double\t0.3379\t0
-w:a dream\t0.2048\t0
-w:a drive\t0\t0.2663
-w:a few\t0\t-0.2839
-w:a fit\t0.6603\t0
-w:a future\t0\t0.3163
-w:a glass\t0\t-0.2838
-w:a good\t-0.2000\t0
-w:a goodbye\t-0.2293\t0.4211
-w:a gun\t0\t0.5323
-w:a headache\t-0.2568\t0
-w:a heart\t0.5493\t0
-w:a house\t0\t-0.2831
-w:a kid\t-0.2293\t0
-w:a knife\t0\t0.3883
-w:a lethal\t0\t0.4035
-w:a lighter\t0\t0.2978
-w:a little\t-0.8966\t-0.5450
-w:a los\t0.3356\t0
-w:a lot\t0.2416\t0
-w:a matar\t0\t0.2529
-w:a minute\t0.7315\t0
-w:a month\t0\t0.2250
-w:a nap\t0\t-0.3687
-w:a new\t0\t-0.4605
-w:a noose\t0\t0.7485
-w:a note\t-0.2853\t0.5111
-w:a person\t0\t-0.2877
-w:a plan\t-0.3476\t0.7890
-w:a rash\t0.2904\t0
-w:a razor\t0\t0.5242
-w:a really\t0.4488\t0
-w:a reason\t0\t0.3825
-w:a recibir\t0\t0.2493
-w:a relief\t0\t0.2736
-w:a ride\t0\t-0.2858
-w:a rope\t0\t0.7210
-w:a seizure\t1.2942\t-0.5334
-w:a small\t0\t-0.2514
-w:a stash\t0\t0.2065
-w:a stiff\t0.3770\t0
-w:a stroke\t1.4892\t-0.3793
-w:a sudden\t0.3200\t-0.2250
-w:a time\t0.3952\t0
-w:a tomar\t0\t0.3069
-w:a train\t0\t0.3576
-w:a tree\t0\t0.3949
-w:a waste\t0\t0.3944
-w:a way\t0\t0.4800
-w:a week\t0\t-0.3964
-w:a weekly\t0\t-0.2656
-w:a whole\t0.7789\t-0.2306
-w:a word\t0.2531\t0
-w:able\t0\t-0.3904
-w:able to\t0\t-0.3904
-w:about\t-1.6569\t1.1048
-w:about an\t0\t0.2623
-w:about booking\t0\t-0.3753
-w:about dying\t-0.3861\t0.4692
-w:about killing\t0\t0.3809
-w:about my\t-0.2009\t-0.2065
-w:about stopping\t0\t-0.2496
-w:about suicide\t0\t0.2145
-w:about taking\t0\t0.2445
-w:about the\t-0.2074\t-0.4530
-w:about to\t0.5115\t0
-w:abuela\t0.3380\t0
-w:accident\t0.2523\t-0.3566
-w:accidentally\t0.2756\t-0.2606
-w:accidentally took\t0.2895\t0
-w:actually\t0\t0.2837
-w:actually never\t0\t0.2191
-w:address\t-0.4569\t0
-w:address is\t-0.4335\t0
-w:affairs\t0\t0.8040
-w:affairs in\t0\t0.4390
-w:affairs sorted\t0\t0.3650
-w:afraid\t0\t0.2277
-w:afraid of\t0\t0.2268
-w:after\t1.0046\t-0.5263
-w:after 5\t-0.3197\t0
-w:after an\t-0.2673\t0
-w:after driving\t0\t-0.2413
-w:after her\t0.4376\t0
-w:after ketamine\t0.3399\t0
-w:after my\t0.3403\t0.3131
-w:after swallowing\t0\t0.2915
-w:after the\t1.4267\t-0.8538
-w:after this\t0\t0.8520
-w:after to\t0\t0.2891
-w:after tonight\t0\t0.5744
-w:afternoon\t0\t-0.2129
-w:again\t-0.9841\t0.9338
-w:again after\t0\t0.2891
-w:again last\t0\t0.2599
-w:again please\t0\t-0.3280
-w:ago\t0\t0.2548
-w:ago and\t0.3042\t-0.2368
-w:aguanto\t0\t0.2430
-w:ahead\t0\t-0.3874
-w:ahogando\t0.9251\t-0.3074
-w:ahogo\t0.4802\t-0.2696
-w:aint\t0\t0.2566
-w:aint worth\t0\t0.2566
-w:air\t1.3330\t-0.6916
-w:air in\t0.5018\t-0.2181
-w:aire\t0.5543\t0
-w:alive\t-0.3671\t0.8976
-w:alive and\t0\t-0.4307
-w:alive by\t0\t0.2039
-w:alivio\t0\t0.2906
-w:all\t-1.3988\t1.8110
-w:all at\t0\t0.2053
-w:all good\t0\t-1.1961
-w:all her\t-0.3391\t0.6514
-w:all i\t0\t0.2540
-w:all in\t0\t0.2578
-w:all my\t-0.8030\t1.6943
-w:all of\t0.2718\t-0.4563
-w:all the\t-0.2041\t0.3038
-w:all with\t0\t-0.3621
-w:allergic\t0.6217\t-0.6224
-w:allergic reaction\t0.6143\t0
-w:allergic to\t0\t-0.4051
-w:allergies\t-0.3314\t-0.2008
-w:allergy\t0\t-0.2026
-w:almost did\t0\t0.2655
-w:almost passing\t0.2032\t0
-w:already\t-0.3436\t0.3839
-w:already took\t0\t0.3891
-w:already wrote\t0\t0.2025
-w:also\t0\t0.4340
-w:also i\t0\t0.5300
-w:always\t-0.2045\t-0.7444
-w:always have\t0\t-0.2870
-w:ambulance\t0.6086\t0
-w:amitriptyline\t0\t0.2481
-w:amount\t0\t0.7425
-w:amount of\t0\t0.7425
-w:an\t1.8509\t-0.7043
-w:an ambulance\t0.6086\t0
-w:an empty\t0.4419\t0
-w:an hour\t0\t0.5608
-w:an overdose\t0.5537\t-0.3592
-w:anaphylactic\t0.6224\t0
-w:anaphylactic shock\t0.6224\t0
-w:and\t2.4341\t-0.5293
-w:and almost\t0\t0.2655
-w:and be\t0\t0.3625
-w:and cant\t0.4499\t-0.4241
-w:and confused\t0.2261\t0
-w:and crashed\t0.2896\t0
-w:and crying\t0\t0.3294
-w:and cut\t0\t0.4106
-w:and done\t-0.2336\t0.4638
-w:and down\t0\t-0.2093
-w:and drinking\t0\t0.4135
-w:and far\t0.2379\t-0.2128
-w:and foaming\t0.3266\t0
-w:and getting\t0.2245\t0
-w:and hard\t0\t-0.2103
-w:and have\t0\t0.4068
-w:and his\t0.4269\t-0.3127
-w:and hit\t0.2246\t-0.2387
-w:and i\t0.8005\t-0.6928
-w:and im\t-0.2749\t0.5377
-w:and is\t0.4672\t-0.4373
-w:and it\t0.7610\t-0.7746
-w:and its\t0.5162\t-0.4778
-w:and just\t0\t0.2315
-w:and ketamine\t-0.2370\t0
-w:and kicking\t0\t-0.4370
-w:and left\t-0.3108\t0
-w:and me\t0\t0.3139
-w:and my\t1.2968\t-0.8653
-w:and never\t0\t0.7076
-w:and now\t1.0379\t-0.5063
-w:and said\t0\t0.4984
-w:and saying\t-0.2292\t0.3332
-w:and says\t0\t0.3992
-w:and slept\t-0.2069\t0
-w:and start\t0\t-0.4850
-w:and taking\t0.3289\t0
-w:and thanks\t0\t-0.2022
-w:and thats\t0\t0.3665
-w:and the\t-0.3031\t0.2338
-w:and this\t0\t0.2093
-w:and took\t-0.3354\t0.4500
-w:and turned\t0\t0.2578
-w:and were\t0\t-0.2390
-w:and whats\t0.2048\t0
-w:and wont\t-0.3245\t0
-w:angry\t0\t0.2524
-w:angry saying\t0\t0.2524
-w:anos\t0\t-0.2873
-w:another clinic\t0\t-0.2871
-w:another year\t0\t0.2423
-w:answer\t-0.2614\t0
-w:answering\t0.2119\t0
-w:answering me\t0.6152\t-0.2219
-w:antibiotics\t0\t-0.2240
-w:antidepressant\t0\t0.3346
-w:anxious\t0\t-0.2766
-w:any\t-0.7084\t0
-w:any appointment\t0\t0.3130
-w:any bleeding\t-0.3609\t0
-w:any more\t0\t0.2479
-w:any sense\t0.2156\t0
-w:any way\t0\t0.4037
-w:anymore\t-0.9610\t1.2141
-w:anymore thanks\t0\t-0.3057
-w:anyone\t0.3270\t0.4377
-w:anyone will\t0\t0.2056
-w:anything\t0.2180\t-0.3866
-w:anything stupid\t0\t-0.2124
-w:app\t0\t-0.4911
-w:app now\t0\t-0.2247
-w:appointment\t-0.4034\t-0.7661
-w:appointment coworkers\t0.4216\t0
-w:appointment ever\t0\t0.3130
-w:appointments after\t0\t0.2479
-w:appt\t0\t-0.2983
-w:appt tonight\t0\t-0.2535
-w:are\t0\t-0.3494
-w:are killing\t-0.2330\t0
-w:are lined\t0\t0.2680
-w:are really\t0\t0.2986
-w:are swelling\t0.4085\t0
-w:are with\t0.3899\t0
-w:arent\t0.8763\t-0.4128
-w:arent real\t0.2258\t0
-w:arent there\t0.6883\t-0.3663
-w:arm\t1.3541\t-0.5830
-w:arm and\t0.2983\t0
-w:arm is\t0.4890\t-0.3994
-w:arm with\t0\t0.2470
-w:arms\t-0.2227\t0.8943
-w:arms with\t0\t0.5160
-w:around\t-0.7425\t0.5808
-w:around by\t0\t0.2191
-w:around many\t-0.3399\t0
-w:around next\t0\t-0.4408
-w:around on\t0\t-0.2907
-w:arterial\t0.3223\t0
-w:arterial me\t0.3223\t0
-w:as\t-0.2971\t0
-w:as a\t-0.2492\t0
-w:as much\t0\t-0.2299
-w:as the\t0\t-0.2299
-w:asking\t0\t0.4233
-w:asking for\t0\t0.5246
-w:asleep\t-0.3050\t-0.2602
-w:asthma\t0\t-0.2994
-w:at\t-0.4815\t-0.8107
-w:at 10am\t0\t0.2889
-w:at a\t0.6555\t0
-w:at all\t0.2851\t-0.5025
-w:at home\t0\t-0.4149
-w:at many\t0.7212\t0
-w:at my\t-0.3574\t-0.4078
-w:at once\t-0.2531\t0.3495
-w:at peace\t0\t0.3885
-w:at rest\t-0.3849\t0
-w:at the\t-0.4805\t0
-w:at this\t0\t0.5893
-w:at work\t0\t-0.2834
-w:ate\t0.7298\t-0.3828
-w:ate some\t0.5732\t0
-w:attack\t0.7808\t-0.2726
-w:attack at\t0.3244\t0
-w:awake\t0.2499\t-0.2281
-w:away\t-0.6009\t0
-w:away his\t0\t0.2618
-w:away in\t-0.2032\t0
-w:ayer\t0.4507\t-0.5087
-w:ayer veo\t0.4783\t0
-w:baby\t0.7697\t-0.6125
-w:baby swallowed\t0.2172\t-0.2734
-w:baby turned\t0.3387\t0
-w:back\t-1.1677\t-0.5770
-w:back from\t0\t0.3226
-w:back hurts\t-0.3801\t0
-w:back ill\t0\t0.2609
-w:back is\t-0.3885\t0
-w:back to\t0\t-0.5425
-w:bad\t0.5333\t0.7110
-w:bad allergic\t0.3854\t0
-w:bad right\t0\t0.3364
-w:bad this\t0\t0.3340
-w:balcony\t0\t0.3820
-w:bandaid\t0\t-0.3594
-w:bandaid took\t0\t-0.2014
-w:barely\t1.1926\t-0.5456
-w:barely breath\t0.3480\t0
-w:barely say\t0.2370\t0
-w:bathroom\t0.5526\t0
-w:bathroom floor\t0.5631\t0
-w:bathroom with\t-0.2293\t0.4735
-w:bathtub\t0\t0.4284
-w:bathtub and\t0\t0.4284
-w:battery\t0.3416\t0
-w:be\t-2.0155\t1.3447
-w:be a\t0\t-0.5014
-w:be able\t0\t-0.3559
-w:be alive\t0\t0.6437
-w:be around\t-0.2691\t0.3008
-w:be at\t0\t-0.2155
-w:be better\t0\t1.1778
-w:be dead\t0\t1.2892
-w:be done\t0\t0.2364
-w:be fine\t0\t0.3094
-w:be gone\t0\t0.2737
-w:be having\t0.2197\t0
-w:be here\t-0.3899\t0.8814
-w:be late\t0\t-1.3887
-w:be my\t0\t0.2911
-w:be needing\t0\t0.4995
-w:be on\t0\t-0.5893
-w:be over\t0\t0.3569
-w:be reflux\t0\t-0.2407
-w:be right\t0\t-0.4599
-w:be the\t0\t-0.2282
-w:be there\t0\t-0.4521
-w:be with\t0\t0.6326
-w:bebe\t0.2274\t0
-w:bebe esta\t0.2274\t0
-w:bed early\t0\t-0.3284
-w:been\t-0.6133\t1.6412
-w:been a\t0\t-0.3184
-w:been an\t0.2368\t0
-w:been burning\t0\t0.2170
-w:been collecting\t0\t0.4501
-w:been cutting\t-0.2580\t0.6391
-w:been giving\t0\t0.3006
-w:been hoarding\t0\t0.2470
-w:been saving\t-0.2137\t0
-w:been self\t0\t0.2485
-w:been sleeping\t0\t-0.4146
-w:been stockpiling\t0\t0.4087
-w:been throwing\t0.2662\t0
-w:been to\t0.3387\t0
-w:been two\t0.2048\t0
-w:been up\t0\t-0.2093
-w:before\t-0.7379\t-0.4113
-w:before 9\t0\t-0.3047
-w:before and\t0\t0.2093
-w:before my\t0\t0.2912
-w:before noon\t0\t-0.2163
-w:before the\t-0.2319\t-0.4773
-w:before your\t0\t0.4685
-w:being\t-0.2971\t1.1207
-w:being a\t0\t0.3615
-w:being alive\t0\t0.3112
-w:being here\t0\t0.4820
-w:benadryl\t0\t0.4685
-w:benadryl before\t0\t0.4685
-w:best way\t0\t0.2834
-w:better\t-1.0995\t-0.4370
-w:better is\t0\t0.2955
-w:better now\t0\t-0.3614
-w:better off\t-0.2316\t1.1966
-w:better today\t-0.2489\t0
-w:better without\t0\t0.3835
-w:bien\t0\t-0.6781
-w:bien despues\t-0.2752\t0
-w:big\t0.3011\t-0.2989
-w:big bump\t0.3003\t0
-w:big deal\t0\t-0.2075
-w:bill\t0\t-0.4246
-w:biopsy\t0.2267\t0
-w:biopsy site\t0.3001\t0
-w:birthday\t0\t0.3201
-w:bit\t-1.3117\t-1.0843
-w:bit ago\t0.3894\t0
-w:bit dizzy\t-0.2426\t0
-w:black\t0.5733\t-0.2265
-w:blacked\t0.7574\t-0.2081
-w:blacked out\t0.7574\t-0.2081
-w:blacking\t0.3590\t-0.2595
-w:blacking out\t0.3590\t-0.2595
-w:blades\t0\t0.4973
-w:bleach\t0.3499\t0.2110
-w:bleed\t0\t0.9889
-w:bleed when\t0\t0.3850
-w:bleeding\t1.0293\t-1.1918
-w:bleeding a\t0.5052\t-0.2210
-w:bleeding from\t0.2071\t0
-w:bleeding heavily\t0.6495\t0
-w:bleeding no\t-0.3774\t0
-w:bleeding stopped\t-0.2202\t0
-w:block\t0\t0.7203
-w:blood\t2.0156\t-1.6075
-w:blood coming\t0.3098\t0
-w:blood everywhere\t0.2985\t-0.3953
-w:blood is\t0.2055\t0
-w:blue\t0.9441\t-0.4375
-w:bluish\t0.3410\t0
-w:body\t0.5764\t-0.2921
-w:body went\t0.2272\t0
-w:book\t-0.2744\t0
-w:book for\t0\t0.2191
-w:booking\t0\t-0.9555
-w:booking and\t0\t-0.3303
-w:booking the\t0\t-0.3753
-w:booster\t0\t0.2109
-w:booster to\t0\t0.2889
-w:boss\t0\t-0.3225
-w:boss is\t0\t-0.3004
-w:both\t0\t-0.4366
-w:bother\t0.2642\t0
-w:bottle\t0.6055\t0.9456
-w:bottle is\t0\t0.5854
-w:bottle next\t0.4419\t0
-w:bought\t0\t0.4539
-w:bought a\t0\t0.3741
-w:bout\t0\t0.2355
-w:box\t0\t-0.2492
-w:box to\t0\t-0.2314
-w:boyfriend is\t0\t-0.2535
-w:bp\t1.1606\t0
-w:bp is\t1.0353\t0
-w:brazo\t0.7608\t-0.3527
-w:brazo izquierdo\t0.6009\t-0.2460
-w:brazos\t0\t0.4229
-w:brazos otra\t0\t0.2492
-w:breath\t1.9329\t-1.1056
-w:breath and\t0.2257\t0
-w:breath last\t0.2306\t0
-w:breath properly\t0.3525\t0
-w:breath right\t0.2799\t0
-w:breath street\t-0.4335\t0
-w:breathing\t1.1577\t-1.4851
-w:breathing after\t0.3789\t0
-w:breathing exercises\t-0.3860\t0
-w:breathing fine\t-0.3743\t0
-w:breathing is\t-0.4730\t0
-w:breathing problems\t-0.5176\t0
-w:breathing right\t0.2626\t0
-w:bridge\t-0.3626\t1.1871
-w:bridge and\t-0.2604\t0.4614
-w:bridge need\t0\t0.2376
-w:bridge right\t0\t0.2045
-w:bridge traffic\t0\t-0.3709
-w:bright\t0.5743\t-0.2295
-w:bright red\t0.6909\t-0.2161
-w:bring\t-0.5287\t-0.5917
-w:bring my\t-0.2196\t0
-w:broke\t-0.2270\t0.2902
-w:broken\t-0.2119\t0
-w:brother\t-0.4644\t0.2346
-w:brother did\t0\t-0.3076
-w:brother had\t0.2285\t0
-w:brother is\t-0.4297\t0.6088
+c:rushi\t0.2457\t0
+c:rust\t0\t-0.3421
+c:rust \t0\t-0.2176
+c:rv\t-0.2129\t0.4772
+c:rve\t0\t0.3621
+c:rve \t0\t0.2248
+c:rwa\t0\t0.2411
+c:rwar\t0\t0.2759
+c:rward\t0\t0.2759
+c:ry\t-0.6384\t0.9557
+c:ry \t-0.3260\t0
+c:ryi\t0\t0.3967
+c:ryin\t0\t0.3967
+c:rying\t0\t0.3967
+c:ryo\t0\t0.3648
+c:ryon\t0\t0.3648
+c:ryone\t0\t0.3648
+c:ryt\t0\t0.2035
+c:ryth\t0\t0.2035
+c:rythi\t0\t0.2035
+c:s \t0.4306\t-0.8963
+c:sa\t-1.0410\t1.1469
+c:sad\t-0.2204\t0
+c:saf\t0\t-0.2830
+c:safe\t0\t-0.2830
+c:sai\t-0.4705\t0.2072
+c:said\t-0.4705\t0.2072
+c:said \t-0.4705\t0.2072
+c:sal\t0.2130\t0
+c:sale\t0.2145\t0
+c:san\t0.3754\t0
+c:sand\t0\t0.2116
+c:sando\t0\t0.2116
+c:sang\t0.5227\t0
+c:sangr\t0.5227\t0
+c:sap\t0\t0.2157
+c:sav\t-0.2576\t0.3233
+c:savi\t0\t0.2588
+c:savin\t0\t0.2588
+c:say\t-0.4734\t0.4317
+c:sayi\t-0.4592\t0.2690
+c:sayin\t-0.4592\t0.2690
+c:says\t0\t0.2495
+c:says \t0\t0.2495
+c:sc\t-0.2473\t0
+c:scar\t0\t0.2174
+c:scare\t0\t0.2595
+c:sch\t-0.2255\t0
+c:sci\t0.4499\t0
+c:scio\t0.4499\t0
+c:sciou\t0.4499\t0
+c:scr\t-0.5022\t0
+c:sd\t0\t-0.3392
+c:sde\t0.3591\t0
+c:sde \t0.3591\t0
+c:se\t0.8813\t0.3800
+c:se \t0.6820\t-0.2540
+c:sed\t1.1750\t-0.7425
+c:sed \t1.2080\t-0.6905
+c:see\t0\t0.2646
+c:seei\t0.2144\t-0.2068
+c:seein\t0.2144\t-0.2068
+c:seem\t0\t0.2134
+c:seems\t0\t0.2134
+c:seg\t0\t0.2749
+c:segu\t0\t0.2749
+c:segui\t0\t0.2441
+c:sei\t1.0554\t-0.4269
+c:seiz\t1.0554\t-0.4269
+c:seizi\t0.3458\t0
+c:seizu\t0.7095\t-0.2683
+c:sel\t-0.9443\t1.4524
+c:self\t-0.8777\t1.5578
+c:self \t-0.8777\t1.5578
+c:sen\t0.2941\t0
+c:sens\t0.3696\t0
+c:sense\t0.3696\t0
+c:sent\t0\t0.2942
+c:senti\t0\t0.2031
+c:serie\t0\t-0.2820
+c:serv\t0\t0.2268
+c:ses\t-0.2914\t-0.3765
+c:ses \t-0.2683\t0
+c:sess\t0\t-0.3994
+c:sessi\t0\t-0.3994
+c:set\t0\t0.2632
+c:set \t0\t0.3088
+c:sew\t0\t0.2887
+c:sewe\t0\t0.2887
+c:sewer\t0\t0.2887
+c:sh\t1.3964\t-0.4176
+c:sh \t0\t0.5794
+c:sha\t0.2712\t-0.3376
+c:shi\t0.4025\t-0.3418
+c:shin\t0.4574\t0
+c:shing\t0.4574\t0
+c:sho\t0.3571\t-0.3286
+c:show\t0.2189\t0
+c:si\t1.9627\t-0.5657
+c:si \t0\t0.3026
+c:sid\t0.6018\t-0.2174
+c:side\t0.6018\t-0.2174
+c:side \t0.6255\t-0.3228
+c:sie\t0\t0.2389
+c:sien\t0.2584\t0
+c:sient\t0.2584\t0
+c:sigo\t0.2203\t0
+c:sigo \t0.2203\t0
+c:sin\t0.9692\t-0.2852
+c:sin \t0\t0.2696
+c:sinc\t0.3919\t-0.3872
+c:since\t0.3919\t-0.3872
+c:sing\t0.7637\t0
+c:sing \t0.7760\t0
+c:sio\t0.3824\t-0.6302
+c:sion\t0.4790\t-0.5401
+c:sion \t0.4165\t-0.4367
+c:sit\t0.2054\t0
+c:site\t0.2085\t0
+c:site \t0.2085\t0
+c:sitt\t0\t0.2764
+c:sitti\t0\t0.2764
+c:siv\t0.2816\t0
+c:sive\t0.2816\t0
+c:sive \t0.2816\t0
+c:sk\t0\t-0.2438
+c:sk \t0\t-0.2156
+c:sl\t-0.2525\t-0.2769
+c:sle\t-0.5427\t-0.2506
+c:slee\t-0.4016\t0
+c:sleep\t-0.4016\t0
+c:sli\t0\t0.4962
+c:slid\t0\t0.2887
+c:slide\t0\t0.2887
+c:slo\t0\t-0.3949
+c:slot\t0\t-0.2360
+c:slot \t0\t-0.2360
+c:slu\t0.4031\t0
+c:slur\t0.2582\t0
+c:slurr\t0.2582\t0
+c:sm\t0.5114\t-0.4021
+c:sma\t0.4683\t-0.2360
+c:smay\t0.6041\t-0.2399
+c:smaya\t0.2185\t0
+c:smayo\t0.3354\t0
+c:sn\t0.4723\t-0.4310
+c:sno\t0\t-0.3419
+c:snor\t0\t-0.2001
+c:snt\t0.4817\t0
+c:snt \t0.4817\t0
+c:so\t-0.3689\t0.8040
+c:so \t-0.2502\t0
+c:soa\t0.2448\t0
+c:som\t0.3882\t0
+c:some\t0.3882\t0
+c:some \t0.3866\t-0.3398
+c:son\t0\t0.3354
+c:son \t0\t0.3741
+c:sona\t0.2513\t0
+c:sor\t-0.5270\t0
+c:sore\t-0.2786\t-0.2058
+c:sore \t-0.2720\t-0.2005
+c:sorr\t0\t0.2755
+c:sorry\t0\t0.2755
+c:sp\t2.1599\t-0.8328
+c:spa\t-0.2474\t0
+c:spe\t0\t0.4045
+c:sped\t0\t0.2390
+c:spedi\t0\t0.2390
+c:spee\t0.2940\t0
+c:speec\t0.2940\t0
+c:sper\t0\t0.3576
+c:spert\t0\t0.2377
+c:spi\t1.1461\t-0.5320
+c:spie\t0.2223\t0
+c:spier\t0.2223\t0
+c:spin\t0.4236\t0
+c:sping\t0.3636\t0
+c:spir\t0.5229\t-0.2060
+c:spira\t0.6585\t0
+c:spo\t0.9812\t-0.6636
+c:spon\t0.8259\t-0.5060
+c:spond\t0.5738\t-0.4058
+c:spons\t0.2521\t0
+c:spos\t0.2209\t0
+c:sposo\t0.2676\t0
+c:spr\t0.2508\t0
+c:spue\t-0.2085\t0
+c:spues\t-0.2085\t0
+c:spur\t0.2148\t0
+c:spurt\t0.2148\t0
+c:ss\t0.3127\t-0.8796
+c:ss \t0\t-0.3525
+c:sse\t0\t-0.4653
+c:ssed\t0\t-0.3959
+c:ssed \t0\t-0.3959
+c:ssi\t0\t-0.4736
+c:ssio\t0\t-0.4392
+c:ssion\t0\t-0.4392
+c:st\t0.9358\t0
+c:st \t0.9597\t-0.5830
+c:sta\t0\t-0.3234
+c:stand\t-0.2074\t0
+c:stari\t0\t0.3111
+c:start\t0\t-0.3743
+c:ste\t-0.5289\t0.4908
+c:ste \t0\t0.4655
+c:ster\t-0.3471\t0
+c:ster \t-0.2624\t0
+c:sters\t0\t-0.2135
+c:stif\t0.2638\t0
+c:stiff\t0.2638\t0
+c:stl\t-0.2700\t0
+c:stly\t-0.2581\t0.2234
+c:stly \t-0.2581\t0.2234
+c:sto\t-0.2305\t0.4631
+c:stol\t0\t0.2095
+c:stop\t0\t0.2850
+c:stop \t0.4145\t0
+c:stops\t0\t0.4143
+c:str\t0.6598\t-0.2778
+c:stra\t0\t-0.2189
+c:stro\t0.6254\t0
+c:strok\t0.6601\t0
+c:sts\t0\t0.4293
+c:sts \t0\t0.4293
+c:sud\t0.8447\t-0.4411
+c:sudd\t0.8014\t-0.4050
+c:sudde\t0.8014\t-0.4050
+c:sug\t0\t-0.2763
+c:suga\t0\t-0.2524
+c:sugar\t0\t-0.2524
+c:sui\t-0.5108\t1.2228
+c:suic\t-0.5108\t1.2228
+c:suici\t-0.5108\t1.2228
+c:suli\t0\t0.2007
+c:sulin\t0\t0.2007
+c:sult\t0\t-0.2185
+c:summ\t0\t-0.2475
+c:summe\t0\t-0.2475
+c:sup\t0.2334\t0
+c:sur\t0\t-0.2373
+c:sura\t0\t-0.2810
+c:suran\t0\t-0.2810
+c:sure\t0.2477\t0
+c:sure \t0.2477\t0
+c:sw\t0.9862\t0
+c:swa\t0.4025\t0.2453
+c:swal\t0.4025\t0.2453
+c:swall\t0.4025\t0.2453
+c:swe\t0.4537\t-0.2657
+c:swel\t0.3128\t-0.2178
+c:swell\t0.3128\t-0.2178
+c:swol\t0.2375\t0
+c:swoll\t0.2375\t0
+c:sy\t0\t-0.2198
+c:t \t0\t-0.6490
+c:ta\t0\t0.4135
+c:ta \t0.5759\t-0.3285
+c:tac\t0.3000\t0
+c:tack\t0.3207\t0
+c:tack \t0.3330\t0
+c:takes\t0\t0.2653
+c:tal \t0\t0.2566
+c:talk\t0\t-0.2339
+c:talk \t0\t-0.4214
+c:tam\t0\t-0.4012
+c:tami\t0\t-0.4587
+c:tamin\t0\t-0.4587
+c:tan\t0\t0.2407
+c:tand\t0\t0.2847
+c:tandi\t-0.2102\t0.2959
+c:tap\t0\t0.2014
+c:tapp\t0\t0.2802
+c:tappi\t0\t0.2802
+c:tar\t-0.3771\t0.8479
+c:tar \t-0.2991\t0.4883
+c:tari\t0\t0.3111
+c:tarm\t0\t0.3156
+c:tarme\t0\t0.3156
+c:tart\t0\t-0.3743
+c:tart \t0\t-0.2900
+c:tas\t0\t0.3254
+c:tas \t0\t0.2043
+c:tat\t0\t-0.2304
+c:tc\t0.3582\t-0.2478
+c:tch\t0.3582\t-0.2478
+c:tche\t0.3433\t0
+c:tchen\t0.2167\t0
+c:tchi\t0\t-0.2600
+c:tchin\t0\t-0.2600
+c:te\t-0.6942\t0.5077
+c:ted\t0\t0.2711
+c:ted \t0\t0.2711
+c:tel\t-0.2451\t0.9071
+c:tell\t0\t0.6218
+c:tell \t0\t0.3957
+c:telli\t0\t0.2260
+c:tely\t0\t0.2411
+c:tely \t0\t0.2411
+c:ten\t0.6242\t0.2436
+c:teng\t0.2755\t0
+c:tengo\t0.2755\t0
+c:tenin\t0\t0.2675
+c:ter\t-0.2150\t-0.3268
+c:tes\t-0.2788\t-0.2924
+c:tes \t0\t-0.2468
+c:tex\t-0.2823\t0
+c:text\t-0.2941\t0
+c:texte\t0\t0.2109
+c:th\t0\t-0.9228
+c:th \t0\t0.3181
+c:tha\t-0.3460\t0
+c:thal\t0\t0.4746
+c:thal \t0\t0.4746
+c:than\t-0.2760\t0
+c:than \t0\t0.2407
+c:thank\t-0.2237\t-0.3587
+c:that\t0\t-0.4163
+c:that \t0\t-0.2314
+c:the\t-0.8516\t0
+c:the \t-0.8536\t0
+c:them\t0\t0.5060
+c:them \t0\t0.5060
+c:then\t0\t0.2217
+c:then \t0\t0.2217
+c:ther\t0.3233\t0
+c:there\t0.5774\t0
+c:they\t0\t0.2051
+c:thi\t-0.2577\t1.0186
+c:thin\t0.3951\t0.7703
+c:thing\t0.2844\t0.3961
+c:think\t0\t0.5249
+c:this\t-0.6182\t0.4433
+c:this \t-0.6182\t0.4433
+c:tho\t-0.2944\t0
+c:thou\t-0.2871\t0
+c:thoug\t0\t0.2000
+c:thr\t0.9789\t0
+c:thre\t0\t0.2686
+c:threa\t0\t0.3091
+c:thro\t1.1385\t-0.2951
+c:throa\t0.4622\t-0.2444
+c:throu\t0.3211\t0
+c:ti\t0\t-0.4789
+c:tic \t0.2035\t0
+c:tid\t0\t0.3040
+c:tido\t0\t0.2031
+c:tido \t0\t0.2031
+c:tie\t0\t0.2559
+c:tien\t0.2346\t0
+c:tiene\t0.2466\t0
+c:tif\t0.2469\t0
+c:tiff\t0.2638\t0
+c:tiff \t0.2536\t0
+c:tig\t0.4480\t0
+c:tigh\t0.4480\t0
+c:tight\t0.4480\t0
+c:til\t0\t0.2575
+c:till\t0\t0.2497
+c:till \t0.4245\t0
+c:tilla\t-0.2344\t0.3870
+c:time\t0\t-0.2303
+c:tin\t0\t0.2412
+c:tio\t0\t-0.6588
+c:tion\t-0.2322\t-0.6474
+c:tion \t0\t-0.3880
+c:tions\t0\t-0.2094
+c:tir\t-0.3207\t0
+c:tire\t-0.2989\t-0.2310
+c:tired\t-0.3953\t0
+c:tl\t-0.5958\t0.4558
+c:tle\t-0.2581\t0.2436
+c:tle \t-0.2093\t0
+c:tly\t-0.3078\t0.2835
+c:tly \t-0.3078\t0.2835
+c:tm\t0\t-0.5716
+c:tme\t0\t-0.5742
+c:tmen\t0\t-0.5742
+c:tment\t0\t-0.5742
+c:tn\t0\t0.2027
+c:tne\t0\t0.2027
+c:tner\t0\t0.2185
+c:tner \t0\t0.2185
+c:to\t0.2489\t1.0915
+c:to \t0\t1.0270
+c:tod\t-0.4943\t0.2030
+c:toda\t-0.3296\t0
+c:todas\t0\t0.2522
+c:today\t-0.2901\t0
+c:todo\t-0.2719\t0.3200
+c:todo \t-0.2333\t0.2268
+c:toi\t0.3260\t0
+c:toil\t0.3260\t0
+c:toile\t0.3260\t0
+c:tol\t-0.2249\t0.3428
+c:tom\t-0.3759\t0
+c:tomo\t-0.2998\t0
+c:tomor\t-0.2293\t0
+c:ton\t0\t0.5239
+c:tong\t0.3971\t-0.2092
+c:tongu\t0.3971\t-0.2092
+c:toni\t-0.3829\t0.7776
+c:tonig\t-0.3829\t0.7776
+c:took\t0.4084\t0
+c:took \t0.4084\t0
+c:top\t0\t0.2498
+c:top \t0.3660\t0
+c:tops\t0\t0.4143
+c:tops \t0\t0.4143
+c:tor\t0\t-0.5727
+c:tor \t0\t-0.3141
+c:tra\t-0.4056\t0
+c:tra \t0\t0.2675
+c:trac\t0\t0.3115
+c:track\t0\t0.3115
+c:traf\t0\t-0.2120
+c:traff\t0\t-0.2120
+c:trai\t0\t0.2587
+c:train\t0\t0.3368
+c:trav\t0\t-0.2601
+c:trave\t0\t-0.2601
+c:tre\t-0.2270\t-0.2420
+c:trea\t0\t-0.3990
+c:treat\t0\t-0.3577
+c:tri\t-0.2511\t0.2102
+c:trie\t0\t0.4101
+c:tried\t0\t0.4101
+c:trip \t0\t-0.2365
+c:tro\t0.7244\t0
+c:trok\t0.6601\t0
+c:troke\t0.6601\t0
+c:tru\t0\t-0.2171
+c:trus\t0\t-0.2176
+c:trust\t0\t-0.2176
+c:try\t0\t0.3351
+c:tryi\t0\t0.2291
+c:tryin\t0\t0.2291
+c:ts\t-0.3811\t0
+c:ts \t-0.2259\t0
+c:tt\t-0.2356\t0.7713
+c:tta\t0.3207\t0
+c:ttac\t0.3207\t0
+c:ttack\t0.3207\t0
+c:tte\t-0.3199\t0.3414
+c:tter\t-0.2990\t0
+c:tter \t-0.3448\t0
+c:tters\t0\t0.2191
+c:tti\t0\t0.5162
+c:ttin\t0\t0.5162
+c:tting\t0\t0.5317
+c:ttle \t-0.2093\t0
+c:tu\t0.4129\t0.3109
+c:tub\t0\t0.2505
+c:tub \t0\t0.2505
+c:tur\t0.3208\t0
+c:ture\t0\t0.2988
+c:ture \t0\t0.2988
+c:turn\t0.5000\t0
+c:turne\t0.2488\t0
+c:turni\t0.2663\t0
+c:tuv\t0.3222\t0
+c:tuvo\t0.3222\t0
+c:tuvo \t0.3222\t0
+c:tw\t0.8459\t-0.3401
+c:twi\t0.5022\t0
+c:twic\t0.4665\t0
+c:twice\t0.4665\t0
+c:two\t0.3006\t0
+c:two \t0.3006\t0
+c:u \t-0.6297\t-0.3547
+c:ua\t-0.2310\t0.2622
+c:ual\t-0.2309\t0
+c:ub\t0.3025\t0
+c:ub \t0\t0.2505
+c:ubl\t0.3777\t0
+c:uble\t0.3777\t0
+c:uble \t0.3008\t0
+c:uc\t0\t0.3207
+c:uch\t0\t0.2826
+c:uch \t-0.2483\t0
+c:ucha\t0\t0.2134
+c:ucho\t0.3557\t0
+c:ucho \t0.3557\t0
+c:ud\t0.6574\t-0.4191
+c:udd\t0.8014\t-0.4050
+c:udde\t0.8014\t-0.4050
+c:udden\t0.8014\t-0.4050
+c:ue\t1.4325\t-0.3449
+c:ue \t0.8238\t0
+c:ued\t0.5071\t-0.2882
+c:uede\t0.3157\t0
+c:uede \t0.3157\t0
+c:uel\t0.2874\t-0.3132
+c:uele\t0\t-0.2384
+c:uele \t0\t-0.2384
+c:uen\t0\t0.2532
+c:uent\t0\t0.2532
+c:uer\t0\t0.3379
+c:ues\t-0.3597\t-0.2120
+c:uf\t0.2280\t0
+c:uff\t0.2564\t0
+c:ug\t0.4819\t-0.2341
+c:uga\t0\t-0.2524
+c:ugar\t0\t-0.2524
+c:ugar \t0\t-0.2524
+c:uge\t0.2210\t0
+c:uge \t0.2210\t0
+c:ugh \t0.2287\t0
+c:ught\t0\t0.3160
+c:ui\t-1.0668\t2.1016
+c:uic\t-0.4587\t1.1609
+c:uici\t-0.5108\t1.2228
+c:uicid\t-0.5108\t1.2228
+c:uie\t-0.2793\t0.7318
+c:uier\t-0.2669\t0.6434
+c:uierd\t0.2059\t0
+c:uiero\t-0.2916\t0.5555
+c:uir\t0\t0.3305
+c:uir \t0\t0.2441
+c:uit\t-0.2020\t0
+c:ul\t-0.2231\t0
+c:ula\t0.2117\t0
+c:uld\t-0.4851\t0.5759
+c:uld \t-0.4072\t0.6313
+c:uls\t0.5073\t-0.2183
+c:ulsi\t0.3992\t0
+c:ulsin\t0.2677\t0
+c:um\t0.5751\t0
+c:um \t0.2425\t0
+c:umb\t0.3135\t-0.3431
+c:umb \t0.3442\t0
+c:umm\t0\t-0.2475
+c:umme\t0\t-0.2475
+c:ummer\t0\t-0.2475
+c:ump\t0\t0.3848
+c:umpi\t0\t0.3229
+c:umpin\t0\t0.3229
+c:un\t0.4125\t1.4886
+c:un \t0.2545\t0
+c:unc\t0\t0.3764
+c:unch\t-0.2049\t0.2662
+c:unco\t0.3539\t0
+c:uncon\t0.3559\t0
+c:und\t0.3673\t0
+c:und \t0.2721\t0
+c:uner\t0\t0.2181
+c:unera\t0\t0.2181
+c:unr\t0.2410\t0
+c:unre\t0.2479\t0
+c:unres\t0.2521\t0
+c:unt\t-0.3841\t0.7229
+c:unt \t0\t0.3045
+c:unte\t0\t0.2013
+c:up\t0.2087\t0
+c:ur\t0.8727\t-0.5533
+c:ur \t0\t0.3028
+c:ura\t0\t-0.2013
+c:uran\t0\t-0.2870
+c:uranc\t0\t-0.2810
+c:urde\t0\t0.2099
+c:urden\t0\t0.3068
+c:ure\t0.9294\t0
+c:ure \t0.8426\t0
+c:urn\t0.4197\t0.2037
+c:urni\t0.2376\t0
+c:urnin\t0.2376\t0
+c:urp\t0\t0.3864
+c:urpo\t0\t0.4066
+c:urpos\t0\t0.4066
+c:urr\t0.2018\t0
+c:urs\t0\t-0.8953
+c:urs \t0\t-0.2521
+c:urse\t-0.2094\t-0.4216
+c:ursel\t0\t-0.2744
+c:urt \t0\t0.2284
+c:urts\t0\t-0.2003
+c:urts \t0\t-0.2003
+c:us\t0.4446\t-1.1904
+c:us \t0.3937\t-0.2961
+c:use\t0\t-0.4530
+c:used\t0.2348\t-0.2003
+c:used \t0.2348\t-0.2003
+c:ush\t0.4229\t-0.2198
+c:ushi\t0.4918\t0
+c:ushin\t0.4918\t0
+c:usi\t0\t-0.2216
+c:ust\t-0.3283\t0
+c:ust \t-0.2967\t0.2435
+c:ut\t0\t1.1468
+c:ut \t0\t0.9354
+c:ute\t0.2706\t-0.2072
+c:ute \t0.2843\t0
+c:uth\t0.2345\t0
+c:uth \t0.2345\t0
+c:utt\t0\t0.3042
+c:utti\t0\t0.3486
+c:uttin\t0\t0.3486
+c:utu\t0\t0.2240
+c:utur\t0\t0.2240
+c:uture\t0\t0.2240
+c:uv\t0.3222\t0
+c:uvo\t0.3222\t0
+c:uvo \t0.3222\t0
+c:uy\t0.2501\t0
+c:uy \t0.2653\t0
+c:v \t0\t-0.2991
+c:va\t-0.3006\t0
+c:vac\t0\t-0.2007
+c:vaca\t0\t-0.2007
+c:vacat\t0\t-0.2007
+c:ve\t-0.2407\t1.7344
+c:ve \t-0.7446\t0.9230
+c:ved\t0\t0.2797
+c:ved \t0\t0.2797
+c:vel\t0\t-0.3265
+c:ven\t0\t0.2032
+c:ven \t0\t0.3441
+c:ver\t0.8950\t0.7064
+c:ver \t0.4656\t0.3914
+c:verd\t0.3026\t0
+c:verdo\t0.3425\t0
+c:very\t0\t0.3773
+c:very \t0.2851\t0
+c:veryo\t0\t0.3648
+c:veryt\t0\t0.2035
+c:vi\t0\t0.2968
+c:vida\t0\t0.2247
+c:vida \t0\t0.2247
+c:vide\t0\t-0.2351
+c:video\t0\t-0.2112
+c:vie\t0.2379\t0
+c:vil\t0.2212\t0
+c:vily\t0.2212\t0
+c:vily \t0.2212\t0
+c:vin\t0\t0.3285
+c:ving\t0\t0.3285
+c:ving \t0\t0.3285
+c:vir\t0\t0.2285
+c:vir \t0\t0.2285
+c:viv\t0\t0.5950
+c:vivi\t0\t0.3047
+c:vivir\t0\t0.2285
+c:vo\t0.6275\t0.2901
+c:vo \t0.2856\t0
+c:voi\t0.2055\t0
+c:voic\t0.2184\t0
+c:voice\t0.2184\t0
+c:vom\t0.3182\t0
+c:vomi\t0.3182\t0
+c:vomit\t0.3182\t0
+c:voy\t0\t0.4441
+c:voy \t0\t0.4441
+c:vu\t0.3992\t0
+c:vul\t0.3992\t0
+c:vuls\t0.3992\t0
+c:vulsi\t0.3992\t0
+c:w \t0\t-0.8783
+c:wa\t-1.0561\t0
+c:wai\t-0.2227\t-0.4561
+c:wait\t-0.2227\t-0.4561
+c:waiti\t0\t-0.3428
+c:wak\t0.4669\t0
+c:wake\t0.4490\t0
+c:wake \t0.4490\t0
+c:wal\t0.2320\t0.4431
+c:wall\t0.3024\t0.5719
+c:wall \t0\t0.3367
+c:wallo\t0.4025\t0.2453
+c:wan\t-0.8049\t0.5402
+c:want\t-0.8049\t0.5402
+c:want \t-0.6100\t0.2915
+c:wants\t0\t0.2151
+c:war\t0\t0.2283
+c:ward\t0\t0.2956
+c:ward \t0\t0.3405
+c:was\t-0.2743\t-0.2518
+c:was \t-0.2152\t-0.4268
+c:wast\t0\t0.2499
+c:waste\t0\t0.2499
+c:wat\t0.2305\t-0.3994
+c:watc\t0\t-0.2218
+c:watch\t0\t-0.2218
+c:way\t-0.6173\t0.6844
+c:way \t-0.5073\t0.7708
+c:we\t0.2835\t-1.2346
+c:we \t-0.2112\t-0.7539
+c:wea\t0.2187\t-0.3942
+c:weak\t0.2017\t0
+c:weat\t0\t-0.2915
+c:wee\t-0.2466\t-0.2624
+c:week\t-0.2966\t-0.2526
+c:well\t0\t-0.3538
+c:well \t-0.2322\t0
+c:welli\t0.3128\t-0.2178
+c:wen\t0.3088\t0
+c:went\t0.3088\t0
+c:went \t0.3088\t0
+c:wer\t0\t0.2500
+c:wh\t0.8224\t0
+c:wha\t0\t0.4111
+c:what\t0\t0.4111
+c:what \t0\t0.2782
+c:whats\t0\t0.2333
+c:whe\t0.6623\t-0.5690
+c:wher\t0.5356\t-0.5553
+c:where\t0.5356\t-0.5553
+c:who\t0.6127\t0
+c:who \t0.2162\t0.2033
+c:whol\t0.3965\t0
+c:whole\t0.3993\t0
+c:why\t-0.2093\t0
+c:why \t-0.2093\t0
+c:wi\t0\t0.4825
+c:wic\t0.4665\t0
+c:wice\t0.4665\t0
+c:wice \t0.4665\t0
+c:wil\t-0.3686\t0.4310
+c:will\t-0.3649\t0.4350
+c:will \t-0.3649\t0.4350
+c:wing\t0.2910\t0
+c:wing \t0.2910\t0
+c:wis\t-0.2199\t0.4797
+c:wish\t0\t0.5337
+c:wish \t0\t0.4602
+c:wit\t-0.4019\t0
+c:with\t-0.4026\t0
+c:with \t-0.3160\t0
+c:wo\t1.1236\t0.6061
+c:wo \t0.3006\t0
+c:wol\t0.2375\t0
+c:woll\t0.2375\t0
+c:wolle\t0.2375\t0
+c:won\t0.3492\t0.4483
+c:won \t0\t0.2866
+c:wont\t0.4380\t0
+c:wont \t0.4380\t0
+c:wor\t0.6325\t-0.5473
+c:word\t0.5440\t0
+c:words\t0.4936\t0
+c:wore\t0\t-0.2408
+c:wore \t0\t-0.2408
+c:work\t-0.2843\t-0.5829
+c:work \t0\t-0.5820
+c:worl\t0\t0.3152
+c:world\t0\t0.3152
+c:wors\t0.6591\t0
+c:worse\t0\t0.2130
+c:worst\t0.5839\t-0.3290
+c:wort\t0\t0.2110
+c:worth\t0\t0.2110
+c:wou\t0\t0.7756
+c:woul\t-0.3936\t0.8341
+c:would\t-0.3936\t0.8341
+c:woun\t0.2988\t0
+c:wound\t0.2988\t0
+c:wr\t-0.2219\t0.6204
+c:wri\t0\t0.5208
+c:wris\t0\t0.4024
+c:wrist\t0\t0.4024
+c:wron\t0\t-0.2188
+c:wrong\t0\t-0.2188
+c:wrot\t0\t0.3256
+c:wrote\t0\t0.3256
+c:x \t0\t-0.2152
+c:xi\t0\t0.4496
+c:xis\t0\t0.2874
+c:xist\t0\t0.3139
+c:xit\t0\t0.2332
+c:xit \t0\t0.2332
+c:xt\t-0.2556\t0
+c:xt \t0\t-0.2846
+c:xte\t0\t0.2109
+c:xted\t0\t0.2109
+c:xted \t0\t0.2109
+c:xy\t0\t0.3408
+c:xy \t0\t0.3423
+c:y \t0.6943\t0
+c:ya\t-0.2464\t0.5751
+c:ya \t-0.4297\t0.6698
+c:yar\t0.2145\t0
+c:yars\t0.2120\t0
+c:yarse\t0.2120\t0
+c:ye\t0\t0.2563
+c:ye \t-0.2624\t0.5970
+c:yea\t-0.2011\t0
+c:years\t-0.2090\t0
+c:yer\t0\t-0.2153
+c:yer \t0\t-0.2153
+c:yi\t-0.5832\t1.0289
+c:yin\t-0.5832\t1.0289
+c:ying\t-0.5725\t1.0868
+c:ying \t-0.5725\t1.0868
+c:yl\t0\t0.2923
+c:yla\t0.2380\t0
+c:ym\t-0.5766\t0.2871
+c:ymo\t-0.3686\t0.5523
+c:ymor\t-0.3686\t0.5523
+c:ymore\t-0.3686\t0.5523
+c:yo\t-0.4619\t0
+c:yo \t0.3001\t-0.2239
+c:yon\t0\t0.4922
+c:yone\t0\t0.4922
+c:yone \t0\t0.4763
+c:you\t-0.6842\t-0.2153
+c:you \t-0.4911\t-0.2121
+c:your\t-0.2188\t0
+c:yours\t0\t-0.3444
+c:ys\t-0.7886\t0.5843
+c:ys \t-0.2121\t0
+c:yse\t-0.4582\t0.7003
+c:ysel\t-0.4582\t0.7003
+c:yself\t-0.4582\t0.7003
+c:yw\t0\t-0.2565
+c:ywh\t0\t-0.2354
+c:ywhe\t0\t-0.2354
+c:ywher\t0\t-0.2354
+c:ze\t0\t-0.3158
+c:ze \t0.2263\t0
+c:zi\t0.4927\t-0.3079
+c:zin\t0.4927\t-0.3079
+c:zing\t0.5149\t-0.2580
+c:zing \t0.5149\t-0.2580
+c:zo\t0\t0.4955
+c:zo \t0.2774\t0
+c:zor\t0\t0.5266
+c:zor \t0\t0.5266
+c:zq\t0.2059\t0
+c:zqu\t0.2059\t0
+c:zqui\t0.2059\t0
+c:zquie\t0.2059\t0
+c:zu\t0.7095\t-0.2683
+c:zur\t0.7095\t-0.2683
+c:zure\t0.7095\t-0.2683
+c:zure \t0.6227\t-0.2408
+c:zy\t0\t-0.2130
+c:zy \t0\t-0.2130
+c:zz\t0\t-0.2204
+w:0\t0\t0.2973
+w:10am\t0\t0.2685
+w:10am works\t0\t0.2685
+w:14th\t0\t-0.3379
+w:2pm\t0\t0.2970
+w:2pm its\t0\t0.2502
+w:3\t0\t-0.3733
+w:3 towels\t0.2675\t0
+w:3rd at\t0\t0.2685
+w:5\t-0.2770\t-0.6373
+w:5 minutes\t-0.2383\t0
+w:6 hours\t0.2397\t0
+w:8\t-0.4284\t0
+w:8 out\t-0.2635\t0
+w:9\t0\t-0.2441
+w:911\t1.2117\t-0.2542
+w:911 or\t0.6361\t0
+w:a\t-0.8162\t-0.2629
+w:a 0\t0\t0.2249
+w:a big\t0.2547\t-0.2716
+w:a bit\t-0.8630\t-0.8748
+w:a bother\t0\t-0.2556
+w:a bottle\t-0.6961\t0.2935
+w:a bridge\t0\t0.2980
+w:a bullet\t0\t0.2012
+w:a bunch\t0\t0.2176
+w:a burden\t-0.2861\t0.7854
+w:a button\t0.3308\t0
+w:a cliff\t0\t0.3317
+w:a cold\t-0.2285\t-0.3317
+w:a counselor\t0\t-0.2786
+w:a cpap\t-0.2090\t0
+w:a crushing\t0.2055\t0
+w:a day\t0\t-0.4723
+w:a different\t0\t-0.2143
+w:a double\t0.3260\t0
+w:a dream\t0.2108\t0
+w:a drive\t0\t0.2278
+w:a few\t0\t-0.2809
+w:a fit\t0.6804\t0
+w:a future\t0\t0.3292
+w:a glass\t0\t-0.2662
+w:a goodbye\t-0.2278\t0.4042
+w:a gun\t0\t0.5506
+w:a hacer\t0\t0.3289
+w:a heart\t0.6749\t0
+w:a hose\t0\t0.2025
+w:a house\t0\t-0.2881
+w:a kid\t-0.2375\t0
+w:a knife\t0\t0.3811
+w:a lethal\t0\t0.3460
+w:a life\t0\t0.2017
+w:a lighter\t0\t0.2928
+w:a little\t-0.9344\t-0.5424
+w:a los\t0.3096\t0
+w:a lot\t0.2746\t0
+w:a matar\t0\t0.2152
+w:a minute\t0.7582\t0
+w:a movie\t0.3658\t0
+w:a nap\t0\t-0.3715
+w:a new\t0\t-0.4661
+w:a noose\t0\t0.7001
+w:a note\t-0.3012\t0.2167
+w:a person\t0\t-0.2884
+w:a plan\t-0.3831\t0.6897
+w:a rash\t0.2306\t0
+w:a razor\t0\t0.5177
+w:a really\t0.4570\t0
+w:a reason\t0\t0.3696
+w:a recibir\t0\t0.2337
+w:a relief\t0\t0.2648
+w:a reprogramar\t0\t-0.2196
+w:a ride\t0\t-0.2836
+w:a rope\t-0.2022\t0.7603
+w:a seizure\t1.4660\t-0.5763
+w:a small\t0\t-0.2614
+w:a stiff\t0.4433\t-0.2207
+w:a stroke\t1.6992\t-0.4000
+w:a sudden\t0.3320\t-0.2132
+w:a time\t0.4064\t0
+w:a tomar\t0\t0.2659
+w:a train\t0\t0.3303
+w:a tree\t0\t0.4087
+w:a un\t0.2304\t0
+w:a waste\t0\t0.3857
+w:a way\t0\t0.4810
+w:a week\t0\t-0.3683
+w:a weekly\t0\t-0.2466
+w:a whole\t0.7567\t-0.2157
+w:a woman\t0\t0.3080
+w:a word\t0.2363\t0
+w:able\t0\t-0.3866
+w:able to\t0\t-0.3866
+w:about\t-1.6427\t1.0044
+w:about an\t0\t0.2636
+w:about booking\t0\t-0.3667
+w:about dying\t-0.4063\t0.4562
+w:about ending\t0\t0.2142
+w:about killing\t0\t0.3761
+w:about my\t0\t-0.2001
+w:about stopping\t0\t-0.2457
+w:about suicide\t0\t0.2064
+w:about taking\t0\t0.2236
+w:about the\t-0.2116\t-0.4639
+w:about to\t0.4869\t-0.2130
+w:abuela\t0.3325\t0
+w:acaba\t0\t0.2196
+w:acaba hoy\t0\t0.2196
+w:acabar\t0\t0.2738
+w:acabar con\t0\t0.2738
+w:accident\t0.2658\t-0.3686
+w:accidentally\t0.2856\t-0.2613
+w:accidentally took\t0.3002\t0
+w:actually\t0\t0.2386
+w:address\t-0.4342\t0
+w:address is\t-0.4132\t0
+w:adios para\t0\t0.2835
+w:advance\t0\t0.2631
+w:advance for\t0\t0.2937
+w:affairs\t0\t0.7368
+w:affairs in\t0\t0.4143
+w:affairs sorted\t0\t0.3225
+w:afraid\t0\t0.2310
+w:afraid of\t0\t0.2140
+w:after\t1.0797\t-0.6140
+w:after 5\t-0.3267\t0
+w:after an\t-0.2708\t0
+w:after driving\t0\t-0.2253
+w:after her\t0.4142\t0
+w:after ketamine\t0.3334\t0
+w:after my\t0.3178\t0.2705
+w:after swallowing\t0\t0.2710
+w:after the\t1.4764\t-0.8441
+w:after this\t0\t0.8786
+w:after to\t0\t0.2825
+w:after tonight\t0\t0.5508
+w:again\t-1.0035\t0.8394
+w:again after\t0\t0.2825
+w:again last\t0\t0.2597
+w:again please\t0\t-0.3065
+w:ago\t0\t0.2902
+w:ago and\t0.2989\t-0.2406
+w:ahead\t0\t-0.3861
+w:ahogando\t0.9169\t-0.3265
+w:ahogo\t0.5009\t-0.3325
+w:aint\t0\t0.2459
+w:aint worth\t0\t0.2459
+w:air\t1.3438\t-0.6940
+w:air in\t0.4993\t-0.2166
+w:aire\t0.5841\t0
+w:alguien\t0\t0.2848
+w:alive\t-0.3549\t0.9176
+w:alive and\t0\t-0.4383
+w:alive by\t0\t0.3304
+w:alivio\t0\t0.2739
+w:all\t-1.4044\t1.6254
+w:all at\t0\t0.2269
+w:all good\t0\t-1.1470
+w:all her\t-0.3215\t0.6612
+w:all i\t0\t0.2532
+w:all in\t0\t0.2500
+w:all my\t-0.7817\t1.6774
+w:all night\t0\t-0.2644
+w:all of\t0.2872\t-0.4231
+w:all the\t-0.2110\t0
+w:all with\t0\t-0.3673
+w:allergic\t0.6375\t-0.6064
+w:allergic reaction\t0.6393\t0
+w:allergic to\t0\t-0.4006
+w:allergies\t-0.3204\t0
+w:almost did\t0\t0.2541
+w:already\t-0.3469\t0.3815
+w:already took\t0\t0.3813
+w:already wrote\t0\t0.2165
+w:also\t0\t0.4334
+w:also i\t0\t0.5251
+w:always\t0\t-0.7282
+w:always have\t0\t-0.2832
+w:ambulance\t0.6367\t0
+w:amitriptyline\t0\t0.2528
+w:amount\t0\t0.9173
+w:amount is\t0\t0.3080
+w:amount of\t0\t0.6093
+w:an\t1.8270\t-0.8121
+w:an allergic\t0.2115\t0
+w:an ambulance\t0.6367\t0
+w:an empty\t0.4582\t0
+w:an hour\t0\t0.5042
+w:an overdose\t0.5451\t-0.3558
+w:anaphylactic\t0.6123\t0
+w:anaphylactic shock\t0.6123\t0
+w:anaphylaxis\t0.2095\t0
+w:anaphylaxis i\t0.2095\t0
+w:and\t2.4015\t-0.5795
+w:and a\t0\t-0.4701
+w:and almost\t0\t0.2541
+w:and be\t0\t0.3614
+w:and bleeding\t0.2010\t0
+w:and cant\t0.4341\t-0.3972
+w:and confused\t0.2047\t0
+w:and cracked\t-0.4235\t0
+w:and crashed\t0.2931\t0
+w:and crying\t0\t0.3268
+w:and cut\t-0.2385\t0.4157
+w:and done\t-0.2224\t0.4472
+w:and down\t0\t-0.2003
+w:and drinking\t0\t0.3914
+w:and far\t0.2547\t-0.2082
+w:and floaty\t-0.2042\t0
+w:and foaming\t0.2992\t0
+w:and getting\t0.2202\t0
+w:and hard\t0\t-0.2095
+w:and have\t0\t0.3836
+w:and his\t0.3574\t-0.2966
+w:and hit\t0.2125\t-0.2411
+w:and i\t0.7177\t-0.6009
+w:and im\t-0.2426\t0.5054
+w:and is\t0.4460\t-0.4151
+w:and it\t0.8591\t-0.8742
+w:and its\t0.7140\t-0.6039
+w:and ive\t0\t0.2400
+w:and just\t0\t0.2355
+w:and ketamine\t-0.2210\t0
+w:and kicking\t0\t-0.4448
+w:and left\t-0.3006\t0
+w:and me\t0\t0.3054
+w:and my\t1.3603\t-0.8848
+w:and never\t0\t0.6389
+w:and now\t0.9548\t-0.5233
+w:and said\t-0.2230\t0.4883
+w:and saying\t-0.2279\t0.3324
+w:and says\t0\t0.3921
+w:and slept\t-0.2071\t0
+w:and start\t0\t-0.4838
+w:and taking\t0.3381\t0
+w:and thats\t0\t0.3489
+w:and the\t-0.3131\t0.6779
+w:and this\t0\t0.2112
+w:and took\t-0.3376\t0.4269
+w:and turned\t0\t0.2526
+w:and were\t0\t-0.2379
+w:and whats\t0.2108\t0
+w:and wont\t-0.3136\t0
+w:angry\t0\t0.2438
+w:angry saying\t0\t0.2438
+w:anoche a\t0.2304\t0
+w:anos\t0\t-0.3175
+w:another clinic\t0\t-0.2738
+w:another year\t0\t0.2449
+w:answer\t-0.3781\t0
+w:answering\t0.3349\t0
+w:answering me\t0.7503\t-0.2538
+w:antibiotics\t0\t-0.2204
+w:antidepressant\t0\t0.2914
+w:anxious\t0\t-0.2788
+w:any\t-0.7073\t0.2346
+w:any appointment\t0\t0.2851
+w:any bleeding\t-0.3384\t0
+w:any more\t0\t0.2022
+w:any of\t0\t0.2669
+w:any way\t0\t0.3833
+w:anymore\t-0.9976\t1.2412
+w:anymore thanks\t0\t-0.2991
+w:anyone\t0.2628\t0.4201
+w:anything\t0\t-0.3613
+w:anything stupid\t0\t-0.2143
+w:apologise\t0\t0.4881
+w:apologise in\t0\t0.4881
+w:app\t0\t-0.4889
+w:app now\t0\t-0.2298
+w:appointment\t-0.4660\t-0.7660
+w:appointment coworkers\t0.4334\t0
+w:appointment ever\t0\t0.2851
+w:appointments after\t0\t0.2022
+w:appt\t0\t-0.2976
+w:appt tonight\t0\t-0.2460
+w:are\t0\t-0.3473
+w:are counted\t0\t0.2370
+w:are dry\t-0.2866\t0
+w:are killing\t-0.2406\t0
+w:are lined\t0\t0.2268
+w:are really\t0\t0.2838
+w:are starting\t0\t0.3598
+w:are swelling\t0.4464\t0
+w:are turning\t0.2316\t0
+w:are with\t0.3959\t0
+w:arent\t0.7704\t-0.4011
+w:arent real\t0.2257\t0
+w:arent there\t0.5822\t-0.3532
+w:arm\t1.3650\t-0.5811
+w:arm and\t0.3064\t0
+w:arm is\t0.5023\t-0.3979
+w:arm with\t0\t0.2451
+w:arms\t-0.2220\t0.8865
+w:arms with\t0\t0.5124
+w:around\t-0.7087\t0.5731
+w:around many\t-0.3187\t0
+w:around next\t0\t-0.4769
+w:around on\t0\t-0.2894
+w:around to\t0\t0.2002
+w:arterial\t0.3250\t0
+w:arterial me\t0.3250\t0
+w:as\t-0.3946\t0
+w:as a\t-0.2568\t0
+w:as i\t0\t0.2777
+w:as long\t0\t0.2777
+w:as much\t0\t-0.2464
+w:as the\t0\t-0.2464
+w:ask\t0\t-0.2314
+w:asked\t-0.2008\t0
+w:asking\t0\t0.3938
+w:asking for\t0\t0.4964
+w:asleep\t-0.3095\t-0.2572
+w:assuming\t0\t0.2615
+w:assuming im\t0\t0.2615
+w:asthma\t0\t-0.2935
+w:at\t-0.4877\t-0.9543
+w:at 10am\t0\t0.2685
+w:at a\t0.6366\t0
+w:at all\t0.2942\t-0.4660
+w:at home\t0\t-0.4161
+w:at many\t0.6408\t0
+w:at my\t-0.3457\t-0.4048
+w:at once\t-0.2675\t0.2238
+w:at peace\t0\t0.3808
+w:at rest\t-0.3695\t0
+w:at the\t-0.5197\t0
+w:at this\t0\t0.5795
+w:at work\t0\t-0.2714
+w:ate\t0.7127\t-0.3984
+w:ate some\t0.5722\t-0.2134
+w:attack\t0.8681\t-0.2762
+w:attack at\t0.3010\t0
+w:attack on\t0.2338\t0
+w:awake\t0.2375\t-0.2333
+w:away\t-0.5801\t0
+w:away after\t-0.2216\t0
+w:away his\t0\t0.2623
+w:ayer\t0.4519\t-0.5277
+w:ayer veo\t0.4717\t0
+w:baby\t0.7708\t-0.6186
+w:baby swallowed\t0.2257\t-0.2714
+w:baby turned\t0.3340\t0
+w:back\t-0.8230\t-0.5056
+w:back from\t0\t0.3201
+w:back hurts\t-0.3831\t0
+w:back ill\t0\t0.2423
+w:back is\t-0.4244\t0
+w:back to\t0.5248\t-0.5679
+w:back up\t0\t0.2777
+w:bad\t0.5667\t0.4825
+w:bad allergic\t0.3909\t0
+w:bad right\t0\t0.3311
+w:bad this\t0\t0.3041
+w:balcon\t0\t0.2600
+w:balcon pensando\t0\t0.2600
+w:balcony\t-0.2125\t0.2917
+w:bandaid\t0\t-0.3866
+w:bandaid took\t0\t-0.2112
+w:barely\t1.2284\t-0.5690
+w:barely breath\t0.3835\t0
+w:barely breathing\t0.2096\t0
+w:barely say\t0.2409\t0
+w:bath\t0\t0.2777
+w:bath water\t0\t0.2777
+w:bathroom\t0.5499\t0
+w:bathroom floor\t0.5413\t0
+w:bathroom with\t-0.2241\t0.4635
+w:bathtub\t0\t0.4160
+w:bathtub and\t0\t0.4160
+w:battery\t0.3308\t0
+w:be\t-2.0856\t1.3006
+w:be a\t0\t-0.4183
+w:be able\t0\t-0.3578
+w:be alive\t0\t0.5835
+w:be around\t-0.2615\t0.3102
+w:be at\t0\t-0.2107
+w:be bad\t0\t-0.2517
+w:be better\t0\t1.1663
+w:be dead\t0\t1.2591
+w:be done\t0\t0.2357
+w:be fine\t0\t0.3408
+w:be gone\t0\t0.2815
+w:be here\t-0.4040\t0.8074
+w:be late\t0\t-1.3796
+w:be my\t0\t0.2958
+w:be needing\t0\t0.6347
+w:be on\t0\t-0.6112
+w:be over\t0\t0.3657
+w:be reflux\t0\t-0.2328
+w:be right\t0\t-0.4488
+w:be the\t0\t-0.2312
+w:be there\t0\t-0.4214
+w:be with\t0\t0.6282
+w:bed early\t0\t-0.3267
+w:been\t-0.5652\t1.6186
+w:been a\t0\t-0.2978
+w:been an\t0.2023\t0
+w:been burning\t0\t0.2175
+w:been collecting\t0\t0.4339
+w:been cutting\t-0.2750\t0.6105
+w:been giving\t0\t0.2917
+w:been hoarding\t0\t0.2897
+w:been like\t0.3286\t0
+w:been saving\t-0.2122\t0
+w:been self\t0\t0.2658
+w:been sleeping\t0\t-0.4111
+w:been stockpiling\t0\t0.3979
+w:been throwing\t0.2397\t0
+w:been to\t0.2742\t0
+w:been two\t0.2108\t0
+w:been up\t0\t-0.2003
+w:before\t-0.5048\t-0.4377
+w:before 9\t0\t-0.2933
+w:before and\t0\t0.2112
+w:before last\t0\t0.2608
+w:before my\t0\t0.2645
+w:before noon\t0\t-0.2109
+w:before the\t-0.2851\t-0.5393
+w:before your\t0\t0.4510
+w:being\t-0.2933\t1.0404
+w:being a\t0\t0.3376
+w:being alive\t0\t0.2937
+w:being here\t0\t0.4429
+w:benadryl\t0\t0.4510
+w:benadryl before\t0\t0.4510
+w:best way\t0\t0.2716
+w:better\t-1.1157\t-0.4363
+w:better is\t0\t0.2887
+w:better now\t0\t-0.3616
+w:better off\t-0.2308\t1.1871
+w:better today\t-0.2284\t0
+w:better without\t0\t0.3721
+w:bien\t0\t-0.8236
+w:bien despues\t-0.2648\t0
+w:big\t0.2860\t-0.2809
+w:big bump\t0.2873\t0
+w:bill\t0\t-0.4322
+w:biopsy\t0.2251\t0
+w:biopsy site\t0.3015\t0
+w:birthday\t0\t0.2729
+w:bit\t-1.3305\t-1.0344
+w:bit ago\t0.3737\t0
+w:bit dizzy\t-0.2608\t0
+w:black\t0.5708\t-0.2273
+w:blacked\t0.7382\t-0.2213
+w:blacked out\t0.7382\t-0.2213
+w:blacking\t0.3645\t-0.2762
+w:blacking out\t0.3645\t-0.2762
+w:blade\t0\t0.3824
+w:blade this\t0\t0.2766
+w:blades\t0\t0.4915
+w:bleach\t0.3319\t0
+w:bleed\t0\t0.9601
+w:bleed when\t0\t0.3592
+w:bleeding\t1.0027\t-1.2115
+w:bleeding a\t0.4650\t-0.2130
+w:bleeding from\t0.2353\t0
+w:bleeding heavily\t0.6248\t0
+w:bleeding no\t-0.3632\t0
+w:bleeding stopped\t-0.2166\t0
+w:block\t0\t0.6809
+w:blood\t2.0010\t-1.5965
+w:blood coming\t0.3047\t0
+w:blood everywhere\t0.2882\t-0.3800
+w:blood is\t0.2019\t0
+w:blue\t1.0030\t-0.4664
+w:bluish\t0.3514\t0
+w:body\t0.5927\t-0.2899
+w:body went\t0.2322\t0
+w:book\t-0.2869\t0
+w:booking\t0\t-0.9570
+w:booking and\t0\t-0.3244
+w:booking the\t0\t-0.3667
+w:booster\t0\t0.2005
+w:booster to\t0\t0.2685
+w:boss\t0\t-0.3254
+w:boss is\t0\t-0.2990
+w:both\t0\t-0.4369
+w:bother\t0.2146\t0
+w:bottle\t0.6122\t0.9005
+w:bottle is\t0\t0.5897
+w:bottle next\t0.4582\t0
+w:bought\t0\t0.4936
+w:bought a\t0\t0.4105
+w:bout\t0\t0.2291
+w:box\t0\t-0.2471
+w:box to\t0\t-0.2270
+w:boyfriend is\t0\t-0.2460
+w:bp\t1.1689\t-0.2132
+w:bp is\t1.0519\t0
+w:brazo\t0.7677\t-0.3888
+w:brazo izquierdo\t0.5907\t-0.2705
+w:brazos\t-0.2105\t0.4082
+w:brazos otra\t0\t0.2406
+w:breath\t1.9131\t-1.1107
+w:breath and\t0.2244\t0
+w:breath properly\t0.3170\t0
+w:breath right\t0.2665\t0
+w:breath street\t-0.4132\t0
+w:breathing\t1.1423\t-1.4535
+w:breathing after\t0.3663\t0
+w:breathing exercises\t-0.3817\t0
+w:breathing fine\t-0.3818\t0
+w:breathing is\t-0.4587\t0
+w:breathing problems\t-0.5166\t0
+w:breathing right\t0.2695\t0
+w:bridge\t-0.4379\t1.2297
+w:bridge and\t-0.2402\t0.4237
+w:bridge feels\t0\t0.2036
+w:bridge need\t0\t0.2350
+w:bridge right\t0\t0.2069
+w:bridge traffic\t0\t-0.3666
+w:bright\t0.5762\t-0.2056
+w:bright red\t0.6870\t0
+w:bring\t-0.5272\t-0.5791
+w:bring my\t-0.2224\t0
+w:broke\t-0.2330\t0.3039
+w:broken\t-0.2180\t0
+w:brother\t-0.4486\t0.2464
+w:brother did\t0\t-0.2764
+w:brother had\t0.2024\t0
+w:brother is\t-0.4213\t0.5850
 w:brother on\t0.2455\t0
-w:building\t0\t0.2624
-w:building near\t0\t0.3445
-w:bullet\t0\t0.2250
-w:bullet in\t0\t0.2250
-w:bump\t0.2808\t-0.2945
-w:bump on\t0.3003\t0
-w:bunch\t-0.3339\t0.5111
-w:bunch of\t-0.3339\t0.5111
-w:burden\t0\t0.6816
-w:burned\t0\t0.3463
-w:burned my\t0\t0.2613
-w:burning\t0\t0.4769
-w:burning my\t0\t0.5160
-w:burst\t0.2764\t0
-w:bus\t0\t0.2314
-w:bus stop\t0.2126\t0
-w:button\t0.3416\t0
-w:button battery\t0.3416\t0
-w:by\t0.4236\t1.2670
-w:by accident\t0.4371\t-0.4189
-w:by friday\t0\t0.4331
-w:by mistake\t0.4353\t-0.3650
-w:by morning\t0\t0.2035
-w:by summer\t0\t-0.2673
-w:by the\t0\t0.8355
-w:by then\t0\t0.5043
-w:cabeza\t0.2333\t0
-w:cabeza horrible\t0.2291\t0
-w:cabinet\t0\t0.3156
-w:caida\t0.3640\t-0.3040
-w:caida de\t0.3176\t-0.2626
-w:calendar\t0\t-0.3324
-w:call\t0.8081\t-1.1246
-w:call 911\t1.2619\t-0.2229
-w:call an\t0.6086\t0
-w:call early\t0\t-0.2895
-w:call me\t-0.2799\t-0.3726
-w:calm\t0\t0.3126
-w:calm for\t0\t0.3330
-w:cambiar\t0\t-0.2236
-w:came\t0.4347\t-0.4188
-w:came on\t0.6208\t-0.2174
-w:can\t-0.6991\t-1.3504
-w:can barely\t1.0310\t-0.3111
-w:can do\t0\t0.3047
-w:can end\t0\t0.3275
-w:can hardly\t0.2535\t0
-w:can i\t-0.9475\t-0.3380
-w:can just\t0\t0.4583
-w:can only\t0.4677\t-0.2161
-w:can we\t-0.4472\t-1.2168
-w:cancel all\t0\t0.6088
-w:cancel my\t0\t-0.2492
-w:cancelar\t0\t-0.4237
-w:cancelar mi\t0\t-0.2361
-w:cansada\t-0.3025\t0.4786
-w:cansada de\t0\t0.6222
-w:cant\t2.5728\t-0.4269
-w:cant breath\t0.8723\t-0.3844
-w:cant catch\t0.2259\t0
-w:cant come\t-0.2769\t0
-w:cant do\t-0.5929\t0.7387
-w:cant feel\t0.6509\t-0.3223
-w:cant find\t0.2623\t0
-w:cant get\t1.2903\t-0.7784
-w:cant go\t-0.7358\t0.6562
-w:cant keep\t0\t0.3379
-w:cant lift\t0.4449\t-0.3191
-w:cant live\t0\t0.4863
-w:cant make\t-0.2454\t-0.3343
-w:cant move\t0.4144\t-0.2659
-w:cant rouse\t0.4316\t-0.2161
-w:cant see\t0\t0.4706
-w:cant speak\t0.2718\t-0.2149
-w:cant stop\t0\t0.2007
-w:cant swallow\t0.3288\t-0.3103
-w:cant take\t-0.2587\t0.8938
-w:cant talk\t0\t-0.4852
-w:cant tell\t0.2159\t0
-w:cant wake\t0\t-0.2086
-w:car\t0\t0.3859
-w:car in\t0\t0.2364
-w:car running\t0\t0.3143
-w:cara\t0.7634\t-0.4898
-w:cara caida\t0.3640\t-0.3040
-w:care\t-0.4650\t0.5489
-w:care if\t0\t0.4790
-w:care of\t-0.2409\t0.2147
-w:care which\t0\t-0.2970
-w:carved\t0\t0.2782
-w:carved his\t0\t0.2782
-w:cat\t-0.3280\t0.5316
-w:cat goes\t0\t0.3330
-w:cat is\t-0.2183\t0
-w:cat will\t0\t0.2057
-w:catch\t0.2261\t0
-w:catch my\t0.2701\t0
-w:cause\t-0.5474\t0
-w:cause breathing\t-0.3489\t0
-w:causes\t0\t0.2177
-w:causes liver\t0\t0.2177
-w:ceiling\t0.3218\t0
-w:ceiling for\t0.3218\t0
-w:chair\t0.3867\t0
-w:changed\t-0.2756\t-0.6657
-w:changed everything\t-0.2370\t0
-w:changed jobs\t0\t-0.3155
-w:changes by\t0\t0.2035
-w:character in\t0\t-0.2457
-w:character kills\t0\t0.2595
-w:check\t-0.4609\t0.3255
-w:check in\t-0.2192\t0
-w:check out\t0\t0.4968
-w:checking\t-0.3170\t0.3765
-w:checking out\t-0.2684\t0.4755
-w:chest\t3.3332\t-1.5982
-w:chest feels\t-0.4269\t0
-w:chest felt\t0.3863\t0
-w:chest has\t0.2368\t0
-w:chest hurts\t0.2872\t0
-w:chest pain\t1.5558\t-0.3821
-w:chest pains\t0.4094\t0
-w:chest tightness\t0.3236\t0
-w:chester\t-0.3158\t0
-w:chester painter\t-0.3158\t0
-w:choice\t0\t0.6294
-w:choking\t0.3578\t0
-w:choking on\t0.2828\t0
-w:cierra\t0.4312\t0
-w:cierra la\t0.4312\t0
-w:cigarettes\t0\t0.4115
-w:cita\t-0.3447\t-0.8081
-w:cita para\t0\t-0.2018
-w:clean\t0\t0.2891
-w:cleaning\t0.4706\t0
-w:cleaning stuff\t0.5475\t0
-w:cleared\t-0.2480\t0
-w:cliff\t0\t0.3380
-w:clinic\t-0.2230\t-0.7842
-w:clinic closer\t0\t-0.2022
-w:closed\t0\t0.3283
-w:closed garage\t0\t0.3283
-w:closer\t0\t-0.2022
-w:closer to\t0\t-0.2022
-w:closet\t0\t0.4100
-w:closing\t0.8496\t-0.2784
-w:closing up\t0.2832\t0
-w:cocinando\t-0.2364\t0
-w:coffee\t-0.2587\t-0.3878
-w:cold\t-0.7495\t-0.5619
-w:collapse\t0.4799\t-0.2731
-w:collapsed\t1.7723\t-0.3619
-w:collapsed at\t0.6164\t0
-w:collapsed in\t0.8035\t-0.2185
-w:collecting\t0\t0.4773
-w:collecting my\t0\t0.4773
-w:come\t-0.6306\t0.2866
-w:come back\t0\t0.4255
-w:come down\t0\t0.3081
-w:come home\t0\t0.2565
-w:come in\t-0.2872\t-0.4351
-w:come soon\t0\t0.2725
-w:coming\t0\t-0.3325
-w:coming from\t0.2405\t0
-w:common\t0.2575\t0
-w:common after\t0.2773\t0
-w:company\t0\t-0.5676
-w:complain\t0.2368\t0
-w:completely\t0\t0.6127
-w:con\t0\t0.2958
-w:con ese\t0\t-0.2002
-w:con este\t0\t0.3371
-w:con sangre\t0.2364\t0
-w:con tu\t0\t-0.2310
-w:confirming\t0\t-0.2761
-w:confused\t0.6450\t-0.3704
-w:confused and\t0.2203\t0
-w:confused since\t0.2223\t0
-w:conmigo\t0\t0.3989
-w:conmigo misma\t0\t0.3989
-w:consciousness\t0.4971\t0
-w:considering\t0\t0.2029
-w:considering suicide\t0\t0.2029
-w:consultation\t0\t-0.3317
-w:continue the\t0\t-0.3552
-w:control\t0\t-0.3268
-w:control my\t0\t-0.2019
-w:convulsing\t0.8639\t-0.3786
-w:convulsionando\t0.4969\t0
-w:cook\t0\t-0.5420
-w:cook tonight\t0\t-0.5420
-w:cooking\t0\t-0.2886
-w:cortando\t0\t0.2964
-w:cortando otra\t0\t0.2964
-w:corto\t-0.5311\t0.4007
-w:corto el\t-0.2364\t0
-w:corto las\t0\t0.3470
-w:corto los\t0\t0.2492
-w:cosas\t0.3940\t0
-w:cosas que\t0.3940\t0
-w:couch\t0\t-0.4052
-w:coughing\t0.4936\t0
-w:coughing up\t0.4731\t0
-w:could\t-0.4635\t-0.4942
-w:could just\t0\t0.2241
-w:could kill\t0\t-0.3146
-w:could take\t0\t0.2357
-w:couldnt breath\t0.2306\t0
-w:couldnt call\t-0.3048\t0
-w:counselor\t0\t-0.2769
-w:counted\t-0.2311\t0
-w:counter\t0\t0.5242
-w:counting\t0\t0.3481
-w:counting my\t0\t0.3481
-w:cover\t0\t0.3889
-w:cover the\t0\t0.3889
-w:coworkers\t0.4216\t0
-w:coworkers are\t0.4216\t0
-w:cpap\t-0.2078\t0
-w:cracked\t-0.2044\t0
-w:cranberry\t0.4493\t0
-w:cranberry juice\t0.4493\t0
-w:crash\t0\t0.2087
-w:crash my\t0\t0.2087
-w:crashed hard\t-0.2069\t0
-w:crashed the\t0.2896\t0
-w:cried\t0\t-0.2065
-w:cried at\t0\t-0.2065
-w:crossing\t0\t0.3459
-w:crushing\t0.6843\t0
-w:crushing my\t0.2983\t0
-w:cry\t0\t-0.2927
-w:crying\t-0.2623\t0.4141
-w:cual\t0\t0.2367
-w:cual es\t0\t0.2367
-w:cuantas\t0\t0.2721
-w:cuantas pastillas\t0\t0.2721
-w:cuchillos\t0\t0.2744
-w:curious\t0\t-0.2876
-w:curling\t0\t0.2619
-w:curling iron\t0\t0.2619
-w:cut\t-0.4019\t0.7607
-w:cut her\t0\t0.3290
-w:cut his\t0\t0.2085
-w:cut last\t0\t0.2255
-w:cut my\t0\t-0.5630
-w:cut shaving\t0\t-0.2014
-w:cut so\t0\t0.3173
-w:cuts\t-0.2162\t0
-w:cutting\t-0.4186\t1.1527
-w:cutting again\t0\t0.6678
-w:cutting her\t0\t0.2355
-w:cutting herself\t-0.2278\t0.3492
-w:cutting himself\t0.2150\t-0.3176
-w:dad\t0.7234\t0
-w:dad doesnt\t0.4313\t0
-w:dad is\t0\t-0.2502
-w:dad passed\t-0.2115\t0
-w:dad wont\t0.2495\t-0.2842
-w:dads\t0.3754\t0
-w:dads heart\t0.4126\t0
-w:dano\t0\t0.4075
-w:dark and\t0.2032\t0
-w:dark thoughts\t0\t0.3815
-w:daughter\t0.4510\t0.3709
-w:daughter ate\t0.5732\t0
-w:daughter is\t0.2047\t0.2321
-w:daughters goodbye\t0\t0.2260
-w:daughters wedding\t0\t-0.2489
-w:day\t-0.4157\t0
-w:day off\t0\t-0.2163
-w:day to\t0.2774\t-0.2541
-w:days\t0.2905\t0
-w:days since\t0.2335\t0
-w:de\t-0.3668\t0.7445
-w:de cabeza\t0.3710\t-0.2389
-w:de despedida\t0\t0.4846
-w:de golpe\t0.2291\t0
-w:de insulina\t0\t0.2016
-w:de la\t-0.4586\t-0.3910
-w:de luchar\t0\t0.3959
-w:de mi\t0\t0.3158
-w:de mirar\t0\t0.2744
-w:de paracetamol\t0\t0.2367
-w:de pecho\t0.6482\t-0.3850
-w:de un\t0.3176\t-0.2626
-w:de verlos\t0\t-0.5143
-w:de vivir\t0\t0.2263
-w:dead\t0\t2.0916
-w:dead before\t0\t0.4902
-w:dead is\t0\t0.2503
-w:dead sister\t0.2659\t0
-w:deal\t0\t-0.4875
-w:deal with\t0\t-0.2800
-w:death\t-0.7667\t2.1604
-w:death cant\t0\t0.2725
-w:death seems\t0\t0.2562
-w:death sounds\t0\t0.2149
-w:december\t0\t-0.2057
-w:decided\t0\t0.5267
-w:decision\t0\t0.4499
-w:dedo\t-0.2364\t0
-w:dedo cocinando\t-0.2364\t0
-w:dejo\t0\t0.2744
-w:dejo de\t0\t0.2744
-w:del puente\t0\t0.2436
-w:del seguro\t0\t-0.2443
-w:dentist\t-0.2142\t-0.4400
-w:deposit\t0\t-0.2831
-w:depression\t-0.3707\t0
-w:depression lifted\t-0.2474\t0
-w:derrame\t0.3463\t0
-w:desaparecer\t0\t0.2180
-w:desaparecer para\t0\t0.2180
-w:desde\t1.0218\t-0.4130
-w:desde ayer\t0.6486\t-0.2883
-w:desde la\t0.3732\t0
-w:deserve\t0\t0.3141
-w:deserve to\t0\t0.3603
-w:desk\t0\t-0.2304
-w:desmayarse\t0.6605\t0
-w:desmayarse despues\t0.6605\t0
-w:desmayo\t0.9042\t-0.5338
-w:despedida\t0\t0.4846
-w:despertar\t-0.2457\t0.5198
-w:despertar nunca\t0\t0.2358
-w:despertara\t0\t0.3004
-w:despertara manana\t0\t0.3004
-w:despierta\t0.6639\t-0.2537
-w:despues\t-0.3169\t-0.2438
-w:despues de\t-0.3169\t-0.2438
-w:dice\t-0.3391\t0.3420
-w:dice que\t-0.3391\t0.3420
-w:did\t-0.2342\t0
-w:die\t-0.2773\t2.3425
-w:die from\t0.5537\t-0.3592
-w:die so\t0\t0.2535
-w:died\t-0.2376\t-0.2798
-w:diet\t0\t-0.5232
-w:diet lol\t0\t-0.2172
-w:different\t0\t-0.2007
-w:difficulty\t0.2753\t0
-w:difficulty breathing\t0.2753\t0
-w:dio\t0.2291\t0
-w:dio de\t0.2291\t0
-w:disappear\t0\t0.4024
-w:disappear forever\t0\t0.2734
-w:dizzy\t0.5413\t-0.3193
-w:do\t-0.7864\t-0.3479
-w:do another\t0\t0.2423
-w:do anything\t0\t-0.4437
-w:do i\t0\t-1.4363
-w:do it\t-0.2091\t0.4106
-w:do something\t-0.2866\t0.6758
-w:do this\t0\t0.8585
-w:doctor\t-0.2149\t-0.5541
-w:doctor said\t0\t-0.2905
-w:does\t0\t-1.0538
-w:does a\t0\t0.2243
-w:does it\t0.5375\t-0.4635
-w:does ketamine\t-0.4383\t0
-w:does nothing\t0\t-0.2883
-w:does the\t-0.2199\t0
-w:doesnt\t0.2834\t0.7299
-w:doesnt control\t0\t-0.2019
-w:doesnt know\t0.3064\t0
-w:doesnt recognize\t0.3054\t0
-w:doesnt scare\t0\t0.2591
-w:doesnt work\t0\t0.3539
-w:dog\t-0.4532\t0.5583
-w:doing\t0\t-0.5476
-w:doing this\t0\t-0.2440
-w:dolor\t0.9250\t-0.5204
-w:dolor de\t0.8613\t-0.7089
-w:done\t-0.8030\t0.5551
-w:done with\t-0.3331\t-0.5429
-w:dont\t-0.7188\t0.5263
-w:dont bother\t0\t0.2257
-w:dont call\t0\t0.6089
-w:dont expect\t0\t0.2493
-w:dont feel\t0\t-0.6540
-w:dont hear\t0\t0.3367
-w:dont know\t0\t0.6184
-w:dont message\t0\t-0.2871
-w:dont need\t0\t-0.3134
-w:dont plan\t0\t0.2937
-w:dont text\t0\t-0.3280
-w:dont use\t0\t-0.3035
-w:dont wake\t0\t0.4413
-w:dont want\t0\t-0.6840
-w:dont wish\t0.2197\t0
-w:dormir\t0\t0.2806
-w:dose by\t0.3667\t0
-w:dose of\t0\t0.2926
-w:dose so\t0\t0.2138
-w:dose would\t-0.2297\t0
-w:dosis\t0\t0.4383
-w:dosis de\t0\t0.2016
-w:dosis mortal\t0\t0.2367
-w:double\t0.4942\t-0.2102
-w:double dose\t0.3667\t0
-w:down\t0.5777\t-0.5298
-w:down for\t0\t-0.2599
-w:down the\t0.6162\t0.3642
-w:down to\t0\t-0.2176
-w:downed\t0\t0.2681
-w:downed all\t0\t0.2323
-w:dr said\t0\t-0.2176
-w:dragging\t0.3190\t0
-w:dragging when\t0.2745\t0
-w:drank\t0.6032\t0
-w:drank a\t-0.2104\t0
-w:drank bleach\t0.3844\t0
-w:drank some\t0.5475\t0
-w:drawer\t0\t0.3568
-w:drinking\t0\t0.3148
-w:drinking and\t0.2884\t0
-w:drinking so\t0\t0.3599
-w:drive\t-0.2990\t-0.6532
-w:drive after\t0\t-0.2424
-w:drive and\t0\t0.2663
-w:drive home\t0\t-0.3344
-w:drive in\t0\t-0.2622
-w:drive into\t0\t0.4900
-w:drive me\t0\t-0.4676
-w:drive now\t0\t-0.4921
-w:drive off\t0\t0.3490
-w:driving\t-0.5915\t-0.4191
-w:driving into\t0\t0.2815
-w:driving me\t0\t-0.7282
-w:driving off\t0\t0.3986
-w:drooping\t0.4750\t0
-w:droopy\t0.2067\t-0.2009
-w:dropping\t0\t-0.2375
-w:drove home\t0.2896\t0
-w:dry\t-0.5662\t-0.2761
-w:dry and\t-0.2396\t0
-w:duela\t-0.2545\t0
-w:duela el\t-0.2545\t0
-w:duele\t0.2966\t-0.5552
-w:duele el\t0.5290\t0
-w:duele la\t-0.3702\t-0.3221
-w:dusky\t0.4246\t0
-w:dying\t0\t1.0805
-w:dying all\t0\t0.2073
-w:dying doesnt\t0\t0.2591
-w:earlier\t0\t-0.7016
-w:earlier slot\t0\t-0.5184
-w:early\t-0.2862\t-0.6964
-w:ease\t0\t-0.2483
-w:easier\t0\t0.2058
-w:eaten in\t0\t0.2151
-w:eating\t-0.3269\t0.3891
-w:eating and\t0\t0.4596
-w:edge\t-0.2561\t0.8103
-w:edge of\t0\t0.6957
-w:el\t1.2511\t-0.7241
-w:el aire\t0.5543\t0
-w:el brazo\t0.7608\t-0.3527
-w:el dedo\t-0.2364\t0
-w:el martes\t0\t-0.2018
-w:el pecho\t0.6923\t-0.4536
-w:el peor\t0.3710\t-0.2389
-w:el suicidio\t0\t0.2189
-w:el tiempo\t0\t0.2164
-w:el trabajo\t-0.2020\t0
-w:el ultimo\t0\t0.2493
-w:else\t0.2334\t0
-w:else sees\t0.3472\t0
-w:empty\t0.3362\t0.3026
-w:empty and\t0\t0.5207
-w:empty pill\t0.4419\t0
-w:en\t0\t0.6039
-w:en el\t0\t-0.2882
-w:en la\t0\t0.3218
-w:en matarme\t0\t0.2701
-w:en quitarme\t0\t0.2263
-w:encuentro\t0\t0.2456
-w:encuentro sentido\t0\t0.2456
-w:end\t-0.9704\t0.9685
-w:end already\t0\t-0.3184
-w:end it\t-0.3202\t1.3461
-w:end my\t0\t-0.3587
-w:end the\t0\t-0.2895
-w:end things\t0\t0.7201
-w:ending\t-0.6843\t1.2215
-w:ending it\t-0.4129\t1.2178
-w:ending my\t-0.2112\t0
-w:enjoy\t0\t-0.7108
-w:enjoy life\t0\t-0.3871
-w:enjoy my\t0\t-0.3238
-w:enough\t0\t0.6024
-w:enough air\t0.5495\t-0.3240
-w:enough to\t0\t0.2660
-w:entero\t0\t0.2180
-w:entire\t0.2706\t0
-w:entire life\t0.2706\t0
-w:er\t0.6563\t-0.2594
-w:es\t0.4840\t0.2557
-w:es la\t0\t0.2367
-w:es normal\t0.4941\t0
-w:escribi\t0\t0.2878
-w:ese\t0\t-0.2002
-w:ese video\t0\t-0.2002
-w:espalda\t-0.3834\t0
-w:esperanza\t0\t0.4164
-w:esperanza ya\t0\t0.4164
-w:esposa\t0\t0.2828
-w:esposo\t0.7734\t-0.2994
-w:esposo no\t0.6558\t-0.2151
-w:esta\t0.9732\t-0.4083
-w:esta convulsionando\t0.4969\t0
-w:esta en\t-0.2432\t0
-w:esta morado\t0.2274\t0
-w:esta noche\t0\t0.3430
-w:esta roja\t0.3323\t0
-w:estan\t0.3940\t0
-w:estar\t0\t0.2543
-w:estar muerta\t0\t0.2543
-w:estarian\t-0.2408\t0.5859
-w:estarian mejor\t-0.2408\t0.5859
-w:este\t-0.3553\t0.6804
-w:este dolor\t0\t0.3371
-w:este es\t-0.2339\t0.3433
-w:estoy\t0\t-0.6318
-w:estoy ahogando\t0.7948\t0
-w:estoy cansada\t-0.3025\t0.4786
-w:estoy cortando\t0\t0.2964
-w:estoy en\t-0.2020\t0
-w:estoy orinando\t0.3803\t0
-w:estoy pensando\t-0.2441\t0.5220
-w:estoy sangrando\t0.5582\t0
-w:estoy vomitando\t0.3898\t0
-w:even\t0\t0.3344
-w:evening\t0\t-0.3719
-w:evening pills\t0.2895\t0
-w:ever\t1.1453\t0
-w:ever get\t0\t0.2815
-w:ever had\t0.6634\t-0.2851
-w:every\t0.4061\t0.3495
-w:every day\t-0.2375\t0.4469
-w:every night\t0\t0.2144
-w:every time\t0.6057\t-0.5440
-w:everyone\t-0.4831\t0.9234
-w:everything\t-0.6539\t0.6629
-w:everything feels\t-0.4131\t0.6973
-w:everything i\t0\t0.2619
-w:everything im\t0\t-0.2022
-w:everything in\t0\t0.2926
-w:everything is\t0.4733\t0
-w:everything still\t0.2379\t-0.2128
-w:everything this\t0\t0.2249
-w:everywhere\t0.5087\t-0.5659
-w:exam\t-0.2665\t0
-w:exams\t0\t-0.2152
-w:exams finally\t0\t-0.2152
-w:except\t0\t0.3132
-w:excitement\t-0.2046\t0
-w:exercises\t-0.3882\t0
-w:exercises the\t-0.2573\t0
-w:exhausted\t0\t-0.4945
-w:exist\t0\t0.4567
-w:existen\t0.4783\t0
-w:existing\t0\t0.5540
-w:exit\t0\t0.7073
-w:expect\t0\t0.2493
-w:expect to\t0\t0.2493
-w:explode\t0.3810\t-0.2520
-w:eye\t0\t-0.2241
-w:eyes\t0.4457\t-0.3093
-w:face\t1.7351\t-0.9524
-w:face is\t0.4626\t-0.3155
-w:face went\t0.2149\t0
-w:facebook\t0\t0.2894
-w:fade\t0\t0.5072
-w:failure\t0\t0.2177
-w:failure fast\t0\t0.2177
-w:faint\t0.6798\t-0.7851
-w:faint at\t-0.2453\t0
-w:faint when\t-0.2458\t0
-w:fainted\t1.4217\t-0.5800
-w:fainted and\t0.3152\t-0.2888
-w:fainted this\t0.2032\t0
-w:fainted twice\t0.8400\t0
-w:fainting\t0.5312\t-0.2964
-w:fainting common\t0.2773\t0
-w:fainting every\t0.2539\t-0.2853
-w:fake\t0.2379\t-0.2128
-w:fake and\t0.2379\t-0.2128
-w:falta\t0.4863\t0
-w:falta el\t0.5543\t0
-w:family\t-0.3594\t0.7409
-w:family today\t0\t0.2393
-w:family would\t0\t0.3737
-w:far\t0.2379\t-0.2128
-w:far away\t0.2379\t-0.2128
-w:fast\t-0.2023\t-0.3297
-w:fasting\t0\t-0.3680
-w:fasting rule\t0\t-0.2876
-w:fatal\t0\t0.3472
-w:father\t0\t-0.2163
-w:feel a\t-0.2826\t0
-w:feel calm\t0\t0.3330
-w:feel empty\t0\t0.5207
-w:feel faint\t0.3366\t0
-w:feel great\t-0.2069\t0
-w:feel like\t0.5474\t0.2554
-w:feel my\t0.4555\t-0.2120
-w:feel pain\t0\t0.3242
-w:feel something\t0\t0.2086
-w:feel suicidal\t0\t0.2974
-w:feel the\t0\t-0.3638
-w:feeling\t-0.6103\t0.2752
-w:feeling after\t0\t0.4257
-w:feeling better\t0\t-0.5491
-w:feeling lighter\t0\t-0.3495
-w:feeling really\t0\t0.2172
-w:feeling unalive\t0\t0.4331
-w:feeling worse\t0\t0.3815
-w:feels\t0.7138\t-0.3837
-w:feels better\t-0.2466\t0
-w:feels fake\t0.2379\t-0.2128
-w:feels huge\t0.3754\t0
-w:feels lighter\t-0.2474\t0
-w:feels like\t0.5919\t-0.4491
-w:feels peaceful\t0\t0.2414
-w:feels pointless\t-0.3473\t0.7122
-w:feels tight\t0.2672\t0
-w:feet\t0\t-0.3498
-w:fell\t0.8809\t-0.5838
-w:fell and\t0.3253\t0
-w:fell asleep\t-0.2947\t-0.2022
-w:fell down\t0.7434\t0
-w:felt\t-0.2825\t-0.3179
-w:felt faint\t-0.2972\t0
-w:felt tight\t0.3863\t0
-w:fever\t0.3259\t-0.2669
-w:fever and\t0.3770\t0
-w:few\t0.2044\t-0.3404
-w:few words\t0.3440\t0
-w:fight\t0\t0.4727
-w:fight left\t0\t0.2052
-w:fighting\t-0.2402\t0.5413
-w:fill\t0\t-0.3233
-w:fill out\t0\t-0.2898
-w:filled the\t0\t0.3220
-w:filling\t0\t-0.2515
-w:finally\t-0.2013\t0
-w:finally have\t0\t0.3753
-w:finally ready\t0\t-0.5409
-w:finally updated\t0\t0.4375
-w:finally went\t0\t0.2494
-w:find me\t0\t0.3649
-w:find more\t0\t0.2214
-w:find parking\t0\t-0.2969
-w:fine\t-2.1054\t-0.8196
-w:fine breathing\t-0.5801\t0
-w:fine dead\t0\t0.2810
-w:fine no\t-0.2006\t0
-w:fine now\t-0.4777\t-0.3011
-w:finger\t0\t-0.2059
-w:finger cooking\t0\t-0.2059
-w:fingers\t0\t-0.2099
-w:finish\t0.2054\t0.4328
-w:finish it\t0\t0.4253
-w:fit\t0.6603\t0
-w:fit on\t0.2478\t0
-w:fitting\t0.2546\t0
-w:fitting on\t0.3127\t0
-w:fix\t0\t-0.2823
-w:flare\t-0.2518\t0
-w:flare end\t0\t-0.3184
-w:flare started\t0\t0.4535
-w:floaty\t-0.3778\t0
-w:floor\t1.9330\t-0.5188
-w:flu\t-0.2994\t0
-w:foaming\t0.3266\t0
-w:foaming at\t0.3266\t0
-w:food\t0.2438\t-0.5918
-w:for\t-0.6938\t0
-w:for 6\t0.2662\t0
-w:for a\t0.3288\t-0.2240
-w:for air\t0.6482\t0
-w:for christmas\t0\t-0.2155
-w:for everyone\t0\t0.2326
-w:for everything\t-0.2336\t-0.5086
-w:for good\t0\t1.2120
-w:for hours\t0.3218\t0
-w:for ketamine\t0.2285\t0
-w:for me\t-0.3049\t1.7887
-w:for my\t-0.4600\t-0.4083
-w:for now\t0\t-0.5021
-w:for the\t-0.7053\t-1.2641
-w:for this\t0\t0.2469
-w:for trying\t0\t0.9653
-w:for two\t0\t-0.2057
-w:for weeks\t0\t0.3558
-w:for work\t0\t-0.4290
-w:forever\t-0.2306\t1.1904
-w:forever lol\t0\t0.2220
-w:form\t-0.3078\t-1.1674
-w:form is\t0\t-0.2946
-w:forms\t0\t-0.7181
-w:forward\t-0.2611\t0.7997
-w:found\t0.7151\t0
-w:found another\t0\t-0.2871
-w:found me\t0\t0.3029
-w:found my\t0.9752\t0
-w:fr\t0\t0.5298
-w:frasco\t0\t0.2180
-w:frasco entero\t0\t0.2180
-w:free\t-0.2052\t0
-w:friday\t0\t-0.3976
-w:friend\t-0.2393\t0.2781
-w:friend posted\t0\t0.2664
-w:friend took\t0\t-0.2258
-w:frightened\t0.2368\t0
-w:from\t0\t-0.4647
-w:from allergies\t-0.3238\t0
-w:from an\t0.5537\t-0.3592
-w:from her\t0\t0.2137
-w:from ketamine\t0.4011\t0
-w:from me\t0\t1.3803
-w:from my\t0.3479\t-0.5856
-w:from sleeping\t-0.4169\t0
-w:from the\t0.4497\t-0.4935
-w:front\t-0.3560\t0.2894
-w:front desk\t0\t-0.2304
-w:front of\t-0.2027\t0.6586
-w:frustrated\t0\t-0.3716
-w:fuerte\t0.3875\t-0.2683
-w:funeral\t-0.2993\t0.6759
-w:funeral and\t0\t0.2414
-w:funny\t0\t-0.2974
-w:further\t0\t0.2615
-w:further treatment\t0\t0.2615
-w:future\t0\t0.6620
-w:future appointments\t0\t0.2273
-w:gabapentin\t-0.2715\t0.3429
-w:gabapentin an\t0\t0.3487
-w:gabapentin for\t0\t0.3157
-w:gabapentin is\t0\t0.2797
-w:game\t0\t-0.3445
-w:ganas\t0\t0.3006
-w:ganas de\t0\t0.3006
-w:garage\t-0.3568\t1.2089
-w:garage with\t0\t0.4481
-w:garden\t0\t-0.3341
-w:garganta\t0.4857\t-0.2092
-w:gasping\t1.0570\t-0.2222
-w:gasping for\t0.6482\t0
-w:gauze\t0.3001\t0
-w:gauze off\t0.3001\t0
-w:gave\t-0.2791\t-0.5477
-w:gave up\t0\t-0.5255
-w:get\t0.7078\t-0.7813
-w:get a\t0\t0.4114
-w:get air\t0.3914\t0
-w:get enough\t0.5372\t0
-w:get from\t0\t0.4870
-w:get liquid\t0\t-0.2040
-w:get migraines\t0\t-0.2651
-w:get out\t0.2382\t0
-w:get relief\t0\t0.2079
-w:get this\t0\t-0.7229
-w:gets\t-0.3049\t0.4287
-w:gets bad\t0\t0.2791
-w:gets the\t0\t0.2267
-w:getting\t0.3220\t0
-w:girlfriend\t-0.3341\t0.5656
-w:girlfriend is\t-0.2301\t0.4177
-w:given\t0\t0.2698
-w:given up\t0\t0.2536
-w:giving\t-0.5176\t0.5943
-w:giving away\t0\t0.6144
-w:giving up\t-0.3023\t-0.2142
-w:glass\t0\t-0.2838
-w:glass of\t0\t-0.2838
-w:go\t-0.6790\t1.3420
-w:go back\t0\t-0.3475
-w:go be\t0\t0.3238
-w:go for\t0\t0.3412
-w:go on\t-0.7431\t0.4651
-w:go outside\t-0.2183\t0
-w:go to\t0.3908\t0
-w:goal\t0\t-0.2667
-w:god\t0\t0.6371
-w:god please\t0\t0.3114
-w:god takes\t0\t0.3996
-w:goes\t0.2223\t0.2299
-w:goes to\t0.2416\t0.2945
-w:going a\t0\t0.2291
-w:going black\t0.3927\t0
-w:going dark\t0.2160\t0
-w:going into\t0.2174\t0
-w:going on\t0.3854\t0
-w:going out\t0\t-0.2351
-w:going to\t-0.7577\t0.5790
-w:golpe\t0.2291\t0
-w:golpe un\t0.2291\t0
-w:gone\t-0.3907\t0
-w:gone and\t0\t0.3139
-w:gone for\t0\t-0.2461
-w:gone less\t0\t-0.2262
-w:gone numb\t0.4804\t0
-w:gone on\t0\t-0.2148
-w:good\t-0.5402\t-0.6585
-w:good here\t0\t-0.4354
-w:goodbye\t-0.9929\t1.7775
-w:goodbye and\t0\t-0.3857
-w:goodbye for\t0\t-0.4378
-w:goodbye letter\t0\t0.2260
-w:goodbye on\t0\t0.2894
-w:goodbye text\t0\t0.3381
-w:goodbyes\t0\t0.4119
-w:goodbyes to\t0\t0.2393
-w:googled\t0\t0.3448
-w:googled how\t0\t0.2797
-w:googling\t0\t0.3726
-w:googling painless\t0\t0.2765
-w:got a\t-0.2663\t-0.2487
-w:got all\t0\t0.5643
-w:got into\t0.5054\t0
-w:gracias\t-0.2998\t-0.4138
-w:grandkids\t0\t-0.4681
-w:grandpa\t0.2160\t0
-w:great\t-0.5228\t-0.3652
-w:great now\t-0.2069\t0
-w:grey\t0.3245\t0
-w:grieving\t-0.2032\t0
-w:gun\t-0.4257\t1.1509
-w:gun and\t-0.2005\t0.4391
-w:gun yesterday\t0\t0.2312
-w:gurgling\t0.2307\t-0.2238
-w:gushing\t0.7158\t-0.2710
-w:gym\t-0.3539\t-0.4780
-w:hablar\t0.6111\t-0.3141
-w:hablar ahora\t-0.2020\t0
-w:hablar bien\t0.4348\t0
-w:hace\t0\t-0.2873
-w:hace anos\t0\t-0.2873
-w:hacerme\t0\t0.4075
-w:hacerme dano\t0\t0.4075
-w:had\t1.0038\t-1.1367
-w:had a\t1.3405\t-0.8037
-w:had came\t0.2775\t0
-w:had in\t0.2025\t0
-w:haha nah\t0\t0.2765
-w:half\t0.3746\t-0.4329
-w:half my\t0.4117\t0
-w:hand\t0\t0.5100
-w:hand broke\t0\t0.4653
-w:hang\t0\t0.2401
-w:hanging\t-0.2865\t0
-w:hanging in\t-0.2220\t0
-w:hard\t0.2878\t-0.5872
-w:hard after\t-0.2069\t0
-w:hard i\t0\t0.2417
-w:hard to\t0.4906\t-0.3353
-w:hardly\t0.2535\t0
-w:harm\t-0.2149\t0.2663
-w:harm urges\t0\t0.2986
-w:harming\t-0.2503\t0
-w:harming yourself\t0\t-0.5218
-w:has\t-0.8576\t0.9313
-w:has a\t-0.5594\t0.3487
-w:has anyone\t0.2292\t0
-w:has been\t-0.4227\t0
-w:has gone\t0.3657\t0
-w:has me\t0.2368\t0
-w:has won\t0\t0.7234
-w:hate this\t0\t-0.2506
-w:have\t0\t0.6194
-w:have a\t0.3613\t-0.4975
-w:have all\t0\t-0.2656
-w:have an\t0\t-0.2133
-w:have been\t-0.2590\t1.0343
-w:have chest\t0.8134\t0
-w:have ever\t0.2025\t0
-w:have made\t0\t0.3329
-w:have many\t0\t0.2410
-w:have other\t0\t0.2703
-w:have pills\t0\t0.2249
-w:have the\t0\t1.0586
-w:have to\t0\t-0.4593
-w:havent eaten\t0\t0.2151
-w:having\t1.8915\t-0.9398
-w:having a\t1.0457\t-1.0246
-w:having an\t0.2954\t0
-w:having difficulty\t0.2006\t0
-w:having si\t0\t0.3340
-w:having trouble\t0.2917\t0
-w:he\t1.4070\t-0.2646
-w:he could\t0\t-0.2603
-w:he drove\t0.2896\t0
-w:he is\t0.3893\t0.2265
-w:he isnt\t0\t-0.4054
-w:he keeps\t0.3539\t0
-w:he overdosed\t0.2097\t-0.2082
-w:he walks\t0.2745\t0
-w:he wants\t0\t0.2352
-w:he wrote\t0\t0.3868
-w:head\t0.8426\t-0.2773
-w:head and\t0.2146\t0
-w:headache\t0.3876\t-1.3986
-w:headache after\t-0.2452\t0
-w:headache i\t0.2025\t0
-w:headache ive\t0.3058\t0
-w:headache of\t0.9137\t-0.4388
-w:headaches\t-0.2482\t0
-w:headaches are\t-0.2482\t0
-w:hear\t0\t1.0595
-w:hear back\t0\t0.3367
-w:hear from\t0\t0.8022
-w:hear voices\t0.2258\t0
-w:hearing\t0.3146\t0
-w:hearing voices\t0.3146\t0
-w:heart\t1.4679\t-0.5745
-w:heart attack\t0.7517\t0
-w:heart feels\t0.2136\t0
-w:heart is\t1.1975\t-0.7762
-w:heart just\t0\t0.3086
-w:heart rate\t-0.4842\t0
-w:heart stopped\t0.9041\t-0.2298
-w:heart stops\t0\t0.4685
-w:heat\t-0.3205\t-0.3820
-w:heating\t0\t-0.2029
-w:heaven\t0\t0.2879
-w:heavily\t0.6790\t0
-w:heavily after\t0.2492\t0
-w:heavily from\t0.4122\t0
-w:hed\t0\t0.2378
-w:hed be\t0\t0.2378
-w:help\t0.6489\t0
-w:help my\t0.2066\t0
-w:helped\t0\t-0.2429
-w:helping\t0\t-0.3159
-w:helps\t0\t-0.4000
-w:helps as\t0\t-0.2299
-w:her\t0.8547\t0
-w:her chair\t0.2808\t0
-w:her dead\t0.2659\t0
-w:her face\t0.2378\t-0.2362
-w:her heart\t0.4574\t0
-w:her meds\t0\t0.4497
-w:her pills\t-0.3117\t0.3332
-w:her thighs\t0\t0.3872
-w:her wrists\t0\t0.3290
-w:here\t-0.8218\t1.8048
-w:here anymore\t0\t0.2611
-w:here for\t0\t0.2494
-w:here no\t0\t-0.3826
-w:here on\t0\t-0.3511
-w:here staring\t0\t0.2030
-w:here tomorrow\t0\t0.4571
-w:herself\t-0.3578\t1.0327
-w:herself again\t0\t0.2791
-w:hes\t1.6378\t-0.2511
-w:hes been\t0\t0.2404
-w:hes choking\t0.2828\t0
-w:hes done\t-0.2083\t0.3704
-w:hes going\t0\t0.2920
-w:hes not\t0.7637\t-0.4048
-w:hes seizing\t0.2178\t0
-w:hes snoring\t0\t-0.2192
-w:hes still\t0.2223\t0
-w:hes your\t0\t0.2275
-w:hi\t0\t0.5461
-w:hi can\t0\t0.4640
-w:high\t0\t-0.2950
-w:high fever\t0.2904\t0
-w:hija tomo\t0\t0.2894
-w:hijo se\t-0.2075\t0
-w:hiking\t0\t-0.2508
-w:hiking this\t0\t-0.2508
-w:him\t0.3581\t0
-w:himself\t-0.3515\t1.2623
-w:himself at\t0\t-0.2457
-w:himself when\t0\t0.3005
-w:hincha\t0.2944\t0
-w:hincha la\t0.2944\t0
-w:hincharon\t0.3198\t0
-w:hincharon los\t0.3198\t0
-w:his\t0.8242\t0.2406
-w:his arm\t0.3990\t0
-w:his exam\t-0.2665\t0
-w:his face\t0.2973\t-0.2147
-w:his gun\t-0.2217\t0
-w:his head\t0.4435\t-0.2085
-w:his lips\t0.3858\t-0.2272
-w:his name\t0\t0.2547
-w:his pills\t0\t0.2424
-w:his pistol\t0\t0.2524
-w:his wrists\t0\t0.2085
-w:history\t-0.2326\t-0.4604
-w:hit\t0.6675\t0
-w:hit me\t0.3559\t0
-w:hit my\t0.3278\t0
-w:hit the\t0\t0.3181
-w:hives\t0.4695\t-0.4107
-w:hives and\t0.2874\t0
-w:hoarding\t-0.2187\t0.5279
-w:hoarding my\t0\t0.4264
-w:hold\t0\t-0.4383
-w:holding\t0\t0.2886
-w:holidays\t0\t-0.2565
-w:home\t0\t-0.8491
-w:home after\t0.2580\t0
-w:homicidal\t0\t-0.2876
-w:honestly\t-0.7072\t0.7691
-w:honestly kms\t0\t0.2190
-w:hope\t-0.4899\t1.2215
-w:hope for\t0\t0.3959
-w:hope i\t0\t0.5214
-w:hope my\t0\t0.3086
-w:hopeful\t-0.2249\t-0.2173
-w:hopeless\t0\t0.2343
-w:hoping\t0\t0.2889
-w:hoping so\t0\t0.2889
-w:horrible\t0.2945\t0
-w:hospital last\t0\t0.2915
-w:hour\t0.2785\t0.4511
-w:hour ago\t0\t0.6816
-w:hours\t0\t-0.2872
-w:hours after\t0.2051\t0
-w:hours feel\t-0.2069\t0
-w:house deposit\t0\t-0.2831
-w:how\t-0.8052\t1.3796
-w:how are\t0\t0.4257
-w:how do\t0\t-0.3813
-w:how long\t0.3066\t-0.5572
-w:how many\t-0.5065\t0.6784
-w:how much\t-0.2545\t0.4943
-w:how tall\t0\t0.2376
-w:how to\t0\t0.3278
-w:hoy\t0\t0.2298
-w:huge\t0.6007\t-0.2691
-w:huge and\t0.2015\t0
-w:hurt\t-0.2071\t0.6330
-w:hurt myself\t0\t0.6293
-w:hurting myself\t0\t0.4175
-w:hurting yourself\t0\t-0.2925
-w:hurts\t0\t-0.5039
-w:husband found\t0\t0.2496
-w:husband has\t-0.3766\t0.2902
-w:husband is\t0\t-0.2721
-w:husband just\t0.4836\t0
-w:husband on\t0.2579\t0
-w:husband said\t-0.2399\t0
-w:husband who\t0\t0.2229
-w:husband will\t0\t-0.2413
-w:husbands\t-0.3069\t0
-w:husbands snoring\t0\t-0.2122
-w:i\t-0.9944\t0
-w:i accidentally\t0.2895\t0
-w:i already\t0\t0.5157
-w:i be\t0\t-0.2304
-w:i been\t0\t0.2479
-w:i blacked\t0.6473\t0
-w:i bleed\t0\t0.3448
-w:i book\t0\t0.2074
-w:i bought\t0\t0.4400
-w:i bring\t-0.4963\t-0.2301
-w:i burned\t0\t0.2390
-w:i call\t1.2252\t-0.3700
-w:i can\t0.6465\t1.0699
-w:i cant\t0.3735\t0.6566
-w:i carved\t0\t0.2782
-w:i changed\t0\t-0.3404
-w:i come\t0\t-0.2850
-w:i could\t-0.2665\t0
-w:i crashed\t-0.2069\t0
-w:i cried\t0\t-0.2065
-w:i die\t0\t0.2401
-w:i do\t0.3551\t-0.4839
-w:i dont\t-0.8217\t0
-w:i fainted\t0.9534\t-0.2962
-w:i feel\t0.4178\t0.5826
-w:i felt\t-0.3759\t0
-w:i finally\t0\t0.6247
-w:i gave\t0\t-0.6878
-w:i get\t-0.5614\t0
-w:i go\t0\t-0.2881
-w:i googled\t0\t0.3448
-w:i had\t-0.6493\t0
-w:i have\t-0.7663\t1.0062
-w:i hear\t0.2258\t0
-w:i hit\t0\t0.4775
-w:i hope\t-0.4406\t0.7381
-w:i just\t-0.2140\t0.5847
-w:i keep\t0.7320\t0.6666
-w:i killed\t0\t-0.2687
-w:i know\t-0.2087\t0.8236
-w:i looked\t0\t0.2624
-w:i love\t0\t0.3750
-w:i loved\t0\t0.3572
-w:i may\t0.2149\t0
-w:i mean\t0\t0.2288
-w:i might\t-0.2900\t0
-w:i move\t0\t0.2889
-w:i need\t-0.4850\t-0.3321
-w:i not\t0\t0.3717
-w:i overdosed\t0.8879\t-0.5334
-w:i pass\t0.3289\t0
-w:i passed\t0.4095\t0
-w:i past\t0.7407\t0
-w:i pee\t0.3959\t0
-w:i peed\t0.6061\t0
-w:i probably\t0\t0.2118
-w:i promise\t0\t-0.3754
-w:i quit\t-0.2774\t0
-w:i relapsed\t0\t0.2255
-w:i said\t0\t-0.4076
-w:i saw\t-0.2815\t0
-w:i scratch\t0\t0.3850
-w:i see\t0.3309\t0
-w:i should\t-0.2779\t0.6586
-w:i slit\t0\t0.3537
-w:i stand\t0\t-0.3908
-w:i started\t-0.2601\t0.4348
-w:i still\t0.2375\t0
-w:i stopped\t-0.2309\t0
-w:i swallowed\t-0.4970\t1.0939
-w:i take\t0\t-0.3151
-w:i think\t2.1287\t-0.3058
-w:i tied\t0\t0.5157
-w:i took\t0.7080\t0.3350
-w:i tried\t0\t0.3618
-w:i trust\t0\t-0.4921
-w:i wake\t0\t0.2405
-w:i want\t-0.8158\t0.3549
-w:i welcome\t0\t0.3220
-w:i went\t0\t0.2700
-w:i will\t0\t-0.2894
-w:i wish\t-0.2201\t1.1270
-w:i wont\t-0.8218\t1.2694
-w:id\t-0.2861\t-0.3569
-w:id be\t0\t0.3961
-w:id kill\t0\t-0.3616
-w:id love\t0\t-0.3255
-w:if\t-0.3511\t0.4714
-w:if i\t-0.4950\t0.3592
-w:if it\t0\t-0.4161
-w:if ketamine\t0.2931\t0
-w:if nothing\t0\t0.2035
-w:if the\t0\t0.4654
-w:ill\t-0.6538\t0.8153
-w:ill be\t-0.2172\t0.5468
-w:ill do\t0\t0.2130
-w:ill hear\t0\t0.2137
-w:ill just\t0\t0.2270
-w:ill need\t0\t-0.2015
-w:ill still\t0\t0.3399
-w:im\t-0.4500\t0
-w:im a\t0\t0.3817
-w:im about\t0.2044\t0
-w:im afraid\t0\t0.2277
-w:im allergic\t0\t-0.4051
-w:im at\t0\t0.8953
-w:im better\t0\t0.2592
-w:im bleeding\t0.4563\t-0.3013
-w:im burning\t0\t0.3382
-w:im checking\t-0.2684\t0.4755
-w:im considering\t0\t0.2029
-w:im coughing\t0.3922\t0
-w:im counting\t0\t0.3481
-w:im doing\t0\t-0.4851
-w:im drinking\t0.3289\t0
-w:im dying\t1.0136\t-0.5550
-w:im exhausted\t0\t-0.2002
-w:im finally\t0\t-0.5945
-w:im giving\t0\t0.3334
-w:im going\t0\t0.9756
-w:im having\t1.0197\t-0.6555
-w:im hoarding\t0\t0.3275
-w:im in\t0\t-0.2135
-w:im just\t0\t0.3545
-w:im late\t0\t-0.3462
-w:im learning\t0\t-0.2527
-w:im looking\t0\t-0.2489
-w:im not\t-0.2285\t0.5925
-w:im officially\t0\t0.3017
-w:im ok\t-0.3490\t0
-w:im on\t0\t0.2844
-w:im over\t0\t-0.2893
-w:im overwhelmed\t0\t0.3448
-w:im parked\t0\t0.3459
-w:im peeing\t0.3361\t-0.2723
-w:im ready\t0\t0.3404
-w:im running\t0\t0.2326
-w:im safe\t-0.2049\t0
-w:im saving\t-0.2142\t0.6342
-w:im scared\t0.2313\t0.4994
-w:im seeing\t0.5777\t-0.2960
-w:im seizing\t0.3981\t0
-w:im sitting\t0\t0.2475
-w:im sleeping\t0\t-0.2510
-w:im so\t-0.3080\t0
-w:im sorry\t0\t1.2667
-w:im starting\t0\t-0.3871
-w:im still\t-0.2505\t-0.2821
-w:im struggling\t0.3568\t0
-w:im suffocating\t0.5420\t0
-w:im tapping\t-0.2399\t0.4958
-w:im thinking\t-0.2125\t0.2303
-w:im throwing\t0.2045\t0
-w:im tired\t0\t0.3108
-w:im transferring\t0\t-0.2022
-w:im travelling\t0\t-0.3745
-w:im wheezing\t0.3228\t0
-w:imagining\t0\t0.2565
-w:imagining my\t0\t0.2565
-w:in\t-0.4759\t0.2077
-w:in a\t-0.3570\t-0.5931
-w:in days\t0\t0.2151
-w:in december\t0\t-0.2057
-w:in done\t0\t-0.2587
-w:in front\t-0.2766\t0.5198
-w:in half\t0\t-0.2418
-w:in march\t-0.2183\t-0.2286
-w:in me\t0\t0.2526
-w:in months\t0\t-0.2694
-w:in my\t0.9418\t1.0265
-w:in order\t0\t0.6968
-w:in pain\t0\t-0.2876
-w:in the\t0.7683\t1.1936
-w:in there\t-0.2220\t0
-w:in these\t0\t0.4421
-w:in urine\t-0.2769\t0
-w:increase\t0\t0.2138
-w:increase my\t0\t0.2138
-w:infarto\t0.5177\t-0.2194
-w:inform\t0\t0.2659
-w:inform dr\t0\t0.2659
-w:infusion\t0.2551\t0
-w:infusion and\t0.2545\t0
-w:infusion doesnt\t0\t0.3251
-w:infusion i\t0.2385\t0
-w:infusion kills\t0\t0.2335
-w:infusion would\t0\t0.3223
-w:infusions honestly\t0\t0.4421
-w:inhaler\t0.2120\t0
-w:inhaler isnt\t0.2363\t0
-w:injection\t0.2727\t-0.4060
-w:instead\t-0.4006\t-0.4031
-w:insulin\t0\t0.3956
-w:insulina\t0\t0.2016
-w:insulina seria\t0\t0.2016
-w:insurance\t-0.4363\t-0.8395
-w:insurance company\t0\t-0.5676
-w:insurance should\t0\t0.3889
-w:intake\t0\t-0.4885
-w:intake form\t0\t-0.2604
-w:intake forms\t0\t-0.2280
-w:into\t0.3692\t1.1110
-w:into a\t0\t0.4504
-w:into anaphylactic\t0.2140\t0
-w:into my\t0.3712\t0
-w:into oncoming\t0\t0.2093
-w:into the\t0\t0.5115
-w:ir\t0\t-0.2430
-w:ir todavia\t0\t-0.3219
-w:iron\t0\t0.2619
-w:iron on\t0\t0.2619
-w:is\t1.9127\t-1.8864
-w:is 8\t-0.2711\t0
-w:is a\t-0.2793\t0
-w:is about\t0.3035\t0
-w:is all\t0\t0.3555
-w:is better\t0\t0.3492
-w:is blood\t0\t-0.3353
-w:is chest\t0.2452\t0
-w:is chester\t-0.3158\t0
-w:is closing\t0.2996\t0
-w:is convulsing\t0.3316\t0
-w:is crushing\t0.3589\t0
-w:is done\t0\t0.2790
-w:is dragging\t0.3190\t0
-w:is driving\t0\t-0.4688
-w:is drooping\t0.3892\t0
-w:is fainting\t0.2773\t0
-w:is fatal\t0\t0.2797
-w:is fine\t-0.7747\t0
-w:is gasping\t0.2013\t0
-w:is going\t0.6526\t-1.5794
-w:is goodbye\t0\t0.4043
-w:is gushing\t0.5454\t0
-w:is having\t0.2154\t-0.3406
-w:is in\t-0.5931\t0.8323
-w:is it\t0\t-0.7670
-w:is killing\t-0.2377\t-0.7137
-w:is many\t0.5318\t-0.3626
-w:is my\t-0.5194\t0.8009
-w:is no\t0\t0.5478
-w:is nothing\t0\t0.4827
-w:is numb\t0.2499\t0
-w:is on\t-0.5104\t0.9047
-w:is over\t-0.2063\t0.2195
-w:is pounding\t0.3618\t-0.2972
-w:is real\t0.2335\t0
-w:is really\t0.5999\t0
-w:is safe\t0.2931\t0
-w:is saying\t0\t-0.4028
+w:building\t0\t0.2357
+w:building near\t0\t0.3218
+w:bullet\t0\t0.2012
+w:bullet in\t0\t0.2012
+w:bump\t0.2698\t-0.2818
+w:bump on\t0.2873\t0
+w:bunch\t-0.3207\t0.4941
+w:bunch of\t-0.3207\t0.4941
+w:burden\t-0.2861\t0.7854
+w:burned\t0\t0.3399
+w:burned my\t0\t0.2522
+w:burning\t0\t0.4739
+w:burning my\t0\t0.5124
+w:burst\t0.2741\t0
+w:bus\t0\t0.2038
+w:bus stop\t0.2206\t0
+w:button\t0.3308\t0
+w:button battery\t0.3308\t0
+w:by\t0.3868\t1.1615
+w:by accident\t0.4493\t-0.4117
+w:by friday\t0\t0.4338
+w:by mistake\t0.4344\t-0.3527
+w:by morning\t0\t0.2108
+w:by summer\t0\t-0.2686
+w:by the\t0\t0.7127
+w:by then\t0\t0.6121
+w:cabeza\t0.4403\t0
+w:cabeza como\t0.2767\t0
+w:cabeza horrible\t0.2114\t0
+w:cabeza un\t-0.2041\t0
+w:cabinet\t0\t0.2910
+w:caida\t0.3634\t-0.2954
+w:caida de\t0.3174\t-0.2513
+w:calendar\t0\t-0.3225
+w:call\t0.8347\t-1.1118
+w:call 911\t1.2404\t-0.2041
+w:call an\t0.6367\t0
+w:call early\t0\t-0.2835
+w:call me\t-0.2877\t-0.3778
+w:calm\t0\t0.2854
+w:calm for\t0\t0.3051
+w:cambiar\t0\t-0.2301
+w:came\t0.2815\t-0.2641
+w:came on\t0.5582\t-0.2279
+w:can\t-0.7075\t-1.2454
+w:can barely\t1.0432\t-0.3250
+w:can do\t0\t0.3038
+w:can end\t0\t0.3909
+w:can hardly\t0.2552\t0
+w:can hoping\t0\t0.2777
+w:can i\t-0.8982\t-0.4799
+w:can just\t0\t0.4297
+w:can only\t0.4862\t-0.2568
+w:can we\t-0.4318\t-1.2605
+w:cancel\t0\t0.2324
+w:cancel all\t0\t0.5137
+w:cancel my\t0\t-0.4483
+w:cancel the\t0\t0.2068
+w:cancelar\t0\t-0.4004
+w:cancelar mi\t0\t-0.2169
+w:cansada\t-0.2782\t0.4321
+w:cansada de\t0\t0.6016
+w:cant\t2.6245\t-0.5163
+w:cant breath\t0.8651\t-0.3635
+w:cant catch\t0.2224\t0
+w:cant come\t-0.2693\t0
+w:cant do\t-0.5949\t0.7038
+w:cant feel\t0.6666\t-0.3240
+w:cant find\t0.2701\t0
+w:cant get\t1.2631\t-0.7548
+w:cant go\t-0.7338\t0.6539
+w:cant keep\t0\t0.3243
+w:cant lift\t0.4565\t-0.3145
+w:cant live\t0\t0.4931
+w:cant make\t-0.2337\t-0.3019
+w:cant move\t0.4027\t-0.2506
+w:cant rouse\t0.4225\t0
+w:cant see\t0\t0.4355
+w:cant speak\t0.2637\t-0.2227
+w:cant swallow\t0.3093\t-0.3025
+w:cant take\t-0.2769\t0.8360
+w:cant talk\t0\t-0.4618
+w:cant wake\t0\t-0.2110
+w:car\t0\t0.3782
+w:car in\t0\t0.2323
+w:car running\t0\t0.3021
+w:cara\t0.7497\t-0.5016
+w:cara caida\t0.3634\t-0.2954
+w:care\t-0.4571\t0.5244
+w:care if\t0\t0.4960
+w:care of\t-0.2284\t0
+w:care which\t0\t-0.3220
+w:carta\t0\t0.2747
+w:carved\t0\t0.2831
+w:carved his\t0\t0.2831
+w:casa\t0.2452\t0
+w:casa y\t0.2452\t0
+w:cat\t-0.3029\t0.4899
+w:cat goes\t0\t0.3051
+w:cat is\t-0.2035\t0
+w:cat will\t0\t0.2003
+w:catch\t0.2234\t0
+w:catch my\t0.2676\t0
+w:cause\t-0.5222\t0
+w:cause breathing\t-0.3391\t0
+w:causes\t0\t0.2032
+w:causes liver\t0\t0.2032
+w:ceiling\t0.2966\t0
+w:ceiling for\t0.2966\t0
+w:chair\t0.3677\t0
+w:changed\t-0.3023\t-0.7288
+w:changed everything\t-0.2210\t0
+w:changed jobs\t0\t-0.3083
+w:changes\t0\t0.2062
+w:changes by\t0\t0.2206
+w:character in\t0\t-0.2399
+w:character kills\t0\t0.2318
+w:check\t-0.4545\t0.2721
+w:check in\t-0.2194\t0
+w:check out\t0\t0.4770
+w:checking\t-0.3186\t0.3744
+w:checking out\t-0.2714\t0.4777
+w:chest\t3.3040\t-1.5735
+w:chest feels\t-0.4027\t0
+w:chest felt\t0.3884\t0
+w:chest has\t0.2023\t0
+w:chest hurts\t0.2777\t0
+w:chest pain\t1.5330\t-0.3660
+w:chest pains\t0.3676\t0
+w:chest tightness\t0.3220\t0
+w:chester\t-0.2996\t0
+w:chester painter\t-0.2996\t0
+w:choice\t0\t0.6322
+w:choking\t0.3528\t0
+w:choking on\t0.2805\t0
+w:cierra\t0.4049\t0
+w:cierra la\t0.4049\t0
+w:cigarettes\t0\t0.4128
+w:cita\t-0.4470\t-0.8609
+w:cita para\t0\t-0.2125
+w:clean\t0\t0.2825
+w:cleaning\t0.4715\t0
+w:cleaning stuff\t0.5392\t0
+w:cleared\t-0.2341\t0
+w:cliff\t0\t0.3317
+w:clinic\t-0.2210\t-0.7744
+w:closed\t0\t0.2270
+w:closed garage\t0\t0.3239
+w:closet\t0\t0.3934
+w:closing\t0.8501\t-0.2794
+w:closing up\t0.2804\t0
+w:clouds\t-0.2042\t0
+w:cocina\t0\t-0.2957
+w:cocinando\t-0.2339\t0
+w:coffee\t-0.2592\t-0.3983
+w:cold\t-0.6654\t-0.5549
+w:collapse\t0.4739\t-0.2667
+w:collapsed\t1.7811\t-0.3857
+w:collapsed at\t0.6374\t0
+w:collapsed in\t0.7739\t-0.2166
+w:collecting\t0\t0.4631
+w:collecting my\t0\t0.4631
+w:come\t-0.6424\t0.3124
+w:come back\t0\t0.6352
+w:come down\t0\t0.2814
+w:come home\t0\t0.2383
+w:come in\t-0.2689\t-0.4629
+w:come soon\t0\t0.2497
+w:comes\t0\t0.5210
+w:comes next\t0\t0.4881
+w:coming\t0\t-0.3592
+w:coming from\t0.2321\t0
+w:common\t0.2529\t0
+w:common after\t0.2745\t0
+w:como nunca\t0.2767\t0
+w:company\t0\t-0.5680
+w:complain\t0.2023\t0
+w:completely\t0\t0.5715
+w:con\t0\t0.3212
+w:con ese\t0\t-0.2053
+w:con este\t0\t0.3143
+w:con sangre\t0.2318\t0
+w:con todo\t0\t0.2346
+w:con tu\t0\t-0.2328
+w:confirming\t0\t-0.2714
+w:confused\t0.6664\t-0.4389
+w:confused and\t0.3468\t-0.2155
+w:conmigo\t0\t0.3659
+w:conmigo misma\t0\t0.3659
+w:consciousness\t0.4808\t0
+w:considering\t0\t0.2021
+w:considering suicide\t0\t0.2021
+w:consultation\t0\t-0.3313
+w:continue the\t0\t-0.3307
+w:control\t0\t-0.3271
+w:convulsing\t0.8693\t-0.3876
+w:convulsionando\t0.5335\t0
+w:cook\t0\t-0.5203
+w:cook tonight\t0\t-0.5203
+w:cooking\t0\t-0.5223
+w:cortando\t0\t0.2411
+w:cortando otra\t0\t0.2411
+w:corte\t0\t0.2755
+w:corte mas\t0\t0.2755
+w:corto\t-0.5487\t0.3759
+w:corto el\t-0.2339\t0
+w:corto las\t0\t0.3274
+w:corto los\t0\t0.2406
+w:cosas\t0.4109\t0
+w:cosas que\t0.4109\t0
+w:couch\t0\t-0.4029
+w:coughing\t0.4888\t0
+w:coughing up\t0.4702\t0
+w:could\t-0.4518\t-0.4567
+w:could just\t0\t0.2378
+w:could kill\t0\t-0.3190
+w:could take\t0\t0.2398
+w:couldnt call\t-0.2766\t0
+w:counselor\t0\t-0.2786
+w:counted\t-0.2616\t0.2345
+w:counter\t0\t0.4550
+w:counting\t0\t0.3416
+w:counting my\t0\t0.3416
+w:cover\t0\t0.3845
+w:cover the\t0\t0.3845
+w:coworkers\t0.4334\t0
+w:coworkers are\t0.4334\t0
+w:cpap\t-0.2316\t0
+w:cracked\t-0.4365\t0
+w:cracked after\t-0.2866\t0
+w:cranberry\t0.4441\t0
+w:cranberry juice\t0.4441\t0
+w:crash\t0\t0.2063
+w:crash my\t0\t0.2063
+w:crashed hard\t-0.2071\t0
+w:crashed the\t0.2931\t0
+w:creo\t0\t0.2802
+w:creo que\t0\t0.2802
+w:crossing\t0\t0.3476
+w:crushing\t0.6841\t0
+w:crushing my\t0.2890\t0
+w:cry\t0\t-0.2894
+w:crying\t-0.2599\t0.4062
+w:cual\t0\t0.2157
+w:cual es\t0\t0.2157
+w:cuantas\t0\t0.2776
+w:cuantas pastillas\t0\t0.2776
+w:cuchillos\t0\t0.2863
+w:cuello\t0.2767\t0
+w:cuello rigido\t0.2767\t0
+w:curious\t0\t-0.2744
+w:curling\t0\t0.2540
+w:curling iron\t0\t0.2540
+w:cut\t-0.3811\t0.8074
+w:cut her\t0\t0.3118
+w:cut last\t0\t0.2254
+w:cut my\t0\t-0.3929
+w:cut shaving\t0\t-0.2112
+w:cut so\t0\t0.3080
+w:cut too\t0\t-0.2042
+w:cuts\t-0.2132\t0.2982
+w:cuts were\t0\t0.2608
+w:cutting\t-0.4244\t1.0944
+w:cutting again\t0\t0.6279
+w:cutting her\t0\t0.2251
+w:cutting herself\t-0.2211\t0.3523
+w:cutting himself\t0.2115\t-0.3072
+w:dad\t0.7068\t-0.2573
+w:dad doesnt\t0.3892\t0
+w:dad is\t0\t-0.2142
+w:dad wont\t0.2579\t-0.2701
+w:dads\t0.3671\t0
+w:dads heart\t0.4021\t0
+w:dano\t0\t0.3650
+w:dark and\t0.2087\t0
+w:dark thoughts\t0\t0.3784
+w:date\t0\t0.3718
+w:date sorted\t0\t0.3353
+w:daughter\t0.4581\t0.3586
+w:daughter ate\t0.5722\t-0.2134
+w:daughter is\t0.2149\t0.2329
+w:daughters goodbye\t0\t0.2242
+w:daughters wedding\t0\t-0.2282
+w:day\t-0.4720\t0
+w:day off\t0\t-0.2109
+w:day to\t0.2968\t-0.2509
+w:days\t0.2349\t0
+w:de\t-0.2421\t0.5888
+w:de anoche\t0.2304\t0
+w:de cabeza\t0.3552\t-0.2346
+w:de despedida\t0\t0.4926
+w:de golpe\t0.2114\t0
+w:de la\t-0.3004\t-0.4999
+w:de luchar\t0\t0.3793
+w:de mi\t0\t0.3568
+w:de mirar\t0\t0.2863
+w:de paracetamol\t0\t0.2157
+w:de pecho\t0.6075\t-0.3572
+w:de semana\t0\t-0.3010
+w:de un\t0.3174\t-0.2513
+w:de una\t0\t0.2196
+w:de verlos\t0\t-0.4898
+w:de vivir\t0\t0.2223
+w:dead\t0\t2.1060
+w:dead before\t0\t0.4592
+w:dead is\t0\t0.2506
+w:dead sister\t0.2157\t0
+w:deal\t0\t-0.4993
+w:deal with\t0\t-0.3005
+w:death\t-0.7289\t2.0145
+w:death cant\t0\t0.2497
+w:december\t0\t-0.2025
+w:decided\t0\t0.5615
+w:decision\t0\t0.4474
+w:dedo\t-0.2339\t0
+w:dedo cocinando\t-0.2339\t0
+w:deep and\t0\t-0.2042
+w:deeper\t0\t0.3733
+w:deeper with\t0\t0.2766
+w:dejo\t0\t0.2863
+w:dejo de\t0\t0.2863
+w:del seguro\t0\t-0.2702
+w:dentist\t-0.2048\t-0.4364
+w:deposit\t0\t-0.2881
+w:depression\t-0.3717\t0
+w:depression lifted\t-0.2499\t0
+w:derrame\t0.3670\t0
+w:desde\t1.0077\t-0.4190
+w:desde ayer\t0.6330\t-0.2793
+w:desde la\t0.3747\t0
+w:deserve\t0\t0.3166
+w:deserve to\t0\t0.3667
+w:desk\t0\t-0.2277
+w:desmayarse\t0.6388\t0
+w:desmayarse despues\t0.6388\t0
+w:desmayo\t0.9040\t-0.4940
+w:despedida\t0\t0.4926
+w:despertar\t-0.2423\t0.4552
+w:despertar nunca\t0\t0.2174
+w:despertara\t0\t0.3040
+w:despertara manana\t0\t0.3040
+w:despierta\t0.6422\t-0.2366
+w:despues\t-0.3012\t-0.2190
+w:despues de\t-0.3012\t-0.2190
+w:dice\t-0.3366\t0.3066
+w:dice que\t-0.3366\t0.3066
+w:did\t-0.2413\t0
+w:die\t-0.2956\t2.3636
+w:die from\t0.5451\t-0.3558
+w:die so\t0\t0.2503
+w:died\t-0.2346\t-0.2637
+w:diet\t0\t-0.5204
+w:diet lol\t0\t-0.2151
+w:different\t0\t-0.2143
+w:difficulty\t0.2904\t0
+w:difficulty breathing\t0.2904\t0
+w:dio\t0.4418\t-0.2119
+w:dio de\t0.2114\t0
+w:dio un\t0.2304\t0
+w:disappear\t0\t0.3857
+w:disappear forever\t0\t0.2788
+w:dizzy\t0.5298\t-0.3227
+w:do\t-0.8916\t-0.2875
+w:do another\t0\t0.2449
+w:do anything\t0\t-0.4539
+w:do i\t0\t-1.4175
+w:do it\t-0.2207\t0.4201
+w:do something\t-0.3051\t0.6519
+w:do this\t-0.2151\t0.8390
+w:doctor\t-0.2141\t-0.6738
+w:doctor said\t0\t-0.3120
+w:does\t0\t-1.0277
+w:does a\t0\t0.2150
+w:does it\t0.5294\t-0.4524
+w:does ketamine\t-0.4276\t0
+w:does nothing\t0\t-0.2663
+w:does that\t0.2397\t0
+w:does the\t-0.2232\t0
+w:doesnt\t0.3920\t0.6029
+w:doesnt know\t0.4925\t-0.2096
+w:doesnt recognize\t0.2556\t0
+w:doesnt scare\t0\t0.2505
+w:doesnt work\t0\t0.3423
+w:dog\t-0.4770\t0.5273
+w:doing\t0\t-0.5000
+w:doing this\t0\t-0.2284
+w:dolor\t0.9121\t-0.5502
+w:dolor de\t0.8222\t-0.7022
+w:done\t-0.8245\t0.5864
+w:done with\t-0.3369\t-0.5571
+w:dont\t-0.5687\t0.3807
+w:dont bother\t0\t0.2205
+w:dont call\t0\t0.6049
+w:dont expect\t0\t0.2544
+w:dont feel\t0\t-0.6206
+w:dont hear\t0\t0.3342
+w:dont know\t0.3896\t0.3371
+w:dont message\t0\t-0.2738
+w:dont need\t0\t-0.3091
+w:dont plan\t0\t0.2477
+w:dont recognize\t0\t-0.2691
+w:dont text\t0\t-0.3065
+w:dont use\t0\t-0.2862
+w:dont wake\t0\t0.4531
+w:dont want\t0\t-0.5232
+w:dormir\t0\t0.2522
+w:dose by\t0.3519\t0
+w:dose is\t0\t0.2206
+w:dose of\t0\t0.2338
+w:dose so\t0\t0.2119
+w:dose would\t-0.2217\t0
+w:dosis\t0\t0.3954
+w:dosis mortal\t0\t0.2157
+w:double\t0.4771\t-0.2073
+w:double dose\t0.3519\t0
+w:doubled\t0.2045\t0
+w:doubled in\t0.2045\t0
+w:down\t0.4605\t-0.5789
+w:down for\t0\t-0.3623
+w:down the\t0.6029\t0.3604
+w:down to\t0\t-0.2006
+w:downed\t0\t0.2814
+w:downed all\t0\t0.2433
+w:dr said\t0\t-0.2006
+w:dragging\t0.3279\t0
+w:dragging when\t0.2803\t0
+w:drank\t0.5880\t0
+w:drank a\t-0.2073\t0
+w:drank bleach\t0.3697\t0
+w:drank some\t0.5392\t0
+w:drawer\t0\t0.3275
+w:drinking\t0\t0.2965
+w:drinking and\t0.2963\t0
+w:drinking so\t0\t0.3346
+w:drive\t-0.3097\t-0.5756
+w:drive after\t0\t-0.2292
+w:drive and\t0\t0.2278
+w:drive home\t0\t-0.3234
+w:drive in\t0\t-0.2443
+w:drive into\t0\t0.5021
+w:drive me\t0\t-0.4456
+w:drive now\t0\t-0.4750
+w:drive off\t0\t0.3443
+w:driver\t0\t-0.4175
+w:driving\t-0.5717\t-0.3755
+w:driving into\t0\t0.2783
+w:driving me\t0\t-0.7021
+w:driving off\t0\t0.3921
+w:drooping\t0.4432\t0
+w:droopy\t0.2177\t-0.2018
+w:dropping\t0\t-0.2306
+w:drove home\t0.2931\t0
+w:dry\t-0.7827\t-0.2739
+w:dry and\t-0.4637\t0
+w:duela\t-0.2391\t0
+w:duela el\t-0.2391\t0
+w:duele\t0.4520\t-0.6359
+w:duele el\t0.4954\t0
+w:duele la\t0\t-0.3937
+w:during the\t-0.2167\t0
+w:dusky\t0.4352\t0
+w:dying\t0\t1.0363
+w:dying all\t0\t0.2030
+w:dying doesnt\t0\t0.2505
+w:earlier\t0\t-0.7106
+w:earlier slot\t0\t-0.5209
+w:early\t-0.2867\t-0.7205
+w:ease\t0\t-0.2263
+w:eaten in\t0\t0.2046
+w:eating\t-0.3006\t0.3715
+w:eating and\t0\t0.4387
+w:edge\t-0.2493\t0.7975
+w:edge of\t0\t0.6842
+w:el\t1.0397\t-0.4089
+w:el aire\t0.5841\t0
+w:el balcon\t0\t0.2600
+w:el brazo\t0.7677\t-0.3888
+w:el cuello\t0.2767\t0
+w:el dedo\t-0.2339\t0
+w:el fin\t0\t-0.3010
+w:el martes\t0\t-0.2125
+w:el pecho\t0.7004\t-0.4937
+w:el peor\t0.3552\t-0.2346
+w:el plan\t0\t0.2489
+w:el puente\t0\t0.2346
+w:el suicidio\t0\t0.2011
+w:el trabajo\t-0.2962\t0
+w:el ultimo\t0\t0.2337
+w:else\t0.2756\t0
+w:else sees\t0.3180\t0
+w:empty\t0.3661\t0.2761
+w:empty and\t0\t0.5069
+w:empty pill\t0.4582\t0
+w:en\t0\t0.3031
+w:en matarme\t0\t0.2182
+w:en soltarme\t0\t0.2600
+w:encuentro\t0\t0.2229
+w:encuentro sentido\t0\t0.2229
+w:end\t-1.0055\t1.0482
+w:end already\t0\t-0.2978
+w:end it\t-0.3378\t1.4096
+w:end my\t0\t-0.3401
+w:end the\t0\t-0.2835
+w:end things\t0\t0.7398
+w:ending\t-0.6742\t1.1779
+w:ending it\t-0.4050\t1.1595
+w:ending my\t-0.2123\t0
+w:enjoy\t0\t-0.7235
+w:enjoy life\t0\t-0.4170
+w:enjoy my\t0\t-0.3066
+w:enough\t0\t0.6153
+w:enough air\t0.5428\t-0.3170
+w:enough to\t0\t0.2466
+w:entero\t0\t0.2020
+w:entire\t0.2433\t0
+w:entire life\t0.2433\t0
+w:er\t0.6267\t-0.2412
+w:es\t0.4704\t0
+w:es este\t0.2452\t0
+w:es la\t0\t0.2157
+w:es no\t-0.2397\t0
+w:es normal\t0.4736\t0
+w:escribi\t0\t0.2704
+w:ese\t0\t-0.2053
+w:ese video\t0\t-0.2053
+w:espalda\t-0.3780\t-0.2109
+w:esperanza\t0\t0.3753
+w:esperanza ya\t0\t0.3753
+w:esposa\t0\t0.2664
+w:esposo\t0.7810\t-0.3064
+w:esposo no\t0.6294\t-0.2018
+w:esta\t0.8890\t-0.4168
+w:esta bien\t0\t-0.2347
+w:esta convulsionando\t0.5335\t0
+w:esta en\t-0.2393\t0
+w:esta noche\t0\t0.4773
+w:esta roja\t0.3577\t0
+w:estan\t0.4109\t0
+w:estar\t0\t0.2196
+w:estar muerta\t0\t0.2196
+w:estare vivo\t0\t0.2531
+w:estarian\t-0.2204\t0.5689
+w:estarian mejor\t-0.2204\t0.5689
+w:este\t0\t0.5714
+w:este dolor\t0\t0.3143
+w:este es\t-0.2459\t0.3552
+w:este senor\t0.2452\t0
+w:esto\t0\t0.2196
+w:esto se\t0\t0.2196
+w:estoy\t0\t-0.6804
+w:estoy ahogando\t0.7795\t-0.2102
+w:estoy cansada\t-0.2782\t0.4321
+w:estoy cortando\t0\t0.2411
+w:estoy en\t-0.2714\t0
+w:estoy orinando\t0.3695\t0
+w:estoy pensando\t-0.2028\t0.4072
+w:estoy sangrando\t0.5588\t0
+w:estoy vomitando\t0.4021\t0
+w:even\t0\t0.3099
+w:evening\t0\t-0.3575
+w:evening pills\t0.3002\t0
+w:ever\t1.2874\t0
+w:ever get\t0\t0.2689
+w:ever had\t0.8750\t-0.3876
+w:every\t0.3210\t0.5144
+w:every day\t-0.2204\t0.4444
+w:every night\t0\t0.2300
+w:every time\t0.6280\t-0.5755
+w:everyone\t-0.4576\t0.9003
+w:everything\t-0.6401\t0.5962
+w:everything feels\t-0.3887\t0.6739
+w:everything i\t0\t0.2877
+w:everything in\t0\t0.2805
+w:everything is\t0.4739\t0
+w:everything ready\t0\t-0.2887
+w:everything still\t0.2547\t-0.2082
+w:everything this\t0\t0.2379
+w:everywhere\t0.4857\t-0.5470
+w:exam\t-0.2705\t0
+w:except\t0\t0.3079
+w:excited\t0\t-0.2190
+w:excitement\t-0.2118\t0
+w:exercises\t-0.3838\t0
+w:exercises the\t-0.2612\t0
+w:exhausted\t0\t-0.4761
+w:exist\t0\t0.4502
+w:existen\t0.4717\t0
+w:existing\t0\t0.5244
+w:exit\t0\t0.6825
+w:expect\t0\t0.2544
+w:expect to\t0\t0.2544
+w:expected\t-0.2267\t0
+w:explode\t0.3817\t-0.2578
+w:eye\t0\t-0.2236
+w:eyes\t0.4025\t-0.5337
+w:eyes are\t0\t-0.4401
+w:face\t1.8278\t-0.9588
+w:face has\t0.2771\t0
+w:face is\t0.4193\t-0.3114
+w:face went\t0.2146\t0
+w:facebook\t0\t0.2755
+w:fade\t0\t0.4765
+w:failure\t0\t0.2032
+w:failure fast\t0\t0.2032
+w:faint\t0.6596\t-0.7740
+w:faint at\t-0.2425\t0
+w:faint when\t-0.2454\t0
+w:fainted\t1.4789\t-0.6126
+w:fainted and\t0.3109\t-0.3140
+w:fainted twice\t0.8030\t0
+w:fainting\t0.5398\t-0.3102
+w:fainting common\t0.2745\t0
+w:fainting every\t0.2654\t-0.2992
+w:fake\t0.2547\t-0.2082
+w:fake and\t0.2547\t-0.2082
+w:falta\t0.5322\t0
+w:falta el\t0.5841\t0
+w:family\t-0.3482\t0.8331
+w:family today\t0\t0.2343
+w:family would\t0\t0.3729
+w:far\t0.2547\t-0.2082
+w:far away\t0.2547\t-0.2082
+w:fast\t-0.2310\t-0.3563
+w:fasting\t0\t-0.3572
+w:fasting rule\t0\t-0.2744
+w:fatal\t0\t0.5952
+w:fatal for\t0\t0.3538
+w:father\t0\t-0.2126
+w:fecha\t0\t0.2489
+w:feel a\t-0.2864\t0
+w:feel calm\t0\t0.3051
+w:feel empty\t0\t0.5069
+w:feel faint\t0.3341\t0
+w:feel great\t-0.2071\t0
+w:feel heavy\t-0.2042\t0
+w:feel like\t0.4356\t0.2362
+w:feel my\t0.4664\t-0.2093
+w:feel pain\t0\t0.2825
+w:feel something\t0\t0.2029
+w:feel suicidal\t0\t0.2720
+w:feel the\t0\t-0.3757
+w:feeling\t-0.5995\t0.2183
+w:feeling after\t0\t0.4095
+w:feeling better\t0\t-0.5400
+w:feeling lighter\t0\t-0.3362
+w:feeling really\t0\t0.2068
+w:feeling unalive\t0\t0.3830
+w:feeling worse\t0\t0.3784
+w:feels\t0.6568\t-0.3008
+w:feels better\t-0.2256\t0
+w:feels fake\t0.2547\t-0.2082
+w:feels huge\t0.3780\t0
+w:feels lighter\t-0.2499\t0
+w:feels like\t0.5131\t-0.3652
+w:feels peaceful\t0\t0.2362
+w:feels pointless\t-0.3293\t0.6874
+w:feels tight\t0.2570\t0
+w:feet\t-0.2053\t-0.3473
+w:fell\t1.0237\t-0.6270
+w:fell and\t0.3193\t0
+w:fell asleep\t-0.2959\t-0.2010
+w:fell down\t0.7205\t0
+w:felt\t-0.2985\t-0.3260
+w:felt faint\t-0.2880\t0
+w:felt tight\t0.3884\t0
+w:fever\t0.3267\t-0.2538
+w:fever and\t0.3905\t0
+w:few\t0\t-0.3339
+w:few words\t0.3529\t0
+w:fight\t0\t0.4618
+w:fighting\t-0.2266\t0.5234
+w:fill\t0\t-0.3115
+w:fill out\t0\t-0.2804
+w:filled the\t0\t0.2998
+w:filling\t0\t-0.2678
+w:fin\t0\t-0.3010
+w:fin de\t0\t-0.3010
+w:finally\t0\t0.2277
+w:finally have\t0\t0.3622
+w:finally ready\t0\t-0.5110
+w:finally updated\t0\t0.4337
+w:finally went\t0\t0.2502
+w:find me\t0\t0.3849
+w:find more\t0\t0.2012
+w:find parking\t0\t-0.2911
+w:fine\t-2.0893\t-0.8033
+w:fine breathing\t-0.5591\t0
+w:fine dead\t0\t0.3086
+w:fine now\t-0.5225\t-0.3589
+w:fingers\t0\t-0.2066
+w:finish\t0\t0.4003
+w:finish it\t0\t0.3958
+w:fit\t0.6804\t0
+w:fit on\t0.2555\t0
+w:fitting\t0.2548\t0
+w:fitting on\t0.3089\t0
+w:fix\t0\t-0.2887
+w:flare\t-0.2507\t0
+w:flare end\t0\t-0.2978
+w:flare started\t0\t0.4422
+w:floaty\t-0.3723\t0
+w:floaty after\t-0.2042\t0
+w:floor\t1.8958\t-0.5273
+w:flu\t-0.3038\t0
+w:foaming\t0.2992\t0
+w:foaming at\t0.2992\t0
+w:food\t0.2377\t-0.5901
+w:for\t-0.8182\t0
+w:for 6\t0.2397\t0
+w:for a\t0.2725\t0
+w:for air\t0.6557\t0
+w:for all\t0\t-0.2704
+w:for christmas\t0\t-0.2107
+w:for everyone\t0\t0.2182
+w:for everything\t-0.2085\t-0.5091
+w:for good\t0\t1.1684
+w:for hours\t0.6253\t0
+w:for ketamine\t0.2024\t0
+w:for me\t-0.2348\t1.6221
+w:for my\t-0.5821\t-0.6402
+w:for next\t0\t0.2615
+w:for now\t0\t-0.5267
+w:for someone\t0\t0.3337
+w:for the\t-0.6982\t-1.4100
+w:for this\t0\t0.2166
+w:for tomorrow\t0\t-0.2887
+w:for trying\t0\t0.9331
+w:for two\t0\t-0.2025
+w:for weeks\t0\t0.3503
+w:for what\t0\t0.6086
+w:for work\t0\t-0.4129
+w:forever\t-0.2254\t1.1670
+w:forever lol\t0\t0.2067
+w:form\t-0.3137\t-1.2087
+w:form is\t0\t-0.2919
+w:forma\t0\t0.2196
+w:forma you\t0\t0.2196
+w:forms\t0\t-0.7052
+w:forward\t-0.2520\t0.7658
+w:found\t0.7016\t0
+w:found another\t0\t-0.2738
+w:found me\t0\t0.2817
+w:found my\t0.9603\t0
+w:fr\t0\t0.5199
+w:frasco\t0\t0.2020
+w:frasco entero\t0\t0.2020
+w:friday\t-0.2415\t-0.4970
+w:friend\t-0.2406\t0.3028
+w:friend posted\t0\t0.2587
+w:friend took\t0\t-0.2176
+w:frightened\t0.2023\t0
+w:from\t0\t-0.5336
+w:from allergies\t-0.3109\t0
+w:from an\t0.5451\t-0.3558
+w:from her\t0\t0.2132
+w:from ketamine\t0.3651\t0
+w:from me\t0\t1.3523
+w:from my\t0.3777\t-0.5673
+w:from sleeping\t-0.4740\t0
+w:from the\t0.4778\t-0.5028
+w:front\t-0.3560\t0.2388
+w:front desk\t0\t-0.2277
+w:front of\t0\t0.5976
+w:frustrated\t0\t-0.3776
+w:fue\t0\t-0.2356
+w:fue hace\t0\t-0.2356
+w:fuerte\t0.3927\t-0.2723
+w:funeral\t-0.2901\t0.6356
+w:funeral and\t0\t0.2362
+w:funny\t0\t-0.2794
+w:further\t0\t0.2585
+w:further treatment\t0\t0.2585
+w:future\t0\t0.6078
+w:future appointments\t0\t0.3037
+w:gabapentin\t-0.2526\t0.2931
+w:gabapentin an\t0\t0.3383
+w:gabapentin for\t0\t0.3035
+w:gabapentin is\t0\t0.2415
+w:game\t0\t-0.3414
+w:ganas\t0\t0.3178
+w:ganas de\t0\t0.3178
+w:garage\t-0.3352\t1.1607
+w:garage with\t0\t0.4368
+w:garden\t0\t-0.3078
+w:garganta\t0.4559\t-0.2024
+w:gasping\t1.0556\t-0.2347
+w:gasping for\t0.6557\t0
+w:gauze\t0.3015\t0
+w:gauze off\t0.3015\t0
+w:gave\t-0.2849\t-0.5498
+w:gave up\t0\t-0.5435
+w:get\t0.6826\t-0.7810
+w:get a\t0\t0.3982
+w:get air\t0.3959\t0
+w:get enough\t0.5314\t0
+w:get from\t0\t0.4639
+w:get liquid\t0\t-0.2002
+w:get migraines\t0\t-0.2502
+w:get out\t0.2464\t0
+w:get relief\t0\t0.2187
+w:get this\t0\t-0.6899
+w:gets\t-0.3063\t0.4359
+w:gets bad\t0\t0.2905
+w:gets the\t0\t0.2270
+w:getting\t0.4198\t0
+w:getting worse\t0.2051\t0
+w:girlfriend\t-0.3355\t0.5803
+w:girlfriend is\t-0.2367\t0.4239
+w:given\t0\t0.2645
+w:given up\t0\t0.2501
+w:giving\t-0.5128\t0.5497
+w:giving away\t0\t0.6223
+w:giving up\t-0.2914\t-0.2695
+w:glass\t0\t-0.2662
+w:glass of\t0\t-0.2662
+w:go\t-0.6843\t1.3028
+w:go back\t0\t-0.3566
+w:go be\t0\t0.3335
+w:go for\t0\t0.3036
+w:go on\t-0.7413\t0.4707
+w:go outside\t-0.2035\t0
+w:go to\t0.3762\t0
+w:goal\t0\t-0.2624
+w:god\t0\t0.6059
+w:god please\t0\t0.2695
+w:god takes\t0\t0.3891
+w:goes\t0.2263\t0
+w:goes to\t0.2498\t0.2746
+w:going a\t0\t0.2249
+w:going black\t0.3828\t0
+w:going dark\t0.2236\t0
+w:going into\t0.2160\t0
+w:going on\t0.3909\t0
+w:going out\t0\t-0.2280
+w:going to\t-0.8047\t0.6174
+w:golpe\t0.2114\t0
+w:golpe un\t0.2114\t0
+w:gone\t-0.4625\t0
+w:gone and\t0\t0.3054
+w:gone for\t0\t-0.2489
+w:gone less\t0\t-0.2138
+w:gone numb\t0.4636\t0
+w:gone on\t0\t-0.2131
+w:good\t-0.5259\t-0.6530
+w:good here\t0\t-0.4200
+w:goodbye\t-0.9997\t1.7393
+w:goodbye and\t0\t-0.3768
+w:goodbye for\t0\t-0.4595
+w:goodbye letter\t0\t0.2242
+w:goodbye on\t0\t0.2755
+w:goodbye text\t0\t0.3314
+w:goodbyes\t0\t0.4145
+w:goodbyes to\t0\t0.2343
+w:googled\t0\t0.3032
+w:googled how\t0\t0.2415
+w:googling\t0\t0.3715
+w:googling painless\t0\t0.2687
+w:got a\t-0.2376\t-0.3176
+w:got all\t0\t0.5306
+w:got into\t0.5309\t0
+w:got the\t0\t0.4182
+w:gracias\t-0.3678\t-0.3705
+w:gracias por\t0\t0.2835
+w:grandkids\t0\t-0.4502
+w:great\t-0.5295\t-0.3568
+w:great now\t-0.2071\t0
+w:grey\t0.3501\t0
+w:guardadas las\t0\t-0.2957
+w:gun\t-0.4711\t1.1335
+w:gun and\t-0.2078\t0.4540
+w:gun yesterday\t0\t0.2333
+w:gurgling\t0.2275\t-0.2258
+w:gushing\t0.6991\t-0.2641
+w:guy\t0.3349\t0
+w:guy has\t0.3658\t0
+w:gym\t-0.3555\t-0.4584
+w:hablar\t0.6265\t-0.3481
+w:hablar bien\t0.4301\t0
+w:hace\t0\t-0.3175
+w:hace anos\t0\t-0.3175
+w:hacer\t-0.2580\t0.6031
+w:hacerlo\t0\t-0.2196
+w:hacerme\t0\t0.3650
+w:hacerme dano\t0\t0.3650
+w:had\t1.1970\t-1.1853
+w:had a\t1.3473\t-0.8016
+w:had before\t0.3669\t0
+w:had came\t0.2086\t0
+w:haha nah\t0\t0.2687
+w:half\t0.3683\t-0.4435
+w:half my\t0.4015\t0
+w:hand\t0\t0.4883
+w:hand broke\t0\t0.4496
+w:hang\t0\t0.2469
+w:hanging\t-0.2960\t0
+w:hanging in\t-0.2318\t0
+w:hard\t0.2933\t-0.5588
+w:hard after\t-0.2071\t0
+w:hard i\t0\t0.2408
+w:hard to\t0.4796\t-0.3211
+w:hardly\t0.2552\t0
+w:harm\t-0.2168\t0.2626
+w:harm urges\t0\t0.2838
+w:harming\t-0.2381\t0
+w:harming yourself\t0\t-0.5314
+w:has\t-0.6248\t0.7939
+w:has a\t-0.2628\t0.2825
+w:has been\t-0.4884\t0
+w:has doubled\t0.2045\t0
+w:has gone\t0.3377\t0
+w:has me\t0.2023\t0
+w:has won\t0\t0.7104
+w:hate this\t0\t-0.2373
+w:have\t0\t0.5142
+w:have a\t0\t-0.4547
+w:have all\t0\t-0.2466
+w:have an\t0\t-0.2158
+w:have been\t-0.2493\t1.0430
+w:have chest\t0.8162\t0
+w:have everything\t0\t-0.2570
+w:have made\t0\t0.3390
+w:have many\t0\t0.2192
+w:have other\t0\t0.2542
+w:have pills\t0\t0.2472
+w:have sudden\t0.2028\t0
+w:have the\t0\t1.0045
+w:have to\t0\t-0.4989
+w:havent eaten\t0\t0.2046
+w:having\t1.7682\t-0.8073
+w:having a\t0.9754\t-1.0030
+w:having an\t0.3138\t0
+w:having difficulty\t0.2112\t0
+w:having si\t0\t0.3041
+w:having trouble\t0.2786\t0
+w:he\t1.2890\t-0.2954
+w:he collapsed\t0.2040\t0
+w:he could\t0\t-0.2590
+w:he drove\t0.2931\t0
+w:he is\t0.3911\t0.2294
+w:he isnt\t0\t-0.3983
+w:he keeps\t0.3295\t0
+w:he overdosed\t0.2170\t0
+w:he uses\t-0.2090\t0
+w:he walks\t0.2803\t0
+w:he wants\t0\t0.2263
+w:he wrote\t0\t0.3679
+w:head\t0.7632\t0
+w:headache\t0.6226\t-1.5151
+w:headache after\t-0.2706\t0
+w:headache is\t0.4520\t0
+w:headache ive\t0.2269\t0
+w:headache of\t0.8273\t-0.4315
+w:headache this\t-0.2306\t0
+w:headaches\t-0.2705\t0
+w:headaches are\t-0.2705\t0
+w:hear\t0\t1.0612
+w:hear back\t0\t0.3342
+w:hear from\t0\t0.7988
+w:hear voices\t0.2257\t0
+w:hearing\t0.2980\t0
+w:hearing voices\t0.2980\t0
+w:heart\t1.5139\t-0.6065
+w:heart attack\t0.8693\t0
+w:heart feels\t0.2104\t0
+w:heart is\t1.1639\t-0.7614
+w:heart just\t0\t0.3168
+w:heart rate\t-0.4660\t0
+w:heart stopped\t0.8839\t-0.2278
+w:heart stops\t0\t0.4510
+w:heat\t-0.3201\t-0.3864
+w:heating\t0\t-0.2031
+w:heaven\t0\t0.2953
+w:heavily\t0.6541\t0
+w:heavily after\t0.2221\t0
+w:heavily from\t0.4149\t0
+w:hed\t0\t0.2363
+w:hed be\t0\t0.2363
+w:help\t0.6578\t0
+w:help my\t0.2375\t0
+w:helped\t0\t-0.2403
+w:helping\t0\t-0.3235
+w:helps\t0\t-0.4965
+w:helps as\t0\t-0.2464
+w:her\t0.8099\t0
+w:her chair\t0.2656\t0
+w:her dead\t0.2157\t0
+w:her face\t0.2243\t-0.2413
+w:her heart\t0.4465\t0
+w:her meds\t0\t0.4544
+w:her pills\t-0.3077\t0.3377
+w:her thighs\t0\t0.3629
+w:her wrists\t0\t0.3118
+w:here\t-0.8971\t1.9140
+w:here anymore\t0\t0.2495
+w:here before\t0\t-0.2004
+w:here for\t0\t0.2502
+w:here no\t0\t-0.3642
+w:here on\t0\t-0.3414
+w:here staring\t0\t0.2033
+w:here tomorrow\t0\t0.4436
+w:herself\t-0.3574\t1.0460
+w:herself again\t0\t0.2818
+w:hes\t1.5101\t-0.2342
+w:hes been\t0\t0.2457
+w:hes choking\t0.2805\t0
+w:hes done\t-0.2263\t0.3815
+w:hes going\t0\t0.2886
+w:hes not\t0.7351\t-0.3790
+w:hes seizing\t0.2039\t0
+w:hes snoring\t0\t-0.2083
+w:hes your\t0\t0.2243
+w:hi\t0\t0.5238
+w:hi can\t0\t0.4240
+w:high\t0\t-0.2896
+w:high fever\t0.2306\t0
+w:hija tomo\t0\t0.2924
+w:hijo\t0.2611\t0
+w:hijo no\t0.4174\t0
+w:hijo se\t-0.2998\t0
+w:hiking\t0\t-0.2505
+w:hiking this\t0\t-0.2505
+w:him\t0.3164\t0
+w:himself\t-0.3812\t1.2431
+w:himself at\t0\t-0.2399
+w:himself when\t0\t0.2891
+w:hincha\t0.2686\t0
+w:hincha la\t0.2686\t0
+w:his\t0.7561\t0
+w:his arm\t0.4123\t0
+w:his exam\t-0.2705\t0
+w:his face\t0.2591\t-0.2051
+w:his gun\t-0.2249\t0
+w:his head\t0.4310\t0
+w:his lips\t0.4740\t-0.2810
+w:his name\t0\t0.2602
+w:his pills\t0\t0.2315
+w:his pistol\t-0.2374\t0.2674
+w:history\t-0.2167\t-0.4632
+w:hit\t0.5987\t0
+w:hit me\t0.3104\t0
+w:hit my\t0.3066\t0
+w:hit the\t0\t0.3138
+w:hives\t0.4069\t-0.4028
+w:hives and\t0.2989\t0
+w:hoarding\t-0.2352\t0.5417
+w:hoarding my\t0\t0.4441
+w:hold\t0\t-0.4482
+w:holding\t0\t0.2872
+w:holidays\t0\t-0.2786
+w:home\t0\t-0.8876
+w:home after\t0.2565\t0
+w:homicidal\t0\t-0.2847
+w:honestly\t-0.7126\t0.7382
+w:honestly kms\t0\t0.2132
+w:hope\t-0.4965\t1.2112
+w:hope for\t0\t0.3779
+w:hope i\t-0.2049\t0.5231
+w:hope my\t0\t0.3168
+w:hopeful\t-0.2221\t-0.2096
+w:hopeless\t0\t0.2329
+w:hoping\t0\t0.5462
+w:hoping i\t0\t0.2777
+w:hoping so\t0\t0.2685
+w:horrible\t0.2670\t0
+w:hose for\t0\t0.2025
+w:hospital last\t0\t0.2710
+w:hour\t0\t0.4026
+w:hour ago\t0\t0.7106
+w:hours\t0.3564\t-0.4484
+w:hours feel\t-0.2071\t0
+w:house deposit\t0\t-0.2881
+w:how\t-0.9420\t1.4300
+w:how are\t0\t0.4095
+w:how do\t0\t-0.3759
+w:how long\t0.2996\t-0.5798
+w:how many\t-0.5628\t0.6550
+w:how much\t-0.2587\t0.4612
+w:how tall\t0\t0.2350
+w:how to\t0\t0.3053
+w:hoy\t0\t0.4197
+w:huge\t0.6086\t-0.2696
+w:huge and\t0.2039\t0
+w:hurt\t-0.2143\t0.6244
+w:hurt myself\t0\t0.6262
+w:hurting myself\t0\t0.4126
+w:hurting yourself\t0\t-0.2794
+w:hurts\t0\t-0.4778
+w:husband\t0.3425\t0
+w:husband fell\t0.2389\t0
+w:husband found\t0\t0.2314
+w:husband has\t-0.4289\t0.2948
+w:husband is\t-0.2321\t-0.2275
+w:husband just\t0.4022\t0
+w:husband on\t0.2230\t0
+w:husband passed\t-0.2148\t0
+w:husband said\t0.3311\t0
+w:husband who\t0\t0.2352
+w:husband will\t0\t-0.2253
+w:husbands\t-0.3063\t0
+w:husbands snoring\t0\t-0.2126
+w:i\t-0.9437\t0
+w:i accidentally\t0.3002\t0
+w:i already\t0\t0.5156
+w:i apologise\t0\t0.4881
+w:i be\t0\t-0.2493
+w:i been\t0\t0.2436
+w:i blacked\t0.6298\t0
+w:i bleed\t0\t0.3186
+w:i bought\t0\t0.4786
+w:i bring\t-0.4972\t-0.2368
+w:i burned\t0\t0.2326
+w:i call\t1.2053\t-0.3461
+w:i can\t0.6581\t1.2963
+w:i cant\t0.4645\t0.5512
+w:i carved\t0\t0.2831
+w:i changed\t0\t-0.3356
+w:i come\t0\t-0.3071
+w:i could\t-0.2527\t0
+w:i crashed\t-0.2071\t0
+w:i die\t0\t0.2700
+w:i do\t0.3514\t-0.4764
+w:i dont\t-0.5916\t-0.2023
+w:i fainted\t0.9207\t-0.2975
+w:i feel\t0.4052\t0.5366
+w:i felt\t-0.3741\t0
+w:i finally\t0\t0.6124
+w:i gave\t0\t-0.7014
+w:i get\t-0.5708\t0
+w:i go\t0\t-0.2651
+w:i googled\t0\t0.3032
+w:i had\t-0.7332\t0
+w:i have\t-0.8042\t0.9160
+w:i hear\t0.2257\t0
+w:i hit\t0\t0.4776
+w:i hope\t-0.4453\t0.7407
+w:i just\t-0.2582\t0.6197
+w:i keep\t0.6600\t0.7540
+w:i killed\t0\t-0.2560
+w:i know\t-0.3766\t1.0011
+w:i looked\t0\t0.2357
+w:i love\t0\t0.3833
+w:i loved\t0\t0.3397
+w:i made\t0\t-0.2043
+w:i mean\t0\t0.2389
+w:i might\t-0.3086\t0
+w:i move\t0\t0.2685
+w:i need\t-0.4854\t-0.3863
+w:i not\t0\t0.3533
+w:i overdosed\t0.8805\t-0.5093
+w:i pass\t0.3381\t0
+w:i passed\t0.4085\t0
+w:i past\t0.7701\t-0.2005
+w:i pee\t0.4015\t0
+w:i peed\t0.6136\t0
+w:i probably\t0\t0.2784
+w:i promise\t0\t-0.3999
+w:i put\t0\t0.2131
+w:i quit\t-0.2883\t0
+w:i relapsed\t0\t0.2254
+w:i said\t0\t-0.4165
+w:i saw\t-0.2945\t0
+w:i scratch\t0\t0.3592
+w:i see\t0.3021\t0
+w:i should\t-0.2716\t0.6498
+w:i slit\t0\t0.3526
+w:i stand\t0\t-0.4022
+w:i started\t-0.2536\t0.4066
+w:i stay\t0\t0.2777
+w:i stopped\t-0.2190\t0
+w:i swallowed\t-0.4917\t1.0759
+w:i take\t0.2016\t-0.3115
+w:i think\t2.0944\t-0.2644
+w:i tied\t0\t0.5059
+w:i took\t0.7397\t0.2263
+w:i tried\t0\t0.3597
+w:i trust\t0\t-0.4750
+w:i wake\t0\t0.2501
+w:i want\t-0.8244\t0.2599
+w:i was\t0.2625\t0
+w:i welcome\t0\t0.3016
+w:i went\t0\t0.5050
+w:i will\t0\t-0.3234
+w:i wish\t-0.2072\t1.0951
+w:i wont\t-0.8977\t1.5627
+w:id\t-0.2909\t-0.3376
+w:id be\t0\t0.4436
+w:id kill\t0\t-0.3590
+w:id love\t0\t-0.3280
+w:if\t-0.4761\t0.5073
+w:if i\t-0.5209\t0.2704
+w:if it\t0\t-0.3940
+w:if ketamine\t0.2581\t0
+w:if nothing\t0\t0.2206
+w:if round\t0\t0.2002
+w:if the\t0\t0.4523
+w:ill\t-0.6444\t0.7575
+w:ill be\t-0.2053\t0.4871
+w:ill do\t0\t0.2061
+w:ill hear\t0\t0.2132
+w:ill just\t0\t0.2147
+w:ill need\t0\t-0.2004
+w:ill still\t0\t0.3247
+w:im\t-0.3443\t0
+w:im a\t0\t0.3690
+w:im afraid\t0\t0.2310
+w:im allergic\t0\t-0.4006
+w:im at\t0\t0.8843
+w:im better\t0\t0.2510
+w:im bleeding\t0.4189\t-0.2936
+w:im burning\t0\t0.3358
+w:im checking\t-0.2714\t0.4777
+w:im considering\t0\t0.2021
+w:im coughing\t0.3834\t0
+w:im counting\t0\t0.3416
+w:im doing\t0\t-0.4498
+w:im done\t0\t0.2012
+w:im drinking\t0.3381\t0
+w:im driving\t-0.2014\t0
+w:im dying\t0.9935\t-0.5252
+w:im finally\t0\t-0.5630
+w:im giving\t0\t0.3404
+w:im going\t0\t0.9847
+w:im having\t0.9793\t-0.6422
+w:im hoarding\t0\t0.2996
+w:im in\t0\t-0.2281
+w:im just\t0\t0.3547
+w:im late\t0\t-0.3564
+w:im learning\t0\t-0.2536
+w:im looking\t0\t-0.2282
+w:im not\t-0.2651\t0.5938
+w:im officially\t0\t0.2990
+w:im ok\t-0.3514\t0
+w:im on\t0\t0.2504
+w:im or\t0.3286\t0
+w:im over\t0\t-0.2807
+w:im overwhelmed\t0\t0.3186
+w:im parked\t0\t0.3476
+w:im peeing\t0.3127\t-0.2624
+w:im ready\t0\t0.4353
+w:im running\t0\t0.2353
+w:im safe\t-0.2012\t0
+w:im saving\t-0.2124\t0.6073
+w:im scared\t0.2089\t0.4778
+w:im seeing\t0.5440\t-0.2826
+w:im seizing\t0.3721\t0
+w:im since\t0.3532\t-0.2440
+w:im sitting\t0\t0.2422
+w:im sleeping\t0\t-0.2397
+w:im so\t-0.3228\t0
+w:im sorry\t0\t1.2730
+w:im starting\t0\t-0.4170
+w:im still\t-0.2604\t0
+w:im struggling\t0.3404\t0
+w:im suffocating\t0.5241\t0
+w:im tapping\t-0.2336\t0.4819
+w:im thinking\t-0.2095\t0.2652
+w:im tired\t0\t0.2935
+w:im travelling\t0\t-0.3909
+w:im walking\t-0.2042\t0
+w:im wheezing\t0.2976\t0
+w:imagining\t0\t0.2427
+w:imagining my\t0\t0.2427
+w:in\t-0.4168\t0.2815
+w:in a\t-0.3679\t-0.5708
+w:in advance\t0\t0.2937
+w:in days\t0\t0.2046
+w:in december\t0\t-0.2025
+w:in done\t0\t-0.2698
+w:in front\t-0.2557\t0.4666
+w:in half\t0\t-0.2639
+w:in march\t0\t-0.2462
+w:in me\t0\t0.2328
+w:in months\t0\t-0.2582
+w:in my\t0.8799\t1.0632
+w:in order\t0\t0.6643
+w:in pain\t0\t-0.2847
+w:in size\t0.2045\t0
+w:in the\t0.6612\t1.1378
+w:in there\t-0.2318\t0
+w:in these\t0\t0.4099
+w:in urine\t-0.2599\t0
+w:increase\t0\t0.2119
+w:increase my\t0\t0.2119
+w:infarto\t0.7200\t-0.3360
+w:inform\t0\t0.2641
+w:inform dr\t0\t0.2641
+w:infusion and\t0.2641\t0
+w:infusion doesnt\t0\t0.3113
+w:infusion i\t0.2384\t0
+w:infusion kills\t0\t0.2383
+w:infusion would\t0\t0.3345
+w:infusions honestly\t0\t0.4099
+w:inhaler\t0.2025\t0
+w:inhaler isnt\t0.2160\t0
+w:injection\t0.2559\t-0.4045
+w:instead\t-0.4041\t-0.3842
+w:insulin\t0\t0.3725
+w:insurance\t-0.4392\t-0.8149
+w:insurance company\t0\t-0.5680
+w:insurance should\t0\t0.3845
+w:intake\t0\t-0.5259
+w:intake form\t0\t-0.2989
+w:intake forms\t0\t-0.2270
+w:into\t0.4053\t1.1052
+w:into a\t0\t0.4707
+w:into anaphylactic\t0.2129\t0
+w:into my\t0.4044\t0
+w:into oncoming\t0\t0.2060
+w:into the\t0\t0.4953
+w:ir\t0\t-0.2823
+w:ir todavia\t0\t-0.3183
+w:iron\t0\t0.2540
+w:iron on\t0\t0.2540
+w:is\t1.9102\t-1.9701
+w:is 8\t-0.2635\t0
+w:is a\t-0.2851\t0
+w:is about\t0.2871\t0
+w:is all\t0\t0.3607
+w:is and\t0.3286\t0
+w:is better\t0\t0.3670
+w:is blood\t0\t-0.3241
+w:is chest\t0.2422\t0
+w:is chester\t-0.2996\t0
+w:is closing\t0.2989\t0
+w:is convulsing\t0.3254\t0
+w:is crushing\t0.3477\t0
+w:is done\t0\t0.2808
+w:is dragging\t0.3279\t0
+w:is driving\t0\t-0.4501
+w:is drooping\t0.3557\t0
+w:is fainting\t0.2745\t0
+w:is fatal\t0\t0.5543
+w:is fine\t-0.7644\t0
+w:is gasping\t0.2002\t0
+w:is going\t0.6468\t-1.5603
+w:is goodbye\t0\t0.4155
+w:is gushing\t0.5369\t0
+w:is having\t0.2348\t-0.3346
+w:is in\t-0.6111\t0.8163
+w:is it\t-0.2117\t-0.8442
+w:is killing\t-0.2360\t-0.7032
+w:is lethal\t0\t0.3080
+w:is like\t0.3669\t0
+w:is many\t0.6615\t-0.3829
+w:is my\t-0.4944\t0.7723
+w:is no\t0\t0.4988
+w:is nothing\t-0.2101\t0.4748
+w:is numb\t0.2559\t0
+w:is on\t-0.4903\t0.8753
+w:is over\t0\t0.2034
+w:is pounding\t0.3712\t-0.3134
+w:is really\t0.5837\t0
+w:is safe\t0.2581\t0
+w:is saying\t0\t-0.3797
 w:is scratchy\t-0.3754\t0
-w:is seizing\t0.3343\t0
-w:is self\t0\t0.2826
-w:is slumped\t0.3867\t0
-w:is slurred\t0.2723\t0
-w:is sore\t-0.4077\t0
-w:is standing\t-0.2888\t0.4506
-w:is suicidal\t-0.2106\t0.2801
-w:is swelling\t0.6306\t0
-w:is talking\t0\t0.6116
-w:is that\t-0.6849\t-0.4190
-w:is the\t-0.5454\t1.3823
-w:is there\t-0.3893\t0
-w:is thick\t0.2197\t0
-w:is this\t0\t-0.2766
-w:is threatening\t-0.3255\t0.8314
-w:is through\t0.5626\t0
-w:is too\t0\t0.5562
-w:is turning\t0.4948\t0
-w:is unconscious\t0.4616\t0
-w:is unresponsive\t0.5730\t-0.2153
-w:is usually\t-0.3399\t0
-w:is very\t0.2422\t0
-w:isnt\t0.8519\t-0.6196
-w:isnt answering\t0.2396\t0
-w:isnt breathing\t0.2791\t0
-w:isnt responding\t0.5690\t-0.3006
-w:isnt worth\t0\t0.2609
-w:it\t-1.5742\t1.2369
-w:it all\t0\t0.9106
-w:it anymore\t0\t0.3769
-w:it does\t0\t-0.2883
-w:it in\t0\t-0.2609
-w:it normal\t0.2515\t0
-w:it ok\t0\t-0.2332
-w:it on\t0\t-0.3506
-w:it opens\t0\t-0.4101
-w:it passed\t-0.3183\t0
-w:it safe\t0\t-0.3679
-w:it seems\t0\t0.2365
-w:it spurts\t0.3001\t0
-w:it take\t0.5123\t-0.3723
-w:it takes\t0\t0.2538
-w:it to\t0\t0.2878
-w:it tomorrow\t0\t-0.2313
-w:it was\t0\t-0.3036
-w:it went\t0.2871\t0
-w:it will\t0\t0.2093
-w:it wont\t0.4151\t-0.5519
-w:it wore\t0\t-0.5668
-w:itchy\t0.3958\t0
-w:its\t1.2832\t0
-w:its all\t0\t0.2772
-w:its been\t0.6738\t-0.7845
-w:its bleeding\t0.2493\t0
-w:its day\t0.2379\t-0.2128
-w:its going\t0\t-0.2708
-w:its gone\t-0.4756\t0
-w:its hard\t0.4105\t0
-w:its never\t0\t0.2955
-w:its over\t0\t0.2079
-w:its time\t0\t0.4288
-w:its too\t0\t0.5451
-w:iv\t0\t-0.5713
-w:ive\t-0.9825\t1.8750
-w:ive been\t-0.6815\t0.3659
-w:ive decided\t0\t0.2344
-w:ive ever\t0.3058\t0
-w:ive got\t0\t0.3911
-w:ive made\t0\t0.3468
-w:ive picked\t0\t0.4299
-w:ive started\t0\t-0.4271
-w:izquierdo\t0.6009\t-0.2460
-w:jaw\t0.5581\t-0.2463
-w:jaw and\t0.2197\t0
-w:jerking\t0.5061\t0
-w:jobs\t0\t-0.3155
-w:juice\t0.4493\t0
-w:jump\t-0.2560\t0.7244
-w:jump off\t0\t0.2536
-w:jump on\t0\t-0.2501
-w:jumping\t-0.2266\t0.6553
-w:jumping in\t0\t0.2922
-w:jumping off\t0\t0.3631
-w:junte los\t0\t-0.2443
-w:junte suficientes\t0\t0.2692
-w:just\t-0.8128\t0.4991
-w:just a\t0\t-0.2420
-w:just anxious\t0\t-0.2301
-w:just call\t0\t-0.2048
-w:just collapsed\t0.7145\t0
-w:just curious\t0\t-0.2876
-w:just die\t0\t0.3073
-w:just disappear\t0\t0.2037
-w:just end\t0\t0.3328
-w:just exhausted\t0\t-0.2942
-w:just fade\t0\t0.5072
-w:just frustrated\t0\t-0.2034
-w:just go\t0\t0.2492
-w:just googling\t0\t0.2765
-w:just had\t0.5327\t0
-w:just hit\t0.2706\t0
-w:just me\t-0.2028\t-0.2927
-w:just need\t0\t-0.5808
-w:just passed\t0.2696\t0
-w:just planning\t0\t-0.3874
-w:just really\t0\t-0.3101
-w:just sitting\t-0.2308\t0.5262
-w:just sleep\t0\t0.4578
-w:just sore\t0\t-0.3224
-w:just staring\t0.6036\t-0.2058
-w:just stop\t0\t0.3223
-w:just stops\t-0.2206\t0.4329
-w:just swallowed\t-0.3208\t0.3838
-w:just tired\t0\t-0.6799
-w:just took\t0\t0.2248
-w:just want\t-0.3514\t0.2167
-w:just wanted\t0\t0.2908
-w:keep\t0.3284\t1.0958
-w:keep almost\t0.2032\t0
-w:keep blacking\t0.3590\t-0.2595
-w:keep fainting\t0.2539\t-0.2853
-w:keep going\t-0.6062\t0.7054
-w:keep having\t0\t0.2156
-w:keep imagining\t0\t0.2565
-w:keep living\t0\t0.3579
-w:keep losing\t0.4971\t0
-w:keep my\t0\t-0.3518
-w:keep passing\t0.3024\t-0.2469
-w:keep picturing\t0\t0.2500
-w:keep staring\t0\t0.4313
-w:keep talking\t0.4339\t-0.2293
-w:keep water\t0.2662\t0
-w:keep wondering\t-0.2061\t0.2086
-w:keeps\t0.2805\t0
-w:keeps hearing\t0.3146\t0
-w:keeps saying\t-0.3364\t0.2471
-w:ketamina\t0.4060\t0
-w:ketamine\t0\t-0.7684
-w:ketamine cause\t-0.4134\t0
-w:ketamine changed\t-0.2370\t0
-w:ketamine is\t0.2931\t0
-w:ketamine nasal\t0\t0.4097
-w:ketamine spray\t0.4650\t0
-w:ketamine would\t0\t0.2183
-w:kicking\t0\t-0.4370
-w:kicking lol\t0\t-0.2587
-w:kid\t1.2131\t-0.6612
-w:kid drank\t0.3844\t0
-w:kid got\t0.4650\t0
-w:kid swallowed\t0.6518\t-0.3635
-w:kids\t-0.2415\t1.1715
-w:kids i\t0\t0.4681
-w:kids need\t0\t-0.2161
-w:kids without\t0\t-0.2851
-w:kill\t-0.4336\t0
-w:kill for\t0\t-0.3229
-w:kill herself\t0\t0.3072
-w:kill himself\t0\t0.3146
-w:kill me\t0\t-0.2676
-w:kill myself\t0\t0.3778
-w:kill this\t0\t-0.3688
-w:kill to\t0\t-0.2398
-w:kill yourself\t0\t0.2834
-w:killed\t0\t-0.3414
-w:killed himself\t0\t0.3394
-w:killed me\t0\t-0.2930
-w:killing\t-0.7052\t-0.2154
-w:killing me\t-0.3699\t-0.8069
-w:killing myself\t0\t0.6661
-w:killingsworth\t0\t-0.2262
-w:kills\t0\t0.4931
-w:kills himself\t0\t0.2595
-w:kills me\t0\t0.2335
-w:kind\t0\t0.5274
-w:kind of\t0\t0.4076
-w:kinda\t0\t0.2191
-w:kitchen\t0.6805\t0.2761
-w:kitchen a\t0\t0.2437
-w:kitchen table\t0\t0.3518
-w:kms\t-0.2642\t1.7424
-w:kms fr\t0\t0.4336
-w:kms kms\t0\t0.2833
-w:knee\t-0.3968\t-0.4161
-w:knees\t0\t-0.2500
-w:knife\t-0.2160\t0.8195
-w:knife and\t0\t0.2986
-w:knife block\t0\t0.4313
-w:knives\t0\t0.2437
-w:knives in\t0\t0.2437
-w:know\t0.2751\t0.7545
-w:know how\t0\t0.5189
-w:know if\t0.2137\t-0.3571
-w:know what\t0.3317\t0
-w:know where\t0.3188\t0
-w:know why\t0\t0.2480
-w:la\t1.1697\t0
-w:la cara\t0.7634\t-0.4898
-w:la cita\t0\t-0.2246
-w:la dosis\t0\t0.2367
-w:la espalda\t-0.2255\t0
-w:la garganta\t0.4857\t-0.2092
-w:la infusion\t-0.4990\t0
-w:la ketamina\t0.4060\t0
-w:la lengua\t0.2944\t0
-w:la mano\t0\t0.2618
-w:la muerte\t0\t0.4919
-w:la pena\t0\t0.3618
-w:la pistola\t0\t0.2618
-w:la presion\t0.6584\t0
-w:la soga\t0\t0.4342
-w:la vida\t-0.2054\t0.6604
-w:labios\t0.3198\t0
-w:lado\t0.3176\t-0.2626
-w:landlord\t0\t-0.2029
-w:landlord about\t0\t-0.2029
-w:las\t-0.2111\t0.6007
-w:las venas\t0\t0.3470
-w:last\t-1.0383\t0.3982
-w:last infusion\t0\t-0.2156
-w:last message\t0\t0.2864
-w:last month\t0\t-0.2400
-w:last night\t-0.2384\t0.8571
-w:last one\t0\t-0.2299
-w:last text\t0\t0.4491
-w:last time\t0\t0.3809
-w:last until\t0\t-0.3784
-w:last week\t0\t0.3924
-w:late\t-0.5522\t-1.3618
-w:late again\t0\t-0.4498
-w:late husband\t0\t0.3485
-w:lately\t-0.3770\t0
-w:later\t0\t-0.2282
-w:laughing\t0\t-0.2133
-w:laughing at\t0\t-0.2133
-w:le\t0.5151\t0
-w:le encuentro\t0\t0.2456
-w:le hincharon\t0.3198\t0
-w:learning\t0\t-0.2527
-w:learning to\t0\t-0.2527
-w:left\t0.5876\t0.3984
-w:left a\t-0.2026\t0
-w:left angry\t0\t0.2524
-w:left arm\t0.7401\t-0.3616
-w:left for\t-0.2072\t0
-w:left in\t0\t0.2052
-w:left side\t1.0986\t-0.4910
-w:left to\t-0.2249\t0.5756
-w:leg\t0\t-0.2902
-w:legs all\t0.2357\t0
-w:lengua\t0.2944\t0
-w:less\t0\t-0.4885
-w:less for\t0\t-0.2262
-w:less pain\t0\t-0.2622
-w:let me\t0\t0.2984
-w:let this\t0\t-0.3184
-w:lethal\t0\t1.1516
-w:lethal amount\t0\t0.4571
-w:lethal dose\t0\t0.4617
-w:lets\t0\t-0.3611
-w:lets me\t0\t-0.3611
-w:letter to\t0\t-0.3576
-w:letters\t0\t0.5230
-w:letters to\t0\t0.2826
-w:lie\t0\t-0.3167
-w:lie down\t0\t-0.3218
-w:life\t-0.3638\t2.1858
-w:life again\t0\t-0.3871
-w:life back\t0\t-0.3599
-w:life came\t0.2815\t0
-w:life has\t0\t0.2001
-w:life honestly\t0\t-0.3755
-w:life insurance\t0\t0.5147
-w:life is\t0\t0.3891
-w:life isnt\t0\t0.2609
-w:life just\t0.2706\t0
-w:life with\t0\t-0.4063
-w:lift\t0.4449\t-0.3191
-w:lift my\t0.2576\t0
-w:lifted\t-0.2474\t0
-w:lifted honestly\t-0.2474\t0
-w:lighter\t-0.3416\t0
-w:lighter since\t-0.2474\t0
-w:lightheaded\t0\t-0.2222
-w:like\t1.0285\t0
-w:like cranberry\t0.4493\t0
-w:like dr\t0\t-0.2176
-w:like driving\t0\t0.3380
-w:like dying\t-0.3299\t0.4881
-w:like ending\t-0.2149\t0.4067
-w:like giving\t-0.2547\t0
-w:like going\t0\t-0.2351
-w:like im\t1.7313\t-0.9457
-w:like its\t0.4323\t-0.2988
-w:like jumping\t0\t0.4360
-w:like killing\t0\t0.2771
-w:like many\t-0.4086\t0.3825
-w:like my\t0.4125\t-0.2523
-w:like myself\t0\t-0.9777
-w:like shes\t0.2659\t0
-w:like someone\t0.2555\t0
-w:like the\t-0.2144\t0
-w:like theres\t0\t0.2790
-w:like this\t-0.3594\t1.0397
-w:like you\t0\t-0.3186
-w:line\t0\t0.2785
-w:lined\t0\t0.5721
-w:lined up\t0\t0.5721
-w:lips\t1.8557\t-0.8430
-w:lips and\t0.3325\t0
-w:lips are\t0.6020\t-0.3354
-w:lips look\t0.5597\t-0.2002
-w:liquid\t0\t-0.2040
-w:lista\t0\t0.4342
-w:little\t-0.9371\t-0.6743
-w:live\t-0.4000\t0.2700
-w:live again\t0\t-0.5409
-w:live anymore\t0\t0.3869
-w:live for\t0\t0.3542
-w:live like\t0\t0.2276
-w:live without\t0\t-0.6625
-w:liver\t0\t0.2177
-w:liver failure\t0\t0.2177
-w:living\t-0.6771\t1.4788
-w:lo\t-0.2098\t0
-w:loaded\t0\t0.3142
-w:locked\t0\t0.2873
-w:lol\t-1.5756\t-1.9880
-w:long\t0.3659\t-0.6113
-w:long does\t0.4031\t-0.4238
-w:long for\t0\t0.2469
-w:long pauses\t0.2193\t0
-w:longer\t-0.4193\t1.1440
-w:look\t0.2688\t0.4375
-w:look after\t0\t0.4425
-w:look bluish\t0.2663\t0
-w:look dusky\t0.4246\t0
-w:looked\t0\t0.2903
-w:looked up\t0\t0.3051
-w:looking\t-0.5143\t0.7953
-w:looking at\t-0.2138\t0.3442
-w:looking down\t0\t0.3328
-w:looking up\t0\t0.2162
-w:looks\t0.7535\t-0.2864
-w:looks like\t0.5270\t0
-w:los\t0.3348\t0.3218
-w:los brazos\t0\t0.4229
-w:los cuchillos\t0\t0.2744
-w:los labios\t0.3198\t0
-w:los many\t0.3356\t0
-w:los papeles\t0\t-0.2443
-w:losing\t0.4788\t0
-w:losing consciousness\t0.4971\t0
-w:lot\t0.4272\t0
-w:lot more\t0\t-0.4146
-w:lot of\t0\t0.3433
-w:lots\t0.4253\t0
-w:lots of\t0.4253\t0
-w:love them\t0\t0.2932
-w:love to\t0\t-0.3255
-w:loved\t0\t0.3572
-w:loved them\t0\t0.3572
-w:low\t-0.2067\t-0.3873
-w:low sugar\t0\t-0.2076
-w:lower\t-0.2316\t0
-w:lowkey\t0\t0.3132
-w:lowkey planning\t0\t0.2815
-w:luchar\t0\t0.3959
-w:made\t-0.3524\t0
-w:made me\t0\t-0.3432
-w:make\t-0.5665\t0.5726
-w:make it\t-0.4424\t0.3551
-w:makes\t0\t-0.3763
-w:makes me\t0\t-0.3159
-w:making\t0.4093\t-0.2894
-w:making any\t0.2156\t0
-w:mama\t0.5704\t-0.2707
-w:manana\t0\t0.5359
-w:mano\t0\t0.2618
-w:many\t1.6063\t-1.0568
-w:many after\t0.2950\t0
-w:many and\t0.2494\t0
-w:many at\t-0.4212\t0
-w:many benadryl\t0\t0.4685
-w:many breath\t-0.4335\t0
-w:many hours\t-0.3204\t0
-w:many is\t0.4033\t0
-w:many many\t1.0376\t-0.3144
-w:many min\t0.3425\t0
-w:many of\t0.2503\t0.2916
-w:many out\t-0.2443\t0
-w:many over\t0\t-0.3233
-w:many pills\t0.7271\t-0.8463
-w:many today\t-0.4760\t0
-w:many years\t-0.2164\t0
-w:marca\t0.3223\t0
-w:marca many\t0.3223\t0
-w:march\t-0.2183\t-0.2286
-w:march and\t-0.2032\t0
-w:maria\t0\t-0.2262
-w:maria killingsworth\t0\t-0.2262
-w:martes\t0\t-0.3895
-w:mas\t-0.2016\t0.3043
-w:mas con\t0\t0.3846
-w:mas tiempo\t0\t-0.3219
-w:matar\t-0.3763\t0.6885
-w:matar esta\t0\t0.2529
-w:matarme\t0\t0.4347
-w:matter\t0.2280\t0
-w:matter for\t0.2285\t0
-w:matters anymore\t0\t0.3116
-w:may\t0\t-0.2244
-w:maybe\t0\t0.3860
-w:me\t-0.2795\t0.4927
-w:me a\t0\t0.2880
-w:me again\t0\t0.2606
-w:me ahogo\t0.4802\t-0.2696
-w:me anymore\t0\t-0.5118
-w:me at\t0.2490\t0
-w:me cierra\t0.4312\t0
-w:me dio\t0.2291\t0
-w:me duele\t0.2966\t-0.5552
-w:me esta\t0.2195\t0
-w:me estoy\t0.6946\t0
-w:me falta\t0.5543\t0
-w:me frightened\t0.2368\t0
-w:me hincha\t0.2944\t0
-w:me if\t0\t-0.4726
-w:me in\t0\t0.5307
-w:me is\t0\t0.3988
-w:me last\t0\t-0.2134
-w:me marca\t0.3223\t0
-w:me much\t0\t0.2712
-w:me muera\t0\t0.2298
-w:me muero\t0\t0.3760
-w:me now\t0\t0.6148
-w:me quiero\t0\t0.2042
-w:me really\t-0.2639\t0
-w:me rindo\t0\t0.6024
-w:me ronda\t0\t0.2189
-w:me salen\t0.3695\t0
-w:me siento\t0\t0.3989
-w:me sleep\t0\t-0.2395
-w:me that\t0\t0.2186
-w:me the\t0\t-0.3381
-w:me to\t-0.2695\t0
-w:me tome\t0\t0.2447
-w:me up\t0\t-0.3710
-w:me voy\t0\t0.6911
-w:me want\t0\t-0.3159
-w:me with\t0\t0.5131
-w:means\t0\t0.2864
-w:medication\t0\t0.2113
-w:medication so\t0\t0.3275
-w:meds\t-0.4312\t-0.2090
-w:meds an\t0\t0.2068
-w:meds and\t0\t0.2723
-w:meds by\t0.2653\t0
-w:meds in\t0\t-0.2320
-w:meds up\t0\t0.3825
-w:mejor\t-0.3540\t0.6614
-w:mejor me\t0\t0.2284
-w:mejor sin\t-0.2408\t0.5859
-w:membership\t0\t-0.4978
-w:mensaje\t-0.2652\t0
-w:mensaje que\t0\t0.2493
-w:message\t0\t0.3951
-w:message anyone\t0\t0.2056
-w:message me\t0\t-0.2871
-w:messages\t0\t-0.3157
-w:messages please\t0\t-0.2237
-w:methadone\t0.2193\t0
-w:mi\t1.3376\t0
-w:mi abuela\t0.2697\t0
-w:mi bebe\t0.2274\t0
-w:mi cita\t0\t-0.4227
-w:mi esposa\t0\t0.2828
-w:mi esposo\t0.7734\t-0.2994
-w:mi mama\t0.5028\t-0.2201
-w:mi orina\t0.5687\t0
-w:mi presion\t-0.2432\t0
-w:mi vida\t0.3183\t0
-w:might\t-0.3809\t0
-w:might be\t0\t-0.5725
-w:might do\t0\t0.6460
-w:might want\t0\t-0.2480
-w:migraines\t0\t-0.2651
-w:migraines anymore\t0\t-0.2319
-w:mild\t-0.5203\t-0.2440
-w:mild headache\t-0.4031\t-0.2343
-w:min\t0.5656\t-0.3050
-w:mind\t-0.2583\t0.9435
-w:mind again\t0\t0.5103
-w:mind i\t0\t0.2191
-w:minute\t0.7315\t0
-w:minutes\t0\t-0.3596
-w:mirar\t0\t0.2744
-w:mirar los\t0\t0.2744
-w:mis\t0\t0.3278
-w:mis pastillas\t0\t0.3278
-w:misma\t0\t0.3989
-w:miss\t0\t0.2120
-w:miss me\t0\t0.3463
-w:mistake\t0.3756\t-0.4843
-w:mom\t0\t0.4133
-w:mom collapsed\t0.3292\t0
-w:mom for\t0\t0.2806
-w:mom keeps\t0.2054\t0
-w:moment\t0\t0.2903
-w:moms\t0\t-0.3449
-w:moms phone\t0\t-0.2202
-w:monday\t0.2104\t-0.2905
-w:month\t-0.3824\t0
-w:month of\t-0.2115\t0.2726
-w:months\t0.2251\t-0.4181
-w:months supply\t0.5789\t0
-w:mood\t-0.3737\t0
-w:mood has\t0\t-0.2093
-w:morado\t0.2274\t0
-w:morado y\t0.2274\t0
-w:more\t-0.2780\t0.3724
-w:more appointments\t0\t0.2479
-w:more day\t0\t0.2158
-w:more messages\t0\t-0.2237
-w:more pain\t0\t0.3326
-w:more pills\t0\t-0.3283
-w:more than\t0\t-0.2095
-w:more trying\t0\t0.3184
-w:morir\t-0.2815\t0.7307
-w:morirme\t0\t0.3300
-w:morning\t0\t-0.4597
-w:morning and\t0.2281\t0
-w:morning theyll\t0\t0.3368
-w:mornings\t-0.2535\t-0.2009
-w:mortal\t0\t0.4383
-w:mortal de\t0\t0.2367
-w:mouth\t0.6509\t0
-w:move\t0.3383\t-0.3678
-w:move half\t0.3358\t0
-w:move it\t0\t-0.3533
-w:move my\t0\t0.2413
-w:moving\t0.4903\t-0.2182
-w:moving that\t0.3472\t0
-w:much\t-0.6876\t0.7150
-w:much as\t0\t-0.2299
-w:much better\t0\t-0.3821
-w:much gabapentin\t0\t0.2797
-w:much longer\t-0.4193\t1.1440
-w:much of\t0\t-0.3161
-w:muchas\t0\t0.2894
-w:muchas pastillas\t0\t0.2894
-w:mucho\t1.0480\t-0.3062
-w:mucho y\t0.2622\t0
-w:muera\t0\t0.2298
-w:muera hoy\t0\t0.2298
-w:muero\t0\t0.3760
-w:muerta\t0\t0.2543
-w:muerte\t0\t0.4919
-w:muerte seria\t0\t0.2906
-w:muerte todo\t0\t0.2013
-w:mum\t0.6454\t0
-w:mum fell\t0.6454\t0
-w:murder\t0\t-0.2831
-w:muy\t0.3738\t-0.2244
-w:muy fuerte\t0.3055\t-0.2092
-w:my\t0.7805\t-1.0066
-w:my 2pm\t0\t0.2043
-w:my address\t-0.4569\t0
-w:my affairs\t0\t0.8040
-w:my antidepressant\t0\t0.3346
-w:my appointment\t0\t-0.6804
-w:my appointments\t0\t-0.2273
-w:my arm\t0\t0.2604
-w:my arms\t0\t0.8518
-w:my baby\t0.4833\t-0.4552
-w:my back\t-0.4864\t-0.3275
-w:my balcony\t0\t0.3076
-w:my birthday\t0\t0.3201
-w:my body\t0.5086\t0
-w:my booster\t0\t0.2889
-w:my boss\t0\t-0.3225
-w:my brother\t-0.4936\t0.3158
-w:my car\t0\t0.5294
-w:my cat\t-0.2781\t0
-w:my chest\t1.6501\t-0.8932
-w:my choice\t0\t0.5235
-w:my dad\t0.7530\t-0.2443
-w:my dads\t0.3754\t0
-w:my daughter\t0.7116\t0
-w:my day\t0\t-0.2328
-w:my decision\t0\t0.4499
-w:my dog\t-0.4005\t0.4995
-w:my entire\t0.2706\t0
-w:my evening\t0.2224\t-0.2212
-w:my exams\t0\t-0.2152
-w:my exit\t0\t0.7073
-w:my face\t1.0176\t-0.4739
-w:my family\t0\t0.8474
-w:my father\t0\t-0.2060
-w:my finger\t0\t-0.2059
-w:my forms\t0\t-0.3171
-w:my friend\t-0.2030\t0.3969
-w:my funeral\t0\t0.3027
-w:my future\t0\t0.3457
-w:my gabapentin\t-0.5746\t0.4750
-w:my garden\t0\t-0.3341
-w:my girlfriend\t-0.3341\t0.5656
-w:my goodbye\t0\t0.5049
-w:my goodbyes\t0\t0.2724
-w:my grandkids\t0\t-0.4014
-w:my hand\t-0.2107\t0.8480
-w:my head\t0.2743\t0
-w:my headache\t-0.2734\t0
-w:my health\t0\t0.2249
-w:my heart\t0.3492\t-0.3848
-w:my husband\t0\t-0.3167
-w:my husbands\t-0.3069\t0
-w:my insurance\t0\t-0.3566
-w:my jaw\t0.4858\t-0.2098
-w:my ketamine\t0.3062\t0.3137
-w:my kid\t1.4424\t-0.5253
-w:my kids\t0\t0.7764
-w:my knee\t-0.2556\t-0.2953
-w:my landlord\t0\t-0.2029
-w:my last\t-0.2039\t0
-w:my late\t0\t0.4839
-w:my left\t1.1180\t-0.5751
-w:my life\t0.4071\t-0.6718
-w:my lips\t0.8565\t-0.3769
-w:my medication\t0\t0.2299
-w:my meds\t-0.4408\t0.3414
-w:my membership\t0\t-0.3260
-w:my mind\t-0.2365\t0.7244
-w:my mom\t0.3165\t-0.3994
-w:my moms\t0\t-0.3011
-w:my mouth\t0.2261\t0
-w:my mum\t0.6454\t0
-w:my name\t-0.2223\t0
-w:my neighbour\t0\t0.2057
-w:my next\t0\t0.3243
-w:my nose\t0\t-0.2050
-w:my note\t0\t0.2025
-w:my old\t0\t-0.3527
-w:my own\t-0.3735\t0.5654
-w:my oxy\t-0.2505\t0.3674
-w:my pain\t-0.7807\t-0.2673
-w:my partner\t0\t0.5929
-w:my percocet\t0\t0.2299
-w:my phone\t-0.2531\t-0.3655
-w:my pills\t0.6072\t0
-w:my prescription\t-0.2477\t0
-w:my razor\t0\t0.2030
-w:my refill\t0\t-0.4327
-w:my ribs\t0.2983\t0
-w:my right\t0.3347\t-0.2473
-w:my rope\t0\t0.2120
-w:my series\t0\t-0.2480
-w:my session\t0.2383\t-0.2861
-w:my sister\t-0.5568\t0.4672
-w:my sisters\t0\t-0.5324
-w:my size\t0\t-0.3010
-w:my sleep\t0\t0.5759
-w:my sleeping\t0\t0.5506
-w:my son\t0.3627\t0
-w:my speech\t0.6166\t0
-w:my stuff\t0\t0.4841
-w:my teen\t0\t0.3568
-w:my throat\t0.6657\t-0.3550
-w:my toddler\t0.4811\t0
-w:my tongue\t0.8057\t-0.3758
-w:my trip\t0\t-0.2229
-w:my uncle\t0\t0.2448
-w:my urine\t0.7949\t0
-w:my vacation\t0\t-0.2039
-w:my vision\t0.3430\t0
-w:my wife\t0.4891\t-0.2884
-w:my will\t0\t1.0690
-w:my words\t0\t-0.2627
-w:my wrists\t0\t0.5243
-w:myself\t-1.1901\t1.8843
-w:myself again\t0\t-0.4571
-w:myself is\t0\t0.2538
-w:myself to\t0\t-0.5502
-w:myself today\t0\t-0.3630
-w:n\t0\t-0.2092
-w:nadie\t0\t0.2778
-w:nah\t0\t0.2765
-w:nah im\t0\t0.2765
-w:name\t-0.2505\t0.2133
-w:name into\t0\t0.2782
-w:name is\t-0.3158\t0
-w:nap\t0\t-0.3687
-w:nap im\t0\t-0.2444
-w:nasal\t0\t0.3252
-w:nasal spray\t0\t0.3470
-w:nausea\t-0.3155\t-0.2103
-w:near me\t0\t0.3445
-w:near you\t0\t-0.2969
-w:neck\t0.4322\t0
-w:neck and\t0.3770\t0
-w:need\t-0.8561\t-1.0596
-w:need a\t0\t-0.4404
-w:need it\t0\t0.4139
-w:need me\t0\t-0.2161
-w:need someone\t0\t0.3134
-w:need to\t-0.3316\t-0.5672
-w:needing\t0\t0.4995
-w:needing any\t0\t0.2479
-w:needing them\t0\t0.2515
-w:neighbour\t0\t0.2057
-w:nerve\t0\t0.2738
-w:nerve block\t0\t0.2890
-w:never\t-0.3351\t0.6163
-w:never going\t0\t0.2955
-w:never mind\t0\t0.2191
-w:never take\t0\t-0.4105
-w:never wake\t0\t0.5211
-w:new\t0\t-0.8907
-w:next\t0\t-0.4655
-w:next appointment\t0\t0.3925
-w:next infusion\t0\t0.4174
-w:next round\t0\t-0.2709
-w:next to\t0.5363\t0
-w:night\t-0.5038\t0.6977
-w:night before\t0\t-0.4367
-w:night i\t0\t0.3057
-w:no\t-0.7376\t-0.6448
-w:no aguanto\t0\t0.2430
-w:no bleeding\t-0.4827\t0
-w:no blood\t-0.6856\t0
-w:no dejo\t0\t0.2744
-w:no despertar\t-0.2261\t0.4624
-w:no despertara\t0\t0.3004
-w:no despierta\t0.6639\t-0.2537
-w:no estan\t0.3940\t0
-w:no existen\t0.4783\t0
-w:no fight\t0\t0.2052
-w:no hope\t0\t0.3959
-w:no i\t0\t-0.4389
-w:no le\t0\t0.2456
-w:no more\t0\t0.7564
-w:no one\t0\t0.4951
-w:no para\t0.2622\t0
-w:no plans\t0\t-0.2620
-w:no point\t0\t0.3960
-w:no puede\t0.8719\t-0.3686
-w:no puedo\t0.8708\t0
-w:no quiero\t0\t0.4392
-w:no rash\t-0.2143\t0
-w:no reason\t0\t0.6199
-w:no respira\t0.2309\t0
-w:no siento\t0.3550\t0
-w:no swelling\t-1.0335\t0
-w:no tiene\t0\t0.3560
-w:no to\t0\t-0.7685
-w:no vale\t0\t0.3618
-w:no way\t0\t0.5308
-w:nobody\t0.2270\t0.7236
-w:nobody else\t0.3472\t0
-w:nobody will\t0\t0.2501
-w:nobody would\t0\t0.3868
-w:noche\t0\t0.3430
-w:none\t-0.4600\t-0.7480
-w:none since\t-0.3266\t0
-w:nonstop\t0.4474\t0
-w:nonstop for\t0.4474\t0
-w:noon on\t0\t-0.2163
-w:noose\t0\t0.7485
-w:noose in\t0\t0.3463
-w:nope\t0\t-0.5375
-w:normal\t-0.4211\t-0.5835
-w:normal desmayarse\t0.6605\t0
-w:normal que\t-0.2545\t0
-w:normal tuesday\t0\t0.2765
-w:nose\t0\t-0.4324
-w:nosebleed\t0.2459\t0
-w:nosebleed that\t0.2933\t0
-w:not\t0.9224\t0
-w:not a\t0\t-0.2075
-w:not at\t0\t-0.3529
-w:not breathing\t0.6442\t-0.2682
-w:not come\t0\t0.3445
-w:not existing\t0\t0.2696
-w:not going\t0\t-0.5247
-w:not here\t0\t0.3080
-w:not homicidal\t0\t-0.2876
-w:not long\t0\t0.2469
-w:not making\t0.2343\t0
-w:not on\t0\t-0.2801
-w:not one\t0.2368\t0
-w:not planning\t0\t0.2534
-w:not responding\t0.3460\t-0.4139
-w:not safe\t0\t0.5249
-w:not see\t0\t0.3435
-w:not sure\t0.2606\t0
-w:note\t-0.3681\t0.6432
-w:note and\t0\t0.3868
-w:note it\t0\t-0.3819
-w:nothing\t-0.6095\t0.8864
-w:nothing changes\t0\t0.2035
-w:nothing left\t-0.3118\t0.7720
-w:nothingness\t0\t0.5553
-w:now\t-0.2794\t-0.2793
-w:now hes\t0\t-0.2312
-w:now im\t0.5338\t-0.3020
-w:now looking\t0\t0.2045
-w:now please\t0\t0.2646
-w:now what\t0.2178\t0
-w:nowhere\t0.4912\t-0.3024
-w:numb\t0.9245\t0
-w:numb and\t0.3824\t0
-w:numb from\t-0.3255\t0
-w:numb i\t0\t0.2001
-w:number\t0\t-0.4889
-w:number anymore\t0\t-0.3035
-w:nunca\t0\t0.2358
-w:nurse\t-0.2587\t-0.4715
-w:nurse said\t-0.2051\t0
-w:obviously\t0\t-0.2801
-w:of\t-0.2738\t0.5659
-w:of a\t0\t0.3308
-w:of antibiotics\t0\t-0.2240
-w:of being\t0\t0.3524
-w:of driving\t0\t0.2093
-w:of everything\t0\t0.2195
-w:of fighting\t0\t0.4359
-w:of gabapentin\t0.4234\t0.2382
-w:of harming\t0\t-0.5218
-w:of her\t0\t-0.4535
-w:of hoping\t0\t0.2889
-w:of ketamine\t-0.3728\t-0.3153
-w:of life\t0\t0.2839
-w:of living\t0\t0.3435
-w:of low\t0\t-0.2076
-w:of many\t-0.6587\t0
-w:of mom\t0\t0.3499
-w:of my\t2.1785\t0
-w:of not\t0\t0.2690
-w:of nowhere\t0.4912\t-0.3024
-w:of options\t0\t0.2580
-w:of oxy\t0.5537\t-0.3592
-w:of pills\t-0.7290\t1.1784
-w:of reasons\t0\t0.3130
-w:of sleeping\t0.4447\t0
-w:of space\t0\t0.2957
-w:of the\t0\t-0.2791
-w:of this\t0\t0.4534
-w:of those\t0\t-0.4444
-w:of treatment\t0\t0.2539
-w:of tylenol\t0.4353\t0.2018
-w:of vodka\t0\t0.2116
-w:of waiting\t0\t-0.3577
-w:of water\t0\t-0.4140
-w:of wine\t-0.2552\t0
-w:of yourself\t0\t-0.2612
-w:off\t-0.7138\t0.6782
-w:off a\t0\t0.3606
-w:off dead\t0\t0.3737
-w:off meds\t0\t-0.5636
-w:off my\t0\t0.3076
-w:off not\t0\t0.2540
-w:off the\t0\t0.4598
-w:off with\t0\t0.2137
-w:officially\t0\t0.3017
-w:officially done\t0\t0.3017
-w:ojala\t0\t0.5302
-w:ojala me\t0\t0.2298
-w:ojala no\t0\t0.3004
-w:ok\t-0.7381\t-0.8691
-w:ok to\t0\t-0.2134
-w:old\t-0.2862\t-0.8286
-w:old me\t0\t-0.2850
-w:on being\t0\t0.3805
-w:on facebook\t0\t0.2894
-w:on food\t0.2828\t0
-w:on friday\t0\t-0.4168
-w:on his\t0.2268\t0
-w:on hold\t0\t-0.3850
-w:on it\t-0.3381\t0
-w:on living\t0\t0.2069
-w:on one\t0.3575\t-0.3141
-w:on purpose\t0\t0.9435
-w:on saturday\t0\t-0.3399
-w:on suddenly\t0.3575\t0
-w:on the\t0.5711\t1.3634
-w:on this\t0\t-0.3707
-w:on thursday\t0\t-0.2439
-w:on time\t0\t-0.8190
-w:on vacation\t0\t-0.2322
-w:once\t0\t0.5941
-w:once and\t0\t0.2138
-w:once at\t0.2826\t0
-w:once before\t0\t0.2093
-w:oncoming\t0\t0.2093
-w:oncoming traffic\t0\t0.2093
-w:one\t1.3108\t-0.3098
-w:one can\t0\t0.2355
-w:one im\t0\t0.3658
-w:one more\t0\t0.2158
-w:one of\t0.2172\t-0.2734
-w:one or\t0.3093\t0
-w:one side\t0.5522\t-0.4522
-w:one to\t0.2368\t0
-w:one would\t0\t0.2922
-w:ones\t0\t0.2703
-w:only\t0\t0.2670
-w:only get\t0.3093\t0
-w:only option\t0\t0.2365
-w:only thing\t-0.2760\t0
-w:open\t0\t-0.2169
-w:opens\t0\t-0.4101
-w:opens up\t0\t-0.4101
-w:option\t0\t0.2365
-w:options\t0\t0.2580
-w:options at\t0\t0.2580
-w:or\t1.0503\t-0.4039
-w:or any\t0\t0.3130
-w:or go\t0.6645\t0
-w:or not\t0.2335\t0
-w:or two\t0.4840\t0
-w:order\t0\t0.6968
-w:order now\t0\t0.2578
-w:order today\t0\t0.3330
-w:organizer\t0\t-0.2697
-w:orina\t0.7390\t-0.3327
-w:orina esta\t0.3323\t0
-w:orina sale\t0.2364\t0
-w:orinando\t0.3803\t0
-w:orinando sangre\t0.3803\t0
-w:other\t-0.2023\t1.0069
-w:other plans\t0\t0.2703
-w:other side\t0\t0.4779
-w:otherwise\t-0.2224\t0
-w:otra\t-0.2322\t0.5457
-w:otra vez\t-0.2322\t0.5457
-w:our\t0\t-0.2815
-w:out\t2.4933\t-0.4746
-w:out after\t0.4417\t0
-w:out again\t0.2032\t0
-w:out for\t0.4180\t0.6630
-w:out in\t0.8478\t0
-w:out my\t0\t-0.2420
-w:out of\t-1.1090\t0.2517
-w:out once\t0.2826\t0
-w:out one\t0.2382\t0
-w:out today\t0\t-0.2351
-w:out tonight\t0\t0.2537
-w:out twice\t0.2309\t0
-w:outside\t-0.2183\t0
-w:over\t0.3249\t-0.7541
-w:over and\t0\t-0.3028
-w:over it\t0\t0.2139
-w:over many\t0\t-0.3233
-w:over this\t0\t-0.7727
-w:overdose\t-0.2518\t1.0189
-w:overdose last\t0\t0.2131
-w:overdose of\t0.5537\t-0.3592
-w:overdose on\t0\t0.3807
-w:overdosed\t1.1912\t-0.8871
-w:overdosed on\t0.5787\t-0.2845
-w:overpass\t0\t0.2388
-w:overwhelmed\t0\t0.3448
-w:own\t-0.4126\t0.6473
-w:own funeral\t0\t0.3970
-w:oxy\t0\t0.8545
-w:oxy early\t0\t0.7180
-w:oxy for\t0\t0.4512
-w:oxy like\t0\t-0.3559
-w:oyendo\t0.2239\t0
-w:oyendo voces\t0.2239\t0
-w:pain\t0\t-0.9860
-w:pain after\t0\t0.3262
-w:pain anymore\t0\t0.3029
-w:pain better\t0\t-0.2527
-w:pain for\t0\t-0.3688
-w:pain has\t0\t0.7234
-w:pain in\t0.4355\t-0.2831
-w:pain is\t-1.0473\t0
-w:pain isnt\t-0.2049\t0
-w:pain lets\t0\t-0.2395
-w:pain makes\t0\t-0.3159
-w:pain many\t0\t0.2291
-w:pain one\t0\t0.2158
-w:pain radiating\t0.3681\t0
-w:pain so\t0\t0.3188
-w:pain that\t0.2864\t0
-w:pain to\t0\t-0.3022
-w:painless\t0\t0.3415
-w:painless ways\t0\t0.2918
-w:painlessly\t0\t0.3827
-w:pains\t0.4094\t0
-w:painter\t-0.3158\t0
-w:palabras\t0.3695\t0
-w:papeles\t0\t-0.2443
-w:papeles del\t0\t-0.2443
-w:paper\t-0.2317\t0
-w:paperwork\t0\t-0.3798
-w:para\t0\t0.5955
-w:para no\t0\t0.2266
-w:para siempre\t0\t0.3698
-w:paracetamol\t0\t0.2367
-w:parked\t0\t0.8461
-w:parked by\t0\t0.5451
-w:parked on\t0\t0.3459
-w:parking\t-0.3414\t-0.7238
-w:parking garage\t0\t0.2411
-w:parking near\t0\t-0.2969
-w:partner\t0\t0.5929
-w:partner is\t0\t0.2441
-w:party\t0\t-0.2324
-w:party on\t0\t-0.2324
-w:pass\t1.0094\t-0.7025
-w:pass out\t1.0094\t-0.7025
-w:passed\t0.5842\t-0.7976
-w:passed away\t-0.2858\t0
-w:passed his\t-0.2665\t0
-w:passed out\t1.7159\t-0.5940
-w:passing\t0.5125\t-0.3841
-w:passing out\t0.5125\t-0.3841
-w:passwords\t0\t0.3330
-w:past\t0.7407\t0
-w:past out\t0.7407\t0
-w:pastillas\t-0.5389\t1.2097
-w:patel\t0\t0.4332
-w:patel that\t0\t0.2659
-w:patient\t0\t0.4150
-w:pauses\t0.2193\t0
-w:peace\t-0.2727\t0.6479
-w:peace with\t0\t0.4131
-w:peaceful\t0\t0.2445
-w:pecho\t1.3406\t-0.8385
-w:pecho despues\t-0.2545\t0
-w:pecho mucho\t0.3521\t0
-w:pecho y\t0.3440\t0
-w:pee\t0.5290\t-0.2440
-w:peed\t0.6061\t0
-w:peeing\t0.3361\t-0.2723
-w:peeing a\t-0.2107\t0
-w:peeing bright\t0.4025\t0
-w:pena\t0\t0.3618
-w:penicillin\t0\t-0.3963
-w:pensando\t-0.2441\t0.5220
-w:pensando en\t-0.2441\t0.5220
-w:people\t0.6231\t-0.5507
-w:people who\t0.4849\t-0.3313
-w:peor\t0.3710\t-0.2389
-w:peor de\t0.2291\t0
-w:percocet\t0\t0.2299
-w:percocet just\t0\t0.2299
-w:permanent\t0\t0.7166
-w:permanent ones\t0\t0.2703
-w:permanently\t0\t0.3829
-w:person\t0\t-0.3573
-w:person my\t0\t-0.2877
-w:personas\t0.4783\t0
-w:personas que\t0.4783\t0
-w:pharmacy to\t0\t0.4253
-w:phone\t-0.6062\t-0.2968
-w:physical\t0\t-0.2180
-w:physical therapy\t0\t-0.2180
-w:physio\t-0.3314\t-0.2558
-w:physio showed\t-0.2573\t0
-w:pick\t0\t-0.4394
-w:pick me\t0\t-0.3932
-w:picked\t0\t0.3065
-w:picked the\t0\t0.3893
-w:picturing\t0\t0.2500
-w:picturing my\t0\t0.2414
-w:pienso\t0\t0.3233
-w:pienso en\t0\t0.3233
-w:pill\t0.4126\t-0.4244
-w:pill bottle\t0.4192\t-0.2367
-w:pills\t0\t0.7608
-w:pills are\t0\t0.2853
-w:pills at\t-0.2276\t-0.3046
-w:pills box\t0\t-0.2314
-w:pills by\t0.2785\t-0.2252
-w:pills for\t-0.2438\t0.4057
-w:pills in\t-0.2371\t0
-w:pills just\t0\t0.2853
-w:pills lined\t0\t0.2794
-w:pills on\t0\t0.2329
-w:pills right\t0\t0.4949
-w:pills saved\t0\t0.3959
-w:pills than\t0\t-0.3283
-w:pills to\t0\t-0.3464
-w:pills together\t0.3643\t0
-w:pills twice\t0.2895\t0
-w:pistol\t0\t0.2524
-w:pistol and\t0\t0.2524
-w:pistola\t0\t0.2618
-w:pistola en\t0\t0.2618
-w:place\t0\t-0.2418
-w:plan\t-0.5444\t0.6092
-w:plan and\t0\t0.7471
-w:plan for\t0\t-0.4246
-w:plan to\t0\t0.4324
-w:planning\t-0.5572\t0.9284
-w:planning ahead\t0\t-0.3874
-w:planning my\t0\t0.8978
-w:planning to\t0\t0.4194
-w:platform\t0\t0.2775
-w:platform today\t0\t0.2051
-w:play\t0\t-0.2851
-w:play with\t0\t-0.2851
-w:please\t-0.2218\t0
-w:please call\t0.3932\t-0.2249
-w:please dont\t0\t0.4627
-w:please help\t0\t0.3436
-w:please i\t0\t0.2646
-w:please inform\t0\t0.2659
-w:please note\t0\t-0.3819
-w:please stop\t-0.2288\t-0.3734
-w:please take\t0\t0.4518
-w:point\t-0.3566\t2.0280
-w:point anymore\t0\t0.4174
-w:point in\t0\t0.6187
-w:pointless\t-0.3473\t0.7122
-w:pointless since\t0\t0.4535
-w:por\t0\t-0.2282
-w:posted\t-0.3546\t0.5225
-w:posted a\t0\t0.2664
-w:pounding\t0.4191\t-0.3477
-w:practice\t0\t-0.2033
-w:pray god\t0\t0.3996
-w:pray the\t0\t-0.2395
-w:prescribed\t0\t-0.2457
-w:prescribed on\t0\t0.2501
-w:prescription\t-0.2477\t0
-w:prescription ran\t-0.2115\t0
-w:presion\t0.5102\t-0.2189
-w:presion arterial\t0.3223\t0
-w:presion en\t0.2778\t0
-w:presion esta\t-0.2432\t0
-w:pressure\t0.4662\t-0.2925
-w:pressure in\t0.3832\t-0.2030
-w:probably\t0\t0.2118
-w:problems\t-0.5903\t0
-w:procedure\t0.3291\t-0.2829
-w:promise\t-0.3728\t-0.5961
-w:properly\t0.8332\t-0.3181
-w:puede\t0.8719\t-0.3686
-w:puede hablar\t0.4436\t-0.2027
-w:puede respirar\t0.3039\t0
-w:puedo\t0.5501\t-0.3667
-w:puedo mas\t0\t0.3846
-w:puedo quedarme\t0\t-0.3219
-w:puedo respirar\t0.8777\t-0.2372
-w:puente\t0\t0.2436
-w:pulse\t0.2914\t0
-w:purpose\t0\t1.0984
-w:purpose a\t0.3894\t0
-w:purpose obviously\t0\t-0.2801
-w:put\t0\t0.6679
-w:put a\t0\t0.2250
-w:put my\t0\t0.3330
-w:q\t0\t0.4257
-w:que\t0.9515\t0
-w:que dosis\t0\t0.2016
-w:que duela\t-0.2545\t0
-w:que me\t0.6974\t-0.4745
-w:que no\t0.8723\t-0.2859
-w:que se\t-0.4228\t0.3458
-w:que vas\t0\t0.2493
-w:quedarme\t0\t-0.3219
-w:quedarme mas\t0\t-0.3219
-w:quickly\t-0.3060\t0
-w:quiere\t-0.4506\t0.4846
-w:quiere matar\t-0.2888\t0.3364
-w:quiero\t-0.8028\t1.7785
-w:quiero cambiar\t0\t-0.2018
-w:quiero cancelar\t0\t-0.4237
-w:quiero desaparecer\t0\t0.2180
-w:quiero morir\t0\t0.5459
-w:quiero vivir\t0\t0.2050
-w:quisiera\t0\t0.2543
-w:quisiera estar\t0\t0.2543
-w:quit\t-0.2774\t0
-w:quit smoking\t0\t-0.3780
-w:quitarme\t0\t0.3735
-w:quitarme la\t0\t0.3735
-w:radiating\t0.3799\t0
-w:radiating to\t0.3799\t0
-w:railroad\t0\t0.4758
-w:railroad crossing\t0\t0.3459
-w:rain\t0\t-0.2568
-w:raining\t0\t-0.4251
-w:ran\t-0.2728\t0
-w:ran out\t-0.2312\t0
-w:rate\t-0.5089\t0
-w:rate is\t-0.2603\t0
-w:rate many\t-0.2008\t0
-w:rather be\t0\t0.2001
-w:rating\t0\t0.2291
-w:rating my\t0\t0.2291
-w:razor\t-0.4535\t1.3948
-w:razor blades\t0\t0.3457
-w:reaction\t0.5716\t-0.2263
-w:reaction going\t0.3854\t0
-w:ready\t-0.5687\t0.7795
-w:real\t1.1102\t-0.2866
-w:real and\t0.2048\t0
-w:real or\t0.2335\t0
-w:really\t0.9151\t0.3499
-w:really bad\t0.3128\t-0.2445
-w:really help\t-0.2573\t0
-w:really short\t0.2525\t0
-w:really strong\t0\t0.4705
-w:really suicidal\t0\t0.2172
-w:really tired\t0\t-0.2715
-w:really wrong\t0.4273\t0
-w:reason\t-0.4257\t1.1447
-w:reason to\t-0.2935\t0.5534
-w:reasons\t0\t0.3130
-w:rebook\t0\t-0.2015
-w:recibir\t0\t0.2493
-w:recibir de\t0\t0.2493
-w:recognize\t0.2912\t0
-w:recognize us\t0.4313\t0
-w:red\t1.5402\t-0.4579
-w:red in\t0.3959\t0
-w:red when\t0.6061\t0
-w:refill\t-0.2074\t-0.2979
-w:refill on\t0\t0.6348
-w:reflux\t0\t-0.2407
-w:relapsed\t-0.2179\t0.5058
-w:relapsed and\t0\t0.4106
-w:relief honestly\t0\t0.2149
-w:relief this\t0\t0.2079
-w:remember\t0\t-0.3495
-w:remember if\t0\t-0.2314
-w:reminder\t0\t0.2397
-w:reminders\t0\t-0.6792
-w:reminders anymore\t0\t-0.2072
-w:reply\t0\t-0.2288
-w:require\t0\t0.2659
-w:require further\t0\t0.2659
-w:reschedule\t-0.2049\t0
-w:respira\t0.2992\t0
-w:respirar\t1.3572\t-0.4105
-w:respirar bien\t0.6188\t0
-w:respiro\t-0.4754\t0
-w:respiro bien\t-0.4754\t0
-w:respond\t0.3254\t-0.2902
-w:respond to\t0.2881\t-0.2218
-w:responding\t1.0131\t-0.7527
-w:responding to\t0.6574\t-0.3675
-w:rest\t-0.6662\t0.7803
-w:rest of\t-0.2152\t0.7218
-w:resting\t-0.3748\t0
-w:resting heart\t-0.2515\t0
-w:results\t-0.2573\t-0.3050
-w:ribs\t0.2983\t0
-w:ride\t0\t-0.3737
-w:right\t0.6308\t-0.3502
-w:right away\t-0.2013\t0
-w:right for\t0\t-0.2877
-w:right moment\t0\t0.4512
-w:right now\t0.2184\t1.0911
-w:rindo\t0\t0.6024
-w:river\t0\t0.2277
-w:road\t0\t0.2427
-w:roja\t0.3323\t0
-w:ronda\t0\t0.2189
-w:ronda la\t0\t0.2189
-w:roof\t0\t0.6785
-w:roof and\t-0.2409\t0.4655
-w:room\t0\t-0.5379
-w:room is\t0.2794\t0
-w:room that\t0.2034\t0
-w:rope\t-0.4895\t1.7182
-w:rope and\t0\t0.2435
-w:rope in\t0\t0.4845
-w:rope today\t0\t0.2941
-w:round helps\t0\t-0.2299
-w:rouse\t0.4316\t-0.2161
-w:rouse him\t0.3322\t0
-w:rule\t0\t-0.2876
-w:running\t-0.3639\t0.2716
-w:sad\t-0.2012\t-0.4672
-w:safe\t-0.2225\t-0.2739
-w:safe for\t0.2880\t-0.2180
-w:safe right\t0\t0.4672
-w:safe to\t0\t-0.2858
-w:safety\t0\t-0.2063
-w:said\t-1.4975\t0.4353
-w:said he\t0\t0.3584
-w:said hes\t-0.2340\t0.4261
-w:said no\t0\t-0.5303
-w:said she\t-0.2085\t0.4012
-w:said shes\t0\t0.2419
-w:said this\t0\t0.2753
-w:said tonight\t0\t0.2182
-w:sale\t0.2364\t0
-w:sale con\t0.2364\t0
-w:salen\t0.3695\t0
-w:salen unas\t0.3695\t0
-w:sangrando\t0.5582\t0
-w:sangrando mucho\t0.5582\t0
-w:sangre\t1.1768\t-0.3954
-w:sat\t0\t0.4315
-w:sat looking\t0\t0.2506
-w:saturday\t0\t-0.4375
-w:saved\t-0.2302\t0
-w:saved my\t0\t-0.2601
-w:saved up\t0\t0.2097
-w:saving\t-0.4375\t0.6438
-w:saving for\t0\t-0.2831
-w:saving my\t0\t0.7074
-w:saving up\t-0.2353\t0.2508
-w:saw\t0.2229\t-0.2321
-w:saw spiders\t0.2905\t0
-w:say\t0.4608\t0
-w:say a\t0.3954\t0
-w:say im\t0\t-0.2587
-w:saying\t-1.2383\t0.5352
-w:saying goodbye\t-0.2384\t0.3472
-w:saying its\t0\t0.2524
-w:saying sorry\t0\t0.2289
-w:says\t-0.3979\t0.6467
-w:says arent\t0.2034\t0
-w:says he\t0\t0.4307
-w:says she\t-0.2295\t0.3054
-w:says take\t0\t-0.3650
-w:scare\t0\t0.2591
-w:scare me\t0\t0.2591
-w:scared\t0.2313\t0.4994
-w:scared ill\t0\t0.5033
-w:schedule\t0\t-0.3279
-w:school\t-0.2404\t0
-w:scratch\t0\t0.3850
-w:scratch until\t0\t0.3448
-w:scratchy\t-0.3158\t0
+w:is seizing\t0.3396\t0
+w:is self\t0\t0.2716
+w:is slumped\t0.3677\t0
+w:is slurred\t0.2863\t0
+w:is so\t0.2575\t0
+w:is sore\t-0.4070\t0
+w:is standing\t-0.2771\t0.4403
+w:is suicidal\t0\t0.2577
+w:is swelling\t0.6139\t0
+w:is talking\t-0.2115\t0.6185
+w:is that\t-0.7341\t-0.5130
+w:is the\t-0.6087\t1.2861
+w:is there\t-0.3863\t0
+w:is this\t0\t-0.4339
+w:is threatening\t-0.3080\t0.8326
+w:is through\t0.5720\t0
+w:is too\t0\t0.5691
+w:is turning\t0.4726\t0
+w:is unconscious\t0.4490\t0
+w:is unresponsive\t0.5487\t0
+w:is usually\t-0.3187\t0
+w:is very\t0.2448\t0
+w:isnt\t0.8995\t-0.6282
+w:isnt a\t0\t0.2017
+w:isnt answering\t0.3707\t0
+w:isnt breathing\t0.2572\t0
+w:isnt responding\t0.5437\t-0.2706
+w:isnt worth\t0\t0.2403
+w:it\t-1.4448\t1.1018
+w:it all\t0\t0.9387
+w:it anymore\t0\t0.3488
+w:it does\t0\t-0.2663
+w:it in\t0\t-0.2500
+w:it is\t0.2752\t-0.2834
+w:it ok\t0\t-0.2306
+w:it on\t-0.2209\t-0.3135
+w:it opens\t0\t-0.4107
+w:it passed\t-0.3119\t0
+w:it safe\t0\t-0.4700
+w:it spurts\t0.3015\t0
+w:it take\t0.5066\t-0.3670
+w:it takes\t0\t0.2404
+w:it to\t0\t0.2933
+w:it tomorrow\t0\t-0.2067
+w:it was\t0\t-0.2907
+w:it went\t0.2848\t0
+w:it will\t0\t0.2112
+w:it wont\t0.3906\t-0.5623
+w:it wore\t0\t-0.5562
+w:itchy\t0.3774\t0
+w:its\t1.3526\t0
+w:its all\t0\t0.2732
+w:its been\t0.8875\t-0.8816
+w:its bleeding\t0.2356\t0
+w:its day\t0.2547\t-0.2082
+w:its going\t0\t-0.2752
+w:its gone\t-0.5081\t0
+w:its hard\t0.3996\t0
+w:its never\t0\t0.2887
+w:its over\t0\t0.2187
+w:its time\t0\t0.4204
+w:its too\t0\t0.5411
+w:iv\t0\t-0.5677
+w:ive\t-0.8620\t1.7457
+w:ive been\t-0.7141\t0.4160
+w:ive decided\t0\t0.2712
+w:ive ever\t0.5938\t-0.2270
+w:ive got\t0\t0.3398
+w:ive made\t0\t0.3418
+w:ive picked\t0\t0.5338
+w:ive started\t0\t-0.4274
+w:izquierdo\t0.5907\t-0.2705
+w:jaw\t0.5619\t-0.2475
+w:jaw and\t0.2139\t0
+w:jerking\t0.4883\t0
+w:jobs\t0\t-0.3083
+w:juice\t0.4441\t0
+w:jump\t-0.2376\t0.6727
+w:jump off\t0\t0.2326
+w:jump on\t0\t-0.2453
+w:jumping\t-0.2836\t0.8952
+w:jumping in\t0\t0.2461
+w:jumping off\t0\t0.3138
+w:jumping seems\t0\t0.2723
+w:junte los\t0\t-0.2702
+w:junte suficientes\t0\t0.2128
+w:just\t-0.8923\t0.4086
+w:just a\t0\t-0.2361
+w:just anxious\t0\t-0.2357
+w:just call\t0\t-0.2014
+w:just collapsed\t0.7261\t0
+w:just curious\t0\t-0.2744
+w:just die\t0\t0.3111
+w:just disappear\t0\t0.2097
+w:just end\t0\t0.3206
+w:just exhausted\t0\t-0.2884
+w:just fade\t0\t0.4765
+w:just frustrated\t0\t-0.2057
+w:just go\t0\t0.2392
+w:just googling\t0\t0.2687
+w:just had\t0.4165\t0
+w:just hit\t0.2433\t0
+w:just me\t0\t-0.2891
+w:just need\t0\t-0.5986
+w:just passed\t0.2584\t0
+w:just planning\t0\t-0.3861
+w:just really\t0\t-0.2928
+w:just sat\t0\t0.2025
+w:just sitting\t-0.2270\t0.5098
+w:just sleep\t0\t0.4466
+w:just sore\t0\t-0.3402
+w:just staring\t0.5494\t0
+w:just stop\t0\t0.3345
+w:just stops\t-0.2119\t0.4465
+w:just swallowed\t-0.3043\t0.3568
+w:just tired\t0\t-0.6369
+w:just took\t0\t0.2443
+w:just want\t-0.3284\t0.2159
+w:just wanted\t0\t0.2544
+w:keep\t0.2605\t1.1467
+w:keep blacking\t0.3645\t-0.2762
+w:keep fainting\t0.2654\t-0.2992
+w:keep going\t-0.5733\t0.6750
+w:keep having\t0\t0.2037
+w:keep imagining\t0\t0.2427
+w:keep living\t0\t0.3448
+w:keep losing\t0.4808\t0
+w:keep my\t0\t-0.3520
+w:keep passing\t0.3199\t-0.2624
+w:keep picturing\t0\t0.2426
+w:keep practicing\t0\t0.2277
+w:keep staring\t0\t0.4061
+w:keep talking\t0.3553\t-0.2325
+w:keep thinking\t-0.2552\t0
+w:keep water\t0.2397\t0
+w:keeps\t0.2694\t0
+w:keeps hearing\t0.2980\t0
+w:keeps saying\t-0.3217\t0.2520
+w:ketamina\t0.3997\t0
+w:ketamine\t0\t-0.7790
+w:ketamine cause\t-0.4011\t0
+w:ketamine changed\t-0.2210\t0
+w:ketamine is\t0.2581\t0
+w:ketamine nasal\t0\t0.3933
+w:ketamine spray\t0.4895\t0
+w:ketamine would\t0\t0.2245
+w:kicking\t0\t-0.4448
+w:kicking lol\t0\t-0.2698
+w:kid\t1.2049\t-0.6514
+w:kid drank\t0.3697\t0
+w:kid got\t0.4895\t0
+w:kid swallowed\t0.6326\t-0.3601
+w:kids\t-0.2435\t1.1401
+w:kids i\t0\t0.4544
+w:kids need\t0\t-0.2074
+w:kids without\t0\t-0.2773
+w:kill\t-0.4209\t0
+w:kill for\t0\t-0.3310
+w:kill herself\t0\t0.3180
+w:kill himself\t0\t0.3108
+w:kill me\t0\t-0.2796
+w:kill myself\t0\t0.3892
+w:kill this\t0\t-0.3608
+w:kill to\t0\t-0.2344
+w:kill yourself\t0\t0.2716
+w:killed\t0\t-0.3230
+w:killed himself\t0\t0.3253
+w:killed me\t0\t-0.2791
+w:killing\t-0.7022\t-0.2200
+w:killing me\t-0.3792\t-0.8031
+w:killing myself\t0\t0.6639
+w:killing time\t0\t-0.2030
+w:killingsworth\t0\t-0.2301
+w:kills\t0\t0.4701
+w:kills himself\t0\t0.2318
+w:kills me\t0\t0.2383
+w:kilos\t0\t0.3128
+w:kind\t0\t0.5066
+w:kind of\t0\t0.3904
+w:kinda\t0\t0.2035
+w:kitchen\t0.6417\t0.2652
+w:kitchen a\t0\t0.2403
+w:kitchen table\t0\t0.3403
+w:kms\t-0.2544\t1.6987
+w:kms fr\t0\t0.4258
+w:kms kms\t0\t0.2724
+w:knee\t-0.3998\t-0.4039
+w:knees\t0\t-0.2477
+w:knife\t-0.2127\t0.7872
+w:knife and\t0\t0.2958
+w:knife block\t0\t0.4061
+w:knives\t0\t0.2403
+w:knives in\t0\t0.2403
+w:know\t0.5465\t0.5459
+w:know how\t0\t0.5221
+w:know if\t0\t-0.3203
+w:know what\t0.2163\t0
+w:know when\t0\t0.2516
+w:know where\t0.4037\t0
+w:know who\t0.4405\t-0.2804
+w:know why\t0\t0.2518
+w:la\t1.0447\t0
+w:la cara\t0.7497\t-0.5016
+w:la cita\t-0.2582\t-0.4943
+w:la cocina\t0\t-0.2957
+w:la dosis\t0\t0.2157
+w:la espalda\t-0.2374\t0
+w:la fecha\t0\t0.2489
+w:la garganta\t0.4559\t-0.2024
+w:la infusion\t-0.4753\t0
+w:la ketamina\t0.3997\t0
+w:la lengua\t0.2686\t0
+w:la mano\t0\t0.2731
+w:la muerte\t0\t0.4308
+w:la pena\t0\t0.3136
+w:la pistola\t0\t0.2731
+w:la presion\t0.6660\t0
+w:la respuesta\t-0.2397\t0
+w:la siguiente\t0\t0.2280
+w:la soga\t0\t0.3945
+w:la telenovela\t0.2304\t0
+w:la unica\t0\t0.2346
+w:la vida\t0\t0.5995
+w:labios\t0.5800\t-0.2585
+w:labios se\t0.2635\t0
+w:lado\t0.3174\t-0.2513
+w:landlord\t0\t-0.2031
+w:landlord about\t0\t-0.2031
+w:las\t-0.3779\t0.6917
+w:las venas\t0\t0.3274
+w:last\t-0.7258\t0.3603
+w:last infusion\t0\t-0.2033
+w:last message\t0\t0.2683
+w:last month\t0\t-0.2677
+w:last night\t0.2314\t0.8686
+w:last one\t0\t-0.2464
+w:last text\t0\t0.4358
+w:last time\t0\t0.3867
+w:last until\t0\t-0.3631
+w:last week\t0\t0.3655
+w:late\t-0.5361\t-1.3848
+w:late again\t0\t-0.4526
+w:late husband\t0\t0.3361
+w:lately\t-0.3712\t0
+w:later\t0\t-0.2638
+w:laughing\t0\t-0.2002
+w:laughing at\t0\t-0.2002
+w:le\t0.8437\t0
+w:le dio\t0.2304\t0
+w:le encuentro\t0\t0.2229
+w:le pusieron\t0.2635\t0
+w:learning\t0\t-0.2536
+w:learning to\t0\t-0.2536
+w:left\t0.5134\t0.5297
+w:left a\t-0.2010\t0
+w:left angry\t0\t0.2438
+w:left arm\t0.7542\t-0.3692
+w:left for\t-0.2200\t0
+w:left side\t1.0768\t-0.5131
+w:left to\t-0.2440\t0.5660
+w:leg\t0\t-0.3045
+w:legs all\t0.2453\t0
+w:legs feel\t-0.2042\t0
+w:lengua\t0.2686\t0
+w:less\t0\t-0.4675
+w:less for\t0\t-0.2138
+w:less pain\t0\t-0.2538
+w:let me\t0\t0.2652
+w:let this\t0\t-0.2978
+w:lethal\t-0.2060\t1.3030
+w:lethal amount\t0\t0.3652
+w:lethal dose\t0\t0.4140
+w:lethal for\t0\t0.3080
+w:lets\t0\t-0.3633
+w:lets me\t0\t-0.3633
+w:letter to\t0\t-0.3545
+w:letters\t0\t0.4987
+w:letters to\t0\t0.2651
+w:lie\t0\t-0.3276
+w:lie down\t0\t-0.3169
+w:life\t-0.4329\t2.1370
+w:life again\t0\t-0.4170
+w:life back\t0\t-0.3382
+w:life came\t0.2779\t0
+w:life honestly\t0\t-0.3699
+w:life insurance\t0\t0.5046
+w:life is\t0\t0.3673
+w:life isnt\t0\t0.2403
+w:life just\t0.2433\t0
+w:life with\t0\t-0.3853
+w:lift\t0.4565\t-0.3145
+w:lift my\t0.2590\t0
+w:lifted\t-0.2499\t0
+w:lifted honestly\t-0.2499\t0
+w:lighter\t-0.3443\t0
+w:lighter since\t-0.2499\t0
+w:lightheaded\t0\t-0.2255
+w:like\t1.1260\t0
+w:like a\t0\t0.2943
+w:like cranberry\t0.4441\t0
+w:like dr\t0\t-0.2006
+w:like driving\t0\t0.3317
+w:like dying\t-0.3004\t0.4541
+w:like ending\t-0.2057\t0.3910
+w:like giving\t-0.2477\t0
+w:like going\t0\t-0.2280
+w:like im\t1.6852\t-0.9528
+w:like its\t0.4232\t-0.3080
+w:like jumping\t0\t0.3689
+w:like killing\t0\t0.2760
+w:like many\t-0.4058\t0.3504
+w:like my\t0.3995\t-0.2721
+w:like myself\t0\t-0.9410
+w:like nothing\t0.3669\t0
+w:like shes\t0.2157\t0
+w:like someone\t0.2338\t0
+w:like the\t-0.4408\t0.6747
+w:like theres\t0\t0.2627
+w:like this\t0\t0.8526
+w:like you\t0\t-0.3201
+w:line\t0\t0.2591
+w:lined\t-0.2001\t0.5396
+w:lined up\t-0.2001\t0.5396
+w:link\t0\t-0.2091
+w:lips\t1.7995\t-0.8954
+w:lips and\t0.3273\t0
+w:lips are\t0.4786\t-0.3668
+w:lips look\t0.6288\t-0.2233
+w:liquid\t0\t-0.2002
+w:list for\t0\t0.2615
+w:lista\t0\t0.3945
+w:little\t-0.9768\t-0.6920
+w:live\t-0.3172\t0.2378
+w:live again\t0\t-0.5110
+w:live anymore\t0\t0.3680
+w:live for\t0\t0.3474
+w:live like\t0\t0.2269
+w:live without\t0\t-0.6426
+w:liver\t0\t0.2032
+w:liver failure\t0\t0.2032
+w:living\t-0.6697\t1.4177
+w:lo\t-0.3939\t0.3897
+w:lo que\t0\t0.2788
+w:loaded\t0\t0.2789
+w:locked\t0\t0.2710
+w:lol\t-1.5690\t-2.0517
+w:long\t0.3039\t-0.4298
+w:long as\t0\t0.2777
+w:long does\t0.3935\t-0.4284
+w:long for\t0\t0.2166
+w:long pauses\t0.2113\t0
+w:long until\t0\t-0.2039
+w:longer\t-0.4230\t1.1631
+w:look\t0.2531\t0.6974
+w:look after\t0\t0.4058
+w:look bluish\t0.2722\t0
+w:look dusky\t0.4352\t0
+w:look like\t-0.2609\t0.4029
+w:looked\t0\t0.2680
+w:looked up\t0\t0.2821
+w:looking\t-0.5222\t0.7279
+w:looking at\t-0.2018\t0.3319
+w:looking down\t0\t0.3266
+w:looking up\t0\t0.2013
+w:looks\t0.7494\t-0.2996
+w:looks like\t0.5195\t0
+w:los\t0.5546\t0
+w:los brazos\t-0.2105\t0.4082
+w:los cuchillos\t0\t0.2863
+w:los labios\t0.5800\t-0.2585
+w:los many\t0.3096\t0
+w:los papeles\t0\t-0.2702
+w:losing\t0.4616\t0
+w:losing consciousness\t0.4808\t0
+w:lot\t0.4444\t-0.2018
+w:lot more\t0\t-0.4111
+w:lot of\t0\t0.3279
+w:lots\t0.4342\t0
+w:lots of\t0.4342\t0
+w:love them\t0\t0.2943
+w:love to\t0\t-0.3280
+w:loved\t0\t0.3397
+w:loved them\t0\t0.3397
+w:low\t-0.2042\t-0.4005
+w:low sugar\t0\t-0.2146
+w:lower\t-0.2509\t0
+w:lowkey\t0\t0.3009
+w:lowkey planning\t0\t0.2730
+w:luchar\t0\t0.3793
+w:made\t-0.3518\t0
+w:made me\t0\t-0.3547
+w:make\t-0.5872\t0.6743
+w:make it\t-0.4360\t0.3434
+w:makes\t0\t-0.3872
+w:makes me\t0\t-0.3176
+w:making\t0.3852\t-0.2819
+w:mama\t0.3926\t-0.3805
+w:mama se\t0.2237\t0
+w:manana\t0\t0.4952
+w:mano\t0\t0.2731
+w:many\t1.5594\t-0.9496
+w:many after\t0.2971\t0
+w:many and\t0.2132\t0
+w:many at\t-0.4081\t0
+w:many benadryl\t0\t0.4510
+w:many breath\t-0.4132\t0
+w:many hours\t-0.3339\t0
+w:many is\t0.4163\t0
+w:many kilos\t0\t0.3128
+w:many many\t1.0381\t-0.3329
+w:many min\t0.3697\t0
+w:many of\t0.2865\t0.2532
+w:many out\t-0.2149\t0
+w:many over\t0\t-0.3340
+w:many pills\t0.7411\t-0.8531
+w:many this\t-0.2133\t0
+w:many today\t-0.4435\t0
+w:many years\t-0.2275\t0
+w:marca\t0.3250\t0
+w:marca many\t0.3250\t0
+w:march\t0\t-0.2462
+w:maria\t0\t-0.2301
+w:maria killingsworth\t0\t-0.2301
+w:martes\t0\t-0.3961
+w:mas\t-0.2591\t0.4913
+w:mas con\t0\t0.3333
+w:mas profundo\t0\t0.2755
+w:mas tiempo\t0\t-0.3183
+w:matar\t-0.3997\t0.6712
+w:matar esta\t0\t0.2152
+w:matarme\t0\t0.3488
+w:matter\t0.2085\t0
+w:matter for\t0.2024\t0
+w:matters anymore\t0\t0.3189
+w:may\t0\t-0.2115
+w:maybe\t0\t0.3951
+w:me\t-0.2198\t0.4779
+w:me a\t0\t0.2881
+w:me again\t0\t0.2790
+w:me ahogo\t0.5009\t-0.3325
+w:me anymore\t0\t-0.5036
+w:me at\t0.2497\t0
+w:me cierra\t0.4049\t0
+w:me corte\t0\t0.2755
+w:me dio\t0.2114\t0
+w:me duele\t0.4520\t-0.6359
+w:me esta\t0.2389\t0
+w:me estoy\t0.6916\t0
+w:me falta\t0.5841\t0
+w:me for\t0\t0.2376
+w:me frightened\t0.2023\t0
+w:me hincha\t0.2686\t0
+w:me if\t0\t-0.4727
+w:me in\t0\t0.5180
+w:me is\t0\t0.3680
+w:me last\t0\t-0.2147
+w:me marca\t0.3250\t0
+w:me much\t0\t0.2373
+w:me muera\t0\t0.2001
+w:me muero\t0\t0.4124
+w:me now\t-0.2056\t0.5673
+w:me on\t0\t0.2615
+w:me parece\t0\t0.2346
+w:me really\t-0.2670\t0
+w:me rindo\t0\t0.5864
+w:me ronda\t0\t0.2011
+w:me salen\t0.3661\t0
+w:me siento\t0\t0.3659
+w:me sleep\t0\t-0.2381
+w:me that\t0\t0.2354
+w:me the\t0\t-0.3597
+w:me to\t-0.3550\t0
+w:me up\t0\t-0.4082
+w:me voy\t0\t0.5706
+w:me want\t0\t-0.3176
+w:me with\t0\t0.4727
+w:means\t0\t0.2497
+w:medication so\t0\t0.2996
+w:meds\t-0.4180\t-0.2461
+w:meds an\t0\t0.2319
+w:meds and\t0\t0.2784
+w:meds by\t0.2673\t0
+w:meds in\t0\t-0.2323
+w:meds up\t0\t0.3696
+w:mejor\t-0.3182\t0.6053
+w:mejor me\t0\t0.2161
+w:mejor sin\t-0.2204\t0.5689
+w:membership\t0\t-0.4608
+w:mensaje\t-0.2781\t0
+w:mensaje de\t0\t0.2222
+w:mensaje que\t0\t0.2337
+w:message\t0\t0.3869
+w:message me\t0\t-0.2738
+w:messages\t0\t-0.3233
+w:messages please\t0\t-0.2211
+w:methadone\t0.2113\t0
+w:mi\t1.4061\t-0.3324
+w:mi abuela\t0.2742\t0
+w:mi cita\t0\t-0.4154
+w:mi esposa\t0\t0.2664
+w:mi esposo\t0.7810\t-0.3064
+w:mi hijo\t0.2611\t0
+w:mi mama\t0.3238\t-0.3270
+w:mi mensaje\t0\t0.2222
+w:mi orina\t0.5895\t0
+w:mi papa\t0\t-0.2283
+w:mi presion\t-0.2393\t0
+w:mi propia\t0.2452\t0
+w:mi vida\t0.3062\t0
+w:might\t-0.3997\t0
+w:might be\t0\t-0.5559
+w:might do\t0\t0.6152
+w:might want\t0\t-0.2419
+w:migraines\t0\t-0.2502
+w:migraines anymore\t0\t-0.2131
+w:mild\t-0.5870\t-0.2164
+w:mild headache\t-0.4658\t-0.2088
+w:min\t0.5679\t-0.3063
+w:min ago\t0.2128\t0
+w:mind\t-0.2430\t0.9297
+w:mind again\t0\t0.5148
+w:minute\t0.7582\t0
+w:minutes\t0\t-0.3570
+w:mirar\t0\t0.2863
+w:mirar los\t0\t0.2863
+w:mis\t0\t0.5226
+w:mis pastillas\t0\t0.3619
+w:misma\t0\t0.3659
+w:miss\t0\t0.2060
+w:miss me\t0\t0.3475
+w:mistake\t0.3789\t-0.4801
+w:mom\t0.2643\t0.4294
+w:mom collapsed\t0.2888\t0
+w:mom for\t0\t0.2728
+w:mom is\t-0.2194\t0
+w:mom watches\t0.2338\t0
+w:moment\t0\t0.2729
+w:moms\t0\t-0.3235
+w:monday\t0\t-0.2884
+w:month\t-0.3936\t0
+w:month of\t-0.2091\t0.2738
+w:months\t0.2031\t-0.3475
+w:months supply\t0.5664\t0
+w:mood\t-0.3997\t0
+w:mood has\t0\t-0.2003
+w:morados\t0.2635\t0
+w:more\t-0.3143\t0.3460
+w:more appointments\t0\t0.2022
+w:more day\t0\t0.2243
+w:more messages\t0\t-0.2211
+w:more pain\t0\t0.3411
+w:more pills\t0\t-0.3168
+w:more than\t0\t-0.2163
+w:more trying\t0\t0.3199
+w:morir\t-0.2506\t0.7039
+w:morir the\t0\t0.2106
+w:morirme\t0\t0.3392
+w:morning\t0\t-0.4144
+w:morning and\t0.2129\t0
+w:morning theyll\t0\t0.3555
+w:mornings\t-0.2568\t0
+w:mortal\t0\t0.3954
+w:mortal de\t0\t0.2157
+w:mouth\t0.6412\t0
+w:move\t0.3290\t-0.3709
+w:move half\t0.3243\t0
+w:move it\t0\t-0.3498
+w:move my\t0\t0.2260
+w:movie\t0.3283\t0
+w:movie where\t0.3658\t0
+w:moving\t0.4182\t-0.2073
+w:moving that\t0.3180\t0
+w:much\t-0.7267\t0.6455
+w:much as\t0\t-0.2464
+w:much better\t0\t-0.3906
+w:much gabapentin\t0\t0.2415
+w:much longer\t-0.4230\t1.1631
+w:much of\t0\t-0.3108
+w:muchas\t0\t0.2924
+w:muchas pastillas\t0\t0.2924
+w:mucho\t1.0218\t-0.3375
+w:mucho y\t0.2653\t0
+w:muera\t0\t0.2001
+w:muera hoy\t0\t0.2001
+w:muero\t0\t0.4124
+w:muerta\t0\t0.2196
+w:muerte\t0\t0.4308
+w:muerte seria\t0\t0.2739
+w:mum\t0.6332\t0
+w:mum fell\t0.6332\t0
+w:murder\t0\t-0.2727
+w:muy\t0.3727\t-0.2302
+w:muy fuerte\t0.3144\t-0.2144
+w:my\t0.7589\t-1.1468
+w:my 2pm\t0\t0.2038
+w:my address\t-0.4342\t0
+w:my affairs\t0\t0.7368
+w:my antidepressant\t0\t0.2914
+w:my appointment\t0\t-0.7594
+w:my appointments\t0\t-0.2741
+w:my arm\t0\t0.2576
+w:my arms\t0\t0.8456
+w:my baby\t0.4907\t-0.4547
+w:my back\t-0.5987\t-0.3360
+w:my balcony\t0\t0.2655
+w:my birthday\t0\t0.2729
+w:my body\t0.5203\t0
+w:my booster\t0\t0.2685
+w:my boss\t0\t-0.3254
+w:my brother\t-0.4776\t0.3350
+w:my car\t0\t0.5603
+w:my cat\t-0.2582\t0
+w:my chest\t1.6212\t-0.8798
+w:my choice\t0\t0.5230
+w:my dad\t0.7544\t-0.3111
+w:my dads\t0.3671\t0
+w:my daughter\t0.7166\t0
+w:my day\t0\t-0.2249
+w:my decision\t0\t0.4474
+w:my dog\t-0.4215\t0.4490
+w:my driver\t0\t-0.3748
+w:my entire\t0.2433\t0
+w:my evening\t0.2284\t-0.2187
+w:my exit\t0\t0.6825
+w:my eyes\t0\t-0.2968
+w:my face\t1.1654\t-0.4702
+w:my family\t0\t0.9432
+w:my father\t0\t-0.2009
+w:my forms\t0\t-0.3197
+w:my friend\t-0.2052\t0.4091
+w:my funeral\t0\t0.2827
+w:my gabapentin\t-0.5493\t0.4674
+w:my garden\t0\t-0.3078
+w:my girlfriend\t-0.3355\t0.5803
+w:my goodbye\t0\t0.5054
+w:my goodbyes\t0\t0.2698
+w:my grandkids\t0\t-0.3790
+w:my hand\t-0.2153\t0.8184
+w:my head\t0\t0.2701
+w:my headache\t-0.3103\t0
+w:my health\t0\t0.2379
+w:my heart\t0.3193\t-0.3458
+w:my husband\t0.2734\t-0.2967
+w:my husbands\t-0.3063\t0
+w:my insurance\t0\t-0.3548
+w:my jaw\t0.5025\t-0.2134
+w:my ketamine\t0.3378\t0.2981
+w:my kid\t1.4424\t-0.5189
+w:my kids\t0\t0.7743
+w:my knee\t-0.2532\t-0.2850
+w:my landlord\t0\t-0.2031
+w:my last\t-0.2325\t0.2179
+w:my late\t0\t0.4675
+w:my left\t1.1379\t-0.5891
+w:my life\t0.3512\t-0.5986
+w:my lips\t0.7181\t-0.3725
+w:my meds\t-0.4138\t0.3026
+w:my membership\t0\t-0.3069
+w:my mind\t-0.2246\t0.7453
+w:my mom\t0.4511\t-0.3827
+w:my moms\t0\t-0.2784
+w:my mouth\t0.2200\t0
+w:my mum\t0.6332\t0
+w:my neighbour\t0\t0.2003
+w:my next\t0\t0.2514
+w:my note\t0\t0.2165
+w:my old\t0\t-0.3330
+w:my own\t-0.2187\t0.5252
+w:my oxy\t-0.2554\t0.3677
+w:my pain\t-0.7417\t-0.2564
+w:my partner\t0\t0.5845
+w:my percocet\t0\t0.2236
+w:my phone\t-0.2413\t-0.3440
+w:my pills\t0.6225\t0
+w:my prescription\t-0.2328\t0
+w:my razor\t0\t0.2033
+w:my refill\t0\t-0.4284
+w:my ribs\t0.2890\t0
+w:my right\t0.3351\t-0.2204
+w:my rope\t0\t0.2132
+w:my series\t0\t-0.2389
+w:my session\t0\t-0.2590
+w:my sister\t-0.5300\t0.4356
+w:my sisters\t0\t-0.5267
+w:my sleep\t0\t0.5753
+w:my sleeping\t0\t0.5852
+w:my son\t0.2931\t0
+w:my speech\t0.5823\t0
+w:my stuff\t0\t0.4780
+w:my teen\t0\t0.3481
+w:my throat\t0.6499\t-0.3283
+w:my toddler\t0.4768\t0
+w:my tongue\t0.8263\t-0.3770
+w:my trip\t0\t-0.2006
+w:my uncle\t0\t0.2358
+w:my urine\t0.7880\t0
+w:my vision\t0.3293\t0
+w:my vitamins\t0\t-0.3872
+w:my wife\t0.6234\t-0.3447
+w:my will\t0\t1.0350
+w:my words\t0\t-0.2525
+w:my wrists\t0\t0.5220
+w:myself\t-1.2365\t1.8355
+w:myself again\t0\t-0.4431
+w:myself is\t0\t0.2524
+w:myself to\t0\t-0.5401
+w:myself today\t0\t-0.3462
+w:n\t0\t-0.2512
+w:nadie\t0\t0.2337
+w:nah\t0\t0.2687
+w:nah im\t0\t0.2687
+w:name\t-0.2233\t0.2213
+w:name into\t0\t0.2831
+w:name is\t-0.2996\t0
+w:nap\t0\t-0.3715
+w:nap im\t0\t-0.2447
+w:nasal\t0\t0.3065
+w:nasal spray\t0\t0.3258
+w:nausea\t-0.3247\t-0.2084
+w:near me\t0\t0.3218
+w:near you\t0\t-0.2911
+w:neck\t0.5764\t-0.2457
+w:neck and\t0.3905\t0
+w:need\t-0.8880\t-1.0819
+w:need a\t0\t-0.4209
+w:need it\t0\t0.3817
+w:need me\t0\t-0.2074
+w:need someone\t0\t0.2567
+w:need to\t-0.3340\t-0.5732
+w:needing\t0\t0.6347
+w:needing any\t0\t0.2022
+w:needing them\t0\t0.4325
+w:neighbour\t0\t0.2003
+w:nerve\t0\t0.2603
+w:nerve block\t0\t0.2748
+w:nervous\t0\t-0.2089
+w:never\t-0.3809\t0.6294
+w:never going\t0\t0.2887
+w:never take\t0\t-0.4031
+w:never wake\t0\t0.4764
+w:new\t0\t-0.8882
+w:next appointment\t0\t0.3483
+w:next infusion\t0\t0.3829
+w:next round\t0\t-0.2911
+w:next to\t0.5518\t0
+w:next week\t0\t-0.3066
+w:night\t0\t0.5374
+w:night before\t0\t-0.4258
+w:night had\t0.3171\t0
+w:night i\t0\t0.2961
+w:no\t-0.7052\t-0.7379
+w:no bleeding\t-0.4897\t0
+w:no blood\t-0.6746\t0
+w:no creo\t0\t0.2280
+w:no dejo\t0\t0.2863
+w:no despertar\t-0.2233\t0.3781
+w:no despertara\t0\t0.3040
+w:no despierta\t0.6422\t-0.2366
+w:no estan\t0.4109\t0
+w:no estare\t0\t0.2531
+w:no existen\t0.4717\t0
+w:no hope\t0\t0.3779
+w:no i\t0\t-0.3773
+w:no le\t0\t0.2229
+w:no more\t0\t0.7752
+w:no one\t0\t0.4775
+w:no para\t0.2653\t0
+w:no plans\t0\t-0.2650
+w:no point\t0\t0.3858
+w:no puede\t0.8403\t-0.3740
+w:no puedo\t0.8691\t0
+w:no quiero\t0\t0.2949
+w:no rash\t-0.2120\t0
+w:no reason\t0\t0.6100
+w:no reconozco\t0.2452\t0
+w:no respira\t0.5446\t0
+w:no responde\t0.2083\t0
+w:no se\t0.3319\t0
+w:no siento\t0.3736\t0
+w:no swelling\t-1.0166\t0
+w:no tiene\t0\t0.3442
+w:no to\t0\t-0.7365
+w:no vale\t0\t0.3136
+w:no way\t0\t0.5081
+w:nobody\t0\t0.7287
+w:nobody else\t0.3180\t0
+w:nobody will\t0\t0.2429
+w:nobody would\t0\t0.3926
+w:noche\t0\t0.4773
+w:none\t-0.5049\t-0.7150
+w:none since\t-0.3682\t0
+w:nonsense\t0.7776\t0
+w:nonsense after\t0.6676\t0
+w:nonstop\t0.4181\t0
+w:nonstop for\t0.4181\t0
+w:noon on\t0\t-0.2109
+w:noose\t0\t0.9278
+w:noose in\t0\t0.3179
+w:nope\t0\t-0.5460
+w:normal\t0\t-0.6653
+w:normal desmayarse\t0.6388\t0
+w:normal now\t0.6563\t0
+w:normal que\t-0.2391\t0
+w:normal tuesday\t0\t0.2687
+w:nose\t0\t-0.4270
+w:nosebleed\t0.2462\t0
+w:nosebleed that\t0.3127\t0
+w:not\t0.8661\t0
+w:not at\t0\t-0.3280
+w:not breathing\t0.6361\t-0.2531
+w:not come\t0\t0.2934
+w:not existing\t0\t0.2546
+w:not going\t0\t-0.5179
+w:not here\t0\t0.3109
+w:not homicidal\t0\t-0.2847
+w:not long\t0\t0.2166
+w:not making\t0.2050\t0
+w:not on\t0\t-0.2709
+w:not one\t0.2023\t0
+w:not planning\t0\t0.2298
+w:not responding\t0.3589\t-0.3864
+w:not safe\t0\t0.5428
+w:not see\t0\t0.3272
+w:not sure\t0.2719\t0
+w:note\t-0.4199\t0.5366
+w:note and\t0\t0.3679
+w:note for\t0\t-0.2293
+w:note it\t0\t-0.3684
+w:nothing\t-0.3080\t0.7798
+w:nothing changes\t0\t0.2206
+w:nothing ive\t0.3669\t0
+w:nothing left\t-0.3413\t0.7536
+w:nothingness\t0\t0.5566
+w:now hes\t0\t-0.2456
+w:now im\t0.4768\t-0.2845
+w:now looking\t0\t0.2069
+w:now please\t0\t0.2430
+w:now what\t0.2039\t0
+w:nowhere\t0.4142\t-0.2857
+w:numb\t0.8902\t0
+w:numb and\t0.3899\t0
+w:numb from\t-0.2994\t0
+w:number\t0\t-0.4747
+w:number anymore\t0\t-0.2862
+w:nunca\t0\t0.3970
+w:nunca anoche\t0\t0.2755
+w:nunca y\t0.2767\t0
+w:nurse\t-0.3265\t-0.4835
+w:nurse said\t-0.2566\t0
+w:obviously\t0\t-0.2709
+w:of\t-0.3118\t0.5946
+w:of a\t0\t0.2952
+w:of antibiotics\t0\t-0.2204
+w:of being\t0\t0.3366
+w:of driving\t0\t0.2060
+w:of everything\t0\t0.2240
+w:of fighting\t0\t0.4182
+w:of gabapentin\t0.4164\t0.2292
+w:of harming\t0\t-0.5314
+w:of her\t0\t-0.4460
+w:of hoping\t0\t0.2685
+w:of ketamine\t-0.3440\t-0.3029
+w:of life\t0\t0.2761
+w:of living\t0\t0.3296
+w:of low\t0\t-0.2146
+w:of many\t-0.6104\t0
+w:of mom\t0\t0.3436
+w:of my\t2.1864\t0
+w:of not\t0\t0.2558
+w:of nowhere\t0.4142\t-0.2857
+w:of options\t0\t0.2613
+w:of oxy\t0.5451\t-0.3558
+w:of pills\t-0.7235\t1.1652
+w:of reasons\t0\t0.3173
+w:of sleeping\t0.4400\t0
+w:of space\t0\t0.2903
+w:of taking\t0\t0.2014
+w:of the\t0\t-0.3686
+w:of this\t0\t0.4476
+w:of those\t0\t-0.4234
+w:of treatment\t0\t0.2599
+w:of tylenol\t0.4311\t0
+w:of vodka\t0\t0.2305
+w:of waiting\t0\t-0.3437
+w:of water\t0\t-0.4347
+w:of wine\t-0.2529\t0
+w:of yourself\t0\t-0.2407
+w:off\t-0.7170\t0.7246
+w:off a\t0\t0.3525
+w:off dead\t0\t0.3798
+w:off meds\t0\t-0.5434
+w:off my\t0\t0.2655
+w:off not\t0\t0.2416
+w:off the\t0\t0.4104
+w:off with\t0\t0.2183
+w:officially\t0\t0.2990
+w:officially done\t0\t0.2990
+w:ojala\t0\t0.5041
+w:ojala me\t0\t0.2001
+w:ojala no\t0\t0.3040
+w:ok\t-0.7414\t-0.6684
+w:ok put\t0\t0.2615
+w:ok to\t0\t-0.2099
+w:old\t-0.3112\t-0.8349
+w:old me\t0\t-0.3095
+w:on\t-0.2080\t0
+w:on being\t0\t0.3365
+w:on clouds\t-0.2042\t0
+w:on facebook\t0\t0.2755
+w:on food\t0.2805\t0
+w:on friday\t0\t-0.4026
+w:on his\t0.2162\t0
+w:on hold\t0\t-0.3637
+w:on it\t-0.3103\t0
+w:on one\t0.3524\t-0.3273
+w:on purpose\t0\t0.9254
+w:on saturday\t0\t-0.3402
+w:on suddenly\t0.3428\t0
+w:on the\t0.6722\t1.2517
+w:on this\t0\t-0.3654
+w:on thursday\t0\t-0.2348
+w:on time\t0\t-0.8467
+w:on vacation\t0\t-0.2531
+w:once\t0\t0.4545
+w:once and\t0\t0.2119
+w:once at\t0.2495\t0
+w:once before\t0\t0.2112
+w:once would\t0\t-0.2517
+w:oncoming\t0\t0.2060
+w:oncoming traffic\t0\t0.2060
+w:one\t1.2657\t-0.2810
+w:one can\t0\t0.2251
+w:one im\t0\t0.3663
+w:one more\t0\t0.2243
+w:one of\t0.2257\t-0.2714
+w:one or\t0.3237\t0
+w:one side\t0.5616\t-0.4609
+w:one to\t0.2023\t0
+w:one would\t0\t0.2976
+w:ones\t0\t0.2542
+w:only\t-0.2009\t0.4684
+w:only get\t0.3237\t0
+w:only solution\t0\t0.2723
+w:only thing\t-0.2680\t0
+w:only way\t-0.2223\t0.2535
+w:opens\t0\t-0.4107
+w:opens up\t0\t-0.4107
+w:opera\t0.2338\t0
+w:opera my\t0.2338\t0
+w:options\t0\t0.2613
+w:options at\t0\t0.2613
+w:or\t1.2561\t-0.6610
+w:or any\t0\t0.2851
+w:or go\t0.6361\t0
+w:or two\t0.4852\t0
+w:or what\t0.3286\t0
+w:order\t0\t0.6643
+w:order now\t0\t0.2500
+w:order today\t0\t0.3051
+w:organizer\t0\t-0.2452
+w:orina\t0.7507\t-0.2855
+w:orina esta\t0.3577\t0
+w:orina sale\t0.2318\t0
+w:orinando\t0.3695\t0
+w:orinando sangre\t0.3695\t0
+w:other\t0\t0.9575
+w:other plans\t0\t0.2542
+w:other side\t0\t0.4578
+w:otherwise\t-0.2448\t0
+w:otra\t-0.2901\t0.7013
+w:otra esto\t0\t0.2196
+w:otra vez\t-0.2360\t0.4817
+w:our\t0\t-0.2814
+w:out\t2.4510\t-0.4223
+w:out after\t0.4048\t0
+w:out at\t0\t-0.2003
+w:out for\t0.4554\t0.5944
+w:out how\t0\t0.3342
+w:out if\t0\t0.2002
+w:out in\t0.8121\t0
+w:out my\t0\t-0.2450
+w:out now\t0\t0.2036
+w:out of\t-1.1219\t0.2028
+w:out once\t0.2495\t0
+w:out one\t0.2464\t0
+w:out today\t0\t-0.2280
+w:out tonight\t0\t0.2638
+w:out twice\t0.2527\t0
+w:outside\t-0.2035\t0
+w:over\t0.3043\t-0.7333
+w:over and\t0\t-0.2734
+w:over it\t0\t0.2183
+w:over many\t0\t-0.3340
+w:over the\t0\t-0.2156
+w:over this\t0\t-0.7531
+w:overdose\t-0.2644\t1.0118
+w:overdose of\t0.5451\t-0.3558
+w:overdose on\t0\t0.3869
+w:overdosed\t1.1897\t-0.8455
+w:overdosed on\t0.5654\t-0.2766
+w:overpass\t0\t0.2319
+w:overwhelmed\t0\t0.3186
+w:own\t-0.2596\t0.6065
+w:own funeral\t0\t0.3800
+w:oxy\t0\t0.8316
+w:oxy early\t0\t0.6962
+w:oxy for\t0\t0.4426
+w:oxy like\t0\t-0.3419
+w:oyendo\t0.2256\t0
+w:oyendo voces\t0.2256\t0
+w:pain\t0\t-1.0266
+w:pain after\t0\t0.3333
+w:pain anymore\t0\t0.2776
+w:pain better\t0\t-0.2536
+w:pain for\t0\t-0.3608
+w:pain has\t0\t0.7104
+w:pain in\t0.4492\t-0.2760
+w:pain is\t-1.0069\t0
+w:pain lets\t0\t-0.2381
+w:pain makes\t0\t-0.3176
+w:pain many\t0\t0.2249
+w:pain one\t0\t0.2243
+w:pain radiating\t0.3435\t0
+w:pain so\t0\t0.2812
+w:pain that\t0.2898\t0
+w:pain to\t0\t-0.2898
+w:painless\t0\t0.3409
+w:painless ways\t0\t0.2861
+w:painlessly\t0\t0.3638
+w:pains\t0.3676\t0
+w:painter\t-0.2996\t0
+w:palabras\t0.3661\t0
+w:papa\t0\t-0.2283
+w:papeles\t0\t-0.2702
+w:papeles del\t0\t-0.2702
+w:paper\t-0.2284\t0
+w:paperwork\t0\t-0.3728
+w:para\t-0.3958\t1.0729
+w:para el\t0\t-0.4844
+w:para la\t0\t0.4811
+w:para siempre\t0\t0.5396
+w:paracetamol\t0\t0.2157
+w:parece\t0\t0.2346
+w:parece la\t0\t0.2346
+w:parked\t0\t0.7389
+w:parked by\t0\t0.4404
+w:parked on\t0\t0.3476
+w:parking\t-0.3329\t-0.6977
+w:parking garage\t0\t0.2347
+w:parking near\t0\t-0.2911
+w:partner\t0\t0.5845
+w:partner is\t0\t0.2407
+w:party\t0\t-0.2288
+w:party on\t0\t-0.2288
+w:pass\t1.0109\t-0.7067
+w:pass out\t1.0109\t-0.7067
+w:passed\t0.5858\t-0.7939
+w:passed away\t-0.2765\t0
+w:passed his\t-0.2705\t0
+w:passed out\t1.6920\t-0.6112
+w:passing\t0.5155\t-0.4034
+w:passing out\t0.5155\t-0.4034
+w:passwords\t0\t0.3051
+w:past\t0.7701\t-0.2005
+w:past out\t0.7701\t-0.2005
+w:pastillas\t-0.6935\t1.1360
+w:pastillas en\t0\t-0.2957
+w:pastillas para\t0\t0.2419
+w:patel\t0\t0.4275
+w:patel that\t0\t0.2641
+w:patient\t0\t0.4188
+w:pauses\t0.2113\t0
+w:peace\t-0.2678\t0.6278
+w:peace with\t0\t0.4107
+w:peaceful\t0\t0.2394
+w:pecho\t1.3079\t-0.8509
+w:pecho despues\t-0.2391\t0
+w:pecho mucho\t0.3409\t0
+w:pecho y\t0.3183\t0
+w:pee\t0.5375\t-0.2417
+w:peed\t0.6136\t0
+w:peeing\t0.3127\t-0.2624
+w:peeing a\t-0.2220\t0
+w:peeing bright\t0.3977\t0
+w:pena\t0\t0.3136
+w:penicillin\t0\t-0.3896
+w:pensando\t-0.3070\t0.6673
+w:pensando en\t-0.3070\t0.6673
+w:people\t0.6663\t-0.5933
+w:people who\t0.3973\t-0.3212
+w:peor\t0.3552\t-0.2346
+w:peor de\t0.2114\t0
+w:percocet\t0\t0.2236
+w:percocet just\t0\t0.2236
+w:permanent\t0\t0.6604
+w:permanent ones\t0\t0.2542
+w:permanently\t0\t0.3813
+w:person\t0\t-0.3618
+w:person my\t0\t-0.2884
+w:personaje\t0.2304\t0
+w:personaje le\t0.2304\t0
+w:personas\t0.4717\t0
+w:personas que\t0.4717\t0
+w:pharmacy to\t0\t0.3958
+w:phone\t-0.6299\t-0.4070
+w:physical\t0\t-0.2256
+w:physical therapy\t0\t-0.2256
+w:physio\t-0.3361\t-0.2805
+w:physio showed\t-0.2612\t0
+w:pick\t0\t-0.4795
+w:pick me\t0\t-0.4274
+w:picked\t0\t0.3957
+w:picked the\t0\t0.4963
+w:picturing\t0\t0.2426
+w:picturing my\t0\t0.2362
+w:pienso\t0\t0.2765
+w:pienso en\t0\t0.2765
+w:pill\t0.4167\t-0.4096
+w:pill bottle\t0.4372\t-0.2425
+w:pills\t0\t0.7338
+w:pills are\t0\t0.3924
+w:pills at\t-0.2186\t-0.2999
+w:pills box\t0\t-0.2270
+w:pills by\t0.2952\t-0.2313
+w:pills for\t-0.2466\t0.3941
+w:pills in\t-0.2252\t0
+w:pills just\t0\t0.2765
+w:pills lined\t0\t0.2577
+w:pills on\t0\t0.2369
+w:pills right\t0\t0.4980
+w:pills saved\t0\t0.3845
+w:pills so\t0\t0.2211
+w:pills than\t0\t-0.3168
+w:pills to\t0\t-0.3337
+w:pills together\t0.3657\t0
+w:pills twice\t0.3002\t0
+w:pistol\t-0.2374\t0.2674
+w:pistol and\t-0.2374\t0.2674
+w:pistola\t0\t0.2731
+w:pistola en\t0\t0.2731
+w:place\t0\t-0.2526
+w:plan\t-0.8306\t0.8443
+w:plan and\t0\t0.9554
+w:plan for\t0\t-0.4692
+w:plan is\t0\t-0.2124
+w:plan para\t0\t-0.3010
+w:plan to\t0\t0.3651
+w:plan y\t0\t0.4082
+w:planning\t-0.5157\t0.8699
+w:planning ahead\t0\t-0.3861
+w:planning my\t0\t0.8817
+w:planning to\t0\t0.3965
+w:platform\t0\t0.2568
+w:play\t0\t-0.2773
+w:play with\t0\t-0.2773
+w:please\t-0.2546\t0
+w:please call\t0.4157\t-0.2325
+w:please dont\t0\t0.4706
+w:please help\t0\t0.3395
+w:please i\t0\t0.2430
+w:please inform\t0\t0.2641
+w:please note\t0\t-0.3684
+w:please stop\t-0.2182\t-0.3767
+w:please take\t0\t0.3676
+w:poco\t-0.2041\t0
+w:poco despues\t-0.2041\t0
+w:point\t-0.3638\t1.9664
+w:point anymore\t0\t0.3788
+w:point in\t0\t0.5843
+w:pointless\t-0.3293\t0.6874
+w:pointless since\t0\t0.4422
+w:por\t-0.2712\t0
+w:por lo\t0\t0.2788
+w:por todo\t0\t0.2835
+w:posted\t-0.3515\t0.5050
+w:posted a\t0\t0.2587
+w:pounding\t0.4184\t-0.3671
+w:practice\t0\t-0.2123
+w:practicing\t0\t0.2277
+w:practicing tying\t0\t0.2277
+w:pray god\t0\t0.3891
+w:pray the\t0\t-0.2381
+w:prescribed\t0\t-0.2393
+w:prescribed on\t0\t0.2472
+w:prescription\t-0.2328\t0
+w:presion\t0.5320\t-0.2637
+w:presion arterial\t0.3250\t0
+w:presion en\t0.2844\t0
+w:presion esta\t-0.2393\t0
+w:pressure\t0.4331\t-0.2838
+w:pressure in\t0.3495\t0
+w:probablemente\t0\t0.2531
+w:probablemente ya\t0\t0.2531
+w:probably\t0\t0.2784
+w:problem for\t0\t0.2272
+w:problems\t-0.5805\t0
+w:procedure\t0.3749\t-0.3349
+w:profundo\t0\t0.2755
+w:profundo que\t0\t0.2755
+w:promise\t-0.3633\t-0.6592
+w:properly\t0.7713\t-0.3289
+w:propia\t0.2452\t0
+w:propia casa\t0.2452\t0
+w:proxima sesion\t0\t0.2531
+w:puede\t0.8403\t-0.3740
+w:puede hablar\t0.4275\t-0.2202
+w:puede respirar\t0.2777\t0
+w:puedo\t0.5707\t-0.4390
+w:puedo mas\t0\t0.3333
+w:puedo quedarme\t0\t-0.3183
+w:puedo respirar\t0.8361\t-0.2290
+w:puente\t0\t0.4194
+w:puente me\t0\t0.2346
+w:pulse\t0.3206\t0
+w:purpose\t0\t1.0692
+w:purpose a\t0.3737\t0
+w:purpose obviously\t0\t-0.2709
+w:pusieron\t0.2635\t0
+w:pusieron morados\t0.2635\t0
+w:put\t-0.2546\t0.8829
+w:put a\t0\t0.2012
+w:put my\t0\t0.4922
+w:q\t0\t0.4095
+w:que\t0.7060\t0.6287
+w:que duela\t-0.2391\t0
+w:que lo\t0\t0.3244
+w:que me\t0.7480\t-0.5703
+w:que no\t0.8826\t-0.3327
+w:que nunca\t0\t0.2755
+w:que se\t-0.4112\t0.3180
+w:que siga\t0\t0.2280
+w:que vas\t0\t0.2337
+w:quedarme\t0\t-0.3183
+w:quedarme mas\t0\t-0.3183
+w:questions\t0\t-0.3452
+w:quickly\t-0.2973\t0
+w:quien\t0.2452\t0
+w:quien es\t0.2452\t0
+w:quiere\t-0.4663\t0.4751
+w:quiere matar\t-0.3229\t0.3459
+w:quiero\t-0.8398\t1.6012
+w:quiero cambiar\t0\t-0.2125
+w:quiero cancelar\t0\t-0.4004
+w:quiero hacerlo\t0\t-0.2196
+w:quiero ir\t0\t-0.2026
+w:quiero morir\t0\t0.5485
+w:quiero seguir\t0\t0.2068
+w:quiero vivir\t0\t0.2019
+w:quisiera\t0\t0.3176
+w:quisiera estar\t0\t0.2196
+w:quit\t-0.2883\t0
+w:quit smoking\t0\t-0.3709
+w:quitarme\t0\t0.3302
+w:quitarme la\t0\t0.3302
+w:radiating\t0.3555\t0
+w:radiating to\t0.3555\t0
+w:railroad\t0\t0.4636
+w:railroad crossing\t0\t0.3476
+w:rain\t0\t-0.2489
+w:raining\t0\t-0.4093
+w:ran\t-0.2565\t0
+w:ran out\t-0.2150\t0
+w:rate\t-0.4896\t0
+w:rate is\t-0.2453\t0
+w:rather be\t0\t0.2120
+w:rating\t0\t0.2249
+w:rating my\t0\t0.2249
+w:razor\t-0.4358\t1.3744
+w:razor blades\t0\t0.3536
+w:reaction\t0.5808\t-0.2147
+w:reaction going\t0.3909\t0
+w:ready\t-0.5795\t0.6580
+w:ready for\t0\t-0.2887
+w:real\t1.0435\t-0.2632
+w:real and\t0.2108\t0
+w:really\t0.9151\t0.3921
+w:really bad\t0.3078\t0
+w:really help\t-0.2612\t0
+w:really short\t0.2419\t0
+w:really strong\t0\t0.4493
+w:really suicidal\t0\t0.2068
+w:really tired\t0\t-0.2510
+w:really wrong\t0.4107\t0
+w:reason\t-0.4215\t1.1307
+w:reason to\t-0.2935\t0.5528
+w:reasons\t0\t0.3173
+w:rebook\t0\t-0.2004
+w:recibir\t0\t0.2337
+w:recibir de\t0\t0.2337
+w:recognize\t0\t-0.3475
+w:recognize us\t0.3892\t0
+w:reconozco\t0.2452\t0
+w:reconozco mi\t0.2452\t0
+w:red\t1.5483\t-0.4515
+w:red in\t0.4015\t0
+w:red when\t0.6136\t0
+w:referral\t0\t-0.2022
+w:refill\t0\t-0.2948
+w:refill on\t0\t0.6188
+w:refilling\t0\t0.2044
+w:refilling anything\t0\t0.2044
+w:reflux\t0\t-0.2328
+w:relapsed\t-0.2960\t0.5195
+w:relapsed and\t-0.2385\t0.4157
+w:relief this\t0\t0.2187
+w:remember\t0\t-0.4473
+w:remember if\t0\t-0.2270
+w:reminder\t0\t0.2246
+w:reminders\t0\t-0.6629
+w:reply\t0\t-0.2407
+w:reprogramar\t0\t-0.2196
+w:reprogramar la\t0\t-0.2196
+w:require\t0\t0.2641
+w:require further\t0\t0.2641
+w:respira\t0.6029\t0
+w:respirar\t1.2604\t-0.3742
+w:respirar bien\t0.6090\t0
+w:respiro\t-0.4592\t0
+w:respiro bien\t-0.4592\t0
+w:respond\t0.3284\t-0.3134
+w:respond to\t0.2899\t-0.2487
+w:responde\t0.2083\t0
+w:responding\t0.9873\t-0.6960
+w:responding to\t0.6450\t-0.3359
+w:respuesta\t-0.2397\t0
+w:respuesta es\t-0.2397\t0
+w:rest\t-0.6568\t0.9525
+w:rest of\t-0.2224\t0.9090
+w:resting\t-0.3674\t0
+w:resting heart\t-0.2371\t0
+w:results\t-0.2964\t-0.2839
+w:ribs\t0.2890\t0
+w:ride\t0\t-0.3696
+w:right\t0.4689\t-0.3774
+w:right for\t0\t-0.3806
+w:right moment\t0\t0.4426
+w:right now\t0\t1.1286
+w:rigido\t0.2767\t0
+w:rindo\t0\t0.5864
+w:river\t0\t0.2273
+w:road\t0\t0.2438
+w:roja\t0.3577\t0
+w:ronda\t0\t0.2011
+w:ronda la\t0\t0.2011
+w:roof\t0\t0.6722
+w:roof and\t-0.2274\t0.4337
+w:room\t0\t-0.5208
+w:room is\t0.2828\t0
+w:rope\t-0.4991\t1.7404
+w:rope and\t0\t0.2496
+w:rope in\t0\t0.4925
+w:rope today\t0\t0.3069
+w:round helps\t0\t-0.2464
+w:round two\t0\t0.2002
+w:rouse\t0.4225\t0
+w:rouse him\t0.3244\t0
+w:rule\t0\t-0.2744
+w:running\t-0.3672\t0.2596
+w:sad\t-0.2157\t-0.4569
+w:safe\t-0.2649\t-0.3386
+w:safe for\t0.2536\t0
+w:safe right\t0\t0.4877
+w:safe to\t0\t-0.2704
+w:safety\t0\t-0.2015
+w:said\t-1.1324\t0.4313
+w:said he\t-0.2147\t0.3483
+w:said hes\t-0.2769\t0.4313
+w:said i\t0.6676\t0
+w:said no\t0\t-0.5251
+w:said she\t-0.2317\t0.4010
+w:said shes\t0\t0.2430
+w:said this\t0\t0.2791
+w:said tonight\t0\t0.2373
+w:sale\t0.2318\t0
+w:sale con\t0.2318\t0
+w:salen\t0.3661\t0
+w:salen unas\t0.3661\t0
+w:salida\t0\t0.2346
+w:sangrando\t0.5588\t0
+w:sangrando mucho\t0.5588\t0
+w:sangre\t1.1646\t-0.3856
+w:sat\t0\t0.4287
+w:sat in\t0\t0.2025
+w:sat looking\t0\t0.2434
+w:saturday\t0\t-0.4355
+w:saved\t-0.2226\t0.2547
+w:saved my\t0\t-0.2544
+w:saved up\t0\t0.2756
+w:saving\t-0.4329\t0.5974
+w:saving for\t0\t-0.2881
+w:saving my\t0\t0.6946
+w:saving up\t-0.2302\t0.2263
+w:saw\t0\t-0.2346
+w:saw spiders\t0.2658\t0
+w:say\t0.4786\t-0.2047
+w:say a\t0.4034\t-0.2386
+w:say im\t0\t-0.2698
+w:saying\t-1.2219\t0.5549
+w:saying goodbye\t-0.2470\t0.3407
+w:saying hes\t0\t0.2009
+w:saying its\t0\t0.2438
+w:saying sorry\t0\t0.2415
+w:says\t-0.4144\t0.5781
+w:says he\t0\t0.4255
+w:says she\t-0.2187\t0.3053
+w:says take\t0\t-0.3538
+w:scare\t0\t0.2505
+w:scare me\t0\t0.2505
+w:scared\t0.2089\t0.4778
+w:scared ill\t0\t0.5057
+w:scene\t0.3171\t0
+w:school\t-0.2277\t0
+w:scratch\t0\t0.3592
+w:scratch until\t0\t0.3186
+w:scratchy\t-0.3269\t0
 w:scratchy from\t-0.3754\t0
-w:scream\t0\t-0.3031
-w:screen\t-0.2100\t0
-w:se\t1.1538\t0
-w:se corto\t-0.5311\t0.4007
-w:se desmayo\t0.9042\t-0.5338
-w:se le\t0.3851\t0
-w:se me\t0.7801\t-0.3371
-w:se quiere\t-0.4115\t0.4124
-w:see\t-0.4038\t0.3884
-w:see a\t0\t0.5104
-w:see any\t0\t0.5000
-w:see shadows\t0.3472\t0
-w:see you\t0\t-0.4734
-w:seeing\t0.6205\t-0.5882
-w:seeing people\t0.2545\t0
-w:seeing things\t0.2446\t-0.2107
-w:seems\t0\t0.4927
-w:seems like\t0\t0.3577
-w:seguir\t0\t0.7444
-w:seguir viviendo\t0\t0.2607
-w:segura\t0\t0.3989
-w:segura conmigo\t0\t0.3989
-w:seguro\t0\t-0.2443
-w:seizing\t1.0336\t-0.4578
-w:seizing right\t0.2178\t0
-w:seizure\t1.4541\t-0.5768
-w:seizure in\t0.2489\t0
-w:seizures\t0.2663\t0
-w:self\t-0.3437\t0.9250
-w:self harm\t0\t0.3939
-w:self harming\t0\t0.5311
-w:send\t0\t-0.2181
-w:sending\t0\t-0.2285
-w:sense\t0.2790\t0
-w:sent\t-0.2761\t0.2503
-w:sent me\t0\t0.2492
-w:sentence\t0.2709\t0
-w:sentido\t0\t0.6016
-w:sentido a\t0\t0.2456
-w:sentido seguir\t0\t0.3560
-w:seria\t0\t0.4922
-w:seria mortal\t0\t0.2016
-w:seria un\t0\t0.2906
-w:series\t0\t-0.7945
-w:session\t-0.2744\t-0.9264
-w:sessions\t0\t-0.2765
-w:severe\t0.5333\t-0.2150
-w:sewer\t0\t0.3745
-w:sewer slide\t0\t0.3745
-w:sewerslide\t0\t0.5439
-w:sewerslide is\t0\t0.4202
-w:shadows\t0.3472\t0
-w:shadows moving\t0.3472\t0
-w:shaking\t0.3875\t-0.3936
-w:shaking all\t0.2857\t-0.2003
-w:shaving\t0\t-0.2014
-w:she\t0.6254\t0.2724
-w:she collapsed\t0.2528\t0
-w:she doesnt\t0.2481\t0
-w:she has\t-0.2077\t0
-w:she is\t0.4920\t0
-w:she said\t0\t0.3726
-w:she saw\t0.3218\t0
-w:she took\t0.5028\t-0.2344
-w:she wants\t-0.2217\t0.3348
-w:shes\t0.7563\t0
-w:shes been\t0\t0.3682
-w:shes fitting\t0.3127\t0
-w:shes going\t-0.2001\t0.3866
-w:shes in\t0.2659\t0
-w:shes unconscious\t0.2386\t0
-w:shes unresponsive\t0.2875\t0
-w:shock\t0.6224\t0
-w:shock help\t0.4084\t0
-w:shoot\t0\t0.3129
-w:shoot himself\t0\t0.2851
-w:shoots\t0\t-0.2457
-w:shoots himself\t0\t-0.2457
-w:short\t0\t-0.3673
-w:short of\t0.3456\t0
-w:should\t0.2651\t0
-w:should cover\t0\t0.3889
-w:should i\t0.6978\t-1.0650
-w:should just\t-0.2919\t0.7915
-w:should know\t0\t0.2312
-w:show\t0\t-0.2901
-w:show shoots\t0\t-0.2457
-w:showed\t-0.2573\t0
-w:showed me\t-0.2573\t0
-w:shower\t0.3939\t0
-w:si\t-0.2074\t0.8833
-w:si again\t0\t0.3340
-w:side\t1.7665\t-0.6078
-w:side has\t0.4482\t0
-w:side of\t0.6864\t-0.5649
-w:siempre\t-0.3764\t0.2190
-w:siento\t0.8364\t0
-w:siento el\t0.3550\t0
-w:siento que\t0.4969\t-0.2992
-w:siento segura\t0\t0.3989
-w:sigo\t0.6180\t-0.2063
-w:sigo oyendo\t0.2239\t0
-w:sigo viendo\t0.3940\t0
-w:sin\t-0.3717\t1.0023
-w:sin esperanza\t0\t0.4164
-w:sin mi\t-0.2408\t0.5859
-w:since\t0.7666\t-0.6594
-w:since i\t0\t-0.2310
-w:since monday\t0.3472\t0
-w:since my\t0.4210\t0
-w:since the\t-0.5268\t0
-w:since this\t0.4210\t0
-w:since yesterdays\t0.2943\t0
-w:sister\t-0.2909\t0.3692
-w:sister gets\t0\t0.2267
-w:sister is\t0\t-0.2686
-w:sister like\t0.2659\t0
-w:sister took\t0\t0.4036
-w:sisters\t0\t-0.5324
-w:site\t0.5956\t-0.3433
-w:site is\t-0.2241\t0
-w:site wont\t0.2907\t0
-w:sitting\t0\t0.7736
-w:sitting here\t-0.2308\t0.5262
-w:sitting in\t0\t0.5696
-w:sitting still\t0.2097\t0
-w:size\t0\t-0.3389
-w:sleep\t-0.6443\t0.4724
-w:sleep and\t0\t0.3903
-w:sleep forever\t0\t0.4365
-w:sleep through\t0\t-0.4057
-w:sleeping\t0\t-0.5545
-w:sleeping a\t0\t-0.4146
-w:sleeping in\t0\t-0.2510
-w:sleeping on\t-0.3525\t0
-w:sleeping pills\t0.4358\t0.3341
-w:sleepy\t0\t-0.2791
-w:slept\t-0.3753\t0
-w:slept many\t-0.2578\t0
-w:slice\t0\t0.2034
-w:slice my\t0\t0.2034
-w:slide\t0\t0.3745
-w:slide thoughts\t0\t0.3099
-w:slight\t-0.2962\t0
-w:slight headache\t-0.2447\t0
-w:slit\t0\t0.4452
-w:slit my\t0\t0.4452
-w:slot\t-0.2411\t-0.6059
-w:slot if\t0\t-0.4101
-w:slow\t0.2491\t-0.3686
-w:slumped\t0.3867\t0
-w:slumped in\t0.2053\t0
-w:slurred\t0.4717\t0
-w:slurring\t0.2610\t0
-w:small\t-0.2547\t-0.3168
-w:small cut\t0\t-0.2014
-w:smile\t0.2231\t0
-w:smile is\t0.2231\t0
-w:smoking\t0\t-0.3780
-w:snoring\t0\t-0.5072
-w:snoring is\t0\t-0.2122
-w:snow\t0\t-0.3465
-w:so\t-1.3812\t0
-w:so bad\t0\t0.6614
-w:so done\t0\t-0.2224
-w:so i\t-0.2833\t0.5011
-w:so ill\t0\t-0.3707
-w:so im\t0\t-0.2914
-w:so much\t0\t-0.5717
-w:so my\t0\t-0.2181
-w:so numb\t0\t0.2001
-w:so over\t0\t-0.3313
-w:so tired\t0\t0.4006
-w:so whats\t0\t0.2539
-w:so you\t0\t-0.2805
-w:soaked\t0.2584\t0
-w:soaked through\t0.2584\t0
-w:soga\t0\t0.4342
-w:soga lista\t0\t0.4342
-w:solo\t0\t-0.3217
-w:solo me\t0.3695\t0
-w:some\t1.0445\t-0.9348
-w:some of\t1.3787\t-0.5575
-w:some relief\t0\t-0.3018
-w:someone\t0\t0.3832
-w:someone to\t0\t0.6741
-w:something\t0\t0.5483
-w:something i\t0\t0.3146
-w:something is\t0.7325\t-0.4102
-w:something stupid\t0\t0.4184
-w:sometimes\t-0.2073\t-0.3023
-w:son\t0.3627\t0
-w:son collapsed\t0.2495\t0
-w:son cut\t0\t0.2085
-w:son has\t-0.2611\t0
-w:son is\t0.4291\t-0.2123
-w:son said\t0\t0.2317
-w:son swallowed\t0.2580\t-0.2939
-w:son unconscious\t0.2499\t0
-w:son wont\t0.2628\t0
-w:soon\t-0.4489\t0.6034
-w:soon enough\t0\t0.2725
-w:soon it\t0\t0.2394
-w:sore\t-0.7256\t-0.5582
-w:sore from\t-0.3482\t0
-w:sorry\t-0.5205\t0.8300
-w:sorry and\t0\t0.2289
-w:sorry mom\t0\t0.2757
-w:sorted it\t0\t-0.2419
-w:sounds like\t0\t0.2149
-w:space\t0\t0.2957
-w:space and\t0\t0.2957
-w:speak\t0\t-0.2548
-w:speak properly\t0.2594\t0
-w:speech\t0.8628\t-0.2482
-w:speech is\t0.6634\t-0.2374
-w:spiders\t0.2905\t0
-w:spiders on\t0.3218\t0
-w:spinning\t0.2711\t0
-w:spot\t-0.2321\t-0.2474
-w:spray\t0.5352\t0
-w:spray bottle\t0\t0.4097
-w:spurting\t0.2765\t0
-w:spurts\t0.3001\t0
-w:spurts when\t0.3001\t0
-w:stairs\t0.2972\t-0.3508
-w:stairs will\t0\t-0.2129
-w:stand\t0\t-0.5067
-w:stand up\t0\t-0.2213
-w:standing\t-0.5069\t0.8221
-w:standing at\t0\t0.2342
-w:standing on\t-0.3769\t0.6829
-w:staring\t0.4180\t0.3344
-w:staring at\t0\t0.5402
-w:start\t0\t-0.6646
-w:start again\t0\t-0.3303
-w:started\t0\t0.2132
-w:started cutting\t0\t0.5708
-w:started many\t0.2007\t0
-w:started saying\t0\t-0.4271
-w:starting\t0.2207\t-0.6719
-w:starting to\t0\t-0.4021
-w:stash\t0\t0.2065
-w:stay\t0\t-0.3286
-w:stay awake\t0.2413\t-0.2173
-w:stepping\t0\t0.2108
-w:stepping in\t0\t0.2108
-w:stiff\t0.5432\t-0.3078
-w:stiff neck\t0.3770\t0
-w:still\t1.0310\t-0.7797
-w:still be\t0\t0.3399
-w:still cant\t0.2306\t0
-w:still confused\t0.2223\t0
-w:still dont\t0.3538\t0
-w:still feels\t0\t-0.2480
-w:still grieving\t-0.2032\t0
-w:still not\t0.3883\t0
-w:still want\t0\t0.2915
-w:stockpiling\t0\t0.4087
-w:stockpiling my\t0\t0.4087
-w:stomach\t0\t-0.2047
-w:stop\t0.6635\t0
-w:stop a\t-0.2024\t0.2831
-w:stop bleeding\t0.2562\t-0.2525
-w:stop existing\t0\t0.2845
-w:stop for\t0.2770\t0
-w:stop living\t-0.2223\t0
-w:stop looking\t0\t0.2126
-w:stop me\t0\t0.6622
-w:stop raining\t0\t-0.4251
-w:stop talking\t-0.2002\t0
-w:stop texting\t0\t-0.3380
-w:stop the\t0.4026\t-0.4815
-w:stop thinking\t-0.3651\t0
-w:stopped\t-0.4183\t-0.2057
-w:stopped after\t-0.3197\t0
-w:stopped eating\t0\t0.4596
-w:stopped quickly\t-0.2720\t0
-w:stopped taking\t0\t-0.4170
-w:stopping me\t0\t0.3965
-w:stopping the\t0\t-0.3430
-w:stops\t-0.3214\t1.1084
-w:stove on\t0\t0.2001
-w:street\t-0.4335\t0
-w:stroke\t1.4892\t-0.3793
-w:stroke at\t0.3847\t0
-w:stroke from\t0.6993\t0
-w:strong\t0\t0.4006
-w:strong today\t0\t0.4705
-w:struggling\t0.5586\t0
-w:struggling to\t0.5586\t0
-w:stuff\t0.4811\t0.3425
-w:stuff this\t0\t0.2267
-w:stupid\t0\t0.2060
-w:sudden\t0.9284\t-0.5383
-w:sudden weakness\t0.2174\t0
-w:suddenly\t1.2590\t-0.5412
-w:suffer\t0\t0.2061
-w:suffocating\t0.5420\t0
-w:sugar\t0\t-0.6328
-w:suicidal\t-0.6662\t2.1040
-w:suicidal again\t0\t0.5659
-w:suicidal thoughts\t0\t0.3203
-w:suicidal today\t0\t0.2172
-w:suicidarme\t0\t0.2045
-w:suicide\t-0.6392\t1.3414
-w:suicidio\t0\t0.2189
-w:suicidio me\t0\t0.2189
-w:summer\t0\t-0.6038
-w:super\t0.2177\t0
-w:supply\t0.5789\t0
-w:supply of\t0.5789\t0
-w:sure\t0.2395\t0.2325
-w:sure whats\t0.2048\t0
-w:survive\t0\t0.2980
-w:swallow\t0.2557\t0
-w:swallow the\t0\t0.3076
-w:swallowed\t0.8612\t0.4559
-w:swallowed a\t0\t0.2856
-w:swallowed all\t0\t0.2373
-w:swallowed like\t-0.3208\t0.3838
-w:swallowed my\t0.3102\t-0.2316
-w:swallowed one\t0.2172\t-0.2734
-w:swallowed some\t0.2984\t-0.3664
-w:swallowed the\t0.4530\t0.3538
-w:swallowing bleach\t0\t0.2915
-w:sweating\t0.3216\t-0.2545
-w:sweaty\t0.2439\t0
-w:swelling\t0.7630\t-0.6423
-w:swelling after\t0.2391\t0
-w:swelling up\t0.6556\t0
-w:switching\t0\t-0.2961
-w:switching to\t0\t-0.2961
-w:swollen\t0.6518\t-0.2322
-w:symptoms\t0\t-0.2363
-w:table\t-0.2363\t0.3562
-w:take\t-0.5009\t0.3189
-w:take a\t0\t-0.2444
-w:take all\t-0.2586\t0
-w:take back\t0\t0.3271
-w:take care\t0\t0.3742
-w:take it\t0\t0.2763
-w:take me\t0\t0.2981
-w:take more\t0\t-0.7387
-w:take the\t0.2172\t0.2914
-w:take them\t0\t0.3194
-w:take this\t0\t0.2646
-w:take to\t0.5123\t-0.3723
-w:takes\t-0.2032\t0.6534
-w:takes me\t0\t0.3996
-w:talk\t0\t-1.0822
-w:talk right\t0\t-0.2691
-w:talking\t0\t0.5495
-w:talking about\t-0.4647\t0.8539
-w:talking to\t0.6712\t-0.4089
-w:tall\t0\t0.2376
-w:tall does\t0\t0.2376
-w:tallest\t0\t0.2624
-w:tallest building\t0\t0.2624
-w:taper\t0\t-0.2132
-w:tapping\t-0.3664\t0.8680
-w:tapping out\t-0.3664\t0.8680
-w:tbh\t0\t0.3209
-w:teen\t-0.3076\t0.2200
-w:teen daughter\t0\t0.2826
-w:tell\t0\t1.0186
-w:tell my\t0\t0.6491
-w:telling\t-0.2041\t0.5497
-w:telling me\t0\t0.2698
-w:tengo\t0.6587\t0.2020
-w:tengo dolor\t0.4249\t-0.2314
-w:tengo ganas\t0\t0.3006
-w:tengo la\t0.2176\t0.3776
-w:test\t-0.3176\t0
-w:texas\t0\t-0.2276
-w:text\t-0.3685\t-0.5416
-w:text me\t0\t-0.7486
-w:text reminders\t0\t-0.2464
-w:text youll\t0\t0.2815
-w:texted\t0\t0.5429
-w:texted me\t0\t0.3606
-w:texting\t-0.2181\t0
-w:texting me\t-0.2022\t0
-w:than\t0\t0.6561
-w:than before\t0\t0.5050
-w:than i\t0\t-0.3283
-w:than this\t0\t0.2662
-w:thank\t-0.2683\t-0.2284
-w:thank you\t-0.2405\t-0.2550
-w:thanks\t-0.3872\t-0.9681
-w:thanks for\t-0.2344\t0
-w:that\t0\t-0.4754
-w:that arent\t0.2258\t0
-w:that causes\t0\t0.2177
-w:that goes\t0.2600\t0
-w:that i\t0\t0.5254
-w:that matter\t0.2285\t0
-w:that my\t0.2186\t0
-w:that nobody\t0.3472\t0
-w:that normal\t-0.5719\t0
-w:that ok\t0.2014\t0
-w:that wont\t0.4642\t0
-w:thats\t-0.2521\t-0.4907
-w:thats the\t0\t-0.2667
-w:thats why\t0\t-0.2897
-w:the\t-2.0047\t-1.2449
-w:the 14th\t0\t-0.3227
-w:the 3rd\t0\t0.2889
-w:the amount\t0\t0.2177
-w:the app\t0\t-0.2863
-w:the appointment\t0\t-0.5559
-w:the appt\t0\t-0.3606
-w:the bathroom\t0.5694\t0.2048
-w:the bathtub\t0\t0.4284
-w:the bill\t0\t-0.2874
-w:the biopsy\t0.2267\t0
-w:the book\t0\t0.2595
-w:the bottle\t-0.2371\t0.6999
-w:the bridge\t-0.3312\t0.8812
-w:the call\t0\t-0.2895
-w:the ceiling\t0.3218\t0
-w:the cleaning\t0.5475\t0
-w:the clinic\t0\t-0.3413
-w:the closed\t0\t0.3283
-w:the closet\t0\t0.4493
-w:the cold\t-0.3464\t0
-w:the consultation\t0\t-0.2826
-w:the couch\t0\t-0.4052
-w:the counter\t0\t0.5337
-w:the curling\t0\t0.2341
-w:the day\t0\t0.3578
-w:the dentist\t-0.2142\t-0.4400
-w:the depression\t-0.2574\t0
-w:the diet\t0\t-0.3060
-w:the doctor\t0\t-0.3922
-w:the drive\t0\t-0.2219
-w:the earlier\t0\t-0.5391
-w:the edge\t0\t0.6957
-w:the er\t0.6563\t-0.2594
-w:the fasting\t0\t-0.3108
-w:the flare\t0\t0.4937
-w:the floor\t1.3699\t-0.3604
-w:the form\t-0.2136\t-0.4374
-w:the front\t0\t-0.2304
-w:the gabapentin\t0\t-0.6499
-w:the garage\t0\t0.5161
-w:the gauze\t0.3001\t0
-w:the goal\t0\t-0.2667
-w:the gun\t0\t0.4559
-w:the gym\t-0.2602\t-0.3063
-w:the heating\t0\t-0.2029
-w:the holidays\t0\t-0.2565
-w:the house\t0\t0.2249
-w:the infusion\t0.9054\t0
-w:the infusions\t0\t-0.4034
-w:the injection\t0.2835\t-0.2513
-w:the insurance\t0\t-0.3751
-w:the intake\t0\t-0.3590
-w:the iv\t0\t-0.5344
-w:the job\t0\t0.2249
-w:the kids\t0\t0.4118
-w:the kitchen\t0.7029\t0.3984
-w:the knife\t0\t0.4313
-w:the knives\t0\t0.2437
-w:the left\t0.2655\t0
-w:the lethal\t0\t0.5153
-w:the life\t0\t0.4776
-w:the line\t0\t0.3145
-w:the means\t0\t0.2475
-w:the mouth\t0.3266\t0
-w:the nerve\t0\t0.2947
-w:the new\t0\t-0.2862
-w:the night\t0\t-0.4493
-w:the nothingness\t0\t0.5553
-w:the nurse\t0\t-0.4014
-w:the old\t0\t-0.4263
-w:the only\t-0.3558\t0.4928
-w:the other\t0\t0.4939
-w:the overpass\t0\t0.2388
-w:the oxy\t0\t0.7752
-w:the pain\t-0.6071\t0.5924
-w:the party\t0\t-0.2324
-w:the physio\t-0.3106\t0
-w:the pills\t-0.3918\t0.8309
-w:the platform\t0\t0.2051
-w:the point\t-0.2208\t1.0427
-w:the procedure\t0\t-0.2511
-w:the railroad\t0\t0.4758
-w:the razor\t0\t0.4747
-w:the reminder\t0\t0.2397
-w:the rest\t-0.2152\t0.7218
-w:the right\t0\t0.3053
-w:the river\t0\t0.2277
-w:the road\t0\t0.2427
-w:the roof\t0\t0.6785
-w:the room\t0.4448\t0
-w:the rope\t0\t0.4563
-w:the session\t-0.4333\t-0.2867
-w:the show\t0\t-0.2457
-w:the shower\t0.3939\t0
-w:the snow\t0\t-0.3465
-w:the spray\t0\t-0.3037
-w:the stairs\t0.3322\t0
-w:the tallest\t0\t0.2624
-w:the time\t0\t0.5647
-w:the toilet\t0.8688\t-0.2090
-w:the towel\t0\t0.5180
-w:the train\t0\t0.3892
-w:the treatment\t0.3979\t-0.3094
-w:the waiting\t-0.2947\t-0.2726
-w:the wall\t-0.2279\t0.8265
-w:the whole\t0.5008\t0
-w:the worst\t0.6188\t-0.2339
-w:the wound\t0.8087\t0
-w:them\t-0.3897\t1.1064
-w:them after\t0\t0.2273
-w:them all\t0\t0.3581
-w:them away\t0\t0.2214
-w:then\t0\t0.4851
-w:therapy\t-0.2814\t-0.3503
-w:therapy and\t-0.2370\t0
-w:there\t0\t-0.3496
-w:there is\t0\t0.7711
-w:there parking\t-0.2585\t0
-w:theres\t1.5085\t0.3355
-w:theres an\t0.4419\t0
-w:theres blood\t0.6260\t0
-w:theres no\t0\t0.5901
-w:theres red\t0.3959\t0
-w:these\t-0.2955\t-0.4559
-w:these infusions\t0\t0.4421
-w:these reminders\t0\t-0.2437
-w:these stairs\t0\t-0.2129
-w:they let\t0\t0.4046
-w:theyll\t0\t0.4525
-w:theyll find\t0\t0.3368
-w:thick\t0.3118\t0
-w:thighs\t0\t0.4139
-w:thighs where\t0\t0.2355
-w:thing\t-0.2842\t0
-w:thing stopping\t0\t0.3965
-w:things\t0.2755\t0.3964
-w:things would\t0\t-0.2262
-w:think\t1.5507\t0
-w:think about\t-0.3449\t1.0303
-w:think i\t0\t-0.2108
-w:think ill\t0\t0.3401
-w:think im\t1.5554\t-1.0953
-w:think my\t0.2875\t-0.2280
-w:think of\t-0.3109\t0
-w:thinking\t-1.1660\t1.4180
-w:thinking about\t-0.7028\t0
-w:thinking of\t-0.2453\t0.5706
-w:this\t-1.8628\t0.7846
-w:this anymore\t0\t0.4166
-w:this app\t0\t-0.2048
-w:this booking\t0\t-0.3303
-w:this diet\t0\t-0.2172
-w:this done\t0\t-0.4897
-w:this flare\t0\t-0.5160
-w:this form\t0\t-0.2946
-w:this heat\t0\t-0.3142
-w:this insurance\t0\t-0.2688
-w:this is\t0\t0.9694
-w:this morning\t0\t-0.9720
-w:this next\t0\t-0.2299
-w:this number\t0\t-0.3035
-w:this one\t0\t0.3658
-w:this pain\t-0.2608\t0
-w:this paperwork\t0\t-0.3798
-w:this point\t0\t0.5893
-w:this pressure\t0.2368\t0
-w:this rain\t0\t-0.2568
-w:this summer\t0\t-0.2722
-w:this time\t-0.3001\t1.2699
-w:this treatment\t0\t-0.3755
-w:this was\t0\t0.3367
-w:this weather\t0\t-0.4984
-w:this will\t0\t0.2911
-w:this world\t0\t0.7733
-w:this year\t0\t0.2249
-w:those\t0\t-0.4444
-w:thought\t0\t0.3490
-w:thought you\t0\t0.2312
-w:thoughts\t-0.5447\t0
-w:thoughts again\t0\t0.3760
-w:thoughts of\t-0.2673\t-0.3225
-w:threatening\t-0.3255\t0.8314
-w:threatening suicide\t0\t0.3409
-w:threatening to\t0\t0.4906
-w:throat\t1.4160\t-0.7500
-w:throat closing\t0.3558\t0
-w:throat feels\t0.3046\t-0.2417
-w:throat is\t0.3364\t0
-w:through\t0.9021\t-0.4154
-w:through 3\t0.2584\t0
-w:through the\t0.5780\t-0.6252
-w:through with\t0\t0.2494
-w:throwing\t0.5288\t0.2398
-w:throwing in\t0\t0.6007
-w:throwing up\t0.6504\t-0.3609
-w:thursday\t-0.2021\t-0.4625
-w:thursday actually\t0\t0.2191
-w:thx\t0\t0.4257
-w:tied\t0\t0.5157
-w:tied a\t0\t0.3326
-w:tiene\t0.6296\t0
-w:tiene la\t0.5703\t-0.2971
-w:tiene sentido\t0\t0.3560
-w:tight\t0.9418\t-0.4906
-w:tight for\t0.3863\t0
-w:tightness\t0.3236\t0
-w:till\t0.2781\t0.2006
-w:till i\t0.3289\t0
-w:till my\t0\t0.3181
-w:time for\t0\t0.2825
-w:time i\t0.5148\t0
-w:time ill\t0\t0.2137
-w:time in\t0\t-0.2903
-w:time it\t0\t0.2093
-w:time its\t0\t0.2079
-w:time you\t0\t0.4242
-w:tingling\t0\t-0.2015
-w:tired\t-0.9830\t-0.6026
-w:tired of\t-0.2899\t0.5613
-w:to\t-1.0587\t1.0035
-w:to a\t0\t-0.5076
-w:to all\t0\t-0.5318
-w:to be\t-0.2543\t-0.3817
-w:to bleed\t0\t0.4715
-w:to both\t0\t-0.2367
-w:to breath\t0.8472\t0
-w:to burst\t0.2369\t0
-w:to cancel\t0\t-0.2207
-w:to check\t0\t0.4968
-w:to collapse\t0.4799\t-0.2731
-w:to complain\t0.2368\t0
-w:to cook\t0\t-0.5420
-w:to crash\t0\t0.2087
-w:to cut\t0\t0.2947
-w:to days\t0.2335\t0
-w:to deal\t0\t-0.2800
-w:to die\t0\t1.5712
-w:to down\t0\t0.4077
-w:to drive\t-0.2575\t-0.4141
-w:to end\t-0.7268\t0.7823
-w:to enjoy\t0\t-0.7108
-w:to exist\t0\t0.2659
-w:to explode\t0.3810\t-0.2520
-w:to faint\t0.6938\t-0.4767
-w:to feel\t-0.2182\t0.2448
-w:to fight\t0\t0.2675
-w:to fill\t0\t-0.2442
-w:to finish\t0\t0.4801
-w:to go\t-0.2033\t0.4270
-w:to hang\t0\t0.2401
-w:to have\t0\t-0.3201
-w:to her\t0.7871\t-0.3548
-w:to hiking\t0\t-0.2508
-w:to home\t0\t-0.2022
-w:to hurt\t0\t0.4508
-w:to jump\t-0.2030\t0.6818
-w:to just\t0\t0.4301
-w:to keep\t-0.4063\t0.2304
-w:to kill\t-0.2809\t0.2762
-w:to kms\t0\t0.3764
-w:to know\t0.2151\t0
-w:to last\t0\t-0.3784
-w:to lie\t0\t-0.2429
-w:to live\t-0.2585\t-0.2039
-w:to make\t-0.2321\t0.4148
-w:to me\t0.2822\t0
-w:to my\t0.7277\t0.3439
-w:to overdose\t-0.6989\t1.2602
-w:to pass\t0.6686\t-0.5254
-w:to penicillin\t0\t-0.3963
-w:to people\t0.3893\t-0.2699
-w:to play\t0\t-0.2851
-w:to put\t0\t0.2779
-w:to question\t0\t0.2391
-w:to rebook\t0\t-0.2015
-w:to remember\t0\t-0.3368
-w:to shoot\t0\t0.2234
-w:to sleep\t-0.2227\t0
-w:to slice\t0\t0.2034
-w:to suffer\t0\t0.2061
-w:to swallow\t0\t0.3410
-w:to take\t-0.4025\t-0.3409
-w:to talk\t0\t-0.3676
-w:to text\t0\t-0.3174
-w:to the\t0.3223\t-0.3792
-w:to to\t0\t-0.2176
-w:to vent\t0\t-0.2124
-w:to wake\t0\t0.7714
-w:to walk\t0\t0.2046
-w:to waste\t0\t0.2151
-w:to work\t0\t-0.3893
-w:to years\t0\t0.2891
-w:todas\t0\t0.4637
-w:todas mis\t0\t0.3278
-w:todavia\t0\t-0.3219
-w:today\t-0.8906\t-0.4037
-w:today and\t0\t0.3793
-w:toddler\t0.4239\t0
-w:toddler drank\t0.5475\t0
-w:todo\t-0.5549\t0.2664
-w:todo bien\t-0.4063\t0
-w:todo el\t0\t0.2164
-w:todos\t0\t0.2877
-w:todos estarian\t0\t0.2368
-w:together\t0.2240\t-0.3142
-w:together till\t0.3289\t0
-w:toilet\t0.7922\t-0.2556
-w:toilet every\t0.3959\t0
-w:toilet water\t0.6061\t0
-w:told\t-0.2100\t0.3174
-w:told my\t0\t0.3352
-w:tomar\t0\t0.3069
-w:tome\t0\t0.2447
-w:tome todas\t0\t0.2447
-w:tomo\t-0.2052\t0.3654
-w:tomo muchas\t0\t0.2894
-w:tomorrow\t-0.5849\t-0.3807
-w:tomorrow morning\t0\t0.5469
-w:tongue\t1.0866\t-0.5749
-w:tongue feels\t0.3754\t0
-w:tongue is\t0.4994\t0
-w:tonight\t-0.9951\t1.9565
-w:tonight is\t0\t0.5260
-w:too\t0\t-0.2259
-w:too fast\t-0.3408\t0
-w:too hard\t0\t0.2617
-w:too late\t0\t0.3132
-w:too many\t0.5446\t-0.4809
-w:took\t1.2571\t0
-w:took a\t0.9578\t0
-w:took all\t-0.4485\t1.3286
-w:took care\t0\t-0.2014
-w:took everything\t-0.2074\t0.4067
-w:took her\t-0.2476\t0
-w:took many\t1.1183\t-0.4320
-w:took my\t0\t-0.7070
-w:took them\t0\t0.3791
-w:took too\t0.8168\t-0.8098
-w:took tylenol\t-0.2802\t0
-w:took way\t0\t0.2039
-w:torcida\t0.3196\t0
-w:torcida y\t0.3196\t0
-w:towel\t0\t0.5180
-w:towels\t0.2584\t0
-w:trabajo\t-0.2020\t0
-w:tracks\t0\t0.6757
-w:tracks waiting\t0\t0.5451
-w:traffic\t0\t-0.5211
-w:train\t0\t0.7469
-w:train tracks\t0\t0.4349
-w:transferring\t0\t-0.2022
-w:transferring to\t0\t-0.2022
-w:travelling\t0\t-0.3745
-w:treatment\t0\t-0.9346
-w:treatment plan\t0\t-0.2626
-w:treatment saved\t0\t-0.2601
-w:tree\t0\t0.3949
-w:tried\t-0.2832\t1.1694
-w:tried once\t0\t0.2093
-w:tried to\t-0.2566\t0.7788
-w:trip\t0\t-0.5621
-w:trouble\t0.4112\t0
-w:trouble breathing\t0.4031\t0
-w:trust\t0\t-0.5772
-w:trust myself\t0\t-0.5772
-w:try\t-0.2943\t0.2545
-w:try again\t0\t0.5137
-w:trying\t0\t0.7600
-w:trying to\t0\t-0.5331
-w:trying with\t0\t0.5166
-w:tu\t0\t-0.2310
-w:tu mensaje\t0\t-0.2310
-w:tuesday\t-0.2624\t0
-w:turned\t0.6976\t0
-w:turned blue\t0.3387\t0
-w:turned his\t0\t0.2578
-w:turned out\t0\t-0.2407
-w:turned red\t0.6061\t0
-w:turning\t0.7670\t-0.2941
-w:turning blue\t0.5422\t-0.2372
-w:turning grey\t0.2247\t0
-w:tuvo\t0.9204\t-0.3149
-w:tuvo un\t0.6990\t-0.2257
-w:tuvo una\t0.2213\t0
-w:twice\t1.3873\t-0.4177
-w:twice today\t0.7758\t0
-w:two\t0.6708\t-0.4861
-w:two days\t0.2048\t0
-w:two out\t0.2458\t0
-w:two weeks\t0\t-0.2483
-w:two words\t0.2382\t0
-w:tylenol\t-0.3208\t0
-w:tylenol and\t-0.2802\t0
-w:tylenol that\t0\t0.2177
-w:un\t1.1349\t-0.5120
-w:un alivio\t0\t0.2906
-w:un derrame\t0.3463\t0
-w:un dolor\t0.3611\t-0.2201
-w:un infarto\t0.5177\t-0.2194
-w:un lado\t0.3176\t-0.2626
-w:una\t0.2894\t0
-w:una convulsing\t0.3236\t-0.2247
-w:unalive\t0\t0.5367
-w:unalive y\t0\t0.4331
-w:unas\t0.3695\t0
-w:unas palabras\t0.3695\t0
-w:uncle\t0\t0.2448
-w:uncle killed\t0\t0.3005
-w:unconscious\t1.0419\t-0.2011
-w:unconscious on\t0.2292\t0
-w:unresponsive\t0.8605\t-0.3445
-w:unresponsive after\t0.3273\t0
-w:until\t-0.3287\t0
-w:until i\t0\t0.3217
-w:until my\t0\t-0.2312
-w:up\t0.4675\t0
-w:up again\t0\t0.2497
-w:up before\t0\t-0.3237
-w:up blood\t0.5795\t-0.2311
-w:up completely\t0\t0.4559
-w:up fast\t0.2672\t0
-w:up for\t0\t0.2966
-w:up in\t0\t0.2127
-w:up my\t-0.2762\t0.2062
-w:up nonstop\t0.2662\t0
-w:up on\t-0.4584\t0.2028
-w:up sugar\t0\t-0.3288
-w:up the\t0\t0.3233
-w:up tomorrow\t0\t1.1612
-w:up too\t-0.3408\t0
-w:up trying\t0\t-0.4391
-w:update\t0\t-0.3134
-w:update my\t0\t-0.3134
-w:updated\t0\t0.3993
-w:updated my\t0\t0.3993
-w:urge\t0\t0.2175
-w:urge to\t0\t0.2175
-w:urges\t-0.2282\t0.3190
-w:urges are\t0\t0.2986
-w:urine\t0.5181\t0
-w:urine a\t-0.2769\t0
-w:urine looks\t0.4493\t0
-w:urine today\t0.3456\t0
-w:us\t0.4669\t0
-w:use\t-0.2790\t0
-w:use this\t0\t-0.3035
-w:usual\t0\t-0.2399
-w:usually\t-0.3399\t0
-w:usually around\t-0.3399\t0
-w:vacation\t0\t-0.5090
-w:vale\t0\t0.3618
-w:vale la\t0\t0.3618
-w:vas\t0\t0.2493
-w:vas a\t0\t0.2493
-w:venas\t0\t0.3470
-w:vent\t0\t-0.2124
-w:veo\t0.4783\t0
-w:veo personas\t0.4783\t0
-w:verlos\t0\t-0.5143
-w:very\t0.4248\t-0.6051
-w:very tired\t0\t-0.3630
-w:vet\t-0.2126\t0
-w:vez\t-0.2322\t0.5457
-w:vida\t0\t0.7420
-w:video\t-0.2133\t-0.5787
-w:viendo\t0.3940\t0
-w:viendo cosas\t0.3940\t0
-w:vision\t0.4752\t-0.2230
-w:vision suddenly\t0.3079\t0
-w:visit\t0\t-0.2390
-w:vitamins\t-0.2065\t-0.2586
-w:viviendo\t0\t0.2607
-w:vivir\t0\t0.6713
-w:voces\t0.2239\t0
-w:voces desde\t0.2239\t0
-w:vodka\t0\t0.2116
-w:voices\t0.5025\t0
-w:voices since\t0.3146\t0
-w:voices that\t0.2258\t0
-w:vomitando\t0.3898\t0
-w:vomitando sangre\t0.3898\t0
-w:vomiting\t0.5712\t-0.2578
-w:vomiting blood\t0.4810\t0
-w:voy\t-0.2601\t1.1951
-w:voy a\t-0.2601\t1.1951
-w:waiting\t-0.5215\t-0.9190
-w:waiting on\t0\t-0.4329
-w:waiting room\t-0.3165\t-0.4794
-w:wake\t1.0015\t0.3396
-w:wake up\t0.6171\t0.8841
-w:waking\t0\t0.2063
-w:waking up\t0\t0.2063
-w:walk into\t0\t0.2046
-w:walking\t-0.2468\t0
-w:walks\t0.2745\t0
-w:wall\t-0.2492\t0.8819
-w:wall till\t0\t0.3181
-w:want\t-1.4808\t0
-w:want my\t0\t-0.5539
-w:want relief\t0\t-0.4738
-w:want the\t0\t0.4696
-w:want these\t0\t-0.2072
-w:want to\t-1.2115\t0.2709
-w:wanted\t0\t0.2530
-w:wants\t-0.4864\t0.5537
-w:wants to\t-0.4433\t0.7004
-w:was\t-0.9858\t-1.1017
-w:was a\t-0.2151\t-0.2456
-w:was dead\t0\t0.2830
-w:was many\t0.3330\t0
-w:was my\t0\t0.3430
-w:was standing\t0\t0.2051
-w:waste\t0\t0.6095
-w:waste away\t0\t0.2151
-w:waste of\t0\t0.3944
-w:watching\t0\t-0.3211
-w:water\t0.5036\t-0.8555
-w:water down\t0.2662\t0
-w:water turned\t0.6061\t0
-w:water with\t0\t-0.3281
-w:way\t-0.7466\t1.8898
-w:way forward\t0\t0.7178
-w:way home\t0\t0.2090
-w:way more\t0\t0.2501
-w:way out\t-0.3407\t1.0322
-w:way over\t0\t-0.2015
-w:way to\t0\t0.3443
-w:ways\t0\t0.4871
-w:ways to\t0\t0.4736
-w:we\t-0.5454\t-1.7509
-w:we do\t0\t-0.3964
-w:we move\t0\t-0.3533
-w:weak\t0.3586\t0
-w:weakness on\t0.2103\t0
-w:weather\t0\t-0.4984
-w:weather honestly\t0\t-0.2140
-w:wedding\t0\t-0.2489
-w:week\t-0.4367\t-0.2855
-w:week after\t0\t0.2828
-w:weekend\t-0.2418\t0
-w:weekend and\t0\t0.3665
-w:weekly\t0\t-0.2656
-w:weekly organizer\t0\t-0.2656
-w:weeks in\t0\t-0.2057
-w:weird\t0.5412\t-0.4613
-w:weird and\t0.2017\t0
-w:welcome\t0\t0.3751
-w:welcome death\t0\t0.3751
-w:well\t-0.6060\t-0.3666
-w:went\t0.8507\t-0.6213
-w:went numb\t0.2074\t-0.2079
-w:went through\t0\t0.2219
-w:were\t-0.2095\t-0.6413
-w:weve\t0\t-0.2831
-w:weve been\t0\t-0.2831
-w:what\t0\t0.4563
-w:what do\t0.3350\t0
-w:what dose\t0\t-0.2645
-w:what i\t0\t0.5636
-w:what is\t0\t0.7713
-w:what time\t0\t-0.2364
-w:whatever\t0\t-0.2970
-w:whatever works\t0\t-0.2970
-w:whats\t0\t0.7480
-w:whats real\t0.3923\t0
-w:whats the\t0\t0.7122
-w:wheezing\t0.4248\t0
-w:when\t0\t0.2087
-w:when he\t0.3863\t0
-w:when i\t0.3025\t-0.7045
-w:when im\t0\t0.5474
-w:when the\t-0.2531\t0.2666
-w:where\t0\t-0.2305
-w:where do\t0\t-0.4359
-w:where no\t0\t0.2355
-w:where she\t0.3703\t0
-w:which\t-0.2926\t0
-w:which dose\t-0.2024\t0.2831
-w:which time\t0\t-0.2970
-w:while\t0\t-0.2931
-w:while i\t0\t-0.3336
-w:who\t0.3031\t0.5123
-w:who arent\t0.4849\t-0.3313
-w:who passed\t0\t0.2229
-w:who will\t0\t0.4425
-w:whole\t1.3274\t-0.4917
-w:whole bottle\t1.3121\t0
-w:whole bunch\t0\t0.2853
-w:whole month\t-0.2115\t0.2726
-w:whole months\t0.2637\t0
-w:whole series\t0\t-0.3753
-w:why\t-0.5573\t0.2036
-w:wife\t0.5731\t-0.2107
-w:wife isnt\t0.6036\t-0.2058
-w:wife passed\t0.2434\t0
-w:wife said\t-0.2107\t0
-w:will\t-0.9305\t1.0964
-w:will be\t0\t-0.5023
-w:will get\t0\t0.3832
-w:will go\t0\t0.2057
-w:will i\t0\t-0.3691
-w:will is\t0\t0.2578
-w:will look\t0\t0.4425
-w:will pick\t0\t-0.2332
-w:will this\t0\t0.4375
-w:will to\t0\t0.4284
-w:will work\t0\t0.2093
-w:wine\t-0.2601\t0
-w:wine the\t0\t-0.2019
-w:winter\t0\t-0.4111
-w:wish\t0\t1.1933
-w:wish i\t0\t0.7885
-w:wish the\t0\t0.4762
-w:wish to\t0.2197\t0
-w:with\t-0.8219\t0
-w:with a\t-0.2086\t1.6896
-w:with cigarettes\t0\t0.4115
-w:with food\t0\t-0.5367
-w:with it\t0\t0.5128
-w:with life\t0\t1.0528
-w:with me\t0.5760\t-0.4784
-w:with my\t-0.4289\t-0.9308
-w:with the\t-0.2472\t-0.3627
-w:with this\t0\t-0.2273
-w:without\t-0.2481\t0
-w:without her\t0\t0.2205
-w:without hurting\t0\t-0.2851
-w:without me\t0\t0.6615
-w:without pain\t0\t-0.7476
-w:won\t0\t0.7234
-w:wondering\t-0.2533\t0
-w:wont\t1.2775\t0.4065
-w:wont be\t-0.5803\t0
-w:wont come\t0\t0.3803
-w:wont hear\t0\t0.5886
-w:wont make\t0\t0.3665
-w:wont need\t0\t0.8238
-w:wont require\t0\t0.2659
-w:wont respond\t0.3254\t-0.2902
-w:wont stop\t1.3176\t-0.8515
-w:wont talk\t-0.2853\t0.2369
-w:wont wake\t1.0162\t-1.3809
-w:word\t0.2531\t0
-w:words\t1.1832\t-0.6533
-w:words at\t0.3952\t0
-w:wore\t-0.2190\t-0.6007
-w:wore off\t0\t-0.5882
-w:work\t0\t-1.0603
-w:work after\t0.4216\t0
-w:work im\t0\t0.3251
-w:works\t-0.2460\t0
-w:world\t0\t0.8398
-w:world is\t0\t0.3346
-w:worried about\t0\t-0.3262
-w:worried my\t0\t0.2032
-w:worry\t0\t0.2572
-w:worry about\t0\t0.2572
-w:worse\t0\t0.8100
-w:worse after\t0\t0.3815
-w:worse than\t0\t0.5050
-w:worst\t1.6863\t-0.8957
-w:worst headache\t1.3924\t-0.7209
-w:worth\t-0.2464\t0.4841
-w:worth it\t0\t0.2233
-w:worth living\t0\t0.2609
-w:would\t-0.9954\t2.2286
-w:would be\t-0.2500\t0.7469
-w:would just\t0\t0.4540
-w:would miss\t0\t0.2709
-w:would never\t0\t-0.4105
-w:would stop\t-0.2411\t0.3889
-w:wound\t0.8452\t0
-w:wound is\t0.5190\t0
-w:wrists\t-0.2853\t1.0619
-w:written\t0\t0.2058
-w:written letters\t0\t0.2003
-w:wrong\t0.2773\t-0.5597
-w:wrong with\t0.3939\t-0.2537
-w:wrote\t-0.2761\t0.7737
-w:wrote a\t-0.2137\t0
-w:wrote letters\t0\t0.2858
-w:wrote my\t0\t0.3223
-w:y\t1.2894\t-0.3516
-w:y el\t0.2459\t0
-w:y no\t1.1459\t-0.2635
-w:ya\t-0.9166\t1.5056
-w:ya escribi\t0\t0.2878
-w:ya no\t-0.2805\t0.8168
-w:year\t-0.2768\t0
-w:year like\t0\t0.2423
-w:years\t-0.5174\t-0.2970
-w:years ago\t-0.2012\t-0.2999
-w:years clean\t0\t0.2891
-w:yes id\t0\t0.2312
-w:yes to\t0\t0.2265
-w:yesterdays\t0.2943\t0
-w:yesterdays session\t0.2659\t0
-w:you\t-1.2232\t-0.8863
-w:you cancel\t0\t0.2800
-w:you feeling\t0\t0.4257
-w:you had\t0\t-0.2217
-w:you have\t0.6063\t0
-w:you having\t0\t-0.2539
-w:you increase\t0\t0.2138
-w:you know\t0\t-0.2805
-w:you should\t0\t0.2312
-w:you so\t0\t-0.2044
-w:you tell\t0\t0.3410
-w:you wont\t0\t0.3941
-w:youll\t0\t0.2815
-w:youll ever\t0\t0.2815
-w:your\t-0.4982\t0.4858
-w:your heart\t0\t0.4685
-w:your patient\t0\t0.2624
-w:yourself\t0\t-0.7922
-w:yourself painlessly\t0\t0.2834
+w:scream\t0\t-0.2876
+w:screen\t-0.2018\t0
+w:se\t1.3903\t0
+w:se acaba\t0\t0.2196
+w:se corto\t-0.5487\t0.3759
+w:se desmayo\t0.9040\t-0.4940
+w:se le\t0.5154\t0
+w:se me\t0.8531\t-0.4334
+w:se quien\t0.2452\t0
+w:se quiere\t-0.4320\t0.4162
+w:see\t-0.3568\t0.2935
+w:see a\t0\t0.5130
+w:see any\t0\t0.4881
+w:see shadows\t0.3180\t0
+w:see you\t0\t-0.5361
+w:seeing\t0.5741\t-0.5605
+w:seeing people\t0.2270\t0
+w:seeing things\t0.2390\t-0.2034
+w:seems\t0\t0.6235
+w:seems like\t0\t0.4968
+w:seguir\t0\t0.7296
+w:seguir viviendo\t0\t0.2483
+w:segura\t0\t0.3659
+w:segura conmigo\t0\t0.3659
+w:seguro\t0\t-0.2702
+w:seizing\t0.9911\t-0.4467
+w:seizing right\t0.2039\t0
+w:seizure\t1.6137\t-0.6203
+w:seizure scene\t0.3171\t0
+w:seizures\t0.2562\t0
+w:self\t-0.3485\t0.9250
+w:self harm\t0\t0.3877
+w:self harming\t0\t0.5374
+w:semana\t0\t-0.3010
+w:send\t0\t-0.2360
+w:sending\t0\t-0.2353
+w:sending me\t0\t-0.2011
+w:senor\t0.2452\t0
+w:sense\t0.2434\t0
+w:sent\t-0.2811\t0.2424
+w:sent me\t0\t0.2380
+w:sentence\t0.2503\t0
+w:sentido\t0\t0.5671
+w:sentido a\t0\t0.2229
+w:sentido seguir\t0\t0.3442
+w:seria\t0\t0.4536
+w:seria un\t0\t0.2739
+w:series\t0\t-0.7714
+w:session\t0\t-0.9674
+w:set\t0\t0.3377
+w:severe\t0.5144\t-0.2239
+w:sewer\t0\t0.3713
+w:sewer slide\t0\t0.3713
+w:sewerslide\t0\t0.5382
+w:sewerslide is\t0\t0.4230
+w:shadows\t0.3180\t0
+w:shadows moving\t0.3180\t0
+w:shaking\t0.3553\t-0.3818
+w:shaking all\t0.2722\t0
+w:shaving\t0\t-0.2112
+w:she\t0.4877\t0.2512
+w:she collapsed\t0.2690\t0
+w:she has\t-0.2204\t0
+w:she is\t0.3788\t0
+w:she said\t0\t0.3691
+w:she saw\t0.2966\t0
+w:she took\t0.4955\t-0.2275
+w:she wants\t-0.2198\t0.3363
+w:shes\t0.7210\t-0.2033
+w:shes been\t0\t0.3645
+w:shes fitting\t0.3089\t0
+w:shes going\t0\t0.4119
+w:shes in\t0.2157\t0
+w:shes unconscious\t0.2304\t0
+w:shes unresponsive\t0.2941\t0
+w:shock\t0.6123\t0
+w:shock help\t0.3993\t0
+w:shoot\t0\t0.3139
+w:shoot himself\t0\t0.2859
+w:shoots\t0\t-0.2399
+w:shoots himself\t0\t-0.2399
+w:short\t0\t-0.3809
+w:short of\t0.3254\t0
+w:should\t0.2428\t0
+w:should cover\t0\t0.3845
+w:should i\t0.6739\t-1.0407
+w:should just\t-0.2800\t0.7781
+w:should know\t0\t0.2333
+w:show\t0.2483\t-0.3286
+w:show last\t0.3171\t0
+w:show shoots\t0\t-0.2399
+w:showed\t-0.2612\t0
+w:showed me\t-0.2612\t0
+w:shower\t0.5404\t0
+w:shower and\t0.2364\t0
+w:si\t-0.2339\t0.8567
+w:si again\t0\t0.3041
+w:side\t1.7538\t-0.6582
+w:side has\t0.4306\t0
+w:side of\t0.6900\t-0.5689
+w:siempre\t-0.3938\t0.3602
+w:siento\t0.7655\t0
+w:siento el\t0.3736\t0
+w:siento que\t0.5181\t-0.3657
+w:siento segura\t0\t0.3659
+w:siga\t0\t0.2280
+w:siga viva\t0\t0.2280
+w:sigo\t0.6365\t-0.2362
+w:sigo oyendo\t0.2256\t0
+w:sigo viendo\t0.4109\t0
+w:siguiente\t0\t0.2280
+w:siguiente cita\t0\t0.2280
+w:sin\t-0.3435\t0.9442
+w:sin esperanza\t0\t0.3753
+w:sin mi\t-0.2204\t0.5689
+w:since\t0.9577\t-0.9947
+w:since last\t0.3532\t-0.2440
+w:since monday\t0.3180\t0
+w:since my\t0.3383\t0
+w:since the\t-0.4679\t0
+w:since this\t0.5003\t0
+w:since yesterdays\t0.2423\t0
+w:sister\t-0.3143\t0.3444
+w:sister gets\t0\t0.2270
+w:sister is\t0\t-0.2885
+w:sister like\t0.2157\t0
+w:sister took\t0\t0.4071
+w:sisters\t0\t-0.5267
+w:site\t0.6049\t-0.3527
+w:site is\t-0.2191\t0
+w:site wont\t0.3004\t0
+w:sitting\t0\t0.7177
+w:sitting here\t-0.2270\t0.5098
+w:sitting in\t0\t0.5552
+w:sitting still\t0.2339\t0
+w:size since\t0.2045\t0
+w:sleep\t-0.6236\t0.4308
+w:sleep and\t0\t0.3513
+w:sleep forever\t0\t0.4089
+w:sleep through\t0\t-0.3917
+w:sleeping\t0\t-0.5580
+w:sleeping a\t0\t-0.4111
+w:sleeping in\t0\t-0.2397
+w:sleeping on\t-0.3250\t0
+w:sleeping pills\t0.4678\t0.3783
+w:sleepy\t0\t-0.2920
+w:slept\t-0.4102\t0
+w:slept many\t-0.2589\t0
+w:slide\t0\t0.3713
+w:slide thoughts\t0\t0.3106
+w:slight\t-0.3378\t0
+w:slight headache\t-0.2820\t0
+w:slit\t0\t0.4477
+w:slit my\t0\t0.4477
+w:slot\t-0.2338\t-0.6190
+w:slot if\t0\t-0.4107
+w:slow\t0.2408\t-0.3681
+w:slumped\t0.3677\t0
+w:slumped in\t0.2002\t0
+w:slurred\t0.4817\t0
+w:slurring\t0.2630\t0
+w:small\t-0.2722\t-0.3282
+w:small cut\t0\t-0.2112
+w:smile\t0.2339\t0
+w:smile is\t0.2339\t0
+w:smoking\t0\t-0.3709
+w:snoring\t0\t-0.4978
+w:snoring is\t0\t-0.2126
+w:snow\t0\t-0.3325
+w:so\t-1.3827\t-0.2212
+w:so bad\t0\t0.6364
+w:so done\t0\t-0.2122
+w:so i\t-0.2897\t0.4986
+w:so ill\t0\t-0.3354
+w:so im\t0\t-0.2892
+w:so much\t0\t-0.6345
+w:so my\t0\t-0.2192
+w:so over\t0\t-0.3190
+w:so tired\t0\t0.3993
+w:so whats\t0\t0.2599
+w:so you\t0\t-0.2652
+w:soaked\t0.2675\t0
+w:soaked through\t0.2675\t0
+w:soap\t0.2338\t0
+w:soap opera\t0.2338\t0
+w:soga\t0\t0.3945
+w:soga lista\t0\t0.3945
+w:solo\t0\t-0.3941
+w:solo me\t0.3661\t0
+w:soltarme\t0\t0.2600
+w:solution\t0\t0.2723
+w:solution left\t0\t0.2723
+w:some\t1.0395\t-0.9889
+w:some of\t1.3760\t-0.5776
+w:some relief\t0\t-0.3004
+w:someone\t0\t0.4854
+w:someone to\t0\t0.5927
+w:someone who\t0\t0.3834
+w:something\t0\t0.4832
+w:something i\t0\t0.2887
+w:something is\t0.7052\t-0.3993
+w:something stupid\t0\t0.4106
+w:sometimes\t0\t-0.3122
+w:son\t0.2446\t0
+w:son collapsed\t0.2518\t0
+w:son has\t-0.3228\t0
+w:son is\t0.4850\t-0.2260
+w:son said\t0\t0.2215
+w:son swallowed\t0.2646\t-0.2968
+w:son unconscious\t0.2510\t0
+w:son wont\t0.2580\t0
+w:soon\t-0.4176\t0.4924
+w:soon enough\t0\t0.2497
+w:soon it\t0\t0.2147
+w:sore\t-0.7056\t-0.5732
+w:sore from\t-0.3332\t0
+w:sorry\t-0.5420\t0.7089
+w:sorry and\t0\t0.2415
+w:sorry mom\t0\t0.2871
+w:sorted\t0\t0.3317
+w:sorted it\t0\t-0.2608
+w:space and\t0\t0.2903
+w:speak\t0\t-0.2684
+w:speak properly\t0.2503\t0
+w:speech\t0.8230\t-0.2436
+w:speech is\t0.6276\t-0.2341
+w:spiders\t0.2658\t0
+w:spiders on\t0.2966\t0
+w:spinning\t0.2650\t0
+w:spot\t-0.2294\t-0.2455
+w:spray\t0.5284\t0
+w:spray bottle\t0\t0.3933
+w:spurting\t0.2626\t0
+w:spurts\t0.3015\t0
+w:spurts when\t0.3015\t0
+w:stairs\t0.2872\t-0.3358
+w:stand\t0.2166\t-0.5129
+w:stand up\t0\t-0.2137
+w:standing\t-0.5589\t0.7415
+w:standing at\t0\t0.2841
+w:standing on\t-0.4306\t0.5524
+w:staring\t0.3766\t0.3176
+w:staring at\t0\t0.5145
+w:start\t0\t-0.6612
+w:start again\t0\t-0.3244
+w:started cutting\t0\t0.5338
+w:started many\t0.2134\t0
+w:started saying\t0\t-0.4274
+w:starting\t0\t-0.3878
+w:stay awake\t0.2293\t-0.2223
+w:stay under\t0\t0.2777
+w:stiff\t0.6673\t-0.3856
+w:stiff neck\t0.5295\t-0.2291
+w:still\t0.9043\t-0.5829
+w:still be\t0\t0.3247
+w:still dont\t0.3025\t0
+w:still feels\t0.2179\t-0.2478
+w:still not\t0.3797\t0
+w:still want\t0\t0.2710
+w:stockpiling\t0\t0.3979
+w:stockpiling my\t0\t0.3979
+w:stomach\t0\t-0.2105
+w:stop\t0.6873\t0
+w:stop a\t0\t0.2498
+w:stop bleeding\t0.2609\t-0.2633
+w:stop existing\t0\t0.2698
+w:stop for\t0.2978\t0
+w:stop living\t-0.2145\t0
+w:stop me\t0\t0.6240
+w:stop raining\t0\t-0.4093
+w:stop sending\t0\t-0.2011
+w:stop talking\t-0.2333\t0
+w:stop texting\t0\t-0.3343
+w:stop the\t0.3994\t-0.4855
+w:stop thinking\t-0.3436\t0
+w:stopped\t-0.4473\t0
+w:stopped after\t-0.3267\t0
+w:stopped eating\t0\t0.4387
+w:stopped quickly\t-0.2541\t0
+w:stopped taking\t0\t-0.4079
+w:stopping me\t0\t0.3667
+w:stopping the\t0\t-0.3597
+w:stops\t-0.3201\t1.0951
+w:straight\t0.2100\t-0.2079
+w:street\t-0.4132\t0
+w:stroke\t1.6992\t-0.4000
+w:stroke at\t0.3303\t0
+w:stroke from\t0.6694\t0
+w:strong\t0\t0.3889
+w:strong today\t0\t0.4493
+w:struggling\t0.5466\t0
+w:struggling to\t0.5466\t0
+w:stuff\t0.4691\t0.3231
+w:stuff this\t0\t0.2270
+w:sudden\t0.8939\t-0.5358
+w:sudden weakness\t0.2249\t0
+w:suddenly\t1.2607\t-0.5495
+w:suffer\t0\t0.2022
+w:suffocating\t0.5241\t0
+w:sugar\t0\t-0.6591
+w:suicidal\t-0.6781\t2.0931
+w:suicidal again\t0\t0.5317
+w:suicidal and\t-0.2167\t0
+w:suicidal thoughts\t0\t0.3119
+w:suicidal today\t0\t0.2068
+w:suicide\t-0.6730\t1.3669
+w:suicidio\t0\t0.2011
+w:suicidio me\t0\t0.2011
+w:summer\t0\t-0.6087
+w:super\t0.2096\t0
+w:supply\t0.5664\t0
+w:supply of\t0.5664\t0
+w:sure\t0.2513\t0.2332
+w:sure ill\t0\t0.2002
+w:sure whats\t0.2108\t0
+w:survive\t0\t0.2951
+w:swallow\t0.2256\t0
+w:swallow the\t0\t0.2995
+w:swallowed\t0.8590\t0.4358
+w:swallowed a\t0\t0.2695
+w:swallowed all\t0\t0.2890
+w:swallowed like\t-0.3043\t0.3568
+w:swallowed my\t0.3018\t-0.2282
+w:swallowed one\t0.2257\t-0.2714
+w:swallowed some\t0.3060\t-0.3777
+w:swallowed the\t0.4312\t0.3306
+w:swallowing bleach\t0\t0.2710
+w:sweating\t0.3047\t-0.2597
+w:sweaty\t0.2291\t0
+w:swelling\t0.7868\t-0.6341
+w:swelling after\t0.2374\t0
+w:swelling up\t0.6295\t0
+w:switching\t0\t-0.2944
+w:switching to\t0\t-0.2944
+w:swollen\t0.6575\t-0.2284
+w:symptoms\t0\t-0.2387
+w:table\t-0.2461\t0.3258
+w:take\t-0.5575\t0.4517
+w:take a\t0\t-0.2447
+w:take all\t-0.2265\t0
+w:take back\t0\t0.3023
+w:take care\t0\t0.3625
+w:take it\t0\t0.2700
+w:take me\t0\t0.5043
+w:take more\t0\t-0.7200
+w:take the\t0.2224\t0.2591
+w:take them\t0\t0.3052
+w:take this\t0\t0.2430
+w:take to\t0.5066\t-0.3670
+w:takes\t0\t0.6295
+w:takes me\t0\t0.3891
+w:talk\t0\t-1.0705
+w:talk right\t0\t-0.2442
+w:talking\t0.5109\t0.5591
+w:talking about\t-0.5252\t0.8677
+w:talking nonsense\t0.7192\t0
+w:talking to\t0.5193\t-0.4010
+w:tall\t0\t0.2350
+w:tall does\t0\t0.2350
+w:tallest\t0\t0.2357
+w:tallest building\t0\t0.2357
+w:taper\t0\t-0.2110
+w:tapping\t-0.3450\t0.8155
+w:tapping out\t-0.3450\t0.8155
+w:tbh\t0\t0.3098
+w:teen\t-0.3188\t0.2111
+w:teen daughter\t0\t0.2716
+w:telenovela\t0.2304\t0
+w:telenovela de\t0.2304\t0
+w:tell\t0\t1.0012
+w:tell my\t0\t0.6343
+w:telling\t-0.2002\t0.5427
+w:telling me\t0\t0.2560
+w:tengo\t0.7005\t0
+w:tengo dolor\t0.4077\t-0.2170
+w:tengo ganas\t0\t0.3178
+w:tengo la\t0.2385\t0.3633
+w:tengo un\t0\t-0.2606
+w:test\t-0.3197\t0
+w:texas\t0\t-0.2204
+w:text\t-0.3934\t-0.5725
+w:text later\t0\t-0.2052
+w:text me\t0\t-0.7426
+w:text reminders\t0\t-0.2605
+w:text youll\t0\t0.2689
+w:texted\t0\t0.5413
+w:texted me\t0\t0.3617
+w:texting\t-0.2113\t0
+w:than\t0\t0.6791
+w:than before\t0\t0.7273
+w:than i\t0\t-0.5119
+w:than this\t0\t0.2584
+w:thank\t-0.2557\t-0.2407
+w:thank you\t-0.2262\t-0.2653
+w:thanks\t-0.3669\t-0.9941
+w:thanks for\t-0.2132\t0
+w:that\t0\t-0.6398
+w:that arent\t0.2257\t0
+w:that be\t0\t-0.3191
+w:that causes\t0\t0.2032
+w:that goes\t0.2651\t0
+w:that i\t0\t0.5329
+w:that matter\t0.2024\t0
+w:that nobody\t0.3180\t0
+w:that normal\t-0.6280\t0
+w:that ok\t0.2131\t0
+w:that wont\t0.4826\t0
+w:thats\t-0.2923\t-0.5325
+w:thats the\t0\t-0.2624
+w:thats why\t0\t-0.2671
+w:the\t-1.9612\t-1.1253
+w:the 14th\t0\t-0.3379
+w:the 3rd\t0\t0.2685
+w:the amount\t0\t0.2032
+w:the answer\t0\t0.2860
+w:the app\t0\t-0.2875
+w:the appointment\t0\t-0.5543
+w:the appt\t0\t-0.3558
+w:the bath\t0\t0.2777
+w:the bathroom\t0.5650\t0
+w:the bathtub\t0\t0.4160
+w:the bill\t0\t-0.2985
+w:the biopsy\t0.2251\t0
+w:the blade\t0\t0.2766
+w:the book\t0\t0.2318
+w:the bottle\t-0.2262\t0.6885
+w:the bridge\t-0.4101\t0.9317
+w:the call\t0\t-0.2835
+w:the ceiling\t0.2966\t0
+w:the cleaning\t0.5392\t0
+w:the clinic\t0\t-0.3567
+w:the closed\t0\t0.3239
+w:the closet\t0\t0.4245
+w:the cold\t-0.2711\t0
+w:the consultation\t0\t-0.2760
+w:the couch\t0\t-0.4029
+w:the counter\t0\t0.4667
+w:the curling\t0\t0.2238
+w:the cuts\t0\t0.2608
+w:the date\t0\t0.3553
+w:the day\t0\t0.4663
+w:the dentist\t-0.2048\t-0.4364
+w:the depression\t-0.2604\t0
+w:the diet\t0\t-0.3053
+w:the doctor\t0\t-0.4050
+w:the drive\t0\t-0.2207
+w:the earlier\t0\t-0.5396
+w:the edge\t0\t0.6842
+w:the er\t0.6267\t-0.2412
+w:the fasting\t0\t-0.2997
+w:the flare\t0\t0.4828
+w:the floor\t1.3546\t-0.3651
+w:the form\t-0.2230\t-0.4286
+w:the front\t0\t-0.2277
+w:the gabapentin\t0\t-0.6450
+w:the garage\t0\t0.4834
+w:the gauze\t0.3015\t0
+w:the goal\t0\t-0.2624
+w:the gun\t0\t0.4003
+w:the guy\t0.3349\t0
+w:the gym\t-0.2525\t-0.3044
+w:the heating\t0\t-0.2031
+w:the holidays\t0\t-0.2786
+w:the house\t0\t0.2828
+w:the infusion\t0.7278\t0
+w:the infusions\t0\t-0.3911
+w:the injection\t0.2675\t-0.2594
+w:the insurance\t0\t-0.3626
+w:the intake\t0\t-0.4037
+w:the iv\t0\t-0.5339
+w:the job\t0\t0.2379
+w:the ketamine\t-0.2011\t0
+w:the kids\t0\t0.3825
+w:the kitchen\t0.6634\t0.3857
+w:the knife\t0\t0.4061
+w:the knives\t0\t0.2403
+w:the left\t0.2544\t0
+w:the lethal\t0\t0.4331
+w:the life\t0\t0.4671
+w:the line\t0\t0.2935
+w:the list\t0\t0.2615
+w:the means\t0\t0.2096
+w:the mouth\t0.3244\t0
+w:the nerve\t0\t0.2788
+w:the new\t0\t-0.2883
+w:the night\t0\t-0.3799
+w:the noose\t0\t0.2277
+w:the nothingness\t0\t0.5566
+w:the nurse\t0\t-0.4153
+w:the old\t0\t-0.4407
+w:the only\t-0.4575\t0.7595
+w:the other\t0\t0.4707
+w:the overpass\t0\t0.2319
+w:the oxy\t0\t0.7503
+w:the pain\t-0.6049\t0.5515
+w:the party\t0\t-0.2288
+w:the physio\t-0.3146\t0
+w:the pills\t-0.4275\t0.8904
+w:the plan\t0\t0.3353
+w:the point\t-0.2193\t1.0011
+w:the procedure\t0\t-0.2536
+w:the railroad\t0\t0.4636
+w:the razor\t0\t0.4591
+w:the referral\t0\t-0.2022
+w:the reminder\t0\t0.2246
+w:the rest\t-0.2224\t0.9090
+w:the right\t0\t0.2942
+w:the river\t0\t0.2273
+w:the road\t0\t0.2438
+w:the roof\t0\t0.6722
+w:the room\t0.4008\t0
+w:the rope\t0\t0.4678
+w:the session\t0\t-0.3210
+w:the show\t0.3000\t-0.2814
+w:the shower\t0.5404\t0
+w:the snow\t0\t-0.3325
+w:the soap\t0.2338\t0
+w:the spray\t0\t-0.3042
+w:the stairs\t0.3224\t0
+w:the tallest\t0\t0.2357
+w:the time\t0\t0.5678
+w:the toilet\t0.8859\t-0.2237
+w:the towel\t0\t0.4861
+w:the train\t0\t0.6051
+w:the treatment\t0.3669\t-0.3307
+w:the tub\t0\t0.2147
+w:the usual\t0\t-0.2108
+w:the waiting\t-0.2900\t-0.2786
+w:the wall\t-0.2290\t0.7890
+w:the whole\t0.4737\t0
+w:the worst\t0.6204\t-0.2336
+w:the wound\t0.7852\t0
+w:them\t-0.4141\t1.2464
+w:them after\t0\t0.3037
+w:them all\t0\t0.3320
+w:them away\t0\t0.2012
+w:then\t0\t0.5844
+w:therapy\t-0.2626\t-0.3471
+w:therapy and\t-0.2210\t0
+w:there\t0\t-0.3356
+w:there is\t0\t0.7488
+w:there parking\t-0.2540\t0
+w:there was\t0.2338\t0
+w:theres\t1.4277\t0.2417
+w:theres an\t0.4582\t0
+w:theres blood\t0.6220\t0
+w:theres no\t0\t0.5900
+w:theres red\t0.4015\t0
+w:these\t0\t-0.4869
+w:these infusions\t0\t0.4099
+w:these reminders\t0\t-0.2250
+w:they let\t0\t0.3785
+w:theyll\t0\t0.4618
+w:theyll find\t0\t0.3555
+w:thick\t0.2837\t0
+w:thighs\t-0.2034\t0.3911
+w:thighs where\t0\t0.2251
+w:thing\t-0.2752\t0
+w:thing stopping\t0\t0.3667
+w:things\t0.2762\t0.4564
+w:things would\t0\t-0.2138
+w:think\t1.4926\t0
+w:think about\t-0.3242\t1.0258
+w:think ill\t0\t0.3125
+w:think im\t1.4867\t-1.0721
+w:think my\t0.2733\t-0.2084
+w:think of\t-0.3172\t0
+w:thinking\t-1.2094\t1.4510
+w:thinking about\t-0.6886\t0.2364
+w:thinking of\t-0.3087\t0.5528
+w:this\t-1.5850\t0.7778
+w:this anymore\t0\t0.4025
+w:this app\t0\t-0.2014
+w:this booking\t0\t-0.3244
+w:this diet\t0\t-0.2151
+w:this done\t0\t-0.4756
+w:this flare\t0\t-0.4955
+w:this for\t0.3089\t0
+w:this form\t0\t-0.2919
+w:this headache\t0.3669\t0
+w:this heat\t0\t-0.3174
+w:this insurance\t0\t-0.2668
+w:this is\t0\t1.0226
+w:this isnt\t0\t0.2017
+w:this morning\t0\t-0.9803
+w:this next\t0\t-0.2464
+w:this number\t0\t-0.2862
+w:this one\t0\t0.3663
+w:this pain\t-0.2711\t0
+w:this paperwork\t0\t-0.3728
+w:this point\t0\t0.5795
+w:this pressure\t0.2023\t0
+w:this rain\t0\t-0.2489
+w:this summer\t0\t-0.2728
+w:this time\t-0.3152\t1.5095
+w:this treatment\t0\t-0.3699
+w:this was\t0\t0.3342
+w:this weather\t0\t-0.4873
+w:this will\t0\t0.2958
+w:this world\t0\t0.7654
+w:this year\t0\t0.2379
+w:those\t0\t-0.4234
+w:thought you\t0\t0.2333
+w:thoughts\t-0.5261\t0
+w:thoughts again\t0\t0.3797
+w:thoughts of\t-0.2449\t-0.3143
+w:threatening\t-0.3080\t0.8326
+w:threatening suicide\t0\t0.3407
+w:threatening to\t0\t0.4919
+w:throat\t1.3914\t-0.7181
+w:throat closing\t0.3618\t0
+w:throat feels\t0.2908\t-0.2276
+w:throat is\t0.3332\t0
+w:through\t0.8811\t-0.3942
+w:through 3\t0.2675\t0
+w:through the\t0.5697\t-0.6043
+w:through with\t0\t0.2502
+w:throwing\t0.4891\t0.2007
+w:throwing in\t0\t0.5598
+w:throwing up\t0.5998\t-0.3591
+w:thursday\t0\t-0.4966
+w:thx\t0\t0.4095
+w:tied\t0\t0.5059
+w:tied a\t0\t0.3131
+w:tiene\t0.6312\t0
+w:tiene la\t0.5675\t-0.3211
+w:tiene sentido\t0\t0.3442
+w:tight\t0.9258\t-0.4602
+w:tight for\t0.3884\t0
+w:tightness\t0.3220\t0
+w:till\t0.2900\t0
+w:till i\t0.3381\t0
+w:till my\t0\t0.3138
+w:time for\t0\t0.2409
+w:time i\t0.5333\t0
+w:time ill\t0\t0.2132
+w:time in\t0\t-0.3011
+w:time it\t0\t0.2112
+w:time its\t0\t0.2187
+w:time you\t0\t0.4070
+w:tingling\t0\t-0.2032
+w:tired\t-0.9662\t-0.5411
+w:tired of\t-0.2809\t0.5644
+w:to\t-1.0270\t0.9157
+w:to a\t0\t-0.4740
+w:to all\t0\t-0.4965
+w:to ask\t0\t-0.2069
+w:to be\t-0.2717\t-0.2919
+w:to bleed\t0\t0.4663
+w:to both\t0\t-0.2400
+w:to breath\t0.8341\t0
+w:to burst\t0.2320\t0
+w:to cancel\t0\t-0.2374
+w:to check\t0\t0.4770
+w:to collapse\t0.4739\t-0.2667
+w:to complain\t0.2023\t0
+w:to cook\t0\t-0.5203
+w:to crash\t0\t0.2063
+w:to cut\t0\t0.2887
+w:to deal\t0\t-0.3005
+w:to die\t0\t1.5593
+w:to down\t0\t0.3989
+w:to drive\t-0.2584\t-0.3372
+w:to end\t-0.7436\t0.8087
+w:to enjoy\t0\t-0.7235
+w:to exist\t0\t0.2580
+w:to explode\t0.3817\t-0.2578
+w:to faint\t0.6585\t-0.4681
+w:to feel\t-0.2385\t0.2162
+w:to fight\t0\t0.2755
+w:to fill\t0\t-0.2330
+w:to finish\t0\t0.4456
+w:to go\t-0.2019\t0.3569
+w:to hang\t0\t0.2469
+w:to have\t0\t-0.2980
+w:to her\t0.7545\t-0.3655
+w:to hiking\t0\t-0.2505
+w:to hurt\t0\t0.4513
+w:to jump\t0\t0.6424
+w:to just\t0\t0.4086
+w:to keep\t-0.3877\t0.2014
+w:to kill\t-0.2639\t0.2467
+w:to kms\t0\t0.3756
+w:to last\t0\t-0.3631
+w:to lie\t0\t-0.2526
+w:to live\t-0.2810\t0
+w:to look\t0\t0.3598
+w:to make\t-0.2452\t0.3945
+w:to me\t0.2840\t0
+w:to my\t0.7026\t0.3041
+w:to normal\t0.6563\t0
+w:to overdose\t-0.7035\t1.2528
+w:to pass\t0.6607\t-0.5306
+w:to penicillin\t0\t-0.3896
+w:to people\t0.2877\t-0.2695
+w:to play\t0\t-0.2773
+w:to put\t0\t0.2292
+w:to question\t0\t0.2149
+w:to rebook\t0\t-0.2004
+w:to remember\t0\t-0.3415
+w:to shoot\t0\t0.2221
+w:to sleep\t-0.2080\t0
+w:to suffer\t0\t0.2022
+w:to swallow\t0\t0.3518
+w:to take\t-0.3703\t-0.3376
+w:to talk\t0\t-0.3716
+w:to text\t0\t-0.3182
+w:to the\t0.3003\t-0.4613
+w:to to\t0\t-0.2006
+w:to try\t-0.2200\t0
+w:to vent\t0\t-0.2143
+w:to wake\t0\t0.7992
+w:to waste\t0\t0.2046
+w:to work\t0\t-0.4285
+w:to years\t0\t0.2825
+w:todas\t0\t0.6900
+w:todas las\t0\t0.2459
+w:todas mis\t0\t0.4019
+w:todavia\t0\t-0.3183
+w:today\t-0.8260\t-0.4736
+w:today and\t0\t0.3820
+w:toddler\t0.4206\t0
+w:toddler drank\t0.5392\t0
+w:todo\t-0.6329\t0.6021
+w:todo bien\t-0.3696\t-0.2590
+w:todo el\t0\t0.2916
+w:todo y\t0\t0.2835
+w:todos\t0\t0.2737
+w:todos estarian\t0\t0.2239
+w:together\t0.2324\t-0.2819
+w:together till\t0.3381\t0
+w:toilet\t0.8118\t-0.2714
+w:toilet every\t0.4015\t0
+w:toilet water\t0.6136\t0
+w:told\t-0.2120\t0.3030
+w:told my\t0\t0.3419
+w:tomar\t0\t0.2659
+w:tomo\t0\t0.4189
+w:tomo muchas\t0\t0.2924
+w:tomorrow\t-0.6289\t-0.4829
+w:tomorrow morning\t0\t0.5753
+w:tongue\t1.1008\t-0.5772
+w:tongue feels\t0.3780\t0
+w:tongue is\t0.5050\t0
+w:tonight\t-1.0364\t2.0325
+w:tonight is\t0\t0.5294
+w:too\t0.2098\t-0.2148
+w:too deep\t0\t-0.2042
+w:too fast\t-0.3311\t0
+w:too hard\t0\t0.2611
+w:too late\t0\t0.2990
+w:too many\t0.5640\t-0.4799
+w:took\t1.2586\t0
+w:took a\t0.9429\t0
+w:took all\t-0.4352\t1.1752
+w:took care\t0\t-0.2112
+w:took everything\t-0.2026\t0.4258
+w:took her\t-0.2475\t0
+w:took many\t1.1648\t-0.4276
+w:took my\t0\t-0.6671
+w:took them\t0\t0.3555
+w:took too\t0.8226\t-0.8040
+w:took tylenol\t-0.3132\t0
+w:torcida\t0.3228\t0
+w:torcida y\t0.3228\t0
+w:towel\t0\t0.4861
+w:towels\t0.2675\t0
+w:trabajo\t-0.2962\t0
+w:tracks\t-0.2171\t0.8889
+w:tracks are\t0\t0.4664
+w:tracks waiting\t0\t0.4404
+w:traffic\t0\t-0.5217
+w:train\t-0.2613\t0.9354
+w:train tracks\t0\t0.6663
+w:travelling\t0\t-0.3909
+w:treatment\t0\t-0.9342
+w:treatment plan\t0\t-0.2937
+w:treatment saved\t0\t-0.2544
+w:tree\t0\t0.4087
+w:tried\t-0.3036\t1.1452
+w:tried once\t0\t0.2112
+w:tried to\t-0.2779\t0.7648
+w:trip\t0\t-0.5845
+w:trouble\t0.4039\t0
+w:trouble breathing\t0.3961\t0
+w:trust\t0\t-0.5667
+w:trust myself\t0\t-0.5667
+w:try\t-0.3192\t0.2486
+w:try a\t0\t-0.2108
+w:try again\t0\t0.4906
+w:trying\t0\t0.7250
+w:trying to\t0\t-0.5378
+w:trying with\t0\t0.5007
+w:tu\t0\t-0.2328
+w:tu mensaje\t0\t-0.2328
+w:tub\t0\t0.2147
+w:tuesday\t-0.2619\t0
+w:turned\t0.7090\t0
+w:turned blue\t0.3340\t0
+w:turned his\t0\t0.2526
+w:turned out\t0\t-0.2328
+w:turned red\t0.6136\t0
+w:turning\t0.7534\t-0.2931
+w:turning blue\t0.5936\t-0.2632
+w:turning grey\t0.2383\t0
+w:tuvo\t0.9050\t-0.3204
+w:tuvo un\t0.6687\t-0.2162
+w:tuvo una\t0.2363\t0
+w:twice\t1.3821\t-0.4177
+w:twice today\t0.7903\t0
+w:two\t0.6918\t-0.4876
+w:two days\t0.2108\t0
+w:two out\t0.2389\t0
+w:two weeks\t0\t-0.2529
+w:two words\t0.2464\t0
+w:two works\t0\t0.2002
+w:tying\t0\t0.2277
+w:tying the\t0\t0.2277
+w:tylenol\t-0.3605\t0
+w:tylenol and\t-0.3132\t0
+w:tylenol that\t0\t0.2032
+w:un\t1.2019\t-0.7775
+w:un alivio\t0\t0.2739
+w:un derrame\t0.3670\t0
+w:un dolor\t0.3612\t-0.2218
+w:un infarto\t0.7200\t-0.3360
+w:un lado\t0.3174\t-0.2513
+w:un personaje\t0.2304\t0
+w:un poco\t-0.2041\t0
+w:una\t0.2021\t0
+w:una convulsing\t0.3443\t-0.2417
+w:una forma\t0\t0.2196
+w:unalive\t0\t0.4804
+w:unalive y\t0\t0.3830
+w:unas\t0.3661\t0
+w:unas palabras\t0.3661\t0
+w:uncle\t0\t0.2358
+w:uncle killed\t0\t0.2891
+w:unconscious\t1.0309\t-0.2030
+w:unconscious on\t0.2315\t0
+w:under\t0\t0.3301
+w:under the\t0\t0.4649
+w:unica\t0\t0.2346
+w:unica salida\t0\t0.2346
+w:unresponsive\t0.8427\t-0.3377
+w:unresponsive after\t0.3121\t0
+w:until\t-0.3121\t0
+w:until i\t0\t0.2765
+w:until my\t0\t-0.2273
+w:up\t0.4562\t0
+w:up again\t0\t0.2384
+w:up before\t0\t-0.3224
+w:up blood\t0.5798\t-0.2341
+w:up completely\t0\t0.4153
+w:up fast\t0.2658\t0
+w:up for\t0\t0.2774
+w:up my\t-0.2650\t0
+w:up nonstop\t0.2397\t0
+w:up on\t-0.4442\t0
+w:up sugar\t0\t-0.3489
+w:up the\t0\t0.2921
+w:up tomorrow\t0\t1.2108
+w:up too\t-0.3311\t0
+w:up trying\t0\t-0.4429
+w:update\t0\t-0.3186
+w:update my\t0\t-0.3186
+w:updated\t0\t0.3895
+w:updated my\t0\t0.3895
+w:urge\t0\t0.2076
+w:urge to\t0\t0.2076
+w:urges\t-0.2227\t0.3067
+w:urges are\t0\t0.2838
+w:urine\t0.5281\t0
+w:urine a\t-0.2599\t0
+w:urine looks\t0.4441\t0
+w:urine today\t0.3439\t0
+w:us\t0.4261\t0
+w:use\t-0.2857\t0
+w:use this\t0\t-0.2862
+w:uses\t-0.2090\t0
+w:uses a\t-0.2090\t0
+w:usual\t0\t-0.2527
+w:usually\t-0.3187\t0
+w:usually around\t-0.3187\t0
+w:vacation\t0\t-0.5260
+w:vale\t0\t0.3136
+w:vale la\t0\t0.3136
+w:vas\t0\t0.2337
+w:vas a\t0\t0.2337
+w:venas\t0\t0.3274
+w:vent\t0\t-0.2143
+w:veo\t0.4717\t0
+w:veo personas\t0.4717\t0
+w:verlos\t0\t-0.4898
+w:very\t0.4311\t-0.5859
+w:very sleepy\t0.2016\t0
+w:very tired\t0\t-0.3462
+w:vet\t-0.2220\t0
+w:vez\t-0.2360\t0.4817
+w:vida\t0\t0.6336
+w:video\t-0.2168\t-0.5714
+w:viendo\t0.4109\t0
+w:viendo cosas\t0.4109\t0
+w:vision\t0.4642\t-0.2278
+w:vision suddenly\t0.3081\t0
+w:visit\t0\t-0.2440
+w:vitamins\t-0.2105\t-0.4608
+w:vitamins at\t0\t-0.2517
+w:viva\t0\t0.2280
+w:viva para\t0\t0.2280
+w:viviendo\t0\t0.2483
+w:vivir\t0\t0.6181
+w:vivo\t0\t0.2531
+w:vivo para\t0\t0.2531
+w:voces\t0.2256\t0
+w:voces desde\t0.2256\t0
+w:vodka\t0\t0.2305
+w:voices\t0.4874\t0
+w:voices since\t0.2980\t0
+w:voices that\t0.2257\t0
+w:vomitando\t0.4021\t0
+w:vomitando sangre\t0.4021\t0
+w:vomiting\t0.5621\t-0.2498
+w:vomiting blood\t0.4880\t0
+w:voy\t-0.3065\t1.1138
+w:voy a\t-0.3065\t1.1138
+w:waiting\t-0.5070\t-0.9892
+w:waiting on\t0\t-0.4120
+w:waiting room\t-0.3141\t-0.4717
+w:wake\t0.9401\t0.3379
+w:wake up\t0.5634\t0.8918
+w:walking\t-0.2473\t0
+w:walking on\t-0.2042\t0
+w:walks\t0.2803\t0
+w:wall\t-0.2486\t0.8511
+w:wall till\t0\t0.3138
+w:want\t-1.5009\t0
+w:want my\t0\t-0.5243
+w:want relief\t0\t-0.4599
+w:want the\t0\t0.4597
+w:want to\t-1.2421\t0.2709
+w:wanted\t0\t0.2197
+w:wants\t-0.4936\t0.5413
+w:wants to\t-0.4506\t0.6960
+w:was\t-0.5626\t-1.2063
+w:was a\t0\t-0.2586
+w:was dead\t0\t0.2814
+w:was many\t0.2235\t0
+w:was my\t0\t0.3407
+w:was talking\t0.6160\t0
+w:waste\t0\t0.5902
+w:waste away\t0\t0.2046
+w:waste of\t0\t0.3857
+w:watched\t0.2714\t0
+w:watched a\t0.2714\t0
+w:watches\t0.2338\t0
+w:watching\t0\t-0.4084
+w:water\t0.3609\t-0.4731
+w:water as\t0\t0.2777
+w:water down\t0.2397\t0
+w:water turned\t0.6136\t0
+w:water with\t0\t-0.3382
+w:way\t-0.7741\t1.9355
+w:way forward\t0\t0.6958
+w:way home\t0\t0.2028
+w:way more\t0\t0.2472
+w:way out\t-0.3718\t1.1267
+w:way over\t0\t-0.2004
+w:way to\t0\t0.3013
+w:ways\t0\t0.4820
+w:ways to\t0\t0.4687
+w:we\t-0.5144\t-1.8196
+w:we do\t0\t-0.4031
+w:we move\t0\t-0.3498
+w:we talk\t0\t-0.2048
+w:weak\t0.3638\t-0.2047
+w:weakness on\t0.2173\t0
+w:wearing\t-0.2042\t0
+w:wearing off\t-0.2042\t0
+w:weather\t0\t-0.4873
+w:weather honestly\t0\t-0.2020
+w:wedding\t0\t-0.2282
+w:week\t-0.4730\t-0.3910
+w:week after\t0\t0.2627
+w:weekend\t-0.2541\t0
+w:weekend and\t0\t0.3489
+w:weekly\t0\t-0.2466
+w:weekly organizer\t0\t-0.2466
+w:weeks in\t0\t-0.2025
+w:weighs\t0\t0.3128
+w:weighs many\t0\t0.3128
+w:weird\t0.5384\t-0.4519
+w:weird and\t0.2105\t0
+w:welcome\t0\t0.3549
+w:welcome death\t0\t0.3549
+w:well\t-0.6182\t-0.3676
+w:went\t0.8298\t-0.4703
+w:went away\t0\t-0.2240
+w:went deeper\t0\t0.2766
+w:went numb\t0.2241\t-0.2254
+w:went through\t0\t0.2188
+w:were\t-0.2157\t-0.4158
+w:were deeper\t0\t0.2608
+w:weve\t0\t-0.2881
+w:weve been\t0\t-0.2881
+w:what\t0\t0.7650
+w:what amount\t0\t0.3490
+w:what comes\t0\t0.4881
+w:what do\t0.3293\t0
+w:what dose\t0\t-0.3685
+w:what i\t0\t0.5458
+w:what im\t0\t0.2156
+w:what is\t0\t0.7102
+w:what time\t0\t-0.2450
+w:what year\t0.3286\t0
+w:whatever\t0\t-0.3220
+w:whatever works\t0\t-0.3220
+w:whats\t0\t0.6290
+w:whats real\t0.3774\t0
+w:whats the\t0\t0.6567
+w:wheezing\t0.4061\t0
+w:when\t0\t0.2654
+w:when he\t0.3633\t0
+w:when i\t0.2523\t-0.7590
+w:when im\t0\t0.5011
+w:when the\t-0.2488\t0.3089
+w:where\t0.4652\t-0.4334
+w:where do\t0\t-0.4235
+w:where im\t0.2989\t0
+w:where no\t0\t0.2251
+w:where she\t0.2097\t0
+w:which\t-0.3688\t0
+w:which dose\t-0.2842\t0.5626
+w:which time\t0\t-0.3220
+w:while\t0\t-0.4282
+w:while i\t0\t-0.2905
+w:who\t0.5961\t0.5091
+w:who arent\t0.3973\t-0.3212
+w:who im\t0.3532\t-0.2440
+w:who passed\t0\t0.2352
+w:who weighs\t0\t0.3128
+w:who will\t0\t0.4058
+w:whole\t1.2737\t-0.5073
+w:whole bottle\t1.2749\t0
+w:whole bunch\t0\t0.2765
+w:whole month\t-0.2091\t0.2738
+w:whole months\t0.2533\t0
+w:whole series\t0\t-0.3667
+w:why\t-0.5452\t0
+w:wife\t0.6976\t-0.2718
+w:wife doesnt\t0.3405\t-0.2013
+w:wife isnt\t0.5494\t0
+w:wife passed\t0.2252\t0
+w:wife said\t-0.2286\t0
+w:will\t-0.9287\t1.0475
+w:will be\t0\t-0.4492
+w:will get\t0\t0.3783
+w:will go\t0\t0.2003
+w:will i\t0\t-0.3861
+w:will is\t0\t0.2500
+w:will look\t0\t0.4058
+w:will pick\t0\t-0.2447
+w:will text\t0\t-0.2052
+w:will this\t0\t0.4337
+w:will to\t0\t0.4276
+w:will work\t0\t0.2112
+w:wine\t-0.2604\t0
+w:winter\t0\t-0.4031
+w:wish\t0\t1.1687
+w:wish i\t0\t0.7439
+w:wish the\t0\t0.4849
+w:with\t-0.7535\t0
+w:with a\t0\t1.6115
+w:with cigarettes\t0\t0.4128
+w:with food\t0\t-0.5382
+w:with it\t0\t0.5043
+w:with life\t0\t1.0165
+w:with me\t0.5503\t-0.5476
+w:with my\t-0.4682\t-0.9819
+w:with the\t-0.2575\t-0.2197
+w:with this\t0\t-0.2024
+w:without\t-0.2426\t0
+w:without her\t0\t0.2161
+w:without hurting\t0\t-0.2773
+w:without me\t0\t0.6490
+w:without pain\t0\t-0.7274
+w:woman\t0\t0.3080
+w:woman my\t0\t0.3080
+w:won\t0\t0.7104
+w:wondering\t-0.2328\t0
+w:wont\t1.2314\t0.4419
+w:wont be\t-0.5928\t0
+w:wont come\t0\t0.5655
+w:wont hear\t0\t0.5856
+w:wont make\t0\t0.3489
+w:wont need\t0\t0.8335
+w:wont require\t0\t0.2641
+w:wont respond\t0.3284\t-0.3134
+w:wont stop\t1.2765\t-0.8521
+w:wont talk\t-0.2895\t0.2330
+w:wont wake\t0.9620\t-1.3880
+w:word\t0.2363\t0
+w:words\t1.1964\t-0.6625
+w:words at\t0.4064\t0
+w:wore\t-0.2338\t-0.5897
+w:wore off\t0\t-0.5757
+w:work\t0\t-1.0692
+w:work after\t0.4334\t0
+w:work im\t0\t0.3113
+w:works\t-0.2325\t0
+w:world\t0\t0.8187
+w:world is\t0\t0.3239
+w:worried about\t0\t-0.3139
+w:worried my\t0\t0.2049
+w:worry\t0\t0.2088
+w:worry about\t0\t0.2088
+w:worse\t0\t0.7020
+w:worse after\t0\t0.3784
+w:worse than\t0\t0.4665
+w:worst\t1.5826\t-0.8894
+w:worst headache\t1.2808\t-0.7010
+w:worth\t-0.2434\t0.5281
+w:worth it\t0\t0.2129
+w:worth living\t0\t0.2403
+w:would\t-1.0151\t2.1164
+w:would be\t-0.2720\t0.7750
+w:would just\t0\t0.4656
+w:would miss\t0\t0.2726
+w:would never\t0\t-0.4031
+w:would stop\t-0.2300\t0.3582
+w:would that\t0\t-0.2517
+w:wound\t0.8246\t0
+w:wound is\t0.5091\t0
+w:wrists\t-0.2647\t1.0258
+w:written\t0\t0.3591
+w:wrong\t0\t-0.6029
+w:wrong with\t0.3772\t-0.2490
+w:wrote\t-0.2708\t0.7821
+w:wrote a\t-0.2105\t0
+w:wrote letters\t0\t0.2733
+w:wrote my\t0\t0.3328
+w:y\t1.4800\t0
+w:y adios\t0\t0.2835
+w:y el\t0.2170\t0
+w:y la\t0\t0.3566
+w:y no\t1.3819\t-0.4474
+w:y tengo\t0.2767\t0
+w:ya\t-1.1344\t1.7944
+w:ya escribi\t0\t0.2704
+w:ya esta\t0\t-0.2347
+w:ya no\t-0.3132\t1.0338
+w:ya tengo\t0\t0.3132
+w:year it\t0.3286\t0
+w:year like\t0\t0.2449
+w:years\t-0.5319\t-0.2781
+w:years ago\t-0.2017\t-0.2862
+w:years clean\t0\t0.2825
+w:yes id\t0\t0.2333
+w:yes to\t0\t0.2015
+w:yesterdays\t0.2423\t0
+w:yesterdays session\t0.2157\t0
+w:you\t-1.2858\t-0.8036
+w:you cancel\t0\t0.2408
+w:you feeling\t0\t0.4095
+w:you had\t0\t-0.2145
+w:you have\t0.5795\t0
+w:you having\t0\t-0.2573
+w:you increase\t0\t0.2119
+w:you know\t0\t-0.2652
+w:you otra\t0\t0.2196
+w:you should\t0\t0.2333
+w:you so\t0\t-0.2111
+w:you tell\t0\t0.3009
+w:you wont\t0\t0.3806
+w:youll\t0\t0.2689
+w:youll ever\t0\t0.2689
+w:your\t-0.4928\t0.4601
+w:your heart\t0\t0.4510
+w:your patient\t0\t0.2605
+w:yourself\t0\t-0.7799
+w:yourself painlessly\t0\t0.2716
 """

@@ -158,3 +158,33 @@ def _turns(segment: list[str], negations: frozenset[str]) -> bool:
     while index >= 0 and segment[index] in _BETWEEN:
         index -= 1
     return index >= 0 and segment[index] in _PATIENT
+
+
+# A denial about an unnamed "it": "i dont want to do it", "no quiero hacerlo".
+_UNNAMED = re.compile(
+    r"(?:^| )(?:dont|do not|not|never|no) (?:[a-z]+ ){0,2}(?:want|wanna|mean|quiero|pienso)"
+    r" (?:to )?(?:do it|hacerlo|lo hacer)$"
+    r"|(?:^| )no lo (?:quiero|pienso) hacer$"
+    r"|(?:^| )(?:i )?(?:dont|do not|no) (?:really )?(?:want|wanna|quiero)(?: to)?$"
+)
+# What "it" would then name in a message about the treatment: not a turn about oneself.
+_ERRANDS = re.compile(
+    r"(?:^| )(?:infusion|infusions|session|sessions|ketamine|spray|appointment|treatment|test"
+    r"|procedure|drive|driving|surgery|shot|cita|sesion|tratamiento|infusion)(?= |$)"
+)
+
+
+def unnamed_denial_taken_back(words: Sequence[str], negations: frozenset[str], clause: str) -> bool:
+    """ "i dont want to do it but i think i will", "no quiero hacerlo pero creo que lo voy a
+    hacer": a denial about an unnamed act, turned round by the next clause."""
+    if _ERRANDS.search(" ".join(words)):
+        return False
+    start = 0
+    for index, word in enumerate([*words, clause]):
+        if word != clause and word not in CONTRASTS:
+            continue
+        said = " ".join(words[start:index])
+        start = index + 1
+        if said and _UNNAMED.search(said) and turned_round(words, index, negations, clause):
+            return True
+    return False

@@ -662,6 +662,7 @@ def build_matcher(
         tuple(profile.crisis.soft_self_harm),
         tuple(profile.crisis.soft_emergency),
         second_stage,
+        profile.crisis.model_threshold,
     )
 
 
@@ -674,8 +675,10 @@ def _matcher(
     soft_self_harm: tuple[str, ...] = (),
     soft_emergency: tuple[str, ...] = (),
     second_stage: bool = True,
+    threshold: float | None = None,
 ) -> CrisisMatcher:
     # Building reads every bot text (a few hundred ms): once per set of words, not per Core.
+    model = load_model() if threshold is None else load_model().with_threshold(threshold)
     return CrisisMatcher(
         extra_self_harm=self_harm,
         extra_emergency=emergency,
@@ -683,7 +686,7 @@ def _matcher(
         quoted=quoted,
         extra_soft_self_harm=soft_self_harm,
         extra_soft_emergency=soft_emergency,
-        second_stage=load_model() if second_stage else None,
+        second_stage=model if second_stage else None,
     )
 
 

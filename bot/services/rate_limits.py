@@ -1,9 +1,11 @@
 """Send limits shared by every replica, kept in the database (DESIGN.md rule 8).
 
 Each limit is a key with the earliest time its next message may go (`rate_slot.next_at`). A send
-reserves a slot under all its keys in one transaction (the bot's 25/s, the chat's 1/s or the
-group's 19/min, the SMS sender's rate): it goes at the latest of their `next_at`, and each key
-moves on by its spacing. A send that wakes up well after its slot takes a new one rather than go
+reserves a slot under its own keys first (the chat's 1/s or the group's 19/min, the SMS sender's
+rate) and, once that slot comes, under the bot's 25/s: it goes at the later of the two, and each
+key moves on by its spacing. Reserved together, a message whose chat slot is a minute away (the
+staff group's 20th notice) would move the bot's slot a minute on too, and every other chat would
+wait behind it: the load proof saw the whole bot stall for minutes behind the staff group. A send that wakes up well after its slot takes a new one rather than go
 bunched with the sends after it. The row locks (PostgreSQL) or the write lock (SQLite) make two replicas
 take different slots, so together they stay inside the limit. A 429's retry_after moves the key
 on for everyone. Sends wait for their slot outside the transaction.
@@ -32,6 +34,8 @@ BOT_PER_SECOND = 25
 PRIVATE_CHAT_INTERVAL = timedelta(seconds=1)
 GROUP_INTERVAL = timedelta(minutes=1) / 19
 BOT_KEY = "tg:bot"
+# Keys every message shares: taken only once the message's own (chat, group) slot has come.
+SHARED_KEYS = frozenset({BOT_KEY})
 # A send that wakes up this much after its slot (the event loop was busy, the process paused)
 # does not go late, bunched with the sends on time after it: it takes a new slot, at most
 # MAX_RESLOTS times (then it goes: a message is never held back for ever).
@@ -96,6 +100,11 @@ def pause(db: Database, key: str, *, until: datetime, now: datetime) -> None:
         )
 
 
+def _spaced_from(db: Database, limits: Sequence[Limit], now: datetime) -> None:
+    for limit in limits:
+        pause(db, limit.key, until=now + limit.interval, now=now)
+
+
 class SharedPacer:
     """What a sender awaits before each message: a slot reserved in the shared table."""
 
@@ -111,6 +120,19 @@ class SharedPacer:
         self._sleep = sleep
 
     async def wait_for(self, limits: Sequence[Limit]) -> None:
+        own = [limit for limit in limits if limit.key not in SHARED_KEYS]
+        shared = [limit for limit in limits if limit.key in SHARED_KEYS]
+        if own:
+            await self._take(own)
+        if shared:
+            await self._take(shared)
+        if own and shared:
+            # Later than its own slot (the bot-wide queue was long): the chat's next message
+            # keeps its spacing from this one, not from the slot.
+            now = self.clock.now()
+            await asyncio.to_thread(_spaced_from, self.db, own, now)
+
+    async def _take(self, limits: Sequence[Limit]) -> None:
         for _ in range(MAX_RESLOTS + 1):
             now = self.clock.now()
             at = await asyncio.to_thread(reserve, self.db, limits, now=now)

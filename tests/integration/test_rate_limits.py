@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import subprocess
@@ -43,6 +44,32 @@ async def test_sends_keep_one_per_second_per_chat_25_per_second_overall_and_20_p
     assert busiest([t for t, _ in sent], timedelta(seconds=1)) <= 25
     group = [t for t, c in sent if c == STAFF_GROUP]
     assert busiest(group, timedelta(minutes=1)) <= 20
+
+
+async def test_a_backlog_in_the_staff_group_does_not_hold_back_other_chats(sqlite_db, clock):
+    """Twenty group notices at once take the group's slots a minute ahead; a patient's message
+    meanwhile goes at once (reserved together, the bot-wide slot moved a minute on with them)."""
+    parked = asyncio.Event()
+    waiting: list[float] = []
+
+    async def park(seconds: float) -> None:
+        waiting.append(seconds)
+        await parked.wait()  # the group's sends wait for their slots (never, in this test)
+
+    group_sender = SharedPacer(db=sqlite_db, clock=clock, sleep=park)
+    notices = [asyncio.create_task(group_sender.wait(STAFF_GROUP)) for _ in range(20)]
+    try:
+        async with asyncio.timeout(30):
+            while len(waiting) < 19:  # noqa: ASYNC110 (each parks once its slot is reserved)
+                await asyncio.sleep(0.01)
+        assert max(waiting) > 55  # the 20th notice's slot in the group is a minute away
+        started = clock.now()
+        await virtual_pacer(sqlite_db, clock).wait(501)
+        assert clock.now() - started < timedelta(seconds=1)
+    finally:
+        for notice in notices:
+            notice.cancel()
+        await asyncio.gather(*notices, return_exceptions=True)
 
 
 async def test_a_429_holds_that_chat_for_every_sender(sqlite_db, clock):

@@ -94,6 +94,7 @@ def test_the_built_in_profile_is_complete():
         (('resources = ["infusion_chair"]', 'resources = ["helipad"]'), "helipad"),
         (("horizon_days = 60", 'horizon_days = "soon"'), "booking.horizon_days"),
         (("[clinic]", '[clinic]\nfavourite_colour = "blue"'), "clinic.favourite_colour"),
+        (("model_threshold = 0.7", "model_threshold = 0.3"), "crisis.model_threshold"),
     ],
 )
 def test_a_bad_profile_names_the_field_and_the_problem(change, path):

@@ -27,6 +27,7 @@ from bot.domain.crisis_model import (
     MAX_WORDS,
     WORD_PREFIX,
     features,
+    load_model,
     parse_weights,
     word_features,
 )
@@ -89,6 +90,17 @@ def test_indirect_self_harm_the_rules_miss_gets_the_soft_check(sentence):
     assert found.tier is CrisisTier.SOFT
     assert found.kind is CrisisKind.SELF_HARM
     assert found.phrase.startswith("model ")
+
+
+def test_the_clinic_sets_the_models_threshold_in_its_profile():
+    sentence = "i feel like the world would be lighter without me in it"
+    score = max(load_model().score_text(sentence).values())
+    assert PROFILE.crisis.model_threshold == 0.7 and 0.7 <= score < 0.99
+    strict = PROFILE.model_copy(
+        update={"crisis": PROFILE.crisis.model_copy(update={"model_threshold": 0.99})}
+    )
+    assert WITH_MODEL.assess(sentence) is not None
+    assert build_matcher(strict, TEXTS).assess(sentence) is None
 
 
 def test_the_model_never_pages_on_its_own():

@@ -15,9 +15,10 @@ from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.sms import TwilioSmsSender
 from bot.messaging.voice import TwilioVoiceCaller
+from bot.presentation.reminder_words import check_reminder_sms_texts
 from bot.presentation.waitlist_words import check_waitlist_sms_texts
 from bot.profile import ClinicProfile
-from bot.services import phone_claims, reminder_messages
+from bot.services import phone_claims
 from bot.services.checkin_questions import check_sms_texts as check_checkin_sms_texts
 from bot.services.crisis import check_crisis_sms_texts
 from bot.services.dispatch_routes import Channels
@@ -37,7 +38,7 @@ def check_every_sms_text(texts: Texts, profile: ClinicProfile) -> None:
                 check_crisis_sms_texts(texts, profile)
                 check_sms_texts(texts, profile)
                 check_waitlist_sms_texts(texts, profile)
-                reminder_messages.check_reminder_sms_texts(texts, profile)
+                check_reminder_sms_texts(texts, profile)
                 phone_claims.check_code_sms_text(texts, profile)
             except ConfigError as exc:
                 if language is DEFAULT_LANGUAGE:

@@ -35,8 +35,8 @@ from bot.sandbox.extras import (
 from bot.sandbox.telegram_double import FakeBotApi, FakeUser
 from bot.sandbox.telegram_records import BotEvent, MessageRecord, NoSuchButton
 from bot.settings import MINI_APP_PATH, parse_settings
-from bot.web.app import RunningServer, serve
 from bot.web.miniapp.initdata import sign_init_data
+from bot.web.server import RunningServer, serve
 from handlers import set_commands
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sandbox.db"

@@ -31,6 +31,7 @@ from bot.domain.errors import (
 from bot.domain.refs import appointment_ref, flag_ref
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.formatting import clock_time, when_long, when_short
+from bot.presentation.staff_notice_words import patient_line, session_row
 from bot.profile import ClinicProfile
 from bot.services.aftercare_plan import AftercarePlanner
 from bot.services.audit import audit
@@ -38,7 +39,6 @@ from bot.services.checkin_rows import CheckinStatus, drop_sms_draft
 from bot.services.outbox import cancel_pending
 from bot.services.planner import SessionEndStep, plan_series_check
 from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.services.staff_notices import patient_line, session_row
 from bot.texts import Texts
 from bot.texts.profile_texts import service_label
 
@@ -317,7 +317,7 @@ class AftercareService(AftercarePlanner):
         ctx.session.flush()  # the buttons carry the version the staff will see
         values = {
             "appointment_id": appointment_ref(appointment.id),
-            "patient": patient_line(ctx, ctx.patient),
+            "patient": patient_line(ctx.texts, ctx.patient),
             "service": self._label(appointment),
             "when": when_long(appointment.starts_at, self.profile.tz),
             "end": clock_time(appointment.ends_at, self.profile.tz),

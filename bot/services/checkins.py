@@ -52,6 +52,7 @@ from bot.domain.refs import appointment_ref
 from bot.domain.sms_keywords import Inbound
 from bot.messaging.channels import OutgoingMessage
 from bot.presentation.formatting import when_long
+from bot.presentation.staff_notice_words import called_row, patient_line
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
 from bot.services.checkin_answers import CheckinAnswers
@@ -77,7 +78,6 @@ from bot.services.escalation import EscalationService
 from bot.services.outbox import cancel_pending, enqueue
 from bot.services.rendering import RenderContext, Renderers, Skip
 from bot.services.sms_conversation import start_sms_conversation
-from bot.services.staff_notices import called_row, patient_line
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ class CheckinService:
         text = self.texts.raw("checkin_staff_unsent").format(
             slot=html.escape(checkin.slot),
             appointment_id=appointment_ref(checkin.appointment_id),
-            patient=patient_line(ctx, ctx.patient),
+            patient=patient_line(ctx.texts, ctx.patient),
             until=html.escape(until),
         )
         return OutgoingMessage(text, buttons=[called_row(self.texts, task.id)])
@@ -309,7 +309,7 @@ class CheckinService:
         text = self.texts.raw("checkin_staff_missed").format(
             slot=html.escape(checkin.slot),
             appointment_id=appointment_ref(checkin.appointment_id),
-            patient=patient_line(ctx, ctx.patient),
+            patient=patient_line(ctx.texts, ctx.patient),
             answered=len(answers),
             total=len(codes),
         )

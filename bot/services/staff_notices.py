@@ -1,4 +1,9 @@
-"""Renders STAFF_NOTICE rows: what the staff chat sees for every booking and change."""
+"""Renders STAFF_NOTICE rows: what the staff chat sees for every booking and change.
+
+Here: what a notice reads (the screening answers, the moved-from visit), whether it still goes
+out (the 24 h call list, a series' interruption) and the staff tasks it opens. The words are in
+`bot/presentation/staff_notice_words.py` (`StaffNoticeWords`), from plain values.
+"""
 
 from __future__ import annotations
 
@@ -6,64 +11,25 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from bot.db.models import Appointment, Outbox, Patient, ScreeningAnswer, StaffTask
-from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
+from bot.db.models import Appointment, Outbox, ScreeningAnswer, StaffTask
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
-from bot.domain.refs import appointment_ref, patient_ref
 from bot.domain.reminders import CONFIRM_GRACE, reminder_kind
 from bot.messaging.channels import Button, OutgoingMessage
-from bot.presentation.formatting import when_long
-from bot.profile import ServiceKind
+from bot.presentation.staff_notice_words import (
+    SCREENING_FLAG_CODES,
+    StaffNoticeWords,
+    called_row,
+    screening_flags,
+)
 from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
-from bot.texts import Texts
-
-FLAG_ANSWERS = {"yes", "not_sure"}
-SCREENING_FLAG_CODES = tuple(f"S{n}" for n in range(1, 10))
 
 
-def called_row(texts: Texts, task_id: int | None) -> list[Button]:
-    """The "Called" button under a staff task (pressing it asks what was done, then closes it)."""
-    if task_id is None:
-        raise ValueError("a task not stored yet has no button")
-    data = StaffPress(StaffAction.CLOSE_TASK, task_id).pack()
-    return [Button(texts.plain("btn_called"), data=data)]
+def _words(ctx: RenderContext) -> StaffNoticeWords:
+    return StaffNoticeWords(texts=ctx.texts, profile=ctx.profile)
 
 
-def session_row(texts: Texts, appointment: Appointment) -> list[Button]:
-    """Done and No-show for one appointment; its version makes a press on an older state
-    recognisable (issue 11 item 3)."""
-    if appointment.id is None:
-        raise ValueError("an appointment not stored yet has no buttons")
-    done = StaffPress(StaffAction.DONE, appointment.id, appointment.version)
-    no_show = StaffPress(StaffAction.NO_SHOW, appointment.id, appointment.version)
-    return [
-        Button(texts.plain("btn_done"), data=done.pack()),
-        Button(texts.plain("btn_no_show"), data=no_show.pack()),
-    ]
-
-
-def _old_ref(old_id: object) -> str:
-    """The moved-from appointment's identifier, from a notice's payload."""
-    return (
-        appointment_ref(int(old_id))
-        if isinstance(old_id, int | str) and str(old_id).isdigit()
-        else "?"
-    )
-
-
-def patient_line(ctx: RenderContext, patient: Patient | None) -> str:
-    if patient is None:
-        return "(unknown patient)"
-    return ctx.texts.html(
-        "notice_patient",
-        name=patient.name or "(no name yet)",
-        ref=patient_ref(patient.id),
-        phone=patient.phone_e164 or "no phone",
-        channel=patient.preferred_channel,
-    )
-
-
-def screening_flags(ctx: RenderContext, appointment: Appointment) -> str:
+def latest_screening(ctx: RenderContext, appointment: Appointment) -> dict[str, str]:
+    """Each flagged screening question's latest answer by the appointment's patient."""
     answers = ctx.session.exec(
         select(ScreeningAnswer)
         .where(col(ScreeningAnswer.patient_id) == appointment.patient_id)
@@ -73,89 +39,46 @@ def screening_flags(ctx: RenderContext, appointment: Appointment) -> str:
     latest: dict[str, str] = {}
     for answer in answers:
         latest.setdefault(answer.code, answer.answer)
-    if not latest:
-        return ctx.texts.html("notice_not_screened")
-    flagged = [code for code in SCREENING_FLAG_CODES if latest.get(code) in FLAG_ANSWERS]
-    if not flagged:
-        return ctx.texts.html("notice_flags_none")
-    items = "\n".join(
-        f"• {ctx.texts.plain(f'screen_label_{code}')}: {latest[code].replace('_', ' ')}"
-        for code in flagged
-    )
-    return ctx.texts.raw("notice_flags").format(items=items)
-
-
-def _buttons(
-    ctx: RenderContext, appointment: Appointment, patient: Patient | None
-) -> list[list[Button]]:
-    t = ctx.texts
-    service = ctx.profile.services.get(appointment.service)
-    rows: list[list[Button]] = []
-    consultation = service is not None and service.kind is ServiceKind.CONSULTATION
-    if consultation and patient is not None and patient.approved_at is None:
-        data = StaffPress(StaffAction.APPROVE, appointment.patient_id, appointment.id).pack()
-        rows.append([Button(t.plain("btn_approve"), data=data)])
-    rows.append(session_row(t, appointment))
-    return rows
+    return latest
 
 
 def render_staff_notice(ctx: RenderContext) -> OutgoingMessage:
     event = str(ctx.payload.get("event", ""))
     appointment = ctx.appointment
     patient = ctx.patient
-    tz = ctx.profile.tz
+    words = _words(ctx)
     if event == "message":
         # Free-form notices from other services (already HTML-safe, built from texts).
-        ack = ctx.payload.get("ack_escalation_id")
-        buttons = (
-            [[Button(ctx.texts.plain("esc_btn_ack"), data=EscalationAck(ack).pack())]]
-            if isinstance(ack, int)
-            else []
+        return words.free_form(
+            str(ctx.payload.get("html", "")), ctx.payload.get("ack_escalation_id")
         )
-        return OutgoingMessage(str(ctx.payload.get("html", "")), buttons=buttons)
     if appointment is None:
         raise Skip(f"staff notice {event!r} without an appointment")
-    service = ctx.profile.services.get(appointment.service)
-    values = {
-        "appointment_id": appointment_ref(appointment.id),
-        "patient": patient_line(ctx, patient),
-        "service": service.label if service else appointment.service,
-        "when": when_long(appointment.starts_at, tz),
-    }
-    t = ctx.texts
+    values = words.values(appointment, patient)
     if event == "booked":
-        text = t.raw("notice_booked").format(
-            **{k: v if k == "patient" else _e(v) for k, v in values.items()},
-            flags=screening_flags(ctx, appointment),
-        )
-        return OutgoingMessage(text, buttons=_buttons(ctx, appointment, patient))
+        flags = screening_flags(ctx.texts, latest_screening(ctx, appointment))
+        return words.booked(appointment, patient, flags)
     if event == "rescheduled":
         old = ctx.session.get(Appointment, int(str(ctx.payload.get("old_id", 0))))
-        old_when = when_long(old.starts_at, tz) if old else "?"
-        return OutgoingMessage(
-            _fill(
-                ctx,
-                "notice_rescheduled",
-                values,
-                old_id=_old_ref(ctx.payload.get("old_id")),
-                old_when=old_when,
-            ),
-            buttons=_buttons(ctx, appointment, patient),
+        return words.rescheduled(
+            appointment,
+            patient,
+            old_id=ctx.payload.get("old_id"),
+            old_starts_at=old.starts_at if old else None,
         )
     if event == "cancelled":
-        late = t.plain("notice_late_suffix") if appointment.late_cancel else ""
-        return OutgoingMessage(_fill(ctx, "notice_cancelled", values, late=late))
+        return words.cancelled(appointment, patient, late=appointment.late_cancel)
     if event == "confirmed":
-        return OutgoingMessage(_fill(ctx, "notice_confirmed", values))
+        return OutgoingMessage(words.fill("notice_confirmed", values))
     if event == "unreachable":
         return OutgoingMessage(
-            _fill(ctx, "notice_unreachable", values, reason=str(ctx.payload.get("reason", "")))
+            words.fill("notice_unreachable", values, reason=str(ctx.payload.get("reason", "")))
         )
     if event == "driver_missing":
         task_id = ctx.payload.get("task_id", 0)
         return OutgoingMessage(
-            _fill(ctx, "notice_driver_missing", values),
-            buttons=[called_row(t, task_id if isinstance(task_id, int) else 0)],
+            words.fill("notice_driver_missing", values),
+            buttons=[called_row(ctx.texts, task_id if isinstance(task_id, int) else 0)],
         )
     if event == "check_24h":
         return _check_24h(ctx, appointment, values)
@@ -196,7 +119,7 @@ def _check_24h(
             appointment=appointment,
             detail="not confirmed 24 h before",
         )
-        parts.append(_fill(ctx, "notice_unconfirmed", values))
+        parts.append(_words(ctx).fill("notice_unconfirmed", values))
         buttons.append(called_row(ctx.texts, task.id))
     if no_driver:
         driver = ensure_task(
@@ -205,7 +128,7 @@ def _check_24h(
             appointment=appointment,
             detail="no driver confirmed 24 h before",
         )
-        parts.append(_fill(ctx, "notice_driver_missing", values))
+        parts.append(_words(ctx).fill("notice_driver_missing", values))
         if not buttons:
             buttons.append(called_row(ctx.texts, driver.id))
     return OutgoingMessage("\n\n".join(parts), buttons=buttons)
@@ -270,16 +193,7 @@ def _series_check(
     )
     ctx.session.add(task)
     ctx.session.flush()
-    return OutgoingMessage(
-        _fill(
-            ctx,
-            "notice_series_interrupted",
-            values,
-            missed=ctx.texts.plain(f"notice_series_{missed.replace('-', '_')}"),
-            days=str(gap.days),
-        ),
-        buttons=[called_row(ctx.texts, task.id)],
-    )
+    return _words(ctx).series_interrupted(values, missed=missed, days=gap.days, task_id=task.id)
 
 
 def _had_a_chance_to_confirm(ctx: RenderContext, appointment: Appointment) -> None:
@@ -333,18 +247,6 @@ def ensure_task(
         ctx.session.add(task)
         ctx.session.flush()
     return task
-
-
-def _e(value: str) -> str:
-    import html
-
-    return html.escape(value, quote=False)
-
-
-def _fill(ctx: RenderContext, key: str, values: dict[str, str], **more: str) -> str:
-    merged = {k: (v if k == "patient" else _e(v)) for k, v in values.items()}
-    merged.update({k: _e(v) for k, v in more.items()})
-    return ctx.texts.raw(key).format(**merged)
 
 
 RENDERERS: Renderers = {OutboxKind.STAFF_NOTICE: render_staff_notice}

@@ -15,8 +15,8 @@ from bot.domain.sms_policy import forbidden_terms, is_gsm7, segments
 from bot.i18n import messages, problems, read_catalogue
 from bot.messaging.telegram_html import parse_html
 from bot.presentation.formatting import longest_when_short, when_long, when_short
+from bot.presentation.reminder_words import REMINDER_SMS_KEYS
 from bot.profile import load_profile
-from bot.services.reminder_messages import REMINDER_SMS_KEYS
 from bot.texts import Texts, fields, is_sms, patient_keys
 from bot.texts.i18n import current_language, use_language
 from bot.texts.profile_texts import profile_texts

@@ -14,7 +14,8 @@ from bot.db.models import Appointment, Patient
 from bot.domain.enums import OutboxStatus
 from bot.services.dispatch import Dispatcher
 from bot.services.routing import permanent_failure_hook
-from bot.web.app import EMPTY_TWIML, create_web_app, twiml_reply
+from bot.web.app import create_web_app
+from bot.web.twilio_routes import EMPTY_TWIML, twiml_reply
 from tests.checkin_helpers import (
     PATIENT_PHONE,
     World,

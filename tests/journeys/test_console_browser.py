@@ -25,7 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
-from bot.web.app import _bound_socket
+from bot.web.server import bound_socket
 from tests.browser_helpers import CHROMEDRIVER, CHROMIUM  # skips without Chromium
 from tests.console_helpers import (
     console_app,
@@ -43,7 +43,7 @@ class _Server:
     """uvicorn serving the console app from a thread with its own event loop."""
 
     def __init__(self, app: Any) -> None:
-        self.sock = _bound_socket("127.0.0.1", 0)
+        self.sock = bound_socket("127.0.0.1", 0)
         self.port = int(self.sock.getsockname()[1])
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)

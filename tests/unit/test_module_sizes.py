@@ -20,8 +20,6 @@ ALLOWED: dict[str, str] = {
     "bot/services/crisis.py": "crisis replies and escalation (owned by the crisis session)",
     # Generated, not hand-written: the crisis model's weights (written by its training script).
     "bot/domain/crisis_model_weights.py": "generated model weights",
-    # The composition root's HTTP app (owned by the composition-root work, issue 9 item 2).
-    "bot/web/app.py": "Starlette app and its wiring (composition-root work)",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import ConfigError
-from bot.services.reminder_messages import REMINDER_SMS_KEYS, check_reminder_sms_texts
+from bot.presentation.reminder_words import REMINDER_SMS_KEYS, check_reminder_sms_texts
 from bot.texts import Texts
 
 

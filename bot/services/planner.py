@@ -10,9 +10,10 @@ from sqlmodel import Session
 from bot.db.models import Appointment, Patient
 from bot.domain.enums import Channel, OutboxKind
 from bot.domain.reminders import plan_reminders
+from bot.presentation.preparation_words import needs_preparation
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.outbox import cancel_pending, enqueue
-from bot.services.preparation import needs_preparation, plan_preparation
+from bot.services.preparation import plan_preparation
 
 # Request keys of the sessions /series books ("series:<series id>:<index>").
 SERIES_KEY_PREFIX = "series:"

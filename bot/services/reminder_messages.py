@@ -13,8 +13,8 @@ from bot.db.models import Appointment, Outbox
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.reminders import useful_until
 from bot.messaging.channels import OutgoingMessage
+from bot.presentation.preparation_words import preparation_block
 from bot.presentation.reminder_words import ReminderWords
-from bot.services.preparation import preparation_block
 from bot.services.rendering import RenderContext, Renderers, Skip
 
 

@@ -16,7 +16,7 @@ from bot.db.models import Appointment, AuditLog, Patient
 from bot.domain.enums import OutboxStatus
 from bot.domain.language import Language
 from bot.domain.sms_policy import assert_sms_safe, is_gsm7
-from bot.services.preparation import PREPARATION_SMS_SEGMENTS, fasting_cutoffs
+from bot.presentation.preparation_words import PREPARATION_SMS_SEGMENTS, fasting_cutoffs
 from bot.texts import Texts
 from bot.texts.i18n import use_language
 from tests.booking_helpers import with_capacity

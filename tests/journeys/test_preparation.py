@@ -9,8 +9,8 @@ from sqlmodel import select
 from bot.db.models import Appointment, Patient
 from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.sms_policy import assert_sms_safe
+from bot.presentation.preparation_words import PREPARATION_SMS_SEGMENTS, fasting_cutoffs
 from bot.services import preparation
-from bot.services.preparation import PREPARATION_SMS_SEGMENTS, fasting_cutoffs
 from bot.texts import Texts
 from tests.fakes import FakeSms, FakeTelegram
 from tests.journey_helpers import (

@@ -23,11 +23,11 @@ from bot.domain.errors import (
     SlotTaken,
     TooLateToCancel,
 )
+from bot.presentation.booking_words import minutes_arg, monday_of
 from bot.presentation.chat_replies import Reply, Screen, Who
 from bot.presentation.formatting import date_short, same_day_time, when_long
 from bot.services.audit import audit
 from bot.services.booking_phone import FlowPhone
-from bot.services.booking_screens import minutes_arg, monday_of
 from bot.services.booking_turn import MAX_MEDICINES, Turn, clean_free_text
 from bot.services.drafts import (
     ANSWERS,

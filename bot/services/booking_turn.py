@@ -26,10 +26,11 @@ from bot.domain.callback_data import BookingStep, BookingVerb, unpack_as
 from bot.domain.clock import Clock
 from bot.domain.enums import AppointmentStatus, Channel, DraftStep
 from bot.domain.typed_answers import matching_label
+from bot.presentation.booking_words import monday_of
 from bot.presentation.chat_replies import Reply, Screen, Who
 from bot.profile import ClinicProfile
 from bot.services.booking import BookingService
-from bot.services.booking_screens import BookingScreens, monday_of
+from bot.services.booking_screens import BookingScreens
 from bot.services.calendar_files import event_chain
 from bot.services.drafts import (
     BOOK,

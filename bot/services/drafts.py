@@ -20,6 +20,10 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer, StaffTask
+from bot.domain.draft_flows import BOOK as BOOK
+from bot.domain.draft_flows import RESCHEDULE as RESCHEDULE
+from bot.domain.draft_flows import SCREEN as SCREEN
+from bot.domain.draft_flows import SCREENING_CODES as SCREENING_CODES
 from bot.domain.enums import Answer, Channel, DraftStep
 from bot.domain.refs import patient_ref
 from bot.profile import ClinicProfile, ServiceKind
@@ -27,18 +31,12 @@ from bot.services.audit import audit
 from bot.services.patients import patient_by_phone
 from bot.services.waitlist_intake import OFFER_KEY, check_offer
 
-BOOK = "book"
-RESCHEDULE = "reschedule"
-# The health questions alone, for a patient who was never asked them (booked by staff or by
-# SMS, on the waitlist): the answers go to the patient's record without an appointment.
-SCREEN = "screen"
 SCREEN_STEPS = (
     DraftStep.SCREENING,
     DraftStep.MEDICINES,
     DraftStep.PAIN_NOW,
     DraftStep.PAIN_AVERAGE,
 )
-SCREENING_CODES = tuple(f"S{n}" for n in range(1, 10))
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "u": Answer.NOT_SURE}
 # Where the other answers of CLINICAL.md section 1 are stored, keyed by ScreeningAnswer.code.
 EXTRA_ANSWERS = (

@@ -5,12 +5,12 @@ file. Their words and buttons are in `bot/presentation/menu_words.py` (`MenuWord
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import col, select
 
 from bot.db.models import Appointment, Patient, ScreeningAnswer, WaitlistEntry
-from bot.domain.availability import Slot, local_day
+from bot.domain.availability import Slot
 from bot.domain.enums import AppointmentStatus
 from bot.messaging.channels import Attachment
 from bot.presentation.chat_replies import Screen
@@ -102,7 +102,3 @@ class MenuScreens(MenuWords):
         return self.booking.free_slots(
             service=service, first_day=day, last_day=day, now=now, for_patient=patient_id
         )
-
-    def bookable_range(self, now: datetime) -> tuple[date, date]:
-        horizon = timedelta(days=self.profile.booking.horizon_days)
-        return local_day(now, self.tz), local_day(now + horizon, self.tz)

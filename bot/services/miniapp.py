@@ -16,10 +16,10 @@ from sqlmodel import col, select
 
 from bot.db.models import Patient
 from bot.domain.availability import local_day
+from bot.presentation.booking_words import monday_of
 from bot.presentation.chat_replies import Reply, Who
 from bot.presentation.formatting import clock_time, day_label, when_long
 from bot.services.booking_flow import BookingFlow
-from bot.services.booking_screens import monday_of
 from bot.services.booking_steps import WEB_STEPS, WebChoice
 from bot.services.drafts import Draft
 

@@ -18,8 +18,9 @@ from bot.domain.callback_data import (
     BookingStep,
     BookingVerb,
 )
-from bot.domain.draft_flows import RESCHEDULE, SCREEN, SCREENING_CODES
+from bot.domain.draft_flows import RESCHEDULE, SCREEN
 from bot.domain.enums import DraftStep
+from bot.domain.screening import SCREENING_CODES
 from bot.messaging.channels import Button
 from bot.presentation.chat_replies import Rows, Screen, rows
 from bot.presentation.formatting import (

@@ -23,9 +23,9 @@ from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer, S
 from bot.domain.draft_flows import BOOK as BOOK
 from bot.domain.draft_flows import RESCHEDULE as RESCHEDULE
 from bot.domain.draft_flows import SCREEN as SCREEN
-from bot.domain.draft_flows import SCREENING_CODES as SCREENING_CODES
 from bot.domain.enums import Answer, Channel, DraftStep
 from bot.domain.refs import patient_ref
+from bot.domain.screening import SCREENING_CODES
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone

@@ -12,13 +12,13 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, Patient, ScreeningAnswer, WaitlistEntry
 from bot.domain.availability import Slot
 from bot.domain.enums import AppointmentStatus
+from bot.domain.screening import SCREENING_CODES
 from bot.messaging.channels import Attachment
 from bot.presentation.chat_replies import Screen
 from bot.presentation.menu_words import MenuWords
 from bot.profile import ClinicProfile
 from bot.services.booking import BookingService
 from bot.services.calendar_files import appointment_calendar
-from bot.services.drafts import SCREENING_CODES
 from bot.texts import Texts
 
 

@@ -14,13 +14,12 @@ from typing import Protocol
 
 from bot.domain.callback_data import EscalationAck, StaffAction, StaffPress
 from bot.domain.refs import appointment_ref, patient_ref
+from bot.domain.screening import FLAG_ANSWERS
+from bot.domain.screening import SCREENING_CODES as SCREENING_FLAG_CODES
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.formatting import when_long
 from bot.profile import ClinicProfile, ServiceKind
 from bot.texts import Texts
-
-FLAG_ANSWERS = {"yes", "not_sure"}
-SCREENING_FLAG_CODES = tuple(f"S{n}" for n in range(1, 10))
 
 
 class NoticeVisit(Protocol):

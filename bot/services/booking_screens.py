@@ -17,6 +17,7 @@ from bot.domain.callback_data import (
     BookingVerb,
 )
 from bot.domain.enums import DraftStep
+from bot.domain.screening import SCREENING_CODES
 from bot.messaging.channels import Button
 from bot.presentation.chat_replies import Rows, Screen, rows
 from bot.presentation.formatting import (
@@ -26,7 +27,11 @@ from bot.presentation.formatting import (
     day_label,
     when_long,
 )
-from bot.services.drafts import RESCHEDULE, SCREEN, SCREENING_CODES, Draft
+from bot.services.drafts import (
+    RESCHEDULE,
+    SCREEN,
+    Draft,
+)
 from bot.services.menu_screens import MenuScreens
 
 TIMES_PER_ROW = 4

@@ -23,6 +23,7 @@ from bot.domain.errors import (
     SlotTaken,
     TooLateToCancel,
 )
+from bot.domain.screening import SCREENING_CODES
 from bot.presentation.chat_replies import Reply, Screen, Who
 from bot.presentation.formatting import date_short, same_day_time, when_long
 from bot.services.audit import audit
@@ -35,7 +36,6 @@ from bot.services.drafts import (
     HEALTH_KEYS,
     RESCHEDULE,
     SCREEN,
-    SCREENING_CODES,
     Draft,
     next_step,
     record_screening,

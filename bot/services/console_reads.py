@@ -28,7 +28,7 @@ from bot.db.models import (
 )
 from bot.domain.checkins import CheckinCatalog, Question
 from bot.domain.enums import OutboxKind, OutboxStatus
-from bot.services.drafts import SCREENING_CODES
+from bot.domain.screening import SCREENING_CODES
 from bot.services.staff_ops import FLAG_ANSWERS, PatientNotFound
 from bot.texts import Texts
 

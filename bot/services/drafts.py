@@ -22,6 +22,7 @@ from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer, StaffTask
 from bot.domain.enums import Answer, Channel, DraftStep
 from bot.domain.refs import patient_ref
+from bot.domain.screening import SCREENING_CODES
 from bot.profile import ClinicProfile, ServiceKind
 from bot.services.audit import audit
 from bot.services.patients import patient_by_phone
@@ -38,7 +39,6 @@ SCREEN_STEPS = (
     DraftStep.PAIN_NOW,
     DraftStep.PAIN_AVERAGE,
 )
-SCREENING_CODES = tuple(f"S{n}" for n in range(1, 10))
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "u": Answer.NOT_SURE}
 # Where the other answers of CLINICAL.md section 1 are stored, keyed by ScreeningAnswer.code.
 EXTRA_ANSWERS = (

@@ -21,6 +21,7 @@ from bot.domain.callback_data import (
 )
 from bot.domain.enums import AppointmentStatus
 from bot.domain.language import Language
+from bot.domain.screening import SCREENING_CODES
 from bot.messaging.channels import Attachment, Button
 from bot.presentation.chat_replies import Rows, Screen
 from bot.presentation.formatting import (
@@ -31,7 +32,6 @@ from bot.presentation.formatting import (
 from bot.profile import WEEKDAYS, ClinicProfile
 from bot.services.booking import BookingService
 from bot.services.calendar_files import appointment_calendar
-from bot.services.drafts import SCREENING_CODES
 from bot.services.preparation import preparation_block, preparation_lines
 from bot.texts import Texts
 from bot.texts.i18n import current_language

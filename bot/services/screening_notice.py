@@ -6,7 +6,7 @@ import html
 from collections.abc import Mapping
 
 from bot.domain.refs import patient_ref
-from bot.services.drafts import SCREENING_CODES
+from bot.domain.screening import SCREENING_CODES
 from bot.texts import Texts
 
 FLAGGING = ("yes", "not_sure")  # CLINICAL.md section 1: any Yes or Not sure goes to a clinician

@@ -23,10 +23,13 @@ from sqlmodel import Session, col, select
 from bot.db.models import BookingDraft, Patient, ScreeningAnswer
 from bot.domain.availability import local_day
 from bot.domain.enums import Channel, DraftStep, OutboxKind
+from bot.domain.screening import SCREENING_CODES
 from bot.domain.sms_keywords import screening_answer
 from bot.profile import ClinicProfile
 from bot.services.audit import audit
-from bot.services.drafts import SCREENING_CODES, record_screening
+from bot.services.drafts import (
+    record_screening,
+)
 from bot.services.outbox import enqueue
 from bot.services.screening_notice import screening_notice_html
 from bot.services.sms_conversation import start_sms_conversation

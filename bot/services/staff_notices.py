@@ -14,9 +14,9 @@ from sqlmodel import col, select
 from bot.db.models import Appointment, Outbox, ScreeningAnswer, StaffTask
 from bot.domain.enums import AppointmentStatus, OutboxKind, OutboxStatus
 from bot.domain.reminders import CONFIRM_GRACE, reminder_kind
+from bot.domain.screening import SCREENING_CODES as SCREENING_FLAG_CODES
 from bot.messaging.channels import Button, OutgoingMessage
 from bot.presentation.staff_notice_words import (
-    SCREENING_FLAG_CODES,
     StaffNoticeWords,
     called_row,
     screening_flags,

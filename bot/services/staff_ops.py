@@ -13,6 +13,8 @@ phone-only patients), `staff_series`, `staff_blocks`, `staff_flags` (flags, task
 
 from __future__ import annotations
 
+from bot.domain.screening import FLAG_ANSWERS
+from bot.domain.screening import SCREENING_CODES as SCREENING_FLAG_CODES
 from bot.presentation.staff_views import (
     LEVEL_ORDER,
     Approval,
@@ -43,7 +45,6 @@ from bot.services.staff_records import (
     DRIVER_CODE,
     ESCALATION_TASK_PREFIX,
     EXPORT_COLUMNS,
-    FLAG_ANSWERS,
     HOLDING_VALUES,
     MATCH_LIMIT,
     MAX_EXPORT_DAYS,
@@ -54,7 +55,6 @@ from bot.services.staff_records import (
     OPEN_SESSION_LOOKBACK,
     RECENT_APPOINTMENTS,
     RECENT_CHECKINS,
-    SCREENING_FLAG_CODES,
     SERIES_FLOW,
     STAFF_CHANNEL,
     STEP_CANCELLED,

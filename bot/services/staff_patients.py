@@ -21,6 +21,8 @@ from bot.db.models import (
 from bot.domain.enums import AppointmentStatus
 from bot.domain.errors import InvalidPhone
 from bot.domain.refs import RefKind, appointment_ref, looks_like_ref, parse_ref, patient_ref
+from bot.domain.screening import FLAG_ANSWERS
+from bot.domain.screening import SCREENING_CODES as SCREENING_FLAG_CODES
 from bot.presentation.formatting import when_short
 from bot.presentation.staff_views import (
     Approval,
@@ -40,14 +42,12 @@ from bot.services.staff_base import StaffOpsBase
 from bot.services.staff_records import (
     DRIVER_CODE,
     ESCALATION_TASK_PREFIX,
-    FLAG_ANSWERS,
     MATCH_LIMIT,
     MEDICINES_CODE,
     OFFER_FLOW,
     OFFERED_SLOTS,
     RECENT_APPOINTMENTS,
     RECENT_CHECKINS,
-    SCREENING_FLAG_CODES,
     STEP_CANCELLED,
     STEP_DONE,
     AmbiguousPatient,

@@ -32,8 +32,6 @@ DRAFT_TTL = timedelta(hours=24)
 MAX_SERIES = 20
 MAX_EXPORT_DAYS = 731
 OFFERED_SLOTS = 6
-SCREENING_FLAG_CODES = tuple(f"S{n}" for n in range(1, 10))
-FLAG_ANSWERS = frozenset({"yes", "not_sure"})
 MEDICINES_CODE = "S10"
 DRIVER_CODE = "S12"
 RECENT_CHECKINS = 5

@@ -39,7 +39,7 @@ from bot.services.dispatch_routes import (
     sms_usable,
     telegram_usable,
 )
-from bot.services.outbox import begin_send, claim_due, forget_code, payload_of
+from bot.services.outbox import begin_send, claim_due, forget_code, lane_of, payload_of
 from bot.services.rendering import Postpone, RenderContext, Renderers, Skip
 from bot.texts import Texts
 from bot.texts.i18n import use_language
@@ -94,16 +94,15 @@ class Dispatcher(DispatchFailures):
         an earlier one. The shared limits still pace the whole."""
         lanes: dict[str, list[Outbox]] = {}
         for row in rows:
-            lane = f"p{row.patient_id}" if row.patient_id is not None else str(row.channel)
-            lanes.setdefault(lane, []).append(row)
+            lanes.setdefault(lane_of(row), []).append(row)
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def lane_of(queue: list[Outbox]) -> None:
+        async def send_lane(queue: list[Outbox]) -> None:
             async with gate:
                 for row in queue:
                     await self._deliver(row, report)
 
-        await asyncio.gather(*(lane_of(queue) for queue in lanes.values()))
+        await asyncio.gather(*(send_lane(queue) for queue in lanes.values()))
 
     async def _deliver(self, row: Outbox, report: DispatchReport) -> None:
         assert row.id is not None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import String, and_, case, cast, func, literal, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -21,7 +21,7 @@ from bot.db.models import Outbox
 from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 
 CLAIM_LEASE = timedelta(minutes=2)
-# At most this many rows of one addressee per claim. A batch is sent lane by lane, each lane
+# At most this many rows of one addressee (`lane_of`) per claim. A batch is sent lane by lane, each lane
 # paced by its chat's limit, and the next batch waits for the slowest lane: 50 staff-group
 # notices (19 a minute) in one batch held every patient's discharge advice and evening check-in
 # back by minutes in the load proof. Three keep a batch to ~10 s in the group's lane.
@@ -102,6 +102,32 @@ def payload_of(row: Outbox) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+PATIENT_LANE_CHANNELS = (Channel.TELEGRAM, Channel.SMS)
+
+
+def lane_of(row: Outbox) -> str:
+    """Whom a row goes to, as the dispatcher sends them one after another: a patient (on
+    Telegram or SMS, their rows in order), or a shared destination (the staff chat, the
+    on-call phone...), whatever patient a staff notice is about."""
+    if row.patient_id is not None and row.channel in PATIENT_LANE_CHANNELS:
+        return f"p{row.patient_id}"
+    return str(row.channel)
+
+
+def lane_key() -> Any:
+    """`lane_of` as SQL (SQLite and PostgreSQL)."""
+    return case(
+        (
+            and_(
+                col(Outbox.channel).in_([str(c) for c in PATIENT_LANE_CHANNELS]),
+                col(Outbox.patient_id).is_not(None),
+            ),
+            literal("p") + cast(col(Outbox.patient_id), String),
+        ),
+        else_=col(Outbox.channel),
+    )
+
+
 def claim_due(
     db: Database, *, now: datetime, limit: int = 50, ids: Collection[int] | None = None
 ) -> list[Outbox]:
@@ -136,7 +162,7 @@ def claim_due(
         in_flight = and_(
             col(Outbox.status) == OutboxStatus.CLAIMED, col(Outbox.claimed_until) >= now
         )
-        lane = (col(Outbox.patient_id), col(Outbox.channel))
+        lane = (lane_key(),)
         ranked = (
             select(
                 col(Outbox.id).label("id"),

@@ -11,7 +11,7 @@ from bot.db.models import Appointment, Outbox
 from bot.domain.enums import OutboxKind, OutboxStatus
 from bot.domain.reminders import next_sms_window, plan_reminders
 from bot.messaging.channels import DeliveryFailed
-from bot.services.outbox import CLAIM_LEASE, claim_due, enqueue, finish
+from bot.services.outbox import CLAIM_LEASE, claim_due, enqueue, finish, lane_of
 from tests.fakes import FakeSms, FakeTelegram
 from tests.outbox_helpers import (
     STAFF_CHAT,
@@ -264,7 +264,7 @@ def test_two_dispatchers_on_one_postgres_database_never_send_the_same_row(pg_db,
             enqueue(
                 session,
                 kind=OutboxKind.STAFF_NOTICE,
-                channel="staff",
+                channel="telegram",  # 30 patients' lanes (the staff chat is one lane)
                 due_at=clock.now(),
                 dedupe_key=f"n{n}",
                 now=clock.now(),
@@ -379,3 +379,40 @@ def test_a_lane_another_dispatcher_is_sending_is_left_to_it(any_db, clock):
 
     assert [r.id for r in first] == notes[:3]
     assert second == []  # n3-n5 wait until n0-n2 are finished
+
+
+def test_staff_notices_about_many_patients_share_the_staff_chats_lane(any_db, clock):
+    """A booking notice names its patient but goes to the one staff chat: 200 of them are one
+    lane (paced at 19 a minute), not 200 lanes filling every batch ahead of patients' rows."""
+    now = clock.now()
+    patients = [
+        telegram_patient(any_db, now=now, chat_id=7000 + n, phone=f"+1555444{n:04d}")
+        for n in range(10)
+    ]
+    with any_db.session() as session:
+        for n, patient_id in enumerate(patients):
+            enqueue(
+                session,
+                kind=OutboxKind.STAFF_NOTICE,
+                channel="staff",
+                due_at=now - timedelta(hours=2),
+                dedupe_key=f"booked:{n}",
+                now=now,
+                patient_id=patient_id,
+                payload={"event": "message", "html": f"booked {n}"},
+            )
+        enqueue(
+            session,
+            kind=OutboxKind.STAFF_NOTICE,
+            channel="telegram",
+            due_at=now - timedelta(hours=1),
+            dedupe_key="checkin:0",
+            now=now,
+            patient_id=patients[0],
+            payload={"event": "message", "html": "for the patient"},
+        )
+
+    first = claim_due(any_db, now=now, limit=50)
+
+    assert [r.dedupe_key for r in first] == ["booked:0", "booked:1", "booked:2", "checkin:0"]
+    assert {lane_of(r) for r in first} == {"staff", f"p{patients[0]}"}

@@ -78,7 +78,8 @@ async def _running(folder: Path, latency: float) -> tuple[Any, QueuedDouble, Any
     application = build_application(core, request=double, updates_request=double)
     queue = inbox_of(application)
     processor = application.update_processor
-    assert isinstance(queue, InboxQueue) and isinstance(processor, ChatOrderedProcessor)
+    assert isinstance(queue, InboxQueue)
+    assert isinstance(processor, ChatOrderedProcessor)
     double.queue = queue
 
     async def processed(update: object) -> None:

@@ -143,7 +143,9 @@ async def telegram_runs(runs: int, folder: Path, gap: float) -> dict[str, list[f
                 reply = _first_after(_sends_to(double, user_id), started)
                 staff = _first_after(_sends_to(double, STAFF_CHAT), started)
                 oncall = _first_after([t for _, t in sms.sent], started)
-                assert reply is not None and staff is not None and oncall is not None
+                assert reply is not None
+                assert staff is not None
+                assert oncall is not None
                 samples["reply"].append(reply - started)
                 samples["staff"].append(staff - started)
                 samples["oncall"].append(oncall - started)
@@ -195,7 +197,8 @@ async def sms_runs(runs: int, folder: Path, gap: float) -> dict[str, list[float]
                 await core.escalation.wait_for_pages()
                 staff = _first_after(_sends_to(double, STAFF_CHAT), started)
                 oncall = _first_after([t for _, t in sms.sent], started)
-                assert staff is not None and oncall is not None
+                assert staff is not None
+                assert oncall is not None
                 samples["reply"].append(replied - started)
                 samples["staff"].append(staff - started)
                 samples["oncall"].append(oncall - started)

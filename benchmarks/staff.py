@@ -221,7 +221,8 @@ def touch(db: Database, *, rng: random.Random) -> None:
     with db.session() as session:
         checkin = session.get(CheckIn, rng.randint(1, 20_000))
         appointment = session.get(Appointment, rng.randint(1, 15_000))
-        assert checkin is not None and appointment is not None
+        assert checkin is not None
+        assert appointment is not None
         question = "PAINAVG" if rng.random() < 0.5 else "SE_DIZ"
         exists = session.exec(
             select(CheckInAnswer)

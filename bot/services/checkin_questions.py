@@ -159,7 +159,8 @@ class CheckinQuestions:
                 AnswerStatus.CLOSED: "checkin_closed",
             }.get(step.status, "checkin_not_asked")
             return AnswerResult(step.status, notice=self.texts.plain(key))
-        assert step.question is not None and step.option is not None
+        assert step.question is not None
+        assert step.option is not None
         answered = self.texts.html(
             "checkin_answered",
             question=self.display_text(step.question, checkin.slot),

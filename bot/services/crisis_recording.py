@@ -201,7 +201,8 @@ class CrisisRecording(CrisisReplies):
         now: datetime,
     ) -> None:
         """Keep the message with the open escalation and plan a follow-up line (one a minute)."""
-        assert escalation.id is not None and patient.id is not None
+        assert escalation.id is not None
+        assert patient.id is not None
         session.add(self._message(escalation.id, patient.id, channel, text, found, now, False))
         prefix = _followup_prefix(escalation.id)
         planned = session.exec(

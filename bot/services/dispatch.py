@@ -216,7 +216,8 @@ class Dispatcher(DispatchFailures):
                 )
                 report.postponed += 1
             return None
-        assert message is not None and channel is not None
+        assert message is not None
+        assert channel is not None
         return channel, message
 
     def _route(self, row: Outbox, patient: Patient | None) -> Channel | None:
@@ -282,18 +283,21 @@ class Dispatcher(DispatchFailures):
 
     async def _transmit(self, channel: Channel, row: Outbox, message: OutgoingMessage) -> str:
         if channel is Channel.STAFF:
-            assert self.channels.telegram is not None and self.channels.staff_chat_id is not None
+            assert self.channels.telegram is not None
+            assert self.channels.staff_chat_id is not None
             sent_id = await self.channels.telegram.send(
                 chat_id=self.channels.staff_chat_id, message=message
             )
             return str(sent_id)
         if channel in (Channel.ONCALL, Channel.BACKUP):
             number = self.channels.phone_for(channel)
-            assert self.channels.sms is not None and number is not None
+            assert self.channels.sms is not None
+            assert number is not None
             return await self.channels.sms.send_sms(to=number, body=message.text)
         if channel in CALL_CHANNELS:
             number = self.channels.phone_for(channel)
-            assert self.channels.voice is not None and number is not None
+            assert self.channels.voice is not None
+            assert number is not None
             return await self.channels.voice.call(
                 to=number, say=message.text, ack_query=message.voice_ack or ""
             )
@@ -305,11 +309,13 @@ class Dispatcher(DispatchFailures):
         patient = await asyncio.to_thread(self._patient, row.patient_id)
         assert patient is not None
         if channel is Channel.TELEGRAM:
-            assert self.channels.telegram is not None and patient.telegram_chat_id is not None
+            assert self.channels.telegram is not None
+            assert patient.telegram_chat_id is not None
             return str(
                 await self.channels.telegram.send(chat_id=patient.telegram_chat_id, message=message)
             )
-        assert self.channels.sms is not None and patient.phone_e164 is not None
+        assert self.channels.sms is not None
+        assert patient.phone_e164 is not None
         return await self.channels.sms.send_sms(to=patient.phone_e164, body=message.text)
 
     async def _send(

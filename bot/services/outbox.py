@@ -229,7 +229,8 @@ def begin_send(db: Database, row: Outbox, *, now: datetime) -> bool:
     took the row): then the row must not be sent. Called before every send, so a batch keeps its
     lease however slow the provider is, as long as each send is shorter than the lease.
     """
-    assert row.id is not None and row.claim_token is not None
+    assert row.id is not None
+    assert row.claim_token is not None
     with db.session() as session:
         # This row first: the only lock here that may be waited for. Sends of one batch run side
         # by side, so the renewal below skips rows another transaction holds instead of waiting

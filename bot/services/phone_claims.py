@@ -157,7 +157,8 @@ def check_code(
         return CodeResult(CodeOutcome.OTHER_ACCOUNT)
     if now >= current.expires_at:
         return CodeResult(CodeOutcome.EXPIRED)
-    assert current.code_salt is not None and current.code_hash is not None
+    assert current.code_salt is not None
+    assert current.code_hash is not None
     if code_matches(phone, code, salt=current.code_salt, digest=current.code_hash):
         current.verified_at = now
         return CodeResult(CodeOutcome.VERIFIED)

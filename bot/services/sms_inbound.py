@@ -381,7 +381,8 @@ class SmsInbound(SmsActions):
         appointment = self._next_appointment(session, patient, now)
         if patient is None or appointment is None:
             return self._text("sms_no_appointment")
-        assert patient.id is not None and appointment.id is not None
+        assert patient.id is not None
+        assert appointment.id is not None
         when = when_short(appointment.starts_at, self.tz)
         if kind in (InboundKind.CONFIRM, InboundKind.YES):
             record_confirmation(session, appointment, actor=f"sms:{patient.id}", now=now)

@@ -87,8 +87,10 @@ def test_done_plans_the_discharge_now_and_every_check_in_in_clinic_time(w: World
     rows = outbox(w, appointment_id, OutboxKind.CHECKIN)
     planned = checkins(w, appointment_id)
 
-    assert done.status == AppointmentStatus.COMPLETED and done.completed_at == w.clock.now()
-    assert discharge.due_at == w.clock.now() and discharge.status == OutboxStatus.PENDING
+    assert done.status == AppointmentStatus.COMPLETED
+    assert done.completed_at == w.clock.now()
+    assert discharge.due_at == w.clock.now()
+    assert discharge.status == OutboxStatus.PENDING
     assert [json.loads(r.payload)["slot"] for r in rows] == ALL_SLOTS
     assert [local(r.due_at) for r in rows[:6]] == [
         "Mon 01 Mar 17:00 EST",  # E: 4 h after the session ended
@@ -98,7 +100,8 @@ def test_done_plans_the_discharge_now_and_every_check_in_in_clinic_time(w: World
         "Mon 15 Mar 09:00 EDT",  # after the DST change: still 09:00 on the clinic's clock
         "Mon 22 Mar 09:00 EDT",
     ]
-    assert rows[3].due_at.hour == 14 and rows[4].due_at.hour == 13  # UTC moved by an hour
+    assert rows[3].due_at.hour == 14
+    assert rows[4].due_at.hour == 13
     assert [c.slot for c in planned] == ALL_SLOTS
     assert {c.status for c in planned} == {CheckinStatus.PLANNED}
     for row, checkin in zip(rows, planned, strict=True):
@@ -180,7 +183,8 @@ def test_pressing_done_twice_plans_once_and_audits_once(w: World) -> None:
     assert again.status == AppointmentStatus.COMPLETED
     assert [(r.id, r.due_at) for r in outbox(w, appointment_id)] == before
     (entry,) = audits(w, "appointment.done")
-    assert entry.actor == "staff:1" and entry.subject == f"appointment:{appointment_id}"
+    assert entry.actor == "staff:1"
+    assert entry.subject == f"appointment:{appointment_id}"
     assert json.loads(entry.detail)["checkins"] == ALL_SLOTS
 
 

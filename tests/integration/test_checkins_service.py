@@ -133,7 +133,8 @@ async def test_answering_every_question_ends_with_thanks_and_stores_the_answers(
     ]
     assert results[0][1].messages[0].buttons[0][0].data == f"ci:{checkin_id}:SAFE2:yes"
     closed = checkin(w, checkin_id)
-    assert closed.status == CheckinStatus.DONE and closed.completed_at == w.clock.now()
+    assert closed.status == CheckinStatus.DONE
+    assert closed.completed_at == w.clock.now()
     nudge = [r for r in _rows(w, kind=OutboxKind.CHECKIN_NUDGE)]
     assert [r.status for r in nudge] == [OutboxStatus.CANCELLED]
     assert escalations(w) == []
@@ -148,9 +149,11 @@ async def test_the_pressed_question_shows_the_answer_and_keeps_the_emergency_not
     first = await tap(w, checkin_id, "SAFE1", "no")
     second = await tap(w, checkin_id, "SAFE2", "no")
 
-    assert first.answered is not None and "This chat is not monitored 24/7" in first.answered
+    assert first.answered is not None
+    assert "This chat is not monitored 24/7" in first.answered
     assert first.answered.endswith("→ <b>No</b>")
-    assert second.answered is not None and "not monitored" not in second.answered
+    assert second.answered is not None
+    assert "not monitored" not in second.answered
 
 
 async def test_a_double_tap_records_once(w: World) -> None:
@@ -162,7 +165,8 @@ async def test_a_double_tap_records_once(w: World) -> None:
     changed_mind = await tap(w, checkin_id, "SAFE1", "yes")
 
     assert first.status is AnswerStatus.RECORDED
-    assert again.status is AnswerStatus.ALREADY_ANSWERED and again.messages == ()
+    assert again.status is AnswerStatus.ALREADY_ANSWERED
+    assert again.messages == ()
     assert again.notice == "Already recorded, thank you."
     assert changed_mind.status is AnswerStatus.ALREADY_ANSWERED
     assert stored_answers(w, checkin_id) == {"SAFE1": "no"}
@@ -276,7 +280,8 @@ async def test_yes_to_self_harm_shows_988_and_asks_the_c_ssrs_next(w: World) -> 
 
     result = await tap(w, checkin_id, "SAFE4", "yes")
 
-    assert "988" in result.messages[0].text and "911" in result.messages[0].text
+    assert "988" in result.messages[0].text
+    assert "911" in result.messages[0].text
     assert result.messages[1].buttons[0][0].data == f"ci:{checkin_id}:CS1:yes"
     assert next_question(w, checkin_id) == "CS1"
     await tap(w, checkin_id, "CS1", "no")
@@ -341,12 +346,14 @@ async def test_no_reply_gets_one_nudge_then_a_staff_task(w: World) -> None:
     assert "This chat is not monitored 24/7" in nudge
     assert nudge_message.buttons[0][0].data == f"ci:{checkin_id}:PAINAVG:0"
     staff = w.telegram.texts_to(STAFF_CHAT)
-    assert len(staff) == 1 and "Check-in not completed" in staff[0]
+    assert len(staff) == 1
+    assert "Check-in not completed" in staff[0]
     assert "Answered 1 of 18 questions" in staff[0]
     assert sum(t.startswith("A reminder") for t in patient_messages(w)) == 1
     with w.db.session(write=False) as session:
         task = session.exec(select(StaffTask)).one()
-    assert task.kind == "checkin_missed" and task.appointment_id == appointment_id
+    assert task.kind == "checkin_missed"
+    assert task.appointment_id == appointment_id
     assert checkin(w, checkin_id).status == CheckinStatus.MISSED
     assert escalations(w) == []
 
@@ -405,7 +412,8 @@ async def test_a_check_in_delayed_into_quiet_hours_waits_for_the_morning(w: Worl
     assert asked_at_night == []
     assert "A few quick questions" in patient_messages(w)[-1]
     opened = checkin(w, json.loads(row.payload)["checkin_id"])
-    assert opened.status == CheckinStatus.OPEN and opened.sent_at == w.clock.now()
+    assert opened.status == CheckinStatus.OPEN
+    assert opened.sent_at == w.clock.now()
 
 
 async def test_an_evening_check_in_delayed_into_the_night_is_dropped_for_the_morning_one(
@@ -471,7 +479,8 @@ async def test_an_sms_check_in_opens_the_answer_window_for_the_sms_service(w: Wo
         draft = session.exec(select(BookingDraft)).one()
     assert (draft.channel, draft.address, draft.flow) == ("sms", PATIENT_PHONE, "checkin")
     assert json.loads(draft.data) == {"checkin_id": checkin_id}
-    assert draft.expires_at is not None and draft.expires_at > w.clock.now()
+    assert draft.expires_at is not None
+    assert draft.expires_at > w.clock.now()
 
 
 async def test_a_yes_by_sms_gets_the_emergency_reply_and_pages_at_once(w: World) -> None:
@@ -484,7 +493,9 @@ async def test_a_yes_by_sms_gets_the_emergency_reply_and_pages_at_once(w: World)
     # What the SMS webhook has done in the background after replying.
     report = await w.escalation.page_now_for_phone(PATIENT_PHONE)
 
-    assert nothing_waiting is None and report is not None and report.sent == 2
+    assert nothing_waiting is None
+    assert report is not None
+    assert report.sent == 2
     assert reply == (
         "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
     )
@@ -506,7 +517,8 @@ async def test_yes_to_warning_sign_4_by_sms_is_paged_as_urgent(w: World) -> None
     reply = sms_answer(w, patient_id, InboundKind.YES)
     await w.escalation.page_now_for_phone(PATIENT_PHONE)
 
-    assert "988" in reply and "911" in reply
+    assert "988" in reply
+    assert "911" in reply
     assert_sms_safe(reply)
     (escalation,) = escalations(w)
     assert (escalation.rule, escalation.level) == ("suicidal", EscalationLevel.URGENT)

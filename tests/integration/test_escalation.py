@@ -120,11 +120,15 @@ async def test_a_red_flag_answer_reaches_the_patient_staff_and_on_call_within_on
     assert result.finished
     (escalation,) = escalations(w)
     assert (escalation.rule, escalation.level) == ("emergency", EscalationLevel.URGENT)
-    assert escalation.created_at == answered_at and escalation.pages_sent == 1
+    assert escalation.created_at == answered_at
+    assert escalation.pages_sent == 1
     alert_chat, alert = w.telegram.sent[-1]
-    assert alert_chat == STAFF_CHAT and len(staff_texts(w)) == staff_before + 1
-    assert "URGENT red flag" in alert.text and "chest pain" in alert.text
-    assert "Ana" in alert.text and EMERGENCY in alert.text
+    assert alert_chat == STAFF_CHAT
+    assert len(staff_texts(w)) == staff_before + 1
+    assert "URGENT red flag" in alert.text
+    assert "chest pain" in alert.text
+    assert "Ana" in alert.text
+    assert EMERGENCY in alert.text
     assert alert.buttons == [[alert.buttons[0][0]]]
     assert alert.buttons[0][0].data == f"esc:ack:{escalation.id}"
     (oncall,) = w.sms.bodies_to(ONCALL)
@@ -172,16 +176,20 @@ async def test_in_telegram_a_pressed_red_flag_alerts_staff_and_on_call_within_on
         reply = double.last_message(PATIENT_CHAT)
         alert = double.last_message(STAFF_CHAT)
         assert w.clock.now() == answered_at  # nothing waited for a scheduled job
-        assert reply.text == EMERGENCY and reply.buttons == []
-        assert "URGENT red flag" in alert.text and "one-sided weakness" in alert.text
+        assert reply.text == EMERGENCY
+        assert reply.buttons == []
+        assert "URGENT red flag" in alert.text
+        assert "one-sided weakness" in alert.text
         assert alert.button_labels == ["✅ Acknowledge"]
         assert len(w.sms.bodies_to(ONCALL)) == 1
         pressed = double.chat_log(PATIENT_CHAT)[-2]
-        assert pressed.text.endswith("→ Yes") and pressed.buttons == []
+        assert pressed.text.endswith("→ Yes")
+        assert pressed.buttons == []
 
         await stranger.press("✅ Acknowledge")
         refused = double.callback_answers[-1]
-        assert refused.show_alert and refused.text.startswith("Not authorised")
+        assert refused.show_alert
+        assert refused.text.startswith("Not authorised")
         await dana.press("✅ Acknowledge")
         assert double.callback_answers[-1].text == "Acknowledged. Re-paging stopped."
         ack_line = double.last_message(STAFF_CHAT)
@@ -225,7 +233,8 @@ async def test_a_red_flag_is_answered_and_paged_ahead_of_a_backlog_of_staff_noti
     ]
     reply, alert, page = (text for _, text in timeline.events)
     assert reply == EMERGENCY
-    assert "URGENT red flag" in alert and f"F-{escalation.id}" in alert
+    assert "URGENT red flag" in alert
+    assert f"F-{escalation.id}" in alert
     assert page.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
     assert statuses(w.db, backlog) == {OutboxStatus.PENDING}  # left for the outbox tick
     await w.dispatcher.run_due()
@@ -283,13 +292,15 @@ async def test_unacknowledged_alerts_are_sent_again_every_ten_minutes_until_ackn
     assert "STILL NOT ACKNOWLEDGED</b> (page 2)" in repeats[0]
     assert "(page 3)" in repeats[1]
     oncall = w.sms.bodies_to(ONCALL)
-    assert len(oncall) == 3 and "(page 3, unacknowledged)" in oncall[2]
+    assert len(oncall) == 3
+    assert "(page 3, unacknowledged)" in oncall[2]
     for body in oncall:
         assert_sms_safe(body)
     assert ack.status is AckStatus.ACKNOWLEDGED
     assert {p.status for p in pages(w) if p.status != OutboxStatus.SENT} == {OutboxStatus.CANCELLED}
     (escalation,) = escalations(w)
-    assert escalation.pages_sent == 3 and escalation.acknowledged_by == "staff:1"
+    assert escalation.pages_sent == 3
+    assert escalation.acknowledged_by == "staff:1"
 
 
 async def test_a_page_already_queued_when_someone_acknowledges_is_not_sent(w: World) -> None:
@@ -392,12 +403,15 @@ async def test_a_lower_level_flag_is_a_staff_notice_and_task_without_a_page_befo
     assert escalation.level == EscalationLevel.CALLBACK_1H
     (notice,) = staff_texts(w)
     assert "Red flag: call the patient back within 1 hour" in notice
-    assert "nausea: Severe" in notice and html.escape(CLINICIAN_TODAY, quote=False) in notice
+    assert "nausea: Severe" in notice
+    assert html.escape(CLINICIAN_TODAY, quote=False) in notice
     assert "<b>Ana</b> · +15555550123" in notice
     assert "⏰ Deadline: Tue 2 Mar 10:00 AM · owner: staff chat" in notice
     (task,) = tasks(w)
-    assert task.kind == "red_flag" and task.dedupe_key == f"escalation:{escalation.id}"
-    assert w.sms.sent == [] and pages(w) == []
+    assert task.kind == "red_flag"
+    assert task.dedupe_key == f"escalation:{escalation.id}"
+    assert w.sms.sent == []
+    assert pages(w) == []
 
 
 # --- every row of CLINICAL.md section 4 ---------------------------------------------------------
@@ -628,7 +642,8 @@ async def test_every_red_flag_row_reaches_staff_at_its_level(w: World, row: Row)
         alert = next(t for t in staff if f"F-{escalation.id}" in t)
         assert "URGENT red flag" in alert
         assert any(f"alert F-{escalation.id}" in body for body in w.sms.bodies_to(ONCALL))
-        assert results[-1][1].finished and not results[-1][1].messages[-1].buttons
+        assert results[-1][1].finished
+        assert not results[-1][1].messages[-1].buttons
     else:
         # Never only "we've let your care team know": when we call, and what to do meanwhile.
         promise = reply.removeprefix(html_unescape(row.reply)).strip()

@@ -147,7 +147,8 @@ async def test_a_one_hour_callback_nobody_takes_becomes_urgent_at_its_deadline(w
     assert page.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
     assert f"Reply ACK F-{escalation.id}" in page
     climbed = only(w)
-    assert climbed.climbed_at == local(w, "2027-03-02 10:00") and climbed.owner == Owner.ONCALL
+    assert climbed.climbed_at == local(w, "2027-03-02 10:00")
+    assert climbed.owner == Owner.ONCALL
     await tick(w, 10)
     assert len(w.sms.bodies_to(ONCALL)) == 2  # re-paged like any urgent alert
 
@@ -164,7 +165,8 @@ async def test_a_callback_taken_before_its_deadline_pages_nobody_and_the_patient
     await tick(w, 120)
 
     assert ack.status is AckStatus.ACKNOWLEDGED
-    assert w.sms.sent == [] and voice(w).calls == []
+    assert w.sms.sent == []
+    assert voice(w).calls == []
     assert w.telegram.texts_to(PATIENT_CHAT)[-1] == TAKEN
     with w.db.session(write=False) as session:
         timer = session.exec(
@@ -203,7 +205,8 @@ async def test_a_next_business_day_flag_stays_a_task_and_leads_the_digest_once_o
     w.clock.set(local(w, "2027-03-05 08:31"))
     await w.dispatcher.run_due()
 
-    assert w.sms.sent == [] and voice(w).calls == []
+    assert w.sms.sent == []
+    assert voice(w).calls == []
     assert only(w).climbed_at is None
 
 
@@ -237,13 +240,15 @@ async def test_the_ladder_climbs_to_a_call_and_then_the_backup_phone(w: World) -
     assert (len(staff(w)), len(w.sms.bodies_to(ONCALL)), voice(w).calls) == (2, 2, [])
     await tick(w, 10)  # page 3: two pages unanswered, so on-call gets a call
     (call,) = voice(w).calls
-    assert call[0] == ONCALL and call[2] == f"escalation={escalation.id}"
+    assert call[0] == ONCALL
+    assert call[2] == f"escalation={escalation.id}"
     assert_sms_safe(call[1])
     assert w.sms.bodies_to(BACKUP) == []
     await tick(w, 10)  # page 4: the backup phone, by SMS and call
     (backup_page,) = w.sms.bodies_to(BACKUP)
     assert f"alert F-{escalation.id}" in backup_page
-    assert voice(w).to(BACKUP) and len(voice(w).to(ONCALL)) == 2
+    assert voice(w).to(BACKUP)
+    assert len(voice(w).to(ONCALL)) == 2
     assert only(w).owner == Owner.BACKUP
 
     assert escalation.id is not None
@@ -386,7 +391,8 @@ async def test_one_check_in_records_every_flag_and_the_highest_level_pages(w: Wo
     # The 1 h callback's deadline passed first: it is the one that pages.
     pages = w.sms.bodies_to(ONCALL)
     callback = next(e for e in escalations(w) if e.level == EscalationLevel.CALLBACK_1H)
-    assert len(pages) == 1 and f"alert F-{callback.id}" in pages[0]
+    assert len(pages) == 1
+    assert f"alert F-{callback.id}" in pages[0]
 
 
 # --- item 6: one path for self-harm answers ---------------------------------------------------------

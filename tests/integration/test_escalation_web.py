@@ -131,13 +131,16 @@ async def test_the_full_ladder_reaches_the_backup_phone_and_pressing_1_acknowled
         await tick(w, 10)
 
     assert [c.to for c in twilio.calls] == [ONCALL, ONCALL, BACKUP]
-    assert len(texts_to(twilio, ONCALL)) == 4 and len(texts_to(twilio, BACKUP)) == 1
+    assert len(texts_to(twilio, ONCALL)) == 4
+    assert len(texts_to(twilio, BACKUP)) == 1
     assert twilio.violations == []  # every Calls and Messages request matches Twilio's spec
     call = twilio.calls[-1]
-    assert call.from_ == FROM and call.twiml is not None
+    assert call.from_ == FROM
+    assert call.twiml is not None
     root = ET.fromstring(call.twiml)
     gathers = root.findall("Gather")
-    assert gathers and {g.get("numDigits") for g in gathers} == {"1"}
+    assert gathers
+    assert {g.get("numDigits") for g in gathers} == {"1"}
     action = gathers[0].get("action") or ""
     assert action == f"{PUBLIC}/twilio/voice/gather?escalation={escalation_id}"
     spoken = [say.text or "" for say in root.iter("Say")]
@@ -152,9 +155,8 @@ async def test_the_full_ladder_reaches_the_backup_phone_and_pressing_1_acknowled
 
     assert response.status_code == 200
     said = ET.fromstring(response.text).find("Say")
-    assert said is not None and said.text == (
-        f"Alert {escalation_id} is acknowledged. Paging has stopped. Goodbye."
-    )
+    assert said is not None
+    assert said.text == (f"Alert {escalation_id} is acknowledged. Paging has stopped. Goodbye.")
     (escalation,) = escalations(w)
     assert escalation.acknowledged_by == "backup:call"
     calls_before = len(twilio.calls)

@@ -51,7 +51,8 @@ async def test_a_late_session_gets_its_evening_check_in_at_night_on_telegram(w: 
     appointment_id = done_session(w, start=LATE_START)
     evening = checkin_row(w, appointment_id, "E")
     assert local_hm(evening.due_at) == "Mon 23:00"
-    assert evening.not_after is not None and local_hm(evening.not_after) == "Tue 01:00"
+    assert evening.not_after is not None
+    assert local_hm(evening.not_after) == "Tue 01:00"
 
     w.clock.set(evening.due_at)
     await w.dispatcher.run_due()
@@ -68,10 +69,12 @@ async def test_a_late_session_gets_its_evening_check_in_at_night_by_sms(w: World
     await w.dispatcher.run_due()
 
     bodies = w.sms.bodies_to(PATIENT_PHONE)
-    assert len(bodies) >= 1 and "Reply" in bodies[-1]
+    assert len(bodies) >= 1
+    assert "Reply" in bodies[-1]
     with w.db.session(write=False) as session:
         row = session.get(Outbox, evening.id)
-        assert row is not None and row.status == OutboxStatus.SENT
+        assert row is not None
+        assert row.status == OutboxStatus.SENT
 
 
 async def test_done_pressed_late_sends_the_evening_check_in_at_once_inside_its_window(
@@ -100,7 +103,8 @@ async def test_an_evening_check_in_that_missed_its_window_is_skipped_not_sent_la
     assert not any(INTRO in t for t in w.telegram.texts_to(PATIENT_CHAT))
     with w.db.session(write=False) as session:
         row = session.get(Outbox, evening.id)
-        assert row is not None and row.status == OutboxStatus.SKIPPED
+        assert row is not None
+        assert row.status == OutboxStatus.SKIPPED
 
 
 async def test_an_evening_check_in_never_sent_in_its_window_is_a_call_task_for_staff(
@@ -123,9 +127,11 @@ async def test_an_evening_check_in_never_sent_in_its_window_is_a_call_task_for_s
     with w.db.session(write=False) as session:
         task = session.exec(select(StaffTask)).one()
         opened = session.get(CheckIn, checkin_id)
-    assert task.kind == "checkin_missed" and task.appointment_id == appointment_id
+    assert task.kind == "checkin_missed"
+    assert task.appointment_id == appointment_id
     assert "not sent" in task.detail
-    assert opened is not None and opened.status == CheckinStatus.MISSED
+    assert opened is not None
+    assert opened.status == CheckinStatus.MISSED
 
 
 async def test_a_check_in_without_safety_questions_skipped_after_downtime_adds_no_task(
@@ -150,7 +156,8 @@ async def test_a_check_in_without_safety_questions_skipped_after_downtime_adds_n
     with w.db.session(write=False) as session:
         skipped = session.get(Outbox, d3.id)
         tasks = session.exec(select(StaffTask)).all()
-    assert skipped is not None and skipped.status == OutboxStatus.SKIPPED
+    assert skipped is not None
+    assert skipped.status == OutboxStatus.SKIPPED
     assert tasks == []
     assert not any("not sent" in t for t in w.telegram.texts_to(STAFF_CHAT))
 

@@ -107,7 +107,8 @@ async def test_a_crowd_of_updates_is_stored_and_closed_once_each(
         *(queue._store(n, {**update, "update_id": n}) for n in [*range(50), *range(10)])
     )
     # The ten repeats were in flight already: refused without a second row.
-    assert results.count(True) == 50 and results.count(False) == 10
+    assert results.count(True) == 50
+    assert results.count(False) == 10
     with sqlite_db.session(write=False) as session:
         assert len(session.exec(select(InboxItem)).all()) == 50
     # Closed together; a redelivery after that is refused by the table itself.

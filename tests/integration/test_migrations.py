@@ -98,6 +98,7 @@ def test_a_replica_of_another_release_refuses_to_start_with_one_line(pg_db, cloc
         build_core(settings, clock=clock, db=pg_db)
     message = str(refused.value)
     assert "\n" not in message
-    assert "revision 0001" in message and "python -m bot migrate" in message
+    assert "revision 0001" in message
+    assert "python -m bot migrate" in message
     upgrade(pg_db)
     assert build_core(settings, clock=clock, db=pg_db).db is pg_db

@@ -250,7 +250,8 @@ async def test_running_due_rows_by_id_sends_only_those(sqlite_db, profile, clock
     report = await dispatcher(sqlite_db, profile, clock, telegram=telegram).run_due(ids=[own])
 
     assert telegram.texts_to(STAFF_CHAT) == ["own"]
-    assert report.sent == 1 and report.handled == 1
+    assert report.sent == 1
+    assert report.handled == 1
     assert {r.status for r in rows(sqlite_db) if r.id in backlog} == {OutboxStatus.PENDING}
 
 

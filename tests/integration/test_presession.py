@@ -90,7 +90,8 @@ def test_a_session_weeks_later_is_checked_the_day_before(w: World):
     ids = series(w, [0, 14], service="booster")  # Mon 1 and Mon 15 March
     attend(w, ids[0])
     (row,) = presession_rows(w)
-    assert hm(row) == "Sun 09:00" and row.appointment_id == ids[1]
+    assert hm(row) == "Sun 09:00"
+    assert row.appointment_id == ids[1]
 
 
 async def test_a_yes_goes_to_staff_before_the_session_and_holds_it(w: World):
@@ -101,14 +102,16 @@ async def test_a_yes_goes_to_staff_before_the_session_and_holds_it(w: World):
     await w.dispatcher.run_due()
     checkin_id = int(json.loads(row.payload)["checkin_id"])
     opened = w.telegram.texts_to(PATIENT_CHAT)[-1]
-    assert "before your session" in opened and "medicines" in opened
+    assert "before your session" in opened
+    assert "medicines" in opened
 
     await walk(w, checkin_id, {"PS_MED": "yes"})
     await w.dispatcher.run_due()
 
     with w.db.session(write=False) as session:
         (flag,) = session.exec(select(Escalation)).all()
-        assert flag.rule == "presession_yes" and flag.checkin_id == checkin_id
+        assert flag.rule == "presession_yes"
+        assert flag.checkin_id == checkin_id
         assert session.get(CheckIn, checkin_id).appointment_id == ids[1]
     staff = "\n".join(w.telegram.texts_to(STAFF_CHAT))
     assert "Pre-session check" in staff
@@ -133,7 +136,8 @@ async def test_a_held_session_cannot_be_marked_done_until_the_alert_is_reviewed(
         w.aftercare.mark_done(appointment_id=ids[1], actor="staff:1")
     with w.db.session(write=False) as session:
         unchanged = session.get(Appointment, ids[1])
-        assert unchanged is not None and unchanged.status == AppointmentStatus.BOOKED
+        assert unchanged is not None
+        assert unchanged.status == AppointmentStatus.BOOKED
 
     assert flag.id is not None
     w.escalation.acknowledge(escalation_id=flag.id, actor="staff:1")
@@ -172,7 +176,8 @@ async def test_the_schedule_shows_a_held_session(w: World):
     )
     (day,) = ops.schedule(first_day=ops.today(), last_day=ops.today())
     (entry,) = [e for e in day.entries if e.appointment_id == ids[1]]
-    assert entry.held and status_mark(entry) == HELD_MARK
+    assert entry.held
+    assert status_mark(entry) == HELD_MARK
 
 
 async def sms_presession(w: World) -> tuple[int, list[int], int]:

@@ -45,7 +45,8 @@ async def test_a_reply_waits_for_its_slot_then_goes():
     pacing = RecordingPacing()
     callback, calls = answering({"ok": True})
     assert await process(SharedReplyLimiter(pacing), callback) == {"ok": True}
-    assert pacing.waits == [5] and len(calls) == 1
+    assert pacing.waits == [5]
+    assert len(calls) == 1
 
 
 async def test_outbox_sends_and_non_sending_calls_pass_untouched():
@@ -54,7 +55,8 @@ async def test_outbox_sends_and_non_sending_calls_pass_untouched():
     callback, calls = answering(True, True)
     await process(limiter, callback, rl=PACED)
     await process(limiter, callback, endpoint="answerCallbackQuery", data={})
-    assert pacing.waits == [] and len(calls) == 2
+    assert pacing.waits == []
+    assert len(calls) == 2
 
 
 async def test_a_429_pauses_the_chat_for_everyone_and_the_reply_is_retried(monkeypatch):
@@ -67,8 +69,10 @@ async def test_a_429_pauses_the_chat_for_everyone_and_the_reply_is_retried(monke
     pacing = RecordingPacing()
     callback, calls = answering(RetryAfter(3), {"ok": True})
     assert await process(SharedReplyLimiter(pacing), callback) == {"ok": True}
-    assert pacing.pauses == [(5, 3.0)] and slept == [3.0]
-    assert pacing.waits == [5, 5] and len(calls) == 2
+    assert pacing.pauses == [(5, 3.0)]
+    assert slept == [3.0]
+    assert pacing.waits == [5, 5]
+    assert len(calls) == 2
 
 
 async def test_a_long_retry_after_reaches_the_caller():
@@ -76,4 +80,5 @@ async def test_a_long_retry_after_reaches_the_caller():
     callback, calls = answering(RetryAfter(600))
     with pytest.raises(RetryAfter):
         await process(SharedReplyLimiter(pacing), callback)
-    assert len(calls) == 1 and pacing.pauses == []
+    assert len(calls) == 1
+    assert pacing.pauses == []

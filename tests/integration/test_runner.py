@@ -27,7 +27,8 @@ def test_a_second_process_on_one_sqlite_file_is_refused_with_one_line(tmp_path):
         [sys.executable, "-c", HOLDER, url], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
         env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -50,7 +51,8 @@ def test_a_second_process_on_one_sqlite_file_is_refused_with_one_line(tmp_path):
     assert second.returncode == 2
     lines = [line for line in second.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, second.stderr
-    assert "already running" in lines[0] and f"pid {holder.pid}" in lines[0]
+    assert "already running" in lines[0]
+    assert f"pid {holder.pid}" in lines[0]
 
 
 def test_the_lock_goes_with_the_process(tmp_path):

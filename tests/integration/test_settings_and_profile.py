@@ -161,7 +161,8 @@ def test_real_mode_with_twilio_needs_an_on_call_phone():
     assert str(caught.value).startswith("ONCALL_PHONE")
     settings = parse_settings({**REAL, **TWILIO, "ONCALL_PHONE": "+14155550123"})
     assert settings.oncall_phone == "+14155550123"
-    assert settings.twilio is not None and settings.twilio.caller_id == "+12025550143"
+    assert settings.twilio is not None
+    assert settings.twilio.caller_id == "+12025550143"
 
 
 def test_the_sandbox_needs_none_of_them():

@@ -103,7 +103,10 @@ def test_book_offers_three_times_asks_the_name_and_books(chat, sqlite_db, bookin
     ask = chat.send("2")
     done = chat.send("Ada Lovelace")
 
-    assert "1) " in offer and "2) " in offer and "3) " in offer and "Reply 1, 2 or 3" in offer
+    assert "1) " in offer
+    assert "2) " in offer
+    assert "3) " in offer
+    assert "Reply 1, 2 or 3" in offer
     assert "full name" in ask
     assert "you are booked for" in done
     [appointment] = appointments(sqlite_db)
@@ -181,7 +184,8 @@ def test_a_time_taken_meanwhile_offers_the_next_free_times(sqlite_db, profile, c
 
     reply = chat.send("Ada Lovelace")
 
-    assert "that time was just taken" in reply and "1) " in reply
+    assert "that time was just taken" in reply
+    assert "1) " in reply
     assert [a.patient_id for a in appointments(sqlite_db)] == [rival]
     assert draft_for(sqlite_db).step == "time"
     assert "you are booked for" in chat.send("1")
@@ -193,7 +197,8 @@ def test_no_free_times_sends_the_clinic_number(sqlite_db, profile, clock):
 
     reply = chat.send("BOOK")
 
-    assert "no free times" in reply and profile.clinic.phone in reply
+    assert "no free times" in reply
+    assert profile.clinic.phone in reply
     assert draft_for(sqlite_db) is None
 
 
@@ -230,7 +235,8 @@ def test_c_confirm_and_yes_confirm_the_next_appointment(
 
     assert "is confirmed" in reply
     [stored] = appointments(sqlite_db)
-    assert stored.id == appointment.id and stored.confirmed_at == clock.now()
+    assert stored.id == appointment.id
+    assert stored.confirmed_at == clock.now()
     assert "confirmed" in [n["event"] for n in staff_notices(sqlite_db)]
 
 
@@ -246,7 +252,8 @@ def test_confirming_twice_tells_staff_once(chat, sqlite_db, booking, profile, cl
 def test_c_without_an_appointment_offers_to_book(chat):
     reply = chat.send("C")
 
-    assert "no upcoming visit" in reply and "BOOK" in reply
+    assert "no upcoming visit" in reply
+    assert "BOOK" in reply
 
 
 def test_x_cancels_the_next_appointment(chat, sqlite_db, booking, profile, clock):
@@ -255,9 +262,11 @@ def test_x_cancels_the_next_appointment(chat, sqlite_db, booking, profile, clock
 
     reply = chat.send("X")
 
-    assert "is cancelled" in reply and "less than" not in reply
+    assert "is cancelled" in reply
+    assert "less than" not in reply
     [stored] = appointments(sqlite_db)
-    assert stored.status == AppointmentStatus.CANCELLED and not stored.late_cancel
+    assert stored.status == AppointmentStatus.CANCELLED
+    assert not stored.late_cancel
     with sqlite_db.session(write=False) as session:
         actors = session.exec(
             select(AuditLog.actor).where(col(AuditLog.action) == "appointment.cancel")
@@ -273,9 +282,11 @@ def test_x_inside_the_cutoff_cancels_and_flags_it_late_by_default(
 
     reply = chat.send("X")
 
-    assert "is cancelled" in reply and "less than 24 h away" in reply
+    assert "is cancelled" in reply
+    assert "less than 24 h away" in reply
     [stored] = appointments(sqlite_db)
-    assert stored.status == AppointmentStatus.CANCELLED and stored.late_cancel
+    assert stored.status == AppointmentStatus.CANCELLED
+    assert stored.late_cancel
 
 
 def test_x_inside_the_cutoff_is_refused_when_the_policy_refuses(sqlite_db, profile, clock):
@@ -292,7 +303,8 @@ def test_x_inside_the_cutoff_is_refused_when_the_policy_refuses(sqlite_db, profi
     cancel = chat.send("X")
     change = chat.send("R")
 
-    assert "Please call" in cancel and strict.clinic.phone in cancel
+    assert "Please call" in cancel
+    assert strict.clinic.phone in cancel
     assert "Please call" in change
     [stored] = appointments(sqlite_db)
     assert stored.status == AppointmentStatus.BOOKED
@@ -328,12 +340,14 @@ def test_r_offers_three_times_and_moves_the_appointment(chat, sqlite_db, booking
     offer = chat.send("R")
     moved = chat.send("3")
 
-    assert "new times" in offer and "3) " in offer
+    assert "new times" in offer
+    assert "3) " in offer
     assert "your visit is now on" in moved
     stored = {a.id: a for a in appointments(sqlite_db)}
     assert stored[old.id].status == AppointmentStatus.CANCELLED
     [new] = [a for a in stored.values() if a.status == AppointmentStatus.BOOKED]
-    assert new.starts_at == offered[2].start and new.rescheduled_from_id == old.id
+    assert new.starts_at == offered[2].start
+    assert new.rescheduled_from_id == old.id
     assert draft_for(sqlite_db) is None
 
 
@@ -397,7 +411,8 @@ async def test_after_stop_a_yes_to_the_safety_question_still_escalates(any_db, p
     reply = chat.send("Y")
     await w.escalation.page_now_for_phone(PATIENT_PHONE)  # what the webhook does next
 
-    assert "trouble with your chest or breathing" in asked and "unsubscribed" in stopped
+    assert "trouble with your chest or breathing" in asked
+    assert "unsubscribed" in stopped
     assert reply == (
         "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
     )
@@ -439,8 +454,10 @@ def test_stop_opts_out_at_once_with_one_confirmation(chat, sqlite_db, booking, p
     second = chat.send("STOP")
     confirm = chat.send("C")
 
-    assert "unsubscribed" in first and "START" in first
-    assert second is None and confirm is None
+    assert "unsubscribed" in first
+    assert "START" in first
+    assert second is None
+    assert confirm is None
     patient = patient_by(sqlite_db)
     assert patient.sms_opted_out_at == clock.now()
     assert [n for n in staff_notices(sqlite_db) if "SMS opt-out" in n.get("html", "")]
@@ -508,9 +525,11 @@ def test_start_re_subscribes(chat, sqlite_db, booking, profile, clock):
     reply = chat.send("START")
     confirm = chat.send("C")
 
-    assert "subscribed" in reply and "Msg & data rates may apply" in reply
+    assert "subscribed" in reply
+    assert "Msg & data rates may apply" in reply
     patient = patient_by(sqlite_db)
-    assert patient.sms_opted_out_at is None and patient.sms_consent_at == clock.now()
+    assert patient.sms_opted_out_at is None
+    assert patient.sms_consent_at == clock.now()
     assert "is confirmed" in confirm
 
 
@@ -573,7 +592,8 @@ def test_anything_else_gets_the_one_line_menu(body, chat, sqlite_db, profile):
     reply = chat.send(body)
 
     assert reply.startswith(f"{profile.clinic.name}: reply C to confirm, X to cancel")
-    assert appointments(sqlite_db) == [] and draft_for(sqlite_db) is None
+    assert appointments(sqlite_db) == []
+    assert draft_for(sqlite_db) is None
 
 
 @pytest.mark.parametrize("sender", ["12345", "RIVERSIDE", "+1", "2025550143"])
@@ -634,8 +654,10 @@ def test_logs_hold_no_bodies_names_or_full_numbers(chat, caplog):
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "sms " in logged  # the conversation was logged
-    assert PHONE not in logged and PHONE[2:] not in logged
-    assert "Zebedee" not in logged and "stop texting" not in logged
+    assert PHONE not in logged
+    assert PHONE[2:] not in logged
+    assert "Zebedee" not in logged
+    assert "stop texting" not in logged
 
 
 # --- both databases -------------------------------------------------------------------------
@@ -653,9 +675,12 @@ def test_a_whole_conversation_works_on_both_databases(any_db, profile, clock):
     started = chat.send("START")
     cancelled = chat.send("X")
 
-    assert again == booked and "you are booked for" in booked
-    assert "is confirmed" in confirmed and "unsubscribed" in stopped
-    assert "subscribed" in started and "is cancelled" in cancelled
+    assert again == booked
+    assert "you are booked for" in booked
+    assert "is confirmed" in confirmed
+    assert "unsubscribed" in stopped
+    assert "subscribed" in started
+    assert "is cancelled" in cancelled
     [appointment] = appointments(any_db)
     assert appointment.status == AppointmentStatus.CANCELLED
 
@@ -681,4 +706,5 @@ def test_the_same_message_posted_at_once_by_several_retries_books_once(any_db, p
 
     assert len(appointments(any_db)) == 1
     answered = [r for r in replies if r is not None]
-    assert answered and all("you are booked for" in r for r in answered)
+    assert answered
+    assert all("you are booked for" in r for r in answered)

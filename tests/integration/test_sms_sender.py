@@ -264,7 +264,8 @@ async def test_the_blocking_twilio_call_runs_off_the_event_loop_thread():
 
     await make_sender(ThreadNotingTwilio()).send_sms(to=PATIENT, body=BODY)
 
-    assert threads and threads[0] != threading.get_ident()
+    assert threads
+    assert threads[0] != threading.get_ident()
 
 
 def test_the_sender_satisfies_the_sms_sender_protocol(twilio):

@@ -53,7 +53,8 @@ def test_a_missing_translation_or_a_different_placeholder_is_reported():
 def test_staff_texts_are_not_in_the_catalogue_and_stay_english_for_a_spanish_reader():
     texts = Texts()
     contexts = {message.context for message in messages()}
-    assert "notice_booked" not in contexts and "staff_help" not in contexts
+    assert "notice_booked" not in contexts
+    assert "staff_help" not in contexts
     with use_language(Language.ES):
         assert texts.plain("esc_ack_toast") == "Acknowledged. Re-paging stopped."
         assert texts.html("start_welcome_back", first_name="Ana") == "Bienvenido/a de nuevo, Ana."
@@ -115,7 +116,8 @@ def test_a_spanish_sms_loses_the_accents_gsm7_lacks_and_keeps_n_tilde():
             "reminder_72h_sms", clinic="Clínica", when=when_short(SATURDAY_1PM, NEW_YORK)
         )
     assert reminder.startswith("Clinica: recordatorio de su cita sab 6 mar 1:00 p.m. Responda C")
-    assert is_gsm7(reminder) and segments(reminder) == 1
+    assert is_gsm7(reminder)
+    assert segments(reminder) == 1
 
 
 @pytest.mark.parametrize(

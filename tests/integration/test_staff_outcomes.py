@@ -180,7 +180,8 @@ def test_the_clinic_summary_matches_the_hand_computation(clinic, profile):
     assert slots["weekly"].mean_reduction == pytest.approx(100 / 7)
     assert summary.relief_days == (21,)
     assert summary.relief_ongoing == 1  # Q's single completed session never lost relief on record
-    assert summary.pgic_share == 1.0 and summary.pgic_count == 1
+    assert summary.pgic_share == 1.0
+    assert summary.pgic_count == 1
     assert summary.no_show_rate == pytest.approx(1 / 6)
     assert (summary.no_shows, summary.due_appointments) == (1, 6)
     assert summary.series_completion == pytest.approx(0.5)
@@ -196,7 +197,8 @@ def test_a_date_range_keeps_only_sessions_starting_in_it(clinic, profile):
     assert summary.patients_treated == 1
     assert summary.mean_baseline == pytest.approx(5.0)
     assert summary.relief_days == ()
-    assert summary.series_count == 1 and summary.series_completion == 0
+    assert summary.series_count == 1
+    assert summary.series_completion == 0
 
 
 def test_appointment_figures_for_the_export_follow_that_session(clinic, profile):
@@ -238,7 +240,8 @@ def test_the_summary_follows_new_answers_and_status_changes_between_calls(clinic
     d3_before = {s.slot: s for s in before.slots}["D3"]
     d3_after = {s.slot: s for s in after.slots}["D3"]
     assert (d3_before.count, d3_after.count) == (1, 2)
-    assert after.no_show_rate == 0 and before.no_show_rate == pytest.approx(1 / 6)
+    assert after.no_show_rate == 0
+    assert before.no_show_rate == pytest.approx(1 / 6)
     assert outcomes.clinic(now=NOW) == after
 
 
@@ -251,8 +254,10 @@ def test_pain_over_time_by_start_month_cohort(clinic, profile):
     june = {s.slot: s for s in cohorts["Jun 2026"].slots}
     july = {s.slot: s for s in cohorts["Jul 2026"].slots}
     assert june["D1"].mean_reduction == pytest.approx(400 / 7)
-    assert june["weekly"].count == 2 and june["weekly"].mean_reduction == pytest.approx(100 / 7)
-    assert july["D1"].mean_reduction == 0 and july["D3"].count == 0
+    assert june["weekly"].count == 2
+    assert june["weekly"].mean_reduction == pytest.approx(100 / 7)
+    assert july["D1"].mean_reduction == 0
+    assert july["D3"].count == 0
     assert july["D3"].mean_reduction is None
 
 
@@ -275,7 +280,8 @@ def test_the_worst_side_effect_is_counted_at_each_check_in(clinic, profile):
         "Severe": 1,
         "Very severe": 0,
     }
-    assert by_slot["D3"].count == 1 and dict(by_slot["D3"].by_severity)["None"] == 1
+    assert by_slot["D3"].count == 1
+    assert dict(by_slot["D3"].by_severity)["None"] == 1
     assert by_slot["D7"].count == 0
     july = report(clinic, profile).clinic(
         now=NOW, first_day=date(2026, 7, 1), last_day=date(2026, 7, 31)

@@ -67,14 +67,16 @@ async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Repeat the text in bold and ask a yes/no question."""
-    assert update.message is not None and update.message.text is not None
+    assert update.message is not None
+    assert update.message.text is not None
     said = html.escape(update.message.text)
     await update.message.reply_html(f"You said: <b>{said}</b>", reply_markup=ANSWER_KEYBOARD)
 
 
 async def thank_for_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Confirm the shared phone number and hide the keyboard."""
-    assert update.message is not None and update.message.contact is not None
+    assert update.message is not None
+    assert update.message.contact is not None
     phone = update.message.contact.phone_number
     await update.message.reply_text(f"Got {phone}", reply_markup=ReplyKeyboardRemove())
 
@@ -82,7 +84,8 @@ async def thank_for_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def record_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Acknowledge the press and replace the question with the choice."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    assert query.data is not None
     await query.answer(f"Noted by {query.from_user.first_name}")
     await query.edit_message_text(f"Chosen: {query.data.removeprefix('ans:')}")
 

@@ -76,12 +76,14 @@ def test_a_blocked_bot_switches_a_consenting_patient_to_sms_and_tells_staff(sqli
 
     switch = block(sqlite_db, clock)
 
-    assert switch is not None and switch.preferred is Channel.SMS
+    assert switch is not None
+    assert switch.preferred is Channel.SMS
     patient = get_patient(sqlite_db, patient_id)
     assert patient.telegram_blocked_at == clock.now()
     assert patient.preferred_channel == Channel.SMS
     [notice] = notices(sqlite_db)
-    assert "now go by SMS" in notice and "Ana" in notice
+    assert "now go by SMS" in notice
+    assert "Ana" in notice
 
 
 def test_a_blocked_bot_without_sms_consent_asks_staff_to_call(sqlite_db, clock):
@@ -89,7 +91,8 @@ def test_a_blocked_bot_without_sms_consent_asks_staff_to_call(sqlite_db, clock):
 
     switch = block(sqlite_db, clock)
 
-    assert switch is not None and switch.preferred is None
+    assert switch is not None
+    assert switch.preferred is None
     assert get_patient(sqlite_db, patient_id).preferred_channel == Channel.TELEGRAM
     [notice] = notices(sqlite_db)
     assert "not agreed to SMS" in notice
@@ -120,7 +123,8 @@ def test_unblocking_brings_telegram_back(sqlite_db, clock):
 
     assert restored
     patient = get_patient(sqlite_db, patient_id)
-    assert patient.telegram_blocked_at is None and patient.preferred_channel == Channel.TELEGRAM
+    assert patient.telegram_blocked_at is None
+    assert patient.preferred_channel == Channel.TELEGRAM
 
 
 def test_the_dispatcher_hook_has_the_same_effect_as_a_block(sqlite_db, clock):
@@ -158,7 +162,8 @@ def test_telegram_failed_permanently_takes_a_patient_id(sqlite_db, clock):
             session, patient_id=patient_id, texts=Texts(), now=clock.now()
         )
 
-    assert switch is not None and switch.preferred is Channel.SMS
+    assert switch is not None
+    assert switch.preferred is Channel.SMS
 
 
 async def test_a_reminder_after_a_telegram_403_goes_by_sms(sqlite_db, profile, clock):
@@ -190,11 +195,13 @@ async def test_a_reminder_after_a_telegram_403_goes_by_sms(sqlite_db, profile, c
     await dispatcher.run_due()
 
     texted = sms.bodies_to(PATIENT_PHONE)
-    assert texted and telegram.texts_to(CHAT_ID) == []
+    assert texted
+    assert telegram.texts_to(CHAT_ID) == []
     for body in texted:
         assert_sms_safe(body)
     patient = get_patient(sqlite_db, patient_id)
-    assert patient.telegram_blocked_at is not None and patient.preferred_channel == Channel.SMS
+    assert patient.telegram_blocked_at is not None
+    assert patient.preferred_channel == Channel.SMS
     staff_texts = [m.text for chat, m in telegram.sent if chat == STAFF_CHAT]
     assert any("now go by SMS" in text for text in staff_texts)
 
@@ -261,7 +268,8 @@ def test_staff_create_a_phone_only_patient_with_sms_as_their_channel(sqlite_db, 
     with sqlite_db.session(write=False) as session:
         [entry] = session.exec(select(AuditLog)).all()
     assert (entry.actor, entry.action) == ("staff:77", "patient.create_phone")
-    assert "0143" in entry.detail and "5550143" not in entry.detail
+    assert "0143" in entry.detail
+    assert "5550143" not in entry.detail
 
 
 def test_creating_a_patient_for_a_known_number_returns_that_patient(sqlite_db, clock):
@@ -334,7 +342,8 @@ async def test_the_handler_records_a_block_and_an_unblock(handler_callback, sqli
     await handler_callback(member_update(BANNED, MEMBER), None)
     restored = get_patient(sqlite_db, patient_id)
 
-    assert blocked.telegram_blocked_at is not None and blocked.preferred_channel == Channel.SMS
+    assert blocked.telegram_blocked_at is not None
+    assert blocked.preferred_channel == Channel.SMS
     assert restored.telegram_blocked_at is None
     assert restored.preferred_channel == Channel.TELEGRAM
 

@@ -63,7 +63,8 @@ async def client(core):
 async def test_a_signed_request_gets_the_reply_as_twiml(client, core):
     reply = reply_of(await post_signed(client, "/twilio/sms", sms("HELP")))
 
-    assert reply is not None and core.profile.clinic.sms_program in reply
+    assert reply is not None
+    assert core.profile.clinic.sms_program in reply
 
 
 async def test_the_reply_is_xml_escaped(client):
@@ -207,14 +208,17 @@ async def test_a_full_booking_by_text_over_http(client, sqlite_db, core):
     done = reply_of(await post_signed(client, "/twilio/sms", sms("Ada Lovelace")))
     confirm = reply_of(await post_signed(client, "/twilio/sms", sms("C")))
 
-    assert "1) " in offer and "full name" in ask and "you are booked for" in done
+    assert "1) " in offer
+    assert "full name" in ask
+    assert "you are booked for" in done
     assert "is confirmed" in confirm
     with sqlite_db.session(write=False) as session:
         [appointment] = session.exec(select(Appointment)).all()
         patient = session.get(Patient, appointment.patient_id)
     assert appointment.service == core.profile.consultation_code
     assert appointment.confirmed_at is not None
-    assert patient.phone_e164 == PHONE and patient.name == "Ada Lovelace"
+    assert patient.phone_e164 == PHONE
+    assert patient.name == "Ada Lovelace"
 
 
 async def test_a_twilio_retry_of_one_message_is_handled_once(client, sqlite_db):
@@ -255,7 +259,8 @@ async def test_a_failure_inside_is_a_500_that_logs_no_number_or_body(core, caplo
     assert response.status_code == 500
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "RuntimeError" in logged
-    assert PHONE not in logged and "Secret words" not in logged
+    assert PHONE not in logged
+    assert "Secret words" not in logged
 
 
 class CountingTicker:
@@ -333,6 +338,7 @@ async def test_a_red_flag_by_text_is_answered_and_paged_ahead_of_a_backlog(sqlit
     assert reply == (
         "Riverside Health: Call 911 now or go to the nearest emergency room. Don't drive yourself."
     )
-    assert "URGENT red flag" in alert and f"F-{escalation.id}" in alert
+    assert "URGENT red flag" in alert
+    assert f"F-{escalation.id}" in alert
     assert page.startswith(f"Riverside Health URGENT alert F-{escalation.id}: call patient")
     assert statuses(core.db, backlog) == {OutboxStatus.PENDING}  # left for the outbox tick

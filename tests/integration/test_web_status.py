@@ -117,7 +117,9 @@ async def test_21610_opts_the_patient_out_and_tells_staff_once(client, sqlite_db
     assert row_by_id(sqlite_db, row_id).status == OutboxStatus.FAILED
     assert patient(sqlite_db).sms_opted_out_at is not None
     [notice] = notices(sqlite_db)
-    assert "unsubscribed" in notice and "21610" in notice and PHONE not in notice
+    assert "unsubscribed" in notice
+    assert "21610" in notice
+    assert PHONE not in notice
 
 
 @pytest.mark.parametrize("code", ["30003", "30005", "30006", "21211"])
@@ -130,7 +132,8 @@ async def test_a_dead_number_is_flagged_and_staff_are_told(code, client, sqlite_
     assert patient(sqlite_db).phone_invalid_at == clock.now()
     assert patient(sqlite_db).sms_opted_out_at is None
     [notice] = notices(sqlite_db)
-    assert "not reachable" in notice and code in notice
+    assert "not reachable" in notice
+    assert code in notice
 
 
 async def test_other_failures_are_recorded_without_touching_the_patient(client, sqlite_db, clock):
@@ -141,7 +144,8 @@ async def test_other_failures_are_recorded_without_touching_the_patient(client, 
 
     assert row_by_id(sqlite_db, row_id).status == OutboxStatus.FAILED
     p = patient(sqlite_db)
-    assert p.sms_opted_out_at is None and p.phone_invalid_at is None
+    assert p.sms_opted_out_at is None
+    assert p.phone_invalid_at is None
     assert notices(sqlite_db) == []
 
 

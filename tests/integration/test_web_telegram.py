@@ -186,9 +186,11 @@ async def test_the_server_runs_in_the_current_loop_and_stops_gracefully(core, si
     finally:
         await server.stop()
 
-    assert health.status_code == 200 and update.status_code == 200
+    assert health.status_code == 200
+    assert update.status_code == 200
     assert sink.updates == [UPDATE]
-    assert server.task.done() and server.task.exception() is None
+    assert server.task.done()
+    assert server.task.exception() is None
     with pytest.raises(httpx.ConnectError):
         async with httpx.AsyncClient() as http:
             await http.get(f"http://127.0.0.1:{server.port}/healthz")

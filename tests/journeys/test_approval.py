@@ -60,7 +60,8 @@ async def test_a_stale_approve_on_a_moved_then_cancelled_consultation_approves_n
     assert answer.show_alert
     assert f"consultation A-{consult} was moved to A-{moved.id}" in answer.text
     assert "nothing was approved" in answer.text
-    assert approved_at(scene, ana) is None and patient_notices(scene) == []
+    assert approved_at(scene, ana) is None
+    assert patient_notices(scene) == []
 
 
 async def test_a_stale_approve_on_a_cancelled_consultation_says_so(scene):
@@ -112,6 +113,8 @@ async def test_a_never_screened_patient_shows_not_screened_never_no_flags(scene)
     card = await said(scene, "/patient Ben Okafor")
     ana_card = await said(scene, "/patient Ana Lopez")
 
-    assert "Screening: not screened" in ben_notice.text and "no flags" not in ben_notice.text
-    assert "Screening: not screened" in card and "no flags" not in card
+    assert "Screening: not screened" in ben_notice.text
+    assert "no flags" not in ben_notice.text
+    assert "Screening: not screened" in card
+    assert "no flags" not in card
     assert "not screened" not in ana_card  # Ana answered the screening (S1: yes)

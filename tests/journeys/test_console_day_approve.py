@@ -65,7 +65,8 @@ async def test_approve_on_a_consultation_cancelled_since_approves_nobody(tmp_pat
             content=f"csrf={csrf}&consultation={consult}&back={DAY}",
             headers=FORM,
         )
-    assert refused.status_code == 409 and "Nothing was changed" in refused.text
+    assert refused.status_code == 409
+    assert "Nothing was changed" in refused.text
     assert f"consultation A-{consult} was cancelled" in refused.text
     assert approved_by(scene, anabel) is None
     with scene.db.session(write=False) as session:

@@ -24,10 +24,13 @@ async def test_outcomes_show_pain_by_cohort_and_side_effects_as_svg_charts(tmp_p
     assert "<td>D1</td><td>1</td><td>0</td><td>0</td><td>1</td>" in page.text  # Moderate
     assert "<td>D3</td><td>1</td><td>1</td>" in page.text  # None
     for chart in (cohorts, side):
-        assert chart.status_code == 200 and chart.headers["content-type"] == "image/svg+xml"
-        assert chart.text.lstrip().startswith("<?xml") and "<svg" in chart.text
+        assert chart.status_code == 200
+        assert chart.headers["content-type"] == "image/svg+xml"
+        assert chart.text.lstrip().startswith("<?xml")
+        assert "<svg" in chart.text
     assert "Mar 2027 (n=1)" in cohorts.text
-    assert "Moderate" in side.text and "Very severe" in side.text
+    assert "Moderate" in side.text
+    assert "Very severe" in side.text
 
 
 async def test_outcome_charts_for_an_empty_range_say_so(tmp_path):
@@ -43,7 +46,8 @@ async def test_outcome_charts_for_an_empty_range_say_so(tmp_path):
         )
     assert "No check-in answers in this period" in cohorts.text
     assert "No side-effect answers in this period" in side.text
-    assert unknown.status_code == 404 and backwards.status_code == 400
+    assert unknown.status_code == 404
+    assert backwards.status_code == 400
 
 
 async def test_the_outcome_charts_need_a_signed_in_staff_member(tmp_path):

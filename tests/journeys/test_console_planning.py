@@ -27,7 +27,8 @@ async def test_block_a_free_morning_and_reopen_it(tmp_path):
     async with client(console_app(scene)) as http:
         csrf = await signed_in(http)
         page = await http.get("/console/blocks")
-        assert page.status_code == 200 and "Nothing blocked" in page.text
+        assert page.status_code == 200
+        assert "Nothing blocked" in page.text
         added = await http.post(
             "/console/blocks",
             content=urlencode(
@@ -37,9 +38,11 @@ async def test_block_a_free_morning_and_reopen_it(tmp_path):
             headers=FORM,
         )  # fmt: skip
         (block,) = blocks(scene)
-        assert added.status_code == 303 and f"ref=B-{block.id}" in added.headers["location"]
+        assert added.status_code == 303
+        assert f"ref=B-{block.id}" in added.headers["location"]
         listed = await http.get(added.headers["location"])
-        assert f"B-{block.id} blocked." in listed.text and "chair service" in listed.text
+        assert f"B-{block.id} blocked." in listed.text
+        assert "chair service" in listed.text
         past = await http.post(
             "/console/blocks",
             content=urlencode(
@@ -47,14 +50,16 @@ async def test_block_a_free_morning_and_reopen_it(tmp_path):
             ),
             headers=FORM,
         )
-        assert past.status_code == 400 and "Nothing was blocked" in past.text
+        assert past.status_code == 400
+        assert "Nothing was blocked" in past.text
         reopen = await http.post(
             f"/console/blocks/{block.id}/unblock", content=f"csrf={csrf}", headers=FORM
         )
         again = await http.post(
             f"/console/blocks/{block.id}/unblock", content=f"csrf={csrf}", headers=FORM
         )
-    assert reopen.status_code == 303 and again.status_code == 409
+    assert reopen.status_code == 303
+    assert again.status_code == 409
     assert blocks(scene)[0].removed_at is not None
     assert [a.actor for a in audits(scene, "staff.block")] == [f"staff:{STAFF}"]
     assert [a.actor for a in audits(scene, "staff.unblock")] == [f"staff:{STAFF}"]
@@ -72,7 +77,8 @@ async def test_a_block_over_booked_visits_waits_for_confirmation(tmp_path):
             ),
             headers=FORM,
         )
-        assert asked.status_code == 200 and f"A-{anabel}" in asked.text
+        assert asked.status_code == 200
+        assert f"A-{anabel}" in asked.text
         assert blocks(scene) == []  # nothing yet
         draft = DRAFT.search(asked.text)
         assert draft is not None
@@ -86,12 +92,14 @@ async def test_a_block_over_booked_visits_waits_for_confirmation(tmp_path):
             content=f"csrf={csrf}&draft={draft.group(1)}",
             headers=FORM,
         )
-    assert confirmed.status_code == 303 and "ok=blocked" in confirmed.headers["location"]
+    assert confirmed.status_code == 303
+    assert "ok=blocked" in confirmed.headers["location"]
     assert "ok=already_blocked" in twice.headers["location"]
     assert len(blocks(scene)) == 1
     with scene.db.session(write=False) as session:
         visit = session.get(Appointment, anabel)
-        assert visit is not None and visit.status == AppointmentStatus.BOOKED
+        assert visit is not None
+        assert visit.status == AppointmentStatus.BOOKED
 
 
 async def test_plan_and_book_a_series_once(tmp_path):
@@ -106,13 +114,15 @@ async def test_plan_and_book_a_series_once(tmp_path):
             content=f"csrf={csrf}&service=iv_infusion&count=3",
             headers=FORM,
         )
-        assert refused.status_code == 409 and "No series was planned" in refused.text
+        assert refused.status_code == 409
+        assert "No series was planned" in refused.text
         plan = await http.post(
             f"/console/patients/{ben}/series",
             content=f"csrf={csrf}&service=iv_infusion&count=3",
             headers=FORM,
         )
-        assert plan.status_code == 200 and "Book these 3 sessions" in plan.text
+        assert plan.status_code == 200
+        assert "Book these 3 sessions" in plan.text
         assert "never answered the screening" in plan.text
         draft = SERIES.search(plan.text)
         assert draft is not None
@@ -122,7 +132,8 @@ async def test_plan_and_book_a_series_once(tmp_path):
         again = await http.post(
             f"/console/series/{draft.group(1)}/confirm", content=f"csrf={csrf}", headers=FORM
         )
-    assert booked.status_code == 200 and "Booked 3 sessions" in booked.text
+    assert booked.status_code == 200
+    assert "Booked 3 sessions" in booked.text
     assert "already booked" in again.text
     with scene.db.session(write=False) as session:
         series = session.exec(
@@ -130,7 +141,8 @@ async def test_plan_and_book_a_series_once(tmp_path):
             .where(col(Appointment.patient_id) == ben)
             .where(col(Appointment.series_id).is_not(None))
         ).all()
-    assert len(series) == 3 and all(f"A-{a.id}" in booked.text for a in series)
+    assert len(series) == 3
+    assert all(f"A-{a.id}" in booked.text for a in series)
     assert [a.actor for a in audits(scene, "staff.series")] == [f"staff:{STAFF}"]
 
 
@@ -154,5 +166,7 @@ async def test_drop_a_planned_series(tmp_path):
         late = await http.post(
             f"/console/series/{draft.group(1)}/confirm", content=f"csrf={csrf}", headers=FORM
         )
-    assert dropped.status_code == 303 and "ok=dropped" in dropped.headers["location"]
-    assert late.status_code == 409 and "Nothing was booked" in late.text
+    assert dropped.status_code == 303
+    assert "ok=dropped" in dropped.headers["location"]
+    assert late.status_code == 409
+    assert "Nothing was booked" in late.text

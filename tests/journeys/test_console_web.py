@@ -57,7 +57,8 @@ def test_widget_hash_is_telegrams_definition():
     assert widget_hash(fields, bot_token=TOKEN) == expected
     now = datetime.fromtimestamp(1700000000 + 60, tz=UTC)
     login = verify_login({**fields, "hash": expected}, bot_token=TOKEN, now=now)
-    assert login.user_id == 42 and login.first_name == "Ann"
+    assert login.user_id == 42
+    assert login.first_name == "Ann"
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,8 @@ def test_session_cookie_is_signed_and_expires():
     )
     assert keys.read(cookie, now=now + timedelta(hours=11)) == "expired"
     assert keys.csrf_ok(session, keys.csrf_token(session))
-    assert not keys.csrf_ok(session, "0" * 64) and not keys.csrf_ok(session, None)
+    assert not keys.csrf_ok(session, "0" * 64)
+    assert not keys.csrf_ok(session, None)
 
 
 # --- signing in -----------------------------------------------------------------------------
@@ -125,7 +127,9 @@ async def test_sign_in_sets_a_strict_session_and_shows_today(tmp_path):
         day = await http.get("/console/day")
     assert day.status_code == 200
     ben, infusion = scene.ids["ben"], scene.ids["ben_infusion"]
-    assert f"A-{infusion}" in day.text and f"P-{ben}" in day.text and "Ben Okafor" in day.text
+    assert f"A-{infusion}" in day.text
+    assert f"P-{ben}" in day.text
+    assert "Ben Okafor" in day.text
     assert "Monday 1 March 2027" in day.text
     headers = day.headers
     assert "script-src 'self'" in headers["content-security-policy"]
@@ -148,7 +152,8 @@ async def test_login_page_embeds_the_widget_and_no_local_sign_in_with_a_token(tm
     assert 'data-auth-url="http://testserver/console/auth"' in page.text
     assert "https://telegram.org" in page.headers["content-security-policy"]
     assert "local-login" not in page.text
-    assert local.status_code == 404 and "set-cookie" not in local.headers
+    assert local.status_code == 404
+    assert "set-cookie" not in local.headers
 
 
 async def test_sandbox_offers_a_local_sign_in_without_a_token(tmp_path):
@@ -156,7 +161,8 @@ async def test_sandbox_offers_a_local_sign_in_without_a_token(tmp_path):
     async with client(console_app(scene, sandbox=True)) as http:
         page = await http.get("/console/login")
         token = re.search(r'name="token" value="([^"]+)"', page.text)
-        assert token is not None and "telegram-widget" not in page.text
+        assert token is not None
+        assert "telegram-widget" not in page.text
         forged = await http.post(
             "/console/local-login",
             content=f"user_id={STAFF}&token=wrong",
@@ -179,7 +185,8 @@ async def test_sandbox_offers_a_local_sign_in_without_a_token(tmp_path):
         widget = await http.get(login_url(signed_login()))
     assert widget.status_code == 403  # no token: no Telegram sign-in either
     reasons = [a.detail for a in audits(scene, "console.login_refused")]
-    assert any("local: csrf" in r for r in reasons) and any("not staff" in r for r in reasons)
+    assert any("local: csrf" in r for r in reasons)
+    assert any("not staff" in r for r in reasons)
 
 
 async def test_forged_expired_and_stranger_sign_ins_are_refused_and_audited(tmp_path):
@@ -197,11 +204,14 @@ async def test_forged_expired_and_stranger_sign_ins_are_refused_and_audited(tmp_
     assert "could not be verified" in answers[0].text
     assert "expired" in answers[1].text
     assert "not on the clinic&#39;s staff list" in answers[2].text
-    assert page.status_code == 303 and page.headers["location"].startswith("/console/login")
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/console/login")
     refused = audits(scene, "console.login_refused")
-    assert refused[0].actor == "web:anonymous" and "bad hash" in refused[0].detail
+    assert refused[0].actor == "web:anonymous"
+    assert "bad hash" in refused[0].detail
     assert "too old" in refused[1].detail
-    assert refused[2].actor == f"telegram:{STRANGER}" and "not staff" in refused[2].detail
+    assert refused[2].actor == f"telegram:{STRANGER}"
+    assert "not staff" in refused[2].detail
 
 
 async def test_secure_cookie_over_https(tmp_path):
@@ -235,7 +245,8 @@ async def test_expired_and_forged_cookies_are_refused(tmp_path):
         cookie = http.cookies["clinic_console"]
         security.advance(timedelta(hours=10, minutes=1))
         expired = await http.get("/console/day")
-        assert expired.status_code == 303 and "why=expired" in expired.headers["location"]
+        assert expired.status_code == 303
+        assert "why=expired" in expired.headers["location"]
         http.cookies.clear()
         post = await http.post(
             f"/console/visits/{infusion}/done",
@@ -245,12 +256,14 @@ async def test_expired_and_forged_cookies_are_refused(tmp_path):
                 "Cookie": f"clinic_console={cookie}",
             },
         )
-        assert post.status_code == 403 and "expired" in post.text
+        assert post.status_code == 403
+        assert "expired" in post.text
         security.set(datetime.now(UTC))
         body, _, signature = cookie.partition(".")
         tampered = body[:-4] + "AAAA." + signature
         forged = await http.get("/console/flags", headers={"Cookie": f"clinic_console={tampered}"})
-    assert forged.status_code == 303 and "why=refused" in forged.headers["location"]
+    assert forged.status_code == 303
+    assert "why=refused" in forged.headers["location"]
     assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
     assert [a.detail for a in audits(scene, "console.session_refused")] == [
         '{"path": "/console/flags", "reason": "forged"}'
@@ -278,10 +291,13 @@ async def test_missing_or_wrong_csrf_changes_nothing_and_is_audited(tmp_path):
     assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
     with scene.db.session(write=False) as session:
         escalation = session.get(Escalation, scene.ids["flag"])
-        assert escalation is not None and escalation.acknowledged_at is None
+        assert escalation is not None
+        assert escalation.acknowledged_at is None
     refused = audits(scene, "console.csrf_refused")
-    assert len(refused) == 4 and all(r.actor == f"staff:{STAFF}" for r in refused)
-    assert "missing token" in refused[0].detail and "wrong token" in refused[1].detail
+    assert len(refused) == 4
+    assert all(r.actor == f"staff:{STAFF}" for r in refused)
+    assert "missing token" in refused[0].detail
+    assert "wrong token" in refused[1].detail
 
 
 async def test_staff_removed_from_the_list_lose_their_session(tmp_path):
@@ -320,7 +336,8 @@ async def test_done_plans_check_ins_and_names_the_staff_member(tmp_path):
             .where(col(Outbox.appointment_id) == infusion)
             .where(col(Outbox.kind) == OutboxKind.CHECKIN)
         ).all()
-    assert planned and f"{len(planned)} check-ins planned" in day.text
+    assert planned
+    assert f"{len(planned)} check-ins planned" in day.text
     assert [a.actor for a in audits(scene, "appointment.done")] == [f"staff:{STAFF}"]
 
 
@@ -341,10 +358,12 @@ async def test_an_action_on_a_visit_changed_since_changes_nothing(tmp_path):
         cancel = await http.post(
             f"/console/visits/{anabel}/cancel", content=f"csrf={csrf}&version=0", headers=form
         )
-    assert done.status_code == 409 and "Nothing was changed" in done.text
+    assert done.status_code == 409
+    assert "Nothing was changed" in done.text
     assert "No-show" in done.text or "no-show" in done.text
     assert appointment(scene, infusion).status == AppointmentStatus.NO_SHOW
-    assert cancel.status_code == 409 and "cancelled" in cancel.text
+    assert cancel.status_code == 409
+    assert "cancelled" in cancel.text
     assert audits(scene, "appointment.done") == []
 
 
@@ -362,7 +381,8 @@ async def test_cancel_from_the_day_view(tmp_path):
     assert cancelled.status_code == 303
     assert cancelled.headers["location"].startswith("/console/day?")  # never another site
     found = appointment(scene, anabel)
-    assert found.status == AppointmentStatus.CANCELLED and found.cancel_reason == "clinician ill"
+    assert found.status == AppointmentStatus.CANCELLED
+    assert found.cancel_reason == "clinician ill"
     assert [a.actor for a in audits(scene, "appointment.cancel")] == [f"staff:{STAFF}"]
 
 
@@ -373,10 +393,12 @@ async def test_flags_acknowledge_and_close_with_what_was_done(tmp_path):
     async with client(console_app(scene)) as http:
         csrf = await signed_in(http)
         page = await http.get("/console/flags")
-        assert f"F-{flag}" in page.text and "Severe nausea at D1" in page.text
+        assert f"F-{flag}" in page.text
+        assert "Severe nausea at D1" in page.text
         assert "Call back within 1 hour" in page.text
         ack = await http.post(f"/console/flags/{flag}/ack", content=f"csrf={csrf}", headers=form)
-        assert ack.status_code == 303 and "ok=acknowledged" in ack.headers["location"]
+        assert ack.status_code == 303
+        assert "ok=acknowledged" in ack.headers["location"]
         again = await http.post(f"/console/flags/{flag}/ack", content=f"csrf={csrf}", headers=form)
         assert "ok=already_acknowledged" in again.headers["location"]
         no_outcome = await http.post(
@@ -391,13 +413,15 @@ async def test_flags_acknowledge_and_close_with_what_was_done(tmp_path):
             f"/console/flags/{flag}/close", content=f"csrf={csrf}&outcome=not_needed", headers=form
         )
         after = await http.get("/console/flags")
-    assert twice.status_code == 409 and "already closed" in twice.text
+    assert twice.status_code == 409
+    assert "already closed" in twice.text
     assert f"F-{flag}" not in after.text
     with scene.db.session(write=False) as session:
         escalation = session.get(Escalation, flag)
         assert escalation is not None
         assert escalation.acknowledged_by == f"staff:{STAFF}"
-        assert escalation.closed_by == f"staff:{STAFF}" and escalation.outcome == "called"
+        assert escalation.closed_by == f"staff:{STAFF}"
+        assert escalation.outcome == "called"
 
 
 async def test_patient_page_chart_and_csv(tmp_path):
@@ -413,16 +437,22 @@ async def test_patient_page_chart_and_csv(tmp_path):
             "/console/export.csv", params={"first": "2027-03-01", "last": "2027-03-07"}
         )
         outcomes = await http.get("/console/outcomes")
-    assert page.status_code == 200 and "Ana Lopez" in page.text
+    assert page.status_code == 200
+    assert "Ana Lopez" in page.text
     assert f'src="/console/patients/{ana}/chart.svg"' in page.text
-    assert "Screening answers" in page.text and 'class="attention"' in page.text
+    assert "Screening answers" in page.text
+    assert 'class="attention"' in page.text
     assert "console.login" in page.text or "appointment.book" in page.text or "Audit" in page.text
-    assert chart.headers["content-type"].startswith("image/svg+xml") and "<svg" in chart.text
-    assert found.status_code == 303 and found.headers["location"] == f"/console/patients/{ana}"
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in chart.text
+    assert found.status_code == 303
+    assert found.headers["location"] == f"/console/patients/{ana}"
     assert missing.status_code == 404
-    assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
+    assert export.status_code == 200
+    assert "attachment" in export.headers["content-disposition"]
     assert export.text.lstrip("\ufeff").startswith("appointment_id,patient_id")
-    assert outcomes.status_code == 200 and "Download CSV" in outcomes.text
+    assert outcomes.status_code == 200
+    assert "Download CSV" in outcomes.text
     # The page and its chart (which can be fetched alone) each record who saw the patient.
     assert [a.subject for a in audits(scene, "staff.view_patient")] == [f"patient:{ana}"] * 2
     assert [a.actor for a in audits(scene, "staff.export")] == [f"staff:{STAFF}"]
@@ -442,8 +472,10 @@ async def test_escaped_names_and_logout(tmp_path):
         day = await http.get("/console/day")
         out = await http.post("/console/logout", content=f"csrf={csrf}", headers=form)
         after = await http.get("/console/day")
-    assert "<script>alert" not in day.text and "&lt;script&gt;" in day.text
-    assert out.status_code == 303 and "why=signed_out" in out.headers["location"]
+    assert "<script>alert" not in day.text
+    assert "&lt;script&gt;" in day.text
+    assert out.status_code == 303
+    assert "why=signed_out" in out.headers["location"]
     assert after.status_code == 303
     assert [a.actor for a in audits(scene, "console.logout")] == [f"staff:{STAFF}"]
 
@@ -456,9 +488,12 @@ async def test_week_view_names_its_week_and_lists_each_day(tmp_path):
         bad_day = await http.get("/console/day", params={"date": "not-a-date"})
     assert week.status_code == 200
     assert "Week of Monday 1 March 2027" in week.text
-    assert "Tuesday 02 March" in week.text and "Sunday 07 March" in week.text
-    assert f"A-{scene.ids['anabel_consult']}" in week.text and "Anabel Ruiz" in week.text
-    assert bad_day.status_code == 200 and "Monday 1 March 2027" in bad_day.text
+    assert "Tuesday 02 March" in week.text
+    assert "Sunday 07 March" in week.text
+    assert f"A-{scene.ids['anabel_consult']}" in week.text
+    assert "Anabel Ruiz" in week.text
+    assert bad_day.status_code == 200
+    assert "Monday 1 March 2027" in bad_day.text
 
 
 async def test_reschedule_to_a_free_time_and_refuse_a_time_just_taken(tmp_path):
@@ -477,7 +512,8 @@ async def test_reschedule_to_a_free_time_and_refuse_a_time_just_taken(tmp_path):
     async with client(console_app(scene)) as http:
         csrf = await signed_in(http)
         page = await http.get(f"/console/visits/{anabel}/reschedule", params={"date": "2027-03-03"})
-        assert page.status_code == 200 and first.isoformat() in page.text
+        assert page.status_code == 200
+        assert first.isoformat() in page.text
         # Between the page and the press, every clinician at the first time gets booked.
         day = local_day(first, scene.core.profile.tz)
         for n in range(10):
@@ -493,14 +529,16 @@ async def test_reschedule_to_a_free_time_and_refuse_a_time_just_taken(tmp_path):
             content=urlencode({"csrf": csrf, "version": "0", "start": first.isoformat()}),
             headers=form,
         )
-        assert taken.status_code == 409 and "no longer free" in taken.text
+        assert taken.status_code == 409
+        assert "no longer free" in taken.text
         assert appointment(scene, anabel).status == AppointmentStatus.BOOKED
         moved = await http.post(
             f"/console/visits/{anabel}/reschedule",
             content=urlencode({"csrf": csrf, "version": "0", "start": second.isoformat()}),
             headers=form,
         )
-        assert moved.status_code == 303 and "ok=moved" in moved.headers["location"]
+        assert moved.status_code == 303
+        assert "ok=moved" in moved.headers["location"]
         again = await http.post(
             f"/console/visits/{anabel}/reschedule",
             content=urlencode({"csrf": csrf, "version": "0", "start": first.isoformat()}),
@@ -508,13 +546,16 @@ async def test_reschedule_to_a_free_time_and_refuse_a_time_just_taken(tmp_path):
         )
         day = await http.get(moved.headers["location"])
     old = appointment(scene, anabel)
-    assert old.status == AppointmentStatus.CANCELLED and old.cancel_reason == "rescheduled"
+    assert old.status == AppointmentStatus.CANCELLED
+    assert old.cancel_reason == "rescheduled"
     with scene.db.session(write=False) as session:
         new = session.exec(
             select(Appointment).where(col(Appointment.rescheduled_from_id) == anabel)
         ).one()
-    assert new.starts_at == second and f"A-{new.id}" in day.text
-    assert again.status_code == 409 and f"moved to A-{new.id}" in again.text
+    assert new.starts_at == second
+    assert f"A-{new.id}" in day.text
+    assert again.status_code == 409
+    assert f"moved to A-{new.id}" in again.text
 
 
 async def test_outcomes_chart_is_an_svg_for_the_range(tmp_path):
@@ -531,8 +572,10 @@ async def test_outcomes_chart_is_an_svg_for_the_range(tmp_path):
             "/console/outcomes.svg", params={"first": "2027-03-07", "last": "2027-02-01"}
         )
     assert 'src="/console/outcomes.svg?first=2027-02-01&amp;last=2027-03-07"' in page.text
-    assert chart.status_code == 200 and chart.text.lstrip().startswith("<?xml")
-    assert "<svg" in chart.text and backwards.status_code == 400
+    assert chart.status_code == 200
+    assert chart.text.lstrip().startswith("<?xml")
+    assert "<svg" in chart.text
+    assert backwards.status_code == 400
 
 
 async def test_done_on_a_held_session_names_the_flag_to_review_first(tmp_path):
@@ -573,10 +616,8 @@ async def test_done_on_a_held_session_names_the_flag_to_review_first(tmp_path):
             f"/console/visits/{infusion}/done", content=f"csrf={csrf}&version=0", headers=form
         )
     assert "held: pre-session answer to review" in day.text
-    assert (
-        held.status_code == 409
-        and f"F-{flag_id}" in held.text
-        and "#" not in held.text.split("<main")[1]
-    )
+    assert held.status_code == 409
+    assert f"F-{flag_id}" in held.text
+    assert "#" not in held.text.split("<main")[1]
     assert done.status_code == 303
     assert appointment(scene, infusion).status == AppointmentStatus.COMPLETED

@@ -62,7 +62,8 @@ async def soft_words_sent(journey, clock):
 async def test_soft_words_get_the_safety_check_and_a_staff_notice_but_no_page(database, clock):
     async with crisis_journey(database, clock) as (journey, sms):
         alice, replies = await soft_words_sent(journey, clock)
-        assert len(replies) == 1 and CHECK in replies[0]  # no menu after it
+        assert len(replies) == 1
+        assert CHECK in replies[0]
         assert "988" in replies[0]
         buttons = [b["text"] for row in alice.last_message().inline_keyboard for b in row]
         assert buttons == ["Yes, I'm safe", "No", "Call me"]
@@ -70,7 +71,8 @@ async def test_soft_words_get_the_safety_check_and_a_staff_notice_but_no_page(da
         assert escalation.rule == "crisis_check_self_harm"
         assert escalation.level != EscalationLevel.URGENT
         [notice] = staff_texts(journey)
-        assert "Possible crisis" in notice and f"“{SOFT_WORDS}”" in notice
+        assert "Possible crisis" in notice
+        assert f"“{SOFT_WORDS}”" in notice
         assert "URGENT" not in notice
         assert sms.bodies_to(ONCALL) == []
         assert len(audits(journey.core, "crisis.check")) == 1
@@ -88,9 +90,11 @@ async def test_yes_im_safe_stops_the_page_and_tells_staff(database, clock):
         assert sms.bodies_to(ONCALL) == []
         assert any("safe" in t and "F-" in t for t in staff_texts(journey)[1:])
         [answer] = audits(journey.core, "crisis.check_answer")
-        assert answer.detail and "safe" in answer.detail
+        assert answer.detail
+        assert "safe" in answer.detail
         [escalation] = escalations(journey)
-        assert escalation.level != EscalationLevel.URGENT and escalation.closed_at is None
+        assert escalation.level != EscalationLevel.URGENT
+        assert escalation.closed_at is None
 
 
 async def test_no_pages_on_call_at_once_with_the_crisis_reply(database, clock):
@@ -167,7 +171,8 @@ async def test_soft_words_at_the_name_step_keep_the_booking(database, clock):
         [reply] = await say(journey, alice, "i give up")
         assert CHECK in reply
         draft = journey.draft(ALICE)
-        assert draft is not None and draft.step == DraftStep.NAME
+        assert draft is not None
+        assert draft.step == DraftStep.NAME
         assert sms.bodies_to(ONCALL) == []
 
 
@@ -198,7 +203,8 @@ async def test_safe_pressed_after_the_page_reaches_staff_and_pages_nobody_again(
         clock.advance(timedelta(minutes=1, seconds=1))
         await journey.dispatch()
         followups = [t for t in staff_texts(journey) if "More from the patient" in t]
-        assert len(followups) == 1 and "Yes, I'm safe" in followups[0]
+        assert len(followups) == 1
+        assert "Yes, I'm safe" in followups[0]
         assert len(sms.bodies_to(ONCALL)) == 1
         assert len(escalations(journey)) == 1
 
@@ -216,13 +222,16 @@ def check_row_status(core) -> list[str]:
 
 async def test_soft_words_by_text_get_a_neutral_check_and_no_page(line):
     reply = await line.text(SMS_WORDS)
-    assert "are you safe right now?" in reply.lower() and "SAFE" in reply and "CALL" in reply
+    assert "are you safe right now?" in reply.lower()
+    assert "SAFE" in reply
+    assert "CALL" in reply
     assert "way forward" not in reply
     assert_sms_safe(reply, max_segments=2)
     [escalation] = line.escalations()
     assert escalation.rule == "crisis_check_self_harm"
     [notice] = line.staff()
-    assert "Possible crisis" in notice and f"“{SMS_WORDS}”" in notice
+    assert "Possible crisis" in notice
+    assert f"“{SMS_WORDS}”" in notice
     assert line.oncall() == []
 
 
@@ -258,7 +267,8 @@ async def test_no_reply_by_text_pages_after_the_time_limit(line):
     line.core.clock.advance(timedelta(minutes=CHECK_MINUTES + 1))  # type: ignore[attr-defined]
     await line.core.dispatcher.run_due()
     [page] = line.oncall()
-    assert PHONE in page and "way forward" not in page
+    assert PHONE in page
+    assert "way forward" not in page
     [escalation] = line.escalations()
     assert escalation.level == EscalationLevel.URGENT
 

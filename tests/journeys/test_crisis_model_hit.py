@@ -49,15 +49,18 @@ async def test_a_model_hit_at_the_name_step_is_taken_as_the_name_beside_the_chec
         await press_first_day(alice)
         await press_first_time(alice)
         replies = await say(journey, alice, "Alice Smith")
-        assert len(replies) >= 2 and CHECK in replies[0]  # the check first, then the flow
+        assert len(replies) >= 2
+        assert CHECK in replies[0]
         assert not any(CHECK in reply for reply in replies[1:])
         draft = journey.draft(ALICE)
-        assert draft is not None and draft.step == DraftStep.PHONE  # the name was taken
+        assert draft is not None
+        assert draft.step == DraftStep.PHONE
         [escalation] = escalations(journey)
         assert escalation.rule == "crisis_check_self_harm"
         assert escalation.level != EscalationLevel.URGENT
         [notice] = staff_texts(journey)
-        assert "Possible crisis" in notice and "Alice Smith" in notice
+        assert "Possible crisis" in notice
+        assert "Alice Smith" in notice
         assert sms.bodies_to(ONCALL) == []
 
 
@@ -75,7 +78,8 @@ async def test_a_model_hit_on_a_typed_check_in_answer_answers_it_beside_the_chec
         before = len(journey.bot_messages(ALICE))
         model_flags(journey.core, "6")
         replies = await say(journey, alice, "6")
-        assert CHECK in replies[0] and len(replies) >= 2
+        assert CHECK in replies[0]
+        assert len(replies) >= 2
         assert replies[1] != journey.bot_messages(ALICE)[before - 1].text  # moved on
         [escalation] = escalations(journey)
         assert escalation.rule == "crisis_check_self_harm"
@@ -88,7 +92,8 @@ async def test_a_model_hit_with_no_flow_gets_the_usual_answer_beside_the_check(d
         alice = journey.patient(ALICE, "Alice")
         await start_and_consent(alice)
         replies = await say(journey, alice, "i want to cancel everything")
-        assert len(replies) >= 2 and CHECK in replies[0]
+        assert len(replies) >= 2
+        assert CHECK in replies[0]
         assert len(staff_texts(journey)) == 1
         assert sms.bodies_to(ONCALL) == []
 
@@ -115,7 +120,8 @@ async def test_a_model_hit_at_the_name_step_by_text_books_beside_the_check(line)
     await line.text("BOOK")
     await line.text("1")
     reply = await line.text("Ada Lovelace")
-    assert SMS_CHECK in reply.lower() and "you are booked" in reply
+    assert SMS_CHECK in reply.lower()
+    assert "you are booked" in reply
     assert reply.lower().index(SMS_CHECK) < reply.index("you are booked")
     with line.core.db.session(write=False) as session:
         drafts = session.exec(select(BookingDraft).where(col(BookingDraft.address) == PHONE))
@@ -141,7 +147,8 @@ async def test_a_model_hit_on_a_check_in_answer_by_text_answers_it_beside_the_ch
 async def test_a_model_hit_with_no_flow_by_text_gets_the_menu_beside_the_check(line):
     model_flags(line.core, "i want to cancel everything")
     reply = await line.text("i want to cancel everything")
-    assert SMS_CHECK in reply.lower() and "reply C to confirm" in reply
+    assert SMS_CHECK in reply.lower()
+    assert "reply C to confirm" in reply
     for part in reply.split("\n"):
         assert_sms_safe(part, max_segments=2)
     assert line.oncall() == []
@@ -151,7 +158,8 @@ async def test_a_rule_soft_hit_by_text_still_takes_the_name_step(line):
     await line.text("BOOK")
     await line.text("1")
     reply = await line.text("i cant see any way forward anymore")
-    assert SMS_CHECK in reply.lower() and "booked" not in reply
+    assert SMS_CHECK in reply.lower()
+    assert "booked" not in reply
     with line.core.db.session(write=False) as session:
         draft = session.exec(select(BookingDraft).where(col(BookingDraft.address) == PHONE)).one()
     assert draft.step == DraftStep.NAME

@@ -33,16 +33,19 @@ async def test_an_unknown_number_gets_988_and_reaches_staff_and_on_call(line):
     [escalation] = line.escalations()
     assert (escalation.level, escalation.rule) == (EscalationLevel.URGENT, "crisis_self_harm")
     [alert] = line.staff()
-    assert "“i want to kill myself”" in alert and PHONE in alert
+    assert "“i want to kill myself”" in alert
+    assert PHONE in alert
     assert "no patient record before" in alert
     [page] = line.oncall()
-    assert "kill" not in page and PHONE in page
+    assert "kill" not in page
+    assert PHONE in page
     assert_sms_safe(page, max_segments=2)
     # The reply went back before anything else was sent.
     assert line.timeline.events[0] == (f"sms:{PHONE}", SELF_HARM)
     with line.core.db.session(write=False) as session:
         patient = session.exec(select(Patient).where(col(Patient.phone_e164) == PHONE)).one()
-    assert patient.created_by == "sms:crisis" and patient.sms_consent_at is None
+    assert patient.created_by == "sms:crisis"
+    assert patient.sms_consent_at is None
 
 
 async def test_an_opted_out_number_still_gets_the_reply_and_pages(line):
@@ -50,7 +53,8 @@ async def test_an_opted_out_number_still_gets_the_reply_and_pages(line):
     reply = await line.text("cant breath chest hurts")
     assert reply == EMERGENCY
     [alert] = line.staff()
-    assert "opted out" in alert and "“cant breath chest hurts”" in alert
+    assert "opted out" in alert
+    assert "“cant breath chest hurts”" in alert
     assert len(line.oncall()) == 1
 
 
@@ -60,7 +64,8 @@ async def test_an_opt_out_with_crisis_words_is_honoured_and_still_reaches_staff(
     phone_patient(line.core.db, line.core.clock)
     reply = await line.text("stop sending me these messages im done", from_number=PHONE)
     assert reply is not None
-    assert "Are you safe right now?" in reply and "you are unsubscribed" in reply
+    assert "Are you safe right now?" in reply
+    assert "you are unsubscribed" in reply
     with line.core.db.session(write=False) as session:
         patient = session.exec(select(Patient).where(col(Patient.phone_e164) == PHONE)).one()
     assert patient.sms_opted_out_at is not None
@@ -75,7 +80,8 @@ async def test_crisis_words_at_the_name_step_of_a_booking_by_text_keep_the_booki
     assert reply == SELF_HARM
     with line.core.db.session(write=False) as session:
         draft = session.exec(select(BookingDraft).where(col(BookingDraft.address) == PHONE)).one()
-    assert draft.step == DraftStep.NAME and "die" not in draft.data
+    assert draft.step == DraftStep.NAME
+    assert "die" not in draft.data
     booked = await line.text("Ada Lovelace")
     assert "you are booked" in booked
 
@@ -102,13 +108,15 @@ async def test_a_known_patient_is_named_in_the_alert(line):
     phone_patient(line.core.db, line.core.clock, name="Ada Byron")  # type: ignore[arg-type]
     await line.text("I've been thinking about ending it all")
     [alert] = line.staff()
-    assert "Ada Byron" in alert and "no patient record" not in alert
+    assert "Ada Byron" in alert
+    assert "no patient record" not in alert
 
 
 async def test_a_negation_by_text_gets_the_menu_and_pages_nobody(line):
     reply = await line.text("no chest pain, not suicidal")
     assert reply not in (SELF_HARM, EMERGENCY)
-    assert line.escalations() == [] and line.oncall() == []
+    assert line.escalations() == []
+    assert line.oncall() == []
 
 
 async def test_a_flood_of_texts_pages_once_and_answers_each(line):
@@ -122,7 +130,8 @@ async def test_a_flood_of_texts_pages_once_and_answers_each(line):
         follow_ups = session.exec(
             select(AuditLog).where(col(AuditLog.action) == "crisis.follow_up")
         ).all()
-    assert len(kept) == 6 and len(follow_ups) == 5
+    assert len(kept) == 6
+    assert len(follow_ups) == 5
 
 
 async def test_a_twilio_retry_of_the_same_message_is_recorded_once(line):
@@ -148,7 +157,8 @@ async def test_a_question_about_side_effects_gets_the_check_and_pages_nobody(lin
     [escalation] = line.escalations()
     assert escalation.rule == "crisis_check_emergency"
     [notice] = line.staff()
-    assert "Possible crisis" in notice and "chest tightness" in notice
+    assert "Possible crisis" in notice
+    assert "chest tightness" in notice
     assert line.oncall() == []
     urgent = await line.text("is it normal that my chest hurts and i cant breathe right now?")
     assert urgent.startswith(EMERGENCY[:20])

@@ -86,7 +86,8 @@ async def test_crisis_words_at_the_name_step_are_not_taken_as_a_name(database, c
         [reply] = await say(journey, alice, "i want to kill myself")
         assert reply.startswith(SELF_HARM_REPLY)
         draft = journey.draft(ALICE)
-        assert draft is not None and draft.step == DraftStep.NAME  # the booking is kept
+        assert draft is not None
+        assert draft.step == DraftStep.NAME
         assert "kill" not in draft.data
         assert len(sms.bodies_to(ONCALL)) == 1
         await alice.send_text("Alice Smith")  # and it carries on from where it was
@@ -118,7 +119,8 @@ async def test_a_stranger_who_never_sent_start_still_reaches_staff(database, clo
         [reply] = await say(journey, bob, "thinking about ending it all tonight")
         assert reply.startswith(SELF_HARM_REPLY)
         [alert] = staff_texts(journey)
-        assert "Telegram user Bob" in alert and str(BOB) in alert
+        assert "Telegram user Bob" in alert
+        assert str(BOB) in alert
         assert len(sms.bodies_to(ONCALL)) == 1
         with journey.core.db.session(write=False) as session:
             patient = session.exec(
@@ -133,7 +135,8 @@ async def test_a_negation_does_not_page_and_gets_the_usual_answer(database, cloc
         alice = journey.patient(ALICE, "Alice")
         await start_and_consent(alice)
         replies = await say(journey, alice, "no chest pain, not suicidal, just tired")
-        assert replies and not any("988" in r or "911 now" in r for r in replies)
+        assert replies
+        assert not any("988" in r or "911 now" in r for r in replies)
         assert escalations(journey) == []
         assert sms.sent == []
 
@@ -166,10 +169,12 @@ async def test_a_flood_pages_once_and_staff_get_one_follow_up_line(database, clo
         await journey.dispatch()
         followups = [t for t in staff_texts(journey) if "More from the patient" in t]
         assert len(followups) == 1
-        assert "3 message(s)" in followups[0] and "“chest pain”" in followups[0]
+        assert "3 message(s)" in followups[0]
+        assert "“chest pain”" in followups[0]
         with journey.core.db.session(write=False) as session:
             kept = session.exec(select(CrisisMessage)).all()
-        assert len(kept) == 4 and all(m.shown_at is not None for m in kept)
+        assert len(kept) == 4
+        assert all(m.shown_at is not None for m in kept)
         assert len(sms.bodies_to(ONCALL)) == 1  # the follow-ups never paged again
 
 

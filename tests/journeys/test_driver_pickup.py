@@ -60,7 +60,9 @@ async def test_done_texts_an_sms_patient_and_the_stored_driver_privacy_safe(w: W
     to_patient = w.sms.bodies_to(PATIENT_PHONE)
     to_driver = w.sms.bodies_to(DRIVER)
     assert any("ready to go home" in b for b in to_patient)
-    assert len(to_driver) == 1 and "pick" in to_driver[0] and "120 Main Street" in to_driver[0]
+    assert len(to_driver) == 1
+    assert "pick" in to_driver[0]
+    assert "120 Main Street" in to_driver[0]
     for body in [*to_patient, *to_driver]:
         assert_sms_safe(body, max_segments=1)
     assert "Ana" not in to_driver[0]  # the driver learns a time and place, nothing about care
@@ -112,10 +114,12 @@ async def test_the_sms_reminder_a_day_before_asks_for_the_driver_with_a_reply_ke
     conversation.phone = PATIENT_PHONE
     reply = conversation.send("D")
 
-    assert reply is not None and "ride" in reply
+    assert reply is not None
+    assert "ride" in reply
     with sqlite_db.session(write=False) as session:
         appointment = session.get(Appointment, booked.id)
-        assert appointment is not None and appointment.driver_confirmed_at == clock.now()
+        assert appointment is not None
+        assert appointment.driver_confirmed_at == clock.now()
 
 
 @pytest.fixture
@@ -132,11 +136,13 @@ async def test_staff_store_a_drivers_phone_with_driver(scene):
     assert "Driver's phone saved" in scene.replies(STAFF_CHAT)[-1]
     with scene.db.session(write=False) as session:
         patient = session.get(Patient, ben)
-        assert patient is not None and patient.driver_phone == DRIVER
+        assert patient is not None
+        assert patient.driver_phone == DRIVER
     await staff.send_command(f"/driver #{ben} none")
     with scene.db.session(write=False) as session:
         patient = session.get(Patient, ben)
-        assert patient is not None and patient.driver_phone is None
+        assert patient is not None
+        assert patient.driver_phone is None
     await staff.send_command(f"/driver #{ben} 12")
     assert "Usage" in scene.replies(STAFF_CHAT)[-1] or "not" in scene.replies(STAFF_CHAT)[-1]
     assert OutboxKind.DRIVER_PICKUP == "driver_pickup"

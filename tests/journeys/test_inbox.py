@@ -79,7 +79,8 @@ async def test_a_webhook_update_is_stored_before_the_200_and_a_redelivery_is_ign
             await asyncio.sleep(0.2)  # room for a second (wrong) answer to show up
         finally:
             await application.stop()
-    assert first.status_code == 200 and again.status_code == 200
+    assert first.status_code == 200
+    assert again.status_code == 200
     assert [(r.source, r.external_id) for r in stored] == [("telegram", str(update["update_id"]))]
     assert json.loads(stored[0].payload) == update
     assert welcomes(double, ALICE) == 1

@@ -35,7 +35,8 @@ async def test_a_new_patient_books_a_consultation_with_buttons(any_db, clock):
         await book_consultation(alice)
         summary = alice.last_message()
         assert "Please check your booking" in summary.text
-        assert "Alice Smith" in summary.text and "+12015550123" in summary.text
+        assert "Alice Smith" in summary.text
+        assert "+12015550123" in summary.text
         await alice.press(CONFIRM)
 
         [appointment] = journey.appointments()
@@ -68,12 +69,15 @@ async def test_a_new_patient_books_a_consultation_with_buttons(any_db, clock):
         assert event.decoded("DTSTART") == datetime(2027, 3, 2, 13, 30, tzinfo=UTC)
         assert "DTSTART;TZID=America/New_York:20270302T083000" in ics  # clinic time
         assert str(event["SUMMARY"]) == "Appointment at Riverside Health"
-        assert "ketamine" not in ics.lower() and "pain" not in ics.lower()
-        assert "Alice" not in ics and "consultation" not in ics.lower()
+        assert "ketamine" not in ics.lower()
+        assert "pain" not in ics.lower()
+        assert "Alice" not in ics
+        assert "consultation" not in ics.lower()
 
         await journey.dispatch()
         [notice] = [m for m in journey.double.chat_log(STAFF_CHAT) if m.from_bot]
-        assert "New booking" in notice.text and "Alice Smith" in notice.text
+        assert "New booking" in notice.text
+        assert "Alice Smith" in notice.text
         assert "Screening: no flags" in notice.text
 
 
@@ -85,7 +89,8 @@ async def test_the_draft_holds_no_personal_data_once_booked(database, clock):
         await alice.press(CONFIRM)
         draft = journey.draft(ALICE)
         assert draft.step == DraftStep.DONE
-        assert "Alice" not in draft.data and "Gabapentin" not in draft.data
+        assert "Alice" not in draft.data
+        assert "Gabapentin" not in draft.data
 
 
 async def test_start_asks_consent_once_and_stores_it_with_its_time(database, clock):
@@ -147,7 +152,8 @@ async def test_screening_flags_reach_the_staff_notice(database, clock):
         await to_phone_question(alice)
         await alice.share_contact("+12015550123")
         first = alice.last_message().text
-        assert "Question 1 of 9" in first and "heart" in first
+        assert "Question 1 of 9" in first
+        assert "heart" in first
         await answer_screening(alice, ["Yes", "No", "No", "Not sure", "No", "No", "No", "No", "No"])
         await alice.press("No, just Telegram")
         await alice.press(CONFIRM)
@@ -156,7 +162,8 @@ async def test_screening_flags_reach_the_staff_notice(database, clock):
         assert journey.patients()[0].sms_consent_at is None
         await journey.dispatch()
         notice = journey.double.last_message(STAFF_CHAT).text
-        assert "S1 heart disease" in notice and "S4 liver disease" in notice
+        assert "S1 heart disease" in notice
+        assert "S4 liver disease" in notice
 
 
 async def test_the_calendar_shows_only_days_with_free_times_and_pages_by_week(database, clock):
@@ -200,10 +207,12 @@ async def test_times_are_shown_in_clinic_time(database, clock):
         await alice.press("📅 Book a consultation")
         await alice.press("Thu 4 Mar")
         screen = alice.last_message()
-        assert "Thursday 4 March" in screen.text and "EST" in screen.text
+        assert "Thursday 4 March" in screen.text
+        assert "EST" in screen.text
         times = [label for label in screen.button_labels if label.endswith("M")]
         # Thursday opens 08:30-19:00 and a consultation lasts 45 minutes.
-        assert times[0] == "8:30 AM" and times[-1] == "6:15 PM"
+        assert times[0] == "8:30 AM"
+        assert times[-1] == "6:15 PM"
 
 
 async def test_an_approved_patient_chooses_among_their_treatments(database, clock):
@@ -345,7 +354,8 @@ async def test_an_unconfirmed_typed_number_on_another_record_touches_nothing(any
 
         [appointment] = journey.appointments()
         owner, alice = journey.patients()
-        assert owner.id == owner_id and owner.phone_e164 == "+12015550123"
+        assert owner.id == owner_id
+        assert owner.phone_e164 == "+12015550123"
         assert owner.telegram_user_id is None
         # A typed number is only a claim: this chat's record is booked without it, no texts.
         assert appointment.patient_id == alice.id != owner_id
@@ -461,7 +471,8 @@ async def test_a_shared_contact_does_not_merge_a_chat_record_with_history(databa
         assert "Question 1 of 9" in alice.last_message().text
 
         mine, owner = sorted(journey.patients(), key=lambda p: p.id)
-        assert mine.telegram_user_id == ALICE and owner.telegram_user_id is None
+        assert mine.telegram_user_id == ALICE
+        assert owner.telegram_user_id is None
         assert owner.id == owner_id
 
 
@@ -558,7 +569,8 @@ async def test_contact_and_privacy_answer_from_the_menu(database, clock):
         await start_and_consent(alice)
         await alice.press("📞 Contact the clinic")
         contact = alice.last_message().text
-        assert "+1 555 010 0199" in contact and "Sunday: closed" in contact
+        assert "+1 555 010 0199" in contact
+        assert "Sunday: closed" in contact
         await alice.send_command("/privacy")
         privacy = alice.last_message()
         assert "not end-to-end encrypted" in privacy.text

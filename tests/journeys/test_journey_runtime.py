@@ -56,7 +56,8 @@ async def test_a_refused_edit_is_sent_as_a_new_message(database, clock):
         )
         await alice.press("✅ Confirm booking")
         confirmation, calendar = journey.bot_messages(ALICE)[-2:]
-        assert "You're booked" in confirmation.text and not confirmation.edited
+        assert "You're booked" in confirmation.text
+        assert not confirmation.edited
         assert calendar.document_name == "appointment.ics"
         assert journey.errors == []
 
@@ -69,7 +70,8 @@ async def test_a_failing_update_is_logged_and_answered_kindly(database, clock, c
         journey.double.fail_next("sendDocument", error_code=400, description="Bad Request: boom")
         with caplog.at_level(logging.ERROR, logger="handlers.errors"):
             await alice.press("✅ Confirm booking")
-        assert "update" in caplog.text and "failed" in caplog.text
+        assert "update" in caplog.text
+        assert "failed" in caplog.text
         assert "Alice Smith" not in caplog.text  # no names or bodies in logs
         apology = alice.last_message().text
         assert "Sorry, something went wrong on our side" in apology

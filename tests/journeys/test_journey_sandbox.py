@@ -105,7 +105,8 @@ async def test_the_sandbox_lets_the_person_act_as_staff(tmp_path):
         await console.handle("/staff today")
     core.db.dispose()
     text = "\n".join(lines)
-    assert "[staff]" in text and "Today" in text
+    assert "[staff]" in text
+    assert "Today" in text
     assert "(use /staff /today" in text
 
 
@@ -151,7 +152,8 @@ async def test_the_sandbox_prints_sms_and_takes_texts_as_that_number(tmp_path):
     core.db.dispose()
     assert "(use /sms your message" in lines[0]
     texts = [line for line in lines if line.startswith("[sms to +12025550199]")]
-    assert len(texts) == 2 and texts[-1].endswith("Your code is 123456")
+    assert len(texts) == 2
+    assert texts[-1].endswith("Your code is 123456")
 
 
 async def test_the_moved_clock_survives_a_restart_and_passes_opening_with_a_digest(tmp_path):
@@ -193,7 +195,8 @@ async def test_a_button_of_an_earlier_message_can_still_be_pressed(console):
         marks = [
             line.rsplit("<m", 1)[1].rstrip(">") for line in lines if "[1] Yes, message" in line
         ]
-        assert len(marks) == 2 and marks[0] != marks[1]
+        assert len(marks) == 2
+        assert marks[0] != marks[1]
         before = len(lines)
         await console.handle(f"m{marks[0]}.1")  # "Yes" on the first question, still on screen
         await console.handle("m99.1")

@@ -72,7 +72,8 @@ async def test_a_spanish_speaking_patient_books_on_telegram_in_spanish(database,
         await ana.press("Sí")
         await ana.press("Sí, también por texto")
         summary = ana.last_message()
-        assert "Revise su reserva" in summary.text and "Ana García" in summary.text
+        assert "Revise su reserva" in summary.text
+        assert "Ana García" in summary.text
         await ana.press("✅ Confirmar la reserva")
 
         confirmation, calendar = journey.bot_messages(ALICE)[-2:]
@@ -117,7 +118,8 @@ async def test_an_english_app_gets_english_and_can_switch_to_spanish_before_cons
         assert "welcome to" in bob.last_message().text
         await bob.press("🌐 Español")
         again = bob.last_message()
-        assert "bienvenido/a a" in again.text and "Antes de empezar" in again.text
+        assert "bienvenido/a a" in again.text
+        assert "Antes de empezar" in again.text
         await bob.send_command("/help")
         assert "Puedo ayudarle con" in bob.last_message().text
 
@@ -139,29 +141,38 @@ async def test_a_spanish_speaking_patient_books_by_sms_through_signed_webhooks(s
             return reply_of(await post_signed(client, "/twilio/sms", sms(body)))
 
         chosen = await text("Español")
-        assert chosen is not None and "le escribiremos en español" in chosen
+        assert chosen is not None
+        assert "le escribiremos en español" in chosen
         offer = await text("cita")
-        assert offer is not None and "horas libres: 1) mar 2 mar 8:30 a.m." in offer
+        assert offer is not None
+        assert "horas libres: 1) mar 2 mar 8:30 a.m." in offer
         assert "Responda 1, 2 o 3" in offer
         ask = await text("1")
-        assert ask is not None and "responda con su nombre completo" in ask
+        assert ask is not None
+        assert "responda con su nombre completo" in ask
         booked = await text("Ana García")
-        assert booked is not None and "su cita es el mar 2 mar 8:30 a.m." in booked
+        assert booked is not None
+        assert "su cita es el mar 2 mar 8:30 a.m." in booked
         confirmed = await text("C")
-        assert confirmed is not None and "esta confirmada" in confirmed
+        assert confirmed is not None
+        assert "esta confirmada" in confirmed
         helped = await text("ayuda")
-        assert helped is not None and "PARAR" in helped
+        assert helped is not None
+        assert "PARAR" in helped
         stopped = await text("ALTO")
-        assert stopped is not None and "se ha dado de baja" in stopped
+        assert stopped is not None
+        assert "se ha dado de baja" in stopped
         assert await text("CITA") is None  # opted out: nothing more
         assert await text("si") is None  # SI is not a carrier re-subscribe word
         restarted = await text("START")
-        assert restarted is not None and "vuelve a recibir" in restarted
+        assert restarted is not None
+        assert "vuelve a recibir" in restarted
 
     with sqlite_db.session(write=False) as session:
         [patient] = session.exec(select(Patient)).all()
         [appointment] = session.exec(select(Appointment)).all()
-    assert patient.language == "es" and patient.name == "Ana García"
+    assert patient.language == "es"
+    assert patient.name == "Ana García"
     assert patient.sms_opted_out_at is None
     assert appointment.confirmed_at is not None
 
@@ -190,7 +201,8 @@ async def test_cancel_still_opts_out_and_x_still_cancels_in_spanish(sqlite_db, c
         await text("1")
         await text("Ana Garcia")
         cancelled = await text("x")
-        assert cancelled is not None and "esta cancelada" in cancelled
+        assert cancelled is not None
+        assert "esta cancelada" in cancelled
         assert await text("Cancelar") is not None  # CANCELAR opts out, like CANCEL
     with sqlite_db.session(write=False) as session:
         [patient] = session.exec(select(Patient)).all()
@@ -231,11 +243,13 @@ def test_every_spanish_reply_of_a_tour_through_the_sms_paths_is_neutral_and_one_
     spanish, english = replies[:-1], replies[-1]
     for reply in spanish:
         assert is_gsm7(reply)
-        assert "Reply" not in reply and "Please" not in reply, reply
+        assert "Reply" not in reply, reply
+        assert "Please" not in reply, reply
     assert "we will text you in English" in english
     with sqlite_db.session(write=False) as session:
         [patient] = session.exec(select(Patient)).all()
-    assert patient.language == "en" and patient.name == "Ana López"
+    assert patient.language == "en"
+    assert patient.name == "Ana López"
 
 
 def test_fasting_times_read_in_spanish_and_the_preparation_text_fits_two_segments(profile):

@@ -148,7 +148,8 @@ async def test_two_patients_confirming_one_typed_number_are_both_booked_and_staf
         patients = {p.telegram_user_id: p for p in first.patients()}
         holder, other = sorted(patients.values(), key=lambda p: p.phone_e164 is None)
         assert (holder.phone_e164, other.phone_e164) == ("+12015550123", None)
-        assert holder.sms_consent_at is not None and other.sms_consent_at is None
+        assert holder.sms_consent_at is not None
+        assert other.sms_consent_at is None
         with database.session(write=False) as session:
             [task] = session.exec(select(StaffTask)).all()
         [appointment] = [a for a in first.appointments() if a.patient_id == other.id]

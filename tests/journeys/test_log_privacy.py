@@ -63,7 +63,8 @@ def test_log_level_is_honoured_after_the_command_line_configured_warning(capture
     logging.getLogger("telegram.ext.ExtBot").info("Calling Bot API endpoint with the text")
 
     lines = buffer.getvalue().splitlines()
-    assert len(lines) == 1 and lines[0].endswith("bot.services.dispatch: sent outbox row 1")
+    assert len(lines) == 1
+    assert lines[0].endswith("bot.services.dispatch: sent outbox row 1")
 
 
 def test_libraries_that_print_request_bodies_are_capped_even_at_debug(captured):
@@ -76,7 +77,8 @@ def test_libraries_that_print_request_bodies_are_capped_even_at_debug(captured):
 
     text = captured.getvalue()
     assert NAME not in text
-    assert "a vendor warning still shows" in text and "our own debug shows" in text
+    assert "a vendor warning still shows" in text
+    assert "our own debug shows" in text
 
 
 async def test_a_whole_journey_at_debug_logs_no_name_number_text_answer_or_rule(
@@ -182,5 +184,6 @@ async def test_a_whole_journey_at_debug_logs_no_name_number_text_answer_or_rule(
         for secret in secrets:
             assert secret not in line, f"{secret!r} logged: {line}"
     # The staff chat did see them: the data was there to leak.
-    assert any(NAME in text for text in staff_saw) and any(PHONE in text for text in staff_saw)
+    assert any(NAME in text for text in staff_saw)
+    assert any(PHONE in text for text in staff_saw)
     assert not any(name in line for line in lines for name in ("ExtBot", "httpx", "httpcore"))

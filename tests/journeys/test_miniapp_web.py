@@ -78,7 +78,8 @@ async def test_a_time_chosen_in_the_mini_app_continues_the_booking_in_the_chat(a
             assert month.status_code == 200
             view = month.json()
             assert view["month"] == "2027-03"
-            assert "Free consultation" in view["intro"] and "EST" in view["intro"]
+            assert "Free consultation" in view["intro"]
+            assert "EST" in view["intro"]
             free = [d["day"] for week in view["weeks"] for d in week if d and d["free"]]
             assert free[0] == "2027-03-02"
             assert "2027-03-01" not in free  # inside the notice
@@ -102,7 +103,8 @@ async def test_a_time_chosen_in_the_mini_app_continues_the_booking_in_the_chat(a
         )
         assert "your full name" in asked.text.lower()
         draft = journey.draft(ALICE)
-        assert draft is not None and draft.step == DraftStep.NAME
+        assert draft is not None
+        assert draft.step == DraftStep.NAME
         await alice.send_text("Alice Smith")
         await alice.share_contact("+12015550123")
         await answer_screening(alice)
@@ -130,12 +132,14 @@ async def test_a_time_taken_a_second_ago_is_refused_on_the_page_and_in_the_chat(
         assert answer["outcome"] == "taken"
         assert "Tuesday 2 March 2027 at 8:30 AM was just taken" in answer["message"]
         remaining = [t["start"] for t in answer["day"]["times"]]
-        assert FIRST.isoformat() not in remaining and remaining  # the day's other times
+        assert FIRST.isoformat() not in remaining
+        assert remaining
         offered = alice.last_message()
         assert "was just taken by someone else" in offered.text
         assert any(data and data.startswith("bk:tm:") for row in offered.buttons for _, data in row)
         draft = journey.draft(ALICE)
-        assert draft is not None and draft.step == DraftStep.TIME
+        assert draft is not None
+        assert draft.step == DraftStep.TIME
         assert len(journey.appointments()) == taken_by  # only the others'
 
 
@@ -160,7 +164,8 @@ async def test_forged_or_stale_initdata_changes_nothing_and_is_audited(database,
             no_field = await client.post("/miniapp/api/month", json={})
             assert no_field.status_code == 401
         after = journey.draft(ALICE)
-        assert after is not None and before is not None
+        assert after is not None
+        assert before is not None
         assert (after.version, after.step) == (before.version, before.step)
         reasons = [json.loads(row.detail or "{}") for row in refusals(journey)]
         assert len(reasons) == 13
@@ -217,7 +222,8 @@ async def test_without_a_booking_at_the_day_or_time_step_the_page_sends_the_pers
             assert "no longer current" in moved_on.json()["message"]
         assert len(journey.bot_messages(ALICE)) == sent  # nothing more in the chat
         draft = journey.draft(ALICE)
-        assert draft is not None and draft.step == DraftStep.NAME
+        assert draft is not None
+        assert draft.step == DraftStep.NAME
 
 
 async def test_junk_dates_and_times_are_refused_clearly(database, clock):
@@ -266,7 +272,9 @@ async def test_junk_dates_and_times_are_refused_clearly(database, clock):
             )
             assert broken.status_code == 400
         after = journey.draft(ALICE)
-        assert after is not None and before is not None and after.version == before.version
+        assert after is not None
+        assert before is not None
+        assert after.version == before.version
         assert len(journey.bot_messages(ALICE)) == sent
         assert alice.last_message().text  # the chat's calendar is still there
 
@@ -284,7 +292,8 @@ async def test_the_month_view_pages_within_the_booking_window(database, clock):
             later = (await call(client, "month", init, month="2027-04")).json()
             assert later["previous"] == "2027-03"
             free = [d["day"] for week in later["weeks"] for d in week if d and d["free"]]
-            assert free and all(date.fromisoformat(d).month == 4 for d in free)
+            assert free
+            assert all(date.fromisoformat(d).month == 4 for d in free)
 
 
 async def test_the_page_may_be_framed_by_telegram_web_and_runs_no_inline_script(database, clock):
@@ -301,13 +310,16 @@ async def test_the_page_may_be_framed_by_telegram_web_and_runs_no_inline_script(
         assert "x-frame-options" not in response.headers
         csp = response.headers["content-security-policy"]
         assert "frame-ancestors https://web.telegram.org" in csp
-        assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+        assert "script-src 'self';" in csp
+        assert "unsafe-inline" not in csp
         assert response.headers["referrer-policy"] == "no-referrer"
     assert page.status_code == 200
     assert '<script src="/miniapp/static/miniapp.js" defer></script>' in page.text
-    assert "<script>" not in page.text and "style=" not in page.text
+    assert "<script>" not in page.text
+    assert "style=" not in page.text
     assert "telegram.org" not in page.text  # no CDN, no Telegram script
-    assert script.status_code == 200 and "tgWebAppData" in script.text
+    assert script.status_code == 200
+    assert "tgWebAppData" in script.text
     assert health.status_code == 200
 
 

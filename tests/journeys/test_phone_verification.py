@@ -93,19 +93,23 @@ async def test_a_typed_number_does_not_hand_its_owners_texts_to_the_typist(datab
 
         # Olivia, who owns the number, books by text and later cancels by text.
         offer = text_from(journey, OWNER_PHONE, "BOOK")
-        assert offer is not None and "1) " in offer
+        assert offer is not None
+        assert "1) " in offer
         text_from(journey, OWNER_PHONE, "2")
         booked = text_from(journey, OWNER_PHONE, "Olivia Owner")
-        assert booked is not None and "you are booked" in booked
+        assert booked is not None
+        assert "you are booked" in booked
         cancelled = text_from(journey, OWNER_PHONE, "X")
-        assert cancelled is not None and "is cancelled" in cancelled
+        assert cancelled is not None
+        assert "is cancelled" in cancelled
 
         visits = {a.id: a for a in journey.appointments()}
         olivia_visit = next(a for a in visits.values() if a.id != mallory_visit.id)
         assert visits[mallory_visit.id].status == AppointmentStatus.BOOKED
         assert olivia_visit.status == AppointmentStatus.CANCELLED
         mallory_record = patient_of(journey, ALICE)
-        assert mallory_record.phone_e164 is None and mallory_record.sms_consent_at is None
+        assert mallory_record.phone_e164 is None
+        assert mallory_record.sms_consent_at is None
         assert olivia_visit.patient_id != mallory_record.id
         with journey.core.db.session(write=False) as session:
             olivia = session.exec(select(Patient).where(Patient.phone_e164 == OWNER_PHONE)).one()
@@ -267,7 +271,8 @@ async def test_a_code_asked_for_from_another_telegram_account_is_refused(databas
             refused = session.exec(
                 select(AuditLog).where(col(AuditLog.action) == "phone.code_refused")
             ).all()
-        assert len(refused) == 1 and "other_account" in refused[0].detail
+        assert len(refused) == 1
+        assert "other_account" in refused[0].detail
 
 
 async def test_the_code_is_kept_only_as_a_salted_hash(database, clock):
@@ -280,8 +285,10 @@ async def test_the_code_is_kept_only_as_a_salted_hash(database, clock):
         [code] = codes_sent(sms, OWN_PHONE)
 
         [claim] = claims(journey)
-        assert claim.code_hash is not None and claim.code_salt is not None
-        assert code not in claim.code_hash and len(claim.code_hash) == 64
+        assert claim.code_hash is not None
+        assert claim.code_salt is not None
+        assert code not in claim.code_hash
+        assert len(claim.code_hash) == 64
         assert code_matches(OWN_PHONE, code, salt=claim.code_salt, digest=claim.code_hash)
         with journey.core.db.session(write=False) as session:
             [row] = session.exec(select(Outbox).where(Outbox.kind == OutboxKind.PHONE_CODE)).all()
@@ -338,7 +345,8 @@ async def test_the_chat_reads_the_same_whether_or_not_a_record_holds_the_number(
                 if held:
                     # Proved, but another record holds it: staff sort it out; no texts here.
                     mine = patient_of(journey, ALICE)
-                    assert mine.phone_e164 is None and mine.sms_consent_at is None
+                    assert mine.phone_e164 is None
+                    assert mine.sms_consent_at is None
         finally:
             database.dispose()
     assert transcripts[0] == transcripts[1]
@@ -358,8 +366,10 @@ async def test_without_sms_a_typed_number_is_kept_unconfirmed_and_never_texted(d
 
 
 def test_codes_are_six_digits_and_hashes_differ_per_salt():
-    assert as_code("123 456") == "123456" and as_code("12345") is None
+    assert as_code("123 456") == "123456"
+    assert as_code("12345") is None
     assert as_code("١٢٣٤٥٦") is None  # other scripts' digits are not a code
     one, two = hash_code(OWN_PHONE, "123456"), hash_code(OWN_PHONE, "123456")
-    assert one.salt != two.salt and one.digest != two.digest
+    assert one.salt != two.salt
+    assert one.digest != two.digest
     assert not code_matches(OWNER_PHONE, "123456", salt=one.salt, digest=one.digest)

@@ -68,7 +68,8 @@ async def test_an_sms_patient_booked_at_short_notice_gets_a_preparation_text(
         patient_id=patient_id, service="iv_infusion", start=TUESDAY_0830, actor="staff:1"
     )
     planned = [r.kind for r in rows(sqlite_db, appointment_id=appointment.id)]
-    assert OutboxKind.REMINDER_24H not in planned and OutboxKind.PREPARATION in planned
+    assert OutboxKind.REMINDER_24H not in planned
+    assert OutboxKind.PREPARATION in planned
 
     sms = FakeSms()
     sender = dispatcher(
@@ -101,7 +102,8 @@ def test_a_booking_three_days_ahead_needs_no_extra_preparation_message(sqlite_db
         actor="staff:1",
     )
     planned = [r.kind for r in rows(sqlite_db, appointment_id=appointment.id)]
-    assert OutboxKind.REMINDER_24H in planned and OutboxKind.PREPARATION not in planned
+    assert OutboxKind.REMINDER_24H in planned
+    assert OutboxKind.PREPARATION not in planned
 
 
 def test_an_early_morning_visit_names_the_day_before_for_the_meal(profile):

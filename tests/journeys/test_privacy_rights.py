@@ -83,7 +83,8 @@ async def test_mydata_sends_a_readable_copy_after_the_patient_confirms(database,
         await alice.press("Send me my data")
 
         document = alice.last_message()
-        assert document.kind == "document" and document.document_name == "my-data.txt"
+        assert document.kind == "document"
+        assert document.document_name == "my-data.txt"
         content = document.document_bytes.decode("utf-8")
         for expected in (
             f"Name: {NAME}",
@@ -112,7 +113,8 @@ async def test_someone_else_pressing_the_copy_button_gets_nothing_and_is_audited
             await journey.double.deliver(update)
         sent = [m for m in journey.double.chat_log(-100999) if m.from_bot]
         sent += [m for m in journey.double.chat_log(BOB) if m.from_bot]
-        assert sent and all(m.kind == "text" and m.text.startswith(NOT_YOU) for m in sent)
+        assert sent
+        assert all(m.kind == "text" and m.text.startswith(NOT_YOU) for m in sent)
         assert actions(journey, "privacy.export") == []
         assert len(actions(journey, "privacy.refused")) == 3
 
@@ -164,7 +166,8 @@ async def test_approved_erasure_leaves_no_identifying_value_in_any_table(any_db,
         await alice.send_command("/stop")
         before = alice_record(journey)
         secrets = identifying_values(journey, before)
-        assert PHONE in secrets and str(ALICE) in secrets
+        assert PHONE in secrets
+        assert str(ALICE) in secrets
         # The values are really stored before (so the scan below means something).
         cells = every_stored_value(any_db)
         assert any(NAME in value for _t, _c, value in cells)
@@ -186,7 +189,8 @@ async def test_approved_erasure_leaves_no_identifying_value_in_any_table(any_db,
         ]
         assert leaks == []
         after = alice_record(journey)
-        assert after.name == "Erased patient P-1" and after.erased_at == clock.now()
+        assert after.name == "Erased patient P-1"
+        assert after.erased_at == clock.now()
         # The clinical record stays, under the pseudonym.
         with any_db.session(write=False) as session:
             [visit] = session.exec(select(Appointment)).all()

@@ -66,12 +66,14 @@ async def test_staff_send_the_questions_and_the_answers_reach_the_record(databas
         assert f"Health questions answered: (no name yet) (P-{patient_id})" in notice
         assert "Screening flags" in notice
         card = ops.patient_card(patient_id)
-        assert card.screened is True and [code for code, _ in card.screening_flags] == ["S9"]
+        assert card.screened is True
+        assert [code for code, _ in card.screening_flags] == ["S9"]
         with journey.core.db.session(write=False) as session:
             rows = session.exec(select(ScreeningAnswer)).all()
             assert {r.appointment_id for r in rows} == {None}
             answers = {r.code: r.answer for r in rows}
-        assert answers["S9"] == "yes" and answers["S1"] == "no"
+        assert answers["S9"] == "yes"
+        assert answers["S1"] == "no"
         assert (answers["S10"], answers["S11_now"], answers["S11_avg"]) == (
             "Sertraline 50 mg",
             "7",

@@ -65,9 +65,12 @@ async def test_a_no_show_with_nothing_booked_within_the_gap_becomes_a_staff_task
     texts = await at(scene, local(8, 10))  # Thu 4 + 4 days
 
     (task,) = interrupted(scene)
-    assert task.patient_id == scene.ids["ben"] and task.appointment_id == second
+    assert task.patient_id == scene.ids["ben"]
+    assert task.appointment_id == second
     alert = [t for t in texts if "Series interrupted" in t]
-    assert len(alert) == 1 and f"A-{second}" in alert[0] and "4 days" in alert[0]
+    assert len(alert) == 1
+    assert f"A-{second}" in alert[0]
+    assert "4 days" in alert[0]
     assert scene.double.last_message(STAFF_CHAT).button_labels == ["Called"]
 
 

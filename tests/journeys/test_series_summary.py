@@ -38,7 +38,8 @@ async def test_a_series_sends_the_patient_one_summary_and_the_staff_chat_one(sce
     texts = [m.text for m in to_patient if m.kind != "document"]
     files = [m for m in to_patient if m.kind == "document"]
     assert len(texts) == 1, texts
-    assert "3 sessions" in texts[0] and texts[0].count("Mar") >= 3
+    assert "3 sessions" in texts[0]
+    assert texts[0].count("Mar") >= 3
     assert "How to prepare" in texts[0]
     assert len(files) == 3  # one calendar file per visit
     staff_texts = scene.replies(STAFF_CHAT, since=staff_mark)

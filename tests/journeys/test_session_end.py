@@ -66,16 +66,20 @@ async def test_a_forgotten_done_is_asked_twice_then_aftercare_starts_as_assumed(
 
     assert await at(scene, local(1, 14, 10)) == []
     first = await at(scene, local(1, 14, 15))
-    assert len(first) == 1 and "Session not closed" in first[0] and f"A-{infusion}" in first[0]
+    assert len(first) == 1
+    assert "Session not closed" in first[0]
+    assert f"A-{infusion}" in first[0]
     buttons = scene.double.last_message(STAFF_CHAT).button_labels
     assert buttons == ["Done", "No-show"]
     again = await at(scene, local(1, 14, 45))
-    assert len(again) == 1 and "Still not closed" in again[0]
+    assert len(again) == 1
+    assert "Still not closed" in again[0]
     assert checkin_slots(scene, infusion) == []
 
     assumed = await at(scene, local(1, 16, 0))
 
-    assert len(assumed) == 1 and "Attendance assumed" in assumed[0]
+    assert len(assumed) == 1
+    assert "Attendance assumed" in assumed[0]
     booked = appointment(scene, infusion)
     assert booked.status == AppointmentStatus.COMPLETED
     assert booked.attendance_assumed_at == local(1, 16, 0)
@@ -102,7 +106,8 @@ async def test_done_on_the_prompt_stops_the_repeat_and_the_assumed_start(scene):
     assert await at(scene, local(1, 14, 45)) == []
     assert await at(scene, local(1, 16, 0)) == []
     done = appointment(scene, infusion)
-    assert done.attendance_assumed_at is None and done.completed_at == local(1, 14, 15)
+    assert done.attendance_assumed_at is None
+    assert done.completed_at == local(1, 14, 15)
     assert [a for a, _ in audit_actions(scene, infusion)].count("appointment.done") == 1
 
 
@@ -188,7 +193,8 @@ async def test_done_on_a_future_session_and_noshow_before_its_start_are_refused(
     missing = await said(scene, "/done 999")
     bad = await said(scene, "/done tomorrow")
 
-    assert "cannot be marked Done before it starts" in done[0] and "10:00 AM" in done[0]
+    assert "cannot be marked Done before it starts" in done[0]
+    assert "10:00 AM" in done[0]
     assert "cannot be a no-show before it starts" in noshow[0]
     assert "no appointment A-999" in missing[0]
     assert "Usage: /done <appointment, e.g. A-42>" in bad[0]
@@ -249,7 +255,8 @@ async def test_closing_session_2_leaves_the_buttons_of_session_21(scene):
 
     assert appointment(scene, infusion).status == AppointmentStatus.NO_SHOW
     left = scene.double.last_message(STAFF_CHAT).button_labels
-    assert "🚫 No-show A-2" not in left and "✔️ Done A-2" not in left
+    assert "🚫 No-show A-2" not in left
+    assert "✔️ Done A-2" not in left
     assert {"✔️ Done A-21", "🚫 No-show A-21"} <= set(left)
 
 
@@ -279,7 +286,9 @@ async def test_done_long_before_the_end_asks_staff_to_confirm_the_patient_is_lea
 
     asked = await said(scene, f"/done {infusion}")
 
-    assert len(asked) == 1 and "Leaving early?" in asked[0] and "2:00 PM" in asked[0]
+    assert len(asked) == 1
+    assert "Leaving early?" in asked[0]
+    assert "2:00 PM" in asked[0]
     assert scene.double.last_message(STAFF_CHAT).button_labels == ["Yes, leaving now"]
     assert appointment(scene, infusion).status == AppointmentStatus.BOOKED
     assert checkin_slots(scene, infusion) == []
@@ -287,7 +296,8 @@ async def test_done_long_before_the_end_asks_staff_to_confirm_the_patient_is_lea
     await scene.staff(in_group=True).press("Yes, leaving now")
 
     done = appointment(scene, infusion)
-    assert done.status == AppointmentStatus.COMPLETED and done.completed_at == local(1, 11, 0)
+    assert done.status == AppointmentStatus.COMPLETED
+    assert done.completed_at == local(1, 11, 0)
     assert checkin_slots(scene, infusion)[:2] == ["E", "D1"]
     with scene.db.session(write=False) as session:
         audit = session.exec(

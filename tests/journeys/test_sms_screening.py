@@ -89,7 +89,8 @@ async def test_staff_send_the_questions_by_text_and_the_answers_reach_the_record
 
         send = texter(journey)
         first = send("Q")
-        assert first.startswith("Q1/9:") and "Reply Y, N or ?" in first
+        assert first.startswith("Q1/9:")
+        assert "Reply Y, N or ?" in first
         again = send("maybe later")
         assert again.startswith("Please reply Y (yes), N (no) or ? (not sure). Q1/9:")
         replies = [send(answer) for answer in ["no", "N", "?", "no", "No", "n", "YES", "no"]]

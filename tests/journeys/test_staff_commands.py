@@ -165,7 +165,8 @@ async def test_the_patient_card_comes_with_a_pain_chart(scene):
         in card.text
     )
     assert "Mon 1 Mar 9:00 AM Free consultation · ✅ booked A-1" in card.text
-    assert chart.kind == "photo" and chart.photo_bytes.startswith(PNG)
+    assert chart.kind == "photo"
+    assert chart.photo_bytes.startswith(PNG)
     assert scene.audits("staff.view_patient")[-1].subject == "patient:1"
 
 
@@ -176,7 +177,8 @@ def test_the_pain_chart_names_the_patient_by_number_never_by_name(scene):
     assert chart.title == f"P-{scene.ids['ana']} Average pain (0-10)"
     svg = pain_chart_svg(chart, tz=scene.core.profile.tz)
     assert f"P-{scene.ids['ana']} Average pain (0-10)" in svg
-    assert "Ana" not in svg and "Lopez" not in svg
+    assert "Ana" not in svg
+    assert "Lopez" not in svg
     assert patient_views.patient_chart(
         scene.core.texts, card, scene.core.profile, catalog
     ).startswith(PNG)
@@ -279,7 +281,8 @@ async def test_a_block_over_a_booked_patient_waits_for_confirmation(scene):
 
 async def test_a_block_in_the_past_is_refused_with_the_usage(scene):
     text = text_of(await said(scene, scene.staff(), "/block yesterday 9-10 late"))
-    assert "that time is in the past" in text and "Usage: /block" in text
+    assert "that time is in the past" in text
+    assert "Usage: /block" in text
     assert count(scene, TimeBlock) == 0
 
 
@@ -304,8 +307,10 @@ async def test_flags_list_the_most_urgent_first_and_closing_asks_what_was_done(s
     message = (await said(scene, staff, "/flags"))[0]
     lines = message.text.split("\n")
     assert lines[0] == "🚩 Open flags and tasks, most urgent first: 2"
-    assert lines[1].startswith("1. 🟠 callback 1h") and "Severe nausea at D1" in lines[1]
-    assert lines[2].startswith("2. 📋 call unconfirmed") and "Ben Okafor (P-3)" in lines[2]
+    assert lines[1].startswith("1. 🟠 callback 1h")
+    assert "Severe nausea at D1" in lines[1]
+    assert lines[2].startswith("2. 📋 call unconfirmed")
+    assert "Ben Okafor (P-3)" in lines[2]
     escalation_button = next(b for b in message.button_labels if b.startswith("✅ Acknowledge F-"))
     await staff.press(f"✔ task T-{task}")
     question = staff.last_message()
@@ -329,11 +334,13 @@ async def test_no_flags_is_said_plainly(scene):
 async def test_the_export_is_a_csv_document_whose_totals_match_the_database(scene):
     replies = await said(scene, scene.staff(), "/export 1 Mar 2027 to 7 Mar 2027")
     document = replies[0]
-    assert document.kind == "document" and document.document_name.endswith(".csv")
+    assert document.kind == "document"
+    assert document.document_name.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(document.document_bytes.decode("utf-8-sig"))))
     assert len(rows) == count(scene, Appointment) == 3
     assert {r["status"] for r in rows} == {"booked"}
-    assert "3 row(s)" in document.text and "booked 3" in document.text
+    assert "3 row(s)" in document.text
+    assert "booked 3" in document.text
 
 
 async def test_an_export_without_dates_shows_the_usage(scene):
@@ -344,7 +351,8 @@ async def test_an_export_without_dates_shows_the_usage(scene):
 async def test_outcomes_give_the_clinic_summary(scene):
     text = text_of(await said(scene, scene.staff(), "/outcomes"))
     assert text.startswith("📈 Outcomes (all time)")
-    assert "No-show rate" in text and "not efficacy claims" in text
+    assert "No-show rate" in text
+    assert "not efficacy claims" in text
     ranged = text_of(await said(scene, scene.staff(), "/outcomes 2027-01-01 2027-02-28"))
     assert "Friday 1 January 2027 – Sunday 28 February 2027" in ranged
 
@@ -379,7 +387,8 @@ async def test_a_new_phone_patient_is_booked_by_picking_a_time(scene):
 )
 async def test_a_new_patient_without_a_usable_phone_or_name_is_refused(scene, command, answer):
     text = text_of(await said(scene, scene.staff(), command))
-    assert answer in text and "Usage: /newpatient" in text
+    assert answer in text
+    assert "Usage: /newpatient" in text
     assert count(scene, Patient) == 3
 
 
@@ -422,7 +431,8 @@ async def test_approve_done_and_no_show_buttons_act_and_stamp_the_notice(scene):
     assert statuses[scene.ids["ana_consult"]] == AppointmentStatus.COMPLETED
     assert approved is not None
     leaving = scene.double.last_message(STAFF_CHAT)
-    assert "✔️ Done · Sam at Mon 1 Mar 11:00 AM" in leaving.text and leaving.button_labels == []
+    assert "✔️ Done · Sam at Mon 1 Mar 11:00 AM" in leaving.text
+    assert leaving.button_labels == []
 
 
 async def test_done_before_the_session_starts_is_refused(scene):
@@ -430,7 +440,8 @@ async def test_done_before_the_session_starts_is_refused(scene):
     anabel = notice(scene, "New booking A-3")
     await scene.staff(in_group=True).press_on(anabel.message_id, "Done")
     answer = scene.double.callback_answers[-1]
-    assert answer.show_alert and "not started" in answer.text
+    assert answer.show_alert
+    assert "not started" in answer.text
     with scene.db.session(write=False) as session:
         assert session.get(Appointment, scene.ids["anabel_consult"]).status == "booked"
 

@@ -128,7 +128,8 @@ def test_approving_tells_the_patient_once(scene):
     assert (first.already, again.already) == (False, True)
     with scene.db.session(write=False) as session:
         ana = session.get(Patient, scene.ids["ana"])
-    assert ana.approved_at == scene.clock.now() and ana.approved_by == ACTOR
+    assert ana.approved_at == scene.clock.now()
+    assert ana.approved_by == ACTOR
     notices = patient_notices(scene)
     assert len(notices) == 1
     assert payload_of(notices[0]) == {"text_key": "approved"}
@@ -252,7 +253,8 @@ def test_confirming_books_every_session_under_one_series_once(scene):
     assert [a.starts_at for a in booked.booked] == list(plan.starts)
     assert len({a.series_id for a in booked.booked}) == 1
     assert booked.failed == ()
-    assert again.already and [a.id for a in again.booked] == [a.id for a in booked.booked]
+    assert again.already
+    assert [a.id for a in again.booked] == [a.id for a in booked.booked]
     assert count(scene, Appointment, col(Appointment.series_id) == booked.series_id) == 5
     assert all(a.created_by == ACTOR for a in booked.booked)
 
@@ -263,7 +265,8 @@ def test_a_time_taken_before_confirming_brings_a_new_plan_and_books_nothing(scen
     )
     block_day(scene, plan.starts[1].astimezone(scene.core.profile.tz).day)
     result = scene.ops.confirm_series(draft_id=plan.draft_id, actor=ACTOR)
-    assert result.booked == () and result.replanned is not None
+    assert result.booked == ()
+    assert result.replanned is not None
     assert plan.starts[1] not in result.replanned.starts
     assert count(scene, Appointment, col(Appointment.series_id).is_not(None)) == 0
     with pytest.raises(StaleAction):
@@ -295,14 +298,16 @@ def test_a_block_over_booked_patients_changes_nothing_until_confirmed(scene):
     outcome = scene.ops.block_time(
         day=date(2027, 3, 1), start=time(8, 30), end=time(12), reason="burst pipe", actor=ACTOR
     )
-    assert outcome.block is None and outcome.draft_id is not None
+    assert outcome.block is None
+    assert outcome.draft_id is not None
     assert {e.appointment_id for e in outcome.affected} == {
         scene.ids["ana_consult"],
         scene.ids["ben_infusion"],
     }
     assert count(scene, TimeBlock) == 0
     confirmed = scene.ops.confirm_block(draft_id=outcome.draft_id, actor=ACTOR)
-    assert confirmed.block is not None and len(confirmed.affected) == 2
+    assert confirmed.block is not None
+    assert len(confirmed.affected) == 2
     assert count(scene, TimeBlock) == 1
     booked = count(scene, Appointment, col(Appointment.status) == AppointmentStatus.BOOKED)
     assert booked == 3  # never silently cancelled
@@ -318,7 +323,8 @@ def test_a_block_for_one_resource_ignores_patients_on_others(scene):
         pool="infusion_chair",
         actor=ACTOR,
     )
-    assert outcome.block is not None and outcome.affected == ()
+    assert outcome.block is not None
+    assert outcome.affected == ()
 
 
 def test_blocking_the_same_time_twice_keeps_one_block(scene):
@@ -369,7 +375,8 @@ def test_flags_list_each_item_once_by_level_then_deadline(scene):
         ("task", newer_task),
     ]
     closed = scene.ops.close_task(task_id=older_task, actor=ACTOR, outcome=CloseOutcome.NOT_NEEDED)
-    assert not closed.already and scene.ops.close_task(task_id=older_task, actor=ACTOR).already
+    assert not closed.already
+    assert scene.ops.close_task(task_id=older_task, actor=ACTOR).already
     assert len(scene.ops.open_flags()) == 2
     with scene.db.session(write=False) as session:
         task = session.get(StaffTask, older_task)
@@ -449,7 +456,8 @@ def test_the_export_parses_as_csv_and_its_totals_match_the_database(scene):
             ).all()
         )
     assert Counter(r["status"] for r in rows) == Counter(in_db)
-    assert export.totals == in_db and export.rows == len(rows) == 6
+    assert export.totals == in_db
+    assert export.rows == len(rows) == 6
     assert all(r["cancel_reason"][:1] != "=" for r in rows)
     assert len(scene.audits("staff.export")) == 1
 
@@ -492,7 +500,8 @@ def test_the_digest_lists_today_unconfirmed_patients_and_open_flags(scene):
     }
     assert len(digest.flags) == 1
     html = render_digest(scene.core.texts, scene.core.profile, digest)
-    assert "Ben Okafor" in html and len(html) <= 4096
+    assert "Ben Okafor" in html
+    assert len(html) <= 4096
 
 
 # --- phone-only patients ---------------------------------------------------------------
@@ -500,13 +509,16 @@ def test_the_digest_lists_today_unconfirmed_patients_and_open_flags(scene):
 
 def test_a_phone_patient_is_booked_from_an_offer_and_told_by_sms(scene):
     offer = scene.ops.new_phone_patient(phone="(617) 555-0177", name="Carla  Diaz", actor=ACTOR)
-    assert not offer.existed and offer.patient.channel == Channel.SMS
-    assert offer.patient.phone == "+16175550177" and offer.patient.name == "Carla Diaz"
+    assert not offer.existed
+    assert offer.patient.channel == Channel.SMS
+    assert offer.patient.phone == "+16175550177"
+    assert offer.patient.name == "Carla Diaz"
     assert len(offer.slots) == 6
     booked = scene.ops.book_offer(draft_id=offer.draft_id, index=2, actor=ACTOR)
     again = scene.ops.book_offer(draft_id=offer.draft_id, index=0, actor=ACTOR)
     assert booked.appointment.starts_at == offer.slots[2]
-    assert again.already and again.appointment.id == booked.appointment.id
+    assert again.already
+    assert again.appointment.id == booked.appointment.id
     with scene.db.session(write=False) as session:
         confirmation = session.exec(
             select(Outbox)

@@ -108,19 +108,23 @@ async def test_joining_from_the_time_choice_with_choices_and_joining_again_updat
         await alice.press(NONE_SUIT)
         choices = alice.last_message()
         assert "Join the waitlist for Free consultation" in choices.text
-        assert "any day" in choices.text and "any time" in choices.text
+        assert "any day" in choices.text
+        assert "any time" in choices.text
         await alice.press("Tue")
         await alice.press("Thu")
         await alice.press("Mornings")
         await alice.press("Until: any date")  # cycles to 2 weeks ahead
         shown = alice.last_message()
-        assert "✓ Tue" in shown.button_labels and "✓ Mornings" in shown.button_labels
-        assert "Tue, Thu" in shown.text and "mornings" in shown.text
+        assert "✓ Tue" in shown.button_labels
+        assert "✓ Mornings" in shown.button_labels
+        assert "Tue, Thu" in shown.text
+        assert "mornings" in shown.text
         await alice.press(JOIN)
         assert "You're on the waitlist for Free consultation" in alice.last_message().text
         [entry] = entries(journey)
         assert (entry.weekdays, entry.part_of_day) == (0b1010, "m")
-        assert entry.earliest is None and entry.latest == "2027-03-15"
+        assert entry.earliest is None
+        assert entry.latest == "2027-03-15"
         joined_at = entry.joined_at
 
         # Again, from the same time choice: afternoons instead. One entry, the place kept.
@@ -132,8 +136,10 @@ async def test_joining_from_the_time_choice_with_choices_and_joining_again_updat
         await alice.press(JOIN)
         assert "are updated" in alice.last_message().text
         [entry] = entries(journey)
-        assert entry.part_of_day == "e" and entry.weekdays == 0
-        assert entry.joined_at == joined_at and entry.left_at is None
+        assert entry.part_of_day == "e"
+        assert entry.weekdays == 0
+        assert entry.joined_at == joined_at
+        assert entry.left_at is None
 
 
 async def test_a_patient_never_asked_the_health_questions_is_invited_to_answer_on_joining(
@@ -159,7 +165,8 @@ async def test_leaving_from_the_menu(database, clock):
         await alice.press("Leave: Free consultation")
         assert "You have left the waitlist" in alice.last_message().text
         [entry] = entries(journey)
-        assert entry.left_at is not None and entry.left_reason == "left"
+        assert entry.left_at is not None
+        assert entry.left_reason == "left"
         await alice.send_command("/start")
         assert "⏳ My waitlist" not in alice.last_message().button_labels
 
@@ -216,9 +223,8 @@ async def test_a_cancelled_time_is_offered_in_turn_and_expires_to_the_next(
         await journey.dispatch()
 
         offer = alice.last_message()
-        assert (
-            "A time has freed up" in offer.text and "Tuesday 2 March 2027 at 8:30 AM" in offer.text
-        )
+        assert "A time has freed up" in offer.text
+        assert "Tuesday 2 March 2027 at 8:30 AM" in offer.text
         assert offer.button_labels == [ACCEPT, DECLINE]
         assert "A time has freed up" not in bob.last_message().text
 
@@ -245,15 +251,18 @@ async def test_a_cancelled_time_is_offered_in_turn_and_expires_to_the_next(
         assert booked_at(journey, TUESDAY_0830) == []
         await finish_intake(bob, name="Bob Jones")
         confirmation, calendar = journey.bot_messages(BOB)[-2:]
-        assert "You're booked" in confirmation.text and "Tuesday 2 March 2027" in confirmation.text
+        assert "You're booked" in confirmation.text
+        assert "Tuesday 2 March 2027" in confirmation.text
         assert calendar.document_name == "appointment.ics"
         [appointment] = booked_at(journey, TUESDAY_0830)
         [bob_patient] = [p for p in journey.patients() if p.telegram_user_id == BOB]
-        assert bob_patient.name == "Bob Jones" and bob_patient.phone_e164.startswith("+1201555")
+        assert bob_patient.name == "Bob Jones"
+        assert bob_patient.phone_e164.startswith("+1201555")
         assert len(journey.screening()) >= 9
         bob_entry, alice_entry = entries(journey)[1], entries(journey)[0]
         assert appointment.patient_id == bob_entry.patient_id
-        assert bob_entry.left_reason == "booked" and alice_entry.left_at is None
+        assert bob_entry.left_reason == "booked"
+        assert alice_entry.left_at is None
         assert offers(journey)[-1].status == "accepted"
         assert offers(journey)[-1].appointment_id == appointment.id
 
@@ -383,7 +392,8 @@ async def test_staff_see_the_waitlist_and_offer_a_time_by_hand(database, clock, 
         staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)
         await staff.send_command("/waitlist")
         listing = journey.double.last_message(STAFF_CHAT).text
-        assert "Waitlist (1)" in listing and "Free consultation" in listing
+        assert "Waitlist (1)" in listing
+        assert "Free consultation" in listing
         entry_id = entries(journey)[0].id
         await staff.send_command(f"/waitlist offer W-{entry_id} 2027-03-03 10:00")
         assert "Offered Wed 3 Mar 10:00 AM" in journey.double.last_message(STAFF_CHAT).text
@@ -456,10 +466,12 @@ async def test_by_text_wait_joins_and_yes_takes_an_offered_time(sqlite_db, clock
     with core.db.session(write=False) as session:
         rows = session.exec(select(Outbox)).all()
     kinds = {row.kind for row in rows}
-    assert OutboxKind.WAITLIST_OFFER in kinds and OutboxKind.WAITLIST_EXPIRY in kinds
+    assert OutboxKind.WAITLIST_OFFER in kinds
+    assert OutboxKind.WAITLIST_EXPIRY in kinds
     # Booked from the list by text without health answers: the invitation to answer by text.
     [invite] = [r for r in rows if "screening_request" in r.dedupe_key]
-    assert invite.channel == "sms" and invite.patient_id == appointment.patient_id
+    assert invite.channel == "sms"
+    assert invite.patient_id == appointment.patient_id
 
 
 def _appointments(core) -> list[Appointment]:

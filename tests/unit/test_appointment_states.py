@@ -40,7 +40,8 @@ TABLE = [
 def test_each_change_from_each_status(change, before, verdict, after, corrected):
     step = transition(change, before)
     assert (step.verdict, step.after, step.corrected) == (verdict, after, corrected)
-    assert step.before is before and step.change is change
+    assert step.before is before
+    assert step.change is change
 
 
 def test_the_table_covers_every_change_from_every_status():

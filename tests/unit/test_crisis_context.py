@@ -31,7 +31,9 @@ MATCHER = CrisisMatcher()
 )
 def test_a_general_question_fiction_or_the_past_is_asked_not_paged(sentence, kind):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.SOFT and found.kind is kind
+    assert found is not None
+    assert found.tier is CrisisTier.SOFT
+    assert found.kind is kind
     assert MATCHER.match(sentence) is None  # the strong tier never pages on it
 
 
@@ -52,7 +54,8 @@ def test_a_general_question_fiction_or_the_past_is_asked_not_paged(sentence, kin
 )
 def test_the_patient_now_still_pages_even_as_a_question(sentence):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.STRONG
+    assert found is not None
+    assert found.tier is CrisisTier.STRONG
 
 
 @pytest.mark.parametrize(
@@ -79,7 +82,8 @@ def test_the_patient_now_still_pages_even_as_a_question(sentence):
 )
 def test_calm_plans_means_speech_and_next_day_signs_are_read(sentence, tier, kind):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is tier
+    assert found is not None
+    assert found.tier is tier
     assert kind is None or found.kind is kind
 
 

@@ -36,9 +36,12 @@ def _sign(text: str) -> tuple[str, str] | None:
 )
 def test_a_sign_split_by_punctuation_is_read_over_the_whole_message(sentence, kind):
     sign = _sign(sentence)
-    assert sign is not None and sign[0] == kind
+    assert sign is not None
+    assert sign[0] == kind
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.STRONG and found.kind is CrisisKind(kind)
+    assert found is not None
+    assert found.tier is CrisisTier.STRONG
+    assert found.kind is CrisisKind(kind)
     assert MATCHER.match(sentence) is not None  # the strong tier pages on it too
 
 
@@ -58,7 +61,8 @@ def test_an_ordinary_message_with_a_reason_or_the_treatment_is_no_sign(sentence)
 
 def test_still_confused_alone_stays_a_callback_not_a_page():
     found = MATCHER.assess("hes still confused since this morning")
-    assert found is not None and found.tier is CrisisTier.SOFT
+    assert found is not None
+    assert found.tier is CrisisTier.SOFT
 
 
 def test_the_answer_no_only_cancels_words_that_were_asked():
@@ -66,7 +70,8 @@ def test_the_answer_no_only_cancels_words_that_were_asked():
     assert MATCHER.assess("a la pregunta de si tengo dolor de pecho la respuesta es no") is None
     said = "i have chest pain and the answer is no i havent called anyone"
     found = MATCHER.assess(said)
-    assert found is not None and found.tier is CrisisTier.STRONG
+    assert found is not None
+    assert found.tier is CrisisTier.STRONG
     assert answered_no_later(asked, asked.index("pecho") + 1, CLAUSE)
 
 
@@ -83,7 +88,8 @@ def test_the_answer_no_only_cancels_words_that_were_asked():
 )
 def test_a_crisis_next_to_fiction_a_relative_or_a_question_still_pages(sentence):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.STRONG
+    assert found is not None
+    assert found.tier is CrisisTier.STRONG
 
 
 @pytest.mark.parametrize(
@@ -99,5 +105,6 @@ def test_a_crisis_next_to_fiction_a_relative_or_a_question_still_pages(sentence)
 )
 def test_fiction_a_relatives_past_a_ride_or_a_question_is_asked_not_paged(sentence):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.SOFT
+    assert found is not None
+    assert found.tier is CrisisTier.SOFT
     assert MATCHER.match(sentence) is None

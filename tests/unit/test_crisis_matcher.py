@@ -59,7 +59,8 @@ def test_crisis_sentence_is_caught_with_its_class(kind, sentence):
     assert found.kind is CrisisKind(kind)
     assert found.phrase
     assessed = MATCHER.assess(sentence)
-    assert assessed is not None and assessed.tier is CrisisTier.STRONG
+    assert assessed is not None
+    assert assessed.tier is CrisisTier.STRONG
 
 
 @pytest.mark.parametrize("sentence", NEGATIVE, ids=NEGATIVE)
@@ -79,7 +80,8 @@ def test_a_softer_sign_is_caught_at_least_softly_with_its_class(kind, sentence):
 def test_the_soft_corpus_is_mostly_soft_and_never_read_by_match_alone():
     tiers = [MATCHER.assess(sentence) for _, sentence in SOFT]
     soft = [found for found in tiers if found is not None and found.tier is CrisisTier.SOFT]
-    assert len(SOFT) >= 50 and len(soft) >= 0.8 * len(SOFT)
+    assert len(SOFT) >= 50
+    assert len(soft) >= 0.8 * len(SOFT)
     # match() is the strong tier only: a soft sign never reaches a caller that pages on it.
     assert all(MATCHER.match(s) is None for (_, s), f in zip(SOFT, tiers, strict=True) if f in soft)
 
@@ -126,7 +128,8 @@ def test_a_typed_blood_pressure_or_pulse_is_read_by_its_level(sentence, tier):
     found = MATCHER.assess(sentence)
     assert (found.tier if found is not None else None) is tier, sentence
     if tier is not None:
-        assert found is not None and found.kind is CrisisKind.EMERGENCY
+        assert found is not None
+        assert found.kind is CrisisKind.EMERGENCY
 
 
 def test_a_message_with_both_classes_names_both_emergency_first():
@@ -145,7 +148,8 @@ def test_a_pasted_bot_question_does_not_fire_but_words_after_it_do():
     question = PROFILE.checkins["questions"][0]["text"]
     assert MATCHER.match(question) is None
     found = MATCHER.match(f"{question} yes and now i cant breathe")
-    assert found is not None and found.kind is CrisisKind.EMERGENCY
+    assert found is not None
+    assert found.kind is CrisisKind.EMERGENCY
 
 
 @pytest.mark.parametrize(
@@ -164,7 +168,8 @@ def test_a_pasted_bot_question_does_not_fire_but_words_after_it_do():
 )
 def test_other_persons_spanish_and_disguised_spellings_are_caught(sentence, kind):
     found = MATCHER.match(sentence)
-    assert found is not None and found.kind is kind
+    assert found is not None
+    assert found.kind is kind
 
 
 def test_a_question_about_what_to_do_is_not_a_report_but_a_doubt_still_fires():
@@ -172,7 +177,8 @@ def test_a_question_about_what_to_do_is_not_a_report_but_a_doubt_still_fires():
     assert MATCHER.match("do i call 911 if i get chest pain at home") is None
     assert MATCHER.match("what are the signs of a stroke") is None
     found = MATCHER.match("i dont know if this is serious my chest is crushing")
-    assert found is not None and found.kind is CrisisKind.EMERGENCY
+    assert found is not None
+    assert found.kind is CrisisKind.EMERGENCY
 
 
 def test_a_screening_question_reported_with_a_no_does_not_fire_but_with_a_yes_does():
@@ -184,7 +190,8 @@ def test_waking_and_responding_fire_only_when_said_of_someone_else():
     assert MATCHER.match("i couldnt wake up this morning so i missed my call") is None
     assert MATCHER.match("sorry i didnt respond sooner") is None
     found = MATCHER.match("my husband wont wake up")
-    assert found is not None and found.kind is CrisisKind.EMERGENCY
+    assert found is not None
+    assert found.kind is CrisisKind.EMERGENCY
 
 
 def test_an_underscore_joins_words_into_one_alternative():
@@ -242,7 +249,8 @@ def test_the_clinic_adds_phrases_and_negations():
         extra_negations=["nah"],
     )
     found = added.match("i am going to drive the car into the lake")
-    assert found is not None and found.kind is CrisisKind.SELF_HARM
+    assert found is not None
+    assert found.kind is CrisisKind.SELF_HARM
     assert added.match("my heart is racing") is not None
     assert added.match("nah chest pain") is None
 
@@ -280,7 +288,8 @@ def test_case_apostrophes_and_trailing_punctuation_never_hide_a_crisis(
         text = text.replace("'", "").replace("’", "")
     cased = "".join(ch.upper() if upper[i % 80] else ch.lower() for i, ch in enumerate(text))
     found = MATCHER.match(cased + punctuation)
-    assert found is not None and found.kind is CrisisKind(kind)
+    assert found is not None
+    assert found.kind is CrisisKind(kind)
 
 
 @settings(max_examples=200, deadline=None)

@@ -95,7 +95,8 @@ def test_indirect_self_harm_the_rules_miss_gets_the_soft_check(sentence):
 def test_the_clinic_sets_the_models_threshold_in_its_profile():
     sentence = "i feel like the world would be lighter without me in it"
     score = max(load_model().score_text(sentence).values())
-    assert PROFILE.crisis.model_threshold == 0.7 and 0.7 <= score < 0.99
+    assert PROFILE.crisis.model_threshold == 0.7
+    assert 0.7 <= score < 0.99
     strict = PROFILE.model_copy(
         update={"crisis": PROFILE.crisis.model_copy(update={"model_threshold": 0.99})}
     )
@@ -120,7 +121,8 @@ def test_the_model_never_pages_on_its_own():
 def test_a_strong_rule_hit_stays_strong(sentence):
     rules = RULES.assess(sentence)
     both = WITH_MODEL.assess(sentence)
-    assert rules is not None and rules.tier is CrisisTier.STRONG
+    assert rules is not None
+    assert rules.tier is CrisisTier.STRONG
     assert both == rules
 
 

@@ -31,7 +31,8 @@ MATCHER = CrisisMatcher()
 )
 def test_a_denial_turned_round_by_a_later_clause_pages(sentence):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.STRONG
+    assert found is not None
+    assert found.tier is CrisisTier.STRONG
     assert found.kind is CrisisKind.SELF_HARM
 
 
@@ -69,7 +70,8 @@ def test_only_the_next_two_clauses_are_read():
 )
 def test_a_denial_taken_back_with_do_it_or_i_am_pages(sentence):
     found = MATCHER.assess(sentence)
-    assert found is not None and found.tier is CrisisTier.STRONG
+    assert found is not None
+    assert found.tier is CrisisTier.STRONG
 
 
 @pytest.mark.parametrize(

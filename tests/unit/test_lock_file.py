@@ -44,7 +44,8 @@ def test_the_dev_script_installs_the_lock_with_hashes_then_the_project_without_d
     tmp_path, monkeypatch
 ):
     spec = importlib.util.spec_from_file_location("dev_script", ROOT / "scripts" / "dev.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     dev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(dev)
     ran: list[list[str]] = []

@@ -36,7 +36,8 @@ def test_the_recent_months_keep_their_line_and_older_ones_share_one():
     assert earlier.slots[0].mean_reduction == pytest.approx(20.0)  # 10, 20, 30
     assert earlier.slots[0].responder_share == pytest.approx(1 / 3)
     assert stats[-1].slots[0].mean_reduction == pytest.approx(80.0)
-    assert stats[-1].slots[1].count == 0 and stats[-1].slots[1].mean_reduction is None
+    assert stats[-1].slots[1].count == 0
+    assert stats[-1].slots[1].mean_reduction is None
 
 
 def test_no_patients_no_cohorts():

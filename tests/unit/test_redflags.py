@@ -99,7 +99,8 @@ def test_yes_to_safety_four_shows_crisis_lines_and_asks_the_c_ssrs():
     [flag] = verdict.flags
     assert flag.rule == "suicidal"
     assert flag.level is EscalationLevel.SAME_DAY
-    assert "988" in flag.reply_text and "911" in flag.reply_text
+    assert "988" in flag.reply_text
+    assert "911" in flag.reply_text
     assert codes(verdict.ask_next) == ["CS1", "CS2", "CS6"]
     assert verdict.ends_checkin is False
 
@@ -128,7 +129,8 @@ def test_intent_plan_or_preparation_pages_on_call_at_once(code):
     [flag] = verdict.flags
     assert flag.rule == "suicide_plan"
     assert flag.level is EscalationLevel.URGENT
-    assert "988" in flag.reply_text and "911" in flag.reply_text
+    assert "988" in flag.reply_text
+    assert "911" in flag.reply_text
     assert verdict.ends_checkin is True
 
 

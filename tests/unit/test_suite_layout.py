@@ -99,7 +99,8 @@ def layout_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "test_layout", ROOT / "scripts" / "test_layout.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault(spec.name, module)  # dataclasses look their module up
     spec.loader.exec_module(module)

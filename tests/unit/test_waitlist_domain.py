@@ -26,7 +26,8 @@ TUESDAY_1300 = datetime(2027, 3, 2, 18, 0, tzinfo=UTC)  # 1:00 PM
 
 
 def test_no_preferences_suit_any_time():
-    assert Preferences().suits(TUESDAY_0830, NY) and Preferences().suits(TUESDAY_1300, NY)
+    assert Preferences().suits(TUESDAY_0830, NY)
+    assert Preferences().suits(TUESDAY_1300, NY)
 
 
 def test_days_and_part_of_day_are_read_in_clinic_time():
@@ -56,7 +57,8 @@ def test_weekday_masks_toggle_and_an_empty_mask_is_every_day():
 
 
 def test_choices_cycle_and_date_ranges_follow_weeks():
-    assert next_choice(LATEST_WEEKS, 0) == 2 and next_choice(LATEST_WEEKS, 8) == 0
+    assert next_choice(LATEST_WEEKS, 0) == 2
+    assert next_choice(LATEST_WEEKS, 8) == 0
     assert next_choice(LATEST_WEEKS, 5) == 0
     today = date(2027, 3, 1)
     assert date_range(today, earliest_weeks=0, latest_weeks=0) == (today, None)

@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 
 from bot.domain.enums import AppointmentStatus, EscalationLevel
 from bot.presentation.outcome_views import PatientReport
+from bot.presentation.staff_notice_words import NoticePatient
 
 LEVEL_ORDER = {str(level): rank for rank, level in enumerate(EscalationLevel)}
 
@@ -28,20 +29,9 @@ class BookedVisit(Protocol):
     def service(self) -> str: ...
 
 
-class PatientOnFile(Protocol):
-    """A patient's record as the patient card reads it (a `bot.db.models.Patient`)."""
-
-    @property
-    def id(self) -> int | None: ...
-
-    @property
-    def name(self) -> str | None: ...
-
-    @property
-    def phone_e164(self) -> str | None: ...
-
-    @property
-    def preferred_channel(self) -> str: ...
+class PatientOnFile(NoticePatient, Protocol):
+    """A patient's record as the patient card reads it (a `bot.db.models.Patient`): what a
+    staff notice names, and the consents and blocks."""
 
     @property
     def telegram_consent_at(self) -> datetime | None: ...
@@ -54,9 +44,6 @@ class PatientOnFile(Protocol):
 
     @property
     def telegram_blocked_at(self) -> datetime | None: ...
-
-    @property
-    def approved_at(self) -> datetime | None: ...
 
     @property
     def approved_by(self) -> str | None: ...

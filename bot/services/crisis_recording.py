@@ -176,18 +176,7 @@ class CrisisRecording(CrisisReplies):
         escalation = self.escalation.raise_flag(
             session, patient_id=patient.id, flag=flag, now=now, channel=channel
         )
-        assert escalation.id is not None
-        session.add(self._message(escalation.id, patient.id, channel, text, found, now, True))
-        audit(
-            session,
-            at=now,
-            actor=f"patient:{patient.id}",
-            action="crisis.raise",
-            subject=f"escalation:{escalation.id}",
-            detail={"channel": str(channel), "kinds": [str(k) for k in found.kinds]},
-        )
-        log.warning("crisis words (%s) by %s: escalation %s", found.kind, channel, escalation.id)
-        return CrisisRaised(escalation.id, paged=True, patient_id=patient.id)
+        return self._recorded(session, escalation, patient, channel, text, found, now, paged=True)
 
     def _join(
         self,
@@ -305,18 +294,35 @@ class CrisisRecording(CrisisReplies):
             now=now,
             channel=channel,
         )
+        return self._recorded(session, escalation, patient, channel, text, found, now, paged=False)
+
+    def _recorded(
+        self,
+        session: Session,
+        escalation: Escalation,
+        patient: Patient,
+        channel: Channel,
+        text: str,
+        found: CrisisMatch,
+        now: datetime,
+        *,
+        paged: bool,
+    ) -> CrisisRaised:
+        """The words kept against the new escalation, audited (a page, or a safety check)."""
         assert escalation.id is not None
+        assert patient.id is not None
         session.add(self._message(escalation.id, patient.id, channel, text, found, now, True))
         audit(
             session,
             at=now,
             actor=f"patient:{patient.id}",
-            action="crisis.check",
+            action="crisis.raise" if paged else "crisis.check",
             subject=f"escalation:{escalation.id}",
             detail={"channel": str(channel), "kinds": [str(k) for k in found.kinds]},
         )
-        log.warning("possible crisis (%s) by %s: escalation %s", found.kind, channel, escalation.id)
-        return CrisisRaised(escalation.id, paged=False, patient_id=patient.id)
+        what = "crisis words" if paged else "possible crisis"
+        log.warning("%s (%s) by %s: escalation %s", what, found.kind, channel, escalation.id)
+        return CrisisRaised(escalation.id, paged=paged, patient_id=patient.id)
 
     # --- the follow-up line ---------------------------------------------------------------
 

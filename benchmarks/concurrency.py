@@ -2,6 +2,11 @@
 
     python -m benchmarks concurrency [--patients 30] [--crowd 200] [--latency 0.12]
 
+`--patients 0` skips the bookings (the crowd of replies alone). Profiling the bot during the
+crowd: BENCH_CPROFILE=PREFIX (cProfile of CPU time, the event loop and the worker threads apart,
+benchmarks/thread_profile.py), or BENCH_PYSPY=FILE (py-spy's samples, if installed in the venv by
+hand; BENCH_PYSPY_ARGS adds options, e.g. --nonblocking).
+
 The bot runs in its own process, as `python -m bot run` runs it in webhook mode (SQLite, the
 inbox, the per-chat processor, handlers, services), with the Bot API double in this process
 answering it over HTTP (the double's work is Telegram's in production, not the bot's CPU).
@@ -18,7 +23,8 @@ double answers no 429s. Measured:
   time from the webhook post to the Bot API's answer to the reply: p50 / p95 (target p95 < 400
   ms with the 120 ms Bot API), and the bot process's CPU time per update meanwhile.
 
-BENCH_VARIANT=onepool (PTB's default: one pool of 256 connections to the Bot API) and/or nofreeze
+BENCH_VARIANT=httpx (PTB's HTTPXRequest in 16 pools of 16, bot/messaging/telegram_http.py, as
+before bot/messaging/keepalive_http.py), onepool (PTB's default: one pool of 256) and/or nofreeze
 (start-up objects left in the garbage collector's sight) run the bot as it was before those
 changes, for a before/after comparison.
 """
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -137,9 +144,40 @@ class UnlimitedHttpBotApi(HttpBotApi):
             return {row[0] for row in connection.execute(query, {"ids": ids})}
 
 
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user and system, all threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def start_profiler(pid: int) -> subprocess.Popen[bytes] | None:
+    """BENCH_PYSPY=FILE: py-spy (installed by hand, not in the lock) samples the bot process
+    during the crowd, all threads, idle frames left out, into FILE as collapsed stacks."""
+    out = os.environ.get("BENCH_PYSPY")
+    if not out:
+        return None
+    spy = Path(sys.executable).parent / "py-spy"
+    command = [
+        str(spy),
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        "500",
+        "--format",
+        "raw",
+        *os.environ.get("BENCH_PYSPY_ARGS", "").split(),
+    ]
+    profiler = subprocess.Popen([*command, "--threads", "-o", out], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the crowd starts
+    return profiler
+
+
+async def stop_profiler(profiler: subprocess.Popen[bytes] | None) -> None:
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)
+        await asyncio.to_thread(profiler.wait, 30)
+
+
+def cpu_seconds(pid: int, task: int | None = None) -> float:
+    """A process's CPU time so far (user and system, all threads), from /proc; `task`: one
+    thread's (the main thread's id is the process's)."""
+    stat = Path(f"/proc/{pid}/stat" if task is None else f"/proc/{pid}/task/{task}/stat")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -241,55 +279,69 @@ async def booking_journey(user: Any) -> None:
 
 async def reply_crowd_http(
     folder: Path, *, patients: int, latency: float
-) -> tuple[list[float], float]:
+) -> tuple[list[float], float, float]:
     """Each reply's time (post to the Bot API's answer to the reply), and the bot's CPU
-    seconds per update while the crowd was answered."""
+    seconds per update while the crowd was answered: in all, and its event loop's (the main
+    thread; the rest is worker threads: database work, handlers' service calls)."""
     running = Running(folder, latency)
     async with running as double:
         users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
         await asyncio.gather(*(start_and_consent(u) for u in users))
         double.reply_times.clear()
         assert running.process is not None
-        cpu_before = cpu_seconds(running.process.pid)
+        profiler = start_profiler(running.process.pid)
+        if os.environ.get("BENCH_CPROFILE"):
+            running.process.send_signal(signal.SIGUSR1)
+            await asyncio.sleep(0.5)
+        pid = running.process.pid
+        cpu_before, loop_before = cpu_seconds(pid), cpu_seconds(pid, pid)
         await asyncio.gather(*(u.press("🗂 My appointments") for u in users))
-        cpu = cpu_seconds(running.process.pid) - cpu_before
+        cpu = cpu_seconds(pid) - cpu_before
+        loop_cpu = cpu_seconds(pid, pid) - loop_before
+        await stop_profiler(profiler)
+        if os.environ.get("BENCH_CPROFILE"):
+            running.process.send_signal(signal.SIGUSR2)
+            await asyncio.sleep(1.0)
         durations = list(double.reply_times)
-    return durations, cpu / max(1, len(durations))
+    count = max(1, len(durations))
+    return durations, cpu / count, loop_cpu / count
 
 
 async def measure(patients: int, crowd: int, latency: float) -> None:
     slow_ms = f"{latency * 1000:.0f} ms"
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        runs = {}
-        for name, lat in (("instant", 0.0), ("slow", latency)):
-            folder = Path(tmp) / f"book-{name}"
+        if patients > 0:  # --patients 0: the crowd of replies alone
+            runs = {}
+            for name, lat in (("instant", 0.0), ("slow", latency)):
+                folder = Path(tmp) / f"book-{name}"
+                folder.mkdir()
+                runs[name] = await booking_crowd_http(folder, patients=patients, latency=lat)
+            # One patient alone with the slow Bot API: the floor no concurrency can go under (each
+            # step waits for its Bot API calls). Once processing is faster than that floor, the
+            # ratio to the instant run grows although nothing got slower: both are printed.
+            folder = Path(tmp) / "book-alone"
             folder.mkdir()
-            runs[name] = await booking_crowd_http(folder, patients=patients, latency=lat)
-        # One patient alone with the slow Bot API: the floor no concurrency can go under (each
-        # step waits for its Bot API calls). Once processing is faster than that floor, the
-        # ratio to the instant run grows although nothing got slower: both are printed.
-        folder = Path(tmp) / "book-alone"
-        folder.mkdir()
-        alone = (await booking_crowd_http(folder, patients=1, latency=latency))[0]
-        fast, slow = runs["instant"][0], runs["slow"][0]
-        print(
-            f"{patients} patients booking at once: instant Bot API {fast:6.1f} s, "
-            f"{slow_ms} Bot API {slow:6.1f} s, ratio {slow / fast:4.2f} "
-            f"(target <= 1.5); one patient alone with the {slow_ms} Bot API "
-            f"{alone:4.1f} s (the crowd takes {slow / alone:4.2f}x that); "
-            f"bookings made {runs['instant'][1]} / {runs['slow'][1]}",
-            flush=True,
-        )
+            alone = (await booking_crowd_http(folder, patients=1, latency=latency))[0]
+            fast, slow = runs["instant"][0], runs["slow"][0]
+            print(
+                f"{patients} patients booking at once: instant Bot API {fast:6.1f} s, "
+                f"{slow_ms} Bot API {slow:6.1f} s, ratio {slow / fast:4.2f} "
+                f"(target <= 1.5); one patient alone with the {slow_ms} Bot API "
+                f"{alone:4.1f} s (the crowd takes {slow / alone:4.2f}x that); "
+                f"bookings made {runs['instant'][1]} / {runs['slow'][1]}",
+                flush=True,
+            )
         folder = Path(tmp) / "crowd"
         folder.mkdir()
-        durations, cpu = await reply_crowd_http(folder, patients=crowd, latency=latency)
+        durations, cpu, loop_cpu = await reply_crowd_http(folder, patients=crowd, latency=latency)
         print(
             f"{crowd} patients replying at once ({slow_ms} Bot API): "
             f"p50 {statistics.median(durations) * 1000:5.0f} ms, "
             f"p95 {percentile(durations, 0.95) * 1000:5.0f} ms, "
             f"max {max(durations) * 1000:5.0f} ms (target p95 < 400 ms; n={len(durations)}); "
-            f"the bot's process used {cpu * 1000:.2f} ms CPU per update",
+            f"the bot's process used {cpu * 1000:.2f} ms CPU per update "
+            f"({loop_cpu * 1000:.2f} ms of it on the event loop)",
             flush=True,
         )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
@@ -302,6 +354,7 @@ def serve() -> int:
 
     from bot.app import build_application, build_core
     from bot.logs import configure_logging
+    from bot.messaging.keepalive_http import KeepAliveRequest
     from bot.messaging.telegram_http import PooledHTTPXRequest
     from bot.runtime import run_webhook
     from bot.settings import load_settings
@@ -309,8 +362,10 @@ def serve() -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     core = build_core(settings)
-    request: BaseRequest = PooledHTTPXRequest()  # what the bot has in production
+    request: BaseRequest = KeepAliveRequest()  # what the bot has in production
     variant = os.environ.get("BENCH_VARIANT", "")
+    if "httpx" in variant:
+        request = PooledHTTPXRequest()
     if "onepool" in variant:
         from telegram.request import HTTPXRequest
 
@@ -320,7 +375,12 @@ def serve() -> int:
 
         bot.runtime.freeze_start_up_objects = lambda: None
     application = build_application(core, request=request)
-    asyncio.run(run_webhook(application, core))
+    if os.environ.get("BENCH_CPROFILE"):
+        from benchmarks.thread_profile import run_profiled
+
+        run_profiled(run_webhook(application, core), os.environ["BENCH_CPROFILE"])
+    else:
+        asyncio.run(run_webhook(application, core))
     core.db.dispose()
     return 0
 

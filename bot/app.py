@@ -28,10 +28,10 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
+from bot.messaging.keepalive_http import KeepAliveRequest
 from bot.messaging.pacing import NoPacing, Pacing
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
-from bot.messaging.keepalive_http import KeepAliveRequest
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.presentation.chat_replies import Reply
 from bot.profile import load_profile

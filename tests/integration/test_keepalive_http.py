@@ -248,6 +248,6 @@ async def test_ptb_reads_answers_and_errors_through_it():
         bot = Bot("123:abc", base_url=base.removesuffix("123:abc"), request=KeepAliveRequest())
         async with bot:
             assert await bot._post("sendMessage", {"chat_id": 7, "text": "hi"}) is True
-            with pytest.raises(BadRequest, match="(?i)boom"):
+            with pytest.raises(BadRequest, match=r"(?i)boom"):
                 await bot._post("sendMessage", {"chat_id": 7, "text": "boom"})
     assert form_of(server.requests[1]) == {"chat_id": "7", "text": "hi"}

@@ -117,7 +117,9 @@ class SmsActions:
         if result.answer is WaitlistAnswer.ACCEPTED and self.screening is not None:
             # Booked from the list by text, never asked the health questions: invited next.
             with self.db.session() as session:
-                self.screening.invite_after_booking(session, patient_id, now=now)
+                self.screening.invite_after_booking(
+                    session, patient_id, visit_starts_at=result.starts_at, now=now
+                )
         return self.waitlist.answer_words(result, sms=True)
 
     def _join_waitlist(self, phone: str, service: str, now: datetime) -> Reply:
@@ -269,7 +271,9 @@ class SmsActions:
             self._drop_draft(session, phone)
             if self.screening is not None:
                 # Booked by text, never asked the health questions: invited right after.
-                self.screening.invite_after_booking(session, patient_id, now=now)
+                self.screening.invite_after_booking(
+                    session, patient_id, visit_starts_at=appointment.starts_at, now=now
+                )
         return self._text("sms_booked", when=when_short(appointment.starts_at, self.tz))
 
     def _reschedule(

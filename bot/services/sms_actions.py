@@ -6,7 +6,7 @@ driver's pickup note, and the SMS drafts that carry a conversation between texts
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -47,6 +47,7 @@ from bot.services.routing import (
     sms_lost,
 )
 from bot.services.sms_conversation import start_sms_conversation
+from bot.services.sms_replies import Deferred, Reply
 from bot.services.sms_screening import SmsScreening
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
@@ -456,25 +457,6 @@ def choices(count: int) -> str:
 def draft_data(draft: BookingDraft) -> dict[str, Any]:
     loaded = json.loads(draft.data or "{}")
     return loaded if isinstance(loaded, dict) else {}
-
-
-Reply = str | None
-
-
-Deferred = Callable[[], Reply]
-
-# Between two texts of one reply: each goes back as its own TwiML <Message> (one SMS each).
-MESSAGE_BREAK = "\x1e"
-
-
-def join_replies(first: str, then: Reply) -> str:
-    """`first`, then `then` (if any), as two texts of one reply."""
-    return first if not then else f"{first}{MESSAGE_BREAK}{then}"
-
-
-def reply_parts(reply: str) -> list[str]:
-    """The texts of one reply, in order."""
-    return [part for part in reply.split(MESSAGE_BREAK) if part]
 
 
 class CheckinAnswer(Protocol):

@@ -84,11 +84,12 @@ def schedule_retention(application: AnyApplication, core: PrivacyNeeds) -> None:
         report = done.report
         log.info(
             "retention: removed %d draft(s), %d message body(ies), %d code(s), %d inbound "
-            "item(s); %d held erasure(s) done",
+            "item(s), %d idle send-limit slot(s); %d held erasure(s) done",
             report.drafts,
             report.message_bodies,
             report.codes,
             report.inbound,
+            report.rate_slots,
             done.erased,
         )
 

@@ -14,6 +14,7 @@ from bot.messaging.channels import Button, OutgoingMessage
 from bot.services.outbox import enqueue
 from bot.services.planner import patient_channel
 from bot.services.rendering import RenderContext, Renderers, Skip
+from bot.services.sms_screening import has_screening
 
 PATIENT_NOTICE_KEYS = frozenset({"approved", "screening_request"})
 PATIENT_NOTICE = OutboxKind.PATIENT_NOTICE
@@ -42,6 +43,9 @@ def render_patient_notice(ctx: RenderContext) -> OutgoingMessage:
     key = str(ctx.payload.get("text_key", ""))
     if key not in PATIENT_NOTICE_KEYS:
         raise Skip(f"unknown patient notice {key!r}")
+    patient_id = ctx.row.patient_id
+    if key == "screening_request" and patient_id and has_screening(ctx.session, patient_id):
+        raise Skip("answered already")  # on Telegram, or by text, since it was queued
     values = {"clinic": ctx.profile.clinic.name, "phone": ctx.profile.clinic.phone}
     if ctx.is_sms:
         return OutgoingMessage(ctx.texts.plain(f"patient_{key}_sms", **values))

@@ -9,13 +9,16 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import col
 
 from bot.db.engine import Database
-from bot.db.models import BookingDraft, InboxItem, Outbox, PhoneClaim
+from bot.db.models import BookingDraft, InboxItem, Outbox, PhoneClaim, RateSlot
 from bot.domain.clock import Clock
 from bot.domain.enums import DraftStep
 from bot.profile import Retention
 from bot.services.audit import audit
 from bot.services.outbox import OPEN_STATUSES
 from bot.services.privacy import PrivacyService
+
+# Longer than any pause a 429 asks for, so a paused key is never forgotten while it holds.
+RATE_SLOT_IDLE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class RetentionReport:
     message_bodies: int
     codes: int
     inbound: int
+    rate_slots: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -31,11 +35,13 @@ class RetentionReport:
             "message_bodies": self.message_bodies,
             "codes": self.codes,
             "inbound": self.inbound,
+            "rate_slots": self.rate_slots,
         }
 
 
 def apply_retention(db: Database, *, periods: Retention, now: datetime) -> RetentionReport:
-    """Remove expired drafts, old message words, old codes and handled inbound items (audited)."""
+    """Remove expired drafts, old message words, old codes, handled inbound items and idle send
+    limits' slots (audited)."""
     with db.session() as session:
         drafts = session.exec(
             delete(BookingDraft).where(
@@ -68,11 +74,17 @@ def apply_retention(db: Database, *, periods: Retention, now: datetime) -> Reten
             .where(col(InboxItem.processed_at).is_not(None))
             .where(col(InboxItem.processed_at) < now - timedelta(days=periods.handled_inbound_days))
         ).rowcount
+        # A send limit's slot long past holds nothing back (a send takes the later of now and
+        # the slot): the row of every chat ever written to would otherwise stay for good.
+        rate_slots = session.exec(
+            delete(RateSlot).where(col(RateSlot.next_at) < now - RATE_SLOT_IDLE)
+        ).rowcount
         report = RetentionReport(
             drafts=int(drafts or 0),
             message_bodies=int(bodies or 0),
             codes=int(codes or 0),
             inbound=int(inbound or 0),
+            rate_slots=int(rate_slots or 0),
         )
         audit(
             session,

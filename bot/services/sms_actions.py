@@ -6,7 +6,7 @@ driver's pickup note, and the SMS drafts that carry a conversation between texts
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -47,6 +47,7 @@ from bot.services.routing import (
     sms_lost,
 )
 from bot.services.sms_conversation import start_sms_conversation
+from bot.services.sms_replies import Deferred, Reply
 from bot.services.sms_screening import SmsScreening
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts
@@ -117,7 +118,9 @@ class SmsActions:
         if result.answer is WaitlistAnswer.ACCEPTED and self.screening is not None:
             # Booked from the list by text, never asked the health questions: invited next.
             with self.db.session() as session:
-                self.screening.invite_after_booking(session, patient_id, now=now)
+                self.screening.invite_after_booking(
+                    session, patient_id, visit_starts_at=result.starts_at, now=now
+                )
         return self.waitlist.answer_words(result, sms=True)
 
     def _join_waitlist(self, phone: str, service: str, now: datetime) -> Reply:
@@ -269,7 +272,9 @@ class SmsActions:
             self._drop_draft(session, phone)
             if self.screening is not None:
                 # Booked by text, never asked the health questions: invited right after.
-                self.screening.invite_after_booking(session, patient_id, now=now)
+                self.screening.invite_after_booking(
+                    session, patient_id, visit_starts_at=appointment.starts_at, now=now
+                )
         return self._text("sms_booked", when=when_short(appointment.starts_at, self.tz))
 
     def _reschedule(
@@ -452,25 +457,6 @@ def choices(count: int) -> str:
 def draft_data(draft: BookingDraft) -> dict[str, Any]:
     loaded = json.loads(draft.data or "{}")
     return loaded if isinstance(loaded, dict) else {}
-
-
-Reply = str | None
-
-
-Deferred = Callable[[], Reply]
-
-# Between two texts of one reply: each goes back as its own TwiML <Message> (one SMS each).
-MESSAGE_BREAK = "\x1e"
-
-
-def join_replies(first: str, then: Reply) -> str:
-    """`first`, then `then` (if any), as two texts of one reply."""
-    return first if not then else f"{first}{MESSAGE_BREAK}{then}"
-
-
-def reply_parts(reply: str) -> list[str]:
-    """The texts of one reply, in order."""
-    return [part for part in reply.split(MESSAGE_BREAK) if part]
 
 
 class CheckinAnswer(Protocol):

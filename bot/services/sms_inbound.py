@@ -63,14 +63,12 @@ from bot.services.sms_actions import (
     FLOW_RESCHEDULE,
     OFFER_COUNT,
     CheckinAnswer,
-    Deferred,
-    Reply,
     SmsAcknowledge,
     SmsActions,
     choices,
     draft_data,
-    join_replies,
 )
+from bot.services.sms_replies import Deferred, Reply, join_replies
 from bot.services.sms_screening import FLOW_SCREEN, SmsScreening
 from bot.services.waitlist import WaitlistService
 from bot.texts import Texts

@@ -21,8 +21,8 @@ from bot.services.inbox import InboxSource
 from bot.services.outbox import enqueue
 from bot.services.patients import patient_by_phone
 from bot.services.rendering import RenderContext, Renderers, Skip
-from bot.services.sms_actions import reply_parts
 from bot.services.sms_inbound import MARKER_PREFIX, SmsInbound
+from bot.services.sms_replies import reply_parts
 
 log = logging.getLogger(__name__)
 

@@ -65,14 +65,19 @@ def queue_invitation(
     now: datetime,
     tz: ZoneInfo,
     delay: timedelta = timedelta(0),
+    not_after: datetime | None = None,
 ) -> bool:
-    """Plan the invitation to answer (a Telegram button or the Q text); once a day at most."""
+    """Plan the invitation to answer (a Telegram button or the Q text); once a day at most.
+
+    `not_after`: the visit it asks "before"; held back past it (a text after a night booking
+    waits for the morning), it is not sent at all."""
     day = local_day(now, tz).isoformat()
     return enqueue(
         session,
         kind=OutboxKind.PATIENT_NOTICE,
         channel=channel,
         due_at=now + delay,
+        not_after=not_after,
         dedupe_key=f"patient_notice:screening_request:{patient_id}:{day}",
         now=now,
         patient_id=patient_id,
@@ -87,8 +92,11 @@ class SmsScreening:
         self.profile = profile
         self.texts = texts
 
-    def invite_after_booking(self, session: Session, patient_id: int, *, now: datetime) -> None:
-        """A patient who booked by text with no answers on record is invited to give them."""
+    def invite_after_booking(
+        self, session: Session, patient_id: int, *, visit_starts_at: datetime | None, now: datetime
+    ) -> None:
+        """A patient who booked by text with no answers on record is invited to give them
+        (before the visit: not once it has begun)."""
         if has_screening(session, patient_id):
             return
         if queue_invitation(
@@ -98,6 +106,7 @@ class SmsScreening:
             now=now,
             tz=self.profile.tz,
             delay=INVITE_DELAY,
+            not_after=visit_starts_at,
         ):
             audit(
                 session,

@@ -32,10 +32,11 @@ DEFAULTS: dict[str, str] = {
     # --- staff ---
     "crisis_kind_self_harm": "self-harm / suicide",
     "crisis_kind_emergency": "medical emergency",
-    "crisis_channel_telegram": "Telegram",
-    "crisis_channel_sms": "SMS",
+    # With their article: "an SMS message", "a Telegram message".
+    "crisis_channel_telegram": "a Telegram message",
+    "crisis_channel_sms": "an SMS message",
     "crisis_summary": (
-        "Crisis words ({kinds}) in a {channel} message{sender}: “{quote}” (matched “{phrase}”)"
+        "Crisis words ({kinds}) in {channel}{sender}: “{quote}” (matched “{phrase}”)"
     ),
     "crisis_sender_telegram": " from Telegram user {name} (id {user_id})",
     "crisis_sender_unknown": " from a number with no patient record before",
@@ -87,7 +88,7 @@ DEFAULTS: dict[str, str] = {
     ),
     # --- staff, for the softer tier ---
     "crisis_check_summary": (
-        "Possible crisis ({kinds}) in a {channel} message{sender}: “{quote}” (matched “{phrase}”)"
+        "Possible crisis ({kinds}) in {channel}{sender}: “{quote}” (matched “{phrase}”)"
     ),
     "crisis_check_notice": (
         "⚠️ <b>Possible crisis</b> {escalation_id}\n{patient}\n{summary}\n"

@@ -26,7 +26,7 @@ from bot.messaging.voice import say_twiml
 from bot.services import inbox
 from bot.services.delivery_status import DeliveryStatusService, StatusOutcome
 from bot.services.escalation_ladder import AckStatus
-from bot.services.sms_actions import reply_parts
+from bot.services.sms_replies import reply_parts
 from bot.web.plumbing import (
     TooLarge,
     WebContext,

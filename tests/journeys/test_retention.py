@@ -7,7 +7,15 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from bot.db.models import AuditLog, BookingDraft, InboxItem, Outbox, Patient, PhoneClaim
+from bot.db.models import (
+    AuditLog,
+    BookingDraft,
+    InboxItem,
+    Outbox,
+    Patient,
+    PhoneClaim,
+    RateSlot,
+)
 from bot.domain.enums import Channel, DraftStep, OutboxKind, OutboxStatus
 from bot.profile import Retention
 from bot.services.privacy import PrivacyService
@@ -74,6 +82,13 @@ def seed(db, now):
                     processed_at=now - timedelta(days=days) if processed else None,
                 )
             )
+        # A chat last written to two days ago, one an hour ago, and one paused into the future.
+        for key, at in (
+            ("tg:chat:1", now - timedelta(days=2)),
+            ("tg:chat:2", now - timedelta(hours=1)),
+            ("tg:bot", now + timedelta(minutes=5)),
+        ):
+            session.add(RateSlot(key=key, next_at=at))
 
 
 def test_the_job_removes_only_what_is_past_its_period_and_reports_it(any_db, clock):
@@ -82,7 +97,13 @@ def test_the_job_removes_only_what_is_past_its_period_and_reports_it(any_db, clo
 
     report = apply_retention(any_db, periods=PERIODS, now=now)
 
-    assert report.as_dict() == {"drafts": 1, "message_bodies": 1, "codes": 1, "inbound": 1}
+    assert report.as_dict() == {
+        "drafts": 1,
+        "message_bodies": 1,
+        "codes": 1,
+        "inbound": 1,
+        "rate_slots": 1,
+    }
     with any_db.session(write=False) as session:
         assert [d.address for d in session.exec(select(BookingDraft)).all()] == ["2"]
         bodies = {r.dedupe_key: r.payload for r in session.exec(select(Outbox)).all()}
@@ -93,6 +114,10 @@ def test_the_job_removes_only_what_is_past_its_period_and_reports_it(any_db, clo
         assert sorted(i.external_id for i in session.exec(select(InboxItem)).all()) == [
             "u30",
             "u6",
+        ]
+        assert sorted(r.key for r in session.exec(select(RateSlot)).all()) == [
+            "tg:bot",
+            "tg:chat:2",
         ]
         [logged] = session.exec(
             select(AuditLog).where(col(AuditLog.action) == "retention.applied")
@@ -119,7 +144,13 @@ def test_the_daily_jobs_service_applies_its_periods_and_says_what_it_removed(
 
     done = job.run()
 
-    assert done.report.as_dict() == {"drafts": 1, "message_bodies": 1, "codes": 1, "inbound": 1}
+    assert done.report.as_dict() == {
+        "drafts": 1,
+        "message_bodies": 1,
+        "codes": 1,
+        "inbound": 1,
+        "rate_slots": 1,
+    }
     assert done.erased == 0  # no erasure was held for a red flag
     with sqlite_db.session(write=False) as session:
         assert [d.address for d in session.exec(select(BookingDraft)).all()] == ["2"]

@@ -5,16 +5,19 @@ meets the SMS privacy policy."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+import pytest
 from sqlmodel import col, select
 
 from bot.db.models import AuditLog, BookingDraft, Outbox, Patient, ScreeningAnswer
-from bot.domain.enums import Channel, OutboxKind
+from bot.domain.enums import Channel, OutboxKind, OutboxStatus
 from bot.domain.language import Language
 from bot.domain.sms_keywords import screening_answer
 from bot.domain.sms_policy import assert_sms_safe
 from bot.texts import Texts
 from bot.texts.i18n import use_language
+from tests.fakes import FakeSms
 from tests.journey_helpers import STAFF_CHAT, STAFF_USER, open_journey
 
 PHONE = "+12015550177"
@@ -174,6 +177,36 @@ async def test_booked_by_text_the_patient_is_invited_after_the_confirmation(data
             ).all()
         assert [row.channel for row in invites] == [Channel.SMS]
         assert invites[0].due_at > journey.clock.now().replace(tzinfo=invites[0].due_at.tzinfo)
+        (visit,) = journey.appointments()
+        # It asks for answers "before your visit": held back (quiet hours) past the start, it
+        # is pointless, so it stops there.
+        assert invites[0].not_after == visit.starts_at
+
+
+@pytest.mark.parametrize(("sent_at", "sent"), [(-1, True), (5, False)])
+async def test_an_invitation_held_past_the_visit_start_is_not_sent(
+    database, clock, sent_at: int, sent: bool
+) -> None:
+    sms = FakeSms()
+
+    def with_sms(core) -> None:
+        core.channels.sms = sms
+
+    async with open_journey(database, clock, configure=with_sms) as journey:
+        send = texter(journey, "+12015550156")
+        send("BOOK")
+        send("1")
+        assert "you are booked" in send("Rosa Diaz")
+        (visit,) = journey.appointments()
+        clock.set(visit.starts_at + timedelta(minutes=sent_at))
+        await journey.dispatch()
+        with journey.core.db.session(write=False) as session:
+            (invite,) = session.exec(
+                select(Outbox).where(col(Outbox.kind) == OutboxKind.PATIENT_NOTICE)
+            ).all()
+        assert invite.status == (OutboxStatus.SENT if sent else OutboxStatus.SKIPPED)
+        invited = [body for body in sms.bodies_to("+12015550156") if "health questions" in body]
+        assert len(invited) == (1 if sent else 0)
 
 
 def test_every_question_fits_one_segment_and_the_policy_in_both_languages(profile):
@@ -207,3 +240,29 @@ async def test_a_spanish_texter_answers_in_spanish(database, clock):
         assert "la clinica tiene sus respuestas" in send("no")
         answers = answers_of(journey, patient_id)
         assert (answers["S1"], answers["S2"], answers["S9"]) == ("yes", "not_sure", "no")
+
+
+async def test_an_invitation_is_not_sent_once_the_answers_are_in(database, clock):
+    sms = FakeSms()
+
+    def with_sms(core) -> None:
+        core.channels.sms = sms
+
+    async with open_journey(database, clock, configure=with_sms) as journey:
+        patient_id = add_sms_patient(journey)
+        staff = journey.double.user(STAFF_USER, "Sam").in_chat(STAFF_CHAT)
+        await staff.send_text(f"/screen P-{patient_id}")
+        send = texter(journey)
+        send("Q")  # before the invitation went out (a reminder mentioned Q, or a call did)
+        for _ in range(9):
+            send("N")
+        assert len(answers_of(journey, patient_id)) == 9
+
+        await journey.dispatch()
+
+        with journey.core.db.session(write=False) as session:
+            (invite,) = session.exec(
+                select(Outbox).where(col(Outbox.kind) == OutboxKind.PATIENT_NOTICE)
+            ).all()
+        assert (invite.status, invite.last_error) == (OutboxStatus.SKIPPED, "answered already")
+        assert not [body for body in sms.bodies_to(PHONE) if "health questions" in body]

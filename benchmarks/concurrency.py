@@ -23,8 +23,7 @@ double answers no 429s. Measured:
   time from the webhook post to the Bot API's answer to the reply: p50 / p95 (target p95 < 400
   ms with the 120 ms Bot API), and the bot process's CPU time per update meanwhile.
 
-BENCH_VARIANT=httpx (PTB's HTTPXRequest in 16 pools of 16, bot/messaging/telegram_http.py, as
-before bot/messaging/keepalive_http.py), onepool (PTB's default: one pool of 256) and/or nofreeze
+BENCH_VARIANT=onepool (PTB's default: one pool of 256 connections to the Bot API) and/or nofreeze
 (start-up objects left in the garbage collector's sight) run the bot as it was before those
 changes, for a before/after comparison.
 """
@@ -354,7 +353,6 @@ def serve() -> int:
 
     from bot.app import build_application, build_core
     from bot.logs import configure_logging
-    from bot.messaging.keepalive_http import KeepAliveRequest
     from bot.messaging.telegram_http import PooledHTTPXRequest
     from bot.runtime import run_webhook
     from bot.settings import load_settings
@@ -362,10 +360,8 @@ def serve() -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     core = build_core(settings)
-    request: BaseRequest = KeepAliveRequest()  # what the bot has in production
+    request: BaseRequest = PooledHTTPXRequest()  # what the bot has in production
     variant = os.environ.get("BENCH_VARIANT", "")
-    if "httpx" in variant:
-        request = PooledHTTPXRequest()
     if "onepool" in variant:
         from telegram.request import HTTPXRequest
 

@@ -28,10 +28,10 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
-from bot.messaging.keepalive_http import KeepAliveRequest
 from bot.messaging.pacing import NoPacing, Pacing
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
+from bot.messaging.telegram_http import PooledHTTPXRequest
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.presentation.chat_replies import Reply
 from bot.profile import load_profile
@@ -316,9 +316,8 @@ def build_application(
         # with a local Bot API double handed in: it has no limits, as for the outbox above).
         limiter = SharedReplyLimiter(SharedPacer(db=core.db, clock=SystemClock()))
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # (RLARGS: str)
-    # Bot API calls on lean keep-alive connections (uploads through PTB's HTTPXRequest): httpx's
-    # layers were the largest share of the bot's CPU per update (keepalive_http.py).
-    builder = builder.request(request if request is not None else KeepAliveRequest())
+    # PTB's HTTPXRequest in small pools: one pool of 256 costs a crowd dearly (telegram_http.py).
+    builder = builder.request(request if request is not None else PooledHTTPXRequest())
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application: AnyApplication = builder.build()

@@ -23,7 +23,8 @@ double answers no 429s. Measured:
   time from the webhook post to the Bot API's answer to the reply: p50 / p95 (target p95 < 400
   ms with the 120 ms Bot API), and the bot process's CPU time per update meanwhile.
 
-BENCH_VARIANT=onepool (PTB's default: one pool of 256 connections to the Bot API) and/or nofreeze
+BENCH_VARIANT=httpx (PTB's default HTTPXRequest: one pool of 256 connections to the Bot API, as
+before bot/messaging/telegram_http.py) and/or nofreeze
 (start-up objects left in the garbage collector's sight) run the bot as it was before those
 changes, for a before/after comparison.
 """
@@ -353,16 +354,16 @@ def serve() -> int:
 
     from bot.app import build_application, build_core
     from bot.logs import configure_logging
-    from bot.messaging.telegram_http import PooledHTTPXRequest
+    from bot.messaging.telegram_http import AiohttpRequest
     from bot.runtime import run_webhook
     from bot.settings import load_settings
 
     settings = load_settings()
     configure_logging(settings.log_level)
     core = build_core(settings)
-    request: BaseRequest = PooledHTTPXRequest()  # what the bot has in production
+    request: BaseRequest = AiohttpRequest()  # what the bot has in production
     variant = os.environ.get("BENCH_VARIANT", "")
-    if "onepool" in variant:
+    if "httpx" in variant:
         from telegram.request import HTTPXRequest
 
         request = HTTPXRequest(connection_pool_size=256)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import statistics
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -277,8 +279,50 @@ async def booking_journey(user: Any) -> None:
         await user.press("✅ Confirm booking")
 
 
+BYSTANDERS = 40  # patients who get the outbox backlog (not in the crowd: their chats are apart)
+
+
+def plan_backlog(engine: Engine, count: int) -> None:
+    """`count` patient notices due now, to the bystanders in turn (as a reminder wave would be)."""
+    from sqlmodel import Session, col, select
+
+    from bot.db.models import Outbox, Patient
+    from bot.domain.enums import Channel, OutboxKind, OutboxStatus
+
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        ids = session.exec(
+            select(Patient.id).where(col(Patient.telegram_user_id) >= FIRST_USER + 10_000)
+        ).all()
+        for n in range(count):
+            session.add(
+                Outbox(
+                    dedupe_key=f"bench:backlog:{n}",
+                    kind=OutboxKind.PATIENT_NOTICE,
+                    channel=Channel.TELEGRAM,
+                    patient_id=ids[n % len(ids)],
+                    due_at=now,
+                    status=OutboxStatus.PENDING,
+                    payload=json.dumps({"text_key": "approved"}),
+                    created_at=now,
+                )
+            )
+        session.commit()
+
+
+def backlog_sent(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'bench:backlog:%' AND status IN ('sent', 'delivered')"
+                )
+            ).scalar_one()
+        )
+
+
 async def reply_crowd_http(
-    folder: Path, *, patients: int, latency: float
+    folder: Path, *, patients: int, latency: float, backlog: int = 0
 ) -> tuple[list[float], float, float]:
     """Each reply's time (post to the Bot API's answer to the reply), and the bot's CPU
     seconds per update while the crowd was answered: in all, and its event loop's (the main
@@ -287,6 +331,15 @@ async def reply_crowd_http(
     async with running as double:
         users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
         await asyncio.gather(*(start_and_consent(u) for u in users))
+        if backlog:
+            # An outbox backlog going out while the crowd writes: is a reply kept waiting?
+            others = [double.user(FIRST_USER + 10_000 + n, f"Other{n}") for n in range(BYSTANDERS)]
+            await asyncio.gather(*(start_and_consent(u) for u in others))
+            await asyncio.to_thread(plan_backlog, double.engine, backlog)
+            async with asyncio.timeout(45):  # the outbox ticker looks every 30 s
+                while await asyncio.to_thread(backlog_sent, double.engine) < 5:  # noqa: ASYNC110 (a row in another process)
+                    await asyncio.sleep(0.1)
+            sent_before = await asyncio.to_thread(backlog_sent, double.engine)
         double.reply_times.clear()
         assert running.process is not None
         profiler = start_profiler(running.process.pid)
@@ -299,6 +352,11 @@ async def reply_crowd_http(
         cpu = cpu_seconds(pid) - cpu_before
         loop_cpu = cpu_seconds(pid, pid) - loop_before
         await stop_profiler(profiler)
+        if backlog:
+            sent = await asyncio.to_thread(backlog_sent, double.engine) - sent_before
+            print(
+                f"outbox backlog of {backlog}: {sent} sent while the crowd was answered", flush=True
+            )
         if os.environ.get("BENCH_CPROFILE"):
             running.process.send_signal(signal.SIGUSR2)
             await asyncio.sleep(1.0)
@@ -307,7 +365,7 @@ async def reply_crowd_http(
     return durations, cpu / count, loop_cpu / count
 
 
-async def measure(patients: int, crowd: int, latency: float) -> None:
+async def measure(patients: int, crowd: int, latency: float, backlog: int = 0) -> None:
     slow_ms = f"{latency * 1000:.0f} ms"
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -334,7 +392,9 @@ async def measure(patients: int, crowd: int, latency: float) -> None:
             )
         folder = Path(tmp) / "crowd"
         folder.mkdir()
-        durations, cpu, loop_cpu = await reply_crowd_http(folder, patients=crowd, latency=latency)
+        durations, cpu, loop_cpu = await reply_crowd_http(
+            folder, patients=crowd, latency=latency, backlog=backlog
+        )
         print(
             f"{crowd} patients replying at once ({slow_ms} Bot API): "
             f"p50 {statistics.median(durations) * 1000:5.0f} ms, "
@@ -387,8 +447,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--patients", type=int, default=30)
     parser.add_argument("--crowd", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.12)
+    parser.add_argument(
+        "--backlog", type=int, default=0, help="outbox messages due as the crowd writes"
+    )
     args = parser.parse_args(argv or [])
-    asyncio.run(measure(args.patients, args.crowd, args.latency))
+    asyncio.run(measure(args.patients, args.crowd, args.latency, args.backlog))
 
 
 if __name__ == "__main__":

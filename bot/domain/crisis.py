@@ -52,7 +52,10 @@ This module is the crisis reader's public face; the parts live beside it, by top
   crisis_phrases_emergency.py, crisis_phrases_soft.py; negations, the past and idioms:
   crisis_negations.py; the shared word classes and the phrase families written for language a
   keyword list tends to miss: crisis_words.py, crisis_emergency_idioms.py, crisis_plans.py,
-  crisis_intent.py;
+  crisis_intent.py, crisis_ongoing.py (self-injury again, one side gone dead, urine that will
+  not pass); goodbyes, arrangements and means at hand read over the whole message:
+  crisis_farewell.py; words said laughing (lowered to the soft tier when a joke):
+  crisis_jokes.py;
 - reading a text (steps 1-3, 5): crisis_spellings.py, crisis_normalise.py;
 - the matcher and why a match is dropped (step 4): crisis_matcher.py, crisis_vetoes.py,
   crisis_cue_words.py, crisis_turn.py, crisis_context.py; its types: crisis_types.py;

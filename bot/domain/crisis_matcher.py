@@ -15,7 +15,9 @@ from bot.domain.crisis_cue_words import (
     RECENT_PAST,
     WELL_NOW,
 )
+from bot.domain.crisis_farewell import farewell_sign
 from bot.domain.crisis_intent import answered_no_later, back_to_normal_after, message_sign
+from bot.domain.crisis_jokes import said_as_a_joke, said_laughing
 from bot.domain.crisis_negations import (
     ASKING,
     DOUBTS,
@@ -66,8 +68,8 @@ from bot.domain.crisis_vetoes import (
 
 # A strong match dropped for one of these reasons is still a soft sign (see `assess`).
 _DEMOTABLE = {
-    CrisisKind.SELF_HARM: frozenset({"recent_past", "not_the_patient_now"}),
-    CrisisKind.EMERGENCY: frozenset({"settled", "not_the_patient_now"}),
+    CrisisKind.SELF_HARM: frozenset({"recent_past", "not_the_patient_now", "joking"}),
+    CrisisKind.EMERGENCY: frozenset({"settled", "not_the_patient_now", "joking"}),
 }
 
 
@@ -167,8 +169,8 @@ class CrisisMatcher:
         ignored = self._quoted_positions(words) | self._idiom_positions(words)
         vetoed: list[_Hit] = []
         found = self._assess_rules(text, words, ignored, vetoed)
-        if found is not None or self.second_stage is None:
-            return found
+        if found is not None or self.second_stage is None or said_laughing(words, CLAUSE):
+            return found  # the model reads no intent: a joke is not asked about
         return self._second_look(self.second_stage, words, ignored, vetoed)
 
     def residue(self, text: str) -> list[str]:
@@ -249,6 +251,7 @@ class CrisisMatcher:
         index_of = {start: i for i, start in enumerate(starts)}
         present = frozenset(words)
         index = self._index if tier is CrisisTier.STRONG else self._soft_index
+        laughing = said_laughing(words, CLAUSE)
         for kind in KIND_ORDER:
             hit = self._first_hit(
                 index[kind],
@@ -261,10 +264,15 @@ class CrisisMatcher:
                 demoted,
                 vetoed,
                 strong=tier is CrisisTier.STRONG,
+                laughing=laughing,
             )
             if hit is not None:
                 hits.append(hit)
-        sign = message_sign(words, CLAUSE, self._negations) if tier is CrisisTier.STRONG else None
+        if tier is CrisisTier.STRONG:
+            sign = message_sign(words, CLAUSE, self._negations)
+        else:
+            farewell = farewell_sign(words, CLAUSE)  # an arrangement or means alone: asked
+            sign = ("self_harm", farewell[1]) if farewell and farewell[0] == "soft" else None
         if sign is not None and all(hit.kind != sign[0] for hit in hits):
             hits.append(_Hit(CrisisKind(sign[0]), sign[1], 0, 0))  # parts split by punctuation
         return hits
@@ -282,6 +290,7 @@ class CrisisMatcher:
         vetoed: list[_Hit] | None = None,
         *,
         strong: bool = True,
+        laughing: bool = False,
     ) -> _Hit | None:
         for phrase in index.candidates(present):
             for found in phrase.pattern.finditer(joined):
@@ -289,6 +298,8 @@ class CrisisMatcher:
                 last = first + found.group().count(" ") + 1
                 if ignored.intersection(range(first, last)):
                     continue
+                if laughing and not strong and " " not in phrase.source:
+                    continue  # "lol im dead": a bare death word said laughing
                 if phrase.negated_inside(words[first:last], self._negations) and not (
                     turned_round(words, last, self._negations, CLAUSE)
                 ):
@@ -298,6 +309,8 @@ class CrisisMatcher:
                 reason = self._dropped(kind, words, first, last)
                 if reason is None and strong and not_the_patient_now(words, first, last, CLAUSE):
                     reason = "not_the_patient_now"  # a question, fiction, the past: asked
+                if reason is None and laughing and strong and said_as_a_joke(words, first, CLAUSE):
+                    reason = "joking"  # said laughing: asked, not paged (crisis_jokes.py)
                 if reason is None:
                     return _Hit(kind, found.group(), first, last)
                 if (

@@ -7,6 +7,8 @@ import re
 
 from bot.domain.crisis_emergency_idioms import FAMILY_IDIOMS
 from bot.domain.crisis_intent import INTENT_IDIOMS
+from bot.domain.crisis_jokes import JOKE_IDIOMS
+from bot.domain.crisis_ongoing import ONGOING_IDIOMS
 from bot.domain.crisis_plans import PLAN_IDIOMS
 
 NEGATIONS: tuple[str, ...] = (
@@ -179,7 +181,7 @@ IDIOMS: tuple[str, ...] = (
     "speech therapy|therapist",
     "sleep ... forever_ago|like_a_baby",
 )
-IDIOMS = (*IDIOMS, *FAMILY_IDIOMS, *PLAN_IDIOMS, *INTENT_IDIOMS)
+IDIOMS = (*IDIOMS, *FAMILY_IDIOMS, *PLAN_IDIOMS, *INTENT_IDIOMS, *JOKE_IDIOMS, *ONGOING_IDIOMS)
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
 FILLERS = frozenset(
@@ -270,4 +272,20 @@ DOUBTS = frozenset(
     ["sure", "know", "certain", "think", "just", "only", "stop", "stopping", "quit", "quitting"]
 )
 # A clause that is only one of these negates the clause before it ("Chest pain: no").
-ANSWER_NO = frozenset(["no", "none", "nope", "nah", "negative", "never", "0"])
+ANSWER_NO = frozenset(
+    [
+        "no",
+        "none",
+        "nope",
+        "nah",
+        "negative",
+        "never",
+        "0",
+        "ninguno",
+        "ninguna",
+        "nada",
+        "negativo",
+    ]
+)
+# The label of an answer typed under a question ("q: any seizures? a: no"; "r:" in Spanish).
+ANSWER_MARKS = frozenset(["a", "ans", "answer", "r", "are", "resp", "respuesta", "reply"])

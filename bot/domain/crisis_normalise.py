@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.domain.crisis_jokes import LAUGH_TABLE
 from bot.domain.crisis_phrases_emergency import EMERGENCY_PHRASES
 from bot.domain.crisis_phrases_self_harm import SELF_HARM_PHRASES
 from bot.domain.crisis_phrases_soft import SOFT_EMERGENCY_PHRASES, SOFT_SELF_HARM_PHRASES
@@ -106,7 +107,8 @@ def canonical_word(word: str) -> str:
 
 def normalise(text: str) -> list[str]:
     """The text as canonical words, with CLAUSE ("|") between clauses."""
-    lowered = strip_accents(unicodedata.normalize("NFKC", text[:MAX_CHARS])).lower()
+    lowered = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(LAUGH_TABLE)
+    lowered = strip_accents(lowered).lower()
     lowered = lowered.translate(APOSTROPHES).replace("&", " and ")
     lowered = _CENSORED.sub("", lowered)
     # An ellipsis between words is hesitation ("cant... breathe"), not the end of a clause.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.crisis_emergency_idioms import FAMILY_EMERGENCY
 from bot.domain.crisis_intent import INTENT_EMERGENCY
+from bot.domain.crisis_ongoing import ONGOING_EMERGENCY
 from bot.domain.crisis_plans import PLAN_EMERGENCY
 from bot.domain.crisis_words import FAMILY, PILLS
 
@@ -255,4 +256,10 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "ambulancia",
     "me|se estoy|esta muriendo",
 )
-EMERGENCY_PHRASES = (*EMERGENCY_PHRASES, *FAMILY_EMERGENCY, *PLAN_EMERGENCY, *INTENT_EMERGENCY)
+EMERGENCY_PHRASES = (
+    *EMERGENCY_PHRASES,
+    *FAMILY_EMERGENCY,
+    *PLAN_EMERGENCY,
+    *INTENT_EMERGENCY,
+    *ONGOING_EMERGENCY,
+)

@@ -5,6 +5,7 @@ The phrase syntax is described in bot/domain/crisis.py."""
 from __future__ import annotations
 
 from bot.domain.crisis_intent import INTENT_SELF_HARM
+from bot.domain.crisis_ongoing import ONGOING_SELF_HARM
 from bot.domain.crisis_phrases_self_harm_means import SELF_HARM_MEANS
 from bot.domain.crisis_plans import PLAN_SELF_HARM
 from bot.domain.crisis_words import END, FAMILY_SELF_HARM, PILLS, SELF
@@ -343,4 +344,10 @@ SELF_HARM_PHRASES: tuple[str, ...] = (
     "wont|not be needing ... anymore|where_im_going",
     *SELF_HARM_MEANS,
 )
-SELF_HARM_PHRASES = (*SELF_HARM_PHRASES, *FAMILY_SELF_HARM, *PLAN_SELF_HARM, *INTENT_SELF_HARM)
+SELF_HARM_PHRASES = (
+    *SELF_HARM_PHRASES,
+    *FAMILY_SELF_HARM,
+    *PLAN_SELF_HARM,
+    *INTENT_SELF_HARM,
+    *ONGOING_SELF_HARM,
+)

@@ -40,7 +40,7 @@ from bot.domain.crisis_cue_words import (
     WENT_AWAY,
     WORE_OFF,
 )
-from bot.domain.crisis_negations import ANSWER_NO, NEGATIONS, STATEMENT_ENDS
+from bot.domain.crisis_negations import ANSWER_MARKS, ANSWER_NO, NEGATIONS, STATEMENT_ENDS
 from bot.domain.crisis_normalise import CLAUSE, join_words, strip_accents
 from bot.domain.crisis_types import MAX_CHARS, CrisisTier
 
@@ -133,6 +133,10 @@ def answered_no(words: list[str], last: int) -> bool:
         end += 1
     following = words[end + 1 :]
     next_clause = following[: following.index(CLAUSE)] if CLAUSE in following else following
+    if next_clause[:1] and next_clause[0] in ANSWER_MARKS:
+        # "q: any seizures? a: no", "dolor de pecho? r: no": the answer's label, then the answer
+        rest = following[len(next_clause) + 1 :] if len(next_clause) == 1 else next_clause[1:]
+        next_clause = rest[: rest.index(CLAUSE)] if CLAUSE in rest else rest
     if next_clause[:3] == ["not", "at", "all"] and len(next_clause) <= 4:
         return True
     if next_clause[:2] == ["no", "to"] and len(next_clause) <= 4:

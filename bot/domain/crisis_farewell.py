@@ -1,0 +1,295 @@
+"""Goodbyes, arrangements and means kept at hand, read over the whole message (issue 10,
+round 24).
+
+Written from kinds of language the matcher missed on sentences it had not seen (not from those
+sentences): each sign is two parts that punctuation often splits, so it is read over the whole
+message, like `message_sign` in crisis_intent.py.
+
+- An arrangement made for after one is gone (a pet given away, letters written for the children,
+  affairs put in order, belongings given away, goodbyes said, thanks "for everything") and a
+  word of finality ("im ready", "its time", "nothing keeping me", "where im going", "ya estoy
+  lista", "no es tu culpa"): strong. Letters for one's family alone, with no everyday reason in
+  the message (a move, a trip, surgery, a birthday, "see you next week"): strong too ("ya
+  escribi las cartas para mis hijos"); any other arrangement alone: soft, the patient is asked
+  "are you safe right now?".
+- Means kept within reach: pills saved up, stockpiled, hidden or "enough" of them ("i have
+  enough of my meds stored", "tengo guardadas muchas pastillas"): strong; only kept ("he
+  guardado mis medicinas"): soft. A gun, a rope or a blade loaded, in one's hand, in front of
+  one or thought about ("the gun in my nightstand and i keep thinking about it"): strong; in a
+  drawer or just bought: soft. Never with a reason that makes it everyday (a trip, a pill
+  organizer, a locked safe, hunting, cooking) or a negation just before ("im not saving pills").
+
+Pure: regular expressions over the matcher's normalised words, joined by spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.domain.crisis_words import PILLS
+
+
+def _words(alternatives: str) -> str:
+    return "(?:" + alternatives.replace("_", " ") + ")"
+
+
+_NEGATED = frozenset(
+    [
+        "no",
+        "not",
+        "never",
+        "dont",
+        "doesnt",
+        "didnt",
+        "havent",
+        "hasnt",
+        "wont",
+        "wouldnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "nunca",
+        "jamas",
+        "ni",
+        "sin",
+    ]
+)
+
+_KIN = (
+    "kids|children|child|daughter|daughters|son|sons|boys|girls|family|wife|husband|partner"
+    "|mom|mum|mother|dad|father|parents|sister|sisters|brother|brothers|grandchildren|grandkids"
+    "|nieces|nephews|friends|best_friend|everyone|loved_ones|hijos|hijas|hijo|hija|familia|mama"
+    "|papa|padres|esposo|esposa|marido|hermanos|hermana|hermano|nietos|nietas|amigos|todos"
+)
+_PET = (
+    "dog|dogs|cat|cats|pet|pets|puppy|puppies|kitten|kittens|bird|birds|parrot|rabbit|rabbits"
+    "|bunny|bunnies|hamster|fish|horse|tortoise|turtle|perro|perros|perrito|perra|gato|gatos"
+    "|gatito|gata|mascota|mascotas|loro|pajaro|conejo|conejos"
+)
+_PET_AWAY = re.compile(
+    rf"(?:^| )(?:(?:gave|given|giving|give) (?:away )?(?:my|our|the) (?:[a-z]+ )?{_words(_PET)}"
+    rf"|(?:rehomed|rehoming|rehome|surrendered) (?:my |our |the )?(?:[a-z]+ )?{_words(_PET)}"
+    rf"|found (?:a |an )?(?:good |new |loving |forever )?homes? for (?:my|our|the) (?:[a-z]+ )?"
+    rf"{_words(_PET)}"
+    rf"|(?:regale|regalo|di|deje|entregue) (?:a )?(?:mi|mis|el|la|los) {_words(_PET)}"
+    rf"|(?:encontre|busque) (?:un )?(?:hogar|casa|dueno) para (?:mi|mis) {_words(_PET)}"
+    rf"|(?:taking|take|takes|keep|keeping|adopt|adopting|adopted|have|gets|get) (?:my|our|the)"
+    rf" (?:[a-z]+ )?{_words(_PET)} (?:for good|forever|from now on)"
+    rf"|(?:se (?:queda|quedara|va a quedar|lleva|llevara|va a llevar)) con (?:mi|mis) "
+    rf"{_words(_PET)} (?:para siempre|de ahora en adelante))(?= |$)"
+)
+# Weaker: a pet or a child handed over or cared for later; an arrangement only with finality.
+_HANDED_OVER = re.compile(
+    rf"(?:^| )(?:(?:taking|take|takes|keep|keeping|adopt|adopting|have|gets|get|feeds|feed"
+    rf"|walks|look after|looks after|take care of|takes care of) (?:my|our|the) (?:[a-z]+ )?"
+    rf"(?:{_words(_PET)}|{_words(_KIN)})"
+    rf"|(?:se (?:queda|quedara|va a quedar|lleva|llevara|va a llevar)) con (?:mi|mis) "
+    rf"{_words(_PET)}|cuiden (?:a|de) (?:mi|mis))(?= |$)"
+)
+_CARE_ASKED = re.compile(
+    rf"(?:^| )(?:make sure|promise|please) (?:that )?(?:someone|somebody|you|they|my [a-z]+)"
+    rf" (?:will )?(?:feeds|feed|looks after|look after|takes care of|take care of|walks|walk)"
+    rf" (?:my|our) (?:[a-z]+ )?{_words(_PET)}(?= |$)"
+)
+_LETTERS = re.compile(
+    rf"(?:^| )(?:(?:letter|letters|note|notes|cards|videos|goodbye letters|carta|cartas|nota"
+    rf"|notas) (?:[a-z]+ )?(?:for|to|para|a) (?:each of |all of |everyone in )?(?:my|mis|mi)"
+    rf" {_words(_KIN)}"
+    rf"|(?:wrote|written|writing|finished|left|sealed|recorded) (?:a |the |some )?(?:letter"
+    rf"|letters|note|notes|video|videos) (?:to|for) (?:each of |all of )?(?:my {_words(_KIN)}"
+    rf"|everyone|everybody)"
+    rf"|(?:les |le )?(?:escribi|escrito|deje|termine) (?:una |unas |las |la )?(?:carta|cartas"
+    rf"|nota|notas))(?= |$)"
+)
+_AFFAIRS = re.compile(
+    r"(?:^| )(?:(?:affairs|everything|things|papers|paperwork|finances|accounts|business|house)"
+    r" (?:are |is )?(?:all )?in order|tying up loose ends|tied up (?:all )?(?:the |my )?loose ends"
+    r"|(?:updated|wrote|finished|signed|made) my will|my will is (?:done|signed|ready|finished)"
+    r"|(?:arranged|sorted|organized|organised|settled|planned) (?:everything|it all|my funeral"
+    r"|the funeral)|instructions for (?:the|my) funeral|passwords (?:are )?(?:written|in|for)"
+    r"|asuntos (?:ya )?(?:estan )?en orden|(?:deje|dejo|tengo|esta) todo (?:arreglado|en orden"
+    r"|listo|resuelto|organizado)|(?:hice|firme|actualice) (?:mi|el) testamento)(?= |$)"
+)
+_GIVEAWAY = re.compile(
+    r"(?:^| )(?:(?:gave|given|giving|give|donated|donating) (?:away )?(?:all |most |some |the rest )?"
+    r"(?:of )?my (?:[a-z]+ )?(?:things|stuff|belongings|possessions|clothes|books|guitar|jewelry"
+    r"|jewellery|furniture|records|art|paintings|savings|money)(?: away)?"
+    r"|(?:gave|given|giving|donated|donating) away (?:all|most|everything|the rest)"
+    r"|(?:regale|regalando|regalado|done|donado) (?:todas |todos |casi todas )?(?:mis|mi) (?:cosas"
+    r"|ropa|libros|pertenencias|joyas))(?= |$)"
+)
+_GOODBYES = re.compile(
+    r"(?:^| )(?:(?:i|ive|i have|im|already|just) (?:already |just |now )?(?:said|saying|say)"
+    r" (?:all )?my goodbyes|(?:said|saying|say) goodbye to (?:everyone|everybody|all of you"
+    r"|my (?:family|kids|children|parents|mom|dad|friends))|(?:me despedi|me estoy despidiendo"
+    r"|me he despedido) de (?:todos|mi familia|mis hijos|mis amigos))(?= |$)"
+)
+_THANKS = re.compile(
+    r"(?:^| )(?:thanks?(?: you)?(?: all| everyone| guys| so much)? for everything|gracias"
+    r"(?: a todos)? por todo)(?= |$)"
+)
+# Finality: strong with an arrangement; with thanks only the unmistakable ones.
+_FINAL_CLEAR = re.compile(
+    r"(?:^| )(?:nothing (?:left )?(?:keeping|holding|to keep|to hold) me(?: here)?|nothing left"
+    r"|where im going|when im gone|after im gone|once im gone|wont (?:need|be needing) (?:them|it"
+    r"|any of it|anything)|(?:its|it was|this is) not (?:your|anyones) fault|you did your best"
+    r"|this is it|this is goodbye|no falta nada|ya no (?:falta|queda) nada|(?:no es|no fue)"
+    r" (?:tu|su|vuestra) culpa|cuando (?:ya )?no (?:este|estoy)|por si no estoy|where i am going"
+    r"|for after|para despues|take care of (?:them|her|him|my [a-z]+) for me|cuiden (?:a|de)"
+    r" (?:mi|mis))(?= |$)"
+)
+_FINAL = re.compile(
+    r"(?:^| )(?:(?<!not )(?<!never )(?:im|i am|i feel) (?:ready|at peace)(?: now)?"
+    r"|(?<!not )ready now|(?<!not )ready to go|(?<!not )its time|(?<!not )it is time|time to go"
+    r"|goodbye (?:everyone|all|forever|for good)|bye everyone|farewell|adios (?:a todos|para siempre)"
+    r"|(?<!no )ya estoy (?:lista|listo)"
+    r"|(?<!no )estoy (?:lista|listo)|ya es hora|es hora)(?= |$)"
+)
+# Everyday reasons for the same arrangements.
+_REASON = re.compile(
+    r"(?:^| )(?:moving|move|moved|movers|apartment|new job|trip|travel|traveling|travelling"
+    r"|vacation|holiday|holidays|deploy|deployed|deployment|surgery|operation|procedure"
+    r"|birthday|birthdays|christmas|graduation|wedding|tradition|anniversary|retire|retiring"
+    r"|retirement|allergic|allergy|allergies|landlord|baby|pregnant|see you|see ya|next week"
+    r"|next time|next session|next month|next appointment|tomorrow s appointment|for now"
+    r"|mudanza|mudo|mudamos|mudarme|viaje|vacaciones|cirugia|operacion|cumpleanos|navidad|boda"
+    r"|nos vemos|la proxima|hasta pronto|hasta luego|alergia|alergico|alergica|bebe|embarazada"
+    r"|jubilo|jubilacion|great session|the nurse|the staff|the team|lovely|amazing"
+    r"|helped me so much|feel so much better|me siento mucho mejor|see you all|my old|our old"
+    r"|dont need|do not need|donation|donations|for the weekend|for the week|for a few days"
+    r"|while im|while i am|pet sitting|dog sitting|sitter|boarding|kennel|last infusion"
+    r"|last session|last treatment|transferring|transfer|closer to home|insurance|congressman"
+    r"|mientras|fin de semana|ultima sesion|ultima infusion)(?= |$)"
+)
+# A plain goodbye: with thanks for everything, asked about.
+_BYE = re.compile(r"(?:^| )(?:goodbye|goodbyes|bye|farewell|adios)(?= |$)")
+
+_PILL_WORDS = _words(
+    PILLS + "|pastillas|pildoras|medicinas|medicamentos|insulina|morfina|tabs|benzos|oxys"
+    "|clonazepam|lorazepam|alprazolam|diazepam|sertraline|zoloft|prozac|fluoxetine|lexapro"
+    "|escitalopram|wellbutrin|bupropion|mirtazapine|remeron|lamotrigine|lamictal|olanzapine"
+    "|zyprexa|abilify|aripiprazole|risperidone|propranolol|hydroxyzine|benadryl|opioids"
+)
+_HOARD = (
+    "saved|saving|stockpiled|stockpiling|hoarded|hoarding|stashed|stashing|hidden|hid|hiding"
+    "|squirreled|put_aside|set_aside|piled_up|been_keeping|kept_back|held_back|holding_back"
+    "|collecting|gathering|gathered"
+)
+_PILLS_SAVED = re.compile(
+    rf"(?:^| )(?:(?:i|ive|im|been|have|had|i have|i had) (?:[a-z]+ )?{_words(_HOARD)}"
+    rf" (?:[a-z]+ ){{0,4}}?{_PILL_WORDS}"
+    rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,3}}?(?:saved up|stockpiled|hoarded|stashed|hidden|put aside"
+    rf"|set aside|squirreled away|stashed away|piled up|kept aside)"
+    rf"|(?:have|got|ive got|theres|there are|now have|has|had) enough (?:of )?(?:my |the |those"
+    rf" |his |her )?(?:[a-z]+ )?{_PILL_WORDS}"
+    rf"|(?:stash|pile|stockpile|hoard|heap|supply) of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
+    rf"|(?:tengo|he|tenia|ya tengo) (?:[a-z]+ )?(?:guardadas|guardados|escondidas|escondidos"
+    rf"|juntadas|juntas|acumuladas|ahorradas|suficientes|muchas) (?:[a-z]+ ){{0,2}}?"
+    rf"{_PILL_WORDS}"
+    rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,2}}?(?:guardadas|escondidas|escondido|juntas|juntadas"
+    rf"|acumuladas|ahorradas)"
+    rf"|(?:junte|acumule|escondi|ahorre|he juntado|he acumulado|he escondido|he ahorrado)"
+    rf" (?:[a-z]+ ){{0,3}}?{_PILL_WORDS})(?= |$)"
+)
+_PILLS_KEPT = re.compile(
+    rf"(?:^| )(?:(?:weeks|months) (?:worth )?of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
+    rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,4}}?(?:under my (?:bed|mattress|pillow)|in a (?:shoebox|sock"
+    rf"|box|bag)|that nobody knows about|nobody knows about|no one knows about)|(?:stored|storing|kept them|keeping them|kept all|keeping all|guardado|guarde"
+    rf"|guardo|guardando) (?:[a-z]+ ){{0,3}}?{_PILL_WORDS}|{_PILL_WORDS} (?:[a-z]+ ){{0,3}}?"
+    rf"(?:stored|kept|guardadas|guardados))(?= |$)"
+)
+_SAVED_A_LIFE = re.compile(
+    r"(?:^| )(?:saved|save|saving|salvaron|salvo) (?:my|his|her|mi) (?:life|vida)"
+)
+_WEAPON = re.compile(
+    r"(?:^| )(?:gun|guns|pistol|handgun|rifle|shotgun|firearm|revolver|rope|noose|pistola"
+    r"|arma|escopeta|rifle|cuerda|soga)(?= |$)"
+)
+_AT_HAND_CLEAR = re.compile(
+    r"(?:^| )(?:loaded|cargada|cargado|in my hand|in my hands|in front of me|next to me|beside me"
+    r"|on my lap|under my pillow|right here|with me now|keep thinking about (?:it|using it)"
+    r"|cant stop thinking about it|thinking about (?:it|using it)|pienso en (?:ella|el|usarla"
+    r"|usarlo)|en la mano|frente a mi|al lado|junto a mi|conmigo)(?= |$)"
+)
+_AT_HAND = re.compile(
+    r"(?:^| )(?:(?:in|inside) (?:my|the) (?:[a-z]+ )?(?:drawer|nightstand|night stand|bedside"
+    r"|room|bag|purse|car|closet|garage|glovebox)|(?:bought|got|purchased|ordered) (?:a|some|the"
+    r"|my)|compre|tengo (?:la|el|una|un)|en (?:el|mi) (?:cajon|buro|cuarto|carro|bolso|closet"
+    r"|garaje))(?= |$)"
+)
+# Everyday reasons for pills kept or a gun at home.
+_SAFE = re.compile(
+    r"(?:^| )(?:trip|travel|traveling|travelling|vacation|holiday|organizer|organiser|pill box"
+    r"|pillbox|pharmacy|refill|refills|insurance|shortage|prescription ran out|dispose|disposal"
+    r"|disposed|take back|drop off|returned|got rid|threw|flushed|locked|lock|lockbox|safe"
+    r"|gun safe|trigger lock|hunting|range|camping|climbing|swing|sailing|boat|tow|gym|kitchen"
+    r"|cooking|chef|recipe|viaje|vacaciones|pastillero|farmacia|seguro|tirar|tire|deseche"
+    r"|candado|caja fuerte|llave|caceria|jump rope|skipping rope|cocina|botiquin|medicine cabinet|fridge|nevera|refri|until my next|hasta la proxima|hasta mi proxima|next appointment|gave (?:them|it) to|my wife has|my husband has"
+    r"|keeps them|for the month|del mes|a month|al mes)(?= |$)"
+)
+
+
+def _present(pattern: re.Pattern[str], text: str, *, inside: bool = True) -> bool:
+    """A match of `pattern` in `text` without a negation among the two words before it (nor,
+    if `inside`, in it: "have not saved any pills"; finality is often said with one)."""
+    for found in pattern.finditer(text):
+        before = text[: found.start()].split()[-2:]
+        if _NEGATED.isdisjoint(before) and (
+            not inside or _NEGATED.isdisjoint(found.group().split())
+        ):
+            return True
+    return False
+
+
+def farewell_sign(words: Sequence[str], clause: str) -> tuple[str, str] | None:
+    """("strong" or "soft", what was read) for an arrangement or means at hand; None if none."""
+    text = " ".join(word for word in words if word != clause)
+    arranged = next(
+        (
+            label
+            for label, pattern in (
+                ("a pet given away", _PET_AWAY),
+                ("letters for the family", _LETTERS),
+                ("affairs put in order", _AFFAIRS),
+                ("belongings given away", _GIVEAWAY),
+                ("goodbyes said", _GOODBYES),
+            )
+            if _present(pattern, text)
+        ),
+        None,
+    )
+    if _REASON.search(text):
+        arranged = None
+    final = _present(_FINAL_CLEAR, text, inside=False) or _present(_FINAL, text)
+    if arranged is not None:
+        if final:
+            return "strong", f"{arranged}, and ready"
+        # Letters for one's family need no more ("i wrote letters to my kids", as the English
+        # phrases of crisis_phrases_self_harm_means.py read them); the rest is asked about.
+        return ("strong" if arranged == "letters for the family" else "soft"), arranged
+    if final and _present(_HANDED_OVER, text) and not _REASON.search(text):
+        return "strong", "a pet or family handed over, and ready"
+    if _present(_CARE_ASKED, text) and not _REASON.search(text):
+        return "soft", "care asked for a pet"
+    if _present(_THANKS, text) and _present(_FINAL_CLEAR, text, inside=False):
+        return "strong", "thanks for everything, and final"
+    if _present(_THANKS, text) and (final or _BYE.search(text)) and not _REASON.search(text):
+        return "soft", "thanks for everything, and goodbye"
+    return _means_sign(text)
+
+
+def _means_sign(text: str) -> tuple[str, str] | None:
+    if _SAFE.search(text):
+        return None
+    if not _SAVED_A_LIFE.search(text):
+        if _present(_PILLS_SAVED, text):
+            return "strong", "pills saved up"
+        if _present(_PILLS_KEPT, text):
+            return "soft", "pills kept"
+    if _WEAPON.search(text):
+        if _present(_AT_HAND_CLEAR, text):
+            return "strong", "the means at hand"
+        if _present(_AT_HAND, text):
+            return "soft", "the means within reach"
+    return None

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 # Laughing emoji, read as the word "lol" (normalise keeps letters and digits only).
-LAUGH_EMOJI = "😂🤣😆😹😝😜😁😄"
+LAUGH_EMOJI = "😂🤣😆😹😝😜😁😄💀"
 LAUGH_TABLE = str.maketrans({emoji: " lol " for emoji in LAUGH_EMOJI})
 
 _LAUGH_WORD = re.compile(
@@ -50,7 +50,16 @@ _SERIOUS = re.compile(
 
 # Everyday hyperbole: "ese formulario me va a matar" (it will be the death of me; "me voy a
 # matar", I will kill myself, stays a match).
-JOKE_IDIOMS: tuple[str, ...] = ("me|te|nos|le|les va|van|vas a matar",)
+JOKE_IDIOMS: tuple[str, ...] = (
+    "me|te|nos|le|les va|van|vas a matar",
+    "see you on the other side lol|lmao|haha|hahaha|jaja|jajaja",
+    "laughing|laugh|laughed|crying_laughing|cracking_up ... dying|dead|die|died",
+    "tickled|scared|bored|worried|freezing|frozen|starving|starved|sick ... to_death|half_to_death",
+    "garden|plants|plant|lawn|grass|battery|phone|flowers|car|laptop|tree|hedge|roses ... is|are"
+    "|was|went|looks .. dead|died",
+    "me|se quede|quedo|quedaba muerta|muerto|helada|helado",
+    "died|dead|passed_away|passed|murio|fallecio of|from|de .. an|a|una .. overdose|od|sobredosis",
+)
 
 
 def said_laughing(words: Sequence[str], clause: str) -> bool:

@@ -4,6 +4,12 @@ a typed blood pressure or heart rate (step 4 in bot/domain/crisis.py)."""
 
 from __future__ import annotations
 
+from bot.domain.crisis_answers import (
+    denied_after_asked,
+    expected_effect,
+    list_answered_no,
+    negated_list,
+)
 from bot.domain.crisis_cue_words import (
     ANAESTHETICS,
     ANIMALS,
@@ -125,9 +131,14 @@ def wore_off_after_treatment(words: list[str], last: int) -> bool:
     return not TREATMENT_WORDS.isdisjoint(words)
 
 
-def answered_no(words: list[str], last: int) -> bool:
+def answered_no(words: list[str], last: int, first: int = -1) -> bool:
     """The next clause is only "no" / "none" / "not at all": an answer to what came before
-    ("Chest pain: no")."""
+    ("Chest pain: no"), or a list of such items ends with it, or a list stands under one
+    negation (crisis_answers.py)."""
+    if first >= 0 and (
+        list_answered_no(words, first, CLAUSE) or negated_list(words, first, CLAUSE)
+    ):
+        return True
     end = last
     while end < len(words) and words[end] != CLAUSE:
         end += 1
@@ -157,7 +168,10 @@ def _clause_before(words: list[str], first: int, reach: int) -> list[str]:
 
 
 def reported_denial(words: list[str], first: int, last: int) -> bool:
-    """A screening question reported with a no: "they asked about suicide and I said no"."""
+    """A screening question reported with a no: "they asked about suicide and I said no", "you
+    keep asking if i want to hurt myself. i dont" (crisis_answers.py)."""
+    if denied_after_asked(words, first, last, CLAUSE):
+        return True
     if not ASKED.intersection(_clause_before(words, first, 8)):
         return False
     after = [word for word in words[last : last + 14] if word != CLAUSE]
@@ -227,7 +241,10 @@ def sometimes_or_on_exertion(words: list[str], first: int, last: int) -> bool:
 
 
 def numb_from_anaesthetic(words: list[str], first: int, last: int) -> bool:
-    """ "the lidocaine made my lip numb": numbness the clause puts down to a local anaesthetic."""
+    """ "the lidocaine made my lip numb": numbness the clause puts down to a local anaesthetic;
+    or tingling during the spray, said to be mild or gone (crisis_answers.py)."""
+    if expected_effect(words, first, last, CLAUSE):
+        return True
     if not any(word.startswith("numb") for word in words[first:last]):
         return False
     start = first

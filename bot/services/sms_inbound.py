@@ -261,7 +261,9 @@ class SmsInbound(SmsActions):
                 if opted is not None:
                     if found.tier is CrisisTier.SOFT:
                         return self._text("sms_crisis_check_unsubscribed")
-                    return f"{self.crisis.sms_reply(found)} {self._text('sms_unsubscribed_short')}"
+                    # Two texts: the safety reply alone fills one segment.
+                    unsubscribed = self._text("sms_unsubscribed_short")
+                    return join_replies(self.crisis.sms_reply(found), unsubscribed)
             if found.learned:
                 # The model alone: the words may be an answer ("ready to go home"). The safety
                 # check goes first, then the conversation's own reply, as two texts.

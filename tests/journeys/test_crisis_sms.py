@@ -72,6 +72,20 @@ async def test_an_opt_out_with_crisis_words_is_honoured_and_still_reaches_staff(
     assert any("im done" in alert for alert in line.staff())
 
 
+async def test_an_opt_out_with_strong_crisis_words_gets_the_safety_reply_then_the_opt_out(line):
+    """Each its own text of one segment (the two together were two segments, one SMS)."""
+    phone_patient(line.core.db, line.core.clock)
+    reply = await line.text(
+        "take me off your texts for good, i have made up my mind to end my life tonight",
+        from_number=PHONE,
+    )
+    assert reply == f"{SELF_HARM}\nYou are unsubscribed: reply START to join again."
+    assert len(line.oncall()) == 1
+    with line.core.db.session(write=False) as session:
+        patient = session.exec(select(Patient).where(col(Patient.phone_e164) == PHONE)).one()
+    assert patient.sms_opted_out_at is not None
+
+
 async def test_crisis_words_at_the_name_step_of_a_booking_by_text_keep_the_booking(line):
     await line.text("BOOK")
     await line.text("1")

@@ -81,6 +81,10 @@ ACT_SELF_HARM: tuple[str, ...] = (
     "walk|walking|swim|swimming|wade|wading ... into|out|in ... not|never .. coming|come|to_come"
     " .. out|back",
     "swim|swimming|swam out ... as_far_as|until_i_cant|till_i_cant|and_not",
+    "lake|river|ocean|sea|water|lago|rio|mar ... and|to|y walk|wade|swim|caminar|meterme in|into|out"
+    " $",
+    "cord|rope|belt|noose|cable|ligature|cuerda|cinturon|soga ... around|round|alrededor .. my|his"
+    "|her|del|de_mi .. neck|cuello",
     "turn|turning|steer|steering|swerve|swerving|drive|driving|jerk ... the .. wheel|car ..."
     " into|towards .. the|a|oncoming .. barrier|wall|tree|truck|traffic|pole|bridge|median",
     # not being here as the way out, ending it for the others, last words
@@ -145,6 +149,9 @@ ACT_SOFT_SELF_HARM: tuple[str, ...] = (
 )
 
 ACT_IDIOMS: tuple[str, ...] = (
+    "bridge club|game|games|night|tournament|party|lesson|lessons|partner|player|players",
+    "gave|giving|give|donated|donating|dropped_off ... clothes|stuff|things|books|toys|furniture"
+    " ... to .. goodwill|charity|the_thrift|salvation_army|a_shelter|the_church|donation",
     "whole|entire|full .. bottle|bottles|jug|liter|litre of .. water|juice|soda|gatorade|milk|coke"
     "|tea|electrolytes|pedialyte|kombucha|seltzer",
     "note|letter|email|message ... to|for .. my|the .. sons|daughters|kids|childs|husbands|wifes"
@@ -198,7 +205,8 @@ _PLACE_NOW = re.compile(
     r"(?:^| )(?:im|i am|estoy|sitting|standing|parked|here|aqui) (?:[a-z]+ ){0,2}?(?:at|on|in|by"
     r"|en|sobre|junto a) (?:the |a |el |la |my )?(?:top of the (?:parking )?(?:garage|building)"
     r"|bridge|puente|roof|rooftop|azotea|balcony|balcon|cliff|ledge|edge|tracks|train tracks|vias"
-    r"|lake|river|ocean|sea|beach|pier|lago|rio|mar|playa|overpass|dam|parking garage|acantilado)"
+    r"|lake|river|ocean|sea|beach|pier|lago|rio|mar|playa|overpass|dam|parking garage|acantilado"
+    r"|top floor|parking structure|parking deck|parking ramp)"
     r"(?= |$)"
 )
 _NOW_CUE = re.compile(
@@ -226,6 +234,15 @@ _ACCEPTING = re.compile(
     r"|fine with (?:it|that)|relieved|a relief|wouldnt fight|would not fight|wouldnt be sorry"
     r"|would not be sorry|fine|no seria (?:tan )?malo|lo prefiero|estaria bien|me daria igual"
     r"|no me importaria|seria un alivio|mejor|would be nice|be nice|nice)(?= |$)"
+)
+_PLAN_SET = re.compile(
+    r"(?:^| )(?:(?:my|the) plan is (?:set|ready|in place|final|made|done)|(?:ive|i have) made my"
+    r" (?:choice|decision)|(?:mi|el) plan (?:esta|ya esta) (?:listo|hecho))(?= |$)"
+)
+_SOMEONE_KNOWS = re.compile(
+    r"(?:^| )(?:someone to know|someone (?:should|would) know|someone knows|just telling|alguien"
+    r" supiera|alguien sepa|dont try|dont call|no me busquen|goodbye|adios|tonight|esta noche"
+    r"|dont think ill be around|wont be around)(?= |$)"
 )
 # "if i dont wake up tomorrow please dont be sad"; "better off with their dad, im going tonight"
 _CONSOLE = re.compile(
@@ -274,6 +291,8 @@ def plan_sign(words: Sequence[str], clause: str) -> tuple[str, str] | None:
         return "soft", "doing it at a set time"
     if _PLACE_NOW.search(text) and _NOW_CUE.search(text) and not _VISIT.search(text):
         return "strong", "at a high place or the water now"
+    if _PLAN_SET.search(text) and _SOMEONE_KNOWS.search(text):
+        return "strong", "a plan set, and someone told"
     if _IF_GONE.search(text) and _CONSOLE.search(text):
         return "strong", "being gone, and consoling"
     if _BETTER_OFF.search(text) and _GOING_NOW.search(text):

@@ -64,6 +64,32 @@ def _clauses(words: Sequence[str], clause: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A clause that answers no twice over: "no never had one", "no, none at all", "no nada".
+_SECOND_NO = frozenset(
+    [
+        "never",
+        "none",
+        "not",
+        "nope",
+        "havent",
+        "hasnt",
+        "dont",
+        "didnt",
+        "nunca",
+        "nada",
+        "ninguno",
+        "ninguna",
+        "at",
+        "all",
+    ]
+)
+
+
+def denial_clause(said: Sequence[str]) -> bool:
+    """ "no never had one": a no followed by another denial word, in a short clause."""
+    return bool(said) and said[0] in _NO and len(said) <= 6 and not _SECOND_NO.isdisjoint(said[1:])
+
+
 def _is_item(words: Sequence[str]) -> bool:
     return 0 < len(words) <= _LIST_ITEM_WORDS and _PERSON.isdisjoint(words)
 

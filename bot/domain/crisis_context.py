@@ -118,6 +118,10 @@ _TREATMENT_QUESTION = re.compile(
     r"|(?:^| )(?:ketamina|spravato|tratamiento|infusion|esto) (?:me |te |le )?(?:puede|podria|va a)"
     r" (?:dar|causar|provocar|hacer)(?= |$)"
 )
+_HEREDITY = re.compile(
+    r"(?:^| )(?:hereditary|genetic|inherited|runs? in (?:the )?famil(?:y|ies)|hereditario"
+    r"|hereditaria|genetico|genetica)(?= |$)"
+)
 # Said to be over: "fully recovered now", "he is home and recovering well".
 _RECOVERED = re.compile(
     r"(?:^| )(?<!not )(?<!nt )(?<!no )(?:fully recovered|recovered now|all cleared|all cleared up|resolved|all better now"
@@ -194,6 +198,8 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
         return True  # "in the film the character says she doesnt want to be here anymore"
     if _TREATMENT_QUESTION.search(" ".join(said)):
         return True  # asked whether the treatment could cause it
+    if _HEREDITY.search(joined) and _IN_PERSON.isdisjoint(said):
+        return True  # "my friends mom had a stroke, is that hereditary?"
     if _RECOVERED.search(joined):
         return True  # "short of breath for weeks. fully recovered now": over, asked not paged
     if _SIDE_EFFECT_ASKED.search(" ".join(said)) and not _HAVING_IT.search(joined):

@@ -70,6 +70,8 @@ _PET = (
 _PET_AWAY = re.compile(
     rf"(?:^| )(?:(?:gave|given|giving|give) (?:away )?(?:my|our) (?:[a-z]+ )?{_words(_PET)}"
     rf"|(?:rehomed|rehoming|rehome|surrendered) (?:my |our |the )?(?:[a-z]+ )?{_words(_PET)}"
+    rf"|put (?:my|our) (?:[a-z]+ )?{_words(_PET)} up for adoption"
+    rf"|took (?:my|our) (?:[a-z]+ )?{_words(_PET)} to the (?:shelter|pound)"
     rf"|found (?:a |an )?(?:good |new |loving |forever )?homes? for (?:my|our|the) (?:[a-z]+ )?"
     rf"{_words(_PET)}"
     rf"|(?:regale|regalo|di|deje|entregue) (?:a )?(?:mi|mis|el|la|los) {_words(_PET)}"
@@ -99,6 +101,8 @@ _LETTERS = re.compile(
     rf"(?:^| )(?:(?:letter|letters|note|notes|cards|videos|goodbye letters|carta|cartas|nota"
     rf"|notas) (?:[a-z]+ )?(?:for|to|para|a) (?:each of |all of |everyone in )?(?:my|mis|mi)"
     rf" {_words(_KIN)}"
+    rf"|(?:wrote|written|writing) (?:everyone|everybody|each of them|all of them|each of my"
+    rf" [a-z]+) (?:a |an )?(?:letter|letters|note|notes)"
     rf"|(?:wrote|written|writing|left|le escribi a|escribi a) (?:my|each of my|mi|mis)"
     rf" {_words(_KIN)} (?:a |an |una |unas )?(?:letter|letters|note|notes|carta|cartas)"
     rf"|(?:wrote|written|writing|finished|left|sealed|recorded) (?:a |the |some )?(?:letter"
@@ -110,7 +114,8 @@ _LETTERS = re.compile(
 _AFFAIRS = re.compile(
     r"(?:^| )(?:(?:affairs|everything|things|papers|paperwork|finances|accounts|business|house)"
     r" (?:are |is )?(?:all )?in order|tying up loose ends|tied up (?:all )?(?:the |my )?loose ends"
-    r"|(?:updated|wrote|finished|signed|made) my will|my will is (?:done|signed|ready|finished)"
+    r"|(?:updated|wrote|finished|signed|made) my will|my wills? (?:is )?(?:done|signed|ready"
+    r"|finished)|left instructions (?:about|for)"
     r"|(?:arranged|sorted|organized|organised|settled|planned) (?:everything|it all|my funeral"
     r"|the funeral)|instructions for (?:the|my) funeral|passwords (?:are )?(?:written|in|for)"
     r"|asuntos (?:ya )?(?:estan )?en orden|(?:deje|dejo|tengo|esta) todo (?:arreglado|en orden"
@@ -173,15 +178,18 @@ _FINAL_CLEAR = re.compile(
     r"|any of it|anything)|(?:its|it was|this is) not (?:your|anyones) fault|you did your best"
     r"|this is it|this is goodbye|no falta nada|ya no (?:falta|queda) nada|(?:no es|no fue)"
     r" (?:tu|su|vuestra) culpa|cuando (?:ya )?no (?:este|estoy)|por si no estoy|where i am going"
-    r"|for after|para despues|take care of (?:them|her|him|my [a-z]+) for me|cuiden (?:a|de)"
-    r" (?:mi|mis)|(?:i|ill) wont be back|im not coming back|not coming back|no voy a (?:regresar"
+    r"|take care of (?:them|her|him|my [a-z]+) for me|cuiden (?:a|de)"
+    r" (?:mi|mis)|(?:i|ill) wont be back(?! (?:on|in|at|for|until|till|next|after|tomorrow|today|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday))|(?:im )?not coming back(?! (?:to|for"
+    r"|until|till|on|in|next|after))|no voy a (?:regresar"
     r"|volver)|(?:will not|wont) need you|im going now|im leaving tonight|ya me voy(?! a )"
-    r"|(?:not going to|wont|will not) be around|by the time you read|its (?:almost|nearly) time"
+    r"|(?:not going to|wont|will not) be around (?:after|much longer|anymore|for long|soon)"
+    r"|by the time you read|its (?:almost|nearly) time"
     r"|(?:not much|nothing) left to do|then i can (?:go|rest)|rest for good|finished after this"
     r"|cuando me vaya|no (?:las |los |lo |la )?(?:voy|va|vamos) a necesitar|dont feel bad"
     r"|no se sientan mal|no te sientas mal|no me busquen|dont look for me|dont come looking"
-    r"|dont try to find me|(?:wont|will not) need (?:my|the|any|another|more) (?:appointment"
-    r"|appointments|session|sessions|visit|visits|refill|refills))(?= |$)"
+    r"|dont try to find me|(?:wont|will not) need (?:my|any|another|more) (?:appointments?"
+    r"|sessions?|visits?) (?:anymore|again|ever))(?= |$)"
 )
 _FINAL = re.compile(
     r"(?:^| )(?:(?<!not )(?<!never )(?:im|i am|i feel) (?:ready|at peace)(?: now)?"
@@ -205,7 +213,8 @@ _REASON = re.compile(
     r"|while im|while i am|pet sitting|dog sitting|sitter|boarding|kennel|last infusion"
     r"|last session|last treatment|transferring|transfer|closer to home|insurance|congressman"
     r"|mientras|fin de semana|ultima sesion|ultima infusion|sick note|doctors note|work note"
-    r"|employer|school|until|till|hasta|anyone want|litter)(?= |$)"
+    r"|employer|school|until|till|hasta|anyone want|litter|working|works|helping|helped"
+    r"|working great|feel great|feeling great|mejor)(?= |$)"
 )
 # A plain goodbye: with thanks for everything, asked about.
 _BYE = re.compile(r"(?:^| )(?:goodbye|goodbyes|bye|farewell|adios|despedirme|say goodbye)(?= |$)")
@@ -243,6 +252,11 @@ _PILLS_SAVED = re.compile(
     rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,4}}?(?:its|it is|thats|is|are) enough(?! for)"
     rf"|(?:hiding|hidden|hid) (?:it|them) from (?:my|his|her) [a-z]+)(?= |$)"
 )
+# "a bottle of oxy i never took. ive been saving them for a reason"
+_SAVED_FOR = re.compile(
+    r"(?:^| )(?:saving|saved|keeping|kept|hoarding) (?:them|it|those) for (?:a reason|something"
+    r"|the right (?:time|moment|night)|when im ready|tonight)(?= |$)"
+)
 _PILLS_KEPT = re.compile(
     rf"(?:^| )(?:(?:weeks|months) (?:worth )?of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
     rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,4}}?(?:under my (?:bed|mattress|pillow)|in a (?:shoebox|sock"
@@ -260,7 +274,8 @@ _WEAPON = re.compile(
 _AT_HAND_CLEAR = re.compile(
     r"(?:^| )(?:loaded|cargada|cargado|in my hand|in my hands|in front of me|next to me|beside me"
     r"|on my lap|under my pillow|right here|with me now|keep thinking about (?:it|using it)"
-    r"|cant stop thinking about it|thinking about (?:it|using it)|pienso en (?:ella|el|usarla"
+    r"|cant stop thinking about it|thinking about (?:it|using it)|know where the (?:bullets|ammo"
+    r"|shells|key|keys) (?:are|is)|pienso en (?:ella|el|usarla"
     r"|usarlo)|en la mano|frente a mi|al lado|junto a mi|conmigo)(?= |$)"
 )
 _AT_HAND = re.compile(
@@ -367,7 +382,9 @@ def _means_sign(text: str) -> tuple[str, str] | None:
     if _SAFE.search(text):
         return None
     if not _SAVED_A_LIFE.search(text):
-        if _present(_PILLS_SAVED, text):
+        if _present(_PILLS_SAVED, text) or (
+            _present(_SAVED_FOR, text) and re.search(rf"(?:^| ){_PILL_WORDS}(?= |$)", text)
+        ):
             return "strong", "pills saved up"
         if _present(_PILLS_KEPT, text):
             return "soft", "pills kept"

@@ -124,6 +124,7 @@ ONGOING_IDIOMS: tuple[str, ...] = (
     "|stomach|belly|abdomen|tummy|ribs|rib|mouth|tongue|throat",
     f"slept|sleeping|sleep|lying|lay|laying ... on .. my|the .. {_SIDE} side",
     f"dead ... {_SIDE} .. side .. of .. the .. bed|couch",
-    f"{_PEE} ... in .. front_of|a_cup|the_cup|the_sample|sample|public|the_stall",
+    f"{_PEE} ... in|for|into .. front_of|a_cup|the_cup|the_sample|sample|public|the_stall",
+    f"{_PEE} ... urine_sample|sample|specimen|drug_test|the_lab|the_cup",
     f"{_PEE} ... during|while|because .. the|i|my|im|was .. nervous|infusion|session|flight|movie",
 )

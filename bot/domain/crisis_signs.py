@@ -47,6 +47,8 @@ SIGN_EMERGENCY: tuple[str, ...] = (
     f"clutching|grabbing|clasping|agarrando|agarrandose|agarra|apretandose ... his|her|my|el|su"
     f"|their .. {_CHEST}",
     "like|as_if|as_though|its_like .. breathing|breathe|breath ... through .. a .. straw",
+    "barely|hardly|can_barely|can_hardly|cant|cannot|struggling_to catch|get .. my|a|any .. breath",
+    "se_me|se_le durmio|duerme|entumio|adormecio|paralizo la .. cara|boca|lengua|labio|labios",
     f"{_SQUEEZE} ... middle_of|center_of|centre_of .. my|the .. {_CHEST}",
     # waking on the floor, out cold, in and out
     "woke|woken|wake|came_to|came_round|came_around|desperte|desperto ... on|en .. the|el|la .."

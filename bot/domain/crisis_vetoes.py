@@ -5,6 +5,7 @@ a typed blood pressure or heart rate (step 4 in bot/domain/crisis.py)."""
 from __future__ import annotations
 
 from bot.domain.crisis_answers import (
+    denial_clause,
     denied_after_asked,
     expected_effect,
     list_answered_no,
@@ -152,6 +153,8 @@ def answered_no(words: list[str], last: int, first: int = -1) -> bool:
         return True
     if next_clause[:2] == ["no", "to"] and len(next_clause) <= 4:
         return True  # "Any chest pain or shortness of breath? No to both"
+    if denial_clause(next_clause):
+        return True  # "seizure? no never had one"
     if not next_clause or next_clause[0] not in ANSWER_NO or len(next_clause) > 2:
         return False
     return len(next_clause) == 1 or next_clause[1] not in ("idea", "clue", "one", "more")

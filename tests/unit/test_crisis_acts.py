@@ -42,6 +42,12 @@ def _tier(sentence: str) -> CrisisTier | None:
         "ya no quiero estar aqui",
         "no quiero que me salven",
         "by the time anyone reads this i'll be gone",
+        "my husband found me with a cord around my neck this morning",
+        "im going to drive to the lake and walk in",
+        "i've got a bottle of oxy i never took. i've been saving them for a reason",
+        "dad's rifle is in the hall closet and i know where the bullets are",
+        "my plan is set, i just wanted someone to know",
+        "i put my cat up for adoption today. she deserves better. i'm ready now",
     ],
 )
 def test_an_act_a_place_or_a_decided_time_pages(sentence):
@@ -84,6 +90,10 @@ def test_a_time_without_resolve_or_a_passive_wish_is_asked(sentence):
         "god please give me strength this week",
         "my mom is in heaven now, she passed ten years ago",
         "ya me voy a dormir, gracias por todo",
+        "i'm driving to the bridge club tonight",
+        "i couldn't pee for the urine sample, sorry",
+        "i gave away my old clothes to goodwill since i lost weight",
+        "my scarf was wrapped around my neck all day, so cold",
     ],
 )
 def test_the_same_words_in_everyday_talk_are_quiet(sentence):
@@ -95,6 +105,11 @@ def test_a_commute_over_a_bridge_is_asked_not_paged():
         CrisisTier.SOFT
     )
     assert _tier("im on the bridge") is CrisisTier.STRONG
+
+
+def test_a_relatives_illness_asked_about_as_heredity_is_asked_not_paged():
+    assert _tier("my friend's mom had a stroke, is that hereditary?") is CrisisTier.SOFT
+    assert _tier("my mom is having a stroke right now, is it genetic?") is CrisisTier.STRONG
 
 
 def test_the_plan_sign_names_what_it_read():

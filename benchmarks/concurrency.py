@@ -2,6 +2,11 @@
 
     python -m benchmarks concurrency [--patients 30] [--crowd 200] [--latency 0.12]
 
+`--patients 0` skips the bookings (the crowd of replies alone). Profiling the bot during the
+crowd: BENCH_CPROFILE=PREFIX (cProfile of CPU time, the event loop and the worker threads apart,
+benchmarks/thread_profile.py), or BENCH_PYSPY=FILE (py-spy's samples, if installed in the venv by
+hand; BENCH_PYSPY_ARGS adds options, e.g. --nonblocking).
+
 The bot runs in its own process, as `python -m bot run` runs it in webhook mode (SQLite, the
 inbox, the per-chat processor, handlers, services), with the Bot API double in this process
 answering it over HTTP (the double's work is Telegram's in production, not the bot's CPU).
@@ -18,7 +23,8 @@ double answers no 429s. Measured:
   time from the webhook post to the Bot API's answer to the reply: p50 / p95 (target p95 < 400
   ms with the 120 ms Bot API), and the bot process's CPU time per update meanwhile.
 
-BENCH_VARIANT=onepool (PTB's default: one pool of 256 connections to the Bot API) and/or nofreeze
+BENCH_VARIANT=httpx (PTB's default HTTPXRequest: one pool of 256 connections to the Bot API, as
+before bot/messaging/telegram_http.py) and/or nofreeze
 (start-up objects left in the garbage collector's sight) run the bot as it was before those
 changes, for a before/after comparison.
 """
@@ -27,12 +33,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +146,40 @@ class UnlimitedHttpBotApi(HttpBotApi):
             return {row[0] for row in connection.execute(query, {"ids": ids})}
 
 
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user and system, all threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def start_profiler(pid: int) -> subprocess.Popen[bytes] | None:
+    """BENCH_PYSPY=FILE: py-spy (installed by hand, not in the lock) samples the bot process
+    during the crowd, all threads, idle frames left out, into FILE as collapsed stacks."""
+    out = os.environ.get("BENCH_PYSPY")
+    if not out:
+        return None
+    spy = Path(sys.executable).parent / "py-spy"
+    command = [
+        str(spy),
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        "500",
+        "--format",
+        "raw",
+        *os.environ.get("BENCH_PYSPY_ARGS", "").split(),
+    ]
+    profiler = subprocess.Popen([*command, "--threads", "-o", out], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the crowd starts
+    return profiler
+
+
+async def stop_profiler(profiler: subprocess.Popen[bytes] | None) -> None:
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)
+        await asyncio.to_thread(profiler.wait, 30)
+
+
+def cpu_seconds(pid: int, task: int | None = None) -> float:
+    """A process's CPU time so far (user and system, all threads), from /proc; `task`: one
+    thread's (the main thread's id is the process's)."""
+    stat = Path(f"/proc/{pid}/stat" if task is None else f"/proc/{pid}/task/{task}/stat")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -239,57 +279,129 @@ async def booking_journey(user: Any) -> None:
         await user.press("✅ Confirm booking")
 
 
+BYSTANDERS = 40  # patients who get the outbox backlog (not in the crowd: their chats are apart)
+
+
+def plan_backlog(engine: Engine, count: int) -> None:
+    """`count` patient notices due now, to the bystanders in turn (as a reminder wave would be)."""
+    from sqlmodel import Session, col, select
+
+    from bot.db.models import Outbox, Patient
+    from bot.domain.enums import Channel, OutboxKind, OutboxStatus
+
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        ids = session.exec(
+            select(Patient.id).where(col(Patient.telegram_user_id) >= FIRST_USER + 10_000)
+        ).all()
+        for n in range(count):
+            session.add(
+                Outbox(
+                    dedupe_key=f"bench:backlog:{n}",
+                    kind=OutboxKind.PATIENT_NOTICE,
+                    channel=Channel.TELEGRAM,
+                    patient_id=ids[n % len(ids)],
+                    due_at=now,
+                    status=OutboxStatus.PENDING,
+                    payload=json.dumps({"text_key": "approved"}),
+                    created_at=now,
+                )
+            )
+        session.commit()
+
+
+def backlog_sent(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'bench:backlog:%' AND status IN ('sent', 'delivered')"
+                )
+            ).scalar_one()
+        )
+
+
 async def reply_crowd_http(
-    folder: Path, *, patients: int, latency: float
-) -> tuple[list[float], float]:
+    folder: Path, *, patients: int, latency: float, backlog: int = 0
+) -> tuple[list[float], float, float]:
     """Each reply's time (post to the Bot API's answer to the reply), and the bot's CPU
-    seconds per update while the crowd was answered."""
+    seconds per update while the crowd was answered: in all, and its event loop's (the main
+    thread; the rest is worker threads: database work, handlers' service calls)."""
     running = Running(folder, latency)
     async with running as double:
         users = [double.user(FIRST_USER + n, f"Patient{n}") for n in range(patients)]
         await asyncio.gather(*(start_and_consent(u) for u in users))
+        if backlog:
+            # An outbox backlog going out while the crowd writes: is a reply kept waiting?
+            others = [double.user(FIRST_USER + 10_000 + n, f"Other{n}") for n in range(BYSTANDERS)]
+            await asyncio.gather(*(start_and_consent(u) for u in others))
+            await asyncio.to_thread(plan_backlog, double.engine, backlog)
+            async with asyncio.timeout(45):  # the outbox ticker looks every 30 s
+                while await asyncio.to_thread(backlog_sent, double.engine) < 5:  # noqa: ASYNC110 (a row in another process)
+                    await asyncio.sleep(0.1)
+            sent_before = await asyncio.to_thread(backlog_sent, double.engine)
         double.reply_times.clear()
         assert running.process is not None
-        cpu_before = cpu_seconds(running.process.pid)
+        profiler = start_profiler(running.process.pid)
+        if os.environ.get("BENCH_CPROFILE"):
+            running.process.send_signal(signal.SIGUSR1)
+            await asyncio.sleep(0.5)
+        pid = running.process.pid
+        cpu_before, loop_before = cpu_seconds(pid), cpu_seconds(pid, pid)
         await asyncio.gather(*(u.press("🗂 My appointments") for u in users))
-        cpu = cpu_seconds(running.process.pid) - cpu_before
+        cpu = cpu_seconds(pid) - cpu_before
+        loop_cpu = cpu_seconds(pid, pid) - loop_before
+        await stop_profiler(profiler)
+        if backlog:
+            sent = await asyncio.to_thread(backlog_sent, double.engine) - sent_before
+            print(
+                f"outbox backlog of {backlog}: {sent} sent while the crowd was answered", flush=True
+            )
+        if os.environ.get("BENCH_CPROFILE"):
+            running.process.send_signal(signal.SIGUSR2)
+            await asyncio.sleep(1.0)
         durations = list(double.reply_times)
-    return durations, cpu / max(1, len(durations))
+    count = max(1, len(durations))
+    return durations, cpu / count, loop_cpu / count
 
 
-async def measure(patients: int, crowd: int, latency: float) -> None:
+async def measure(patients: int, crowd: int, latency: float, backlog: int = 0) -> None:
     slow_ms = f"{latency * 1000:.0f} ms"
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        runs = {}
-        for name, lat in (("instant", 0.0), ("slow", latency)):
-            folder = Path(tmp) / f"book-{name}"
+        if patients > 0:  # --patients 0: the crowd of replies alone
+            runs = {}
+            for name, lat in (("instant", 0.0), ("slow", latency)):
+                folder = Path(tmp) / f"book-{name}"
+                folder.mkdir()
+                runs[name] = await booking_crowd_http(folder, patients=patients, latency=lat)
+            # One patient alone with the slow Bot API: the floor no concurrency can go under (each
+            # step waits for its Bot API calls). Once processing is faster than that floor, the
+            # ratio to the instant run grows although nothing got slower: both are printed.
+            folder = Path(tmp) / "book-alone"
             folder.mkdir()
-            runs[name] = await booking_crowd_http(folder, patients=patients, latency=lat)
-        # One patient alone with the slow Bot API: the floor no concurrency can go under (each
-        # step waits for its Bot API calls). Once processing is faster than that floor, the
-        # ratio to the instant run grows although nothing got slower: both are printed.
-        folder = Path(tmp) / "book-alone"
-        folder.mkdir()
-        alone = (await booking_crowd_http(folder, patients=1, latency=latency))[0]
-        fast, slow = runs["instant"][0], runs["slow"][0]
-        print(
-            f"{patients} patients booking at once: instant Bot API {fast:6.1f} s, "
-            f"{slow_ms} Bot API {slow:6.1f} s, ratio {slow / fast:4.2f} "
-            f"(target <= 1.5); one patient alone with the {slow_ms} Bot API "
-            f"{alone:4.1f} s (the crowd takes {slow / alone:4.2f}x that); "
-            f"bookings made {runs['instant'][1]} / {runs['slow'][1]}",
-            flush=True,
-        )
+            alone = (await booking_crowd_http(folder, patients=1, latency=latency))[0]
+            fast, slow = runs["instant"][0], runs["slow"][0]
+            print(
+                f"{patients} patients booking at once: instant Bot API {fast:6.1f} s, "
+                f"{slow_ms} Bot API {slow:6.1f} s, ratio {slow / fast:4.2f} "
+                f"(target <= 1.5); one patient alone with the {slow_ms} Bot API "
+                f"{alone:4.1f} s (the crowd takes {slow / alone:4.2f}x that); "
+                f"bookings made {runs['instant'][1]} / {runs['slow'][1]}",
+                flush=True,
+            )
         folder = Path(tmp) / "crowd"
         folder.mkdir()
-        durations, cpu = await reply_crowd_http(folder, patients=crowd, latency=latency)
+        durations, cpu, loop_cpu = await reply_crowd_http(
+            folder, patients=crowd, latency=latency, backlog=backlog
+        )
         print(
             f"{crowd} patients replying at once ({slow_ms} Bot API): "
             f"p50 {statistics.median(durations) * 1000:5.0f} ms, "
             f"p95 {percentile(durations, 0.95) * 1000:5.0f} ms, "
             f"max {max(durations) * 1000:5.0f} ms (target p95 < 400 ms; n={len(durations)}); "
-            f"the bot's process used {cpu * 1000:.2f} ms CPU per update",
+            f"the bot's process used {cpu * 1000:.2f} ms CPU per update "
+            f"({loop_cpu * 1000:.2f} ms of it on the event loop)",
             flush=True,
         )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
@@ -302,16 +414,16 @@ def serve() -> int:
 
     from bot.app import build_application, build_core
     from bot.logs import configure_logging
-    from bot.messaging.telegram_http import PooledHTTPXRequest
+    from bot.messaging.telegram_http import AiohttpRequest
     from bot.runtime import run_webhook
     from bot.settings import load_settings
 
     settings = load_settings()
     configure_logging(settings.log_level)
     core = build_core(settings)
-    request: BaseRequest = PooledHTTPXRequest()  # what the bot has in production
+    request: BaseRequest = AiohttpRequest()  # what the bot has in production
     variant = os.environ.get("BENCH_VARIANT", "")
-    if "onepool" in variant:
+    if "httpx" in variant:
         from telegram.request import HTTPXRequest
 
         request = HTTPXRequest(connection_pool_size=256)
@@ -320,7 +432,12 @@ def serve() -> int:
 
         bot.runtime.freeze_start_up_objects = lambda: None
     application = build_application(core, request=request)
-    asyncio.run(run_webhook(application, core))
+    if os.environ.get("BENCH_CPROFILE"):
+        from benchmarks.thread_profile import run_profiled
+
+        run_profiled(run_webhook(application, core), os.environ["BENCH_CPROFILE"])
+    else:
+        asyncio.run(run_webhook(application, core))
     core.db.dispose()
     return 0
 
@@ -330,8 +447,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--patients", type=int, default=30)
     parser.add_argument("--crowd", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.12)
+    parser.add_argument(
+        "--backlog", type=int, default=0, help="outbox messages due as the crowd writes"
+    )
     args = parser.parse_args(argv or [])
-    asyncio.run(measure(args.patients, args.crowd, args.latency))
+    asyncio.run(measure(args.patients, args.crowd, args.latency, args.backlog))
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.messaging.pacing import NoPacing, Pacing
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
-from bot.messaging.telegram_http import PooledHTTPXRequest
+from bot.messaging.telegram_http import AiohttpRequest
 from bot.messaging.telegram_limits import SharedReplyLimiter
 from bot.presentation.chat_replies import Reply
 from bot.profile import load_profile
@@ -316,8 +316,8 @@ def build_application(
         # with a local Bot API double handed in: it has no limits, as for the outbox above).
         limiter = SharedReplyLimiter(SharedPacer(db=core.db, clock=SystemClock()))
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # (RLARGS: str)
-    # PTB's HTTPXRequest in small pools: one pool of 256 costs a crowd dearly (telegram_http.py).
-    builder = builder.request(request if request is not None else PooledHTTPXRequest())
+    # PTB's request on aiohttp: httpx's layers were the bot's largest CPU cost (telegram_http.py).
+    builder = builder.request(request if request is not None else AiohttpRequest())
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application: AnyApplication = builder.build()

@@ -26,6 +26,7 @@ CAPPED_LOGGERS = (
     "telegram",
     "httpx",
     "httpcore",
+    "aiohttp",
     "hpack",
     "twilio",
     "urllib3",

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 
 from bot.app import build_application
-from bot.messaging.telegram_http import PooledHTTPXRequest
+from bot.messaging.telegram_http import AiohttpRequest
 from bot.runtime import run_telegram
 from handlers import COMMANDS
 from tests.journey_helpers import (
@@ -28,8 +28,8 @@ def test_the_bot_api_root_comes_from_telegram_base_url(database, clock):
     application = build_application(core)
     assert application.bot.base_url == "http://bot-api.internal:8081/bot123456:" + "A" * 30
     assert application.bot.base_file_url.startswith("http://bot-api.internal:8081/file/bot")
-    # Its connections to the Bot API are in small pools (bot/messaging/telegram_http.py).
-    assert isinstance(application.bot.request, PooledHTTPXRequest)
+    # Its calls to the Bot API go through aiohttp (bot/messaging/telegram_http.py).
+    assert isinstance(application.bot.request, AiohttpRequest)
 
 
 def test_running_without_a_token_names_the_setting(database, clock, capsys):

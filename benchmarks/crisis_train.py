@@ -6,8 +6,9 @@
 
 The model (bot/domain/crisis_model.py) is a one-vs-rest logistic regression per class over the
 word and character n-grams of the normalised text. Training reads the dev corpus only:
-tests/data/crisis_positive.txt and crisis_soft.txt (labelled "self_harm | ..." / "emergency |
-...") and crisis_negative.txt (everything there is "none"). The files crisis_holdout_*.txt are
+tests/data/crisis_positive.txt, crisis_soft.txt and crisis_more_positive.txt (labelled
+"self_harm | ..." / "emergency | ...") and crisis_negative.txt, crisis_negative_everyday.txt and
+crisis_more_negative.txt (everything there is "none"). The files crisis_holdout_*.txt are
 never read for training: they were written before the model existed, to measure it.
 
 Deterministic: full-batch gradient descent (Adam) from zero weights for a fixed number of steps,
@@ -44,6 +45,8 @@ TRAIN_FILES = (
     "crisis_soft.txt",
     "crisis_negative.txt",
     "crisis_negative_everyday.txt",
+    "crisis_more_positive.txt",
+    "crisis_more_negative.txt",
 )
 HOLDOUT_GLOB = "crisis_holdout_*.txt"
 DOMAIN = Path(__file__).resolve().parent.parent / "bot" / "domain"

@@ -53,9 +53,12 @@ This module is the crisis reader's public face; the parts live beside it, by top
   crisis_negations.py; the shared word classes and the phrase families written for language a
   keyword list tends to miss: crisis_words.py, crisis_emergency_idioms.py, crisis_plans.py,
   crisis_intent.py, crisis_ongoing.py (self-injury again, one side gone dead, urine that will
-  not pass); goodbyes, arrangements and means at hand read over the whole message:
-  crisis_farewell.py; words said laughing (lowered to the soft tier when a joke):
-  crisis_jokes.py;
+  not pass), crisis_acts.py (self-harm told as an act, a place or a time; plans with a day and
+  passive wishes read over the whole message), crisis_signs.py (emergencies in everyday words;
+  oxygen, blood sugar and fever typed as numbers); goodbyes, arrangements and means at hand read
+  over the whole message: crisis_farewell.py; words said laughing (lowered to the soft tier when
+  a joke): crisis_jokes.py; the bot's questions answered "no" in a list or after the question,
+  and effects felt during the treatment that passed: crisis_answers.py;
 - reading a text (steps 1-3, 5): crisis_spellings.py, crisis_normalise.py;
 - the matcher and why a match is dropped (step 4): crisis_matcher.py, crisis_vetoes.py,
   crisis_cue_words.py, crisis_turn.py, crisis_context.py; its types: crisis_types.py;

@@ -71,20 +71,21 @@ _ASKING_STARTS = _words(
 _GENERAL = re.compile(
     r"(?:^| )(?:side effects?|sideeffects?|side affects?|common|normal|usual|typical|rare|possible"
     r"|likely|risk|risks|chance|chances|happen|happens|ever|people|anyone|anybody|patients"
-    r"|(?:from|after|with|on) (?:the |an? |my )?(?:ketamine|infusion|infusions|treatment|session"
+    r"|(?:from|after|with|on) (?:the |an? |my )?(?:nasal )?(?:ketamine|infusion|infusions|treatment|session|spray"
     r"|sessions|esketamine|spravato|it|this)"
     r"|efectos? secundarios?|comun|normal|la gente|alguien)(?= |$)"
 )
 _FICTION = _words(
     "book novel movie film series episode story character documentary tv netflix "
     "podcast anime manga chapter plot libro pelicula serie novela personaje show scene soap "
-    "opera telenovela sitcom drama cartoon escena"
+    "opera telenovela sitcom drama cartoon escena video clip tiktok youtube reel article news"
 )
 # Fiction framed as such: "in the film", "a movie where", "a seizure scene", "the character".
 _FICTION_NAMES = "|".join(sorted(_FICTION))
 _FICTION_FRAME = re.compile(
     rf"(?:^| )(?:(?:in|on|en) (?:the|a|an|this|that|la|el|una|un) (?:[a-z]+ )?(?:{_FICTION_NAMES})"
-    rf"|(?:{_FICTION_NAMES}) (?:where|when|in which|about|donde|en (?:la|el) que|sobre)"
+    rf"|(?:{_FICTION_NAMES}) (?:[a-z]+ ){{0,3}}?(?:where|in which|about|donde|en (?:la|el) que"
+    r"|sobre)"
     r"|scene|scenes|escena|character|characters|personaje|personajes)(?= |$)"
 )
 # The patient in person (not "my mom"): what keeps a framed fiction from being lowered.
@@ -117,6 +118,42 @@ _TREATMENT_QUESTION = re.compile(
     r"|(?:^| )(?:ketamina|spravato|tratamiento|infusion|esto) (?:me |te |le )?(?:puede|podria|va a)"
     r" (?:dar|causar|provocar|hacer)(?= |$)"
 )
+_HEREDITY = re.compile(
+    r"(?:^| )(?:hereditary|genetic|inherited|runs? in (?:the )?famil(?:y|ies)|hereditario"
+    r"|hereditaria|genetico|genetica)(?= |$)"
+)
+# Said to be over: "fully recovered now", "he is home and recovering well".
+_RECOVERED = re.compile(
+    r"(?:^| )(?<!not )(?<!nt )(?<!no )(?:fully recovered|recovered now|all cleared|all cleared up|resolved|all better now"
+    r"|recovering well|is recovering|doing well now|doing fine now|se recupero|ya se recupero)"
+    r"(?= |$)"
+)
+_SIDE_EFFECT_ASKED = re.compile(
+    r"^(?:is|are|can|could|does|do|will|es|puede) (?:[a-z]+ ){0,6}?(?:ever )?(?:a |an )?(?:side"
+    r" effect|side effects|efecto secundario|efectos secundarios)(?= |$)"
+)
+_HAVING_IT = re.compile(
+    r"(?:^| )(?:i have|ive got|i got|im having|i am having|i feel|im feeling|i cant|i get"
+    r"|tengo|siento|me duele)(?= |$)"
+)
+# A place of heights or water named on the way somewhere.
+_PLACES = _words("bridge bridges overpass tracks puente")
+_COMMUTE = re.compile(
+    r"(?:^| )(?:traffic|stuck|running late|minutes late|min late|be there|on my way|commute|toll"
+    r"|eta|bus|detour|construction|trafico|tarde|en camino)(?= |$)"
+)
+# Asking what to do if it happened, or talking about the question or the risk itself.
+_WHAT_IF = re.compile(
+    r"(?:^| )(?:what if|what happens if|what should i do if|what do i do if|who do i call if"
+    r"|who should i call if|que pasa si|que hago si) (?:i |me )?(?:feel|get|have|start|become"
+    r"|begin|siento|tengo|empiezo)(?= |$)"
+)
+_ABOUT_IT = re.compile(
+    r"(?:^| )(?:(?:the|your|that|this|these|those) (?:question|questions) (?:about|on|regarding)"
+    r"|(?:la|las) (?:pregunta|preguntas) (?:sobre|de))(?= |$)"
+    r"|(?:suicide|suicidal|overdose|self harm) (?:risk|risks|rates|prevention|hotline|awareness"
+    r"|patients|people)(?= |$)"
+)
 # A time of life or an age: the past, clearly (numbers of 10 and more read as "many").
 _AGE = r"(?:[0-9]{1,3}|many)"
 _DISTANT = re.compile(
@@ -129,6 +166,8 @@ _DISTANT = re.compile(
     r"|once (?:when|as a|in|years|before|during|at a|at the|while)"
     rf"|a los {_AGE}|cuando (?:era|tenia|eramos)|de (?:nino|nina|joven)"
     r"|hace (?:anos|mucho|tiempo|muchos anos|unos anos|many anos)"
+    r"|once (?:had|got|went|passed)|in (?:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december|the spring|the summer|the fall|the winter)"
     r")(?= |$)"
 )
 # A relative who had it at an age: "my grandmother had a stroke at 85", "mi abuela tuvo un
@@ -154,10 +193,21 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
         return True  # a burden for a ride, not a life: asked, not paged
     if any(word in _NOW for word in said) or _NOW_PAIRS.search(" ".join(said)):
         return False
-    if _FICTION_FRAME.search(joined) and _IN_PERSON.isdisjoint(_FRAMES.sub(" ", joined).split()):
+    in_clause = _FRAMES.sub(" ", " ".join(said)).split()
+    if _FICTION_FRAME.search(joined) and _IN_PERSON.isdisjoint(in_clause):
         return True  # "in the film the character says she doesnt want to be here anymore"
     if _TREATMENT_QUESTION.search(" ".join(said)):
         return True  # asked whether the treatment could cause it
+    if _HEREDITY.search(joined) and _IN_PERSON.isdisjoint(said):
+        return True  # "my friends mom had a stroke, is that hereditary?"
+    if _RECOVERED.search(joined):
+        return True  # "short of breath for weeks. fully recovered now": over, asked not paged
+    if _SIDE_EFFECT_ASKED.search(" ".join(said)) and not _HAVING_IT.search(joined):
+        return True  # "is chest tightness ever a side effect of ketamine?"
+    if _COMMUTE.search(joined) and not _PLACES.isdisjoint(words[first:last]):
+        return True  # "im on the bridge, stuck in traffic": a commute, asked not paged
+    if _WHAT_IF.search(" ".join(words[start:first])) or _ABOUT_IT.search(" ".join(said)):
+        return True  # "what if i feel suicidal after", "the question about hurting myself"
     start, end = first, last
     while start > 0 and words[start - 1] != clause and words[start - 1] not in _JOINS:
         start -= 1

@@ -149,7 +149,7 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "goodbye|bye to .. my|the|those .. old|bad|unhealthy .. habits|habit|ways|pain|meds|crutches"
     "|cane|wheelchair|self",
     "face|smile|mouth|eye ... droop*|crooked|lopsided|swollen|puffy ... in|on .. the|that|this|a"
-    "|my .. photo|photos|picture|pictures|pic|pics|selfie|video|mirror",
+    "|my .. photo|photos|picture|pictures|pic|pics|selfie|video",
     "could|would|id die for",
     "rather die than .. do|doing|sit|sitting|wait|waiting|miss|pay|paying|eat|eating|drive"
     "|driving|call|calling|fill|go_back_to|go_to_the|work|cook|clean|deal_with_insurance|watch",
@@ -183,7 +183,7 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "on|every mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|weekends|weekdays",
     "is|are|can|could|does|do suicid*|self_harm* ... a|an|possible|common|known .. side_effect"
     "|side_effects|risk",
-    "breath* through .. a|the|my|his|her .. nose|nostril|nostrils|cpap|mask|mouth|straw",
+    "breath* through .. a|the|my|his|her .. nose|nostril|nostrils|cpap|mask|mouth",
     "blacked|blacking|black out .. the|those|some|my|a|all .. dates|days|names|lines|parts|text"
     "|windows|calendar|times",
     # a slot, a ride, a form no longer needed

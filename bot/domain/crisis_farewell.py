@@ -68,8 +68,10 @@ _PET = (
     "|gatito|gata|mascota|mascotas|loro|pajaro|conejo|conejos"
 )
 _PET_AWAY = re.compile(
-    rf"(?:^| )(?:(?:gave|given|giving|give) (?:away )?(?:my|our|the) (?:[a-z]+ )?{_words(_PET)}"
+    rf"(?:^| )(?:(?:gave|given|giving|give) (?:away )?(?:my|our) (?:[a-z]+ )?{_words(_PET)}"
     rf"|(?:rehomed|rehoming|rehome|surrendered) (?:my |our |the )?(?:[a-z]+ )?{_words(_PET)}"
+    rf"|put (?:my|our) (?:[a-z]+ )?{_words(_PET)} up for adoption"
+    rf"|took (?:my|our) (?:[a-z]+ )?{_words(_PET)} to the (?:shelter|pound)"
     rf"|found (?:a |an )?(?:good |new |loving |forever )?homes? for (?:my|our|the) (?:[a-z]+ )?"
     rf"{_words(_PET)}"
     rf"|(?:regale|regalo|di|deje|entregue) (?:a )?(?:mi|mis|el|la|los) {_words(_PET)}"
@@ -81,7 +83,10 @@ _PET_AWAY = re.compile(
 )
 # Weaker: a pet or a child handed over or cared for later; an arrangement only with finality.
 _HANDED_OVER = re.compile(
-    rf"(?:^| )(?:(?:taking|take|takes|keep|keeping|adopt|adopting|have|gets|get|feeds|feed"
+    rf"(?:^| )(?:(?:left|leaving|leave) (?:my |the )?(?:[a-z]+ )?(?:{_words(_PET)}) with"
+    rf"|(?:put|left|leaving|set) (?:out )?(?:the |my )?(?:cat |dog |pet )?food (?:and water )?"
+    rf"(?:out )?for (?:a week|the week|a few days|days|weeks)"
+    rf"|(?:taking|take|takes|keep|keeping|adopt|adopting|have|gets|get|feeds|feed"
     rf"|walks|look after|looks after|take care of|takes care of) (?:my|our|the) (?:[a-z]+ )?"
     rf"(?:{_words(_PET)}|{_words(_KIN)})"
     rf"|(?:se (?:queda|quedara|va a quedar|lleva|llevara|va a llevar)) con (?:mi|mis) "
@@ -96,27 +101,45 @@ _LETTERS = re.compile(
     rf"(?:^| )(?:(?:letter|letters|note|notes|cards|videos|goodbye letters|carta|cartas|nota"
     rf"|notas) (?:[a-z]+ )?(?:for|to|para|a) (?:each of |all of |everyone in )?(?:my|mis|mi)"
     rf" {_words(_KIN)}"
+    rf"|(?:wrote|written|writing) (?:everyone|everybody|each of them|all of them|each of my"
+    rf" [a-z]+) (?:a |an )?(?:letter|letters|note|notes)"
+    rf"|(?:wrote|written|writing|left|le escribi a|escribi a) (?:my|each of my|mi|mis)"
+    rf" {_words(_KIN)} (?:a |an |una |unas )?(?:letter|letters|note|notes|carta|cartas)"
     rf"|(?:wrote|written|writing|finished|left|sealed|recorded) (?:a |the |some )?(?:letter"
     rf"|letters|note|notes|video|videos) (?:to|for) (?:each of |all of )?(?:my {_words(_KIN)}"
-    rf"|everyone|everybody)"
+    rf"|everyone|everybody|us|all of us|us all)|(?:cartas|carta|notas) para todos"
     rf"|(?:les |le )?(?:escribi|escrito|deje|termine) (?:una |unas |las |la )?(?:carta|cartas"
     rf"|nota|notas))(?= |$)"
 )
 _AFFAIRS = re.compile(
     r"(?:^| )(?:(?:affairs|everything|things|papers|paperwork|finances|accounts|business|house)"
     r" (?:are |is )?(?:all )?in order|tying up loose ends|tied up (?:all )?(?:the |my )?loose ends"
-    r"|(?:updated|wrote|finished|signed|made) my will|my will is (?:done|signed|ready|finished)"
+    r"|(?:updated|wrote|finished|signed|made) my will|my wills? (?:is )?(?:done|signed|ready"
+    r"|finished)|left instructions (?:about|for)"
     r"|(?:arranged|sorted|organized|organised|settled|planned) (?:everything|it all|my funeral"
     r"|the funeral)|instructions for (?:the|my) funeral|passwords (?:are )?(?:written|in|for)"
     r"|asuntos (?:ya )?(?:estan )?en orden|(?:deje|dejo|tengo|esta) todo (?:arreglado|en orden"
     r"|listo|resuelto|organizado)|(?:hice|firme|actualice) (?:mi|el) testamento)(?= |$)"
+)
+_CLOSED = re.compile(
+    r"(?:^| )(?:(?:closed|cancelled|canceled|cancele|cerre|cancelado|cerrado) (?:all )?(?:of )?"
+    r"(?:my|mis) (?:[a-z]+ )?(?:accounts|account|phone|contract|subscriptions|lease|cuentas|cuenta"
+    r"|contrato|suscripciones)|paid off (?:all )?(?:my )?(?:bills|debts|everything)|ya pague todo"
+    r"|signed (?:everything|it all|the house|my house) over|power of attorney|who gets what"
+    r"|quien se queda con (?:que|cada cosa)|(?:my|the) (?:note|notes|letter|letters) (?:is|are)"
+    r" (?:written|done|finished|ready))(?= |$)"
 )
 _GIVEAWAY = re.compile(
     r"(?:^| )(?:(?:gave|given|giving|give|donated|donating) (?:away )?(?:all |most |some |the rest )?"
     r"(?:of )?my (?:[a-z]+ )?(?:things|stuff|belongings|possessions|clothes|books|guitar|jewelry"
     r"|jewellery|furniture|records|art|paintings|savings|money)(?: away)?"
     r"|(?:gave|given|giving|donated|donating) away (?:all|most|everything|the rest)"
-    r"|(?:regale|regalando|regalado|done|donado) (?:todas |todos |casi todas )?(?:mis|mi) (?:cosas"
+    r"|(?:gave|given|giving) (?:my |a |her |his )?(?:[a-z]+ )?(?:my|her|his) (?:[a-z]+ )?(?:ring"
+    r"|watch|jewelry|jewellery|necklace|guitar|car|bracelet)"
+    r"|(?:she|he|you|they|my [a-z]+) (?:can|could|gets to|get to|will) (?:have|keep) (?:all )?my"
+    r" (?:[a-z]+ )?(?:car|jewelry|jewellery|things|stuff|house|ring|watch|guitar|clothes)"
+    r"|(?:regale|regalando|regalado|regala|done|donado) (?:todas |todos |casi todas )?(?:mis|mi|sus"
+    r"|su) (?:cosas"
     r"|ropa|libros|pertenencias|joyas))(?= |$)"
 )
 _GOODBYES = re.compile(
@@ -129,6 +152,25 @@ _THANKS = re.compile(
     r"(?:^| )(?:thanks?(?: you)?(?: all| everyone| guys| so much)? for everything|gracias"
     r"(?: a todos)? por todo)(?= |$)"
 )
+# Any thanks: with an unmistakable word of finality, a goodbye.
+_ANY_THANKS = re.compile(r"(?:^| )(?:thanks|thank you|thank|gracias|grateful|agradecid[oa])(?= |$)")
+# Sorry and love said with a goodbye: "perdon por todo. los quiero. adios".
+_SORRY = re.compile(
+    r"(?:^| )(?:sorry for (?:everything|wasting|being|all)|sorry (?:that )?i (?:couldnt|wasnt"
+    r"|failed|let)|forgive me|perdon por todo|perdonenme|perdoname|lo siento por todo)(?= |$)"
+)
+_LOVE = re.compile(
+    r"(?:^| )(?:i love you all|love you all|los quiero|las quiero|te quiero|los amo|te amo"
+    r"|i love you guys|tell them i love)(?= |$)"
+)
+# A goodbye sent, and nobody can reach the person now.
+_BYE_SENT = re.compile(
+    r"(?:^| )(?:saying goodbye|said goodbye|to say goodbye|despidiendose|se despidio)(?= |$)"
+)
+_UNREACHABLE = re.compile(
+    r"(?:^| )(?:cannot reach|cant reach|can not reach|not answering|isnt answering|wont answer"
+    r"|no contesta|no responde|no lo encuentro|no la encuentro)(?= |$)"
+)
 # Finality: strong with an arrangement; with thanks only the unmistakable ones.
 _FINAL_CLEAR = re.compile(
     r"(?:^| )(?:nothing (?:left )?(?:keeping|holding|to keep|to hold) me(?: here)?|nothing left"
@@ -136,8 +178,18 @@ _FINAL_CLEAR = re.compile(
     r"|any of it|anything)|(?:its|it was|this is) not (?:your|anyones) fault|you did your best"
     r"|this is it|this is goodbye|no falta nada|ya no (?:falta|queda) nada|(?:no es|no fue)"
     r" (?:tu|su|vuestra) culpa|cuando (?:ya )?no (?:este|estoy)|por si no estoy|where i am going"
-    r"|for after|para despues|take care of (?:them|her|him|my [a-z]+) for me|cuiden (?:a|de)"
-    r" (?:mi|mis))(?= |$)"
+    r"|take care of (?:them|her|him|my [a-z]+) for me|cuiden (?:a|de)"
+    r" (?:mi|mis)|(?:i|ill) wont be back(?! (?:on|in|at|for|until|till|next|after|tomorrow|today|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday))|(?:im )?not coming back(?! (?:to|for"
+    r"|until|till|on|in|next|after))|no voy a (?:regresar"
+    r"|volver)|(?:will not|wont) need you|im going now|im leaving tonight|ya me voy(?! a )"
+    r"|(?:not going to|wont|will not) be around (?:after|much longer|anymore|for long|soon)"
+    r"|by the time you read|its (?:almost|nearly) time"
+    r"|(?:not much|nothing) left to do|then i can (?:go|rest)|rest for good|finished after this"
+    r"|cuando me vaya|no (?:las |los |lo |la )?(?:voy|va|vamos) a necesitar|dont feel bad"
+    r"|no se sientan mal|no te sientas mal|no me busquen|dont look for me|dont come looking"
+    r"|dont try to find me|(?:wont|will not) need (?:my|any|another|more) (?:appointments?"
+    r"|sessions?|visits?) (?:anymore|again|ever))(?= |$)"
 )
 _FINAL = re.compile(
     r"(?:^| )(?:(?<!not )(?<!never )(?:im|i am|i feel) (?:ready|at peace)(?: now)?"
@@ -148,11 +200,11 @@ _FINAL = re.compile(
 )
 # Everyday reasons for the same arrangements.
 _REASON = re.compile(
-    r"(?:^| )(?:moving|move|moved|movers|apartment|new job|trip|travel|traveling|travelling"
+    r"(?:^| )(?:moving|move|moved|movers|new apartment|new place|new job|trip|travel|traveling|travelling"
     r"|vacation|holiday|holidays|deploy|deployed|deployment|surgery|operation|procedure"
     r"|birthday|birthdays|christmas|graduation|wedding|tradition|anniversary|retire|retiring"
-    r"|retirement|allergic|allergy|allergies|landlord|baby|pregnant|see you|see ya|next week"
-    r"|next time|next session|next month|next appointment|tomorrow s appointment|for now"
+    r"|retirement|allergic|allergy|allergies|landlord|baby|pregnant|see you|see ya|for now"
+    r"|go home|going home|head home|ir a casa|irme a casa"
     r"|mudanza|mudo|mudamos|mudarme|viaje|vacaciones|cirugia|operacion|cumpleanos|navidad|boda"
     r"|nos vemos|la proxima|hasta pronto|hasta luego|alergia|alergico|alergica|bebe|embarazada"
     r"|jubilo|jubilacion|great session|the nurse|the staff|the team|lovely|amazing"
@@ -160,21 +212,24 @@ _REASON = re.compile(
     r"|dont need|do not need|donation|donations|for the weekend|for the week|for a few days"
     r"|while im|while i am|pet sitting|dog sitting|sitter|boarding|kennel|last infusion"
     r"|last session|last treatment|transferring|transfer|closer to home|insurance|congressman"
-    r"|mientras|fin de semana|ultima sesion|ultima infusion)(?= |$)"
+    r"|mientras|fin de semana|ultima sesion|ultima infusion|sick note|doctors note|work note"
+    r"|employer|school|until|till|hasta|anyone want|litter|working|works|helping|helped"
+    r"|working great|feel great|feeling great|mejor)(?= |$)"
 )
 # A plain goodbye: with thanks for everything, asked about.
-_BYE = re.compile(r"(?:^| )(?:goodbye|goodbyes|bye|farewell|adios)(?= |$)")
+_BYE = re.compile(r"(?:^| )(?:goodbye|goodbyes|bye|farewell|adios|despedirme|say goodbye)(?= |$)")
 
 _PILL_WORDS = _words(
     PILLS + "|pastillas|pildoras|medicinas|medicamentos|insulina|morfina|tabs|benzos|oxys"
     "|clonazepam|lorazepam|alprazolam|diazepam|sertraline|zoloft|prozac|fluoxetine|lexapro"
     "|escitalopram|wellbutrin|bupropion|mirtazapine|remeron|lamotrigine|lamictal|olanzapine"
     "|zyprexa|abilify|aripiprazole|risperidone|propranolol|hydroxyzine|benadryl|opioids"
+    "|dilaudid|hydromorphone|spray|nasal_spray|sprays|vials|heart_pills|stash|stockpile"
 )
 _HOARD = (
     "saved|saving|stockpiled|stockpiling|hoarded|hoarding|stashed|stashing|hidden|hid|hiding"
     "|squirreled|put_aside|set_aside|piled_up|been_keeping|kept_back|held_back|holding_back"
-    "|collecting|gathering|gathered"
+    "|collecting|gathering|gathered|putting_aside|setting_aside|saving_up|holding_onto|hanging_onto"
 )
 _PILLS_SAVED = re.compile(
     rf"(?:^| )(?:(?:i|ive|im|been|have|had|i have|i had) (?:[a-z]+ )?{_words(_HOARD)}"
@@ -189,8 +244,18 @@ _PILLS_SAVED = re.compile(
     rf"{_PILL_WORDS}"
     rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,2}}?(?:guardadas|escondidas|escondido|juntas|juntadas"
     rf"|acumuladas|ahorradas)"
-    rf"|(?:junte|acumule|escondi|ahorre|he juntado|he acumulado|he escondido|he ahorrado)"
-    rf" (?:[a-z]+ ){{0,3}}?{_PILL_WORDS})(?= |$)"
+    rf"|(?:junte|acumule|escondi|ahorre|he juntado|he acumulado|he escondido|he ahorrado"
+    rf"|juntando|acumulando|escondiendo|ahorrando) (?:[a-z]+ ){{0,3}}?{_PILL_WORDS}"
+    rf"|(?:stocked|stocking) up on (?:[a-z]+ )?{_PILL_WORDS}"
+    rf"|(?:keeping|kept|saving|saved|hoarding|hoarded) (?:[a-z]+ ){{0,3}}?{_PILL_WORDS} instead of"
+    rf"|(?:stash|stockpile|hoard|supply) is (?:big enough|enough|ready|complete)"
+    rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,4}}?(?:its|it is|thats|is|are) enough(?! for)"
+    rf"|(?:hiding|hidden|hid) (?:it|them) from (?:my|his|her) [a-z]+)(?= |$)"
+)
+# "a bottle of oxy i never took. ive been saving them for a reason"
+_SAVED_FOR = re.compile(
+    r"(?:^| )(?:saving|saved|keeping|kept|hoarding) (?:them|it|those) for (?:a reason|something"
+    r"|the right (?:time|moment|night)|when im ready|tonight)(?= |$)"
 )
 _PILLS_KEPT = re.compile(
     rf"(?:^| )(?:(?:weeks|months) (?:worth )?of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
@@ -209,7 +274,8 @@ _WEAPON = re.compile(
 _AT_HAND_CLEAR = re.compile(
     r"(?:^| )(?:loaded|cargada|cargado|in my hand|in my hands|in front of me|next to me|beside me"
     r"|on my lap|under my pillow|right here|with me now|keep thinking about (?:it|using it)"
-    r"|cant stop thinking about it|thinking about (?:it|using it)|pienso en (?:ella|el|usarla"
+    r"|cant stop thinking about it|thinking about (?:it|using it)|know where the (?:bullets|ammo"
+    r"|shells|key|keys) (?:are|is)|pienso en (?:ella|el|usarla"
     r"|usarlo)|en la mano|frente a mi|al lado|junto a mi|conmigo)(?= |$)"
 )
 _AT_HAND = re.compile(
@@ -227,6 +293,20 @@ _SAFE = re.compile(
     r"|cooking|chef|recipe|viaje|vacaciones|pastillero|farmacia|seguro|tirar|tire|deseche"
     r"|candado|caja fuerte|llave|caceria|jump rope|skipping rope|cocina|botiquin|medicine cabinet|fridge|nevera|refri|until my next|hasta la proxima|hasta mi proxima|next appointment|gave (?:them|it) to|my wife has|my husband has"
     r"|keeps them|for the month|del mes|a month|al mes)(?= |$)"
+)
+
+
+_HANGING_POINT = re.compile(
+    r"(?:^| )(?:tree|beam|rafter|rafters|hook|closet rod|door frame|banister|railing|arbol|viga"
+    r"|gancho)(?= |$)"
+)
+_PILLS_AT_HAND = re.compile(
+    rf"(?:^| ){_PILL_WORDS} (?:[a-z]+ ){{0,3}}?(?:in front of me|in my hand|next to me|beside me"
+    rf"|right here|aqui enfrente|enfrente|en la mano|a mi lado|conmigo)(?= |$)"
+)
+_KNOW = re.compile(
+    r"(?:^| )(?:someone (?:to |should |would )?know|someone knows|alguien supiera|alguien sepa"
+    r"|just telling|solo queria decir|decided|decidi|ready|lista|listo)(?= |$)"
 )
 
 
@@ -254,6 +334,7 @@ def farewell_sign(words: Sequence[str], clause: str) -> tuple[str, str] | None:
                 ("affairs put in order", _AFFAIRS),
                 ("belongings given away", _GIVEAWAY),
                 ("goodbyes said", _GOODBYES),
+                ("accounts closed, things signed over", _CLOSED),
             )
             if _present(pattern, text)
         ),
@@ -262,8 +343,13 @@ def farewell_sign(words: Sequence[str], clause: str) -> tuple[str, str] | None:
     if _REASON.search(text):
         arranged = None
     final = _present(_FINAL_CLEAR, text, inside=False) or _present(_FINAL, text)
+    arrangements = sum(
+        1
+        for pattern in (_PET_AWAY, _LETTERS, _AFFAIRS, _GIVEAWAY, _GOODBYES, _CLOSED)
+        if _present(pattern, text)
+    )
     if arranged is not None:
-        if final:
+        if final or arrangements >= 2:
             return "strong", f"{arranged}, and ready"
         # Letters for one's family need no more ("i wrote letters to my kids", as the English
         # phrases of crisis_phrases_self_harm_means.py read them); the rest is asked about.
@@ -272,8 +358,21 @@ def farewell_sign(words: Sequence[str], clause: str) -> tuple[str, str] | None:
         return "strong", "a pet or family handed over, and ready"
     if _present(_CARE_ASKED, text) and not _REASON.search(text):
         return "soft", "care asked for a pet"
-    if _present(_THANKS, text) and _present(_FINAL_CLEAR, text, inside=False):
-        return "strong", "thanks for everything, and final"
+    finals = [found.group() for found in _FINAL_CLEAR.finditer(text)]
+    if (
+        (_present(_ANY_THANKS, text) or len(set(finals)) >= 2)
+        and finals
+        and not _REASON.search(text)
+    ):
+        return "strong", "thanks or a goodbye, and final"
+    if _BYE_SENT.search(text) and _UNREACHABLE.search(text):
+        return "strong", "a goodbye sent, and unreachable"
+    if _SORRY.search(text) and _BYE.search(text) and not _REASON.search(text):
+        return (
+            ("strong", "sorry, love and goodbye")
+            if _LOVE.search(text)
+            else ("soft", "sorry and goodbye")
+        )
     if _present(_THANKS, text) and (final or _BYE.search(text)) and not _REASON.search(text):
         return "soft", "thanks for everything, and goodbye"
     return _means_sign(text)
@@ -283,10 +382,16 @@ def _means_sign(text: str) -> tuple[str, str] | None:
     if _SAFE.search(text):
         return None
     if not _SAVED_A_LIFE.search(text):
-        if _present(_PILLS_SAVED, text):
+        if _present(_PILLS_SAVED, text) or (
+            _present(_SAVED_FOR, text) and re.search(rf"(?:^| ){_PILL_WORDS}(?= |$)", text)
+        ):
             return "strong", "pills saved up"
         if _present(_PILLS_KEPT, text):
             return "soft", "pills kept"
+    if _WEAPON.search(text) and _HANGING_POINT.search(text):
+        return "strong", "a rope and where to hang it"
+    if _PILLS_AT_HAND.search(text) and _KNOW.search(text):
+        return "strong", "pills at hand, and someone should know"
     if _WEAPON.search(text):
         if _present(_AT_HAND_CLEAR, text):
             return "strong", "the means at hand"

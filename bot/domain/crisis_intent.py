@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.domain.crisis_acts import plan_sign
 from bot.domain.crisis_farewell import farewell_sign
 from bot.domain.crisis_turn import unnamed_denial_taken_back
 from bot.domain.crisis_words import PILLS
@@ -266,9 +267,9 @@ def message_sign(
         return "self_harm", "a denial about it taken back"
     if _WEAPON.search(text) and _ON_MYSELF.search(text):
         return "self_harm", "a weapon used on oneself"
-    farewell = farewell_sign(words, clause)
-    if farewell is not None and farewell[0] == "strong":
-        return "self_harm", farewell[1]
+    for found in (farewell_sign(words, clause), plan_sign(words, clause)):
+        if found is not None and found[0] == "strong":
+            return "self_harm", found[1]
     if _LOST.search(text) and _LASTING.search(text):
         return "emergency", "confusion that lasts"
     if _HEADACHE.search(text) and (

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 # Laughing emoji, read as the word "lol" (normalise keeps letters and digits only).
-LAUGH_EMOJI = "😂🤣😆😹😝😜😁😄"
+LAUGH_EMOJI = "😂🤣😆😹😝😜😁😄💀"
 LAUGH_TABLE = str.maketrans({emoji: " lol " for emoji in LAUGH_EMOJI})
 
 _LAUGH_WORD = re.compile(
@@ -34,11 +34,30 @@ _KIDDING = re.compile(
 # shoot myself haha").
 _HYPERBOLE = re.compile(
     r"(?:^| )(?:makes?|making|made|gonna make|going to make|will make) me (?:want|wanna|feel like)"
-    r"|(?:^| )(?:if|si|when|cuando) (?:[a-z]+ ){1,12}"
+    r"|(?:^| )(?:one more|if i have to|si tengo que|otra vez)(?= |$)"
     r"|(?:^| )(?:me dan|me da|me dieron) ganas(?= |$)"
+    r"|(?:^| )(?:this|the|these|that|my|mi|este|esta|estos|el|la) (?:[a-z]+ )?(?:form|forms|paperwork"
+    r"|meeting|meetings|traffic|heat|weather|line|queue|wait|bill|bills|diet|class|exam|homework"
+    r"|job|week|monday|mondays|boss|commute|printer|wifi|formulario|tramites|trafico|calor"
+    r"|jefe|factura|fila|dieta|ticket|parking|price|banco|cuenta)(?= |$)"
+)
+# A trivial mishap given as the reason: "lol i want to die, i left my wallet at home".
+_MISHAP = re.compile(
+    r"(?:^| )(?:left my (?:wallet|keys|phone|lunch|purse|bag|card)|forgot my|spilled|missed the"
+    r" (?:bus|train|flight)|locked (?:myself )?out|stubbed my toe|dropped my|lost my (?:keys"
+    r"|wallet|phone)|burnt the|burned the|my phone died|wifi|parking ticket|se me olvido"
+    r"|deje (?:la cartera|las llaves|el celular))(?= |$)"
 )
 # "me dio un infarto cuando vi la cuenta jaja": what set it off follows the words.
-_AFTER = re.compile(r" (?:when|cuando|over|con|de) (?:i |me |vi |saw |la |el |the |my )")
+_AFTER = re.compile(
+    r" (?:(?:when|every time|each time|whenever|cuando|cada vez que) (?:i )?(?:saw|see|vi|veo"
+    r"|looked at|look at|read|opened|got)|over (?:the|a|my) (?:bill|price|form|forms|paperwork)"
+    r"|before i (?:finish|get through|am done))"
+)
+# Banter about the treatment day itself: "k-day again, see you on the other side lol".
+_TREATMENT_DAY = re.compile(
+    r"(?:^| )(?:k day|kday|infusion day|session day|spray day|trip|the trip|my trip)(?= |$)"
+)
 # Saying it is no joke takes the laugh back.
 _SERIOUS = re.compile(
     r"(?:^| )(?:(?:not|no|im not|i am not|no estoy) (?:joking|kidding|a joke|bromeando)"
@@ -50,7 +69,17 @@ _SERIOUS = re.compile(
 
 # Everyday hyperbole: "ese formulario me va a matar" (it will be the death of me; "me voy a
 # matar", I will kill myself, stays a match).
-JOKE_IDIOMS: tuple[str, ...] = ("me|te|nos|le|les va|van|vas a matar",)
+JOKE_IDIOMS: tuple[str, ...] = (
+    "me|te|nos|le|les va|van|vas a matar",
+    "laughing|laugh|laughed|crying_laughing|cracking_up ... dying|dead|die|died",
+    "tickled|scared|bored|worried|freezing|frozen|starving|starved|sick ... to_death|half_to_death",
+    "garden|plants|plant|lawn|grass|battery|phone|flowers|car|laptop|tree|hedge|roses ... is|are"
+    "|was|went|looks .. dead|died",
+    "me|se quede|quedo|quedaba muerta|muerto|helada|helado",
+    "almost|nearly|practically passed_out|died|fainted|peed ... laughing|laughter|from_laughing",
+    "passed_out|pass_out|fainted|died|dying ... laughing|from_laughing|from_laughter|de_risa",
+    "died|dead|passed_away|passed|murio|fallecio of|from|de .. an|a|una .. overdose|od|sobredosis",
+)
 
 
 def said_laughing(words: Sequence[str], clause: str) -> bool:
@@ -79,4 +108,9 @@ def said_as_a_joke(words: Sequence[str], first: int, clause: str) -> bool:
         end += 1
     said = " ".join(words[start:first]) + " "
     after = " " + " ".join(words[first:end])
-    return _HYPERBOLE.search(said) is not None or _AFTER.search(after) is not None
+    return (
+        _HYPERBOLE.search(said) is not None
+        or _AFTER.search(after) is not None
+        or _MISHAP.search(joined) is not None
+        or _TREATMENT_DAY.search(joined) is not None
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.domain.crisis_acts import plan_sign
 from bot.domain.crisis_context import not_the_patient_now
 from bot.domain.crisis_cue_words import (
     DISTANT_PAST,
@@ -45,6 +46,7 @@ from bot.domain.crisis_phrases_emergency import EMERGENCY_PHRASES
 from bot.domain.crisis_phrases_self_harm import SELF_HARM_PHRASES
 from bot.domain.crisis_phrases_soft import SOFT_EMERGENCY_PHRASES, SOFT_SELF_HARM_PHRASES
 from bot.domain.crisis_plans import fixated_on
+from bot.domain.crisis_signs import typed_reading
 from bot.domain.crisis_turn import turned_round
 from bot.domain.crisis_types import KIND_ORDER, CrisisKind, CrisisMatch, CrisisTier, SecondStage
 from bot.domain.crisis_vetoes import (
@@ -147,7 +149,7 @@ class CrisisMatcher:
             return None
         words = normalise(text)
         ignored = self._quoted_positions(words) | self._idiom_positions(words)
-        found = _found(self._hits(words, ignored), CrisisTier.STRONG)
+        found = _found(self._hits(words, ignored), CrisisTier.STRONG) or typed_reading(text)
         if found is None and high_blood_pressure(text) is CrisisTier.STRONG:
             return CrisisMatch(
                 kind=CrisisKind.EMERGENCY,
@@ -185,8 +187,15 @@ class CrisisMatcher:
     def _second_look(
         self, stage: SecondStage, words: list[str], ignored: set[int], vetoed: list[_Hit]
     ) -> CrisisMatch | None:
-        """The learned model's view of what the rules left: at most a SOFT sign."""
-        flagged = stage.flagged(_blank(words, ignored, vetoed))
+        """The learned model's view of what the rules left: at most a SOFT sign, and never of
+        a class the rules read as denied, past or over in this message ("i dont want to die, i
+        want to get better")."""
+        set_aside = {hit.kind for hit in vetoed}
+        flagged = [
+            hit
+            for hit in stage.flagged(_blank(words, ignored, vetoed))
+            if hit.kind not in set_aside
+        ]
         if not flagged:
             return None
         first = flagged[0]
@@ -206,6 +215,9 @@ class CrisisMatcher:
         strong = self._hits(words, ignored, demoted=demoted, vetoed=vetoed)
         if strong:
             return _found(strong, CrisisTier.STRONG)
+        reading = typed_reading(text)  # oxygen, blood sugar, a fever with red flags
+        if reading is not None:
+            return reading
         if high_blood_pressure(text) is CrisisTier.STRONG:
             return CrisisMatch(
                 kind=CrisisKind.EMERGENCY,
@@ -271,8 +283,9 @@ class CrisisMatcher:
         if tier is CrisisTier.STRONG:
             sign = message_sign(words, CLAUSE, self._negations)
         else:
-            farewell = farewell_sign(words, CLAUSE)  # an arrangement or means alone: asked
-            sign = ("self_harm", farewell[1]) if farewell and farewell[0] == "soft" else None
+            # an arrangement, means, a time or a passive wish alone: asked
+            found = farewell_sign(words, CLAUSE) or plan_sign(words, CLAUSE)
+            sign = ("self_harm", found[1]) if found and found[0] == "soft" else None
         if sign is not None and all(hit.kind != sign[0] for hit in hits):
             hits.append(_Hit(CrisisKind(sign[0]), sign[1], 0, 0))  # parts split by punctuation
         return hits
@@ -331,7 +344,7 @@ class CrisisMatcher:
                 self._negation_before(words, first)
                 and not turned_round(words, last, self._negations, CLAUSE)
             )
-            or answered_no(words, last)
+            or answered_no(words, last, first)
             or answered_no_later(words, last, CLAUSE)
             or reported_denial(words, first, last)
         ):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.crisis_acts import ACT_IDIOMS
 from bot.domain.crisis_emergency_idioms import FAMILY_IDIOMS
 from bot.domain.crisis_intent import INTENT_IDIOMS
 from bot.domain.crisis_jokes import JOKE_IDIOMS
 from bot.domain.crisis_ongoing import ONGOING_IDIOMS
 from bot.domain.crisis_plans import PLAN_IDIOMS
+from bot.domain.crisis_signs import SIGN_IDIOMS
 
 NEGATIONS: tuple[str, ...] = (
     "no",
@@ -61,6 +63,7 @@ PAST_PHRASES: tuple[str, ...] = (
     "no problems|issues|episodes|attacks|symptoms since",
     "none since",
     "fully recovered",
+    "in my|his|her|their teens|twenties|thirties|forties|fifties|2os|3os|4os|5os|6os",
 )
 # A year ("in 2012", "since 2019") in the statement is history too.
 YEAR = re.compile(r"(?:^| )(?:in|since|back|from|of|year) (?:19|20)[0-9]{2}(?= |$)")
@@ -181,7 +184,16 @@ IDIOMS: tuple[str, ...] = (
     "speech therapy|therapist",
     "sleep ... forever_ago|like_a_baby",
 )
-IDIOMS = (*IDIOMS, *FAMILY_IDIOMS, *PLAN_IDIOMS, *INTENT_IDIOMS, *JOKE_IDIOMS, *ONGOING_IDIOMS)
+IDIOMS = (
+    *IDIOMS,
+    *FAMILY_IDIOMS,
+    *PLAN_IDIOMS,
+    *INTENT_IDIOMS,
+    *JOKE_IDIOMS,
+    *ONGOING_IDIOMS,
+    *ACT_IDIOMS,
+    *SIGN_IDIOMS,
+)
 
 # Words that may stand between a negation and what it negates at no cost ("not having any").
 FILLERS = frozenset(

@@ -17,7 +17,7 @@ from bot.domain.crisis_spellings import FUZZY_TARGETS, LEET, MEASURE, PAIRS, REA
 from bot.domain.crisis_types import MAX_CHARS, MAX_PHRASE_WORDS
 
 APOSTROPHES = str.maketrans({c: "" for c in "'’‘`´ʼ"})
-_CLAUSE_BREAK = re.compile(r"[.!?;:,\n\r()\[\]{}\"“”«»•]+|\s[-–—]+\s|[-–—]{2,}")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,\n\r()\[\]{}\"“”«»•]+|\s[-–—/|]+\s|[-–—]{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 _ELLIPSIS = re.compile(r"(?<=[a-z])\s*(?:\.{2,}|…)\s*(?=[a-z])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -145,7 +145,8 @@ def normalise(text: str) -> list[str]:
 # "$" at the end of a phrase: the clause ends there, give or take a word that adds nothing
 # ("i cant go on pls", but not "i cant go on tuesday").
 _CLAUSE_END = (
-    r"(?: (?:pls|plz|please|lol|now|today|tonight|honestly|help|really|anymore))*(?= \||$)"
+    r"(?: (?:pls|plz|please|lol|now|today|tonight|honestly|help|really|anymore|thanks|thank you"
+    r"|thx|ty|gracias))*(?= \||$)"
 )
 _STEM_MAX = 12  # the longest prefix (word*) a phrase may use
 # One word of a phrase: alternatives split by "|"; "_" joins words into one alternative

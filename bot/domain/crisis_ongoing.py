@@ -30,16 +30,20 @@ _CUT_ES = (
 )
 _DURATION = (
     "since|all_day|all_night|hours|since_yesterday|since_last_night|desde|en_todo_el_dia|hace"
-    "|horas|todo_el_dia|toda_la_noche|en_horas"
+    "|horas|todo_el_dia|toda_la_noche|en_horas|at_all"
 )
 _SPAN = "for|in|over|more_than|durante|en"
 _SPAN_UNIT = "hours|hour|day|days|a_day|twelve_hours|horas|dia|dias|un_dia"
-_PEE = "pee|peeing|urinate|urinating|wee|weeing|piss|pissing|pass_urine|pass_water|go_pee"
+_PEE = (
+    "pee|peeing|urinate|urinating|wee|weeing|piss|pissing|pass_urine|pass_water|go_pee"
+    "|pass_any_urine|passed_any_urine|pass_any"
+)
 _PEE_ES = "orinar|hacer_pis|hacer_pipi|mear|hacer_del_uno|miccionar|orinado|hecho_pis|hecho_pipi"
 _SIDE = "left|right|one|whole|entire|half|the_left|the_right"
 _LOOSE = (
     "dead|heavy|asleep|weird|strange|limp|useless|like_lead|like_its_not_mine|not_mine|floppy"
-    "|like_jelly|tingly|tingling|numb|gone|frozen|wont_move|doesnt_move|cant_move"
+    "|like_jelly|tingly|tingling|numb|gone|frozen|wont_move|doesnt_move|cant_move|droopy|drooping"
+    "|sagging|saggy|wont_work|doesnt_work"
 )
 _SIDE_ES = "lado|costado|mitad"
 _LOOSE_ES = (
@@ -77,7 +81,7 @@ ONGOING_SELF_HARM: tuple[str, ...] = (
 ONGOING_EMERGENCY: tuple[str, ...] = (
     # one side of the body gone dead, heavy, asleep
     f"{_SIDE} side ... feels|feel|felt|is|went|gone|has_gone|going|seems|turned ... {_LOOSE}",
-    f"half|side of my|his|her .. body|face ... {_LOOSE}",
+    f"half|side my|of_my|of_his|of_her|his|her ... body|face ... {_LOOSE}",
     f"{_SIDE} side ... {_LOOSE} and|y ... heavy|dead|numb|weak|limp|asleep",
     f"arm|hand and|y leg|foot on .. the|my|one|that .. {_SIDE} side ... {_LOOSE}",
     f"left|right|izquierdo|derecho arm|hand|brazo|mano and|y leg|foot|pierna|pie ... {_LOOSE}"
@@ -107,7 +111,7 @@ ONGOING_IDIOMS: tuple[str, ...] = (
     "|cumpleanos|navidad|graduacion|boda",
     "dead|asleep|numb|heavy|tingly ... after|from .. sitting|sleeping|lying|kneeling|crossing"
     "|leaning|gym|workout|run|running|hike|training|leg_day|squats",
-    "goodbye|goodbyes to .. my|our|the .. old|last .. house|home|apartment|flat|job|car|habits"
+    "goodbye|goodbyes to .. my|our|the ... house|home|apartment|flat|job|car|habits"
     "|school|office|coworkers|colleagues|team|dog|cat|horse|pet|puppy|kitty|bird|rabbit",
     "cut|cutting|cuts|trimmed ... hair|bangs|fringe|nails|grass|lawn|hedge|hours|losses|ties"
     "|corners|class|carbs|sugar|coffee|caffeine",
@@ -120,6 +124,7 @@ ONGOING_IDIOMS: tuple[str, ...] = (
     "|stomach|belly|abdomen|tummy|ribs|rib|mouth|tongue|throat",
     f"slept|sleeping|sleep|lying|lay|laying ... on .. my|the .. {_SIDE} side",
     f"dead ... {_SIDE} .. side .. of .. the .. bed|couch",
-    f"{_PEE} ... in .. front_of|a_cup|the_cup|the_sample|sample|public|the_stall",
+    f"{_PEE} ... in|for|into .. front_of|a_cup|the_cup|the_sample|sample|public|the_stall",
+    f"{_PEE} ... urine_sample|sample|specimen|drug_test|the_lab|the_cup",
     f"{_PEE} ... during|while|because .. the|i|my|im|was .. nervous|infusion|session|flight|movie",
 )

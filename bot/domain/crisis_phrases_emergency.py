@@ -6,6 +6,7 @@ from bot.domain.crisis_emergency_idioms import FAMILY_EMERGENCY
 from bot.domain.crisis_intent import INTENT_EMERGENCY
 from bot.domain.crisis_ongoing import ONGOING_EMERGENCY
 from bot.domain.crisis_plans import PLAN_EMERGENCY
+from bot.domain.crisis_signs import SIGN_EMERGENCY
 from bot.domain.crisis_words import FAMILY, PILLS
 
 EMERGENCY_PHRASES: tuple[str, ...] = (
@@ -224,7 +225,9 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "call|called|calling|dial|dialed|dialing|ring|phone .. 911",
     "need .. 911",
     "911 now",
-    "ambulance",
+    "call|called|calling|get|need|needs|needed|send|sent|ring|phone|want|wait|waiting_for"
+    "|in|into .. an|the .. ambulance",
+    "ambulance is|was|has .. coming|on_its_way|on_the_way|here|arrived",
     "to the emergency room",
     # Spanish and Spanglish
     "no puede|puedo|podia|pudo|podemos .. respirar",
@@ -253,7 +256,9 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "sangre por todos|todas",
     "sobredosis",
     "emergencia",
-    "ambulancia",
+    "llamen|llama|llamar|llamo|llame|necesito|necesita|necesitamos|manden|mande|pidan|pedir"
+    " .. una|la .. ambulancia",
+    "ambulancia viene|ya_viene|esta_en_camino|llego",
     "me|se estoy|esta muriendo",
 )
 EMERGENCY_PHRASES = (
@@ -262,4 +267,5 @@ EMERGENCY_PHRASES = (
     *PLAN_EMERGENCY,
     *INTENT_EMERGENCY,
     *ONGOING_EMERGENCY,
+    *SIGN_EMERGENCY,
 )

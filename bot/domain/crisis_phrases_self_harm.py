@@ -4,6 +4,7 @@ The phrase syntax is described in bot/domain/crisis.py."""
 
 from __future__ import annotations
 
+from bot.domain.crisis_acts import ACT_SELF_HARM
 from bot.domain.crisis_intent import INTENT_SELF_HARM
 from bot.domain.crisis_ongoing import ONGOING_SELF_HARM
 from bot.domain.crisis_phrases_self_harm_means import SELF_HARM_MEANS
@@ -350,4 +351,5 @@ SELF_HARM_PHRASES = (
     *PLAN_SELF_HARM,
     *INTENT_SELF_HARM,
     *ONGOING_SELF_HARM,
+    *ACT_SELF_HARM,
 )

@@ -3,6 +3,7 @@ now?" first (bot/domain/crisis.py)."""
 
 from __future__ import annotations
 
+from bot.domain.crisis_acts import ACT_SOFT_SELF_HARM
 from bot.domain.crisis_emergency_idioms import FAMILY_SOFT_EMERGENCY
 from bot.domain.crisis_intent import INTENT_SOFT_EMERGENCY, INTENT_SOFT_SELF_HARM
 from bot.domain.crisis_plans import PLAN_SOFT_EMERGENCY, PLAN_SOFT_SELF_HARM
@@ -129,6 +130,7 @@ SOFT_SELF_HARM_PHRASES = (
     *FAMILY_SOFT_SELF_HARM,
     *PLAN_SOFT_SELF_HARM,
     *INTENT_SOFT_SELF_HARM,
+    *ACT_SOFT_SELF_HARM,
 )
 
 SOFT_EMERGENCY_PHRASES: tuple[str, ...] = (

@@ -4,6 +4,13 @@ a typed blood pressure or heart rate (step 4 in bot/domain/crisis.py)."""
 
 from __future__ import annotations
 
+from bot.domain.crisis_answers import (
+    denial_clause,
+    denied_after_asked,
+    expected_effect,
+    list_answered_no,
+    negated_list,
+)
 from bot.domain.crisis_cue_words import (
     ANAESTHETICS,
     ANIMALS,
@@ -125,9 +132,14 @@ def wore_off_after_treatment(words: list[str], last: int) -> bool:
     return not TREATMENT_WORDS.isdisjoint(words)
 
 
-def answered_no(words: list[str], last: int) -> bool:
+def answered_no(words: list[str], last: int, first: int = -1) -> bool:
     """The next clause is only "no" / "none" / "not at all": an answer to what came before
-    ("Chest pain: no")."""
+    ("Chest pain: no"), or a list of such items ends with it, or a list stands under one
+    negation (crisis_answers.py)."""
+    if first >= 0 and (
+        list_answered_no(words, first, CLAUSE) or negated_list(words, first, CLAUSE)
+    ):
+        return True
     end = last
     while end < len(words) and words[end] != CLAUSE:
         end += 1
@@ -141,6 +153,8 @@ def answered_no(words: list[str], last: int) -> bool:
         return True
     if next_clause[:2] == ["no", "to"] and len(next_clause) <= 4:
         return True  # "Any chest pain or shortness of breath? No to both"
+    if denial_clause(next_clause):
+        return True  # "seizure? no never had one"
     if not next_clause or next_clause[0] not in ANSWER_NO or len(next_clause) > 2:
         return False
     return len(next_clause) == 1 or next_clause[1] not in ("idea", "clue", "one", "more")
@@ -157,7 +171,10 @@ def _clause_before(words: list[str], first: int, reach: int) -> list[str]:
 
 
 def reported_denial(words: list[str], first: int, last: int) -> bool:
-    """A screening question reported with a no: "they asked about suicide and I said no"."""
+    """A screening question reported with a no: "they asked about suicide and I said no", "you
+    keep asking if i want to hurt myself. i dont" (crisis_answers.py)."""
+    if denied_after_asked(words, first, last, CLAUSE):
+        return True
     if not ASKED.intersection(_clause_before(words, first, 8)):
         return False
     after = [word for word in words[last : last + 14] if word != CLAUSE]
@@ -227,7 +244,10 @@ def sometimes_or_on_exertion(words: list[str], first: int, last: int) -> bool:
 
 
 def numb_from_anaesthetic(words: list[str], first: int, last: int) -> bool:
-    """ "the lidocaine made my lip numb": numbness the clause puts down to a local anaesthetic."""
+    """ "the lidocaine made my lip numb": numbness the clause puts down to a local anaesthetic;
+    or tingling during the spray, said to be mild or gone (crisis_answers.py)."""
+    if expected_effect(words, first, last, CLAUSE):
+        return True
     if not any(word.startswith("numb") for word in words[first:last]):
         return False
     start = first

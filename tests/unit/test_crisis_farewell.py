@@ -200,6 +200,9 @@ def test_a_leg_slept_on_or_a_shy_bladder_does_not_page(sentence):
         "if the parking ticket is $80 im gonna jump off the roof lol",
         "if i have to fill one more form ill shoot myself lol jk",
         "me dio un infarto cuando vi la cuenta jajaja",
+        "this form is so long im going to die before i finish it lol",
+        "me da un infarto cada vez que veo la factura jajaja",
+        "lol i want to die, i left my wallet at home and had to drive back",
     ],
 )
 def test_crisis_words_said_as_a_joke_are_asked_not_paged(sentence):
@@ -217,6 +220,8 @@ def test_crisis_words_said_as_a_joke_are_asked_not_paged(sentence):
         "mi jefe me va a matar si llego tarde",
         "lol im dead, that meme you sent",
         "i want to crawl into a hole and die lmao",
+        "lmao i almost passed out laughing at the nurse's joke",
+        "omg im dead 😂😂 thats hilarious",
     ],
 )
 def test_everyday_hyperbole_said_laughing_is_quiet(sentence):
@@ -252,6 +257,8 @@ def test_a_laughing_emoji_reads_as_a_laugh_and_no_joke_takes_it_back():
         "¿convulsiones? ninguna",
         "dolor de pecho? r: no",
         "trouble breathing - none",
+        "seizure? no never had one",
+        "¿dolor en el pecho? no, nada",
     ],
 )
 def test_a_question_answered_no_under_its_label_is_quiet(sentence):
@@ -263,6 +270,7 @@ def test_a_question_answered_no_under_its_label_is_quiet(sentence):
     [
         "q: any seizures? a: yes, one this morning",
         "chest pain? a: yes and i cant breathe",
+        "chest pain. cant breathe. no idea what to do",
     ],
 )
 def test_a_question_answered_yes_under_its_label_pages(sentence):

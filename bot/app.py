@@ -28,6 +28,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.enums import OutboxKind
 from bot.domain.errors import ConfigError
 from bot.domain.language import DEFAULT_LANGUAGE, Language
+from bot.group_commit import GroupCommit
 from bot.messaging.pacing import NoPacing, Pacing
 from bot.messaging.telegram import PtbTelegramSender
 from bot.messaging.telegram_html import parse_html
@@ -56,7 +57,7 @@ from bot.services.delivery_status import DeliveryStatusService
 from bot.services.dispatch import Dispatcher
 from bot.services.drafts import DraftRecorder
 from bot.services.escalation import EscalationService
-from bot.services.patients import telegram_language
+from bot.services.patients import telegram_languages
 from bot.services.planner import OutboxPlanner
 from bot.services.privacy import PrivacyChat, PrivacyService
 from bot.services.rate_limits import SharedPacer
@@ -351,6 +352,11 @@ def _language_of(core: Core) -> Callable[[object], Coroutine[Any, Any, Language]
     """The language to answer an update's sender in: a patient's choice, else their Telegram
     app's language; staff and group chats read the clinic's language."""
 
+    # Updates whose turn comes together share one read (and one thread trip). A chat's next
+    # update asks only once its previous one is done, so it sees a language just chosen.
+    reads: GroupCommit[tuple[int, str | None], dict[tuple[int, str | None], Language]]
+    reads = GroupCommit(partial(telegram_languages, core.db))
+
     async def language_of(update: object) -> Language:
         if not isinstance(update, Update):
             return DEFAULT_LANGUAGE
@@ -359,7 +365,8 @@ def _language_of(core: Core) -> Callable[[object], Coroutine[Any, Any, Language]
             return DEFAULT_LANGUAGE
         if user.id in core.settings.staff_user_ids:
             return DEFAULT_LANGUAGE
-        return await asyncio.to_thread(telegram_language, core.db, user.id, user.language_code)
+        asked = (user.id, user.language_code)
+        return (await reads.submit(asked))[asked]
 
     return language_of
 

@@ -1,5 +1,8 @@
 """Group commit: writes that arrive while one is running are done together in the next one.
 
+(Reads too: `write` may be a read whose result tells each caller its part, e.g. the languages
+of the updates whose turn came together, bot/app.py.)
+
 A burst of updates (a reminder wave answered, a crowd pressing a button) would otherwise take
 one database transaction each to store and one each to close, one after another on SQLite's
 single writer. Here each caller still waits until its own item is committed, so nothing is

@@ -233,12 +233,7 @@ class FlowBase(ABC):
         with self.db.session(write=False) as session:
             upcoming = list(
                 session.exec(
-                    select(Appointment)
-                    .where(col(Appointment.patient_id) == turn.patient.id)
-                    .where(col(Appointment.status) == AppointmentStatus.BOOKED)
-                    .where(col(Appointment.starts_at) > turn.now)
-                    .order_by(col(Appointment.starts_at))
-                    .limit(UPCOMING_SHOWN)
+                    _UPCOMING, params={"patient_id": turn.patient.id, "now": turn.now}
                 ).all()
             )
         return self.screens.appointments(upcoming, turn.patient)
@@ -323,3 +318,14 @@ def clean_free_text(raw: str) -> str:
 
 
 UPCOMING_SHOWN = 10
+
+# My appointments, built once: a statement built per update costs more than its query (its
+# cache key is worked out anew each time).
+_UPCOMING = (
+    select(Appointment)
+    .where(col(Appointment.patient_id) == bindparam("patient_id"))
+    .where(col(Appointment.status) == AppointmentStatus.BOOKED)
+    .where(col(Appointment.starts_at) > bindparam("now"))
+    .order_by(col(Appointment.starts_at))
+    .limit(UPCOMING_SHOWN)
+)

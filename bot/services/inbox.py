@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
@@ -85,13 +85,15 @@ def store_many(
                     )
                 ).all()
             )
-            new: set[str] = set()
+            new: dict[str, dict[str, Any]] = {}
             for external_id, payload in items:
                 if external_id in seen or external_id in new:
                     continue
-                new.add(external_id)
-                session.add(_row(source, external_id, payload, now))
-        return new
+                new[external_id] = _values(source, external_id, payload, now)
+            if new:
+                # One INSERT of many rows: no ORM object or unit of work for each update.
+                session.connection().execute(insert(InboxItem), list(new.values()))
+        return set(new)
     except IntegrityError:
         return {
             external_id
@@ -103,14 +105,21 @@ def store_many(
 def _row(
     source: InboxSource, external_id: str, payload: Mapping[str, Any], now: datetime
 ) -> InboxItem:
-    return InboxItem(
-        source=source,
-        external_id=external_id,
-        payload=json.dumps(dict(payload), separators=(",", ":")),
-        received_at=now,
-        claimed_until=now + PROCESSING_LEASE,
-        attempts=1,
-    )
+    return InboxItem(**_values(source, external_id, payload, now))
+
+
+def _values(
+    source: InboxSource, external_id: str, payload: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    return {
+        "source": source.value,
+        "external_id": external_id,
+        "payload": json.dumps(dict(payload), separators=(",", ":")),
+        "received_at": now,
+        "claimed_until": now + PROCESSING_LEASE,
+        "processed_at": None,
+        "attempts": 1,
+    }
 
 
 def mark_processed(

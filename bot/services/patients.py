@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam
@@ -15,6 +16,9 @@ from bot.services.audit import audit
 
 # Built once: a statement object keeps its cache key, so each update skips rebuilding it.
 _LANGUAGE = select(Patient.language).where(col(Patient.telegram_user_id) == bindparam("user_id"))
+_LANGUAGES = select(Patient.telegram_user_id, Patient.language).where(
+    col(Patient.telegram_user_id).in_(bindparam("user_ids", expanding=True))
+)
 
 
 def patient_by_telegram(session: Session, telegram_user_id: int) -> Patient | None:
@@ -69,6 +73,20 @@ def language_of(patient: Patient | None, *, fallback: str | None = None) -> Lang
     else English. Nobody (no patient) reads the fallback's language too."""
     chosen = patient.language if patient is not None else None
     return language_from_code(chosen or fallback)
+
+
+def telegram_languages(
+    db: Database, users: Sequence[tuple[int, str | None]]
+) -> dict[tuple[int, str | None], Language]:
+    """`telegram_language` for many users in one read: each (user id, Telegram's language code)
+    with the language to answer it in (a burst of updates shares the read)."""
+    ids = sorted({user_id for user_id, _code in users})
+    with db.reading() as connection:
+        rows = connection.execute(_LANGUAGES, {"user_ids": ids}).all()
+    chosen: dict[int, str | None] = {user_id: language for user_id, language in rows}
+    return {
+        (user_id, code): language_from_code(chosen.get(user_id) or code) for user_id, code in users
+    }
 
 
 def telegram_language(db: Database, telegram_user_id: int, language_code: str | None) -> Language:

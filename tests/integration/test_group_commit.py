@@ -128,7 +128,7 @@ def test_store_many_falls_back_item_by_item_when_another_replica_stored_one_mean
     # (PostgreSQL only: on SQLite the batch holds the write lock from its first read.)
     any_db = pg_db
     # Another replica commits "2" between this batch's look-up and its insert.
-    monkeypatch.setattr(inbox, "_row", _racing_row(any_db, clock, inbox._row))
+    monkeypatch.setattr(inbox, "_values", _racing_values(any_db, inbox._values, inbox._row))
     new = inbox.store_many(
         any_db, source=InboxSource.TELEGRAM, items=[("1", {}), ("2", {})], now=clock.now()
     )
@@ -137,14 +137,14 @@ def test_store_many_falls_back_item_by_item_when_another_replica_stored_one_mean
         assert sorted(r.external_id for r in session.exec(select(InboxItem)).all()) == ["1", "2"]
 
 
-def _racing_row(db: Database, clock: FixedClock, real_row):  # type: ignore[no-untyped-def]
+def _racing_values(db: Database, real_values, real_row):  # type: ignore[no-untyped-def]
     raced = []
 
-    def row(source, external_id, payload, now):  # type: ignore[no-untyped-def]
+    def values(source, external_id, payload, now):  # type: ignore[no-untyped-def]
         if external_id == "2" and not raced:
             raced.append(True)
             with db.session() as other:
                 other.add(real_row(source, "2", {"other": True}, now))
-        return real_row(source, external_id, payload, now)
+        return real_values(source, external_id, payload, now)
 
-    return row
+    return values

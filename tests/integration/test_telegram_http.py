@@ -187,3 +187,19 @@ def test_a_request_needs_a_connection():
 async def test_calls_before_initialize_are_refused():
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:9/bot1:a/getMe", "POST")
+
+
+async def test_a_proxy_from_the_environment_carries_the_calls(monkeypatch):
+    async with serving() as (api, base), client() as proxied:
+        # The stand-in plays the proxy: the call names a host nobody could reach directly.
+        monkeypatch.setenv("HTTP_PROXY", base.removesuffix("/bot"))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        status, _body = await proxied.do_request(f"http://bot-api.invalid/bot{TOKEN}/getMe", "POST")
+        assert status == 200
+        assert api.calls == [("getMe", {})]
+        # NO_PROXY names the host: straight there (and it does not exist).
+        monkeypatch.setenv("NO_PROXY", "bot-api.invalid")
+        async with client() as direct:
+            with pytest.raises(NetworkError):
+                await direct.do_request(f"http://bot-api.invalid/bot{TOKEN}/getMe", "POST")

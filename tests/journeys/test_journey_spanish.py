@@ -7,11 +7,13 @@ the staff chat stays English, and the menu switches to English. SMS: Twilio-sign
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 from sqlmodel import select
 
+import bot.app
 from bot.db.models import Appointment, AuditLog, Patient
 from bot.domain.enums import OutboxStatus
 from bot.domain.language import Language
@@ -23,6 +25,7 @@ from tests.booking_helpers import with_capacity
 from tests.fakes import FakeSms
 from tests.journey_helpers import (
     ALICE,
+    BOB,
     STAFF_CHAT,
     open_journey,
     press_first_day,
@@ -302,3 +305,33 @@ async def test_the_mini_app_calendar_answers_a_spanish_patient_in_spanish(databa
         asked = ana.last_message()
         assert "Eligió martes, 2 de marzo de 2027, 8:30 a.m. en el calendario." in asked.text
         assert "¿Cuál es su nombre completo?" in asked.text
+
+
+CARL = 4444
+
+
+async def test_updates_answered_together_share_one_language_read_and_each_gets_its_own(
+    database, clock, monkeypatch
+):
+    reads: list[list[tuple[int, str | None]]] = []
+    real = bot.app.telegram_languages
+
+    def counted(db, users):
+        reads.append(list(users))
+        return real(db, users)
+
+    monkeypatch.setattr(bot.app, "telegram_languages", counted)
+    async with open_journey(database, clock) as journey:
+        ana = journey.patient(ALICE, "Ana", language_code="es-MX")
+        bob = journey.patient(BOB, "Bob", language_code="en")
+        carl = journey.patient(CARL, "Carl", language_code="fr")
+        await carl.send_command("/start")
+        await carl.press("🌐 Español")  # his choice, stored, outweighs his app's language
+        reads.clear()
+        await asyncio.gather(*(who.send_command("/help") for who in (ana, bob, carl)))
+        assert "Puedo ayudarle con" in ana.last_message().text
+        assert "Puedo ayudarle con" not in bob.last_message().text
+        assert "Puedo ayudarle con" in carl.last_message().text
+        # The three updates' turns came together: one read told each its language.
+        assert len(reads) == 1
+        assert sorted(reads[0]) == sorted([(ALICE, "es-MX"), (BOB, "en"), (CARL, "fr")])

@@ -96,6 +96,8 @@ ACT_SELF_HARM: tuple[str, ...] = (
     "calling|called|texting|texted|messaging|writing|visiting|visited|seeing everyone|everybody"
     "|all_my ... to|and .. say|said .. goodbye|goodbyes|bye",
     "ya no quiero estar_aqui|estar_aca|estar_en_este_mundo|existir|seguir_viviendo|despertar",
+    "hope|hoping|hoped|pray|praying|prayed|wish|wishing ... i|ill .. wont|will_not|wouldnt"
+    "|would_not|never|dont|do_not .. wake|wake_up|awaken",
     "no quiero estar aqui|aca|en_este_mundo $",
     "go|come to him|her|god|heaven|them myself",
     "not|dont|do_not want to go_on|keep|carry_on living|being_alive|existing",
@@ -132,7 +134,7 @@ ACT_SOFT_SELF_HARM: tuple[str, ...] = (
     "want|ready|wanna|going ... be with the_angels|jesus|god|my_maker",
     "lista|listo|quiero|quisiera|ready ... irme|ir con .. el|mi|los .. senor|dios|mama|papa"
     "|angeles|cielo",
-    "its|it_is|it_will|it_all happening|happen|end|ends tonight|tonite|this_weekend $",
+    "it|it_all|everything ends|end|will_end tonight|tonite|this_weekend $",
     "sorry|perdon|perdoname|perdonenme ... for|por ... everything|todo|wasting ... goodbye|bye"
     "|adios",
     "dile|diganle|digale|digales|tell ... a .. mi|mis ... que .. la|lo|los|las quiero|amo",
@@ -149,6 +151,13 @@ ACT_SOFT_SELF_HARM: tuple[str, ...] = (
 )
 
 ACT_IDIOMS: tuple[str, ...] = (
+    "rope|ropes ... tie|tow|secure|lash|strap|climb|kayak|canoe|boat|tarp|tent|load|truck|trailer"
+    "|swing|hammock",
+    "roof|rooftop|ladder|azotea|techo ... cleaning|clean|fixing|fix|gutters|repairing|repair"
+    "|shingles|solar|antenna|shoveling|painting|working|leak|limpiando|arreglando",
+    "decided|decide|deciding to go with|for|ahead|back|home|shopping|out|on|in|there",
+    "wake|wake_up|awaken ... during|in_the_middle_of|halfway_through .. the|my|a .. procedure"
+    "|surgery|operation|session|infusion|colonoscopy|scan|mri",
     "bridge club|game|games|night|tournament|party|lesson|lessons|partner|player|players",
     "gave|giving|give|donated|donating|dropped_off ... clothes|stuff|things|books|toys|furniture"
     " ... to .. goodwill|charity|the_thrift|salvation_army|a_shelter|the_church|donation",
@@ -170,7 +179,7 @@ _DO_IT = re.compile(
     r"|doing it(?! (?:right|correctly|properly|wrong|online))|go through with it|going through with it|take everything|taking"
     r" everything|end it|end things|ending it|lo hago|lo voy a hacer|hacerlo|voy a hacerlo"
     r"|me voy a ir|terminar con todo|acabar con todo|its happening|it happens|ill go|i go"
-    r"|do it myself|its going to be|it will be|planning it|my plan|the plan|plan is set)(?= |$)"
+    r"|do it myself|its going to be|it will be|planning it|plan is set)(?= |$)"
 )
 _WHEN = re.compile(
     r"(?:^| )(?:tonight|tonite|tomorrow|this weekend|this week|at dawn|new years|on my birthday"
@@ -198,7 +207,8 @@ _ERRANDS = re.compile(
     r"(?:^| )(?:book|booking|appointment|payment|pay|form|forms|paperwork|homework|test|laundry"
     r"|shopping|call|reschedule|session|infusion|spray|dose|cita|pago|formulario|tarea|sesion"
     r"|exam|presentation|interview|surgery|move|moving|drive|driving you|pick up|refill|survey"
-    r"|have time|i mean|workout|gym|review|quiz|report)(?= |$)"
+    r"|have time|i mean|workout|gym|review|quiz|report|recital|party|concert|game|show|wedding"
+    r"|dinner|date|event|game night|movie|movies|play|slot|slots|visit)(?= |$)"
 )
 # At a place of heights or water now, with a cue it is not a visit.
 _PLACE_NOW = re.compile(
@@ -219,6 +229,11 @@ _VISIT = re.compile(
     r"(?:^| )(?:vacation|holiday|trip|family|kids|friends|with my|con mi|con mis|picnic|walk"
     r" the dog|fishing|swimming lessons|wedding|party|sunset|photos|view|tour|vacaciones"
     r"|paseo)(?= |$)"
+)
+# The means brought along: "the shotgun is in the truck and im parked by the river".
+_ARMED = re.compile(
+    r"(?:^| )(?:gun|shotgun|rifle|pistol|handgun|rope|noose|pills|pastillas|pistola|cuerda"
+    r"|razor|blade)(?= |$)"
 )
 # A passive wish said as a condition: "if i didnt wake up tomorrow it wouldnt be so bad".
 _IF_GONE = re.compile(
@@ -289,7 +304,8 @@ def plan_sign(words: Sequence[str], clause: str) -> tuple[str, str] | None:
         if _RESOLVE.search(text):
             return "strong", "doing it at a set time, decided"
         return "soft", "doing it at a set time"
-    if _PLACE_NOW.search(text) and _NOW_CUE.search(text) and not _VISIT.search(text):
+    at_place = _PLACE_NOW.search(text) and not _VISIT.search(text)
+    if at_place and (_NOW_CUE.search(text) or _ARMED.search(text)):
         return "strong", "at a high place or the water now"
     if _PLAN_SET.search(text) and _SOMEONE_KNOWS.search(text):
         return "strong", "a plan set, and someone told"

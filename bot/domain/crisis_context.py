@@ -118,6 +118,11 @@ _TREATMENT_QUESTION = re.compile(
     r"|(?:^| )(?:ketamina|spravato|tratamiento|infusion|esto) (?:me |te |le )?(?:puede|podria|va a)"
     r" (?:dar|causar|provocar|hacer)(?= |$)"
 )
+_LANGUAGE = re.compile(
+    r"(?:^| )(?:speaking|speak|spoke|talking|in|learning|practicing|practising|hablando|en)"
+    r" (?:spanish|english|french|german|italian|portuguese|chinese|arabic|a new language"
+    r"|another language|ingles|espanol|frances)(?= |$)"
+)
 _HEREDITY = re.compile(
     r"(?:^| )(?:hereditary|genetic|inherited|runs? in (?:the )?famil(?:y|ies)|hereditario"
     r"|hereditaria|genetico|genetica)(?= |$)"
@@ -198,6 +203,8 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
         return True  # "in the film the character says she doesnt want to be here anymore"
     if _TREATMENT_QUESTION.search(" ".join(said)):
         return True  # asked whether the treatment could cause it
+    if _LANGUAGE.search(joined):
+        return True  # "the wrong words came out when i tried speaking spanish"
     if _HEREDITY.search(joined) and _IN_PERSON.isdisjoint(said):
         return True  # "my friends mom had a stroke, is that hereditary?"
     if _RECOVERED.search(joined):

@@ -155,7 +155,8 @@ FAMILY_IDIOMS: tuple[str, ...] = (
     "|driving|call|calling|fill|go_back_to|go_to_the|work|cook|clean|deal_with_insurance|watch",
     "choking|choke|choked the life out",
     # coming to a place, not coming round ("he isnt coming to the appointment")
-    "coming|come to the|my|his|her|our|your|this|next|an|a|tomorrows|todays .. appointment|appt"
+    "coming|come to the|my|his|her|our|your|this|next|an|a|tomorrows|todays|any|another|more"
+    "|future|these|those|all .. appointment|appt"
     "|appointments|session|sessions|infusion|infusions|clinic|visit|dinner|class|office|meeting"
     "|party|house|place|consult|consultation|checkup|check_up|group|therapy",
     "coming|come to work|school|town|see|pick|get|visit|me|us|dinner|class|clinic|therapy|group",

@@ -122,7 +122,8 @@ _AFFAIRS = re.compile(
     r"|listo|resuelto|organizado)|(?:hice|firme|actualice) (?:mi|el) testamento)(?= |$)"
 )
 _CLOSED = re.compile(
-    r"(?:^| )(?:(?:closed|cancelled|canceled|cancele|cerre|cancelado|cerrado) (?:all )?(?:of )?"
+    r"(?:^| )(?:(?:made|making|make) (?:the )?(?:arrangements|plans|provisions) for (?:my|the)"
+    r" (?:[a-z]+ )?(?:cat|cats|dog|dogs|pet|pets|kids|children|funeral|things|stuff)|(?:closed|cancelled|canceled|cancele|cerre|cancelado|cerrado) (?:all )?(?:of )?"
     r"(?:my|mis) (?:[a-z]+ )?(?:accounts|account|phone|contract|subscriptions|lease|cuentas|cuenta"
     r"|contrato|suscripciones)|paid off (?:all )?(?:my )?(?:bills|debts|everything)|ya pague todo"
     r"|signed (?:everything|it all|the house|my house) over|power of attorney|who gets what"
@@ -188,7 +189,8 @@ _FINAL_CLEAR = re.compile(
     r"|(?:not much|nothing) left to do|then i can (?:go|rest)|rest for good|finished after this"
     r"|cuando me vaya|no (?:las |los |lo |la )?(?:voy|va|vamos) a necesitar|dont feel bad"
     r"|no se sientan mal|no te sientas mal|no me busquen|dont look for me|dont come looking"
-    r"|dont try to find me|(?:wont|will not) need (?:my|any|another|more) (?:appointments?"
+    r"|dont try to find me|(?:wont|will not) be coming (?:to )?(?:any more|anymore|again)"
+    r"|(?:wont|will not) need (?:my|any|another|more) (?:appointments?"
     r"|sessions?|visits?) (?:anymore|again|ever))(?= |$)"
 )
 _FINAL = re.compile(
@@ -246,7 +248,6 @@ _PILLS_SAVED = re.compile(
     rf"|acumuladas|ahorradas)"
     rf"|(?:junte|acumule|escondi|ahorre|he juntado|he acumulado|he escondido|he ahorrado"
     rf"|juntando|acumulando|escondiendo|ahorrando) (?:[a-z]+ ){{0,3}}?{_PILL_WORDS}"
-    rf"|(?:stocked|stocking) up on (?:[a-z]+ )?{_PILL_WORDS}"
     rf"|(?:keeping|kept|saving|saved|hoarding|hoarded) (?:[a-z]+ ){{0,3}}?{_PILL_WORDS} instead of"
     rf"|(?:stash|stockpile|hoard|supply) is (?:big enough|enough|ready|complete)"
     rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,4}}?(?:its|it is|thats|is|are) enough(?! for)"
@@ -258,7 +259,7 @@ _SAVED_FOR = re.compile(
     r"|the right (?:time|moment|night)|when im ready|tonight)(?= |$)"
 )
 _PILLS_KEPT = re.compile(
-    rf"(?:^| )(?:(?:weeks|months) (?:worth )?of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
+    rf"(?:^| )(?:(?:stocked|stocking) up on (?:[a-z]+ )?{_PILL_WORDS}|(?:weeks|months) (?:worth )?of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
     rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,4}}?(?:under my (?:bed|mattress|pillow)|in a (?:shoebox|sock"
     rf"|box|bag)|that nobody knows about|nobody knows about|no one knows about)|(?:stored|storing|kept them|keeping them|kept all|keeping all|guardado|guarde"
     rf"|guardo|guardando) (?:[a-z]+ ){{0,3}}?{_PILL_WORDS}|{_PILL_WORDS} (?:[a-z]+ ){{0,3}}?"
@@ -291,7 +292,7 @@ _SAFE = re.compile(
     r"|disposed|take back|drop off|returned|got rid|threw|flushed|locked|lock|lockbox|safe"
     r"|gun safe|trigger lock|hunting|range|camping|climbing|swing|sailing|boat|tow|gym|kitchen"
     r"|cooking|chef|recipe|viaje|vacaciones|pastillero|farmacia|seguro|tirar|tire|deseche"
-    r"|candado|caja fuerte|llave|caceria|jump rope|skipping rope|cocina|botiquin|medicine cabinet|fridge|nevera|refri|until my next|hasta la proxima|hasta mi proxima|next appointment|gave (?:them|it) to|my wife has|my husband has"
+    r"|candado|caja fuerte|llave|caceria|jump rope|skipping rope|snowstorm|storm|flu season|cold season|winter|cocina|botiquin|medicine cabinet|fridge|nevera|refri|until my next|hasta la proxima|hasta mi proxima|next appointment|gave (?:them|it) to|my wife has|my husband has"
     r"|keeps them|for the month|del mes|a month|al mes)(?= |$)"
 )
 

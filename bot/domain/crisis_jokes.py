@@ -46,6 +46,7 @@ _MISHAP = re.compile(
     r"(?:^| )(?:left my (?:wallet|keys|phone|lunch|purse|bag|card)|forgot my|spilled|missed the"
     r" (?:bus|train|flight)|locked (?:myself )?out|stubbed my toe|dropped my|lost my (?:keys"
     r"|wallet|phone)|burnt the|burned the|my phone died|wifi|parking ticket|se me olvido"
+    r"|rolled off|fell off the (?:bed|couch|mattress|sofa)"
     r"|deje (?:la cartera|las llaves|el celular))(?= |$)"
 )
 # "me dio un infarto cuando vi la cuenta jaja": what set it off follows the words.

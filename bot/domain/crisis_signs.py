@@ -122,6 +122,12 @@ SIGN_EMERGENCY: tuple[str, ...] = (
 )
 
 SIGN_IDIOMS: tuple[str, ...] = (
+    "recognize|recognise|reconoce|reconocio me ... new|haircut|hair|beard|glasses|makeup|costume"
+    "|outfit|mask|disguise|pelo|lentes|corte|photo|picture",
+    "chest|ribs|sides|stomach|abs|belly|pecho|costillas ... hurt|hurts|sore|ache|aches|aching"
+    "|duele ... from|de .. laughing|the_workout|the_gym|pushups|lifting|working_out|reir|risa",
+    "wrong word|words ... spanish|english|french|german|italian|language|idioma|ingles|espanol"
+    "|frances",
     "grandson|grandsons|granddaughter|granddaughters|toddler|toddlers|baby|babys|kid|kids|child"
     "|childs|nephew|nephews|niece|nieces|grandbaby|son|sons|daughter|daughters|nieto"
     "|nieta ... words|speech|talking|palabras",
@@ -141,6 +147,7 @@ _OXYGEN = re.compile(
 _SUGAR = re.compile(
     rf"(?:blood sugar|sugar|glucose|bg|azucar|glucosa)\D{{0,20}}?{_NUMBER}(?!\s*(?:mg|%|g\b))"
 )
+_SUGAR_AFTER = re.compile(r"\b(?:it.?s|it is|now|up to|back to|back up to) \d{2,3}\b")
 _SUGAR_HI = re.compile(r"(?:glucose|sugar|meter|glucometer|glucosa)\D{0,20}\bhi\b")
 _FEVER = re.compile(rf"(?:fever|temp|temperature|fiebre|temperatura)\D{{0,12}}?{_NUMBER}")
 _FEVER_FLAGS = re.compile(
@@ -153,12 +160,13 @@ def typed_reading(text: str) -> CrisisMatch | None:
     """A strong emergency typed as a number (oxygen, blood sugar, a fever with red flags)."""
     lowered = text[:MAX_CHARS].lower()
     found = None
-    for reading in _OXYGEN.finditer(lowered):
-        if 50 <= float(reading.group(1)) <= 89:
-            found = "oxygen reading"
-    for reading in _SUGAR.finditer(lowered):
-        if 15 <= float(reading.group(1)) < 54:
-            found = "blood sugar reading"
+    # The latest reading counts: "52 this morning, i had juice and its 110 now".
+    oxygen = [float(reading.group(1)) for reading in _OXYGEN.finditer(lowered)]
+    if oxygen and 50 <= oxygen[-1] <= 89:
+        found = "oxygen reading"
+    sugar = [float(reading.group(1)) for reading in _SUGAR.finditer(lowered)]
+    if sugar and 15 <= sugar[-1] < 54 and not _SUGAR_AFTER.search(lowered):
+        found = "blood sugar reading"
     if _SUGAR_HI.search(lowered):
         found = "blood sugar reading"
     for reading in _FEVER.finditer(lowered):

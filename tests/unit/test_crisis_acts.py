@@ -48,6 +48,9 @@ def _tier(sentence: str) -> CrisisTier | None:
         "dad's rifle is in the hall closet and i know where the bullets are",
         "my plan is set, i just wanted someone to know",
         "i put my cat up for adoption today. she deserves better. i'm ready now",
+        "the shotgun is in the truck and i'm parked by the river",
+        "ive made arrangements for my cats and im at peace with it now",
+        "started taking extra pills at night hoping i won't wake up",
     ],
 )
 def test_an_act_a_place_or_a_decided_time_pages(sentence):
@@ -94,6 +97,13 @@ def test_a_time_without_resolve_or_a_passive_wish_is_asked(sentence):
         "i couldn't pee for the urine sample, sorry",
         "i gave away my old clothes to goodwill since i lost weight",
         "my scarf was wrapped around my neck all day, so cold",
+        "i hope i wont wake up during the procedure",
+        "i parked by the river with my fishing rod",
+        "we made arrangements for the kids while we travel, im at peace with the plan",
+        "i bought rope to tie down the kayak",
+        "i'm on the roof cleaning the gutters, call me back later",
+        "my plan is to come straight from work on tuesday",
+        "it's happening tonight, my daughter's recital!",
     ],
 )
 def test_the_same_words_in_everyday_talk_are_quiet(sentence):
@@ -105,6 +115,18 @@ def test_a_commute_over_a_bridge_is_asked_not_paged():
         CrisisTier.SOFT
     )
     assert _tier("im on the bridge") is CrisisTier.STRONG
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "i stocked up on tylenol before the flu",
+        "i woke up on the floor because i rolled off the air mattress lol",
+        "the wrong words came out when i tried speaking spanish to my neighbour haha",
+    ],
+)
+def test_a_stock_a_fall_from_bed_or_a_language_is_asked_at_most(sentence):
+    assert _tier(sentence) is not CrisisTier.STRONG
 
 
 def test_a_relatives_illness_asked_about_as_heredity_is_asked_not_paged():
@@ -165,6 +187,8 @@ def test_an_emergency_in_everyday_words_pages(sentence):
         "there was an ambulance outside the clinic when i left",
         "i woke up on the couch again after the movie",
         "the beer is out cold in the fridge",
+        "my mom doesn't recognise me in my new haircut haha",
+        "my chest hurts from laughing so much at the comedy show",
     ],
 )
 def test_the_same_words_said_of_everyday_things_are_quiet(sentence):
@@ -196,6 +220,7 @@ def test_a_typed_reading_at_an_emergency_level_pages(sentence, phrase):
         "my sugar was 110 this morning",
         "fever of 104 yesterday, tylenol helped, feeling ok",
         "the nurse said my temperature was 37 and normal",
+        "my sugar was 52 this morning but i had juice and it's 110 now",
     ],
 )
 def test_an_ordinary_reading_is_no_sign(sentence):

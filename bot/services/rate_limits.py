@@ -9,6 +9,13 @@ wait behind it: the load proof saw the whole bot stall for minutes behind the st
 bunched with the sends after it. The row locks (PostgreSQL) or the write lock (SQLite) make two replicas
 take different slots, so together they stay inside the limit. A 429's retry_after moves the key
 on for everyone. Sends wait for their slot outside the transaction.
+
+Direct replies go first. The outbox's messages to patients' own chats (reminders, check-ins,
+nudges) take the bot-wide slot only when nobody is queued for it (`reserve_if_free`): they never
+hold slots ahead, so a patient who writes while a reminder wave goes out waits behind at most the
+one message going that moment, not behind every lane's reservation (the dispatcher sends 8
+lanes at once: 8 slots, 320 ms). After YIELD_LIMIT an outbox message queues like a reply (a
+crowd never holds it back for ever). The staff group's messages (red-flag alerts) never yield.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ SHARED_KEYS = frozenset({BOT_KEY})
 # MAX_RESLOTS times (then it goes: a message is never held back for ever).
 LATE_TOLERANCE = timedelta(milliseconds=200)
 MAX_RESLOTS = 3
+# How long an outbox message to a patient lets direct replies take the bot-wide slots first.
+YIELD_LIMIT = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,20 @@ def _ensure_rows(db: Database, session: Session, keys: Sequence[str], now: datet
 
 def reserve(db: Database, limits: Sequence[Limit], *, now: datetime) -> datetime:
     """Take the next slot under every limit; returns when the message may be sent."""
+    at, _taken = _reserve(db, limits, now=now, free_only=False)
+    return at
+
+
+def reserve_if_free(db: Database, limits: Sequence[Limit], *, now: datetime) -> datetime | None:
+    """Take the slot only if it is free now (nobody queued for it): None when taken, to send at
+    once; otherwise the time the queue ahead ends (nothing reserved)."""
+    at, taken = _reserve(db, limits, now=now, free_only=True)
+    return None if taken else at
+
+
+def _reserve(
+    db: Database, limits: Sequence[Limit], *, now: datetime, free_only: bool
+) -> tuple[datetime, bool]:
     ordered = sorted(limits, key=lambda limit: limit.key)  # one lock order: no deadlocks
     keys = [limit.key for limit in ordered]
     with db.session() as session:
@@ -83,9 +106,11 @@ def reserve(db: Database, limits: Sequence[Limit], *, now: datetime) -> datetime
             query = query.with_for_update()
         rows = {row.key: row for row in session.exec(query).all()}
         at = max([now, *(row.next_at for row in rows.values())])
+        if free_only and at > now:
+            return at, False
         for limit in ordered:
             rows[limit.key].next_at = at + limit.interval
-    return at
+    return at, True
 
 
 def pause(db: Database, key: str, *, until: datetime, now: datetime) -> None:
@@ -119,12 +144,16 @@ class SharedPacer:
         self.clock = clock
         self._sleep = sleep
 
-    async def wait_for(self, limits: Sequence[Limit]) -> None:
+    async def wait_for(self, limits: Sequence[Limit], *, yielding: bool = False) -> None:
+        """`yielding`: take the shared slots only once nobody is queued for them (replies go
+        first), for at most YIELD_LIMIT."""
         own = [limit for limit in limits if limit.key not in SHARED_KEYS]
         shared = [limit for limit in limits if limit.key in SHARED_KEYS]
         if own:
             await self._take(own)
-        if shared:
+        if shared and yielding:
+            await self._take_when_free(shared)
+        elif shared:
             await self._take(shared)
         if own and shared:
             # Later than its own slot (the bot-wide queue was long): the chat's next message
@@ -142,13 +171,24 @@ class SharedPacer:
             if self.clock.now() - at <= LATE_TOLERANCE:
                 return
 
+    async def _take_when_free(self, limits: Sequence[Limit]) -> None:
+        """Let whoever is queued for these slots go first; queue too after YIELD_LIMIT."""
+        until = self.clock.now() + YIELD_LIMIT
+        while (now := self.clock.now()) < until:
+            free_at = await asyncio.to_thread(reserve_if_free, self.db, limits, now=now)
+            if free_at is None:
+                return  # taken, at once
+            await self._sleep(max(0.0, (min(free_at, until) - now).total_seconds()))
+        await self._take(limits)
+
     async def wait_sms(self, sender: str, *, per_second: float) -> None:
         """Return when the sender number (or Messaging Service) may send its next text."""
         await self.wait_for(sms_limits(sender, per_second=per_second))
 
     async def wait(self, chat: int | str) -> None:
-        """Return when a Telegram message to `chat` may be sent (and count it as sent)."""
-        await self.wait_for(telegram_limits(chat))
+        """Return when a Telegram message to `chat` may be sent (and count it as sent): the
+        outbox's. A patient's own chat lets direct replies go first; a group never waits so."""
+        await self.wait_for(telegram_limits(chat), yielding=not str(chat).startswith("-"))
 
     async def wait_reply(self, chat: int | str) -> None:
         """A handler's direct reply: the bot-wide limit, and a group's own (not a private chat's:

@@ -10,7 +10,13 @@ import sys
 from datetime import datetime, timedelta
 
 from bot.domain.clock import FixedClock
-from bot.services.rate_limits import SharedPacer, reserve, telegram_limits
+from bot.services.rate_limits import (
+    YIELD_LIMIT,
+    SharedPacer,
+    reserve,
+    reserve_if_free,
+    telegram_limits,
+)
 from tests.paths import ROOT
 
 STAFF_GROUP = -1001000000001
@@ -165,3 +171,68 @@ async def test_a_slight_delay_keeps_the_slot(sqlite_db, clock):
     sleeper = LateSleeper(clock, late=timedelta(milliseconds=50), times=100)
     await SharedPacer(db=sqlite_db, clock=clock, sleep=sleeper).wait(STAFF_GROUP)
     assert sleeper.calls == 1
+
+
+async def test_a_reply_during_an_outbox_wave_waits_behind_one_message_not_every_lane(
+    sqlite_db, clock
+):
+    """The dispatcher sends eight lanes at once. They used to reserve eight bot-wide slots ahead
+    (320 ms at 25/s) and a patient's reply queued behind all of them; now the lanes wait until
+    the slot is free, so the reply is next after the one message going out."""
+    parked: list[float] = []
+    never = asyncio.Event()
+
+    async def park(seconds: float) -> None:
+        parked.append(seconds)
+        await never.wait()
+
+    outbox = SharedPacer(db=sqlite_db, clock=clock, sleep=park)
+    lanes = [asyncio.create_task(outbox.wait(100 + n)) for n in range(8)]
+    try:
+        async with asyncio.timeout(30):
+            while sum(lane.done() for lane in lanes) + len(parked) < 8:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        assert sum(lane.done() for lane in lanes) == 1  # the first goes at once
+        assert all(wait <= 0.04 for wait in parked)  # the rest wait for a free slot
+        started = clock.now()
+        await virtual_pacer(sqlite_db, clock).wait_reply(501)
+        assert clock.now() - started <= timedelta(milliseconds=40)
+    finally:
+        for lane in lanes:
+            lane.cancel()
+        await asyncio.gather(*lanes, return_exceptions=True)
+
+
+def test_a_slot_is_taken_only_if_free_when_asked_so(sqlite_db, clock):
+    limits = telegram_limits(501)[:1]  # the bot-wide limit
+    now = clock.now()
+    assert reserve_if_free(sqlite_db, limits, now=now) is None  # free: taken
+    # Taken: the next one is free 40 ms on, and nothing is reserved by asking.
+    assert reserve_if_free(sqlite_db, limits, now=now) == now + timedelta(milliseconds=40)
+    assert reserve_if_free(sqlite_db, limits, now=now) == now + timedelta(milliseconds=40)
+    assert reserve(sqlite_db, limits, now=now) == now + timedelta(milliseconds=40)
+
+
+async def test_the_staff_group_queues_with_the_replies_and_a_patient_message_waits_at_most_the_limit(
+    sqlite_db, clock
+):
+    now = clock.now()
+    for _ in range(25 * 30):  # thirty seconds of replies queued
+        reserve(sqlite_db, telegram_limits(501)[:1], now=now)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    # The group (red-flag alerts) takes its place in the queue at once: one wait, to its slot.
+    await SharedPacer(db=sqlite_db, clock=clock, sleep=sleep).wait(STAFF_GROUP)
+    assert len(slept) == 1
+    assert clock.now() - now == timedelta(seconds=30)
+    # A patient's reminder lets replies go first for YIELD_LIMIT, then queues like them.
+    for _ in range(25 * 30):
+        reserve(sqlite_db, telegram_limits(501)[:1], now=clock.now())
+    started, slept[:] = clock.now(), []
+    await SharedPacer(db=sqlite_db, clock=clock, sleep=sleep).wait(777)
+    assert slept[0] == YIELD_LIMIT.total_seconds()  # it let the replies go first that long
+    assert clock.now() - started > YIELD_LIMIT  # then queued behind those already waiting

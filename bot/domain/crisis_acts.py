@@ -151,6 +151,14 @@ ACT_SOFT_SELF_HARM: tuple[str, ...] = (
 )
 
 ACT_IDIOMS: tuple[str, ...] = (
+    "wake|wake_up|waking_up with|feeling|at|early|tired|sore|groggy|hungover|in_pain|stiff",
+    "saving|saved|keeping|kept|bringing|bring|return|returning ... to .. return|bring_back|the"
+    "_pharmacy|take_back|disposal|dispose|drop_box",
+    "rope|ropes ... toy|toys|tug|chew|dog|dogs|cat|cats|puppy|leash",
+    "despedi|despido|despidiendo de .. mi|la|el .. terapeuta|doctora|doctor|maestra|jefe|trabajo"
+    "|casa|anterior",
+    "decided|decide ... to .. stop|start|switch|change|taper|try|lower|reduce ... the|my .. meds"
+    "|medication|antidepressant|pills|dose|treatment|therapy|with",
     "rope|ropes ... tie|tow|secure|lash|strap|climb|kayak|canoe|boat|tarp|tent|load|truck|trailer"
     "|swing|hammock",
     "roof|rooftop|ladder|azotea|techo ... cleaning|clean|fixing|fix|gutters|repairing|repair"

@@ -118,6 +118,12 @@ _TREATMENT_QUESTION = re.compile(
     r"|(?:^| )(?:ketamina|spravato|tratamiento|infusion|esto) (?:me |te |le )?(?:puede|podria|va a)"
     r" (?:dar|causar|provocar|hacer)(?= |$)"
 )
+_URINE = _words("pee peed peeing urinate urinated urine wee orinar orinado pis pipi")
+_LITTLE_DRINK = re.compile(
+    r"(?:^| )(?:havent (?:drunk|drank|had) (?:much|anything|any water|enough)|not drinking"
+    r"|didnt drink|dehydrated|forgot to drink|no he tomado (?:agua|nada|mucha agua)"
+    r"|no he bebido)(?= |$)"
+)
 _LANGUAGE = re.compile(
     r"(?:^| )(?:speaking|speak|spoke|talking|in|learning|practicing|practising|hablando|en)"
     r" (?:spanish|english|french|german|italian|portuguese|chinese|arabic|a new language"
@@ -196,6 +202,8 @@ def not_the_patient_now(words: Sequence[str], first: int, last: int, clause: str
     said = list(words[start:end])  # the clause: "now" in another sentence is another matter
     if not _BURDEN.isdisjoint(words[first:last]) and not _ERRAND.isdisjoint(said):
         return True  # a burden for a ride, not a life: asked, not paged
+    if _LITTLE_DRINK.search(joined) and not _URINE.isdisjoint(words[first:last]):
+        return True  # "havent peed since this morning but i havent drunk much": asked
     if any(word in _NOW for word in said) or _NOW_PAIRS.search(" ".join(said)):
         return False
     in_clause = _FRAMES.sub(" ", " ".join(said)).split()

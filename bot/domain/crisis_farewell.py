@@ -108,8 +108,8 @@ _LETTERS = re.compile(
     rf"|(?:wrote|written|writing|finished|left|sealed|recorded) (?:a |the |some )?(?:letter"
     rf"|letters|note|notes|video|videos) (?:to|for) (?:each of |all of )?(?:my {_words(_KIN)}"
     rf"|everyone|everybody|us|all of us|us all)|(?:cartas|carta|notas) para todos"
-    rf"|(?:les |le )?(?:escribi|escrito|deje|termine) (?:una |unas |las |la )?(?:carta|cartas"
-    rf"|nota|notas))(?= |$)"
+    rf"|(?:escribi|escrito|deje|termine) (?:[a-z]+ ){{0,2}}?(?:carta|cartas|nota|notas) (?:[a-z]+ )?"
+    rf"(?:para|a) (?:cada uno de |todos )?(?:mis|mi) {_words(_KIN)})(?= |$)"
 )
 _AFFAIRS = re.compile(
     r"(?:^| )(?:(?:affairs|everything|things|papers|paperwork|finances|accounts|business|house)"
@@ -216,7 +216,8 @@ _REASON = re.compile(
     r"|last session|last treatment|transferring|transfer|closer to home|insurance|congressman"
     r"|mientras|fin de semana|ultima sesion|ultima infusion|sick note|doctors note|work note"
     r"|employer|school|until|till|hasta|anyone want|litter|working|works|helping|helped"
-    r"|working great|feel great|feeling great|mejor)(?= |$)"
+    r"|working great|feel great|feeling great|mejor|thank you letter|thank you card"
+    r"|agradecimiento|gratitude|holidays)(?= |$)"
 )
 # A plain goodbye: with thanks for everything, asked about.
 _BYE = re.compile(r"(?:^| )(?:goodbye|goodbyes|bye|farewell|adios|despedirme|say goodbye)(?= |$)")
@@ -239,7 +240,7 @@ _PILLS_SAVED = re.compile(
     rf"|{_PILL_WORDS} (?:[a-z]+ ){{0,3}}?(?:saved up|stockpiled|hoarded|stashed|hidden|put aside"
     rf"|set aside|squirreled away|stashed away|piled up|kept aside)"
     rf"|(?:have|got|ive got|theres|there are|now have|has|had) enough (?:of )?(?:my |the |those"
-    rf" |his |her )?(?:[a-z]+ )?{_PILL_WORDS}"
+    rf" |his |her )?(?:[a-z]+ )?{_PILL_WORDS}(?! (?:for|until|till|to last|through|left))"
     rf"|(?:stash|pile|stockpile|hoard|heap|supply) of (?:my )?(?:[a-z]+ )?{_PILL_WORDS}"
     rf"|(?:tengo|he|tenia|ya tengo) (?:[a-z]+ )?(?:guardadas|guardados|escondidas|escondidos"
     rf"|juntadas|juntas|acumuladas|ahorradas|suficientes|muchas) (?:[a-z]+ ){{0,2}}?"
@@ -292,7 +293,7 @@ _SAFE = re.compile(
     r"|disposed|take back|drop off|returned|got rid|threw|flushed|locked|lock|lockbox|safe"
     r"|gun safe|trigger lock|hunting|range|camping|climbing|swing|sailing|boat|tow|gym|kitchen"
     r"|cooking|chef|recipe|viaje|vacaciones|pastillero|farmacia|seguro|tirar|tire|deseche"
-    r"|candado|caja fuerte|llave|caceria|jump rope|skipping rope|snowstorm|storm|flu season|cold season|winter|cocina|botiquin|medicine cabinet|fridge|nevera|refri|until my next|hasta la proxima|hasta mi proxima|next appointment|gave (?:them|it) to|my wife has|my husband has"
+    r"|candado|caja fuerte|llave|caceria|jump rope|skipping rope|snowstorm|storm|flu season|cold season|winter|holidays|the holidays|to last|take back|take-back|cocina|botiquin|medicine cabinet|fridge|nevera|refri|until my next|hasta la proxima|hasta mi proxima|next appointment|gave (?:them|it) to|my wife has|my husband has"
     r"|keeps them|for the month|del mes|a month|al mes)(?= |$)"
 )
 

@@ -4,9063 +4,9072 @@ One line a feature: name, emergency weight, self-harm weight (tab-separated).
 """
 
 # sha256 of the training files, reading code and settings (benchmarks.crisis_train)
-CORPUS_SHA256 = "d89d201806aac73e583ed7baa533d667aea6ea40b817f9fb3d2d51efd51252a5"
+CORPUS_SHA256 = "e48127c1d13d6edd129e5b49320c8ea554c9375549a7fedd0d77f10df96f74b2"
 
 TABLE = """\
-bias\t-2.5907\t-1.2565
+bias\t-2.5813\t-1.2582
 c: 3 \t0\t-0.2260
-c: 3r\t0.2241\t0
-c: 3rd\t0.2241\t0
-c: 3rd \t0.2241\t0
-c: 5\t0\t-0.2533
-c: 5 \t0\t-0.2890
-c: 9\t0.3242\t0
-c: 91\t0.4470\t0
-c: 911\t0.4470\t0
-c: 911 \t0.4470\t0
-c: a\t0\t-1.0155
-c: a \t-0.4230\t0
-c: abo\t-0.5773\t0.2884
-c: abou\t-0.5764\t0.3166
-c: abu\t0.2468\t0
-c: abue\t0.2468\t0
-c: acci\t0.2195\t0
-c: ad\t-0.2171\t0
-c: af\t0.2694\t0
-c: aff\t0\t0.2379
-c: affa\t0\t0.2761
-c: aft\t0.2767\t0
-c: afte\t0.2767\t0
-c: ag\t0\t0.3991
-c: aga\t-0.2982\t0.2509
-c: agai\t-0.3080\t0.2596
-c: ago\t0.2465\t0
-c: ah\t0.3575\t-0.2027
-c: aho\t0.3936\t0
-c: ahog\t0.4577\t0
-c: ai\t0.8649\t-0.2544
-c: air\t0.8791\t-0.3372
-c: air \t0.5678\t-0.2349
-c: aire\t0.2791\t0
-c: al\t-0.6508\t0.6083
-c: ali\t0\t0.5091
-c: aliv\t0\t0.5091
-c: all\t-0.2375\t0
-c: all \t-0.3448\t0.4131
-c: alle\t0\t-0.3067
-c: am\t0\t0.3379
-c: amo\t0\t0.2799
-c: amou\t0\t0.2856
-c: an\t1.0442\t0
-c: an \t0.5523\t-0.3382
-c: ana\t0.2145\t0
-c: anap\t0.2271\t0
-c: and\t1.0632\t0
-c: and \t1.1582\t0
-c: any\t-0.4121\t0.4936
-c: anym\t-0.3051\t0.4810
-c: ap\t-0.2904\t-0.4860
-c: app\t-0.3014\t-0.5974
-c: appo\t0\t-0.2637
-c: ar\t0.5233\t0
-c: are\t0.2097\t-0.2455
-c: aren\t0.2530\t0
-c: arm\t0.4748\t0
-c: arm \t0.6134\t-0.3089
-c: arms\t0\t0.3822
-c: aro\t0\t0.2059
-c: arou\t0\t0.2059
-c: as\t-0.5506\t0
-c: ask\t-0.2152\t0
-c: at\t0\t-0.4987
-c: at \t-0.2531\t-0.2513
-c: ate\t0.2430\t0
-c: ate \t0.2430\t0
-c: att\t0.2856\t0
-c: atta\t0.2935\t0
-c: away\t-0.2098\t0
-c: ay\t0\t-0.2560
-c: b\t1.3012\t-0.7260
-c: ba\t0.6384\t-0.2377
-c: bab\t0.2802\t-0.2106
-c: baby\t0.2166\t0
-c: bac\t-0.3296\t0
-c: back\t-0.3296\t0
-c: bar\t0.3736\t0
-c: bare\t0.3783\t0
-c: bat\t0.3050\t0
-c: bath\t0\t0.2077
-c: be\t-1.1324\t0.8960
-c: be \t-0.7938\t0.6276
-c: bee\t0\t0.4974
-c: been\t0\t0.5185
-c: bei\t0\t0.3564
-c: bein\t0\t0.3564
-c: bet\t-0.2557\t0
-c: bett\t-0.3498\t0
-c: bi\t-0.2037\t-1.0995
-c: bie\t0\t-0.4424
-c: bien\t0\t-0.4424
-c: bil\t0\t-0.2059
-c: bill\t0\t-0.2059
-c: bit\t-0.3243\t-0.3974
-c: bit \t-0.3604\t-0.3840
-c: bl\t1.9160\t-0.4825
-c: bla\t0.3507\t0
-c: blac\t0.4616\t-0.2690
-c: blad\t0\t0.3639
-c: ble\t0.4455\t0.2112
-c: blee\t0.2755\t0
-c: blo\t0.7914\t-0.4288
-c: bloo\t0.7940\t-0.5901
-c: blu\t0.3584\t-0.2548
-c: blue\t0.3437\t0
-c: bo\t0\t-0.4103
-c: bod\t0.2089\t0
-c: body\t0.2089\t0
-c: boo\t0\t-0.2758
-c: book\t0\t-0.3526
-c: bott\t0\t0.3787
-c: bou\t0\t0.3091
-c: boug\t0\t0.2275
-c: box\t0\t-0.2111
-c: bp\t0.4313\t0
-c: bp \t0.4301\t0
-c: br\t0.6833\t-0.5304
-c: braz\t0.2107\t0
-c: bre\t1.1466\t-0.9586
-c: brea\t1.1466\t-0.9586
-c: bri\t-0.2167\t0.3010
-c: brid\t0\t0.5243
-c: bro\t-0.2140\t0
-c: bu\t0\t0.5544
-c: bur\t0\t0.5093
-c: burd\t0\t0.3021
-c: burn\t0\t0.2489
-c: by\t0\t0.4277
-c: by \t0\t0.2827
-c: c\t1.0409\t-0.9577
-c: ca\t0.8178\t0
-c: cab\t0.2075\t0
-c: cabe\t0.2470\t0
-c: cal\t0\t-0.3477
-c: call\t0.2727\t-0.3316
-c: cam\t0.3256\t-0.3612
-c: came\t0.3876\t-0.2617
-c: can\t0.5648\t-0.7114
-c: can \t-0.2918\t-0.4455
-c: canc\t-0.2079\t0
-c: cant\t1.1726\t-0.2746
-c: car\t0\t0.7144
-c: cara\t0.3613\t-0.2077
-c: care\t0\t0.2818
-c: cart\t0\t0.3116
-c: cat\t0\t0.3176
-c: cat \t0\t0.2498
-c: ch\t0.6252\t-0.6354
-c: cha\t0\t-0.2188
-c: che\t0.9117\t-0.4042
-c: chec\t-0.3395\t0.2129
-c: ches\t1.3016\t-0.6235
-c: cig\t0\t0.2243
-c: ciga\t0\t0.2243
-c: cit\t-0.2188\t-0.3084
-c: cita\t-0.2113\t-0.2819
-c: cli\t0\t-0.2446
-c: clin\t0\t-0.3920
-c: clo\t0\t0.2979
-c: clos\t0\t0.2438
-c: co\t0.2435\t-0.7425
-c: col\t0.5401\t-0.3393
-c: cold\t0\t-0.2469
-c: coll\t0.6856\t0
-c: con\t0.5721\t-0.4058
-c: con \t-0.2650\t0.2351
-c: conf\t0.2765\t-0.4210
-c: conv\t0.5160\t-0.2217
-c: coo\t0\t-0.2718
-c: cook\t0\t-0.2711
-c: cor\t-0.2791\t0.8789
-c: cort\t-0.2890\t0.7502
-c: cou\t-0.4238\t-0.2106
-c: coul\t-0.2032\t0
-c: coun\t-0.2156\t0.2430
-c: cp\t0.2540\t0
-c: cp \t0.3266\t0
-c: cr\t0\t-0.6029
-c: cra\t0\t-0.2059
-c: cru\t0.2283\t0
-c: crus\t0.2372\t0
-c: cry\t-0.2654\t0
-c: cryi\t-0.2244\t0
-c: cu\t0\t1.0385
-c: cue\t0.2873\t0
-c: cut\t-0.3175\t1.0151
-c: cut \t0\t0.4412
-c: cutt\t0\t0.4460
-c: d\t-0.8358\t0.9118
-c: da\t0.2667\t0
-c: dad\t0.2476\t0
-c: dad \t0.2060\t0
-c: dat\t0\t0.2299
-c: date\t0\t0.2299
-c: de\t0.3612\t1.0662
-c: dea\t-0.2779\t1.2099
-c: dead\t0\t0.6893
-c: deat\t-0.2180\t0.6471
-c: dec\t0\t0.4462
-c: deci\t0\t0.5309
-c: dej\t0\t0.2878
-c: den\t0\t-0.2233
-c: dep\t0\t-0.2004
-c: der\t0.2318\t0
-c: des\t0.7346\t0.2855
-c: desd\t0.3598\t0
-c: dese\t0\t0.2029
-c: desm\t0.7540\t-0.2693
-c: desp\t0\t0.4782
-c: di\t-0.6678\t0.4539
-c: die\t-0.3162\t0.6582
-c: die \t0\t1.0360
-c: died\t0\t-0.2393
-c: do\t-0.5507\t-0.2793
-c: do \t-0.4518\t0
-c: doc\t0\t-0.2539
-c: doct\t0\t-0.2104
-c: doe\t0.2763\t0
-c: does\t0.2763\t0
-c: dog\t-0.2437\t0
-c: dog \t-0.2437\t0
-c: dol\t0.3326\t-0.3189
-c: dolo\t0.3448\t-0.2751
-c: don\t-0.3717\t0.5619
-c: done\t-0.2910\t0.3742
-c: dont\t0\t0.2238
-c: dou\t0.2233\t0
-c: doub\t0.2233\t0
-c: dr\t0\t-0.9818
-c: dra\t0.2590\t0.2284
-c: draw\t0\t0.2852
-c: dri\t-0.3821\t-0.5526
-c: driv\t-0.3049\t-0.5679
-c: dro\t0.5132\t-0.3872
-c: droo\t0.3109\t-0.2121
-c: dry\t-0.2410\t0
-c: dry \t-0.2410\t0
-c: du\t0\t-0.5018
-c: due\t0\t-0.2596
-c: duel\t0\t-0.2471
-c: dur\t-0.2748\t-0.2484
-c: duri\t-0.2618\t0
-c: dy\t0\t0.4261
-c: dyi\t0\t0.3803
-c: dyin\t0\t0.3803
-c: e\t0.5988\t1.7443
-c: ea\t-0.3283\t0
-c: ear\t0\t-0.2601
-c: earl\t0\t-0.3095
-c: ed\t0\t0.2423
-c: edg\t0\t0.2423
-c: edge\t0\t0.2423
-c: el\t0.3911\t-0.3538
-c: el \t0.2945\t-0.2610
-c: en\t-0.7727\t1.0986
-c: end\t-0.6637\t0.9303
-c: end \t-0.3712\t0.4515
-c: endi\t-0.2137\t0.4442
-c: eno\t0\t0.3772
-c: enou\t0\t0.3772
-c: er\t0.2485\t0
-c: er \t0.2485\t0
-c: es\t0\t0.5185
-c: esc\t0\t0.3188
-c: escr\t0\t0.2288
-c: est\t0\t0.4393
-c: ev\t0.2312\t0.6824
-c: eve\t0.2312\t0.6824
-c: ever\t0.2526\t0.6142
-c: ex\t-0.3068\t0.4272
-c: exi\t0\t0.5368
-c: exis\t0\t0.3144
-c: exit\t0\t0.2225
-c: ey\t0.3809\t-0.2901
-c: eye\t0.3809\t-0.2901
-c: eye \t0.2337\t0
-c: f\t1.0397\t-1.6818
-c: fa\t1.5547\t-0.3674
-c: fac\t0.5942\t-0.2234
-c: face\t0.6253\t-0.2005
-c: fai\t1.1030\t-0.5158
-c: fain\t1.1106\t-0.6550
-c: fam\t0\t0.2833
-c: fami\t0\t0.2833
-c: fe\t0.5350\t-0.8597
-c: fee\t0\t-0.3505
-c: feel\t0\t-0.2430
-c: fel\t0\t-0.5047
-c: fell\t0.4523\t-0.2082
-c: felt\t-0.3059\t-0.2965
-c: few\t0.2554\t0
-c: few \t0.2554\t0
-c: fi\t-0.4756\t-0.3546
-c: fig\t0\t0.4434
-c: figh\t0\t0.3531
-c: fil\t0\t-0.2363
-c: fill\t0\t-0.2239
-c: fin\t-0.7631\t0
-c: fine\t-0.8678\t-0.3016
-c: fini\t0\t0.2209
-c: fit\t0.4611\t0
-c: fit \t0.3678\t0
-c: fl\t0.3585\t-0.4940
-c: flo\t0.6071\t-0.3342
-c: floo\t0.6826\t-0.2130
-c: fo\t-0.2667\t0
-c: for\t-0.5199\t0
-c: for \t-0.3689\t0
-c: fore\t0\t0.4271
-c: form\t0\t-0.5634
-c: forw\t0\t0.2347
-c: fou\t0\t0.2190
-c: foun\t0\t0.2081
-c: fr\t-0.4802\t0
-c: fri\t0\t-0.2389
-c: frid\t0\t-0.2017
-c: fue\t0\t-0.3084
-c: fune\t0\t0.2715
-c: g\t-0.6295\t0.5550
-c: ga\t0.3802\t0
-c: gara\t0\t0.3570
-c: garg\t0.2035\t0
-c: gas\t0.4643\t0
-c: gasp\t0.4671\t0
-c: ge\t0.3459\t-0.2257
-c: get\t0.3979\t0
-c: get \t0.3435\t-0.3420
-c: gett\t0.2126\t0
-c: gi\t-0.3399\t0.3789
-c: giv\t-0.2726\t0.2681
-c: go\t-0.7312\t1.3632
-c: go \t-0.3029\t0.5690
-c: goi\t0\t0.2321
-c: goin\t0\t0.2321
-c: goo\t-0.6279\t0.6994
-c: good\t-0.6034\t0.4512
-c: goog\t0\t0.2482
-c: gr\t0\t-0.8087
-c: gra\t0\t-0.3994
-c: gran\t0\t-0.2349
-c: gu\t0\t0.3959
-c: gun\t-0.3006\t0.4672
-c: gun \t-0.2963\t0.4996
-c: gus\t0.2055\t0
-c: gush\t0.2055\t0
-c: h\t1.5999\t0
-c: ha\t0.4604\t0
-c: hab\t0.3859\t0
-c: habl\t0.3307\t0
-c: hac\t0\t0.3881
-c: hace\t0\t0.3453
-c: had\t0.3090\t-0.5760
-c: had \t0.3377\t-0.6031
-c: hah\t-0.2280\t-0.3580
-c: haha\t-0.2280\t-0.3580
-c: hal\t0\t-0.2238
-c: half\t0\t-0.2541
-c: han\t0\t0.3341
-c: hand\t0\t0.2152
-c: hard\t0.2199\t-0.2301
-c: has\t-0.2082\t0.4026
-c: has \t0\t0.3071
-c: hav\t0.5803\t0
-c: have\t0\t0.2975
-c: havi\t0.6301\t-0.2766
-c: he\t1.4890\t0
-c: he \t0.4835\t0
-c: hea\t1.0622\t-0.7602
-c: head\t0.4679\t-0.5510
-c: hear\t0.5562\t0
-c: heav\t0.2152\t0
-c: hel\t0\t-0.3200
-c: help\t0\t-0.3364
-c: her\t-0.2713\t0.9090
-c: here\t-0.3230\t0.5550
-c: hers\t0\t0.3388
-c: hes\t0.3310\t0
-c: hes \t0.3310\t0
-c: hi\t0.6868\t0.3738
-c: him\t0\t0.4969
-c: hims\t0\t0.4149
-c: hin\t0.3004\t0
-c: hinc\t0.3004\t0
-c: his\t0.2214\t0
-c: his \t0.2714\t0
-c: ho\t-0.6420\t0.7236
-c: hol\t0\t-0.2694
-c: hom\t0\t-0.2516
-c: hon\t0\t0.3026
-c: hone\t0\t0.3026
-c: hop\t-0.3656\t0.6938
-c: hope\t-0.2916\t0.4217
-c: hopi\t0\t0.2721
-c: hou\t0.2877\t0
-c: hour\t0.3744\t0
-c: how\t-0.2209\t0.4185
-c: how \t-0.2209\t0.4185
-c: hoy\t-0.2346\t0
-c: hoy \t-0.2346\t0
-c: i \t-0.2702\t0.4855
-c: if\t-0.2772\t0.2130
-c: if \t-0.2772\t0.2130
-c: il\t-0.2233\t0.2107
-c: ill\t-0.2233\t0.2107
-c: ill \t-0.2233\t0.2107
-c: im\t0\t0.4005
-c: im \t0\t0.2872
-c: in \t-0.2105\t0.2163
-c: inf\t0.3084\t0
-c: infa\t0.2886\t0
-c: ins\t-0.2155\t0
-c: int\t0\t0.2315
-c: inta\t0\t-0.2208
-c: into\t0\t0.4642
-c: is\t0.9306\t-0.6628
-c: is \t0.7596\t-0.5379
-c: isn\t0.2970\t0
-c: isnt\t0.2970\t0
-c: it\t0\t0.5850
-c: it \t-0.5652\t0.6166
-c: its\t0.4037\t0
-c: its \t0.4037\t0
-c: iv\t-0.4294\t0.4588
-c: iv \t0\t-0.2077
-c: ive\t-0.3754\t0.6665
-c: ive \t-0.3754\t0.6665
-c: iz\t0.2477\t0
-c: izq\t0.2477\t0
-c: izqu\t0.2477\t0
-c: j\t-0.5310\t0.3723
-c: ja\t0\t-0.4156
-c: jaj\t-0.2565\t-0.4098
-c: jaja\t-0.2565\t-0.4098
-c: jaw\t0.2146\t0
-c: jaw \t0.2146\t0
-c: jer\t0.2411\t0
-c: jerk\t0.2411\t0
-c: ju\t-0.3533\t0.7395
-c: jum\t-0.2443\t0.4473
-c: jump\t0\t0.4942
-c: jus\t0\t0.4155
-c: just\t0\t0.4155
-c: k\t-0.3832\t1.1981
-c: ke\t0\t0.4021
-c: kee\t0\t0.4721
-c: keep\t0\t0.4721
-c: kid\t0.2465\t0
-c: kid \t0.4100\t-0.2122
-c: kil\t-0.5116\t0
-c: kill\t-0.4942\t0
-c: kit\t0.2450\t0
-c: kitc\t0.2534\t0
-c: km\t0\t0.6145
-c: kms\t0\t0.6145
-c: kms \t0\t0.6145
-c: kn\t0\t0.5993
-c: kne\t0\t-0.2161
-c: knee\t0\t-0.2161
-c: kni\t0\t0.4245
-c: knif\t0\t0.3380
-c: kno\t0.2080\t0.3296
-c: know\t0.2142\t0.3509
-c: l\t-0.8084\t0.6675
-c: la\t0\t-0.6592
+c: 3r\t0.2214\t0
+c: 3rd\t0.2214\t0
+c: 3rd \t0.2214\t0
+c: 5\t0\t-0.2480
+c: 5 \t0\t-0.2857
+c: 9\t0.3262\t0
+c: 91\t0.4475\t0
+c: 911\t0.4475\t0
+c: 911 \t0.4475\t0
+c: a\t0\t-0.9279
+c: a \t-0.4240\t0
+c: abo\t-0.5790\t0.2812
+c: abou\t-0.5781\t0.3109
+c: abu\t0.2486\t0
+c: abue\t0.2486\t0
+c: acci\t0.2188\t0
+c: ad\t-0.2163\t0
+c: af\t0.2617\t0
+c: aff\t0\t0.2380
+c: affa\t0\t0.2741
+c: aft\t0.2683\t0
+c: afte\t0.2683\t0
+c: ag\t0\t0.3472
+c: aga\t-0.2937\t0.2468
+c: agai\t-0.3037\t0.2555
+c: ago\t0.2510\t0
+c: ah\t0.3614\t0
+c: aho\t0.3968\t0
+c: ahog\t0.4589\t0
+c: ai\t0.8646\t-0.2489
+c: air\t0.8787\t-0.3311
+c: air \t0.5651\t-0.2324
+c: aire\t0.2797\t0
+c: al\t-0.6503\t0.6072
+c: ali\t0\t0.5122
+c: aliv\t0\t0.5122
+c: all\t-0.2405\t0
+c: all \t-0.3443\t0.4194
+c: alle\t0\t-0.3329
+c: am\t0\t0.3463
+c: amo\t0\t0.2802
+c: amou\t0\t0.2858
+c: an\t1.0532\t0
+c: an \t0.5504\t-0.3334
+c: ana\t0.2150\t0
+c: anap\t0.2275\t0
+c: and\t1.0670\t0
+c: and \t1.1595\t0
+c: any\t-0.4100\t0.4931
+c: anym\t-0.3033\t0.4826
+c: ap\t-0.2842\t-0.4584
+c: app\t-0.2975\t-0.5816
+c: appo\t0\t-0.2517
+c: ar\t0.5343\t0
+c: are\t0.2069\t-0.2528
+c: aren\t0.2517\t0
+c: arm\t0.4860\t0
+c: arm \t0.6231\t-0.3083
+c: arms\t0\t0.3839
+c: as\t-0.5394\t0
+c: ask\t-0.2137\t0
+c: at\t0\t-0.5109
+c: at \t-0.2581\t-0.2518
+c: ate\t0.2427\t0
+c: ate \t0.2427\t0
+c: att\t0.2882\t0
+c: atta\t0.2960\t0
+c: away\t-0.2015\t0
+c: ay\t0\t-0.2487
+c: b\t1.3312\t-0.6237
+c: ba\t0.6472\t-0.2576
+c: bab\t0.2781\t-0.2113
+c: baby\t0.2142\t0
+c: bac\t-0.3242\t0
+c: back\t-0.3242\t0
+c: bar\t0.3729\t0
+c: bare\t0.3776\t0
+c: bat\t0.3064\t0
+c: bath\t0\t0.2038
+c: be\t-1.1360\t0.8727
+c: be \t-0.7930\t0.6415
+c: bee\t0\t0.4746
+c: been\t0\t0.4953
+c: bei\t0\t0.3517
+c: bein\t0\t0.3517
+c: bet\t-0.2569\t0
+c: bett\t-0.3503\t0
+c: bi\t-0.2042\t-1.0842
+c: bie\t0\t-0.4383
+c: bien\t0\t-0.4383
+c: bil\t0\t-0.2066
+c: bill\t0\t-0.2066
+c: bit\t-0.3232\t-0.3946
+c: bit \t-0.3595\t-0.3840
+c: bl\t1.9075\t-0.4761
+c: bla\t0.3487\t0
+c: blac\t0.4570\t-0.2706
+c: blad\t0\t0.3628
+c: ble\t0.4510\t0.2020
+c: blee\t0.2786\t0
+c: blo\t0.7796\t-0.4134
+c: bloo\t0.7816\t-0.5753
+c: blu\t0.3580\t-0.2519
+c: blue\t0.3424\t0
+c: bo\t0.2053\t-0.4227
+c: bod\t0.2143\t0
+c: body\t0.2143\t0
+c: boo\t0\t-0.2684
+c: book\t0\t-0.3449
+c: bott\t0\t0.3788
+c: bou\t0\t0.3204
+c: boug\t0\t0.2388
+c: box\t0\t-0.2539
+c: box \t0\t-0.2406
+c: bp\t0.4351\t0
+c: bp \t0.4339\t0
+c: br\t0.6889\t-0.5407
+c: braz\t0.2121\t0
+c: bre\t1.1442\t-0.9562
+c: brea\t1.1442\t-0.9562
+c: bri\t-0.2129\t0.2893
+c: brid\t0\t0.5062
+c: bro\t-0.2110\t0
+c: bu\t0\t0.6186
+c: bur\t0\t0.5551
+c: burd\t0\t0.2979
+c: burn\t0\t0.3001
+c: by\t0\t0.4342
+c: by \t0\t0.2893
+c: c\t1.0619\t-1.0104
+c: ca\t0.8054\t0
+c: cabe\t0.2376\t0
+c: cal\t0\t-0.3304
+c: call\t0.2745\t-0.3186
+c: cam\t0.3258\t-0.4015
+c: came\t0.3887\t-0.2560
+c: can\t0.5537\t-0.6992
+c: can \t-0.2970\t-0.4508
+c: canc\t-0.2187\t0
+c: cant\t1.1773\t-0.2679
+c: car\t0\t0.7055
+c: cara\t0.3629\t-0.2036
+c: care\t0\t0.2938
+c: cart\t0\t0.3015
+c: cat\t0\t0.2992
+c: cat \t0\t0.2308
+c: ch\t0.6282\t-0.6425
+c: cha\t0\t-0.2344
+c: che\t0.9000\t-0.3991
+c: chec\t-0.3383\t0.2174
+c: ches\t1.2883\t-0.6230
+c: ci\t0\t-0.2195
+c: cig\t0\t0.2260
+c: ciga\t0\t0.2260
+c: cit\t-0.2377\t-0.3409
+c: cita\t-0.2302\t-0.3148
+c: cli\t0\t-0.2680
+c: clin\t0\t-0.3924
+c: clo\t0\t0.2860
+c: clos\t0\t0.2283
+c: co\t0.2551\t-0.6746
+c: coc\t0\t-0.2126
+c: coci\t0\t-0.2126
+c: col\t0.5118\t-0.3463
+c: cold\t0\t-0.2621
+c: coll\t0.6862\t0
+c: con\t0.5279\t-0.4116
+c: con \t-0.2824\t0.2121
+c: conf\t0.2791\t-0.4168
+c: conv\t0.5171\t-0.2196
+c: cor\t-0.2717\t0.9024
+c: cort\t-0.2821\t0.7708
+c: cou\t-0.4117\t0
+c: coul\t-0.2014\t0
+c: coun\t-0.2136\t0.2418
+c: cp\t0.2537\t0
+c: cp \t0.3245\t0
+c: cr\t0\t-0.5912
+c: cra\t0\t-0.2033
+c: cru\t0.2302\t0
+c: crus\t0.2388\t0
+c: cry\t-0.2639\t0
+c: cryi\t-0.2237\t0
+c: cu\t0\t1.0874
+c: cue\t0.2892\t0
+c: cut\t-0.3444\t1.0461
+c: cut \t0\t0.4580
+c: cutt\t0\t0.4624
+c: d\t-0.8263\t0.9235
+c: da\t0.2683\t0
+c: dad\t0.2432\t0
+c: dat\t0\t0.2292
+c: date\t0\t0.2292
+c: de\t0.3512\t1.0836
+c: dea\t-0.2666\t1.2184
+c: dead\t0\t0.6935
+c: deat\t-0.2146\t0.6466
+c: dec\t0\t0.4580
+c: deci\t0\t0.5413
+c: dej\t0\t0.2972
+c: den\t0\t-0.2159
+c: der\t0.2327\t0
+c: des\t0.7419\t0.3117
+c: desd\t0.3684\t0
+c: dese\t0\t0.2085
+c: desm\t0.7622\t-0.2664
+c: desp\t0\t0.4919
+c: di\t-0.6528\t0.4320
+c: die\t-0.3134\t0.6672
+c: die \t0\t1.0391
+c: died\t0\t-0.2350
+c: do\t-0.5485\t-0.2319
+c: do \t-0.4447\t0
+c: doc\t0\t-0.2599
+c: doct\t0\t-0.2145
+c: doe\t0.2804\t0
+c: does\t0.2804\t0
+c: dog\t-0.2413\t0
+c: dog \t-0.2413\t0
+c: dol\t0.3209\t-0.3247
+c: dolo\t0.3504\t-0.2636
+c: don\t-0.3680\t0.5779
+c: done\t-0.2890\t0.3844
+c: dont\t0\t0.2268
+c: dou\t0.2207\t0
+c: doub\t0.2207\t0
+c: dr\t0\t-0.9969
+c: dra\t0.2571\t0.2384
+c: draw\t0\t0.2914
+c: dri\t-0.3827\t-0.5395
+c: driv\t-0.3057\t-0.5583
+c: dro\t0.5161\t-0.4020
+c: droo\t0.3137\t-0.2132
+c: dry\t-0.2352\t0
+c: dry \t-0.2352\t0
+c: du\t0\t-0.4965
+c: due\t0.2107\t-0.2553
+c: duel\t0\t-0.2430
+c: dur\t-0.2717\t-0.2472
+c: duri\t-0.2642\t0
+c: dy\t0\t0.4287
+c: dyi\t0\t0.3818
+c: dyin\t0\t0.3818
+c: e\t0.6065\t1.7573
+c: ea\t-0.3263\t0
+c: ear\t0\t-0.2475
+c: earl\t0\t-0.2965
+c: ed\t0\t0.2232
+c: edg\t0\t0.2232
+c: edge\t0\t0.2232
+c: el\t0.3913\t-0.3618
+c: el \t0.2898\t-0.2707
+c: en\t-0.7578\t1.1293
+c: end\t-0.6654\t0.9384
+c: end \t-0.3714\t0.4644
+c: endi\t-0.2153\t0.4415
+c: eno\t0\t0.3791
+c: enou\t0\t0.3791
+c: er\t0.2483\t0
+c: er \t0.2483\t0
+c: es\t0\t0.5241
+c: esc\t0\t0.3090
+c: escr\t0\t0.2141
+c: est\t0\t0.4852
+c: este\t0\t0.2017
+c: ev\t0.2356\t0.6813
+c: eve\t0.2356\t0.6813
+c: ever\t0.2571\t0.6140
+c: ex\t-0.2965\t0.4543
+c: exi\t0\t0.5424
+c: exis\t0\t0.3211
+c: exit\t0\t0.2213
+c: ey\t0.3810\t-0.2863
+c: eye\t0.3810\t-0.2863
+c: eye \t0.2345\t0
+c: f\t1.0100\t-1.6371
+c: fa\t1.5668\t-0.3612
+c: fac\t0.6041\t-0.2279
+c: face\t0.6345\t-0.2055
+c: fai\t1.1035\t-0.5147
+c: fain\t1.1110\t-0.6517
+c: fam\t0\t0.2647
+c: fami\t0\t0.2647
+c: fe\t0.5239\t-0.8424
+c: fee\t0\t-0.3466
+c: feel\t0\t-0.2465
+c: fel\t0\t-0.5024
+c: fell\t0.4599\t-0.2068
+c: felt\t-0.3044\t-0.2956
+c: few\t0.2581\t0
+c: few \t0.2581\t0
+c: fi\t-0.4681\t-0.3286
+c: fig\t0\t0.4456
+c: figh\t0\t0.3544
+c: fil\t0\t-0.2329
+c: fill\t0\t-0.2211
+c: fin\t-0.7574\t0
+c: fine\t-0.8596\t-0.2972
+c: fini\t0\t0.2331
+c: fit\t0.4604\t0
+c: fit \t0.3683\t0
+c: fl\t0.3600\t-0.4879
+c: flo\t0.6036\t-0.3347
+c: floo\t0.6794\t-0.2163
+c: fo\t-0.2599\t0
+c: for\t-0.5158\t0
+c: for \t-0.3647\t0
+c: fore\t0\t0.4250
+c: form\t0\t-0.5490
+c: forw\t0\t0.2337
+c: fou\t0\t0.2307
+c: foun\t0\t0.2196
+c: fr\t-0.4834\t0
+c: fri\t0\t-0.2516
+c: fue\t0\t-0.3242
+c: fune\t0\t0.2742
+c: g\t-0.6403\t0.5668
+c: ga\t0.3854\t0
+c: gara\t0\t0.3641
+c: garg\t0.2046\t0
+c: gas\t0.4621\t0
+c: gasp\t0.4650\t0
+c: ge\t0.3457\t-0.2013
+c: get\t0.3966\t0
+c: get \t0.3367\t-0.3284
+c: gett\t0.2155\t0
+c: gi\t-0.3388\t0.3998
+c: giv\t-0.2725\t0.2885
+c: go\t-0.7126\t1.4026
+c: go \t-0.2996\t0.5954
+c: goi\t0\t0.2173
+c: goin\t0\t0.2173
+c: goo\t-0.6263\t0.6929
+c: good\t-0.6019\t0.4466
+c: goog\t0\t0.2463
+c: gr\t0\t-0.8847
+c: gra\t0\t-0.4117
+c: gran\t0\t-0.2564
+c: gre\t0\t-0.2061
+c: gu\t0\t0.4195
+c: gun\t-0.2957\t0.4694
+c: gun \t-0.2917\t0.5016
+c: h\t1.5579\t0.2618
+c: ha\t0.4463\t0
+c: hab\t0.3910\t0
+c: habl\t0.3358\t0
+c: hac\t0\t0.3965
+c: hace\t0\t0.3505
+c: had\t0.3018\t-0.5554
+c: had \t0.3301\t-0.5830
+c: hah\t-0.2248\t-0.3561
+c: haha\t-0.2248\t-0.3561
+c: hal\t0\t-0.2224
+c: half\t0\t-0.2558
+c: han\t0\t0.3856
+c: hand\t0\t0.2706
+c: hard\t0.2228\t-0.2287
+c: has\t0\t0.3800
+c: has \t0\t0.3089
+c: hav\t0.5891\t0
+c: have\t0\t0.3036
+c: havi\t0.6292\t-0.2797
+c: he\t1.4571\t0
+c: he \t0.4814\t0
+c: hea\t1.0631\t-0.7679
+c: head\t0.4710\t-0.5702
+c: hear\t0.5660\t0
+c: hel\t0\t-0.3288
+c: help\t0\t-0.3396
+c: her\t-0.2834\t0.9051
+c: her \t0.2037\t0
+c: here\t-0.3191\t0.5680
+c: hers\t0\t0.3396
+c: hes\t0.3251\t0
+c: hes \t0.3251\t0
+c: hi\t0.6905\t0.3783
+c: him\t0\t0.4999
+c: hims\t0\t0.4132
+c: hin\t0.3053\t0
+c: hinc\t0.3053\t0
+c: his\t0.2173\t0
+c: his \t0.2669\t0
+c: ho\t-0.6762\t0.7038
+c: hol\t0\t-0.2823
+c: hom\t0\t-0.2442
+c: hon\t0\t0.3033
+c: hone\t0\t0.3033
+c: hop\t-0.3678\t0.6853
+c: hope\t-0.2938\t0.4134
+c: hopi\t0\t0.2720
+c: hou\t0.2891\t0
+c: hour\t0.3740\t0
+c: how\t-0.2184\t0.4209
+c: how \t-0.2184\t0.4209
+c: hoy\t-0.2652\t0
+c: hoy \t-0.2652\t0
+c: i\t0\t-0.3061
+c: i \t-0.2867\t0.4310
+c: if\t-0.2719\t0.2245
+c: if \t-0.2719\t0.2245
+c: il\t-0.2253\t0.2008
+c: ill\t-0.2253\t0.2008
+c: ill \t-0.2253\t0.2008
+c: im\t0\t0.4033
+c: im \t0\t0.2876
+c: in \t-0.2034\t0.2082
+c: inf\t0.3176\t0
+c: infa\t0.2873\t0
+c: ins\t-0.2138\t0
+c: int\t0\t0.2414
+c: inta\t0\t-0.2174
+c: into\t0\t0.4696
+c: is\t0.9371\t-0.6406
+c: is \t0.7646\t-0.5236
+c: isn\t0.2973\t0
+c: isnt\t0.2973\t0
+c: it\t0\t0.6199
+c: it \t-0.5597\t0.6334
+c: its\t0.3976\t0
+c: its \t0.3976\t0
+c: iv\t-0.4286\t0.4347
+c: iv \t0\t-0.2055
+c: ive\t-0.3763\t0.6402
+c: ive \t-0.3763\t0.6402
+c: iz\t0.2480\t0
+c: izq\t0.2480\t0
+c: izqu\t0.2480\t0
+c: j\t-0.5357\t0.3903
+c: ja\t0\t-0.4032
+c: jaj\t-0.2506\t-0.3922
+c: jaja\t-0.2506\t-0.3922
+c: jaw\t0.2173\t0
+c: jaw \t0.2173\t0
+c: jer\t0.2381\t0
+c: jerk\t0.2381\t0
+c: ju\t-0.3562\t0.7478
+c: jum\t-0.2419\t0.4497
+c: jump\t0\t0.4964
+c: jus\t0\t0.4152
+c: just\t0\t0.4152
+c: k\t-0.3913\t1.1776
+c: ke\t0\t0.4027
+c: kee\t0\t0.4614
+c: keep\t0\t0.4614
+c: kid\t0.2423\t0
+c: kid \t0.4113\t-0.2113
+c: kil\t-0.5156\t0
+c: kill\t-0.4984\t0
+c: kit\t0.2457\t0
+c: kitc\t0.2537\t0
+c: km\t0\t0.6139
+c: kms\t0\t0.6139
+c: kms \t0\t0.6139
+c: kn\t0\t0.5930
+c: kne\t0\t-0.2185
+c: knee\t0\t-0.2185
+c: kni\t0\t0.4128
+c: knif\t0\t0.3386
+c: kno\t0.2106\t0.3374
+c: know\t0.2166\t0.3568
+c: l\t-0.8326\t0.6674
+c: la\t0\t-0.6308
 c: la \t0.5600\t0
-c: lab\t0.2611\t0
-c: labi\t0.2679\t0
-c: lad\t0.3407\t0
-c: lado\t0.3505\t0
-c: las\t-0.2953\t0.4004
-c: las \t0\t0.2592
-c: lat\t-0.3097\t-0.6490
-c: late\t-0.3097\t-0.6490
-c: le\t0.2816\t0.2063
-c: le \t0.2171\t0
-c: lef\t0.2073\t0
-c: left\t0.2073\t0
-c: leg\t0\t-0.2941
-c: let\t-0.3025\t0.6898
-c: leth\t0\t0.4175
-c: lett\t0\t0.3435
-c: li\t0\t0.7601
-c: lif\t0\t0.5262
-c: life\t0\t0.6791
-c: lik\t0.5145\t0
-c: like\t0.5145\t0
-c: line\t0\t0.2770
-c: lip\t0.6732\t-0.3438
-c: lips\t0.6732\t-0.3438
-c: lis\t0\t0.2889
-c: list\t0\t0.2820
-c: lit\t-0.3311\t-0.2527
-c: litt\t-0.3244\t-0.3091
-c: liv\t-0.3939\t0.7756
-c: live\t0\t0.2566
-c: livi\t-0.2556\t0.5191
-c: lo\t-0.6589\t0.2063
-c: lo \t0\t0.3502
-c: loa\t0\t0.2957
-c: load\t0\t0.2957
-c: lol\t-0.6318\t-0.9136
-c: lol \t-0.6318\t-0.9136
-c: lon\t0\t0.2229
-c: long\t0\t0.2309
-c: loo\t0\t0.6285
-c: look\t0\t0.5935
-c: los\t0.3473\t0
-c: lot\t0.3416\t-0.3172
-c: lot \t0\t-0.2242
-c: m\t0.4900\t0.2771
-c: make\t-0.2114\t0
-c: man\t0.5214\t0
-c: many\t0.7241\t-0.4592
-c: mar\t0\t-0.5059
-c: mas\t0\t0.2259
-c: mas \t0\t0.2449
-c: mat\t0\t0.2978
-c: mata\t0\t0.2639
-c: me\t-0.6739\t0.2701
-c: me \t0\t0.2305
-c: mem\t0\t-0.2060
-c: mi\t0.6566\t-0.2861
-c: mi \t0.3429\t0
-c: min\t0.6421\t0
-c: min \t0.3787\t0
-c: mind\t0\t0.2916
-c: minu\t0.2665\t0
-c: mis \t0\t0.2205
-c: mom\t0\t0.2789
-c: mon\t0\t-0.2741
-c: mor\t0\t0.5396
-c: mora\t0.2268\t0
-c: more\t0\t0.2879
-c: mori\t0\t0.3958
-c: morn\t0\t-0.2685
-c: mou\t0.2862\t0
-c: mout\t0.2886\t0
-c: mov\t0.4303\t-0.5237
-c: move\t0.2140\t-0.2884
-c: movi\t0.2162\t-0.2353
-c: mue\t0\t0.4005
-c: muer\t0\t0.4005
-c: mum\t0.2315\t0
-c: mur\t0\t-0.2049
-c: muy\t0.2267\t0
-c: muy \t0.2267\t0
-c: my\t-0.2950\t0.4562
-c: my \t0\t-0.2038
-c: mys\t-0.3839\t0.7579
-c: myse\t-0.3839\t0.7579
-c: n\t-0.8574\t-1.4741
-c: na\t-0.3036\t0
-c: ne\t-0.4439\t-0.3090
-c: neck\t0.2664\t0
-c: nee\t-0.4080\t0
-c: need\t-0.4080\t0
-c: nev\t0\t0.2496
-c: neve\t0\t0.2496
-c: new\t0\t-0.3772
-c: new \t0\t-0.2669
-c: ni\t-0.2681\t0
-c: nig\t0\t0.3684
-c: nigh\t0\t0.3684
-c: nin\t0\t-0.2008
-c: no\t-0.4481\t-0.4487
-c: no \t0\t-0.4086
-c: nob\t0\t0.3341
-c: nobo\t0\t0.3341
-c: noc\t0\t0.3187
-c: noch\t0\t0.3187
-c: non\t0\t-0.6129
-c: none\t-0.2248\t-0.4827
-c: nons\t0.4091\t0
-c: noo\t0\t0.2090
-c: noos\t0\t0.2961
-c: nop\t0\t-0.3440
-c: nope\t0\t-0.3080
-c: nor\t0\t-0.3163
-c: norm\t0\t-0.3163
-c: nos\t0\t-0.2232
-c: not\t0\t0.6548
-c: not \t0.2222\t0.2874
-c: note\t0\t0.2074
-c: noth\t0\t0.2408
-c: now \t0\t0.2112
+c: lab\t0.2620\t0
+c: labi\t0.2685\t0
+c: lad\t0.3445\t0
+c: lado\t0.3543\t0
+c: las\t-0.3112\t0.3853
+c: las \t0\t0.2419
+c: lat\t-0.3057\t-0.6355
+c: late\t-0.3057\t-0.6355
+c: le\t0.2748\t0
+c: le \t0.2178\t0
+c: leg\t0\t-0.2992
+c: let\t-0.3015\t0.6825
+c: leth\t0\t0.4171
+c: lett\t0\t0.3238
+c: li\t0\t0.7025
+c: lif\t0\t0.5426
+c: life\t0\t0.6914
+c: lik\t0.5273\t0
+c: like\t0.5273\t0
+c: line\t0\t0.2761
+c: lip\t0.6763\t-0.3390
+c: lips\t0.6763\t-0.3390
+c: lit\t-0.3259\t-0.2451
+c: litt\t-0.3193\t-0.3023
+c: liv\t-0.3965\t0.7665
+c: live\t0\t0.2476
+c: livi\t-0.2560\t0.5189
+c: lo\t-0.6386\t0.2312
+c: lo \t0\t0.3630
+c: loa\t0\t0.2962
+c: load\t0\t0.2962
+c: lol\t-0.6293\t-0.9130
+c: lol \t-0.6293\t-0.9130
+c: lon\t0\t0.2218
+c: long\t0\t0.2301
+c: loo\t0\t0.6176
+c: look\t0\t0.5824
+c: los\t0.3522\t0
+c: lot\t0.3392\t-0.3165
+c: lot \t0\t-0.2255
+c: m\t0.4903\t0.3429
+c: make\t-0.2100\t0
+c: man\t0.5122\t0
+c: many\t0.7288\t-0.4481
+c: mar\t0\t-0.4853
+c: mas\t0\t0.2398
+c: mas \t0\t0.2585
+c: mat\t0\t0.3062
+c: mata\t0\t0.2719
+c: me\t-0.6698\t0
+c: mej\t0\t0.2117
+c: mejo\t0\t0.2117
+c: mem\t0\t-0.2018
+c: mi\t0.6599\t-0.2620
+c: mi \t0.3317\t0
+c: min\t0.6461\t0
+c: min \t0.3804\t0
+c: mind\t0\t0.2930
+c: minu\t0.2656\t0
+c: mis \t0\t0.2455
+c: mom\t0\t0.2616
+c: mon\t0\t-0.3001
+c: mont\t-0.2220\t0
+c: mor\t0\t0.5354
+c: mora\t0.2267\t0
+c: more\t0\t0.2945
+c: mori\t0\t0.4067
+c: morn\t0\t-0.2943
+c: mou\t0.2892\t0
+c: mout\t0.2915\t0
+c: mov\t0.4329\t-0.5190
+c: move\t0.2179\t-0.2875
+c: movi\t0.2149\t-0.2316
+c: mue\t0\t0.4022
+c: muer\t0\t0.4022
+c: mum\t0.2321\t0
+c: muy\t0.2161\t0
+c: muy \t0.2161\t0
+c: my\t-0.3021\t0.4609
+c: mys\t-0.3827\t0.7570
+c: myse\t-0.3827\t0.7570
+c: n\t-0.8546\t-1.5019
+c: na\t-0.2876\t0
+c: ne\t-0.4514\t-0.3280
+c: neck\t0.2674\t0
+c: nee\t-0.4051\t0
+c: need\t-0.4051\t0
+c: nev\t0\t0.2555
+c: neve\t0\t0.2555
+c: new\t0\t-0.4147
+c: new \t0\t-0.3086
+c: ni\t-0.2722\t0
+c: nig\t0\t0.3454
+c: nigh\t0\t0.3454
+c: no\t-0.4573\t-0.4017
+c: no \t0\t-0.3943
+c: nob\t0\t0.3345
+c: nobo\t0\t0.3345
+c: noc\t0\t0.3272
+c: noch\t0\t0.3272
+c: non\t0\t-0.6087
+c: none\t-0.2240\t-0.4798
+c: nons\t0.4081\t0
+c: noo\t0\t0.2119
+c: noos\t0\t0.2998
+c: nop\t0\t-0.3381
+c: nope\t0\t-0.3017
+c: nor\t0\t-0.3137
+c: norm\t0\t-0.3137
+c: nos\t0\t-0.2169
+c: not\t0\t0.6738
+c: not \t0.2278\t0.2970
+c: note\t0\t0.2112
+c: noth\t0\t0.2422
+c: now \t0\t0.2024
 c: nu\t0\t-0.3827
-c: num\t0.2851\t-0.3356
-c: numb\t0.2851\t-0.3356
-c: o\t1.1989\t0.5111
-c: of\t-0.4132\t0.6916
-c: of \t0\t0.3691
-c: off\t-0.3019\t0.3991
-c: off \t-0.2564\t0.2738
-c: oj\t0\t0.2258
-c: oja\t0\t0.2858
-c: ojal\t0\t0.2858
-c: ok\t-0.2583\t-0.2523
-c: ok \t-0.2452\t-0.2164
-c: ol\t0\t-0.3860
-c: old\t0\t-0.3462
-c: old \t0\t-0.3462
-c: on\t0\t0.5757
-c: onc\t0\t0.2728
-c: once\t0\t0.2157
-c: one\t0.4871\t0
-c: one \t0.5169\t0
-c: onl\t0\t0.2304
-c: only\t0\t0.2549
-c: ope\t0\t-0.2949
-c: open\t0\t-0.2900
-c: or\t0.8385\t-0.3007
-c: or \t0.4932\t-0.3126
-c: ord\t0\t0.2215
-c: orde\t0\t0.2215
-c: ori\t0.4845\t0
-c: orin\t0.4845\t0
-c: ot\t-0.3396\t0.4941
-c: oth\t0\t0.2358
-c: othe\t0\t0.2358
-c: otr\t-0.2178\t0.2584
-c: otra\t-0.2073\t0.3060
-c: ou\t0.9704\t-0.3736
-c: out\t1.0497\t-0.2604
-c: out \t1.1402\t0
-c: ov\t0.4165\t0
-c: ove\t0.4165\t0
-c: over\t0.4165\t0
-c: ow\t0\t0.2103
-c: own\t0\t0.2112
-c: own \t0\t0.2112
-c: ox\t0.2846\t0.3006
-c: oxy\t0.2480\t0.3153
-c: oxy \t0\t0.3016
-c: p\t0.6646\t0.7721
-c: pa\t0.2984\t0
-c: pai\t0\t-0.2359
-c: pain\t0\t-0.2268
-c: pal\t0.2560\t0
-c: par\t-0.5352\t0.7501
-c: para\t-0.2163\t0.5106
-c: pas\t0.7155\t-0.3537
-c: pass\t0.7553\t-0.5762
-c: past\t0\t0.3502
-c: pat\t0\t0.3915
-c: pe\t1.3603\t-0.2292
-c: pea\t0\t0.2515
-c: peac\t0\t0.2608
-c: pec\t0.5781\t-0.2899
-c: pech\t0.5781\t-0.2899
-c: pee\t0.7581\t-0.3793
-c: pee \t0.4433\t-0.2247
-c: peed\t0.2134\t0
-c: pen\t-0.2510\t0.3454
-c: pens\t0\t0.3533
-c: peo\t0.3942\t-0.3111
-c: peop\t0.2026\t-0.2374
-c: perm\t0\t0.3453
-c: pers\t0.2008\t0
-c: ph\t0\t-0.2901
-c: pi\t0\t0.6117
-c: pic\t-0.2752\t0
-c: pil\t0\t0.2759
-c: pis\t0\t0.2309
-c: pist\t0\t0.3160
-c: pl\t-0.6600\t0.7307
-c: pla\t-0.5631\t0.6498
-c: plan\t-0.4899\t0.7589
-c: po\t-0.3000\t0.3865
-c: poi\t0\t0.8282
-c: poin\t0\t0.8282
-c: por\t-0.2360\t0
-c: por \t-0.2337\t0
-c: pr\t0\t-0.4846
-c: pre\t0.2397\t-0.2517
-c: pres\t0.3001\t-0.2921
-c: pro\t0\t-0.2403
-c: prob\t-0.3377\t0
-c: prop\t0.2733\t0
-c: pu\t0.3980\t0.7236
-c: pue\t0.5160\t0
-c: pued\t0.5849\t-0.3563
-c: puen\t0\t0.2862
-c: pun\t0\t0.2694
-c: pur\t0\t0.4456
-c: purp\t0\t0.4515
-c: put\t0\t0.3245
-c: put \t0\t0.3529
-c: q\t-0.5404\t0.7769
-c: qu\t-0.5070\t0.8728
-c: que\t0\t0.2556
-c: que \t0\t0.4289
-c: ques\t0\t-0.2007
-c: qui\t-0.6230\t0.7800
-c: quie\t-0.3564\t0.7109
-c: r\t0.6922\t0
-c: ra\t-0.4295\t0.2877
-c: rat\t-0.2278\t0
-c: raz\t0\t0.5169
-c: razo\t0\t0.5169
-c: re\t0.6806\t-0.7420
-c: rea\t0.2743\t0.7373
-c: read\t-0.4373\t0.3167
-c: real\t0.7926\t0
-c: reas\t0\t0.4933
-c: rec\t0\t-0.4079
-c: reco\t0\t-0.2172
-c: red\t0.4939\t0
-c: red \t0.4939\t0
-c: reg\t0\t0.2320
-c: rega\t0\t0.2459
-c: rel\t0\t0.2037
-c: rela\t0\t0.2198
-c: rem\t0\t-0.4337
-c: remi\t0\t-0.2007
-c: rep\t0.2173\t-0.3814
-c: repe\t0.2755\t0
-c: res\t0.3847\t-0.4758
-c: resp\t0.8714\t-0.5183
-c: rest\t-0.2814\t0
-c: ri\t0.3373\t0
-c: rig\t0.4969\t-0.2054
-c: righ\t0.3020\t0
-c: rin\t0\t0.2413
-c: ro\t0\t0.6233
-c: roof\t0\t0.2625
-c: room\t0\t-0.2013
-c: rop\t0\t0.7927
-c: rope\t0\t0.7927
-c: rou\t0\t-0.2541
-c: ru\t-0.2339\t0
-c: run\t0\t0.2051
-c: s\t3.1739\t-1.6080
-c: sa\t-0.3889\t0
-c: sad\t0\t-0.2431
-c: sad \t0\t-0.2431
-c: saf\t0\t-0.2806
-c: safe\t0\t-0.2806
-c: sai\t-0.3486\t0.2378
-c: said\t-0.3486\t0.2378
-c: sal\t0.2435\t0
-c: sale\t0.2387\t0
+c: num\t0.3033\t-0.3412
+c: numb\t0.3033\t-0.3412
+c: o\t1.2048\t0.4766
+c: of\t-0.4008\t0.7089
+c: of \t0\t0.3721
+c: off\t-0.2988\t0.4136
+c: off \t-0.2540\t0.2864
+c: oj\t0\t0.2387
+c: oja\t0\t0.2966
+c: ojal\t0\t0.2966
+c: ok\t-0.2750\t-0.2461
+c: ok \t-0.2623\t-0.2112
+c: ol\t-0.2033\t-0.4242
+c: old\t0\t-0.3845
+c: old \t0\t-0.3845
+c: on\t0\t0.5604
+c: onc\t0\t0.2616
+c: once\t0\t0.2048
+c: one\t0.4881\t0
+c: one \t0.5178\t0
+c: onl\t0\t0.2362
+c: only\t0\t0.2590
+c: ope\t0\t-0.2989
+c: open\t0\t-0.2941
+c: or\t0.8222\t-0.3000
+c: or \t0.4943\t-0.3069
+c: ord\t0\t0.2263
+c: orde\t0\t0.2263
+c: ori\t0.4654\t0
+c: orin\t0.4654\t0
+c: ot\t-0.3581\t0.4307
+c: oth\t0\t0.2348
+c: othe\t0\t0.2348
+c: otr\t-0.2393\t0
+c: otra\t-0.2120\t0.2520
+c: ou\t0.9785\t-0.3659
+c: out\t1.0585\t-0.2484
+c: out \t1.1455\t0
+c: ov\t0.4152\t0
+c: ove\t0.4152\t0
+c: over\t0.4152\t0
+c: ow\t0\t0.2167
+c: own\t0\t0.2175
+c: own \t0\t0.2175
+c: ox\t0.2850\t0.3007
+c: oxy\t0.2487\t0.3150
+c: oxy \t0\t0.3043
+c: p\t0.6283\t0.6995
+c: pa\t0.2939\t0
+c: pai\t0\t-0.2172
+c: pain\t0\t-0.2079
+c: pal\t0.2571\t0
+c: par\t-0.5323\t0.7293
+c: para\t-0.2164\t0.4683
+c: pas\t0.7056\t-0.3585
+c: pass\t0.7453\t-0.5733
+c: past\t0\t0.3337
+c: pat\t0\t0.4049
+c: pe\t1.3587\t-0.2002
+c: pea\t0\t0.2577
+c: peac\t0\t0.2666
+c: pec\t0.5818\t-0.2850
+c: pech\t0.5818\t-0.2850
+c: pee\t0.7580\t-0.3732
+c: pee \t0.4434\t-0.2202
+c: peed\t0.2127\t0
+c: pen\t-0.2472\t0.3589
+c: pens\t0\t0.3553
+c: peo\t0.3957\t-0.3043
+c: peop\t0.2018\t-0.2333
+c: perm\t0\t0.3451
+c: ph\t0\t-0.3252
+c: pi\t0\t0.6127
+c: pic\t-0.2856\t0
+c: pil\t0\t0.2969
+c: pis\t0\t0.2374
+c: pist\t0\t0.3213
+c: pl\t-0.6522\t0.7683
+c: pla\t-0.5588\t0.6763
+c: plan\t-0.4860\t0.7791
+c: po\t-0.3664\t0.3184
+c: poi\t0\t0.8280
+c: poin\t0\t0.8280
+c: por\t-0.2821\t0
+c: por \t-0.2254\t0
+c: pr\t0\t-0.4687
+c: pre\t0.2476\t-0.2480
+c: pres\t0.3038\t-0.2910
+c: pro\t0\t-0.2383
+c: prob\t-0.3326\t0
+c: prop\t0.2726\t0
+c: pu\t0.4005\t0.6936
+c: pue\t0.5153\t0
+c: pued\t0.5834\t-0.3497
+c: puen\t0\t0.2886
+c: pun\t0\t0.2645
+c: pur\t0\t0.4355
+c: purp\t0\t0.4414
+c: put\t-0.2035\t0.2918
+c: put \t0\t0.3734
+c: q\t-0.5188\t0.8083
+c: qu\t-0.4859\t0.9041
+c: que\t0\t0.2836
+c: que \t0\t0.4486
+c: ques\t0\t-0.2020
+c: qui\t-0.6297\t0.7773
+c: quie\t-0.3502\t0.7209
+c: quit\t-0.2104\t0
+c: r\t0.6890\t0
+c: ra\t-0.4177\t0.3004
+c: rat\t-0.2262\t0
+c: raz\t0\t0.5101
+c: razo\t0\t0.5101
+c: re\t0.6893\t-0.7465
+c: rea\t0.2795\t0.7365
+c: read\t-0.4364\t0.3155
+c: real\t0.7943\t0
+c: reas\t0\t0.4926
+c: rec\t0\t-0.4351
+c: reco\t0\t-0.2125
+c: red\t0.4915\t0
+c: red \t0.4915\t0
+c: reg\t0\t0.2478
+c: rega\t0\t0.2564
+c: rel\t0\t0.2023
+c: rela\t0\t0.2143
+c: rem\t0\t-0.4267
+c: rep\t0.2194\t-0.3752
+c: repe\t0.2770\t0
+c: res\t0.3876\t-0.4849
+c: resp\t0.8771\t-0.5113
+c: rest\t-0.2784\t0
+c: ri\t0.3183\t0
+c: rig\t0.5012\t-0.2017
+c: righ\t0.3062\t0
+c: rin\t0\t0.2502
+c: rind\t0\t0.2066
+c: ro\t0\t0.6257
+c: roof\t0\t0.2597
+c: rop\t0\t0.7947
+c: rope\t0\t0.7947
+c: rou\t0\t-0.2435
+c: ru\t-0.2317\t0
+c: run\t0\t0.2071
+c: s\t3.1375\t-1.4478
+c: sa\t-0.3645\t0
+c: sad\t0\t-0.2380
+c: sad \t0\t-0.2380
+c: saf\t0\t-0.2776
+c: safe\t0\t-0.2776
+c: sai\t-0.3431\t0.2280
+c: said\t-0.3431\t0.2280
+c: sal\t0.2522\t0
+c: sale\t0.2422\t0
 c: sam\t0\t-0.2039
 c: same\t0\t-0.2039
-c: san\t0.5505\t0
-c: sang\t0.5669\t0
-c: sav\t-0.2778\t0.2781
-c: say\t0\t0.3693
-c: sayi\t-0.2285\t0.3108
-c: sc\t-0.2788\t0
-c: scr\t-0.2390\t0
-c: se\t0.6169\t0
-c: se \t0.5039\t0
-c: see\t0\t0.2573
-c: seg\t-0.2067\t0.2505
-c: segu\t-0.2067\t0.2505
-c: sei\t1.1181\t-0.4207
-c: seiz\t1.1181\t-0.4207
-c: sel\t0\t0.3332
-c: self\t0\t0.3332
-c: send\t0\t-0.2035
-c: sent\t-0.2047\t0
-c: ses\t-0.3022\t-0.4477
-c: sess\t-0.2128\t-0.4001
-c: sev\t0.2205\t0
-c: seve\t0.2205\t0
-c: sew\t0\t0.2342
-c: sewe\t0\t0.2342
-c: sh\t1.0546\t-0.4520
-c: sha\t0.4697\t-0.3081
-c: shak\t0.3713\t-0.2028
-c: she\t0.2810\t0
-c: sho\t0.2557\t-0.3378
-c: shor\t0\t-0.2376
-c: show\t0.2357\t0
-c: si\t0.8866\t-0.2898
-c: si \t0\t0.3136
-c: sid\t0.6372\t-0.3770
-c: side\t0.6372\t-0.3770
-c: sie\t0.2895\t-0.2035
-c: sien\t0.4319\t-0.2251
-c: sin \t0\t0.3013
-c: sinc\t0.3810\t-0.4302
-c: site\t0.2271\t0
-c: sle\t-0.4626\t0
-c: slee\t-0.3174\t0
-c: sli\t0\t0.3712
-c: slo\t0\t-0.3583
-c: slu\t0.4077\t0
-c: slur\t0.2695\t0
-c: sm\t0\t-0.2250
-c: sn\t0\t-0.3810
-c: sno\t0\t-0.3303
-c: so\t-0.7015\t0.5135
-c: so \t-0.5102\t0
-c: soa\t0.2488\t0
-c: sob\t0.2882\t0
-c: sob \t0.3108\t0
-c: sog\t0\t0.2467
-c: soga\t0\t0.2467
-c: som\t0.2285\t0
-c: some\t0.2285\t0
-c: soo\t-0.2067\t0.3053
-c: soon\t-0.2067\t0.3053
-c: sor\t-0.5782\t0
-c: sore\t-0.2641\t-0.2251
-c: sorr\t-0.2466\t0.2587
-c: sp\t0.5647\t-0.4581
-c: spe\t0.3798\t0
-c: spee\t0.2824\t0
-c: spu\t0.2116\t0
-c: spur\t0.2116\t0
-c: st\t0.8257\t0
-c: sti\t0.5400\t-0.2497
-c: stil\t0.3737\t0
-c: sto\t0\t0.3841
-c: str\t0.5892\t-0.2458
-c: stro\t0.5376\t0
-c: su\t0.4669\t0.5171
-c: sud\t1.0118\t-0.5338
-c: sudd\t0.9371\t-0.4968
-c: sug\t0\t-0.2142
-c: suga\t0\t-0.2010
-c: sui\t-0.4517\t1.1476
-c: suic\t-0.4517\t1.1476
-c: sur\t0\t0.3419
-c: sure\t0\t0.2799
-c: sw\t1.0651\t-0.2343
-c: swa\t0.4004\t0.2552
-c: swal\t0.4004\t0.2552
-c: swe\t0.4855\t-0.3779
-c: swel\t0.3130\t-0.2364
-c: swo\t0.2501\t0
-c: swol\t0.2501\t0
-c: t\t0\t0.3224
-c: ta\t-0.4872\t0.8607
-c: tab\t0\t0.2582
-c: tabl\t0\t0.2795
-c: tak\t-0.3792\t0.7239
-c: take\t-0.3271\t0.5918
-c: tal\t0.2892\t0
-c: talk\t0.3053\t-0.3102
-c: tap\t0\t0.2377
-c: tapp\t0\t0.2316
-c: te\t-0.2214\t0.4846
-c: tel\t0\t0.8041
-c: tell\t0\t0.8475
-c: ten\t0.3524\t0
-c: teng\t0.2304\t0
-c: tex\t-0.3203\t-0.2154
-c: text\t-0.2862\t0
-c: th\t-0.5744\t0
-c: tha\t-0.4971\t0
-c: than\t-0.3307\t0
-c: that\t-0.2114\t-0.2173
-c: the\t-0.8637\t0.6432
-c: the \t-0.6731\t0
-c: them\t-0.3038\t0.6345
-c: then\t0\t0.3136
-c: ther\t0.3335\t0
-c: they\t0\t0.3786
-c: thi\t-0.3745\t0.9066
-c: thin\t0\t0.7221
-c: this\t-0.6103\t0.3975
-c: tho\t-0.2493\t0
-c: thou\t-0.2082\t0
-c: thr\t0.8760\t0
-c: thre\t0\t0.2730
-c: thro\t0.9475\t-0.4384
-c: thu\t0\t-0.2104
-c: tig\t0.4186\t0
-c: tigh\t0.4186\t0
-c: til\t0\t0.2215
-c: till\t0\t0.2298
-c: tir\t-0.3558\t0
-c: tire\t-0.3307\t0
-c: to\t0\t1.2194
-c: to \t-0.3587\t0.5480
-c: tod\t-0.2850\t0.4237
-c: toda\t-0.3282\t0
-c: todo\t0\t0.3328
-c: toi\t0.2788\t0
-c: toil\t0.2788\t0
-c: tol\t0\t0.2118
-c: told\t0\t0.2118
-c: tom\t-0.3311\t0.2190
-c: tomo\t-0.3189\t0
-c: ton\t0\t0.4802
-c: tong\t0.4502\t-0.2299
-c: toni\t-0.4610\t0.7100
-c: too \t0\t-0.2318
-c: took\t0.3400\t0
-c: tr\t-0.5894\t-0.2398
-c: tra\t-0.3492\t-0.3424
-c: trac\t0\t0.2748
-c: traf\t0\t-0.2560
-c: trai\t0\t0.3363
-c: trav\t0\t-0.2061
-c: trea\t0\t-0.2883
-c: tri\t-0.2415\t0
-c: trie\t0\t0.2858
-c: trip\t0\t-0.2046
-c: try\t0\t0.3763
-c: tryi\t0\t0.2982
-c: tu\t0.6279\t-0.2331
-c: tur\t0.4428\t0
-c: turn\t0.4428\t0
-c: tuv\t0.3320\t0
-c: tuvo\t0.2930\t0
-c: tw\t0.6977\t-0.3086
-c: twi\t0.5166\t-0.2436
-c: twic\t0.4396\t0
-c: u\t0.8238\t0
-c: un\t0.7453\t0.2329
-c: un \t0.3458\t-0.4417
-c: una\t0\t0.3725
-c: una \t0\t0.2402
-c: unc\t0.2914\t0
-c: unco\t0.3114\t0
-c: und\t0\t0.2524
-c: unde\t0\t0.2524
-c: unr\t0.2629\t0
-c: unre\t0.2629\t0
-c: ur\t0.2942\t0
-c: uri\t0.3925\t0
-c: urin\t0.3925\t0
-c: us\t-0.3523\t-0.2398
-c: usu\t-0.2759\t0
-c: usua\t-0.2759\t0
-c: v\t0.3383\t0
-c: va\t-0.3485\t0
-c: vac\t0\t-0.2348
-c: vaca\t0\t-0.2105
-c: ve\t0\t-0.4396
-c: ver\t0\t-0.3274
-c: very\t0.2113\t-0.2042
-c: vida\t0\t0.2335
-c: vis\t0.2790\t-0.2528
-c: visi\t0\t-0.2172
-c: viv\t0\t0.4404
-c: vivi\t0\t0.2835
-c: vo\t0.4136\t0.5602
-c: vol\t0\t0.2947
-c: volv\t0\t0.3161
-c: vom\t0.4499\t-0.2400
-c: vomi\t0.4499\t-0.2400
-c: voy\t0\t0.3260
-c: voy \t0\t0.3260
-c: w\t-1.4372\t1.2659
-c: wa\t-1.1838\t0.5030
-c: wai\t-0.2276\t-0.2919
-c: wait\t-0.2276\t-0.2919
-c: wak\t0.3207\t0
-c: wake\t0.2870\t0
-c: wal\t0\t0.3238
-c: wall\t0\t0.3518
-c: wan\t-0.8508\t0.7504
-c: want\t-0.8508\t0.7504
-c: was\t-0.2356\t-0.4937
-c: was \t0\t-0.6335
-c: wast\t0\t0.2337
-c: wat\t0\t-0.3805
-c: watc\t0\t-0.2164
-c: way\t-0.2036\t0.8774
-c: way \t0\t0.6886
-c: we\t-0.6085\t-1.7888
-c: we \t-0.2427\t-0.7654
-c: wea\t0\t-0.3564
-c: weak\t0.2679\t0
-c: weat\t0\t-0.2063
-c: wed\t0\t-0.2270
-c: wee\t-0.4116\t0
-c: week\t-0.4116\t0
-c: wel\t-0.2959\t0
-c: well\t-0.3078\t0
-c: wen\t0.3736\t-0.2760
-c: went\t0.3736\t-0.2760
-c: wh\t0.5511\t0.3462
-c: whe\t0.2503\t0
-c: who\t0.5350\t0.2147
-c: whol\t0.3727\t0
-c: why\t-0.2206\t0
-c: why \t-0.2206\t0
-c: wi\t-0.6745\t0.7396
-c: wif\t0.2126\t0
-c: wife\t0.2126\t0
-c: wil\t-0.3242\t0.4442
-c: will\t-0.3070\t0.4658
-c: wis\t0\t0.5580
-c: wish\t0\t0.5652
-c: wit\t-0.3947\t0
-c: with\t-0.3947\t0
-c: wo\t0.9148\t0.7443
-c: won\t0.3850\t0.4095
-c: won \t0\t0.2334
-c: wont\t0.4633\t0
-c: wor\t0.8018\t-0.5723
-c: word\t0.7727\t-0.3408
-c: work\t-0.3332\t-0.3458
-c: worl\t0\t0.2737
-c: wors\t0.6220\t0
-c: wort\t0\t0.2398
-c: wou\t0\t0.8603
-c: woul\t-0.3147\t0.9152
-c: woun\t0.2458\t0
-c: wr\t0\t0.5423
-c: wri\t-0.2478\t0.5516
-c: wris\t0\t0.3968
-c: wron\t0.2429\t-0.2478
-c: wrot\t0\t0.2451
-c: y\t-0.4538\t0
-c: y \t0.9542\t0
-c: ya\t-0.7360\t0.7491
-c: ya \t-0.7141\t0.7950
-c: yea\t-0.3601\t0
-c: year\t-0.3535\t0
-c: yes\t0.2353\t0
-c: yo\t-0.7228\t-0.2363
-c: you\t-0.6970\t-0.2102
-c: you \t-0.4975\t0
-c: your\t-0.2251\t0
-c:1 \t0.3507\t-0.2403
-c:11\t0.4448\t0
-c:11 \t0.4470\t0
+c: san\t0.5565\t0
+c: sang\t0.5729\t0
+c: sav\t-0.2744\t0.3089
+c: savi\t0\t0.2155
+c: say\t0\t0.3752
+c: sayi\t-0.2280\t0.3124
+c: sc\t-0.2712\t0
+c: scr\t-0.2357\t0
+c: se\t0.5907\t0
+c: se \t0.4996\t-0.2020
+c: see\t0\t0.2684
+c: see \t0\t0.2090
+c: seg\t-0.2025\t0.2530
+c: segu\t-0.2025\t0.2530
+c: sei\t1.1203\t-0.4217
+c: seiz\t1.1203\t-0.4217
+c: sel\t0\t0.3334
+c: self\t0\t0.3334
+c: send\t0\t-0.2072
+c: ses\t-0.3391\t-0.4677
+c: sess\t-0.2241\t-0.4213
+c: sev\t0.2204\t0
+c: seve\t0.2204\t0
+c: sew\t0\t0.2327
+c: sewe\t0\t0.2327
+c: sh\t1.0542\t-0.4693
+c: sha\t0.4597\t-0.3255
+c: shak\t0.3705\t-0.2042
+c: she\t0.2825\t0
+c: sho\t0.2626\t-0.3389
+c: shor\t0\t-0.2328
+c: show\t0.2393\t0
+c: si\t0.8669\t-0.2386
+c: si \t0\t0.3160
+c: sid\t0.5934\t-0.3847
+c: side\t0.5934\t-0.3847
+c: sie\t0.2866\t0
+c: sien\t0.4277\t-0.2072
+c: sin \t0\t0.3051
+c: sinc\t0.3853\t-0.4332
+c: site\t0.2269\t0
+c: sitt\t0\t0.2009
+c: sle\t-0.4563\t0
+c: slee\t-0.3142\t0
+c: sli\t0\t0.3755
+c: slo\t0\t-0.3577
+c: slu\t0.4062\t0
+c: slur\t0.2694\t0
+c: sm\t0\t-0.2260
+c: sn\t0\t-0.3766
+c: sno\t0\t-0.3286
+c: so\t-0.6952\t0.5146
+c: so \t-0.5057\t0
+c: soa\t0.2492\t0
+c: sob\t0.2896\t0
+c: sob \t0.3091\t0
+c: sog\t0\t0.2621
+c: soga\t0\t0.2621
+c: som\t0.2039\t0
+c: some\t0.2039\t0
+c: soo\t-0.2033\t0.3068
+c: soon\t-0.2033\t0.3068
+c: sor\t-0.5665\t0
+c: sore\t-0.2563\t-0.2231
+c: sorr\t-0.2444\t0.2595
+c: sp\t0.5344\t-0.4343
+c: spe\t0.3803\t0
+c: spee\t0.2830\t0
+c: st\t0.8377\t0
+c: sta\t0\t-0.2327
+c: star\t0\t-0.2260
+c: sti\t0.5465\t-0.2511
+c: stil\t0.3757\t0
+c: sto\t0\t0.4422
+c: str\t0.5918\t-0.2464
+c: stro\t0.5395\t0
+c: su\t0.4754\t0.5309
+c: sud\t1.0155\t-0.5298
+c: sudd\t0.9406\t-0.4926
+c: sug\t0\t-0.2080
+c: sui\t-0.4447\t1.1558
+c: suic\t-0.4447\t1.1558
+c: sur\t0\t0.3434
+c: sure\t0\t0.2810
+c: sw\t1.0656\t-0.2283
+c: swa\t0.4000\t0.2520
+c: swal\t0.4000\t0.2520
+c: swe\t0.4868\t-0.3756
+c: swel\t0.3113\t-0.2378
+c: swo\t0.2486\t0
+c: swol\t0.2486\t0
+c: t\t0\t0.3838
+c: ta\t-0.4864\t0.8453
+c: tab\t0\t0.2615
+c: tabl\t0\t0.2810
+c: tak\t-0.3854\t0.6885
+c: take\t-0.3283\t0.5577
+c: tal\t0.2908\t0
+c: talk\t0.3068\t-0.3069
+c: tap\t0\t0.2357
+c: tapp\t0\t0.2296
+c: te\t-0.2226\t0.4612
+c: tel\t0\t0.8065
+c: tell\t0\t0.8512
+c: ten\t0.3437\t0
+c: teng\t0.2193\t0
+c: tex\t-0.3164\t-0.2030
+c: text\t-0.2821\t0
+c: th\t-0.5682\t0
+c: tha\t-0.4987\t0
+c: than\t-0.3313\t0
+c: that\t-0.2124\t-0.2014
+c: the\t-0.8778\t0.6244
+c: the \t-0.6790\t0
+c: them\t-0.3039\t0.6174
+c: then\t0\t0.3128
+c: ther\t0.3370\t0
+c: they\t0\t0.3900
+c: thi\t-0.3729\t0.9085
+c: thin\t0\t0.7248
+c: this\t-0.6129\t0.4012
+c: tho\t-0.2506\t0
+c: thou\t-0.2088\t0
+c: thr\t0.8811\t0
+c: thre\t0\t0.2763
+c: thro\t0.9508\t-0.4280
+c: thu\t0\t-0.2061
+c: tig\t0.4209\t0
+c: tigh\t0.4209\t0
+c: til\t0\t0.2203
+c: till\t0\t0.2296
+c: tir\t-0.3559\t0
+c: tire\t-0.3313\t0
+c: to\t0\t1.1759
+c: to \t-0.3517\t0.5619
+c: tod\t-0.2707\t0.4045
+c: toda\t-0.3217\t0
+c: todo\t0\t0.2872
+c: toi\t0.2786\t0
+c: toil\t0.2786\t0
+c: tol\t0\t0.2235
+c: told\t0\t0.2235
+c: tom\t-0.3545\t0.2068
+c: tomo\t-0.3224\t0
+c: ton\t0\t0.4939
+c: tong\t0.4586\t-0.2300
+c: toni\t-0.4601\t0.7239
+c: too \t0\t-0.2274
+c: took\t0.3375\t0
+c: tr\t-0.5943\t-0.2144
+c: tra\t-0.3465\t-0.3152
+c: trac\t0\t0.2774
+c: traf\t0\t-0.2506
+c: trai\t0\t0.3383
+c: trea\t0\t-0.3108
+c: tri\t-0.2371\t0
+c: trie\t0\t0.2884
+c: try\t0\t0.3783
+c: tryi\t0\t0.3011
+c: tu\t0.6323\t-0.2253
+c: tur\t0.4403\t0
+c: turn\t0.4403\t0
+c: tuv\t0.3370\t0
+c: tuvo\t0.2934\t0
+c: tw\t0.6971\t-0.3023
+c: twi\t0.5157\t-0.2414
+c: twic\t0.4394\t0
+c: u\t0.8035\t0
+c: un\t0.7435\t0.2590
+c: un \t0.3345\t-0.4249
+c: una\t0\t0.3635
+c: una \t0\t0.2318
+c: unc\t0.2933\t0
+c: unco\t0.3126\t0
+c: und\t0\t0.2563
+c: unde\t0\t0.2563
+c: unr\t0.2642\t0
+c: unre\t0.2642\t0
+c: ur\t0.2944\t0
+c: uri\t0.3915\t0
+c: urin\t0.3915\t0
+c: us\t-0.3458\t-0.2330
+c: usu\t-0.2756\t0
+c: usua\t-0.2756\t0
+c: v\t0.3271\t0
+c: va\t-0.3567\t0
+c: vac\t0\t-0.2238
+c: ve\t0\t-0.4212
+c: ver\t0\t-0.3323
+c: very\t0.2092\t-0.2020
+c: vi\t0\t-0.2527
+c: vida\t0\t0.2414
+c: vis\t0.2803\t-0.2966
+c: visi\t0\t-0.2624
+c: viv\t0\t0.4246
+c: vivi\t0\t0.2569
+c: vo\t0.4203\t0.5745
+c: vol\t0\t0.3006
+c: volv\t0\t0.3202
+c: vom\t0.4498\t-0.2344
+c: vomi\t0.4498\t-0.2344
+c: voy\t0\t0.3268
+c: voy \t0\t0.3268
+c: w\t-1.4222\t1.2957
+c: wa\t-1.1839\t0.5025
+c: wai\t-0.2348\t-0.3197
+c: wait\t-0.2348\t-0.3197
+c: wak\t0.3234\t0.2052
+c: wake\t0.2897\t0.2059
+c: wal\t0\t0.3258
+c: wall\t0\t0.3487
+c: wan\t-0.8469\t0.7601
+c: want\t-0.8469\t0.7601
+c: was\t-0.2402\t-0.4893
+c: was \t0\t-0.6289
+c: wast\t0\t0.2307
+c: wat\t0\t-0.3702
+c: watc\t0\t-0.2138
+c: way\t-0.2020\t0.8738
+c: way \t0\t0.6853
+c: we\t-0.6040\t-1.7967
+c: we \t-0.2385\t-0.7493
+c: wea\t0\t-0.3530
+c: weak\t0.2737\t0
+c: weat\t0\t-0.2037
+c: wed\t0\t-0.2212
+c: wee\t-0.4096\t0
+c: week\t-0.4096\t0
+c: wel\t-0.2918\t0
+c: well\t-0.3042\t0
+c: wen\t0.3722\t-0.2916
+c: went\t0.3722\t-0.2916
+c: wh\t0.5598\t0.3714
+c: wha\t0\t0.2088
+c: what\t0\t0.2088
+c: whe\t0.2490\t0
+c: who\t0.5387\t0.2122
+c: whol\t0.3754\t0
+c: why\t-0.2192\t0
+c: why \t-0.2192\t0
+c: wi\t-0.6732\t0.7506
+c: wif\t0.2182\t0
+c: wife\t0.2182\t0
+c: wil\t-0.3224\t0.4374
+c: will\t-0.3051\t0.4592
+c: wis\t0\t0.5658
+c: wish\t0\t0.5730
+c: wit\t-0.4021\t0
+c: with\t-0.4021\t0
+c: wo\t0.9331\t0.7542
+c: won\t0.3915\t0.4077
+c: won \t0\t0.2290
+c: wont\t0.4684\t0
+c: wor\t0.8096\t-0.5675
+c: word\t0.7711\t-0.3440
+c: work\t-0.3290\t-0.3496
+c: worl\t0\t0.2747
+c: wors\t0.6235\t0
+c: wort\t0\t0.2408
+c: wou\t0\t0.8632
+c: woul\t-0.3126\t0.9192
+c: woun\t0.2446\t0
+c: wr\t0\t0.5470
+c: wri\t-0.2416\t0.5650
+c: wris\t0\t0.3997
+c: wron\t0.2424\t-0.2476
+c: wrot\t0\t0.2358
+c: y\t-0.4360\t0
+c: y \t0.9714\t0
+c: ya\t-0.7373\t0.6344
+c: ya \t-0.7156\t0.6787
+c: yea\t-0.3567\t0
+c: year\t-0.3499\t0
+c: yes\t0.2370\t0
+c: yo\t-0.7236\t-0.2311
+c: you\t-0.6991\t-0.2071
+c: you \t-0.5019\t0
+c: your\t-0.2230\t0
+c:1 \t0.3527\t-0.2353
+c:11\t0.4452\t0
+c:11 \t0.4475\t0
 c:3 \t0\t-0.2260
-c:3r\t0.2241\t0
-c:3rd\t0.2241\t0
-c:3rd \t0.2241\t0
-c:5 \t0\t-0.3146
-c:91\t0.4470\t0
-c:911\t0.4470\t0
-c:911 \t0.4470\t0
-c:a \t0.2919\t0
-c:ab\t0.5127\t0
-c:abe\t0.3073\t0
-c:abez\t0.2470\t0
-c:abeza\t0.2470\t0
-c:abi\t0.2836\t0
-c:abio\t0.2679\t0
-c:abios\t0.2679\t0
-c:abl\t0.2881\t0
-c:abla\t0.2992\t0
-c:ablar\t0.2685\t0
-c:abo\t-0.5397\t0.2479
-c:abou\t-0.5764\t0.3166
-c:about\t-0.5764\t0.3166
-c:abu\t0.2468\t0
-c:abue\t0.2468\t0
-c:abuel\t0.2468\t0
-c:aby\t0.2166\t0
-c:aby \t0.2166\t0
-c:ac\t0.8219\t-1.2853
-c:acci\t0.2383\t0
-c:accid\t0.2195\t0
-c:ace\t0\t0.2539
-c:ace \t0.4715\t-0.2223
-c:acer\t0\t0.3471
-c:acer \t0\t0.2718
-c:ach\t0.3086\t-0.5555
-c:ache\t0.2064\t-0.5967
-c:ache \t0.3341\t-0.4933
-c:aci\t0\t-0.3291
-c:ack\t0.2864\t-0.2748
-c:ack \t0.2051\t-0.2841
-c:acks\t0\t0.2458
-c:acks \t0\t0.2458
-c:acti\t0.3190\t0
-c:ad\t0.3427\t0.4819
-c:ad \t0.6710\t-0.2349
-c:ada\t0\t-0.6251
-c:adac\t0.2766\t-0.4921
-c:adach\t0.2766\t-0.4921
-c:ade\t-0.4892\t0.7745
-c:ade \t-0.2203\t0.5356
-c:adin\t0\t-0.2065
-c:ading\t0\t-0.2065
-c:ado\t0.7534\t0
-c:ado \t0.5161\t0
-c:ady\t-0.4261\t0.5609
-c:ady \t-0.4261\t0.5609
-c:af\t0\t-0.4427
-c:afe\t0\t-0.2806
-c:affa\t0\t0.2761
-c:affai\t0\t0.2761
-c:affi\t0\t-0.2222
-c:affic\t0\t-0.2222
-c:aft\t0.2695\t0
-c:afte\t0.2767\t0
-c:after\t0.2767\t0
-c:ag\t-0.3652\t0.6595
-c:aga\t-0.3454\t0
-c:agai\t-0.3080\t0.2596
-c:again\t-0.3080\t0.2596
-c:age\t-0.2222\t0
-c:age \t0\t0.3491
-c:ah\t0\t-0.5888
-c:aha\t-0.2280\t-0.3580
-c:aha \t-0.2280\t-0.3580
-c:aho\t0.3852\t0
-c:ahog\t0.4493\t-0.2029
-c:ahoga\t0.3162\t0
-c:ai\t0.8291\t-1.2610
-c:aid\t-0.2662\t0
-c:aid \t-0.3748\t0
-c:ain\t0.4873\t-0.5305
-c:ain \t-0.3025\t0
-c:ainl\t0\t0.2139
-c:ainle\t0\t0.2139
-c:aint\t1.0060\t-0.6118
-c:aint \t0\t-0.2053
-c:ainte\t0.5705\t-0.2995
-c:ainti\t0.2549\t0
-c:air\t0.9941\t-0.3358
-c:air \t0.6195\t-0.3708
-c:aire\t0.2770\t0
-c:aire \t0.2770\t0
-c:ait\t-0.2566\t-0.3228
-c:aiti\t0\t-0.2678
-c:aitin\t0\t-0.2678
-c:aj\t-0.4891\t-0.4592
-c:aja\t-0.2185\t-0.4763
-c:aja \t0\t-0.4538
-c:ak\t0.8280\t0
-c:ak \t0.2840\t-0.2358
-c:ake\t0\t0.3587
-c:ake \t0\t0.2808
-c:aki\t0.4886\t0
-c:akin\t0.4886\t0
-c:aking\t0.4886\t0
-c:al\t0\t1.1888
-c:al \t-0.5341\t0.3647
-c:ala\t0\t0.2087
-c:ala \t0\t0.2626
-c:ale\t0.2085\t0
-c:ale \t0\t0.2833
-c:alf\t0\t-0.2755
-c:alf \t0\t-0.2755
-c:ali\t-0.2139\t0.5835
-c:aliv\t-0.2192\t0.6493
-c:alive\t0\t0.5337
-c:alk\t0.2327\t-0.3382
-c:alk \t0\t-0.4164
-c:alki\t0.2160\t0
-c:alkin\t0.2160\t0
-c:all\t0.4238\t0
-c:all \t-0.2476\t0.3987
-c:alle\t0\t-0.2945
-c:aller\t0\t-0.3067
-c:allo\t0.4464\t0
-c:allow\t0.4549\t0.2203
-c:am\t0\t-0.5302
-c:ama\t0\t-0.2295
-c:ame\t0.3279\t-0.4583
-c:ame \t0.3834\t-0.4760
-c:amil\t0\t0.2833
-c:amily\t0\t0.2307
-c:amin\t0\t-0.3492
-c:amo\t0\t0.3910
-c:amou\t0\t0.2856
-c:amoun\t0\t0.2856
-c:an\t0.5560\t0
-c:an \t-0.3490\t0
-c:anap\t0.2271\t0
-c:anaph\t0.2271\t0
-c:anc\t-0.3711\t-0.3191
-c:ance\t-0.3362\t-0.2795
-c:ance \t0\t-0.3088
-c:and\t1.1928\t0
-c:and \t1.0822\t0.2185
-c:anda\t0\t-0.2106
-c:andi\t-0.2216\t0.2391
-c:andin\t-0.2216\t0.2391
-c:andk\t0\t-0.2048
-c:andki\t0\t-0.2048
-c:ando\t0.5748\t0
-c:ando \t0.5852\t0
-c:ands\t-0.2039\t0
-c:ands \t-0.2024\t0
-c:ane\t0\t0.6111
-c:anen\t0\t0.3453
-c:anent\t0\t0.3453
-c:ange\t-0.2009\t-0.3183
-c:angr\t0.5214\t0
-c:angra\t0.2316\t0
-c:angre\t0.3353\t0
-c:ank\t0\t-0.2169
-c:ank \t0\t0.2137
-c:anks\t0\t-0.2826
-c:anks \t0\t-0.2826
-c:ann\t0\t0.2412
-c:anni\t0\t0.3222
-c:annin\t0\t0.2990
-c:ano\t0\t0.2551
-c:ano \t-0.2027\t0.3202
-c:ans\t-0.2620\t0
-c:ant\t0.2883\t0.3494
-c:ant \t0.6492\t0
-c:anta \t0.2035\t0
-c:ante\t-0.2159\t0.2266
-c:anted\t0\t0.3470
-c:ants\t-0.2225\t0.2649
-c:ants \t-0.2225\t0.2649
-c:any\t0.2832\t0
-c:any \t0.5228\t-0.5045
-c:anym\t-0.3051\t0.4810
-c:anymo\t-0.3051\t0.4810
-c:ap\t-0.2810\t-0.3677
-c:ape\t-0.2492\t0
-c:aph\t0.2271\t0
-c:aphy\t0.2271\t0
-c:aphyl\t0.2271\t0
-c:app\t-0.6087\t-0.2095
-c:appi\t0\t0.2595
-c:appin\t0\t0.2236
-c:appo\t0\t-0.2327
-c:appoi\t0\t-0.2327
-c:aps\t0.5807\t0
-c:apse\t0.5666\t0
-c:apsed\t0.4410\t0
-c:ar\t0\t0.9087
-c:ar \t0\t0.8988
-c:ara\t0\t0.7206
-c:ara \t0\t0.2630
-c:arag\t0\t0.2904
-c:arage\t0\t0.2904
-c:ard\t-0.2345\t-0.3145
-c:arde\t0\t-0.3035
-c:are\t0\t0.2230
-c:are \t-0.3368\t0.4238
-c:arel\t0.3783\t0
-c:arely\t0.3783\t0
-c:aren\t0.2400\t0
-c:arent\t0.2400\t0
-c:argan\t0.2035\t0
-c:ari\t0\t0.3433
-c:aria\t0\t0.2866
-c:arke\t0\t0.2020
-c:arked\t0\t0.2020
-c:arki\t0\t-0.3069
-c:arkin\t0\t-0.3069
-c:arl\t0\t-0.2655
-c:arm\t0\t0.4602
-c:arm \t0.4915\t-0.2404
-c:arme\t0\t0.3536
-c:arme \t0\t0.3471
-c:arms\t0\t0.3903
-c:arms \t0\t0.3903
-c:arou\t0\t0.2059
-c:aroun\t0\t0.2059
-c:arr\t0\t0.3766
-c:ars \t-0.3731\t0
-c:arse\t0.2083\t0
-c:arse \t0.2083\t0
-c:art\t0.6380\t-0.3884
-c:art \t0.4449\t-0.4645
-c:arta\t0\t0.2564
-c:arto\t0.2694\t0
-c:arto \t0.2694\t0
-c:as\t-0.4995\t0.4986
-c:as \t-0.8567\t0.3558
-c:asc\t0\t0.2247
-c:ask\t-0.2179\t0
-c:aso\t0\t0.4297
-c:ason\t0\t0.4933
-c:ason \t0\t0.4105
-c:asp\t0.4671\t0
-c:aspi\t0.4106\t0
-c:aspin\t0.4106\t0
-c:ass\t0.6233\t-0.5190
-c:ass \t0.3743\t-0.3010
-c:asse\t0.2208\t-0.4241
-c:assed\t0.2702\t-0.3832
-c:assw\t0\t0.2449
-c:asswo\t0\t0.2449
-c:ast\t-0.4707\t0.4367
-c:asti\t-0.2852\t0.3451
-c:astil\t-0.2284\t0.4229
-c:at\t0.2308\t-1.4433
-c:at \t0\t-0.3882
-c:ata\t-0.2719\t0.3376
-c:atar\t0\t0.3729
-c:atar \t0\t0.2698
-c:ate\t-0.4223\t-0.6642
-c:ate \t0\t-0.7038
-c:aten\t0\t0.3045
-c:ateni\t0\t0.2311
-c:ater\t0\t-0.2889
-c:ater \t0\t-0.2345
-c:ath\t0.8857\t-0.2167
-c:ath \t0.4543\t0.3871
-c:athi\t0.3904\t-0.4758
-c:athin\t0.3904\t-0.4758
-c:athr\t0.2029\t0
-c:athro\t0.2029\t0
-c:ati\t0\t-0.4728
-c:atin\t0.2239\t0
-c:ating\t0.2342\t0
-c:atio\t0\t-0.4199
-c:ation\t0\t-0.4199
-c:atm\t0\t-0.2524
-c:atme\t0\t-0.2524
-c:atmen\t0\t-0.2524
-c:att\t0.3614\t0
-c:atta\t0.2935\t0
-c:attac\t0.2935\t0
-c:au\t0\t-0.3904
-c:aus\t0\t-0.2337
-c:av\t0\t-0.5935
-c:ave\t-0.3998\t0
-c:ave \t-0.3255\t0
-c:avel\t0\t-0.2061
-c:avi\t0.6225\t-0.3120
-c:avin\t0.4438\t0
-c:aving\t0.4438\t0
-c:avy\t0\t-0.2230
-c:avy \t0\t-0.2230
-c:aw \t0.2071\t-0.2743
-c:away\t-0.2098\t0
-c:away \t-0.2098\t0
-c:awe\t0\t0.2852
-c:awer\t0\t0.2852
-c:awer \t0\t0.2852
-c:ay\t-0.5284\t-0.7275
-c:ay \t-1.1002\t-0.2764
-c:aya\t0.2432\t0
-c:ayar\t0.2699\t0
-c:aye\t0.3462\t-0.2586
-c:aye \t0.2034\t0
-c:ayi\t-0.2946\t0.2832
-c:ayin\t-0.2946\t0.2832
-c:aying\t-0.2946\t0.2832
-c:ayo\t0.3396\t0
-c:ayo \t0.3396\t0
-c:az\t0\t0.4814
-c:azo\t0\t0.5603
-c:azo \t0.2804\t0
-c:azor\t0\t0.5169
-c:azor \t0\t0.5169
-c:azos\t0\t0.2104
-c:azos \t0\t0.2104
-c:b \t0.4942\t0
-c:bab\t0.2162\t0
-c:baby\t0.2166\t0
-c:baby \t0.2166\t0
-c:bac\t-0.3296\t0
-c:back\t-0.3296\t0
-c:back \t-0.3266\t0
-c:ban\t-0.2039\t0
-c:bar\t0.3221\t0
-c:bare\t0.3783\t0
-c:barel\t0.3783\t0
-c:bat\t0.3050\t0
-c:bath\t0\t0.2077
-c:bathr\t0.2029\t0
-c:be\t-0.8151\t0
-c:be \t-0.7989\t0.6498
-c:bee\t0\t0.4974
-c:been\t0\t0.5185
-c:been \t0\t0.5185
-c:bei\t0\t0.3564
-c:bein\t0\t0.3564
-c:being\t0\t0.3564
-c:ber\t0\t-0.7151
-c:ber \t0\t-0.5303
-c:bet\t-0.2315\t0
-c:bett\t-0.3498\t0
-c:bette\t-0.3498\t0
-c:bez\t0.2470\t0
-c:beza\t0.2470\t0
-c:beza \t0.2470\t0
-c:bi\t0\t-0.8924
-c:bie\t0\t-0.4424
-c:bien\t0\t-0.4424
-c:bien \t0\t-0.4424
-c:bil\t0\t-0.2551
-c:bill\t0\t-0.2059
-c:bio\t0.3379\t0
-c:bios\t0.2679\t0
-c:bios \t0.2679\t0
-c:bir\t0\t0.2257
-c:bit\t-0.3620\t-0.2454
-c:bit \t-0.3852\t-0.3980
-c:bl\t2.4367\t-1.0072
-c:bla\t0.7325\t-0.2034
-c:blac\t0.4616\t-0.2690
-c:black\t0.4616\t-0.2690
-c:blad\t0\t0.3446
-c:blade\t0\t0.4063
-c:blar\t0.2685\t0
-c:blar \t0.2685\t0
-c:ble\t0.6181\t0
-c:ble \t0.3059\t-0.3022
-c:blee\t0.3804\t0
-c:bleed\t0.3804\t0
-c:blem\t-0.2799\t0
-c:blems\t-0.2296\t0
-c:blo\t0.8628\t-0.4348
-c:bloo\t0.7940\t-0.5901
-c:blood\t0.7940\t-0.5901
-c:blu\t0.3584\t-0.2548
-c:blue\t0.3437\t0
-c:blue \t0.3437\t0
-c:bo\t-0.5055\t0.4459
-c:bod\t0.2502\t0.2020
-c:body\t0.2502\t0.2020
-c:body \t0.2502\t0.2020
-c:boo\t-0.3032\t-0.2074
-c:book\t-0.2605\t-0.2698
-c:booki\t0\t-0.2383
-c:bott\t0\t0.3787
-c:bottl\t0\t0.3787
-c:bou\t-0.7257\t0.7135
-c:boug\t0\t0.2275
-c:bough\t0\t0.2275
-c:bout\t-0.5928\t0.3982
-c:bout \t-0.5928\t0.3982
-c:bp\t0.4313\t0
-c:bp \t0.4301\t0
-c:br\t0.7003\t-0.7377
-c:bra\t0.2485\t0
-c:braz\t0.2107\t0
-c:brazo\t0.2107\t0
-c:bre\t1.1636\t-1.0730
-c:brea\t1.1466\t-0.9586
-c:breat\t1.0823\t-0.9090
-c:bri\t-0.2167\t0.3010
-c:brid\t0\t0.5243
-c:bridg\t0\t0.5243
-c:bro\t-0.3208\t0
-c:bs\t0\t-0.2874
-c:bu\t0.3366\t0.3895
-c:bue\t0.2437\t0
-c:buel\t0.2468\t0
-c:bur\t0\t0.4670
-c:burd\t0\t0.3021
-c:burde\t0\t0.3021
-c:burn\t0\t0.2067
-c:by\t0\t0.8629
-c:by \t0.3353\t0
-c:bye\t-0.3855\t0.8894
-c:bye \t-0.3679\t0.6889
-c:byes\t0\t0.2005
-c:byes \t0\t0.2005
-c:c \t0\t-0.9457
-c:ca\t0.8154\t0
-c:ca \t0.2260\t0
-c:cab\t0.2168\t0
-c:cabe\t0.2470\t0
-c:cabez\t0.2470\t0
-c:cal\t0\t-0.4250
-c:call\t0.2682\t-0.3367
-c:call \t0.2860\t-0.3300
-c:cam\t0.3256\t-0.3612
-c:came\t0.3876\t-0.2617
-c:came \t0.3876\t-0.2617
-c:can\t0.5273\t-0.6958
-c:can \t-0.2983\t-0.4906
-c:canc\t-0.2079\t0
-c:cance\t-0.2079\t0
-c:cant\t1.1726\t-0.2746
-c:cant \t1.1726\t-0.2746
-c:car\t0\t0.7927
-c:cara\t0.3613\t-0.2077
-c:cara \t0.3613\t-0.2077
-c:care\t0\t0.4380
-c:care \t-0.2388\t0.3911
-c:cart\t0\t0.3116
-c:carta\t0\t0.3116
-c:cat \t0\t0.2498
-c:cc\t0\t-0.2152
-c:cci\t0.2296\t-0.2148
-c:ccid\t0.2195\t0
-c:ccide\t0.2195\t0
-c:ce\t0.5453\t0
-c:ce \t1.0278\t-0.5663
-c:cer\t-0.2695\t0.3052
-c:cer \t0\t0.2595
-c:ces\t0.2242\t0
-c:ces \t0.3483\t0
-c:ch\t1.6118\t-1.1193
-c:ch \t-0.2774\t0
-c:che\t1.1862\t-0.4883
-c:che \t0.2776\t0
-c:chec\t-0.3395\t0.2129
-c:check\t-0.3395\t0.2129
-c:chen\t0.2534\t0
-c:chen \t0.2534\t0
-c:ches\t1.1780\t-0.5583
-c:chest\t1.3016\t-0.6235
-c:cho\t0.7725\t-0.4351
-c:cho \t0.8444\t-0.5285
-c:ci\t-0.3385\t0.3626
-c:cia\t-0.2453\t0
-c:cid\t0\t1.1650
-c:cida\t0\t0.4836
-c:cidal\t-0.2076\t0.5215
-c:cide\t0\t0.5041
-c:cide \t0\t0.4081
-c:cided\t0\t0.2724
-c:ciden\t0.2195\t0
-c:cig\t0\t0.2243
-c:ciga\t0\t0.2243
-c:cigar\t0\t0.2243
-c:cina\t0\t-0.2144
-c:cio\t0.4085\t-0.2664
-c:ciou\t0.4636\t0
-c:cious\t0.4636\t0
-c:cit\t-0.2606\t-0.4346
-c:cita\t-0.2192\t-0.3335
-c:cita \t0\t-0.3403
-c:ck\t0\t0.3194
-c:ck \t0.3069\t-0.2776
-c:cks\t0\t0.2458
-c:cks \t0\t0.2458
-c:cla\t0\t-0.2236
-c:clean\t0\t0.2312
-c:clear\t0\t-0.2267
-c:cli\t0\t-0.2446
-c:clin\t0\t-0.3920
-c:clini\t0\t-0.3920
-c:clo\t0\t0.2979
-c:clos\t0\t0.2438
-c:close\t-0.2104\t0.3236
-c:closi\t0.2661\t0
-c:co\t0\t-0.4541
-c:col\t0.5323\t-0.3504
-c:cold\t0\t-0.2469
-c:cold \t0\t-0.2469
-c:coll\t0.6856\t0
-c:colla\t0.7146\t-0.2376
-c:come \t-0.2314\t0
-c:comes\t0.2266\t0
-c:compr\t0\t0.2097
-c:con\t0.9385\t-0.2788
-c:con \t-0.2824\t0.2939
-c:conf\t0.2765\t-0.4210
-c:confu\t0.4198\t-0.2344
-c:cono\t0.2585\t0
-c:cons\t0.3515\t0
-c:consc\t0.4636\t0
-c:conv\t0.5160\t-0.2217
-c:convu\t0.5372\t-0.2189
-c:coo\t0\t-0.2718
-c:cook\t0\t-0.2711
-c:cor\t-0.3752\t0.9385
-c:cort\t-0.2890\t0.7502
-c:corta\t0\t0.4033
-c:cou\t-0.4907\t-0.2372
-c:coul\t-0.2032\t0
-c:could\t-0.2032\t0
-c:coun\t-0.2225\t0.2780
-c:count\t0\t0.3472
-c:cp\t0.2540\t0
-c:cp \t0.3266\t0
-c:cr\t-0.4264\t-0.5652
-c:cri\t-0.2133\t0
-c:cribi\t0\t0.2066
-c:cru\t0.2274\t0
-c:crus\t0.2372\t0
-c:crush\t0.2372\t0
-c:cry\t-0.2654\t0
-c:cryi\t-0.2244\t0
-c:cryin\t-0.2244\t0
-c:ct\t-0.2325\t0
-c:cti\t0.3379\t0
-c:ctio\t0.2287\t0
-c:ction\t0.2287\t0
-c:cto\t0\t-0.2189
-c:ctor\t0\t-0.2189
-c:cu\t-0.2087\t0.9929
-c:cue\t0.2776\t0
-c:cut\t-0.3175\t1.0151
-c:cut \t0\t0.4412
-c:cutt\t0\t0.4460
-c:cutti\t0\t0.4460
-c:d \t1.0661\t0
-c:da\t-0.5539\t-0.3856
-c:da \t0\t0.2136
-c:dac\t0.2766\t-0.4921
-c:dach\t0.2766\t-0.4921
-c:dache\t0.2766\t-0.4921
-c:dal\t-0.2076\t0.5215
-c:dal \t-0.2076\t0.5215
-c:dar\t0\t-0.2856
-c:das\t0\t0.2815
-c:das \t0\t0.2815
-c:date\t0\t0.2664
-c:day\t-0.6106\t-0.6318
-c:day \t-0.7400\t-0.3998
-c:db\t-0.3457\t0.7444
-c:dby\t-0.3457\t0.7444
-c:dbye\t-0.3457\t0.7444
-c:dbye \t-0.3281\t0.5439
-c:dbyes\t0\t0.2005
-c:dd\t0.9011\t-0.7417
-c:dde\t0.9419\t-0.4731
-c:dden\t0.8907\t-0.4113
-c:dden \t0.4021\t0
-c:ddenl\t0.4886\t-0.2623
-c:ddi\t0\t-0.2409
-c:de\t0.8371\t1.2975
-c:de \t0.7936\t0
-c:dea\t-0.3056\t1.2857
-c:dead\t0\t0.6893
-c:dead \t0\t0.7172
-c:deat\t-0.2385\t0.6578
-c:death\t-0.2180\t0.6471
-c:dec\t0\t0.4462
-c:deci\t0\t0.5309
-c:decid\t0\t0.3350
-c:ded\t-0.2768\t0.4752
-c:ded \t-0.2113\t0.4623
-c:dej\t0\t0.2878
-c:den\t0.8221\t-0.7024
-c:den \t0.2318\t0
-c:denl\t0.4886\t-0.2623
-c:denly\t0.4886\t-0.2623
-c:dent\t0\t-0.3217
-c:deo \t0\t-0.2053
-c:dep\t-0.2204\t0
-c:depr\t-0.2145\t0
-c:depre\t-0.2055\t0
-c:der \t0\t0.4055
-c:ders\t0\t-0.3294
-c:ders \t0\t-0.2791
-c:des\t0.5692\t0.3790
-c:desd\t0.3598\t0
-c:desde\t0.3598\t0
-c:dese\t0\t0.2029
-c:deser\t0\t0.2029
-c:desm\t0.7540\t-0.2693
-c:desma\t0.7540\t-0.2693
-c:desp\t0\t0.4782
-c:despe\t0\t0.4636
-c:despi\t0.2141\t0
-c:dg\t-0.3124\t0.7526
-c:dge\t-0.3124\t0.7526
-c:dge \t-0.3018\t0.7598
-c:di\t-0.4486\t0.8740
-c:did\t0\t0.2383
-c:die\t-0.3317\t0.7942
-c:die \t0\t1.1720
-c:died\t0\t-0.2393
-c:died \t0\t-0.2393
-c:dio\t0\t0.3168
-c:dios\t0\t0.2829
-c:dios \t0\t0.2198
-c:dki\t0\t-0.2048
-c:dkid\t0\t-0.2048
-c:do\t1.3138\t0
-c:do \t1.2360\t0
-c:doc\t0\t-0.2597
-c:doct\t0\t-0.2104
-c:docto\t0\t-0.2104
-c:doe\t0.2763\t0
-c:does\t0.2763\t0
-c:does \t0\t-0.3508
-c:dog\t-0.2437\t0
-c:dog \t-0.2437\t0
-c:dol\t0.3267\t-0.2749
-c:dolo\t0.3448\t-0.2751
-c:dolor\t0.3448\t-0.2751
-c:don\t-0.3744\t0.6029
-c:done\t-0.2431\t0.4594
-c:done \t-0.2367\t0.4259
-c:dont\t0\t0.2238
-c:dont \t0\t0.2238
-c:dos\t0.4738\t0.2618
-c:dose\t0.3607\t0
-c:dosed\t0.3346\t0
-c:dou\t0.2233\t0
-c:doub\t0.2233\t0
-c:doubl\t0.2233\t0
-c:dow\t0\t-0.2555
-c:down \t0\t-0.2488
-c:dr\t0\t-0.9667
-c:dra\t0.2007\t0.2221
-c:draw\t0\t0.2805
-c:drawe\t0\t0.2852
-c:dri\t-0.3821\t-0.5526
-c:driv\t-0.3049\t-0.5679
-c:drive\t0\t-0.4184
-c:drivi\t-0.2112\t0
-c:dro\t0.5132\t-0.3872
-c:droo\t0.3109\t-0.2121
-c:droop\t0.2947\t0
-c:dry\t-0.2589\t0
-c:dry \t-0.2526\t0
-c:du\t0\t-0.7192
-c:due\t0\t-0.2596
-c:duel\t0\t-0.2471
-c:duele\t0.2222\t-0.2403
-c:dur\t0\t-0.3489
-c:duri\t-0.2618\t0
-c:durin\t-0.2618\t0
-c:dy\t-0.2459\t1.1611
-c:dy \t-0.2278\t0.7350
-c:dyi\t0\t0.3803
-c:dyin\t0\t0.3803
-c:dying\t0\t0.4255
-c:e \t0.5445\t0.7683
-c:ea\t0.7817\t-0.4922
-c:eac\t0\t0.3173
-c:eace\t0\t0.2608
-c:eace \t0\t0.2340
-c:ead \t0\t0.4330
-c:eada\t0.2540\t-0.5540
-c:eadac\t0.2766\t-0.4921
-c:eady\t-0.4163\t0.6025
-c:eady \t-0.4163\t0.6025
-c:eak\t0.3536\t-0.2950
-c:eak \t0.2872\t0
-c:eal\t0.6744\t0
-c:eal \t0.3633\t-0.2106
-c:eall\t0.3725\t0
-c:eally\t0.3725\t0
-c:ean\t0\t0.3798
-c:ear\t-0.3093\t-0.3002
-c:ear \t0\t0.2716
-c:earl\t0\t-0.2930
-c:ears\t-0.3498\t0
-c:ears \t-0.3498\t0
-c:eart\t0.4909\t0
-c:eart \t0.5168\t0
-c:eas\t-0.2082\t0.5725
-c:easo\t0\t0.4933
-c:eason\t0\t0.4933
-c:eat\t0.4162\t-0.8657
-c:eat \t-0.3216\t-0.3541
-c:eate\t0\t0.2997
-c:eaten\t0\t0.3045
-c:eath\t0.8080\t-0.4681
-c:eath \t0.4754\t0.2486
-c:eathe\t0\t-0.2063
-c:eathi\t0.3904\t-0.4758
-c:eatm\t0\t-0.2524
-c:eatme\t0\t-0.2524
-c:eav\t0.2084\t0
-c:eavi\t0.2185\t0
-c:ec\t0.4172\t0
-c:ech\t0.8848\t-0.3543
-c:ech \t0.2804\t0
-c:echo\t0.6355\t-0.3291
-c:echo \t0.6442\t-0.3253
-c:eci\t0\t0.5015
-c:ecid\t0\t0.3350
-c:ecide\t0\t0.3184
-c:eco\t0\t-0.2198
-c:ed \t-0.3948\t0.7294
-c:ede\t0.2097\t-0.2238
-c:ede \t0.2503\t0
-c:edg\t0\t0.2423
-c:edge\t0\t0.2423
-c:edge \t0\t0.2423
-c:edi\t0.2083\t0
-c:edin\t0.3697\t0
-c:eding\t0.3697\t0
-c:edo\t0.2524\t0
-c:edo \t0.2593\t-0.2040
-c:ee\t-0.2681\t-0.4444
-c:ee \t0\t-0.2280
-c:eec\t0.2824\t0
-c:eech\t0.2824\t0
-c:eech \t0.2824\t0
-c:eedi\t0.3697\t0
-c:eedin\t0.3697\t0
-c:eeds\t0\t0.2124
-c:eeds \t0\t0.2124
-c:eei\t0.2677\t-0.2430
-c:eein\t0.2677\t-0.2430
-c:eeing\t0.2677\t-0.2430
-c:eek\t-0.4227\t0
-c:eek \t-0.2524\t0
-c:eel\t0\t-0.2407
-c:eeli\t-0.3088\t0
-c:eelin\t-0.3088\t0
-c:eels\t0.4127\t-0.2629
-c:eels \t0.4127\t-0.2629
-c:een\t-0.2027\t0.4751
-c:een \t0\t0.4646
-c:eep\t-0.3453\t0.3905
-c:eep \t-0.3452\t0.3565
-c:eet\t-0.3248\t0
-c:eet \t-0.2997\t0
-c:eez\t0.2567\t0
-c:eezi\t0.2190\t0
-c:eezin\t0.2190\t0
-c:ef\t0\t-0.4292
-c:eft\t0.2073\t0
-c:eft \t0.2703\t0
-c:egal\t0\t0.2459
-c:egale\t0\t0.2177
-c:egu\t0\t0.2135
-c:egui\t0\t0.2570
-c:eguir\t0\t0.2570
-c:ei\t1.1669\t-0.3903
-c:eiz\t1.1181\t-0.4207
-c:eizi\t0.3053\t0
-c:eizin\t0.3053\t0
-c:eizu\t0.8128\t-0.3008
-c:eizur\t0.8128\t-0.3008
-c:ej\t-0.2495\t0.5041
-c:ejo\t0\t0.2516
-c:ek\t-0.4227\t0
-c:ek \t-0.2524\t0
-c:el\t0\t0.3332
-c:elap\t0\t0.2721
-c:elaps\t0\t0.2721
-c:ele\t0.2600\t0
-c:ele \t0.2230\t0
-c:elf\t-0.7028\t1.5278
-c:elf \t-0.7028\t1.5278
-c:eli\t-0.3565\t0
-c:elin\t-0.3226\t0
-c:eling\t-0.3150\t0
-c:ell\t0.4438\t0
-c:ell \t0\t0.2723
-c:elli\t0.2342\t0
-c:ellin\t0.2342\t0
-c:elp\t0\t-0.3364
-c:els\t0.5913\t-0.3242
-c:els \t0.5152\t-0.2915
-c:elt\t-0.3075\t-0.3220
-c:elt \t-0.3059\t-0.2965
-c:em\t-0.9995\t0
-c:em \t-0.3164\t0.6085
-c:ema\t-0.2317\t0
-c:emb\t0\t-0.4505
-c:embe\t0\t-0.3844
-c:ember\t0\t-0.3844
-c:emi\t0\t-0.2104
-c:emin\t0\t-0.2104
-c:emind\t0\t-0.2007
-c:ems\t-0.2631\t0
-c:ems \t-0.2631\t0
-c:en\t0.9527\t0
-c:en \t0.7261\t0.8448
-c:ena\t0\t0.2092
-c:end\t-0.8113\t0.9392
-c:end \t-0.6025\t0.4361
-c:endi\t-0.2843\t0.4352
-c:endin\t-0.2727\t0.3686
-c:endo\t0.2135\t0
-c:endo \t0.2135\t0
-c:ene\t0.3343\t-0.2471
-c:ene \t0.2769\t0
-c:eng\t0.3844\t0
-c:engo\t0.2304\t0
-c:engo \t0.2304\t0
-c:eni\t0\t-0.3109
-c:enl\t0.4886\t-0.2623
-c:enly\t0.4886\t-0.2623
-c:enly \t0.4886\t-0.2623
-c:eno\t0\t0.2576
-c:enou\t0\t0.3772
-c:enoug\t0\t0.3772
-c:ens\t0\t0.2592
-c:ensa\t-0.3285\t0.3765
-c:ense\t0.3266\t0
-c:ense \t0.3266\t0
-c:ent\t0.2283\t-0.9358
-c:ent \t0.3693\t-0.6341
-c:ente\t0\t0.3942
-c:ente \t0\t0.3178
-c:enti\t-0.2935\t0
-c:entid\t0\t0.2036
-c:ento\t0.3261\t-0.2775
-c:ento \t0.3885\t-0.3446
-c:eo\t0.3912\t-0.2525
-c:eo \t0\t-0.2282
-c:eon\t0\t0.2227
-c:eone\t0\t0.2227
-c:eone \t0\t0.2227
-c:eop\t0.2026\t-0.2374
-c:eopl\t0.2026\t-0.2374
-c:eople\t0.2026\t-0.2374
-c:ep\t-0.5587\t0
-c:ep \t-0.3589\t0.4392
-c:epe\t0.2486\t0
-c:epen\t0.2755\t0
-c:epent\t0.2755\t0
-c:epr\t-0.2180\t0
-c:epre\t-0.2055\t0
-c:epres\t-0.2055\t0
-c:ept\t-0.2511\t0
-c:ept \t-0.2661\t0.2145
-c:er\t0.5739\t0
-c:er \t0\t-0.3898
-c:era\t-0.3298\t0
-c:eral\t0\t0.2715
-c:eral \t0\t0.2715
-c:erap\t0\t-0.2356
-c:erd\t0.6156\t0
-c:erdo\t0.4884\t0
-c:erdo \t0.2392\t0
-c:erdos\t0.3104\t0
-c:ere\t0.3772\t0.2156
-c:eres\t0.4336\t0.2282
-c:eres \t0.4366\t0.2535
-c:erg\t0\t-0.4370
-c:ergi\t0\t-0.3133
-c:ergic\t0\t-0.2025
-c:eria\t0\t0.2140
-c:eria \t0\t0.2304
-c:erie\t0\t-0.2878
-c:eries\t0\t-0.3235
-c:erk\t0.2411\t0
-c:erki\t0.2411\t0
-c:erkin\t0.2411\t0
-c:erl\t0\t-0.2055
-c:erm\t-0.2144\t0.5712
-c:erma\t0\t0.4306
-c:erman\t0\t0.4306
-c:ero\t-0.4488\t0.7921
-c:ero \t-0.4166\t0.7673
-c:err\t0.2821\t-0.2150
-c:erra\t0.2975\t0
+c:3r\t0.2214\t0
+c:3rd\t0.2214\t0
+c:3rd \t0.2214\t0
+c:5 \t0\t-0.3108
+c:91\t0.4475\t0
+c:911\t0.4475\t0
+c:911 \t0.4475\t0
+c:a \t0.2550\t-0.2052
+c:ab\t0.5211\t0
+c:abe\t0.2982\t0
+c:abez\t0.2376\t0
+c:abeza\t0.2376\t0
+c:abi\t0.2847\t0
+c:abio\t0.2685\t0
+c:abios\t0.2685\t0
+c:abl\t0.2989\t0
+c:abla\t0.3009\t0
+c:ablar\t0.2705\t0
+c:abo\t-0.5411\t0.2416
+c:abou\t-0.5781\t0.3109
+c:about\t-0.5781\t0.3109
+c:abu\t0.2486\t0
+c:abue\t0.2486\t0
+c:abuel\t0.2486\t0
+c:aby\t0.2142\t0
+c:aby \t0.2142\t0
+c:ac\t0.8364\t-1.2425
+c:acci\t0.2379\t0
+c:accid\t0.2188\t0
+c:ace\t0\t0.2671
+c:ace \t0.4863\t-0.2108
+c:acer\t0\t0.3487
+c:acer \t0\t0.2678
+c:ach\t0.3140\t-0.5746
+c:ache\t0.2069\t-0.6179
+c:ache \t0.3332\t-0.5157
+c:aci\t0\t-0.3166
+c:ack\t0.2852\t-0.2948
+c:ack \t0.2119\t-0.2972
+c:acks\t0\t0.2484
+c:acks \t0\t0.2484
+c:acti\t0.3216\t0
+c:ad\t0.2945\t0.4344
+c:ad \t0.6417\t-0.2798
+c:ada\t0\t-0.6238
+c:adac\t0.2771\t-0.5140
+c:adach\t0.2771\t-0.5140
+c:ade\t-0.4847\t0.7342
+c:ade \t-0.2136\t0.5432
+c:adin\t0\t-0.2034
+c:ading\t0\t-0.2034
+c:ado\t0.7405\t0
+c:ado \t0.5038\t0
+c:ady\t-0.4266\t0.5590
+c:ady \t-0.4266\t0.5590
+c:af\t0\t-0.4291
+c:afe\t0\t-0.2836
+c:affa\t0\t0.2741
+c:affai\t0\t0.2741
+c:affi\t0\t-0.2174
+c:affic\t0\t-0.2174
+c:aft\t0.2613\t0
+c:afte\t0.2683\t0
+c:after\t0.2683\t0
+c:ag\t-0.3838\t0.6321
+c:aga\t-0.3405\t0
+c:agai\t-0.3037\t0.2555
+c:again\t-0.3037\t0.2555
+c:age\t-0.2193\t0.2073
+c:age \t0\t0.3573
+c:ah\t0\t-0.5806
+c:aha\t-0.2248\t-0.3561
+c:aha \t-0.2248\t-0.3561
+c:aho\t0.3883\t0
+c:ahog\t0.4504\t-0.2033
+c:ahoga\t0.3164\t0
+c:ai\t0.8328\t-1.2593
+c:aid\t-0.2587\t0
+c:aid \t-0.3684\t0
+c:ain\t0.4914\t-0.5040
+c:ain \t-0.3047\t0
+c:ainl\t0\t0.2117
+c:ainle\t0\t0.2117
+c:aint\t1.0079\t-0.6078
+c:aint \t0\t-0.2028
+c:ainte\t0.5696\t-0.2996
+c:ainti\t0.2550\t0
+c:air\t0.9964\t-0.3264
+c:air \t0.6164\t-0.3650
+c:aire\t0.2777\t0
+c:aire \t0.2777\t0
+c:ait\t-0.2622\t-0.3459
+c:aiti\t0\t-0.2966
+c:aitin\t0\t-0.2966
+c:aj\t-0.4818\t-0.5153
+c:aja\t-0.2126\t-0.4552
+c:aja \t0\t-0.4346
+c:ak\t0.8313\t0
+c:ak \t0.2813\t-0.2354
+c:ake\t0\t0.3571
+c:ake \t0\t0.2743
+c:aki\t0.4820\t0
+c:akin\t0.4820\t0
+c:aking\t0.4820\t0
+c:al\t0\t1.1852
+c:al \t-0.5411\t0.2948
+c:ala\t0\t0.2209
+c:ala \t0\t0.2730
+c:ale\t0.2146\t0
+c:ale \t0\t0.3018
+c:alf\t0\t-0.2758
+c:alf \t0\t-0.2758
+c:ali\t-0.2088\t0.5945
+c:aliv\t-0.2184\t0.6516
+c:alive\t0\t0.5364
+c:alk\t0.2352\t-0.3298
+c:alk \t0\t-0.4097
+c:alki\t0.2171\t0
+c:alkin\t0.2171\t0
+c:all\t0.4290\t0
+c:all \t-0.2431\t0.4159
+c:alle\t0\t-0.3194
+c:aller\t0\t-0.3329
+c:allo\t0.4465\t0
+c:allow\t0.4538\t0.2169
+c:am\t0\t-0.5544
+c:ama\t0\t-0.2145
+c:ame\t0.3367\t-0.4362
+c:ame \t0.3916\t-0.4594
+c:amil\t0\t0.2647
+c:amin\t0\t-0.3583
+c:amo\t0\t0.3912
+c:amou\t0\t0.2858
+c:amoun\t0\t0.2858
+c:an\t0.5561\t0
+c:an \t-0.3448\t0
+c:anap\t0.2275\t0
+c:anaph\t0.2275\t0
+c:anc\t-0.3821\t-0.3067
+c:ance\t-0.3479\t-0.2690
+c:ance \t0\t-0.3030
+c:and\t1.2082\t0
+c:and \t1.0907\t0.2282
+c:anda\t0\t-0.2023
+c:andi\t-0.2207\t0.2373
+c:andin\t-0.2207\t0.2373
+c:andk\t0\t-0.2349
+c:andki\t0\t-0.2349
+c:ando\t0.5820\t0
+c:ando \t0.5923\t0
+c:ands\t-0.2091\t0
+c:ands \t-0.2076\t0
+c:ane\t0\t0.6142
+c:anen\t0\t0.3451
+c:anent\t0\t0.3451
+c:ange\t0\t-0.3107
+c:angr\t0.5285\t0
+c:angra\t0.2357\t0
+c:angre\t0.3372\t0
+c:ank\t0\t-0.2271
+c:ank \t0\t0.2072
+c:anks\t0\t-0.2869
+c:anks \t0\t-0.2869
+c:ann\t0\t0.2422
+c:anni\t0\t0.3215
+c:annin\t0\t0.2966
+c:ano\t0\t0.2631
+c:ano \t0\t0.3279
+c:ans\t-0.2747\t0
+c:ant\t0.3102\t0.3892
+c:ant \t0.6590\t0
+c:anta \t0.2046\t0
+c:ante\t-0.2094\t0.2328
+c:anted\t0\t0.3480
+c:ants\t-0.2206\t0.2673
+c:ants \t-0.2206\t0.2673
+c:any\t0.2899\t0
+c:any \t0.5292\t-0.4933
+c:anym\t-0.3033\t0.4826
+c:anymo\t-0.3033\t0.4826
+c:ap\t-0.2645\t-0.3429
+c:ape\t-0.2483\t0
+c:aph\t0.2275\t0
+c:aphy\t0.2275\t0
+c:aphyl\t0.2275\t0
+c:app\t-0.6014\t0
+c:appi\t0\t0.2565
+c:appin\t0\t0.2213
+c:appo\t0\t-0.2196
+c:appoi\t0\t-0.2196
+c:aps\t0.5842\t0
+c:apse\t0.5701\t0
+c:apsed\t0.4452\t0
+c:ar\t0\t0.8531
+c:ar \t0\t0.9229
+c:ara\t0\t0.6956
+c:ara \t0\t0.2191
+c:arag\t0\t0.2966
+c:arage\t0\t0.2966
+c:ard\t-0.2241\t-0.2774
+c:arde\t0\t-0.2926
+c:are\t0\t0.2350
+c:are \t-0.3358\t0.4284
+c:arel\t0.3776\t0
+c:arely\t0.3776\t0
+c:aren\t0.2390\t0
+c:arent\t0.2390\t0
+c:argan\t0.2046\t0
+c:ari\t0\t0.3392
+c:aria\t0\t0.2831
+c:arke\t0\t0.2062
+c:arked\t0\t0.2062
+c:arki\t0\t-0.3027
+c:arkin\t0\t-0.3027
+c:arl\t0\t-0.2586
+c:arm\t0\t0.4352
+c:arm \t0.5015\t-0.2393
+c:arme\t0\t0.3615
+c:arme \t0\t0.3549
+c:arms\t0\t0.3920
+c:arms \t0\t0.3920
+c:arr\t0\t0.4009
+c:ars \t-0.3703\t0
+c:arse\t0.2137\t0
+c:arse \t0.2137\t0
+c:art\t0.6403\t-0.4192
+c:art \t0.4490\t-0.4727
+c:arta\t0\t0.2501
+c:arto\t0.2682\t0
+c:arto \t0.2682\t0
+c:as\t-0.4781\t0.5196
+c:as \t-0.8511\t0.3451
+c:asc\t0\t0.2328
+c:ask\t-0.2164\t0
+c:aso\t0\t0.4356
+c:ason\t0\t0.4926
+c:ason \t0\t0.4098
+c:asp\t0.4650\t0
+c:aspi\t0.4090\t0
+c:aspin\t0.4090\t0
+c:ass\t0.6168\t-0.5131
+c:ass \t0.3776\t-0.3003
+c:asse\t0.2097\t-0.4244
+c:assed\t0.2579\t-0.3843
+c:assw\t0\t0.2434
+c:asswo\t0\t0.2434
+c:ast\t-0.4909\t0.4321
+c:asti\t-0.2855\t0.3513
+c:astil\t-0.2298\t0.4278
+c:at\t0.2339\t-1.4788
+c:at \t0\t-0.4295
+c:ata\t-0.2682\t0.3462
+c:atar\t0\t0.3769
+c:atar \t0\t0.2759
+c:ate\t-0.4155\t-0.6488
+c:ate \t0\t-0.7132
+c:aten\t0\t0.3053
+c:ateni\t0\t0.2321
+c:ater\t0\t-0.2770
+c:ater \t0\t-0.2248
+c:ath\t0.8904\t-0.2089
+c:ath \t0.4580\t0.3910
+c:athi\t0.3880\t-0.4757
+c:athin\t0.3880\t-0.4757
+c:athr\t0.2041\t0
+c:athro\t0.2041\t0
+c:ati\t0\t-0.4499
+c:atin\t0.2305\t0
+c:ating\t0.2402\t0
+c:atio\t0\t-0.4196
+c:ation\t0\t-0.4196
+c:atm\t0\t-0.2746
+c:atme\t0\t-0.2746
+c:atmen\t0\t-0.2746
+c:att\t0.3640\t0
+c:atta\t0.2960\t0
+c:attac\t0.2960\t0
+c:au\t0\t-0.4165
+c:aus\t0\t-0.2333
+c:av\t0\t-0.5485
+c:ave\t-0.3917\t0
+c:ave \t-0.3177\t0
+c:avi\t0.6285\t-0.2615
+c:avin\t0.4492\t0
+c:aving\t0.4492\t0
+c:avy\t0\t-0.2273
+c:avy \t0\t-0.2273
+c:aw \t0.2176\t-0.2719
+c:away\t-0.2015\t0
+c:away \t-0.2015\t0
+c:awe\t0\t0.2914
+c:awer\t0\t0.2914
+c:awer \t0\t0.2914
+c:ay\t-0.5300\t-0.7184
+c:ay \t-1.1050\t-0.2794
+c:aya\t0.2490\t0
+c:ayar\t0.2752\t0
+c:aye\t0.3544\t-0.2569
+c:aye \t0.2054\t0
+c:ayi\t-0.2939\t0.2848
+c:ayin\t-0.2939\t0.2848
+c:aying\t-0.2939\t0.2848
+c:ayo\t0.3421\t0
+c:ayo \t0.3421\t0
+c:az\t0\t0.4913
+c:azo\t0\t0.5648
+c:azo \t0.2805\t0
+c:azor\t0\t0.5101
+c:azor \t0\t0.5101
+c:azos\t0\t0.2180
+c:azos \t0\t0.2180
+c:b \t0.5150\t0
+c:bab\t0.2180\t0
+c:baby\t0.2142\t0
+c:baby \t0.2142\t0
+c:bac\t-0.3242\t0
+c:back\t-0.3242\t0
+c:back \t-0.3212\t0
+c:ban\t-0.2064\t0
+c:bar\t0.3230\t0
+c:bare\t0.3776\t0
+c:barel\t0.3776\t0
+c:bat\t0.3064\t0
+c:bath\t0\t0.2038
+c:bathr\t0.2041\t0
+c:be\t-0.8264\t0
+c:be \t-0.7973\t0.6635
+c:bee\t0\t0.4746
+c:been\t0\t0.4953
+c:been \t0\t0.4953
+c:bei\t0\t0.3517
+c:bein\t0\t0.3517
+c:being\t0\t0.3517
+c:ber\t0\t-0.6959
+c:ber \t0\t-0.5150
+c:bet\t-0.2327\t0
+c:bett\t-0.3503\t0
+c:bette\t-0.3503\t0
+c:bez\t0.2376\t0
+c:beza\t0.2376\t0
+c:beza \t0.2376\t0
+c:bi\t0\t-0.8738
+c:bie\t0\t-0.4383
+c:bien\t0\t-0.4383
+c:bien \t0\t-0.4383
+c:bil\t0\t-0.2508
+c:bill\t0\t-0.2066
+c:bio\t0.3407\t0
+c:bios\t0.2685\t0
+c:bios \t0.2685\t0
+c:bir\t0\t0.2260
+c:bit\t-0.3603\t-0.2393
+c:bit \t-0.3839\t-0.3976
+c:bl\t2.4424\t-0.9824
+c:bla\t0.7327\t-0.2075
+c:blac\t0.4570\t-0.2706
+c:black\t0.4570\t-0.2706
+c:blad\t0\t0.3427
+c:blade\t0\t0.4055
+c:blar\t0.2705\t0
+c:blar \t0.2705\t0
+c:ble\t0.6274\t0
+c:ble \t0.3080\t-0.2924
+c:blee\t0.3834\t0
+c:bleed\t0.3834\t0
+c:blem\t-0.2780\t0
+c:blems\t-0.2284\t0
+c:blo\t0.8538\t-0.4194
+c:bloo\t0.7816\t-0.5753
+c:blood\t0.7816\t-0.5753
+c:blu\t0.3580\t-0.2519
+c:blue\t0.3424\t0
+c:blue \t0.3424\t0
+c:bo\t-0.4980\t0.3987
+c:bod\t0.2563\t0.2009
+c:body\t0.2563\t0.2009
+c:body \t0.2563\t0.2009
+c:boo\t-0.3026\t-0.2005
+c:book\t-0.2599\t-0.2627
+c:booki\t0\t-0.2355
+c:bott\t0\t0.3788
+c:bottl\t0\t0.3788
+c:bou\t-0.7253\t0.7243
+c:boug\t0\t0.2388
+c:bough\t0\t0.2388
+c:bout\t-0.5947\t0.3925
+c:bout \t-0.5947\t0.3925
+c:box\t0\t-0.2180
+c:box \t0\t-0.2047
+c:bp\t0.4351\t0
+c:bp \t0.4339\t0
+c:br\t0.7136\t-0.7386
+c:bra\t0.2545\t0
+c:braz\t0.2121\t0
+c:brazo\t0.2121\t0
+c:bre\t1.1639\t-1.0694
+c:brea\t1.1442\t-0.9562
+c:breat\t1.0808\t-0.9049
+c:bri\t-0.2129\t0.2893
+c:brid\t0\t0.5062
+c:bridg\t0\t0.5062
+c:bro\t-0.3170\t0
+c:bs\t0\t-0.2792
+c:bu\t0.3528\t0.4531
+c:bue\t0.2456\t0
+c:buel\t0.2486\t0
+c:bur\t0\t0.5128
+c:burd\t0\t0.2979
+c:burde\t0\t0.2979
+c:burn\t0\t0.2579
+c:by\t0\t0.8797
+c:by \t0.3357\t0
+c:bye\t-0.3843\t0.8980
+c:bye \t-0.3670\t0.6939
+c:byes\t0\t0.2041
+c:byes \t0\t0.2041
+c:c \t0\t-0.9719
+c:ca\t0.8165\t0
+c:ca \t0.2307\t0
+c:cab\t0.2101\t0
+c:cabe\t0.2376\t0
+c:cabez\t0.2376\t0
+c:cal\t0\t-0.4051
+c:call\t0.2702\t-0.3234
+c:call \t0.2875\t-0.3164
+c:cam\t0.3258\t-0.4015
+c:came\t0.3887\t-0.2560
+c:came \t0.3887\t-0.2560
+c:can\t0.5174\t-0.6779
+c:can \t-0.3032\t-0.4944
+c:canc\t-0.2187\t0
+c:cance\t-0.2187\t0
+c:cant\t1.1773\t-0.2679
+c:cant \t1.1773\t-0.2679
+c:car\t0\t0.7833
+c:cara\t0.3629\t-0.2036
+c:cara \t0.3629\t-0.2036
+c:care\t0\t0.4502
+c:care \t-0.2381\t0.4006
+c:cart\t0\t0.3015
+c:carta\t0\t0.3015
+c:cat \t0\t0.2308
+c:cc\t0\t-0.2115
+c:cci\t0.2297\t-0.2107
+c:ccid\t0.2188\t0
+c:ccide\t0.2188\t0
+c:ce\t0.5525\t0
+c:ce \t1.0550\t-0.5503
+c:cer\t-0.2599\t0.3079
+c:cer \t0\t0.2560
+c:ces\t0.2311\t0
+c:ces \t0.3526\t0
+c:ch\t1.6247\t-1.0869
+c:ch \t-0.2639\t0
+c:che\t1.1808\t-0.4820
+c:che \t0.2780\t0
+c:chec\t-0.3383\t0.2174
+c:check\t-0.3383\t0.2174
+c:chen\t0.2537\t0
+c:chen \t0.2537\t0
+c:ches\t1.1678\t-0.5454
+c:chest\t1.2883\t-0.6230
+c:cho\t0.7690\t-0.4036
+c:cho \t0.8262\t-0.5313
+c:ci\t-0.3705\t0.2921
+c:cia\t-0.2539\t0
+c:cid\t0\t1.1850
+c:cida\t0\t0.4886
+c:cidal\t-0.2058\t0.5254
+c:cide\t0\t0.5142
+c:cide \t0\t0.4115
+c:cided\t0\t0.2785
+c:ciden\t0.2188\t0
+c:cig\t0\t0.2260
+c:ciga\t0\t0.2260
+c:cigar\t0\t0.2260
+c:cina\t0\t-0.2417
+c:cio\t0.4118\t-0.2571
+c:ciou\t0.4629\t0
+c:cious\t0.4629\t0
+c:cit\t-0.2774\t-0.4620
+c:cita\t-0.2381\t-0.3658
+c:cita \t-0.2134\t-0.3789
+c:ck\t0\t0.3056
+c:ck \t0.3101\t-0.3080
+c:cks\t0\t0.2484
+c:cks \t0\t0.2484
+c:cla\t0\t-0.2187
+c:clean\t0\t0.2340
+c:clear\t0\t-0.2237
+c:cli\t0\t-0.2680
+c:clin\t0\t-0.3924
+c:clini\t0\t-0.3924
+c:clo\t0\t0.2860
+c:clos\t0\t0.2283
+c:close\t-0.2225\t0.3078
+c:closi\t0.2677\t0
+c:co\t0\t-0.4448
+c:coci\t0\t-0.2126
+c:cocin\t0\t-0.2126
+c:col\t0.5042\t-0.3571
+c:cold\t0\t-0.2621
+c:cold \t0\t-0.2621
+c:coll\t0.6862\t0
+c:colla\t0.7145\t-0.2363
+c:come \t-0.2340\t0
+c:comes\t0.2265\t0
+c:compr\t0\t0.2126
+c:con\t0.8970\t-0.2847
+c:con \t-0.2998\t0.2703
+c:conf\t0.2791\t-0.4168
+c:confu\t0.4224\t-0.2319
+c:cono\t0.2588\t0
+c:cons\t0.3538\t0
+c:consc\t0.4629\t0
+c:conv\t0.5171\t-0.2196
+c:convu\t0.5374\t-0.2168
+c:cor\t-0.3670\t0.9622
+c:cort\t-0.2821\t0.7708
+c:corta\t0\t0.4128
+c:cou\t-0.4783\t-0.2208
+c:coul\t-0.2014\t0
+c:could\t-0.2014\t0
+c:coun\t-0.2205\t0.2758
+c:count\t0\t0.3427
+c:cp\t0.2537\t0
+c:cp \t0.3245\t0
+c:cr\t-0.4217\t-0.5618
+c:cri\t-0.2190\t-0.2016
+c:cru\t0.2293\t0
+c:crus\t0.2388\t0
+c:crush\t0.2388\t0
+c:cry\t-0.2639\t0
+c:cryi\t-0.2237\t0
+c:cryin\t-0.2237\t0
+c:ct\t-0.2330\t0
+c:cti\t0.3468\t0
+c:ctio\t0.2351\t0
+c:ction\t0.2351\t0
+c:cto\t0\t-0.2232
+c:ctor\t0\t-0.2232
+c:cu\t-0.2236\t1.0421
+c:cue\t0.2798\t0
+c:cut\t-0.3444\t1.0461
+c:cut \t0\t0.4580
+c:cutt\t0\t0.4624
+c:cutti\t0\t0.4624
+c:d \t1.0717\t0
+c:da\t-0.5719\t-0.4119
+c:da \t0\t0.2613
+c:dac\t0.2771\t-0.5140
+c:dach\t0.2771\t-0.5140
+c:dache\t0.2771\t-0.5140
+c:dal\t-0.2058\t0.5254
+c:dal \t-0.2058\t0.5254
+c:dar\t0\t-0.2747
+c:das\t0\t0.2957
+c:das \t0\t0.2957
+c:date\t0\t0.2695
+c:day\t-0.6115\t-0.6567
+c:day \t-0.7449\t-0.4126
+c:db\t-0.3447\t0.7532
+c:dby\t-0.3447\t0.7532
+c:dbye\t-0.3447\t0.7532
+c:dbye \t-0.3275\t0.5490
+c:dbyes\t0\t0.2041
+c:dd\t0.9066\t-0.7302
+c:dde\t0.9454\t-0.4712
+c:dden\t0.8941\t-0.4084
+c:dden \t0.4062\t0
+c:ddenl\t0.4879\t-0.2599
+c:ddi\t0\t-0.2346
+c:de\t0.7942\t1.3533
+c:de \t0.7789\t0
+c:dea\t-0.2930\t1.2959
+c:dead\t0\t0.6935
+c:dead \t0\t0.7211
+c:deat\t-0.2342\t0.6586
+c:death\t-0.2146\t0.6466
+c:dec\t0\t0.4086
+c:deci\t0\t0.4918
+c:decid\t0\t0.3450
+c:ded\t-0.2708\t0.4839
+c:ded \t-0.2075\t0.4658
+c:dej\t0\t0.2972
+c:den\t0.8281\t-0.6840
+c:den \t0.2373\t0
+c:denl\t0.4879\t-0.2599
+c:denly\t0.4879\t-0.2599
+c:dent\t0\t-0.3194
+c:dep\t-0.2163\t0
+c:depr\t-0.2104\t0
+c:depre\t-0.2019\t0
+c:der \t0\t0.4134
+c:ders\t0\t-0.3223
+c:ders \t0\t-0.2758
+c:des\t0.5793\t0.4075
+c:desd\t0.3684\t0
+c:desde\t0.3684\t0
+c:dese\t0\t0.2085
+c:deser\t0\t0.2085
+c:desm\t0.7622\t-0.2664
+c:desma\t0.7622\t-0.2664
+c:desp\t0\t0.4919
+c:despe\t0\t0.4875
+c:despi\t0.2184\t0
+c:dg\t-0.3157\t0.7166
+c:dge\t-0.3157\t0.7166
+c:dge \t-0.3055\t0.7234
+c:di\t-0.4189\t0.9044
+c:did\t0\t0.2520
+c:die\t-0.3283\t0.8118
+c:die \t0\t1.1837
+c:died\t0\t-0.2350
+c:died \t0\t-0.2350
+c:dio\t0\t0.3369
+c:dios\t0\t0.2993
+c:dios \t0\t0.2321
+c:dki\t0\t-0.2349
+c:dkid\t0\t-0.2349
+c:dkids\t0\t-0.2184
+c:do\t1.2781\t0
+c:do \t1.2044\t0
+c:doc\t0\t-0.2659
+c:doct\t0\t-0.2145
+c:docto\t0\t-0.2145
+c:doe\t0.2804\t0
+c:does\t0.2804\t0
+c:does \t0\t-0.3451
+c:dog\t-0.2413\t0
+c:dog \t-0.2413\t0
+c:dol\t0.3152\t-0.2802
+c:dolo\t0.3504\t-0.2636
+c:dolor\t0.3504\t-0.2636
+c:don\t-0.3695\t0.6187
+c:done\t-0.2408\t0.4677
+c:done \t-0.2345\t0.4342
+c:dont\t0\t0.2268
+c:dont \t0\t0.2268
+c:dos\t0.4861\t0.2818
+c:dose\t0.3627\t0
+c:dosed\t0.3344\t0
+c:dou\t0.2207\t0
+c:doub\t0.2207\t0
+c:doubl\t0.2207\t0
+c:dow\t0\t-0.2609
+c:down\t0\t-0.2003
+c:down \t0\t-0.2519
+c:dr\t0\t-0.9806
+c:dra\t0.2000\t0.2320
+c:draw\t0\t0.2866
+c:drawe\t0\t0.2914
+c:dri\t-0.3827\t-0.5395
+c:driv\t-0.3057\t-0.5583
+c:drive\t0\t-0.4012
+c:drivi\t-0.2165\t0
+c:dro\t0.5161\t-0.4020
+c:droo\t0.3137\t-0.2132
+c:droop\t0.2976\t0
+c:dry\t-0.2524\t0
+c:dry \t-0.2468\t0
+c:du\t0\t-0.7112
+c:due\t0.2107\t-0.2553
+c:duel\t0\t-0.2430
+c:duele\t0.2307\t-0.2363
+c:dur\t0\t-0.3487
+c:duri\t-0.2642\t0
+c:durin\t-0.2642\t0
+c:dy\t-0.2403\t1.1598
+c:dy \t-0.2217\t0.7311
+c:dyi\t0\t0.3818
+c:dyin\t0\t0.3818
+c:dying\t0\t0.4254
+c:e \t0.5024\t0.5978
+c:ea\t0.7803\t-0.4774
+c:eac\t0\t0.3266
+c:eace\t0\t0.2666
+c:eace \t0\t0.2404
+c:ead \t0\t0.4488
+c:eada\t0.2334\t-0.5745
+c:eadac\t0.2771\t-0.5140
+c:eady\t-0.4169\t0.5990
+c:eady \t-0.4169\t0.5990
+c:eak\t0.3578\t-0.2946
+c:eak \t0.2845\t0
+c:eal\t0.6771\t0
+c:eal \t0.3674\t-0.2049
+c:eall\t0.3706\t0
+c:eally\t0.3706\t0
+c:ean\t0\t0.3874
+c:ear\t-0.2955\t-0.2625
+c:ear \t0\t0.2852
+c:earl\t0\t-0.2870
+c:ears\t-0.3472\t0
+c:ears \t-0.3472\t0
+c:eart\t0.4978\t0
+c:eart \t0.5229\t0
+c:eas\t-0.2019\t0.5817
+c:easo\t0\t0.4926
+c:eason\t0\t0.4926
+c:eat\t0.4102\t-0.9081
+c:eat \t-0.3250\t-0.3886
+c:eate\t0\t0.3004
+c:eaten\t0\t0.3053
+c:eath\t0.8102\t-0.4620
+c:eath \t0.4789\t0.2512
+c:eathe\t0\t-0.2037
+c:eathi\t0.3880\t-0.4757
+c:eatm\t0\t-0.2746
+c:eatme\t0\t-0.2746
+c:eavi\t0.2200\t0
+c:eavy\t0\t-0.2027
+c:eavy \t0\t-0.2027
+c:ec\t0.4331\t0
+c:ech\t0.8898\t-0.3449
+c:ech \t0.2810\t0
+c:echo\t0.6395\t-0.3253
+c:echo \t0.6483\t-0.3214
+c:eci\t0\t0.4815
+c:ecid\t0\t0.3450
+c:ecide\t0\t0.3259
+c:eco\t0\t-0.2149
+c:ed \t-0.3849\t0.8023
+c:ede\t0.2119\t-0.2257
+c:ede \t0.2514\t0
+c:edg\t0\t0.2232
+c:edge\t0\t0.2232
+c:edge \t0\t0.2232
+c:edi\t0.2141\t0
+c:edin\t0.3723\t0
+c:eding\t0.3723\t0
+c:edo\t0.2514\t0
+c:edo \t0.2580\t0
+c:ee\t-0.3263\t-0.4480
+c:ee \t0\t-0.2012
+c:eec\t0.2830\t0
+c:eech\t0.2830\t0
+c:eech \t0.2830\t0
+c:eedi\t0.3723\t0
+c:eedin\t0.3723\t0
+c:eeds\t0\t0.2150
+c:eeds \t0\t0.2150
+c:eei\t0.2681\t-0.2410
+c:eein\t0.2681\t-0.2410
+c:eeing\t0.2681\t-0.2410
+c:eek\t-0.4206\t0
+c:eek \t-0.2494\t0
+c:eel\t0\t-0.2422
+c:eeli\t-0.3039\t0
+c:eelin\t-0.3039\t0
+c:eels\t0.3623\t-0.2698
+c:eels \t0.3623\t-0.2698
+c:een\t-0.2046\t0.4535
+c:een \t0\t0.4436
+c:eep\t-0.3725\t0.3936
+c:eep \t-0.3670\t0.3819
+c:eet\t-0.3173\t0
+c:eet \t-0.2928\t0
+c:eez\t0.2573\t0
+c:eezi\t0.2186\t0
+c:eezin\t0.2186\t0
+c:ef\t-0.2185\t-0.4167
+c:eft \t0.2512\t0
+c:ega\t0\t0.2010
+c:egal\t0\t0.2564
+c:egale\t0\t0.2272
+c:egu\t0\t0.2197
+c:egui\t0\t0.2540
+c:eguir\t0\t0.2540
+c:ei\t1.1674\t-0.3785
+c:eiz\t1.1203\t-0.4217
+c:eizi\t0.3043\t0
+c:eizin\t0.3043\t0
+c:eizu\t0.8160\t-0.3014
+c:eizur\t0.8160\t-0.3014
+c:ej\t-0.2430\t0.5254
+c:ejo\t0\t0.2618
+c:ejor\t0\t0.2117
+c:ejor \t0\t0.2117
+c:ek\t-0.4206\t0
+c:ek \t-0.2494\t0
+c:el\t0\t0.3664
+c:el \t0.2095\t0
+c:elap\t0\t0.2675
+c:elaps\t0\t0.2675
+c:ele\t0.2735\t0
+c:ele \t0.2314\t0
+c:elf\t-0.6978\t1.5232
+c:elf \t-0.6978\t1.5232
+c:eli\t-0.3477\t0
+c:elin\t-0.3174\t0
+c:eling\t-0.3099\t0
+c:ell\t0.4421\t0
+c:ell \t0\t0.2791
+c:elli\t0.2338\t0
+c:ellin\t0.2338\t0
+c:elp\t0\t-0.3396
+c:els\t0.5428\t-0.3299
+c:els \t0.4651\t-0.2992
+c:elt\t-0.3055\t-0.3207
+c:elt \t-0.3044\t-0.2956
+c:em\t-1.0049\t0
+c:em \t-0.3163\t0.5966
+c:ema\t-0.2306\t0
+c:emb\t0\t-0.4405
+c:embe\t0\t-0.3755
+c:ember\t0\t-0.3755
+c:emi\t0\t-0.2082
+c:emin\t0\t-0.2082
+c:ems\t-0.2613\t0
+c:ems \t-0.2613\t0
+c:en\t0.9845\t0
+c:en \t0.7484\t0.9015
+c:ena\t0\t0.2288
+c:end\t-0.8141\t0.9027
+c:end \t-0.6046\t0.3940
+c:endi\t-0.2851\t0.4342
+c:endin\t-0.2735\t0.3668
+c:endo\t0.2139\t0
+c:endo \t0.2139\t0
+c:ene\t0.3366\t-0.2421
+c:ene \t0.2775\t0
+c:eng\t0.3772\t0
+c:engo\t0.2193\t0
+c:engo \t0.2193\t0
+c:eni\t0\t-0.3371
+c:enl\t0.4879\t-0.2599
+c:enly\t0.4879\t-0.2599
+c:enly \t0.4879\t-0.2599
+c:eno\t0\t0.2680
+c:enou\t0\t0.3791
+c:enoug\t0\t0.3791
+c:ens\t0\t0.2781
+c:ensa\t-0.3224\t0.3914
+c:ense\t0.3278\t0
+c:ense \t0.3278\t0
+c:ent\t0.2272\t-0.9237
+c:ent \t0.3627\t-0.6516
+c:ente\t0\t0.3965
+c:ente \t0\t0.3333
+c:enti\t-0.2826\t0
+c:entid\t0\t0.2024
+c:ento\t0.3198\t-0.2922
+c:ento \t0.3811\t-0.3599
+c:eo\t0.3907\t-0.2377
+c:eo \t0\t-0.2162
+c:eon\t0\t0.2181
+c:eone\t0\t0.2181
+c:eone \t0\t0.2181
+c:eop\t0.2018\t-0.2333
+c:eopl\t0.2018\t-0.2333
+c:eople\t0.2018\t-0.2333
+c:ep\t-0.5721\t0
+c:ep \t-0.3805\t0.4653
+c:epe\t0.2506\t0
+c:epen\t0.2770\t0
+c:epent\t0.2770\t0
+c:epr\t-0.2139\t0
+c:epre\t-0.2019\t0
+c:epres\t-0.2019\t0
+c:ept\t-0.2464\t0
+c:ept \t-0.2620\t0.2185
+c:er\t0.5973\t0
+c:er \t0\t-0.3949
+c:era\t-0.3253\t0
+c:eral\t0\t0.2742
+c:eral \t0\t0.2742
+c:erap\t0\t-0.2301
+c:erd\t0.6021\t0
+c:erdo\t0.4908\t0
+c:erdo \t0.2397\t0
+c:erdos\t0.3115\t0
+c:ere\t0.3795\t0.2146
+c:eres\t0.4364\t0.2277
+c:eres \t0.4395\t0.2530
+c:erg\t0\t-0.4591
+c:ergi\t0\t-0.3357
+c:eria\t0\t0.2156
+c:eria \t0\t0.2312
+c:erie\t0\t-0.2771
+c:eries\t0\t-0.3130
+c:erk\t0.2381\t0
+c:erki\t0.2381\t0
+c:erkin\t0.2381\t0
+c:erm\t-0.2385\t0.5104
+c:erma\t0\t0.4102
+c:erman\t0\t0.4102
+c:ero\t-0.4369\t0.8141
+c:ero \t-0.4079\t0.7842
+c:err\t0.2661\t-0.2222
+c:erra\t0.3005\t0
 c:ers\t0\t-0.3184
-c:ers \t0\t-0.4233
-c:erse\t0\t0.3043
-c:ersel\t0\t0.3388
-c:erso\t0.2008\t0
-c:erson\t0.2008\t0
-c:ert\t0.2099\t0
-c:erta \t0.2392\t0
-c:ertar\t0\t0.2193
-c:erv\t0\t0.2100
-c:erve\t0\t0.2766
+c:ers \t0\t-0.4292
+c:erse\t0\t0.3046
+c:ersel\t0\t0.3396
+c:ert\t0.2192\t0
+c:erta \t0.2412\t0
+c:ertar\t0\t0.2216
+c:erv\t0\t0.2072
+c:erve\t0\t0.2833
 c:ery\t0\t0.2315
-c:ery \t0.2908\t0
-c:eryo\t0\t0.2799
-c:eryon\t0\t0.2799
-c:es\t1.3864\t-1.5836
-c:es \t0.4168\t-0.5963
-c:esc\t-0.2642\t0
-c:esd\t0.2529\t0
-c:esde\t0.3598\t0
-c:esde \t0.3598\t0
-c:ese\t-0.2446\t0
-c:ese \t0\t-0.2581
-c:eser\t0\t0.2029
-c:eserv\t0\t0.2029
-c:esm\t0.7540\t-0.2693
-c:esma\t0.7540\t-0.2693
-c:esmay\t0.7540\t-0.2693
-c:esp\t0.9413\t0
-c:espe\t0\t0.5300
-c:esped\t0\t0.2881
-c:esper\t0\t0.2418
-c:espi\t0.6626\t0
-c:espie\t0.2141\t0
-c:espir\t0.4843\t-0.2103
-c:espo\t0.9110\t-0.3511
-c:espon\t0.7477\t-0.4037
-c:ess\t-0.3818\t-0.3458
-c:essi\t-0.3227\t-0.4348
-c:essio\t-0.2776\t-0.4707
-c:est\t0.6862\t0
-c:est \t1.0142\t-0.2491
-c:esta \t0.2540\t0
-c:estar\t-0.2201\t0.3346
-c:esti\t0\t-0.2421
-c:estio\t0\t-0.2104
-c:estl\t0\t0.3026
-c:estly\t0\t0.3026
-c:et\t-0.6587\t0.2338
-c:et \t0\t-0.3511
-c:eta\t0\t-0.2124
-c:eth\t0\t0.5225
-c:etha\t0\t0.3991
-c:ethal\t0\t0.4175
-c:ethi\t0\t0.2171
-c:ethin\t0\t0.2171
-c:ets\t-0.2092\t0
-c:ets \t-0.2092\t0
-c:ett\t-0.4604\t0.3396
-c:ette\t-0.4822\t0.4024
-c:etter\t-0.4663\t0.2668
-c:ev\t0\t0.9241
-c:eve\t0\t0.9413
-c:ever\t0.2866\t1.0116
-c:ever \t0.2263\t0.5141
-c:evere\t0.2205\t0
-c:every\t0\t0.5567
-c:ew \t0.2740\t-0.3776
-c:ewe\t0\t0.3695
-c:ewer\t0\t0.2342
-c:ex\t-0.6097\t0.2669
-c:exi\t0\t0.5368
-c:exis\t0\t0.3144
-c:exist\t0\t0.3144
-c:exit\t0\t0.2225
-c:exit \t0\t0.2225
-c:ext\t-0.3403\t0
-c:eye\t0.3809\t-0.2901
-c:eye \t0.2337\t0
-c:ez\t0.2830\t0
-c:ez \t-0.2011\t0
-c:eza\t0.2366\t0
-c:eza \t0.2366\t0
-c:ezi\t0.2190\t0
-c:ezin\t0.2190\t0
-c:ezing\t0.2190\t0
-c:f \t-0.9038\t2.3290
-c:fa\t1.8250\t-0.2765
-c:fac\t0.5942\t-0.2234
-c:face\t0.6253\t-0.2005
-c:face \t0.6971\t-0.2921
-c:fai\t1.0435\t-0.2397
-c:fain\t1.1106\t-0.6550
-c:faint\t1.1106\t-0.6550
-c:fair\t0\t0.2761
-c:fairs\t0\t0.2761
-c:fam\t0\t0.2833
-c:fami\t0\t0.2833
-c:famil\t0\t0.2833
-c:far\t0.3222\t0
-c:fart\t0.2886\t0
-c:farto\t0.2886\t0
-c:fas\t0\t-0.2212
-c:fast\t0\t-0.2018
-c:fe\t0.2038\t-0.5286
-c:fe \t0\t0.9057
-c:fee\t0\t-0.5109
-c:feel\t0\t-0.2430
-c:feeli\t-0.3088\t0
-c:feels\t0.4127\t-0.2629
-c:fel\t0\t-0.5593
-c:fell\t0.4523\t-0.2082
-c:fell \t0.4523\t-0.2082
-c:felt\t-0.3059\t-0.2965
-c:felt \t-0.3059\t-0.2965
-c:few\t0.2554\t0
-c:few \t0.2554\t0
-c:ff \t0\t0.3264
-c:ffa\t0\t0.2761
-c:ffai\t0\t0.2761
-c:ffair\t0\t0.2761
-c:ffe\t0\t-0.2116
-c:ffic \t0\t-0.2222
-c:fi\t-0.8003\t-0.6907
-c:fic \t0\t-0.2222
-c:fig\t0\t0.4434
-c:figh\t0\t0.3531
-c:fight\t0\t0.3531
-c:fil\t0\t-0.2863
-c:fill\t0\t-0.2739
-c:fin\t-0.7523\t0
-c:fine\t-0.8678\t-0.3016
-c:fine \t-0.8678\t-0.3016
-c:fini\t0\t0.2209
-c:finis\t0\t0.2209
-c:fir\t0\t-0.3092
-c:fit\t0.4611\t0
-c:fit \t0.3678\t0
-c:fl\t0\t-0.5002
-c:flo\t0.6071\t-0.3342
-c:floo\t0.6826\t-0.2130
-c:floor\t0.6826\t-0.2130
-c:fo\t0\t-0.2159
-c:for\t-0.4967\t0
-c:for \t-0.3500\t0
-c:fore\t0\t0.2775
-c:forev\t0\t0.4271
-c:form\t0\t-0.4098
-c:form \t0\t-0.3068
-c:forms\t0\t-0.2198
-c:forw\t0\t0.2347
-c:forwa\t0\t0.2347
-c:fou\t0\t0.2190
-c:foun\t0\t0.2081
-c:found\t0\t0.2081
-c:fr\t-0.4592\t0
-c:fra\t0\t0.2613
-c:frid\t0\t-0.2017
-c:frie\t0\t0.2314
-c:frien\t0\t0.2314
-c:ft\t0.5482\t0
-c:ft \t0.3721\t0
-c:fte\t0.2213\t-0.2029
-c:fter\t0.2767\t0
-c:fter \t0.2484\t0
-c:fu\t0.2009\t-0.3369
-c:fue\t0\t-0.3084
-c:fun\t0\t0.2029
-c:fune\t0\t0.2715
-c:funer\t0\t0.2715
-c:fus\t0.4005\t-0.2556
-c:fuse\t0.3244\t0
-c:fused\t0.3244\t0
-c:g \t0.9365\t0
-c:ga\t0\t0.2877
-c:ga \t0\t0.3396
-c:gai\t-0.3080\t0.2596
-c:gain\t-0.3080\t0.2596
-c:gain \t-0.2593\t0
-c:gal\t0\t0.2266
-c:gale\t0\t0.2177
-c:gale \t0\t0.2177
-c:gan\t0.4566\t-0.2878
-c:gand\t0.3246\t0
-c:gando\t0.3246\t0
-c:gant\t0.2035\t0
-c:ganta\t0.2035\t0
-c:gar \t0\t-0.2815
-c:gara\t0\t0.3570
-c:garag\t0\t0.2904
-c:garg\t0.2035\t0
-c:garga\t0.2035\t0
-c:gas\t0.4643\t0
-c:gasp\t0.4671\t0
-c:gaspi\t0.4106\t0
-c:ge\t-0.5309\t0.4716
-c:ge \t-0.3698\t0.9418
-c:ged\t0\t-0.2189
-c:ged \t0\t-0.2189
-c:ger \t0\t0.2650
-c:get\t0.4651\t-0.3604
-c:get \t0.3390\t-0.4310
-c:gg\t0.3309\t0
-c:gh\t-0.2394\t0.7887
-c:ghs\t0\t0.2212
-c:ghs \t0\t0.2212
-c:ght\t-0.2552\t0.7642
-c:ght \t0\t0.6033
-c:ghts\t-0.2180\t0
-c:gi\t-0.2032\t0.3110
-c:gic\t0\t-0.2025
-c:gic \t0\t-0.2025
-c:giv\t-0.2595\t0.2894
-c:gli\t0.2654\t0
-c:glin\t0.2654\t0
-c:gling\t0.2654\t0
-c:gn\t0.2225\t0
-c:go\t0\t1.3970
-c:go \t0.3019\t0.8695
-c:goi\t0\t0.2321
-c:goin\t0\t0.2321
-c:going\t0\t0.2447
-c:goo\t-0.6279\t0.6994
-c:good\t-0.6034\t0.4512
-c:good \t-0.2591\t-0.2262
-c:goodb\t-0.3457\t0.7444
-c:goog\t0\t0.2482
-c:googl\t0\t0.2482
-c:gr\t0.3667\t-1.1660
-c:gra\t0.2142\t-0.5476
-c:gran\t0.2690\t-0.2749
-c:grand\t0.2690\t-0.2749
-c:gre\t0.2107\t-0.3348
-c:gre \t0.3353\t0
-c:gu\t0\t0.6140
-c:gue\t0.3985\t-0.2722
-c:gue \t0.4426\t-0.2185
-c:gui\t0\t0.4352
-c:guir\t0\t0.2570
-c:guir \t0\t0.2570
-c:gun\t-0.3853\t0.3421
-c:gun \t-0.3729\t0.5285
-c:gus\t0.2055\t0
-c:gush\t0.2055\t0
-c:gushi\t0.2055\t0
-c:gy\t0\t-0.2702
-c:h \t-0.4817\t0.8085
-c:ha\t0.4758\t-0.6470
-c:ha \t0\t-0.2737
-c:hab\t0.3430\t-0.2106
-c:habl\t0.3307\t0
-c:habla\t0.2992\t0
-c:hac\t0\t0.3881
-c:hace\t0\t0.3453
-c:hacer\t0\t0.3471
-c:had\t0.5615\t-0.6473
-c:had \t0.3377\t-0.6031
-c:hah\t-0.2280\t-0.3580
-c:haha\t-0.2280\t-0.3580
-c:haha \t-0.2280\t-0.3580
-c:hak\t0.3713\t-0.2028
-c:haki\t0.2942\t0
-c:hakin\t0.2942\t0
-c:hal\t0.2591\t0
-c:hal \t0\t0.4175
-c:half\t0\t-0.2746
-c:half \t0\t-0.2746
-c:han\t-0.5195\t0.2148
-c:han \t0\t0.2538
-c:hand\t0\t0.2049
-c:hang\t-0.2573\t0
-c:hank\t-0.2432\t0
-c:hanks\t0\t-0.2826
-c:hard\t0.2199\t-0.2301
-c:hard \t0\t-0.2562
-c:harm\t-0.2017\t0
-c:has\t-0.2302\t0.4886
-c:has \t0\t0.3930
-c:hav\t0.5605\t0
-c:have\t0\t0.2975
-c:have \t0\t0.3884
-c:havi\t0.6103\t-0.3498
-c:havin\t0.6112\t-0.3435
-c:he\t0.7349\t0
-c:he \t-0.5111\t0
-c:hea\t1.0063\t-0.9047
-c:head\t0.4152\t-0.6983
-c:head \t0.2183\t0
-c:heada\t0.2766\t-0.4921
-c:hear\t0.5562\t0
-c:hear \t0\t0.3594
-c:heart\t0.5013\t-0.2544
-c:heav\t0.2152\t0
-c:hec\t-0.3395\t0.2129
-c:heck\t-0.3395\t0.2129
-c:hed\t-0.3081\t0
-c:hed \t-0.2017\t0
-c:help\t0\t-0.3364
-c:hem\t-0.3038\t0.6345
-c:hem \t-0.3038\t0.6345
-c:hen\t0\t0.4448
-c:hen \t0\t0.5349
-c:her\t0\t0.2498
-c:here\t0.4166\t0.3500
-c:heres\t0.4366\t0.2535
-c:hers\t0\t0.3643
-c:herse\t0\t0.3388
-c:hes\t1.5319\t-0.7766
-c:hes \t0.3146\t0
-c:hest\t1.3016\t-0.6235
-c:hest \t1.3807\t-0.6186
-c:hey\t0\t0.4169
-c:hi\t0.5384\t0.6067
-c:him\t0\t0.4969
-c:hims\t0\t0.4149
-c:himse\t0\t0.4149
-c:hin\t0.9417\t0.2392
-c:hinc\t0.3004\t0
-c:hinch\t0.3004\t0
-c:hing\t0.6030\t0
-c:hing \t0.5609\t-0.5053
-c:hink\t0\t0.6175
-c:hink \t0.4781\t0
-c:hinki\t-0.4055\t0.6096
-c:his\t-0.2859\t0
-c:his \t-0.3486\t0.3896
-c:hist\t0\t-0.2053
-c:ho\t0.8710\t0
-c:ho \t1.0249\t-0.3470
-c:hoard\t0\t0.2033
-c:hog\t0.4493\t-0.2029
-c:hoga\t0.3162\t0
-c:hogan\t0.3246\t0
-c:hol\t0.3190\t-0.3191
-c:hold \t0\t-0.2236
-c:hole\t0.3539\t0
-c:hole \t0.3539\t0
-c:home \t0\t-0.2317
-c:hon\t-0.2297\t0
-c:hone\t-0.2297\t0
-c:hones\t-0.2138\t0.2972
-c:hop\t-0.3842\t0.6365
-c:hope\t-0.2916\t0.4217
-c:hope \t0\t0.4480
-c:hopi\t0\t0.2721
-c:hopin\t0\t0.2721
-c:hor\t0\t-0.3385
-c:hort\t0\t-0.2376
-c:hort \t0\t-0.2318
-c:hour\t0.3744\t0
-c:hours\t0.2371\t0
-c:how\t0\t0.2453
-c:how \t0\t0.3128
-c:hower\t0.2425\t0
-c:hoy\t-0.2346\t0
-c:hoy \t-0.2346\t0
-c:hr\t1.0261\t0
-c:hre\t0\t0.2730
-c:hrea\t0\t0.2586
-c:hreat\t0\t0.2586
-c:hro\t1.1125\t-0.4488
-c:hroa\t0.4934\t-0.2900
-c:hroat\t0.4934\t-0.2900
-c:hroo\t0.2029\t0
-c:hroom\t0.2029\t0
-c:hrou\t0.2662\t0
-c:hroug\t0.2662\t0
-c:hrow\t0.2126\t0
-c:hrowi\t0.2164\t0
-c:hs\t0\t0.2329
-c:hs \t0\t0.2520
-c:ht\t-0.2774\t0.8785
-c:ht \t0\t0.6033
-c:hts\t-0.2180\t0
-c:hu\t0\t-0.3149
-c:hur\t-0.2479\t-0.2967
-c:hurts\t0\t-0.2478
-c:hy\t0\t-0.2286
-c:hy \t-0.2246\t0
-c:hyl\t0.2271\t0
-c:hyla\t0.2271\t0
-c:i \t0\t0.7353
-c:ia\t-0.3323\t0
-c:ibi\t0\t0.2040
-c:ic\t-0.4402\t0.2392
-c:ic \t0\t-0.8795
-c:ice\t0.4488\t0
-c:ice \t0.2964\t0
-c:ici\t-0.6170\t1.2888
-c:icid\t-0.4581\t1.0915
-c:icida\t-0.2229\t0.5687
-c:icide\t0\t0.3621
-c:ick \t0\t-0.2913
-c:icke\t0\t0.2432
-c:icked\t0\t0.2463
-c:id\t-0.2120\t1.0793
-c:id \t0\t-0.2538
-c:ida\t0\t0.3758
-c:ida \t0.3746\t0.2276
-c:idal\t-0.2076\t0.5215
-c:idal \t-0.2076\t0.5215
-c:iday\t0\t-0.3328
-c:ide\t0.3926\t0.3488
-c:ide \t0.2850\t0
-c:ided\t0\t0.2485
-c:ided \t0\t0.2485
-c:iden\t0.2122\t0
-c:ident\t0.2195\t0
-c:ideo \t0\t-0.2053
-c:idg\t-0.2142\t0.5175
-c:idge\t-0.2142\t0.5175
-c:idge \t-0.2142\t0.5175
-c:ido\t0\t0.2438
-c:ido \t0\t0.2955
-c:ie\t-0.4611\t0.8370
-c:ie \t0\t0.8851
-c:ied\t-0.3575\t0
-c:ied \t-0.2888\t0
-c:ien\t0.4842\t0
-c:ien \t0\t-0.3767
-c:iend\t0\t0.3117
-c:iend \t0\t0.2499
-c:ient\t0.2175\t0
-c:iento\t0.3506\t-0.3681
-c:ier\t0\t0.7427
-c:ierd\t0.2477\t0
-c:ierdo\t0.2477\t0
-c:iero\t-0.2437\t0.6942
-c:iero \t-0.2771\t0.6943
-c:iert\t0.2141\t0
-c:ierta\t0.2519\t0
-c:ies\t0\t-0.4718
-c:ies \t0\t-0.4821
-c:iet\t0\t-0.2346
-c:iet \t0\t-0.2040
-c:if\t0\t1.0683
-c:if \t-0.2772\t0.2130
-c:ife\t0\t0.9335
-c:ife \t0\t1.0095
-c:iff\t0.2045\t0
-c:ig\t0\t0.6170
-c:iga\t0\t0.2787
-c:igar\t0\t0.2243
-c:igh\t0\t0.5909
-c:ighs\t0\t0.2212
-c:ighs \t0\t0.2212
-c:ight\t0\t0.5195
-c:ight \t0\t0.4110
-c:ij\t0\t0.2691
-c:ijo\t0\t0.2227
-c:ijo \t0\t0.2077
-c:ik\t0.5024\t-0.2388
-c:ike\t0.5039\t0
-c:ike \t0.5085\t0
-c:il\t-1.0334\t0.9271
-c:ild\t-0.2841\t0
-c:ild \t-0.2126\t0
-c:ile\t0.3721\t0
-c:ilet\t0.2788\t0
-c:ilet \t0.2788\t0
-c:ill\t-0.9344\t0.5210
-c:illa\t-0.2679\t0.3771
-c:illas\t-0.2905\t0.4169
-c:illi\t-0.2686\t-0.3568
-c:illin\t-0.2686\t-0.3568
-c:illo\t0\t0.2010
-c:ills\t0\t0.4745
-c:ills \t0\t0.4745
-c:im\t0\t0.3255
-c:im \t0\t0.2352
-c:ims\t0\t0.4149
-c:imse\t0\t0.4149
-c:imsel\t0\t0.4149
-c:in\t1.0900\t-1.1006
-c:in \t-0.6277\t0.2469
-c:ina\t0.4547\t-0.2856
-c:ina \t0.2120\t0
-c:inc\t0.6454\t-0.5804
-c:ince\t0.3810\t-0.4302
-c:ince \t0.3810\t-0.4302
-c:inch\t0.2699\t0
-c:incha\t0.2184\t0
-c:ind\t-0.2146\t0.5234
-c:ind \t0\t0.4723
-c:ine\t-0.8272\t-0.3190
-c:ine \t-0.6581\t-0.4208
-c:ined\t0\t0.2069
-c:ined \t0\t0.2069
-c:inf\t0.3340\t0
-c:infa\t0.2886\t0
-c:infar\t0.2886\t0
-c:ing\t0.6006\t0.4130
-c:ing \t0.8641\t0.5942
-c:inic\t0\t-0.3920
-c:inic \t0\t-0.2729
-c:inis\t0\t0.2209
-c:inish\t0\t0.2209
-c:ink\t0\t0.5663
-c:ink \t0.4713\t0
-c:inki\t-0.4085\t0.6837
-c:inkin\t-0.4085\t0.6837
-c:inl\t0\t0.2139
-c:inle\t0\t0.2139
-c:inles\t0\t0.2139
-c:ins\t-0.3059\t-0.2184
-c:insur\t0\t-0.2439
-c:int\t0.6453\t0
-c:int \t0\t0.4248
-c:inta\t0\t-0.2208
-c:intak\t0\t-0.2208
-c:inte\t0.4961\t-0.4396
-c:inted\t0.6492\t-0.2342
-c:inter\t0\t-0.2165
-c:inti\t0.2549\t0
-c:intin\t0.2549\t0
-c:intm\t0\t-0.2637
-c:intme\t0\t-0.2637
-c:into\t0\t0.4364
-c:into \t0\t0.4642
-c:inu\t0.2380\t0
-c:inut\t0.2665\t0
-c:inute\t0.3279\t0
-c:io\t0.4625\t-1.9564
-c:io \t0\t-0.2122
-c:ion\t0\t-1.3893
-c:ion \t0\t-0.9992
-c:ios\t0\t0.2174
-c:iou\t0.3694\t-0.3366
-c:ious\t0.3703\t-0.3302
-c:ious \t0.2284\t-0.2253
-c:ip\t0.4381\t-0.8327
-c:ip \t0\t-0.2414
-c:ips\t0.6452\t-0.3918
-c:ips \t0.6452\t-0.3918
-c:ir\t0.4560\t0.2978
-c:ir \t0.3113\t0.2362
-c:ira\t0.5737\t0
-c:ira \t0.2073\t0
-c:irar\t0.3848\t0
-c:irar \t0.3895\t0
-c:ire\t0\t-0.3163
-c:ire \t0.2298\t0
-c:ired\t-0.3690\t0
-c:ired \t-0.3638\t0
-c:irl\t0\t0.2122
-c:irm\t-0.2525\t0
-c:irme\t0\t0.2390
-c:irme \t0\t0.3094
-c:is\t-0.6241\t1.3146
-c:is \t0\t0.5126
-c:ise\t-0.2843\t-0.2034
-c:ise \t0\t-0.2481
-c:ish\t0\t0.6887
-c:ish \t0\t0.4887
-c:isi\t0.3003\t0
-c:isn\t0.2970\t0
-c:isnt\t0.2970\t0
-c:isnt \t0.2970\t0
-c:ist\t-0.6892\t0.4750
-c:ist \t-0.2877\t0
-c:isto\t-0.2934\t0
-c:istol\t0\t0.3160
-c:ists\t0\t0.3680
-c:ists \t0\t0.3680
-c:it\t-0.7186\t-0.5518
-c:it \t-0.3961\t0.3594
-c:ita\t0\t-0.4723
-c:ita \t0\t-0.3073
-c:itar\t0\t0.2948
-c:itc\t0.3596\t0
-c:itch\t0.3596\t0
-c:ite\t0\t-0.3329
-c:ite \t0\t-0.2341
-c:ith\t-0.4200\t0
-c:ith \t-0.2763\t0
-c:iti\t0\t-0.4789
-c:itin\t0\t-0.4154
-c:iting\t0\t-0.4154
-c:ito \t-0.2283\t0
-c:its\t0.4437\t0
-c:its \t0.4437\t0
-c:itt\t-0.3461\t0
-c:itte\t0\t0.2001
-c:itten\t0\t0.2001
-c:ittl\t-0.3244\t-0.3091
-c:ittle\t-0.3244\t-0.3091
-c:iv\t-1.3028\t1.4243
-c:iv \t0\t-0.2077
-c:ive\t-0.5353\t0.6769
-c:ive \t-0.5674\t1.0924
-c:iver\t0\t-0.2319
-c:iver \t0\t-0.2469
-c:ivi\t-0.7618\t0.9577
-c:ivin\t-0.6389\t0.5595
-c:iving\t-0.6389\t0.5595
-c:iz\t1.4947\t-1.0261
-c:ize\t0\t-0.2009
-c:izi\t0.2948\t0
-c:izin\t0.2948\t0
-c:izing\t0.2948\t0
-c:izq\t0.2477\t0
-c:izqu\t0.2477\t0
-c:izqui\t0.2477\t0
-c:izu\t0.8128\t-0.3008
-c:izur\t0.8128\t-0.3008
-c:izure\t0.8128\t-0.3008
-c:izz\t0\t-0.2918
-c:ja \t0\t-0.3770
-c:jaj\t-0.2565\t-0.4098
-c:jaja\t-0.2565\t-0.4098
-c:jaja \t-0.2565\t-0.4098
-c:jal\t0\t0.2858
-c:jala\t0\t0.2858
-c:jala \t0\t0.2858
-c:jaw\t0.2146\t0
-c:jaw \t0.2146\t0
-c:jer\t0.2411\t0
-c:jerk\t0.2411\t0
-c:jerki\t0.2411\t0
-c:jo\t-0.4671\t0
-c:jo \t0\t0.2380
-c:ju\t-0.3634\t0.7235
-c:jum\t-0.2443\t0.4473
-c:jump\t0\t0.4942
-c:jump \t0\t0.2609
-c:jumpi\t0\t0.2702
-c:jus\t0\t0.3995
-c:just\t0\t0.3995
-c:just \t0\t0.4155
-c:k \t0.7950\t-1.3745
-c:ke\t0.9212\t0.5763
-c:ke \t1.2645\t0
-c:ked\t0\t0.2360
-c:ked \t0\t0.2360
-c:kee\t0\t0.4482
-c:keep\t0\t0.4721
-c:keep \t0\t0.3578
-c:ken\t-0.2029\t0
-c:ket\t0\t-0.2230
-c:ki\t-0.2806\t-0.4457
-c:kid\t0.2105\t-0.3223
-c:kid \t0.4085\t-0.2294
-c:kil\t-0.5116\t0
-c:kill\t-0.4942\t0
-c:killi\t-0.2485\t0
-c:kills\t0\t0.2130
-c:kin\t-0.2398\t0
-c:kit\t0.2450\t0
-c:kitc\t0.2534\t0
-c:kitch\t0.2534\t0
-c:km\t0\t0.6145
-c:kms\t0\t0.6145
-c:kms \t0\t0.6145
-c:kn\t0\t0.5497
-c:kne\t0\t-0.2657
-c:knee\t0\t-0.2161
-c:kni\t0\t0.4245
-c:knif\t0\t0.3380
-c:knife\t0\t0.3380
-c:kno\t0.2080\t0.3296
-c:know\t0.2142\t0.3509
-c:know \t0.2467\t0
-c:l \t-1.1699\t-0.2651
-c:la\t0.7011\t-0.3565
-c:la \t0.5916\t0
-c:lab\t0.4666\t0
-c:labi\t0.2679\t0
-c:labio\t0.2679\t0
-c:lac\t0.5558\t-0.4723
-c:lack\t0.4616\t-0.2690
-c:lacke\t0.2386\t0
-c:lade\t0\t0.4063
-c:lade \t0\t0.2444
-c:lado\t0.2952\t0
-c:lado \t0.3260\t0
-c:lan\t-0.3720\t0.3833
-c:lan \t-0.3202\t0.2906
-c:lann\t0\t0.3029
-c:lanni\t0\t0.2990
-c:lap\t0.5933\t0
-c:laps\t0.5666\t0
-c:lapse\t0.5666\t0
-c:lar\t0.2100\t-0.3389
-c:lar \t0.3045\t-0.2636
-c:las\t-0.6132\t0.6885
-c:las \t-0.3478\t0.6953
-c:last \t0\t0.2205
-c:lat\t-0.3681\t-0.7462
-c:late\t-0.2862\t-0.6993
-c:late \t0\t-0.5130
-c:lc\t0\t0.2140
-c:lco\t0\t0.2455
-c:ld\t-1.3690\t0.3564
-c:ld \t-0.9660\t0
-c:ldi\t0\t0.2252
-c:ldin\t0\t0.2252
-c:lding\t0\t0.2252
-c:le\t0.7759\t-0.3849
-c:le \t0.6709\t-0.5746
-c:lean\t0\t0.2134
-c:lear\t0\t-0.3186
-c:led\t0\t0.2159
-c:led \t0\t0.2159
-c:leed\t0.3804\t0
-c:leedi\t0.3884\t-0.2893
-c:leep\t-0.4114\t0
-c:leep \t-0.3658\t0
-c:lef\t0.2458\t0
-c:left\t0.2073\t0
-c:left \t0.2703\t0
-c:leg\t0\t-0.2946
-c:lem\t-0.2832\t0
-c:lems\t-0.2296\t0
-c:lems \t-0.2296\t0
-c:len\t0.4455\t-0.4177
-c:len \t0.4175\t0
-c:ler\t0.3081\t-0.4568
-c:ler \t0.2276\t0
-c:lerg\t0\t-0.3184
-c:lergi\t0\t-0.2656
-c:les\t-0.2610\t0.4126
-c:less\t0\t0.2551
-c:let\t0\t0.9214
-c:leth\t0\t0.4175
-c:letha\t0\t0.4175
-c:lett\t0\t0.3011
-c:lette\t0\t0.2874
-c:lf\t-0.5427\t1.3923
-c:lf \t-0.5229\t1.2523
-c:li\t-0.6766\t0.6102
-c:lide\t0\t0.2342
-c:lide \t0\t0.2342
-c:lie\t0\t-0.2776
-c:lif\t0\t0.7027
-c:life\t0\t0.6791
-c:life \t0\t0.7551
-c:lig\t-0.2325\t0
-c:ligh\t-0.2241\t0
-c:light\t-0.2241\t0
-c:lik\t0.5145\t0
-c:like\t0.5145\t0
-c:like \t0.5190\t0
-c:lin\t-0.2060\t-0.6324
-c:line\t0\t0.2579
-c:lined\t0\t0.2069
-c:ling\t0\t-0.4320
-c:ling \t0\t-0.3632
-c:lini\t0\t-0.3920
-c:linic\t0\t-0.3920
-c:lip\t0.6715\t-0.2178
-c:lips\t0.6794\t-0.3449
-c:lips \t0.6794\t-0.3449
-c:lis\t0\t0.2480
-c:list\t0\t0.2411
-c:litt\t-0.3267\t-0.3212
-c:littl\t-0.3244\t-0.3091
-c:liv\t-0.6131\t1.4249
-c:live\t-0.3226\t0.7902
-c:live \t-0.3012\t0.7330
-c:livi\t-0.2906\t0.6346
-c:livin\t-0.2567\t0.5199
-c:lk\t0.2327\t-0.3382
-c:lk \t0\t-0.4164
-c:lki\t0.2160\t0
-c:lkin\t0.2160\t0
-c:lking\t0.2160\t0
-c:ll\t0.4523\t-0.5426
-c:ll \t0\t0.3824
-c:lla\t0.4039\t0
-c:llap\t0.7146\t-0.2376
-c:llaps\t0.7146\t-0.2376
-c:llas\t-0.2905\t0.4169
-c:llas \t-0.2905\t0.4169
-c:lle\t0\t-0.2508
-c:llen\t0.2585\t0
-c:llen \t0.2775\t0
-c:ller\t0\t-0.3322
-c:llerg\t0\t-0.3067
-c:lli\t0\t-0.5507
-c:llin\t0\t-0.5507
-c:lling\t0\t-0.4384
-c:llo\t0.4044\t0.3010
-c:llow\t0.3620\t0.2850
-c:llowe\t0.2880\t0.2083
-c:lls\t0\t0.5135
-c:lls \t0\t0.5135
-c:lly\t0.2020\t-0.3063
-c:lly \t0.2149\t-0.2365
-c:lo\t1.1250\t-0.5613
-c:loa\t-0.2205\t0.2632
-c:load\t0\t0.2957
-c:loade\t0\t0.2957
-c:loc\t0\t0.2321
-c:lol\t-0.6318\t-0.9136
-c:lol \t-0.6318\t-0.9136
-c:lon\t0\t0.4820
-c:long\t0\t0.2957
-c:longe\t0\t0.4790
-c:loo\t1.4920\t0
-c:lood\t0.7940\t-0.5901
-c:lood \t0.7940\t-0.5901
-c:look\t0\t0.5935
-c:look \t0\t0.3074
-c:looki\t-0.2170\t0.2749
-c:looks\t0.2794\t0
-c:loor\t0.6826\t-0.2130
-c:loor \t0.6826\t-0.2130
-c:lor\t0\t-0.2477
-c:lor \t0.3068\t-0.3443
-c:los\t0.3590\t0
-c:lose\t-0.2104\t0.3236
-c:loset\t0\t0.2220
-c:losi\t0.3996\t0
-c:losin\t0.3996\t0
-c:lot\t0.2480\t-0.4871
-c:lot \t0\t-0.4243
-c:low\t0.3132\t0
-c:low \t0\t-0.2874
-c:lowe\t0.2556\t0
-c:lowed\t0.2880\t0.2083
-c:lp\t0.2828\t-0.3878
-c:lr\t0\t0.4116
-c:ls\t1.1547\t0
-c:ls \t0.3666\t0.2336
-c:lsi\t0.5372\t-0.2189
-c:lsin\t0.3984\t0
-c:lsing\t0.3984\t0
-c:lt\t-0.2288\t0
-c:lt \t-0.3486\t0
-c:lu\t0.5089\t-0.5676
-c:lue\t0.3437\t0
-c:lue \t0.3437\t0
-c:lv\t0\t0.2325
-c:lvi\t0\t0.2124
-c:lvi \t0\t0.2618
-c:lw\t0\t-0.2048
-c:lwa\t0\t-0.2048
-c:lway\t0\t-0.2048
-c:ly\t0.5718\t-0.4509
-c:ly \t0.6050\t-0.3829
-c:ma\t-0.3661\t-0.3350
-c:make\t-0.2114\t0
-c:make \t0\t0.2966
-c:mal\t0\t-0.3432
-c:mal \t0\t-0.3065
-c:man\t0\t0.2515
-c:mane\t0\t0.4725
-c:manen\t0\t0.3453
-c:many\t0.7241\t-0.4592
-c:many \t0.7241\t-0.4592
-c:mar\t0\t-0.3650
-c:mas\t0\t0.2804
-c:mas \t0\t0.2994
-c:mat\t0\t0.3420
-c:mata\t0\t0.2639
-c:matar\t0\t0.3729
-c:may\t0.7702\t-0.2618
-c:maya\t0.2699\t0
-c:mayar\t0.2699\t0
-c:maye\t0.2034\t0
-c:maye \t0.2034\t0
-c:mayo\t0.2806\t0
-c:mayo \t0.2806\t0
-c:mb\t0.3545\t-0.9793
-c:mb \t0.3431\t0
-c:mbe\t0\t-0.5784
-c:mber\t0\t-0.5784
-c:mber \t0\t-0.4492
-c:me\t-0.7869\t0.6811
-c:me \t0\t0.5478
-c:med\t-0.2471\t0
-c:mem\t0\t-0.3602
-c:memb\t0\t-0.2835
-c:membe\t0\t-0.2835
-c:men\t-0.5814\t-0.4730
-c:ment\t-0.4648\t-0.4663
-c:ment \t-0.3030\t-0.3308
-c:meo\t0\t0.2227
-c:meon\t0\t0.2227
-c:meone\t0\t0.2227
-c:mer\t0\t-0.3342
-c:mer \t0\t-0.2473
-c:met\t0\t0.2148
-c:meth\t0\t0.2033
-c:methi\t0\t0.2171
-c:mi\t0.7522\t-1.0467
-c:mi \t0.3209\t0
-c:mig\t-0.2350\t0
-c:mil\t-0.3029\t0
-c:mily\t0\t0.2307
-c:mily \t0\t0.2307
-c:min\t0.6484\t-0.5284
-c:min \t0.3787\t0
-c:mind \t0\t0.2916
-c:minde\t0\t-0.2007
-c:mine\t0.2016\t0
-c:mine \t0.2016\t0
-c:minu\t0.2665\t0
-c:minut\t0.2665\t0
-c:mis\t-0.2487\t0
-c:mis \t0\t0.2205
-c:mise \t0\t-0.2188
-c:mit\t0.5317\t0
-c:mita\t0.2961\t0
-c:miti\t0.2491\t0
-c:mitin\t0.2491\t0
-c:mo\t-0.5281\t0.2246
-c:mom\t0\t0.2789
-c:mon\t0\t-0.2992
-c:mor\t-0.6441\t0.9220
-c:mora\t0.2268\t0
-c:morad\t0.2268\t0
-c:more\t-0.4468\t0.7826
-c:more \t-0.4301\t0.8242
-c:mori\t0\t0.3958
-c:morir\t0\t0.4265
-c:morn\t0\t-0.2685
-c:morni\t0\t-0.2685
-c:morr\t-0.2630\t0
-c:morro\t-0.2630\t0
-c:mou\t0.2539\t0
-c:moun\t0\t0.2856
-c:mount\t0\t0.2856
-c:mout\t0.2886\t0
-c:mouth\t0.2886\t0
-c:mov\t0.4119\t-0.5954
-c:move\t0\t-0.3601
-c:move \t0\t-0.2298
-c:movi\t0.2162\t-0.2353
-c:mp\t0\t0.3790
-c:mpi\t0\t0.2660
-c:mpin\t0\t0.2660
-c:mping\t0\t0.2660
-c:mpre\t0\t0.2187
-c:mpre \t0\t0.2341
-c:ms\t-0.7778\t0.9803
-c:ms \t-0.6647\t0.6487
-c:mse\t0\t0.4149
-c:msel\t0\t0.4149
-c:mself\t0\t0.4149
-c:much \t-0.2168\t0.2313
-c:mucho\t0\t-0.2108
-c:mue\t0\t0.4005
-c:muer\t0\t0.4005
-c:mum\t0.2315\t0
-c:mur\t0\t-0.2049
-c:muy\t0.2267\t0
-c:muy \t0.2267\t0
-c:my\t-0.3187\t0.4867
-c:mys\t-0.3839\t0.7579
-c:myse\t-0.3839\t0.7579
-c:mysel\t-0.3839\t0.7579
-c:n \t-0.3206\t0.4659
-c:na\t0.4345\t0
-c:nan\t0.2159\t0
-c:nap\t0\t-0.2453
-c:naph\t0.2271\t0
-c:naphy\t0.2271\t0
-c:nc\t0.3966\t0
-c:nce\t0\t-0.3870
-c:nce \t0.2570\t-0.5145
-c:ncha\t0.2505\t0
-c:nco\t0.2876\t0
-c:ncon\t0.3141\t0
-c:ncons\t0.2901\t0
-c:nd\t0.8147\t1.0260
-c:nd \t0.7591\t0.6825
-c:nda\t-0.2426\t-0.3123
-c:nder \t0\t0.3464
-c:nders\t0\t-0.2697
-c:ndi\t0\t0.2489
-c:ndin\t0\t0.2040
-c:nding\t0\t0.2040
-c:ndk\t0\t-0.2048
-c:ndki\t0\t-0.2048
-c:ndkid\t0\t-0.2048
-c:ndo\t0.7310\t0.3039
-c:ndo \t0.7738\t0.2774
-c:ne\t-1.6811\t0.7306
-c:ne \t-0.5871\t0
-c:neck\t0.2664\t0
-c:neck \t0.2664\t0
-c:ned\t0\t0.5265
-c:ned \t0\t0.5265
-c:nee\t-0.5699\t-0.2402
-c:need\t-0.4080\t0
-c:need \t-0.3192\t0
-c:nen\t0\t0.3788
-c:nent\t0\t0.3453
-c:ner\t-0.2555\t0
-c:nera\t0\t0.2715
-c:neral\t0\t0.2715
-c:nest\t0\t0.3026
-c:nestl\t0\t0.3026
-c:new\t0\t-0.4063
-c:new \t0\t-0.2669
-c:nf\t0.5827\t-0.6218
-c:nfa\t0.2886\t0
-c:nfar\t0.2886\t0
-c:nfart\t0.2886\t0
-c:nfu\t0.5065\t-0.2956
-c:nfus\t0.3821\t-0.2445
-c:nfuse\t0.3244\t0
-c:ng\t1.5360\t0
-c:ng \t0.9536\t0.4103
-c:nge\t-0.2230\t0
-c:nger \t0\t0.2570
-c:ngo\t0.2291\t0
-c:ngo \t0.2304\t0
-c:ngr\t0.5179\t0
-c:ngra\t0.2316\t0
-c:ngre\t0.3353\t0
-c:ngre \t0.3353\t0
-c:ngu\t0.5332\t-0.4429
-c:ngue\t0.4502\t-0.2299
-c:ngue \t0.4502\t-0.2299
-c:ni\t-0.7257\t0
-c:nic\t0\t-0.5253
-c:nic \t0\t-0.3321
-c:nif\t0\t0.3380
-c:nife\t0\t0.3380
-c:nife \t0\t0.3380
-c:nig\t-0.5844\t0.8106
-c:nigh\t-0.5844\t0.8106
-c:night\t-0.5844\t0.8106
-c:nin\t0\t-0.2102
-c:nish\t0\t0.2402
-c:nj\t0\t-0.2892
-c:nk\t0\t0.3561
-c:nk \t0.4726\t0
-c:nki\t-0.4715\t0.6823
-c:nkin\t-0.4715\t0.6823
-c:nking\t-0.4085\t0.6837
-c:nks\t0\t-0.2307
-c:nks \t0\t-0.2307
-c:nl\t0.3549\t0.2736
-c:nle\t0\t0.2139
-c:nles\t0\t0.2139
-c:nless\t0\t0.2139
-c:nly\t0.4020\t0
-c:nly \t0.4020\t0
-c:nn\t-0.2388\t0
-c:nni\t-0.2255\t0.4033
-c:nnin\t-0.2057\t0.3802
-c:nning\t-0.2057\t0.3802
-c:no\t-0.5208\t-0.3018
-c:no \t-0.2782\t0
-c:nob\t0\t0.3341
-c:nobo\t0\t0.3341
-c:nobod\t0\t0.3341
-c:noc\t0\t0.3493
-c:noch\t0\t0.4236
-c:noche\t0\t0.4236
-c:non\t0\t-0.6129
-c:none\t-0.2248\t-0.4827
-c:none \t-0.2248\t-0.4827
-c:nons\t0.4091\t0
-c:nonse\t0.2565\t0
-c:noo\t0\t0.2518
-c:noos\t0\t0.2961
-c:noose\t0\t0.2961
-c:nop\t0\t-0.2816
-c:nope\t0\t-0.3080
-c:nope \t0\t-0.3080
-c:nor\t-0.2140\t-0.5521
-c:norm\t0\t-0.3163
-c:norma\t0\t-0.3163
-c:nos\t0\t-0.4442
-c:nos \t0\t-0.2755
-c:not\t0\t0.5599
-c:not \t0.2222\t0.2874
-c:note\t0\t0.2074
-c:note \t0\t0.2065
-c:nothi\t0\t0.2408
-c:nou\t0\t0.3772
-c:noug\t0\t0.3772
-c:nough\t0\t0.3772
-c:now\t0.4229\t0.2478
-c:now \t0.3370\t0
-c:nr\t0.2589\t0
-c:nre\t0.2629\t0
-c:nres\t0.2875\t0
-c:nresp\t0.2875\t0
-c:ns\t0\t-0.5625
-c:ns \t-0.3712\t-0.3743
-c:nsa\t-0.4343\t0.4611
-c:nsc\t0.4636\t0
-c:nsci\t0.4636\t0
-c:nscio\t0.4636\t0
-c:nse\t0.2859\t-0.2036
-c:nse \t0.3239\t0
-c:nsen\t0.2565\t0
-c:nsens\t0.2565\t0
-c:nsiv\t0.2839\t0
-c:nsive\t0.2839\t0
-c:nsu\t-0.2551\t0
-c:nsur\t0\t-0.2439
-c:nsura\t0\t-0.2439
-c:nt\t1.1573\t0.6125
-c:nt \t1.4054\t0.2679
-c:nta\t0\t-0.3059
-c:ntak\t0\t-0.2208
-c:ntake\t0\t-0.2208
-c:nte\t0.3364\t0.2831
-c:nte \t0\t0.2003
-c:nted\t0.4850\t0
-c:nted \t0.4850\t0
-c:nter\t-0.2050\t0
-c:nti\t-0.3341\t0
-c:ntid\t0\t0.3589
-c:ntido\t0\t0.2036
-c:ntl\t0\t0.3647
-c:ntm\t0\t-0.2637
-c:ntme\t0\t-0.2637
-c:ntmen\t0\t-0.2637
-c:nto\t0.2939\t0.2235
-c:nto \t0.4155\t0
-c:nts\t-0.2778\t0
-c:nts \t-0.2778\t0
-c:nu\t0.4099\t-0.4130
-c:num\t0.2851\t-0.3356
-c:numb\t0.2851\t-0.3356
-c:numb \t0.3431\t0
-c:nut\t0.3165\t0
-c:nute\t0.3279\t0
-c:nute \t0.2727\t0
-c:nv\t0.4819\t-0.3082
-c:nvu\t0.5372\t-0.2189
-c:nvul\t0.5372\t-0.2189
-c:nvuls\t0.5372\t-0.2189
-c:ny\t0.2632\t0
-c:ny \t0.5047\t-0.5434
-c:nym\t-0.3051\t0.4810
-c:nymo\t-0.3051\t0.4810
-c:nymor\t-0.3051\t0.4810
-c:o \t-0.5484\t-0.4410
-c:oa\t0.5369\t0.2708
-c:oad\t0\t0.5684
-c:oad \t0\t0.2727
-c:oade\t0\t0.2957
-c:oaded\t0\t0.2957
-c:oat\t0.3493\t-0.3225
-c:oat \t0.4934\t-0.2900
-c:ob\t-0.2546\t0
-c:ob \t0.2518\t0
-c:obl\t-0.2738\t0
-c:oble\t-0.2738\t0
-c:oblem\t-0.2738\t0
-c:obo\t0\t0.3244
-c:obod\t0\t0.3341
-c:obody\t0\t0.3341
-c:oca\t0.2836\t0
-c:oce\t0.2397\t0
-c:och\t0\t0.4200
-c:oche\t0\t0.4236
-c:oche \t0\t0.4393
-c:oci\t0\t-0.2606
-c:ock\t0\t0.2911
-c:oct\t0\t-0.2104
-c:octo\t0\t-0.2104
-c:octor\t0\t-0.2104
-c:od\t0\t0.3356
-c:od \t0.3129\t-0.7726
-c:oda\t-0.3282\t0
-c:odas\t0\t0.2327
-c:odas \t0\t0.2327
-c:oday\t-0.2437\t0
-c:oday \t-0.2437\t0
-c:odb\t-0.3457\t0.7444
-c:odby\t-0.3457\t0.7444
-c:odbye\t-0.3457\t0.7444
-c:odo\t0\t0.3745
-c:ody\t0.2502\t0.2020
-c:ody \t0.2502\t0.2020
-c:oe\t0.2803\t0
-c:oes\t0.3589\t0
-c:oes \t0.2331\t-0.2557
-c:of\t-0.4171\t0.6989
-c:of \t0\t0.4880
-c:off\t-0.4035\t0.2326
-c:off \t-0.2564\t0.2738
-c:og\t0\t0.2644
-c:og \t-0.2437\t0
-c:oga\t0.2374\t0
-c:oga \t0\t0.2448
-c:ogan\t0.3246\t0
-c:ogand\t0.3246\t0
-c:ogl\t0\t0.2482
-c:oi\t0\t0.4727
-c:oil\t0.2732\t0
-c:oile\t0.2788\t0
-c:oilet\t0.2788\t0
-c:oin\t-0.4625\t0.4653
-c:oint\t-0.3410\t0.4925
-c:oint \t0\t0.6301
-c:ointm\t0\t-0.2637
-c:oja\t0\t0.2555
-c:ojal\t0\t0.2858
-c:ojala\t0\t0.2858
-c:ok\t0.4361\t-0.3896
-c:oke\t0.4139\t-0.2283
-c:oke \t0.5428\t0
-c:oki\t-0.2564\t0
-c:okin\t-0.2435\t0
-c:oking\t-0.2435\t0
-c:oks\t0.2536\t0
-c:oks \t0.2536\t0
-c:ol\t0\t-1.3588
-c:ol \t-0.7935\t-0.8194
-c:old\t-0.4168\t-0.4904
-c:old \t-0.3437\t-0.6432
-c:ole\t0.3539\t0
-c:ole \t0.3539\t0
-c:oli\t0\t-0.2520
-c:oll\t0.9958\t-0.2880
-c:olla\t0.7386\t-0.2462
-c:ollap\t0.7146\t-0.2376
-c:olle\t0.2846\t0
-c:ollen\t0.2501\t0
-c:olo\t0.2095\t-0.2619
-c:olor\t0.2565\t-0.2884
-c:olor \t0.3448\t-0.2751
-c:olv\t0\t0.2767
-c:olvi\t0\t0.2220
-c:olvi \t0\t0.2618
-c:om\t0\t-0.3177
-c:ome \t0\t-0.3845
-c:omeo\t0\t0.2227
-c:omeon\t0\t0.2227
-c:omes\t0.2258\t0
-c:omes \t0.2258\t0
-c:omet\t0\t0.2056
-c:ometh\t0\t0.2171
-c:omi\t0.3479\t-0.4026
-c:omit\t0.4499\t-0.2400
-c:omiti\t0.2491\t0
-c:omo\t-0.3241\t0
-c:omor\t-0.2630\t0
-c:omorr\t-0.2630\t0
-c:ompr\t0\t0.2097
-c:ompre\t0\t0.2097
-c:on\t0.6552\t0.2233
-c:on \t-0.6084\t0.3098
-c:ona\t0.3021\t0
-c:onc\t0\t0.2417
-c:once\t0\t0.2075
-c:once \t0\t0.2157
-c:ond\t0.3882\t-0.4664
-c:ondi\t0.2863\t0
-c:ondin\t0.3160\t-0.2120
-c:one\t-0.4734\t0.7137
-c:one \t0\t0.3558
-c:ones\t-0.2687\t0.4020
-c:onest\t0\t0.3026
-c:onf\t0.2765\t-0.4210
-c:onfu\t0.4198\t-0.2344
-c:onfus\t0.3210\t0
-c:ong\t0.6171\t0
-c:ong \t0.3055\t-0.2685
-c:onge\t0\t0.4578
-c:onger\t0\t0.4611
-c:ongu\t0.4502\t-0.2299
-c:ongue\t0.4502\t-0.2299
-c:oni\t-0.4987\t0.5334
-c:onig\t-0.4610\t0.7100
-c:onigh\t-0.4610\t0.7100
-c:onl\t0\t0.2304
-c:only\t0\t0.2549
-c:only \t0\t0.2549
-c:ons\t0.8506\t-0.4271
-c:onsc\t0.4636\t0
-c:onsci\t0.4636\t0
-c:onse\t0.2565\t0
-c:onsen\t0.2565\t0
-c:onsi\t0.2589\t0
-c:onsiv\t0.2875\t0
-c:ont\t0\t0.2232
-c:ont \t0.2117\t0.4611
-c:onv\t0.5160\t-0.2217
-c:onvu\t0.5372\t-0.2189
-c:onvul\t0.5372\t-0.2189
-c:oo\t0.7899\t0.2804
-c:oo \t0\t-0.2318
-c:ood\t0\t-0.2550
-c:ood \t0.3900\t-0.9324
-c:oodb\t-0.3457\t0.7444
-c:oodby\t-0.3457\t0.7444
-c:oof\t0\t0.2625
-c:oof \t0\t0.2625
-c:oog\t0\t0.2482
-c:oogl\t0\t0.2482
-c:ook \t0.2466\t0.2825
-c:ooki\t-0.3122\t0
-c:ookin\t-0.2993\t0
-c:ooks\t0.2536\t0
-c:ooks \t0.2536\t0
-c:oom\t0\t-0.2216
-c:oom \t0\t-0.2318
-c:oon\t0\t0.2872
-c:oon \t0\t0.3057
-c:oop\t0.3145\t-0.2119
-c:oor\t0.6237\t0
-c:oor \t0.6237\t0
-c:oos\t0\t0.4176
-c:oose\t0\t0.3408
-c:oose \t0\t0.3522
-c:op\t0.6740\t0.2257
-c:op \t0.2310\t0
-c:ope\t-0.2936\t0.5058
-c:ope \t-0.5121\t0.8878
-c:open\t0\t-0.2900
-c:oper\t0.3115\t0
-c:operl\t0.2218\t0
-c:opin\t0\t0.2087
-c:opl\t0.2026\t-0.2374
-c:ople\t0.2026\t-0.2374
-c:ople \t0.2026\t-0.2374
-c:opp\t0\t-0.2492
-c:ops\t0\t0.2260
-c:ops \t0\t0.2714
-c:opti\t0\t0.2024
-c:optio\t0\t0.2024
-c:or\t-0.8062\t0
-c:or \t0.2918\t0
-c:ora\t0.2177\t0
-c:orad\t0.2268\t0
-c:ord\t0.4876\t0.2039
-c:orde\t0\t0.3002
-c:ords\t0.5797\t0
-c:ords \t0.5797\t0
-c:ore\t-0.9908\t0.6251
-c:ore \t-0.8311\t0.2338
-c:orev\t0\t0.4271
-c:oreve\t0\t0.4271
-c:org\t0\t-0.2607
-c:ori\t0.2473\t0
-c:orin\t0.4268\t-0.3078
-c:orina\t0.4845\t0
-c:orir\t0\t0.4265
-c:orir \t0\t0.2412
-c:ork\t0\t-0.5459
-c:ork \t0\t-0.5103
-c:orl\t0\t0.2737
-c:orld\t0\t0.2737
-c:orld \t0\t0.2737
-c:orm\t-0.3693\t-0.8316
-c:orm \t0\t-0.3282
-c:ormal\t0\t-0.2829
-c:orms\t0\t-0.2198
-c:orms \t0\t-0.2198
-c:orn\t-0.2003\t-0.2514
-c:orni\t0\t-0.2685
-c:ornin\t0\t-0.2685
-c:orr\t-0.3443\t0
-c:orro\t-0.2630\t0
-c:orrow\t-0.2630\t0
-c:orry\t-0.2087\t0.2632
-c:orry \t-0.2087\t0.2632
-c:ors\t0.5493\t-0.2913
-c:orst\t0.4948\t-0.2647
-c:orst \t0.4948\t-0.2647
-c:ort\t-0.4512\t0.6453
-c:ort \t0\t-0.3920
-c:orta\t0\t0.4908
-c:ortan\t0\t0.2263
-c:orte\t0\t0.2674
-c:orth\t0\t0.2074
-c:orw\t0\t0.2347
-c:orwa\t0\t0.2347
-c:orwar\t0\t0.2347
-c:os\t-0.2084\t1.1384
-c:os \t-0.4649\t0
-c:ose\t0\t1.0014
-c:ose \t0\t0.9346
-c:osed\t0.2901\t0
-c:osed \t0.2901\t0
-c:oset\t0\t0.2220
-c:oset \t0\t0.2220
-c:osi\t0.3363\t0.2044
-c:osin\t0.3936\t0
-c:osing\t0.3936\t0
-c:osito\t0\t0.2112
-c:oste\t0\t0.2101
-c:ot\t-0.4714\t0.4626
-c:ot \t0\t-0.2259
-c:ote\t-0.2853\t0
-c:ote \t-0.2078\t0
-c:oth\t-0.4549\t0.3752
-c:othe\t0\t0.2805
-c:other\t0\t0.2215
-c:othi\t0\t0.2408
-c:othin\t0\t0.2408
-c:otr\t-0.2178\t0.2584
-c:otra\t-0.2073\t0.3060
-c:otra \t-0.2073\t0.3060
-c:ots\t0.2033\t0
-c:ots \t0.2033\t0
-c:ott\t0\t0.3713
-c:ottl\t0\t0.3787
-c:ottle\t0\t0.3787
-c:ou\t0.4713\t0
-c:ou \t-0.4975\t0
-c:oub\t0.2931\t0
-c:oubl\t0.2931\t0
-c:ouble\t0.2931\t0
-c:oug\t0\t0.2693
-c:ough\t0\t0.2693
-c:ought\t-0.3108\t0.2951
-c:oul\t-0.4692\t0.8150
-c:ould\t-0.4542\t0.7058
-c:ould \t-0.3529\t0.6639
-c:oun\t0.2492\t0.4047
-c:ound\t0.5077\t0
+c:ery \t0.2904\t0
+c:eryo\t0\t0.2833
+c:eryon\t0\t0.2833
+c:es\t1.3697\t-1.5724
+c:es \t0.4001\t-0.6301
+c:esc\t-0.2665\t0
+c:esd\t0.2626\t0
+c:esde\t0.3684\t0
+c:esde \t0.3684\t0
+c:ese\t-0.2517\t0
+c:ese \t0\t-0.2649
+c:eser\t0\t0.2085
+c:eserv\t0\t0.2085
+c:esm\t0.7622\t-0.2664
+c:esma\t0.7622\t-0.2664
+c:esmay\t0.7622\t-0.2664
+c:esp\t0.9345\t0
+c:espe\t0\t0.5605
+c:esped\t0\t0.3091
+c:esper\t0\t0.2514
+c:espi\t0.6712\t0
+c:espie\t0.2184\t0
+c:espir\t0.4890\t-0.2110
+c:espo\t0.9069\t-0.3492
+c:espon\t0.7473\t-0.3936
+c:ess\t-0.3755\t-0.3563
+c:essi\t-0.3317\t-0.4543
+c:essio\t-0.2865\t-0.4895
+c:est\t0.7047\t0.2030
+c:est \t1.0035\t-0.2507
+c:esta \t0.2643\t0
+c:estar\t-0.2162\t0.3414
+c:esti\t0\t-0.2429
+c:estio\t0\t-0.2120
+c:estl\t0\t0.3033
+c:estly\t0\t0.3033
+c:et\t-0.6630\t0
+c:et \t0\t-0.3344
+c:eta\t0\t-0.2317
+c:eth\t0\t0.5274
+c:etha\t0\t0.3996
+c:ethal\t0\t0.4171
+c:ethi\t0\t0.2202
+c:ethin\t0\t0.2202
+c:ets\t-0.2051\t0
+c:ets \t-0.2051\t0
+c:ett\t-0.4559\t0.3238
+c:ette\t-0.4843\t0.3801
+c:etter\t-0.4684\t0.2480
+c:ev\t0\t0.8984
+c:eve\t0\t0.9416
+c:ever\t0.2934\t1.0168
+c:ever \t0.2288\t0.5219
+c:evere\t0.2204\t0
+c:every\t0\t0.5544
+c:ew\t0\t-0.2015
+c:ew \t0.2700\t-0.4049
+c:ewe\t0\t0.3689
+c:ewer\t0\t0.2327
+c:ex\t-0.6063\t0.2793
+c:exi\t0\t0.4859
+c:exis\t0\t0.3211
+c:exist\t0\t0.3211
+c:exit\t0\t0.2213
+c:exit \t0\t0.2213
+c:ext\t-0.3423\t0
+c:eye\t0.3810\t-0.2863
+c:eye \t0.2345\t0
+c:ez\t0.2701\t0
+c:ez \t-0.2056\t0
+c:eza\t0.2271\t0
+c:eza \t0.2271\t0
+c:ezi\t0.2186\t0
+c:ezin\t0.2186\t0
+c:ezing\t0.2186\t0
+c:f \t-0.9081\t2.3478
+c:fa\t1.8367\t-0.2689
+c:fac\t0.6041\t-0.2279
+c:face\t0.6345\t-0.2055
+c:face \t0.7063\t-0.2972
+c:fai\t1.0445\t-0.2406
+c:fain\t1.1110\t-0.6517
+c:faint\t1.1110\t-0.6517
+c:fair\t0\t0.2741
+c:fairs\t0\t0.2741
+c:fam\t0\t0.2647
+c:fami\t0\t0.2647
+c:famil\t0\t0.2647
+c:far\t0.3227\t0
+c:fart\t0.2873\t0
+c:farto\t0.2873\t0
+c:fas\t0\t-0.2166
+c:fe\t0\t-0.5270
+c:fe \t0\t0.9136
+c:fee\t0\t-0.4999
+c:feel\t0\t-0.2465
+c:feeli\t-0.3039\t0
+c:feels\t0.3623\t-0.2698
+c:fel\t0\t-0.5564
+c:fell\t0.4599\t-0.2068
+c:fell \t0.4599\t-0.2068
+c:felt\t-0.3044\t-0.2956
+c:felt \t-0.3044\t-0.2956
+c:few\t0.2581\t0
+c:few \t0.2581\t0
+c:ff \t0\t0.3419
+c:ffa\t0\t0.2741
+c:ffai\t0\t0.2741
+c:ffair\t0\t0.2741
+c:ffic \t0\t-0.2174
+c:fi\t-0.8001\t-0.6615
+c:fic \t0\t-0.2174
+c:fig\t0\t0.4456
+c:figh\t0\t0.3544
+c:fight\t0\t0.3544
+c:fil\t0\t-0.2742
+c:fill\t0\t-0.2624
+c:fin\t-0.7467\t0
+c:fine\t-0.8596\t-0.2972
+c:fine \t-0.8596\t-0.2972
+c:fini\t0\t0.2331
+c:finis\t0\t0.2331
+c:fir\t0\t-0.3080
+c:fit\t0.4604\t0
+c:fit \t0.3683\t0
+c:fl\t0\t-0.5166
+c:flo\t0.6036\t-0.3347
+c:floo\t0.6794\t-0.2163
+c:floor\t0.6794\t-0.2163
+c:fo\t0\t-0.2243
+c:for\t-0.4985\t0
+c:for \t-0.3461\t0
+c:fore\t0\t0.2753
+c:forev\t0\t0.4250
+c:form\t0\t-0.3953
+c:form \t0\t-0.3028
+c:forms\t0\t-0.2155
+c:forw\t0\t0.2337
+c:forwa\t0\t0.2337
+c:fou\t0\t0.2307
+c:foun\t0\t0.2196
+c:found\t0\t0.2196
+c:fr\t-0.4611\t0
+c:fra\t0\t0.2661
+c:frie\t0\t0.2090
+c:frien\t0\t0.2090
+c:ft\t0.5193\t0
+c:ft \t0.3512\t0
+c:fte\t0.2150\t-0.2030
+c:fter\t0.2683\t0
+c:fter \t0.2397\t0
+c:fu\t0.2008\t-0.3507
+c:fue\t0\t-0.3242
+c:ful\t0\t-0.2022
+c:fun\t0\t0.2096
+c:fune\t0\t0.2742
+c:funer\t0\t0.2742
+c:fus\t0.4116\t-0.2498
+c:fuse\t0.3250\t0
+c:fused\t0.3250\t0
+c:g \t0.9758\t0
+c:ga\t0\t0.3378
+c:ga \t0\t0.3652
+c:gai\t-0.3037\t0.2555
+c:gain\t-0.3037\t0.2555
+c:gain \t-0.2557\t0
+c:gal\t0\t0.2363
+c:gale\t0\t0.2272
+c:gale \t0\t0.2272
+c:gan\t0.4603\t-0.2665
+c:gand\t0.3249\t0
+c:gando\t0.3249\t0
+c:gant\t0.2046\t0
+c:ganta\t0.2046\t0
+c:gar \t0\t-0.2764
+c:gara\t0\t0.3641
+c:garag\t0\t0.2966
+c:garg\t0.2046\t0
+c:garga\t0.2046\t0
+c:gas\t0.4621\t0
+c:gasp\t0.4650\t0
+c:gaspi\t0.4090\t0
+c:ge\t-0.5573\t0.4443
+c:ge \t-0.3638\t0.9181
+c:ged\t0\t-0.2164
+c:ged \t0\t-0.2164
+c:ger \t0\t0.2663
+c:get\t0.4638\t-0.3374
+c:get \t0.3323\t-0.4155
+c:gg\t0.3291\t0
+c:gh\t-0.2320\t0.7333
+c:gh \t0\t-0.2029
+c:ghs\t0\t0.2224
+c:ghs \t0\t0.2224
+c:ght\t-0.2438\t0.7648
+c:ght \t0\t0.6329
+c:ghts\t-0.2187\t0
+c:gi\t-0.2016\t0.3290
+c:giv\t-0.2596\t0.3115
+c:gli\t0.2576\t0
+c:glin\t0.2576\t0
+c:gling\t0.2576\t0
+c:gn\t0.2249\t0
+c:go\t0\t1.3661
+c:go \t0.3021\t0.8618
+c:goi\t0\t0.2173
+c:goin\t0\t0.2173
+c:going\t0\t0.2296
+c:goo\t-0.6263\t0.6929
+c:good\t-0.6019\t0.4466
+c:good \t-0.2585\t-0.2396
+c:goodb\t-0.3447\t0.7532
+c:goog\t0\t0.2463
+c:googl\t0\t0.2463
+c:gr\t0.3330\t-1.2622
+c:gra\t0.2089\t-0.5940
+c:gra \t0.2010\t0
+c:gran\t0.2756\t-0.2955
+c:grand\t0.2756\t-0.2955
+c:gre\t0.2163\t-0.3409
+c:gre \t0.3372\t0
+c:gu\t0\t0.5962
+c:gue\t0.4097\t-0.2683
+c:gue \t0.4524\t-0.2140
+c:gui\t0\t0.4446
+c:guir\t0\t0.2540
+c:guir \t0\t0.2540
+c:gun\t-0.3787\t0.3486
+c:gun \t-0.3676\t0.5306
+c:gy\t0\t-0.2669
+c:h \t-0.5106\t0.7406
+c:ha\t0.4666\t-0.6309
+c:ha \t0\t-0.2641
+c:hab\t0.3486\t-0.2089
+c:habl\t0.3358\t0
+c:habla\t0.3009\t0
+c:hac\t0\t0.3965
+c:hace\t0\t0.3505
+c:hacer\t0\t0.3487
+c:had\t0.5568\t-0.6237
+c:had \t0.3301\t-0.5830
+c:hah\t-0.2248\t-0.3561
+c:haha\t-0.2248\t-0.3561
+c:haha \t-0.2248\t-0.3561
+c:hak\t0.3705\t-0.2042
+c:haki\t0.2927\t0
+c:hakin\t0.2927\t0
+c:hal\t0.2607\t0
+c:hal \t0\t0.4171
+c:half\t0\t-0.2748
+c:half \t0\t-0.2748
+c:han\t-0.5476\t0.2526
+c:han \t0\t0.2494
+c:hand\t0\t0.2600
+c:hang\t-0.2556\t0
+c:hank\t-0.2446\t0
+c:hanks\t0\t-0.2869
+c:hard\t0.2228\t-0.2287
+c:hard \t0\t-0.2525
+c:harm\t-0.2003\t0
+c:has\t-0.2191\t0.4745
+c:has \t0\t0.4034
+c:hav\t0.5694\t0
+c:have\t0\t0.3036
+c:have \t0\t0.3928
+c:havi\t0.6095\t-0.3534
+c:havin\t0.6103\t-0.3472
+c:he\t0.7383\t0
+c:he \t-0.5279\t0
+c:hea\t1.0082\t-0.9120
+c:head\t0.4193\t-0.7170
+c:head \t0.2205\t0
+c:heada\t0.2771\t-0.5140
+c:hear\t0.5660\t0
+c:hear \t0\t0.3629
+c:heart\t0.5081\t-0.2536
+c:heavy\t0\t-0.2027
+c:hec\t-0.3383\t0.2174
+c:heck\t-0.3383\t0.2174
+c:hed\t-0.3006\t0
+c:help\t0\t-0.3396
+c:hem\t-0.3039\t0.6174
+c:hem \t-0.3039\t0.6174
+c:hen\t0\t0.4547
+c:hen \t0\t0.5441
+c:her\t0\t0.2508
+c:here\t0.4261\t0.3590
+c:heres\t0.4395\t0.2530
+c:hers\t0\t0.3649
+c:herse\t0\t0.3396
+c:hes\t1.5117\t-0.7920
+c:hes \t0.3162\t0
+c:hest\t1.2883\t-0.6230
+c:hest \t1.3661\t-0.6182
+c:hey\t0\t0.4277
+c:hey \t0\t0.2039
+c:hi\t0.5461\t0.6201
+c:him\t0\t0.4999
+c:hims\t0\t0.4132
+c:himse\t0\t0.4132
+c:hin\t0.9461\t0.2486
+c:hinc\t0.3053\t0
+c:hinch\t0.3053\t0
+c:hing\t0.6007\t0
+c:hing \t0.5584\t-0.5048
+c:hink\t0\t0.6229
+c:hink \t0.4787\t0
+c:hinki\t-0.4059\t0.6040
+c:his\t-0.2909\t0
+c:his \t-0.3561\t0.3841
+c:ho\t0.8720\t0.2001
+c:ho \t1.0068\t-0.3515
+c:hoard\t0\t0.2112
+c:hog\t0.4504\t-0.2033
+c:hoga\t0.3164\t0
+c:hogan\t0.3249\t0
+c:hol\t0.3269\t-0.3347
+c:hold \t0\t-0.2132
+c:hole\t0.3570\t0
+c:hole \t0.3570\t0
+c:home \t0\t-0.2234
+c:hon\t-0.2224\t0
+c:hone\t-0.2224\t0
+c:hones\t-0.2094\t0.2982
+c:hop\t-0.3721\t0.6574
+c:hope\t-0.2938\t0.4134
+c:hope \t-0.2017\t0.4393
+c:hopi\t0\t0.2720
+c:hopin\t0\t0.2720
+c:hor\t0\t-0.3321
+c:hort\t0\t-0.2328
+c:hort \t0\t-0.2271
+c:hour\t0.3740\t0
+c:hours\t0.2366\t0
+c:how\t0\t0.2490
+c:how \t0\t0.3158
+c:hower\t0.2440\t0
+c:hoy\t-0.2652\t0
+c:hoy \t-0.2652\t0
+c:hr\t1.0320\t-0.2047
+c:hre\t0\t0.2763
+c:hrea\t0\t0.2601
+c:hreat\t0\t0.2601
+c:hro\t1.1173\t-0.4401
+c:hroa\t0.4987\t-0.2882
+c:hroat\t0.4987\t-0.2882
+c:hroo\t0.2041\t0
+c:hroom\t0.2041\t0
+c:hrou\t0.2645\t0
+c:hroug\t0.2645\t0
+c:hrow\t0.2119\t0
+c:hrowi\t0.2157\t0
+c:hs\t0\t0.2444
+c:hs \t0\t0.2629
+c:ht\t-0.2663\t0.8768
+c:ht \t0\t0.6329
+c:hts\t-0.2187\t0
+c:hu\t0\t-0.3093
+c:hur\t-0.2387\t-0.2945
+c:hurts\t0\t-0.2495
+c:hy\t0\t-0.2554
+c:hy \t-0.2205\t0
+c:hyl\t0.2275\t0
+c:hyla\t0.2275\t0
+c:i \t0\t0.6725
+c:ia\t-0.3283\t0
+c:ias\t-0.2008\t0
+c:ias \t-0.2008\t0
+c:ic\t-0.4367\t0
+c:ic \t0\t-0.9045
+c:ice\t0.4589\t0
+c:ice \t0.3029\t0
+c:ici\t-0.6168\t1.2985
+c:icid\t-0.4511\t1.1000
+c:icida\t-0.2212\t0.5727
+c:icide\t0\t0.3642
+c:ick\t0\t-0.2074
+c:ick \t0\t-0.3218
+c:icke\t0\t0.2543
+c:icked\t0\t0.2573
+c:id\t-0.2351\t1.0784
+c:id \t0\t-0.2692
+c:ida\t0\t0.3972
+c:ida \t0.3843\t0.2499
+c:idal\t-0.2058\t0.5254
+c:idal \t-0.2058\t0.5254
+c:iday\t0\t-0.3417
+c:ide\t0.3485\t0.3589
+c:ide \t0.2337\t0
+c:ided\t0\t0.2540
+c:ided \t0\t0.2540
+c:iden\t0.2120\t0
+c:ident\t0.2188\t0
+c:idg\t-0.2123\t0.5002
+c:idge\t-0.2123\t0.5002
+c:idge \t-0.2123\t0.5002
+c:idi\t0\t0.2082
+c:ido\t0\t0.2520
+c:ido \t0\t0.3036
+c:ie\t-0.4887\t0.8186
+c:ie \t0\t0.9027
+c:ied\t-0.3561\t0
+c:ied \t-0.2882\t0
+c:ien\t0.4711\t0
+c:ien \t0\t-0.3712
+c:iend\t0\t0.2923
+c:iend \t0\t0.2254
+c:ient\t0.2053\t-0.2126
+c:iento\t0.3444\t-0.3869
+c:ier\t0\t0.7816
+c:ierd\t0.2480\t0
+c:ierdo\t0.2480\t0
+c:iero\t-0.2351\t0.7117
+c:iero \t-0.2713\t0.7064
+c:iert\t0.2184\t0
+c:ierta\t0.2540\t0
+c:ies\t0\t-0.4911
+c:ies \t0\t-0.5017
+c:iet\t0\t-0.2722
+c:iet \t0\t-0.2014
+c:if\t0\t1.0498
+c:if \t-0.2719\t0.2245
+c:ife\t0\t0.9446
+c:ife \t0\t1.0178
+c:iff\t0.2009\t0
+c:ig\t0\t0.6031
+c:iga\t0\t0.2853
+c:igar\t0\t0.2260
+c:igh\t0\t0.6041
+c:ighs\t0\t0.2224
+c:ighs \t0\t0.2224
+c:ight\t0\t0.5183
+c:ight \t0\t0.4322
+c:ij\t0\t0.2825
+c:ijo\t0\t0.2343
+c:ijo \t0\t0.2107
+c:ik\t0.5038\t-0.2238
+c:ike\t0.5054\t0
+c:ike \t0.5097\t0
+c:il\t-1.0189\t0.9817
+c:ild\t-0.2821\t0
+c:ild \t-0.2109\t0
+c:ile\t0.3725\t0
+c:ilet\t0.2786\t0
+c:ilet \t0.2786\t0
+c:ili\t0\t0.2076
+c:ill\t-0.9287\t0.5268
+c:illa\t-0.2693\t0.3824
+c:illas\t-0.2940\t0.4217
+c:illi\t-0.2710\t-0.3524
+c:illin\t-0.2710\t-0.3524
+c:ills\t0\t0.4904
+c:ills \t0\t0.4904
+c:im\t0\t0.2663
+c:im \t0\t0.2064
+c:ims\t0\t0.4132
+c:imse\t0\t0.4132
+c:imsel\t0\t0.4132
+c:in\t1.1117\t-1.0681
+c:in \t-0.6171\t0.2888
+c:ina\t0.4383\t-0.3089
+c:ina \t0.2254\t0
+c:inc\t0.6549\t-0.5783
+c:ince\t0.3853\t-0.4332
+c:ince \t0.3853\t-0.4332
+c:inch\t0.2750\t0
+c:incha\t0.2213\t0
+c:ind\t-0.2118\t0.5247
+c:ind \t0\t0.4617
+c:indo \t0\t0.2066
+c:ine\t-0.8196\t-0.2910
+c:ine \t-0.6514\t-0.3942
+c:ined\t0\t0.2030
+c:ined \t0\t0.2030
+c:inf\t0.3435\t0
+c:infa\t0.2873\t0
+c:infar\t0.2873\t0
+c:ing\t0.6279\t0.4423
+c:ing \t0.8887\t0.6166
+c:inic\t0\t-0.3924
+c:inic \t0\t-0.2779
+c:inis\t0\t0.2331
+c:inish\t0\t0.2331
+c:ink\t0\t0.5765
+c:ink \t0.4735\t0
+c:inki\t-0.4089\t0.6794
+c:inkin\t-0.4089\t0.6794
+c:inl\t0\t0.2117
+c:inle\t0\t0.2117
+c:inles\t0\t0.2117
+c:ins\t-0.3045\t-0.2312
+c:ins \t0\t-0.2196
+c:insur\t0\t-0.2422
+c:int\t0.6568\t0
+c:int \t0\t0.4263
+c:inta\t0\t-0.2174
+c:intak\t0\t-0.2174
+c:inte\t0.4960\t-0.4343
+c:inted\t0.6470\t-0.2345
+c:inter\t0\t-0.2124
+c:inti\t0.2550\t0
+c:intin\t0.2550\t0
+c:intm\t0\t-0.2517
+c:intme\t0\t-0.2517
+c:into\t0\t0.4424
+c:into \t0\t0.4696
+c:inu\t0.2375\t0
+c:inut\t0.2656\t0
+c:inute\t0.3269\t0
+c:io\t0.4304\t-1.9354
+c:io \t0\t-0.2113
+c:ion\t0\t-1.3806
+c:ion \t0\t-0.9931
+c:ios\t0\t0.2359
+c:iou\t0.3732\t-0.3457
+c:ious\t0.3741\t-0.3395
+c:ious \t0.2293\t-0.2248
+c:ip\t0.4333\t-0.8680
+c:ip \t0\t-0.2326
+c:ips\t0.6498\t-0.3871
+c:ips \t0.6498\t-0.3871
+c:ir\t0.4540\t0.2746
+c:ir \t0.2886\t0
+c:ira\t0.5758\t0
+c:ira \t0.2072\t0
+c:irar\t0.3868\t0
+c:irar \t0.3915\t0
+c:ire\t0\t-0.3095
+c:ire \t0.2306\t0
+c:ired\t-0.3687\t0
+c:ired \t-0.3634\t0
+c:irl\t0\t0.2103
+c:irm\t-0.2492\t0
+c:irme\t0\t0.2575
+c:irme \t0\t0.3257
+c:is\t-0.6092\t1.1987
+c:is \t0\t0.5283
+c:ise\t-0.2815\t0
+c:ise \t0\t-0.2368
+c:ish\t0\t0.7090
+c:ish \t0\t0.5035
+c:isi\t0.3041\t0
+c:isn\t0.2973\t0
+c:isnt\t0.2973\t0
+c:isnt \t0.2973\t0
+c:ist\t-0.6848\t0.3907
+c:ist \t-0.2806\t0
+c:isto\t-0.2928\t0
+c:istol\t0\t0.3213
+c:ists\t0\t0.3709
+c:ists \t0\t0.3709
+c:it\t-0.7144\t-0.6037
+c:it \t-0.3883\t0.3824
+c:ita\t0\t-0.5066
+c:ita \t0\t-0.3445
+c:itar\t0\t0.3106
+c:itc\t0.3612\t0
+c:itch\t0.3612\t0
+c:ite\t0\t-0.3227
+c:ite \t0\t-0.2287
+c:ith\t-0.4265\t0
+c:ith \t-0.2854\t0
+c:iti\t0\t-0.5491
+c:itin\t0\t-0.4878
+c:iting\t0\t-0.4878
+c:ito \t-0.2368\t0
+c:its\t0.4367\t0
+c:its \t0.4367\t0
+c:itt\t-0.3357\t0
+c:itte\t0\t0.2033
+c:itten\t0\t0.2033
+c:itti\t0\t0.2048
+c:ittin\t0\t0.2048
+c:ittl\t-0.3193\t-0.3023
+c:ittle\t-0.3193\t-0.3023
+c:iv\t-1.3094\t1.3966
+c:iv \t0\t-0.2055
+c:ive\t-0.5404\t0.6729
+c:ive \t-0.5655\t1.0967
+c:iver\t0\t-0.2275
+c:iver \t0\t-0.2444
+c:ivi\t-0.7660\t0.9252
+c:ivin\t-0.6448\t0.5540
+c:iving\t-0.6448\t0.5540
+c:iz\t1.4882\t-1.0311
+c:izi\t0.2938\t0
+c:izin\t0.2938\t0
+c:izing\t0.2938\t0
+c:izq\t0.2480\t0
+c:izqu\t0.2480\t0
+c:izqui\t0.2480\t0
+c:izu\t0.8160\t-0.3014
+c:izur\t0.8160\t-0.3014
+c:izure\t0.8160\t-0.3014
+c:izz\t0\t-0.3055
+c:ja \t0\t-0.3561
+c:jaj\t-0.2506\t-0.3922
+c:jaja\t-0.2506\t-0.3922
+c:jaja \t-0.2506\t-0.3922
+c:jal\t0\t0.2966
+c:jala\t0\t0.2966
+c:jala \t0\t0.2966
+c:jaw\t0.2173\t0
+c:jaw \t0.2173\t0
+c:jer\t0.2381\t0
+c:jerk\t0.2381\t0
+c:jerki\t0.2381\t0
+c:jo\t-0.4521\t0
+c:jo \t0\t0.2431
+c:jor\t0\t0.2117
+c:jor \t0\t0.2117
+c:ju\t-0.3655\t0.7324
+c:jum\t-0.2419\t0.4497
+c:jump\t0\t0.4964
+c:jump \t0\t0.2631
+c:jumpi\t0\t0.2705
+c:jus\t0\t0.3999
+c:just\t0\t0.3999
+c:just \t0\t0.4152
+c:k \t0.7941\t-1.3746
+c:ke\t0.9305\t0.5714
+c:ke \t1.2733\t0
+c:ked\t0\t0.2550
+c:ked \t0\t0.2550
+c:kee\t0\t0.4381
+c:keep\t0\t0.4614
+c:keep \t0\t0.3664
+c:ken\t-0.2028\t0
+c:ket\t0\t-0.2185
+c:ki\t-0.2674\t-0.4431
+c:kid\t0.2049\t-0.3366
+c:kid \t0.4098\t-0.2278
+c:kil\t-0.5156\t0
+c:kill\t-0.4984\t0
+c:killi\t-0.2518\t0
+c:kills\t0\t0.2182
+c:kin\t-0.2270\t0
+c:kit\t0.2457\t0
+c:kitc\t0.2537\t0
+c:kitch\t0.2537\t0
+c:km\t0\t0.6139
+c:kms\t0\t0.6139
+c:kms \t0\t0.6139
+c:kn\t0\t0.5434
+c:kne\t0\t-0.2680
+c:knee\t0\t-0.2185
+c:kni\t0\t0.4128
+c:knif\t0\t0.3386
+c:knife\t0\t0.3386
+c:kno\t0.2106\t0.3374
+c:know\t0.2166\t0.3568
+c:know \t0.2483\t0
+c:l \t-1.1560\t-0.3231
+c:la\t0.7098\t-0.2901
+c:la \t0.5956\t0
+c:lab\t0.4692\t0
+c:labi\t0.2685\t0
+c:labio\t0.2685\t0
+c:lac\t0.5525\t-0.4661
+c:lack\t0.4570\t-0.2706
+c:lacke\t0.2365\t0
+c:lade\t0\t0.4055
+c:lade \t0\t0.2436
+c:lado\t0.2989\t0
+c:lado \t0.3298\t0
+c:lan\t-0.3704\t0.3832
+c:lan \t-0.3170\t0.3136
+c:lann\t0\t0.3015
+c:lanni\t0\t0.2966
+c:lap\t0.5965\t0
+c:laps\t0.5701\t0
+c:lapse\t0.5701\t0
+c:lar\t0.2167\t-0.3320
+c:lar \t0.3094\t-0.2594
+c:las\t-0.6313\t0.6634
+c:las \t-0.3511\t0.6684
+c:last \t-0.2176\t0.2238
+c:lat\t-0.3620\t-0.7268
+c:late\t-0.2827\t-0.6861
+c:late \t0\t-0.5053
+c:lc\t0\t0.2181
+c:lco\t0\t0.2480
+c:ld\t-1.3798\t0.3501
+c:ld \t-0.9857\t0
+c:ldi\t0\t0.2189
+c:ldin\t0\t0.2189
+c:lding\t0\t0.2189
+c:le\t0.7713\t-0.4140
+c:le \t0.6905\t-0.5454
+c:lean\t0\t0.2153
+c:lear\t0\t-0.3086
+c:led\t0\t0.2120
+c:led \t0\t0.2120
+c:lee\t0\t-0.2072
+c:leed\t0.3834\t0
+c:leedi\t0.3908\t-0.2967
+c:leep\t-0.4034\t0
+c:leep \t-0.3594\t0
+c:lef\t0.2277\t0
+c:left \t0.2512\t0
+c:leg\t0\t-0.2930
+c:lem\t-0.2813\t0
+c:lems\t-0.2284\t0
+c:lems \t-0.2284\t0
+c:len\t0.4528\t-0.4072
+c:len \t0.4189\t0
+c:ler\t0.3043\t-0.4820
+c:ler \t0.2272\t0
+c:lerg\t0\t-0.3448
+c:lergi\t0\t-0.2922
+c:les\t-0.2591\t0.3887
+c:less\t0\t0.2559
+c:let\t0\t0.9196
+c:leth\t0\t0.4171
+c:letha\t0\t0.4171
+c:lett\t0\t0.2829
+c:lette\t0\t0.2676
+c:lf\t-0.5361\t1.3865
+c:lf \t-0.5167\t1.2473
+c:li\t-0.6742\t0.5425
+c:lide\t0\t0.2327
+c:lide \t0\t0.2327
+c:lie\t0\t-0.2665
+c:lif\t0\t0.6945
+c:life\t0\t0.6914
+c:life \t0\t0.7647
+c:lig\t-0.2315\t0
+c:ligh\t-0.2230\t0
+c:light\t-0.2230\t0
+c:lik\t0.5273\t0
+c:like\t0.5273\t0
+c:like \t0.5317\t0
+c:lin\t-0.2108\t-0.6201
+c:line\t0\t0.2615
+c:lined\t0\t0.2030
+c:ling\t0\t-0.4257
+c:ling \t0\t-0.3568
+c:lini\t0\t-0.3924
+c:linic\t0\t-0.3924
+c:lip\t0.6750\t-0.2128
+c:lips\t0.6826\t-0.3400
+c:lips \t0.6826\t-0.3400
+c:litt\t-0.3215\t-0.3140
+c:littl\t-0.3193\t-0.3023
+c:liv\t-0.6149\t1.4181
+c:live\t-0.3248\t0.7841
+c:live \t-0.3038\t0.7256
+c:livi\t-0.2901\t0.6341
+c:livin\t-0.2571\t0.5197
+c:lk\t0.2352\t-0.3298
+c:lk \t0\t-0.4097
+c:lki\t0.2171\t0
+c:lkin\t0.2171\t0
+c:lking\t0.2171\t0
+c:ll\t0.4584\t-0.5317
+c:ll \t0\t0.3946
+c:lla\t0.4030\t0
+c:llap\t0.7145\t-0.2363
+c:llaps\t0.7145\t-0.2363
+c:llas\t-0.2940\t0.4217
+c:llas \t-0.2940\t0.4217
+c:lle\t0\t-0.2935
+c:llen\t0.2578\t0
+c:llen \t0.2763\t0
+c:ller\t0\t-0.3573
+c:llerg\t0\t-0.3329
+c:lli\t0\t-0.5361
+c:llin\t0\t-0.5361
+c:lling\t0\t-0.4271
+c:llo\t0.4095\t0.3012
+c:llow\t0.3625\t0.2812
+c:llowe\t0.2875\t0.2050
+c:lls\t0\t0.5287
+c:lls \t0\t0.5287
+c:lly\t0.2044\t-0.2946
+c:lly \t0.2174\t-0.2263
+c:lo\t1.1410\t-0.5119
+c:loa\t-0.2183\t0.2645
+c:load\t0\t0.2962
+c:loade\t0\t0.2962
+c:loc\t0\t0.2360
+c:lol\t-0.6293\t-0.9130
+c:lol \t-0.6293\t-0.9130
+c:lon\t0\t0.4816
+c:long\t0\t0.2947
+c:longe\t0\t0.4786
+c:loo\t1.4749\t0
+c:lood\t0.7816\t-0.5753
+c:lood \t0.7816\t-0.5753
+c:look\t0\t0.5824
+c:look \t0\t0.3056
+c:looki\t-0.2178\t0.2687
+c:looks\t0.2770\t0
+c:loor\t0.6794\t-0.2163
+c:loor \t0.6794\t-0.2163
+c:lor\t0\t-0.2280
+c:lor \t0.3132\t-0.3305
+c:los\t0.3542\t0
+c:lose\t-0.2225\t0.3078
+c:loset\t0\t0.2017
+c:losi\t0.4003\t0
+c:losin\t0.4003\t0
+c:lot\t0.2465\t-0.4860
+c:lot \t0\t-0.4253
+c:low\t0.3143\t0
+c:low \t0\t-0.2863
+c:lowe\t0.2554\t0
+c:lowed\t0.2875\t0.2050
+c:lp\t0.2767\t-0.3885
+c:lr\t0\t0.4171
+c:ls\t1.1136\t0
+c:ls \t0.3251\t0.2420
+c:lsi\t0.5374\t-0.2168
+c:lsin\t0.3981\t0
+c:lsing\t0.3981\t0
+c:lt\t-0.2434\t0
+c:lt \t-0.3459\t0
+c:lu\t0.4958\t-0.5683
+c:lue\t0.3424\t0
+c:lue \t0.3424\t0
+c:lv\t0\t0.2363
+c:lvi\t0\t0.2175
+c:lvi \t0\t0.2664
+c:lw\t0\t-0.2053
+c:lwa\t0\t-0.2053
+c:lway\t0\t-0.2053
+c:ly\t0.5953\t-0.4617
+c:ly \t0.6287\t-0.3965
+c:ma\t-0.4169\t-0.3925
+c:make\t-0.2100\t0
+c:make \t0\t0.3055
+c:mal\t0\t-0.3394
+c:mal \t0\t-0.3025
+c:man\t0\t0.2064
+c:mane\t0\t0.4729
+c:manen\t0\t0.3451
+c:many\t0.7288\t-0.4481
+c:many \t0.7288\t-0.4481
+c:mar\t0\t-0.3264
+c:mas\t0\t0.2634
+c:mas \t0\t0.2821
+c:mat\t0\t0.3484
+c:mata\t0\t0.2719
+c:matar\t0\t0.3769
+c:may\t0.7801\t-0.2586
+c:maya\t0.2752\t0
+c:mayar\t0.2752\t0
+c:maye\t0.2054\t0
+c:maye \t0.2054\t0
+c:mayo\t0.2816\t0
+c:mayo \t0.2816\t0
+c:mb\t0.3760\t-0.9683
+c:mb \t0.3635\t0
+c:mbe\t0\t-0.5660
+c:mber\t0\t-0.5660
+c:mber \t0\t-0.4383
+c:me\t-0.8237\t0.5787
+c:me \t0\t0.5395
+c:med\t-0.2560\t0
+c:mej\t0\t0.2117
+c:mejo\t0\t0.2117
+c:mejor\t0\t0.2117
+c:mem\t0\t-0.3523
+c:memb\t0\t-0.2781
+c:membe\t0\t-0.2781
+c:men\t-0.5836\t-0.4551
+c:ment\t-0.4705\t-0.4621
+c:ment \t-0.3110\t-0.3466
+c:meo\t0\t0.2181
+c:meon\t0\t0.2181
+c:meone\t0\t0.2181
+c:mer\t0\t-0.3766
+c:mer \t0\t-0.2454
+c:mes\t0\t0.2158
+c:met\t0\t0.2229
+c:meth\t0\t0.2079
+c:methi\t0\t0.2202
+c:mi\t0.7525\t-1.0632
+c:mi \t0.3110\t0
+c:mie\t0\t-0.2016
+c:mien\t0\t-0.2171
+c:mient\t0\t-0.2171
+c:mig\t-0.2326\t0
+c:mil\t-0.3016\t0
+c:min\t0.6488\t-0.5229
+c:min \t0.3804\t0
+c:mind \t0\t0.2930
+c:minu\t0.2656\t0
+c:minut\t0.2656\t0
+c:mis\t-0.2419\t0
+c:mis \t0\t0.2455
+c:mise \t0\t-0.2122
+c:mit\t0.5320\t0
+c:mita\t0.2959\t0
+c:miti\t0.2497\t0
+c:mitin\t0.2497\t0
+c:mo\t-0.5314\t0
+c:mom\t0\t0.2616
+c:mon\t0\t-0.3250
+c:mont\t-0.2220\t0
+c:month\t-0.2007\t0
+c:mor\t-0.6461\t0.9002
+c:mora\t0.2267\t0
+c:morad\t0.2267\t0
+c:more\t-0.4435\t0.7915
+c:more \t-0.4272\t0.8321
+c:mori\t0\t0.4067
+c:morir\t0\t0.4344
+c:morn\t0\t-0.2943
+c:morni\t0\t-0.2943
+c:morr\t-0.2678\t0
+c:morro\t-0.2678\t0
+c:mou\t0.2572\t0
+c:moun\t0\t0.2858
+c:mount\t0\t0.2858
+c:mout\t0.2915\t0
+c:mouth\t0.2915\t0
+c:mov\t0.4148\t-0.5899
+c:move\t0\t-0.3583
+c:move \t0\t-0.2264
+c:movi\t0.2149\t-0.2316
+c:mp\t0\t0.3465
+c:mpi\t0\t0.2112
+c:mpin\t0\t0.2112
+c:mping\t0\t0.2112
+c:mpr\t0\t0.2012
+c:mpre\t0\t0.2289
+c:mpre \t0\t0.2442
+c:ms\t-0.7678\t0.9845
+c:ms \t-0.6581\t0.6532
+c:mse\t0\t0.4132
+c:msel\t0\t0.4132
+c:mself\t0\t0.4132
+c:much \t-0.2109\t0.2375
+c:mucho\t0\t-0.2171
+c:mue\t0\t0.4022
+c:muer\t0\t0.4022
+c:mum\t0.2321\t0
+c:muy\t0.2161\t0
+c:muy \t0.2161\t0
+c:my\t-0.3254\t0.4933
+c:mys\t-0.3827\t0.7570
+c:myse\t-0.3827\t0.7570
+c:mysel\t-0.3827\t0.7570
+c:n \t-0.3093\t0.4158
+c:na\t0.3996\t0
+c:nap\t0\t-0.2351
+c:naph\t0.2275\t0
+c:naphy\t0.2275\t0
+c:nc\t0.4008\t0
+c:nce\t0\t-0.3891
+c:nce \t0.2604\t-0.5226
+c:ncha\t0.2537\t0
+c:nco\t0.2893\t0
+c:ncon\t0.3152\t0
+c:ncons\t0.2910\t0
+c:nd\t0.8380\t1.0345
+c:nd \t0.7667\t0.6776
+c:nda\t-0.2367\t-0.2933
+c:nder \t0\t0.3478
+c:nders\t0\t-0.2651
+c:ndi\t0\t0.2532
+c:ndin\t0\t0.2060
+c:nding\t0\t0.2060
+c:ndk\t0\t-0.2349
+c:ndki\t0\t-0.2349
+c:ndkid\t0\t-0.2349
+c:ndo\t0.7401\t0.3143
+c:ndo \t0.7827\t0.2893
+c:ne\t-1.6659\t0.7375
+c:ne \t-0.5706\t0
+c:neck\t0.2674\t0
+c:neck \t0.2674\t0
+c:ned\t0\t0.5681
+c:ned \t0\t0.5681
+c:nee\t-0.5744\t-0.2307
+c:need\t-0.4051\t0
+c:need \t-0.3174\t0
+c:nen\t0\t0.3786
+c:nent\t0\t0.3451
+c:ner\t-0.2460\t0
+c:nera\t0\t0.2742
+c:neral\t0\t0.2742
+c:nest\t0\t0.3033
+c:nestl\t0\t0.3033
+c:new\t0\t-0.4427
+c:new \t0\t-0.3086
+c:nf\t0.5898\t-0.6546
+c:nfa\t0.2873\t0
+c:nfar\t0.2873\t0
+c:nfart\t0.2873\t0
+c:nfu\t0.5193\t-0.2890
+c:nfus\t0.3928\t-0.2389
+c:nfuse\t0.3250\t0
+c:ng\t1.5419\t0
+c:ng \t0.9839\t0.4385
+c:nge\t-0.2571\t0
+c:nger \t0\t0.2586
+c:ngo\t0.2180\t0
+c:ngo \t0.2193\t0
+c:ngr\t0.5251\t0
+c:ngra\t0.2357\t0
+c:ngre\t0.3372\t0
+c:ngre \t0.3372\t0
+c:ngu\t0.5457\t-0.4388
+c:ngue\t0.4586\t-0.2300
+c:ngue \t0.4586\t-0.2300
+c:ni\t-0.7241\t-0.2002
+c:nic\t0\t-0.5556
+c:nic \t0\t-0.3739
+c:nif\t0\t0.3386
+c:nife\t0\t0.3386
+c:nife \t0\t0.3386
+c:nig\t-0.5803\t0.8014
+c:nigh\t-0.5803\t0.8014
+c:night\t-0.5803\t0.8014
+c:nin\t0\t-0.2183
+c:nish\t0\t0.2521
+c:nj\t0\t-0.2775
+c:nk\t0\t0.3557
+c:nk \t0.4742\t0
+c:nki\t-0.4711\t0.6779
+c:nkin\t-0.4711\t0.6779
+c:nking\t-0.4089\t0.6794
+c:nks\t0\t-0.2347
+c:nks \t0\t-0.2347
+c:nl\t0.3605\t0.2828
+c:nle\t0\t0.2117
+c:nles\t0\t0.2117
+c:nless\t0\t0.2117
+c:nly\t0.4065\t0
+c:nly \t0.4065\t0
+c:nn\t-0.2299\t0
+c:nni\t-0.2252\t0.4042
+c:nnin\t-0.2057\t0.3793
+c:nning\t-0.2057\t0.3793
+c:no\t-0.5163\t-0.2187
+c:no \t-0.2794\t0
+c:nob\t0\t0.3345
+c:nobo\t0\t0.3345
+c:nobod\t0\t0.3345
+c:noc\t0\t0.3621
+c:noch\t0\t0.4337
+c:noche\t0\t0.4337
+c:non\t0\t-0.6087
+c:none\t-0.2240\t-0.4798
+c:none \t-0.2240\t-0.4798
+c:nons\t0.4081\t0
+c:nonse\t0.2578\t0
+c:noo\t0\t0.2558
+c:noos\t0\t0.2998
+c:noose\t0\t0.2998
+c:nop\t0\t-0.2780
+c:nope\t0\t-0.3017
+c:nope \t0\t-0.3017
+c:nor\t-0.2257\t-0.5438
+c:norm\t0\t-0.3137
+c:norma\t0\t-0.3137
+c:nos\t0\t-0.4340
+c:nos \t0\t-0.2661
+c:not\t0\t0.5779
+c:not \t0.2278\t0.2970
+c:note\t0\t0.2112
+c:note \t0\t0.2106
+c:nothi\t0\t0.2422
+c:nou\t0\t0.3791
+c:noug\t0\t0.3791
+c:nough\t0\t0.3791
+c:now\t0.4284\t0.2464
+c:now \t0.3425\t0
+c:nr\t0.2603\t0
+c:nre\t0.2642\t0
+c:nres\t0.2887\t0
+c:nresp\t0.2887\t0
+c:ns\t0\t-0.5476
+c:ns \t-0.3619\t-0.4007
+c:nsa\t-0.4430\t0.4705
+c:nsc\t0.4629\t0
+c:nsci\t0.4629\t0
+c:nscio\t0.4629\t0
+c:nse\t0.2879\t0
+c:nse \t0.3251\t0
+c:nsen\t0.2578\t0
+c:nsens\t0.2578\t0
+c:nsiv\t0.2852\t0
+c:nsive\t0.2852\t0
+c:nsu\t-0.2535\t0
+c:nsur\t0\t-0.2422
+c:nsura\t0\t-0.2422
+c:nt\t1.1601\t0.6452
+c:nt \t1.4284\t0.2640
+c:nta\t0\t-0.2844
+c:nta \t0.2006\t0
+c:ntak\t0\t-0.2174
+c:ntake\t0\t-0.2174
+c:nte\t0.3389\t0.2974
+c:nte \t0\t0.2224
+c:nted\t0.4842\t0
+c:nted \t0.4842\t0
+c:nter\t-0.2032\t0
+c:nth\t-0.2007\t0
+c:nth \t-0.2239\t0
+c:nti\t-0.3325\t0
+c:ntid\t0\t0.3571
+c:ntido\t0\t0.2024
+c:ntl\t0\t0.3659
+c:ntm\t0\t-0.2517
+c:ntme\t0\t-0.2517
+c:ntmen\t0\t-0.2517
+c:nto\t0.2911\t0.2246
+c:nto \t0.4106\t0
+c:nts\t-0.2759\t0
+c:nts \t-0.2759\t0
+c:nu\t0.4330\t-0.4134
+c:num\t0.3033\t-0.3412
+c:numb\t0.3033\t-0.3412
+c:numb \t0.3635\t0
+c:nut\t0.3162\t0
+c:nute\t0.3269\t0
+c:nute \t0.2712\t0
+c:nv\t0.4834\t-0.2989
+c:nvu\t0.5374\t-0.2168
+c:nvul\t0.5374\t-0.2168
+c:nvuls\t0.5374\t-0.2168
+c:ny\t0.2728\t0
+c:ny \t0.5140\t-0.5330
+c:nym\t-0.3033\t0.4826
+c:nymo\t-0.3033\t0.4826
+c:nymor\t-0.3033\t0.4826
+c:o \t-0.5570\t-0.4981
+c:oa\t0.5372\t0.2228
+c:oad\t0\t0.5454
+c:oad \t0\t0.2492
+c:oade\t0\t0.2962
+c:oaded\t0\t0.2962
+c:oat\t0.3564\t-0.3200
+c:oat \t0.4987\t-0.2882
+c:ob\t-0.2390\t0
+c:ob \t0.2512\t0
+c:obl\t-0.2725\t0
+c:oble\t-0.2725\t0
+c:oblem\t-0.2725\t0
+c:obo\t0\t0.3252
+c:obod\t0\t0.3345
+c:obody\t0\t0.3345
+c:oca\t0.2861\t0
+c:oce\t0.2433\t0
+c:och\t0\t0.4303
+c:oche\t0\t0.4337
+c:oche \t0\t0.4420
+c:oci\t0\t-0.3007
+c:ocin\t0\t-0.2126
+c:ocina\t0\t-0.2126
+c:ock\t0\t0.3086
+c:oct\t0\t-0.2145
+c:octo\t0\t-0.2145
+c:octor\t0\t-0.2145
+c:od\t0\t0.3445
+c:od \t0.3038\t-0.7552
+c:oda\t-0.3217\t0
+c:odas\t0\t0.2371
+c:odas \t0\t0.2371
+c:oday\t-0.2397\t0
+c:oday \t-0.2397\t0
+c:odb\t-0.3447\t0.7532
+c:odby\t-0.3447\t0.7532
+c:odbye\t-0.3447\t0.7532
+c:odo\t0\t0.3264
+c:ody\t0.2563\t0.2009
+c:ody \t0.2563\t0.2009
+c:oe\t0.2895\t0
+c:oes\t0.3672\t0
+c:oes \t0.2379\t-0.2472
+c:of\t-0.3985\t0.7308
+c:of \t0\t0.4889
+c:off\t-0.3974\t0.2540
+c:off \t-0.2540\t0.2864
+c:og\t0.2035\t0.2902
+c:og \t-0.2413\t0
+c:oga\t0.2410\t0
+c:oga \t0\t0.2602
+c:ogan\t0.3249\t0
+c:ogand\t0.3249\t0
+c:ogl\t0\t0.2463
+c:oi\t0\t0.4651
+c:oil\t0.2731\t0
+c:oile\t0.2786\t0
+c:oilet\t0.2786\t0
+c:oin\t-0.4645\t0.4540
+c:oint\t-0.3345\t0.5047
+c:oint \t0\t0.6290
+c:ointm\t0\t-0.2517
+c:oja\t0\t0.2666
+c:ojal\t0\t0.2966
+c:ojala\t0\t0.2966
+c:ok\t0.4501\t-0.3267
+c:oke\t0.4214\t-0.2327
+c:oke \t0.5474\t-0.2011
+c:oki\t-0.2336\t0
+c:okin\t-0.2212\t0
+c:oking\t-0.2212\t0
+c:oks\t0.2515\t0
+c:oks \t0.2515\t0
+c:ol\t0\t-1.3837
+c:ol \t-0.7955\t-0.8185
+c:old\t-0.4433\t-0.5226
+c:old \t-0.3719\t-0.6724
+c:ole\t0.3570\t0
+c:ole \t0.3570\t0
+c:oli\t0\t-0.2859
+c:oll\t0.9949\t-0.2803
+c:olla\t0.7387\t-0.2451
+c:ollap\t0.7145\t-0.2363
+c:olle\t0.2831\t0
+c:ollen\t0.2486\t0
+c:olo\t0.2201\t-0.2456
+c:olor\t0.2647\t-0.2770
+c:olor \t0.3504\t-0.2636
+c:olv\t0\t0.2811
+c:olvi\t0\t0.2267
+c:olvi \t0\t0.2664
+c:om\t0\t-0.2950
+c:ome \t0\t-0.3631
+c:omeo\t0\t0.2181
+c:omeon\t0\t0.2181
+c:omes\t0.2256\t0
+c:omes \t0.2256\t0
+c:omet\t0\t0.2108
+c:ometh\t0\t0.2202
+c:omi\t0.3497\t-0.3828
+c:omit\t0.4498\t-0.2344
+c:omiti\t0.2497\t0
+c:omo\t-0.3196\t0
+c:omor\t-0.2678\t0
+c:omorr\t-0.2678\t0
+c:ompr\t0\t0.2126
+c:ompre\t0\t0.2126
+c:on\t0.6484\t0.2120
+c:on \t-0.6321\t0.2850
+c:ona\t0.3004\t0
+c:onc\t0\t0.2346
+c:once \t0\t0.2048
+c:ond\t0.3937\t-0.4454
+c:ondi\t0.2846\t0
+c:ondin\t0.3137\t-0.2082
+c:one\t-0.4523\t0.7269
+c:one \t0\t0.3656
+c:ones\t-0.2636\t0.3920
+c:onest\t0\t0.3033
+c:onf\t0.2791\t-0.4168
+c:onfu\t0.4224\t-0.2319
+c:onfus\t0.3217\t0
+c:ong\t0.5890\t0
+c:ong \t0.3051\t-0.2703
+c:onge\t0\t0.4567
+c:onger\t0\t0.4603
+c:ongu\t0.4586\t-0.2300
+c:ongue\t0.4586\t-0.2300
+c:oni\t-0.4911\t0.5467
+c:onig\t-0.4601\t0.7239
+c:onigh\t-0.4601\t0.7239
+c:onl\t0\t0.2362
+c:only\t0\t0.2590
+c:only \t0\t0.2590
+c:ons\t0.8619\t-0.4259
+c:onsc\t0.4629\t0
+c:onsci\t0.4629\t0
+c:onse\t0.2578\t0
+c:onsen\t0.2578\t0
+c:onsi\t0.2611\t0
+c:onsiv\t0.2887\t0
+c:ont\t0\t0.2388
+c:ont \t0.2156\t0.4632
+c:onth\t-0.2007\t0
+c:onth \t-0.2239\t0
+c:onv\t0.5171\t-0.2196
+c:onvu\t0.5374\t-0.2168
+c:onvul\t0.5374\t-0.2168
+c:oo\t0.8084\t0.3674
+c:oo \t0\t-0.2274
+c:ood\t0\t-0.2432
+c:ood \t0.3795\t-0.9294
+c:oodb\t-0.3447\t0.7532
+c:oodby\t-0.3447\t0.7532
+c:oof\t0\t0.2597
+c:oof \t0\t0.2597
+c:oog\t0\t0.2463
+c:oogl\t0\t0.2463
+c:ook\t0.2200\t0.2279
+c:ook \t0.2462\t0.2791
+c:ooki\t-0.2862\t0
+c:ookin\t-0.2738\t0
+c:ooks\t0.2515\t0
+c:ooks \t0.2515\t0
+c:oom\t0\t-0.2125
+c:oom \t0\t-0.2230
+c:oon\t0\t0.2881
+c:oon \t0\t0.3058
+c:oop\t0.3118\t-0.2447
+c:oor\t0.6214\t0
+c:oor \t0.6214\t0
+c:oos\t0\t0.4212
+c:oose\t0\t0.3447
+c:oose \t0\t0.3562
+c:op\t0.6861\t0
+c:op \t0.2297\t0
+c:ope\t-0.2911\t0.5010
+c:ope \t-0.5127\t0.8885
+c:open\t0\t-0.2941
+c:oper\t0.3097\t0
+c:operl\t0.2205\t0
+c:opin\t0\t0.2058
+c:opl\t0.2018\t-0.2333
+c:ople\t0.2018\t-0.2333
+c:ople \t0.2018\t-0.2333
+c:opp\t0\t-0.2234
+c:ops \t0\t0.2432
+c:opti\t0\t0.2065
+c:optio\t0\t0.2065
+c:or\t-0.8297\t0
+c:or \t0.3239\t0.2300
+c:ora\t0.2077\t0
+c:orad\t0.2267\t0
+c:ord\t0.4905\t0.2179
+c:orde\t0\t0.3048
+c:ords\t0.5801\t0
+c:ords \t0.5801\t0
+c:ore\t-0.9798\t0.6347
+c:ore \t-0.8219\t0.2431
+c:orev\t0\t0.4250
+c:oreve\t0\t0.4250
+c:org\t0\t-0.2892
+c:ori\t0.2332\t0
+c:orin\t0.4087\t-0.3196
+c:orina\t0.4654\t0
+c:orir\t0\t0.4344
+c:orir \t0\t0.2437
+c:ork\t0\t-0.5483
+c:ork \t0\t-0.5046
+c:orl\t0\t0.2747
+c:orld\t0\t0.2747
+c:orld \t0\t0.2747
+c:orm\t-0.3788\t-0.7999
+c:orm \t0\t-0.3241
+c:orma\t-0.2035\t0
+c:ormal\t0\t-0.2799
+c:orms\t0\t-0.2155
+c:orms \t0\t-0.2155
+c:orn\t-0.2025\t-0.2759
+c:orni\t0\t-0.2943
+c:ornin\t0\t-0.2943
+c:orr\t-0.3407\t0
+c:orro\t-0.2678\t0
+c:orrow\t-0.2678\t0
+c:orry\t-0.2055\t0.2650
+c:orry \t-0.2055\t0.2650
+c:ors\t0.5332\t-0.2996
+c:orst\t0.4950\t-0.2597
+c:orst \t0.4950\t-0.2597
+c:ort\t-0.4423\t0.6545
+c:ort \t0\t-0.3848
+c:orta\t0\t0.5028
+c:ortan\t0\t0.2332
+c:orte\t0\t0.2666
+c:orth\t0\t0.2090
+c:orw\t0\t0.2337
+c:orwa\t0\t0.2337
+c:orwar\t0\t0.2337
+c:os\t0\t1.1486
+c:os \t-0.4395\t0
+c:ose\t0\t0.9817
+c:ose \t0\t0.9386
+c:osed\t0.2905\t0
+c:osed \t0.2905\t0
+c:oset\t0\t0.2017
+c:oset \t0\t0.2017
+c:osi\t0.3385\t0.2137
+c:osin\t0.3946\t0
+c:osing\t0.3946\t0
+c:osito\t0\t0.2208
+c:oste\t0\t0.2122
+c:ot\t-0.4720\t0.3897
+c:ot \t0\t-0.2333
+c:ote\t-0.2824\t0
+c:ote \t-0.2065\t0
+c:oth\t-0.4469\t0.3840
+c:othe\t0\t0.2824
+c:other\t0\t0.2235
+c:othi\t0\t0.2422
+c:othin\t0\t0.2422
+c:otr\t-0.2393\t0
+c:otra\t-0.2120\t0.2520
+c:otra \t-0.2120\t0.2520
+c:ots\t0.2024\t0
+c:ots \t0.2024\t0
+c:ott\t0\t0.3712
+c:ottl\t0\t0.3788
+c:ottle\t0\t0.3788
+c:ou\t0.4993\t0
+c:ou \t-0.5019\t0
+c:oub\t0.2904\t0
+c:oubl\t0.2904\t0
+c:ouble\t0.2904\t0
+c:oug\t0\t0.2983
+c:ough\t0\t0.2983
+c:ought\t-0.3096\t0.3048
+c:oul\t-0.4691\t0.8179
+c:ould\t-0.4542\t0.7086
+c:ould \t-0.3557\t0.6651
+c:oun\t0.2504\t0.4010
+c:ound\t0.5066\t0
 c:ound \t0.2822\t0
-c:ount\t-0.2168\t0.6328
-c:ount \t0\t0.2682
-c:ounte\t0\t0.2618
-c:our \t0\t0.3319
-c:ours\t0\t-0.5269
-c:ours \t0.2164\t-0.2456
-c:ourse\t0\t-0.2813
-c:ous\t0.3396\t-0.5706
-c:ous \t0\t-0.3743
-c:out\t0.5704\t0
-c:out \t0.4414\t0
-c:outh\t0.2886\t0
-c:outh \t0.2886\t0
-c:ov\t0.4886\t-0.4564
-c:ove\t0.3255\t-0.2600
-c:over\t0.2956\t0
-c:over \t0.2402\t0
-c:overd\t0.2795\t0
-c:ow\t0.9495\t0.2259
-c:owe\t0.5205\t0
-c:owed\t0.2226\t0
-c:owed \t0.2226\t0
-c:ower\t0.2060\t0
-c:ower \t0.2090\t0
-c:owi\t0.3077\t0
-c:owin\t0.3077\t0
-c:owing\t0.3077\t0
-c:oxy\t0.2480\t0.3153
-c:oxy \t0\t0.3016
-c:oy\t-0.3631\t0.3028
-c:oy \t-0.4104\t0.3140
-c:p \t0.9908\t-0.2098
-c:pa\t0\t-0.2430
-c:pai\t0\t-0.2699
-c:pain\t0\t-0.2268
-c:pain \t0\t-0.4131
-c:painl\t0\t0.2139
-c:pan\t0\t-0.2377
-c:par\t-0.5961\t0.7797
-c:para\t-0.2163\t0.5106
-c:para \t0\t0.4412
-c:parke\t0\t0.2020
-c:parki\t0\t-0.3069
-c:part\t0\t0.2275
-c:pas\t0.7098\t-0.2377
-c:pass\t0.7238\t-0.4547
-c:pass \t0.4169\t0
-c:passe\t0.2667\t-0.3975
-c:passw\t0\t0.2449
-c:past\t0\t0.3502
-c:pasti\t-0.2284\t0.4229
-c:pat\t0\t0.2877
-c:pe\t0.8936\t0.3839
-c:pe \t-0.3139\t0.8429
-c:pea\t0\t0.2972
-c:peac\t0\t0.2608
-c:peace\t0\t0.2608
-c:pec\t0.4653\t-0.3112
-c:pech\t0.5781\t-0.2899
-c:pecho\t0.5781\t-0.2899
-c:ped \t0\t-0.3726
-c:pedi\t0\t0.2881
-c:pee\t1.0405\t-0.4805
-c:pee \t0.4433\t-0.2247
-c:peec\t0.2824\t0
-c:peech\t0.2824\t0
-c:peed\t0.2134\t0
-c:peed \t0.2134\t0
-c:peni\t0\t-0.2027
-c:pens\t-0.2550\t0
-c:pensa\t0\t0.3452
-c:pente\t0.2755\t0
-c:peo\t0.3942\t-0.3111
-c:peop\t0.2026\t-0.2374
-c:peopl\t0.2026\t-0.2374
-c:per\t0\t0.3184
-c:perl\t0.2218\t0
-c:perly\t0.2218\t0
-c:perm\t0\t0.3453
-c:perma\t0\t0.3453
-c:perso\t0.2008\t0
-c:perta\t0\t0.2193
-c:ph\t0\t-0.3560
-c:phy\t0\t-0.2249
-c:phyl\t0.2271\t0
-c:phyla\t0.2271\t0
-c:pi\t0.6909\t0.3346
-c:pic\t-0.2999\t0
-c:pick \t0\t-0.2155
-c:picke\t0\t0.2463
-c:pie\t0\t0.2247
-c:pier\t0.2210\t0
-c:piert\t0.2141\t0
-c:pil\t0.2115\t0.3578
-c:pill \t0.2714\t0
-c:pills\t0\t0.2727
-c:pin\t0.3170\t0
-c:ping\t0.2875\t0.2039
-c:ping \t0.2875\t0.2039
-c:pir\t0.4659\t-0.2278
-c:pira\t0.6044\t-0.2018
-c:pira \t0.2073\t0
-c:pirar\t0.4155\t0
-c:pist\t-0.2572\t0
-c:pisto\t0\t0.3160
-c:pl\t0\t0.4339
-c:pla\t-0.5400\t0.6290
-c:plan\t-0.4918\t0.7534
-c:plan \t-0.3186\t0.3416
-c:plann\t0\t0.3029
-c:ple \t0.2841\t-0.2475
-c:po\t0.2069\t0
-c:po \t0.2237\t0
-c:poi\t-0.3279\t0.5727
-c:poin\t-0.3279\t0.5727
-c:point\t-0.3279\t0.5727
-c:pon\t0.8400\t-0.4097
-c:pond\t0.4652\t-0.3191
-c:pondi\t0.3160\t-0.2120
-c:pons\t0.2825\t0
-c:ponsi\t0.2825\t0
-c:por\t-0.2629\t-0.3406
-c:por \t-0.2337\t0
-c:port\t0\t-0.2519
-c:pos\t0\t0.5566
-c:pose\t0\t0.4597
-c:pose \t0\t0.4402
-c:pp\t-0.5044\t-0.5406
-c:ppo\t-0.2212\t-0.3471
-c:ppoi\t0\t-0.2327
-c:ppoin\t0\t-0.2327
-c:pr\t-0.3723\t-0.5224
-c:pre \t0\t0.2341
-c:pres\t0\t-0.2608
-c:presi\t0.2125\t0
-c:pro\t-0.2007\t-0.4183
-c:prob\t-0.3460\t0
-c:probl\t-0.2738\t0
-c:prop\t0.2733\t0
-c:prope\t0.2218\t0
-c:ps\t1.4035\t-0.3800
-c:ps \t0.6638\t-0.3149
-c:pse\t0.5666\t0
-c:psed\t0.4410\t0
-c:psed \t0.4410\t0
-c:pt\t-0.4638\t0
-c:pt \t-0.3243\t0
-c:pty\t0\t0.2039
-c:pu\t0.4355\t0.5765
-c:pue\t0.3646\t0
-c:pued\t0.5849\t-0.3563
-c:puede\t0.2319\t0
-c:puedo\t0.3529\t0
-c:puen\t0\t0.2862
-c:puent\t0\t0.2862
-c:pun\t0\t0.2694
-c:pur\t0\t0.3714
-c:purp\t0\t0.4515
-c:purpo\t0\t0.4949
-c:purt\t0.2116\t0
-c:put\t-0.2189\t0.3089
-c:put \t0\t0.3529
-c:py\t0\t-0.3449
-c:py \t0\t-0.3449
-c:qu\t-0.3123\t0.7092
-c:que\t0\t0.2614
-c:que \t0\t0.4117
-c:ques\t0\t-0.2007
-c:quest\t0\t-0.2007
-c:qui\t-0.4789\t0.6232
-c:quie\t0\t0.6083
-c:quier\t0\t0.6965
-c:quit\t-0.2678\t0
-c:r \t0\t0.9363
-c:ra\t0\t0.3008
-c:ra \t0.3968\t0.5617
-c:rac\t-0.2821\t0
-c:raci\t0\t-0.2176
-c:rack\t0\t0.2537
-c:racks\t0\t0.2894
-c:rad\t0.3024\t0
-c:raf\t0\t-0.2056
-c:raff\t0\t-0.2222
-c:raffi\t0\t-0.2222
-c:rage\t0\t0.2600
-c:rage \t0\t0.3056
-c:rain \t0\t0.2483
-c:ral\t0\t0.2428
-c:ral \t0\t0.2649
-c:ran\t0\t-0.8040
-c:ranc\t-0.2249\t-0.2957
-c:rance\t-0.2249\t-0.2957
-c:rand\t0.2960\t-0.3479
-c:randk\t0\t-0.2048
-c:rap\t0\t-0.2160
-c:rar\t0.2348\t0
-c:rar \t0.3356\t0
-c:rasc\t0\t0.2441
-c:rat\t-0.3566\t0
-c:rate\t-0.2010\t0
-c:rav\t0\t-0.2242
-c:rave\t0\t-0.2647
-c:ravel\t0\t-0.2061
-c:rawe\t0\t0.2852
-c:rawer\t0\t0.2852
-c:raz\t0\t0.5518
-c:razo\t0\t0.6073
-c:razo \t0.2804\t0
-c:razor\t0\t0.5169
-c:razos\t0\t0.2104
-c:rch\t-0.2073\t0
-c:rd\t1.0225\t0
-c:rd \t0.3329\t0
-c:rde\t-0.3634\t0
-c:rden \t0\t0.2225
-c:rdi \t0.2126\t0
-c:rdo\t0.4756\t0
-c:rdo \t0.2264\t-0.2117
-c:rdos\t0.3104\t0
-c:rdose\t0.3104\t0
-c:rds\t0.5632\t0
-c:rds \t0.5632\t0
-c:re\t1.4632\t-0.8478
-c:re \t0\t0.4023
-c:rea\t0.8611\t-0.3424
-c:read\t-0.3843\t0.3338
-c:ready\t-0.4163\t0.6025
-c:real\t0.7708\t0
-c:real \t0.3983\t0
-c:reall\t0.3725\t0
-c:reas\t0\t0.5302
-c:reaso\t0\t0.4933
-c:reat\t0.7399\t-1.0586
-c:reate\t0\t0.2537
-c:reath\t1.0823\t-0.9090
-c:reatm\t0\t-0.2524
-c:rec\t0\t-0.3817
-c:reco\t0\t-0.2172
-c:red\t0\t-0.3384
-c:red \t0\t-0.3247
-c:ree\t-0.3254\t0.2788
-c:ree \t0\t0.2134
-c:ref\t0\t-0.2067
-c:reg\t0\t0.2638
-c:rega\t0\t0.2459
-c:regal\t0\t0.2459
-c:rela\t0\t0.2179
-c:relap\t0\t0.2721
-c:rely\t0.3783\t0
-c:rely \t0.3783\t0
-c:rem\t0\t-0.4447
-c:remi\t0\t-0.2007
-c:remin\t0\t-0.2007
-c:rent\t0.2245\t0
-c:rent \t0.2147\t0
-c:rep\t0\t-0.4277
-c:repe\t0.2755\t0
-c:repen\t0.2755\t0
-c:res\t1.1241\t-0.6325
-c:res \t0.5725\t0.3030
-c:resi\t0.2125\t0
-c:resio\t0.2125\t0
-c:resp\t1.1589\t-0.6184
-c:respi\t0.4843\t-0.2103
-c:respo\t0.7477\t-0.4037
-c:rest\t-0.2844\t0
-c:rest \t0\t0.2327
-c:rev\t0\t0.4364
-c:reve\t0\t0.4271
-c:rever\t0\t0.4271
-c:rg\t0\t-0.6744
-c:rgant\t0.2035\t0
-c:rge\t-0.2078\t0
-c:rgi\t0\t-0.2623
-c:rgic\t0\t-0.2025
-c:rgic \t0\t-0.2025
-c:ri\t-0.9137\t0
-c:ria\t0\t0.5006
-c:ria \t0\t0.3315
-c:ribi\t0\t0.2066
-c:rid\t-0.3817\t0
-c:ridg\t-0.2142\t0.5175
-c:ridge\t-0.2142\t0.5175
-c:rie\t-0.3722\t0
-c:rien\t0\t0.2403
-c:riend\t0\t0.2314
-c:ries\t0\t-0.3165
-c:ries \t0\t-0.3165
-c:rig\t0.7015\t-0.3211
-c:righ\t0.5086\t-0.2378
-c:right\t0.5086\t-0.2378
-c:rin\t0.3087\t-0.3257
-c:rina\t0.6564\t0
-c:rina \t0.2286\t0
-c:rine\t0.2152\t0
-c:rine \t0.2152\t0
-c:ring\t-0.4922\t-0.2571
-c:ring \t-0.4772\t-0.2007
-c:rip\t0\t-0.2635
-c:rip \t0\t-0.2280
-c:rir\t0\t0.4265
-c:rir \t0\t0.2412
-c:ris\t-0.2313\t0
-c:rist\t-0.2160\t0.2630
-c:rists\t0\t0.3144
-c:rit\t-0.2271\t0
-c:ritt\t0\t0.2280
-c:ritte\t0\t0.2280
-c:riv\t-0.3329\t-0.5589
-c:rive\t0\t-0.4094
-c:river\t0\t-0.2728
-c:rivi\t-0.2112\t0
-c:rivin\t-0.2112\t0
-c:rk\t0\t-0.8091
-c:rk \t0\t-0.6195
-c:rke\t0\t0.2022
-c:rked\t0\t0.2476
-c:rked \t0\t0.2476
-c:rki\t0\t-0.4434
-c:rkin\t0\t-0.4434
-c:rking\t0\t-0.4434
-c:rld\t0\t0.2737
-c:rld \t0\t0.2737
-c:rly\t0\t-0.3007
-c:rly \t0\t-0.3007
-c:rm\t-0.7012\t0.2345
-c:rm \t0.3610\t-0.5834
-c:rma\t-0.4198\t0.2180
-c:rmal\t0\t-0.2829
-c:rmal \t0\t-0.2794
-c:rman\t0\t0.4306
-c:rmane\t0\t0.3453
-c:rme\t-0.3709\t0.6664
-c:rme \t-0.2675\t0.8003
-c:rmi\t0\t-0.2559
-c:rms\t0\t0.2059
-c:rms \t0\t0.2059
-c:rn\t0\t-0.3295
-c:rni\t0\t-0.4118
-c:rnin\t0\t-0.3303
-c:rning\t0\t-0.3303
-c:ro\t0.4325\t0
-c:ro \t-0.7652\t0.5419
-c:roa\t0.4361\t0
-c:road\t0\t0.2727
-c:road \t0\t0.2727
-c:roat\t0.4934\t-0.2900
-c:roat \t0.4934\t-0.2900
-c:rob\t-0.3665\t0
-c:robl\t-0.2738\t0
-c:roble\t-0.2738\t0
-c:rok\t0.4253\t0
-c:roke\t0.4253\t0
-c:roke \t0.5078\t0
-c:rol\t0.2093\t-0.2526
-c:rom\t0\t-0.2970
-c:romi\t0\t-0.2088
-c:rong\t0.2034\t0
-c:rong \t0.2080\t0
-c:roo\t0.6016\t-0.2439
-c:roof\t0\t0.2625
-c:roof \t0\t0.2625
-c:room\t0\t-0.2194
-c:room \t0\t-0.2296
-c:roop\t0.2947\t0
-c:rop\t0\t0.5842
-c:rope\t0\t0.6850
-c:rope \t0\t0.7622
-c:roper\t0.2218\t0
-c:rot\t-0.2393\t0.5465
-c:rote\t0\t0.3342
-c:rote \t0\t0.2451
-c:rou\t0.2556\t-0.4185
-c:roug\t0.2441\t-0.2456
-c:rough\t0.2441\t-0.2456
-c:row \t-0.2343\t0
-c:rowi\t0.2305\t0
-c:rowin\t0.2305\t0
-c:rp\t0\t0.4813
-c:rpo\t0\t0.3716
-c:rpos\t0\t0.4949
-c:rpose\t0\t0.4949
-c:rra\t0.3351\t0
-c:rri\t0\t-0.3070
-c:rro\t-0.3891\t0
-c:rrow\t-0.2630\t0
-c:rrow \t-0.2573\t0
-c:rry\t0\t0.2869
-c:rry \t0\t0.2869
-c:rs\t0.3583\t-1.3408
-c:rs \t-0.2504\t-0.5350
-c:rso\t0.2008\t0
-c:rson\t0.2008\t0
-c:rsona\t0.2347\t0
-c:rst\t0.6279\t-0.4083
-c:rst \t0.5989\t-0.3553
-c:rt\t0.3863\t0.4862
-c:rt \t0.3540\t-0.6625
-c:rta\t0\t0.9212
-c:rtan\t0\t0.2263
-c:rtand\t0\t0.2309
-c:rtar\t0\t0.3917
-c:rtar \t0\t0.2634
-c:rte\t0.2723\t0
-c:rte \t0\t0.2244
-c:rth\t0\t0.5101
-c:rth \t0\t0.2322
-c:rti\t0\t-0.3189
-c:rts\t0\t-0.2655
-c:rts \t0\t-0.2655
-c:ru\t0\t-0.2373
-c:ruc\t0\t0.3154
-c:ruct\t0\t0.2052
-c:run\t0\t0.2133
-c:rus\t0\t-0.4240
-c:rush\t0.2101\t0
-c:rushi\t0.2387\t0
-c:rust\t0\t-0.3104
-c:rv\t-0.2290\t0.4258
-c:rve\t0\t0.3657
-c:ry\t-0.6429\t0.6292
-c:ry \t-0.3544\t0
-c:ryi\t0\t0.2512
-c:ryin\t0\t0.2512
-c:rying\t0\t0.2512
-c:ryo\t0\t0.2799
-c:ryon\t0\t0.2799
-c:ryone\t0\t0.2799
-c:s \t0\t-0.4505
-c:sa\t-0.8795\t0.6163
-c:sad\t-0.2904\t0
-c:sad \t0\t-0.2431
-c:saf\t0\t-0.2806
-c:safe\t0\t-0.2806
-c:sai\t-0.3486\t0.2378
-c:said\t-0.3486\t0.2378
-c:said \t-0.3486\t0.2378
-c:sal\t0.2033\t0
-c:sale\t0.2387\t0
+c:ount\t-0.2152\t0.6285
+c:ount \t0\t0.2692
+c:ounte\t0\t0.2574
+c:our \t0\t0.3378
+c:ours\t0\t-0.5237
+c:ours \t0.2160\t-0.2415
+c:ourse\t0\t-0.2821
+c:ous\t0.3438\t-0.5858
+c:ous \t0\t-0.3835
+c:out\t0.5819\t0
+c:out \t0.4463\t0
+c:outh\t0.2915\t0
+c:outh \t0.2915\t0
+c:ov\t0.5031\t-0.4013
+c:ove\t0.3400\t-0.2106
+c:over\t0.2965\t0
+c:over \t0.2377\t0
+c:overd\t0.2810\t0
+c:ow\t0.9582\t0.2316
+c:owe\t0.5185\t0
+c:owed\t0.2235\t0
+c:owed \t0.2235\t0
+c:ower\t0.2079\t0
+c:ower \t0.2108\t0
+c:owi\t0.3074\t0
+c:owin\t0.3074\t0
+c:owing\t0.3074\t0
+c:ox \t0\t-0.2190
+c:oxy\t0.2487\t0.3150
+c:oxy \t0\t0.3043
+c:oy\t-0.3746\t0.2986
+c:oy \t-0.4207\t0.3177
+c:p \t0.9589\t0
+c:pa\t0\t-0.2269
+c:pai\t0\t-0.2503
+c:pain\t0\t-0.2079
+c:pain \t0\t-0.3925
+c:painl\t0\t0.2117
+c:pan\t0\t-0.2317
+c:par\t-0.5918\t0.7620
+c:para\t-0.2164\t0.4683
+c:para \t0\t0.3876
+c:parke\t0\t0.2062
+c:parki\t0\t-0.3027
+c:part\t0\t0.2363
+c:pas\t0.7002\t-0.2444
+c:pass\t0.7141\t-0.4536
+c:pass \t0.4184\t0
+c:passe\t0.2546\t-0.3985
+c:passw\t0\t0.2434
+c:past\t0\t0.3337
+c:pasti\t-0.2298\t0.4278
+c:pat\t0\t0.3031
+c:pe\t0.8963\t0.3976
+c:pe \t-0.3243\t0.7972
+c:pea\t0\t0.3072
+c:peac\t0\t0.2666
+c:peace\t0\t0.2666
+c:pec\t0.4697\t-0.3031
+c:pech\t0.5818\t-0.2850
+c:pecho\t0.5818\t-0.2850
+c:ped \t0\t-0.3716
+c:pedi\t0\t0.3091
+c:pee\t1.0410\t-0.4763
+c:pee \t0.4434\t-0.2202
+c:peec\t0.2830\t0
+c:peech\t0.2830\t0
+c:peed\t0.2127\t0
+c:peed \t0.2127\t0
+c:peni\t0\t-0.2059
+c:pens\t-0.2513\t0
+c:pensa\t0\t0.3476
+c:pente\t0.2770\t0
+c:peo\t0.3957\t-0.3043
+c:peop\t0.2018\t-0.2333
+c:peopl\t0.2018\t-0.2333
+c:per\t0\t0.3141
+c:perl\t0.2205\t0
+c:perly\t0.2205\t0
+c:perm\t0\t0.3451
+c:perma\t0\t0.3451
+c:perta\t0\t0.2216
+c:ph\t0\t-0.3789
+c:phy\t0\t-0.2181
+c:phyl\t0.2275\t0
+c:phyla\t0.2275\t0
+c:pi\t0.7156\t0.3129
+c:pic\t-0.3090\t0
+c:pick \t0\t-0.2492
+c:picke\t0\t0.2573
+c:pie\t0\t0.2363
+c:pier\t0.2277\t0
+c:piert\t0.2184\t0
+c:pil\t0.2198\t0.3820
+c:pill \t0.2728\t0
+c:pills\t0\t0.2820
+c:pin\t0.3265\t0
+c:ping\t0.2958\t0
+c:ping \t0.2958\t0
+c:pir\t0.4708\t-0.2277
+c:pira\t0.6065\t-0.2012
+c:pira \t0.2072\t0
+c:pirar\t0.4174\t0
+c:pist\t-0.2542\t0.2029
+c:pisto\t0\t0.3213
+c:pl\t0\t0.4651
+c:pla\t-0.5355\t0.6594
+c:plan\t-0.4878\t0.7737
+c:plan \t-0.3154\t0.3632
+c:plann\t0\t0.3015
+c:ple \t0.2837\t-0.2430
+c:po \t0.2283\t0
+c:poi\t-0.3211\t0.5857
+c:poin\t-0.3211\t0.5857
+c:point\t-0.3211\t0.5857
+c:pon\t0.8403\t-0.3967
+c:pond\t0.4635\t-0.3118
+c:pondi\t0.3137\t-0.2082
+c:pons\t0.2838\t0
+c:ponsi\t0.2838\t0
+c:por\t-0.3076\t-0.3923
+c:por \t-0.2254\t0
+c:port\t0\t-0.2719
+c:pos\t0\t0.4938
+c:pose\t0\t0.4481
+c:pose \t0\t0.4298
+c:pp\t-0.4874\t-0.4970
+c:ppi\t0\t0.2120
+c:ppin\t0\t0.2088
+c:pping\t0\t0.2088
+c:ppo\t-0.2186\t-0.3320
+c:ppoi\t0\t-0.2196
+c:ppoin\t0\t-0.2196
+c:pr\t-0.3504\t-0.4830
+c:pre \t0\t0.2442
+c:pres\t0\t-0.2585
+c:presi\t0.2172\t0
+c:pro\t-0.2000\t-0.4126
+c:prob\t-0.3407\t0
+c:probl\t-0.2725\t0
+c:prop\t0.2726\t0
+c:prope\t0.2205\t0
+c:ps\t1.4056\t-0.4219
+c:ps \t0.6599\t-0.3544
+c:pse\t0.5701\t0
+c:psed\t0.4452\t0
+c:psed \t0.4452\t0
+c:pt\t-0.4646\t0
+c:pt \t-0.3267\t0
+c:pty\t0\t0.2102
+c:pu\t0.4029\t0.5533
+c:pue\t0.3517\t0
+c:pued\t0.5834\t-0.3497
+c:puede\t0.2338\t0
+c:puedo\t0.3496\t0
+c:puen\t0\t0.2886
+c:puent\t0\t0.2886
+c:pun\t0\t0.2645
+c:pur\t0\t0.3840
+c:purp\t0\t0.4414
+c:purpo\t0\t0.4837
+c:put\t-0.2263\t0.2756
+c:put \t0\t0.3734
+c:py\t0\t-0.3406
+c:py \t0\t-0.3406
+c:qu\t-0.3369\t0.7219
+c:que\t0\t0.2604
+c:que \t0\t0.3913
+c:ques\t0\t-0.2020
+c:quest\t0\t-0.2020
+c:qui\t-0.4824\t0.6327
+c:quie\t0\t0.6200
+c:quier\t0\t0.7073
+c:quit\t-0.2795\t0
+c:r \t0\t0.8905
+c:ra\t0\t0.2951
+c:ra \t0.4136\t0.4931
+c:rac\t-0.2855\t0
+c:raci\t0\t-0.2164
+c:rack\t0\t0.2562
+c:racks\t0\t0.2918
+c:rad\t0.2989\t0
+c:raff\t0\t-0.2174
+c:raffi\t0\t-0.2174
+c:rage\t0\t0.2674
+c:rage \t0\t0.3116
+c:rain \t0\t0.2523
+c:ral\t0\t0.2473
+c:ral \t0\t0.2693
+c:ran\t0\t-0.7895
+c:ranc\t-0.2252\t-0.2946
+c:rance\t-0.2252\t-0.2946
+c:rand\t0.3039\t-0.3620
+c:randk\t0\t-0.2349
+c:rap\t0\t-0.2099
+c:rar\t0.2256\t0
+c:rar \t0.3394\t0.2054
+c:rasc\t0\t0.2521
+c:rat\t-0.3491\t0
+c:rav\t0\t-0.2114
+c:rave\t0\t-0.2533
+c:rawe\t0\t0.2914
+c:rawer\t0\t0.2914
+c:raz\t0\t0.5542
+c:razo\t0\t0.6093
+c:razo \t0.2805\t0
+c:razor\t0\t0.5101
+c:razos\t0\t0.2180
+c:rch\t-0.2042\t0
+c:rd\t1.0049\t0
+c:rd \t0.3335\t0
+c:rde\t-0.3575\t0
+c:rden \t0\t0.2196
+c:rdi \t0.2120\t0
+c:rdo\t0.4782\t0
+c:rdo \t0.2271\t-0.2105
+c:rdos\t0.3115\t0
+c:rdose\t0.3115\t0
+c:rds\t0.5639\t0
+c:rds \t0.5639\t0
+c:re\t1.5011\t-0.8075
+c:re \t0\t0.4397
+c:rea\t0.8437\t-0.3489
+c:read\t-0.4014\t0.3387
+c:ready\t-0.4169\t0.5990
+c:real\t0.7725\t0
+c:real \t0.4019\t0
+c:reall\t0.3706\t0
+c:reas\t0\t0.5310
+c:reaso\t0\t0.4926
+c:reat\t0.7288\t-1.0927
+c:reate\t0\t0.2551
+c:reath\t1.0808\t-0.9049
+c:reatm\t0\t-0.2746
+c:rec\t0\t-0.4036
+c:reco\t0\t-0.2125
+c:red\t0\t-0.3363
+c:red \t0\t-0.3225
+c:ree\t-0.3211\t0.2814
+c:ree \t0\t0.2136
+c:ref\t0\t-0.2007
+c:reg\t0\t0.2847
+c:rega\t0\t0.2564
+c:regal\t0\t0.2564
+c:rela\t0\t0.2124
+c:relap\t0\t0.2675
+c:rely\t0.3776\t0
+c:rely \t0.3776\t0
+c:rem\t0\t-0.4371
+c:rent\t0.2246\t0
+c:rent \t0.2141\t0
+c:rep\t0\t-0.4213
+c:repe\t0.2770\t0
+c:repen\t0.2770\t0
+c:res\t1.1435\t-0.6454
+c:res \t0.5778\t0.3019
+c:resi\t0.2172\t0
+c:resio\t0.2172\t0
+c:resp\t1.1658\t-0.6092
+c:respi\t0.4890\t-0.2110
+c:respo\t0.7473\t-0.3936
+c:rest\t-0.2815\t0
+c:rest \t0\t0.2330
+c:rev\t0\t0.4339
+c:reve\t0\t0.4250
+c:rever\t0\t0.4250
+c:rg\t0\t-0.7165
+c:rgant\t0.2046\t0
+c:rge\t-0.2094\t0
+c:rgi\t0\t-0.2826
+c:ri\t-0.9754\t0
+c:ria\t0\t0.4987
+c:ria \t0\t0.3342
+c:rid\t-0.3955\t0
+c:ridg\t-0.2123\t0.5002
+c:ridge\t-0.2123\t0.5002
+c:rie\t-0.3970\t0
+c:rien\t0\t0.2185
+c:riend\t0\t0.2090
+c:ries\t0\t-0.3068
+c:ries \t0\t-0.3068
+c:rig\t0.7054\t-0.3159
+c:righ\t0.5124\t-0.2343
+c:right\t0.5124\t-0.2343
+c:rin\t0.3004\t-0.3176
+c:rina\t0.6372\t-0.2062
+c:rina \t0.2314\t0
+c:rind\t0\t0.2066
+c:rindo\t0\t0.2066
+c:rine\t0.2144\t0
+c:rine \t0.2144\t0
+c:ring\t-0.4826\t-0.2531
+c:ring \t-0.4681\t0
+c:rip\t-0.2076\t-0.3020
+c:rip \t0\t-0.2210
+c:rir\t0\t0.4344
+c:rir \t0\t0.2437
+c:ris\t-0.2243\t0
+c:rist\t-0.2092\t0.2385
+c:rists\t0\t0.3179
+c:rit\t-0.2227\t0
+c:ritt\t0\t0.2316
+c:ritte\t0\t0.2316
+c:riv\t-0.3333\t-0.5477
+c:rive\t0\t-0.3906
+c:river\t0\t-0.2686
+c:rivi\t-0.2165\t0
+c:rivin\t-0.2165\t0
+c:rk\t0\t-0.7998
+c:rk \t0\t-0.6098
+c:rke\t0\t0.2075
+c:rked\t0\t0.2529
+c:rked \t0\t0.2529
+c:rki\t0\t-0.4504
+c:rkin\t0\t-0.4504
+c:rking\t0\t-0.4504
+c:rld\t0\t0.2747
+c:rld \t0\t0.2747
+c:rly\t0\t-0.2966
+c:rly \t0\t-0.2966
+c:rm\t-0.7135\t0.2044
+c:rm \t0.3725\t-0.5780
+c:rma\t-0.4501\t0
+c:rmal\t0\t-0.2799
+c:rmal \t0\t-0.2765
+c:rman\t0\t0.4102
+c:rmane\t0\t0.3451
+c:rme\t-0.3678\t0.6479
+c:rme \t-0.2614\t0.8248
+c:rmi\t0\t-0.2416
+c:rms\t0\t0.2138
+c:rms \t0\t0.2138
+c:rn\t0\t-0.2827
+c:rni\t0\t-0.4294
+c:rnin\t0\t-0.3507
+c:rning\t0\t-0.3507
+c:ro\t0.4195\t0
+c:ro \t-0.7871\t0.5545
+c:roa\t0.4365\t0
+c:road\t0\t0.2492
+c:road \t0\t0.2492
+c:roat\t0.4987\t-0.2882
+c:roat \t0.4987\t-0.2882
+c:rob\t-0.3608\t0
+c:robl\t-0.2725\t0
+c:roble\t-0.2725\t0
+c:rok\t0.4295\t0
+c:roke\t0.4295\t0
+c:roke \t0.5109\t0
+c:rol\t0.2087\t-0.2528
+c:rom\t0\t-0.2832
+c:rong\t0.2028\t0
+c:rong \t0.2074\t0
+c:roo\t0.6040\t-0.2395
+c:roof\t0\t0.2597
+c:roof \t0\t0.2597
+c:room\t0\t-0.2103
+c:room \t0\t-0.2209
+c:roop\t0.2976\t0
+c:rop\t0\t0.5982
+c:rope\t0\t0.6873
+c:rope \t0\t0.7651
+c:roper\t0.2205\t0
+c:rot\t-0.2364\t0.5396
+c:rote\t0\t0.3236
+c:rote \t0\t0.2358
+c:rou\t0.2547\t-0.4140
+c:roug\t0.2427\t-0.2341
+c:rough\t0.2427\t-0.2341
+c:row \t-0.2373\t0
+c:rowi\t0.2303\t0
+c:rowin\t0.2303\t0
+c:rp\t0\t0.4581
+c:rpo\t0\t0.3637
+c:rpos\t0\t0.4837
+c:rpose\t0\t0.4837
+c:rra\t0.3424\t0
+c:rri\t0\t-0.2963
+c:rro\t-0.4099\t0
+c:rrow\t-0.2678\t0
+c:rrow \t-0.2595\t0
+c:rry\t0\t0.2913
+c:rry \t0\t0.2913
+c:rs\t0.3619\t-1.3318
+c:rs \t-0.2606\t-0.5461
+c:rsona\t0.2321\t0
+c:rst\t0.6293\t-0.4002
+c:rst \t0.6005\t-0.3511
+c:rt\t0.3920\t0.4972
+c:rt \t0.3599\t-0.6628
+c:rta\t0\t0.9298
+c:rtan\t0\t0.2332
+c:rtand\t0\t0.2379
+c:rtar\t0\t0.3965
+c:rtar \t0\t0.2652
+c:rte\t0.2800\t0
+c:rte \t0\t0.2345
+c:rth\t0\t0.5083
+c:rth \t0\t0.2319
+c:rti\t0\t-0.3272
+c:rts\t0\t-0.2672
+c:rts \t0\t-0.2672
+c:ru\t0\t-0.2273
+c:ruc\t0\t0.3138
+c:ruct\t0\t0.2032
+c:run\t0\t0.2149
+c:rus\t0\t-0.4175
+c:rush\t0.2123\t0
+c:rushi\t0.2393\t0
+c:rust\t0\t-0.3058
+c:rv\t-0.2277\t0.4276
+c:rve\t0\t0.3757
+c:ry\t-0.6265\t0.6484
+c:ry \t-0.3421\t0.2126
+c:ryi\t0\t0.2537
+c:ryin\t0\t0.2537
+c:rying\t0\t0.2537
+c:ryo\t0\t0.2833
+c:ryon\t0\t0.2833
+c:ryone\t0\t0.2833
+c:s \t0\t-0.4337
+c:sa\t-0.8572\t0.5703
+c:sad\t-0.2983\t0
+c:sad \t0\t-0.2380
+c:saf\t0\t-0.2776
+c:safe\t0\t-0.2776
+c:sai\t-0.3431\t0.2280
+c:said\t-0.3431\t0.2280
+c:said \t-0.3431\t0.2280
+c:sal\t0.2155\t0
+c:sale\t0.2422\t0
 c:same\t0\t-0.2039
 c:same \t0\t-0.2039
-c:san\t0.3905\t0
-c:sang\t0.5669\t0
-c:sangr\t0.5669\t0
-c:sav\t-0.2832\t0.2021
-c:say\t0\t0.3693
-c:sayi\t-0.2285\t0.3108
-c:sayin\t-0.2285\t0.3108
-c:sc\t-0.2226\t0
-c:sci\t0.4340\t0
-c:scio\t0.4636\t0
-c:sciou\t0.4636\t0
-c:sco\t0\t0.2027
-c:scr\t-0.4174\t0
-c:sd\t0\t-0.2418
-c:sde\t0.3598\t0
-c:sde \t0.3598\t0
-c:se\t0.3956\t0.4252
-c:se \t0.5908\t-0.2597
-c:sed\t1.1017\t-0.6702
-c:sed \t1.1211\t-0.6258
-c:see\t0\t0.2573
-c:seg\t-0.2067\t0.2505
-c:segu\t-0.2067\t0.2505
-c:segui\t0\t0.2570
-c:sei\t1.1181\t-0.4207
-c:seiz\t1.1181\t-0.4207
-c:seizi\t0.3053\t0
-c:seizu\t0.8128\t-0.3008
-c:sel\t-0.7240\t1.3704
-c:self\t-0.7028\t1.5278
-c:self \t-0.7028\t1.5278
-c:send\t0\t-0.2186
-c:sens\t0.3376\t0
-c:sense\t0.3628\t0
-c:sent\t-0.2047\t0
-c:seria\t0\t0.2435
-c:serie\t0\t-0.3126
-c:serv\t0\t0.2642
-c:serve\t0\t0.2270
-c:ses\t-0.5802\t-0.4138
-c:ses \t-0.2779\t0
-c:sess\t-0.2128\t-0.4001
-c:sessi\t-0.2128\t-0.4001
-c:set\t0\t0.2941
-c:set \t0\t0.3410
-c:sev\t0.2205\t0
-c:seve\t0.2205\t0
-c:sever\t0.2205\t0
-c:sew\t0\t0.2342
-c:sewe\t0\t0.2342
-c:sewer\t0\t0.2342
-c:sh\t1.3320\t0
-c:sh \t0\t0.5191
-c:sha\t0.4697\t-0.3081
-c:shak\t0.3713\t-0.2028
-c:shaki\t0.2942\t0
-c:she\t0\t0.2407
-c:shi\t0.3721\t-0.2631
-c:shin\t0.4141\t0
-c:shing\t0.4141\t0
-c:sho\t0.2557\t-0.3378
-c:shor\t0\t-0.2376
-c:short\t0\t-0.2376
-c:show\t0.2357\t0
-c:si\t1.5726\t-0.8783
-c:si \t0\t0.3296
-c:sid\t0.5946\t-0.3199
-c:side\t0.5946\t-0.3199
-c:side \t0.6006\t-0.3810
-c:sie\t0.2452\t0
-c:sien\t0.4319\t-0.2251
-c:sient\t0.4319\t-0.2251
-c:sin\t0.8549\t-0.3948
-c:sin \t0\t0.2697
-c:sinc\t0.3810\t-0.4302
-c:since\t0.3810\t-0.4302
-c:sing\t0.7417\t0
-c:sing \t0.7983\t-0.2534
-c:sio\t0\t-0.6931
-c:sion\t0.2471\t-0.6084
-c:sion \t0\t-0.5296
-c:site\t0.2153\t0
-c:site \t0.2153\t0
-c:siv\t0.3157\t0
-c:sive\t0.3157\t0
-c:sive \t0.3157\t0
-c:sk \t0\t-0.2173
-c:ski\t0\t0.2308
-c:sl\t-0.2451\t0
-c:sle\t-0.5555\t0
-c:slee\t-0.4114\t0
-c:sleep\t-0.4114\t0
-c:sli\t0\t0.5069
-c:slid\t0\t0.2342
-c:slide\t0\t0.2342
-c:slo\t0\t-0.3583
-c:slu\t0.4077\t0
-c:slur\t0.2695\t0
-c:slurr\t0.2695\t0
-c:sm\t0.6605\t-0.3096
-c:sma\t0.6247\t-0.2128
-c:smay\t0.7540\t-0.2693
-c:smaya\t0.2699\t0
-c:smaye\t0.2034\t0
-c:smayo\t0.2806\t0
-c:sn\t0.3929\t-0.3713
-c:sno\t0\t-0.3303
-c:snt\t0.3407\t0
-c:snt \t0.3407\t0
-c:so\t-0.5564\t0.7065
-c:so \t-0.3056\t0
-c:soa\t0.2488\t0
-c:sob\t0.2882\t0
-c:sob \t0.3108\t0
-c:sog\t0\t0.2467
-c:soga\t0\t0.2467
-c:soga \t0\t0.2467
-c:som\t0.2285\t0
-c:some\t0.2285\t0
-c:some \t0.2476\t-0.3841
-c:someo\t0\t0.2227
-c:somet\t0\t0.2178
-c:son\t0\t0.2894
-c:son \t0\t0.3350
-c:sona\t0.2347\t0
-c:soo\t-0.2067\t0.3053
-c:soon\t-0.2067\t0.3053
-c:soon \t0\t0.3238
-c:sor\t-0.5983\t0
-c:sore\t-0.2641\t-0.2251
-c:sore \t-0.2604\t-0.2212
-c:sorr\t-0.2466\t0.2587
-c:sorry\t-0.2466\t0.2587
-c:sp\t1.8128\t-0.7652
-c:spe\t0.2348\t0.3285
-c:sped\t0\t0.2881
-c:spedi\t0\t0.2881
-c:spee\t0.2824\t0
-c:speec\t0.2824\t0
-c:sper\t0\t0.2418
-c:spi\t1.0843\t-0.4736
-c:spie\t0.2141\t0
-c:spier\t0.2141\t0
-c:spin\t0.4667\t0
-c:sping\t0.4106\t0
-c:spir\t0.4843\t-0.2103
-c:spira\t0.6227\t0
-c:spo\t0.8306\t-0.4774
-c:spon\t0.7477\t-0.4037
-c:spond\t0.4652\t-0.3191
-c:spons\t0.2825\t0
-c:spur\t0.2116\t0
-c:spurt\t0.2116\t0
-c:ss\t0\t-1.1593
-c:ss \t0\t-0.3675
-c:sse\t0\t-0.6359
-c:ssed\t0\t-0.5685
-c:ssed \t0\t-0.5685
-c:ssi\t-0.2255\t-0.5297
-c:ssio\t-0.2776\t-0.4707
-c:ssion\t-0.2776\t-0.4707
-c:st\t1.1296\t0.4443
-c:st \t1.1394\t-0.3811
-c:stari\t0\t0.3401
-c:start\t0\t-0.2877
-c:ste\t-0.5210\t0
-c:ste \t0\t0.2519
-c:ster\t-0.3062\t0
-c:ster \t-0.2219\t0.2218
-c:stil\t0\t0.2351
-c:still\t0\t0.2351
-c:stio\t0\t-0.2104
-c:stion\t0\t-0.2104
-c:stl\t0\t0.2517
-c:stly\t0\t0.2770
-c:stly \t0\t0.2770
-c:sto\t-0.3364\t0.4761
-c:stol\t0\t0.3160
-c:stop \t0.3448\t0
-c:stops\t0\t0.3493
-c:str\t0.5396\t-0.2130
-c:stra\t0\t-0.3751
-c:stro\t0.5362\t0
-c:strok\t0.5772\t0
-c:struc\t0\t0.2052
-c:sts\t0\t0.3615
-c:sts \t0\t0.3615
-c:sua\t-0.2759\t0
-c:sual\t-0.2759\t0
-c:sud\t1.0118\t-0.5338
-c:sudd\t0.9371\t-0.4968
-c:sudde\t0.9371\t-0.4968
-c:sug\t0\t-0.2142
-c:suga\t0\t-0.2010
-c:sugar\t0\t-0.2010
-c:sui\t-0.4517\t1.1476
-c:suic\t-0.4517\t1.1476
-c:suici\t-0.4517\t1.1476
-c:sura\t0\t-0.2439
-c:suran\t0\t-0.2439
-c:sure\t0.2222\t0
-c:sure \t0.2222\t0
-c:sw\t0.9298\t0
-c:swa\t0.4004\t0.2552
-c:swal\t0.4004\t0.2552
-c:swall\t0.4004\t0.2552
-c:swe\t0.4594\t-0.3878
-c:sweat\t0.2135\t0
-c:swel\t0.3130\t-0.2364
-c:swell\t0.3130\t-0.2364
-c:swol\t0.2501\t0
-c:swoll\t0.2501\t0
-c:sy\t0\t-0.2876
-c:t \t0\t-0.6208
-c:ta\t-0.2189\t0.9720
-c:ta \t0.5767\t-0.3113
-c:tac\t0\t-0.3164
-c:tack\t0.2935\t0
-c:tack \t0.3051\t0
-c:tak\t-0.2708\t0.3123
-c:take\t-0.2187\t0
-c:takes\t0\t0.2518
-c:tal\t0\t-0.3115
-c:talk\t0.3053\t-0.3102
-c:talk \t0\t-0.3947
-c:talki\t0.2906\t0
-c:tami\t0\t-0.3333
-c:tamin\t0\t-0.2825
-c:tand\t0\t0.2026
-c:tandi\t0\t0.2498
-c:tap\t0\t0.2377
-c:tapp\t0\t0.2316
-c:tappi\t0\t0.2316
-c:tar\t-0.4127\t1.0891
-c:tar \t-0.3219\t0.7250
-c:tari\t0\t0.3401
-c:taria\t0\t0.2738
-c:tarm\t0\t0.3410
-c:tarme\t0\t0.3410
-c:tart\t0\t-0.2877
-c:tart \t0\t-0.2912
-c:tas\t-0.2121\t0.4993
-c:tas \t0\t0.3575
-c:tc\t0.3917\t0
-c:tch\t0.3917\t0
-c:tche\t0.3073\t0
-c:tchen\t0.2534\t0
-c:tchi\t0\t-0.2017
-c:tchin\t0\t-0.2017
-c:te\t0\t0.5178
-c:tea\t0\t-0.2382
-c:ted\t0\t0.2479
-c:ted \t0\t0.2648
-c:tel\t-0.2602\t0.9663
-c:tell\t0\t0.8475
-c:tell \t0\t0.6305
-c:telli\t0\t0.2170
-c:ten\t0.4735\t0.3212
-c:teng\t0.2304\t0
-c:tengo\t0.2304\t0
-c:tenin\t0\t0.2173
-c:ter\t-0.2552\t0
-c:ter \t-0.2688\t0
-c:tes\t-0.2349\t-0.3106
-c:tes \t0\t-0.2902
-c:tex\t-0.2867\t-0.2616
-c:text\t-0.2862\t0
-c:th\t-0.2512\t-0.3944
-c:th \t0\t0.3050
-c:tha\t-0.4893\t0.2449
-c:thal\t0\t0.4175
-c:thal \t0\t0.4175
-c:than\t-0.3307\t0
-c:than \t0\t0.2629
-c:thank\t-0.2432\t0
-c:that\t-0.2114\t-0.2173
-c:the\t-0.9846\t0
-c:the \t-0.6731\t0
-c:them\t-0.3038\t0.6345
-c:them \t-0.3038\t0.6345
-c:then\t0\t0.3136
-c:then \t0\t0.3136
-c:there\t0.4356\t0
-c:they\t0\t0.3786
-c:thi\t-0.3313\t0.7272
-c:thin\t0.2920\t0.6854
-c:thing\t0.2990\t0
-c:think\t0\t0.6175
-c:this\t-0.6103\t0.3975
-c:this \t-0.6103\t0.3975
+c:san\t0.3975\t0
+c:sang\t0.5729\t0
+c:sangr\t0.5729\t0
+c:sap\t0\t0.2021
+c:sav\t-0.2799\t0.2357
+c:savi\t0\t0.2155
+c:savin\t0\t0.2155
+c:say\t0\t0.3752
+c:sayi\t-0.2280\t0.3124
+c:sayin\t-0.2280\t0.3124
+c:sc\t-0.2118\t0
+c:sci\t0.4339\t0
+c:scio\t0.4629\t0
+c:sciou\t0.4629\t0
+c:sco\t0\t0.2113
+c:scr\t-0.4171\t0
+c:sd\t0\t-0.2320
+c:sde\t0.3684\t0
+c:sde \t0.3684\t0
+c:se\t0.3801\t0.4460
+c:se \t0.6074\t-0.2346
+c:sed\t1.0968\t-0.6686
+c:sed \t1.1152\t-0.6248
+c:see\t0\t0.2684
+c:see \t0\t0.2090
+c:seg\t-0.2025\t0.2530
+c:segu\t-0.2025\t0.2530
+c:segui\t0\t0.2540
+c:sei\t1.1203\t-0.4217
+c:seiz\t1.1203\t-0.4217
+c:seizi\t0.3043\t0
+c:seizu\t0.8160\t-0.3014
+c:sel\t-0.7161\t1.3685
+c:self\t-0.6978\t1.5232
+c:self \t-0.6978\t1.5232
+c:send\t0\t-0.2267
+c:sens\t0.3390\t0
+c:sense\t0.3637\t0
+c:seria\t0\t0.2439
+c:serie\t0\t-0.3025
+c:serv\t0\t0.2702
+c:serve\t0\t0.2331
+c:ses\t-0.6114\t-0.4245
+c:ses \t-0.2722\t0
+c:sess\t-0.2241\t-0.4213
+c:sessi\t-0.2241\t-0.4213
+c:set\t0\t0.2720
+c:set \t0\t0.3187
+c:sev\t0.2204\t0
+c:seve\t0.2204\t0
+c:sever\t0.2204\t0
+c:sew\t0\t0.2327
+c:sewe\t0\t0.2327
+c:sewer\t0\t0.2327
+c:sh\t1.3294\t0
+c:sh \t0\t0.5242
+c:sha\t0.4597\t-0.3255
+c:shak\t0.3705\t-0.2042
+c:shaki\t0.2927\t0
+c:she\t0\t0.2461
+c:shi\t0.3683\t-0.2587
+c:shin\t0.4088\t0
+c:shing\t0.4088\t0
+c:sho\t0.2626\t-0.3389
+c:shor\t0\t-0.2328
+c:short\t0\t-0.2328
+c:show\t0.2393\t0
+c:si\t1.5698\t-0.8376
+c:si \t0\t0.3379
+c:sid\t0.5564\t-0.3256
+c:side\t0.5564\t-0.3256
+c:side \t0.5587\t-0.3855
+c:sie\t0.2440\t0
+c:sien\t0.4277\t-0.2072
+c:sient\t0.4277\t-0.2072
+c:sin\t0.8639\t-0.3886
+c:sin \t0\t0.2732
+c:sinc\t0.3853\t-0.4332
+c:since\t0.3853\t-0.4332
+c:sing\t0.7422\t0
+c:sing \t0.7988\t-0.2495
+c:sio\t0\t-0.6951
+c:sion\t0.2332\t-0.6142
+c:sion \t0\t-0.5279
+c:site\t0.2152\t0
+c:site \t0.2152\t0
+c:sitt\t0\t0.2009
+c:sitti\t0\t0.2009
+c:siv\t0.3165\t0
+c:sive\t0.3165\t0
+c:sive \t0.3165\t0
+c:sk \t0\t-0.2128
+c:ski\t0\t0.2281
+c:sl\t-0.2285\t0
+c:sle\t-0.5444\t-0.2034
+c:slee\t-0.4034\t0
+c:sleep\t-0.4034\t0
+c:sli\t0\t0.5103
+c:slid\t0\t0.2327
+c:slide\t0\t0.2327
+c:slo\t0\t-0.3577
+c:slu\t0.4062\t0
+c:slur\t0.2694\t0
+c:slurr\t0.2694\t0
+c:sm\t0.6727\t-0.3086
+c:sma\t0.6353\t-0.2112
+c:smay\t0.7622\t-0.2664
+c:smaya\t0.2752\t0
+c:smaye\t0.2054\t0
+c:smayo\t0.2816\t0
+c:sn\t0.3996\t-0.3592
+c:sno\t0\t-0.3286
+c:snt\t0.3467\t0
+c:snt \t0.3467\t0
+c:so\t-0.5527\t0.7126
+c:so \t-0.3046\t0
+c:soa\t0.2492\t0
+c:sob\t0.2896\t0
+c:sob \t0.3091\t0
+c:sog\t0\t0.2621
+c:soga\t0\t0.2621
+c:soga \t0\t0.2621
+c:som\t0.2039\t0
+c:some\t0.2039\t0
+c:some \t0.2243\t-0.3732
+c:someo\t0\t0.2181
+c:somet\t0\t0.2225
+c:son\t0\t0.2627
+c:son \t0\t0.3076
+c:sona\t0.2321\t0
+c:soo\t-0.2033\t0.3068
+c:soon\t-0.2033\t0.3068
+c:soon \t0\t0.3246
+c:sor\t-0.5867\t0
+c:sore\t-0.2563\t-0.2231
+c:sore \t-0.2525\t-0.2192
+c:sorr\t-0.2444\t0.2595
+c:sorry\t-0.2444\t0.2595
+c:sp\t1.7775\t-0.7660
+c:spe\t0.2385\t0.3580
+c:sped\t0\t0.3091
+c:spedi\t0\t0.3091
+c:spee\t0.2830\t0
+c:speec\t0.2830\t0
+c:sper\t0\t0.2514
+c:spi\t1.0927\t-0.4662
+c:spie\t0.2184\t0
+c:spier\t0.2184\t0
+c:spin\t0.4653\t0
+c:sping\t0.4090\t0
+c:spir\t0.4890\t-0.2110
+c:spira\t0.6246\t0
+c:spo\t0.8306\t-0.5220
+c:spon\t0.7473\t-0.3936
+c:spond\t0.4635\t-0.3118
+c:spons\t0.2838\t0
+c:ss\t0\t-1.1545
+c:ss \t0\t-0.3530
+c:sse\t0\t-0.6346
+c:ssed\t0\t-0.5679
+c:ssed \t0\t-0.5679
+c:ssi\t-0.2347\t-0.5478
+c:ssio\t-0.2865\t-0.4895
+c:ssion\t-0.2865\t-0.4895
+c:st\t1.1489\t0.4458
+c:st \t1.1142\t-0.3672
+c:stari\t0\t0.3373
+c:start\t0\t-0.3356
+c:ste\t-0.5145\t0.2056
+c:ste \t0\t0.2573
+c:ster\t-0.2986\t0
+c:ster \t-0.2163\t0.2295
+c:stil\t0\t0.2338
+c:still\t0\t0.2338
+c:stio\t0\t-0.2120
+c:stion\t0\t-0.2120
+c:stl\t0\t0.2541
+c:stly\t0\t0.2792
+c:stly \t0\t0.2792
+c:sto\t-0.3287\t0.4757
+c:stol\t0\t0.3213
+c:stop \t0.3422\t0
+c:stops\t0\t0.3505
+c:str\t0.5435\t-0.2142
+c:stra\t0\t-0.3736
+c:stro\t0.5381\t0
+c:strok\t0.5790\t0
+c:struc\t0\t0.2032
+c:sts\t0\t0.3636
+c:sts \t0\t0.3636
+c:sua\t-0.2756\t0
+c:sual\t-0.2756\t0
+c:sud\t1.0155\t-0.5298
+c:sudd\t0.9406\t-0.4926
+c:sudde\t0.9406\t-0.4926
+c:sug\t0\t-0.2080
+c:sui\t-0.4447\t1.1558
+c:suic\t-0.4447\t1.1558
+c:suici\t-0.4447\t1.1558
+c:sura\t0\t-0.2422
+c:suran\t0\t-0.2422
+c:sure\t0.2225\t0
+c:sure \t0.2225\t0
+c:sw\t0.9323\t0
+c:swa\t0.4000\t0.2520
+c:swal\t0.4000\t0.2520
+c:swall\t0.4000\t0.2520
+c:swe\t0.4614\t-0.3833
+c:sweat\t0.2159\t0
+c:swel\t0.3113\t-0.2378
+c:swell\t0.3113\t-0.2378
+c:swol\t0.2486\t0
+c:swoll\t0.2486\t0
+c:sy\t0\t-0.2851
+c:t \t0\t-0.6186
+c:ta\t-0.2133\t0.9638
+c:ta \t0.5646\t-0.3273
+c:tac\t0.2011\t-0.3086
+c:tack\t0.2960\t0
+c:tack \t0.3074\t0
+c:tak\t-0.2775\t0.2841
+c:take\t-0.2203\t0
+c:takes\t0\t0.2537
+c:tal\t0\t-0.3062
+c:talk\t0.3068\t-0.3069
+c:talk \t0\t-0.3892
+c:talki\t0.2919\t0
+c:tami\t0\t-0.3440
+c:tamin\t0\t-0.2944
+c:tand\t0\t0.2175
+c:tandi\t0\t0.2485
+c:tap\t0\t0.2357
+c:tapp\t0\t0.2296
+c:tappi\t0\t0.2296
+c:tar\t-0.4092\t1.0807
+c:tar \t-0.3168\t0.7508
+c:tari\t0\t0.3373
+c:taria\t0\t0.2696
+c:tarm\t0\t0.3406
+c:tarme\t0\t0.3406
+c:tart\t0\t-0.3356
+c:tart \t0\t-0.3008
+c:tas\t-0.2080\t0.5230
+c:tas \t0\t0.3792
+c:tc\t0.3954\t0
+c:tch\t0.3954\t0
+c:tche\t0.3088\t0
+c:tchen\t0.2537\t0
+c:te\t0\t0.5368
+c:tea\t0\t-0.2299
+c:ted\t0\t0.2515
+c:ted \t0\t0.2682
+c:tel\t-0.2567\t0.9732
+c:tell\t0\t0.8512
+c:tell \t0\t0.6311
+c:telli\t0\t0.2201
+c:ten\t0.4643\t0.2880
+c:teng\t0.2193\t0
+c:tengo\t0.2193\t0
+c:tenin\t0\t0.2200
+c:ter\t-0.2576\t0
+c:ter \t-0.2748\t0
+c:tes\t-0.2386\t-0.3120
+c:tes \t0\t-0.2903
+c:tex\t-0.2834\t-0.2492
+c:text\t-0.2821\t0
+c:th\t-0.2595\t-0.3991
+c:th \t0\t0.2730
+c:tha\t-0.4905\t0.2474
+c:thal\t0\t0.4171
+c:thal \t0\t0.4171
+c:than\t-0.3313\t0
+c:than \t0\t0.2587
+c:thank\t-0.2446\t0
+c:that\t-0.2124\t-0.2014
+c:the\t-0.9954\t0
+c:the \t-0.6790\t0
+c:them\t-0.3039\t0.6174
+c:them \t-0.3039\t0.6174
+c:then\t0\t0.3128
+c:then \t0\t0.3128
+c:there\t0.4388\t0
+c:they\t0\t0.3900
+c:thi\t-0.3281\t0.7201
+c:thin\t0.2952\t0.6828
+c:thing\t0.3014\t0
+c:think\t0\t0.6229
+c:this\t-0.6129\t0.4012
+c:this \t-0.6129\t0.4012
 c:tho\t-0.3278\t0
-c:thou\t-0.2849\t0
-c:thr\t1.0537\t0
-c:thre\t0\t0.2730
-c:threa\t0\t0.2586
-c:thro\t1.1505\t-0.4252
-c:throa\t0.4934\t-0.2900
-c:throo\t0.2029\t0
-c:throu\t0.2662\t0
-c:throw\t0.2126\t0
-c:thu\t0\t-0.2104
-c:ti\t0\t-0.3389
-c:tic \t0.2477\t0
-c:tid\t0\t0.3727
-c:tido\t0\t0.2036
-c:tido \t0\t0.2036
-c:tie\t0\t0.2798
-c:tig\t0.4186\t0
-c:tigh\t0.4186\t0
-c:tight\t0.4186\t0
-c:til\t0\t0.5163
-c:till\t0\t0.4649
-c:till \t0.4246\t0
-c:tilla\t-0.2284\t0.4229
-c:tin\t0\t0.2110
-c:tio\t0\t-0.6372
-c:tion\t0\t-0.6289
-c:tion \t0\t-0.4217
-c:tir\t-0.3624\t0
-c:tire\t-0.3059\t-0.2044
-c:tired\t-0.3690\t0
-c:tiv\t0\t-0.2052
-c:tl\t-0.5249\t0.5774
-c:tle\t-0.2150\t0.2137
-c:tles\t0\t0.2380
-c:tly\t-0.2881\t0.3998
-c:tly \t-0.2881\t0.3998
-c:tm\t-0.2963\t-0.4503
-c:tme\t-0.2453\t-0.4424
-c:tmen\t-0.2453\t-0.4424
-c:tment\t-0.2453\t-0.4424
-c:to\t0\t1.2273
-c:to \t0\t0.9002
-c:tod\t-0.2850\t0.4237
-c:toda\t-0.3282\t0
-c:todas\t0\t0.2327
-c:today\t-0.2437\t0
-c:todo\t0\t0.3328
-c:toi\t0.2788\t0
-c:toil\t0.2788\t0
-c:toile\t0.2788\t0
-c:tol\t-0.3193\t0.5278
-c:told\t0\t0.2118
-c:told \t0\t0.2118
-c:tom\t-0.3898\t0
-c:tomo\t-0.3189\t0
-c:tomor\t-0.2630\t0
-c:ton\t0\t0.4021
-c:tong\t0.4502\t-0.2299
-c:tongu\t0.4502\t-0.2299
-c:toni\t-0.4885\t0.7081
-c:tonig\t-0.4610\t0.7100
-c:too\t0.2001\t0
-c:too \t0\t-0.2318
-c:took\t0.3400\t0
-c:took \t0.3400\t0
-c:top\t0\t0.3018
-c:top \t0.2570\t0
-c:tops\t0\t0.3493
-c:tops \t0\t0.3493
-c:tor\t0\t-0.3365
-c:tr\t-0.2240\t0
-c:tra\t-0.6236\t-0.2105
-c:tra \t0\t0.3610
-c:trac\t0\t0.3648
-c:track\t0\t0.2748
-c:traf\t0\t-0.2560
-c:traff\t0\t-0.2222
-c:trai\t0\t0.2262
-c:train\t0\t0.3437
-c:trav\t0\t-0.2061
-c:trave\t0\t-0.2061
-c:tre\t-0.2645\t0
-c:trea\t0\t-0.2883
-c:treat\t0\t-0.2680
-c:tree\t0\t0.2473
-c:tri\t-0.3112\t0
-c:trie\t0\t0.2858
-c:tried\t0\t0.2952
-c:tro\t0.7349\t0
-c:trok\t0.5772\t0
-c:troke\t0.5772\t0
-c:truc\t0\t0.3154
-c:truct\t0\t0.2052
-c:try\t0\t0.3763
-c:tryi\t0\t0.2982
-c:tryin\t0\t0.2982
-c:ts\t-0.5595\t0
-c:ts \t-0.3904\t0
-c:tt\t-0.2999\t1.0719
-c:tta\t0.2935\t0
-c:ttac\t0.2935\t0
-c:ttack\t0.2935\t0
-c:tte\t-0.3020\t0.5733
-c:tter\t-0.2934\t0.2924
-c:tter \t-0.3289\t0
-c:tters\t0\t0.3712
-c:tti\t0\t0.6494
-c:ttin\t0\t0.6494
-c:tting\t0\t0.6598
-c:tu\t0.3938\t0.2634
-c:tur\t0.3676\t0
-c:ture\t0\t0.2531
-c:ture \t0\t0.2531
-c:turn\t0.4349\t0
-c:turne\t0.2282\t0
-c:turni\t0.2515\t0
-c:tuv\t0.3320\t0
-c:tuvo\t0.2930\t0
-c:tuvo \t0.2930\t0
-c:tw\t0.7644\t-0.3188
-c:twi\t0.5166\t-0.2436
-c:twic\t0.4396\t0
-c:twice\t0.4396\t0
-c:ty \t0\t-0.2369
-c:u \t-0.6573\t0
-c:ua\t-0.4777\t0.2337
-c:ual\t-0.3408\t0
-c:uan\t0\t0.2260
-c:uar\t-0.2083\t0
-c:ubl\t0.2931\t0
-c:uble\t0.2931\t0
-c:uble \t0.2244\t0
-c:uc\t0\t0.5438
-c:uch \t-0.2533\t0
-c:ucha\t0\t0.2618
-c:ucho\t0\t-0.2108
-c:ucho \t0\t-0.2108
-c:uct\t0\t0.2330
-c:ud\t0.6811\t-0.5170
-c:udd\t0.9013\t-0.5105
-c:udde\t0.9371\t-0.4968
-c:udden\t0.9371\t-0.4968
-c:ue\t1.4008\t-0.3490
-c:ue \t0.7932\t0
-c:ued\t0.5391\t-0.3895
-c:uede\t0.2319\t0
-c:uede \t0.2503\t0
-c:uedo\t0.3354\t0
-c:uedo \t0.3354\t0
-c:uel\t0.4252\t-0.2718
-c:uele\t0.2222\t-0.2403
-c:uele \t0.2288\t-0.2210
-c:uen\t0\t0.2665
-c:uent\t0\t0.3734
-c:uente\t0\t0.2862
-c:ues\t-0.3474\t-0.3543
-c:uest\t0\t-0.2797
-c:uesti\t0\t-0.2007
-c:uf\t0.2073\t0
-c:uff\t0.2341\t0
-c:ug\t0\t-0.2101
-c:uga\t0\t-0.2010
-c:ugar\t0\t-0.2010
-c:ugar \t0\t-0.2010
-c:ught\t-0.2192\t0.2423
-c:ui\t-1.0684\t2.0383
-c:uic\t-0.4244\t1.0806
-c:uici\t-0.4517\t1.1476
-c:uicid\t-0.4517\t1.1476
-c:uie\t0\t0.7828
-c:uier\t0\t0.6965
-c:uierd\t0.2477\t0
-c:uiero\t-0.2613\t0.6338
-c:uir\t0\t0.3108
-c:uir \t0\t0.2570
-c:uit\t-0.3054\t0
-c:ul\t0\t0.2629
-c:uld\t-0.4542\t0.7058
-c:uld \t-0.3529\t0.6639
-c:ull\t-0.2043\t0
-c:uls\t0.6528\t-0.2735
-c:ulsi\t0.5372\t-0.2189
-c:ulsin\t0.3984\t0
-c:um\t0.4140\t-0.3158
-c:umb\t0.2648\t-0.4136
-c:umb \t0.3431\t0
-c:ump\t0\t0.2982
-c:umpi\t0\t0.2702
-c:umpin\t0\t0.2702
-c:un\t0\t1.7916
-c:una\t0\t0.3319
-c:unc\t0\t0.3793
-c:unch\t0\t0.2526
-c:unco\t0.3114\t0
-c:uncon\t0.3141\t0
-c:und\t0.5674\t0
+c:thou\t-0.2842\t0
+c:thr\t1.0605\t0
+c:thre\t0\t0.2763
+c:threa\t0\t0.2601
+c:thro\t1.1549\t-0.4162
+c:throa\t0.4987\t-0.2882
+c:throo\t0.2041\t0
+c:throu\t0.2645\t0
+c:throw\t0.2119\t0
+c:thu\t0\t-0.2061
+c:ti\t0\t-0.3782
+c:tic \t0.2494\t0
+c:tid\t0\t0.3704
+c:tido\t0\t0.2024
+c:tido \t0\t0.2024
+c:tie\t0\t0.2923
+c:tig\t0.4209\t0
+c:tigh\t0.4209\t0
+c:tight\t0.4209\t0
+c:til\t0\t0.5192
+c:till\t0\t0.4634
+c:till \t0.4273\t0
+c:tilla\t-0.2298\t0.4278
+c:tio\t0\t-0.6375
+c:tion\t0\t-0.6293
+c:tion \t0\t-0.4210
+c:tir\t-0.3611\t0
+c:tire\t-0.3060\t-0.2032
+c:tired\t-0.3687\t0
+c:tl\t-0.5175\t0.5655
+c:tle\t-0.2103\t0.2214
+c:tles\t0\t0.2381
+c:tly\t-0.2835\t0.4044
+c:tly \t-0.2835\t0.4044
+c:tm\t-0.3073\t-0.4895
+c:tme\t-0.2547\t-0.4498
+c:tmen\t-0.2547\t-0.4498
+c:tment\t-0.2547\t-0.4498
+c:to\t0\t1.1848
+c:to \t0\t0.8107
+c:tod\t-0.2707\t0.4045
+c:toda\t-0.3217\t0
+c:todas\t0\t0.2371
+c:today\t-0.2397\t0
+c:todo\t0\t0.2872
+c:toi\t0.2786\t0
+c:toil\t0.2786\t0
+c:toile\t0.2786\t0
+c:tol\t-0.3134\t0.5448
+c:told\t0\t0.2235
+c:told \t0\t0.2235
+c:tom\t-0.4094\t0
+c:tomo\t-0.3224\t0
+c:tomor\t-0.2678\t0
+c:ton\t0\t0.4170
+c:tong\t0.4586\t-0.2300
+c:tongu\t0.4586\t-0.2300
+c:toni\t-0.4868\t0.7220
+c:tonig\t-0.4601\t0.7239
+c:too\t0.2054\t0
+c:too \t0\t-0.2274
+c:took\t0.3375\t0
+c:took \t0.3375\t0
+c:top\t0\t0.2987
+c:top \t0.2551\t0
+c:tops\t0\t0.3505
+c:tops \t0\t0.3505
+c:tor\t0\t-0.3358
+c:tr\t-0.2370\t0
+c:tra\t-0.6180\t-0.2215
+c:tra \t0\t0.3097
+c:trac\t0\t0.3726
+c:track\t0\t0.2774
+c:traf\t0\t-0.2506
+c:traff\t0\t-0.2174
+c:trai\t0\t0.2276
+c:train\t0\t0.3465
+c:tre\t-0.2737\t0
+c:trea\t0\t-0.3108
+c:treat\t0\t-0.2907
+c:tree\t0\t0.2490
+c:tri\t-0.3039\t0
+c:trie\t0\t0.2884
+c:tried\t0\t0.2979
+c:tro\t0.7200\t0
+c:trok\t0.5790\t0
+c:troke\t0.5790\t0
+c:truc\t0\t0.3138
+c:truct\t0\t0.2032
+c:try\t0\t0.3783
+c:tryi\t0\t0.3011
+c:tryin\t0\t0.3011
+c:ts\t-0.5482\t0
+c:ts \t-0.3821\t0
+c:tt\t-0.2955\t1.0382
+c:tta\t0.2960\t0
+c:ttac\t0.2960\t0
+c:ttack\t0.2960\t0
+c:tte\t-0.3042\t0.5469
+c:tter\t-0.2958\t0.2712
+c:tter \t-0.3299\t0
+c:tters\t0\t0.3481
+c:tti\t0\t0.6362
+c:ttin\t0\t0.6362
+c:tting\t0\t0.6463
+c:tu\t0.3910\t0.2594
+c:tur\t0.3536\t0
+c:ture\t0\t0.2569
+c:ture \t0\t0.2569
+c:turn\t0.4324\t0
+c:turne\t0.2266\t0
+c:turni\t0.2499\t0
+c:tuv\t0.3370\t0
+c:tuvo\t0.2934\t0
+c:tuvo \t0.2934\t0
+c:tw\t0.7643\t-0.3121
+c:twi\t0.5157\t-0.2414
+c:twic\t0.4394\t0
+c:twice\t0.4394\t0
+c:ty \t0\t-0.2280
+c:u \t-0.6579\t-0.2016
+c:ua\t-0.5040\t0.2109
+c:ual\t-0.3498\t0
+c:uan\t0\t0.2441
+c:uar\t-0.2063\t0
+c:ubl\t0.2904\t0
+c:uble\t0.2904\t0
+c:uble \t0.2234\t0
+c:uc\t0\t0.5530
+c:uch\t0\t0.2038
+c:uch \t-0.2456\t0
+c:ucha\t0\t0.2677
+c:ucho\t0\t-0.2171
+c:ucho \t0\t-0.2171
+c:uct\t0\t0.2310
+c:ud\t0.6492\t-0.5926
+c:udd\t0.9051\t-0.5061
+c:udde\t0.9406\t-0.4926
+c:udden\t0.9406\t-0.4926
+c:ue\t1.3926\t-0.3197
+c:ue \t0.7729\t0
+c:ued\t0.5403\t-0.3824
+c:uede\t0.2338\t0
+c:uede \t0.2514\t0
+c:uedo\t0.3323\t0
+c:uedo \t0.3323\t0
+c:uel\t0.4379\t-0.2641
+c:uele\t0.2307\t-0.2363
+c:uele \t0.2372\t-0.2174
+c:uen\t0\t0.2859
+c:uent\t0\t0.3777
+c:uente\t0\t0.2886
+c:uer\t0\t0.2023
+c:ues\t-0.3530\t-0.3673
+c:uest\t0\t-0.2817
+c:uesti\t0\t-0.2020
+c:uff\t0.2368\t0
+c:ug\t0\t-0.2612
+c:ught\t-0.2182\t0.2510
+c:ui\t-1.0618\t2.0663
+c:uic\t-0.4162\t1.0879
+c:uici\t-0.4447\t1.1558
+c:uicid\t-0.4447\t1.1558
+c:uie\t0\t0.8009
+c:uier\t0\t0.7073
+c:uierd\t0.2480\t0
+c:uiero\t-0.2566\t0.6451
+c:uir\t0\t0.3078
+c:uir \t0\t0.2540
+c:uit\t-0.3162\t0
+c:ul\t0\t0.2515
+c:uld\t-0.4542\t0.7086
+c:uld \t-0.3557\t0.6651
+c:uls\t0.6523\t-0.2704
+c:ulsi\t0.5374\t-0.2168
+c:ulsin\t0.3981\t0
+c:um\t0.4365\t-0.3046
+c:umb\t0.2836\t-0.4190
+c:umb \t0.3635\t0
+c:ump\t0\t0.3036
+c:umpi\t0\t0.2705
+c:umpin\t0\t0.2705
+c:un\t0\t1.7984
+c:una\t0\t0.3253
+c:unc\t0\t0.3748
+c:unch\t0\t0.2503
+c:unco\t0.3126\t0
+c:uncon\t0.3152\t0
+c:und\t0.5703\t0
 c:und \t0.2822\t0
-c:unde\t0\t0.2062
-c:under\t0\t0.2099
-c:undi\t0.2576\t-0.2300
-c:une\t0\t0.2208
-c:uner\t0\t0.2715
-c:unera\t0\t0.2715
-c:unr\t0.2589\t0
-c:unre\t0.2629\t0
-c:unres\t0.2875\t0
-c:unt\t-0.4173\t0.8355
-c:unt \t0\t0.2455
-c:unte\t0\t0.2003
-c:unti\t-0.2327\t0
-c:up\t0\t-0.2244
-c:ur\t0.6277\t-0.7138
-c:ur \t0\t0.3003
-c:ura\t0\t-0.2252
-c:uran\t0\t-0.2891
-c:uranc\t0\t-0.2439
-c:urden\t0\t0.3021
-c:ure\t0.9794\t0
-c:ure \t0.8295\t0
-c:uri\t0\t-0.2576
-c:urine\t0.2152\t0
-c:uring\t-0.2479\t0
-c:urn\t0.3705\t0
-c:urni\t0.2867\t0
-c:urnin\t0.2867\t0
-c:uro\t0\t-0.2630
-c:urp\t0\t0.4515
-c:urpo\t0\t0.4949
-c:urpos\t0\t0.4949
-c:urr\t0.2047\t0
-c:urs\t0\t-0.8709
-c:urs \t0.2164\t-0.2456
-c:urse\t-0.2442\t-0.4233
-c:urse \t0\t-0.2026
-c:ursel\t0\t-0.2951
-c:urts\t0\t-0.2609
-c:urts \t0\t-0.2609
-c:us\t0.3829\t-1.1017
-c:us \t0.2911\t-0.2224
-c:use\t0\t-0.4112
-c:used\t0.2963\t0
-c:used \t0.2963\t0
-c:ush\t0.3791\t0
-c:ushi\t0.4442\t0
-c:ushin\t0.4442\t0
-c:ust \t0\t0.2399
-c:usu\t-0.2759\t0
-c:usua\t-0.2759\t0
-c:usual\t-0.2759\t0
-c:ut\t0.3404\t1.0036
-c:ut \t0.2274\t0.8508
-c:ute\t0.2992\t0
-c:ute \t0.2703\t0
-c:uth\t0.2753\t0
-c:uth \t0.2753\t0
-c:utt\t0\t0.3754
-c:utti\t0\t0.4176
-c:uttin\t0\t0.4176
-c:uv\t0.3296\t0
-c:uvo\t0.2930\t0
-c:uvo \t0.2930\t0
-c:uy\t0.3180\t0
-c:uy \t0.3297\t0
-c:v \t0\t-0.2835
-c:va\t-0.4219\t0.2019
-c:va \t0\t0.2217
-c:vac\t0\t-0.2348
-c:vaca\t0\t-0.2105
-c:ve\t-0.8197\t1.5167
-c:ve \t-0.8083\t1.0555
-c:ved\t-0.2725\t0.2749
-c:ved \t-0.2725\t0.2749
-c:vel\t0\t-0.2654
-c:ven \t0\t0.4002
-c:vent\t0\t-0.3205
-c:ver\t0.5807\t0.5188
-c:ver \t0.4171\t0
-c:verd\t0.2485\t0
-c:verdo\t0.3020\t0
-c:vere \t0.2205\t0
-c:very\t0\t0.3079
-c:very \t0.2681\t0
-c:veryo\t0\t0.2799
-c:vi\t0\t0.2170
-c:vi \t0\t0.2141
-c:vida \t0\t0.2335
-c:vie\t0.2109\t-0.2127
-c:vin\t0\t0.2672
-c:ving\t0\t0.2934
-c:ving \t0\t0.2934
-c:vis\t0.2790\t-0.2528
-c:visi\t0\t-0.2172
-c:visio\t0.2094\t0
-c:viv\t0\t0.5533
-c:vivi\t0\t0.2835
-c:vo\t0.5312\t0.5198
-c:vo \t0.2256\t0
-c:vol\t0\t0.3040
-c:volv\t0\t0.3253
-c:volvi\t0\t0.2618
-c:vom\t0.4499\t-0.2400
-c:vomi\t0.4499\t-0.2400
-c:vomit\t0.4499\t-0.2400
-c:voy\t0\t0.3260
-c:voy \t0\t0.3260
-c:vu\t0.5194\t-0.2277
-c:vul\t0.5372\t-0.2189
-c:vuls\t0.5372\t-0.2189
-c:vulsi\t0.5372\t-0.2189
-c:vy\t0\t-0.2230
-c:vy \t0\t-0.2230
-c:w \t0.4351\t-0.5305
-c:wa\t-1.1154\t0.2468
-c:wai\t-0.2276\t-0.2919
-c:wait\t-0.2276\t-0.2919
-c:waiti\t0\t-0.2678
-c:wak\t0.4031\t0
-c:wake\t0.3694\t0
-c:wake \t0.3760\t0
-c:wal\t0\t0.5452
-c:wall\t0.2895\t0.6070
-c:wall \t0\t0.3624
-c:wallo\t0.4004\t0.2552
-c:wan\t-0.8508\t0.7504
-c:want\t-0.8508\t0.7504
-c:want \t-0.5730\t0.2942
-c:wante\t0\t0.3470
-c:war\t0\t0.2024
-c:ward\t0\t0.2040
-c:ward \t0\t0.2423
-c:was\t-0.2356\t-0.4937
-c:was \t0\t-0.6335
-c:wast\t0\t0.2337
-c:waste\t0\t0.2107
-c:wat\t0\t-0.3888
-c:watc\t0\t-0.2164
-c:watch\t0\t-0.2164
-c:way\t-0.4915\t0.6377
-c:way \t-0.3571\t0.6454
-c:we\t0.2585\t-1.2847
-c:we \t-0.2427\t-0.7654
-c:wea\t0.3228\t-0.4662
-c:weak\t0.2679\t0
-c:weak \t0.2543\t0
-c:weat\t0\t-0.3156
-c:weath\t0\t-0.2063
-c:wed \t0.2176\t0
-c:wee\t-0.3225\t0
-c:week\t-0.4116\t0
-c:week \t-0.2524\t0
-c:well\t0\t-0.4109
-c:well \t-0.3078\t0
-c:welli\t0.3123\t-0.2355
-c:wen\t0.3736\t-0.2760
-c:went\t0.3736\t-0.2760
-c:went \t0.3736\t-0.2760
-c:wer\t0\t0.2312
-c:wer \t0\t0.2612
-c:wh\t0.8104\t0
-c:whe\t0.5160\t-0.4533
-c:wher\t0.4143\t-0.4589
-c:where\t0.4143\t-0.4589
-c:who\t0.5350\t0.2147
-c:whol\t0.3727\t0
-c:whole\t0.3740\t0
-c:why\t-0.2206\t0
-c:why \t-0.2206\t0
-c:wi\t0\t0.5331
-c:wic\t0.4396\t0
-c:wice\t0.4396\t0
-c:wice \t0.4396\t0
-c:wif\t0.2126\t0
-c:wife\t0.2126\t0
-c:wife \t0.2126\t0
-c:wil\t-0.3242\t0.4442
-c:will\t-0.3070\t0.4658
-c:will \t-0.3056\t0.4215
-c:wing\t0.3077\t0
-c:wing \t0.3077\t0
-c:wis\t-0.2032\t0.5303
-c:wish\t0\t0.5652
-c:wish \t0\t0.4766
-c:wit\t-0.3506\t0
-c:witc\t0\t-0.2032
-c:witch\t0\t-0.2032
-c:with\t-0.3947\t0
-c:with \t-0.2763\t0
-c:wo\t1.0305\t0.4410
-c:wol\t0.2501\t0
-c:woll\t0.2501\t0
-c:wolle\t0.2501\t0
-c:won\t0.3850\t0.4095
-c:won \t0\t0.2334
-c:wont\t0.4633\t0
-c:wont \t0.4633\t0
-c:wor\t0.6438\t-0.6371
-c:word\t0.6689\t-0.2034
+c:unde\t0\t0.2107
+c:under\t0\t0.2146
+c:undi\t0.2594\t-0.2274
+c:une\t0\t0.2136
+c:uner\t0\t0.2742
+c:unera\t0\t0.2742
+c:unr\t0.2603\t0
+c:unre\t0.2642\t0
+c:unres\t0.2887\t0
+c:unt\t-0.4249\t0.8232
+c:unt \t0\t0.2465
+c:unte\t0\t0.2040
+c:unti\t-0.2435\t0
+c:up\t0\t-0.2158
+c:ur\t0.6299\t-0.7038
+c:ur \t0\t0.3070
+c:ura\t0\t-0.2210
+c:uran\t0\t-0.2872
+c:uranc\t0\t-0.2422
+c:urd\t-0.2067\t0
+c:urden\t0\t0.2979
+c:ure\t0.9853\t0
+c:ure \t0.8344\t0
+c:uri\t0\t-0.2581
+c:urine\t0.2144\t0
+c:uring\t-0.2481\t0
+c:urn\t0.3826\t0.2086
+c:urni\t0.2858\t0
+c:urnin\t0.2858\t0
+c:uro\t0\t-0.2554
+c:urp\t0\t0.4414
+c:urpo\t0\t0.4837
+c:urpos\t0\t0.4837
+c:urr\t0.2069\t0
+c:urs\t0\t-0.8586
+c:urs \t0.2160\t-0.2415
+c:urse\t-0.2414\t-0.4175
+c:ursel\t0\t-0.2964
+c:urts\t0\t-0.2628
+c:urts \t0\t-0.2628
+c:us\t0.4035\t-1.0808
+c:us \t0.2946\t-0.2295
+c:use\t0\t-0.4044
+c:used\t0.2971\t0
+c:used \t0.2971\t0
+c:ush\t0.3749\t0
+c:ushi\t0.4385\t0
+c:ushin\t0.4385\t0
+c:ust \t0\t0.2438
+c:usu\t-0.2756\t0
+c:usua\t-0.2756\t0
+c:usual\t-0.2756\t0
+c:ut\t0.3111\t0.9822
+c:ut \t0.2060\t0.8934
+c:ute\t0.2980\t0
+c:ute \t0.2688\t0
+c:uth\t0.2784\t0
+c:uth \t0.2784\t0
+c:utt\t0\t0.3381
+c:utti\t0\t0.3808
+c:uttin\t0\t0.3808
+c:uv\t0.3345\t0
+c:uvo\t0.2934\t0
+c:uvo \t0.2934\t0
+c:uy\t0.3064\t0
+c:uy \t0.3180\t0
+c:v \t0\t-0.2807
+c:va\t-0.4244\t0.2199
+c:vac\t0\t-0.2238
+c:ve\t-0.8126\t1.5522
+c:ve \t-0.7798\t1.0867
+c:ved\t-0.2716\t0.2615
+c:ved \t-0.2716\t0.2615
+c:vel\t0\t-0.2543
+c:ven \t0\t0.4041
+c:vent\t0\t-0.3147
+c:ver\t0.5709\t0.5272
+c:ver \t0.4183\t0
+c:verd\t0.2308\t0
+c:verdo\t0.3032\t0
+c:vere \t0.2204\t0
+c:very\t0\t0.3073
+c:very \t0.2669\t0
+c:veryo\t0\t0.2833
+c:vi \t0\t0.2215
+c:vida\t0\t0.2017
+c:vida \t0\t0.2414
+c:vie\t0.2117\t0
+c:vin\t0\t0.3112
+c:ving\t0\t0.3360
+c:ving \t0\t0.3360
+c:vis\t0.2803\t-0.2966
+c:visi\t0\t-0.2624
+c:visio\t0.2124\t0
+c:viv\t0\t0.5376
+c:vivi\t0\t0.2569
+c:vo\t0.5397\t0.5408
+c:vo \t0.2277\t0
+c:vol\t0\t0.3095
+c:volv\t0\t0.3291
+c:volvi\t0\t0.2664
+c:vom\t0.4498\t-0.2344
+c:vomi\t0.4498\t-0.2344
+c:vomit\t0.4498\t-0.2344
+c:voy\t0\t0.3268
+c:voy \t0\t0.3268
+c:vu\t0.5198\t-0.2256
+c:vul\t0.5374\t-0.2168
+c:vuls\t0.5374\t-0.2168
+c:vulsi\t0.5374\t-0.2168
+c:vy\t0\t-0.2273
+c:vy \t0\t-0.2273
+c:w \t0.4468\t-0.5572
+c:wa\t-1.1037\t0.2569
+c:wai\t-0.2348\t-0.3197
+c:wait\t-0.2348\t-0.3197
+c:waiti\t0\t-0.2966
+c:wak\t0.4051\t0
+c:wake\t0.3715\t0
+c:wake \t0.3780\t0
+c:wal\t0\t0.5450
+c:wall\t0.2912\t0.6007
+c:wall \t0\t0.3582
+c:wallo\t0.4000\t0.2520
+c:wan\t-0.8469\t0.7601
+c:want\t-0.8469\t0.7601
+c:want \t-0.5712\t0.2978
+c:wante\t0\t0.3480
+c:ward\t0\t0.2031
+c:ward \t0\t0.2410
+c:was\t-0.2402\t-0.4893
+c:was \t0\t-0.6289
+c:wast\t0\t0.2307
+c:waste\t0\t0.2086
+c:wat\t0\t-0.3780
+c:watc\t0\t-0.2138
+c:watch\t0\t-0.2138
+c:way\t-0.4800\t0.6438
+c:way \t-0.3452\t0.6523
+c:we\t0.2625\t-1.2805
+c:we \t-0.2385\t-0.7493
+c:wea\t0.3325\t-0.4598
+c:weak\t0.2737\t0
+c:weak \t0.2526\t0
+c:weat\t0\t-0.3119
+c:weath\t0\t-0.2037
+c:wed \t0.2186\t0
+c:wee\t-0.3211\t0
+c:week\t-0.4096\t0
+c:week \t-0.2494\t0
+c:well\t0\t-0.4087
+c:well \t-0.3042\t0
+c:welli\t0.3105\t-0.2368
+c:wen\t0.3722\t-0.2916
+c:went\t0.3722\t-0.2916
+c:went \t0.3722\t-0.2916
+c:wer\t0\t0.2351
+c:wer \t0\t0.2701
+c:wh\t0.8227\t0
+c:wha\t0\t0.2088
+c:what\t0\t0.2088
+c:whe\t0.5183\t-0.4432
+c:wher\t0.4173\t-0.4558
+c:where\t0.4173\t-0.4558
+c:who\t0.5387\t0.2122
+c:whol\t0.3754\t0
+c:whole\t0.3767\t0
+c:why\t-0.2192\t0
+c:why \t-0.2192\t0
+c:wi\t0\t0.5487
+c:wic\t0.4394\t0
+c:wice\t0.4394\t0
+c:wice \t0.4394\t0
+c:wif\t0.2182\t0
+c:wife\t0.2182\t0
+c:wife \t0.2182\t0
+c:wil\t-0.3224\t0.4374
+c:will\t-0.3051\t0.4592
+c:will \t-0.3039\t0.4162
+c:wing\t0.3074\t0
+c:wing \t0.3074\t0
+c:wis\t0\t0.5387
+c:wish\t0\t0.5730
+c:wish \t0\t0.4807
+c:wit\t-0.3580\t0
+c:with\t-0.4021\t0
+c:with \t-0.2854\t0
+c:wo\t1.0498\t0.4592
+c:wol\t0.2486\t0
+c:woll\t0.2486\t0
+c:wolle\t0.2486\t0
+c:won\t0.3915\t0.4077
+c:won \t0\t0.2290
+c:wont\t0.4684\t0
+c:wont \t0.4684\t0
+c:wor\t0.6532\t-0.6299
+c:word\t0.6685\t-0.2059
 c:words\t0.6341\t0
-c:work\t-0.3819\t-0.5156
-c:work \t-0.2070\t-0.4799
-c:worl\t0\t0.2737
-c:world\t0\t0.2737
-c:wors\t0.6220\t0
-c:worst\t0.4948\t-0.2647
-c:wort\t0\t0.2074
-c:worth\t0\t0.2074
-c:wou\t0\t0.8603
-c:woul\t-0.3147\t0.9152
-c:would\t-0.3147\t0.9152
-c:woun\t0.2458\t0
-c:wound\t0.2458\t0
-c:wr\t0\t0.5423
-c:wri\t-0.2478\t0.5516
-c:wris\t0\t0.3968
-c:wrist\t0\t0.3968
-c:writt\t0\t0.2280
-c:wron\t0.2429\t-0.2478
-c:wrong\t0.2429\t-0.2478
-c:wrot\t0\t0.2451
-c:wrote\t0\t0.2451
-c:x \t0\t-0.3200
-c:xi\t0\t0.3890
-c:xis\t0\t0.2857
-c:xist\t0\t0.3144
-c:xit\t0\t0.2225
-c:xit \t0\t0.2225
-c:xt\t-0.3403\t0
-c:xy\t0.2480\t0.3153
-c:xy \t0\t0.3016
-c:y \t0.5890\t-0.4767
-c:ya\t-0.4888\t0.7315
-c:ya \t-0.7189\t0.8497
-c:yar\t0.2676\t0
-c:ye\t0.2342\t0.2558
-c:ye \t0\t0.5052
-c:yea\t-0.3601\t0
-c:year\t-0.3535\t0
-c:years\t-0.3427\t0
-c:yes\t0.3742\t0
-c:yes \t0.3306\t0
-c:yi\t-0.4409\t1.0073
-c:yin\t-0.4243\t1.0176
-c:ying\t-0.4178\t1.0628
-c:ying \t-0.4178\t1.0628
-c:yl\t0\t0.3578
-c:yla\t0.2271\t0
-c:ym\t-0.4550\t0.2178
-c:ymo\t-0.3051\t0.4810
-c:ymor\t-0.3051\t0.4810
-c:ymore\t-0.3051\t0.4810
-c:yo\t-0.4605\t0
-c:yo \t0.3237\t-0.2092
-c:yon\t0\t0.4428
-c:yone\t0\t0.4428
+c:work\t-0.3775\t-0.5183
+c:work \t-0.2010\t-0.4746
+c:worl\t0\t0.2747
+c:world\t0\t0.2747
+c:wors\t0.6235\t0
+c:worst\t0.4950\t-0.2597
+c:wort\t0\t0.2090
+c:worth\t0\t0.2090
+c:wou\t0\t0.8632
+c:woul\t-0.3126\t0.9192
+c:would\t-0.3126\t0.9192
+c:woun\t0.2446\t0
+c:wound\t0.2446\t0
+c:wr\t0\t0.5470
+c:wri\t-0.2416\t0.5650
+c:wris\t0\t0.3997
+c:wrist\t0\t0.3997
+c:writt\t0\t0.2316
+c:wron\t0.2424\t-0.2476
+c:wrong\t0.2424\t-0.2476
+c:wrot\t0\t0.2358
+c:wrote\t0\t0.2358
+c:x \t0\t-0.3569
+c:xi\t0\t0.3221
+c:xis\t0\t0.2923
+c:xist\t0\t0.3211
+c:xit\t0\t0.2213
+c:xit \t0\t0.2213
+c:xt\t-0.3423\t0
+c:xy\t0.2487\t0.3150
+c:xy \t0\t0.3043
+c:y \t0.5812\t-0.4860
+c:ya\t-0.4843\t0.6273
+c:ya \t-0.7201\t0.7373
+c:yar\t0.2729\t0
+c:ye\t0.2485\t0.2793
+c:ye \t0\t0.5112
+c:yea\t-0.3567\t0
+c:year\t-0.3499\t0
+c:years\t-0.3400\t0
+c:yer\t0\t-0.2040
+c:yer \t0\t-0.2040
+c:yes\t0.3757\t0
+c:yes \t0.3297\t0
+c:yi\t-0.4398\t1.0144
+c:yin\t-0.4233\t1.0244
+c:ying\t-0.4171\t1.0680
+c:ying \t-0.4171\t1.0680
+c:yl\t0\t0.3691
+c:yla\t0.2275\t0
+c:ym\t-0.4505\t0.2209
+c:ymo\t-0.3033\t0.4826
+c:ymor\t-0.3033\t0.4826
+c:ymore\t-0.3033\t0.4826
+c:yo\t-0.4604\t0
+c:yo \t0.3267\t-0.2051
+c:yon\t0\t0.4422
+c:yone\t0\t0.4422
 c:yone \t0\t0.4123
-c:you\t-0.6970\t-0.2102
-c:you \t-0.4975\t0
-c:your\t-0.2251\t0
-c:your \t0\t0.2536
-c:yours\t0\t-0.3308
-c:yr\t0\t0.2365
-c:ys\t-0.5941\t0.6802
-c:yse\t-0.3839\t0.7579
-c:ysel\t-0.3839\t0.7579
-c:yself\t-0.3839\t0.7579
-c:yw\t0\t-0.3391
-c:ywh\t0\t-0.2618
-c:ywhe\t0\t-0.2618
-c:ywher\t0\t-0.2618
-c:z \t-0.2383\t0
-c:za\t0.2229\t0
-c:za \t0.2390\t0
-c:ze\t0\t-0.3294
-c:ze \t0.2254\t0
-c:zer\t0\t-0.2081
-c:zi\t0.4394\t-0.3252
-c:zin\t0.4394\t-0.3252
-c:zing\t0.4832\t-0.2433
-c:zing \t0.4832\t-0.2433
-c:zo\t0\t0.5603
-c:zo \t0.2804\t0
-c:zor\t0\t0.5169
-c:zor \t0\t0.5169
-c:zos\t0\t0.2104
-c:zos \t0\t0.2104
-c:zq\t0.2477\t0
-c:zqu\t0.2477\t0
-c:zqui\t0.2477\t0
-c:zquie\t0.2477\t0
-c:zu\t0.8128\t-0.3008
-c:zur\t0.8128\t-0.3008
-c:zure\t0.8128\t-0.3008
-c:zure \t0.6297\t-0.2438
-c:zy\t0\t-0.2171
-c:zy \t0\t-0.2171
-c:zz\t0\t-0.3045
-w:1\t0\t-0.3075
-w:10am\t0\t0.2153
+c:you\t-0.6991\t-0.2071
+c:you \t-0.5019\t0
+c:your\t-0.2230\t0
+c:your \t0\t0.2613
+c:yours\t0\t-0.3318
+c:yp\t0\t-0.2064
+c:yr\t0\t0.2375
+c:ys\t-0.5928\t0.6808
+c:yse\t-0.3827\t0.7570
+c:ysel\t-0.3827\t0.7570
+c:yself\t-0.3827\t0.7570
+c:yw\t0\t-0.3406
+c:ywh\t0\t-0.2645
+c:ywhe\t0\t-0.2645
+c:ywher\t0\t-0.2645
+c:z \t-0.2409\t0
+c:za\t0.2121\t0
+c:za \t0.2280\t0
+c:ze\t0\t-0.3180
+c:ze \t0.2281\t0
+c:zer\t0\t-0.2043
+c:zi\t0.4387\t-0.3231
+c:zin\t0.4387\t-0.3231
+c:zing\t0.4823\t-0.2436
+c:zing \t0.4823\t-0.2436
+c:zo\t0\t0.5648
+c:zo \t0.2805\t0
+c:zor\t0\t0.5101
+c:zor \t0\t0.5101
+c:zos\t0\t0.2180
+c:zos \t0\t0.2180
+c:zq\t0.2480\t0
+c:zqu\t0.2480\t0
+c:zqui\t0.2480\t0
+c:zquie\t0.2480\t0
+c:zu\t0.8160\t-0.3014
+c:zur\t0.8160\t-0.3014
+c:zure\t0.8160\t-0.3014
+c:zure \t0.6322\t-0.2441
+c:zy\t0\t-0.2178
+c:zy \t0\t-0.2178
+c:zz\t0\t-0.3187
+w:1\t0\t-0.3048
+w:10am\t0\t0.2152
 w:10am works\t0\t0.2269
-w:14th\t0\t-0.2192
-w:3\t-0.2841\t-0.5330
-w:3 towels\t0.3035\t0
-w:3rd\t0.6773\t0
+w:14th\t0\t-0.2200
+w:3\t-0.2771\t-0.5338
+w:3 towels\t0.3040\t0
+w:3rd\t0.6697\t0
 w:3rd at\t0\t0.2269
-w:3rd time\t0.6286\t0
-w:5\t0\t-0.6860
-w:5 min\t0.2256\t0
-w:5 minutes\t0\t-0.2008
-w:6\t0\t-0.2130
-w:7\t-0.2131\t0
-w:8\t-0.3338\t-0.2317
-w:8 out\t-0.2013\t0
-w:911\t1.0614\t0
-w:911 or\t0.5494\t0
-w:a\t-1.0413\t0
-w:a 0\t0\t0.2070
-w:a beach\t0\t-0.2064
-w:a big\t0.2591\t0
-w:a bit\t-0.7855\t-0.7754
-w:a bottle\t-0.5471\t0.3103
-w:a bridge\t0\t0.2010
-w:a bunch\t0\t0.2226
-w:a burden\t-0.2570\t0.7682
-w:a bus\t0\t0.2029
-w:a button\t0.3165\t0
-w:a car\t0\t0.2850
-w:a cliff\t0\t0.3004
-w:a cold\t-0.2598\t-0.3128
-w:a cord\t0\t0.2194
-w:a cortar\t0\t0.2902
-w:a crushing\t0.2165\t0
-w:a date\t0\t0.2086
-w:a day\t0\t-0.3445
-w:a desmayar\t0.2721\t0
-w:a dormir\t0\t-0.3614
-w:a double\t0.3219\t0
-w:a drive\t0\t0.3059
-w:a few\t0.5770\t-0.2911
-w:a fit\t0.8456\t0
-w:a future\t0\t0.2659
-w:a glass\t0\t-0.2572
-w:a goodbye\t-0.2478\t0.4740
-w:a gun\t0\t0.6539
-w:a hacer\t-0.2447\t0.7419
-w:a handful\t0\t0.3677
-w:a hard\t0\t-0.2072
-w:a heart\t0.6823\t0
-w:a knife\t0\t0.2878
-w:a la\t0\t0.2176
-w:a lethal\t0\t0.3207
-w:a lighter\t0\t0.3634
-w:a little\t-0.8405\t-0.6430
-w:a long\t0\t-0.3484
-w:a los\t0.3305\t0
-w:a lot\t0.3601\t-0.3882
-w:a manejar\t0\t0.2292
-w:a matar\t0\t0.3525
-w:a minute\t0.7408\t0
-w:a month\t0\t0.2709
-w:a movie\t0.3061\t-0.2082
-w:a nap\t0\t-0.2385
-w:a necesitar\t0\t0.3895
-w:a new\t0\t-0.5369
-w:a noose\t0\t0.5586
-w:a note\t-0.2264\t0.2339
-w:a patient\t0\t0.2427
-w:a pile\t0\t0.2392
-w:a plan\t-0.3304\t0.7484
-w:a proposito\t0\t0.4062
-w:a rash\t0.3429\t0
-w:a razor\t0\t0.5327
-w:a really\t0.3057\t0
-w:a reason\t0\t0.3330
-w:a regresar\t0\t0.2292
-w:a relief\t0\t0.2686
-w:a ride\t0\t-0.2272
-w:a rope\t0\t0.7978
-w:a seizure\t1.4812\t-0.5814
+w:3rd time\t0.6227\t0
+w:5\t0\t-0.6789
+w:5 min\t0.2228\t0
+w:6\t0\t-0.2154
+w:7\t-0.2062\t0
+w:8\t-0.3283\t-0.2315
+w:911\t1.0626\t0
+w:911 or\t0.5492\t0
+w:a\t-1.0470\t0
+w:a 0\t0\t0.2024
+w:a beach\t0\t-0.2051
+w:a big\t0.2565\t0
+w:a bit\t-0.7857\t-0.7746
+w:a bottle\t-0.5473\t0.3181
+w:a bridge\t0\t0.2050
+w:a bunch\t0\t0.2162
+w:a burden\t-0.2570\t0.7573
+w:a bus\t0\t0.2030
+w:a button\t0.3156\t0
+w:a car\t0\t0.2854
+w:a cliff\t0\t0.3041
+w:a cold\t-0.2729\t-0.3556
+w:a cord\t0\t0.2246
+w:a cortar\t0\t0.2966
+w:a crushing\t0.2164\t0
+w:a date\t0\t0.2115
+w:a day\t0\t-0.3238
+w:a desmayar\t0.2735\t0
+w:a dormir\t0\t-0.3127
+w:a double\t0.3194\t0
+w:a drive\t0\t0.3125
+w:a few\t0.5835\t-0.2799
+w:a fit\t0.8467\t0
+w:a future\t0\t0.2704
+w:a glass\t0\t-0.2610
+w:a good\t0\t-0.2514
+w:a goodbye\t-0.2471\t0.4726
+w:a gun\t0\t0.6497
+w:a hacer\t-0.2437\t0.7324
+w:a handful\t0\t0.3686
+w:a hard\t0\t-0.2001
+w:a heart\t0.6851\t0
+w:a knife\t0\t0.2897
+w:a la\t0\t0.2541
+w:a las\t0\t-0.2276
+w:a lethal\t0\t0.3250
+w:a lighter\t0\t0.3572
+w:a little\t-0.8274\t-0.6289
+w:a llevar\t0\t-0.2535
+w:a long\t0\t-0.3375
+w:a los\t0.3322\t0
+w:a lot\t0.3552\t-0.3959
+w:a manejar\t0\t0.2239
+w:a matar\t0\t0.3732
+w:a minute\t0.7363\t0
+w:a month\t0\t0.2962
+w:a movie\t0.3029\t-0.2084
+w:a nap\t0\t-0.2233
+w:a necesitar\t0\t0.4083
+w:a new\t0\t-0.5640
+w:a noose\t0\t0.5686
+w:a note\t-0.2211\t0.2426
+w:a otra\t0\t-0.2085
+w:a patient\t0\t0.2483
+w:a pile\t0\t0.2455
+w:a plan\t-0.3280\t0.7431
+w:a proposito\t0\t0.4213
+w:a rash\t0.3401\t0
+w:a razor\t0\t0.5206
+w:a really\t0.3022\t0
+w:a reason\t0\t0.3224
+w:a recibir\t0\t0.2012
+w:a regresar\t0\t0.2239
+w:a relief\t0\t0.2649
+w:a ride\t0\t-0.2180
+w:a rope\t0\t0.8030
+w:a seizure\t1.4881\t-0.5811
 w:a sentence\t0.2610\t0
-w:a slip\t0\t0.2793
-w:a small\t0\t-0.2065
-w:a stiff\t0.3746\t0
-w:a stroke\t1.5341\t-0.3619
-w:a sudden\t0.5714\t-0.3221
-w:a thunderclap\t0.2565\t0
-w:a time\t0.2765\t0
-w:a tomar\t0\t0.2386
-w:a train\t0\t0.2450
-w:a tree\t0\t0.3283
-w:a waste\t0\t0.2961
-w:a way\t0\t0.4620
-w:a weekly\t0\t-0.2107
-w:a whole\t0.6440\t-0.2735
-w:a woman\t0\t0.2360
-w:able\t0.4132\t-0.4147
-w:able to\t0.4132\t-0.4147
-w:about\t-1.6847\t0.7184
-w:about booking\t0\t-0.2487
-w:about dying\t-0.3446\t0.4201
-w:about it\t0\t0.3916
-w:about ketamine\t0\t-0.2438
-w:about killing\t0\t0.3914
-w:about many\t0\t0.3540
-w:about my\t-0.2563\t-0.5849
-w:about the\t0\t-0.5253
-w:about to\t0.5471\t0
-w:abuela\t0.3003\t0
-w:abuelita\t0.2288\t0
-w:abuelita no\t0.2456\t0
-w:acaba\t0\t0.2292
-w:acaba hoy\t0\t0.2292
+w:a slip\t0\t0.2800
+w:a small\t0\t-0.2090
+w:a stiff\t0.3747\t0
+w:a stroke\t1.5393\t-0.3621
+w:a sudden\t0.5634\t-0.3198
+w:a thunderclap\t0.2533\t0
+w:a time\t0.2778\t0
+w:a tomar\t0\t0.2502
+w:a train\t0\t0.2387
+w:a tree\t0\t0.3304
+w:a waste\t0\t0.2948
+w:a way\t0\t0.4616
+w:a weekly\t0\t-0.2085
+w:a whole\t0.6267\t-0.3097
+w:a woman\t0\t0.2359
+w:able\t0.4105\t-0.4058
+w:able to\t0.4105\t-0.4058
+w:about\t-1.6900\t0.6922
+w:about booking\t0\t-0.2429
+w:about dying\t-0.3435\t0.4098
+w:about it\t0\t0.3863
+w:about ketamine\t0\t-0.2382
+w:about killing\t0\t0.3851
+w:about many\t0\t0.3583
+w:about my\t-0.2545\t-0.6072
+w:about suicide\t0\t0.2004
+w:about the\t0\t-0.5085
+w:about to\t0.5479\t0
+w:abuela\t0.3014\t0
+w:abuelita\t0.2313\t0
+w:abuelita no\t0.2481\t0
+w:acaba\t0\t0.2432
+w:acaba hoy\t0\t0.2432
+w:acabar\t0\t0.2104
+w:acabar con\t0\t0.2104
 w:accident\t0.3544\t0
-w:accidentally\t0.2620\t-0.2953
-w:accidentally took\t0.2868\t0
-w:address\t-0.3050\t0
-w:address is\t-0.2765\t0
-w:adios\t0\t0.4179
-w:adios para\t0\t0.2453
-w:advance\t0\t0.2522
-w:advance for\t0\t0.2726
-w:affairs\t0\t0.7375
-w:affairs in\t0\t0.4655
-w:affairs sorted\t0\t0.2085
-w:after\t0.7628\t-0.3959
-w:after 3\t0\t0.2129
-w:after 5\t-0.2441\t0
-w:after her\t0.4835\t0
-w:after im\t0\t0.2514
-w:after ketamine\t0.2517\t0
-w:after my\t0.4764\t0.5388
-w:after that\t0\t0.2384
-w:after the\t1.5354\t-0.9856
-w:after this\t0\t1.0375
-w:after to\t0\t0.2140
-w:after tonight\t0\t0.4227
-w:again\t-0.7161\t0.6001
-w:again after\t0\t0.4213
-w:again please\t0\t-0.2003
-w:again tonight\t0\t0.2456
-w:again without\t0\t-0.2476
-w:against\t0\t0.2245
-w:against the\t0\t0.2245
-w:ago\t0.4378\t0
-w:ago and\t0.3101\t-0.2453
-w:aguanto\t0\t0.3440
-w:aguanto mas\t0\t0.2725
-w:ahead\t0\t-0.2513
-w:ahogando\t1.0623\t-0.3610
-w:ahogo\t0.3714\t0
-w:ahorita\t0\t0.2819
-w:aint\t0\t0.2144
-w:aint worth\t0\t0.2144
-w:air\t1.4866\t-0.6164
-w:air in\t0.4876\t0
-w:aire\t0.6948\t0
-w:al\t0\t-0.3045
-w:alguien\t0\t0.2615
-w:alive\t-0.4033\t0.9955
-w:alive and\t0\t-0.3395
-w:alive by\t0\t0.2547
-w:alivio\t0\t0.3546
-w:all\t-1.0073\t0.9297
-w:all at\t0\t0.2132
-w:all clear\t0\t-0.2159
-w:all for\t0\t0.2178
-w:all good\t-0.4206\t-1.1687
-w:all her\t-0.2081\t0.5011
-w:all i\t0\t0.3148
-w:all my\t-0.8455\t2.1549
-w:all of\t0.4400\t0
-w:all the\t-0.2231\t0.2222
-w:all these\t0\t-0.2249
-w:all with\t0\t-0.2634
-w:allergic\t0.5563\t-0.5822
-w:allergic reaction\t0.6659\t0
-w:allergic to\t0\t-0.4211
-w:allergies\t-0.2162\t0
-w:almost\t0\t0.2190
-w:almost time\t0\t0.2037
-w:already\t-0.2381\t0.3410
-w:already took\t0\t0.2239
-w:also\t0\t0.3371
-w:also i\t0\t0.4216
-w:always\t-0.2795\t-0.5677
-w:always have\t0\t-0.2230
-w:ambulance\t0.4453\t0
-w:amitriptyline\t0\t0.2931
-w:amount\t0\t0.7739
-w:amount is\t0\t0.2697
-w:amount of\t0\t0.5042
-w:an\t1.5343\t-0.9482
-w:an allergic\t0.2046\t0
-w:an ambulance\t0.5539\t0
-w:an empty\t0.4320\t0
-w:an hour\t0\t0.2414
-w:an overdose\t0.4698\t-0.2316
-w:anaphylactic\t0.5384\t0
-w:anaphylactic shock\t0.5384\t0
-w:anaphylaxis\t0.2437\t0
-w:anaphylaxis i\t0.2437\t0
-w:and\t2.5234\t-0.4750
-w:and be\t0\t0.3187
-w:and cant\t0.6713\t-0.4368
-w:and clammy\t0.2245\t0
-w:and cracked\t-0.2800\t0
-w:and crashed\t0.2477\t0
-w:and crying\t0\t0.2562
-w:and cut\t-0.3089\t0.4588
-w:and doesnt\t0.2141\t0
-w:and done\t0\t0.2730
-w:and drinking\t0\t0.3114
-w:and far\t0.2018\t-0.2439
-w:and foaming\t0.2297\t0
-w:and gave\t0\t0.3066
-w:and getting\t0.2377\t0
-w:and goodbye\t0\t0.2221
-w:and have\t0\t0.2040
-w:and his\t0.3560\t-0.2588
-w:and hit\t0.2173\t-0.2780
-w:and i\t0.8836\t-0.2727
-w:and im\t0.2703\t0.4021
-w:and in\t0\t0.3862
-w:and is\t0.4923\t-0.4376
-w:and it\t0.6917\t-0.8869
-w:and its\t0.6901\t-0.8242
-w:and kicking\t0\t-0.3440
-w:and left\t-0.2059\t0.2957
-w:and leg\t0.2880\t0
-w:and my\t1.6627\t-0.9815
-w:and never\t-0.2419\t0.4139
-w:and not\t0\t0.2012
-w:and nothing\t0.3269\t0
-w:and now\t1.0704\t-0.6538
-w:and put\t0\t0.3996
-w:and said\t-0.2576\t0.4477
-w:and saying\t0\t0.2355
-w:and says\t0\t0.3019
-w:and start\t0\t-0.3803
-w:and taking\t0.2650\t0
-w:and thanks\t0\t0.2538
-w:and thats\t0\t0.2754
-w:and the\t0\t1.0098
-w:and then\t0\t0.2079
-w:and thinking\t0\t0.2227
-w:and today\t0\t0.3651
-w:and took\t-0.2274\t0.2072
-w:and whats\t0.2061\t0
-w:and wont\t0\t-0.2061
-w:ando\t-0.3109\t0
-w:ando con\t0\t0.2644
-w:anoche\t0\t0.2973
-w:anoche a\t0.2392\t0
-w:another\t0\t-0.3383
-w:another year\t0\t0.2259
-w:answer\t-0.2971\t0
-w:answering\t0.2110\t0
-w:answering me\t0.5802\t0
-w:antibiotics\t0\t-0.2106
-w:antidepressants\t0\t0.2693
-w:antidepressants earlier\t0\t0.2693
-w:anxious\t-0.2027\t-0.2459
-w:any\t-0.5165\t0.2769
-w:any appointment\t0\t0.2054
-w:any bleeding\t-0.2365\t0
-w:any sense\t0.2439\t0
-w:any way\t0\t0.4059
-w:anymore\t-0.8510\t1.0486
-w:anymore its\t0.2059\t0
-w:anymore thanks\t0\t-0.3567
-w:anyone\t0\t0.5581
-w:anything\t0.2187\t-0.2117
-w:anyway\t0\t-0.2846
-w:anywhere\t0\t-0.2176
-w:apartment and\t0\t0.2375
-w:apologise\t0\t0.3759
-w:apologise in\t0\t0.3759
-w:app\t0\t-0.4183
-w:appointment\t-0.4761\t-0.5177
-w:appointment coworkers\t0.3838\t0
-w:appointment ever\t0\t0.2054
-w:appointment tomorrow\t0\t0.4488
-w:appt\t0\t-0.2486
-w:are\t0\t-0.2764
-w:are enough\t0\t0.2105
-w:are fine\t-0.2319\t0
-w:are going\t0\t-0.4206
-w:are in\t0\t0.4240
-w:are lifesavers\t0\t-0.2373
-w:are really\t0\t0.2215
-w:are starting\t0\t0.2422
-w:are swelling\t0.5293\t0
-w:are with\t0.3050\t0
-w:are written\t0\t0.2807
-w:arent\t0.6908\t-0.3073
-w:arent real\t0.2171\t0
-w:arent there\t0.4925\t-0.2666
-w:arm\t1.5199\t-0.7364
-w:arm and\t0.4574\t-0.2634
-w:arm is\t0.3025\t-0.3436
-w:arm just\t0.2330\t0
-w:arm with\t0\t0.2626
-w:arms\t-0.3362\t1.0601
-w:arms until\t0\t0.2165
-w:arms with\t0\t0.3323
-w:around\t-0.4796\t0.5396
-w:around for\t0\t0.2936
-w:around my\t0\t0.2824
-w:around next\t0\t-0.6384
-w:around on\t0\t-0.2365
-w:arreglado\t0\t0.2740
-w:arterial\t0.2831\t0
-w:arterial me\t0.2831\t0
-w:as\t-0.4473\t0
-w:as a\t-0.2014\t0
-w:as far\t0\t0.2012
-w:as i\t0\t0.3869
-w:as much\t0\t-0.2123
-w:asked\t-0.2996\t0
-w:asking\t-0.2306\t0.3812
-w:asking for\t0\t0.4445
-w:asleep\t-0.2772\t-0.2092
-w:asthma\t0\t-0.2669
-w:at\t-0.5751\t-0.5458
+w:accidentally\t0.2602\t-0.2931
+w:accidentally took\t0.2850\t0
+w:address\t-0.3013\t0
+w:address is\t-0.2721\t0
+w:adios\t0\t0.4427
+w:adios para\t0\t0.2597
+w:advance\t0\t0.2616
+w:advance for\t0\t0.2814
+w:affairs\t0\t0.7323
+w:affairs in\t0\t0.4625
+w:affairs sorted\t0\t0.2012
+w:after\t0.7426\t-0.4025
+w:after 3\t0\t0.2100
+w:after 5\t-0.2416\t0
+w:after her\t0.4819\t0
+w:after im\t0\t0.2518
+w:after ketamine\t0.2534\t0
+w:after my\t0.4889\t0.5353
+w:after that\t0\t0.2426
+w:after the\t1.5010\t-1.0273
+w:after this\t0\t1.0606
+w:after to\t0\t0.2132
+w:after tonight\t0\t0.4141
+w:again\t-0.6957\t0.6116
+w:again after\t0\t0.4190
+w:again tonight\t0\t0.2453
+w:again without\t0\t-0.2461
+w:against\t0\t0.2253
+w:against the\t0\t0.2253
+w:ago\t0.4477\t0
+w:ago and\t0.3070\t-0.2396
+w:aguanto\t0\t0.3601
+w:aguanto mas\t0\t0.2857
+w:ahead\t0\t-0.2509
+w:ahogando\t1.0633\t-0.3582
+w:ahogo\t0.3740\t0
+w:ahorita\t0\t0.2767
+w:aint\t0\t0.2129
+w:aint worth\t0\t0.2129
+w:air\t1.4788\t-0.6102
+w:air in\t0.4851\t0
+w:aire\t0.6965\t0
+w:al\t0\t-0.2772
+w:alguien\t0\t0.2663
+w:alive\t-0.4037\t1.0049
+w:alive and\t0\t-0.3332
+w:alive by\t0\t0.2527
+w:alivio\t0\t0.3537
+w:all\t-1.0062\t0.9422
+w:all at\t0\t0.2227
+w:all clear\t0\t-0.2129
+w:all for\t0\t0.2148
+w:all good\t-0.4216\t-1.1683
+w:all her\t-0.2073\t0.4986
+w:all i\t0\t0.3166
+w:all my\t-0.8500\t2.1176
+w:all of\t0.4330\t0
+w:all the\t-0.2207\t0.2186
+w:all these\t0\t-0.2228
+w:all with\t0\t-0.2612
+w:allergic\t0.5544\t-0.5613
+w:allergic reaction\t0.6624\t0
+w:allergic to\t0\t-0.4059
+w:allergies\t-0.2222\t-0.2262
+w:almost\t0\t0.2155
+w:already\t-0.2368\t0.3501
+w:already took\t0\t0.2253
+w:also\t0\t0.3379
+w:also i\t0\t0.4207
+w:always\t-0.2793\t-0.5692
+w:always have\t0\t-0.2239
+w:ambulance\t0.4406\t0
+w:amitriptyline\t0\t0.2958
+w:amount\t0\t0.7740
+w:amount is\t0\t0.2704
+w:amount of\t0\t0.5036
+w:an\t1.5271\t-0.9379
+w:an allergic\t0.2039\t0
+w:an ambulance\t0.5476\t0
+w:an empty\t0.4306\t0
+w:an hour\t0\t0.2301
+w:an overdose\t0.4684\t-0.2280
+w:anaphylactic\t0.5428\t0
+w:anaphylactic shock\t0.5428\t0
+w:anaphylaxis\t0.2414\t0
+w:anaphylaxis i\t0.2414\t0
+w:and\t2.5254\t-0.4842
+w:and be\t0\t0.3167
+w:and cant\t0.6653\t-0.4429
+w:and clammy\t0.2265\t0
+w:and cracked\t-0.2734\t0
+w:and crashed\t0.2483\t0
+w:and crying\t0\t0.2529
+w:and cut\t-0.2983\t0.4496
+w:and doesnt\t0.2128\t0
+w:and done\t0\t0.2727
+w:and drinking\t0\t0.3120
+w:and far\t0.2041\t-0.2410
+w:and foaming\t0.2304\t0
+w:and gave\t0\t0.3087
+w:and getting\t0.2388\t0
+w:and goodbye\t0\t0.2183
+w:and have\t0\t0.2075
+w:and his\t0.3546\t-0.2584
+w:and hit\t0.2154\t-0.2803
+w:and i\t0.8772\t-0.2848
+w:and im\t0.2889\t0.4100
+w:and in\t0\t0.3830
+w:and is\t0.4928\t-0.4367
+w:and it\t0.6926\t-0.8936
+w:and its\t0.6400\t-0.7769
+w:and kicking\t0\t-0.3373
+w:and left\t0\t0.2981
+w:and leg\t0.2916\t0
+w:and my\t1.6821\t-0.9998
+w:and never\t-0.2442\t0.4127
+w:and not\t0\t0.2048
+w:and nothing\t0.3262\t0
+w:and now\t1.0731\t-0.6411
+w:and put\t0\t0.4122
+w:and said\t-0.2552\t0.4545
+w:and saying\t0\t0.2322
+w:and says\t0\t0.3016
+w:and start\t0\t-0.4264
+w:and taking\t0.2648\t0
+w:and thanks\t0\t0.2526
+w:and thats\t0\t0.2763
+w:and the\t0\t0.9867
+w:and then\t0\t0.2121
+w:and thinking\t0\t0.2241
+w:and today\t0\t0.3640
+w:and took\t-0.2273\t0.2060
+w:and whats\t0.2039\t0
+w:and wont\t0\t-0.2117
+w:ando\t-0.3040\t0
+w:ando con\t0\t0.2666
+w:anoche\t0\t0.3016
+w:anoche a\t0.2364\t0
+w:another\t0\t-0.3407
+w:another year\t0\t0.2256
+w:answer\t-0.2947\t0
+w:answering\t0.2099\t0
+w:answering me\t0.5771\t0
+w:antibiotics\t0\t-0.2094
+w:antidepressants\t0\t0.2711
+w:antidepressants earlier\t0\t0.2711
+w:anxious\t-0.2018\t-0.2469
+w:any\t-0.5122\t0.2682
+w:any appointment\t0\t0.2051
+w:any bleeding\t-0.2379\t0
+w:any sense\t0.2436\t0
+w:any way\t0\t0.4003
+w:anymore\t-0.8466\t1.0599
+w:anymore its\t0.2111\t0
+w:anymore thanks\t0\t-0.3445
+w:anyone\t0\t0.5479
+w:anything\t0.2170\t-0.2059
+w:anyway\t0\t-0.2826
+w:anywhere\t0\t-0.2143
+w:apartment and\t0\t0.2400
+w:apologise\t0\t0.3837
+w:apologise in\t0\t0.3837
+w:app\t0\t-0.4151
+w:appointment\t-0.4705\t-0.4986
+w:appointment coworkers\t0.3854\t0
+w:appointment ever\t0\t0.2051
+w:appointment tomorrow\t0\t0.4435
+w:appt\t0\t-0.2420
+w:are\t0\t-0.3000
+w:are enough\t0\t0.2146
+w:are fine\t-0.2292\t0
+w:are going\t0\t-0.4141
+w:are in\t0\t0.4202
+w:are lifesavers\t0\t-0.2288
+w:are really\t0\t0.2207
+w:are starting\t0\t0.2432
+w:are swelling\t0.5231\t0
+w:are with\t0.3083\t0
+w:are written\t0\t0.2842
+w:arent\t0.6870\t-0.3052
+w:arent real\t0.2146\t0
+w:arent there\t0.4907\t-0.2647
+w:arm\t1.5436\t-0.7370
+w:arm and\t0.4620\t-0.2647
+w:arm is\t0.3003\t-0.3413
+w:arm just\t0.2355\t0
+w:arm with\t0\t0.2470
+w:arms\t-0.3329\t1.0634
+w:arms until\t0\t0.2135
+w:arms with\t0\t0.3341
+w:around\t-0.4807\t0.4920
+w:around for\t0\t0.3187
+w:around my\t0\t0.2884
+w:around next\t0\t-0.7359
+w:around on\t0\t-0.2310
+w:arreglado\t0\t0.2874
+w:arterial\t0.2866\t0
+w:arterial me\t0.2866\t0
+w:as\t-0.4376\t0
+w:as far\t0\t0.2022
+w:as i\t0\t0.3874
+w:as much\t0\t-0.2060
+w:asked\t-0.2984\t0
+w:asking\t-0.2289\t0.3749
+w:asking for\t0\t0.4384
+w:asleep\t-0.2643\t-0.2048
+w:asthma\t0\t-0.2608
+w:at\t-0.5866\t-0.5582
 w:at 10am\t0\t0.2269
-w:at a\t0.3620\t-0.3072
-w:at all\t0.6342\t-0.6170
-w:at dawn\t0\t0.2187
-w:at home\t0\t-0.3357
-w:at many\t0.6017\t0
-w:at my\t-0.3139\t-0.5483
-w:at once\t-0.2646\t0.4845
-w:at peace\t0\t0.4818
-w:at rest\t-0.2452\t0
-w:at the\t-0.5412\t0.3894
-w:at this\t0\t0.4278
-w:at work\t0\t-0.2144
-w:ate\t0.6498\t-0.3771
-w:ate some\t0.5457\t0
-w:attack\t0.7913\t-0.3009
-w:attack at\t0.2649\t0
-w:attack on\t0.2229\t0
-w:awake\t0.2107\t0
-w:away\t-0.5113\t0
-w:away his\t0\t0.2032
-w:ayer\t0.3959\t-0.5064
-w:ayer veo\t0.4136\t0
-w:ayudo\t0\t-0.2162
-w:baby\t0.6415\t-0.5156
-w:baby swallowed\t0.2122\t-0.2219
-w:baby turned\t0.3158\t0
-w:back\t-0.8221\t-0.3570
-w:back from\t0\t0.2173
-w:back hurts\t-0.2732\t0
-w:back is\t-0.3169\t0
-w:back to\t0.3158\t-0.2798
-w:bad\t0.3693\t0
-w:bad allergic\t0.3069\t0
-w:bad right\t0\t0.2213
-w:bad this\t0\t0.2756
-w:balcony\t0\t0.3574
-w:bandaid\t0\t-0.3295
-w:banging\t0\t0.2531
-w:banging my\t0\t0.2531
-w:bank\t0\t0.3617
-w:barely\t1.0509\t-0.5059
-w:barely breath\t0.4628\t0
-w:bathroom\t0.5623\t0
-w:bathroom floor\t0.4633\t0
-w:bathroom with\t0\t0.3585
-w:bathtub\t0\t0.3046
-w:bathtub and\t0\t0.3046
-w:battery\t0.3042\t0
-w:be\t-2.0153\t1.5909
-w:be a\t0\t-0.2791
-w:be able\t0\t-0.2954
-w:be alive\t0\t0.4490
-w:be around\t-0.2139\t0
-w:be bad\t0\t-0.2033
-w:be better\t0\t1.0563
-w:be dead\t0\t1.1823
-w:be fine\t0\t0.3622
-w:be gone\t0\t0.2874
-w:be here\t-0.3230\t0.5700
-w:be late\t0\t-1.1143
-w:be my\t0\t0.4000
-w:be needing\t0\t0.5323
-w:be on\t0\t-0.4261
-w:be over\t0\t0.4524
-w:be right\t0\t-0.3361
-w:be there\t0\t-0.6279
-w:be with\t0\t0.4571
-w:beach at\t0\t0.2012
-w:bed\t-0.2050\t0
-w:bed early\t0\t-0.3186
-w:been\t-0.4046\t1.4733
-w:been a\t0\t-0.3076
-w:been able\t0.4458\t0
-w:been all\t0.2793\t-0.2333
-w:been burning\t0\t0.3650
-w:been collecting\t0\t0.4275
-w:been cutting\t0\t0.4587
-w:been giving\t0\t0.2840
-w:been hoarding\t0\t0.3538
-w:been like\t0.2064\t0
-w:been looking\t0\t0.2448
-w:been saving\t-0.3174\t0
-w:been scratching\t0\t0.2052
-w:been self\t0\t0.2456
-w:been sleeping\t0\t-0.3072
-w:been stockpiling\t0\t0.4372
-w:been throwing\t0.3288\t0
-w:been to\t0.2501\t0
-w:been two\t0.2061\t0
-w:been wonderful\t0\t-0.2115
-w:before\t-0.2084\t-0.2612
-w:before 9\t0\t-0.2276
-w:before the\t-0.2850\t-0.5270
-w:before then\t0\t0.2375
-w:before your\t0\t0.3703
-w:behind my\t0.2162\t0
-w:being\t-0.3939\t0.9057
-w:being a\t0\t0.3601
-w:being alive\t0\t0.4157
-w:being here\t0\t0.4480
-w:being sick\t0\t-0.2176
-w:belly\t0.4578\t0
-w:belly is\t0.4022\t0
-w:benadryl\t0\t0.3537
-w:benadryl before\t0\t0.3703
-w:best\t-0.2046\t0.2781
-w:best way\t0\t0.2226
-w:better\t-0.9687\t-0.3317
-w:better now\t0\t-0.2847
-w:better off\t-0.2220\t1.1324
-w:better without\t0\t0.2896
-w:between\t0.2868\t0
-w:between breaths\t0.2196\t0
-w:bien\t0\t-1.2162
-w:bien en\t0.2456\t0
-w:big\t0.2803\t-0.3934
-w:big bump\t0.2792\t0
-w:big deal\t0\t-0.2299
-w:bill\t0\t-0.4062
-w:biopsy site\t0.2574\t0
-w:birthday\t0\t0.2368
-w:birthdays\t0\t0.2164
-w:birthdays for\t0\t0.2164
-w:bit\t-0.9530\t-0.9661
-w:bit ago\t0.3015\t0
-w:bit of\t-0.2377\t-0.2359
-w:black\t0.5096\t0
-w:blacked\t0.6492\t-0.2841
-w:blacked out\t0.6492\t-0.2841
-w:blacking\t0.2864\t-0.2329
-w:blacking out\t0.2864\t-0.2329
-w:blade\t0\t0.5976
-w:blade last\t0\t0.2793
-w:blade this\t0\t0.2214
-w:blades\t-0.2116\t0.4185
-w:bleach\t0.2913\t0
-w:bled\t0\t0.2024
-w:bleed\t0\t0.7177
-w:bleed when\t0\t0.2190
-w:bleeding\t0.9946\t-0.7849
-w:bleeding a\t0.3603\t0
-w:bleeding from\t0.2896\t-0.2110
-w:bleeding heavily\t0.5623\t-0.2210
-w:bleeding no\t-0.2315\t0
-w:bleeds\t0\t0.3347
-w:bless you\t0\t-0.2115
-w:blew\t0.2969\t0
-w:blew up\t0.2969\t0
-w:block\t0\t0.4727
-w:blood\t2.2727\t-1.6202
-w:blood coming\t0.2135\t0
-w:blood everywhere\t0.2873\t-0.3146
-w:blood in\t0.3228\t0
-w:blue\t1.0132\t-0.4249
-w:bluish\t0.2749\t0
-w:boca\t0.2649\t-0.3114
+w:at a\t0.3683\t-0.2905
+w:at all\t0.6346\t-0.6138
+w:at dawn\t0\t0.2251
+w:at home\t0\t-0.3434
+w:at many\t0.6061\t0
+w:at my\t-0.3109\t-0.5500
+w:at once\t-0.2764\t0.4404
+w:at peace\t0\t0.4896
+w:at rest\t-0.2420\t0
+w:at the\t-0.5169\t0.3765
+w:at this\t0\t0.4338
+w:at work\t0\t-0.2132
+w:ate\t0.6503\t-0.4087
+w:ate some\t0.5516\t0
+w:attack\t0.7966\t-0.2959
+w:attack at\t0.2673\t0
+w:attack on\t0.2217\t0
+w:awake\t0.2089\t0
+w:away\t-0.4897\t0
+w:away his\t0\t0.2076
+w:ayer\t0.4113\t-0.4992
+w:ayer veo\t0.4089\t0
+w:ayudo\t0\t-0.2126
+w:baby\t0.6345\t-0.5175
+w:baby swallowed\t0.2081\t-0.2209
+w:baby turned\t0.3126\t0
+w:back\t-0.8055\t-0.4118
+w:back from\t0\t0.2190
+w:back hurts\t-0.2721\t0
+w:back is\t-0.3178\t0
+w:back to\t0.3228\t-0.2582
+w:bad\t0.3737\t0
+w:bad allergic\t0.3043\t0
+w:bad right\t0\t0.2176
+w:bad this\t0\t0.2637
+w:balcony\t0\t0.3533
+w:bandaid\t0\t-0.3273
+w:banging\t0\t0.2529
+w:banging my\t0\t0.2529
+w:bank\t0\t0.3620
+w:barely\t1.0494\t-0.5013
+w:barely breath\t0.4638\t0
+w:bathroom\t0.5653\t0
+w:bathroom floor\t0.4635\t0
+w:bathroom with\t0\t0.3530
+w:bathtub\t0\t0.2983
+w:bathtub and\t0\t0.2983
+w:battery\t0.3032\t0
+w:be\t-2.0148\t1.6146
+w:be a\t0\t-0.2678
+w:be able\t0\t-0.2896
+w:be alive\t0\t0.4529
+w:be around\t-0.2210\t0
+w:be better\t0\t1.0579
+w:be dead\t0\t1.1889
+w:be fine\t0\t0.3625
+w:be gone\t0\t0.3041
+w:be here\t-0.3190\t0.5777
+w:be late\t0\t-1.1059
+w:be my\t0\t0.4030
+w:be needing\t0\t0.5304
+w:be on\t0\t-0.4140
+w:be over\t0\t0.4548
+w:be right\t0\t-0.3304
+w:be there\t0\t-0.6176
+w:be with\t0\t0.4529
+w:beach at\t0\t0.2022
+w:bed\t-0.2043\t0
+w:bed early\t0\t-0.3146
+w:been\t-0.4151\t1.3559
+w:been a\t0\t-0.2911
+w:been able\t0.4433\t0
+w:been all\t0.2788\t-0.2287
+w:been burning\t0\t0.3656
+w:been collecting\t0\t0.4473
+w:been cutting\t0\t0.4742
+w:been giving\t0\t0.2940
+w:been hoarding\t0\t0.3698
+w:been like\t0.2047\t0
+w:been looking\t0\t0.2602
+w:been saving\t-0.3051\t0
+w:been scratching\t0\t0.2100
+w:been self\t0\t0.2475
+w:been sleeping\t0\t-0.3449
+w:been stockpiling\t0\t0.4566
+w:been throwing\t0.3273\t0
+w:been to\t0.2526\t0
+w:been two\t0.2039\t0
+w:been wonderful\t0\t-0.2083
+w:before\t-0.2239\t-0.2651
+w:before 9\t0\t-0.2200
+w:before the\t-0.3030\t-0.5426
+w:before then\t0\t0.2418
+w:before your\t0\t0.3691
+w:behind my\t0.2179\t0
+w:being\t-0.3936\t0.8929
+w:being a\t0\t0.3526
+w:being alive\t0\t0.4099
+w:being here\t0\t0.4515
+w:being sick\t0\t-0.2191
+w:belly\t0.4568\t0
+w:belly is\t0.4021\t0
+w:benadryl\t0\t0.3531
+w:benadryl before\t0\t0.3691
+w:best\t0\t0.2874
+w:best way\t0\t0.2209
+w:better\t-0.9721\t-0.3317
+w:better now\t0\t-0.2743
+w:better off\t-0.2216\t1.1314
+w:better without\t0\t0.2958
+w:between\t0.2853\t0
+w:between breaths\t0.2201\t0
+w:bien\t0\t-1.2089
+w:bien en\t0.2481\t0
+w:big\t0.2807\t-0.3761
+w:big bump\t0.2764\t0
+w:big deal\t0\t-0.2243
+w:bill\t0\t-0.4054
+w:biopsy site\t0.2590\t0
+w:birthday\t0\t0.2323
+w:birthdays\t0\t0.2159
+w:birthdays for\t0\t0.2159
+w:bit\t-0.9483\t-0.9666
+w:bit ago\t0.2998\t0
+w:bit of\t-0.2353\t-0.2375
+w:black\t0.5041\t0
+w:blacked\t0.6435\t-0.2879
+w:blacked out\t0.6435\t-0.2879
+w:blacking\t0.2836\t-0.2366
+w:blacking out\t0.2836\t-0.2366
+w:blade\t0\t0.5964
+w:blade last\t0\t0.2800
+w:blade this\t0\t0.2262
+w:blades\t-0.2107\t0.4182
+w:bleach\t0.2906\t0
+w:bled\t0\t0.2031
+w:bleed\t0\t0.7180
+w:bleed when\t0\t0.2179
+w:bleeding\t1.0017\t-0.8060
+w:bleeding a\t0.3621\t0
+w:bleeding from\t0.2926\t-0.2147
+w:bleeding heavily\t0.5637\t-0.2217
+w:bleeding no\t-0.2303\t0
+w:bleeds\t0\t0.3316
+w:bless you\t0\t-0.2083
+w:blew\t0.3026\t0
+w:blew up\t0.3026\t0
+w:block\t0\t0.4745
+w:blood\t2.2474\t-1.5890
+w:blood coming\t0.2132\t0
+w:blood everywhere\t0.2855\t-0.3156
+w:blood in\t0.3239\t0
+w:blue\t1.0088\t-0.4227
+w:bluish\t0.2729\t0
+w:boca\t0.2684\t-0.3062
 w:boca torcida\t0.4174\t0
-w:body\t0.5231\t-0.3284
-w:body went\t0.2023\t0
-w:book\t-0.2402\t0
-w:booked\t0\t-0.2270
-w:booking\t0\t-0.6727
-w:booking and\t0\t-0.2373
-w:booking the\t0\t-0.2487
+w:body\t0.5353\t-0.3319
+w:body went\t0.2058\t0
+w:book\t-0.2383\t0
+w:booked\t0\t-0.2265
+w:booking\t0\t-0.6655
+w:booking and\t0\t-0.2351
+w:booking the\t0\t-0.2429
 w:booster to\t0\t0.2269
-w:boss\t0\t-0.3364
-w:boss is\t0\t-0.2552
-w:bot\t0\t-0.2137
-w:both\t-0.3134\t-0.3513
-w:bottle\t0.5973\t0.9398
-w:bottle in\t0\t0.2169
-w:bottle is\t0\t0.3677
-w:bottle next\t0.4457\t0
-w:bought\t-0.3270\t0.5573
-w:bought a\t0\t0.5270
-w:bought rope\t0\t0.2925
-w:bought some\t0\t-0.2312
-w:bout\t0\t0.2221
-w:box\t0\t-0.5155
-w:bp\t1.0207\t0
-w:bp is\t0.9447\t0
-w:brazo\t0.7478\t-0.3018
-w:brazo izquierdo\t0.3738\t0
-w:brazos\t0\t0.5735
-w:brazos otra\t0\t0.2579
-w:breastbone\t0.2162\t0
-w:breastbone and\t0.2162\t0
-w:breath\t1.9620\t-1.1058
-w:breath and\t0.2613\t0
-w:breath is\t0.3185\t0
-w:breath properly\t0.2825\t0
-w:breath street\t-0.2765\t0
-w:breathing\t0.9865\t-1.3769
-w:breathing after\t0.3038\t0
-w:breathing exercises\t-0.3028\t0
-w:breathing fine\t-0.2571\t0
-w:breathing for\t0.2144\t0
-w:breathing is\t-0.3682\t0
-w:breathing problems\t-0.5254\t0
-w:breathing right\t0.3634\t0
-w:breathing trouble\t-0.2177\t0
-w:breaths\t0.2196\t0
-w:bridge\t-0.4972\t1.3101
-w:bridge and\t-0.2168\t0.2801
-w:bridge right\t0\t0.2855
-w:bridge traffic\t0\t-0.2378
-w:bright\t0.4303\t-0.2046
-w:bright red\t0.5213\t0
-w:bring\t-0.4555\t-0.3881
-w:brother\t-0.2075\t0.3105
-w:brother did\t0\t-0.2083
-w:brother had\t0.2192\t0
-w:brother is\t-0.3788\t0.4923
-w:buenas\t0\t-0.2560
-w:building\t0\t0.2782
-w:building near\t0\t0.2373
-w:bump\t0.2596\t0
-w:bump on\t0.2792\t0
-w:bunch\t-0.3065\t0.3751
-w:bunch of\t-0.3065\t0.3751
-w:burden\t-0.2570\t0.7682
-w:burned\t0\t0.2882
-w:burned my\t0\t0.2785
-w:burning\t0\t0.3784
-w:burning my\t0\t0.5727
-w:burning pain\t0.2162\t0
-w:burst\t0.2165\t0
-w:bus stop\t0.2261\t0
-w:button\t0.3165\t0
-w:button battery\t0.3165\t0
-w:by\t0.3615\t0.6967
-w:by accident\t0.4617\t-0.4415
-w:by friday\t0\t0.4186
-w:by mistake\t0.4439\t-0.2849
-w:by morning\t0\t0.2288
-w:by the\t0\t0.7214
-w:by then\t0\t0.4467
-w:bye\t0\t0.4529
+w:boss\t0\t-0.3328
+w:boss is\t0\t-0.2517
+w:bot\t0\t-0.2090
+w:both\t-0.3062\t-0.3386
+w:bottle\t0.5885\t0.9414
+w:bottle in\t0\t0.2150
+w:bottle is\t0\t0.3427
+w:bottle next\t0.4444\t0
+w:bought\t-0.3214\t0.5860
+w:bought a\t0\t0.5441
+w:bought rope\t0\t0.2981
+w:bought some\t0\t-0.2349
+w:bout\t0\t0.2215
+w:box\t0\t-0.6850
+w:bp\t1.0288\t0
+w:bp is\t0.9500\t0
+w:brazo\t0.7484\t-0.2986
+w:brazo izquierdo\t0.3739\t0
+w:brazos\t0\t0.5936
+w:brazos otra\t0\t0.2681
+w:breastbone\t0.2179\t0
+w:breastbone and\t0.2179\t0
+w:breath\t1.9621\t-1.0986
+w:breath and\t0.2604\t0
+w:breath is\t0.3145\t0
+w:breath properly\t0.2818\t0
+w:breath street\t-0.2721\t0
+w:breathing\t0.9794\t-1.3761
+w:breathing after\t0.3049\t0
+w:breathing exercises\t-0.2999\t0
+w:breathing fine\t-0.2578\t0
+w:breathing for\t0.2147\t0
+w:breathing is\t-0.3672\t0
+w:breathing problems\t-0.5233\t0
+w:breathing right\t0.3630\t0
+w:breathing trouble\t-0.2164\t0
+w:breaths\t0.2201\t0
+w:bridge\t-0.4923\t1.2712
+w:bridge and\t-0.2151\t0.2801
+w:bridge right\t0\t0.2939
+w:bridge traffic\t0\t-0.2330
+w:bright\t0.4302\t-0.2019
+w:bright red\t0.5181\t0
+w:bring\t-0.4503\t-0.3733
+w:brother\t-0.2051\t0.3057
+w:brother did\t0\t-0.2067
+w:brother had\t0.2193\t0
+w:brother is\t-0.3799\t0.4790
+w:buenas\t0\t-0.2329
+w:building\t0\t0.2744
+w:building near\t0\t0.2375
+w:bump\t0.2571\t0
+w:bump on\t0.2764\t0
+w:bunch\t-0.3064\t0.3698
+w:bunch of\t-0.3064\t0.3698
+w:burden\t-0.2570\t0.7573
+w:burned\t0\t0.4369
+w:burned my\t0\t0.4354
+w:burning\t0\t0.3725
+w:burning my\t0\t0.5665
+w:burning pain\t0.2179\t0
+w:burst\t0.2134\t0
+w:bus stop\t0.2282\t0
+w:button\t0.3156\t0
+w:button battery\t0.3156\t0
+w:by\t0.3679\t0.7125
+w:by accident\t0.4620\t-0.4454
+w:by friday\t0\t0.4161
+w:by mistake\t0.4407\t-0.2807
+w:by morning\t0\t0.2399
+w:by the\t0\t0.7336
+w:by then\t0\t0.4392
+w:bye\t0\t0.4517
 w:bye forever\t0\t0.2091
-w:cabeza\t0.5759\t0
-w:cabeza de\t0.2164\t0
-w:cabinet\t0\t0.3844
-w:cada\t0\t0.2657
-w:caida\t0.2623\t0
-w:calendar\t0\t-0.3375
-w:call\t0.7149\t-0.7667
-w:call 911\t1.0827\t0
-w:call an\t0.6278\t0
-w:call anyone\t0\t0.3366
-w:call early\t0\t-0.2116
-w:call me\t-0.2562\t-0.3482
-w:calm\t0\t0.2061
-w:came\t0.9005\t-0.7118
-w:came back\t-0.2230\t0
-w:came home\t0.2350\t0
-w:came on\t0.7969\t-0.2774
-w:came to\t0.2628\t0
-w:can\t-0.7467\t-1.0675
-w:can barely\t0.9302\t-0.2706
-w:can cancel\t0\t0.3438
-w:can do\t0\t0.2781
-w:can end\t0\t0.2752
-w:can hardly\t0.2043\t0
-w:can i\t-0.8296\t-0.7329
-w:can just\t0\t0.3284
-w:can only\t0.4471\t-0.2357
-w:can we\t-0.3373\t-1.0750
-w:can you\t0\t-0.3614
-w:cancel all\t0\t0.3932
-w:cancel it\t0\t0.2787
-w:cancel my\t0\t-0.3637
-w:cancelar\t0\t-0.3222
-w:canceled\t0\t0.2407
-w:canceled my\t0\t0.2407
-w:cansada\t-0.3316\t0.2913
-w:cansada de\t0\t0.5465
-w:cant\t2.8853\t-0.8575
-w:cant breath\t0.6771\t-0.3308
-w:cant catch\t0.2182\t0
-w:cant do\t-0.5764\t0.7640
-w:cant feel\t0.5104\t-0.2520
-w:cant find\t0.2269\t0
-w:cant get\t1.3338\t-0.7695
-w:cant go\t-0.6110\t0.5903
-w:cant hold\t0.2129\t0
-w:cant keep\t-0.2692\t0.3911
-w:cant lift\t0.4397\t-0.2905
-w:cant live\t0\t0.4189
-w:cant make\t0\t-0.2503
-w:cant move\t0.4921\t-0.2115
-w:cant pee\t0.2469\t0
-w:cant rouse\t0.3641\t0
-w:cant see\t0\t0.4682
-w:cant swallow\t0.2470\t-0.2602
-w:cant take\t-0.2393\t0.6803
-w:cant talk\t0\t-0.3937
-w:cant walk\t0.2031\t0
-w:car\t0\t0.3774
-w:car gets\t0\t0.2260
-w:car keys\t0\t0.2009
-w:car running\t0\t0.3742
-w:cara\t0.8660\t-0.5013
-w:cara caida\t0.2623\t0
-w:card\t0\t-0.2318
-w:care\t-0.4897\t0.7475
-w:care if\t0\t0.5622
-w:care of\t-0.2671\t0.2546
-w:care which\t0\t-0.2203
-w:carta\t0\t0.3832
-w:cartas\t0\t0.4408
-w:cartas para\t0\t0.3961
-w:carved\t0\t0.3556
-w:carved his\t0\t0.2438
-w:case\t0\t0.3268
-w:cat\t-0.4046\t0.7143
-w:cat after\t0\t0.2090
-w:cat food\t0\t0.2155
-w:cat tomorrow\t0\t0.2784
-w:catch\t0.2544\t0
-w:catch my\t0.2877\t0
-w:cause\t-0.4166\t0
-w:cause breathing\t-0.2798\t0
-w:ceiling for\t0.2401\t0
-w:chair\t0.2368\t0
-w:changed\t-0.2763\t-0.5260
-w:changed jobs\t0\t-0.2113
-w:changes by\t0\t0.2141
-w:check\t-0.4722\t0.2680
-w:check out\t0\t0.4431
-w:checking\t-0.3961\t0.3342
-w:checking out\t-0.3675\t0.4257
-w:chest\t3.4506\t-1.6264
-w:chest feels\t-0.2617\t0
-w:chest felt\t0.3263\t0
-w:chest hurts\t0.2992\t0
-w:chest pain\t1.4144\t-0.3183
-w:chest pains\t0.3589\t0
-w:chest tightness\t0.2096\t0
-w:chester\t-0.2226\t0
-w:chester painter\t-0.2226\t0
-w:choice\t0\t0.4505
-w:choking\t0.3314\t0
-w:choking on\t0.2767\t0
-w:cierra\t0.3045\t0
-w:cierra la\t0.3045\t0
-w:cigarettes\t0\t0.3021
-w:cita\t-0.5280\t-0.9652
-w:cita para\t0\t-0.3253
-w:clammy\t0.2245\t0
-w:clean\t0\t0.3633
-w:clean the\t0\t-0.2669
-w:cleaned\t0\t0.2604
-w:cleaned the\t0\t0.2375
-w:cleaning\t0.4466\t0
-w:cleaning stuff\t0.4916\t0
-w:clear\t0\t-0.4409
-w:cleared\t-0.3209\t-0.2560
-w:cleared up\t-0.2128\t0
-w:cliff\t0\t0.4571
-w:clinic\t0\t-0.7512
-w:clinic and\t0.2150\t0
-w:close\t0\t0.3023
-w:closed garage\t0\t0.2186
-w:closet\t-0.2361\t0.5124
-w:closing\t0.8328\t-0.2466
-w:closing up\t0.3650\t0
-w:cocina\t0\t-0.3561
-w:coffee\t-0.2724\t-0.4528
-w:cold\t0\t-0.6223
-w:cold in\t0.3294\t0
-w:collapse\t0.3279\t-0.2341
-w:collapsed\t1.6784\t-0.4341
-w:collapsed at\t0.6020\t0
-w:collapsed in\t0.7772\t-0.2375
-w:collecting\t0\t0.4427
-w:collecting my\t0\t0.4427
-w:come\t-0.5809\t0
-w:come back\t0\t0.6824
-w:come down\t0\t0.2092
-w:come in\t-0.2087\t-0.3921
-w:comer\t-0.2208\t0
-w:comes\t0.5628\t0
-w:comes next\t0\t0.3759
-w:comes out\t0.5015\t-0.3118
-w:coming back\t0\t0.2199
+w:cabeza\t0.5522\t0
+w:cabeza de\t0.2177\t0
+w:cabinet\t0\t0.4000
+w:cada\t0\t0.2895
+w:caida\t0.2650\t0
+w:cajon\t0\t0.2033
+w:calendar\t0\t-0.3327
+w:call\t0.7179\t-0.7353
+w:call 911\t1.0838\t0
+w:call an\t0.6197\t0
+w:call anyone\t0\t0.3325
+w:call early\t0\t-0.2089
+w:call me\t-0.2542\t-0.3343
+w:calm\t0\t0.2035
+w:came\t0.9048\t-0.6962
+w:came back\t-0.2158\t0
+w:came home\t0.2389\t0
+w:came on\t0.7911\t-0.2720
+w:came to\t0.2609\t0
+w:can\t-0.7671\t-1.1033
+w:can barely\t0.9294\t-0.2697
+w:can cancel\t0\t0.3511
+w:can do\t0\t0.2775
+w:can end\t0\t0.2819
+w:can hardly\t0.2037\t0
+w:can i\t-0.8230\t-0.8012
+w:can just\t0\t0.3276
+w:can only\t0.4458\t-0.2303
+w:can we\t-0.3320\t-1.0479
+w:can you\t0\t-0.3764
+w:cancel all\t0\t0.3956
+w:cancel it\t0\t0.2855
+w:cancel my\t0\t-0.3628
+w:cancelar\t0\t-0.3105
+w:canceled\t0\t0.2546
+w:canceled my\t0\t0.2546
+w:cansada\t-0.3760\t0.2743
+w:cansada de\t0\t0.5781
+w:cant\t2.8923\t-0.8458
+w:cant breath\t0.6759\t-0.3279
+w:cant catch\t0.2173\t0
+w:cant do\t-0.5746\t0.7695
+w:cant feel\t0.5277\t-0.2566
+w:cant find\t0.2253\t0
+w:cant get\t1.3229\t-0.7643
+w:cant go\t-0.6120\t0.5916
+w:cant hold\t0.2179\t0
+w:cant keep\t-0.2670\t0.3872
+w:cant lift\t0.4427\t-0.2852
+w:cant live\t0\t0.4277
+w:cant make\t0\t-0.2432
+w:cant move\t0.4991\t-0.2151
+w:cant pee\t0.2470\t0
+w:cant rouse\t0.3613\t0
+w:cant see\t0\t0.4608
+w:cant swallow\t0.2448\t-0.2569
+w:cant take\t-0.2404\t0.6992
+w:cant talk\t0\t-0.3939
+w:car\t0\t0.3242
+w:car gets\t0\t0.2234
+w:car keys\t0\t0.2008
+w:car running\t0\t0.3797
+w:cara\t0.8691\t-0.4921
+w:cara caida\t0.2650\t0
+w:card\t0\t-0.2201
+w:care\t-0.4876\t0.7718
+w:care if\t0\t0.5645
+w:care of\t-0.2655\t0.2686
+w:care which\t0\t-0.2200
+w:carta\t-0.2043\t0.3092
+w:cartas\t0\t0.4663
+w:cartas para\t0\t0.4162
+w:carved\t0\t0.3637
+w:carved his\t0\t0.2516
+w:case\t0\t0.3338
+w:cat\t-0.4043\t0.6660
+w:cat after\t0\t0.2114
+w:cat food\t0\t0.2179
+w:cat tomorrow\t0\t0.2816
+w:catch\t0.2531\t0
+w:catch my\t0.2863\t0
+w:cause\t-0.4139\t0
+w:cause breathing\t-0.2790\t0
+w:ceiling for\t0.2374\t0
+w:chair\t0.2333\t0
+w:changed\t-0.2755\t-0.5249
+w:changed jobs\t0\t-0.2076
+w:changes by\t0\t0.2124
+w:check\t-0.4726\t0.2765
+w:check out\t0\t0.4473
+w:checking\t-0.3950\t0.3380
+w:checking out\t-0.3663\t0.4258
+w:chest\t3.4200\t-1.6261
+w:chest feels\t-0.2315\t0
+w:chest felt\t0.3224\t0
+w:chest hurts\t0.3005\t0
+w:chest pain\t1.4271\t-0.3229
+w:chest pains\t0.3607\t0
+w:chest tightness\t0.2109\t0
+w:chester\t-0.2192\t0
+w:chester painter\t-0.2192\t0
+w:choice\t0\t0.4528
+w:choking\t0.3243\t0
+w:choking on\t0.2711\t0
+w:cierra\t0.3078\t0
+w:cierra la\t0.3078\t0
+w:cigarettes\t0\t0.3014
+w:cita\t-0.5773\t-1.0575
+w:cita para\t0\t-0.2972
+w:clammy\t0.2265\t0
+w:clean\t0\t0.3608
+w:clean the\t0\t-0.2630
+w:cleaned\t0\t0.2625
+w:cleaned the\t0\t0.2400
+w:cleaning\t0.4483\t0
+w:cleaning stuff\t0.4913\t0
+w:clear\t0\t-0.4336
+w:cleared\t-0.3107\t-0.2544
+w:cleared up\t-0.2033\t0
+w:cliff\t0\t0.4648
+w:clinic\t0\t-0.7691
+w:clinic and\t0.2180\t0
+w:close\t0\t0.3052
+w:closed garage\t0\t0.2202
+w:closet\t-0.2746\t0.4513
+w:closing\t0.8354\t-0.2459
+w:closing up\t0.3671\t0
+w:cocina\t0\t-0.3488
+w:cocinando\t0\t-0.2773
+w:coffee\t-0.2641\t-0.4341
+w:cold\t0\t-0.6581
+w:cold in\t0.3348\t0
+w:collapse\t0.3260\t-0.2290
+w:collapsed\t1.6798\t-0.4361
+w:collapsed at\t0.6055\t0
+w:collapsed in\t0.7758\t-0.2373
+w:collecting\t0\t0.4636
+w:collecting my\t0\t0.4636
+w:come\t-0.5863\t0
+w:come back\t0\t0.6912
+w:come down\t0\t0.2076
+w:come in\t-0.2262\t-0.4327
+w:comer\t-0.2146\t0
+w:comes\t0.5625\t0
+w:comes next\t0\t0.3837
+w:comes out\t0.4996\t-0.3122
+w:coming back\t0\t0.2287
 w:common\t0.2390\t0
-w:common after\t0.2232\t0
-w:como\t0\t-0.4452
-w:company\t0\t-0.4822
-w:completely\t0\t0.4926
-w:compre\t0\t0.5901
-w:compre la\t0\t0.2938
-w:compre una\t0\t0.2963
-w:con\t-0.7402\t0.7142
-w:con el\t0\t0.4416
-w:con mi\t-0.2053\t0
-w:con pensamientos\t0\t0.2644
-w:confirmed\t-0.2014\t0
-w:confundida\t0.2860\t0
-w:confused\t0.9377\t-0.5015
-w:confused and\t0.5337\t-0.2277
-w:conmigo\t0\t0.3518
-w:conmigo misma\t0\t0.4782
-w:conocimiento\t0.2360\t0
-w:conocimiento y\t0.2360\t0
-w:consciousness\t0.5391\t0
-w:consultation\t0\t-0.2104
-w:continue the\t0\t-0.2090
-w:contract\t0\t0.2407
-w:contract for\t0\t0.2407
-w:control\t0.2536\t-0.2967
-w:convulsing\t1.2021\t-0.4895
-w:convulsionando\t0.5059\t0
-w:cook\t0\t-0.3459
-w:cook tonight\t0\t-0.3459
-w:cooking\t0\t-0.4328
-w:cord\t0\t0.3536
-w:cord around\t0\t0.2194
-w:cortando\t-0.2067\t0.5747
-w:cortando otra\t0\t0.2445
-w:cortar\t0\t0.2902
-w:cortar anoche\t0\t0.2248
-w:corte\t0\t0.5175
-w:corto\t-0.3604\t0.4022
-w:corto las\t0\t0.3944
-w:cosas\t0.3835\t0
-w:cosas que\t0.4409\t0
-w:couch\t0\t-0.3653
-w:cough\t-0.2082\t0
-w:coughing\t0.3704\t0
-w:coughing up\t0.3534\t0
-w:could\t-0.4130\t-0.3705
-w:could kill\t0\t-0.2545
-w:couldnt\t0\t-0.2154
-w:counted\t-0.2548\t0.2052
-w:counter\t0\t0.4713
-w:counting\t0\t0.2395
-w:counting my\t0\t0.2395
-w:cover\t0\t0.3000
-w:cover the\t0\t0.3438
-w:coworkers\t0.3838\t0
-w:coworkers are\t0.3838\t0
-w:cp\t0.7448\t0
-w:cp sob\t0.7448\t0
-w:cracked\t-0.2917\t0
-w:cranberry\t0.3814\t0
-w:cranberry juice\t0.3814\t0
-w:crashed the\t0.2477\t0
-w:crawl\t0\t-0.2342
-w:crawl into\t0\t-0.2342
-w:cried\t0\t-0.2684
-w:cross\t0\t0.2014
-w:cross the\t0\t0.2260
-w:crossing\t0\t0.2720
-w:crossword\t0\t-0.2834
-w:crushing\t0.6625\t0
-w:crushing my\t0.2596\t0
-w:cry\t0\t-0.2011
-w:crying\t-0.5825\t0
-w:cuando me\t0\t0.2116
-w:cuantas\t0\t0.2740
-w:cuchillos\t0\t0.2729
-w:cuello\t0.2622\t0
-w:cuerda\t0\t0.2938
-w:cuerpo\t0.5108\t-0.2696
-w:cuerpo y\t0.2536\t0
-w:cut\t-0.3375\t1.1402
-w:cut her\t0\t0.2289
-w:cut myself\t0\t0.2255
-w:cuts\t0\t0.3411
-w:cutting\t-0.3786\t1.2762
-w:cutting again\t0\t0.5503
-w:cutting herself\t0\t0.2534
-w:cutting himself\t0\t-0.2305
-w:dad\t0.6166\t-0.2545
-w:dad doesnt\t0.3439\t0
-w:dad wont\t0.2340\t0
-w:dads\t0\t0.3058
-w:dads heart\t0.3897\t0
-w:dando\t0.2903\t0
-w:dando un\t0.2903\t0
-w:danger\t0\t-0.3759
-w:dano\t-0.2321\t0.4078
-w:dark\t0.2348\t0
-w:dark thoughts\t0\t0.3215
-w:date\t0\t0.5945
-w:daughter\t0.3562\t0
-w:daughter ate\t0.5457\t0
-w:daughter is\t0.2184\t0
-w:daughters\t0\t-0.2574
-w:daughters wedding\t0\t-0.2888
-w:dawn\t0\t0.2187
-w:day\t-0.4082\t0
-w:day i\t0\t0.2178
-w:day now\t0\t0.4066
-w:day to\t0.2472\t0
-w:days\t0\t-0.2238
-w:de anoche\t0.2392\t0
-w:de cabeza\t0.4808\t0
-w:de despedida\t-0.2051\t0.4755
-w:de golpe\t0.3585\t0
-w:de hacerme\t0\t0.3416
-w:de la\t0\t-0.7201
-w:de luchar\t0\t0.3949
-w:de mi\t0\t0.3342
-w:de mirar\t0\t0.2729
-w:de morirme\t0\t0.2530
-w:de pastillas\t0\t0.2123
-w:de pecho\t0.4956\t-0.2025
-w:de repente\t0.7283\t-0.2855
-w:de suicidio\t0\t0.2644
-w:de un\t0.6311\t-0.3198
-w:de una\t0\t0.2549
-w:de verlos\t0\t-0.2786
-w:dead\t0\t1.8302
-w:dead before\t0\t0.3627
-w:dead sister\t0.2022\t0
-w:deal\t0\t-0.3284
-w:death\t-0.6013\t1.8581
-w:decided\t0\t0.7612
-w:decision\t0\t0.4351
-w:deeper\t0\t0.4245
-w:deeper with\t0\t0.2214
-w:deje\t0\t0.3702
-w:deje todo\t0\t0.2740
-w:dejo\t0\t0.2729
-w:dejo de\t0\t0.2729
-w:del\t0\t-0.4001
-w:del cuerpo\t0.4426\t0
-w:del puente\t0\t0.2255
-w:dentist\t0\t-0.3430
-w:depression\t-0.2898\t0
-w:derecho\t0.2534\t0
-w:derrame\t0.3579\t0
-w:desde\t0.9711\t0
-w:desde ayer\t0.8593\t-0.2250
-w:desde la\t0.2118\t0
-w:deserve\t0\t0.3131
-w:deserve to\t0\t0.3599
-w:desk\t0\t-0.2016
-w:desmayar\t0.2721\t0
-w:desmayarse\t0.5022\t0
-w:desmayarse despues\t0.5022\t0
-w:desmaye\t0.5146\t-0.2068
-w:desmaye dos\t0.3534\t0
-w:desmayo\t0.7587\t-0.3402
-w:despedida\t-0.2051\t0.4755
-w:despertar\t-0.2628\t0.4934
-w:despertar nunca\t-0.2115\t0.3441
-w:despertara\t0\t0.2073
-w:despertara manana\t0\t0.2073
-w:desperte\t0.2360\t0
-w:desperte en\t0.2360\t0
-w:despierta\t0.7239\t-0.2449
-w:despierte\t0\t0.3058
-w:despierte manana\t0\t0.3058
-w:despues\t-0.2508\t0
-w:dice\t-0.3392\t0.4511
-w:dice que\t-0.3392\t0.4511
-w:did\t-0.3282\t0
-w:did your\t0\t0.2188
-w:die\t-0.3949\t2.4194
-w:die and\t0\t0.2185
-w:die from\t0.4698\t-0.2316
-w:die so\t0\t0.2729
-w:died\t-0.3258\t-0.6193
-w:died and\t-0.2384\t-0.4281
-w:diet\t0\t-0.3395
-w:difficulty\t0.2362\t0
-w:difficulty breathing\t0.2241\t0
-w:dijo\t-0.2215\t0.4115
-w:dijo que\t0\t0.2914
-w:dinner\t0\t-0.2899
-w:dio\t0\t-0.2449
-w:disappear\t0\t0.3942
-w:disappear forever\t0\t0.2546
-w:disposal\t0\t-0.2069
-w:disposal box\t0\t-0.2069
-w:dizziness\t0\t-0.2282
-w:dizzy\t0.5830\t-0.3222
-w:do\t-1.0319\t0
-w:do another\t0\t0.2070
-w:do anything\t0\t-0.2905
-w:do i\t0\t-1.4838
-w:do it\t-0.2894\t0.8087
-w:do something\t-0.2118\t0.4885
-w:do this\t-0.2281\t0.8359
-w:do you\t0\t-0.5479
-w:doctor\t-0.3900\t-0.4010
-w:doctor helps\t0\t0.2667
-w:doctor said\t0\t-0.2046
-w:doctors\t0\t-0.2932
-w:does\t0.2766\t-0.9672
-w:does it\t0.4610\t-0.3165
-w:does ketamine\t-0.3009\t0
-w:does that\t0.2434\t0
-w:does the\t0\t-0.3040
-w:doesnt\t0.3381\t0.4769
-w:doesnt know\t0.5274\t0
-w:doesnt recognize\t0.2522\t0
-w:doesnt scare\t0\t0.2014
-w:doesnt work\t0\t0.2034
-w:dog\t-0.6058\t0.4239
-w:dog died\t0\t-0.2432
-w:doing\t-0.4420\t-0.5006
-w:dolor\t0.8487\t-0.6790
-w:dolor de\t0.8345\t-0.5265
-w:donde estoy\t0.2158\t0
-w:done\t-0.7391\t0.8374
-w:done with\t-0.2499\t-0.5719
-w:dont\t-0.2849\t0.2652
-w:dont bother\t0\t0.2451
-w:dont call\t0\t0.5260
-w:dont expect\t0\t0.2023
-w:dont feel\t0\t-0.3910
-w:dont hear\t0\t0.2298
-w:dont know\t0.6388\t0
-w:dont look\t0\t0.2260
-w:dont message\t0\t-0.3487
-w:dont need\t0\t-0.3919
-w:dont recognise\t0.3303\t0
-w:dont recognize\t0\t-0.2017
-w:dont see\t0\t0.2616
-w:dont text\t0\t-0.2003
-w:dont wake\t0\t0.6336
-w:dont want\t-0.2574\t0
-w:door\t0\t0.4855
-w:dos veces\t0.2743\t0
-w:dose\t0.2312\t0
-w:dose by\t0.3244\t0
-w:dosis\t0\t0.3396
-w:double\t0.4242\t0
-w:double dose\t0.3376\t0
-w:down\t0.4020\t-0.6073
-w:down the\t0.4633\t0
-w:dr patel\t0\t0.2426
-w:dragging\t0.2585\t0
-w:dragging when\t0.2277\t0
-w:drank\t0.5735\t0
-w:drank bleach\t0.3217\t0
-w:drank some\t0.4916\t0
-w:drawer\t-0.2217\t0.7067
-w:drinking so\t0\t0.2829
-w:drive\t-0.2771\t0
-w:drive home\t0\t-0.2412
-w:drive into\t0\t0.3646
-w:drive me\t0\t-0.3930
-w:drive now\t0\t-0.3220
-w:drive off\t0\t0.2259
-w:driver\t0\t-1.0812
-w:driver gets\t0\t-0.2395
-w:driver is\t0\t-0.2382
-w:driving\t-0.5290\t-0.4296
-w:driving into\t0\t0.2581
-w:driving me\t0\t-0.4658
-w:driving off\t0\t0.5247
-w:driving to\t0\t-0.2237
-w:drooping\t0.4189\t-0.2767
-w:droopy\t0.3035\t0
-w:dropping\t0\t-0.2157
-w:drops\t0.2234\t0
-w:drops come\t0.2639\t0
-w:drove home\t0.2477\t0
-w:dry\t-0.6343\t-0.2024
-w:dry and\t-0.3229\t0
-w:duele\t0.5530\t-0.5752
-w:duele el\t0.4115\t0
-w:duele la\t0\t-0.2459
-w:duele mucho\t0.2520\t0
-w:during\t-0.7047\t-0.3338
-w:during the\t-0.7860\t-0.2903
-w:durmio todo\t0.2285\t0
-w:dusky\t0.3656\t0
-w:dying\t0\t1.1641
-w:dying doesnt\t0\t0.2014
-w:earlier\t0\t-0.3302
-w:earlier slot\t0\t-0.4025
-w:early\t-0.2232\t-0.5444
-w:eat\t0\t-0.2036
-w:eaten in\t0\t0.2047
-w:eating\t-0.2150\t0.2776
-w:eating and\t0\t0.3473
-w:edge\t-0.2203\t0.6045
-w:edge of\t0\t0.5152
-w:el\t0.7482\t-0.6681
-w:el aire\t0.6948\t0
-w:el brazo\t0.6743\t-0.2627
-w:el conocimiento\t0.2360\t0
-w:el cuello\t0.2622\t0
-w:el dolor\t-0.2364\t0
-w:el frasco\t0\t0.3518
-w:el jueves\t0\t-0.2344
-w:el lado\t0.3937\t0
-w:el martes\t0\t-0.3769
-w:el pecho\t0.9005\t-0.5173
-w:el peor\t0.4549\t0
-w:el piso\t0.3163\t0
-w:el puente\t0\t0.5670
-w:el seguro\t0\t-0.2236
-w:el spray\t-0.4091\t0
-w:el suicidio\t0\t0.2146
-w:el testamento\t0\t0.2740
-w:el tiempo\t0\t0.2592
-w:el trabajo\t-0.2086\t0
-w:else\t0.2268\t0
-w:else sees\t0.3000\t0
-w:email\t0\t-0.3327
-w:empty\t0.3405\t0.2422
-w:empty and\t0\t0.3282
-w:empty pill\t0.4457\t0
-w:en\t-0.2363\t0
-w:en el\t0.2203\t0.2279
-w:en la\t0\t-0.2758
-w:en matarme\t0\t0.2159
-w:end\t-0.8956\t0.9577
-w:end already\t0\t-0.2256
-w:end it\t-0.3474\t1.2974
-w:end my\t0\t-0.3834
-w:end the\t0\t-0.2116
-w:end things\t0\t0.7518
-w:ending\t-0.5721\t1.1519
-w:ending it\t-0.3448\t1.0762
-w:enjoy\t0\t-0.5397
-w:enjoy life\t0\t-0.2809
-w:enjoy my\t0\t-0.2588
-w:enough\t-0.2417\t0.9872
-w:enough air\t0.3950\t0
-w:enough pills\t0\t-0.2632
-w:enough refills\t0\t-0.2306
-w:entero\t0\t0.2664
-w:epipen\t0.2028\t-0.2123
-w:er\t0.5372\t-0.2088
-w:es\t0.4021\t0
-w:es mi\t-0.2308\t0
-w:es normal\t0.3777\t0
-w:escribi\t0\t0.5222
-w:escribi una\t0\t0.2149
-w:ese\t0\t-0.2195
-w:espalda\t-0.3272\t0
-w:esperanza\t0\t0.3216
-w:esperanza ya\t0\t0.3216
-w:esposa\t0\t0.2088
-w:esposo\t0.5116\t0
-w:esposo no\t0.6558\t0
-w:esta\t0.8766\t-0.4840
-w:esta convulsionando\t0.5059\t0
-w:esta dando\t0.2903\t0
-w:esta en\t-0.4011\t0
-w:esta noche\t0\t0.8161
-w:esta roja\t0.3171\t0
-w:estan\t0.3727\t0
-w:estar\t-0.2047\t0
-w:estare vivo\t0\t0.2117
-w:estaria\t0\t0.2497
-w:estaria mejor\t0\t0.2497
-w:estarian\t0\t0.3523
-w:estarian mejor\t0\t0.3523
-w:este\t0\t0.5279
-w:este dolor\t0\t0.2904
-w:este es\t0\t0.3118
-w:esto\t0\t0.3680
-w:esto se\t0\t0.2292
-w:estos\t0\t-0.2889
-w:estoy\t0\t-0.6234
-w:estoy ahogando\t0.9494\t-0.2918
-w:estoy bien\t0\t-0.2251
-w:estoy cansada\t-0.2819\t0.3218
-w:estoy cortando\t0\t0.2445
-w:estoy en\t-0.4479\t0.3471
-w:estoy lista\t0\t0.2721
-w:estoy orinando\t0.2637\t0
-w:estoy pensando\t0\t0.3574
-w:estoy sangrando\t0.4381\t0
-w:estoy vomitando\t0.4467\t0
-w:even\t0\t0.5674
-w:even joking\t0\t0.3141
-w:evening\t0\t-0.4332
-w:evening pills\t0.2736\t0
-w:ever\t1.0360\t0
-w:ever had\t0.8218\t-0.2084
-w:every\t0.2424\t0.6557
-w:every breath\t0.3124\t0
-w:every day\t0\t0.6696
-w:every night\t0\t0.3361
-w:every single\t0\t0.2218
-w:every time\t0.5382\t-0.4171
-w:everyone\t-0.3942\t0.6228
-w:everything\t-0.6206\t0.3747
-w:everything feels\t-0.2855\t0.5777
-w:everything i\t0\t0.3136
-w:everything in\t0\t0.5330
-w:everything is\t0.5670\t0
-w:everything ready\t0\t-0.2044
-w:everything still\t0.2318\t0
-w:everything today\t0\t-0.4048
-w:everywhere\t0.4350\t-0.5224
-w:except\t0\t0.5138
-w:except dying\t0\t0.3054
-w:exercises\t-0.3045\t0
-w:exhausted\t0\t-0.4039
-w:exist\t0\t0.5011
-w:existen\t0.4136\t0
-w:existing\t0\t0.4203
-w:exit\t0\t0.6282
-w:expect\t0\t0.2023
-w:expect to\t0\t0.2023
-w:expected\t-0.3198\t-0.3027
-w:explode\t0.3494\t0
-w:eye\t0.5678\t-0.3632
-w:eye all\t0.2780\t0
-w:eyes\t0.4288\t-0.4483
-w:eyes are\t0\t-0.3545
-w:face\t1.8231\t-0.7698
-w:face feels\t0.3067\t0
-w:face has\t0.2486\t0
-w:face is\t0.4909\t-0.3706
-w:face looks\t0.2506\t0
-w:face when\t0\t0.2029
-w:facebook\t0\t0.2590
-w:fade\t0\t0.3727
-w:fading\t0\t-0.2594
-w:failed\t0\t0.2137
-w:faint\t0.5433\t-0.7223
-w:fainted\t1.8739\t-0.7000
-w:fainted again\t0.6286\t0
-w:fainted and\t0.2237\t-0.2844
-w:fainted twice\t0.7087\t0
-w:fainting\t0.7774\t-0.3093
-w:fainting common\t0.2232\t0
-w:fainting every\t0.2133\t-0.2139
-w:fake\t0.2318\t0
-w:fake and\t0.2318\t0
-w:falta\t0.4653\t0.2318
-w:falta el\t0.5121\t0
-w:falta nada\t0\t0.2894
-w:family\t-0.3526\t0.5371
-w:family history\t0\t-0.2448
-w:family would\t0\t0.2584
-w:far as\t0\t0.2012
-w:far away\t0.2018\t-0.2439
-w:fasting\t0\t-0.2914
-w:fatal\t0\t0.4688
-w:fatal for\t0\t0.2837
-w:fault\t0\t0.3636
-w:feeds\t0\t0.2090
-w:feeds my\t0\t0.2090
-w:feel\t0\t0.2180
-w:feel empty\t0\t0.3282
-w:feel every\t0\t0.3467
-w:feel faint\t0.2594\t0
-w:feel like\t0.2236\t0.4138
-w:feel my\t0.3130\t0
-w:feel sick\t0\t0.2325
-w:feel something\t0\t0.2977
-w:feel the\t0\t-0.2851
-w:feeling\t-0.9463\t0
-w:feeling after\t0\t0.3239
-w:feeling better\t0\t-0.3611
-w:feeling kind\t0\t-0.2109
-w:feeling unalive\t0\t0.3626
-w:feeling weird\t0\t0.2702
-w:feeling worse\t0\t0.3215
-w:feels\t1.0133\t-0.5348
-w:feels fake\t0.2318\t0
-w:feels huge\t0.2740\t0
-w:feels like\t0.6472\t-0.2372
-w:feels pointless\t-0.2162\t0.6646
-w:feet\t-0.3353\t-0.4141
-w:fell\t1.1517\t-0.5485
-w:fell and\t0.2838\t0
-w:fell down\t0.5916\t0
-w:fell out\t0.3294\t0
-w:felt\t-0.8575\t-0.8334
-w:felt faint\t-0.2425\t0
-w:felt tight\t0.3263\t0
-w:fentanyl patches\t0\t0.2418
-w:fever\t0.3163\t-0.2250
-w:fever and\t0.3492\t0
-w:few\t0.5810\t0
-w:few drops\t0.2234\t0
-w:few min\t0.3987\t0
-w:few years\t0\t0.2164
-w:fibro\t-0.2412\t0
-w:fight\t0\t0.4304
-w:fighting\t0\t0.4741
-w:fill\t0\t-0.3949
-w:filled the\t0\t0.2052
-w:finally going\t0\t-0.2669
-w:finally have\t0\t0.3401
-w:finally ready\t0\t-0.2905
-w:finally updated\t0\t0.2930
-w:find\t0\t0.2267
-w:find me\t0\t0.4025
-w:fine\t-2.5219\t-0.8523
-w:fine breathing\t-0.3542\t0
-w:fine now\t-0.4434\t-0.4864
-w:fine this\t0.2141\t0
-w:finger\t0.3639\t0
-w:finger thing\t0.3639\t0
-w:fingers\t0\t-0.2173
-w:finish\t0.2613\t0.3014
+w:common after\t0.2233\t0
+w:como\t0\t-0.4327
+w:company\t0\t-0.4723
+w:completely\t0\t0.4890
+w:compre\t0\t0.5978
+w:compre la\t0\t0.3031
+w:compre una\t0\t0.2948
+w:con\t-0.7790\t0.6675
+w:con el\t0\t0.4708
+w:con mi\t-0.2793\t-0.2476
+w:con pensamientos\t0\t0.2666
+w:con sangre\t0.2016\t0
+w:con todo\t0\t0.2014
+w:confundida\t0.2913\t0
+w:confused\t0.9394\t-0.4968
+w:confused and\t0.5302\t-0.2267
+w:conmigo\t0\t0.3559
+w:conmigo misma\t0\t0.4763
+w:conocimiento\t0.2347\t0
+w:conocimiento y\t0.2347\t0
+w:consciousness\t0.5352\t0
+w:consultation\t0\t-0.2075
+w:continue the\t0\t-0.2096
+w:contract\t0\t0.2546
+w:contract for\t0\t0.2546
+w:control\t0.2517\t-0.3024
+w:convulsing\t1.2013\t-0.4835
+w:convulsionando\t0.5084\t0
+w:cook\t0\t-0.3420
+w:cook tonight\t0\t-0.3420
+w:cord\t0\t0.3613
+w:cord around\t0\t0.2246
+w:cortando\t-0.2006\t0.5992
+w:cortando otra\t0\t0.2706
+w:cortar\t0\t0.2966
+w:cortar anoche\t0\t0.2284
+w:corte\t0\t0.5273
+w:corto\t-0.3507\t0.4216
+w:corto las\t0\t0.3991
+w:cosas\t0.3813\t0
+w:cosas que\t0.4385\t0
+w:couch\t0\t-0.3579
+w:coughing\t0.3686\t0
+w:coughing up\t0.3518\t0
+w:could\t-0.4092\t-0.3458
+w:could kill\t0\t-0.2446
+w:couldnt\t0\t-0.2102
+w:counted\t-0.2521\t0.2027
+w:counter\t0\t0.4624
+w:counting\t0\t0.2396
+w:counting my\t0\t0.2396
+w:cover\t0\t0.2961
+w:cover the\t0\t0.3414
+w:coworkers\t0.3854\t0
+w:coworkers are\t0.3854\t0
+w:cp\t0.7400\t0
+w:cp sob\t0.7400\t0
+w:cracked\t-0.2852\t0
+w:cranberry\t0.3781\t0
+w:cranberry juice\t0.3781\t0
+w:crashed the\t0.2483\t0
+w:crawl\t0\t-0.2326
+w:crawl into\t0\t-0.2326
+w:cried\t0\t-0.2656
+w:cross\t0\t0.2052
+w:cross the\t0\t0.2234
+w:crossing\t0\t0.2725
+w:crossword\t0\t-0.2777
+w:crushing\t0.6641\t0
+w:crushing my\t0.2605\t0
+w:cry\t0\t-0.2006
+w:crying\t-0.5807\t0
+w:cuando me\t0\t0.2257
+w:cuantas\t0\t0.2795
+w:cuchillos\t0\t0.2651
+w:cuello\t0.2621\t0
+w:cuerda\t0\t0.3031
+w:cuerpo\t0.5156\t-0.2624
+w:cuerpo y\t0.2555\t0
+w:cut\t-0.4099\t1.1828
+w:cut her\t0\t0.2283
+w:cut myself\t0\t0.2191
+w:cuts\t0\t0.3379
+w:cutting\t-0.3707\t1.3238
+w:cutting again\t0\t0.5619
+w:cutting herself\t0\t0.2625
+w:cutting himself\t0\t-0.2279
+w:dad\t0.5976\t-0.2413
+w:dad doesnt\t0.3492\t0
+w:dad wont\t0.2405\t0
+w:dads\t0\t0.3184
+w:dads heart\t0.3943\t0
+w:dando\t0.2881\t0
+w:dando un\t0.2881\t0
+w:danger\t0\t-0.3689
+w:dano\t-0.2276\t0.4146
+w:dark\t0.2332\t0
+w:dark thoughts\t0\t0.3189
+w:date\t0\t0.5949
+w:daughter\t0.3529\t0
+w:daughter ate\t0.5516\t0
+w:daughter is\t0.2013\t0
+w:daughters\t0\t-0.2374
+w:daughters wedding\t0\t-0.2854
+w:dawn\t0\t0.2251
+w:day\t-0.3996\t0
+w:day i\t0\t0.2202
+w:day now\t0\t0.4047
+w:day to\t0.2496\t0
+w:days\t0\t-0.2105
+w:de anoche\t0.2364\t0
+w:de cabeza\t0.4867\t0
+w:de despedida\t-0.2018\t0.4905
+w:de golpe\t0.3622\t0
+w:de hacerme\t0\t0.3483
+w:de la\t0\t-0.7036
+w:de luchar\t0\t0.3964
+w:de mi\t0\t0.3855
+w:de mirar\t0\t0.2651
+w:de morirme\t0\t0.2700
+w:de pastillas\t0\t0.2070
+w:de pecho\t0.4970\t0
+w:de repente\t0.7325\t-0.2847
+w:de suicidio\t0\t0.2666
+w:de un\t0.6375\t-0.3055
+w:de una\t0\t0.2716
+w:de verlos\t0\t-0.2704
+w:dead\t0\t1.8413
+w:dead before\t0\t0.3688
+w:dead sister\t0.2036\t0
+w:deal\t0\t-0.3210
+w:death\t-0.5919\t1.8574
+w:decided\t0\t0.7800
+w:decision\t0\t0.4403
+w:deeper\t0\t0.4131
+w:deeper with\t0\t0.2262
+w:deje\t0\t0.3991
+w:deje todo\t0\t0.2874
+w:dejo\t0\t0.2651
+w:dejo de\t0\t0.2651
+w:del\t0\t-0.3657
+w:del cuerpo\t0.4453\t0
+w:del puente\t0\t0.2311
+w:dentist\t0\t-0.3393
+w:depression\t-0.2818\t0
+w:derecho\t0.2545\t0
+w:derrame\t0.3592\t0
+w:desde\t0.9922\t0
+w:desde ayer\t0.8587\t-0.2243
+w:desde la\t0.2239\t0
+w:deserve\t0\t0.3209
+w:deserve to\t0\t0.3665
+w:deserves\t0\t0.2033
+w:deserves better\t0\t0.2033
+w:desmayar\t0.2735\t0
+w:desmayarse\t0.5165\t0
+w:desmayarse despues\t0.5165\t0
+w:desmaye\t0.5198\t-0.2097
+w:desmaye dos\t0.3598\t0
+w:desmayo\t0.7617\t-0.3378
+w:despedida\t-0.2018\t0.4905
+w:despertar\t-0.2600\t0.4910
+w:despertar nunca\t-0.2112\t0.3252
+w:despertara\t0\t0.2169
+w:despertara manana\t0\t0.2169
+w:desperte\t0.2347\t0
+w:desperte en\t0.2347\t0
+w:despierta\t0.7305\t-0.2419
+w:despierte\t0\t0.3168
+w:despierte manana\t0\t0.3168
+w:despues\t-0.2851\t0
+w:dice\t-0.3381\t0.4527
+w:dice que\t-0.3381\t0.4527
+w:did\t-0.3263\t0
+w:did your\t0\t0.2174
+w:die\t-0.3925\t2.4281
+w:die and\t0\t0.2183
+w:die from\t0.4684\t-0.2280
+w:die so\t0\t0.2687
+w:died\t-0.3220\t-0.6082
+w:died and\t-0.2348\t-0.4242
+w:diet\t0\t-0.3357
+w:difficulty\t0.2322\t0
+w:difficulty breathing\t0.2201\t0
+w:dijo\t-0.2164\t0.4155
+w:dijo que\t0\t0.2877
+w:dinner\t0\t-0.4055
+w:dio\t0\t-0.2430
+w:diosito\t0\t0.2082
+w:diosito llevame\t0\t0.2082
+w:disappear\t0\t0.4009
+w:disappear forever\t0\t0.2549
+w:disposal\t0\t-0.3888
+w:disposal box\t0\t-0.3888
+w:dizziness\t0\t-0.2232
+w:dizzy\t0.5648\t-0.3249
+w:do\t-1.0132\t0
+w:do another\t0\t0.2066
+w:do anything\t0\t-0.2879
+w:do i\t0.2146\t-1.4656
+w:do it\t-0.2887\t0.8101
+w:do something\t-0.2114\t0.4993
+w:do this\t-0.2247\t0.8389
+w:do you\t0\t-0.5489
+w:doctor\t-0.3782\t-0.3912
+w:doctor helps\t0\t0.2688
+w:doctor said\t0\t-0.2022
+w:doctors\t0\t-0.3310
+w:does\t0.2784\t-0.9521
+w:does it\t0.4598\t-0.3116
+w:does ketamine\t-0.3001\t0
+w:does that\t0.2436\t0
+w:does the\t0\t-0.3014
+w:doesnt\t0.3486\t0.4756
+w:doesnt know\t0.5246\t0
+w:doesnt recognize\t0.2588\t0
+w:doesnt scare\t0\t0.2006
+w:doesnt work\t0\t0.2081
+w:dog\t-0.6008\t0.4181
+w:dog died\t0\t-0.2413
+w:doing\t-0.4424\t-0.5294
+w:dolor\t0.8637\t-0.6478
+w:dolor de\t0.8415\t-0.5107
+w:donde estoy\t0.2190\t0
+w:done\t-0.7337\t0.8683
+w:done with\t-0.2488\t-0.5686
+w:dont\t-0.2889\t0.2708
+w:dont bother\t0\t0.2505
+w:dont call\t0\t0.5250
+w:dont expect\t0\t0.2078
+w:dont feel\t0\t-0.3844
+w:dont hear\t0\t0.2315
+w:dont know\t0.6383\t0
+w:dont look\t0\t0.2234
+w:dont message\t0\t-0.3435
+w:dont need\t0\t-0.3812
+w:dont recognise\t0.3310\t0
+w:dont see\t0\t0.2623
+w:dont wake\t0\t0.6514
+w:dont want\t-0.2557\t0
+w:door\t0\t0.4801
+w:dos\t0.2062\t0
+w:dos veces\t0.2845\t0
+w:dose\t0.2330\t0
+w:dose by\t0.3214\t0
+w:dosis\t0\t0.3430
+w:double\t0.4215\t0
+w:double dose\t0.3344\t0
+w:down\t0.4020\t-0.6190
+w:down the\t0.4663\t0
+w:dr patel\t0\t0.2498
+w:dragging\t0.2538\t0
+w:dragging when\t0.2231\t0
+w:drank\t0.5731\t0
+w:drank bleach\t0.3205\t0
+w:drank some\t0.4913\t0
+w:drawer\t-0.2209\t0.7211
+w:drinking so\t0\t0.2832
+w:drive\t-0.2666\t0
+w:drive home\t0\t-0.2424
+w:drive into\t0\t0.3592
+w:drive me\t0\t-0.3863
+w:drive now\t0\t-0.3151
+w:drive off\t0\t0.2252
+w:driver\t0\t-1.0667
+w:driver gets\t0\t-0.2375
+w:driver is\t0\t-0.2369
+w:driving\t-0.5464\t-0.4606
+w:driving into\t0\t0.2602
+w:driving me\t0\t-0.5167
+w:driving off\t0\t0.5331
+w:driving to\t0\t-0.2077
+w:drooping\t0.4151\t-0.2785
+w:droopy\t0.3126\t0
+w:dropping\t0\t-0.2087
+w:drops\t0.2229\t0
+w:drops come\t0.2637\t0
+w:drove home\t0.2483\t0
+w:dry\t-0.6195\t0
+w:dry and\t-0.3136\t0
+w:duele\t0.5749\t-0.5656
+w:duele el\t0.4137\t0
+w:duele la\t0\t-0.2378
+w:duele mucho\t0.2591\t0
+w:during\t-0.7142\t-0.3456
+w:during the\t-0.7942\t-0.3033
+w:durmio todo\t0.2296\t0
+w:dusky\t0.3633\t0
+w:dying\t0\t1.1628
+w:dying doesnt\t0\t0.2006
+w:earlier\t0\t-0.3212
+w:earlier slot\t0\t-0.3970
+w:early\t-0.2194\t-0.5205
+w:eat\t0\t-0.2022
+w:eaten in\t0\t0.2012
+w:eating\t-0.2080\t0.2838
+w:eating and\t0\t0.3492
+w:edge\t-0.2344\t0.5568
+w:edge of\t0\t0.4692
+w:el\t0.7334\t-0.6936
+w:el aire\t0.6965\t0
+w:el brazo\t0.6753\t-0.2604
+w:el cajon\t0\t0.2033
+w:el conocimiento\t0.2347\t0
+w:el cuello\t0.2621\t0
+w:el dolor\t-0.2315\t0
+w:el frasco\t0\t0.3631
+w:el jueves\t0\t-0.2539
+w:el lado\t0.3954\t0
+w:el martes\t0\t-0.3445
+w:el pecho\t0.9087\t-0.5127
+w:el peor\t0.4603\t0
+w:el piso\t0.3144\t0
+w:el plan\t0\t0.2033
+w:el puente\t0\t0.5664
+w:el seguro\t0\t-0.2184
+w:el spray\t-0.4016\t0
+w:el suicidio\t0\t0.2199
+w:el testamento\t0\t0.2874
+w:el tiempo\t0\t0.2693
+w:el trabajo\t-0.2078\t0
+w:el ultimo\t0\t0.2012
+w:el viaje\t0\t-0.2850
+w:else\t0.2311\t0
+w:else sees\t0.3013\t0
+w:email\t0\t-0.3489
+w:empty\t0.3402\t0.2553
+w:empty and\t0\t0.3287
+w:empty pill\t0.4444\t0
+w:en\t0\t0.2539
+w:en el\t0.2220\t0.2508
+w:en matarme\t0\t0.2139
+w:en quitarme\t0\t0.2009
+w:end\t-0.8967\t0.9842
+w:end already\t0\t-0.2204
+w:end it\t-0.3473\t1.3013
+w:end my\t0\t-0.3596
+w:end the\t0\t-0.2089
+w:end things\t0\t0.7507
+w:ending\t-0.5761\t1.1448
+w:ending it\t-0.3487\t1.0669
+w:enjoy\t0\t-0.5136
+w:enjoy life\t0\t-0.2692
+w:enjoy my\t0\t-0.2444
+w:enough\t-0.2417\t0.9808
+w:enough air\t0.3943\t0
+w:enough now\t0\t0.2012
+w:enough pills\t0\t-0.2530
+w:enough refills\t0\t-0.2259
+w:entero\t0\t0.2720
+w:epipen\t0.2022\t-0.2125
+w:er\t0.5369\t-0.2031
+w:es\t0.3480\t0
+w:es mi\t-0.2210\t0
+w:es normal\t0.3383\t0
+w:es real\t0.2106\t0
+w:escribi\t0\t0.4332
+w:ese\t0\t-0.2060
+w:espalda\t-0.3187\t0
+w:esperanza\t0\t0.3354
+w:esperanza ya\t0\t0.3354
+w:esposa\t0\t0.2291
+w:esposo\t0.4985\t0
+w:esposo me\t0\t-0.2288
+w:esposo no\t0.6679\t0
+w:esta\t0.9002\t-0.4067
+w:esta convulsionando\t0.5084\t0
+w:esta dando\t0.2881\t0
+w:esta en\t-0.3956\t0
+w:esta noche\t0\t0.8208
+w:esta roja\t0.3210\t0
+w:estan\t0.3707\t0
+w:estare vivo\t0\t0.2293
+w:estaria\t0\t0.2523
+w:estaria mejor\t0\t0.2523
+w:estarian\t0\t0.3453
+w:estarian mejor\t0\t0.3453
+w:este\t0\t0.5333
+w:este dolor\t0\t0.2898
+w:este es\t0\t0.3161
+w:esto\t0\t0.3880
+w:esto se\t0\t0.2432
+w:estos\t0\t-0.2843
+w:estoy\t0\t-0.6216
+w:estoy ahogando\t0.9514\t-0.2873
+w:estoy bien\t0\t-0.2121
+w:estoy cansada\t-0.2685\t0.3545
+w:estoy cortando\t0\t0.2706
+w:estoy en\t-0.4380\t0.3530
+w:estoy orinando\t0.2673\t0
+w:estoy pensando\t0\t0.3579
+w:estoy sangrando\t0.4478\t0
+w:estoy vomitando\t0.4433\t0
+w:even\t0\t0.5564
+w:even joking\t0\t0.2998
+w:evening\t0\t-0.4311
+w:evening pills\t0.2720\t0
+w:ever\t1.0370\t0
+w:ever had\t0.8192\t-0.2009
+w:every\t0.2456\t0.6840
+w:every breath\t0.3082\t0
+w:every day\t0\t0.6780
+w:every night\t0\t0.3455
+w:every single\t0\t0.2226
+w:every time\t0.5406\t-0.4116
+w:everyone\t-0.3946\t0.6320
+w:everything\t-0.6181\t0.3405
+w:everything feels\t-0.2702\t0.5824
+w:everything i\t0\t0.3143
+w:everything in\t0\t0.5387
+w:everything is\t0.5593\t0
+w:everything ready\t0\t-0.2003
+w:everything still\t0.2346\t0
+w:everything today\t0\t-0.3926
+w:everywhere\t0.4432\t-0.5330
+w:except\t0\t0.5111
+w:except dying\t0\t0.3061
+w:exercises\t-0.3015\t0
+w:exhausted\t0\t-0.4000
+w:exist\t0\t0.5076
+w:existen\t0.4089\t0
+w:existing\t0\t0.4314
+w:exit\t0\t0.6244
+w:expect\t0\t0.2078
+w:expect to\t0\t0.2078
+w:expected\t-0.3179\t-0.3006
+w:explode\t0.3537\t0
+w:eye\t0.5703\t-0.3611
+w:eye all\t0.2733\t0
+w:eyes\t0.4277\t-0.4426
+w:eyes are\t0\t-0.3485
+w:face\t1.8448\t-0.7825
+w:face feels\t0.3231\t0
+w:face has\t0.2452\t0
+w:face is\t0.4867\t-0.3701
+w:face looks\t0.2493\t0
+w:face when\t0\t0.2004
+w:facebook\t0\t0.2596
+w:fade\t0\t0.3712
+w:fading\t0\t-0.2570
+w:failed\t0\t0.2114
+w:faint\t0.5490\t-0.7142
+w:fainted\t1.8663\t-0.7037
+w:fainted again\t0.6227\t0
+w:fainted and\t0.2209\t-0.2885
+w:fainted twice\t0.7105\t0
+w:fainting\t0.7778\t-0.3047
+w:fainting common\t0.2233\t0
+w:fainting every\t0.2149\t-0.2114
+w:fake\t0.2346\t0
+w:fake and\t0.2346\t0
+w:falta\t0.4675\t0.2400
+w:falta el\t0.5136\t0
+w:falta nada\t0\t0.2926
+w:family\t-0.3591\t0.4417
+w:family history\t0\t-0.2334
+w:family would\t0\t0.2610
+w:far as\t0\t0.2022
+w:far away\t0.2041\t-0.2410
+w:fasting\t0\t-0.2849
+w:fatal\t0\t0.4657
+w:fatal for\t0\t0.2824
+w:fault\t0\t0.3608
+w:fecha\t0\t0.2033
+w:feeds\t0\t0.2114
+w:feeds my\t0\t0.2114
+w:feel\t0\t0.2436
+w:feel empty\t0\t0.3287
+w:feel every\t0\t0.3463
+w:feel faint\t0.2565\t0
+w:feel like\t0.2193\t0.4428
+w:feel my\t0.3170\t0
+w:feel sick\t0\t0.2339
+w:feel something\t0\t0.2914
+w:feel the\t0\t-0.2854
+w:feeling\t-0.9323\t0
+w:feeling after\t0\t0.3236
+w:feeling better\t0\t-0.3467
+w:feeling kind\t0\t-0.2074
+w:feeling unalive\t0\t0.3567
+w:feeling weird\t0\t0.2811
+w:feeling worse\t0\t0.3189
+w:feels\t0.8838\t-0.5524
+w:feels fake\t0.2346\t0
+w:feels huge\t0.2952\t0
+w:feels like\t0.6922\t-0.2403
+w:feels pointless\t-0.2043\t0.6674
+w:feet\t-0.3249\t-0.3988
+w:fell\t1.1708\t-0.5445
+w:fell and\t0.2812\t0
+w:fell down\t0.5935\t0
+w:fell out\t0.3348\t0
+w:felt\t-0.8535\t-0.8308
+w:felt faint\t-0.2368\t0
+w:felt tight\t0.3224\t0
+w:fentanyl patches\t0\t0.2402
+w:fever\t0.3149\t-0.2250
+w:fever and\t0.3473\t0
+w:few\t0.5873\t0
+w:few drops\t0.2229\t0
+w:few min\t0.4023\t0
+w:few years\t0\t0.2159
+w:fibro\t-0.2414\t0
+w:fight\t0\t0.4288
+w:fighting\t0\t0.4792
+w:fill\t0\t-0.3891
+w:filled the\t0\t0.2035
+w:finally going\t0\t-0.2630
+w:finally have\t0\t0.3336
+w:finally ready\t0\t-0.2795
+w:finally updated\t0\t0.2957
+w:find me\t0\t0.4207
+w:fine\t-2.5002\t-0.8403
+w:fine breathing\t-0.3491\t0
+w:fine now\t-0.4428\t-0.4794
+w:fine this\t0.2128\t0
+w:finger\t0.3617\t0
+w:finger thing\t0.3617\t0
+w:fingers\t0\t-0.2138
+w:finish\t0.2613\t0.3262
 w:finish a\t0.2610\t0
-w:finish it\t0\t0.3133
-w:finished\t0\t0.2770
-w:fit\t0.8456\t0
-w:fit a\t0.3987\t0
-w:fitting on\t0.2176\t0
-w:flare end\t0\t-0.2256
-w:flare started\t0\t0.3645
-w:floaty\t-0.3202\t0
-w:floor\t1.7802\t-0.5404
-w:flu\t-0.2793\t0
-w:foaming\t0.2297\t0
-w:foaming at\t0.2297\t0
-w:food\t0\t-0.2358
-w:food out\t0\t0.2155
-w:foot\t-0.2333\t0
-w:for\t-0.9848\t0.2651
-w:for 5\t0.2212\t0
-w:for a\t0.2248\t-0.3002
-w:for air\t0.7096\t0
-w:for everything\t0\t-0.7942
-w:for good\t0\t1.1052
-w:for hours\t0.5262\t0
-w:for ketamine\t0.2146\t0
-w:for many\t0\t-0.2372
-w:for me\t0\t1.4649
-w:for my\t-0.4897\t0
-w:for next\t0\t0.3997
-w:for now\t0\t-0.7145
-w:for protection\t0\t0.2575
-w:for the\t-0.6477\t-1.3400
-w:for tomorrow\t0\t-0.2044
-w:for trying\t0\t1.3184
-w:for weeks\t0\t0.4368
-w:for what\t0\t0.4681
-w:forever\t-0.2289\t1.1931
-w:forget\t0\t-0.2017
-w:forgot\t0\t-0.2513
-w:fork\t0.4816\t0
-w:fork instead\t0.4816\t0
-w:form\t-0.2271\t-1.0976
-w:form is\t0\t-0.2113
-w:forma\t0\t0.2292
-w:forma you\t0\t0.2292
-w:forms\t0\t-0.5471
-w:forward\t-0.2667\t0.5365
-w:found\t0.5044\t0.4634
-w:found a\t-0.2099\t0.3048
-w:found me\t0\t0.3548
-w:found my\t0.7955\t0
-w:fr\t0\t0.4363
-w:frasco\t0\t0.4814
-w:frasco entero\t0\t0.2664
-w:friday\t-0.2559\t-0.3941
-w:friday im\t0\t0.2508
-w:friday night\t0\t0.2567
-w:friday when\t0\t-0.2317
-w:friend\t-0.2339\t0.2095
-w:from\t0\t-0.3571
-w:from allergies\t-0.2087\t0
-w:from an\t0.4698\t-0.2316
-w:from ketamine\t0.3452\t0
-w:from me\t0\t1.1263
-w:from sleeping\t-0.4119\t0
-w:from the\t0.6658\t-0.3834
-w:front\t-0.3508\t0.2448
-w:front desk\t0\t-0.2180
-w:front of\t-0.2110\t0.6703
-w:frustrated\t0\t-0.3609
-w:fue\t0\t-0.3419
-w:fuerte\t0.3466\t-0.3513
-w:fuerte en\t0.2180\t0
-w:full\t0\t-0.3407
-w:funeral\t-0.2887\t0.8078
-w:funny\t0\t-0.2411
-w:future\t0\t0.4768
-w:gabapentin\t-0.2415\t0.3319
-w:gabapentin an\t0\t0.2431
-w:gabapentin for\t0\t0.2185
-w:game\t0\t-0.2676
-w:garage\t-0.3332\t0.7372
-w:garage with\t0\t0.5389
-w:garden\t0\t-0.2794
-w:garganta\t0.5611\t0
-w:gasping\t1.1508\t-0.3365
-w:gasping for\t0.7096\t0
-w:gato\t0\t0.2894
-w:gauze\t0.2574\t0
-w:gauze off\t0.2574\t0
-w:gave\t-0.3966\t-0.2128
-w:gave my\t0\t0.4725
-w:gave up\t0\t-0.5239
-w:get\t0.7450\t-1.0174
-w:get air\t0.4172\t0
-w:get enough\t0.5089\t0
-w:get from\t0\t0.2942
-w:get my\t0.2455\t0
-w:get this\t0\t-0.5357
-w:gets\t-0.4032\t0.3272
-w:gets bad\t0\t0.2322
-w:gets here\t0\t-0.2395
-w:gets the\t0\t0.2274
-w:getting\t0.6043\t0
-w:getting worse\t0.3756\t0
-w:girlfriend\t0\t0.5242
-w:girlfriend is\t0\t0.3254
-w:giving\t-0.4547\t0.5553
-w:giving away\t0\t0.3845
-w:giving up\t-0.2298\t0
-w:glass of\t0\t-0.2294
-w:go\t-0.7040\t1.2295
-w:go be\t0\t0.2376
-w:go for\t0\t0.2163
-w:go on\t-0.6165\t0.4278
-w:go to\t0.3133\t0
-w:go whenever\t0\t-0.2395
-w:goal\t0\t-0.2069
-w:god\t0\t0.3429
-w:god takes\t0\t0.2593
-w:goes\t0\t0.2678
-w:goes to\t0.2192\t0
-w:going\t0.2626\t0.3710
-w:going a\t0\t0.2070
-w:going anywhere\t0\t-0.2176
-w:going black\t0.3346\t0
-w:going dark\t0.3909\t-0.2228
-w:going on\t0.2608\t0.2809
-w:going to\t-0.7920\t0.3345
-w:golpe\t0.3585\t0
-w:gone\t-0.5596\t0
-w:gone and\t0\t0.2962
-w:gone now\t-0.2049\t-0.6839
-w:gone numb\t0.3571\t0
-w:good\t-0.7196\t-0.6857
-w:good now\t0\t-0.2029
-w:good place\t0\t-0.2120
-w:goodbye\t-0.9317\t1.5817
-w:goodbye and\t0\t-0.2253
-w:goodbye for\t0\t-0.6308
-w:goodbye on\t0\t0.2590
-w:goodbye text\t0\t0.3305
-w:goodbye to\t0\t0.2339
-w:goodbyes\t0\t0.5228
-w:googled\t0\t0.3128
-w:googling\t0\t0.4093
-w:googling painless\t0\t0.3118
-w:got\t0.2001\t0
-w:got a\t0\t-0.2437
-w:got all\t0\t0.3470
-w:got into\t0.5744\t0
-w:got my\t-0.2337\t0.2878
-w:got the\t0\t0.2879
-w:gracias\t-0.4652\t-0.4475
-w:gracias por\t0\t0.2113
-w:grandkids\t0\t-0.4812
-w:grandma\t0.2038\t0
-w:grandma is\t0.2424\t0
-w:grandmother\t0\t-0.2020
-w:great\t-0.4409\t-0.3952
-w:grey\t0.3290\t0
-w:group\t0\t-0.2119
-w:guardadas las\t0\t-0.2205
-w:gun\t-0.7140\t1.1842
-w:gun and\t0\t0.3169
-w:gun is\t0\t0.3500
-w:gun last\t0\t0.2697
-w:gurgling\t0.2021\t0
-w:gushing\t0.5853\t-0.2169
-w:guy\t0.2732\t0
-w:guy has\t0.3395\t0
-w:guys are\t0\t-0.2619
-w:gym\t-0.2363\t-0.3812
-w:hablar\t0.6992\t-0.2461
-w:hablar bien\t0.5453\t0
-w:hace anos\t0\t-0.2513
-w:hacer\t0\t0.6470
-w:hacerme\t0\t0.4441
-w:hacerme dano\t0\t0.4441
-w:had\t0.7910\t-1.5997
-w:had a\t1.4082\t-0.5139
-w:had before\t0.3115\t0
-w:had enough\t0\t0.2003
-w:had one\t0\t-0.5433
-w:hago\t0\t0.2121
-w:haha\t-0.6418\t-0.9109
-w:haha nah\t0\t0.3118
-w:half\t0.4897\t-0.6324
-w:half my\t0.4585\t-0.2525
-w:hand\t0.4098\t0
-w:hand anymore\t0.2059\t0
-w:hand broke\t0\t0.2551
-w:handful\t0\t0.3677
-w:handful of\t0\t0.3677
-w:hang\t0\t0.2616
-w:hanging\t-0.2619\t0
-w:hard\t0.4211\t-0.6891
-w:hard i\t0\t0.2104
-w:hard to\t0.6316\t-0.2328
-w:hardly\t0.2043\t0
-w:harm\t-0.2186\t0.4711
-w:harm urges\t0\t0.2215
-w:harming\t-0.2356\t0
-w:harming yourself\t0\t-0.6057
-w:has\t-0.2405\t0.7028
-w:has anyone\t0.2362\t0
-w:has been\t-0.4262\t0.2836
-w:has gone\t0.2739\t0
-w:has the\t0\t-0.2096
-w:has won\t0\t0.5784
-w:hasta\t-0.2031\t0.2638
-w:have\t0\t0.7680
-w:have a\t0.3439\t-0.2750
-w:have an\t0\t-0.2300
-w:have any\t0\t-0.2674
-w:have been\t-0.3609\t0.8678
-w:have chest\t0.6155\t0
-w:have made\t0\t0.3741
-w:have nothing\t0\t0.2014
-w:have something\t0\t0.2164
-w:have the\t0\t0.6745
-w:have time\t0\t-0.2317
-w:have to\t0\t-0.3544
-w:havent\t0.4188\t-0.3562
-w:havent been\t0.4458\t0
-w:havent eaten\t0\t0.2047
-w:having\t1.7718\t-0.7104
-w:having a\t1.0003\t-1.0092
-w:having an\t0.2772\t0
-w:having chest\t0.2303\t0
-w:having si\t0\t0.3079
-w:having trouble\t0.2570\t0
-w:he\t1.4418\t-0.2315
-w:he collapsed\t0.2182\t0
-w:he drove\t0.2477\t0
-w:he isnt\t0\t-0.2680
-w:he keeps\t0.3149\t0
-w:he overdosed\t0.2756\t-0.2323
-w:he podido\t0.2225\t0
-w:he walks\t0.2277\t0
-w:he wants\t-0.2050\t0.3114
-w:he wrote\t0\t0.2967
-w:head\t0.5876\t0
-w:head against\t0\t0.2245
-w:headache\t0.7602\t-1.3208
-w:headache after\t-0.3036\t0
-w:headache is\t0.3657\t0
-w:headache of\t0.7596\t-0.3691
-w:hear\t0\t0.9057
-w:hear back\t0\t0.2298
-w:hear from\t0\t0.7226
-w:hear voices\t0.2171\t0
-w:hearing\t0.2453\t0
-w:hearing voices\t0.2843\t0
-w:heart\t1.3752\t-0.4815
-w:heart attack\t0.7954\t-0.2055
-w:heart feels\t0.2161\t0
-w:heart is\t0.9692\t-0.7265
-w:heart just\t-0.2076\t0.3418
-w:heart pills\t-0.2150\t0.2469
-w:heart rate\t-0.3256\t0
-w:heart stopped\t0.7983\t0
-w:heart stops\t0\t0.3703
-w:heat\t-0.2630\t-0.2936
-w:heaven\t-0.2422\t0.2789
-w:heavily\t0.5886\t-0.2452
-w:heavily from\t0.3603\t0
-w:heavy\t0.2845\t-0.5320
-w:help\t0.6647\t0
-w:help my\t0.2245\t0
-w:helped\t-0.2710\t-0.3555
-w:helping\t0\t-0.3127
-w:her\t0.6933\t0
-w:her chair\t0.2682\t0
-w:her dead\t0.2022\t0
-w:her heart\t0.3801\t0
-w:her meds\t0\t0.3083
-w:her nasal\t0.2019\t0
-w:her pills\t-0.2953\t0.3498
-w:her thighs\t0\t0.2408
-w:her wrists\t0\t0.2289
-w:here\t-0.8600\t1.4135
-w:here anymore\t0\t0.2424
-w:here for\t0\t0.2252
-w:here on\t0\t-0.2707
-w:here tomorrow\t0\t0.2528
-w:herself\t-0.2921\t0.9679
-w:herself again\t0\t0.2581
-w:hes\t1.0009\t-0.2585
-w:hes been\t0\t0.2376
-w:hes choking\t0.2767\t0
-w:hes done\t0\t0.3103
-w:hes fine\t-0.2321\t0
-w:hes going\t0\t0.2435
-w:hes many\t-0.2712\t0
-w:hes not\t0.8453\t-0.3023
-w:hes only\t-0.2374\t0
-w:hi\t0.2327\t0.2252
-w:hi can\t0\t0.4022
-w:hicieron\t0\t0.2091
-w:hicieron por\t0\t0.2091
-w:hidden\t0\t0.2251
-w:high\t0\t-0.2123
-w:high fever\t0.2248\t0
-w:hija\t0\t0.2925
-w:hijo\t0.4168\t0
-w:hijo no\t0.3895\t0
-w:himself\t-0.3107\t1.1395
-w:himself when\t0\t0.2153
-w:hincharon\t0.2210\t0
-w:hincharon los\t0.2210\t0
-w:hincho\t0.2132\t0
-w:his\t0.8223\t-0.2060
-w:his arm\t0.3290\t0
-w:his eyes\t0.2199\t0
-w:his head\t0.4023\t0
-w:his lips\t0.3550\t0
-w:his name\t0\t0.2255
-w:his phone\t-0.2181\t0
-w:his words\t0.2768\t0
-w:history\t0\t-0.4430
-w:hit\t0.5102\t0
-w:hit me\t0.2154\t0
-w:hit my\t0.2431\t-0.2230
-w:hit myself\t0\t0.3324
-w:hit the\t0\t0.2058
-w:hitting\t0\t0.2135
-w:hitting my\t0\t0.2245
-w:hives\t0.2905\t-0.4603
-w:hives and\t0.2600\t0
-w:hoarding\t0\t0.5405
-w:hoarding my\t0\t0.4237
-w:hold\t0\t-0.5685
-w:holding\t0\t0.3147
-w:holidays\t0\t-0.3434
-w:home\t0\t-0.6282
-w:home after\t0.2232\t0
-w:home for\t0\t0.2642
-w:home from\t0.4229\t0
-w:home now\t0\t-0.2341
-w:honestly\t-0.5160\t0.8255
-w:honestly the\t0\t-0.2663
-w:hope\t-0.5024\t1.1388
-w:hope for\t0\t0.2393
-w:hope i\t-0.2050\t0.5504
-w:hope my\t0\t0.2228
-w:hoping\t0\t0.6547
+w:finish it\t0\t0.3365
+w:finished\t0\t0.2829
+w:fit\t0.8467\t0
+w:fit a\t0.4023\t0
+w:fitting on\t0.2168\t0
+w:flare end\t0\t-0.2204
+w:flare started\t0\t0.3628
+w:floaty\t-0.3168\t0
+w:floor\t1.7718\t-0.5490
+w:flu\t-0.2731\t0
+w:foaming\t0.2304\t0
+w:foaming at\t0.2304\t0
+w:food\t0\t-0.2229
+w:food out\t0\t0.2179
+w:foot\t-0.2272\t0
+w:for\t-0.9752\t0.2398
+w:for 5\t0.2190\t0
+w:for a\t0.2314\t-0.3135
+w:for air\t0.7015\t0
+w:for christmas\t0\t-0.2410
+w:for everything\t0\t-0.8655
+w:for good\t0\t1.1109
+w:for hours\t0.5214\t0
+w:for ketamine\t0.2147\t0
+w:for many\t0\t-0.2234
+w:for me\t0\t1.4978
+w:for my\t-0.4774\t0
+w:for next\t0\t0.4322
+w:for now\t0\t-0.6995
+w:for protection\t0\t0.2538
+w:for the\t-0.6516\t-1.3708
+w:for tomorrow\t0\t-0.2003
+w:for trying\t0\t1.3246
+w:for weeks\t0\t0.4473
+w:for what\t0\t0.4813
+w:forever\t-0.2301\t1.1880
+w:forgot\t0\t-0.3461
+w:fork\t0.4778\t0
+w:fork instead\t0.4778\t0
+w:form\t-0.2241\t-1.0872
+w:form is\t0\t-0.2093
+w:forma\t0\t0.2432
+w:forma you\t0\t0.2432
+w:forms\t0\t-0.5361
+w:forward\t-0.2646\t0.5344
+w:found\t0.5109\t0.4943
+w:found a\t-0.2074\t0.3117
+w:found me\t0\t0.3635
+w:found my\t0.7972\t0
+w:fr\t0\t0.4390
+w:frasco\t0\t0.4916
+w:frasco entero\t0\t0.2720
+w:friday\t-0.2640\t-0.3749
+w:friday im\t0\t0.2515
+w:friday night\t0\t0.2624
+w:friday when\t0\t-0.2302
+w:friend\t-0.2258\t0
+w:from\t0\t-0.3459
+w:from allergies\t-0.2044\t0
+w:from an\t0.4684\t-0.2280
+w:from ketamine\t0.3429\t0
+w:from me\t0\t1.1300
+w:from sleeping\t-0.3837\t0
+w:from the\t0.6008\t-0.3848
+w:front\t-0.3506\t0.2471
+w:front desk\t0\t-0.2120
+w:front of\t-0.2124\t0.6648
+w:frustrated\t0\t-0.3620
+w:fue\t-0.2386\t-0.3903
+w:fuerte\t0.3523\t-0.3384
+w:fuerte en\t0.2211\t0
+w:full\t0\t-0.3298
+w:funeral\t-0.2790\t0.8152
+w:funny\t0\t-0.2410
+w:future\t0\t0.4864
+w:gabapentin\t-0.2367\t0.3430
+w:gabapentin an\t0\t0.2493
+w:gabapentin for\t0\t0.2300
+w:game\t0\t-0.2625
+w:garage\t-0.3298\t0.7523
+w:garage with\t0\t0.5449
+w:garden\t0\t-0.2748
+w:garganta\t0.5641\t0
+w:gasping\t1.1460\t-0.3328
+w:gasping for\t0.7015\t0
+w:gato\t0\t0.2926
+w:gauze\t0.2590\t0
+w:gauze off\t0.2590\t0
+w:gave\t-0.3995\t-0.2445
+w:gave my\t0\t0.3937
+w:gave up\t0\t-0.4926
+w:get\t0.7344\t-0.9826
+w:get air\t0.4163\t0
+w:get enough\t0.5074\t0
+w:get from\t0\t0.2915
+w:get my\t0.2463\t0
+w:get this\t0\t-0.5320
+w:gets\t-0.3967\t0.3248
+w:gets bad\t0\t0.2320
+w:gets here\t0\t-0.2375
+w:gets the\t0\t0.2210
+w:getting\t0.6122\t0
+w:getting worse\t0.3809\t0
+w:girlfriend\t0\t0.5240
+w:girlfriend is\t0\t0.3288
+w:giving\t-0.4551\t0.5611
+w:giving away\t0\t0.3852
+w:giving up\t-0.2314\t0
+w:glass of\t0\t-0.2334
+w:go\t-0.6960\t1.2936
+w:go be\t0\t0.2323
+w:go for\t0\t0.2198
+w:go on\t-0.6175\t0.4348
+w:go to\t0.3128\t0
+w:go whenever\t0\t-0.2375
+w:goal\t0\t-0.2043
+w:god\t0\t0.3755
+w:god takes\t0\t0.2690
+w:goes\t0\t0.2756
+w:goes to\t0.2221\t0
+w:going\t0.2368\t0.3169
+w:going a\t0\t0.2024
+w:going anywhere\t0\t-0.2143
+w:going black\t0.3302\t0
+w:going dark\t0.3884\t-0.2166
+w:going on\t0.2588\t0.2895
+w:going to\t-0.7679\t0.4713
+w:golpe\t0.3622\t0
+w:gone\t-0.5227\t0
+w:gone and\t0\t0.2914
+w:gone now\t-0.2086\t-0.6727
+w:gone numb\t0.3933\t0
+w:good\t-0.7180\t-0.7207
+w:good now\t0\t-0.2022
+w:good place\t0\t-0.2017
+w:goodbye\t-0.9301\t1.5957
+w:goodbye and\t0\t-0.2121
+w:goodbye for\t0\t-0.6163
+w:goodbye on\t0\t0.2596
+w:goodbye text\t0\t0.3213
+w:goodbye to\t0\t0.2342
+w:goodbyes\t0\t0.5324
+w:googled\t0\t0.3108
+w:googling\t0\t0.4056
+w:googling painless\t0\t0.3088
+w:got\t0.2114\t0
+w:got a\t0\t-0.2365
+w:got all\t0\t0.3435
+w:got into\t0.5743\t0
+w:got my\t-0.2306\t0.2995
+w:got the\t0\t0.2805
+w:gracias\t-0.5013\t-0.4288
+w:grandkids\t0\t-0.5785
+w:grandma\t0.2124\t0
+w:grandma is\t0.2408\t0
+w:great\t-0.4347\t-0.4460
+w:grey\t0.3304\t0
+w:group\t0\t-0.2041
+w:guardadas las\t0\t-0.2118
+w:guardadas muchas\t0\t0.2150
+w:gun\t-0.7030\t1.1909
+w:gun and\t0\t0.3147
+w:gun is\t0\t0.3436
+w:gun last\t0\t0.2658
+w:gurgling\t0.2017\t0
+w:gushing\t0.5705\t-0.2165
+w:guy\t0.2702\t0
+w:guy has\t0.3363\t0
+w:guys are\t0\t-0.2511
+w:gym\t-0.2319\t-0.3729
+w:hablar\t0.7049\t-0.2500
+w:hablar bien\t0.5503\t0
+w:hace anos\t0\t-0.2514
+w:hacer\t0\t0.6392
+w:hacerme\t0\t0.4458
+w:hacerme dano\t0\t0.4458
+w:had\t0.7658\t-1.5470
+w:had a\t1.4327\t-0.5056
+w:had before\t0.3101\t0
+w:had enough\t0\t0.2137
+w:had one\t0\t-0.5289
+w:had some\t-0.2016\t0
+w:hago\t0\t0.2294
+w:haha\t-0.6333\t-0.9077
+w:haha nah\t0\t0.3088
+w:half\t0.4924\t-0.6366
+w:half my\t0.4544\t-0.2563
+w:hand\t0.3504\t0.3337
+w:hand anymore\t0.2111\t0
+w:hand broke\t0\t0.2396
+w:handful\t0\t0.3686
+w:handful of\t0\t0.3686
+w:hang\t0\t0.2573
+w:hanging\t-0.2605\t0
+w:hard\t0.4287\t-0.6808
+w:hard i\t0\t0.2158
+w:hard to\t0.6321\t-0.2356
+w:hardly\t0.2037\t0
+w:harm\t-0.2186\t0.4674
+w:harm urges\t0\t0.2207
+w:harming\t-0.2361\t0
+w:harming yourself\t0\t-0.6100
+w:has\t0\t0.7081
+w:has anyone\t0.2340\t0
+w:has been\t-0.4248\t0.2882
+w:has gone\t0.3093\t0
+w:has the\t0\t-0.2121
+w:has won\t0\t0.5677
+w:hasta\t-0.2375\t0
+w:hasta la\t0\t-0.2292
+w:have\t0\t0.7751
+w:have a\t0.3392\t-0.2898
+w:have an\t0\t-0.2272
+w:have any\t0\t-0.2651
+w:have been\t-0.3585\t0.8849
+w:have chest\t0.6217\t0
+w:have enough\t0\t-0.2398
+w:have made\t0\t0.3708
+w:have nothing\t0\t0.2103
+w:have something\t0\t0.2159
+w:have the\t0\t0.6724
+w:have time\t0\t-0.2302
+w:have to\t0\t-0.3412
+w:havent\t0.4184\t-0.3526
+w:havent been\t0.4433\t0
+w:havent eaten\t0\t0.2012
+w:having\t1.7683\t-0.7194
+w:having a\t1.0018\t-1.0061
+w:having an\t0.2754\t0
+w:having chest\t0.2308\t0
+w:having si\t0\t0.2960
+w:having trouble\t0.2578\t0
+w:he\t1.4352\t-0.2315
+w:he collapsed\t0.2201\t0
+w:he drove\t0.2483\t0
+w:he isnt\t0\t-0.2532
+w:he keeps\t0.3219\t0
+w:he overdosed\t0.2781\t-0.2332
+w:he podido\t0.2265\t0
+w:he walks\t0.2231\t0
+w:he wants\t-0.2040\t0.3142
+w:he wrote\t0\t0.2969
+w:head\t0.5938\t0
+w:head against\t0\t0.2253
+w:headache\t0.7593\t-1.3795
+w:headache after\t-0.2985\t0
+w:headache is\t0.3636\t0
+w:headache of\t0.7558\t-0.3581
+w:hear\t0\t0.9145
+w:hear back\t0\t0.2315
+w:hear from\t0\t0.7293
+w:hear voices\t0.2146\t0
+w:hearing\t0.2516\t0
+w:hearing voices\t0.2907\t0
+w:heart\t1.3910\t-0.4818
+w:heart attack\t0.7973\t-0.2041
+w:heart feels\t0.2240\t0
+w:heart is\t0.9632\t-0.7273
+w:heart just\t-0.2045\t0.3517
+w:heart pills\t-0.2132\t0.2412
+w:heart rate\t-0.3259\t0
+w:heart stopped\t0.7966\t0
+w:heart stops\t0\t0.3691
+w:heat\t-0.2556\t-0.2838
+w:heaven\t-0.2396\t0.2849
+w:heavily\t0.5899\t-0.2463
+w:heavily from\t0.3617\t0
+w:heavy\t0.2457\t-0.5409
+w:help\t0.6360\t0
+w:help my\t0.2295\t0
+w:helped\t-0.2650\t-0.3543
+w:helping\t0\t-0.3052
+w:her\t0.7045\t0
+w:her chair\t0.2653\t0
+w:her dead\t0.2036\t0
+w:her face\t0.2018\t0
+w:her heart\t0.3742\t0
+w:her meds\t0\t0.3091
+w:her nasal\t0.2015\t0
+w:her pills\t-0.2961\t0.3378
+w:her thighs\t0\t0.2407
+w:her wrists\t0\t0.2283
+w:here\t-0.8501\t1.4458
+w:here anymore\t0\t0.2355
+w:here for\t0\t0.2267
+w:here on\t0\t-0.2687
+w:here tomorrow\t0\t0.2534
+w:herself\t-0.2869\t0.9713
+w:herself again\t0\t0.2605
+w:hes\t0.9816\t-0.3129
+w:hes been\t0\t0.2514
+w:hes choking\t0.2711\t0
+w:hes done\t0\t0.3097
+w:hes fine\t-0.2285\t0
+w:hes many\t-0.2664\t0
+w:hes not\t0.8450\t-0.2990
+w:hes only\t-0.2327\t0
+w:hi\t0.2182\t0.2090
+w:hi can\t0\t0.4026
+w:hicieron\t0\t0.2180
+w:hicieron por\t0\t0.2180
+w:hidden\t0\t0.2217
+w:high\t0\t-0.2082
+w:high fever\t0.2215\t0
+w:hija\t0\t0.2953
+w:hijo\t0.4225\t0
+w:hijo no\t0.3882\t0
+w:himself\t-0.3052\t1.1348
+w:himself when\t0\t0.2141
+w:hincharon\t0.2194\t0
+w:hincharon los\t0.2194\t0
+w:hincho\t0.2186\t0
+w:his\t0.8069\t-0.2357
+w:his arm\t0.3233\t0
+w:his eyes\t0.2170\t0
+w:his head\t0.4000\t0
+w:his lips\t0.3532\t0
+w:his name\t0\t0.2335
+w:his phone\t-0.2148\t0
+w:his words\t0.2805\t0
+w:history\t0\t-0.4301
+w:hit\t0.5128\t0
+w:hit me\t0.2165\t0
+w:hit my\t0.2441\t-0.2247
+w:hit myself\t0\t0.3295
+w:hitting\t0\t0.2172
+w:hitting my\t0\t0.2253
+w:hives\t0.2954\t-0.4600
+w:hives and\t0.2606\t0
+w:hoarding\t0\t0.5623
+w:hoarding my\t0\t0.4455
+w:hold\t0\t-0.5420
+w:holding\t0\t0.3025
+w:holidays\t0\t-0.4030
+w:home\t0\t-0.6053
+w:home after\t0.2250\t0
+w:home for\t0\t0.2661
+w:home from\t0.4311\t0
+w:home now\t0\t-0.2271
+w:honestly\t-0.5042\t0.8280
+w:honestly the\t0\t-0.2630
+w:hope\t-0.5136\t1.1111
+w:hope for\t0\t0.2521
+w:hope i\t-0.2254\t0.4633
+w:hope my\t0\t0.2313
+w:hoping\t0\t0.6541
 w:hoping so\t0\t0.2269
-w:hora\t0.2235\t0
-w:horrible\t0.2780\t0
-w:hotel\t0\t-0.2418
-w:hotel tomorrow\t0\t-0.2418
-w:hour\t0.3479\t0
-w:hour after\t-0.2975\t0
-w:hour ago\t-0.2487\t0.6988
-w:hours\t0.5958\t-0.4741
-w:house\t-0.2004\t0
-w:how\t-0.6866\t1.0533
-w:how are\t0\t0.3239
-w:how do\t0\t-0.4312
-w:how long\t0.5313\t-0.5965
-w:how many\t-0.4566\t0.5415
-w:how much\t-0.2516\t0.5288
-w:how to\t0\t0.2473
-w:hoy\t-0.6114\t0.2040
-w:huge\t0.4505\t0
-w:hurt\t0\t0.4954
-w:hurt myself\t0\t0.4832
-w:hurting\t0\t-0.2125
-w:hurting myself\t0\t0.3164
-w:hurting yourself\t0\t-0.3518
-w:hurts\t0\t-0.6464
-w:husband\t0.2699\t-0.2251
-w:husband found\t0\t0.3306
-w:husband has\t-0.3250\t0.2187
-w:husband just\t0.2511\t0
-w:husband said\t0.2634\t0
-w:husband says\t0.4626\t0
-w:husbands\t-0.3645\t0.3418
-w:i\t-0.6482\t0
-w:i accidentally\t0.2693\t-0.2324
-w:i already\t0\t0.3505
-w:i apologise\t0\t0.3759
-w:i be\t0\t-0.2259
-w:i been\t0\t0.2029
-w:i blacked\t0.5719\t-0.2137
-w:i bought\t-0.2093\t0
-w:i bring\t-0.3781\t0
-w:i call\t1.0366\t-0.3513
-w:i can\t0.4310\t1.3565
-w:i cant\t0.7269\t0.3992
-w:i carved\t0\t0.2438
-w:i changed\t0\t-0.2332
-w:i come\t0\t-0.2576
-w:i could\t-0.2575\t0
-w:i couldnt\t0\t-0.2173
-w:i cross\t0\t0.2260
-w:i did\t0\t0.2283
-w:i do\t0.4257\t-0.3719
-w:i dont\t-0.8046\t0
-w:i fainted\t0.8218\t-0.3120
-w:i feel\t0.4605\t0.6337
-w:i felt\t-0.4250\t-0.2897
-w:i finally\t0\t0.5390
-w:i found\t0\t-0.2604
-w:i gave\t0\t-0.6699
-w:i get\t-0.5001\t0
-w:i googled\t0\t0.3128
-w:i got\t0.2614\t-0.3124
-w:i had\t-0.2785\t0
-w:i have\t-0.6024\t0.8829
-w:i hear\t0.2171\t0
-w:i hit\t0\t0.4740
-w:i hope\t-0.3856\t0.8859
-w:i just\t0\t0.7942
-w:i keep\t0.4380\t0.7455
-w:i killed\t0\t-0.2166
-w:i know\t-0.4895\t0.9683
-w:i looked\t0\t0.2149
-w:i love\t0\t0.4501
-w:i loved\t0\t0.2736
-w:i made\t0\t-0.2889
-w:i meant\t0\t0.3072
-w:i might\t-0.2598\t0
-w:i missed\t0\t-0.2081
-w:i need\t-0.4219\t-0.4593
-w:i never\t0\t0.4949
-w:i not\t0\t0.2995
-w:i overdosed\t0.5737\t0
-w:i pass\t0.2650\t0
-w:i passed\t0.2884\t0
-w:i past\t0.4815\t0
-w:i pee\t0.4110\t0
-w:i peed\t0.5123\t0
-w:i picked\t0\t0.2276
-w:i plan\t0\t-0.2200
-w:i promise\t0\t-0.3210
-w:i punched\t0\t0.3345
-w:i put\t0\t0.2452
-w:i quit\t-0.2178\t0
-w:i read\t0\t-0.3016
-w:i recorded\t0\t0.2164
-w:i rehomed\t0\t0.3205
-w:i relapsed\t-0.2463\t0.3769
-w:i said\t0.4138\t-0.2606
-w:i saw\t-0.2555\t-0.2350
-w:i scratch\t0\t0.2190
-w:i see\t0.2555\t0
-w:i should\t-0.2976\t0.7104
-w:i sliced\t0\t0.2638
-w:i slit\t0\t0.2176
-w:i stand\t0\t-0.4004
-w:i started\t-0.3089\t0
-w:i suddenly\t0.4134\t-0.3349
-w:i swallowed\t-0.3878\t0.8231
-w:i take\t0\t-0.2434
-w:i talk\t0.2573\t0
-w:i think\t1.8588\t-0.4351
-w:i tied\t0\t0.3780
-w:i took\t0.4865\t0.3061
-w:i tried\t0\t0.2538
-w:i trust\t0\t-0.3220
-w:i try\t0.2639\t0
-w:i used\t0\t0.2101
-w:i want\t-0.6624\t0.2757
-w:i wanted\t0\t0.5698
-w:i was\t0.4889\t-0.3392
-w:i welcome\t0\t0.2577
-w:i went\t0\t0.3650
-w:i will\t0\t-0.2608
-w:i wish\t-0.2279\t1.0209
-w:i wont\t-0.8371\t1.5309
-w:i wrote\t0\t-0.2522
-w:id\t-0.2872\t0
-w:id be\t0\t0.5967
-w:id kill\t0\t-0.3386
-w:id love\t0\t-0.2351
-w:if\t-0.6880\t0.4852
-w:if a\t0\t0.2260
-w:if i\t-0.6146\t0.4355
-w:if it\t0\t-0.3641
-w:if ketamine\t0.2164\t0
-w:if nothing\t0\t0.2141
-w:if the\t0\t0.2965
-w:ill\t-0.5785\t0.5060
-w:ill be\t0\t0.2626
-w:ill do\t0\t0.3717
-w:ill still\t0\t0.2038
-w:im\t0\t0.2056
-w:im a\t-0.2067\t0.2660
-w:im about\t0.3365\t0
-w:im allergic\t0\t-0.3744
-w:im at\t-0.3102\t0.7571
-w:im bleeding\t0.4233\t-0.3961
-w:im burning\t0\t0.2139
-w:im checking\t-0.3675\t0.4257
-w:im cold\t0.2245\t0
-w:im confused\t0.3942\t0
-w:im coughing\t0.2401\t0
-w:im counting\t0\t0.2395
-w:im doing\t0\t-0.2410
-w:im drinking\t0.2650\t0
-w:im driving\t0\t-0.4036
-w:im dying\t0.7466\t-0.3772
-w:im exhausted\t0\t-0.2226
-w:im finally\t0\t-0.7663
-w:im finished\t0\t0.2693
-w:im gasping\t0.4383\t0
-w:im getting\t0\t0.2601
-w:im giving\t0\t0.2968
-w:im going\t0\t1.1352
-w:im gone\t0\t0.4644
-w:im grateful\t0\t0.2775
-w:im having\t0.8139\t-0.4880
-w:im hoarding\t0\t0.2234
-w:im in\t0\t-0.2644
-w:im just\t-0.2192\t0.3052
-w:im late\t0\t-0.3394
-w:im not\t-0.3659\t0.6259
-w:im officially\t0\t0.2436
-w:im ok\t-0.2815\t0
-w:im on\t0\t0.2657
-w:im or\t0.3360\t-0.2490
-w:im over\t0\t-0.2003
-w:im parked\t0\t0.4697
-w:im peeing\t0.2986\t0
-w:im planning\t0\t0.2394
-w:im ready\t-0.4255\t1.0958
-w:im sad\t0\t-0.2385
-w:im saving\t0\t0.5358
-w:im saying\t0.4726\t0
-w:im scared\t0.2063\t0.3073
-w:im seeing\t0.5025\t-0.2373
-w:im seizing\t0.2594\t0
-w:im since\t0.2776\t0
-w:im sitting\t0\t0.2378
-w:im sleeping\t0\t-0.2385
-w:im so\t-0.2201\t0
-w:im sorry\t0\t1.0712
-w:im still\t-0.2063\t0
-w:im struggling\t0.2337\t0
-w:im suffocating\t0.5851\t0
-w:im tapping\t-0.2209\t0.3990
-w:im thinking\t-0.2247\t0.2787
-w:im tired\t0\t0.3703
-w:im travelling\t0\t-0.3235
-w:im trying\t0.3269\t0
-w:im wheezing\t0.2208\t0
-w:imagine\t0\t0.3308
-w:in\t-0.4375\t0.3368
-w:in a\t-0.3740\t-0.7807
-w:in advance\t0\t0.2726
-w:in case\t0\t0.3846
-w:in danger\t0\t-0.3615
-w:in front\t-0.2523\t0.5779
-w:in heaven\t0\t0.3074
-w:in march\t-0.2574\t0
-w:in months\t0\t-0.2350
-w:in my\t0.5485\t1.2375
-w:in one\t0.3088\t0
-w:in order\t0\t0.6466
-w:in pain\t0\t-0.2128
-w:in the\t0.9034\t1.0852
-w:in these\t0\t0.3260
-w:infarto\t0.7506\t-0.3518
-w:infusion and\t0.2612\t0
-w:infusion doesnt\t0\t0.2151
-w:infusion i\t0.2480\t0
-w:infusion kills\t0\t0.4159
-w:infusion would\t0\t0.2172
-w:infusions honestly\t0\t0.3260
-w:inhaler\t0.2655\t0
-w:inhaler isnt\t0.2602\t0
-w:injection\t0.3174\t-0.3203
-w:instead\t0\t-0.3843
-w:instead of\t0.3394\t-0.2833
-w:instructions\t0\t0.5287
-w:instructions for\t0\t0.4034
-w:insulin\t0\t0.3312
-w:insurance\t-0.4510\t-0.7073
-w:insurance company\t0\t-0.4822
-w:insurance should\t0\t0.3438
-w:intake\t0\t-0.5673
-w:intake form\t0\t-0.3877
-w:into\t0.2940\t1.1728
-w:into a\t0\t0.4367
-w:into my\t0.4028\t0.3493
-w:into the\t0\t0.4176
-w:ir\t0\t-0.2524
-w:ir todavia\t0\t-0.2182
-w:is\t1.9601\t-1.8303
-w:is 8\t-0.2135\t0
-w:is a\t-0.3241\t0
-w:is about\t0.2129\t0
-w:is all\t0\t0.2908
-w:is and\t0.2064\t0
-w:is at\t0\t0.2760
-w:is better\t0\t0.2495
-w:is blood\t0\t-0.2452
-w:is chester\t-0.2226\t0
-w:is closing\t0.2276\t0
-w:is confused\t0.3169\t0
-w:is convulsing\t0.4853\t0
-w:is crushing\t0.3101\t0
-w:is doing\t-0.2135\t0
-w:is dragging\t0.2604\t0
-w:is driving\t0\t-0.3255
-w:is drooping\t0.3238\t-0.2179
-w:is fainting\t0.2232\t0
-w:is fatal\t0\t0.4396
-w:is fine\t-0.7591\t0
-w:is going\t0.7673\t-1.5424
-w:is goodbye\t0\t0.3064
-w:is gushing\t0.4487\t0
-w:is having\t0.2468\t-0.2787
-w:is how\t0\t0.3467
-w:is in\t-0.6775\t1.0899
-w:is it\t0\t-0.8393
-w:is killing\t-0.2921\t-0.5705
-w:is lethal\t0\t0.2697
-w:is like\t0.3115\t0
-w:is loaded\t0\t0.3084
-w:is many\t0.9395\t-0.4628
-w:is my\t-0.4147\t0.5668
-w:is no\t0\t0.3542
-w:is nothing\t0\t0.5999
-w:is numb\t0.2195\t0
-w:is on\t-0.3892\t0.5999
-w:is one\t0\t0.2235
-w:is pounding\t0.2793\t-0.3219
-w:is really\t0.4494\t0
-w:is safe\t0.2164\t0
-w:is saying\t0\t-0.2560
-w:is scratchy\t-0.2641\t0
-w:is seizing\t0.3117\t0
-w:is self\t0\t0.2409
-w:is set\t0\t0.2065
-w:is slumped\t0.3489\t0
-w:is slurred\t0.2885\t0
-w:is sore\t-0.3888\t0
-w:is standing\t-0.2100\t0.2619
-w:is suicidal\t0\t0.2080
-w:is swelling\t0.6570\t0
-w:is talking\t0\t0.5132
-w:is that\t-0.6135\t-0.7042
-w:is the\t-0.5484\t1.2159
-w:is there\t-0.3322\t0
-w:is this\t0\t-0.3380
-w:is threatening\t-0.2715\t0.7194
-w:is through\t0.5013\t0
-w:is too\t0\t0.5896
-w:is turning\t0.3743\t0
-w:is unconscious\t0.3836\t0
-w:is under\t0\t0.2105
-w:is unresponsive\t0.5688\t-0.2272
-w:is usually\t-0.2691\t0
-w:isnt\t0.8448\t-0.3258
-w:isnt answering\t0.3573\t0
-w:isnt helping\t0.2078\t0
-w:isnt responding\t0.4770\t-0.2666
-w:isnt worth\t0\t0.2449
-w:issues\t-0.2982\t0
-w:it\t-1.4151\t1.2593
-w:it all\t0\t0.8760
-w:it anymore\t0\t0.3170
-w:it bleeds\t0\t0.3617
-w:it came\t0.2738\t0
-w:it does\t0\t-0.2173
-w:it friday\t0\t-0.2317
-w:it in\t0\t-0.2660
-w:it off\t0\t-0.2049
+w:hora\t0.2385\t0
+w:horrible\t0.2807\t0
+w:hotel\t0\t-0.2375
+w:hotel tomorrow\t0\t-0.2375
+w:hour\t0.3473\t0
+w:hour after\t-0.2920\t0
+w:hour ago\t-0.2424\t0.7014
+w:hours\t0.5953\t-0.4673
+w:house is\t0\t0.2040
+w:how\t-0.6796\t1.0575
+w:how are\t0\t0.3236
+w:how do\t0\t-0.4197
+w:how long\t0.5202\t-0.6095
+w:how many\t-0.4522\t0.5261
+w:how much\t-0.2478\t0.5302
+w:how to\t0\t0.2487
+w:hoy\t-0.7004\t0
+w:huge\t0.4686\t0
+w:hurt\t0\t0.4902
+w:hurt myself\t0\t0.4791
+w:hurting\t0\t-0.2063
+w:hurting myself\t0\t0.3217
+w:hurting yourself\t0\t-0.3519
+w:hurts\t0\t-0.6507
+w:husband\t0.2531\t-0.2538
+w:husband found\t0\t0.3371
+w:husband has\t-0.3184\t0.2229
+w:husband just\t0.2524\t0
+w:husband keeps\t0\t-0.2008
+w:husband said\t0.2739\t0
+w:husband says\t0.4258\t0
+w:husbands\t-0.3612\t0.3442
+w:i\t-0.6565\t0
+w:i accidentally\t0.2674\t-0.2310
+w:i already\t0\t0.3575
+w:i apologise\t0\t0.3837
+w:i be\t0\t-0.2162
+w:i been\t0\t0.2076
+w:i blacked\t0.5665\t-0.2147
+w:i bought\t-0.2085\t0
+w:i bring\t-0.3737\t0
+w:i burned\t0\t0.2102
+w:i call\t1.0386\t-0.3427
+w:i can\t0.4366\t1.3950
+w:i cant\t0.7490\t0.4405
+w:i carved\t0\t0.2516
+w:i changed\t0\t-0.2292
+w:i come\t0\t-0.2426
+w:i could\t-0.2551\t0
+w:i couldnt\t0\t-0.2088
+w:i cross\t0\t0.2234
+w:i did\t0\t0.2294
+w:i do\t0.4289\t-0.3634
+w:i dont\t-0.8112\t0
+w:i fainted\t0.8201\t-0.3094
+w:i feel\t0.4680\t0.6723
+w:i felt\t-0.4144\t-0.2856
+w:i finally\t0\t0.5309
+w:i forgot\t0\t-0.2088
+w:i found\t0\t-0.2374
+w:i gave\t0\t-0.7127
+w:i get\t-0.5147\t0
+w:i googled\t0\t0.3108
+w:i got\t0.2664\t-0.2959
+w:i had\t-0.3510\t0
+w:i have\t-0.5844\t0.8912
+w:i hear\t0.2146\t0
+w:i hit\t0\t0.4580
+w:i hope\t-0.4000\t0.8422
+w:i just\t0\t0.7960
+w:i keep\t0.4502\t0.7693
+w:i killed\t0\t-0.2051
+w:i know\t-0.4859\t0.9745
+w:i looked\t0\t0.2146
+w:i love\t0\t0.4659
+w:i loved\t0\t0.2747
+w:i made\t0\t-0.2781
+w:i meant\t0\t0.3087
+w:i might\t-0.2623\t0
+w:i missed\t0\t-0.2062
+w:i need\t-0.4179\t-0.4605
+w:i never\t0\t0.4942
+w:i not\t0\t0.3002
+w:i overdosed\t0.5721\t0
+w:i pass\t0.2648\t0
+w:i passed\t0.3004\t0
+w:i past\t0.4888\t0
+w:i pee\t0.4103\t0
+w:i peed\t0.5098\t0
+w:i picked\t0\t0.2313
+w:i plan\t0\t-0.2120
+w:i promise\t0\t-0.3098
+w:i pulled\t0\t0.2061
+w:i punched\t0\t0.3282
+w:i put\t0\t0.2558
+w:i quit\t-0.2143\t0
+w:i read\t0\t-0.2941
+w:i recorded\t0\t0.2159
+w:i rehomed\t0\t0.3174
+w:i relapsed\t-0.2368\t0.3701
+w:i said\t0.4104\t-0.2255
+w:i saw\t-0.2511\t-0.2250
+w:i scratch\t0\t0.2179
+w:i see\t0.2584\t0
+w:i should\t-0.2947\t0.7139
+w:i sliced\t0\t0.2659
+w:i slit\t0\t0.2253
+w:i stand\t0\t-0.4008
+w:i started\t-0.3061\t0
+w:i still\t0\t-0.2203
+w:i suddenly\t0.4172\t-0.3301
+w:i swallowed\t-0.3860\t0.8215
+w:i take\t0\t-0.2199
+w:i talk\t0.2547\t0
+w:i think\t1.8555\t-0.4153
+w:i tied\t0\t0.3801
+w:i took\t0.4772\t0.2865
+w:i tried\t0\t0.2622
+w:i trust\t0\t-0.3151
+w:i try\t0.2637\t0
+w:i used\t0\t0.2126
+w:i want\t-0.6592\t0.3052
+w:i wanted\t0\t0.5737
+w:i was\t0.5028\t-0.3141
+w:i welcome\t0\t0.2704
+w:i went\t0\t0.3997
+w:i will\t0\t-0.2550
+w:i wish\t-0.2261\t1.0291
+w:i wont\t-0.8377\t1.5389
+w:i wrote\t0\t-0.3133
+w:id\t-0.2879\t0
+w:id be\t0\t0.5979
+w:id kill\t0\t-0.3987
+w:id love\t0\t-0.2286
+w:if\t-0.6750\t0.5128
+w:if a\t0\t0.2234
+w:if i\t-0.6042\t0.4666
+w:if it\t0\t-0.3642
+w:if ketamine\t0.2158\t0
+w:if nothing\t0\t0.2124
+w:if the\t0\t0.2917
+w:ill\t-0.5837\t0.4712
+w:ill do\t0\t0.3818
+w:ill still\t0\t0.2026
+w:im a\t-0.2032\t0.2752
+w:im about\t0.3368\t0
+w:im allergic\t0\t-0.3603
+w:im at\t-0.3042\t0.7066
+w:im back\t0\t0.2119
+w:im bleeding\t0.4206\t-0.3955
+w:im burning\t0\t0.2131
+w:im checking\t-0.3663\t0.4258
+w:im cold\t0.2265\t0
+w:im confused\t0.3930\t0
+w:im coughing\t0.2404\t0
+w:im counting\t0\t0.2396
+w:im doing\t0\t-0.2935
+w:im drinking\t0.2648\t0
+w:im driving\t0\t-0.3917
+w:im dying\t0.7447\t-0.3703
+w:im exhausted\t0\t-0.2154
+w:im finally\t0\t-0.7479
+w:im finished\t0\t0.2700
+w:im gasping\t0.4389\t0
+w:im getting\t0\t0.2683
+w:im giving\t0\t0.2889
+w:im going\t0\t1.0788
+w:im gone\t0\t0.4639
+w:im grateful\t0\t0.2796
+w:im having\t0.8142\t-0.4885
+w:im hoarding\t0\t0.2292
+w:im in\t0\t-0.2574
+w:im just\t-0.2161\t0.3216
+w:im late\t0\t-0.3320
+w:im not\t-0.3622\t0.6613
+w:im officially\t0\t0.2525
+w:im ok\t-0.3530\t0
+w:im on\t0\t0.2425
+w:im or\t0.3343\t-0.2475
+w:im parked\t0\t0.4782
+w:im peeing\t0.2996\t0
+w:im planning\t0\t0.2402
+w:im ready\t-0.4312\t1.0371
+w:im sad\t0\t-0.2309
+w:im saving\t0\t0.5125
+w:im saying\t0.4689\t0
+w:im scared\t0.2045\t0.3074
+w:im seeing\t0.5017\t-0.2393
+w:im seizing\t0.2621\t0
+w:im since\t0.2782\t0
+w:im sitting\t0\t0.2502
+w:im sleeping\t0\t-0.2323
+w:im so\t-0.2216\t0
+w:im sorry\t0\t1.0797
+w:im struggling\t0.2338\t0
+w:im suffocating\t0.5869\t0
+w:im tapping\t-0.2203\t0.3989
+w:im thinking\t-0.2236\t0.2769
+w:im tired\t0\t0.3689
+w:im travelling\t0\t-0.3003
+w:im trying\t0.3262\t0
+w:im wheezing\t0.2209\t0
+w:imagine\t0\t0.3327
+w:in\t-0.4263\t0.2999
+w:in a\t-0.3698\t-0.7346
+w:in advance\t0\t0.2814
+w:in case\t0\t0.3901
+w:in danger\t0\t-0.3562
+w:in front\t-0.2535\t0.5737
+w:in heaven\t0\t0.3116
+w:in march\t-0.2510\t0
+w:in months\t0\t-0.2256
+w:in my\t0.5842\t1.2365
+w:in one\t0.3044\t0
+w:in order\t0\t0.6545
+w:in pain\t0\t-0.2141
+w:in the\t0.8855\t1.0824
+w:in these\t0\t0.3268
+w:infarto\t0.7470\t-0.3479
+w:infusion and\t0.2643\t0
+w:infusion doesnt\t0\t0.2149
+w:infusion i\t0.2454\t0
+w:infusion kills\t0\t0.4334
+w:infusion would\t0\t0.2165
+w:infusions honestly\t0\t0.3268
+w:inhaler\t0.2635\t0
+w:inhaler isnt\t0.2591\t0
+w:injection\t0.3323\t-0.3181
+w:instead\t0\t-0.3687
+w:instead of\t0.3368\t-0.2739
+w:instructions\t0\t0.5255
+w:instructions for\t0\t0.4039
+w:insulin\t0\t0.3324
+w:insurance\t-0.4515\t-0.7020
+w:insurance company\t0\t-0.4723
+w:insurance should\t0\t0.3414
+w:intake\t0\t-0.5584
+w:intake form\t0\t-0.3823
+w:into\t0.2972\t1.1872
+w:into a\t0\t0.4448
+w:into my\t0.4049\t0.3573
+w:into the\t0\t0.4123
+w:ir\t0\t-0.4085
+w:ir todavia\t0\t-0.2113
+w:is\t1.9737\t-1.7947
+w:is 8\t-0.2116\t0
+w:is a\t-0.3179\t0
+w:is about\t0.2135\t0
+w:is all\t0\t0.2883
+w:is and\t0.2047\t0
+w:is at\t0\t0.2689
+w:is better\t0\t0.2567
+w:is blood\t0\t-0.2425
+w:is chester\t-0.2192\t0
+w:is closing\t0.2290\t0
+w:is confused\t0.3163\t0
+w:is convulsing\t0.4848\t0
+w:is crushing\t0.3117\t0
+w:is doing\t-0.2112\t0
+w:is dragging\t0.2557\t0
+w:is driving\t0\t-0.3801
+w:is drooping\t0.3166\t-0.2155
+w:is fainting\t0.2233\t0
+w:is fatal\t0\t0.4379
+w:is fine\t-0.7545\t0
+w:is going\t0.7608\t-1.5227
+w:is goodbye\t0\t0.3083
+w:is gushing\t0.4445\t0
+w:is having\t0.2490\t-0.2831
+w:is how\t0\t0.3463
+w:is in\t-0.6662\t1.0788
+w:is it\t0\t-0.8395
+w:is killing\t-0.3048\t-0.5661
+w:is lethal\t0\t0.2704
+w:is like\t0.3101\t0
+w:is loaded\t0\t0.3009
+w:is many\t0.9547\t-0.4613
+w:is my\t-0.4101\t0.5533
+w:is no\t0\t0.3521
+w:is nothing\t0\t0.6008
+w:is numb\t0.2467\t0
+w:is on\t-0.3896\t0.5945
+w:is one\t0\t0.2229
+w:is pounding\t0.2796\t-0.3177
+w:is really\t0.4474\t0
+w:is safe\t0.2158\t0
+w:is saying\t0\t-0.2614
+w:is scratchy\t-0.2611\t0
+w:is seizing\t0.3098\t0
+w:is self\t0\t0.2438
+w:is set\t0\t0.2049
+w:is slumped\t0.3452\t0
+w:is slurred\t0.2889\t0
+w:is sore\t-0.3695\t0
+w:is standing\t-0.2079\t0.2610
+w:is suicidal\t0\t0.2141
+w:is swelling\t0.6497\t0
+w:is talking\t0\t0.5025
+w:is that\t-0.6372\t-0.7071
+w:is the\t-0.5436\t1.2209
+w:is there\t-0.3319\t0
+w:is this\t0\t-0.3320
+w:is threatening\t-0.2713\t0.7218
+w:is through\t0.4999\t0
+w:is too\t0\t0.5880
+w:is turning\t0.3718\t0
+w:is unconscious\t0.3844\t0
+w:is under\t0\t0.2089
+w:is unresponsive\t0.5721\t-0.2219
+w:is usually\t-0.2675\t0
+w:isnt\t0.8448\t-0.3067
+w:isnt answering\t0.3542\t0
+w:isnt helping\t0.2072\t0
+w:isnt responding\t0.4749\t-0.2623
+w:isnt worth\t0\t0.2445
+w:issues\t-0.2931\t0
+w:it\t-1.4053\t1.3005
+w:it all\t0\t0.8668
+w:it anymore\t0\t0.3186
+w:it bleeds\t0\t0.3594
+w:it came\t0.2695\t0
+w:it does\t0\t-0.2167
+w:it friday\t0\t-0.2302
+w:it in\t0\t-0.2668
 w:it ok\t0\t-0.2608
-w:it on\t-0.2497\t0
-w:it opens\t0\t-0.3335
-w:it passed\t-0.3193\t0
-w:it safe\t0\t-0.3135
-w:it spurts\t0.2574\t0
-w:it take\t0.4455\t-0.2613
-w:it takes\t0\t0.2222
-w:it to\t0\t0.3015
-w:it tomorrow\t0\t-0.2242
-w:it tonight\t0\t0.2227
-w:it was\t-0.2090\t-0.4006
-w:it went\t0.2396\t0
-w:it will\t0\t0.2028
-w:it wont\t0\t-0.3604
-w:it wore\t0\t-0.3581
-w:itchy\t0.3726\t0
-w:its\t0.9821\t0.3847
-w:its almost\t0\t0.2037
-w:its been\t0.9094\t-0.9071
-w:its bleeding\t0.2367\t0
-w:its closing\t0.2075\t0
-w:its day\t0.2318\t0
-w:its decided\t0\t0.2209
-w:its done\t0\t0.2169
-w:its enough\t0\t0.3549
-w:its gone\t-0.2872\t0
-w:its hard\t0.3190\t0
-w:its like\t0.2059\t0
-w:its never\t0\t0.2023
-w:its not\t0.4164\t0
-w:its spurting\t0.2103\t0
-w:its time\t0\t0.7289
-w:its too\t0\t0.3653
-w:iv\t0\t-0.5181
-w:ive\t-1.0007\t1.7402
-w:ive been\t-0.6246\t0.2641
-w:ive ever\t0.4829\t0
-w:ive got\t0\t0.5509
-w:ive made\t0\t0.3424
-w:ive never\t0\t-0.3847
-w:ive picked\t0\t0.3710
-w:ive started\t0\t-0.2712
-w:izquierdo\t0.6829\t-0.2755
-w:izquierdo del\t0.3091\t0
-w:jaja\t-0.4410\t-0.7753
-w:jajaja\t-0.2892\t-0.3558
-w:jaw\t0.4994\t-0.2362
-w:jerking\t0.6423\t-0.2558
-w:jewelry\t0\t0.3387
-w:jobs\t0\t-0.2113
-w:joking\t0\t0.3603
-w:jueves\t0\t-0.2344
-w:juice\t0.2975\t0
-w:jump\t-0.2472\t0.6974
-w:jump off\t0\t0.2860
-w:jumping\t-0.2058\t0.7470
-w:jumping in\t0\t0.2212
-w:jumping off\t0\t0.2471
-w:jumping seems\t0\t0.2355
-w:junte los\t0\t-0.2128
-w:just\t-0.2177\t0.3739
-w:just a\t0\t-0.3482
-w:just came\t0.2628\t0
-w:just collapsed\t0.6500\t0
-w:just cut\t0\t0.2342
-w:just die\t0\t0.2866
-w:just end\t0\t0.2338
-w:just exhausted\t0\t-0.2066
-w:just fade\t0\t0.4005
-w:just fainted\t0.7691\t0
-w:just googling\t0\t0.3118
-w:just had\t0.2625\t0
-w:just me\t0\t-0.2232
-w:just need\t0\t-0.3898
-w:just now\t0.3447\t0
-w:just passed\t0.3727\t0
-w:just planning\t0\t-0.2513
-w:just really\t0\t-0.2201
-w:just sitting\t0\t0.4104
-w:just sleep\t0\t0.3225
-w:just sore\t0\t-0.2056
-w:just staring\t0.4264\t0
-w:just stop\t0\t0.3564
-w:just stops\t-0.2575\t0.4129
-w:just swallowed\t-0.2180\t0.2885
-w:just threw\t0.2174\t0
-w:just tired\t0\t-0.7849
-w:just took\t-0.2371\t0.4983
-w:just want\t-0.3347\t0
-w:just wanted\t0\t0.3428
-w:just went\t0.3383\t0
-w:keep\t0\t0.9127
-w:keep blacking\t0.2864\t-0.2329
-w:keep fainting\t0.2133\t-0.2139
-w:keep going\t-0.4055\t0.4943
-w:keep hitting\t0\t0.2075
-w:keep living\t0\t0.3197
-w:keep losing\t0.4828\t0
-w:keep my\t0\t-0.5986
-w:keep passing\t0.2523\t0
-w:keep staring\t0\t0.2406
-w:keep talking\t0.2898\t0
-w:keep trying\t0\t-0.2060
-w:keep wondering\t0\t0.2106
-w:keeping\t0\t0.4162
-w:keeps\t0.2705\t0
-w:keeps hearing\t0.2843\t0
-w:keeps saying\t-0.2545\t0.2837
-w:ketamina\t0.2434\t0
-w:ketamine\t0\t-0.5284
-w:ketamine cause\t-0.3076\t0
-w:ketamine nasal\t0\t0.2926
-w:ketamine spray\t0.5548\t0
-w:ketamine tonight\t0\t0.2089
-w:ketamine would\t0\t0.3049
-w:keys\t0\t0.2009
-w:keys and\t0\t0.2009
-w:kicking\t0\t-0.3440
-w:kid\t1.1958\t-0.5744
-w:kid drank\t0.3217\t0
-w:kid got\t0.5359\t0
-w:kid swallowed\t0.5724\t-0.2826
-w:kids\t-0.3915\t0.3756
-w:kids are\t0\t-0.3252
-w:kids birthdays\t0\t0.2164
-w:kids i\t0\t0.3536
-w:kids will\t0\t-0.2303
-w:kill\t-0.4694\t-0.2103
-w:kill for\t0\t-0.3369
-w:kill herself\t0\t0.3363
-w:kill himself\t0\t0.2977
-w:kill me\t0\t-0.4355
-w:kill myself\t0\t0.4057
-w:kill this\t0\t-0.2317
-w:kill yourself\t0\t0.2226
-w:killed\t0\t-0.3029
-w:killed himself\t0\t0.2471
-w:killed me\t0\t-0.2465
-w:killing\t-0.6826\t0
-w:killing me\t-0.3788\t-0.7806
-w:killing myself\t0\t0.7037
-w:killing time\t0\t-0.2032
-w:kills\t0\t0.5982
-w:kills me\t0\t0.4159
-w:kilos\t0\t0.2545
-w:kitchen\t0.7722\t0
-w:kitchen table\t0\t0.3093
-w:kms\t-0.2044\t1.5787
-w:kms fr\t0\t0.3344
-w:kms kms\t0\t0.2126
-w:knee\t-0.3021\t-0.3540
-w:knees\t0\t-0.2115
-w:knife\t-0.2086\t0.8760
-w:knife and\t0\t0.2229
-w:knife block\t0\t0.2406
-w:knife is\t0\t0.2105
-w:knives\t0\t0.2095
-w:knives in\t0\t0.2095
-w:know\t0.5709\t0.4147
-w:know how\t0\t0.3348
-w:know if\t0\t-0.5084
-w:know what\t0.3572\t0
-w:know where\t0.3352\t0
-w:know who\t0.5147\t0
-w:know why\t0\t0.4518
-w:knows\t0\t0.4633
-w:la\t1.2595\t-0.4221
-w:la boca\t0.2649\t-0.3114
-w:la cara\t0.8660\t-0.5013
-w:la cita\t-0.2829\t-0.4492
-w:la cocina\t0\t-0.3561
-w:la cuerda\t0\t0.2938
-w:la espalda\t-0.2639\t0
-w:la garganta\t0.5611\t0
-w:la infusion\t-0.4708\t-0.2392
-w:la ketamina\t0.3499\t0
-w:la lengua\t0.4762\t0
-w:la manana\t0.2004\t0
-w:la mano\t0\t0.3365
-w:la mitad\t0.2598\t0
-w:la muerte\t0\t0.4169
-w:la pena\t0\t0.3262
-w:la pistola\t-0.2244\t0.3911
-w:la presion\t0.6388\t0
-w:la siguiente\t0\t0.2221
-w:la soga\t0\t0.3674
-w:la telenovela\t0.2392\t0
-w:la ultima\t0.2465\t0
-w:la unica\t0\t0.2099
-w:la vida\t0\t0.6270
-w:la vista\t0.2088\t0
-w:labios\t0.7276\t-0.2951
-w:labios morados\t0.2060\t0
-w:labios se\t0.2366\t0
-w:lado\t0.8638\t-0.3762
-w:lado izquierdo\t0.3091\t0
-w:lake and\t0\t0.3536
-w:landlord\t0\t-0.2170
-w:lap\t0\t0.2112
-w:las\t-0.3133\t0.6741
-w:las palabras\t0.3114\t0
-w:las pastillas\t-0.2005\t0
-w:las venas\t0\t0.2696
-w:last\t-0.5992\t0.5269
-w:last hour\t0.3389\t0
-w:last message\t0\t0.3540
-w:last month\t0\t-0.3977
-w:last night\t0.2380\t0.6210
-w:last text\t0\t0.2343
-w:last time\t0\t0.3010
-w:last until\t0\t-0.4394
-w:last week\t0\t0.4517
-w:lasted\t0\t-0.2981
-w:late\t-0.4592\t-1.2419
-w:late again\t0\t-0.3765
-w:late husband\t0\t0.2029
-w:lately\t-0.3190\t0
-w:later\t0\t-0.2229
-w:le\t0.5978\t0
-w:le dio\t0.2392\t0
-w:le pusieron\t0.2366\t0
-w:learning\t0\t-0.2483
-w:leaves\t0\t0.3054
-w:lee\t0\t-0.2327
-w:left\t0.6229\t0.5982
-w:left arm\t0.6713\t-0.3682
-w:left hand\t0.2897\t0
-w:left instructions\t0\t0.5287
-w:left is\t0\t0.2209
-w:left side\t0.7810\t-0.4544
-w:left to\t0\t0.6156
-w:leg\t0\t-0.4235
-w:leg with\t0\t0.2081
-w:legs\t0\t-0.2532
-w:legs feel\t-0.2099\t0
-w:lengua\t0.4762\t0
-w:les\t0\t0.2537
-w:less\t0\t-0.2932
-w:let\t-0.2187\t0
-w:let me\t0\t0.3654
-w:let this\t0\t-0.2256
-w:lethal\t0\t1.1480
-w:lethal amount\t0\t0.3166
-w:lethal dose\t0\t0.3991
-w:lethal for\t0\t0.2697
-w:lets\t0\t-0.2947
-w:lets me\t0\t-0.2947
-w:letter to\t0\t-0.3523
-w:letters\t0\t0.8491
-w:letters for\t0\t0.3680
-w:letters to\t0\t0.3065
-w:lie\t0\t-0.3144
-w:lie down\t0\t-0.2161
-w:life\t-0.3616\t1.8242
-w:life again\t0\t-0.5285
-w:life back\t0\t-0.2632
-w:life honestly\t0\t-0.2873
-w:life insurance\t0\t0.6474
-w:life is\t0\t0.3432
-w:life isnt\t0\t0.2449
-w:life with\t0\t-0.5010
-w:lifesavers\t0\t-0.2373
-w:lift\t0.4397\t-0.2905
-w:lift my\t0.2911\t0
-w:lighter\t-0.2544\t0.2261
-w:lightheaded\t0\t-0.2111
-w:like\t1.3049\t-0.2425
-w:like cranberry\t0.3814\t0
-w:like crying\t-0.2093\t0
-w:like driving\t0\t0.3004
-w:like dying\t0\t0.3752
-w:like ending\t0\t0.3879
-w:like i\t0.3206\t0
-w:like im\t1.4824\t-1.0452
-w:like its\t0.6287\t-0.3458
-w:like jumping\t0\t0.3218
-w:like killing\t0\t0.2505
-w:like many\t-0.2821\t0.2548
-w:like my\t0.3421\t0
-w:like myself\t0\t-0.7962
-w:like nothing\t0.3115\t0
-w:like shes\t0.2022\t0
-w:like someone\t0.2122\t0
-w:like the\t-0.3490\t0.6085
-w:like theres\t0\t0.2046
-w:like this\t-0.3121\t0.9275
-w:like you\t0\t-0.2558
-w:limp\t0.2330\t0
-w:lined\t0\t0.5238
-w:lined up\t0\t0.5238
-w:lips\t1.8644\t-0.9449
-w:lips are\t0.5226\t-0.3277
-w:lips blew\t0.2969\t0
-w:lips look\t0.5156\t0
-w:lista\t0\t0.4891
-w:little\t-0.8840\t-0.8494
-w:live\t-0.2884\t0.4668
-w:live a\t0\t-0.2613
-w:live again\t0\t-0.2905
-w:live anymore\t0\t0.2496
-w:live for\t0\t0.4161
-w:live like\t0\t0.2281
-w:live without\t0\t-0.4358
-w:living\t-0.6702\t1.3372
-w:living like\t0\t0.2085
-w:living my\t0\t-0.2476
-w:llevo\t0\t0.2472
-w:llevo semanas\t0\t0.2472
-w:lmao\t0\t-0.4947
-w:lo\t-0.5145\t0.8214
-w:lo que\t0\t0.5899
-w:lo voy\t0\t0.3110
-w:loaded\t0\t0.7056
-w:loaded and\t0\t0.2947
-w:lobby\t0\t-0.3210
-w:locked\t-0.2136\t0
-w:lol\t-1.6939\t-2.3960
-w:long\t0.2582\t-0.6104
-w:long and\t0\t0.3869
-w:long does\t0.3574\t-0.2927
-w:long i\t0.2582\t0
-w:long life\t0\t-0.2613
-w:long pauses\t0.2584\t0
-w:longer\t-0.3515\t1.2236
-w:look\t0.2477\t0.7666
-w:look after\t0\t0.3521
-w:look bluish\t0.2165\t0
-w:look dusky\t0.3656\t0
-w:look like\t0\t0.2845
-w:looked\t0\t0.2921
-w:looked up\t0\t0.3652
-w:looking\t-0.5731\t0.6660
-w:looking at\t-0.2175\t0.4069
-w:looking down\t0\t0.3096
-w:looking forward\t0\t-0.2736
-w:looking up\t0\t0.2458
-w:looks\t0.8078\t-0.2710
-w:looks like\t0.4944\t0
-w:lopsided\t0.2125\t0
-w:lord\t0\t0.4614
-w:los\t0.4606\t0.2307
-w:los brazos\t0\t0.5735
-w:los cuchillos\t0\t0.2729
-w:los labios\t0.7276\t-0.2951
-w:los many\t0.3305\t0
-w:losing\t0.4695\t0
-w:losing consciousness\t0.4575\t0
-w:lost\t0\t-0.3740
-w:lost vision\t0.3503\t0
-w:lot\t0.4461\t-0.5851
-w:lot and\t0\t-0.2125
-w:lot more\t0\t-0.2600
-w:lot of\t0\t0.2609
-w:lots\t0.4865\t-0.2566
-w:lots of\t0.4865\t-0.2566
-w:love\t0\t0.2426
-w:love them\t0\t0.2725
-w:love to\t0\t-0.2351
-w:loved\t0\t0.2736
-w:low\t-0.3116\t-0.4974
-w:lowkey\t0\t0.2184
-w:luchar\t0\t0.3949
-w:made\t-0.4819\t0.4766
-w:made me\t0\t-0.2781
-w:made sure\t0\t0.3814
-w:make\t-0.4238\t0.8024
-w:make it\t-0.3125\t0.3458
-w:make sure\t0\t0.2410
-w:makes\t0\t-0.4744
-w:makes me\t0\t-0.4263
-w:making\t0.2523\t-0.2365
-w:making any\t0.2439\t0
-w:mal\t0.2691\t0
-w:mama\t0\t-0.2865
+w:it on\t-0.2492\t0
+w:it opens\t0\t-0.3320
+w:it passed\t-0.3113\t0
+w:it safe\t0\t-0.3157
+w:it spurts\t0.2590\t0
+w:it take\t0.4444\t-0.2545
+w:it takes\t0\t0.2151
+w:it to\t0\t0.3133
+w:it tomorrow\t0\t-0.2165
+w:it tonight\t0\t0.2218
+w:it was\t-0.2039\t-0.4024
+w:it went\t0.2360\t0
+w:it will\t0\t0.2044
+w:it wont\t0\t-0.3656
+w:it wore\t0\t-0.3560
+w:itchy\t0.3736\t0
+w:its\t0.9767\t0.4239
+w:its been\t0.9066\t-0.8809
+w:its bleeding\t0.2364\t0
+w:its closing\t0.2170\t0
+w:its day\t0.2346\t0
+w:its decided\t0\t0.2179
+w:its done\t0\t0.2150
+w:its enough\t0\t0.3498
+w:its getting\t0.2023\t0
+w:its gone\t-0.2813\t0
+w:its hard\t0.3223\t0
+w:its like\t0.2111\t0
+w:its not\t0.4218\t0
+w:its time\t0\t0.7242
+w:its too\t0\t0.3629
+w:iv\t0\t-0.5129
+w:ive\t-1.0071\t1.6127
+w:ive been\t-0.6358\t0
+w:ive ever\t0.4818\t0
+w:ive got\t0\t0.5801
+w:ive made\t0\t0.3535
+w:ive never\t0\t-0.3699
+w:ive picked\t0\t0.3937
+w:ive started\t0\t-0.2582
+w:izquierdo\t0.6841\t-0.2713
+w:izquierdo del\t0.3102\t0
+w:jaja\t-0.4308\t-0.7413
+w:jajaja\t-0.2833\t-0.3430
+w:jaw\t0.5058\t-0.2324
+w:jerking\t0.6342\t-0.2583
+w:jewelry\t0\t0.3413
+w:jobs\t0\t-0.2076
+w:joking\t0\t0.3372
+w:jueves\t0\t-0.2539
+w:juice\t0.2973\t0
+w:jump\t-0.2451\t0.7025
+w:jump off\t0\t0.2854
+w:jumping\t-0.2053\t0.7479
+w:jumping in\t0\t0.2225
+w:jumping off\t0\t0.2461
+w:jumping seems\t0\t0.2357
+w:junte los\t0\t-0.2087
+w:just\t-0.2039\t0.3712
+w:just a\t0\t-0.3420
+w:just came\t0.2609\t0
+w:just collapsed\t0.6513\t0
+w:just cut\t0\t0.2290
+w:just die\t0\t0.2892
+w:just end\t0\t0.2314
+w:just exhausted\t0\t-0.2087
+w:just fade\t0\t0.3988
+w:just fainted\t0.7632\t0
+w:just googling\t0\t0.3088
+w:just had\t0.2652\t0
+w:just me\t0\t-0.2131
+w:just need\t0\t-0.3899
+w:just now\t0.3394\t0
+w:just passed\t0.3726\t0
+w:just planning\t0\t-0.2509
+w:just really\t0\t-0.2217
+w:just sitting\t0\t0.4094
+w:just sleep\t0\t0.3257
+w:just sore\t0\t-0.2072
+w:just staring\t0.4238\t0
+w:just stop\t0\t0.3541
+w:just stops\t-0.2536\t0.4206
+w:just swallowed\t-0.2172\t0.2815
+w:just threw\t0.2178\t0
+w:just tired\t0\t-0.7870
+w:just took\t-0.2334\t0.5013
+w:just want\t-0.3344\t0
+w:just wanted\t0\t0.3386
+w:just went\t0.3392\t0
+w:keep\t0\t0.9359
+w:keep blacking\t0.2836\t-0.2366
+w:keep fainting\t0.2149\t-0.2114
+w:keep going\t-0.3982\t0.4970
+w:keep hitting\t0\t0.2059
+w:keep living\t0\t0.3195
+w:keep losing\t0.4797\t0
+w:keep my\t0\t-0.5855
+w:keep passing\t0.2524\t0
+w:keep staring\t0\t0.2428
+w:keep talking\t0.2852\t0
+w:keep trying\t0\t-0.2028
+w:keep wondering\t0\t0.2082
+w:keeping\t0\t0.4197
+w:keeps\t0.2506\t0
+w:keeps hearing\t0.2907\t0
+w:keeps his\t0\t-0.2272
+w:keeps saying\t-0.2485\t0.2998
+w:ketamina\t0.2641\t0
+w:ketamine\t0\t-0.5054
+w:ketamine cause\t-0.3072\t0
+w:ketamine nasal\t0\t0.2940
+w:ketamine spray\t0.5547\t0
+w:ketamine tonight\t0\t0.2046
+w:ketamine would\t0\t0.3051
+w:keys\t0\t0.2008
+w:keys and\t0\t0.2008
+w:kicking\t0\t-0.3373
+w:kid\t1.1984\t-0.5727
+w:kid drank\t0.3205\t0
+w:kid got\t0.5356\t0
+w:kid swallowed\t0.5711\t-0.2873
+w:kids\t-0.4056\t0.4108
+w:kids are\t0\t-0.3209
+w:kids birthdays\t0\t0.2159
+w:kids i\t0\t0.3560
+w:kids will\t0\t-0.2296
+w:kill\t-0.4674\t-0.2292
+w:kill for\t0\t-0.3967
+w:kill herself\t0\t0.3333
+w:kill himself\t0\t0.3010
+w:kill me\t0\t-0.4092
+w:kill myself\t0\t0.4046
+w:kill this\t0\t-0.2283
+w:kill yourself\t0\t0.2209
+w:killed\t0\t-0.3051
+w:killed himself\t0\t0.2458
+w:killed me\t0\t-0.2619
+w:killing\t-0.6896\t0
+w:killing me\t-0.3891\t-0.7698
+w:killing myself\t0\t0.6924
+w:killing time\t0\t-0.2002
+w:kills\t0\t0.6124
+w:kills me\t0\t0.4334
+w:kilos\t0\t0.2546
+w:kitchen\t0.7728\t0
+w:kitchen table\t0\t0.3068
+w:kms\t-0.2037\t1.5744
+w:kms fr\t0\t0.3370
+w:kms kms\t0\t0.2133
+w:knee\t-0.3243\t-0.3627
+w:knees\t0\t-0.2091
+w:knife\t-0.2056\t0.8777
+w:knife and\t0\t0.2205
+w:knife block\t0\t0.2428
+w:knife is\t0\t0.2089
+w:knives in\t0\t0.2185
+w:know\t0.5752\t0.4262
+w:know how\t0\t0.3279
+w:know if\t0\t-0.5107
+w:know what\t0.3559\t0
+w:know where\t0.3319\t0
+w:know who\t0.5153\t0
+w:know why\t0\t0.4435
+w:knows\t0\t0.4662
+w:la\t1.2429\t-0.3694
+w:la boca\t0.2684\t-0.3062
+w:la cara\t0.8691\t-0.4921
+w:la cita\t-0.2985\t-0.5951
+w:la cocina\t0\t-0.3488
+w:la cuerda\t0\t0.3031
+w:la espalda\t-0.2554\t0
+w:la fecha\t0\t0.2033
+w:la garganta\t0.5641\t0
+w:la infusion\t-0.4487\t-0.2308
+w:la ketamina\t0.3697\t0
+w:la lengua\t0.4850\t0
+w:la manana\t0.2041\t0
+w:la mano\t0\t0.3423
+w:la mitad\t0.2608\t0
+w:la muerte\t0\t0.4117
+w:la pena\t0\t0.3432
+w:la pistola\t-0.2221\t0.4035
+w:la presion\t0.6485\t0
+w:la siguiente\t0\t0.2347
+w:la soga\t0\t0.4089
+w:la telenovela\t0.2364\t0
+w:la unica\t0\t0.2140
+w:la vida\t0\t0.6328
+w:la vista\t0.2084\t0
+w:labios\t0.7290\t-0.2911
+w:labios morados\t0.2062\t0
+w:labios se\t0.2372\t0
+w:lado\t0.8725\t-0.3645
+w:lado izquierdo\t0.3102\t0
+w:lake and\t0\t0.3525
+w:landlord\t0\t-0.2080
+w:lap\t0\t0.2060
+w:las\t-0.3101\t0.6100
+w:las palabras\t0.3145\t0
+w:las venas\t0\t0.2771
+w:last\t-0.6396\t0.5384
+w:last hour\t0.3439\t0
+w:last message\t0\t0.3501
+w:last month\t-0.2494\t-0.3841
+w:last night\t0.2460\t0.5993
+w:last text\t0\t0.2361
+w:last time\t0\t0.3039
+w:last until\t0\t-0.4311
+w:last week\t0\t0.4545
+w:lasted\t0\t-0.3103
+w:late\t-0.4548\t-1.2236
+w:late again\t0\t-0.3744
+w:late husband\t0\t0.2020
+w:lately\t-0.3143\t0
+w:later\t0\t-0.2153
+w:le\t0.5991\t0.2278
+w:le dio\t0.2364\t0
+w:le pusieron\t0.2372\t0
+w:learning\t0\t-0.2293
+w:leaves\t0\t0.3050
+w:lee\t0\t-0.2272
+w:left\t0.5456\t0.5960
+w:left arm\t0.6969\t-0.3638
+w:left hand\t0.2993\t0
+w:left instructions\t0\t0.5255
+w:left is\t0\t0.2185
+w:left side\t0.6070\t-0.4691
+w:left to\t0\t0.6238
+w:leg\t0\t-0.4371
+w:legs\t0\t-0.2533
+w:legs feel\t-0.2048\t0
+w:lengua\t0.4850\t0
+w:less\t0\t-0.2903
+w:let\t-0.2146\t0
+w:let me\t0\t0.3715
+w:let this\t0\t-0.2204
+w:lethal\t0\t1.1469
+w:lethal amount\t0\t0.3211
+w:lethal dose\t0\t0.3975
+w:lethal for\t0\t0.2704
+w:lets\t0\t-0.2852
+w:lets me\t0\t-0.2852
+w:letter to\t0\t-0.3276
+w:letters\t0\t0.7797
+w:letters for\t0\t0.3792
+w:letters to\t0\t0.2153
+w:lie\t0\t-0.3021
+w:lie down\t0\t-0.2125
+w:life\t-0.3601\t1.8402
+w:life again\t0\t-0.5154
+w:life back\t0\t-0.2566
+w:life has\t0\t0.2030
+w:life honestly\t0\t-0.2798
+w:life insurance\t0\t0.6435
+w:life is\t0\t0.3497
+w:life isnt\t0\t0.2445
+w:life with\t0\t-0.4834
+w:lifesavers\t0\t-0.2288
+w:lift\t0.4427\t-0.2852
+w:lift my\t0.2961\t0
+w:lighter\t-0.2574\t0.2248
+w:lightheaded\t0\t-0.2100
+w:like\t1.3397\t-0.2067
+w:like cranberry\t0.3781\t0
+w:like crying\t-0.2079\t0
+w:like driving\t0\t0.3041
+w:like dying\t0\t0.3762
+w:like ending\t0\t0.3853
+w:like i\t0.3173\t0
+w:like im\t1.4796\t-1.0236
+w:like its\t0.6505\t-0.3519
+w:like jumping\t0\t0.3203
+w:like killing\t0\t0.2471
+w:like many\t-0.2818\t0.2459
+w:like my\t0.3424\t0
+w:like myself\t0\t-0.7837
+w:like nothing\t0.3101\t0
+w:like shes\t0.2036\t0
+w:like someone\t0.2180\t0
+w:like the\t-0.3438\t0.6070
+w:like this\t-0.3161\t0.9329
+w:like you\t0\t-0.2550
+w:limp\t0.2392\t0
+w:lined\t0\t0.5140
+w:lined up\t0\t0.5140
+w:lips\t1.8712\t-0.9315
+w:lips are\t0.5255\t-0.3217
+w:lips blew\t0.3026\t0
+w:lips look\t0.5182\t0
+w:lista\t0\t0.3980
+w:listo para\t0\t-0.2051
+w:little\t-0.8702\t-0.8310
+w:live\t-0.2950\t0.4413
+w:live a\t0\t-0.2560
+w:live again\t0\t-0.2795
+w:live anymore\t0\t0.2495
+w:live for\t0\t0.4286
+w:live like\t0\t0.2317
+w:live without\t0\t-0.4282
+w:living\t-0.6711\t1.3375
+w:living like\t0\t0.2090
+w:living my\t0\t-0.2461
+w:llevame\t0\t0.2082
+w:llevame ya\t0\t0.2082
+w:llevar\t0\t-0.2535
+w:llevo\t0\t0.2495
+w:llevo semanas\t0\t0.2495
+w:lmao\t0\t-0.4848
+w:lo\t-0.4947\t0.8568
+w:lo que\t0\t0.5930
+w:lo voy\t0\t0.3030
+w:loaded\t0\t0.7069
+w:loaded and\t0\t0.2878
+w:lobby\t0\t-0.3152
+w:locked\t-0.2118\t0
+w:lol\t-1.6854\t-2.3911
+w:long\t0.2577\t-0.6140
+w:long and\t0\t0.3802
+w:long does\t0.3584\t-0.2878
+w:long i\t0.2565\t0
+w:long life\t0\t-0.2560
+w:long pauses\t0.2585\t0
+w:longer\t-0.3454\t1.2226
+w:look\t0.2508\t0.7622
+w:look after\t0\t0.3443
+w:look bluish\t0.2159\t0
+w:look dusky\t0.3633\t0
+w:look like\t0\t0.2853
+w:looked\t0\t0.2891
+w:looked up\t0\t0.3640
+w:looking\t-0.5752\t0.6490
+w:looking at\t-0.2188\t0.4042
+w:looking down\t0\t0.3031
+w:looking forward\t0\t-0.2735
+w:looking up\t0\t0.2390
+w:looks\t0.8013\t-0.2760
+w:looks like\t0.4899\t0
+w:lopsided\t0.2160\t0
+w:lord\t0\t0.4686
+w:los\t0.4762\t0.2596
+w:los brazos\t0\t0.5936
+w:los cuchillos\t0\t0.2651
+w:los labios\t0.7290\t-0.2911
+w:los many\t0.3322\t0
+w:losing\t0.4664\t0
+w:losing consciousness\t0.4547\t0
+w:lost\t0\t-0.3699
+w:lost vision\t0.3511\t0
+w:lot\t0.4412\t-0.5905
+w:lot and\t0\t-0.2080
+w:lot more\t0\t-0.2411
+w:lot of\t0\t0.2581
+w:lots\t0.4847\t-0.2516
+w:lots of\t0.4847\t-0.2516
+w:love\t0\t0.2645
+w:love them\t0\t0.2685
+w:love to\t0\t-0.2286
+w:loved\t0\t0.2747
+w:low\t-0.3102\t-0.4977
+w:lowkey\t0\t0.2134
+w:luchar\t0\t0.3964
+w:made\t-0.4712\t0.4983
+w:made me\t0\t-0.2717
+w:made sure\t0\t0.3784
+w:make\t-0.4218\t0.8250
+w:make it\t-0.3115\t0.3623
+w:make sure\t0\t0.2459
+w:makes\t0\t-0.4684
+w:makes me\t0\t-0.4203
+w:making\t0.2530\t-0.2424
+w:making any\t0.2436\t0
+w:mal\t0.2723\t0
+w:mama\t0\t-0.2775
 w:mama se\t0.2922\t0
-w:manana\t0\t0.5561
-w:manden\t0\t-0.2186
-w:manden mensajes\t0\t-0.2186
-w:manejar\t0\t0.2292
-w:manejar esta\t0\t0.2292
-w:mano\t0\t0.3365
-w:many\t1.6569\t-1.1013
-w:many after\t0.2524\t0
-w:many at\t-0.2838\t0
-w:many benadryl\t0\t0.3703
-w:many breath\t-0.2765\t0
-w:many is\t0.3193\t0
-w:many kilos\t0\t0.2545
-w:many many\t1.0622\t-0.2631
-w:many min\t0.3211\t-0.3334
-w:many of\t0\t0.2460
-w:many on\t0.3391\t0
-w:many over\t0.2046\t0
-w:many pills\t0.6268\t-0.6372
-w:many this\t-0.2462\t0
-w:many today\t-0.3324\t0
-w:many tylenol\t0\t0.3832
-w:many years\t-0.4099\t0
-w:marca\t0.2831\t0
-w:marca many\t0.2831\t0
-w:march\t-0.2694\t-0.4288
-w:march and\t-0.2246\t0
-w:mareado\t0.2375\t0
-w:martes\t0\t-0.4838
-w:mas\t-0.2471\t0.7052
-w:mas profundo\t0\t0.2544
-w:mas tiempo\t0\t-0.2182
-w:matando\t0\t-0.2039
-w:matar\t-0.2873\t0.6838
-w:matarme\t0\t0.3157
-w:matter\t0.2129\t0
-w:matter for\t0.2192\t0
-w:matters\t0\t0.2485
-w:matters anymore\t0\t0.3557
-w:me again\t0\t0.2826
-w:me ahogo\t0.3714\t0
-w:me anymore\t0\t-0.6642
-w:me ayudo\t0\t-0.2162
-w:me cierra\t0.3045\t0
-w:me corte\t0\t0.5175
-w:me desmaye\t0.5146\t-0.2068
-w:me duele\t0.5530\t-0.5752
-w:me esta\t0.3749\t-0.3442
-w:me estoy\t0.7311\t0.3325
-w:me falta\t0.5121\t0
-w:me for\t0\t0.2135
-w:me go\t0\t0.2813
-w:me he\t0\t0.2127
-w:me hincho\t0.2132\t0
-w:me honestly\t0\t0.2254
-w:me if\t0\t-0.4304
-w:me in\t0\t0.3644
-w:me is\t0\t0.2813
-w:me manden\t0\t-0.2186
-w:me marca\t0.2831\t0
-w:me much\t0\t0.2358
-w:me muera\t0\t0.2158
-w:me muero\t0\t0.3644
-w:me now\t0\t0.5783
-w:me parece\t0\t0.2099
-w:me queme\t0\t0.2435
-w:me reconoce\t0.2456\t0
-w:me reminders\t0\t-0.2278
-w:me rindo\t0\t0.5583
-w:me ronda\t0\t0.2146
-w:me salen\t0.4621\t0
-w:me sangra\t0.4019\t0
-w:me senti\t-0.2236\t-0.2590
-w:me siento\t-0.2651\t-0.2254
-w:me sigo\t0\t0.3302
-w:me that\t0\t0.2094
-w:me the\t0\t-0.4205
-w:me to\t-0.2833\t0.3760
-w:me up\t0\t-0.4363
-w:me vaya\t0\t0.2116
-w:me vino\t0.2164\t0
-w:me volvi\t0\t0.3707
-w:me want\t0\t-0.2899
-w:me with\t0\t0.3288
-w:meant\t0\t0.2611
-w:meant to\t0\t0.3072
-w:medication so\t0\t0.2234
-w:medicine\t0\t0.2174
-w:medicine cabinet\t0\t0.2174
-w:meds\t0\t-0.3485
-w:meds an\t0\t0.2168
-w:meds and\t0\t0.4048
-w:meds by\t0.2709\t-0.2411
-w:meds in\t0\t-0.2998
-w:meds on\t0\t0.2796
-w:meds up\t0\t0.3088
-w:mejor\t-0.4473\t0.5466
-w:mejor me\t0\t0.2519
-w:mejor sin\t-0.2781\t0.7318
-w:membership\t0\t-0.3525
-w:mensaje\t-0.3298\t0.2712
-w:mensaje de\t0\t0.3523
-w:mensajes\t0\t-0.2186
-w:mensajes por\t0\t-0.2186
-w:message\t0\t0.2304
-w:message me\t0\t-0.3487
-w:message to\t0\t0.2444
-w:messages\t0\t-0.2992
-w:mi\t1.0737\t0
-w:mi abuela\t0.2698\t0
-w:mi abuelita\t0.2288\t0
-w:mi cita\t0\t-0.3980
-w:mi esposa\t0\t0.2088
-w:mi esposo\t0.5116\t0
-w:mi gato\t0\t0.2894
-w:mi hija\t0\t0.3449
-w:mi hijo\t0.4168\t0
-w:mi mama\t0\t-0.2543
-w:mi orina\t0.5133\t0
-w:mi vida\t0.4282\t0
-w:mid\t0\t-0.2485
-w:might\t-0.3803\t0
-w:might be\t0\t-0.4694
-w:might do\t0\t0.4863
-w:mild\t-0.6083\t-0.3994
-w:mild headache\t-0.3919\t0
-w:min\t0.9630\t-0.4911
-w:min ago\t0.7698\t0
-w:mind\t-0.2049\t0.7574
-w:mind again\t0\t0.3833
-w:minute\t0.7350\t0
-w:minutes\t0\t-0.2231
-w:mirar\t0\t0.2729
-w:mirar los\t0\t0.2729
-w:mis\t-0.3825\t0.6446
-w:misma\t0\t0.4406
-w:miss\t0\t0.2935
-w:miss me\t0\t0.4345
-w:missed\t0\t-0.2766
-w:missing\t0\t-0.2010
-w:mistake\t0.3523\t-0.5267
-w:mitad\t0.2598\t0
-w:mom\t0.2265\t0.3585
-w:mom collapsed\t0.2576\t0
-w:mom is\t-0.2256\t0
+w:manana\t0\t0.4014
+w:manden\t0\t-0.2053
+w:manden mensajes\t0\t-0.2053
+w:manejar\t0\t0.2239
+w:manejar esta\t0\t0.2239
+w:mano\t0\t0.3423
+w:many\t1.6748\t-1.0743
+w:many after\t0.2567\t0
+w:many at\t-0.2790\t0
+w:many benadryl\t0\t0.3691
+w:many breath\t-0.2721\t0
+w:many is\t0.3249\t0
+w:many kilos\t0\t0.2546
+w:many many\t1.0297\t-0.2688
+w:many min\t0.3240\t-0.3231
+w:many of\t0\t0.2369
+w:many on\t0.3414\t0
+w:many over\t0.2009\t0
+w:many pills\t0.6313\t-0.6256
+w:many this\t-0.2415\t0
+w:many today\t-0.3318\t0
+w:many tylenol\t0\t0.3817
+w:many years\t-0.4068\t0
+w:marca\t0.2866\t0
+w:marca many\t0.2866\t0
+w:march\t-0.2630\t-0.4204
+w:march and\t-0.2191\t0
+w:mareado\t0.2432\t0
+w:martes\t0\t-0.4494
+w:mas\t-0.2399\t0.7433
+w:mas profundo\t0\t0.2609
+w:mas tiempo\t0\t-0.2113
+w:matar\t-0.2862\t0.6975
+w:matarme\t0\t0.3095
+w:matter\t0.2120\t0
+w:matter for\t0.2193\t0
+w:matters\t0\t0.2413
+w:matters anymore\t0\t0.3510
+w:me a\t0\t0.2050
+w:me again\t0\t0.2870
+w:me ahogo\t0.3740\t0
+w:me anymore\t0\t-0.6539
+w:me ayudo\t0\t-0.2126
+w:me cierra\t0.3078\t0
+w:me corte\t0\t0.5273
+w:me desmaye\t0.5198\t-0.2097
+w:me duele\t0.5749\t-0.5656
+w:me esta\t0.3744\t-0.3390
+w:me estoy\t0.7423\t0.3912
+w:me falta\t0.5136\t0
+w:me for\t0\t0.2179
+w:me go\t0\t0.2795
+w:me he\t0\t0.2182
+w:me hincho\t0.2186\t0
+w:me honestly\t0\t0.2340
+w:me if\t0\t-0.4182
+w:me in\t0\t0.3819
+w:me is\t0\t0.2808
+w:me manden\t0\t-0.2053
+w:me marca\t0.2866\t0
+w:me much\t0\t0.2369
+w:me muera\t0\t0.2227
+w:me muero\t0\t0.3674
+w:me now\t0\t0.5828
+w:me parece\t0\t0.2140
+w:me queme\t0\t0.2498
+w:me reconoce\t0.2481\t0
+w:me reminders\t0\t-0.2252
+w:me rindo\t0\t0.5842
+w:me ronda\t0\t0.2199
+w:me salen\t0.4664\t0
+w:me sangra\t0.4029\t0
+w:me senti\t-0.2096\t-0.2402
+w:me siento\t-0.2863\t0
+w:me sigo\t0\t0.3286
+w:me that\t0\t0.2130
+w:me the\t0\t-0.4136
+w:me to\t-0.2792\t0.3969
+w:me tome\t0\t0.2112
+w:me up\t0\t-0.5305
+w:me vaya\t0\t0.2257
+w:me vino\t0.2177\t0
+w:me volvi\t0\t0.3762
+w:me want\t0\t-0.2914
+w:me with\t0\t0.3381
+w:meant\t0\t0.2618
+w:meant to\t0\t0.3087
+w:medication so\t0\t0.2292
+w:medicine\t0\t0.2312
+w:medicine cabinet\t0\t0.2312
+w:meds\t0\t-0.3910
+w:meds an\t0\t0.2149
+w:meds and\t0\t0.4095
+w:meds by\t0.2696\t-0.2388
+w:meds in\t0\t-0.2870
+w:meds on\t0\t0.2915
+w:meds up\t0\t0.2976
+w:mejor\t-0.4330\t0.5858
+w:mejor me\t0\t0.2543
+w:mejor sin\t-0.2779\t0.7191
+w:membership\t0\t-0.3481
+w:mensaje\t-0.3222\t0.2914
+w:mensaje de\t0\t0.3477
+w:mensaje que\t0\t0.2012
+w:mensajes\t0\t-0.2053
+w:mensajes por\t0\t-0.2053
+w:message\t0\t0.2396
+w:message me\t0\t-0.3435
+w:message to\t0\t0.2491
+w:messages\t0\t-0.2939
+w:mi\t1.0534\t0
+w:mi abuela\t0.2702\t0
+w:mi abuelita\t0.2313\t0
+w:mi cita\t0\t-0.4027
+w:mi esposa\t0\t0.2291
+w:mi esposo\t0.4985\t0
+w:mi gato\t0\t0.2926
+w:mi hija\t0\t0.3474
+w:mi hijo\t0.4225\t0
+w:mi mama\t0\t-0.2436
+w:mi orina\t0.5226\t0
+w:mi perro\t-0.2126\t0
+w:mi vida\t0.4347\t0
+w:mid\t0\t-0.2488
+w:might\t-0.3808\t0
+w:might be\t0\t-0.4932
+w:might do\t0\t0.4999
+w:mild\t-0.6030\t-0.3895
+w:mild headache\t-0.3890\t0
+w:min\t0.9665\t-0.4827
+w:min ago\t0.7730\t0
+w:mind\t-0.2037\t0.7607
+w:mind again\t0\t0.3804
+w:mine\t0.2052\t0
+w:minute\t0.7309\t0
+w:minutes\t0\t-0.2208
+w:mirar\t0\t0.2651
+w:mirar los\t0\t0.2651
+w:mis\t-0.3761\t0.7103
+w:misma\t0\t0.4395
+w:miss\t0\t0.3029
+w:miss me\t0\t0.4371
+w:missed\t0\t-0.2758
+w:mistake\t0.3503\t-0.5160
+w:mitad\t0.2608\t0
+w:mom\t0.2314\t0.3223
+w:mom collapsed\t0.2583\t0
+w:mom is\t-0.2223\t0
 w:mom took\t0.2226\t0
-w:mom watches\t0.2229\t0
-w:moment\t0\t0.2269
-w:monday\t0\t-0.4842
-w:monitor\t0.2621\t0
-w:month\t-0.4944\t-0.3195
-w:month of\t0\t0.2129
-w:months supply\t0.3991\t0
-w:mood\t-0.4630\t0
-w:morados\t0.4426\t0
-w:more\t-0.3409\t0.7554
-w:more pain\t0\t0.2861
-w:more pills\t0\t-0.2645
-w:more trying\t0\t0.2908
-w:more week\t0\t0.3039
-w:morir\t-0.2345\t0.6749
-w:morirme\t0\t0.5682
-w:morning\t0\t-0.6229
-w:morning and\t0.3126\t0
-w:morning theyll\t0\t0.2369
-w:mortal\t0\t0.3396
-w:mouth\t0.7569\t-0.2630
-w:mouth and\t0.2272\t0
-w:move\t0.4608\t-0.4569
-w:move half\t0.2093\t0
-w:move it\t0\t-0.2694
-w:mover\t0.2532\t0
-w:movie\t0.2116\t-0.2525
-w:movie where\t0.3930\t0
-w:movies\t0\t-0.2089
-w:movies tonight\t0\t-0.2089
-w:moving\t0.3922\t0
-w:moving that\t0.3000\t0
-w:much\t-0.5831\t0.5672
-w:much better\t0\t-0.2861
-w:much for\t0\t-0.3037
-w:much longer\t-0.3360\t1.0327
-w:much of\t0\t-0.2956
-w:muchas\t0\t0.4466
-w:muchas pastillas\t0\t0.4466
-w:muchisimo\t0.3523\t0
-w:muchisimo y\t0.4019\t0
-w:mucho\t0.5151\t-0.5876
-w:muera\t0\t0.2158
-w:muera hoy\t0\t0.2158
-w:muero\t0\t0.3644
-w:muerte\t0\t0.4169
-w:muerte seria\t0\t0.2587
-w:mum\t0.5142\t0
-w:mum fell\t0.5196\t0
-w:murder\t0\t-0.3340
-w:murio\t-0.2969\t-0.2134
-w:muscles\t0\t-0.2567
-w:muy\t0.5973\t-0.3156
-w:muy confundida\t0.2158\t0
-w:muy fuerte\t0.2969\t0
-w:my\t0.6887\t-0.7779
-w:my accident\t0\t0.2449
-w:my address\t-0.2967\t0
-w:my affairs\t0\t0.7375
-w:my antidepressants\t0\t0.2693
-w:my appointment\t0\t-0.2669
-w:my arms\t-0.2510\t1.0074
-w:my baby\t0.4230\t-0.3700
-w:my back\t-0.3790\t-0.6234
-w:my balcony\t0\t0.2175
-w:my bed\t0\t0.4102
-w:my belly\t0.3117\t0
-w:my birthday\t0\t0.3036
-w:my body\t0.4585\t-0.2963
+w:mom watches\t0.2217\t0
+w:moment\t0\t0.2202
+w:monday\t0\t-0.4643
+w:monitor\t0.2644\t0
+w:month\t-0.5873\t-0.4573
+w:month of\t0\t0.2243
+w:months supply\t0.3988\t0
+w:mood\t-0.4601\t0
+w:morados\t0.4434\t0
+w:more\t-0.3377\t0.7693
+w:more pain\t0\t0.2765
+w:more pills\t0\t-0.2590
+w:more trying\t0\t0.2798
+w:more week\t0\t0.3127
+w:morir\t-0.2309\t0.6819
+w:morirme\t0\t0.5847
+w:morning\t0\t-0.6922
+w:morning and\t0.3135\t0
+w:morning theyll\t0\t0.2492
+w:mortal\t0\t0.3430
+w:mouth\t0.7648\t-0.2601
+w:mouth and\t0.2300\t0
+w:move\t0.4668\t-0.4540
+w:move half\t0.2051\t0
+w:move it\t0\t-0.2687
+w:mover\t0.2544\t0
+w:movie\t0.2099\t-0.2514
+w:movie where\t0.3894\t0
+w:movies\t0\t-0.2003
+w:movies tonight\t0\t-0.2003
+w:moving\t0.3902\t0
+w:moving that\t0.3013\t0
+w:much\t-0.5678\t0.5838
+w:much better\t0\t-0.2768
+w:much for\t0\t-0.2978
+w:much longer\t-0.3301\t1.0344
+w:much of\t0\t-0.2934
+w:muchas\t0\t0.4656
+w:muchas pastillas\t0\t0.4656
+w:muchisimo\t0.3565\t0
+w:muchisimo y\t0.4029\t0
+w:mucho\t0.4432\t-0.6053
+w:muera\t0\t0.2227
+w:muera hoy\t0\t0.2227
+w:muero\t0\t0.3674
+w:muerte\t0\t0.4117
+w:muerte seria\t0\t0.2531
+w:mum\t0.5176\t0
+w:mum fell\t0.5231\t0
+w:murder\t0\t-0.3238
+w:murio\t-0.2868\t-0.2064
+w:muscles\t0\t-0.2557
+w:muy\t0.5617\t-0.3563
+w:muy confundida\t0.2190\t0
+w:muy fuerte\t0.2995\t0
+w:my\t0.6514\t-0.7558
+w:my accident\t0\t0.2481
+w:my address\t-0.2929\t0
+w:my affairs\t0\t0.7323
+w:my antidepressants\t0\t0.2711
+w:my appointment\t0\t-0.2886
+w:my arms\t-0.2477\t1.0106
+w:my baby\t0.4176\t-0.3710
+w:my back\t-0.3767\t-0.6022
+w:my balcony\t0\t0.2161
+w:my bed\t0\t0.4093
+w:my belly\t0.3101\t0
+w:my birthday\t0\t0.2983
+w:my body\t0.4754\t-0.3012
 w:my booster\t0\t0.2269
-w:my boss\t0\t-0.3364
-w:my breastbone\t0.2162\t0
-w:my brother\t-0.2406\t0.3803
-w:my car\t-0.2736\t0.6195
-w:my cat\t-0.2720\t0
-w:my cats\t0\t0.2002
-w:my chest\t1.6836\t-0.9268
-w:my choice\t0\t0.3791
-w:my dad\t0.6098\t-0.3386
-w:my dads\t0.2506\t0
-w:my daughter\t0.5740\t0
-w:my daughters\t0\t-0.2574
-w:my day\t0\t-0.3194
-w:my decision\t0\t0.4351
-w:my dog\t-0.4522\t0.2300
-w:my driver\t0\t-0.2947
-w:my epipen\t0.2138\t0
-w:my evening\t0.2403\t0
-w:my exit\t0\t0.5196
-w:my eyes\t0\t-0.2123
-w:my face\t1.2172\t-0.4436
-w:my family\t-0.2239\t0.6347
-w:my feet\t-0.2376\t0
-w:my forms\t0\t-0.2300
-w:my friend\t0\t0.2802
-w:my friends\t0\t-0.2075
-w:my funeral\t0\t0.3939
-w:my gabapentin\t-0.5092\t0.4358
-w:my garden\t0\t-0.2139
-w:my girlfriend\t0\t0.5242
-w:my goodbye\t0\t0.3442
-w:my goodbyes\t0\t0.4059
-w:my grandkids\t0\t-0.3407
-w:my grandmother\t0\t-0.2020
-w:my hand\t0\t0.5293
-w:my head\t0\t0.2620
-w:my headache\t-0.2149\t0
-w:my health\t0\t0.2039
-w:my heart\t0.4062\t-0.2412
-w:my husband\t0.2512\t-0.3500
-w:my husbands\t-0.3311\t0.2179
-w:my infusion\t0.2862\t0
-w:my inhaler\t0.2331\t0
-w:my insurance\t0\t-0.5542
-w:my jaw\t0.4724\t0
-w:my ketamine\t0.4747\t0.4583
-w:my kid\t1.3902\t-0.4221
-w:my kids\t-0.3603\t0
-w:my knee\t-0.2053\t-0.2833
-w:my landlord\t0\t-0.2170
-w:my lap\t0\t0.2112
-w:my last\t-0.2274\t0.5854
-w:my late\t0\t0.4108
-w:my left\t0.9790\t-0.8295
-w:my legs\t0\t-0.2488
-w:my life\t0.3594\t-0.6828
-w:my lips\t0.8695\t-0.4282
-w:my meds\t-0.3780\t0.2028
-w:my membership\t0\t-0.2326
-w:my mind\t0\t0.5926
-w:my mom\t0.3453\t-0.2285
-w:my mouth\t0.2196\t0
-w:my mum\t0.5142\t0
-w:my neighbour\t0\t0.3237
-w:my note\t0\t0.2985
-w:my old\t0\t-0.3261
-w:my own\t0\t0.5102
-w:my oxy\t-0.2122\t0.2794
-w:my oxygen\t0.5552\t0
-w:my pain\t-0.6749\t-0.4651
-w:my parrot\t0\t0.2312
-w:my partner\t0\t0.4723
-w:my pillow\t0\t0.2703
-w:my pills\t0.5521\t0
-w:my rabbits\t0\t0.3205
-w:my refill\t0\t-0.2933
-w:my ribs\t0.2596\t0
-w:my right\t0.5295\t-0.4605
-w:my room\t0\t0.2086
-w:my session\t0\t-0.2754
-w:my sister\t-0.4601\t0.5400
-w:my sisters\t0\t-0.5214
-w:my skin\t0\t0.2300
-w:my sleep\t0\t0.5322
-w:my sleeping\t0\t0.3641
-w:my son\t0.3252\t0
-w:my speech\t0.5091\t0
-w:my stitches\t0\t0.2243
-w:my stuff\t0\t0.3843
-w:my subscription\t0\t-0.2413
-w:my teen\t0\t0.3104
-w:my therapist\t0\t-0.2767
-w:my throat\t0.7287\t-0.3082
+w:my boss\t0\t-0.3328
+w:my breastbone\t0.2179\t0
+w:my brother\t-0.2383\t0.3751
+w:my car\t-0.2699\t0.6435
+w:my cat\t-0.2735\t0
+w:my cats\t0\t0.2031
+w:my chest\t1.7142\t-0.9248
+w:my choice\t0\t0.3818
+w:my dad\t0.5869\t-0.3296
+w:my dads\t0.2584\t0
+w:my daughter\t0.5690\t0
+w:my daughters\t0\t-0.2374
+w:my day\t0\t-0.3122
+w:my decision\t0\t0.4403
+w:my dog\t-0.4450\t0.2384
+w:my driver\t0\t-0.2906
+w:my epipen\t0.2122\t0
+w:my evening\t0.2400\t0
+w:my exit\t0\t0.5151
+w:my eyes\t0\t-0.2095
+w:my face\t1.2391\t-0.4521
+w:my family\t-0.2229\t0.6787
+w:my feet\t-0.2310\t0
+w:my forms\t0\t-0.2235
+w:my friend\t0\t0.2147
+w:my friends\t0\t-0.2027
+w:my funeral\t0\t0.3992
+w:my gabapentin\t-0.5073\t0.4425
+w:my garden\t0\t-0.2112
+w:my girlfriend\t0\t0.5240
+w:my goodbye\t0\t0.3383
+w:my goodbyes\t0\t0.4141
+w:my grandkids\t0\t-0.4484
+w:my hand\t0\t0.7167
+w:my head\t0\t0.2640
+w:my headache\t-0.2088\t0
+w:my health\t0\t0.2036
+w:my heart\t0.4131\t-0.2364
+w:my husband\t0.2343\t-0.3792
+w:my husbands\t-0.3287\t0.2159
+w:my infusion\t0.2875\t0
+w:my inhaler\t0.2319\t0
+w:my insurance\t0\t-0.5502
+w:my jaw\t0.4791\t0
+w:my ketamine\t0.4753\t0.4634
+w:my kid\t1.3892\t-0.4251
+w:my kids\t-0.3767\t0
+w:my knee\t-0.2272\t-0.2925
+w:my landlord\t0\t-0.2080
+w:my lap\t0\t0.2060
+w:my last\t-0.2247\t0.5833
+w:my late\t0\t0.4116
+w:my left\t0.8165\t-0.8462
+w:my legs\t0\t-0.2487
+w:my life\t0.3568\t-0.7143
+w:my lips\t0.8833\t-0.4246
+w:my meds\t-0.3711\t0.2577
+w:my membership\t0\t-0.2299
+w:my mind\t0\t0.5944
+w:my mom\t0.3488\t-0.2840
+w:my morning\t0\t-0.2133
+w:my mouth\t0.2253\t0
+w:my mum\t0.5176\t0
+w:my neighbour\t0\t0.3338
+w:my note\t0\t0.3037
+w:my old\t0\t-0.4132
+w:my own\t0\t0.5233
+w:my oxy\t-0.2126\t0.2811
+w:my oxygen\t0.5557\t0
+w:my pain\t-0.6479\t-0.2982
+w:my parrot\t0\t0.2426
+w:my partner\t0\t0.4768
+w:my pillow\t0\t0.2712
+w:my pills\t0.5699\t0
+w:my rabbits\t0\t0.3174
+w:my refill\t0\t-0.2917
+w:my ribs\t0.2605\t0
+w:my right\t0.5359\t-0.4632
+w:my room\t0\t0.2191
+w:my session\t0\t-0.2969
+w:my sister\t-0.4518\t0.5542
+w:my sisters\t0\t-0.5025
+w:my skin\t0\t0.2270
+w:my sleep\t0\t0.5457
+w:my sleeping\t0\t0.3686
+w:my son\t0.3375\t0
+w:my speech\t0.5115\t0
+w:my stitches\t0\t0.2318
+w:my stuff\t0\t0.3800
+w:my subscription\t0\t-0.2312
+w:my tablets\t0\t0.2030
+w:my teen\t0\t0.3119
+w:my therapist\t0\t-0.2739
+w:my throat\t0.7420\t-0.3096
 w:my toddler\t0.4389\t0
-w:my tongue\t0.8841\t-0.3838
-w:my trip\t0\t-0.2531
-w:my uncle\t0\t0.2629
-w:my urine\t0.6499\t0
-w:my vision\t0.2968\t0
-w:my vitamins\t0\t-0.3437
-w:my whole\t0.2981\t0
-w:my wife\t0.5392\t-0.2722
-w:my will\t0\t1.1186
-w:my words\t0.3754\t-0.3718
-w:my wrist\t0\t0.2613
-w:my wrists\t0\t0.4445
-w:myself\t-1.0534\t1.9858
-w:myself again\t0\t-0.2738
-w:myself to\t0\t-0.3885
-w:myself today\t0\t-0.2514
-w:n\t0\t-0.2239
-w:nada\t0\t-0.3796
-w:nadie\t0\t0.3616
-w:nadie me\t0\t0.3148
-w:nah im\t0\t0.3118
-w:name into\t0\t0.2438
-w:name is\t-0.2226\t0
-w:nap\t0\t-0.2385
-w:nausea\t-0.3094\t-0.2320
-w:near me\t0\t0.2373
-w:necesitar\t0\t0.3895
-w:necesito\t0\t-0.2375
-w:neck\t0.6894\t0
-w:neck and\t0.4775\t0
-w:neck this\t0\t0.2194
-w:need\t-0.8256\t-0.5468
-w:need a\t0\t-0.4239
-w:need it\t0\t0.4304
-w:need them\t0\t0.2018
-w:need to\t-0.3592\t-0.6060
-w:needing\t0\t0.5323
-w:needing them\t0\t0.3985
-w:negative\t0\t-0.3113
-w:negro\t0.2670\t0
-w:neighbour\t0\t0.3237
-w:neighbour is\t0\t0.2784
-w:nerve block\t0\t0.2321
-w:nervous\t0\t-0.2834
-w:never\t-0.3689\t0.4915
-w:never going\t0\t0.2023
-w:never had\t0.2625\t-0.4986
-w:never since\t-0.2090\t0
-w:never take\t0\t-0.3043
-w:never wake\t0\t0.3761
-w:never woke\t0\t0.3410
-w:new\t0\t-0.7380
-w:new car\t0\t-0.2862
-w:new pill\t0.2856\t0
-w:new years\t0\t0.3039
-w:next\t0\t0.2674
-w:next appointment\t0\t0.2919
-w:next few\t0\t0.2164
-w:next infusion\t0\t0.4423
-w:next round\t0\t-0.3396
-w:next to\t0.5134\t0
-w:next week\t0\t-0.7476
-w:ni\t0\t-0.2255
-w:night\t-0.3272\t0.8421
-w:night before\t0\t-0.4600
-w:night had\t0.2658\t0
-w:ninguna\t0\t-0.2072
-w:ninguno\t0\t-0.3236
-w:no\t-0.6416\t-0.8088
-w:no 3\t-0.2296\t0
-w:no a\t0\t-0.2303
-w:no aguanto\t0\t0.3440
-w:no and\t-0.2853\t0
-w:no bleeding\t-0.3211\t0
-w:no blood\t-0.4953\t0
-w:no breathing\t-0.3430\t0
-w:no creo\t0\t0.2221
-w:no dejo\t0\t0.2729
-w:no despertar\t-0.2497\t0.4414
-w:no despertara\t0\t0.2073
-w:no despierta\t0.7239\t-0.2449
-w:no despierte\t0\t0.3058
-w:no doctor\t0\t0.2667
-w:no estan\t0.4409\t0
-w:no estare\t0\t0.2117
-w:no existen\t0.4136\t0
-w:no falta\t0\t0.2894
-w:no he\t0.5604\t0
-w:no hope\t0\t0.3265
-w:no i\t0\t-0.3844
-w:no las\t0\t0.2364
-w:no le\t0\t0.2173
-w:no me\t0.3743\t0
-w:no more\t0\t0.5659
-w:no one\t0\t0.5751
-w:no para\t0.5853\t-0.2234
-w:no point\t0\t0.4051
-w:no pude\t0\t0.3133
-w:no puede\t0.8032\t-0.3063
-w:no puedo\t1.2727\t0
-w:no quiero\t0\t0.5169
-w:no rash\t-0.2019\t0
-w:no reason\t0\t0.5448
-w:no respira\t0.4238\t0
-w:no se\t0.4972\t0
-w:no siento\t0.5206\t0
-w:no swelling\t-1.0335\t0
-w:no tiene\t0\t0.3582
-w:no to\t-0.3233\t-1.2258
-w:no treatment\t0\t0.2667
-w:no vale\t0\t0.3262
-w:no voy\t0\t0.4291
-w:no way\t0\t0.6260
-w:nobody\t0\t0.8746
-w:nobody else\t0.3000\t0
-w:nobody will\t0\t0.4101
-w:nobody would\t0\t0.3895
-w:noche\t-0.3455\t0.8325
-w:noche y\t0\t0.2292
-w:none\t-0.7569\t-1.5026
-w:none of\t0\t-0.5343
-w:none since\t-0.2121\t0
-w:nonsense\t0.7107\t0
-w:nonsense after\t0.5520\t0
-w:nonstop\t0.4330\t0
-w:nonstop for\t0.4330\t0
-w:noose\t0\t0.7281
-w:noose in\t0\t0.2061
-w:nope\t-0.3606\t-1.0290
-w:normal\t-0.4035\t-0.9138
-w:normal desmayarse\t0.5022\t0
-w:normal now\t0.3656\t0
-w:normal tuesday\t0\t0.3118
-w:nose\t0\t-0.2856
-w:nosebleed\t0.2886\t0
-w:nosebleed that\t0.3162\t0
-w:not\t0.5867\t0.6295
-w:not at\t0\t-0.2704
-w:not breathing\t0.6533\t-0.2296
-w:not come\t0\t0.4369
-w:not coming\t0\t0.3560
-w:not even\t0\t0.3310
-w:not going\t-0.2260\t0
-w:not here\t0\t0.2455
-w:not in\t0\t-0.3850
-w:not mine\t0.2179\t0
-w:not ok\t0\t0.2488
-w:not on\t0\t-0.2113
-w:not responding\t0.3226\t-0.2944
-w:not safe\t0\t0.3811
-w:not see\t0\t0.2397
-w:not sure\t0.2704\t0
-w:note\t-0.3720\t0.4997
-w:note and\t0\t0.2967
-w:note is\t0\t0.2206
-w:note it\t0\t-0.2818
-w:nothing\t-0.6570\t0
-w:nothing changes\t0\t0.2141
-w:nothing comes\t0.4114\t-0.2362
-w:nothing ive\t0.3115\t0
-w:nothing left\t-0.2298\t0.7496
-w:nothing matters\t0\t0.2485
-w:nothing since\t-0.2866\t0
-w:nothingness\t0\t0.4511
-w:now i\t0\t0.2116
-w:now im\t0.3404\t-0.3094
-w:now my\t0.2143\t0
-w:nowhere\t0.3119\t0
-w:numb\t0.8345\t0
-w:numb and\t0.2041\t0
-w:number\t0\t-0.5368
-w:nunca\t0\t0.3629
-w:nurse\t-0.4542\t-0.5708
-w:nurse said\t-0.2639\t0
-w:obviously\t0\t-0.2113
-w:odd\t0\t0.2452
-w:odd on\t0\t0.2702
-w:of\t-0.2170\t0.6297
-w:of a\t0.2799\t0
-w:of antibiotics\t0\t-0.2062
-w:of breath\t0\t-0.2142
-w:of doctors\t0\t-0.2140
-w:of fighting\t0\t0.3414
-w:of gabapentin\t0.3651\t0
-w:of harming\t0\t-0.4910
-w:of her\t0\t-0.3450
-w:of hopeless\t0\t-0.3623
+w:my tongue\t0.9004\t-0.3834
+w:my trip\t0\t-0.2476
+w:my uncle\t0\t0.2649
+w:my urine\t0.6457\t0
+w:my vision\t0.3017\t0
+w:my vitamins\t0\t-0.4062
+w:my whole\t0.3144\t0
+w:my wife\t0.5526\t-0.2693
+w:my will\t0\t1.1138
+w:my words\t0.3749\t-0.3785
+w:my wrist\t0\t0.2600
+w:my wrists\t0\t0.4545
+w:myself\t-1.0499\t1.9836
+w:myself again\t0\t-0.2660
+w:myself to\t0\t-0.3769
+w:myself today\t0\t-0.2483
+w:n\t0\t-0.2123
+w:nada\t0\t-0.3642
+w:nadie\t0\t0.3828
+w:nadie me\t0\t0.3265
+w:nah im\t0\t0.3088
+w:name into\t0\t0.2516
+w:name is\t-0.2192\t0
+w:nap\t0\t-0.2233
+w:nausea\t-0.3142\t-0.2336
+w:near me\t0\t0.2375
+w:necesitar\t0\t0.4083
+w:necesito\t0\t-0.2092
+w:neck\t0.6924\t0
+w:neck and\t0.4758\t0
+w:neck this\t0\t0.2246
+w:need\t-0.8213\t-0.5218
+w:need a\t0\t-0.4537
+w:need it\t0\t0.4438
+w:need them\t0\t0.2065
+w:need to\t-0.3545\t-0.5905
+w:needing\t0\t0.5304
+w:needing them\t0\t0.4004
+w:negative\t0\t-0.3033
+w:negro\t0.2685\t0
+w:neighbour\t0\t0.3338
+w:neighbour is\t0\t0.2816
+w:nerve block\t0\t0.2317
+w:nervous\t0\t-0.3195
+w:never\t-0.3638\t0.5091
+w:never had\t0.2689\t-0.4847
+w:never since\t-0.2099\t0
+w:never take\t0\t-0.2966
+w:never wake\t0\t0.3715
+w:never woke\t0\t0.3411
+w:new\t0\t-0.8562
+w:new car\t0\t-0.2695
+w:new pill\t0.2914\t0
+w:new years\t0\t0.3127
+w:next appointment\t0\t0.3117
+w:next few\t0\t0.2159
+w:next infusion\t0\t0.4526
+w:next round\t0\t-0.3242
+w:next to\t0.5107\t0
+w:next week\t0\t-0.7517
+w:ni\t0\t-0.2070
+w:night\t-0.3141\t0.8560
+w:night before\t0\t-0.4624
+w:night had\t0.2677\t0
+w:ninguno\t0\t-0.3226
+w:no\t-0.6639\t-0.7716
+w:no 3\t-0.2284\t0
+w:no a\t0\t-0.2173
+w:no aguanto\t0\t0.3601
+w:no and\t-0.2834\t0
+w:no bleeding\t-0.3206\t0
+w:no blood\t-0.4820\t0
+w:no breathing\t-0.3424\t0
+w:no creo\t0\t0.2347
+w:no dejo\t0\t0.2651
+w:no despertar\t-0.2477\t0.4364
+w:no despertara\t0\t0.2169
+w:no despierta\t0.7305\t-0.2419
+w:no despierte\t0\t0.3168
+w:no doctor\t0\t0.2688
+w:no estan\t0.4385\t0
+w:no estare\t0\t0.2293
+w:no existen\t0.4089\t0
+w:no falta\t0\t0.2926
+w:no he\t0.5053\t0
+w:no hope\t0\t0.3316
+w:no i\t0\t-0.3788
+w:no las\t0\t0.2416
+w:no le\t0\t0.2177
+w:no me\t0.3844\t0
+w:no more\t0\t0.5385
+w:no one\t0\t0.5829
+w:no para\t0.5879\t-0.2125
+w:no point\t0\t0.4010
+w:no pude\t0\t0.3142
+w:no puede\t0.8059\t-0.3088
+w:no puedo\t1.2513\t0
+w:no quiero\t0\t0.5194
+w:no rash\t-0.2009\t0
+w:no reason\t0\t0.5532
+w:no respira\t0.4223\t0
+w:no se\t0.5127\t0
+w:no siento\t0.5242\t0
+w:no swelling\t-1.0259\t0
+w:no tiene\t0\t0.3541
+w:no to\t-0.3202\t-1.2309
+w:no treatment\t0\t0.2688
+w:no vale\t0\t0.3432
+w:no voy\t0\t0.4470
+w:no way\t0\t0.6204
+w:nobody\t0\t0.8764
+w:nobody else\t0.3013\t0
+w:nobody will\t0\t0.4120
+w:nobody would\t0\t0.3884
+w:noche\t-0.3430\t0.8363
+w:noche y\t0\t0.2239
+w:none\t-0.7550\t-1.4932
+w:none of\t0\t-0.5365
+w:none since\t-0.2101\t0
+w:nonsense\t0.7142\t0
+w:nonsense after\t0.5566\t0
+w:nonstop\t0.4265\t0
+w:nonstop for\t0.4265\t0
+w:noose\t0\t0.7364
+w:noose in\t0\t0.2140
+w:nope\t-0.3574\t-1.0078
+w:normal\t-0.4418\t-0.9032
+w:normal desmayarse\t0.5165\t0
+w:normal now\t0.3756\t0
+w:normal tuesday\t0\t0.3088
+w:nose\t0\t-0.2823
+w:nosebleed\t0.2890\t0
+w:nosebleed that\t0.3144\t0
+w:not\t0.5970\t0.6155
+w:not at\t0\t-0.2666
+w:not breathing\t0.6516\t-0.2299
+w:not come\t0\t0.4411
+w:not coming\t0\t0.3644
+w:not even\t0\t0.3167
+w:not going\t-0.2230\t0
+w:not here\t0\t0.2503
+w:not in\t0\t-0.3799
+w:not mine\t0.2235\t0
+w:not ok\t0\t0.2465
+w:not on\t0\t-0.2720
+w:not responding\t0.3183\t-0.2900
+w:not safe\t0\t0.3866
+w:not see\t0\t0.2414
+w:not sure\t0.2676\t0
+w:note\t-0.3658\t0.5103
+w:note and\t0\t0.2969
+w:note is\t0\t0.2175
+w:note it\t0\t-0.2779
+w:nothing\t-0.6565\t0
+w:nothing changes\t0\t0.2124
+w:nothing comes\t0.4100\t-0.2345
+w:nothing ive\t0.3101\t0
+w:nothing left\t-0.2231\t0.7580
+w:nothing matters\t0\t0.2413
+w:nothing since\t-0.2883\t0
+w:nothingness\t0\t0.4483
+w:now i\t0\t0.2163
+w:now im\t0.3392\t-0.2983
+w:now my\t0.2182\t0
+w:nowhere\t0.3094\t0
+w:numb\t0.8849\t0
+w:number\t0\t-0.5264
+w:nunca\t0\t0.3488
+w:nurse\t-0.4477\t-0.5642
+w:nurse said\t-0.2608\t0
+w:nurses\t0\t0.2057
+w:obviously\t0\t-0.2720
+w:odd\t0\t0.2562
+w:odd on\t0\t0.2811
+w:of\t0\t0.6328
+w:of a\t0.2710\t0
+w:of antibiotics\t0\t-0.2049
+w:of breath\t0\t-0.2147
+w:of doctors\t0\t-0.2099
+w:of fighting\t0\t0.3450
+w:of gabapentin\t0.3679\t0
+w:of harming\t0\t-0.4946
+w:of her\t0\t-0.3475
+w:of hopeless\t0\t-0.3552
 w:of hoping\t0\t0.2269
-w:of hurting\t0\t-0.2841
-w:of it\t0.4064\t0
-w:of ketamine\t-0.3361\t-0.2675
-w:of living\t0\t0.3410
-w:of many\t-0.5376\t0
-w:of me\t0\t0.2338
-w:of mom\t0\t0.2553
-w:of my\t1.6933\t0
-w:of nowhere\t0.3119\t0
-w:of options\t0\t0.2796
-w:of oral\t0\t0.2089
-w:of oxy\t0.4640\t-0.2237
-w:of phone\t0.4816\t0
-w:of pills\t-0.5353\t0.7376
-w:of reasons\t0\t0.2341
-w:of sleeping\t0.3272\t0
-w:of space\t0\t0.2243
-w:of the\t-0.3427\t0
-w:of this\t0\t0.3487
-w:of tylenol\t0.3809\t0
-w:of vodka\t0\t0.3576
-w:of waiting\t0\t-0.2900
-w:of water\t0\t-0.3285
-w:off\t-0.6547\t0.7019
-w:off a\t0\t0.3165
-w:off dead\t0\t0.3430
-w:off meds\t0\t-0.3945
-w:off my\t0\t0.2175
-w:off the\t0\t0.5083
-w:off without\t0\t0.2444
-w:officially\t0\t0.2436
-w:officially done\t0\t0.2982
-w:ojala\t0\t0.8678
-w:ojala me\t0\t0.2158
-w:ojala no\t0\t0.6520
-w:ojo\t0.2088\t0
-w:ojo de\t0.2088\t0
-w:ok\t-0.7329\t-0.5262
-w:ok i\t0\t0.2731
-w:old\t-0.4527\t-0.8709
-w:old me\t0\t-0.2406
-w:on\t0\t0.3181
+w:of hurting\t0\t-0.2814
+w:of it\t0.4034\t0
+w:of ketamine\t-0.3307\t-0.2621
+w:of living\t0\t0.3357
+w:of many\t-0.5340\t0
+w:of me\t0\t0.2280
+w:of mom\t0\t0.2601
+w:of my\t1.7125\t0
+w:of nowhere\t0.3094\t0
+w:of options\t0\t0.2837
+w:of oral\t0\t0.2046
+w:of oxy\t0.4624\t-0.2198
+w:of phone\t0.4778\t0
+w:of pills\t-0.5315\t0.7258
+w:of reasons\t0\t0.2343
+w:of sleeping\t0.3229\t0
+w:of space\t0\t0.2223
+w:of the\t-0.3331\t0
+w:of this\t0\t0.3408
+w:of treatment\t0\t0.2003
+w:of tylenol\t0.3767\t0
+w:of vodka\t0\t0.3592
+w:of waiting\t0\t-0.2754
+w:of water\t0\t-0.3190
+w:off\t-0.6483\t0.7346
+w:off a\t0\t0.3207
+w:off dead\t0\t0.3426
+w:off meds\t0\t-0.3826
+w:off my\t0\t0.2161
+w:off the\t0\t0.5111
+w:off without\t0\t0.2395
+w:officially\t0\t0.2525
+w:officially done\t0\t0.3058
+w:ojala\t0\t0.9009
+w:ojala me\t0\t0.2227
+w:ojala no\t0\t0.6781
+w:ojo\t0.2084\t0
+w:ojo de\t0.2084\t0
+w:ok\t-0.7758\t-0.5114
+w:ok i\t0\t0.2792
+w:old\t-0.4593\t-0.9394
+w:old me\t0\t-0.2229
+w:on\t0\t0.3384
 w:on being\t0\t0.2458
-w:on facebook\t0\t0.2590
-w:on food\t0.2767\t0
-w:on friday\t0\t-0.5343
-w:on her\t0\t0.2065
-w:on his\t0.2286\t0
-w:on hold\t0\t-0.4122
-w:on it\t-0.3775\t-0.2403
-w:on living\t0\t0.2698
-w:on monday\t0\t-0.2675
-w:on my\t-0.2881\t0.8017
-w:on new\t0\t0.3039
-w:on one\t0.3666\t-0.2908
-w:on purpose\t-0.3906\t1.2250
-w:on self\t0\t0.2172
-w:on suddenly\t0.2169\t0
-w:on the\t1.5675\t0.8014
-w:on this\t0\t-0.4354
-w:on time\t0\t-0.6430
-w:on tuesday\t0\t-0.2596
-w:on vacation\t0\t-0.3162
-w:once\t-0.3508\t0.5190
-w:once would\t0\t-0.2033
-w:one\t1.2447\t0
-w:one before\t0.4081\t0
-w:one eye\t0.4099\t0
-w:one more\t0\t0.5500
-w:one or\t0.2555\t0
-w:one side\t0.5722\t-0.4529
-w:one would\t0\t0.2521
-w:ones\t0\t0.2995
-w:only\t-0.3037\t0.6580
-w:only a\t0.2785\t0
-w:only get\t0.2555\t0
-w:only one\t0\t0.2233
-w:only solution\t0\t0.2355
-w:only thing\t-0.2023\t0
-w:only two\t-0.2374\t0
-w:only way\t0\t0.2220
-w:opens\t0\t-0.3335
-w:opens up\t0\t-0.3335
-w:opera\t0.2229\t0
-w:opera my\t0.2229\t0
-w:options\t0\t0.2717
-w:or\t1.0165\t-0.7258
-w:or any\t0\t0.2054
-w:or go\t0.5494\t0
-w:or two\t0.3770\t0
-w:or what\t0.2064\t0
-w:oral ketamine\t0\t0.2873
-w:order\t0\t0.5202
-w:organizer\t0\t-0.2686
-w:orina\t0.6157\t0
-w:orina esta\t0.3171\t0
-w:orinando\t0.2637\t0
-w:orinando sangre\t0.2637\t0
-w:orinar\t0.3432\t0
-w:orinar desde\t0.2319\t0
-w:other\t0\t0.7418
-w:other side\t0\t0.4016
-w:otra\t-0.5582\t0.8264
-w:otra esto\t0\t0.2292
-w:otra vez\t-0.3978\t0.4780
-w:our\t-0.2134\t-0.4357
-w:out\t2.8151\t-0.3491
-w:out after\t0.3296\t0
-w:out and\t0.3582\t-0.3096
-w:out cold\t0.3429\t0
-w:out except\t0\t0.3827
-w:out for\t0.4329\t0.6712
-w:out how\t0\t0.2090
+w:on facebook\t0\t0.2596
+w:on food\t0.2711\t0
+w:on friday\t0\t-0.5302
+w:on her\t0\t0.2081
+w:on his\t0.2270\t0
+w:on hold\t0\t-0.3835
+w:on it\t-0.3463\t-0.2371
+w:on living\t0\t0.2724
+w:on monday\t0\t-0.2614
+w:on my\t-0.2522\t0.8076
+w:on new\t0\t0.3127
+w:on one\t0.3721\t-0.2899
+w:on purpose\t-0.3812\t1.1669
+w:on self\t0\t0.2160
+w:on suddenly\t0.2171\t0
+w:on the\t1.5826\t0.8506
+w:on this\t0\t-0.4291
+w:on time\t0\t-0.6245
+w:on tuesday\t0\t-0.2550
+w:on vacation\t0\t-0.2940
+w:once\t-0.3503\t0.4862
+w:one\t1.2444\t0
+w:one before\t0.4117\t0
+w:one eye\t0.4033\t0
+w:one more\t0\t0.5662
+w:one or\t0.2549\t0
+w:one side\t0.5806\t-0.4526
+w:one would\t0\t0.2554
+w:ones\t0\t0.2715
+w:only\t-0.2900\t0.6685
+w:only a\t0.2784\t0
+w:only get\t0.2549\t0
+w:only one\t0\t0.2269
+w:only solution\t0\t0.2357
+w:only thing\t-0.2016\t0
+w:only two\t-0.2327\t0
+w:only way\t0\t0.2169
+w:opens\t0\t-0.3320
+w:opens up\t0\t-0.3320
+w:opera\t0.2217\t0
+w:opera my\t0.2217\t0
+w:options\t0\t0.2760
+w:or\t1.0191\t-0.7123
+w:or any\t0\t0.2051
+w:or go\t0.5492\t0
+w:or two\t0.3757\t0
+w:or what\t0.2047\t0
+w:oral ketamine\t0\t0.2854
+w:order\t0\t0.5336
+w:organizer\t0\t-0.2606
+w:orina\t0.6231\t0
+w:orina esta\t0.3210\t0
+w:orina sale\t0.2016\t0
+w:orinando\t0.2673\t0
+w:orinando sangre\t0.2673\t0
+w:orinar\t0.3492\t0
+w:orinar desde\t0.2362\t0
+w:other\t0\t0.7383
+w:other side\t0\t0.3992
+w:otra\t-0.5791\t0.6541
+w:otra esto\t0\t0.2432
+w:otra vez\t-0.4204\t0.4392
+w:our\t-0.2155\t-0.4456
+w:out\t2.8249\t-0.3239
+w:out after\t0.2966\t0
+w:out and\t0.3583\t-0.3189
+w:out cold\t0.3489\t0
+w:out except\t0\t0.3837
+w:out for\t0.4303\t0.6759
+w:out how\t0\t0.2094
 w:out in\t0.7953\t0
-w:out jumbled\t-0.2359\t0
-w:out my\t-0.2144\t0
-w:out of\t-1.1247\t0
-w:out one\t0.2152\t0
-w:out soon\t0\t0.2291
-w:out tonight\t0\t0.2300
-w:out twice\t0.2172\t0
-w:out when\t0.3079\t0
-w:over\t0.4588\t-0.5546
-w:over and\t0.2150\t0
-w:over many\t0.4071\t-0.2193
-w:over this\t0\t-0.5163
-w:overdose\t0\t0.8340
-w:overdose of\t0.4698\t-0.2316
-w:overdosed\t0.9635\t-0.3572
-w:overdosed on\t0.3680\t0
-w:overpass\t0\t0.3465
-w:own\t0\t0.5794
-w:own funeral\t0\t0.2990
-w:own kitchen\t0.2381\t0
-w:oxy\t0\t0.7262
-w:oxy early\t0\t0.5084
-w:oxy for\t0\t0.3585
-w:oxy like\t0\t-0.2217
-w:oxygen\t0.5350\t0
-w:oxygen on\t0.3639\t0
-w:oxygen saturation\t0.3499\t0
-w:oyendo\t0.2034\t0
-w:oyendo voces\t0.2034\t0
-w:pain\t0\t-1.4434
-w:pain after\t0\t0.2799
-w:pain anymore\t0\t0.2118
-w:pain behind\t0.2162\t0
-w:pain for\t0\t-0.2483
-w:pain gets\t0\t0.2013
-w:pain has\t0\t0.5784
-w:pain in\t0.5301\t-0.4290
-w:pain is\t-0.6581\t0
-w:pain makes\t0\t-0.3176
-w:pain many\t0\t0.2070
-w:pain radiating\t0.2499\t0
-w:pain that\t0.2514\t0
-w:pain to\t0\t-0.3833
-w:painless\t0\t0.3504
-w:painless ways\t0\t0.3290
-w:painlessly\t0\t0.2919
-w:pains\t0.3589\t0
-w:painter\t-0.2226\t0
-w:palabras\t0.5044\t0
-w:palabras me\t0.2691\t0
-w:paperwork\t0\t-0.2822
-w:para\t-0.4320\t1.3094
-w:para el\t-0.2408\t-0.6052
-w:para la\t0\t0.4338
-w:para mis\t0\t0.2184
-w:para siempre\t0\t0.4283
-w:parar\t0\t0.4494
-w:parece\t0\t0.2099
-w:parece la\t0\t0.2099
-w:parked\t0\t0.5872
-w:parked by\t0\t0.4423
-w:parking\t-0.4070\t-0.8525
-w:parrot\t0\t0.2312
-w:partner\t0\t0.5045
-w:pass\t1.1283\t-0.7743
-w:pass out\t1.0093\t-0.7576
-w:passed\t0.6679\t-1.0174
-w:passed away\t-0.2675\t0
-w:passed out\t1.6425\t-0.6282
-w:passing\t0.3728\t-0.2966
-w:passing out\t0.3728\t-0.2966
-w:passwords\t0\t0.6676
-w:passwords are\t0\t0.3411
-w:past\t0.4244\t0
-w:past out\t0.4815\t0
-w:pastillas\t-0.8248\t1.2900
-w:pastillas en\t0\t-0.3038
-w:pastillas para\t0\t0.2181
-w:patches\t0\t0.2418
-w:patel\t0\t0.4069
-w:patient\t0\t0.5331
-w:pauses\t0.2584\t0
-w:pauses between\t0.2196\t0
-w:peace\t-0.2081\t0.6503
-w:peace with\t0\t0.5002
-w:pecho\t1.5457\t-0.7640
-w:pecho mucho\t0.2077\t0
-w:pecho y\t0.5177\t-0.3256
-w:pee\t1.0850\t-0.5660
-w:pee and\t0.2372\t0
-w:pee at\t0.2604\t0
-w:pee since\t0.2299\t0
-w:peed\t0.5523\t-0.2508
-w:peeing\t0.2986\t0
-w:peeing bright\t0.3301\t0
-w:pena\t0\t0.2611
-w:penicillin\t0\t-0.3140
-w:pensando\t-0.2202\t0.5337
-w:pensando en\t-0.2202\t0.5337
-w:people\t0.5560\t-0.6680
-w:people are\t0.2460\t0
-w:people who\t0.3297\t0
-w:peor\t0.4549\t0
-w:peor dolor\t0.3128\t0
-w:percocet\t0\t0.2927
-w:perdi\t0.4448\t-0.2151
-w:perdi el\t0.2360\t0
-w:perdi la\t0.2088\t0
-w:permanent\t0\t0.4448
-w:permanently\t0\t0.5544
-w:perro\t-0.2013\t0
-w:person\t0\t-0.2371
-w:personaje\t0.2392\t0
-w:personaje le\t0.2392\t0
-w:personas\t0.4136\t0
-w:personas que\t0.4136\t0
-w:pharmacy to\t0\t0.3133
-w:phone\t0\t-0.3047
-w:phone contract\t0\t0.2407
-w:phone in\t0\t-0.2248
-w:physio\t-0.2202\t-0.2597
-w:pick\t0\t-0.5153
-w:pick me\t0\t-0.3890
-w:picked\t0\t0.6943
-w:picked the\t0\t0.6291
-w:pienso\t0\t0.4258
-w:pienso en\t0\t0.4258
-w:pile\t0\t0.2392
-w:pile of\t0\t0.2392
-w:pill\t0.7031\t-0.4837
-w:pill bottle\t0.4289\t-0.2145
-w:pillow\t0\t0.2703
-w:pills\t0\t0.6531
-w:pills and\t-0.2813\t0
-w:pills are\t0\t0.2906
-w:pills at\t0\t-0.2472
-w:pills by\t0.2173\t0
-w:pills for\t-0.2110\t0.4784
-w:pills in\t-0.2272\t0
-w:pills lined\t0\t0.3691
-w:pills right\t0\t0.3761
-w:pills saved\t0\t0.2893
-w:pills than\t0\t-0.2645
-w:pills to\t0\t-0.3829
-w:pills together\t0.2990\t0
-w:pills twice\t0.2536\t0
-w:piso\t0.3163\t0
-w:pistol\t-0.2158\t0.3552
-w:pistola\t-0.2460\t0.4411
-w:pistola de\t0\t0.2379
-w:pizza\t0\t-0.2910
-w:place\t0\t-0.3047
-w:plan\t-0.7493\t0.7982
-w:plan and\t0\t0.9220
-w:plan for\t0\t-0.3623
-w:plan y\t0\t0.4045
-w:planning\t-0.4191\t0.7920
-w:planning ahead\t0\t-0.2513
-w:planning my\t0\t0.6691
-w:planning to\t0\t0.2726
-w:please call\t0.4506\t0
-w:please dont\t0\t0.4362
-w:please help\t0.2636\t0.2006
-w:please make\t0\t0.2090
-w:please note\t0\t-0.2818
-w:please stop\t-0.2182\t-0.3829
-w:please take\t0\t0.2658
-w:please tell\t0\t0.5005
-w:poco\t-0.4235\t-0.2809
-w:podido\t0.2225\t0
-w:point\t-0.2889\t1.8327
-w:point anymore\t0\t0.4575
+w:out jumbled\t-0.2312\t0
+w:out my\t-0.2086\t0
+w:out of\t-1.1178\t0
+w:out one\t0.2162\t0
+w:out soon\t0\t0.2285
+w:out tonight\t0\t0.2275
+w:out twice\t0.2176\t0
+w:out when\t0.3082\t0
+w:over\t0.4506\t-0.5503
+w:over and\t0.2125\t0
+w:over many\t0.4028\t-0.2150
+w:over this\t0\t-0.5066
+w:overdose\t0\t0.8406
+w:overdose of\t0.4684\t-0.2280
+w:overdosed\t0.9635\t-0.3480
+w:overdosed on\t0.3666\t0
+w:overpass\t0\t0.3411
+w:own\t0\t0.5975
+w:own funeral\t0\t0.2961
+w:own kitchen\t0.2386\t0
+w:oxy\t0\t0.7301
+w:oxy early\t0\t0.5088
+w:oxy for\t0\t0.3466
+w:oxy like\t0\t-0.2107
+w:oxygen\t0.5358\t0
+w:oxygen on\t0.3617\t0
+w:oxygen saturation\t0.3516\t0
+w:oyendo\t0.2011\t0
+w:oyendo voces\t0.2011\t0
+w:pain\t0\t-1.3586
+w:pain after\t0\t0.2705
+w:pain anymore\t0\t0.2106
+w:pain behind\t0.2179\t0
+w:pain for\t0\t-0.2454
+w:pain gets\t0\t0.2004
+w:pain has\t0\t0.5677
+w:pain in\t0.5399\t-0.4235
+w:pain is\t-0.6479\t0
+w:pain makes\t0\t-0.3117
+w:pain many\t0\t0.2024
+w:pain radiating\t0.2509\t0
+w:pain that\t0.2545\t0
+w:pain to\t0\t-0.3924
+w:painless\t0\t0.3488
+w:painless ways\t0\t0.3284
+w:painlessly\t0\t0.2870
+w:pains\t0.3607\t0
+w:painter\t-0.2192\t0
+w:palabras\t0.5085\t0
+w:palabras me\t0.2723\t0
+w:paperwork\t0\t-0.2771
+w:para\t-0.4342\t1.1923
+w:para el\t-0.2436\t-0.8082
+w:para la\t0\t0.2931
+w:para mis\t0\t0.2295
+w:para siempre\t0\t0.4456
+w:parar\t0\t0.4723
+w:parece\t0\t0.2140
+w:parece la\t0\t0.2140
+w:parked\t0\t0.5985
+w:parked by\t0\t0.4440
+w:parking\t-0.4108\t-0.8408
+w:parrot\t0\t0.2426
+w:partner\t0\t0.5114
+w:pass\t1.1311\t-0.7633
+w:pass out\t1.0118\t-0.7463
+w:passed\t0.6423\t-1.0191
+w:passed away\t-0.2547\t0
+w:passed out\t1.6615\t-0.6267
+w:passing\t0.3721\t-0.2938
+w:passing out\t0.3721\t-0.2938
+w:passwords\t0\t0.6640
+w:passwords are\t0\t0.3358
+w:past\t0.4185\t-0.2260
+w:past out\t0.4888\t0
+w:pastillas\t-0.8403\t1.2985
+w:pastillas en\t0\t-0.3007
+w:pastillas hasta\t0\t-0.2292
+w:pastillas para\t0\t0.2311
+w:patches\t0\t0.2402
+w:patel\t0\t0.4143
+w:patient\t0\t0.5511
+w:pauses\t0.2585\t0
+w:pauses between\t0.2201\t0
+w:peace\t-0.2026\t0.6679
+w:peace with\t0\t0.5082
+w:pecho\t1.5554\t-0.7505
+w:pecho mucho\t0.2126\t0
+w:pecho y\t0.5148\t-0.3221
+w:pee\t1.0854\t-0.5545
+w:pee and\t0.2363\t0
+w:pee at\t0.2606\t0
+w:pee since\t0.2276\t0
+w:peed\t0.5506\t-0.2478
+w:peeing\t0.2996\t0
+w:peeing bright\t0.3285\t0
+w:pena\t0\t0.2805
+w:penicillin\t0\t-0.3044
+w:pensando\t-0.2207\t0.5325
+w:pensando en\t-0.2207\t0.5325
+w:people\t0.5537\t-0.6569
+w:people are\t0.2437\t0
+w:people who\t0.3255\t0
+w:peor\t0.4603\t0
+w:peor dolor\t0.3157\t0
+w:percocet\t0\t0.2871
+w:perdi\t0.4431\t-0.2097
+w:perdi el\t0.2347\t0
+w:perdi la\t0.2084\t0
+w:permanent\t0\t0.4466
+w:permanently\t0\t0.5526
+w:perro\t-0.2484\t0
+w:person\t0\t-0.2312
+w:personaje\t0.2364\t0
+w:personaje le\t0.2364\t0
+w:personas\t0.4089\t0
+w:personas que\t0.4089\t0
+w:pharmacy\t0\t-0.2415
+w:pharmacy take\t0\t-0.2340
+w:pharmacy to\t0\t0.3365
+w:phone\t0\t-0.2907
+w:phone contract\t0\t0.2546
+w:phone in\t0.2052\t-0.2232
+w:physio\t-0.2162\t-0.2504
+w:pick\t0\t-0.6012
+w:pick me\t0\t-0.4860
+w:picked\t0\t0.7237
+w:picked the\t0\t0.6489
+w:pienso\t0\t0.4270
+w:pienso en\t0\t0.4270
+w:pile\t0\t0.2455
+w:pile of\t0\t0.2455
+w:pill\t0.7065\t-0.4609
+w:pill bottle\t0.4278\t-0.2045
+w:pillow\t0\t0.2712
+w:pills\t0\t0.6804
+w:pills and\t-0.2803\t0
+w:pills are\t0\t0.2779
+w:pills at\t0\t-0.2294
+w:pills by\t0.2160\t0
+w:pills for\t-0.2090\t0.4853
+w:pills in\t-0.2231\t0
+w:pills lined\t0\t0.3616
+w:pills right\t0\t0.3739
+w:pills saved\t0\t0.2937
+w:pills than\t0\t-0.2590
+w:pills to\t0\t-0.3716
+w:pills together\t0.2988\t0
+w:pills twice\t0.2517\t0
+w:piso\t0.3144\t0
+w:pistol\t-0.2125\t0.3553
+w:pistola\t-0.2432\t0.4540
+w:pistola de\t0\t0.2477
+w:pizza\t0\t-0.3256
+w:place\t0\t-0.2940
+w:plan\t-0.7416\t0.8516
+w:plan and\t0\t0.9003
+w:plan for\t0\t-0.3596
+w:plan y\t0\t0.4384
+w:planning\t-0.4188\t0.7847
+w:planning ahead\t0\t-0.2509
+w:planning my\t0\t0.6602
+w:planning to\t0\t0.2794
+w:please call\t0.4434\t0
+w:please dont\t0\t0.4353
+w:please help\t0.2707\t0.2041
+w:please make\t0\t0.2114
+w:please note\t0\t-0.2779
+w:please stop\t-0.2162\t-0.3822
+w:please take\t0\t0.2795
+w:please tell\t0\t0.5019
+w:poco\t-0.4933\t-0.3235
+w:podido\t0.2265\t0
+w:point\t-0.2850\t1.8288
+w:point anymore\t0\t0.4473
 w:point in\t0\t0.4935
-w:pointless\t-0.2541\t0.6817
-w:pointless since\t0\t0.3645
-w:pone\t0.2670\t0
-w:pone negro\t0.2670\t0
-w:por\t-0.6183\t-0.2069
-w:por el\t0\t-0.3274
-w:por mi\t0\t0.2091
-w:por todo\t0\t0.3027
-w:posted\t-0.3025\t0.4257
-w:posted a\t-0.2062\t0.2709
-w:pounding\t0.4260\t-0.4790
-w:poured\t0\t0.2314
-w:poured the\t0\t0.2169
-w:pray god\t0\t0.2501
-w:prescribed\t0\t-0.3440
-w:presion\t0.5802\t0
-w:presion arterial\t0.2831\t0
-w:presion en\t0.2470\t0
-w:pressure\t0.5435\t-0.2986
-w:pressure in\t0.3519\t0
-w:pretty\t-0.2034\t0
-w:probablemente\t0\t0.2117
-w:probablemente ya\t0\t0.2117
-w:problems\t-0.7509\t-0.2207
-w:procedure\t0.4017\t-0.2854
-w:profundo\t0\t0.2544
-w:promise\t-0.2907\t-0.6716
-w:properly\t0.6529\t-0.3106
-w:proposito\t0\t0.4062
-w:protection\t0\t0.2575
-w:pude\t0\t0.3133
-w:puede\t0.6727\t-0.4500
-w:puede hablar\t0.3238\t0
-w:puede respirar\t0.3495\t0
-w:puedo\t1.0067\t-0.4519
-w:puedo comer\t-0.2208\t0
-w:puedo hablar\t0.3754\t0
-w:puedo mas\t0\t0.2328
-w:puedo orinar\t0.2319\t0
-w:puedo parar\t0\t0.2938
-w:puedo quedarme\t0\t-0.2182
-w:puedo respirar\t0.6907\t-0.2068
-w:puente\t0\t0.7925
-w:puente ahorita\t0\t0.3571
-w:puente me\t0\t0.2099
-w:pulled out\t0\t0.2458
-w:pulse\t0.3310\t0
-w:punched\t0\t0.3345
-w:punched the\t0\t0.3345
-w:purpose\t-0.4066\t1.3193
-w:purpose a\t0.3015\t0
-w:purpose obviously\t0\t-0.2113
-w:pusieron morados\t0.2366\t0
-w:put\t-0.4603\t0.8639
-w:put my\t0\t0.4566
-w:que\t0.4212\t1.0184
-w:que es\t0.2203\t0
-w:que hicieron\t0\t0.2091
-w:que lo\t0\t0.2796
-w:que me\t1.1030\t-0.5239
-w:que no\t0.7691\t0
-w:que se\t-0.4097\t0.3506
-w:que siga\t0\t0.2221
-w:quedarme\t0\t-0.2182
-w:quedarme mas\t0\t-0.2182
-w:queme\t0\t0.2435
-w:questions\t0\t-0.5049
-w:quickly\t-0.2042\t0
-w:quiere\t-0.3596\t0.4294
-w:quiere matar\t0\t0.2394
-w:quiero\t-0.7440\t1.8124
-w:quiero cancelar\t0\t-0.2592
-w:quiero morir\t0\t0.4515
-w:quiero seguir\t0\t0.2710
-w:quisiera\t0\t0.3363
-w:quit\t-0.2768\t0
-w:quit smoking\t0\t-0.3254
-w:quitarme\t0\t0.3199
-w:quitarme la\t0\t0.3199
-w:rabbits\t0\t0.3205
-w:rabbits today\t0\t0.3205
-w:racing\t0.2164\t0
-w:radiating\t0.3078\t0
-w:radiating to\t0.3078\t0
-w:railroad\t0\t0.3875
-w:railroad crossing\t0\t0.2720
-w:raining\t0\t-0.2674
+w:pointless\t-0.2424\t0.6846
+w:pointless since\t0\t0.3628
+w:pone\t0.2685\t0
+w:pone negro\t0.2685\t0
+w:por\t-0.5955\t0
+w:por el\t0\t-0.3168
+w:por mi\t0\t0.2180
+w:por todo\t0\t0.2780
+w:posted\t-0.3024\t0.4271
+w:posted a\t-0.2060\t0.2746
+w:pounding\t0.4255\t-0.4745
+w:poured\t0\t0.2282
+w:poured the\t0\t0.2150
+w:pray god\t0\t0.2590
+w:prescribed\t0\t-0.3329
+w:presion\t0.5928\t0
+w:presion arterial\t0.2866\t0
+w:presion en\t0.2479\t0
+w:pressure\t0.5433\t-0.2988
+w:pressure in\t0.3487\t0
+w:probablemente\t0\t0.2293
+w:probablemente ya\t0\t0.2293
+w:problems\t-0.7474\t-0.2252
+w:procedure\t0.4085\t-0.2886
+w:profundo\t0\t0.2609
+w:promise\t-0.2867\t-0.6512
+w:properly\t0.6487\t-0.3095
+w:proposito\t0\t0.4213
+w:protection\t0\t0.2538
+w:pude\t0\t0.3142
+w:puede\t0.6760\t-0.4543
+w:puede hablar\t0.3236\t0
+w:puede respirar\t0.3530\t0
+w:puedo\t0.9989\t-0.4360
+w:puedo comer\t-0.2146\t0
+w:puedo hablar\t0.3812\t0
+w:puedo mas\t0\t0.2320
+w:puedo orinar\t0.2362\t0
+w:puedo parar\t0\t0.3152
+w:puedo quedarme\t0\t-0.2113
+w:puedo respirar\t0.6962\t-0.2079
+w:puente\t0\t0.7975
+w:puente ahorita\t0\t0.3525
+w:puente me\t0\t0.2140
+w:pulled out\t0\t0.2546
+w:pulse\t0.3285\t0
+w:punched\t0\t0.3282
+w:punched the\t0\t0.3282
+w:purpose\t-0.3970\t1.2622
+w:purpose a\t0.2998\t0
+w:purpose obviously\t0\t-0.2720
+w:pusieron morados\t0.2372\t0
+w:put\t-0.4509\t0.9163
+w:put my\t0\t0.4633
+w:putting\t0\t-0.2251
+w:que\t0.4675\t1.0686
+w:que es\t0.2314\t0
+w:que hicieron\t0\t0.2180
+w:que lo\t0\t0.2632
+w:que me\t1.1062\t-0.5056
+w:que no\t0.7648\t0
+w:que se\t-0.4021\t0.3516
+w:que siga\t0\t0.2347
+w:que vas\t0\t0.2012
+w:quedarme\t0\t-0.2113
+w:quedarme mas\t0\t-0.2113
+w:queme\t0\t0.2498
+w:questions\t0\t-0.5059
+w:quickly\t-0.2007\t0
+w:quiere\t-0.3577\t0.4236
+w:quiere matar\t0\t0.2317
+w:quiero\t-0.7309\t1.8429
+w:quiero cancelar\t0\t-0.2527
+w:quiero morir\t0\t0.4465
+w:quiero seguir\t0\t0.2614
+w:quisiera\t0\t0.3400
+w:quit\t-0.2724\t0
+w:quit smoking\t0\t-0.3258
+w:quitarme\t0\t0.3259
+w:quitarme la\t0\t0.3259
+w:rabbits\t0\t0.3174
+w:rabbits today\t0\t0.3174
+w:racing\t0.2149\t0
+w:radiating\t0.3088\t0
+w:radiating to\t0.3088\t0
+w:railroad\t0\t0.3904
+w:railroad crossing\t0\t0.2725
+w:raining\t0\t-0.2652
 w:rate\t-0.3399\t0
-w:rating\t0\t0.2070
-w:rating my\t0\t0.2070
-w:razor\t-0.4561\t1.3401
-w:razor blades\t0\t0.3287
-w:reaction\t0.5964\t-0.2246
-w:reaction going\t0.3069\t0
-w:read that\t0\t-0.2293
-w:reading\t0\t-0.2400
-w:ready\t-0.8438\t1.0905
-w:ready for\t0\t-0.3369
-w:ready now\t0\t0.2427
-w:ready to\t-0.3178\t0
-w:real\t1.0830\t0
-w:real and\t0.2061\t0
-w:really\t0.9348\t0.2589
-w:really bad\t0.2926\t0
-w:really strong\t0\t0.3614
-w:really suicidal\t0\t0.2421
-w:really wrong\t0.2956\t0
-w:reason\t-0.3394\t1.0435
-w:reason to\t-0.2458\t0.5240
-w:reasons\t0\t0.2341
-w:recognise\t0.3511\t0
-w:recognise my\t0.3511\t0
-w:recognize\t0.2003\t-0.2610
-w:recognize us\t0.3439\t0
-w:reconoce\t0.2456\t0
-w:reconoce y\t0.2456\t0
-w:recorded\t0\t0.2164
-w:recorded videos\t0\t0.2164
-w:red\t1.3182\t-0.4046
-w:red in\t0.3486\t0
-w:red when\t0.5123\t0
-w:refill on\t0\t0.3966
-w:refills until\t0\t-0.2306
-w:reflux\t0\t-0.2476
-w:regale\t0\t0.5230
-w:regale a\t0\t0.3699
-w:regresar\t0\t0.2292
-w:regreso\t0\t-0.2212
-w:regreso el\t0\t-0.2212
-w:rehomed\t0\t0.3205
-w:rehomed my\t0\t0.3205
-w:relapsed\t-0.4163\t0.7780
-w:relapsed and\t-0.3089\t0.4588
-w:relapsed on\t0\t0.2172
-w:remember\t0\t-0.3922
-w:reminders\t0\t-0.6499
-w:reminders anymore\t0\t-0.2832
-w:repente\t0.7283\t-0.2855
-w:repente no\t0.5196\t0
-w:report\t0\t-0.2365
-w:respira\t0.5482\t0
-w:respirar\t1.2168\t-0.3980
-w:respirar bien\t0.4386\t0
-w:respiro\t-0.2886\t0
-w:respiro bien\t-0.2886\t0
-w:respond\t0.2609\t-0.2278
-w:respond to\t0.2362\t0
-w:responding\t0.8637\t-0.5909
-w:responding to\t0.5289\t-0.2341
-w:rest\t-0.4477\t0.6929
-w:rest of\t0\t0.6030
-w:resting\t-0.3108\t0
-w:results\t-0.2111\t-0.2625
-w:ribs\t0.2596\t0
-w:ride\t0\t-0.3299
-w:rifle\t-0.2184\t0.3242
-w:rifle is\t0\t0.2759
-w:right\t0.8085\t-0.2816
-w:right after\t0\t0.3655
-w:right arm\t0.2952\t-0.2138
-w:right for\t0\t-0.2656
-w:right moment\t0\t0.3585
-w:right now\t0.2457\t0.8557
-w:right side\t0.4015\t-0.3911
-w:rigid\t0.3750\t0
-w:rindo\t0\t0.5583
-w:river\t0\t0.3187
-w:road\t0\t0.3501
-w:roja\t0.3171\t0
-w:rolled\t0.2127\t0
-w:rolled back\t0.2127\t0
-w:ronda\t0\t0.2146
-w:ronda la\t0\t0.2146
-w:roof\t0\t0.6496
-w:roof and\t0\t0.2951
-w:room\t0\t-0.6711
-w:room is\t0.2415\t0
-w:rope\t-0.4775\t1.9167
-w:rope and\t0\t0.2301
-w:rope in\t0\t0.3611
-w:rope is\t0\t0.2374
-w:rope today\t0\t0.2740
-w:rough\t0\t-0.2354
-w:round\t0\t-0.2470
-w:rouse\t0.3641\t0
-w:rouse him\t0.2354\t0
-w:running\t-0.3941\t0.3115
-w:sad\t-0.4590\t-0.5871
-w:safe\t-0.2563\t-0.3661
-w:safe for\t0.2124\t0
-w:safe right\t0\t0.3337
-w:safe to\t0\t-0.2206
-w:said\t-0.8333\t0.4825
-w:said fork\t0.4816\t0
-w:said he\t-0.2170\t0.3529
-w:said hes\t-0.2013\t0.3130
-w:said i\t0.5520\t0
-w:said no\t0\t-0.2558
-w:said she\t0\t0.3123
-w:said shes\t0\t0.2651
-w:said this\t0\t0.2329
-w:salen\t0.4621\t0
-w:salen mal\t0.2691\t0
-w:salida\t0\t0.2099
-w:same\t0\t-0.5320
-w:sangra\t0.3569\t0
-w:sangra muchisimo\t0.4019\t0
-w:sangrando\t0.4381\t0
-w:sangrando mucho\t0.4381\t0
-w:sangre\t1.1318\t-0.3769
-w:sat\t0\t0.3273
-w:saturation\t0.3499\t0
-w:saturation is\t0.3499\t0
-w:saved\t-0.2092\t0.3468
-w:saving\t-0.5066\t0.3471
-w:saving for\t0\t-0.5743
-w:saving my\t0\t0.4247
-w:saving up\t-0.2859\t0.4628
-w:saw\t0\t-0.4074
-w:saw spiders\t0.2190\t0
-w:say\t0.4446\t0
-w:say a\t0.2383\t0
-w:say thanks\t0\t0.2539
-w:saying\t-0.5908\t0.6824
-w:saying goodbye\t-0.2600\t0.3687
-w:saying he\t-0.2114\t0
-w:saying hes\t0\t0.2095
-w:saying sorry\t0\t0.2436
-w:saying the\t0.4816\t0
-w:says\t0\t0.2134
-w:says he\t0\t0.3682
-w:says i\t0.2408\t0
-w:says many\t0.4098\t0
-w:says she\t-0.2176\t0.2093
-w:says take\t0\t-0.2644
-w:scare\t0\t0.2014
-w:scare me\t0\t0.2014
-w:scared\t0.2063\t0.3073
-w:scared ill\t0\t0.3733
-w:scene\t0.2658\t0
-w:schedule\t0\t-0.2192
-w:scratch\t0\t0.2190
-w:scratching\t0\t0.3733
-w:scratching my\t0\t0.3733
-w:scratchy\t-0.2096\t0
-w:scratchy from\t-0.2641\t0
-w:se\t1.3548\t-0.5103
-w:se acaba\t0\t0.2292
-w:se corto\t-0.3604\t0.4022
-w:se desmayo\t0.7587\t-0.3402
-w:se donde\t0.2158\t0
-w:se le\t0.4977\t0
-w:se me\t0.9576\t-1.1080
-w:se pone\t0.2670\t0
-w:se quiere\t-0.3311\t0.3634
-w:se va\t0\t0.2238
-w:see\t-0.3696\t0.3204
-w:see a\t0\t0.5123
-w:see any\t-0.2057\t0.5372
-w:see no\t0\t0.2885
-w:see shadows\t0.3000\t0
-w:see you\t0\t-0.8478
-w:seeing\t0.4352\t-0.4823
-w:seeing people\t0.2026\t0
-w:seeing things\t0.2384\t0
-w:seems\t0\t0.5433
-w:seems like\t0\t0.4396
-w:seguir\t0\t0.7734
-w:seguir viviendo\t0\t0.3536
-w:segura\t0\t0.4782
-w:segura conmigo\t0\t0.4782
-w:seguro\t-0.3372\t-0.4661
-w:seizing\t0.9809\t-0.3676
-w:seizure\t1.6253\t-0.6379
-w:seizure after\t0.2189\t0
-w:seizure in\t0.2382\t0
-w:seizure scene\t0.2658\t0
-w:seizures\t0.5273\t0
-w:self\t-0.3207\t0.9574
-w:self harm\t0\t0.5390
-w:self harming\t0\t0.4866
-w:semana\t-0.2393\t-0.3670
-w:semanas\t0\t0.2472
-w:send\t0\t-0.3351
-w:sending\t0\t-0.2459
-w:sending me\t0\t-0.2179
-w:sense\t0.2893\t0
-w:sent\t-0.3436\t0
-w:sent me\t0\t0.2981
-w:sentence\t0.3001\t0
-w:senti\t-0.2454\t-0.2941
-w:sentido\t0\t0.5754
-w:sentido a\t0\t0.2173
-w:sentido seguir\t0\t0.3582
-w:seria\t0\t0.7361
-w:seria un\t0\t0.4275
-w:series\t0\t-0.8400
-w:sesion\t-0.2692\t0
-w:session\t-0.4653\t-0.9494
-w:set\t0\t0.3129
-w:severe\t0.6662\t-0.2037
-w:sewer\t0\t0.3366
-w:sewer slide\t0\t0.3366
-w:sewerslide\t0\t0.4085
-w:sewerslide is\t0\t0.3129
-w:shadows\t0.3000\t0
-w:shadows moving\t0.3000\t0
-w:shake\t0.2323\t0
-w:shaking\t0.8010\t-0.4926
-w:shaking and\t0.2895\t0
-w:she\t0.3507\t0.4926
-w:she collapsed\t0.2393\t0
-w:she doesnt\t0\t0.3713
-w:she has\t-0.2575\t0
-w:she is\t0.3631\t0
-w:she said\t0\t0.3768
-w:she saw\t0.2401\t0
-w:she took\t0.4531\t-0.2201
-w:shell\t0\t0.2569
-w:shes\t0.7312\t-0.2475
-w:shes been\t0\t0.2558
-w:shes fitting\t0.2176\t0
-w:shes going\t0\t0.4450
-w:shes in\t0.2022\t0
-w:shes unconscious\t0.2450\t0
-w:shes unresponsive\t0.3821\t0
-w:shock\t0.4626\t0
-w:shock help\t0.3560\t0
-w:short\t0\t-0.6489
-w:short of\t0.3473\t0
-w:short this\t0\t-0.2519
-w:should cover\t0\t0.3438
-w:should i\t0.5532\t-1.0273
-w:should just\t-0.2671\t0.6473
-w:show\t0\t-0.2862
-w:show last\t0.2658\t0
-w:shower\t0.6285\t0
-w:shrimp\t0.2057\t0
-w:si\t0\t0.9242
-w:si again\t0\t0.3079
-w:si no\t0\t0.3256
-w:sick of\t0\t-0.2357
-w:side\t1.7174\t-0.9423
-w:side has\t0.3378\t0
-w:side of\t0.6116\t-0.4509
-w:siempre\t-0.3947\t0
-w:siento\t1.2175\t-0.6165
-w:siento el\t0.5206\t0
-w:siento que\t0.6435\t-0.3001
-w:siento segura\t0\t0.4782
-w:siga\t0\t0.2221
-w:siga viva\t0\t0.2221
-w:sigo\t0.3617\t0
-w:sigo cortando\t0\t0.3302
-w:sigo oyendo\t0.2034\t0
-w:sigo viendo\t0.4409\t0
-w:siguiente\t0\t0.2221
-w:siguiente cita\t0\t0.2221
-w:silly\t0\t-0.2355
-w:sin\t-0.4200\t0.8776
-w:sin esperanza\t0\t0.3216
-w:sin mi\t0\t0.5676
-w:since\t0.7441\t-1.1084
-w:since i\t0\t-0.2804
-w:since last\t0.5115\t-0.2827
-w:since monday\t0.3000\t0
-w:since this\t0.5992\t0
-w:since yesterdays\t0.2168\t0
-w:single\t0\t0.2218
-w:single day\t0\t0.2218
-w:sister\t-0.2848\t0.5295
-w:sister is\t0\t-0.3558
-w:sister like\t0.2022\t0
-w:sister my\t0\t0.2472
-w:sister took\t0\t0.2724
-w:sisters\t0\t-0.4326
-w:site\t0.6534\t-0.2846
-w:site wont\t0.2670\t0
-w:sitting\t0\t0.4951
-w:sitting here\t0\t0.3810
-w:sitting in\t0\t0.2671
-w:sleep\t-0.6570\t0.3774
-w:sleep and\t0\t0.2995
-w:sleep forever\t0\t0.3938
-w:sleep through\t0\t-0.2762
-w:sleeping\t-0.2534\t-0.4369
-w:sleeping a\t0\t-0.3072
-w:sleeping in\t0\t-0.2385
-w:sleeping pills\t0.4183\t0.3842
-w:slept\t-0.4139\t0
-w:slept many\t-0.2155\t0
-w:sliced\t0\t0.2301
-w:sliced my\t0\t0.2301
-w:slide\t0\t0.3366
-w:slide thoughts\t0\t0.2803
-w:slight\t-0.2571\t-0.2423
-w:slip\t0\t0.2793
-w:slip with\t0\t0.2793
-w:slit\t0\t0.3201
-w:slit my\t0\t0.3201
-w:slot\t0\t-0.5120
-w:slot if\t0\t-0.3335
-w:slow\t0\t-0.3964
-w:slumped\t0.3489\t0
-w:slurred\t0.5187\t0
+w:rating\t0\t0.2024
+w:rating my\t0\t0.2024
+w:razor\t-0.4515\t1.3232
+w:razor blades\t0\t0.3266
+w:reaction\t0.5988\t-0.2196
+w:reaction going\t0.3043\t0
+w:read that\t0\t-0.2254
+w:reading\t0\t-0.2340
+w:ready\t-0.8467\t1.0723
+w:ready for\t0\t-0.3191
+w:ready now\t0\t0.2617
+w:ready to\t-0.3292\t0
+w:real\t1.0910\t0
+w:real and\t0.2039\t0
+w:really\t0.9306\t0.2552
+w:really bad\t0.2896\t0
+w:really strong\t0\t0.3588
+w:really suicidal\t0\t0.2352
+w:really wrong\t0.2964\t0
+w:reason\t-0.3362\t1.0424
+w:reason to\t-0.2448\t0.5319
+w:reasons\t0\t0.2343
+w:receta\t0\t-0.2765
+w:recibir\t0\t0.2012
+w:recibir de\t0\t0.2012
+w:recognise\t0.3515\t0
+w:recognise my\t0.3515\t0
+w:recognize\t0.2073\t-0.2571
+w:recognize us\t0.3492\t0
+w:reconoce\t0.2481\t0
+w:reconoce y\t0.2481\t0
+w:recorded\t0\t0.2159
+w:recorded videos\t0\t0.2159
+w:red\t1.3116\t-0.4018
+w:red in\t0.3495\t0
+w:red when\t0.5098\t0
+w:refill on\t0\t0.3972
+w:refills until\t0\t-0.2259
+w:reflux\t0\t-0.2510
+w:regale\t0\t0.5466
+w:regale a\t0\t0.3748
+w:regresar\t0\t0.2239
+w:regreso\t0\t-0.2018
+w:regreso el\t0\t-0.2018
+w:rehomed\t0\t0.3174
+w:rehomed my\t0\t0.3174
+w:relapsed\t-0.4064\t0.7649
+w:relapsed and\t-0.2983\t0.4496
+w:relapsed on\t0\t0.2160
+w:remember\t0\t-0.3826
+w:reminders\t0\t-0.6481
+w:reminders anymore\t0\t-0.2814
+w:repente\t0.7325\t-0.2847
+w:repente no\t0.5241\t0
+w:report\t0\t-0.2324
+w:respira\t0.5481\t0
+w:respirar\t1.2231\t-0.4001
+w:respirar bien\t0.4399\t0
+w:respiro\t-0.2816\t0
+w:respiro bien\t-0.2816\t0
+w:respond\t0.2618\t-0.2184
+w:respond to\t0.2375\t0
+w:responding\t0.8573\t-0.5803
+w:responding to\t0.5250\t-0.2270
+w:rest\t-0.4442\t0.6934
+w:rest of\t0\t0.6036
+w:resting\t-0.3077\t0
+w:results\t-0.2191\t-0.3060
+w:ribs\t0.2605\t0
+w:ride\t-0.2227\t-0.3499
+w:rifle\t-0.2547\t0.2615
+w:rifle is\t0\t0.2851
+w:right\t0.8195\t-0.2788
+w:right after\t0\t0.3622
+w:right arm\t0.2890\t-0.2127
+w:right for\t0\t-0.2635
+w:right moment\t0\t0.3466
+w:right now\t0.2441\t0.8817
+w:right side\t0.4170\t-0.3943
+w:rigid\t0.3745\t0
+w:rindo\t0\t0.5842
+w:river\t0\t0.3159
+w:road\t0\t0.2842
+w:roja\t0.3210\t0
+w:rolled\t0.2099\t0
+w:rolled back\t0.2099\t0
+w:ronda\t0\t0.2199
+w:ronda la\t0\t0.2199
+w:roof\t0\t0.6423
+w:roof and\t0\t0.2930
+w:room\t0\t-0.6439
+w:room is\t0.2417\t0
+w:rope\t-0.4733\t1.9217
+w:rope and\t0\t0.2361
+w:rope in\t0\t0.3562
+w:rope is\t0\t0.2372
+w:rope today\t0\t0.2767
+w:rough\t0\t-0.2271
+w:round\t0\t-0.2321
+w:rouse\t0.3613\t0
+w:rouse him\t0.2345\t0
+w:running\t-0.3947\t0.3179
+w:sad\t-0.4482\t-0.5755
+w:safe\t-0.2472\t-0.3551
+w:safe for\t0.2119\t0
+w:safe right\t0\t0.3394
+w:safe to\t0\t-0.2199
+w:safety\t0\t-0.2014
+w:said\t-0.8183\t0.4472
+w:said fork\t0.4778\t0
+w:said he\t-0.2158\t0.3532
+w:said hes\t0\t0.3183
+w:said i\t0.5566\t0
+w:said no\t0\t-0.2472
+w:said she\t0\t0.3030
+w:said shes\t0\t0.2635
+w:said this\t0\t0.2356
+w:sale\t0.2016\t0
+w:sale con\t0.2016\t0
+w:salen\t0.4664\t0
+w:salen mal\t0.2723\t0
+w:salida\t0\t0.2140
+w:same\t0\t-0.5311
+w:sangra\t0.3578\t0
+w:sangra muchisimo\t0.4029\t0
+w:sangrando\t0.4478\t0
+w:sangrando mucho\t0.4478\t0
+w:sangre\t1.1374\t-0.3673
+w:sat\t0\t0.3183
+w:saturation\t0.3516\t0
+w:saturation is\t0.3516\t0
+w:saturday\t0\t-0.2476
+w:saved\t-0.2137\t0.2913
+w:saved my\t0\t-0.2604
+w:saving\t-0.4926\t0.4970
+w:saving for\t0\t-0.5658
+w:saving my\t0\t0.5923
+w:saving up\t-0.2851\t0.4345
+w:saw\t0\t-0.4044
+w:saw spiders\t0.2169\t0
+w:say\t0.4434\t0
+w:say a\t0.2381\t0
+w:say thanks\t0\t0.2531
+w:saying\t-0.5901\t0.6897
+w:saying goodbye\t-0.2619\t0.3637
+w:saying he\t-0.2094\t0
+w:saying hes\t0\t0.2171
+w:saying sorry\t0\t0.2352
+w:saying the\t0.4778\t0
+w:says\t0\t0.2210
+w:says he\t0\t0.3680
+w:says many\t0.4074\t0
+w:says she\t-0.2150\t0.2102
+w:says take\t0\t-0.2596
+w:scare\t0\t0.2006
+w:scare me\t0\t0.2006
+w:scared\t0.2045\t0.3074
+w:scared ill\t0\t0.3712
+w:scene\t0.2677\t0
+w:schedule\t0\t-0.2186
+w:scratch\t0\t0.2179
+w:scratching\t0\t0.3713
+w:scratching my\t0\t0.3713
+w:scratchy\t-0.2038\t0
+w:scratchy from\t-0.2611\t0
+w:se\t1.3468\t-0.5408
+w:se acaba\t0\t0.2432
+w:se corto\t-0.3507\t0.4216
+w:se desmayo\t0.7617\t-0.3378
+w:se donde\t0.2190\t0
+w:se le\t0.4961\t0
+w:se me\t0.9534\t-1.1148
+w:se pone\t0.2685\t0
+w:se que\t0.2106\t0
+w:se quiere\t-0.3292\t0.3512
+w:se va\t0\t0.2278
+w:see\t-0.3550\t0.3613
+w:see a\t0\t0.5127
+w:see any\t-0.2046\t0.5321
+w:see no\t0\t0.2903
+w:see shadows\t0.3013\t0
+w:see you\t0\t-0.8227
+w:seeing\t0.4352\t-0.4784
+w:seeing people\t0.2056\t0
+w:seeing things\t0.2353\t0
+w:seems\t0\t0.5323
+w:seems like\t0\t0.4338
+w:seguir\t0\t0.7639
+w:seguir viviendo\t0\t0.3547
+w:segura\t0\t0.4763
+w:segura conmigo\t0\t0.4763
+w:seguro\t-0.3324\t-0.4483
+w:seizing\t0.9770\t-0.3693
+w:seizure\t1.6315\t-0.6389
+w:seizure after\t0.2198\t0
+w:seizure in\t0.2416\t0
+w:seizure scene\t0.2677\t0
+w:seizures\t0.5291\t0
+w:self\t-0.3202\t0.9585
+w:self harm\t0\t0.5334
+w:self harming\t0\t0.4913
+w:semana\t-0.2306\t-0.3456
+w:semanas\t0\t0.2495
+w:send\t0\t-0.3480
+w:sending\t0\t-0.2426
+w:sending me\t0\t-0.2156
+w:sense\t0.2882\t0
+w:sent\t-0.3380\t0
+w:sent me\t0\t0.2984
+w:sentence\t0.3000\t0
+w:senti\t-0.2311\t-0.2750
+w:sentido\t0\t0.5718
+w:sentido a\t0\t0.2177
+w:sentido seguir\t0\t0.3541
+w:seria\t0\t0.7358
+w:seria un\t0\t0.4248
+w:series\t0\t-0.8130
+w:sesion\t-0.3488\t0
+w:sesion no\t0.2106\t0
+w:session\t-0.4965\t-0.9854
+w:set\t0\t0.3077
+w:severe\t0.6661\t-0.2050
+w:sewer\t0\t0.3347
+w:sewer slide\t0\t0.3347
+w:sewerslide\t0\t0.4052
+w:sewerslide is\t0\t0.3114
+w:shadows\t0.3013\t0
+w:shadows moving\t0.3013\t0
+w:shake\t0.2321\t0
+w:shaking\t0.7976\t-0.4974
+w:shaking and\t0.2856\t0
+w:she\t0.3473\t0.5057
+w:she collapsed\t0.2375\t0
+w:she doesnt\t0\t0.3678
+w:she has\t-0.2536\t0
+w:she is\t0.3563\t0
+w:she said\t0\t0.3757
+w:she saw\t0.2374\t0
+w:she took\t0.4491\t-0.2196
+w:shell\t0\t0.2550
+w:shes\t0.7399\t-0.2512
+w:shes been\t0\t0.2570
+w:shes fitting\t0.2168\t0
+w:shes going\t0\t0.4407
+w:shes in\t0.2036\t0
+w:shes unconscious\t0.2462\t0
+w:shes unresponsive\t0.3826\t0
+w:shock\t0.4728\t0
+w:shock help\t0.3605\t0
+w:short\t0\t-0.6355
+w:short of\t0.3419\t0
+w:short this\t0\t-0.2457
+w:should cover\t0\t0.3414
+w:should i\t0.5318\t-1.0641
+w:should just\t-0.2652\t0.6472
+w:show\t0\t-0.2847
+w:show last\t0.2677\t0
+w:shower\t0.6324\t0
+w:shrimp\t0.2062\t0
+w:si\t0\t0.9276
+w:si again\t0\t0.2960
+w:si no\t0\t0.3369
+w:sick of\t0\t-0.2327
+w:side\t1.5777\t-0.9636
+w:side feels\t-0.2651\t0
+w:side has\t0.3743\t0
+w:side of\t0.6516\t-0.4509
+w:siempre\t-0.3912\t0
+w:siento\t1.2062\t-0.5636
+w:siento el\t0.5242\t0
+w:siento que\t0.6475\t-0.2938
+w:siento segura\t0\t0.4763
+w:siga\t0\t0.2347
+w:siga viva\t0\t0.2347
+w:sigo\t0.3631\t0
+w:sigo cortando\t0\t0.3286
+w:sigo oyendo\t0.2011\t0
+w:sigo viendo\t0.4385\t0
+w:siguiente\t0\t0.2347
+w:siguiente cita\t0\t0.2347
+w:silly\t0\t-0.2323
+w:sin\t-0.4128\t0.8901
+w:sin esperanza\t0\t0.3354
+w:sin mi\t0\t0.5624
+w:since\t0.7563\t-1.1253
+w:since i\t0\t-0.2727
+w:since last\t0.5157\t-0.2781
+w:since monday\t0.3013\t0
+w:since this\t0.6011\t0
+w:since yesterdays\t0.2183\t0
+w:single\t0\t0.2226
+w:single day\t0\t0.2226
+w:sister\t-0.2753\t0.5440
+w:sister is\t0\t-0.3530
+w:sister like\t0.2036\t0
+w:sister my\t0\t0.2468
+w:sister took\t0\t0.2720
+w:sisters\t0\t-0.4178
+w:site\t0.6530\t-0.2885
+w:site wont\t0.2666\t0
+w:sitting\t0\t0.5207
+w:sitting here\t0\t0.3811
+w:sitting in\t0\t0.2787
+w:sleep\t-0.6525\t0.3445
+w:sleep and\t0\t0.2985
+w:sleep forever\t0\t0.3921
+w:sleep through\t0\t-0.2675
+w:sleeping\t-0.2529\t-0.4455
+w:sleeping a\t0\t-0.2856
+w:sleeping better\t0\t-0.2079
+w:sleeping in\t0\t-0.2323
+w:sleeping pills\t0.4090\t0.3972
+w:slept\t-0.4049\t0
+w:slept many\t-0.2108\t0
+w:sliced\t0\t0.2289
+w:sliced my\t0\t0.2289
+w:slide\t0\t0.3347
+w:slide thoughts\t0\t0.2794
+w:slight\t-0.2546\t-0.2399
+w:slip\t0\t0.2800
+w:slip with\t0\t0.2800
+w:slit\t0\t0.3291
+w:slit my\t0\t0.3291
+w:slot\t0\t-0.5108
+w:slot if\t0\t-0.3320
+w:slow\t0\t-0.3958
+w:slumped\t0.3452\t0
+w:slurred\t0.5189\t0
 w:slurring\t0.2576\t0
-w:small\t-0.2052\t-0.2527
-w:smile\t0.2362\t0
-w:smile is\t0.2122\t0
-w:smoking\t0\t-0.3254
-w:snoring\t0\t-0.4543
-w:snow\t0\t-0.2583
-w:so\t-1.3164\t-0.2527
-w:so bad\t0\t0.4761
-w:so i\t-0.3050\t0.3308
-w:so ill\t0\t-0.3077
-w:so long\t0\t0.3037
-w:so much\t0\t-0.8176
-w:so now\t0\t0.2976
-w:so they\t0\t0.3575
-w:so tired\t0\t0.2886
-w:soaked\t0.3035\t0
-w:soaked through\t0.3035\t0
-w:soap\t0.2229\t0
-w:soap opera\t0.2229\t0
-w:sob\t0.6995\t0
-w:sob now\t0.7448\t0
-w:soga\t0\t0.6636
-w:soga hoy\t0\t0.2963
-w:soga lista\t0\t0.2171
-w:solo\t0\t-0.3417
-w:solution\t0\t0.2355
-w:solution left\t0\t0.2355
-w:some\t0.6276\t-1.1496
-w:some of\t1.3079\t-0.4179
-w:some relief\t0\t-0.2200
-w:someone\t0\t0.5668
-w:someone feeds\t0\t0.2090
-w:someone to\t0\t0.4399
-w:someone who\t0\t0.2866
-w:something\t0\t0.6044
-w:something i\t0\t0.2076
-w:something is\t0.5590\t-0.2556
-w:something stupid\t0\t0.3014
-w:sometimes i\t0\t0.3642
-w:son\t0.2810\t0
-w:son collapsed\t0.2189\t0
-w:son has\t-0.2323\t0
-w:son is\t0.3011\t-0.2196
-w:son swallowed\t0.2706\t-0.2216
-w:son unconscious\t0.2419\t0
-w:son wont\t0.2066\t0
-w:soon\t-0.5424\t0.9201
-w:sore\t-0.6667\t-0.6007
-w:sore from\t-0.3403\t0
-w:sorry\t-0.6826\t0.5971
-w:sorry and\t0\t0.2733
-w:sorry mom\t0\t0.2249
-w:sorted it\t0\t-0.2092
-w:space and\t0\t0.2243
-w:speech\t0.7926\t-0.2636
-w:speech is\t0.5968\t-0.2329
-w:spiders\t0.2190\t0
-w:spiders on\t0.2401\t0
+w:small\t-0.2053\t-0.2552
+w:smile\t0.2367\t0
+w:smile is\t0.2125\t0
+w:smoking\t0\t-0.3258
+w:snoring\t0\t-0.4521
+w:snow\t0\t-0.2574
+w:so\t-1.3066\t-0.2504
+w:so bad\t0\t0.4698
+w:so i\t-0.2963\t0.3520
+w:so ill\t0\t-0.2944
+w:so long\t0\t0.2981
+w:so much\t0\t-0.8080
+w:so now\t0\t0.3013
+w:so they\t0\t0.3557
+w:so tired\t0\t0.2898
+w:so whats\t0\t0.2003
+w:soaked\t0.3040\t0
+w:soaked through\t0.3040\t0
+w:soap\t0.2217\t0
+w:soap opera\t0.2217\t0
+w:sob\t0.6958\t0
+w:sob now\t0.7400\t0
+w:soga\t0\t0.7037
+w:soga hoy\t0\t0.2948
+w:soga lista\t0\t0.2438
+w:solo\t0\t-0.3435
+w:solution\t0\t0.2357
+w:solution left\t0\t0.2357
+w:some\t0.5673\t-1.1207
+w:some of\t1.3165\t-0.4099
+w:some relief\t0\t-0.2144
+w:someone\t0\t0.5510
+w:someone feeds\t0\t0.2114
+w:someone to\t0\t0.4473
+w:someone who\t0\t0.2856
+w:something\t0.2103\t0.6127
+w:something i\t0\t0.2205
+w:something is\t0.5616\t-0.2568
+w:something stupid\t0\t0.2987
+w:sometimes i\t0\t0.3620
+w:son\t0.2965\t0
+w:son collapsed\t0.2183\t0
+w:son has\t-0.2314\t0
+w:son is\t0.3024\t0
+w:son swallowed\t0.2736\t-0.2171
+w:son unconscious\t0.2427\t0
+w:son wont\t0.2081\t0
+w:soon\t-0.5340\t0.9220
+w:sore\t-0.6473\t-0.5957
+w:sore from\t-0.3202\t0
+w:sorry\t-0.6765\t0.6026
+w:sorry and\t0\t0.2668
+w:sorry mom\t0\t0.2345
+w:sorted it\t0\t-0.2071
+w:space and\t0\t0.2223
+w:speech\t0.7942\t-0.2688
+w:speech is\t0.5980\t-0.2372
+w:spiders\t0.2169\t0
+w:spiders on\t0.2374\t0
 w:spinning\t0.2124\t0
-w:spot\t-0.2403\t0
-w:spray\t0\t-0.2702
-w:spray bottle\t0\t0.2926
-w:spurting\t0.2951\t0
-w:spurting blood\t0.2103\t0
-w:spurts\t0.2574\t0
-w:spurts when\t0.2574\t0
-w:squeezing\t0.2147\t0
-w:stairs\t0.3727\t-0.3189
-w:stand\t0\t-0.4768
-w:stand up\t0\t-0.2629
-w:standing\t-0.5096\t0.6449
-w:standing on\t-0.4092\t0.5660
-w:staring\t0.3270\t0
-w:staring at\t0\t0.3085
-w:start\t0\t-0.6689
-w:start again\t0\t-0.2373
-w:started\t0.2319\t0
-w:started cutting\t0\t0.4481
-w:started many\t0.3248\t0
-w:started saying\t0\t-0.2962
-w:starting to\t0\t0.2119
-w:stash\t0\t0.3206
-w:stay awake\t0.2028\t0
-w:stiff\t0.4478\t-0.4119
-w:stiff neck\t0.5671\t-0.2250
-w:still\t1.0625\t-0.4731
-w:still be\t0\t0.2038
-w:still bleeding\t0\t0.3172
-w:still dont\t0.3129\t0
-w:still feels\t0.2062\t0
-w:still not\t0.3360\t0
-w:stitches\t0\t0.2243
-w:stitches on\t0\t0.2458
-w:stockpiling\t0\t0.4372
-w:stockpiling my\t0\t0.4372
-w:stomach\t0\t-0.2284
-w:stop\t0.4931\t-0.2371
-w:stop existing\t0\t0.2625
-w:stop for\t0.3057\t0
-w:stop living\t0\t0.2408
-w:stop me\t0\t0.5042
-w:stop raining\t0\t-0.2674
-w:stop texting\t0\t-0.3874
-w:stop the\t0.2773\t-0.3574
-w:stop thinking\t-0.2913\t0
-w:stopped\t0\t-0.2834
-w:stopped after\t-0.2621\t0
-w:stopped eating\t0\t0.3473
-w:stopped taking\t0\t-0.2208
-w:stopping me\t0\t0.2671
-w:stopping the\t0\t-0.2346
-w:stops\t-0.3533\t0.9228
-w:stove on\t0\t0.2329
-w:straight\t0\t-0.2880
-w:strange\t0\t-0.2683
-w:street\t-0.3112\t0
-w:street now\t0\t0.2260
-w:stroke\t1.4928\t-0.3830
-w:stroke at\t0.3254\t0
-w:stroke from\t0.6028\t0
-w:strong\t0\t0.4788
-w:strong today\t0\t0.3614
-w:struggling\t0.5367\t0
-w:struggling to\t0.5367\t0
-w:stuff\t0.2368\t0.3919
-w:stuff away\t0\t0.2047
-w:subscription\t0\t-0.2413
-w:subscription to\t0\t-0.2413
-w:sudden\t1.1567\t-0.6058
-w:suddenly\t1.3246\t-0.6872
-w:suddenly dont\t0.2953\t-0.2279
-w:suffocating\t0.5851\t0
-w:sugar\t-0.2010\t-0.5170
-w:suicidal\t-0.5647\t1.8809
-w:suicidal again\t0\t0.5238
-w:suicidal thoughts\t0\t0.2911
-w:suicidal today\t0\t0.2421
-w:suicide\t-0.5624\t1.1659
-w:suicidio\t0\t0.4790
-w:suicidio desde\t0\t0.2644
-w:suicidio me\t0\t0.2146
-w:summer\t0\t-0.4650
-w:sunday\t0\t0.2082
-w:supply\t0.3991\t0
-w:supply of\t0.3991\t0
-w:supportive\t0\t-0.2442
-w:sure\t0\t0.7764
-w:sure my\t0\t0.3443
-w:sure someone\t0\t0.2090
-w:sure whats\t0.2061\t0
-w:surgery\t-0.2054\t0
-w:survive\t0\t0.2809
-w:swallow\t0.2225\t0
-w:swallow all\t0\t0.2323
-w:swallowed\t0.8921\t0.5815
-w:swallowed a\t0\t0.4571
-w:swallowed all\t0\t0.2520
-w:swallowed like\t-0.2180\t0.2885
-w:swallowed my\t0.2558\t0
-w:swallowed one\t0.2122\t-0.2219
-w:swallowed some\t0.3092\t-0.2888
-w:swallowed the\t0.4516\t0
-w:sweating\t0.3634\t-0.2167
-w:sweaty\t0.2356\t0
-w:swelling\t0.8007\t-0.6726
-w:swelling after\t0.2729\t0
-w:swelling in\t0.2290\t0
-w:swelling up\t0.4811\t0
-w:swim\t0\t0.2012
-w:swim out\t0\t0.2012
-w:switching\t0\t-0.2115
-w:switching to\t0\t-0.2115
-w:swollen\t0.6859\t-0.2882
-w:symptoms\t0\t-0.2751
-w:table\t-0.2611\t0.3817
-w:tablets\t0\t0.3130
-w:take\t-0.5726\t0.6413
-w:take all\t-0.2039\t0
-w:take back\t0\t0.2277
-w:take care\t0\t0.3071
-w:take it\t0\t0.2580
-w:take me\t0\t0.5004
-w:take more\t0\t-0.5688
-w:take them\t0\t0.2929
-w:take to\t0.4455\t-0.2613
-w:take two\t0\t-0.2312
-w:takes\t-0.2159\t0.6089
-w:takes me\t0\t0.3403
-w:taking\t0\t0.3084
-w:taking it\t0\t0.2337
-w:talk\t0\t-1.0109
-w:talk right\t-0.2264\t0
-w:talking\t0.7617\t0.3730
-w:talking about\t-0.3510\t0.7382
-w:talking nonsense\t0.5910\t0
-w:talking to\t0.4494\t-0.2590
-w:tanto\t0\t-0.2386
-w:tapping\t-0.3055\t0.6741
-w:tapping out\t-0.3055\t0.6741
-w:tarde\t0\t-0.2721
-w:tbh\t0\t0.2570
-w:teen\t-0.2122\t0.2164
-w:teen daughter\t0\t0.2409
-w:telenovela\t0.2392\t0
-w:telenovela de\t0.2392\t0
-w:tell\t-0.2060\t1.6217
-w:tell her\t0\t0.2585
-w:tell my\t0\t0.6700
-w:tell the\t0\t0.3133
-w:telling\t0\t0.5330
-w:telling me\t0\t0.2696
-w:temblando\t0.2366\t0
-w:ten\t0\t-0.2115
-w:tener\t0.2166\t0
-w:tengo\t0.5379\t0.3872
-w:tengo dolor\t0.4005\t0
-w:tengo la\t0\t0.3689
-w:tengo los\t0.2879\t0
-w:test\t-0.2273\t0
-w:testamento\t0\t0.2740
-w:text\t-0.4005\t-0.4873
-w:text me\t0\t-0.5766
-w:texted\t0\t0.3978
-w:texted me\t0\t0.2878
-w:texting\t-0.2419\t-0.2035
-w:texting me\t-0.2208\t-0.2705
-w:texts\t0\t-0.2613
-w:than\t-0.2557\t0.7515
-w:than before\t0\t0.9411
-w:than i\t0\t-0.3722
-w:than prescribed\t0\t-0.2482
-w:thank\t-0.3452\t0.2638
-w:thank you\t-0.3151\t0.2957
-w:thanks\t-0.3332\t-1.0738
-w:thanks for\t0\t0.2297
-w:that\t-0.2835\t-0.5266
-w:that arent\t0.2171\t0
-w:that be\t0\t-0.2543
-w:that goes\t0.2267\t0
-w:that i\t0\t0.4565
-w:that im\t0\t0.2784
-w:that is\t0\t0.3311
-w:that matter\t0.2192\t0
-w:that nobody\t0.2889\t0
-w:that normal\t-0.4121\t0
-w:that ok\t0.2087\t0
-w:that weird\t-0.2093\t0
-w:that wont\t0.5367\t0
-w:thats\t-0.3764\t0
-w:thats the\t0\t-0.2210
-w:thats when\t0\t0.5021
-w:thats why\t0\t-0.3438
-w:the\t-1.5607\t-1.4242
-w:the 14th\t0\t-0.2192
+w:spot\t-0.2378\t0
+w:spray\t0\t-0.2685
+w:spray bottle\t0\t0.2940
+w:spurting\t0.2405\t0
+w:spurts\t0.2590\t0
+w:spurts when\t0.2590\t0
+w:squeezing\t0.2171\t0
+w:stairs\t0.3787\t-0.3163
+w:stand\t0\t-0.4769
+w:stand up\t0\t-0.2655
+w:standing\t-0.5071\t0.6407
+w:standing on\t-0.4077\t0.5581
+w:staring\t0.3256\t0
+w:staring at\t0\t0.3100
+w:start\t0\t-0.6981
+w:start again\t0\t-0.2351
+w:started\t0.2370\t0.2068
+w:started cutting\t0\t0.4507
+w:started many\t0.3252\t0
+w:started saying\t0\t-0.2838
+w:starting\t0\t-0.2517
+w:starting to\t0\t0.2273
+w:stash\t0\t0.3267
+w:stay awake\t0.2010\t0
+w:stiff\t0.4566\t-0.4066
+w:stiff neck\t0.5694\t-0.2209
+w:still\t1.0721\t-0.4846
+w:still be\t0\t0.2026
+w:still bleeding\t0\t0.3089
+w:still dont\t0.3132\t0
+w:still feels\t0.2100\t0
+w:still not\t0.3331\t0
+w:stitches\t0\t0.2318
+w:stitches on\t0\t0.2546
+w:stockpiling\t0\t0.4566
+w:stockpiling my\t0\t0.4566
+w:stomach\t0\t-0.2278
+w:stop\t0.4942\t-0.2454
+w:stop existing\t0\t0.2713
+w:stop for\t0.3038\t0
+w:stop living\t0\t0.2391
+w:stop me\t0\t0.5169
+w:stop raining\t0\t-0.2652
+w:stop texting\t0\t-0.3780
+w:stop the\t0.2772\t-0.3585
+w:stop thinking\t-0.2911\t0
+w:stopped\t0\t-0.2956
+w:stopped after\t-0.2831\t0
+w:stopped eating\t0\t0.3492
+w:stopped taking\t0\t-0.2115
+w:stopping me\t0\t0.2649
+w:stopping the\t0\t-0.2353
+w:stops\t-0.3486\t0.9258
+w:straight\t0\t-0.2896
+w:strange\t0\t-0.2641
+w:street\t-0.3062\t0
+w:street now\t0\t0.2234
+w:stroke\t1.4978\t-0.3836
+w:stroke at\t0.3264\t0
+w:stroke from\t0.6067\t0
+w:strong\t0\t0.4746
+w:strong today\t0\t0.3588
+w:struggling\t0.5321\t0
+w:struggling to\t0.5321\t0
+w:stuff\t0.2384\t0.3881
+w:stuff away\t0\t0.2054
+w:subscription\t0\t-0.2312
+w:subscription to\t0\t-0.2312
+w:sudden\t1.1682\t-0.6007
+w:suddenly\t1.3229\t-0.6818
+w:suddenly dont\t0.2928\t-0.2259
+w:suffocating\t0.5869\t0
+w:sugar\t0\t-0.5020
+w:suicidal\t-0.5600\t1.8867
+w:suicidal again\t0\t0.5119
+w:suicidal thoughts\t0\t0.2929
+w:suicidal today\t0\t0.2352
+w:suicide\t-0.5527\t1.1714
+w:suicidio\t0\t0.4864
+w:suicidio desde\t0\t0.2666
+w:suicidio me\t0\t0.2199
+w:summer\t0\t-0.4653
+w:sunday\t0\t0.2062
+w:supply\t0.3988\t0
+w:supply of\t0.3988\t0
+w:supportive\t0\t-0.2343
+w:sure\t0\t0.7792
+w:sure my\t0\t0.3407
+w:sure someone\t0\t0.2114
+w:sure whats\t0.2039\t0
+w:surgery\t-0.2030\t0
+w:survive\t0\t0.2812
+w:swallow\t0.2239\t0
+w:swallow all\t0\t0.2337
+w:swallowed\t0.8897\t0.5712
+w:swallowed a\t0\t0.4566
+w:swallowed all\t0\t0.2498
+w:swallowed like\t-0.2172\t0.2815
+w:swallowed my\t0.2555\t0
+w:swallowed one\t0.2081\t-0.2209
+w:swallowed some\t0.3124\t-0.2839
+w:swallowed the\t0.4476\t0
+w:sweating\t0.3655\t-0.2143
+w:sweaty\t0.2400\t0
+w:swelling\t0.7969\t-0.6765
+w:swelling after\t0.2748\t0
+w:swelling in\t0.2282\t0
+w:swelling up\t0.4834\t0
+w:swim\t0\t0.2022
+w:swim out\t0\t0.2022
+w:switching\t0\t-0.2006
+w:switching to\t0\t-0.2006
+w:swollen\t0.6818\t-0.2862
+w:symptoms\t0\t-0.2783
+w:table\t-0.2593\t0.3816
+w:tablets\t0\t0.3169
+w:take\t-0.5760\t0.5318
+w:take all\t-0.2027\t0.2255
+w:take care\t0\t0.3182
+w:take it\t0\t0.2659
+w:take me\t0\t0.5207
+w:take more\t0\t-0.5556
+w:take them\t0\t0.3011
+w:take to\t0.4444\t-0.2545
+w:take two\t0\t-0.2265
+w:takes\t-0.2153\t0.6133
+w:takes me\t0\t0.3524
+w:taking\t0\t0.3073
+w:taking it\t0\t0.2354
+w:talk\t0\t-0.9984
+w:talk right\t-0.2250\t0
+w:talking\t0.7656\t0.3617
+w:talking about\t-0.3470\t0.7281
+w:talking nonsense\t0.5972\t0
+w:talking to\t0.4458\t-0.2558
+w:tanto\t0\t-0.2260
+w:tapping\t-0.3073\t0.6682
+w:tapping out\t-0.3073\t0.6682
+w:tarde\t0\t-0.2617
+w:tbh\t0\t0.2555
+w:teen\t-0.2103\t0.2196
+w:teen daughter\t0\t0.2438
+w:telenovela\t0.2364\t0
+w:telenovela de\t0.2364\t0
+w:tell\t-0.2009\t1.6237
+w:tell her\t0\t0.2550
+w:tell my\t0\t0.6709
+w:tell the\t0\t0.3124
+w:telling\t0\t0.5407
+w:telling me\t0\t0.2755
+w:temblando\t0.2378\t0
+w:ten\t0\t-0.2097
+w:tener\t0.2184\t0
+w:tengo\t0.4973\t0.2156
+w:tengo dolor\t0.4001\t0
+w:tengo la\t0\t0.4428
+w:tengo los\t0.2876\t0
+w:test\t-0.2291\t0
+w:testamento\t0\t0.2874
+w:text\t-0.3948\t-0.4702
+w:text me\t0\t-0.5656
+w:texted\t0\t0.3981
+w:texted me\t0\t0.2913
+w:texting\t-0.2388\t0
+w:texting me\t-0.2179\t-0.2597
+w:texts\t0\t-0.2565
+w:than\t-0.2532\t0.7378
+w:than before\t0\t0.9344
+w:than i\t0\t-0.3761
+w:than prescribed\t0\t-0.2361
+w:thank\t-0.3475\t0.2432
+w:thank you\t-0.3185\t0.2717
+w:thanks\t-0.3355\t-1.0810
+w:thanks for\t-0.2051\t0
+w:that\t-0.2909\t-0.5042
+w:that arent\t0.2146\t0
+w:that be\t0\t-0.2465
+w:that goes\t0.2295\t0
+w:that i\t0\t0.4596
+w:that im\t0\t0.2816
+w:that is\t0\t0.3305
+w:that matter\t0.2193\t0
+w:that nobody\t0.2903\t0
+w:that normal\t-0.4169\t0
+w:that ok\t0.2085\t0
+w:that weird\t-0.2079\t0
+w:that wont\t0.5330\t0
+w:thats\t-0.3720\t0
+w:thats the\t0\t-0.2185
+w:thats when\t0\t0.4978
+w:thats why\t0\t-0.3337
+w:the\t-1.5664\t-1.3880
+w:the 14th\t0\t-0.2200
 w:the 3rd\t0\t0.2269
-w:the appointment\t0\t-0.5083
-w:the appt\t0\t-0.2043
-w:the bathroom\t0.6624\t0
-w:the bathtub\t0\t0.3046
-w:the bill\t0\t-0.3040
-w:the blade\t0\t0.5008
-w:the bot\t0\t-0.2137
-w:the bottle\t0\t0.4165
-w:the bridge\t-0.4555\t1.1714
-w:the cabinet\t0\t0.2493
-w:the calendar\t0\t-0.2373
-w:the call\t0\t-0.2116
-w:the car\t0.3584\t-0.2409
-w:the cat\t0\t0.5922
-w:the cleaning\t0.4916\t0
-w:the clinic\t0\t-0.4616
-w:the closed\t0\t0.2186
-w:the closet\t0\t0.4264
-w:the cold\t-0.2318\t0
-w:the couch\t0\t-0.3653
-w:the counter\t0\t0.4461
-w:the date\t0\t0.3859
-w:the day\t0\t0.5971
-w:the dentist\t0\t-0.3092
-w:the doctor\t-0.2463\t-0.3986
-w:the dog\t0\t0.2477
-w:the door\t0\t0.4316
-w:the drive\t0\t-0.2201
-w:the driver\t0\t-0.4239
-w:the earlier\t0\t-0.4395
-w:the edge\t0\t0.5152
-w:the end\t0\t-0.3473
-w:the er\t0.5372\t-0.2088
-w:the finger\t0.3639\t0
-w:the flare\t0\t0.3871
-w:the floor\t1.3871\t-0.5255
-w:the form\t0\t-0.3824
-w:the front\t0\t-0.2180
-w:the funeral\t0\t0.2839
-w:the gabapentin\t0\t-0.3980
-w:the garage\t-0.2140\t0.3744
-w:the gauze\t0.2574\t0
-w:the goal\t0\t-0.2069
-w:the gun\t0\t0.2839
-w:the guy\t0.3158\t0
-w:the gym\t0\t-0.2614
-w:the holidays\t0\t-0.3206
-w:the hotel\t0\t-0.2418
-w:the house\t0\t0.2947
-w:the infusion\t0.5418\t-0.4059
-w:the infusions\t0\t-0.3010
-w:the injection\t0.3271\t-0.2026
-w:the intake\t0\t-0.4770
-w:the iv\t0\t-0.4826
-w:the ketamine\t0\t0.2791
-w:the kids\t0\t0.2877
-w:the kitchen\t0.5482\t0.2334
-w:the knife\t0\t0.5883
-w:the knives\t0\t0.2095
-w:the left\t0.3826\t-0.2151
-w:the lethal\t0\t0.3053
-w:the letters\t0\t0.3542
-w:the life\t0\t0.6252
-w:the lobby\t0\t-0.2859
-w:the lord\t0\t0.3360
-w:the medicine\t0\t0.2174
-w:the monitor\t0.3499\t0
-w:the mouth\t0.2520\t0
-w:the movies\t0\t-0.2089
-w:the new\t0.3285\t-0.3480
-w:the next\t0\t0.7801
-w:the night\t0\t-0.3587
-w:the nothingness\t0\t0.4511
-w:the nurse\t-0.2996\t-0.5234
-w:the old\t0\t-0.3494
-w:the only\t-0.4890\t1.2264
-w:the oral\t0\t-0.2376
-w:the other\t0\t0.4092
-w:the overpass\t0\t0.3465
-w:the oxy\t0\t0.5535
-w:the pain\t-0.2822\t0.6435
-w:the physio\t-0.2034\t0
-w:the pills\t-0.3760\t0.8856
-w:the point\t0\t0.9998
-w:the procedure\t0\t-0.2310
-w:the railroad\t0\t0.3875
-w:the razor\t0\t0.5212
-w:the rest\t0\t0.6030
-w:the right\t0.2026\t0
-w:the river\t0\t0.3187
-w:the road\t0\t0.3501
-w:the roof\t0\t0.6496
-w:the room\t0.4178\t0
-w:the rope\t0\t0.4696
-w:the same\t0\t-0.2168
-w:the session\t-0.2669\t-0.3317
-w:the show\t0.2526\t0
-w:the shower\t0.6545\t0
-w:the snow\t0\t-0.2583
-w:the soap\t0.2229\t0
-w:the spray\t0\t-0.2919
-w:the stairs\t0.5388\t0
-w:the time\t0\t0.5992
-w:the toilet\t0.7465\t-0.2133
-w:the top\t0\t0.3908
-w:the towel\t0\t0.4386
-w:the train\t0\t0.6626
-w:the treatment\t0.2518\t-0.3492
-w:the trip\t0\t-0.3227
-w:the waiting\t-0.2084\t-0.3538
-w:the wall\t-0.2686\t0.8901
-w:the whole\t0.2841\t0.3365
-w:the will\t0\t0.2580
-w:the worst\t0.7195\t-0.2113
-w:the wound\t0.6496\t0
-w:the wrong\t0.4721\t0
-w:them\t-0.7825\t1.6158
-w:them after\t0\t0.2772
-w:them all\t0\t0.3007
-w:them and\t0\t0.2083
-w:then\t0\t0.8147
-w:therapist\t0\t-0.3250
-w:therapy\t0\t-0.2529
-w:there are\t0\t0.2975
-w:there in\t0\t-0.2545
-w:there is\t0\t0.9085
-w:theres\t1.1761\t0.6265
-w:theres a\t0\t0.3196
-w:theres an\t0.4457\t0
-w:theres blood\t0.6296\t-0.2581
-w:theres no\t0\t0.5874
-w:theres red\t0.3486\t0
-w:these\t-0.2755\t-0.5326
-w:these infusions\t0\t0.3260
-w:these stairs\t0\t-0.2783
-w:they\t-0.3335\t0.4242
-w:they bleed\t0\t0.2990
-w:they have\t0\t0.2164
-w:they let\t0\t0.2396
-w:theyll\t0\t0.3309
-w:theyll find\t0\t0.2369
-w:theyre\t0\t0.4126
-w:theyre still\t0\t0.2473
-w:thick\t0.2559\t0
-w:thighs\t0\t0.3401
-w:thing says\t0.3639\t0
-w:thing stopping\t0\t0.2671
-w:things\t0\t0.3928
-w:think\t1.3500\t0
-w:think about\t-0.2951\t0.9650
-w:think i\t0\t-0.2681
-w:think ill\t0\t0.2101
-w:think im\t1.2564\t-0.9056
-w:think my\t0.2039\t-0.2342
-w:think of\t-0.3013\t0
-w:thinking\t-1.1114\t1.6531
-w:thinking about\t-0.7127\t0.7202
-w:thinking of\t-0.2374\t0.3930
-w:this\t-1.5281\t0.5801
-w:this afternoon\t0\t0.2955
-w:this anymore\t0\t0.4389
-w:this booking\t0\t-0.2373
-w:this crossword\t0\t-0.2348
-w:this done\t0\t-0.3055
-w:this flare\t0\t-0.3602
-w:this headache\t0.3115\t0
-w:this heat\t0\t-0.2321
-w:this infusion\t0\t0.2913
-w:this insurance\t0\t-0.2520
-w:this is\t0\t0.7167
-w:this morning\t0.2975\t-0.9786
-w:this pain\t-0.2469\t0
-w:this paperwork\t0\t-0.3679
-w:this point\t0\t0.4278
-w:this summer\t0\t-0.2020
-w:this time\t-0.2812\t0.9260
-w:this traffic\t0\t-0.2355
-w:this treatment\t0\t-0.3578
-w:this was\t0\t0.3347
-w:this weather\t0\t-0.4544
-w:this will\t0\t0.3326
-w:this world\t0\t0.6694
-w:those days\t0\t0.2235
-w:thoughts\t-0.5158\t0
-w:thoughts again\t0\t0.3581
-w:thoughts of\t-0.2200\t-0.4641
-w:threatening\t-0.2715\t0.7194
-w:threatening suicide\t0\t0.2857
-w:threatening to\t0\t0.4337
-w:three times\t0\t0.2464
-w:throat\t1.5277\t-0.8300
-w:throat closing\t0.3978\t0
-w:throat feels\t0.3593\t-0.2127
-w:throat is\t0.4000\t-0.2235
-w:through\t0.7250\t-0.4438
-w:through 3\t0.3035\t0
-w:through the\t0.5837\t-0.4369
-w:through with\t0\t0.2881
-w:throwing\t0.5880\t0
-w:throwing in\t0\t0.4901
-w:throwing up\t0.6793\t-0.4410
-w:thunderclap\t0.2565\t0
-w:thursday\t-0.2608\t-0.4884
-w:thx\t0\t0.3239
-w:tied\t0\t0.4394
-w:tied a\t0\t0.2735
-w:tiene\t0.4400\t0
-w:tiene la\t0.5213\t-0.2455
-w:tiene sentido\t0\t0.3582
-w:tight\t0.9293\t-0.4343
-w:tight for\t0.3263\t0
-w:tightness\t0.2096\t0
-w:till\t0\t0.5876
-w:till i\t0.2650\t0
-w:till my\t0\t0.3767
-w:time i\t0.4282\t0
-w:time in\t0\t-0.3100
-w:time now\t0\t0.2193
-w:time today\t0.6181\t0
-w:time you\t0\t0.3629
-w:tingling\t0\t-0.2768
-w:tingly\t-0.2207\t0
-w:tired\t-0.9326\t-0.5309
-w:tired of\t-0.2311\t0.4256
-w:to\t-0.7541\t0.6642
-w:to a\t0\t-0.3010
-w:to all\t0\t-0.6020
-w:to be\t-0.2989\t0
-w:to bed\t0\t-0.2018
-w:to bleed\t0\t0.2223
-w:to breath\t0.7675\t-0.2311
-w:to cancel\t0\t-0.3427
-w:to check\t0\t0.3497
-w:to clean\t0\t-0.2669
-w:to collapse\t0.3350\t0
-w:to cook\t0\t-0.3459
-w:to crawl\t0\t-0.2342
-w:to cutting\t0\t0.2526
-w:to die\t0\t1.8461
-w:to disappear\t0\t0.2102
-w:to do\t-0.2861\t0.4389
-w:to down\t0\t0.2381
-w:to end\t-0.6235\t0.8703
-w:to enjoy\t0\t-0.4656
-w:to exist\t0\t0.2185
-w:to explode\t0.2958\t0
-w:to faint\t0.5868\t-0.4454
-w:to feel\t-0.2944\t0.3936
-w:to fight\t0\t0.2223
-w:to fill\t0\t-0.3095
-w:to finish\t0\t0.3463
-w:to go\t-0.2600\t0
-w:to hang\t0\t0.2616
-w:to have\t0\t-0.2540
-w:to her\t0.7235\t-0.2622
-w:to hurt\t0\t0.3595
-w:to jump\t-0.2004\t0.6636
-w:to just\t0\t0.4240
-w:to keep\t-0.3336\t0
-w:to kill\t-0.2719\t0.3453
-w:to kms\t0\t0.3277
-w:to last\t0\t-0.4394
-w:to lie\t0\t-0.2007
-w:to live\t-0.2119\t0
-w:to living\t0\t-0.2476
-w:to look\t0\t0.3458
-w:to make\t0\t0.4855
-w:to me\t0.3095\t0
-w:to my\t0.4061\t0.3497
-w:to normal\t0.4620\t0
-w:to not\t0\t0.2657
-w:to on\t0.2582\t0
-w:to overdose\t-0.4563\t0.9269
-w:to pass\t0.7380\t-0.6140
-w:to pee\t0.4806\t-0.2506
-w:to penicillin\t0\t-0.3140
-w:to people\t0.2287\t0
-w:to question\t0\t0.2313
-w:to remember\t0\t-0.2831
-w:to sleep\t0\t0.2807
-w:to start\t0\t-0.2395
-w:to stop\t0\t0.2849
-w:to swallow\t0\t0.2887
-w:to swim\t0\t0.2012
-w:to take\t-0.3946\t0
-w:to talk\t0\t-0.3251
-w:to text\t0\t-0.2110
-w:to the\t0.2998\t-0.5216
-w:to urinate\t0.4664\t0
-w:to wake\t0\t0.6040
-w:to waste\t0\t0.2047
-w:to work\t0\t-0.3541
-w:todas\t0\t0.6395
-w:todas las\t0\t0.3625
-w:todas mis\t0\t0.2296
-w:today\t-0.6524\t-0.2590
-w:today and\t0\t0.2312
-w:today is\t0\t0.2897
-w:today my\t0.2023\t0
-w:toddler\t0.4075\t0
-w:toddler drank\t0.4916\t0
-w:todo\t0\t0.5468
-w:todo arreglado\t0\t0.2740
-w:todo bien\t-0.3334\t-0.2693
-w:todo el\t0.3567\t0.2745
-w:todo lo\t0\t0.2091
-w:todo se\t0.2670\t0
-w:todo y\t0\t0.2485
-w:todos\t0\t0.5278
-w:together\t0.2102\t-0.2358
-w:together till\t0.2650\t0
-w:toilet\t0.6955\t-0.2499
-w:toilet every\t0.3486\t0
-w:toilet water\t0.5123\t0
-w:told\t-0.3178\t0.5102
-w:told my\t0\t0.2258
-w:tomar\t0\t0.2386
-w:tomo\t0\t0.2748
-w:tomorrow\t-0.7201\t0.2130
-w:tomorrow at\t0\t0.2187
-w:tomorrow morning\t0\t0.3023
-w:tomorrows\t0\t-0.3125
-w:tongue\t1.2264\t-0.6228
-w:tongue feels\t0.3801\t0
-w:tongue is\t0.3704\t0
-w:tonight\t-1.2736\t1.6728
-w:tonight and\t0\t0.3358
-w:tonight is\t0\t0.3994
-w:tonights\t0\t0.2320
-w:tonights the\t0\t0.2320
-w:too\t0.4030\t-0.6373
-w:too fast\t-0.2242\t0
-w:too hard\t0\t0.2295
-w:too many\t0.5169\t-0.3668
-w:too much\t0\t0.2410
-w:too short\t0\t-0.3244
-w:took\t1.0496\t0.2940
-w:took a\t0.8623\t0
-w:took all\t-0.4569\t0.9759
-w:took everything\t-0.2189\t0.6854
-w:took many\t0.8889\t0
-w:took my\t0\t-0.5258
-w:took the\t0\t0.2336
-w:took them\t0\t0.2529
-w:took too\t0.7489\t-0.6852
-w:took tylenol\t-0.2571\t0
-w:top\t0\t0.3908
-w:torcida\t0.4850\t-0.2135
-w:torcida y\t0.3109\t0
-w:towel\t0\t0.4386
-w:towels\t0.3035\t0
-w:trabajo\t-0.2086\t0
-w:tracks\t0\t0.7999
-w:tracks are\t0\t0.3208
-w:tracks waiting\t0\t0.2924
-w:traffic\t0\t-0.5406
-w:traffic is\t0\t-0.2679
-w:train\t0\t0.9076
-w:train tracks\t0\t0.6058
-w:transferring\t0\t-0.2618
-w:travelling\t0\t-0.3235
-w:treatment\t0\t-0.6846
-w:treatment plan\t0\t-0.2607
-w:treatment works\t0\t0.2667
-w:tree\t0\t0.4189
-w:tried\t0\t0.8332
-w:tried to\t0\t0.5751
-w:trip\t0\t-0.5008
-w:triste\t0\t-0.3835
-w:trouble\t0.2344\t0
-w:trouble breathing\t0.4636\t0
-w:truck\t0\t0.2812
-w:trust\t0\t-0.4165
-w:trust myself\t0\t-0.4165
-w:try\t0\t0.2859
-w:try again\t0\t0.3273
-w:trying\t0.2478\t0.8864
-w:trying to\t0.2110\t-0.4397
-w:trying with\t0\t0.3441
-w:tuesday\t-0.2630\t0
-w:turned\t0.6517\t0
-w:turned blue\t0.3158\t0
-w:turned red\t0.5123\t0
-w:turning\t0.7292\t-0.2598
-w:turning blue\t0.5832\t-0.2404
-w:tuvo\t0.7949\t-0.2091
-w:tuvo un\t0.6794\t0
-w:twice\t1.2599\t-0.4377
-w:twice in\t0.3173\t0
-w:twice today\t0.4832\t0
-w:twitching\t0.2127\t-0.2374
-w:two\t0.3874\t0
-w:two days\t0.2061\t0
-w:tying\t0\t0.3138
-w:tylenol\t-0.3614\t0
-w:tylenol and\t-0.2164\t0
-w:tylenol i\t0\t-0.2771
-w:tylenol this\t0\t0.3072
-w:type\t0.2280\t0
-w:typing\t0.2040\t-0.2398
-w:ultima\t0.2465\t0
-w:ultima hora\t0.3534\t0
-w:ultima infusion\t0\t0.2644
-w:un\t0.8220\t-1.1025
-w:un alivio\t0\t0.4275
-w:un derrame\t0.3579\t0
-w:un dolor\t0.3881\t0
-w:un infarto\t0.7506\t-0.3518
-w:un lado\t0.4701\t-0.2546
-w:un ojo\t0.2088\t0
-w:un personaje\t0.2392\t0
-w:un poco\t-0.4235\t-0.2809
-w:una\t0\t0.5618
-w:una carta\t0\t0.2598
-w:una convulsing\t0.4975\t-0.2707
-w:una forma\t0\t0.2292
-w:una soga\t0\t0.2963
-w:unalive\t0\t0.4415
-w:unalive y\t0\t0.3626
-w:uncle\t0\t0.2629
-w:uncle killed\t0\t0.2153
-w:unconscious\t0.9609\t-0.2006
-w:under\t0\t0.7710
-w:under my\t0\t0.4095
-w:under the\t0\t0.3095
-w:unica\t0\t0.2099
-w:unica salida\t0\t0.2099
-w:unresponsive\t0.9509\t-0.3216
-w:unresponsive after\t0.3866\t0
-w:until\t-0.4242\t0
-w:until i\t0\t0.3310
-w:until it\t0\t0.2244
-w:until march\t0\t-0.2306
-w:until my\t0\t-0.2616
-w:until they\t0\t0.2165
-w:up\t0.5541\t0
-w:up after\t0.4756\t0
-w:up and\t0\t-0.2913
-w:up before\t0\t-0.2554
-w:up blood\t0.7562\t-0.2858
-w:up completely\t0\t0.3216
-w:up for\t0\t0.3886
-w:up from\t0\t0.2572
-w:up how\t0\t0.2650
-w:up my\t-0.3371\t0.3502
-w:up on\t-0.3339\t0
-w:up sugar\t0\t-0.2964
-w:up the\t0\t0.2090
-w:up tomorrow\t0\t0.6808
-w:up too\t-0.2242\t0
-w:up trying\t0\t-0.2953
-w:update\t0\t-0.3505
-w:update my\t0\t-0.2928
-w:updated\t0\t0.5595
-w:updated my\t0\t0.5595
-w:urges are\t0\t0.2215
-w:urinate\t0.4664\t0
-w:urinate in\t0.2025\t0
-w:urine\t0.6392\t0
-w:urine looks\t0.3814\t0
-w:urine today\t0.2685\t0
-w:us\t0.3235\t0
-w:used all\t0\t0.2184
-w:used my\t0.2303\t0
-w:uses\t-0.2328\t0
-w:uses a\t-0.2328\t0
-w:usual\t-0.4781\t-0.4148
-w:usually\t-0.3136\t0
-w:va\t-0.2269\t0.4304
-w:va a\t-0.2269\t0.4304
-w:vacation\t0\t-0.4909
-w:vale\t0\t0.3262
-w:vale la\t0\t0.3262
-w:vaya\t0\t0.2116
-w:veces\t0.2671\t0
-w:veces en\t0.3534\t0
-w:venas\t0\t0.2696
-w:veo\t0.4016\t0
-w:veo personas\t0.4136\t0
-w:verdad\t0\t0.2587
-w:verlos\t0\t-0.2786
-w:very\t0.5521\t-0.5495
-w:very tired\t0\t-0.2514
-w:vet\t-0.2346\t0
-w:vez\t-0.4847\t0.3004
-w:vi\t-0.3192\t0
-w:viaje\t0\t-0.2184
-w:vida\t0.2193\t0.6380
-w:video\t0\t-0.5397
-w:videos\t0\t0.2164
-w:videos for\t0\t0.2164
-w:viendo\t0.4409\t0
-w:viendo cosas\t0.4409\t0
-w:vino\t0.2164\t0
-w:vino de\t0.2164\t0
-w:vision\t0.5197\t-0.2833
-w:vision in\t0.3503\t0
-w:vision suddenly\t0.2258\t0
-w:visit\t0\t-0.2882
-w:vista\t0.2088\t0
-w:vista de\t0.2088\t0
-w:vitamins\t0\t-0.4132
-w:vitamins at\t0\t-0.2033
-w:viva\t0\t0.2221
-w:viva para\t0\t0.2221
-w:viviendo\t0\t0.3536
-w:vivir\t0\t0.4960
-w:vivir otra\t0\t-0.2588
-w:vivo\t0\t0.2117
-w:vivo para\t0\t0.2117
-w:voces\t0.2034\t0
-w:voces desde\t0.2034\t0
-w:vodka\t0\t0.3576
-w:voices\t0.4742\t0
-w:voices since\t0.2843\t0
-w:voices that\t0.2171\t0
-w:volvi\t0\t0.7178
-w:volvi a\t0\t0.7178
-w:vomitando\t0.5695\t-0.2075
-w:vomitando sangre\t0.5695\t-0.2075
-w:vomiting\t0.7505\t-0.2784
-w:vomiting blood\t0.5682\t0
-w:voy\t-0.4749\t0.7793
-w:voy a\t-0.3102\t0.9527
-w:waiting\t-0.4262\t-0.7170
-w:waiting on\t0\t-0.3147
-w:waiting room\t-0.2249\t-0.5124
-w:wake\t0.7746\t0.4481
-w:wake up\t0.4055\t0.8624
-w:walking\t-0.2123\t0
-w:walks\t0.2277\t0
-w:wall\t-0.2792\t0.9376
-w:wall till\t0\t0.3767
-w:wall until\t0\t0.2568
-w:want\t-1.4199\t0.2467
-w:want my\t0\t-0.5939
-w:want relief\t0\t-0.3336
-w:want the\t0\t0.3550
-w:want to\t-1.1235\t0.4341
-w:wanted\t0\t0.8823
-w:wanted someone\t0\t0.2378
-w:wanted to\t0\t0.6051
-w:wants\t-0.4778\t0.3659
-w:wants to\t-0.4196\t0.5238
-w:was\t-0.4154\t-1.7410
-w:was a\t0\t-0.3049
-w:was dead\t0\t0.3405
-w:was just\t0\t-0.3761
-w:was my\t0\t0.3653
-w:was never\t0\t0.2541
-w:was out\t0.4304\t0
-w:was shaking\t0.2625\t0
-w:was talking\t0.5093\t0
-w:waste\t0\t0.5008
-w:waste away\t0\t0.2047
-w:waste of\t0\t0.2961
-w:watched\t0.2886\t0
-w:watched a\t0.2886\t0
-w:watches\t0.2229\t0
-w:watching\t0\t-0.3824
-w:water\t0.2605\t-0.3971
-w:water turned\t0.5123\t0
-w:water with\t0\t-0.2329
-w:way\t-0.4594\t1.7594
-w:way forward\t0\t0.6750
-w:way out\t-0.3518\t1.1367
-w:way to\t0\t0.2768
-w:ways\t0\t0.5449
-w:ways to\t0\t0.5340
-w:we\t-0.6017\t-1.8799
-w:we do\t0\t-0.3710
-w:we move\t0\t-0.2563
-w:weak\t0.6272\t-0.2888
-w:weather\t0\t-0.5698
-w:wedding\t0\t-0.5035
-w:week\t-0.6559\t-0.3406
-w:weekend\t-0.2647\t0
-w:weekend and\t0\t0.2104
-w:weekly\t0\t-0.2107
-w:weekly organizer\t0\t-0.2107
-w:weeks\t0\t0.2448
-w:weighs\t0\t0.2545
-w:weighs many\t0\t0.2545
-w:weird\t0.2714\t-0.3074
-w:weird and\t0.2694\t0
-w:welcome\t0\t0.3023
-w:welcome death\t0\t0.3023
-w:well\t-0.8393\t-0.4573
-w:went\t0.9717\t-0.7251
-w:went deeper\t0\t0.2214
-w:went numb\t0.3729\t0
-w:went weak\t0.2454\t0
-w:were\t-0.3342\t-0.4673
-w:were kind\t0\t0.2340
-w:wet\t0.2457\t0
-w:wet myself\t0.2457\t0
-w:what\t0.2340\t0.2908
-w:what amount\t0\t0.2989
-w:what comes\t0\t0.3759
-w:what do\t0.4865\t0
-w:what dose\t0\t-0.2528
-w:what i\t0\t0.4991
-w:what im\t0\t0.2936
-w:what is\t0\t0.5624
-w:what time\t0\t-0.2794
-w:what year\t0.2064\t0
-w:whatever\t0\t-0.2050
-w:whatever works\t0\t-0.2203
-w:whats\t0\t0.4266
-w:whats real\t0.3806\t0
-w:whats the\t0\t0.3899
-w:wheezing\t0.4064\t0
-w:when\t0\t0.5758
-w:when he\t0.3383\t0
-w:when i\t0.4789\t-1.0123
-w:when im\t-0.2268\t0.6084
-w:when my\t0\t0.2877
-w:when the\t-0.2117\t0
-w:whenever\t0\t-0.2395
-w:whenever the\t0\t-0.2395
-w:where\t0.3621\t-0.2256
-w:where do\t0\t-0.3383
-w:where im\t0.2815\t0
-w:where she\t0.2016\t0
-w:where the\t0\t0.2518
-w:which\t-0.2981\t0.2266
-w:which dose\t0\t0.4522
-w:which time\t0\t-0.2203
-w:while\t0\t-0.5295
-w:who\t0.5086\t0.4365
-w:who arent\t0.3319\t-0.2372
-w:who im\t0.4917\t0
-w:who weighs\t0\t0.2545
-w:who will\t0\t0.2484
-w:whole\t1.1710\t0
-w:whole apartment\t0\t0.2375
-w:whole bottle\t1.0410\t0
-w:whole months\t0.2232\t0
-w:whole series\t0\t-0.2487
-w:why\t-0.5704\t0.3185
-w:wife\t0.6693\t0
-w:wife doesnt\t0.2708\t0
-w:wife isnt\t0.4264\t0
-w:will\t-0.7835\t1.0661
-w:will and\t0\t0.2525
-w:will be\t0\t-0.3400
-w:will get\t0\t0.2712
-w:will i\t0\t-0.3911
-w:will is\t0\t0.2887
-w:will look\t0\t0.2484
-w:will this\t0\t0.2930
-w:will to\t0\t0.3942
-w:winter\t0\t-0.2852
-w:wish\t0\t1.2113
-w:wish i\t0\t0.7612
-w:wish the\t0\t0.4534
-w:with\t-0.6550\t0
-w:with a\t0\t1.7743
-w:with cigarettes\t0\t0.3021
-w:with food\t0\t-0.3891
-w:with it\t0\t0.7111
-w:with life\t0\t0.7770
-w:with me\t0.4088\t-0.3527
-w:with my\t-0.4662\t-1.4263
-w:with the\t-0.3564\t0
-w:with this\t0\t-0.3948
-w:without\t-0.2047\t0
-w:without her\t0\t0.2324
-w:without me\t0\t0.6090
-w:without pain\t0\t-0.5112
-w:without this\t0\t-0.2476
-w:woman my\t0\t0.2697
-w:won\t0\t0.5784
-w:wonderful\t0\t-0.2115
-w:wont\t1.3064\t0.5797
-w:wont be\t-0.5131\t0
-w:wont come\t0\t0.3796
-w:wont go\t0.2185\t0
-w:wont hear\t0\t0.4830
-w:wont need\t0\t1.0527
-w:wont respond\t0.2609\t-0.2278
-w:wont stop\t1.0448\t-0.6307
-w:wont talk\t-0.2209\t0
-w:wont wake\t0.8645\t-1.1097
-w:words\t1.7305\t-0.7888
-w:words are\t0.2915\t0
-w:words at\t0.2765\t0
-w:words out\t0.2455\t0
-w:wore\t-0.2325\t-0.4892
-w:wore off\t0\t-0.4795
-w:work\t-0.4621\t-0.8852
-w:work after\t0.3838\t0
-w:work im\t0\t0.2151
-w:work the\t0\t-0.2035
-w:works better\t0\t-0.2731
-w:world\t0\t0.7000
-w:world is\t0\t0.2620
-w:worried about\t0\t-0.3142
-w:worse\t0.3302\t0.3993
-w:worse after\t0\t0.3215
-w:worse than\t0\t0.3008
-w:worst\t1.3537\t-0.7038
-w:worst headache\t1.2210\t-0.5474
-w:worth\t-0.2038\t0.5436
-w:worth living\t0\t0.2449
-w:would\t-0.7870\t1.9978
-w:would be\t-0.2501\t0.8461
-w:would just\t0\t0.4329
-w:would miss\t0\t0.2471
-w:would never\t0\t-0.3043
-w:would stop\t0\t0.2813
-w:would that\t0\t-0.2033
-w:wouldnt\t0\t0.3505
-w:wouldnt care\t0\t0.2636
-w:wound\t0.6810\t0
-w:wound is\t0.4318\t0
-w:wrist\t0\t0.2365
-w:wrists\t0\t0.8130
-w:writing a\t0\t-0.3088
-w:written\t-0.2634\t0.6295
-w:wrong\t0.6492\t-0.6844
-w:wrong with\t0.2736\t0
-w:wrong words\t0.4816\t0
-w:wrote\t-0.3070\t0.5684
-w:wrote letters\t0\t0.2752
-w:wrote my\t0\t0.3125
-w:y\t2.8271\t0.2217
-w:y adios\t0\t0.2453
-w:y desperte\t0.2360\t0
-w:y el\t0.2993\t-0.2051
-w:y estaba\t0.2456\t0
-w:y me\t0.8538\t-0.4371
-w:y no\t1.8057\t-0.2990
-w:y se\t-0.2313\t0
-w:y tengo\t0.6150\t-0.2587
-w:y ya\t-0.2211\t0
-w:ya\t-1.8665\t2.0591
-w:ya compre\t0\t0.2938
-w:ya deje\t0\t0.2740
-w:ya estoy\t-0.2498\t0
-w:ya me\t0\t-0.6125
-w:ya no\t-0.3012\t1.3664
-w:ya regale\t0\t0.3699
-w:ya tengo\t0\t0.5372
-w:year it\t0.2064\t0
-w:year like\t0\t0.2259
-w:years\t-0.9045\t0
-w:years ago\t-0.3895\t-0.5315
-w:years clean\t0\t0.4269
-w:yes\t0.5322\t0
-w:yes fainting\t0.2761\t0
-w:yes to\t0.3318\t0
-w:yes trouble\t0.2289\t0
-w:yesterdays\t0.2168\t0
-w:yesterdays session\t0.2022\t0
-w:you\t-1.3245\t-0.5949
-w:you all\t0\t-0.2295
-w:you can\t0\t0.3089
-w:you did\t0\t0.3140
-w:you feeling\t0\t0.3239
-w:you have\t0.4799\t-0.5216
-w:you having\t0\t-0.2269
-w:you know\t0\t-0.2409
-w:you next\t0\t-0.3850
-w:you otra\t0\t0.2292
-w:you so\t0\t-0.2014
-w:you wont\t0\t0.3810
-w:your\t-0.4769\t0.6870
-w:your best\t0\t0.2188
-w:your heart\t0\t0.3703
-w:your patient\t0\t0.2061
-w:yourself\t0\t-0.8993
-w:yourself painlessly\t0\t0.2226
-w:zero\t0\t-0.3618
+w:the appointment\t0\t-0.4948
+w:the bathroom\t0.6649\t0
+w:the bathtub\t0\t0.2983
+w:the bill\t0\t-0.3023
+w:the blade\t0\t0.5062
+w:the bot\t0\t-0.2090
+w:the bottle\t0\t0.3907
+w:the bridge\t-0.4513\t1.1253
+w:the cabinet\t0\t0.2517
+w:the calendar\t0\t-0.2345
+w:the call\t0\t-0.2089
+w:the car\t0.3667\t-0.2081
+w:the cat\t0\t0.6044
+w:the cleaning\t0.4913\t0
+w:the clinic\t0\t-0.4503
+w:the closed\t0\t0.2202
+w:the closet\t0\t0.3451
+w:the cold\t-0.3187\t0
+w:the couch\t0\t-0.3579
+w:the counter\t0\t0.4371
+w:the date\t0\t0.3834
+w:the day\t0\t0.6176
+w:the dentist\t0\t-0.3045
+w:the doctor\t-0.2404\t-0.3906
+w:the dog\t0\t0.2507
+w:the door\t0\t0.4310
+w:the drive\t0\t-0.2180
+w:the driver\t0\t-0.4220
+w:the earlier\t0\t-0.4361
+w:the edge\t0\t0.4692
+w:the end\t0\t-0.3214
+w:the er\t0.5369\t-0.2031
+w:the finger\t0.3617\t0
+w:the flare\t0\t0.3841
+w:the floor\t1.3787\t-0.5328
+w:the form\t0\t-0.3770
+w:the front\t0\t-0.2120
+w:the funeral\t0\t0.2830
+w:the gabapentin\t0\t-0.3996
+w:the garage\t-0.2116\t0.3886
+w:the gauze\t0.2590\t0
+w:the goal\t0\t-0.2043
+w:the gun\t0\t0.2875
+w:the guy\t0.3128\t0
+w:the gym\t0\t-0.2547
+w:the holidays\t0\t-0.3813
+w:the hotel\t0\t-0.2375
+w:the house\t0\t0.3087
+w:the infusion\t0.5428\t-0.4189
+w:the infusions\t0\t-0.2978
+w:the injection\t0.3416\t-0.2035
+w:the intake\t0\t-0.4697
+w:the iv\t0\t-0.4774
+w:the ketamine\t0\t0.2780
+w:the kids\t0\t0.2952
+w:the kitchen\t0.5481\t0.2433
+w:the knife\t0\t0.5880
+w:the knives\t0\t0.2185
+w:the left\t0.4132\t-0.2158
+w:the lethal\t0\t0.3043
+w:the letters\t0\t0.3642
+w:the life\t0\t0.6212
+w:the lobby\t0\t-0.2851
+w:the lord\t0\t0.3385
+w:the medicine\t0\t0.2312
+w:the monitor\t0.3516\t0
+w:the mouth\t0.2524\t0
+w:the movies\t0\t-0.2003
+w:the new\t0.3328\t-0.4126
+w:the next\t0\t0.8402
+w:the night\t0\t-0.3480
+w:the nothingness\t0\t0.4483
+w:the nurse\t-0.2945\t-0.5230
+w:the nurses\t0\t0.2057
+w:the old\t0\t-0.3555
+w:the only\t-0.4821\t1.2246
+w:the oral\t0\t-0.2365
+w:the other\t0\t0.4064
+w:the overpass\t0\t0.3411
+w:the oxy\t0\t0.5517
+w:the pain\t-0.2761\t0.6034
+w:the pills\t-0.3747\t0.8735
+w:the point\t0\t0.9940
+w:the procedure\t0\t-0.2335
+w:the railroad\t0\t0.3904
+w:the razor\t0\t0.5199
+w:the rest\t0\t0.6036
+w:the results\t0\t-0.2010
+w:the right\t0.2046\t0
+w:the river\t0\t0.3159
+w:the road\t0\t0.3574
+w:the roof\t0\t0.6423
+w:the room\t0.4203\t0
+w:the rope\t0\t0.4599
+w:the same\t0\t-0.2201
+w:the session\t-0.3077\t-0.3554
+w:the show\t0.2544\t0
+w:the shower\t0.6584\t0
+w:the snow\t0\t-0.2574
+w:the soap\t0.2217\t0
+w:the spray\t0\t-0.3182
+w:the stairs\t0.5415\t0
+w:the time\t0\t0.6045
+w:the toilet\t0.7459\t-0.2110
+w:the top\t0\t0.3912
+w:the towel\t0\t0.4466
+w:the train\t0\t0.6759
+w:the treatment\t0.2363\t-0.3514
+w:the trip\t0\t-0.3098
+w:the waiting\t-0.2035\t-0.3323
+w:the wall\t-0.2637\t0.8790
+w:the whole\t0.2888\t0.3508
+w:the will\t0\t0.2570
+w:the worst\t0.7171\t-0.2065
+w:the wound\t0.6462\t0
+w:the wrong\t0.4689\t0
+w:them\t-0.7827\t1.5682
+w:them after\t0\t0.2830
+w:them all\t0\t0.3135
+w:them and\t0\t0.2038
+w:then\t0\t0.8117
+w:therapist\t0\t-0.3191
+w:therapy\t0\t-0.2477
+w:there\t0\t-0.2103
+w:there are\t0\t0.3006
+w:there in\t0\t-0.2520
+w:there is\t0\t0.9171
+w:theres\t1.1833\t0.6257
+w:theres a\t0\t0.3172
+w:theres an\t0.4444\t0
+w:theres blood\t0.6336\t-0.2621
+w:theres no\t0\t0.5845
+w:theres red\t0.3495\t0
+w:these\t-0.2955\t-0.5645
+w:these infusions\t0\t0.3268
+w:these stairs\t0\t-0.2748
+w:they\t-0.3276\t0.4357
+w:they bleed\t0\t0.3026
+w:they have\t0\t0.2159
+w:they let\t0\t0.2359
+w:theyll\t0\t0.3491
+w:theyll find\t0\t0.2492
+w:theyre\t0\t0.4116
+w:theyre still\t0\t0.2422
+w:thick\t0.2590\t0
+w:thighs\t0\t0.3437
+w:thing says\t0.3617\t0
+w:thing stopping\t0\t0.2649
+w:things\t0\t0.3853
+w:think\t1.3509\t0
+w:think about\t-0.2935\t0.9693
+w:think i\t0\t-0.2754
+w:think ill\t0\t0.2196
+w:think im\t1.2571\t-0.8902
+w:think my\t0.2029\t-0.2283
+w:think of\t-0.3005\t0
+w:thinking\t-1.1125\t1.6366
+w:thinking about\t-0.7129\t0.7109
+w:thinking of\t-0.2378\t0.3881
+w:this\t-1.5342\t0.5808
+w:this afternoon\t0\t0.2966
+w:this anymore\t0\t0.4402
+w:this body\t0\t0.2002
+w:this booking\t0\t-0.2351
+w:this crossword\t0\t-0.2301
+w:this done\t0\t-0.3044
+w:this flare\t0\t-0.3522
+w:this headache\t0.3101\t0
+w:this heat\t0\t-0.2241
+w:this infusion\t0\t0.3047
+w:this insurance\t0\t-0.2488
+w:this is\t0\t0.7191
+w:this morning\t0.2883\t-1.0038
+w:this pain\t-0.2435\t0
+w:this paperwork\t0\t-0.3609
+w:this point\t0\t0.4338
+w:this summer\t0\t-0.2022
+w:this time\t-0.2789\t0.9164
+w:this traffic\t0\t-0.2336
+w:this treatment\t0\t-0.3483
+w:this was\t0\t0.3341
+w:this weather\t0\t-0.4469
+w:this will\t0\t0.3355
+w:this world\t0\t0.6731
+w:those days\t0\t0.2229
+w:thoughts\t-0.5166\t0
+w:thoughts again\t0\t0.3560
+w:thoughts of\t-0.2209\t-0.4609
+w:threatening\t-0.2713\t0.7218
+w:threatening suicide\t0\t0.2832
+w:threatening to\t0\t0.4387
+w:three times\t0\t0.2500
+w:throat\t1.5406\t-0.8250
+w:throat closing\t0.3895\t0
+w:throat feels\t0.3772\t-0.2134
+w:throat is\t0.3987\t-0.2235
+w:through\t0.7238\t-0.4237
+w:through 3\t0.3040\t0
+w:through the\t0.5726\t-0.4212
+w:through with\t0\t0.2866
+w:throwing\t0.5862\t0
+w:throwing in\t0\t0.4906
+w:throwing up\t0.6767\t-0.4390
+w:thunderclap\t0.2533\t0
+w:thursday\t-0.2571\t-0.4776
+w:thx\t0\t0.3236
+w:tied\t0\t0.4409
+w:tied a\t0\t0.2762
+w:tiene\t0.4399\t0
+w:tiene la\t0.5200\t-0.2498
+w:tiene sentido\t0\t0.3541
+w:tight\t0.9345\t-0.4355
+w:tight for\t0.3224\t0
+w:tightness\t0.2109\t0
+w:till\t0\t0.5883
+w:till i\t0.2648\t0
+w:till my\t0\t0.3634
+w:time i\t0.4328\t0
+w:time in\t0\t-0.3016
+w:time now\t0\t0.2197
+w:time today\t0.6124\t0
+w:time you\t0\t0.3693
+w:tingling\t0\t-0.2811
+w:tingly\t-0.2208\t0
+w:tired\t-0.9339\t-0.5321
+w:tired of\t-0.2331\t0.4352
+w:to\t-0.7385\t0.7056
+w:to a\t0\t-0.2823
+w:to all\t0\t-0.6032
+w:to be\t-0.2955\t0
+w:to bed\t0\t-0.2008
+w:to bleed\t0\t0.2187
+w:to breath\t0.7623\t-0.2297
+w:to cancel\t0\t-0.3435
+w:to check\t0\t0.3550
+w:to clean\t0\t-0.2630
+w:to collapse\t0.3330\t0
+w:to cook\t0\t-0.3420
+w:to crawl\t0\t-0.2326
+w:to cutting\t0\t0.2652
+w:to die\t0\t1.8376
+w:to disappear\t0\t0.2165
+w:to do\t-0.2865\t0.4394
+w:to down\t0\t0.2352
+w:to end\t-0.6257\t0.8603
+w:to enjoy\t0\t-0.4434
+w:to exist\t0\t0.2216
+w:to explode\t0.2981\t0
+w:to faint\t0.5844\t-0.4374
+w:to feel\t-0.2893\t0.3831
+w:to fight\t0\t0.2199
+w:to fill\t0\t-0.3051
+w:to finish\t0\t0.3711
+w:to go\t-0.2593\t0
+w:to hang\t0\t0.2573
+w:to have\t0\t-0.2590
+w:to her\t0.7218\t-0.2546
+w:to hurt\t0\t0.3517
+w:to jump\t0\t0.6676
+w:to just\t0\t0.4243
+w:to keep\t-0.3303\t0
+w:to kill\t-0.2707\t0.3603
+w:to kms\t0\t0.3296
+w:to last\t0\t-0.4311
+w:to live\t-0.2180\t0
+w:to living\t0\t-0.2461
+w:to look\t0\t0.3464
+w:to make\t0\t0.4912
+w:to me\t0.3102\t0
+w:to my\t0.3892\t0.2138
+w:to normal\t0.4687\t0
+w:to not\t0\t0.2675
+w:to on\t0.2565\t0
+w:to overdose\t-0.4536\t0.9183
+w:to pass\t0.7408\t-0.6043
+w:to pee\t0.4775\t-0.2436
+w:to penicillin\t0\t-0.3044
+w:to people\t0.2235\t0
+w:to pick\t0\t-0.2301
+w:to question\t0\t0.2311
+w:to remember\t0\t-0.2753
+w:to sleep\t0\t0.2868
+w:to start\t0\t-0.2278
+w:to stop\t0\t0.3123
+w:to swallow\t0\t0.2876
+w:to swim\t0\t0.2022
+w:to take\t-0.3996\t0
+w:to talk\t0\t-0.3189
+w:to text\t0\t-0.2103
+w:to the\t0.2885\t-0.5874
+w:to urinate\t0.4657\t0
+w:to wake\t0\t0.6134
+w:to waste\t0\t0.2012
+w:to work\t0\t-0.3427
+w:todas\t0\t0.6515
+w:todas las\t0\t0.3705
+w:todas mis\t0\t0.2308
+w:today\t-0.6405\t-0.2176
+w:today and\t0\t0.2295
+w:today is\t0\t0.2911
+w:today my\t0.2048\t0
+w:toddler\t0.4082\t0
+w:toddler drank\t0.4913\t0
+w:todo\t0\t0.4386
+w:todo arreglado\t0\t0.2874
+w:todo bien\t-0.3282\t-0.2513
+w:todo el\t0.3653\t0.3104
+w:todo lo\t0\t0.2180
+w:todo se\t0.2685\t0
+w:todo y\t0\t0.2687
+w:todos\t0\t0.5366
+w:together\t0.2097\t-0.2367
+w:together till\t0.2648\t0
+w:toilet\t0.6950\t-0.2477
+w:toilet every\t0.3495\t0
+w:toilet water\t0.5098\t0
+w:told\t-0.3094\t0.5388
+w:told my\t0\t0.2385
+w:tomar\t0\t0.2502
+w:tome\t0\t0.2112
+w:tomo\t0\t0.2711
+w:tomorrow\t-0.7280\t0.2107
+w:tomorrow at\t0\t0.2251
+w:tomorrow morning\t0\t0.3249
+w:tomorrows\t0\t-0.3557
+w:tongue\t1.2501\t-0.6229
+w:tongue feels\t0.4059\t0
+w:tongue is\t0.3689\t0
+w:tonight\t-1.2713\t1.6980
+w:tonight and\t0\t0.3307
+w:tonight is\t0\t0.3901
+w:tonights\t0\t0.2411
+w:tonights the\t0\t0.2411
+w:too\t0.4145\t-0.6262
+w:too fast\t-0.2193\t0
+w:too hard\t0\t0.2335
+w:too many\t0.5137\t-0.3650
+w:too much\t0\t0.2341
+w:too short\t0\t-0.3173
+w:took\t1.0416\t0.2754
+w:took a\t0.8536\t0
+w:took all\t-0.4662\t0.9071
+w:took everything\t-0.2150\t0.6946
+w:took many\t0.8862\t0
+w:took my\t0\t-0.5188
+w:took the\t0\t0.2317
+w:took them\t0\t0.2592
+w:took too\t0.7426\t-0.6765
+w:took tylenol\t-0.2556\t0
+w:top\t0\t0.3912
+w:torcida\t0.4850\t-0.2112
+w:torcida y\t0.3113\t0
+w:towel\t0\t0.4466
+w:towels\t0.3040\t0
+w:trabajo\t-0.2078\t0
+w:tracks\t0\t0.8063
+w:tracks are\t0\t0.3176
+w:tracks waiting\t0\t0.2952
+w:traffic\t0\t-0.5283
+w:traffic is\t0\t-0.2649
+w:train\t0\t0.9146
+w:train tracks\t0\t0.6140
+w:transferring\t0\t-0.2544
+w:travelling\t0\t-0.3003
+w:treatment\t0\t-0.7543
+w:treatment plan\t0\t-0.2535
+w:treatment works\t0\t0.2688
+w:tree\t0\t0.4213
+w:tried\t0\t0.8397
+w:tried to\t0\t0.5805
+w:trip\t0\t-0.4771
+w:triste\t0\t-0.3723
+w:trouble\t0.2343\t0
+w:trouble breathing\t0.4614\t0
+w:truck\t0\t0.2821
+w:trust\t0\t-0.4056
+w:trust myself\t0\t-0.4056
+w:try\t0\t0.2823
+w:try again\t0\t0.3245
+w:trying\t0.2476\t0.8926
+w:trying to\t0.2102\t-0.4291
+w:trying with\t0\t0.3467
+w:tuesday\t-0.2604\t0
+w:turned\t0.6471\t0
+w:turned blue\t0.3126\t0
+w:turned red\t0.5098\t0
+w:turning\t0.7245\t-0.2567
+w:turning blue\t0.5789\t-0.2389
+w:tuvo\t0.7957\t-0.2079
+w:tuvo un\t0.6803\t0
+w:twice\t1.2587\t-0.4320
+w:twice in\t0.3219\t0
+w:twice today\t0.4792\t0
+w:twitching\t0.2106\t-0.2368
+w:two\t0.3887\t0
+w:two days\t0.2039\t0
+w:tying\t0\t0.3126
+w:tylenol\t-0.3555\t0
+w:tylenol and\t-0.2151\t0
+w:tylenol i\t0\t-0.2683
+w:tylenol this\t0\t0.3087
+w:type\t0.2256\t0
+w:typing\t0.2018\t-0.2411
+w:ugh\t0\t-0.3379
+w:ultima hora\t0.3598\t0
+w:ultima infusion\t0\t0.2666
+w:un\t0.7910\t-1.0603
+w:un alivio\t0\t0.4248
+w:un derrame\t0.3592\t0
+w:un dolor\t0.3908\t0
+w:un infarto\t0.7470\t-0.3479
+w:un lado\t0.4771\t-0.2446
+w:un ojo\t0.2084\t0
+w:un personaje\t0.2364\t0
+w:un poco\t-0.4933\t-0.3235
+w:una\t0\t0.5144
+w:una convulsing\t0.4980\t-0.2644
+w:una forma\t0\t0.2432
+w:una soga\t0\t0.2948
+w:unalive\t0\t0.4386
+w:unalive y\t0\t0.3567
+w:uncle\t0\t0.2649
+w:uncle killed\t0\t0.2141
+w:unconscious\t0.9639\t0
+w:under\t0\t0.7694
+w:under my\t0\t0.4123
+w:under the\t0\t0.3092
+w:unica\t0\t0.2140
+w:unica salida\t0\t0.2140
+w:unresponsive\t0.9547\t-0.3145
+w:unresponsive after\t0.3905\t0
+w:until\t-0.4181\t0
+w:until i\t0\t0.3335
+w:until it\t0\t0.2232
+w:until march\t0\t-0.2259
+w:until my\t0\t-0.2570
+w:until they\t0\t0.2135
+w:up\t0.5488\t0
+w:up after\t0.4507\t0
+w:up and\t0\t-0.2908
+w:up before\t0\t-0.2525
+w:up blood\t0.7559\t-0.2865
+w:up completely\t0\t0.3206
+w:up for\t0\t0.3842
+w:up from\t0\t0.2584
+w:up how\t0\t0.2596
+w:up my\t-0.3335\t0.3370
+w:up on\t-0.3403\t0
+w:up sugar\t0\t-0.2790
+w:up the\t0\t0.2086
+w:up tomorrow\t0\t0.6949
+w:up too\t-0.2193\t0
+w:up trying\t0\t-0.2868
+w:update\t0\t-0.3425
+w:update my\t0\t-0.2849
+w:updated\t0\t0.5623
+w:updated my\t0\t0.5623
+w:urges are\t0\t0.2207
+w:urinate\t0.4657\t0
+w:urinate in\t0.2020\t0
+w:urine\t0.6365\t0
+w:urine looks\t0.3781\t0
+w:urine today\t0.2676\t0
+w:us\t0.3302\t0
+w:used all\t0\t0.2213
+w:used my\t0.2282\t0
+w:uses\t-0.2289\t0
+w:uses a\t-0.2289\t0
+w:usual\t-0.4794\t-0.4057
+w:usually\t-0.3109\t0
+w:va\t-0.2602\t0.3562
+w:va a\t-0.2602\t0.3562
+w:vacation\t0\t-0.4647
+w:vale\t0\t0.3432
+w:vale la\t0\t0.3432
+w:vas\t0\t0.2012
+w:vas a\t0\t0.2012
+w:vaya\t0\t0.2257
+w:veces\t0.2775\t0
+w:veces en\t0.3598\t0
+w:venas\t0\t0.2771
+w:veo\t0.3970\t0
+w:veo personas\t0.4089\t0
+w:verdad\t0\t0.2251
+w:verlos\t0\t-0.2704
+w:very\t0.5466\t-0.5431
+w:very tired\t0\t-0.2483
+w:vet\t-0.2273\t0
+w:vez\t-0.5054\t0.2708
+w:vi\t-0.3118\t0
+w:viaje\t0\t-0.4653
+w:vida\t0.2291\t0.6584
+w:video\t0\t-0.5092
+w:videos\t0\t0.2159
+w:videos for\t0\t0.2159
+w:viendo\t0.4385\t0
+w:viendo cosas\t0.4385\t0
+w:vino\t0.2177\t0
+w:vino de\t0.2177\t0
+w:vision\t0.5282\t-0.2709
+w:vision in\t0.3511\t0
+w:vision suddenly\t0.2292\t0
+w:visit\t0\t-0.2710
+w:vista\t0.2084\t0
+w:vista de\t0.2084\t0
+w:vitamins\t0\t-0.4705
+w:vitamins at\t0\t-0.2779
+w:viva\t0\t0.2347
+w:viva para\t0\t0.2347
+w:viviendo\t0\t0.3547
+w:vivir\t0\t0.4249
+w:vivir otra\t0\t-0.2325
+w:vivo\t0\t0.2293
+w:vivo para\t0\t0.2293
+w:voces\t0.2011\t0
+w:voces desde\t0.2011\t0
+w:vodka\t0\t0.3592
+w:voices\t0.4784\t0
+w:voices since\t0.2907\t0
+w:voices that\t0.2146\t0
+w:volvi\t0\t0.7307
+w:volvi a\t0\t0.7307
+w:vomitando\t0.5680\t-0.2050
+w:vomitando sangre\t0.5680\t-0.2050
+w:vomiting\t0.7526\t-0.2704
+w:vomiting blood\t0.5704\t0
+w:voy\t-0.4627\t0.7775
+w:voy a\t-0.3016\t0.9277
+w:waiting\t-0.4358\t-0.7736
+w:waiting for\t0\t-0.2204
+w:waiting on\t0\t-0.2969
+w:waiting room\t-0.2195\t-0.4781
+w:wake\t0.7806\t0.4742
+w:wake up\t0.4169\t0.8899
+w:walking\t-0.2125\t0
+w:walks\t0.2231\t0
+w:wall\t-0.2744\t0.9281
+w:wall till\t0\t0.3634
+w:wall until\t0\t0.2529
+w:want\t-1.4158\t0.2700
+w:want my\t0\t-0.5980
+w:want relief\t0\t-0.3271
+w:want the\t0\t0.3437
+w:want to\t-1.1191\t0.4714
+w:wanted\t0\t0.8845
+w:wanted someone\t0\t0.2347
+w:wanted to\t0\t0.6083
+w:wants\t-0.4741\t0.3721
+w:wants to\t-0.4174\t0.5289
+w:was\t-0.4227\t-1.7286
+w:was a\t0\t-0.3000
+w:was dead\t0\t0.3438
+w:was just\t0\t-0.3733
+w:was my\t0\t0.3622
+w:was never\t0\t0.2554
+w:was out\t0.4294\t0
+w:was shaking\t0.2609\t0
+w:was talking\t0.5137\t0
+w:waste\t0\t0.4959
+w:waste away\t0\t0.2012
+w:waste of\t0\t0.2948
+w:watched\t0.2863\t0
+w:watched a\t0.2863\t0
+w:watches\t0.2217\t0
+w:watching\t0\t-0.3843
+w:water\t0.2621\t-0.3803
+w:water turned\t0.5098\t0
+w:water with\t0\t-0.2257
+w:way\t-0.4542\t1.7513
+w:way forward\t0\t0.6697
+w:way out\t-0.3462\t1.1281
+w:way to\t0\t0.2797
+w:ways\t0\t0.5438
+w:ways to\t0\t0.5315
+w:we\t-0.5909\t-1.8389
+w:we do\t0\t-0.3661
+w:we move\t0\t-0.2555
+w:weak\t0.6229\t-0.2864
+w:weather\t0\t-0.5628
+w:wedding\t0\t-0.4895
+w:week\t-0.6484\t-0.3441
+w:weekend\t-0.2680\t0
+w:weekend and\t0\t0.2123
+w:weekly\t0\t-0.2085
+w:weekly organizer\t0\t-0.2085
+w:weeks\t0\t0.2589
+w:weighs\t0\t0.2546
+w:weighs many\t0\t0.2546
+w:weird\t0.2675\t-0.3051
+w:weird and\t0.2722\t0
+w:welcome\t0\t0.3163
+w:welcome death\t0\t0.3163
+w:well\t-0.8296\t-0.4484
+w:went\t0.9679\t-0.7661
+w:went deeper\t0\t0.2262
+w:went numb\t0.3706\t0
+w:went weak\t0.2427\t0
+w:were\t-0.3613\t-0.4832
+w:were kind\t0\t0.2332
+w:wet\t0.2395\t0
+w:wet myself\t0.2395\t0
+w:what\t0.2456\t0.3154
+w:what amount\t0\t0.2982
+w:what comes\t0\t0.3837
+w:what do\t0.4883\t0
+w:what dose\t0\t-0.2503
+w:what i\t0\t0.4957
+w:what im\t0\t0.2978
+w:what is\t0\t0.5597
+w:what time\t0\t-0.2726
+w:what year\t0.2047\t0
+w:whatever\t0\t-0.2043
+w:whatever works\t0\t-0.2200
+w:whats\t0\t0.4319
+w:whats real\t0.3797\t0
+w:whats the\t0\t0.3905
+w:wheezing\t0.4023\t0
+w:when\t0\t0.5827
+w:when he\t0.3365\t0
+w:when i\t0.4795\t-1.0051
+w:when im\t-0.2284\t0.6091
+w:when my\t0\t0.2852
+w:when the\t-0.2108\t0
+w:whenever\t0\t-0.2375
+w:whenever the\t0\t-0.2375
+w:where\t0.3608\t-0.2184
+w:where do\t0\t-0.3345
+w:where im\t0.2801\t0
+w:where the\t0\t0.2527
+w:which\t-0.2982\t0.2286
+w:which dose\t0\t0.4500
+w:which time\t0\t-0.2200
+w:while\t0\t-0.5323
+w:who\t0.5086\t0.4347
+w:who arent\t0.3277\t-0.2349
+w:who im\t0.4910\t0
+w:who weighs\t0\t0.2546
+w:who will\t0\t0.2411
+w:whole\t1.1767\t0
+w:whole apartment\t0\t0.2400
+w:whole bottle\t1.0295\t0
+w:whole months\t0.2290\t0
+w:whole series\t0\t-0.2429
+w:why\t-0.5664\t0.3297
+w:wife\t0.6842\t0
+w:wife doesnt\t0.2713\t0
+w:wife isnt\t0.4238\t0
+w:wife passed\t0.2073\t0
+w:will\t-0.7797\t1.0458
+w:will and\t0\t0.2519
+w:will be\t0\t-0.3268
+w:will get\t0\t0.2686
+w:will i\t0\t-0.3752
+w:will is\t0\t0.2840
+w:will look\t0\t0.2411
+w:will this\t0\t0.2957
+w:will to\t0\t0.3906
+w:winter\t0\t-0.2805
+w:wish\t0\t1.2211
+w:wish i\t0\t0.7672
+w:wish the\t0\t0.4538
+w:with\t-0.6734\t0
+w:with a\t0\t1.8320
+w:with cigarettes\t0\t0.3014
+w:with food\t0\t-0.3776
+w:with it\t0\t0.7094
+w:with life\t0\t0.7808
+w:with me\t0.4206\t-0.3201
+w:with my\t-0.4601\t-1.4401
+w:with the\t-0.3574\t0
+w:with this\t0\t-0.3816
+w:without\t-0.2012\t0
+w:without her\t0\t0.2295
+w:without me\t0\t0.6119
+w:without pain\t0\t-0.5032
+w:without this\t0\t-0.2461
+w:woman my\t0\t0.2704
+w:won\t0\t0.5677
+w:wonderful\t0\t-0.2083
+w:wont\t1.3163\t0.5727
+w:wont be\t-0.5163\t0
+w:wont come\t0\t0.3759
+w:wont go\t0.2157\t0
+w:wont hear\t0\t0.4869
+w:wont need\t0\t1.0662
+w:wont respond\t0.2618\t-0.2184
+w:wont stop\t1.0426\t-0.6446
+w:wont talk\t-0.2181\t0
+w:wont wake\t0.8673\t-1.1069
+w:words\t1.7279\t-0.7953
+w:words are\t0.2919\t0
+w:words at\t0.2778\t0
+w:words out\t0.2463\t0
+w:wore\t-0.2298\t-0.4855
+w:wore off\t0\t-0.4761
+w:work\t-0.4479\t-0.8792
+w:work after\t0.3854\t0
+w:work im\t0\t0.2149
+w:works better\t0\t-0.2675
+w:world\t0\t0.7033
+w:world is\t0\t0.2654
+w:worried about\t0\t-0.3076
+w:worse\t0.3346\t0.3957
+w:worse after\t0\t0.3189
+w:worse than\t0\t0.2958
+w:worst\t1.3547\t-0.6904
+w:worst headache\t1.2212\t-0.5303
+w:worth\t-0.2032\t0.5433
+w:worth living\t0\t0.2445
+w:would\t-0.7816\t2.0094
+w:would be\t-0.2498\t0.8342
+w:would just\t0\t0.4332
+w:would miss\t0\t0.2512
+w:would never\t0\t-0.2966
+w:would stop\t0\t0.2772
+w:wouldnt\t0\t0.3493
+w:wouldnt care\t0\t0.2652
+w:wound\t0.6778\t0
+w:wound is\t0.4280\t0
+w:wrist\t0\t0.2346
+w:wrists\t0\t0.8222
+w:writing a\t0\t-0.2958
+w:written\t-0.2621\t0.6403
+w:wrong\t0.6474\t-0.6837
+w:wrong with\t0.2751\t0
+w:wrong words\t0.4778\t0
+w:wrote\t-0.3056\t0.5286
+w:wrote my\t0\t0.3182
+w:y\t2.8730\t0.3313
+w:y adios\t0\t0.2597
+w:y desperte\t0.2347\t0
+w:y el\t0.2989\t-0.2038
+w:y estaba\t0.2481\t0
+w:y me\t0.8606\t-0.4326
+w:y no\t1.8142\t-0.3132
+w:y se\t-0.2280\t0
+w:y tengo\t0.6202\t-0.2467
+w:y ya\t-0.2150\t0
+w:ya\t-1.8670\t1.9189
+w:ya compre\t0\t0.3031
+w:ya deje\t0\t0.2874
+w:ya estoy\t-0.2411\t0
+w:ya me\t0\t-0.9497
+w:ya no\t-0.2924\t1.4753
+w:ya regale\t0\t0.3748
+w:ya tengo\t-0.2003\t0.3410
+w:year it\t0.2047\t0
+w:year like\t0\t0.2256
+w:years\t-0.8977\t0
+w:years ago\t-0.3880\t-0.5170
+w:years clean\t0\t0.4232
+w:yes\t0.5308\t0
+w:yes fainting\t0.2715\t0
+w:yes to\t0.3307\t0
+w:yes trouble\t0.2264\t0
+w:yesterdays\t0.2183\t0
+w:yesterdays session\t0.2036\t0
+w:you\t-1.3386\t-0.6249
+w:you all\t0\t-0.2108
+w:you can\t0\t0.3161
+w:you did\t0\t0.3160
+w:you feeling\t0\t0.3236
+w:you have\t0.4841\t-0.5177
+w:you having\t0\t-0.2282
+w:you know\t0\t-0.2350
+w:you next\t0\t-0.3578
+w:you otra\t0\t0.2432
+w:you wont\t0\t0.3886
+w:your\t-0.4697\t0.7077
+w:your best\t0\t0.2174
+w:your heart\t0\t0.3691
+w:your patient\t0\t0.2160
+w:yourself\t0\t-0.9036
+w:yourself painlessly\t0\t0.2209
+w:zero\t0\t-0.3595
 """

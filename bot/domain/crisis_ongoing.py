@@ -106,12 +106,18 @@ ONGOING_EMERGENCY: tuple[str, ...] = (
 )
 
 ONGOING_IDIOMS: tuple[str, ...] = (
+    "cut|cutting|burned|burnt|burning|burn myself|my_hand|my_finger|my_fingers|my_arm ... kitchen"
+    "|knife|knives|curling_iron|straightener|oven|stove|kettle|iron|pan|tray|cooking|chopping|grill"
+    "|candle|coffee|tea|soup|bbq",
+    "affairs|things|papers|paperwork ... in order ... before|for .. my|the|a .. surgery|operation"
+    "|procedure|trip|move|travel|deployment|hip|knee|biopsy",
     "letter|letters|note|notes|cards|card|carta|cartas ... for|to|para|a .. my|mis|mi ... for"
     "|on|para|de .. their|his|her|su|sus .. birthday|birthdays|christmas|graduation|wedding"
     "|cumpleanos|navidad|graduacion|boda",
-    "dead|asleep|numb|heavy|tingly ... after|from .. sitting|sleeping|lying|kneeling|crossing"
+    "dead|asleep|numb|heavy|tingly ... after|from ... sitting|sleeping|lying|kneeling|crossing"
     "|leaning|gym|workout|run|running|hike|training|leg_day|squats",
-    "goodbye|goodbyes to .. my|our|the ... house|home|apartment|flat|job|car|habits"
+    "goodbye|goodbyes to .. my|our|the ... house|home|apartment|flat|job|car|habits|therapist"
+    "|doctor|nurse|teacher|terapeuta|doctora|doctor|maestra"
     "|school|office|coworkers|colleagues|team|dog|cat|horse|pet|puppy|kitty|bird|rabbit",
     "cut|cutting|cuts|trimmed ... hair|bangs|fringe|nails|grass|lawn|hedge|hours|losses|ties"
     "|corners|class|carbs|sugar|coffee|caffeine",

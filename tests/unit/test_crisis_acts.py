@@ -104,6 +104,14 @@ def test_a_time_without_resolve_or_a_passive_wish_is_asked(sentence):
         "i'm on the roof cleaning the gutters, call me back later",
         "my plan is to come straight from work on tuesday",
         "it's happening tonight, my daughter's recital!",
+        "i have enough medication for the holidays",
+        "i cut myself again in the kitchen, these new knives are sharp",
+        "i burned myself again on the curling iron, ugh",
+        "i'm putting my affairs in order before my hip surgery next month",
+        "i've said goodbye to my old therapist, starting with dr kim next week",
+        "i hope i don't wake up with a headache again",
+        "i decided i'm going to stop the antidepressant with my doctor's help",
+        "ya me despedí de mi terapeuta anterior",
     ],
 )
 def test_the_same_words_in_everyday_talk_are_quiet(sentence):
@@ -126,6 +134,19 @@ def test_a_commute_over_a_bridge_is_asked_not_paged():
     ],
 )
 def test_a_stock_a_fall_from_bed_or_a_language_is_asked_at_most(sentence):
+    assert _tier(sentence) is not CrisisTier.STRONG
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "i haven't peed since this morning but i haven't drunk much",
+        "my left side feels heavy after the long run",
+        "i've been saving my leftover oxy to return to the pharmacy take-back day",
+        "les escribí una carta de agradecimiento a las enfermeras",
+    ],
+)
+def test_an_everyday_reason_next_to_a_sign_keeps_it_from_paging(sentence):
     assert _tier(sentence) is not CrisisTier.STRONG
 
 

@@ -4,9072 +4,9111 @@ One line a feature: name, emergency weight, self-harm weight (tab-separated).
 """
 
 # sha256 of the training files, reading code and settings (benchmarks.crisis_train)
-CORPUS_SHA256 = "e48127c1d13d6edd129e5b49320c8ea554c9375549a7fedd0d77f10df96f74b2"
+CORPUS_SHA256 = "4d9c379f3bd03e4a7753bd685f94563910a0bbeb02d4524b7e314961b15afd68"
 
 TABLE = """\
-bias\t-2.5813\t-1.2582
-c: 3 \t0\t-0.2260
-c: 3r\t0.2214\t0
-c: 3rd\t0.2214\t0
-c: 3rd \t0.2214\t0
-c: 5\t0\t-0.2480
-c: 5 \t0\t-0.2857
-c: 9\t0.3262\t0
+bias\t-2.5827\t-1.2569
+c: 3 \t0\t-0.2278
+c: 3r\t0.2215\t0
+c: 3rd\t0.2215\t0
+c: 3rd \t0.2215\t0
+c: 5\t0\t-0.2496
+c: 5 \t0\t-0.2868
+c: 9\t0.3260\t0
 c: 91\t0.4475\t0
 c: 911\t0.4475\t0
 c: 911 \t0.4475\t0
-c: a\t0\t-0.9279
-c: a \t-0.4240\t0
-c: abo\t-0.5790\t0.2812
-c: abou\t-0.5781\t0.3109
-c: abu\t0.2486\t0
-c: abue\t0.2486\t0
-c: acci\t0.2188\t0
-c: ad\t-0.2163\t0
-c: af\t0.2617\t0
-c: aff\t0\t0.2380
-c: affa\t0\t0.2741
-c: aft\t0.2683\t0
-c: afte\t0.2683\t0
-c: ag\t0\t0.3472
-c: aga\t-0.2937\t0.2468
-c: agai\t-0.3037\t0.2555
-c: ago\t0.2510\t0
-c: ah\t0.3614\t0
-c: aho\t0.3968\t0
-c: ahog\t0.4589\t0
-c: ai\t0.8646\t-0.2489
-c: air\t0.8787\t-0.3311
-c: air \t0.5651\t-0.2324
-c: aire\t0.2797\t0
-c: al\t-0.6503\t0.6072
-c: ali\t0\t0.5122
-c: aliv\t0\t0.5122
+c: a\t0\t-0.8776
+c: a \t-0.4220\t0
+c: abo\t-0.5786\t0.2811
+c: abou\t-0.5778\t0.3109
+c: abu\t0.2497\t0
+c: abue\t0.2497\t0
+c: acci\t0.2186\t0
+c: ad\t-0.2154\t0
+c: af\t0.2613\t0
+c: aff\t0\t0.2383
+c: affa\t0\t0.2746
+c: aft\t0.2677\t0
+c: afte\t0.2677\t0
+c: ag\t0\t0.3586
+c: aga\t-0.2929\t0.2411
+c: agai\t-0.3027\t0.2496
+c: ago\t0.2520\t0
+c: ah\t0.3670\t-0.2056
+c: aho\t0.4019\t0
+c: ahog\t0.4620\t0
+c: ai\t0.8648\t-0.2490
+c: air\t0.8789\t-0.3316
+c: air \t0.5645\t-0.2325
+c: aire\t0.2806\t0
+c: al\t-0.6639\t0.6376
+c: ali\t0\t0.5093
+c: aliv\t0\t0.5093
 c: all\t-0.2405\t0
-c: all \t-0.3443\t0.4194
-c: alle\t0\t-0.3329
-c: am\t0\t0.3463
-c: amo\t0\t0.2802
-c: amou\t0\t0.2858
-c: an\t1.0532\t0
-c: an \t0.5504\t-0.3334
-c: ana\t0.2150\t0
+c: all \t-0.3438\t0.4153
+c: alle\t0\t-0.3319
+c: am\t0\t0.3448
+c: amo\t0\t0.2777
+c: amou\t0\t0.2833
+c: an\t1.0517\t0
+c: an \t0.5516\t-0.3396
+c: ana\t0.2152\t0
 c: anap\t0.2275\t0
-c: and\t1.0670\t0
-c: and \t1.1595\t0
-c: any\t-0.4100\t0.4931
-c: anym\t-0.3033\t0.4826
-c: ap\t-0.2842\t-0.4584
-c: app\t-0.2975\t-0.5816
-c: appo\t0\t-0.2517
-c: ar\t0.5343\t0
-c: are\t0.2069\t-0.2528
-c: aren\t0.2517\t0
-c: arm\t0.4860\t0
-c: arm \t0.6231\t-0.3083
-c: arms\t0\t0.3839
-c: as\t-0.5394\t0
-c: ask\t-0.2137\t0
-c: at\t0\t-0.5109
-c: at \t-0.2581\t-0.2518
-c: ate\t0.2427\t0
-c: ate \t0.2427\t0
-c: att\t0.2882\t0
-c: atta\t0.2960\t0
-c: away\t-0.2015\t0
-c: ay\t0\t-0.2487
-c: b\t1.3312\t-0.6237
-c: ba\t0.6472\t-0.2576
-c: bab\t0.2781\t-0.2113
-c: baby\t0.2142\t0
-c: bac\t-0.3242\t0
-c: back\t-0.3242\t0
-c: bar\t0.3729\t0
-c: bare\t0.3776\t0
-c: bat\t0.3064\t0
-c: bath\t0\t0.2038
-c: be\t-1.1360\t0.8727
-c: be \t-0.7930\t0.6415
-c: bee\t0\t0.4746
-c: been\t0\t0.4953
-c: bei\t0\t0.3517
-c: bein\t0\t0.3517
-c: bet\t-0.2569\t0
-c: bett\t-0.3503\t0
-c: bi\t-0.2042\t-1.0842
-c: bie\t0\t-0.4383
-c: bien\t0\t-0.4383
-c: bil\t0\t-0.2066
-c: bill\t0\t-0.2066
-c: bit\t-0.3232\t-0.3946
-c: bit \t-0.3595\t-0.3840
-c: bl\t1.9075\t-0.4761
-c: bla\t0.3487\t0
-c: blac\t0.4570\t-0.2706
-c: blad\t0\t0.3628
-c: ble\t0.4510\t0.2020
-c: blee\t0.2786\t0
-c: blo\t0.7796\t-0.4134
-c: bloo\t0.7816\t-0.5753
-c: blu\t0.3580\t-0.2519
-c: blue\t0.3424\t0
-c: bo\t0.2053\t-0.4227
-c: bod\t0.2143\t0
-c: body\t0.2143\t0
-c: boo\t0\t-0.2684
-c: book\t0\t-0.3449
-c: bott\t0\t0.3788
-c: bou\t0\t0.3204
-c: boug\t0\t0.2388
-c: box\t0\t-0.2539
-c: box \t0\t-0.2406
-c: bp\t0.4351\t0
-c: bp \t0.4339\t0
-c: br\t0.6889\t-0.5407
-c: braz\t0.2121\t0
-c: bre\t1.1442\t-0.9562
-c: brea\t1.1442\t-0.9562
-c: bri\t-0.2129\t0.2893
-c: brid\t0\t0.5062
-c: bro\t-0.2110\t0
-c: bu\t0\t0.6186
-c: bur\t0\t0.5551
-c: burd\t0\t0.2979
-c: burn\t0\t0.3001
-c: by\t0\t0.4342
-c: by \t0\t0.2893
-c: c\t1.0619\t-1.0104
-c: ca\t0.8054\t0
-c: cabe\t0.2376\t0
-c: cal\t0\t-0.3304
-c: call\t0.2745\t-0.3186
-c: cam\t0.3258\t-0.4015
-c: came\t0.3887\t-0.2560
-c: can\t0.5537\t-0.6992
-c: can \t-0.2970\t-0.4508
-c: canc\t-0.2187\t0
-c: cant\t1.1773\t-0.2679
-c: car\t0\t0.7055
-c: cara\t0.3629\t-0.2036
-c: care\t0\t0.2938
-c: cart\t0\t0.3015
-c: cat\t0\t0.2992
-c: cat \t0\t0.2308
-c: ch\t0.6282\t-0.6425
+c: and\t1.0672\t0
+c: and \t1.1591\t0
+c: any\t-0.4102\t0.4836
+c: anym\t-0.3030\t0.4802
+c: ap\t-0.2834\t-0.4621
+c: app\t-0.2971\t-0.5823
+c: appo\t0\t-0.2510
+c: ar\t0.5365\t0
+c: are\t0.2090\t-0.2598
+c: aren\t0.2512\t0
+c: arm\t0.4848\t0
+c: arm \t0.6218\t-0.3070
+c: arms\t0\t0.3826
+c: as\t-0.5370\t0
+c: ask\t-0.2129\t0
+c: at\t0\t-0.5210
+c: at \t-0.2531\t-0.2612
+c: ate\t0.2430\t0
+c: ate \t0.2430\t0
+c: att\t0.2895\t0
+c: atta\t0.2972\t0
+c: away\t-0.2016\t0
+c: b\t1.3351\t-0.6231
+c: ba\t0.6502\t-0.2588
+c: bab\t0.2783\t-0.2114
+c: baby\t0.2139\t0
+c: bac\t-0.3240\t0
+c: back\t-0.3240\t0
+c: bar\t0.3728\t0
+c: bare\t0.3775\t0
+c: bat\t0.3076\t0
+c: bath\t0\t0.2027
+c: be\t-1.1354\t0.8757
+c: be \t-0.7922\t0.6412
+c: bee\t0\t0.4776
+c: been\t0\t0.4983
+c: bei\t0\t0.3526
+c: bein\t0\t0.3526
+c: bet\t-0.2572\t0
+c: bett\t-0.3505\t0
+c: bi\t-0.2028\t-1.0771
+c: bie\t0\t-0.4357
+c: bien\t0\t-0.4357
+c: bil\t0\t-0.2054
+c: bill\t0\t-0.2054
+c: bit\t-0.3234\t-0.3923
+c: bit \t-0.3596\t-0.3816
+c: bl\t1.9043\t-0.4749
+c: bla\t0.3480\t0
+c: blac\t0.4560\t-0.2698
+c: blad\t0\t0.3653
+c: ble\t0.4490\t0
+c: blee\t0.2774\t0
+c: blo\t0.7798\t-0.4130
+c: bloo\t0.7818\t-0.5748
+c: blu\t0.3571\t-0.2514
+c: blue\t0.3416\t0
+c: bo\t0.2058\t-0.4211
+c: bod\t0.2141\t0
+c: body\t0.2141\t0
+c: boo\t0\t-0.2691
+c: book\t0\t-0.3451
+c: bott\t0\t0.3782
+c: bou\t0\t0.3196
+c: boug\t0\t0.2377
+c: box\t0\t-0.2531
+c: box \t0\t-0.2397
+c: bp\t0.4348\t0
+c: bp \t0.4337\t0
+c: br\t0.6900\t-0.5401
+c: braz\t0.2122\t0
+c: bre\t1.1453\t-0.9581
+c: brea\t1.1453\t-0.9581
+c: bri\t-0.2135\t0.2910
+c: brid\t0\t0.5068
+c: bro\t-0.2105\t0
+c: bu\t0\t0.6174
+c: bur\t0\t0.5570
+c: burd\t0\t0.3003
+c: burn\t0\t0.2993
+c: by\t0\t0.4353
+c: by \t0\t0.2915
+c: c\t1.0472\t-1.0536
+c: ca\t0.7899\t0
+c: cabe\t0.2271\t0
+c: cal\t0\t-0.3238
+c: call\t0.2756\t-0.3125
+c: cam\t0.3164\t-0.4185
+c: came\t0.3900\t-0.2532
+c: can\t0.5560\t-0.7041
+c: can \t-0.2941\t-0.4551
+c: canc\t-0.2181\t0
+c: cant\t1.1781\t-0.2680
+c: car\t0\t0.7068
+c: cara\t0.3650\t-0.2018
+c: care\t0\t0.2944
+c: cart\t0\t0.2996
+c: cat\t0\t0.3011
+c: cat \t0\t0.2325
+c: ch\t0.6293\t-0.6358
 c: cha\t0\t-0.2344
-c: che\t0.9000\t-0.3991
-c: chec\t-0.3383\t0.2174
-c: ches\t1.2883\t-0.6230
-c: ci\t0\t-0.2195
-c: cig\t0\t0.2260
-c: ciga\t0\t0.2260
-c: cit\t-0.2377\t-0.3409
-c: cita\t-0.2302\t-0.3148
-c: cli\t0\t-0.2680
-c: clin\t0\t-0.3924
-c: clo\t0\t0.2860
-c: clos\t0\t0.2283
-c: co\t0.2551\t-0.6746
-c: coc\t0\t-0.2126
-c: coci\t0\t-0.2126
-c: col\t0.5118\t-0.3463
-c: cold\t0\t-0.2621
-c: coll\t0.6862\t0
-c: con\t0.5279\t-0.4116
-c: con \t-0.2824\t0.2121
-c: conf\t0.2791\t-0.4168
-c: conv\t0.5171\t-0.2196
-c: cor\t-0.2717\t0.9024
-c: cort\t-0.2821\t0.7708
-c: cou\t-0.4117\t0
-c: coul\t-0.2014\t0
-c: coun\t-0.2136\t0.2418
-c: cp\t0.2537\t0
-c: cp \t0.3245\t0
-c: cr\t0\t-0.5912
-c: cra\t0\t-0.2033
-c: cru\t0.2302\t0
-c: crus\t0.2388\t0
-c: cry\t-0.2639\t0
-c: cryi\t-0.2237\t0
-c: cu\t0\t1.0874
-c: cue\t0.2892\t0
-c: cut\t-0.3444\t1.0461
-c: cut \t0\t0.4580
-c: cutt\t0\t0.4624
-c: d\t-0.8263\t0.9235
-c: da\t0.2683\t0
-c: dad\t0.2432\t0
-c: dat\t0\t0.2292
-c: date\t0\t0.2292
-c: de\t0.3512\t1.0836
-c: dea\t-0.2666\t1.2184
-c: dead\t0\t0.6935
-c: deat\t-0.2146\t0.6466
-c: dec\t0\t0.4580
-c: deci\t0\t0.5413
-c: dej\t0\t0.2972
-c: den\t0\t-0.2159
-c: der\t0.2327\t0
-c: des\t0.7419\t0.3117
-c: desd\t0.3684\t0
-c: dese\t0\t0.2085
-c: desm\t0.7622\t-0.2664
-c: desp\t0\t0.4919
-c: di\t-0.6528\t0.4320
-c: die\t-0.3134\t0.6672
-c: die \t0\t1.0391
-c: died\t0\t-0.2350
-c: do\t-0.5485\t-0.2319
-c: do \t-0.4447\t0
-c: doc\t0\t-0.2599
-c: doct\t0\t-0.2145
-c: doe\t0.2804\t0
-c: does\t0.2804\t0
-c: dog\t-0.2413\t0
-c: dog \t-0.2413\t0
-c: dol\t0.3209\t-0.3247
-c: dolo\t0.3504\t-0.2636
-c: don\t-0.3680\t0.5779
-c: done\t-0.2890\t0.3844
-c: dont\t0\t0.2268
-c: dou\t0.2207\t0
-c: doub\t0.2207\t0
-c: dr\t0\t-0.9969
-c: dra\t0.2571\t0.2384
-c: draw\t0\t0.2914
-c: dri\t-0.3827\t-0.5395
-c: driv\t-0.3057\t-0.5583
-c: dro\t0.5161\t-0.4020
-c: droo\t0.3137\t-0.2132
-c: dry\t-0.2352\t0
-c: dry \t-0.2352\t0
-c: du\t0\t-0.4965
-c: due\t0.2107\t-0.2553
-c: duel\t0\t-0.2430
-c: dur\t-0.2717\t-0.2472
-c: duri\t-0.2642\t0
-c: dy\t0\t0.4287
+c: che\t0.8998\t-0.3961
+c: chec\t-0.3382\t0.2185
+c: ches\t1.2879\t-0.6212
+c: ci\t0\t-0.2294
+c: cig\t0\t0.2221
+c: ciga\t0\t0.2221
+c: cit\t-0.2380\t-0.3468
+c: cita\t-0.2305\t-0.3203
+c: cli\t0\t-0.2782
+c: clin\t0\t-0.4040
+c: clo\t0\t0.2869
+c: clos\t0\t0.2307
+c: co\t0.2614\t-0.6814
+c: coc\t0\t-0.2121
+c: coci\t0\t-0.2121
+c: col\t0.5125\t-0.3470
+c: cold\t0\t-0.2622
+c: coll\t0.6863\t0
+c: con\t0.5238\t-0.3919
+c: con \t-0.2918\t0.2479
+c: conf\t0.2802\t-0.4212
+c: conv\t0.5175\t-0.2192
+c: cor\t-0.2678\t0.8852
+c: cort\t-0.2782\t0.7540
+c: cou\t-0.4115\t0
+c: coul\t-0.2016\t0
+c: coun\t-0.2136\t0.2389
+c: cp\t0.2536\t0
+c: cp \t0.3243\t0
+c: cr\t0\t-0.5939
+c: cra\t0\t-0.2023
+c: cru\t0.2295\t0
+c: crus\t0.2381\t0
+c: cry\t-0.2634\t0
+c: cryi\t-0.2233\t0
+c: cu\t0\t1.0895
+c: cue\t0.2877\t0
+c: cut\t-0.3437\t1.0515
+c: cut \t0\t0.4619
+c: cutt\t0\t0.4639
+c: d\t-0.8355\t0.8834
+c: da\t0.2705\t0
+c: dad\t0.2430\t0
+c: dat\t0\t0.2274
+c: date\t0\t0.2274
+c: de\t0.3509\t1.0331
+c: dea\t-0.2660\t1.2272
+c: dead\t0\t0.6979
+c: deat\t-0.2140\t0.6478
+c: dec\t0\t0.4569
+c: deci\t0\t0.5394
+c: dej\t0\t0.3011
+c: den\t0\t-0.2140
+c: der\t0.2330\t0
+c: des\t0.7532\t0.3026
+c: desd\t0.3697\t0
+c: dese\t0\t0.2098
+c: desm\t0.7676\t-0.2708
+c: desp\t0\t0.4873
+c: di\t-0.6477\t0.4271
+c: die\t-0.3135\t0.6662
+c: die \t0\t1.0360
+c: died\t0\t-0.2335
+c: do\t-0.5596\t-0.2221
+c: do \t-0.4437\t0
+c: doc\t0\t-0.2623
+c: doct\t0\t-0.2165
+c: doe\t0.2814\t0
+c: does\t0.2814\t0
+c: dog\t-0.2409\t0
+c: dog \t-0.2409\t0
+c: dol\t0.3002\t-0.3059
+c: dolo\t0.3281\t-0.2440
+c: don\t-0.3663\t0.5695
+c: done\t-0.2891\t0.3857
+c: dont\t0\t0.2189
+c: dou\t0.2208\t0
+c: doub\t0.2208\t0
+c: dr\t0\t-0.9907
+c: dra\t0.2560\t0.2400
+c: draw\t0\t0.2919
+c: dri\t-0.3813\t-0.5367
+c: driv\t-0.3045\t-0.5563
+c: dro\t0.5158\t-0.4004
+c: droo\t0.3133\t-0.2125
+c: dry\t-0.2351\t0
+c: dry \t-0.2351\t0
+c: du\t0\t-0.5158
+c: due\t0.2141\t-0.2518
+c: duel\t0\t-0.2398
+c: dur\t-0.2698\t-0.2477
+c: duri\t-0.2645\t0
+c: dy\t0\t0.4284
 c: dyi\t0\t0.3818
 c: dyin\t0\t0.3818
-c: e\t0.6065\t1.7573
-c: ea\t-0.3263\t0
-c: ear\t0\t-0.2475
-c: earl\t0\t-0.2965
-c: ed\t0\t0.2232
-c: edg\t0\t0.2232
-c: edge\t0\t0.2232
-c: el\t0.3913\t-0.3618
-c: el \t0.2898\t-0.2707
-c: en\t-0.7578\t1.1293
-c: end\t-0.6654\t0.9384
-c: end \t-0.3714\t0.4644
-c: endi\t-0.2153\t0.4415
-c: eno\t0\t0.3791
-c: enou\t0\t0.3791
-c: er\t0.2483\t0
-c: er \t0.2483\t0
-c: es\t0\t0.5241
-c: esc\t0\t0.3090
-c: escr\t0\t0.2141
-c: est\t0\t0.4852
-c: este\t0\t0.2017
-c: ev\t0.2356\t0.6813
-c: eve\t0.2356\t0.6813
-c: ever\t0.2571\t0.6140
-c: ex\t-0.2965\t0.4543
-c: exi\t0\t0.5424
-c: exis\t0\t0.3211
-c: exit\t0\t0.2213
-c: ey\t0.3810\t-0.2863
-c: eye\t0.3810\t-0.2863
-c: eye \t0.2345\t0
-c: f\t1.0100\t-1.6371
-c: fa\t1.5668\t-0.3612
-c: fac\t0.6041\t-0.2279
-c: face\t0.6345\t-0.2055
-c: fai\t1.1035\t-0.5147
-c: fain\t1.1110\t-0.6517
-c: fam\t0\t0.2647
-c: fami\t0\t0.2647
-c: fe\t0.5239\t-0.8424
-c: fee\t0\t-0.3466
-c: feel\t0\t-0.2465
-c: fel\t0\t-0.5024
-c: fell\t0.4599\t-0.2068
-c: felt\t-0.3044\t-0.2956
-c: few\t0.2581\t0
-c: few \t0.2581\t0
-c: fi\t-0.4681\t-0.3286
-c: fig\t0\t0.4456
-c: figh\t0\t0.3544
-c: fil\t0\t-0.2329
-c: fill\t0\t-0.2211
-c: fin\t-0.7574\t0
-c: fine\t-0.8596\t-0.2972
-c: fini\t0\t0.2331
-c: fit\t0.4604\t0
-c: fit \t0.3683\t0
-c: fl\t0.3600\t-0.4879
-c: flo\t0.6036\t-0.3347
-c: floo\t0.6794\t-0.2163
-c: fo\t-0.2599\t0
-c: for\t-0.5158\t0
-c: for \t-0.3647\t0
-c: fore\t0\t0.4250
-c: form\t0\t-0.5490
-c: forw\t0\t0.2337
-c: fou\t0\t0.2307
-c: foun\t0\t0.2196
-c: fr\t-0.4834\t0
-c: fri\t0\t-0.2516
-c: fue\t0\t-0.3242
-c: fune\t0\t0.2742
-c: g\t-0.6403\t0.5668
-c: ga\t0.3854\t0
-c: gara\t0\t0.3641
-c: garg\t0.2046\t0
-c: gas\t0.4621\t0
-c: gasp\t0.4650\t0
-c: ge\t0.3457\t-0.2013
-c: get\t0.3966\t0
-c: get \t0.3367\t-0.3284
-c: gett\t0.2155\t0
-c: gi\t-0.3388\t0.3998
-c: giv\t-0.2725\t0.2885
-c: go\t-0.7126\t1.4026
-c: go \t-0.2996\t0.5954
-c: goi\t0\t0.2173
-c: goin\t0\t0.2173
-c: goo\t-0.6263\t0.6929
-c: good\t-0.6019\t0.4466
-c: goog\t0\t0.2463
-c: gr\t0\t-0.8847
-c: gra\t0\t-0.4117
-c: gran\t0\t-0.2564
-c: gre\t0\t-0.2061
-c: gu\t0\t0.4195
-c: gun\t-0.2957\t0.4694
-c: gun \t-0.2917\t0.5016
-c: h\t1.5579\t0.2618
-c: ha\t0.4463\t0
-c: hab\t0.3910\t0
-c: habl\t0.3358\t0
-c: hac\t0\t0.3965
-c: hace\t0\t0.3505
-c: had\t0.3018\t-0.5554
-c: had \t0.3301\t-0.5830
-c: hah\t-0.2248\t-0.3561
-c: haha\t-0.2248\t-0.3561
-c: hal\t0\t-0.2224
-c: half\t0\t-0.2558
-c: han\t0\t0.3856
-c: hand\t0\t0.2706
-c: hard\t0.2228\t-0.2287
-c: has\t0\t0.3800
-c: has \t0\t0.3089
-c: hav\t0.5891\t0
-c: have\t0\t0.3036
-c: havi\t0.6292\t-0.2797
-c: he\t1.4571\t0
-c: he \t0.4814\t0
-c: hea\t1.0631\t-0.7679
-c: head\t0.4710\t-0.5702
-c: hear\t0.5660\t0
-c: hel\t0\t-0.3288
-c: help\t0\t-0.3396
-c: her\t-0.2834\t0.9051
-c: her \t0.2037\t0
-c: here\t-0.3191\t0.5680
-c: hers\t0\t0.3396
-c: hes\t0.3251\t0
-c: hes \t0.3251\t0
-c: hi\t0.6905\t0.3783
-c: him\t0\t0.4999
-c: hims\t0\t0.4132
-c: hin\t0.3053\t0
-c: hinc\t0.3053\t0
-c: his\t0.2173\t0
-c: his \t0.2669\t0
-c: ho\t-0.6762\t0.7038
-c: hol\t0\t-0.2823
-c: hom\t0\t-0.2442
-c: hon\t0\t0.3033
-c: hone\t0\t0.3033
-c: hop\t-0.3678\t0.6853
-c: hope\t-0.2938\t0.4134
-c: hopi\t0\t0.2720
-c: hou\t0.2891\t0
-c: hour\t0.3740\t0
-c: how\t-0.2184\t0.4209
-c: how \t-0.2184\t0.4209
-c: hoy\t-0.2652\t0
-c: hoy \t-0.2652\t0
-c: i\t0\t-0.3061
-c: i \t-0.2867\t0.4310
-c: if\t-0.2719\t0.2245
-c: if \t-0.2719\t0.2245
-c: il\t-0.2253\t0.2008
-c: ill\t-0.2253\t0.2008
-c: ill \t-0.2253\t0.2008
-c: im\t0\t0.4033
-c: im \t0\t0.2876
-c: in \t-0.2034\t0.2082
-c: inf\t0.3176\t0
-c: infa\t0.2873\t0
-c: ins\t-0.2138\t0
-c: int\t0\t0.2414
-c: inta\t0\t-0.2174
-c: into\t0\t0.4696
-c: is\t0.9371\t-0.6406
-c: is \t0.7646\t-0.5236
-c: isn\t0.2973\t0
-c: isnt\t0.2973\t0
-c: it\t0\t0.6199
-c: it \t-0.5597\t0.6334
-c: its\t0.3976\t0
-c: its \t0.3976\t0
-c: iv\t-0.4286\t0.4347
-c: iv \t0\t-0.2055
-c: ive\t-0.3763\t0.6402
-c: ive \t-0.3763\t0.6402
-c: iz\t0.2480\t0
-c: izq\t0.2480\t0
-c: izqu\t0.2480\t0
-c: j\t-0.5357\t0.3903
-c: ja\t0\t-0.4032
-c: jaj\t-0.2506\t-0.3922
-c: jaja\t-0.2506\t-0.3922
-c: jaw\t0.2173\t0
-c: jaw \t0.2173\t0
-c: jer\t0.2381\t0
-c: jerk\t0.2381\t0
-c: ju\t-0.3562\t0.7478
-c: jum\t-0.2419\t0.4497
-c: jump\t0\t0.4964
-c: jus\t0\t0.4152
-c: just\t0\t0.4152
-c: k\t-0.3913\t1.1776
-c: ke\t0\t0.4027
-c: kee\t0\t0.4614
-c: keep\t0\t0.4614
-c: kid\t0.2423\t0
-c: kid \t0.4113\t-0.2113
-c: kil\t-0.5156\t0
-c: kill\t-0.4984\t0
-c: kit\t0.2457\t0
-c: kitc\t0.2537\t0
-c: km\t0\t0.6139
-c: kms\t0\t0.6139
-c: kms \t0\t0.6139
-c: kn\t0\t0.5930
-c: kne\t0\t-0.2185
-c: knee\t0\t-0.2185
-c: kni\t0\t0.4128
-c: knif\t0\t0.3386
-c: kno\t0.2106\t0.3374
-c: know\t0.2166\t0.3568
-c: l\t-0.8326\t0.6674
-c: la\t0\t-0.6308
-c: la \t0.5600\t0
-c: lab\t0.2620\t0
-c: labi\t0.2685\t0
-c: lad\t0.3445\t0
-c: lado\t0.3543\t0
-c: las\t-0.3112\t0.3853
-c: las \t0\t0.2419
-c: lat\t-0.3057\t-0.6355
-c: late\t-0.3057\t-0.6355
-c: le\t0.2748\t0
-c: le \t0.2178\t0
-c: leg\t0\t-0.2992
-c: let\t-0.3015\t0.6825
-c: leth\t0\t0.4171
-c: lett\t0\t0.3238
-c: li\t0\t0.7025
-c: lif\t0\t0.5426
-c: life\t0\t0.6914
-c: lik\t0.5273\t0
-c: like\t0.5273\t0
-c: line\t0\t0.2761
-c: lip\t0.6763\t-0.3390
-c: lips\t0.6763\t-0.3390
-c: lit\t-0.3259\t-0.2451
-c: litt\t-0.3193\t-0.3023
-c: liv\t-0.3965\t0.7665
-c: live\t0\t0.2476
-c: livi\t-0.2560\t0.5189
-c: lo\t-0.6386\t0.2312
-c: lo \t0\t0.3630
-c: loa\t0\t0.2962
-c: load\t0\t0.2962
-c: lol\t-0.6293\t-0.9130
-c: lol \t-0.6293\t-0.9130
-c: lon\t0\t0.2218
-c: long\t0\t0.2301
-c: loo\t0\t0.6176
-c: look\t0\t0.5824
-c: los\t0.3522\t0
-c: lot\t0.3392\t-0.3165
-c: lot \t0\t-0.2255
-c: m\t0.4903\t0.3429
-c: make\t-0.2100\t0
-c: man\t0.5122\t0
-c: many\t0.7288\t-0.4481
-c: mar\t0\t-0.4853
-c: mas\t0\t0.2398
-c: mas \t0\t0.2585
-c: mat\t0\t0.3062
-c: mata\t0\t0.2719
-c: me\t-0.6698\t0
-c: mej\t0\t0.2117
-c: mejo\t0\t0.2117
+c: e\t0.5993\t1.7281
+c: ea\t-0.3254\t0
+c: ear\t0\t-0.2467
+c: earl\t0\t-0.2970
+c: ed\t0\t0.2229
+c: edg\t0\t0.2229
+c: edge\t0\t0.2229
+c: el\t0.4017\t-0.3785
+c: el \t0.2991\t-0.2848
+c: en\t-0.7554\t1.1274
+c: end\t-0.6656\t0.9427
+c: end \t-0.3713\t0.4666
+c: endi\t-0.2156\t0.4428
+c: eno\t0\t0.3796
+c: enou\t0\t0.3796
+c: er\t0.2486\t0
+c: er \t0.2486\t0
+c: es\t0\t0.5165
+c: esc\t0\t0.3036
+c: escr\t0\t0.2107
+c: est\t0\t0.5126
+c: este\t0\t0.2475
+c: ev\t0.2355\t0.6813
+c: eve\t0.2355\t0.6813
+c: ever\t0.2572\t0.6124
+c: ex\t-0.2975\t0.4672
+c: exi\t0\t0.5438
+c: exis\t0\t0.3224
+c: exit\t0\t0.2214
+c: ey\t0.3802\t-0.2864
+c: eye\t0.3802\t-0.2864
+c: eye \t0.2340\t0
+c: f\t1.0053\t-1.5919
+c: fa\t1.5693\t-0.3717
+c: fac\t0.6034\t-0.2258
+c: face\t0.6336\t-0.2034
+c: fai\t1.1026\t-0.5152
+c: fain\t1.1101\t-0.6530
+c: fam\t0\t0.2658
+c: fami\t0\t0.2658
+c: fe\t0.5229\t-0.8405
+c: fee\t0\t-0.3472
+c: feel\t0\t-0.2466
+c: fel\t0\t-0.5009
+c: fell\t0.4592\t-0.2062
+c: felt\t-0.3045\t-0.2947
+c: few\t0.2580\t0
+c: few \t0.2580\t0
+c: fi\t-0.4694\t-0.3323
+c: fig\t0\t0.4423
+c: figh\t0\t0.3515
+c: fil\t0\t-0.2316
+c: fill\t0\t-0.2197
+c: fin\t-0.7576\t0
+c: fine\t-0.8595\t-0.2952
+c: fini\t0\t0.2323
+c: fit\t0.4596\t0
+c: fit \t0.3675\t0
+c: fl\t0.3610\t-0.4892
+c: flo\t0.6043\t-0.3349
+c: floo\t0.6797\t-0.2167
+c: fo\t-0.2564\t0
+c: for\t-0.5128\t0
+c: for \t-0.3617\t0
+c: fore\t0\t0.4228
+c: form\t0\t-0.5471
+c: forw\t0\t0.2348
+c: fou\t0\t0.2298
+c: foun\t0\t0.2187
+c: fr\t-0.4812\t0
+c: fri\t0\t-0.2534
+c: fue\t0\t-0.3258
+c: fun\t0\t0.2539
+c: fune\t0\t0.2717
+c: g\t-0.6294\t0.5589
+c: ga\t0.3873\t0
+c: gara\t0\t0.3642
+c: garg\t0.2069\t0
+c: gas\t0.4620\t0
+c: gasp\t0.4649\t0
+c: ge\t0.3467\t-0.2033
+c: get\t0.3968\t0
+c: get \t0.3365\t-0.3281
+c: gett\t0.2153\t0
+c: gi\t-0.3393\t0.4021
+c: giv\t-0.2725\t0.2883
+c: go\t-0.7054\t1.3996
+c: go \t-0.2980\t0.5923
+c: goi\t0\t0.2171
+c: goin\t0\t0.2171
+c: goo\t-0.6258\t0.6950
+c: good\t-0.6015\t0.4494
+c: goog\t0\t0.2456
+c: gr\t0\t-0.8882
+c: gra\t0\t-0.4159
+c: gran\t0\t-0.2548
+c: gre\t0\t-0.2060
+c: gu\t0\t0.4152
+c: gun\t-0.2956\t0.4664
+c: gun \t-0.2916\t0.4991
+c: h\t1.5571\t0.2586
+c: ha\t0.4447\t0
+c: hab\t0.3920\t0
+c: habl\t0.3362\t0
+c: hac\t0\t0.3956
+c: hace\t0\t0.3515
+c: had\t0.3029\t-0.5533
+c: had \t0.3312\t-0.5806
+c: hah\t-0.2245\t-0.3529
+c: haha\t-0.2245\t-0.3529
+c: hal\t0\t-0.2211
+c: half\t0\t-0.2549
+c: han\t0\t0.3878
+c: hand\t0\t0.2726
+c: hard\t0.2244\t-0.2265
+c: has\t-0.2071\t0.3630
+c: has \t0\t0.3080
+c: hav\t0.5890\t0
+c: have\t0\t0.3040
+c: havi\t0.6289\t-0.2837
+c: he\t1.4588\t0
+c: he \t0.4839\t0
+c: hea\t1.0621\t-0.7662
+c: head\t0.4698\t-0.5671
+c: hear\t0.5662\t0
+c: hel\t0\t-0.3270
+c: help\t0\t-0.3379
+c: her\t-0.2830\t0.9048
+c: her \t0.2030\t0
+c: here\t-0.3187\t0.5666
+c: hers\t0\t0.3407
+c: hes\t0.3250\t0
+c: hes \t0.3250\t0
+c: hi\t0.6950\t0.3754
+c: him\t0\t0.5000
+c: hims\t0\t0.4138
+c: hin\t0.3075\t0
+c: hinc\t0.3075\t0
+c: his\t0.2177\t0
+c: his \t0.2670\t0
+c: ho\t-0.6807\t0.7160
+c: hol\t0\t-0.2827
+c: hom\t0\t-0.2438
+c: hon\t0\t0.3020
+c: hone\t0\t0.3020
+c: hop\t-0.3676\t0.6817
+c: hope\t-0.2937\t0.4110
+c: hopi\t0\t0.2708
+c: hou\t0.2894\t0
+c: hour\t0.3744\t0
+c: how\t-0.2178\t0.4188
+c: how \t-0.2178\t0.4188
+c: hoy\t-0.2643\t0
+c: hoy \t-0.2643\t0
+c: i\t0\t-0.3245
+c: i \t-0.2824\t0.4142
+c: if\t-0.2703\t0.2224
+c: if \t-0.2703\t0.2224
+c: il\t-0.2255\t0.2041
+c: ill\t-0.2255\t0.2041
+c: ill \t-0.2255\t0.2041
+c: im\t0\t0.4034
+c: im \t0\t0.2895
+c: in \t-0.2032\t0.2069
+c: inf\t0.3206\t0
+c: infa\t0.2898\t0
+c: ins\t-0.2135\t0
+c: int\t0\t0.2322
+c: inta\t0\t-0.2171
+c: into\t0\t0.4611
+c: is\t0.9382\t-0.6358
+c: is \t0.7651\t-0.5203
+c: isn\t0.2977\t0
+c: isnt\t0.2977\t0
+c: it\t0\t0.6162
+c: it \t-0.5586\t0.6315
+c: its\t0.3971\t0
+c: its \t0.3971\t0
+c: iv\t-0.4292\t0.4356
+c: iv \t0\t-0.2047
+c: ive\t-0.3768\t0.6403
+c: ive \t-0.3768\t0.6403
+c: iz\t0.2473\t0
+c: izq\t0.2473\t0
+c: izqu\t0.2473\t0
+c: j\t-0.5340\t0.4128
+c: ja\t0\t-0.4051
+c: jaj\t-0.2467\t-0.3929
+c: jaja\t-0.2467\t-0.3929
+c: jaw\t0.2172\t0
+c: jaw \t0.2172\t0
+c: jer\t0.2378\t0
+c: jerk\t0.2378\t0
+c: ju\t-0.3584\t0.7734
+c: jum\t-0.2417\t0.4440
+c: jump\t0\t0.4909
+c: jus\t0\t0.4105
+c: just\t0\t0.4105
+c: k\t-0.3945\t1.2182
+c: ke\t0\t0.4566
+c: kee\t0\t0.4566
+c: keep\t0\t0.4566
+c: kid\t0.2431\t0
+c: kid \t0.4119\t-0.2133
+c: kil\t-0.5123\t0
+c: kill\t-0.4952\t0
+c: kit\t0.2451\t0
+c: kitc\t0.2530\t0
+c: km\t0\t0.6099
+c: kms\t0\t0.6099
+c: kms \t0\t0.6099
+c: kn\t0\t0.5871
+c: kne\t0\t-0.2191
+c: knee\t0\t-0.2191
+c: kni\t0\t0.4115
+c: knif\t0\t0.3380
+c: kno\t0.2108\t0.3346
+c: know\t0.2167\t0.3539
+c: l\t-0.8394\t0.6610
+c: la\t0\t-0.6536
+c: la \t0.5432\t0
+c: lab\t0.2621\t0
+c: labi\t0.2686\t0
+c: lad\t0.3467\t0
+c: lado\t0.3564\t0
+c: las\t-0.3077\t0.3859
+c: las \t0\t0.2406
+c: lat\t-0.3029\t-0.6403
+c: late\t-0.3029\t-0.6403
+c: le\t0.2753\t0.2217
+c: le \t0.2186\t0
+c: leg\t0\t-0.2994
+c: let\t-0.3005\t0.6770
+c: leth\t0\t0.4149
+c: lett\t0\t0.3256
+c: li\t0\t0.7082
+c: lif\t0\t0.5425
+c: life\t0\t0.6903
+c: lik\t0.5280\t0
+c: like\t0.5280\t0
+c: line\t0\t0.2760
+c: lip\t0.6760\t-0.3389
+c: lips\t0.6760\t-0.3389
+c: lit\t-0.3260\t-0.2450
+c: litt\t-0.3195\t-0.3018
+c: liv\t-0.3966\t0.7673
+c: live\t0\t0.2474
+c: livi\t-0.2562\t0.5199
+c: lo\t-0.6320\t0.2212
+c: lo \t0\t0.3576
+c: loa\t0\t0.2950
+c: load\t0\t0.2950
+c: lol\t-0.6276\t-0.9140
+c: lol \t-0.6276\t-0.9140
+c: lon\t0\t0.2199
+c: long\t0\t0.2284
+c: loo\t0\t0.6180
+c: look\t0\t0.5821
+c: los\t0.3539\t0
+c: lot\t0.3381\t-0.3133
+c: lot \t0\t-0.2223
+c: m\t0.4749\t0.3720
+c: make\t-0.2070\t0
+c: man\t0.5266\t-0.2137
+c: many\t0.7367\t-0.4585
+c: mar\t0\t-0.4840
+c: mas\t0\t0.2737
+c: mas \t0\t0.2930
+c: mat\t-0.2375\t0.5128
+c: mata\t0\t0.2857
+c: mato\t0\t0.2039
+c: me\t-0.6863\t0
+c: mej\t0\t0.2087
+c: mejo\t0\t0.2087
 c: mem\t0\t-0.2018
-c: mi\t0.6599\t-0.2620
-c: mi \t0.3317\t0
-c: min\t0.6461\t0
-c: min \t0.3804\t0
-c: mind\t0\t0.2930
-c: minu\t0.2656\t0
-c: mis \t0\t0.2455
-c: mom\t0\t0.2616
-c: mon\t0\t-0.3001
-c: mont\t-0.2220\t0
-c: mor\t0\t0.5354
-c: mora\t0.2267\t0
-c: more\t0\t0.2945
-c: mori\t0\t0.4067
-c: morn\t0\t-0.2943
-c: mou\t0.2892\t0
-c: mout\t0.2915\t0
-c: mov\t0.4329\t-0.5190
-c: move\t0.2179\t-0.2875
-c: movi\t0.2149\t-0.2316
-c: mue\t0\t0.4022
-c: muer\t0\t0.4022
-c: mum\t0.2321\t0
-c: muy\t0.2161\t0
-c: muy \t0.2161\t0
-c: my\t-0.3021\t0.4609
-c: mys\t-0.3827\t0.7570
-c: myse\t-0.3827\t0.7570
-c: n\t-0.8546\t-1.5019
-c: na\t-0.2876\t0
-c: ne\t-0.4514\t-0.3280
-c: neck\t0.2674\t0
-c: nee\t-0.4051\t0
-c: need\t-0.4051\t0
-c: nev\t0\t0.2555
-c: neve\t0\t0.2555
-c: new\t0\t-0.4147
-c: new \t0\t-0.3086
-c: ni\t-0.2722\t0
-c: nig\t0\t0.3454
-c: nigh\t0\t0.3454
-c: no\t-0.4573\t-0.4017
-c: no \t0\t-0.3943
-c: nob\t0\t0.3345
-c: nobo\t0\t0.3345
-c: noc\t0\t0.3272
-c: noch\t0\t0.3272
-c: non\t0\t-0.6087
-c: none\t-0.2240\t-0.4798
-c: nons\t0.4081\t0
-c: noo\t0\t0.2119
+c: mes\t0\t0.2108
+c: mi\t0.6717\t-0.3138
+c: mi \t0.3381\t0
+c: min\t0.6471\t0
+c: min \t0.3806\t0
+c: mind\t0\t0.2929
+c: minu\t0.2664\t0
+c: mis \t0\t0.2411
+c: mom\t0\t0.2644
+c: mon\t0\t-0.3086
+c: mont\t-0.2222\t0
+c: mor\t0\t0.5349
+c: mora\t0.2262\t0
+c: more\t0\t0.2909
+c: mori\t0\t0.4068
+c: morn\t0\t-0.2922
+c: mou\t0.2888\t0
+c: mout\t0.2912\t0
+c: mov\t0.4324\t-0.5171
+c: move\t0.2178\t-0.2870
+c: movi\t0.2146\t-0.2301
+c: mue\t0\t0.3939
+c: muer\t0\t0.3939
+c: mum\t0.2318\t0
+c: muy\t0.2177\t0
+c: muy \t0.2177\t0
+c: my\t-0.3003\t0.4586
+c: my \t0\t-0.2016
+c: mys\t-0.3827\t0.7576
+c: myse\t-0.3827\t0.7576
+c: n\t-0.8477\t-1.4898
+c: na\t-0.2927\t0
+c: ne\t-0.4509\t-0.3325
+c: neck\t0.2665\t0
+c: nee\t-0.4052\t0
+c: need\t-0.4052\t0
+c: nev\t0\t0.2519
+c: neve\t0\t0.2519
+c: new\t0\t-0.4120
+c: new \t0\t-0.3062
+c: ni\t-0.2696\t0
+c: nig\t0\t0.3460
+c: nigh\t0\t0.3460
+c: no\t-0.4570\t-0.3938
+c: no \t0\t-0.3813
+c: nob\t0\t0.3335
+c: nobo\t0\t0.3335
+c: noc\t0\t0.3269
+c: noch\t0\t0.3269
+c: non\t0\t-0.6110
+c: none\t-0.2239\t-0.4818
+c: nons\t0.4079\t0
+c: noo\t0\t0.2124
 c: noos\t0\t0.2998
-c: nop\t0\t-0.3381
-c: nope\t0\t-0.3017
-c: nor\t0\t-0.3137
-c: norm\t0\t-0.3137
-c: nos\t0\t-0.2169
-c: not\t0\t0.6738
-c: not \t0.2278\t0.2970
-c: note\t0\t0.2112
-c: noth\t0\t0.2422
-c: now \t0\t0.2024
-c: nu\t0\t-0.3827
-c: num\t0.3033\t-0.3412
-c: numb\t0.3033\t-0.3412
-c: o\t1.2048\t0.4766
-c: of\t-0.4008\t0.7089
-c: of \t0\t0.3721
-c: off\t-0.2988\t0.4136
-c: off \t-0.2540\t0.2864
-c: oj\t0\t0.2387
-c: oja\t0\t0.2966
-c: ojal\t0\t0.2966
-c: ok\t-0.2750\t-0.2461
-c: ok \t-0.2623\t-0.2112
-c: ol\t-0.2033\t-0.4242
-c: old\t0\t-0.3845
-c: old \t0\t-0.3845
-c: on\t0\t0.5604
-c: onc\t0\t0.2616
-c: once\t0\t0.2048
-c: one\t0.4881\t0
-c: one \t0.5178\t0
-c: onl\t0\t0.2362
-c: only\t0\t0.2590
-c: ope\t0\t-0.2989
-c: open\t0\t-0.2941
-c: or\t0.8222\t-0.3000
-c: or \t0.4943\t-0.3069
-c: ord\t0\t0.2263
-c: orde\t0\t0.2263
-c: ori\t0.4654\t0
-c: orin\t0.4654\t0
-c: ot\t-0.3581\t0.4307
-c: oth\t0\t0.2348
-c: othe\t0\t0.2348
-c: otr\t-0.2393\t0
-c: otra\t-0.2120\t0.2520
-c: ou\t0.9785\t-0.3659
-c: out\t1.0585\t-0.2484
-c: out \t1.1455\t0
-c: ov\t0.4152\t0
-c: ove\t0.4152\t0
-c: over\t0.4152\t0
-c: ow\t0\t0.2167
-c: own\t0\t0.2175
-c: own \t0\t0.2175
-c: ox\t0.2850\t0.3007
-c: oxy\t0.2487\t0.3150
-c: oxy \t0\t0.3043
-c: p\t0.6283\t0.6995
-c: pa\t0.2939\t0
-c: pai\t0\t-0.2172
-c: pain\t0\t-0.2079
-c: pal\t0.2571\t0
-c: par\t-0.5323\t0.7293
-c: para\t-0.2164\t0.4683
-c: pas\t0.7056\t-0.3585
-c: pass\t0.7453\t-0.5733
-c: past\t0\t0.3337
-c: pat\t0\t0.4049
-c: pe\t1.3587\t-0.2002
-c: pea\t0\t0.2577
-c: peac\t0\t0.2666
-c: pec\t0.5818\t-0.2850
-c: pech\t0.5818\t-0.2850
-c: pee\t0.7580\t-0.3732
-c: pee \t0.4434\t-0.2202
+c: nop\t0\t-0.3374
+c: nope\t0\t-0.3010
+c: nor\t0\t-0.3160
+c: norm\t0\t-0.3160
+c: nos\t0\t-0.2178
+c: not\t0\t0.6710
+c: not \t0.2272\t0.2955
+c: note\t0\t0.2104
+c: noth\t0\t0.2402
+c: now \t0\t0.2037
+c: nu\t0\t-0.3852
+c: num\t0.3028\t-0.3405
+c: numb\t0.3028\t-0.3405
+c: o\t1.2127\t0.4580
+c: of\t-0.4005\t0.7083
+c: of \t0\t0.3711
+c: off\t-0.2989\t0.4139
+c: off \t-0.2542\t0.2862
+c: oj\t0\t0.2395
+c: oja\t0\t0.2971
+c: ojal\t0\t0.2971
+c: ok\t-0.2746\t-0.2452
+c: ok \t-0.2619\t-0.2104
+c: ol\t-0.2024\t-0.4269
+c: old\t0\t-0.3858
+c: old \t0\t-0.3858
+c: on\t0\t0.5455
+c: onc\t0\t0.2575
+c: once\t0\t0.2017
+c: one\t0.4882\t0
+c: one \t0.5179\t0
+c: onl\t0\t0.2351
+c: only\t0\t0.2577
+c: ope\t0\t-0.2968
+c: open\t0\t-0.2920
+c: or\t0.8229\t-0.3005
+c: or \t0.4945\t-0.3069
+c: ord\t0\t0.2271
+c: orde\t0\t0.2271
+c: ori\t0.4656\t0
+c: orin\t0.4656\t0
+c: ot\t-0.3556\t0.4287
+c: oth\t0\t0.2347
+c: othe\t0\t0.2347
+c: otr\t-0.2368\t0
+c: otra\t-0.2093\t0.2498
+c: ou\t0.9787\t-0.3629
+c: out\t1.0588\t-0.2460
+c: out \t1.1454\t0
+c: ov\t0.4155\t0
+c: ove\t0.4155\t0
+c: over\t0.4155\t0
+c: ow\t0\t0.2169
+c: own\t0\t0.2178
+c: own \t0\t0.2178
+c: ox\t0.2848\t0.3006
+c: oxy\t0.2487\t0.3149
+c: oxy \t0\t0.3041
+c: p\t0.6380\t0.6677
+c: pa\t0.2873\t0
+c: pai\t0\t-0.2122
+c: pain\t0\t-0.2031
+c: pal\t0.2577\t0
+c: par\t-0.5287\t0.7327
+c: para\t-0.2142\t0.4642
+c: pas\t0.6991\t-0.3717
+c: pass\t0.7451\t-0.5675
+c: past\t0\t0.3372
+c: pat\t0\t0.4059
+c: pe\t1.3637\t-0.2479
+c: pea\t0\t0.2603
+c: peac\t0\t0.2692
+c: pec\t0.5859\t-0.2892
+c: pech\t0.5859\t-0.2892
+c: pee\t0.7569\t-0.3714
+c: pee \t0.4427\t-0.2198
 c: peed\t0.2127\t0
-c: pen\t-0.2472\t0.3589
-c: pens\t0\t0.3553
-c: peo\t0.3957\t-0.3043
-c: peop\t0.2018\t-0.2333
-c: perm\t0\t0.3451
-c: ph\t0\t-0.3252
-c: pi\t0\t0.6127
-c: pic\t-0.2856\t0
-c: pil\t0\t0.2969
-c: pis\t0\t0.2374
+c: pen\t-0.2453\t0.3594
+c: pens\t0\t0.3549
+c: peo\t0.4008\t-0.2997
+c: peop\t0.2016\t-0.2332
+c: perm\t0\t0.3485
+c: ph\t0\t-0.3231
+c: pi\t0\t0.6128
+c: pic\t-0.2847\t0
+c: pil\t0\t0.2989
+c: pill\t0\t0.2003
+c: pis\t0\t0.2379
 c: pist\t0\t0.3213
-c: pl\t-0.6522\t0.7683
-c: pla\t-0.5588\t0.6763
-c: plan\t-0.4860\t0.7791
-c: po\t-0.3664\t0.3184
-c: poi\t0\t0.8280
-c: poin\t0\t0.8280
-c: por\t-0.2821\t0
-c: por \t-0.2254\t0
-c: pr\t0\t-0.4687
-c: pre\t0.2476\t-0.2480
-c: pres\t0.3038\t-0.2910
-c: pro\t0\t-0.2383
-c: prob\t-0.3326\t0
-c: prop\t0.2726\t0
-c: pu\t0.4005\t0.6936
-c: pue\t0.5153\t0
-c: pued\t0.5834\t-0.3497
-c: puen\t0\t0.2886
-c: pun\t0\t0.2645
-c: pur\t0\t0.4355
-c: purp\t0\t0.4414
-c: put\t-0.2035\t0.2918
-c: put \t0\t0.3734
-c: q\t-0.5188\t0.8083
-c: qu\t-0.4859\t0.9041
-c: que\t0\t0.2836
-c: que \t0\t0.4486
-c: ques\t0\t-0.2020
-c: qui\t-0.6297\t0.7773
-c: quie\t-0.3502\t0.7209
-c: quit\t-0.2104\t0
-c: r\t0.6890\t0
-c: ra\t-0.4177\t0.3004
-c: rat\t-0.2262\t0
-c: raz\t0\t0.5101
-c: razo\t0\t0.5101
-c: re\t0.6893\t-0.7465
-c: rea\t0.2795\t0.7365
-c: read\t-0.4364\t0.3155
-c: real\t0.7943\t0
-c: reas\t0\t0.4926
-c: rec\t0\t-0.4351
-c: reco\t0\t-0.2125
-c: red\t0.4915\t0
-c: red \t0.4915\t0
-c: reg\t0\t0.2478
-c: rega\t0\t0.2564
-c: rel\t0\t0.2023
-c: rela\t0\t0.2143
-c: rem\t0\t-0.4267
-c: rep\t0.2194\t-0.3752
-c: repe\t0.2770\t0
-c: res\t0.3876\t-0.4849
-c: resp\t0.8771\t-0.5113
-c: rest\t-0.2784\t0
-c: ri\t0.3183\t0
-c: rig\t0.5012\t-0.2017
+c: pl\t-0.6547\t0.7380
+c: pla\t-0.5632\t0.6447
+c: plan\t-0.4855\t0.7809
+c: po\t-0.3567\t0.2906
+c: poi\t0\t0.8254
+c: poin\t0\t0.8254
+c: por\t-0.2784\t0
+c: por \t-0.2223\t0
+c: pr\t0\t-0.3969
+c: pre\t0.2533\t-0.2635
+c: pres\t0.3059\t-0.2919
+c: pro\t-0.2021\t0
+c: prob\t-0.3319\t0
+c: prop\t0.2725\t0
+c: pu\t0.4026\t0.6956
+c: pue\t0.5177\t0
+c: pued\t0.5859\t-0.3521
+c: puen\t0\t0.2944
+c: pun\t0\t0.2633
+c: pur\t0\t0.4334
+c: purp\t0\t0.4393
+c: put\t-0.2035\t0.2924
+c: put \t0\t0.3736
+c: q\t-0.5096\t0.8062
+c: qu\t-0.4768\t0.9023
+c: que\t0\t0.2911
+c: que \t0\t0.4627
+c: ques\t0\t-0.2049
+c: qui\t-0.6239\t0.7647
+c: quie\t-0.3457\t0.7109
+c: quit\t-0.2089\t0
+c: r\t0.6838\t0
+c: ra\t-0.4143\t0.3065
+c: rat\t-0.2247\t0
+c: raz\t0\t0.5125
+c: razo\t0\t0.5125
+c: re\t0.6868\t-0.7445
+c: rea\t0.2801\t0.7387
+c: read\t-0.4363\t0.3195
+c: real\t0.7939\t0
+c: reas\t0\t0.4907
+c: rec\t0\t-0.4371
+c: reco\t0\t-0.2138
+c: red\t0.4910\t0
+c: red \t0.4910\t0
+c: reg\t0\t0.2532
+c: rega\t0\t0.2612
+c: rel\t0\t0.2062
+c: rela\t0\t0.2149
+c: rem\t0\t-0.4247
+c: rep\t0.2204\t-0.3701
+c: repe\t0.2779\t0
+c: res\t0.3798\t-0.5051
+c: resp\t0.8772\t-0.5114
+c: rest\t-0.2780\t0
+c: ri\t0.3108\t0
+c: rig\t0.5015\t0
 c: righ\t0.3062\t0
-c: rin\t0\t0.2502
-c: rind\t0\t0.2066
-c: ro\t0\t0.6257
-c: roof\t0\t0.2597
-c: rop\t0\t0.7947
-c: rope\t0\t0.7947
-c: rou\t0\t-0.2435
-c: ru\t-0.2317\t0
-c: run\t0\t0.2071
-c: s\t3.1375\t-1.4478
-c: sa\t-0.3645\t0
-c: sad\t0\t-0.2380
-c: sad \t0\t-0.2380
-c: saf\t0\t-0.2776
-c: safe\t0\t-0.2776
-c: sai\t-0.3431\t0.2280
-c: said\t-0.3431\t0.2280
-c: sal\t0.2522\t0
-c: sale\t0.2422\t0
-c: sam\t0\t-0.2039
-c: same\t0\t-0.2039
-c: san\t0.5565\t0
-c: sang\t0.5729\t0
-c: sav\t-0.2744\t0.3089
-c: savi\t0\t0.2155
-c: say\t0\t0.3752
-c: sayi\t-0.2280\t0.3124
-c: sc\t-0.2712\t0
-c: scr\t-0.2357\t0
-c: se\t0.5907\t0
-c: se \t0.4996\t-0.2020
-c: see\t0\t0.2684
-c: see \t0\t0.2090
-c: seg\t-0.2025\t0.2530
-c: segu\t-0.2025\t0.2530
-c: sei\t1.1203\t-0.4217
-c: seiz\t1.1203\t-0.4217
-c: sel\t0\t0.3334
-c: self\t0\t0.3334
-c: send\t0\t-0.2072
-c: ses\t-0.3391\t-0.4677
-c: sess\t-0.2241\t-0.4213
-c: sev\t0.2204\t0
-c: seve\t0.2204\t0
-c: sew\t0\t0.2327
-c: sewe\t0\t0.2327
-c: sh\t1.0542\t-0.4693
-c: sha\t0.4597\t-0.3255
-c: shak\t0.3705\t-0.2042
-c: she\t0.2825\t0
-c: sho\t0.2626\t-0.3389
+c: rin\t0\t0.2496
+c: rind\t0\t0.2053
+c: ro\t0\t0.6351
+c: roof\t0\t0.2602
+c: rop\t0\t0.7972
+c: rope\t0\t0.7972
+c: rou\t0\t-0.2422
+c: ru\t-0.2312\t0
+c: run\t0\t0.2065
+c: s\t3.1359\t-1.3584
+c: sa\t-0.3575\t0
+c: sad\t0\t-0.2375
+c: sad \t0\t-0.2375
+c: saf\t0\t-0.2772
+c: safe\t0\t-0.2772
+c: sai\t-0.3439\t0.2282
+c: said\t-0.3439\t0.2282
+c: sal\t0.2576\t0
+c: sale\t0.2433\t0
+c: sam\t0\t-0.2031
+c: same\t0\t-0.2031
+c: san\t0.5563\t0
+c: sang\t0.5728\t0
+c: sav\t-0.2749\t0.3133
+c: savi\t0\t0.2186
+c: say\t0\t0.3738
+c: sayi\t-0.2282\t0.3118
+c: sc\t-0.2701\t0
+c: scr\t-0.2351\t0
+c: se\t0.5985\t0
+c: se \t0.5006\t0
+c: see\t0\t0.2640
+c: see \t0\t0.2053
+c: seg\t0\t0.2411
+c: segu\t0\t0.2411
+c: sei\t1.1194\t-0.4209
+c: seiz\t1.1194\t-0.4209
+c: sel\t0\t0.3325
+c: self\t0\t0.3325
+c: send\t0\t-0.2074
+c: ses\t-0.3361\t-0.4726
+c: sess\t-0.2239\t-0.4246
+c: sev\t0.2203\t0
+c: seve\t0.2203\t0
+c: sew\t0\t0.2332
+c: sewe\t0\t0.2332
+c: sh\t1.0548\t-0.4774
+c: sha\t0.4599\t-0.3257
+c: shak\t0.3705\t-0.2044
+c: she\t0.2835\t0
+c: sho\t0.2622\t-0.3410
 c: shor\t0\t-0.2328
 c: show\t0.2393\t0
-c: si\t0.8669\t-0.2386
-c: si \t0\t0.3160
-c: sid\t0.5934\t-0.3847
-c: side\t0.5934\t-0.3847
-c: sie\t0.2866\t0
-c: sien\t0.4277\t-0.2072
-c: sin \t0\t0.3051
-c: sinc\t0.3853\t-0.4332
-c: site\t0.2269\t0
-c: sitt\t0\t0.2009
-c: sle\t-0.4563\t0
-c: slee\t-0.3142\t0
-c: sli\t0\t0.3755
-c: slo\t0\t-0.3577
-c: slu\t0.4062\t0
-c: slur\t0.2694\t0
-c: sm\t0\t-0.2260
-c: sn\t0\t-0.3766
-c: sno\t0\t-0.3286
-c: so\t-0.6952\t0.5146
-c: so \t-0.5057\t0
-c: soa\t0.2492\t0
-c: sob\t0.2896\t0
-c: sob \t0.3091\t0
+c: si\t0.8489\t0
+c: si \t0\t0.5255
+c: sid\t0.5935\t-0.3897
+c: side\t0.5935\t-0.3897
+c: sie\t0.2928\t0
+c: sien\t0.4318\t-0.2241
+c: sin \t0\t0.3039
+c: sinc\t0.3863\t-0.4406
+c: site\t0.2265\t0
+c: sle\t-0.4560\t0
+c: slee\t-0.3140\t0
+c: sli\t0\t0.3762
+c: slo\t0\t-0.3580
+c: slu\t0.4054\t0
+c: slur\t0.2688\t0
+c: sm\t0\t-0.2263
+c: sn\t0\t-0.3773
+c: sno\t0\t-0.3289
+c: so\t-0.6862\t0.5022
+c: so \t-0.5041\t0
+c: soa\t0.2486\t0
+c: sob\t0.2921\t0
+c: sob \t0.3089\t0
 c: sog\t0\t0.2621
 c: soga\t0\t0.2621
-c: som\t0.2039\t0
-c: some\t0.2039\t0
-c: soo\t-0.2033\t0.3068
-c: soon\t-0.2033\t0.3068
-c: sor\t-0.5665\t0
-c: sore\t-0.2563\t-0.2231
-c: sorr\t-0.2444\t0.2595
-c: sp\t0.5344\t-0.4343
-c: spe\t0.3803\t0
-c: spee\t0.2830\t0
-c: st\t0.8377\t0
-c: sta\t0\t-0.2327
-c: star\t0\t-0.2260
-c: sti\t0.5465\t-0.2511
-c: stil\t0.3757\t0
-c: sto\t0\t0.4422
-c: str\t0.5918\t-0.2464
-c: stro\t0.5395\t0
-c: su\t0.4754\t0.5309
-c: sud\t1.0155\t-0.5298
-c: sudd\t0.9406\t-0.4926
-c: sug\t0\t-0.2080
-c: sui\t-0.4447\t1.1558
-c: suic\t-0.4447\t1.1558
-c: sur\t0\t0.3434
-c: sure\t0\t0.2810
-c: sw\t1.0656\t-0.2283
-c: swa\t0.4000\t0.2520
-c: swal\t0.4000\t0.2520
-c: swe\t0.4868\t-0.3756
-c: swel\t0.3113\t-0.2378
-c: swo\t0.2486\t0
-c: swol\t0.2486\t0
-c: t\t0\t0.3838
-c: ta\t-0.4864\t0.8453
-c: tab\t0\t0.2615
-c: tabl\t0\t0.2810
-c: tak\t-0.3854\t0.6885
-c: take\t-0.3283\t0.5577
-c: tal\t0.2908\t0
-c: talk\t0.3068\t-0.3069
-c: tap\t0\t0.2357
-c: tapp\t0\t0.2296
-c: te\t-0.2226\t0.4612
-c: tel\t0\t0.8065
-c: tell\t0\t0.8512
-c: ten\t0.3437\t0
-c: teng\t0.2193\t0
-c: tex\t-0.3164\t-0.2030
-c: text\t-0.2821\t0
-c: th\t-0.5682\t0
-c: tha\t-0.4987\t0
-c: than\t-0.3313\t0
-c: that\t-0.2124\t-0.2014
-c: the\t-0.8778\t0.6244
-c: the \t-0.6790\t0
-c: them\t-0.3039\t0.6174
-c: then\t0\t0.3128
-c: ther\t0.3370\t0
-c: they\t0\t0.3900
-c: thi\t-0.3729\t0.9085
-c: thin\t0\t0.7248
-c: this\t-0.6129\t0.4012
-c: tho\t-0.2506\t0
-c: thou\t-0.2088\t0
-c: thr\t0.8811\t0
-c: thre\t0\t0.2763
-c: thro\t0.9508\t-0.4280
-c: thu\t0\t-0.2061
-c: tig\t0.4209\t0
-c: tigh\t0.4209\t0
-c: til\t0\t0.2203
-c: till\t0\t0.2296
-c: tir\t-0.3559\t0
-c: tire\t-0.3313\t0
-c: to\t0\t1.1759
-c: to \t-0.3517\t0.5619
-c: tod\t-0.2707\t0.4045
-c: toda\t-0.3217\t0
-c: todo\t0\t0.2872
-c: toi\t0.2786\t0
-c: toil\t0.2786\t0
-c: tol\t0\t0.2235
-c: told\t0\t0.2235
-c: tom\t-0.3545\t0.2068
-c: tomo\t-0.3224\t0
-c: ton\t0\t0.4939
-c: tong\t0.4586\t-0.2300
-c: toni\t-0.4601\t0.7239
-c: too \t0\t-0.2274
-c: took\t0.3375\t0
-c: tr\t-0.5943\t-0.2144
-c: tra\t-0.3465\t-0.3152
-c: trac\t0\t0.2774
-c: traf\t0\t-0.2506
-c: trai\t0\t0.3383
-c: trea\t0\t-0.3108
-c: tri\t-0.2371\t0
-c: trie\t0\t0.2884
-c: try\t0\t0.3783
-c: tryi\t0\t0.3011
-c: tu\t0.6323\t-0.2253
-c: tur\t0.4403\t0
-c: turn\t0.4403\t0
-c: tuv\t0.3370\t0
-c: tuvo\t0.2934\t0
-c: tw\t0.6971\t-0.3023
-c: twi\t0.5157\t-0.2414
-c: twic\t0.4394\t0
-c: u\t0.8035\t0
-c: un\t0.7435\t0.2590
-c: un \t0.3345\t-0.4249
-c: una\t0\t0.3635
-c: una \t0\t0.2318
-c: unc\t0.2933\t0
-c: unco\t0.3126\t0
-c: und\t0\t0.2563
-c: unde\t0\t0.2563
-c: unr\t0.2642\t0
-c: unre\t0.2642\t0
-c: ur\t0.2944\t0
-c: uri\t0.3915\t0
-c: urin\t0.3915\t0
-c: us\t-0.3458\t-0.2330
-c: usu\t-0.2756\t0
-c: usua\t-0.2756\t0
-c: v\t0.3271\t0
-c: va\t-0.3567\t0
-c: vac\t0\t-0.2238
-c: ve\t0\t-0.4212
-c: ver\t0\t-0.3323
-c: very\t0.2092\t-0.2020
-c: vi\t0\t-0.2527
-c: vida\t0\t0.2414
-c: vis\t0.2803\t-0.2966
-c: visi\t0\t-0.2624
-c: viv\t0\t0.4246
-c: vivi\t0\t0.2569
-c: vo\t0.4203\t0.5745
-c: vol\t0\t0.3006
-c: volv\t0\t0.3202
-c: vom\t0.4498\t-0.2344
-c: vomi\t0.4498\t-0.2344
-c: voy\t0\t0.3268
-c: voy \t0\t0.3268
-c: w\t-1.4222\t1.2957
-c: wa\t-1.1839\t0.5025
-c: wai\t-0.2348\t-0.3197
-c: wait\t-0.2348\t-0.3197
-c: wak\t0.3234\t0.2052
-c: wake\t0.2897\t0.2059
-c: wal\t0\t0.3258
-c: wall\t0\t0.3487
-c: wan\t-0.8469\t0.7601
-c: want\t-0.8469\t0.7601
-c: was\t-0.2402\t-0.4893
-c: was \t0\t-0.6289
-c: wast\t0\t0.2307
-c: wat\t0\t-0.3702
+c: som\t0.2046\t0
+c: some\t0.2046\t0
+c: soo\t-0.2028\t0.3018
+c: soon\t-0.2028\t0.3018
+c: sor\t-0.5668\t0
+c: sore\t-0.2564\t-0.2233
+c: sorr\t-0.2444\t0.2616
+c: sp\t0.5338\t-0.4452
+c: spe\t0.3793\t0
+c: spee\t0.2823\t0
+c: st\t0.8410\t0
+c: sta\t0\t-0.2351
+c: star\t0\t-0.2256
+c: sti\t0.5448\t-0.2528
+c: stil\t0.3750\t0
+c: sto\t0\t0.4336
+c: str\t0.5916\t-0.2483
+c: stro\t0.5398\t0
+c: su\t0.4760\t0.5211
+c: sud\t1.0143\t-0.5302
+c: sudd\t0.9397\t-0.4921
+c: sug\t0\t-0.2084
+c: sui\t-0.4435\t1.1522
+c: suic\t-0.4435\t1.1522
+c: sur\t0\t0.3407
+c: sure\t0\t0.2787
+c: sw\t1.0655\t-0.2333
+c: swa\t0.3998\t0.2497
+c: swal\t0.3998\t0.2497
+c: swe\t0.4868\t-0.3769
+c: swel\t0.3106\t-0.2380
+c: swo\t0.2484\t0
+c: swol\t0.2484\t0
+c: t\t0\t0.4044
+c: ta\t-0.5160\t0.8874
+c: tab\t0\t0.2603
+c: tabl\t0\t0.2796
+c: tak\t-0.3826\t0.6823
+c: take\t-0.3260\t0.5512
+c: tal\t0.2929\t0
+c: talk\t0.3088\t-0.3089
+c: tap\t0\t0.2358
+c: tapp\t0\t0.2288
+c: te\t-0.2114\t0.4524
+c: tel\t0\t0.8060
+c: tell\t0\t0.8505
+c: ten\t0.3513\t0
+c: teng\t0.2249\t0
+c: tex\t-0.3147\t-0.2072
+c: text\t-0.2803\t0
+c: th\t-0.5642\t0
+c: tha\t-0.4956\t0
+c: than\t-0.3309\t0
+c: that\t-0.2095\t-0.2057
+c: the\t-0.8773\t0.6252
+c: the \t-0.6785\t0
+c: them\t-0.3040\t0.6159
+c: then\t0\t0.3137
+c: ther\t0.3368\t0
+c: they\t0\t0.3876
+c: thi\t-0.3731\t0.9075
+c: thin\t0\t0.7225
+c: this\t-0.6129\t0.4018
+c: tho\t-0.2507\t0
+c: thou\t-0.2092\t0
+c: thr\t0.8816\t0
+c: thre\t0\t0.2754
+c: thro\t0.9514\t-0.4294
+c: thu\t0\t-0.2065
+c: tig\t0.4204\t0
+c: tigh\t0.4204\t0
+c: til\t0\t0.2199
+c: till\t0\t0.2293
+c: tir\t-0.3560\t0
+c: tire\t-0.3315\t0
+c: to\t0\t1.1368
+c: to \t-0.3340\t0.5321
+c: tod\t-0.2945\t0.4032
+c: toda\t-0.3361\t0
+c: todo\t0\t0.3197
+c: toi\t0.2789\t0
+c: toil\t0.2789\t0
+c: tol\t0\t0.2202
+c: told\t0\t0.2202
+c: tom\t-0.3515\t0.2065
+c: tomo\t-0.3216\t0
+c: ton\t0\t0.4867
+c: tong\t0.4584\t-0.2313
+c: toni\t-0.4589\t0.7180
+c: too \t0\t-0.2280
+c: took\t0.3389\t0
+c: tr\t-0.5923\t-0.2190
+c: tra\t-0.3461\t-0.3192
+c: trac\t0\t0.2772
+c: traf\t0\t-0.2515
+c: trai\t0\t0.3366
+c: trea\t0\t-0.3110
+c: tri\t-0.2368\t0
+c: trie\t0\t0.2891
+c: try\t0\t0.3747
+c: tryi\t0\t0.2996
+c: tu\t0.6339\t-0.2305
+c: tur\t0.4396\t0
+c: turn\t0.4396\t0
+c: tuv\t0.3392\t0
+c: tuvo\t0.2940\t0
+c: tw\t0.6972\t-0.3021
+c: twi\t0.5156\t-0.2409
+c: twic\t0.4395\t0
+c: u\t0.8067\t0
+c: un\t0.7432\t0.2804
+c: un \t0.3313\t-0.3842
+c: una\t0\t0.3548
+c: una \t0\t0.2254
+c: unc\t0.2939\t0
+c: unco\t0.3131\t0
+c: und\t0\t0.2542
+c: unde\t0\t0.2542
+c: unr\t0.2639\t0
+c: unre\t0.2639\t0
+c: ur\t0.2953\t0
+c: uri\t0.3920\t0
+c: urin\t0.3920\t0
+c: us\t-0.3449\t-0.2340
+c: usu\t-0.2751\t0
+c: usua\t-0.2751\t0
+c: v\t0.3230\t0
+c: va\t-0.3720\t0.2188
+c: vac\t0\t-0.2258
+c: vaca\t0\t-0.2010
+c: ve\t0\t-0.4300
+c: ver\t0\t-0.3382
+c: very\t0.2092\t-0.2031
+c: vi\t0\t-0.2697
+c: via\t0\t-0.2053
+c: viaj\t0\t-0.2053
+c: vida\t0\t0.2477
+c: vis\t0.2807\t-0.2973
+c: visi\t0\t-0.2635
+c: viv\t0\t0.4195
+c: vivi\t0\t0.2545
+c: vo\t0.4190\t0.6211
+c: vol\t0\t0.3596
+c: volv\t0\t0.3796
+c: vom\t0.4488\t-0.2347
+c: vomi\t0.4488\t-0.2347
+c: voy\t0\t0.3182
+c: voy \t0\t0.3182
+c: w\t-1.4188\t1.2853
+c: wa\t-1.1827\t0.4943
+c: wai\t-0.2349\t-0.3178
+c: wait\t-0.2349\t-0.3178
+c: wak\t0.3223\t0.2056
+c: wake\t0.2890\t0.2054
+c: wal\t0\t0.3273
+c: wall\t0\t0.3484
+c: wan\t-0.8461\t0.7474
+c: want\t-0.8461\t0.7474
+c: was\t-0.2385\t-0.4913
+c: was \t0\t-0.6305
+c: wast\t0\t0.2295
+c: wat\t0\t-0.3709
 c: watc\t0\t-0.2138
-c: way\t-0.2020\t0.8738
-c: way \t0\t0.6853
-c: we\t-0.6040\t-1.7967
-c: we \t-0.2385\t-0.7493
-c: wea\t0\t-0.3530
-c: weak\t0.2737\t0
-c: weat\t0\t-0.2037
-c: wed\t0\t-0.2212
-c: wee\t-0.4096\t0
-c: week\t-0.4096\t0
-c: wel\t-0.2918\t0
-c: well\t-0.3042\t0
-c: wen\t0.3722\t-0.2916
-c: went\t0.3722\t-0.2916
-c: wh\t0.5598\t0.3714
-c: wha\t0\t0.2088
-c: what\t0\t0.2088
-c: whe\t0.2490\t0
-c: who\t0.5387\t0.2122
-c: whol\t0.3754\t0
-c: why\t-0.2192\t0
-c: why \t-0.2192\t0
-c: wi\t-0.6732\t0.7506
-c: wif\t0.2182\t0
-c: wife\t0.2182\t0
-c: wil\t-0.3224\t0.4374
-c: will\t-0.3051\t0.4592
-c: wis\t0\t0.5658
-c: wish\t0\t0.5730
-c: wit\t-0.4021\t0
-c: with\t-0.4021\t0
-c: wo\t0.9331\t0.7542
-c: won\t0.3915\t0.4077
-c: won \t0\t0.2290
-c: wont\t0.4684\t0
-c: wor\t0.8096\t-0.5675
-c: word\t0.7711\t-0.3440
-c: work\t-0.3290\t-0.3496
-c: worl\t0\t0.2747
-c: wors\t0.6235\t0
-c: wort\t0\t0.2408
-c: wou\t0\t0.8632
-c: woul\t-0.3126\t0.9192
-c: woun\t0.2446\t0
-c: wr\t0\t0.5470
-c: wri\t-0.2416\t0.5650
-c: wris\t0\t0.3997
-c: wron\t0.2424\t-0.2476
-c: wrot\t0\t0.2358
-c: y\t-0.4360\t0
-c: y \t0.9714\t0
-c: ya\t-0.7373\t0.6344
-c: ya \t-0.7156\t0.6787
-c: yea\t-0.3567\t0
+c: way\t-0.2024\t0.8742
+c: way \t0\t0.6849
+c: we\t-0.6039\t-1.7930
+c: we \t-0.2382\t-0.7481
+c: wea\t0\t-0.3552
+c: weak\t0.2731\t0
+c: weat\t0\t-0.2054
+c: wed\t0\t-0.2208
+c: wee\t-0.4095\t0
+c: week\t-0.4095\t0
+c: wel\t-0.2912\t0
+c: well\t-0.3038\t0
+c: wen\t0.3710\t-0.2884
+c: went\t0.3710\t-0.2884
+c: wh\t0.5609\t0.3663
+c: wha\t0\t0.2029
+c: what\t0\t0.2029
+c: whe\t0.2475\t0
+c: whil\t0\t-0.2005
+c: who\t0.5384\t0.2104
+c: whol\t0.3752\t0
+c: why\t-0.2189\t0
+c: why \t-0.2189\t0
+c: wi\t-0.6712\t0.7535
+c: wif\t0.2188\t0
+c: wife\t0.2188\t0
+c: wil\t-0.3221\t0.4376
+c: will\t-0.3047\t0.4591
+c: wis\t0\t0.5655
+c: wish\t0\t0.5727
+c: wit\t-0.4010\t0
+c: with\t-0.4010\t0
+c: wo\t0.9353\t0.7431
+c: won\t0.3928\t0.3969
+c: won \t0\t0.2286
+c: wont\t0.4697\t0
+c: wor\t0.8103\t-0.5657
+c: word\t0.7709\t-0.3440
+c: work\t-0.3282\t-0.3507
+c: worl\t0\t0.2755
+c: wors\t0.6234\t0
+c: wort\t0\t0.2415
+c: wou\t0\t0.8621
+c: woul\t-0.3122\t0.9177
+c: woun\t0.2439\t0
+c: wr\t0\t0.5494
+c: wri\t-0.2416\t0.5700
+c: wris\t0\t0.4023
+c: wron\t0.2424\t-0.2496
+c: wrot\t0\t0.2352
+c: y\t-0.4334\t0
+c: y \t0.9750\t0
+c: ya\t-0.7349\t0.6495
+c: ya \t-0.7131\t0.6931
+c: yea\t-0.3568\t0
 c: year\t-0.3499\t0
-c: yes\t0.2370\t0
-c: yo\t-0.7236\t-0.2311
-c: you\t-0.6991\t-0.2071
-c: you \t-0.5019\t0
-c: your\t-0.2230\t0
-c:1 \t0.3527\t-0.2353
+c: yes\t0.2368\t0
+c: yo\t-0.7277\t0
+c: you\t-0.6974\t-0.2191
+c: you \t-0.5009\t0
+c: your\t-0.2223\t0
+c:1 \t0.3550\t-0.2387
 c:11\t0.4452\t0
 c:11 \t0.4475\t0
-c:3 \t0\t-0.2260
-c:3r\t0.2214\t0
-c:3rd\t0.2214\t0
-c:3rd \t0.2214\t0
-c:5 \t0\t-0.3108
+c:3 \t0\t-0.2278
+c:3r\t0.2215\t0
+c:3rd\t0.2215\t0
+c:3rd \t0.2215\t0
+c:5 \t0\t-0.3117
 c:91\t0.4475\t0
 c:911\t0.4475\t0
 c:911 \t0.4475\t0
-c:a \t0.2550\t-0.2052
-c:ab\t0.5211\t0
-c:abe\t0.2982\t0
-c:abez\t0.2376\t0
-c:abeza\t0.2376\t0
-c:abi\t0.2847\t0
-c:abio\t0.2685\t0
-c:abios\t0.2685\t0
-c:abl\t0.2989\t0
-c:abla\t0.3009\t0
-c:ablar\t0.2705\t0
-c:abo\t-0.5411\t0.2416
-c:abou\t-0.5781\t0.3109
-c:about\t-0.5781\t0.3109
-c:abu\t0.2486\t0
-c:abue\t0.2486\t0
-c:abuel\t0.2486\t0
-c:aby\t0.2142\t0
-c:aby \t0.2142\t0
-c:ac\t0.8364\t-1.2425
-c:acci\t0.2379\t0
-c:accid\t0.2188\t0
-c:ace\t0\t0.2671
-c:ace \t0.4863\t-0.2108
-c:acer\t0\t0.3487
-c:acer \t0\t0.2678
-c:ach\t0.3140\t-0.5746
-c:ache\t0.2069\t-0.6179
-c:ache \t0.3332\t-0.5157
-c:aci\t0\t-0.3166
-c:ack\t0.2852\t-0.2948
-c:ack \t0.2119\t-0.2972
-c:acks\t0\t0.2484
-c:acks \t0\t0.2484
-c:acti\t0.3216\t0
-c:ad\t0.2945\t0.4344
-c:ad \t0.6417\t-0.2798
-c:ada\t0\t-0.6238
-c:adac\t0.2771\t-0.5140
-c:adach\t0.2771\t-0.5140
-c:ade\t-0.4847\t0.7342
-c:ade \t-0.2136\t0.5432
-c:adin\t0\t-0.2034
-c:ading\t0\t-0.2034
-c:ado\t0.7405\t0
-c:ado \t0.5038\t0
-c:ady\t-0.4266\t0.5590
-c:ady \t-0.4266\t0.5590
-c:af\t0\t-0.4291
-c:afe\t0\t-0.2836
-c:affa\t0\t0.2741
-c:affai\t0\t0.2741
-c:affi\t0\t-0.2174
-c:affic\t0\t-0.2174
-c:aft\t0.2613\t0
-c:afte\t0.2683\t0
-c:after\t0.2683\t0
-c:ag\t-0.3838\t0.6321
-c:aga\t-0.3405\t0
-c:agai\t-0.3037\t0.2555
-c:again\t-0.3037\t0.2555
-c:age\t-0.2193\t0.2073
-c:age \t0\t0.3573
-c:ah\t0\t-0.5806
-c:aha\t-0.2248\t-0.3561
-c:aha \t-0.2248\t-0.3561
-c:aho\t0.3883\t0
-c:ahog\t0.4504\t-0.2033
-c:ahoga\t0.3164\t0
-c:ai\t0.8328\t-1.2593
-c:aid\t-0.2587\t0
-c:aid \t-0.3684\t0
-c:ain\t0.4914\t-0.5040
-c:ain \t-0.3047\t0
-c:ainl\t0\t0.2117
-c:ainle\t0\t0.2117
-c:aint\t1.0079\t-0.6078
-c:aint \t0\t-0.2028
-c:ainte\t0.5696\t-0.2996
-c:ainti\t0.2550\t0
-c:air\t0.9964\t-0.3264
-c:air \t0.6164\t-0.3650
-c:aire\t0.2777\t0
-c:aire \t0.2777\t0
-c:ait\t-0.2622\t-0.3459
-c:aiti\t0\t-0.2966
-c:aitin\t0\t-0.2966
-c:aj\t-0.4818\t-0.5153
-c:aja\t-0.2126\t-0.4552
-c:aja \t0\t-0.4346
-c:ak\t0.8313\t0
-c:ak \t0.2813\t-0.2354
-c:ake\t0\t0.3571
-c:ake \t0\t0.2743
-c:aki\t0.4820\t0
-c:akin\t0.4820\t0
-c:aking\t0.4820\t0
-c:al\t0\t1.1852
-c:al \t-0.5411\t0.2948
-c:ala\t0\t0.2209
-c:ala \t0\t0.2730
-c:ale\t0.2146\t0
-c:ale \t0\t0.3018
-c:alf\t0\t-0.2758
-c:alf \t0\t-0.2758
-c:ali\t-0.2088\t0.5945
-c:aliv\t-0.2184\t0.6516
-c:alive\t0\t0.5364
-c:alk\t0.2352\t-0.3298
-c:alk \t0\t-0.4097
-c:alki\t0.2171\t0
-c:alkin\t0.2171\t0
-c:all\t0.4290\t0
-c:all \t-0.2431\t0.4159
-c:alle\t0\t-0.3194
-c:aller\t0\t-0.3329
-c:allo\t0.4465\t0
-c:allow\t0.4538\t0.2169
-c:am\t0\t-0.5544
-c:ama\t0\t-0.2145
-c:ame\t0.3367\t-0.4362
-c:ame \t0.3916\t-0.4594
-c:amil\t0\t0.2647
-c:amin\t0\t-0.3583
-c:amo\t0\t0.3912
-c:amou\t0\t0.2858
-c:amoun\t0\t0.2858
-c:an\t0.5561\t0
-c:an \t-0.3448\t0
+c:a \t0.2559\t-0.2633
+c:ab\t0.5174\t0
+c:abe\t0.2892\t0
+c:abez\t0.2271\t0
+c:abeza\t0.2271\t0
+c:abi\t0.2855\t0
+c:abio\t0.2686\t0
+c:abios\t0.2686\t0
+c:abl\t0.3007\t0
+c:abla\t0.3011\t0
+c:ablar\t0.2708\t0
+c:abo\t-0.5400\t0.2421
+c:abou\t-0.5778\t0.3109
+c:about\t-0.5778\t0.3109
+c:abu\t0.2497\t0
+c:abue\t0.2497\t0
+c:abuel\t0.2497\t0
+c:aby\t0.2139\t0
+c:aby \t0.2139\t0
+c:ac\t0.8365\t-1.2701
+c:acci\t0.2378\t0
+c:accid\t0.2186\t0
+c:ace\t0\t0.2435
+c:ace \t0.4857\t-0.2029
+c:acer\t0\t0.3509
+c:acer \t0\t0.2707
+c:ach\t0.3143\t-0.5722
+c:ache\t0.2065\t-0.6146
+c:ache \t0.3324\t-0.5131
+c:aci\t0\t-0.3254
+c:ack\t0.2861\t-0.2902
+c:ack \t0.2133\t-0.2928
+c:acks\t0\t0.2485
+c:acks \t0\t0.2485
+c:acti\t0.3212\t0
+c:ad\t0.2977\t0.4117
+c:ad \t0.6427\t-0.2790
+c:ada\t0\t-0.6439
+c:adac\t0.2766\t-0.5112
+c:adach\t0.2766\t-0.5112
+c:ade\t-0.4820\t0.7319
+c:ade \t-0.2115\t0.5416
+c:adin\t0\t-0.2031
+c:ading\t0\t-0.2031
+c:ado\t0.7453\t0
+c:ado \t0.5086\t0
+c:ady\t-0.4267\t0.5603
+c:ady \t-0.4267\t0.5603
+c:af\t0\t-0.4316
+c:afe\t0\t-0.2830
+c:affa\t0\t0.2746
+c:affai\t0\t0.2746
+c:affi\t0\t-0.2181
+c:affic\t0\t-0.2181
+c:aft\t0.2607\t0
+c:afte\t0.2677\t0
+c:after\t0.2677\t0
+c:ag\t-0.3865\t0.6062
+c:aga\t-0.3386\t0
+c:agai\t-0.3027\t0.2496
+c:again\t-0.3027\t0.2496
+c:age\t-0.2186\t0.2065
+c:age \t0\t0.3571
+c:agu\t0\t0.2053
+c:ah\t0\t-0.5844
+c:aha\t-0.2245\t-0.3529
+c:aha \t-0.2245\t-0.3529
+c:aho\t0.3933\t0
+c:ahog\t0.4534\t-0.2090
+c:ahoga\t0.3180\t0
+c:ai\t0.8334\t-1.2552
+c:aid\t-0.2592\t0
+c:aid \t-0.3689\t0
+c:ain\t0.4921\t-0.5094
+c:ain \t-0.3030\t0
+c:ainl\t0\t0.2124
+c:ainle\t0\t0.2124
+c:aint\t1.0073\t-0.6094
+c:aint \t0\t-0.2022
+c:ainte\t0.5695\t-0.3014
+c:ainti\t0.2544\t0
+c:air\t0.9966\t-0.3260
+c:air \t0.6157\t-0.3650
+c:aire\t0.2786\t0
+c:aire \t0.2786\t0
+c:ait\t-0.2624\t-0.3433
+c:aiti\t0\t-0.2951
+c:aitin\t0\t-0.2951
+c:aj\t-0.4796\t-0.5327
+c:aja\t-0.2084\t-0.4569
+c:aja \t0\t-0.4365
+c:ak\t0.8352\t0
+c:ak \t0.2806\t-0.2361
+c:ake\t0\t0.3431
+c:ake \t0\t0.2687
+c:aki\t0.4826\t0
+c:akin\t0.4826\t0
+c:aking\t0.4826\t0
+c:al\t0\t1.1605
+c:al \t-0.5517\t0.2837
+c:ala \t0\t0.2715
+c:ale\t0.2165\t0
+c:ale \t0\t0.3067
+c:alf\t0\t-0.2745
+c:alf \t0\t-0.2745
+c:ali\t-0.2043\t0.5862
+c:aliv\t-0.2178\t0.6466
+c:alive\t0\t0.5329
+c:alk\t0.2366\t-0.3300
+c:alk \t0\t-0.4112
+c:alki\t0.2170\t0
+c:alkin\t0.2170\t0
+c:all\t0.4304\t0
+c:all \t-0.2415\t0.4177
+c:alle\t0\t-0.3190
+c:aller\t0\t-0.3319
+c:allo\t0.4464\t0
+c:allow\t0.4537\t0.2145
+c:am\t0\t-0.5342
+c:ama\t0\t-0.2169
+c:ame\t0.3399\t-0.4423
+c:ame \t0.3948\t-0.4662
+c:amil\t0\t0.2658
+c:amin\t0\t-0.3242
+c:amo\t0\t0.3903
+c:amou\t0\t0.2833
+c:amoun\t0\t0.2833
+c:an\t0.5600\t0
+c:an \t-0.3611\t0
 c:anap\t0.2275\t0
 c:anaph\t0.2275\t0
-c:anc\t-0.3821\t-0.3067
-c:ance\t-0.3479\t-0.2690
-c:ance \t0\t-0.3030
-c:and\t1.2082\t0
-c:and \t1.0907\t0.2282
-c:anda\t0\t-0.2023
-c:andi\t-0.2207\t0.2373
-c:andin\t-0.2207\t0.2373
-c:andk\t0\t-0.2349
-c:andki\t0\t-0.2349
-c:ando\t0.5820\t0
-c:ando \t0.5923\t0
-c:ands\t-0.2091\t0
+c:anc\t-0.3813\t-0.3051
+c:ance\t-0.3475\t-0.2653
+c:ance \t0\t-0.3051
+c:and\t1.2059\t0
+c:and \t1.0902\t0.2225
+c:anda\t0\t-0.2025
+c:andi\t-0.2204\t0.2381
+c:andin\t-0.2204\t0.2381
+c:andk\t0\t-0.2339
+c:andki\t0\t-0.2339
+c:ando\t0.5800\t0
+c:ando \t0.5900\t0
+c:ands\t-0.2092\t0
 c:ands \t-0.2076\t0
-c:ane\t0\t0.6142
-c:anen\t0\t0.3451
-c:anent\t0\t0.3451
-c:ange\t0\t-0.3107
-c:angr\t0.5285\t0
-c:angra\t0.2357\t0
+c:ane\t0\t0.6171
+c:anen\t0\t0.3485
+c:anent\t0\t0.3485
+c:ange\t0\t-0.3110
+c:angr\t0.5283\t0
+c:angra\t0.2356\t0
 c:angre\t0.3372\t0
-c:ank\t0\t-0.2271
-c:ank \t0\t0.2072
-c:anks\t0\t-0.2869
-c:anks \t0\t-0.2869
-c:ann\t0\t0.2422
-c:anni\t0\t0.3215
-c:annin\t0\t0.2966
-c:ano\t0\t0.2631
-c:ano \t0\t0.3279
-c:ans\t-0.2747\t0
-c:ant\t0.3102\t0.3892
-c:ant \t0.6590\t0
-c:anta \t0.2046\t0
-c:ante\t-0.2094\t0.2328
-c:anted\t0\t0.3480
-c:ants\t-0.2206\t0.2673
-c:ants \t-0.2206\t0.2673
-c:any\t0.2899\t0
-c:any \t0.5292\t-0.4933
-c:anym\t-0.3033\t0.4826
-c:anymo\t-0.3033\t0.4826
-c:ap\t-0.2645\t-0.3429
-c:ape\t-0.2483\t0
+c:ank\t0\t-0.2264
+c:ank \t0\t0.2076
+c:anks\t0\t-0.2867
+c:anks \t0\t-0.2867
+c:ann\t0\t0.2438
+c:anni\t0\t0.3237
+c:annin\t0\t0.2981
+c:ano\t0\t0.2522
+c:ano \t0\t0.3250
+c:ans\t-0.2756\t0
+c:ant\t0.3100\t0.4460
+c:ant \t0.6601\t0
+c:anta \t0.2069\t0
+c:ante\t-0.2125\t0.2865
+c:anted\t0\t0.3430
+c:ants\t-0.2205\t0.2648
+c:ants \t-0.2205\t0.2648
+c:any\t0.2978\t0
+c:any \t0.5372\t-0.5052
+c:anym\t-0.3030\t0.4802
+c:anymo\t-0.3030\t0.4802
+c:ap\t-0.2625\t-0.3373
+c:ape\t-0.2484\t0
 c:aph\t0.2275\t0
 c:aphy\t0.2275\t0
 c:aphyl\t0.2275\t0
-c:app\t-0.6014\t0
-c:appi\t0\t0.2565
-c:appin\t0\t0.2213
-c:appo\t0\t-0.2196
-c:appoi\t0\t-0.2196
-c:aps\t0.5842\t0
-c:apse\t0.5701\t0
-c:apsed\t0.4452\t0
-c:ar\t0\t0.8531
-c:ar \t0\t0.9229
-c:ara\t0\t0.6956
-c:ara \t0\t0.2191
+c:app\t-0.6006\t0
+c:appi\t0\t0.2553
+c:appin\t0\t0.2203
+c:appo\t0\t-0.2191
+c:appoi\t0\t-0.2191
+c:aps\t0.5845\t0
+c:apse\t0.5705\t0
+c:apsed\t0.4453\t0
+c:ar\t0\t0.8415
+c:ar \t0\t0.9242
+c:ara\t0\t0.6950
+c:ara \t0\t0.2184
 c:arag\t0\t0.2966
 c:arage\t0\t0.2966
-c:ard\t-0.2241\t-0.2774
-c:arde\t0\t-0.2926
-c:are\t0\t0.2350
-c:are \t-0.3358\t0.4284
-c:arel\t0.3776\t0
-c:arely\t0.3776\t0
-c:aren\t0.2390\t0
-c:arent\t0.2390\t0
-c:argan\t0.2046\t0
-c:ari\t0\t0.3392
-c:aria\t0\t0.2831
-c:arke\t0\t0.2062
-c:arked\t0\t0.2062
-c:arki\t0\t-0.3027
-c:arkin\t0\t-0.3027
-c:arl\t0\t-0.2586
-c:arm\t0\t0.4352
-c:arm \t0.5015\t-0.2393
-c:arme\t0\t0.3615
-c:arme \t0\t0.3549
-c:arms\t0\t0.3920
-c:arms \t0\t0.3920
-c:arr\t0\t0.4009
-c:ars \t-0.3703\t0
-c:arse\t0.2137\t0
-c:arse \t0.2137\t0
-c:art\t0.6403\t-0.4192
-c:art \t0.4490\t-0.4727
-c:arta\t0\t0.2501
-c:arto\t0.2682\t0
-c:arto \t0.2682\t0
-c:as\t-0.4781\t0.5196
-c:as \t-0.8511\t0.3451
-c:asc\t0\t0.2328
-c:ask\t-0.2164\t0
-c:aso\t0\t0.4356
-c:ason\t0\t0.4926
-c:ason \t0\t0.4098
-c:asp\t0.4650\t0
-c:aspi\t0.4090\t0
-c:aspin\t0.4090\t0
-c:ass\t0.6168\t-0.5131
-c:ass \t0.3776\t-0.3003
-c:asse\t0.2097\t-0.4244
-c:assed\t0.2579\t-0.3843
-c:assw\t0\t0.2434
-c:asswo\t0\t0.2434
-c:ast\t-0.4909\t0.4321
-c:asti\t-0.2855\t0.3513
-c:astil\t-0.2298\t0.4278
-c:at\t0.2339\t-1.4788
-c:at \t0\t-0.4295
-c:ata\t-0.2682\t0.3462
-c:atar\t0\t0.3769
-c:atar \t0\t0.2759
-c:ate\t-0.4155\t-0.6488
-c:ate \t0\t-0.7132
-c:aten\t0\t0.3053
-c:ateni\t0\t0.2321
-c:ater\t0\t-0.2770
-c:ater \t0\t-0.2248
-c:ath\t0.8904\t-0.2089
-c:ath \t0.4580\t0.3910
-c:athi\t0.3880\t-0.4757
-c:athin\t0.3880\t-0.4757
-c:athr\t0.2041\t0
-c:athro\t0.2041\t0
-c:ati\t0\t-0.4499
-c:atin\t0.2305\t0
-c:ating\t0.2402\t0
-c:atio\t0\t-0.4196
-c:ation\t0\t-0.4196
-c:atm\t0\t-0.2746
-c:atme\t0\t-0.2746
-c:atmen\t0\t-0.2746
-c:att\t0.3640\t0
-c:atta\t0.2960\t0
-c:attac\t0.2960\t0
-c:au\t0\t-0.4165
-c:aus\t0\t-0.2333
-c:av\t0\t-0.5485
-c:ave\t-0.3917\t0
-c:ave \t-0.3177\t0
-c:avi\t0.6285\t-0.2615
-c:avin\t0.4492\t0
-c:aving\t0.4492\t0
-c:avy\t0\t-0.2273
-c:avy \t0\t-0.2273
-c:aw \t0.2176\t-0.2719
-c:away\t-0.2015\t0
-c:away \t-0.2015\t0
-c:awe\t0\t0.2914
-c:awer\t0\t0.2914
-c:awer \t0\t0.2914
-c:ay\t-0.5300\t-0.7184
-c:ay \t-1.1050\t-0.2794
-c:aya\t0.2490\t0
-c:ayar\t0.2752\t0
-c:aye\t0.3544\t-0.2569
-c:aye \t0.2054\t0
-c:ayi\t-0.2939\t0.2848
-c:ayin\t-0.2939\t0.2848
-c:aying\t-0.2939\t0.2848
-c:ayo\t0.3421\t0
-c:ayo \t0.3421\t0
-c:az\t0\t0.4913
-c:azo\t0\t0.5648
-c:azo \t0.2805\t0
-c:azor\t0\t0.5101
-c:azor \t0\t0.5101
-c:azos\t0\t0.2180
-c:azos \t0\t0.2180
-c:b \t0.5150\t0
-c:bab\t0.2180\t0
-c:baby\t0.2142\t0
-c:baby \t0.2142\t0
-c:bac\t-0.3242\t0
-c:back\t-0.3242\t0
-c:back \t-0.3212\t0
-c:ban\t-0.2064\t0
-c:bar\t0.3230\t0
-c:bare\t0.3776\t0
-c:barel\t0.3776\t0
-c:bat\t0.3064\t0
-c:bath\t0\t0.2038
-c:bathr\t0.2041\t0
-c:be\t-0.8264\t0
-c:be \t-0.7973\t0.6635
-c:bee\t0\t0.4746
-c:been\t0\t0.4953
-c:been \t0\t0.4953
-c:bei\t0\t0.3517
-c:bein\t0\t0.3517
-c:being\t0\t0.3517
-c:ber\t0\t-0.6959
-c:ber \t0\t-0.5150
-c:bet\t-0.2327\t0
-c:bett\t-0.3503\t0
-c:bette\t-0.3503\t0
-c:bez\t0.2376\t0
-c:beza\t0.2376\t0
-c:beza \t0.2376\t0
-c:bi\t0\t-0.8738
-c:bie\t0\t-0.4383
-c:bien\t0\t-0.4383
-c:bien \t0\t-0.4383
-c:bil\t0\t-0.2508
-c:bill\t0\t-0.2066
-c:bio\t0.3407\t0
-c:bios\t0.2685\t0
-c:bios \t0.2685\t0
-c:bir\t0\t0.2260
-c:bit\t-0.3603\t-0.2393
-c:bit \t-0.3839\t-0.3976
-c:bl\t2.4424\t-0.9824
-c:bla\t0.7327\t-0.2075
-c:blac\t0.4570\t-0.2706
-c:black\t0.4570\t-0.2706
-c:blad\t0\t0.3427
-c:blade\t0\t0.4055
-c:blar\t0.2705\t0
-c:blar \t0.2705\t0
-c:ble\t0.6274\t0
-c:ble \t0.3080\t-0.2924
-c:blee\t0.3834\t0
-c:bleed\t0.3834\t0
-c:blem\t-0.2780\t0
-c:blems\t-0.2284\t0
-c:blo\t0.8538\t-0.4194
-c:bloo\t0.7816\t-0.5753
-c:blood\t0.7816\t-0.5753
-c:blu\t0.3580\t-0.2519
-c:blue\t0.3424\t0
-c:blue \t0.3424\t0
-c:bo\t-0.4980\t0.3987
-c:bod\t0.2563\t0.2009
-c:body\t0.2563\t0.2009
-c:body \t0.2563\t0.2009
-c:boo\t-0.3026\t-0.2005
-c:book\t-0.2599\t-0.2627
-c:booki\t0\t-0.2355
-c:bott\t0\t0.3788
-c:bottl\t0\t0.3788
-c:bou\t-0.7253\t0.7243
-c:boug\t0\t0.2388
-c:bough\t0\t0.2388
-c:bout\t-0.5947\t0.3925
-c:bout \t-0.5947\t0.3925
-c:box\t0\t-0.2180
-c:box \t0\t-0.2047
-c:bp\t0.4351\t0
-c:bp \t0.4339\t0
-c:br\t0.7136\t-0.7386
-c:bra\t0.2545\t0
-c:braz\t0.2121\t0
-c:brazo\t0.2121\t0
-c:bre\t1.1639\t-1.0694
-c:brea\t1.1442\t-0.9562
-c:breat\t1.0808\t-0.9049
-c:bri\t-0.2129\t0.2893
-c:brid\t0\t0.5062
-c:bridg\t0\t0.5062
-c:bro\t-0.3170\t0
-c:bs\t0\t-0.2792
-c:bu\t0.3528\t0.4531
-c:bue\t0.2456\t0
-c:buel\t0.2486\t0
-c:bur\t0\t0.5128
-c:burd\t0\t0.2979
-c:burde\t0\t0.2979
-c:burn\t0\t0.2579
-c:by\t0\t0.8797
-c:by \t0.3357\t0
-c:bye\t-0.3843\t0.8980
-c:bye \t-0.3670\t0.6939
-c:byes\t0\t0.2041
-c:byes \t0\t0.2041
-c:c \t0\t-0.9719
-c:ca\t0.8165\t0
-c:ca \t0.2307\t0
-c:cab\t0.2101\t0
-c:cabe\t0.2376\t0
-c:cabez\t0.2376\t0
-c:cal\t0\t-0.4051
-c:call\t0.2702\t-0.3234
-c:call \t0.2875\t-0.3164
-c:cam\t0.3258\t-0.4015
-c:came\t0.3887\t-0.2560
-c:came \t0.3887\t-0.2560
-c:can\t0.5174\t-0.6779
-c:can \t-0.3032\t-0.4944
-c:canc\t-0.2187\t0
-c:cance\t-0.2187\t0
-c:cant\t1.1773\t-0.2679
-c:cant \t1.1773\t-0.2679
+c:ard\t-0.2417\t-0.3006
+c:arde\t0\t-0.3197
+c:are\t0\t0.2784
+c:are \t-0.3473\t0.4715
+c:arel\t0.3775\t0
+c:arely\t0.3775\t0
+c:aren\t0.2385\t0
+c:arent\t0.2385\t0
+c:argan\t0.2069\t0
+c:ari\t0\t0.3272
+c:aria\t0\t0.2734
+c:arke\t0\t0.2060
+c:arked\t0\t0.2060
+c:arki\t0\t-0.3010
+c:arkin\t0\t-0.3010
+c:arl\t0\t-0.2615
+c:arm\t0\t0.4281
+c:arm \t0.5003\t-0.2385
+c:arme\t0\t0.3531
+c:arme \t0\t0.3464
+c:arms\t0\t0.3908
+c:arms \t0\t0.3908
+c:arr\t0\t0.4028
+c:ars \t-0.3700\t0
+c:arse\t0.2161\t0
+c:arse \t0.2161\t0
+c:art\t0.6455\t-0.4208
+c:art \t0.4486\t-0.4718
+c:arta\t0\t0.2457
+c:arte\t0.2009\t0
+c:arto\t0.2708\t0
+c:arto \t0.2708\t0
+c:as\t-0.4925\t0.5079
+c:as \t-0.8545\t0.3668
+c:asc\t0\t0.2330
+c:ask\t-0.2154\t0
+c:aso\t0\t0.4099
+c:ason\t0\t0.4907
+c:ason \t0\t0.4080
+c:asp\t0.4649\t0
+c:aspi\t0.4087\t0
+c:aspin\t0.4087\t0
+c:ass\t0.6173\t-0.5075
+c:ass \t0.3779\t-0.2981
+c:asse\t0.2096\t-0.4213
+c:assed\t0.2578\t-0.3813
+c:assw\t0\t0.2436
+c:asswo\t0\t0.2436
+c:ast\t-0.4980\t0.4199
+c:asti\t-0.2840\t0.3542
+c:astil\t-0.2285\t0.4297
+c:at\t0\t-1.3390
+c:at \t0\t-0.4491
+c:ata\t-0.2861\t0.3359
+c:atar\t0\t0.3982
+c:atar \t0\t0.2548
+c:ate\t-0.4082\t-0.6699
+c:ate \t0\t-0.7266
+c:aten\t0\t0.3038
+c:ateni\t0\t0.2319
+c:ater\t0\t-0.2794
+c:ater \t0\t-0.2260
+c:ath\t0.8941\t-0.2140
+c:ath \t0.4593\t0.3907
+c:athi\t0.3885\t-0.4771
+c:athin\t0.3885\t-0.4771
+c:athr\t0.2047\t0
+c:athro\t0.2047\t0
+c:ati\t0\t-0.4602
+c:atin\t0.2323\t0
+c:ating\t0.2419\t0
+c:atio\t0\t-0.4274
+c:ation\t0\t-0.4274
+c:atm\t0\t-0.2750
+c:atme\t0\t-0.2750
+c:atmen\t0\t-0.2750
+c:ato\t0\t0.2790
+c:ato \t0\t0.3462
+c:att\t0.3673\t0
+c:atta\t0.2972\t0
+c:attac\t0.2972\t0
+c:au\t0\t-0.4152
+c:aus\t0\t-0.2341
+c:av\t0\t-0.5615
+c:ave\t-0.3909\t0
+c:ave \t-0.3169\t0
+c:avi\t0.6278\t-0.2638
+c:avin\t0.4487\t0
+c:aving\t0.4487\t0
+c:avy\t0\t-0.2265
+c:avy \t0\t-0.2265
+c:aw \t0.2175\t-0.2712
+c:away\t-0.2016\t0
+c:away \t-0.2016\t0
+c:awe\t0\t0.2919
+c:awer\t0\t0.2919
+c:awer \t0\t0.2919
+c:ay\t-0.5345\t-0.6199
+c:ay \t-1.0976\t-0.3080
+c:aya\t0.2374\t0
+c:ayar\t0.2780\t0
+c:aye\t0.3578\t-0.2598
+c:aye \t0.2078\t0
+c:ayi\t-0.2939\t0.2824
+c:ayin\t-0.2939\t0.2824
+c:aying\t-0.2939\t0.2824
+c:ayo\t0.3436\t0
+c:ayo \t0.3436\t0
+c:az\t0\t0.4541
+c:azo\t0\t0.5286
+c:azo \t0.2799\t0
+c:azor\t0\t0.5125
+c:azor \t0\t0.5125
+c:b \t0.5144\t0
+c:bab\t0.2182\t0
+c:baby\t0.2139\t0
+c:baby \t0.2139\t0
+c:bac\t-0.3240\t0
+c:back\t-0.3240\t0
+c:back \t-0.3211\t0
+c:ban\t-0.2047\t0
+c:bar\t0.3235\t0
+c:bare\t0.3775\t0
+c:barel\t0.3775\t0
+c:bat\t0.3076\t0
+c:bath\t0\t0.2027
+c:bathr\t0.2047\t0
+c:be\t-0.8350\t0
+c:be \t-0.7962\t0.6617
+c:bee\t0\t0.4776
+c:been\t0\t0.4983
+c:been \t0\t0.4983
+c:bei\t0\t0.3526
+c:bein\t0\t0.3526
+c:being\t0\t0.3526
+c:ber\t0\t-0.6958
+c:ber \t0\t-0.5165
+c:bet\t-0.2329\t0
+c:bett\t-0.3505\t0
+c:bette\t-0.3505\t0
+c:bez\t0.2271\t0
+c:beza\t0.2271\t0
+c:beza \t0.2271\t0
+c:bi\t0\t-0.8685
+c:bie\t0\t-0.4357
+c:bien\t0\t-0.4357
+c:bien \t0\t-0.4357
+c:bil\t0\t-0.2503
+c:bill\t0\t-0.2054
+c:bio\t0.3404\t0
+c:bios\t0.2686\t0
+c:bios \t0.2686\t0
+c:bir\t0\t0.2272
+c:bit\t-0.3606\t-0.2362
+c:bit \t-0.3841\t-0.3951
+c:bl\t2.4441\t-0.9878
+c:bla\t0.7330\t-0.2032
+c:blac\t0.4560\t-0.2698
+c:black\t0.4560\t-0.2698
+c:blad\t0\t0.3453
+c:blade\t0\t0.4082
+c:blar\t0.2708\t0
+c:blar \t0.2708\t0
+c:ble\t0.6289\t0
+c:ble \t0.3109\t-0.2918
+c:blee\t0.3823\t0
+c:bleed\t0.3823\t0
+c:blem\t-0.2773\t0
+c:blems\t-0.2282\t0
+c:blo\t0.8541\t-0.4189
+c:bloo\t0.7818\t-0.5748
+c:blood\t0.7818\t-0.5748
+c:blu\t0.3571\t-0.2514
+c:blue\t0.3416\t0
+c:blue \t0.3416\t0
+c:bo\t-0.4963\t0.4011
+c:bod\t0.2562\t0.2008
+c:body\t0.2562\t0.2008
+c:body \t0.2562\t0.2008
+c:boo\t-0.3027\t0
+c:book\t-0.2600\t-0.2615
+c:booki\t0\t-0.2350
+c:bott\t0\t0.3782
+c:bottl\t0\t0.3782
+c:bou\t-0.7249\t0.7236
+c:boug\t0\t0.2377
+c:bough\t0\t0.2377
+c:bout\t-0.5944\t0.3927
+c:bout \t-0.5944\t0.3927
+c:box\t0\t-0.2177
+c:box \t0\t-0.2043
+c:bp\t0.4348\t0
+c:bp \t0.4337\t0
+c:br\t0.7204\t-0.7471
+c:bra\t0.2565\t0
+c:braz\t0.2122\t0
+c:brazo\t0.2122\t0
+c:bre\t1.1686\t-1.0760
+c:brea\t1.1453\t-0.9581
+c:breat\t1.0820\t-0.9069
+c:bri\t-0.2135\t0.2910
+c:brid\t0\t0.5068
+c:bridg\t0\t0.5068
+c:bro\t-0.3162\t0
+c:bs\t0\t-0.2789
+c:bu\t0.3541\t0.4525
+c:bue\t0.2469\t0
+c:buel\t0.2497\t0
+c:bur\t0\t0.5149
+c:burd\t0\t0.3003
+c:burde\t0\t0.3003
+c:burn\t0\t0.2572
+c:by\t0\t0.8807
+c:by \t0.3347\t0
+c:bye\t-0.3841\t0.8962
+c:bye \t-0.3669\t0.6934
+c:byes\t0\t0.2028
+c:byes \t0\t0.2028
+c:c \t0\t-0.9657
+c:ca\t0.8082\t0
+c:ca \t0.2250\t0
+c:cab\t0.2006\t0
+c:cabe\t0.2271\t0
+c:cabez\t0.2271\t0
+c:cal\t0\t-0.3973
+c:call\t0.2712\t-0.3171
+c:call \t0.2884\t-0.3108
+c:cam\t0.3164\t-0.4185
+c:came\t0.3900\t-0.2532
+c:came \t0.3900\t-0.2532
+c:can\t0.5200\t-0.6813
+c:can \t-0.3004\t-0.4986
+c:canc\t-0.2181\t0
+c:cance\t-0.2181\t0
+c:cant\t1.1781\t-0.2680
+c:cant \t1.1781\t-0.2680
 c:car\t0\t0.7833
-c:cara\t0.3629\t-0.2036
-c:cara \t0.3629\t-0.2036
-c:care\t0\t0.4502
-c:care \t-0.2381\t0.4006
-c:cart\t0\t0.3015
-c:carta\t0\t0.3015
-c:cat \t0\t0.2308
-c:cc\t0\t-0.2115
-c:cci\t0.2297\t-0.2107
-c:ccid\t0.2188\t0
-c:ccide\t0.2188\t0
-c:ce\t0.5525\t0
-c:ce \t1.0550\t-0.5503
-c:cer\t-0.2599\t0.3079
-c:cer \t0\t0.2560
-c:ces\t0.2311\t0
-c:ces \t0.3526\t0
-c:ch\t1.6247\t-1.0869
-c:ch \t-0.2639\t0
-c:che\t1.1808\t-0.4820
-c:che \t0.2780\t0
-c:chec\t-0.3383\t0.2174
-c:check\t-0.3383\t0.2174
-c:chen\t0.2537\t0
-c:chen \t0.2537\t0
-c:ches\t1.1678\t-0.5454
-c:chest\t1.2883\t-0.6230
-c:cho\t0.7690\t-0.4036
-c:cho \t0.8262\t-0.5313
-c:ci\t-0.3705\t0.2921
-c:cia\t-0.2539\t0
-c:cid\t0\t1.1850
-c:cida\t0\t0.4886
-c:cidal\t-0.2058\t0.5254
-c:cide\t0\t0.5142
-c:cide \t0\t0.4115
-c:cided\t0\t0.2785
-c:ciden\t0.2188\t0
-c:cig\t0\t0.2260
-c:ciga\t0\t0.2260
-c:cigar\t0\t0.2260
-c:cina\t0\t-0.2417
-c:cio\t0.4118\t-0.2571
-c:ciou\t0.4629\t0
-c:cious\t0.4629\t0
-c:cit\t-0.2774\t-0.4620
-c:cita\t-0.2381\t-0.3658
-c:cita \t-0.2134\t-0.3789
-c:ck\t0\t0.3056
-c:ck \t0.3101\t-0.3080
-c:cks\t0\t0.2484
-c:cks \t0\t0.2484
-c:cla\t0\t-0.2187
-c:clean\t0\t0.2340
-c:clear\t0\t-0.2237
-c:cli\t0\t-0.2680
-c:clin\t0\t-0.3924
-c:clini\t0\t-0.3924
-c:clo\t0\t0.2860
-c:clos\t0\t0.2283
-c:close\t-0.2225\t0.3078
-c:closi\t0.2677\t0
-c:co\t0\t-0.4448
-c:coci\t0\t-0.2126
-c:cocin\t0\t-0.2126
-c:col\t0.5042\t-0.3571
-c:cold\t0\t-0.2621
-c:cold \t0\t-0.2621
-c:coll\t0.6862\t0
-c:colla\t0.7145\t-0.2363
-c:come \t-0.2340\t0
+c:cara\t0.3650\t-0.2018
+c:cara \t0.3650\t-0.2018
+c:care\t0\t0.4489
+c:care \t-0.2367\t0.3999
+c:cart\t0\t0.2996
+c:carta\t0\t0.2996
+c:cat \t0\t0.2325
+c:cc\t0\t-0.2099
+c:cci\t0.2299\t-0.2101
+c:ccid\t0.2186\t0
+c:ccide\t0.2186\t0
+c:ce\t0.5563\t0
+c:ce \t1.0580\t-0.5556
+c:cer\t-0.2592\t0.3106
+c:cer \t0\t0.2583
+c:ces\t0.2342\t0
+c:ces \t0.3554\t0
+c:ch\t1.6294\t-1.1096
+c:ch \t-0.2628\t0
+c:che\t1.1825\t-0.4820
+c:che \t0.2793\t0
+c:chec\t-0.3382\t0.2185
+c:check\t-0.3382\t0.2185
+c:chen\t0.2530\t0
+c:chen \t0.2530\t0
+c:ches\t1.1677\t-0.5451
+c:chest\t1.2879\t-0.6212
+c:cho\t0.7755\t-0.4116
+c:cho \t0.8325\t-0.5384
+c:ci\t-0.3788\t0.3617
+c:cia\t-0.2520\t0
+c:cid\t0\t1.1836
+c:cida\t0\t0.4854
+c:cidal\t-0.2054\t0.5209
+c:cide\t0\t0.5146
+c:cide \t0\t0.4108
+c:cided\t0\t0.2794
+c:ciden\t0.2186\t0
+c:cig\t0\t0.2221
+c:ciga\t0\t0.2221
+c:cigar\t0\t0.2221
+c:cina\t0\t-0.2346
+c:cio\t0.3973\t0
+c:ciou\t0.4634\t0
+c:cious\t0.4634\t0
+c:cit\t-0.2777\t-0.4681
+c:cita\t-0.2383\t-0.3713
+c:cita \t-0.2139\t-0.3829
+c:ck\t0\t0.3011
+c:ck \t0.3124\t-0.3096
+c:cks\t0\t0.2485
+c:cks \t0\t0.2485
+c:cla\t0\t-0.2167
+c:clean\t0\t0.2336
+c:clear\t0\t-0.2225
+c:cli\t0\t-0.2782
+c:clin\t0\t-0.4040
+c:clini\t0\t-0.4040
+c:clo\t0\t0.2869
+c:clos\t0\t0.2307
+c:close\t-0.2221\t0.3108
+c:closi\t0.2684\t0
+c:co\t0\t-0.3769
+c:co \t-0.2099\t0
+c:coci\t0\t-0.2121
+c:cocin\t0\t-0.2121
+c:col\t0.5050\t-0.3580
+c:cold\t0\t-0.2622
+c:cold \t0\t-0.2622
+c:coll\t0.6863\t0
+c:colla\t0.7146\t-0.2367
+c:come \t-0.2335\t0
 c:comes\t0.2265\t0
-c:compr\t0\t0.2126
-c:con\t0.8970\t-0.2847
-c:con \t-0.2998\t0.2703
-c:conf\t0.2791\t-0.4168
-c:confu\t0.4224\t-0.2319
-c:cono\t0.2588\t0
-c:cons\t0.3538\t0
-c:consc\t0.4629\t0
-c:conv\t0.5171\t-0.2196
-c:convu\t0.5374\t-0.2168
-c:cor\t-0.3670\t0.9622
-c:cort\t-0.2821\t0.7708
-c:corta\t0\t0.4128
-c:cou\t-0.4783\t-0.2208
-c:coul\t-0.2014\t0
-c:could\t-0.2014\t0
-c:coun\t-0.2205\t0.2758
-c:count\t0\t0.3427
-c:cp\t0.2537\t0
-c:cp \t0.3245\t0
-c:cr\t-0.4217\t-0.5618
-c:cri\t-0.2190\t-0.2016
-c:cru\t0.2293\t0
-c:crus\t0.2388\t0
-c:crush\t0.2388\t0
-c:cry\t-0.2639\t0
-c:cryi\t-0.2237\t0
-c:cryin\t-0.2237\t0
-c:ct\t-0.2330\t0
-c:cti\t0.3468\t0
-c:ctio\t0.2351\t0
-c:ction\t0.2351\t0
-c:cto\t0\t-0.2232
-c:ctor\t0\t-0.2232
-c:cu\t-0.2236\t1.0421
-c:cue\t0.2798\t0
-c:cut\t-0.3444\t1.0461
-c:cut \t0\t0.4580
-c:cutt\t0\t0.4624
-c:cutti\t0\t0.4624
-c:d \t1.0717\t0
-c:da\t-0.5719\t-0.4119
-c:da \t0\t0.2613
-c:dac\t0.2771\t-0.5140
-c:dach\t0.2771\t-0.5140
-c:dache\t0.2771\t-0.5140
-c:dal\t-0.2058\t0.5254
-c:dal \t-0.2058\t0.5254
-c:dar\t0\t-0.2747
-c:das\t0\t0.2957
-c:das \t0\t0.2957
-c:date\t0\t0.2695
-c:day\t-0.6115\t-0.6567
-c:day \t-0.7449\t-0.4126
-c:db\t-0.3447\t0.7532
-c:dby\t-0.3447\t0.7532
-c:dbye\t-0.3447\t0.7532
-c:dbye \t-0.3275\t0.5490
-c:dbyes\t0\t0.2041
-c:dd\t0.9066\t-0.7302
-c:dde\t0.9454\t-0.4712
-c:dden\t0.8941\t-0.4084
-c:dden \t0.4062\t0
-c:ddenl\t0.4879\t-0.2599
-c:ddi\t0\t-0.2346
-c:de\t0.7942\t1.3533
-c:de \t0.7789\t0
-c:dea\t-0.2930\t1.2959
-c:dead\t0\t0.6935
-c:dead \t0\t0.7211
-c:deat\t-0.2342\t0.6586
-c:death\t-0.2146\t0.6466
-c:dec\t0\t0.4086
-c:deci\t0\t0.4918
-c:decid\t0\t0.3450
-c:ded\t-0.2708\t0.4839
-c:ded \t-0.2075\t0.4658
-c:dej\t0\t0.2972
-c:den\t0.8281\t-0.6840
-c:den \t0.2373\t0
-c:denl\t0.4879\t-0.2599
-c:denly\t0.4879\t-0.2599
-c:dent\t0\t-0.3194
-c:dep\t-0.2163\t0
-c:depr\t-0.2104\t0
-c:depre\t-0.2019\t0
-c:der \t0\t0.4134
-c:ders\t0\t-0.3223
-c:ders \t0\t-0.2758
-c:des\t0.5793\t0.4075
-c:desd\t0.3684\t0
-c:desde\t0.3684\t0
-c:dese\t0\t0.2085
-c:deser\t0\t0.2085
-c:desm\t0.7622\t-0.2664
-c:desma\t0.7622\t-0.2664
-c:desp\t0\t0.4919
-c:despe\t0\t0.4875
-c:despi\t0.2184\t0
-c:dg\t-0.3157\t0.7166
-c:dge\t-0.3157\t0.7166
-c:dge \t-0.3055\t0.7234
-c:di\t-0.4189\t0.9044
-c:did\t0\t0.2520
-c:die\t-0.3283\t0.8118
-c:die \t0\t1.1837
-c:died\t0\t-0.2350
-c:died \t0\t-0.2350
-c:dio\t0\t0.3369
-c:dios\t0\t0.2993
-c:dios \t0\t0.2321
-c:dki\t0\t-0.2349
-c:dkid\t0\t-0.2349
-c:dkids\t0\t-0.2184
+c:compr\t0\t0.2117
+c:con\t0.8945\t-0.2706
+c:con \t-0.3093\t0.3066
+c:conf\t0.2802\t-0.4212
+c:confu\t0.4225\t-0.2353
+c:cono\t0.2596\t0
+c:cons\t0.3548\t0
+c:consc\t0.4634\t0
+c:conv\t0.5175\t-0.2192
+c:convu\t0.5379\t-0.2163
+c:cor\t-0.3630\t0.9451
+c:cort\t-0.2782\t0.7540
+c:corta\t0\t0.3982
+c:cou\t-0.4779\t-0.2226
+c:coul\t-0.2016\t0
+c:could\t-0.2016\t0
+c:coun\t-0.2205\t0.2728
+c:count\t0\t0.3396
+c:cp\t0.2536\t0
+c:cp \t0.3243\t0
+c:cr\t-0.4194\t-0.5686
+c:cri\t-0.2181\t-0.2036
+c:cru\t0.2286\t0
+c:crus\t0.2381\t0
+c:crush\t0.2381\t0
+c:cry\t-0.2634\t0
+c:cryi\t-0.2233\t0
+c:cryin\t-0.2233\t0
+c:ct\t-0.2321\t0
+c:cti\t0.3461\t0
+c:ctio\t0.2346\t0
+c:ction\t0.2346\t0
+c:cto\t0\t-0.2252
+c:ctor\t0\t-0.2252
+c:cu\t-0.2350\t1.0412
+c:cue\t0.2783\t0
+c:cut\t-0.3437\t1.0515
+c:cut \t0\t0.4619
+c:cutt\t0\t0.4639
+c:cutti\t0\t0.4639
+c:d \t1.0778\t0
+c:da\t-0.5807\t-0.3750
+c:da \t0\t0.2135
+c:dac\t0.2766\t-0.5112
+c:dach\t0.2766\t-0.5112
+c:dache\t0.2766\t-0.5112
+c:dal\t-0.2054\t0.5209
+c:dal \t-0.2054\t0.5209
+c:dar\t0\t-0.2746
+c:das\t0\t0.2940
+c:das \t0\t0.2940
+c:date\t0\t0.2649
+c:day\t-0.6049\t-0.6683
+c:day \t-0.7385\t-0.4207
+c:db\t-0.3445\t0.7523
+c:dby\t-0.3445\t0.7523
+c:dbye\t-0.3445\t0.7523
+c:dbye \t-0.3273\t0.5496
+c:dbyes\t0\t0.2028
+c:dd\t0.9064\t-0.7294
+c:dde\t0.9443\t-0.4705
+c:dden\t0.8931\t-0.4077
+c:dden \t0.4054\t0
+c:ddenl\t0.4876\t-0.2601
+c:ddi\t0\t-0.2345
+c:de\t0.8005\t1.3055
+c:de \t0.7780\t0
+c:dea\t-0.2923\t1.3034
+c:dead\t0\t0.6979
+c:dead \t0\t0.7250
+c:deat\t-0.2335\t0.6590
+c:death\t-0.2140\t0.6478
+c:dec\t0\t0.4070
+c:deci\t0\t0.4895
+c:decid\t0\t0.3457
+c:ded\t-0.2705\t0.4827
+c:ded \t-0.2074\t0.4666
+c:dej\t0\t0.3011
+c:den\t0.8277\t-0.6793
+c:den \t0.2374\t0
+c:denl\t0.4876\t-0.2601
+c:denly\t0.4876\t-0.2601
+c:dent\t0\t-0.3180
+c:dep\t-0.2159\t0
+c:depr\t-0.2100\t0
+c:depre\t-0.2017\t0
+c:der \t0\t0.4132
+c:ders\t0\t-0.3205
+c:ders \t0\t-0.2747
+c:des\t0.5910\t0.3986
+c:desd\t0.3697\t0
+c:desde\t0.3697\t0
+c:dese\t0\t0.2098
+c:deser\t0\t0.2098
+c:desm\t0.7676\t-0.2708
+c:desma\t0.7676\t-0.2708
+c:desp\t0\t0.4873
+c:despe\t0\t0.4921
+c:despi\t0.2182\t0
+c:dg\t-0.3158\t0.7173
+c:dge\t-0.3158\t0.7173
+c:dge \t-0.3058\t0.7241
+c:di\t-0.4106\t0.9142
+c:did\t0\t0.2536
+c:die\t-0.3297\t0.8215
+c:die \t0\t1.1913
+c:died\t0\t-0.2335
+c:died \t0\t-0.2335
+c:dio\t0\t0.3325
+c:dios\t0\t0.2925
+c:dios \t0\t0.2328
+c:dki\t0\t-0.2339
+c:dkid\t0\t-0.2339
+c:dkids\t0\t-0.2176
 c:do\t1.2781\t0
-c:do \t1.2044\t0
-c:doc\t0\t-0.2659
-c:doct\t0\t-0.2145
-c:docto\t0\t-0.2145
-c:doe\t0.2804\t0
-c:does\t0.2804\t0
-c:does \t0\t-0.3451
-c:dog\t-0.2413\t0
-c:dog \t-0.2413\t0
-c:dol\t0.3152\t-0.2802
-c:dolo\t0.3504\t-0.2636
-c:dolor\t0.3504\t-0.2636
-c:don\t-0.3695\t0.6187
-c:done\t-0.2408\t0.4677
-c:done \t-0.2345\t0.4342
-c:dont\t0\t0.2268
-c:dont \t0\t0.2268
-c:dos\t0.4861\t0.2818
-c:dose\t0.3627\t0
-c:dosed\t0.3344\t0
-c:dou\t0.2207\t0
-c:doub\t0.2207\t0
-c:doubl\t0.2207\t0
-c:dow\t0\t-0.2609
-c:down\t0\t-0.2003
+c:do \t1.2179\t0
+c:doc\t0\t-0.2683
+c:doct\t0\t-0.2165
+c:docto\t0\t-0.2165
+c:doe\t0.2814\t0
+c:does\t0.2814\t0
+c:does \t0\t-0.3467
+c:dog\t-0.2409\t0
+c:dog \t-0.2409\t0
+c:dol\t0.2945\t-0.2614
+c:dolo\t0.3281\t-0.2440
+c:dolor\t0.3281\t-0.2440
+c:don\t-0.3669\t0.6142
+c:done\t-0.2410\t0.4704
+c:done \t-0.2346\t0.4357
+c:dont\t0\t0.2189
+c:dont \t0\t0.2189
+c:dos\t0.4754\t0.3186
+c:dose\t0.3640\t0
+c:dosed\t0.3337\t0
+c:dou\t0.2208\t0
+c:doub\t0.2208\t0
+c:doubl\t0.2208\t0
+c:dow\t0\t-0.2601
 c:down \t0\t-0.2519
-c:dr\t0\t-0.9806
-c:dra\t0.2000\t0.2320
-c:draw\t0\t0.2866
-c:drawe\t0\t0.2914
-c:dri\t-0.3827\t-0.5395
-c:driv\t-0.3057\t-0.5583
-c:drive\t0\t-0.4012
-c:drivi\t-0.2165\t0
-c:dro\t0.5161\t-0.4020
-c:droo\t0.3137\t-0.2132
-c:droop\t0.2976\t0
-c:dry\t-0.2524\t0
-c:dry \t-0.2468\t0
-c:du\t0\t-0.7112
-c:due\t0.2107\t-0.2553
-c:duel\t0\t-0.2430
-c:duele\t0.2307\t-0.2363
-c:dur\t0\t-0.3487
-c:duri\t-0.2642\t0
-c:durin\t-0.2642\t0
-c:dy\t-0.2403\t1.1598
-c:dy \t-0.2217\t0.7311
+c:dr\t0\t-0.9747
+c:dra\t0\t0.2336
+c:draw\t0\t0.2871
+c:drawe\t0\t0.2919
+c:dri\t-0.3813\t-0.5367
+c:driv\t-0.3045\t-0.5563
+c:drive\t0\t-0.4004
+c:drivi\t-0.2160\t0
+c:dro\t0.5158\t-0.4004
+c:droo\t0.3133\t-0.2125
+c:droop\t0.2972\t0
+c:dry\t-0.2523\t0
+c:dry \t-0.2467\t0
+c:du\t0\t-0.7311
+c:due\t0.2141\t-0.2518
+c:duel\t0\t-0.2398
+c:duele\t0.2335\t-0.2320
+c:dur\t0\t-0.3509
+c:duri\t-0.2645\t0
+c:durin\t-0.2645\t0
+c:dy\t-0.2401\t1.1607
+c:dy \t-0.2218\t0.7323
 c:dyi\t0\t0.3818
 c:dyin\t0\t0.3818
-c:dying\t0\t0.4254
-c:e \t0.5024\t0.5978
-c:ea\t0.7803\t-0.4774
-c:eac\t0\t0.3266
-c:eace\t0\t0.2666
-c:eace \t0\t0.2404
-c:ead \t0\t0.4488
-c:eada\t0.2334\t-0.5745
-c:eadac\t0.2771\t-0.5140
-c:eady\t-0.4169\t0.5990
-c:eady \t-0.4169\t0.5990
-c:eak\t0.3578\t-0.2946
-c:eak \t0.2845\t0
-c:eal\t0.6771\t0
-c:eal \t0.3674\t-0.2049
-c:eall\t0.3706\t0
-c:eally\t0.3706\t0
-c:ean\t0\t0.3874
-c:ear\t-0.2955\t-0.2625
-c:ear \t0\t0.2852
-c:earl\t0\t-0.2870
+c:dying\t0\t0.4253
+c:e \t0.5005\t0.6170
+c:ea\t0.7879\t-0.4764
+c:eac\t0\t0.3277
+c:eace\t0\t0.2692
+c:eace \t0\t0.2428
+c:ead \t0\t0.4541
+c:eada\t0.2342\t-0.5715
+c:eadac\t0.2766\t-0.5112
+c:eady\t-0.4169\t0.6001
+c:eady \t-0.4169\t0.6001
+c:eak\t0.3570\t-0.2951
+c:eak \t0.2837\t0
+c:eal\t0.6766\t0
+c:eal \t0.3673\t-0.2028
+c:eall\t0.3703\t0
+c:eally\t0.3703\t0
+c:ean\t0\t0.3837
+c:ear\t-0.2938\t-0.2572
+c:ear \t0\t0.2886
+c:earl\t0\t-0.2876
 c:ears\t-0.3472\t0
 c:ears \t-0.3472\t0
-c:eart\t0.4978\t0
-c:eart \t0.5229\t0
-c:eas\t-0.2019\t0.5817
-c:easo\t0\t0.4926
-c:eason\t0\t0.4926
-c:eat\t0.4102\t-0.9081
-c:eat \t-0.3250\t-0.3886
-c:eate\t0\t0.3004
-c:eaten\t0\t0.3053
-c:eath\t0.8102\t-0.4620
-c:eath \t0.4789\t0.2512
-c:eathe\t0\t-0.2037
-c:eathi\t0.3880\t-0.4757
-c:eatm\t0\t-0.2746
-c:eatme\t0\t-0.2746
-c:eavi\t0.2200\t0
-c:eavy\t0\t-0.2027
-c:eavy \t0\t-0.2027
-c:ec\t0.4331\t0
-c:ech\t0.8898\t-0.3449
-c:ech \t0.2810\t0
-c:echo\t0.6395\t-0.3253
-c:echo \t0.6483\t-0.3214
-c:eci\t0\t0.4815
-c:ecid\t0\t0.3450
-c:ecide\t0\t0.3259
-c:eco\t0\t-0.2149
-c:ed \t-0.3849\t0.8023
-c:ede\t0.2119\t-0.2257
-c:ede \t0.2514\t0
-c:edg\t0\t0.2232
-c:edge\t0\t0.2232
-c:edge \t0\t0.2232
-c:edi\t0.2141\t0
-c:edin\t0.3723\t0
-c:eding\t0.3723\t0
-c:edo\t0.2514\t0
-c:edo \t0.2580\t0
-c:ee\t-0.3263\t-0.4480
-c:ee \t0\t-0.2012
-c:eec\t0.2830\t0
-c:eech\t0.2830\t0
-c:eech \t0.2830\t0
-c:eedi\t0.3723\t0
-c:eedin\t0.3723\t0
-c:eeds\t0\t0.2150
-c:eeds \t0\t0.2150
-c:eei\t0.2681\t-0.2410
-c:eein\t0.2681\t-0.2410
-c:eeing\t0.2681\t-0.2410
+c:eart\t0.4973\t0
+c:eart \t0.5225\t0
+c:eas\t0\t0.5815
+c:easo\t0\t0.4907
+c:eason\t0\t0.4907
+c:eat\t0.4155\t-0.9162
+c:eat \t-0.3236\t-0.3904
+c:eate\t0\t0.2989
+c:eaten\t0\t0.3038
+c:eath\t0.8125\t-0.4645
+c:eath \t0.4801\t0.2520
+c:eathe\t0\t-0.2054
+c:eathi\t0.3885\t-0.4771
+c:eatm\t0\t-0.2750
+c:eatme\t0\t-0.2750
+c:eavi\t0.2195\t0
+c:eavy\t0\t-0.2021
+c:eavy \t0\t-0.2021
+c:ec\t0.4410\t0
+c:ech\t0.8930\t-0.3471
+c:ech \t0.2803\t0
+c:echo\t0.6435\t-0.3286
+c:echo \t0.6523\t-0.3247
+c:eci\t0\t0.4861
+c:ecid\t0\t0.3457
+c:ecide\t0\t0.3273
+c:eco\t0\t-0.2175
+c:ed \t-0.3830\t0.8002
+c:ede\t0.2118\t-0.2194
+c:ede \t0.2511\t0
+c:edg\t0\t0.2229
+c:edge\t0\t0.2229
+c:edge \t0\t0.2229
+c:edi\t0.2144\t0
+c:edin\t0.3710\t0
+c:eding\t0.3710\t0
+c:edo\t0.2542\t0
+c:edo \t0.2606\t-0.2024
+c:ee\t-0.3271\t-0.4520
+c:ee \t0\t-0.2055
+c:eec\t0.2823\t0
+c:eech\t0.2823\t0
+c:eech \t0.2823\t0
+c:eedi\t0.3710\t0
+c:eedin\t0.3710\t0
+c:eeds\t0\t0.2137
+c:eeds \t0\t0.2137
+c:eei\t0.2671\t-0.2399
+c:eein\t0.2671\t-0.2399
+c:eeing\t0.2671\t-0.2399
 c:eek\t-0.4206\t0
-c:eek \t-0.2494\t0
-c:eel\t0\t-0.2422
+c:eek \t-0.2493\t0
+c:eel\t0\t-0.2419
 c:eeli\t-0.3039\t0
 c:eelin\t-0.3039\t0
-c:eels\t0.3623\t-0.2698
-c:eels \t0.3623\t-0.2698
-c:een\t-0.2046\t0.4535
-c:een \t0\t0.4436
-c:eep\t-0.3725\t0.3936
-c:eep \t-0.3670\t0.3819
-c:eet\t-0.3173\t0
-c:eet \t-0.2928\t0
-c:eez\t0.2573\t0
-c:eezi\t0.2186\t0
-c:eezin\t0.2186\t0
-c:ef\t-0.2185\t-0.4167
-c:eft \t0.2512\t0
-c:ega\t0\t0.2010
-c:egal\t0\t0.2564
-c:egale\t0\t0.2272
-c:egu\t0\t0.2197
-c:egui\t0\t0.2540
-c:eguir\t0\t0.2540
-c:ei\t1.1674\t-0.3785
-c:eiz\t1.1203\t-0.4217
-c:eizi\t0.3043\t0
-c:eizin\t0.3043\t0
-c:eizu\t0.8160\t-0.3014
-c:eizur\t0.8160\t-0.3014
-c:ej\t-0.2430\t0.5254
-c:ejo\t0\t0.2618
-c:ejor\t0\t0.2117
-c:ejor \t0\t0.2117
+c:eels\t0.3626\t-0.2710
+c:eels \t0.3626\t-0.2710
+c:een\t-0.2048\t0.4575
+c:een \t0\t0.4472
+c:eep\t-0.3718\t0.3906
+c:eep \t-0.3666\t0.3776
+c:eet\t-0.3163\t0
+c:eet \t-0.2920\t0
+c:eez\t0.2567\t0
+c:eezi\t0.2181\t0
+c:eezin\t0.2181\t0
+c:ef\t-0.2176\t-0.4218
+c:eft \t0.2509\t0
+c:ega\t0\t0.2054
+c:egal\t0\t0.2612
+c:egale\t0\t0.2328
+c:egu\t0\t0.2057
+c:egui\t0\t0.2518
+c:eguir\t0\t0.2518
+c:ei\t1.1656\t-0.3730
+c:eiz\t1.1194\t-0.4209
+c:eizi\t0.3040\t0
+c:eizin\t0.3040\t0
+c:eizu\t0.8153\t-0.3007
+c:eizur\t0.8153\t-0.3007
+c:ej\t-0.2406\t0.5270
+c:ejo\t0\t0.2607
+c:ejor\t0\t0.2087
+c:ejor \t0\t0.2087
 c:ek\t-0.4206\t0
-c:ek \t-0.2494\t0
-c:el\t0\t0.3664
-c:el \t0.2095\t0
-c:elap\t0\t0.2675
-c:elaps\t0\t0.2675
-c:ele\t0.2735\t0
-c:ele \t0.2314\t0
-c:elf\t-0.6978\t1.5232
-c:elf \t-0.6978\t1.5232
-c:eli\t-0.3477\t0
+c:ek \t-0.2493\t0
+c:el\t0\t0.3303
+c:el \t0.2161\t0
+c:elap\t0\t0.2681
+c:elaps\t0\t0.2681
+c:ele\t0.2786\t0
+c:ele \t0.2344\t0
+c:elf\t-0.6985\t1.5249
+c:elf \t-0.6985\t1.5249
+c:eli\t-0.3465\t0
 c:elin\t-0.3174\t0
-c:eling\t-0.3099\t0
-c:ell\t0.4421\t0
-c:ell \t0\t0.2791
-c:elli\t0.2338\t0
-c:ellin\t0.2338\t0
-c:elp\t0\t-0.3396
-c:els\t0.5428\t-0.3299
-c:els \t0.4651\t-0.2992
-c:elt\t-0.3055\t-0.3207
-c:elt \t-0.3044\t-0.2956
-c:em\t-1.0049\t0
-c:em \t-0.3163\t0.5966
-c:ema\t-0.2306\t0
-c:emb\t0\t-0.4405
-c:embe\t0\t-0.3755
-c:ember\t0\t-0.3755
-c:emi\t0\t-0.2082
-c:emin\t0\t-0.2082
-c:ems\t-0.2613\t0
-c:ems \t-0.2613\t0
-c:en\t0.9845\t0
-c:en \t0.7484\t0.9015
-c:ena\t0\t0.2288
-c:end\t-0.8141\t0.9027
-c:end \t-0.6046\t0.3940
-c:endi\t-0.2851\t0.4342
-c:endin\t-0.2735\t0.3668
-c:endo\t0.2139\t0
-c:endo \t0.2139\t0
-c:ene\t0.3366\t-0.2421
-c:ene \t0.2775\t0
-c:eng\t0.3772\t0
-c:engo\t0.2193\t0
-c:engo \t0.2193\t0
-c:eni\t0\t-0.3371
-c:enl\t0.4879\t-0.2599
-c:enly\t0.4879\t-0.2599
-c:enly \t0.4879\t-0.2599
-c:eno\t0\t0.2680
-c:enou\t0\t0.3791
-c:enoug\t0\t0.3791
-c:ens\t0\t0.2781
-c:ensa\t-0.3224\t0.3914
-c:ense\t0.3278\t0
-c:ense \t0.3278\t0
-c:ent\t0.2272\t-0.9237
-c:ent \t0.3627\t-0.6516
-c:ente\t0\t0.3965
-c:ente \t0\t0.3333
-c:enti\t-0.2826\t0
-c:entid\t0\t0.2024
-c:ento\t0.3198\t-0.2922
-c:ento \t0.3811\t-0.3599
-c:eo\t0.3907\t-0.2377
-c:eo \t0\t-0.2162
-c:eon\t0\t0.2181
-c:eone\t0\t0.2181
-c:eone \t0\t0.2181
-c:eop\t0.2018\t-0.2333
-c:eopl\t0.2018\t-0.2333
-c:eople\t0.2018\t-0.2333
-c:ep\t-0.5721\t0
-c:ep \t-0.3805\t0.4653
-c:epe\t0.2506\t0
-c:epen\t0.2770\t0
-c:epent\t0.2770\t0
-c:epr\t-0.2139\t0
-c:epre\t-0.2019\t0
-c:epres\t-0.2019\t0
-c:ept\t-0.2464\t0
-c:ept \t-0.2620\t0.2185
-c:er\t0.5973\t0
-c:er \t0\t-0.3949
-c:era\t-0.3253\t0
-c:eral\t0\t0.2742
-c:eral \t0\t0.2742
-c:erap\t0\t-0.2301
-c:erd\t0.6021\t0
-c:erdo\t0.4908\t0
-c:erdo \t0.2397\t0
-c:erdos\t0.3115\t0
-c:ere\t0.3795\t0.2146
-c:eres\t0.4364\t0.2277
-c:eres \t0.4395\t0.2530
-c:erg\t0\t-0.4591
-c:ergi\t0\t-0.3357
-c:eria\t0\t0.2156
-c:eria \t0\t0.2312
-c:erie\t0\t-0.2771
-c:eries\t0\t-0.3130
-c:erk\t0.2381\t0
-c:erki\t0.2381\t0
-c:erkin\t0.2381\t0
-c:erm\t-0.2385\t0.5104
-c:erma\t0\t0.4102
-c:erman\t0\t0.4102
-c:ero\t-0.4369\t0.8141
-c:ero \t-0.4079\t0.7842
-c:err\t0.2661\t-0.2222
-c:erra\t0.3005\t0
-c:ers\t0\t-0.3184
-c:ers \t0\t-0.4292
-c:erse\t0\t0.3046
-c:ersel\t0\t0.3396
-c:ert\t0.2192\t0
-c:erta \t0.2412\t0
-c:ertar\t0\t0.2216
-c:erv\t0\t0.2072
-c:erve\t0\t0.2833
-c:ery\t0\t0.2315
-c:ery \t0.2904\t0
-c:eryo\t0\t0.2833
-c:eryon\t0\t0.2833
-c:es\t1.3697\t-1.5724
-c:es \t0.4001\t-0.6301
-c:esc\t-0.2665\t0
-c:esd\t0.2626\t0
-c:esde\t0.3684\t0
-c:esde \t0.3684\t0
-c:ese\t-0.2517\t0
-c:ese \t0\t-0.2649
-c:eser\t0\t0.2085
-c:eserv\t0\t0.2085
-c:esm\t0.7622\t-0.2664
-c:esma\t0.7622\t-0.2664
-c:esmay\t0.7622\t-0.2664
-c:esp\t0.9345\t0
-c:espe\t0\t0.5605
-c:esped\t0\t0.3091
-c:esper\t0\t0.2514
-c:espi\t0.6712\t0
-c:espie\t0.2184\t0
-c:espir\t0.4890\t-0.2110
-c:espo\t0.9069\t-0.3492
-c:espon\t0.7473\t-0.3936
-c:ess\t-0.3755\t-0.3563
-c:essi\t-0.3317\t-0.4543
-c:essio\t-0.2865\t-0.4895
-c:est\t0.7047\t0.2030
-c:est \t1.0035\t-0.2507
-c:esta \t0.2643\t0
-c:estar\t-0.2162\t0.3414
-c:esti\t0\t-0.2429
-c:estio\t0\t-0.2120
-c:estl\t0\t0.3033
-c:estly\t0\t0.3033
-c:et\t-0.6630\t0
-c:et \t0\t-0.3344
-c:eta\t0\t-0.2317
-c:eth\t0\t0.5274
-c:etha\t0\t0.3996
-c:ethal\t0\t0.4171
-c:ethi\t0\t0.2202
-c:ethin\t0\t0.2202
-c:ets\t-0.2051\t0
-c:ets \t-0.2051\t0
-c:ett\t-0.4559\t0.3238
-c:ette\t-0.4843\t0.3801
-c:etter\t-0.4684\t0.2480
-c:ev\t0\t0.8984
-c:eve\t0\t0.9416
-c:ever\t0.2934\t1.0168
-c:ever \t0.2288\t0.5219
-c:evere\t0.2204\t0
-c:every\t0\t0.5544
-c:ew\t0\t-0.2015
-c:ew \t0.2700\t-0.4049
-c:ewe\t0\t0.3689
-c:ewer\t0\t0.2327
-c:ex\t-0.6063\t0.2793
-c:exi\t0\t0.4859
-c:exis\t0\t0.3211
-c:exist\t0\t0.3211
-c:exit\t0\t0.2213
-c:exit \t0\t0.2213
-c:ext\t-0.3423\t0
-c:eye\t0.3810\t-0.2863
-c:eye \t0.2345\t0
-c:ez\t0.2701\t0
-c:ez \t-0.2056\t0
-c:eza\t0.2271\t0
-c:eza \t0.2271\t0
-c:ezi\t0.2186\t0
-c:ezin\t0.2186\t0
-c:ezing\t0.2186\t0
-c:f \t-0.9081\t2.3478
-c:fa\t1.8367\t-0.2689
-c:fac\t0.6041\t-0.2279
-c:face\t0.6345\t-0.2055
-c:face \t0.7063\t-0.2972
-c:fai\t1.0445\t-0.2406
-c:fain\t1.1110\t-0.6517
-c:faint\t1.1110\t-0.6517
-c:fair\t0\t0.2741
-c:fairs\t0\t0.2741
-c:fam\t0\t0.2647
-c:fami\t0\t0.2647
-c:famil\t0\t0.2647
-c:far\t0.3227\t0
-c:fart\t0.2873\t0
-c:farto\t0.2873\t0
-c:fas\t0\t-0.2166
-c:fe\t0\t-0.5270
-c:fe \t0\t0.9136
-c:fee\t0\t-0.4999
-c:feel\t0\t-0.2465
+c:eling\t-0.3100\t0
+c:ell\t0.4416\t0
+c:ell \t0\t0.2797
+c:elli\t0.2337\t0
+c:ellin\t0.2337\t0
+c:elp\t0\t-0.3379
+c:els\t0.5427\t-0.3305
+c:els \t0.4651\t-0.3004
+c:elt\t-0.3052\t-0.3198
+c:elt \t-0.3045\t-0.2947
+c:em\t-0.9982\t0
+c:em \t-0.3166\t0.5944
+c:ema\t-0.2281\t0
+c:emb\t0\t-0.4415
+c:embe\t0\t-0.3748
+c:ember\t0\t-0.3748
+c:emi\t0\t-0.2059
+c:emin\t0\t-0.2059
+c:ems\t-0.2610\t0
+c:ems \t-0.2610\t0
+c:en\t1.0015\t0
+c:en \t0.7508\t0.8991
+c:ena\t0\t0.2264
+c:end\t-0.8120\t0.9051
+c:end \t-0.6054\t0.4021
+c:endi\t-0.2850\t0.4349
+c:endin\t-0.2734\t0.3673
+c:endo\t0.2164\t0
+c:endo \t0.2164\t0
+c:ene\t0.3389\t-0.2391
+c:ene \t0.2788\t0
+c:eng\t0.3848\t0
+c:engo\t0.2249\t0
+c:engo \t0.2249\t0
+c:eni\t0\t-0.3322
+c:enl\t0.4876\t-0.2601
+c:enly\t0.4876\t-0.2601
+c:enly \t0.4876\t-0.2601
+c:eno\t0\t0.2665
+c:enou\t0\t0.3796
+c:enoug\t0\t0.3796
+c:ens\t0\t0.2734
+c:ensa\t-0.3190\t0.3844
+c:ense\t0.3280\t0
+c:ense \t0.3280\t0
+c:ent\t0.2318\t-0.9684
+c:ent \t0.3610\t-0.6420
+c:enta\t0\t-0.2272
+c:ente\t0\t0.3995
+c:ente \t0\t0.3398
+c:enti\t-0.2811\t0
+c:entid\t0\t0.2027
+c:ento\t0.3253\t-0.3161
+c:ento \t0.3860\t-0.3820
+c:eo\t0.3981\t-0.2435
+c:eo \t0\t-0.2230
+c:eon\t0\t0.2158
+c:eone\t0\t0.2158
+c:eone \t0\t0.2158
+c:eop\t0.2016\t-0.2332
+c:eopl\t0.2016\t-0.2332
+c:eople\t0.2016\t-0.2332
+c:ep\t-0.5738\t0
+c:ep \t-0.3802\t0.4596
+c:epe\t0.2515\t0
+c:epen\t0.2779\t0
+c:epent\t0.2779\t0
+c:epr\t-0.2135\t0
+c:epre\t-0.2017\t0
+c:epres\t-0.2017\t0
+c:ept\t-0.2508\t0
+c:ept \t-0.2615\t0.2200
+c:er\t0.6085\t0
+c:er \t0\t-0.3627
+c:era\t-0.3231\t0
+c:eral\t0\t0.2717
+c:eral \t0\t0.2717
+c:erap\t0\t-0.2296
+c:erd\t0.6038\t0
+c:erdo\t0.4910\t0
+c:erdo \t0.2390\t0
+c:erdos\t0.3114\t0
+c:ere\t0.3800\t0.2146
+c:eres\t0.4364\t0.2251
+c:eres \t0.4394\t0.2505
+c:erg\t0\t-0.4568
+c:ergi\t0\t-0.3343
+c:eria\t0\t0.2093
+c:eria \t0\t0.2249
+c:erie\t0\t-0.2764
+c:eries\t0\t-0.3122
+c:erk\t0.2378\t0
+c:erki\t0.2378\t0
+c:erkin\t0.2378\t0
+c:erm\t-0.2362\t0.5117
+c:erma\t0\t0.4133
+c:erman\t0\t0.4133
+c:ero\t-0.4316\t0.7891
+c:ero \t-0.4030\t0.7603
+c:err\t0.2616\t-0.2834
+c:erra\t0.3037\t0
+c:ers\t0\t-0.3181
+c:ers \t0\t-0.4337
+c:erse\t0\t0.3068
+c:ersel\t0\t0.3407
+c:ert\t0.2212\t0
+c:erta \t0.2402\t0
+c:ertar\t0\t0.2228
+c:erv\t0\t0.2075
+c:erve\t0\t0.2841
+c:ery\t0\t0.2310
+c:ery \t0.2905\t0
+c:eryo\t0\t0.2815
+c:eryon\t0\t0.2815
+c:es\t1.3646\t-1.5696
+c:es \t0.3950\t-0.5211
+c:esc\t-0.2657\t0
+c:esd\t0.2637\t0
+c:esde\t0.3697\t0
+c:esde \t0.3697\t0
+c:ese\t-0.2716\t0
+c:ese \t0\t-0.2964
+c:eser\t0\t0.2098
+c:eserv\t0\t0.2098
+c:esm\t0.7676\t-0.2708
+c:esma\t0.7676\t-0.2708
+c:esmay\t0.7676\t-0.2708
+c:esp\t0.9465\t0
+c:espe\t0\t0.5616
+c:esped\t0\t0.3126
+c:esper\t0\t0.2490
+c:espi\t0.6697\t0
+c:espie\t0.2182\t0
+c:espir\t0.4874\t-0.2096
+c:espo\t0.9090\t-0.3508
+c:espon\t0.7483\t-0.3972
+c:ess\t-0.3745\t-0.3631
+c:essi\t-0.3315\t-0.4589
+c:essio\t-0.2862\t-0.4931
+c:est\t0.7059\t0.2254
+c:est \t1.0032\t-0.2510
+c:esta \t0.2707\t0
+c:estar\t-0.2140\t0.3393
+c:este \t0\t0.2382
+c:esti\t0\t-0.2456
+c:estio\t0\t-0.2149
+c:estl\t0\t0.3020
+c:estly\t0\t0.3020
+c:et\t-0.6651\t0.2313
+c:et \t0\t-0.3372
+c:eth\t0\t0.5261
+c:etha\t0\t0.3975
+c:ethal\t0\t0.4149
+c:ethi\t0\t0.2213
+c:ethin\t0\t0.2213
+c:ets\t-0.2043\t0
+c:ets \t-0.2043\t0
+c:ett\t-0.4562\t0.3227
+c:ette\t-0.4846\t0.3807
+c:etter\t-0.4688\t0.2502
+c:ev\t0\t0.8812
+c:eve\t0\t0.9367
+c:ever\t0.2933\t1.0085
+c:ever \t0.2296\t0.5123
+c:evere\t0.2203\t0
+c:every\t0\t0.5553
+c:ew \t0.2697\t-0.4019
+c:ewe\t0\t0.3695
+c:ewer\t0\t0.2332
+c:ex\t-0.6059\t0.2861
+c:exi\t0\t0.4871
+c:exis\t0\t0.3224
+c:exist\t0\t0.3224
+c:exit\t0\t0.2214
+c:exit \t0\t0.2214
+c:ext\t-0.3420\t0
+c:eye\t0.3802\t-0.2864
+c:eye \t0.2340\t0
+c:ez\t0.2612\t0
+c:ez \t-0.2036\t0
+c:eza\t0.2166\t0
+c:eza \t0.2166\t0
+c:ezi\t0.2181\t0
+c:ezin\t0.2181\t0
+c:ezing\t0.2181\t0
+c:f \t-0.9075\t2.3470
+c:fa\t1.8421\t-0.2838
+c:fac\t0.6034\t-0.2258
+c:face\t0.6336\t-0.2034
+c:face \t0.7055\t-0.2957
+c:fai\t1.0436\t-0.2407
+c:fain\t1.1101\t-0.6530
+c:faint\t1.1101\t-0.6530
+c:fair\t0\t0.2746
+c:fairs\t0\t0.2746
+c:fam\t0\t0.2658
+c:fami\t0\t0.2658
+c:famil\t0\t0.2658
+c:far\t0.3254\t0
+c:fart\t0.2898\t0
+c:farto\t0.2898\t0
+c:fas\t0\t-0.2159
+c:fe\t0\t-0.5205
+c:fe \t0\t0.9121
+c:fee\t0\t-0.5001
+c:feel\t0\t-0.2466
 c:feeli\t-0.3039\t0
-c:feels\t0.3623\t-0.2698
-c:fel\t0\t-0.5564
-c:fell\t0.4599\t-0.2068
-c:fell \t0.4599\t-0.2068
-c:felt\t-0.3044\t-0.2956
-c:felt \t-0.3044\t-0.2956
-c:few\t0.2581\t0
-c:few \t0.2581\t0
-c:ff \t0\t0.3419
-c:ffa\t0\t0.2741
-c:ffai\t0\t0.2741
-c:ffair\t0\t0.2741
-c:ffic \t0\t-0.2174
-c:fi\t-0.8001\t-0.6615
-c:fic \t0\t-0.2174
-c:fig\t0\t0.4456
-c:figh\t0\t0.3544
-c:fight\t0\t0.3544
-c:fil\t0\t-0.2742
-c:fill\t0\t-0.2624
-c:fin\t-0.7467\t0
-c:fine\t-0.8596\t-0.2972
-c:fine \t-0.8596\t-0.2972
-c:fini\t0\t0.2331
-c:finis\t0\t0.2331
-c:fir\t0\t-0.3080
-c:fit\t0.4604\t0
-c:fit \t0.3683\t0
-c:fl\t0\t-0.5166
-c:flo\t0.6036\t-0.3347
-c:floo\t0.6794\t-0.2163
-c:floor\t0.6794\t-0.2163
-c:fo\t0\t-0.2243
-c:for\t-0.4985\t0
-c:for \t-0.3461\t0
-c:fore\t0\t0.2753
-c:forev\t0\t0.4250
-c:form\t0\t-0.3953
-c:form \t0\t-0.3028
-c:forms\t0\t-0.2155
-c:forw\t0\t0.2337
-c:forwa\t0\t0.2337
-c:fou\t0\t0.2307
-c:foun\t0\t0.2196
-c:found\t0\t0.2196
-c:fr\t-0.4611\t0
-c:fra\t0\t0.2661
-c:frie\t0\t0.2090
-c:frien\t0\t0.2090
-c:ft\t0.5193\t0
-c:ft \t0.3512\t0
-c:fte\t0.2150\t-0.2030
-c:fter\t0.2683\t0
-c:fter \t0.2397\t0
-c:fu\t0.2008\t-0.3507
-c:fue\t0\t-0.3242
-c:ful\t0\t-0.2022
-c:fun\t0\t0.2096
-c:fune\t0\t0.2742
-c:funer\t0\t0.2742
-c:fus\t0.4116\t-0.2498
+c:feels\t0.3626\t-0.2710
+c:fel\t0\t-0.5548
+c:fell\t0.4592\t-0.2062
+c:fell \t0.4592\t-0.2062
+c:felt\t-0.3045\t-0.2947
+c:felt \t-0.3045\t-0.2947
+c:few\t0.2580\t0
+c:few \t0.2580\t0
+c:ff \t0\t0.3407
+c:ffa\t0\t0.2746
+c:ffai\t0\t0.2746
+c:ffair\t0\t0.2746
+c:ffic \t0\t-0.2181
+c:fi\t-0.7991\t-0.6728
+c:fic \t0\t-0.2181
+c:fig\t0\t0.4423
+c:figh\t0\t0.3515
+c:fight\t0\t0.3515
+c:fil\t0\t-0.2710
+c:fill\t0\t-0.2591
+c:fin\t-0.7469\t0
+c:fine\t-0.8595\t-0.2952
+c:fine \t-0.8595\t-0.2952
+c:fini\t0\t0.2323
+c:finis\t0\t0.2323
+c:fir\t0\t-0.3096
+c:fit\t0.4596\t0
+c:fit \t0.3675\t0
+c:fl\t0\t-0.5161
+c:flo\t0.6043\t-0.3349
+c:floo\t0.6797\t-0.2167
+c:floor\t0.6797\t-0.2167
+c:fo\t0\t-0.2302
+c:for\t-0.4957\t0
+c:for \t-0.3431\t0
+c:fore\t0\t0.2732
+c:forev\t0\t0.4228
+c:form\t0\t-0.3933
+c:form \t0\t-0.3012
+c:forms\t0\t-0.2148
+c:forw\t0\t0.2348
+c:forwa\t0\t0.2348
+c:fou\t0\t0.2298
+c:foun\t0\t0.2187
+c:found\t0\t0.2187
+c:fr\t-0.4593\t0
+c:fra\t0\t0.2648
+c:frie\t0\t0.2129
+c:frien\t0\t0.2129
+c:ft\t0.5182\t0
+c:ft \t0.3507\t0
+c:fte\t0.2145\t-0.2059
+c:fter\t0.2677\t0
+c:fter \t0.2395\t0
+c:fu\t0\t-0.2823
+c:fue\t0\t-0.3258
+c:ful\t0\t-0.2029
+c:fun\t0\t0.2904
+c:fune\t0\t0.2717
+c:funer\t0\t0.2717
+c:fus\t0.4124\t-0.2571
 c:fuse\t0.3250\t0
 c:fused\t0.3250\t0
-c:g \t0.9758\t0
-c:ga\t0\t0.3378
-c:ga \t0\t0.3652
-c:gai\t-0.3037\t0.2555
-c:gain\t-0.3037\t0.2555
-c:gain \t-0.2557\t0
-c:gal\t0\t0.2363
-c:gale\t0\t0.2272
-c:gale \t0\t0.2272
-c:gan\t0.4603\t-0.2665
-c:gand\t0.3249\t0
-c:gando\t0.3249\t0
-c:gant\t0.2046\t0
-c:ganta\t0.2046\t0
-c:gar \t0\t-0.2764
-c:gara\t0\t0.3641
+c:g \t0.9777\t0
+c:ga\t0\t0.3370
+c:ga \t0\t0.3620
+c:gai\t-0.3027\t0.2496
+c:gain\t-0.3027\t0.2496
+c:gain \t-0.2546\t0
+c:gal\t0\t0.2412
+c:gale\t0\t0.2328
+c:gale \t0\t0.2328
+c:gan\t0.4643\t-0.2643
+c:gand\t0.3266\t0
+c:gando\t0.3266\t0
+c:gant\t0.2069\t0
+c:ganta\t0.2069\t0
+c:gar \t0\t-0.2743
+c:gara\t0\t0.3642
 c:garag\t0\t0.2966
-c:garg\t0.2046\t0
-c:garga\t0.2046\t0
-c:gas\t0.4621\t0
-c:gasp\t0.4650\t0
-c:gaspi\t0.4090\t0
-c:ge\t-0.5573\t0.4443
-c:ge \t-0.3638\t0.9181
-c:ged\t0\t-0.2164
-c:ged \t0\t-0.2164
-c:ger \t0\t0.2663
-c:get\t0.4638\t-0.3374
-c:get \t0.3323\t-0.4155
-c:gg\t0.3291\t0
-c:gh\t-0.2320\t0.7333
-c:gh \t0\t-0.2029
-c:ghs\t0\t0.2224
-c:ghs \t0\t0.2224
-c:ght\t-0.2438\t0.7648
-c:ght \t0\t0.6329
-c:ghts\t-0.2187\t0
-c:gi\t-0.2016\t0.3290
-c:giv\t-0.2596\t0.3115
-c:gli\t0.2576\t0
-c:glin\t0.2576\t0
-c:gling\t0.2576\t0
-c:gn\t0.2249\t0
-c:go\t0\t1.3661
-c:go \t0.3021\t0.8618
-c:goi\t0\t0.2173
-c:goin\t0\t0.2173
-c:going\t0\t0.2296
-c:goo\t-0.6263\t0.6929
-c:good\t-0.6019\t0.4466
-c:good \t-0.2585\t-0.2396
-c:goodb\t-0.3447\t0.7532
-c:goog\t0\t0.2463
-c:googl\t0\t0.2463
-c:gr\t0.3330\t-1.2622
-c:gra\t0.2089\t-0.5940
-c:gra \t0.2010\t0
-c:gran\t0.2756\t-0.2955
-c:grand\t0.2756\t-0.2955
-c:gre\t0.2163\t-0.3409
+c:garg\t0.2069\t0
+c:garga\t0.2069\t0
+c:gas\t0.4620\t0
+c:gasp\t0.4649\t0
+c:gaspi\t0.4087\t0
+c:ge\t-0.5554\t0.4417
+c:ge \t-0.3634\t0.9178
+c:ged\t0\t-0.2171
+c:ged \t0\t-0.2171
+c:ger \t0\t0.2658
+c:get\t0.4640\t-0.3393
+c:get \t0.3321\t-0.4154
+c:gg\t0.3283\t0
+c:gh\t-0.2308\t0.7332
+c:gh \t0\t-0.2020
+c:ghs\t0\t0.2215
+c:ghs \t0\t0.2215
+c:ght\t-0.2425\t0.7647
+c:ght \t0\t0.6324
+c:ghts\t-0.2190\t0
+c:gi\t-0.2019\t0.3274
+c:giv\t-0.2595\t0.3106
+c:gli\t0.2574\t0
+c:glin\t0.2574\t0
+c:gling\t0.2574\t0
+c:gn\t0.2245\t0
+c:go\t0\t1.3511
+c:go \t0.2956\t0.8829
+c:goi\t0\t0.2171
+c:goin\t0\t0.2171
+c:going\t0\t0.2293
+c:goo\t-0.6258\t0.6950
+c:good\t-0.6015\t0.4494
+c:good \t-0.2583\t-0.2366
+c:goodb\t-0.3445\t0.7523
+c:goog\t0\t0.2456
+c:googl\t0\t0.2456
+c:gr\t0.3357\t-1.2654
+c:gra\t0.2113\t-0.5967
+c:gra \t0.2020\t0
+c:gran\t0.2747\t-0.2938
+c:grand\t0.2747\t-0.2938
+c:gre\t0.2166\t-0.3411
 c:gre \t0.3372\t0
-c:gu\t0\t0.5962
-c:gue\t0.4097\t-0.2683
-c:gue \t0.4524\t-0.2140
-c:gui\t0\t0.4446
-c:guir\t0\t0.2540
-c:guir \t0\t0.2540
-c:gun\t-0.3787\t0.3486
-c:gun \t-0.3676\t0.5306
-c:gy\t0\t-0.2669
-c:h \t-0.5106\t0.7406
-c:ha\t0.4666\t-0.6309
-c:ha \t0\t-0.2641
-c:hab\t0.3486\t-0.2089
-c:habl\t0.3358\t0
-c:habla\t0.3009\t0
-c:hac\t0\t0.3965
-c:hace\t0\t0.3505
-c:hacer\t0\t0.3487
-c:had\t0.5568\t-0.6237
-c:had \t0.3301\t-0.5830
-c:hah\t-0.2248\t-0.3561
-c:haha\t-0.2248\t-0.3561
-c:haha \t-0.2248\t-0.3561
-c:hak\t0.3705\t-0.2042
-c:haki\t0.2927\t0
-c:hakin\t0.2927\t0
-c:hal\t0.2607\t0
-c:hal \t0\t0.4171
-c:half\t0\t-0.2748
-c:half \t0\t-0.2748
-c:han\t-0.5476\t0.2526
-c:han \t0\t0.2494
-c:hand\t0\t0.2600
-c:hang\t-0.2556\t0
+c:gu\t0\t0.5886
+c:gue\t0.4125\t-0.2665
+c:gue \t0.4549\t-0.2126
+c:gui\t0\t0.4390
+c:guir\t0\t0.2518
+c:guir \t0\t0.2518
+c:gun\t-0.3748\t0.3361
+c:gun \t-0.3668\t0.5259
+c:gy\t0\t-0.2668
+c:h \t-0.5077\t0.7423
+c:ha\t0.4633\t-0.6694
+c:ha \t0\t-0.2830
+c:hab\t0.3498\t-0.2062
+c:habl\t0.3362\t0
+c:habla\t0.3011\t0
+c:hac\t0\t0.3956
+c:hace\t0\t0.3515
+c:hacer\t0\t0.3509
+c:had\t0.5581\t-0.6206
+c:had \t0.3312\t-0.5806
+c:hah\t-0.2245\t-0.3529
+c:haha\t-0.2245\t-0.3529
+c:haha \t-0.2245\t-0.3529
+c:hak\t0.3705\t-0.2044
+c:haki\t0.2925\t0
+c:hakin\t0.2925\t0
+c:hal\t0.2610\t0
+c:hal \t0\t0.4149
+c:half\t0\t-0.2735
+c:half \t0\t-0.2735
+c:han\t-0.5465\t0.2513
+c:han \t0\t0.2470
+c:hand\t0\t0.2621
+c:hang\t-0.2548\t0
 c:hank\t-0.2446\t0
-c:hanks\t0\t-0.2869
-c:hard\t0.2228\t-0.2287
-c:hard \t0\t-0.2525
-c:harm\t-0.2003\t0
-c:has\t-0.2191\t0.4745
-c:has \t0\t0.4034
+c:hanks\t0\t-0.2867
+c:hard\t0.2244\t-0.2265
+c:hard \t0\t-0.2507
+c:harm\t-0.2001\t0
+c:has\t-0.2265\t0.4576
+c:has \t0\t0.4026
 c:hav\t0.5694\t0
-c:have\t0\t0.3036
-c:have \t0\t0.3928
-c:havi\t0.6095\t-0.3534
-c:havin\t0.6103\t-0.3472
-c:he\t0.7383\t0
-c:he \t-0.5279\t0
-c:hea\t1.0082\t-0.9120
-c:head\t0.4193\t-0.7170
-c:head \t0.2205\t0
-c:heada\t0.2771\t-0.5140
-c:hear\t0.5660\t0
-c:hear \t0\t0.3629
-c:heart\t0.5081\t-0.2536
-c:heavy\t0\t-0.2027
-c:hec\t-0.3383\t0.2174
-c:heck\t-0.3383\t0.2174
-c:hed\t-0.3006\t0
-c:help\t0\t-0.3396
-c:hem\t-0.3039\t0.6174
-c:hem \t-0.3039\t0.6174
-c:hen\t0\t0.4547
-c:hen \t0\t0.5441
-c:her\t0\t0.2508
-c:here\t0.4261\t0.3590
-c:heres\t0.4395\t0.2530
-c:hers\t0\t0.3649
-c:herse\t0\t0.3396
-c:hes\t1.5117\t-0.7920
-c:hes \t0.3162\t0
-c:hest\t1.2883\t-0.6230
-c:hest \t1.3661\t-0.6182
-c:hey\t0\t0.4277
-c:hey \t0\t0.2039
-c:hi\t0.5461\t0.6201
-c:him\t0\t0.4999
-c:hims\t0\t0.4132
-c:himse\t0\t0.4132
-c:hin\t0.9461\t0.2486
-c:hinc\t0.3053\t0
-c:hinch\t0.3053\t0
-c:hing\t0.6007\t0
-c:hing \t0.5584\t-0.5048
-c:hink\t0\t0.6229
-c:hink \t0.4787\t0
-c:hinki\t-0.4059\t0.6040
-c:his\t-0.2909\t0
-c:his \t-0.3561\t0.3841
-c:ho\t0.8720\t0.2001
-c:ho \t1.0068\t-0.3515
-c:hoard\t0\t0.2112
-c:hog\t0.4504\t-0.2033
-c:hoga\t0.3164\t0
-c:hogan\t0.3249\t0
-c:hol\t0.3269\t-0.3347
-c:hold \t0\t-0.2132
-c:hole\t0.3570\t0
-c:hole \t0.3570\t0
-c:home \t0\t-0.2234
-c:hon\t-0.2224\t0
-c:hone\t-0.2224\t0
-c:hones\t-0.2094\t0.2982
-c:hop\t-0.3721\t0.6574
-c:hope\t-0.2938\t0.4134
-c:hope \t-0.2017\t0.4393
-c:hopi\t0\t0.2720
-c:hopin\t0\t0.2720
-c:hor\t0\t-0.3321
+c:have\t0\t0.3040
+c:have \t0\t0.3932
+c:havi\t0.6092\t-0.3572
+c:havin\t0.6101\t-0.3511
+c:he\t0.7446\t0
+c:he \t-0.5238\t0
+c:hea\t1.0072\t-0.9092
+c:head\t0.4179\t-0.7129
+c:head \t0.2195\t0
+c:heada\t0.2766\t-0.5112
+c:hear\t0.5662\t0
+c:hear \t0\t0.3613
+c:heart\t0.5076\t-0.2533
+c:heavy\t0\t-0.2021
+c:hec\t-0.3382\t0.2185
+c:heck\t-0.3382\t0.2185
+c:hed\t-0.2995\t0
+c:help\t0\t-0.3379
+c:hem\t-0.3040\t0.6159
+c:hem \t-0.3040\t0.6159
+c:hen\t0\t0.4581
+c:hen \t0\t0.5471
+c:her\t0\t0.2498
+c:here\t0.4255\t0.3594
+c:heres\t0.4394\t0.2505
+c:hers\t0\t0.3665
+c:herse\t0\t0.3407
+c:hes\t1.5131\t-0.7998
+c:hes \t0.3174\t0
+c:hest\t1.2879\t-0.6212
+c:hest \t1.3655\t-0.6163
+c:hey\t0\t0.4252
+c:hey \t0\t0.2015
+c:hi\t0.5523\t0.6191
+c:hile\t0\t-0.2005
+c:hile \t0\t-0.2005
+c:him\t0\t0.5000
+c:hims\t0\t0.4138
+c:himse\t0\t0.4138
+c:hin\t0.9473\t0.2464
+c:hinc\t0.3075\t0
+c:hinch\t0.3075\t0
+c:hing\t0.6001\t0
+c:hing \t0.5581\t-0.5052
+c:hink\t0\t0.6218
+c:hink \t0.4784\t0
+c:hinki\t-0.4060\t0.6026
+c:his\t-0.2894\t0
+c:his \t-0.3559\t0.3848
+c:ho\t0.8755\t0
+c:ho \t1.0129\t-0.3577
+c:hoard\t0\t0.2115
+c:hog\t0.4534\t-0.2090
+c:hoga\t0.3180\t0
+c:hogan\t0.3266\t0
+c:hol\t0.3265\t-0.3374
+c:hold \t0\t-0.2137
+c:hole\t0.3569\t0
+c:hole \t0.3569\t0
+c:home \t0\t-0.2230
+c:hon\t-0.2230\t0
+c:hone\t-0.2230\t0
+c:hones\t-0.2093\t0.2968
+c:hop\t-0.3719\t0.6538
+c:hope\t-0.2937\t0.4110
+c:hope \t-0.2015\t0.4357
+c:hopi\t0\t0.2708
+c:hopin\t0\t0.2708
+c:hor\t0\t-0.3342
 c:hort\t0\t-0.2328
-c:hort \t0\t-0.2271
-c:hour\t0.3740\t0
+c:hort \t0\t-0.2272
+c:hour\t0.3744\t0
 c:hours\t0.2366\t0
-c:how\t0\t0.2490
-c:how \t0\t0.3158
-c:hower\t0.2440\t0
-c:hoy\t-0.2652\t0
-c:hoy \t-0.2652\t0
-c:hr\t1.0320\t-0.2047
-c:hre\t0\t0.2763
-c:hrea\t0\t0.2601
-c:hreat\t0\t0.2601
-c:hro\t1.1173\t-0.4401
-c:hroa\t0.4987\t-0.2882
-c:hroat\t0.4987\t-0.2882
-c:hroo\t0.2041\t0
-c:hroom\t0.2041\t0
-c:hrou\t0.2645\t0
-c:hroug\t0.2645\t0
-c:hrow\t0.2119\t0
-c:hrowi\t0.2157\t0
-c:hs\t0\t0.2444
-c:hs \t0\t0.2629
-c:ht\t-0.2663\t0.8768
-c:ht \t0\t0.6329
-c:hts\t-0.2187\t0
-c:hu\t0\t-0.3093
-c:hur\t-0.2387\t-0.2945
-c:hurts\t0\t-0.2495
-c:hy\t0\t-0.2554
-c:hy \t-0.2205\t0
+c:how\t0\t0.2461
+c:how \t0\t0.3135
+c:hower\t0.2438\t0
+c:hoy\t-0.2643\t0
+c:hoy \t-0.2643\t0
+c:hr\t1.0330\t-0.2070
+c:hre\t0\t0.2754
+c:hrea\t0\t0.2600
+c:hreat\t0\t0.2600
+c:hro\t1.1185\t-0.4419
+c:hroa\t0.4997\t-0.2898
+c:hroat\t0.4997\t-0.2898
+c:hroo\t0.2047\t0
+c:hroom\t0.2047\t0
+c:hrou\t0.2642\t0
+c:hroug\t0.2642\t0
+c:hrow\t0.2117\t0
+c:hrowi\t0.2156\t0
+c:hs\t0\t0.2410
+c:hs \t0\t0.2585
+c:ht\t-0.2648\t0.8766
+c:ht \t0\t0.6324
+c:hts\t-0.2190\t0
+c:hu\t0\t-0.3067
+c:hur\t-0.2391\t-0.2951
+c:hurts\t0\t-0.2488
+c:hy\t0\t-0.2560
+c:hy \t-0.2203\t0
 c:hyl\t0.2275\t0
 c:hyla\t0.2275\t0
-c:i \t0\t0.6725
-c:ia\t-0.3283\t0
-c:ias\t-0.2008\t0
-c:ias \t-0.2008\t0
-c:ic\t-0.4367\t0
-c:ic \t0\t-0.9045
-c:ice\t0.4589\t0
-c:ice \t0.3029\t0
-c:ici\t-0.6168\t1.2985
-c:icid\t-0.4511\t1.1000
-c:icida\t-0.2212\t0.5727
-c:icide\t0\t0.3642
-c:ick\t0\t-0.2074
-c:ick \t0\t-0.3218
-c:icke\t0\t0.2543
-c:icked\t0\t0.2573
-c:id\t-0.2351\t1.0784
-c:id \t0\t-0.2692
-c:ida\t0\t0.3972
-c:ida \t0.3843\t0.2499
-c:idal\t-0.2058\t0.5254
-c:idal \t-0.2058\t0.5254
-c:iday\t0\t-0.3417
-c:ide\t0.3485\t0.3589
+c:i \t0\t0.7862
+c:ia\t-0.3238\t0
+c:iaj\t0\t-0.2053
+c:ic\t-0.4393\t0
+c:ic \t0\t-0.8980
+c:ice\t0.4602\t0
+c:ice \t0.3036\t0
+c:ici\t-0.6151\t1.2938
+c:icid\t-0.4498\t1.0969
+c:icida\t-0.2210\t0.5688
+c:icide\t0\t0.3629
+c:ick\t0\t-0.2120
+c:ick \t0\t-0.3258
+c:icke\t0\t0.2533
+c:icked\t0\t0.2564
+c:id\t-0.2255\t1.0833
+c:id \t0\t-0.2637
+c:ida\t0\t0.3989
+c:ida \t0.3917\t0.2589
+c:idal\t-0.2054\t0.5209
+c:idal \t-0.2054\t0.5209
+c:iday\t0\t-0.3432
+c:ide\t0.3494\t0.3545
 c:ide \t0.2337\t0
-c:ided\t0\t0.2540
-c:ided \t0\t0.2540
-c:iden\t0.2120\t0
-c:ident\t0.2188\t0
-c:idg\t-0.2123\t0.5002
-c:idge\t-0.2123\t0.5002
-c:idge \t-0.2123\t0.5002
-c:idi\t0\t0.2082
-c:ido\t0\t0.2520
-c:ido \t0\t0.3036
-c:ie\t-0.4887\t0.8186
-c:ie \t0\t0.9027
-c:ied\t-0.3561\t0
+c:ided\t0\t0.2550
+c:ided \t0\t0.2550
+c:iden\t0.2118\t0
+c:ident\t0.2186\t0
+c:idg\t-0.2125\t0.5012
+c:idge\t-0.2125\t0.5012
+c:idge \t-0.2125\t0.5012
+c:idi\t0\t0.2094
+c:ido\t0\t0.2541
+c:ido \t0\t0.3053
+c:ie\t-0.4682\t0.7921
+c:ie \t0\t0.9119
+c:ied\t-0.3556\t0
 c:ied \t-0.2882\t0
-c:ien\t0.4711\t0
-c:ien \t0\t-0.3712
-c:iend\t0\t0.2923
-c:iend \t0\t0.2254
-c:ient\t0.2053\t-0.2126
-c:iento\t0.3444\t-0.3869
-c:ier\t0\t0.7816
-c:ierd\t0.2480\t0
-c:ierdo\t0.2480\t0
-c:iero\t-0.2351\t0.7117
-c:iero \t-0.2713\t0.7064
-c:iert\t0.2184\t0
-c:ierta\t0.2540\t0
+c:ien\t0.4827\t0
+c:ien \t0\t-0.3725
+c:iend\t0\t0.2917
+c:iend \t0\t0.2291
+c:ient\t0.2117\t-0.2340
+c:iento\t0.3498\t-0.4107
+c:ier\t0\t0.7648
+c:ierd\t0.2473\t0
+c:ierdo\t0.2473\t0
+c:iero\t-0.2315\t0.6961
+c:iero \t-0.2676\t0.6934
+c:iert\t0.2182\t0
+c:ierta\t0.2531\t0
 c:ies\t0\t-0.4911
-c:ies \t0\t-0.5017
-c:iet\t0\t-0.2722
-c:iet \t0\t-0.2014
-c:if\t0\t1.0498
-c:if \t-0.2719\t0.2245
-c:ife\t0\t0.9446
-c:ife \t0\t1.0178
-c:iff\t0.2009\t0
-c:ig\t0\t0.6031
-c:iga\t0\t0.2853
-c:igar\t0\t0.2260
-c:igh\t0\t0.6041
-c:ighs\t0\t0.2224
-c:ighs \t0\t0.2224
-c:ight\t0\t0.5183
-c:ight \t0\t0.4322
-c:ij\t0\t0.2825
-c:ijo\t0\t0.2343
-c:ijo \t0\t0.2107
-c:ik\t0.5038\t-0.2238
-c:ike\t0.5054\t0
-c:ike \t0.5097\t0
-c:il\t-1.0189\t0.9817
+c:ies \t0\t-0.5013
+c:iet\t0\t-0.2800
+c:iet \t0\t-0.2004
+c:if\t0\t1.0489
+c:if \t-0.2703\t0.2224
+c:ife\t0\t0.9421
+c:ife \t0\t1.0151
+c:iff\t0.2003\t0
+c:ig\t0\t0.6429
+c:iga\t0\t0.2812
+c:igar\t0\t0.2221
+c:igh\t0\t0.6018
+c:ighs\t0\t0.2215
+c:ighs \t0\t0.2215
+c:ight\t0\t0.5177
+c:ight \t0\t0.4317
+c:ij\t0\t0.2823
+c:ijo\t0\t0.2286
+c:ijo \t0\t0.2080
+c:ik\t0.5044\t-0.2248
+c:ike\t0.5061\t0
+c:ike \t0.5103\t0
+c:il\t-1.0137\t0.9803
 c:ild\t-0.2821\t0
 c:ild \t-0.2109\t0
-c:ile\t0.3725\t0
-c:ilet\t0.2786\t0
-c:ilet \t0.2786\t0
-c:ili\t0\t0.2076
-c:ill\t-0.9287\t0.5268
-c:illa\t-0.2693\t0.3824
-c:illas\t-0.2940\t0.4217
-c:illi\t-0.2710\t-0.3524
-c:illin\t-0.2710\t-0.3524
-c:ills\t0\t0.4904
-c:ills \t0\t0.4904
-c:im\t0\t0.2663
-c:im \t0\t0.2064
-c:ims\t0\t0.4132
-c:imse\t0\t0.4132
-c:imsel\t0\t0.4132
-c:in\t1.1117\t-1.0681
-c:in \t-0.6171\t0.2888
-c:ina\t0.4383\t-0.3089
-c:ina \t0.2254\t0
-c:inc\t0.6549\t-0.5783
-c:ince\t0.3853\t-0.4332
-c:ince \t0.3853\t-0.4332
-c:inch\t0.2750\t0
-c:incha\t0.2213\t0
-c:ind\t-0.2118\t0.5247
-c:ind \t0\t0.4617
-c:indo \t0\t0.2066
-c:ine\t-0.8196\t-0.2910
-c:ine \t-0.6514\t-0.3942
-c:ined\t0\t0.2030
-c:ined \t0\t0.2030
-c:inf\t0.3435\t0
-c:infa\t0.2873\t0
-c:infar\t0.2873\t0
-c:ing\t0.6279\t0.4423
-c:ing \t0.8887\t0.6166
-c:inic\t0\t-0.3924
-c:inic \t0\t-0.2779
-c:inis\t0\t0.2331
-c:inish\t0\t0.2331
-c:ink\t0\t0.5765
-c:ink \t0.4735\t0
-c:inki\t-0.4089\t0.6794
-c:inkin\t-0.4089\t0.6794
-c:inl\t0\t0.2117
-c:inle\t0\t0.2117
-c:inles\t0\t0.2117
-c:ins\t-0.3045\t-0.2312
-c:ins \t0\t-0.2196
-c:insur\t0\t-0.2422
-c:int\t0.6568\t0
-c:int \t0\t0.4263
-c:inta\t0\t-0.2174
-c:intak\t0\t-0.2174
-c:inte\t0.4960\t-0.4343
-c:inted\t0.6470\t-0.2345
-c:inter\t0\t-0.2124
-c:inti\t0.2550\t0
-c:intin\t0.2550\t0
-c:intm\t0\t-0.2517
-c:intme\t0\t-0.2517
-c:into\t0\t0.4424
-c:into \t0\t0.4696
-c:inu\t0.2375\t0
-c:inut\t0.2656\t0
-c:inute\t0.3269\t0
-c:io\t0.4304\t-1.9354
-c:io \t0\t-0.2113
-c:ion\t0\t-1.3806
-c:ion \t0\t-0.9931
-c:ios\t0\t0.2359
-c:iou\t0.3732\t-0.3457
-c:ious\t0.3741\t-0.3395
-c:ious \t0.2293\t-0.2248
-c:ip\t0.4333\t-0.8680
-c:ip \t0\t-0.2326
-c:ips\t0.6498\t-0.3871
-c:ips \t0.6498\t-0.3871
-c:ir\t0.4540\t0.2746
-c:ir \t0.2886\t0
-c:ira\t0.5758\t0
-c:ira \t0.2072\t0
-c:irar\t0.3868\t0
-c:irar \t0.3915\t0
-c:ire\t0\t-0.3095
-c:ire \t0.2306\t0
-c:ired\t-0.3687\t0
-c:ired \t-0.3634\t0
-c:irl\t0\t0.2103
-c:irm\t-0.2492\t0
-c:irme\t0\t0.2575
-c:irme \t0\t0.3257
-c:is\t-0.6092\t1.1987
-c:is \t0\t0.5283
-c:ise\t-0.2815\t0
-c:ise \t0\t-0.2368
-c:ish\t0\t0.7090
+c:ile\t0.3724\t0
+c:ilet\t0.2789\t0
+c:ilet \t0.2789\t0
+c:ili\t0\t0.2084
+c:ill\t-0.9244\t0.5305
+c:illa\t-0.2671\t0.3847
+c:illas\t-0.2926\t0.4237
+c:illi\t-0.2691\t-0.3512
+c:illin\t-0.2691\t-0.3512
+c:ills\t0\t0.4899
+c:ills \t0\t0.4899
+c:im\t0\t0.2565
+c:im \t0\t0.2094
+c:ims\t0\t0.4138
+c:imse\t0\t0.4138
+c:imsel\t0\t0.4138
+c:in\t1.1130\t-1.0533
+c:in \t-0.6147\t0.2816
+c:ina\t0.4155\t-0.2426
+c:ina \t0.2130\t0
+c:inc\t0.6582\t-0.5863
+c:ince\t0.3863\t-0.4406
+c:ince \t0.3863\t-0.4406
+c:inch\t0.2773\t0
+c:incha\t0.2232\t0
+c:ind\t-0.2099\t0.5251
+c:ind \t0\t0.4615
+c:indo \t0\t0.2053
+c:ine\t-0.8131\t-0.3126
+c:ine \t-0.6450\t-0.4146
+c:ined\t0\t0.2017
+c:ined \t0\t0.2017
+c:inf\t0.3465\t0
+c:infa\t0.2898\t0
+c:infar\t0.2898\t0
+c:ing\t0.6295\t0.4371
+c:ing \t0.8898\t0.6127
+c:inic\t0\t-0.4040
+c:inic \t0\t-0.2719
+c:inis\t0\t0.2323
+c:inish\t0\t0.2323
+c:ink\t0\t0.5761
+c:ink \t0.4731\t0
+c:inki\t-0.4088\t0.6786
+c:inkin\t-0.4088\t0.6786
+c:inl\t0\t0.2124
+c:inle\t0\t0.2124
+c:inles\t0\t0.2124
+c:ins\t-0.3043\t-0.2320
+c:ins \t0\t-0.2204
+c:insur\t0\t-0.2423
+c:int\t0.6583\t0
+c:int \t0\t0.4248
+c:inta\t0\t-0.2171
+c:intak\t0\t-0.2171
+c:inte\t0.4958\t-0.4370
+c:inted\t0.6466\t-0.2358
+c:inter\t0\t-0.2132
+c:inti\t0.2544\t0
+c:intin\t0.2544\t0
+c:intm\t0\t-0.2510
+c:intme\t0\t-0.2510
+c:into\t0\t0.4320
+c:into \t0\t0.4611
+c:inu\t0.2382\t0
+c:inut\t0.2664\t0
+c:inute\t0.3268\t0
+c:io\t0.4329\t-1.8973
+c:io \t0\t-0.2176
+c:ion\t0\t-1.3190
+c:ion \t0\t-1.0188
+c:ios\t0\t0.2222
+c:iou\t0.3737\t-0.3489
+c:ious\t0.3746\t-0.3427
+c:ious \t0.2297\t-0.2278
+c:ip\t0.4327\t-0.8626
+c:ip \t0\t-0.2297
+c:ips\t0.6496\t-0.3866
+c:ips \t0.6496\t-0.3866
+c:ir\t0.4579\t0.2678
+c:ir \t0.2898\t0
+c:ira\t0.5741\t0
+c:ira \t0.2065\t0
+c:irar\t0.3856\t0
+c:irar \t0.3905\t0
+c:ire\t0\t-0.3094
+c:ire \t0.2321\t0
+c:ired\t-0.3690\t0
+c:ired \t-0.3638\t0
+c:irl\t0\t0.2084
+c:irm\t-0.2466\t0
+c:irme\t0\t0.2489
+c:irme \t0\t0.3185
+c:is\t-0.6068\t1.1263
+c:is \t0\t0.5258
+c:ise\t-0.2809\t0
+c:ise \t0\t-0.2391
+c:ish\t0\t0.7097
 c:ish \t0\t0.5035
-c:isi\t0.3041\t0
-c:isn\t0.2973\t0
-c:isnt\t0.2973\t0
-c:isnt \t0.2973\t0
-c:ist\t-0.6848\t0.3907
-c:ist \t-0.2806\t0
-c:isto\t-0.2928\t0
+c:isi\t0.3044\t0
+c:isn\t0.2977\t0
+c:isnt\t0.2977\t0
+c:isnt \t0.2977\t0
+c:ist\t-0.6790\t0.3993
+c:ist \t-0.2801\t0
+c:isto\t-0.2901\t0
 c:istol\t0\t0.3213
-c:ists\t0\t0.3709
-c:ists \t0\t0.3709
-c:it\t-0.7144\t-0.6037
-c:it \t-0.3883\t0.3824
-c:ita\t0\t-0.5066
-c:ita \t0\t-0.3445
-c:itar\t0\t0.3106
-c:itc\t0.3612\t0
-c:itch\t0.3612\t0
-c:ite\t0\t-0.3227
-c:ite \t0\t-0.2287
-c:ith\t-0.4265\t0
-c:ith \t-0.2854\t0
-c:iti\t0\t-0.5491
-c:itin\t0\t-0.4878
-c:iting\t0\t-0.4878
-c:ito \t-0.2368\t0
-c:its\t0.4367\t0
-c:its \t0.4367\t0
-c:itt\t-0.3357\t0
-c:itte\t0\t0.2033
-c:itten\t0\t0.2033
-c:itti\t0\t0.2048
-c:ittin\t0\t0.2048
-c:ittl\t-0.3193\t-0.3023
-c:ittle\t-0.3193\t-0.3023
-c:iv\t-1.3094\t1.3966
-c:iv \t0\t-0.2055
-c:ive\t-0.5404\t0.6729
-c:ive \t-0.5655\t1.0967
-c:iver\t0\t-0.2275
-c:iver \t0\t-0.2444
-c:ivi\t-0.7660\t0.9252
-c:ivin\t-0.6448\t0.5540
-c:iving\t-0.6448\t0.5540
-c:iz\t1.4882\t-1.0311
-c:izi\t0.2938\t0
-c:izin\t0.2938\t0
-c:izing\t0.2938\t0
-c:izq\t0.2480\t0
-c:izqu\t0.2480\t0
-c:izqui\t0.2480\t0
-c:izu\t0.8160\t-0.3014
-c:izur\t0.8160\t-0.3014
-c:izure\t0.8160\t-0.3014
-c:izz\t0\t-0.3055
-c:ja \t0\t-0.3561
-c:jaj\t-0.2506\t-0.3922
-c:jaja\t-0.2506\t-0.3922
-c:jaja \t-0.2506\t-0.3922
-c:jal\t0\t0.2966
-c:jala\t0\t0.2966
-c:jala \t0\t0.2966
-c:jaw\t0.2173\t0
-c:jaw \t0.2173\t0
-c:jer\t0.2381\t0
-c:jerk\t0.2381\t0
-c:jerki\t0.2381\t0
-c:jo\t-0.4521\t0
-c:jo \t0\t0.2431
-c:jor\t0\t0.2117
-c:jor \t0\t0.2117
-c:ju\t-0.3655\t0.7324
-c:jum\t-0.2419\t0.4497
-c:jump\t0\t0.4964
-c:jump \t0\t0.2631
-c:jumpi\t0\t0.2705
-c:jus\t0\t0.3999
-c:just\t0\t0.3999
-c:just \t0\t0.4152
-c:k \t0.7941\t-1.3746
-c:ke\t0.9305\t0.5714
-c:ke \t1.2733\t0
-c:ked\t0\t0.2550
-c:ked \t0\t0.2550
-c:kee\t0\t0.4381
-c:keep\t0\t0.4614
-c:keep \t0\t0.3664
-c:ken\t-0.2028\t0
-c:ket\t0\t-0.2185
-c:ki\t-0.2674\t-0.4431
-c:kid\t0.2049\t-0.3366
-c:kid \t0.4098\t-0.2278
-c:kil\t-0.5156\t0
-c:kill\t-0.4984\t0
-c:killi\t-0.2518\t0
-c:kills\t0\t0.2182
-c:kin\t-0.2270\t0
-c:kit\t0.2457\t0
-c:kitc\t0.2537\t0
-c:kitch\t0.2537\t0
-c:km\t0\t0.6139
-c:kms\t0\t0.6139
-c:kms \t0\t0.6139
-c:kn\t0\t0.5434
-c:kne\t0\t-0.2680
-c:knee\t0\t-0.2185
-c:kni\t0\t0.4128
-c:knif\t0\t0.3386
-c:knife\t0\t0.3386
-c:kno\t0.2106\t0.3374
-c:know\t0.2166\t0.3568
-c:know \t0.2483\t0
-c:l \t-1.1560\t-0.3231
-c:la\t0.7098\t-0.2901
-c:la \t0.5956\t0
-c:lab\t0.4692\t0
-c:labi\t0.2685\t0
-c:labio\t0.2685\t0
-c:lac\t0.5525\t-0.4661
-c:lack\t0.4570\t-0.2706
-c:lacke\t0.2365\t0
-c:lade\t0\t0.4055
-c:lade \t0\t0.2436
-c:lado\t0.2989\t0
-c:lado \t0.3298\t0
-c:lan\t-0.3704\t0.3832
-c:lan \t-0.3170\t0.3136
-c:lann\t0\t0.3015
-c:lanni\t0\t0.2966
-c:lap\t0.5965\t0
-c:laps\t0.5701\t0
-c:lapse\t0.5701\t0
-c:lar\t0.2167\t-0.3320
-c:lar \t0.3094\t-0.2594
-c:las\t-0.6313\t0.6634
-c:las \t-0.3511\t0.6684
-c:last \t-0.2176\t0.2238
-c:lat\t-0.3620\t-0.7268
-c:late\t-0.2827\t-0.6861
-c:late \t0\t-0.5053
-c:lc\t0\t0.2181
-c:lco\t0\t0.2480
-c:ld\t-1.3798\t0.3501
-c:ld \t-0.9857\t0
-c:ldi\t0\t0.2189
-c:ldin\t0\t0.2189
-c:lding\t0\t0.2189
-c:le\t0.7713\t-0.4140
-c:le \t0.6905\t-0.5454
-c:lean\t0\t0.2153
-c:lear\t0\t-0.3086
-c:led\t0\t0.2120
-c:led \t0\t0.2120
-c:lee\t0\t-0.2072
-c:leed\t0.3834\t0
-c:leedi\t0.3908\t-0.2967
-c:leep\t-0.4034\t0
-c:leep \t-0.3594\t0
-c:lef\t0.2277\t0
-c:left \t0.2512\t0
-c:leg\t0\t-0.2930
-c:lem\t-0.2813\t0
-c:lems\t-0.2284\t0
-c:lems \t-0.2284\t0
-c:len\t0.4528\t-0.4072
-c:len \t0.4189\t0
-c:ler\t0.3043\t-0.4820
-c:ler \t0.2272\t0
-c:lerg\t0\t-0.3448
-c:lergi\t0\t-0.2922
-c:les\t-0.2591\t0.3887
-c:less\t0\t0.2559
-c:let\t0\t0.9196
-c:leth\t0\t0.4171
-c:letha\t0\t0.4171
-c:lett\t0\t0.2829
-c:lette\t0\t0.2676
-c:lf\t-0.5361\t1.3865
-c:lf \t-0.5167\t1.2473
-c:li\t-0.6742\t0.5425
-c:lide\t0\t0.2327
-c:lide \t0\t0.2327
-c:lie\t0\t-0.2665
-c:lif\t0\t0.6945
-c:life\t0\t0.6914
-c:life \t0\t0.7647
+c:ists\t0\t0.3727
+c:ists \t0\t0.3727
+c:it\t-0.7175\t-0.5941
+c:it \t-0.3887\t0.3849
+c:ita\t0\t-0.4843
+c:ita \t0\t-0.3496
+c:itar\t0\t0.3149
+c:itc\t0.3603\t0
+c:itch\t0.3603\t0
+c:ite\t0\t-0.3248
+c:ite \t0\t-0.2297
+c:ith\t-0.4254\t0
+c:ith \t-0.2845\t0
+c:iti\t0\t-0.5465
+c:itin\t0\t-0.4849
+c:iting\t0\t-0.4849
+c:ito \t-0.2329\t0
+c:its\t0.4363\t0
+c:its \t0.4363\t0
+c:itt\t-0.3359\t0
+c:itte\t0\t0.2037
+c:itten\t0\t0.2037
+c:itti\t0\t0.2013
+c:ittin\t0\t0.2013
+c:ittl\t-0.3195\t-0.3018
+c:ittle\t-0.3195\t-0.3018
+c:iv\t-1.3081\t1.3867
+c:iv \t0\t-0.2047
+c:ive\t-0.5403\t0.6667
+c:ive \t-0.5655\t1.0916
+c:iver\t0\t-0.2280
+c:iver \t0\t-0.2455
+c:ivi\t-0.7648\t0.9235
+c:ivin\t-0.6447\t0.5562
+c:iving\t-0.6447\t0.5562
+c:iz\t1.4869\t-1.0274
+c:izi\t0.2935\t0
+c:izin\t0.2935\t0
+c:izing\t0.2935\t0
+c:izq\t0.2473\t0
+c:izqu\t0.2473\t0
+c:izqui\t0.2473\t0
+c:izu\t0.8153\t-0.3007
+c:izur\t0.8153\t-0.3007
+c:izure\t0.8153\t-0.3007
+c:izz\t0\t-0.3036
+c:ja \t0\t-0.3529
+c:jaj\t-0.2467\t-0.3929
+c:jaja\t-0.2467\t-0.3929
+c:jaja \t-0.2467\t-0.3929
+c:jal\t0\t0.2971
+c:jala\t0\t0.2971
+c:jala \t0\t0.2971
+c:jaw\t0.2172\t0
+c:jaw \t0.2172\t0
+c:jer\t0.2378\t0
+c:jerk\t0.2378\t0
+c:jerki\t0.2378\t0
+c:jo\t-0.4471\t0
+c:jo \t0\t0.2408
+c:jor\t0\t0.2087
+c:jor \t0\t0.2087
+c:ju\t-0.3677\t0.7580
+c:jum\t-0.2417\t0.4440
+c:jump\t0\t0.4909
+c:jump \t0\t0.2608
+c:jumpi\t0\t0.2675
+c:jus\t0\t0.3951
+c:just\t0\t0.3951
+c:just \t0\t0.4105
+c:k \t0.7978\t-1.3787
+c:ke\t0.9273\t0.6094
+c:ke \t1.2765\t0
+c:ked\t0\t0.2502
+c:ked \t0\t0.2502
+c:kee\t0\t0.4334
+c:keep\t0\t0.4566
+c:keep \t0\t0.3641
+c:ken\t-0.2024\t0
+c:ki\t-0.2638\t-0.4486
+c:kid\t0.2056\t-0.3391
+c:kid \t0.4104\t-0.2296
+c:kil\t-0.5123\t0
+c:kill\t-0.4952\t0
+c:killi\t-0.2495\t0
+c:kills\t0\t0.2163
+c:kin\t-0.2271\t0
+c:kit\t0.2451\t0
+c:kitc\t0.2530\t0
+c:kitch\t0.2530\t0
+c:km\t0\t0.6099
+c:kms\t0\t0.6099
+c:kms \t0\t0.6099
+c:kn\t0\t0.5372
+c:kne\t0\t-0.2691
+c:knee\t0\t-0.2191
+c:kni\t0\t0.4115
+c:knif\t0\t0.3380
+c:knife\t0\t0.3380
+c:kno\t0.2108\t0.3346
+c:know\t0.2167\t0.3539
+c:know \t0.2484\t0
+c:l \t-1.1519\t-0.3451
+c:la\t0.7018\t-0.3033
+c:la \t0.5793\t0
+c:lab\t0.4699\t0
+c:labi\t0.2686\t0
+c:labio\t0.2686\t0
+c:lac\t0.5517\t-0.4622
+c:lack\t0.4560\t-0.2698
+c:lacke\t0.2358\t0
+c:lade\t0\t0.4082
+c:lade \t0\t0.2458
+c:lado\t0.3011\t0
+c:lado \t0.3319\t0
+c:lan\t-0.3685\t0.3816
+c:lan \t-0.3168\t0.3129
+c:lann\t0\t0.3030
+c:lanni\t0\t0.2981
+c:lap\t0.5968\t0
+c:laps\t0.5705\t0
+c:lapse\t0.5705\t0
+c:lar\t0.2047\t-0.3626
+c:lar \t0.3009\t-0.2768
+c:las\t-0.6267\t0.6673
+c:las \t-0.3477\t0.6689
+c:last \t-0.2168\t0.2255
+c:lat\t-0.3583\t-0.7335
+c:late\t-0.2796\t-0.6911
+c:late \t0\t-0.5107
+c:lc\t0\t0.2180
+c:lco\t0\t0.2478
+c:ld\t-1.3746\t0.3434
+c:ld \t-0.9837\t0
+c:ldi\t0\t0.2179
+c:ldin\t0\t0.2179
+c:lding\t0\t0.2179
+c:le\t0.7794\t-0.4159
+c:le \t0.6978\t-0.5389
+c:lean\t0\t0.2154
+c:lear\t0\t-0.3072
+c:led\t0\t0.2109
+c:led \t0\t0.2109
+c:lee\t0\t-0.2107
+c:leed\t0.3823\t0
+c:leedi\t0.3896\t-0.2972
+c:leep\t-0.4030\t0
+c:leep \t-0.3591\t0
+c:lef\t0.2283\t0
+c:left \t0.2509\t0
+c:leg\t0\t-0.3080
+c:lem\t-0.2806\t0
+c:lems\t-0.2282\t0
+c:lems \t-0.2282\t0
+c:len\t0.4572\t-0.4106
+c:len \t0.4200\t0
+c:ler\t0.3043\t-0.4795
+c:ler \t0.2275\t0
+c:lerg\t0\t-0.3436
+c:lergi\t0\t-0.2907
+c:les\t-0.2615\t0.4204
+c:less\t0\t0.2547
+c:let\t0\t0.9140
+c:leth\t0\t0.4149
+c:letha\t0\t0.4149
+c:lett\t0\t0.2848
+c:lette\t0\t0.2693
+c:lf\t-0.5370\t1.3897
+c:lf \t-0.5174\t1.2504
+c:li\t-0.6731\t0.5331
+c:lide\t0\t0.2332
+c:lide \t0\t0.2332
+c:lie\t0\t-0.2642
+c:lif\t0\t0.6954
+c:life\t0\t0.6903
+c:life \t0\t0.7633
 c:lig\t-0.2315\t0
 c:ligh\t-0.2230\t0
 c:light\t-0.2230\t0
-c:lik\t0.5273\t0
-c:like\t0.5273\t0
-c:like \t0.5317\t0
-c:lin\t-0.2108\t-0.6201
-c:line\t0\t0.2615
-c:lined\t0\t0.2030
-c:ling\t0\t-0.4257
-c:ling \t0\t-0.3568
-c:lini\t0\t-0.3924
-c:linic\t0\t-0.3924
-c:lip\t0.6750\t-0.2128
-c:lips\t0.6826\t-0.3400
-c:lips \t0.6826\t-0.3400
-c:litt\t-0.3215\t-0.3140
-c:littl\t-0.3193\t-0.3023
-c:liv\t-0.6149\t1.4181
-c:live\t-0.3248\t0.7841
-c:live \t-0.3038\t0.7256
-c:livi\t-0.2901\t0.6341
-c:livin\t-0.2571\t0.5197
-c:lk\t0.2352\t-0.3298
-c:lk \t0\t-0.4097
-c:lki\t0.2171\t0
-c:lkin\t0.2171\t0
-c:lking\t0.2171\t0
-c:ll\t0.4584\t-0.5317
-c:ll \t0\t0.3946
-c:lla\t0.4030\t0
-c:llap\t0.7145\t-0.2363
-c:llaps\t0.7145\t-0.2363
-c:llas\t-0.2940\t0.4217
-c:llas \t-0.2940\t0.4217
-c:lle\t0\t-0.2935
-c:llen\t0.2578\t0
-c:llen \t0.2763\t0
-c:ller\t0\t-0.3573
-c:llerg\t0\t-0.3329
-c:lli\t0\t-0.5361
-c:llin\t0\t-0.5361
-c:lling\t0\t-0.4271
-c:llo\t0.4095\t0.3012
-c:llow\t0.3625\t0.2812
-c:llowe\t0.2875\t0.2050
-c:lls\t0\t0.5287
-c:lls \t0\t0.5287
-c:lly\t0.2044\t-0.2946
-c:lly \t0.2174\t-0.2263
-c:lo\t1.1410\t-0.5119
-c:loa\t-0.2183\t0.2645
-c:load\t0\t0.2962
-c:loade\t0\t0.2962
-c:loc\t0\t0.2360
-c:lol\t-0.6293\t-0.9130
-c:lol \t-0.6293\t-0.9130
-c:lon\t0\t0.4816
-c:long\t0\t0.2947
-c:longe\t0\t0.4786
-c:loo\t1.4749\t0
-c:lood\t0.7816\t-0.5753
-c:lood \t0.7816\t-0.5753
-c:look\t0\t0.5824
-c:look \t0\t0.3056
-c:looki\t-0.2178\t0.2687
-c:looks\t0.2770\t0
-c:loor\t0.6794\t-0.2163
-c:loor \t0.6794\t-0.2163
-c:lor\t0\t-0.2280
-c:lor \t0.3132\t-0.3305
-c:los\t0.3542\t0
-c:lose\t-0.2225\t0.3078
-c:loset\t0\t0.2017
-c:losi\t0.4003\t0
-c:losin\t0.4003\t0
-c:lot\t0.2465\t-0.4860
-c:lot \t0\t-0.4253
-c:low\t0.3143\t0
-c:low \t0\t-0.2863
-c:lowe\t0.2554\t0
-c:lowed\t0.2875\t0.2050
-c:lp\t0.2767\t-0.3885
-c:lr\t0\t0.4171
-c:ls\t1.1136\t0
-c:ls \t0.3251\t0.2420
-c:lsi\t0.5374\t-0.2168
-c:lsin\t0.3981\t0
-c:lsing\t0.3981\t0
-c:lt\t-0.2434\t0
-c:lt \t-0.3459\t0
-c:lu\t0.4958\t-0.5683
-c:lue\t0.3424\t0
-c:lue \t0.3424\t0
-c:lv\t0\t0.2363
-c:lvi\t0\t0.2175
-c:lvi \t0\t0.2664
-c:lw\t0\t-0.2053
-c:lwa\t0\t-0.2053
-c:lway\t0\t-0.2053
-c:ly\t0.5953\t-0.4617
-c:ly \t0.6287\t-0.3965
-c:ma\t-0.4169\t-0.3925
-c:make\t-0.2100\t0
-c:make \t0\t0.3055
-c:mal\t0\t-0.3394
-c:mal \t0\t-0.3025
-c:man\t0\t0.2064
-c:mane\t0\t0.4729
-c:manen\t0\t0.3451
-c:many\t0.7288\t-0.4481
-c:many \t0.7288\t-0.4481
-c:mar\t0\t-0.3264
-c:mas\t0\t0.2634
-c:mas \t0\t0.2821
-c:mat\t0\t0.3484
-c:mata\t0\t0.2719
-c:matar\t0\t0.3769
-c:may\t0.7801\t-0.2586
-c:maya\t0.2752\t0
-c:mayar\t0.2752\t0
-c:maye\t0.2054\t0
-c:maye \t0.2054\t0
-c:mayo\t0.2816\t0
-c:mayo \t0.2816\t0
-c:mb\t0.3760\t-0.9683
-c:mb \t0.3635\t0
-c:mbe\t0\t-0.5660
-c:mber\t0\t-0.5660
-c:mber \t0\t-0.4383
-c:me\t-0.8237\t0.5787
-c:me \t0\t0.5395
-c:med\t-0.2560\t0
-c:mej\t0\t0.2117
-c:mejo\t0\t0.2117
-c:mejor\t0\t0.2117
+c:lik\t0.5280\t0
+c:like\t0.5280\t0
+c:like \t0.5323\t0
+c:lin\t-0.2178\t-0.6314
+c:line\t0\t0.2625
+c:lined\t0\t0.2017
+c:ling\t0\t-0.4274
+c:ling \t0\t-0.3586
+c:lini\t0\t-0.4040
+c:linic\t0\t-0.4040
+c:lip\t0.6747\t-0.2126
+c:lips\t0.6822\t-0.3399
+c:lips \t0.6822\t-0.3399
+c:litt\t-0.3217\t-0.3134
+c:littl\t-0.3195\t-0.3018
+c:liv\t-0.6144\t1.4139
+c:live\t-0.3246\t0.7804
+c:live \t-0.3036\t0.7225
+c:livi\t-0.2899\t0.6335
+c:livin\t-0.2574\t0.5207
+c:lk\t0.2366\t-0.3300
+c:lk \t0\t-0.4112
+c:lki\t0.2170\t0
+c:lkin\t0.2170\t0
+c:lking\t0.2170\t0
+c:ll\t0.4633\t-0.5571
+c:ll \t0\t0.3982
+c:lla\t0.4059\t0
+c:llap\t0.7146\t-0.2367
+c:llaps\t0.7146\t-0.2367
+c:llas\t-0.2926\t0.4237
+c:llas \t-0.2926\t0.4237
+c:lle\t0\t-0.3191
+c:llen\t0.2580\t0
+c:llen \t0.2761\t0
+c:ller\t0\t-0.3562
+c:llerg\t0\t-0.3319
+c:lli\t0\t-0.5357
+c:llin\t0\t-0.5357
+c:lling\t0\t-0.4273
+c:llo\t0.4101\t0.3001
+c:llow\t0.3625\t0.2791
+c:llowe\t0.2871\t0.2042
+c:lls\t0\t0.5277
+c:lls \t0\t0.5277
+c:lly\t0.2044\t-0.2930
+c:lly \t0.2173\t-0.2254
+c:lo\t1.1305\t-0.5064
+c:loa\t-0.2177\t0.2634
+c:load\t0\t0.2950
+c:loade\t0\t0.2950
+c:loc\t0\t0.2346
+c:lol\t-0.6276\t-0.9140
+c:lol \t-0.6276\t-0.9140
+c:lon\t0\t0.4791
+c:long\t0\t0.2932
+c:longe\t0\t0.4785
+c:loo\t1.4756\t0
+c:lood\t0.7818\t-0.5748
+c:lood \t0.7818\t-0.5748
+c:look\t0\t0.5821
+c:look \t0\t0.3051
+c:looki\t-0.2177\t0.2687
+c:looks\t0.2767\t0
+c:loor\t0.6797\t-0.2167
+c:loor \t0.6797\t-0.2167
+c:lor\t0\t-0.2121
+c:lor \t0.2910\t-0.3108
+c:los\t0.3581\t0
+c:lose\t-0.2221\t0.3108
+c:loset\t0\t0.2033
+c:losi\t0.4012\t0
+c:losin\t0.4012\t0
+c:lot\t0.2456\t-0.4834
+c:lot \t0\t-0.4222
+c:low\t0.3142\t0
+c:low \t0\t-0.2862
+c:lowe\t0.2548\t0
+c:lowed\t0.2871\t0.2042
+c:lp\t0.2810\t-0.3831
+c:lr\t0\t0.4161
+c:ls\t1.1140\t0
+c:ls \t0.3255\t0.2393
+c:lsi\t0.5379\t-0.2163
+c:lsin\t0.3985\t0
+c:lsing\t0.3985\t0
+c:lt\t-0.2388\t0
+c:lt \t-0.3460\t0
+c:lu\t0.4950\t-0.5645
+c:lue\t0.3416\t0
+c:lue \t0.3416\t0
+c:lv\t0\t0.2931
+c:lvi\t0\t0.2089
+c:lvi \t0\t0.2591
+c:lw\t0\t-0.2068
+c:lwa\t0\t-0.2068
+c:lway\t0\t-0.2068
+c:ly\t0.5950\t-0.4618
+c:ly \t0.6283\t-0.3976
+c:ma\t-0.4880\t-0.2869
+c:make\t-0.2070\t0
+c:make \t0\t0.2986
+c:mal\t0\t-0.3484
+c:mal \t0\t-0.3051
+c:mane\t0\t0.4753
+c:manen\t0\t0.3485
+c:many\t0.7367\t-0.4585
+c:many \t0.7367\t-0.4585
+c:mar\t0\t-0.3256
+c:mas\t0\t0.2963
+c:mas \t0\t0.3156
+c:mat\t-0.2799\t0.5529
+c:mata\t0\t0.2857
+c:matar\t0\t0.3982
+c:mato \t0\t0.2039
+c:may\t0.7861\t-0.2655
+c:maya\t0.2780\t0
+c:mayar\t0.2780\t0
+c:maye\t0.2078\t0
+c:maye \t0.2078\t0
+c:mayo\t0.2818\t0
+c:mayo \t0.2818\t0
+c:mb\t0.3770\t-0.9665
+c:mb \t0.3628\t0
+c:mbe\t0\t-0.5645
+c:mber\t0\t-0.5645
+c:mber \t0\t-0.4371
+c:me\t-0.8351\t0.5833
+c:me \t0\t0.5415
+c:med\t-0.2540\t0
+c:mej\t0\t0.2087
+c:mejo\t0\t0.2087
+c:mejor\t0\t0.2087
 c:mem\t0\t-0.3523
-c:memb\t0\t-0.2781
-c:membe\t0\t-0.2781
-c:men\t-0.5836\t-0.4551
-c:ment\t-0.4705\t-0.4621
-c:ment \t-0.3110\t-0.3466
-c:meo\t0\t0.2181
-c:meon\t0\t0.2181
-c:meone\t0\t0.2181
-c:mer\t0\t-0.3766
-c:mer \t0\t-0.2454
-c:mes\t0\t0.2158
-c:met\t0\t0.2229
-c:meth\t0\t0.2079
-c:methi\t0\t0.2202
-c:mi\t0.7525\t-1.0632
-c:mi \t0.3110\t0
-c:mie\t0\t-0.2016
-c:mien\t0\t-0.2171
-c:mient\t0\t-0.2171
-c:mig\t-0.2326\t0
-c:mil\t-0.3016\t0
-c:min\t0.6488\t-0.5229
-c:min \t0.3804\t0
-c:mind \t0\t0.2930
-c:minu\t0.2656\t0
-c:minut\t0.2656\t0
-c:mis\t-0.2419\t0
-c:mis \t0\t0.2455
-c:mise \t0\t-0.2122
-c:mit\t0.5320\t0
-c:mita\t0.2959\t0
-c:miti\t0.2497\t0
-c:mitin\t0.2497\t0
-c:mo\t-0.5314\t0
-c:mom\t0\t0.2616
-c:mon\t0\t-0.3250
-c:mont\t-0.2220\t0
+c:memb\t0\t-0.2780
+c:membe\t0\t-0.2780
+c:men\t-0.5816\t-0.4594
+c:ment\t-0.4699\t-0.4601
+c:ment \t-0.3107\t-0.3442
+c:meo\t0\t0.2158
+c:meon\t0\t0.2158
+c:meone\t0\t0.2158
+c:mer\t0\t-0.3770
+c:mer \t0\t-0.2482
+c:mes\t0\t0.2777
+c:met\t0\t0.2179
+c:meth\t0\t0.2090
+c:methi\t0\t0.2213
+c:mi\t0.7490\t-1.0871
+c:mi \t0.3176\t0
+c:mie\t0\t-0.2074
+c:mien\t0\t-0.2208
+c:mient\t0\t-0.2208
+c:mig\t-0.2315\t0
+c:mil\t-0.3013\t0
+c:min\t0.6321\t-0.4886
+c:min \t0.3806\t0
+c:mind \t0\t0.2929
+c:mine\t0.2049\t-0.2211
+c:mine \t0.2049\t-0.2211
+c:minu\t0.2664\t0
+c:minut\t0.2664\t0
+c:mis\t-0.2385\t0
+c:mis \t0\t0.2411
+c:mise \t0\t-0.2143
+c:mit\t0.5315\t0
+c:mita\t0.2960\t0
+c:miti\t0.2493\t0
+c:mitin\t0.2493\t0
+c:mo\t-0.5244\t0
+c:mom\t0\t0.2644
+c:mon\t0\t-0.3340
+c:mont\t-0.2222\t0
 c:month\t-0.2007\t0
-c:mor\t-0.6461\t0.9002
-c:mora\t0.2267\t0
-c:morad\t0.2267\t0
-c:more\t-0.4435\t0.7915
-c:more \t-0.4272\t0.8321
-c:mori\t0\t0.4067
-c:morir\t0\t0.4344
-c:morn\t0\t-0.2943
-c:morni\t0\t-0.2943
-c:morr\t-0.2678\t0
-c:morro\t-0.2678\t0
-c:mou\t0.2572\t0
-c:moun\t0\t0.2858
-c:mount\t0\t0.2858
-c:mout\t0.2915\t0
-c:mouth\t0.2915\t0
-c:mov\t0.4148\t-0.5899
-c:move\t0\t-0.3583
-c:move \t0\t-0.2264
-c:movi\t0.2149\t-0.2316
-c:mp\t0\t0.3465
-c:mpi\t0\t0.2112
-c:mpin\t0\t0.2112
-c:mping\t0\t0.2112
-c:mpr\t0\t0.2012
-c:mpre\t0\t0.2289
-c:mpre \t0\t0.2442
-c:ms\t-0.7678\t0.9845
-c:ms \t-0.6581\t0.6532
-c:mse\t0\t0.4132
-c:msel\t0\t0.4132
-c:mself\t0\t0.4132
-c:much \t-0.2109\t0.2375
-c:mucho\t0\t-0.2171
-c:mue\t0\t0.4022
-c:muer\t0\t0.4022
-c:mum\t0.2321\t0
-c:muy\t0.2161\t0
-c:muy \t0.2161\t0
-c:my\t-0.3254\t0.4933
-c:mys\t-0.3827\t0.7570
-c:myse\t-0.3827\t0.7570
-c:mysel\t-0.3827\t0.7570
-c:n \t-0.3093\t0.4158
-c:na\t0.3996\t0
-c:nap\t0\t-0.2351
+c:mor\t-0.6433\t0.8986
+c:mora\t0.2262\t0
+c:morad\t0.2262\t0
+c:more\t-0.4426\t0.7854
+c:more \t-0.4264\t0.8263
+c:mori\t0\t0.4068
+c:morir\t0\t0.4321
+c:morn\t0\t-0.2922
+c:morni\t0\t-0.2922
+c:morr\t-0.2670\t0
+c:morro\t-0.2670\t0
+c:mou\t0.2571\t0
+c:moun\t0\t0.2833
+c:mount\t0\t0.2833
+c:mout\t0.2912\t0
+c:mouth\t0.2912\t0
+c:mov\t0.4143\t-0.5882
+c:move\t0\t-0.3582
+c:move \t0\t-0.2275
+c:movi\t0.2146\t-0.2301
+c:mp\t0\t0.4279
+c:mpi\t0\t0.2081
+c:mpin\t0\t0.2081
+c:mping\t0\t0.2081
+c:mpre\t0\t0.2259
+c:mpre \t0\t0.2412
+c:ms\t-0.7671\t0.9763
+c:ms \t-0.6571\t0.6437
+c:mse\t0\t0.4138
+c:msel\t0\t0.4138
+c:mself\t0\t0.4138
+c:much \t-0.2104\t0.2401
+c:mucho\t0\t-0.2199
+c:mue\t0\t0.3939
+c:muer\t0\t0.3939
+c:mum\t0.2318\t0
+c:muy\t0.2177\t0
+c:muy \t0.2177\t0
+c:my\t-0.3236\t0.4913
+c:mys\t-0.3827\t0.7576
+c:myse\t-0.3827\t0.7576
+c:mysel\t-0.3827\t0.7576
+c:n \t-0.3108\t0.4522
+c:na\t0.3816\t0
+c:na \t0\t0.2073
+c:nap\t0\t-0.2362
 c:naph\t0.2275\t0
 c:naphy\t0.2275\t0
-c:nc\t0.4008\t0
-c:nce\t0\t-0.3891
-c:nce \t0.2604\t-0.5226
-c:ncha\t0.2537\t0
-c:nco\t0.2893\t0
-c:ncon\t0.3152\t0
-c:ncons\t0.2910\t0
-c:nd\t0.8380\t1.0345
-c:nd \t0.7667\t0.6776
-c:nda\t-0.2367\t-0.2933
-c:nder \t0\t0.3478
-c:nders\t0\t-0.2651
-c:ndi\t0\t0.2532
+c:nc\t0.3917\t0
+c:nce\t0\t-0.3976
+c:nce \t0.2615\t-0.5352
+c:ncha\t0.2557\t0
+c:nco\t0.2901\t0
+c:ncon\t0.3157\t0
+c:ncons\t0.2914\t0
+c:nd\t0.8421\t1.0227
+c:nd \t0.7664\t0.6768
+c:nda\t-0.2341\t-0.2920
+c:nder \t0\t0.3461
+c:nders\t0\t-0.2633
+c:ndi\t0\t0.2508
 c:ndin\t0\t0.2060
 c:nding\t0\t0.2060
-c:ndk\t0\t-0.2349
-c:ndki\t0\t-0.2349
-c:ndkid\t0\t-0.2349
-c:ndo\t0.7401\t0.3143
-c:ndo \t0.7827\t0.2893
-c:ne\t-1.6659\t0.7375
-c:ne \t-0.5706\t0
-c:neck\t0.2674\t0
-c:neck \t0.2674\t0
-c:ned\t0\t0.5681
-c:ned \t0\t0.5681
-c:nee\t-0.5744\t-0.2307
-c:need\t-0.4051\t0
-c:need \t-0.3174\t0
-c:nen\t0\t0.3786
-c:nent\t0\t0.3451
-c:ner\t-0.2460\t0
-c:nera\t0\t0.2742
-c:neral\t0\t0.2742
-c:nest\t0\t0.3033
-c:nestl\t0\t0.3033
-c:new\t0\t-0.4427
-c:new \t0\t-0.3086
-c:nf\t0.5898\t-0.6546
-c:nfa\t0.2873\t0
-c:nfar\t0.2873\t0
-c:nfart\t0.2873\t0
-c:nfu\t0.5193\t-0.2890
-c:nfus\t0.3928\t-0.2389
+c:ndk\t0\t-0.2339
+c:ndki\t0\t-0.2339
+c:ndkid\t0\t-0.2339
+c:ndo\t0.7422\t0.3080
+c:ndo \t0.7845\t0.2859
+c:ne\t-1.6572\t0.7133
+c:ne \t-0.5629\t0
+c:neck\t0.2665\t0
+c:neck \t0.2665\t0
+c:ned\t0\t0.5678
+c:ned \t0\t0.5678
+c:nee\t-0.5739\t-0.2307
+c:need\t-0.4052\t0
+c:need \t-0.3173\t0
+c:nen\t0\t0.3831
+c:nent\t0\t0.3485
+c:ner\t-0.2452\t0
+c:nera\t0\t0.2717
+c:neral\t0\t0.2717
+c:nest\t0\t0.3020
+c:nestl\t0\t0.3020
+c:new\t0\t-0.4393
+c:new \t0\t-0.3062
+c:nf\t0.5943\t-0.6663
+c:nfa\t0.2898\t0
+c:nfar\t0.2898\t0
+c:nfart\t0.2898\t0
+c:nfu\t0.5200\t-0.2987
+c:nfus\t0.3933\t-0.2462
 c:nfuse\t0.3250\t0
-c:ng\t1.5419\t0
-c:ng \t0.9839\t0.4385
-c:nge\t-0.2571\t0
-c:nger \t0\t0.2586
-c:ngo\t0.2180\t0
-c:ngo \t0.2193\t0
-c:ngr\t0.5251\t0
-c:ngra\t0.2357\t0
+c:ng\t1.5523\t0
+c:ng \t0.9863\t0.4324
+c:nge\t-0.2570\t0
+c:nger \t0\t0.2576
+c:ngo\t0.2236\t0
+c:ngo \t0.2249\t0
+c:ngr\t0.5250\t0
+c:ngra\t0.2356\t0
 c:ngre\t0.3372\t0
 c:ngre \t0.3372\t0
-c:ngu\t0.5457\t-0.4388
-c:ngue\t0.4586\t-0.2300
-c:ngue \t0.4586\t-0.2300
-c:ni\t-0.7241\t-0.2002
-c:nic\t0\t-0.5556
-c:nic \t0\t-0.3739
-c:nif\t0\t0.3386
-c:nife\t0\t0.3386
-c:nife \t0\t0.3386
-c:nig\t-0.5803\t0.8014
-c:nigh\t-0.5803\t0.8014
-c:night\t-0.5803\t0.8014
-c:nin\t0\t-0.2183
-c:nish\t0\t0.2521
-c:nj\t0\t-0.2775
-c:nk\t0\t0.3557
-c:nk \t0.4742\t0
-c:nki\t-0.4711\t0.6779
-c:nkin\t-0.4711\t0.6779
-c:nking\t-0.4089\t0.6794
-c:nks\t0\t-0.2347
-c:nks \t0\t-0.2347
-c:nl\t0.3605\t0.2828
-c:nle\t0\t0.2117
-c:nles\t0\t0.2117
-c:nless\t0\t0.2117
-c:nly\t0.4065\t0
-c:nly \t0.4065\t0
-c:nn\t-0.2299\t0
-c:nni\t-0.2252\t0.4042
-c:nnin\t-0.2057\t0.3793
-c:nning\t-0.2057\t0.3793
-c:no\t-0.5163\t-0.2187
-c:no \t-0.2794\t0
-c:nob\t0\t0.3345
-c:nobo\t0\t0.3345
-c:nobod\t0\t0.3345
-c:noc\t0\t0.3621
-c:noch\t0\t0.4337
-c:noche\t0\t0.4337
-c:non\t0\t-0.6087
-c:none\t-0.2240\t-0.4798
-c:none \t-0.2240\t-0.4798
-c:nons\t0.4081\t0
-c:nonse\t0.2578\t0
-c:noo\t0\t0.2558
+c:ngu\t0.5483\t-0.4432
+c:ngue\t0.4584\t-0.2313
+c:ngue \t0.4584\t-0.2313
+c:ni\t-0.7274\t-0.2217
+c:nic\t0\t-0.5643
+c:nic \t0\t-0.3668
+c:nif\t0\t0.3380
+c:nife\t0\t0.3380
+c:nife \t0\t0.3380
+c:nig\t-0.5788\t0.7971
+c:nigh\t-0.5788\t0.7971
+c:night\t-0.5788\t0.7971
+c:nin\t0\t-0.2157
+c:nish\t0\t0.2517
+c:nj\t0\t-0.2768
+c:nk\t0\t0.3560
+c:nk \t0.4734\t0
+c:nki\t-0.4709\t0.6772
+c:nkin\t-0.4709\t0.6772
+c:nking\t-0.4088\t0.6786
+c:nks\t0\t-0.2351
+c:nks \t0\t-0.2351
+c:nl\t0.3612\t0.2799
+c:nle\t0\t0.2124
+c:nles\t0\t0.2124
+c:nless\t0\t0.2124
+c:nly\t0.4071\t0
+c:nly \t0.4071\t0
+c:nn\t-0.2295\t0
+c:nni\t-0.2249\t0.4064
+c:nnin\t-0.2054\t0.3808
+c:nning\t-0.2054\t0.3808
+c:no\t-0.5082\t-0.2252
+c:no \t-0.2755\t0
+c:nob\t0\t0.3335
+c:nobo\t0\t0.3335
+c:nobod\t0\t0.3335
+c:noc\t0\t0.3554
+c:noch\t0\t0.4273
+c:noche\t0\t0.4273
+c:non\t0\t-0.6110
+c:none\t-0.2239\t-0.4818
+c:none \t-0.2239\t-0.4818
+c:nons\t0.4079\t0
+c:nonse\t0.2574\t0
+c:noo\t0\t0.2555
 c:noos\t0\t0.2998
 c:noose\t0\t0.2998
-c:nop\t0\t-0.2780
-c:nope\t0\t-0.3017
-c:nope \t0\t-0.3017
-c:nor\t-0.2257\t-0.5438
-c:norm\t0\t-0.3137
-c:norma\t0\t-0.3137
-c:nos\t0\t-0.4340
-c:nos \t0\t-0.2661
-c:not\t0\t0.5779
-c:not \t0.2278\t0.2970
-c:note\t0\t0.2112
-c:note \t0\t0.2106
-c:nothi\t0\t0.2422
-c:nou\t0\t0.3791
-c:noug\t0\t0.3791
-c:nough\t0\t0.3791
-c:now\t0.4284\t0.2464
-c:now \t0.3425\t0
-c:nr\t0.2603\t0
-c:nre\t0.2642\t0
-c:nres\t0.2887\t0
-c:nresp\t0.2887\t0
-c:ns\t0\t-0.5476
-c:ns \t-0.3619\t-0.4007
-c:nsa\t-0.4430\t0.4705
-c:nsc\t0.4629\t0
-c:nsci\t0.4629\t0
-c:nscio\t0.4629\t0
-c:nse\t0.2879\t0
-c:nse \t0.3251\t0
-c:nsen\t0.2578\t0
-c:nsens\t0.2578\t0
-c:nsiv\t0.2852\t0
-c:nsive\t0.2852\t0
+c:nop\t0\t-0.2773
+c:nope\t0\t-0.3010
+c:nope \t0\t-0.3010
+c:nor\t-0.2226\t-0.5465
+c:norm\t0\t-0.3160
+c:norma\t0\t-0.3160
+c:nos\t0\t-0.4357
+c:nos \t0\t-0.2677
+c:not\t0\t0.5735
+c:not \t0.2272\t0.2955
+c:note\t0\t0.2104
+c:note \t0\t0.2102
+c:nothi\t0\t0.2402
+c:nou\t0\t0.3796
+c:noug\t0\t0.3796
+c:nough\t0\t0.3796
+c:now\t0.4282\t0.2443
+c:now \t0.3423\t0
+c:nr\t0.2601\t0
+c:nre\t0.2639\t0
+c:nres\t0.2885\t0
+c:nresp\t0.2885\t0
+c:ns\t0\t-0.5711
+c:ns \t-0.3616\t-0.4051
+c:nsa\t-0.4417\t0.4583
+c:nsc\t0.4634\t0
+c:nsci\t0.4634\t0
+c:nscio\t0.4634\t0
+c:nse\t0.2885\t0
+c:nse \t0.3256\t0
+c:nsen\t0.2574\t0
+c:nsens\t0.2574\t0
+c:nsiv\t0.2850\t0
+c:nsive\t0.2850\t0
 c:nsu\t-0.2535\t0
-c:nsur\t0\t-0.2422
-c:nsura\t0\t-0.2422
-c:nt\t1.1601\t0.6452
-c:nt \t1.4284\t0.2640
-c:nta\t0\t-0.2844
-c:nta \t0.2006\t0
-c:ntak\t0\t-0.2174
-c:ntake\t0\t-0.2174
-c:nte\t0.3389\t0.2974
-c:nte \t0\t0.2224
-c:nted\t0.4842\t0
-c:nted \t0.4842\t0
-c:nter\t-0.2032\t0
+c:nsur\t0\t-0.2423
+c:nsura\t0\t-0.2423
+c:nt\t1.1669\t0.7133
+c:nt \t1.4317\t0.2321
+c:nta\t0\t-0.3328
+c:nta \t0.2022\t0
+c:ntak\t0\t-0.2171
+c:ntake\t0\t-0.2171
+c:nte\t0.3379\t0.3469
+c:nte \t0\t0.2233
+c:nted\t0.4838\t0
+c:nted \t0.4838\t0
+c:nter\t-0.2034\t0
 c:nth\t-0.2007\t0
 c:nth \t-0.2239\t0
-c:nti\t-0.3325\t0
-c:ntid\t0\t0.3571
-c:ntido\t0\t0.2024
-c:ntl\t0\t0.3659
-c:ntm\t0\t-0.2517
-c:ntme\t0\t-0.2517
-c:ntmen\t0\t-0.2517
-c:nto\t0.2911\t0.2246
-c:nto \t0.4106\t0
-c:nts\t-0.2759\t0
-c:nts \t-0.2759\t0
-c:nu\t0.4330\t-0.4134
-c:num\t0.3033\t-0.3412
-c:numb\t0.3033\t-0.3412
-c:numb \t0.3635\t0
-c:nut\t0.3162\t0
-c:nute\t0.3269\t0
-c:nute \t0.2712\t0
-c:nv\t0.4834\t-0.2989
-c:nvu\t0.5374\t-0.2168
-c:nvul\t0.5374\t-0.2168
-c:nvuls\t0.5374\t-0.2168
-c:ny\t0.2728\t0
-c:ny \t0.5140\t-0.5330
-c:nym\t-0.3033\t0.4826
-c:nymo\t-0.3033\t0.4826
-c:nymor\t-0.3033\t0.4826
-c:o \t-0.5570\t-0.4981
-c:oa\t0.5372\t0.2228
-c:oad\t0\t0.5454
-c:oad \t0\t0.2492
-c:oade\t0\t0.2962
-c:oaded\t0\t0.2962
-c:oat\t0.3564\t-0.3200
-c:oat \t0.4987\t-0.2882
-c:ob\t-0.2390\t0
-c:ob \t0.2512\t0
-c:obl\t-0.2725\t0
-c:oble\t-0.2725\t0
-c:oblem\t-0.2725\t0
-c:obo\t0\t0.3252
-c:obod\t0\t0.3345
-c:obody\t0\t0.3345
-c:oca\t0.2861\t0
-c:oce\t0.2433\t0
-c:och\t0\t0.4303
-c:oche\t0\t0.4337
-c:oche \t0\t0.4420
+c:nti\t-0.3319\t0
+c:ntid\t0\t0.3567
+c:ntido\t0\t0.2027
+c:ntl\t0\t0.3660
+c:ntm\t0\t-0.2510
+c:ntme\t0\t-0.2510
+c:ntmen\t0\t-0.2510
+c:nto\t0.2916\t0.3247
+c:nto \t0.4102\t0.2531
+c:nts\t-0.2761\t0
+c:nts \t-0.2761\t0
+c:nu\t0.4359\t-0.4204
+c:num\t0.3028\t-0.3405
+c:numb\t0.3028\t-0.3405
+c:numb \t0.3628\t0
+c:nut\t0.3168\t0
+c:nute\t0.3268\t0
+c:nute \t0.2706\t0
+c:nv\t0.4837\t-0.2977
+c:nvu\t0.5379\t-0.2163
+c:nvul\t0.5379\t-0.2163
+c:nvuls\t0.5379\t-0.2163
+c:ny\t0.2808\t0
+c:ny \t0.5221\t-0.5473
+c:nym\t-0.3030\t0.4802
+c:nymo\t-0.3030\t0.4802
+c:nymor\t-0.3030\t0.4802
+c:o \t-0.5788\t-0.4682
+c:oa\t0.5381\t0.2217
+c:oad\t0\t0.5448
+c:oad \t0\t0.2498
+c:oade\t0\t0.2950
+c:oaded\t0\t0.2950
+c:oat\t0.3579\t-0.3214
+c:oat \t0.4997\t-0.2898
+c:ob\t-0.2339\t0
+c:ob \t0.2510\t0
+c:obl\t-0.2718\t0
+c:oble\t-0.2718\t0
+c:oblem\t-0.2718\t0
+c:obo\t0\t0.3243
+c:obod\t0\t0.3335
+c:obody\t0\t0.3335
+c:oca\t0.2871\t0
+c:oce\t0.2454\t0
+c:och\t0\t0.4239
+c:oche\t0\t0.4273
+c:oche \t0\t0.4369
 c:oci\t0\t-0.3007
-c:ocin\t0\t-0.2126
-c:ocina\t0\t-0.2126
-c:ock\t0\t0.3086
-c:oct\t0\t-0.2145
-c:octo\t0\t-0.2145
-c:octor\t0\t-0.2145
-c:od\t0\t0.3445
-c:od \t0.3038\t-0.7552
-c:oda\t-0.3217\t0
-c:odas\t0\t0.2371
-c:odas \t0\t0.2371
-c:oday\t-0.2397\t0
-c:oday \t-0.2397\t0
-c:odb\t-0.3447\t0.7532
-c:odby\t-0.3447\t0.7532
-c:odbye\t-0.3447\t0.7532
-c:odo\t0\t0.3264
-c:ody\t0.2563\t0.2009
-c:ody \t0.2563\t0.2009
-c:oe\t0.2895\t0
-c:oes\t0.3672\t0
-c:oes \t0.2379\t-0.2472
-c:of\t-0.3985\t0.7308
-c:of \t0\t0.4889
-c:off\t-0.3974\t0.2540
-c:off \t-0.2540\t0.2864
-c:og\t0.2035\t0.2902
-c:og \t-0.2413\t0
-c:oga\t0.2410\t0
+c:ocin\t0\t-0.2121
+c:ocina\t0\t-0.2121
+c:ock\t0\t0.3046
+c:oco\t-0.2100\t0
+c:oco \t-0.2025\t0
+c:oct\t0\t-0.2165
+c:octo\t0\t-0.2165
+c:octor\t0\t-0.2165
+c:od\t0\t0.3434
+c:od \t0.3051\t-0.7547
+c:oda\t-0.3361\t0
+c:odas\t0\t0.2352
+c:odas \t0\t0.2352
+c:oday\t-0.2333\t0
+c:oday \t-0.2333\t0
+c:odb\t-0.3445\t0.7523
+c:odby\t-0.3445\t0.7523
+c:odbye\t-0.3445\t0.7523
+c:odo\t0\t0.3587
+c:odos\t0\t0.2308
+c:odos \t0\t0.2308
+c:ody\t0.2562\t0.2008
+c:ody \t0.2562\t0.2008
+c:oe\t0.2915\t0
+c:oes\t0.3692\t0
+c:oes \t0.2398\t-0.2496
+c:of\t-0.3976\t0.7255
+c:of \t0\t0.4885
+c:off\t-0.3974\t0.2547
+c:off \t-0.2542\t0.2862
+c:og\t0.2080\t0.2798
+c:og \t-0.2409\t0
+c:oga\t0.2429\t0
 c:oga \t0\t0.2602
-c:ogan\t0.3249\t0
-c:ogand\t0.3249\t0
-c:ogl\t0\t0.2463
-c:oi\t0\t0.4651
-c:oil\t0.2731\t0
-c:oile\t0.2786\t0
-c:oilet\t0.2786\t0
-c:oin\t-0.4645\t0.4540
-c:oint\t-0.3345\t0.5047
-c:oint \t0\t0.6290
-c:ointm\t0\t-0.2517
-c:oja\t0\t0.2666
-c:ojal\t0\t0.2966
-c:ojala\t0\t0.2966
-c:ok\t0.4501\t-0.3267
-c:oke\t0.4214\t-0.2327
-c:oke \t0.5474\t-0.2011
-c:oki\t-0.2336\t0
-c:okin\t-0.2212\t0
-c:oking\t-0.2212\t0
-c:oks\t0.2515\t0
-c:oks \t0.2515\t0
-c:ol\t0\t-1.3837
-c:ol \t-0.7955\t-0.8185
-c:old\t-0.4433\t-0.5226
-c:old \t-0.3719\t-0.6724
-c:ole\t0.3570\t0
-c:ole \t0.3570\t0
-c:oli\t0\t-0.2859
-c:oll\t0.9949\t-0.2803
-c:olla\t0.7387\t-0.2451
-c:ollap\t0.7145\t-0.2363
-c:olle\t0.2831\t0
-c:ollen\t0.2486\t0
-c:olo\t0.2201\t-0.2456
-c:olor\t0.2647\t-0.2770
-c:olor \t0.3504\t-0.2636
-c:olv\t0\t0.2811
-c:olvi\t0\t0.2267
-c:olvi \t0\t0.2664
-c:om\t0\t-0.2950
-c:ome \t0\t-0.3631
-c:omeo\t0\t0.2181
-c:omeon\t0\t0.2181
-c:omes\t0.2256\t0
-c:omes \t0.2256\t0
-c:omet\t0\t0.2108
-c:ometh\t0\t0.2202
-c:omi\t0.3497\t-0.3828
-c:omit\t0.4498\t-0.2344
-c:omiti\t0.2497\t0
-c:omo\t-0.3196\t0
-c:omor\t-0.2678\t0
-c:omorr\t-0.2678\t0
-c:ompr\t0\t0.2126
-c:ompre\t0\t0.2126
-c:on\t0.6484\t0.2120
-c:on \t-0.6321\t0.2850
-c:ona\t0.3004\t0
-c:onc\t0\t0.2346
-c:once \t0\t0.2048
-c:ond\t0.3937\t-0.4454
-c:ondi\t0.2846\t0
-c:ondin\t0.3137\t-0.2082
-c:one\t-0.4523\t0.7269
-c:one \t0\t0.3656
-c:ones\t-0.2636\t0.3920
-c:onest\t0\t0.3033
-c:onf\t0.2791\t-0.4168
-c:onfu\t0.4224\t-0.2319
-c:onfus\t0.3217\t0
-c:ong\t0.5890\t0
-c:ong \t0.3051\t-0.2703
-c:onge\t0\t0.4567
-c:onger\t0\t0.4603
-c:ongu\t0.4586\t-0.2300
-c:ongue\t0.4586\t-0.2300
-c:oni\t-0.4911\t0.5467
-c:onig\t-0.4601\t0.7239
-c:onigh\t-0.4601\t0.7239
-c:onl\t0\t0.2362
-c:only\t0\t0.2590
-c:only \t0\t0.2590
-c:ons\t0.8619\t-0.4259
-c:onsc\t0.4629\t0
-c:onsci\t0.4629\t0
-c:onse\t0.2578\t0
-c:onsen\t0.2578\t0
-c:onsi\t0.2611\t0
-c:onsiv\t0.2887\t0
-c:ont\t0\t0.2388
-c:ont \t0.2156\t0.4632
+c:ogan\t0.3266\t0
+c:ogand\t0.3266\t0
+c:ogl\t0\t0.2456
+c:oi\t0\t0.4630
+c:oil\t0.2733\t0
+c:oile\t0.2789\t0
+c:oilet\t0.2789\t0
+c:oin\t-0.4638\t0.4527
+c:oint\t-0.3344\t0.5025
+c:oint \t0\t0.6270
+c:ointm\t0\t-0.2510
+c:oja\t0\t0.2680
+c:ojal\t0\t0.2971
+c:ojala\t0\t0.2971
+c:ok\t0.4514\t-0.3290
+c:oke\t0.4217\t-0.2339
+c:oke \t0.5475\t-0.2022
+c:oki\t-0.2341\t0
+c:okin\t-0.2217\t0
+c:oking\t-0.2217\t0
+c:oks\t0.2512\t0
+c:oks \t0.2512\t0
+c:ol\t0\t-1.3235
+c:ol \t-0.7926\t-0.8247
+c:old\t-0.4412\t-0.5281
+c:old \t-0.3698\t-0.6777
+c:ole\t0.3569\t0
+c:ole \t0.3569\t0
+c:oli\t0\t-0.2876
+c:oll\t0.9949\t-0.2816
+c:olla\t0.7389\t-0.2457
+c:ollap\t0.7146\t-0.2367
+c:olle\t0.2827\t0
+c:ollen\t0.2484\t0
+c:olo\t0\t-0.2267
+c:olor\t0.2429\t-0.2576
+c:olor \t0.3281\t-0.2440
+c:olv\t0\t0.3383
+c:olvi\t0\t0.2180
+c:olvi \t0\t0.2591
+c:om\t0\t-0.3198
+c:ome \t0\t-0.3682
+c:omeo\t0\t0.2158
+c:omeon\t0\t0.2158
+c:omes\t0.2257\t0
+c:omes \t0.2257\t0
+c:omet\t0\t0.2092
+c:ometh\t0\t0.2213
+c:omi\t0.3490\t-0.3851
+c:omit\t0.4488\t-0.2347
+c:omiti\t0.2493\t0
+c:omo\t-0.3158\t0
+c:omor\t-0.2670\t0
+c:omorr\t-0.2670\t0
+c:ompr\t0\t0.2117
+c:ompre\t0\t0.2117
+c:on\t0.6392\t0.3247
+c:on \t-0.6303\t0.2744
+c:ona\t0.2845\t0
+c:onc\t0\t0.2294
+c:once \t0\t0.2017
+c:ond\t0.3965\t-0.4488
+c:ondi\t0.2847\t0
+c:ondin\t0.3139\t-0.2090
+c:one\t-0.4523\t0.7185
+c:one \t0\t0.3580
+c:ones\t-0.2634\t0.3900
+c:onest\t0\t0.3020
+c:onf\t0.2802\t-0.4212
+c:onfu\t0.4225\t-0.2353
+c:onfus\t0.3216\t0
+c:ong\t0.5907\t0
+c:ong \t0.3065\t-0.2758
+c:onge\t0\t0.4564
+c:onger\t0\t0.4600
+c:ongu\t0.4584\t-0.2313
+c:ongue\t0.4584\t-0.2313
+c:oni\t-0.4891\t0.5400
+c:onig\t-0.4589\t0.7180
+c:onigh\t-0.4589\t0.7180
+c:onl\t0\t0.2351
+c:only\t0\t0.2577
+c:only \t0\t0.2577
+c:ons\t0.8625\t-0.4374
+c:onsc\t0.4634\t0
+c:onsci\t0.4634\t0
+c:onse\t0.2574\t0
+c:onsen\t0.2574\t0
+c:onsi\t0.2609\t0
+c:onsiv\t0.2885\t0
+c:ont\t0\t0.3183
+c:ont \t0.2180\t0.4382
 c:onth\t-0.2007\t0
 c:onth \t-0.2239\t0
-c:onv\t0.5171\t-0.2196
-c:onvu\t0.5374\t-0.2168
-c:onvul\t0.5374\t-0.2168
-c:oo\t0.8084\t0.3674
-c:oo \t0\t-0.2274
-c:ood\t0\t-0.2432
-c:ood \t0.3795\t-0.9294
-c:oodb\t-0.3447\t0.7532
-c:oodby\t-0.3447\t0.7532
-c:oof\t0\t0.2597
-c:oof \t0\t0.2597
-c:oog\t0\t0.2463
-c:oogl\t0\t0.2463
-c:ook\t0.2200\t0.2279
-c:ook \t0.2462\t0.2791
+c:onv\t0.5175\t-0.2192
+c:onvu\t0.5379\t-0.2163
+c:onvul\t0.5379\t-0.2163
+c:oo\t0.8119\t0.3632
+c:oo \t0\t-0.2280
+c:ood\t0\t-0.2398
+c:ood \t0.3802\t-0.9259
+c:oodb\t-0.3445\t0.7523
+c:oodby\t-0.3445\t0.7523
+c:oof\t0\t0.2602
+c:oof \t0\t0.2602
+c:oog\t0\t0.2456
+c:oogl\t0\t0.2456
+c:ook\t0.2210\t0.2261
+c:ook \t0.2477\t0.2756
 c:ooki\t-0.2862\t0
 c:ookin\t-0.2738\t0
-c:ooks\t0.2515\t0
-c:ooks \t0.2515\t0
+c:ooks\t0.2512\t0
+c:ooks \t0.2512\t0
 c:oom\t0\t-0.2125
-c:oom \t0\t-0.2230
-c:oon\t0\t0.2881
-c:oon \t0\t0.3058
-c:oop\t0.3118\t-0.2447
-c:oor\t0.6214\t0
-c:oor \t0.6214\t0
-c:oos\t0\t0.4212
-c:oose\t0\t0.3447
-c:oose \t0\t0.3562
-c:op\t0.6861\t0
-c:op \t0.2297\t0
-c:ope\t-0.2911\t0.5010
-c:ope \t-0.5127\t0.8885
-c:open\t0\t-0.2941
-c:oper\t0.3097\t0
-c:operl\t0.2205\t0
-c:opin\t0\t0.2058
-c:opl\t0.2018\t-0.2333
-c:ople\t0.2018\t-0.2333
-c:ople \t0.2018\t-0.2333
-c:opp\t0\t-0.2234
-c:ops \t0\t0.2432
-c:opti\t0\t0.2065
-c:optio\t0\t0.2065
-c:or\t-0.8297\t0
-c:or \t0.3239\t0.2300
-c:ora\t0.2077\t0
-c:orad\t0.2267\t0
-c:ord\t0.4905\t0.2179
-c:orde\t0\t0.3048
+c:oom \t0\t-0.2224
+c:oon\t0\t0.2826
+c:oon \t0\t0.3004
+c:oop\t0.3115\t-0.2442
+c:oor\t0.6220\t0
+c:oor \t0.6220\t0
+c:oos\t0\t0.4214
+c:oose\t0\t0.3454
+c:oose \t0\t0.3567
+c:op\t0.6882\t0
+c:op \t0.2308\t0
+c:ope\t-0.2924\t0.5032
+c:ope \t-0.5124\t0.8874
+c:open\t0\t-0.2920
+c:oper\t0.3087\t0
+c:operl\t0.2197\t0
+c:opin\t0\t0.2051
+c:opl\t0.2016\t-0.2332
+c:ople\t0.2016\t-0.2332
+c:ople \t0.2016\t-0.2332
+c:opp\t0\t-0.2239
+c:ops \t0\t0.2415
+c:opti\t0\t0.2059
+c:optio\t0\t0.2059
+c:or\t-0.8311\t0
+c:or \t0.3116\t0.2269
+c:ora\t0.2085\t0
+c:orad\t0.2262\t0
+c:ord\t0.4918\t0.2167
+c:orde\t0\t0.3056
 c:ords\t0.5801\t0
 c:ords \t0.5801\t0
-c:ore\t-0.9798\t0.6347
-c:ore \t-0.8219\t0.2431
-c:orev\t0\t0.4250
-c:oreve\t0\t0.4250
-c:org\t0\t-0.2892
-c:ori\t0.2332\t0
-c:orin\t0.4087\t-0.3196
-c:orina\t0.4654\t0
-c:orir\t0\t0.4344
-c:orir \t0\t0.2437
-c:ork\t0\t-0.5483
-c:ork \t0\t-0.5046
-c:orl\t0\t0.2747
-c:orld\t0\t0.2747
-c:orld \t0\t0.2747
-c:orm\t-0.3788\t-0.7999
-c:orm \t0\t-0.3241
-c:orma\t-0.2035\t0
-c:ormal\t0\t-0.2799
-c:orms\t0\t-0.2155
-c:orms \t0\t-0.2155
-c:orn\t-0.2025\t-0.2759
-c:orni\t0\t-0.2943
-c:ornin\t0\t-0.2943
-c:orr\t-0.3407\t0
-c:orro\t-0.2678\t0
-c:orrow\t-0.2678\t0
-c:orry\t-0.2055\t0.2650
-c:orry \t-0.2055\t0.2650
-c:ors\t0.5332\t-0.2996
-c:orst\t0.4950\t-0.2597
-c:orst \t0.4950\t-0.2597
-c:ort\t-0.4423\t0.6545
-c:ort \t0\t-0.3848
-c:orta\t0\t0.5028
-c:ortan\t0\t0.2332
-c:orte\t0\t0.2666
-c:orth\t0\t0.2090
-c:orw\t0\t0.2337
-c:orwa\t0\t0.2337
-c:orwar\t0\t0.2337
-c:os\t0\t1.1486
-c:os \t-0.4395\t0
-c:ose\t0\t0.9817
-c:ose \t0\t0.9386
-c:osed\t0.2905\t0
-c:osed \t0.2905\t0
-c:oset\t0\t0.2017
-c:oset \t0\t0.2017
-c:osi\t0.3385\t0.2137
-c:osin\t0.3946\t0
-c:osing\t0.3946\t0
-c:osito\t0\t0.2208
-c:oste\t0\t0.2122
-c:ot\t-0.4720\t0.3897
-c:ot \t0\t-0.2333
-c:ote\t-0.2824\t0
-c:ote \t-0.2065\t0
-c:oth\t-0.4469\t0.3840
-c:othe\t0\t0.2824
-c:other\t0\t0.2235
-c:othi\t0\t0.2422
-c:othin\t0\t0.2422
-c:otr\t-0.2393\t0
-c:otra\t-0.2120\t0.2520
-c:otra \t-0.2120\t0.2520
-c:ots\t0.2024\t0
-c:ots \t0.2024\t0
-c:ott\t0\t0.3712
-c:ottl\t0\t0.3788
-c:ottle\t0\t0.3788
-c:ou\t0.4993\t0
-c:ou \t-0.5019\t0
-c:oub\t0.2904\t0
-c:oubl\t0.2904\t0
-c:ouble\t0.2904\t0
-c:oug\t0\t0.2983
-c:ough\t0\t0.2983
-c:ought\t-0.3096\t0.3048
-c:oul\t-0.4691\t0.8179
-c:ould\t-0.4542\t0.7086
-c:ould \t-0.3557\t0.6651
-c:oun\t0.2504\t0.4010
-c:ound\t0.5066\t0
-c:ound \t0.2822\t0
-c:ount\t-0.2152\t0.6285
-c:ount \t0\t0.2692
-c:ounte\t0\t0.2574
-c:our \t0\t0.3378
-c:ours\t0\t-0.5237
-c:ours \t0.2160\t-0.2415
-c:ourse\t0\t-0.2821
-c:ous\t0.3438\t-0.5858
-c:ous \t0\t-0.3835
-c:out\t0.5819\t0
-c:out \t0.4463\t0
-c:outh\t0.2915\t0
-c:outh \t0.2915\t0
-c:ov\t0.5031\t-0.4013
-c:ove\t0.3400\t-0.2106
-c:over\t0.2965\t0
-c:over \t0.2377\t0
-c:overd\t0.2810\t0
-c:ow\t0.9582\t0.2316
-c:owe\t0.5185\t0
-c:owed\t0.2235\t0
-c:owed \t0.2235\t0
-c:ower\t0.2079\t0
-c:ower \t0.2108\t0
-c:owi\t0.3074\t0
-c:owin\t0.3074\t0
-c:owing\t0.3074\t0
-c:ox \t0\t-0.2190
-c:oxy\t0.2487\t0.3150
-c:oxy \t0\t0.3043
-c:oy\t-0.3746\t0.2986
-c:oy \t-0.4207\t0.3177
-c:p \t0.9589\t0
-c:pa\t0\t-0.2269
-c:pai\t0\t-0.2503
-c:pain\t0\t-0.2079
-c:pain \t0\t-0.3925
-c:painl\t0\t0.2117
-c:pan\t0\t-0.2317
-c:par\t-0.5918\t0.7620
-c:para\t-0.2164\t0.4683
-c:para \t0\t0.3876
-c:parke\t0\t0.2062
-c:parki\t0\t-0.3027
-c:part\t0\t0.2363
-c:pas\t0.7002\t-0.2444
-c:pass\t0.7141\t-0.4536
+c:ore\t-0.9780\t0.6256
+c:ore \t-0.8204\t0.2369
+c:orev\t0\t0.4228
+c:oreve\t0\t0.4228
+c:org\t0\t-0.2887
+c:ori\t0.2360\t0
+c:orin\t0.4088\t-0.3181
+c:orina\t0.4656\t0
+c:orir\t0\t0.4321
+c:orir \t0\t0.2446
+c:ork\t0\t-0.5479
+c:ork \t0\t-0.5025
+c:orl\t0\t0.2755
+c:orld\t0\t0.2755
+c:orld \t0\t0.2755
+c:orm\t-0.3747\t-0.7979
+c:orm \t0\t-0.3224
+c:orma\t-0.2001\t0
+c:ormal\t0\t-0.2827
+c:orms\t0\t-0.2148
+c:orms \t0\t-0.2148
+c:orn\t-0.2026\t-0.2740
+c:orni\t0\t-0.2922
+c:ornin\t0\t-0.2922
+c:orr\t-0.3378\t0
+c:orro\t-0.2670\t0
+c:orrow\t-0.2670\t0
+c:orry\t-0.2053\t0.2660
+c:orry \t-0.2053\t0.2660
+c:ors\t0.5334\t-0.2989
+c:orst\t0.4951\t-0.2588
+c:orst \t0.4951\t-0.2588
+c:ort\t-0.4388\t0.6412
+c:ort \t0\t-0.3838
+c:orta\t0\t0.4887
+c:ortan\t0\t0.2229
+c:orte\t0\t0.2639
+c:orth\t0\t0.2099
+c:orw\t0\t0.2348
+c:orwa\t0\t0.2348
+c:orwar\t0\t0.2348
+c:os\t0\t1.1856
+c:os \t-0.4495\t0
+c:ose\t0\t0.9821
+c:ose \t0\t0.9375
+c:osed\t0.2898\t0
+c:osed \t0.2898\t0
+c:oset\t0\t0.2033
+c:oset \t0\t0.2033
+c:osi\t0.3404\t0.2021
+c:osin\t0.3955\t0
+c:osing\t0.3955\t0
+c:osito\t0\t0.2095
+c:oste\t0\t0.2119
+c:ot\t-0.4702\t0.3862
+c:ot \t0\t-0.2300
+c:ote\t-0.2828\t0
+c:ote \t-0.2068\t0
+c:oth\t-0.4466\t0.3803
+c:othe\t0\t0.2811
+c:other\t0\t0.2226
+c:othi\t0\t0.2402
+c:othin\t0\t0.2402
+c:otr\t-0.2368\t0
+c:otra\t-0.2093\t0.2498
+c:otra \t-0.2093\t0.2498
+c:ots\t0.2022\t0
+c:ots \t0.2022\t0
+c:ott\t0\t0.3706
+c:ottl\t0\t0.3782
+c:ottle\t0\t0.3782
+c:ou\t0.5019\t0
+c:ou \t-0.5009\t0
+c:oub\t0.2903\t0
+c:oubl\t0.2903\t0
+c:ouble\t0.2903\t0
+c:oug\t0\t0.3005
+c:ough\t0\t0.3005
+c:ought\t-0.3098\t0.3045
+c:oul\t-0.4690\t0.8182
+c:ould\t-0.4541\t0.7085
+c:ould \t-0.3557\t0.6657
+c:oun\t0.2500\t0.3928
+c:ound\t0.5060\t0
+c:ound \t0.2818\t0
+c:ount\t-0.2151\t0.6229
+c:ount \t0\t0.2666
+c:ounte\t0\t0.2549
+c:our \t0\t0.3330
+c:ours\t0\t-0.5239
+c:ours \t0.2161\t-0.2411
+c:ourse\t0\t-0.2827
+c:ous\t0.3442\t-0.5866
+c:ous \t0\t-0.3866
+c:out\t0.5826\t0
+c:out \t0.4468\t0
+c:outh\t0.2912\t0
+c:outh \t0.2912\t0
+c:ov\t0.5033\t-0.4090
+c:ove\t0.3406\t-0.2190
+c:over\t0.2967\t0
+c:over \t0.2378\t0
+c:overd\t0.2808\t0
+c:ow\t0.9595\t0.2288
+c:owe\t0.5180\t0
+c:owed\t0.2234\t0
+c:owed \t0.2234\t0
+c:ower\t0.2076\t0
+c:ower \t0.2105\t0
+c:owi\t0.3072\t0
+c:owin\t0.3072\t0
+c:owing\t0.3072\t0
+c:ox \t0\t-0.2186
+c:oxy\t0.2487\t0.3149
+c:oxy \t0\t0.3041
+c:oy\t-0.3646\t0.2835
+c:oy \t-0.4117\t0.3039
+c:p \t0.9592\t0
+c:pa\t0\t-0.2623
+c:pai\t0\t-0.2447
+c:pain\t0\t-0.2031
+c:pain \t0\t-0.3888
+c:painl\t0\t0.2124
+c:pan\t0\t-0.2292
+c:par\t-0.5881\t0.7659
+c:para\t-0.2142\t0.4642
+c:para \t0\t0.3832
+c:parke\t0\t0.2060
+c:parki\t0\t-0.3010
+c:part\t0\t0.2376
+c:pas\t0.6939\t-0.2588
+c:pass\t0.7142\t-0.4491
 c:pass \t0.4184\t0
-c:passe\t0.2546\t-0.3985
-c:passw\t0\t0.2434
-c:past\t0\t0.3337
-c:pasti\t-0.2298\t0.4278
-c:pat\t0\t0.3031
-c:pe\t0.8963\t0.3976
-c:pe \t-0.3243\t0.7972
-c:pea\t0\t0.3072
-c:peac\t0\t0.2666
-c:peace\t0\t0.2666
-c:pec\t0.4697\t-0.3031
-c:pech\t0.5818\t-0.2850
-c:pecho\t0.5818\t-0.2850
-c:ped \t0\t-0.3716
-c:pedi\t0\t0.3091
-c:pee\t1.0410\t-0.4763
-c:pee \t0.4434\t-0.2202
-c:peec\t0.2830\t0
-c:peech\t0.2830\t0
+c:passe\t0.2544\t-0.3955
+c:passw\t0\t0.2436
+c:past\t0\t0.3372
+c:pasti\t-0.2285\t0.4297
+c:pat\t0\t0.3011
+c:pe\t0.9013\t0.3659
+c:pe \t-0.3193\t0.7989
+c:pea\t0\t0.3127
+c:peac\t0\t0.2692
+c:peace\t0\t0.2692
+c:pec\t0.4738\t-0.3072
+c:pech\t0.5859\t-0.2892
+c:pecho\t0.5859\t-0.2892
+c:ped \t0\t-0.3702
+c:pedi\t0\t0.3126
+c:pee\t1.0392\t-0.4742
+c:pee \t0.4427\t-0.2198
+c:peec\t0.2823\t0
+c:peech\t0.2823\t0
 c:peed\t0.2127\t0
 c:peed \t0.2127\t0
-c:peni\t0\t-0.2059
-c:pens\t-0.2513\t0
-c:pensa\t0\t0.3476
-c:pente\t0.2770\t0
-c:peo\t0.3957\t-0.3043
-c:peop\t0.2018\t-0.2333
-c:peopl\t0.2018\t-0.2333
-c:per\t0\t0.3141
-c:perl\t0.2205\t0
-c:perly\t0.2205\t0
-c:perm\t0\t0.3451
-c:perma\t0\t0.3451
-c:perta\t0\t0.2216
-c:ph\t0\t-0.3789
-c:phy\t0\t-0.2181
+c:peni\t0\t-0.2043
+c:pens\t-0.2495\t0
+c:pensa\t0\t0.3470
+c:pente\t0.2779\t0
+c:peo\t0.4008\t-0.2997
+c:peop\t0.2016\t-0.2332
+c:peopl\t0.2016\t-0.2332
+c:per\t0\t0.2595
+c:perl\t0.2197\t0
+c:perly\t0.2197\t0
+c:perm\t0\t0.3485
+c:perma\t0\t0.3485
+c:perta\t0\t0.2228
+c:ph\t0\t-0.3795
+c:phy\t0\t-0.2195
 c:phyl\t0.2275\t0
 c:phyla\t0.2275\t0
-c:pi\t0.7156\t0.3129
-c:pic\t-0.3090\t0
-c:pick \t0\t-0.2492
-c:picke\t0\t0.2573
-c:pie\t0\t0.2363
-c:pier\t0.2277\t0
-c:piert\t0.2184\t0
-c:pil\t0.2198\t0.3820
-c:pill \t0.2728\t0
-c:pills\t0\t0.2820
-c:pin\t0.3265\t0
-c:ping\t0.2958\t0
-c:ping \t0.2958\t0
-c:pir\t0.4708\t-0.2277
-c:pira\t0.6065\t-0.2012
-c:pira \t0.2072\t0
-c:pirar\t0.4174\t0
-c:pist\t-0.2542\t0.2029
+c:pi\t0.7080\t0.3258
+c:pic\t-0.3081\t0
+c:pick \t0\t-0.2496
+c:picke\t0\t0.2564
+c:pie\t0\t0.2319
+c:pier\t0.2292\t0
+c:piert\t0.2182\t0
+c:pil\t0.2197\t0.3823
+c:pill \t0.2725\t0
+c:pills\t0\t0.2827
+c:pin\t0.3262\t0
+c:ping\t0.2956\t0
+c:ping \t0.2956\t0
+c:pir\t0.4694\t-0.2262
+c:pira\t0.6047\t0
+c:pira \t0.2065\t0
+c:pirar\t0.4162\t0
+c:pist\t-0.2531\t0.2038
 c:pisto\t0\t0.3213
-c:pl\t0\t0.4651
-c:pla\t-0.5355\t0.6594
-c:plan\t-0.4878\t0.7737
-c:plan \t-0.3154\t0.3632
-c:plann\t0\t0.3015
-c:ple \t0.2837\t-0.2430
-c:po \t0.2283\t0
-c:poi\t-0.3211\t0.5857
-c:poin\t-0.3211\t0.5857
-c:point\t-0.3211\t0.5857
-c:pon\t0.8403\t-0.3967
-c:pond\t0.4635\t-0.3118
-c:pondi\t0.3137\t-0.2082
-c:pons\t0.2838\t0
-c:ponsi\t0.2838\t0
-c:por\t-0.3076\t-0.3923
-c:por \t-0.2254\t0
-c:port\t0\t-0.2719
-c:pos\t0\t0.4938
-c:pose\t0\t0.4481
-c:pose \t0\t0.4298
-c:pp\t-0.4874\t-0.4970
-c:ppi\t0\t0.2120
-c:ppin\t0\t0.2088
-c:pping\t0\t0.2088
-c:ppo\t-0.2186\t-0.3320
-c:ppoi\t0\t-0.2196
-c:ppoin\t0\t-0.2196
-c:pr\t-0.3504\t-0.4830
-c:pre \t0\t0.2442
-c:pres\t0\t-0.2585
-c:presi\t0.2172\t0
-c:pro\t-0.2000\t-0.4126
-c:prob\t-0.3407\t0
-c:probl\t-0.2725\t0
-c:prop\t0.2726\t0
-c:prope\t0.2205\t0
-c:ps\t1.4056\t-0.4219
-c:ps \t0.6599\t-0.3544
-c:pse\t0.5701\t0
-c:psed\t0.4452\t0
-c:psed \t0.4452\t0
-c:pt\t-0.4646\t0
-c:pt \t-0.3267\t0
+c:pl\t0\t0.4359
+c:pla\t-0.5396\t0.6278
+c:plan\t-0.4872\t0.7755
+c:plan \t-0.3151\t0.3625
+c:plann\t0\t0.3030
+c:ple \t0.2835\t-0.2422
+c:po \t0.2295\t0
+c:poc\t-0.2091\t0
+c:poco\t-0.2025\t0
+c:poco \t-0.2025\t0
+c:poi\t-0.3210\t0.5835
+c:poin\t-0.3210\t0.5835
+c:point\t-0.3210\t0.5835
+c:pon\t0.8416\t-0.4023
+c:pond\t0.4647\t-0.3137
+c:pondi\t0.3139\t-0.2090
+c:pons\t0.2836\t0
+c:ponsi\t0.2836\t0
+c:por\t-0.3036\t-0.4036
+c:por \t-0.2223\t0
+c:port\t0\t-0.2704
+c:pos\t0\t0.4900
+c:pose\t0\t0.4456
+c:pose \t0\t0.4273
+c:pp\t-0.4862\t-0.4989
+c:ppi\t0\t0.2079
+c:ppin\t0\t0.2051
+c:pping\t0\t0.2051
+c:ppo\t-0.2186\t-0.3314
+c:ppoi\t0\t-0.2191
+c:ppoin\t0\t-0.2191
+c:pr\t-0.3451\t-0.4275
+c:pre \t0\t0.2412
+c:pres\t0\t-0.2595
+c:presi\t0.2197\t0
+c:pro\t-0.2040\t-0.3215
+c:prob\t-0.3395\t0
+c:probl\t-0.2718\t0
+c:prop\t0.2725\t0
+c:prope\t0.2197\t0
+c:ps\t1.4063\t-0.4233
+c:ps \t0.6603\t-0.3563
+c:pse\t0.5705\t0
+c:psed\t0.4453\t0
+c:psed \t0.4453\t0
+c:pt\t-0.4681\t0
+c:pt \t-0.3261\t0
 c:pty\t0\t0.2102
-c:pu\t0.4029\t0.5533
-c:pue\t0.3517\t0
-c:pued\t0.5834\t-0.3497
+c:pu\t0.4107\t0.5514
+c:pue\t0.3604\t0
+c:pued\t0.5859\t-0.3521
 c:puede\t0.2338\t0
-c:puedo\t0.3496\t0
-c:puen\t0\t0.2886
-c:puent\t0\t0.2886
-c:pun\t0\t0.2645
-c:pur\t0\t0.3840
-c:purp\t0\t0.4414
-c:purpo\t0\t0.4837
-c:put\t-0.2263\t0.2756
-c:put \t0\t0.3734
-c:py\t0\t-0.3406
-c:py \t0\t-0.3406
-c:qu\t-0.3369\t0.7219
-c:que\t0\t0.2604
-c:que \t0\t0.3913
-c:ques\t0\t-0.2020
-c:quest\t0\t-0.2020
-c:qui\t-0.4824\t0.6327
-c:quie\t0\t0.6200
-c:quier\t0\t0.7073
-c:quit\t-0.2795\t0
-c:r \t0\t0.8905
-c:ra\t0\t0.2951
-c:ra \t0.4136\t0.4931
-c:rac\t-0.2855\t0
-c:raci\t0\t-0.2164
-c:rack\t0\t0.2562
-c:racks\t0\t0.2918
+c:puedo\t0.3521\t0
+c:puen\t0\t0.2944
+c:puent\t0\t0.2944
+c:pun\t0\t0.2633
+c:pur\t0\t0.3818
+c:purp\t0\t0.4393
+c:purpo\t0\t0.4812
+c:put\t-0.2264\t0.2764
+c:put \t0\t0.3736
+c:py\t0\t-0.3405
+c:py \t0\t-0.3405
+c:qu\t-0.3258\t0.7211
+c:que\t0\t0.2693
+c:que \t0\t0.4067
+c:ques\t0\t-0.2049
+c:quest\t0\t-0.2049
+c:qui\t-0.4757\t0.6196
+c:quie\t0\t0.6128
+c:quier\t0\t0.7006
+c:quit\t-0.2771\t0
+c:r \t0\t0.9114
+c:ra\t0\t0.2756
+c:ra \t0.4259\t0.4797
+c:rac\t-0.2836\t0
+c:raci\t0\t-0.2224
+c:rack\t0\t0.2558
+c:racks\t0\t0.2917
 c:rad\t0.2989\t0
-c:raff\t0\t-0.2174
-c:raffi\t0\t-0.2174
-c:rage\t0\t0.2674
-c:rage \t0\t0.3116
-c:rain \t0\t0.2523
-c:ral\t0\t0.2473
-c:ral \t0\t0.2693
-c:ran\t0\t-0.7895
-c:ranc\t-0.2252\t-0.2946
-c:rance\t-0.2252\t-0.2946
-c:rand\t0.3039\t-0.3620
-c:randk\t0\t-0.2349
-c:rap\t0\t-0.2099
-c:rar\t0.2256\t0
-c:rar \t0.3394\t0.2054
+c:raff\t0\t-0.2181
+c:raffi\t0\t-0.2181
+c:rage\t0\t0.2678
+c:rage \t0\t0.3121
+c:rain \t0\t0.2502
+c:ral\t0\t0.2424
+c:ral \t0\t0.2648
+c:ran\t0\t-0.7814
+c:ranc\t-0.2255\t-0.2949
+c:rance\t-0.2255\t-0.2949
+c:rand\t0.3033\t-0.3600
+c:randk\t0\t-0.2339
+c:rap\t0\t-0.2095
+c:rar\t0.2268\t0
+c:rar \t0.3386\t0.2113
 c:rasc\t0\t0.2521
-c:rat\t-0.3491\t0
-c:rav\t0\t-0.2114
-c:rave\t0\t-0.2533
-c:rawe\t0\t0.2914
-c:rawer\t0\t0.2914
-c:raz\t0\t0.5542
-c:razo\t0\t0.6093
-c:razo \t0.2805\t0
-c:razor\t0\t0.5101
-c:razos\t0\t0.2180
-c:rch\t-0.2042\t0
-c:rd\t1.0049\t0
-c:rd \t0.3335\t0
-c:rde\t-0.3575\t0
-c:rden \t0\t0.2196
-c:rdi \t0.2120\t0
-c:rdo\t0.4782\t0
-c:rdo \t0.2271\t-0.2105
-c:rdos\t0.3115\t0
-c:rdose\t0.3115\t0
+c:rat\t-0.3471\t0
+c:rav\t0\t-0.2146
+c:rave\t0\t-0.2531
+c:rawe\t0\t0.2919
+c:rawer\t0\t0.2919
+c:raz\t0\t0.5569
+c:razo\t0\t0.6116
+c:razo \t0.2799\t0
+c:razor\t0\t0.5125
+c:razos\t0\t0.2168
+c:rch\t-0.2034\t0
+c:rd\t0.9899\t0
+c:rd \t0.3354\t0
+c:rde\t-0.3769\t0
+c:rden \t0\t0.2230
+c:rdi \t0.2130\t0
+c:rdo\t0.4786\t0
+c:rdo \t0.2266\t-0.2071
+c:rdos\t0.3114\t0
+c:rdose\t0.3114\t0
 c:rds\t0.5639\t0
 c:rds \t0.5639\t0
-c:re\t1.5011\t-0.8075
-c:re \t0\t0.4397
-c:rea\t0.8437\t-0.3489
-c:read\t-0.4014\t0.3387
-c:ready\t-0.4169\t0.5990
-c:real\t0.7725\t0
-c:real \t0.4019\t0
-c:reall\t0.3706\t0
-c:reas\t0\t0.5310
-c:reaso\t0\t0.4926
-c:reat\t0.7288\t-1.0927
+c:re\t1.5052\t-0.8148
+c:re \t0\t0.4626
+c:rea\t0.8479\t-0.3520
+c:read\t-0.3998\t0.3416
+c:ready\t-0.4169\t0.6001
+c:real\t0.7720\t0
+c:real \t0.4017\t0
+c:reall\t0.3703\t0
+c:reas\t0\t0.5291
+c:reaso\t0\t0.4907
+c:reat\t0.7307\t-1.0954
 c:reate\t0\t0.2551
-c:reath\t1.0808\t-0.9049
-c:reatm\t0\t-0.2746
-c:rec\t0\t-0.4036
-c:reco\t0\t-0.2125
-c:red\t0\t-0.3363
-c:red \t0\t-0.3225
-c:ree\t-0.3211\t0.2814
-c:ree \t0\t0.2136
-c:ref\t0\t-0.2007
-c:reg\t0\t0.2847
-c:rega\t0\t0.2564
-c:regal\t0\t0.2564
-c:rela\t0\t0.2124
-c:relap\t0\t0.2675
-c:rely\t0.3776\t0
-c:rely \t0.3776\t0
-c:rem\t0\t-0.4371
-c:rent\t0.2246\t0
-c:rent \t0.2141\t0
-c:rep\t0\t-0.4213
-c:repe\t0.2770\t0
-c:repen\t0.2770\t0
-c:res\t1.1435\t-0.6454
-c:res \t0.5778\t0.3019
-c:resi\t0.2172\t0
-c:resio\t0.2172\t0
-c:resp\t1.1658\t-0.6092
-c:respi\t0.4890\t-0.2110
-c:respo\t0.7473\t-0.3936
-c:rest\t-0.2815\t0
-c:rest \t0\t0.2330
-c:rev\t0\t0.4339
-c:reve\t0\t0.4250
-c:rever\t0\t0.4250
-c:rg\t0\t-0.7165
-c:rgant\t0.2046\t0
-c:rge\t-0.2094\t0
-c:rgi\t0\t-0.2826
-c:ri\t-0.9754\t0
-c:ria\t0\t0.4987
-c:ria \t0\t0.3342
-c:rid\t-0.3955\t0
-c:ridg\t-0.2123\t0.5002
-c:ridge\t-0.2123\t0.5002
-c:rie\t-0.3970\t0
-c:rien\t0\t0.2185
-c:riend\t0\t0.2090
-c:ries\t0\t-0.3068
-c:ries \t0\t-0.3068
-c:rig\t0.7054\t-0.3159
-c:righ\t0.5124\t-0.2343
-c:right\t0.5124\t-0.2343
-c:rin\t0.3004\t-0.3176
-c:rina\t0.6372\t-0.2062
-c:rina \t0.2314\t0
-c:rind\t0\t0.2066
-c:rindo\t0\t0.2066
-c:rine\t0.2144\t0
-c:rine \t0.2144\t0
-c:ring\t-0.4826\t-0.2531
+c:reath\t1.0820\t-0.9069
+c:reatm\t0\t-0.2750
+c:rec\t0\t-0.4035
+c:reco\t0\t-0.2138
+c:red\t0\t-0.3323
+c:red \t0\t-0.3185
+c:ree\t-0.3208\t0.2795
+c:ree \t0\t0.2125
+c:ref\t0\t-0.2040
+c:reg\t0\t0.2836
+c:rega\t0\t0.2612
+c:regal\t0\t0.2612
+c:rela\t0\t0.2130
+c:relap\t0\t0.2681
+c:rely\t0.3775\t0
+c:rely \t0.3775\t0
+c:rem\t0\t-0.4349
+c:rent\t0.2239\t0
+c:rent \t0.2136\t0
+c:rep\t0\t-0.4161
+c:repe\t0.2779\t0
+c:repen\t0.2779\t0
+c:res\t1.1391\t-0.6728
+c:res \t0.5782\t0.2978
+c:resi\t0.2197\t0
+c:resio\t0.2197\t0
+c:resp\t1.1657\t-0.6109
+c:respi\t0.4874\t-0.2096
+c:respo\t0.7483\t-0.3972
+c:rest\t-0.2810\t0
+c:rest \t0\t0.2336
+c:rev\t0\t0.4311
+c:reve\t0\t0.4228
+c:rever\t0\t0.4228
+c:rg\t0\t-0.7297
+c:rgant\t0.2069\t0
+c:rge\t-0.2091\t0
+c:rgi\t0\t-0.2819
+c:ri\t-0.9712\t0
+c:ria\t0\t0.4827
+c:ria \t0\t0.3206
+c:rid\t-0.3954\t0
+c:ridg\t-0.2125\t0.5012
+c:ridge\t-0.2125\t0.5012
+c:rie\t-0.3981\t0
+c:rien\t0\t0.2225
+c:riend\t0\t0.2129
+c:ries\t0\t-0.3060
+c:ries \t0\t-0.3060
+c:rig\t0.7056\t-0.3080
+c:righ\t0.5123\t-0.2275
+c:right\t0.5123\t-0.2275
+c:rin\t0.3023\t-0.3137
+c:rina\t0.6381\t-0.2064
+c:rina \t0.2317\t0
+c:rind\t0\t0.2053
+c:rindo\t0\t0.2053
+c:rine\t0.2143\t0
+c:rine \t0.2143\t0
+c:ring\t-0.4827\t-0.2486
 c:ring \t-0.4681\t0
-c:rip\t-0.2076\t-0.3020
-c:rip \t0\t-0.2210
-c:rir\t0\t0.4344
-c:rir \t0\t0.2437
-c:ris\t-0.2243\t0
-c:rist\t-0.2092\t0.2385
-c:rists\t0\t0.3179
-c:rit\t-0.2227\t0
-c:ritt\t0\t0.2316
-c:ritte\t0\t0.2316
-c:riv\t-0.3333\t-0.5477
-c:rive\t0\t-0.3906
-c:river\t0\t-0.2686
-c:rivi\t-0.2165\t0
-c:rivin\t-0.2165\t0
-c:rk\t0\t-0.7998
-c:rk \t0\t-0.6098
-c:rke\t0\t0.2075
-c:rked\t0\t0.2529
-c:rked \t0\t0.2529
-c:rki\t0\t-0.4504
-c:rkin\t0\t-0.4504
-c:rking\t0\t-0.4504
-c:rld\t0\t0.2747
-c:rld \t0\t0.2747
-c:rly\t0\t-0.2966
-c:rly \t0\t-0.2966
-c:rm\t-0.7135\t0.2044
-c:rm \t0.3725\t-0.5780
-c:rma\t-0.4501\t0
-c:rmal\t0\t-0.2799
-c:rmal \t0\t-0.2765
-c:rman\t0\t0.4102
-c:rmane\t0\t0.3451
-c:rme\t-0.3678\t0.6479
-c:rme \t-0.2614\t0.8248
-c:rmi\t0\t-0.2416
-c:rms\t0\t0.2138
-c:rms \t0\t0.2138
+c:rip\t-0.2077\t-0.2970
+c:rip \t0\t-0.2184
+c:rir\t0\t0.4321
+c:rir \t0\t0.2446
+c:ris\t-0.2325\t0
+c:rist\t-0.2085\t0.2424
+c:rists\t0\t0.3197
+c:rit\t-0.2206\t0
+c:ritt\t0\t0.2320
+c:ritte\t0\t0.2320
+c:riv\t-0.3322\t-0.5457
+c:rive\t0\t-0.3898
+c:river\t0\t-0.2696
+c:rivi\t-0.2160\t0
+c:rivin\t-0.2160\t0
+c:rk\t0\t-0.7974
+c:rk \t0\t-0.6070
+c:rke\t0\t0.2072
+c:rked\t0\t0.2524
+c:rked \t0\t0.2524
+c:rki\t0\t-0.4486
+c:rkin\t0\t-0.4486
+c:rking\t0\t-0.4486
+c:rld\t0\t0.2755
+c:rld \t0\t0.2755
+c:rly\t0\t-0.2972
+c:rly \t0\t-0.2972
+c:rm\t-0.7024\t0
+c:rm \t0.3713\t-0.5757
+c:rma\t-0.4455\t0
+c:rmal\t0\t-0.2827
+c:rmal \t0\t-0.2791
+c:rman\t0\t0.4133
+c:rmane\t0\t0.3485
+c:rme\t-0.3625\t0.6305
+c:rme \t-0.2573\t0.8063
+c:rmi\t0\t-0.2406
+c:rms\t0\t0.2131
+c:rms \t0\t0.2131
 c:rn\t0\t-0.2827
-c:rni\t0\t-0.4294
-c:rnin\t0\t-0.3507
-c:rning\t0\t-0.3507
-c:ro\t0.4195\t0
-c:ro \t-0.7871\t0.5545
-c:roa\t0.4365\t0
-c:road\t0\t0.2492
-c:road \t0\t0.2492
-c:roat\t0.4987\t-0.2882
-c:roat \t0.4987\t-0.2882
-c:rob\t-0.3608\t0
-c:robl\t-0.2725\t0
-c:roble\t-0.2725\t0
-c:rok\t0.4295\t0
-c:roke\t0.4295\t0
+c:rni\t0\t-0.4304
+c:rnin\t0\t-0.3502
+c:rning\t0\t-0.3502
+c:ro\t0.4195\t0.2102
+c:ro \t-0.7891\t0.4953
+c:roa\t0.4375\t0
+c:road\t0\t0.2498
+c:road \t0\t0.2498
+c:roat\t0.4997\t-0.2898
+c:roat \t0.4997\t-0.2898
+c:rob\t-0.3596\t0
+c:robl\t-0.2718\t0
+c:roble\t-0.2718\t0
+c:rok\t0.4298\t0
+c:roke\t0.4298\t0
 c:roke \t0.5109\t0
-c:rol\t0.2087\t-0.2528
-c:rom\t0\t-0.2832
-c:rong\t0.2028\t0
-c:rong \t0.2074\t0
-c:roo\t0.6040\t-0.2395
-c:roof\t0\t0.2597
-c:roof \t0\t0.2597
-c:room\t0\t-0.2103
-c:room \t0\t-0.2209
-c:roop\t0.2976\t0
-c:rop\t0\t0.5982
-c:rope\t0\t0.6873
-c:rope \t0\t0.7651
-c:roper\t0.2205\t0
-c:rot\t-0.2364\t0.5396
-c:rote\t0\t0.3236
-c:rote \t0\t0.2358
-c:rou\t0.2547\t-0.4140
-c:roug\t0.2427\t-0.2341
-c:rough\t0.2427\t-0.2341
-c:row \t-0.2373\t0
-c:rowi\t0.2303\t0
-c:rowin\t0.2303\t0
-c:rp\t0\t0.4581
-c:rpo\t0\t0.3637
-c:rpos\t0\t0.4837
-c:rpose\t0\t0.4837
-c:rra\t0.3424\t0
-c:rri\t0\t-0.2963
-c:rro\t-0.4099\t0
-c:rrow\t-0.2678\t0
-c:rrow \t-0.2595\t0
-c:rry\t0\t0.2913
-c:rry \t0\t0.2913
-c:rs\t0.3619\t-1.3318
-c:rs \t-0.2606\t-0.5461
-c:rsona\t0.2321\t0
-c:rst\t0.6293\t-0.4002
-c:rst \t0.6005\t-0.3511
-c:rt\t0.3920\t0.4972
-c:rt \t0.3599\t-0.6628
-c:rta\t0\t0.9298
-c:rtan\t0\t0.2332
-c:rtand\t0\t0.2379
-c:rtar\t0\t0.3965
-c:rtar \t0\t0.2652
-c:rte\t0.2800\t0
-c:rte \t0\t0.2345
-c:rth\t0\t0.5083
-c:rth \t0\t0.2319
-c:rti\t0\t-0.3272
-c:rts\t0\t-0.2672
-c:rts \t0\t-0.2672
-c:ru\t0\t-0.2273
-c:ruc\t0\t0.3138
-c:ruct\t0\t0.2032
-c:run\t0\t0.2149
-c:rus\t0\t-0.4175
-c:rush\t0.2123\t0
-c:rushi\t0.2393\t0
-c:rust\t0\t-0.3058
-c:rv\t-0.2277\t0.4276
-c:rve\t0\t0.3757
-c:ry\t-0.6265\t0.6484
-c:ry \t-0.3421\t0.2126
-c:ryi\t0\t0.2537
-c:ryin\t0\t0.2537
-c:rying\t0\t0.2537
-c:ryo\t0\t0.2833
-c:ryon\t0\t0.2833
-c:ryone\t0\t0.2833
-c:s \t0\t-0.4337
-c:sa\t-0.8572\t0.5703
-c:sad\t-0.2983\t0
-c:sad \t0\t-0.2380
-c:saf\t0\t-0.2776
-c:safe\t0\t-0.2776
-c:sai\t-0.3431\t0.2280
-c:said\t-0.3431\t0.2280
-c:said \t-0.3431\t0.2280
-c:sal\t0.2155\t0
-c:sale\t0.2422\t0
-c:same\t0\t-0.2039
-c:same \t0\t-0.2039
-c:san\t0.3975\t0
-c:sang\t0.5729\t0
-c:sangr\t0.5729\t0
-c:sap\t0\t0.2021
-c:sav\t-0.2799\t0.2357
-c:savi\t0\t0.2155
-c:savin\t0\t0.2155
-c:say\t0\t0.3752
-c:sayi\t-0.2280\t0.3124
-c:sayin\t-0.2280\t0.3124
-c:sc\t-0.2118\t0
-c:sci\t0.4339\t0
-c:scio\t0.4629\t0
-c:sciou\t0.4629\t0
-c:sco\t0\t0.2113
-c:scr\t-0.4171\t0
-c:sd\t0\t-0.2320
-c:sde\t0.3684\t0
-c:sde \t0.3684\t0
-c:se\t0.3801\t0.4460
-c:se \t0.6074\t-0.2346
-c:sed\t1.0968\t-0.6686
-c:sed \t1.1152\t-0.6248
-c:see\t0\t0.2684
-c:see \t0\t0.2090
-c:seg\t-0.2025\t0.2530
-c:segu\t-0.2025\t0.2530
-c:segui\t0\t0.2540
-c:sei\t1.1203\t-0.4217
-c:seiz\t1.1203\t-0.4217
-c:seizi\t0.3043\t0
-c:seizu\t0.8160\t-0.3014
-c:sel\t-0.7161\t1.3685
-c:self\t-0.6978\t1.5232
-c:self \t-0.6978\t1.5232
-c:send\t0\t-0.2267
-c:sens\t0.3390\t0
-c:sense\t0.3637\t0
-c:seria\t0\t0.2439
-c:serie\t0\t-0.3025
-c:serv\t0\t0.2702
-c:serve\t0\t0.2331
-c:ses\t-0.6114\t-0.4245
-c:ses \t-0.2722\t0
-c:sess\t-0.2241\t-0.4213
-c:sessi\t-0.2241\t-0.4213
-c:set\t0\t0.2720
-c:set \t0\t0.3187
-c:sev\t0.2204\t0
-c:seve\t0.2204\t0
-c:sever\t0.2204\t0
-c:sew\t0\t0.2327
-c:sewe\t0\t0.2327
-c:sewer\t0\t0.2327
-c:sh\t1.3294\t0
-c:sh \t0\t0.5242
-c:sha\t0.4597\t-0.3255
-c:shak\t0.3705\t-0.2042
-c:shaki\t0.2927\t0
-c:she\t0\t0.2461
-c:shi\t0.3683\t-0.2587
-c:shin\t0.4088\t0
-c:shing\t0.4088\t0
-c:sho\t0.2626\t-0.3389
+c:rol\t0.2093\t-0.2563
+c:rom\t0\t-0.2887
+c:romi\t0\t-0.2012
+c:rong\t0.2033\t0
+c:rong \t0.2078\t0
+c:ront\t0\t0.2184
+c:roo\t0.6034\t-0.2376
+c:roof\t0\t0.2602
+c:roof \t0\t0.2602
+c:room\t0\t-0.2104
+c:room \t0\t-0.2203
+c:roop\t0.2972\t0
+c:rop\t0\t0.5957
+c:rope\t0\t0.6889
+c:rope \t0\t0.7675
+c:roper\t0.2197\t0
+c:rot\t-0.2362\t0.5382
+c:rote\t0\t0.3215
+c:rote \t0\t0.2352
+c:rou\t0.2538\t-0.4127
+c:roug\t0.2425\t-0.2328
+c:rough\t0.2425\t-0.2328
+c:row \t-0.2366\t0
+c:rowi\t0.2301\t0
+c:rowin\t0.2301\t0
+c:rp\t0\t0.4570
+c:rpo\t0\t0.3632
+c:rpos\t0\t0.4812
+c:rpose\t0\t0.4812
+c:rra\t0.3454\t0
+c:rri\t0\t-0.2923
+c:rro\t-0.4159\t0
+c:rrow\t-0.2670\t0
+c:rrow \t-0.2586\t0
+c:rry\t0\t0.2926
+c:rry \t0\t0.2926
+c:rs\t0.3652\t-1.3363
+c:rs \t-0.2591\t-0.5506
+c:rsona\t0.2318\t0
+c:rst\t0.6290\t-0.3992
+c:rst \t0.6002\t-0.3508
+c:rt\t0.4016\t0.4814
+c:rt \t0.3588\t-0.6609
+c:rta\t0\t0.9162
+c:rtan\t0\t0.2229
+c:rtand\t0\t0.2276
+c:rtar\t0\t0.3934
+c:rtar \t0\t0.2620
+c:rte\t0.2842\t0
+c:rte \t0\t0.2310
+c:rth\t0\t0.5102
+c:rth \t0\t0.2334
+c:rti\t0\t-0.3257
+c:rts\t0\t-0.2666
+c:rts \t0\t-0.2666
+c:ru\t0\t-0.2304
+c:ruc\t0\t0.3124
+c:ruct\t0\t0.2020
+c:run\t0\t0.2142
+c:rus\t0\t-0.4193
+c:rush\t0.2117\t0
+c:rushi\t0.2387\t0
+c:rust\t0\t-0.3086
+c:rv\t-0.2271\t0.4257
+c:rve\t0\t0.3747
+c:ry\t-0.6247\t0.6440
+c:ry \t-0.3402\t0.2092
+c:ryi\t0\t0.2532
+c:ryin\t0\t0.2532
+c:rying\t0\t0.2532
+c:ryo\t0\t0.2815
+c:ryon\t0\t0.2815
+c:ryone\t0\t0.2815
+c:s \t0\t-0.4014
+c:sa\t-0.8543\t0.4757
+c:sad\t-0.2991\t0
+c:sad \t0\t-0.2375
+c:saf\t0\t-0.2772
+c:safe\t0\t-0.2772
+c:sai\t-0.3439\t0.2282
+c:said\t-0.3439\t0.2282
+c:said \t-0.3439\t0.2282
+c:sal\t0.2211\t0
+c:sale\t0.2433\t0
+c:same\t0\t-0.2031
+c:same \t0\t-0.2031
+c:san\t0.3982\t0
+c:sang\t0.5728\t0
+c:sangr\t0.5728\t0
+c:sap\t0\t0.2043
+c:sav\t-0.2803\t0.2403
+c:savi\t0\t0.2186
+c:savin\t0\t0.2186
+c:say\t0\t0.3738
+c:sayi\t-0.2282\t0.3118
+c:sayin\t-0.2282\t0.3118
+c:sc\t-0.2090\t0
+c:sci\t0.4345\t0
+c:scio\t0.4634\t0
+c:sciou\t0.4634\t0
+c:sco\t0\t0.2077
+c:scr\t-0.4156\t0
+c:sd\t0\t-0.2347
+c:sde\t0.3697\t0
+c:sde \t0.3697\t0
+c:se\t0.3762\t0.4129
+c:se \t0.5968\t-0.2441
+c:sed\t1.0964\t-0.6662
+c:sed \t1.1147\t-0.6221
+c:see\t0\t0.2640
+c:see \t0\t0.2053
+c:seg\t0\t0.2411
+c:segu\t0\t0.2411
+c:segui\t0\t0.2518
+c:sei\t1.1194\t-0.4209
+c:seiz\t1.1194\t-0.4209
+c:seizi\t0.3040\t0
+c:seizu\t0.8153\t-0.3007
+c:sel\t-0.7165\t1.3705
+c:self\t-0.6985\t1.5249
+c:self \t-0.6985\t1.5249
+c:send\t0\t-0.2265
+c:sens\t0.3391\t0
+c:sense\t0.3638\t0
+c:seria\t0\t0.2370
+c:serie\t0\t-0.3017
+c:serv\t0\t0.2708
+c:serve\t0\t0.2340
+c:ses\t-0.6076\t-0.4317
+c:ses \t-0.2715\t0
+c:sess\t-0.2239\t-0.4246
+c:sessi\t-0.2239\t-0.4246
+c:set\t0\t0.2732
+c:set \t0\t0.3196
+c:sev\t0.2203\t0
+c:seve\t0.2203\t0
+c:sever\t0.2203\t0
+c:sew\t0\t0.2332
+c:sewe\t0\t0.2332
+c:sewer\t0\t0.2332
+c:sh\t1.3287\t0
+c:sh \t0\t0.5262
+c:sha\t0.4599\t-0.3257
+c:shak\t0.3705\t-0.2044
+c:shaki\t0.2925\t0
+c:she\t0\t0.2407
+c:shi\t0.3669\t-0.2568
+c:shin\t0.4074\t0
+c:shing\t0.4074\t0
+c:sho\t0.2622\t-0.3410
 c:shor\t0\t-0.2328
 c:short\t0\t-0.2328
 c:show\t0.2393\t0
-c:si\t1.5698\t-0.8376
-c:si \t0\t0.3379
-c:sid\t0.5564\t-0.3256
-c:side\t0.5564\t-0.3256
-c:side \t0.5587\t-0.3855
-c:sie\t0.2440\t0
-c:sien\t0.4277\t-0.2072
-c:sient\t0.4277\t-0.2072
-c:sin\t0.8639\t-0.3886
-c:sin \t0\t0.2732
-c:sinc\t0.3853\t-0.4332
-c:since\t0.3853\t-0.4332
-c:sing\t0.7422\t0
-c:sing \t0.7988\t-0.2495
-c:sio\t0\t-0.6951
-c:sion\t0.2332\t-0.6142
-c:sion \t0\t-0.5279
-c:site\t0.2152\t0
-c:site \t0.2152\t0
-c:sitt\t0\t0.2009
-c:sitti\t0\t0.2009
-c:siv\t0.3165\t0
-c:sive\t0.3165\t0
-c:sive \t0.3165\t0
-c:sk \t0\t-0.2128
-c:ski\t0\t0.2281
-c:sl\t-0.2285\t0
-c:sle\t-0.5444\t-0.2034
-c:slee\t-0.4034\t0
-c:sleep\t-0.4034\t0
-c:sli\t0\t0.5103
-c:slid\t0\t0.2327
-c:slide\t0\t0.2327
-c:slo\t0\t-0.3577
-c:slu\t0.4062\t0
-c:slur\t0.2694\t0
-c:slurr\t0.2694\t0
-c:sm\t0.6727\t-0.3086
-c:sma\t0.6353\t-0.2112
-c:smay\t0.7622\t-0.2664
-c:smaya\t0.2752\t0
-c:smaye\t0.2054\t0
-c:smayo\t0.2816\t0
-c:sn\t0.3996\t-0.3592
-c:sno\t0\t-0.3286
-c:snt\t0.3467\t0
-c:snt \t0.3467\t0
-c:so\t-0.5527\t0.7126
-c:so \t-0.3046\t0
-c:soa\t0.2492\t0
-c:sob\t0.2896\t0
-c:sob \t0.3091\t0
+c:si\t1.5514\t-0.7550
+c:si \t0\t0.5230
+c:sid\t0.5570\t-0.3310
+c:side\t0.5570\t-0.3310
+c:side \t0.5590\t-0.3902
+c:sie\t0.2509\t0
+c:sien\t0.4318\t-0.2241
+c:sient\t0.4318\t-0.2241
+c:sin\t0.8673\t-0.4001
+c:sin \t0\t0.2718
+c:sinc\t0.3863\t-0.4406
+c:since\t0.3863\t-0.4406
+c:sing\t0.7437\t0
+c:sing \t0.8001\t-0.2496
+c:sio\t0\t-0.7089
+c:sion\t0.2388\t-0.6271
+c:sion \t0\t-0.5404
+c:site\t0.2148\t0
+c:site \t0.2148\t0
+c:siv\t0.3162\t0
+c:sive\t0.3162\t0
+c:sive \t0.3162\t0
+c:sk \t0\t-0.2134
+c:ski\t0\t0.2259
+c:sl\t-0.2292\t0
+c:sle\t-0.5439\t-0.2048
+c:slee\t-0.4030\t0
+c:sleep\t-0.4030\t0
+c:sli\t0\t0.5116
+c:slid\t0\t0.2332
+c:slide\t0\t0.2332
+c:slo\t0\t-0.3580
+c:slu\t0.4054\t0
+c:slur\t0.2688\t0
+c:slurr\t0.2688\t0
+c:sm\t0.6790\t-0.3180
+c:sma\t0.6424\t-0.2206
+c:smay\t0.7676\t-0.2708
+c:smaya\t0.2780\t0
+c:smaye\t0.2078\t0
+c:smayo\t0.2818\t0
+c:sn\t0.4008\t-0.3592
+c:sno\t0\t-0.3289
+c:snt\t0.3474\t0
+c:snt \t0.3474\t0
+c:so\t-0.5503\t0.6774
+c:so \t-0.3093\t0
+c:soa\t0.2486\t0
+c:sob\t0.2921\t0
+c:sob \t0.3089\t0
 c:sog\t0\t0.2621
 c:soga\t0\t0.2621
 c:soga \t0\t0.2621
-c:som\t0.2039\t0
-c:some\t0.2039\t0
-c:some \t0.2243\t-0.3732
-c:someo\t0\t0.2181
-c:somet\t0\t0.2225
-c:son\t0\t0.2627
-c:son \t0\t0.3076
-c:sona\t0.2321\t0
-c:soo\t-0.2033\t0.3068
-c:soon\t-0.2033\t0.3068
-c:soon \t0\t0.3246
-c:sor\t-0.5867\t0
-c:sore\t-0.2563\t-0.2231
-c:sore \t-0.2525\t-0.2192
-c:sorr\t-0.2444\t0.2595
-c:sorry\t-0.2444\t0.2595
-c:sp\t1.7775\t-0.7660
-c:spe\t0.2385\t0.3580
-c:sped\t0\t0.3091
-c:spedi\t0\t0.3091
-c:spee\t0.2830\t0
-c:speec\t0.2830\t0
-c:sper\t0\t0.2514
-c:spi\t1.0927\t-0.4662
-c:spie\t0.2184\t0
-c:spier\t0.2184\t0
-c:spin\t0.4653\t0
-c:sping\t0.4090\t0
-c:spir\t0.4890\t-0.2110
-c:spira\t0.6246\t0
-c:spo\t0.8306\t-0.5220
-c:spon\t0.7473\t-0.3936
-c:spond\t0.4635\t-0.3118
-c:spons\t0.2838\t0
-c:ss\t0\t-1.1545
-c:ss \t0\t-0.3530
-c:sse\t0\t-0.6346
-c:ssed\t0\t-0.5679
-c:ssed \t0\t-0.5679
-c:ssi\t-0.2347\t-0.5478
-c:ssio\t-0.2865\t-0.4895
-c:ssion\t-0.2865\t-0.4895
-c:st\t1.1489\t0.4458
-c:st \t1.1142\t-0.3672
-c:stari\t0\t0.3373
-c:start\t0\t-0.3356
-c:ste\t-0.5145\t0.2056
-c:ste \t0\t0.2573
-c:ster\t-0.2986\t0
-c:ster \t-0.2163\t0.2295
-c:stil\t0\t0.2338
-c:still\t0\t0.2338
-c:stio\t0\t-0.2120
-c:stion\t0\t-0.2120
-c:stl\t0\t0.2541
-c:stly\t0\t0.2792
-c:stly \t0\t0.2792
-c:sto\t-0.3287\t0.4757
+c:som\t0.2046\t0
+c:some\t0.2046\t0
+c:some \t0.2246\t-0.3725
+c:someo\t0\t0.2158
+c:somet\t0\t0.2207
+c:son\t0\t0.2577
+c:son \t0\t0.3036
+c:sona\t0.2318\t0
+c:soo\t-0.2028\t0.3018
+c:soon\t-0.2028\t0.3018
+c:soon \t0\t0.3195
+c:sor\t-0.5870\t0
+c:sore\t-0.2564\t-0.2233
+c:sore \t-0.2527\t-0.2193
+c:sorr\t-0.2444\t0.2616
+c:sorry\t-0.2444\t0.2616
+c:sp\t1.7787\t-0.7647
+c:spe\t0.2388\t0.3589
+c:sped\t0\t0.3126
+c:spedi\t0\t0.3126
+c:spee\t0.2823\t0
+c:speec\t0.2823\t0
+c:sper\t0\t0.2490
+c:spi\t1.0806\t-0.4458
+c:spie\t0.2182\t0
+c:spier\t0.2182\t0
+c:spin\t0.4648\t0
+c:sping\t0.4087\t0
+c:spir\t0.4874\t-0.2096
+c:spira\t0.6227\t0
+c:spo\t0.8327\t-0.5238
+c:spon\t0.7483\t-0.3972
+c:spond\t0.4647\t-0.3137
+c:spons\t0.2836\t0
+c:ss\t0\t-1.1583
+c:ss \t0\t-0.3564
+c:sse\t0\t-0.6300
+c:ssed\t0\t-0.5635
+c:ssed \t0\t-0.5635
+c:ssi\t-0.2346\t-0.5509
+c:ssio\t-0.2862\t-0.4931
+c:ssion\t-0.2862\t-0.4931
+c:st\t1.1484\t0.4419
+c:st \t1.1151\t-0.3629
+c:stari\t0\t0.3358
+c:start\t0\t-0.3347
+c:ste\t-0.5271\t0.2380
+c:ste \t0\t0.3023
+c:ster\t-0.2975\t0
+c:ster \t-0.2151\t0.2226
+c:stil\t0\t0.2346
+c:still\t0\t0.2346
+c:stio\t0\t-0.2149
+c:stion\t0\t-0.2149
+c:stl\t0\t0.2528
+c:stly\t0\t0.2782
+c:stly \t0\t0.2782
+c:sto\t-0.3173\t0.4633
 c:stol\t0\t0.3213
-c:stop \t0.3422\t0
-c:stops\t0\t0.3505
-c:str\t0.5435\t-0.2142
-c:stra\t0\t-0.3736
-c:stro\t0.5381\t0
-c:strok\t0.5790\t0
-c:struc\t0\t0.2032
-c:sts\t0\t0.3636
-c:sts \t0\t0.3636
-c:sua\t-0.2756\t0
-c:sual\t-0.2756\t0
-c:sud\t1.0155\t-0.5298
-c:sudd\t0.9406\t-0.4926
-c:sudde\t0.9406\t-0.4926
-c:sug\t0\t-0.2080
-c:sui\t-0.4447\t1.1558
-c:suic\t-0.4447\t1.1558
-c:suici\t-0.4447\t1.1558
-c:sura\t0\t-0.2422
-c:suran\t0\t-0.2422
-c:sure\t0.2225\t0
-c:sure \t0.2225\t0
-c:sw\t0.9323\t0
-c:swa\t0.4000\t0.2520
-c:swal\t0.4000\t0.2520
-c:swall\t0.4000\t0.2520
-c:swe\t0.4614\t-0.3833
-c:sweat\t0.2159\t0
-c:swel\t0.3113\t-0.2378
-c:swell\t0.3113\t-0.2378
-c:swol\t0.2486\t0
-c:swoll\t0.2486\t0
-c:sy\t0\t-0.2851
-c:t \t0\t-0.6186
-c:ta\t-0.2133\t0.9638
-c:ta \t0.5646\t-0.3273
-c:tac\t0.2011\t-0.3086
-c:tack\t0.2960\t0
-c:tack \t0.3074\t0
-c:tak\t-0.2775\t0.2841
-c:take\t-0.2203\t0
-c:takes\t0\t0.2537
-c:tal\t0\t-0.3062
-c:talk\t0.3068\t-0.3069
-c:talk \t0\t-0.3892
-c:talki\t0.2919\t0
-c:tami\t0\t-0.3440
-c:tamin\t0\t-0.2944
-c:tand\t0\t0.2175
-c:tandi\t0\t0.2485
-c:tap\t0\t0.2357
-c:tapp\t0\t0.2296
-c:tappi\t0\t0.2296
-c:tar\t-0.4092\t1.0807
-c:tar \t-0.3168\t0.7508
-c:tari\t0\t0.3373
-c:taria\t0\t0.2696
-c:tarm\t0\t0.3406
-c:tarme\t0\t0.3406
-c:tart\t0\t-0.3356
-c:tart \t0\t-0.3008
-c:tas\t-0.2080\t0.5230
-c:tas \t0\t0.3792
-c:tc\t0.3954\t0
-c:tch\t0.3954\t0
-c:tche\t0.3088\t0
-c:tchen\t0.2537\t0
-c:te\t0\t0.5368
-c:tea\t0\t-0.2299
-c:ted\t0\t0.2515
-c:ted \t0\t0.2682
-c:tel\t-0.2567\t0.9732
-c:tell\t0\t0.8512
-c:tell \t0\t0.6311
-c:telli\t0\t0.2201
-c:ten\t0.4643\t0.2880
-c:teng\t0.2193\t0
-c:tengo\t0.2193\t0
-c:tenin\t0\t0.2200
-c:ter\t-0.2576\t0
-c:ter \t-0.2748\t0
-c:tes\t-0.2386\t-0.3120
-c:tes \t0\t-0.2903
-c:tex\t-0.2834\t-0.2492
-c:text\t-0.2821\t0
-c:th\t-0.2595\t-0.3991
-c:th \t0\t0.2730
-c:tha\t-0.4905\t0.2474
-c:thal\t0\t0.4171
-c:thal \t0\t0.4171
-c:than\t-0.3313\t0
-c:than \t0\t0.2587
+c:stop \t0.3433\t0
+c:stops\t0\t0.3494
+c:str\t0.5431\t-0.2194
+c:stra\t0\t-0.3758
+c:stro\t0.5384\t0
+c:strok\t0.5789\t0
+c:struc\t0\t0.2020
+c:sts\t0\t0.3655
+c:sts \t0\t0.3655
+c:sua\t-0.2751\t0
+c:sual\t-0.2751\t0
+c:sud\t1.0143\t-0.5302
+c:sudd\t0.9397\t-0.4921
+c:sudde\t0.9397\t-0.4921
+c:sug\t0\t-0.2084
+c:sui\t-0.4435\t1.1522
+c:suic\t-0.4435\t1.1522
+c:suici\t-0.4435\t1.1522
+c:sura\t0\t-0.2423
+c:suran\t0\t-0.2423
+c:sure\t0.2229\t0
+c:sure \t0.2229\t0
+c:sw\t0.9330\t0
+c:swa\t0.3998\t0.2497
+c:swal\t0.3998\t0.2497
+c:swall\t0.3998\t0.2497
+c:swe\t0.4618\t-0.3858
+c:sweat\t0.2165\t0
+c:swel\t0.3106\t-0.2380
+c:swell\t0.3106\t-0.2380
+c:swol\t0.2484\t0
+c:swoll\t0.2484\t0
+c:sy\t0\t-0.2861
+c:t \t0\t-0.6356
+c:ta\t-0.2353\t0.9721
+c:ta \t0.5657\t-0.3939
+c:tac\t0.2031\t-0.3091
+c:tack\t0.2972\t0
+c:tack \t0.3086\t0
+c:tak\t-0.2748\t0.2800
+c:take\t-0.2182\t0
+c:takes\t0\t0.2497
+c:tal\t0\t-0.2826
+c:talk\t0.3088\t-0.3089
+c:talk \t0\t-0.3915
+c:talki\t0.2917\t0
+c:tami\t0\t-0.2892
+c:tamin\t0\t-0.2376
+c:tand\t0\t0.2042
+c:tandi\t0\t0.2492
+c:tap\t0\t0.2358
+c:tapp\t0\t0.2288
+c:tappi\t0\t0.2288
+c:tar\t-0.4355\t1.0720
+c:tar \t-0.3100\t0.7297
+c:tari\t0\t0.3358
+c:taria\t0\t0.2683
+c:tarm\t0\t0.3317
+c:tarme\t0\t0.3317
+c:tart\t0\t-0.3347
+c:tart \t0\t-0.3000
+c:tas\t-0.2070\t0.5109
+c:tas \t0\t0.3676
+c:tc\t0.3946\t0
+c:tch\t0.3946\t0
+c:tche\t0.3083\t0
+c:tchen\t0.2530\t0
+c:te\t0\t0.5798
+c:tea\t0\t-0.2303
+c:ted\t0\t0.2411
+c:ted \t0\t0.2574
+c:tel\t-0.2556\t0.9731
+c:tell\t0\t0.8505
+c:tell \t0\t0.6315
+c:telli\t0\t0.2190
+c:ten\t0.4716\t0.2832
+c:teng\t0.2249\t0
+c:tengo\t0.2249\t0
+c:tenin\t0\t0.2196
+c:ter\t-0.2528\t0
+c:ter \t-0.2718\t0
+c:tes\t-0.2413\t-0.2550
+c:tes \t0\t-0.2315
+c:tex\t-0.2817\t-0.2535
+c:text\t-0.2803\t0
+c:th\t-0.2545\t-0.4169
+c:th \t0\t0.2699
+c:tha\t-0.4870\t0.2400
+c:thal\t0\t0.4149
+c:thal \t0\t0.4149
+c:than\t-0.3309\t0
+c:than \t0\t0.2566
 c:thank\t-0.2446\t0
-c:that\t-0.2124\t-0.2014
-c:the\t-0.9954\t0
-c:the \t-0.6790\t0
-c:them\t-0.3039\t0.6174
-c:them \t-0.3039\t0.6174
-c:then\t0\t0.3128
-c:then \t0\t0.3128
-c:there\t0.4388\t0
-c:they\t0\t0.3900
-c:thi\t-0.3281\t0.7201
-c:thin\t0.2952\t0.6828
-c:thing\t0.3014\t0
-c:think\t0\t0.6229
-c:this\t-0.6129\t0.4012
-c:this \t-0.6129\t0.4012
-c:tho\t-0.3278\t0
-c:thou\t-0.2842\t0
-c:thr\t1.0605\t0
-c:thre\t0\t0.2763
-c:threa\t0\t0.2601
-c:thro\t1.1549\t-0.4162
-c:throa\t0.4987\t-0.2882
-c:throo\t0.2041\t0
-c:throu\t0.2645\t0
-c:throw\t0.2119\t0
-c:thu\t0\t-0.2061
-c:ti\t0\t-0.3782
-c:tic \t0.2494\t0
-c:tid\t0\t0.3704
-c:tido\t0\t0.2024
-c:tido \t0\t0.2024
-c:tie\t0\t0.2923
-c:tig\t0.4209\t0
-c:tigh\t0.4209\t0
-c:tight\t0.4209\t0
-c:til\t0\t0.5192
-c:till\t0\t0.4634
-c:till \t0.4273\t0
-c:tilla\t-0.2298\t0.4278
-c:tio\t0\t-0.6375
-c:tion\t0\t-0.6293
-c:tion \t0\t-0.4210
-c:tir\t-0.3611\t0
-c:tire\t-0.3060\t-0.2032
-c:tired\t-0.3687\t0
-c:tl\t-0.5175\t0.5655
-c:tle\t-0.2103\t0.2214
-c:tles\t0\t0.2381
-c:tly\t-0.2835\t0.4044
-c:tly \t-0.2835\t0.4044
-c:tm\t-0.3073\t-0.4895
-c:tme\t-0.2547\t-0.4498
-c:tmen\t-0.2547\t-0.4498
-c:tment\t-0.2547\t-0.4498
-c:to\t0\t1.1848
-c:to \t0\t0.8107
-c:tod\t-0.2707\t0.4045
-c:toda\t-0.3217\t0
-c:todas\t0\t0.2371
-c:today\t-0.2397\t0
-c:todo\t0\t0.2872
-c:toi\t0.2786\t0
-c:toil\t0.2786\t0
-c:toile\t0.2786\t0
-c:tol\t-0.3134\t0.5448
-c:told\t0\t0.2235
-c:told \t0\t0.2235
-c:tom\t-0.4094\t0
-c:tomo\t-0.3224\t0
-c:tomor\t-0.2678\t0
-c:ton\t0\t0.4170
-c:tong\t0.4586\t-0.2300
-c:tongu\t0.4586\t-0.2300
-c:toni\t-0.4868\t0.7220
-c:tonig\t-0.4601\t0.7239
-c:too\t0.2054\t0
-c:too \t0\t-0.2274
-c:took\t0.3375\t0
-c:took \t0.3375\t0
-c:top\t0\t0.2987
-c:top \t0.2551\t0
-c:tops\t0\t0.3505
-c:tops \t0\t0.3505
-c:tor\t0\t-0.3358
-c:tr\t-0.2370\t0
-c:tra\t-0.6180\t-0.2215
-c:tra \t0\t0.3097
-c:trac\t0\t0.3726
-c:track\t0\t0.2774
-c:traf\t0\t-0.2506
-c:traff\t0\t-0.2174
-c:trai\t0\t0.2276
-c:train\t0\t0.3465
-c:tre\t-0.2737\t0
-c:trea\t0\t-0.3108
-c:treat\t0\t-0.2907
-c:tree\t0\t0.2490
-c:tri\t-0.3039\t0
-c:trie\t0\t0.2884
-c:tried\t0\t0.2979
-c:tro\t0.7200\t0
-c:trok\t0.5790\t0
-c:troke\t0.5790\t0
-c:truc\t0\t0.3138
-c:truct\t0\t0.2032
-c:try\t0\t0.3783
-c:tryi\t0\t0.3011
-c:tryin\t0\t0.3011
-c:ts\t-0.5482\t0
-c:ts \t-0.3821\t0
-c:tt\t-0.2955\t1.0382
-c:tta\t0.2960\t0
-c:ttac\t0.2960\t0
-c:ttack\t0.2960\t0
-c:tte\t-0.3042\t0.5469
-c:tter\t-0.2958\t0.2712
-c:tter \t-0.3299\t0
-c:tters\t0\t0.3481
-c:tti\t0\t0.6362
-c:ttin\t0\t0.6362
-c:tting\t0\t0.6463
-c:tu\t0.3910\t0.2594
-c:tur\t0.3536\t0
-c:ture\t0\t0.2569
-c:ture \t0\t0.2569
-c:turn\t0.4324\t0
+c:that\t-0.2095\t-0.2057
+c:the\t-0.9940\t0
+c:the \t-0.6785\t0
+c:them\t-0.3040\t0.6159
+c:them \t-0.3040\t0.6159
+c:then\t0\t0.3137
+c:then \t0\t0.3137
+c:there\t0.4385\t0
+c:they\t0\t0.3876
+c:thi\t-0.3285\t0.7183
+c:thin\t0.2944\t0.6807
+c:thing\t0.3013\t0
+c:think\t0\t0.6218
+c:this\t-0.6129\t0.4018
+c:this \t-0.6129\t0.4018
+c:tho\t-0.3277\t0
+c:thou\t-0.2845\t0
+c:thr\t1.0615\t0
+c:thre\t0\t0.2754
+c:threa\t0\t0.2600
+c:thro\t1.1562\t-0.4180
+c:throa\t0.4997\t-0.2898
+c:throo\t0.2047\t0
+c:throu\t0.2642\t0
+c:throw\t0.2117\t0
+c:thu\t0\t-0.2065
+c:ti\t0\t-0.3979
+c:tic \t0.2496\t0
+c:tid\t0\t0.3701
+c:tido\t0\t0.2027
+c:tido \t0\t0.2027
+c:tie\t0\t0.2957
+c:tig\t0.4204\t0
+c:tigh\t0.4204\t0
+c:tight\t0.4204\t0
+c:til\t0\t0.5169
+c:till\t0\t0.4639
+c:till \t0.4266\t0
+c:tilla\t-0.2285\t0.4297
+c:tio\t0\t-0.6530
+c:tion\t0\t-0.6445
+c:tion \t0\t-0.4328
+c:tir\t-0.3609\t0
+c:tire\t-0.3062\t-0.2029
+c:tired\t-0.3690\t0
+c:tl\t-0.5179\t0.5642
+c:tle\t-0.2106\t0.2206
+c:tles\t0\t0.2361
+c:tly\t-0.2837\t0.4041
+c:tly \t-0.2837\t0.4041
+c:tm\t-0.3067\t-0.4889
+c:tme\t-0.2543\t-0.4492
+c:tmen\t-0.2543\t-0.4492
+c:tment\t-0.2543\t-0.4492
+c:to\t0\t1.2880
+c:to \t-0.2185\t0.9000
+c:tod\t-0.2945\t0.4032
+c:toda\t-0.3361\t0
+c:todas\t0\t0.2352
+c:today\t-0.2333\t0
+c:todo\t0\t0.3197
+c:todos\t0\t0.2308
+c:toi\t0.2789\t0
+c:toil\t0.2789\t0
+c:toile\t0.2789\t0
+c:tol\t-0.3106\t0.5415
+c:told\t0\t0.2202
+c:told \t0\t0.2202
+c:tom\t-0.4053\t0
+c:tomo\t-0.3216\t0
+c:tomor\t-0.2670\t0
+c:ton\t0\t0.4088
+c:tong\t0.4584\t-0.2313
+c:tongu\t0.4584\t-0.2313
+c:toni\t-0.4853\t0.7161
+c:tonig\t-0.4589\t0.7180
+c:too\t0.2079\t0
+c:too \t0\t-0.2280
+c:took\t0.3389\t0
+c:took \t0.3389\t0
+c:top\t0\t0.2932
+c:top \t0.2563\t0
+c:tops\t0\t0.3494
+c:tops \t0\t0.3494
+c:tor\t0\t-0.3386
+c:tr\t-0.2321\t0
+c:tra\t-0.6159\t-0.2128
+c:tra \t0\t0.3057
+c:trac\t0\t0.3729
+c:track\t0\t0.2772
+c:traf\t0\t-0.2515
+c:traff\t0\t-0.2181
+c:trai\t0\t0.2260
+c:train\t0\t0.3445
+c:tre\t-0.2730\t0
+c:trea\t0\t-0.3110
+c:treat\t0\t-0.2910
+c:tree\t0\t0.2476
+c:tri\t-0.3033\t0
+c:trie\t0\t0.2891
+c:tried\t0\t0.2985
+c:tro\t0.7205\t0
+c:trok\t0.5789\t0
+c:troke\t0.5789\t0
+c:truc\t0\t0.3124
+c:truct\t0\t0.2020
+c:try\t0\t0.3747
+c:tryi\t0\t0.2996
+c:tryin\t0\t0.2996
+c:ts\t-0.5466\t0
+c:ts \t-0.3809\t0
+c:tt\t-0.2933\t1.0267
+c:tta\t0.2972\t0
+c:ttac\t0.2972\t0
+c:ttack\t0.2972\t0
+c:tte\t-0.3023\t0.5370
+c:tter\t-0.2937\t0.2634
+c:tter \t-0.3284\t0
+c:tters\t0\t0.3439
+c:tti\t0\t0.6341
+c:ttin\t0\t0.6341
+c:tting\t0\t0.6443
+c:tu\t0.3941\t0.2514
+c:tur\t0.3537\t0
+c:ture\t0\t0.2554
+c:ture \t0\t0.2554
+c:turn\t0.4316\t0
 c:turne\t0.2266\t0
-c:turni\t0.2499\t0
-c:tuv\t0.3370\t0
-c:tuvo\t0.2934\t0
-c:tuvo \t0.2934\t0
-c:tw\t0.7643\t-0.3121
-c:twi\t0.5157\t-0.2414
-c:twic\t0.4394\t0
-c:twice\t0.4394\t0
-c:ty \t0\t-0.2280
-c:u \t-0.6579\t-0.2016
-c:ua\t-0.5040\t0.2109
-c:ual\t-0.3498\t0
-c:uan\t0\t0.2441
-c:uar\t-0.2063\t0
-c:ubl\t0.2904\t0
-c:uble\t0.2904\t0
-c:uble \t0.2234\t0
-c:uc\t0\t0.5530
-c:uch\t0\t0.2038
-c:uch \t-0.2456\t0
-c:ucha\t0\t0.2677
-c:ucho\t0\t-0.2171
-c:ucho \t0\t-0.2171
-c:uct\t0\t0.2310
-c:ud\t0.6492\t-0.5926
-c:udd\t0.9051\t-0.5061
-c:udde\t0.9406\t-0.4926
-c:udden\t0.9406\t-0.4926
-c:ue\t1.3926\t-0.3197
-c:ue \t0.7729\t0
-c:ued\t0.5403\t-0.3824
+c:turni\t0.2492\t0
+c:tuv\t0.3392\t0
+c:tuvo\t0.2940\t0
+c:tuvo \t0.2940\t0
+c:tw\t0.7645\t-0.3118
+c:twi\t0.5156\t-0.2409
+c:twic\t0.4395\t0
+c:twice\t0.4395\t0
+c:ty \t0\t-0.2304
+c:u \t-0.6568\t-0.2123
+c:ua\t-0.5129\t0.2598
+c:ual\t-0.3488\t0
+c:uan\t0\t0.2980
+c:uar\t-0.2058\t0
+c:ubl\t0.2903\t0
+c:uble\t0.2903\t0
+c:uble \t0.2233\t0
+c:uc\t0\t0.5325
+c:uch \t-0.2449\t0
+c:ucha\t0\t0.2488
+c:ucho\t0\t-0.2199
+c:ucho \t0\t-0.2199
+c:uct\t0\t0.2302
+c:ud\t0.6449\t-0.4825
+c:udd\t0.9042\t-0.5057
+c:udde\t0.9397\t-0.4921
+c:udden\t0.9397\t-0.4921
+c:ue\t1.4103\t-0.3547
+c:ue \t0.7785\t0
+c:ued\t0.5433\t-0.3833
 c:uede\t0.2338\t0
-c:uede \t0.2514\t0
-c:uedo\t0.3323\t0
-c:uedo \t0.3323\t0
-c:uel\t0.4379\t-0.2641
-c:uele\t0.2307\t-0.2363
-c:uele \t0.2372\t-0.2174
-c:uen\t0\t0.2859
-c:uent\t0\t0.3777
-c:uente\t0\t0.2886
-c:uer\t0\t0.2023
-c:ues\t-0.3530\t-0.3673
-c:uest\t0\t-0.2817
-c:uesti\t0\t-0.2020
-c:uff\t0.2368\t0
-c:ug\t0\t-0.2612
-c:ught\t-0.2182\t0.2510
-c:ui\t-1.0618\t2.0663
-c:uic\t-0.4162\t1.0879
-c:uici\t-0.4447\t1.1558
-c:uicid\t-0.4447\t1.1558
-c:uie\t0\t0.8009
-c:uier\t0\t0.7073
-c:uierd\t0.2480\t0
-c:uiero\t-0.2566\t0.6451
-c:uir\t0\t0.3078
-c:uir \t0\t0.2540
-c:uit\t-0.3162\t0
-c:ul\t0\t0.2515
-c:uld\t-0.4542\t0.7086
-c:uld \t-0.3557\t0.6651
-c:uls\t0.6523\t-0.2704
-c:ulsi\t0.5374\t-0.2168
-c:ulsin\t0.3981\t0
-c:um\t0.4365\t-0.3046
-c:umb\t0.2836\t-0.4190
-c:umb \t0.3635\t0
-c:ump\t0\t0.3036
-c:umpi\t0\t0.2705
-c:umpin\t0\t0.2705
-c:un\t0\t1.7984
-c:una\t0\t0.3253
-c:unc\t0\t0.3748
-c:unch\t0\t0.2503
-c:unco\t0.3126\t0
-c:uncon\t0.3152\t0
-c:und\t0.5703\t0
-c:und \t0.2822\t0
-c:unde\t0\t0.2107
-c:under\t0\t0.2146
-c:undi\t0.2594\t-0.2274
-c:une\t0\t0.2136
-c:uner\t0\t0.2742
-c:unera\t0\t0.2742
-c:unr\t0.2603\t0
-c:unre\t0.2642\t0
-c:unres\t0.2887\t0
-c:unt\t-0.4249\t0.8232
-c:unt \t0\t0.2465
-c:unte\t0\t0.2040
+c:uede \t0.2511\t0
+c:uedo\t0.3349\t0
+c:uedo \t0.3349\t0
+c:uel\t0.4419\t-0.2594
+c:uele\t0.2335\t-0.2320
+c:uele \t0.2400\t-0.2132
+c:uen\t0\t0.2508
+c:uent\t0\t0.3440
+c:uente\t0\t0.2944
+c:ues\t-0.3459\t-0.3752
+c:uest\t0\t-0.2840
+c:uesti\t0\t-0.2049
+c:uf\t0.2010\t0
+c:uff\t0.2376\t0
+c:ug\t0\t-0.2589
+c:ught\t-0.2184\t0.2517
+c:ui\t-1.0535\t2.0465
+c:uic\t-0.4154\t1.0851
+c:uici\t-0.4435\t1.1522
+c:uicid\t-0.4435\t1.1522
+c:uie\t0\t0.7902
+c:uier\t0\t0.7006
+c:uierd\t0.2473\t0
+c:uiero\t-0.2536\t0.6385
+c:uir\t0\t0.3057
+c:uir \t0\t0.2518
+c:uit\t-0.3137\t0
+c:ul\t0\t0.2548
+c:uld\t-0.4541\t0.7085
+c:uld \t-0.3557\t0.6657
+c:uls\t0.6524\t-0.2699
+c:ulsi\t0.5379\t-0.2163
+c:ulsin\t0.3985\t0
+c:um\t0.4360\t-0.3098
+c:umb\t0.2831\t-0.4184
+c:umb \t0.3628\t0
+c:ump\t0\t0.2979
+c:umpi\t0\t0.2675
+c:umpin\t0\t0.2675
+c:un\t0\t1.8801
+c:una\t0\t0.3164
+c:unc\t0\t0.4587
+c:unch\t0\t0.2473
+c:unco\t0.3131\t0
+c:uncon\t0.3157\t0
+c:und\t0.5709\t0
+c:und \t0.2818\t0
+c:unde\t0\t0.2094
+c:under\t0\t0.2133
+c:undi\t0.2592\t-0.2302
+c:une\t0\t0.2117
+c:uner\t0\t0.2717
+c:unera\t0\t0.2717
+c:unr\t0.2601\t0
+c:unre\t0.2639\t0
+c:unres\t0.2885\t0
+c:unt\t-0.4216\t0.8051
+c:unt \t0\t0.2436
 c:unti\t-0.2435\t0
-c:up\t0\t-0.2158
-c:ur\t0.6299\t-0.7038
-c:ur \t0\t0.3070
-c:ura\t0\t-0.2210
-c:uran\t0\t-0.2872
-c:uranc\t0\t-0.2422
-c:urd\t-0.2067\t0
-c:urden\t0\t0.2979
-c:ure\t0.9853\t0
-c:ure \t0.8344\t0
-c:uri\t0\t-0.2581
-c:urine\t0.2144\t0
-c:uring\t-0.2481\t0
-c:urn\t0.3826\t0.2086
-c:urni\t0.2858\t0
-c:urnin\t0.2858\t0
-c:uro\t0\t-0.2554
-c:urp\t0\t0.4414
-c:urpo\t0\t0.4837
-c:urpos\t0\t0.4837
-c:urr\t0.2069\t0
-c:urs\t0\t-0.8586
-c:urs \t0.2160\t-0.2415
-c:urse\t-0.2414\t-0.4175
+c:up\t0\t-0.2236
+c:ur\t0.6314\t-0.6881
+c:ur \t0\t0.3023
+c:ura\t0\t-0.2252
+c:uran\t0\t-0.2873
+c:uranc\t0\t-0.2423
+c:urd\t-0.2060\t0
+c:urden\t0\t0.3003
+c:ure\t0.9849\t0
+c:ure \t0.8338\t0
+c:uri\t0\t-0.2576
+c:urine\t0.2143\t0
+c:uring\t-0.2485\t0
+c:urn\t0.3816\t0.2081
+c:urni\t0.2849\t0
+c:urnin\t0.2849\t0
+c:uro\t0\t-0.2229
+c:urp\t0\t0.4393
+c:urpo\t0\t0.4812
+c:urpos\t0\t0.4812
+c:urr\t0.2062\t0
+c:urs\t0\t-0.8605
+c:urs \t0.2161\t-0.2411
+c:urse\t-0.2409\t-0.4189
 c:ursel\t0\t-0.2964
-c:urts\t0\t-0.2628
-c:urts \t0\t-0.2628
-c:us\t0.4035\t-1.0808
-c:us \t0.2946\t-0.2295
-c:use\t0\t-0.4044
-c:used\t0.2971\t0
-c:used \t0.2971\t0
-c:ush\t0.3749\t0
-c:ushi\t0.4385\t0
-c:ushin\t0.4385\t0
-c:ust \t0\t0.2438
-c:usu\t-0.2756\t0
-c:usua\t-0.2756\t0
-c:usual\t-0.2756\t0
-c:ut\t0.3111\t0.9822
-c:ut \t0.2060\t0.8934
-c:ute\t0.2980\t0
-c:ute \t0.2688\t0
-c:uth\t0.2784\t0
-c:uth \t0.2784\t0
-c:utt\t0\t0.3381
-c:utti\t0\t0.3808
-c:uttin\t0\t0.3808
-c:uv\t0.3345\t0
-c:uvo\t0.2934\t0
-c:uvo \t0.2934\t0
-c:uy\t0.3064\t0
-c:uy \t0.3180\t0
-c:v \t0\t-0.2807
-c:va\t-0.4244\t0.2199
-c:vac\t0\t-0.2238
-c:ve\t-0.8126\t1.5522
-c:ve \t-0.7798\t1.0867
-c:ved\t-0.2716\t0.2615
-c:ved \t-0.2716\t0.2615
-c:vel\t0\t-0.2543
-c:ven \t0\t0.4041
-c:vent\t0\t-0.3147
-c:ver\t0.5709\t0.5272
-c:ver \t0.4183\t0
-c:verd\t0.2308\t0
-c:verdo\t0.3032\t0
-c:vere \t0.2204\t0
-c:very\t0\t0.3073
-c:very \t0.2669\t0
-c:veryo\t0\t0.2833
-c:vi \t0\t0.2215
-c:vida\t0\t0.2017
-c:vida \t0\t0.2414
-c:vie\t0.2117\t0
-c:vin\t0\t0.3112
-c:ving\t0\t0.3360
-c:ving \t0\t0.3360
-c:vis\t0.2803\t-0.2966
-c:visi\t0\t-0.2624
-c:visio\t0.2124\t0
-c:viv\t0\t0.5376
-c:vivi\t0\t0.2569
-c:vo\t0.5397\t0.5408
-c:vo \t0.2277\t0
-c:vol\t0\t0.3095
-c:volv\t0\t0.3291
-c:volvi\t0\t0.2664
-c:vom\t0.4498\t-0.2344
-c:vomi\t0.4498\t-0.2344
-c:vomit\t0.4498\t-0.2344
-c:voy\t0\t0.3268
-c:voy \t0\t0.3268
-c:vu\t0.5198\t-0.2256
-c:vul\t0.5374\t-0.2168
-c:vuls\t0.5374\t-0.2168
-c:vulsi\t0.5374\t-0.2168
-c:vy\t0\t-0.2273
-c:vy \t0\t-0.2273
-c:w \t0.4468\t-0.5572
-c:wa\t-1.1037\t0.2569
-c:wai\t-0.2348\t-0.3197
-c:wait\t-0.2348\t-0.3197
-c:waiti\t0\t-0.2966
-c:wak\t0.4051\t0
-c:wake\t0.3715\t0
-c:wake \t0.3780\t0
-c:wal\t0\t0.5450
-c:wall\t0.2912\t0.6007
-c:wall \t0\t0.3582
-c:wallo\t0.4000\t0.2520
-c:wan\t-0.8469\t0.7601
-c:want\t-0.8469\t0.7601
-c:want \t-0.5712\t0.2978
-c:wante\t0\t0.3480
-c:ward\t0\t0.2031
-c:ward \t0\t0.2410
-c:was\t-0.2402\t-0.4893
-c:was \t0\t-0.6289
-c:wast\t0\t0.2307
-c:waste\t0\t0.2086
-c:wat\t0\t-0.3780
+c:urts\t0\t-0.2622
+c:urts \t0\t-0.2622
+c:us\t0.4070\t-1.0956
+c:us \t0.2949\t-0.2337
+c:use\t0\t-0.4049
+c:used\t0.2973\t0
+c:used \t0.2973\t0
+c:ush\t0.3735\t0
+c:ushi\t0.4372\t0
+c:ushin\t0.4372\t0
+c:ust \t0\t0.2393
+c:usu\t-0.2751\t0
+c:usua\t-0.2751\t0
+c:usual\t-0.2751\t0
+c:ut\t0.3133\t0.9851
+c:ut \t0.2069\t0.8980
+c:ute\t0.2979\t0
+c:ute \t0.2682\t0
+c:uth\t0.2781\t0
+c:uth \t0.2781\t0
+c:utt\t0\t0.3399
+c:utti\t0\t0.3827
+c:uttin\t0\t0.3827
+c:uv\t0.3368\t0
+c:uvo\t0.2940\t0
+c:uvo \t0.2940\t0
+c:uy\t0.3080\t0
+c:uy \t0.3195\t0
+c:v \t0\t-0.2799
+c:va\t-0.4386\t0.2572
+c:va \t0\t0.2137
+c:vac\t0\t-0.2258
+c:vaca\t0\t-0.2010
+c:ve\t-0.8095\t1.5858
+c:ve \t-0.7783\t1.0787
+c:ved\t-0.2712\t0.2608
+c:ved \t-0.2712\t0.2608
+c:vel\t0\t-0.2530
+c:ven \t0\t0.4047
+c:vent\t0\t-0.3164
+c:ver\t0.5674\t0.5703
+c:ver \t0.4140\t0.2499
+c:verd\t0.2313\t0
+c:verdo\t0.3031\t0
+c:vere \t0.2203\t0
+c:very\t0\t0.3066
+c:very \t0.2667\t0
+c:veryo\t0\t0.2815
+c:vi \t0\t0.2129
+c:viaj\t0\t-0.2053
+c:vida\t0\t0.2067
+c:vida \t0\t0.2477
+c:vie\t0.2137\t-0.2025
+c:vin\t0\t0.3143
+c:ving\t0\t0.3375
+c:ving \t0\t0.3375
+c:vis\t0.2807\t-0.2973
+c:visi\t0\t-0.2635
+c:visio\t0.2118\t0
+c:viv\t0\t0.5322
+c:vivi\t0\t0.2545
+c:vo\t0.5402\t0.5751
+c:vo \t0.2292\t0
+c:vol\t0\t0.3679
+c:volv\t0\t0.3879
+c:volvi\t0\t0.2591
+c:vom\t0.4488\t-0.2347
+c:vomi\t0.4488\t-0.2347
+c:vomit\t0.4488\t-0.2347
+c:voy\t0\t0.3182
+c:voy \t0\t0.3182
+c:vu\t0.5206\t-0.2251
+c:vul\t0.5379\t-0.2163
+c:vuls\t0.5379\t-0.2163
+c:vulsi\t0.5379\t-0.2163
+c:vy\t0\t-0.2265
+c:vy \t0\t-0.2265
+c:w \t0.4477\t-0.5568
+c:wa\t-1.1024\t0.2458
+c:wai\t-0.2349\t-0.3178
+c:wait\t-0.2349\t-0.3178
+c:waiti\t0\t-0.2951
+c:wak\t0.4040\t0
+c:wake\t0.3707\t0
+c:wake \t0.3772\t0
+c:wal\t0\t0.5449
+c:wall\t0.2908\t0.5982
+c:wall \t0\t0.3578
+c:wallo\t0.3998\t0.2497
+c:wan\t-0.8461\t0.7474
+c:want\t-0.8461\t0.7474
+c:want \t-0.5705\t0.2914
+c:wante\t0\t0.3430
+c:ward\t0\t0.2041
+c:ward \t0\t0.2421
+c:was\t-0.2385\t-0.4913
+c:was \t0\t-0.6305
+c:wast\t0\t0.2295
+c:waste\t0\t0.2075
+c:wat\t0\t-0.3790
 c:watc\t0\t-0.2138
 c:watch\t0\t-0.2138
-c:way\t-0.4800\t0.6438
-c:way \t-0.3452\t0.6523
-c:we\t0.2625\t-1.2805
-c:we \t-0.2385\t-0.7493
-c:wea\t0.3325\t-0.4598
-c:weak\t0.2737\t0
-c:weak \t0.2526\t0
-c:weat\t0\t-0.3119
-c:weath\t0\t-0.2037
+c:way\t-0.4804\t0.6390
+c:way \t-0.3459\t0.6483
+c:we\t0.2619\t-1.2788
+c:we \t-0.2382\t-0.7481
+c:wea\t0.3333\t-0.4633
+c:weak\t0.2731\t0
+c:weak \t0.2520\t0
+c:weat\t0\t-0.3144
+c:weath\t0\t-0.2054
 c:wed \t0.2186\t0
-c:wee\t-0.3211\t0
-c:week\t-0.4096\t0
-c:week \t-0.2494\t0
-c:well\t0\t-0.4087
-c:well \t-0.3042\t0
-c:welli\t0.3105\t-0.2368
-c:wen\t0.3722\t-0.2916
-c:went\t0.3722\t-0.2916
-c:went \t0.3722\t-0.2916
-c:wer\t0\t0.2351
-c:wer \t0\t0.2701
-c:wh\t0.8227\t0
-c:wha\t0\t0.2088
-c:what\t0\t0.2088
-c:whe\t0.5183\t-0.4432
-c:wher\t0.4173\t-0.4558
-c:where\t0.4173\t-0.4558
-c:who\t0.5387\t0.2122
-c:whol\t0.3754\t0
-c:whole\t0.3767\t0
-c:why\t-0.2192\t0
-c:why \t-0.2192\t0
-c:wi\t0\t0.5487
-c:wic\t0.4394\t0
-c:wice\t0.4394\t0
-c:wice \t0.4394\t0
-c:wif\t0.2182\t0
-c:wife\t0.2182\t0
-c:wife \t0.2182\t0
-c:wil\t-0.3224\t0.4374
-c:will\t-0.3051\t0.4592
-c:will \t-0.3039\t0.4162
-c:wing\t0.3074\t0
-c:wing \t0.3074\t0
+c:wee\t-0.3212\t0
+c:week\t-0.4095\t0
+c:week \t-0.2493\t0
+c:well\t0\t-0.4097
+c:well \t-0.3038\t0
+c:welli\t0.3099\t-0.2370
+c:wen\t0.3710\t-0.2884
+c:went\t0.3710\t-0.2884
+c:went \t0.3710\t-0.2884
+c:wer\t0\t0.2358
+c:wer \t0\t0.2686
+c:wh\t0.8238\t0
+c:wha\t0\t0.2029
+c:what\t0\t0.2029
+c:whe\t0.5168\t-0.4393
+c:wher\t0.4166\t-0.4536
+c:where\t0.4166\t-0.4536
+c:whil\t0\t-0.2005
+c:while\t0\t-0.2005
+c:who\t0.5384\t0.2104
+c:whol\t0.3752\t0
+c:whole\t0.3766\t0
+c:why\t-0.2189\t0
+c:why \t-0.2189\t0
+c:wi\t0\t0.5502
+c:wic\t0.4395\t0
+c:wice\t0.4395\t0
+c:wice \t0.4395\t0
+c:wif\t0.2188\t0
+c:wife\t0.2188\t0
+c:wife \t0.2188\t0
+c:wil\t-0.3221\t0.4376
+c:will\t-0.3047\t0.4591
+c:will \t-0.3035\t0.4159
+c:wing\t0.3072\t0
+c:wing \t0.3072\t0
 c:wis\t0\t0.5387
-c:wish\t0\t0.5730
-c:wish \t0\t0.4807
-c:wit\t-0.3580\t0
-c:with\t-0.4021\t0
-c:with \t-0.2854\t0
-c:wo\t1.0498\t0.4592
-c:wol\t0.2486\t0
-c:woll\t0.2486\t0
-c:wolle\t0.2486\t0
-c:won\t0.3915\t0.4077
-c:won \t0\t0.2290
-c:wont\t0.4684\t0
-c:wont \t0.4684\t0
-c:wor\t0.6532\t-0.6299
-c:word\t0.6685\t-0.2059
+c:wish\t0\t0.5727
+c:wish \t0\t0.4804
+c:wit\t-0.3568\t0
+c:with\t-0.4010\t0
+c:with \t-0.2845\t0
+c:wo\t1.0523\t0.4501
+c:wol\t0.2484\t0
+c:woll\t0.2484\t0
+c:wolle\t0.2484\t0
+c:won\t0.3928\t0.3969
+c:won \t0\t0.2286
+c:wont\t0.4697\t0
+c:wont \t0.4697\t0
+c:wor\t0.6543\t-0.6255
+c:word\t0.6687\t-0.2053
 c:words\t0.6341\t0
-c:work\t-0.3775\t-0.5183
-c:work \t-0.2010\t-0.4746
-c:worl\t0\t0.2747
-c:world\t0\t0.2747
-c:wors\t0.6235\t0
-c:worst\t0.4950\t-0.2597
-c:wort\t0\t0.2090
-c:worth\t0\t0.2090
-c:wou\t0\t0.8632
-c:woul\t-0.3126\t0.9192
-c:would\t-0.3126\t0.9192
-c:woun\t0.2446\t0
-c:wound\t0.2446\t0
-c:wr\t0\t0.5470
-c:wri\t-0.2416\t0.5650
-c:wris\t0\t0.3997
-c:wrist\t0\t0.3997
-c:writt\t0\t0.2316
-c:wron\t0.2424\t-0.2476
-c:wrong\t0.2424\t-0.2476
-c:wrot\t0\t0.2358
-c:wrote\t0\t0.2358
-c:x \t0\t-0.3569
-c:xi\t0\t0.3221
-c:xis\t0\t0.2923
-c:xist\t0\t0.3211
-c:xit\t0\t0.2213
-c:xit \t0\t0.2213
-c:xt\t-0.3423\t0
-c:xy\t0.2487\t0.3150
-c:xy \t0\t0.3043
-c:y \t0.5812\t-0.4860
-c:ya\t-0.4843\t0.6273
-c:ya \t-0.7201\t0.7373
-c:yar\t0.2729\t0
-c:ye\t0.2485\t0.2793
-c:ye \t0\t0.5112
-c:yea\t-0.3567\t0
+c:work\t-0.3767\t-0.5177
+c:work \t-0.2003\t-0.4723
+c:worl\t0\t0.2755
+c:world\t0\t0.2755
+c:wors\t0.6234\t0
+c:worst\t0.4951\t-0.2588
+c:wort\t0\t0.2099
+c:worth\t0\t0.2099
+c:wou\t0\t0.8621
+c:woul\t-0.3122\t0.9177
+c:would\t-0.3122\t0.9177
+c:woun\t0.2439\t0
+c:wound\t0.2439\t0
+c:wr\t0\t0.5494
+c:wri\t-0.2416\t0.5700
+c:wris\t0\t0.4023
+c:wrist\t0\t0.4023
+c:writt\t0\t0.2320
+c:wron\t0.2424\t-0.2496
+c:wrong\t0.2424\t-0.2496
+c:wrot\t0\t0.2352
+c:wrote\t0\t0.2352
+c:x \t0\t-0.3584
+c:xi\t0\t0.3205
+c:xis\t0\t0.2938
+c:xist\t0\t0.3224
+c:xit\t0\t0.2214
+c:xit \t0\t0.2214
+c:xt\t-0.3420\t0
+c:xy\t0.2487\t0.3149
+c:xy \t0\t0.3041
+c:y \t0.6037\t-0.5058
+c:ya\t-0.4938\t0.6748
+c:ya \t-0.7173\t0.7432
+c:yar\t0.2757\t0
+c:ye\t0.2522\t0.2671
+c:ye \t0\t0.5109
+c:yea\t-0.3568\t0
 c:year\t-0.3499\t0
 c:years\t-0.3400\t0
-c:yer\t0\t-0.2040
-c:yer \t0\t-0.2040
-c:yes\t0.3757\t0
-c:yes \t0.3297\t0
-c:yi\t-0.4398\t1.0144
-c:yin\t-0.4233\t1.0244
-c:ying\t-0.4171\t1.0680
-c:ying \t-0.4171\t1.0680
-c:yl\t0\t0.3691
+c:yer\t0\t-0.2068
+c:yer \t0\t-0.2068
+c:yes\t0.3753\t0
+c:yes \t0.3293\t0
+c:yi\t-0.4393\t1.0116
+c:yin\t-0.4229\t1.0218
+c:ying\t-0.4166\t1.0652
+c:ying \t-0.4166\t1.0652
+c:yl\t0\t0.3663
 c:yla\t0.2275\t0
-c:ym\t-0.4505\t0.2209
-c:ymo\t-0.3033\t0.4826
-c:ymor\t-0.3033\t0.4826
-c:ymore\t-0.3033\t0.4826
-c:yo\t-0.4604\t0
-c:yo \t0.3267\t-0.2051
-c:yon\t0\t0.4422
-c:yone\t0\t0.4422
-c:yone \t0\t0.4123
-c:you\t-0.6991\t-0.2071
-c:you \t-0.5019\t0
-c:your\t-0.2230\t0
-c:your \t0\t0.2613
-c:yours\t0\t-0.3318
-c:yp\t0\t-0.2064
-c:yr\t0\t0.2375
-c:ys\t-0.5928\t0.6808
-c:yse\t-0.3827\t0.7570
-c:ysel\t-0.3827\t0.7570
-c:yself\t-0.3827\t0.7570
-c:yw\t0\t-0.3406
-c:ywh\t0\t-0.2645
-c:ywhe\t0\t-0.2645
-c:ywher\t0\t-0.2645
-c:z \t-0.2409\t0
-c:za\t0.2121\t0
-c:za \t0.2280\t0
-c:ze\t0\t-0.3180
-c:ze \t0.2281\t0
-c:zer\t0\t-0.2043
-c:zi\t0.4387\t-0.3231
-c:zin\t0.4387\t-0.3231
-c:zing\t0.4823\t-0.2436
-c:zing \t0.4823\t-0.2436
-c:zo\t0\t0.5648
-c:zo \t0.2805\t0
-c:zor\t0\t0.5101
-c:zor \t0\t0.5101
-c:zos\t0\t0.2180
-c:zos \t0\t0.2180
-c:zq\t0.2480\t0
-c:zqu\t0.2480\t0
-c:zqui\t0.2480\t0
-c:zquie\t0.2480\t0
-c:zu\t0.8160\t-0.3014
-c:zur\t0.8160\t-0.3014
-c:zure\t0.8160\t-0.3014
-c:zure \t0.6322\t-0.2441
-c:zy\t0\t-0.2178
-c:zy \t0\t-0.2178
-c:zz\t0\t-0.3187
-w:1\t0\t-0.3048
-w:10am\t0\t0.2152
-w:10am works\t0\t0.2269
-w:14th\t0\t-0.2200
-w:3\t-0.2771\t-0.5338
-w:3 towels\t0.3040\t0
-w:3rd\t0.6697\t0
-w:3rd at\t0\t0.2269
-w:3rd time\t0.6227\t0
-w:5\t0\t-0.6789
-w:5 min\t0.2228\t0
-w:6\t0\t-0.2154
-w:7\t-0.2062\t0
-w:8\t-0.3283\t-0.2315
-w:911\t1.0626\t0
-w:911 or\t0.5492\t0
-w:a\t-1.0470\t0
-w:a 0\t0\t0.2024
-w:a beach\t0\t-0.2051
-w:a big\t0.2565\t0
-w:a bit\t-0.7857\t-0.7746
-w:a bottle\t-0.5473\t0.3181
-w:a bridge\t0\t0.2050
-w:a bunch\t0\t0.2162
-w:a burden\t-0.2570\t0.7573
-w:a bus\t0\t0.2030
-w:a button\t0.3156\t0
-w:a car\t0\t0.2854
-w:a cliff\t0\t0.3041
-w:a cold\t-0.2729\t-0.3556
-w:a cord\t0\t0.2246
-w:a cortar\t0\t0.2966
-w:a crushing\t0.2164\t0
-w:a date\t0\t0.2115
-w:a day\t0\t-0.3238
-w:a desmayar\t0.2735\t0
-w:a dormir\t0\t-0.3127
-w:a double\t0.3194\t0
-w:a drive\t0\t0.3125
-w:a few\t0.5835\t-0.2799
-w:a fit\t0.8467\t0
-w:a future\t0\t0.2704
-w:a glass\t0\t-0.2610
-w:a good\t0\t-0.2514
-w:a goodbye\t-0.2471\t0.4726
-w:a gun\t0\t0.6497
-w:a hacer\t-0.2437\t0.7324
-w:a handful\t0\t0.3686
-w:a hard\t0\t-0.2001
-w:a heart\t0.6851\t0
-w:a knife\t0\t0.2897
-w:a la\t0\t0.2541
-w:a las\t0\t-0.2276
-w:a lethal\t0\t0.3250
-w:a lighter\t0\t0.3572
-w:a little\t-0.8274\t-0.6289
-w:a llevar\t0\t-0.2535
-w:a long\t0\t-0.3375
-w:a los\t0.3322\t0
-w:a lot\t0.3552\t-0.3959
-w:a manejar\t0\t0.2239
-w:a matar\t0\t0.3732
-w:a minute\t0.7363\t0
+c:ym\t-0.4495\t0.2165
+c:ymo\t-0.3030\t0.4802
+c:ymor\t-0.3030\t0.4802
+c:ymore\t-0.3030\t0.4802
+c:yo\t-0.4630\t0
+c:yo \t0.3223\t0
+c:yon\t0\t0.4386
+c:yone\t0\t0.4386
+c:yone \t0\t0.4096
+c:you\t-0.6974\t-0.2191
+c:you \t-0.5009\t0
+c:your\t-0.2223\t0
+c:your \t0\t0.2591
+c:yours\t0\t-0.3311
+c:yp\t0\t-0.2055
+c:yr\t0\t0.2383
+c:ys\t-0.5920\t0.6746
+c:yse\t-0.3827\t0.7576
+c:ysel\t-0.3827\t0.7576
+c:yself\t-0.3827\t0.7576
+c:yw\t0\t-0.3426
+c:ywh\t0\t-0.2643
+c:ywhe\t0\t-0.2643
+c:ywher\t0\t-0.2643
+c:z \t-0.2384\t0
+c:za\t0.2036\t0
+c:za \t0.2182\t0
+c:ze\t0\t-0.3185
+c:ze \t0.2279\t0
+c:zer\t0\t-0.2023
+c:zi\t0.4383\t-0.3233
+c:zin\t0.4383\t-0.3233
+c:zing\t0.4818\t-0.2441
+c:zing \t0.4818\t-0.2441
+c:zo\t0\t0.5286
+c:zo \t0.2799\t0
+c:zor\t0\t0.5125
+c:zor \t0\t0.5125
+c:zq\t0.2473\t0
+c:zqu\t0.2473\t0
+c:zqui\t0.2473\t0
+c:zquie\t0.2473\t0
+c:zu\t0.8153\t-0.3007
+c:zur\t0.8153\t-0.3007
+c:zure\t0.8153\t-0.3007
+c:zure \t0.6314\t-0.2428
+c:zy\t0\t-0.2168
+c:zy \t0\t-0.2168
+c:zz\t0\t-0.3167
+w:1\t0\t-0.3135
+w:10am\t0\t0.2140
+w:10am works\t0\t0.2260
+w:14th\t0\t-0.2198
+w:3\t-0.2757\t-0.5382
+w:3 towels\t0.3033\t0
+w:3rd\t0.6699\t0
+w:3rd at\t0\t0.2260
+w:3rd time\t0.6232\t0
+w:5\t0\t-0.6820
+w:5 min\t0.2229\t0
+w:5 minutes\t0\t-0.2007
+w:6\t0\t-0.2174
+w:7\t-0.2051\t0
+w:8\t-0.3277\t-0.2318
+w:911\t1.0624\t0
+w:911 or\t0.5496\t0
+w:a\t-1.0435\t0
+w:a 0\t0\t0.2026
+w:a beach\t0\t-0.2030
+w:a big\t0.2560\t0
+w:a bit\t-0.7862\t-0.7683
+w:a bottle\t-0.5466\t0.3160
+w:a bridge\t0\t0.2048
+w:a bunch\t0\t0.2155
+w:a burden\t-0.2564\t0.7633
+w:a bus\t0\t0.2006
+w:a button\t0.3165\t0
+w:a car\t0\t0.2858
+w:a cliff\t0\t0.3075
+w:a cold\t-0.2722\t-0.3554
+w:a cord\t0\t0.2238
+w:a cortar\t0\t0.2860
+w:a crushing\t0.2158\t0
+w:a date\t0\t0.2098
+w:a day\t0\t-0.3255
+w:a desmayar\t0.2744\t0
+w:a dormir\t0\t-0.3132
+w:a double\t0.3197\t0
+w:a drive\t0\t0.3146
+w:a few\t0.5833\t-0.2795
+w:a fit\t0.8448\t0
+w:a future\t0\t0.2697
+w:a glass\t0\t-0.2577
+w:a good\t0\t-0.2452
+w:a goodbye\t-0.2473\t0.4743
+w:a gun\t0\t0.6463
+w:a hacer\t-0.2450\t0.7321
+w:a handful\t0\t0.3687
+w:a heart\t0.6871\t0
+w:a knife\t0\t0.2909
+w:a la\t0\t0.2123
+w:a las\t0\t-0.2277
+w:a lethal\t0\t0.3251
+w:a lighter\t0\t0.3587
+w:a little\t-0.8277\t-0.6279
+w:a llevar\t0\t-0.2572
+w:a long\t0\t-0.3373
+w:a los\t0.3320\t0
+w:a lot\t0.3533\t-0.3889
+w:a manejar\t0\t0.2231
+w:a matar\t0\t0.3353
+w:a minute\t0.7346\t0
 w:a month\t0\t0.2962
-w:a movie\t0.3029\t-0.2084
-w:a nap\t0\t-0.2233
-w:a necesitar\t0\t0.4083
-w:a new\t0\t-0.5640
-w:a noose\t0\t0.5686
-w:a note\t-0.2211\t0.2426
-w:a otra\t0\t-0.2085
-w:a patient\t0\t0.2483
-w:a pile\t0\t0.2455
-w:a plan\t-0.3280\t0.7431
-w:a proposito\t0\t0.4213
-w:a rash\t0.3401\t0
-w:a razor\t0\t0.5206
-w:a really\t0.3022\t0
-w:a reason\t0\t0.3224
-w:a recibir\t0\t0.2012
-w:a regresar\t0\t0.2239
-w:a relief\t0\t0.2649
-w:a ride\t0\t-0.2180
-w:a rope\t0\t0.8030
-w:a seizure\t1.4881\t-0.5811
-w:a sentence\t0.2610\t0
-w:a slip\t0\t0.2800
+w:a movie\t0.3030\t-0.2068
+w:a nap\t0\t-0.2225
+w:a necesitar\t0\t0.4102
+w:a new\t0\t-0.5566
+w:a noose\t0\t0.5692
+w:a note\t-0.2217\t0.2444
+w:a otra\t0\t-0.2063
+w:a patient\t0\t0.2485
+w:a pile\t0\t0.2443
+w:a plan\t-0.3265\t0.7424
+w:a proposito\t0\t0.4108
+w:a rash\t0.3396\t0
+w:a razor\t0\t0.5238
+w:a really\t0.3010\t0
+w:a reason\t0\t0.3237
+w:a recibir\t0\t0.2008
+w:a regresar\t0\t0.2231
+w:a relief\t0\t0.2660
+w:a ride\t0\t-0.2141
+w:a rope\t0\t0.8092
+w:a seizure\t1.4860\t-0.5768
+w:a sentence\t0.2603\t0
+w:a slip\t0\t0.2804
 w:a small\t0\t-0.2090
-w:a stiff\t0.3747\t0
-w:a stroke\t1.5393\t-0.3621
-w:a sudden\t0.5634\t-0.3198
-w:a thunderclap\t0.2533\t0
-w:a time\t0.2778\t0
-w:a tomar\t0\t0.2502
-w:a train\t0\t0.2387
-w:a tree\t0\t0.3304
-w:a waste\t0\t0.2948
-w:a way\t0\t0.4616
-w:a weekly\t0\t-0.2085
-w:a whole\t0.6267\t-0.3097
-w:a woman\t0\t0.2359
-w:able\t0.4105\t-0.4058
-w:able to\t0.4105\t-0.4058
-w:about\t-1.6900\t0.6922
-w:about booking\t0\t-0.2429
-w:about dying\t-0.3435\t0.4098
-w:about it\t0\t0.3863
-w:about ketamine\t0\t-0.2382
-w:about killing\t0\t0.3851
-w:about many\t0\t0.3583
-w:about my\t-0.2545\t-0.6072
-w:about suicide\t0\t0.2004
-w:about the\t0\t-0.5085
-w:about to\t0.5479\t0
-w:abuela\t0.3014\t0
-w:abuelita\t0.2313\t0
-w:abuelita no\t0.2481\t0
-w:acaba\t0\t0.2432
-w:acaba hoy\t0\t0.2432
-w:acabar\t0\t0.2104
-w:acabar con\t0\t0.2104
-w:accident\t0.3544\t0
-w:accidentally\t0.2602\t-0.2931
-w:accidentally took\t0.2850\t0
-w:address\t-0.3013\t0
-w:address is\t-0.2721\t0
-w:adios\t0\t0.4427
-w:adios para\t0\t0.2597
-w:advance\t0\t0.2616
-w:advance for\t0\t0.2814
-w:affairs\t0\t0.7323
-w:affairs in\t0\t0.4625
-w:affairs sorted\t0\t0.2012
-w:after\t0.7426\t-0.4025
-w:after 3\t0\t0.2100
-w:after 5\t-0.2416\t0
-w:after her\t0.4819\t0
-w:after im\t0\t0.2518
-w:after ketamine\t0.2534\t0
-w:after my\t0.4889\t0.5353
-w:after that\t0\t0.2426
-w:after the\t1.5010\t-1.0273
-w:after this\t0\t1.0606
-w:after to\t0\t0.2132
-w:after tonight\t0\t0.4141
-w:again\t-0.6957\t0.6116
-w:again after\t0\t0.4190
-w:again tonight\t0\t0.2453
-w:again without\t0\t-0.2461
-w:against\t0\t0.2253
-w:against the\t0\t0.2253
-w:ago\t0.4477\t0
-w:ago and\t0.3070\t-0.2396
-w:aguanto\t0\t0.3601
-w:aguanto mas\t0\t0.2857
-w:ahead\t0\t-0.2509
-w:ahogando\t1.0633\t-0.3582
-w:ahogo\t0.3740\t0
-w:ahorita\t0\t0.2767
-w:aint\t0\t0.2129
-w:aint worth\t0\t0.2129
-w:air\t1.4788\t-0.6102
-w:air in\t0.4851\t0
-w:aire\t0.6965\t0
-w:al\t0\t-0.2772
-w:alguien\t0\t0.2663
-w:alive\t-0.4037\t1.0049
-w:alive and\t0\t-0.3332
-w:alive by\t0\t0.2527
-w:alivio\t0\t0.3537
-w:all\t-1.0062\t0.9422
-w:all at\t0\t0.2227
-w:all clear\t0\t-0.2129
-w:all for\t0\t0.2148
-w:all good\t-0.4216\t-1.1683
-w:all her\t-0.2073\t0.4986
-w:all i\t0\t0.3166
-w:all my\t-0.8500\t2.1176
-w:all of\t0.4330\t0
-w:all the\t-0.2207\t0.2186
-w:all these\t0\t-0.2228
-w:all with\t0\t-0.2612
-w:allergic\t0.5544\t-0.5613
-w:allergic reaction\t0.6624\t0
-w:allergic to\t0\t-0.4059
-w:allergies\t-0.2222\t-0.2262
-w:almost\t0\t0.2155
-w:already\t-0.2368\t0.3501
-w:already took\t0\t0.2253
-w:also\t0\t0.3379
-w:also i\t0\t0.4207
-w:always\t-0.2793\t-0.5692
-w:always have\t0\t-0.2239
-w:ambulance\t0.4406\t0
-w:amitriptyline\t0\t0.2958
-w:amount\t0\t0.7740
-w:amount is\t0\t0.2704
-w:amount of\t0\t0.5036
-w:an\t1.5271\t-0.9379
-w:an allergic\t0.2039\t0
-w:an ambulance\t0.5476\t0
-w:an empty\t0.4306\t0
-w:an hour\t0\t0.2301
-w:an overdose\t0.4684\t-0.2280
-w:anaphylactic\t0.5428\t0
-w:anaphylactic shock\t0.5428\t0
-w:anaphylaxis\t0.2414\t0
-w:anaphylaxis i\t0.2414\t0
-w:and\t2.5254\t-0.4842
-w:and be\t0\t0.3167
-w:and cant\t0.6653\t-0.4429
-w:and clammy\t0.2265\t0
-w:and cracked\t-0.2734\t0
-w:and crashed\t0.2483\t0
-w:and crying\t0\t0.2529
-w:and cut\t-0.2983\t0.4496
-w:and doesnt\t0.2128\t0
-w:and done\t0\t0.2727
-w:and drinking\t0\t0.3120
-w:and far\t0.2041\t-0.2410
-w:and foaming\t0.2304\t0
-w:and gave\t0\t0.3087
-w:and getting\t0.2388\t0
-w:and goodbye\t0\t0.2183
-w:and have\t0\t0.2075
-w:and his\t0.3546\t-0.2584
-w:and hit\t0.2154\t-0.2803
-w:and i\t0.8772\t-0.2848
-w:and im\t0.2889\t0.4100
-w:and in\t0\t0.3830
-w:and is\t0.4928\t-0.4367
-w:and it\t0.6926\t-0.8936
-w:and its\t0.6400\t-0.7769
-w:and kicking\t0\t-0.3373
-w:and left\t0\t0.2981
-w:and leg\t0.2916\t0
-w:and my\t1.6821\t-0.9998
-w:and never\t-0.2442\t0.4127
-w:and not\t0\t0.2048
-w:and nothing\t0.3262\t0
-w:and now\t1.0731\t-0.6411
-w:and put\t0\t0.4122
-w:and said\t-0.2552\t0.4545
-w:and saying\t0\t0.2322
+w:a stiff\t0.3739\t0
+w:a stroke\t1.5385\t-0.3605
+w:a sudden\t0.5625\t-0.3168
+w:a thunderclap\t0.2531\t0
+w:a time\t0.2780\t0
+w:a tomar\t0\t0.2511
+w:a train\t0\t0.2354
+w:a tree\t0\t0.3296
+w:a waste\t0\t0.2942
+w:a way\t0\t0.4611
+w:a weekly\t0\t-0.2076
+w:a whole\t0.6260\t-0.3087
+w:a woman\t0\t0.2312
+w:able\t0.4110\t-0.4058
+w:able to\t0.4110\t-0.4058
+w:about\t-1.6891\t0.6904
+w:about booking\t0\t-0.2425
+w:about dying\t-0.3432\t0.4098
+w:about it\t0\t0.3862
+w:about ketamine\t0\t-0.2397
+w:about killing\t0\t0.3860
+w:about many\t0\t0.3580
+w:about my\t-0.2537\t-0.6108
+w:about suicide\t0\t0.2003
+w:about the\t0\t-0.5019
+w:about to\t0.5474\t0
+w:abuela\t0.3004\t0
+w:abuelita\t0.2341\t0
+w:abuelita no\t0.2510\t0
+w:acaba\t0\t0.2416
+w:acaba hoy\t0\t0.2416
+w:acabar\t0\t0.2140
+w:acabar con\t0\t0.2140
+w:accident\t0.3541\t0
+w:accidentally\t0.2598\t-0.2906
+w:accidentally took\t0.2846\t0
+w:aceptan\t0\t-0.2401
+w:address\t-0.3005\t0
+w:address is\t-0.2714\t0
+w:adios\t0\t0.4444
+w:adios para\t0\t0.2568
+w:advance\t0\t0.2580
+w:advance for\t0\t0.2779
+w:affairs\t0\t0.7336
+w:affairs in\t0\t0.4634
+w:affairs sorted\t0\t0.2015
+w:after\t0.7419\t-0.4095
+w:after 3\t0\t0.2092
+w:after 5\t-0.2412\t0
+w:after her\t0.4807\t0
+w:after im\t0\t0.2504
+w:after ketamine\t0.2543\t0
+w:after my\t0.4892\t0.5356
+w:after that\t0\t0.2431
+w:after the\t1.4961\t-1.0247
+w:after this\t0\t1.0619
+w:after to\t0\t0.2117
+w:after tonight\t0\t0.4108
+w:again\t-0.6926\t0.5946
+w:again after\t0\t0.4197
+w:again please\t0\t-0.2015
+w:again tonight\t0\t0.2452
+w:again without\t0\t-0.2452
+w:against\t0\t0.2266
+w:against the\t0\t0.2266
+w:ago\t0.4500\t0
+w:ago and\t0.3071\t-0.2387
+w:aguanto\t0\t0.4091
+w:aguanto mas\t0\t0.2532
+w:ahead\t0\t-0.2495
+w:ahogando\t1.0690\t-0.3662
+w:ahogo\t0.3777\t0
+w:ahorita\t0\t0.2750
+w:aint\t0\t0.2139
+w:aint worth\t0\t0.2139
+w:air\t1.4774\t-0.6102
+w:air in\t0.4850\t0
+w:aire\t0.6985\t0
+w:alguien\t0\t0.2576
+w:alive\t-0.4033\t1.0016
+w:alive and\t0\t-0.3322
+w:alive by\t0\t0.2508
+w:alivio\t0\t0.3493
+w:all\t-1.0052\t0.9326
+w:all at\t0\t0.2215
+w:all clear\t0\t-0.2116
+w:all for\t0\t0.2154
+w:all good\t-0.4215\t-1.1693
+w:all her\t-0.2069\t0.4961
+w:all i\t0\t0.3191
+w:all my\t-0.8497\t2.1128
+w:all of\t0.4322\t0
+w:all the\t-0.2211\t0.2211
+w:all these\t0\t-0.2223
+w:all with\t0\t-0.2602
+w:allergic\t0.5532\t-0.5582
+w:allergic reaction\t0.6609\t0
+w:allergic to\t0\t-0.4040
+w:allergies\t-0.2221\t-0.2261
+w:almost\t0\t0.2159
+w:already\t-0.2375\t0.3476
+w:already took\t0\t0.2243
+w:also\t0\t0.3360
+w:also i\t0\t0.4190
+w:always\t-0.2784\t-0.5736
+w:always have\t0\t-0.2257
+w:ambulance\t0.4405\t0
+w:amitriptyline\t0\t0.2989
+w:amount\t0\t0.7676
+w:amount is\t0\t0.2661
+w:amount of\t0\t0.5015
+w:an\t1.5300\t-0.9542
+w:an allergic\t0.2037\t0
+w:an ambulance\t0.5475\t0
+w:an empty\t0.4304\t0
+w:an hour\t0\t0.2209
+w:an overdose\t0.4685\t-0.2282
+w:anaphylactic\t0.5434\t0
+w:anaphylactic shock\t0.5434\t0
+w:anaphylaxis\t0.2408\t0
+w:anaphylaxis i\t0.2408\t0
+w:and\t2.5233\t-0.5048
+w:and be\t0\t0.3159
+w:and cant\t0.6645\t-0.4426
+w:and clammy\t0.2264\t0
+w:and cracked\t-0.2730\t0
+w:and crashed\t0.2480\t0
+w:and crying\t0\t0.2533
+w:and cut\t-0.2980\t0.4521
+w:and doesnt\t0.2127\t0
+w:and done\t0\t0.2705
+w:and drinking\t0\t0.3119
+w:and far\t0.2037\t-0.2404
+w:and foaming\t0.2303\t0
+w:and gave\t0\t0.3100
+w:and getting\t0.2384\t0
+w:and goodbye\t0\t0.2172
+w:and have\t0\t0.2059
+w:and his\t0.3539\t-0.2575
+w:and hit\t0.2145\t-0.2808
+w:and i\t0.8773\t-0.2823
+w:and im\t0.2889\t0.4078
+w:and in\t0\t0.3823
+w:and is\t0.4927\t-0.4374
+w:and it\t0.6918\t-0.8959
+w:and its\t0.6381\t-0.7781
+w:and kicking\t0\t-0.3365
+w:and left\t0\t0.2959
+w:and leg\t0.2912\t0
+w:and my\t1.6791\t-0.9960
+w:and never\t-0.2439\t0.4125
+w:and not\t0\t0.2054
+w:and nothing\t0.3257\t0
+w:and now\t1.0728\t-0.6427
+w:and put\t0\t0.4142
+w:and said\t-0.2545\t0.4544
+w:and saying\t0\t0.2317
 w:and says\t0\t0.3016
-w:and start\t0\t-0.4264
-w:and taking\t0.2648\t0
-w:and thanks\t0\t0.2526
-w:and thats\t0\t0.2763
-w:and the\t0\t0.9867
-w:and then\t0\t0.2121
-w:and thinking\t0\t0.2241
-w:and today\t0\t0.3640
-w:and took\t-0.2273\t0.2060
-w:and whats\t0.2039\t0
-w:and wont\t0\t-0.2117
-w:ando\t-0.3040\t0
-w:ando con\t0\t0.2666
-w:anoche\t0\t0.3016
-w:anoche a\t0.2364\t0
-w:another\t0\t-0.3407
-w:another year\t0\t0.2256
-w:answer\t-0.2947\t0
-w:answering\t0.2099\t0
-w:answering me\t0.5771\t0
-w:antibiotics\t0\t-0.2094
-w:antidepressants\t0\t0.2711
-w:antidepressants earlier\t0\t0.2711
-w:anxious\t-0.2018\t-0.2469
-w:any\t-0.5122\t0.2682
-w:any appointment\t0\t0.2051
-w:any bleeding\t-0.2379\t0
-w:any sense\t0.2436\t0
-w:any way\t0\t0.4003
-w:anymore\t-0.8466\t1.0599
-w:anymore its\t0.2111\t0
-w:anymore thanks\t0\t-0.3445
-w:anyone\t0\t0.5479
-w:anything\t0.2170\t-0.2059
-w:anyway\t0\t-0.2826
+w:and start\t0\t-0.4260
+w:and taking\t0.2647\t0
+w:and thanks\t0\t0.2525
+w:and thats\t0\t0.2740
+w:and the\t0\t0.9817
+w:and then\t0\t0.2138
+w:and thinking\t0\t0.2240
+w:and today\t0\t0.3634
+w:and took\t-0.2271\t0.2053
+w:and whats\t0.2041\t0
+w:and wont\t0\t-0.2163
+w:ando\t-0.3021\t0
+w:ando con\t0\t0.2657
+w:anoche\t0\t0.2842
+w:anoche a\t0.2372\t0
+w:another\t0\t-0.3445
+w:another year\t0\t0.2239
+w:answer\t-0.2946\t0
+w:answering\t0.2106\t0
+w:answering me\t0.5798\t0
+w:antes\t-0.2002\t0
+w:antibiotics\t0\t-0.2115
+w:antidepressants\t0\t0.2688
+w:antidepressants earlier\t0\t0.2688
+w:anxious\t-0.2019\t-0.2492
+w:any\t-0.5121\t0.2616
+w:any appointment\t0\t0.2040
+w:any bleeding\t-0.2382\t0
+w:any sense\t0.2444\t0
+w:any way\t0\t0.4005
+w:anymore\t-0.8456\t1.0484
+w:anymore its\t0.2105\t0
+w:anymore thanks\t0\t-0.3435
+w:anyone\t0\t0.5432
+w:anything\t0.2160\t-0.2071
+w:anyway\t0\t-0.2897
 w:anywhere\t0\t-0.2143
-w:apartment and\t0\t0.2400
-w:apologise\t0\t0.3837
-w:apologise in\t0\t0.3837
-w:app\t0\t-0.4151
-w:appointment\t-0.4705\t-0.4986
-w:appointment coworkers\t0.3854\t0
-w:appointment ever\t0\t0.2051
-w:appointment tomorrow\t0\t0.4435
-w:appt\t0\t-0.2420
-w:are\t0\t-0.3000
-w:are enough\t0\t0.2146
-w:are fine\t-0.2292\t0
-w:are going\t0\t-0.4141
-w:are in\t0\t0.4202
-w:are lifesavers\t0\t-0.2288
-w:are really\t0\t0.2207
-w:are starting\t0\t0.2432
-w:are swelling\t0.5231\t0
-w:are with\t0.3083\t0
-w:are written\t0\t0.2842
-w:arent\t0.6870\t-0.3052
+w:apartment and\t0\t0.2413
+w:apologise\t0\t0.3802
+w:apologise in\t0\t0.3802
+w:app\t0\t-0.4178
+w:appointment\t-0.4704\t-0.4969
+w:appointment coworkers\t0.3864\t0
+w:appointment ever\t0\t0.2040
+w:appointment tomorrow\t0\t0.4423
+w:appt\t0\t-0.2413
+w:are\t0\t-0.3201
+w:are enough\t0\t0.2135
+w:are fine\t-0.2287\t0
+w:are going\t0\t-0.4163
+w:are in\t0\t0.4207
+w:are lifesavers\t0\t-0.2280
+w:are really\t0\t0.2172
+w:are starting\t0\t0.2420
+w:are swelling\t0.5227\t0
+w:are with\t0.3098\t0
+w:are written\t0\t0.2838
+w:arent\t0.6856\t-0.3041
 w:arent real\t0.2146\t0
-w:arent there\t0.4907\t-0.2647
-w:arm\t1.5436\t-0.7370
-w:arm and\t0.4620\t-0.2647
-w:arm is\t0.3003\t-0.3413
-w:arm just\t0.2355\t0
-w:arm with\t0\t0.2470
-w:arms\t-0.3329\t1.0634
-w:arms until\t0\t0.2135
-w:arms with\t0\t0.3341
-w:around\t-0.4807\t0.4920
+w:arent there\t0.4894\t-0.2634
+w:arm\t1.5402\t-0.7337
+w:arm and\t0.4614\t-0.2648
+w:arm is\t0.2986\t-0.3394
+w:arm just\t0.2350\t0
+w:arm with\t0\t0.2497
+w:arms\t-0.3326\t1.0596
+w:arms until\t0\t0.2128
+w:arms with\t0\t0.3300
+w:around\t-0.4810\t0.4872
 w:around for\t0\t0.3187
-w:around my\t0\t0.2884
-w:around next\t0\t-0.7359
-w:around on\t0\t-0.2310
-w:arreglado\t0\t0.2874
-w:arterial\t0.2866\t0
-w:arterial me\t0.2866\t0
-w:as\t-0.4376\t0
-w:as far\t0\t0.2022
-w:as i\t0\t0.3874
-w:as much\t0\t-0.2060
-w:asked\t-0.2984\t0
-w:asking\t-0.2289\t0.3749
-w:asking for\t0\t0.4384
-w:asleep\t-0.2643\t-0.2048
-w:asthma\t0\t-0.2608
-w:at\t-0.5866\t-0.5582
-w:at 10am\t0\t0.2269
-w:at a\t0.3683\t-0.2905
-w:at all\t0.6346\t-0.6138
-w:at dawn\t0\t0.2251
-w:at home\t0\t-0.3434
-w:at many\t0.6061\t0
-w:at my\t-0.3109\t-0.5500
-w:at once\t-0.2764\t0.4404
-w:at peace\t0\t0.4896
-w:at rest\t-0.2420\t0
-w:at the\t-0.5169\t0.3765
-w:at this\t0\t0.4338
-w:at work\t0\t-0.2132
-w:ate\t0.6503\t-0.4087
-w:ate some\t0.5516\t0
-w:attack\t0.7966\t-0.2959
-w:attack at\t0.2673\t0
-w:attack on\t0.2217\t0
-w:awake\t0.2089\t0
-w:away\t-0.4897\t0
+w:around my\t0\t0.2880
+w:around next\t0\t-0.7367
+w:around on\t0\t-0.2308
+w:arreglado\t0\t0.2869
+w:arterial\t0.2900\t0
+w:arterial me\t0.2900\t0
+w:as\t-0.4362\t0
+w:as far\t0\t0.2005
+w:as i\t0\t0.3844
+w:as much\t0\t-0.2048
+w:asked\t-0.2976\t0
+w:asking\t-0.2278\t0.3716
+w:asking for\t0\t0.4387
+w:asleep\t-0.2641\t-0.2030
+w:asthma\t0\t-0.2619
+w:at\t-0.5744\t-0.5816
+w:at 10am\t0\t0.2260
+w:at a\t0.3681\t-0.2902
+w:at all\t0.6361\t-0.6142
+w:at dawn\t0\t0.2250
+w:at home\t0\t-0.3435
+w:at many\t0.6078\t0
+w:at my\t-0.3104\t-0.5538
+w:at once\t-0.2763\t0.4348
+w:at peace\t0\t0.4924
+w:at rest\t-0.2414\t0
+w:at the\t-0.5139\t0.3699
+w:at this\t0\t0.4340
+w:at work\t0\t-0.2154
+w:ate\t0.6512\t-0.4113
+w:ate some\t0.5524\t0
+w:attack\t0.7997\t-0.2947
+w:attack at\t0.2691\t0
+w:attack on\t0.2211\t0
+w:awake\t0.2087\t0
+w:away\t-0.4901\t0
 w:away his\t0\t0.2076
-w:ayer\t0.4113\t-0.4992
-w:ayer veo\t0.4089\t0
-w:ayudo\t0\t-0.2126
-w:baby\t0.6345\t-0.5175
-w:baby swallowed\t0.2081\t-0.2209
-w:baby turned\t0.3126\t0
-w:back\t-0.8055\t-0.4118
-w:back from\t0\t0.2190
-w:back hurts\t-0.2721\t0
-w:back is\t-0.3178\t0
-w:back to\t0.3228\t-0.2582
-w:bad\t0.3737\t0
-w:bad allergic\t0.3043\t0
-w:bad right\t0\t0.2176
-w:bad this\t0\t0.2637
-w:balcony\t0\t0.3533
-w:bandaid\t0\t-0.3273
+w:ayer\t0.4133\t-0.5090
+w:ayer veo\t0.4074\t0
+w:ayudan\t0\t0.2864
+w:ayudan pronto\t0\t0.2864
+w:ayudo\t0\t-0.2319
+w:baby\t0.6337\t-0.5173
+w:baby swallowed\t0.2076\t-0.2200
+w:baby turned\t0.3116\t0
+w:back\t-0.8049\t-0.4024
+w:back from\t0\t0.2179
+w:back hurts\t-0.2714\t0
+w:back is\t-0.3175\t0
+w:back to\t0.3228\t-0.2553
+w:bad\t0.3734\t0
+w:bad allergic\t0.3030\t0
+w:bad right\t0\t0.2192
+w:bad this\t0\t0.2330
+w:balcony\t0\t0.3521
+w:bandaid\t0\t-0.3263
 w:banging\t0\t0.2529
 w:banging my\t0\t0.2529
-w:bank\t0\t0.3620
-w:barely\t1.0494\t-0.5013
-w:barely breath\t0.4638\t0
-w:bathroom\t0.5653\t0
-w:bathroom floor\t0.4635\t0
-w:bathroom with\t0\t0.3530
+w:bank\t0\t0.3607
+w:barely\t1.0492\t-0.5011
+w:barely breath\t0.4641\t0
+w:bathroom\t0.5669\t0
+w:bathroom floor\t0.4643\t0
+w:bathroom with\t0\t0.3535
 w:bathtub\t0\t0.2983
 w:bathtub and\t0\t0.2983
-w:battery\t0.3032\t0
-w:be\t-2.0148\t1.6146
-w:be a\t0\t-0.2678
-w:be able\t0\t-0.2896
-w:be alive\t0\t0.4529
-w:be around\t-0.2210\t0
-w:be better\t0\t1.0579
-w:be dead\t0\t1.1889
-w:be fine\t0\t0.3625
-w:be gone\t0\t0.3041
-w:be here\t-0.3190\t0.5777
-w:be late\t0\t-1.1059
-w:be my\t0\t0.4030
-w:be needing\t0\t0.5304
-w:be on\t0\t-0.4140
-w:be over\t0\t0.4548
-w:be right\t0\t-0.3304
-w:be there\t0\t-0.6176
-w:be with\t0\t0.4529
-w:beach at\t0\t0.2022
-w:bed\t-0.2043\t0
-w:bed early\t0\t-0.3146
-w:been\t-0.4151\t1.3559
-w:been a\t0\t-0.2911
-w:been able\t0.4433\t0
-w:been all\t0.2788\t-0.2287
-w:been burning\t0\t0.3656
+w:battery\t0.3042\t0
+w:be\t-2.0130\t1.6144
+w:be a\t0\t-0.2621
+w:be able\t0\t-0.2886
+w:be alive\t0\t0.4525
+w:be around\t-0.2212\t0
+w:be better\t0\t1.0552
+w:be dead\t0\t1.1911
+w:be fine\t0\t0.3647
+w:be gone\t0\t0.3035
+w:be here\t-0.3194\t0.5779
+w:be late\t0\t-1.1082
+w:be my\t0\t0.4028
+w:be needing\t0\t0.5317
+w:be on\t0\t-0.4139
+w:be over\t0\t0.4516
+w:be right\t0\t-0.3285
+w:be there\t0\t-0.6169
+w:be with\t0\t0.4494
+w:beach at\t0\t0.2005
+w:bed\t-0.2036\t0
+w:bed early\t0\t-0.3139
+w:been\t-0.4149\t1.3628
+w:been a\t0\t-0.2888
+w:been able\t0.4437\t0
+w:been all\t0.2782\t-0.2286
+w:been burning\t0\t0.3655
 w:been collecting\t0\t0.4473
-w:been cutting\t0\t0.4742
-w:been giving\t0\t0.2940
-w:been hoarding\t0\t0.3698
-w:been like\t0.2047\t0
-w:been looking\t0\t0.2602
-w:been saving\t-0.3051\t0
-w:been scratching\t0\t0.2100
+w:been cutting\t0\t0.4737
+w:been giving\t0\t0.2937
+w:been hoarding\t0\t0.3716
+w:been like\t0.2044\t0
+w:been looking\t0\t0.2582
+w:been saving\t-0.3055\t0
+w:been scratching\t0\t0.2104
 w:been self\t0\t0.2475
-w:been sleeping\t0\t-0.3449
-w:been stockpiling\t0\t0.4566
-w:been throwing\t0.3273\t0
-w:been to\t0.2526\t0
-w:been two\t0.2039\t0
-w:been wonderful\t0\t-0.2083
-w:before\t-0.2239\t-0.2651
+w:been sleeping\t0\t-0.3444
+w:been stockpiling\t0\t0.4531
+w:been throwing\t0.3272\t0
+w:been to\t0.2522\t0
+w:been two\t0.2041\t0
+w:been wonderful\t0\t-0.2079
+w:before\t-0.2242\t-0.2664
 w:before 9\t0\t-0.2200
-w:before the\t-0.3030\t-0.5426
-w:before then\t0\t0.2418
-w:before your\t0\t0.3691
-w:behind my\t0.2179\t0
-w:being\t-0.3936\t0.8929
-w:being a\t0\t0.3526
-w:being alive\t0\t0.4099
-w:being here\t0\t0.4515
-w:being sick\t0\t-0.2191
-w:belly\t0.4568\t0
-w:belly is\t0.4021\t0
-w:benadryl\t0\t0.3531
-w:benadryl before\t0\t0.3691
-w:best\t0\t0.2874
-w:best way\t0\t0.2209
-w:better\t-0.9721\t-0.3317
-w:better now\t0\t-0.2743
-w:better off\t-0.2216\t1.1314
-w:better without\t0\t0.2958
-w:between\t0.2853\t0
+w:before the\t-0.3032\t-0.5444
+w:before then\t0\t0.2421
+w:before your\t0\t0.3664
+w:behind my\t0.2178\t0
+w:being\t-0.3938\t0.8958
+w:being a\t0\t0.3571
+w:being alive\t0\t0.4105
+w:being here\t0\t0.4498
+w:being sick\t0\t-0.2223
+w:belly\t0.4560\t0
+w:belly is\t0.4014\t0
+w:benadryl\t0\t0.3505
+w:benadryl before\t0\t0.3664
+w:best\t0\t0.2843
+w:best way\t0\t0.2208
+w:better\t-0.9725\t-0.3312
+w:better now\t0\t-0.2717
+w:better off\t-0.2221\t1.1312
+w:better without\t0\t0.2926
+w:between\t0.2849\t0
 w:between breaths\t0.2201\t0
-w:bien\t0\t-1.2089
-w:bien en\t0.2481\t0
-w:big\t0.2807\t-0.3761
-w:big bump\t0.2764\t0
-w:big deal\t0\t-0.2243
-w:bill\t0\t-0.4054
-w:biopsy site\t0.2590\t0
-w:birthday\t0\t0.2323
-w:birthdays\t0\t0.2159
-w:birthdays for\t0\t0.2159
-w:bit\t-0.9483\t-0.9666
+w:bien\t0\t-1.2016
+w:bien en\t0.2510\t0
+w:big\t0.2797\t-0.3724
+w:big bump\t0.2760\t0
+w:big deal\t0\t-0.2212
+w:bill\t0\t-0.4044
+w:biopsy site\t0.2583\t0
+w:birthday\t0\t0.2327
+w:birthdays\t0\t0.2157
+w:birthdays for\t0\t0.2157
+w:bit\t-0.9487\t-0.9605
 w:bit ago\t0.2998\t0
-w:bit of\t-0.2353\t-0.2375
-w:black\t0.5041\t0
-w:blacked\t0.6435\t-0.2879
-w:blacked out\t0.6435\t-0.2879
-w:blacking\t0.2836\t-0.2366
-w:blacking out\t0.2836\t-0.2366
-w:blade\t0\t0.5964
-w:blade last\t0\t0.2800
-w:blade this\t0\t0.2262
-w:blades\t-0.2107\t0.4182
-w:bleach\t0.2906\t0
-w:bled\t0\t0.2031
-w:bleed\t0\t0.7180
-w:bleed when\t0\t0.2179
-w:bleeding\t1.0017\t-0.8060
-w:bleeding a\t0.3621\t0
-w:bleeding from\t0.2926\t-0.2147
-w:bleeding heavily\t0.5637\t-0.2217
-w:bleeding no\t-0.2303\t0
-w:bleeds\t0\t0.3316
-w:bless you\t0\t-0.2083
-w:blew\t0.3026\t0
-w:blew up\t0.3026\t0
-w:block\t0\t0.4745
-w:blood\t2.2474\t-1.5890
-w:blood coming\t0.2132\t0
-w:blood everywhere\t0.2855\t-0.3156
-w:blood in\t0.3239\t0
-w:blue\t1.0088\t-0.4227
-w:bluish\t0.2729\t0
-w:boca\t0.2684\t-0.3062
-w:boca torcida\t0.4174\t0
-w:body\t0.5353\t-0.3319
-w:body went\t0.2058\t0
-w:book\t-0.2383\t0
-w:booked\t0\t-0.2265
-w:booking\t0\t-0.6655
-w:booking and\t0\t-0.2351
-w:booking the\t0\t-0.2429
-w:booster to\t0\t0.2269
-w:boss\t0\t-0.3328
-w:boss is\t0\t-0.2517
-w:bot\t0\t-0.2090
-w:both\t-0.3062\t-0.3386
-w:bottle\t0.5885\t0.9414
-w:bottle in\t0\t0.2150
-w:bottle is\t0\t0.3427
-w:bottle next\t0.4444\t0
-w:bought\t-0.3214\t0.5860
-w:bought a\t0\t0.5441
-w:bought rope\t0\t0.2981
-w:bought some\t0\t-0.2349
-w:bout\t0\t0.2215
-w:box\t0\t-0.6850
-w:bp\t1.0288\t0
-w:bp is\t0.9500\t0
-w:brazo\t0.7484\t-0.2986
-w:brazo izquierdo\t0.3739\t0
-w:brazos\t0\t0.5936
-w:brazos otra\t0\t0.2681
-w:breastbone\t0.2179\t0
-w:breastbone and\t0.2179\t0
-w:breath\t1.9621\t-1.0986
-w:breath and\t0.2604\t0
-w:breath is\t0.3145\t0
-w:breath properly\t0.2818\t0
-w:breath street\t-0.2721\t0
-w:breathing\t0.9794\t-1.3761
-w:breathing after\t0.3049\t0
-w:breathing exercises\t-0.2999\t0
+w:bit of\t-0.2351\t-0.2362
+w:black\t0.5034\t0
+w:blacked\t0.6416\t-0.2875
+w:blacked out\t0.6416\t-0.2875
+w:blacking\t0.2829\t-0.2355
+w:blacking out\t0.2829\t-0.2355
+w:blade\t0\t0.6020
+w:blade last\t0\t0.2804
+w:blade this\t0\t0.2303
+w:blades\t-0.2105\t0.4194
+w:bleach\t0.2893\t0
+w:bled\t0\t0.2013
+w:bleed\t0\t0.7161
+w:bleed when\t0\t0.2166
+w:bleeding\t0.9983\t-0.8074
+w:bleeding a\t0.3612\t0
+w:bleeding from\t0.2912\t-0.2148
+w:bleeding heavily\t0.5619\t-0.2217
+w:bleeding no\t-0.2298\t0
+w:bleeds\t0\t0.3297
+w:bless you\t0\t-0.2079
+w:blew\t0.3018\t0
+w:blew up\t0.3018\t0
+w:block\t0\t0.4738
+w:blood\t2.2479\t-1.5879
+w:blood coming\t0.2128\t0
+w:blood everywhere\t0.2854\t-0.3155
+w:blood in\t0.3246\t0
+w:blue\t1.0066\t-0.4217
+w:bluish\t0.2726\t0
+w:boca\t0.2696\t-0.3002
+w:boca torcida\t0.4188\t0
+w:body\t0.5347\t-0.3296
+w:body went\t0.2053\t0
+w:book\t-0.2381\t0
+w:booked\t0\t-0.2254
+w:booking\t0\t-0.6642
+w:booking and\t0\t-0.2340
+w:booking the\t0\t-0.2425
+w:booster to\t0\t0.2260
+w:boss\t0\t-0.3361
+w:boss is\t0\t-0.2534
+w:bot\t0\t-0.2095
+w:both\t-0.3052\t-0.3399
+w:bottle\t0.5877\t0.9409
+w:bottle in\t0\t0.2147
+w:bottle is\t0\t0.3421
+w:bottle next\t0.4441\t0
+w:bought\t-0.3211\t0.5826
+w:bought a\t0\t0.5454
+w:bought rope\t0\t0.2966
+w:bought some\t0\t-0.2345
+w:bout\t0\t0.2222
+w:box\t0\t-0.6823
+w:bp\t1.0282\t0
+w:bp is\t0.9494\t0
+w:brazo\t0.7464\t-0.2950
+w:brazo izquierdo\t0.3709\t0
+w:brazos\t0\t0.5892
+w:brazos otra\t0\t0.2726
+w:breastbone\t0.2178\t0
+w:breastbone and\t0.2178\t0
+w:breath\t1.9642\t-1.1005
+w:breath and\t0.2600\t0
+w:breath is\t0.3147\t0
+w:breath properly\t0.2810\t0
+w:breath street\t-0.2714\t0
+w:breathing\t0.9807\t-1.3801
+w:breathing after\t0.3042\t0
+w:breathing exercises\t-0.2988\t0
 w:breathing fine\t-0.2578\t0
-w:breathing for\t0.2147\t0
-w:breathing is\t-0.3672\t0
-w:breathing problems\t-0.5233\t0
-w:breathing right\t0.3630\t0
-w:breathing trouble\t-0.2164\t0
+w:breathing for\t0.2156\t0
+w:breathing is\t-0.3662\t0
+w:breathing problems\t-0.5227\t0
+w:breathing right\t0.3626\t0
+w:breathing trouble\t-0.2160\t0
 w:breaths\t0.2201\t0
-w:bridge\t-0.4923\t1.2712
-w:bridge and\t-0.2151\t0.2801
-w:bridge right\t0\t0.2939
-w:bridge traffic\t0\t-0.2330
-w:bright\t0.4302\t-0.2019
-w:bright red\t0.5181\t0
-w:bring\t-0.4503\t-0.3733
-w:brother\t-0.2051\t0.3057
-w:brother did\t0\t-0.2067
-w:brother had\t0.2193\t0
-w:brother is\t-0.3799\t0.4790
-w:buenas\t0\t-0.2329
-w:building\t0\t0.2744
-w:building near\t0\t0.2375
-w:bump\t0.2571\t0
-w:bump on\t0.2764\t0
-w:bunch\t-0.3064\t0.3698
-w:bunch of\t-0.3064\t0.3698
-w:burden\t-0.2570\t0.7573
-w:burned\t0\t0.4369
-w:burned my\t0\t0.4354
-w:burning\t0\t0.3725
-w:burning my\t0\t0.5665
-w:burning pain\t0.2179\t0
-w:burst\t0.2134\t0
-w:bus stop\t0.2282\t0
-w:button\t0.3156\t0
-w:button battery\t0.3156\t0
-w:by\t0.3679\t0.7125
-w:by accident\t0.4620\t-0.4454
-w:by friday\t0\t0.4161
-w:by mistake\t0.4407\t-0.2807
-w:by morning\t0\t0.2399
-w:by the\t0\t0.7336
-w:by then\t0\t0.4392
-w:bye\t0\t0.4517
-w:bye forever\t0\t0.2091
-w:cabeza\t0.5522\t0
-w:cabeza de\t0.2177\t0
-w:cabinet\t0\t0.4000
-w:cada\t0\t0.2895
-w:caida\t0.2650\t0
-w:cajon\t0\t0.2033
-w:calendar\t0\t-0.3327
-w:call\t0.7179\t-0.7353
-w:call 911\t1.0838\t0
-w:call an\t0.6197\t0
-w:call anyone\t0\t0.3325
-w:call early\t0\t-0.2089
-w:call me\t-0.2542\t-0.3343
-w:calm\t0\t0.2035
-w:came\t0.9048\t-0.6962
-w:came back\t-0.2158\t0
-w:came home\t0.2389\t0
-w:came on\t0.7911\t-0.2720
-w:came to\t0.2609\t0
-w:can\t-0.7671\t-1.1033
-w:can barely\t0.9294\t-0.2697
-w:can cancel\t0\t0.3511
-w:can do\t0\t0.2775
-w:can end\t0\t0.2819
-w:can hardly\t0.2037\t0
-w:can i\t-0.8230\t-0.8012
-w:can just\t0\t0.3276
-w:can only\t0.4458\t-0.2303
-w:can we\t-0.3320\t-1.0479
-w:can you\t0\t-0.3764
-w:cancel all\t0\t0.3956
-w:cancel it\t0\t0.2855
-w:cancel my\t0\t-0.3628
-w:cancelar\t0\t-0.3105
-w:canceled\t0\t0.2546
-w:canceled my\t0\t0.2546
-w:cansada\t-0.3760\t0.2743
-w:cansada de\t0\t0.5781
-w:cant\t2.8923\t-0.8458
-w:cant breath\t0.6759\t-0.3279
-w:cant catch\t0.2173\t0
-w:cant do\t-0.5746\t0.7695
-w:cant feel\t0.5277\t-0.2566
-w:cant find\t0.2253\t0
-w:cant get\t1.3229\t-0.7643
-w:cant go\t-0.6120\t0.5916
-w:cant hold\t0.2179\t0
-w:cant keep\t-0.2670\t0.3872
-w:cant lift\t0.4427\t-0.2852
-w:cant live\t0\t0.4277
-w:cant make\t0\t-0.2432
-w:cant move\t0.4991\t-0.2151
+w:bridge\t-0.4929\t1.2732
+w:bridge and\t-0.2153\t0.2801
+w:bridge right\t0\t0.2943
+w:bridge traffic\t0\t-0.2324
+w:bright\t0.4288\t0
+w:bright red\t0.5166\t0
+w:bring\t-0.4500\t-0.3724
+w:brother\t-0.2052\t0.3046
+w:brother did\t0\t-0.2051
+w:brother had\t0.2205\t0
+w:brother is\t-0.3803\t0.4794
+w:buenas\t0\t-0.2360
+w:building\t0\t0.2726
+w:building near\t0\t0.2354
+w:bump\t0.2568\t0
+w:bump on\t0.2760\t0
+w:bunch\t-0.3063\t0.3676
+w:bunch of\t-0.3063\t0.3676
+w:burden\t-0.2564\t0.7633
+w:burned\t0\t0.4375
+w:burned my\t0\t0.4360
+w:burning\t0\t0.3688
+w:burning my\t0\t0.5624
+w:burning pain\t0.2178\t0
+w:burst\t0.2129\t0
+w:bus stop\t0.2285\t0
+w:button\t0.3165\t0
+w:button battery\t0.3165\t0
+w:by\t0.3659\t0.7178
+w:by accident\t0.4612\t-0.4457
+w:by friday\t0\t0.4130
+w:by mistake\t0.4408\t-0.2784
+w:by morning\t0\t0.2392
+w:by the\t0\t0.7388
+w:by then\t0\t0.4383
+w:bye\t0\t0.4485
+w:bye forever\t0\t0.2071
+w:cabeza\t0.5263\t0
+w:cabeza de\t0.2246\t0
+w:cabinet\t0\t0.4027
+w:cada\t0\t0.2866
+w:caida\t0.2649\t0
+w:cajon\t0\t0.2109
+w:calendar\t0\t-0.3324
+w:call\t0.7202\t-0.7210
+w:call 911\t1.0837\t0
+w:call an\t0.6194\t0
+w:call anyone\t0\t0.3321
+w:call early\t0\t-0.2068
+w:call me\t-0.2508\t-0.3372
+w:calm\t0\t0.2049
+w:came\t0.9083\t-0.6886
+w:came back\t-0.2146\t0
+w:came home\t0.2399\t0
+w:came on\t0.7914\t-0.2697
+w:came to\t0.2616\t0
+w:can\t-0.7593\t-1.1163
+w:can barely\t0.9289\t-0.2687
+w:can cancel\t0\t0.3507
+w:can do\t0\t0.2759
+w:can end\t0\t0.2801
+w:can hardly\t0.2044\t0
+w:can i\t-0.8222\t-0.7995
+w:can just\t0\t0.3278
+w:can only\t0.4464\t-0.2309
+w:can we\t-0.3314\t-1.0457
+w:can you\t0\t-0.3789
+w:cancel all\t0\t0.3965
+w:cancel it\t0\t0.2847
+w:cancel my\t0\t-0.3612
+w:cancelar\t0\t-0.2991
+w:canceled\t0\t0.2558
+w:canceled my\t0\t0.2558
+w:cansada\t-0.3801\t0.2663
+w:cansada de\t0\t0.5931
+w:cant\t2.8935\t-0.8471
+w:cant breath\t0.6756\t-0.3293
+w:cant catch\t0.2167\t0
+w:cant do\t-0.5739\t0.7734
+w:cant feel\t0.5269\t-0.2552
+w:cant find\t0.2250\t0
+w:cant get\t1.3220\t-0.7644
+w:cant go\t-0.6113\t0.5863
+w:cant hold\t0.2173\t0
+w:cant keep\t-0.2667\t0.3868
+w:cant lift\t0.4422\t-0.2830
+w:cant live\t0\t0.4286
+w:cant make\t0\t-0.2459
+w:cant move\t0.4991\t-0.2160
 w:cant pee\t0.2470\t0
-w:cant rouse\t0.3613\t0
-w:cant see\t0\t0.4608
-w:cant swallow\t0.2448\t-0.2569
-w:cant take\t-0.2404\t0.6992
-w:cant talk\t0\t-0.3939
-w:car\t0\t0.3242
-w:car gets\t0\t0.2234
-w:car keys\t0\t0.2008
-w:car running\t0\t0.3797
-w:cara\t0.8691\t-0.4921
-w:cara caida\t0.2650\t0
-w:card\t0\t-0.2201
-w:care\t-0.4876\t0.7718
-w:care if\t0\t0.5645
-w:care of\t-0.2655\t0.2686
-w:care which\t0\t-0.2200
-w:carta\t-0.2043\t0.3092
-w:cartas\t0\t0.4663
-w:cartas para\t0\t0.4162
-w:carved\t0\t0.3637
-w:carved his\t0\t0.2516
-w:case\t0\t0.3338
-w:cat\t-0.4043\t0.6660
-w:cat after\t0\t0.2114
-w:cat food\t0\t0.2179
-w:cat tomorrow\t0\t0.2816
-w:catch\t0.2531\t0
-w:catch my\t0.2863\t0
-w:cause\t-0.4139\t0
-w:cause breathing\t-0.2790\t0
-w:ceiling for\t0.2374\t0
-w:chair\t0.2333\t0
-w:changed\t-0.2755\t-0.5249
-w:changed jobs\t0\t-0.2076
-w:changes by\t0\t0.2124
-w:check\t-0.4726\t0.2765
-w:check out\t0\t0.4473
-w:checking\t-0.3950\t0.3380
-w:checking out\t-0.3663\t0.4258
-w:chest\t3.4200\t-1.6261
-w:chest feels\t-0.2315\t0
-w:chest felt\t0.3224\t0
-w:chest hurts\t0.3005\t0
-w:chest pain\t1.4271\t-0.3229
-w:chest pains\t0.3607\t0
-w:chest tightness\t0.2109\t0
-w:chester\t-0.2192\t0
-w:chester painter\t-0.2192\t0
-w:choice\t0\t0.4528
-w:choking\t0.3243\t0
-w:choking on\t0.2711\t0
-w:cierra\t0.3078\t0
-w:cierra la\t0.3078\t0
-w:cigarettes\t0\t0.3014
-w:cita\t-0.5773\t-1.0575
-w:cita para\t0\t-0.2972
-w:clammy\t0.2265\t0
-w:clean\t0\t0.3608
-w:clean the\t0\t-0.2630
-w:cleaned\t0\t0.2625
-w:cleaned the\t0\t0.2400
-w:cleaning\t0.4483\t0
-w:cleaning stuff\t0.4913\t0
-w:clear\t0\t-0.4336
-w:cleared\t-0.3107\t-0.2544
-w:cleared up\t-0.2033\t0
-w:cliff\t0\t0.4648
-w:clinic\t0\t-0.7691
-w:clinic and\t0.2180\t0
-w:close\t0\t0.3052
-w:closed garage\t0\t0.2202
-w:closet\t-0.2746\t0.4513
-w:closing\t0.8354\t-0.2459
-w:closing up\t0.3671\t0
-w:cocina\t0\t-0.3488
-w:cocinando\t0\t-0.2773
-w:coffee\t-0.2641\t-0.4341
-w:cold\t0\t-0.6581
-w:cold in\t0.3348\t0
-w:collapse\t0.3260\t-0.2290
-w:collapsed\t1.6798\t-0.4361
-w:collapsed at\t0.6055\t0
-w:collapsed in\t0.7758\t-0.2373
+w:cant rouse\t0.3610\t0
+w:cant see\t0\t0.4623
+w:cant swallow\t0.2448\t-0.2575
+w:cant take\t-0.2401\t0.6986
+w:cant talk\t0\t-0.3954
+w:car\t0\t0.3332
+w:car gets\t0\t0.2224
+w:car keys\t0\t0.2004
+w:car running\t0\t0.3789
+w:cara\t0.8737\t-0.4871
+w:cara caida\t0.2649\t0
+w:card\t0\t-0.2174
+w:care\t-0.4856\t0.7738
+w:care if\t0\t0.5635
+w:care of\t-0.2643\t0.2701
+w:care which\t0\t-0.2206
+w:carta\t-0.2029\t0.3197
+w:cartas\t0\t0.4497
+w:cartas para\t0\t0.3980
+w:carved\t0\t0.3599
+w:carved his\t0\t0.2476
+w:case\t0\t0.3402
+w:cat\t-0.4019\t0.6704
+w:cat after\t0\t0.2113
+w:cat food\t0\t0.2192
+w:cat tomorrow\t0\t0.2824
+w:catch\t0.2527\t0
+w:catch my\t0.2857\t0
+w:cause\t-0.4118\t0
+w:cause breathing\t-0.2780\t0
+w:ceiling for\t0.2368\t0
+w:chair\t0.2332\t0
+w:changed\t-0.2746\t-0.5248
+w:changed jobs\t0\t-0.2073
+w:changes by\t0\t0.2118
+w:check\t-0.4720\t0.2756
+w:check out\t0\t0.4485
+w:checking\t-0.3955\t0.3419
+w:checking out\t-0.3667\t0.4282
+w:chest\t3.4184\t-1.6212
+w:chest feels\t-0.2305\t0
+w:chest felt\t0.3216\t0
+w:chest hurts\t0.3000\t0
+w:chest pain\t1.4260\t-0.3212
+w:chest pains\t0.3602\t0
+w:chest tightness\t0.2106\t0
+w:chester\t-0.2185\t0
+w:chester painter\t-0.2185\t0
+w:choice\t0\t0.4532
+w:choking\t0.3237\t0
+w:choking on\t0.2710\t0
+w:cierra\t0.3122\t0
+w:cierra la\t0.3122\t0
+w:cigarettes\t0\t0.2962
+w:cita\t-0.5776\t-1.0640
+w:cita para\t0\t-0.2899
+w:clammy\t0.2264\t0
+w:clean\t0\t0.3572
+w:clean the\t0\t-0.2628
+w:cleaned\t0\t0.2638
+w:cleaned the\t0\t0.2413
+w:cleaning\t0.4489\t0
+w:cleaning stuff\t0.4919\t0
+w:clear\t0\t-0.4301
+w:cleared\t-0.3091\t-0.2543
+w:cleared up\t-0.2030\t0
+w:cliff\t0\t0.4671
+w:clinic\t0\t-0.7534
+w:clinic and\t0.2191\t0
+w:clinica\t0\t-0.2094
+w:close\t0\t0.3059
+w:closed garage\t0\t0.2208
+w:closet\t-0.2743\t0.4551
+w:closing\t0.8379\t-0.2479
+w:closing up\t0.3683\t0
+w:cocina\t0\t-0.3460
+w:cocinando\t0\t-0.2790
+w:coffee\t-0.2639\t-0.4329
+w:cold\t0\t-0.6584
+w:cold in\t0.3340\t0
+w:collapse\t0.3265\t-0.2284
+w:collapsed\t1.6797\t-0.4376
+w:collapsed at\t0.6068\t0
+w:collapsed in\t0.7746\t-0.2379
 w:collecting\t0\t0.4636
 w:collecting my\t0\t0.4636
-w:come\t-0.5863\t0
-w:come back\t0\t0.6912
-w:come down\t0\t0.2076
-w:come in\t-0.2262\t-0.4327
-w:comer\t-0.2146\t0
-w:comes\t0.5625\t0
-w:comes next\t0\t0.3837
-w:comes out\t0.4996\t-0.3122
-w:coming back\t0\t0.2287
-w:common\t0.2390\t0
-w:common after\t0.2233\t0
-w:como\t0\t-0.4327
-w:company\t0\t-0.4723
-w:completely\t0\t0.4890
-w:compre\t0\t0.5978
-w:compre la\t0\t0.3031
-w:compre una\t0\t0.2948
-w:con\t-0.7790\t0.6675
-w:con el\t0\t0.4708
-w:con mi\t-0.2793\t-0.2476
-w:con pensamientos\t0\t0.2666
-w:con sangre\t0.2016\t0
-w:con todo\t0\t0.2014
-w:confundida\t0.2913\t0
-w:confused\t0.9394\t-0.4968
-w:confused and\t0.5302\t-0.2267
-w:conmigo\t0\t0.3559
-w:conmigo misma\t0\t0.4763
-w:conocimiento\t0.2347\t0
-w:conocimiento y\t0.2347\t0
-w:consciousness\t0.5352\t0
-w:consultation\t0\t-0.2075
-w:continue the\t0\t-0.2096
-w:contract\t0\t0.2546
-w:contract for\t0\t0.2546
-w:control\t0.2517\t-0.3024
-w:convulsing\t1.2013\t-0.4835
-w:convulsionando\t0.5084\t0
-w:cook\t0\t-0.3420
-w:cook tonight\t0\t-0.3420
-w:cord\t0\t0.3613
-w:cord around\t0\t0.2246
-w:cortando\t-0.2006\t0.5992
-w:cortando otra\t0\t0.2706
-w:cortar\t0\t0.2966
-w:cortar anoche\t0\t0.2284
-w:corte\t0\t0.5273
-w:corto\t-0.3507\t0.4216
-w:corto las\t0\t0.3991
-w:cosas\t0.3813\t0
-w:cosas que\t0.4385\t0
-w:couch\t0\t-0.3579
-w:coughing\t0.3686\t0
-w:coughing up\t0.3518\t0
-w:could\t-0.4092\t-0.3458
-w:could kill\t0\t-0.2446
-w:couldnt\t0\t-0.2102
-w:counted\t-0.2521\t0.2027
-w:counter\t0\t0.4624
-w:counting\t0\t0.2396
-w:counting my\t0\t0.2396
-w:cover\t0\t0.2961
-w:cover the\t0\t0.3414
-w:coworkers\t0.3854\t0
-w:coworkers are\t0.3854\t0
-w:cp\t0.7400\t0
-w:cp sob\t0.7400\t0
-w:cracked\t-0.2852\t0
-w:cranberry\t0.3781\t0
-w:cranberry juice\t0.3781\t0
-w:crashed the\t0.2483\t0
-w:crawl\t0\t-0.2326
-w:crawl into\t0\t-0.2326
-w:cried\t0\t-0.2656
-w:cross\t0\t0.2052
-w:cross the\t0\t0.2234
-w:crossing\t0\t0.2725
-w:crossword\t0\t-0.2777
-w:crushing\t0.6641\t0
-w:crushing my\t0.2605\t0
-w:cry\t0\t-0.2006
-w:crying\t-0.5807\t0
-w:cuando me\t0\t0.2257
-w:cuantas\t0\t0.2795
-w:cuchillos\t0\t0.2651
-w:cuello\t0.2621\t0
-w:cuerda\t0\t0.3031
-w:cuerpo\t0.5156\t-0.2624
-w:cuerpo y\t0.2555\t0
-w:cut\t-0.4099\t1.1828
-w:cut her\t0\t0.2283
-w:cut myself\t0\t0.2191
-w:cuts\t0\t0.3379
-w:cutting\t-0.3707\t1.3238
-w:cutting again\t0\t0.5619
-w:cutting herself\t0\t0.2625
-w:cutting himself\t0\t-0.2279
-w:dad\t0.5976\t-0.2413
-w:dad doesnt\t0.3492\t0
-w:dad wont\t0.2405\t0
-w:dads\t0\t0.3184
-w:dads heart\t0.3943\t0
-w:dando\t0.2881\t0
-w:dando un\t0.2881\t0
-w:danger\t0\t-0.3689
-w:dano\t-0.2276\t0.4146
-w:dark\t0.2332\t0
-w:dark thoughts\t0\t0.3189
-w:date\t0\t0.5949
-w:daughter\t0.3529\t0
-w:daughter ate\t0.5516\t0
-w:daughter is\t0.2013\t0
-w:daughters\t0\t-0.2374
-w:daughters wedding\t0\t-0.2854
-w:dawn\t0\t0.2251
+w:come\t-0.5851\t0
+w:come back\t0\t0.6879
+w:come down\t0\t0.2091
+w:come in\t-0.2256\t-0.4323
+w:comer\t-0.2123\t0
+w:comes\t0.5624\t0
+w:comes next\t0\t0.3802
+w:comes out\t0.4995\t-0.3125
+w:coming back\t0\t0.2296
+w:common\t0.2391\t0
+w:common after\t0.2236\t0
+w:como\t0\t-0.4384
+w:company\t0\t-0.4695
+w:completely\t0\t0.4873
+w:compre\t0\t0.5953
+w:compre la\t0\t0.3048
+w:compre una\t0\t0.2906
+w:con\t-0.7957\t0.7314
+w:con el\t0\t0.4494
+w:con este\t0\t0.3012
+w:con mi\t-0.2751\t-0.2522
+w:con pensamientos\t0\t0.2657
+w:con sangre\t0.2024\t0
+w:confundida\t0.2915\t0
+w:confused\t0.9392\t-0.4990
+w:confused and\t0.5296\t-0.2279
+w:conmigo\t0\t0.3437
+w:conmigo misma\t0\t0.4629
+w:conocimiento\t0.2336\t0
+w:conocimiento y\t0.2336\t0
+w:consciousness\t0.5356\t0
+w:consultation\t0\t-0.2086
+w:continue the\t0\t-0.2092
+w:contract\t0\t0.2558
+w:contract for\t0\t0.2558
+w:control\t0.2520\t-0.3086
+w:convulsing\t1.2024\t-0.4828
+w:convulsionando\t0.5089\t0
+w:cook\t0\t-0.3415
+w:cook tonight\t0\t-0.3415
+w:cord\t0\t0.3605
+w:cord around\t0\t0.2238
+w:cortando\t0\t0.5761
+w:cortando otra\t0\t0.2740
+w:cortar\t0\t0.2860
+w:cortar anoche\t0\t0.2191
+w:corte\t0\t0.5187
+w:corto\t-0.3490\t0.4232
+w:corto las\t0\t0.3970
+w:cosas\t0.3827\t0
+w:cosas que\t0.4403\t0
+w:couch\t0\t-0.3560
+w:coughing\t0.3687\t0
+w:coughing up\t0.3519\t0
+w:could\t-0.4093\t-0.3437
+w:could kill\t0\t-0.2431
+w:couldnt\t0\t-0.2092
+w:counted\t-0.2521\t0
+w:counter\t0\t0.4593
+w:counting\t0\t0.2391
+w:counting my\t0\t0.2391
+w:cover\t0\t0.2923
+w:cover the\t0\t0.3380
+w:coworkers\t0.3864\t0
+w:coworkers are\t0.3864\t0
+w:cp\t0.7396\t0
+w:cp sob\t0.7396\t0
+w:cracked\t-0.2847\t0
+w:cranberry\t0.3771\t0
+w:cranberry juice\t0.3771\t0
+w:crashed the\t0.2480\t0
+w:crawl\t0\t-0.2336
+w:crawl into\t0\t-0.2336
+w:cried\t0\t-0.2634
+w:cross\t0\t0.2012
+w:cross the\t0\t0.2224
+w:crossing\t0\t0.2731
+w:crossword\t0\t-0.2764
+w:crushing\t0.6623\t0
+w:crushing my\t0.2599\t0
+w:cry\t0\t-0.2018
+w:crying\t-0.5796\t0
+w:cuando me\t0\t0.2010
+w:cuando se\t0\t0.2322
+w:cuantas\t0\t0.2771
+w:cuchillos\t0\t0.2678
+w:cuello\t0.2624\t0
+w:cuerda\t0\t0.3048
+w:cuerpo\t0.5168\t-0.2574
+w:cuerpo y\t0.2558\t0
+w:cut\t-0.4088\t1.1930
+w:cut her\t0\t0.2313
+w:cut myself\t0\t0.2208
+w:cuts\t0\t0.3395
+w:cutting\t-0.3708\t1.3286
+w:cutting again\t0\t0.5624
+w:cutting herself\t0\t0.2667
+w:cutting himself\t0\t-0.2275
+w:dad\t0.5972\t-0.2384
+w:dad doesnt\t0.3487\t0
+w:dad wont\t0.2397\t0
+w:dads\t0\t0.3185
+w:dads heart\t0.3940\t0
+w:dando\t0.2904\t0
+w:dando un\t0.2904\t0
+w:danger\t0\t-0.3711
+w:dano\t-0.2256\t0.4024
+w:dark\t0.2329\t0
+w:dark thoughts\t0\t0.3185
+w:date\t0\t0.5905
+w:daughter\t0.3528\t0
+w:daughter ate\t0.5524\t0
+w:daughter is\t0.2002\t0
+w:daughters\t0\t-0.2360
+w:daughters wedding\t0\t-0.2845
+w:dawn\t0\t0.2250
 w:day\t-0.3996\t0
-w:day i\t0\t0.2202
-w:day now\t0\t0.4047
-w:day to\t0.2496\t0
-w:days\t0\t-0.2105
-w:de anoche\t0.2364\t0
-w:de cabeza\t0.4867\t0
-w:de despedida\t-0.2018\t0.4905
-w:de golpe\t0.3622\t0
-w:de hacerme\t0\t0.3483
-w:de la\t0\t-0.7036
-w:de luchar\t0\t0.3964
-w:de mi\t0\t0.3855
-w:de mirar\t0\t0.2651
-w:de morirme\t0\t0.2700
+w:day i\t0\t0.2204
+w:day now\t0\t0.4042
+w:day to\t0.2492\t0
+w:days\t0\t-0.2165
+w:de anoche\t0.2372\t0
+w:de cabeza\t0.4449\t-0.2469
+w:de despedida\t-0.2006\t0.4974
+w:de golpe\t0.3730\t0
+w:de hacerme\t0\t0.3412
+w:de la\t0\t-0.6989
+w:de luchar\t0\t0.4080
+w:de mi\t0\t0.4051
+w:de mirar\t0\t0.2678
+w:de morirme\t0\t0.2723
 w:de pastillas\t0\t0.2070
-w:de pecho\t0.4970\t0
-w:de repente\t0.7325\t-0.2847
-w:de suicidio\t0\t0.2666
-w:de un\t0.6375\t-0.3055
-w:de una\t0\t0.2716
-w:de verlos\t0\t-0.2704
-w:dead\t0\t1.8413
-w:dead before\t0\t0.3688
+w:de pecho\t0.5105\t0
+w:de repente\t0.7344\t-0.2796
+w:de risa\t0\t-0.2528
+w:de suicidio\t0\t0.2657
+w:de un\t0.6443\t-0.3053
+w:de una\t0\t0.2692
+w:de verlos\t0\t-0.2726
+w:dead\t0\t1.8505
+w:dead before\t0\t0.3701
 w:dead sister\t0.2036\t0
-w:deal\t0\t-0.3210
-w:death\t-0.5919\t1.8574
-w:decided\t0\t0.7800
-w:decision\t0\t0.4403
-w:deeper\t0\t0.4131
-w:deeper with\t0\t0.2262
-w:deje\t0\t0.3991
-w:deje todo\t0\t0.2874
-w:dejo\t0\t0.2651
-w:dejo de\t0\t0.2651
-w:del\t0\t-0.3657
-w:del cuerpo\t0.4453\t0
-w:del puente\t0\t0.2311
-w:dentist\t0\t-0.3393
-w:depression\t-0.2818\t0
-w:derecho\t0.2545\t0
-w:derrame\t0.3592\t0
-w:desde\t0.9922\t0
-w:desde ayer\t0.8587\t-0.2243
-w:desde la\t0.2239\t0
-w:deserve\t0\t0.3209
-w:deserve to\t0\t0.3665
-w:deserves\t0\t0.2033
-w:deserves better\t0\t0.2033
-w:desmayar\t0.2735\t0
-w:desmayarse\t0.5165\t0
-w:desmayarse despues\t0.5165\t0
-w:desmaye\t0.5198\t-0.2097
-w:desmaye dos\t0.3598\t0
-w:desmayo\t0.7617\t-0.3378
-w:despedida\t-0.2018\t0.4905
-w:despertar\t-0.2600\t0.4910
-w:despertar nunca\t-0.2112\t0.3252
-w:despertara\t0\t0.2169
-w:despertara manana\t0\t0.2169
-w:desperte\t0.2347\t0
-w:desperte en\t0.2347\t0
-w:despierta\t0.7305\t-0.2419
-w:despierte\t0\t0.3168
-w:despierte manana\t0\t0.3168
-w:despues\t-0.2851\t0
-w:dice\t-0.3381\t0.4527
-w:dice que\t-0.3381\t0.4527
-w:did\t-0.3263\t0
-w:did your\t0\t0.2174
-w:die\t-0.3925\t2.4281
-w:die and\t0\t0.2183
-w:die from\t0.4684\t-0.2280
-w:die so\t0\t0.2687
-w:died\t-0.3220\t-0.6082
-w:died and\t-0.2348\t-0.4242
-w:diet\t0\t-0.3357
+w:deal\t0\t-0.3159
+w:death\t-0.5904\t1.8612
+w:decided\t0\t0.7825
+w:decision\t0\t0.4416
+w:deeper\t0\t0.4213
+w:deeper with\t0\t0.2303
+w:deje\t0\t0.4062
+w:deje todo\t0\t0.2869
+w:dejo\t0\t0.2678
+w:dejo de\t0\t0.2678
+w:del\t0\t-0.4599
+w:del cuerpo\t0.4467\t0
+w:del puente\t0\t0.2413
+w:dentist\t0\t-0.3370
+w:depression\t-0.2811\t0
+w:derecho\t0.2543\t0
+w:derrame\t0.3604\t0
+w:desde\t0.9963\t0
+w:desde ayer\t0.8568\t-0.2255
+w:desde la\t0.2288\t0
+w:deserve\t0\t0.3245
+w:deserve to\t0\t0.3680
+w:deserves\t0\t0.2031
+w:deserves better\t0\t0.2031
+w:desmayar\t0.2744\t0
+w:desmayarse\t0.5239\t0
+w:desmayarse despues\t0.5239\t0
+w:desmaye\t0.5259\t-0.2098
+w:desmaye dos\t0.3625\t0
+w:desmayo\t0.7622\t-0.3411
+w:despedi\t0\t0.2002
+w:despedi de\t0\t0.2002
+w:despedida\t-0.2006\t0.4974
+w:despertar\t-0.2592\t0.4936
+w:despertar nunca\t-0.2105\t0.3272
+w:despertara\t0\t0.2187
+w:despertara manana\t0\t0.2187
+w:desperte\t0.2336\t0
+w:desperte en\t0.2336\t0
+w:despierta\t0.7280\t-0.2359
+w:despierte\t0\t0.3156
+w:despierte manana\t0\t0.3156
+w:despues\t-0.2692\t0
+w:dice\t-0.3374\t0.4496
+w:dice que\t-0.3374\t0.4496
+w:did\t-0.3267\t0
+w:did your\t0\t0.2172
+w:die\t-0.3928\t2.4204
+w:die and\t0\t0.2188
+w:die from\t0.4685\t-0.2282
+w:die so\t0\t0.2701
+w:died\t-0.3216\t-0.6045
+w:died and\t-0.2344\t-0.4229
+w:diet\t0\t-0.3342
 w:difficulty\t0.2322\t0
-w:difficulty breathing\t0.2201\t0
-w:dijo\t-0.2164\t0.4155
-w:dijo que\t0\t0.2877
-w:dinner\t0\t-0.4055
-w:dio\t0\t-0.2430
-w:diosito\t0\t0.2082
-w:diosito llevame\t0\t0.2082
-w:disappear\t0\t0.4009
-w:disappear forever\t0\t0.2549
-w:disposal\t0\t-0.3888
-w:disposal box\t0\t-0.3888
-w:dizziness\t0\t-0.2232
-w:dizzy\t0.5648\t-0.3249
-w:do\t-1.0132\t0
-w:do another\t0\t0.2066
-w:do anything\t0\t-0.2879
-w:do i\t0.2146\t-1.4656
-w:do it\t-0.2887\t0.8101
-w:do something\t-0.2114\t0.4993
-w:do this\t-0.2247\t0.8389
-w:do you\t0\t-0.5489
-w:doctor\t-0.3782\t-0.3912
-w:doctor helps\t0\t0.2688
-w:doctor said\t0\t-0.2022
-w:doctors\t0\t-0.3310
-w:does\t0.2784\t-0.9521
-w:does it\t0.4598\t-0.3116
-w:does ketamine\t-0.3001\t0
-w:does that\t0.2436\t0
-w:does the\t0\t-0.3014
-w:doesnt\t0.3486\t0.4756
-w:doesnt know\t0.5246\t0
-w:doesnt recognize\t0.2588\t0
-w:doesnt scare\t0\t0.2006
-w:doesnt work\t0\t0.2081
-w:dog\t-0.6008\t0.4181
-w:dog died\t0\t-0.2413
-w:doing\t-0.4424\t-0.5294
-w:dolor\t0.8637\t-0.6478
-w:dolor de\t0.8415\t-0.5107
-w:donde estoy\t0.2190\t0
-w:done\t-0.7337\t0.8683
-w:done with\t-0.2488\t-0.5686
-w:dont\t-0.2889\t0.2708
-w:dont bother\t0\t0.2505
-w:dont call\t0\t0.5250
-w:dont expect\t0\t0.2078
-w:dont feel\t0\t-0.3844
-w:dont hear\t0\t0.2315
-w:dont know\t0.6383\t0
-w:dont look\t0\t0.2234
-w:dont message\t0\t-0.3435
-w:dont need\t0\t-0.3812
-w:dont recognise\t0.3310\t0
-w:dont see\t0\t0.2623
-w:dont wake\t0\t0.6514
-w:dont want\t-0.2557\t0
-w:door\t0\t0.4801
-w:dos\t0.2062\t0
-w:dos veces\t0.2845\t0
-w:dose\t0.2330\t0
-w:dose by\t0.3214\t0
-w:dosis\t0\t0.3430
-w:double\t0.4215\t0
-w:double dose\t0.3344\t0
-w:down\t0.4020\t-0.6190
-w:down the\t0.4663\t0
-w:dr patel\t0\t0.2498
-w:dragging\t0.2538\t0
-w:dragging when\t0.2231\t0
-w:drank\t0.5731\t0
-w:drank bleach\t0.3205\t0
-w:drank some\t0.4913\t0
-w:drawer\t-0.2209\t0.7211
-w:drinking so\t0\t0.2832
-w:drive\t-0.2666\t0
-w:drive home\t0\t-0.2424
-w:drive into\t0\t0.3592
-w:drive me\t0\t-0.3863
-w:drive now\t0\t-0.3151
-w:drive off\t0\t0.2252
-w:driver\t0\t-1.0667
-w:driver gets\t0\t-0.2375
-w:driver is\t0\t-0.2369
-w:driving\t-0.5464\t-0.4606
-w:driving into\t0\t0.2602
-w:driving me\t0\t-0.5167
-w:driving off\t0\t0.5331
-w:driving to\t0\t-0.2077
-w:drooping\t0.4151\t-0.2785
-w:droopy\t0.3126\t0
+w:difficulty breathing\t0.2200\t0
+w:dijo\t-0.2162\t0.4083
+w:dijo que\t0\t0.2857
+w:dinner\t0\t-0.4026
+w:dio\t0\t-0.2415
+w:disappear\t0\t0.4081
+w:disappear forever\t0\t0.2565
+w:disposal\t0\t-0.3871
+w:disposal box\t0\t-0.3871
+w:dizziness\t0\t-0.2218
+w:dizzy\t0.5636\t-0.3242
+w:do\t-1.0108\t0
+w:do another\t0\t0.2051
+w:do anything\t0\t-0.2883
+w:do i\t0.2142\t-1.4586
+w:do it\t-0.2891\t0.8079
+w:do something\t-0.2113\t0.4989
+w:do this\t-0.2241\t0.8415
+w:do you\t0\t-0.5474
+w:doctor\t-0.3767\t-0.3929
+w:doctor helps\t0\t0.2677
+w:doctor said\t0\t-0.2015
+w:doctors\t0\t-0.3301
+w:does\t0.2815\t-0.9568
+w:does it\t0.4600\t-0.3135
+w:does ketamine\t-0.2982\t0
+w:does that\t0.2447\t0
+w:does the\t0\t-0.3010
+w:doesnt\t0.3488\t0.4730
+w:doesnt know\t0.5242\t0
+w:doesnt recognize\t0.2585\t0
+w:doesnt work\t0\t0.2090
+w:dog\t-0.5996\t0.4163
+w:dog died\t0\t-0.2407
+w:doing\t-0.4417\t-0.5278
+w:dolor\t0.8165\t-0.6200
+w:dolor de\t0.8176\t-0.5791
+w:donde estoy\t0.2192\t0
+w:done\t-0.7341\t0.8721
+w:done with\t-0.2492\t-0.5691
+w:dont\t-0.2860\t0.2522
+w:dont bother\t0\t0.2514
+w:dont call\t0\t0.5242
+w:dont expect\t0\t0.2070
+w:dont feel\t0\t-0.3849
+w:dont hear\t0\t0.2307
+w:dont know\t0.6379\t0
+w:dont look\t0\t0.2224
+w:dont message\t0\t-0.3447
+w:dont need\t0\t-0.3819
+w:dont recognise\t0.3303\t0
+w:dont see\t0\t0.2620
+w:dont text\t0\t-0.2015
+w:dont wake\t0\t0.6510
+w:dont want\t-0.2558\t0
+w:door\t0\t0.4786
+w:dos\t0.2106\t0
+w:dos veces\t0.2891\t0
+w:dose\t0.2364\t0
+w:dose by\t0.3217\t0
+w:dosis\t0\t0.3450
+w:double\t0.4220\t0
+w:double dose\t0.3347\t0
+w:down\t0.4046\t-0.6194
+w:down the\t0.4659\t0
+w:dr patel\t0\t0.2494
+w:dragging\t0.2528\t0
+w:dragging when\t0.2222\t0
+w:drank\t0.5718\t0
+w:drank bleach\t0.3188\t0
+w:drank some\t0.4919\t0
+w:drawer\t-0.2212\t0.7221
+w:drinking so\t0\t0.2831
+w:drive\t-0.2652\t0
+w:drive home\t0\t-0.2423
+w:drive into\t0\t0.3566
+w:drive me\t0\t-0.3881
+w:drive now\t0\t-0.3141
+w:drive off\t0\t0.2266
+w:driver\t0\t-1.0674
+w:driver gets\t0\t-0.2365
+w:driver is\t0\t-0.2371
+w:driving\t-0.5453\t-0.4579
+w:driving into\t0\t0.2561
+w:driving me\t0\t-0.5178
+w:driving off\t0\t0.5360
+w:driving to\t0\t-0.2073
+w:drooping\t0.4146\t-0.2775
+w:droopy\t0.3122\t0
 w:dropping\t0\t-0.2087
-w:drops\t0.2229\t0
-w:drops come\t0.2637\t0
-w:drove home\t0.2483\t0
-w:dry\t-0.6195\t0
-w:dry and\t-0.3136\t0
-w:duele\t0.5749\t-0.5656
-w:duele el\t0.4137\t0
-w:duele la\t0\t-0.2378
-w:duele mucho\t0.2591\t0
-w:during\t-0.7142\t-0.3456
-w:during the\t-0.7942\t-0.3033
-w:durmio todo\t0.2296\t0
-w:dusky\t0.3633\t0
-w:dying\t0\t1.1628
-w:dying doesnt\t0\t0.2006
-w:earlier\t0\t-0.3212
-w:earlier slot\t0\t-0.3970
-w:early\t-0.2194\t-0.5205
-w:eat\t0\t-0.2022
-w:eaten in\t0\t0.2012
-w:eating\t-0.2080\t0.2838
+w:drops\t0.2238\t0
+w:drops come\t0.2646\t0
+w:drove home\t0.2480\t0
+w:dry\t-0.6192\t0
+w:dry and\t-0.3133\t0
+w:duele\t0.5824\t-0.5549
+w:duele el\t0.4117\t0
+w:duele la\t0\t-0.2336
+w:duele mucho\t0.2585\t0
+w:during\t-0.7151\t-0.3434
+w:during the\t-0.7945\t-0.3011
+w:durmio todo\t0.2308\t0
+w:dusky\t0.3634\t0
+w:dying\t0\t1.1617
+w:earlier\t0\t-0.3227
+w:earlier slot\t0\t-0.3988
+w:early\t-0.2191\t-0.5191
+w:eat\t0\t-0.2036
+w:eating\t-0.2076\t0.2833
 w:eating and\t0\t0.3492
-w:edge\t-0.2344\t0.5568
-w:edge of\t0\t0.4692
-w:el\t0.7334\t-0.6936
-w:el aire\t0.6965\t0
-w:el brazo\t0.6753\t-0.2604
-w:el cajon\t0\t0.2033
-w:el conocimiento\t0.2347\t0
-w:el cuello\t0.2621\t0
-w:el dolor\t-0.2315\t0
-w:el frasco\t0\t0.3631
-w:el jueves\t0\t-0.2539
-w:el lado\t0.3954\t0
-w:el martes\t0\t-0.3445
-w:el pecho\t0.9087\t-0.5127
-w:el peor\t0.4603\t0
-w:el piso\t0.3144\t0
-w:el plan\t0\t0.2033
-w:el puente\t0\t0.5664
-w:el seguro\t0\t-0.2184
-w:el spray\t-0.4016\t0
-w:el suicidio\t0\t0.2199
-w:el testamento\t0\t0.2874
-w:el tiempo\t0\t0.2693
-w:el trabajo\t-0.2078\t0
-w:el ultimo\t0\t0.2012
-w:el viaje\t0\t-0.2850
-w:else\t0.2311\t0
-w:else sees\t0.3013\t0
-w:email\t0\t-0.3489
-w:empty\t0.3402\t0.2553
-w:empty and\t0\t0.3287
-w:empty pill\t0.4444\t0
-w:en\t0\t0.2539
-w:en el\t0.2220\t0.2508
-w:en matarme\t0\t0.2139
-w:en quitarme\t0\t0.2009
-w:end\t-0.8967\t0.9842
-w:end already\t0\t-0.2204
-w:end it\t-0.3473\t1.3013
-w:end my\t0\t-0.3596
-w:end the\t0\t-0.2089
-w:end things\t0\t0.7507
-w:ending\t-0.5761\t1.1448
-w:ending it\t-0.3487\t1.0669
-w:enjoy\t0\t-0.5136
-w:enjoy life\t0\t-0.2692
-w:enjoy my\t0\t-0.2444
-w:enough\t-0.2417\t0.9808
-w:enough air\t0.3943\t0
+w:edge\t-0.2345\t0.5561
+w:edge of\t0\t0.4688
+w:el\t0.7562\t-0.7291
+w:el aire\t0.6985\t0
+w:el brazo\t0.6723\t-0.2547
+w:el cajon\t0\t0.2109
+w:el conocimiento\t0.2336\t0
+w:el cuello\t0.2624\t0
+w:el dolor\t-0.2225\t0
+w:el frasco\t0\t0.3600
+w:el jueves\t0\t-0.2502
+w:el lado\t0.3956\t0
+w:el martes\t0\t-0.3383
+w:el pecho\t0.9047\t-0.5171
+w:el peor\t0.4732\t0
+w:el piso\t0.3124\t0
+w:el plan\t0\t0.2055
+w:el puente\t0\t0.5725
+w:el seguro\t0\t-0.2340
+w:el spray\t-0.4006\t0
+w:el suicidio\t0\t0.2261
+w:el testamento\t0\t0.2869
+w:el tiempo\t0\t0.2744
+w:el trabajo\t-0.2097\t0
+w:el ultimo\t0\t0.2008
+w:el viaje\t0\t-0.3160
+w:else\t0.2307\t0
+w:else sees\t0.3011\t0
+w:email\t0\t-0.3499
+w:empty\t0.3405\t0.2526
+w:empty and\t0\t0.3277
+w:empty pill\t0.4441\t0
+w:en\t0\t0.2382
+w:en el\t0.2169\t0.2644
+w:en la\t0\t-0.2286
+w:en matarme\t0\t0.2013
+w:en quitarme\t0\t0.2043
+w:end\t-0.8966\t0.9898
+w:end already\t0\t-0.2197
+w:end it\t-0.3469\t1.2986
+w:end my\t0\t-0.3577
+w:end the\t0\t-0.2068
+w:end things\t0\t0.7496
+w:ending\t-0.5771\t1.1480
+w:ending it\t-0.3493\t1.0721
+w:enjoy\t0\t-0.5106
+w:enjoy life\t0\t-0.2677
+w:enjoy my\t0\t-0.2429
+w:enough\t-0.2426\t0.9818
+w:enough air\t0.3934\t0
 w:enough now\t0\t0.2012
-w:enough pills\t0\t-0.2530
-w:enough refills\t0\t-0.2259
-w:entero\t0\t0.2720
-w:epipen\t0.2022\t-0.2125
-w:er\t0.5369\t-0.2031
-w:es\t0.3480\t0
-w:es mi\t-0.2210\t0
-w:es normal\t0.3383\t0
-w:es real\t0.2106\t0
-w:escribi\t0\t0.4332
-w:ese\t0\t-0.2060
-w:espalda\t-0.3187\t0
-w:esperanza\t0\t0.3354
-w:esperanza ya\t0\t0.3354
-w:esposa\t0\t0.2291
-w:esposo\t0.4985\t0
-w:esposo me\t0\t-0.2288
-w:esposo no\t0.6679\t0
-w:esta\t0.9002\t-0.4067
-w:esta convulsionando\t0.5084\t0
-w:esta dando\t0.2881\t0
-w:esta en\t-0.3956\t0
-w:esta noche\t0\t0.8208
-w:esta roja\t0.3210\t0
-w:estan\t0.3707\t0
-w:estare vivo\t0\t0.2293
-w:estaria\t0\t0.2523
-w:estaria mejor\t0\t0.2523
-w:estarian\t0\t0.3453
-w:estarian mejor\t0\t0.3453
-w:este\t0\t0.5333
-w:este dolor\t0\t0.2898
-w:este es\t0\t0.3161
-w:esto\t0\t0.3880
-w:esto se\t0\t0.2432
-w:estos\t0\t-0.2843
-w:estoy\t0\t-0.6216
-w:estoy ahogando\t0.9514\t-0.2873
-w:estoy bien\t0\t-0.2121
-w:estoy cansada\t-0.2685\t0.3545
-w:estoy cortando\t0\t0.2706
-w:estoy en\t-0.4380\t0.3530
-w:estoy orinando\t0.2673\t0
-w:estoy pensando\t0\t0.3579
-w:estoy sangrando\t0.4478\t0
-w:estoy vomitando\t0.4433\t0
-w:even\t0\t0.5564
-w:even joking\t0\t0.2998
-w:evening\t0\t-0.4311
-w:evening pills\t0.2720\t0
-w:ever\t1.0370\t0
-w:ever had\t0.8192\t-0.2009
-w:every\t0.2456\t0.6840
-w:every breath\t0.3082\t0
-w:every day\t0\t0.6780
-w:every night\t0\t0.3455
-w:every single\t0\t0.2226
-w:every time\t0.5406\t-0.4116
-w:everyone\t-0.3946\t0.6320
-w:everything\t-0.6181\t0.3405
-w:everything feels\t-0.2702\t0.5824
-w:everything i\t0\t0.3143
-w:everything in\t0\t0.5387
-w:everything is\t0.5593\t0
-w:everything ready\t0\t-0.2003
-w:everything still\t0.2346\t0
-w:everything today\t0\t-0.3926
-w:everywhere\t0.4432\t-0.5330
-w:except\t0\t0.5111
-w:except dying\t0\t0.3061
-w:exercises\t-0.3015\t0
-w:exhausted\t0\t-0.4000
-w:exist\t0\t0.5076
-w:existen\t0.4089\t0
-w:existing\t0\t0.4314
-w:exit\t0\t0.6244
-w:expect\t0\t0.2078
-w:expect to\t0\t0.2078
-w:expected\t-0.3179\t-0.3006
-w:explode\t0.3537\t0
-w:eye\t0.5703\t-0.3611
-w:eye all\t0.2733\t0
-w:eyes\t0.4277\t-0.4426
-w:eyes are\t0\t-0.3485
-w:face\t1.8448\t-0.7825
-w:face feels\t0.3231\t0
-w:face has\t0.2452\t0
-w:face is\t0.4867\t-0.3701
-w:face looks\t0.2493\t0
-w:face when\t0\t0.2004
-w:facebook\t0\t0.2596
-w:fade\t0\t0.3712
-w:fading\t0\t-0.2570
-w:failed\t0\t0.2114
-w:faint\t0.5490\t-0.7142
-w:fainted\t1.8663\t-0.7037
-w:fainted again\t0.6227\t0
-w:fainted and\t0.2209\t-0.2885
+w:enough pills\t0\t-0.2519
+w:enough refills\t0\t-0.2268
+w:entero\t0\t0.2713
+w:epipen\t0.2015\t-0.2121
+w:er\t0.5374\t-0.2032
+w:es\t0.3655\t0
+w:es mi\t-0.2201\t0
+w:es normal\t0.3482\t0
+w:es real\t0.2103\t0
+w:escribi\t0\t0.4301
+w:ese\t0\t-0.2858
+w:espalda\t-0.3103\t0
+w:esperanza\t0\t0.3285
+w:esperanza ya\t0\t0.3285
+w:esposa\t0\t0.2274
+w:esposo\t0.5005\t0
+w:esposo me\t0\t-0.2357
+w:esposo no\t0.6658\t0
+w:esta\t0.9127\t-0.4249
+w:esta convulsionando\t0.5089\t0
+w:esta dando\t0.2904\t0
+w:esta en\t-0.3932\t0
+w:esta noche\t0\t0.8222
+w:esta roja\t0.3207\t0
+w:estan\t0.3763\t0
+w:estare vivo\t0\t0.2229
+w:estaria\t0\t0.2557
+w:estaria mejor\t0\t0.2557
+w:estarian\t0\t0.3349
+w:estarian mejor\t0\t0.3349
+w:este\t0\t0.6258
+w:este dolor\t0\t0.3948
+w:este es\t0\t0.3174
+w:esto\t0\t0.3823
+w:esto se\t0\t0.2416
+w:estos\t0\t-0.2964
+w:estoy\t0\t-0.6222
+w:estoy ahogando\t0.9582\t-0.2950
+w:estoy bien\t0\t-0.2157
+w:estoy cansada\t-0.2628\t0.3769
+w:estoy cortando\t0\t0.2740
+w:estoy en\t-0.4401\t0.3654
+w:estoy orinando\t0.2668\t0
+w:estoy pensando\t0\t0.3560
+w:estoy sangrando\t0.4448\t0
+w:estoy vomitando\t0.4429\t0
+w:even\t0\t0.5561
+w:even joking\t0\t0.2999
+w:evening\t0\t-0.4274
+w:evening pills\t0.2716\t0
+w:ever\t1.0389\t0
+w:ever had\t0.8184\t-0.2013
+w:every\t0.2451\t0.6842
+w:every breath\t0.3085\t0
+w:every day\t0\t0.6767
+w:every night\t0\t0.3448
+w:every single\t0\t0.2198
+w:every time\t0.5396\t-0.4098
+w:everyone\t-0.3945\t0.6288
+w:everything\t-0.6192\t0.3464
+w:everything feels\t-0.2699\t0.5795
+w:everything i\t0\t0.3152
+w:everything in\t0\t0.5386
+w:everything is\t0.5574\t0
+w:everything still\t0.2342\t0
+w:everything today\t0\t-0.3919
+w:everywhere\t0.4433\t-0.5326
+w:except\t0\t0.5127
+w:except dying\t0\t0.3057
+w:exercises\t-0.3004\t0
+w:exhausted\t0\t-0.3997
+w:exist\t0\t0.5090
+w:existen\t0.4074\t0
+w:existing\t0\t0.4351
+w:exit\t0\t0.6248
+w:expect\t0\t0.2070
+w:expect to\t0\t0.2070
+w:expected\t-0.3178\t-0.2990
+w:explode\t0.3538\t0
+w:eye\t0.5690\t-0.3603
+w:eye all\t0.2728\t0
+w:eyes\t0.4270\t-0.4444
+w:eyes are\t0\t-0.3501
+w:face\t1.8427\t-0.7785
+w:face feels\t0.3229\t0
+w:face has\t0.2450\t0
+w:face is\t0.4860\t-0.3698
+w:face looks\t0.2494\t0
+w:face when\t0\t0.2005
+w:facebook\t0\t0.2610
+w:fade\t0\t0.3702
+w:fading\t0\t-0.2572
+w:failed\t0\t0.2135
+w:faint\t0.5487\t-0.7137
+w:fainted\t1.8655\t-0.7070
+w:fainted again\t0.6232\t0
+w:fainted and\t0.2208\t-0.2905
 w:fainted twice\t0.7105\t0
-w:fainting\t0.7778\t-0.3047
-w:fainting common\t0.2233\t0
-w:fainting every\t0.2149\t-0.2114
-w:fake\t0.2346\t0
-w:fake and\t0.2346\t0
-w:falta\t0.4675\t0.2400
-w:falta el\t0.5136\t0
-w:falta nada\t0\t0.2926
-w:family\t-0.3591\t0.4417
-w:family history\t0\t-0.2334
-w:family would\t0\t0.2610
-w:far as\t0\t0.2022
-w:far away\t0.2041\t-0.2410
-w:fasting\t0\t-0.2849
-w:fatal\t0\t0.4657
-w:fatal for\t0\t0.2824
-w:fault\t0\t0.3608
-w:fecha\t0\t0.2033
-w:feeds\t0\t0.2114
-w:feeds my\t0\t0.2114
-w:feel\t0\t0.2436
-w:feel empty\t0\t0.3287
-w:feel every\t0\t0.3463
-w:feel faint\t0.2565\t0
-w:feel like\t0.2193\t0.4428
-w:feel my\t0.3170\t0
-w:feel sick\t0\t0.2339
-w:feel something\t0\t0.2914
-w:feel the\t0\t-0.2854
-w:feeling\t-0.9323\t0
-w:feeling after\t0\t0.3236
-w:feeling better\t0\t-0.3467
-w:feeling kind\t0\t-0.2074
-w:feeling unalive\t0\t0.3567
-w:feeling weird\t0\t0.2811
-w:feeling worse\t0\t0.3189
-w:feels\t0.8838\t-0.5524
-w:feels fake\t0.2346\t0
-w:feels huge\t0.2952\t0
-w:feels like\t0.6922\t-0.2403
-w:feels pointless\t-0.2043\t0.6674
-w:feet\t-0.3249\t-0.3988
-w:fell\t1.1708\t-0.5445
-w:fell and\t0.2812\t0
-w:fell down\t0.5935\t0
-w:fell out\t0.3348\t0
-w:felt\t-0.8535\t-0.8308
-w:felt faint\t-0.2368\t0
-w:felt tight\t0.3224\t0
-w:fentanyl patches\t0\t0.2402
-w:fever\t0.3149\t-0.2250
-w:fever and\t0.3473\t0
-w:few\t0.5873\t0
-w:few drops\t0.2229\t0
+w:fainting\t0.7762\t-0.3054
+w:fainting common\t0.2236\t0
+w:fainting every\t0.2143\t-0.2114
+w:fake\t0.2342\t0
+w:fake and\t0.2342\t0
+w:falta\t0.4710\t0.2351
+w:falta el\t0.5160\t0
+w:falta nada\t0\t0.2849
+w:family\t-0.3584\t0.4407
+w:family history\t0\t-0.2338
+w:family would\t0\t0.2600
+w:far as\t0\t0.2005
+w:far away\t0.2037\t-0.2404
+w:fasting\t0\t-0.2822
+w:fatal\t0\t0.4637
+w:fatal for\t0\t0.2806
+w:fault\t0\t0.3604
+w:fecha\t0\t0.2055
+w:feeds\t0\t0.2113
+w:feeds my\t0\t0.2113
+w:feel\t0\t0.2472
+w:feel empty\t0\t0.3277
+w:feel every\t0\t0.3464
+w:feel faint\t0.2559\t0
+w:feel like\t0.2193\t0.4463
+w:feel my\t0.3165\t0
+w:feel sick\t0\t0.2311
+w:feel something\t0\t0.2926
+w:feel the\t0\t-0.2874
+w:feeling\t-0.9322\t0
+w:feeling after\t0\t0.3240
+w:feeling better\t0\t-0.3456
+w:feeling kind\t0\t-0.2066
+w:feeling unalive\t0\t0.3505
+w:feeling weird\t0\t0.2802
+w:feeling worse\t0\t0.3185
+w:feels\t0.8847\t-0.5564
+w:feels fake\t0.2342\t0
+w:feels huge\t0.2954\t0
+w:feels like\t0.6920\t-0.2410
+w:feels pointless\t-0.2042\t0.6637
+w:feet\t-0.3244\t-0.4005
+w:fell\t1.1689\t-0.5428
+w:fell and\t0.2800\t0
+w:fell down\t0.5926\t0
+w:fell out\t0.3340\t0
+w:felt\t-0.8537\t-0.8280
+w:felt faint\t-0.2367\t0
+w:felt tight\t0.3216\t0
+w:fentanyl patches\t0\t0.2409
+w:fever\t0.3144\t-0.2265
+w:fever and\t0.3469\t0
+w:few\t0.5871\t0
+w:few drops\t0.2238\t0
 w:few min\t0.4023\t0
-w:few years\t0\t0.2159
-w:fibro\t-0.2414\t0
-w:fight\t0\t0.4288
-w:fighting\t0\t0.4792
-w:fill\t0\t-0.3891
-w:filled the\t0\t0.2035
-w:finally going\t0\t-0.2630
-w:finally have\t0\t0.3336
-w:finally ready\t0\t-0.2795
-w:finally updated\t0\t0.2957
-w:find me\t0\t0.4207
-w:fine\t-2.5002\t-0.8403
-w:fine breathing\t-0.3491\t0
-w:fine now\t-0.4428\t-0.4794
-w:fine this\t0.2128\t0
-w:finger\t0.3617\t0
-w:finger thing\t0.3617\t0
-w:fingers\t0\t-0.2138
-w:finish\t0.2613\t0.3262
-w:finish a\t0.2610\t0
-w:finish it\t0\t0.3365
-w:finished\t0\t0.2829
-w:fit\t0.8467\t0
+w:few years\t0\t0.2157
+w:fibro\t-0.2406\t0
+w:fight\t0\t0.4255
+w:fighting\t0\t0.4751
+w:fill\t0\t-0.3881
+w:filled the\t0\t0.2038
+w:finally going\t0\t-0.2628
+w:finally have\t0\t0.3335
+w:finally ready\t0\t-0.2793
+w:finally updated\t0\t0.2935
+w:find me\t0\t0.4173
+w:fine\t-2.4996\t-0.8353
+w:fine breathing\t-0.3482\t0
+w:fine dead\t0\t0.2013
+w:fine now\t-0.4433\t-0.4798
+w:fine this\t0.2127\t0
+w:finger\t0.3610\t0
+w:finger thing\t0.3610\t0
+w:fingers\t0\t-0.2127
+w:finish\t0.2606\t0.3238
+w:finish a\t0.2603\t0
+w:finish it\t0\t0.3366
+w:finished\t0\t0.2838
+w:fit\t0.8448\t0
 w:fit a\t0.4023\t0
 w:fitting on\t0.2168\t0
-w:flare end\t0\t-0.2204
-w:flare started\t0\t0.3628
-w:floaty\t-0.3168\t0
-w:floor\t1.7718\t-0.5490
-w:flu\t-0.2731\t0
-w:foaming\t0.2304\t0
-w:foaming at\t0.2304\t0
-w:food\t0\t-0.2229
-w:food out\t0\t0.2179
-w:foot\t-0.2272\t0
-w:for\t-0.9752\t0.2398
-w:for 5\t0.2190\t0
-w:for a\t0.2314\t-0.3135
-w:for air\t0.7015\t0
-w:for christmas\t0\t-0.2410
-w:for everything\t0\t-0.8655
-w:for good\t0\t1.1109
-w:for hours\t0.5214\t0
-w:for ketamine\t0.2147\t0
-w:for many\t0\t-0.2234
-w:for me\t0\t1.4978
-w:for my\t-0.4774\t0
-w:for next\t0\t0.4322
-w:for now\t0\t-0.6995
-w:for protection\t0\t0.2538
-w:for the\t-0.6516\t-1.3708
-w:for tomorrow\t0\t-0.2003
-w:for trying\t0\t1.3246
-w:for weeks\t0\t0.4473
-w:for what\t0\t0.4813
-w:forever\t-0.2301\t1.1880
-w:forgot\t0\t-0.3461
-w:fork\t0.4778\t0
-w:fork instead\t0.4778\t0
-w:form\t-0.2241\t-1.0872
-w:form is\t0\t-0.2093
-w:forma\t0\t0.2432
-w:forma you\t0\t0.2432
-w:forms\t0\t-0.5361
-w:forward\t-0.2646\t0.5344
-w:found\t0.5109\t0.4943
-w:found a\t-0.2074\t0.3117
-w:found me\t0\t0.3635
-w:found my\t0.7972\t0
-w:fr\t0\t0.4390
-w:frasco\t0\t0.4916
-w:frasco entero\t0\t0.2720
-w:friday\t-0.2640\t-0.3749
-w:friday im\t0\t0.2515
-w:friday night\t0\t0.2624
-w:friday when\t0\t-0.2302
-w:friend\t-0.2258\t0
-w:from\t0\t-0.3459
+w:flare end\t0\t-0.2197
+w:flare started\t0\t0.3602
+w:floaty\t-0.3161\t0
+w:floor\t1.7728\t-0.5506
+w:flu\t-0.2730\t0
+w:foaming\t0.2303\t0
+w:foaming at\t0.2303\t0
+w:food\t0\t-0.2209
+w:food out\t0\t0.2192
+w:foot\t-0.2271\t0
+w:for\t-0.9683\t0.2215
+w:for 5\t0.2180\t0
+w:for a\t0.2309\t-0.3002
+w:for air\t0.7013\t0
+w:for christmas\t0\t-0.2408
+w:for everything\t0\t-0.8637
+w:for good\t0\t1.1137
+w:for hours\t0.5204\t0
+w:for ketamine\t0.2160\t0
+w:for many\t0\t-0.2248
+w:for me\t0\t1.4793
+w:for my\t-0.4777\t0
+w:for next\t0\t0.4318
+w:for now\t0\t-0.6987
+w:for protection\t0\t0.2495
+w:for the\t-0.6526\t-1.3634
+w:for trying\t0\t1.3199
+w:for weeks\t0\t0.4462
+w:for what\t0\t0.4764
+w:forever\t-0.2300\t1.1821
+w:forgot\t0\t-0.3437
+w:fork\t0.4768\t0
+w:fork instead\t0.4768\t0
+w:form\t-0.2245\t-1.0843
+w:form is\t0\t-0.2092
+w:forma\t0\t0.2416
+w:forma you\t0\t0.2416
+w:forms\t0\t-0.5345
+w:forward\t-0.2644\t0.5373
+w:found\t0.5118\t0.4916
+w:found a\t-0.2079\t0.3146
+w:found me\t0\t0.3618
+w:found my\t0.7978\t0
+w:fr\t0\t0.4361
+w:frasco\t0\t0.4879
+w:frasco entero\t0\t0.2713
+w:friday\t-0.2641\t-0.3763
+w:friday im\t0\t0.2490
+w:friday night\t0\t0.2636
+w:friday when\t0\t-0.2293
+w:friend\t-0.2270\t0
+w:from\t0\t-0.3531
 w:from allergies\t-0.2044\t0
-w:from an\t0.4684\t-0.2280
-w:from ketamine\t0.3429\t0
-w:from me\t0\t1.1300
-w:from sleeping\t-0.3837\t0
-w:from the\t0.6008\t-0.3848
-w:front\t-0.3506\t0.2471
-w:front desk\t0\t-0.2120
-w:front of\t-0.2124\t0.6648
-w:frustrated\t0\t-0.3620
-w:fue\t-0.2386\t-0.3903
-w:fuerte\t0.3523\t-0.3384
-w:fuerte en\t0.2211\t0
-w:full\t0\t-0.3298
-w:funeral\t-0.2790\t0.8152
-w:funny\t0\t-0.2410
-w:future\t0\t0.4864
-w:gabapentin\t-0.2367\t0.3430
-w:gabapentin an\t0\t0.2493
-w:gabapentin for\t0\t0.2300
-w:game\t0\t-0.2625
-w:garage\t-0.3298\t0.7523
-w:garage with\t0\t0.5449
-w:garden\t0\t-0.2748
-w:garganta\t0.5641\t0
-w:gasping\t1.1460\t-0.3328
-w:gasping for\t0.7015\t0
-w:gato\t0\t0.2926
-w:gauze\t0.2590\t0
-w:gauze off\t0.2590\t0
-w:gave\t-0.3995\t-0.2445
-w:gave my\t0\t0.3937
-w:gave up\t0\t-0.4926
-w:get\t0.7344\t-0.9826
-w:get air\t0.4163\t0
-w:get enough\t0.5074\t0
-w:get from\t0\t0.2915
-w:get my\t0.2463\t0
-w:get this\t0\t-0.5320
-w:gets\t-0.3967\t0.3248
-w:gets bad\t0\t0.2320
-w:gets here\t0\t-0.2375
-w:gets the\t0\t0.2210
-w:getting\t0.6122\t0
-w:getting worse\t0.3809\t0
-w:girlfriend\t0\t0.5240
-w:girlfriend is\t0\t0.3288
-w:giving\t-0.4551\t0.5611
-w:giving away\t0\t0.3852
-w:giving up\t-0.2314\t0
-w:glass of\t0\t-0.2334
-w:go\t-0.6960\t1.2936
-w:go be\t0\t0.2323
-w:go for\t0\t0.2198
-w:go on\t-0.6175\t0.4348
-w:go to\t0.3128\t0
-w:go whenever\t0\t-0.2375
-w:goal\t0\t-0.2043
-w:god\t0\t0.3755
-w:god takes\t0\t0.2690
-w:goes\t0\t0.2756
-w:goes to\t0.2221\t0
-w:going\t0.2368\t0.3169
-w:going a\t0\t0.2024
+w:from an\t0.4685\t-0.2282
+w:from ketamine\t0.3443\t0
+w:from me\t0\t1.1202
+w:from sleeping\t-0.3838\t0
+w:from the\t0.5993\t-0.3835
+w:front\t-0.3505\t0.2321
+w:front desk\t0\t-0.2134
+w:front of\t-0.2120\t0.6537
+w:frustrated\t0\t-0.3631
+w:fue\t-0.2369\t-0.3884
+w:fuerte\t0.3566\t-0.3430
+w:fuerte en\t0.2223\t0
+w:full\t0\t-0.3314
+w:funciona\t0\t0.2724
+w:funciona me\t0\t0.2724
+w:funeral\t-0.2788\t0.8072
+w:funny\t0\t-0.2458
+w:future\t0\t0.4820
+w:gabapentin\t-0.2379\t0.3490
+w:gabapentin an\t0\t0.2477
+w:gabapentin for\t0\t0.2303
+w:game\t0\t-0.2629
+w:garage\t-0.3303\t0.7523
+w:garage with\t0\t0.5450
+w:garden\t0\t-0.2712
+w:garganta\t0.5704\t0
+w:gasping\t1.1450\t-0.3336
+w:gasping for\t0.7013\t0
+w:gato\t0\t0.2849
+w:gauze\t0.2583\t0
+w:gauze off\t0.2583\t0
+w:gave\t-0.3993\t-0.2488
+w:gave my\t0\t0.3935
+w:gave up\t0\t-0.4935
+w:get\t0.7336\t-0.9814
+w:get air\t0.4165\t0
+w:get enough\t0.5062\t0
+w:get from\t0\t0.2891
+w:get my\t0.2464\t0
+w:get this\t0\t-0.5294
+w:gets\t-0.3951\t0.3207
+w:gets bad\t0\t0.2336
+w:gets here\t0\t-0.2365
+w:gets the\t0\t0.2194
+w:getting\t0.6115\t0
+w:getting worse\t0.3799\t0
+w:girlfriend\t0\t0.5266
+w:girlfriend is\t0\t0.3303
+w:given\t0\t0.2008
+w:giving\t-0.4556\t0.5609
+w:giving away\t0\t0.3843
+w:giving up\t-0.2322\t0
+w:glass of\t0\t-0.2303
+w:go\t-0.6925\t1.2872
+w:go be\t0\t0.2322
+w:go for\t0\t0.2216
+w:go on\t-0.6168\t0.4265
+w:go to\t0.3137\t0
+w:go whenever\t0\t-0.2365
+w:goal\t0\t-0.2038
+w:god\t0\t0.3686
+w:god takes\t0\t0.2638
+w:goes\t0\t0.2754
+w:goes to\t0.2226\t0
+w:going\t0.2369\t0.3175
+w:going a\t0\t0.2026
 w:going anywhere\t0\t-0.2143
-w:going black\t0.3302\t0
-w:going dark\t0.3884\t-0.2166
-w:going on\t0.2588\t0.2895
-w:going to\t-0.7679\t0.4713
-w:golpe\t0.3622\t0
-w:gone\t-0.5227\t0
-w:gone and\t0\t0.2914
-w:gone now\t-0.2086\t-0.6727
-w:gone numb\t0.3933\t0
-w:good\t-0.7180\t-0.7207
-w:good now\t0\t-0.2022
-w:good place\t0\t-0.2017
-w:goodbye\t-0.9301\t1.5957
-w:goodbye and\t0\t-0.2121
-w:goodbye for\t0\t-0.6163
-w:goodbye on\t0\t0.2596
-w:goodbye text\t0\t0.3213
-w:goodbye to\t0\t0.2342
-w:goodbyes\t0\t0.5324
-w:googled\t0\t0.3108
-w:googling\t0\t0.4056
-w:googling painless\t0\t0.3088
-w:got\t0.2114\t0
-w:got a\t0\t-0.2365
-w:got all\t0\t0.3435
-w:got into\t0.5743\t0
-w:got my\t-0.2306\t0.2995
-w:got the\t0\t0.2805
-w:gracias\t-0.5013\t-0.4288
-w:grandkids\t0\t-0.5785
-w:grandma\t0.2124\t0
-w:grandma is\t0.2408\t0
-w:great\t-0.4347\t-0.4460
-w:grey\t0.3304\t0
-w:group\t0\t-0.2041
-w:guardadas las\t0\t-0.2118
-w:guardadas muchas\t0\t0.2150
-w:gun\t-0.7030\t1.1909
-w:gun and\t0\t0.3147
-w:gun is\t0\t0.3436
-w:gun last\t0\t0.2658
-w:gurgling\t0.2017\t0
-w:gushing\t0.5705\t-0.2165
-w:guy\t0.2702\t0
-w:guy has\t0.3363\t0
-w:guys are\t0\t-0.2511
-w:gym\t-0.2319\t-0.3729
-w:hablar\t0.7049\t-0.2500
-w:hablar bien\t0.5503\t0
-w:hace anos\t0\t-0.2514
-w:hacer\t0\t0.6392
-w:hacerme\t0\t0.4458
-w:hacerme dano\t0\t0.4458
-w:had\t0.7658\t-1.5470
-w:had a\t1.4327\t-0.5056
-w:had before\t0.3101\t0
-w:had enough\t0\t0.2137
-w:had one\t0\t-0.5289
+w:going black\t0.3293\t0
+w:going dark\t0.3878\t-0.2158
+w:going on\t0.2573\t0.2927
+w:going to\t-0.7658\t0.4716
+w:golpe\t0.3730\t0
+w:gone\t-0.5228\t0
+w:gone and\t0\t0.2887
+w:gone now\t-0.2091\t-0.6732
+w:gone numb\t0.3934\t0
+w:good\t-0.7174\t-0.7136
+w:good now\t0\t-0.2007
+w:goodbye\t-0.9298\t1.5970
+w:goodbye and\t0\t-0.2079
+w:goodbye for\t0\t-0.6153
+w:goodbye on\t0\t0.2610
+w:goodbye text\t0\t0.3194
+w:goodbye to\t0\t0.2333
+w:goodbyes\t0\t0.5290
+w:googled\t0\t0.3102
+w:googling\t0\t0.4041
+w:googling painless\t0\t0.3099
+w:got\t0.2110\t0
+w:got a\t0\t-0.2342
+w:got all\t0\t0.3437
+w:got into\t0.5761\t0
+w:got my\t-0.2306\t0.3007
+w:got the\t0\t0.2796
+w:gracias\t-0.4976\t-0.4394
+w:grandkids\t0\t-0.5764
+w:grandma\t0.2131\t0
+w:grandma is\t0.2407\t0
+w:great\t-0.4340\t-0.4468
+w:grey\t0.3287\t0
+w:group\t0\t-0.2023
+w:guardadas las\t0\t-0.2115
+w:guardadas muchas\t0\t0.2151
+w:gun\t-0.7027\t1.1847
+w:gun and\t0\t0.3143
+w:gun is\t0\t0.3412
+w:gun last\t0\t0.2615
+w:gurgling\t0.2013\t0
+w:gushing\t0.5684\t-0.2148
+w:guy\t0.2698\t0
+w:guy has\t0.3362\t0
+w:guys are\t0\t-0.2505
+w:gym\t-0.2308\t-0.3747
+w:hablar\t0.7056\t-0.2437
+w:hablar bien\t0.5528\t0
+w:hace anos\t0\t-0.2518
+w:hacer\t0\t0.6458
+w:hacerme\t0\t0.4366
+w:hacerme dano\t0\t0.4366
+w:had\t0.7681\t-1.5410
+w:had a\t1.4356\t-0.5049
+w:had before\t0.3092\t0
+w:had enough\t0\t0.2158
+w:had one\t0\t-0.5296
 w:had some\t-0.2016\t0
-w:hago\t0\t0.2294
-w:haha\t-0.6333\t-0.9077
-w:haha nah\t0\t0.3088
-w:half\t0.4924\t-0.6366
-w:half my\t0.4544\t-0.2563
-w:hand\t0.3504\t0.3337
-w:hand anymore\t0.2111\t0
+w:hago\t0\t0.2314
+w:haha\t-0.6326\t-0.8987
+w:haha nah\t0\t0.3099
+w:half\t0.4921\t-0.6342
+w:half my\t0.4542\t-0.2541
+w:hand\t0.3485\t0.3374
+w:hand anymore\t0.2105\t0
 w:hand broke\t0\t0.2396
-w:handful\t0\t0.3686
-w:handful of\t0\t0.3686
-w:hang\t0\t0.2573
-w:hanging\t-0.2605\t0
-w:hard\t0.4287\t-0.6808
+w:handful\t0\t0.3687
+w:handful of\t0\t0.3687
+w:hang\t0\t0.2571
+w:hanging\t-0.2601\t0
+w:hard\t0.4320\t-0.6761
 w:hard i\t0\t0.2158
-w:hard to\t0.6321\t-0.2356
-w:hardly\t0.2037\t0
-w:harm\t-0.2186\t0.4674
-w:harm urges\t0\t0.2207
-w:harming\t-0.2361\t0
-w:harming yourself\t0\t-0.6100
-w:has\t0\t0.7081
-w:has anyone\t0.2340\t0
-w:has been\t-0.4248\t0.2882
-w:has gone\t0.3093\t0
+w:hard to\t0.6337\t-0.2351
+w:hardly\t0.2044\t0
+w:harm\t-0.2180\t0.4659
+w:harm urges\t0\t0.2172
+w:harming\t-0.2365\t0
+w:harming yourself\t0\t-0.6095
+w:has\t0\t0.7058
+w:has anyone\t0.2343\t0
+w:has been\t-0.4234\t0.2888
+w:has gone\t0.3094\t0
 w:has the\t0\t-0.2121
-w:has won\t0\t0.5677
-w:hasta\t-0.2375\t0
-w:hasta la\t0\t-0.2292
-w:have\t0\t0.7751
-w:have a\t0.3392\t-0.2898
-w:have an\t0\t-0.2272
-w:have any\t0\t-0.2651
-w:have been\t-0.3585\t0.8849
-w:have chest\t0.6217\t0
-w:have enough\t0\t-0.2398
-w:have made\t0\t0.3708
-w:have nothing\t0\t0.2103
-w:have something\t0\t0.2159
-w:have the\t0\t0.6724
-w:have time\t0\t-0.2302
-w:have to\t0\t-0.3412
-w:havent\t0.4184\t-0.3526
-w:havent been\t0.4433\t0
-w:havent eaten\t0\t0.2012
-w:having\t1.7683\t-0.7194
-w:having a\t1.0018\t-1.0061
-w:having an\t0.2754\t0
-w:having chest\t0.2308\t0
-w:having si\t0\t0.2960
-w:having trouble\t0.2578\t0
-w:he\t1.4352\t-0.2315
-w:he collapsed\t0.2201\t0
-w:he drove\t0.2483\t0
-w:he isnt\t0\t-0.2532
-w:he keeps\t0.3219\t0
-w:he overdosed\t0.2781\t-0.2332
-w:he podido\t0.2265\t0
-w:he walks\t0.2231\t0
-w:he wants\t-0.2040\t0.3142
-w:he wrote\t0\t0.2969
-w:head\t0.5938\t0
-w:head against\t0\t0.2253
-w:headache\t0.7593\t-1.3795
-w:headache after\t-0.2985\t0
-w:headache is\t0.3636\t0
-w:headache of\t0.7558\t-0.3581
-w:hear\t0\t0.9145
-w:hear back\t0\t0.2315
-w:hear from\t0\t0.7293
+w:has won\t0\t0.5666
+w:hasta\t-0.2652\t0
+w:hasta la\t0\t-0.2857
+w:have\t0\t0.7742
+w:have a\t0.3384\t-0.2778
+w:have an\t0\t-0.2284
+w:have any\t0\t-0.2682
+w:have been\t-0.3587\t0.8847
+w:have chest\t0.6220\t0
+w:have enough\t0\t-0.2395
+w:have made\t0\t0.3701
+w:have nothing\t0\t0.2117
+w:have something\t0\t0.2157
+w:have the\t0\t0.6718
+w:have time\t0\t-0.2293
+w:have to\t0\t-0.3437
+w:havent\t0.4176\t-0.3512
+w:havent been\t0.4437\t0
+w:having\t1.7675\t-0.7321
+w:having a\t0.9998\t-0.9942
+w:having an\t0.2756\t0
+w:having chest\t0.2303\t0
+w:having si\t0\t0.2648
+w:having trouble\t0.2571\t0
+w:he\t1.4409\t-0.2417
+w:he collapsed\t0.2204\t0
+w:he drove\t0.2480\t0
+w:he isnt\t0\t-0.2559
+w:he keeps\t0.3217\t0
+w:he overdosed\t0.2775\t-0.2317
+w:he podido\t0.2270\t0
+w:he walks\t0.2222\t0
+w:he wants\t-0.2041\t0.3141
+w:he wrote\t0\t0.2967
+w:head\t0.5914\t0
+w:head against\t0\t0.2266
+w:headache\t0.7573\t-1.3722
+w:headache after\t-0.2986\t0
+w:headache is\t0.3624\t0
+w:headache of\t0.7555\t-0.3554
+w:hear\t0\t0.9102
+w:hear back\t0\t0.2307
+w:hear from\t0\t0.7261
 w:hear voices\t0.2146\t0
-w:hearing\t0.2516\t0
-w:hearing voices\t0.2907\t0
-w:heart\t1.3910\t-0.4818
-w:heart attack\t0.7973\t-0.2041
-w:heart feels\t0.2240\t0
-w:heart is\t0.9632\t-0.7273
-w:heart just\t-0.2045\t0.3517
-w:heart pills\t-0.2132\t0.2412
-w:heart rate\t-0.3259\t0
-w:heart stopped\t0.7966\t0
-w:heart stops\t0\t0.3691
-w:heat\t-0.2556\t-0.2838
-w:heaven\t-0.2396\t0.2849
-w:heavily\t0.5899\t-0.2463
-w:heavily from\t0.3617\t0
-w:heavy\t0.2457\t-0.5409
-w:help\t0.6360\t0
-w:help my\t0.2295\t0
-w:helped\t-0.2650\t-0.3543
-w:helping\t0\t-0.3052
-w:her\t0.7045\t0
-w:her chair\t0.2653\t0
+w:hearing\t0.2515\t0
+w:hearing voices\t0.2909\t0
+w:heart\t1.3901\t-0.4829
+w:heart attack\t0.7993\t-0.2036
+w:heart feels\t0.2236\t0
+w:heart is\t0.9603\t-0.7240
+w:heart just\t-0.2042\t0.3502
+w:heart pills\t-0.2134\t0.2427
+w:heart rate\t-0.3241\t0
+w:heart stopped\t0.7960\t0
+w:heart stops\t0\t0.3664
+w:heat\t-0.2535\t-0.2872
+w:heaven\t-0.2397\t0.2861
+w:heavily\t0.5881\t-0.2466
+w:heavily from\t0.3605\t0
+w:heavy\t0.2453\t-0.5392
+w:help\t0.6353\t0
+w:help my\t0.2282\t0
+w:helped\t-0.2642\t-0.3523
+w:helping\t0\t-0.3042
+w:her\t0.7024\t0
+w:her chair\t0.2649\t0
 w:her dead\t0.2036\t0
-w:her face\t0.2018\t0
-w:her heart\t0.3742\t0
-w:her meds\t0\t0.3091
-w:her nasal\t0.2015\t0
-w:her pills\t-0.2961\t0.3378
-w:her thighs\t0\t0.2407
-w:her wrists\t0\t0.2283
-w:here\t-0.8501\t1.4458
-w:here anymore\t0\t0.2355
-w:here for\t0\t0.2267
-w:here on\t0\t-0.2687
-w:here tomorrow\t0\t0.2534
-w:herself\t-0.2869\t0.9713
-w:herself again\t0\t0.2605
-w:hes\t0.9816\t-0.3129
-w:hes been\t0\t0.2514
-w:hes choking\t0.2711\t0
-w:hes done\t0\t0.3097
-w:hes fine\t-0.2285\t0
-w:hes many\t-0.2664\t0
-w:hes not\t0.8450\t-0.2990
-w:hes only\t-0.2327\t0
-w:hi\t0.2182\t0.2090
-w:hi can\t0\t0.4026
-w:hicieron\t0\t0.2180
-w:hicieron por\t0\t0.2180
-w:hidden\t0\t0.2217
-w:high\t0\t-0.2082
-w:high fever\t0.2215\t0
-w:hija\t0\t0.2953
-w:hijo\t0.4225\t0
-w:hijo no\t0.3882\t0
-w:himself\t-0.3052\t1.1348
-w:himself when\t0\t0.2141
-w:hincharon\t0.2194\t0
-w:hincharon los\t0.2194\t0
-w:hincho\t0.2186\t0
-w:his\t0.8069\t-0.2357
-w:his arm\t0.3233\t0
-w:his eyes\t0.2170\t0
-w:his head\t0.4000\t0
-w:his lips\t0.3532\t0
-w:his name\t0\t0.2335
-w:his phone\t-0.2148\t0
-w:his words\t0.2805\t0
-w:history\t0\t-0.4301
-w:hit\t0.5128\t0
-w:hit me\t0.2165\t0
-w:hit my\t0.2441\t-0.2247
-w:hit myself\t0\t0.3295
-w:hitting\t0\t0.2172
-w:hitting my\t0\t0.2253
-w:hives\t0.2954\t-0.4600
-w:hives and\t0.2606\t0
-w:hoarding\t0\t0.5623
-w:hoarding my\t0\t0.4455
-w:hold\t0\t-0.5420
-w:holding\t0\t0.3025
-w:holidays\t0\t-0.4030
-w:home\t0\t-0.6053
-w:home after\t0.2250\t0
-w:home for\t0\t0.2661
-w:home from\t0.4311\t0
-w:home now\t0\t-0.2271
-w:honestly\t-0.5042\t0.8280
-w:honestly the\t0\t-0.2630
-w:hope\t-0.5136\t1.1111
-w:hope for\t0\t0.2521
-w:hope i\t-0.2254\t0.4633
-w:hope my\t0\t0.2313
-w:hoping\t0\t0.6541
-w:hoping so\t0\t0.2269
-w:hora\t0.2385\t0
-w:horrible\t0.2807\t0
-w:hotel\t0\t-0.2375
-w:hotel tomorrow\t0\t-0.2375
-w:hour\t0.3473\t0
-w:hour after\t-0.2920\t0
-w:hour ago\t-0.2424\t0.7014
-w:hours\t0.5953\t-0.4673
-w:house is\t0\t0.2040
-w:how\t-0.6796\t1.0575
-w:how are\t0\t0.3236
-w:how do\t0\t-0.4197
-w:how long\t0.5202\t-0.6095
-w:how many\t-0.4522\t0.5261
-w:how much\t-0.2478\t0.5302
-w:how to\t0\t0.2487
-w:hoy\t-0.7004\t0
+w:her face\t0.2017\t0
+w:her heart\t0.3741\t0
+w:her meds\t0\t0.3067
+w:her nasal\t0.2011\t0
+w:her pills\t-0.2960\t0.3370
+w:her thighs\t0\t0.2397
+w:her wrists\t0\t0.2313
+w:here\t-0.8491\t1.4424
+w:here anymore\t0\t0.2363
+w:here for\t0\t0.2271
+w:here on\t0\t-0.2689
+w:here tomorrow\t0\t0.2523
+w:herself\t-0.2875\t0.9754
+w:herself again\t0\t0.2628
+w:hes\t0.9815\t-0.3238
+w:hes been\t0\t0.2524
+w:hes choking\t0.2710\t0
+w:hes done\t0\t0.3095
+w:hes fine\t-0.2287\t0
+w:hes many\t-0.2658\t0
+w:hes not\t0.8442\t-0.2993
+w:hes only\t-0.2323\t0
+w:hi\t0.2185\t0.2038
+w:hi can\t0\t0.4019
+w:hicieron\t0\t0.2172
+w:hicieron por\t0\t0.2172
+w:hidden\t0\t0.2224
+w:high\t0\t-0.2099
+w:high fever\t0.2213\t0
+w:hija\t0\t0.3067
+w:hijo\t0.4247\t0
+w:hijo no\t0.3868\t0
+w:himself\t-0.3061\t1.1365
+w:himself when\t0\t0.2117
+w:hincharon\t0.2201\t0
+w:hincharon los\t0.2201\t0
+w:hincho\t0.2193\t0
+w:his\t0.8069\t-0.2350
+w:his arm\t0.3221\t0
+w:his eyes\t0.2162\t0
+w:his head\t0.3994\t0
+w:his lips\t0.3527\t0
+w:his name\t0\t0.2291
+w:his phone\t-0.2152\t0
+w:his words\t0.2806\t0
+w:history\t0\t-0.4324
+w:hit\t0.5120\t0
+w:hit me\t0.2178\t0
+w:hit my\t0.2435\t-0.2245
+w:hit myself\t0\t0.3310
+w:hitting\t0\t0.2189
+w:hitting my\t0\t0.2266
+w:hives\t0.2952\t-0.4619
+w:hives and\t0.2603\t0
+w:hoarding\t0\t0.5630
+w:hoarding my\t0\t0.4446
+w:hold\t0\t-0.5432
+w:holding\t0\t0.3019
+w:holidays\t0\t-0.4054
+w:home\t0\t-0.6040
+w:home after\t0.2249\t0
+w:home for\t0\t0.2659
+w:home from\t0.4316\t0
+w:home now\t0\t-0.2266
+w:honestly\t-0.5042\t0.8235
+w:honestly the\t0\t-0.2616
+w:hope\t-0.5130\t1.1021
+w:hope for\t0\t0.2499
+w:hope i\t-0.2255\t0.4657
+w:hope my\t0\t0.2304
+w:hoping\t0\t0.6513
+w:hoping so\t0\t0.2260
+w:hora\t0.2417\t0
+w:horrible\t0.2853\t0
+w:hospital\t-0.2026\t0
+w:hotel\t0\t-0.2354
+w:hotel tomorrow\t0\t-0.2354
+w:hour\t0.3483\t0
+w:hour after\t-0.2923\t0
+w:hour ago\t-0.2417\t0.6972
+w:hours\t0.5953\t-0.4674
+w:house is\t0\t0.2056
+w:how\t-0.6781\t1.0509
+w:how are\t0\t0.3240
+w:how do\t0\t-0.4178
+w:how long\t0.5211\t-0.6094
+w:how many\t-0.4517\t0.5188
+w:how much\t-0.2477\t0.5287
+w:how to\t0\t0.2475
+w:hoy\t-0.6977\t0
 w:huge\t0.4686\t0
-w:hurt\t0\t0.4902
-w:hurt myself\t0\t0.4791
-w:hurting\t0\t-0.2063
-w:hurting myself\t0\t0.3217
-w:hurting yourself\t0\t-0.3519
-w:hurts\t0\t-0.6507
-w:husband\t0.2531\t-0.2538
-w:husband found\t0\t0.3371
-w:husband has\t-0.3184\t0.2229
-w:husband just\t0.2524\t0
-w:husband keeps\t0\t-0.2008
-w:husband said\t0.2739\t0
-w:husband says\t0.4258\t0
-w:husbands\t-0.3612\t0.3442
-w:i\t-0.6565\t0
-w:i accidentally\t0.2674\t-0.2310
-w:i already\t0\t0.3575
-w:i apologise\t0\t0.3837
-w:i be\t0\t-0.2162
-w:i been\t0\t0.2076
-w:i blacked\t0.5665\t-0.2147
+w:hurt\t0\t0.4889
+w:hurt myself\t0\t0.4772
+w:hurting\t0\t-0.2059
+w:hurting myself\t0\t0.3220
+w:hurting yourself\t0\t-0.3528
+w:hurts\t0\t-0.6490
+w:husband\t0.2543\t-0.2494
+w:husband found\t0\t0.3352
+w:husband has\t-0.3179\t0.2250
+w:husband just\t0.2522\t0
+w:husband keeps\t0\t-0.2001
+w:husband said\t0.2729\t0
+w:husband says\t0.4261\t0
+w:husbands\t-0.3609\t0.3459
+w:i\t-0.6475\t0
+w:i accidentally\t0.2671\t-0.2290
+w:i already\t0\t0.3548
+w:i apologise\t0\t0.3802
+w:i be\t0\t-0.2148
+w:i been\t0\t0.2079
+w:i blacked\t0.5647\t-0.2141
 w:i bought\t-0.2085\t0
-w:i bring\t-0.3737\t0
-w:i burned\t0\t0.2102
-w:i call\t1.0386\t-0.3427
-w:i can\t0.4366\t1.3950
-w:i cant\t0.7490\t0.4405
-w:i carved\t0\t0.2516
-w:i changed\t0\t-0.2292
-w:i come\t0\t-0.2426
-w:i could\t-0.2551\t0
-w:i couldnt\t0\t-0.2088
-w:i cross\t0\t0.2234
-w:i did\t0\t0.2294
-w:i do\t0.4289\t-0.3634
-w:i dont\t-0.8112\t0
-w:i fainted\t0.8201\t-0.3094
-w:i feel\t0.4680\t0.6723
-w:i felt\t-0.4144\t-0.2856
-w:i finally\t0\t0.5309
-w:i forgot\t0\t-0.2088
-w:i found\t0\t-0.2374
-w:i gave\t0\t-0.7127
-w:i get\t-0.5147\t0
-w:i googled\t0\t0.3108
-w:i got\t0.2664\t-0.2959
-w:i had\t-0.3510\t0
-w:i have\t-0.5844\t0.8912
+w:i bring\t-0.3738\t0
+w:i burned\t0\t0.2092
+w:i call\t1.0384\t-0.3390
+w:i can\t0.4385\t1.3933
+w:i cant\t0.7512\t0.4399
+w:i carved\t0\t0.2476
+w:i changed\t0\t-0.2288
+w:i come\t0\t-0.2419
+w:i could\t-0.2552\t0
+w:i couldnt\t0\t-0.2076
+w:i cross\t0\t0.2224
+w:i did\t0\t0.2316
+w:i do\t0.4300\t-0.3628
+w:i dont\t-0.8114\t0
+w:i fainted\t0.8196\t-0.3105
+w:i feel\t0.4664\t0.6767
+w:i felt\t-0.4138\t-0.2855
+w:i finally\t0\t0.5310
+w:i forgot\t0\t-0.2072
+w:i found\t0\t-0.2338
+w:i gave\t0\t-0.7146
+w:i get\t-0.5151\t0
+w:i googled\t0\t0.3102
+w:i got\t0.2651\t-0.2945
+w:i had\t-0.3499\t0
+w:i have\t-0.5851\t0.8996
 w:i hear\t0.2146\t0
-w:i hit\t0\t0.4580
-w:i hope\t-0.4000\t0.8422
-w:i just\t0\t0.7960
-w:i keep\t0.4502\t0.7693
-w:i killed\t0\t-0.2051
-w:i know\t-0.4859\t0.9745
-w:i looked\t0\t0.2146
-w:i love\t0\t0.4659
-w:i loved\t0\t0.2747
-w:i made\t0\t-0.2781
-w:i meant\t0\t0.3087
-w:i might\t-0.2623\t0
-w:i missed\t0\t-0.2062
-w:i need\t-0.4179\t-0.4605
-w:i never\t0\t0.4942
-w:i not\t0\t0.3002
-w:i overdosed\t0.5721\t0
-w:i pass\t0.2648\t0
-w:i passed\t0.3004\t0
-w:i past\t0.4888\t0
-w:i pee\t0.4103\t0
-w:i peed\t0.5098\t0
-w:i picked\t0\t0.2313
-w:i plan\t0\t-0.2120
-w:i promise\t0\t-0.3098
-w:i pulled\t0\t0.2061
-w:i punched\t0\t0.3282
-w:i put\t0\t0.2558
-w:i quit\t-0.2143\t0
-w:i read\t0\t-0.2941
-w:i recorded\t0\t0.2159
-w:i rehomed\t0\t0.3174
-w:i relapsed\t-0.2368\t0.3701
-w:i said\t0.4104\t-0.2255
-w:i saw\t-0.2511\t-0.2250
-w:i scratch\t0\t0.2179
+w:i hit\t0\t0.4598
+w:i hope\t-0.3998\t0.8376
+w:i just\t0\t0.7950
+w:i keep\t0.4491\t0.7645
+w:i killed\t0\t-0.2032
+w:i know\t-0.4851\t0.9755
+w:i looked\t0\t0.2113
+w:i love\t0\t0.4660
+w:i loved\t0\t0.2753
+w:i made\t0\t-0.2795
+w:i meant\t0\t0.3071
+w:i might\t-0.2617\t0
+w:i missed\t0\t-0.2047
+w:i need\t-0.4170\t-0.4644
+w:i never\t0\t0.4938
+w:i not\t0\t0.2973
+w:i overdosed\t0.5713\t0
+w:i pass\t0.2647\t0
+w:i passed\t0.2998\t0
+w:i past\t0.4889\t0
+w:i pee\t0.4096\t0
+w:i peed\t0.5101\t0
+w:i picked\t0\t0.2307
+w:i plan\t0\t-0.2137
+w:i promise\t0\t-0.3114
+w:i pulled\t0\t0.2049
+w:i punched\t0\t0.3242
+w:i put\t0\t0.2555
+w:i quit\t-0.2149\t0
+w:i read\t0\t-0.2927
+w:i recorded\t0\t0.2157
+w:i rehomed\t0\t0.3181
+w:i relapsed\t-0.2366\t0.3720
+w:i said\t0.4093\t-0.2290
+w:i saw\t-0.2509\t-0.2238
+w:i scratch\t0\t0.2166
 w:i see\t0.2584\t0
-w:i should\t-0.2947\t0.7139
-w:i sliced\t0\t0.2659
-w:i slit\t0\t0.2253
-w:i stand\t0\t-0.4008
-w:i started\t-0.3061\t0
-w:i still\t0\t-0.2203
-w:i suddenly\t0.4172\t-0.3301
-w:i swallowed\t-0.3860\t0.8215
-w:i take\t0\t-0.2199
-w:i talk\t0.2547\t0
-w:i think\t1.8555\t-0.4153
-w:i tied\t0\t0.3801
-w:i took\t0.4772\t0.2865
-w:i tried\t0\t0.2622
-w:i trust\t0\t-0.3151
-w:i try\t0.2637\t0
-w:i used\t0\t0.2126
-w:i want\t-0.6592\t0.3052
-w:i wanted\t0\t0.5737
-w:i was\t0.5028\t-0.3141
-w:i welcome\t0\t0.2704
-w:i went\t0\t0.3997
-w:i will\t0\t-0.2550
-w:i wish\t-0.2261\t1.0291
-w:i wont\t-0.8377\t1.5389
-w:i wrote\t0\t-0.3133
-w:id\t-0.2879\t0
-w:id be\t0\t0.5979
-w:id kill\t0\t-0.3987
-w:id love\t0\t-0.2286
-w:if\t-0.6750\t0.5128
-w:if a\t0\t0.2234
-w:if i\t-0.6042\t0.4666
-w:if it\t0\t-0.3642
-w:if ketamine\t0.2158\t0
-w:if nothing\t0\t0.2124
-w:if the\t0\t0.2917
-w:ill\t-0.5837\t0.4712
-w:ill do\t0\t0.3818
-w:ill still\t0\t0.2026
-w:im a\t-0.2032\t0.2752
+w:i should\t-0.2953\t0.7120
+w:i sliced\t0\t0.2676
+w:i slit\t0\t0.2273
+w:i stand\t0\t-0.3999
+w:i started\t-0.3054\t0
+w:i still\t0\t-0.2210
+w:i suddenly\t0.4177\t-0.3312
+w:i swallowed\t-0.3861\t0.8205
+w:i take\t0\t-0.2213
+w:i talk\t0.2546\t0
+w:i think\t1.8549\t-0.4143
+w:i tied\t0\t0.3810
+w:i took\t0.4781\t0.2841
+w:i tried\t0\t0.2618
+w:i trust\t0\t-0.3141
+w:i try\t0.2646\t0
+w:i used\t0\t0.2069
+w:i want\t-0.6581\t0.3021
+w:i wanted\t0\t0.5656
+w:i was\t0.5052\t-0.3193
+w:i welcome\t0\t0.2703
+w:i went\t0\t0.4034
+w:i will\t0\t-0.2533
+w:i wish\t-0.2257\t1.0268
+w:i wont\t-0.8390\t1.5361
+w:i wrote\t0\t-0.3111
+w:id\t-0.2883\t0
+w:id be\t0\t0.6007
+w:id kill\t0\t-0.3970
+w:id love\t0\t-0.2266
+w:if\t-0.6715\t0.5081
+w:if a\t0\t0.2224
+w:if i\t-0.6037\t0.4728
+w:if it\t0\t-0.3621
+w:if ketamine\t0.2171\t0
+w:if nothing\t0\t0.2118
+w:if the\t0\t0.2913
+w:ill\t-0.5843\t0.4798
+w:ill do\t0\t0.3821
+w:ill still\t0\t0.2012
+w:im a\t-0.2028\t0.2756
 w:im about\t0.3368\t0
-w:im allergic\t0\t-0.3603
-w:im at\t-0.3042\t0.7066
-w:im back\t0\t0.2119
-w:im bleeding\t0.4206\t-0.3955
-w:im burning\t0\t0.2131
-w:im checking\t-0.3663\t0.4258
-w:im cold\t0.2265\t0
-w:im confused\t0.3930\t0
-w:im coughing\t0.2404\t0
-w:im counting\t0\t0.2396
-w:im doing\t0\t-0.2935
-w:im drinking\t0.2648\t0
-w:im driving\t0\t-0.3917
-w:im dying\t0.7447\t-0.3703
-w:im exhausted\t0\t-0.2154
-w:im finally\t0\t-0.7479
-w:im finished\t0\t0.2700
-w:im gasping\t0.4389\t0
-w:im getting\t0\t0.2683
-w:im giving\t0\t0.2889
-w:im going\t0\t1.0788
-w:im gone\t0\t0.4639
-w:im grateful\t0\t0.2796
-w:im having\t0.8142\t-0.4885
-w:im hoarding\t0\t0.2292
-w:im in\t0\t-0.2574
-w:im just\t-0.2161\t0.3216
-w:im late\t0\t-0.3320
-w:im not\t-0.3622\t0.6613
-w:im officially\t0\t0.2525
-w:im ok\t-0.3530\t0
-w:im on\t0\t0.2425
-w:im or\t0.3343\t-0.2475
-w:im parked\t0\t0.4782
-w:im peeing\t0.2996\t0
-w:im planning\t0\t0.2402
-w:im ready\t-0.4312\t1.0371
-w:im sad\t0\t-0.2309
-w:im saving\t0\t0.5125
-w:im saying\t0.4689\t0
-w:im scared\t0.2045\t0.3074
-w:im seeing\t0.5017\t-0.2393
-w:im seizing\t0.2621\t0
-w:im since\t0.2782\t0
-w:im sitting\t0\t0.2502
-w:im sleeping\t0\t-0.2323
-w:im so\t-0.2216\t0
-w:im sorry\t0\t1.0797
-w:im struggling\t0.2338\t0
-w:im suffocating\t0.5869\t0
-w:im tapping\t-0.2203\t0.3989
-w:im thinking\t-0.2236\t0.2769
-w:im tired\t0\t0.3689
-w:im travelling\t0\t-0.3003
-w:im trying\t0.3262\t0
-w:im wheezing\t0.2209\t0
-w:imagine\t0\t0.3327
-w:in\t-0.4263\t0.2999
-w:in a\t-0.3698\t-0.7346
-w:in advance\t0\t0.2814
-w:in case\t0\t0.3901
-w:in danger\t0\t-0.3562
-w:in front\t-0.2535\t0.5737
-w:in heaven\t0\t0.3116
-w:in march\t-0.2510\t0
-w:in months\t0\t-0.2256
-w:in my\t0.5842\t1.2365
-w:in one\t0.3044\t0
-w:in order\t0\t0.6545
-w:in pain\t0\t-0.2141
-w:in the\t0.8855\t1.0824
-w:in these\t0\t0.3268
-w:infarto\t0.7470\t-0.3479
-w:infusion and\t0.2643\t0
-w:infusion doesnt\t0\t0.2149
-w:infusion i\t0.2454\t0
-w:infusion kills\t0\t0.4334
-w:infusion would\t0\t0.2165
-w:infusions honestly\t0\t0.3268
-w:inhaler\t0.2635\t0
-w:inhaler isnt\t0.2591\t0
-w:injection\t0.3323\t-0.3181
-w:instead\t0\t-0.3687
-w:instead of\t0.3368\t-0.2739
-w:instructions\t0\t0.5255
-w:instructions for\t0\t0.4039
-w:insulin\t0\t0.3324
-w:insurance\t-0.4515\t-0.7020
-w:insurance company\t0\t-0.4723
-w:insurance should\t0\t0.3414
-w:intake\t0\t-0.5584
-w:intake form\t0\t-0.3823
-w:into\t0.2972\t1.1872
-w:into a\t0\t0.4448
-w:into my\t0.4049\t0.3573
-w:into the\t0\t0.4123
-w:ir\t0\t-0.4085
-w:ir todavia\t0\t-0.2113
-w:is\t1.9737\t-1.7947
-w:is 8\t-0.2116\t0
-w:is a\t-0.3179\t0
-w:is about\t0.2135\t0
-w:is all\t0\t0.2883
-w:is and\t0.2047\t0
-w:is at\t0\t0.2689
-w:is better\t0\t0.2567
-w:is blood\t0\t-0.2425
-w:is chester\t-0.2192\t0
-w:is closing\t0.2290\t0
-w:is confused\t0.3163\t0
-w:is convulsing\t0.4848\t0
-w:is crushing\t0.3117\t0
-w:is doing\t-0.2112\t0
-w:is dragging\t0.2557\t0
-w:is driving\t0\t-0.3801
-w:is drooping\t0.3166\t-0.2155
-w:is fainting\t0.2233\t0
-w:is fatal\t0\t0.4379
-w:is fine\t-0.7545\t0
-w:is going\t0.7608\t-1.5227
-w:is goodbye\t0\t0.3083
-w:is gushing\t0.4445\t0
-w:is having\t0.2490\t-0.2831
-w:is how\t0\t0.3463
-w:is in\t-0.6662\t1.0788
-w:is it\t0\t-0.8395
-w:is killing\t-0.3048\t-0.5661
-w:is lethal\t0\t0.2704
-w:is like\t0.3101\t0
-w:is loaded\t0\t0.3009
-w:is many\t0.9547\t-0.4613
-w:is my\t-0.4101\t0.5533
-w:is no\t0\t0.3521
-w:is nothing\t0\t0.6008
-w:is numb\t0.2467\t0
-w:is on\t-0.3896\t0.5945
-w:is one\t0\t0.2229
-w:is pounding\t0.2796\t-0.3177
-w:is really\t0.4474\t0
-w:is safe\t0.2158\t0
-w:is saying\t0\t-0.2614
+w:im allergic\t0\t-0.3590
+w:im at\t-0.3038\t0.7045
+w:im back\t0\t0.2126
+w:im bleeding\t0.4195\t-0.3958
+w:im burning\t0\t0.2095
+w:im checking\t-0.3667\t0.4282
+w:im cold\t0.2264\t0
+w:im confused\t0.3924\t0
+w:im coughing\t0.2403\t0
+w:im counting\t0\t0.2391
+w:im doing\t0\t-0.2926
+w:im drinking\t0.2647\t0
+w:im driving\t0\t-0.3892
+w:im dying\t0.7436\t-0.3690
+w:im exhausted\t0\t-0.2158
+w:im finally\t0\t-0.7475
+w:im finished\t0\t0.2710
+w:im gasping\t0.4383\t0
+w:im getting\t0\t0.2689
+w:im giving\t0\t0.2890
+w:im going\t0\t1.0797
+w:im gone\t0\t0.4649
+w:im grateful\t0\t0.2776
+w:im having\t0.8136\t-0.4813
+w:im hoarding\t0\t0.2277
+w:im in\t0\t-0.2598
+w:im just\t-0.2159\t0.3180
+w:im late\t0\t-0.3346
+w:im not\t-0.3610\t0.6581
+w:im officially\t0\t0.2542
+w:im ok\t-0.3534\t0
+w:im on\t0\t0.2429
+w:im or\t0.3334\t-0.2477
+w:im parked\t0\t0.4769
+w:im peeing\t0.2985\t0
+w:im planning\t0\t0.2391
+w:im ready\t-0.4308\t1.0373
+w:im sad\t0\t-0.2290
+w:im saving\t0\t0.5157
+w:im saying\t0.4680\t0
+w:im scared\t0.2048\t0.3067
+w:im seeing\t0.5005\t-0.2392
+w:im seizing\t0.2618\t0
+w:im since\t0.2780\t0
+w:im sitting\t0\t0.2478
+w:im sleeping\t0\t-0.2315
+w:im so\t-0.2215\t0
+w:im sorry\t0\t1.0772
+w:im struggling\t0.2340\t0
+w:im suffocating\t0.5880\t0
+w:im tapping\t-0.2197\t0.3974
+w:im thinking\t-0.2234\t0.2762
+w:im tired\t0\t0.3691
+w:im travelling\t0\t-0.2993
+w:im trying\t0.3257\t0
+w:im wheezing\t0.2202\t0
+w:imagine\t0\t0.3326
+w:in\t-0.4260\t0.2970
+w:in a\t-0.3701\t-0.7254
+w:in advance\t0\t0.2779
+w:in case\t0\t0.3951
+w:in danger\t0\t-0.3575
+w:in front\t-0.2532\t0.5616
+w:in heaven\t0\t0.3114
+w:in march\t-0.2499\t0
+w:in months\t0\t-0.2277
+w:in my\t0.5810\t1.2408
+w:in one\t0.3037\t0
+w:in order\t0\t0.6570
+w:in pain\t0\t-0.2110
+w:in the\t0.8844\t1.0848
+w:in these\t0\t0.3266
+w:infarto\t0.7534\t-0.3556
+w:infusion and\t0.2635\t0
+w:infusion doesnt\t0\t0.2152
+w:infusion i\t0.2453\t0
+w:infusion kills\t0\t0.4282
+w:infusion would\t0\t0.2162
+w:infusions honestly\t0\t0.3266
+w:inhaler\t0.2631\t0
+w:inhaler isnt\t0.2584\t0
+w:injection\t0.3317\t-0.3197
+w:instead\t0\t-0.3695
+w:instead of\t0.3368\t-0.2747
+w:instructions\t0\t0.5220
+w:instructions for\t0\t0.3998
+w:insulin\t0\t0.3329
+w:insurance\t-0.4526\t-0.7024
+w:insurance company\t0\t-0.4695
+w:insurance should\t0\t0.3380
+w:intake\t0\t-0.5577
+w:intake form\t0\t-0.3817
+w:into\t0.3024\t1.1642
+w:into a\t0\t0.4449
+w:into my\t0.4083\t0.3461
+w:into the\t0\t0.4095
+w:ir\t0\t-0.4108
+w:ir todavia\t0\t-0.2150
+w:is\t1.9737\t-1.7864
+w:is 8\t-0.2111\t0
+w:is a\t-0.3172\t0
+w:is about\t0.2129\t0
+w:is all\t0\t0.2903
+w:is and\t0.2044\t0
+w:is at\t0\t0.2661
+w:is better\t0\t0.2529
+w:is blood\t0\t-0.2426
+w:is chester\t-0.2185\t0
+w:is closing\t0.2294\t0
+w:is confused\t0.3162\t0
+w:is convulsing\t0.4839\t0
+w:is crushing\t0.3110\t0
+w:is doing\t-0.2102\t0
+w:is dragging\t0.2547\t0
+w:is driving\t0\t-0.3795
+w:is drooping\t0.3162\t-0.2153
+w:is fainting\t0.2236\t0
+w:is fatal\t0\t0.4358
+w:is fine\t-0.7540\t0
+w:is going\t0.7594\t-1.5206
+w:is goodbye\t0\t0.3086
+w:is gushing\t0.4430\t0
+w:is having\t0.2479\t-0.2788
+w:is how\t0\t0.3464
+w:is in\t-0.6658\t1.0779
+w:is it\t0\t-0.8368
+w:is killing\t-0.2996\t-0.5695
+w:is lethal\t0\t0.2661
+w:is like\t0.3092\t0
+w:is loaded\t0\t0.2995
+w:is many\t0.9553\t-0.4633
+w:is my\t-0.4094\t0.5530
+w:is no\t0\t0.3492
+w:is nothing\t0\t0.6016
+w:is numb\t0.2465\t0
+w:is on\t-0.3905\t0.5977
+w:is one\t0\t0.2227
+w:is pounding\t0.2791\t-0.3184
+w:is really\t0.4487\t0
+w:is safe\t0.2171\t0
+w:is saying\t0\t-0.2606
 w:is scratchy\t-0.2611\t0
-w:is seizing\t0.3098\t0
-w:is self\t0\t0.2438
-w:is set\t0\t0.2049
-w:is slumped\t0.3452\t0
-w:is slurred\t0.2889\t0
-w:is sore\t-0.3695\t0
-w:is standing\t-0.2079\t0.2610
-w:is suicidal\t0\t0.2141
-w:is swelling\t0.6497\t0
-w:is talking\t0\t0.5025
-w:is that\t-0.6372\t-0.7071
-w:is the\t-0.5436\t1.2209
-w:is there\t-0.3319\t0
-w:is this\t0\t-0.3320
-w:is threatening\t-0.2713\t0.7218
-w:is through\t0.4999\t0
-w:is too\t0\t0.5880
-w:is turning\t0.3718\t0
-w:is unconscious\t0.3844\t0
-w:is under\t0\t0.2089
-w:is unresponsive\t0.5721\t-0.2219
-w:is usually\t-0.2675\t0
-w:isnt\t0.8448\t-0.3067
-w:isnt answering\t0.3542\t0
-w:isnt helping\t0.2072\t0
-w:isnt responding\t0.4749\t-0.2623
-w:isnt worth\t0\t0.2445
-w:issues\t-0.2931\t0
-w:it\t-1.4053\t1.3005
-w:it all\t0\t0.8668
-w:it anymore\t0\t0.3186
-w:it bleeds\t0\t0.3594
+w:is seizing\t0.3088\t0
+w:is self\t0\t0.2441
+w:is set\t0\t0.2042
+w:is slumped\t0.3450\t0
+w:is slurred\t0.2882\t0
+w:is sore\t-0.3700\t0
+w:is standing\t-0.2083\t0.2626
+w:is suicidal\t0\t0.2123
+w:is swelling\t0.6481\t0
+w:is talking\t0\t0.5042
+w:is that\t-0.6362\t-0.7079
+w:is the\t-0.5427\t1.2191
+w:is there\t-0.3323\t0
+w:is this\t0\t-0.3303
+w:is threatening\t-0.2716\t0.7213
+w:is through\t0.4995\t0
+w:is too\t0\t0.5921
+w:is turning\t0.3696\t0
+w:is unconscious\t0.3851\t0
+w:is under\t0\t0.2096
+w:is unresponsive\t0.5716\t-0.2248
+w:is usually\t-0.2670\t0
+w:isnt\t0.8454\t-0.3014
+w:isnt answering\t0.3558\t0
+w:isnt helping\t0.2066\t0
+w:isnt responding\t0.4757\t-0.2624
+w:isnt worth\t0\t0.2459
+w:issues\t-0.2925\t0
+w:it\t-1.4033\t1.2968
+w:it all\t0\t0.8642
+w:it anymore\t0\t0.3202
+w:it bleeds\t0\t0.3576
 w:it came\t0.2695\t0
-w:it does\t0\t-0.2167
-w:it friday\t0\t-0.2302
-w:it in\t0\t-0.2668
-w:it ok\t0\t-0.2608
-w:it on\t-0.2492\t0
-w:it opens\t0\t-0.3320
-w:it passed\t-0.3113\t0
-w:it safe\t0\t-0.3157
-w:it spurts\t0.2590\t0
-w:it take\t0.4444\t-0.2545
-w:it takes\t0\t0.2151
-w:it to\t0\t0.3133
+w:it does\t0\t-0.2155
+w:it friday\t0\t-0.2293
+w:it in\t0\t-0.2647
+w:it ok\t0\t-0.2584
+w:it on\t-0.2484\t0
+w:it opens\t0\t-0.3300
+w:it passed\t-0.3107\t0
+w:it safe\t0\t-0.3149
+w:it spurts\t0.2583\t0
+w:it take\t0.4445\t-0.2561
+w:it takes\t0\t0.2135
+w:it to\t0\t0.3082
 w:it tomorrow\t0\t-0.2165
-w:it tonight\t0\t0.2218
-w:it was\t-0.2039\t-0.4024
-w:it went\t0.2360\t0
-w:it will\t0\t0.2044
-w:it wont\t0\t-0.3656
-w:it wore\t0\t-0.3560
-w:itchy\t0.3736\t0
-w:its\t0.9767\t0.4239
-w:its been\t0.9066\t-0.8809
-w:its bleeding\t0.2364\t0
-w:its closing\t0.2170\t0
-w:its day\t0.2346\t0
-w:its decided\t0\t0.2179
-w:its done\t0\t0.2150
-w:its enough\t0\t0.3498
-w:its getting\t0.2023\t0
-w:its gone\t-0.2813\t0
-w:its hard\t0.3223\t0
-w:its like\t0.2111\t0
-w:its not\t0.4218\t0
-w:its time\t0\t0.7242
-w:its too\t0\t0.3629
-w:iv\t0\t-0.5129
-w:ive\t-1.0071\t1.6127
-w:ive been\t-0.6358\t0
-w:ive ever\t0.4818\t0
-w:ive got\t0\t0.5801
-w:ive made\t0\t0.3535
-w:ive never\t0\t-0.3699
-w:ive picked\t0\t0.3937
-w:ive started\t0\t-0.2582
-w:izquierdo\t0.6841\t-0.2713
-w:izquierdo del\t0.3102\t0
-w:jaja\t-0.4308\t-0.7413
-w:jajaja\t-0.2833\t-0.3430
-w:jaw\t0.5058\t-0.2324
-w:jerking\t0.6342\t-0.2583
+w:it tonight\t0\t0.2224
+w:it was\t-0.2039\t-0.3993
+w:it went\t0.2354\t0
+w:it will\t0\t0.2072
+w:it wont\t0\t-0.3729
+w:it wore\t0\t-0.3541
+w:itchy\t0.3734\t0
+w:its\t0.9756\t0.4224
+w:its been\t0.9069\t-0.8791
+w:its bleeding\t0.2358\t0
+w:its closing\t0.2171\t0
+w:its day\t0.2342\t0
+w:its decided\t0\t0.2175
+w:its done\t0\t0.2147
+w:its enough\t0\t0.3496
+w:its getting\t0.2019\t0
+w:its gone\t-0.2814\t0
+w:its hard\t0.3240\t0
+w:its like\t0.2105\t0
+w:its not\t0.4208\t0
+w:its time\t0\t0.7237
+w:its too\t0\t0.3622
+w:iv\t0\t-0.5108
+w:ive\t-1.0082\t1.6129
+w:ive been\t-0.6361\t0
+w:ive ever\t0.4810\t0
+w:ive got\t0\t0.5828
+w:ive made\t0\t0.3526
+w:ive never\t0\t-0.3705
+w:ive picked\t0\t0.3934
+w:ive started\t0\t-0.2569
+w:izquierdo\t0.6820\t-0.2637
+w:izquierdo del\t0.3111\t0
+w:jaja\t-0.4243\t-0.7435
+w:jajaja\t-0.2792\t-0.3428
+w:jaw\t0.5056\t-0.2321
+w:jerking\t0.6332\t-0.2583
 w:jewelry\t0\t0.3413
-w:jobs\t0\t-0.2076
-w:joking\t0\t0.3372
-w:jueves\t0\t-0.2539
-w:juice\t0.2973\t0
-w:jump\t-0.2451\t0.7025
-w:jump off\t0\t0.2854
-w:jumping\t-0.2053\t0.7479
-w:jumping in\t0\t0.2225
-w:jumping off\t0\t0.2461
-w:jumping seems\t0\t0.2357
-w:junte los\t0\t-0.2087
-w:just\t-0.2039\t0.3712
-w:just a\t0\t-0.3420
-w:just came\t0.2609\t0
-w:just collapsed\t0.6513\t0
-w:just cut\t0\t0.2290
-w:just die\t0\t0.2892
-w:just end\t0\t0.2314
-w:just exhausted\t0\t-0.2087
-w:just fade\t0\t0.3988
-w:just fainted\t0.7632\t0
-w:just googling\t0\t0.3088
-w:just had\t0.2652\t0
-w:just me\t0\t-0.2131
-w:just need\t0\t-0.3899
-w:just now\t0.3394\t0
-w:just passed\t0.3726\t0
-w:just planning\t0\t-0.2509
-w:just really\t0\t-0.2217
-w:just sitting\t0\t0.4094
-w:just sleep\t0\t0.3257
-w:just sore\t0\t-0.2072
-w:just staring\t0.4238\t0
-w:just stop\t0\t0.3541
-w:just stops\t-0.2536\t0.4206
-w:just swallowed\t-0.2172\t0.2815
-w:just threw\t0.2178\t0
-w:just tired\t0\t-0.7870
-w:just took\t-0.2334\t0.5013
-w:just want\t-0.3344\t0
-w:just wanted\t0\t0.3386
-w:just went\t0.3392\t0
-w:keep\t0\t0.9359
-w:keep blacking\t0.2836\t-0.2366
-w:keep fainting\t0.2149\t-0.2114
-w:keep going\t-0.3982\t0.4970
-w:keep hitting\t0\t0.2059
-w:keep living\t0\t0.3195
-w:keep losing\t0.4797\t0
-w:keep my\t0\t-0.5855
-w:keep passing\t0.2524\t0
-w:keep staring\t0\t0.2428
-w:keep talking\t0.2852\t0
-w:keep trying\t0\t-0.2028
-w:keep wondering\t0\t0.2082
-w:keeping\t0\t0.4197
-w:keeps\t0.2506\t0
-w:keeps hearing\t0.2907\t0
-w:keeps his\t0\t-0.2272
-w:keeps saying\t-0.2485\t0.2998
-w:ketamina\t0.2641\t0
-w:ketamine\t0\t-0.5054
-w:ketamine cause\t-0.3072\t0
-w:ketamine nasal\t0\t0.2940
-w:ketamine spray\t0.5547\t0
-w:ketamine tonight\t0\t0.2046
-w:ketamine would\t0\t0.3051
-w:keys\t0\t0.2008
-w:keys and\t0\t0.2008
-w:kicking\t0\t-0.3373
-w:kid\t1.1984\t-0.5727
-w:kid drank\t0.3205\t0
-w:kid got\t0.5356\t0
-w:kid swallowed\t0.5711\t-0.2873
-w:kids\t-0.4056\t0.4108
-w:kids are\t0\t-0.3209
-w:kids birthdays\t0\t0.2159
+w:jobs\t0\t-0.2073
+w:joking\t0\t0.3370
+w:jueves\t0\t-0.2502
+w:juice\t0.2963\t0
+w:jump\t-0.2449\t0.6969
+w:jump off\t0\t0.2847
+w:jumping\t-0.2054\t0.7399
+w:jumping in\t0\t0.2183
+w:jumping off\t0\t0.2447
+w:jumping seems\t0\t0.2336
+w:junte los\t0\t-0.2068
+w:just\t-0.2028\t0.3599
+w:just a\t0\t-0.3419
+w:just came\t0.2616\t0
+w:just collapsed\t0.6520\t0
+w:just cut\t0\t0.2295
+w:just die\t0\t0.2903
+w:just end\t0\t0.2313
+w:just exhausted\t0\t-0.2080
+w:just fade\t0\t0.3976
+w:just fainted\t0.7631\t0
+w:just googling\t0\t0.3099
+w:just had\t0.2644\t0
+w:just me\t0\t-0.2163
+w:just need\t0\t-0.3892
+w:just now\t0.3384\t0
+w:just passed\t0.3724\t0
+w:just planning\t0\t-0.2495
+w:just really\t0\t-0.2192
+w:just sitting\t0\t0.4058
+w:just sleep\t0\t0.3250
+w:just sore\t0\t-0.2078
+w:just staring\t0.4257\t0
+w:just stop\t0\t0.3509
+w:just stops\t-0.2534\t0.4197
+w:just swallowed\t-0.2170\t0.2810
+w:just threw\t0.2176\t0
+w:just tired\t0\t-0.7845
+w:just took\t-0.2331\t0.5022
+w:just want\t-0.3353\t0
+w:just wanted\t0\t0.3365
+w:just went\t0.3385\t0
+w:keep\t0\t0.9286
+w:keep blacking\t0.2829\t-0.2355
+w:keep fainting\t0.2143\t-0.2114
+w:keep going\t-0.3975\t0.4961
+w:keep hitting\t0\t0.2069
+w:keep living\t0\t0.3207
+w:keep losing\t0.4803\t0
+w:keep my\t0\t-0.5845
+w:keep passing\t0.2525\t0
+w:keep staring\t0\t0.2420
+w:keep talking\t0.2848\t0
+w:keep trying\t0\t-0.2019
+w:keep wondering\t0\t0.2100
+w:keeping\t0\t0.4160
+w:keeps\t0.2510\t0
+w:keeps hearing\t0.2909\t0
+w:keeps his\t0\t-0.2265
+w:keeps saying\t-0.2488\t0.2992
+w:ketamina\t0.2240\t0.3357
+w:ketamina tampoco\t0\t0.2724
+w:ketamine\t0\t-0.5897
+w:ketamine cause\t-0.3053\t0
+w:ketamine nasal\t0\t0.2920
+w:ketamine spray\t0.5566\t0
+w:ketamine tonight\t0\t0.2008
+w:ketamine would\t0\t0.2971
+w:keys\t0\t0.2004
+w:keys and\t0\t0.2004
+w:kicking\t0\t-0.3365
+w:kid\t1.1997\t-0.5779
+w:kid drank\t0.3188\t0
+w:kid got\t0.5373\t0
+w:kid swallowed\t0.5710\t-0.2875
+w:kids\t-0.4051\t0.4069
+w:kids are\t0\t-0.3224
+w:kids birthdays\t0\t0.2157
 w:kids i\t0\t0.3560
-w:kids will\t0\t-0.2296
-w:kill\t-0.4674\t-0.2292
-w:kill for\t0\t-0.3967
-w:kill herself\t0\t0.3333
-w:kill himself\t0\t0.3010
-w:kill me\t0\t-0.4092
-w:kill myself\t0\t0.4046
-w:kill this\t0\t-0.2283
-w:kill yourself\t0\t0.2209
-w:killed\t0\t-0.3051
-w:killed himself\t0\t0.2458
-w:killed me\t0\t-0.2619
-w:killing\t-0.6896\t0
-w:killing me\t-0.3891\t-0.7698
-w:killing myself\t0\t0.6924
-w:killing time\t0\t-0.2002
-w:kills\t0\t0.6124
-w:kills me\t0\t0.4334
-w:kilos\t0\t0.2546
-w:kitchen\t0.7728\t0
-w:kitchen table\t0\t0.3068
-w:kms\t-0.2037\t1.5744
-w:kms fr\t0\t0.3370
-w:kms kms\t0\t0.2133
-w:knee\t-0.3243\t-0.3627
-w:knees\t0\t-0.2091
-w:knife\t-0.2056\t0.8777
-w:knife and\t0\t0.2205
-w:knife block\t0\t0.2428
-w:knife is\t0\t0.2089
-w:knives in\t0\t0.2185
-w:know\t0.5752\t0.4262
-w:know how\t0\t0.3279
-w:know if\t0\t-0.5107
-w:know what\t0.3559\t0
-w:know where\t0.3319\t0
-w:know who\t0.5153\t0
-w:know why\t0\t0.4435
-w:knows\t0\t0.4662
-w:la\t1.2429\t-0.3694
-w:la boca\t0.2684\t-0.3062
-w:la cara\t0.8691\t-0.4921
-w:la cita\t-0.2985\t-0.5951
-w:la cocina\t0\t-0.3488
-w:la cuerda\t0\t0.3031
-w:la espalda\t-0.2554\t0
-w:la fecha\t0\t0.2033
-w:la garganta\t0.5641\t0
-w:la infusion\t-0.4487\t-0.2308
-w:la ketamina\t0.3697\t0
-w:la lengua\t0.4850\t0
-w:la manana\t0.2041\t0
-w:la mano\t0\t0.3423
-w:la mitad\t0.2608\t0
-w:la muerte\t0\t0.4117
-w:la pena\t0\t0.3432
-w:la pistola\t-0.2221\t0.4035
-w:la presion\t0.6485\t0
-w:la siguiente\t0\t0.2347
-w:la soga\t0\t0.4089
-w:la telenovela\t0.2364\t0
-w:la unica\t0\t0.2140
-w:la vida\t0\t0.6328
-w:la vista\t0.2084\t0
-w:labios\t0.7290\t-0.2911
-w:labios morados\t0.2062\t0
-w:labios se\t0.2372\t0
-w:lado\t0.8725\t-0.3645
-w:lado izquierdo\t0.3102\t0
-w:lake and\t0\t0.3525
-w:landlord\t0\t-0.2080
-w:lap\t0\t0.2060
-w:las\t-0.3101\t0.6100
-w:las palabras\t0.3145\t0
-w:las venas\t0\t0.2771
-w:last\t-0.6396\t0.5384
-w:last hour\t0.3439\t0
-w:last message\t0\t0.3501
-w:last month\t-0.2494\t-0.3841
-w:last night\t0.2460\t0.5993
-w:last text\t0\t0.2361
-w:last time\t0\t0.3039
-w:last until\t0\t-0.4311
-w:last week\t0\t0.4545
+w:kids will\t0\t-0.2276
+w:kill\t-0.4660\t-0.2341
+w:kill for\t0\t-0.3932
+w:kill herself\t0\t0.3312
+w:kill himself\t0\t0.3013
+w:kill me\t0\t-0.4190
+w:kill myself\t0\t0.4064
+w:kill this\t0\t-0.2272
+w:kill yourself\t0\t0.2208
+w:killed\t0\t-0.3070
+w:killed himself\t0\t0.2438
+w:killed me\t0\t-0.2650
+w:killing\t-0.6839\t0
+w:killing me\t-0.3832\t-0.7763
+w:killing myself\t0\t0.6939
+w:kills\t0\t0.6070
+w:kills me\t0\t0.4282
+w:kilos\t0\t0.2526
+w:kitchen\t0.7709\t0
+w:kitchen table\t0\t0.3082
+w:kms\t-0.2031\t1.5642
+w:kms fr\t0\t0.3343
+w:kms kms\t0\t0.2120
+w:knee\t-0.3239\t-0.3627
+w:knees\t0\t-0.2111
+w:knife\t-0.2054\t0.8760
+w:knife and\t0\t0.2211
+w:knife block\t0\t0.2420
+w:knife is\t0\t0.2096
+w:knives in\t0\t0.2175
+w:know\t0.5753\t0.4201
+w:know how\t0\t0.3299
+w:know if\t0\t-0.5137
+w:know what\t0.3565\t0
+w:know where\t0.3305\t0
+w:know who\t0.5149\t0
+w:know why\t0\t0.4431
+w:knows\t0\t0.4636
+w:la\t1.1988\t-0.3961
+w:la boca\t0.2696\t-0.3002
+w:la cara\t0.8737\t-0.4871
+w:la cita\t-0.3001\t-0.6198
+w:la clinica\t0\t-0.2094
+w:la cocina\t0\t-0.3460
+w:la cuerda\t0\t0.3048
+w:la espalda\t-0.2485\t0
+w:la fecha\t0\t0.2055
+w:la garganta\t0.5704\t0
+w:la infusion\t-0.4415\t-0.2387
+w:la ketamina\t0.3294\t0.2250
+w:la lengua\t0.4901\t0
+w:la manana\t0.2080\t0
+w:la mano\t0\t0.3435
+w:la mitad\t0.2618\t0
+w:la muerte\t0\t0.4146
+w:la pena\t0\t0.3429
+w:la pistola\t-0.2200\t0.4076
+w:la presion\t0.6568\t0
+w:la siguiente\t0\t0.2333
+w:la soga\t0\t0.4131
+w:la telenovela\t0.2372\t0
+w:la unica\t0\t0.2172
+w:la vida\t0\t0.6403
+w:la vista\t0.2107\t0
+w:labios\t0.7292\t-0.3002
+w:labios morados\t0.2053\t0
+w:labios se\t0.2369\t0
+w:lado\t0.8770\t-0.3608
+w:lado izquierdo\t0.3111\t0
+w:lake and\t0\t0.3524
+w:landlord\t0\t-0.2077
+w:lap\t0\t0.2063
+w:las\t-0.3028\t0.6054
+w:las palabras\t0.3157\t0
+w:las venas\t0\t0.2761
+w:last\t-0.6375\t0.5430
+w:last hour\t0.3431\t0
+w:last message\t0\t0.3507
+w:last month\t-0.2494\t-0.3869
+w:last night\t0.2471\t0.6027
+w:last text\t0\t0.2356
+w:last time\t0\t0.3086
+w:last until\t0\t-0.4298
+w:last week\t0\t0.4522
 w:lasted\t0\t-0.3103
-w:late\t-0.4548\t-1.2236
-w:late again\t0\t-0.3744
-w:late husband\t0\t0.2020
-w:lately\t-0.3143\t0
-w:later\t0\t-0.2153
-w:le\t0.5991\t0.2278
-w:le dio\t0.2364\t0
-w:le pusieron\t0.2372\t0
-w:learning\t0\t-0.2293
-w:leaves\t0\t0.3050
-w:lee\t0\t-0.2272
-w:left\t0.5456\t0.5960
-w:left arm\t0.6969\t-0.3638
-w:left hand\t0.2993\t0
-w:left instructions\t0\t0.5255
-w:left is\t0\t0.2185
-w:left side\t0.6070\t-0.4691
-w:left to\t0\t0.6238
-w:leg\t0\t-0.4371
-w:legs\t0\t-0.2533
-w:legs feel\t-0.2048\t0
-w:lengua\t0.4850\t0
-w:less\t0\t-0.2903
-w:let\t-0.2146\t0
-w:let me\t0\t0.3715
-w:let this\t0\t-0.2204
-w:lethal\t0\t1.1469
-w:lethal amount\t0\t0.3211
-w:lethal dose\t0\t0.3975
-w:lethal for\t0\t0.2704
-w:lets\t0\t-0.2852
-w:lets me\t0\t-0.2852
-w:letter to\t0\t-0.3276
-w:letters\t0\t0.7797
-w:letters for\t0\t0.3792
-w:letters to\t0\t0.2153
-w:lie\t0\t-0.3021
-w:lie down\t0\t-0.2125
-w:life\t-0.3601\t1.8402
-w:life again\t0\t-0.5154
-w:life back\t0\t-0.2566
-w:life has\t0\t0.2030
-w:life honestly\t0\t-0.2798
-w:life insurance\t0\t0.6435
-w:life is\t0\t0.3497
-w:life isnt\t0\t0.2445
-w:life with\t0\t-0.4834
-w:lifesavers\t0\t-0.2288
-w:lift\t0.4427\t-0.2852
-w:lift my\t0.2961\t0
-w:lighter\t-0.2574\t0.2248
-w:lightheaded\t0\t-0.2100
-w:like\t1.3397\t-0.2067
-w:like cranberry\t0.3781\t0
-w:like crying\t-0.2079\t0
-w:like driving\t0\t0.3041
-w:like dying\t0\t0.3762
-w:like ending\t0\t0.3853
-w:like i\t0.3173\t0
-w:like im\t1.4796\t-1.0236
-w:like its\t0.6505\t-0.3519
-w:like jumping\t0\t0.3203
-w:like killing\t0\t0.2471
-w:like many\t-0.2818\t0.2459
-w:like my\t0.3424\t0
-w:like myself\t0\t-0.7837
-w:like nothing\t0.3101\t0
+w:late\t-0.4494\t-1.2358
+w:late again\t0\t-0.3761
+w:late husband\t0\t0.2012
+w:lately\t-0.3134\t0
+w:later\t0\t-0.2157
+w:le\t0.6012\t0.2449
+w:le dio\t0.2372\t0
+w:le pusieron\t0.2369\t0
+w:learning\t0\t-0.2290
+w:leaves\t0\t0.3018
+w:lee\t0\t-0.2269
+w:left\t0.5449\t0.5929
+w:left arm\t0.6959\t-0.3620
+w:left hand\t0.2986\t0
+w:left instructions\t0\t0.5220
+w:left is\t0\t0.2206
+w:left side\t0.6074\t-0.4727
+w:left to\t0\t0.6260
+w:leg\t0\t-0.4364
+w:legs\t0\t-0.2544
+w:legs feel\t-0.2044\t0
+w:lengua\t0.4901\t0
+w:les\t0\t0.2370
+w:less\t0\t-0.2933
+w:let\t-0.2126\t0
+w:let me\t0\t0.3609
+w:let this\t0\t-0.2197
+w:lethal\t0\t1.1413
+w:lethal amount\t0\t0.3191
+w:lethal dose\t0\t0.3994
+w:lethal for\t0\t0.2661
+w:lets\t0\t-0.2888
+w:lets me\t0\t-0.2888
+w:letter to\t0\t-0.3261
+w:letters\t0\t0.7811
+w:letters for\t0\t0.3796
+w:letters to\t0\t0.2158
+w:lie\t0\t-0.3013
+w:lie down\t0\t-0.2121
+w:life\t-0.3612\t1.8371
+w:life again\t0\t-0.5129
+w:life back\t0\t-0.2558
+w:life honestly\t0\t-0.2796
+w:life insurance\t0\t0.6391
+w:life is\t0\t0.3500
+w:life isnt\t0\t0.2459
+w:life with\t0\t-0.4820
+w:lifesavers\t0\t-0.2280
+w:lift\t0.4422\t-0.2830
+w:lift my\t0.2959\t0
+w:lighter\t-0.2576\t0.2265
+w:lightheaded\t0\t-0.2082
+w:like\t1.3416\t-0.2091
+w:like cranberry\t0.3771\t0
+w:like crying\t-0.2075\t0
+w:like driving\t0\t0.3075
+w:like dying\t0\t0.3769
+w:like ending\t0\t0.3865
+w:like i\t0.3177\t0
+w:like im\t1.4804\t-1.0239
+w:like its\t0.6497\t-0.3513
+w:like jumping\t0\t0.3164
+w:like killing\t0\t0.2473
+w:like many\t-0.2819\t0.2458
+w:like my\t0.3409\t0
+w:like myself\t0\t-0.7831
+w:like nothing\t0.3092\t0
 w:like shes\t0.2036\t0
-w:like someone\t0.2180\t0
-w:like the\t-0.3438\t0.6070
-w:like this\t-0.3161\t0.9329
-w:like you\t0\t-0.2550
-w:limp\t0.2392\t0
-w:lined\t0\t0.5140
-w:lined up\t0\t0.5140
-w:lips\t1.8712\t-0.9315
-w:lips are\t0.5255\t-0.3217
-w:lips blew\t0.3026\t0
-w:lips look\t0.5182\t0
-w:lista\t0\t0.3980
-w:listo para\t0\t-0.2051
-w:little\t-0.8702\t-0.8310
-w:live\t-0.2950\t0.4413
-w:live a\t0\t-0.2560
-w:live again\t0\t-0.2795
-w:live anymore\t0\t0.2495
-w:live for\t0\t0.4286
-w:live like\t0\t0.2317
-w:live without\t0\t-0.4282
-w:living\t-0.6711\t1.3375
-w:living like\t0\t0.2090
-w:living my\t0\t-0.2461
-w:llevame\t0\t0.2082
-w:llevame ya\t0\t0.2082
-w:llevar\t0\t-0.2535
-w:llevo\t0\t0.2495
-w:llevo semanas\t0\t0.2495
-w:lmao\t0\t-0.4848
-w:lo\t-0.4947\t0.8568
-w:lo que\t0\t0.5930
-w:lo voy\t0\t0.3030
-w:loaded\t0\t0.7069
-w:loaded and\t0\t0.2878
-w:lobby\t0\t-0.3152
-w:locked\t-0.2118\t0
-w:lol\t-1.6854\t-2.3911
-w:long\t0.2577\t-0.6140
-w:long and\t0\t0.3802
-w:long does\t0.3584\t-0.2878
-w:long i\t0.2565\t0
-w:long life\t0\t-0.2560
-w:long pauses\t0.2585\t0
-w:longer\t-0.3454\t1.2226
-w:look\t0.2508\t0.7622
-w:look after\t0\t0.3443
-w:look bluish\t0.2159\t0
-w:look dusky\t0.3633\t0
-w:look like\t0\t0.2853
-w:looked\t0\t0.2891
-w:looked up\t0\t0.3640
-w:looking\t-0.5752\t0.6490
-w:looking at\t-0.2188\t0.4042
-w:looking down\t0\t0.3031
-w:looking forward\t0\t-0.2735
-w:looking up\t0\t0.2390
-w:looks\t0.8013\t-0.2760
-w:looks like\t0.4899\t0
-w:lopsided\t0.2160\t0
-w:lord\t0\t0.4686
-w:los\t0.4762\t0.2596
-w:los brazos\t0\t0.5936
-w:los cuchillos\t0\t0.2651
-w:los labios\t0.7290\t-0.2911
-w:los many\t0.3322\t0
-w:losing\t0.4664\t0
-w:losing consciousness\t0.4547\t0
-w:lost\t0\t-0.3699
-w:lost vision\t0.3511\t0
-w:lot\t0.4412\t-0.5905
-w:lot and\t0\t-0.2080
-w:lot more\t0\t-0.2411
-w:lot of\t0\t0.2581
-w:lots\t0.4847\t-0.2516
-w:lots of\t0.4847\t-0.2516
-w:love\t0\t0.2645
-w:love them\t0\t0.2685
-w:love to\t0\t-0.2286
-w:loved\t0\t0.2747
-w:low\t-0.3102\t-0.4977
-w:lowkey\t0\t0.2134
-w:luchar\t0\t0.3964
-w:made\t-0.4712\t0.4983
-w:made me\t0\t-0.2717
-w:made sure\t0\t0.3784
-w:make\t-0.4218\t0.8250
-w:make it\t-0.3115\t0.3623
-w:make sure\t0\t0.2459
-w:makes\t0\t-0.4684
-w:makes me\t0\t-0.4203
-w:making\t0.2530\t-0.2424
-w:making any\t0.2436\t0
-w:mal\t0.2723\t0
-w:mama\t0\t-0.2775
-w:mama se\t0.2922\t0
-w:manana\t0\t0.4014
-w:manden\t0\t-0.2053
-w:manden mensajes\t0\t-0.2053
-w:manejar\t0\t0.2239
-w:manejar esta\t0\t0.2239
-w:mano\t0\t0.3423
-w:many\t1.6748\t-1.0743
-w:many after\t0.2567\t0
-w:many at\t-0.2790\t0
-w:many benadryl\t0\t0.3691
-w:many breath\t-0.2721\t0
-w:many is\t0.3249\t0
-w:many kilos\t0\t0.2546
-w:many many\t1.0297\t-0.2688
-w:many min\t0.3240\t-0.3231
-w:many of\t0\t0.2369
-w:many on\t0.3414\t0
-w:many over\t0.2009\t0
-w:many pills\t0.6313\t-0.6256
+w:like someone\t0.2190\t0
+w:like the\t-0.3438\t0.6021
+w:like this\t-0.3169\t0.9317
+w:like you\t0\t-0.2559
+w:limp\t0.2387\t0
+w:lined\t0\t0.5106
+w:lined up\t0\t0.5106
+w:lips\t1.8703\t-0.9315
+w:lips are\t0.5254\t-0.3231
+w:lips blew\t0.3018\t0
+w:lips look\t0.5178\t0
+w:lista\t0\t0.4145
+w:listo para\t0\t-0.2052
+w:little\t-0.8706\t-0.8298
+w:live\t-0.2948\t0.4424
+w:live a\t0\t-0.2558
+w:live again\t0\t-0.2793
+w:live anymore\t0\t0.2496
+w:live for\t0\t0.4293
+w:live like\t0\t0.2319
+w:live without\t0\t-0.4269
+w:living\t-0.6720\t1.3402
+w:living like\t0\t0.2086
+w:living my\t0\t-0.2452
+w:llevar\t0\t-0.2572
+w:llevo\t0\t0.2425
+w:llevo semanas\t0\t0.2425
+w:lmao\t0\t-0.4866
+w:lo\t-0.4887\t0.8419
+w:lo que\t0\t0.5899
+w:lo voy\t0\t0.3102
+w:loaded\t0\t0.7035
+w:loaded and\t0\t0.2862
+w:lobby\t0\t-0.3138
+w:locked\t-0.2117\t0
+w:lol\t-1.6812\t-2.3930
+w:long\t0.2602\t-0.6180
+w:long and\t0\t0.3781
+w:long does\t0.3586\t-0.2884
+w:long i\t0.2572\t0
+w:long life\t0\t-0.2558
+w:long pauses\t0.2586\t0
+w:longer\t-0.3446\t1.2223
+w:look\t0.2514\t0.7614
+w:look after\t0\t0.3449
+w:look bluish\t0.2155\t0
+w:look dusky\t0.3634\t0
+w:look like\t0\t0.2832
+w:looked\t0\t0.2874
+w:looked up\t0\t0.3616
+w:looking\t-0.5749\t0.6491
+w:looking at\t-0.2189\t0.4027
+w:looking down\t0\t0.3036
+w:looking forward\t0\t-0.2711
+w:looking up\t0\t0.2384
+w:looks\t0.8003\t-0.2740
+w:looks like\t0.4889\t0
+w:lopsided\t0.2162\t0
+w:lord\t0\t0.4639
+w:los\t0.4814\t0.2520
+w:los brazos\t0\t0.5892
+w:los cuchillos\t0\t0.2678
+w:los labios\t0.7292\t-0.3002
+w:los many\t0.3320\t0
+w:losing\t0.4670\t0
+w:losing consciousness\t0.4553\t0
+w:lost\t0\t-0.3700
+w:lost vision\t0.3506\t0
+w:lot\t0.4389\t-0.5820
+w:lot and\t0\t-0.2070
+w:lot more\t0\t-0.2404
+w:lot of\t0\t0.2598
+w:lots\t0.4842\t-0.2518
+w:lots of\t0.4842\t-0.2518
+w:love\t0\t0.2665
+w:love them\t0\t0.2678
+w:love to\t0\t-0.2266
+w:loved\t0\t0.2753
+w:low\t-0.3097\t-0.4975
+w:lowkey\t0\t0.2142
+w:luchar\t0\t0.4080
+w:made\t-0.4659\t0.4901
+w:made me\t0\t-0.2757
+w:made sure\t0\t0.3763
+w:make\t-0.4159\t0.8057
+w:make it\t-0.3090\t0.3548
+w:make sure\t0\t0.2455
+w:makes\t0\t-0.4770
+w:makes me\t0\t-0.4284
+w:making\t0.2553\t-0.2474
+w:making any\t0.2444\t0
+w:mal\t0.2743\t0
+w:mama\t0\t-0.2787
+w:mama se\t0.2936\t0
+w:manana\t0\t0.3837
+w:manden\t0\t-0.2153
+w:manden mensajes\t0\t-0.2153
+w:manejar\t0\t0.2231
+w:manejar esta\t0\t0.2231
+w:mano\t0\t0.3435
+w:many\t1.6955\t-1.1022
+w:many after\t0.2560\t0
+w:many at\t-0.2784\t0
+w:many benadryl\t0\t0.3664
+w:many breath\t-0.2714\t0
+w:many is\t0.3251\t0
+w:many kilos\t0\t0.2526
+w:many many\t1.0336\t-0.2696
+w:many min\t0.3243\t-0.3243
+w:many of\t0\t0.2337
+w:many on\t0.3421\t0
+w:many over\t0.2003\t0
+w:many pills\t0.6326\t-0.6302
 w:many this\t-0.2415\t0
-w:many today\t-0.3318\t0
-w:many tylenol\t0\t0.3817
-w:many years\t-0.4068\t0
-w:marca\t0.2866\t0
-w:marca many\t0.2866\t0
-w:march\t-0.2630\t-0.4204
-w:march and\t-0.2191\t0
-w:mareado\t0.2432\t0
-w:martes\t0\t-0.4494
-w:mas\t-0.2399\t0.7433
-w:mas profundo\t0\t0.2609
-w:mas tiempo\t0\t-0.2113
-w:matar\t-0.2862\t0.6975
-w:matarme\t0\t0.3095
-w:matter\t0.2120\t0
-w:matter for\t0.2193\t0
-w:matters\t0\t0.2413
-w:matters anymore\t0\t0.3510
-w:me a\t0\t0.2050
-w:me again\t0\t0.2870
-w:me ahogo\t0.3740\t0
-w:me anymore\t0\t-0.6539
-w:me ayudo\t0\t-0.2126
-w:me cierra\t0.3078\t0
-w:me corte\t0\t0.5273
-w:me desmaye\t0.5198\t-0.2097
-w:me duele\t0.5749\t-0.5656
-w:me esta\t0.3744\t-0.3390
-w:me estoy\t0.7423\t0.3912
-w:me falta\t0.5136\t0
-w:me for\t0\t0.2179
-w:me go\t0\t0.2795
-w:me he\t0\t0.2182
-w:me hincho\t0.2186\t0
-w:me honestly\t0\t0.2340
-w:me if\t0\t-0.4182
-w:me in\t0\t0.3819
-w:me is\t0\t0.2808
-w:me manden\t0\t-0.2053
-w:me marca\t0.2866\t0
-w:me much\t0\t0.2369
-w:me muera\t0\t0.2227
-w:me muero\t0\t0.3674
-w:me now\t0\t0.5828
-w:me parece\t0\t0.2140
-w:me queme\t0\t0.2498
-w:me reconoce\t0.2481\t0
-w:me reminders\t0\t-0.2252
-w:me rindo\t0\t0.5842
-w:me ronda\t0\t0.2199
-w:me salen\t0.4664\t0
-w:me sangra\t0.4029\t0
-w:me senti\t-0.2096\t-0.2402
-w:me siento\t-0.2863\t0
-w:me sigo\t0\t0.3286
-w:me that\t0\t0.2130
-w:me the\t0\t-0.4136
-w:me to\t-0.2792\t0.3969
-w:me tome\t0\t0.2112
-w:me up\t0\t-0.5305
-w:me vaya\t0\t0.2257
-w:me vino\t0.2177\t0
-w:me volvi\t0\t0.3762
-w:me want\t0\t-0.2914
-w:me with\t0\t0.3381
-w:meant\t0\t0.2618
-w:meant to\t0\t0.3087
-w:medication so\t0\t0.2292
-w:medicine\t0\t0.2312
-w:medicine cabinet\t0\t0.2312
-w:meds\t0\t-0.3910
-w:meds an\t0\t0.2149
-w:meds and\t0\t0.4095
-w:meds by\t0.2696\t-0.2388
-w:meds in\t0\t-0.2870
-w:meds on\t0\t0.2915
-w:meds up\t0\t0.2976
-w:mejor\t-0.4330\t0.5858
-w:mejor me\t0\t0.2543
-w:mejor sin\t-0.2779\t0.7191
-w:membership\t0\t-0.3481
-w:mensaje\t-0.3222\t0.2914
-w:mensaje de\t0\t0.3477
-w:mensaje que\t0\t0.2012
-w:mensajes\t0\t-0.2053
-w:mensajes por\t0\t-0.2053
-w:message\t0\t0.2396
-w:message me\t0\t-0.3435
-w:message to\t0\t0.2491
-w:messages\t0\t-0.2939
-w:mi\t1.0534\t0
-w:mi abuela\t0.2702\t0
-w:mi abuelita\t0.2313\t0
-w:mi cita\t0\t-0.4027
-w:mi esposa\t0\t0.2291
-w:mi esposo\t0.4985\t0
-w:mi gato\t0\t0.2926
-w:mi hija\t0\t0.3474
-w:mi hijo\t0.4225\t0
-w:mi mama\t0\t-0.2436
-w:mi orina\t0.5226\t0
-w:mi perro\t-0.2126\t0
-w:mi vida\t0.4347\t0
-w:mid\t0\t-0.2488
-w:might\t-0.3808\t0
-w:might be\t0\t-0.4932
-w:might do\t0\t0.4999
-w:mild\t-0.6030\t-0.3895
-w:mild headache\t-0.3890\t0
-w:min\t0.9665\t-0.4827
-w:min ago\t0.7730\t0
-w:mind\t-0.2037\t0.7607
-w:mind again\t0\t0.3804
-w:mine\t0.2052\t0
-w:minute\t0.7309\t0
-w:minutes\t0\t-0.2208
-w:mirar\t0\t0.2651
-w:mirar los\t0\t0.2651
-w:mis\t-0.3761\t0.7103
-w:misma\t0\t0.4395
-w:miss\t0\t0.3029
-w:miss me\t0\t0.4371
-w:missed\t0\t-0.2758
-w:mistake\t0.3503\t-0.5160
-w:mitad\t0.2608\t0
-w:mom\t0.2314\t0.3223
-w:mom collapsed\t0.2583\t0
-w:mom is\t-0.2223\t0
-w:mom took\t0.2226\t0
-w:mom watches\t0.2217\t0
-w:moment\t0\t0.2202
-w:monday\t0\t-0.4643
-w:monitor\t0.2644\t0
-w:month\t-0.5873\t-0.4573
-w:month of\t0\t0.2243
-w:months supply\t0.3988\t0
-w:mood\t-0.4601\t0
-w:morados\t0.4434\t0
-w:more\t-0.3377\t0.7693
-w:more pain\t0\t0.2765
-w:more pills\t0\t-0.2590
-w:more trying\t0\t0.2798
-w:more week\t0\t0.3127
-w:morir\t-0.2309\t0.6819
-w:morirme\t0\t0.5847
-w:morning\t0\t-0.6922
-w:morning and\t0.3135\t0
-w:morning theyll\t0\t0.2492
-w:mortal\t0\t0.3430
-w:mouth\t0.7648\t-0.2601
-w:mouth and\t0.2300\t0
-w:move\t0.4668\t-0.4540
-w:move half\t0.2051\t0
-w:move it\t0\t-0.2687
-w:mover\t0.2544\t0
-w:movie\t0.2099\t-0.2514
-w:movie where\t0.3894\t0
-w:movies\t0\t-0.2003
-w:movies tonight\t0\t-0.2003
-w:moving\t0.3902\t0
-w:moving that\t0.3013\t0
-w:much\t-0.5678\t0.5838
-w:much better\t0\t-0.2768
-w:much for\t0\t-0.2978
-w:much longer\t-0.3301\t1.0344
-w:much of\t0\t-0.2934
-w:muchas\t0\t0.4656
-w:muchas pastillas\t0\t0.4656
-w:muchisimo\t0.3565\t0
-w:muchisimo y\t0.4029\t0
-w:mucho\t0.4432\t-0.6053
-w:muera\t0\t0.2227
-w:muera hoy\t0\t0.2227
-w:muero\t0\t0.3674
-w:muerte\t0\t0.4117
-w:muerte seria\t0\t0.2531
-w:mum\t0.5176\t0
-w:mum fell\t0.5231\t0
-w:murder\t0\t-0.3238
-w:murio\t-0.2868\t-0.2064
-w:muscles\t0\t-0.2557
-w:muy\t0.5617\t-0.3563
-w:muy confundida\t0.2190\t0
-w:muy fuerte\t0.2995\t0
-w:my\t0.6514\t-0.7558
-w:my accident\t0\t0.2481
-w:my address\t-0.2929\t0
-w:my affairs\t0\t0.7323
-w:my antidepressants\t0\t0.2711
-w:my appointment\t0\t-0.2886
-w:my arms\t-0.2477\t1.0106
-w:my baby\t0.4176\t-0.3710
-w:my back\t-0.3767\t-0.6022
-w:my balcony\t0\t0.2161
-w:my bed\t0\t0.4093
-w:my belly\t0.3101\t0
-w:my birthday\t0\t0.2983
-w:my body\t0.4754\t-0.3012
-w:my booster\t0\t0.2269
-w:my boss\t0\t-0.3328
-w:my breastbone\t0.2179\t0
-w:my brother\t-0.2383\t0.3751
-w:my car\t-0.2699\t0.6435
-w:my cat\t-0.2735\t0
-w:my cats\t0\t0.2031
-w:my chest\t1.7142\t-0.9248
-w:my choice\t0\t0.3818
-w:my dad\t0.5869\t-0.3296
-w:my dads\t0.2584\t0
-w:my daughter\t0.5690\t0
-w:my daughters\t0\t-0.2374
-w:my day\t0\t-0.3122
-w:my decision\t0\t0.4403
-w:my dog\t-0.4450\t0.2384
-w:my driver\t0\t-0.2906
-w:my epipen\t0.2122\t0
-w:my evening\t0.2400\t0
-w:my exit\t0\t0.5151
-w:my eyes\t0\t-0.2095
-w:my face\t1.2391\t-0.4521
-w:my family\t-0.2229\t0.6787
-w:my feet\t-0.2310\t0
-w:my forms\t0\t-0.2235
-w:my friend\t0\t0.2147
-w:my friends\t0\t-0.2027
-w:my funeral\t0\t0.3992
-w:my gabapentin\t-0.5073\t0.4425
-w:my garden\t0\t-0.2112
-w:my girlfriend\t0\t0.5240
-w:my goodbye\t0\t0.3383
-w:my goodbyes\t0\t0.4141
-w:my grandkids\t0\t-0.4484
-w:my hand\t0\t0.7167
-w:my head\t0\t0.2640
-w:my headache\t-0.2088\t0
-w:my health\t0\t0.2036
-w:my heart\t0.4131\t-0.2364
-w:my husband\t0.2343\t-0.3792
-w:my husbands\t-0.3287\t0.2159
-w:my infusion\t0.2875\t0
-w:my inhaler\t0.2319\t0
-w:my insurance\t0\t-0.5502
+w:many today\t-0.3296\t0
+w:many tylenol\t0\t0.3798
+w:many years\t-0.4069\t0
+w:marca\t0.2900\t0
+w:marca many\t0.2900\t0
+w:march\t-0.2617\t-0.4216
+w:march and\t-0.2182\t0
+w:mareado\t0.2445\t0
+w:martes\t0\t-0.4388
+w:mas\t-0.2716\t0.7987
+w:mas profundo\t0\t0.2445
+w:mas tiempo\t0\t-0.2150
+w:matando\t0\t-0.2158
+w:matar\t-0.2733\t0.6441
+w:matarme\t0\t0.2760
+w:mato\t-0.2899\t0.5180
+w:matter\t0.2166\t0
+w:matter for\t0.2205\t0
+w:matters\t0\t0.2239
+w:matters anymore\t0\t0.3378
+w:me\t-0.2045\t0
+w:me a\t0\t0.2034
+w:me again\t0\t0.2795
+w:me ahogo\t0.3777\t0
+w:me anymore\t0\t-0.6580
+w:me ayudan\t0\t0.2864
+w:me ayudo\t0\t-0.2319
+w:me cierra\t0.3122\t0
+w:me corte\t0\t0.5187
+w:me desmaye\t0.5259\t-0.2098
+w:me despedi\t0\t0.2002
+w:me duele\t0.5824\t-0.5549
+w:me esta\t0.3830\t-0.3524
+w:me estoy\t0.7505\t0.3834
+w:me falta\t0.5160\t0
+w:me for\t0\t0.2148
+w:me go\t0\t0.2749
+w:me he\t0\t0.2171
+w:me hincho\t0.2193\t0
+w:me honestly\t0\t0.2319
+w:me if\t0\t-0.4206
+w:me in\t0\t0.3770
+w:me is\t0\t0.2777
+w:me manden\t0\t-0.2153
+w:me marca\t0.2900\t0
+w:me mato\t-0.2899\t0.5180
+w:me much\t0\t0.2364
+w:me muera\t0\t0.2254
+w:me muero\t0\t0.3339
+w:me now\t0\t0.5747
+w:me parece\t0\t0.2172
+w:me queme\t0\t0.2435
+w:me reconoce\t0.2510\t0
+w:me reminders\t0\t-0.2249
+w:me rindo\t0\t0.5808
+w:me ronda\t0\t0.2261
+w:me salen\t0.4686\t0
+w:me sangra\t0.4039\t0
+w:me senti\t-0.2068\t-0.2483
+w:me siento\t-0.2766\t0
+w:me sigo\t0\t0.3021
+w:me that\t0\t0.2100
+w:me the\t0\t-0.4161
+w:me to\t-0.2733\t0.3862
+w:me tome\t0\t0.2074
+w:me up\t0\t-0.5328
+w:me vaya\t0\t0.2010
+w:me vino\t0.2246\t0
+w:me volvi\t0\t0.3622
+w:me want\t0\t-0.2984
+w:me with\t0\t0.3324
+w:meant\t0\t0.2603
+w:meant to\t0\t0.3071
+w:medication so\t0\t0.2277
+w:medicine\t0\t0.2334
+w:medicine cabinet\t0\t0.2334
+w:meds\t0\t-0.3960
+w:meds an\t0\t0.2126
+w:meds and\t0\t0.4082
+w:meds by\t0.2691\t-0.2390
+w:meds in\t0\t-0.2861
+w:meds on\t0\t0.2904
+w:meds up\t0\t0.2986
+w:mejor\t-0.4289\t0.5773
+w:mejor me\t0\t0.2602
+w:mejor sin\t-0.2767\t0.7209
+w:membership\t0\t-0.3477
+w:mensaje\t-0.3184\t0.2843
+w:mensaje de\t0\t0.3475
+w:mensaje que\t0\t0.2008
+w:mensajes\t0\t-0.2153
+w:mensajes por\t0\t-0.2153
+w:message\t0\t0.2388
+w:message me\t0\t-0.3447
+w:message to\t0\t0.2488
+w:messages\t0\t-0.2962
+w:mi\t1.0708\t0
+w:mi abuela\t0.2692\t0
+w:mi abuelita\t0.2341\t0
+w:mi cita\t0\t-0.3880
+w:mi esposa\t0\t0.2274
+w:mi esposo\t0.5005\t0
+w:mi gato\t0\t0.2849
+w:mi hija\t0\t0.3570
+w:mi hijo\t0.4247\t0
+w:mi mama\t0\t-0.2452
+w:mi orina\t0.5231\t0
+w:mi perro\t-0.2295\t0
+w:mi vida\t0.4473\t0
+w:mid\t0\t-0.2463
+w:might\t-0.3798\t0
+w:might be\t0\t-0.4913
+w:might do\t0\t0.4989
+w:mild\t-0.6027\t-0.3871
+w:mild headache\t-0.3891\t0
+w:min\t0.9669\t-0.4840
+w:min ago\t0.7739\t0
+w:mind\t-0.2034\t0.7606
+w:mind again\t0\t0.3823
+w:mine\t0.2048\t0
+w:minute\t0.7293\t0
+w:minutes\t0\t-0.2273
+w:mirar\t0\t0.2678
+w:mirar los\t0\t0.2678
+w:mis\t-0.3709\t0.6978
+w:mis pastillas\t0\t0.2072
+w:misma\t0\t0.4247
+w:miss\t0\t0.3010
+w:miss me\t0\t0.4346
+w:missed\t0\t-0.2743
+w:mistake\t0.3501\t-0.5110
+w:mitad\t0.2618\t0
+w:mom\t0.2300\t0.3259
+w:mom collapsed\t0.2577\t0
+w:mom is\t-0.2219\t0
+w:mom took\t0.2235\t0
+w:mom watches\t0.2211\t0
+w:moment\t0\t0.2228
+w:monday\t0\t-0.4666
+w:monitor\t0.2658\t0
+w:month\t-0.5874\t-0.4664
+w:month of\t0\t0.2216
+w:months supply\t0.3981\t0
+w:mood\t-0.4595\t0
+w:morados\t0.4422\t0
+w:more\t-0.3362\t0.7598
+w:more pain\t0\t0.2733
+w:more pills\t0\t-0.2588
+w:more trying\t0\t0.2780
+w:more week\t0\t0.3119
+w:morir\t-0.2313\t0.6858
+w:morirme\t0\t0.5762
+w:morning\t0\t-0.6862
+w:morning and\t0.3131\t0
+w:morning theyll\t0\t0.2465
+w:mortal\t0\t0.3450
+w:mouth\t0.7640\t-0.2616
+w:mouth and\t0.2298\t0
+w:move\t0.4666\t-0.4555
+w:move half\t0.2052\t0
+w:move it\t0\t-0.2684
+w:mover\t0.2543\t0
+w:movie\t0.2103\t-0.2491
+w:movie where\t0.3888\t0
+w:movies\t0\t-0.2002
+w:movies tonight\t0\t-0.2002
+w:moving\t0.3889\t0
+w:moving that\t0.3011\t0
+w:much\t-0.5664\t0.5901
+w:much better\t0\t-0.2750
+w:much for\t0\t-0.2976
+w:much longer\t-0.3294\t1.0335
+w:much of\t0\t-0.2935
+w:muchas\t0\t0.4671
+w:muchas pastillas\t0\t0.4671
+w:muchisimo\t0.3578\t0
+w:muchisimo y\t0.4039\t0
+w:mucho\t0.4446\t-0.6134
+w:muera\t0\t0.2254
+w:muera hoy\t0\t0.2254
+w:muero\t0\t0.3339
+w:muerte\t0\t0.4146
+w:muerte seria\t0\t0.2518
+w:mum\t0.5170\t0
+w:mum fell\t0.5226\t0
+w:murder\t0\t-0.3213
+w:murio\t-0.2868\t-0.2066
+w:muscles\t0\t-0.2571
+w:muy\t0.5659\t-0.3624
+w:muy confundida\t0.2192\t0
+w:muy fuerte\t0.3008\t0
+w:my\t0.6525\t-0.7654
+w:my accident\t0\t0.2478
+w:my address\t-0.2922\t0
+w:my affairs\t0\t0.7336
+w:my antidepressants\t0\t0.2688
+w:my appointment\t0\t-0.2878
+w:my arms\t-0.2478\t1.0068
+w:my baby\t0.4167\t-0.3699
+w:my back\t-0.3763\t-0.5995
+w:my balcony\t0\t0.2145
+w:my bed\t0\t0.4083
+w:my belly\t0.3092\t0
+w:my birthday\t0\t0.2987
+w:my body\t0.4752\t-0.2993
+w:my booster\t0\t0.2260
+w:my boss\t0\t-0.3361
+w:my breastbone\t0.2178\t0
+w:my brother\t-0.2384\t0.3745
+w:my car\t-0.2686\t0.6442
+w:my cat\t-0.2716\t0
+w:my cats\t0\t0.2042
+w:my chest\t1.7130\t-0.9239
+w:my choice\t0\t0.3819
+w:my dad\t0.5864\t-0.3279
+w:my dads\t0.2581\t0
+w:my daughter\t0.5692\t0
+w:my daughters\t0\t-0.2360
+w:my day\t0\t-0.3116
+w:my decision\t0\t0.4416
+w:my dog\t-0.4436\t0.2341
+w:my driver\t0\t-0.2910
+w:my epipen\t0.2115\t0
+w:my evening\t0.2399\t0
+w:my exit\t0\t0.5163
+w:my eyes\t0\t-0.2111
+w:my face\t1.2380\t-0.4502
+w:my family\t-0.2224\t0.6777
+w:my feet\t-0.2307\t0
+w:my forms\t0\t-0.2228
+w:my friend\t0\t0.2217
+w:my friends\t0\t-0.2022
+w:my funeral\t0\t0.3943
+w:my gabapentin\t-0.5076\t0.4458
+w:my garden\t0\t-0.2079
+w:my girlfriend\t0\t0.5266
+w:my goodbye\t0\t0.3363
+w:my goodbyes\t0\t0.4103
+w:my grandkids\t0\t-0.4465
+w:my hand\t0\t0.7183
+w:my head\t0\t0.2655
+w:my headache\t-0.2085\t0
+w:my health\t0\t0.2041
+w:my heart\t0.4103\t-0.2374
+w:my husband\t0.2353\t-0.3740
+w:my husbands\t-0.3286\t0.2169
+w:my infusion\t0.2870\t0
+w:my inhaler\t0.2313\t0
+w:my insurance\t0\t-0.5483
 w:my jaw\t0.4791\t0
-w:my ketamine\t0.4753\t0.4634
-w:my kid\t1.3892\t-0.4251
-w:my kids\t-0.3767\t0
-w:my knee\t-0.2272\t-0.2925
-w:my landlord\t0\t-0.2080
-w:my lap\t0\t0.2060
-w:my last\t-0.2247\t0.5833
-w:my late\t0\t0.4116
-w:my left\t0.8165\t-0.8462
-w:my legs\t0\t-0.2487
-w:my life\t0.3568\t-0.7143
-w:my lips\t0.8833\t-0.4246
-w:my meds\t-0.3711\t0.2577
-w:my membership\t0\t-0.2299
-w:my mind\t0\t0.5944
-w:my mom\t0.3488\t-0.2840
-w:my morning\t0\t-0.2133
-w:my mouth\t0.2253\t0
-w:my mum\t0.5176\t0
-w:my neighbour\t0\t0.3338
-w:my note\t0\t0.3037
-w:my old\t0\t-0.4132
-w:my own\t0\t0.5233
-w:my oxy\t-0.2126\t0.2811
-w:my oxygen\t0.5557\t0
-w:my pain\t-0.6479\t-0.2982
-w:my parrot\t0\t0.2426
-w:my partner\t0\t0.4768
-w:my pillow\t0\t0.2712
-w:my pills\t0.5699\t0
-w:my rabbits\t0\t0.3174
-w:my refill\t0\t-0.2917
-w:my ribs\t0.2605\t0
-w:my right\t0.5359\t-0.4632
-w:my room\t0\t0.2191
-w:my session\t0\t-0.2969
-w:my sister\t-0.4518\t0.5542
-w:my sisters\t0\t-0.5025
-w:my skin\t0\t0.2270
-w:my sleep\t0\t0.5457
-w:my sleeping\t0\t0.3686
-w:my son\t0.3375\t0
-w:my speech\t0.5115\t0
-w:my stitches\t0\t0.2318
-w:my stuff\t0\t0.3800
-w:my subscription\t0\t-0.2312
-w:my tablets\t0\t0.2030
-w:my teen\t0\t0.3119
-w:my therapist\t0\t-0.2739
-w:my throat\t0.7420\t-0.3096
-w:my toddler\t0.4389\t0
-w:my tongue\t0.9004\t-0.3834
-w:my trip\t0\t-0.2476
-w:my uncle\t0\t0.2649
-w:my urine\t0.6457\t0
-w:my vision\t0.3017\t0
-w:my vitamins\t0\t-0.4062
+w:my ketamine\t0.4770\t0.4514
+w:my kid\t1.3897\t-0.4297
+w:my kids\t-0.3761\t0
+w:my knee\t-0.2270\t-0.2922
+w:my landlord\t0\t-0.2077
+w:my lap\t0\t0.2063
+w:my last\t-0.2249\t0.5880
+w:my late\t0\t0.4109
+w:my left\t0.8160\t-0.8471
+w:my legs\t0\t-0.2498
+w:my life\t0.3558\t-0.7148
+w:my lips\t0.8831\t-0.4247
+w:my meds\t-0.3705\t0.2580
+w:my membership\t0\t-0.2285
+w:my mind\t0\t0.5948
+w:my mom\t0.3472\t-0.2826
+w:my morning\t0\t-0.2124
+w:my mouth\t0.2246\t0
+w:my mum\t0.5170\t0
+w:my neighbour\t0\t0.3351
+w:my note\t0\t0.3023
+w:my old\t0\t-0.4153
+w:my own\t0\t0.5241
+w:my oxy\t-0.2126\t0.2826
+w:my oxygen\t0.5556\t0
+w:my pain\t-0.6462\t-0.3014
+w:my parrot\t0\t0.2451
+w:my partner\t0\t0.4787
+w:my pillow\t0\t0.2720
+w:my pills\t0.5688\t0
+w:my rabbits\t0\t0.3181
+w:my refill\t0\t-0.2902
+w:my ribs\t0.2599\t0
+w:my right\t0.5356\t-0.4632
+w:my room\t0\t0.2200
+w:my session\t0\t-0.2990
+w:my sister\t-0.4497\t0.5387
+w:my sisters\t0\t-0.5056
+w:my skin\t0\t0.2279
+w:my sleep\t0\t0.5414
+w:my sleeping\t0\t0.3679
+w:my son\t0.3380\t0
+w:my speech\t0.5104\t0
+w:my stitches\t0\t0.2303
+w:my stuff\t0\t0.3788
+w:my subscription\t0\t-0.2310
+w:my tablets\t0\t0.2017
+w:my teen\t0\t0.3121
+w:my therapist\t0\t-0.2714
+w:my throat\t0.7419\t-0.3110
+w:my toddler\t0.4400\t0
+w:my tongue\t0.9002\t-0.3861
+w:my trip\t0\t-0.2437
+w:my uncle\t0\t0.2612
+w:my urine\t0.6451\t0
+w:my vision\t0.3008\t0
+w:my vitamins\t0\t-0.4095
 w:my whole\t0.3144\t0
-w:my wife\t0.5526\t-0.2693
-w:my will\t0\t1.1138
-w:my words\t0.3749\t-0.3785
-w:my wrist\t0\t0.2600
-w:my wrists\t0\t0.4545
-w:myself\t-1.0499\t1.9836
-w:myself again\t0\t-0.2660
-w:myself to\t0\t-0.3769
-w:myself today\t0\t-0.2483
-w:n\t0\t-0.2123
-w:nada\t0\t-0.3642
-w:nadie\t0\t0.3828
-w:nadie me\t0\t0.3265
-w:nah im\t0\t0.3088
-w:name into\t0\t0.2516
-w:name is\t-0.2192\t0
-w:nap\t0\t-0.2233
-w:nausea\t-0.3142\t-0.2336
-w:near me\t0\t0.2375
-w:necesitar\t0\t0.4083
-w:necesito\t0\t-0.2092
-w:neck\t0.6924\t0
-w:neck and\t0.4758\t0
-w:neck this\t0\t0.2246
-w:need\t-0.8213\t-0.5218
-w:need a\t0\t-0.4537
-w:need it\t0\t0.4438
-w:need them\t0\t0.2065
-w:need to\t-0.3545\t-0.5905
-w:needing\t0\t0.5304
-w:needing them\t0\t0.4004
-w:negative\t0\t-0.3033
-w:negro\t0.2685\t0
-w:neighbour\t0\t0.3338
-w:neighbour is\t0\t0.2816
-w:nerve block\t0\t0.2317
-w:nervous\t0\t-0.3195
-w:never\t-0.3638\t0.5091
-w:never had\t0.2689\t-0.4847
-w:never since\t-0.2099\t0
-w:never take\t0\t-0.2966
-w:never wake\t0\t0.3715
-w:never woke\t0\t0.3411
-w:new\t0\t-0.8562
-w:new car\t0\t-0.2695
-w:new pill\t0.2914\t0
-w:new years\t0\t0.3127
-w:next appointment\t0\t0.3117
-w:next few\t0\t0.2159
-w:next infusion\t0\t0.4526
-w:next round\t0\t-0.3242
-w:next to\t0.5107\t0
-w:next week\t0\t-0.7517
-w:ni\t0\t-0.2070
-w:night\t-0.3141\t0.8560
-w:night before\t0\t-0.4624
-w:night had\t0.2677\t0
-w:ninguno\t0\t-0.3226
-w:no\t-0.6639\t-0.7716
-w:no 3\t-0.2284\t0
-w:no a\t0\t-0.2173
-w:no aguanto\t0\t0.3601
-w:no and\t-0.2834\t0
-w:no bleeding\t-0.3206\t0
-w:no blood\t-0.4820\t0
-w:no breathing\t-0.3424\t0
-w:no creo\t0\t0.2347
-w:no dejo\t0\t0.2651
-w:no despertar\t-0.2477\t0.4364
-w:no despertara\t0\t0.2169
-w:no despierta\t0.7305\t-0.2419
-w:no despierte\t0\t0.3168
-w:no doctor\t0\t0.2688
-w:no estan\t0.4385\t0
-w:no estare\t0\t0.2293
-w:no existen\t0.4089\t0
-w:no falta\t0\t0.2926
-w:no he\t0.5053\t0
-w:no hope\t0\t0.3316
-w:no i\t0\t-0.3788
-w:no las\t0\t0.2416
-w:no le\t0\t0.2177
-w:no me\t0.3844\t0
-w:no more\t0\t0.5385
-w:no one\t0\t0.5829
-w:no para\t0.5879\t-0.2125
-w:no point\t0\t0.4010
-w:no pude\t0\t0.3142
-w:no puede\t0.8059\t-0.3088
-w:no puedo\t1.2513\t0
-w:no quiero\t0\t0.5194
-w:no rash\t-0.2009\t0
-w:no reason\t0\t0.5532
-w:no respira\t0.4223\t0
-w:no se\t0.5127\t0
-w:no siento\t0.5242\t0
-w:no swelling\t-1.0259\t0
-w:no tiene\t0\t0.3541
-w:no to\t-0.3202\t-1.2309
-w:no treatment\t0\t0.2688
-w:no vale\t0\t0.3432
-w:no voy\t0\t0.4470
-w:no way\t0\t0.6204
-w:nobody\t0\t0.8764
-w:nobody else\t0.3013\t0
-w:nobody will\t0\t0.4120
-w:nobody would\t0\t0.3884
-w:noche\t-0.3430\t0.8363
-w:noche y\t0\t0.2239
-w:none\t-0.7550\t-1.4932
-w:none of\t0\t-0.5365
-w:none since\t-0.2101\t0
-w:nonsense\t0.7142\t0
-w:nonsense after\t0.5566\t0
-w:nonstop\t0.4265\t0
-w:nonstop for\t0.4265\t0
-w:noose\t0\t0.7364
-w:noose in\t0\t0.2140
-w:nope\t-0.3574\t-1.0078
-w:normal\t-0.4418\t-0.9032
-w:normal desmayarse\t0.5165\t0
-w:normal now\t0.3756\t0
-w:normal tuesday\t0\t0.3088
-w:nose\t0\t-0.2823
-w:nosebleed\t0.2890\t0
+w:my wife\t0.5536\t-0.2683
+w:my will\t0\t1.1097
+w:my words\t0.3747\t-0.3799
+w:my wrist\t0\t0.2616
+w:my wrists\t0\t0.4562
+w:myself\t-1.0498\t1.9855
+w:myself again\t0\t-0.2628
+w:myself to\t0\t-0.3770
+w:myself today\t0\t-0.2487
+w:n\t0\t-0.2177
+w:nada\t0\t-0.4041
+w:nadie\t0\t0.4002
+w:nadie me\t0\t0.3452
+w:nah im\t0\t0.3099
+w:name into\t0\t0.2476
+w:name is\t-0.2185\t0
+w:nap\t0\t-0.2225
+w:nausea\t-0.3137\t-0.2351
+w:near me\t0\t0.2354
+w:necesitar\t0\t0.4102
+w:necesito\t0\t-0.2120
+w:neck\t0.6900\t0
+w:neck and\t0.4752\t0
+w:neck this\t0\t0.2238
+w:need\t-0.8214\t-0.5204
+w:need a\t0\t-0.4482
+w:need it\t0\t0.4463
+w:need them\t0\t0.2067
+w:need to\t-0.3540\t-0.5878
+w:needing\t0\t0.5317
+w:needing them\t0\t0.4007
+w:negative\t0\t-0.3059
+w:negro\t0.2695\t0
+w:neighbour\t0\t0.3351
+w:neighbour is\t0\t0.2824
+w:nerve block\t0\t0.2319
+w:nervous\t0\t-0.3203
+w:never\t-0.3632\t0.4991
+w:never had\t0.2688\t-0.4859
+w:never since\t-0.2093\t0
+w:never take\t0\t-0.2959
+w:never wake\t0\t0.3703
+w:never woke\t0\t0.3395
+w:new\t0\t-0.8503
+w:new car\t0\t-0.2673
+w:new pill\t0.2906\t0
+w:new years\t0\t0.3119
+w:next appointment\t0\t0.3127
+w:next few\t0\t0.2157
+w:next infusion\t0\t0.4501
+w:next round\t0\t-0.3227
+w:next to\t0.5106\t0
+w:next week\t0\t-0.7486
+w:ni\t0\t-0.2088
+w:night\t-0.3131\t0.8565
+w:night before\t0\t-0.4592
+w:night had\t0.2668\t0
+w:ninguno\t0\t-0.3228
+w:no\t-0.6668\t-0.7618
+w:no 3\t-0.2280\t0
+w:no a\t0\t-0.2195
+w:no aguanto\t0\t0.4091
+w:no and\t-0.2825\t0
+w:no bleeding\t-0.3195\t0
+w:no blood\t-0.4801\t0
+w:no breathing\t-0.3425\t0
+w:no creo\t0\t0.2333
+w:no dejo\t0\t0.2678
+w:no despertar\t-0.2469\t0.4370
+w:no despertara\t0\t0.2187
+w:no despierta\t0.7280\t-0.2359
+w:no despierte\t0\t0.3156
+w:no doctor\t0\t0.2677
+w:no estan\t0.4403\t0
+w:no estare\t0\t0.2229
+w:no existen\t0.4074\t0
+w:no falta\t0\t0.2849
+w:no he\t0.5066\t0
+w:no hope\t0\t0.3287
+w:no i\t0\t-0.3839
+w:no las\t0\t0.2480
+w:no le\t0\t0.2175
+w:no me\t0.3524\t0
+w:no more\t0\t0.5333
+w:no one\t0\t0.5775
+w:no para\t0.5868\t-0.2136
+w:no point\t0\t0.3965
+w:no pude\t0\t0.3186
+w:no puede\t0.8040\t-0.3010
+w:no puedo\t1.2524\t0
+w:no quiero\t0\t0.5052
+w:no rash\t-0.2008\t0
+w:no reason\t0\t0.5482
+w:no respira\t0.4207\t0
+w:no se\t0.5137\t0
+w:no siento\t0.5225\t0
+w:no swelling\t-1.0247\t0
+w:no tiene\t0\t0.3551
+w:no to\t-0.3196\t-1.2393
+w:no treatment\t0\t0.2677
+w:no vale\t0\t0.3429
+w:no voy\t0\t0.4403
+w:no way\t0\t0.6206
+w:nobody\t0\t0.8738
+w:nobody else\t0.3011\t0
+w:nobody will\t0\t0.4080
+w:nobody would\t0\t0.3903
+w:noche\t-0.3404\t0.8393
+w:noche y\t0\t0.2231
+w:none\t-0.7547\t-1.4998
+w:none of\t0\t-0.5376
+w:none since\t-0.2097\t0
+w:nonsense\t0.7134\t0
+w:nonsense after\t0.5563\t0
+w:nonstop\t0.4268\t0
+w:nonstop for\t0.4268\t0
+w:noose\t0\t0.7363
+w:noose in\t0\t0.2145
+w:nope\t-0.3577\t-1.0058
+w:normal\t-0.4324\t-0.9094
+w:normal desmayarse\t0.5239\t0
+w:normal now\t0.3751\t0
+w:normal tuesday\t0\t0.3099
+w:nose\t0\t-0.2827
+w:nosebleed\t0.2889\t0
 w:nosebleed that\t0.3144\t0
-w:not\t0.5970\t0.6155
-w:not at\t0\t-0.2666
-w:not breathing\t0.6516\t-0.2299
-w:not come\t0\t0.4411
-w:not coming\t0\t0.3644
+w:not\t0.5956\t0.6114
+w:not at\t0\t-0.2672
+w:not breathing\t0.6501\t-0.2298
+w:not come\t0\t0.4371
+w:not coming\t0\t0.3658
 w:not even\t0\t0.3167
-w:not going\t-0.2230\t0
-w:not here\t0\t0.2503
-w:not in\t0\t-0.3799
-w:not mine\t0.2235\t0
-w:not ok\t0\t0.2465
-w:not on\t0\t-0.2720
-w:not responding\t0.3183\t-0.2900
-w:not safe\t0\t0.3866
-w:not see\t0\t0.2414
-w:not sure\t0.2676\t0
-w:note\t-0.3658\t0.5103
-w:note and\t0\t0.2969
-w:note is\t0\t0.2175
-w:note it\t0\t-0.2779
-w:nothing\t-0.6565\t0
-w:nothing changes\t0\t0.2124
-w:nothing comes\t0.4100\t-0.2345
-w:nothing ive\t0.3101\t0
-w:nothing left\t-0.2231\t0.7580
-w:nothing matters\t0\t0.2413
-w:nothing since\t-0.2883\t0
-w:nothingness\t0\t0.4483
-w:now i\t0\t0.2163
-w:now im\t0.3392\t-0.2983
-w:now my\t0.2182\t0
-w:nowhere\t0.3094\t0
-w:numb\t0.8849\t0
-w:number\t0\t-0.5264
-w:nunca\t0\t0.3488
-w:nurse\t-0.4477\t-0.5642
-w:nurse said\t-0.2608\t0
-w:nurses\t0\t0.2057
-w:obviously\t0\t-0.2720
-w:odd\t0\t0.2562
-w:odd on\t0\t0.2811
-w:of\t0\t0.6328
-w:of a\t0.2710\t0
-w:of antibiotics\t0\t-0.2049
-w:of breath\t0\t-0.2147
-w:of doctors\t0\t-0.2099
-w:of fighting\t0\t0.3450
-w:of gabapentin\t0.3679\t0
-w:of harming\t0\t-0.4946
-w:of her\t0\t-0.3475
-w:of hopeless\t0\t-0.3552
-w:of hoping\t0\t0.2269
-w:of hurting\t0\t-0.2814
-w:of it\t0.4034\t0
-w:of ketamine\t-0.3307\t-0.2621
+w:not going\t-0.2232\t0
+w:not here\t0\t0.2507
+w:not in\t0\t-0.3818
+w:not mine\t0.2228\t0
+w:not ok\t0\t0.2464
+w:not on\t0\t-0.2709
+w:not responding\t0.3182\t-0.2919
+w:not safe\t0\t0.3875
+w:not see\t0\t0.2387
+w:not sure\t0.2680\t0
+w:note\t-0.3667\t0.5097
+w:note and\t0\t0.2967
+w:note is\t0\t0.2172
+w:note it\t0\t-0.2773
+w:nothing\t-0.6561\t0
+w:nothing changes\t0\t0.2118
+w:nothing comes\t0.4093\t-0.2346
+w:nothing ive\t0.3092\t0
+w:nothing left\t-0.2231\t0.7596
+w:nothing matters\t0\t0.2239
+w:nothing since\t-0.2881\t0
+w:nothingness\t0\t0.4481
+w:now i\t0\t0.2146
+w:now im\t0.3389\t-0.3006
+w:now my\t0.2179\t0
+w:nowhere\t0.3095\t0
+w:numb\t0.8831\t0
+w:number\t0\t-0.5245
+w:nunca\t0\t0.3425
+w:nurse\t-0.4462\t-0.5619
+w:nurse said\t-0.2613\t0
+w:nurses\t0\t0.2016
+w:obviously\t0\t-0.2709
+w:odd\t0\t0.2548
+w:odd on\t0\t0.2802
+w:of\t0\t0.6272
+w:of a\t0.2700\t0
+w:of antibiotics\t0\t-0.2069
+w:of breath\t0\t-0.2141
+w:of doctors\t0\t-0.2094
+w:of fighting\t0\t0.3421
+w:of gabapentin\t0.3671\t0
+w:of harming\t0\t-0.4934
+w:of her\t0\t-0.3472
+w:of hopeless\t0\t-0.3534
+w:of hoping\t0\t0.2260
+w:of hurting\t0\t-0.2816
+w:of it\t0.4025\t0
+w:of ketamine\t-0.3294\t-0.2735
 w:of living\t0\t0.3357
-w:of many\t-0.5340\t0
-w:of me\t0\t0.2280
-w:of mom\t0\t0.2601
-w:of my\t1.7125\t0
-w:of nowhere\t0.3094\t0
-w:of options\t0\t0.2837
-w:of oral\t0\t0.2046
-w:of oxy\t0.4624\t-0.2198
-w:of phone\t0.4778\t0
-w:of pills\t-0.5315\t0.7258
-w:of reasons\t0\t0.2343
-w:of sleeping\t0.3229\t0
-w:of space\t0\t0.2223
-w:of the\t-0.3331\t0
-w:of this\t0\t0.3408
-w:of treatment\t0\t0.2003
-w:of tylenol\t0.3767\t0
-w:of vodka\t0\t0.3592
-w:of waiting\t0\t-0.2754
+w:of many\t-0.5334\t0
+w:of me\t0\t0.2247
+w:of mom\t0\t0.2610
+w:of my\t1.7108\t0
+w:of nowhere\t0.3095\t0
+w:of options\t0\t0.2830
+w:of oral\t0\t0.2008
+w:of oxy\t0.4625\t-0.2198
+w:of phone\t0.4768\t0
+w:of pills\t-0.5306\t0.7281
+w:of reasons\t0\t0.2339
+w:of sleeping\t0.3227\t0
+w:of space\t0\t0.2229
+w:of the\t-0.3320\t0
+w:of this\t0\t0.3439
+w:of tylenol\t0.3765\t0
+w:of vodka\t0\t0.3563
+w:of waiting\t0\t-0.2764
 w:of water\t0\t-0.3190
-w:off\t-0.6483\t0.7346
-w:off a\t0\t0.3207
-w:off dead\t0\t0.3426
-w:off meds\t0\t-0.3826
-w:off my\t0\t0.2161
-w:off the\t0\t0.5111
-w:off without\t0\t0.2395
-w:officially\t0\t0.2525
+w:off\t-0.6489\t0.7330
+w:off a\t0\t0.3241
+w:off dead\t0\t0.3440
+w:off meds\t0\t-0.3837
+w:off my\t0\t0.2145
+w:off the\t0\t0.5123
+w:off without\t0\t0.2382
+w:officially\t0\t0.2542
 w:officially done\t0\t0.3058
-w:ojala\t0\t0.9009
-w:ojala me\t0\t0.2227
-w:ojala no\t0\t0.6781
-w:ojo\t0.2084\t0
-w:ojo de\t0.2084\t0
-w:ok\t-0.7758\t-0.5114
-w:ok i\t0\t0.2792
-w:old\t-0.4593\t-0.9394
-w:old me\t0\t-0.2229
-w:on\t0\t0.3384
-w:on being\t0\t0.2458
-w:on facebook\t0\t0.2596
-w:on food\t0.2711\t0
-w:on friday\t0\t-0.5302
+w:ojala\t0\t0.9022
+w:ojala me\t0\t0.2254
+w:ojala no\t0\t0.6768
+w:ojo\t0.2107\t0
+w:ojo de\t0.2107\t0
+w:ok\t-0.7745\t-0.5100
+w:ok i\t0\t0.2802
+w:old\t-0.4575\t-0.9423
+w:old me\t0\t-0.2248
+w:on\t0\t0.3191
+w:on being\t0\t0.2471
+w:on facebook\t0\t0.2610
+w:on food\t0.2710\t0
+w:on friday\t0\t-0.5317
 w:on her\t0\t0.2081
-w:on his\t0.2270\t0
-w:on hold\t0\t-0.3835
-w:on it\t-0.3463\t-0.2371
-w:on living\t0\t0.2724
-w:on monday\t0\t-0.2614
-w:on my\t-0.2522\t0.8076
-w:on new\t0\t0.3127
-w:on one\t0.3721\t-0.2899
-w:on purpose\t-0.3812\t1.1669
-w:on self\t0\t0.2160
-w:on suddenly\t0.2171\t0
-w:on the\t1.5826\t0.8506
-w:on this\t0\t-0.4291
-w:on time\t0\t-0.6245
-w:on tuesday\t0\t-0.2550
-w:on vacation\t0\t-0.2940
-w:once\t-0.3503\t0.4862
-w:one\t1.2444\t0
-w:one before\t0.4117\t0
-w:one eye\t0.4033\t0
-w:one more\t0\t0.5662
-w:one or\t0.2549\t0
-w:one side\t0.5806\t-0.4526
-w:one would\t0\t0.2554
-w:ones\t0\t0.2715
-w:only\t-0.2900\t0.6685
-w:only a\t0.2784\t0
-w:only get\t0.2549\t0
-w:only one\t0\t0.2269
-w:only solution\t0\t0.2357
-w:only thing\t-0.2016\t0
-w:only two\t-0.2327\t0
-w:only way\t0\t0.2169
-w:opens\t0\t-0.3320
-w:opens up\t0\t-0.3320
-w:opera\t0.2217\t0
-w:opera my\t0.2217\t0
-w:options\t0\t0.2760
-w:or\t1.0191\t-0.7123
-w:or any\t0\t0.2051
-w:or go\t0.5492\t0
-w:or two\t0.3757\t0
-w:or what\t0.2047\t0
-w:oral ketamine\t0\t0.2854
-w:order\t0\t0.5336
-w:organizer\t0\t-0.2606
-w:orina\t0.6231\t0
-w:orina esta\t0.3210\t0
-w:orina sale\t0.2016\t0
-w:orinando\t0.2673\t0
-w:orinando sangre\t0.2673\t0
-w:orinar\t0.3492\t0
-w:orinar desde\t0.2362\t0
-w:other\t0\t0.7383
-w:other side\t0\t0.3992
-w:otra\t-0.5791\t0.6541
-w:otra esto\t0\t0.2432
-w:otra vez\t-0.4204\t0.4392
-w:our\t-0.2155\t-0.4456
-w:out\t2.8249\t-0.3239
-w:out after\t0.2966\t0
-w:out and\t0.3583\t-0.3189
-w:out cold\t0.3489\t0
+w:on his\t0.2272\t0
+w:on hold\t0\t-0.3849
+w:on it\t-0.3467\t-0.2362
+w:on living\t0\t0.2717
+w:on monday\t0\t-0.2623
+w:on my\t-0.2529\t0.8089
+w:on new\t0\t0.3119
+w:on one\t0.3715\t-0.2907
+w:on purpose\t-0.3809\t1.1618
+w:on self\t0\t0.2158
+w:on suddenly\t0.2179\t0
+w:on the\t1.5818\t0.8455
+w:on this\t0\t-0.4270
+w:on time\t0\t-0.6259
+w:on tuesday\t0\t-0.2549
+w:on vacation\t0\t-0.2960
+w:once\t-0.3490\t0.4785
+w:one\t1.2446\t0
+w:one before\t0.4116\t0
+w:one eye\t0.4025\t0
+w:one more\t0\t0.5649
+w:one or\t0.2550\t0
+w:one side\t0.5801\t-0.4544
+w:one would\t0\t0.2530
+w:ones\t0\t0.2736
+w:only\t-0.2879\t0.6653
+w:only a\t0.2794\t0
+w:only get\t0.2550\t0
+w:only one\t0\t0.2285
+w:only solution\t0\t0.2336
+w:only thing\t-0.2000\t0
+w:only two\t-0.2323\t0
+w:only way\t0\t0.2159
+w:opens\t0\t-0.3300
+w:opens up\t0\t-0.3300
+w:opera\t0.2211\t0
+w:opera my\t0.2211\t0
+w:options\t0\t0.2751
+w:or\t1.0197\t-0.7124
+w:or any\t0\t0.2040
+w:or go\t0.5496\t0
+w:or two\t0.3760\t0
+w:or what\t0.2044\t0
+w:oral ketamine\t0\t0.2758
+w:order\t0\t0.5359
+w:organizer\t0\t-0.2596
+w:orina\t0.6240\t0
+w:orina esta\t0.3207\t0
+w:orina sale\t0.2024\t0
+w:orinando\t0.2668\t0
+w:orinando sangre\t0.2668\t0
+w:orinar\t0.3484\t0
+w:orinar desde\t0.2343\t0
+w:other\t0\t0.7372
+w:other side\t0\t0.3944
+w:otra\t-0.5721\t0.6494
+w:otra esto\t0\t0.2416
+w:otra vez\t-0.4152\t0.4301
+w:our\t-0.2158\t-0.4437
+w:out\t2.8243\t-0.3201
+w:out after\t0.2959\t0
+w:out and\t0.3578\t-0.3177
+w:out cold\t0.3481\t0
 w:out except\t0\t0.3837
-w:out for\t0.4303\t0.6759
-w:out how\t0\t0.2094
-w:out in\t0.7953\t0
-w:out jumbled\t-0.2312\t0
-w:out my\t-0.2086\t0
-w:out of\t-1.1178\t0
-w:out one\t0.2162\t0
-w:out soon\t0\t0.2285
-w:out tonight\t0\t0.2275
-w:out twice\t0.2176\t0
-w:out when\t0.3082\t0
-w:over\t0.4506\t-0.5503
-w:over and\t0.2125\t0
-w:over many\t0.4028\t-0.2150
-w:over this\t0\t-0.5066
-w:overdose\t0\t0.8406
-w:overdose of\t0.4684\t-0.2280
-w:overdosed\t0.9635\t-0.3480
-w:overdosed on\t0.3666\t0
-w:overpass\t0\t0.3411
-w:own\t0\t0.5975
-w:own funeral\t0\t0.2961
-w:own kitchen\t0.2386\t0
-w:oxy\t0\t0.7301
-w:oxy early\t0\t0.5088
-w:oxy for\t0\t0.3466
-w:oxy like\t0\t-0.2107
-w:oxygen\t0.5358\t0
-w:oxygen on\t0.3617\t0
-w:oxygen saturation\t0.3516\t0
-w:oyendo\t0.2011\t0
-w:oyendo voces\t0.2011\t0
-w:pain\t0\t-1.3586
-w:pain after\t0\t0.2705
-w:pain anymore\t0\t0.2106
-w:pain behind\t0.2179\t0
-w:pain for\t0\t-0.2454
-w:pain gets\t0\t0.2004
-w:pain has\t0\t0.5677
-w:pain in\t0.5399\t-0.4235
-w:pain is\t-0.6479\t0
-w:pain makes\t0\t-0.3117
-w:pain many\t0\t0.2024
-w:pain radiating\t0.2509\t0
-w:pain that\t0.2545\t0
-w:pain to\t0\t-0.3924
-w:painless\t0\t0.3488
-w:painless ways\t0\t0.3284
-w:painlessly\t0\t0.2870
-w:pains\t0.3607\t0
-w:painter\t-0.2192\t0
-w:palabras\t0.5085\t0
-w:palabras me\t0.2723\t0
-w:paperwork\t0\t-0.2771
-w:para\t-0.4342\t1.1923
-w:para el\t-0.2436\t-0.8082
-w:para la\t0\t0.2931
-w:para mis\t0\t0.2295
-w:para siempre\t0\t0.4456
-w:parar\t0\t0.4723
-w:parece\t0\t0.2140
-w:parece la\t0\t0.2140
-w:parked\t0\t0.5985
-w:parked by\t0\t0.4440
-w:parking\t-0.4108\t-0.8408
-w:parrot\t0\t0.2426
-w:partner\t0\t0.5114
-w:pass\t1.1311\t-0.7633
-w:pass out\t1.0118\t-0.7463
-w:passed\t0.6423\t-1.0191
-w:passed away\t-0.2547\t0
-w:passed out\t1.6615\t-0.6267
-w:passing\t0.3721\t-0.2938
-w:passing out\t0.3721\t-0.2938
-w:passwords\t0\t0.6640
-w:passwords are\t0\t0.3358
-w:past\t0.4185\t-0.2260
-w:past out\t0.4888\t0
-w:pastillas\t-0.8403\t1.2985
-w:pastillas en\t0\t-0.3007
-w:pastillas hasta\t0\t-0.2292
-w:pastillas para\t0\t0.2311
-w:patches\t0\t0.2402
-w:patel\t0\t0.4143
-w:patient\t0\t0.5511
-w:pauses\t0.2585\t0
+w:out for\t0.4315\t0.6767
+w:out how\t0\t0.2088
+w:out in\t0.7947\t0
+w:out jumbled\t-0.2308\t0
+w:out my\t-0.2088\t0
+w:out of\t-1.1179\t0
+w:out one\t0.2164\t0
+w:out soon\t0\t0.2290
+w:out tonight\t0\t0.2259
+w:out twice\t0.2186\t0
+w:out when\t0.3089\t0
+w:over\t0.4510\t-0.5601
+w:over and\t0.2120\t0
+w:over many\t0.4032\t-0.2170
+w:over this\t0\t-0.5076
+w:overdose\t0\t0.8407
+w:overdose of\t0.4685\t-0.2282
+w:overdosed\t0.9615\t-0.3475
+w:overdosed on\t0.3663\t0
+w:overpass\t0\t0.3377
+w:own\t0\t0.5980
+w:own funeral\t0\t0.2926
+w:own kitchen\t0.2382\t0
+w:oxy\t0\t0.7300
+w:oxy early\t0\t0.5083
+w:oxy for\t0\t0.3486
+w:oxy like\t0\t-0.2113
+w:oxygen\t0.5356\t0
+w:oxygen on\t0.3610\t0
+w:oxygen saturation\t0.3522\t0
+w:oyendo\t0.2045\t0
+w:oyendo voces\t0.2045\t0
+w:pagos\t0\t-0.2471
+w:pain\t0\t-1.3503
+w:pain after\t0\t0.2672
+w:pain anymore\t0\t0.2108
+w:pain behind\t0.2178\t0
+w:pain for\t0\t-0.2442
+w:pain gets\t0\t0.2001
+w:pain has\t0\t0.5666
+w:pain in\t0.5391\t-0.4215
+w:pain is\t-0.6475\t0
+w:pain makes\t0\t-0.3179
+w:pain many\t0\t0.2026
+w:pain radiating\t0.2511\t0
+w:pain that\t0.2549\t0
+w:pain to\t0\t-0.3906
+w:painless\t0\t0.3506
+w:painless ways\t0\t0.3298
+w:painlessly\t0\t0.2871
+w:pains\t0.3602\t0
+w:painter\t-0.2185\t0
+w:palabras\t0.5100\t0
+w:palabras me\t0.2743\t0
+w:paperwork\t0\t-0.2729
+w:para\t-0.4302\t1.1789
+w:para el\t-0.2429\t-0.7918
+w:para la\t0\t0.2890
+w:para mis\t0\t0.2073
+w:para siempre\t0\t0.4366
+w:parar\t0\t0.4778
+w:parece\t0\t0.2172
+w:parece la\t0\t0.2172
+w:parked\t0\t0.5981
+w:parked by\t0\t0.4441
+w:parking\t-0.4110\t-0.8366
+w:parrot\t0\t0.2451
+w:partner\t0\t0.5142
+w:pass\t1.1306\t-0.7584
+w:pass out\t1.0116\t-0.7418
+w:passed\t0.6422\t-1.0113
+w:passed away\t-0.2543\t0
+w:passed out\t1.6608\t-0.6229
+w:passing\t0.3720\t-0.2924
+w:passing out\t0.3720\t-0.2924
+w:passwords\t0\t0.6643
+w:passwords are\t0\t0.3357
+w:past\t0.4185\t-0.2225
+w:past out\t0.4889\t0
+w:pastillas\t-0.8359\t1.3024
+w:pastillas en\t0\t-0.2968
+w:pastillas hasta\t0\t-0.2265
+w:pastillas para\t0\t0.2370
+w:patches\t0\t0.2409
+w:patel\t0\t0.4142
+w:patient\t0\t0.5530
+w:pauses\t0.2586\t0
 w:pauses between\t0.2201\t0
-w:peace\t-0.2026\t0.6679
-w:peace with\t0\t0.5082
-w:pecho\t1.5554\t-0.7505
-w:pecho mucho\t0.2126\t0
-w:pecho y\t0.5148\t-0.3221
-w:pee\t1.0854\t-0.5545
-w:pee and\t0.2363\t0
-w:pee at\t0.2606\t0
-w:pee since\t0.2276\t0
-w:peed\t0.5506\t-0.2478
-w:peeing\t0.2996\t0
-w:peeing bright\t0.3285\t0
-w:pena\t0\t0.2805
-w:penicillin\t0\t-0.3044
-w:pensando\t-0.2207\t0.5325
-w:pensando en\t-0.2207\t0.5325
-w:people\t0.5537\t-0.6569
-w:people are\t0.2437\t0
-w:people who\t0.3255\t0
-w:peor\t0.4603\t0
-w:peor dolor\t0.3157\t0
-w:percocet\t0\t0.2871
-w:perdi\t0.4431\t-0.2097
-w:perdi el\t0.2347\t0
-w:perdi la\t0.2084\t0
-w:permanent\t0\t0.4466
-w:permanently\t0\t0.5526
-w:perro\t-0.2484\t0
-w:person\t0\t-0.2312
-w:personaje\t0.2364\t0
-w:personaje le\t0.2364\t0
-w:personas\t0.4089\t0
-w:personas que\t0.4089\t0
-w:pharmacy\t0\t-0.2415
-w:pharmacy take\t0\t-0.2340
-w:pharmacy to\t0\t0.3365
-w:phone\t0\t-0.2907
-w:phone contract\t0\t0.2546
-w:phone in\t0.2052\t-0.2232
-w:physio\t-0.2162\t-0.2504
-w:pick\t0\t-0.6012
-w:pick me\t0\t-0.4860
-w:picked\t0\t0.7237
-w:picked the\t0\t0.6489
-w:pienso\t0\t0.4270
-w:pienso en\t0\t0.4270
-w:pile\t0\t0.2455
-w:pile of\t0\t0.2455
-w:pill\t0.7065\t-0.4609
-w:pill bottle\t0.4278\t-0.2045
-w:pillow\t0\t0.2712
-w:pills\t0\t0.6804
-w:pills and\t-0.2803\t0
-w:pills are\t0\t0.2779
-w:pills at\t0\t-0.2294
-w:pills by\t0.2160\t0
-w:pills for\t-0.2090\t0.4853
-w:pills in\t-0.2231\t0
-w:pills lined\t0\t0.3616
-w:pills right\t0\t0.3739
-w:pills saved\t0\t0.2937
-w:pills than\t0\t-0.2590
-w:pills to\t0\t-0.3716
-w:pills together\t0.2988\t0
-w:pills twice\t0.2517\t0
-w:piso\t0.3144\t0
-w:pistol\t-0.2125\t0.3553
-w:pistola\t-0.2432\t0.4540
-w:pistola de\t0\t0.2477
-w:pizza\t0\t-0.3256
-w:place\t0\t-0.2940
-w:plan\t-0.7416\t0.8516
-w:plan and\t0\t0.9003
-w:plan for\t0\t-0.3596
-w:plan y\t0\t0.4384
-w:planning\t-0.4188\t0.7847
-w:planning ahead\t0\t-0.2509
-w:planning my\t0\t0.6602
-w:planning to\t0\t0.2794
-w:please call\t0.4434\t0
-w:please dont\t0\t0.4353
-w:please help\t0.2707\t0.2041
-w:please make\t0\t0.2114
-w:please note\t0\t-0.2779
-w:please stop\t-0.2162\t-0.3822
-w:please take\t0\t0.2795
-w:please tell\t0\t0.5019
-w:poco\t-0.4933\t-0.3235
-w:podido\t0.2265\t0
-w:point\t-0.2850\t1.8288
-w:point anymore\t0\t0.4473
-w:point in\t0\t0.4935
-w:pointless\t-0.2424\t0.6846
-w:pointless since\t0\t0.3628
-w:pone\t0.2685\t0
-w:pone negro\t0.2685\t0
-w:por\t-0.5955\t0
-w:por el\t0\t-0.3168
-w:por mi\t0\t0.2180
-w:por todo\t0\t0.2780
-w:posted\t-0.3024\t0.4271
-w:posted a\t-0.2060\t0.2746
-w:pounding\t0.4255\t-0.4745
-w:poured\t0\t0.2282
-w:poured the\t0\t0.2150
-w:pray god\t0\t0.2590
-w:prescribed\t0\t-0.3329
-w:presion\t0.5928\t0
-w:presion arterial\t0.2866\t0
-w:presion en\t0.2479\t0
-w:pressure\t0.5433\t-0.2988
-w:pressure in\t0.3487\t0
-w:probablemente\t0\t0.2293
-w:probablemente ya\t0\t0.2293
-w:problems\t-0.7474\t-0.2252
-w:procedure\t0.4085\t-0.2886
-w:profundo\t0\t0.2609
-w:promise\t-0.2867\t-0.6512
-w:properly\t0.6487\t-0.3095
-w:proposito\t0\t0.4213
-w:protection\t0\t0.2538
-w:pude\t0\t0.3142
-w:puede\t0.6760\t-0.4543
-w:puede hablar\t0.3236\t0
-w:puede respirar\t0.3530\t0
-w:puedo\t0.9989\t-0.4360
-w:puedo comer\t-0.2146\t0
-w:puedo hablar\t0.3812\t0
-w:puedo mas\t0\t0.2320
-w:puedo orinar\t0.2362\t0
-w:puedo parar\t0\t0.3152
-w:puedo quedarme\t0\t-0.2113
-w:puedo respirar\t0.6962\t-0.2079
-w:puente\t0\t0.7975
-w:puente ahorita\t0\t0.3525
-w:puente me\t0\t0.2140
-w:pulled out\t0\t0.2546
-w:pulse\t0.3285\t0
-w:punched\t0\t0.3282
-w:punched the\t0\t0.3282
-w:purpose\t-0.3970\t1.2622
+w:peace\t-0.2030\t0.6743
+w:peace with\t0\t0.5112
+w:pecho\t1.5666\t-0.7617
+w:pecho mucho\t0.2111\t0
+w:pecho y\t0.5129\t-0.3188
+w:pee\t1.0837\t-0.5537
+w:pee and\t0.2359\t0
+w:pee at\t0.2608\t0
+w:pee since\t0.2271\t0
+w:peed\t0.5507\t-0.2460
+w:peeing\t0.2985\t0
+w:peeing bright\t0.3272\t0
+w:pena\t0\t0.2819
+w:penicillin\t0\t-0.3027
+w:pensando\t-0.2192\t0.5320
+w:pensando en\t-0.2192\t0.5320
+w:people\t0.5531\t-0.6565
+w:people are\t0.2445\t0
+w:people who\t0.3249\t0
+w:peor\t0.4732\t0
+w:peor dolor\t0.3248\t0
+w:percocet\t0\t0.2888
+w:perdi\t0.4442\t-0.2088
+w:perdi el\t0.2336\t0
+w:perdi la\t0.2107\t0
+w:permanent\t0\t0.4520
+w:permanently\t0\t0.5565
+w:perro\t-0.2650\t0
+w:person\t0\t-0.2294
+w:personaje\t0.2372\t0
+w:personaje le\t0.2372\t0
+w:personas\t0.4074\t0
+w:personas que\t0.4074\t0
+w:pharmacy\t0\t-0.2403
+w:pharmacy take\t0\t-0.2342
+w:pharmacy to\t0\t0.3366
+w:phone\t0\t-0.2857
+w:phone contract\t0\t0.2558
+w:phone in\t0.2046\t-0.2216
+w:physio\t-0.2153\t-0.2527
+w:pick\t0\t-0.6021
+w:pick me\t0\t-0.4872
+w:picked\t0\t0.7213
+w:picked the\t0\t0.6488
+w:pienso\t0\t0.4293
+w:pienso en\t0\t0.4293
+w:pile\t0\t0.2443
+w:pile of\t0\t0.2443
+w:pill\t0.7056\t-0.4573
+w:pill bottle\t0.4277\t-0.2050
+w:pillow\t0\t0.2720
+w:pills\t0\t0.6830
+w:pills and\t-0.2800\t0
+w:pills are\t0\t0.2747
+w:pills at\t0\t-0.2296
+w:pills by\t0.2158\t0
+w:pills for\t-0.2093\t0.4850
+w:pills in\t-0.2232\t0
+w:pills lined\t0\t0.3596
+w:pills right\t0\t0.3736
+w:pills saved\t0\t0.2942
+w:pills than\t0\t-0.2588
+w:pills to\t0\t-0.3715
+w:pills together\t0.2989\t0
+w:pills twice\t0.2513\t0
+w:piso\t0.3124\t0
+w:pistol\t-0.2124\t0.3545
+w:pistola\t-0.2404\t0.4545
+w:pistola de\t0\t0.2540
+w:pizza\t0\t-0.3224
+w:place\t0\t-0.2834
+w:plan\t-0.7412\t0.8507
+w:plan and\t0\t0.8991
+w:plan for\t0\t-0.3580
+w:plan y\t0\t0.4325
+w:planning\t-0.4181\t0.7895
+w:planning ahead\t0\t-0.2495
+w:planning my\t0\t0.6624
+w:planning to\t0\t0.2786
+w:please call\t0.4449\t0
+w:please dont\t0\t0.4376
+w:please help\t0.2699\t0.2051
+w:please make\t0\t0.2113
+w:please note\t0\t-0.2773
+w:please stop\t-0.2134\t-0.3866
+w:please take\t0\t0.2793
+w:please tell\t0\t0.5027
+w:poco\t-0.4833\t-0.3446
+w:podido\t0.2270\t0
+w:point\t-0.2850\t1.8234
+w:point anymore\t0\t0.4439
+w:point in\t0\t0.4920
+w:pointless\t-0.2424\t0.6810
+w:pointless since\t0\t0.3602
+w:pone\t0.2695\t0
+w:pone negro\t0.2695\t0
+w:por\t-0.5873\t-0.2070
+w:por el\t0\t-0.3200
+w:por lo\t0\t0.2003
+w:por mi\t0\t0.2172
+w:por todo\t0\t0.2724
+w:posted\t-0.3031\t0.4288
+w:posted a\t-0.2066\t0.2774
+w:pounding\t0.4247\t-0.4754
+w:poured\t0\t0.2277
+w:poured the\t0\t0.2147
+w:pray god\t0\t0.2540
+w:prescribed\t0\t-0.3318
+w:presion\t0.5992\t0
+w:presion arterial\t0.2900\t0
+w:presion en\t0.2460\t0
+w:pressure\t0.5428\t-0.2996
+w:pressure in\t0.3489\t0
+w:probablemente\t0\t0.2229
+w:probablemente ya\t0\t0.2229
+w:problems\t-0.7463\t-0.2317
+w:procedure\t0.4078\t-0.2932
+w:profundo\t0\t0.2445
+w:promise\t-0.2864\t-0.6579
+w:pronto\t0\t0.2864
+w:pronto me\t0\t0.2864
+w:properly\t0.6465\t-0.3123
+w:proposito\t0\t0.4108
+w:protection\t0\t0.2495
+w:pude\t0\t0.3186
+w:puede\t0.6748\t-0.4403
+w:puede hablar\t0.3234\t0
+w:puede respirar\t0.3520\t0
+w:puedo\t1.0054\t-0.4603
+w:puedo comer\t-0.2123\t0
+w:puedo hablar\t0.3821\t0
+w:puedo mas\t0\t0.2131
+w:puedo orinar\t0.2343\t0
+w:puedo parar\t0\t0.3215
+w:puedo quedarme\t0\t-0.2150
+w:puedo respirar\t0.6933\t-0.2099
+w:puente\t0\t0.8138
+w:puente ahorita\t0\t0.3553
+w:puente me\t0\t0.2172
+w:pulled out\t0\t0.2528
+w:pulse\t0.3277\t0
+w:punched\t0\t0.3242
+w:punched the\t0\t0.3242
+w:purpose\t-0.3966\t1.2558
 w:purpose a\t0.2998\t0
-w:purpose obviously\t0\t-0.2720
-w:pusieron morados\t0.2372\t0
-w:put\t-0.4509\t0.9163
-w:put my\t0\t0.4633
-w:putting\t0\t-0.2251
-w:que\t0.4675\t1.0686
-w:que es\t0.2314\t0
-w:que hicieron\t0\t0.2180
-w:que lo\t0\t0.2632
-w:que me\t1.1062\t-0.5056
-w:que no\t0.7648\t0
-w:que se\t-0.4021\t0.3516
-w:que siga\t0\t0.2347
-w:que vas\t0\t0.2012
-w:quedarme\t0\t-0.2113
-w:quedarme mas\t0\t-0.2113
-w:queme\t0\t0.2498
-w:questions\t0\t-0.5059
-w:quickly\t-0.2007\t0
-w:quiere\t-0.3577\t0.4236
-w:quiere matar\t0\t0.2317
-w:quiero\t-0.7309\t1.8429
-w:quiero cancelar\t0\t-0.2527
-w:quiero morir\t0\t0.4465
-w:quiero seguir\t0\t0.2614
-w:quisiera\t0\t0.3400
-w:quit\t-0.2724\t0
-w:quit smoking\t0\t-0.3258
-w:quitarme\t0\t0.3259
-w:quitarme la\t0\t0.3259
-w:rabbits\t0\t0.3174
-w:rabbits today\t0\t0.3174
-w:racing\t0.2149\t0
-w:radiating\t0.3088\t0
-w:radiating to\t0.3088\t0
-w:railroad\t0\t0.3904
-w:railroad crossing\t0\t0.2725
-w:raining\t0\t-0.2652
-w:rate\t-0.3399\t0
-w:rating\t0\t0.2024
-w:rating my\t0\t0.2024
-w:razor\t-0.4515\t1.3232
-w:razor blades\t0\t0.3266
-w:reaction\t0.5988\t-0.2196
-w:reaction going\t0.3043\t0
-w:read that\t0\t-0.2254
-w:reading\t0\t-0.2340
-w:ready\t-0.8467\t1.0723
-w:ready for\t0\t-0.3191
-w:ready now\t0\t0.2617
-w:ready to\t-0.3292\t0
-w:real\t1.0910\t0
-w:real and\t0.2039\t0
-w:really\t0.9306\t0.2552
-w:really bad\t0.2896\t0
-w:really strong\t0\t0.3588
-w:really suicidal\t0\t0.2352
-w:really wrong\t0.2964\t0
-w:reason\t-0.3362\t1.0424
-w:reason to\t-0.2448\t0.5319
-w:reasons\t0\t0.2343
-w:receta\t0\t-0.2765
-w:recibir\t0\t0.2012
-w:recibir de\t0\t0.2012
-w:recognise\t0.3515\t0
-w:recognise my\t0.3515\t0
-w:recognize\t0.2073\t-0.2571
-w:recognize us\t0.3492\t0
-w:reconoce\t0.2481\t0
-w:reconoce y\t0.2481\t0
-w:recorded\t0\t0.2159
-w:recorded videos\t0\t0.2159
-w:red\t1.3116\t-0.4018
-w:red in\t0.3495\t0
-w:red when\t0.5098\t0
-w:refill on\t0\t0.3972
-w:refills until\t0\t-0.2259
-w:reflux\t0\t-0.2510
-w:regale\t0\t0.5466
-w:regale a\t0\t0.3748
-w:regresar\t0\t0.2239
-w:regreso\t0\t-0.2018
-w:regreso el\t0\t-0.2018
-w:rehomed\t0\t0.3174
-w:rehomed my\t0\t0.3174
-w:relapsed\t-0.4064\t0.7649
-w:relapsed and\t-0.2983\t0.4496
-w:relapsed on\t0\t0.2160
-w:remember\t0\t-0.3826
-w:reminders\t0\t-0.6481
-w:reminders anymore\t0\t-0.2814
-w:repente\t0.7325\t-0.2847
-w:repente no\t0.5241\t0
-w:report\t0\t-0.2324
-w:respira\t0.5481\t0
-w:respirar\t1.2231\t-0.4001
-w:respirar bien\t0.4399\t0
-w:respiro\t-0.2816\t0
-w:respiro bien\t-0.2816\t0
-w:respond\t0.2618\t-0.2184
-w:respond to\t0.2375\t0
-w:responding\t0.8573\t-0.5803
-w:responding to\t0.5250\t-0.2270
-w:rest\t-0.4442\t0.6934
-w:rest of\t0\t0.6036
-w:resting\t-0.3077\t0
-w:results\t-0.2191\t-0.3060
-w:ribs\t0.2605\t0
-w:ride\t-0.2227\t-0.3499
-w:rifle\t-0.2547\t0.2615
-w:rifle is\t0\t0.2851
-w:right\t0.8195\t-0.2788
-w:right after\t0\t0.3622
-w:right arm\t0.2890\t-0.2127
-w:right for\t0\t-0.2635
-w:right moment\t0\t0.3466
-w:right now\t0.2441\t0.8817
-w:right side\t0.4170\t-0.3943
-w:rigid\t0.3745\t0
-w:rindo\t0\t0.5842
-w:river\t0\t0.3159
-w:road\t0\t0.2842
-w:roja\t0.3210\t0
-w:rolled\t0.2099\t0
-w:rolled back\t0.2099\t0
-w:ronda\t0\t0.2199
-w:ronda la\t0\t0.2199
-w:roof\t0\t0.6423
-w:roof and\t0\t0.2930
-w:room\t0\t-0.6439
-w:room is\t0.2417\t0
-w:rope\t-0.4733\t1.9217
-w:rope and\t0\t0.2361
-w:rope in\t0\t0.3562
-w:rope is\t0\t0.2372
+w:purpose obviously\t0\t-0.2709
+w:pusieron morados\t0.2369\t0
+w:put\t-0.4505\t0.9166
+w:put my\t0\t0.4631
+w:putting\t0\t-0.2241
+w:que\t0.4771\t1.0963
+w:que es\t0.2303\t0
+w:que hicieron\t0\t0.2172
+w:que lo\t0\t0.2703
+w:que me\t1.1088\t-0.4388
+w:que no\t0.7672\t0
+w:que se\t-0.4007\t0.3417
+w:que siga\t0\t0.2333
+w:que vas\t0\t0.2008
+w:quedarme\t0\t-0.2150
+w:quedarme mas\t0\t-0.2150
+w:queme\t0\t0.2435
+w:questions\t0\t-0.5100
+w:quickly\t-0.2014\t0
+w:quiere\t-0.3536\t0.4159
+w:quiere matar\t0\t0.2223
+w:quiero\t-0.7225\t1.8269
+w:quiero cancelar\t0\t-0.2417
+w:quiero morir\t0\t0.4474
+w:quiero seguir\t0\t0.2582
+w:quisiera\t0\t0.3396
+w:quit\t-0.2729\t0
+w:quit smoking\t0\t-0.3267
+w:quitarme\t0\t0.3332
+w:quitarme la\t0\t0.3332
+w:rabbits\t0\t0.3181
+w:rabbits today\t0\t0.3181
+w:racing\t0.2140\t0
+w:radiating\t0.3091\t0
+w:radiating to\t0.3091\t0
+w:railroad\t0\t0.3902
+w:railroad crossing\t0\t0.2731
+w:raining\t0\t-0.2644
+w:rate\t-0.3382\t0
+w:rating\t0\t0.2026
+w:rating my\t0\t0.2026
+w:razor\t-0.4503\t1.3290
+w:razor blades\t0\t0.3272
+w:reaction\t0.5976\t-0.2183
+w:reaction going\t0.3030\t0
+w:read that\t0\t-0.2245
+w:reading\t0\t-0.2330
+w:ready\t-0.8464\t1.0783
+w:ready for\t0\t-0.3195
+w:ready now\t0\t0.2614
+w:ready to\t-0.3280\t0
+w:real\t1.0907\t0
+w:real and\t0.2041\t0
+w:really\t0.9304\t0.2573
+w:really bad\t0.2881\t0
+w:really strong\t0\t0.3549
+w:really suicidal\t0\t0.2361
+w:really wrong\t0.2978\t0
+w:reason\t-0.3352\t1.0375
+w:reason to\t-0.2444\t0.5281
+w:reasons\t0\t0.2339
+w:receta\t0\t-0.2766
+w:recibir\t0\t0.2008
+w:recibir de\t0\t0.2008
+w:recognise\t0.3507\t0
+w:recognise my\t0.3507\t0
+w:recognize\t0.2071\t-0.2574
+w:recognize us\t0.3487\t0
+w:reconoce\t0.2510\t0
+w:reconoce y\t0.2510\t0
+w:recorded\t0\t0.2157
+w:recorded videos\t0\t0.2157
+w:red\t1.3100\t-0.3994
+w:red in\t0.3491\t0
+w:red when\t0.5101\t0
+w:refill on\t0\t0.3969
+w:refills until\t0\t-0.2268
+w:reflux\t0\t-0.2495
+w:regale\t0\t0.5610
+w:regale a\t0\t0.3764
+w:regresar\t0\t0.2231
+w:regreso\t0\t-0.2004
+w:regreso el\t0\t-0.2004
+w:rehomed\t0\t0.3181
+w:rehomed my\t0\t0.3181
+w:relapsed\t-0.4060\t0.7664
+w:relapsed and\t-0.2980\t0.4521
+w:relapsed on\t0\t0.2158
+w:remember\t0\t-0.3829
+w:reminders\t0\t-0.6449
+w:reminders anymore\t0\t-0.2794
+w:repente\t0.7344\t-0.2796
+w:repente no\t0.5238\t0
+w:report\t0\t-0.2298
+w:respira\t0.5462\t0
+w:respirar\t1.2191\t-0.3977
+w:respirar bien\t0.4365\t0
+w:respiro\t-0.2823\t0
+w:respiro bien\t-0.2823\t0
+w:respond\t0.2643\t-0.2200
+w:respond to\t0.2401\t0
+w:responding\t0.8577\t-0.5823
+w:responding to\t0.5269\t-0.2288
+w:rest\t-0.4436\t0.6948
+w:rest of\t0\t0.6045
+w:resting\t-0.3066\t0
+w:results\t-0.2187\t-0.3049
+w:ribs\t0.2599\t0
+w:ride\t-0.2219\t-0.3457
+w:rifle\t-0.2546\t0.2653
+w:rifle is\t0\t0.2876
+w:right\t0.8193\t-0.2633
+w:right after\t0\t0.3613
+w:right arm\t0.2887\t-0.2115
+w:right for\t0\t-0.2617
+w:right moment\t0\t0.3486
+w:right now\t0.2431\t0.8893
+w:right side\t0.4167\t-0.3958
+w:rigid\t0.3735\t0
+w:rindo\t0\t0.5808
+w:risa\t0\t-0.2528
+w:river\t0\t0.3143
+w:road\t0\t0.2859
+w:roja\t0.3207\t0
+w:rolled\t0.2092\t0
+w:rolled back\t0.2092\t0
+w:ronda\t0\t0.2261
+w:ronda la\t0\t0.2261
+w:roof\t0\t0.6435
+w:roof and\t0\t0.2940
+w:room\t0\t-0.6410
+w:room is\t0.2413\t0
+w:rope\t-0.4732\t1.9273
+w:rope and\t0\t0.2383
+w:rope in\t0\t0.3542
+w:rope is\t0\t0.2377
 w:rope today\t0\t0.2767
-w:rough\t0\t-0.2271
-w:round\t0\t-0.2321
-w:rouse\t0.3613\t0
-w:rouse him\t0.2345\t0
-w:running\t-0.3947\t0.3179
-w:sad\t-0.4482\t-0.5755
-w:safe\t-0.2472\t-0.3551
-w:safe for\t0.2119\t0
-w:safe right\t0\t0.3394
-w:safe to\t0\t-0.2199
-w:safety\t0\t-0.2014
-w:said\t-0.8183\t0.4472
-w:said fork\t0.4778\t0
-w:said he\t-0.2158\t0.3532
-w:said hes\t0\t0.3183
-w:said i\t0.5566\t0
-w:said no\t0\t-0.2472
-w:said she\t0\t0.3030
-w:said shes\t0\t0.2635
-w:said this\t0\t0.2356
-w:sale\t0.2016\t0
-w:sale con\t0.2016\t0
-w:salen\t0.4664\t0
-w:salen mal\t0.2723\t0
-w:salida\t0\t0.2140
-w:same\t0\t-0.5311
-w:sangra\t0.3578\t0
-w:sangra muchisimo\t0.4029\t0
-w:sangrando\t0.4478\t0
-w:sangrando mucho\t0.4478\t0
-w:sangre\t1.1374\t-0.3673
-w:sat\t0\t0.3183
-w:saturation\t0.3516\t0
-w:saturation is\t0.3516\t0
-w:saturday\t0\t-0.2476
-w:saved\t-0.2137\t0.2913
-w:saved my\t0\t-0.2604
-w:saving\t-0.4926\t0.4970
-w:saving for\t0\t-0.5658
-w:saving my\t0\t0.5923
-w:saving up\t-0.2851\t0.4345
-w:saw\t0\t-0.4044
-w:saw spiders\t0.2169\t0
-w:say\t0.4434\t0
-w:say a\t0.2381\t0
-w:say thanks\t0\t0.2531
-w:saying\t-0.5901\t0.6897
-w:saying goodbye\t-0.2619\t0.3637
-w:saying he\t-0.2094\t0
-w:saying hes\t0\t0.2171
-w:saying sorry\t0\t0.2352
-w:saying the\t0.4778\t0
-w:says\t0\t0.2210
-w:says he\t0\t0.3680
-w:says many\t0.4074\t0
-w:says she\t-0.2150\t0.2102
-w:says take\t0\t-0.2596
-w:scare\t0\t0.2006
-w:scare me\t0\t0.2006
-w:scared\t0.2045\t0.3074
-w:scared ill\t0\t0.3712
-w:scene\t0.2677\t0
-w:schedule\t0\t-0.2186
-w:scratch\t0\t0.2179
-w:scratching\t0\t0.3713
-w:scratching my\t0\t0.3713
-w:scratchy\t-0.2038\t0
+w:rough\t0\t-0.2256
+w:round\t0\t-0.2315
+w:rouse\t0.3610\t0
+w:rouse him\t0.2343\t0
+w:running\t-0.3939\t0.3178
+w:sad\t-0.4476\t-0.5741
+w:safe\t-0.2458\t-0.3548
+w:safe for\t0.2132\t0
+w:safe right\t0\t0.3401
+w:safe to\t0\t-0.2193
+w:safety\t0\t-0.2011
+w:said\t-0.8203\t0.4480
+w:said fork\t0.4768\t0
+w:said he\t-0.2161\t0.3532
+w:said hes\t0\t0.3188
+w:said i\t0.5563\t0
+w:said no\t0\t-0.2497
+w:said she\t0\t0.3037
+w:said shes\t0\t0.2622
+w:said this\t0\t0.2384
+w:sale\t0.2024\t0
+w:sale con\t0.2024\t0
+w:salen\t0.4686\t0
+w:salen mal\t0.2743\t0
+w:salida\t0\t0.2172
+w:same\t0\t-0.5292
+w:sangra\t0.3594\t0
+w:sangra muchisimo\t0.4039\t0
+w:sangrando\t0.4448\t0
+w:sangrando mucho\t0.4448\t0
+w:sangre\t1.1370\t-0.3695
+w:sat\t0\t0.3168
+w:saturation\t0.3522\t0
+w:saturation is\t0.3522\t0
+w:saturday\t0\t-0.2521
+w:saved\t-0.2138\t0.2937
+w:saved my\t0\t-0.2606
+w:saving\t-0.4935\t0.5048
+w:saving for\t0\t-0.5623
+w:saving my\t0\t0.5958
+w:saving up\t-0.2854\t0.4343
+w:saw\t0\t-0.4014
+w:saw spiders\t0.2163\t0
+w:say\t0.4429\t0
+w:say a\t0.2374\t0
+w:say thanks\t0\t0.2519
+w:saying\t-0.5906\t0.6883
+w:saying goodbye\t-0.2617\t0.3633
+w:saying he\t-0.2097\t0
+w:saying hes\t0\t0.2167
+w:saying sorry\t0\t0.2363
+w:saying the\t0.4768\t0
+w:says\t0\t0.2187
+w:says he\t0\t0.3684
+w:says many\t0.4069\t0
+w:says she\t-0.2148\t0.2100
+w:says take\t0\t-0.2593
+w:scared\t0.2048\t0.3067
+w:scared ill\t0\t0.3711
+w:scene\t0.2668\t0
+w:schedule\t0\t-0.2165
+w:scratch\t0\t0.2166
+w:scratching\t0\t0.3717
+w:scratching my\t0\t0.3717
+w:scratchy\t-0.2040\t0
 w:scratchy from\t-0.2611\t0
-w:se\t1.3468\t-0.5408
-w:se acaba\t0\t0.2432
-w:se corto\t-0.3507\t0.4216
-w:se desmayo\t0.7617\t-0.3378
-w:se donde\t0.2190\t0
-w:se le\t0.4961\t0
-w:se me\t0.9534\t-1.1148
-w:se pone\t0.2685\t0
-w:se que\t0.2106\t0
-w:se quiere\t-0.3292\t0.3512
-w:se va\t0\t0.2278
-w:see\t-0.3550\t0.3613
+w:se\t1.3446\t-0.4781
+w:se acaba\t0\t0.2416
+w:se corto\t-0.3490\t0.4232
+w:se desmayo\t0.7622\t-0.3411
+w:se donde\t0.2192\t0
+w:se le\t0.4966\t0
+w:se me\t0.9795\t-1.1354
+w:se pone\t0.2695\t0
+w:se que\t0.2103\t0
+w:se quiere\t-0.3248\t0.3426
+w:se va\t0\t0.2226
+w:se vayan\t0\t0.2322
+w:see\t-0.3551\t0.3526
 w:see a\t0\t0.5127
-w:see any\t-0.2046\t0.5321
-w:see no\t0\t0.2903
-w:see shadows\t0.3013\t0
-w:see you\t0\t-0.8227
-w:seeing\t0.4352\t-0.4784
-w:seeing people\t0.2056\t0
-w:seeing things\t0.2353\t0
-w:seems\t0\t0.5323
-w:seems like\t0\t0.4338
-w:seguir\t0\t0.7639
-w:seguir viviendo\t0\t0.3547
-w:segura\t0\t0.4763
-w:segura conmigo\t0\t0.4763
-w:seguro\t-0.3324\t-0.4483
-w:seizing\t0.9770\t-0.3693
-w:seizure\t1.6315\t-0.6389
-w:seizure after\t0.2198\t0
-w:seizure in\t0.2416\t0
-w:seizure scene\t0.2677\t0
-w:seizures\t0.5291\t0
-w:self\t-0.3202\t0.9585
-w:self harm\t0\t0.5334
-w:self harming\t0\t0.4913
-w:semana\t-0.2306\t-0.3456
-w:semanas\t0\t0.2495
-w:send\t0\t-0.3480
-w:sending\t0\t-0.2426
-w:sending me\t0\t-0.2156
-w:sense\t0.2882\t0
-w:sent\t-0.3380\t0
-w:sent me\t0\t0.2984
-w:sentence\t0.3000\t0
-w:senti\t-0.2311\t-0.2750
-w:sentido\t0\t0.5718
-w:sentido a\t0\t0.2177
-w:sentido seguir\t0\t0.3541
-w:seria\t0\t0.7358
-w:seria un\t0\t0.4248
-w:series\t0\t-0.8130
-w:sesion\t-0.3488\t0
-w:sesion no\t0.2106\t0
-w:session\t-0.4965\t-0.9854
-w:set\t0\t0.3077
-w:severe\t0.6661\t-0.2050
-w:sewer\t0\t0.3347
-w:sewer slide\t0\t0.3347
-w:sewerslide\t0\t0.4052
-w:sewerslide is\t0\t0.3114
-w:shadows\t0.3013\t0
-w:shadows moving\t0.3013\t0
-w:shake\t0.2321\t0
-w:shaking\t0.7976\t-0.4974
-w:shaking and\t0.2856\t0
-w:she\t0.3473\t0.5057
-w:she collapsed\t0.2375\t0
-w:she doesnt\t0\t0.3678
-w:she has\t-0.2536\t0
-w:she is\t0.3563\t0
+w:see any\t-0.2047\t0.5306
+w:see no\t0\t0.2890
+w:see shadows\t0.3011\t0
+w:see you\t0\t-0.8294
+w:seeing\t0.4337\t-0.4778
+w:seeing people\t0.2046\t0
+w:seeing things\t0.2351\t0
+w:seems\t0\t0.5294
+w:seems like\t0\t0.4313
+w:seguir\t0\t0.7586
+w:seguir viviendo\t0\t0.3527
+w:segura\t0\t0.4629
+w:segura conmigo\t0\t0.4629
+w:seguro\t-0.3265\t-0.4612
+w:seizing\t0.9762\t-0.3695
+w:seizure\t1.6293\t-0.6354
+w:seizure after\t0.2200\t0
+w:seizure in\t0.2415\t0
+w:seizure scene\t0.2668\t0
+w:seizures\t0.5296\t0
+w:self\t-0.3199\t0.9555
+w:self harm\t0\t0.5303
+w:self harming\t0\t0.4916
+w:semana\t-0.2276\t-0.3510
+w:semanas\t0\t0.2425
+w:send\t0\t-0.3464
+w:sending\t0\t-0.2448
+w:sending me\t0\t-0.2185
+w:sense\t0.2894\t0
+w:sent\t-0.3372\t0
+w:sent me\t0\t0.2972
+w:sentence\t0.2991\t0
+w:senti\t-0.2283\t-0.2838
+w:sentido\t0\t0.5726
+w:sentido a\t0\t0.2175
+w:sentido seguir\t0\t0.3551
+w:seria\t0\t0.7167
+w:seria un\t0\t0.4216
+w:series\t0\t-0.8110
+w:sesion\t-0.3409\t0
+w:sesion no\t0.2103\t0
+w:session\t-0.4956\t-0.9946
+w:set\t0\t0.3060
+w:severe\t0.6660\t-0.2051
+w:sewer\t0\t0.3343
+w:sewer slide\t0\t0.3343
+w:sewerslide\t0\t0.4072
+w:sewerslide is\t0\t0.3129
+w:shadows\t0.3011\t0
+w:shadows moving\t0.3011\t0
+w:shake\t0.2326\t0
+w:shaking\t0.7968\t-0.4978
+w:shaking and\t0.2862\t0
+w:she\t0.3478\t0.5014
+w:she collapsed\t0.2376\t0
+w:she doesnt\t0\t0.3680
+w:she has\t-0.2522\t0
+w:she is\t0.3552\t0
 w:she said\t0\t0.3757
-w:she saw\t0.2374\t0
-w:she took\t0.4491\t-0.2196
-w:shell\t0\t0.2550
-w:shes\t0.7399\t-0.2512
-w:shes been\t0\t0.2570
+w:she saw\t0.2368\t0
+w:she took\t0.4482\t-0.2180
+w:shell\t0\t0.2567
+w:shes\t0.7422\t-0.2655
+w:shes been\t0\t0.2562
 w:shes fitting\t0.2168\t0
-w:shes going\t0\t0.4407
+w:shes going\t0\t0.4393
 w:shes in\t0.2036\t0
-w:shes unconscious\t0.2462\t0
+w:shes unconscious\t0.2471\t0
 w:shes unresponsive\t0.3826\t0
-w:shock\t0.4728\t0
-w:shock help\t0.3605\t0
-w:short\t0\t-0.6355
-w:short of\t0.3419\t0
-w:short this\t0\t-0.2457
-w:should cover\t0\t0.3414
-w:should i\t0.5318\t-1.0641
-w:should just\t-0.2652\t0.6472
-w:show\t0\t-0.2847
-w:show last\t0.2677\t0
-w:shower\t0.6324\t0
-w:shrimp\t0.2062\t0
-w:si\t0\t0.9276
-w:si again\t0\t0.2960
-w:si no\t0\t0.3369
-w:sick of\t0\t-0.2327
-w:side\t1.5777\t-0.9636
-w:side feels\t-0.2651\t0
-w:side has\t0.3743\t0
-w:side of\t0.6516\t-0.4509
-w:siempre\t-0.3912\t0
-w:siento\t1.2062\t-0.5636
-w:siento el\t0.5242\t0
-w:siento que\t0.6475\t-0.2938
-w:siento segura\t0\t0.4763
-w:siga\t0\t0.2347
-w:siga viva\t0\t0.2347
-w:sigo\t0.3631\t0
-w:sigo cortando\t0\t0.3286
-w:sigo oyendo\t0.2011\t0
-w:sigo viendo\t0.4385\t0
-w:siguiente\t0\t0.2347
-w:siguiente cita\t0\t0.2347
-w:silly\t0\t-0.2323
-w:sin\t-0.4128\t0.8901
-w:sin esperanza\t0\t0.3354
-w:sin mi\t0\t0.5624
-w:since\t0.7563\t-1.1253
-w:since i\t0\t-0.2727
-w:since last\t0.5157\t-0.2781
-w:since monday\t0.3013\t0
-w:since this\t0.6011\t0
+w:shock\t0.4732\t0
+w:shock help\t0.3601\t0
+w:short\t0\t-0.6356
+w:short of\t0.3406\t0
+w:short this\t0\t-0.2447
+w:should cover\t0\t0.3380
+w:should i\t0.5314\t-1.0589
+w:should just\t-0.2661\t0.6489
+w:show\t0\t-0.2851
+w:show last\t0.2668\t0
+w:shower\t0.6321\t0
+w:shrimp\t0.2059\t0
+w:si\t-0.2205\t1.4465
+w:si again\t0\t0.2648
+w:si la\t0\t0.2724
+w:si no\t0\t0.5880
+w:sick of\t0\t-0.2386
+w:side\t1.5776\t-0.9755
+w:side feels\t-0.2643\t0
+w:side has\t0.3744\t0
+w:side of\t0.6513\t-0.4536
+w:siempre\t-0.3858\t0
+w:siento\t1.2172\t-0.6116
+w:siento el\t0.5225\t0
+w:siento que\t0.6521\t-0.3091
+w:siento segura\t0\t0.4629
+w:siga\t0\t0.2333
+w:siga viva\t0\t0.2333
+w:sigo\t0.3373\t0
+w:sigo cortando\t0\t0.3021
+w:sigo oyendo\t0.2045\t0
+w:sigo viendo\t0.4403\t0
+w:siguiente\t0\t0.2333
+w:siguiente cita\t0\t0.2333
+w:silly\t0\t-0.2378
+w:sin\t-0.4112\t0.8852
+w:sin esperanza\t0\t0.3285
+w:sin mi\t0\t0.5612
+w:since\t0.7595\t-1.1483
+w:since i\t0\t-0.2753
+w:since last\t0.5164\t-0.2793
+w:since monday\t0.3011\t0
+w:since this\t0.6003\t0
 w:since yesterdays\t0.2183\t0
-w:single\t0\t0.2226
-w:single day\t0\t0.2226
-w:sister\t-0.2753\t0.5440
-w:sister is\t0\t-0.3530
+w:single\t0\t0.2198
+w:single day\t0\t0.2198
+w:sister\t-0.2731\t0.5279
+w:sister is\t0\t-0.3577
 w:sister like\t0.2036\t0
 w:sister my\t0\t0.2468
-w:sister took\t0\t0.2720
-w:sisters\t0\t-0.4178
-w:site\t0.6530\t-0.2885
-w:site wont\t0.2666\t0
-w:sitting\t0\t0.5207
-w:sitting here\t0\t0.3811
-w:sitting in\t0\t0.2787
-w:sleep\t-0.6525\t0.3445
-w:sleep and\t0\t0.2985
-w:sleep forever\t0\t0.3921
-w:sleep through\t0\t-0.2675
-w:sleeping\t-0.2529\t-0.4455
-w:sleeping a\t0\t-0.2856
-w:sleeping better\t0\t-0.2079
-w:sleeping in\t0\t-0.2323
-w:sleeping pills\t0.4090\t0.3972
-w:slept\t-0.4049\t0
-w:slept many\t-0.2108\t0
-w:sliced\t0\t0.2289
-w:sliced my\t0\t0.2289
-w:slide\t0\t0.3347
-w:slide thoughts\t0\t0.2794
-w:slight\t-0.2546\t-0.2399
-w:slip\t0\t0.2800
-w:slip with\t0\t0.2800
-w:slit\t0\t0.3291
-w:slit my\t0\t0.3291
-w:slot\t0\t-0.5108
-w:slot if\t0\t-0.3320
+w:sister took\t0\t0.2693
+w:sisters\t0\t-0.4228
+w:site\t0.6518\t-0.2918
+w:site wont\t0.2664\t0
+w:sitting\t0\t0.5090
+w:sitting here\t0\t0.3793
+w:sitting in\t0\t0.2780
+w:sleep\t-0.6519\t0.3365
+w:sleep and\t0\t0.2977
+w:sleep forever\t0\t0.3897
+w:sleep through\t0\t-0.2668
+w:sleeping\t-0.2530\t-0.4428
+w:sleeping a\t0\t-0.2843
+w:sleeping better\t0\t-0.2091
+w:sleeping in\t0\t-0.2315
+w:sleeping pills\t0.4077\t0.4000
+w:slept\t-0.4046\t0
+w:slept many\t-0.2103\t0
+w:sliced\t0\t0.2309
+w:sliced my\t0\t0.2309
+w:slide\t0\t0.3343
+w:slide thoughts\t0\t0.2786
+w:slight\t-0.2542\t-0.2406
+w:slip\t0\t0.2804
+w:slip with\t0\t0.2804
+w:slit\t0\t0.3311
+w:slit my\t0\t0.3311
+w:slot\t0\t-0.5113
+w:slot if\t0\t-0.3300
 w:slow\t0\t-0.3958
-w:slumped\t0.3452\t0
-w:slurred\t0.5189\t0
-w:slurring\t0.2576\t0
-w:small\t-0.2053\t-0.2552
-w:smile\t0.2367\t0
-w:smile is\t0.2125\t0
-w:smoking\t0\t-0.3258
-w:snoring\t0\t-0.4521
-w:snow\t0\t-0.2574
-w:so\t-1.3066\t-0.2504
-w:so bad\t0\t0.4698
-w:so i\t-0.2963\t0.3520
-w:so ill\t0\t-0.2944
-w:so long\t0\t0.2981
-w:so much\t0\t-0.8080
-w:so now\t0\t0.3013
-w:so they\t0\t0.3557
-w:so tired\t0\t0.2898
-w:so whats\t0\t0.2003
-w:soaked\t0.3040\t0
-w:soaked through\t0.3040\t0
-w:soap\t0.2217\t0
-w:soap opera\t0.2217\t0
-w:sob\t0.6958\t0
-w:sob now\t0.7400\t0
+w:slumped\t0.3450\t0
+w:slurred\t0.5174\t0
+w:slurring\t0.2572\t0
+w:small\t-0.2043\t-0.2549
+w:smile\t0.2359\t0
+w:smile is\t0.2118\t0
+w:smoking\t0\t-0.3267
+w:snoring\t0\t-0.4512
+w:snow\t0\t-0.2589
+w:so\t-1.3026\t-0.2518
+w:so bad\t0\t0.4732
+w:so i\t-0.2951\t0.3504
+w:so ill\t0\t-0.2940
+w:so long\t0\t0.2951
+w:so much\t0\t-0.8065
+w:so now\t0\t0.3007
+w:so they\t0\t0.3559
+w:so tired\t0\t0.2866
+w:soaked\t0.3033\t0
+w:soaked through\t0.3033\t0
+w:soap\t0.2211\t0
+w:soap opera\t0.2211\t0
+w:sob\t0.6955\t0
+w:sob now\t0.7396\t0
 w:soga\t0\t0.7037
-w:soga hoy\t0\t0.2948
-w:soga lista\t0\t0.2438
-w:solo\t0\t-0.3435
-w:solution\t0\t0.2357
-w:solution left\t0\t0.2357
-w:some\t0.5673\t-1.1207
-w:some of\t1.3165\t-0.4099
-w:some relief\t0\t-0.2144
-w:someone\t0\t0.5510
-w:someone feeds\t0\t0.2114
-w:someone to\t0\t0.4473
-w:someone who\t0\t0.2856
-w:something\t0.2103\t0.6127
-w:something i\t0\t0.2205
-w:something is\t0.5616\t-0.2568
-w:something stupid\t0\t0.2987
-w:sometimes i\t0\t0.3620
-w:son\t0.2965\t0
-w:son collapsed\t0.2183\t0
-w:son has\t-0.2314\t0
-w:son is\t0.3024\t0
-w:son swallowed\t0.2736\t-0.2171
+w:soga hoy\t0\t0.2906
+w:soga lista\t0\t0.2474
+w:solo\t0\t-0.3355
+w:solution\t0\t0.2336
+w:solution left\t0\t0.2336
+w:some\t0.5686\t-1.1186
+w:some of\t1.3172\t-0.4102
+w:some relief\t0\t-0.2139
+w:someone\t0\t0.5456
+w:someone feeds\t0\t0.2113
+w:someone to\t0\t0.4396
+w:someone who\t0\t0.2841
+w:something\t0.2105\t0.6158
+w:something i\t0\t0.2197
+w:something is\t0.5623\t-0.2580
+w:something stupid\t0\t0.2995
+w:sometimes i\t0\t0.3574
+w:son\t0.2969\t0
+w:son collapsed\t0.2178\t0
+w:son has\t-0.2304\t0
+w:son is\t0.3003\t0
+w:son swallowed\t0.2729\t-0.2166
 w:son unconscious\t0.2427\t0
-w:son wont\t0.2081\t0
-w:soon\t-0.5340\t0.9220
-w:sore\t-0.6473\t-0.5957
-w:sore from\t-0.3202\t0
-w:sorry\t-0.6765\t0.6026
-w:sorry and\t0\t0.2668
-w:sorry mom\t0\t0.2345
-w:sorted it\t0\t-0.2071
-w:space and\t0\t0.2223
-w:speech\t0.7942\t-0.2688
-w:speech is\t0.5980\t-0.2372
-w:spiders\t0.2169\t0
-w:spiders on\t0.2374\t0
-w:spinning\t0.2124\t0
+w:son wont\t0.2103\t0
+w:soon\t-0.5325\t0.9083
+w:sore\t-0.6477\t-0.5959
+w:sore from\t-0.3205\t0
+w:sorry\t-0.6766\t0.6079
+w:sorry and\t0\t0.2686
+w:sorry mom\t0\t0.2342
+w:sorted it\t0\t-0.2057
+w:space and\t0\t0.2229
+w:speech\t0.7922\t-0.2681
+w:speech is\t0.5970\t-0.2366
+w:spiders\t0.2163\t0
+w:spiders on\t0.2368\t0
+w:spinning\t0.2118\t0
 w:spot\t-0.2378\t0
-w:spray\t0\t-0.2685
-w:spray bottle\t0\t0.2940
-w:spurting\t0.2405\t0
-w:spurts\t0.2590\t0
-w:spurts when\t0.2590\t0
-w:squeezing\t0.2171\t0
-w:stairs\t0.3787\t-0.3163
-w:stand\t0\t-0.4769
-w:stand up\t0\t-0.2655
-w:standing\t-0.5071\t0.6407
-w:standing on\t-0.4077\t0.5581
-w:staring\t0.3256\t0
-w:staring at\t0\t0.3100
-w:start\t0\t-0.6981
-w:start again\t0\t-0.2351
-w:started\t0.2370\t0.2068
-w:started cutting\t0\t0.4507
-w:started many\t0.3252\t0
-w:started saying\t0\t-0.2838
-w:starting\t0\t-0.2517
-w:starting to\t0\t0.2273
-w:stash\t0\t0.3267
-w:stay awake\t0.2010\t0
-w:stiff\t0.4566\t-0.4066
-w:stiff neck\t0.5694\t-0.2209
-w:still\t1.0721\t-0.4846
-w:still be\t0\t0.2026
-w:still bleeding\t0\t0.3089
-w:still dont\t0.3132\t0
-w:still feels\t0.2100\t0
+w:spray\t0\t-0.2879
+w:spray bottle\t0\t0.2920
+w:spurting\t0.2397\t0
+w:spurts\t0.2583\t0
+w:spurts when\t0.2583\t0
+w:squeezing\t0.2166\t0
+w:stairs\t0.3789\t-0.3169
+w:stand\t0\t-0.4754
+w:stand up\t0\t-0.2640
+w:standing\t-0.5068\t0.6423
+w:standing on\t-0.4073\t0.5577
+w:staring\t0.3280\t0
+w:staring at\t0\t0.3103
+w:start\t0\t-0.6966
+w:start again\t0\t-0.2340
+w:started\t0.2378\t0.2057
+w:started cutting\t0\t0.4502
+w:started many\t0.3255\t0
+w:started saying\t0\t-0.2827
+w:starting\t0\t-0.2511
+w:starting to\t0\t0.2256
+w:stash\t0\t0.3286
+w:stay awake\t0.2009\t0
+w:stiff\t0.4550\t-0.4066
+w:stiff neck\t0.5680\t-0.2210
+w:still\t1.0700\t-0.4876
+w:still be\t0\t0.2012
+w:still bleeding\t0\t0.3068
+w:still dont\t0.3127\t0
+w:still feels\t0.2096\t0
 w:still not\t0.3331\t0
-w:stitches\t0\t0.2318
-w:stitches on\t0\t0.2546
-w:stockpiling\t0\t0.4566
-w:stockpiling my\t0\t0.4566
-w:stomach\t0\t-0.2278
-w:stop\t0.4942\t-0.2454
-w:stop existing\t0\t0.2713
+w:stitches\t0\t0.2303
+w:stitches on\t0\t0.2528
+w:stockpiling\t0\t0.4531
+w:stockpiling my\t0\t0.4531
+w:stomach\t0\t-0.2284
+w:stop\t0.4971\t-0.2543
+w:stop existing\t0\t0.2730
 w:stop for\t0.3038\t0
-w:stop living\t0\t0.2391
-w:stop me\t0\t0.5169
-w:stop raining\t0\t-0.2652
-w:stop texting\t0\t-0.3780
-w:stop the\t0.2772\t-0.3585
-w:stop thinking\t-0.2911\t0
-w:stopped\t0\t-0.2956
-w:stopped after\t-0.2831\t0
+w:stop living\t0\t0.2404
+w:stop me\t0\t0.5080
+w:stop raining\t0\t-0.2644
+w:stop texting\t0\t-0.3836
+w:stop the\t0.2769\t-0.3564
+w:stop thinking\t-0.2906\t0
+w:stopped\t0\t-0.2944
+w:stopped after\t-0.2827\t0
 w:stopped eating\t0\t0.3492
-w:stopped taking\t0\t-0.2115
-w:stopping me\t0\t0.2649
-w:stopping the\t0\t-0.2353
-w:stops\t-0.3486\t0.9258
-w:straight\t0\t-0.2896
-w:strange\t0\t-0.2641
-w:street\t-0.3062\t0
-w:street now\t0\t0.2234
-w:stroke\t1.4978\t-0.3836
-w:stroke at\t0.3264\t0
-w:stroke from\t0.6067\t0
-w:strong\t0\t0.4746
-w:strong today\t0\t0.3588
+w:stopped taking\t0\t-0.2114
+w:stopping me\t0\t0.2612
+w:stopping the\t0\t-0.2361
+w:stops\t-0.3482\t0.9226
+w:straight\t0\t-0.2894
+w:strange\t0\t-0.2643
+w:street\t-0.3056\t0
+w:street now\t0\t0.2224
+w:stroke\t1.4973\t-0.3821
+w:stroke at\t0.3270\t0
+w:stroke from\t0.6060\t0
+w:strong\t0\t0.4696
+w:strong today\t0\t0.3549
 w:struggling\t0.5321\t0
 w:struggling to\t0.5321\t0
-w:stuff\t0.2384\t0.3881
-w:stuff away\t0\t0.2054
-w:subscription\t0\t-0.2312
-w:subscription to\t0\t-0.2312
-w:sudden\t1.1682\t-0.6007
-w:suddenly\t1.3229\t-0.6818
-w:suddenly dont\t0.2928\t-0.2259
-w:suffocating\t0.5869\t0
-w:sugar\t0\t-0.5020
-w:suicidal\t-0.5600\t1.8867
-w:suicidal again\t0\t0.5119
-w:suicidal thoughts\t0\t0.2929
-w:suicidal today\t0\t0.2352
-w:suicide\t-0.5527\t1.1714
-w:suicidio\t0\t0.4864
-w:suicidio desde\t0\t0.2666
-w:suicidio me\t0\t0.2199
-w:summer\t0\t-0.4653
-w:sunday\t0\t0.2062
-w:supply\t0.3988\t0
-w:supply of\t0.3988\t0
-w:supportive\t0\t-0.2343
-w:sure\t0\t0.7792
-w:sure my\t0\t0.3407
-w:sure someone\t0\t0.2114
-w:sure whats\t0.2039\t0
-w:surgery\t-0.2030\t0
-w:survive\t0\t0.2812
-w:swallow\t0.2239\t0
-w:swallow all\t0\t0.2337
-w:swallowed\t0.8897\t0.5712
-w:swallowed a\t0\t0.4566
-w:swallowed all\t0\t0.2498
-w:swallowed like\t-0.2172\t0.2815
-w:swallowed my\t0.2555\t0
-w:swallowed one\t0.2081\t-0.2209
-w:swallowed some\t0.3124\t-0.2839
-w:swallowed the\t0.4476\t0
-w:sweating\t0.3655\t-0.2143
-w:sweaty\t0.2400\t0
-w:swelling\t0.7969\t-0.6765
-w:swelling after\t0.2748\t0
-w:swelling in\t0.2282\t0
-w:swelling up\t0.4834\t0
-w:swim\t0\t0.2022
-w:swim out\t0\t0.2022
-w:switching\t0\t-0.2006
-w:switching to\t0\t-0.2006
-w:swollen\t0.6818\t-0.2862
-w:symptoms\t0\t-0.2783
-w:table\t-0.2593\t0.3816
-w:tablets\t0\t0.3169
-w:take\t-0.5760\t0.5318
-w:take all\t-0.2027\t0.2255
-w:take care\t0\t0.3182
-w:take it\t0\t0.2659
-w:take me\t0\t0.5207
-w:take more\t0\t-0.5556
-w:take them\t0\t0.3011
-w:take to\t0.4444\t-0.2545
-w:take two\t0\t-0.2265
-w:takes\t-0.2153\t0.6133
-w:takes me\t0\t0.3524
-w:taking\t0\t0.3073
+w:stuff\t0.2395\t0.3865
+w:stuff away\t0\t0.2053
+w:subscription\t0\t-0.2310
+w:subscription to\t0\t-0.2310
+w:sudden\t1.1665\t-0.5994
+w:suddenly\t1.3223\t-0.6822
+w:suddenly dont\t0.2934\t-0.2270
+w:suffocating\t0.5880\t0
+w:sugar\t0\t-0.5031
+w:suicidal\t-0.5588\t1.8726
+w:suicidal again\t0\t0.5121
+w:suicidal thoughts\t0\t0.2936
+w:suicidal today\t0\t0.2361
+w:suicide\t-0.5534\t1.1673
+w:suicidio\t0\t0.4918
+w:suicidio desde\t0\t0.2657
+w:suicidio me\t0\t0.2261
+w:summer\t0\t-0.4654
+w:sunday\t0\t0.2057
+w:supply\t0.3981\t0
+w:supply of\t0.3981\t0
+w:supportive\t0\t-0.2341
+w:sure\t0\t0.7736
+w:sure my\t0\t0.3395
+w:sure someone\t0\t0.2113
+w:sure whats\t0.2041\t0
+w:surgery\t-0.2033\t0
+w:survive\t0\t0.2803
+w:swallow\t0.2241\t0
+w:swallow all\t0\t0.2330
+w:swallowed\t0.8885\t0.5693
+w:swallowed a\t0\t0.4574
+w:swallowed all\t0\t0.2473
+w:swallowed like\t-0.2170\t0.2810
+w:swallowed my\t0.2545\t0
+w:swallowed one\t0.2076\t-0.2200
+w:swallowed some\t0.3117\t-0.2839
+w:swallowed the\t0.4472\t0
+w:sweating\t0.3668\t-0.2161
+w:sweaty\t0.2404\t0
+w:swelling\t0.7953\t-0.6773
+w:swelling after\t0.2741\t0
+w:swelling in\t0.2279\t0
+w:swelling up\t0.4826\t0
+w:swim\t0\t0.2005
+w:swim out\t0\t0.2005
+w:switching\t0\t-0.2003
+w:switching to\t0\t-0.2003
+w:swollen\t0.6812\t-0.2870
+w:symptoms\t0\t-0.2836
+w:table\t-0.2581\t0.3806
+w:tablets\t0\t0.3147
+w:take\t-0.5719\t0.5259
+w:take all\t-0.2024\t0.2254
+w:take care\t0\t0.3195
+w:take it\t0\t0.2661
+w:take me\t0\t0.5138
+w:take more\t0\t-0.5547
+w:take them\t0\t0.2998
+w:take to\t0.4445\t-0.2561
+w:take two\t0\t-0.2259
+w:takes\t-0.2140\t0.6035
+w:takes me\t0\t0.3447
+w:taking\t0\t0.3081
 w:taking it\t0\t0.2354
-w:talk\t0\t-0.9984
-w:talk right\t-0.2250\t0
-w:talking\t0.7656\t0.3617
-w:talking about\t-0.3470\t0.7281
-w:talking nonsense\t0.5972\t0
-w:talking to\t0.4458\t-0.2558
-w:tanto\t0\t-0.2260
-w:tapping\t-0.3073\t0.6682
-w:tapping out\t-0.3073\t0.6682
-w:tarde\t0\t-0.2617
-w:tbh\t0\t0.2555
-w:teen\t-0.2103\t0.2196
-w:teen daughter\t0\t0.2438
-w:telenovela\t0.2364\t0
-w:telenovela de\t0.2364\t0
-w:tell\t-0.2009\t1.6237
-w:tell her\t0\t0.2550
-w:tell my\t0\t0.6709
-w:tell the\t0\t0.3124
-w:telling\t0\t0.5407
-w:telling me\t0\t0.2755
-w:temblando\t0.2378\t0
-w:ten\t0\t-0.2097
-w:tener\t0.2184\t0
-w:tengo\t0.4973\t0.2156
-w:tengo dolor\t0.4001\t0
-w:tengo la\t0\t0.4428
-w:tengo los\t0.2876\t0
-w:test\t-0.2291\t0
-w:testamento\t0\t0.2874
-w:text\t-0.3948\t-0.4702
-w:text me\t0\t-0.5656
-w:texted\t0\t0.3981
-w:texted me\t0\t0.2913
-w:texting\t-0.2388\t0
-w:texting me\t-0.2179\t-0.2597
-w:texts\t0\t-0.2565
-w:than\t-0.2532\t0.7378
-w:than before\t0\t0.9344
-w:than i\t0\t-0.3761
-w:than prescribed\t0\t-0.2361
-w:thank\t-0.3475\t0.2432
-w:thank you\t-0.3185\t0.2717
-w:thanks\t-0.3355\t-1.0810
-w:thanks for\t-0.2051\t0
-w:that\t-0.2909\t-0.5042
+w:talk\t0\t-1.0040
+w:talk right\t-0.2242\t0
+w:talking\t0.7654\t0.3631
+w:talking about\t-0.3468\t0.7288
+w:talking nonsense\t0.5969\t0
+w:talking to\t0.4454\t-0.2554
+w:tampoco\t0\t0.2724
+w:tampoco funciona\t0\t0.2724
+w:tanto\t0\t-0.2394
+w:tapping\t-0.3064\t0.6657
+w:tapping out\t-0.3064\t0.6657
+w:tarde\t0\t-0.3341
+w:tbh\t0\t0.2552
+w:teen\t-0.2107\t0.2205
+w:teen daughter\t0\t0.2441
+w:telenovela\t0.2372\t0
+w:telenovela de\t0.2372\t0
+w:tell\t-0.2016\t1.6245
+w:tell her\t0\t0.2556
+w:tell my\t0\t0.6741
+w:tell the\t0\t0.3118
+w:telling\t0\t0.5381
+w:telling me\t0\t0.2722
+w:temblando\t0.2401\t0
+w:ten\t0\t-0.2112
+w:tener\t0.2211\t0
+w:tengo\t0.5124\t0.2133
+w:tengo dolor\t0.4108\t0
+w:tengo la\t0\t0.4584
+w:tengo los\t0.2871\t0
+w:test\t-0.2292\t0
+w:testamento\t0\t0.2869
+w:text\t-0.3930\t-0.4738
+w:text me\t0\t-0.5699
+w:texted\t0\t0.3941
+w:texted me\t0\t0.2880
+w:texting\t-0.2361\t0
+w:texting me\t-0.2151\t-0.2648
+w:texts\t0\t-0.2561
+w:than\t-0.2521\t0.7319
+w:than before\t0\t0.9321
+w:than i\t0\t-0.3745
+w:than prescribed\t0\t-0.2356
+w:thank\t-0.3477\t0.2436
+w:thank you\t-0.3187\t0.2727
+w:thanks\t-0.3353\t-1.0796
+w:thanks for\t-0.2049\t0
+w:that\t-0.2845\t-0.5128
 w:that arent\t0.2146\t0
-w:that be\t0\t-0.2465
-w:that goes\t0.2295\t0
-w:that i\t0\t0.4596
-w:that im\t0\t0.2816
-w:that is\t0\t0.3305
-w:that matter\t0.2193\t0
-w:that nobody\t0.2903\t0
-w:that normal\t-0.4169\t0
+w:that be\t0\t-0.2460
+w:that goes\t0.2300\t0
+w:that i\t0\t0.4597
+w:that im\t0\t0.2824
+w:that is\t0\t0.3306
+w:that matter\t0.2205\t0
+w:that nobody\t0.2901\t0
+w:that normal\t-0.4174\t0
 w:that ok\t0.2085\t0
-w:that weird\t-0.2079\t0
-w:that wont\t0.5330\t0
-w:thats\t-0.3720\t0
-w:thats the\t0\t-0.2185
-w:thats when\t0\t0.4978
-w:thats why\t0\t-0.3337
-w:the\t-1.5664\t-1.3880
-w:the 14th\t0\t-0.2200
-w:the 3rd\t0\t0.2269
-w:the appointment\t0\t-0.4948
-w:the bathroom\t0.6649\t0
+w:that weird\t-0.2075\t0
+w:that wont\t0.5328\t0
+w:thats\t-0.3709\t0
+w:thats the\t0\t-0.2177
+w:thats when\t0\t0.4966
+w:thats why\t0\t-0.3334
+w:the\t-1.5670\t-1.3889
+w:the 14th\t0\t-0.2198
+w:the 3rd\t0\t0.2260
+w:the appointment\t0\t-0.4949
+w:the bathroom\t0.6664\t0
 w:the bathtub\t0\t0.2983
-w:the bill\t0\t-0.3023
-w:the blade\t0\t0.5062
-w:the bot\t0\t-0.2090
-w:the bottle\t0\t0.3907
-w:the bridge\t-0.4513\t1.1253
-w:the cabinet\t0\t0.2517
-w:the calendar\t0\t-0.2345
-w:the call\t0\t-0.2089
-w:the car\t0.3667\t-0.2081
-w:the cat\t0\t0.6044
-w:the cleaning\t0.4913\t0
-w:the clinic\t0\t-0.4503
-w:the closed\t0\t0.2202
-w:the closet\t0\t0.3451
+w:the bill\t0\t-0.3011
+w:the blade\t0\t0.5107
+w:the bot\t0\t-0.2095
+w:the bottle\t0\t0.3918
+w:the bridge\t-0.4518\t1.1270
+w:the cabinet\t0\t0.2512
+w:the calendar\t0\t-0.2346
+w:the call\t0\t-0.2068
+w:the car\t0.3668\t-0.2015
+w:the cat\t0\t0.6071
+w:the cleaning\t0.4919\t0
+w:the clinic\t0\t-0.4438
+w:the closed\t0\t0.2208
+w:the closet\t0\t0.3458
 w:the cold\t-0.3187\t0
-w:the couch\t0\t-0.3579
-w:the counter\t0\t0.4371
-w:the date\t0\t0.3834
-w:the day\t0\t0.6176
-w:the dentist\t0\t-0.3045
-w:the doctor\t-0.2404\t-0.3906
-w:the dog\t0\t0.2507
-w:the door\t0\t0.4310
-w:the drive\t0\t-0.2180
-w:the driver\t0\t-0.4220
-w:the earlier\t0\t-0.4361
-w:the edge\t0\t0.4692
-w:the end\t0\t-0.3214
-w:the er\t0.5369\t-0.2031
-w:the finger\t0.3617\t0
-w:the flare\t0\t0.3841
-w:the floor\t1.3787\t-0.5328
-w:the form\t0\t-0.3770
-w:the front\t0\t-0.2120
-w:the funeral\t0\t0.2830
-w:the gabapentin\t0\t-0.3996
-w:the garage\t-0.2116\t0.3886
-w:the gauze\t0.2590\t0
-w:the goal\t0\t-0.2043
-w:the gun\t0\t0.2875
-w:the guy\t0.3128\t0
-w:the gym\t0\t-0.2547
-w:the holidays\t0\t-0.3813
-w:the hotel\t0\t-0.2375
-w:the house\t0\t0.3087
-w:the infusion\t0.5428\t-0.4189
-w:the infusions\t0\t-0.2978
-w:the injection\t0.3416\t-0.2035
-w:the intake\t0\t-0.4697
-w:the iv\t0\t-0.4774
-w:the ketamine\t0\t0.2780
-w:the kids\t0\t0.2952
-w:the kitchen\t0.5481\t0.2433
-w:the knife\t0\t0.5880
-w:the knives\t0\t0.2185
-w:the left\t0.4132\t-0.2158
-w:the lethal\t0\t0.3043
-w:the letters\t0\t0.3642
-w:the life\t0\t0.6212
-w:the lobby\t0\t-0.2851
-w:the lord\t0\t0.3385
-w:the medicine\t0\t0.2312
-w:the monitor\t0.3516\t0
+w:the couch\t0\t-0.3560
+w:the counter\t0\t0.4339
+w:the date\t0\t0.3807
+w:the day\t0\t0.6190
+w:the dentist\t0\t-0.3025
+w:the doctor\t-0.2397\t-0.3908
+w:the dog\t0\t0.2524
+w:the door\t0\t0.4286
+w:the drive\t0\t-0.2171
+w:the driver\t0\t-0.4223
+w:the earlier\t0\t-0.4344
+w:the edge\t0\t0.4688
+w:the end\t0\t-0.3184
+w:the er\t0.5374\t-0.2032
+w:the finger\t0.3610\t0
+w:the flare\t0\t0.3815
+w:the floor\t1.3787\t-0.5329
+w:the form\t0\t-0.3761
+w:the front\t0\t-0.2134
+w:the funeral\t0\t0.2792
+w:the gabapentin\t0\t-0.3957
+w:the garage\t-0.2117\t0.3869
+w:the gauze\t0.2583\t0
+w:the goal\t0\t-0.2038
+w:the gun\t0\t0.2859
+w:the guy\t0.3127\t0
+w:the gym\t0\t-0.2554
+w:the holidays\t0\t-0.3837
+w:the hotel\t0\t-0.2354
+w:the house\t0\t0.3083
+w:the infusion\t0.5385\t-0.4203
+w:the infusions\t0\t-0.2995
+w:the injection\t0.3410\t-0.2054
+w:the intake\t0\t-0.4691
+w:the iv\t0\t-0.4747
+w:the ketamine\t0\t0.2668
+w:the kids\t0\t0.2933
+w:the kitchen\t0.5467\t0.2447
+w:the knife\t0\t0.5850
+w:the knives\t0\t0.2175
+w:the left\t0.4127\t-0.2158
+w:the lethal\t0\t0.3044
+w:the letters\t0\t0.3645
+w:the life\t0\t0.6169
+w:the lobby\t0\t-0.2827
+w:the lord\t0\t0.3359
+w:the medicine\t0\t0.2334
+w:the monitor\t0.3522\t0
 w:the mouth\t0.2524\t0
-w:the movies\t0\t-0.2003
-w:the new\t0.3328\t-0.4126
-w:the next\t0\t0.8402
-w:the night\t0\t-0.3480
-w:the nothingness\t0\t0.4483
-w:the nurse\t-0.2945\t-0.5230
-w:the nurses\t0\t0.2057
-w:the old\t0\t-0.3555
-w:the only\t-0.4821\t1.2246
-w:the oral\t0\t-0.2365
-w:the other\t0\t0.4064
-w:the overpass\t0\t0.3411
-w:the oxy\t0\t0.5517
-w:the pain\t-0.2761\t0.6034
-w:the pills\t-0.3747\t0.8735
-w:the point\t0\t0.9940
-w:the procedure\t0\t-0.2335
-w:the railroad\t0\t0.3904
-w:the razor\t0\t0.5199
-w:the rest\t0\t0.6036
-w:the results\t0\t-0.2010
-w:the right\t0.2046\t0
-w:the river\t0\t0.3159
-w:the road\t0\t0.3574
-w:the roof\t0\t0.6423
-w:the room\t0.4203\t0
-w:the rope\t0\t0.4599
-w:the same\t0\t-0.2201
-w:the session\t-0.3077\t-0.3554
-w:the show\t0.2544\t0
-w:the shower\t0.6584\t0
-w:the snow\t0\t-0.2574
-w:the soap\t0.2217\t0
-w:the spray\t0\t-0.3182
-w:the stairs\t0.5415\t0
-w:the time\t0\t0.6045
-w:the toilet\t0.7459\t-0.2110
-w:the top\t0\t0.3912
-w:the towel\t0\t0.4466
-w:the train\t0\t0.6759
-w:the treatment\t0.2363\t-0.3514
-w:the trip\t0\t-0.3098
-w:the waiting\t-0.2035\t-0.3323
-w:the wall\t-0.2637\t0.8790
-w:the whole\t0.2888\t0.3508
-w:the will\t0\t0.2570
-w:the worst\t0.7171\t-0.2065
-w:the wound\t0.6462\t0
-w:the wrong\t0.4689\t0
-w:them\t-0.7827\t1.5682
-w:them after\t0\t0.2830
-w:them all\t0\t0.3135
-w:them and\t0\t0.2038
-w:then\t0\t0.8117
-w:therapist\t0\t-0.3191
+w:the movies\t0\t-0.2002
+w:the new\t0.3317\t-0.4127
+w:the next\t0\t0.8350
+w:the night\t0\t-0.3492
+w:the nothingness\t0\t0.4481
+w:the nurse\t-0.2930\t-0.5222
+w:the nurses\t0\t0.2016
+w:the old\t0\t-0.3572
+w:the only\t-0.4814\t1.2228
+w:the oral\t0\t-0.2363
+w:the other\t0\t0.4017
+w:the overpass\t0\t0.3377
+w:the oxy\t0\t0.5501
+w:the pain\t-0.2772\t0.6058
+w:the pills\t-0.3753\t0.8705
+w:the point\t0\t0.9929
+w:the procedure\t0\t-0.2376
+w:the railroad\t0\t0.3902
+w:the razor\t0\t0.5215
+w:the rest\t0\t0.6045
+w:the results\t0\t-0.2006
+w:the right\t0.2041\t0
+w:the river\t0\t0.3143
+w:the road\t0\t0.3586
+w:the roof\t0\t0.6435
+w:the room\t0.4198\t0
+w:the rope\t0\t0.4590
+w:the same\t0\t-0.2191
+w:the session\t-0.3074\t-0.3559
+w:the show\t0.2537\t0
+w:the shower\t0.6576\t0
+w:the snow\t0\t-0.2589
+w:the soap\t0.2211\t0
+w:the spray\t0\t-0.3170
+w:the stairs\t0.5411\t0
+w:the time\t0\t0.6117
+w:the toilet\t0.7464\t-0.2102
+w:the top\t0\t0.3900
+w:the towel\t0\t0.4470
+w:the train\t0\t0.6744
+w:the treatment\t0.2366\t-0.3505
+w:the trip\t0\t-0.3105
+w:the waiting\t-0.2039\t-0.3311
+w:the wall\t-0.2643\t0.8768
+w:the whole\t0.2887\t0.3520
+w:the will\t0\t0.2550
+w:the worst\t0.7173\t-0.2051
+w:the wound\t0.6443\t0
+w:the wrong\t0.4679\t0
+w:them\t-0.7830\t1.5644
+w:them after\t0\t0.2810
+w:them all\t0\t0.3123
+w:them and\t0\t0.2029
+w:then\t0\t0.8139
+w:therapist\t0\t-0.3168
 w:therapy\t0\t-0.2477
-w:there\t0\t-0.2103
-w:there are\t0\t0.3006
-w:there in\t0\t-0.2520
-w:there is\t0\t0.9171
-w:theres\t1.1833\t0.6257
-w:theres a\t0\t0.3172
-w:theres an\t0.4444\t0
-w:theres blood\t0.6336\t-0.2621
-w:theres no\t0\t0.5845
-w:theres red\t0.3495\t0
-w:these\t-0.2955\t-0.5645
-w:these infusions\t0\t0.3268
-w:these stairs\t0\t-0.2748
-w:they\t-0.3276\t0.4357
+w:there\t0\t-0.2051
+w:there are\t0\t0.2998
+w:there in\t0\t-0.2524
+w:there is\t0\t0.9183
+w:theres\t1.1833\t0.6191
+w:theres a\t0\t0.3186
+w:theres an\t0.4441\t0
+w:theres blood\t0.6336\t-0.2632
+w:theres no\t0\t0.5787
+w:theres red\t0.3491\t0
+w:these\t-0.2925\t-0.5610
+w:these infusions\t0\t0.3266
+w:these stairs\t0\t-0.2739
+w:they\t-0.3270\t0.4303
 w:they bleed\t0\t0.3026
-w:they have\t0\t0.2159
-w:they let\t0\t0.2359
-w:theyll\t0\t0.3491
-w:theyll find\t0\t0.2492
-w:theyre\t0\t0.4116
-w:theyre still\t0\t0.2422
-w:thick\t0.2590\t0
-w:thighs\t0\t0.3437
-w:thing says\t0.3617\t0
-w:thing stopping\t0\t0.2649
-w:things\t0\t0.3853
-w:think\t1.3509\t0
-w:think about\t-0.2935\t0.9693
-w:think i\t0\t-0.2754
-w:think ill\t0\t0.2196
-w:think im\t1.2571\t-0.8902
-w:think my\t0.2029\t-0.2283
-w:think of\t-0.3005\t0
-w:thinking\t-1.1125\t1.6366
-w:thinking about\t-0.7129\t0.7109
-w:thinking of\t-0.2378\t0.3881
-w:this\t-1.5342\t0.5808
-w:this afternoon\t0\t0.2966
-w:this anymore\t0\t0.4402
-w:this body\t0\t0.2002
-w:this booking\t0\t-0.2351
-w:this crossword\t0\t-0.2301
-w:this done\t0\t-0.3044
-w:this flare\t0\t-0.3522
-w:this headache\t0.3101\t0
-w:this heat\t0\t-0.2241
-w:this infusion\t0\t0.3047
-w:this insurance\t0\t-0.2488
-w:this is\t0\t0.7191
-w:this morning\t0.2883\t-1.0038
+w:they have\t0\t0.2157
+w:they let\t0\t0.2315
+w:theyll\t0\t0.3463
+w:theyll find\t0\t0.2465
+w:theyre\t0\t0.4132
+w:theyre still\t0\t0.2437
+w:thick\t0.2593\t0
+w:thighs\t0\t0.3431
+w:thing says\t0.3610\t0
+w:thing stopping\t0\t0.2612
+w:things\t0\t0.3843
+w:think\t1.3500\t0
+w:think about\t-0.2939\t0.9696
+w:think i\t0\t-0.2763
+w:think ill\t0\t0.2209
+w:think im\t1.2567\t-0.8893
+w:think my\t0.2029\t-0.2276
+w:think of\t-0.3007\t0
+w:thinking\t-1.1126\t1.6322
+w:thinking about\t-0.7125\t0.7087
+w:thinking of\t-0.2380\t0.3867
+w:this\t-1.5342\t0.5802
+w:this afternoon\t0\t0.2950
+w:this anymore\t0\t0.4422
+w:this body\t0\t0.2009
+w:this booking\t0\t-0.2340
+w:this crossword\t0\t-0.2292
+w:this done\t0\t-0.3039
+w:this flare\t0\t-0.3525
+w:this headache\t0.3092\t0
+w:this heat\t0\t-0.2261
+w:this infusion\t0\t0.3026
+w:this insurance\t0\t-0.2472
+w:this is\t0\t0.7190
+w:this morning\t0.2873\t-1.0004
 w:this pain\t-0.2435\t0
-w:this paperwork\t0\t-0.3609
-w:this point\t0\t0.4338
-w:this summer\t0\t-0.2022
-w:this time\t-0.2789\t0.9164
-w:this traffic\t0\t-0.2336
-w:this treatment\t0\t-0.3483
-w:this was\t0\t0.3341
-w:this weather\t0\t-0.4469
-w:this will\t0\t0.3355
-w:this world\t0\t0.6731
-w:those days\t0\t0.2229
-w:thoughts\t-0.5166\t0
-w:thoughts again\t0\t0.3560
-w:thoughts of\t-0.2209\t-0.4609
-w:threatening\t-0.2713\t0.7218
-w:threatening suicide\t0\t0.2832
-w:threatening to\t0\t0.4387
-w:three times\t0\t0.2500
-w:throat\t1.5406\t-0.8250
-w:throat closing\t0.3895\t0
-w:throat feels\t0.3772\t-0.2134
-w:throat is\t0.3987\t-0.2235
-w:through\t0.7238\t-0.4237
-w:through 3\t0.3040\t0
-w:through the\t0.5726\t-0.4212
-w:through with\t0\t0.2866
-w:throwing\t0.5862\t0
+w:this paperwork\t0\t-0.3566
+w:this point\t0\t0.4340
+w:this summer\t0\t-0.2018
+w:this time\t-0.2763\t0.8929
+w:this traffic\t0\t-0.2325
+w:this treatment\t0\t-0.3481
+w:this was\t0\t0.3337
+w:this weather\t0\t-0.4517
+w:this will\t0\t0.3357
+w:this world\t0\t0.6741
+w:those days\t0\t0.2227
+w:thoughts\t-0.5175\t0
+w:thoughts again\t0\t0.3553
+w:thoughts of\t-0.2212\t-0.4591
+w:threatening\t-0.2716\t0.7213
+w:threatening suicide\t0\t0.2829
+w:threatening to\t0\t0.4384
+w:three times\t0\t0.2486
+w:throat\t1.5439\t-0.8295
+w:throat closing\t0.3915\t0
+w:throat feels\t0.3778\t-0.2149
+w:throat is\t0.3988\t-0.2242
+w:through\t0.7231\t-0.4218
+w:through 3\t0.3033\t0
+w:through the\t0.5722\t-0.4195
+w:through with\t0\t0.2861
+w:throwing\t0.5858\t0
 w:throwing in\t0\t0.4906
-w:throwing up\t0.6767\t-0.4390
-w:thunderclap\t0.2533\t0
-w:thursday\t-0.2571\t-0.4776
-w:thx\t0\t0.3236
-w:tied\t0\t0.4409
-w:tied a\t0\t0.2762
-w:tiene\t0.4399\t0
-w:tiene la\t0.5200\t-0.2498
-w:tiene sentido\t0\t0.3541
-w:tight\t0.9345\t-0.4355
-w:tight for\t0.3224\t0
-w:tightness\t0.2109\t0
-w:till\t0\t0.5883
-w:till i\t0.2648\t0
-w:till my\t0\t0.3634
-w:time i\t0.4328\t0
-w:time in\t0\t-0.3016
-w:time now\t0\t0.2197
-w:time today\t0.6124\t0
-w:time you\t0\t0.3693
-w:tingling\t0\t-0.2811
-w:tingly\t-0.2208\t0
-w:tired\t-0.9339\t-0.5321
-w:tired of\t-0.2331\t0.4352
-w:to\t-0.7385\t0.7056
-w:to a\t0\t-0.2823
-w:to all\t0\t-0.6032
-w:to be\t-0.2955\t0
+w:throwing up\t0.6761\t-0.4400
+w:thunderclap\t0.2531\t0
+w:thursday\t-0.2572\t-0.4806
+w:thx\t0\t0.3240
+w:tied\t0\t0.4422
+w:tied a\t0\t0.2771
+w:tiene\t0.4443\t0
+w:tiene la\t0.5206\t-0.2453
+w:tiene sentido\t0\t0.3551
+w:tight\t0.9334\t-0.4370
+w:tight for\t0.3216\t0
+w:tightness\t0.2106\t0
+w:till\t0\t0.5871
+w:till i\t0.2647\t0
+w:till my\t0\t0.3611
+w:time i\t0.4317\t0
+w:time in\t0\t-0.2990
+w:time now\t0\t0.2211
+w:time today\t0.6128\t0
+w:time you\t0\t0.3736
+w:tingling\t0\t-0.2807
+w:tingly\t-0.2211\t0
+w:tired\t-0.9347\t-0.5311
+w:tired of\t-0.2339\t0.4373
+w:to\t-0.6998\t0.6502
+w:to a\t0\t-0.2805
+w:to all\t0\t-0.6068
+w:to be\t-0.2941\t0
 w:to bed\t0\t-0.2008
-w:to bleed\t0\t0.2187
-w:to breath\t0.7623\t-0.2297
-w:to cancel\t0\t-0.3435
-w:to check\t0\t0.3550
-w:to clean\t0\t-0.2630
-w:to collapse\t0.3330\t0
-w:to cook\t0\t-0.3420
-w:to crawl\t0\t-0.2326
-w:to cutting\t0\t0.2652
-w:to die\t0\t1.8376
-w:to disappear\t0\t0.2165
-w:to do\t-0.2865\t0.4394
-w:to down\t0\t0.2352
-w:to end\t-0.6257\t0.8603
-w:to enjoy\t0\t-0.4434
+w:to bleed\t0\t0.2183
+w:to breath\t0.7637\t-0.2302
+w:to cancel\t0\t-0.3418
+w:to check\t0\t0.3552
+w:to clean\t0\t-0.2628
+w:to collapse\t0.3335\t0
+w:to cook\t0\t-0.3415
+w:to crawl\t0\t-0.2336
+w:to cutting\t0\t0.2656
+w:to die\t0\t1.8316
+w:to disappear\t0\t0.2213
+w:to do\t-0.2869\t0.4349
+w:to down\t0\t0.2351
+w:to end\t-0.6255\t0.8654
+w:to enjoy\t0\t-0.4411
 w:to exist\t0\t0.2216
 w:to explode\t0.2981\t0
-w:to faint\t0.5844\t-0.4374
-w:to feel\t-0.2893\t0.3831
-w:to fight\t0\t0.2199
+w:to faint\t0.5843\t-0.4371
+w:to feel\t-0.2892\t0.3794
+w:to fight\t0\t0.2186
 w:to fill\t0\t-0.3051
-w:to finish\t0\t0.3711
-w:to go\t-0.2593\t0
-w:to hang\t0\t0.2573
-w:to have\t0\t-0.2590
-w:to her\t0.7218\t-0.2546
-w:to hurt\t0\t0.3517
-w:to jump\t0\t0.6676
-w:to just\t0\t0.4243
-w:to keep\t-0.3303\t0
-w:to kill\t-0.2707\t0.3603
-w:to kms\t0\t0.3296
-w:to last\t0\t-0.4311
-w:to live\t-0.2180\t0
-w:to living\t0\t-0.2461
-w:to look\t0\t0.3464
-w:to make\t0\t0.4912
-w:to me\t0.3102\t0
-w:to my\t0.3892\t0.2138
-w:to normal\t0.4687\t0
-w:to not\t0\t0.2675
-w:to on\t0.2565\t0
-w:to overdose\t-0.4536\t0.9183
-w:to pass\t0.7408\t-0.6043
-w:to pee\t0.4775\t-0.2436
-w:to penicillin\t0\t-0.3044
-w:to people\t0.2235\t0
-w:to pick\t0\t-0.2301
-w:to question\t0\t0.2311
-w:to remember\t0\t-0.2753
-w:to sleep\t0\t0.2868
-w:to start\t0\t-0.2278
-w:to stop\t0\t0.3123
-w:to swallow\t0\t0.2876
-w:to swim\t0\t0.2022
-w:to take\t-0.3996\t0
-w:to talk\t0\t-0.3189
-w:to text\t0\t-0.2103
-w:to the\t0.2885\t-0.5874
-w:to urinate\t0.4657\t0
-w:to wake\t0\t0.6134
-w:to waste\t0\t0.2012
-w:to work\t0\t-0.3427
-w:todas\t0\t0.6515
-w:todas las\t0\t0.3705
-w:todas mis\t0\t0.2308
-w:today\t-0.6405\t-0.2176
-w:today and\t0\t0.2295
-w:today is\t0\t0.2911
-w:today my\t0.2048\t0
-w:toddler\t0.4082\t0
-w:toddler drank\t0.4913\t0
-w:todo\t0\t0.4386
-w:todo arreglado\t0\t0.2874
-w:todo bien\t-0.3282\t-0.2513
-w:todo el\t0.3653\t0.3104
-w:todo lo\t0\t0.2180
-w:todo se\t0.2685\t0
-w:todo y\t0\t0.2687
-w:todos\t0\t0.5366
-w:together\t0.2097\t-0.2367
-w:together till\t0.2648\t0
-w:toilet\t0.6950\t-0.2477
-w:toilet every\t0.3495\t0
-w:toilet water\t0.5098\t0
-w:told\t-0.3094\t0.5388
-w:told my\t0\t0.2385
-w:tomar\t0\t0.2502
-w:tome\t0\t0.2112
-w:tomo\t0\t0.2711
-w:tomorrow\t-0.7280\t0.2107
-w:tomorrow at\t0\t0.2251
-w:tomorrow morning\t0\t0.3249
-w:tomorrows\t0\t-0.3557
-w:tongue\t1.2501\t-0.6229
-w:tongue feels\t0.4059\t0
-w:tongue is\t0.3689\t0
-w:tonight\t-1.2713\t1.6980
-w:tonight and\t0\t0.3307
-w:tonight is\t0\t0.3901
-w:tonights\t0\t0.2411
-w:tonights the\t0\t0.2411
-w:too\t0.4145\t-0.6262
-w:too fast\t-0.2193\t0
-w:too hard\t0\t0.2335
-w:too many\t0.5137\t-0.3650
-w:too much\t0\t0.2341
-w:too short\t0\t-0.3173
-w:took\t1.0416\t0.2754
-w:took a\t0.8536\t0
-w:took all\t-0.4662\t0.9071
-w:took everything\t-0.2150\t0.6946
-w:took many\t0.8862\t0
-w:took my\t0\t-0.5188
-w:took the\t0\t0.2317
-w:took them\t0\t0.2592
-w:took too\t0.7426\t-0.6765
-w:took tylenol\t-0.2556\t0
-w:top\t0\t0.3912
-w:torcida\t0.4850\t-0.2112
-w:torcida y\t0.3113\t0
-w:towel\t0\t0.4466
-w:towels\t0.3040\t0
-w:trabajo\t-0.2078\t0
-w:tracks\t0\t0.8063
-w:tracks are\t0\t0.3176
-w:tracks waiting\t0\t0.2952
-w:traffic\t0\t-0.5283
-w:traffic is\t0\t-0.2649
-w:train\t0\t0.9146
-w:train tracks\t0\t0.6140
-w:transferring\t0\t-0.2544
-w:travelling\t0\t-0.3003
-w:treatment\t0\t-0.7543
-w:treatment plan\t0\t-0.2535
-w:treatment works\t0\t0.2688
-w:tree\t0\t0.4213
-w:tried\t0\t0.8397
-w:tried to\t0\t0.5805
-w:trip\t0\t-0.4771
-w:triste\t0\t-0.3723
-w:trouble\t0.2343\t0
-w:trouble breathing\t0.4614\t0
-w:truck\t0\t0.2821
+w:to finish\t0\t0.3680
+w:to go\t-0.2592\t0
+w:to hang\t0\t0.2571
+w:to have\t0\t-0.2562
+w:to her\t0.7217\t-0.2559
+w:to hurt\t0\t0.3512
+w:to jump\t0\t0.6633
+w:to just\t0\t0.4232
+w:to keep\t-0.3292\t0
+w:to kill\t-0.2693\t0.3549
+w:to kms\t0\t0.3262
+w:to last\t0\t-0.4298
+w:to live\t-0.2176\t0
+w:to living\t0\t-0.2452
+w:to look\t0\t0.3441
+w:to make\t0\t0.4897
+w:to me\t0.3194\t0
+w:to my\t0.3904\t0.2167
+w:to normal\t0.4683\t0
+w:to not\t0\t0.2617
+w:to on\t0.2572\t0
+w:to overdose\t-0.4529\t0.9181
+w:to pass\t0.7408\t-0.6007
+w:to pee\t0.4768\t-0.2439
+w:to penicillin\t0\t-0.3027
+w:to people\t0.2230\t0
+w:to pick\t0\t-0.2297
+w:to question\t0\t0.2286
+w:to remember\t0\t-0.2756
+w:to sleep\t0\t0.2850
+w:to start\t0\t-0.2269
+w:to stop\t0\t0.3128
+w:to swallow\t0\t0.2869
+w:to swim\t0\t0.2005
+w:to take\t-0.3985\t0
+w:to talk\t0\t-0.3193
+w:to text\t0\t-0.2118
+w:to the\t0.2896\t-0.5843
+w:to urinate\t0.4675\t0
+w:to wake\t0\t0.6156
+w:to work\t0\t-0.3407
+w:todas\t0\t0.6468
+w:todas las\t0\t0.3669
+w:todas mis\t0\t0.2319
+w:today\t-0.6223\t-0.2201
+w:today and\t0\t0.2287
+w:today is\t0\t0.2919
+w:today my\t0.2053\t0
+w:toddler\t0.4094\t0
+w:toddler drank\t0.4919\t0
+w:todo\t0\t0.4231
+w:todo arreglado\t0\t0.2869
+w:todo bien\t-0.3276\t-0.2541
+w:todo el\t0.3676\t0.3176
+w:todo lo\t0\t0.2172
+w:todo se\t0.2695\t0
+w:todo y\t0\t0.2610
+w:todos\t0\t0.6482
+w:together\t0.2098\t-0.2365
+w:together till\t0.2647\t0
+w:toilet\t0.6956\t-0.2465
+w:toilet every\t0.3491\t0
+w:toilet water\t0.5101\t0
+w:told\t-0.3055\t0.5306
+w:told my\t0\t0.2364
+w:tomar\t0\t0.2511
+w:tome\t0\t0.2074
+w:tomo\t0\t0.2703
+w:tomorrow\t-0.7257\t0.2148
+w:tomorrow at\t0\t0.2250
+w:tomorrow morning\t0\t0.3237
+w:tomorrows\t0\t-0.3553
+w:tongue\t1.2497\t-0.6268
+w:tongue feels\t0.4057\t0
+w:tongue is\t0.3688\t0
+w:tonight\t-1.2679\t1.6837
+w:tonight and\t0\t0.3312
+w:tonight is\t0\t0.3894
+w:tonights\t0\t0.2387
+w:tonights the\t0\t0.2387
+w:too\t0.4169\t-0.6276
+w:too fast\t-0.2189\t0
+w:too hard\t0\t0.2342
+w:too many\t0.5143\t-0.3676
+w:too much\t0\t0.2374
+w:too short\t0\t-0.3169
+w:took\t1.0449\t0.2670
+w:took a\t0.8534\t0
+w:took all\t-0.4653\t0.9025
+w:took everything\t-0.2146\t0.6960
+w:took many\t0.8865\t0
+w:took my\t0\t-0.5225
+w:took the\t0\t0.2310
+w:took them\t0\t0.2577
+w:took too\t0.7422\t-0.6777
+w:took tylenol\t-0.2555\t0
+w:top\t0\t0.3900
+w:torcida\t0.4865\t-0.2094
+w:torcida y\t0.3125\t0
+w:towel\t0\t0.4470
+w:towels\t0.3033\t0
+w:trabajo\t-0.2097\t0
+w:tracks\t0\t0.8061
+w:tracks are\t0\t0.3161
+w:tracks waiting\t0\t0.2959
+w:traffic\t0\t-0.5308
+w:traffic is\t0\t-0.2637
+w:train\t0\t0.9098
+w:train tracks\t0\t0.6150
+w:transferring\t0\t-0.2510
+w:travelling\t0\t-0.2993
+w:treatment\t0\t-0.7556
+w:treatment plan\t0\t-0.2521
+w:treatment works\t0\t0.2677
+w:tree\t0\t0.4204
+w:tried\t0\t0.8412
+w:tried to\t0\t0.5811
+w:trip\t0\t-0.4716
+w:triste\t0\t-0.3697
+w:trouble\t0.2335\t0
+w:trouble breathing\t0.4598\t0
+w:truck\t0\t0.2817
 w:trust\t0\t-0.4056
 w:trust myself\t0\t-0.4056
-w:try\t0\t0.2823
-w:try again\t0\t0.3245
-w:trying\t0.2476\t0.8926
-w:trying to\t0.2102\t-0.4291
-w:trying with\t0\t0.3467
-w:tuesday\t-0.2604\t0
-w:turned\t0.6471\t0
-w:turned blue\t0.3126\t0
-w:turned red\t0.5098\t0
-w:turning\t0.7245\t-0.2567
-w:turning blue\t0.5789\t-0.2389
-w:tuvo\t0.7957\t-0.2079
-w:tuvo un\t0.6803\t0
-w:twice\t1.2587\t-0.4320
-w:twice in\t0.3219\t0
-w:twice today\t0.4792\t0
-w:twitching\t0.2106\t-0.2368
-w:two\t0.3887\t0
-w:two days\t0.2039\t0
-w:tying\t0\t0.3126
-w:tylenol\t-0.3555\t0
-w:tylenol and\t-0.2151\t0
-w:tylenol i\t0\t-0.2683
-w:tylenol this\t0\t0.3087
-w:type\t0.2256\t0
-w:typing\t0.2018\t-0.2411
-w:ugh\t0\t-0.3379
-w:ultima hora\t0.3598\t0
-w:ultima infusion\t0\t0.2666
-w:un\t0.7910\t-1.0603
-w:un alivio\t0\t0.4248
-w:un derrame\t0.3592\t0
-w:un dolor\t0.3908\t0
-w:un infarto\t0.7470\t-0.3479
-w:un lado\t0.4771\t-0.2446
-w:un ojo\t0.2084\t0
-w:un personaje\t0.2364\t0
-w:un poco\t-0.4933\t-0.3235
-w:una\t0\t0.5144
-w:una convulsing\t0.4980\t-0.2644
-w:una forma\t0\t0.2432
-w:una soga\t0\t0.2948
-w:unalive\t0\t0.4386
-w:unalive y\t0\t0.3567
-w:uncle\t0\t0.2649
-w:uncle killed\t0\t0.2141
-w:unconscious\t0.9639\t0
-w:under\t0\t0.7694
+w:try\t0\t0.2780
+w:try again\t0\t0.3207
+w:trying\t0.2472\t0.8880
+w:trying to\t0.2098\t-0.4279
+w:trying with\t0\t0.3445
+w:tuesday\t-0.2610\t0
+w:turned\t0.6467\t0
+w:turned blue\t0.3116\t0
+w:turned red\t0.5101\t0
+w:turning\t0.7224\t-0.2566
+w:turning blue\t0.5781\t-0.2393
+w:tuvo\t0.7974\t-0.2119
+w:tuvo un\t0.6818\t0
+w:twice\t1.2590\t-0.4303
+w:twice in\t0.3211\t0
+w:twice today\t0.4812\t0
+w:twitching\t0.2102\t-0.2372
+w:two\t0.3893\t0
+w:two days\t0.2041\t0
+w:tying\t0\t0.3131
+w:tylenol\t-0.3543\t0
+w:tylenol and\t-0.2148\t0
+w:tylenol i\t0\t-0.2685
+w:tylenol this\t0\t0.3071
+w:type\t0.2261\t0
+w:typing\t0.2011\t-0.2396
+w:ugh\t0\t-0.3384
+w:ultima hora\t0.3625\t0
+w:ultima infusion\t0\t0.2657
+w:un\t0.7888\t-0.9797
+w:un alivio\t0\t0.4216
+w:un derrame\t0.3604\t0
+w:un dolor\t0.3974\t0
+w:un infarto\t0.7534\t-0.3556
+w:un lado\t0.4814\t-0.2448
+w:un ojo\t0.2107\t0
+w:un personaje\t0.2372\t0
+w:un poco\t-0.4833\t-0.3446
+w:una\t0\t0.4973
+w:una convulsing\t0.5007\t-0.2618
+w:una forma\t0\t0.2416
+w:una soga\t0\t0.2906
+w:unalive\t0\t0.4317
+w:unalive y\t0\t0.3505
+w:uncle\t0\t0.2612
+w:uncle killed\t0\t0.2117
+w:unconscious\t0.9654\t-0.2057
+w:under\t0\t0.7623
 w:under my\t0\t0.4123
-w:under the\t0\t0.3092
-w:unica\t0\t0.2140
-w:unica salida\t0\t0.2140
-w:unresponsive\t0.9547\t-0.3145
-w:unresponsive after\t0.3905\t0
-w:until\t-0.4181\t0
-w:until i\t0\t0.3335
-w:until it\t0\t0.2232
-w:until march\t0\t-0.2259
-w:until my\t0\t-0.2570
-w:until they\t0\t0.2135
-w:up\t0.5488\t0
-w:up after\t0.4507\t0
-w:up and\t0\t-0.2908
-w:up before\t0\t-0.2525
-w:up blood\t0.7559\t-0.2865
-w:up completely\t0\t0.3206
-w:up for\t0\t0.3842
-w:up from\t0\t0.2584
-w:up how\t0\t0.2596
-w:up my\t-0.3335\t0.3370
-w:up on\t-0.3403\t0
-w:up sugar\t0\t-0.2790
-w:up the\t0\t0.2086
-w:up tomorrow\t0\t0.6949
-w:up too\t-0.2193\t0
-w:up trying\t0\t-0.2868
-w:update\t0\t-0.3425
-w:update my\t0\t-0.2849
-w:updated\t0\t0.5623
-w:updated my\t0\t0.5623
-w:urges are\t0\t0.2207
-w:urinate\t0.4657\t0
-w:urinate in\t0.2020\t0
-w:urine\t0.6365\t0
-w:urine looks\t0.3781\t0
-w:urine today\t0.2676\t0
-w:us\t0.3302\t0
-w:used all\t0\t0.2213
-w:used my\t0.2282\t0
+w:under the\t0\t0.3080
+w:unica\t0\t0.2172
+w:unica salida\t0\t0.2172
+w:unresponsive\t0.9541\t-0.3202
+w:unresponsive after\t0.3902\t0
+w:until\t-0.4180\t0
+w:until i\t0\t0.3320
+w:until it\t0\t0.2208
+w:until march\t0\t-0.2268
+w:until my\t0\t-0.2566
+w:until they\t0\t0.2128
+w:up\t0.5479\t0
+w:up after\t0.4504\t0
+w:up and\t0\t-0.2901
+w:up before\t0\t-0.2521
+w:up blood\t0.7553\t-0.2861
+w:up completely\t0\t0.3195
+w:up for\t0\t0.3846
+w:up from\t0\t0.2567
+w:up how\t0\t0.2597
+w:up my\t-0.3331\t0.3372
+w:up on\t-0.3404\t0
+w:up sugar\t0\t-0.2796
+w:up the\t0\t0.2051
+w:up tomorrow\t0\t0.6971
+w:up too\t-0.2189\t0
+w:up trying\t0\t-0.2866
+w:update\t0\t-0.3439
+w:update my\t0\t-0.2861
+w:updated\t0\t0.5563
+w:updated my\t0\t0.5563
+w:urges are\t0\t0.2172
+w:urinate\t0.4675\t0
+w:urinate in\t0.2029\t0
+w:urine\t0.6360\t0
+w:urine looks\t0.3771\t0
+w:urine today\t0.2680\t0
+w:us\t0.3299\t0
+w:used all\t0\t0.2160
+w:used my\t0.2275\t0
 w:uses\t-0.2289\t0
 w:uses a\t-0.2289\t0
-w:usual\t-0.4794\t-0.4057
-w:usually\t-0.3109\t0
-w:va\t-0.2602\t0.3562
-w:va a\t-0.2602\t0.3562
-w:vacation\t0\t-0.4647
-w:vale\t0\t0.3432
-w:vale la\t0\t0.3432
-w:vas\t0\t0.2012
-w:vas a\t0\t0.2012
-w:vaya\t0\t0.2257
-w:veces\t0.2775\t0
-w:veces en\t0.3598\t0
-w:venas\t0\t0.2771
-w:veo\t0.3970\t0
-w:veo personas\t0.4089\t0
-w:verdad\t0\t0.2251
-w:verlos\t0\t-0.2704
-w:very\t0.5466\t-0.5431
-w:very tired\t0\t-0.2483
+w:usual\t-0.4785\t-0.4055
+w:usually\t-0.3104\t0
+w:va\t-0.2628\t0.3909
+w:va a\t-0.2628\t0.3909
+w:vacation\t0\t-0.4695
+w:vale\t0\t0.3429
+w:vale la\t0\t0.3429
+w:vas\t0\t0.2008
+w:vas a\t0\t0.2008
+w:vaya\t0\t0.2010
+w:vayan\t0\t0.2322
+w:vayan todos\t0\t0.2322
+w:veces\t0.2819\t0
+w:veces en\t0.3625\t0
+w:venas\t0\t0.2761
+w:veo\t0.3955\t0
+w:veo personas\t0.4074\t0
+w:verdad\t0\t0.2119
+w:verlos\t0\t-0.2726
+w:very\t0.5464\t-0.5464
+w:very tired\t0\t-0.2487
 w:vet\t-0.2273\t0
-w:vez\t-0.5054\t0.2708
-w:vi\t-0.3118\t0
-w:viaje\t0\t-0.4653
-w:vida\t0.2291\t0.6584
-w:video\t0\t-0.5092
-w:videos\t0\t0.2159
-w:videos for\t0\t0.2159
-w:viendo\t0.4385\t0
-w:viendo cosas\t0.4385\t0
-w:vino\t0.2177\t0
-w:vino de\t0.2177\t0
-w:vision\t0.5282\t-0.2709
-w:vision in\t0.3511\t0
-w:vision suddenly\t0.2292\t0
-w:visit\t0\t-0.2710
-w:vista\t0.2084\t0
-w:vista de\t0.2084\t0
-w:vitamins\t0\t-0.4705
-w:vitamins at\t0\t-0.2779
-w:viva\t0\t0.2347
-w:viva para\t0\t0.2347
-w:viviendo\t0\t0.3547
-w:vivir\t0\t0.4249
-w:vivir otra\t0\t-0.2325
-w:vivo\t0\t0.2293
-w:vivo para\t0\t0.2293
-w:voces\t0.2011\t0
-w:voces desde\t0.2011\t0
-w:vodka\t0\t0.3592
-w:voices\t0.4784\t0
-w:voices since\t0.2907\t0
+w:vez\t-0.5001\t0.2539
+w:vi\t-0.3055\t0
+w:viaje\t0\t-0.4943
+w:vida\t0.2430\t0.6747
+w:video\t0\t-0.5117
+w:videos\t0\t0.2157
+w:videos for\t0\t0.2157
+w:viendo\t0.4403\t0
+w:viendo cosas\t0.4403\t0
+w:vino\t0.2246\t0
+w:vino de\t0.2246\t0
+w:vision\t0.5268\t-0.2734
+w:vision in\t0.3506\t0
+w:vision suddenly\t0.2288\t0
+w:visit\t0\t-0.2708
+w:vista\t0.2107\t0
+w:vista de\t0.2107\t0
+w:vitamins\t0\t-0.4749
+w:vitamins at\t0\t-0.2788
+w:viva\t0\t0.2333
+w:viva para\t0\t0.2333
+w:viviendo\t0\t0.3527
+w:vivir\t0\t0.4238
+w:vivir otra\t0\t-0.2300
+w:vivo\t0\t0.2229
+w:vivo para\t0\t0.2229
+w:voces\t0.2045\t0
+w:voces desde\t0.2045\t0
+w:vodka\t0\t0.3563
+w:voices\t0.4788\t0
+w:voices since\t0.2909\t0
 w:voices that\t0.2146\t0
-w:volvi\t0\t0.7307
-w:volvi a\t0\t0.7307
-w:vomitando\t0.5680\t-0.2050
-w:vomitando sangre\t0.5680\t-0.2050
-w:vomiting\t0.7526\t-0.2704
-w:vomiting blood\t0.5704\t0
-w:voy\t-0.4627\t0.7775
-w:voy a\t-0.3016\t0.9277
-w:waiting\t-0.4358\t-0.7736
-w:waiting for\t0\t-0.2204
-w:waiting on\t0\t-0.2969
-w:waiting room\t-0.2195\t-0.4781
-w:wake\t0.7806\t0.4742
-w:wake up\t0.4169\t0.8899
+w:volver\t0\t0.3041
+w:volvi\t0\t0.7107
+w:volvi a\t0\t0.7107
+w:vomitando\t0.5669\t-0.2048
+w:vomitando sangre\t0.5669\t-0.2048
+w:vomiting\t0.7515\t-0.2721
+w:vomiting blood\t0.5699\t0
+w:voy\t-0.4527\t0.7559
+w:voy a\t-0.2946\t0.8996
+w:waiting\t-0.4363\t-0.7691
+w:waiting for\t0\t-0.2200
+w:waiting on\t0\t-0.2979
+w:waiting room\t-0.2199\t-0.4754
+w:wake\t0.7787\t0.4730
+w:wake up\t0.4156\t0.8884
 w:walking\t-0.2125\t0
-w:walks\t0.2231\t0
-w:wall\t-0.2744\t0.9281
-w:wall till\t0\t0.3634
-w:wall until\t0\t0.2529
-w:want\t-1.4158\t0.2700
-w:want my\t0\t-0.5980
-w:want relief\t0\t-0.3271
-w:want the\t0\t0.3437
-w:want to\t-1.1191\t0.4714
-w:wanted\t0\t0.8845
-w:wanted someone\t0\t0.2347
-w:wanted to\t0\t0.6083
-w:wants\t-0.4741\t0.3721
-w:wants to\t-0.4174\t0.5289
-w:was\t-0.4227\t-1.7286
-w:was a\t0\t-0.3000
-w:was dead\t0\t0.3438
-w:was just\t0\t-0.3733
-w:was my\t0\t0.3622
-w:was never\t0\t0.2554
-w:was out\t0.4294\t0
-w:was shaking\t0.2609\t0
-w:was talking\t0.5137\t0
-w:waste\t0\t0.4959
-w:waste away\t0\t0.2012
-w:waste of\t0\t0.2948
-w:watched\t0.2863\t0
-w:watched a\t0.2863\t0
-w:watches\t0.2217\t0
-w:watching\t0\t-0.3843
-w:water\t0.2621\t-0.3803
-w:water turned\t0.5098\t0
-w:water with\t0\t-0.2257
-w:way\t-0.4542\t1.7513
-w:way forward\t0\t0.6697
-w:way out\t-0.3462\t1.1281
-w:way to\t0\t0.2797
-w:ways\t0\t0.5438
-w:ways to\t0\t0.5315
-w:we\t-0.5909\t-1.8389
+w:walks\t0.2222\t0
+w:wall\t-0.2749\t0.9265
+w:wall till\t0\t0.3611
+w:wall until\t0\t0.2533
+w:want\t-1.4143\t0.2580
+w:want my\t0\t-0.5962
+w:want relief\t0\t-0.3259
+w:want the\t0\t0.3422
+w:want to\t-1.1166\t0.4589
+w:wanted\t0\t0.8721
+w:wanted someone\t0\t0.2334
+w:wanted to\t0\t0.5991
+w:wants\t-0.4738\t0.3685
+w:wants to\t-0.4175\t0.5267
+w:was\t-0.4191\t-1.7330
+w:was a\t0\t-0.2988
+w:was dead\t0\t0.3450
+w:was just\t0\t-0.3739
+w:was my\t0\t0.3609
+w:was never\t0\t0.2548
+w:was out\t0.4309\t0
+w:was shaking\t0.2605\t0
+w:was talking\t0.5132\t0
+w:waste\t0\t0.4930
+w:waste of\t0\t0.2942
+w:watched\t0.2866\t0
+w:watched a\t0.2866\t0
+w:watches\t0.2211\t0
+w:watching\t0\t-0.3846
+w:water\t0.2640\t-0.3820
+w:water turned\t0.5101\t0
+w:water with\t0\t-0.2263
+w:way\t-0.4550\t1.7503
+w:way forward\t0\t0.6699
+w:way out\t-0.3467\t1.1264
+w:way to\t0\t0.2802
+w:ways\t0\t0.5458
+w:ways to\t0\t0.5336
+w:we\t-0.5900\t-1.8361
 w:we do\t0\t-0.3661
-w:we move\t0\t-0.2555
-w:weak\t0.6229\t-0.2864
-w:weather\t0\t-0.5628
-w:wedding\t0\t-0.4895
-w:week\t-0.6484\t-0.3441
-w:weekend\t-0.2680\t0
-w:weekend and\t0\t0.2123
-w:weekly\t0\t-0.2085
-w:weekly organizer\t0\t-0.2085
-w:weeks\t0\t0.2589
-w:weighs\t0\t0.2546
-w:weighs many\t0\t0.2546
-w:weird\t0.2675\t-0.3051
-w:weird and\t0.2722\t0
-w:welcome\t0\t0.3163
-w:welcome death\t0\t0.3163
-w:well\t-0.8296\t-0.4484
-w:went\t0.9679\t-0.7661
-w:went deeper\t0\t0.2262
-w:went numb\t0.3706\t0
-w:went weak\t0.2427\t0
-w:were\t-0.3613\t-0.4832
-w:were kind\t0\t0.2332
-w:wet\t0.2395\t0
-w:wet myself\t0.2395\t0
-w:what\t0.2456\t0.3154
-w:what amount\t0\t0.2982
-w:what comes\t0\t0.3837
-w:what do\t0.4883\t0
-w:what dose\t0\t-0.2503
-w:what i\t0\t0.4957
-w:what im\t0\t0.2978
-w:what is\t0\t0.5597
-w:what time\t0\t-0.2726
-w:what year\t0.2047\t0
-w:whatever\t0\t-0.2043
-w:whatever works\t0\t-0.2200
-w:whats\t0\t0.4319
-w:whats real\t0.3797\t0
-w:whats the\t0\t0.3905
-w:wheezing\t0.4023\t0
-w:when\t0\t0.5827
-w:when he\t0.3365\t0
-w:when i\t0.4795\t-1.0051
-w:when im\t-0.2284\t0.6091
-w:when my\t0\t0.2852
-w:when the\t-0.2108\t0
-w:whenever\t0\t-0.2375
-w:whenever the\t0\t-0.2375
-w:where\t0.3608\t-0.2184
-w:where do\t0\t-0.3345
-w:where im\t0.2801\t0
-w:where the\t0\t0.2527
-w:which\t-0.2982\t0.2286
-w:which dose\t0\t0.4500
-w:which time\t0\t-0.2200
-w:while\t0\t-0.5323
-w:who\t0.5086\t0.4347
-w:who arent\t0.3277\t-0.2349
-w:who im\t0.4910\t0
-w:who weighs\t0\t0.2546
-w:who will\t0\t0.2411
-w:whole\t1.1767\t0
-w:whole apartment\t0\t0.2400
-w:whole bottle\t1.0295\t0
-w:whole months\t0.2290\t0
-w:whole series\t0\t-0.2429
-w:why\t-0.5664\t0.3297
-w:wife\t0.6842\t0
-w:wife doesnt\t0.2713\t0
-w:wife isnt\t0.4238\t0
-w:wife passed\t0.2073\t0
-w:will\t-0.7797\t1.0458
-w:will and\t0\t0.2519
-w:will be\t0\t-0.3268
-w:will get\t0\t0.2686
-w:will i\t0\t-0.3752
-w:will is\t0\t0.2840
-w:will look\t0\t0.2411
-w:will this\t0\t0.2957
-w:will to\t0\t0.3906
-w:winter\t0\t-0.2805
-w:wish\t0\t1.2211
-w:wish i\t0\t0.7672
-w:wish the\t0\t0.4538
-w:with\t-0.6734\t0
-w:with a\t0\t1.8320
-w:with cigarettes\t0\t0.3014
-w:with food\t0\t-0.3776
-w:with it\t0\t0.7094
-w:with life\t0\t0.7808
-w:with me\t0.4206\t-0.3201
-w:with my\t-0.4601\t-1.4401
-w:with the\t-0.3574\t0
-w:with this\t0\t-0.3816
-w:without\t-0.2012\t0
+w:we move\t0\t-0.2552
+w:weak\t0.6215\t-0.2859
+w:weather\t0\t-0.5673
+w:wedding\t0\t-0.4886
+w:week\t-0.6481\t-0.3437
+w:weekend\t-0.2679\t0
+w:weekend and\t0\t0.2103
+w:weekly\t0\t-0.2076
+w:weekly organizer\t0\t-0.2076
+w:weeks\t0\t0.2588
+w:weighs\t0\t0.2526
+w:weighs many\t0\t0.2526
+w:weird\t0.2671\t-0.3023
+w:weird and\t0.2717\t0
+w:welcome\t0\t0.3162
+w:welcome death\t0\t0.3162
+w:well\t-0.8284\t-0.4508
+w:went\t0.9648\t-0.7579
+w:went deeper\t0\t0.2303
+w:went numb\t0.3702\t0
+w:went weak\t0.2423\t0
+w:were\t-0.3615\t-0.4812
+w:were kind\t0\t0.2312
+w:wet\t0.2391\t0
+w:wet myself\t0.2391\t0
+w:what\t0.2497\t0.3067
+w:what amount\t0\t0.2940
+w:what comes\t0\t0.3802
+w:what do\t0.4879\t0
+w:what dose\t0\t-0.2489
+w:what i\t0\t0.4923
+w:what im\t0\t0.2966
+w:what is\t0\t0.5601
+w:what time\t0\t-0.2719
+w:what year\t0.2044\t0
+w:whatever\t0\t-0.2052
+w:whatever works\t0\t-0.2206
+w:whats\t0\t0.4253
+w:whats real\t0.3800\t0
+w:whats the\t0\t0.3857
+w:wheezing\t0.4014\t0
+w:when\t0\t0.5842
+w:when he\t0.3357\t0
+w:when i\t0.4795\t-1.0067
+w:when im\t-0.2283\t0.6103
+w:when my\t0\t0.2841
+w:when the\t-0.2106\t0
+w:whenever\t0\t-0.2365
+w:whenever the\t0\t-0.2365
+w:where\t0.3592\t-0.2162
+w:where do\t0\t-0.3329
+w:where im\t0.2788\t0
+w:where the\t0\t0.2548
+w:which\t-0.2968\t0.2284
+w:which dose\t0\t0.4493
+w:which time\t0\t-0.2206
+w:while\t0\t-0.5344
+w:who\t0.5080\t0.4362
+w:who arent\t0.3271\t-0.2339
+w:who im\t0.4908\t0
+w:who weighs\t0\t0.2526
+w:who will\t0\t0.2428
+w:whole\t1.1761\t0
+w:whole apartment\t0\t0.2413
+w:whole bottle\t1.0284\t0
+w:whole months\t0.2289\t0
+w:whole series\t0\t-0.2425
+w:why\t-0.5659\t0.3324
+w:wife\t0.6855\t0
+w:wife doesnt\t0.2712\t0
+w:wife isnt\t0.4257\t0
+w:wife passed\t0.2071\t0
+w:will\t-0.7787\t1.0441
+w:will and\t0\t0.2489
+w:will be\t0\t-0.3215
+w:will get\t0\t0.2683
+w:will i\t0\t-0.3742
+w:will is\t0\t0.2843
+w:will look\t0\t0.2428
+w:will this\t0\t0.2935
+w:will to\t0\t0.3899
+w:winter\t0\t-0.2799
+w:wish\t0\t1.2196
+w:wish i\t0\t0.7719
+w:wish the\t0\t0.4480
+w:with\t-0.6709\t0
+w:with a\t0\t1.8383
+w:with cigarettes\t0\t0.2962
+w:with food\t0\t-0.3767
+w:with it\t0\t0.7057
+w:with life\t0\t0.7780
+w:with me\t0.4258\t-0.3292
+w:with my\t-0.4608\t-1.4398
+w:with the\t-0.3576\t0
+w:with this\t0\t-0.3793
+w:without\t-0.2008\t0
 w:without her\t0\t0.2295
-w:without me\t0\t0.6119
-w:without pain\t0\t-0.5032
-w:without this\t0\t-0.2461
-w:woman my\t0\t0.2704
-w:won\t0\t0.5677
-w:wonderful\t0\t-0.2083
-w:wont\t1.3163\t0.5727
-w:wont be\t-0.5163\t0
+w:without me\t0\t0.6069
+w:without pain\t0\t-0.5022
+w:without this\t0\t-0.2452
+w:woman my\t0\t0.2661
+w:won\t0\t0.5666
+w:wonderful\t0\t-0.2079
+w:wont\t1.3193\t0.5455
+w:wont be\t-0.5174\t0
 w:wont come\t0\t0.3759
-w:wont go\t0.2157\t0
-w:wont hear\t0\t0.4869
-w:wont need\t0\t1.0662
-w:wont respond\t0.2618\t-0.2184
-w:wont stop\t1.0426\t-0.6446
-w:wont talk\t-0.2181\t0
-w:wont wake\t0.8673\t-1.1069
-w:words\t1.7279\t-0.7953
-w:words are\t0.2919\t0
-w:words at\t0.2778\t0
-w:words out\t0.2463\t0
-w:wore\t-0.2298\t-0.4855
-w:wore off\t0\t-0.4761
-w:work\t-0.4479\t-0.8792
-w:work after\t0.3854\t0
-w:work im\t0\t0.2149
-w:works better\t0\t-0.2675
-w:world\t0\t0.7033
-w:world is\t0\t0.2654
-w:worried about\t0\t-0.3076
-w:worse\t0.3346\t0.3957
-w:worse after\t0\t0.3189
-w:worse than\t0\t0.2958
-w:worst\t1.3547\t-0.6904
-w:worst headache\t1.2212\t-0.5303
-w:worth\t-0.2032\t0.5433
-w:worth living\t0\t0.2445
-w:would\t-0.7816\t2.0094
-w:would be\t-0.2498\t0.8342
-w:would just\t0\t0.4332
-w:would miss\t0\t0.2512
-w:would never\t0\t-0.2966
-w:would stop\t0\t0.2772
-w:wouldnt\t0\t0.3493
-w:wouldnt care\t0\t0.2652
-w:wound\t0.6778\t0
-w:wound is\t0.4280\t0
-w:wrist\t0\t0.2346
-w:wrists\t0\t0.8222
-w:writing a\t0\t-0.2958
-w:written\t-0.2621\t0.6403
-w:wrong\t0.6474\t-0.6837
-w:wrong with\t0.2751\t0
-w:wrong words\t0.4778\t0
-w:wrote\t-0.3056\t0.5286
-w:wrote my\t0\t0.3182
-w:y\t2.8730\t0.3313
-w:y adios\t0\t0.2597
-w:y desperte\t0.2347\t0
-w:y el\t0.2989\t-0.2038
-w:y estaba\t0.2481\t0
-w:y me\t0.8606\t-0.4326
-w:y no\t1.8142\t-0.3132
-w:y se\t-0.2280\t0
-w:y tengo\t0.6202\t-0.2467
-w:y ya\t-0.2150\t0
-w:ya\t-1.8670\t1.9189
-w:ya compre\t0\t0.3031
-w:ya deje\t0\t0.2874
-w:ya estoy\t-0.2411\t0
-w:ya me\t0\t-0.9497
-w:ya no\t-0.2924\t1.4753
-w:ya regale\t0\t0.3748
-w:ya tengo\t-0.2003\t0.3410
-w:year it\t0.2047\t0
-w:year like\t0\t0.2256
-w:years\t-0.8977\t0
-w:years ago\t-0.3880\t-0.5170
-w:years clean\t0\t0.4232
-w:yes\t0.5308\t0
-w:yes fainting\t0.2715\t0
-w:yes to\t0.3307\t0
-w:yes trouble\t0.2264\t0
+w:wont go\t0.2155\t0
+w:wont hear\t0\t0.4809
+w:wont need\t0\t1.0697
+w:wont respond\t0.2643\t-0.2200
+w:wont stop\t1.0408\t-0.6462
+w:wont talk\t-0.2163\t0
+w:wont wake\t0.8656\t-1.1088
+w:words\t1.7274\t-0.7960
+w:words are\t0.2921\t0
+w:words at\t0.2780\t0
+w:words out\t0.2464\t0
+w:wore\t-0.2289\t-0.4838
+w:wore off\t0\t-0.4743
+w:work\t-0.4462\t-0.8772
+w:work after\t0.3864\t0
+w:work im\t0\t0.2152
+w:works better\t0\t-0.2685
+w:world\t0\t0.7051
+w:world is\t0\t0.2625
+w:worried about\t0\t-0.3063
+w:worse\t0.3340\t0.3949
+w:worse after\t0\t0.3185
+w:worse than\t0\t0.2960
+w:worst\t1.3551\t-0.6884
+w:worst headache\t1.2210\t-0.5280
+w:worth\t-0.2042\t0.5458
+w:worth living\t0\t0.2459
+w:would\t-0.7809\t2.0073
+w:would be\t-0.2494\t0.8357
+w:would just\t0\t0.4275
+w:would miss\t0\t0.2496
+w:would never\t0\t-0.2959
+w:would stop\t0\t0.2794
+w:wouldnt\t0\t0.3473
+w:wouldnt care\t0\t0.2636
+w:wound\t0.6757\t0
+w:wound is\t0.4267\t0
+w:wrist\t0\t0.2368
+w:wrists\t0\t0.8270
+w:writing a\t0\t-0.2918
+w:written\t-0.2621\t0.6413
+w:wrong\t0.6478\t-0.6895
+w:wrong with\t0.2766\t0
+w:wrong words\t0.4768\t0
+w:wrote\t-0.3058\t0.5269
+w:wrote my\t0\t0.3154
+w:y\t2.8833\t0.3627
+w:y adios\t0\t0.2568
+w:y desperte\t0.2336\t0
+w:y el\t0.2977\t-0.2009
+w:y estaba\t0.2510\t0
+w:y me\t0.8677\t-0.4277
+w:y no\t1.8158\t-0.3168
+w:y se\t-0.2264\t0
+w:y tengo\t0.6228\t-0.2424
+w:y ya\t-0.2183\t0
+w:ya\t-1.8595\t1.9366
+w:ya compre\t0\t0.3048
+w:ya deje\t0\t0.2869
+w:ya estoy\t-0.2404\t0
+w:ya me\t0\t-0.9729
+w:ya no\t-0.2937\t1.4995
+w:ya regale\t0\t0.3764
+w:ya tengo\t-0.2011\t0.3401
+w:year it\t0.2044\t0
+w:year like\t0\t0.2239
+w:years\t-0.8975\t0
+w:years ago\t-0.3880\t-0.5161
+w:years clean\t0\t0.4209
+w:yes\t0.5305\t0
+w:yes fainting\t0.2707\t0
+w:yes to\t0.3303\t0
+w:yes trouble\t0.2259\t0
 w:yesterdays\t0.2183\t0
 w:yesterdays session\t0.2036\t0
-w:you\t-1.3386\t-0.6249
-w:you all\t0\t-0.2108
-w:you can\t0\t0.3161
-w:you did\t0\t0.3160
-w:you feeling\t0\t0.3236
-w:you have\t0.4841\t-0.5177
-w:you having\t0\t-0.2282
-w:you know\t0\t-0.2350
-w:you next\t0\t-0.3578
-w:you otra\t0\t0.2432
-w:you wont\t0\t0.3886
-w:your\t-0.4697\t0.7077
-w:your best\t0\t0.2174
-w:your heart\t0\t0.3691
-w:your patient\t0\t0.2160
-w:yourself\t0\t-0.9036
-w:yourself painlessly\t0\t0.2209
-w:zero\t0\t-0.3595
+w:yo me\t0\t0.2099
+w:you\t-1.3362\t-0.6488
+w:you all\t0\t-0.2079
+w:you can\t0\t0.3156
+w:you did\t0\t0.3158
+w:you feeling\t0\t0.3240
+w:you have\t0.4836\t-0.5188
+w:you having\t0\t-0.2272
+w:you know\t0\t-0.2352
+w:you next\t0\t-0.3582
+w:you otra\t0\t0.2416
+w:you wont\t0\t0.3824
+w:your\t-0.4678\t0.7009
+w:your best\t0\t0.2172
+w:your heart\t0\t0.3664
+w:your patient\t0\t0.2169
+w:yourself\t0\t-0.9039
+w:yourself painlessly\t0\t0.2208
+w:zero\t0\t-0.3537
 """

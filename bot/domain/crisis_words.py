@@ -252,6 +252,15 @@ FAMILY_SELF_HARM: tuple[str, ...] = (
     "|ending_it|ending_his_life|ending_her_life|wanting_to_die|not_wanting_to_live",
     # Spanish
     "mejor .. me .. muero|mato|muera",
+    # "Me mato" is "I kill myself" as a threat or a resolve; as "it killed me" it follows its
+    # subject ("el trabajo me mató"), so it is read only after a condition, an oath or "yo".
+    "me matare|matere",
+    "si ... me mato $",
+    "si ... no|tampoco|nunca ... me mato $",
+    "mas|funciona|funcionan|sirve|sirven|mejora|mejoro|cambia|ayuda|ayudan|resulta .. me mato $",
+    "juro|jure que .. me mato",
+    "yo me mato",
+    "me mato y_ya|y_listo $",
     "wrote|written|writing|finished|left|leave|leaving my|the note|notes|letter|letters $",
     "me|te|se .. corto|cortando|corte|corta|cortaba ... otra_vez|de_nuevo|brazos|piernas|venas"
     "|munecas",

@@ -2,7 +2,9 @@
 
     python -m benchmarks concurrency [--patients 30] [--crowd 200] [--latency 0.12]
 
-`--patients 0` skips the bookings (the crowd of replies alone). Profiling the bot during the
+`--patients 0` skips the bookings (the crowd of replies alone). `--bot-cpus 0` runs the bot with
+CPU_AFFINITY=0 and keeps this process (the patients and the Bot API double: Telegram's side) on
+the other CPUs. Profiling the bot during the
 crowd: BENCH_CPROFILE=PREFIX (cProfile of CPU time, the event loop and the worker threads apart,
 benchmarks/thread_profile.py), or BENCH_PYSPY=FILE (py-spy's samples, if installed in the venv by
 hand; BENCH_PYSPY_ARGS adds options, e.g. --nonblocking).
@@ -65,6 +67,7 @@ from benchmarks.replicas import (
     replica_env,
     wait_for_port,
 )
+from bot.runtime import keep_to_cpus
 
 # The journeys the tests drive (run from the repository root, like every benchmark).
 from tests.journey_helpers import answer_screening, start_and_consent
@@ -161,6 +164,14 @@ class UnlimitedHttpBotApi(HttpBotApi):
             return {row[0] for row in connection.execute(query, {"ids": ids})}
 
 
+def parse_cpus(text: str) -> frozenset[int]:
+    from bot.settings import parse_settings
+
+    cpus = parse_settings({"CPU_AFFINITY": text}).cpu_affinity
+    assert cpus is not None
+    return cpus
+
+
 def start_profiler(pid: int) -> subprocess.Popen[bytes] | None:
     """BENCH_PYSPY=FILE: py-spy (installed by hand, not in the lock) samples the bot process
     during the crowd, all threads, idle frames left out, into FILE as collapsed stacks."""
@@ -205,6 +216,7 @@ class Running:
     def __init__(self, folder: Path, latency: float) -> None:
         self.folder = folder
         self.latency = latency
+        self.cpus_before = os.sched_getaffinity(0)
         self.process: subprocess.Popen[bytes] | None = None
         self.server: uvicorn.Server | None = None
         self.serving: asyncio.Task[None] | None = None
@@ -235,12 +247,17 @@ class Running:
         self.serving = asyncio.create_task(self.server.serve())
         await wait_for_port(api_port)
         self.process = start_bot(self.folder, env)
+        bot_cpus = env.get("CPU_AFFINITY")
+        if bot_cpus:  # --bot-cpus: this process (Telegram's side) keeps off the bot's CPUs
+            others = self.cpus_before - parse_cpus(bot_cpus)
+            keep_to_cpus(others or self.cpus_before)
         await wait_for_port(port)
         self.watcher = asyncio.create_task(double.watch_processed())
         self.double = double
         return double
 
     async def __aexit__(self, *exc: object) -> None:
+        keep_to_cpus(self.cpus_before)
         if self.watcher is not None:
             self.watcher.cancel()
         if self.process is not None:
@@ -444,6 +461,7 @@ def serve() -> int:
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    keep_to_cpus(settings.cpu_affinity)  # --bot-cpus, as run_telegram does
     core = build_core(settings)
     request: BaseRequest = AiohttpRequest()  # what the bot has in production
     variant = os.environ.get("BENCH_VARIANT", "")
@@ -474,7 +492,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--backlog", type=int, default=0, help="outbox messages due as the crowd writes"
     )
+    parser.add_argument(
+        "--bot-cpus",
+        help="the bot's CPU_AFFINITY (e.g. 0); the patients and the double keep to the others",
+    )
     args = parser.parse_args(argv or [])
+    if args.bot_cpus:
+        parse_cpus(args.bot_cpus)  # a bad list is refused here, not in the bot's log
+        os.environ["CPU_AFFINITY"] = args.bot_cpus
     asyncio.run(measure(args.patients, args.crowd, args.latency, args.backlog))
 
 

@@ -57,6 +57,8 @@ class Settings:
     extra: Mapping[str, str] = field(default_factory=dict)
     # The Mini App's calendar page (https; Telegram opens only those); None: chat buttons only.
     mini_app_url: str | None = None
+    # CPU_AFFINITY: the CPUs this process's threads may run on (bot/runtime.py); None: any.
+    cpu_affinity: frozenset[int] | None = None
 
     @property
     def sms_enabled(self) -> bool:
@@ -285,6 +287,7 @@ def parse_settings(env: Mapping[str, str | None]) -> Settings:
         oncall_backup_phone=backup,
         oncall_call_after_pages=call_after or DEFAULT_CALL_AFTER_PAGES,
         mini_app_url=mini_app,
+        cpu_affinity=_cpu_affinity(env),
     )
 
 
@@ -320,6 +323,33 @@ def _mini_app_url(
             "set PUBLIC_BASE_URL too, or empty MINI_APP_URL",
         )
     return url
+
+
+def _cpu_affinity(env: Mapping[str, str | None]) -> frozenset[int] | None:
+    """CPU_AFFINITY: CPU numbers and ranges ("0", "0,2", "1-3"), each one this process may use."""
+    raw = _opt(env, "CPU_AFFINITY")
+    if raw is None:
+        return None
+    fix = "give CPU numbers or ranges this machine has, e.g. 0 or 0,2 or 1-3; or leave it empty"
+    if not hasattr(os, "sched_setaffinity"):
+        raise _fail(
+            "CPU_AFFINITY", "is not supported on this system (Linux only)", "leave it empty"
+        )
+    cpus: set[int] = set()
+    for part in raw.split(","):
+        first, dash, last = part.strip().partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise _fail("CPU_AFFINITY", f"{raw!r} is not a list of CPUs", fix)
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low:
+            raise _fail("CPU_AFFINITY", f"{part.strip()!r} is an empty range", fix)
+        cpus.update(range(low, high + 1))
+    allowed = os.sched_getaffinity(0)
+    missing = sorted(cpus - allowed)
+    if missing:
+        have = ",".join(str(cpu) for cpu in sorted(allowed))
+        raise _fail("CPU_AFFINITY", f"CPU {missing[0]} is not available here (have {have})", fix)
+    return frozenset(cpus)
 
 
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:

@@ -16,7 +16,6 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     KeyboardButton,
-    LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -34,7 +33,9 @@ log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 CAPTION_LIMIT = 1024
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# The hot sends give the Bot API its fields as plain dicts (link_preview_options, an inline
+# keyboard): PTB turns its own objects into dicts attribute by attribute on every call.
+_NO_PREVIEW = {"is_disabled": True}
 
 
 def inline_markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
@@ -49,6 +50,20 @@ def _inline_button(button: Button) -> InlineKeyboardButton:
     if button.url:
         return InlineKeyboardButton(button.text, url=button.url)
     return InlineKeyboardButton(button.text, callback_data=button.data)
+
+
+def _inline_fields(rows: Sequence[Sequence[Button]]) -> dict[str, Any] | None:
+    """`inline_markup(rows)` as the Bot API's JSON fields, built without PTB's objects."""
+    keyboard = [[_button_fields(b) for b in row] for row in rows if row]
+    return {"inline_keyboard": keyboard} if keyboard else None
+
+
+def _button_fields(button: Button) -> dict[str, Any]:
+    if button.web_app:
+        return {"text": button.text, "web_app": {"url": button.web_app}}
+    if button.url:
+        return {"text": button.text, "url": button.url}
+    return {"text": button.text, "callback_data": button.data}
 
 
 def reply_markup(
@@ -154,7 +169,7 @@ async def _edited(context: ContextTypes.DEFAULT_TYPE, message: Message, screen: 
             message_id=message.message_id,
             text=screen.text,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup,
+            reply_markup=_inline_fields(screen.buttons),
             link_preview_options=_NO_PREVIEW,
         )
     except BadRequest as exc:
@@ -202,12 +217,13 @@ async def send_screen_with(bot: Bot, chat_id: int, screen: Screen) -> None:
             reply_markup=reply_markup(screen),
         )
         return
+    plain_inline = screen.contact_button is None and not screen.clear_keyboard
     await _call(
         bot,
         "sendMessage",
         chat_id=chat_id,
         text=screen.text,
         parse_mode=ParseMode.HTML,
-        reply_markup=reply_markup(screen),
+        reply_markup=_inline_fields(screen.buttons) if plain_inline else reply_markup(screen),
         link_preview_options=_NO_PREVIEW,
     )

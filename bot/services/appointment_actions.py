@@ -27,10 +27,11 @@ class AppointmentActions(BookingSteps):
 
     def appointments(self, who: Who) -> Reply:
         """My appointments: the upcoming ones, each with Change and Cancel."""
-        turn = self._turn(who)
-        if turn is None:
-            return self._consent_needed()
-        return Reply((self._appointments_screen(turn),))
+        with self.db.session(write=False) as session:  # one read transaction for both
+            turn = self._turn(who, session=session)
+            if turn is None:
+                return self._consent_needed()
+            return Reply((self._appointments_screen(turn, session=session),))
 
     def appointment_action(self, who: Who, *, verb: AppointmentVerb, appointment_id: int) -> Reply:
         """`ap:` buttons: reschedule, ask to cancel, cancel, keep, or the calendar file again."""

@@ -149,14 +149,19 @@ class FlowBase(ABC):
         turn.notes.append(self.texts.html(key, **values))
         return Reply((self._current(turn),))
 
-    def _turn(self, who: Who) -> Turn | None:
-        """Load the patient and draft; None when the patient has not agreed to chat here."""
+    def _turn(self, who: Who, *, session: Session | None = None) -> Turn | None:
+        """Load the patient and draft; None when the patient has not agreed to chat here.
+
+        `session`: read inside that transaction (one BEGIN for the update's reads).
+        """
         now = self.clock.now()
         # One query for both: this runs for every update, so it is kept cheap.
-        with self.db.engine.connect() as connection:
-            found = connection.execute(
-                _TURN, {"user_id": who.user_id, "address": str(who.user_id)}
-            ).one_or_none()
+        params = {"user_id": who.user_id, "address": str(who.user_id)}
+        if session is not None:
+            found = session.connection().execute(_TURN, params).one_or_none()
+        else:
+            with self.db.engine.connect() as connection:
+                found = connection.execute(_TURN, params).one_or_none()
         if found is None:
             return None
         values = found._mapping
@@ -229,13 +234,12 @@ class FlowBase(ABC):
             changed = True
         return data if changed else None
 
-    def _appointments_screen(self, turn: Turn) -> Screen:
-        with self.db.session(write=False) as session:
-            upcoming = list(
-                session.exec(
-                    _UPCOMING, params={"patient_id": turn.patient.id, "now": turn.now}
-                ).all()
-            )
+    def _appointments_screen(self, turn: Turn, *, session: Session | None = None) -> Screen:
+        if session is None:
+            with self.db.session(write=False) as own:
+                return self._appointments_screen(turn, session=own)
+        params = {"patient_id": turn.patient.id, "now": turn.now}
+        upcoming = list(session.exec(_UPCOMING, params=params).all())
         return self.screens.appointments(upcoming, turn.patient)
 
     def _appointments_gone(self, turn: Turn) -> Reply:

@@ -49,6 +49,9 @@ def test_an_empty_environment_gives_the_sandbox_defaults():
         ({"TELEGRAM_WEBHOOK_SECRET": "has spaces"}, "TELEGRAM_WEBHOOK_SECRET"),
         ({"CLINIC_PROFILE": "/nope/profile.toml"}, "CLINIC_PROFILE"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"CPU_AFFINITY": "fast"}, "CPU_AFFINITY"),
+        ({"CPU_AFFINITY": "3-1"}, "CPU_AFFINITY"),
+        ({"CPU_AFFINITY": "0,9999"}, "CPU_AFFINITY"),
     ],
 )
 def test_a_bad_setting_is_refused_with_its_name_and_a_fix(env, named):

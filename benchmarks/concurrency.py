@@ -128,6 +128,8 @@ class UnlimitedHttpBotApi(HttpBotApi):
             self.webhook_target, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         ) as answer:
             answer.raise_for_status()
+            response = await answer.read()
+        await self.webhook_response(response)  # a Bot API call in it: Telegram makes it
         self.posted += 1
         self._waiting.add(update_id)
         await asyncio.wait_for(done, PATIENT_TIMEOUT)

@@ -260,6 +260,7 @@ class HttpBotApi(FakeBotApi):
                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
                 )
                 if answer.status_code == 200:
+                    await self.webhook_response(answer.content)  # as Telegram does
                     break
             except httpx.TransportError:
                 pass

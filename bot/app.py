@@ -74,7 +74,12 @@ from bot.services.waitlist import WaitlistService
 from bot.services.waitlist_chat import WaitlistChat
 from bot.settings import Settings
 from bot.texts import Texts
-from bot.updates import ChatOrderedProcessor, InboxQueue, PatientLanguageApplication
+from bot.updates import (
+    ChatOrderedProcessor,
+    InboxQueue,
+    PatientLanguageApplication,
+    answer_on_receipt,
+)
 from bot.web.app import create_web_app
 from bot.web.console.base import ConsoleConfig
 from bot.web.miniapp import MiniAppConfig
@@ -390,9 +395,12 @@ def web_app_for(application: AnyApplication, core: Core, *, sandbox: bool = Fals
     if core.settings.public_base_url and core.settings.telegram_webhook_secret:
         queue = inbox_of(application)
 
-        async def hook(data: dict[str, Any]) -> None:
-            # Committed before /telegram answers 200; a redelivered update is dropped here.
-            await queue.accept(data)
+        async def hook(data: dict[str, Any]) -> dict[str, str] | None:
+            # Committed before /telegram answers 200; a redelivered update is dropped here (its
+            # press is answered again: Telegram may not have had the first response).
+            answer = answer_on_receipt(data)
+            await queue.accept(data, answered=answer is not None)
+            return answer
 
     staff_chat = core.settings.staff_chat_id
 

@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.db.engine import Database, DatabaseUnavailable
+from bot.domain.callback_data import answered_on_receipt
 from bot.domain.clock import Clock
 from bot.domain.language import DEFAULT_LANGUAGE, Language
 from bot.group_commit import GroupCommit
@@ -31,6 +32,31 @@ log = logging.getLogger(__name__)
 # Enough for a busy clinic's peak; each waiting update costs a task and a coroutine, no thread.
 MAX_CONCURRENT_UPDATES = 512
 MAX_STORE_RETRY_SECONDS = 10.0
+# Presses answered in a webhook's response and not yet seen by their handler (a handler that
+# never runs, its replica killed, leaves one behind: the oldest are forgotten past this).
+MAX_ANSWERED_ON_RECEIPT = 10_000
+
+
+def answer_on_receipt(data: dict[str, Any]) -> dict[str, str] | None:
+    """The Bot API call to make in the webhook's response to this update, if any.
+
+    Telegram runs a method given in the response to a webhook (Bot API, "Making requests when
+    getting updates"). A patient's press of a button that is answered with messages only
+    (`answered_on_receipt`) is answered there: the spinner stops once the update is stored, not
+    when the reply is ready, and the reply needs one Bot API call fewer. Telegram reports no
+    result for it; a press it could not answer stops spinning by itself.
+    """
+    query = data.get("callback_query")
+    if not isinstance(query, dict):
+        return None
+    message = query.get("message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    query_id = query.get("id")
+    if not isinstance(query_id, str) or not isinstance(chat, dict):
+        return None
+    if chat.get("type") != "private" or not answered_on_receipt(query.get("data")):
+        return None
+    return {"method": "answerCallbackQuery", "callback_query_id": query_id}
 
 
 def chat_key(update: object) -> int | None:
@@ -100,6 +126,7 @@ class InboxQueue(asyncio.Queue[object]):
             self._store_batch
         )
         self._marks: GroupCommit[str, None] = GroupCommit(self._mark_batch)
+        self._answered: dict[str, None] = {}  # callback query ids, oldest first
 
     def _store_batch(self, items: list[tuple[str, dict[str, Any]]]) -> set[str]:
         return inbox.store_many(
@@ -149,17 +176,32 @@ class InboxQueue(asyncio.Queue[object]):
                 return
         await super().put(item)
 
-    async def accept(self, data: dict[str, Any]) -> bool:
-        """From the webhook: commit the raw update, then queue it; False for a redelivery."""
+    async def accept(self, data: dict[str, Any], *, answered: bool = False) -> bool:
+        """From the webhook: commit the raw update, then queue it; False for a redelivery.
+
+        `answered`: its press is answered in the webhook's response (`answer_on_receipt`), so
+        its handler must not answer it again (`answered_on_receipt` tells it).
+        """
         if not await self._store(int(data["update_id"]), data):
             return False
-        await super().put(Update.de_json(data, self.bot))
+        update = Update.de_json(data, self.bot)
+        if answered and update.callback_query is not None:
+            self._answered[update.callback_query.id] = None
+            if len(self._answered) > MAX_ANSWERED_ON_RECEIPT:
+                del self._answered[next(iter(self._answered))]
+        await super().put(update)
         return True
+
+    def answered_on_receipt(self, query_id: str) -> bool:
+        """Whether this press was answered in the webhook's response (until it is processed)."""
+        return query_id in self._answered
 
     async def processed(self, update: object) -> None:
         """Close an update in the inbox once its handlers ran (errors included: they answered)."""
         if not isinstance(update, Update):
             return
+        if update.callback_query is not None:
+            self._answered.pop(update.callback_query.id, None)
         key = str(update.update_id)
         try:
             await self._marks.submit(key)

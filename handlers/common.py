@@ -28,6 +28,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.messaging.channels import Button
 from bot.presentation.chat_replies import Reply, Screen, Who
+from bot.updates import InboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +88,20 @@ def who_of(update: Update) -> Who | None:
     return Who(user_id=user.id, chat_id=chat.id, first_name=user.first_name or "")
 
 
-async def answer_quietly(update: Update, text: str | None = None) -> None:
-    """Answer the button press (once) so the client stops its spinner."""
+async def answer_quietly(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None
+) -> None:
+    """Answer the button press (once) so the client stops its spinner.
+
+    Not when the webhook's response answered it already (bot/updates.py `answer_on_receipt`).
+    """
     query = update.callback_query
     if query is None:
+        return
+    queue = context.application.update_queue
+    if isinstance(queue, InboxQueue) and queue.answered_on_receipt(query.id):
+        if text:  # ANSWERED_ON_RECEIPT lists a prefix whose replies can carry a toast
+            log.warning("toast not shown: the press was answered on receipt (%s)", query.data)
         return
     try:
         await query.answer(text=text[:200] if text else None)
@@ -109,12 +120,12 @@ async def respond(
     """Run one service call off the event loop (SQLite may wait for a lock), then render it."""
     who = who_of(update)
     if who is None:
-        await answer_quietly(update)
+        await answer_quietly(update, context)
         return
     try:
         reply = await asyncio.to_thread(compute, who)
     except Exception:
-        await answer_quietly(update)  # the global error handler speaks to the person
+        await answer_quietly(update, context)  # the global error handler speaks to the person
         raise
     await render(update, context, reply)
     if after is not None:
@@ -134,7 +145,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Repl
         await _show(update, context, chat.id, reply)
         return
     answered, shown = await asyncio.gather(
-        answer_quietly(update, reply.toast),
+        answer_quietly(update, context, reply.toast),
         _show(update, context, chat.id, reply),
         return_exceptions=True,
     )

@@ -52,7 +52,7 @@ def register(application: AnyApplication, core: FallbackNeeds) -> None:
         """Answer a button nobody handles: expired in a private chat, silent elsewhere."""
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
-            await answer_quietly(update)
+            await answer_quietly(update, context)
             return
         await respond(update, context, flow.expired_button)
 

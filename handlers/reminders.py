@@ -15,6 +15,7 @@ from bot.presentation.formatting import when_long
 from bot.profile import ClinicProfile
 from bot.services.confirmations import ConfirmationService, Outcome
 from bot.texts import Texts
+from handlers.common import answer_quietly
 
 
 class ReminderNeeds(Protocol):
@@ -57,7 +58,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Remin
                     actor=f"patient:{patient_id}",
                 )
         except (AppointmentNotFound, AppointmentNotActive):
-            await query.answer()
+            await answer_quietly(update, context)
             await reply(update, context, texts.html("appointment_not_active"))
             return
         when = when_long(result.appointment.starts_at, core.profile.tz)
@@ -67,7 +68,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], core: Remin
             Outcome.DRIVER_NOTED: texts.html("driver_thanks"),
             Outcome.DRIVER_MISSING: texts.html("driver_required"),
         }[result.outcome]
-        await query.answer()
+        await answer_quietly(update, context)
         await reply(update, context, text)
         core.kick_outbox()
 

@@ -450,6 +450,22 @@ def matches(*kinds: type) -> Callable[[object], bool]:
     return check
 
 
+# Presses whose handlers answer with messages only, never a toast or an alert: in webhook mode
+# such a press in a private chat is answered in the webhook's own response (bot/updates.py), so
+# the spinner stops as soon as the update is stored, and the reply costs one Bot API call fewer.
+# A prefix goes here only if no reply to its presses can carry a toast (handlers/common.py logs
+# one that would be lost).
+ANSWERED_ON_RECEIPT = frozenset({Prefix.MENU, Prefix.APPOINTMENT, Prefix.REMINDER, Prefix.PRIVACY})
+
+
+def answered_on_receipt(data: object) -> bool:
+    """Whether a press with this callback data is answered in the webhook's response."""
+    if not isinstance(data, str):
+        return False
+    prefix, colon, _rest = data.partition(":")
+    return bool(colon) and prefix in ANSWERED_ON_RECEIPT
+
+
 def has_prefix(prefix: Prefix) -> Callable[[object], bool]:
     """A CallbackQueryHandler pattern for a whole area: its handler answers what it cannot read."""
     start = f"{prefix}:"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -31,7 +32,7 @@ from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.domain.clock import Clock
-from bot.sandbox.bot_api_spec import find_method, validate_call
+from bot.sandbox.bot_api_spec import UploadedFile, find_method, validate_call
 from bot.sandbox.telegram_double_methods import BotApiMethods
 from bot.sandbox.telegram_records import (
     LEADING_COMMAND,
@@ -153,8 +154,24 @@ class FakeBotApi(BotApiMethods):
         if route is None:
             return ApiError(404, NOT_FOUND).response()
         self._bot_id = int(route.group(1))
-        api_method = route.group(2)
         params, attachments = decode_request(request_data)
+        return await self._call(route.group(2), params, attachments)
+
+    async def webhook_response(self, body: bytes) -> None:
+        """What Telegram does with the response to a webhook: a Bot API method given in it (a
+        JSON object with "method") is called (Bot API, "Making requests when getting updates").
+        Its result goes nowhere, as on Telegram."""
+        try:
+            payload = json.loads(body) if body else None
+        except ValueError:
+            return
+        if isinstance(payload, dict) and isinstance(payload.get("method"), str):
+            params = {key: value for key, value in payload.items() if key != "method"}
+            await self._call(payload["method"], params, {})
+
+    async def _call(
+        self, api_method: str, params: dict[str, Any], attachments: dict[str, UploadedFile]
+    ) -> tuple[int, bytes]:
         self.calls.append(ApiCall(api_method, params, self._monotonic(), attachments))
         if self._spec is not None:
             self.spec_violations += validate_call(self._spec, api_method, params)

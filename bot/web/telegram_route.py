@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from bot.db.engine import DatabaseUnavailable
 from bot.web.plumbing import TooLarge, WebContext, forbidden, read_body, too_large, unavailable
@@ -60,7 +60,10 @@ def too_deep(body: bytes) -> bool:
 
 
 TelegramWebhook = Callable[[dict[str, Any]], Awaitable[object]]
-"""Takes one Update as decoded JSON: `lambda data: app.update_queue.put(Update.de_json(...))`."""
+"""Takes one Update as decoded JSON: `lambda data: app.update_queue.put(Update.de_json(...))`.
+
+What it returns, when a dict, is a Bot API call (its "method" and parameters) for the response:
+Telegram makes that call itself (bot/updates.py `answer_on_receipt`)."""
 
 
 class TelegramRoute:
@@ -92,7 +95,7 @@ class TelegramRoute:
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return PlainTextResponse("not an Update", status_code=400)
         try:
-            await self.telegram_webhook(update)
+            answer = await self.telegram_webhook(update)
         except DatabaseUnavailable:
             log.error("telegram update %s not stored: database unavailable", update["update_id"])
             return unavailable()
@@ -100,4 +103,6 @@ class TelegramRoute:
             # A non-200 makes Telegram retry the update later, which is what we want here.
             log.error("telegram update %s not queued: %s", update["update_id"], type(exc).__name__)
             return PlainTextResponse("internal error", status_code=500)
+        if isinstance(answer, dict):
+            return JSONResponse(answer)
         return Response(status_code=200)

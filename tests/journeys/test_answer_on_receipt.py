@@ -5,54 +5,14 @@ reply may carry a toast (booking steps) are still answered by their handler."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import dataclasses
-import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from bot.app import build_application
-from bot.runtime import run_webhook
 from bot.sandbox.telegram_double import FakeBotApi
 from bot.sandbox.telegram_wire import find_callback
-from bot.web.app import RunningServer
-from tests.journey_helpers import ALICE, journey_core
-
-SECRET = "s3cret-token"
-
-
-@contextlib.asynccontextmanager
-async def webhook_bot(database: Any, clock: Any) -> AsyncIterator[tuple[FakeBotApi, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    core = journey_core(database, clock)
-    core.settings = dataclasses.replace(
-        core.settings,
-        public_base_url="https://bot.example.org",
-        telegram_webhook_secret=SECRET,
-        port=port,
-    )
-    double = FakeBotApi(clock=clock)
-    application = build_application(core, request=double, updates_request=double)
-    stop = asyncio.Event()
-    servers: list[RunningServer] = []
-    running = asyncio.create_task(
-        run_webhook(application, core, stop=stop, on_listening=servers.append)
-    )
-    try:
-        async with asyncio.timeout(10):
-            while not servers:  # noqa: ASYNC110 (state outside any event)
-                await asyncio.sleep(0.02)
-        yield double, port
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, 15)
-        import gc
-
-        gc.unfreeze()  # run_webhook froze start-up objects; the test process goes on
+from tests.journey_helpers import ALICE
+from tests.webhook_bot import SECRET, webhook_bot
 
 
 async def post(client: httpx.AsyncClient, update: dict[str, Any]) -> httpx.Response:
@@ -90,15 +50,20 @@ def answers_to(double: FakeBotApi, query_id: str) -> int:
     return sum(call.params.get("callback_query_id") == query_id for call in calls)
 
 
+async def started(double: FakeBotApi, client: httpx.AsyncClient) -> None:
+    """/start over the webhook, answered."""
+    before = shown(double)
+    await post(client, double.make_update(user_id=ALICE, text="/start"))
+    await replied(double, before)
+
+
 async def test_a_menu_press_is_answered_in_the_webhook_response(database, clock):
     async with (
-        webhook_bot(database, clock) as (double, port),
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client,
+        webhook_bot(database, clock) as bot,
+        httpx.AsyncClient(base_url=bot.base_url) as client,
     ):
-        sent = len(double.calls_to("sendMessage"))
-        await post(client, double.make_update(user_id=ALICE, text="/start"))
-        await replied(double, sent)
-
+        double = bot.double
+        await started(double, client)
         response, query_id, before = await press(double, client, "Yes, message me here")
         assert response.json() == {
             "method": "answerCallbackQuery",
@@ -123,12 +88,11 @@ async def test_a_menu_press_is_answered_in_the_webhook_response(database, clock)
 async def test_a_booking_step_press_is_answered_by_its_handler(database, clock):
     """A booking step's reply can be a toast ("Already noted"): its handler answers."""
     async with (
-        webhook_bot(database, clock) as (double, port),
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client,
+        webhook_bot(database, clock) as bot,
+        httpx.AsyncClient(base_url=bot.base_url) as client,
     ):
-        sent = len(double.calls_to("sendMessage"))
-        await post(client, double.make_update(user_id=ALICE, text="/start"))
-        await replied(double, sent)
+        double = bot.double
+        await started(double, client)
         response, _query, before = await press(double, client, "Yes, message me here")
         await double.webhook_response(response.content)
         await replied(double, before)

@@ -86,46 +86,22 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
     Once listening, start-up's objects are out of the garbage collector's sight (frozen)."""
     import asyncio
     import gc
-    import socket
 
     import httpx
 
-    from bot.runtime import run_webhook
-    from bot.sandbox.telegram_double import FakeBotApi
-    from bot.web.app import RunningServer
+    from tests.webhook_bot import PUBLIC_URL, SECRET, webhook_bot
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    core = journey_core(database, clock)
-    core.settings = dataclasses.replace(
-        core.settings,
-        public_base_url="https://bot.example.org",
-        telegram_webhook_secret="s3cret-token",
-        port=port,
-    )
-    double = FakeBotApi(clock=clock)
-    application = build_application(core, request=double, updates_request=double)
-    stop = asyncio.Event()
-    servers: list[RunningServer] = []
-    running = asyncio.create_task(
-        run_webhook(application, core, stop=stop, on_listening=servers.append)
-    )
-    try:
-        async with asyncio.timeout(10):
-            while not servers:  # noqa: ASYNC110 (state outside any event)
-                await asyncio.sleep(0.02)
-        assert double.webhook_url == "https://bot.example.org/telegram"
+    async with webhook_bot(database, clock) as bot:
+        double = bot.double
+        assert double.webhook_url == f"{PUBLIC_URL}/telegram"
         assert gc.get_freeze_count() > 0
         update = double.make_update(user_id=ALICE, text="/start")
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        async with httpx.AsyncClient(base_url=bot.base_url) as client:
             refused = await client.post(
                 "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
             )
             accepted = await client.post(
-                "/telegram",
-                json=update,
-                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+                "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
             )
             health = await client.get("/healthz")
         assert refused.status_code == 403
@@ -134,8 +110,4 @@ async def test_webhook_mode_serves_telegram_and_health_on_one_port(database, clo
         async with asyncio.timeout(10):
             await double.wait_until(lambda: bool(double.calls_to("sendMessage")))
         assert "welcome" in double.last_message(ALICE).text.lower()
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, 15)
-        gc.unfreeze()  # the test process goes on: its objects back in sight
-    assert servers[0].task.done()  # the HTTP server stopped with the bot
+    assert bot.server.task.done()  # the HTTP server stopped with the bot

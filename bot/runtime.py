@@ -43,8 +43,9 @@ def keep_to_cpus(cpus: Set[int] | None) -> None:
     """CPU_AFFINITY: every thread of this process, and each one started later, runs on `cpus`.
 
     One process runs Python on one CPU at a time (the GIL); spread over two, its event loop and
-    worker threads hand the GIL across CPUs many times per update. Measured (`bench concurrency`,
-    200 replies at once): 1.4-1.5 ms of CPU per update on one CPU against 2.0-2.2 on two.
+    worker threads hand the GIL across CPUs many times per update. Measured (`bench concurrency
+    --patients 0`, 200 replies at once, 2 CPUs): 1.1-1.4 ms of CPU per update on one CPU against
+    1.6-2.15 ms on both.
     """
     if not cpus:
         return

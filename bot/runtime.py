@@ -49,12 +49,21 @@ def keep_to_cpus(cpus: Set[int] | None) -> None:
     """
     if not cpus:
         return
+    named = ",".join(str(cpu) for cpu in sorted(cpus))
     threads = Path("/proc/self/task")
-    for thread in threads.iterdir() if threads.is_dir() else ():
-        with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
-            os.sched_setaffinity(int(thread.name), cpus)
-    os.sched_setaffinity(0, cpus)  # this thread, which starts the others
-    log.info("running on CPU %s", ",".join(str(cpu) for cpu in sorted(cpus)))
+    try:
+        for thread in threads.iterdir() if threads.is_dir() else ():
+            with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
+                os.sched_setaffinity(int(thread.name), cpus)
+        os.sched_setaffinity(0, cpus)  # this thread, which starts the others
+    except OSError as exc:  # none of them is this process's to use (a container's cpuset)
+        allowed = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
+        raise ConfigError(
+            f"CPU_AFFINITY: CPU {named} cannot be used by this process ({exc.strerror}; it may "
+            f"use {allowed}). Fix: name CPUs among those, or leave it empty "
+            "(see config.example.env)."
+        ) from None
+    log.info("running on CPU %s", named)
 
 
 async def run_webhook(
@@ -109,8 +118,8 @@ async def run_webhook(
 
 def run_telegram(core: Core, *, guard: RunnerGuard | None = None) -> int:
     """Run until interrupted (long polling, or a webhook when PUBLIC_BASE_URL is set)."""
-    keep_to_cpus(core.settings.cpu_affinity)
     try:
+        keep_to_cpus(core.settings.cpu_affinity)
         application = build_application(core)
     except ConfigError as exc:
         print(f"configuration error: {exc}", flush=True)

@@ -325,8 +325,16 @@ def _mini_app_url(
     return url
 
 
+_CPU_PART = re.compile(r"^([0-9]{1,4})(?:-([0-9]{1,4}))?$")
+
+
 def _cpu_affinity(env: Mapping[str, str | None]) -> frozenset[int] | None:
-    """CPU_AFFINITY: CPU numbers and ranges ("0", "0,2", "1-3"), each one this process may use."""
+    """CPU_AFFINITY: CPU numbers and ranges ("0", "0,2", "1-3") this process may run on.
+
+    Only the form and the machine's CPU count are checked here: whether this process may use
+    them is known when it asks (bot/runtime.py `keep_to_cpus`), so `migrate` and the other
+    commands read the same settings on a narrower set of CPUs.
+    """
     raw = _opt(env, "CPU_AFFINITY")
     if raw is None:
         return None
@@ -335,20 +343,19 @@ def _cpu_affinity(env: Mapping[str, str | None]) -> frozenset[int] | None:
         raise _fail(
             "CPU_AFFINITY", "is not supported on this system (Linux only)", "leave it empty"
         )
+    count = os.cpu_count() or 1
     cpus: set[int] = set()
     for part in raw.split(","):
-        first, dash, last = part.strip().partition("-")
-        if not first.isdigit() or (dash and not last.isdigit()):
+        found = _CPU_PART.match(part.strip())
+        if found is None:
             raise _fail("CPU_AFFINITY", f"{raw!r} is not a list of CPUs", fix)
-        low, high = int(first), int(last) if dash else int(first)
+        low = int(found.group(1))
+        high = int(found.group(2) or low)
         if high < low:
             raise _fail("CPU_AFFINITY", f"{part.strip()!r} is an empty range", fix)
+        if high >= count:
+            raise _fail("CPU_AFFINITY", f"CPU {high} does not exist here (CPUs 0-{count - 1})", fix)
         cpus.update(range(low, high + 1))
-    allowed = os.sched_getaffinity(0)
-    missing = sorted(cpus - allowed)
-    if missing:
-        have = ",".join(str(cpu) for cpu in sorted(allowed))
-        raise _fail("CPU_AFFINITY", f"CPU {missing[0]} is not available here (have {have})", fix)
     return frozenset(cpus)
 
 

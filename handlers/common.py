@@ -64,6 +64,8 @@ def _button_fields(button: Button) -> dict[str, Any]:
         return {"text": button.text, "web_app": {"url": button.web_app}}
     if button.url:
         return {"text": button.text, "url": button.url}
+    if button.data is None:  # as PTB leaves out an empty field
+        return {"text": button.text}
     return {"text": button.text, "callback_data": button.data}
 
 
@@ -101,7 +103,8 @@ async def answer_quietly(
     queue = context.application.update_queue
     if isinstance(queue, InboxQueue) and queue.answered_on_receipt(query.id):
         if text:  # ANSWERED_ON_RECEIPT lists a prefix whose replies can carry a toast
-            log.warning("toast not shown: the press was answered on receipt (%s)", query.data)
+            prefix = (query.data or "").partition(":")[0]
+            log.warning("toast not shown: a %r press was answered on receipt", prefix)
         return
     try:
         await query.answer(text=text[:200] if text else None)

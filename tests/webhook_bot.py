@@ -49,6 +49,7 @@ async def webhook_bot(database: Any, clock: Any) -> AsyncIterator[WebhookBot]:
     running = asyncio.create_task(
         run_webhook(application, core, stop=stop, on_listening=servers.append)
     )
+    threshold = gc.get_threshold()  # run_webhook raises it for the process
     try:
         async with asyncio.timeout(10):
             while not servers:  # noqa: ASYNC110 (state outside any event)
@@ -58,3 +59,4 @@ async def webhook_bot(database: Any, clock: Any) -> AsyncIterator[WebhookBot]:
         stop.set()
         await asyncio.wait_for(running, 15)
         gc.unfreeze()  # run_webhook froze start-up objects; the test process goes on
+        gc.set_threshold(*threshold)

@@ -454,8 +454,9 @@ def matches(*kinds: type) -> Callable[[object], bool]:
 # such a press in a private chat is answered in the webhook's own response (bot/updates.py), so
 # the spinner stops as soon as the update is stored, and the reply costs one Bot API call fewer.
 # A prefix goes here only if no reply to its presses can carry a toast (handlers/common.py logs
-# one that would be lost).
-ANSWERED_ON_RECEIPT = frozenset({Prefix.MENU, Prefix.APPOINTMENT, Prefix.REMINDER, Prefix.PRIVACY})
+# one that would be lost), and a second tap (the spinner stops sooner) does nothing twice: not
+# privacy, whose "send me a copy" would send and log a second export.
+ANSWERED_ON_RECEIPT = frozenset({Prefix.MENU, Prefix.APPOINTMENT, Prefix.REMINDER})
 
 
 def answered_on_receipt(data: object) -> bool:

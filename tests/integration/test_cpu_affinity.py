@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from bot.domain.errors import ConfigError
+from bot.runtime import keep_to_cpus
 from bot.settings import parse_settings
 from tests.paths import ROOT
 
@@ -19,6 +21,8 @@ pytestmark = pytest.mark.skipif(
 # A thread started before the call and one after: both end up on the chosen CPU.
 CHILD = """
 import json, os, threading
+from bot.runtime import keep_to_cpus
+from bot.domain.errors import ConfigError
 from bot.runtime import keep_to_cpus
 from bot.settings import parse_settings
 
@@ -57,3 +61,10 @@ def test_every_thread_moves_to_the_chosen_cpu():
     )
     assert child.returncode == 0, child.stderr
     assert json.loads(child.stdout) == {"early": [first], "late": [first], "main": [first]}
+
+
+def test_cpus_this_process_may_not_use_stop_start_up_with_the_setting_named():
+    with pytest.raises(ConfigError, match=r"^CPU_AFFINITY: CPU 4095 cannot be used") as caught:
+        keep_to_cpus(frozenset({4095}))
+    assert "Fix:" in str(caught.value)
+    assert os.sched_getaffinity(0) != {4095}

@@ -52,6 +52,8 @@ def test_an_empty_environment_gives_the_sandbox_defaults():
         ({"CPU_AFFINITY": "fast"}, "CPU_AFFINITY"),
         ({"CPU_AFFINITY": "3-1"}, "CPU_AFFINITY"),
         ({"CPU_AFFINITY": "0,9999"}, "CPU_AFFINITY"),
+        ({"CPU_AFFINITY": "0-4000000000"}, "CPU_AFFINITY"),
+        ({"CPU_AFFINITY": "\u00b2"}, "CPU_AFFINITY"),
     ],
 )
 def test_a_bad_setting_is_refused_with_its_name_and_a_fix(env, named):

@@ -15,6 +15,7 @@ from bot.app import build_application, build_core
 from bot.core import Core
 from bot.db.engine import Database
 from bot.db.models import Appointment, BookingDraft, Patient, ScreeningAnswer
+from bot.domain.callback_data import answered_on_receipt
 from bot.domain.clock import FixedClock
 from bot.messaging.telegram_html import EntityParseError, parse_html, utf16_length
 from bot.profile import default_profile_text
@@ -37,6 +38,7 @@ class RecordingDouble(FakeBotApi):
         super().__init__(**kwargs)
         self.rejections: list[tuple[str, int, str]] = []
         self.pressed_queries: list[str] = []
+        self.pressed_data: dict[str, object] = {}  # query id -> its callback data
 
     async def do_request(self, url: str, method: str, request_data: Any = None, **kwargs: Any):
         code, body = await super().do_request(url, method, request_data, **kwargs)
@@ -47,7 +49,9 @@ class RecordingDouble(FakeBotApi):
     def make_update(self, **kwargs: Any) -> dict[str, Any]:
         update = super().make_update(**kwargs)
         if "callback_query" in update:
-            self.pressed_queries.append(update["callback_query"]["id"])
+            query = update["callback_query"]
+            self.pressed_queries.append(query["id"])
+            self.pressed_data[query["id"]] = query.get("data")
         return update
 
 
@@ -83,6 +87,12 @@ def conformance_problems(double: RecordingDouble) -> list[str]:
     for query_id in double.pressed_queries:
         if answered.count(query_id) != 1:
             problems.append(f"callback query {query_id} answered {answered.count(query_id)} times")
+    # In webhook mode these presses are answered on receipt, with no text (bot/updates.py): a
+    # toast or an alert for one would never be seen.
+    for answer in double.callback_answers:
+        data = double.pressed_data.get(answer.query_id)
+        if (answer.text or answer.show_alert) and answered_on_receipt(data):
+            problems.append(f"press {data!r} answered with a toast: {answer.text!r}")
     return problems
 
 
@@ -176,7 +186,8 @@ async def open_journey(
         yield journey
         double.detach()
     if check:
-        assert conformance_problems(double) == []
+        problems = conformance_problems(double)
+        assert problems == [], "\n".join(problems)
         assert errors == []
 
 

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.crisis import CLAUSE, CrisisKind, CrisisMatcher, CrisisTier, normalise
+from bot.domain.crisis import CLAUSE, CrisisKind, CrisisTier, normalise
 from bot.domain.crisis_acts import plan_sign
 from bot.domain.crisis_signs import typed_reading
-
-MATCHER = CrisisMatcher()
-
-
-def _tier(sentence: str) -> CrisisTier | None:
-    found = MATCHER.assess(sentence)
-    return found.tier if found is not None else None
+from tests.unit.crisis_reading import MATCHER, read_as, tier
 
 
 @pytest.mark.parametrize(
@@ -54,10 +48,7 @@ def _tier(sentence: str) -> CrisisTier | None:
     ],
 )
 def test_an_act_a_place_or_a_decided_time_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert CrisisKind.SELF_HARM in found.kinds
+    read_as(sentence, CrisisTier.STRONG, among=CrisisKind.SELF_HARM)
 
 
 @pytest.mark.parametrize(
@@ -72,10 +63,7 @@ def test_an_act_a_place_or_a_decided_time_pages(sentence):
     ],
 )
 def test_a_time_without_resolve_or_a_passive_wish_is_asked(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.SOFT
-    assert found.kind is CrisisKind.SELF_HARM
+    read_as(sentence, CrisisTier.SOFT, kind=CrisisKind.SELF_HARM)
 
 
 @pytest.mark.parametrize(
@@ -119,10 +107,8 @@ def test_the_same_words_in_everyday_talk_are_quiet(sentence):
 
 
 def test_a_commute_over_a_bridge_is_asked_not_paged():
-    assert _tier("i'm on the bridge, stuck in traffic, running 10 minutes late") is (
-        CrisisTier.SOFT
-    )
-    assert _tier("im on the bridge") is CrisisTier.STRONG
+    assert tier("i'm on the bridge, stuck in traffic, running 10 minutes late") is (CrisisTier.SOFT)
+    assert tier("im on the bridge") is CrisisTier.STRONG
 
 
 @pytest.mark.parametrize(
@@ -134,7 +120,7 @@ def test_a_commute_over_a_bridge_is_asked_not_paged():
     ],
 )
 def test_a_stock_a_fall_from_bed_or_a_language_is_asked_at_most(sentence):
-    assert _tier(sentence) is not CrisisTier.STRONG
+    assert tier(sentence) is not CrisisTier.STRONG
 
 
 @pytest.mark.parametrize(
@@ -147,12 +133,12 @@ def test_a_stock_a_fall_from_bed_or_a_language_is_asked_at_most(sentence):
     ],
 )
 def test_an_everyday_reason_next_to_a_sign_keeps_it_from_paging(sentence):
-    assert _tier(sentence) is not CrisisTier.STRONG
+    assert tier(sentence) is not CrisisTier.STRONG
 
 
 def test_a_relatives_illness_asked_about_as_heredity_is_asked_not_paged():
-    assert _tier("my friend's mom had a stroke, is that hereditary?") is CrisisTier.SOFT
-    assert _tier("my mom is having a stroke right now, is it genetic?") is CrisisTier.STRONG
+    assert tier("my friend's mom had a stroke, is that hereditary?") is CrisisTier.SOFT
+    assert tier("my mom is having a stroke right now, is it genetic?") is CrisisTier.STRONG
 
 
 def test_the_plan_sign_names_what_it_read():
@@ -192,10 +178,7 @@ def test_the_plan_sign_names_what_it_read():
     ],
 )
 def test_an_emergency_in_everyday_words_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert found.kind is CrisisKind.EMERGENCY
+    read_as(sentence, CrisisTier.STRONG, kind=CrisisKind.EMERGENCY)
 
 
 @pytest.mark.parametrize(
@@ -264,7 +247,7 @@ def test_an_ordinary_reading_is_no_sign(sentence):
     ],
 )
 def test_an_answer_no_or_an_effect_that_passed_is_quiet(sentence):
-    assert _tier(sentence) is not CrisisTier.STRONG
+    assert tier(sentence) is not CrisisTier.STRONG
     assert MATCHER.match(sentence) is None
 
 
@@ -280,4 +263,4 @@ def test_an_answer_no_or_an_effect_that_passed_is_quiet(sentence):
     ],
 )
 def test_a_list_a_doubt_or_a_lasting_effect_still_pages(sentence):
-    assert _tier(sentence) is CrisisTier.STRONG
+    assert tier(sentence) is CrisisTier.STRONG

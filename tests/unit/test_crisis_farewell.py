@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.crisis import CLAUSE, CrisisKind, CrisisMatcher, CrisisTier, normalise
+from bot.domain.crisis import CLAUSE, CrisisKind, CrisisTier, normalise
 from bot.domain.crisis_farewell import farewell_sign
 from bot.domain.crisis_jokes import said_laughing
-
-MATCHER = CrisisMatcher()
-
-
-def _tier(sentence: str) -> CrisisTier | None:
-    found = MATCHER.assess(sentence)
-    return found.tier if found is not None else None
+from tests.unit.crisis_reading import MATCHER, read_as, tier
 
 
 @pytest.mark.parametrize(
@@ -37,10 +31,7 @@ def _tier(sentence: str) -> CrisisTier | None:
     ],
 )
 def test_an_arrangement_with_a_word_of_finality_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert found.kind is CrisisKind.SELF_HARM
+    read_as(sentence, CrisisTier.STRONG, kind=CrisisKind.SELF_HARM)
     assert MATCHER.match(sentence) is not None
 
 
@@ -54,10 +45,7 @@ def test_an_arrangement_with_a_word_of_finality_pages(sentence):
     ],
 )
 def test_an_arrangement_alone_is_asked_about(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.SOFT
-    assert found.kind is CrisisKind.SELF_HARM
+    read_as(sentence, CrisisTier.SOFT, kind=CrisisKind.SELF_HARM)
     assert MATCHER.match(sentence) is None
 
 
@@ -81,7 +69,7 @@ def test_the_same_arrangement_with_an_everyday_reason_is_quiet(sentence):
 
 
 @pytest.mark.parametrize(
-    ("sentence", "tier"),
+    ("sentence", "expected"),
     [
         ("i've been stockpiling my clonazepam since january", CrisisTier.STRONG),
         ("i have enough of my meds stored to do it", CrisisTier.STRONG),
@@ -95,11 +83,8 @@ def test_the_same_arrangement_with_an_everyday_reason_is_quiet(sentence):
         ("I have 3 months of lithium in a shoebox under my bed", CrisisTier.SOFT),
     ],
 )
-def test_means_kept_within_reach(sentence, tier):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is tier
-    assert found.kind is CrisisKind.SELF_HARM
+def test_means_kept_within_reach(sentence, expected):
+    read_as(sentence, expected, kind=CrisisKind.SELF_HARM)
 
 
 @pytest.mark.parametrize(
@@ -135,10 +120,7 @@ def test_means_with_an_everyday_reason_or_a_negation_are_quiet(sentence):
     ],
 )
 def test_self_injury_again_or_every_night_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert found.kind is CrisisKind.SELF_HARM
+    read_as(sentence, CrisisTier.STRONG, kind=CrisisKind.SELF_HARM)
 
 
 @pytest.mark.parametrize(
@@ -172,10 +154,7 @@ def test_cutting_or_burning_a_thing_again_is_not_self_injury(sentence):
     ],
 )
 def test_one_side_gone_dead_or_urine_that_will_not_pass_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert found.kind is CrisisKind.EMERGENCY
+    read_as(sentence, CrisisTier.STRONG, kind=CrisisKind.EMERGENCY)
 
 
 @pytest.mark.parametrize(
@@ -190,7 +169,7 @@ def test_one_side_gone_dead_or_urine_that_will_not_pass_pages(sentence):
     ],
 )
 def test_a_leg_slept_on_or_a_shy_bladder_does_not_page(sentence):
-    assert _tier(sentence) is not CrisisTier.STRONG
+    assert tier(sentence) is not CrisisTier.STRONG
 
 
 @pytest.mark.parametrize(
@@ -206,9 +185,7 @@ def test_a_leg_slept_on_or_a_shy_bladder_does_not_page(sentence):
     ],
 )
 def test_crisis_words_said_as_a_joke_are_asked_not_paged(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.SOFT
+    read_as(sentence, CrisisTier.SOFT)
     assert MATCHER.match(sentence) is None
 
 
@@ -238,7 +215,7 @@ def test_everyday_hyperbole_said_laughing_is_quiet(sentence):
     ],
 )
 def test_laughing_without_a_trivial_cause_or_taken_back_still_pages(sentence):
-    assert _tier(sentence) is CrisisTier.STRONG
+    assert tier(sentence) is CrisisTier.STRONG
 
 
 def test_a_laughing_emoji_reads_as_a_laugh_and_no_joke_takes_it_back():
@@ -274,7 +251,7 @@ def test_a_question_answered_no_under_its_label_is_quiet(sentence):
     ],
 )
 def test_a_question_answered_yes_under_its_label_pages(sentence):
-    assert _tier(sentence) is CrisisTier.STRONG
+    assert tier(sentence) is CrisisTier.STRONG
 
 
 def test_the_farewell_sign_names_what_it_read():

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.crisis import CLAUSE, NEGATIONS, CrisisKind, CrisisMatcher, CrisisTier, normalise
+from bot.domain.crisis import CLAUSE, NEGATIONS, CrisisKind, CrisisTier, normalise
 from bot.domain.crisis_intent import answered_no_later, message_sign
-
-MATCHER = CrisisMatcher()
+from tests.unit.crisis_reading import MATCHER, read_as
 
 
 def _sign(text: str) -> tuple[str, str] | None:
@@ -38,10 +37,7 @@ def test_a_sign_split_by_punctuation_is_read_over_the_whole_message(sentence, ki
     sign = _sign(sentence)
     assert sign is not None
     assert sign[0] == kind
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert found.kind is CrisisKind(kind)
+    read_as(sentence, CrisisTier.STRONG, kind=CrisisKind(kind))
     assert MATCHER.match(sentence) is not None  # the strong tier pages on it too
 
 
@@ -60,18 +56,14 @@ def test_an_ordinary_message_with_a_reason_or_the_treatment_is_no_sign(sentence)
 
 
 def test_still_confused_alone_stays_a_callback_not_a_page():
-    found = MATCHER.assess("hes still confused since this morning")
-    assert found is not None
-    assert found.tier is CrisisTier.SOFT
+    read_as("hes still confused since this morning", CrisisTier.SOFT)
 
 
 def test_the_answer_no_only_cancels_words_that_were_asked():
     asked = normalise("a la pregunta de si tengo dolor de pecho la respuesta es no")
     assert MATCHER.assess("a la pregunta de si tengo dolor de pecho la respuesta es no") is None
     said = "i have chest pain and the answer is no i havent called anyone"
-    found = MATCHER.assess(said)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
+    read_as(said, CrisisTier.STRONG)
     assert answered_no_later(asked, asked.index("pecho") + 1, CLAUSE)
 
 
@@ -87,9 +79,7 @@ def test_the_answer_no_only_cancels_words_that_were_asked():
     ],
 )
 def test_a_crisis_next_to_fiction_a_relative_or_a_question_still_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
+    read_as(sentence, CrisisTier.STRONG)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +94,5 @@ def test_a_crisis_next_to_fiction_a_relative_or_a_question_still_pages(sentence)
     ],
 )
 def test_fiction_a_relatives_past_a_ride_or_a_question_is_asked_not_paged(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.SOFT
+    read_as(sentence, CrisisTier.SOFT)
     assert MATCHER.match(sentence) is None

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.crisis import CrisisKind, CrisisMatcher, CrisisTier
-
-MATCHER = CrisisMatcher()
+from bot.domain.crisis import CrisisKind, CrisisTier
+from tests.unit.crisis_reading import MATCHER, read_as
 
 
 @pytest.mark.parametrize(
@@ -25,10 +24,7 @@ MATCHER = CrisisMatcher()
     ],
 )
 def test_me_mato_as_a_threat_or_a_resolve_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert CrisisKind.SELF_HARM in found.kinds
+    read_as(sentence, CrisisTier.STRONG, among=CrisisKind.SELF_HARM)
 
 
 @pytest.mark.parametrize(

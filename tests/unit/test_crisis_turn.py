@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.crisis import CLAUSE, NEGATIONS, CrisisKind, CrisisMatcher, CrisisTier, normalise
+from bot.domain.crisis import CLAUSE, NEGATIONS, CrisisKind, CrisisTier, normalise
 from bot.domain.crisis_turn import turned_round
-
-MATCHER = CrisisMatcher()
+from tests.unit.crisis_reading import MATCHER, read_as
 
 
 @pytest.mark.parametrize(
@@ -30,10 +29,7 @@ MATCHER = CrisisMatcher()
     ],
 )
 def test_a_denial_turned_round_by_a_later_clause_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
-    assert found.kind is CrisisKind.SELF_HARM
+    read_as(sentence, CrisisTier.STRONG, kind=CrisisKind.SELF_HARM)
 
 
 @pytest.mark.parametrize(
@@ -69,9 +65,7 @@ def test_only_the_next_two_clauses_are_read():
     ],
 )
 def test_a_denial_taken_back_with_do_it_or_i_am_pages(sentence):
-    found = MATCHER.assess(sentence)
-    assert found is not None
-    assert found.tier is CrisisTier.STRONG
+    read_as(sentence, CrisisTier.STRONG)
 
 
 @pytest.mark.parametrize(
